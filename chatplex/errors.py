@@ -1,0 +1,254 @@
+"""One flat tree of typed errors. Each knows whether retrying could help.
+
+Every provider failure becomes an `APIError` subclass carrying the HTTP status, the
+provider's error type/code/message and the request id. No error ever holds an API key:
+they are built from response bodies and headers, never from request headers.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .messages import AIMessageChunk
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ChatplexError",
+    "DeadlineExceededError",
+    "NotFoundError",
+    "OverloadedError",
+    "PermissionDeniedError",
+    "QuotaExceededError",
+    "RateLimitError",
+    "ServerError",
+    "StreamError",
+    "StreamIdleTimeoutError",
+    "status_error",
+]
+
+#: Statuses worth retrying (the provider or a proxy says "try again").
+RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
+
+#: Provider error types/codes that arrive as a 429 but will not clear by waiting.
+QUOTA_ERROR_MARKERS = ("insufficient_quota", "billing", "spend_limit", "credit balance")
+
+
+class ChatplexError(Exception):
+    """Base of every error chatplex raises on purpose."""
+
+
+class APIError(ChatplexError):
+    """A call to a provider failed.
+
+    Attributes: `status` (HTTP status, None for transport failures), `provider`,
+    `error_type` and `code` (as the provider names them), `message` (the provider's own
+    words), `request_id`, `retryable`, `attempts` (HTTP attempts made), `body` (the decoded
+    error body when there was one) and `response` (the `httpx.Response`, if any).
+    """
+
+    retryable: bool = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str | None = None,
+        status: int | None = None,
+        error_type: str | None = None,
+        code: str | int | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+        response: Any = None,
+        retryable: bool | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.provider = provider
+        self.status = status
+        self.error_type = error_type
+        self.code = code
+        self.request_id = request_id
+        self.body = body
+        self.response = response
+        self.retry_after = retry_after
+        self.attempts = 1
+        if retryable is not None:
+            self.retryable = retryable
+
+    def __str__(self) -> str:
+        parts = []
+        if self.provider:
+            parts.append(self.provider)
+        if self.status is not None:
+            parts.append(str(self.status))
+        if self.error_type:
+            parts.append(str(self.error_type))
+        head = " ".join(parts)
+        tail = []
+        if self.request_id:
+            tail.append(f"request_id={self.request_id}")
+        if self.attempts > 1:
+            tail.append(f"attempts={self.attempts}")
+        text = f"{head}: {self.message}" if head else self.message
+        return f"{text} ({', '.join(tail)})" if tail else text
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status={self.status!r}, provider={self.provider!r}, "
+            f"error_type={self.error_type!r}, message={self.message!r}, "
+            f"request_id={self.request_id!r}, retryable={self.retryable!r})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process boundaries (multiprocessing, pytest-xdist); keep fields.
+        state = {k: v for k, v in self.__dict__.items() if k != "response"}
+        return (_rebuild, (type(self), self.message, state))
+
+
+def _rebuild(cls: type[APIError], message: str, state: dict[str, Any]) -> APIError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, message)
+    err.__dict__.update(state)
+    err.response = None
+    return err
+
+
+class APIStatusError(APIError):
+    """The provider answered with an error status (≥ 400)."""
+
+
+class BadRequestError(APIStatusError):
+    """400/422: the request itself is wrong; retrying will not help."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: missing or invalid API key."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not use this model or feature."""
+
+
+class NotFoundError(APIStatusError):
+    """404: unknown model or endpoint."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests or tokens; retried after the provider's Retry-After."""
+
+    retryable = True
+
+
+class QuotaExceededError(RateLimitError):
+    """429 that waiting will not fix (quota or spend limit exhausted)."""
+
+    retryable = False
+
+
+class ServerError(APIStatusError):
+    """5xx from the provider or a proxy in front of it."""
+
+    retryable = True
+
+
+class OverloadedError(ServerError):
+    """The provider is overloaded (Anthropic 529 / `overloaded_error`)."""
+
+
+class APIConnectionError(APIError):
+    """The request never got an HTTP answer (refused, reset, DNS, TLS...)."""
+
+    retryable = True
+
+
+class APITimeoutError(APIConnectionError, builtins.TimeoutError):
+    """A connect/read/write/pool timeout of one HTTP request."""
+
+
+class StreamIdleTimeoutError(APITimeoutError):
+    """A stream sent no event for longer than the idle timeout."""
+
+
+class StreamError(APIError):
+    """A stream failed after the HTTP status said success: an `event: error`, a malformed
+    event, or a connection that ended early. `partial` holds what had arrived."""
+
+    def __init__(
+        self, message: str, *, partial: AIMessageChunk | None = None, **fields: Any
+    ) -> None:
+        super().__init__(message, **fields)
+        self.partial = partial
+
+
+class DeadlineExceededError(ChatplexError, builtins.TimeoutError):
+    """The whole-call deadline (`RunnableConfig(timeout=...)`) passed: retries and waiting
+    in the rate limiter included."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    422: BadRequestError,
+    429: RateLimitError,
+    529: OverloadedError,
+}
+
+
+def status_error(
+    *,
+    provider: str,
+    status: int,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+    error_type: str | None = None,
+    code: str | int | None = None,
+    request_id: str | None = None,
+    body: Any = None,
+    response: Any = None,
+) -> APIStatusError:
+    """Choose the error class and retryability for an error status.
+
+    Adapters extract the provider's fields from the body; this decides what they mean.
+    The `x-should-retry` header, when present, overrides the status-based decision.
+    """
+    cls: type[APIStatusError] = _BY_STATUS.get(status) or (
+        ServerError if status >= 500 else APIStatusError
+    )
+    if error_type == "overloaded_error":
+        cls = OverloadedError
+    retryable = status in RETRYABLE_STATUSES or status >= 500
+    if cls is RateLimitError and _is_quota(error_type, code, message):
+        cls, retryable = QuotaExceededError, False
+    if headers is not None:
+        should = headers.get("x-should-retry")
+        if should == "true":
+            retryable = True
+        elif should == "false":
+            retryable = False
+    return cls(
+        message,
+        provider=provider,
+        status=status,
+        error_type=error_type,
+        code=code,
+        request_id=request_id,
+        body=body,
+        response=response,
+        retryable=retryable,
+    )
+
+
+def _is_quota(error_type: str | None, code: str | int | None, message: str) -> bool:
+    haystack = f"{error_type or ''} {code or ''} {message}".lower()
+    return any(marker in haystack for marker in QUOTA_ERROR_MARKERS)

@@ -1,0 +1,49 @@
+"""Message values, stream-chunk merging, usage records and input coercion."""
+
+from __future__ import annotations
+
+from ._coerce import coerce_messages, message_from_role
+from ._merge import merge_chunks, merge_content
+from ._messages import (
+    AIMessage,
+    AIMessageChunk,
+    AnyMessage,
+    BaseMessage,
+    Content,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+    content_text,
+)
+from ._types import (
+    InputTokenDetails,
+    InvalidToolCall,
+    OutputTokenDetails,
+    ToolCall,
+    ToolCallChunk,
+    UsageMetadata,
+    add_usage,
+)
+
+__all__ = [
+    "AIMessage",
+    "AIMessageChunk",
+    "AnyMessage",
+    "BaseMessage",
+    "Content",
+    "HumanMessage",
+    "InputTokenDetails",
+    "InvalidToolCall",
+    "OutputTokenDetails",
+    "SystemMessage",
+    "ToolCall",
+    "ToolCallChunk",
+    "ToolMessage",
+    "UsageMetadata",
+    "add_usage",
+    "coerce_messages",
+    "content_text",
+    "merge_chunks",
+    "merge_content",
+    "message_from_role",
+]

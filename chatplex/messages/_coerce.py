@@ -1,0 +1,175 @@
+"""Turn what users pass to a chat model into a list of messages (no I/O).
+
+Accepted: a str; a message; a prompt value (anything with `to_messages()`, LangChain's
+included); or a sequence of messages, `(role, content)` tuples, OpenAI-style dicts, strs
+and LangChain message objects. Anything else is a `TypeError` naming the item and index.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from ._messages import (
+    AIMessage,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from ._types import ToolCall
+
+__all__ = ["ROLE_ALIASES", "coerce_messages", "message_from_role"]
+
+#: Role names accepted in tuples and dicts, mapped to the message type they build.
+ROLE_ALIASES: dict[str, str] = {
+    "human": "human",
+    "user": "human",
+    "ai": "ai",
+    "assistant": "ai",
+    "system": "system",
+    "developer": "system",
+    "tool": "tool",
+    # LangChain message `type` values
+    "AIMessageChunk": "ai",
+    "HumanMessageChunk": "human",
+    "SystemMessageChunk": "system",
+    "ToolMessageChunk": "tool",
+}
+
+
+def coerce_messages(value: object) -> list[BaseMessage]:
+    """Normalise chat-model input into a non-empty list of messages.
+
+    >>> coerce_messages([("system", "Be brief."), ("user", "Hi")])[1].text
+    'Hi'
+    """
+    if isinstance(value, str):
+        return [HumanMessage(value)]
+    if isinstance(value, BaseMessage):
+        return [value]
+    to_messages = getattr(value, "to_messages", None)
+    if callable(to_messages):
+        return coerce_messages(list(to_messages()))
+    if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
+        if len(value) == 0:
+            raise ValueError("expected at least one message, got an empty list")
+        return [_coerce_item(item, i) for i, item in enumerate(value)]
+    raise TypeError(
+        "chat model input must be a str, a message, a prompt value or a list of messages; "
+        f"got {type(value).__name__}"
+    )
+
+
+def _coerce_item(item: object, index: int) -> BaseMessage:
+    if isinstance(item, BaseMessage):
+        return item
+    if isinstance(item, str):
+        return HumanMessage(item)
+    if isinstance(item, tuple):
+        if len(item) != 2 or not isinstance(item[0], str):
+            raise TypeError(
+                f"message {index}: a tuple must be (role, content), got {_short(item)}"
+            )
+        return message_from_role(item[0], item[1], index=index)
+    if isinstance(item, dict):
+        return _from_dict(item, index)
+    lc_type = getattr(item, "type", None)
+    if isinstance(lc_type, str) and hasattr(item, "content"):
+        return _from_langchain(item, lc_type, index)
+    raise TypeError(
+        f"message {index}: cannot use {type(item).__name__} {_short(item)} as a message; "
+        "pass a message, a (role, content) tuple or a {'role': ..., 'content': ...} dict"
+    )
+
+
+def message_from_role(
+    role: str, content: Any, *, index: int | None = None, **fields: Any
+) -> BaseMessage:
+    """Build a message from a role name such as "user", "assistant", "system" or "tool"."""
+    where = f"message {index}: " if index is not None else ""
+    kind = ROLE_ALIASES.get(role)
+    if kind is None:
+        known = ", ".join(sorted(k for k in ROLE_ALIASES if k.islower()))
+        raise ValueError(f"{where}unknown role {role!r}; known roles: {known}")
+    if content is None:
+        content = ""
+    if not isinstance(content, (str, list)):
+        raise TypeError(
+            f"{where}content must be a str or a list of content blocks, "
+            f"got {type(content).__name__}"
+        )
+    if kind == "human":
+        return HumanMessage(content, **fields)
+    if kind == "system":
+        return SystemMessage(content, **fields)
+    if kind == "ai":
+        return AIMessage(content=content, **fields)
+    if not fields.get("tool_call_id"):
+        raise ValueError(f"{where}a tool message needs a tool_call_id")
+    return ToolMessage(content=content, **fields)
+
+
+def _from_dict(item: dict[str, Any], index: int) -> BaseMessage:
+    role = item.get("role", item.get("type"))
+    if not isinstance(role, str):
+        raise TypeError(f"message {index}: a message dict needs a 'role', got {_short(item)}")
+    fields: dict[str, Any] = {}
+    if item.get("name"):
+        fields["name"] = item["name"]
+    kind = ROLE_ALIASES.get(role)
+    if kind == "tool":
+        fields["tool_call_id"] = item.get("tool_call_id")
+    elif kind == "ai" and item.get("tool_calls"):
+        fields["tool_calls"] = [_openai_tool_call(tc, index) for tc in item["tool_calls"]]
+    return message_from_role(role, item.get("content"), index=index, **fields)
+
+
+def _openai_tool_call(tc: dict[str, Any], index: int) -> ToolCall:
+    """Accept both OpenAI's wire shape and our own ToolCall dicts in an assistant dict."""
+    if "function" in tc:
+        fn = tc["function"]
+        raw = fn.get("arguments") or "{}"
+        try:
+            args = json.loads(raw) if isinstance(raw, str) else dict(raw)
+        except ValueError as exc:
+            raise ValueError(f"message {index}: tool call arguments are not JSON: {exc}") from exc
+        return {"name": fn["name"], "args": args, "id": tc.get("id"), "type": "tool_call"}
+    return {"name": tc["name"], "args": dict(tc.get("args") or {}), "id": tc.get("id")}
+
+
+def _from_langchain(item: Any, lc_type: str, index: int) -> BaseMessage:
+    """LangChain messages carry `type` ("human", "ai", ...) and `content`; read those."""
+    kind = ROLE_ALIASES.get(lc_type, lc_type)
+    content = item.content
+    name = getattr(item, "name", None)
+    if kind == "ai":
+        tool_calls = [
+            {"name": tc["name"], "args": dict(tc.get("args") or {}), "id": tc.get("id")}
+            for tc in getattr(item, "tool_calls", None) or []
+        ]
+        return AIMessage(
+            content=content,
+            name=name,
+            id=getattr(item, "id", None),
+            tool_calls=tool_calls,  # type: ignore[arg-type]
+            usage_metadata=getattr(item, "usage_metadata", None),
+        )
+    if kind == "tool":
+        return message_from_role(
+            "tool",
+            content,
+            index=index,
+            tool_call_id=getattr(item, "tool_call_id", None),
+            status=getattr(item, "status", "success"),
+        )
+    if kind in ("human", "system"):
+        return message_from_role(kind, content, index=index, name=name)
+    raise TypeError(f"message {index}: unsupported message type {lc_type!r}")
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+

@@ -1,0 +1,146 @@
+"""Merging streamed `AIMessageChunk`s into one.
+
+`merge_chunks` is linear in the number of chunks: a stream of n tokens is summed once at
+the end instead of n times pairwise, which would copy the growing text on every step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ._messages import AIMessageChunk, Content
+from ._types import ToolCallChunk, UsageMetadata, add_usage
+
+__all__ = ["merge_chunks", "merge_content", "merge_metadata"]
+
+
+def merge_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
+    """Merge stream pieces in order: text joined, tool-call fragments joined by index,
+    usage summed, metadata merged (later non-None values win)."""
+    text_parts: list[str] = []
+    blocks: list[dict[str, Any]] | None = None
+    tool_chunks: dict[int, ToolCallChunk] = {}
+    order: list[int] = []
+    usage: UsageMetadata | None = None
+    response_metadata: dict[str, Any] = {}
+    additional: dict[str, Any] = {}
+    msg_id: str | None = None
+    name: str | None = None
+    tool_calls = []
+    invalid = []
+    unindexed = 0
+
+    for chunk in chunks:
+        content = chunk.content
+        if isinstance(content, str):
+            if content:
+                if blocks is None:
+                    text_parts.append(content)
+                else:
+                    _append_text_block(blocks, content)
+        else:
+            if blocks is None:
+                blocks = [{"type": "text", "text": "".join(text_parts)}] if text_parts else []
+                text_parts = []
+            _merge_blocks_into(blocks, content)
+        for tc in chunk.tool_call_chunks:
+            index = tc.get("index")
+            if index is None:
+                # No index: a whole call (non-streaming provider); keep it separate.
+                index = -1 - unindexed
+                unindexed += 1
+            current = tool_chunks.get(index)
+            if current is None:
+                tool_chunks[index] = {
+                    "name": tc.get("name"),
+                    "args": tc.get("args"),
+                    "id": tc.get("id"),
+                    "index": tc.get("index"),
+                    "type": "tool_call_chunk",
+                }
+                order.append(index)
+            else:
+                current["name"] = _join(current["name"], tc.get("name"))
+                current["args"] = _join(current["args"], tc.get("args"))
+                current["id"] = _join(current["id"], tc.get("id"))
+        tool_calls.extend(chunk.tool_calls)
+        invalid.extend(chunk.invalid_tool_calls)
+        usage = add_usage(usage, chunk.usage_metadata)
+        merge_metadata(response_metadata, chunk.response_metadata)
+        merge_metadata(additional, chunk.additional_kwargs)
+        msg_id = chunk.id or msg_id
+        name = chunk.name or name
+
+    merged_content: Content = "".join(text_parts) if blocks is None else blocks
+    return AIMessageChunk(
+        content=merged_content,
+        id=msg_id,
+        name=name,
+        additional_kwargs=additional,
+        response_metadata=response_metadata,
+        tool_calls=tool_calls,
+        invalid_tool_calls=invalid,
+        usage_metadata=usage,
+        tool_call_chunks=[tool_chunks[i] for i in order],
+    )
+
+
+def _join(a: str | None, b: str | None) -> str | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def _append_text_block(blocks: list[dict[str, Any]], text: str) -> None:
+    if blocks and blocks[-1].get("type") == "text" and "index" not in blocks[-1]:
+        blocks[-1]["text"] += text
+    else:
+        blocks.append({"type": "text", "text": text})
+
+
+def _merge_blocks_into(blocks: list[dict[str, Any]], new: list[dict[str, Any]]) -> None:
+    """Blocks carrying the same `index` are one block split across chunks: join their
+    string fields. Blocks without an index are appended as they come."""
+    for block in new:
+        index = block.get("index")
+        target = None
+        if index is not None:
+            for existing in reversed(blocks):
+                if existing.get("index") == index:
+                    target = existing
+                    break
+        if target is None:
+            blocks.append(dict(block))
+            continue
+        for key, value in block.items():
+            if key in ("index", "type"):
+                continue
+            old = target.get(key)
+            if isinstance(old, str) and isinstance(value, str):
+                target[key] = old + value
+            elif value is not None:
+                target[key] = value
+
+
+def merge_content(a: Content, b: Content) -> Content:
+    """Join two contents the way a stream would."""
+    return merge_chunks([AIMessageChunk(content=a), AIMessageChunk(content=b)]).content
+
+
+def merge_metadata(into: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Update `into` with `new`; None never overwrites a value, nested dicts merge."""
+    for key, value in new.items():
+        if value is None:
+            into.setdefault(key, None)
+            continue
+        old = into.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            merged = dict(old)
+            merge_metadata(merged, value)
+            into[key] = merged
+        else:
+            into[key] = value
+    return into

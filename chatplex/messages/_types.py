@@ -1,0 +1,113 @@
+"""Typed dicts for tool calls and usage.
+
+These are plain dicts (as in LangChain) so that `msg.tool_calls[0]["args"]` works in code
+written for either library, and so that building one costs no more than a dict literal.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+from typing_extensions import NotRequired
+
+__all__ = [
+    "InputTokenDetails",
+    "InvalidToolCall",
+    "OutputTokenDetails",
+    "ToolCall",
+    "ToolCallChunk",
+    "UsageMetadata",
+    "add_usage",
+]
+
+
+class ToolCall(TypedDict):
+    """A complete tool call requested by the model; `args` is already parsed."""
+
+    name: str
+    args: dict[str, Any]
+    id: str | None
+    type: NotRequired[Literal["tool_call"]]
+
+
+class ToolCallChunk(TypedDict):
+    """A fragment of a streamed tool call; fragments with the same `index` are joined."""
+
+    name: str | None
+    args: str | None
+    id: str | None
+    index: int | None
+    type: NotRequired[Literal["tool_call_chunk"]]
+
+
+class InvalidToolCall(TypedDict):
+    """A tool call whose arguments were not valid JSON: kept raw, never dropped."""
+
+    name: str | None
+    args: str | None
+    id: str | None
+    error: str | None
+    type: NotRequired[Literal["invalid_tool_call"]]
+
+
+class InputTokenDetails(TypedDict, total=False):
+    cache_read: int
+    cache_creation: int
+    audio: int
+
+
+class OutputTokenDetails(TypedDict, total=False):
+    reasoning: int
+    audio: int
+
+
+class UsageMetadata(TypedDict):
+    """Token counts normalised across providers.
+
+    `input_tokens` counts every prompt token, cached ones included (for Anthropic that is
+    input_tokens + cache_read_input_tokens + cache_creation_input_tokens), so totals compare
+    across providers; the cached share is in `input_token_details`.
+    """
+
+    input_tokens: int
+    output_tokens: int
+    total_tokens: int
+    input_token_details: NotRequired[InputTokenDetails]
+    output_token_details: NotRequired[OutputTokenDetails]
+
+
+def _add_details(a: dict[str, int] | None, b: dict[str, int] | None) -> dict[str, int] | None:
+    if not a:
+        return dict(b) if b else None
+    if not b:
+        return dict(a)
+    out = dict(a)
+    for key, value in b.items():
+        out[key] = out.get(key, 0) + value
+    return out
+
+
+def add_usage(a: UsageMetadata | None, b: UsageMetadata | None) -> UsageMetadata | None:
+    """Sum two usage records field by field; `None` is the identity."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    out: UsageMetadata = {
+        "input_tokens": a["input_tokens"] + b["input_tokens"],
+        "output_tokens": a["output_tokens"] + b["output_tokens"],
+        "total_tokens": a["total_tokens"] + b["total_tokens"],
+    }
+    inp = _add_details(
+        a.get("input_token_details"),  # type: ignore[arg-type]
+        b.get("input_token_details"),  # type: ignore[arg-type]
+    )
+    if inp is not None:
+        out["input_token_details"] = inp  # type: ignore[typeddict-item]
+    outp = _add_details(
+        a.get("output_token_details"),  # type: ignore[arg-type]
+        b.get("output_token_details"),  # type: ignore[arg-type]
+    )
+    if outp is not None:
+        out["output_token_details"] = outp  # type: ignore[typeddict-item]
+    return out
