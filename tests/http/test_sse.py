@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from chatplex.adapters._base import SSEEvent
+from chatplex.http._sse import SSEDecoder, aiter_sse_events, iter_sse_events
+
+CORPUS = Path(
+    os.environ.get("CHATPLEX_WIRE_CORPUS")
+    or Path(__file__).resolve().parents[3] / "shared" / "wire-corpus"
+)
+STREAMS = sorted(CORPUS.glob("*.sse"))
+
+
+def decode(*chunks: bytes) -> list[SSEEvent]:
+    return list(iter_sse_events(chunks))
+
+
+def test_event_name_data_and_blank_line_dispatch() -> None:
+    assert decode(b"event: ping\ndata: {}\n\n") == [SSEEvent(event="ping", data="{}")]
+
+
+def test_default_event_name_is_message() -> None:
+    assert decode(b"data: x\n\n")[0].event == "message"
+
+
+def test_multi_line_data_is_joined_with_newlines() -> None:
+    assert decode(b"data: a\ndata: b\ndata:\n\n") == [SSEEvent(data="a\nb\n")]
+
+
+def test_comments_and_unknown_fields_are_ignored() -> None:
+    assert decode(b": keep-alive\nfoo: bar\ndata: x\n\n") == [SSEEvent(data="x")]
+
+
+def test_only_one_leading_space_is_stripped() -> None:
+    assert decode(b"data:  two\n\ndata:none\n\n") == [SSEEvent(data=" two"), SSEEvent(data="none")]
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b"\r"])
+def test_all_line_endings(ending: bytes) -> None:
+    body = b"event: e" + ending + b"data: 1" + ending + ending + b"data: 2" + ending + ending
+    assert decode(body) == [SSEEvent(event="e", data="1"), SSEEvent(data="2")]
+
+
+def test_crlf_split_between_chunks_is_one_line_end() -> None:
+    assert decode(b"data: 1\r", b"\n\r", b"\ndata: 2\r\n\r\n") == [
+        SSEEvent(data="1"),
+        SSEEvent(data="2"),
+    ]
+
+
+def test_last_event_without_trailing_blank_line_is_dispatched() -> None:
+    assert decode(b"data: 1\n\ndata: last") == [SSEEvent(data="1"), SSEEvent(data="last")]
+
+
+def test_blank_lines_without_data_dispatch_nothing_and_reset_event_name() -> None:
+    assert decode(b"\n\nevent: lost\n\ndata: x\n\n") == [SSEEvent(data="x")]
+
+
+def test_id_persists_and_retry_is_parsed() -> None:
+    events = decode(b"id: 7\nretry: 1500\ndata: a\n\ndata: b\n\n")
+    assert [(e.id, e.data) for e in events] == [("7", "a"), ("7", "b")]
+    assert events[0].retry == 1500
+
+
+def test_bom_is_stripped_and_utf8_split_across_chunks_survives() -> None:
+    body = "\ufeffdata: héllo ✓\n\n".encode()
+    assert decode(*[body[i : i + 1] for i in range(len(body))]) == [SSEEvent(data="héllo ✓")]
+
+
+def test_feed_returns_events_as_soon_as_complete() -> None:
+    decoder = SSEDecoder()
+    assert decoder.feed(b"data: a\n") == []
+    assert decoder.feed(b"\ndata: b") == [SSEEvent(data="a")]
+    assert decoder.flush() == [SSEEvent(data="b")]
+
+
+async def test_async_iteration_matches_sync() -> None:
+    chunks = [b"event: x\nda", b"ta: 1\n\n", b"data: 2"]
+
+    async def source():  # type: ignore[no-untyped-def]
+        for chunk in chunks:
+            yield chunk
+
+    assert [e async for e in aiter_sse_events(source())] == decode(*chunks)
+
+
+@pytest.mark.skipif(not STREAMS, reason="wire corpus not found")
+@pytest.mark.parametrize("path", STREAMS, ids=lambda p: p.stem)
+def test_corpus_stream_split_at_every_byte_offset(path: Path) -> None:
+    body = path.read_bytes()
+    whole = decode(body)
+    assert whole, "every corpus stream has at least one event"
+    for cut in range(1, len(body)):
+        assert decode(body[:cut], body[cut:]) == whole, f"split at byte {cut}"
+
+
+@pytest.mark.skipif(not STREAMS, reason="wire corpus not found")
+@pytest.mark.parametrize("path", STREAMS, ids=lambda p: p.stem)
+def test_corpus_stream_byte_by_byte(path: Path) -> None:
+    body = path.read_bytes()
+    assert decode(*[body[i : i + 1] for i in range(len(body))]) == decode(body)
