@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._coerce import coerce_messages, message_from_role
+from ._coerce import coerce_messages, message_from_role, normalise_role
 from ._merge import merge_chunks, merge_content
 from ._messages import (
     AIMessage,
@@ -46,4 +46,5 @@ __all__ = [
     "merge_chunks",
     "merge_content",
     "message_from_role",
+    "normalise_role",
 ]

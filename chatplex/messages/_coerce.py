@@ -20,7 +20,7 @@ from ._messages import (
 )
 from ._types import ToolCall
 
-__all__ = ["ROLE_ALIASES", "coerce_messages", "message_from_role"]
+__all__ = ["ROLE_ALIASES", "coerce_messages", "message_from_role", "normalise_role"]
 
 #: Role names accepted in tuples and dicts, mapped to the message type they build.
 ROLE_ALIASES: dict[str, str] = {
@@ -69,9 +69,7 @@ def _coerce_item(item: object, index: int) -> BaseMessage:
         return HumanMessage(item)
     if isinstance(item, tuple):
         if len(item) != 2 or not isinstance(item[0], str):
-            raise TypeError(
-                f"message {index}: a tuple must be (role, content), got {_short(item)}"
-            )
+            raise TypeError(f"message {index}: a tuple must be (role, content), got {_short(item)}")
         return message_from_role(item[0], item[1], index=index)
     if isinstance(item, dict):
         return _from_dict(item, index)
@@ -89,10 +87,7 @@ def message_from_role(
 ) -> BaseMessage:
     """Build a message from a role name such as "user", "assistant", "system" or "tool"."""
     where = f"message {index}: " if index is not None else ""
-    kind = ROLE_ALIASES.get(role)
-    if kind is None:
-        known = ", ".join(sorted(k for k in ROLE_ALIASES if k.islower()))
-        raise ValueError(f"{where}unknown role {role!r}; known roles: {known}")
+    kind = normalise_role(role, index=index)
     if content is None:
         content = ""
     if not isinstance(content, (str, list)):
@@ -109,6 +104,16 @@ def message_from_role(
     if not fields.get("tool_call_id"):
         raise ValueError(f"{where}a tool message needs a tool_call_id")
     return ToolMessage(content=content, **fields)
+
+
+def normalise_role(role: str, *, index: int | None = None) -> str:
+    """The message type ("human", "ai", "system", "tool") for a role name, or ValueError."""
+    kind = ROLE_ALIASES.get(role)
+    if kind is None:
+        where = f"message {index}: " if index is not None else ""
+        known = ", ".join(sorted(k for k in ROLE_ALIASES if k.islower()))
+        raise ValueError(f"{where}unknown role {role!r}; known roles: {known}")
+    return kind
 
 
 def _from_dict(item: dict[str, Any], index: int) -> BaseMessage:
@@ -172,4 +177,3 @@ def _from_langchain(item: Any, lc_type: str, index: int) -> BaseMessage:
 def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import KW_ONLY, dataclass, field, replace
-from typing import Any, ClassVar, Literal, Union
+from typing import Any, ClassVar, Literal
 
 from ._types import InvalidToolCall, ToolCall, ToolCallChunk, UsageMetadata
 
@@ -26,7 +26,7 @@ __all__ = [
 
 #: Message content: plain text, or a list of provider-style content blocks
 #: (`{"type": "text", "text": ...}`, `{"type": "image_url", ...}`, `{"type": "thinking", ...}`).
-Content = Union[str, list[dict[str, Any]]]
+Content = str | list[dict[str, Any]]
 
 
 def content_text(content: Content) -> str:
@@ -170,10 +170,12 @@ class ToolMessage(BaseMessage):
         if not isinstance(self.tool_call_id, str) or not self.tool_call_id:
             raise ValueError("ToolMessage needs a non-empty tool_call_id")
         if self.status not in ("success", "error"):
-            raise ValueError(f"ToolMessage status must be 'success' or 'error', not {self.status!r}")
+            raise ValueError(
+                f"ToolMessage status must be 'success' or 'error', not {self.status!r}"
+            )
 
 
-AnyMessage = Union[SystemMessage, HumanMessage, AIMessage, AIMessageChunk, ToolMessage]
+AnyMessage = SystemMessage | HumanMessage | AIMessage | AIMessageChunk | ToolMessage
 
 
 def with_content(message: BaseMessage, content: Content) -> BaseMessage:

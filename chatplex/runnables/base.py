@@ -1,0 +1,423 @@
+"""The Runnable protocol: one small base class, public methods over a few hooks.
+
+Subclasses implement `_invoke` and `_ainvoke` (and, to stream, `_stream` / `_astream`;
+to consume a stream, `_transform` / `_atransform`). The public methods prepare the config
+once (deadline, ambient config), apply the deadline, and route batches through the
+bounded-concurrency engine. Composition (`|`, dicts, callables) lives in `composition.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from ..errors import DeadlineExceededError
+from ._concurrency import agather_bounded, aiter_bounded, gather_threads, iter_threads
+from .config import (
+    DEFAULT_MAX_CONCURRENCY,
+    RunnableConfig,
+    check_deadline,
+    ensure_config,
+    get_config_list,
+    merge_configs,
+)
+
+if TYPE_CHECKING:
+    from .composition import RunnableSequence
+
+__all__ = ["Input", "Output", "Runnable", "RunnableBinding", "add_chunks"]
+
+Input = TypeVar("Input")
+Output = TypeVar("Output")
+T = TypeVar("T")
+
+
+class Runnable(Generic[Input, Output]):
+    """A unit of work with sync/async, single/batch and streaming entry points.
+
+    >>> from chatplex import RunnableLambda
+    >>> (RunnableLambda(lambda x: x + 1) | RunnableLambda(lambda x: x * 2)).invoke(1)
+    4
+    """
+
+    name: str | None = None
+
+    # ---- hooks -------------------------------------------------------------------------
+
+    def _invoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        raise NotImplementedError(f"{type(self).__name__} does not implement invoke")
+
+    async def _ainvoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        raise NotImplementedError(f"{type(self).__name__} does not implement ainvoke")
+
+    def _stream(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Iterator[Output]:
+        yield self._invoke(input, config, **kwargs)
+
+    async def _astream(
+        self, input: Input, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        yield await self._ainvoke(input, config, **kwargs)
+
+    def _transform(
+        self, chunks: Iterator[Input], config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[Output]:
+        """Consume an input stream. Default: wait for the whole input, then stream."""
+        yield from self._stream(collect_chunks(chunks), config, **kwargs)
+
+    async def _atransform(
+        self, chunks: AsyncIterator[Input], config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        async for out in self._astream(await acollect_chunks(chunks), config, **kwargs):
+            yield out
+
+    def _batch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        """Default sync batch: a thread per concurrent call (bounded)."""
+        return gather_threads(
+            len(inputs),
+            lambda i: self.invoke(inputs[i], configs[i], **kwargs),
+            _max_concurrency(configs),
+            return_exceptions=return_exceptions,
+        )
+
+    async def _abatch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        return await agather_bounded(
+            len(inputs),
+            lambda i: self.ainvoke(inputs[i], configs[i], **kwargs),
+            _max_concurrency(configs),
+            return_exceptions=return_exceptions,
+        )
+
+    # ---- public API --------------------------------------------------------------------
+
+    def get_name(self) -> str:
+        return self.name or type(self).__name__
+
+    def invoke(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Output:
+        """Run once, synchronously."""
+        cfg = ensure_config(config)
+        check_deadline(cfg)
+        return self._invoke(input, cfg, **kwargs)
+
+    async def ainvoke(
+        self, input: Input, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> Output:
+        """Run once on the running event loop (real async I/O, no threads)."""
+        owns_deadline = bool(config and config.get("timeout"))
+        cfg = ensure_config(config)
+        check_deadline(cfg)
+        if owns_deadline:
+            return await _within_deadline(self._ainvoke(input, cfg, **kwargs), cfg["deadline"])
+        return await self._ainvoke(input, cfg, **kwargs)
+
+    def stream(
+        self, input: Input, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> Iterator[Output]:
+        """Yield output pieces as they are produced."""
+        cfg = ensure_config(config)
+        check_deadline(cfg)
+        iterator = self._stream(input, cfg, **kwargs)
+        try:
+            for chunk in iterator:
+                yield chunk
+                check_deadline(cfg)
+        finally:
+            _close(iterator)
+
+    async def astream(
+        self, input: Input, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        """Yield output pieces as they are produced, asynchronously."""
+        owns_deadline = bool(config and config.get("timeout"))
+        cfg = ensure_config(config)
+        check_deadline(cfg)
+        iterator = self._astream(input, cfg, **kwargs)
+        try:
+            if owns_deadline:
+                deadline = cfg["deadline"]
+                while True:
+                    try:
+                        chunk = await _within_deadline(anext(iterator), deadline)
+                    except StopAsyncIteration:
+                        return
+                    yield chunk
+            else:
+                async for chunk in iterator:
+                    yield chunk
+        finally:
+            await _aclose(iterator)
+
+    def transform(
+        self, chunks: Iterable[Input], config: RunnableConfig | None = None, **kwargs: Any
+    ) -> Iterator[Output]:
+        """Stream over a stream of input pieces (how chains stream end to end)."""
+        return self._transform(iter(chunks), ensure_config(config), **kwargs)
+
+    def atransform(
+        self, chunks: AsyncIterator[Input], config: RunnableConfig | None = None, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        return self._atransform(chunks, ensure_config(config), **kwargs)
+
+    def batch(
+        self,
+        inputs: Sequence[Input],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[Output]:
+        """Run many inputs; results in input order.
+
+        At most `config["max_concurrency"]` calls are in flight (default
+        `DEFAULT_MAX_CONCURRENCY`). With `return_exceptions=True` a failed input's slot
+        holds its exception; otherwise the first error is raised and the rest cancelled.
+        """
+        inputs = list(inputs)
+        if not inputs:
+            return []
+        configs = get_config_list(config, len(inputs))
+        return self._batch(inputs, configs, return_exceptions=return_exceptions, **kwargs)  # type: ignore[return-value]
+
+    async def abatch(
+        self,
+        inputs: Sequence[Input],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[Output]:
+        """Async `batch`: same ordering, concurrency and error rules."""
+        inputs = list(inputs)
+        if not inputs:
+            return []
+        configs = get_config_list(config, len(inputs))
+        return await self._abatch(inputs, configs, return_exceptions=return_exceptions, **kwargs)  # type: ignore[return-value]
+
+    def batch_as_completed(
+        self,
+        inputs: Sequence[Input],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> Iterator[tuple[int, Output | BaseException]]:
+        """Yield `(index, result)` in completion order."""
+        inputs = list(inputs)
+        configs = get_config_list(config, len(inputs))
+        return iter_threads(
+            len(inputs),
+            lambda i: self.invoke(inputs[i], configs[i], **kwargs),
+            _max_concurrency(configs),
+            return_exceptions=return_exceptions,
+        )
+
+    def abatch_as_completed(
+        self,
+        inputs: Sequence[Input],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> AsyncIterator[tuple[int, Output | BaseException]]:
+        """Async `batch_as_completed`; closing the iterator cancels unfinished calls."""
+        inputs = list(inputs)
+        configs = get_config_list(config, len(inputs))
+        return aiter_bounded(
+            len(inputs),
+            lambda i: self.ainvoke(inputs[i], configs[i], **kwargs),
+            _max_concurrency(configs),
+            return_exceptions=return_exceptions,
+        )
+
+    # ---- composition and binding -------------------------------------------------------
+
+    def __or__(self, other: Any) -> RunnableSequence[Input, Any]:
+        from .composition import RunnableSequence, coerce_to_runnable
+
+        return RunnableSequence(self, coerce_to_runnable(other))
+
+    def __ror__(self, other: Any) -> RunnableSequence[Any, Output]:
+        from .composition import RunnableSequence, coerce_to_runnable
+
+        return RunnableSequence(coerce_to_runnable(other), self)
+
+    def pipe(self, *others: Any) -> RunnableSequence[Input, Any]:
+        from .composition import RunnableSequence, coerce_to_runnable
+
+        return RunnableSequence(self, *(coerce_to_runnable(o) for o in others))
+
+    def with_config(
+        self, config: RunnableConfig | None = None, **fields: Any
+    ) -> Runnable[Input, Output]:
+        """A copy that always runs with these config values (call-time config on top)."""
+        merged: dict[str, Any] = {**(config or {}), **fields}
+        return RunnableBinding(self, config=merged)  # type: ignore[arg-type]
+
+    def bind(self, **kwargs: Any) -> Runnable[Input, Output]:
+        """A copy whose calls always receive these keyword arguments."""
+        return RunnableBinding(self, kwargs=kwargs)
+
+
+class RunnableBinding(Runnable[Input, Output]):
+    """A runnable with fixed config and/or keyword arguments (from `with_config`/`bind`)."""
+
+    def __init__(
+        self,
+        bound: Runnable[Input, Output],
+        *,
+        config: RunnableConfig | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        self.bound = bound
+        self.config: RunnableConfig = config or {}
+        self.kwargs = kwargs or {}
+        self.name = bound.name
+
+    def get_name(self) -> str:
+        return self.config.get("run_name") or self.bound.get_name()
+
+    def _merged(self, config: RunnableConfig) -> RunnableConfig:
+        # The binding's config is the base; what the caller passed wins.
+        return ensure_config(merge_configs(self.config, config)) if self.config else config
+
+    def _invoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        return self.bound.invoke(input, self._merged(config), **{**self.kwargs, **kwargs})
+
+    async def _ainvoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        return await self.bound.ainvoke(input, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _stream(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Iterator[Output]:
+        return self.bound.stream(input, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _astream(
+        self, input: Input, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        return self.bound.astream(input, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _transform(
+        self, chunks: Iterator[Input], config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[Output]:
+        return self.bound.transform(chunks, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _atransform(
+        self, chunks: AsyncIterator[Input], config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        return self.bound.atransform(chunks, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _batch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        merged = [merge_configs(self.config, c) for c in configs]
+        return self.bound.batch(  # type: ignore[return-value]
+            inputs, merged, return_exceptions=return_exceptions, **{**self.kwargs, **kwargs}
+        )
+
+    async def _abatch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        merged = [merge_configs(self.config, c) for c in configs]
+        return await self.bound.abatch(  # type: ignore[return-value]
+            inputs, merged, return_exceptions=return_exceptions, **{**self.kwargs, **kwargs}
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        # `model.with_config(...).bind_tools(...)` and similar keep working.
+        attr = getattr(self.bound, name)
+        if callable(attr) and name in ("bind_tools", "with_structured_output"):
+
+            def rebind(*args: Any, **kw: Any) -> Any:
+                return RunnableBinding(attr(*args, **kw), config=self.config, kwargs=self.kwargs)
+
+            return rebind
+        return attr
+
+
+def _max_concurrency(configs: list[RunnableConfig]) -> int:
+    return (configs[0].get("max_concurrency") if configs else None) or DEFAULT_MAX_CONCURRENCY
+
+
+async def _within_deadline(awaitable: Awaitable[T], deadline: float) -> T:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        if asyncio.iscoroutine(awaitable):
+            awaitable.close()
+        raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
+    try:
+        return await asyncio.wait_for(awaitable, remaining)
+    except asyncio.TimeoutError as exc:
+        # Only wait_for's own timeout means the deadline; a provider timeout raised
+        # inside (APITimeoutError, also a TimeoutError) passes through unchanged.
+        if type(exc) not in (asyncio.TimeoutError, TimeoutError):
+            raise
+        raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed") from None
+
+
+def add_chunks(a: Any, b: Any) -> Any:
+    """Merge two stream pieces: `+` where defined, dicts key by key, else the newer."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = dict(a)
+        for key, value in b.items():
+            out[key] = add_chunks(out[key], value) if key in out else value
+        return out
+    try:
+        return a + b
+    except TypeError:
+        return b
+
+
+_NOTHING: Any = object()
+
+
+def collect_chunks(chunks: Iterator[Any]) -> Any:
+    final = _NOTHING
+    for chunk in chunks:
+        final = chunk if final is _NOTHING else add_chunks(final, chunk)
+    if final is _NOTHING:
+        raise ValueError("the previous step produced no output to consume")
+    return final
+
+
+async def acollect_chunks(chunks: AsyncIterator[Any]) -> Any:
+    final = _NOTHING
+    async for chunk in chunks:
+        final = chunk if final is _NOTHING else add_chunks(final, chunk)
+    if final is _NOTHING:
+        raise ValueError("the previous step produced no output to consume")
+    return final
+
+
+def _close(iterator: Iterator[Any]) -> None:
+    close = getattr(iterator, "close", None)
+    if close is not None:
+        close()
+
+
+async def _aclose(iterator: AsyncIterator[Any]) -> None:
+    aclose = getattr(iterator, "aclose", None)
+    if aclose is not None:
+        await aclose()

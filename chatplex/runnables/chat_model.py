@@ -1,0 +1,368 @@
+"""`ChatModel`: the Runnable that turns messages into a reply through an adapter.
+
+The model owns settings and the call protocol (input coercion, callbacks, streaming,
+batching); the adapter owns the wire format; the http layer owns I/O. Subclasses that
+answer without HTTP (`FakeChatModel`) override the four `_send*` hooks only.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
+from ._portal import run_sync
+from .base import Runnable
+from .callbacks import ChatModelRun, start_chat_model_run
+from .config import RunnableConfig
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..adapters._base import Adapter, CallSettings
+
+__all__ = ["ChatModel"]
+
+#: Settings a call may override through `bind(...)` or `invoke(..., **overrides)`.
+_CALL_SETTINGS = ("temperature", "max_tokens", "top_p", "stop", "tools", "tool_choice")
+
+
+def _check_settings(values: Mapping[str, Any]) -> None:
+    """Reject bad settings before anything is sent, naming the setting."""
+    t = values.get("temperature")
+    if t is not None and (
+        not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 <= t <= 2
+    ):
+        raise ValueError(f"temperature must be a number between 0 and 2, got {t!r}")
+    m = values.get("max_tokens")
+    if m is not None and (not isinstance(m, int) or isinstance(m, bool) or m <= 0):
+        raise ValueError(f"max_tokens must be a positive int, got {m!r}")
+    p = values.get("top_p")
+    if p is not None and (
+        not isinstance(p, (int, float)) or isinstance(p, bool) or not 0 <= p <= 1
+    ):
+        raise ValueError(f"top_p must be a number between 0 and 1, got {p!r}")
+    s = values.get("stop")
+    if s is not None and not (
+        isinstance(s, str) or (isinstance(s, Sequence) and all(isinstance(x, str) for x in s))
+    ):
+        raise TypeError(f"stop must be a str or a list of str, got {s!r}")
+    timeout = values.get("timeout")
+    if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    retries = values.get("max_retries")
+    if retries is not None and (not isinstance(retries, int) or retries < 0):
+        raise ValueError(f"max_retries must be an int >= 0, got {retries!r}")
+
+
+class ChatModel(Runnable[Any, AIMessage]):
+    """A chat model over one provider adapter.
+
+    Usually built with `init_chat_model("openai:gpt-4o-mini")`. Input: a str, a list of
+    messages / `(role, text)` tuples / dicts, or a prompt value. Output: an `AIMessage`
+    (or `AIMessageChunk`s from `stream`). Keyword arguments not named here are provider
+    extras, sent in the request body unchanged (e.g. `response_format`, `seed`).
+    """
+
+    provider: str = "unknown"
+
+    def __init__(
+        self,
+        adapter: Adapter | None,
+        model: str,
+        *,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        top_p: float | None = None,
+        stop: str | Sequence[str] | None = None,
+        timeout: float | None = None,
+        max_retries: int = 2,
+        stream_idle_timeout: float | None = None,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        name: str | None = None,
+        **provider_extras: Any,
+    ) -> None:
+        if not isinstance(model, str) or not model:
+            raise ValueError("model must be a non-empty model name")
+        _check_settings(
+            {
+                "temperature": temperature,
+                "max_tokens": max_tokens,
+                "top_p": top_p,
+                "stop": stop,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            }
+        )
+        self.adapter = adapter
+        if adapter is not None:
+            self.provider = adapter.provider
+        self.model = model
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+        self.top_p = top_p
+        self.stop = stop
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.stream_idle_timeout = stream_idle_timeout
+        self.http_client = http_client
+        self.http_async_client = http_async_client
+        self.name = name
+        self.tools: tuple[Any, ...] = ()
+        self.tool_choice: str | None = None
+        self.extra_body: dict[str, Any] = dict(provider_extras)
+
+    def __repr__(self) -> str:
+        shown = {
+            k: getattr(self, k)
+            for k in ("model", "temperature", "max_tokens")
+            if getattr(self, k) is not None
+        }
+        args = ", ".join(f"{k}={v!r}" for k, v in shown.items())
+        return f"{type(self).__name__}(provider={self.provider!r}, {args})"
+
+    def get_name(self) -> str:
+        return self.name or type(self).__name__
+
+    # ---- derived copies ----------------------------------------------------------------
+
+    def bind(self, **settings: Any) -> ChatModel:
+        """A copy with some settings changed (validated now, not at call time).
+
+        >>> model.bind(temperature=0, stop=["\\n"])  # doctest: +SKIP
+        """
+        clone = copy.copy(self)
+        clone.extra_body = dict(self.extra_body)
+        clone._apply(settings)
+        return clone
+
+    def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None) -> ChatModel:
+        """A copy that offers these tools: pydantic models, JSON-schema dicts or typed
+        functions. `tool_choice`: "auto", "none", "required"/"any", or a tool name."""
+        from ..adapters._tools import normalise_tool_choice, to_tool_specs
+
+        specs = to_tool_specs(tools)
+        clone = copy.copy(self)
+        clone.tools = specs
+        clone.tool_choice = normalise_tool_choice(tool_choice, specs)
+        return clone
+
+    def _apply(self, settings: Mapping[str, Any]) -> None:
+        _check_settings(settings)
+        for key, value in settings.items():
+            if key == "tools":
+                from ..adapters._tools import to_tool_specs
+
+                self.tools = to_tool_specs(value)
+            elif key in _CALL_SETTINGS or key in ("timeout", "max_retries", "stream_idle_timeout"):
+                setattr(self, key, value)
+            else:
+                self.extra_body[key] = value
+
+    def _settings(self, overrides: Mapping[str, Any]) -> CallSettings:
+        from ..adapters._base import CallSettings
+
+        model = self.bind(**overrides) if overrides else self
+        stop = model.stop
+        return CallSettings(
+            model=model.model,
+            temperature=model.temperature,
+            max_tokens=model.max_tokens,
+            top_p=model.top_p,
+            stop=(stop,) if isinstance(stop, str) else tuple(stop) if stop else None,
+            tools=tuple(model.tools),
+            tool_choice=model.tool_choice,
+            extra_body=model.extra_body,
+        )
+
+    def _invocation_params(self, settings: CallSettings) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "model": settings.model,
+            "temperature": settings.temperature,
+            "max_tokens": settings.max_tokens,
+            "top_p": settings.top_p,
+            "stop": settings.stop,
+            "tools": [t.name for t in settings.tools],
+        }
+
+    def _serialized(self) -> dict[str, Any]:
+        return {"name": self.get_name(), "kwargs": {"model": self.model, "provider": self.provider}}
+
+    # ---- I/O hooks (HTTP through the adapter; FakeChatModel overrides) -----------------
+
+    def _require_adapter(self) -> Adapter:
+        if self.adapter is None:
+            raise NotImplementedError(f"{type(self).__name__} has no adapter to send requests")
+        return self.adapter
+
+    def _send(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AIMessage:
+        from ..http import send
+
+        adapter = self._require_adapter()
+        request = adapter.build_request(messages, settings, stream=False)
+        return send(
+            adapter,
+            request,
+            client=self.http_client,
+            timeout=self.timeout,
+            deadline=config.get("deadline"),
+        )
+
+    async def _asend(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AIMessage:
+        from ..http import asend
+
+        adapter = self._require_adapter()
+        request = adapter.build_request(messages, settings, stream=False)
+        return await asend(
+            adapter,
+            request,
+            client=self.http_async_client,
+            timeout=self.timeout,
+            deadline=config.get("deadline"),
+        )
+
+    def _send_stream(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> Iterator[AIMessageChunk]:
+        from ..http import stream
+
+        adapter = self._require_adapter()
+        request = adapter.build_request(messages, settings, stream=True)
+        return stream(
+            adapter,
+            request,
+            client=self.http_client,
+            timeout=self.timeout,
+            idle_timeout=self.stream_idle_timeout,
+            deadline=config.get("deadline"),
+        )
+
+    def _asend_stream(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AsyncIterator[AIMessageChunk]:
+        from ..http import astream
+
+        adapter = self._require_adapter()
+        request = adapter.build_request(messages, settings, stream=True)
+        return astream(
+            adapter,
+            request,
+            client=self.http_async_client,
+            timeout=self.timeout,
+            idle_timeout=self.stream_idle_timeout,
+            deadline=config.get("deadline"),
+        )
+
+    # ---- Runnable hooks ----------------------------------------------------------------
+
+    def _prepare(
+        self, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]
+    ) -> tuple[list[BaseMessage], CallSettings, ChatModelRun | None]:
+        messages = coerce_messages(input)
+        settings = self._settings(overrides)
+        return messages, settings, start_chat_model_run(config, self.get_name())
+
+    def _invoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
+        messages, settings, run = self._prepare(input, config, overrides)
+        if run is None:
+            return self._send(messages, settings, config)
+        run.start(messages, self._serialized(), self._invocation_params(settings))
+        try:
+            message = self._send(messages, settings, config)
+        except BaseException as exc:
+            run.error(exc)
+            raise
+        run.end(message)
+        return message
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
+        messages, settings, run = self._prepare(input, config, overrides)
+        if run is None:
+            return await self._asend(messages, settings, config)
+        await run.astart(messages, self._serialized(), self._invocation_params(settings))
+        try:
+            message = await self._asend(messages, settings, config)
+        except BaseException as exc:
+            await run.aerror(exc)
+            raise
+        await run.aend(message)
+        return message
+
+    def _stream(
+        self, input: Any, config: RunnableConfig, **overrides: Any
+    ) -> Iterator[AIMessageChunk]:
+        messages, settings, run = self._prepare(input, config, overrides)
+        chunks = self._send_stream(messages, settings, config)
+        if run is None:
+            yield from chunks
+            return
+        run.start(messages, self._serialized(), self._invocation_params(settings))
+        seen: list[AIMessageChunk] = []
+        try:
+            for chunk in chunks:
+                seen.append(chunk)
+                run.token(chunk)
+                yield chunk
+        except GeneratorExit:
+            raise  # the consumer stopped early: not an error
+        except BaseException as exc:
+            run.error(exc)
+            raise
+        finally:
+            _close_iter(chunks)
+        run.end(merge_chunks(seen).to_message())
+
+    async def _astream(
+        self, input: Any, config: RunnableConfig, **overrides: Any
+    ) -> AsyncIterator[AIMessageChunk]:
+        messages, settings, run = self._prepare(input, config, overrides)
+        chunks = self._asend_stream(messages, settings, config)
+        try:
+            if run is None:
+                async for chunk in chunks:
+                    yield chunk
+                return
+            await run.astart(messages, self._serialized(), self._invocation_params(settings))
+            seen: list[AIMessageChunk] = []
+            try:
+                async for chunk in chunks:
+                    seen.append(chunk)
+                    await run.atoken(chunk)
+                    yield chunk
+            except GeneratorExit:
+                raise
+            except BaseException as exc:
+                await run.aerror(exc)
+                raise
+            await run.aend(merge_chunks(seen).to_message())
+        finally:
+            aclose = getattr(chunks, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    def _batch(
+        self,
+        inputs: list[Any],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **overrides: Any,
+    ) -> list[AIMessage | BaseException]:
+        # Sync batch runs the async path on the private portal loop: N requests share one
+        # event loop and pool instead of occupying N threads (see runnables/_portal.py).
+        return run_sync(
+            self._abatch(inputs, configs, return_exceptions=return_exceptions, **overrides)
+        )
+
+
+def _close_iter(iterator: Iterator[Any]) -> None:
+    close = getattr(iterator, "close", None)
+    if close is not None:
+        close()

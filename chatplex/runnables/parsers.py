@@ -1,0 +1,44 @@
+"""Output parsers: turn model messages into plain values."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from ..messages import BaseMessage
+from ._pure import PureRunnable
+from .config import RunnableConfig
+
+__all__ = ["StrOutputParser"]
+
+
+class StrOutputParser(PureRunnable[Any, str]):
+    """A message (or chunk) → its text. Streams: each chunk's text as it arrives.
+
+    >>> from chatplex import AIMessage
+    >>> StrOutputParser().invoke(AIMessage(content="hi"))
+    'hi'
+    """
+
+    @staticmethod
+    def _text(value: Any) -> str:
+        if isinstance(value, BaseMessage):
+            return value.text
+        if isinstance(value, str):
+            return value
+        raise TypeError(f"StrOutputParser expects a message or a str, got {type(value).__name__}")
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> str:
+        return self._text(input)
+
+    def _transform(
+        self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[str]:
+        for chunk in chunks:
+            yield self._text(chunk)
+
+    async def _atransform(
+        self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[str]:
+        async for chunk in chunks:
+            yield self._text(chunk)
