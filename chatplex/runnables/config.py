@@ -146,8 +146,12 @@ def get_config_list(
                 f"batch got {length} inputs but {len(config)} configs; pass one config "
                 "or exactly one per input"
             )
-        return [dict(c) for c in config]  # type: ignore[misc]
-    return [dict(config) if config else {} for _ in range(length)]  # type: ignore[misc]
+        configs: list[RunnableConfig] = [dict(c) for c in config]  # type: ignore[misc]
+    else:
+        configs = [dict(config) if config else {} for _ in range(length)]  # type: ignore[misc]
+    for c in configs:  # reject a bad max_concurrency/timeout before anything starts
+        _validate(c)
+    return configs
 
 
 def remaining_time(config: RunnableConfig) -> float | None:
