@@ -87,8 +87,9 @@ class HTTPRequest:
 
     method: str
     url: str
-    headers: Mapping[str, str]
-    json: Mapping[str, Any]
+    # Headers carry the API key: never part of the repr (so never in logs or errors).
+    headers: Mapping[str, str] = field(repr=False)
+    json: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

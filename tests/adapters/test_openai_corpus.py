@@ -1,0 +1,151 @@
+"""The OpenAI adapter against every recorded OpenAI / OpenAI-compatible response in the
+shared wire corpus (globbed, so new cases are picked up without editing this file)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from _corpus import Case, corpus_dir, load_cases
+
+from chatplex.adapters.openai import OpenAIAdapter
+from chatplex.errors import BadRequestError, NotFoundError, RateLimitError, StreamError
+from chatplex.http._sse import iter_sse_events
+from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
+
+pytestmark = pytest.mark.skipif(corpus_dir() is None, reason="wire corpus not available")
+
+CASES = load_cases({"openai", "openai-compatible"})
+OK_JSON = [c for c in CASES if c.kind == "json" and c.status < 400]
+ERROR_JSON = [c for c in CASES if c.kind == "json" and c.status >= 400]
+STREAMS = [c for c in CASES if c.kind == "sse"]
+OK_STREAMS = [c for c in STREAMS if not c.expected.get("error")]
+ERROR_STREAMS = [c for c in STREAMS if c.expected.get("error")]
+
+ERROR_CLASSES = {400: BadRequestError, 404: NotFoundError, 429: RateLimitError}
+FINISH = {"stop": "stop", "length": "length", "tool_calls": "tool_calls"}
+
+
+def ids(cases: list[Case]) -> list[str]:
+    return [c.name for c in cases]
+
+
+@pytest.fixture
+def adapter() -> OpenAIAdapter:
+    return OpenAIAdapter(api_key="sk-test")
+
+
+def stream_chunks(adapter: OpenAIAdapter, case: Case) -> list[AIMessageChunk]:
+    parser = adapter.stream_parser(case.headers)
+    chunks = []
+    # Feed the body in small uneven pieces, as a network would deliver it.
+    pieces = [case.body[i : i + 97] for i in range(0, len(case.body), 97)]
+    for event in iter_sse_events(pieces):
+        chunk = parser.feed(event)
+        if chunk is not None:
+            chunks.append(chunk)
+    parser.finish()
+    return chunks
+
+
+def check_message(message: AIMessage, expected: dict[str, Any]) -> None:
+    assert message.content == (expected["text"] or "")
+    assert message.invalid_tool_calls == []
+    assert [(c["id"], c["name"], c["args"]) for c in message.tool_calls] == [
+        (c["id"], c["name"], json.loads(c["arguments"])) for c in expected["tool_calls"]
+    ]
+    meta = message.response_metadata
+    raw_finish = expected["finish_reason"]
+    assert meta["raw_finish_reason"] == raw_finish
+    assert meta["finish_reason"] == (None if raw_finish is None else FINISH[raw_finish])
+    assert meta["provider"] == "openai"
+    assert ("refusal" in message.additional_kwargs) == bool(expected.get("refusal"))
+    usage = expected["usage"]
+    if usage is None:
+        assert message.usage_metadata is None
+        return
+    got = message.usage_metadata
+    assert got is not None
+    assert got["input_tokens"] == usage["prompt_tokens"]
+    assert got["output_tokens"] == usage["completion_tokens"]
+    assert got["total_tokens"] == usage["total_tokens"]
+    cached = (usage.get("prompt_tokens_details") or {}).get("cached_tokens")
+    assert got.get("input_token_details") == (None if cached is None else {"cache_read": cached})
+    reasoning = (usage.get("completion_tokens_details") or {}).get("reasoning_tokens")
+    assert got.get("output_token_details") == (
+        None if reasoning is None else {"reasoning": reasoning}
+    )
+
+
+def test_corpus_has_openai_cases() -> None:
+    assert OK_JSON and ERROR_JSON and OK_STREAMS and ERROR_STREAMS
+
+
+@pytest.mark.parametrize("case", OK_JSON, ids=ids(OK_JSON))
+def test_parse_response(adapter: OpenAIAdapter, case: Case) -> None:
+    message = adapter.parse_response(case.body, case.headers)
+    check_message(message, case.expected)
+    recorded = json.loads(case.body)
+    assert message.id == recorded["id"]
+    assert message.response_metadata["id"] == recorded["id"]
+    assert message.response_metadata["model_name"] == recorded["model"]
+    if "x-request-id" in case.headers:
+        assert message.response_metadata["request_id"] == case.headers["x-request-id"]
+
+
+@pytest.mark.parametrize("case", OK_STREAMS, ids=ids(OK_STREAMS))
+def test_stream(adapter: OpenAIAdapter, case: Case) -> None:
+    chunks = stream_chunks(adapter, case)
+    merged = merge_chunks(chunks)
+    check_message(merged.to_message(), case.expected)
+
+    facts = case.expected["stream_facts"]
+    first = chunks[0]
+    assert first.response_metadata["id"] == facts["id"] == merged.id
+    assert first.response_metadata["model_name"] == facts["model"]
+    assert first.content == (facts["first_choice_delta"].get("content") or "")
+    # Every chunk of a stream carries the same message id.
+    assert {c.id for c in chunks} == {facts["id"]}
+    # Usage arrives once (or as increases) and is never double counted.
+    assert sum(1 for c in chunks if c.usage_metadata) >= 1
+
+
+@pytest.mark.parametrize("case", OK_STREAMS, ids=ids(OK_STREAMS))
+def test_stream_event_counts(adapter: OpenAIAdapter, case: Case) -> None:
+    facts = case.expected["stream_facts"]
+    events = list(iter_sse_events([case.body]))
+    data = [e for e in events if e.data != "[DONE]"]
+    assert len(data) == facts["data_chunks_before_done"]
+    assert (events[-1].data == "[DONE]") == facts["ends_with_DONE"]
+    assert json.loads(data[0].data)["choices"][0]["delta"] == facts["first_choice_delta"]
+
+
+@pytest.mark.parametrize("case", ERROR_STREAMS, ids=ids(ERROR_STREAMS))
+def test_stream_error(adapter: OpenAIAdapter, case: Case) -> None:
+    expected = case.expected["error"]["body"]["error"]
+    with pytest.raises(StreamError) as info:
+        stream_chunks(adapter, case)
+    err = info.value
+    assert err.provider == "openai"
+    assert err.message == expected["message"]
+    assert err.error_type == expected.get("type")
+    assert err.code == expected.get("code")
+    assert err.retryable is False  # a 400-class validation failure; waiting will not help
+    facts = case.expected["stream_facts"]
+    assert facts["ends_with_DONE"] is False
+
+
+@pytest.mark.parametrize("case", ERROR_JSON, ids=ids(ERROR_JSON))
+def test_map_error(adapter: OpenAIAdapter, case: Case) -> None:
+    err = adapter.map_error(case.status, case.body, case.headers)
+    expected = case.expected["error"]
+    assert type(err) is ERROR_CLASSES[case.status]
+    assert err.status == case.status
+    assert err.provider == "openai"
+    assert err.message == expected["message"]
+    assert err.error_type == expected.get("type")
+    assert err.code == expected.get("code")
+    assert err.retryable is (case.status == 429)
+    assert err.body == json.loads(case.body)
+    assert expected["message"] in str(err)
