@@ -79,7 +79,8 @@ async def test_results_in_input_order(sync: bool) -> None:
 @pytest.mark.parametrize("limit", [1, 3, 7])
 async def test_max_concurrency_is_exact(sync: bool, limit: int) -> None:
     gauge = Gauge()
-    await run_batch(gauged(gauge, 0.005), sync, list(range(20)), config={"max_concurrency": limit})
+    # Each call lasts 40-120 ms, long enough for every worker to start before one ends.
+    await run_batch(gauged(gauge, 0.04), sync, list(range(20)), config={"max_concurrency": limit})
     assert gauge.peak == limit
     assert gauge.finished == 20
 
@@ -87,7 +88,7 @@ async def test_max_concurrency_is_exact(sync: bool, limit: int) -> None:
 @pytest.mark.parametrize("sync", [True, False])
 async def test_default_concurrency_is_documented_constant(sync: bool) -> None:
     gauge = Gauge()
-    await run_batch(gauged(gauge, 0.005), sync, list(range(DEFAULT_MAX_CONCURRENCY + 8)))
+    await run_batch(gauged(gauge, 0.1), sync, list(range(DEFAULT_MAX_CONCURRENCY + 8)))
     assert gauge.peak == DEFAULT_MAX_CONCURRENCY
 
 

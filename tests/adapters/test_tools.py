@@ -1,0 +1,752 @@
+from __future__ import annotations
+
+import doctest
+import enum
+import json
+import math
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeAlias
+
+import pytest
+from pydantic import BaseModel, Field, create_model
+
+from chatplex.adapters import _tools
+from chatplex.adapters._base import ToolSpec
+from chatplex.adapters._tools import normalise_tool_choice, to_tool_spec, to_tool_specs
+
+# --- fixtures: tools in every accepted form ---------------------------------------------
+
+
+class Unit(str, enum.Enum):
+    CELSIUS = "celsius"
+    FAHRENHEIT = "fahrenheit"
+
+
+class Location(BaseModel):
+    """Where to look."""
+
+    city: str = Field(description="City name")
+    country: str | None = Field(default=None, description="ISO country code")
+
+
+class Forecast(BaseModel):
+    """Get the weather forecast.
+
+    Returns one entry per day.
+    """
+
+    location: Location = Field(description="The place")
+    days: int = Field(default=1, ge=1, description="How many days")
+    unit: Unit = Unit.CELSIUS
+    hours: list[int] = Field(default_factory=list)
+    title: str = ""  # a property literally named "title" must survive title stripping
+
+
+class NoDoc(BaseModel):
+    x: int
+
+
+def search(query: str, limit: int = 10, mode: Literal["fast", "deep"] = "fast") -> list[str]:
+    """Search the web.
+
+    Longer explanation that stays in the description.
+
+    Args:
+        query: What to look for. It may span
+            two lines.
+        limit (int): Maximum number of results.
+
+    Returns:
+        The matching URLs.
+    """
+    return []
+
+
+async def fetch(
+    url: str, timeout: float | None = None, headers: dict[str, str] | None = None
+) -> str:
+    """Fetch a page.
+
+    :param url: The address to fetch.
+    :param float timeout: Seconds to wait,
+        at most.
+    :returns: The body.
+    """
+    return ""
+
+
+def annotated(
+    n: Annotated[int, Field(description="from Field")], unit: Unit = Unit.CELSIUS
+) -> None:
+    """Annotated wins.
+
+    Args:
+        n: from the docstring
+        unit: Temperature unit.
+    """
+
+
+def no_doc(xs: list[int]) -> int:
+    return sum(xs)
+
+
+_SENTINEL = object()
+
+
+def odd_default(flag: bool = _SENTINEL) -> None:  # type: ignore[assignment]
+    """Default without a JSON form."""
+
+
+class Opaque:
+    pass
+
+
+def opaque_param(thing: Opaque) -> None:
+    """Pydantic can't describe Opaque."""
+
+
+def unresolved(thing: NotDefinedAnywhere) -> None:  # type: ignore[name-defined]  # noqa: F821
+    """Forward reference that never resolves."""
+
+
+@dataclass
+class FakeTool:
+    """Duck-types LangChain's BaseTool: name, description, args_schema."""
+
+    name: str
+    description: str
+    args_schema: Any
+
+
+def walk(node: Any) -> list[dict[str, Any]]:
+    """Every dict in a JSON value."""
+    if isinstance(node, dict):
+        return [node, *(d for v in node.values() for d in walk(v))]
+    if isinstance(node, list):
+        return [d for v in node for d in walk(v)]
+    return []
+
+
+def schema_titles(schema: dict[str, Any]) -> list[str]:
+    """`title` keywords in schema positions (property *names* are not keywords)."""
+    titles = [schema["title"]] if isinstance(schema.get("title"), str) else []
+    for key, value in schema.items():
+        if key in ("properties", "$defs"):
+            titles += [t for sub in value.values() for t in schema_titles(sub)]
+        elif isinstance(value, dict):
+            titles += schema_titles(value)
+        elif isinstance(value, list):
+            titles += [t for sub in value if isinstance(sub, dict) for t in schema_titles(sub)]
+    return titles
+
+
+# --- pydantic models ----------------------------------------------------------------------
+
+
+def test_pydantic_model_with_nested_model_and_field_descriptions() -> None:
+    spec = to_tool_spec(Forecast)
+    assert spec.name == "Forecast"
+    assert spec.description == "Get the weather forecast.\n\nReturns one entry per day."
+    params = spec.parameters
+    assert params["type"] == "object"
+    assert params["required"] == ["location"]
+    assert "title" not in params and "description" not in params
+    props = params["properties"]
+    assert list(props) == ["location", "days", "unit", "hours", "title"]
+    assert props["location"] == {"$ref": "#/$defs/Location", "description": "The place"}
+    assert props["days"] == {
+        "type": "integer",
+        "default": 1,
+        "minimum": 1,
+        "description": "How many days",
+    }
+    assert props["unit"] == {"$ref": "#/$defs/Unit", "default": "celsius"}
+    assert props["hours"] == {"type": "array", "items": {"type": "integer"}}
+    assert props["title"] == {"type": "string", "default": ""}
+    location = params["$defs"]["Location"]
+    assert location["description"] == "Where to look."
+    assert location["properties"]["city"] == {"type": "string", "description": "City name"}
+    assert params["$defs"]["Unit"] == {"type": "string", "enum": ["celsius", "fahrenheit"]}
+    assert schema_titles(params) == []
+
+
+def test_model_without_docstring_gets_empty_description_not_basemodels() -> None:
+    spec = to_tool_spec(NoDoc)
+    assert spec.description == ""
+    assert spec.parameters == {
+        "type": "object",
+        "properties": {"x": {"type": "integer"}},
+        "required": ["x"],
+    }
+
+
+class TreeNode(BaseModel):
+    """A node of a tree."""
+
+    value: int
+    children: list[TreeNode] = []
+
+
+def test_recursive_model_is_lifted_to_an_object_schema() -> None:
+    spec = to_tool_spec(TreeNode)
+    assert spec.description == "A node of a tree."
+    params = spec.parameters
+    assert (params["type"], params["required"]) == ("object", ["value"])
+    assert params["properties"]["children"]["items"] == {"$ref": "#/$defs/TreeNode"}
+    assert params["$defs"]["TreeNode"]["properties"].keys() == {"value", "children"}
+    assert "description" not in params and "$ref" not in params
+
+
+def test_title_stripping_leaves_data_alone() -> None:
+    class Odd(BaseModel):
+        """Defaults and enums are data."""
+
+        meta: dict[str, str] = {"title": "kept"}
+        kind: Literal["title", "name"] = "title"
+
+    params = to_tool_spec(Odd).parameters
+    assert params["properties"]["meta"]["default"] == {"title": "kept"}
+    assert params["properties"]["kind"]["enum"] == ["title", "name"]
+
+
+# --- dict shapes --------------------------------------------------------------------------
+
+SCHEMA = {
+    "type": "object",
+    "properties": {"query": {"type": "string", "description": "What to look for"}},
+    "required": ["query"],
+}
+
+
+@pytest.mark.parametrize(
+    "tool",
+    [
+        {
+            "type": "function",
+            "function": {"name": "search", "description": "Search.", "parameters": SCHEMA},
+        },
+        {"name": "search", "description": "Search.", "parameters": SCHEMA},
+        {"name": "search", "description": "Search.", "input_schema": SCHEMA},
+        {"title": "search", "description": "Search.", **SCHEMA},
+        FakeTool("search", "Search.", {"title": "ignored", "description": "ignored", **SCHEMA}),
+        ToolSpec("search", "Search.", SCHEMA),
+    ],
+    ids=["openai-tool", "openai-function", "anthropic", "bare-schema", "basetool-dict", "spec"],
+)
+def test_dict_shapes_give_the_same_spec(tool: object) -> None:
+    assert to_tool_spec(tool) == ToolSpec("search", "Search.", SCHEMA)
+
+
+def test_dict_normalisation_fills_type_properties_and_description() -> None:
+    assert to_tool_spec({"name": "ping"}) == ToolSpec(
+        "ping", "", {"type": "object", "properties": {}}
+    )
+    spec = to_tool_spec({"name": "f", "parameters": {"properties": {"a": {"type": "integer"}}}})
+    assert spec.parameters == {"type": "object", "properties": {"a": {"type": "integer"}}}
+    assert to_tool_spec({"name": "f", "input_schema": {"type": "object"}}).parameters == {
+        "type": "object",
+        "properties": {},
+    }
+    assert to_tool_spec({"name": "f", "description": None}).description == ""
+
+
+def test_dict_parameters_are_copied() -> None:
+    params: dict[str, Any] = {"type": "object", "properties": {"a": {"type": "string"}}}
+    spec = to_tool_spec({"name": "f", "parameters": params})
+    params["properties"]["a"]["type"] = "integer"
+    assert spec.parameters["properties"]["a"] == {"type": "string"}
+
+
+def test_openai_strict_flag_is_accepted_but_not_carried() -> None:
+    tool = {"type": "function", "function": {"name": "f", "parameters": SCHEMA, "strict": True}}
+    assert to_tool_spec(tool) == ToolSpec("f", "", SCHEMA)
+
+
+# --- functions ----------------------------------------------------------------------------
+
+
+def test_sync_function_with_google_docstring() -> None:
+    spec = to_tool_spec(search)
+    assert spec.name == "search"
+    assert (
+        spec.description == "Search the web.\n\nLonger explanation that stays in the description."
+    )
+    assert spec.parameters["required"] == ["query"]
+    props = spec.parameters["properties"]
+    assert props["query"] == {
+        "type": "string",
+        "description": "What to look for. It may span two lines.",
+    }
+    assert props["limit"] == {
+        "type": "integer",
+        "default": 10,
+        "description": "Maximum number of results.",
+    }
+    assert props["mode"] == {"type": "string", "enum": ["fast", "deep"], "default": "fast"}
+    assert schema_titles(spec.parameters) == []
+
+
+def test_async_function_with_rest_docstring_and_optionals() -> None:
+    spec = to_tool_spec(fetch)
+    assert (spec.name, spec.description) == ("fetch", "Fetch a page.")
+    assert spec.parameters["required"] == ["url"]
+    props = spec.parameters["properties"]
+    assert props["url"] == {"type": "string", "description": "The address to fetch."}
+    assert props["timeout"] == {
+        "anyOf": [{"type": "number"}, {"type": "null"}],
+        "default": None,
+        "description": "Seconds to wait, at most.",
+    }
+    assert props["headers"]["anyOf"][0] == {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+    }
+    assert "description" not in props["headers"]
+
+
+def test_field_description_wins_over_docstring_and_enum_uses_defs() -> None:
+    spec = to_tool_spec(annotated)
+    props = spec.parameters["properties"]
+    assert props["n"] == {"type": "integer", "description": "from Field"}
+    assert props["unit"] == {
+        "$ref": "#/$defs/Unit",
+        "default": "celsius",
+        "description": "Temperature unit.",
+    }
+    assert spec.parameters["$defs"]["Unit"]["enum"] == ["celsius", "fahrenheit"]
+
+
+def test_function_without_docstring_and_list_of_int() -> None:
+    spec = to_tool_spec(no_doc)
+    assert spec.description == ""
+    assert spec.parameters["properties"] == {"xs": {"type": "array", "items": {"type": "integer"}}}
+    assert spec.parameters["required"] == ["xs"]
+
+
+def test_bound_method_drops_self() -> None:
+    class Calculator:
+        def add(self, a: int, b: int = 0) -> int:
+            """Add two numbers."""
+            return a + b
+
+    spec = to_tool_spec(Calculator().add)
+    assert spec.name == "add"
+    assert list(spec.parameters["properties"]) == ["a", "b"]
+    assert spec.parameters["required"] == ["a"]
+
+
+def test_non_json_default_is_dropped_without_a_warning() -> None:
+    # pytest runs with -W error, so a PydanticJsonSchemaWarning would fail this test.
+    spec = to_tool_spec(odd_default)
+    assert spec.parameters["properties"] == {"flag": {"type": "boolean"}}
+    assert spec.parameters.get("required", []) == []
+
+
+@pytest.mark.parametrize(
+    ("doc", "summary", "params"),
+    [
+        ("One line.", "One line.", {}),
+        ("Summary.\n\nParameters\n----------\nx : int\n    Numpy style.", "Summary.", {}),
+        ("Summary.\n\n:param x: Described.\n:type x: int", "Summary.", {"x": "Described."}),
+        (
+            "Summary.\n\nArgs:\n    x: First.\n\n        Second paragraph.\n",
+            "Summary.",
+            {"x": "First. Second paragraph."},
+        ),
+        ("Summary.\n\nArgs:\n    x: Ex.\nNote:\n    x: not a param", "Summary.", {"x": "Ex."}),
+        ("Summary.\n\nArgs:\n    **kw (int): Keywords.", "Summary.", {"kw": "Keywords."}),
+        ("Summary.\n\nExamples:\n    >>> f()", "Summary.", {}),
+    ],
+)
+def test_docstring_parsing(doc: str, summary: str, params: dict[str, str]) -> None:
+    assert _tools._summary(doc) == summary
+    assert _tools._param_docs(doc) == params
+
+
+# --- BaseTool-like objects and ToolSpec ---------------------------------------------------
+
+
+def test_basetool_like_object_uses_args_schema_and_its_own_name() -> None:
+    spec = to_tool_spec(FakeTool("locate", "Find a place.", Location))
+    assert (spec.name, spec.description) == ("locate", "Find a place.")
+    assert spec.parameters == {
+        "type": "object",
+        "properties": {
+            "city": {"type": "string", "description": "City name"},
+            "country": {
+                "anyOf": [{"type": "string"}, {"type": "null"}],
+                "default": None,
+                "description": "ISO country code",
+            },
+        },
+        "required": ["city"],
+    }
+
+
+def test_toolspec_is_returned_as_is_or_normalised() -> None:
+    spec = ToolSpec("f", "d", {"type": "object", "properties": {}})
+    assert to_tool_spec(spec) is spec
+    loose = ToolSpec("f", "d", {})
+    assert to_tool_spec(loose) == spec
+
+
+# --- equivalent forms ---------------------------------------------------------------------
+
+
+TempUnit: TypeAlias = Literal["c", "f"]
+
+
+def get_weather(city: str, days: int = 1, unit: TempUnit = "c") -> str:
+    """Current weather for a city.
+
+    Args:
+        city: City name.
+        days: Forecast days.
+        unit: Temperature unit.
+    """
+    return ""
+
+
+WeatherModel = create_model(
+    "get_weather",
+    __doc__="Current weather for a city.",
+    city=(str, Field(description="City name.")),
+    days=(int, Field(default=1, description="Forecast days.")),
+    unit=(TempUnit, Field(default="c", description="Temperature unit.")),
+)
+WEATHER_DICT = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Current weather for a city.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "city": {"type": "string", "description": "City name."},
+                "days": {"type": "integer", "description": "Forecast days.", "default": 1},
+                "unit": {"type": "string", "enum": ["c", "f"], "description": "Temperature unit."},
+            },
+            "required": ["city"],
+        },
+    },
+}
+
+
+def test_equivalent_forms_give_equivalent_specs() -> None:
+    def shape(spec: ToolSpec) -> tuple[Any, ...]:
+        props = spec.parameters["properties"]
+        return (
+            spec.name,
+            spec.description,
+            spec.parameters["required"],
+            {k: (v["type"], v.get("enum"), v["description"]) for k, v in props.items()},
+        )
+
+    from_function = shape(to_tool_spec(get_weather))
+    assert from_function == shape(to_tool_spec(WeatherModel))
+    assert from_function == shape(to_tool_spec(WEATHER_DICT))
+    assert from_function == shape(
+        to_tool_spec(FakeTool("get_weather", "Current weather for a city.", WeatherModel))
+    )
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["has space", "dot.name", "", "x" * 65, "ünï"])
+def test_bad_names_are_rejected(name: str) -> None:
+    with pytest.raises(ValueError, match=r"invalid tool name .*\^\[a-zA-Z0-9_-\]\{1,64\}\$") as err:
+        to_tool_spec({"name": name, "parameters": SCHEMA})
+    assert repr(name) in str(err.value)
+
+
+def test_name_of_64_characters_is_fine() -> None:
+    assert to_tool_spec({"name": "x" * 64}).name == "x" * 64
+
+
+@pytest.mark.parametrize(
+    ("parameters", "detail"),
+    [
+        (
+            {"type": "object", "properties": {"a": {"default": {1, 2}}}},
+            "set is not JSON serializable",
+        ),
+        ({"type": "object", "properties": {"a": {"default": object()}}}, "object is not JSON"),
+        ({"type": "object", "properties": {"a": {"maximum": math.nan}}}, "Out of range float"),
+    ],
+)
+def test_non_serialisable_schema(parameters: dict[str, Any], detail: str) -> None:
+    with pytest.raises(TypeError, match=f"tool 'f': non-serialisable tool schema .*{detail}"):
+        to_tool_spec({"name": "f", "parameters": parameters})
+
+
+@pytest.mark.parametrize(
+    ("parameters", "error", "message"),
+    [
+        ({"type": "string"}, ValueError, "must be an object schema"),
+        ({"anyOf": [{"type": "object"}]}, ValueError, "must be an object schema"),
+        ({"type": "object", "properties": []}, TypeError, "'properties' must be a dict"),
+        ({"type": "object", "required": "a"}, TypeError, "'required' must be a list"),
+        ([("type", "object")], TypeError, "parameters must be a JSON-schema dict"),
+    ],
+)
+def test_non_object_schemas(parameters: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=f"tool 'f': .*{message}"):
+        to_tool_spec({"name": "f", "parameters": parameters})
+
+
+def test_non_string_name_and_description() -> None:
+    with pytest.raises(TypeError, match="tool name must be a string, got 3"):
+        to_tool_spec({"name": 3})
+    with pytest.raises(TypeError, match="tool 'f': description must be a str, got \\['x'\\]"):
+        to_tool_spec({"name": "f", "description": ["x"]})
+
+
+def test_duplicate_names_in_one_bind() -> None:
+    with pytest.raises(ValueError, match="duplicate tool names in one bind: search"):
+        to_tool_specs([search, {"name": "other"}, {"name": "search"}])
+
+
+def test_to_tool_specs_keeps_order_and_wants_a_sequence() -> None:
+    assert [s.name for s in to_tool_specs([search, Forecast, WEATHER_DICT])] == [
+        "search",
+        "Forecast",
+        "get_weather",
+    ]
+    assert to_tool_specs([]) == ()
+    # A pydantic model instance iterates over its fields, so "iterable" is not enough.
+    pydantic_tool = Location(city="x")
+    for single in (search, WEATHER_DICT, "search", pydantic_tool, (t for t in [search])):
+        with pytest.raises(
+            TypeError, match="expects a list of tools, got .*wrap one tool in a list"
+        ):
+            to_tool_specs(single)  # type: ignore[arg-type]
+
+
+def untyped(city, days: int = 1) -> None:  # type: ignore[no-untyped-def]
+    """No annotation on city."""
+
+
+def star_args(*cities: str) -> None:
+    """Variadic."""
+
+
+def star_kwargs(city: str, **extra: str) -> None:
+    """Keywords."""
+
+
+def positional_only(city: str, /) -> None:
+    """Slash."""
+
+
+@pytest.mark.parametrize(
+    ("fn", "message"),
+    [
+        (untyped, "tool function 'untyped': parameter 'city' has no type annotation"),
+        (star_args, "tool function 'star_args': variadic positional parameter 'cities'"),
+        (star_kwargs, "tool function 'star_kwargs': variadic keyword parameter 'extra'"),
+        (positional_only, "tool function 'positional_only': positional-only parameter 'city'"),
+        (opaque_param, "tool function 'opaque_param': can't build a JSON schema"),
+        (unresolved, "tool function 'unresolved': can't build a JSON schema.*NotDefinedAnywhere"),
+    ],
+)
+def test_bad_functions(fn: object, message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        to_tool_spec(fn)
+
+
+@pytest.mark.parametrize(
+    "tool",
+    [42, "search", Opaque, Forecast(location=Location(city="x")), len, None],
+    ids=["int", "str", "plain-class", "model-instance", "builtin", "none"],
+)
+def test_unknown_objects_list_the_accepted_forms(tool: object) -> None:
+    with pytest.raises(TypeError, match="can't make a tool from .*; expected a pydantic BaseModel"):
+        to_tool_spec(tool)
+
+
+@pytest.mark.parametrize(
+    ("tool", "message"),
+    [
+        ({"type": "function", "name": "f"}, 'needs a "function" dict'),
+        ({"type": "web_search_20250305", "name": "web_search", "input_schema": {}}, "server tool"),
+        ({"type": "web_search_20250305", "name": "web_search"}, "unrecognised tool dict"),
+        (
+            {"type": "object", "properties": {}},
+            r"unrecognised tool dict with keys \['properties', 'type'\]",
+        ),
+        ({"description": "x"}, "unrecognised tool dict"),
+    ],
+)
+def test_bad_dicts(tool: dict[str, Any], message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        to_tool_spec(tool)
+
+
+def test_basetool_like_with_unusable_args_schema() -> None:
+    with pytest.raises(TypeError, match="tool 'x': args_schema must be a pydantic model class"):
+        to_tool_spec(FakeTool("x", "d", None))
+
+
+# --- tool_choice --------------------------------------------------------------------------
+
+SPECS = (
+    ToolSpec("search", "", {"type": "object", "properties": {}}),
+    ToolSpec("get_weather", "", {"type": "object", "properties": {}}),
+)
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [
+        (None, None),
+        (False, None),
+        ("auto", "auto"),
+        ("none", "none"),
+        ("required", "required"),
+        ("any", "required"),
+        (True, "required"),
+        ("search", "search"),
+        ({"type": "function", "function": {"name": "get_weather"}}, "get_weather"),
+        ({"type": "tool", "name": "search"}, "search"),
+        ({"type": "any"}, "required"),
+        ({"type": "auto"}, "auto"),
+        ({"type": "none"}, "none"),
+        ({"type": "auto", "disable_parallel_tool_use": False}, "auto"),
+    ],
+)
+def test_tool_choice_matrix(choice: Any, expected: str | None) -> None:
+    assert normalise_tool_choice(choice, SPECS) == expected
+
+
+@pytest.mark.parametrize(
+    ("choice", "error", "message"),
+    [
+        (
+            "lookup",
+            ValueError,
+            "tool_choice 'lookup' is not a bound tool; bound tools: search, get_weather",
+        ),
+        (
+            {"type": "tool", "name": "nope"},
+            ValueError,
+            "'nope' is not a bound tool; bound tools: search",
+        ),
+        ({"type": "function", "function": {"name": "x"}}, ValueError, "'x' is not a bound tool"),
+        (
+            {"type": "allowed_tools", "allowed_tools": {}},
+            ValueError,
+            "unsupported tool_choice dict",
+        ),
+        ({"type": "any", "extra": 1}, ValueError, "unsupported tool_choice dict"),
+        ({"type": "any", "disable_parallel_tool_use": True}, ValueError, "extra_body"),
+        (3, TypeError, "tool_choice must be a str, dict, bool or None, got int"),
+    ],
+)
+def test_tool_choice_errors(choice: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        normalise_tool_choice(choice, SPECS)
+
+
+@pytest.mark.parametrize("choice", ["required", "any", True, "search", {"type": "any"}])
+def test_tool_choice_that_needs_tools_without_tools(choice: Any) -> None:
+    with pytest.raises(ValueError, match="needs bound tools, and none are bound"):
+        normalise_tool_choice(choice, [])
+
+
+@pytest.mark.parametrize(("choice", "expected"), [("auto", "auto"), ({"type": "none"}, "none")])
+def test_auto_and_none_without_tools_pass_through(choice: Any, expected: str) -> None:
+    # Both adapters leave them out of the request when no tools are bound.
+    assert normalise_tool_choice(choice, []) == expected
+
+
+def test_tool_named_like_a_keyword_cannot_be_forced_by_name() -> None:
+    specs = [ToolSpec("auto", "", {"type": "object", "properties": {}})]
+    assert normalise_tool_choice("auto", specs) == "auto"  # the keyword wins
+    with pytest.raises(ValueError, match="'auto' is a tool_choice keyword"):
+        normalise_tool_choice({"type": "tool", "name": "auto"}, specs)
+
+
+# --- the official SDKs' parameter types ---------------------------------------------------
+
+ALL_FORMS: list[object] = [
+    Forecast,
+    TreeNode,
+    NoDoc,
+    search,
+    fetch,
+    annotated,
+    no_doc,
+    get_weather,
+    WeatherModel,
+    WEATHER_DICT,
+    FakeTool("locate", "Find.", Location),
+    {"name": "ping"},
+]
+
+
+def test_specs_validate_against_openai_param_types() -> None:
+    pytest.importorskip("openai")
+    from openai.types.chat import ChatCompletionToolParam
+    from pydantic import TypeAdapter, ValidationError
+
+    # Honest scope: a TypedDict validates required keys and value types only. It ignores
+    # extra keys, doesn't check the name pattern, and FunctionParameters is Dict[str, object],
+    # so the JSON schema itself is checked only for being a dict with string keys. The
+    # negative control below shows the check is not vacuous.
+    adapter = TypeAdapter(ChatCompletionToolParam)
+    for spec in map(to_tool_spec, ALL_FORMS):
+        tool = {
+            "type": "function",
+            "function": {
+                "name": spec.name,
+                "description": spec.description,
+                "parameters": spec.parameters,
+            },
+        }
+        assert adapter.validate_python(tool) == tool
+    with pytest.raises(ValidationError):
+        adapter.validate_python({"type": "function", "function": {"description": "no name"}})
+
+
+def test_specs_validate_against_anthropic_param_types() -> None:
+    pytest.importorskip("anthropic")
+    from anthropic.types import ToolParam
+    from anthropic.types.tool_param import InputSchemaTyped
+    from pydantic import TypeAdapter, ValidationError
+
+    # ToolParam.input_schema is Union[InputSchemaTyped, Dict[str, object]], so through
+    # ToolParam alone any dict passes. We therefore also validate the schema against
+    # InputSchemaTyped itself, which requires type == "object" and dict properties.
+    tool_adapter = TypeAdapter(ToolParam)
+    schema_adapter = TypeAdapter(InputSchemaTyped)
+    for spec in map(to_tool_spec, ALL_FORMS):
+        tool = {"name": spec.name, "description": spec.description, "input_schema": spec.parameters}
+        assert tool_adapter.validate_python(tool)["name"] == spec.name
+        assert schema_adapter.validate_python(spec.parameters)["type"] == "object"
+    with pytest.raises(ValidationError):
+        schema_adapter.validate_python({"type": "string"})
+    with pytest.raises(ValidationError):
+        tool_adapter.validate_python({"name": "no_schema"})
+
+
+def test_specs_round_trip_through_json() -> None:
+    for spec in map(to_tool_spec, ALL_FORMS):
+        assert json.loads(json.dumps(spec.parameters, allow_nan=False)) == spec.parameters
+
+
+# --- module hygiene -----------------------------------------------------------------------
+
+
+def test_module_does_not_import_pydantic() -> None:
+    code = "import sys, chatplex.adapters._tools; print('pydantic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", "importing _tools must not import pydantic"
+
+
+def test_docstring_examples() -> None:
+    result = doctest.testmod(_tools, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0
+    assert result.failed == 0
