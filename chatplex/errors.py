@@ -37,8 +37,17 @@ __all__ = [
 #: Statuses worth retrying (the provider or a proxy says "try again").
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
-#: Provider error types/codes that arrive as a 429 but will not clear by waiting.
-QUOTA_ERROR_MARKERS = ("insufficient_quota", "billing", "spend_limit", "credit balance")
+#: Wording of 429s that will not clear by waiting (OpenAI `insufficient_quota`; Anthropic
+#: spend limits, credit balance and long-context usage credits).
+QUOTA_ERROR_MARKERS = (
+    "insufficient_quota",
+    "billing",
+    "spend_limit",
+    "credit balance",
+    "api usage limits",
+    "usage credits are required",
+    "extra usage is required",
+)
 
 
 class ChatplexError(Exception):

@@ -141,7 +141,12 @@ def _openai_tool_call(tc: dict[str, Any], index: int) -> ToolCall:
         except ValueError as exc:
             raise ValueError(f"message {index}: tool call arguments are not JSON: {exc}") from exc
         return {"name": fn["name"], "args": args, "id": tc.get("id"), "type": "tool_call"}
-    return {"name": tc["name"], "args": dict(tc.get("args") or {}), "id": tc.get("id")}
+    return {
+        "name": tc["name"],
+        "args": dict(tc.get("args") or {}),
+        "id": tc.get("id"),
+        "type": "tool_call",
+    }
 
 
 def _from_langchain(item: Any, lc_type: str, index: int) -> BaseMessage:
@@ -151,7 +156,12 @@ def _from_langchain(item: Any, lc_type: str, index: int) -> BaseMessage:
     name = getattr(item, "name", None)
     if kind == "ai":
         tool_calls = [
-            {"name": tc["name"], "args": dict(tc.get("args") or {}), "id": tc.get("id")}
+            {
+                "name": tc["name"],
+                "args": dict(tc.get("args") or {}),
+                "id": tc.get("id"),
+                "type": "tool_call",
+            }
             for tc in getattr(item, "tool_calls", None) or []
         ]
         return AIMessage(

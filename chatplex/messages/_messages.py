@@ -119,11 +119,22 @@ class AIMessageChunk(AIMessage):
             parsed, error = _parse_args(raw)
             if error is None:
                 tool_calls.append(
-                    {"name": chunk.get("name") or "", "args": parsed, "id": chunk.get("id")}
+                    {
+                        "name": chunk.get("name") or "",
+                        "args": parsed,
+                        "id": chunk.get("id"),
+                        "type": "tool_call",
+                    }
                 )
             else:
                 invalid.append(
-                    {"name": chunk.get("name"), "args": raw, "id": chunk.get("id"), "error": error}
+                    {
+                        "name": chunk.get("name"),
+                        "args": raw,
+                        "id": chunk.get("id"),
+                        "error": error,
+                        "type": "invalid_tool_call",
+                    }
                 )
         return AIMessage(
             content=_strip_block_indexes(self.content),

@@ -473,8 +473,8 @@ def test_invalid_tool_args_never_raise() -> None:
     ]
     message = adapter().parse_response(completion({"content": None, "tool_calls": calls}), {})
     assert message.tool_calls == [
-        {"name": "ok", "args": {"a": 1}, "id": "c1"},
-        {"name": "obj", "args": {"b": 2}, "id": "c4"},
+        {"name": "ok", "args": {"a": 1}, "id": "c1", "type": "tool_call"},
+        {"name": "obj", "args": {"b": 2}, "id": "c4", "type": "tool_call"},
     ]
     assert [(c["name"], c["args"], c["id"]) for c in message.invalid_tool_calls] == [
         ("bad", '{"a": ', "c2"),
@@ -665,7 +665,7 @@ def test_stream_tool_ids_and_names_sent_once() -> None:
     sse = chunk({"role": "assistant", "content": ""}) + chunk({"tool_calls": [frag]})
     sse += chunk({"tool_calls": [frag2]}) + "data: [DONE]\n\n"
     message = merge_chunks(run_stream(sse)).to_message()
-    assert message.tool_calls == [{"name": "f", "args": {}, "id": "0"}]
+    assert message.tool_calls == [{"name": "f", "args": {}, "id": "0", "type": "tool_call"}]
 
 
 def test_stream_id_arriving_late() -> None:
@@ -674,7 +674,7 @@ def test_stream_id_arriving_late() -> None:
         {"tool_calls": [{"index": 0, "id": "c9", "function": {"arguments": "}"}}]}, "tool_calls"
     )
     message = merge_chunks(run_stream(sse)).to_message()
-    assert message.tool_calls == [{"name": "f", "args": {}, "id": "c9"}]
+    assert message.tool_calls == [{"name": "f", "args": {}, "id": "c9", "type": "tool_call"}]
 
 
 def test_stream_cumulative_usage_is_not_double_counted() -> None:

@@ -1,0 +1,651 @@
+"""Anthropic Messages API adapter (`POST {base_url}/v1/messages`): pure translation, no I/O.
+
+- `max_tokens` is required by the API: calls that do not set it send `default_max_tokens`
+  (4096 unless configured).
+- `usage_metadata["input_tokens"]` = `input_tokens` + `cache_read_input_tokens` +
+  `cache_creation_input_tokens`. Anthropic counts cached tokens apart, OpenAI's
+  `prompt_tokens` includes them: the sum keeps totals comparable across providers. The
+  cached share is in `input_token_details`.
+- `tool_use` blocks become `tool_calls`, outside `content`; thinking, redacted thinking and
+  server-tool blocks stay in `content`, and AIMessage content is sent back as it is (the
+  API needs thinking blocks back with tool results).
+- Streams: `message_delta.usage` is cumulative while merged chunks' usage is summed, so the
+  parser emits differences. The merged stream equals `parse_response` of the same reply.
+- A stream that ends without `message_stop` raises `StreamError` in `finish()`, unless a
+  `message_delta` with a `stop_reason` came: the reply is complete then, and only the
+  closing event, which carries no data, is missing.
+- Citations (`citations` on text blocks, `citations_delta`) are not kept.
+
+>>> from chatplex.messages import HumanMessage
+>>> adapter = AnthropicAdapter(api_key="sk-ant-...")
+>>> request = adapter.build_request(
+...     [HumanMessage("Hi")], CallSettings(model="claude-haiku-4-5"), stream=False
+... )
+>>> request.url, request.json["max_tokens"]
+('https://api.anthropic.com/v1/messages', 4096)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from ..errors import APIError, StreamError, status_error
+from ..messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    Content,
+    HumanMessage,
+    SystemMessage,
+    ToolCall,
+    ToolMessage,
+    UsageMetadata,
+)
+from ._base import CallSettings, HTTPRequest, Secret, SSEEvent
+
+__all__ = ["DEFAULT_BASE_URL", "AnthropicAdapter", "AnthropicStreamParser"]
+
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+_PROVIDER = "anthropic"
+
+_FINISH_REASONS = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "max_tokens": "length",
+    "tool_use": "tool_calls",
+    "refusal": "content_filter",
+}
+_TOOL_CHOICES = {"auto": "auto", "required": "any", "any": "any", "none": "none"}
+#: Error types of an `event: error` that a fresh request may not hit again.
+_RETRYABLE_STREAM_ERRORS = frozenset({"overloaded_error", "api_error", "rate_limit_error"})
+
+_Block = dict[str, Any]
+
+
+class AnthropicAdapter:
+    """The Anthropic Messages API.
+
+    >>> adapter = AnthropicAdapter(api_key="sk-ant-...", default_max_tokens=1024)
+    >>> adapter
+    AnthropicAdapter(base_url='https://api.anthropic.com', anthropic_version='2023-06-01')
+
+    The key comes from `api_key=` or `ANTHROPIC_API_KEY`, the base URL from `base_url=`,
+    `ANTHROPIC_BASE_URL` or the public API. A missing key is an error at construction,
+    except for a non-public base URL (a local mock or proxy), where no key header is sent.
+    """
+
+    provider: str = _PROVIDER
+
+    def __init__(
+        self,
+        *,
+        api_key: str | Secret | None = None,
+        base_url: str | None = None,
+        anthropic_version: str = "2023-06-01",
+        default_headers: Mapping[str, str] | None = None,
+        default_max_tokens: int = 4096,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY", "")
+        self._key = key if isinstance(key, Secret) else Secret(key)
+        url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL
+        self.base_url = url.rstrip("/")
+        if not self._key and self.base_url == DEFAULT_BASE_URL:
+            raise ValueError("no Anthropic API key: pass api_key=... or set ANTHROPIC_API_KEY")
+        if default_max_tokens < 1:
+            raise ValueError(f"default_max_tokens must be >= 1, got {default_max_tokens}")
+        self.anthropic_version = anthropic_version
+        self.default_max_tokens = default_max_tokens
+        self._url = f"{self.base_url}/v1/messages"
+        # Header names are case-insensitive: lower-case them so defaults can override ours.
+        self._extra_headers = {k.lower(): v for k, v in (default_headers or {}).items()}
+        secret = self._key.get()
+        self._key_digest = hashlib.sha256(secret.encode()).hexdigest()[:16] if secret else ""
+
+    def __repr__(self) -> str:
+        return (
+            f"AnthropicAdapter(base_url={self.base_url!r}, "
+            f"anthropic_version={self.anthropic_version!r})"
+        )
+
+    def build_request(
+        self, messages: Sequence[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """Validate and translate one call; raises ValueError/TypeError before any I/O."""
+        if not settings.model:
+            raise ValueError("a model name is required")
+        max_tokens = settings.max_tokens
+        if max_tokens is None:
+            max_tokens = self.default_max_tokens
+        elif max_tokens < 0:
+            raise ValueError(f"max_tokens must be >= 0, got {max_tokens}")
+        system, turns = _to_wire_messages(messages)
+        body: dict[str, Any] = {"model": settings.model, "max_tokens": max_tokens}
+        if system is not None:
+            body["system"] = system
+        body["messages"] = turns
+        if settings.temperature is not None:
+            body["temperature"] = settings.temperature
+        if settings.top_p is not None:
+            body["top_p"] = settings.top_p
+        if settings.stop:
+            body["stop_sequences"] = list(settings.stop)
+        if settings.tools:
+            body["tools"] = _tools(settings)
+        if settings.tool_choice is not None:
+            choice = _tool_choice(settings)
+            if choice is not None:
+                body["tool_choice"] = choice
+        if stream:
+            body["stream"] = True
+        if settings.extra_body:
+            body.update(settings.extra_body)
+        headers = {"anthropic-version": self.anthropic_version, "content-type": "application/json"}
+        if self._key:
+            headers["x-api-key"] = self._key.get()
+        headers.update(self._extra_headers)
+        return HTTPRequest(method="POST", url=self._url, headers=headers, json=body)
+
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        """The reply of a non-streaming call as an `AIMessage`."""
+        try:
+            data = json.loads(body)
+        except ValueError as exc:
+            raise APIError(
+                f"Anthropic reply is not JSON ({exc}): {_snippet(body)}", provider=_PROVIDER
+            ) from exc
+        if not isinstance(data, dict):
+            raise APIError(
+                f"Anthropic reply is not a JSON object: {_snippet(body)}", provider=_PROVIDER
+            )
+        if data.get("type") == "error":
+            raise self.map_error(200, body, headers)
+        content, tool_calls = _parse_content(data.get("content") or ())
+        usage = data.get("usage")
+        return AIMessage(
+            content=content,
+            id=data.get("id"),
+            tool_calls=tool_calls,
+            usage_metadata=_usage(usage) if usage else None,
+            response_metadata={
+                **_start_metadata(data),
+                **_stop_metadata(data.get("stop_reason"), data.get("stop_sequence")),
+            },
+        )
+
+    def stream_parser(self, headers: Mapping[str, str]) -> AnthropicStreamParser:
+        return AnthropicStreamParser(request_id=_header(headers, "request-id"))
+
+    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+        """A typed error from an error status; never raises, whatever the body holds."""
+        data: Any = None
+        with contextlib.suppress(ValueError):
+            data = json.loads(body)
+        message = error_type = request_id = None
+        if isinstance(data, dict):
+            err = data.get("error")
+            if isinstance(err, dict):
+                message, error_type = _str_or_none(err.get("message")), err.get("type")
+            elif isinstance(err, str):
+                message = err
+            request_id = _str_or_none(data.get("request_id"))
+        return status_error(
+            provider=_PROVIDER,
+            status=status,
+            message=message or _snippet(body) or f"HTTP {status}",
+            headers=headers,
+            error_type=error_type if isinstance(error_type, str) else None,
+            request_id=request_id or _header(headers, "request-id"),
+            body=data if data is not None else _snippet(body),
+        )
+
+    def budget_key(self, model: str) -> tuple[str, ...]:
+        return (_PROVIDER, self.base_url, self._key_digest, model)
+
+
+class AnthropicStreamParser:
+    """Turns the events of one Messages API stream into `AIMessageChunk`s.
+
+    Text arrives as `str` content; thinking, redacted thinking and server-tool blocks as
+    one-block lists carrying the block `index`, so `merge_chunks` joins their pieces;
+    `tool_use` blocks as `tool_call_chunks` indexed by block.
+    """
+
+    __slots__ = ("_done", "_inputs", "_reported", "_request_id", "_tool_blocks", "_usage")
+
+    def __init__(self, request_id: str | None = None) -> None:
+        self._request_id = request_id
+        self._tool_blocks: set[Any] = set()  # indexes of tool_use blocks
+        #: partial_json of other blocks taking input (server_tool_use): index →
+        #: (block type, fragments), parsed into the block's `input` at content_block_stop.
+        self._inputs: dict[Any, tuple[str, list[str]]] = {}
+        self._usage: dict[str, Any] = {}  # raw usage so far (message_delta overrides)
+        self._reported: UsageMetadata | None = None  # the sum of usage emitted so far
+        self._done = False
+
+    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
+        if event.event == "ping" or not event.data:
+            return None
+        try:
+            data = json.loads(event.data)
+        except ValueError as exc:
+            raise self._error(f"malformed event data ({exc}): {event.data[:200]}") from exc
+        if not isinstance(data, dict):
+            raise self._error(f"event data is not a JSON object: {event.data[:200]}")
+        kind = data.get("type")
+        if kind == "content_block_delta":
+            return self._delta(data)
+        if kind == "content_block_start":
+            return self._start(data)
+        if kind == "content_block_stop":
+            return self._stop(data)
+        if kind == "message_start":
+            return self._message_start(data)
+        if kind == "message_delta":
+            return self._message_delta(data)
+        if kind == "message_stop":
+            self._done = True
+            return None
+        if kind == "error" or event.event == "error":
+            raise self._error_event(data)
+        return None  # ping, and event types added after this was written
+
+    def finish(self) -> None:
+        if not self._done:
+            raise self._error("stream ended before message_stop", retryable=True)
+
+    def _delta(self, data: dict[str, Any]) -> AIMessageChunk | None:
+        delta = data.get("delta") or {}
+        kind = delta.get("type")
+        if kind == "text_delta":
+            text = delta.get("text")
+            return AIMessageChunk(content=text) if text else None
+        index = data.get("index")
+        if kind == "input_json_delta":
+            part = delta.get("partial_json")
+            if not part:
+                return None
+            if index in self._tool_blocks:
+                return _tool_chunk(None, part, None, index)
+            pending = self._inputs.get(index)
+            if pending is not None:
+                pending[1].append(part)
+            return None
+        if kind == "thinking_delta" or kind == "signature_delta":
+            key = "thinking" if kind == "thinking_delta" else "signature"
+            value = delta.get(key)
+            return _block_chunk({"type": "thinking", key: value, "index": index}) if value else None
+        return None  # citations_delta and delta types added later: tolerated
+
+    def _start(self, data: dict[str, Any]) -> AIMessageChunk | None:
+        index = data.get("index")
+        block = data.get("content_block") or {}
+        kind = block.get("type")
+        if kind == "text":
+            text = block.get("text")
+            return AIMessageChunk(content=text) if text else None
+        if kind == "tool_use":
+            self._tool_blocks.add(index)
+            given = block.get("input")  # always {} from Anthropic; a proxy may send it whole
+            args = json.dumps(given) if given else ""
+            return _tool_chunk(block.get("name"), args, block.get("id"), index)
+        if kind == "thinking":
+            return _block_chunk({**_thinking(block), "index": index})
+        # redacted_thinking, server_tool_use, *_tool_result, future types: kept whole.
+        if "input" in block:
+            self._inputs[index] = (str(kind), [])
+        return _block_chunk({**block, "index": index})
+
+    def _stop(self, data: dict[str, Any]) -> AIMessageChunk | None:
+        index = data.get("index")
+        pending = self._inputs.pop(index, None)
+        if pending is None or not pending[1]:
+            return None
+        try:
+            value = json.loads("".join(pending[1]))
+        except ValueError:
+            return None  # the block keeps its start `input`; nothing better to offer
+        return _block_chunk({"type": pending[0], "input": value, "index": index})
+
+    def _message_start(self, data: dict[str, Any]) -> AIMessageChunk:
+        message = data.get("message") or {}
+        self._usage = dict(message.get("usage") or {})
+        usage = _usage(self._usage) if self._usage else None
+        self._reported = usage
+        return AIMessageChunk(
+            content="",
+            id=message.get("id"),
+            usage_metadata=usage,
+            response_metadata=_start_metadata(message),
+        )
+
+    def _message_delta(self, data: dict[str, Any]) -> AIMessageChunk:
+        delta = data.get("delta") or {}
+        reason = delta.get("stop_reason")
+        if reason is not None:
+            self._done = True
+        usage: UsageMetadata | None = None
+        raw = data.get("usage")
+        if raw:
+            # Cumulative counts: they replace message_start's; absent fields keep theirs.
+            self._usage.update((k, v) for k, v in raw.items() if v is not None)
+            total = _usage(self._usage)
+            usage = _usage_diff(total, self._reported)
+            self._reported = total
+        return AIMessageChunk(
+            content="",
+            usage_metadata=usage,
+            response_metadata=_stop_metadata(reason, delta.get("stop_sequence")),
+        )
+
+    def _error_event(self, data: dict[str, Any]) -> StreamError:
+        err = data.get("error")
+        err = err if isinstance(err, dict) else {}
+        error_type = _str_or_none(err.get("type"))
+        return StreamError(
+            _str_or_none(err.get("message")) or "error event without a message",
+            provider=_PROVIDER,
+            error_type=error_type,
+            request_id=_str_or_none(data.get("request_id")) or self._request_id,
+            body=data,
+            retryable=error_type in _RETRYABLE_STREAM_ERRORS,
+        )
+
+    def _error(self, message: str, *, retryable: bool = False) -> StreamError:
+        return StreamError(
+            message, provider=_PROVIDER, request_id=self._request_id, retryable=retryable
+        )
+
+
+# -- request helpers -------------------------------------------------------------------
+
+
+def _to_wire_messages(
+    messages: Sequence[BaseMessage],
+) -> tuple[str | list[_Block] | None, list[_Block]]:
+    """Leading system messages → `system`; the rest → alternating user/assistant turns."""
+    if not messages:
+        raise ValueError("Anthropic needs at least one message; got an empty list")
+    start = 0
+    while start < len(messages) and isinstance(messages[start], SystemMessage):
+        start += 1
+    if start == len(messages):
+        raise ValueError("Anthropic needs a user or assistant message; got only system messages")
+    turns: list[_Block] = []
+    for i in range(start, len(messages)):
+        role, content = _turn(messages[i], i)
+        if turns and turns[-1]["role"] == role:
+            # Anthropic wants alternating roles: consecutive same-role messages become one.
+            turns[-1]["content"] = _join(turns[-1]["content"], content, role)
+        else:
+            turns.append({"role": role, "content": content})
+    return _system(messages[:start]), turns
+
+
+def _turn(msg: BaseMessage, i: int) -> tuple[str, str | list[_Block]]:
+    if isinstance(msg, HumanMessage):
+        user = msg.content if isinstance(msg.content, str) else _blocks(msg.content, i)
+        if not user:
+            raise ValueError(f"message {i}: empty user message; Anthropic rejects empty content")
+        return "user", user
+    if isinstance(msg, AIMessage):
+        if isinstance(msg, AIMessageChunk):
+            msg = msg.to_message()  # a merged stream: parse tool-call fragments, drop indexes
+        return "assistant", _assistant_content(msg, i)
+    if isinstance(msg, ToolMessage):
+        content = msg.content
+        block: _Block = {
+            "type": "tool_result",
+            "tool_use_id": msg.tool_call_id,
+            "content": content if isinstance(content, str) else _blocks(content, i),
+        }
+        if msg.status == "error":
+            block["is_error"] = True
+        return "user", [block]
+    if isinstance(msg, SystemMessage):
+        raise ValueError(
+            f"message {i}: a system message after the conversation started. Anthropic has no "
+            "mid-conversation system role (system messages become the top-level `system` "
+            "prompt): put them first, or send this one as a user message"
+        )
+    raise TypeError(f"message {i}: unsupported message type {type(msg).__name__}")
+
+
+def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
+    content = msg.content
+    if isinstance(content, str):
+        if not msg.tool_calls:
+            if not content:
+                raise ValueError(f"message {i}: empty assistant message (no text, no tool calls)")
+            return content
+        blocks: list[_Block] = [{"type": "text", "text": content}] if content else []
+    else:
+        blocks = _blocks(content, i)
+    if msg.tool_calls:
+        # Content may already hold Anthropic-native tool_use blocks; do not send them twice.
+        present = {b.get("id") for b in blocks if b.get("type") == "tool_use"}
+        for call in msg.tool_calls:
+            call_id = call.get("id")
+            if not call_id:
+                raise ValueError(
+                    f"message {i}: tool call {call.get('name')!r} has no id; Anthropic matches "
+                    "tool results to tool calls by id"
+                )
+            if call_id not in present:
+                blocks.append(
+                    {"type": "tool_use", "id": call_id, "name": call["name"], "input": call["args"]}
+                )
+    if not blocks:
+        raise ValueError(f"message {i}: empty assistant message (no text, no tool calls)")
+    return blocks
+
+
+def _blocks(content: list[Any], i: int) -> list[_Block]:
+    """Content blocks for the wire; empty text blocks (which Anthropic rejects) dropped."""
+    out: list[_Block] = []
+    for block in content:
+        if isinstance(block, str):
+            block = {"type": "text", "text": block}
+        elif not isinstance(block, dict):
+            raise TypeError(
+                f"message {i}: a content block must be a dict, got {type(block).__name__}"
+            )
+        kind = block.get("type")
+        if kind == "text" and not block.get("text"):
+            continue
+        out.append(_image(block, i) if kind == "image_url" else block)
+    return out
+
+
+def _image(block: _Block, i: int) -> _Block:
+    """OpenAI-style `image_url` → Anthropic `image` (base64 from data URLs, else by URL)."""
+    ref = block.get("image_url")
+    url = ref.get("url") if isinstance(ref, dict) else ref
+    if not isinstance(url, str):
+        raise ValueError(f"message {i}: image_url block without a url")
+    if url.startswith("data:"):
+        header, comma, data = url[5:].partition(",")
+        params = header.split(";")
+        if not comma or params[-1] != "base64" or not params[0]:
+            raise ValueError(
+                f"message {i}: only base64 data URLs (data:<media type>;base64,...) can be sent "
+                "to Anthropic"
+            )
+        source = {"type": "base64", "media_type": params[0], "data": data}
+        return {"type": "image", "source": source}
+    if url.startswith(("https://", "http://")):
+        return {"type": "image", "source": {"type": "url", "url": url}}
+    raise ValueError(f"message {i}: unsupported image URL scheme in {url[:40]!r}")
+
+
+def _join(a: str | list[_Block], b: str | list[_Block], role: str) -> list[_Block]:
+    left = [{"type": "text", "text": a}] if isinstance(a, str) else a
+    right = [{"type": "text", "text": b}] if isinstance(b, str) else b
+    out = left + right
+    if role == "user" and any(x.get("type") == "tool_result" for x in right):
+        # Anthropic wants tool_result blocks first in a user turn; the sort is stable.
+        out.sort(key=lambda x: x.get("type") != "tool_result")
+    return out
+
+
+def _system(messages: Sequence[BaseMessage]) -> str | list[_Block] | None:
+    contents = [m.content for m in messages]
+    if all(isinstance(c, str) for c in contents):
+        return "\n\n".join(c for c in contents if c) or None  # type: ignore[misc]
+    blocks: list[_Block] = []
+    for i, content in enumerate(contents):
+        for block in [content] if isinstance(content, str) else content:
+            if isinstance(block, str):
+                block = {"type": "text", "text": block}
+            if block.get("type") != "text":
+                raise ValueError(f"message {i}: Anthropic system prompts take text blocks only")
+            if block.get("text"):
+                blocks.append(block)
+    return blocks or None
+
+
+def _tools(settings: CallSettings) -> list[_Block]:
+    tools = [
+        {"name": t.name, "description": t.description, "input_schema": t.parameters}
+        for t in settings.tools
+    ]
+    if len({t.name for t in settings.tools}) != len(tools):
+        raise ValueError("tool names must be unique")
+    return tools
+
+
+def _tool_choice(settings: CallSettings) -> _Block | None:
+    choice = settings.tool_choice
+    extra = settings.extra_body.get("tools")  # server tools (web_search, ...) come this way
+    names = {t.name for t in settings.tools}
+    if isinstance(extra, list):
+        names.update(t["name"] for t in extra if isinstance(t, dict) and "name" in t)
+    if not settings.tools and not extra:
+        if choice in ("auto", "none"):
+            return None  # a no-op without tools, which the API would reject
+        raise ValueError(f"tool_choice={choice!r} needs tools, but none were given")
+    if choice in _TOOL_CHOICES:
+        return {"type": _TOOL_CHOICES[choice]}
+    if choice not in names:
+        known = ", ".join(sorted(names))
+        raise ValueError(f"tool_choice names an unknown tool {choice!r}; tools given: {known}")
+    return {"type": "tool", "name": choice}
+
+
+# -- response helpers ------------------------------------------------------------------
+
+
+def _start_metadata(message: Mapping[str, Any]) -> dict[str, Any]:
+    return {"provider": _PROVIDER, "model_name": message.get("model"), "id": message.get("id")}
+
+
+def _stop_metadata(reason: str | None, stop_sequence: str | None) -> dict[str, Any]:
+    finish = _FINISH_REASONS.get(reason, reason) if reason is not None else None
+    return {"finish_reason": finish, "raw_finish_reason": reason, "stop_sequence": stop_sequence}
+
+
+def _thinking(block: Mapping[str, Any]) -> _Block:
+    thinking, signature = block.get("thinking") or "", block.get("signature") or ""
+    return {"type": "thinking", "thinking": thinking, "signature": signature}
+
+
+def _block_chunk(block: _Block) -> AIMessageChunk:
+    """A one-block list chunk; its `index` lets merge_chunks join the block's pieces."""
+    return AIMessageChunk(content=[block])
+
+
+def _tool_chunk(name: str | None, args: str, call_id: str | None, index: Any) -> AIMessageChunk:
+    return AIMessageChunk(
+        content="",
+        tool_call_chunks=[
+            {"name": name, "args": args, "id": call_id, "index": index, "type": "tool_call_chunk"}
+        ],
+    )
+
+
+def _parse_content(raw: Sequence[Any]) -> tuple[Content, list[ToolCall]]:
+    """Content blocks → (str when only text, else blocks in order; tool calls)."""
+    blocks: list[_Block] = []
+    tool_calls: list[ToolCall] = []
+    only_text = True
+    for block in raw:
+        kind = block.get("type")
+        if kind == "text":
+            text = block.get("text")
+            if not text:
+                continue  # a stream cannot show an empty block either
+            if blocks and blocks[-1].get("type") == "text":
+                blocks[-1]["text"] += text
+            else:
+                blocks.append({"type": "text", "text": text})
+        elif kind == "tool_use":
+            name, args = block.get("name") or "", block.get("input") or {}
+            tool_calls.append(
+                {"name": name, "args": args, "id": block.get("id"), "type": "tool_call"}
+            )
+        elif kind == "thinking":
+            only_text = False
+            blocks.append(_thinking(block))
+        else:
+            only_text = False
+            blocks.append(block)
+    if only_text:
+        return (blocks[0]["text"] if blocks else ""), tool_calls
+    return blocks, tool_calls
+
+
+def _usage(raw: Mapping[str, Any]) -> UsageMetadata:
+    cache_read = raw.get("cache_read_input_tokens")
+    cache_creation = raw.get("cache_creation_input_tokens")
+    input_tokens = (raw.get("input_tokens") or 0) + (cache_read or 0) + (cache_creation or 0)
+    output_tokens = raw.get("output_tokens") or 0
+    usage: UsageMetadata = {
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "total_tokens": input_tokens + output_tokens,
+    }
+    details = {"cache_read": cache_read, "cache_creation": cache_creation}
+    if cache_read is not None or cache_creation is not None:
+        usage["input_token_details"] = {k: v for k, v in details.items() if v is not None}  # type: ignore[typeddict-item]
+    out_details = raw.get("output_tokens_details")
+    if isinstance(out_details, dict) and out_details.get("thinking_tokens") is not None:
+        usage["output_token_details"] = {"reasoning": out_details["thinking_tokens"]}
+    return usage
+
+
+def _usage_diff(total: UsageMetadata, before: UsageMetadata | None) -> UsageMetadata:
+    """What to emit so that the sum of emitted usage becomes `total`."""
+    if before is None:
+        return total
+    diff: UsageMetadata = {
+        "input_tokens": total["input_tokens"] - before["input_tokens"],
+        "output_tokens": total["output_tokens"] - before["output_tokens"],
+        "total_tokens": total["total_tokens"] - before["total_tokens"],
+    }
+    for key in ("input_token_details", "output_token_details"):
+        new = cast("dict[str, int] | None", total.get(key))
+        if new:
+            old = cast("dict[str, int]", before.get(key) or {})
+            diff[key] = {k: v - old.get(k, 0) for k, v in new.items()}  # type: ignore[typeddict-item]
+    return diff
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)
+    if value is None:  # a plain dict may spell it in any case
+        value = next((v for k, v in headers.items() if k.lower() == name), None)
+    return value
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _snippet(body: bytes, limit: int = 500) -> str:
+    """Body text for messages: whitespace collapsed (HTML proxy pages), cut at `limit`."""
+    text = " ".join(body[: limit * 4].decode("utf-8", "replace").split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
