@@ -151,6 +151,8 @@ def _openai_tool_call(tc: dict[str, Any], index: int) -> ToolCall:
 
 def _from_langchain(item: Any, lc_type: str, index: int) -> BaseMessage:
     """LangChain messages carry `type` ("human", "ai", ...) and `content`; read those."""
+    if lc_type == "chat":  # LangChain's ChatMessage carries its role separately
+        lc_type = str(getattr(item, "role", ""))
     kind = ROLE_ALIASES.get(lc_type, lc_type)
     content = item.content
     name = getattr(item, "name", None)

@@ -106,6 +106,10 @@ def _merge_blocks_into(blocks: list[dict[str, Any]], new: list[dict[str, Any]]) 
     string fields. Blocks without an index are appended as they come."""
     for block in new:
         index = block.get("index")
+        if index is None and block.get("type") == "text" and isinstance(block.get("text"), str):
+            # Same rule as a plain-str chunk, so `+` stays associative.
+            _append_text_block(blocks, block["text"])
+            continue
         target = None
         if index is not None:
             for existing in reversed(blocks):

@@ -153,12 +153,17 @@ def _parse_args(raw: str) -> tuple[dict[str, Any], str | None]:
     if raw.strip() == "":
         return {}, None
     try:
-        value = json.loads(raw)
-    except ValueError as exc:
+        value = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         return {}, f"arguments are not valid JSON: {exc}"
     if not isinstance(value, dict):
         return {}, f"arguments must be a JSON object, got {type(value).__name__}"
     return value, None
+
+
+def _reject_constant(name: str) -> Any:
+    # Python's json accepts NaN/Infinity; JSON (and every provider) does not.
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def _strip_block_indexes(content: Content) -> Content:

@@ -49,10 +49,14 @@ def _check_settings(values: Mapping[str, Any]) -> None:
     ):
         raise TypeError(f"stop must be a str or a list of str, got {s!r}")
     timeout = values.get("timeout")
-    if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
+    if timeout is not None and (
+        not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0
+    ):
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
     retries = values.get("max_retries")
-    if retries is not None and (not isinstance(retries, int) or retries < 0):
+    if retries is not None and (
+        not isinstance(retries, int) or isinstance(retries, bool) or retries < 0
+    ):
         raise ValueError(f"max_retries must be an int >= 0, got {retries!r}")
 
 

@@ -60,19 +60,24 @@ class FakeChatModel(ChatModel):
         if chunk_delay < 0 or latency < 0:
             raise ValueError("chunk_delay and latency must be >= 0")
         super().__init__(None, model, **settings)
-        self.responses = list(responses)
         self.chunk_delay = chunk_delay
         self.latency = latency
         self.errors = errors
-        self.calls: list[list[BaseMessage]] = []
-        self._lock = threading.Lock()
-        self._turn = 0
+        # One script object, shared by copies from bind()/bind_tools(): a bound copy
+        # continues the same sequence of replies and records into the same `calls`.
+        self._script = _Script(list(responses))
+
+    @property
+    def responses(self) -> list[str | AIMessage]:
+        return self._script.responses
+
+    @property
+    def calls(self) -> list[list[BaseMessage]]:
+        """The message lists received so far, in order."""
+        return self._script.calls
 
     def _next_reply(self, messages: list[BaseMessage]) -> AIMessage:
-        with self._lock:
-            self.calls.append(messages)
-            reply = self.responses[self._turn % len(self.responses)]
-            self._turn += 1
+        reply = self._script.next(messages)
         self._maybe_raise(messages)
         if isinstance(reply, AIMessage):
             return reply
@@ -168,6 +173,23 @@ class FakeChatModel(ChatModel):
             if i:
                 await self._asleep(self.chunk_delay, config)
             yield chunk
+
+
+class _Script:
+    """Replies in turn (cycling) and the record of calls; thread-safe."""
+
+    def __init__(self, responses: list[str | AIMessage]) -> None:
+        self.responses = responses
+        self.calls: list[list[BaseMessage]] = []
+        self._lock = threading.Lock()
+        self._turn = 0
+
+    def next(self, messages: list[BaseMessage]) -> str | AIMessage:
+        with self._lock:
+            self.calls.append(messages)
+            reply = self.responses[self._turn % len(self.responses)]
+            self._turn += 1
+        return reply
 
 
 def _json(args: Mapping[str, Any]) -> str:

@@ -104,7 +104,14 @@ class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
                 names.extend(_content_variables(part.content))
             elif isinstance(part, MessagesPlaceholder):
                 names.append(part.variable_name)
-        self.input_variables = [n for n in dict.fromkeys(names) if n not in self.partial_variables]
+        optional = {
+            p.variable_name for p in self.parts if isinstance(p, MessagesPlaceholder) and p.optional
+        }
+        # As in LangChain: optional placeholders are not input variables, so a prompt with
+        # one required variable still takes the bare value.
+        self.input_variables = [
+            n for n in dict.fromkeys(names) if n not in self.partial_variables and n not in optional
+        ]
 
     @classmethod
     def from_template(cls, template: str) -> ChatPromptTemplate:
@@ -163,21 +170,13 @@ class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
                 f"prompt input must be a dict with keys {self.input_variables}, "
                 f"got {type(input).__name__}"
             )
-        missing = [
-            name for name in self.input_variables if name not in values and not self._optional(name)
-        ]
+        missing = [name for name in self.input_variables if name not in values]
         if missing:
             raise KeyError(
                 f"prompt is missing variable(s) {missing}; it needs {self.input_variables}, "
                 f"got {sorted(values)}"
             )
         return values
-
-    def _optional(self, name: str) -> bool:
-        return any(
-            isinstance(p, MessagesPlaceholder) and p.variable_name == name and p.optional
-            for p in self.parts
-        )
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> ChatPromptValue:
         values = self._values(input)

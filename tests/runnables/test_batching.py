@@ -36,7 +36,9 @@ class Gauge:
             self.finished += 1
 
 
-def gauged(gauge: Gauge, delay: float = 0.01, fail_on: set[int] | None = None) -> Runnable[Any, Any]:
+def gauged(
+    gauge: Gauge, delay: float = 0.01, fail_on: set[int] | None = None
+) -> Runnable[Any, Any]:
     fail_on = fail_on or set()
 
     def work(x: int) -> int:
@@ -143,7 +145,9 @@ async def test_as_completed_yields_every_index_once(sync: bool) -> None:
     if sync:
         pairs = list(runnable.batch_as_completed(inputs, config={"max_concurrency": 3}))
     else:
-        pairs = [p async for p in runnable.abatch_as_completed(inputs, config={"max_concurrency": 3})]
+        pairs = [
+            p async for p in runnable.abatch_as_completed(inputs, config={"max_concurrency": 3})
+        ]
     assert sorted(i for i, _ in pairs) == inputs
     assert all(result == i * 10 for i, result in pairs)
     assert gauge.peak <= 3

@@ -25,7 +25,9 @@ class Recorder:
     def __init__(self) -> None:
         self.events: list[tuple[str, Any]] = []
 
-    def on_chat_model_start(self, serialized: dict[str, Any], messages: list[list[Any]], **kw: Any) -> None:
+    def on_chat_model_start(
+        self, serialized: dict[str, Any], messages: list[list[Any]], **kw: Any
+    ) -> None:
         assert isinstance(kw["run_id"], uuid.UUID)
         self.events.append(("start", [m.text for m in messages[0]]))
 
@@ -95,7 +97,9 @@ async def test_async_handler_methods_are_awaited(sync: bool) -> None:
 @pytest.mark.parametrize("sync", [True, False])
 async def test_progress_counter_over_a_batched_chain(sync: bool) -> None:
     counter = ProgressCounter()
-    chain = ChatPromptTemplate.from_template("{x}") | FakeChatModel(responses=["r"]) | StrOutputParser()
+    chain = (
+        ChatPromptTemplate.from_template("{x}") | FakeChatModel(responses=["r"]) | StrOutputParser()
+    )
     inputs = [{"x": str(i)} for i in range(7)]
     config = {"callbacks": [counter], "max_concurrency": 3}
     out = chain.batch(inputs, config) if sync else await chain.abatch(inputs, config)  # type: ignore[arg-type]

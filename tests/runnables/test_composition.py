@@ -32,7 +32,10 @@ async def stream(r: Runnable[Any, Any], sync: bool, value: Any) -> list[Any]:
 
 @pytest.mark.parametrize("sync", [True, False])
 async def test_pipe_of_callables_and_dicts(sync: bool) -> None:
-    chain = RunnableLambda(lambda x: x + 1) | {"double": lambda x: x * 2, "same": RunnablePassthrough()}
+    chain = RunnableLambda(lambda x: x + 1) | {
+        "double": lambda x: x * 2,
+        "same": RunnablePassthrough(),
+    }
     assert isinstance(chain, RunnableSequence)
     assert await call(chain, sync, 2) == {"double": 6, "same": 3}
 
@@ -175,11 +178,25 @@ class BatchRecorder(Runnable[Any, Any]):
         self.invokes += 1
         return input
 
-    def _batch(self, inputs: list[Any], configs: list[RunnableConfig], *, return_exceptions: bool, **kw: Any) -> list[Any]:
+    def _batch(
+        self,
+        inputs: list[Any],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kw: Any,
+    ) -> list[Any]:
         self.batch_sizes.append(len(inputs))
         return list(inputs)
 
-    async def _abatch(self, inputs: list[Any], configs: list[RunnableConfig], *, return_exceptions: bool, **kw: Any) -> list[Any]:
+    async def _abatch(
+        self,
+        inputs: list[Any],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kw: Any,
+    ) -> list[Any]:
         self.batch_sizes.append(len(inputs))
         return list(inputs)
 
@@ -195,7 +212,9 @@ async def test_sequence_batch_batches_each_step(sync: bool) -> None:
 
 
 @pytest.mark.parametrize("sync", [True, False])
-async def test_sequence_batch_with_exceptions_skips_later_steps_for_failed_inputs(sync: bool) -> None:
+async def test_sequence_batch_with_exceptions_skips_later_steps_for_failed_inputs(
+    sync: bool,
+) -> None:
     later = BatchRecorder()
 
     def maybe_fail(x: int) -> int:
