@@ -1,0 +1,251 @@
+"""Fault specs, provider error types and the rate limiter of the mock server (private).
+
+A fault spec is a short string, the same whether it arrives in the `x-mock-fault`
+header or from a server's `fault_plan` callable::
+
+    spec   := name ["=" value] (";" key "=" value)*
+    e.g.      status=429;retry_after=1      midstream_close;after=3      stall=5
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import formatdate
+from functools import lru_cache
+
+from ._mock_http import reason
+from ._mock_replies import ANTHROPIC
+
+__all__ = [
+    "FAULTS",
+    "STREAM_FAULTS",
+    "Fault",
+    "MockUsageError",
+    "TokenBucket",
+    "error_fields",
+    "html_page",
+    "parse_fault",
+    "retry_headers",
+]
+
+STREAM_FAULTS = frozenset(
+    {"midstream_close", "truncated_sse", "stream_error_event", "malformed_json"}
+)
+FAULTS = frozenset({"status", "reset", "stall", "html_error", "error_payload_200"}) | STREAM_FAULTS
+
+# name -> does it take "=value" (required / optional / never)
+_VALUES = {"status": "required", "stall": "required", "html_error": "optional"}
+_PARAMS = frozenset(
+    {"retry_after", "retry_after_date", "retry_after_ms", "should_retry", "type", "code"}
+    | {"message", "after"}
+)
+_NUMERIC_PARAMS = ("retry_after", "retry_after_date", "retry_after_ms")
+
+_ANTHROPIC_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    500: "api_error",
+    504: "timeout_error",
+    529: "overloaded_error",
+}
+_OPENAI_TYPES: dict[int, tuple[str, str | None]] = {
+    400: ("invalid_request_error", None),
+    401: ("invalid_request_error", "invalid_api_key"),
+    403: ("invalid_request_error", "unsupported_country_region_territory"),
+    404: ("invalid_request_error", "model_not_found"),
+    429: ("requests", "rate_limit_exceeded"),
+}
+_MESSAGES = {
+    400: "Invalid request (mock).",
+    401: "Incorrect API key provided (mock).",
+    403: "Permission denied (mock).",
+    404: "The model does not exist or you do not have access to it (mock).",
+    408: "Request timed out (mock).",
+    413: "Request too large (mock).",
+    429: "Rate limit reached for requests (mock). Please try again later.",
+    529: "Overloaded",
+}
+# OpenAI reports an exhausted quota as a 429 whose type and code both say so.
+_OPENAI_CODE_TYPES = frozenset({"insufficient_quota"})
+
+
+class MockUsageError(ValueError):
+    """A mock-control header or fault spec the server cannot understand (answered with 400)."""
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A parsed fault spec: `name`, the optional `=value`, and `key=value` parameters."""
+
+    name: str
+    value: str | None
+    params: tuple[tuple[str, str], ...]
+
+    def get(self, key: str) -> str | None:
+        """The raw value of parameter `key`, if given."""
+        for name, value in self.params:
+            if name == key:
+                return value
+        return None
+
+    @property
+    def after(self) -> int:
+        """How many content deltas a stream fault lets through first (default 1)."""
+        raw = self.get("after")
+        return 1 if raw is None else int(raw)
+
+    @property
+    def status(self) -> int:
+        """The HTTP status of `status=` and `html_error=` faults (html_error defaults to 502)."""
+        return int(self.value) if self.value is not None else 502
+
+    @property
+    def seconds(self) -> float:
+        """The duration of a `stall=` fault."""
+        return float(self.value or 0)
+
+
+@lru_cache(maxsize=512)
+def parse_fault(spec: str) -> Fault:
+    """Parse and validate a fault spec; raise `MockUsageError` with a readable reason.
+
+    >>> parse_fault("status=429;retry_after=1")
+    Fault(name='status', value='429', params=(('retry_after', '1'),))
+    """
+    parts = [part.strip() for part in spec.split(";") if part.strip()]
+    if not parts:
+        raise MockUsageError("empty fault spec")
+    name, sep, value = parts[0].partition("=")
+    name = name.strip().lower()
+    if name not in FAULTS:
+        raise MockUsageError(f"unknown fault {name!r}; known: {', '.join(sorted(FAULTS))}")
+    params: list[tuple[str, str]] = []
+    for part in parts[1:]:
+        key, has_value, raw = part.partition("=")
+        key = key.strip().lower()
+        if not has_value or key not in _PARAMS:
+            raise MockUsageError(f"bad fault parameter {part!r} in {spec!r}")
+        params.append((key, raw.strip()))
+    fault = Fault(name, value.strip() if sep else None, tuple(params))
+    _validate(fault, spec)
+    return fault
+
+
+def _validate(fault: Fault, spec: str) -> None:
+    expected = _VALUES.get(fault.name, "never")
+    if (expected == "required" and fault.value is None) or (
+        expected == "never" and fault.value is not None
+    ):
+        raise MockUsageError(f"fault {fault.name!r} value is {expected}: {spec!r}")
+    try:
+        if fault.name in ("status", "html_error") and not 400 <= fault.status <= 599:
+            raise MockUsageError(f"fault status must be 400-599: {spec!r}")
+        checks = [fault.seconds, fault.after]
+        checks += [float(fault.get(k) or 0) for k in _NUMERIC_PARAMS]
+    except ValueError as exc:
+        raise MockUsageError(f"bad number in fault spec {spec!r}") from exc
+    if any(not 0 <= number < math.inf for number in checks):
+        raise MockUsageError(f"fault numbers must be finite and >= 0: {spec!r}")
+
+
+def retry_headers(fault: Fault) -> list[tuple[str, str]]:
+    """The `retry-after` / `retry-after-ms` / `x-should-retry` headers a fault asks for."""
+    headers: list[tuple[str, str]] = []
+    seconds = fault.get("retry_after")
+    if seconds is not None:
+        headers.append(("retry-after", seconds))
+    delta = fault.get("retry_after_date")
+    if delta is not None:
+        # HTTP-dates have whole seconds; round up so the client never retries early.
+        when = math.ceil(time.time() + float(delta))
+        headers.append(("retry-after", formatdate(when, usegmt=True)))
+    millis = fault.get("retry_after_ms")
+    if millis is not None:
+        headers.append(("retry-after-ms", millis))
+    should = fault.get("should_retry")
+    if should is not None:
+        headers.append(("x-should-retry", should))
+    return headers
+
+
+def error_fields(provider: str, status: int, fault: Fault | None) -> tuple[str, str, str | None]:
+    """(error type, message, code) for an error with `status`, overridable by the fault.
+
+    >>> error_fields("anthropic", 529, None)
+    ('overloaded_error', 'Overloaded', None)
+    """
+    message = _MESSAGES.get(status) or (
+        "The server had an error while processing your request (mock)."
+        if status >= 500
+        else "Request failed (mock)."
+    )
+    if provider == ANTHROPIC:
+        type_ = _ANTHROPIC_TYPES.get(status) or (
+            "api_error" if status >= 500 else "invalid_request_error"
+        )
+        code = None
+    else:
+        default = ("server_error", None) if status >= 500 else ("invalid_request_error", None)
+        type_, code = _OPENAI_TYPES.get(status, default)
+    if fault is not None:
+        override = fault.get("type")
+        if override is not None:
+            type_ = override
+            code = override if override in _OPENAI_CODE_TYPES else code
+        code = fault.get("code") or code
+        message = fault.get("message") or message
+    return type_, message, None if provider == ANTHROPIC else code
+
+
+def html_page(status: int) -> bytes:
+    """An nginx-style error page, as proxies and load balancers send them."""
+    title = f"{status} {reason(status)}"
+    return (
+        f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+        f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+        "</body>\r\n</html>\r\n"
+    ).encode()
+
+
+@dataclass
+class _Bucket:
+    rate: float
+    capacity: float
+    tokens: float
+    updated: float
+
+
+class TokenBucket:
+    """Per-key token buckets; `take` returns None when allowed, else seconds to wait.
+
+    Only the server's event loop thread touches it, so it needs no lock.
+
+    >>> bucket = TokenBucket(clock=lambda: 0.0)
+    >>> bucket.take("/v1/messages", rate=2.0, burst=1.0), bucket.take("/v1/messages", 2.0, 1.0)
+    (None, 0.5)
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._buckets: dict[str, _Bucket] = {}
+
+    def take(self, key: str, rate: float, burst: float | None) -> float | None:
+        now = self._clock()
+        capacity = max(1.0, rate if burst is None else burst)
+        bucket = self._buckets.get(key)
+        if bucket is None or bucket.rate != rate or bucket.capacity != capacity:
+            bucket = self._buckets[key] = _Bucket(rate, capacity, capacity, now)
+        bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated) * rate)
+        bucket.updated = now
+        if bucket.tokens >= 1.0:
+            bucket.tokens -= 1.0
+            return None
+        return (1.0 - bucket.tokens) / rate

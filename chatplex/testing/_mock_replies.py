@@ -1,0 +1,529 @@
+"""Reply planning and wire rendering for the mock server (private).
+
+Everything here is pure: a request body in, bytes out. Replies are deterministic
+functions of the request, and the per-chunk encodings are cached because benchmarks
+send the same prompt thousands of times. The shapes follow the recordings in the
+shared wire corpus (OpenAI Chat Completions and Anthropic Messages, JSON and SSE).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import cycle, islice
+from typing import Any
+
+__all__ = [
+    "ANTHROPIC",
+    "OPENAI",
+    "Event",
+    "Reply",
+    "ToolCall",
+    "anthropic_error",
+    "anthropic_events",
+    "anthropic_json",
+    "break_event",
+    "cut_index",
+    "dumps",
+    "openai_error",
+    "openai_events",
+    "openai_json",
+    "plan_reply",
+    "split_text",
+    "stream_error_event",
+]
+
+OPENAI = "openai"
+ANTHROPIC = "anthropic"
+
+ECHO_PREFIX = "Echo: "
+# Long prompts would otherwise produce long replies; the echo only has to be recognisable.
+ECHO_MAX_WORDS = 100
+# Default size of streamed tool-argument fragments (real APIs send a few characters).
+ARG_FRAGMENT = 10
+FINGERPRINT = "fp_mock"
+
+_PIECE = re.compile(r"\s*\S+")
+_TOOL_WORD = re.compile(r"\btools?\b", re.IGNORECASE)
+_COUNTED_KEYS = frozenset({"content", "text", "tool_calls", "function", "arguments"})
+_EXAMPLES: dict[str, Any] = {
+    "string": "x",
+    "integer": 1,
+    "number": 1.5,
+    "boolean": True,
+    "null": None,
+}
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+Event = tuple[bytes, bool]
+"""One SSE event (`event:`/`data:` lines and the blank line) and whether it is a content delta."""
+
+
+def dumps(obj: Any) -> bytes:
+    """Compact UTF-8 JSON, as the providers send it."""
+    return _ENCODER.encode(obj).encode()
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """The single tool call of a reply; `"".join(pieces) == arguments`."""
+
+    name: str
+    input: dict[str, Any]
+    arguments: str
+    pieces: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the mock answers, before it is rendered for a provider."""
+
+    model: str
+    text: str
+    pieces: tuple[str, ...]
+    tool: ToolCall | None
+    input_tokens: int
+    output_tokens: int
+
+
+def plan_reply(
+    provider: str,
+    body: dict[str, Any],
+    *,
+    text: str | None,
+    chunks: int | None,
+    tool_name: str | None,
+) -> Reply:
+    """Decide the reply to `body`: a tool call when asked for one, else `text` (or an echo).
+
+    >>> plan_reply("openai", {"messages": [{"role": "user", "content": "hi there"}]},
+    ...            text=None, chunks=None, tool_name=None).pieces
+    ('Echo:', ' hi', ' there')
+    """
+    messages = body.get("messages")
+    messages = messages if isinstance(messages, list) else []
+    model = body.get("model")
+    model = model if isinstance(model, str) else "mock-model"
+    input_tokens = _count_words(messages) + _count_words(body.get("system")) + 3
+    tool = _plan_tool(provider, body.get("tools"), messages, chunks, tool_name)
+    if tool is not None:
+        output_tokens = max(1, len(re.findall(r"\w+", tool.arguments)))
+        return Reply(model, "", (), tool, input_tokens, output_tokens)
+    if text is None:
+        words = last_user_text(messages).split()
+        text = ECHO_PREFIX + " ".join(words[:ECHO_MAX_WORDS])
+    pieces = split_text(text, chunks)
+    # Padding for `chunks` changes the text; the non-stream body must match the stream.
+    joined = "".join(pieces)
+    return Reply(model, joined, pieces, None, input_tokens, len(joined.split()))
+
+
+def _count_words(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value.split())
+    if isinstance(value, list):
+        return sum(_count_words(item) for item in value)
+    if isinstance(value, dict):
+        return sum(_count_words(v) for k, v in value.items() if k in _COUNTED_KEYS)
+    return 0
+
+
+def content_text(content: Any) -> str:
+    """The text of a message's content: a string, or the text parts of a block list."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(
+            block["text"]
+            for block in content
+            if isinstance(block, dict)
+            and block.get("type") in ("text", "input_text")
+            and isinstance(block.get("text"), str)
+        )
+    return ""
+
+
+def last_user_text(messages: list[Any]) -> str:
+    """The text of the last user message that has any (tool results carry none)."""
+    for message in reversed(messages):
+        if isinstance(message, dict) and message.get("role") == "user":
+            text = content_text(message.get("content"))
+            if text:
+                return text
+    return ""
+
+
+def _ends_with_user_turn(messages: list[Any]) -> bool:
+    # A tool call answers a user; answering a tool result with another call would loop.
+    last = messages[-1] if messages else None
+    if not isinstance(last, dict) or last.get("role") != "user":
+        return False
+    content = last.get("content")
+    return not (
+        isinstance(content, list)
+        and any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content)
+    )
+
+
+def _tool_schemas(provider: str, tools: Any) -> list[tuple[str, dict[str, Any]]]:
+    found: list[tuple[str, dict[str, Any]]] = []
+    for tool in tools if isinstance(tools, list) else []:
+        if not isinstance(tool, dict):
+            continue
+        if provider == OPENAI:
+            spec = tool.get("function")
+            spec = spec if isinstance(spec, dict) else tool
+            name, schema = spec.get("name"), spec.get("parameters")
+        else:
+            name, schema = tool.get("name"), tool.get("input_schema")
+        if isinstance(name, str):
+            found.append((name, schema if isinstance(schema, dict) else {}))
+    return found
+
+
+def _plan_tool(
+    provider: str, tools: Any, messages: list[Any], chunks: int | None, forced: str | None
+) -> ToolCall | None:
+    schemas = _tool_schemas(provider, tools)
+    if not schemas or not _ends_with_user_turn(messages):
+        return None
+    if forced is None and not _TOOL_WORD.search(last_user_text(messages)):
+        return None
+    name, schema = next(((n, s) for n, s in schemas if n == forced), schemas[0])
+    arguments = example_object(schema, schema, 0)
+    text = _ENCODER.encode(arguments)
+    leading_empty = provider == ANTHROPIC and chunks is None
+    return ToolCall(name, arguments, text, _split_arguments(text, chunks, leading_empty))
+
+
+def example_object(schema: dict[str, Any], root: dict[str, Any], depth: int) -> dict[str, Any]:
+    """Example arguments for an object schema: one value per *required* property.
+
+    >>> example_object({"properties": {"n": {"type": "integer"}}, "required": ["n"]}, {}, 0)
+    {'n': 1}
+    """
+    properties = schema.get("properties")
+    properties = properties if isinstance(properties, dict) else {}
+    required = schema.get("required")
+    names = [n for n in required if isinstance(n, str)] if isinstance(required, list) else []
+    return {name: _example_value(properties.get(name), root, depth + 1) for name in names}
+
+
+def _example_value(schema: Any, root: dict[str, Any], depth: int) -> Any:
+    if not isinstance(schema, dict) or depth > 8:
+        return "x"
+    if isinstance(schema.get("$ref"), str):
+        return _example_value(_resolve_ref(schema["$ref"], root), root, depth + 1)
+    if "const" in schema:
+        return schema["const"]
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf", "allOf"):
+        options = schema.get(key)
+        if isinstance(options, list) and options:
+            return _example_value(options[0], root, depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or (kind is None and "properties" in schema):
+        return example_object(schema, root, depth)
+    if kind == "array":
+        items = schema.get("items")
+        return [_example_value(items, root, depth + 1)] if isinstance(items, dict) else []
+    return _EXAMPLES.get(kind, "x") if isinstance(kind, str) else "x"
+
+
+def _resolve_ref(ref: str, root: dict[str, Any]) -> Any:
+    if not ref.startswith("#/"):
+        return {}
+    node: Any = root
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or part not in node:
+            return {}
+        node = node[part]
+    return node
+
+
+def _group(items: Sequence[str], n: int) -> tuple[str, ...]:
+    """Join `items` into exactly `n` consecutive groups whose sizes differ by at most one."""
+    size, extra = divmod(len(items), n)
+    groups: list[str] = []
+    start = 0
+    for k in range(n):
+        end = start + size + (1 if k < extra else 0)
+        groups.append("".join(items[start:end]))
+        start = end
+    return tuple(groups)
+
+
+@lru_cache(maxsize=1024)
+def split_text(text: str, n: int | None) -> tuple[str, ...]:
+    """Stream pieces of `text`: word by word, or exactly `n` pieces.
+
+    With `n` larger than the word count the words are repeated, so the streamed
+    text is longer than `text`; callers use `"".join(pieces)` as the reply text.
+
+    >>> split_text("Echo: hi", None)
+    ('Echo:', ' hi')
+    >>> split_text("Echo: hi", 4)
+    ('Echo:', ' hi', ' Echo:', ' hi')
+    """
+    pieces: list[str] = _PIECE.findall(text)
+    if not pieces:
+        return (text,) if n is None else (text,) + ("",) * (n - 1)
+    tail = text[sum(map(len, pieces)) :]
+    if tail:  # trailing whitespace the pattern leaves behind
+        pieces[-1] += tail
+    if n is None:
+        return tuple(pieces)
+    if len(pieces) < n:
+        repeats = cycle([" " + p.lstrip() for p in pieces])
+        pieces.extend(islice(repeats, n - len(pieces)))
+    return _group(pieces, n)
+
+
+@lru_cache(maxsize=256)
+def _split_arguments(arguments: str, n: int | None, leading_empty: bool) -> tuple[str, ...]:
+    if n is not None:
+        return _group(arguments, n)
+    pieces = tuple(arguments[i : i + ARG_FRAGMENT] for i in range(0, len(arguments), ARG_FRAGMENT))
+    # Anthropic opens every tool_use input with an empty partial_json fragment.
+    return ("",) + pieces if leading_empty else pieces or ("",)
+
+
+def cut_index(flags: Sequence[bool], after: int) -> int:
+    """Where to cut a stream so that exactly `after` content deltas are kept.
+
+    Every event before the next delta is kept too; when `after` covers all deltas the
+    cut falls just before the terminal event (`[DONE]` / `message_stop`).
+
+    >>> cut_index([False, True, True, False, False], 1)
+    2
+    """
+    last = len(flags) - 1
+    seen = 0
+    for index, is_delta in enumerate(flags):
+        if is_delta:
+            if seen == after:
+                return index
+            seen += 1
+    return last
+
+
+def break_event(event: bytes) -> bytes:
+    """The same SSE event with its JSON data cut in half (for the malformed_json fault)."""
+    start = event.find(b"data: ") + len(b"data: ")
+    data = event[start:].rstrip(b"\n")
+    return event[:start] + data[: max(1, len(data) // 2)] + b"\n\n"
+
+
+# ---------------------------------------------------------------- OpenAI Chat Completions
+
+
+def _openai_usage(reply: Reply) -> dict[str, Any]:
+    return {
+        "prompt_tokens": reply.input_tokens,
+        "completion_tokens": reply.output_tokens,
+        "total_tokens": reply.input_tokens + reply.output_tokens,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
+
+
+def openai_json(reply: Reply, rid: str, created: int) -> bytes:
+    """A non-stream `chat.completion` body."""
+    message: dict[str, Any] = {"role": "assistant", "content": reply.text}
+    if reply.tool is not None:
+        message["content"] = None
+        message["tool_calls"] = [_openai_tool_call(reply.tool, rid)]
+    message.update(refusal=None, annotations=[])
+    choice = {
+        "index": 0,
+        "message": message,
+        "logprobs": None,
+        "finish_reason": "stop" if reply.tool is None else "tool_calls",
+    }
+    return dumps(
+        {
+            "id": "chatcmpl-" + rid,
+            "object": "chat.completion",
+            "created": created,
+            "model": reply.model,
+            "choices": [choice],
+            "usage": _openai_usage(reply),
+            "service_tier": "default",
+            "system_fingerprint": FINGERPRINT,
+        }
+    )
+
+
+def _openai_tool_call(tool: ToolCall, rid: str) -> dict[str, Any]:
+    function = {"name": tool.name, "arguments": tool.arguments}
+    return {"id": "call_" + rid, "type": "function", "function": function}
+
+
+def _openai_choice(delta: bytes, finish: bytes = b"null") -> bytes:
+    return b'[{"index":0,"delta":%b,"logprobs":null,"finish_reason":%b}]' % (delta, finish)
+
+
+_OPENAI_ROLE = _openai_choice(b'{"role":"assistant","content":"","refusal":null}')
+
+
+@lru_cache(maxsize=256)
+def _openai_text_deltas(pieces: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(_openai_choice(dumps({"content": p})) for p in pieces)
+
+
+@lru_cache(maxsize=256)
+def _openai_argument_deltas(pieces: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(
+        _openai_choice(dumps({"tool_calls": [{"index": 0, "function": {"arguments": p}}]}))
+        for p in pieces
+    )
+
+
+def openai_events(reply: Reply, rid: str, created: int, include_usage: bool) -> list[Event]:
+    """The `chat.completion.chunk` events of a stream, ending with `data: [DONE]`."""
+    # Every chunk repeats id/created/model; only the choices differ, so splice bytes
+    # instead of encoding a dict per chunk (200-chunk streams in the benchmark).
+    head = (
+        b'data: {"id":"chatcmpl-%b","object":"chat.completion.chunk","created":%d,'
+        b'"model":%b,"service_tier":"default","system_fingerprint":"%b","choices":'
+        % (rid.encode(), created, dumps(reply.model), FINGERPRINT.encode())
+    )
+    tail = b',"usage":null}\n\n' if include_usage else b"}\n\n"
+    if reply.tool is None:
+        first, deltas, finish = _OPENAI_ROLE, _openai_text_deltas(reply.pieces), b'"stop"'
+    else:
+        call = _openai_tool_call(reply.tool, rid)
+        call["function"]["arguments"] = ""
+        opening = {"role": "assistant", "content": None, "tool_calls": [{"index": 0, **call}]}
+        opening["refusal"] = None
+        first = _openai_choice(dumps(opening))
+        deltas = _openai_argument_deltas(reply.tool.pieces)
+        finish = b'"tool_calls"'
+    events: list[Event] = [(head + first + tail, False)]
+    events.extend((head + delta + tail, True) for delta in deltas)
+    events.append((head + _openai_choice(b"{}", finish) + tail, False))
+    if include_usage:
+        usage = dumps(_openai_usage(reply))
+        events.append((head + b'[],"usage":' + usage + b"}\n\n", False))
+    events.append((b"data: [DONE]\n\n", False))
+    return events
+
+
+def openai_error(message: str, type_: str, code: str | None, param: str | None = None) -> bytes:
+    """`{"error": {"message", "type", "param", "code"}}`."""
+    error = {"message": message, "type": type_, "param": param, "code": code}
+    return dumps({"error": error})
+
+
+# ---------------------------------------------------------------- Anthropic Messages
+
+
+def _sse(event: str, data: bytes) -> bytes:
+    return b"event: %b\ndata: %b\n\n" % (event.encode(), data)
+
+
+_PING = b'event: ping\ndata: {"type": "ping"}\n\n'
+_BLOCK_STOP = _sse("content_block_stop", b'{"type":"content_block_stop","index":0}')
+_MESSAGE_STOP = _sse("message_stop", b'{"type":"message_stop"}')
+
+
+def _anthropic_usage(reply: Reply, output_tokens: int) -> dict[str, Any]:
+    return {
+        "input_tokens": reply.input_tokens,
+        "cache_creation_input_tokens": 0,
+        "cache_read_input_tokens": 0,
+        "output_tokens": output_tokens,
+    }
+
+
+def _anthropic_message(reply: Reply, rid: str, content: list[Any]) -> dict[str, Any]:
+    finished = bool(content)
+    stop_reason = ("end_turn" if reply.tool is None else "tool_use") if finished else None
+    usage = _anthropic_usage(reply, reply.output_tokens if finished else 1)
+    usage["service_tier"] = "standard"
+    return {
+        "id": "msg_" + rid,
+        "type": "message",
+        "role": "assistant",
+        "model": reply.model,
+        "content": content,
+        "stop_reason": stop_reason,
+        "stop_sequence": None,
+        "usage": usage,
+    }
+
+
+def anthropic_json(reply: Reply, rid: str) -> bytes:
+    """A non-stream `message` body."""
+    if reply.tool is None:
+        block: dict[str, Any] = {"type": "text", "text": reply.text}
+    else:
+        tool = reply.tool
+        block = {"type": "tool_use", "id": "toolu_" + rid, "name": tool.name, "input": tool.input}
+    return dumps(_anthropic_message(reply, rid, [block]))
+
+
+@lru_cache(maxsize=256)
+def _anthropic_deltas(pieces: tuple[str, ...], kind: str, key: str) -> tuple[bytes, ...]:
+    return tuple(
+        _sse(
+            "content_block_delta",
+            dumps({"type": "content_block_delta", "index": 0, "delta": {"type": kind, key: p}}),
+        )
+        for p in pieces
+    )
+
+
+def anthropic_events(reply: Reply, rid: str) -> list[Event]:
+    """The events of a Messages stream, from message_start to message_stop."""
+    start = {"type": "message_start", "message": _anthropic_message(reply, rid, [])}
+    if reply.tool is None:
+        block: dict[str, Any] = {"type": "text", "text": ""}
+        deltas = _anthropic_deltas(reply.pieces, "text_delta", "text")
+        stop_reason = "end_turn"
+    else:
+        block = {"type": "tool_use", "id": "toolu_" + rid, "name": reply.tool.name, "input": {}}
+        deltas = _anthropic_deltas(reply.tool.pieces, "input_json_delta", "partial_json")
+        stop_reason = "tool_use"
+    block_start = {"type": "content_block_start", "index": 0, "content_block": block}
+    message_delta = {
+        "type": "message_delta",
+        "delta": {"stop_reason": stop_reason, "stop_sequence": None},
+        "usage": _anthropic_usage(reply, reply.output_tokens),
+    }
+    events: list[Event] = [
+        (_sse("message_start", dumps(start)), False),
+        (_sse("content_block_start", dumps(block_start)), False),
+        (_PING, False),
+    ]
+    events.extend((delta, True) for delta in deltas)
+    events.append((_BLOCK_STOP, False))
+    events.append((_sse("message_delta", dumps(message_delta)), False))
+    events.append((_MESSAGE_STOP, False))
+    return events
+
+
+def anthropic_error(type_: str, message: str, request_id: str) -> bytes:
+    """`{"type": "error", "error": {"type", "message"}, "request_id"}`."""
+    error = {"type": type_, "message": message}
+    return dumps({"type": "error", "error": error, "request_id": request_id})
+
+
+def stream_error_event(provider: str, type_: str, message: str, code: str | None) -> bytes:
+    """The in-stream error event: Anthropic's `event: error`, or Groq-style for OpenAI."""
+    if provider == ANTHROPIC:
+        error: dict[str, Any] = {"details": None, "type": type_, "message": message}
+        return _sse("error", dumps({"type": "error", "error": error}))
+    return _sse("error", dumps({"error": {"message": message, "type": type_, "code": code}}))

@@ -1,0 +1,310 @@
+"""A local mock server speaking the OpenAI Chat Completions and Anthropic Messages wire APIs.
+
+Stdlib only (asyncio streams and a minimal hand-written HTTP/1.1), bound to 127.0.0.1
+only. It answers deterministically from the request, streams SSE exactly in each
+provider's shape, and injects faults on demand, so demos, end-to-end tests, the
+reliability suite and the benchmark all run over real HTTP with no API key.
+
+Routes: ``POST /v1/chat/completions`` (also ``/chat/completions``), ``POST /v1/messages``,
+``GET /health``. Every response carries ``x-request-id`` (OpenAI) or ``request-id``
+(Anthropic) and echoes the request's ``x-request-key``.
+
+Replies: ``"Echo: <last user message text>"`` unless overridden (precedence: header
+``x-mock-reply`` > server ``reply(body)`` > server ``reply_text``). A tool call is
+returned instead when the request has tools, the last message is a user turn (not a
+tool result), and the user text contains the word "tool" or ``x-mock-tool-call: <name>``
+is sent (the named tool if the request has it, else the first). Arguments hold one
+example value per *required* property ("x", 1, 1.5, true, enums' first value, ...).
+
+Per-request control headers::
+
+    x-mock-reply: <text>          reply text (UTF-8 allowed)
+    x-mock-chunks: N              exactly N content deltas (text words repeated to fill)
+    x-mock-tool-call: <name>      force a tool call (see above)
+    x-mock-latency: SECONDS       delay before the response head
+    x-mock-chunk-delay: SECONDS   delay between stream events
+    x-mock-fault: SPEC            inject a fault (a server `fault_plan` is consulted
+                                  only when this header is absent)
+
+Fault spec grammar: ``name[=value](;key=value)*``, for example ``status=429;retry_after=1``.
+
+==========================  =============================================================
+``status=CODE``             error in the provider's shape (400..599); ``type=``,
+                            ``code=``, ``message=`` override the body fields
+``reset``                   connection reset (RST) after the request, before any response
+``stall=SECONDS``           wait, then answer normally (outlasts client read timeouts)
+``html_error[=CODE]``       an nginx-style text/html page (default 502)
+``error_payload_200``       status 200 whose JSON body is a provider error payload
+``midstream_close``         stream ``after`` deltas, then close without the terminal event
+                            or chunked terminator (non-stream: half the promised body)
+``truncated_sse``           stream ``after`` deltas, end the body cleanly, no [DONE] /
+                            message_stop (non-stream: JSON cut in half, honest length)
+``stream_error_event``      stream ``after`` deltas, then ``event: error`` (Anthropic
+                            overloaded_error; OpenAI-compatible Groq style) and end
+``malformed_json``          non-stream: 200 with broken JSON; stream: the next event's
+                            JSON cut in half, then end
+==========================  =============================================================
+
+Parameters valid on every fault: ``retry_after=SECONDS`` (``retry-after``, may be
+fractional), ``retry_after_date=SECONDS`` (``retry-after`` as an HTTP-date that far
+ahead), ``retry_after_ms=MS`` (``retry-after-ms``), ``should_retry=true|false``
+(``x-should-retry``); ``after=K`` (default 1) counts *content deltas* (text or
+tool-argument fragments) — every event before the (K+1)-th delta is sent, and K beyond
+the last delta keeps everything but the terminal event. Bad specs get a 400 that says why.
+
+Example::
+
+    with MockServer(latency=0.01) as srv:
+        r = httpx.post(srv.openai_base_url + "/chat/completions",
+                       json={"model": "m", "messages": [{"role": "user", "content": "hi"}]})
+        r.json()["choices"][0]["message"]["content"]   # 'Echo: hi'
+
+CLI (for benchmarks that measure the client in another process)::
+
+    python -m chatplex.testing.mock_server --port 8765 --latency 0.02 --chunks 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any
+
+from ._mock_core import MockCore
+from ._mock_types import LOOPBACK, MockRequest, MockSettings, MockStats
+
+__all__ = ["MockRequest", "MockServer", "MockSettings", "MockStats", "main"]
+
+logger = logging.getLogger("chatplex.testing.mock_server")
+
+
+class MockServer:
+    """The mock server, running on its own event loop in a background thread.
+
+    Settings (``reply_text``, ``reply``, ``chunks``, ``latency``, ``chunk_delay``,
+    ``fault_plan``, ``rate_limit_rps``, ``rate_limit_burst``) live in ``self.settings``
+    and are read per request, so a test may change them while the server runs.
+    ``fault_plan`` and ``reply`` run on the server thread: keep them quick.
+
+    With ``rate_limit_rps`` set, each API path has a token bucket (capacity
+    ``rate_limit_burst``, default ``max(1, rps)``); requests over it get a 429 in the
+    provider's shape with fractional ``retry-after`` and ``retry-after-ms``.
+
+    ``stats`` (a `MockStats` snapshot) counts ``requests``, ``connections``,
+    ``by_path``, ``by_status``, ``faults`` (by name; ``faults_total``),
+    ``too_many_requests`` (every 429), ``rate_limit_accepted`` / ``rate_limit_rejected``
+    and ``attempts`` per ``x-request-key``. Counters are updated before the response
+    is written, so a client that has its response can already see it counted.
+
+    >>> with MockServer(reply_text="hello world") as srv:     # doctest: +SKIP
+    ...     srv.openai_base_url
+    'http://127.0.0.1:54321/v1'
+    """
+
+    def __init__(
+        self,
+        host: str = LOOPBACK,
+        port: int = 0,
+        *,
+        reply_text: str | None = None,
+        reply: Callable[[dict[str, Any]], str] | None = None,
+        chunks: int | None = None,
+        latency: float = 0.0,
+        chunk_delay: float = 0.0,
+        fault_plan: Callable[[MockRequest], str | None] | None = None,
+        rate_limit_rps: float | None = None,
+        rate_limit_burst: float | None = None,
+    ) -> None:
+        if host != LOOPBACK:
+            raise ValueError(f"MockServer only binds {LOOPBACK}, not {host!r}")
+        self.settings = MockSettings(
+            reply_text=reply_text,
+            reply=reply,
+            chunks=chunks,
+            latency=latency,
+            chunk_delay=chunk_delay,
+            fault_plan=fault_plan,
+            rate_limit_rps=rate_limit_rps,
+            rate_limit_burst=rate_limit_burst,
+        )
+        self._core = MockCore(self.settings)
+        self._requested_port = port
+        self._port: int | None = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop_event: asyncio.Event | None = None
+        self._startup_error: BaseException | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> MockServer:
+        """Start serving in a background thread; return once the port is listening."""
+        with self._lock:
+            if self._thread is not None:
+                raise RuntimeError("this MockServer was already started")
+            ready = threading.Event()
+            self._thread = threading.Thread(
+                target=self._run, args=(ready,), name="chatplex-mock-server", daemon=True
+            )
+            self._thread.start()
+        ready.wait()
+        if self._startup_error is not None:
+            self._thread.join()
+            raise self._startup_error
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Close the listener and every connection, then join the thread. Idempotent."""
+        thread, loop, event = self._thread, self._loop, self._stop_event
+        if thread is None or not thread.is_alive():
+            return
+        if loop is not None and event is not None:
+            with contextlib.suppress(RuntimeError):  # the loop may have just finished
+                loop.call_soon_threadsafe(event.set)
+        thread.join(timeout)
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _run(self, ready: threading.Event) -> None:
+        try:
+            asyncio.run(self._main(ready))
+        except BaseException as exc:  # reported to start() if it happened during startup
+            if ready.is_set():
+                logger.exception("mock server thread crashed")
+            else:
+                self._startup_error = exc
+        finally:
+            ready.set()
+
+    async def _main(self, ready: threading.Event) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop_event = asyncio.Event()
+        self._port = await self._core.listen(LOOPBACK, self._requested_port)
+        ready.set()
+        try:
+            await self._stop_event.wait()
+        finally:
+            await self._core.close()
+
+    # ------------------------------------------------------------------ addresses & stats
+
+    @property
+    def host(self) -> str:
+        """Always ``127.0.0.1``."""
+        return LOOPBACK
+
+    @property
+    def port(self) -> int:
+        """The bound port (known once started)."""
+        if self._port is None:
+            raise RuntimeError("MockServer is not started")
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def openai_base_url(self) -> str:
+        """Base URL for OpenAI clients: ``url + "/v1"``."""
+        return self.url + "/v1"
+
+    @property
+    def anthropic_base_url(self) -> str:
+        """Base URL for Anthropic clients (they append ``/v1/messages``)."""
+        return self.url
+
+    @property
+    def stats(self) -> MockStats:
+        """A consistent snapshot of the counters; safe to read from any thread."""
+        return self._core.stats.snapshot()
+
+    def reset_stats(self) -> None:
+        """Zero every counter, including the per-``x-request-key`` attempt counts."""
+        self._core.stats.reset()
+
+    def __repr__(self) -> str:
+        where = self.url if self._port is not None else "not started"
+        return f"MockServer({where})"
+
+
+# ---------------------------------------------------------------------- CLI
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m chatplex.testing.mock_server",
+        description="Serve the OpenAI and Anthropic wire APIs on 127.0.0.1 until SIGINT/SIGTERM.",
+    )
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port (printed)")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds before each head")
+    parser.add_argument("--chunk-delay", type=float, default=0.0, help="seconds between events")
+    parser.add_argument("--chunks", type=int, default=None, help="exact content deltas/stream")
+    parser.add_argument("--reply-text", default=None, help="fixed reply instead of the echo")
+    parser.add_argument("--rate-limit-rps", type=float, default=None)
+    parser.add_argument("--rate-limit-burst", type=float, default=None)
+    return parser
+
+
+async def _serve_until_signalled(port: int, settings: MockSettings) -> None:
+    core = MockCore(settings)
+    bound = await core.listen(LOOPBACK, port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # e.g. on Windows
+            loop.add_signal_handler(signum, stop.set)
+    print(f"listening on http://{LOOPBACK}:{bound}", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await core.close()
+        stats = core.stats.snapshot()
+        summary = f"served {stats.requests} requests on {stats.connections} connections"
+        print(summary, file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the process exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = MockSettings(
+            reply_text=args.reply_text,
+            chunks=args.chunks,
+            latency=args.latency,
+            chunk_delay=args.chunk_delay,
+            rate_limit_rps=args.rate_limit_rps,
+            rate_limit_burst=args.rate_limit_burst,
+        )
+        asyncio.run(_serve_until_signalled(args.port, settings))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # e.g. the port is taken
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
