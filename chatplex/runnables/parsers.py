@@ -13,7 +13,8 @@ __all__ = ["StrOutputParser"]
 
 
 class StrOutputParser(PureRunnable[Any, str]):
-    """A message (or chunk) → its text. Streams: each chunk's text as it arrives.
+    """A message (or chunk) → its text. Streams: each chunk's text as it arrives;
+    chunks without text (role, usage or finish-reason only) yield nothing.
 
     >>> from chatplex import AIMessage
     >>> StrOutputParser().invoke(AIMessage(content="hi"))
@@ -35,10 +36,12 @@ class StrOutputParser(PureRunnable[Any, str]):
         self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> Iterator[str]:
         for chunk in chunks:
-            yield self._text(chunk)
+            if text := self._text(chunk):
+                yield text
 
     async def _atransform(
         self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[str]:
         async for chunk in chunks:
-            yield self._text(chunk)
+            if text := self._text(chunk):
+                yield text

@@ -78,7 +78,7 @@ async def test_batch(sync: bool) -> None:
     assert isinstance(out[3], TypeError)
 
 
-def test_transform_yields_each_chunks_text() -> None:
+def test_transform_yields_each_chunks_text_and_skips_textless_chunks() -> None:
     chunks = [
         AIMessageChunk("", id="m"),
         AIMessageChunk("Hel"),
@@ -86,7 +86,8 @@ def test_transform_yields_each_chunks_text() -> None:
         AIMessageChunk("lo"),
         AIMessageChunk(""),
     ]
-    assert list(StrOutputParser().transform(chunks)) == ["", "Hel", "", "lo", ""]
+    # Role-only, thinking-only and usage-only chunks carry no text: no empty pieces.
+    assert list(StrOutputParser().transform(chunks)) == ["Hel", "lo"]
 
 
 async def test_atransform_yields_each_chunks_text() -> None:
