@@ -35,6 +35,8 @@ class SSEDecoder:
         self._started = False
 
     def feed(self, chunk: bytes) -> list[SSEEvent]:
+        if not chunk:
+            return []  # keep the pending-CR state for the next real chunk
         if self._skip_lf:
             self._skip_lf = False
             if chunk.startswith(b"\n"):

@@ -52,6 +52,10 @@ def test_crlf_split_between_chunks_is_one_line_end() -> None:
     ]
 
 
+def test_empty_chunk_after_cr_keeps_the_crlf_together() -> None:
+    assert decode(b"data: a\r", b"", b"\ndata: b\n\n") == [SSEEvent(data="a\nb")]
+
+
 def test_last_event_without_trailing_blank_line_is_dispatched() -> None:
     assert decode(b"data: 1\n\ndata: last") == [SSEEvent(data="1"), SSEEvent(data="last")]
 

@@ -1,0 +1,198 @@
+"""Turning what went wrong on the wire into chatplex's typed errors.
+
+Messages name the host only: never headers (they carry API keys) and never the full URL
+(some providers take the key as a query parameter).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from ..errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    ChatplexError,
+    DeadlineExceededError,
+    StreamError,
+    StreamIdleTimeoutError,
+    status_error,
+)
+from ..messages import AIMessageChunk, merge_chunks
+from ._request import deadline_passed
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..adapters._base import Adapter
+
+__all__ = [
+    "annotate",
+    "malformed_body",
+    "request_failure",
+    "request_id_from",
+    "retry_after_from",
+    "status_failure",
+    "stream_failure",
+]
+
+_TIMEOUT_KIND = {
+    "ConnectTimeout": "connect",
+    "ReadTimeout": "read",
+    "WriteTimeout": "write",
+    "PoolTimeout": "pool (waiting for a free connection)",
+}
+
+
+def request_id_from(headers: Mapping[str, str]) -> str | None:
+    """The provider's request id (`x-request-id`, or Anthropic's `request-id`)."""
+    return headers.get("x-request-id") or headers.get("request-id")
+
+
+def retry_after_from(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+    """Seconds the server asks us to wait: `retry-after-ms`, else `retry-after` (seconds or
+    an HTTP date). Not capped: that is the retry policy's call.
+
+    >>> retry_after_from({"retry-after": "2.5"})
+    2.5
+    """
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms is not None:
+        try:
+            return max(0.0, float(raw_ms) / 1000.0)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime  # rare: only for HTTP-date values
+
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def annotate(err: APIError, provider: str, response: httpx.Response) -> APIError:
+    """Fill in what an adapter-built error may lack: provider, response, request id."""
+    if err.provider is None:
+        err.provider = provider
+    if err.response is None:
+        err.response = response
+    if err.request_id is None:
+        err.request_id = request_id_from(response.headers)
+    return err
+
+
+def status_failure(adapter: Adapter, response: httpx.Response, body: bytes) -> APIError:
+    """The typed error for an error status: the adapter's `map_error`, annotated."""
+    status = response.status_code
+    headers = response.headers
+    try:
+        err = adapter.map_error(status, body, headers)
+    except Exception as exc:
+        # An adapter must cope with any body (proxies answer with HTML), but if it fails
+        # the caller should still get the status-based error, not the adapter's bug.
+        err = status_error(
+            provider=adapter.provider,
+            status=status,
+            message=f"HTTP {status} from {response.request.url.host}",
+            headers=headers,
+        )
+        err.__cause__ = exc
+    annotate(err, adapter.provider, response)
+    if err.status is None:
+        err.status = status
+    if err.retry_after is None:
+        err.retry_after = retry_after_from(headers)
+    return err
+
+
+def malformed_body(provider: str, response: httpx.Response, exc: Exception) -> APIError:
+    """A success status whose body the adapter could not parse (truncated, HTML...).
+
+    A plain `APIError` with the real status, retryable: a proxy or a cut-off body is the
+    usual cause, and a second attempt usually succeeds.
+    """
+    return APIError(
+        f"malformed response body from {response.request.url.host}: {exc}",
+        provider=provider,
+        status=response.status_code,
+        request_id=request_id_from(response.headers),
+        response=response,
+        retryable=True,
+    )
+
+
+def request_failure(
+    exc: httpx.RequestError,
+    provider: str,
+    host: str,
+    *,
+    deadline: float | None = None,
+    idle_timeout: float | None = None,
+) -> ChatplexError:
+    """The typed error for an httpx failure before a response arrived."""
+    import httpx
+
+    if isinstance(exc, httpx.TimeoutException):
+        if deadline_passed(deadline):
+            return DeadlineExceededError(f"the call's deadline passed waiting for {host}")
+        kind = _TIMEOUT_KIND.get(type(exc).__name__, "request")
+        if idle_timeout is not None and isinstance(exc, httpx.ReadTimeout):
+            return StreamIdleTimeoutError(
+                f"{host} sent nothing for {idle_timeout:g} s", provider=provider
+            )
+        return APITimeoutError(f"{kind} timeout talking to {host}", provider=provider)
+    # A URL chatplex cannot send to, or a request httpx refuses to write, fails the same
+    # way every time: not worth a retry.
+    retryable = not isinstance(exc, (httpx.UnsupportedProtocol, httpx.LocalProtocolError))
+    return APIConnectionError(
+        f"connection to {host} failed: {_describe(exc)}", provider=provider, retryable=retryable
+    )
+
+
+def stream_failure(
+    exc: httpx.RequestError,
+    provider: str,
+    response: httpx.Response,
+    received: Iterable[AIMessageChunk],
+    *,
+    deadline: float | None = None,
+) -> ChatplexError:
+    """The typed error for an httpx failure while reading a stream's body."""
+    import httpx
+
+    host = response.request.url.host
+    if isinstance(exc, httpx.TimeoutException):
+        if deadline_passed(deadline):
+            return DeadlineExceededError(f"the call's deadline passed streaming from {host}")
+        read = response.request.extensions.get("timeout", {}).get("read")
+        idle = f"{read:g} s" if isinstance(read, (int, float)) else "too long"
+        err: APIError = StreamIdleTimeoutError(
+            f"{host} sent nothing for {idle}", provider=provider, response=response
+        )
+    else:
+        err = StreamError(
+            f"stream from {host} broke off: {_describe(exc)}",
+            partial=merge_chunks(received),
+            provider=provider,
+            response=response,
+            retryable=True,
+        )
+    err.request_id = request_id_from(response.headers)
+    return err
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

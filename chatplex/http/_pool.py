@@ -1,0 +1,354 @@
+"""The shared, pooled httpx clients every chatplex call goes through.
+
+* Sync: one `httpx.Client` per process, created on first use.
+* Async: one `httpx.AsyncClient` per running event loop. An async client's connections
+  belong to the loop that opened them, so sharing one client across loops is what makes
+  other libraries fail with "Event loop is closed" on the second `asyncio.run()`.
+
+Closing. Whoever creates a client closes it: chatplex never closes a client you pass in.
+The shared async client of a loop is closed *on that loop* when the loop shuts down: its
+creation also starts a tiny async generator (`_closer`) that the loop's asyncgen hooks
+track, and `loop.shutdown_asyncgens()` -- run by `asyncio.run()`, `asyncio.Runner` and
+pytest-asyncio before they close the loop -- finalizes it, which awaits `client.aclose()`
+while the loop still runs. A loop closed *without* `shutdown_asyncgens()` (a bare
+`loop.run_until_complete(...); loop.close()`) cannot close its client any more: the next
+`get_async_client()` call that creates a client forgets it, and the garbage collector
+reclaims its sockets (Python reports each open one with a ResourceWarning). Call
+`await chatplex.http.aclose()` before closing such a loop to avoid that.
+
+Settings. `configure_pool(...)` changes the timeouts and limits of clients created after
+it; call it before the first request (it refuses while shared clients are open -- call
+`close()` / `await aclose()` first).
+
+respx. The clients use httpx's default transport, whose httpcore connection pool is what a
+plain `respx.mock` patches, so every request (sync, async, streaming) stays visible to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import os
+import threading
+import weakref
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import ssl
+
+    import httpx
+
+__all__ = [
+    "PoolSettings",
+    "aclose",
+    "close",
+    "configure_pool",
+    "connections_in_use",
+    "get_async_client",
+    "get_sync_client",
+    "pool_settings",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PoolSettings:
+    """Timeouts (seconds, None = no limit) and limits of the shared clients.
+
+    The defaults suit LLM calls: connecting should be quick (5 s), but a long generation
+    may legitimately keep a read open for minutes (600 s), and a large batch queues for a
+    free connection (pool 600 s). 100 connections, 20 of them kept alive when idle:
+    httpcore scans every pooled connection on each request, so a small keep-alive set is
+    also the fast one.
+
+    >>> PoolSettings().max_connections
+    100
+    """
+
+    connect_timeout: float | None = 5.0
+    read_timeout: float | None = 600.0
+    write_timeout: float | None = 600.0
+    pool_timeout: float | None = 600.0
+    max_connections: int | None = 100
+    max_keepalive_connections: int | None = 20
+    #: Idle connections older than this are dropped instead of reused (httpx's default).
+    keepalive_expiry: float | None = 5.0
+    #: TLS verification: True (certifi, or SSL_CERT_FILE/SSL_CERT_DIR when trust_env),
+    #: False, or your own `ssl.SSLContext`.
+    verify: bool | ssl.SSLContext = True
+    #: Honour HTTP(S)_PROXY / NO_PROXY / SSL_CERT_FILE from the environment.
+    trust_env: bool = True
+
+    def timeout(self) -> httpx.Timeout:
+        import httpx
+
+        return httpx.Timeout(
+            connect=self.connect_timeout,
+            read=self.read_timeout,
+            write=self.write_timeout,
+            pool=self.pool_timeout,
+        )
+
+    def limits(self) -> httpx.Limits:
+        import httpx
+
+        return httpx.Limits(
+            max_connections=self.max_connections,
+            max_keepalive_connections=self.max_keepalive_connections,
+            keepalive_expiry=self.keepalive_expiry,
+        )
+
+
+class _LoopEntry(NamedTuple):
+    client: httpx.AsyncClient
+    closer: AsyncGenerator[None, None]
+
+
+_lock = threading.Lock()
+_settings = PoolSettings()
+_ssl_context: ssl.SSLContext | None = None
+_sync_client: httpx.Client | None = None
+_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopEntry] = (
+    weakref.WeakKeyDictionary()
+)
+_atexit_registered = False
+#: Clients inherited through fork(): their sockets are shared with the parent, so the
+#: child must neither use nor close them; kept referenced so GC never touches them.
+_fork_orphans: list[object] = []
+
+
+def pool_settings() -> PoolSettings:
+    """The settings new shared clients are created with."""
+    return _settings
+
+
+def configure_pool(settings: PoolSettings | None = None, /, **changes: Any) -> PoolSettings:
+    """Set the shared clients' timeouts and limits; returns the new settings.
+
+    Pass a whole `PoolSettings`, or change some fields of the current ones:
+
+    >>> configure_pool(connect_timeout=2.0, max_connections=20)  # doctest: +SKIP
+
+    Raises RuntimeError while a shared client is open: settings are fixed at creation, so
+    a late change would silently not apply. Call `close()` / `await aclose()` first.
+    """
+    global _settings, _ssl_context
+    known = {f.name for f in fields(PoolSettings)}
+    unknown = set(changes) - known
+    if unknown:
+        raise TypeError(f"unknown pool setting(s): {', '.join(sorted(unknown))}")
+    with _lock:
+        _purge_closed_loops()
+        if _sync_client is not None or len(_async_clients):
+            raise RuntimeError(
+                "configure_pool() must run before the first request: shared clients are "
+                "already open (call chatplex.http.close() / aclose() first)"
+            )
+        new = replace(settings if settings is not None else _settings, **changes)
+        if new.verify != _settings.verify or new.trust_env != _settings.trust_env:
+            _ssl_context = None
+        _settings = new
+        return new
+
+
+def get_sync_client() -> httpx.Client:
+    """The process-wide shared `httpx.Client` (created on first use, thread-safe).
+
+    >>> get_sync_client() is get_sync_client()
+    True
+    """
+    client = _sync_client
+    if client is not None and not client.is_closed:
+        return client
+    return _new_sync_client()
+
+
+def get_async_client() -> httpx.AsyncClient:
+    """The shared `httpx.AsyncClient` of the running event loop (created on first use).
+
+    Must be called from a coroutine running on an asyncio loop. Each loop gets its own
+    client, closed when that loop shuts down (see the module docstring).
+
+    >>> async def main() -> bool:
+    ...     return get_async_client() is get_async_client()
+    >>> asyncio.run(main())
+    True
+    """
+    loop = asyncio.get_running_loop()
+    entry = _async_clients.get(loop)
+    if entry is not None and not entry.client.is_closed:
+        return entry.client
+    return _new_async_client(loop)
+
+
+def close() -> None:
+    """Close the shared sync client and forget async clients of closed loops.
+
+    The next request opens a new pool. Async clients of loops that still run can only be
+    closed on their loop: `await aclose()` there (or let the loop shut down).
+    """
+    global _sync_client
+    with _lock:
+        client, _sync_client = _sync_client, None
+        _purge_closed_loops()
+    if client is not None:
+        client.close()
+
+
+async def aclose() -> None:
+    """Close the running loop's shared async client and the shared sync client.
+
+    >>> asyncio.run(aclose())
+    """
+    loop = asyncio.get_running_loop()
+    with _lock:
+        entry = _async_clients.pop(loop, None)
+    if entry is not None:
+        # Finishing the closer runs its `finally`, which closes the client; that also
+        # unregisters it from the loop's shutdown_asyncgens() work.
+        await entry.closer.aclose()
+    close()
+
+
+def connections_in_use(client: httpx.Client | httpx.AsyncClient) -> int:
+    """How many of the client's pooled connections are busy (connecting or mid-request).
+
+    A diagnostic and test helper: after a stream is closed or a task cancelled, this
+    drops back to 0 once the connection is back in the pool. It reads httpcore's pool
+    internals (httpx's default transport); transports without an httpcore pool
+    (`httpx.MockTransport`, respx-patched pools that never connect) report 0.
+
+    >>> connections_in_use(get_sync_client())
+    0
+    """
+    pool = getattr(client._transport, "_pool", None)
+    if pool is None:
+        return 0
+    return sum(1 for conn in pool.connections if not conn.is_idle() and not conn.is_closed())
+
+
+# --- creation --------------------------------------------------------------------------
+
+
+def _new_sync_client() -> httpx.Client:
+    global _sync_client, _atexit_registered
+    import httpx
+
+    with _lock:
+        if _sync_client is not None and not _sync_client.is_closed:
+            return _sync_client  # another thread won the race
+        settings = _settings
+        _sync_client = httpx.Client(
+            timeout=settings.timeout(),
+            limits=settings.limits(),
+            verify=_shared_ssl_context(settings),
+            trust_env=settings.trust_env,
+        )
+        if not _atexit_registered:
+            # Closing at exit returns sockets politely instead of leaving them to the GC.
+            atexit.register(close)
+            _atexit_registered = True
+        return _sync_client
+
+
+def _new_async_client(loop: asyncio.AbstractEventLoop) -> httpx.AsyncClient:
+    import httpx
+
+    with _lock:
+        entry = _async_clients.get(loop)
+        if entry is not None and not entry.client.is_closed:
+            return entry.client
+        _purge_closed_loops()
+        settings = _settings
+        transport = _make_async_transport(settings)
+        client = httpx.AsyncClient(
+            timeout=settings.timeout(),
+            limits=settings.limits(),
+            verify=_shared_ssl_context(settings),
+            trust_env=settings.trust_env,
+            transport=transport,
+        )
+        closer = _closer(client)
+        _start(closer)
+        _async_clients[loop] = _LoopEntry(client, closer)
+        return client
+
+
+def _make_async_transport(settings: PoolSettings) -> httpx.AsyncBaseTransport | None:
+    """The transport of new shared async clients; None means httpx's default.
+
+    The single place to swap in a faster transport. The default keeps two properties a
+    replacement must also keep: a plain `respx.mock` intercepts it (respx patches
+    httpcore's pool), and HTTP(S)_PROXY from the environment is honoured (httpx only
+    mounts environment proxies when no explicit transport is given).
+    """
+    del settings  # the default transport is built by httpx from the client's settings
+    return None
+
+
+def _shared_ssl_context(settings: PoolSettings) -> ssl.SSLContext:
+    """One SSLContext for every shared client: building one costs ~20 ms (loading the CA
+    bundle), which would otherwise be paid by every new event loop's client."""
+    global _ssl_context
+    if not isinstance(settings.verify, bool):
+        return settings.verify
+    if _ssl_context is None:
+        import httpx
+
+        _ssl_context = httpx.create_ssl_context(
+            verify=settings.verify, trust_env=settings.trust_env
+        )
+    return _ssl_context
+
+
+async def _closer(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+    """Suspended at its `yield` for the client's lifetime; the loop finalizes it in
+    `shutdown_asyncgens()`, so the client is closed on its own, still running, loop.
+    (It holds no reference to the loop: the WeakKeyDictionary must not keep loops alive.)"""
+    try:
+        yield
+    finally:
+        loop = asyncio.get_running_loop()  # finalization always runs on the client's loop
+        with _lock:
+            entry = _async_clients.get(loop)
+            if entry is not None and entry.client is client:
+                del _async_clients[loop]
+        # Best effort at shutdown: a failure to close politely changes nothing for the
+        # caller, and shutdown_asyncgens() would only log it.
+        with contextlib.suppress(Exception):
+            await client.aclose()
+
+
+def _start(closer: AsyncGenerator[None, None]) -> None:
+    """Advance the closer to its `yield` synchronously. Calling `__anext__()` is what
+    registers it with the running loop's asyncgen hooks; its first step never awaits,
+    so driving the awaitable by hand finishes at once (StopIteration)."""
+    step = closer.__anext__()
+    try:
+        step.send(None)
+    except StopIteration:
+        return
+    raise RuntimeError("chatplex pool closer did not start")  # pragma: no cover
+
+
+def _purge_closed_loops() -> None:
+    """Forget clients whose loop closed without shutdown_asyncgens(). Caller holds _lock."""
+    for loop in [loop for loop in _async_clients if loop.is_closed()]:
+        del _async_clients[loop]
+
+
+def _after_fork_in_child() -> None:
+    global _lock, _sync_client, _async_clients
+    # The parent's lock may have been held by another thread at fork time.
+    _lock = threading.Lock()
+    if _sync_client is not None:
+        _fork_orphans.append(_sync_client)
+    _fork_orphans.extend(entry for entry in _async_clients.values())
+    _sync_client = None
+    _async_clients = weakref.WeakKeyDictionary()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

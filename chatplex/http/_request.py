@@ -1,0 +1,167 @@
+"""What one attempt needs around the wire: body bytes, headers, timeouts and the deadline.
+
+Deadlines are `time.monotonic()` values. A request sent with a deadline has each of its
+httpx timeouts clamped to the time left, and async waits are additionally bounded by an
+asyncio timeout, so the call ends with `DeadlineExceededError` close to the deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..errors import DeadlineExceededError
+
+if TYPE_CHECKING:
+    import httpx
+    from httpx._client import UseClientDefault
+
+    from ..adapters._base import HTTPRequest
+
+__all__ = [
+    "build_request",
+    "deadline_passed",
+    "encode_json",
+    "log_response",
+    "remaining",
+    "request_timeout",
+    "within",
+]
+
+T = TypeVar("T")
+
+_log = logging.getLogger("chatplex.http")
+
+# One encoder, built once: json.dumps() with non-default options builds a new one per call.
+# allow_nan=False: NaN/Infinity are not JSON and every provider rejects them; fail before
+# any I/O with a ValueError instead of a 400.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+#: A timeout firing this close to the deadline is the deadline's doing (timers may wake a
+#: hair early; a genuine timeout this near the deadline would miss it anyway).
+_DEADLINE_SLACK = 0.005
+
+
+def encode_json(payload: Mapping[str, Any]) -> bytes:
+    """Compact UTF-8 JSON, serialised once per request.
+
+    >>> encode_json({"text": "héllo", "n": [1, 2]})
+    b'{"text":"h\\xc3\\xa9llo","n":[1,2]}'
+    """
+    obj = payload if isinstance(payload, dict) else dict(payload)
+    return _ENCODER.encode(obj).encode("utf-8")
+
+
+def build_request(
+    client: httpx.Client | httpx.AsyncClient,
+    request: HTTPRequest,
+    *,
+    timeout: httpx.Timeout | float | None,
+    idle_timeout: float | None = None,
+    deadline: float | None = None,
+) -> httpx.Request:
+    """The httpx request for an adapter's `HTTPRequest` (raises DeadlineExceededError if
+    the deadline already passed: nothing is sent then)."""
+    headers = dict(request.headers)
+    # We send bytes, so httpx will not add a content type the way json= would.
+    if not any(name.lower() == "content-type" for name in headers):
+        headers["content-type"] = "application/json"
+    return client.build_request(
+        request.method,
+        request.url,
+        content=encode_json(request.json),
+        headers=headers,
+        timeout=request_timeout(client, timeout, idle_timeout=idle_timeout, deadline=deadline),
+    )
+
+
+def request_timeout(
+    client: httpx.Client | httpx.AsyncClient,
+    timeout: httpx.Timeout | float | None,
+    *,
+    idle_timeout: float | None = None,
+    deadline: float | None = None,
+) -> httpx.Timeout | UseClientDefault:
+    """The timeouts of one request.
+
+    `timeout=None` means the client's own timeouts. `idle_timeout` replaces the read
+    timeout: httpx applies it to every socket read, which is exactly "no bytes for that
+    long". A deadline clamps all four to the time left.
+    """
+    import httpx
+
+    if timeout is None and idle_timeout is None and deadline is None:
+        return httpx.USE_CLIENT_DEFAULT  # the common case allocates nothing
+    if timeout is None:
+        base = client.timeout
+    elif isinstance(timeout, httpx.Timeout):
+        base = timeout
+    else:
+        base = httpx.Timeout(timeout)
+    connect, read, write, pool = base.connect, base.read, base.write, base.pool
+    if idle_timeout is not None:
+        read = idle_timeout
+    if deadline is not None:
+        left = remaining(deadline)
+        connect, read, write, pool = (
+            left if value is None else min(value, left) for value in (connect, read, write, pool)
+        )
+    return httpx.Timeout(connect=connect, read=read, write=write, pool=pool)
+
+
+def remaining(deadline: float) -> float:
+    """Seconds left before `deadline`; DeadlineExceededError if none are."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise DeadlineExceededError("the call's deadline passed before the request was sent")
+    return left
+
+
+def deadline_passed(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline - _DEADLINE_SLACK
+
+
+async def within(start: Callable[[], Awaitable[T]], deadline: float) -> T:
+    """Await `start()`, cancelling it and raising DeadlineExceededError at the deadline.
+
+    Takes a callable so that nothing is started (no coroutine left un-awaited) when the
+    deadline has already passed.
+    """
+    left = remaining(deadline)
+    if sys.version_info >= (3, 11):
+        scope = asyncio.timeout(left)
+        try:
+            async with scope:
+                return await start()
+        except TimeoutError:
+            # APITimeoutError is a TimeoutError too: only our own scope's expiry counts.
+            if scope.expired():
+                raise DeadlineExceededError("the call's deadline passed") from None
+            raise
+    else:  # pragma: no cover - Python 3.10 (asyncio.TimeoutError is its own class there)
+        try:
+            return await asyncio.wait_for(start(), left)
+        except asyncio.TimeoutError:
+            raise DeadlineExceededError("the call's deadline passed") from None
+
+
+def log_response(response: httpx.Response, size: int | None) -> None:
+    """One DEBUG line per response: method, host, path, status, body size (None for a
+    stream). Never headers (keys) and never the query (some providers take the key
+    there). Free when DEBUG is off."""
+    if _log.isEnabledFor(logging.DEBUG):
+        url = response.request.url
+        what = "(stream)" if size is None else f"({size} bytes)"
+        _log.debug(
+            "%s %s%s -> %d %s",
+            response.request.method,
+            url.host,
+            url.path,
+            response.status_code,
+            what,
+        )

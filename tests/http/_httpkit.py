@@ -1,0 +1,242 @@
+"""Helpers for the http tests: a fake adapter, scripted bodies and a local server.
+
+The fake adapter speaks a trivial wire format, so these tests do not depend on the real
+adapters: a reply body is `{"text": ...}`, a stream is `data: {"t": ...}` events closed by
+an `event: done`, and an error body is `{"error": ...}`.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import threading
+import time
+import warnings
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from chatplex.adapters._base import CallSettings, HTTPRequest, SSEEvent
+from chatplex.errors import APIError, StreamError, status_error
+from chatplex.http import asend, astream, send, stream
+from chatplex.messages import AIMessage, AIMessageChunk, BaseMessage
+
+SECRET = "sk-test-never-shown"
+
+
+class FakeParser:
+    def __init__(self) -> None:
+        self.done = False
+
+    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
+        if event.event == "done":
+            self.done = True
+            return None
+        if event.event == "error":
+            raise StreamError(json.loads(event.data)["error"])
+        return AIMessageChunk(content=json.loads(event.data)["t"])
+
+    def finish(self) -> None:
+        if not self.done:
+            raise StreamError("stream ended before the done event")
+
+
+class FakeAdapter:
+    provider = "fake"
+
+    def __init__(self, base_url: str = "https://fake.test") -> None:
+        self.base_url = base_url
+
+    def request(self, path: str = "/chat", **body: Any) -> HTTPRequest:
+        return HTTPRequest(
+            "POST",
+            self.base_url + path,
+            {"authorization": f"Bearer {SECRET}"},
+            {"model": "m", **body},
+        )
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        return self.request(stream=stream, text=[m.text for m in messages])
+
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        return AIMessage(content=json.loads(body)["text"])
+
+    def stream_parser(self, headers: Mapping[str, str]) -> FakeParser:
+        return FakeParser()
+
+    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+        try:
+            message = json.loads(body)["error"]
+        except (ValueError, KeyError, TypeError):
+            message = f"HTTP {status}"
+        return status_error(provider=self.provider, status=status, message=message, headers=headers)
+
+    def budget_key(self, model: str) -> tuple[str, ...]:
+        return ("fake", model)
+
+
+def sse(*texts: str, done: bool = True) -> bytes:
+    events = [f'data: {{"t": {json.dumps(t)}}}\n\n'.encode() for t in texts]
+    if done:
+        events.append(b"event: done\ndata: {}\n\n")
+    return b"".join(events)
+
+
+class Body(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body for MockTransport that records being closed and can fail."""
+
+    def __init__(self, parts: list[bytes], error: Exception | None = None) -> None:
+        self.parts = parts
+        self.error = error
+        self.closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.parts
+        if self.error is not None:
+            raise self.error
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for part in self.parts:
+            yield part
+        if self.error is not None:
+            raise self.error
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def mock_clients(handler: Handler) -> tuple[httpx.Client, httpx.AsyncClient]:
+    transport = httpx.MockTransport(handler)
+    return httpx.Client(transport=transport), httpx.AsyncClient(transport=transport)
+
+
+async def call(sync: bool, adapter: FakeAdapter, request: HTTPRequest, **kw: Any) -> AIMessage:
+    """send() or asend() with the same arguments (`clients` picks the matching client)."""
+    clients = kw.pop("clients", None)
+    if sync:
+        return send(adapter, request, client=clients[0] if clients else None, **kw)
+    return await asend(adapter, request, client=clients[1] if clients else None, **kw)
+
+
+async def collect(
+    sync: bool, adapter: FakeAdapter, request: HTTPRequest, **kw: Any
+) -> list[AIMessageChunk]:
+    """All chunks of stream() or astream()."""
+    clients = kw.pop("clients", None)
+    if sync:
+        with stream(adapter, request, client=clients[0] if clients else None, **kw) as chunks:
+            return list(chunks)
+    async with astream(adapter, request, client=clients[1] if clients else None, **kw) as achunks:
+        return [chunk async for chunk in achunks]
+
+
+@contextmanager
+def no_resource_warnings() -> Iterator[None]:
+    """Fail if anything leaked a socket/transport by the end of the block (GC forced)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+        gc.collect()
+    leaks = [w for w in caught if issubclass(w.category, ResourceWarning)]
+    assert not leaks, [str(w.message) for w in leaks]
+
+
+# --- a local HTTP/1.1 server ------------------------------------------------------------
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: LocalServer
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.lock:
+            self.server.connections += 1
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        self.rfile.read(length)
+        url = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        route = getattr(self, "route_" + url.path.strip("/").split("/")[0], None)
+        try:
+            if route is None:
+                self.reply(404, b'{"error": "no such route"}')
+            else:
+                route(url.path, query)
+        except OSError:
+            self.close_connection = True  # the client went away: often what we test for
+
+    def reply(self, status: int, body: bytes, ctype: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("content-type", ctype)
+        self.send_header("content-length", str(len(body)))
+        self.send_header("x-request-id", "req-local")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def start_stream(self) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.send_header("x-request-id", "req-local")
+        self.end_headers()
+        self.wfile.flush()
+
+    def chunk(self, data: bytes) -> None:
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def route_json(self, path: str, q: dict[str, str]) -> None:
+        time.sleep(float(q.get("sleep", 0)))
+        self.reply(200, json.dumps({"text": q.get("text", "hello")}).encode())
+
+    def route_status(self, path: str, q: dict[str, str]) -> None:
+        self.reply(int(path.rsplit("/", 1)[1]), b'{"error": "local failure"}')
+
+    def route_sse(self, path: str, q: dict[str, str]) -> None:
+        """`n` events (forever if n=0), `delay` s apart, then done (unless cut/stall)."""
+        n, delay = int(q.get("n", 3)), float(q.get("delay", 0))
+        time.sleep(float(q.get("before", 0)))
+        self.start_stream()
+        i = 0
+        while n == 0 or i < n:
+            self.chunk(sse(f"t{i} ", done=False))
+            i += 1
+            time.sleep(delay)
+        if "stall" in q:
+            time.sleep(float(q["stall"]))
+        if "cut" in q:
+            self.close_connection = True  # unterminated chunked body: a broken stream
+            return
+        self.chunk(b"event: done\ndata: {}\n\n")
+        self.wfile.write(b"0\r\n\r\n")
+
+
+class LocalServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.lock = threading.Lock()
+        self.connections = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"

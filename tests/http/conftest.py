@@ -1,0 +1,47 @@
+"""Fixtures for the http layer tests (helpers live in `_httpkit`)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+from _httpkit import FakeAdapter, LocalServer
+
+import chatplex.http
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pool() -> Iterator[None]:
+    """Each test starts and ends without a shared sync client and default settings."""
+    chatplex.http.close()
+    yield
+    chatplex.http.close()
+    chatplex.http.configure_pool(chatplex.http.PoolSettings())
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[LocalServer]:
+    srv = LocalServer()
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.daemon = True
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    thread.join(5)
+
+
+@pytest.fixture
+def local(server: LocalServer) -> FakeAdapter:
+    return FakeAdapter(server.url)
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A 127.0.0.1 port nobody listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port

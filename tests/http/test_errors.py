@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import email.utils
+import time
+
+import httpx
+import pytest
+
+from chatplex.errors import APIConnectionError, StreamError, StreamIdleTimeoutError
+from chatplex.http._errors import (
+    request_failure,
+    request_id_from,
+    retry_after_from,
+    stream_failure,
+)
+from chatplex.messages import AIMessageChunk
+
+
+def test_request_id_prefers_x_request_id() -> None:
+    assert request_id_from(httpx.Headers({"request-id": "a", "x-request-id": "b"})) == "b"
+    assert request_id_from(httpx.Headers({"Request-Id": "a"})) == "a"
+    assert request_id_from(httpx.Headers()) is None
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"retry-after-ms": "1500", "retry-after": "9"}, 1.5),
+        ({"retry-after": "3"}, 3.0),
+        ({"retry-after": "-3"}, 0.0),
+        ({"retry-after-ms": "soon", "retry-after": "2"}, 2.0),
+        ({"retry-after": "whenever"}, None),
+        ({}, None),
+    ],
+)
+def test_retry_after(headers: dict[str, str], expected: float | None) -> None:
+    assert retry_after_from(httpx.Headers(headers)) == expected
+
+
+def test_retry_after_http_date() -> None:
+    now = time.time()
+    date = email.utils.formatdate(now + 30, usegmt=True)
+    value = retry_after_from({"retry-after": date}, now=now)
+    assert value is not None and 29 <= value <= 31
+
+
+def test_failure_messages_name_the_host_not_the_url_or_headers() -> None:
+    exc = httpx.ConnectError("refused")
+    err = request_failure(exc, "fake", "api.example.com")
+    assert isinstance(err, APIConnectionError)
+    assert str(err) == "fake: connection to api.example.com failed: ConnectError: refused"
+
+
+def test_stream_failures() -> None:
+    request = httpx.Request(
+        "POST", "https://api.example.com/v1?key=secret", extensions={"timeout": {"read": 2.0}}
+    )
+    response = httpx.Response(200, request=request, headers={"x-request-id": "r"})
+    got = [AIMessageChunk(content="ab"), AIMessageChunk(content="c")]
+
+    idle = stream_failure(httpx.ReadTimeout("t"), "fake", response, got)
+    assert isinstance(idle, StreamIdleTimeoutError) and "nothing for 2 s" in str(idle)
+
+    broken = stream_failure(httpx.ReadError(""), "fake", response, got)
+    assert isinstance(broken, StreamError) and broken.partial is not None
+    assert broken.partial.text == "abc" and broken.request_id == "r"
+    assert "secret" not in str(broken) and "ReadError" in str(broken)
