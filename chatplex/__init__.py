@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from .messages import (
     AIMessage,
     AIMessageChunk,
@@ -30,6 +32,27 @@ from .runnables import (
 
 __version__ = "0.1.0"
 
+
+def close() -> None:
+    """Close chatplex's shared sync connection pool (the next call opens a new one).
+
+    Clients you passed in (`http_client=`) are yours and are never closed by chatplex.
+    """
+    pool = sys.modules.get("chatplex.http._pool")  # never opened: nothing to close
+    if pool is not None:
+        pool.close()
+
+
+async def aclose() -> None:
+    """Close the running loop's shared async pool and the shared sync pool.
+
+    Not required: a loop run by `asyncio.run()` closes its pool on the way out.
+    """
+    pool = sys.modules.get("chatplex.http._pool")
+    if pool is not None:
+        await pool.aclose()
+
+
 __all__ = [
     "AIMessage",
     "AIMessageChunk",
@@ -46,5 +69,7 @@ __all__ = [
     "StrOutputParser",
     "SystemMessage",
     "ToolMessage",
+    "aclose",
+    "close",
     "init_chat_model",
 ]

@@ -24,6 +24,9 @@ EXPECTED = [
     "AIMessage",
     "AIMessageChunk",
     "ToolMessage",
+    # Issue 3: shutting down the shared connection pools.
+    "close",
+    "aclose",
 ]
 
 # Where each public name is defined; the top level re-exports the same object.
@@ -34,6 +37,8 @@ HOMES = {
     "AIMessage": messages,
     "AIMessageChunk": messages,
     "ToolMessage": messages,
+    "close": chatplex,
+    "aclose": chatplex,
 }
 
 

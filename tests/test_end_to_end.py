@@ -1,0 +1,254 @@
+"""End to end: ChatModel → adapter → shared pooled client → the embedded mock server
+(127.0.0.1), for both wire protocols, sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+import chatplex
+from chatplex import ChatModel, ToolMessage, init_chat_model
+from chatplex.errors import (
+    APIError,
+    AuthenticationError,
+    NotFoundError,
+    OverloadedError,
+    RateLimitError,
+    StreamError,
+)
+from chatplex.messages import merge_chunks
+from chatplex.testing import MockServer
+
+PROVIDERS = ["openai", "anthropic"]
+SENTINEL = "sk-SENTINEL-e2e-0123456789"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockServer]:
+    with MockServer() as srv:
+        yield srv
+
+
+def make(server: MockServer, provider: str, **settings: Any) -> ChatModel:
+    if provider == "openai":
+        return init_chat_model(
+            "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key=SENTINEL, **settings
+        )
+    return init_chat_model(
+        "anthropic:claude-sonnet-4-5",
+        base_url=server.anthropic_base_url,
+        api_key=SENTINEL,
+        **settings,
+    )
+
+
+async def invoke(model: Any, sync: bool, value: Any) -> Any:
+    return model.invoke(value) if sync else await model.ainvoke(value)
+
+
+async def chunks(model: Any, sync: bool, value: Any) -> list[Any]:
+    if sync:
+        return list(model.stream(value))
+    return [c async for c in model.astream(value)]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_invoke_reply_usage_and_metadata(
+    server: MockServer, provider: str, sync: bool
+) -> None:
+    reply = await invoke(make(server, provider), sync, "hello over http")
+    assert reply.text == "Echo: hello over http"
+    assert reply.usage_metadata["output_tokens"] == 4
+    assert reply.usage_metadata["total_tokens"] == (
+        reply.usage_metadata["input_tokens"] + reply.usage_metadata["output_tokens"]
+    )
+    meta = reply.response_metadata
+    assert meta["provider"] == provider
+    assert meta["finish_reason"] == "stop"
+    assert meta["request_id"]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_stream_merges_to_the_non_stream_reply(
+    server: MockServer, provider: str, sync: bool
+) -> None:
+    model = make(server, provider)
+    pieces = await chunks(model, sync, "stream these words please")
+    assert sum(1 for c in pieces if c.text) >= 4  # word by word, not one blob
+    merged = merge_chunks(pieces).to_message()
+    whole = await invoke(model, sync, "stream these words please")
+    assert merged.text == whole.text
+    assert merged.usage_metadata == whole.usage_metadata
+    assert merged.response_metadata["finish_reason"] == whole.response_metadata["finish_reason"]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_batch_keeps_order(server: MockServer, provider: str, sync: bool) -> None:
+    model = make(server, provider)
+    inputs = [f"item {i}" for i in range(12)]
+    config = {"max_concurrency": 4}
+    out = model.batch(inputs, config) if sync else await model.abatch(inputs, config)  # type: ignore[arg-type]
+    assert [m.text for m in out] == [f"Echo: item {i}" for i in range(12)]
+
+
+def get_weather(city: str, unit: str = "celsius") -> str:
+    """Current weather for a city.
+
+    Args:
+        city: The city name.
+        unit: celsius or fahrenheit.
+    """
+    return f"sunny in {city}"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_tool_call_round_trip(server: MockServer, provider: str, sync: bool) -> None:
+    model = make(server, provider).bind_tools([get_weather])
+    question = "use the tool to get the weather"
+    first = await invoke(model, sync, question)
+    assert first.response_metadata["finish_reason"] == "tool_calls"
+    [call] = first.tool_calls
+    assert call["name"] == "get_weather"
+    assert call["args"] == {"city": "x"}
+    streamed = merge_chunks(await chunks(model, sync, question)).to_message()
+    assert [(c["name"], c["args"]) for c in streamed.tool_calls] == [("get_weather", {"city": "x"})]
+
+    answer = ToolMessage(get_weather(**call["args"]), tool_call_id=call["id"] or "")
+    final = await invoke(model, sync, [("human", question), first, answer])
+    assert final.response_metadata["finish_reason"] == "stop"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        ("status=401", AuthenticationError),
+        ("status=404", NotFoundError),
+        ("status=429;retry_after=3", RateLimitError),
+        ("status=529", OverloadedError),
+    ],
+)
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_error_statuses_become_typed_errors(
+    server: MockServer, provider: str, sync: bool, fault: str, error: type[APIError]
+) -> None:
+    model = make(server, provider, max_retries=0, default_headers={"x-mock-fault": fault})
+    with pytest.raises(error) as info:
+        await invoke(model, sync, "x")
+    err = info.value
+    assert err.status == int(fault.split(";")[0].split("=")[1])
+    assert err.provider == provider
+    assert err.message and err.request_id
+    if "retry_after" in fault:
+        assert err.retry_after == 3
+    assert SENTINEL not in str(err) and SENTINEL not in repr(err)
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_error_event_mid_stream_is_a_stream_error_with_partial_text(
+    server: MockServer, provider: str, sync: bool
+) -> None:
+    model = make(server, provider, default_headers={"x-mock-fault": "stream_error_event;after=2"})
+    received: list[str] = []
+    with pytest.raises(StreamError) as info:
+        if sync:
+            for c in model.stream("one two three four five"):
+                received.append(c.text)
+        else:
+            async for c in model.astream("one two three four five"):
+                received.append(c.text)
+    assert "".join(received).startswith("Echo:")
+    assert info.value.partial is not None
+    assert info.value.partial.text == "".join(received)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_no_api_key_in_reprs_errors_or_logs(
+    server: MockServer, provider: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    model = make(server, provider, default_headers={"x-mock-fault": "status=400"})
+    with pytest.raises(APIError) as info:
+        await model.ainvoke("x")
+    texts = [repr(model), repr(model.adapter), str(info.value), repr(info.value), caplog.text]
+    texts.append(
+        repr(
+            model.adapter.build_request(  # type: ignore[union-attr]
+                [chatplex.HumanMessage("x")], model._settings({}), stream=False
+            )
+        )
+    )
+    assert caplog.text  # the DEBUG log did record the request
+    assert all(SENTINEL not in t for t in texts)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_repeated_asyncio_run_with_a_module_level_model(server: MockServer, provider: str) -> None:
+    model = make(server, provider)
+    for i in range(50):
+        assert asyncio.run(model.ainvoke(f"run {i}")).text == f"Echo: run {i}"
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_threads_each_with_their_own_loop(server: MockServer, provider: str) -> None:
+    model = make(server, provider)
+    results: dict[int, str] = {}
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            for j in range(3):
+
+                async def both() -> str:
+                    reply = await model.ainvoke(f"thread {n}")
+                    text = "".join([c.text async for c in model.astream("s")])
+                    return reply.text + "|" + text
+
+                results[n * 10 + j] = asyncio.run(both())
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(results) == 24
+    assert all(v.startswith("Echo: thread") and v.endswith("Echo: s") for v in results.values())
+
+
+def test_user_clients_are_used_as_given_and_never_closed(server: MockServer) -> None:
+    seen: list[str] = []
+
+    def log_request(request: httpx.Request) -> None:
+        seen.append(request.url.path)
+
+    client = httpx.Client(event_hooks={"request": [log_request]})
+    try:
+        model = make(server, "openai", http_client=client)
+        assert model.invoke("mine").text == "Echo: mine"
+        assert seen == ["/v1/chat/completions"]
+        chatplex.close()
+        assert not client.is_closed
+    finally:
+        client.close()
+
+
+async def test_user_async_client_is_never_closed(server: MockServer) -> None:
+    async with httpx.AsyncClient() as client:
+        model = make(server, "anthropic", http_async_client=client)
+        assert (await model.ainvoke("mine")).text == "Echo: mine"
+        await chatplex.aclose()
+        assert not client.is_closed
