@@ -107,9 +107,14 @@ class OpenAIAdapter:
     ) -> None:
         url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
         self.base_url = url.rstrip("/")
-        key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
+        key = api_key
+        if key is None and (base_url is None or _is_openai(self.base_url)):
+            # OPENAI_API_KEY goes only where the environment (or the default) points: a
+            # base_url written in code for another server must get its key in code too,
+            # so a real OpenAI key is never sent to a third-party or local server.
+            key = os.environ.get("OPENAI_API_KEY")
         secret = key if isinstance(key, Secret) else Secret(key) if key else None
-        if not secret and urlsplit(self.base_url).hostname == "api.openai.com":
+        if not secret and _is_openai(self.base_url):
             raise ValueError(
                 "OpenAI API key missing: pass api_key=... or set OPENAI_API_KEY "
                 "(only servers other than api.openai.com may be used without a key)"
@@ -582,3 +587,7 @@ def _payload_error(
         body=data,
         retryable=retryable,
     )
+
+
+def _is_openai(base_url: str) -> bool:
+    return urlsplit(base_url).hostname == "api.openai.com"

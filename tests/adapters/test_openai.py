@@ -777,3 +777,22 @@ def test_stream_errors(
 
 def test_stream_parser_type() -> None:
     assert isinstance(adapter().stream_parser({}), OpenAIStreamParser)
+
+
+def test_env_key_is_not_sent_to_a_base_url_written_in_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-real-openai-key")
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    local = OpenAIAdapter(base_url="http://localhost:11434/v1")
+    request = local.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=False)
+    assert "Authorization" not in request.headers
+    # Where the environment points (default or OPENAI_BASE_URL), the env key is used.
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://openrouter.example/api/v1")
+    routed = OpenAIAdapter()
+    request = routed.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=False)
+    assert request.headers["Authorization"] == "Bearer sk-real-openai-key"
+    # An explicit key always goes where it is told.
+    explicit = OpenAIAdapter(base_url="http://localhost:11434/v1", api_key="sk-local")
+    request = explicit.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=False)
+    assert request.headers["Authorization"] == "Bearer sk-local"
