@@ -34,12 +34,17 @@ __version__ = "0.1.0"
 
 
 def close() -> None:
-    """Close chatplex's shared sync connection pool (the next call opens a new one).
+    """Close chatplex's shared connection pools: the sync one and the async one that sync
+    `batch` uses on chatplex's private loop (the next call opens new ones).
 
     Clients you passed in (`http_client=`) are yours and are never closed by chatplex.
+    Async pools of your own event loops close with the loop, or with `await aclose()`.
     """
     pool = sys.modules.get("chatplex.http._pool")  # never opened: nothing to close
     if pool is not None:
+        from .runnables._portal import close_portal_clients
+
+        close_portal_clients()
         pool.close()
 
 

@@ -183,10 +183,6 @@ class APITimeoutError(APIConnectionError, builtins.TimeoutError):
     """A connect/read/write/pool timeout of one HTTP request."""
 
 
-class StreamIdleTimeoutError(APITimeoutError):
-    """A stream sent no event for longer than the idle timeout."""
-
-
 class StreamError(APIError):
     """A stream failed after the HTTP status said success: an `event: error`, a malformed
     event, or a connection that ended early. `partial` holds what had arrived."""
@@ -196,6 +192,12 @@ class StreamError(APIError):
     ) -> None:
         super().__init__(message, **fields)
         self.partial = partial
+
+
+class StreamIdleTimeoutError(APITimeoutError, StreamError):
+    """A stream sent no event for longer than the idle timeout. A timeout (retryable
+    before the first chunk) and a `StreamError`: after the first chunk, `partial` holds
+    what had arrived."""
 
 
 class DeadlineExceededError(ChatplexError, builtins.TimeoutError):

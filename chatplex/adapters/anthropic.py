@@ -126,6 +126,10 @@ class AnthropicAdapter:
             body["system"] = system
         body["messages"] = turns
         if settings.temperature is not None:
+            if settings.temperature > 1:  # ChatModel allows up to 2 (OpenAI's range)
+                raise ValueError(
+                    f"Anthropic accepts a temperature between 0 and 1, got {settings.temperature}"
+                )
             body["temperature"] = settings.temperature
         if settings.top_p is not None:
             body["top_p"] = settings.top_p
@@ -152,15 +156,23 @@ class AnthropicAdapter:
         try:
             data = json.loads(body)
         except ValueError as exc:
+            # A cut-off or proxy-mangled body: worth another attempt.
             raise APIError(
-                f"Anthropic reply is not JSON ({exc}): {_snippet(body)}", provider=_PROVIDER
+                f"Anthropic reply is not JSON ({exc}): {_snippet(body)}",
+                provider=_PROVIDER,
+                retryable=True,
             ) from exc
         if not isinstance(data, dict):
             raise APIError(
-                f"Anthropic reply is not a JSON object: {_snippet(body)}", provider=_PROVIDER
+                f"Anthropic reply is not a JSON object: {_snippet(body)}",
+                provider=_PROVIDER,
+                retryable=True,
             )
         if data.get("type") == "error":
-            raise self.map_error(200, body, headers)
+            err = self.map_error(200, body, headers)
+            # Status 200 says nothing; the error type says whether waiting helps.
+            err.retryable = err.retryable or err.error_type in _RETRYABLE_STREAM_ERRORS
+            raise err
         content, tool_calls = _parse_content(data.get("content") or ())
         usage = data.get("usage")
         return AIMessage(

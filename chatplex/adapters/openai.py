@@ -183,8 +183,10 @@ class OpenAIAdapter:
         """The reply of a non-stream call (`choices[0]`; other choices are ignored)."""
         data = _loads(body)
         if not isinstance(data, dict):
-            raise APIError(
-                f"response body is not a JSON object: {_snippet(body)}", provider=_PROVIDER
+            raise APIError(  # a cut-off or proxy-mangled body: worth another attempt
+                f"response body is not a JSON object: {_snippet(body)}",
+                provider=_PROVIDER,
+                retryable=True,
             )
         if data.get("error"):
             raise _payload_error(data, APIError)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         get_sync_client,
         pool_settings,
     )
+    from ._retry import RetryPolicy, retry_policy
     from ._send import asend, send
     from ._sse import SSEDecoder, aiter_sse_events, iter_sse_events
     from ._stream import AsyncChunkStream, ChunkStream, astream, stream
@@ -30,6 +31,7 @@ __all__ = [
     "AsyncChunkStream",
     "ChunkStream",
     "PoolSettings",
+    "RetryPolicy",
     "SSEDecoder",
     "aclose",
     "aiter_sse_events",
@@ -42,6 +44,7 @@ __all__ = [
     "get_sync_client",
     "iter_sse_events",
     "pool_settings",
+    "retry_policy",
     "send",
     "stream",
 ]
@@ -50,6 +53,7 @@ _HOME = {
     "AsyncChunkStream": "_stream",
     "ChunkStream": "_stream",
     "PoolSettings": "_pool",
+    "RetryPolicy": "_retry",
     "SSEDecoder": "_sse",
     "aclose": "_pool",
     "aiter_sse_events": "_sse",
@@ -62,6 +66,7 @@ _HOME = {
     "get_sync_client": "_pool",
     "iter_sse_events": "_sse",
     "pool_settings": "_pool",
+    "retry_policy": "_retry",
     "send": "_send",
     "stream": "_stream",
 }

@@ -80,6 +80,20 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
         raise
 
 
+def close_portal_clients() -> None:
+    """Close the shared async client that sync `batch` opened on the portal loop.
+
+    The portal is chatplex's own loop, so chatplex closes what lives on it: this is part
+    of `chatplex.close()`. Does nothing when the portal never started.
+    """
+    loop = _loop
+    if loop is None or loop.is_closed() or threading.current_thread() is _thread:
+        return
+    from ..http import _pool
+
+    asyncio.run_coroutine_threadsafe(_pool.aclose(), loop).result(timeout=10)
+
+
 def _stop_at_exit() -> None:
     loop = _loop
     if loop is None or loop.is_closed():

@@ -14,7 +14,9 @@ from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Sequen
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..errors import DeadlineExceededError
+from . import _traced
 from ._concurrency import agather_bounded, aiter_bounded, gather_threads, iter_threads
+from ._introspection import Introspection
 from .config import (
     DEFAULT_MAX_CONCURRENCY,
     RunnableConfig,
@@ -34,7 +36,7 @@ Output = TypeVar("Output")
 T = TypeVar("T")
 
 
-class Runnable(Generic[Input, Output]):
+class Runnable(Introspection, Generic[Input, Output]):
     """A unit of work with sync/async, single/batch and streaming entry points.
 
     >>> from chatplex import RunnableLambda
@@ -43,6 +45,10 @@ class Runnable(Generic[Input, Output]):
     """
 
     name: str | None = None
+    #: The kind of run a call makes when callbacks or event streams watch (events are
+    #: named `on_{run_type}_start`...); None: no run of its own (it is transparent, or
+    #: reports itself, like a chat model). See `_runs.py`.
+    _run_type: str | None = "chain"
 
     # ---- hooks -------------------------------------------------------------------------
 
@@ -112,6 +118,8 @@ class Runnable(Generic[Input, Output]):
         """Run once, synchronously."""
         cfg = ensure_config(config)
         check_deadline(cfg)
+        if cfg.get("callbacks"):  # the only cost of the run tree when nobody watches
+            return _traced.invoke(self, input, cfg, kwargs)
         return self._invoke(input, cfg, **kwargs)
 
     async def ainvoke(
@@ -121,6 +129,9 @@ class Runnable(Generic[Input, Output]):
         owns_deadline = bool(config and config.get("timeout"))
         cfg = ensure_config(config)
         check_deadline(cfg)
+        if cfg.get("callbacks"):
+            deadline = cfg["deadline"] if owns_deadline else None
+            return await _traced.ainvoke(self, input, cfg, kwargs, deadline)
         if owns_deadline:
             return await _within_deadline(self._ainvoke(input, cfg, **kwargs), cfg["deadline"])
         return await self._ainvoke(input, cfg, **kwargs)
@@ -131,7 +142,10 @@ class Runnable(Generic[Input, Output]):
         """Yield output pieces as they are produced."""
         cfg = ensure_config(config)
         check_deadline(cfg)
-        iterator = self._stream(input, cfg, **kwargs)
+        if cfg.get("callbacks"):
+            iterator = _traced.stream(self, input, cfg, kwargs)
+        else:
+            iterator = self._stream(input, cfg, **kwargs)
         try:
             for chunk in iterator:
                 yield chunk
@@ -146,7 +160,10 @@ class Runnable(Generic[Input, Output]):
         owns_deadline = bool(config and config.get("timeout"))
         cfg = ensure_config(config)
         check_deadline(cfg)
-        iterator = self._astream(input, cfg, **kwargs)
+        if cfg.get("callbacks"):
+            iterator = _traced.astream(self, input, cfg, kwargs)
+        else:
+            iterator = self._astream(input, cfg, **kwargs)
         try:
             if owns_deadline:
                 deadline = cfg["deadline"]
@@ -166,12 +183,18 @@ class Runnable(Generic[Input, Output]):
         self, chunks: Iterable[Input], config: RunnableConfig | None = None, **kwargs: Any
     ) -> Iterator[Output]:
         """Stream over a stream of input pieces (how chains stream end to end)."""
-        return self._transform(iter(chunks), ensure_config(config), **kwargs)
+        cfg = ensure_config(config)
+        if cfg.get("callbacks"):
+            return _traced.transform(self, iter(chunks), cfg, kwargs)
+        return self._transform(iter(chunks), cfg, **kwargs)
 
     def atransform(
         self, chunks: AsyncIterator[Input], config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[Output]:
-        return self._atransform(chunks, ensure_config(config), **kwargs)
+        cfg = ensure_config(config)
+        if cfg.get("callbacks"):
+            return _traced.atransform(self, chunks, cfg, kwargs)
+        return self._atransform(chunks, cfg, **kwargs)
 
     def batch(
         self,
@@ -191,6 +214,8 @@ class Runnable(Generic[Input, Output]):
         if not inputs:
             return []
         configs = get_config_list(config, len(inputs))
+        if _traced.watched(config):
+            return _traced.batch(self, inputs, configs, return_exceptions, kwargs)
         return self._batch(inputs, configs, return_exceptions=return_exceptions, **kwargs)  # type: ignore[return-value]
 
     async def abatch(
@@ -206,6 +231,8 @@ class Runnable(Generic[Input, Output]):
         if not inputs:
             return []
         configs = get_config_list(config, len(inputs))
+        if _traced.watched(config):
+            return await _traced.abatch(self, inputs, configs, return_exceptions, kwargs)
         return await self._abatch(inputs, configs, return_exceptions=return_exceptions, **kwargs)  # type: ignore[return-value]
 
     def batch_as_completed(
@@ -272,9 +299,51 @@ class Runnable(Generic[Input, Output]):
         """A copy whose calls always receive these keyword arguments."""
         return RunnableBinding(self, kwargs=kwargs)
 
+    def with_retry(
+        self,
+        *,
+        retry_if_exception_type: tuple[type[BaseException], ...] = (Exception,),
+        stop_after_attempt: int = 3,
+        wait_exponential_jitter: bool = True,
+        exponential_jitter_params: dict[str, float] | None = None,
+    ) -> Runnable[Input, Output]:
+        """A copy that runs again on these exceptions, up to `stop_after_attempt` attempts
+        in all, with exponential backoff; the call's deadline covers every attempt. A
+        stream is retried only before its first chunk. See `reliability.RunnableRetry`.
+
+        >>> model.with_retry(stop_after_attempt=2).invoke("hi")  # doctest: +SKIP
+        """
+        from .reliability import RunnableRetry
+
+        return RunnableRetry(
+            self,
+            retry_if_exception_type=retry_if_exception_type,
+            stop_after_attempt=stop_after_attempt,
+            wait_exponential_jitter=wait_exponential_jitter,
+            exponential_jitter_params=exponential_jitter_params,
+        )
+
+    def with_fallbacks(
+        self,
+        fallbacks: Sequence[Runnable[Input, Output]],
+        *,
+        exceptions_to_handle: tuple[type[BaseException], ...] = (Exception,),
+    ) -> Runnable[Input, Output]:
+        """A copy that tries `fallbacks` in order when this fails with one of
+        `exceptions_to_handle` (a stream: only before its first chunk; a batch: only the
+        failed inputs). See `reliability.RunnableWithFallbacks`.
+
+        >>> openai_model.with_fallbacks([anthropic_model]).invoke("hi")  # doctest: +SKIP
+        """
+        from .reliability import RunnableWithFallbacks
+
+        return RunnableWithFallbacks(self, fallbacks, exceptions_to_handle=exceptions_to_handle)
+
 
 class RunnableBinding(Runnable[Input, Output]):
     """A runnable with fixed config and/or keyword arguments (from `with_config`/`bind`)."""
+
+    _run_type = None  # transparent: the bound runnable's run carries the merged config
 
     def __init__(
         self,

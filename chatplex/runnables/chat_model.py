@@ -8,6 +8,7 @@ answer without HTTP (`FakeChatModel`) override the four `_send*` hooks only.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -20,12 +21,22 @@ from .config import RunnableConfig
 if TYPE_CHECKING:
     import httpx
 
-    from ..adapters._base import Adapter, CallSettings
+    from ..adapters._base import Adapter, CallSettings, HTTPRequest
+    from ..http._ratelimit import Budget, RateLimit
+    from ..http._retry import RetryPolicy
 
 __all__ = ["ChatModel"]
 
 #: Settings a call may override through `bind(...)` or `invoke(..., **overrides)`.
 _CALL_SETTINGS = ("temperature", "max_tokens", "top_p", "stop", "tools", "tool_choice")
+#: ...and those that shape the HTTP exchange rather than the request body.
+_TRANSPORT_SETTINGS = (
+    "timeout",
+    "max_retries",
+    "max_retry_after",
+    "retry_policy",
+    "stream_idle_timeout",
+)
 
 
 def _check_settings(values: Mapping[str, Any]) -> None:
@@ -58,6 +69,17 @@ def _check_settings(values: Mapping[str, Any]) -> None:
         not isinstance(retries, int) or isinstance(retries, bool) or retries < 0
     ):
         raise ValueError(f"max_retries must be an int >= 0, got {retries!r}")
+    cap = values.get("max_retry_after")
+    if cap is not None and (
+        not isinstance(cap, (int, float)) or isinstance(cap, bool) or not 0 <= cap < float("inf")
+    ):
+        raise ValueError(f"max_retry_after must be a number of seconds >= 0, got {cap!r}")
+    headers = values.get("extra_headers")
+    if headers is not None and not (
+        isinstance(headers, Mapping)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items())
+    ):
+        raise TypeError(f"extra_headers must be a dict of str to str, got {headers!r}")
 
 
 class ChatModel(Runnable[Any, AIMessage]):
@@ -67,9 +89,22 @@ class ChatModel(Runnable[Any, AIMessage]):
     messages / `(role, text)` tuples / dicts, or a prompt value. Output: an `AIMessage`
     (or `AIMessageChunk`s from `stream`). Keyword arguments not named here are provider
     extras, sent in the request body unchanged (e.g. `response_format`, `seed`).
+
+    Reliability: transient failures (408, 409, 429, 5xx, 529, connection errors,
+    timeouts) are retried up to `max_retries` times (default 2), after the server's
+    `retry-after` when it sends one (honoured up to `max_retry_after` s, default 60), else
+    with exponential backoff; `RunnableConfig(timeout=...)` bounds the whole call.
+    `rate_limit=RateLimit(...)` or a dict (`requests_per_minute`, `tokens_per_minute`,
+    `max_in_flight`) paces every call sharing the budget (provider, base URL, key, model).
+    `retry_policy=chatplex.http.retry_policy(...)` replaces both retry settings (other
+    backoff, injected sleep/clock for tests). `extra_headers` go with every request, and
+    can be added per call:
+
+    >>> model.invoke("hi", extra_headers={"x-trace-id": "42"})  # doctest: +SKIP
     """
 
     provider: str = "unknown"
+    _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
 
     def __init__(
         self,
@@ -82,6 +117,10 @@ class ChatModel(Runnable[Any, AIMessage]):
         stop: str | Sequence[str] | None = None,
         timeout: float | None = None,
         max_retries: int = 2,
+        max_retry_after: float = 60.0,
+        retry_policy: RetryPolicy | None = None,
+        rate_limit: RateLimit | Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
         stream_idle_timeout: float | None = None,
         http_client: httpx.Client | None = None,
         http_async_client: httpx.AsyncClient | None = None,
@@ -98,6 +137,8 @@ class ChatModel(Runnable[Any, AIMessage]):
                 "stop": stop,
                 "timeout": timeout,
                 "max_retries": max_retries,
+                "max_retry_after": max_retry_after,
+                "extra_headers": extra_headers,
             }
         )
         self.adapter = adapter
@@ -110,6 +151,10 @@ class ChatModel(Runnable[Any, AIMessage]):
         self.stop = stop
         self.timeout = timeout
         self.max_retries = max_retries
+        self.max_retry_after = max_retry_after
+        self.retry_policy = retry_policy
+        self.rate_limit = _rate_limit(rate_limit)
+        self.extra_headers: dict[str, str] = dict(extra_headers or {})
         self.stream_idle_timeout = stream_idle_timeout
         self.http_client = http_client
         self.http_async_client = http_async_client
@@ -160,7 +205,11 @@ class ChatModel(Runnable[Any, AIMessage]):
                 from ..adapters._tools import to_tool_specs
 
                 self.tools = to_tool_specs(value)
-            elif key in _CALL_SETTINGS or key in ("timeout", "max_retries", "stream_idle_timeout"):
+            elif key == "extra_headers":  # per call: on top of the model's own
+                self.extra_headers = {**self.extra_headers, **(value or {})}
+            elif key == "rate_limit":
+                self.rate_limit = _rate_limit(value)
+            elif key in _CALL_SETTINGS or key in _TRANSPORT_SETTINGS:
                 setattr(self, key, value)
             else:
                 self.extra_body[key] = value
@@ -202,19 +251,46 @@ class ChatModel(Runnable[Any, AIMessage]):
             raise NotImplementedError(f"{type(self).__name__} has no adapter to send requests")
         return self.adapter
 
+    def _http_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> tuple[Adapter, HTTPRequest]:
+        adapter = self._require_adapter()
+        request = adapter.build_request(messages, settings, stream=stream)
+        if self.extra_headers:
+            base = request.headers  # copied, not rebuilt: keeps a key-masking dict subclass
+            headers = copy.copy(base) if isinstance(base, dict) else dict(base)
+            headers.update(self.extra_headers)
+            request = dataclasses.replace(request, headers=headers)
+        return adapter, request
+
+    def _retry_policy(self) -> RetryPolicy:
+        if self.retry_policy is not None:
+            return self.retry_policy
+        from ..http._retry import retry_policy
+
+        return retry_policy(self.max_retries, self.max_retry_after)
+
+    def _budget(self, adapter: Adapter, settings: CallSettings) -> Budget | None:
+        if self.rate_limit is None:  # no limiter: no calls, no cost
+            return None
+        from ..http._ratelimit import get_budget
+
+        return get_budget(adapter.budget_key(settings.model), self.rate_limit)
+
     def _send(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AIMessage:
         from ..http import send
 
-        adapter = self._require_adapter()
-        request = adapter.build_request(messages, settings, stream=False)
+        adapter, request = self._http_request(messages, settings, stream=False)
         return send(
             adapter,
             request,
             client=self.http_client,
             timeout=self.timeout,
             deadline=config.get("deadline"),
+            retry=self._retry_policy(),
+            budget=self._budget(adapter, settings),
         )
 
     async def _asend(
@@ -222,14 +298,15 @@ class ChatModel(Runnable[Any, AIMessage]):
     ) -> AIMessage:
         from ..http import asend
 
-        adapter = self._require_adapter()
-        request = adapter.build_request(messages, settings, stream=False)
+        adapter, request = self._http_request(messages, settings, stream=False)
         return await asend(
             adapter,
             request,
             client=self.http_async_client,
             timeout=self.timeout,
             deadline=config.get("deadline"),
+            retry=self._retry_policy(),
+            budget=self._budget(adapter, settings),
         )
 
     def _send_stream(
@@ -237,8 +314,7 @@ class ChatModel(Runnable[Any, AIMessage]):
     ) -> Iterator[AIMessageChunk]:
         from ..http import stream
 
-        adapter = self._require_adapter()
-        request = adapter.build_request(messages, settings, stream=True)
+        adapter, request = self._http_request(messages, settings, stream=True)
         return stream(
             adapter,
             request,
@@ -246,6 +322,8 @@ class ChatModel(Runnable[Any, AIMessage]):
             timeout=self.timeout,
             idle_timeout=self.stream_idle_timeout,
             deadline=config.get("deadline"),
+            retry=self._retry_policy(),
+            budget=self._budget(adapter, settings),
         )
 
     def _asend_stream(
@@ -253,8 +331,7 @@ class ChatModel(Runnable[Any, AIMessage]):
     ) -> AsyncIterator[AIMessageChunk]:
         from ..http import astream
 
-        adapter = self._require_adapter()
-        request = adapter.build_request(messages, settings, stream=True)
+        adapter, request = self._http_request(messages, settings, stream=True)
         return astream(
             adapter,
             request,
@@ -262,24 +339,33 @@ class ChatModel(Runnable[Any, AIMessage]):
             timeout=self.timeout,
             idle_timeout=self.stream_idle_timeout,
             deadline=config.get("deadline"),
+            retry=self._retry_policy(),
+            budget=self._budget(adapter, settings),
         )
 
     # ---- Runnable hooks ----------------------------------------------------------------
 
     def _prepare(
         self, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]
-    ) -> tuple[list[BaseMessage], CallSettings, ChatModelRun | None]:
+    ) -> tuple[ChatModel, list[BaseMessage], CallSettings, ChatModelRun | None]:
+        """The model to send with (a bound copy when the call overrides settings, so
+        per-call `timeout`, `max_retries`, `extra_headers`... apply too), the messages,
+        the call settings and the callback run."""
         messages = coerce_messages(input)
-        settings = self._settings(overrides)
-        return messages, settings, start_chat_model_run(config, self.get_name())
+        model = self.bind(**overrides) if overrides else self
+        settings = model._settings({})
+        return model, messages, settings, start_chat_model_run(config, self.get_name())
 
     def _invoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
-        messages, settings, run = self._prepare(input, config, overrides)
+        model, messages, settings, run = self._prepare(input, config, overrides)
         if run is None:
-            return self._send(messages, settings, config)
+            return model._send(messages, settings, config)
         run.start(messages, self._serialized(), self._invocation_params(settings))
         try:
-            message = self._send(messages, settings, config)
+            if run.listeners:  # an event stream is watching: stream, so tokens reach it
+                message = run.collect(model._send_stream(messages, settings, config))
+            else:
+                message = model._send(messages, settings, config)
         except BaseException as exc:
             run.error(exc)
             raise
@@ -287,12 +373,15 @@ class ChatModel(Runnable[Any, AIMessage]):
         return message
 
     async def _ainvoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
-        messages, settings, run = self._prepare(input, config, overrides)
+        model, messages, settings, run = self._prepare(input, config, overrides)
         if run is None:
-            return await self._asend(messages, settings, config)
+            return await model._asend(messages, settings, config)
         await run.astart(messages, self._serialized(), self._invocation_params(settings))
         try:
-            message = await self._asend(messages, settings, config)
+            if run.listeners:
+                message = await run.acollect(model._asend_stream(messages, settings, config))
+            else:
+                message = await model._asend(messages, settings, config)
         except BaseException as exc:
             await run.aerror(exc)
             raise
@@ -302,8 +391,8 @@ class ChatModel(Runnable[Any, AIMessage]):
     def _stream(
         self, input: Any, config: RunnableConfig, **overrides: Any
     ) -> Iterator[AIMessageChunk]:
-        messages, settings, run = self._prepare(input, config, overrides)
-        chunks = self._send_stream(messages, settings, config)
+        model, messages, settings, run = self._prepare(input, config, overrides)
+        chunks = model._send_stream(messages, settings, config)
         if run is None:
             yield from chunks
             return
@@ -326,8 +415,8 @@ class ChatModel(Runnable[Any, AIMessage]):
     async def _astream(
         self, input: Any, config: RunnableConfig, **overrides: Any
     ) -> AsyncIterator[AIMessageChunk]:
-        messages, settings, run = self._prepare(input, config, overrides)
-        chunks = self._asend_stream(messages, settings, config)
+        model, messages, settings, run = self._prepare(input, config, overrides)
+        chunks = model._asend_stream(messages, settings, config)
         try:
             if run is None:
                 async for chunk in chunks:
@@ -370,3 +459,12 @@ def _close_iter(iterator: Iterator[Any]) -> None:
     close = getattr(iterator, "close", None)
     if close is not None:
         close()
+
+
+def _rate_limit(value: RateLimit | Mapping[str, Any] | None) -> RateLimit | None:
+    """A validated `RateLimit` (None when nothing is limited: the limiter is skipped)."""
+    if value is None:
+        return None
+    from ..http._ratelimit import RateLimit
+
+    return RateLimit.coerce(value)

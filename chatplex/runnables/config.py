@@ -53,6 +53,10 @@ class RunnableConfig(TypedDict, total=False):
     configurable: dict[str, Any]
     deadline: float
     recursion_limit: int
+    # Private, kept by the run tree (runnables/_runs.py): the run a call nests under, and
+    # the positional tag (`seq:step:N`, `map:key:K`) a composite gave this child only.
+    _parent_run: Any
+    _position_tag: str
 
 
 # Set while a user function (a lambda) runs, so a model invoked inside it without a
@@ -109,7 +113,10 @@ def merge_configs(
         elif key in ("metadata", "configurable"):
             out[key] = {**out.get(key, {}), **value}
         elif key == "callbacks":
-            out["callbacks"] = [*_as_list(out.get("callbacks")), *_as_list(value)]
+            # By identity, once: code inside a lambda that passes its config on would
+            # otherwise register the ambient handlers twice (and get every event twice).
+            both = [*_as_list(out.get("callbacks")), *_as_list(value)]
+            out["callbacks"] = list({id(h): h for h in both}.values())
         elif key == "deadline" and "deadline" in out:
             out["deadline"] = min(out["deadline"], value)
         else:
@@ -127,12 +134,17 @@ def _as_list(callbacks: Any) -> list[Any]:
 
 def child_config(config: RunnableConfig, *, tag: str | None = None) -> RunnableConfig:
     """The config a composite passes to a child: everything but its own name and
-    concurrency, plus an optional positional tag (`seq:step:2`, `map:key:joke`)."""
-    child: dict[str, Any] = {
-        k: v for k, v in config.items() if k not in ("run_name", "max_concurrency")
-    }
+    concurrency, plus an optional positional tag (`seq:step:2`, `map:key:joke`).
+
+    The positional tag is also recorded as `_position_tag`, which is not passed further
+    down: runs label themselves with their own position, not their ancestors'."""
+    child: dict[str, Any] = dict(config)  # a C-level copy, then drop: faster than filtering
+    child.pop("run_name", None)
+    child.pop("max_concurrency", None)
+    child.pop("_position_tag", None)
     if tag is not None:
         child["tags"] = [*config.get("tags", ()), tag]
+        child["_position_tag"] = tag
     return child  # type: ignore[return-value]
 
 

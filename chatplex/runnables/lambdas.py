@@ -140,7 +140,16 @@ class RunnableLambda(Runnable[Any, Any]):
         args, kw = self._args(input, inner)
         agen = self.func(*args, **kw)
         try:
-            async for piece in agen:
+            while True:
+                # The ambient config is set around each step only (as for sync
+                # generators), so it never leaks into the consumer between pieces.
+                token = _CONFIG.set(inner)
+                try:
+                    piece = await agen.__anext__()
+                except StopAsyncIteration:
+                    return
+                finally:
+                    _CONFIG.reset(token)
                 yield piece
         finally:
             await agen.aclose()

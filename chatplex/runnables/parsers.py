@@ -21,6 +21,8 @@ class StrOutputParser(PureRunnable[Any, str]):
     'hi'
     """
 
+    _run_type = "parser"  # events: on_parser_start / on_parser_stream / on_parser_end
+
     @staticmethod
     def _text(value: Any) -> str:
         if isinstance(value, BaseMessage):

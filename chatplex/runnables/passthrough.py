@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
 from .base import Runnable
-from .composition import RunnableParallel
-from .config import RunnableConfig
+from .composition import RunnableParallel, _concurrency_of
+from .config import RunnableConfig, child_config
 
 __all__ = ["RunnableAssign", "RunnablePassthrough"]
 
@@ -73,6 +73,9 @@ class RunnableAssign(Runnable[dict[str, Any], dict[str, Any]]):
     def __init__(self, mapper: RunnableParallel[Any]) -> None:
         self.mapper = mapper
 
+    def get_name(self) -> str:
+        return self.name or f"RunnableAssign<{','.join(self.mapper.steps)}>"
+
     @staticmethod
     def _check(input: Any) -> Mapping[str, Any]:
         if not isinstance(input, Mapping):
@@ -80,10 +83,11 @@ class RunnableAssign(Runnable[dict[str, Any], dict[str, Any]]):
         return input
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
-        return {**self._check(input), **self.mapper.invoke(input, config)}
+        # child_config: the map is a child of the assign, not in its position.
+        return {**self._check(input), **self.mapper.invoke(input, child_config(config))}
 
     async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
-        return {**self._check(input), **await self.mapper.ainvoke(input, config)}
+        return {**self._check(input), **await self.mapper.ainvoke(input, child_config(config))}
 
     def _batch(
         self,
@@ -95,7 +99,8 @@ class RunnableAssign(Runnable[dict[str, Any], dict[str, Any]]):
     ) -> list[Any]:
         for item in inputs:
             self._check(item)
-        outs = self.mapper.batch(inputs, configs, return_exceptions=return_exceptions)
+        cfgs = [child_config(c) | _concurrency_of(c) for c in configs]
+        outs = self.mapper.batch(inputs, cfgs, return_exceptions=return_exceptions)
         return [
             o if isinstance(o, BaseException) else {**i, **o}
             for i, o in zip(inputs, outs, strict=True)
@@ -111,7 +116,8 @@ class RunnableAssign(Runnable[dict[str, Any], dict[str, Any]]):
     ) -> list[Any]:
         for item in inputs:
             self._check(item)
-        outs = await self.mapper.abatch(inputs, configs, return_exceptions=return_exceptions)
+        cfgs = [child_config(c) | _concurrency_of(c) for c in configs]
+        outs = await self.mapper.abatch(inputs, cfgs, return_exceptions=return_exceptions)
         return [
             o if isinstance(o, BaseException) else {**i, **o}
             for i, o in zip(inputs, outs, strict=True)

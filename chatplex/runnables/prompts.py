@@ -93,6 +93,8 @@ class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
     With exactly one variable, `invoke` also takes the bare value: `prompt.invoke("tea")`.
     """
 
+    _run_type = "prompt"  # events: on_prompt_start / on_prompt_end
+
     def __init__(
         self, parts: Sequence[_Part], *, partial_variables: Mapping[str, Any] | None = None
     ) -> None:

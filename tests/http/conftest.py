@@ -9,15 +9,20 @@ from collections.abc import Iterator
 import pytest
 from _httpkit import FakeAdapter, LocalServer
 
+import chatplex
 import chatplex.http
 
 
 @pytest.fixture(autouse=True)
 def _fresh_pool() -> Iterator[None]:
-    """Each test starts and ends without a shared sync client and default settings."""
-    chatplex.http.close()
+    """Each test starts and ends without shared clients and with default settings.
+
+    `chatplex.close()` also closes the async client that an earlier test's sync `batch`
+    left on the portal loop, so these tests do not depend on which tests ran before.
+    """
+    chatplex.close()
     yield
-    chatplex.http.close()
+    chatplex.close()
     chatplex.http.configure_pool(chatplex.http.PoolSettings())
 
 

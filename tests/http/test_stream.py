@@ -292,7 +292,7 @@ async def test_merged_stream_carries_the_request_id_like_send(
     sync: bool, local: FakeAdapter
 ) -> None:
     chunks = await collect(sync, local, local.request("/sse?n=2"))
-    assert chunks[0].response_metadata == {"request_id": "req-local"}
+    assert chunks[0].response_metadata == {"request_id": "req-local", "attempts": 1}
     assert chunks[1].response_metadata == {}
     body = Body([sse("x")])
     handler = sse_handler(body)

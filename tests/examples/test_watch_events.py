@@ -1,0 +1,75 @@
+"""examples/watch_events.py runs on the embedded mock server and prints as things happen."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+from chatplex import init_chat_model
+from chatplex.testing import MockServer
+
+SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "watch_events.py"
+
+
+def load_example() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("watch_events_example", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_script_runs_on_both_wires() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CHATPLEX_MODEL"}
+    out = subprocess.run(
+        [sys.executable, str(SCRIPT)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, "PYTHONWARNINGS": "error"},
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    text = out.stdout
+    assert text.count("[retriever] 2 note(s)") == 2
+    assert text.count("[model start] ChatModel (seq:step:3) with 2 messages") == 2
+    assert text.count("Echo: How do I see tokens and events as they stream?") == 2
+    assert text.count("[model end] 11 tokens") == 2
+    assert "OpenAI Chat Completions wire" in text and "Anthropic Messages wire" in text
+    for wire in text.split("\n== ")[1:]:
+        order = [wire.index(mark) for mark in ("[progress]", "[retriever]", "[model start]")]
+        order += [wire.index(mark) for mark in ("[tokens] Echo:", "[model end]", "[chain end]")]
+        assert order == sorted(order)
+
+
+async def test_tokens_are_printed_as_they_stream() -> None:
+    example = load_example()
+    writes: list[tuple[float, str]] = []
+
+    def record(text: str) -> None:
+        writes.append((time.monotonic(), text))
+
+    with MockServer(latency=0.05, chunk_delay=0.05) as server:
+        for provider, base_url in (
+            ("openai:gpt-4o-mini", server.openai_base_url),
+            ("anthropic:claude-sonnet-4-5", server.anthropic_base_url),
+        ):
+            writes.clear()
+            model = init_chat_model(provider, base_url=base_url, api_key="mock-key")
+            reply = await example.watch(example.build_chain(model), "what are tokens?", record)
+            assert reply == "Echo: what are tokens?"
+            texts = [t for _, t in writes]
+            start = next(i for i, t in enumerate(texts) if "[model start]" in t)
+            end = next(i for i, t in enumerate(texts) if "[model end]" in t)
+            tokens = writes[start + 2 : end]  # after "[model start]" and "[tokens] "
+            assert "".join(t for _, t in tokens) == reply
+            assert [t for _, t in tokens] == ["Echo:", " what", " are", " tokens?"]
+            # Written one by one while the model streams (a word every 50 ms), not at
+            # the end: the first token is out well before the last.
+            assert tokens[-1][0] - tokens[0][0] > 0.1

@@ -1,0 +1,505 @@
+"""The retry policy (`_retry.py`) and the attempt loop in send/asend/stream/astream.
+
+Sleeps are injected and recorded, so no test here waits for a backoff.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from email.utils import formatdate
+from typing import Any
+
+import httpx
+import pytest
+from _httpkit import Body, FakeAdapter, LocalServer, call, collect, mock_clients, sse
+
+from chatplex.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    DeadlineExceededError,
+    NotFoundError,
+    OverloadedError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    StreamError,
+    StreamIdleTimeoutError,
+    status_error,
+)
+from chatplex.http import RetryPolicy, retry_policy
+from chatplex.http._ratelimit import Budget, RateLimit
+
+parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+
+
+class Sleeps:
+    """Stands in for time.sleep / asyncio.sleep: records the delays, never waits."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+def policy(sleeps: Sleeps, max_retries: int = 2, **kw: Any) -> RetryPolicy:
+    kw.setdefault("random", lambda: 0.0)  # no jitter: exact delays
+    return retry_policy(max_retries, sleep=sleeps.sleep, asleep=sleeps.asleep, **kw)
+
+
+def error(status: int, **kw: Any) -> APIError:
+    return status_error(provider="p", status=status, message="m", **kw)
+
+
+# ---- the policy ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504, 529])
+def test_transient_statuses_are_retried(status: int) -> None:
+    assert retry_policy().delay(error(status), attempt=1) is not None
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (422, BadRequestError),
+    ],
+)
+def test_client_errors_are_not_retried(status: int, cls: type[APIError]) -> None:
+    err = error(status)
+    assert isinstance(err, cls)
+    assert retry_policy().delay(err, attempt=1) is None
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        error(429, error_type="insufficient_quota"),
+        error(503, headers={"x-should-retry": "false"}),
+        DeadlineExceededError("late"),
+        ValueError("not an API failure"),
+        APIConnectionError("bad url", retryable=False),
+    ],
+    ids=["quota", "should-retry-false", "deadline", "value-error", "unretryable-connection"],
+)
+def test_what_says_do_not_retry_is_not_retried(exc: Exception) -> None:
+    assert retry_policy().delay(exc, attempt=1) is None
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        error(400, headers={"x-should-retry": "true"}),
+        APIConnectionError("reset"),
+        APITimeoutError("read timeout"),
+        StreamIdleTimeoutError("idle"),
+        OverloadedError("overloaded", status=200, error_type="overloaded_error", retryable=True),
+        APIError("malformed body", status=200, retryable=True),
+    ],
+    ids=["should-retry-true", "connection", "timeout", "idle", "overloaded", "malformed"],
+)
+def test_transport_failures_and_server_hints_are_retried(exc: Exception) -> None:
+    assert retry_policy().delay(exc, attempt=1) is not None
+
+
+def test_backoff_doubles_from_half_a_second_up_to_eight() -> None:
+    p = retry_policy(10, random=lambda: 0.0)
+    assert [p.delay(ServerError("x"), n) for n in range(1, 8)] == [0.5, 1, 2, 4, 8, 8, 8]
+
+
+def test_jitter_shortens_the_backoff_by_up_to_a_quarter() -> None:
+    assert retry_policy(random=lambda: 1.0).delay(ServerError("x"), 2) == 0.75
+    real = retry_policy(5)
+    delays = [real.delay(ServerError("x"), 3) for _ in range(200)]
+    assert all(d is not None and 1.5 <= d <= 2.0 for d in delays)
+    assert len(set(delays)) > 100  # actually random: clients that failed together spread out
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "cap", "expected"),
+    [(3.0, 60.0, 3.0), (0.0, 60.0, 0.0), (100.0, 60.0, 60.0), (10.0, 2.5, 2.5)],
+)
+def test_retry_after_wins_over_backoff_and_is_capped(
+    retry_after: float, cap: float, expected: float
+) -> None:
+    p = retry_policy(max_retry_after=cap, random=lambda: 0.0)
+    assert p.delay(RateLimitError("slow down", retry_after=retry_after), 1) == expected
+
+
+def test_max_retries_counts_retries_not_attempts() -> None:
+    p = retry_policy(2)
+    assert p.delay(ServerError("x"), 2) is not None
+    assert p.delay(ServerError("x"), 3) is None
+    assert retry_policy(0).delay(ServerError("x"), 1) is None
+
+
+def test_a_wait_that_would_end_past_the_deadline_fails_now() -> None:
+    p = retry_policy(clock=lambda: 100.0)
+    last = RateLimitError("slow down", retry_after=5.0)
+    with pytest.raises(DeadlineExceededError, match="no time for attempt 2") as info:
+        p.delay(last, 1, deadline=104.0)
+    assert info.value.__cause__ is last
+    assert p.delay(last, 1, deadline=106.0) == 5.0
+
+
+def test_policies_are_built_once_and_validated() -> None:
+    assert retry_policy(3, 10.0) is retry_policy(3, 10.0)
+    with pytest.raises(ValueError, match="max_retries"):
+        retry_policy(-1)
+    with pytest.raises(ValueError, match="max_retry_after"):
+        retry_policy(2, -1.0)
+
+
+# ---- the attempt loop: send / asend ------------------------------------------------------
+
+
+def scripted(*responses: httpx.Response | Exception) -> tuple[list[httpx.Request], Any]:
+    """A MockTransport handler answering with `responses` in turn (the last repeats)."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        step = responses[min(len(seen), len(responses)) - 1]
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+    return seen, handler
+
+
+@parity
+async def test_send_retries_then_succeeds_with_the_same_bytes(sync: bool) -> None:
+    seen, handler = scripted(
+        httpx.Response(503, json={"error": "busy"}),
+        httpx.ConnectError("refused"),
+        httpx.Response(200, json={"text": "ok"}),
+    )
+    sleeps, adapter = Sleeps(), FakeAdapter()
+    message = await call(
+        sync, adapter, adapter.request(q="é"), clients=mock_clients(handler), retry=policy(sleeps)
+    )
+    assert message.text == "ok" and message.response_metadata["attempts"] == 3
+    assert sleeps.delays == [0.5, 1.0]
+    assert len({r.content for r in seen}) == 1 and len(seen) == 3
+    assert {r.headers["authorization"] for r in seen} == {seen[0].headers["authorization"]}
+
+
+@parity
+async def test_the_last_error_reports_every_attempt(sync: bool) -> None:
+    seen, handler = scripted(httpx.Response(502, json={"error": "bad gateway"}))
+    sleeps, adapter = Sleeps(), FakeAdapter()
+    with pytest.raises(ServerError) as info:
+        await call(
+            sync, adapter, adapter.request(), clients=mock_clients(handler), retry=policy(sleeps)
+        )
+    assert info.value.attempts == 3 and len(seen) == 3
+    assert "attempts=3" in str(info.value)
+
+
+@parity
+async def test_a_bad_request_is_sent_once(sync: bool) -> None:
+    seen, handler = scripted(httpx.Response(400, json={"error": "bad"}))
+    sleeps, adapter = Sleeps(), FakeAdapter()
+    with pytest.raises(BadRequestError) as info:
+        await call(
+            sync, adapter, adapter.request(), clients=mock_clients(handler), retry=policy(sleeps)
+        )
+    assert info.value.attempts == 1 and len(seen) == 1 and sleeps.delays == []
+
+
+@parity
+async def test_without_a_policy_one_attempt_is_made(sync: bool) -> None:
+    seen, handler = scripted(httpx.Response(503, json={"error": "busy"}))
+    adapter = FakeAdapter()
+    with pytest.raises(ServerError) as info:
+        await call(sync, adapter, adapter.request(), clients=mock_clients(handler))
+    assert info.value.attempts == 1 and len(seen) == 1
+
+
+@parity
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"retry-after": "2"}, 2.0),
+        ({"retry-after-ms": "250"}, 0.25),
+        ({"retry-after": "7", "retry-after-ms": "30"}, 0.03),
+        ({"retry-after": "3600"}, 60.0),
+    ],
+    ids=["seconds", "ms", "ms-first", "capped"],
+)
+async def test_retry_after_headers_set_the_delay(
+    sync: bool, headers: dict[str, str], expected: float
+) -> None:
+    _, handler = scripted(
+        httpx.Response(429, json={"error": "slow"}, headers=headers),
+        httpx.Response(200, json={"text": "ok"}),
+    )
+    sleeps, adapter = Sleeps(), FakeAdapter()
+    await call(
+        sync, adapter, adapter.request(), clients=mock_clients(handler), retry=policy(sleeps)
+    )
+    assert sleeps.delays == [expected]
+
+
+@parity
+async def test_retry_after_as_an_http_date(sync: bool) -> None:
+    when = formatdate(time.time() + 30, usegmt=True)
+    _, handler = scripted(
+        httpx.Response(503, json={"error": "later"}, headers={"retry-after": when}),
+        httpx.Response(200, json={"text": "ok"}),
+    )
+    sleeps, adapter = Sleeps(), FakeAdapter()
+    await call(
+        sync, adapter, adapter.request(), clients=mock_clients(handler), retry=policy(sleeps)
+    )
+    (delay,) = sleeps.delays
+    assert 28.0 < delay <= 30.0  # whole-second resolution
+
+
+@parity
+async def test_a_retry_past_the_deadline_fails_at_once(sync: bool) -> None:
+    seen, handler = scripted(
+        httpx.Response(503, json={"error": "later"}, headers={"retry-after": "30"})
+    )
+    sleeps, adapter = Sleeps(), FakeAdapter()
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceededError) as info:
+        await call(
+            sync,
+            adapter,
+            adapter.request(),
+            clients=mock_clients(handler),
+            retry=policy(sleeps),
+            deadline=started + 5,
+        )
+    assert time.monotonic() - started < 1 and sleeps.delays == [] and len(seen) == 1
+    cause = info.value.__cause__
+    assert isinstance(cause, ServerError) and cause.attempts == 1
+
+
+@parity
+async def test_each_attempt_gets_the_time_left_as_its_timeouts(sync: bool) -> None:
+    reads: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        reads.append(request.extensions["timeout"]["read"])
+        if len(reads) == 1:
+            return httpx.Response(503, json={"error": "busy"})
+        return httpx.Response(200, json={"text": "ok"})
+
+    def slow_sleep(seconds: float) -> None:
+        time.sleep(0.05)
+
+    async def slow_asleep(seconds: float) -> None:
+        time.sleep(0.05)
+
+    adapter = FakeAdapter()
+    await call(
+        sync,
+        adapter,
+        adapter.request(),
+        clients=mock_clients(handler),
+        retry=retry_policy(2, sleep=slow_sleep, asleep=slow_asleep),
+        deadline=time.monotonic() + 2,  # under the client's own 5 s timeouts
+    )
+    first, second = reads
+    assert 1.9 < first <= 2 and second <= first - 0.05
+
+
+# ---- the attempt loop: stream / astream --------------------------------------------------
+
+
+def sse_response(body: Body | bytes) -> httpx.Response:
+    stream = body if isinstance(body, Body) else Body([body])
+    return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=stream)
+
+
+@parity
+async def test_a_stream_is_retried_before_its_first_chunk(sync: bool) -> None:
+    seen, handler = scripted(
+        httpx.Response(529, json={"error": "overloaded"}),
+        sse_response(Body([sse("", done=False)], error=httpx.ReadError("reset"))),
+        sse_response(sse("a", "b")),
+    )
+    sleeps, adapter = Sleeps(), FakeAdapter()
+    chunks = await collect(
+        sync, adapter, adapter.request(), clients=mock_clients(handler), retry=policy(sleeps)
+    )
+    assert [c.text for c in chunks] == ["a", "b"] and len(seen) == 3
+    assert chunks[0].response_metadata["attempts"] == 3
+
+
+@parity
+async def test_leading_metadata_chunks_are_held_until_content(sync: bool) -> None:
+    _, handler = scripted(sse_response(sse("", "", "x", "")))
+    adapter = FakeAdapter()
+    chunks = await collect(sync, adapter, adapter.request(), clients=mock_clients(handler))
+    assert [c.text for c in chunks] == ["", "", "x", ""]
+    assert chunks[0].response_metadata["attempts"] == 1
+
+
+@parity
+async def test_after_the_first_chunk_a_failure_is_a_stream_error_with_the_partial(
+    sync: bool,
+) -> None:
+    seen, handler = scripted(
+        sse_response(Body([sse("par", "tial", done=False)], error=httpx.ReadError("reset"))),
+        sse_response(sse("never")),
+    )
+    sleeps, adapter = Sleeps(), FakeAdapter()
+    got: list[str] = []
+    with pytest.raises(StreamError) as info:
+        if sync:
+            from chatplex.http import stream
+
+            for chunk in stream(
+                adapter, adapter.request(), client=mock_clients(handler)[0], retry=policy(sleeps)
+            ):
+                got.append(chunk.text)
+        else:
+            from chatplex.http import astream
+
+            async with astream(
+                adapter, adapter.request(), client=mock_clients(handler)[1], retry=policy(sleeps)
+            ) as chunks:
+                async for chunk in chunks:
+                    got.append(chunk.text)
+    err = info.value
+    assert got == ["par", "tial"] and len(seen) == 1 and err.attempts == 1
+    assert err.partial is not None and err.partial.text == "partial" and err.retryable
+
+
+@parity
+async def test_a_stream_that_ends_early_before_any_content_is_retried(sync: bool) -> None:
+    _, handler = scripted(sse_response(sse("", done=False)), sse_response(sse("ok")))
+    sleeps, adapter = Sleeps(), FakeAdapter()
+    chunks = await collect(
+        sync, adapter, adapter.request(), clients=mock_clients(handler), retry=policy(sleeps)
+    )
+    assert [c.text for c in chunks] == ["ok"] and sleeps.delays == [0.5]
+
+
+@parity
+async def test_a_json_reply_to_a_stream_request_is_one_chunk(sync: bool) -> None:
+    _, handler = scripted(httpx.Response(200, json={"text": "all at once"}))
+    adapter = FakeAdapter()
+    chunks = await collect(sync, adapter, adapter.request(), clients=mock_clients(handler))
+    assert [c.text for c in chunks] == ["all at once"]
+
+
+@parity
+async def test_an_idle_timeout_mid_stream_is_a_stream_error_with_the_partial(
+    sync: bool, local: FakeAdapter, server: LocalServer
+) -> None:
+    sleeps = Sleeps()
+    with pytest.raises(StreamIdleTimeoutError) as info:
+        await collect(
+            sync,
+            local,
+            local.request("/sse?n=1&stall=1"),
+            idle_timeout=0.2,
+            retry=policy(sleeps),
+        )
+    err = info.value
+    assert isinstance(err, StreamError) and err.partial is not None
+    assert err.partial.text == "t0 " and err.attempts == 1 and sleeps.delays == []
+
+
+# ---- the rate-limit budget around each attempt -------------------------------------------
+
+
+class RecordingBudget:
+    """The Budget contract, recording every acquire and release."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, ...]] = []
+
+    def acquire(self, tokens: int, *, deadline: float | None = None) -> RecordingPermit:
+        self.calls.append(("acquire", tokens, deadline))
+        return RecordingPermit(self)
+
+    async def aacquire(self, tokens: int, *, deadline: float | None = None) -> RecordingPermit:
+        self.calls.append(("acquire", tokens, deadline))
+        return RecordingPermit(self)
+
+
+class RecordingPermit:
+    def __init__(self, budget: RecordingBudget) -> None:
+        self.budget = budget
+
+    def release(
+        self,
+        *,
+        used_tokens: int | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.budget.calls.append(("release", used_tokens, status, retry_after))
+
+
+Caller = Callable[..., Any]
+
+
+@parity
+@pytest.mark.parametrize("streaming", [False, True], ids=["send", "stream"])
+async def test_every_attempt_acquires_and_releases_a_permit(sync: bool, streaming: bool) -> None:
+    ok = sse_response(sse("ok")) if streaming else httpx.Response(200, json={"text": "ok"})
+    _, handler = scripted(
+        httpx.Response(429, json={"error": "slow"}, headers={"retry-after-ms": "250"}), ok
+    )
+    budget, adapter = RecordingBudget(), FakeAdapter()
+    run: Caller = collect if streaming else call
+    deadline = time.monotonic() + 30
+    await run(
+        sync,
+        adapter,
+        adapter.request(text=["x" * 40]),
+        clients=mock_clients(handler),
+        retry=policy(Sleeps()),
+        budget=budget,
+        deadline=deadline,
+    )
+    (_, tokens, seen_deadline) = budget.calls[0]
+    assert tokens > 0 and seen_deadline == deadline
+    assert budget.calls == [
+        ("acquire", tokens, deadline),
+        ("release", None, 429, 0.25),
+        ("acquire", tokens, deadline),
+        ("release", None, 200, None),
+    ]
+
+
+@parity
+async def test_a_closed_stream_and_a_failure_give_the_slot_back(sync: bool) -> None:
+    budget = Budget(RateLimit(requests_per_minute=6000, max_in_flight=1))
+    _, handler = scripted(sse_response(sse("a", "b", "c")))
+    adapter = FakeAdapter()
+    clients = mock_clients(handler)
+    if sync:
+        from chatplex.http import stream
+
+        with stream(adapter, adapter.request(), client=clients[0], budget=budget) as chunks:
+            next(iter(chunks))
+            assert budget.in_flight == 1
+    else:
+        from chatplex.http import astream
+
+        async with astream(adapter, adapter.request(), client=clients[1], budget=budget) as ach:
+            await ach.__anext__()
+            assert budget.in_flight == 1
+    assert budget.in_flight == 0
+    _, failing = scripted(httpx.Response(401, json={"error": "no key"}))
+    with pytest.raises(AuthenticationError):
+        await call(sync, adapter, adapter.request(), clients=mock_clients(failing), budget=budget)
+    assert budget.in_flight == 0

@@ -1,0 +1,102 @@
+"""Helpers of the fault-injection suite: the fault plan, models pointed at the mock
+server, and sync/async call helpers (fixtures are in conftest.py).
+
+Faults are planned per request *key* and attempt: a test sends `x-request-key` (through
+the model's per-call `extra_headers`) and the plan injects `specs[n]` on attempt n+1,
+using the server's own per-key attempt count. Requests without a key (a batch, whose
+calls share one set of headers) are keyed on their last user message instead.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from chatplex import ChatModel, init_chat_model
+from chatplex.http import retry_policy
+from chatplex.testing import MockServer
+from chatplex.testing.mock_server import MockRequest
+
+PROVIDERS = ("openai", "anthropic")
+API_KEY = "sk-reliability-suite-0000"
+#: Backoff in milliseconds rather than seconds, so hundreds of retries stay quick; a
+#: server's retry-after still wins, as with the default policy (tested in tests/http).
+FAST = retry_policy(2, initial_delay=0.005, max_delay=0.02)
+
+parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+providers = pytest.mark.parametrize("provider", PROVIDERS)
+
+
+class FaultPlan:
+    """What the server injects, per request key and attempt -- no randomness."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, tuple[str | None, ...] | str] = {}
+        self.by_text: dict[str, tuple[str | None, ...] | str] = {}
+        self.text_attempts: Counter[str] = Counter()  # touched by the server thread only
+        self._keys = itertools.count(1)
+
+    def on(self, *specs: str | None, key: str | None = None) -> dict[str, str]:
+        """Inject `specs[n]` on attempt n+1 (None: answer normally; attempts past the
+        list are answered normally). Returns the headers that carry the key."""
+        key = key or f"req-{next(self._keys)}"
+        self.by_key[key] = specs
+        return {"x-request-key": key}
+
+    def always(self, spec: str, *, key: str | None = None) -> dict[str, str]:
+        """Inject `spec` on every attempt."""
+        key = key or f"req-{next(self._keys)}"
+        self.by_key[key] = spec
+        return {"x-request-key": key}
+
+    def for_text(self, text: str, *specs: str | None, always: str | None = None) -> None:
+        """As `on` / `always`, for key-less requests whose last user message is `text`."""
+        self.by_text[text] = always if always is not None else specs
+
+    def __call__(self, request: MockRequest) -> str | None:
+        key = request.key
+        if key is not None:
+            plan, attempt = self.by_key.get(key), request.attempt
+        else:
+            text = last_text(request.json)
+            self.text_attempts[text] += 1
+            plan, attempt = self.by_text.get(text), self.text_attempts[text]
+        if plan is None or isinstance(plan, str):
+            return plan
+        return plan[attempt - 1] if attempt <= len(plan) else None
+
+
+def last_text(body: dict[str, Any] | None) -> str:
+    """The text of the request's last message (OpenAI and Anthropic shapes)."""
+    content = ((body or {}).get("messages") or [{}])[-1].get("content")
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return content if isinstance(content, str) else ""
+
+
+def make_model(server: MockServer, provider: str, **settings: Any) -> ChatModel:
+    """A real OpenAI / Anthropic chat model talking to the mock server."""
+    settings.setdefault("retry_policy", FAST)
+    settings.setdefault("api_key", API_KEY)
+    if provider == "openai":
+        return init_chat_model("openai:gpt-4o-mini", base_url=server.openai_base_url, **settings)
+    return init_chat_model(
+        "anthropic:claude-sonnet-4-5", base_url=server.anthropic_base_url, **settings
+    )
+
+
+async def ask(model: Any, sync: bool, value: Any, **kw: Any) -> Any:
+    return model.invoke(value, **kw) if sync else await model.ainvoke(value, **kw)
+
+
+async def ask_stream(model: Any, sync: bool, value: Any, **kw: Any) -> list[Any]:
+    if sync:
+        return list(model.stream(value, **kw))
+    return [chunk async for chunk in model.astream(value, **kw)]
+
+
+async def ask_batch(model: Any, sync: bool, values: list[Any], **kw: Any) -> list[Any]:
+    return model.batch(values, **kw) if sync else await model.abatch(values, **kw)

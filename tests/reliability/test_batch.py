@@ -1,0 +1,99 @@
+"""Batches under faults: a thousand requests with 20% transient faults come back complete,
+in order, none lost or duplicated, with the client's and the server's attempt counts in
+agreement; a permanent failure of one input is either reported in its slot
+(`return_exceptions=True`) or raised at once, cancelling the rest."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from _faultkit import FaultPlan, ask_batch, make_model, parity, providers
+
+from chatplex.errors import BadRequestError
+from chatplex.http import connections_in_use, get_async_client
+from chatplex.testing import MockServer
+
+N = 1000
+#: Transient faults, dealt in turn to every fifth input's first attempt.
+KINDS = (
+    "status=500",
+    "status=502",
+    "status=503;retry_after_ms=20",
+    "status=529",
+    "status=429;retry_after=0.02",
+    "reset",
+    "html_error",
+    "midstream_close",
+    "malformed_json",
+    "truncated_sse",
+    "error_payload_200",
+    "stall=1",  # past the 0.25 s read timeout
+)
+
+
+@providers
+@parity
+async def test_a_thousand_requests_with_one_in_five_faulted_all_come_back_in_order(
+    mock: MockServer, plan: FaultPlan, provider: str, sync: bool
+) -> None:
+    inputs = [f"item-{i:04d}" for i in range(N)]
+    faulted = {text for i, text in enumerate(inputs) if i % 5 == 0}
+    for i, text in enumerate(inputs):
+        if text in faulted:
+            plan.for_text(text, KINDS[(i // 5) % len(KINDS)])
+    model = make_model(mock, provider, timeout=0.25)
+
+    started = time.monotonic()
+    replies = await ask_batch(model, sync, inputs)
+    elapsed = time.monotonic() - started
+
+    assert len(replies) == N
+    assert [r.text for r in replies] == [f"Echo: {text}" for text in inputs]
+    assert len({r.response_metadata["request_id"] for r in replies}) == N  # no duplicates
+    attempts = [r.response_metadata["attempts"] for r in replies]
+    assert attempts == [2 if text in faulted else 1 for text in inputs]
+    stats = mock.stats
+    assert sum(attempts) == stats.requests == N + len(faulted) == 1200
+    assert stats.faults_total == len(faulted) == 200
+    assert plan.text_attempts == {text: 2 if text in faulted else 1 for text in inputs}
+    kind = "batch" if sync else "abatch"
+    print(f"\n{provider} {kind}: {N} calls, {sum(attempts)} HTTP attempts, {elapsed:.2f} s")
+
+
+@providers
+@parity
+async def test_return_exceptions_keeps_every_other_result(
+    mock: MockServer, plan: FaultPlan, provider: str, sync: bool
+) -> None:
+    inputs = [f"row-{i}" for i in range(40)]
+    plan.for_text("row-17", always="status=400")
+    plan.for_text("row-3", "status=503")  # transient, recovered
+    model = make_model(mock, provider)
+    out = await ask_batch(model, sync, inputs, return_exceptions=True)
+    bad = out[17]
+    assert isinstance(bad, BadRequestError) and bad.attempts == 1
+    assert plan.text_attempts["row-17"] == 1
+    for i, reply in enumerate(out):
+        if i != 17:
+            assert reply.text == f"Echo: row-{i}"
+    assert out[3].response_metadata["attempts"] == 2
+
+
+@providers
+@parity
+async def test_without_return_exceptions_the_error_is_raised_and_the_rest_cancelled(
+    mock: MockServer, plan: FaultPlan, provider: str, sync: bool
+) -> None:
+    inputs = [f"row-{i}" for i in range(20)]
+    for text in inputs:
+        plan.for_text(text, always="stall=3")  # slow answers that must not be awaited
+    plan.for_text("row-5", always="status=400")
+    model = make_model(mock, provider)
+    started = time.monotonic()
+    with pytest.raises(BadRequestError) as info:
+        await ask_batch(model, sync, inputs)
+    assert time.monotonic() - started < 1.5  # not the 3 s the others would take
+    assert info.value.attempts == 1
+    if not sync:
+        assert connections_in_use(get_async_client()) == 0  # the rest closed at once

@@ -1,0 +1,174 @@
+"""Cancellation: a cancelled `ainvoke` / `astream` / `abatch` task, an `aclose()`d stream,
+a `break` out of `for chunk in model.stream(...)`, and a task cancelled while waiting to
+retry all close the HTTP response at once and give the connection back to the pool --
+with no "Task was destroyed but it is pending" and no ResourceWarning (pytest runs with
+warnings as errors)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+from collections.abc import Awaitable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from _faultkit import FaultPlan, make_model, providers
+
+from chatplex.http import connections_in_use, get_async_client, get_sync_client
+from chatplex.http._ratelimit import get_budget
+from chatplex.testing import MockServer
+
+SLOW = {"x-mock-latency": "5"}
+TRICKLE = {"x-mock-chunk-delay": "0.1"}  # the stream is still going when we stop
+WORDS = " ".join(f"w{i}" for i in range(30))
+
+
+@pytest.fixture(autouse=True)
+def no_orphan_tasks(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Nothing left for the garbage collector or the loop to complain about."""
+    with caplog.at_level(logging.ERROR, logger="asyncio"):
+        yield
+        gc.collect()
+    assert not [r for r in caplog.records if r.name == "asyncio"], caplog.text
+
+
+async def cancel_when_busy(coro: Awaitable[Any], client: httpx.AsyncClient) -> None:
+    """Run `coro` as a task, cancel it once a request is on the wire, wait for it to end."""
+    task = asyncio.ensure_future(coro)
+    for _ in range(200):
+        await asyncio.sleep(0.01)
+        if connections_in_use(client):
+            break
+    assert connections_in_use(client) > 0, "the request never started"
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+@providers
+async def test_cancelling_ainvoke_frees_the_connection(mock: MockServer, provider: str) -> None:
+    model = make_model(mock, provider)
+    client = get_async_client()
+    await cancel_when_busy(model.ainvoke("hi", extra_headers=SLOW), client)
+    assert connections_in_use(client) == 0
+
+
+@providers
+async def test_cancelling_ainvoke_with_a_deadline_frees_the_connection(
+    mock: MockServer, provider: str
+) -> None:
+    model = make_model(mock, provider)
+    client = get_async_client()
+    call = model.ainvoke("hi", config={"timeout": 30}, extra_headers=SLOW)
+    await cancel_when_busy(call, client)
+    assert connections_in_use(client) == 0
+
+
+@providers
+async def test_cancelling_a_task_consuming_astream_frees_the_connection(
+    mock: MockServer, provider: str
+) -> None:
+    model = make_model(mock, provider)
+    client = get_async_client()
+    received: list[Any] = []
+
+    async def consume() -> None:
+        async for chunk in model.astream(WORDS, extra_headers=TRICKLE):
+            received.append(chunk)
+
+    await cancel_when_busy(consume(), client)
+    assert connections_in_use(client) == 0
+
+
+@providers
+async def test_aclose_after_the_first_chunk_frees_the_connection(
+    mock: MockServer, provider: str
+) -> None:
+    model = make_model(mock, provider)
+    client = get_async_client()
+    stream = model.astream(WORDS, extra_headers=TRICKLE)
+    first = await anext(stream)  # type: ignore[call-overload]
+    assert first is not None and connections_in_use(client) == 1
+    await stream.aclose()  # type: ignore[attr-defined]
+    assert connections_in_use(client) == 0
+
+
+@providers
+async def test_breaking_out_of_async_for_frees_the_connection_a_few_turns_later(
+    mock: MockServer, provider: str
+) -> None:
+    # `break` cannot await the generator's close; the loop finalizes the dropped generator
+    # (asyncgen hooks) on its next turns. `async with`/`aclose()` free it at once (above).
+    model = make_model(mock, provider)
+    client = get_async_client()
+    async for chunk in model.astream(WORDS, extra_headers=TRICKLE):
+        assert chunk is not None
+        break
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert connections_in_use(client) == 0
+
+
+@providers
+async def test_cancelling_abatch_frees_every_connection(mock: MockServer, provider: str) -> None:
+    model = make_model(mock, provider)
+    client = get_async_client()
+    batch = model.abatch([f"q{i}" for i in range(12)], extra_headers=SLOW)
+    await cancel_when_busy(batch, client)
+    assert connections_in_use(client) == 0
+
+
+@providers
+async def test_cancelling_while_waiting_to_retry_frees_the_connection_and_the_permit(
+    mock: MockServer, plan: FaultPlan, provider: str
+) -> None:
+    limit = {"requests_per_minute": 6000, "max_in_flight": 4}
+    model = make_model(mock, provider, rate_limit=limit, api_key=f"sk-cancel-{provider}")
+    budget = get_budget(model.adapter.budget_key(model.model), model.rate_limit)  # type: ignore[union-attr,arg-type]
+    client = get_async_client()
+    task = asyncio.ensure_future(
+        model.ainvoke("hi", extra_headers=plan.always("status=503;retry_after=30"))
+    )
+    for _ in range(200):  # until the first attempt failed and the retry wait began
+        await asyncio.sleep(0.01)
+        if mock.stats.requests:
+            break
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert connections_in_use(client) == 0 and budget.in_flight == 0
+    assert mock.stats.requests == 1
+
+
+@providers
+async def test_a_users_own_async_client_is_freed_too(mock: MockServer, provider: str) -> None:
+    async with httpx.AsyncClient() as own:
+        model = make_model(mock, provider, http_async_client=own)
+        await cancel_when_busy(model.ainvoke("hi", extra_headers=SLOW), own)
+        assert connections_in_use(own) == 0
+
+
+@providers
+def test_breaking_out_of_a_sync_stream_frees_the_connection(
+    mock: MockServer, provider: str
+) -> None:
+    model = make_model(mock, provider)
+    client = get_sync_client()
+    for chunk in model.stream(WORDS, extra_headers=TRICKLE):
+        assert chunk is not None and connections_in_use(client) == 1
+        break
+    assert connections_in_use(client) == 0
+
+
+@providers
+def test_closing_a_sync_stream_frees_the_connection(mock: MockServer, provider: str) -> None:
+    model = make_model(mock, provider)
+    client = get_sync_client()
+    stream = model.stream(WORDS, extra_headers=TRICKLE)
+    next(stream)
+    assert connections_in_use(client) == 1
+    stream.close()  # type: ignore[attr-defined]
+    assert connections_in_use(client) == 0

@@ -1,0 +1,100 @@
+"""Fallbacks across providers over real HTTP: an OpenAI model that fails falls back to an
+Anthropic one for invoke, batch and stream (a stream only before its first chunk)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from _faultkit import FaultPlan, ask, ask_batch, ask_stream, make_model, parity
+
+from chatplex.errors import AuthenticationError, ServerError, StreamError
+from chatplex.messages import merge_chunks
+from chatplex.testing import MockServer
+
+OPENAI_PATH = "/v1/chat/completions"
+ANTHROPIC_PATH = "/v1/messages"
+
+
+def pair(mock: MockServer, **openai_settings: Any) -> tuple[Any, Any]:
+    primary = make_model(mock, "openai", **openai_settings)
+    return primary, primary.with_fallbacks([make_model(mock, "anthropic")])
+
+
+@parity
+async def test_invoke_falls_back_from_openai_to_anthropic(
+    mock: MockServer, plan: FaultPlan, sync: bool
+) -> None:
+    _, chain = pair(mock, default_headers={"x-mock-fault": "status=401"})
+    reply = await ask(chain, sync, "hello")
+    assert reply.text == "Echo: hello" and reply.response_metadata["provider"] == "anthropic"
+    assert mock.stats.by_path == {OPENAI_PATH: 1, ANTHROPIC_PATH: 1}
+
+
+@parity
+async def test_the_primary_retries_before_falling_back(
+    mock: MockServer, plan: FaultPlan, sync: bool
+) -> None:
+    _, chain = pair(mock, default_headers={"x-mock-fault": "status=503"})
+    reply = await ask(chain, sync, "hello")
+    assert reply.response_metadata["provider"] == "anthropic"
+    assert mock.stats.by_path == {OPENAI_PATH: 3, ANTHROPIC_PATH: 1}  # max_retries=2 first
+
+
+@parity
+async def test_only_handled_errors_fall_back(mock: MockServer, plan: FaultPlan, sync: bool) -> None:
+    primary, _ = pair(mock, default_headers={"x-mock-fault": "status=401"})
+    chain = primary.with_fallbacks(
+        [make_model(mock, "anthropic")], exceptions_to_handle=(ServerError,)
+    )
+    with pytest.raises(AuthenticationError):
+        await ask(chain, sync, "hello")
+    assert ANTHROPIC_PATH not in mock.stats.by_path
+
+
+@parity
+async def test_a_batch_sends_only_the_failed_inputs_to_the_fallback(
+    mock: MockServer, plan: FaultPlan, sync: bool
+) -> None:
+    inputs = [f"q{i}" for i in range(12)]
+    failing = {"q2", "q5", "q11"}
+
+    def openai_down_for_some(request: Any) -> str | None:
+        text = request.json["messages"][-1]["content"]
+        if request.path == OPENAI_PATH and text in failing:
+            return "status=403"
+        return None
+
+    mock.settings.fault_plan = openai_down_for_some
+    _, chain = pair(mock)
+    replies = await ask_batch(chain, sync, inputs)
+    assert [r.text for r in replies] == [f"Echo: {x}" for x in inputs]
+    providers = [r.response_metadata["provider"] for r in replies]
+    assert providers == ["anthropic" if x in failing else "openai" for x in inputs]
+    assert mock.stats.by_path == {OPENAI_PATH: 12, ANTHROPIC_PATH: 3}
+
+
+@parity
+async def test_a_stream_falls_back_before_its_first_chunk(
+    mock: MockServer, plan: FaultPlan, sync: bool
+) -> None:
+    _, chain = pair(mock, default_headers={"x-mock-fault": "status=401"})
+    chunks = await ask_stream(chain, sync, "stream me")
+    assert merge_chunks(chunks).text == "Echo: stream me"
+    assert chunks[0].response_metadata["provider"] == "anthropic"
+
+
+@parity
+async def test_a_stream_that_broke_after_a_chunk_does_not_fall_back(
+    mock: MockServer, plan: FaultPlan, sync: bool
+) -> None:
+    _, chain = pair(mock, default_headers={"x-mock-fault": "midstream_close;after=2"})
+    seen: list[Any] = []
+    with pytest.raises(StreamError) as info:
+        if sync:
+            seen.extend(chain.stream("one two three four"))
+        else:
+            async for chunk in chain.astream("one two three four"):
+                seen.append(chunk)
+    assert seen and info.value.partial is not None
+    assert ANTHROPIC_PATH not in mock.stats.by_path

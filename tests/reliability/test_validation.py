@@ -1,0 +1,121 @@
+"""Bad input fails with a clear ValueError / TypeError before anything is sent: the mock
+server counts no request, for either wire protocol, sync or async, invoke, stream or
+batch."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from _faultkit import ask, ask_batch, ask_stream, make_model, parity, providers
+
+from chatplex import ToolMessage, init_chat_model
+from chatplex.testing import MockServer
+
+
+@pytest.fixture
+def silent(mock: MockServer) -> Iterator[MockServer]:
+    """The server, checked to have received nothing by the end of the test."""
+    mock.reset_stats()
+    yield mock
+    assert mock.stats.requests == 0
+
+
+class NotJSON:
+    pass
+
+
+#: (input, per-call settings, error type, words the message must contain)
+BAD_CALLS: dict[str, tuple[Any, dict[str, Any], type[Exception], str]] = {
+    "unknown-role-tuple": ([("wizard", "hi")], {}, ValueError, "unknown role 'wizard'"),
+    "unknown-role-dict": ([{"role": "robot", "content": "hi"}], {}, ValueError, "unknown role"),
+    "empty-message-list": ([], {}, ValueError, "empty"),
+    "tool-message-without-id": (
+        [("user", "hi"), {"role": "tool", "content": "42"}],
+        {},
+        ValueError,
+        "tool_call_id",
+    ),
+    "not-a-message": (42, {}, TypeError, "chat model input"),
+    "max-tokens-zero": ("hi", {"max_tokens": 0}, ValueError, "max_tokens"),
+    "max-tokens-negative": ("hi", {"max_tokens": -5}, ValueError, "max_tokens"),
+    "temperature-too-high": ("hi", {"temperature": 2.5}, ValueError, "temperature"),
+    "temperature-negative": ("hi", {"temperature": -0.1}, ValueError, "temperature"),
+    "temperature-nan": ("hi", {"temperature": math.nan}, ValueError, "temperature"),
+    "top-p": ("hi", {"top_p": 1.5}, ValueError, "top_p"),
+    "stop-not-str": ("hi", {"stop": [1, 2]}, TypeError, "stop"),
+    "body-not-serialisable": ("hi", {"seed": NotJSON()}, TypeError, "not JSON serializable"),
+    "body-nan": ("hi", {"logit_bias": {"1": math.nan}}, ValueError, "JSON compliant"),
+    "headers-not-str": ("hi", {"extra_headers": {"x-n": 1}}, TypeError, "extra_headers"),
+    "max-retries-negative": ("hi", {"max_retries": -1}, ValueError, "max_retries"),
+    "max-retry-after-negative": ("hi", {"max_retry_after": -1}, ValueError, "max_retry_after"),
+    "bad-timeout": ("hi", {"timeout": 0}, ValueError, "timeout"),
+}
+
+
+@providers
+@parity
+@pytest.mark.parametrize("how", ["invoke", "stream", "batch"])
+@pytest.mark.parametrize("case", list(BAD_CALLS.values()), ids=list(BAD_CALLS))
+async def test_bad_input_fails_before_any_request(
+    silent: MockServer,
+    provider: str,
+    sync: bool,
+    how: str,
+    case: tuple[Any, dict[str, Any], type[Exception], str],
+) -> None:
+    value, settings, error, words = case
+    model = make_model(silent, provider)
+    with pytest.raises(error, match=words):
+        if how == "invoke":
+            await ask(model, sync, value, **settings)
+        elif how == "stream":
+            await ask_stream(model, sync, value, **settings)
+        else:
+            await ask_batch(model, sync, [value, value], **settings)
+
+
+@parity
+async def test_a_tool_message_object_needs_its_call_id(silent: MockServer, sync: bool) -> None:
+    with pytest.raises(ValueError, match="tool_call_id"):
+        await ask(make_model(silent, "openai"), sync, [ToolMessage("42", tool_call_id="")])
+
+
+@providers
+@parity
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "properties": {"a": {"default": NotJSON()}}},
+        {"type": "object", "properties": {"a": {"maximum": math.inf}}},
+    ],
+    ids=["object", "infinity"],
+)
+async def test_a_tool_schema_that_is_not_json_is_refused(
+    silent: MockServer, provider: str, sync: bool, schema: dict[str, Any]
+) -> None:
+    tools = [{"name": "lookup", "description": "d", "parameters": schema}]
+    with pytest.raises(TypeError, match="non-serialisable tool schema"):
+        await ask(make_model(silent, provider).bind_tools(tools), sync, "use it")
+
+
+@parity
+async def test_anthropic_refuses_a_temperature_above_one(silent: MockServer, sync: bool) -> None:
+    model = make_model(silent, "anthropic")
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        await ask(model, sync, "hi", temperature=1.5)
+
+
+def test_bad_settings_fail_when_the_model_is_built(silent: MockServer) -> None:
+    with pytest.raises(ValueError, match="unknown provider 'nope'"):
+        init_chat_model("nope:some-model")
+    with pytest.raises(ValueError, match="provider:model"):
+        init_chat_model("some-unknown-model")
+    with pytest.raises(ValueError, match="temperature"):
+        make_model(silent, "openai", temperature=9)
+    with pytest.raises(ValueError, match="unknown rate_limit setting"):
+        make_model(silent, "openai", rate_limit={"per_second": 5})
+    with pytest.raises(ValueError, match="max_tokens"):
+        make_model(silent, "anthropic").bind(max_tokens=0)
