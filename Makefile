@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint typecheck clean
+.PHONY: demo test check lint typecheck clean bench examples
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,13 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 demo: $(VENV)/.installed
 	$(BIN)/python examples/quickstart.py
 
+# Every example, against the embedded mock server (or the real provider named by
+# CHATPLEX_MODEL, with its key set). The FastAPI one needs the dev (or examples) extra.
+examples: $(VENV)/.installed-dev
+	@for script in examples/[!_]*.py; do \
+		echo "== $$script"; $(BIN)/python $$script || exit 1; \
+	done
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check chatplex tests examples
 	$(BIN)/ruff format --check chatplex tests examples
@@ -31,6 +38,12 @@ check: lint typecheck
 
 test: check
 	$(BIN)/python -m pytest -q
+
+# Not part of `test`: ~6 minutes. The peers get their own venv; BENCH_ARGS=--quick for a smoke run.
+bench: $(VENV)/.installed
+	test -x bench/.peers-venv/bin/python || $(PYTHON) -m venv bench/.peers-venv
+	bench/.peers-venv/bin/python -m pip install --quiet -r bench/requirements-peers.txt
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

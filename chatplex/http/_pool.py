@@ -20,8 +20,12 @@ Settings. `configure_pool(...)` changes the timeouts and limits of clients creat
 it; call it before the first request (it refuses while shared clients are open -- call
 `close()` / `await aclose()` first).
 
-respx. The clients use httpx's default transport, whose httpcore connection pool is what a
-plain `respx.mock` patches, so every request (sync, async, streaming) stays visible to it.
+Transports. The sync client uses httpx's default transport. The async clients send through
+`AioHTTPTransport` (aiohttp's pool under httpx: httpcore's async pool costs ~25x the client
+CPU per request at 64 in flight, see `_transport.py`); environment proxies are mounted as
+httpx transports, as httpx itself would. respx: a plain `respx.mock` patches httpcore's
+pools; the async transport notices and routes through httpx's default transport while it
+does, so every request (sync, async, streaming) stays visible to it.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import contextlib
 import os
 import threading
 import weakref
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -60,8 +64,9 @@ class PoolSettings:
     The defaults suit LLM calls: connecting should be quick (5 s), but a long generation
     may legitimately keep a read open for minutes (600 s), and a large batch queues for a
     free connection (pool 600 s). 100 connections, 20 of them kept alive when idle:
-    httpcore scans every pooled connection on each request, so a small keep-alive set is
-    also the fast one.
+    httpcore (the sync client's pool) scans every pooled connection on each request, so a
+    small keep-alive set is also the fast one. The async clients' aiohttp pool takes an
+    idle connection without a scan; it drops idle ones after `keepalive_expiry` only.
 
     >>> PoolSettings().max_connections
     100
@@ -223,7 +228,11 @@ def connections_in_use(client: httpx.Client | httpx.AsyncClient) -> int:
     >>> connections_in_use(get_sync_client())
     0
     """
-    pool = getattr(client._transport, "_pool", None)
+    transport = client._transport
+    count = getattr(transport, "connections_in_use", None)
+    if count is not None:  # AioHTTPTransport counts its own
+        return int(count())
+    pool = getattr(transport, "_pool", None)
     if pool is None:
         return 0
     return sum(1 for conn in pool.connections if not conn.is_idle() and not conn.is_closed())
@@ -250,6 +259,7 @@ def _new_sync_client() -> httpx.Client:
             # Closing at exit returns sockets politely instead of leaving them to the GC.
             atexit.register(close)
             _atexit_registered = True
+        _run_client_hooks(_sync_client)
         return _sync_client
 
 
@@ -269,23 +279,74 @@ def _new_async_client(loop: asyncio.AbstractEventLoop) -> httpx.AsyncClient:
             verify=_shared_ssl_context(settings),
             trust_env=settings.trust_env,
             transport=transport,
+            mounts=None if transport is None else _proxy_mounts(settings),
         )
+        _skip_cookieless_responses(client)
         closer = _closer(client)
         _start(closer)
+        _run_client_hooks(client)
         _async_clients[loop] = _LoopEntry(client, closer)
         return client
 
 
-def _make_async_transport(settings: PoolSettings) -> httpx.AsyncBaseTransport | None:
-    """The transport of new shared async clients; None means httpx's default.
+# --- testing hook (chatplex.testing: no-network guard, cassette recorder) ----------------
+#: Run on every new shared client (sync and async) before its first request. Only the
+#: chatplex pytest plugin adds one: it installs httpx event hooks, which see every request
+#: of the shared clients whatever transport they use. Empty outside such test sessions.
+_client_hooks: list[Callable[[httpx.Client | httpx.AsyncClient], None]] = []
 
-    The single place to swap in a faster transport. The default keeps two properties a
-    replacement must also keep: a plain `respx.mock` intercepts it (respx patches
-    httpcore's pool), and HTTP(S)_PROXY from the environment is honoured (httpx only
-    mounts environment proxies when no explicit transport is given).
+
+def _add_client_hook(hook: Callable[[httpx.Client | httpx.AsyncClient], None]) -> None:
+    """Register `hook` (once) and run it on the shared clients already open."""
+    with _lock:
+        if hook in _client_hooks:
+            return
+        _client_hooks.append(hook)
+        open_clients = [_sync_client, *(entry.client for entry in _async_clients.values())]
+    for client in open_clients:
+        if client is not None and not client.is_closed:
+            hook(client)
+
+
+def _run_client_hooks(client: httpx.Client | httpx.AsyncClient) -> None:
+    for hook in _client_hooks:
+        hook(client)
+
+
+def _make_async_transport(settings: PoolSettings) -> httpx.AsyncBaseTransport | None:
+    """The transport of new shared async clients; None would mean httpx's default.
+
+    The single place to swap transports. Whatever it returns must keep two properties of
+    the default: a plain `respx.mock` intercepts it (`AioHTTPTransport` falls back to
+    httpx's transport while httpcore is patched), and HTTP(S)_PROXY from the environment
+    is honoured (`_proxy_mounts`: httpx mounts environment proxies itself only when no
+    explicit transport is given).
     """
-    del settings  # the default transport is built by httpx from the client's settings
-    return None
+    from ._transport import AioHTTPTransport
+
+    return AioHTTPTransport(
+        verify=_shared_ssl_context(settings),
+        limits=settings.limits(),
+        trust_env=settings.trust_env,
+    )
+
+
+def _proxy_mounts(settings: PoolSettings) -> dict[str, httpx.AsyncBaseTransport | None]:
+    from ._transport import env_proxy_mounts
+
+    return env_proxy_mounts(
+        verify=_shared_ssl_context(settings),
+        limits=settings.limits(),
+        trust_env=settings.trust_env,
+    )
+
+
+def _skip_cookieless_responses(client: httpx.AsyncClient) -> None:
+    """Per-request CPU: see `ResponseCookies`. Setting httpx's private `_cookies` is
+    fail-safe: if httpx renamed it, the client would keep its plain (slower) cookies."""
+    from ._transport import ResponseCookies
+
+    client._cookies = ResponseCookies(client.cookies)
 
 
 def _shared_ssl_context(settings: PoolSettings) -> ssl.SSLContext:

@@ -6,6 +6,12 @@ stays cheap and ``python -m chatplex.testing.mock_server`` does not import itsel
 >>> from chatplex.testing import MockServer   # doctest: +SKIP
 >>> with MockServer() as srv:                  # doctest: +SKIP
 ...     base_url = srv.openai_base_url
+
+The pytest plugin (`chatplex.testing.pytest_plugin`, registered by entry point) adds the
+fixtures `chat_mock` / `mock_openai` / `mock_anthropic` (`ChatMock`, respx),
+`chatplex_cassette` (`Cassette`: record once, replay offline) and a no-network guard
+(`NetworkBlockedError`). `FakeChatModel` answers from a script with no HTTP at all.
+respx is imported only by `ChatMock` and cassette replay.
 """
 
 from __future__ import annotations
@@ -14,16 +20,48 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..runnables.fake import FakeChatModel
+    from ._guard import NetworkBlockedError
+    from ._recorder import (
+        Cassette,
+        CassetteError,
+        CassetteMismatchError,
+        CassetteNotFoundError,
+    )
+    from ._respx_kit import ChatMock, NoReplyQueuedError, ProviderMock
     from .mock_server import MockRequest, MockServer, MockSettings, MockStats
 
-__all__ = ["MockRequest", "MockServer", "MockSettings", "MockStats"]
+__all__ = [
+    "Cassette",
+    "CassetteError",
+    "CassetteMismatchError",
+    "CassetteNotFoundError",
+    "ChatMock",
+    "FakeChatModel",
+    "MockRequest",
+    "MockServer",
+    "MockSettings",
+    "MockStats",
+    "NetworkBlockedError",
+    "NoReplyQueuedError",
+    "ProviderMock",
+]
 
-# public name -> submodule defining it
+# public name -> submodule defining it (relative to this package: ".x" is chatplex.x)
 _LAZY = {
     "MockRequest": "mock_server",
     "MockServer": "mock_server",
     "MockSettings": "mock_server",
     "MockStats": "mock_server",
+    "FakeChatModel": ".runnables.fake",
+    "NetworkBlockedError": "_guard",
+    "Cassette": "_recorder",
+    "CassetteError": "_recorder",
+    "CassetteMismatchError": "_recorder",
+    "CassetteNotFoundError": "_recorder",
+    "ChatMock": "_respx_kit",
+    "NoReplyQueuedError": "_respx_kit",
+    "ProviderMock": "_respx_kit",
 }
 
 
@@ -31,7 +69,7 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value  # later lookups skip __getattr__
     return value
 

@@ -1,0 +1,314 @@
+"""The shared async client's transport: httpx's interface on top, aiohttp's pool underneath.
+
+Why. httpx's default async pool (httpcore) scans every pooled connection on each request
+(`_assign_requests_to_connections`: `is_idle`, `has_expired`, anyio `get_extra_info`), so
+its client CPU grows with the number in flight: ~5 ms per request at 64 in flight on the
+reference machine, against ~0.2 ms for aiohttp, whose connector pops an idle connection
+off a per-host list. chatplex's main job is many concurrent calls, so the shared async
+client keeps `httpx.AsyncClient` (users, retries and tests see httpx requests, responses
+and exceptions) but sends through aiohttp. See bench/README.md for the measurements.
+
+Mocking stays honest. A plain `respx.mock` patches httpcore's connection pools, and
+pytest-httpx patches `httpx.AsyncHTTPTransport`; aiohttp would bypass both. So each
+request first checks whether either is patched -- two class-attribute reads -- and if so
+goes through a regular `httpx.AsyncHTTPTransport` built with the same settings, which the
+mock intercepts. Clients created before the mock started are covered too.
+
+Semantics kept from httpx's transport: the pool limit (`max_connections`) with its `pool`
+timeout (`httpx.PoolTimeout`), `connect` and `read` timeouts per request (the read
+timeout applies to every socket read, so it is also a stream's idle timeout), the exact
+request headers httpx built (aiohttp adds none of its own), bodies passed through still
+encoded (httpx decodes `content-encoding`), no cookies or redirects at this level, and
+aiohttp's errors raised as the httpx exceptions httpcore would raise. Differences: there
+is no `write` timeout (request bodies are small JSON), and idle connections are capped by
+`keepalive_expiry`, not by `max_keepalive_connections`.
+
+aiohttp is imported when the first request is sent, not when chatplex is imported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import httpcore  # httpx's own dependency: what respx patches, and the fallback's pool
+import httpx
+
+if TYPE_CHECKING:
+    import ssl
+
+    import aiohttp
+
+__all__ = ["AioHTTPTransport", "ResponseCookies", "env_proxy_mounts", "mock_is_active"]
+
+_HTTP_VERSIONS = {(1, 1): b"HTTP/1.1", (1, 0): b"HTTP/1.0"}
+# Header lines of LLM responses can be long (e.g. rate-limit policies); httpcore accepts
+# far more than aiohttp's 8 KiB default, so match it closely.
+_MAX_HEADER_FIELD = 64 * 1024
+
+
+def mock_is_active() -> bool:
+    """True while a mocking library patches httpx's default transport stack.
+
+    respx (default mocker) replaces `httpcore.AsyncConnectionPool.handle_async_request`;
+    pytest-httpx replaces `httpx.AsyncHTTPTransport.handle_async_request`. A method still
+    defined in its own class body has the qualified name `Class.method`; any replacement
+    (a function defined elsewhere, a Mock) does not.
+    """
+    return _replaced(httpcore.AsyncConnectionPool, "handle_async_request") or _replaced(
+        httpx.AsyncHTTPTransport, "handle_async_request"
+    )
+
+
+def _replaced(cls: type, name: str) -> bool:
+    method = getattr(cls, name, None)
+    return getattr(method, "__qualname__", None) != f"{cls.__name__}.{name}"
+
+
+class AioHTTPTransport(httpx.AsyncBaseTransport):
+    """An `httpx.AsyncBaseTransport` over one `aiohttp.ClientSession` (made on first use,
+    on the running loop; the transport belongs to that loop, like its client).
+
+    >>> client = httpx.AsyncClient(transport=AioHTTPTransport())  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        *,
+        verify: ssl.SSLContext | bool = True,
+        limits: httpx.Limits | None = None,
+        trust_env: bool = True,
+    ) -> None:
+        limits = limits if limits is not None else httpx.Limits()
+        if isinstance(verify, bool):
+            verify = httpx.create_ssl_context(verify=verify, trust_env=trust_env)
+        self._ssl_context = verify
+        self._limits = limits
+        # What a mocked request goes through. Also exposes httpx's pool (`_pool`) with
+        # the same limits and SSL context, as the default transport would.
+        self._fallback = httpx.AsyncHTTPTransport(verify=verify, limits=limits, trust_env=trust_env)
+        self._pool = self._fallback._pool
+        self._session: aiohttp.ClientSession | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._timeouts: dict[tuple[float | None, float | None], aiohttp.ClientTimeout] = {}
+        self._in_flight = 0
+        self._closed = False
+
+    def connections_in_use(self) -> int:
+        """Requests holding a connection: sent, or with an unclosed response."""
+        busy = sum(1 for c in self._pool.connections if not c.is_idle() and not c.is_closed())
+        return self._in_flight + busy
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if mock_is_active():
+            return await self._fallback.handle_async_request(request)
+        if self._closed:
+            raise RuntimeError("the transport is closed")
+        session = self._session if self._session is not None else self._open()
+        timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
+        await self._acquire(timeouts.get("pool"), request)
+        self._in_flight += 1
+        try:
+            headers = request.headers.multi_items()
+            try:
+                body = request.content
+            except httpx.RequestNotRead:
+                # A streaming body (chatplex never sends one): send it whole, with a
+                # Content-Length (aiohttp's) instead of httpx's chunked framing header.
+                body = await request.aread()
+                headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
+            with _mapped_errors(request):
+                response = await session.request(
+                    request.method,
+                    _url(request.url),
+                    headers=headers,
+                    data=body or None,
+                    allow_redirects=False,
+                    timeout=self._timeout(timeouts.get("connect"), timeouts.get("read")),
+                    server_hostname=request.extensions.get("sni_hostname"),
+                )
+        except BaseException:
+            self._release()
+            raise
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.raw_headers,
+            stream=_ResponseBody(response, self, request),
+            extensions={
+                "http_version": _http_version(response.version),
+                "reason_phrase": (response.reason or "").encode("ascii", "replace"),
+            },
+        )
+
+    async def aclose(self) -> None:
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+        await self._fallback.aclose()
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _open(self) -> aiohttp.ClientSession:
+        import aiohttp
+
+        connector = aiohttp.TCPConnector(
+            limit=0,  # the pool limit is ours (self._slots): it raises httpx.PoolTimeout
+            limit_per_host=0,
+            keepalive_timeout=self._limits.keepalive_expiry,
+            ssl=self._ssl_context,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            cookie_jar=aiohttp.DummyCookieJar(),  # cookies are httpx's business
+            auto_decompress=False,  # httpx decodes content-encoding
+            trust_env=False,  # proxies are mounted as httpx transports (env_proxy_mounts)
+            # Send exactly the headers httpx built: no aiohttp defaults added.
+            skip_auto_headers=("Accept", "Accept-Encoding", "User-Agent", "Content-Type"),
+            timeout=aiohttp.ClientTimeout(total=None),
+            max_line_size=_MAX_HEADER_FIELD,
+            max_field_size=_MAX_HEADER_FIELD,
+        )
+        limit = self._limits.max_connections
+        self._slots = asyncio.Semaphore(limit) if limit else None
+        return self._session
+
+    async def _acquire(self, pool_timeout: float | None, request: httpx.Request) -> None:
+        slots = self._slots
+        if slots is None:
+            return
+        if not slots.locked():
+            await slots.acquire()  # a free slot: no wait, so no timer to arm
+            return
+        try:
+            await asyncio.wait_for(slots.acquire(), pool_timeout)
+        except asyncio.TimeoutError:
+            raise httpx.PoolTimeout("no free connection in time", request=request) from None
+
+    def _release(self) -> None:
+        self._in_flight -= 1
+        if self._slots is not None:
+            self._slots.release()
+
+    def _timeout(self, connect: float | None, read: float | None) -> aiohttp.ClientTimeout:
+        # ClientTimeout is immutable; requests mostly share the client's timeouts.
+        key = (connect, read)
+        timeout = self._timeouts.get(key)
+        if timeout is None:
+            import aiohttp
+
+            timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
+            if len(self._timeouts) > 64:  # deadlines make every value distinct
+                self._timeouts.clear()
+            self._timeouts[key] = timeout
+        return timeout
+
+
+class _ResponseBody(httpx.AsyncByteStream):
+    """The body as it arrives; closing it hands the connection back (or drops it when
+    the body was not read to the end)."""
+
+    __slots__ = ("_open", "_request", "_response", "_transport")
+
+    def __init__(
+        self, response: aiohttp.ClientResponse, transport: AioHTTPTransport, request: httpx.Request
+    ) -> None:
+        self._response = response
+        self._transport = transport
+        self._request = request
+        self._open = True
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        read = self._response.content.readany
+        with _mapped_errors(self._request):
+            while chunk := await read():
+                yield chunk
+
+    async def aclose(self) -> None:
+        if self._open:
+            self._open = False
+            self._response.release()
+            self._transport._release()
+
+
+def _http_version(version: tuple[int, int] | None) -> bytes:
+    return _HTTP_VERSIONS.get((version[0], version[1]), b"HTTP/1.1") if version else b"HTTP/1.1"
+
+
+def _url(url: httpx.URL) -> Any:
+    """httpx's URL is already percent-encoded: tell yarl not to re-quote it."""
+    from yarl import URL
+
+    return URL(str(url), encoded=True)
+
+
+@contextmanager
+def _mapped_errors(request: httpx.Request) -> Iterator[None]:
+    """aiohttp's exceptions as the httpx ones httpcore raises for the same failure."""
+    import aiohttp
+
+    try:
+        yield
+    except aiohttp.ClientError as exc:
+        raise _httpx_error(exc, request) from exc
+
+
+def _httpx_error(exc: Exception, request: httpx.Request) -> httpx.RequestError:
+    import aiohttp
+
+    kind: type[httpx.RequestError]
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        kind = httpx.ConnectTimeout
+    elif isinstance(exc, aiohttp.ServerTimeoutError):  # SocketTimeoutError: sock_read
+        kind = httpx.ReadTimeout
+    elif isinstance(exc, aiohttp.ClientConnectorError):  # DNS, refused, TLS handshake
+        kind = httpx.ConnectError
+    elif isinstance(exc, (aiohttp.NonHttpUrlClientError, aiohttp.InvalidURL)):
+        kind = httpx.UnsupportedProtocol
+    elif isinstance(
+        exc,
+        (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientResponseError),
+    ):
+        kind = httpx.RemoteProtocolError  # cut off mid-message, or not valid HTTP
+    elif isinstance(exc, aiohttp.ClientOSError):
+        kind = httpx.ReadError
+    else:
+        kind = httpx.TransportError
+    return kind(str(exc) or type(exc).__name__, request=request)
+
+
+class ResponseCookies(httpx.Cookies):
+    """`httpx.Cookies` that skip the cookie jar for responses setting no cookie.
+
+    httpx hands every response to `extract_cookies`, which builds urllib and email
+    compatibility objects (~15 us) before the jar even looks for `Set-Cookie`; LLM APIs
+    rarely set one. Same cookies either way, as the jar reads only these two headers.
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
+
+
+def env_proxy_mounts(
+    *, verify: ssl.SSLContext, limits: httpx.Limits, trust_env: bool
+) -> dict[str, httpx.AsyncBaseTransport | None]:
+    """The proxy routes httpx would mount from HTTP(S)_PROXY / ALL_PROXY / NO_PROXY.
+
+    httpx only reads the environment's proxies when a client has no explicit transport;
+    a client with ours gets them through `mounts=` instead: proxied URLs go through
+    httpx's own proxy transport, NO_PROXY hosts (None) through ours.
+    """
+    if not trust_env:
+        return {}
+    from httpx._utils import get_environment_proxies  # the same rules httpx applies
+
+    return {
+        pattern: None
+        if url is None
+        else httpx.AsyncHTTPTransport(verify=verify, limits=limits, trust_env=trust_env, proxy=url)
+        for pattern, url in get_environment_proxies().items()
+    }

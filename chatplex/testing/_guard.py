@@ -1,0 +1,206 @@
+"""The no-network guard and the recorder's tap on chatplex's shared HTTP clients (private).
+
+The chatplex pytest plugin calls `activate()` at the start of a session. From then on every
+new shared client (see `chatplex.http._pool._client_hooks`) gets two httpx *event hooks*.
+httpx runs them before a request reaches the transport and once the response head is in,
+so they see every request chatplex sends through its shared clients, whatever transport
+those clients use, and nothing else: clients a user passes in (`http_client=`) and the
+user's own httpx code are untouched.
+
+A request is allowed when any of these holds:
+
+* `CHATPLEX_ALLOW_NETWORK=1` (read per request, so `monkeypatch.setenv` works);
+* it goes to a loopback host (the embedded `MockServer`, a local model server);
+* HTTP is mocked: respx (or another mocking library) has patched httpx's or httpcore's
+  send path, so the request never leaves the process unless that mock passes it through;
+* a cassette is recording (`chatplex.testing._recorder`), which needs the real provider.
+
+Otherwise it raises `NetworkBlockedError`, naming the URL and how to mock it.
+
+Importing this module costs nothing: it imports the standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "ALLOW_ENV",
+    "NetworkBlockedError",
+    "Tap",
+    "activate",
+    "check",
+    "deactivate",
+    "hook_shared_clients",
+    "http_is_mocked",
+    "install",
+    "is_active",
+    "is_loopback",
+    "network_allowed",
+    "set_tap",
+]
+
+ALLOW_ENV = "CHATPLEX_ALLOW_NETWORK"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+_TRUE = frozenset({"1", "true", "yes", "on"})
+
+# Where mocking libraries patch the send path: respx (httpcore pools, or httpx's
+# `_transport_for_url`), pytest-httpx (httpx's transports). A method whose module is not
+# httpx's or httpcore's own has been replaced by someone, who then answers the request.
+_PATCH_POINTS = (
+    ("httpcore", "ConnectionPool", "handle_request"),
+    ("httpcore", "AsyncConnectionPool", "handle_async_request"),
+    ("httpx", "HTTPTransport", "handle_request"),
+    ("httpx", "AsyncHTTPTransport", "handle_async_request"),
+    ("httpx", "Client", "_transport_for_url"),
+    ("httpx", "AsyncClient", "_transport_for_url"),
+)
+_OWN_MODULES = frozenset({"httpx", "httpcore"})
+
+
+class NetworkBlockedError(RuntimeError):
+    """chatplex tried to reach the network in a test session and no mock answered.
+
+    Not retryable, and not a chatplex `APIError`: it is a mistake in the test, not a
+    provider failure.
+    """
+
+
+class Tap(Protocol):
+    """What the recorder plugs in while a cassette records (see `set_tap`)."""
+
+    def on_request(self, request: httpx.Request) -> None: ...
+
+    def on_response(self, response: httpx.Response) -> None: ...
+
+
+_lock = threading.Lock()
+_active = 0  # activate() calls minus deactivate() calls (pytester nests sessions)
+_tap: Tap | None = None
+
+
+def activate() -> None:
+    """Turn the guard on and make sure every shared client (open or future) is hooked."""
+    global _active
+    with _lock:
+        _active += 1
+    hook_shared_clients()
+
+
+def hook_shared_clients() -> None:
+    """Install the event hooks on every shared client, open or future (idempotent)."""
+    from ..http import _pool  # stdlib-only at import; httpx is loaded with the first client
+
+    _pool._add_client_hook(install)
+
+
+def deactivate() -> None:
+    """Undo one `activate()`; the hooks stay on the clients but let everything through."""
+    global _active
+    with _lock:
+        _active = max(0, _active - 1)
+
+
+def is_active() -> bool:
+    """Whether a guarded session is running (the plugin's `activate()`)."""
+    return _active > 0
+
+
+def set_tap(tap: Tap | None) -> Tap | None:
+    """Route the shared clients' traffic through `tap` (None: stop); returns the old one."""
+    global _tap
+    with _lock:
+        old, _tap = _tap, tap
+    return old
+
+
+def install(client: httpx.Client | httpx.AsyncClient) -> None:
+    """Add the guard's event hooks to one client (idempotent)."""
+    hooks = client.event_hooks
+    is_async = hasattr(client, "aclose")
+    on_request = _aon_request if is_async else _on_request
+    on_response = _aon_response if is_async else _on_response
+    requests, responses = hooks.get("request", []), hooks.get("response", [])
+    if on_request in requests:
+        return
+    client.event_hooks = {
+        "request": [*requests, on_request],
+        "response": [*responses, on_response],
+    }
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.1, localhost or ::1.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("api.openai.com")
+    (True, False)
+    """
+    return host.lower() in LOOPBACK_HOSTS
+
+
+def network_allowed() -> bool:
+    """Whether `CHATPLEX_ALLOW_NETWORK` opts this test out of the guard."""
+    return os.environ.get(ALLOW_ENV, "").strip().lower() in _TRUE
+
+
+def http_is_mocked() -> bool:
+    """Whether a mocking library currently patches httpx's or httpcore's send path."""
+    for module_name, class_name, attribute in _PATCH_POINTS:
+        module = sys.modules.get(module_name)
+        method = getattr(getattr(module, class_name, None), attribute, None)
+        if method is None:
+            continue
+        owner = str(getattr(method, "__module__", "") or "").partition(".")[0]
+        if owner not in _OWN_MODULES:
+            return True
+    return False
+
+
+def check(request: httpx.Request) -> None:
+    """Raise `NetworkBlockedError` unless the request may go out (see the module doc)."""
+    tap = _tap
+    if tap is not None:
+        tap.on_request(request)
+        return
+    if not _active or is_loopback(request.url.host) or network_allowed() or http_is_mocked():
+        return
+    raise NetworkBlockedError(_message(request))
+
+
+def _message(request: httpx.Request) -> str:
+    url = request.url.copy_with(query=None)  # a query may carry a key
+    return (
+        f"chatplex tried to send {request.method} {url} during a test, and no mock "
+        "handled it (the chatplex pytest plugin blocks real network calls).\n"
+        "Mock it with the `chat_mock` fixture (chat_mock.openai.reply_text('...'), "
+        "chat_mock.anthropic...), respx, a cassette "
+        "(@pytest.mark.chatplex_cassette('name'), recorded once with CHATPLEX_RECORD=1), "
+        "or point base_url at chatplex.testing.MockServer; "
+        f"set {ALLOW_ENV}=1 to allow real calls."
+    )
+
+
+def _on_request(request: httpx.Request) -> None:
+    check(request)
+
+
+def _on_response(response: httpx.Response) -> None:
+    tap = _tap
+    if tap is not None:
+        tap.on_response(response)
+
+
+async def _aon_request(request: httpx.Request) -> None:
+    check(request)
+
+
+async def _aon_response(response: httpx.Response) -> None:
+    tap = _tap
+    if tap is not None:
+        tap.on_response(response)

@@ -1,0 +1,279 @@
+"""The shared async client's aiohttp transport: same wire bytes and errors as httpx's
+default transport, visible to mocks, proxies mounted from the environment."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import httpcore
+import httpx
+import pytest
+import respx
+from _httpkit import FakeAdapter, sse
+
+from chatplex.http import _pool, asend, astream, connections_in_use, get_async_client
+from chatplex.http._transport import (
+    AioHTTPTransport,
+    ResponseCookies,
+    env_proxy_mounts,
+    mock_is_active,
+)
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+@asynccontextmanager
+async def raw_server(handler: Handler) -> AsyncIterator[str]:
+    """A scripted HTTP peer on 127.0.0.1, on the test's own loop; yields its URL. On exit
+    every connection handler is cancelled and its socket closed (no ResourceWarning)."""
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def tracked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        tasks.add(task)  # type: ignore[arg-type]
+        try:
+            await handler(reader, writer)
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(tracked, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.close()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await server.wait_closed()
+
+
+async def read_request(reader: asyncio.StreamReader) -> bytes:
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    return head + (await reader.readexactly(length) if length else b"")
+
+
+def respond(body: bytes, *headers: bytes, status: bytes = b"200 OK") -> Handler:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                await read_request(reader)
+                head = [b"HTTP/1.1 " + status, b"content-length: %d" % len(body), *headers]
+                writer.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    return handler
+
+
+async def test_the_shared_async_client_sends_through_aiohttp() -> None:
+    client = get_async_client()
+    assert isinstance(client._transport, AioHTTPTransport)
+    assert isinstance(client.cookies, ResponseCookies)
+    async with raw_server(respond(b'{"text": "hi"}')) as url:
+        adapter = FakeAdapter(url)
+        assert (await asend(adapter, adapter.request())).text == "hi"
+    assert "aiohttp" in sys.modules
+    assert connections_in_use(client) == 0
+
+
+async def test_wire_bytes_are_exactly_what_httpx_built() -> None:
+    """aiohttp adds none of its own headers (no second User-Agent, Accept, ...)."""
+    seen: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.append(await read_request(reader))
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+        await writer.drain()
+        writer.close()
+
+    async with raw_server(handler) as url, httpx.AsyncClient(transport=AioHTTPTransport()) as c:
+        response = await c.post(url + "/p%2Fq?x=a%20b", content=b"{}", headers={"x-k": "v"})
+    assert response.text == "ok"
+    head, _, body = seen[0].partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    assert lines[0] == b"POST /p%2Fq?x=a%20b HTTP/1.1"  # not re-quoted by yarl
+    names = sorted(line.split(b":")[0].lower() for line in lines[1:])
+    assert names == sorted(
+        [b"host", b"accept", b"accept-encoding", b"connection", b"user-agent"]
+        + [b"content-length", b"x-k"]
+    )
+    assert any(line.startswith(b"user-agent: python-httpx/") for line in lines)
+    assert body == b"{}"
+
+
+async def test_a_streaming_request_body_is_sent_whole() -> None:
+    seen: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.append(await read_request(reader))
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+        await writer.drain()
+
+    async def body() -> AsyncIterator[bytes]:
+        yield b'{"a":'
+        yield b"1}"
+
+    async with raw_server(handler) as url, httpx.AsyncClient(transport=AioHTTPTransport()) as c:
+        response = await c.post(url, content=body())
+    assert response.text == "ok"
+    head, _, sent = seen[0].partition(b"\r\n\r\n")
+    assert b"transfer-encoding" not in head.lower()
+    assert b"content-length: 7" in head.lower()
+    assert sent == b'{"a":1}'
+
+
+async def test_content_encoding_is_decoded_by_httpx() -> None:
+    raw = gzip.compress(b'{"text": "zipped"}')
+    server = raw_server(respond(raw, b"content-encoding: gzip"))
+    async with server as url, httpx.AsyncClient(transport=AioHTTPTransport()) as client:
+        response = await client.post(url, content=b"{}")
+    assert response.json() == {"text": "zipped"}
+
+
+async def test_chunked_stream_and_connection_reuse() -> None:
+    connections = 0
+    body = sse("a", "b", "c")
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        try:
+            while True:
+                await read_request(reader)
+                writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n")
+                writer.write(b"content-type: text/event-stream\r\n\r\n")
+                for i in range(0, len(body), 7):
+                    part = body[i : i + 7]
+                    writer.write(b"%x\r\n%s\r\n" % (len(part), part))
+                    await writer.drain()
+                writer.write(b"0\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+    async with raw_server(handler) as url:
+        adapter = FakeAdapter(url)
+        for _ in range(3):
+            async with astream(adapter, adapter.request()) as chunks:
+                assert "".join([c.text async for c in chunks]) == "abc"
+    assert connections == 1
+
+
+async def test_errors_are_httpx_errors(closed_port: int) -> None:
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.close()
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        await asyncio.sleep(1)
+        writer.close()
+
+    async def garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(b"NOT HTTP AT ALL\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    async with httpx.AsyncClient(transport=AioHTTPTransport()) as client:
+        with pytest.raises(httpx.ConnectError):
+            await client.post(f"http://127.0.0.1:{closed_port}/", content=b"{}")
+        async with raw_server(hang_up) as url:
+            with pytest.raises(httpx.RemoteProtocolError):
+                await client.post(url, content=b"{}")
+        async with raw_server(silent) as url:
+            with pytest.raises(httpx.ReadTimeout):
+                await client.post(url, content=b"{}", timeout=httpx.Timeout(5, read=0.05))
+        async with raw_server(garbage) as url:
+            with pytest.raises(httpx.RemoteProtocolError):
+                await client.post(url, content=b"{}")
+        assert client._transport.connections_in_use() == 0  # type: ignore[attr-defined]
+
+
+async def test_pool_limit_and_pool_timeout() -> None:
+    transport = AioHTTPTransport(limits=httpx.Limits(max_connections=1))
+    async with raw_server(respond(b"ok")) as url, httpx.AsyncClient(transport=transport) as c:
+        async with c.stream("POST", url, content=b"{}") as held:
+            assert transport.connections_in_use() == 1
+            with pytest.raises(httpx.PoolTimeout):
+                await c.post(url, content=b"{}", timeout=httpx.Timeout(5, pool=0.05))
+            await held.aread()
+        assert transport.connections_in_use() == 0
+        assert (await c.post(url, content=b"{}")).text == "ok"
+
+
+async def test_mock_detection_follows_respx_and_pytest_httpx_style_patches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert not mock_is_active()
+    with respx.mock:
+        assert mock_is_active()
+    assert not mock_is_active()
+
+    async def fake(self: httpx.AsyncHTTPTransport, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="patched transport")
+
+    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", fake)
+    assert mock_is_active()
+    async with httpx.AsyncClient(transport=AioHTTPTransport()) as client:
+        assert (await client.get("http://127.0.0.1:9/")).text == "patched transport"
+
+
+async def test_a_client_made_before_respx_is_mocked_and_fast_again_after() -> None:
+    async with raw_server(respond(b'{"text": "real"}')) as url:
+        adapter = FakeAdapter(url)
+        client = get_async_client()
+        with respx.mock:
+            respx.post(url + "/chat").respond(200, json={"text": "mocked"})
+            assert (await asend(adapter, adapter.request())).text == "mocked"
+        assert get_async_client() is client
+        assert (await asend(adapter, adapter.request())).text == "real"
+    assert httpcore.AsyncConnectionPool.handle_async_request.__qualname__ == (
+        "AsyncConnectionPool.handle_async_request"
+    )
+
+
+def test_environment_proxies_are_mounted_as_httpx_transports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,internal.example")
+    settings = _pool.pool_settings()
+    ctx = _pool._shared_ssl_context(settings)
+    mounts = env_proxy_mounts(verify=ctx, limits=settings.limits(), trust_env=True)
+    assert isinstance(mounts["https://"], httpx.AsyncHTTPTransport)
+    assert mounts["all://localhost"] is None  # NO_PROXY: our own transport
+    assert env_proxy_mounts(verify=ctx, limits=settings.limits(), trust_env=False) == {}
+
+    async def routes() -> tuple[object, object]:
+        client = get_async_client()
+        proxied = client._transport_for_url(httpx.URL("https://api.openai.com/v1"))
+        direct = client._transport_for_url(httpx.URL("http://localhost:8000/v1"))
+        return proxied, direct
+
+    proxied, direct = asyncio.run(routes())
+    assert isinstance(proxied, httpx.AsyncHTTPTransport)
+    assert isinstance(direct, AioHTTPTransport)
+
+
+async def test_response_cookies_still_stored_when_set() -> None:
+    server = raw_server(respond(b"{}", b"set-cookie: sid=abc; Path=/"))
+    async with server as url, httpx.AsyncClient(transport=AioHTTPTransport()) as client:
+        client._cookies = ResponseCookies(client.cookies)
+        await client.post(url, content=b"{}")
+        assert client.cookies.get("sid") == "abc"

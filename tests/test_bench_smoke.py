@@ -1,0 +1,44 @@
+"""The benchmark harness still runs: `bench/run.py --quick` against chatplex only.
+
+No peers (their venv is `make bench`'s business) and tiny counts, so it takes seconds;
+the numbers are not checked, only that every measurement ran and the report is whole.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_quick_runs_chatplex_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--quick",
+            "--no-peers",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(out.read_text())
+    summary = report["summary"]
+    for client in ("chatplex-openai", "chatplex-anthropic"):
+        assert summary[f"abatch/{client}"]["cpu_us_per_request"] > 0
+        assert summary[f"abatch/{client}"]["requests_per_s"] > 0
+        assert summary[f"stream/{client}"]["cpu_us_per_chunk"] > 0
+        assert summary[f"batch/{client}"]["cpu_us_per_request"] > 0
+    assert summary["import/chatplex"]["import_ms"] > 0
+    assert summary["rss/chatplex-openai"]["peak_rss_mb"] > 0
+    assert "| chatplex-openai |" in done.stdout
+    assert "import chatplex <= 150 ms" in report["markdown"]

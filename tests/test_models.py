@@ -1,0 +1,132 @@
+"""`chatplex.models`: third-party adapters through the `chatplex.adapters` entry points.
+
+(Name inference and the built-in providers are covered in tests/runnables/test_fake.py.)
+A real distribution is faked with a `*.dist-info` folder on `sys.path`, so
+`importlib.metadata` finds it exactly as it finds an installed package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chatplex import ChatModel, FakeChatModel, init_chat_model, models
+from chatplex.runnables.configurable import ConfigurableChatModel
+
+PLUGIN = """
+from chatplex import FakeChatModel
+
+LOADED = True
+
+def factory(model, **settings):
+    return FakeChatModel([f"plugin {model}"], model=model, **settings)
+
+def not_a_model(model, **settings):
+    return "not a chat model"
+
+NOT_CALLABLE = 42
+"""
+
+
+def install_fake_distribution(root: Path, entry_points: str) -> None:
+    dist = root / "chatplex_plugin_demo-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: chatplex-plugin-demo\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text("[chatplex.adapters]\n" + entry_points, encoding="utf-8")
+    (root / "chatplex_plugin_demo.py").write_text(PLUGIN, encoding="utf-8")
+
+
+@pytest.fixture
+def plugin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    install_fake_distribution(
+        tmp_path,
+        "demo = chatplex_plugin_demo:factory\n"
+        "broken = chatplex_plugin_demo_missing:factory\n"
+        "wrong = chatplex_plugin_demo:not_a_model\n"
+        "constant = chatplex_plugin_demo:NOT_CALLABLE\n"
+        "fake = chatplex_plugin_demo:factory\n",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    # Loaded providers are remembered in PROVIDERS: give each test its own copy.
+    monkeypatch.setattr(models, "PROVIDERS", dict(models.PROVIDERS))
+    yield tmp_path
+    sys.modules.pop("chatplex_plugin_demo", None)
+
+
+def test_an_installed_adapter_is_found_and_loaded_on_first_use(plugin: Path) -> None:
+    assert "chatplex_plugin_demo" not in sys.modules
+    init_chat_model("fake:any")  # a built-in name never loads plugins
+    assert "chatplex_plugin_demo" not in sys.modules
+    model = init_chat_model("demo:some-model", temperature=0.5)
+    assert "chatplex_plugin_demo" in sys.modules
+    assert isinstance(model, ChatModel)
+    assert (model.model, model.temperature) == ("some-model", 0.5)
+    assert model.invoke("hi").text == "plugin some-model"
+    assert "demo" in models.PROVIDERS  # later calls skip the scan
+
+
+def test_built_in_names_never_scan_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom() -> dict[str, Any]:
+        raise AssertionError("entry points scanned for a built-in provider")
+
+    monkeypatch.setattr(models, "_entry_points", boom)
+    assert isinstance(init_chat_model("fake:any"), FakeChatModel)
+
+
+def test_a_built_in_provider_wins_over_an_entry_point_of_the_same_name(plugin: Path) -> None:
+    reply = init_chat_model("fake:any", responses=["built-in"]).invoke("hi")
+    assert reply.text == "built-in"
+
+
+def test_unknown_provider_lists_built_ins_and_installed_adapters(plugin: Path) -> None:
+    with pytest.raises(ValueError, match="unknown provider 'nope'") as info:
+        init_chat_model("nope:model")
+    known = str(info.value).split("known providers: ")[1]
+    assert known == "anthropic, broken, constant, demo, fake, openai, wrong"
+
+
+def test_an_adapter_that_fails_to_import_is_named(plugin: Path) -> None:
+    with pytest.raises(ImportError, match="entry point 'broken'.*chatplex_plugin_demo_missing"):
+        init_chat_model("broken:model")
+
+
+def test_an_adapter_must_be_a_factory_of_chat_models(plugin: Path) -> None:
+    with pytest.raises(TypeError, match="'constant' is not callable"):
+        init_chat_model("constant:model")
+    with pytest.raises(TypeError, match="provider 'wrong' returned str, not a ChatModel"):
+        init_chat_model("wrong:model")
+
+
+def test_entry_points_through_monkeypatched_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Entry:
+        name = "patched"
+        value = "somewhere:factory"
+
+        def load(self) -> Any:
+            return lambda model, **settings: FakeChatModel(["patched"], model=model)
+
+    def entry_points(*, group: str) -> list[Entry]:
+        assert group == "chatplex.adapters"
+        return [Entry()]
+
+    monkeypatch.setattr(models, "PROVIDERS", dict(models.PROVIDERS))
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
+    assert init_chat_model("patched:x").invoke("hi").text == "patched"
+
+
+def test_configurable_checks_the_default_name_now_and_builds_later() -> None:
+    with pytest.raises(ValueError, match="unknown provider 'nope'"):
+        init_chat_model("nope:model", configurable=True)
+    # No OpenAI key is needed until a call actually runs on the OpenAI model.
+    switch = init_chat_model("openai:gpt-4o-mini", configurable=True, temperature=0)
+    assert isinstance(switch, ConfigurableChatModel)
+    assert switch.settings == {"temperature": 0}

@@ -1,0 +1,157 @@
+"""The plugin's no-network guard: chatplex's shared clients refuse unmocked real requests,
+and nothing else changes (mocks, loopback, users' own HTTP, sessions without the plugin)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import httpx
+import pytest
+import respx
+
+import chatplex.http
+from chatplex import init_chat_model
+from chatplex.testing import MockServer, NetworkBlockedError, _guard
+
+pytest_plugins = ["pytester"]
+
+OPENAI_URL = "https://api.openai.com/v1/chat/completions"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("stream", [True, False])
+async def test_unmocked_request_raises_naming_the_url(sync: bool, stream: bool) -> None:
+    model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test", max_retries=0)
+    with pytest.raises(NetworkBlockedError) as caught:
+        if sync:
+            model.invoke("hi") if not stream else list(model.stream("hi"))
+        elif stream:
+            [c async for c in model.astream("hi")]
+        else:
+            await model.ainvoke("hi")
+    message = str(caught.value)
+    assert "POST https://api.openai.com/v1/chat/completions" in message
+    assert "chat_mock" in message and "CHATPLEX_ALLOW_NETWORK=1" in message
+    assert "sk-test" not in message
+
+
+def test_sync_batch_on_the_portal_loop_is_guarded_too() -> None:
+    model = init_chat_model("anthropic:claude-sonnet-4-5", api_key="sk-test", max_retries=0)
+    with pytest.raises(NetworkBlockedError, match="api.anthropic.com/v1/messages"):
+        model.batch(["a", "b"])
+
+
+def test_query_strings_are_not_shown() -> None:
+    request = httpx.Request("POST", "https://gen.example.com/v1/chat/completions?key=SECRET")
+    with pytest.raises(NetworkBlockedError) as caught:
+        _guard.check(request)
+    assert "SECRET" not in str(caught.value)
+
+
+def test_allow_network_env_opts_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    request = httpx.Request("POST", OPENAI_URL)
+    monkeypatch.setenv("CHATPLEX_ALLOW_NETWORK", "1")
+    _guard.check(request)  # no error: the request would go out
+    monkeypatch.setenv("CHATPLEX_ALLOW_NETWORK", "0")
+    with pytest.raises(NetworkBlockedError):
+        _guard.check(request)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]"])
+def test_loopback_is_allowed(host: str) -> None:
+    _guard.check(httpx.Request("POST", f"http://{host}:8000/v1/chat/completions"))
+
+
+async def test_the_embedded_mock_server_works_under_the_guard() -> None:
+    with MockServer() as server:
+        model = init_chat_model("anthropic:claude-x", base_url=server.anthropic_base_url)
+        assert model.invoke("hi").text == "Echo: hi"
+        assert (await model.ainvoke("yo")).text == "Echo: yo"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_plain_respx_mock_is_not_blocked(sync: bool) -> None:
+    body = {"choices": [{"index": 0, "message": {"role": "assistant", "content": "mocked"}}]}
+    model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test")
+    with respx.mock:
+        respx.post(OPENAI_URL).respond(json=body)
+        reply = model.invoke("hi") if sync else await model.ainvoke("hi")
+    assert reply.text == "mocked"
+
+
+def test_respx_reports_its_own_unmatched_requests() -> None:
+    model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test", max_retries=0)
+    with respx.mock, pytest.raises(respx.models.AllMockedAssertionError):
+        model.invoke("hi")
+
+
+def test_users_own_http_is_untouched() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"choices": [{"message": {"content": "own client"}}]})
+
+    with httpx.Client(transport=httpx.MockTransport(answer)) as own:
+        assert own.post(OPENAI_URL).status_code == 200
+        model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test", http_client=own)
+        assert model.invoke("hi").text == "own client"
+    assert _guard._on_request not in own.event_hooks["request"]
+
+
+async def test_shared_clients_carry_the_hooks() -> None:
+    sync_client = chatplex.http.get_sync_client()
+    async_client = chatplex.http.get_async_client()
+    assert _guard._on_request in sync_client.event_hooks["request"]
+    assert _guard._aon_request in async_client.event_hooks["request"]
+    _guard.install(sync_client)  # idempotent
+    assert sync_client.event_hooks["request"].count(_guard._on_request) == 1
+
+
+def test_importing_the_plugin_imports_no_http_library() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        import chatplex.testing.pytest_plugin
+        heavy = {"httpx", "respx", "httpcore", "aiohttp", "chatplex.http._pool"}
+        print(sorted(heavy & set(sys.modules)))
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
+
+
+INNER = """
+import pytest
+from chatplex import init_chat_model
+
+def test_unmocked():
+    init_chat_model("openai:gpt-4o-mini", api_key="sk-test", max_retries=0).invoke("hi")
+
+def test_fixture_is_registered(chat_mock):
+    chat_mock.openai.reply_text("pong")
+    model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test")
+    assert model.invoke("ping").text == "pong"
+"""
+
+
+def test_the_entry_point_plugin_guards_a_fresh_session(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_inner=INNER)
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*NetworkBlockedError: chatplex tried to send POST*"])
+
+
+def test_disabling_the_plugin_removes_the_guard_and_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_inner="""
+        import chatplex.http
+
+        def test_no_hooks():
+            client = chatplex.http.get_sync_client()
+            assert client.event_hooks["request"] == []
+        """
+    )
+    result = pytester.runpytest_subprocess("-q", "-p", "no:chatplex", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
