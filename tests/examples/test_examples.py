@@ -32,7 +32,7 @@ MINE = [
     "deadline_cancel",
     "swap_providers",
 ]
-TESTED_ELSEWHERE = {"quickstart", "watch_events"}  # tests/test_end_to_end.py, test_watch_events
+TESTED_ELSEWHERE = {"quickstart", "watch_events"}  # test_quickstart.py, test_watch_events.py
 
 
 def clean_env() -> dict[str, str]:
