@@ -17,7 +17,7 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-__all__ = ["run_sync"]
+__all__ = ["on_portal", "run_sync"]
 
 T = TypeVar("T")
 
@@ -45,6 +45,11 @@ def _portal_loop() -> asyncio.AbstractEventLoop:
         return _loop
 
 
+def on_portal() -> bool:
+    """Whether the calling thread is the portal loop's (sync code must not block it)."""
+    return _thread is not None and threading.current_thread() is _thread
+
+
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     """Run `coro` on the portal loop and wait for its result in the calling thread.
 
@@ -52,7 +57,7 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     (KeyboardInterrupt), the coroutine is cancelled rather than left running.
     """
     loop = _portal_loop()
-    if threading.current_thread() is _thread:
+    if on_portal():
         raise RuntimeError("run_sync called from the portal loop itself (would deadlock)")
     ctx = contextvars.copy_context()
     future: concurrent.futures.Future[T] = concurrent.futures.Future()

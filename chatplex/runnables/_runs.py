@@ -17,12 +17,14 @@ The traced versions of the public methods, which create and close the runs, are 
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
 
+from ._portal import on_portal, run_sync
 from .config import RunnableConfig
 
 __all__ = [
@@ -196,17 +198,23 @@ class RunNode:
             try:
                 result = fn(*args, **kw)
                 if inspect.isawaitable(result):
-                    from ._portal import run_sync
-
                     run_sync(_awaited(result))
             except Exception as exc:
                 _handler_failed(handler, method, exc)
 
     async def afire(self, method: str, *args: Any, **extra: Any) -> None:
-        """`fire` from async code: async handler methods are awaited in place."""
+        """`fire` from async code: async handler methods are awaited in place.
+
+        On the portal loop (a sync `batch` of a chat model), sync methods run in a worker
+        thread: the caller chose sync code, and a slow handler there would stall every
+        request on that shared loop, as if the batch ran one call at a time."""
+        offload = on_portal()
         for handler, fn, kw in self._calls(method, extra):
             try:
-                result = fn(*args, **kw)
+                if offload and not inspect.iscoroutinefunction(fn):
+                    result = await asyncio.to_thread(fn, *args, **kw)
+                else:
+                    result = fn(*args, **kw)
                 if inspect.isawaitable(result):
                     await result
             except Exception as exc:

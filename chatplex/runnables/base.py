@@ -361,8 +361,10 @@ class RunnableBinding(Runnable[Input, Output]):
         return self.config.get("run_name") or self.bound.get_name()
 
     def _merged(self, config: RunnableConfig) -> RunnableConfig:
-        # The binding's config is the base; what the caller passed wins.
-        return ensure_config(merge_configs(self.config, config)) if self.config else config
+        # The binding's config is the base; what the caller passed wins. Not prepared
+        # here: a bound `timeout` reaches the bound runnable's public method as a timeout,
+        # so that call owns and enforces the deadline, as with a caller's own `timeout`.
+        return merge_configs(self.config, config) if self.config else config
 
     def _invoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
         return self.bound.invoke(input, self._merged(config), **{**self.kwargs, **kwargs})

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
 from ._portal import run_sync
-from .base import Runnable
+from .base import Runnable, _close
 from .callbacks import ChatModelRun, start_chat_model_run
 from .config import RunnableConfig
 
@@ -409,7 +409,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             run.error(exc)
             raise
         finally:
-            _close_iter(chunks)
+            _close(chunks)
         run.end(merge_chunks(seen).to_message())
 
     async def _astream(
@@ -453,12 +453,6 @@ class ChatModel(Runnable[Any, AIMessage]):
         return run_sync(
             self._abatch(inputs, configs, return_exceptions=return_exceptions, **overrides)
         )
-
-
-def _close_iter(iterator: Iterator[Any]) -> None:
-    close = getattr(iterator, "close", None)
-    if close is not None:
-        close()
 
 
 def _rate_limit(value: RateLimit | Mapping[str, Any] | None) -> RateLimit | None:

@@ -263,8 +263,12 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
             try:
                 async for piece in step.astream(input, self._branch_config(config, key)):
                     out.put_nowait((key, piece, False))
-            except Exception as exc:  # noqa: BLE001 - re-raised in the consumer
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the consumer
+                # Any failure, as in the sync pump: a BaseException left in the task
+                # would be dropped and the map would end as if the branch had finished.
                 out.put_nowait((key, exc, True))
+                if not isinstance(exc, Exception):
+                    raise
             finally:
                 out.put_nowait((key, _DONE, False))
 

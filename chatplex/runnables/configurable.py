@@ -25,9 +25,9 @@ from typing import Any
 
 from ..messages import AIMessage
 from ._concurrency import agather_bounded, gather_threads
-from .base import Runnable
+from .base import Runnable, _max_concurrency
 from .chat_model import ChatModel
-from .config import DEFAULT_MAX_CONCURRENCY, RunnableConfig
+from .config import RunnableConfig
 
 __all__ = ["CONFIGURABLE_SETTINGS", "ConfigurableChatModel"]
 
@@ -269,10 +269,6 @@ def _freeze(value: Any, key: str) -> Any:
     except TypeError:
         return ("id", id(value))  # e.g. an object held by the settings themselves
     return value
-
-
-def _max_concurrency(configs: list[RunnableConfig]) -> int:
-    return (configs[0].get("max_concurrency") if configs else None) or DEFAULT_MAX_CONCURRENCY
 
 
 def _split_budget(total: int, sizes: list[int]) -> list[int]:

@@ -200,9 +200,13 @@ class RunnableGenerator(Runnable[Any, Any]):
     ) -> Iterator[Any]:
         if self._is_async:
             # An async generator in a sync chain: run it on the portal loop to the end.
+            # The input is read here first: pulled from the portal, a sync upstream would
+            # block that shared loop and could not itself use it (run_sync refuses).
+            pieces = list(chunks)
+
             async def run() -> list[Any]:
                 async def source() -> AsyncIterator[Any]:
-                    for chunk in chunks:
+                    for chunk in pieces:
                         yield chunk
 
                 return [piece async for piece in self._call(source(), config)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from typing import Any
@@ -190,3 +191,41 @@ async def test_timeout_per_input_in_batch(sync: bool) -> None:
 def test_bad_timeout_is_rejected(bad: Any) -> None:
     with pytest.raises(ValueError, match="timeout"):
         FakeChatModel().invoke("x", {"timeout": bad})
+
+
+async def test_with_config_timeout_bounds_ainvoke_and_astream() -> None:
+    # A bound timeout is the bound call's own budget, enforced like a caller's timeout,
+    # even for a step that never looks at the deadline itself.
+    async def slow(x: str) -> str:
+        await asyncio.sleep(5)
+        return x
+
+    bounded = RunnableLambda(slow).with_config(timeout=0.05)
+    start = time.monotonic()
+    with pytest.raises(DeadlineExceededError):
+        await bounded.ainvoke("x")
+    with pytest.raises(DeadlineExceededError):
+        async for _ in bounded.astream("x"):
+            pass
+    assert time.monotonic() - start < 4
+
+
+def test_sync_handlers_of_a_sync_batch_stay_off_the_portal_loop() -> None:
+    # Sync `batch` of a chat model runs on the shared portal loop; a sync handler run
+    # there would block every request in flight (the batch would run one at a time).
+    from chatplex.runnables._portal import on_portal
+
+    class Where:
+        def __init__(self) -> None:
+            self.on_loop: list[bool] = []
+
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
+            self.on_loop.append(on_portal())
+
+        def on_llm_end(self, response: Any, **kw: Any) -> None:
+            self.on_loop.append(on_portal())
+
+    where = Where()
+    out = FakeChatModel(responses=["ok"]).batch(["a"] * 4, {"callbacks": [where]})
+    assert [m.text for m in out] == ["ok"] * 4
+    assert where.on_loop == [False] * 8

@@ -248,3 +248,33 @@ async def test_with_config_and_bind(sync: bool) -> None:
 def test_cannot_compose_non_runnables() -> None:
     with pytest.raises(TypeError, match="cannot compose int"):
         RunnableLambda(lambda x: x) | 3  # type: ignore[operator]
+
+
+def test_async_generator_in_a_sync_chain_after_an_async_step() -> None:
+    # The async generator runs on the portal loop; the sync upstream (here an async
+    # lambda, itself run through the portal) must not be pulled from that loop.
+    async def add_one(x: int) -> int:
+        return x + 1
+
+    async def double(chunks: AsyncIterator[int]) -> AsyncIterator[int]:
+        async for c in chunks:
+            yield c * 2
+
+    chain = RunnableLambda(add_one) | double
+    assert list(chain.stream(1)) == [4]
+    assert chain.invoke(1) == 4
+
+
+async def test_parallel_astream_reports_a_branch_base_exception() -> None:
+    class Stop(BaseException):
+        pass
+
+    async def fails(chunks: AsyncIterator[Any]) -> AsyncIterator[str]:
+        async for _ in chunks:
+            raise Stop("branch stopped")
+        yield "never"
+
+    par = RunnableParallel(ok=lambda x: x, bad=fails)
+    with pytest.raises(Stop, match="branch stopped"):
+        async for _ in par.astream(1):
+            pass
