@@ -376,9 +376,10 @@ def _with_partial(
     annotate(err, adapter.provider, response)
     if err.partial is None:
         err.partial = merge_chunks(received)
-    if not started and err.error_type is None:
-        # A stream cut short or garbled, not an error the provider declared: with nothing
-        # shown to the caller yet, another attempt is as safe as after a dropped connection.
+    if not started and err.error_type is None and err.body is None:
+        # A stream cut short or garbled, not an error the provider declared (those carry
+        # their payload in `body`, and the adapter judged them): with nothing shown to the
+        # caller yet, another attempt is as safe as after a dropped connection.
         err.retryable = True
 
 

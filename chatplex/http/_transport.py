@@ -199,7 +199,10 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
         if timeout is None:
             import aiohttp
 
-            timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
+            # `connect`, not `sock_connect`: like httpcore's connect timeout it bounds the
+            # whole new connection (DNS, TCP, TLS); `sock_connect` leaves DNS unbounded.
+            # Reused pooled connections skip that timer entirely.
+            timeout = aiohttp.ClientTimeout(total=None, connect=connect, sock_read=read)
             if len(self._timeouts) > 64:  # deadlines make every value distinct
                 self._timeouts.clear()
             self._timeouts[key] = timeout
@@ -252,7 +255,9 @@ def _mapped_errors(request: httpx.Request) -> Iterator[None]:
     try:
         yield
     except aiohttp.ClientError as exc:
-        raise _httpx_error(exc, request) from exc
+        # Not chained: aiohttp's exceptions show the full URL in their str and the request
+        # headers (API keys) in their repr (`request_info`); httpcore's show neither.
+        raise _httpx_error(exc, request) from None
 
 
 def _httpx_error(exc: Exception, request: httpx.Request) -> httpx.RequestError:
@@ -276,7 +281,19 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> httpx.RequestError:
         kind = httpx.ReadError
     else:
         kind = httpx.TransportError
-    return kind(str(exc) or type(exc).__name__, request=request)
+    return kind(_safe_text(exc, request), request=request)
+
+
+def _safe_text(exc: Exception, request: httpx.Request) -> str:
+    """What went wrong, without the URL's query (some APIs take the key there)."""
+    import aiohttp
+
+    # ClientResponseError's str appends `url=...`; its `message` is the reason alone.
+    text = exc.message if isinstance(exc, aiohttp.ClientResponseError) else str(exc)
+    query = request.url.query
+    if query:
+        text = text.replace(query.decode("ascii", "replace"), "...")
+    return text or type(exc).__name__
 
 
 class ResponseCookies(httpx.Cookies):

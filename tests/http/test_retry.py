@@ -391,6 +391,37 @@ async def test_a_stream_that_ends_early_before_any_content_is_retried(sync: bool
 
 
 @parity
+@pytest.mark.parametrize(("code", "retried"), [(400, False), (402, False), (502, True)])
+async def test_an_error_event_the_provider_declared_keeps_its_retryability(
+    sync: bool, code: int, retried: bool
+) -> None:
+    """OpenRouter-style `{"error": {"code": N}}` (no `type`) before any content: the
+    adapter's judgement of the code stands; only a stream cut short or garbled, which no
+    provider declared, is made retryable by the stream loop."""
+    from chatplex.adapters._base import CallSettings
+    from chatplex.adapters.openai import OpenAIAdapter
+    from chatplex.messages import HumanMessage
+
+    declared = b'data: {"error": {"code": %d, "message": "Provider returned error"}}\n\n' % code
+    good = (
+        b'data: {"id": "c", "choices": [{"index": 0, "delta": {"content": "ok"}, '
+        b'"finish_reason": "stop"}]}\n\ndata: [DONE]\n\n'
+    )
+    seen, handler = scripted(sse_response(declared), sse_response(good))
+    adapter = OpenAIAdapter(api_key="sk-x", base_url="https://fake.test/v1")
+    request = adapter.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=True)
+    sleeps = Sleeps()
+    run = collect(sync, adapter, request, clients=mock_clients(handler), retry=policy(sleeps))  # type: ignore[arg-type]
+    if retried:
+        assert [c.text for c in await run if c.text] == ["ok"] and len(seen) == 2
+    else:
+        with pytest.raises(StreamError) as info:
+            await run
+        assert not info.value.retryable and info.value.code == code
+        assert len(seen) == 1 and sleeps.delays == []
+
+
+@parity
 async def test_a_json_reply_to_a_stream_request_is_one_chunk(sync: bool) -> None:
     _, handler = scripted(httpx.Response(200, json={"text": "all at once"}))
     adapter = FakeAdapter()

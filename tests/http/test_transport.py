@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import sys
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -13,8 +14,9 @@ import httpcore
 import httpx
 import pytest
 import respx
-from _httpkit import FakeAdapter, sse
+from _httpkit import SECRET, FakeAdapter, sse
 
+from chatplex.errors import APIConnectionError
 from chatplex.http import _pool, asend, astream, connections_in_use, get_async_client
 from chatplex.http._transport import (
     AioHTTPTransport,
@@ -200,6 +202,65 @@ async def test_errors_are_httpx_errors(closed_port: int) -> None:
             with pytest.raises(httpx.RemoteProtocolError):
                 await client.post(url, content=b"{}")
         assert client._transport.connections_in_use() == 0  # type: ignore[attr-defined]
+
+
+def shown(exc: BaseException) -> str:
+    """Everything a log or error tracker shows of `exc`: its traceback (the displayed
+    chain's str) and the repr of every exception in that chain."""
+    text = ["".join(traceback.format_exception(exc))]
+    seen: BaseException | None = exc
+    while seen is not None:
+        text.append(repr(seen))
+        seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
+    return "\n".join(text)
+
+
+async def test_transport_errors_show_neither_the_query_nor_the_headers() -> None:
+    """aiohttp's exceptions carry the full URL (str) and the request headers (repr): the
+    httpx error shows neither, and is not chained to them (httpcore's carry neither)."""
+
+    async def garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(b"NOT HTTP AT ALL\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    async with raw_server(garbage) as url, httpx.AsyncClient(transport=AioHTTPTransport()) as c:
+        with pytest.raises(httpx.RemoteProtocolError) as raw:
+            await c.post(f"{url}/v1?key={SECRET}", content=b"{}", headers={"x-api-key": SECRET})
+        adapter = FakeAdapter(url)  # its request sends `authorization: Bearer SECRET`
+        with pytest.raises(APIConnectionError) as typed:
+            await asend(adapter, adapter.request(f"/chat?key={SECRET}"), client=c)
+    assert "Bad status line" in str(raw.value)  # the reason is kept
+    for exc in (raw.value, typed.value):
+        assert SECRET not in shown(exc)
+    assert raw.value.__cause__ is None
+
+
+async def test_connect_timeout_bounds_name_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpx's connect timeout covers DNS, TCP and TLS; so does the transport's."""
+    release = asyncio.Event()
+
+    async def stuck_resolver(*args: object, **kwargs: object) -> list[dict[str, object]]:
+        await release.wait()  # a resolver that never answers (until the test ends)
+        raise OSError("no answer")
+
+    transport = AioHTTPTransport()
+    async with httpx.AsyncClient(transport=transport) as client:
+        session = transport._open()
+        monkeypatch.setattr(session.connector._resolver, "resolve", stuck_resolver)  # type: ignore[union-attr]
+        try:
+            async with asyncio.timeout(10):
+                with pytest.raises(httpx.ConnectTimeout):
+                    await client.post(
+                        "http://dns-hangs.test/",
+                        content=b"{}",
+                        timeout=httpx.Timeout(5, connect=0.1),
+                    )
+        finally:
+            release.set()
+            await asyncio.sleep(0)
+    assert transport.connections_in_use() == 0
 
 
 async def test_pool_limit_and_pool_timeout() -> None:
