@@ -94,6 +94,27 @@ _ENV_REF = re.compile(r"env:(.*)")
 _SECRET_NAME = re.compile(r"(^|[_-])(key|token|secret|password)$|^authorization$", re.I)
 
 
+@dataclass(frozen=True)
+class _Unset:
+    """An `env:VAR` whose variable is not set. Kept, not raised, while resolving: a value
+    that a call argument or the environment overrides, or that a provider switch drops,
+    must not need its variable. `resolve` raises `error` for one that is used."""
+
+    error: str
+
+    def __repr__(self) -> str:
+        return "<unset>"
+
+
+def _raise_unset(value: Any) -> None:
+    if isinstance(value, _Unset):
+        raise ConfigError(value.error)
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    for item in value if isinstance(value, list) else ():
+        _raise_unset(item)
+
+
 def _is_secret_name(name: str) -> bool:
     return bool(_SECRET_NAME.search(name))
 
@@ -204,7 +225,11 @@ class FileConfig:
         model = raw.get("model", "")
         if not isinstance(model, str):
             raise ConfigError(f"{where} model must be a string, got {model!r}")
-        model = model and _check_model(_resolve_ref(model, f"{where} model", environ), where)
+        if model:
+            model = _resolve_ref(model, f"{where} model", environ)
+            if isinstance(model, _Unset):
+                raise ConfigError(model.error)
+            model = _check_model(model, where)
         fallbacks = raw.get("fallbacks", [])
         if not isinstance(fallbacks, list) or not all(isinstance(f, str) for f in fallbacks):
             raise ConfigError(f"{where} fallbacks must be a list of profile names")
@@ -226,7 +251,7 @@ def _setting(key: str, raw: Any, where: str, environ: Mapping[str, str]) -> Any:
         return _rate_limit(raw, where)
     value = _resolve_value(raw, key, where, environ)
     kind = _TYPES.get(key)
-    if kind is None:
+    if kind is None or isinstance(value, _Unset):
         return value
     if kind is not str and isinstance(raw, str) and _ENV_REF.match(raw):
         value = _parse(kind, value, where)  # "env:VAR" of a number: parsed as the env's are
@@ -234,14 +259,14 @@ def _setting(key: str, raw: Any, where: str, environ: Mapping[str, str]) -> Any:
     return value
 
 
-def _resolve_ref(value: str, where: str, environ: Mapping[str, str]) -> str:
+def _resolve_ref(value: str, where: str, environ: Mapping[str, str]) -> str | _Unset:
     if (match := _ENV_REF.fullmatch(value)) is None:
         return value
     var = match.group(1)
     if not var.isidentifier():
         raise ConfigError(f"{where}: {value!r} is not a valid 'env:VAR' reference")
     if (text := _getenv(environ, var)) is None:
-        raise ConfigError(f"{where}: environment variable {var} (from 'env:{var}') is not set")
+        return _Unset(f"{where}: environment variable {var} (from 'env:{var}') is not set")
     return text
 
 
@@ -264,7 +289,8 @@ def _resolve_value(value: Any, key: str, where: str, environ: Mapping[str, str])
             stacklevel=_caller_outside_package(),
         )
         return Secret(value)
-    return Secret(_resolve_ref(value, where, environ))
+    resolved = _resolve_ref(value, where, environ)
+    return resolved if isinstance(resolved, _Unset) else Secret(resolved)
 
 
 def _caller_outside_package() -> int:
@@ -386,6 +412,7 @@ def resolve(
         for key in [k for k in merged if k in CONNECTION_SETTINGS]:
             if origins[key] == base.origins.get(key):  # the profile's own, not env or call
                 del merged[key], origins[key]
+    _raise_unset(merged)  # only now: an overridden or dropped `env:VAR` may stay unset
     fallbacks = tuple(_fallback(file, other, env) for other in fallback_names) if file else ()
     path = file.path if file else None
     return ResolvedConfig(ModelSpec(final, merged, origins, name), fallbacks, path)
@@ -395,4 +422,5 @@ def _fallback(file: FileConfig, name: str, environ: Mapping[str, str]) -> ModelS
     spec, _ = file.profile(name, environ)  # its own fallbacks are not followed
     if not spec.model:
         raise ConfigError(f"{file.where(name)} is used as a fallback but has no model")
+    _raise_unset(spec.settings)
     return spec

@@ -418,6 +418,47 @@ def test_missing_env_reference_names_the_variable_not_a_value(isolated: Path) ->
         init_chat_model()
 
 
+def test_missing_env_reference_nested_or_in_a_fallback_is_an_error(isolated: Path) -> None:
+    write(
+        isolated / "chatplex.toml",
+        """
+        [profiles.default]
+        model = "fake:x"
+        fallbacks = ["other"]
+        [profiles.other]
+        model = "fake:y"
+        default_headers = { x-team = "env:NOPE_TEAM" }
+        """,
+    )
+    with pytest.raises(ConfigError, match=r"\[profiles.other\] default_headers.x-team.*NOPE_TEAM"):
+        init_chat_model()
+
+
+def test_an_overridden_or_dropped_env_reference_need_not_be_set(
+    monkeypatch: pytest.MonkeyPatch, isolated: Path
+) -> None:
+    # README: a profile keyed with env:OPENAI_API_KEY, swapped to Anthropic by CHATPLEX_MODEL
+    # alone, must not need OPENAI_API_KEY (the profile's key is dropped anyway).
+    write(
+        isolated / "chatplex.toml",
+        """
+        [profiles.default]
+        model = "openai:gpt-4o-mini"
+        api_key = "env:OPENAI_API_KEY"
+        temperature = "env:NOPE_T"
+        """,
+    )
+    monkeypatch.setenv("CHATPLEX_TEMPERATURE", "0.3")
+    monkeypatch.setenv("CHATPLEX_MODEL", "anthropic:claude-sonnet-4-5")
+    assert resolve().primary.settings == {"temperature": 0.3}
+    # Overridden by a call argument, same provider: not needed either.
+    monkeypatch.delenv("CHATPLEX_MODEL")
+    assert resolve(settings={"api_key": "sk-call"}).primary.settings["api_key"] == "sk-call"
+    # Used: the error names the variable.
+    with pytest.raises(ConfigError, match=r"api_key.*OPENAI_API_KEY.*is not set"):
+        resolve()
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [('temperature = "env:T"', "must be a number"), ('max_tokens = "env:T"', "must be an integer")],

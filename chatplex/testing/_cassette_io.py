@@ -53,6 +53,8 @@ SECRET_HEADERS = frozenset(
 DROPPED_RESPONSE_HEADERS = frozenset(
     {"set-cookie", "openai-organization", "openai-project", "anthropic-organization-id"}
 )
+# Any other header named like a credential (x-portkey-api-key, helicone-auth, ...).
+_SECRET_HEADER = re.compile(r"(^|[-_])(auth|authorization|key|apikey|token|secret|password)$", re.I)
 SECRET_QUERY = frozenset({"key", "api_key", "api-key", "apikey", "access_token", "token"})
 # Framing that belongs to the original connection, not to the replayed body.
 HOP_HEADERS = frozenset(
@@ -91,6 +93,10 @@ class Recording:
     used: bool = field(default=False, compare=False)
 
 
+def _is_secret_header(name: str) -> bool:
+    return name.lower() in SECRET_HEADERS or bool(_SECRET_HEADER.search(name))
+
+
 class Scrubber:
     """Removes credentials from what is written.
 
@@ -99,6 +105,8 @@ class Scrubber:
     'key <scrubbed> here'
     >>> s.url("https://x.test/v1?key=abc&alt=sse")
     'https://x.test/v1?key=%3Cscrubbed%3E&alt=sse'
+    >>> s.url("https://user:pw@x.test/v1")
+    'https://x.test/v1'
     """
 
     def __init__(self, secrets: Iterable[str]) -> None:
@@ -113,7 +121,7 @@ class Scrubber:
         env = os.environ if environ is None else environ
         secrets = {v for k, v in env.items() if _SECRET_ENV.search(k)}
         for name, value in headers:
-            if name.lower() in SECRET_HEADERS:
+            if _is_secret_header(name):
                 secrets.add(value)
                 secrets.add(value.partition(" ")[2])  # "Bearer <key>"
         return cls(secrets)
@@ -130,6 +138,7 @@ class Scrubber:
 
     def url(self, url: str) -> str:
         parts = urlsplit(self.text(url))
+        parts = parts._replace(netloc=parts.netloc.rpartition("@")[2])  # user info: a password
         if not parts.query:
             return urlunsplit(parts)
         pairs = [
@@ -144,7 +153,7 @@ class Scrubber:
             key = name.lower()
             if response and key in DROPPED_RESPONSE_HEADERS:
                 continue
-            clean = SCRUBBED if key in SECRET_HEADERS else self.text(value)
+            clean = SCRUBBED if _is_secret_header(key) else self.text(value)
             out[key] = f"{out[key]}, {clean}" if key in out else clean
         return out
 

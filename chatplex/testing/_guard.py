@@ -22,6 +22,7 @@ Importing this module costs nothing: it imports the standard library only.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 import threading
@@ -40,25 +41,27 @@ __all__ = [
     "hook_shared_clients",
     "http_is_mocked",
     "install",
-    "is_active",
     "is_loopback",
     "network_allowed",
     "set_tap",
+    "shown_url",
 ]
 
 ALLOW_ENV = "CHATPLEX_ALLOW_NETWORK"
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
 # Where mocking libraries patch the send path: respx (httpcore pools, or httpx's
 # `_transport_for_url`), pytest-httpx (httpx's transports). A method whose module is not
 # httpx's or httpcore's own has been replaced by someone, who then answers the request.
-_PATCH_POINTS = (
+# Sync and async apart: a mock of the sync path does not answer an async client.
+_SYNC_PATCH_POINTS: tuple[tuple[str, str, str], ...] = (
     ("httpcore", "ConnectionPool", "handle_request"),
-    ("httpcore", "AsyncConnectionPool", "handle_async_request"),
     ("httpx", "HTTPTransport", "handle_request"),
-    ("httpx", "AsyncHTTPTransport", "handle_async_request"),
     ("httpx", "Client", "_transport_for_url"),
+)
+_ASYNC_PATCH_POINTS: tuple[tuple[str, str, str], ...] = (
+    ("httpcore", "AsyncConnectionPool", "handle_async_request"),
+    ("httpx", "AsyncHTTPTransport", "handle_async_request"),
     ("httpx", "AsyncClient", "_transport_for_url"),
 )
 _OWN_MODULES = frozenset({"httpx", "httpcore"})
@@ -107,11 +110,6 @@ def deactivate() -> None:
         _active = max(0, _active - 1)
 
 
-def is_active() -> bool:
-    """Whether a guarded session is running (the plugin's `activate()`)."""
-    return _active > 0
-
-
 def set_tap(tap: Tap | None) -> Tap | None:
     """Route the shared clients' traffic through `tap` (None: stop); returns the old one."""
     global _tap
@@ -136,12 +134,28 @@ def install(client: httpx.Client | httpx.AsyncClient) -> None:
 
 
 def is_loopback(host: str) -> bool:
-    """127.0.0.1, localhost or ::1.
+    """localhost or a loopback address (127.0.0.0/8, ::1).
 
-    >>> is_loopback("127.0.0.1"), is_loopback("api.openai.com")
-    (True, False)
+    >>> is_loopback("127.0.0.1"), is_loopback("127.0.1.1"), is_loopback("api.openai.com")
+    (True, True, False)
     """
-    return host.lower() in LOOPBACK_HOSTS
+    host = host.lower().strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def shown_url(url: httpx.URL) -> httpx.URL:
+    """`url` as an error may show it: without query or user info (either may hold a key).
+
+    >>> import httpx
+    >>> str(shown_url(httpx.URL("https://u:pw@h.test/v1?key=k")))
+    'https://h.test/v1'
+    """
+    return url.copy_with(query=None, userinfo=b"")
 
 
 def network_allowed() -> bool:
@@ -149,9 +163,14 @@ def network_allowed() -> bool:
     return os.environ.get(ALLOW_ENV, "").strip().lower() in _TRUE
 
 
-def http_is_mocked() -> bool:
-    """Whether a mocking library currently patches httpx's or httpcore's send path."""
-    for module_name, class_name, attribute in _PATCH_POINTS:
+def http_is_mocked(is_async: bool | None = None) -> bool:
+    """Whether a mocking library currently patches httpx's or httpcore's send path: the
+    async one (`is_async=True`), the sync one (False), or either (None)."""
+    if is_async is None:
+        points = _SYNC_PATCH_POINTS + _ASYNC_PATCH_POINTS
+    else:
+        points = _ASYNC_PATCH_POINTS if is_async else _SYNC_PATCH_POINTS
+    for module_name, class_name, attribute in points:
         module = sys.modules.get(module_name)
         method = getattr(getattr(module, class_name, None), attribute, None)
         if method is None:
@@ -162,22 +181,26 @@ def http_is_mocked() -> bool:
     return False
 
 
-def check(request: httpx.Request) -> None:
-    """Raise `NetworkBlockedError` unless the request may go out (see the module doc)."""
+def check(request: httpx.Request, *, is_async: bool | None = None) -> None:
+    """Raise `NetworkBlockedError` unless the request may go out (see the module doc).
+
+    `is_async` says which client sends it, so only a mock of that send path counts.
+    """
     tap = _tap
     if tap is not None:
         tap.on_request(request)
         return
-    if not _active or is_loopback(request.url.host) or network_allowed() or http_is_mocked():
+    if not _active or is_loopback(request.url.host) or network_allowed():
+        return
+    if http_is_mocked(is_async):
         return
     raise NetworkBlockedError(_message(request))
 
 
 def _message(request: httpx.Request) -> str:
-    url = request.url.copy_with(query=None)  # a query may carry a key
     return (
-        f"chatplex tried to send {request.method} {url} during a test, and no mock "
-        "handled it (the chatplex pytest plugin blocks real network calls).\n"
+        f"chatplex tried to send {request.method} {shown_url(request.url)} during a test, "
+        "and no mock handled it (the chatplex pytest plugin blocks real network calls).\n"
         "Mock it with the `chat_mock` fixture (chat_mock.openai.reply_text('...'), "
         "chat_mock.anthropic...), respx, a cassette "
         "(@pytest.mark.chatplex_cassette('name'), recorded once with CHATPLEX_RECORD=1), "
@@ -187,7 +210,7 @@ def _message(request: httpx.Request) -> str:
 
 
 def _on_request(request: httpx.Request) -> None:
-    check(request)
+    check(request, is_async=False)
 
 
 def _on_response(response: httpx.Response) -> None:
@@ -197,7 +220,7 @@ def _on_response(response: httpx.Response) -> None:
 
 
 async def _aon_request(request: httpx.Request) -> None:
-    check(request)
+    check(request, is_async=True)
 
 
 async def _aon_response(response: httpx.Response) -> None:

@@ -234,7 +234,7 @@ class Cassette:
     def _mismatch(
         self, request: httpx.Request, same: list[Recording], unplayed: list[Recording], body: Any
     ) -> str:
-        where = f"{request.method} {request.url.copy_with(query=None)}"
+        where = f"{request.method} {_guard.shown_url(request.url)}"
         hint = f"re-record it with {RECORD_ENV}=all and the provider's API key set"
         if not same:
             return f"cassette {self.name!r} has no recording for {where}; {hint}"

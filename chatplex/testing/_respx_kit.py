@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import respx
 
-from ._guard import is_loopback
+from ._guard import is_loopback, shown_url
 from ._mock_replies import ANTHROPIC, OPENAI
 from ._scripted import Scripted, render
 
@@ -217,9 +217,10 @@ class ProviderMock:
             self._requests.append(request)
             self._bodies.append(body)
             if not self._queue:
+                url = shown_url(request.url)
                 raise NoReplyQueuedError(
-                    f"the {self.provider} mock got {request.method} {request.url} but no reply "
-                    f"is queued: call chat_mock.{self.provider}.reply_text('...') (or "
+                    f"the {self.provider} mock got {request.method} {url} but no reply is "
+                    f"queued: call chat_mock.{self.provider}.reply_text('...') (or "
                     "reply_stream / reply_tool_call / reply_error) before the call"
                 )
             reply = self._queue.pop(0) if len(self._queue) > 1 else self._queue[0]

@@ -176,6 +176,15 @@ def test_a_provider_with_nothing_queued_says_how_to_queue(chat_mock: ChatMock) -
     assert chat_mock.anthropic.call_count == 1  # still recorded
 
 
+def test_nothing_queued_error_hides_query_and_user_info(chat_mock: ChatMock) -> None:
+    url = "https://user:hunter2-pw@gw.example.com/v1/chat/completions?key=QUERY-SECRET"
+    with pytest.raises(NoReplyQueuedError) as caught:
+        chat_mock.openai._answer(httpx.Request("POST", url, json={"messages": []}))
+    message = str(caught.value)
+    assert "hunter2" not in message and "QUERY-SECRET" not in message
+    assert "https://gw.example.com/v1/chat/completions" in message
+
+
 def test_halves_are_the_same_mock(
     chat_mock: ChatMock, mock_openai: Any, mock_anthropic: Any
 ) -> None:

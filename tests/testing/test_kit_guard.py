@@ -59,9 +59,23 @@ def test_allow_network_env_opts_out(monkeypatch: pytest.MonkeyPatch) -> None:
         _guard.check(request)
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]"])
+def test_user_info_in_the_url_is_not_shown() -> None:
+    request = httpx.Request("POST", "https://user:hunter2-pw@proxy.example.com/v1/chat/completions")
+    with pytest.raises(NetworkBlockedError) as caught:
+        _guard.check(request)
+    assert "hunter2" not in str(caught.value)
+    assert "https://proxy.example.com/v1/chat/completions" in str(caught.value)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "LOCALHOST", "[::1]"])
 def test_loopback_is_allowed(host: str) -> None:
     _guard.check(httpx.Request("POST", f"http://{host}:8000/v1/chat/completions"))
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1.nip.io", "localhost.example.com", "10.0.0.1"])
+def test_hosts_that_only_look_local_are_blocked(host: str) -> None:
+    with pytest.raises(NetworkBlockedError):
+        _guard.check(httpx.Request("POST", f"http://{host}:8000/v1/chat/completions"))
 
 
 async def test_the_embedded_mock_server_works_under_the_guard() -> None:
@@ -79,6 +93,28 @@ async def test_a_plain_respx_mock_is_not_blocked(sync: bool) -> None:
         respx.post(OPENAI_URL).respond(json=body)
         reply = model.invoke("hi") if sync else await model.ainvoke("hi")
     assert reply.text == "mocked"
+
+
+async def test_a_mock_of_one_send_path_does_not_cover_the_other(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Someone mocks only httpx's sync transport for their own code: a request of
+    # chatplex's async client would still really go out, so it is still blocked.
+    request = httpx.Request("POST", OPENAI_URL)
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", lambda *a: httpx.Response(200))
+    _guard._on_request(request)  # sync client: mocked, allowed
+    with pytest.raises(NetworkBlockedError):
+        await _guard._aon_request(request)
+
+    monkeypatch.undo()
+
+    async def answer(*args: object) -> httpx.Response:
+        return httpx.Response(200)
+
+    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", answer)
+    await _guard._aon_request(request)  # async client: mocked, allowed
+    with pytest.raises(NetworkBlockedError):
+        _guard._on_request(request)
 
 
 def test_respx_reports_its_own_unmatched_requests() -> None:
