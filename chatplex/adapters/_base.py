@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import APIError
 from ..messages import AIMessage, AIMessageChunk, BaseMessage
@@ -23,6 +24,7 @@ __all__ = [
     "Secret",
     "StreamParser",
     "ToolSpec",
+    "endpoint_url",
 ]
 
 
@@ -53,6 +55,25 @@ class Secret:
 
     def __reduce__(self) -> Any:
         raise TypeError("Secret values are not picklable")
+
+
+def endpoint_url(base_url: str, path: str) -> str:
+    """`path` appended to the path of `base_url`, whose query is kept (Azure-style
+    `?api-version=...`) and fragment dropped.
+
+    A base URL with user info is refused: httpx would send it as Basic auth, replacing
+    the API key's `Authorization` header. The error does not repeat the URL.
+
+    >>> endpoint_url("https://x.example/openai/deployments/d?api-version=1", "/chat/completions")
+    'https://x.example/openai/deployments/d/chat/completions?api-version=1'
+    """
+    parts = urlsplit(base_url)
+    if "@" in parts.netloc:
+        raise ValueError(
+            "base_url must not contain user:password@; "
+            "pass credentials as api_key= or default_headers="
+        )
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + path, parts.query, ""))
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,7 @@ from ..messages import (
     UsageMetadata,
 )
 from ._anthropic_request import to_wire_messages, wire_tool_choice, wire_tools
-from ._base import CallSettings, HTTPRequest, Secret, SSEEvent
+from ._base import CallSettings, HTTPRequest, Secret, SSEEvent, endpoint_url
 
 __all__ = ["DEFAULT_BASE_URL", "AnthropicAdapter", "AnthropicStreamParser"]
 
@@ -90,6 +90,7 @@ class AnthropicAdapter:
         key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY", "")
         self._key = key if isinstance(key, Secret) else Secret(key)
         url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL
+        self._url = endpoint_url(url, "/v1/messages")  # first: refuses user info
         self.base_url = url.rstrip("/")
         if not self._key and self.base_url == DEFAULT_BASE_URL:
             raise ValueError("no Anthropic API key: pass api_key=... or set ANTHROPIC_API_KEY")
@@ -97,7 +98,6 @@ class AnthropicAdapter:
             raise ValueError(f"default_max_tokens must be >= 1, got {default_max_tokens}")
         self.anthropic_version = anthropic_version
         self.default_max_tokens = default_max_tokens
-        self._url = f"{self.base_url}/v1/messages"
         # Header names are case-insensitive: lower-case them so defaults can override ours.
         self._extra_headers = {k.lower(): v for k, v in (default_headers or {}).items()}
         secret = self._key.get()

@@ -39,7 +39,7 @@ from ..messages import (
     ToolMessage,
     UsageMetadata,
 )
-from ._base import CallSettings, HTTPRequest, Secret, SSEEvent, ToolSpec
+from ._base import CallSettings, HTTPRequest, Secret, SSEEvent, ToolSpec, endpoint_url
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -106,6 +106,7 @@ class OpenAIAdapter:
         include_usage: bool = True,
     ) -> None:
         url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+        self._url = endpoint_url(url, "/chat/completions")  # first: refuses user info
         self.base_url = url.rstrip("/")
         key = api_key
         if key is None and (base_url is None or _is_openai(self.base_url)):
@@ -124,7 +125,6 @@ class OpenAIAdapter:
         self.organization = organization
         self.project = project
         self.include_usage = include_usage
-        self._url = f"{self.base_url}/chat/completions"
         headers: dict[str, str] = {"content-type": "application/json"}
         if secret:
             headers["Authorization"] = f"Bearer {secret.get()}"

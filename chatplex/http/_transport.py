@@ -10,9 +10,10 @@ and exceptions) but sends through aiohttp. See bench/README.md for the measureme
 
 Mocking stays honest. A plain `respx.mock` patches httpcore's connection pools, and
 pytest-httpx patches `httpx.AsyncHTTPTransport`; aiohttp would bypass both. So each
-request first checks whether either is patched -- two class-attribute reads -- and if so
-goes through a regular `httpx.AsyncHTTPTransport` built with the same settings, which the
-mock intercepts. Clients created before the mock started are covered too.
+request first checks whether httpx's async send path is patched (`_mocking`, shared with
+the test plugin's no-network guard; a few attribute reads) and if so goes through a
+regular `httpx.AsyncHTTPTransport` built with the same settings, which the mock
+intercepts. Clients created before the mock started are covered too.
 
 Semantics kept from httpx's transport: the pool limit (`max_connections`) with its `pool`
 timeout (`httpx.PoolTimeout`), `connect` and `read` timeouts per request (the read
@@ -29,12 +30,14 @@ aiohttp is imported when the first request is sent, not when chatplex is importe
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-import httpcore  # httpx's own dependency: what respx patches, and the fallback's pool
 import httpx
+
+from ._mocking import http_is_mocked
 
 if TYPE_CHECKING:
     import ssl
@@ -50,21 +53,9 @@ _MAX_HEADER_FIELD = 64 * 1024
 
 
 def mock_is_active() -> bool:
-    """True while a mocking library patches httpx's default transport stack.
-
-    respx (default mocker) replaces `httpcore.AsyncConnectionPool.handle_async_request`;
-    pytest-httpx replaces `httpx.AsyncHTTPTransport.handle_async_request`. A method still
-    defined in its own class body has the qualified name `Class.method`; any replacement
-    (a function defined elsewhere, a Mock) does not.
-    """
-    return _replaced(httpcore.AsyncConnectionPool, "handle_async_request") or _replaced(
-        httpx.AsyncHTTPTransport, "handle_async_request"
-    )
-
-
-def _replaced(cls: type, name: str) -> bool:
-    method = getattr(cls, name, None)
-    return getattr(method, "__qualname__", None) != f"{cls.__name__}.{name}"
+    """True while a mocking library patches httpx's async send path (respx, pytest-httpx;
+    see `_mocking`): requests then go through httpx's own transport, which the mock sees."""
+    return http_is_mocked(is_async=True)
 
 
 class AioHTTPTransport(httpx.AsyncBaseTransport):
@@ -102,7 +93,7 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
         return self._in_flight + busy
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if mock_is_active():
+        if http_is_mocked(is_async=True):
             return await self._fallback.handle_async_request(request)
         if self._closed:
             raise RuntimeError("the transport is closed")
@@ -182,8 +173,14 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
         if not slots.locked():
             await slots.acquire()  # a free slot: no wait, so no timer to arm
             return
+        # Not asyncio.wait_for: up to 3.11 it returns a slot granted in the same loop step
+        # as a cancellation instead of raising, so a cancelled request would still go out.
         try:
-            await asyncio.wait_for(slots.acquire(), pool_timeout)
+            if sys.version_info >= (3, 11):
+                async with asyncio.timeout(pool_timeout):
+                    await slots.acquire()  # cancelled once granted, it passes the slot on
+            else:
+                await _acquire_within(slots, pool_timeout)
         except asyncio.TimeoutError:
             raise httpx.PoolTimeout("no free connection in time", request=request) from None
 
@@ -207,6 +204,32 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
                 self._timeouts.clear()
             self._timeouts[key] = timeout
         return timeout
+
+
+async def _acquire_within(slots: asyncio.Semaphore, timeout: float | None) -> None:
+    """`slots.acquire()` within `timeout`, for Python 3.10 (no `asyncio.timeout`).
+
+    The acquire waits in a task of its own. Whatever ends the wait early (the timeout, or
+    the caller's cancellation, which propagates), that task gives up: a slot it already
+    got is released, a pending acquire is cancelled (and then takes no slot).
+    """
+    waiter = asyncio.ensure_future(slots.acquire())
+    try:
+        await asyncio.wait((waiter,), timeout=timeout)
+    except BaseException:
+        _give_up(waiter, slots)
+        raise
+    if not waiter.done():
+        _give_up(waiter, slots)
+        raise asyncio.TimeoutError
+    waiter.result()  # acquired (or the acquire's own error)
+
+
+def _give_up(waiter: asyncio.Future[Any], slots: asyncio.Semaphore) -> None:
+    if not waiter.done():
+        waiter.cancel()
+    elif not waiter.cancelled() and waiter.exception() is None:
+        slots.release()
 
 
 class _ResponseBody(httpx.AsyncByteStream):

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import sys
 import threading
 from typing import TYPE_CHECKING, Protocol
 
@@ -49,22 +48,6 @@ __all__ = [
 
 ALLOW_ENV = "CHATPLEX_ALLOW_NETWORK"
 _TRUE = frozenset({"1", "true", "yes", "on"})
-
-# Where mocking libraries patch the send path: respx (httpcore pools, or httpx's
-# `_transport_for_url`), pytest-httpx (httpx's transports). A method whose module is not
-# httpx's or httpcore's own has been replaced by someone, who then answers the request.
-# Sync and async apart: a mock of the sync path does not answer an async client.
-_SYNC_PATCH_POINTS: tuple[tuple[str, str, str], ...] = (
-    ("httpcore", "ConnectionPool", "handle_request"),
-    ("httpx", "HTTPTransport", "handle_request"),
-    ("httpx", "Client", "_transport_for_url"),
-)
-_ASYNC_PATCH_POINTS: tuple[tuple[str, str, str], ...] = (
-    ("httpcore", "AsyncConnectionPool", "handle_async_request"),
-    ("httpx", "AsyncHTTPTransport", "handle_async_request"),
-    ("httpx", "AsyncClient", "_transport_for_url"),
-)
-_OWN_MODULES = frozenset({"httpx", "httpcore"})
 
 
 class NetworkBlockedError(RuntimeError):
@@ -165,20 +148,16 @@ def network_allowed() -> bool:
 
 def http_is_mocked(is_async: bool | None = None) -> bool:
     """Whether a mocking library currently patches httpx's or httpcore's send path: the
-    async one (`is_async=True`), the sync one (False), or either (None)."""
+    async one (`is_async=True`), the sync one (False), or either (None).
+
+    The same check the async transport makes before sending (`chatplex.http._mocking`),
+    so the guard and the transport never disagree about a mock.
+    """
+    from ..http._mocking import http_is_mocked as mocked  # stdlib-only
+
     if is_async is None:
-        points = _SYNC_PATCH_POINTS + _ASYNC_PATCH_POINTS
-    else:
-        points = _ASYNC_PATCH_POINTS if is_async else _SYNC_PATCH_POINTS
-    for module_name, class_name, attribute in points:
-        module = sys.modules.get(module_name)
-        method = getattr(getattr(module, class_name, None), attribute, None)
-        if method is None:
-            continue
-        owner = str(getattr(method, "__module__", "") or "").partition(".")[0]
-        if owner not in _OWN_MODULES:
-            return True
-    return False
+        return mocked(is_async=False) or mocked(is_async=True)
+    return mocked(is_async=is_async)
 
 
 def check(request: httpx.Request, *, is_async: bool | None = None) -> None:

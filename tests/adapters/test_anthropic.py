@@ -85,6 +85,36 @@ def test_key_and_base_url_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     assert req.url == "http://localhost:8080/v1/messages"
 
 
+@pytest.mark.parametrize(
+    ("base_url", "url"),
+    [
+        ("https://gw.example/anthropic?key=k", "https://gw.example/anthropic/v1/messages?key=k"),
+        ("https://gw.example/?a=1&b=2", "https://gw.example/v1/messages?a=1&b=2"),
+        ("http://localhost:8080#frag", "http://localhost:8080/v1/messages"),
+    ],
+)
+def test_base_url_query_is_kept_after_the_path(base_url: str, url: str) -> None:
+    adapter = AnthropicAdapter(api_key="sk-ant-x", base_url=base_url)
+    req = adapter.build_request([HumanMessage("Hi")], CallSettings(model=MODEL), stream=False)
+    assert req.url == url
+
+
+@pytest.mark.parametrize(
+    "base_url", ["https://user:hunter2-pw@proxy.example", "https://hunter2-pw@proxy.example/"]
+)
+def test_base_url_with_user_info_is_refused_without_echoing_it(
+    base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # httpx would add Basic auth from the user info next to (or instead of) our key.
+    with pytest.raises(ValueError, match="base_url must not contain user:password@") as caught:
+        AnthropicAdapter(api_key="sk-ant-x", base_url=base_url)
+    assert "hunter2" not in str(caught.value) and "api_key=" in str(caught.value)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", base_url)
+    with pytest.raises(ValueError, match="user:password@") as caught:
+        AnthropicAdapter(api_key="sk-ant-x")
+    assert "hunter2" not in str(caught.value)
+
+
 def test_missing_key() -> None:
     with pytest.raises(ValueError, match="ANTHROPIC_API_KEY"):
         AnthropicAdapter()

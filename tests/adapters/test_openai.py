@@ -89,6 +89,39 @@ def test_arguments_win_over_env(monkeypatch: pytest.MonkeyPatch) -> None:
     assert request.url == "http://localhost:8000/v1/chat/completions"
 
 
+@pytest.mark.parametrize(
+    ("base_url", "url"),
+    [
+        (
+            "https://x.openai.azure.com/openai/deployments/d?api-version=2024-06-01",
+            "https://x.openai.azure.com/openai/deployments/d/chat/completions"
+            "?api-version=2024-06-01",
+        ),
+        ("https://gw.example/v1/?a=1&b=2", "https://gw.example/v1/chat/completions?a=1&b=2"),
+        ("http://localhost:8000/v1#frag", "http://localhost:8000/v1/chat/completions"),
+    ],
+)
+def test_base_url_query_is_kept_after_the_path(base_url: str, url: str) -> None:
+    request = adapter(base_url=base_url).build_request(HI, SETTINGS, stream=False)
+    assert request.url == url
+
+
+@pytest.mark.parametrize(
+    "base_url", ["https://user:hunter2-pw@proxy.example/v1", "https://hunter2-pw@proxy.example/v1"]
+)
+def test_base_url_with_user_info_is_refused_without_echoing_it(
+    base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # httpx would send the user info as Basic auth in place of the API key's header.
+    with pytest.raises(ValueError, match="base_url must not contain user:password@") as caught:
+        adapter(base_url=base_url)
+    assert "hunter2" not in str(caught.value) and "api_key=" in str(caught.value)
+    monkeypatch.setenv("OPENAI_BASE_URL", base_url)
+    with pytest.raises(ValueError, match="user:password@") as caught:
+        adapter()
+    assert "hunter2" not in str(caught.value)
+
+
 @pytest.mark.parametrize("key", [None, ""])
 def test_public_api_needs_a_key(key: str | None) -> None:
     with pytest.raises(ValueError, match="OPENAI_API_KEY"):

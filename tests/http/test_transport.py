@@ -21,6 +21,7 @@ from chatplex.http import _pool, asend, astream, connections_in_use, get_async_c
 from chatplex.http._transport import (
     AioHTTPTransport,
     ResponseCookies,
+    _acquire_within,
     env_proxy_mounts,
     mock_is_active,
 )
@@ -273,6 +274,76 @@ async def test_pool_limit_and_pool_timeout() -> None:
             await held.aread()
         assert transport.connections_in_use() == 0
         assert (await c.post(url, content=b"{}")).text == "ok"
+
+
+def counting_server(body: bytes) -> tuple[Handler, list[bytes]]:
+    seen: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                seen.append(await read_request(reader))
+                writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % len(body) + body)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+
+    return handler, seen
+
+
+@pytest.mark.parametrize("granted_at_the_same_moment", [False, True])
+async def test_cancelling_a_request_waiting_for_a_slot_sends_nothing_and_keeps_the_slot(
+    granted_at_the_same_moment: bool,
+) -> None:
+    # Python <= 3.11's asyncio.wait_for returns a slot granted in the same loop step as
+    # the cancellation instead of raising: the cancelled request would then go out.
+    transport = AioHTTPTransport(limits=httpx.Limits(max_connections=1))
+    handler, seen = counting_server(b"ok")
+    async with raw_server(handler) as url, httpx.AsyncClient(transport=transport) as c:
+        held = await c.send(c.build_request("POST", url, content=b"{}"), stream=True)
+        waiting = asyncio.create_task(c.post(url, content=b"{}"))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not waiting.done() and len(seen) == 1
+        if granted_at_the_same_moment:
+            await held.aclose()  # hands the slot to the waiting task...
+        waiting.cancel()  # ...which is cancelled before it runs again
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        await held.aclose()
+        await asyncio.sleep(0.05)
+        assert len(seen) == 1  # the cancelled request was never sent
+        assert transport.connections_in_use() == 0
+        assert transport._slots is not None and transport._slots._value == 1
+        assert (await c.post(url, content=b"{}")).text == "ok"
+        assert len(seen) == 2
+
+
+async def test_the_python_3_10_slot_wait_never_keeps_a_slot_it_gave_up() -> None:
+    slots = asyncio.Semaphore(1)
+    await slots.acquire()
+    with pytest.raises(asyncio.TimeoutError):
+        await _acquire_within(slots, 0.01)
+    for granted_at_the_same_moment in (False, True):
+        waiting = asyncio.create_task(_acquire_within(slots, 10))
+        for _ in range(3):
+            await asyncio.sleep(0)
+        if granted_at_the_same_moment:
+            slots.release()
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        await asyncio.sleep(0)  # the abandoned acquire ends
+        if granted_at_the_same_moment:
+            assert slots._value == 1  # handed back
+            await slots.acquire()
+        assert slots._value == 0 and not slots._waiters
+    waiting = asyncio.create_task(_acquire_within(slots, 10))
+    await asyncio.sleep(0)
+    slots.release()
+    await waiting
+    assert slots._value == 0
+    slots.release()
 
 
 async def test_mock_detection_follows_respx_and_pytest_httpx_style_patches(
