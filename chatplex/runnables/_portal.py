@@ -13,11 +13,12 @@ import atexit
 import concurrent.futures
 import contextlib
 import contextvars
+import queue
 import threading
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
-__all__ = ["on_portal", "run_sync"]
+__all__ = ["iter_sync", "on_portal", "run_sync"]
 
 T = TypeVar("T")
 
@@ -83,6 +84,66 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
         if not future.done():
             future.cancel()
         raise
+
+
+_ITEM, _ERROR, _END = range(3)
+
+
+def iter_sync(make: Callable[[], AsyncIterator[T]]) -> Iterator[T]:
+    """Iterate `make()` on the portal loop, yielding its items in the calling thread as
+    they come (a thread-safe queue between the two).
+
+    The caller's contextvars are carried over. Closing the iterator early, or an
+    exception (KeyboardInterrupt) while it waits, cancels the async side and waits until
+    it has stopped: nothing keeps running on the portal afterwards.
+    """
+    loop = _portal_loop()
+    if on_portal():
+        raise RuntimeError("iter_sync called from the portal loop itself (would deadlock)")
+    ctx = contextvars.copy_context()
+    items: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
+    stopped = threading.Event()
+    tasks: list[asyncio.Task[None]] = []
+
+    async def pump() -> None:
+        source = make()
+        try:
+            async for item in source:
+                items.put((_ITEM, item))
+        except asyncio.CancelledError:
+            raise  # the consumer left: nobody reads what follows
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the consumer's thread
+            items.put((_ERROR, exc))
+        else:
+            items.put((_END, None))
+        finally:
+            aclose = getattr(source, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    def start() -> None:
+        task = ctx.run(loop.create_task, pump())
+        task.add_done_callback(lambda _: stopped.set())
+        tasks.append(task)
+
+    def cancel() -> None:  # runs after `start` (the loop runs callbacks in order)
+        for task in tasks:
+            task.cancel()
+
+    loop.call_soon_threadsafe(start)
+    try:
+        while True:
+            kind, value = items.get()
+            if kind == _ITEM:
+                yield value
+            elif kind == _ERROR:
+                raise value
+            else:
+                return
+    finally:
+        if not stopped.is_set():
+            loop.call_soon_threadsafe(cancel)
+        stopped.wait()
 
 
 def close_portal_clients() -> None:

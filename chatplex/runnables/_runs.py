@@ -53,6 +53,11 @@ class RunListener:
     listener also hears every stream chunk of every run.
     """
 
+    #: Set when the consumer behind this listener went away (closed its iterator): the
+    #: call is being stopped, which is not an error, so its runs report no error to
+    #: anyone (`RunNode.abandoned`).
+    abandoned = False
+
     def on_start(self, run: RunNode, data: dict[str, Any]) -> None:
         """`data` is `{"input": ...}`, or `{}` when the input is still streaming in."""
 
@@ -165,6 +170,11 @@ class RunNode:
     @property
     def parent_run_id(self) -> uuid.UUID | None:
         return None if self.parent is None else self.parent.run_id
+
+    def abandoned(self) -> bool:
+        """Whether the event stream watching this call was closed: the call is being
+        stopped (its error is the stop signal, or a consequence of it), not failing."""
+        return any(listener.abandoned for listener in self.listeners)
 
     # ---- user handlers ---------------------------------------------------------------
 
@@ -296,12 +306,16 @@ class ChainRun(RunNode):
             await self.afire("on_chain_end", output, inputs=None if input is UNKNOWN else input)
 
     def error(self, exc: BaseException) -> None:
+        if self.abandoned():
+            return
         for listener in self.listeners:
             listener.on_error(self, exc)
         if self.handlers:
             self.fire("on_chain_error", exc)
 
     async def aerror(self, exc: BaseException) -> None:
+        if self.abandoned():
+            return
         for listener in self.listeners:
             listener.on_error(self, exc)
         if self.handlers:

@@ -143,9 +143,12 @@ def _wake(waiter: asyncio.Future[None]) -> None:
         waiter.set_result(None)
 
 
-async def drain(channel: AsyncChannel, produce: Callable[[], Any]) -> AsyncIterator[Any]:
+async def drain(
+    channel: AsyncChannel, produce: Callable[[], Any], listener: RunListener
+) -> AsyncIterator[Any]:
     """Run `produce()` (an async function that ends by pushing `DONE` or a `Failed`)
-    as a task and yield what it pushes; closing the iterator cancels it."""
+    as a task and yield what it pushes; closing the iterator cancels it, with
+    `listener` marked abandoned first (the cancellation is no error of the call's)."""
     channel.loop = asyncio.get_running_loop()
     channel.thread = threading.get_ident()
     task = asyncio.ensure_future(produce())  # runs in a copy of the caller's context
@@ -162,5 +165,6 @@ async def drain(channel: AsyncChannel, produce: Callable[[], Any]) -> AsyncItera
             yield item
     finally:
         if not task.done():
+            listener.abandoned = True
             task.cancel()
         await asyncio.gather(task, return_exceptions=True)

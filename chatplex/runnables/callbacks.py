@@ -114,12 +114,16 @@ class ChatModelRun(RunNode):
             await self.afire("on_llm_end", _result(message))
 
     def error(self, exc: BaseException) -> None:
+        if self.abandoned():  # the event stream's consumer left: not an error
+            return
         for listener in self.listeners:
             listener.on_error(self, exc)
         if self.handlers:
             self.fire("on_llm_error", exc)
 
     async def aerror(self, exc: BaseException) -> None:
+        if self.abandoned():
+            return
         for listener in self.listeners:
             listener.on_error(self, exc)
         if self.handlers:

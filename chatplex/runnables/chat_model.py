@@ -13,10 +13,10 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
-from ._portal import run_sync
+from ._portal import iter_sync, run_sync
 from .base import Runnable, _close
 from .callbacks import ChatModelRun, start_chat_model_run
-from .config import RunnableConfig
+from .config import RunnableConfig, get_config_list
 
 if TYPE_CHECKING:
     import httpx
@@ -312,17 +312,25 @@ class ChatModel(Runnable[Any, AIMessage]):
     def _send_stream(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> Iterator[AIMessageChunk]:
-        from ..http import stream
+        from ..http import get_sync_client, stream
 
         adapter, request = self._http_request(messages, settings, stream=True)
+        client, retry = self.http_client, self._retry_policy()
+        if config.get("callbacks"):
+            from ._interrupt import interrupter_of
+
+            interrupter = interrupter_of(config)
+            if interrupter is not None:  # a sync event stream watches: let it cut us short
+                client = interrupter.client(client if client is not None else get_sync_client())
+                retry = interrupter.retry_policy(retry)
         return stream(
             adapter,
             request,
-            client=self.http_client,
+            client=client,
             timeout=self.timeout,
             idle_timeout=self.stream_idle_timeout,
             deadline=config.get("deadline"),
-            retry=self._retry_policy(),
+            retry=retry,
             budget=self._budget(adapter, settings),
         )
 
@@ -452,6 +460,27 @@ class ChatModel(Runnable[Any, AIMessage]):
         # event loop and pool instead of occupying N threads (see runnables/_portal.py).
         return run_sync(
             self._abatch(inputs, configs, return_exceptions=return_exceptions, **overrides)
+        )
+
+    def batch_as_completed(
+        self,
+        inputs: Sequence[Any],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> Iterator[tuple[int, AIMessage | BaseException]]:
+        """Yield `(index, reply)` as calls finish. Like `batch`, the calls run on the
+        private portal loop (not a thread each); replies reach the calling thread as they
+        complete. Closing the iterator early cancels the calls still running."""
+        inputs = list(inputs)
+        if not inputs:
+            return iter(())
+        configs = get_config_list(config, len(inputs))
+        return iter_sync(
+            lambda: self.abatch_as_completed(
+                inputs, configs, return_exceptions=return_exceptions, **kwargs
+            )
         )
 
 

@@ -212,7 +212,15 @@ def _astream_events(
     kwargs: dict[str, Any],
 ) -> AsyncIterator[StreamEvent]:
     channel = AsyncChannel()
-    cfg = watch_config(config, lambda outer: EventListener(channel.push, event_filter, outer))
+    listener: EventListener | None = None
+
+    def make_listener(outer: RunNode | None) -> EventListener:
+        nonlocal listener
+        listener = EventListener(channel.push, event_filter, outer)
+        return listener
+
+    cfg = watch_config(config, make_listener)
+    assert listener is not None
 
     async def produce() -> None:
         try:
@@ -225,31 +233,30 @@ def _astream_events(
         else:
             channel.push(DONE)
 
-    return drain(channel, produce)
+    return drain(channel, produce, listener)
 
 
 # ---- sync: a producer thread and a queue -----------------------------------------------
 
 
-class _ConsumerGone(BaseException):
-    """Raised inside the producer thread once the consumer closed the iterator, so the
-    call stops at its next step instead of running on unobserved. A BaseException, like
-    GeneratorExit, so user code catching Exception does not swallow it."""
-
-
 class _SyncListener(EventListener):
-    """Stops the producer at its next start or piece once `closed` is set."""
+    """Stops the producer at its next start or piece once the consumer left; its
+    `interrupter` lets chat models' blocking reads be cut short (see `_interrupt.py`)."""
 
-    closed = False
+    def __init__(
+        self, push: Callable[[Any], None], filter: EventFilter, outer: RunNode | None
+    ) -> None:
+        from ._interrupt import Interrupter
+
+        super().__init__(push, filter, outer)
+        self.interrupter = Interrupter()
 
     def on_start(self, run: RunNode, data: dict[str, Any]) -> None:
-        if self.closed:
-            raise _ConsumerGone
+        self.interrupter.check()
         super().on_start(run, data)
 
     def on_stream(self, run: RunNode, chunk: Any) -> None:
-        if self.closed:
-            raise _ConsumerGone
+        self.interrupter.check()
         super().on_stream(run, chunk)
 
 
@@ -268,7 +275,12 @@ def stream_events(
     **kwargs: Any,
 ) -> Iterator[StreamEvent]:
     """`astream_events` for sync code: the call runs `runnable.stream` in a worker thread
-    (so events arrive while it runs) and the iterator yields its events."""
+    (so events arrive while it runs) and the iterator yields its events.
+
+    Closing the iterator early (`break` in a `with contextlib.closing(...)` block, or
+    `.close()`) stops the call at once -- a chat model's HTTP stream is cut, its
+    connection released -- and joins the thread before returning; handlers hear no
+    error for it."""
     _check_version(version)
     event_filter = EventFilter(
         include_names, include_types, include_tags, exclude_names, exclude_types, exclude_tags
@@ -284,22 +296,24 @@ def _stream_events(
     kwargs: dict[str, Any],
 ) -> Iterator[StreamEvent]:
     out: queue.SimpleQueue[Any] = queue.SimpleQueue()
-    listeners: list[_SyncListener] = []
+    listener: _SyncListener | None = None
 
     def make_listener(outer: RunNode | None) -> _SyncListener:
-        listeners.append(_SyncListener(out.put, event_filter, outer))
-        return listeners[0]
+        nonlocal listener
+        listener = _SyncListener(out.put, event_filter, outer)
+        return listener
 
     cfg = watch_config(config, make_listener)
+    assert listener is not None
+    watcher = listener  # narrowed, for the closure below
 
     def produce() -> None:
         try:
             for _ in runnable.stream(input, cfg, **kwargs):
                 pass
-        except _ConsumerGone:
-            return
         except BaseException as exc:  # noqa: BLE001 - re-raised by the consumer
-            out.put(Failed(exc))
+            if not watcher.abandoned:  # else the stop signal, or what it caused
+                out.put(Failed(exc))
         else:
             out.put(DONE)
 
@@ -317,7 +331,13 @@ def _stream_events(
                 raise item.error
             yield item
     finally:
-        listeners[0].closed = True
+        if thread.is_alive():
+            # The consumer left early (or is being interrupted): stop the call where it
+            # waits -- its next step, a backoff, a socket read -- and wait for the thread,
+            # so nothing runs on unobserved and its connection is back in the pool.
+            watcher.abandoned = True
+            watcher.interrupter.stop()
+        thread.join()
 
 
 # ---- custom events ---------------------------------------------------------------------

@@ -126,11 +126,18 @@ class FakeChatModel(ChatModel):
     def _sleep(seconds: float, config: RunnableConfig) -> None:
         if seconds <= 0:
             return
+        sleep: Callable[[float], None] = time.sleep
+        if config.get("callbacks"):
+            from ._interrupt import interrupter_of
+
+            interrupter = interrupter_of(config)
+            if interrupter is not None:  # a sync event stream watches: it may stop us
+                sleep = interrupter.sleep
         deadline = config.get("deadline")
         if deadline is not None and time.monotonic() + seconds > deadline:
-            time.sleep(max(0.0, deadline - time.monotonic()))
+            sleep(max(0.0, deadline - time.monotonic()))
             raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
-        time.sleep(seconds)
+        sleep(seconds)
 
     @staticmethod
     async def _asleep(seconds: float, config: RunnableConfig) -> None:

@@ -313,14 +313,16 @@ def _patches(
 ) -> AsyncIterator[RunLogPatch]:
     channel = AsyncChannel()
     root_name = (config or {}).get("run_name") or runnable.get_name()
-    listeners: list[LogListener] = []
+    made: LogListener | None = None
 
     def make_listener(outer: RunNode | None) -> LogListener:
-        listeners.append(LogListener(channel.push, event_filter, outer, root_name))
-        return listeners[0]
+        nonlocal made
+        made = LogListener(channel.push, event_filter, outer, root_name)
+        return made
 
     cfg = watch_config(config, make_listener)
-    listener = listeners[0]
+    assert made is not None
+    listener = made  # narrowed, for the closure below
 
     async def produce() -> None:
         total: Any = _NOTHING
@@ -342,7 +344,7 @@ def _patches(
             listener.ensure_root()
             channel.push(DONE)
 
-    return drain(channel, produce)
+    return drain(channel, produce, listener)
 
 
 async def _accumulated(patches: AsyncIterator[RunLogPatch]) -> AsyncIterator[RunLog]:

@@ -287,10 +287,10 @@ class RunnableWithFallbacks(Runnable[Input, Output]):
         rounds = _Rounds(len(inputs), self.exceptions_to_handle, return_exceptions)
         for runnable in self.runnables:
             pending = rounds.pending
-            outs = runnable.batch(
+            outs = rounds.runnable(runnable).batch(
                 [inputs[i] for i in pending],
                 [configs[i] for i in pending],
-                return_exceptions=True,
+                return_exceptions=return_exceptions,
                 **kwargs,
             )
             if not rounds.record(outs):
@@ -308,10 +308,10 @@ class RunnableWithFallbacks(Runnable[Input, Output]):
         rounds = _Rounds(len(inputs), self.exceptions_to_handle, return_exceptions)
         for runnable in self.runnables:
             pending = rounds.pending
-            outs = await runnable.abatch(
+            outs = await rounds.runnable(runnable).abatch(
                 [inputs[i] for i in pending],
                 [configs[i] for i in pending],
-                return_exceptions=True,
+                return_exceptions=return_exceptions,
                 **kwargs,
             )
             if not rounds.record(outs):
@@ -320,7 +320,13 @@ class RunnableWithFallbacks(Runnable[Input, Output]):
 
 
 class _Rounds:
-    """Bookkeeping of a fallback batch: which inputs still need a runnable to try."""
+    """Bookkeeping of a fallback batch: which inputs still need a runnable to try.
+
+    With `return_exceptions`, each round is the runnable's own batch, every error kept.
+    Without it, a round runs `runnable` wrapped so that only handled errors come back
+    (as `_Handled` values): an error no fallback handles is then the batch's first error,
+    raised at once with the rest of the round cancelled, as in any batch.
+    """
 
     def __init__(
         self, count: int, handled: tuple[type[BaseException], ...], return_exceptions: bool
@@ -331,12 +337,18 @@ class _Rounds:
         self.first_errors: dict[int, BaseException] = {}
         self.pending = list(range(count))
 
+    def runnable(self, runnable: Runnable[Any, Any]) -> Runnable[Any, Any]:
+        """What to batch this round."""
+        return runnable if self.return_exceptions else _CatchHandled(runnable, self.handled)
+
     def record(self, outs: Sequence[Any]) -> bool:
         """Store one runnable's results for the pending inputs; True if some failed with
         a handled error (they go to the next runnable). An unhandled error is raised here
         unless `return_exceptions`."""
         again: list[int] = []
         for index, out in zip(self.pending, outs, strict=True):
+            if type(out) is _Handled:
+                out = out.error
             if isinstance(out, self.handled) and isinstance(out, BaseException):
                 self.first_errors.setdefault(index, out)
                 again.append(index)
@@ -353,6 +365,61 @@ class _Rounds:
         if self.pending and not self.return_exceptions:
             raise self.slots[self.pending[0]]
         return self.slots
+
+
+class _Handled:
+    """An error a fallback handles, returned by `_CatchHandled` instead of raised."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+class _CatchHandled(Runnable[Any, Any]):
+    """`runnable`, returning its handled errors as `_Handled` values (transparent to
+    callbacks and events: the runnable's own calls report themselves)."""
+
+    _run_type = None
+
+    def __init__(
+        self, runnable: Runnable[Any, Any], handled: tuple[type[BaseException], ...]
+    ) -> None:
+        self.runnable = runnable
+        self.handled = handled
+        self.name = runnable.name
+
+    def get_name(self) -> str:
+        return self.runnable.get_name()
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        try:
+            return self.runnable.invoke(input, config, **kwargs)
+        except self.handled as exc:
+            return _Handled(exc)
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        try:
+            return await self.runnable.ainvoke(input, config, **kwargs)
+        except self.handled as exc:
+            return _Handled(exc)
+
+    def _batch(
+        self,
+        inputs: list[Any],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Any]:
+        from ._portal import run_sync
+        from .chat_model import ChatModel
+
+        if isinstance(self.runnable, ChatModel):  # as its own sync batch: on the portal loop
+            return run_sync(
+                self._abatch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
+            )
+        return super()._batch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
 
 
 def _first(errors: list[BaseException]) -> BaseException:

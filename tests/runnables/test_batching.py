@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chatplex import FakeChatModel, RunnableLambda
+from chatplex import AIMessage, FakeChatModel, RunnableLambda
 from chatplex.runnables import DEFAULT_MAX_CONCURRENCY, Runnable
 from chatplex.runnables.config import RunnableConfig
 
@@ -213,6 +213,66 @@ def test_sync_batch_of_a_chat_model_uses_one_loop_not_a_thread_per_request() -> 
     assert [m.text for m in out] == ["ok"] * 16
     assert len(model.threads) == 1
     assert threading.get_ident() not in model.threads
+
+
+class DelayedModel(ThreadRecordingModel):
+    """Answers after as many seconds as its input says; counts calls started, finished
+    and cancelled."""
+
+    def __init__(self) -> None:
+        super().__init__(responses=["unused"])
+        self.started = self.finished = self.cancelled = 0
+
+    async def _asend(self, messages: Any, settings: Any, config: Any) -> Any:
+        self.threads.add(threading.get_ident())
+        self.started += 1
+        try:
+            await asyncio.sleep(float(messages[-1].text))
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+        self.finished += 1
+        return AIMessage(content=messages[-1].text)
+
+    def _send(self, messages: Any, settings: Any, config: Any) -> Any:
+        self.threads.add(threading.get_ident())
+        self.started += 1
+        time.sleep(float(messages[-1].text))
+        self.finished += 1
+        return AIMessage(content=messages[-1].text)
+
+
+def test_sync_batch_as_completed_of_a_chat_model_runs_on_one_loop_as_completed() -> None:
+    model = DelayedModel()
+    inputs = ["0.3", "0.05", "0.2", "0.1"] * 4
+    pairs = list(model.batch_as_completed(inputs, config={"max_concurrency": 16}))
+    assert [i for i, _ in pairs[:4]] == [1, 5, 9, 13]  # the 0.05 s calls come first
+    assert sorted(i for i, _ in pairs) == list(range(16))
+    assert all(reply.text == inputs[i] for i, reply in pairs)
+    assert [inputs[i] for i, _ in pairs] == sorted(inputs, key=float)
+    assert len(model.threads) == 1  # every call on the same (portal) loop thread ...
+    assert threading.get_ident() not in model.threads  # ... which is not the caller's
+
+
+def test_closing_sync_batch_as_completed_early_cancels_the_rest() -> None:
+    model = DelayedModel()
+    results = model.batch_as_completed(["0.01", "2", "2", "2"], config={"max_concurrency": 4})
+    first = next(results)
+    started = time.monotonic()
+    results.close()  # type: ignore[attr-defined]
+    assert time.monotonic() - started < 0.5  # did not wait for the 2 s calls
+    assert first[0] == 0
+    assert (model.started, model.finished, model.cancelled) == (4, 1, 3)
+
+
+def test_sync_batch_as_completed_raises_the_first_error_and_cancels_the_rest() -> None:
+    model = DelayedModel()
+    results = model.batch_as_completed(["0.01", "x", "2", "2"], config={"max_concurrency": 4})
+    started = time.monotonic()
+    with pytest.raises(ValueError):  # float("x")
+        list(results)
+    assert time.monotonic() - started < 0.5
+    assert (model.started, model.finished, model.cancelled) == (4, 0, 3)
 
 
 async def test_ainvoke_runs_on_the_calling_loop_thread() -> None:

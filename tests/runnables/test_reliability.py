@@ -3,6 +3,7 @@ async (the cross-provider fallback over HTTP is in tests/reliability/)."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import threading
 import time
@@ -250,6 +251,58 @@ async def test_batch_where_every_runnable_fails(sync: bool) -> None:
     )
     with pytest.raises(KeyError):
         await batch(unhandled, sync, ["a", "b"])
+
+
+@parity
+async def test_batch_raises_an_unhandled_error_at_once_and_cancels_the_rest(sync: bool) -> None:
+    lock = threading.Lock()
+    counts = {"started": 0, "finished": 0}
+
+    def enter() -> None:
+        with lock:
+            counts["started"] += 1
+
+    def leave() -> None:
+        with lock:
+            counts["finished"] += 1
+
+    def work(x: int) -> int:
+        enter()
+        try:
+            if x == 0:
+                raise KeyError("no fallback handles this")
+            time.sleep(0.1)
+            return x
+        finally:
+            leave()
+
+    async def awork(x: int) -> int:
+        enter()
+        try:
+            if x == 0:
+                raise KeyError("no fallback handles this")
+            await asyncio.sleep(0.1)
+            return x
+        finally:
+            leave()
+
+    backup = Flaky()
+    chain = RunnableLambda(work, awork).with_fallbacks(
+        [backup], exceptions_to_handle=(ConnectionError,)
+    )
+    started = time.monotonic()
+    with pytest.raises(KeyError):
+        await batch(chain, sync, list(range(12)), config={"max_concurrency": 3})
+    # Raised before the queued inputs ran (all 12 take >= 0.4 s at 3 at a time) ...
+    # (a sync worker thread may take the next input before the error is seen: one more).
+    limit = 4 if sync else 3
+    assert time.monotonic() - started < 0.3
+    assert counts["started"] <= limit
+    # ... with nothing in flight any more, and nothing starting later in the background.
+    assert counts["started"] == counts["finished"]
+    await asyncio.sleep(0.2)
+    assert counts["started"] <= limit
+    assert backup.calls == {}
 
 
 @parity

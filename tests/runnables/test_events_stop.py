@@ -1,0 +1,110 @@
+"""Leaving an event stream early: the call stops at once, its connection goes back to
+the pool, its thread is joined, and handlers hear no error (leaving is not a failure)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from chatplex import ChatPromptTemplate, FakeChatModel, StrOutputParser, init_chat_model
+from chatplex.http import connections_in_use
+from chatplex.runnables import Runnable
+
+
+class ErrorRecorder:
+    """A LangChain-style handler that remembers every error it hears about."""
+
+    def __init__(self) -> None:
+        self.errors: list[tuple[str, BaseException]] = []
+
+    def on_chain_error(self, error: BaseException, *, run_id: uuid.UUID, **kw: Any) -> None:
+        self.errors.append(("on_chain_error", error))
+
+    def on_llm_error(self, error: BaseException, *, run_id: uuid.UUID, **kw: Any) -> None:
+        self.errors.append(("on_llm_error", error))
+
+
+def producer_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "chatplex-stream-events"]
+
+
+@pytest.fixture(scope="module")
+def slow_server() -> Iterator[Any]:
+    from chatplex.testing import MockServer
+
+    # One event a second: a producer left running would hold its connection that long.
+    with MockServer(reply_text="one two three four five six", chunk_delay=1.0) as srv:
+        yield srv
+
+
+def chain(model: Runnable[Any, Any]) -> Runnable[Any, Any]:
+    return ChatPromptTemplate.from_template("say {x}") | model | StrOutputParser()
+
+
+def test_closing_sync_stream_events_stops_the_http_call_at_once(slow_server: Any) -> None:
+    handler = ErrorRecorder()
+    with httpx.Client() as client:
+        model = init_chat_model(
+            "openai:gpt-4o-mini",
+            base_url=slow_server.openai_base_url,
+            api_key="k",
+            http_client=client,
+        )
+        events = chain(model).stream_events({"x": "hi"}, {"callbacks": [handler]})
+        with contextlib.closing(events):  # type: ignore[type-var]
+            for event in events:
+                if event["event"] == "on_chat_model_stream" and event["data"]["chunk"].text:
+                    assert connections_in_use(client) == 1
+                    started = time.monotonic()
+                    break
+        # Closed well before the server's next event: the producer did not wait for it.
+        assert time.monotonic() - started < 0.5
+        assert producer_threads() == []
+        assert connections_in_use(client) == 0
+    assert handler.errors == []
+
+
+@pytest.mark.parametrize("where", ["stream", "invoke in a lambda"])
+def test_leaving_sync_stream_events_reports_no_error_to_handlers(where: str) -> None:
+    handler = ErrorRecorder()
+    model = FakeChatModel(responses=["a b c d e f g h"], chunk_delay=0.05)
+    runnable: Runnable[Any, Any] = chain(model)
+    if where != "stream":
+        from chatplex import RunnableLambda
+
+        runnable = RunnableLambda(lambda x: model.invoke(x["x"]).text)
+    events = runnable.stream_events({"x": "hi"}, {"callbacks": [handler]})
+    with contextlib.closing(events):  # type: ignore[type-var]
+        for event in events:
+            if event["event"] == "on_chat_model_stream":
+                break
+    assert producer_threads() == []
+    assert handler.errors == []
+
+
+async def test_closing_astream_events_stops_the_http_call_at_once(slow_server: Any) -> None:
+    handler = ErrorRecorder()
+    async with httpx.AsyncClient() as client:
+        model = init_chat_model(
+            "openai:gpt-4o-mini",
+            base_url=slow_server.openai_base_url,
+            api_key="k",
+            http_async_client=client,
+        )
+        events = chain(model).astream_events({"x": "hi"}, {"callbacks": [handler]})
+        async with contextlib.aclosing(events):  # type: ignore[type-var]
+            async for event in events:
+                if event["event"] == "on_chat_model_stream" and event["data"]["chunk"].text:
+                    assert connections_in_use(client) == 1
+                    started = time.monotonic()
+                    break
+        assert time.monotonic() - started < 0.5
+        assert connections_in_use(client) == 0
+    assert handler.errors == []
