@@ -202,7 +202,17 @@ class StreamIdleTimeoutError(APITimeoutError, StreamError):
 
 class DeadlineExceededError(ChatplexError, builtins.TimeoutError):
     """The whole-call deadline (`RunnableConfig(timeout=...)`) passed: retries and waiting
-    in the rate limiter included."""
+    in the rate limiter included.
+
+    `partial`: when the deadline cut a stream of `AIMessageChunk`s short, the merged
+    chunk of what had arrived (held-back metadata chunks included) -- from the HTTP
+    stream layer, or what `Runnable.stream`/`astream` had yielded. None when nothing had
+    arrived, and not promised for streams of other items (a chain ending in a parser):
+    there it is None, or the model's message so far if the deadline struck inside it."""
+
+    def __init__(self, *args: Any, partial: AIMessageChunk | None = None) -> None:
+        super().__init__(*args)
+        self.partial = partial
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -78,7 +78,8 @@ def stream(
     Errors: an error status raises the adapter's `map_error` result; a body that broke
     off, or a parser's error, a `StreamError` whose `partial` merges what was received;
     no bytes for `idle_timeout` s, `StreamIdleTimeoutError` (also a `StreamError`); past
-    `deadline` (monotonic), `DeadlineExceededError`. `err.attempts`: HTTP attempts made.
+    `deadline` (monotonic), `DeadlineExceededError`, whose `partial` merges what was
+    received if anything was. `err.attempts`: HTTP attempts made.
     """
     return ChunkStream(
         _chunks(adapter, request, client, timeout, idle_timeout, deadline, retry, budget)
@@ -181,9 +182,14 @@ def _chunks(
                 err = stream_failure(exc, adapter.provider, response, received, deadline=deadline)
                 if isinstance(err, StreamError):
                     _with_partial(err, adapter, response, received, started)
+                elif isinstance(err, DeadlineExceededError):
+                    _deadline_partial(err, received)
                 raise err from exc
             except StreamError as err:
                 _with_partial(err, adapter, response, received, started)
+                raise
+            except DeadlineExceededError as err:
+                _deadline_partial(err, received)
                 raise
             except ValueError as exc:  # a parser that let a JSON error escape
                 raise _malformed_event(exc, adapter, response, received, started) from exc
@@ -298,9 +304,14 @@ async def _achunks(
                 err = stream_failure(exc, adapter.provider, response, received, deadline=deadline)
                 if isinstance(err, StreamError):
                     _with_partial(err, adapter, response, received, started)
+                elif isinstance(err, DeadlineExceededError):
+                    _deadline_partial(err, received)
                 raise err from exc
             except StreamError as err:
                 _with_partial(err, adapter, response, received, started)
+                raise
+            except DeadlineExceededError as err:
+                _deadline_partial(err, received)
                 raise
             except ValueError as exc:
                 raise _malformed_event(exc, adapter, response, received, started) from exc
@@ -381,6 +392,12 @@ def _with_partial(
         # their payload in `body`, and the adapter judged them): with nothing shown to the
         # caller yet, another attempt is as safe as after a dropped connection.
         err.retryable = True
+
+
+def _deadline_partial(err: DeadlineExceededError, received: list[AIMessageChunk]) -> None:
+    """Keep what arrived before the deadline, held-back chunks included (None if nothing)."""
+    if err.partial is None and received:
+        err.partial = merge_chunks(received)
 
 
 def _malformed_event(

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Sequen
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..errors import DeadlineExceededError
+from ..messages import AIMessageChunk, merge_chunks
 from . import _traced
 from ._concurrency import agather_bounded, aiter_bounded, gather_threads, iter_threads
 from ._introspection import Introspection
@@ -146,10 +147,15 @@ class Runnable(Introspection, Generic[Input, Output]):
             iterator = _traced.stream(self, input, cfg, kwargs)
         else:
             iterator = self._stream(input, cfg, **kwargs)
+        seen: list[Any] = []  # what was yielded: DeadlineExceededError.partial
         try:
             for chunk in iterator:
+                seen.append(chunk)
                 yield chunk
                 check_deadline(cfg)
+        except DeadlineExceededError as err:
+            _with_partial(err, seen)
+            raise
         finally:
             _close(iterator)
 
@@ -164,6 +170,7 @@ class Runnable(Introspection, Generic[Input, Output]):
             iterator = _traced.astream(self, input, cfg, kwargs)
         else:
             iterator = self._astream(input, cfg, **kwargs)
+        seen: list[Any] = []  # what was yielded: DeadlineExceededError.partial
         try:
             if owns_deadline:
                 deadline = cfg["deadline"]
@@ -172,10 +179,15 @@ class Runnable(Introspection, Generic[Input, Output]):
                         chunk = await _within_deadline(anext(iterator), deadline)
                     except StopAsyncIteration:
                         return
+                    seen.append(chunk)
                     yield chunk
             else:
                 async for chunk in iterator:
+                    seen.append(chunk)
                     yield chunk
+        except DeadlineExceededError as err:
+            _with_partial(err, seen)
+            raise
         finally:
             await _aclose(iterator)
 
@@ -446,6 +458,13 @@ async def _within_deadline(awaitable: Awaitable[T], deadline: float) -> T:
         if type(exc) not in (asyncio.TimeoutError, TimeoutError):
             raise
         raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed") from None
+
+
+def _with_partial(err: DeadlineExceededError, seen: list[Any]) -> None:
+    """Give a deadline that cut a message stream short the merged chunks yielded so far
+    (kept if a lower layer already set it; left None for streams of other items)."""
+    if err.partial is None and seen and all(isinstance(c, AIMessageChunk) for c in seen):
+        err.partial = merge_chunks(seen)
 
 
 def add_chunks(a: Any, b: Any) -> Any:

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DeadlineExceededError
-from ..messages import AIMessage, AIMessageChunk, BaseMessage, UsageMetadata
+from ..messages import AIMessage, AIMessageChunk, BaseMessage, UsageMetadata, merge_chunks
 from .chat_model import ChatModel
 from .config import RunnableConfig
 
@@ -167,18 +167,28 @@ class FakeChatModel(ChatModel):
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> Iterator[AIMessageChunk]:
         self._sleep(self.latency, config)
-        for i, chunk in enumerate(self._pieces(self._next_reply(messages))):
+        pieces = self._pieces(self._next_reply(messages))
+        for i, chunk in enumerate(pieces):
             if i:
-                self._sleep(self.chunk_delay, config)
+                try:
+                    self._sleep(self.chunk_delay, config)
+                except DeadlineExceededError as err:
+                    err.partial = merge_chunks(pieces[:i])  # as a provider's stream does
+                    raise
             yield chunk
 
     async def _asend_stream(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AsyncIterator[AIMessageChunk]:
         await self._asleep(self.latency, config)
-        for i, chunk in enumerate(self._pieces(self._next_reply(messages))):
+        pieces = self._pieces(self._next_reply(messages))
+        for i, chunk in enumerate(pieces):
             if i:
-                await self._asleep(self.chunk_delay, config)
+                try:
+                    await self._asleep(self.chunk_delay, config)
+                except DeadlineExceededError as err:
+                    err.partial = merge_chunks(pieces[:i])
+                    raise
             yield chunk
 
 
