@@ -2,7 +2,10 @@
 
 Leading system messages become `system`; consecutive same-role turns are merged;
 `ToolMessage`s become user `tool_result` blocks (first in their turn, as the API requires);
-OpenAI-style `image_url` blocks become Anthropic `image` blocks.
+OpenAI-style `image_url` blocks become Anthropic `image` blocks. Assistant content goes
+as it is (thinking blocks, cited text blocks with their `citations`), except the
+`reasoning` blocks of OpenAI-compatible replies, which Anthropic does not take: without
+them the message goes with its text, as it would have without reasoning.
 """
 
 from __future__ import annotations
@@ -79,6 +82,12 @@ def _turn(msg: BaseMessage, i: int) -> tuple[str, str | list[_Block]]:
 
 def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
     content = msg.content
+    if not isinstance(content, str) and any(
+        isinstance(b, dict) and b.get("type") == "reasoning" for b in content
+    ):
+        kept = [b for b in content if not (isinstance(b, dict) and b.get("type") == "reasoning")]
+        plain = all(b.keys() == {"type", "text"} and b["type"] == "text" for b in kept)
+        content = "".join(b["text"] for b in kept) if plain else kept
     if isinstance(content, str):
         if not msg.tool_calls:
             if not content:

@@ -14,7 +14,14 @@
 - A stream that ends without `message_stop` raises `StreamError` in `finish()`, unless a
   `message_delta` with a `stop_reason` came: the reply is complete then, and only the
   closing event, which carries no data, is missing.
-- Citations (`citations` on text blocks, `citations_delta`) are not kept.
+- Citations are kept: a text block that has a `citations` list stays a block
+  `{"type": "text", "text": ..., "citations": [...]}` in list content (other text blocks
+  still join into plain text around it; `.text` is all the text). In streams, a text block
+  whose start declares `citations` (as the API does) arrives as blocks carrying its
+  `index`, and each `citations_delta` adds one citation, so the merged stream equals the
+  non-stream reply. A block not declared at its start switches to block pieces at its
+  first citation; text it streamed before that stays plain text. Cited blocks are sent
+  back as they are (the API takes `citations` on assistant text blocks).
 
 >>> from chatplex.messages import HumanMessage
 >>> adapter = AnthropicAdapter(api_key="sk-ant-...")
@@ -219,16 +226,28 @@ class AnthropicAdapter:
 class AnthropicStreamParser:
     """Turns the events of one Messages API stream into `AIMessageChunk`s.
 
-    Text arrives as `str` content; thinking, redacted thinking and server-tool blocks as
-    one-block lists carrying the block `index`, so `merge_chunks` joins their pieces;
-    `tool_use` blocks as `tool_call_chunks` indexed by block.
+    Text arrives as `str` content; thinking, redacted thinking, server-tool and cited text
+    blocks as one-block lists carrying the block `index`, so `merge_chunks` joins their
+    pieces (and concatenates their `citations`); `tool_use` blocks as `tool_call_chunks`
+    indexed by block.
     """
 
-    __slots__ = ("_done", "_inputs", "_reported", "_request_id", "_tool_blocks", "_usage")
+    __slots__ = (
+        "_cited",
+        "_done",
+        "_inputs",
+        "_reported",
+        "_request_id",
+        "_texts",
+        "_tool_blocks",
+        "_usage",
+    )
 
     def __init__(self, request_id: str | None = None) -> None:
         self._request_id = request_id
         self._tool_blocks: set[Any] = set()  # indexes of tool_use blocks
+        self._texts: set[Any] = set()  # indexes of text blocks
+        self._cited: set[Any] = set()  # indexes of text blocks with citations: block pieces
         #: partial_json of other blocks taking input (server_tool_use): index →
         #: (block type, fragments), parsed into the block's `input` at content_block_stop.
         self._inputs: dict[Any, tuple[str, list[str]]] = {}
@@ -272,7 +291,11 @@ class AnthropicStreamParser:
         kind = delta.get("type")
         if kind == "text_delta":
             text = delta.get("text")
-            return AIMessageChunk(content=text) if text else None
+            if not text:
+                return None
+            if self._cited and data.get("index") in self._cited:
+                return _block_chunk({"type": "text", "text": text, "index": data.get("index")})
+            return AIMessageChunk(content=text)
         index = data.get("index")
         if kind == "input_json_delta":
             part = delta.get("partial_json")
@@ -288,14 +311,28 @@ class AnthropicStreamParser:
             key = "thinking" if kind == "thinking_delta" else "signature"
             value = delta.get(key)
             return _block_chunk({"type": "thinking", key: value, "index": index}) if value else None
-        return None  # citations_delta and delta types added later: tolerated
+        if kind == "citations_delta":
+            citation = delta.get("citation")
+            if citation is None or index not in self._texts:
+                return None  # no text block started at that index to carry it
+            self._cited.add(index)
+            return _block_chunk(
+                {"type": "text", "text": "", "citations": [citation], "index": index}
+            )
+        return None  # delta types added later: tolerated
 
     def _start(self, data: dict[str, Any]) -> AIMessageChunk | None:
         index = data.get("index")
         block = data.get("content_block") or {}
         kind = block.get("type")
         if kind == "text":
+            self._texts.add(index)
             text = block.get("text")
+            citations = block.get("citations")
+            if isinstance(citations, list):
+                self._cited.add(index)
+                block = {"type": "text", "text": text or "", "citations": citations}
+                return _block_chunk({**block, "index": index})
             return AIMessageChunk(content=text) if text else None
         if kind == "tool_use":
             self._tool_blocks.add(index)
@@ -402,7 +439,7 @@ def _tool_chunk(name: str | None, args: str, call_id: str | None, index: Any) ->
 
 
 def _parse_content(raw: Sequence[Any]) -> tuple[Content, list[ToolCall]]:
-    """Content blocks → (str when only text, else blocks in order; tool calls)."""
+    """Content blocks → (str when only uncited text, else blocks in order; tool calls)."""
     blocks: list[_Block] = []
     tool_calls: list[ToolCall] = []
     only_text = True
@@ -410,9 +447,14 @@ def _parse_content(raw: Sequence[Any]) -> tuple[Content, list[ToolCall]]:
         kind = block.get("type")
         if kind == "text":
             text = block.get("text")
+            citations = block.get("citations")
+            if isinstance(citations, list):
+                only_text = False
+                blocks.append({"type": "text", "text": text or "", "citations": citations})
+                continue
             if not text:
                 continue  # a stream cannot show an empty block either
-            if blocks and blocks[-1].get("type") == "text":
+            if blocks and blocks[-1].get("type") == "text" and "citations" not in blocks[-1]:
                 blocks[-1]["text"] += text
             else:
                 blocks.append({"type": "text", "text": text})

@@ -17,6 +17,16 @@ equal messages (text, tool calls, usage, metadata).
 
 OpenAI's `developer` role is a `SystemMessage` marked for it: `developer_message("...")`,
 or `SystemMessage("...", additional_kwargs={"__openai_role": "developer"})`.
+
+Reasoning text (`reasoning` from Groq and OpenRouter, `reasoning_content` from DeepSeek,
+vLLM and others; in `message` or in stream deltas) is kept as a content block
+`{"type": "reasoning", "reasoning": "..."}` before the answer, which then follows as a
+`{"type": "text"}` block; `.text` is the answer only. Stream pieces carry `"index": 0` so
+they merge into one block. A reply without reasoning keeps plain `str` content. Reasoning
+blocks are not sent back: in history, an assistant message goes with its text only.
+
+`max_tokens` goes as `max_completion_tokens` to api.openai.com for o1/o3/o4 and gpt-5
+models, which reject `max_tokens`; other servers always get `max_tokens`.
 """
 
 from __future__ import annotations
@@ -33,13 +43,12 @@ from ..messages import (
     AIMessage,
     AIMessageChunk,
     BaseMessage,
-    HumanMessage,
     SystemMessage,
     ToolCallChunk,
-    ToolMessage,
     UsageMetadata,
 )
-from ._base import CallSettings, HTTPRequest, Secret, SSEEvent, ToolSpec, endpoint_url
+from ._base import CallSettings, HTTPRequest, Secret, SSEEvent, endpoint_url
+from ._openai_request import OPENAI_ROLE_KEY, wire_message, wire_tool, wire_tool_choice
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -49,8 +58,6 @@ __all__ = [
     "developer_message",
 ]
 
-#: `SystemMessage.additional_kwargs` key choosing the wire role ("system" or "developer").
-OPENAI_ROLE_KEY = "__openai_role"
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 _PROVIDER = "openai"
@@ -62,6 +69,8 @@ _FINISH_REASONS = {
     "function_call": "tool_calls",
     "content_filter": "content_filter",
 }
+#: Models on api.openai.com that take `max_completion_tokens` and reject `max_tokens`.
+_COMPLETION_TOKENS_MODELS = ("o1", "o3", "o4", "gpt-5")
 _SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key"})
 _RETRYABLE_MARKERS = ("server_error", "overload", "unavailable", "internal", "timeout")
 
@@ -108,14 +117,15 @@ class OpenAIAdapter:
         url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
         self._url = endpoint_url(url, "/chat/completions")  # first: refuses user info
         self.base_url = url.rstrip("/")
+        self._public = _is_openai(self.base_url)
         key = api_key
-        if key is None and (base_url is None or _is_openai(self.base_url)):
+        if key is None and (base_url is None or self._public):
             # OPENAI_API_KEY goes only where the environment (or the default) points: a
             # base_url written in code for another server must get its key in code too,
             # so a real OpenAI key is never sent to a third-party or local server.
             key = os.environ.get("OPENAI_API_KEY")
         secret = key if isinstance(key, Secret) else Secret(key) if key else None
-        if not secret and _is_openai(self.base_url):
+        if not secret and self._public:
             raise ValueError(
                 "OpenAI API key missing: pass api_key=... or set OPENAI_API_KEY "
                 "(only servers other than api.openai.com may be used without a key)"
@@ -155,19 +165,20 @@ class OpenAIAdapter:
             raise ValueError("cannot call a chat model with an empty list of messages")
         body: dict[str, Any] = {
             "model": settings.model,
-            "messages": [_wire_message(m) for m in messages],
+            "messages": [wire_message(m) for m in messages],
         }
         if settings.temperature is not None:
             body["temperature"] = settings.temperature
         if settings.max_tokens is not None:
-            body["max_tokens"] = settings.max_tokens
+            public = self._public and settings.model.startswith(_COMPLETION_TOKENS_MODELS)
+            body["max_completion_tokens" if public else "max_tokens"] = settings.max_tokens
         if settings.top_p is not None:
             body["top_p"] = settings.top_p
         if settings.stop is not None:
             body["stop"] = list(settings.stop)
         if settings.tools:
-            body["tools"] = [_wire_tool(t) for t in settings.tools]
-        choice = _wire_tool_choice(settings.tool_choice, settings.tools)
+            body["tools"] = [wire_tool(t) for t in settings.tools]
+        choice = wire_tool_choice(settings.tool_choice, settings.tools)
         if choice is not None:
             body["tool_choice"] = choice
         if stream:
@@ -202,6 +213,12 @@ class OpenAIAdapter:
         refusal = message.get("refusal")
         if refusal:
             additional["refusal"] = meta["refusal"] = refusal
+        reasoning = message.get("reasoning") or message.get("reasoning_content")
+        if reasoning and isinstance(reasoning, str):
+            blocks: list[dict[str, Any]] = [{"type": "reasoning", "reasoning": reasoning}]
+            if content:
+                blocks.append({"type": "text", "text": content})
+            content = blocks
         tool_chunks: list[ToolCallChunk] = [
             {
                 "name": (tc.get("function") or {}).get("name"),
@@ -250,6 +267,8 @@ class OpenAIAdapter:
 class OpenAIStreamParser:
     """Turns the events of one Chat Completions stream into `AIMessageChunk`s.
 
+    Reasoning deltas become one-block list chunks `{"type": "reasoning", "reasoning": ...,
+    "index": 0}`, which merge into one block before the answer text.
     Tool-call ids and names are sent once per index (some compatible servers repeat them
     on every fragment, which joining would double). Usage is emitted as the increase over
     the usage seen before, so servers that report cumulative usage on many chunks still sum
@@ -319,6 +338,11 @@ class OpenAIStreamParser:
                 text = delta.get("content")
                 if text:
                     content = text
+                reasoning = delta.get("reasoning") or delta.get("reasoning_content")
+                if reasoning and isinstance(reasoning, str):
+                    content = [{"type": "reasoning", "reasoning": reasoning, "index": 0}]
+                    if text:
+                        content.append({"type": "text", "text": text})
                 calls = delta.get("tool_calls")
                 if calls:
                     tool_chunks = self._tool_chunks(calls)
@@ -385,83 +409,6 @@ class OpenAIStreamParser:
         if previous is None or usage is None:
             return usage
         return _minus(usage, previous)  # type: ignore[no-any-return]
-
-
-# -- request helpers -----------------------------------------------------------------------
-
-
-def _wire_message(message: BaseMessage) -> dict[str, Any]:
-    if isinstance(message, AIMessage):
-        return _wire_ai(message)
-    if isinstance(message, HumanMessage):
-        out: dict[str, Any] = {"role": "user", "content": message.content}
-    elif isinstance(message, SystemMessage):
-        role = message.additional_kwargs.get(OPENAI_ROLE_KEY) or "system"
-        if role not in ("system", "developer"):
-            raise ValueError(f"{OPENAI_ROLE_KEY} must be 'system' or 'developer', not {role!r}")
-        out = {"role": role, "content": message.content}
-    elif isinstance(message, ToolMessage):
-        return {"role": "tool", "tool_call_id": message.tool_call_id, "content": message.content}
-    else:
-        raise TypeError(
-            f"the OpenAI adapter cannot send a {type(message).__name__}; use SystemMessage, "
-            "HumanMessage, AIMessage or ToolMessage"
-        )
-    if message.name:
-        out["name"] = message.name
-    return out
-
-
-def _wire_ai(message: AIMessage) -> dict[str, Any]:
-    if isinstance(message, AIMessageChunk):
-        message = message.to_message()
-    calls = [_wire_call(c["id"], c["name"], json.dumps(c["args"])) for c in message.tool_calls] + [
-        _wire_call(c["id"], c["name"] or "", c["args"] or "") for c in message.invalid_tool_calls
-    ]
-    content = message.content
-    # OpenAI requires content unless tool calls are present; then empty text goes as null.
-    out: dict[str, Any] = {
-        "role": "assistant",
-        "content": None if calls and not content else content,
-    }
-    if calls:
-        out["tool_calls"] = calls
-    if message.name:
-        out["name"] = message.name
-    return out
-
-
-def _wire_call(call_id: str | None, name: str, arguments: str) -> dict[str, Any]:
-    if not call_id:
-        raise ValueError(f"tool call {name!r} has no id; OpenAI needs one to match its result")
-    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
-
-
-def _wire_tool(tool: ToolSpec) -> dict[str, Any]:
-    return {
-        "type": "function",
-        "function": {
-            "name": tool.name,
-            "description": tool.description,
-            "parameters": tool.parameters,
-        },
-    }
-
-
-def _wire_tool_choice(choice: str | None, tools: tuple[ToolSpec, ...]) -> Any:
-    if choice is None:
-        return None
-    if choice in ("auto", "none"):
-        # OpenAI rejects tool_choice without tools; "auto"/"none" mean the same as nothing.
-        return choice if tools else None
-    if not tools:
-        raise ValueError(f"tool_choice={choice!r} needs tools, but none were given")
-    if choice in ("required", "any"):
-        return "required"
-    if choice not in {t.name for t in tools}:
-        names = ", ".join(t.name for t in tools)
-        raise ValueError(f"tool_choice names {choice!r}, which is not among the tools: {names}")
-    return {"type": "function", "function": {"name": choice}}
 
 
 # -- response helpers ----------------------------------------------------------------------

@@ -103,7 +103,8 @@ def _append_text_block(blocks: list[dict[str, Any]], text: str) -> None:
 
 def _merge_blocks_into(blocks: list[dict[str, Any]], new: list[dict[str, Any]]) -> None:
     """Blocks carrying the same `index` are one block split across chunks: join their
-    string fields. Blocks without an index are appended as they come."""
+    string fields and concatenate their list fields (Anthropic's `citations_delta` adds one
+    citation at a time). Blocks without an index are appended as they come."""
     for block in new:
         index = block.get("index")
         if index is None and block.get("type") == "text" and isinstance(block.get("text"), str):
@@ -125,6 +126,8 @@ def _merge_blocks_into(blocks: list[dict[str, Any]], new: list[dict[str, Any]]) 
             old = target.get(key)
             if isinstance(old, str) and isinstance(value, str):
                 target[key] = old + value
+            elif isinstance(old, list) and isinstance(value, list):
+                target[key] = old + value  # a new list: the chunks' lists stay unchanged
             elif value is not None:
                 target[key] = value
 

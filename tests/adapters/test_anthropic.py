@@ -373,6 +373,15 @@ def test_assistant_history_forms(adapter: AnthropicAdapter) -> None:
     assert body["messages"][3]["content"] == [native]  # not sent twice
 
 
+def test_cited_text_goes_back_as_is_and_reasoning_does_not(adapter: AnthropicAdapter) -> None:
+    cited = adapter.parse_response(json.dumps(REPLIES["citations"]).encode(), {})
+    # An OpenAI-compatible reply with reasoning, sent to Anthropic after a provider switch.
+    reasoned = AIMessage([{"type": "reasoning", "reasoning": "r"}, {"type": "text", "text": "t"}])
+    body = build(adapter, [HumanMessage("go"), cited, HumanMessage("and?"), reasoned])
+    assert body["messages"][1]["content"] == REPLIES["citations"]["content"]
+    assert body["messages"][3]["content"] == "t"
+
+
 def test_build_does_not_mutate_messages(adapter: AnthropicAdapter) -> None:
     content = [
         {"type": "text", "text": "a"},
@@ -531,6 +540,10 @@ def stream_of(
         if kind == "text":
             start = {"type": "text", "text": ""}
             deltas = [{"type": "text_delta", "text": t} for t in split(block["text"])]
+            if "citations" in block:  # as the API sends them: declared, then one by one
+                start["citations"] = []
+                cites = [{"type": "citations_delta", "citation": c} for c in block["citations"]]
+                deltas = cites + deltas
         elif kind == "thinking":
             start = {"type": "thinking", "thinking": "", "signature": ""}
             deltas = [{"type": "thinking_delta", "thinking": t} for t in split(block["thinking"])]
@@ -580,6 +593,21 @@ USE = {
     "name": "get_weather",
     "input": {"city": "Paris", "days": [1, 2]},
 }
+CITE_A = {
+    "type": "char_location",
+    "cited_text": "The grass is green.",
+    "document_index": 0,
+    "document_title": "Example",
+    "start_char_index": 0,
+    "end_char_index": 20,
+}
+CITE_B = {
+    "type": "web_search_result_location",
+    "cited_text": "Blue sky.",
+    "encrypted_index": "Eo8BCioIAhgB",
+    "title": "Sky",
+    "url": "https://example.com/sky",
+}
 REPLIES = {
     "text": reply([{"type": "text", "text": "Hello there, how are you today?"}]),
     "text_cache_stop_sequence": reply(
@@ -617,6 +645,14 @@ REPLIES = {
         "max_tokens",
     ),
     "empty": reply([], "refusal"),
+    "citations": reply(
+        [
+            {"type": "text", "text": "According to the document, "},
+            {"type": "text", "text": "the grass is green", "citations": [CITE_A, CITE_B]},
+            {"type": "text", "text": " and "},
+            {"type": "text", "text": "the sky is blue.", "citations": [CITE_B]},
+        ]
+    ),
 }
 
 
@@ -643,6 +679,56 @@ def test_merged_stream_equals_nonstream(
     assert got.usage_metadata == expected.usage_metadata
     assert got.response_metadata == expected.response_metadata
     assert got.id == expected.id == "msg_test"
+
+
+def test_citations_are_kept_on_their_text_blocks(adapter: AnthropicAdapter) -> None:
+    msg = adapter.parse_response(json.dumps(REPLIES["citations"]).encode(), {})
+    assert msg.content == REPLIES["citations"]["content"]
+    assert msg.text == "According to the document, the grass is green and the sky is blue."
+    # Without citations (absent or null) text blocks still join into plain text.
+    plain = reply([{"type": "text", "text": "a", "citations": None}, {"type": "text", "text": "b"}])
+    assert adapter.parse_response(json.dumps(plain).encode(), {}).content == "ab"
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["declared-at-start", "undeclared"])
+@pytest.mark.parametrize("text_first", [False, True], ids=["citation-first", "text-first"])
+def test_stream_citations_in_any_order(
+    adapter: AnthropicAdapter, declared: bool, text_first: bool
+) -> None:
+    """Recorded streams declare `citations: []` at the block start and send the citation
+    before the text; hand-written examples do neither. Every order keeps the citations."""
+    start: dict[str, Any] = {"type": "text", "text": ""}
+    if declared:
+        start["citations"] = []
+    cite = {"type": "citations_delta", "citation": CITE_A}
+    texts = [{"type": "text_delta", "text": t} for t in ("Gra", "ss.")]
+    deltas = [*texts, cite] if text_first else [cite, *texts]
+    events = [
+        {"type": "message_start", "message": {**reply([]), "usage": {"input_tokens": 1}}},
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "A "}},
+        {"type": "content_block_stop", "index": 0},
+        {"type": "content_block_start", "index": 1, "content_block": start},
+        *({"type": "content_block_delta", "index": 1, "delta": d} for d in deltas),
+        {"type": "content_block_stop", "index": 1},
+        {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {}},
+        {"type": "message_stop"},
+    ]
+    parser = adapter.stream_parser({})
+    chunks = [c for e in events if (c := parser.feed(ev(e))) is not None]
+    parser.finish()
+    merged = merge_chunks(chunks).to_message()
+    assert merged.text == "A Grass."
+    if declared or not text_first:  # the API's orders: exactly the non-stream content
+        assert merged.content == [
+            {"type": "text", "text": "A "},
+            {"type": "text", "text": "Grass.", "citations": [CITE_A]},
+        ]
+    else:  # text sent before the block was known to be cited stays plain text
+        assert merged.content == [
+            {"type": "text", "text": "A Grass."},
+            {"type": "text", "text": "", "citations": [CITE_A]},
+        ]
 
 
 def test_usage_input_grows_between_start_and_delta(adapter: AnthropicAdapter) -> None:

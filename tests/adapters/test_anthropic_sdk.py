@@ -215,6 +215,31 @@ CALLS = [
     {"name": "get_time", "args": {}, "id": "toolu_02", "type": "tool_call"},
 ]
 
+CITED_TEXT = [
+    {"type": "text", "text": "According to the document, "},
+    {
+        "type": "text",
+        "text": "grass is green",
+        "citations": [
+            {
+                "type": "char_location",
+                "cited_text": "Grass is green.",
+                "document_index": 0,
+                "document_title": "Colours",
+                "start_char_index": 0,
+                "end_char_index": 15,
+            },
+            {
+                "type": "web_search_result_location",
+                "cited_text": "Grass is green.",
+                "encrypted_index": "Eo8BCioIAhgB",
+                "title": "Grass",
+                "url": "https://example.com/grass",
+            },
+        ],
+    },
+]
+
 
 def settings(**kw: Any) -> CallSettings:
     return CallSettings(model=SDK_MODEL, **kw)
@@ -565,3 +590,29 @@ def test_type_check_catches_mistakes() -> None:
     bad = {**base, "messages": [{"role": "assistant", "content": [wrong_block]}]}
     with pytest.raises(pydantic.ValidationError):
         walk(params_type(False).validate_python(bad))
+
+
+def test_cited_text_goes_back_as_the_sdk_sends_it(adapter: AnthropicAdapter) -> None:
+    """A reply with citations, sent back as it came: the SDK sends the same body, and each
+    block is a valid `TextBlockParam` (which takes `citations`). Checked per block: in the
+    whole-body check above, pydantic's union picks the response model `TextBlock` for a
+    cited block, which that check rejects on principle."""
+    from anthropic.types import TextBlockParam
+
+    history = [HumanMessage("Grass?"), AIMessage(content=[*CITED_TEXT]), HumanMessage("Sky?")]
+    ours = adapter.build_request(history, settings(), stream=False).json
+    assert ours["messages"][1] == {"role": "assistant", "content": CITED_TEXT}
+    sdk_body = sdk_request_body(
+        {
+            "max_tokens": 4096,
+            "messages": [
+                {"role": "user", "content": "Grass?"},
+                {"role": "assistant", "content": CITED_TEXT},
+                {"role": "user", "content": "Sky?"},
+            ],
+        }
+    )
+    assert json.loads(json.dumps(ours)) == sdk_body
+    text_param = pydantic.TypeAdapter(TextBlockParam)
+    for block in ours["messages"][1]["content"]:
+        assert walk(text_param.validate_python(block)) == block

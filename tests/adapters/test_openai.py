@@ -573,6 +573,8 @@ def run_stream(sse: str, a: OpenAIAdapter | None = None) -> list[AIMessageChunk]
 def build_reply(
     *,
     text: list[str] = (),  # type: ignore[assignment]
+    reasoning: list[str] = (),  # type: ignore[assignment]
+    reasoning_key: str = "reasoning",
     refusal: list[str] = (),  # type: ignore[assignment]
     calls: list[tuple[str, str, list[str]]] = (),  # type: ignore[assignment]
     finish: str | None = "stop",
@@ -583,6 +585,7 @@ def build_reply(
     extra = extra or {}
     first = {"role": "assistant", "content": "" if text else None}
     sse = chunk(first, **extra)
+    sse += "".join(chunk({reasoning_key: piece}, **extra) for piece in reasoning)
     sse += "".join(chunk({"content": piece}, **extra) for piece in text)
     sse += "".join(chunk({"refusal": piece}, **extra) for piece in refusal)
     for index, (call_id, name, pieces) in enumerate(calls):
@@ -602,6 +605,8 @@ def build_reply(
         sse += chunk(None, usage=usage, **extra)
     sse += "data: [DONE]\n\n"
     message: dict[str, Any] = {"content": "".join(text) if text else None}
+    if reasoning:
+        message[reasoning_key] = "".join(reasoning)
     if refusal:
         message["refusal"] = "".join(refusal)
     if calls:
@@ -644,6 +649,15 @@ REPLIES = {
         "text": ["x"],
         "extra": {"system_fingerprint": "fp_1", "service_tier": "default"},
     },
+    # Groq / OpenRouter: `reasoning`; DeepSeek / vLLM and others: `reasoning_content`.
+    "reasoning": {"reasoning": ["We need", " to greet."], "text": ["Hi", "!"], "usage": USAGE},
+    "reasoning_content_and_call": {
+        "reasoning": ["Call ", "the tool."],
+        "reasoning_key": "reasoning_content",
+        "calls": [("c1", "f", ['{"q": 1}'])],
+        "finish": "tool_calls",
+    },
+    "reasoning_only": {"reasoning": ["Thinking", " aloud"], "finish": "length"},
 }
 
 
@@ -676,6 +690,108 @@ def test_stream_chunks() -> None:
     assert chunks[3].response_metadata == {"finish_reason": "stop", "raw_finish_reason": "stop"}
     assert chunks[4].usage_metadata is not None and chunks[4].usage_metadata["total_tokens"] == 15
     assert all(c.id == "chatcmpl-1" for c in chunks)
+
+
+def test_reasoning_is_kept_before_the_text() -> None:
+    message = adapter().parse_response(completion({"content": "Hi!", "reasoning": "Greet."}), {})
+    assert message.content == [
+        {"type": "reasoning", "reasoning": "Greet."},
+        {"type": "text", "text": "Hi!"},
+    ]
+    assert message.text == "Hi!"
+    deepseek = completion({"content": "", "reasoning_content": "Hmm."})
+    assert adapter().parse_response(deepseek, {}).content == [
+        {"type": "reasoning", "reasoning": "Hmm."}
+    ]
+    # No reasoning (absent, null or empty): plain text exactly as before.
+    for extra in ({}, {"reasoning": None}, {"reasoning_content": ""}):
+        body = completion({"content": "Hi!", **extra})
+        assert adapter().parse_response(body, {}).content == "Hi!"
+
+
+def test_stream_reasoning_pieces_are_indexed_blocks() -> None:
+    _, sse = build_reply(reasoning=["We", " think"], text=["Hi"])
+    chunks = run_stream(sse)
+    assert [c.content for c in chunks] == [
+        "",
+        [{"type": "reasoning", "reasoning": "We", "index": 0}],
+        [{"type": "reasoning", "reasoning": " think", "index": 0}],
+        "Hi",
+        "",
+    ]
+    merged = merge_chunks(chunks)
+    assert merged.text == "Hi"
+    assert merged.to_message().content == [
+        {"type": "reasoning", "reasoning": "We think"},
+        {"type": "text", "text": "Hi"},
+    ]
+    # Both fields in one delta (some servers send both): one block, not the text twice.
+    parser = adapter().stream_parser({})
+    piece = parser.feed(event({"reasoning": "a", "reasoning_content": "a", "content": "b"}))
+    assert piece is not None and piece.content == [
+        {"type": "reasoning", "reasoning": "a", "index": 0},
+        {"type": "text", "text": "b"},
+    ]
+
+
+def test_reasoning_is_not_sent_back() -> None:
+    _, sse = build_reply(reasoning=["We", " think"], text=["Hi"])
+    streamed = merge_chunks(run_stream(sse))
+    direct = adapter().parse_response(completion({"content": "Hi", "reasoning": "x"}), {})
+    calling = AIMessage(
+        [{"type": "reasoning", "reasoning": "call f"}],
+        tool_calls=[{"name": "f", "args": {}, "id": "c1"}],
+    )
+    history: list[BaseMessage] = [HumanMessage("hi"), streamed, direct, calling]
+    wire = adapter().build_request(history, SETTINGS, stream=False).json["messages"]
+    assert wire[1:] == [
+        {"role": "assistant", "content": "Hi"},
+        {"role": "assistant", "content": "Hi"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+            ],
+        },
+    ]
+    # Anthropic's cited text (after a provider switch) goes as plain text too.
+    cite = {"type": "char_location", "cited_text": "x"}
+    cited = AIMessage(
+        [{"type": "text", "text": "A "}, {"type": "text", "text": "B", "citations": [cite]}]
+    )
+    wire = adapter().build_request([cited], SETTINGS, stream=False).json
+    assert wire["messages"] == [{"role": "assistant", "content": "A B"}]
+    # Other block lists (no reasoning in them) go as they are.
+    blocks = [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]
+    wire = adapter().build_request([AIMessage(blocks)], SETTINGS, stream=False).json
+    assert wire["messages"] == [{"role": "assistant", "content": blocks}]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "model", "key"),
+    [
+        (None, "o1", "max_completion_tokens"),
+        (None, "o3-mini", "max_completion_tokens"),
+        (None, "o4-mini-2025-04-16", "max_completion_tokens"),
+        (None, "gpt-5", "max_completion_tokens"),
+        (None, "gpt-5-mini", "max_completion_tokens"),
+        ("https://api.openai.com/v1/", "gpt-5.1", "max_completion_tokens"),
+        (None, "gpt-4o-mini", "max_tokens"),
+        (None, "gpt-4.1", "max_tokens"),
+        ("http://localhost:8000/v1", "o3-mini", "max_tokens"),
+        ("https://openrouter.ai/api/v1", "gpt-5", "max_tokens"),
+        ("https://api.groq.com/openai/v1", "openai/gpt-oss-120b", "max_tokens"),
+    ],
+)
+def test_max_tokens_key(base_url: str | None, model: str, key: str) -> None:
+    a = adapter(base_url=base_url)
+    body = a.build_request(HI, CallSettings(model=model, max_tokens=64), stream=False).json
+    assert body[key] == 64
+    assert [k for k in body if k in ("max_tokens", "max_completion_tokens")] == [key]
+    # extra_body still wins, whichever name the caller uses.
+    settings = CallSettings(model=model, max_tokens=64, extra_body={key: 8})
+    assert a.build_request(HI, settings, stream=True).json[key] == 8
 
 
 def test_stream_refusal_pieces() -> None:
@@ -739,7 +855,7 @@ def test_stream_done_and_nothing_chunks() -> None:
     assert parser.feed(event({"role": "assistant"})) is not None
     # A repeated role-only delta and an unknown field add nothing.
     assert parser.feed(event({"role": "assistant", "content": ""})) is None
-    assert parser.feed(event({"reasoning": "hm"})) is None
+    assert parser.feed(event({"channel": "analysis"})) is None
     assert parser.feed(SSEEvent(data="")) is None
     assert parser.feed(SSEEvent(data="[DONE]")) is None
     assert parser.feed(SSEEvent(data="{not json after done")) is None

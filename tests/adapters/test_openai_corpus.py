@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 from _corpus import Case, corpus_dir, load_cases
 
+from chatplex.adapters._base import CallSettings
 from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.errors import BadRequestError, NotFoundError, RateLimitError, StreamError
 from chatplex.http._sse import iter_sse_events
-from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
+from chatplex.http._stream import stream
+from chatplex.messages import AIMessage, AIMessageChunk, HumanMessage, merge_chunks
 
 pytestmark = pytest.mark.skipif(corpus_dir() is None, reason="wire corpus not available")
 
@@ -134,6 +137,36 @@ def test_stream_error(adapter: OpenAIAdapter, case: Case) -> None:
     assert err.retryable is False  # a 400-class validation failure; waiting will not help
     facts = case.expected["stream_facts"]
     assert facts["ends_with_DONE"] is False
+
+
+@pytest.mark.parametrize("case", ERROR_STREAMS, ids=ids(ERROR_STREAMS))
+def test_stream_error_partial_keeps_the_reasoning(adapter: OpenAIAdapter, case: Case) -> None:
+    """Groq streamed reasoning (`delta.reasoning`) before its error event: the
+    StreamError's partial reply holds it, as a reasoning block, with no answer text."""
+    events = [json.loads(e.data) for e in iter_sse_events([case.body]) if e.event != "error"]
+    reasoning = "".join(
+        e["choices"][0]["delta"].get("reasoning") or "" for e in events if e.get("choices")
+    )
+    assert reasoning.startswith("We need to call the tool")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = {**case.headers, "content-type": "text/event-stream"}
+        headers.pop("content-encoding", None)
+        return httpx.Response(200, content=case.body, headers=headers)
+
+    request = adapter.build_request(
+        [HumanMessage("hi")], CallSettings(model="openai/gpt-oss-120b"), stream=True
+    )
+    with (
+        httpx.Client(transport=httpx.MockTransport(handler)) as client,
+        pytest.raises(StreamError) as info,
+        stream(adapter, request, client=client) as chunks,
+    ):
+        list(chunks)
+    partial = info.value.partial
+    assert partial is not None
+    assert partial.text == ""
+    assert partial.to_message().content == [{"type": "reasoning", "reasoning": reasoning}]
 
 
 @pytest.mark.parametrize("case", ERROR_JSON, ids=ids(ERROR_JSON))

@@ -410,6 +410,33 @@ def test_text_before_blocks_becomes_a_text_block() -> None:
     assert merged.content == [{"type": "text", "text": "Let me search."}, block]
 
 
+def test_list_fields_of_same_index_blocks_are_concatenated() -> None:
+    """Anthropic `citations_delta`: each event adds one citation to its text block."""
+    a = {"type": "char_location", "cited_text": "grass is green"}
+    b = {"type": "char_location", "cited_text": "sky is blue"}
+    chunks = [
+        AIMessageChunk("See: "),
+        AIMessageChunk([{"type": "text", "text": "", "citations": [], "index": 1}]),
+        AIMessageChunk([{"type": "text", "text": "", "citations": [a], "index": 1}]),
+        AIMessageChunk([{"type": "text", "text": "Green", "index": 1}]),
+        AIMessageChunk([{"type": "text", "text": "", "citations": [b], "index": 1}]),
+        AIMessageChunk([{"type": "text", "text": " and blue.", "index": 1}]),
+        AIMessageChunk(" Done."),
+    ]
+    before = copy.deepcopy(chunks)
+    merged = merge_chunks(chunks)
+    assert merged.content == [
+        {"type": "text", "text": "See: "},
+        {"type": "text", "text": "Green and blue.", "citations": [a, b], "index": 1},
+        {"type": "text", "text": " Done."},
+    ]
+    assert merged.text == "See: Green and blue. Done."
+    assert chunks == before  # the pieces' lists are not extended in place
+    assert add_all(chunks) == merged
+    # Associative: merging in groups gives the same lists.
+    assert merge_chunks([merge_chunks(chunks[:3]), merge_chunks(chunks[3:])]) == merged
+
+
 def test_merge_content_joins_like_a_stream() -> None:
     assert merge_content("a", "b") == "ab"
     assert merge_content([{"type": "text", "text": "a", "index": 0}], "b") == [

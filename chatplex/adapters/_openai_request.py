@@ -1,0 +1,112 @@
+"""OpenAI request side: chatplex messages, tools and tool choice → Chat Completions wire.
+
+System messages go as `system` (or `developer`, see `OPENAI_ROLE_KEY`); AI messages carry
+their tool calls (invalid ones with their raw arguments, so the matching tool results stay
+valid); reasoning blocks are not sent back and cited text goes back as plain text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from ._base import ToolSpec
+
+__all__ = ["OPENAI_ROLE_KEY", "wire_message", "wire_tool", "wire_tool_choice"]
+
+#: `SystemMessage.additional_kwargs` key choosing the wire role ("system" or "developer").
+OPENAI_ROLE_KEY = "__openai_role"
+
+
+def wire_message(message: BaseMessage) -> dict[str, Any]:
+    if isinstance(message, AIMessage):
+        return _wire_ai(message)
+    if isinstance(message, HumanMessage):
+        out: dict[str, Any] = {"role": "user", "content": message.content}
+    elif isinstance(message, SystemMessage):
+        role = message.additional_kwargs.get(OPENAI_ROLE_KEY) or "system"
+        if role not in ("system", "developer"):
+            raise ValueError(f"{OPENAI_ROLE_KEY} must be 'system' or 'developer', not {role!r}")
+        out = {"role": role, "content": message.content}
+    elif isinstance(message, ToolMessage):
+        return {"role": "tool", "tool_call_id": message.tool_call_id, "content": message.content}
+    else:
+        raise TypeError(
+            f"the OpenAI adapter cannot send a {type(message).__name__}; use SystemMessage, "
+            "HumanMessage, AIMessage or ToolMessage"
+        )
+    if message.name:
+        out["name"] = message.name
+    return out
+
+
+def _wire_ai(message: AIMessage) -> dict[str, Any]:
+    if isinstance(message, AIMessageChunk):
+        message = message.to_message()
+    calls = [_wire_call(c["id"], c["name"], json.dumps(c["args"])) for c in message.tool_calls] + [
+        _wire_call(c["id"], c["name"] or "", c["args"] or "") for c in message.invalid_tool_calls
+    ]
+    content = message.content
+    if not isinstance(content, str) and any(
+        b.get("type") == "reasoning" or "citations" in b for b in content
+    ):
+        # The API takes no reasoning back, and no citations (Anthropic's, after a provider
+        # switch): the answer goes as the plain text it would have been without them.
+        kept = [
+            {"type": "text", "text": b.get("text") or ""} if b.get("type") == "text" else b
+            for b in content
+            if b.get("type") != "reasoning"
+        ]
+        plain = all(b["type"] == "text" for b in kept)
+        content = "".join(b["text"] for b in kept) if plain else kept
+    # OpenAI requires content unless tool calls are present; then empty text goes as null.
+    out: dict[str, Any] = {
+        "role": "assistant",
+        "content": None if calls and not content else content,
+    }
+    if calls:
+        out["tool_calls"] = calls
+    if message.name:
+        out["name"] = message.name
+    return out
+
+
+def _wire_call(call_id: str | None, name: str, arguments: str) -> dict[str, Any]:
+    if not call_id:
+        raise ValueError(f"tool call {name!r} has no id; OpenAI needs one to match its result")
+    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
+
+
+def wire_tool(tool: ToolSpec) -> dict[str, Any]:
+    return {
+        "type": "function",
+        "function": {
+            "name": tool.name,
+            "description": tool.description,
+            "parameters": tool.parameters,
+        },
+    }
+
+
+def wire_tool_choice(choice: str | None, tools: tuple[ToolSpec, ...]) -> Any:
+    if choice is None:
+        return None
+    if choice in ("auto", "none"):
+        # OpenAI rejects tool_choice without tools; "auto"/"none" mean the same as nothing.
+        return choice if tools else None
+    if not tools:
+        raise ValueError(f"tool_choice={choice!r} needs tools, but none were given")
+    if choice in ("required", "any"):
+        return "required"
+    if choice not in {t.name for t in tools}:
+        names = ", ".join(t.name for t in tools)
+        raise ValueError(f"tool_choice names {choice!r}, which is not among the tools: {names}")
+    return {"type": "function", "function": {"name": choice}}
