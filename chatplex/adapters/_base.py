@@ -159,3 +159,14 @@ class Adapter(Protocol):
     def budget_key(self, model: str) -> tuple[str, ...]:
         """Identity of the rate-limit budget (provider, base_url, key digest, model)."""
         ...
+
+
+def header_value(headers: Mapping[str, str] | None, name: str) -> str | None:
+    """`headers[name]` for a lower-case `name`, also from a plain dict spelled otherwise
+    (httpx headers are case-insensitive already; tests and users pass plain dicts)."""
+    if not headers:
+        return None
+    value = headers.get(name)
+    if value is None:
+        value = next((v for k, v in headers.items() if k.lower() == name), None)
+    return value

@@ -51,7 +51,7 @@ from ..messages import (
     UsageMetadata,
 )
 from ._anthropic_request import to_wire_messages, wire_tool_choice, wire_tools
-from ._base import CallSettings, HTTPRequest, Secret, SSEEvent, endpoint_url
+from ._base import CallSettings, HTTPRequest, Secret, SSEEvent, endpoint_url, header_value
 
 __all__ = ["DEFAULT_BASE_URL", "AnthropicAdapter", "AnthropicStreamParser"]
 
@@ -194,7 +194,7 @@ class AnthropicAdapter:
         )
 
     def stream_parser(self, headers: Mapping[str, str]) -> AnthropicStreamParser:
-        return AnthropicStreamParser(request_id=_header(headers, "request-id"))
+        return AnthropicStreamParser(request_id=header_value(headers, "request-id"))
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error status; never raises, whatever the body holds."""
@@ -215,7 +215,7 @@ class AnthropicAdapter:
             message=message or _snippet(body) or f"HTTP {status}",
             headers=headers,
             error_type=error_type if isinstance(error_type, str) else None,
-            request_id=request_id or _header(headers, "request-id"),
+            request_id=request_id or header_value(headers, "request-id"),
             body=data if data is not None else _snippet(body),
         )
 
@@ -508,13 +508,6 @@ def _usage_diff(total: UsageMetadata, before: UsageMetadata | None) -> UsageMeta
             old = cast("dict[str, int]", before.get(key) or {})
             diff[key] = {k: v - old.get(k, 0) for k, v in new.items()}  # type: ignore[typeddict-item]
     return diff
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    value = headers.get(name)
-    if value is None:  # a plain dict may spell it in any case
-        value = next((v for k, v in headers.items() if k.lower() == name), None)
-    return value
 
 
 def _str_or_none(value: Any) -> str | None:

@@ -47,7 +47,7 @@ from ..messages import (
     ToolCallChunk,
     UsageMetadata,
 )
-from ._base import CallSettings, HTTPRequest, Secret, SSEEvent, endpoint_url
+from ._base import CallSettings, HTTPRequest, Secret, SSEEvent, endpoint_url, header_value
 from ._openai_request import OPENAI_ROLE_KEY, wire_message, wire_tool, wire_tool_choice
 
 __all__ = [
@@ -240,7 +240,7 @@ class OpenAIAdapter:
 
     def stream_parser(self, headers: Mapping[str, str]) -> OpenAIStreamParser:
         """A fresh parser for one stream's events."""
-        return OpenAIStreamParser(_header(headers, "x-request-id"))
+        return OpenAIStreamParser(header_value(headers, "x-request-id"))
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response; never raises, whatever the body."""
@@ -255,7 +255,7 @@ class OpenAIAdapter:
             headers=headers,
             error_type=error_type,
             code=code,
-            request_id=_header(headers, "x-request-id"),
+            request_id=header_value(headers, "x-request-id"),
             body=data if data is not None else _snippet(body),
         )
 
@@ -425,17 +425,6 @@ def _snippet(body: bytes) -> str:
     return body.decode("utf-8", "replace").strip()[:_MAX_TEXT]
 
 
-def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
-    if not headers:
-        return None
-    value = headers.get(name)
-    if value is None:  # a plain dict with other capitalisation
-        for key, v in headers.items():
-            if key.lower() == name:
-                return v
-    return value
-
-
 def _first_choice(choices: Any) -> dict[str, Any]:
     # With n > 1 each choice carries its index; chatplex follows choice 0.
     if choices:
@@ -458,7 +447,7 @@ def _head_metadata(
     for key in ("system_fingerprint", "service_tier"):
         if obj.get(key) is not None:
             meta[key] = obj[key]
-    request_id = request_id or _header(headers, "x-request-id")
+    request_id = request_id or header_value(headers, "x-request-id")
     if request_id:
         meta["request_id"] = request_id
     return meta

@@ -22,7 +22,7 @@ import inspect
 import logging
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from ._portal import on_portal, run_sync
 from .config import RunnableConfig
@@ -176,6 +176,25 @@ class RunNode:
         stopped (its error is the stop signal, or a consequence of it), not failing."""
         return any(listener.abandoned for listener in self.listeners)
 
+    #: The handler method told about a failure (`on_chain_error`, `on_llm_error`).
+    error_callback: ClassVar[str] = "on_chain_error"
+
+    def error(self, exc: BaseException) -> None:
+        if self.abandoned():  # the event stream's consumer left: not an error
+            return
+        for listener in self.listeners:
+            listener.on_error(self, exc)
+        if self.handlers:
+            self.fire(self.error_callback, exc)
+
+    async def aerror(self, exc: BaseException) -> None:
+        if self.abandoned():
+            return
+        for listener in self.listeners:
+            listener.on_error(self, exc)
+        if self.handlers:
+            await self.afire(self.error_callback, exc)
+
     # ---- user handlers ---------------------------------------------------------------
 
     def _calls(
@@ -304,19 +323,3 @@ class ChainRun(RunNode):
         self._notify_end(output, input)
         if self.handlers:
             await self.afire("on_chain_end", output, inputs=None if input is UNKNOWN else input)
-
-    def error(self, exc: BaseException) -> None:
-        if self.abandoned():
-            return
-        for listener in self.listeners:
-            listener.on_error(self, exc)
-        if self.handlers:
-            self.fire("on_chain_error", exc)
-
-    async def aerror(self, exc: BaseException) -> None:
-        if self.abandoned():
-            return
-        for listener in self.listeners:
-            listener.on_error(self, exc)
-        if self.handlers:
-            await self.afire("on_chain_error", exc)

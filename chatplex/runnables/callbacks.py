@@ -51,6 +51,8 @@ class ChatModelRun(RunNode):
     `on_llm_error`; listeners (event streams) get every step, tokens included.
     """
 
+    error_callback = "on_llm_error"
+
     __slots__ = ("input",)
 
     def __init__(
@@ -112,22 +114,6 @@ class ChatModelRun(RunNode):
         self._notify_end(message)
         if self.handlers:
             await self.afire("on_llm_end", _result(message))
-
-    def error(self, exc: BaseException) -> None:
-        if self.abandoned():  # the event stream's consumer left: not an error
-            return
-        for listener in self.listeners:
-            listener.on_error(self, exc)
-        if self.handlers:
-            self.fire("on_llm_error", exc)
-
-    async def aerror(self, exc: BaseException) -> None:
-        if self.abandoned():
-            return
-        for listener in self.listeners:
-            listener.on_error(self, exc)
-        if self.handlers:
-            await self.afire("on_llm_error", exc)
 
     # An event stream wants tokens as they arrive even from `invoke`, as in LangChain:
     # the model then streams and these turn the chunks into the reply.
