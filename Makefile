@@ -30,6 +30,7 @@ examples: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check chatplex tests examples
 	$(BIN)/ruff format --check chatplex tests examples
+	$(BIN)/lint-imports  # the one-way layers of ARCHITECTURE.md (pyproject [tool.importlinter])
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy

@@ -9,18 +9,9 @@ from __future__ import annotations
 
 import sys
 
-from .messages import (
-    AIMessage,
-    AIMessageChunk,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-)
-from .models import init_chat_model
-from .runnables import (
-    ChatModel,
+from .chat import ChatModel, FakeChatModel, init_chat_model
+from .core import (
     ChatPromptTemplate,
-    FakeChatModel,
     MessagesPlaceholder,
     Runnable,
     RunnableConfig,
@@ -28,6 +19,13 @@ from .runnables import (
     RunnableParallel,
     RunnablePassthrough,
     StrOutputParser,
+)
+from .messages import (
+    AIMessage,
+    AIMessageChunk,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
 )
 
 __version__ = "0.1.0"
@@ -42,9 +40,7 @@ def close() -> None:
     """
     pool = sys.modules.get("chatplex.http._pool")  # never opened: nothing to close
     if pool is not None:
-        from .runnables._portal import close_portal_clients
-
-        close_portal_clients()
+        pool.close_portal_clients()
         pool.close()
 
 

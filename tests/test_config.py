@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from chatplex import ChatModel, FakeChatModel, init_chat_model
-from chatplex.config import (
+from chatplex.chat.profiles import (
     ENV_SETTINGS,
     ConfigError,
     LiteralSecretWarning,
@@ -23,7 +23,7 @@ from chatplex.config import (
     load_config,
     resolve,
 )
-from chatplex.runnables.reliability import RunnableWithFallbacks
+from chatplex.core.reliability import RunnableWithFallbacks
 from chatplex.testing import MockRequest, MockServer
 
 SECRET = "sk-SENTINEL-config-0123456789"
@@ -696,7 +696,7 @@ def test_profile_with_fallbacks_answers_from_the_fallback(isolated: Path) -> Non
 
 
 def test_rate_limit_reaches_the_model(monkeypatch: pytest.MonkeyPatch, isolated: Path) -> None:
-    from chatplex import models
+    from chatplex.chat import providers as models
 
     seen: dict[str, Any] = {}
 

@@ -1,4 +1,4 @@
-"""`chatplex.models`: third-party adapters through the `chatplex.adapters` entry points.
+"""`chatplex.chat.providers`: third-party adapters through the `chatplex.adapters` entry points.
 
 (Name inference and the built-in providers are covered in tests/runnables/test_fake.py.)
 A real distribution is faked with a `*.dist-info` folder on `sys.path`, so
@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatModel, FakeChatModel, init_chat_model, models
-from chatplex.runnables.configurable import ConfigurableChatModel
+from chatplex import ChatModel, FakeChatModel, init_chat_model
+from chatplex.chat import providers as models
+from chatplex.chat.configurable import ConfigurableChatModel
 
 PLUGIN = """
 from chatplex import FakeChatModel

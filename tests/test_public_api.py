@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import chatplex
-from chatplex import messages, models, runnables
+from chatplex import chat, config, core, messages, runnables
+from chatplex.chat import factory, profiles
 
 EXPECTED = [
     "init_chat_model",
@@ -31,7 +32,9 @@ EXPECTED = [
 
 # Where each public name is defined; the top level re-exports the same object.
 HOMES = {
-    "init_chat_model": models,
+    "init_chat_model": factory,
+    "ChatModel": chat,
+    "FakeChatModel": chat,
     "SystemMessage": messages,
     "HumanMessage": messages,
     "AIMessage": messages,
@@ -56,7 +59,7 @@ def test_each_name_imports_from_the_top_level(name: str) -> None:
     exec(f"from chatplex import {name}", namespace)
     obj = namespace[name]
     assert obj is getattr(chatplex, name)
-    home = HOMES.get(name, runnables)
+    home = HOMES.get(name, core)
     assert obj is getattr(home, name)
 
 
@@ -64,3 +67,27 @@ def test_star_import_gives_exactly_the_public_names() -> None:
     namespace: dict[str, object] = {}
     exec("from chatplex import *", namespace)
     assert sorted(k for k in namespace if k != "__builtins__") == sorted(EXPECTED)
+
+
+# The import paths of the first releases that the README documents keep working, as
+# re-exports of the same objects from their new homes (see ARCHITECTURE.md).
+OLD_PATHS = [
+    (runnables, "Runnable", core),
+    (runnables, "DEFAULT_MAX_CONCURRENCY", core),
+    (runnables, "dispatch_custom_event", core),
+    (runnables, "adispatch_custom_event", core),
+    (runnables, "ChatModel", chat),
+    (runnables, "FakeChatModel", chat),
+    (config, "resolve", profiles),
+    (config, "ConfigError", profiles),
+    (config, "LiteralSecretWarning", profiles),
+]
+
+
+@pytest.mark.parametrize(("old", "name", "new"), OLD_PATHS)
+def test_documented_old_import_paths_still_work(old: object, name: str, new: object) -> None:
+    assert getattr(old, name) is getattr(new, name)
+
+
+def test_the_old_runnables_path_exports_the_whole_core() -> None:
+    assert set(core.__all__) <= set(runnables.__all__)

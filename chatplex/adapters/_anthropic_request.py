@@ -21,7 +21,7 @@ from ..messages import (
     SystemMessage,
     ToolMessage,
 )
-from ._base import CallSettings
+from .base import CallSettings
 
 __all__ = ["to_wire_messages", "wire_tool_choice", "wire_tools"]
 

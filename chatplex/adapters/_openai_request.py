@@ -18,7 +18,7 @@ from ..messages import (
     SystemMessage,
     ToolMessage,
 )
-from ._base import ToolSpec
+from .base import ToolSpec
 
 __all__ = ["OPENAI_ROLE_KEY", "wire_message", "wire_tool", "wire_tool_choice"]
 

@@ -50,8 +50,9 @@ from ..messages import (
     ToolCall,
     UsageMetadata,
 )
+from ..secret import Secret
 from ._anthropic_request import to_wire_messages, wire_tool_choice, wire_tools
-from ._base import CallSettings, HTTPRequest, Secret, SSEEvent, endpoint_url, header_value
+from .base import CallSettings, HTTPRequest, SSEEvent, endpoint_url, header_value
 
 __all__ = ["DEFAULT_BASE_URL", "AnthropicAdapter", "AnthropicStreamParser"]
 

@@ -47,8 +47,9 @@ from ..messages import (
     ToolCallChunk,
     UsageMetadata,
 )
-from ._base import CallSettings, HTTPRequest, Secret, SSEEvent, endpoint_url, header_value
+from ..secret import Secret
 from ._openai_request import OPENAI_ROLE_KEY, wire_message, wire_tool, wire_tool_choice
+from .base import CallSettings, HTTPRequest, SSEEvent, endpoint_url, header_value
 
 __all__ = [
     "DEFAULT_BASE_URL",

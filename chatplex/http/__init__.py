@@ -12,36 +12,48 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..core.retry import RetryPolicy, retry_policy
+    from ._interrupt import interruptible_client
+    from ._mocking import http_is_mocked
     from ._pool import (
         PoolSettings,
         aclose,
+        add_client_hook,
         close,
+        close_portal_clients,
         configure_pool,
         connections_in_use,
         get_async_client,
         get_sync_client,
         pool_settings,
     )
-    from ._retry import RetryPolicy, retry_policy
+    from ._ratelimit import Budget, RateLimit, get_budget
     from ._send import asend, send
     from ._sse import SSEDecoder, aiter_sse_events, iter_sse_events
     from ._stream import AsyncChunkStream, ChunkStream, astream, stream
 
 __all__ = [
     "AsyncChunkStream",
+    "Budget",
     "ChunkStream",
     "PoolSettings",
+    "RateLimit",
     "RetryPolicy",
     "SSEDecoder",
     "aclose",
+    "add_client_hook",
     "aiter_sse_events",
     "asend",
     "astream",
     "close",
+    "close_portal_clients",
     "configure_pool",
     "connections_in_use",
     "get_async_client",
+    "get_budget",
     "get_sync_client",
+    "http_is_mocked",
+    "interruptible_client",
     "iter_sse_events",
     "pool_settings",
     "retry_policy",
@@ -49,26 +61,34 @@ __all__ = [
     "stream",
 ]
 
+# Where each name lives, relative to this package (loaded on first access).
 _HOME = {
-    "AsyncChunkStream": "_stream",
-    "ChunkStream": "_stream",
-    "PoolSettings": "_pool",
-    "RetryPolicy": "_retry",
-    "SSEDecoder": "_sse",
-    "aclose": "_pool",
-    "aiter_sse_events": "_sse",
-    "asend": "_send",
-    "astream": "_stream",
-    "close": "_pool",
-    "configure_pool": "_pool",
-    "connections_in_use": "_pool",
-    "get_async_client": "_pool",
-    "get_sync_client": "_pool",
-    "iter_sse_events": "_sse",
-    "pool_settings": "_pool",
-    "retry_policy": "_retry",
-    "send": "_send",
-    "stream": "_stream",
+    "AsyncChunkStream": "._stream",
+    "Budget": "._ratelimit",
+    "ChunkStream": "._stream",
+    "PoolSettings": "._pool",
+    "RateLimit": "._ratelimit",
+    "RetryPolicy": "..core.retry",
+    "SSEDecoder": "._sse",
+    "aclose": "._pool",
+    "add_client_hook": "._pool",
+    "aiter_sse_events": "._sse",
+    "asend": "._send",
+    "astream": "._stream",
+    "close": "._pool",
+    "close_portal_clients": "._pool",
+    "configure_pool": "._pool",
+    "connections_in_use": "._pool",
+    "get_async_client": "._pool",
+    "get_budget": "._ratelimit",
+    "get_sync_client": "._pool",
+    "http_is_mocked": "._mocking",
+    "interruptible_client": "._interrupt",
+    "iter_sse_events": "._sse",
+    "pool_settings": "._pool",
+    "retry_policy": "..core.retry",
+    "send": "._send",
+    "stream": "._stream",
 }
 
 
@@ -76,7 +96,7 @@ def __getattr__(name: str) -> Any:
     home = _HOME.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{home}"), name)
+    value = getattr(import_module(home, __name__), name)
     globals()[name] = value  # later lookups skip __getattr__
     return value
 

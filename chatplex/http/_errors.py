@@ -26,7 +26,7 @@ from ._request import deadline_passed
 if TYPE_CHECKING:
     import httpx
 
-    from ..adapters._base import Adapter
+    from ..adapters.base import Adapter
 
 __all__ = [
     "annotate",

@@ -40,6 +40,8 @@ from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..core.portal import run_on_portal
+
 if TYPE_CHECKING:
     import ssl
 
@@ -48,7 +50,9 @@ if TYPE_CHECKING:
 __all__ = [
     "PoolSettings",
     "aclose",
+    "add_client_hook",
     "close",
+    "close_portal_clients",
     "configure_pool",
     "connections_in_use",
     "get_async_client",
@@ -202,6 +206,15 @@ def close() -> None:
         client.close()
 
 
+def close_portal_clients() -> None:
+    """Close the shared async client that sync `batch` opened on chatplex's portal loop.
+
+    The portal is chatplex's own loop, so chatplex closes what lives on it: this is part
+    of `chatplex.close()`. Does nothing when the portal never started.
+    """
+    run_on_portal(aclose(), timeout=10)
+
+
 async def aclose() -> None:
     """Close the running loop's shared async client and the shared sync client.
 
@@ -296,7 +309,7 @@ def _new_async_client(loop: asyncio.AbstractEventLoop) -> httpx.AsyncClient:
 _client_hooks: list[Callable[[httpx.Client | httpx.AsyncClient], None]] = []
 
 
-def _add_client_hook(hook: Callable[[httpx.Client | httpx.AsyncClient], None]) -> None:
+def add_client_hook(hook: Callable[[httpx.Client | httpx.AsyncClient], None]) -> None:
     """Register `hook` (once) and run it on the shared clients already open."""
     with _lock:
         if hook in _client_hooks:

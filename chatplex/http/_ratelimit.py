@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import DeadlineExceededError
 
 if TYPE_CHECKING:
-    from ..adapters._base import HTTPRequest
+    from ..adapters.base import HTTPRequest
 
 __all__ = ["Budget", "Permit", "RateLimit", "estimate_tokens", "get_budget"]
 

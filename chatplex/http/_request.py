@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import httpx
     from httpx._client import UseClientDefault
 
-    from ..adapters._base import HTTPRequest
+    from ..adapters.base import HTTPRequest
 
 __all__ = [
     "build_request",

@@ -27,10 +27,10 @@ from ._request import build_request, log_response, request_timeout, within
 from ._retry import release_failed, used_tokens
 
 if TYPE_CHECKING:
-    from ..adapters._base import Adapter, HTTPRequest
+    from ..adapters.base import Adapter, HTTPRequest
+    from ..core.retry import RetryPolicy
     from ..messages import AIMessage, ToolCallChunk
     from ._ratelimit import Budget
-    from ._retry import RetryPolicy
 
 __all__ = ["asend", "estimate", "reclamp", "reply_chunk", "send"]
 

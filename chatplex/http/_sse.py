@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 
-from ..adapters._base import SSEEvent
+from ..adapters.base import SSEEvent
 
 __all__ = ["SSEDecoder", "aiter_sse_events", "iter_sse_events"]
 

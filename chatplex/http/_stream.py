@@ -51,9 +51,9 @@ from ._send import estimate, reclamp, reply_chunk
 from ._sse import SSEDecoder
 
 if TYPE_CHECKING:
-    from ..adapters._base import Adapter, HTTPRequest
+    from ..adapters.base import Adapter, HTTPRequest
+    from ..core.retry import RetryPolicy
     from ._ratelimit import Budget
-    from ._retry import RetryPolicy
 
 __all__ = ["AsyncChunkStream", "ChunkStream", "astream", "stream"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._coerce import coerce_messages, message_from_role, normalise_role
-from ._merge import merge_chunks, merge_content
+from ._merge import merge_content
 from ._messages import (
     AIMessage,
     AIMessageChunk,
@@ -14,6 +14,7 @@ from ._messages import (
     SystemMessage,
     ToolMessage,
     content_text,
+    merge_chunks,
 )
 from ._types import (
     InputTokenDetails,

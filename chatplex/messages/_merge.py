@@ -1,25 +1,32 @@
 """Merging streamed `AIMessageChunk`s into one.
 
-`merge_chunks` is linear in the number of chunks: a stream of n tokens is summed once at
+The merge is linear in the number of chunks: a stream of n tokens is summed once at
 the end instead of n times pairwise, which would copy the growing text on every step.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._messages import AIMessageChunk, Content
 from ._types import ToolCallChunk, UsageMetadata, add_usage
 
-__all__ = ["merge_chunks", "merge_content", "merge_metadata"]
+if TYPE_CHECKING:
+    from ._messages import AIMessageChunk
+
+__all__ = ["Content", "merge_content", "merge_metadata", "merged_fields"]
+
+#: Message content: plain text, or a list of provider-style content blocks
+#: (`{"type": "text", "text": ...}`, `{"type": "image_url", ...}`, `{"type": "thinking", ...}`).
+Content = str | list[dict[str, Any]]
 
 
-def merge_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
-    """Merge stream pieces in order: text joined, tool-call fragments joined by index,
-    usage summed, metadata merged (later non-None values win)."""
-    text_parts: list[str] = []
-    blocks: list[dict[str, Any]] | None = None
+def merged_fields(chunks: Iterable[AIMessageChunk]) -> dict[str, Any]:
+    """The fields of the chunk that merges `chunks` in order: text joined, tool-call
+    fragments joined by index, usage summed, metadata merged (later non-None values win).
+    `AIMessageChunk` is built from them by `merge_chunks` in `_messages.py`, so this
+    module needs no message class at run time."""
+    content = _ContentJoiner()
     tool_chunks: dict[int, ToolCallChunk] = {}
     order: list[int] = []
     usage: UsageMetadata | None = None
@@ -32,18 +39,7 @@ def merge_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
     unindexed = 0
 
     for chunk in chunks:
-        content = chunk.content
-        if isinstance(content, str):
-            if content:
-                if blocks is None:
-                    text_parts.append(content)
-                else:
-                    _append_text_block(blocks, content)
-        else:
-            if blocks is None:
-                blocks = [{"type": "text", "text": "".join(text_parts)}] if text_parts else []
-                text_parts = []
-            _merge_blocks_into(blocks, content)
+        content.add(chunk.content)
         for tc in chunk.tool_call_chunks:
             index = tc.get("index")
             if index is None:
@@ -72,18 +68,45 @@ def merge_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
         msg_id = chunk.id or msg_id
         name = chunk.name or name
 
-    merged_content: Content = "".join(text_parts) if blocks is None else blocks
-    return AIMessageChunk(
-        content=merged_content,
-        id=msg_id,
-        name=name,
-        additional_kwargs=additional,
-        response_metadata=response_metadata,
-        tool_calls=tool_calls,
-        invalid_tool_calls=invalid,
-        usage_metadata=usage,
-        tool_call_chunks=[tool_chunks[i] for i in order],
-    )
+    return {
+        "content": content.result(),
+        "id": msg_id,
+        "name": name,
+        "additional_kwargs": additional,
+        "response_metadata": response_metadata,
+        "tool_calls": tool_calls,
+        "invalid_tool_calls": invalid,
+        "usage_metadata": usage,
+        "tool_call_chunks": [tool_chunks[i] for i in order],
+    }
+
+
+class _ContentJoiner:
+    """Contents joined in order: plain text stays a string until a list of blocks
+    arrives; from then on text becomes (or extends) a text block."""
+
+    __slots__ = ("blocks", "text_parts")
+
+    def __init__(self) -> None:
+        self.text_parts: list[str] = []
+        self.blocks: list[dict[str, Any]] | None = None
+
+    def add(self, content: Content) -> None:
+        if isinstance(content, str):
+            if content:
+                if self.blocks is None:
+                    self.text_parts.append(content)
+                else:
+                    _append_text_block(self.blocks, content)
+            return
+        if self.blocks is None:
+            text = "".join(self.text_parts)
+            self.blocks = [{"type": "text", "text": text}] if text else []
+            self.text_parts = []
+        _merge_blocks_into(self.blocks, content)
+
+    def result(self) -> Content:
+        return "".join(self.text_parts) if self.blocks is None else self.blocks
 
 
 def _join(a: str | None, b: str | None) -> str | None:
@@ -134,7 +157,10 @@ def _merge_blocks_into(blocks: list[dict[str, Any]], new: list[dict[str, Any]]) 
 
 def merge_content(a: Content, b: Content) -> Content:
     """Join two contents the way a stream would."""
-    return merge_chunks([AIMessageChunk(content=a), AIMessageChunk(content=b)]).content
+    joined = _ContentJoiner()
+    joined.add(a)
+    joined.add(b)
+    return joined.result()
 
 
 def merge_metadata(into: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

@@ -7,9 +7,11 @@ token, so construction cost matters, and `import chatplex` stays cheap.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass, field, replace
 from typing import Any, ClassVar, Literal
 
+from ._merge import Content, merged_fields
 from ._types import InvalidToolCall, ToolCall, ToolCallChunk, UsageMetadata
 
 __all__ = [
@@ -22,11 +24,8 @@ __all__ = [
     "SystemMessage",
     "ToolMessage",
     "content_text",
+    "merge_chunks",
 ]
-
-#: Message content: plain text, or a list of provider-style content blocks
-#: (`{"type": "text", "text": ...}`, `{"type": "image_url", ...}`, `{"type": "thinking", ...}`).
-Content = str | list[dict[str, Any]]
 
 
 def content_text(content: Content) -> str:
@@ -102,8 +101,6 @@ class AIMessageChunk(AIMessage):
     def __add__(self, other: object) -> AIMessageChunk:
         if not isinstance(other, AIMessageChunk):
             return NotImplemented
-        from ._merge import merge_chunks
-
         return merge_chunks([self, other])
 
     def to_message(self) -> AIMessage:
@@ -197,3 +194,9 @@ AnyMessage = SystemMessage | HumanMessage | AIMessage | AIMessageChunk | ToolMes
 def with_content(message: BaseMessage, content: Content) -> BaseMessage:
     """A copy of `message` with new content (used when templates fill placeholders)."""
     return replace(message, content=content)
+
+
+def merge_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
+    """Merge stream pieces in order into one chunk (see `_merge.merged_fields`): linear
+    in the number of pieces, so summing a stream of n tokens copies its text once."""
+    return AIMessageChunk(**merged_fields(chunks))

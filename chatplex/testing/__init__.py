@@ -20,7 +20,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..runnables.fake import FakeChatModel
+    from ..chat.fake import FakeChatModel
     from ._guard import NetworkBlockedError
     from ._recorder import (
         Cassette,
@@ -53,7 +53,7 @@ _LAZY = {
     "MockServer": "mock_server",
     "MockSettings": "mock_server",
     "MockStats": "mock_server",
-    "FakeChatModel": ".runnables.fake",
+    "FakeChatModel": ".chat.fake",
     "NetworkBlockedError": "_guard",
     "Cassette": "_recorder",
     "CassetteError": "_recorder",

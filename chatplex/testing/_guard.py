@@ -1,7 +1,7 @@
 """The no-network guard and the recorder's tap on chatplex's shared HTTP clients (private).
 
 The chatplex pytest plugin calls `activate()` at the start of a session. From then on every
-new shared client (see `chatplex.http._pool._client_hooks`) gets two httpx *event hooks*.
+new shared client (see `chatplex.http.add_client_hook`) gets two httpx *event hooks*.
 httpx runs them before a request reaches the transport and once the response head is in,
 so they see every request chatplex sends through its shared clients, whatever transport
 those clients use, and nothing else: clients a user passes in (`http_client=`) and the
@@ -81,9 +81,9 @@ def activate() -> None:
 
 def hook_shared_clients() -> None:
     """Install the event hooks on every shared client, open or future (idempotent)."""
-    from ..http import _pool  # stdlib-only at import; httpx is loaded with the first client
+    from ..http import add_client_hook  # stdlib-only at import; httpx comes with a client
 
-    _pool._add_client_hook(install)
+    add_client_hook(install)
 
 
 def deactivate() -> None:
@@ -153,7 +153,7 @@ def http_is_mocked(is_async: bool | None = None) -> bool:
     The same check the async transport makes before sending (`chatplex.http._mocking`),
     so the guard and the transport never disagree about a mock.
     """
-    from ..http._mocking import http_is_mocked as mocked  # stdlib-only
+    from ..http import http_is_mocked as mocked  # stdlib-only
 
     if is_async is None:
         return mocked(is_async=False) or mocked(is_async=True)

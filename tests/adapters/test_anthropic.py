@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._base import CallSettings, Secret, SSEEvent, ToolSpec
 from chatplex.adapters.anthropic import AnthropicAdapter
+from chatplex.adapters.base import CallSettings, SSEEvent, ToolSpec
 from chatplex.errors import (
     APIError,
     BadRequestError,
@@ -28,6 +28,7 @@ from chatplex.messages import (
     ToolMessage,
     merge_chunks,
 )
+from chatplex.secret import Secret
 
 SENTINEL = "sk-ant-SENTINEL-123"
 MODEL = "claude-haiku-4-5"

@@ -28,8 +28,8 @@ import httpx
 import pytest
 from _corpus import Case, load_cases
 
-from chatplex.adapters._base import CallSettings, ToolSpec
 from chatplex.adapters.anthropic import AnthropicAdapter
+from chatplex.adapters.base import CallSettings, ToolSpec
 from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import (

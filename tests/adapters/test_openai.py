@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._base import CallSettings, Secret, SSEEvent, ToolSpec
+from chatplex.adapters.base import CallSettings, SSEEvent, ToolSpec
 from chatplex.adapters.openai import OpenAIAdapter, OpenAIStreamParser, developer_message
 from chatplex.errors import (
     APIError,
@@ -28,6 +28,7 @@ from chatplex.messages import (
     ToolMessage,
     merge_chunks,
 )
+from chatplex.secret import Secret
 
 SENTINEL = "sk-SENTINEL-123"
 SETTINGS = CallSettings(model="gpt-4o-mini")

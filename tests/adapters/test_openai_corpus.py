@@ -10,7 +10,7 @@ import httpx
 import pytest
 from _corpus import Case, corpus_dir, load_cases
 
-from chatplex.adapters._base import CallSettings
+from chatplex.adapters.base import CallSettings
 from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.errors import BadRequestError, NotFoundError, RateLimitError, StreamError
 from chatplex.http._sse import iter_sse_events

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from _corpus import Case, corpus_dir, load_cases
 
-from chatplex.adapters._base import CallSettings, ToolSpec
+from chatplex.adapters.base import CallSettings, ToolSpec
 from chatplex.adapters.openai import OpenAIAdapter, developer_message
 from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events

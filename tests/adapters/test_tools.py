@@ -12,9 +12,9 @@ from typing import Annotated, Any, Literal, TypeAlias
 import pytest
 from pydantic import BaseModel, Field, create_model
 
-from chatplex.adapters import _tools
-from chatplex.adapters._base import ToolSpec
-from chatplex.adapters._tools import normalise_tool_choice, to_tool_spec, to_tool_specs
+from chatplex.adapters import tools as _tools
+from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.tools import normalise_tool_choice, to_tool_spec, to_tool_specs
 
 # --- fixtures: tools in every accepted form ---------------------------------------------
 
@@ -741,7 +741,7 @@ def test_specs_round_trip_through_json() -> None:
 
 
 def test_module_does_not_import_pydantic() -> None:
-    code = "import sys, chatplex.adapters._tools; print('pydantic' in sys.modules)"
+    code = "import sys, chatplex.adapters.tools; print('pydantic' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", "importing _tools must not import pydantic"
 

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from chatplex.adapters._base import CallSettings, HTTPRequest, SSEEvent
+from chatplex.adapters.base import CallSettings, HTTPRequest, SSEEvent
 from chatplex.errors import APIError, StreamError, status_error
 from chatplex.http import asend, astream, send, stream
 from chatplex.messages import AIMessage, AIMessageChunk, BaseMessage

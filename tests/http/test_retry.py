@@ -398,7 +398,7 @@ async def test_an_error_event_the_provider_declared_keeps_its_retryability(
     """OpenRouter-style `{"error": {"code": N}}` (no `type`) before any content: the
     adapter's judgement of the code stands; only a stream cut short or garbled, which no
     provider declared, is made retryable by the stream loop."""
-    from chatplex.adapters._base import CallSettings
+    from chatplex.adapters.base import CallSettings
     from chatplex.adapters.openai import OpenAIAdapter
     from chatplex.messages import HumanMessage
 

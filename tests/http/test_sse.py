@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from chatplex.adapters._base import SSEEvent
+from chatplex.adapters.base import SSEEvent
 from chatplex.http._sse import SSEDecoder, aiter_sse_events, iter_sse_events
 
 CORPUS = Path(

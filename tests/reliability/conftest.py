@@ -9,7 +9,7 @@ import pytest
 from _faultkit import FaultPlan
 
 import chatplex.http
-from chatplex.runnables._portal import run_sync
+from chatplex.core.portal import run_sync
 from chatplex.testing import MockServer
 
 

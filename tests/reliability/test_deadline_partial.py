@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from chatplex import init_chat_model
-from chatplex.adapters._base import CallSettings
+from chatplex.adapters.base import CallSettings
+from chatplex.chat.fake import FakeChatModel
+from chatplex.core.parsers import StrOutputParser
 from chatplex.errors import ChatplexError, DeadlineExceededError
 from chatplex.http import astream, get_async_client, get_sync_client
 from chatplex.http import stream as http_stream
 from chatplex.messages import AIMessageChunk, HumanMessage
-from chatplex.runnables.fake import FakeChatModel
-from chatplex.runnables.parsers import StrOutputParser
 from chatplex.testing import MockServer
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

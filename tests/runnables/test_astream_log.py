@@ -16,9 +16,9 @@ from chatplex import (
     RunnableLambda,
     StrOutputParser,
 )
+from chatplex.core.log import RunLog, RunLogPatch
+from chatplex.core.prompts import ChatPromptValue
 from chatplex.runnables import Runnable
-from chatplex.runnables.log import RunLog, RunLogPatch
-from chatplex.runnables.prompts import ChatPromptValue
 
 # ---- an independent RFC 6902 applier (add / replace / remove / test) -----------------------
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from chatplex import AIMessage, FakeChatModel, RunnableLambda
+from chatplex.core.run_config import RunnableConfig
 from chatplex.runnables import DEFAULT_MAX_CONCURRENCY, Runnable
-from chatplex.runnables.config import RunnableConfig
 
 
 class Gauge:

@@ -15,9 +15,9 @@ from chatplex import (
     RunnableLambda,
     StrOutputParser,
 )
+from chatplex.chat.callbacks import LLMResult
 from chatplex.errors import DeadlineExceededError
 from chatplex.runnables import Runnable
-from chatplex.runnables.callbacks import LLMResult
 
 
 class Recorder:
@@ -213,7 +213,7 @@ async def test_with_config_timeout_bounds_ainvoke_and_astream() -> None:
 def test_sync_handlers_of_a_sync_batch_stay_off_the_portal_loop() -> None:
     # Sync `batch` of a chat model runs on the shared portal loop; a sync handler run
     # there would block every request in flight (the batch would run one at a time).
-    from chatplex.runnables._portal import on_portal
+    from chatplex.core.portal import on_portal
 
     class Where:
         def __init__(self) -> None:

@@ -16,8 +16,8 @@ from chatplex import (
     RunnablePassthrough,
     StrOutputParser,
 )
+from chatplex.core.run_config import RunnableConfig
 from chatplex.runnables import Runnable, RunnableGenerator, RunnableSequence
-from chatplex.runnables.config import RunnableConfig
 
 
 async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from chatplex import ChatModel, ChatPromptTemplate, FakeChatModel, StrOutputParser, init_chat_model
-from chatplex.config import ENV_SETTINGS
+from chatplex.chat.configurable import ConfigurableChatModel, _split_budget
+from chatplex.chat.profiles import ENV_SETTINGS
+from chatplex.core.run_config import RunnableConfig
 from chatplex.messages import merge_chunks
 from chatplex.runnables import Runnable
-from chatplex.runnables.config import RunnableConfig
-from chatplex.runnables.configurable import ConfigurableChatModel, _split_budget
 from chatplex.testing import MockRequest, MockServer
 
 OPENAI = "openai:gpt-4o-mini"

@@ -21,8 +21,8 @@ from chatplex import (
     RunnableParallel,
     StrOutputParser,
 )
+from chatplex.core.prompts import ChatPromptValue
 from chatplex.runnables import Runnable
-from chatplex.runnables.prompts import ChatPromptValue
 
 KEYS = {"event", "data", "name", "tags", "run_id", "metadata", "parent_ids"}
 
@@ -493,7 +493,7 @@ def test_docstring_examples(module: str) -> None:
     import doctest
     import importlib
 
-    mod = importlib.import_module(f"chatplex.runnables.{module}")
+    mod = importlib.import_module(f"chatplex.core.{module}")
     failures, _ = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert failures == 0
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from chatplex import ChatPromptTemplate, FakeChatModel, RunnableLambda, StrOutputParser
-from chatplex.runnables import Runnable, _traced
-from chatplex.runnables.callbacks import LLMResult
+from chatplex.chat.callbacks import LLMResult
+from chatplex.core import Runnable, _traced
 
 
 class Tracer:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from chatplex import ChatPromptTemplate, FakeChatModel, RunnableLambda, StrOutputParser
+from chatplex.core.events import dispatch_custom_event
 from chatplex.runnables import Runnable
-from chatplex.runnables.events import dispatch_custom_event
 
 
 async def collect(

@@ -18,8 +18,8 @@ from chatplex import (
     SystemMessage,
     init_chat_model,
 )
+from chatplex.chat.providers import PROVIDERS, split_model_name
 from chatplex.messages import BaseMessage, merge_chunks
-from chatplex.models import PROVIDERS, split_model_name
 
 
 @pytest.fixture(autouse=True)

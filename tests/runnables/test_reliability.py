@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from chatplex import FakeChatModel, RunnableLambda
+from chatplex.core.reliability import RunnableRetry, RunnableWithFallbacks
 from chatplex.errors import DeadlineExceededError
 from chatplex.runnables import Runnable, RunnableConfig
-from chatplex.runnables.reliability import RunnableRetry, RunnableWithFallbacks
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 NO_WAIT: dict[str, Any] = {"wait_exponential_jitter": False}

@@ -179,7 +179,7 @@ def test_import_chatplex_does_not_import_pydantic() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    from chatplex.runnables import schemas
+    from chatplex.core import schemas
 
     failures, tried = doctest.testmod(schemas)
     assert failures == 0 and tried > 0

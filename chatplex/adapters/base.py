@@ -1,0 +1,142 @@
+"""The contract between ChatModel and a wire API: four pure functions, no I/O.
+
+An adapter turns messages + settings into an `HTTPRequest` description, and a response
+body (or a stream of server-sent events) into `AIMessage` / `AIMessageChunk`. Sending,
+retrying, rate limiting and pooling are the http layer's job, so a new provider is one
+module implementing `Adapter` and gets all of that for free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+from ..errors import APIError
+from ..messages import AIMessage, AIMessageChunk, BaseMessage
+
+__all__ = [
+    "Adapter",
+    "CallSettings",
+    "HTTPRequest",
+    "SSEEvent",
+    "StreamParser",
+    "ToolSpec",
+    "endpoint_url",
+]
+
+
+def endpoint_url(base_url: str, path: str) -> str:
+    """`path` appended to the path of `base_url`, whose query is kept (Azure-style
+    `?api-version=...`) and fragment dropped.
+
+    A base URL with user info is refused: httpx would send it as Basic auth, replacing
+    the API key's `Authorization` header. The error does not repeat the URL.
+
+    >>> endpoint_url("https://x.example/openai/deployments/d?api-version=1", "/chat/completions")
+    'https://x.example/openai/deployments/d/chat/completions?api-version=1'
+    """
+    parts = urlsplit(base_url)
+    if "@" in parts.netloc:
+        raise ValueError(
+            "base_url must not contain user:password@; "
+            "pass credentials as api_key= or default_headers="
+        )
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + path, parts.query, ""))
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSpec:
+    """A provider-neutral tool definition: name, description and JSON-schema parameters."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CallSettings:
+    """The resolved settings of one model call (model defaults + bound + per-call)."""
+
+    model: str
+    temperature: float | None = None
+    max_tokens: int | None = None
+    top_p: float | None = None
+    stop: tuple[str, ...] | None = None
+    tools: tuple[ToolSpec, ...] = ()
+    #: None (provider default), "auto", "none", "required"/"any", or a tool name.
+    tool_choice: str | None = None
+    #: Provider-specific body fields passed through unchanged (e.g. `response_format`,
+    #: `seed`, `thinking`, `metadata`); they override same-named fields chatplex sets.
+    extra_body: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class HTTPRequest:
+    """What to send; the http layer serialises `json` and adds nothing but transport."""
+
+    method: str
+    url: str
+    # Headers carry the API key: never part of the repr (so never in logs or errors).
+    headers: Mapping[str, str] = field(repr=False)
+    json: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SSEEvent:
+    """One server-sent event: `event` defaults to "message"; `data` lines joined by \\n."""
+
+    event: str = "message"
+    data: str = ""
+    id: str | None = None
+    retry: int | None = None
+
+
+class StreamParser(Protocol):
+    """Turns the events of one stream into chunks; one instance per stream (stateful)."""
+
+    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
+        """The chunk this event contributes, or None (pings, bookkeeping events).
+
+        Raises `StreamError` for an error event or an unparseable payload."""
+        ...
+
+    def finish(self) -> None:
+        """Called when the body ends; raises `StreamError` if the stream was cut short."""
+        ...
+
+
+class Adapter(Protocol):
+    """One wire API. Instances hold connection settings (base URL, key, headers)."""
+
+    provider: str
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """Validate and translate; raise ValueError/TypeError before any I/O."""
+        ...
+
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage: ...
+
+    def stream_parser(self, headers: Mapping[str, str]) -> StreamParser: ...
+
+    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+        """Turn an error status and body into a typed error (see `errors.status_error`)."""
+        ...
+
+    def budget_key(self, model: str) -> tuple[str, ...]:
+        """Identity of the rate-limit budget (provider, base_url, key digest, model)."""
+        ...
+
+
+def header_value(headers: Mapping[str, str] | None, name: str) -> str | None:
+    """`headers[name]` for a lower-case `name`, also from a plain dict spelled otherwise
+    (httpx headers are case-insensitive already; tests and users pass plain dicts)."""
+    if not headers:
+        return None
+    value = headers.get(name)
+    if value is None:
+        value = next((v for k, v in headers.items() if k.lower() == name), None)
+    return value

@@ -1,0 +1,361 @@
+"""Turn whatever users pass to ``bind_tools`` into provider-neutral `ToolSpec`s.
+
+Accepted forms: a pydantic model class, a JSON-schema dict (OpenAI tool, OpenAI function,
+Anthropic tool, or a bare schema with a ``title``), a typed function (sync or async), an
+object with ``name``/``description``/``args_schema`` (LangChain ``BaseTool``-like) and a
+`ToolSpec`. All validation happens here, so a bad tool fails at bind time instead of
+coming back as a provider's 400. Provider-only extras of a dict (OpenAI ``strict``,
+Anthropic ``cache_control``) are not carried; send those through ``extra_body``.
+
+pydantic is imported inside the functions that need it: ``import chatplex`` stays cheap.
+
+Example:
+    >>> def get_weather(city: str, unit: str = "C") -> str:
+    ...     '''Current weather for a city.
+    ...
+    ...     Args:
+    ...         city: City name, e.g. "Paris".
+    ...     '''
+    ...     return "sunny"
+    >>> spec = to_tool_spec(get_weather)
+    >>> spec.name, spec.description, spec.parameters["required"]
+    ('get_weather', 'Current weather for a city.', ['city'])
+    >>> spec.parameters["properties"]["city"]
+    {'type': 'string', 'description': 'City name, e.g. "Paris".'}
+    >>> normalise_tool_choice("any", [spec])
+    'required'
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any, cast
+
+from .base import ToolSpec
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from pydantic.json_schema import GenerateJsonSchema
+
+__all__ = ["normalise_tool_choice", "to_tool_spec", "to_tool_specs"]
+
+_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+_ACCEPTED = (
+    "a pydantic BaseModel subclass; a dict shaped as an OpenAI tool "
+    '{"type": "function", "function": {...}}, an OpenAI function {"name", "parameters"}, '
+    'an Anthropic tool {"name", "input_schema"} or a JSON schema with a "title"; '
+    "a typed function; an object with name, description and args_schema; or a ToolSpec"
+)
+# Values under these keys are data, so a "title" key inside them is not a schema title.
+_DATA_KEYS = frozenset({"default", "const", "enum", "examples"})
+# Values under these keys map names (which may well be "title") to sub-schemas.
+_SCHEMA_MAPS = frozenset({"properties", "$defs", "definitions", "patternProperties"})
+_KEYWORDS = {"auto": "auto", "none": "none", "required": "required", "any": "required"}
+
+# Docstring sections: Google headers ("Args:", "Returns:", ...) and reST field lines.
+_ARGS = r"Args|Arguments|Parameters|Params|Keyword Args|Keyword Arguments"
+_ARGS_HEADER = re.compile(rf"\s*(?:{_ARGS})\s*:\s*", re.IGNORECASE)
+_SECTION = re.compile(
+    rf"\s*(?:(?:{_ARGS}|Other Parameters|Returns?|Yields?|Raises|Examples?|Notes?|Attributes|"
+    r"See Also|Warnings?|Todo)\s*:\s*|:(?:param|arg|key|type|return|rtype|raise)\w*.*)",
+    re.IGNORECASE,
+)
+_GOOGLE_ENTRY = re.compile(r"\*{0,2}(\w+)\s*(?:\([^)]*\))?\s*:(.*)")
+_REST_PARAM = re.compile(r"\s*:(?:param|arg|key)\w*\s+(?:[^:]*\s)?(\w+)\s*:(.*)")
+_NUMPY_RULE = re.compile(r"\s*-{3,}\s*")
+
+
+def to_tool_spec(tool: object) -> ToolSpec:
+    """Validate one tool in any accepted form and return its `ToolSpec`.
+
+    Example:
+        >>> to_tool_spec({"name": "ping", "parameters": {}})
+        ToolSpec(name='ping', description='', parameters={'type': 'object', 'properties': {}})
+    """
+    if isinstance(tool, ToolSpec):
+        spec = _make(tool.name, tool.description, tool.parameters)
+        return tool if spec == tool else spec
+    if isinstance(tool, Mapping):
+        return _from_mapping(tool)
+    if isinstance(tool, type):
+        if issubclass(tool, _pydantic_base_model()):
+            return _make(tool.__name__, _class_doc(tool), _model_schema(tool))
+    elif all(hasattr(tool, attr) for attr in ("name", "description", "args_schema")):
+        return _from_tool_object(tool)
+    elif inspect.isfunction(tool) or inspect.ismethod(tool):
+        return _from_function(tool)
+    raise TypeError(f"can't make a tool from {tool!r:.80}; expected {_ACCEPTED}")
+
+
+def to_tool_specs(tools: Sequence[object]) -> tuple[ToolSpec, ...]:
+    """Convert every tool of one ``bind_tools`` call; tool names must be unique.
+
+    Example:
+        >>> [s.name for s in to_tool_specs([{"name": "a"}, {"name": "b"}])]
+        ['a', 'b']
+    """
+    # Sequence, not Iterable: a BaseTool is a pydantic model, and models iterate their fields.
+    if isinstance(tools, (str, bytes)) or not isinstance(tools, Sequence):
+        kind = type(tools).__name__
+        raise TypeError(f"bind_tools expects a list of tools, got {kind}; wrap one tool in a list")
+    specs = tuple(to_tool_spec(tool) for tool in tools)
+    names = [spec.name for spec in specs]
+    dupes = sorted({name for name in names if names.count(name) > 1})
+    if dupes:
+        raise ValueError(f"duplicate tool names in one bind: {', '.join(dupes)}")
+    return specs
+
+
+def normalise_tool_choice(
+    tool_choice: str | Mapping[str, Any] | bool | None, specs: Iterable[ToolSpec]
+) -> str | None:
+    """Reduce any common ``tool_choice`` spelling to None, "auto", "none", "required"
+    or the name of a bound tool. ``False`` means "not set", like None.
+
+    Example:
+        >>> spec = ToolSpec("search", "", {"type": "object", "properties": {}})
+        >>> normalise_tool_choice({"type": "tool", "name": "search"}, [spec])
+        'search'
+    """
+    if tool_choice is None or tool_choice is False:
+        return None
+    keyword: str | None
+    name: object
+    if tool_choice is True:
+        keyword, name = "required", None
+    elif isinstance(tool_choice, str):
+        keyword, name = _KEYWORDS.get(tool_choice), tool_choice
+    elif isinstance(tool_choice, Mapping):
+        keyword, name = _choice_from_dict(tool_choice)
+    else:
+        raise TypeError(
+            f"tool_choice must be a str, dict, bool or None, got {type(tool_choice).__name__}"
+        )
+    if keyword in ("auto", "none"):
+        return keyword  # valid even without tools: the adapters then leave it out
+    names = [spec.name for spec in specs]
+    if not names:
+        raise ValueError(f"tool_choice={tool_choice!r} needs bound tools, and none are bound")
+    if keyword is not None:
+        return keyword
+    if not isinstance(name, str) or name not in names:
+        raise ValueError(
+            f"tool_choice {name!r} is not a bound tool; bound tools: {', '.join(names)}"
+        )
+    if name in _KEYWORDS:  # CallSettings.tool_choice would read it as the keyword
+        raise ValueError(
+            f"tool {name!r} can't be forced by name: {name!r} is a tool_choice keyword"
+        )
+    return name
+
+
+def _choice_from_dict(choice: Mapping[str, Any]) -> tuple[str | None, object]:
+    """(keyword, None) or (None, tool name) for an OpenAI or Anthropic tool_choice dict."""
+    kind = choice.get("type")
+    if choice.get("disable_parallel_tool_use"):
+        raise ValueError(
+            "disable_parallel_tool_use has no provider-neutral form; pass the whole "
+            'Anthropic tool_choice through extra_body={"tool_choice": {...}}'
+        )
+    if kind == "function" and isinstance(choice.get("function"), Mapping):
+        return None, choice["function"].get("name")
+    if kind == "tool" and "name" in choice:
+        return None, choice["name"]
+    if kind in ("auto", "none", "any") and set(choice) <= {"type", "disable_parallel_tool_use"}:
+        return _KEYWORDS[kind], None
+    raise ValueError(
+        f"unsupported tool_choice dict {choice!r}; expected "
+        '{"type": "function", "function": {"name": ...}}, {"type": "tool", "name": ...}, '
+        '{"type": "any"}, {"type": "auto"} or {"type": "none"}'
+    )
+
+
+def _from_mapping(tool: Mapping[str, Any]) -> ToolSpec:
+    kind = tool.get("type")
+    if kind == "function":
+        function = tool.get("function")
+        if not isinstance(function, Mapping):
+            raise TypeError('an OpenAI tool dict {"type": "function"} needs a "function" dict')
+        return _make(function.get("name"), function.get("description"), function.get("parameters"))
+    if "input_schema" in tool:
+        if kind not in (None, "custom"):
+            raise TypeError(f"Anthropic server tool type {kind!r} is not a client tool definition")
+        return _make(tool.get("name"), tool.get("description"), tool["input_schema"])
+    if "name" in tool and ("parameters" in tool or kind is None):
+        return _make(tool["name"], tool.get("description"), tool.get("parameters"))
+    if "title" in tool:
+        schema = {k: v for k, v in tool.items() if k not in ("title", "description")}
+        return _make(tool["title"], tool.get("description"), schema)
+    raise TypeError(f"unrecognised tool dict with keys {sorted(tool)}; expected {_ACCEPTED}")
+
+
+def _from_tool_object(tool: Any) -> ToolSpec:
+    schema = tool.args_schema
+    if isinstance(schema, Mapping):
+        params: object = {k: v for k, v in schema.items() if k not in ("title", "description")}
+    elif isinstance(schema, type) and issubclass(schema, _pydantic_base_model()):
+        params = _model_schema(schema)
+    else:
+        raise TypeError(
+            f"tool {tool.name!r}: args_schema must be a pydantic model class or a JSON-schema "
+            f"dict, got {schema!r:.80}"
+        )
+    return _make(tool.name, tool.description, params)
+
+
+def _from_function(fn: Callable[..., Any]) -> ToolSpec:
+    name = fn.__name__
+    for param in inspect.signature(fn).parameters.values():
+        # Tool arguments arrive as one JSON object, i.e. by name: no *args, **kwargs or "/".
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
+            raise TypeError(
+                f"tool function {name!r}: {param.kind.description} parameter {param.name!r} "
+                "can't be described by a JSON schema; use named, typed parameters"
+            )
+        if param.annotation is param.empty:
+            what = f"tool function {name!r}: parameter {param.name!r}"
+            raise TypeError(f"{what} has no type annotation")
+    from pydantic import PydanticUserError, TypeAdapter
+
+    try:
+        adapter: TypeAdapter[Any] = TypeAdapter(cast(Any, fn))
+        schema = adapter.json_schema(schema_generator=_quiet_generator())
+    except (PydanticUserError, NameError) as exc:
+        raise TypeError(f"tool function {name!r}: can't build a JSON schema: {exc}") from exc
+    schema = _strip_titles(schema)
+    doc = inspect.cleandoc(fn.__doc__ or "")
+    properties = schema.get("properties", {})
+    for pname, text in _param_docs(doc).items():
+        if isinstance(properties.get(pname), dict):
+            properties[pname].setdefault("description", text)  # Field(description=) wins
+    return _make(name, _summary(doc), schema)
+
+
+def _pydantic_base_model() -> type[BaseModel]:
+    from pydantic import BaseModel
+
+    return BaseModel
+
+
+def _model_schema(model: type[BaseModel]) -> dict[str, Any]:
+    schema = model.model_json_schema(schema_generator=_quiet_generator())
+    ref, defs = schema.get("$ref"), schema.get("$defs", {})
+    if isinstance(ref, str) and ref.removeprefix("#/$defs/") in defs and len(schema) == 2:
+        # A self-referencing model is all "$ref" at the top; lift it so the top is an object.
+        schema = {**defs[ref.removeprefix("#/$defs/")], "$defs": defs}
+    stripped: dict[str, Any] = _strip_titles(schema)
+    stripped.pop("description", None)  # the docstring, which becomes ToolSpec.description
+    return stripped
+
+
+def _class_doc(cls: type) -> str:
+    # Not inspect.getdoc: that would hand a docstring-less model BaseModel's own docstring.
+    doc = cls.__dict__.get("__doc__")
+    return inspect.cleandoc(doc) if isinstance(doc, str) else ""
+
+
+@cache
+def _quiet_generator() -> type[GenerateJsonSchema]:
+    from pydantic.json_schema import GenerateJsonSchema
+
+    class QuietSchema(GenerateJsonSchema):
+        # A default with no JSON form is just left out; the parameter stays optional.
+        ignored_warning_kinds = {"skipped-choice", "non-serializable-default"}
+
+    return QuietSchema
+
+
+def _strip_titles(node: Any) -> Any:
+    """Drop pydantic's generated ``title`` keywords; names come from the tool itself."""
+    if isinstance(node, list):
+        return [_strip_titles(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: _strip_titles(sub) for name, sub in value.items()}
+        elif key in _DATA_KEYS:
+            out[key] = value
+        elif not (key == "title" and isinstance(value, str)):
+            out[key] = _strip_titles(value)
+    return out
+
+
+def _make(name: object, description: object, parameters: object) -> ToolSpec:
+    if not isinstance(name, str):
+        raise TypeError(f"tool name must be a string, got {name!r:.80}")
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"invalid tool name {name!r}: it must match ^[a-zA-Z0-9_-]{{1,64}}$")
+    if description is None:
+        description = ""
+    if not isinstance(description, str):
+        raise TypeError(f"tool {name!r}: description must be a str, got {description!r:.80}")
+    return ToolSpec(name, description, _object_schema(name, parameters))
+
+
+def _object_schema(name: str, parameters: object) -> dict[str, Any]:
+    if parameters is None:
+        parameters = {}
+    if not isinstance(parameters, Mapping):
+        raise TypeError(
+            f"tool {name!r}: parameters must be a JSON-schema dict, got {parameters!r:.80}"
+        )
+    try:  # the round trip also deep-copies, so later edits of the user's dict don't leak in
+        schema = json.loads(json.dumps(dict(parameters), allow_nan=False))
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise TypeError(f"tool {name!r}: non-serialisable tool schema ({exc})") from exc
+    kind = schema.get("type")
+    if kind not in ("object", None) or (kind is None and schema and "properties" not in schema):
+        raise ValueError(
+            f"tool {name!r}: parameters must be an object schema "
+            f'({{"type": "object", "properties": {{...}}}}), got {schema!r:.80}'
+        )
+    schema = {"type": "object", **schema}
+    schema.setdefault("properties", {})
+    if not isinstance(schema["properties"], dict):
+        raise TypeError(f"tool {name!r}: schema 'properties' must be a dict")
+    required = schema.get("required", [])
+    if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
+        raise TypeError(f"tool {name!r}: schema 'required' must be a list of property names")
+    return schema
+
+
+def _summary(doc: str) -> str:
+    """The docstring up to its first section (Google, reST field list or numpydoc)."""
+    lines = doc.splitlines()
+    for i, line in enumerate(lines):
+        numpy = i + 1 < len(lines) and _NUMPY_RULE.fullmatch(lines[i + 1]) and line.strip()
+        if _SECTION.fullmatch(line) or numpy:
+            lines = lines[:i]
+            break
+    return "\n".join(lines).strip()
+
+
+def _param_docs(doc: str) -> dict[str, str]:
+    """Per-parameter descriptions from a Google ``Args:`` section or ``:param x:`` lines."""
+    docs: dict[str, str] = {}
+    name, entry_indent, section = None, 0, None  # section: indent of the open Args: header
+    for line in doc.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if not line.strip():
+            continue
+        if section is not None and indent <= section:
+            section = None
+        entry = _REST_PARAM.match(line)
+        if entry is None and section is not None and (name is None or indent <= entry_indent):
+            entry = _GOOGLE_ENTRY.fullmatch(line.strip())
+        if _ARGS_HEADER.fullmatch(line):
+            section, name = indent, None
+        elif entry:
+            name, entry_indent = entry.group(1), indent
+            docs[name] = entry.group(2)
+        elif name is not None and indent > entry_indent:
+            docs[name] += " " + line
+        else:
+            name = None
+    return {name: " ".join(text.split()) for name, text in docs.items() if text.strip()}

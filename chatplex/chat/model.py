@@ -1,0 +1,432 @@
+"""`ChatModel`: the Runnable that turns messages into a reply through an adapter.
+
+The model owns settings and the call protocol (input coercion, callbacks, streaming,
+batching); the adapter owns the wire format; the http layer owns I/O. Subclasses that
+answer without HTTP (`FakeChatModel`) override the four `_send*` hooks only.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..core import Runnable
+from ..core.chunks import close_iterator
+from ..core.run_config import RunnableConfig
+from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
+from .callbacks import ChatModelRun, start_chat_model_run
+from .settings import check_settings
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..adapters.base import Adapter, CallSettings, HTTPRequest
+    from ..core.retry import RetryPolicy
+    from ..http import Budget, RateLimit
+
+__all__ = ["ChatModel"]
+
+#: Settings a call may override through `bind(...)` or `invoke(..., **overrides)`.
+_CALL_SETTINGS = ("temperature", "max_tokens", "top_p", "stop", "tools", "tool_choice")
+#: ...and those that shape the HTTP exchange rather than the request body.
+_TRANSPORT_SETTINGS = (
+    "timeout",
+    "max_retries",
+    "max_retry_after",
+    "retry_policy",
+    "stream_idle_timeout",
+)
+
+
+class ChatModel(Runnable[Any, AIMessage]):
+    """A chat model over one provider adapter.
+
+    Usually built with `init_chat_model("openai:gpt-4o-mini")`. Input: a str, a list of
+    messages / `(role, text)` tuples / dicts, or a prompt value. Output: an `AIMessage`
+    (or `AIMessageChunk`s from `stream`). Keyword arguments not named here are provider
+    extras, sent in the request body unchanged (e.g. `response_format`, `seed`).
+
+    Reliability: transient failures (408, 409, 429, 5xx, 529, connection errors,
+    timeouts) are retried up to `max_retries` times (default 2), after the server's
+    `retry-after` when it sends one (honoured up to `max_retry_after` s, default 60), else
+    with exponential backoff; `RunnableConfig(timeout=...)` bounds the whole call.
+    `rate_limit=RateLimit(...)` or a dict (`requests_per_minute`, `tokens_per_minute`,
+    `max_in_flight`) paces every call sharing the budget (provider, base URL, key, model).
+    `retry_policy=chatplex.http.retry_policy(...)` replaces both retry settings (other
+    backoff, injected sleep/clock for tests). `extra_headers` go with every request, and
+    can be added per call:
+
+    >>> model.invoke("hi", extra_headers={"x-trace-id": "42"})  # doctest: +SKIP
+    """
+
+    provider: str = "unknown"
+    _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
+    _async_native = True  # sync batch: N requests on the portal loop, not N threads
+
+    @property
+    def InputType(self) -> Any:  # noqa: N802 - LangChain's name, read by schemas
+        """What `invoke` accepts, for `get_input_schema`."""
+        from ..core.schemas import ChatModelInput
+
+        return ChatModelInput
+
+    @property
+    def OutputType(self) -> Any:  # noqa: N802
+        """What `invoke` returns, for `get_output_schema`."""
+        from ..core.schemas import AIMessage as AIMessageSchema
+
+        return AIMessageSchema
+
+    def __init__(
+        self,
+        adapter: Adapter | None,
+        model: str,
+        *,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        top_p: float | None = None,
+        stop: str | Sequence[str] | None = None,
+        timeout: float | None = None,
+        max_retries: int = 2,
+        max_retry_after: float = 60.0,
+        retry_policy: RetryPolicy | None = None,
+        rate_limit: RateLimit | Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        stream_idle_timeout: float | None = None,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        name: str | None = None,
+        **provider_extras: Any,
+    ) -> None:
+        if not isinstance(model, str) or not model:
+            raise ValueError("model must be a non-empty model name")
+        check_settings(
+            {
+                "temperature": temperature,
+                "max_tokens": max_tokens,
+                "top_p": top_p,
+                "stop": stop,
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "max_retry_after": max_retry_after,
+                "extra_headers": extra_headers,
+            }
+        )
+        self.adapter = adapter
+        if adapter is not None:
+            self.provider = adapter.provider
+        self.model = model
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+        self.top_p = top_p
+        self.stop = stop
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_retry_after = max_retry_after
+        self.retry_policy = retry_policy
+        self.rate_limit = _rate_limit(rate_limit)
+        self.extra_headers: dict[str, str] = dict(extra_headers or {})
+        self.stream_idle_timeout = stream_idle_timeout
+        self.http_client = http_client
+        self.http_async_client = http_async_client
+        self.name = name
+        self.tools: tuple[Any, ...] = ()
+        self.tool_choice: str | None = None
+        self.extra_body: dict[str, Any] = dict(provider_extras)
+
+    def __repr__(self) -> str:
+        shown = {
+            k: getattr(self, k)
+            for k in ("model", "temperature", "max_tokens")
+            if getattr(self, k) is not None
+        }
+        args = ", ".join(f"{k}={v!r}" for k, v in shown.items())
+        return f"{type(self).__name__}(provider={self.provider!r}, {args})"
+
+    def get_name(self) -> str:
+        return self.name or type(self).__name__
+
+    # ---- derived copies ----------------------------------------------------------------
+
+    def bind(self, **settings: Any) -> ChatModel:
+        """A copy with some settings changed (validated now, not at call time).
+
+        >>> model.bind(temperature=0, stop=["\\n"])  # doctest: +SKIP
+        """
+        clone = copy.copy(self)
+        clone.extra_body = dict(self.extra_body)
+        clone._apply(settings)
+        return clone
+
+    def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None) -> ChatModel:
+        """A copy that offers these tools: pydantic models, JSON-schema dicts or typed
+        functions. `tool_choice`: "auto", "none", "required"/"any", or a tool name."""
+        from ..adapters.tools import normalise_tool_choice, to_tool_specs
+
+        specs = to_tool_specs(tools)
+        clone = copy.copy(self)
+        clone.tools = specs
+        clone.tool_choice = normalise_tool_choice(tool_choice, specs)
+        return clone
+
+    def _apply(self, settings: Mapping[str, Any]) -> None:
+        check_settings(settings)
+        for key, value in settings.items():
+            if key == "tools":
+                from ..adapters.tools import to_tool_specs
+
+                self.tools = to_tool_specs(value)
+            elif key == "extra_headers":  # per call: on top of the model's own
+                self.extra_headers = {**self.extra_headers, **(value or {})}
+            elif key == "rate_limit":
+                self.rate_limit = _rate_limit(value)
+            elif key in _CALL_SETTINGS or key in _TRANSPORT_SETTINGS:
+                setattr(self, key, value)
+            else:
+                self.extra_body[key] = value
+
+    def _settings(self, overrides: Mapping[str, Any]) -> CallSettings:
+        from ..adapters.base import CallSettings
+
+        model = self.bind(**overrides) if overrides else self
+        stop = model.stop
+        return CallSettings(
+            model=model.model,
+            temperature=model.temperature,
+            max_tokens=model.max_tokens,
+            top_p=model.top_p,
+            stop=(stop,) if isinstance(stop, str) else tuple(stop) if stop else None,
+            tools=tuple(model.tools),
+            tool_choice=model.tool_choice,
+            extra_body=model.extra_body,
+        )
+
+    def _invocation_params(self, settings: CallSettings) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "model": settings.model,
+            "temperature": settings.temperature,
+            "max_tokens": settings.max_tokens,
+            "top_p": settings.top_p,
+            "stop": settings.stop,
+            "tools": [t.name for t in settings.tools],
+        }
+
+    def _serialized(self) -> dict[str, Any]:
+        return {"name": self.get_name(), "kwargs": {"model": self.model, "provider": self.provider}}
+
+    # ---- I/O hooks (HTTP through the adapter; FakeChatModel overrides) -----------------
+
+    def _require_adapter(self) -> Adapter:
+        if self.adapter is None:
+            raise NotImplementedError(f"{type(self).__name__} has no adapter to send requests")
+        return self.adapter
+
+    def _http_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> tuple[Adapter, HTTPRequest]:
+        adapter = self._require_adapter()
+        request = adapter.build_request(messages, settings, stream=stream)
+        if self.extra_headers:
+            base = request.headers  # copied, not rebuilt: keeps a key-masking dict subclass
+            headers = copy.copy(base) if isinstance(base, dict) else dict(base)
+            headers.update(self.extra_headers)
+            request = dataclasses.replace(request, headers=headers)
+        return adapter, request
+
+    def _retry_policy(self) -> RetryPolicy:
+        if self.retry_policy is not None:
+            return self.retry_policy
+        from ..core.retry import retry_policy
+
+        return retry_policy(self.max_retries, self.max_retry_after)
+
+    def _budget(self, adapter: Adapter, settings: CallSettings) -> Budget | None:
+        if self.rate_limit is None:  # no limiter: no calls, no cost
+            return None
+        from ..http import get_budget
+
+        return get_budget(adapter.budget_key(settings.model), self.rate_limit)
+
+    def _send(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AIMessage:
+        from ..http import send
+
+        adapter, request = self._http_request(messages, settings, stream=False)
+        return send(
+            adapter,
+            request,
+            client=self.http_client,
+            timeout=self.timeout,
+            deadline=config.get("deadline"),
+            retry=self._retry_policy(),
+            budget=self._budget(adapter, settings),
+        )
+
+    async def _asend(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AIMessage:
+        from ..http import asend
+
+        adapter, request = self._http_request(messages, settings, stream=False)
+        return await asend(
+            adapter,
+            request,
+            client=self.http_async_client,
+            timeout=self.timeout,
+            deadline=config.get("deadline"),
+            retry=self._retry_policy(),
+            budget=self._budget(adapter, settings),
+        )
+
+    def _send_stream(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> Iterator[AIMessageChunk]:
+        from ..http import get_sync_client, interruptible_client, stream
+
+        adapter, request = self._http_request(messages, settings, stream=True)
+        client, retry = self.http_client, self._retry_policy()
+        if config.get("callbacks"):
+            from ..core.interrupt import interrupter_of
+
+            interrupter = interrupter_of(config)
+            if interrupter is not None:  # a sync event stream watches: let it cut us short
+                http = client if client is not None else get_sync_client()
+                client = interruptible_client(http, interrupter)
+                retry = interrupter.retry_policy(retry)
+        return stream(
+            adapter,
+            request,
+            client=client,
+            timeout=self.timeout,
+            idle_timeout=self.stream_idle_timeout,
+            deadline=config.get("deadline"),
+            retry=retry,
+            budget=self._budget(adapter, settings),
+        )
+
+    def _asend_stream(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AsyncIterator[AIMessageChunk]:
+        from ..http import astream
+
+        adapter, request = self._http_request(messages, settings, stream=True)
+        return astream(
+            adapter,
+            request,
+            client=self.http_async_client,
+            timeout=self.timeout,
+            idle_timeout=self.stream_idle_timeout,
+            deadline=config.get("deadline"),
+            retry=self._retry_policy(),
+            budget=self._budget(adapter, settings),
+        )
+
+    # ---- Runnable hooks ----------------------------------------------------------------
+
+    def _prepare(
+        self, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]
+    ) -> tuple[ChatModel, list[BaseMessage], CallSettings, ChatModelRun | None]:
+        """The model to send with (a bound copy when the call overrides settings, so
+        per-call `timeout`, `max_retries`, `extra_headers`... apply too), the messages,
+        the call settings and the callback run."""
+        messages = coerce_messages(input)
+        model = self.bind(**overrides) if overrides else self
+        settings = model._settings({})
+        return model, messages, settings, start_chat_model_run(config, self.get_name())
+
+    def _invoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
+        model, messages, settings, run = self._prepare(input, config, overrides)
+        if run is None:
+            return model._send(messages, settings, config)
+        run.start(messages, self._serialized(), self._invocation_params(settings))
+        try:
+            if run.listeners:  # an event stream is watching: stream, so tokens reach it
+                message = run.collect(model._send_stream(messages, settings, config))
+            else:
+                message = model._send(messages, settings, config)
+        except BaseException as exc:
+            run.error(exc)
+            raise
+        run.end(message)
+        return message
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
+        model, messages, settings, run = self._prepare(input, config, overrides)
+        if run is None:
+            return await model._asend(messages, settings, config)
+        await run.astart(messages, self._serialized(), self._invocation_params(settings))
+        try:
+            if run.listeners:
+                message = await run.acollect(model._asend_stream(messages, settings, config))
+            else:
+                message = await model._asend(messages, settings, config)
+        except BaseException as exc:
+            await run.aerror(exc)
+            raise
+        await run.aend(message)
+        return message
+
+    def _stream(
+        self, input: Any, config: RunnableConfig, **overrides: Any
+    ) -> Iterator[AIMessageChunk]:
+        model, messages, settings, run = self._prepare(input, config, overrides)
+        chunks = model._send_stream(messages, settings, config)
+        if run is None:
+            yield from chunks
+            return
+        run.start(messages, self._serialized(), self._invocation_params(settings))
+        seen: list[AIMessageChunk] = []
+        try:
+            for chunk in chunks:
+                seen.append(chunk)
+                run.token(chunk)
+                yield chunk
+        except GeneratorExit:
+            raise  # the consumer stopped early: not an error
+        except BaseException as exc:
+            run.error(exc)
+            raise
+        finally:
+            close_iterator(chunks)
+        run.end(merge_chunks(seen).to_message())
+
+    async def _astream(
+        self, input: Any, config: RunnableConfig, **overrides: Any
+    ) -> AsyncIterator[AIMessageChunk]:
+        model, messages, settings, run = self._prepare(input, config, overrides)
+        chunks = model._asend_stream(messages, settings, config)
+        try:
+            if run is None:
+                async for chunk in chunks:
+                    yield chunk
+                return
+            await run.astart(messages, self._serialized(), self._invocation_params(settings))
+            seen: list[AIMessageChunk] = []
+            try:
+                async for chunk in chunks:
+                    seen.append(chunk)
+                    await run.atoken(chunk)
+                    yield chunk
+            except GeneratorExit:
+                raise
+            except BaseException as exc:
+                await run.aerror(exc)
+                raise
+            await run.aend(merge_chunks(seen).to_message())
+        finally:
+            aclose = getattr(chunks, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+
+def _rate_limit(value: RateLimit | Mapping[str, Any] | None) -> RateLimit | None:
+    """A validated `RateLimit` (None when nothing is limited: the limiter is skipped)."""
+    if value is None:
+        return None
+    from ..http import RateLimit
+
+    return RateLimit.coerce(value)

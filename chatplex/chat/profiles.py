@@ -1,0 +1,420 @@
+"""Where `init_chat_model()` finds its model: call arguments, environment, config file.
+
+Precedence, key by key, highest first:
+
+1. call arguments: `init_chat_model(profile="cheap", temperature=0)`;
+2. environment: `CHATPLEX_MODEL`, `CHATPLEX_PROFILE`, `CHATPLEX_<SETTING>` (`ENV_SETTINGS`);
+3. config file (`CHATPLEX_CONFIG`, else `./chatplex.toml`, else `[tool.chatplex]` of
+   `./pyproject.toml`): the profile `profile=`, else `CHATPLEX_PROFILE`, else
+   `default_profile`, else the one named "default".
+
+A model named in code without a profile (`init_chat_model("openai:gpt-4o")`) reads
+neither environment nor file: an explicit call stays reproducible.
+
+```toml
+# chatplex.toml
+default_profile = "cheap"
+
+[profiles.cheap]
+model = "openai:gpt-4o-mini"
+temperature = 0
+max_retries = 4
+api_key = "env:OPENAI_API_KEY"      # any string setting may be "env:VAR"
+rate_limit = { requests_per_minute = 500, tokens_per_minute = 200000, max_in_flight = 16 }
+fallbacks = ["claude"]              # tried in order; their own fallbacks are not followed
+
+[profiles.claude]
+model = "anthropic:claude-sonnet-4-5"
+```
+
+Other profile keys are settings (keyword arguments of the model). When the environment or
+the call switches to another provider, the profile's connection settings (`api_key`,
+`base_url`, headers, adapter options) are dropped: a key never goes to a provider it was
+not written for. A literal secret in the file (`api_key`, `*_token`, `authorization`...)
+works but warns (`LiteralSecretWarning`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import sys
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..secret import Secret
+from .providers import adapter_settings, split_model_name
+from .settings import check_settings, is_secret_name
+
+__all__ = [
+    "ENV_SETTINGS",
+    "ConfigError",
+    "FileConfig",
+    "LiteralSecretWarning",
+    "ModelSpec",
+    "ResolvedConfig",
+    "env_settings",
+    "load_config",
+    "resolve",
+]
+
+
+class ConfigError(ValueError):
+    """Bad or missing configuration; the message names the variable, file and key."""
+
+
+class LiteralSecretWarning(UserWarning):
+    """A config file holds a secret literally; use `"env:VAR"` instead."""
+
+
+# Settings with a type: read from CHATPLEX_<NAME>, parsed from `env:` references, checked.
+_TYPES: dict[str, type] = {
+    "temperature": float,
+    "max_tokens": int,
+    "top_p": float,
+    "timeout": float,
+    "max_retries": int,
+    "max_retry_after": float,
+    "stream_idle_timeout": float,
+    "base_url": str,
+    "api_key": str,
+}
+
+#: Variable → setting (and CHATPLEX_MODEL, _PROFILE, _CONFIG); empty counts as unset.
+ENV_SETTINGS: dict[str, str] = {f"CHATPLEX_{name.upper()}": name for name in _TYPES}
+
+_RATE_LIMIT_KEYS = {"requests_per_minute": float, "tokens_per_minute": float, "max_in_flight": int}
+_ROOT_KEYS = ("default_profile", "profiles")
+_INT = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_ENV_REF = re.compile(r"env:(.*)")
+
+
+@dataclass(frozen=True)
+class _Unset:
+    """An `env:VAR` whose variable is not set. Kept, not raised, while resolving: a value
+    that a call argument or the environment overrides, or that a provider switch drops,
+    must not need its variable. `resolve` raises `error` for one that is used."""
+
+    error: str
+
+    def __repr__(self) -> str:
+        return "<unset>"
+
+
+def _raise_unset(value: Any) -> None:
+    if isinstance(value, _Unset):
+        raise ConfigError(value.error)
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    for item in value if isinstance(value, list) else ():
+        _raise_unset(item)
+
+
+def _getenv(environ: Mapping[str, str], name: str) -> str | None:
+    return environ.get(name, "").strip() or None  # an empty variable counts as unset
+
+
+def _parse(kind: type, text: str, where: str) -> Any:
+    """A string from the environment as `kind`, strictly ("1.0" is not an int)."""
+    text = text.strip()
+    if kind is int and not _INT.fullmatch(text):
+        raise ConfigError(f"{where} must be an integer, got {text!r}")
+    if kind is float and not _FLOAT.fullmatch(text):
+        raise ConfigError(f"{where} must be a number, got {text!r}")
+    return kind(text)
+
+
+def _check(name: str, value: Any, where: str) -> None:
+    """Type- and range-check a typed setting now, so the error says where it came from."""
+    kind = _TYPES[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else kind):
+        raise ConfigError(f"{where} must be of type {kind.__name__}, got {value!r}")
+    try:
+        check_settings({name: value})
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _check_model(model: str, where: str) -> str:
+    try:
+        split_model_name(model)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    return model
+
+
+def env_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The settings given by `CHATPLEX_*` variables (see `ENV_SETTINGS`), typed.
+
+    >>> env_settings({"CHATPLEX_TEMPERATURE": "0.2", "CHATPLEX_MAX_TOKENS": "256"})
+    {'temperature': 0.2, 'max_tokens': 256}
+    """
+    env = os.environ if environ is None else environ
+    out: dict[str, Any] = {}
+    for var, name in ENV_SETTINGS.items():
+        if (text := _getenv(env, var)) is not None:
+            value = _parse(_TYPES[name], text, var)
+            _check(name, value, var)
+            out[name] = Secret(value) if is_secret_name(name) else value
+    return out
+
+
+@dataclass(frozen=True, repr=False)
+class ModelSpec:
+    """One model to build; secrets stay `Secret` values until `init_chat_model` builds it.
+
+    `origins` maps "model" and each setting to where its value came from
+    ("call argument", "CHATPLEX_TEMPERATURE", "chatplex.toml [profiles.cheap]").
+    The repr masks every secret-looking setting (`api_key`, `authorization`, ...).
+    """
+
+    model: str
+    settings: dict[str, Any]
+    origins: dict[str, str] = field(default_factory=dict)
+    profile: str | None = None
+
+    def __repr__(self) -> str:
+        shown = _masked(self.settings, "")
+        return f"ModelSpec(model={self.model!r}, settings={shown!r}, profile={self.profile!r})"
+
+
+def _masked(value: Any, key: str) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _masked(v, str(k)) for k, v in value.items()}
+    return "***" if is_secret_name(key) and value else value
+
+
+@dataclass(frozen=True)
+class ResolvedConfig:
+    """What `init_chat_model` builds: the primary model and its fallbacks, in order."""
+
+    primary: ModelSpec
+    fallbacks: tuple[ModelSpec, ...] = ()
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class FileConfig:
+    """A parsed config file: its profiles (raw tables) and default profile name."""
+
+    path: Path
+    section: str  # "" for chatplex.toml, "tool.chatplex." for pyproject.toml
+    profiles: dict[str, dict[str, Any]]
+    default_profile: str | None
+
+    def where(self, name: str) -> str:
+        return f"{self.path.name} [{self.section}profiles.{name}]"
+
+    def profile(self, name: str, environ: Mapping[str, str]) -> tuple[ModelSpec, tuple[str, ...]]:
+        """Profile `name` (checked, `env:` resolved; `model` may be "") and its fallbacks."""
+        raw, where = self.profiles.get(name), self.where(name)
+        if raw is None:
+            known = ", ".join(sorted(self.profiles)) or "(none)"
+            raise ConfigError(f"no profile {name!r} in {self.path}; profiles: {known}")
+        model = raw.get("model", "")
+        if not isinstance(model, str):
+            raise ConfigError(f"{where} model must be a string, got {model!r}")
+        if model:
+            model = _resolve_ref(model, f"{where} model", environ)
+            if isinstance(model, _Unset):
+                raise ConfigError(model.error)
+            model = _check_model(model, where)
+        fallbacks = raw.get("fallbacks", [])
+        if not isinstance(fallbacks, list) or not all(isinstance(f, str) for f in fallbacks):
+            raise ConfigError(f"{where} fallbacks must be a list of profile names")
+        for other in fallbacks:
+            if other == name or other not in self.profiles:
+                known = ", ".join(sorted(p for p in self.profiles if p != name))
+                raise ConfigError(f"{where} fallbacks: {other!r} is not another profile: {known}")
+        settings = {
+            key: _setting(key, value, f"{where} {key}", environ)
+            for key, value in raw.items()
+            if key not in ("model", "fallbacks")
+        }
+        origins = dict.fromkeys(["model", *settings], where)
+        return ModelSpec(model, settings, origins, name), tuple(fallbacks)
+
+
+def _setting(key: str, raw: Any, where: str, environ: Mapping[str, str]) -> Any:
+    if key == "rate_limit":
+        return _rate_limit(raw, where)
+    value = _resolve_value(raw, key, where, environ)
+    kind = _TYPES.get(key)
+    if kind is None or isinstance(value, _Unset):
+        return value
+    if kind is not str and isinstance(raw, str) and _ENV_REF.match(raw):
+        value = _parse(kind, value, where)  # "env:VAR" of a number: parsed as the env's are
+    _check(key, value.get() if isinstance(value, Secret) else value, where)
+    return value
+
+
+def _resolve_ref(value: str, where: str, environ: Mapping[str, str]) -> str | _Unset:
+    if (match := _ENV_REF.fullmatch(value)) is None:
+        return value
+    var = match.group(1)
+    if not var.isidentifier():
+        raise ConfigError(f"{where}: {value!r} is not a valid 'env:VAR' reference")
+    if (text := _getenv(environ, var)) is None:
+        return _Unset(f"{where}: environment variable {var} (from 'env:{var}') is not set")
+    return text
+
+
+def _resolve_value(value: Any, key: str, where: str, environ: Mapping[str, str]) -> Any:
+    """Resolve `env:VAR` in strings (also inside tables and lists); wrap secrets."""
+    if isinstance(value, dict):
+        return {k: _resolve_value(v, str(k), f"{where}.{k}", environ) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_value(v, key, where, environ) for v in value]
+    if not isinstance(value, str):
+        return value
+    if not is_secret_name(key):
+        return _resolve_ref(value, where, environ)
+    if _ENV_REF.fullmatch(value) is None:
+        # Say where the secret is, never any part of it.
+        warnings.warn(
+            f"{where} holds a literal secret; write it as 'env:VAR' and keep the value "
+            "in the environment",
+            LiteralSecretWarning,
+            stacklevel=_caller_outside_package(),
+        )
+        return Secret(value)
+    resolved = _resolve_ref(value, where, environ)
+    return resolved if isinstance(resolved, _Unset) else Secret(resolved)
+
+
+def _caller_outside_package() -> int:
+    """The `stacklevel` of the first frame outside chatplex (the user's call)."""
+    package = os.path.dirname(__file__)
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _rate_limit(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict) or not value:
+        raise ConfigError(f"{where} must be a table like {{ requests_per_minute = 60 }}")
+    for key, item in value.items():
+        kind = _RATE_LIMIT_KEYS.get(key)
+        if kind is None:
+            raise ConfigError(f"{where}: unknown key {key!r}; keys: {', '.join(_RATE_LIMIT_KEYS)}")
+        ok = isinstance(item, kind if kind is int else (int, float)) and not isinstance(item, bool)
+        if not ok or item <= 0:
+            raise ConfigError(f"{where}.{key} must be a positive {kind.__name__}, got {item!r}")
+    return dict(value)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    # tomllib is stdlib from 3.11; before, the `tomli` backport (a 3.10-only dependency).
+    tomllib = importlib.import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")
+    try:
+        with path.open("rb") as fh:
+            data: dict[str, Any] = tomllib.load(fh)
+    except (OSError, ValueError) as exc:  # ValueError: tomllib.TOMLDecodeError
+        raise ConfigError(f"{path}: not a readable TOML file: {exc}") from None
+    return data
+
+
+def load_config(
+    cwd: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> FileConfig | None:
+    """The config file in force: `CHATPLEX_CONFIG`, else `./chatplex.toml`, else
+    `[tool.chatplex]` of `./pyproject.toml`; None when there is none."""
+    env = os.environ if environ is None else environ
+    base = Path.cwd() if cwd is None else Path(cwd)
+    named = _getenv(env, "CHATPLEX_CONFIG")
+    if named is not None and not (base / named).is_file():
+        raise ConfigError(f"CHATPLEX_CONFIG: no such file {str(base / named)!r}")
+    candidates = [base / named] if named else [base / "chatplex.toml", base / "pyproject.toml"]
+    for path in filter(Path.is_file, candidates):
+        data: Any = _read_toml(path)
+        section = "tool.chatplex." if path.name == "pyproject.toml" else ""
+        if section and (data := data.get("tool", {}).get("chatplex")) is None:
+            if named:
+                raise ConfigError(f"CHATPLEX_CONFIG: {path} has no [tool.chatplex] table")
+            continue
+        return _file_config(path, section, data)
+    return None
+
+
+def _file_config(path: Path, section: str, data: Any) -> FileConfig:
+    where = f"{path.name} [{section.rstrip('.')}]" if section else path.name
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a table")
+    if unknown := sorted(set(data) - set(_ROOT_KEYS)):
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r}; top-level keys: {', '.join(_ROOT_KEYS)} "
+            "(settings go in [profiles.NAME])"
+        )
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict) or not all(isinstance(p, dict) for p in profiles.values()):
+        raise ConfigError(f"{where}: profiles must be tables, like [{section}profiles.NAME]")
+    default = data.get("default_profile", "default" if "default" in profiles else None)
+    if default is not None and (not isinstance(default, str) or default not in profiles):
+        known = ", ".join(sorted(profiles)) or "(none)"
+        raise ConfigError(f"{where}: default_profile {default!r} is not a profile: {known}")
+    return FileConfig(path, section, profiles, default)
+
+
+def resolve(
+    model: str | None = None,
+    *,
+    profile: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+) -> ResolvedConfig:
+    """Merge call arguments over the environment over the config file (see module doc).
+
+    >>> spec = resolve(environ={"CHATPLEX_MODEL": "fake:m", "CHATPLEX_MAX_TOKENS": "64"},
+    ...                settings={"temperature": 0.5}).primary
+    >>> spec.model, spec.settings, spec.origins["max_tokens"]
+    ('fake:m', {'max_tokens': 64, 'temperature': 0.5}, 'CHATPLEX_MAX_TOKENS')
+    """
+    env = os.environ if environ is None else environ
+    file = load_config(cwd, env)
+    name = profile or _getenv(env, "CHATPLEX_PROFILE")
+    if name is not None and file is None:
+        raise ConfigError(
+            f"{'profile=' if profile else 'CHATPLEX_PROFILE'} asks for profile {name!r} but "
+            "there is no config file (chatplex.toml or [tool.chatplex] in pyproject.toml)"
+        )
+    name = name or (file.default_profile if file else None)
+    base, fallback_names = file.profile(name, env) if file and name else (ModelSpec("", {}), ())
+    merged, origins = dict(base.settings), {k: base.origins[k] for k in base.settings}
+    for key, value in env_settings(env).items():
+        merged[key], origins[key] = value, f"CHATPLEX_{key.upper()}"
+    for key, value in (settings or {}).items():
+        merged[key], origins[key] = value, "call argument"
+    env_model = _getenv(env, "CHATPLEX_MODEL")
+    final, origins["model"] = next(
+        ((m, o) for m, o in [(model, "call argument"), (env_model, "CHATPLEX_MODEL")] if m),
+        (base.model, base.origins.get("model", "")),
+    )
+    if not final:
+        raise ConfigError(
+            "no model configured: call init_chat_model('provider:model'), set CHATPLEX_MODEL, "
+            "or give a profile a model in chatplex.toml"
+        )
+    _check_model(final, origins["model"])
+    if base.model and split_model_name(base.model)[0] != split_model_name(final)[0]:
+        for key in [k for k in merged if k in adapter_settings()]:
+            if origins[key] == base.origins.get(key):  # the profile's own, not env or call
+                del merged[key], origins[key]
+    _raise_unset(merged)  # only now: an overridden or dropped `env:VAR` may stay unset
+    fallbacks = tuple(_fallback(file, other, env) for other in fallback_names) if file else ()
+    path = file.path if file else None
+    return ResolvedConfig(ModelSpec(final, merged, origins, name), fallbacks, path)
+
+
+def _fallback(file: FileConfig, name: str, environ: Mapping[str, str]) -> ModelSpec:
+    spec, _ = file.profile(name, environ)  # its own fallbacks are not followed
+    if not spec.model:
+        raise ConfigError(f"{file.where(name)} is used as a fallback but has no model")
+    _raise_unset(spec.settings)
+    return spec

@@ -1,0 +1,137 @@
+"""The provider registry: which factory builds a chat model for "provider:model".
+
+>>> build("fake:any", {"responses": ["hi"]}).invoke("hello").text
+'hi'
+
+Providers beyond the built-in ones are found through the `chatplex.adapters` entry-point
+group: `[project.entry-points."chatplex.adapters"] mistral = "pkg.module:factory"`, where
+`factory(model, **settings)` returns a `ChatModel`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from ..adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
+from .fake import FakeChatModel
+from .model import ChatModel
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "PROVIDERS",
+    "adapter_settings",
+    "build",
+    "provider_factory",
+    "register_provider",
+    "split_model_name",
+]
+
+ModelFactory = Callable[..., ChatModel]
+
+#: The entry-point group third-party adapters register in.
+ENTRY_POINT_GROUP = "chatplex.adapters"
+
+
+def _adapter_model(provider: str) -> ModelFactory:
+    """The factory of a built-in provider: its adapter takes the settings it declares,
+    the chat model the rest."""
+
+    def factory(model: str, **settings: Any) -> ChatModel:
+        cls = adapter_class(provider)
+        own = {name: settings.pop(name) for name in adapter_parameters(cls) if name in settings}
+        return ChatModel(cls(**own), model, **settings)
+
+    factory.__name__ = f"_{provider}"
+    return factory
+
+
+def _fake(model: str, **settings: Any) -> ChatModel:
+    return FakeChatModel(model=model, **settings)
+
+
+@functools.cache
+def adapter_settings() -> frozenset[str]:
+    """Settings that say how to reach one provider (the built-in adapters' constructor
+    parameters); a profile's are never carried to another provider."""
+    return frozenset(
+        name
+        for provider in BUILTIN_ADAPTERS
+        for name in adapter_parameters(adapter_class(provider))
+    )
+
+
+#: Provider name → factory(model, **settings). Extend with `register_provider`.
+PROVIDERS: dict[str, ModelFactory] = {
+    **{provider: _adapter_model(provider) for provider in BUILTIN_ADAPTERS},
+    "fake": _fake,
+}
+
+# Bare model names whose provider is unambiguous.
+_PREFIXES = (
+    (("gpt-", "o1", "o3", "o4", "chatgpt-"), "openai"),
+    (("claude-",), "anthropic"),
+)
+
+
+def register_provider(name: str, factory: ModelFactory) -> None:
+    """Make `init_chat_model("name:model")` use `factory(model, **settings)`."""
+    PROVIDERS[name] = factory
+
+
+def split_model_name(name: str) -> tuple[str, str]:
+    """ "openai:gpt-4o-mini" → ("openai", "gpt-4o-mini"); a bare name infers the provider."""
+    provider, sep, model = name.partition(":")
+    if sep:
+        if not provider or not model:
+            raise ValueError(f"model must look like 'provider:model', got {name!r}")
+        return provider, model
+    for prefixes, inferred in _PREFIXES:
+        if name.startswith(prefixes):
+            return inferred, name
+    raise ValueError(
+        f"cannot tell the provider of model {name!r}; write it as 'provider:model' "
+        f"with provider one of: {', '.join(sorted(PROVIDERS))}"
+    )
+
+
+def _entry_points() -> dict[str, Any]:
+    import importlib.metadata
+
+    return {ep.name: ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def provider_factory(provider: str) -> ModelFactory:
+    """The factory registered for `provider`, looked up among entry points if needed."""
+    factory = PROVIDERS.get(provider)
+    if factory is not None:
+        return factory
+    # Only now look at installed distributions: built-in names never pay for the scan.
+    found = _entry_points()
+    entry = found.get(provider)
+    if entry is None:
+        known = ", ".join(sorted({*PROVIDERS, *found}))
+        raise ValueError(f"unknown provider {provider!r}; known providers: {known}")
+    try:
+        loaded = entry.load()
+    except Exception as exc:
+        raise ImportError(
+            f"the {ENTRY_POINT_GROUP} entry point {provider!r} ({entry.value}) failed to load: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    if not callable(loaded):
+        raise TypeError(f"the {ENTRY_POINT_GROUP} entry point {provider!r} is not callable")
+    PROVIDERS[provider] = loaded  # later calls skip the scan
+    return loaded  # type: ignore[no-any-return]
+
+
+def build(model: str, settings: dict[str, Any]) -> ChatModel:
+    """The chat model `model` (\"provider:model\") names, built with `settings`."""
+    provider, model_name = split_model_name(model)
+    built = provider_factory(provider)(model_name, **settings)
+    if not isinstance(built, ChatModel):
+        raise TypeError(
+            f"the factory of provider {provider!r} returned {type(built).__name__}, not a ChatModel"
+        )
+    return built

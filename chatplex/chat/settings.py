@@ -1,0 +1,61 @@
+"""Checks on a chat model's settings, shared by the model and the configuration profiles:
+the ranges and types of the common settings, and which setting names hold secrets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["check_settings", "is_secret_name"]
+
+_SECRET_NAME = re.compile(r"(^|[_-])(key|token|secret|password)$|^authorization$", re.I)
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a setting of this name holds a credential (`api_key`, `*_token`, ...)."""
+    return bool(_SECRET_NAME.search(name))
+
+
+def check_settings(values: Mapping[str, Any]) -> None:
+    """Reject bad settings before anything is sent, naming the setting."""
+    t = values.get("temperature")
+    if t is not None and (
+        not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 <= t <= 2
+    ):
+        raise ValueError(f"temperature must be a number between 0 and 2, got {t!r}")
+    m = values.get("max_tokens")
+    if m is not None and (not isinstance(m, int) or isinstance(m, bool) or m <= 0):
+        raise ValueError(f"max_tokens must be a positive int, got {m!r}")
+    p = values.get("top_p")
+    if p is not None and (
+        not isinstance(p, (int, float)) or isinstance(p, bool) or not 0 <= p <= 1
+    ):
+        raise ValueError(f"top_p must be a number between 0 and 1, got {p!r}")
+    s = values.get("stop")
+    if s is not None and not (
+        isinstance(s, str) or (isinstance(s, Sequence) and all(isinstance(x, str) for x in s))
+    ):
+        raise TypeError(f"stop must be a str or a list of str, got {s!r}")
+    timeout = values.get("timeout")
+    if timeout is not None and (
+        not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0
+    ):
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    retries = values.get("max_retries")
+    if retries is not None and (
+        not isinstance(retries, int) or isinstance(retries, bool) or retries < 0
+    ):
+        raise ValueError(f"max_retries must be an int >= 0, got {retries!r}")
+    cap = values.get("max_retry_after")
+    if cap is not None and (
+        not isinstance(cap, (int, float)) or isinstance(cap, bool) or not 0 <= cap < float("inf")
+    ):
+        raise ValueError(f"max_retry_after must be a number of seconds >= 0, got {cap!r}")
+    headers = values.get("extra_headers")
+    if headers is not None and not (
+        isinstance(headers, Mapping)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items())
+    ):
+        raise TypeError(f"extra_headers must be a dict of str to str, got {headers!r}")

@@ -1,0 +1,205 @@
+"""Watching and describing a runnable: event streams, run logs, input/output schemas.
+
+Mixed into `Runnable`. Each method imports its implementation on first use, so
+`import chatplex` pays neither for pydantic nor for the event machinery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+from ._late import LATE
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from .events import StreamEvent
+    from .log import RunLog, RunLogPatch
+    from .run_config import RunnableConfig
+
+__all__ = ["Introspection"]
+
+
+class Introspection:
+    """`astream_events`, `stream_events`, `astream_log` and the schema accessors."""
+
+    def astream_events(
+        self,
+        input: Any,
+        config: RunnableConfig | None = None,
+        *,
+        version: Literal["v1", "v2"] = "v2",
+        include_names: Sequence[str] | None = None,
+        include_types: Sequence[str] | None = None,
+        include_tags: Sequence[str] | None = None,
+        exclude_names: Sequence[str] | None = None,
+        exclude_types: Sequence[str] | None = None,
+        exclude_tags: Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[StreamEvent]:
+        """Stream every step's start, stream and end as LangChain v2 event dicts.
+
+        >>> async for event in chain.astream_events({"topic": "tea"}):  # doctest: +SKIP
+        ...     if event["event"] == "on_chat_model_stream":
+        ...         print(event["data"]["chunk"].text, end="", flush=True)
+
+        See `chatplex.runnables.events` for the event shapes, filters and error rules.
+        """
+        from .events import astream_events
+
+        return astream_events(
+            self,  # type: ignore[arg-type]
+            input,
+            config,
+            version=version,
+            include_names=include_names,
+            include_types=include_types,
+            include_tags=include_tags,
+            exclude_names=exclude_names,
+            exclude_types=exclude_types,
+            exclude_tags=exclude_tags,
+            **kwargs,
+        )
+
+    def stream_events(
+        self,
+        input: Any,
+        config: RunnableConfig | None = None,
+        *,
+        version: Literal["v1", "v2"] = "v2",
+        include_names: Sequence[str] | None = None,
+        include_types: Sequence[str] | None = None,
+        include_tags: Sequence[str] | None = None,
+        exclude_names: Sequence[str] | None = None,
+        exclude_types: Sequence[str] | None = None,
+        exclude_tags: Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> Iterator[StreamEvent]:
+        """`astream_events` for sync code: the same events, from the sync `stream` path.
+
+        >>> for event in chain.stream_events({"topic": "tea"}):  # doctest: +SKIP
+        ...     print(event["event"], event["name"])
+        """
+        from .events import stream_events
+
+        return stream_events(
+            self,  # type: ignore[arg-type]
+            input,
+            config,
+            version=version,
+            include_names=include_names,
+            include_types=include_types,
+            include_tags=include_tags,
+            exclude_names=exclude_names,
+            exclude_types=exclude_types,
+            exclude_tags=exclude_tags,
+            **kwargs,
+        )
+
+    @overload
+    def astream_log(
+        self,
+        input: Any,
+        config: RunnableConfig | None = None,
+        *,
+        diff: Literal[True] = True,
+        with_streamed_output_list: bool = True,
+        include_names: Sequence[str] | None = None,
+        include_types: Sequence[str] | None = None,
+        include_tags: Sequence[str] | None = None,
+        exclude_names: Sequence[str] | None = None,
+        exclude_types: Sequence[str] | None = None,
+        exclude_tags: Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[RunLogPatch]: ...
+
+    @overload
+    def astream_log(
+        self,
+        input: Any,
+        config: RunnableConfig | None = None,
+        *,
+        diff: Literal[False],
+        with_streamed_output_list: bool = True,
+        include_names: Sequence[str] | None = None,
+        include_types: Sequence[str] | None = None,
+        include_tags: Sequence[str] | None = None,
+        exclude_names: Sequence[str] | None = None,
+        exclude_types: Sequence[str] | None = None,
+        exclude_tags: Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[RunLog]: ...
+
+    def astream_log(
+        self,
+        input: Any,
+        config: RunnableConfig | None = None,
+        *,
+        diff: bool = True,
+        with_streamed_output_list: bool = True,
+        include_names: Sequence[str] | None = None,
+        include_types: Sequence[str] | None = None,
+        include_tags: Sequence[str] | None = None,
+        exclude_names: Sequence[str] | None = None,
+        exclude_types: Sequence[str] | None = None,
+        exclude_tags: Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[RunLogPatch] | AsyncIterator[RunLog]:
+        """Stream the run as JSON-Patch operations (`RunLogPatch`; add them up into a
+        `RunLog`), or the accumulated `RunLog` after each step with `diff=False`.
+
+        >>> async for patch in chain.astream_log({"topic": "tea"}):  # doctest: +SKIP
+        ...     print(patch.ops)
+
+        See `chatplex.runnables.log` for the state's shape.
+        """
+        from .log import astream_log
+
+        return astream_log(
+            self,  # type: ignore[arg-type]
+            input,
+            config,
+            diff=diff,
+            with_streamed_output_list=with_streamed_output_list,
+            include_names=include_names,
+            include_types=include_types,
+            include_tags=include_tags,
+            exclude_names=exclude_names,
+            exclude_types=exclude_types,
+            exclude_tags=exclude_tags,
+            **kwargs,
+        )
+
+    # ---- schemas -----------------------------------------------------------------------
+
+    @property
+    def input_schema(self) -> type[BaseModel]:
+        """A pydantic model of what `invoke` accepts.
+
+        >>> ChatPromptTemplate.from_template("{topic}").input_schema.model_json_schema()
+        ... # doctest: +SKIP
+        {'properties': {'topic': {'title': 'Topic', 'type': 'string'}}, ...}
+        """
+        return self.get_input_schema()
+
+    @property
+    def output_schema(self) -> type[BaseModel]:
+        """A pydantic model of what `invoke` returns."""
+        return self.get_output_schema()
+
+    def get_input_schema(self, config: RunnableConfig | None = None) -> type[BaseModel]:
+        """`input_schema`; override to describe a custom runnable's input."""
+        return LATE.input_schema(self)  # type: ignore[no-any-return]
+
+    def get_output_schema(self, config: RunnableConfig | None = None) -> type[BaseModel]:
+        """`output_schema`; override to describe a custom runnable's output."""
+        return LATE.output_schema(self)  # type: ignore[no-any-return]
+
+    def get_input_jsonschema(self, config: RunnableConfig | None = None) -> dict[str, Any]:
+        """The input schema as a JSON Schema dict."""
+        return self.get_input_schema(config).model_json_schema()
+
+    def get_output_jsonschema(self, config: RunnableConfig | None = None) -> dict[str, Any]:
+        """The output schema as a JSON Schema dict."""
+        return self.get_output_schema(config).model_json_schema()

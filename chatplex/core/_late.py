@@ -1,0 +1,32 @@
+"""What `Runnable`'s own methods build, supplied by the modules built on `Runnable`.
+
+`a | b` returns a `RunnableSequence`, `with_retry` a `RunnableRetry`, `get_input_schema`
+a pydantic model made by `schemas.py`: each is defined in a module that imports
+`Runnable` to subclass or inspect it, so `base.py` importing them back would make an
+import cycle. Instead `chatplex/core/__init__.py`, which sits above every module of the
+package and runs before any of them can be used, fills the slots: by the time any
+Runnable exists, every slot is filled, and imports point one way (ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["LATE", "Late"]
+
+
+class Late:
+    """The slots. Reading one that no module filled is a bug in the package layout."""
+
+    __slots__ = ("coerce", "fallbacks", "input_schema", "output_schema", "retry", "sequence")
+
+    coerce: Callable[[Any], Any]  # composition.coerce_to_runnable
+    sequence: Callable[..., Any]  # composition.RunnableSequence
+    retry: Callable[..., Any]  # reliability.RunnableRetry
+    fallbacks: Callable[..., Any]  # reliability.RunnableWithFallbacks
+    input_schema: Callable[[Any], Any]  # schemas.input_schema
+    output_schema: Callable[[Any], Any]  # schemas.output_schema
+
+
+LATE = Late()

@@ -1,0 +1,49 @@
+"""Base for quick, CPU-only runnables (prompt templates, parsers).
+
+Their work takes microseconds, so batching them through threads or tasks would cost more
+than the work: they run inline, one input after another.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import Input, Output, Runnable
+from .run_config import RunnableConfig, ensure_config
+
+__all__ = ["PureRunnable"]
+
+
+class PureRunnable(Runnable[Input, Output]):
+    """Implement `_invoke`; async and batch paths reuse it without threads."""
+
+    async def _ainvoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        return self._invoke(input, config, **kwargs)
+
+    def _batch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        out: list[Output | BaseException] = []
+        for item, config in zip(inputs, configs, strict=True):
+            try:
+                out.append(self._invoke(item, ensure_config(config), **kwargs))
+            except Exception as exc:
+                if not return_exceptions:
+                    raise
+                out.append(exc)
+        return out
+
+    async def _abatch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        return self._batch(inputs, configs, return_exceptions=return_exceptions, **kwargs)

@@ -1,0 +1,170 @@
+"""What `astream_events` and `astream_log` share: the filters, attaching a listener to
+a config, and the producer/consumer queue that yields while the call runs.
+
+The watched call runs as a task that pushes into a deque; the iterator sleeps only when
+the deque is empty, so a burst of events costs one wake-up, not one per event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+
+from .run_config import RunnableConfig, current_config, merge_configs
+from .runs import RunListener, RunNode
+
+__all__ = ["DONE", "AsyncChannel", "EventFilter", "Failed", "drain", "watch_config"]
+
+
+class EventFilter:
+    """LangChain's rule: kept if no include filter is given or it matches any include
+    (name, type, or any tag); then dropped if it matches any exclude."""
+
+    __slots__ = ("exc_names", "exc_tags", "exc_types", "inc_names", "inc_tags", "inc_types")
+
+    def __init__(
+        self,
+        include_names: Sequence[str] | None = None,
+        include_types: Sequence[str] | None = None,
+        include_tags: Sequence[str] | None = None,
+        exclude_names: Sequence[str] | None = None,
+        exclude_types: Sequence[str] | None = None,
+        exclude_tags: Sequence[str] | None = None,
+    ) -> None:
+        self.inc_names = _as_set(include_names, "include_names")
+        self.inc_types = _as_set(include_types, "include_types")
+        self.inc_tags = _as_set(include_tags, "include_tags")
+        self.exc_names = _as_set(exclude_names, "exclude_names")
+        self.exc_types = _as_set(exclude_types, "exclude_types")
+        self.exc_tags = _as_set(exclude_tags, "exclude_tags")
+
+    def keep(self, name: str, type_: str, tags: Sequence[str]) -> bool:
+        includes = (self.inc_names, self.inc_types, self.inc_tags)
+        if all(x is None for x in includes):
+            keep = True
+        else:
+            keep = (
+                (self.inc_names is not None and name in self.inc_names)
+                or (self.inc_types is not None and type_ in self.inc_types)
+                or (self.inc_tags is not None and any(t in self.inc_tags for t in tags))
+            )
+        if not keep:
+            return False
+        return not (
+            (self.exc_names is not None and name in self.exc_names)
+            or (self.exc_types is not None and type_ in self.exc_types)
+            or (self.exc_tags is not None and any(t in self.exc_tags for t in tags))
+        )
+
+
+def _as_set(values: Sequence[str] | None, what: str) -> frozenset[str] | None:
+    if values is None:
+        return None
+    if isinstance(values, str):  # a lone name would otherwise match its letters
+        raise TypeError(f"{what} must be a list of strings, got the string {values!r}")
+    return frozenset(values)
+
+
+def watch_config(
+    config: RunnableConfig | None, make_listener: Callable[[RunNode | None], RunListener]
+) -> RunnableConfig:
+    """A copy of `config` with a listener added to its callbacks.
+
+    The config is not prepared here (`timeout` stays a timeout), so the watched call
+    applies its deadline exactly as an unwatched one would."""
+    cfg: dict[str, Any] = dict(config or {})
+    ambient = current_config().get()
+    effective = merge_configs(ambient, cfg) if ambient else cfg
+    listener = make_listener(effective.get("_parent_run"))
+    callbacks = cfg.get("callbacks")
+    if callbacks is None:
+        cfg["callbacks"] = [listener]
+    elif isinstance(callbacks, (list, tuple)):
+        cfg["callbacks"] = [*callbacks, listener]
+    else:  # one handler object, or a LangChain CallbackManager
+        cfg["callbacks"] = [callbacks, listener]
+    return cfg  # type: ignore[return-value]
+
+
+class Failed:
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+DONE: Any = object()
+
+
+# ---- async: a producer task and a queue the iterator drains ----------------------------
+
+
+class AsyncChannel:
+    """A deque the producer appends to; the consumer sleeps only when it is empty.
+
+    Pushes may come from other threads (a sync step run in a thread pool, the portal
+    loop): those wake the consumer through `call_soon_threadsafe`."""
+
+    __slots__ = ("items", "loop", "thread", "waiter")
+
+    loop: asyncio.AbstractEventLoop  # set by `drain`, in the loop that consumes
+    thread: int
+
+    def __init__(self) -> None:
+        self.items: deque[Any] = deque()
+        self.waiter: asyncio.Future[None] | None = None
+
+    def push(self, item: Any) -> None:
+        self.items.append(item)
+        waiter = self.waiter
+        if waiter is not None:
+            self.waiter = None
+            if threading.get_ident() == self.thread:
+                _wake(waiter)
+            else:
+                self.loop.call_soon_threadsafe(_wake, waiter)
+
+    async def wait(self) -> None:
+        """Return once there is an item."""
+        while not self.items:
+            waiter = self.loop.create_future()
+            self.waiter = waiter
+            if self.items:  # pushed from another thread before it could see the waiter
+                self.waiter = None
+                return
+            await waiter
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+async def drain(
+    channel: AsyncChannel, produce: Callable[[], Any], listener: RunListener
+) -> AsyncIterator[Any]:
+    """Run `produce()` (an async function that ends by pushing `DONE` or a `Failed`)
+    as a task and yield what it pushes; closing the iterator cancels it, with
+    `listener` marked abandoned first (the cancellation is no error of the call's)."""
+    channel.loop = asyncio.get_running_loop()
+    channel.thread = threading.get_ident()
+    task = asyncio.ensure_future(produce())  # runs in a copy of the caller's context
+    items = channel.items
+    try:
+        while True:
+            if not items:
+                await channel.wait()
+            item = items.popleft()
+            if item is DONE:
+                return
+            if type(item) is Failed:
+                raise item.error
+            yield item
+    finally:
+        if not task.done():
+            listener.abandoned = True
+            task.cancel()
+        await asyncio.gather(task, return_exceptions=True)

@@ -1,0 +1,489 @@
+"""The Runnable protocol: one small base class, public methods over a few hooks.
+
+Each public method (`invoke`, `ainvoke`, `stream`, `astream`, `transform`, `atransform`,
+`batch`, `abatch`, `batch_as_completed`, `abatch_as_completed`) has one implementation,
+here: it prepares the config once (deadline, ambient config), reports the run when
+callbacks watch (`_traced.py`), applies the deadline, and calls a hook. Subclasses
+override only hooks; all of them are listed under "hooks" in `Runnable`, with their
+defaults. Composition (`|`, dicts, callables) lives in `composition.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from ..errors import DeadlineExceededError
+from ..messages import AIMessageChunk, merge_chunks
+from . import _traced
+from ._introspection import Introspection
+from ._late import LATE
+from .chunks import aclose_iterator, acollect_chunks, close_iterator, collect_chunks
+from .concurrency import (
+    agather_bounded,
+    aiter_bounded,
+    gather_threads,
+    iter_threads,
+    max_concurrency,
+)
+from .portal import iter_sync, run_sync
+from .run_config import (
+    RunnableConfig,
+    check_deadline,
+    ensure_config,
+    get_config_list,
+    merge_configs,
+    within_deadline,
+)
+
+if TYPE_CHECKING:
+    from .composition import RunnableSequence
+
+__all__ = ["Input", "Output", "Runnable", "RunnableBinding"]
+
+Input = TypeVar("Input")
+Output = TypeVar("Output")
+T = TypeVar("T")
+
+#: The hooks a subclass may leave out (their defaults are below); `_overrides` lists
+#: which of them a class overrides.
+_OPTIONAL_HOOKS = ("_stream", "_astream", "_transform", "_atransform", "_batch", "_abatch")
+
+
+class Runnable(Introspection, Generic[Input, Output]):
+    """A unit of work with sync/async, single/batch and streaming entry points.
+
+    >>> from chatplex import RunnableLambda
+    >>> (RunnableLambda(lambda x: x + 1) | RunnableLambda(lambda x: x * 2)).invoke(1)
+    4
+    """
+
+    name: str | None = None
+
+    # ---- hooks -------------------------------------------------------------------------
+    # What a subclass may override; everything else is the same for every runnable.
+    #   _invoke / _ainvoke      required: one call, sync and async
+    #   _stream / _astream      to stream output (default: the one result as one piece)
+    #   _transform / _atransform  to consume a stream of input pieces as they come
+    #                           (default: collect the whole input, then `_stream`)
+    #   _batch / _abatch        to batch differently (default: bounded concurrent calls)
+    #   _run_type, _async_native  class attributes below
+    # `get_name` and the composition methods (`bind`, `with_config`, ...) are public API,
+    # overridden only by wrappers that delegate to what they wrap.
+
+    #: The kind of run a call makes when callbacks or event streams watch (events are
+    #: named `on_{run_type}_start`...); None: no run of its own (it is transparent, or
+    #: reports itself, like a chat model). See `runs.py`.
+    _run_type: str | None = "chain"
+    #: True when the real work is async I/O (chat models): sync `batch` and
+    #: `batch_as_completed` then run the async path on chatplex's portal loop (one loop
+    #: and pool for N requests, see `portal.py`) instead of a thread per call.
+    _async_native: bool = False
+    #: The names of the stream and batch hooks this class overrides (set per subclass):
+    #: how tracing tells a real stream from a single result without calling anything.
+    _overrides: frozenset[str] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._overrides = frozenset(
+            hook for hook in _OPTIONAL_HOOKS if getattr(cls, hook) is not getattr(Runnable, hook)
+        )
+
+    def _invoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        raise NotImplementedError(f"{type(self).__name__} does not implement invoke")
+
+    async def _ainvoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        raise NotImplementedError(f"{type(self).__name__} does not implement ainvoke")
+
+    def _stream(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Iterator[Output]:
+        yield self._invoke(input, config, **kwargs)
+
+    async def _astream(
+        self, input: Input, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        yield await self._ainvoke(input, config, **kwargs)
+
+    def _transform(
+        self, chunks: Iterator[Input], config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[Output]:
+        """Consume an input stream. Default: wait for the whole input, then stream."""
+        yield from self._stream(collect_chunks(chunks), config, **kwargs)
+
+    async def _atransform(
+        self, chunks: AsyncIterator[Input], config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        async for out in self._astream(await acollect_chunks(chunks), config, **kwargs):
+            yield out
+
+    def _batch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        """Default sync batch: the async batch on the portal loop for async-native
+        runnables, else a thread per concurrent call (bounded)."""
+        if self._async_native:
+            return run_sync(
+                self._abatch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
+            )
+        return gather_threads(
+            len(inputs),
+            lambda i: self.invoke(inputs[i], configs[i], **kwargs),
+            max_concurrency(configs),
+            return_exceptions=return_exceptions,
+        )
+
+    async def _abatch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        return await agather_bounded(
+            len(inputs),
+            lambda i: self.ainvoke(inputs[i], configs[i], **kwargs),
+            max_concurrency(configs),
+            return_exceptions=return_exceptions,
+        )
+
+    # ---- public API --------------------------------------------------------------------
+
+    def get_name(self) -> str:
+        return self.name or type(self).__name__
+
+    def invoke(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Output:
+        """Run once, synchronously."""
+        cfg = ensure_config(config)
+        check_deadline(cfg)
+        if cfg.get("callbacks"):  # the only cost of the run tree when nobody watches
+            return _traced.invoke(self, input, cfg, kwargs)
+        return self._invoke(input, cfg, **kwargs)
+
+    async def ainvoke(
+        self, input: Input, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> Output:
+        """Run once on the running event loop (real async I/O, no threads)."""
+        owns_deadline = bool(config and config.get("timeout"))
+        cfg = ensure_config(config)
+        check_deadline(cfg)
+        if cfg.get("callbacks"):
+            deadline = cfg["deadline"] if owns_deadline else None
+            return await _traced.ainvoke(self, input, cfg, kwargs, deadline)
+        if owns_deadline:
+            return await within_deadline(self._ainvoke(input, cfg, **kwargs), cfg["deadline"])
+        return await self._ainvoke(input, cfg, **kwargs)
+
+    def stream(
+        self, input: Input, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> Iterator[Output]:
+        """Yield output pieces as they are produced."""
+        cfg = ensure_config(config)
+        check_deadline(cfg)
+        if cfg.get("callbacks"):
+            iterator = _traced.stream(self, input, cfg, kwargs)
+        else:
+            iterator = self._stream(input, cfg, **kwargs)
+        seen: list[Any] = []  # what was yielded: DeadlineExceededError.partial
+        try:
+            for chunk in iterator:
+                seen.append(chunk)
+                yield chunk
+                check_deadline(cfg)
+        except DeadlineExceededError as err:
+            _with_partial(err, seen)
+            raise
+        finally:
+            close_iterator(iterator)
+
+    async def astream(
+        self, input: Input, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        """Yield output pieces as they are produced, asynchronously."""
+        owns_deadline = bool(config and config.get("timeout"))
+        cfg = ensure_config(config)
+        check_deadline(cfg)
+        if cfg.get("callbacks"):
+            iterator = _traced.astream(self, input, cfg, kwargs)
+        else:
+            iterator = self._astream(input, cfg, **kwargs)
+        seen: list[Any] = []  # what was yielded: DeadlineExceededError.partial
+        try:
+            if owns_deadline:
+                deadline = cfg["deadline"]
+                while True:
+                    try:
+                        chunk = await within_deadline(anext(iterator), deadline)
+                    except StopAsyncIteration:
+                        return
+                    seen.append(chunk)
+                    yield chunk
+            else:
+                async for chunk in iterator:
+                    seen.append(chunk)
+                    yield chunk
+        except DeadlineExceededError as err:
+            _with_partial(err, seen)
+            raise
+        finally:
+            await aclose_iterator(iterator)
+
+    def transform(
+        self, chunks: Iterable[Input], config: RunnableConfig | None = None, **kwargs: Any
+    ) -> Iterator[Output]:
+        """Stream over a stream of input pieces (how chains stream end to end)."""
+        cfg = ensure_config(config)
+        if cfg.get("callbacks"):
+            return _traced.transform(self, iter(chunks), cfg, kwargs)
+        return self._transform(iter(chunks), cfg, **kwargs)
+
+    def atransform(
+        self, chunks: AsyncIterator[Input], config: RunnableConfig | None = None, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        cfg = ensure_config(config)
+        if cfg.get("callbacks"):
+            return _traced.atransform(self, chunks, cfg, kwargs)
+        return self._atransform(chunks, cfg, **kwargs)
+
+    def batch(
+        self,
+        inputs: Sequence[Input],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[Output]:
+        """Run many inputs; results in input order.
+
+        At most `config["max_concurrency"]` calls are in flight (default
+        `DEFAULT_MAX_CONCURRENCY`). With `return_exceptions=True` a failed input's slot
+        holds its exception; otherwise the first error is raised and the rest cancelled.
+        """
+        inputs = list(inputs)
+        if not inputs:
+            return []
+        configs = get_config_list(config, len(inputs))
+        if _traced.watched(config):
+            return _traced.batch(self, inputs, configs, return_exceptions, kwargs)
+        return self._batch(inputs, configs, return_exceptions=return_exceptions, **kwargs)  # type: ignore[return-value]
+
+    async def abatch(
+        self,
+        inputs: Sequence[Input],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[Output]:
+        """Async `batch`: same ordering, concurrency and error rules."""
+        inputs = list(inputs)
+        if not inputs:
+            return []
+        configs = get_config_list(config, len(inputs))
+        if _traced.watched(config):
+            return await _traced.abatch(self, inputs, configs, return_exceptions, kwargs)
+        return await self._abatch(inputs, configs, return_exceptions=return_exceptions, **kwargs)  # type: ignore[return-value]
+
+    def batch_as_completed(
+        self,
+        inputs: Sequence[Input],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> Iterator[tuple[int, Output | BaseException]]:
+        """Yield `(index, result)` in completion order. Closing the iterator early cancels
+        the calls still running (async-native runnables) or the ones not started."""
+        inputs = list(inputs)
+        if not inputs:
+            return iter(())
+        configs = get_config_list(config, len(inputs))
+        if self._async_native:
+            return iter_sync(
+                lambda: self.abatch_as_completed(
+                    inputs, configs, return_exceptions=return_exceptions, **kwargs
+                )
+            )
+        return iter_threads(
+            len(inputs),
+            lambda i: self.invoke(inputs[i], configs[i], **kwargs),
+            max_concurrency(configs),
+            return_exceptions=return_exceptions,
+        )
+
+    def abatch_as_completed(
+        self,
+        inputs: Sequence[Input],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> AsyncIterator[tuple[int, Output | BaseException]]:
+        """Async `batch_as_completed`; closing the iterator cancels unfinished calls."""
+        inputs = list(inputs)
+        configs = get_config_list(config, len(inputs))
+        return aiter_bounded(
+            len(inputs),
+            lambda i: self.ainvoke(inputs[i], configs[i], **kwargs),
+            max_concurrency(configs),
+            return_exceptions=return_exceptions,
+        )
+
+    # ---- composition and binding -------------------------------------------------------
+
+    def __or__(self, other: Any) -> RunnableSequence[Input, Any]:
+        return LATE.sequence(self, LATE.coerce(other))  # type: ignore[no-any-return]
+
+    def __ror__(self, other: Any) -> RunnableSequence[Any, Output]:
+        return LATE.sequence(LATE.coerce(other), self)  # type: ignore[no-any-return]
+
+    def pipe(self, *others: Any) -> RunnableSequence[Input, Any]:
+        return LATE.sequence(self, *(LATE.coerce(o) for o in others))  # type: ignore[no-any-return]
+
+    def with_config(
+        self, config: RunnableConfig | None = None, **fields: Any
+    ) -> Runnable[Input, Output]:
+        """A copy that always runs with these config values (call-time config on top)."""
+        merged: dict[str, Any] = {**(config or {}), **fields}
+        return RunnableBinding(self, config=merged)  # type: ignore[arg-type]
+
+    def bind(self, **kwargs: Any) -> Runnable[Input, Output]:
+        """A copy whose calls always receive these keyword arguments."""
+        return RunnableBinding(self, kwargs=kwargs)
+
+    def with_retry(
+        self,
+        *,
+        retry_if_exception_type: tuple[type[BaseException], ...] = (Exception,),
+        stop_after_attempt: int = 3,
+        wait_exponential_jitter: bool = True,
+        exponential_jitter_params: dict[str, float] | None = None,
+    ) -> Runnable[Input, Output]:
+        """A copy that runs again on these exceptions, up to `stop_after_attempt` attempts
+        in all, with exponential backoff; the call's deadline covers every attempt. A
+        stream is retried only before its first chunk. See `reliability.RunnableRetry`.
+
+        >>> model.with_retry(stop_after_attempt=2).invoke("hi")  # doctest: +SKIP
+        """
+        return LATE.retry(  # type: ignore[no-any-return]
+            self,
+            retry_if_exception_type=retry_if_exception_type,
+            stop_after_attempt=stop_after_attempt,
+            wait_exponential_jitter=wait_exponential_jitter,
+            exponential_jitter_params=exponential_jitter_params,
+        )
+
+    def with_fallbacks(
+        self,
+        fallbacks: Sequence[Runnable[Input, Output]],
+        *,
+        exceptions_to_handle: tuple[type[BaseException], ...] = (Exception,),
+    ) -> Runnable[Input, Output]:
+        """A copy that tries `fallbacks` in order when this fails with one of
+        `exceptions_to_handle` (a stream: only before its first chunk; a batch: only the
+        failed inputs). See `reliability.RunnableWithFallbacks`.
+
+        >>> openai_model.with_fallbacks([anthropic_model]).invoke("hi")  # doctest: +SKIP
+        """
+        return LATE.fallbacks(  # type: ignore[no-any-return]
+            self, fallbacks, exceptions_to_handle=exceptions_to_handle
+        )
+
+
+class RunnableBinding(Runnable[Input, Output]):
+    """A runnable with fixed config and/or keyword arguments (from `with_config`/`bind`)."""
+
+    _run_type = None  # transparent: the bound runnable's run carries the merged config
+
+    def __init__(
+        self,
+        bound: Runnable[Input, Output],
+        *,
+        config: RunnableConfig | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        self.bound = bound
+        self.config: RunnableConfig = config or {}
+        self.kwargs = kwargs or {}
+        self.name = bound.name
+
+    def get_name(self) -> str:
+        return self.config.get("run_name") or self.bound.get_name()
+
+    def _merged(self, config: RunnableConfig) -> RunnableConfig:
+        # The binding's config is the base; what the caller passed wins. Not prepared
+        # here: a bound `timeout` reaches the bound runnable's public method as a timeout,
+        # so that call owns and enforces the deadline, as with a caller's own `timeout`.
+        return merge_configs(self.config, config) if self.config else config
+
+    def _invoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        return self.bound.invoke(input, self._merged(config), **{**self.kwargs, **kwargs})
+
+    async def _ainvoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        return await self.bound.ainvoke(input, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _stream(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Iterator[Output]:
+        return self.bound.stream(input, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _astream(
+        self, input: Input, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        return self.bound.astream(input, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _transform(
+        self, chunks: Iterator[Input], config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[Output]:
+        return self.bound.transform(chunks, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _atransform(
+        self, chunks: AsyncIterator[Input], config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        return self.bound.atransform(chunks, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _batch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        merged = [merge_configs(self.config, c) for c in configs]
+        return self.bound.batch(  # type: ignore[return-value]
+            inputs, merged, return_exceptions=return_exceptions, **{**self.kwargs, **kwargs}
+        )
+
+    async def _abatch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        merged = [merge_configs(self.config, c) for c in configs]
+        return await self.bound.abatch(  # type: ignore[return-value]
+            inputs, merged, return_exceptions=return_exceptions, **{**self.kwargs, **kwargs}
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        # `model.with_config(...).bind_tools(...)` and similar keep working.
+        attr = getattr(self.bound, name)
+        if callable(attr) and name in ("bind_tools", "with_structured_output"):
+
+            def rebind(*args: Any, **kw: Any) -> Any:
+                return RunnableBinding(attr(*args, **kw), config=self.config, kwargs=self.kwargs)
+
+            return rebind
+        return attr
+
+
+def _with_partial(err: DeadlineExceededError, seen: list[Any]) -> None:
+    """Give a deadline that cut a message stream short the merged chunks yielded so far
+    (kept if a lower layer already set it; left None for streams of other items)."""
+    if err.partial is None and seen and all(isinstance(c, AIMessageChunk) for c in seen):
+        err.partial = merge_chunks(seen)

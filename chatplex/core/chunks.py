@@ -1,0 +1,84 @@
+"""Stream pieces: merging them, collecting a stream into one value, closing iterators.
+
+>>> add_chunks({"a": "x"}, {"a": "y", "b": 1})
+{'a': 'xy', 'b': 1}
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from ..messages import AIMessageChunk, merge_chunks
+
+__all__ = [
+    "aclose_iterator",
+    "acollect_chunks",
+    "add_chunks",
+    "close_iterator",
+    "collect_chunks",
+    "merge_outputs",
+]
+
+
+def add_chunks(a: Any, b: Any) -> Any:
+    """Merge two stream pieces: `+` where defined, dicts key by key, else the newer."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = dict(a)
+        for key, value in b.items():
+            out[key] = add_chunks(out[key], value) if key in out else value
+        return out
+    try:
+        return a + b
+    except TypeError:
+        return b
+
+
+_NOTHING: Any = object()
+
+
+def collect_chunks(chunks: Iterator[Any]) -> Any:
+    final = _NOTHING
+    for chunk in chunks:
+        final = chunk if final is _NOTHING else add_chunks(final, chunk)
+    if final is _NOTHING:
+        raise ValueError("the previous step produced no output to consume")
+    return final
+
+
+async def acollect_chunks(chunks: AsyncIterator[Any]) -> Any:
+    final = _NOTHING
+    async for chunk in chunks:
+        final = chunk if final is _NOTHING else add_chunks(final, chunk)
+    if final is _NOTHING:
+        raise ValueError("the previous step produced no output to consume")
+    return final
+
+
+def close_iterator(iterator: Iterator[Any]) -> None:
+    close = getattr(iterator, "close", None)
+    if close is not None:
+        close()
+
+
+async def aclose_iterator(iterator: AsyncIterator[Any]) -> None:
+    aclose = getattr(iterator, "aclose", None)
+    if aclose is not None:
+        await aclose()
+
+
+def merge_outputs(pieces: list[Any]) -> Any:
+    """The whole value of a stream: strings joined, message chunks merged, else `+`."""
+    if not pieces:
+        return None
+    first = pieces[0]
+    if len(pieces) == 1:
+        return first
+    if isinstance(first, str) and all(isinstance(p, str) for p in pieces):
+        return "".join(pieces)
+    if isinstance(first, AIMessageChunk) and all(isinstance(p, AIMessageChunk) for p in pieces):
+        return merge_chunks(pieces)
+    total = first
+    for piece in pieces[1:]:
+        total = add_chunks(total, piece)
+    return total

@@ -1,0 +1,363 @@
+"""Composition: `a | b` sequences and `{"k": runnable}` parallel maps.
+
+A sequence streams end to end: the first step's stream feeds each later step's
+`transform`, so `prompt | model | StrOutputParser()` yields text as the model yields
+tokens. A sequence's `batch` batches each step in turn, so a model step gets the whole
+batch (and its efficient batch path) rather than one call per thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import queue
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from .base import Input, Output, Runnable
+from .lambdas import RunnableGenerator, RunnableLambda, is_stream_transformer
+from .run_config import RunnableConfig, check_deadline, child_config
+
+__all__ = ["RunnableParallel", "RunnableSequence", "coerce_to_runnable"]
+
+
+def coerce_to_runnable(thing: Any) -> Runnable[Any, Any]:
+    """A Runnable as is; a dict → `RunnableParallel`; a callable → a lambda."""
+    if isinstance(thing, Runnable):
+        return thing
+    if isinstance(thing, Mapping):
+        return RunnableParallel(dict(thing))
+    if callable(thing):
+        if is_stream_transformer(thing):
+            return RunnableGenerator(thing)
+        return RunnableLambda(thing)
+    raise TypeError(
+        f"cannot compose {type(thing).__name__}: expected a Runnable, a callable or a dict"
+    )
+
+
+class RunnableSequence(Runnable[Input, Output]):
+    """Steps run one after another, each getting the previous step's output."""
+
+    steps: list[Runnable[Any, Any]]
+
+    def __init__(self, *steps: Runnable[Any, Any], name: str | None = None) -> None:
+        flat: list[Runnable[Any, Any]] = []
+        for step in steps:
+            if isinstance(step, RunnableSequence) and step.name is None:
+                flat.extend(step.steps)
+            else:
+                flat.append(coerce_to_runnable(step))
+        if len(flat) < 2:
+            raise ValueError("a sequence needs at least two steps")
+        self.steps = flat
+        self.name = name
+
+    @property
+    def first(self) -> Runnable[Any, Any]:
+        return self.steps[0]
+
+    @property
+    def last(self) -> Runnable[Any, Any]:
+        return self.steps[-1]
+
+    def _step_config(self, config: RunnableConfig, index: int) -> RunnableConfig:
+        return child_config(config, tag=f"seq:step:{index + 1}")
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        value = input
+        for i, step in enumerate(self.steps):
+            check_deadline(config)
+            value = step.invoke(value, self._step_config(config, i))
+        return value
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        value = input
+        for i, step in enumerate(self.steps):
+            value = await step.ainvoke(value, self._step_config(config, i))
+        return value
+
+    def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
+        return self._transform(iter([input]), config)
+
+    def _transform(
+        self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[Any]:
+        stream: Iterator[Any] = chunks
+        for i, step in enumerate(self.steps):
+            stream = step.transform(stream, self._step_config(config, i))
+        return stream
+
+    def _astream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> AsyncIterator[Any]:
+        async def one() -> AsyncIterator[Any]:
+            yield input
+
+        return self._atransform(one(), config)
+
+    def _atransform(
+        self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        stream: AsyncIterator[Any] = chunks
+        for i, step in enumerate(self.steps):
+            stream = step.atransform(stream, self._step_config(config, i))
+        return stream
+
+    def _batch(
+        self,
+        inputs: list[Any],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Any]:
+        results: list[Any] = _batch_steps(self, inputs, configs, return_exceptions, sync=True)
+        return results
+
+    async def _abatch(
+        self,
+        inputs: list[Any],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Any]:
+        results: list[Any] = await _batch_steps(
+            self, inputs, configs, return_exceptions, sync=False
+        )
+        return results
+
+
+def _batch_steps(
+    seq: RunnableSequence[Any, Any],
+    inputs: list[Any],
+    configs: list[RunnableConfig],
+    return_exceptions: bool,
+    *,
+    sync: bool,
+) -> Any:
+    """Batch each step over the inputs still alive; failed inputs keep their exception."""
+    results: list[Any] = list(inputs)
+    alive = list(range(len(inputs)))
+
+    def step_args(i: int) -> tuple[list[Any], list[RunnableConfig]]:
+        step_configs = []
+        for j in alive:
+            cfg = seq._step_config(configs[j], i)
+            if "max_concurrency" in configs[j]:
+                cfg["max_concurrency"] = configs[j]["max_concurrency"]
+            step_configs.append(cfg)
+        return [results[j] for j in alive], step_configs
+
+    def record(outs: list[Any]) -> None:
+        nonlocal alive
+        still = []
+        for j, out in zip(alive, outs, strict=True):
+            results[j] = out
+            if not isinstance(out, BaseException):
+                still.append(j)
+        alive = still
+
+    if sync:
+        for i, step in enumerate(seq.steps):
+            if not alive:
+                break
+            ins, cfgs = step_args(i)
+            record(step.batch(ins, cfgs, return_exceptions=return_exceptions))
+        return results
+
+    async def run() -> list[Any]:
+        for i, step in enumerate(seq.steps):
+            if not alive:
+                break
+            ins, cfgs = step_args(i)
+            record(await step.abatch(ins, cfgs, return_exceptions=return_exceptions))
+        return results
+
+    return run()
+
+
+class RunnableParallel(Runnable[Input, dict[str, Any]]):
+    """Run several runnables on the same input; the output is a dict of their outputs.
+
+    >>> RunnableParallel(a=lambda x: x + 1, b=lambda x: x * 2).invoke(3)
+    {'a': 4, 'b': 6}
+    """
+
+    def __init__(self, steps: Mapping[str, Any] | None = None, /, **kwargs: Any) -> None:
+        merged = {**(steps or {}), **kwargs}
+        if not merged:
+            raise ValueError("RunnableParallel needs at least one branch")
+        self.steps: dict[str, Runnable[Any, Any]] = {
+            key: coerce_to_runnable(value) for key, value in merged.items()
+        }
+
+    def get_name(self) -> str:
+        # LangChain's name for a map, which event and log filters may rely on.
+        return self.name or f"RunnableParallel<{','.join(self.steps)}>"
+
+    def _branch_config(self, config: RunnableConfig, key: str) -> RunnableConfig:
+        return child_config(config, tag=f"map:key:{key}")
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
+        if len(self.steps) == 1:
+            key, step = next(iter(self.steps.items()))
+            return {key: step.invoke(input, self._branch_config(config, key))}
+        # Branches may block on I/O; a thread each lets them overlap.
+        with ThreadPoolExecutor(max_workers=len(self.steps)) as pool:
+            futures = {
+                key: _submit(pool, step.invoke, input, self._branch_config(config, key))
+                for key, step in self.steps.items()
+            }
+            return {key: future.result() for key, future in futures.items()}
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
+        keys = list(self.steps)
+        results = await _gather_or_cancel(
+            [self.steps[k].ainvoke(input, self._branch_config(config, k)) for k in keys]
+        )
+        return dict(zip(keys, results, strict=True))
+
+    def _stream(
+        self, input: Any, config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Yield `{key: piece}` as each branch streams, branches interleaved."""
+        out: queue.Queue[tuple[str, Any, bool]] = queue.Queue()
+        stop = threading.Event()
+
+        def pump(key: str, step: Runnable[Any, Any]) -> None:
+            try:
+                for piece in step.stream(input, self._branch_config(config, key)):
+                    if stop.is_set():
+                        return
+                    out.put((key, piece, False))
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the consumer
+                out.put((key, exc, True))
+            finally:
+                out.put((key, _DONE, False))
+
+        with ThreadPoolExecutor(max_workers=len(self.steps)) as pool:
+            for key, step in self.steps.items():
+                _submit(pool, pump, key, step)
+            running = len(self.steps)
+            try:
+                while running:
+                    key, piece, failed = out.get()
+                    if failed:
+                        raise piece
+                    if piece is _DONE:
+                        running -= 1
+                        continue
+                    yield {key: piece}
+            finally:
+                stop.set()
+
+    async def _astream(
+        self, input: Any, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[dict[str, Any]]:
+        out: asyncio.Queue[tuple[str, Any, bool]] = asyncio.Queue()
+
+        async def pump(key: str, step: Runnable[Any, Any]) -> None:
+            try:
+                async for piece in step.astream(input, self._branch_config(config, key)):
+                    out.put_nowait((key, piece, False))
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the consumer
+                # Any failure, as in the sync pump: a BaseException left in the task
+                # would be dropped and the map would end as if the branch had finished.
+                out.put_nowait((key, exc, True))
+                if not isinstance(exc, Exception):
+                    raise
+            finally:
+                out.put_nowait((key, _DONE, False))
+
+        tasks = [asyncio.ensure_future(pump(k, s)) for k, s in self.steps.items()]
+        running = len(tasks)
+        try:
+            while running:
+                key, piece, failed = await out.get()
+                if failed:
+                    raise piece
+                if piece is _DONE:
+                    running -= 1
+                    continue
+                yield {key: piece}
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _batch(
+        self,
+        inputs: list[Any],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Any]:
+        # Each branch batches all inputs (a model branch uses its own batch path).
+        def branch(key: str) -> list[Any]:
+            cfgs = [self._branch_config(c, key) | _concurrency_of(c) for c in configs]
+            return self.steps[key].batch(inputs, cfgs, return_exceptions=return_exceptions)
+
+        with ThreadPoolExecutor(max_workers=len(self.steps)) as pool:
+            futures = {k: _submit(pool, branch, k) for k in self.steps}
+            columns = {k: f.result() for k, f in futures.items()}
+        return _rows(columns, len(inputs))
+
+    async def _abatch(
+        self,
+        inputs: list[Any],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Any]:
+        keys = list(self.steps)
+        columns = await _gather_or_cancel(
+            [
+                self.steps[k].abatch(
+                    inputs,
+                    [self._branch_config(c, k) | _concurrency_of(c) for c in configs],
+                    return_exceptions=return_exceptions,
+                )
+                for k in keys
+            ]
+        )
+        return _rows(dict(zip(keys, columns, strict=True)), len(inputs))
+
+
+_DONE: Any = object()
+
+
+def _concurrency_of(config: RunnableConfig) -> RunnableConfig:
+    mc = config.get("max_concurrency")
+    return {"max_concurrency": mc} if mc else {}
+
+
+def _rows(columns: dict[str, list[Any]], count: int) -> list[Any]:
+    """Transpose branch results; an input with any failed branch gets that exception."""
+    rows: list[Any] = []
+    for i in range(count):
+        row = {key: column[i] for key, column in columns.items()}
+        failure = next((v for v in row.values() if isinstance(v, BaseException)), None)
+        rows.append(failure if failure is not None else row)
+    return rows
+
+
+async def _gather_or_cancel(awaitables: list[Any]) -> list[Any]:
+    """gather, but the first failure cancels (and awaits) the siblings."""
+    tasks = [asyncio.ensure_future(a) for a in awaitables]
+    try:
+        return list(await asyncio.gather(*tasks))
+    finally:
+        pending = [t for t in tasks if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _submit(pool: ThreadPoolExecutor, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """Submit in a copy of the caller's context, so callbacks and config flow along."""
+    return pool.submit(contextvars.copy_context().run, fn, *args)

@@ -1,0 +1,390 @@
+"""Event streams: `astream_events` / `stream_events` in LangChain's v2 shape, and custom
+events.
+
+Every step of a call reports its start, its output pieces and its end as a plain dict::
+
+    {"event": "on_chat_model_stream", "data": {"chunk": AIMessageChunk(content="Hi")},
+     "name": "ChatModel", "tags": ["seq:step:2"], "run_id": "5c0f…",
+     "metadata": {}, "parent_ids": ["9a1e…"]}
+
+- `event`: `on_{type}_{start,stream,end}` with type `chain` (sequences, maps, lambdas,
+  passthroughs), `prompt`, `parser`, `chat_model` (or a custom runnable's `_run_type`,
+  e.g. `tool`, `retriever`), and `on_custom_event` for `dispatch_custom_event`.
+- `run_id`: a UUID string per step; `parent_ids`: the enclosing steps' run ids, from the
+  root (the runnable you called) to the immediate parent; `[]` for the root.
+- `tags` / `metadata`: from the config and `with_config`, inherited by every descendant;
+  a sequence's step also gets `seq:step:N`, a map's branch `map:key:K` (its own only).
+- `name`: `run_name` from the config if set, else the runnable's name.
+- `data`: starts carry `{"input": ...}` (`{}` for a step whose input is still
+  streaming in), a chat model's `{"input": {"messages": [[...]]}}`; streams carry
+  `{"chunk": ...}`; ends carry `{"output": ...}` (a streamed model's merged message)
+  and, except at the root, the whole `input`.
+- Errors: a failing step and each enclosing step report `on_{type}_error` with
+  `{"error": exc}` and no end; the iterator then raises the original exception. (LangChain
+  emits no error events; consumers that ignore unknown events see the same stream.)
+
+Events are yielded as they happen: a model token reaches the consumer before the next one
+is read. Events share their `tags`/`metadata` lists with the run: treat them as read-only.
+
+>>> import asyncio
+>>> from chatplex import FakeChatModel
+>>> async def watch():
+...     model = FakeChatModel(responses=["Hi there"])
+...     return [e["event"] async for e in model.astream_events("hello")]
+>>> asyncio.run(watch())
+['on_chat_model_start', 'on_chat_model_stream', 'on_chat_model_stream', 'on_chat_model_end']
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import queue
+import threading
+import warnings
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from ._watch import DONE, AsyncChannel, EventFilter, Failed, drain, watch_config
+from .run_config import RunnableConfig, current_config
+from .runs import RunListener, RunNode
+
+if TYPE_CHECKING:
+    from .base import Runnable
+
+__all__ = [
+    "StreamEvent",
+    "adispatch_custom_event",
+    "astream_events",
+    "dispatch_custom_event",
+    "stream_events",
+]
+
+
+class StreamEvent(TypedDict):
+    """One event of `astream_events` / `stream_events` (LangChain's v2 `StreamEvent`)."""
+
+    event: str
+    data: Any
+    name: str
+    tags: list[str]
+    run_id: str
+    metadata: dict[str, Any]
+    parent_ids: list[str]
+
+
+# ---- the listener: run tree → event dicts ----------------------------------------------
+
+_NAMES: dict[str, tuple[str, str, str, str]] = {}
+
+
+def _names(run_type: str) -> tuple[str, str, str, str]:
+    names = _NAMES.get(run_type)
+    if names is None:
+        prefix = f"on_{run_type}"
+        names = _NAMES[run_type] = (
+            f"{prefix}_start",
+            f"{prefix}_stream",
+            f"{prefix}_end",
+            f"{prefix}_error",
+        )
+    return names
+
+
+class EventListener(RunListener):
+    """Turns run-tree notifications into `StreamEvent` dicts and hands them to `push`.
+
+    `outer` is the run the watched call nests under (None at top level): `parent_ids`
+    are reported from the watched call's own run down, as LangChain does.
+    """
+
+    def __init__(
+        self, push: Callable[[Any], None], filter: EventFilter, outer: RunNode | None
+    ) -> None:
+        self.push = push
+        self.filter = filter
+        self.outer = outer
+        self.depth = 0 if outer is None else len(outer.parent_ids) + 1
+        # run -> (its parent_ids as reported, its event names); absent when filtered out.
+        self.kept: dict[RunNode, tuple[list[str], tuple[str, str, str, str]]] = {}
+
+    def _event(self, run: RunNode, event: str, data: Any, parent_ids: list[str]) -> StreamEvent:
+        return {
+            "event": event,
+            "data": data,
+            "name": run.name,
+            "tags": run.tags,
+            "run_id": run.id,
+            "metadata": run.metadata,
+            "parent_ids": parent_ids,
+        }
+
+    def on_start(self, run: RunNode, data: dict[str, Any]) -> None:
+        if self.filter.keep(run.name, run.run_type, run.tags):
+            parent_ids = list(run.parent_ids[self.depth :])
+            names = _names(run.run_type)
+            self.kept[run] = (parent_ids, names)
+            self.push(self._event(run, names[0], data, parent_ids))
+
+    def on_stream(self, run: RunNode, chunk: Any) -> None:
+        # The per-token path: one lookup, one dict, one append.
+        kept = self.kept.get(run)
+        if kept is not None:
+            self.push(
+                {
+                    "event": kept[1][1],
+                    "data": {"chunk": chunk},
+                    "name": run.name,
+                    "tags": run.tags,
+                    "run_id": run.id,
+                    "metadata": run.metadata,
+                    "parent_ids": kept[0],
+                }
+            )
+
+    def on_end(self, run: RunNode, data: dict[str, Any]) -> None:
+        kept = self.kept.pop(run, None)
+        if kept is not None:
+            if run.parent is self.outer:  # the root: LangChain reports its output only
+                data = {"output": data["output"]}
+            self.push(self._event(run, kept[1][2], data, kept[0]))
+
+    def on_error(self, run: RunNode, error: BaseException) -> None:
+        kept = self.kept.pop(run, None)
+        if kept is not None:
+            self.push(self._event(run, kept[1][3], {"error": error}, kept[0]))
+
+    def on_custom(self, run: RunNode, name: str, data: Any) -> None:
+        # As in LangChain: named after the event, filtered by that name (as name and
+        # as type) and the dispatching run's tags, placed under that run's parents.
+        if self.filter.keep(name, name, run.tags):
+            parent_ids = list(run.parent_ids[self.depth :])
+            event = self._event(run, "on_custom_event", data, parent_ids)
+            event["name"] = name
+            self.push(event)
+
+
+def _check_version(version: str) -> None:
+    if version == "v2":
+        return
+    if version == "v1":
+        warnings.warn(
+            "astream_events(version='v1') is deprecated: chatplex yields the v2 events "
+            "for it; pass version='v2'",
+            DeprecationWarning,
+            stacklevel=4,  # the caller of Runnable.astream_events
+        )
+        return
+    raise ValueError(f"version must be 'v2' (or the deprecated 'v1'), got {version!r}")
+
+
+def astream_events(
+    runnable: Runnable[Any, Any],
+    input: Any,
+    config: RunnableConfig | None = None,
+    *,
+    version: str = "v2",
+    include_names: Sequence[str] | None = None,
+    include_types: Sequence[str] | None = None,
+    include_tags: Sequence[str] | None = None,
+    exclude_names: Sequence[str] | None = None,
+    exclude_types: Sequence[str] | None = None,
+    exclude_tags: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> AsyncIterator[StreamEvent]:
+    """`runnable.astream(input, config)`, observed: yields its `StreamEvent`s.
+
+    A bad `version` raises here, before anything runs; `"v1"` warns and yields the same
+    events. If the call fails, the events so far are yielded, then its exception raised.
+    """
+    _check_version(version)
+    event_filter = EventFilter(
+        include_names, include_types, include_tags, exclude_names, exclude_types, exclude_tags
+    )
+    return _astream_events(runnable, input, config, event_filter, kwargs)
+
+
+def _astream_events(
+    runnable: Runnable[Any, Any],
+    input: Any,
+    config: RunnableConfig | None,
+    event_filter: EventFilter,
+    kwargs: dict[str, Any],
+) -> AsyncIterator[StreamEvent]:
+    channel = AsyncChannel()
+    listener: EventListener | None = None
+
+    def make_listener(outer: RunNode | None) -> EventListener:
+        nonlocal listener
+        listener = EventListener(channel.push, event_filter, outer)
+        return listener
+
+    cfg = watch_config(config, make_listener)
+    assert listener is not None
+
+    async def produce() -> None:
+        try:
+            async for _ in runnable.astream(input, cfg, **kwargs):
+                pass  # the root's pieces reach the channel as its stream events
+        except asyncio.CancelledError:
+            raise  # the consumer went away
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the consumer
+            channel.push(Failed(exc))
+        else:
+            channel.push(DONE)
+
+    return drain(channel, produce, listener)
+
+
+# ---- sync: a producer thread and a queue -----------------------------------------------
+
+
+class _SyncListener(EventListener):
+    """Stops the producer at its next start or piece once the consumer left; its
+    `interrupter` lets chat models' blocking reads be cut short (see `_interrupt.py`)."""
+
+    def __init__(
+        self, push: Callable[[Any], None], filter: EventFilter, outer: RunNode | None
+    ) -> None:
+        from .interrupt import Interrupter
+
+        super().__init__(push, filter, outer)
+        self.interrupter = Interrupter()
+
+    def on_start(self, run: RunNode, data: dict[str, Any]) -> None:
+        self.interrupter.check()
+        super().on_start(run, data)
+
+    def on_stream(self, run: RunNode, chunk: Any) -> None:
+        self.interrupter.check()
+        super().on_stream(run, chunk)
+
+
+def stream_events(
+    runnable: Runnable[Any, Any],
+    input: Any,
+    config: RunnableConfig | None = None,
+    *,
+    version: str = "v2",
+    include_names: Sequence[str] | None = None,
+    include_types: Sequence[str] | None = None,
+    include_tags: Sequence[str] | None = None,
+    exclude_names: Sequence[str] | None = None,
+    exclude_types: Sequence[str] | None = None,
+    exclude_tags: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> Iterator[StreamEvent]:
+    """`astream_events` for sync code: the call runs `runnable.stream` in a worker thread
+    (so events arrive while it runs) and the iterator yields its events.
+
+    Closing the iterator early (`break` in a `with contextlib.closing(...)` block, or
+    `.close()`) stops the call at once -- a chat model's HTTP stream is cut, its
+    connection released -- and joins the thread before returning; handlers hear no
+    error for it."""
+    _check_version(version)
+    event_filter = EventFilter(
+        include_names, include_types, include_tags, exclude_names, exclude_types, exclude_tags
+    )
+    return _stream_events(runnable, input, config, event_filter, kwargs)
+
+
+def _stream_events(
+    runnable: Runnable[Any, Any],
+    input: Any,
+    config: RunnableConfig | None,
+    event_filter: EventFilter,
+    kwargs: dict[str, Any],
+) -> Iterator[StreamEvent]:
+    out: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    listener: _SyncListener | None = None
+
+    def make_listener(outer: RunNode | None) -> _SyncListener:
+        nonlocal listener
+        listener = _SyncListener(out.put, event_filter, outer)
+        return listener
+
+    cfg = watch_config(config, make_listener)
+    assert listener is not None
+    watcher = listener  # narrowed, for the closure below
+
+    def produce() -> None:
+        try:
+            for _ in runnable.stream(input, cfg, **kwargs):
+                pass
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the consumer
+            if not watcher.abandoned:  # else the stop signal, or what it caused
+                out.put(Failed(exc))
+        else:
+            out.put(DONE)
+
+    ctx = contextvars.copy_context()  # the ambient config and other contextvars go along
+    thread = threading.Thread(
+        target=ctx.run, args=(produce,), name="chatplex-stream-events", daemon=True
+    )
+    thread.start()
+    try:
+        while True:
+            item = out.get()
+            if item is DONE:
+                return
+            if type(item) is Failed:
+                raise item.error
+            yield item
+    finally:
+        if thread.is_alive():
+            # The consumer left early (or is being interrupted): stop the call where it
+            # waits -- its next step, a backoff, a socket read -- and wait for the thread,
+            # so nothing runs on unobserved and its connection is back in the pool.
+            watcher.abandoned = True
+            watcher.interrupter.stop()
+        thread.join()
+
+
+# ---- custom events ---------------------------------------------------------------------
+
+
+def _dispatching_run(name: str, config: RunnableConfig | None) -> RunNode | None:
+    if not isinstance(name, str):
+        raise TypeError(f"a custom event's name must be a str, got {type(name).__name__}")
+    cfg = config if config is not None else current_config().get()
+    if cfg is None:
+        raise RuntimeError(
+            "dispatch_custom_event() must be called inside a runnable (e.g. the function "
+            "of a RunnableLambda), or be given that runnable's config"
+        )
+    run: RunNode | None = cfg.get("_parent_run")
+    return run
+
+
+def dispatch_custom_event(name: str, data: Any, *, config: RunnableConfig | None = None) -> None:
+    """Report `on_custom_event` with this name and data from inside a runnable.
+
+    Event streams watching the call yield it (under the runnable it was called in), and
+    handlers with `on_custom_event(name, data, run_id=..., ...)` receive it. With nobody
+    watching it costs nothing. Outside any runnable it raises `RuntimeError`.
+
+    >>> from chatplex import RunnableLambda
+    >>> def step(x: int) -> int:
+    ...     dispatch_custom_event("progress", {"done": x})
+    ...     return x
+    >>> [e["data"] for e in RunnableLambda(step).stream_events(3)
+    ...  if e["event"] == "on_custom_event"]
+    [{'done': 3}]
+    """
+    run = _dispatching_run(name, config)
+    if run is not None:
+        run.custom(name, data)
+
+
+async def adispatch_custom_event(
+    name: str, data: Any, *, config: RunnableConfig | None = None
+) -> None:
+    """`dispatch_custom_event` for async code: async handler methods are awaited.
+
+    >>> async def step(x: int) -> int:  # doctest: +SKIP
+    ...     await adispatch_custom_event("progress", {"done": x})
+    ...     return x
+    """
+    run = _dispatching_run(name, config)
+    if run is not None:
+        await run.acustom(name, data)

@@ -1,0 +1,229 @@
+"""Plain Python callables as runnables.
+
+`RunnableLambda(f)` wraps a function of one input: sync, async, or a generator that yields
+output pieces. A generator *in a chain* (`... | gen`) becomes a `RunnableGenerator`: it
+receives the iterator of input pieces, so it can transform a stream as it flows.
+
+While a lambda runs, its config is the ambient config: a model invoked inside it without
+a config still reports to the same callbacks and honours the same deadline.
+
+Sync functions called from the async path run inline on the event loop (no thread): keep
+them quick, or write them as `async def`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import inspect
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+from .base import Runnable
+from .chunks import acollect_chunks, collect_chunks
+from .portal import run_sync
+from .run_config import RunnableConfig, child_config, current_config
+
+__all__ = ["RunnableGenerator", "RunnableLambda", "is_stream_transformer"]
+
+_CONFIG = current_config()
+
+
+def is_stream_transformer(func: Callable[..., Any]) -> bool:
+    return inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func)
+
+
+def _takes_config(func: Callable[..., Any]) -> bool:
+    try:
+        return "config" in inspect.signature(func).parameters
+    except (TypeError, ValueError):  # builtins without a signature
+        return False
+
+
+def _func_name(func: Callable[..., Any]) -> str:
+    name = getattr(func, "__name__", None)
+    return name if name and name != "<lambda>" else "RunnableLambda"
+
+
+class RunnableLambda(Runnable[Any, Any]):
+    """Wrap a function of one argument (optionally also taking `config=`).
+
+    If the function returns a Runnable, that runnable is invoked with the same input
+    (handy for routing).
+
+    >>> RunnableLambda(lambda x: x.upper()).invoke("hi")
+    'HI'
+    """
+
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        afunc: Callable[..., Any] | None = None,
+        *,
+        name: str | None = None,
+    ) -> None:
+        if not callable(func):
+            raise TypeError(f"RunnableLambda needs a callable, got {type(func).__name__}")
+        self.func = func
+        self.afunc = afunc
+        self.name = name or _func_name(func)
+        self._is_async = inspect.iscoroutinefunction(func)
+        self._is_gen = inspect.isgeneratorfunction(func)
+        self._is_agen = inspect.isasyncgenfunction(func)
+        self._takes_config = _takes_config(func)
+
+    def _args(self, input: Any, config: RunnableConfig) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        return (input,), ({"config": config} if self._takes_config else {})
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        inner = child_config(config)
+        if self._is_async or self._is_agen:
+            return run_sync(self._ainvoke(input, config))
+        if self._is_gen:
+            return collect_chunks(self._stream(input, config))
+        token = _CONFIG.set(inner)
+        try:
+            args, kw = self._args(input, inner)
+            out = self.func(*args, **kw)
+        finally:
+            _CONFIG.reset(token)
+        if isinstance(out, Runnable):
+            return out.invoke(input, inner)
+        return out
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        inner = child_config(config)
+        if self._is_gen or self._is_agen:
+            return await acollect_chunks(self._astream(input, config))
+        func = self.afunc or self.func
+        token = _CONFIG.set(inner)
+        try:
+            args, kw = self._args(input, inner)
+            out = func(*args, **kw)
+            if inspect.isawaitable(out):
+                out = await out
+        finally:
+            _CONFIG.reset(token)
+        if isinstance(out, Runnable):
+            return await out.ainvoke(input, inner)
+        return out
+
+    def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
+        if not self._is_gen:
+            yield self._invoke(input, config)
+            return
+        inner = child_config(config)
+        # Each step of the generator runs in a context carrying the ambient config,
+        # without leaking it into the consumer's context between steps.
+        ctx = contextvars.copy_context()
+        ctx.run(_CONFIG.set, inner)
+        args, kw = self._args(input, inner)
+        gen = ctx.run(self.func, *args, **kw)
+        try:
+            while True:
+                try:
+                    yield ctx.run(next, gen)
+                except StopIteration:
+                    return
+        finally:
+            gen.close()
+
+    async def _astream(
+        self, input: Any, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        if self._is_gen:
+            for piece in self._stream(input, config):
+                yield piece
+            return
+        if not self._is_agen:
+            yield await self._ainvoke(input, config)
+            return
+        inner = child_config(config)
+        args, kw = self._args(input, inner)
+        agen = self.func(*args, **kw)
+        try:
+            while True:
+                # The ambient config is set around each step only (as for sync
+                # generators), so it never leaks into the consumer between pieces.
+                token = _CONFIG.set(inner)
+                try:
+                    piece = await agen.__anext__()
+                except StopAsyncIteration:
+                    return
+                finally:
+                    _CONFIG.reset(token)
+                yield piece
+        finally:
+            await agen.aclose()
+
+
+class RunnableGenerator(Runnable[Any, Any]):
+    """A generator over the stream of input pieces: `def f(chunks): for c in chunks: yield`.
+
+    >>> def shout(chunks):
+    ...     for c in chunks:
+    ...         yield c.upper()
+    >>> RunnableGenerator(shout).invoke("hi")
+    'HI'
+    """
+
+    def __init__(self, transform: Callable[..., Any], *, name: str | None = None) -> None:
+        if not is_stream_transformer(transform):
+            raise TypeError("RunnableGenerator needs a generator or async generator function")
+        self.func = transform
+        self.name = name or _func_name(transform)
+        self._is_async = inspect.isasyncgenfunction(transform)
+        self._takes_config = _takes_config(transform)
+
+    def _call(self, chunks: Any, config: RunnableConfig) -> Any:
+        kw = {"config": child_config(config)} if self._takes_config else {}
+        return self.func(chunks, **kw)
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        return collect_chunks(self._transform(iter([input]), config))
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        async def one() -> AsyncIterator[Any]:
+            yield input
+
+        return await acollect_chunks(self._atransform(one(), config))
+
+    def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
+        return self._transform(iter([input]), config)
+
+    def _astream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> AsyncIterator[Any]:
+        async def one() -> AsyncIterator[Any]:
+            yield input
+
+        return self._atransform(one(), config)
+
+    def _transform(
+        self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[Any]:
+        if self._is_async:
+            # An async generator in a sync chain: run it on the portal loop to the end.
+            # The input is read here first: pulled from the portal, a sync upstream would
+            # block that shared loop and could not itself use it (run_sync refuses).
+            pieces = list(chunks)
+
+            async def run() -> list[Any]:
+                async def source() -> AsyncIterator[Any]:
+                    for chunk in pieces:
+                        yield chunk
+
+                return [piece async for piece in self._call(source(), config)]
+
+            yield from run_sync(run())
+            return
+        yield from self._call(chunks, config)
+
+    async def _atransform(
+        self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        if self._is_async:
+            async for piece in self._call(chunks, config):
+                yield piece
+            return
+        # A sync generator cannot pull from an async source: gather the input first.
+        pieces = [chunk async for chunk in chunks]
+        for piece in self._call(iter(pieces), config):
+            yield piece

@@ -1,0 +1,197 @@
+"""Chat prompt templates with `{var}` placeholders and message placeholders.
+
+>>> prompt = ChatPromptTemplate.from_messages(
+...     [("system", "You write {style} posts."), ("human", "Topic: {topic}")]
+... )
+>>> [m.text for m in prompt.invoke({"style": "short", "topic": "tea"}).to_messages()]
+['You write short posts.', 'Topic: tea']
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..messages import BaseMessage, coerce_messages, message_from_role, normalise_role
+from ._pure import PureRunnable
+from .run_config import RunnableConfig
+
+__all__ = ["ChatPromptTemplate", "ChatPromptValue", "MessagesPlaceholder"]
+
+_FORMATTER = string.Formatter()
+
+
+def _variables(template: str) -> list[str]:
+    names = []
+    for _, field, _, _ in _FORMATTER.parse(template):
+        if field is not None:
+            if field == "" or not field.isidentifier():
+                raise ValueError(
+                    f"template {template!r}: placeholders must be names like {{topic}}, "
+                    f"got {{{field}}} (write {{{{ and }}}} for literal braces)"
+                )
+            names.append(field)
+    return names
+
+
+def _content_variables(content: Any) -> list[str]:
+    if isinstance(content, str):
+        return _variables(content)
+    if isinstance(content, list):
+        return [v for block in content for v in _content_variables(block)]
+    if isinstance(content, dict):
+        return [v for value in content.values() for v in _content_variables(value)]
+    return []
+
+
+def _format(content: Any, values: Mapping[str, Any]) -> Any:
+    if isinstance(content, str):
+        return content.format_map(values)
+    if isinstance(content, list):
+        return [_format(block, values) for block in content]
+    if isinstance(content, dict):
+        return {key: _format(value, values) for key, value in content.items()}
+    return content
+
+
+@dataclass(frozen=True, slots=True)
+class ChatPromptValue:
+    """A filled-in prompt: what a chat model receives."""
+
+    messages: tuple[BaseMessage, ...]
+
+    def to_messages(self) -> list[BaseMessage]:
+        return list(self.messages)
+
+    def to_string(self) -> str:
+        labels = {"human": "Human", "ai": "AI", "system": "System", "tool": "Tool"}
+        return "\n".join(f"{labels.get(m.type, m.type)}: {m.text}" for m in self.messages)
+
+
+@dataclass(frozen=True, slots=True)
+class MessagesPlaceholder:
+    """A slot filled with a list of messages from the input (e.g. chat history)."""
+
+    variable_name: str
+    optional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _MessageTemplate:
+    role: str
+    content: Any  # str or list of content blocks containing `{var}` strings
+
+
+_Part = _MessageTemplate | MessagesPlaceholder | BaseMessage
+
+
+class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
+    """A list of message templates; `invoke(dict)` fills them into a `ChatPromptValue`.
+
+    With exactly one variable, `invoke` also takes the bare value: `prompt.invoke("tea")`.
+    """
+
+    _run_type = "prompt"  # events: on_prompt_start / on_prompt_end
+
+    def __init__(
+        self, parts: Sequence[_Part], *, partial_variables: Mapping[str, Any] | None = None
+    ) -> None:
+        self.parts = tuple(parts)
+        self.partial_variables = dict(partial_variables or {})
+        names: list[str] = []
+        for part in self.parts:
+            if isinstance(part, _MessageTemplate):
+                names.extend(_content_variables(part.content))
+            elif isinstance(part, MessagesPlaceholder):
+                names.append(part.variable_name)
+        optional = {
+            p.variable_name for p in self.parts if isinstance(p, MessagesPlaceholder) and p.optional
+        }
+        # As in LangChain: optional placeholders are not input variables, so a prompt with
+        # one required variable still takes the bare value.
+        self.input_variables = [
+            n for n in dict.fromkeys(names) if n not in self.partial_variables and n not in optional
+        ]
+
+    @classmethod
+    def from_template(cls, template: str) -> ChatPromptTemplate:
+        """One human message: `ChatPromptTemplate.from_template("Tell me about {topic}")`."""
+        return cls.from_messages([("human", template)])
+
+    @classmethod
+    def from_messages(cls, messages: Sequence[Any]) -> ChatPromptTemplate:
+        """From `(role, template)` tuples, strs (human), messages and placeholders.
+
+        `("placeholder", "{history}")` is an optional `MessagesPlaceholder("history")`.
+        """
+        parts: list[_Part] = []
+        for index, item in enumerate(messages):
+            if isinstance(item, (MessagesPlaceholder, BaseMessage)):
+                parts.append(item)
+            elif isinstance(item, str):
+                parts.append(_MessageTemplate("human", item))
+            elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+                role, content = item
+                if role == "placeholder":
+                    names = _variables(content) if isinstance(content, str) else []
+                    if len(names) != 1:
+                        raise ValueError(
+                            f"prompt part {index}: a placeholder is written '{{name}}', "
+                            f"got {content!r}"
+                        )
+                    parts.append(MessagesPlaceholder(names[0], optional=True))
+                else:
+                    if normalise_role(role, index=index) == "tool":
+                        raise ValueError(
+                            f"prompt part {index}: tool messages need a tool_call_id; "
+                            "put a ToolMessage (or a MessagesPlaceholder) in the prompt"
+                        )
+                    parts.append(_MessageTemplate(role, content))
+            else:
+                raise TypeError(
+                    f"prompt part {index}: expected (role, template), a str, a message or "
+                    f"a MessagesPlaceholder, got {type(item).__name__}"
+                )
+        return cls(parts)
+
+    def partial(self, **values: Any) -> ChatPromptTemplate:
+        """A copy with some variables filled in ahead of time."""
+        return ChatPromptTemplate(
+            self.parts, partial_variables={**self.partial_variables, **values}
+        )
+
+    def _values(self, input: Any) -> dict[str, Any]:
+        if isinstance(input, Mapping):
+            values = {**self.partial_variables, **input}
+        elif len(self.input_variables) == 1:
+            values = {**self.partial_variables, self.input_variables[0]: input}
+        else:
+            raise TypeError(
+                f"prompt input must be a dict with keys {self.input_variables}, "
+                f"got {type(input).__name__}"
+            )
+        missing = [name for name in self.input_variables if name not in values]
+        if missing:
+            raise KeyError(
+                f"prompt is missing variable(s) {missing}; it needs {self.input_variables}, "
+                f"got {sorted(values)}"
+            )
+        return values
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> ChatPromptValue:
+        values = self._values(input)
+        out: list[BaseMessage] = []
+        for part in self.parts:
+            if isinstance(part, BaseMessage):
+                out.append(part)
+            elif isinstance(part, MessagesPlaceholder):
+                value = values.get(part.variable_name)
+                if value is None or value == []:
+                    continue
+                out.extend(coerce_messages(value))
+            else:
+                content = _format(part.content, values)
+                out.append(message_from_role(part.role, content))
+        return ChatPromptValue(tuple(out))

@@ -1,0 +1,416 @@
+"""`with_retry` and `with_fallbacks`: reliability wrappers for any Runnable.
+
+`RunnableRetry` runs its runnable again when it fails with a matching exception, waiting
+with exponential backoff and jitter in between (tenacity strategies, as the HTTP layer's
+retry policy). `RunnableWithFallbacks` tries other runnables, in order, when the first one
+fails with a handled exception -- e.g. an OpenAI model falling back to an Anthropic one.
+
+Rules shared by both:
+
+* The call's deadline (`RunnableConfig(timeout=...)`) covers every attempt: when the next
+  one could not start before it, `DeadlineExceededError` is raised at once.
+* A stream is retried, or falls back, only before its first chunk: after a chunk has
+  reached the caller the error propagates (a `StreamError` carries the partial reply).
+* `batch` / `abatch`: only failed inputs are tried again (RunnableRetry: each input has its
+  own attempts; RunnableWithFallbacks: the inputs the primary failed go, as one batch, to
+  the first fallback, and so on). Successful results stay where they are, in input order.
+
+A chat model already retries transient HTTP failures itself (`max_retries`); these are for
+what remains: a provider that stays down, a parser that rejects a reply, a slow fallback.
+
+>>> from chatplex import FakeChatModel
+>>> primary = FakeChatModel(["unused"], errors={"hi": RuntimeError("down")})
+>>> primary.with_fallbacks([FakeChatModel(["from the fallback"])]).invoke("hi").text
+'from the fallback'
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .base import Input, Output, Runnable
+from .chunks import aclose_iterator, close_iterator
+from .composition import coerce_to_runnable
+from .run_config import RunnableConfig, child_config
+
+if TYPE_CHECKING:
+    from .retry import RetryPolicy
+
+__all__ = ["RunnableRetry", "RunnableWithFallbacks"]
+
+
+class RunnableRetry(Runnable[Input, Output]):
+    """`runnable`, run again on a matching exception (see `Runnable.with_retry`).
+
+    `retry_if_exception_type`: exceptions worth another attempt. `stop_after_attempt`:
+    attempts in all (first included). `wait_exponential_jitter`: wait between attempts
+    per tenacity's `wait_exponential_jitter(**exponential_jitter_params)` (by default
+    1 s, 2 s, 4 s... plus up to 1 s of jitter), or not at all when False.
+
+    >>> from chatplex import RunnableLambda
+    >>> calls = []
+    >>> def flaky(x: int) -> int:
+    ...     calls.append(x)
+    ...     if len(calls) < 3:
+    ...         raise ConnectionError("try again")
+    ...     return x * 2
+    >>> RunnableLambda(flaky).with_retry(wait_exponential_jitter=False).invoke(21)
+    42
+    """
+
+    def __init__(
+        self,
+        bound: Runnable[Input, Output],
+        *,
+        retry_if_exception_type: tuple[type[BaseException], ...] = (Exception,),
+        stop_after_attempt: int = 3,
+        wait_exponential_jitter: bool = True,
+        exponential_jitter_params: Mapping[str, float] | None = None,
+    ) -> None:
+        if isinstance(stop_after_attempt, bool) or not isinstance(stop_after_attempt, int):
+            raise TypeError(f"stop_after_attempt must be an int, got {stop_after_attempt!r}")
+        if stop_after_attempt < 1:
+            raise ValueError(f"stop_after_attempt must be >= 1, got {stop_after_attempt}")
+        self.bound = bound
+        self.retry_if_exception_type = tuple(retry_if_exception_type)
+        self.stop_after_attempt = stop_after_attempt
+        self.wait_exponential_jitter = wait_exponential_jitter
+        self.exponential_jitter_params = dict(exponential_jitter_params or {})
+        self.name = bound.name
+        self.policy: RetryPolicy = self._build_policy()
+
+    def _build_policy(self) -> RetryPolicy:
+        from tenacity import retry_if_exception_type, stop_after_attempt
+        from tenacity.wait import wait_base, wait_exponential_jitter, wait_none
+
+        from .retry import RetryPolicy
+
+        wait: wait_base = (
+            wait_exponential_jitter(**self.exponential_jitter_params)
+            if self.wait_exponential_jitter
+            else wait_none()
+        )
+        return RetryPolicy(
+            retry=retry_if_exception_type(self.retry_if_exception_type),
+            stop=stop_after_attempt(self.stop_after_attempt),
+            wait=wait,
+        )
+
+    def get_name(self) -> str:
+        return self.bound.get_name()
+
+    def _attempt_config(self, config: RunnableConfig, attempt: int) -> RunnableConfig:
+        return child_config(config, tag=f"retry:attempt:{attempt}" if attempt > 1 else None)
+
+    def _invoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        policy, deadline = self.policy, config.get("deadline")
+        attempt = 1
+        while True:
+            try:
+                return self.bound.invoke(input, self._attempt_config(config, attempt), **kwargs)
+            except Exception as exc:
+                delay = policy.delay(exc, attempt, deadline)
+                if delay is None:
+                    raise
+            policy.sleep(delay)  # outside `except`: the next error is not chained to this one
+            attempt += 1
+
+    async def _ainvoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        policy, deadline = self.policy, config.get("deadline")
+        attempt = 1
+        while True:
+            try:
+                cfg = self._attempt_config(config, attempt)
+                return await self.bound.ainvoke(input, cfg, **kwargs)
+            except Exception as exc:
+                delay = policy.delay(exc, attempt, deadline)
+                if delay is None:
+                    raise
+            await policy.asleep(delay)
+            attempt += 1
+
+    def _stream(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Iterator[Output]:
+        policy, deadline = self.policy, config.get("deadline")
+        attempt = 1
+        while True:
+            iterator = self.bound.stream(input, self._attempt_config(config, attempt), **kwargs)
+            try:
+                first = next(iterator)
+            except StopIteration:
+                return
+            except Exception as exc:
+                close_iterator(iterator)
+                delay = policy.delay(exc, attempt, deadline)
+                if delay is None:
+                    raise
+            else:
+                try:
+                    yield first
+                    yield from iterator
+                finally:
+                    close_iterator(iterator)
+                return
+            policy.sleep(delay)
+            attempt += 1
+
+    async def _astream(
+        self, input: Input, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        policy, deadline = self.policy, config.get("deadline")
+        attempt = 1
+        while True:
+            cfg = self._attempt_config(config, attempt)
+            iterator = self.bound.astream(input, cfg, **kwargs)
+            try:
+                first = await anext(iterator)
+            except StopAsyncIteration:
+                return
+            except Exception as exc:
+                await aclose_iterator(iterator)
+                delay = policy.delay(exc, attempt, deadline)
+                if delay is None:
+                    raise
+            else:
+                try:
+                    yield first
+                    async for chunk in iterator:
+                        yield chunk
+                finally:
+                    await aclose_iterator(iterator)
+                return
+            await policy.asleep(delay)
+            attempt += 1
+
+
+class RunnableWithFallbacks(Runnable[Input, Output]):
+    """`runnable`, then each of `fallbacks` in turn while they fail with one of
+    `exceptions_to_handle` (see `Runnable.with_fallbacks`). When all fail, the first
+    runnable's error is raised (the others' are added to it as notes on Python 3.11+).
+
+    >>> from chatplex import RunnableLambda
+    >>> def broken(x: str) -> str:
+    ...     raise KeyError(x)
+    >>> RunnableLambda(broken).with_fallbacks([RunnableLambda(str.upper)]).invoke("ok")
+    'OK'
+    """
+
+    def __init__(
+        self,
+        runnable: Runnable[Input, Output],
+        fallbacks: Sequence[Runnable[Input, Output]],
+        *,
+        exceptions_to_handle: tuple[type[BaseException], ...] = (Exception,),
+    ) -> None:
+        if isinstance(fallbacks, Runnable) or not isinstance(fallbacks, Sequence):
+            raise TypeError("fallbacks must be a list of runnables, e.g. [other_model]")
+        if not fallbacks:
+            raise ValueError("with_fallbacks needs at least one fallback")
+        self.runnable = runnable
+        self.fallbacks = tuple(coerce_to_runnable(f) for f in fallbacks)
+        self.exceptions_to_handle = tuple(exceptions_to_handle)
+
+    @property
+    def runnables(self) -> tuple[Runnable[Input, Output], ...]:
+        """The runnable, then its fallbacks: the order they are tried in."""
+        return (self.runnable, *self.fallbacks)
+
+    def _invoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        errors: list[BaseException] = []
+        for runnable in self.runnables:
+            try:
+                return runnable.invoke(input, child_config(config), **kwargs)
+            except self.exceptions_to_handle as exc:
+                errors.append(exc)
+        raise _first(errors)
+
+    async def _ainvoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        errors: list[BaseException] = []
+        for runnable in self.runnables:
+            try:
+                return await runnable.ainvoke(input, child_config(config), **kwargs)
+            except self.exceptions_to_handle as exc:
+                errors.append(exc)
+        raise _first(errors)
+
+    def _stream(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Iterator[Output]:
+        errors: list[BaseException] = []
+        for runnable in self.runnables:
+            iterator = runnable.stream(input, child_config(config), **kwargs)
+            try:
+                first = next(iterator)
+            except StopIteration:
+                return
+            except self.exceptions_to_handle as exc:
+                close_iterator(iterator)
+                errors.append(exc)
+                continue
+            try:
+                yield first
+                yield from iterator
+            finally:
+                close_iterator(iterator)
+            return
+        raise _first(errors)
+
+    async def _astream(
+        self, input: Input, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        errors: list[BaseException] = []
+        for runnable in self.runnables:
+            iterator = runnable.astream(input, child_config(config), **kwargs)
+            try:
+                first = await anext(iterator)
+            except StopAsyncIteration:
+                return
+            except self.exceptions_to_handle as exc:
+                await aclose_iterator(iterator)
+                errors.append(exc)
+                continue
+            try:
+                yield first
+                async for chunk in iterator:
+                    yield chunk
+            finally:
+                await aclose_iterator(iterator)
+            return
+        raise _first(errors)
+
+    def _batch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        rounds = _Rounds(len(inputs), self.exceptions_to_handle, return_exceptions)
+        for runnable in self.runnables:
+            pending = rounds.pending
+            outs = rounds.runnable(runnable).batch(
+                [inputs[i] for i in pending],
+                [configs[i] for i in pending],
+                return_exceptions=return_exceptions,
+                **kwargs,
+            )
+            if not rounds.record(outs):
+                break
+        return rounds.results()
+
+    async def _abatch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        rounds = _Rounds(len(inputs), self.exceptions_to_handle, return_exceptions)
+        for runnable in self.runnables:
+            pending = rounds.pending
+            outs = await rounds.runnable(runnable).abatch(
+                [inputs[i] for i in pending],
+                [configs[i] for i in pending],
+                return_exceptions=return_exceptions,
+                **kwargs,
+            )
+            if not rounds.record(outs):
+                break
+        return rounds.results()
+
+
+class _Rounds:
+    """Bookkeeping of a fallback batch: which inputs still need a runnable to try.
+
+    With `return_exceptions`, each round is the runnable's own batch, every error kept.
+    Without it, a round runs `runnable` wrapped so that only handled errors come back
+    (as `_Handled` values): an error no fallback handles is then the batch's first error,
+    raised at once with the rest of the round cancelled, as in any batch.
+    """
+
+    def __init__(
+        self, count: int, handled: tuple[type[BaseException], ...], return_exceptions: bool
+    ) -> None:
+        self.handled = handled
+        self.return_exceptions = return_exceptions
+        self.slots: list[Any] = [None] * count
+        self.first_errors: dict[int, BaseException] = {}
+        self.pending = list(range(count))
+
+    def runnable(self, runnable: Runnable[Any, Any]) -> Runnable[Any, Any]:
+        """What to batch this round."""
+        return runnable if self.return_exceptions else _CatchHandled(runnable, self.handled)
+
+    def record(self, outs: Sequence[Any]) -> bool:
+        """Store one runnable's results for the pending inputs; True if some failed with
+        a handled error (they go to the next runnable). An unhandled error is raised here
+        unless `return_exceptions`."""
+        again: list[int] = []
+        for index, out in zip(self.pending, outs, strict=True):
+            if type(out) is _Handled:
+                out = out.error
+            if isinstance(out, self.handled) and isinstance(out, BaseException):
+                self.first_errors.setdefault(index, out)
+                again.append(index)
+            else:
+                if isinstance(out, BaseException) and not self.return_exceptions:
+                    raise out
+                self.slots[index] = out
+        self.pending = again
+        return bool(again)
+
+    def results(self) -> list[Any]:
+        for index in self.pending:  # failed everywhere: report the first runnable's error
+            self.slots[index] = self.first_errors[index]
+        if self.pending and not self.return_exceptions:
+            raise self.slots[self.pending[0]]
+        return self.slots
+
+
+class _Handled:
+    """An error a fallback handles, returned by `_CatchHandled` instead of raised."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+class _CatchHandled(Runnable[Any, Any]):
+    """`runnable`, returning its handled errors as `_Handled` values (transparent to
+    callbacks and events: the runnable's own calls report themselves)."""
+
+    _run_type = None
+
+    def __init__(
+        self, runnable: Runnable[Any, Any], handled: tuple[type[BaseException], ...]
+    ) -> None:
+        self.runnable = runnable
+        self.handled = handled
+        self.name = runnable.name
+        self._async_native = runnable._async_native  # batch as the runnable would
+
+    def get_name(self) -> str:
+        return self.runnable.get_name()
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        try:
+            return self.runnable.invoke(input, config, **kwargs)
+        except self.handled as exc:
+            return _Handled(exc)
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        try:
+            return await self.runnable.ainvoke(input, config, **kwargs)
+        except self.handled as exc:
+            return _Handled(exc)
+
+
+def _first(errors: list[BaseException]) -> BaseException:
+    """The first runnable's error, noting what the fallbacks failed with."""
+    first = errors[0]
+    add_note = getattr(first, "add_note", None)  # Python 3.11+
+    if add_note is not None:
+        for later in errors[1:]:
+            add_note(f"fallback failed too: {type(later).__name__}: {later}")
+    return first

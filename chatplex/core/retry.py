@@ -1,0 +1,197 @@
+"""The retry policy: which failures to retry, how long to wait, when to give up.
+
+Decisions are tenacity strategies (`retry`, `stop`, `wait`: small callables over one
+`RetryCallState`), composed as tenacity composes them; the loops that use them are ours (the http
+layer's attempt engine, `RunnableRetry`), so the common first-try success builds no retry
+state at all, and a stream can be retried only while nothing has reached the caller.
+
+HTTP defaults, as in the OpenAI and Anthropic SDKs:
+
+* retried: errors whose `retryable` is true -- 408, 409, 429, 5xx, 529, connection errors,
+  read timeouts, malformed success bodies, Anthropic `overloaded_error` before the first
+  chunk, anything the server marked `x-should-retry: true`. Not retried: 400/401/403/404/
+  422, `QuotaExceededError`, `x-should-retry: false`, `DeadlineExceededError`.
+* `max_retries=2` (3 attempts).
+* delay: the server's `retry-after-ms` / `retry-after` (seconds or HTTP date), capped at
+  `max_retry_after` (60 s); otherwise exponential backoff 0.5 s, 1 s, 2 s, 4 s, 8 s (cap),
+  each shortened by up to 25 % at random so clients that failed together spread out.
+* a deadline (a `time.monotonic()` value) bounds everything: when the next attempt
+  could not start before it, the call fails at once with `DeadlineExceededError`
+  (chained to the last error) instead of sleeping into the deadline.
+
+>>> policy = retry_policy(max_retries=2)
+>>> from chatplex.errors import ServerError, BadRequestError
+>>> policy.delay(ServerError("boom", retry_after=1.5), attempt=1)
+1.5
+>>> policy.delay(BadRequestError("bad"), attempt=1) is None
+True
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import random as _random
+import time
+from collections.abc import Awaitable, Callable
+
+from tenacity import RetryCallState, Retrying
+from tenacity.retry import retry_base, retry_if_exception
+from tenacity.stop import stop_after_attempt, stop_base
+from tenacity.wait import wait_base, wait_exponential
+
+from ..errors import APIError, DeadlineExceededError
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_MAX_RETRY_AFTER",
+    "RetryPolicy",
+    "is_retryable",
+    "retry_policy",
+    "wait_jittered",
+    "wait_retry_after",
+]
+
+#: Retries after the first attempt (the SDKs' default).
+DEFAULT_MAX_RETRIES = 2
+#: Longest server-requested wait honoured as such (seconds); longer ones are capped.
+DEFAULT_MAX_RETRY_AFTER = 60.0
+#: Backoff without a server hint: INITIAL * 2**(attempt-1), at most MAX, minus jitter.
+INITIAL_DELAY = 0.5
+MAX_DELAY = 8.0
+JITTER = 0.25
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True for chatplex errors that say a second attempt may succeed."""
+    return isinstance(exc, APIError) and exc.retryable
+
+
+class wait_retry_after(wait_base):  # lower case, as tenacity names its strategies
+    """The failed attempt's `retry_after` (capped at `cap`) when it has one, else `otherwise`.
+
+    >>> wait_retry_after(wait_exponential(), cap=60.0).cap
+    60.0
+    """
+
+    def __init__(self, otherwise: wait_base, *, cap: float = DEFAULT_MAX_RETRY_AFTER) -> None:
+        self.otherwise = otherwise
+        self.cap = cap
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        outcome = retry_state.outcome
+        exc = outcome.exception() if outcome is not None else None
+        after = getattr(exc, "retry_after", None)
+        if isinstance(after, (int, float)) and after >= 0:
+            return min(float(after), self.cap)
+        return self.otherwise(retry_state)
+
+
+class wait_jittered(wait_base):
+    """`base`'s wait shortened by up to `fraction` of itself at random (the SDKs' jitter:
+    never longer than the backoff, so the worst case stays predictable)."""
+
+    def __init__(
+        self,
+        base: wait_base,
+        fraction: float = JITTER,
+        random: Callable[[], float] = _random.random,
+    ) -> None:
+        self.base = base
+        self.fraction = fraction
+        self.random = random
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        return self.base(retry_state) * (1.0 - self.fraction * self.random())
+
+
+class RetryPolicy:
+    """tenacity `retry` / `stop` / `wait` strategies, plus how to sleep and read the clock.
+
+    `sleep`, `asleep` and `clock` are injectable so tests run without waiting; `clock`
+    must tell `time.monotonic()` time (deadlines are monotonic values).
+
+    >>> from tenacity import retry_if_exception_type, stop_after_attempt, wait_fixed
+    >>> p = RetryPolicy(retry=retry_if_exception_type(OSError), stop=stop_after_attempt(2),
+    ...                 wait=wait_fixed(0.1))
+    >>> p.delay(OSError(), attempt=1), p.delay(OSError(), attempt=2), p.delay(KeyError(), 1)
+    (0.1, None, None)
+    """
+
+    __slots__ = ("_owner", "asleep", "clock", "retry", "sleep", "stop", "wait")
+
+    def __init__(
+        self,
+        *,
+        retry: retry_base,
+        stop: stop_base,
+        wait: wait_base,
+        sleep: Callable[[float], None] = time.sleep,
+        asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.retry = retry
+        self.stop = stop
+        self.wait = wait
+        self.sleep = sleep
+        self.asleep = asleep
+        self.clock = clock
+        # tenacity's call state wants the Retrying that owns it; it is never run.
+        self._owner = Retrying(retry=retry, stop=stop, wait=wait, sleep=sleep)
+
+    def delay(
+        self, error: BaseException, attempt: int, deadline: float | None = None
+    ) -> float | None:
+        """Seconds to wait before attempt `attempt + 1` after `error`; None: give up and
+        raise `error`. Raises `DeadlineExceededError` (from `error`) when that attempt
+        could not start before `deadline`."""
+        state = RetryCallState(self._owner, None, (), {})
+        state.attempt_number = attempt
+        state.set_exception((type(error), error, error.__traceback__))
+        if not self.retry(state) or self.stop(state):
+            return None
+        seconds = max(0.0, float(self.wait(state)))
+        if deadline is not None and self.clock() + seconds >= deadline:
+            raise DeadlineExceededError(
+                f"the call's deadline leaves no time for attempt {attempt + 1} "
+                f"(after {attempt} failed: {error})"
+            ) from error
+        return seconds
+
+
+@functools.lru_cache(maxsize=64)
+def retry_policy(
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
+    *,
+    initial_delay: float = INITIAL_DELAY,
+    max_delay: float = MAX_DELAY,
+    jitter: float = JITTER,
+    random: Callable[[], float] = _random.random,
+    sleep: Callable[[float], None] = time.sleep,
+    asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> RetryPolicy:
+    """The HTTP retry policy (see the module docstring), every knob exposed. Built once per
+    set of arguments and shared (a policy holds no per-call state), so a call pays a
+    cache lookup for it.
+
+    >>> from chatplex.errors import ServerError
+    >>> p = retry_policy(max_retries=5, jitter=0.0)
+    >>> [p.delay(ServerError("down"), n) for n in (1, 2, 3)]
+    [0.5, 1.0, 2.0]
+    >>> fast = retry_policy(initial_delay=0.01, max_delay=0.05)  # e.g. for tests
+    """
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
+    if not max_retry_after >= 0:
+        raise ValueError(f"max_retry_after must be >= 0, got {max_retry_after!r}")
+    backoff = wait_exponential(multiplier=initial_delay, max=max_delay)
+    return RetryPolicy(
+        retry=retry_if_exception(is_retryable),
+        stop=stop_after_attempt(max_retries + 1),
+        wait=wait_retry_after(wait_jittered(backoff, jitter, random), cap=max_retry_after),
+        sleep=sleep,
+        asleep=asleep,
+        clock=clock,
+    )

@@ -1,0 +1,200 @@
+"""`RunnableConfig`: per-call options that flow from a chain to every step inside it.
+
+A config is a plain dict (a TypedDict), as in LangChain, so existing code passes the same
+literals. `timeout` becomes an absolute `deadline` the first time a config is prepared;
+children inherit the deadline, so one budget covers the whole call (retries and waiting
+in the rate limiter included).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Mapping, Sequence
+from contextvars import ContextVar
+from typing import Any, TypedDict, TypeVar
+
+from ..errors import DeadlineExceededError
+
+__all__ = [
+    "DEFAULT_MAX_CONCURRENCY",
+    "RunnableConfig",
+    "check_deadline",
+    "child_config",
+    "current_config",
+    "ensure_config",
+    "get_config_list",
+    "merge_configs",
+    "remaining_time",
+    "within_deadline",
+]
+
+T = TypeVar("T")
+
+#: Concurrency of `batch`/`abatch` when `max_concurrency` is not given: enough to keep a
+#: provider busy, few enough to stay inside default rate limits and the pool size (100).
+DEFAULT_MAX_CONCURRENCY = 32
+
+
+class RunnableConfig(TypedDict, total=False):
+    """Options for one call.
+
+    - `max_concurrency`: at most this many calls in flight in `batch`/`abatch`.
+    - `timeout`: seconds for the whole call; raises `DeadlineExceededError` (a
+      `TimeoutError`). In `batch`, each input gets its own budget when it starts.
+    - `tags`, `metadata`, `run_name`: labels passed to callbacks and events.
+    - `callbacks`: handler objects (see `chatplex.runnables.callbacks`).
+    - `configurable`: values for configurable fields (e.g. the model to use).
+    - `deadline`: the absolute `time.monotonic()` value derived from `timeout`.
+    """
+
+    max_concurrency: int | None
+    timeout: float | None
+    tags: list[str]
+    metadata: dict[str, Any]
+    run_name: str
+    callbacks: Any
+    configurable: dict[str, Any]
+    deadline: float
+    recursion_limit: int
+    # Private, kept by the run tree (runnables/_runs.py): the run a call nests under, and
+    # the positional tag (`seq:step:N`, `map:key:K`) a composite gave this child only.
+    _parent_run: Any
+    _position_tag: str
+
+
+# Set while a user function (a lambda) runs, so a model invoked inside it without a
+# config still inherits callbacks, tags and the deadline of the surrounding call.
+_current: ContextVar[RunnableConfig | None] = ContextVar("chatplex_config", default=None)
+
+
+def current_config() -> ContextVar[RunnableConfig | None]:
+    return _current
+
+
+def ensure_config(config: RunnableConfig | Mapping[str, Any] | None = None) -> RunnableConfig:
+    """A fresh config dict: the ambient (lambda) config under `config`, deadline derived."""
+    ambient = _current.get()
+    if config is None:
+        out: RunnableConfig = dict(ambient) if ambient else {}  # type: ignore[assignment]
+    else:
+        if not isinstance(config, Mapping):
+            raise TypeError(f"config must be a dict (RunnableConfig), got {type(config).__name__}")
+        out = merge_configs(ambient, config) if ambient else dict(config)  # type: ignore[assignment]
+    _validate(out)
+    timeout = out.get("timeout")
+    if timeout is not None:
+        deadline = time.monotonic() + timeout
+        if "deadline" not in out or deadline < out["deadline"]:
+            out["deadline"] = deadline
+        out.pop("timeout")
+    return out
+
+
+def _validate(config: RunnableConfig) -> None:
+    mc = config.get("max_concurrency")
+    if mc is not None and (not isinstance(mc, int) or isinstance(mc, bool) or mc < 1):
+        raise ValueError(f"max_concurrency must be a positive int, got {mc!r}")
+    timeout = config.get("timeout")
+    if timeout is not None and (
+        not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0
+    ):
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+
+
+def merge_configs(
+    base: RunnableConfig | Mapping[str, Any] | None, override: RunnableConfig | Mapping[str, Any]
+) -> RunnableConfig:
+    """`override` over `base`: tags and callbacks are concatenated, metadata and
+    configurable merged, the earlier deadline kept, other keys replaced."""
+    out: dict[str, Any] = dict(base) if base else {}
+    items: dict[str, Any] = dict(override)
+    for key, value in items.items():
+        if value is None:
+            continue
+        if key == "tags":
+            out["tags"] = list(dict.fromkeys([*out.get("tags", ()), *value]))
+        elif key in ("metadata", "configurable"):
+            out[key] = {**out.get(key, {}), **value}
+        elif key == "callbacks":
+            # By identity, once: code inside a lambda that passes its config on would
+            # otherwise register the ambient handlers twice (and get every event twice).
+            both = [*_as_list(out.get("callbacks")), *_as_list(value)]
+            out["callbacks"] = list({id(h): h for h in both}.values())
+        elif key == "deadline" and "deadline" in out:
+            out["deadline"] = min(out["deadline"], value)
+        else:
+            out[key] = value
+    return out  # type: ignore[return-value]
+
+
+def _as_list(callbacks: Any) -> list[Any]:
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, (list, tuple)):
+        return list(callbacks)
+    return [callbacks]
+
+
+def child_config(config: RunnableConfig, *, tag: str | None = None) -> RunnableConfig:
+    """The config a composite passes to a child: everything but its own name and
+    concurrency, plus an optional positional tag (`seq:step:2`, `map:key:joke`).
+
+    The positional tag is also recorded as `_position_tag`, which is not passed further
+    down: runs label themselves with their own position, not their ancestors'."""
+    child: dict[str, Any] = dict(config)  # a C-level copy, then drop: faster than filtering
+    child.pop("run_name", None)
+    child.pop("max_concurrency", None)
+    child.pop("_position_tag", None)
+    if tag is not None:
+        child["tags"] = [*config.get("tags", ()), tag]
+        child["_position_tag"] = tag
+    return child  # type: ignore[return-value]
+
+
+def get_config_list(
+    config: RunnableConfig | Sequence[RunnableConfig] | None, length: int
+) -> list[RunnableConfig]:
+    """One config per batch input: a list is used as given (same length required)."""
+    if isinstance(config, Sequence) and not isinstance(config, Mapping):
+        if len(config) != length:
+            raise ValueError(
+                f"batch got {length} inputs but {len(config)} configs; pass one config "
+                "or exactly one per input"
+            )
+        configs: list[RunnableConfig] = [dict(c) for c in config]  # type: ignore[misc]
+    else:
+        configs = [dict(config) if config else {} for _ in range(length)]  # type: ignore[misc]
+    for c in configs:  # reject a bad max_concurrency/timeout before anything starts
+        _validate(c)
+    return configs
+
+
+def remaining_time(config: RunnableConfig) -> float | None:
+    """Seconds left before the deadline, or None when there is none."""
+    deadline = config.get("deadline")
+    return None if deadline is None else deadline - time.monotonic()
+
+
+def check_deadline(config: RunnableConfig) -> None:
+    """Raise `DeadlineExceededError` if the config's deadline has passed."""
+    deadline = config.get("deadline")
+    if deadline is not None and time.monotonic() >= deadline:
+        raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
+
+
+async def within_deadline(awaitable: Awaitable[T], deadline: float) -> T:
+    """Await `awaitable`, cut off at `deadline` (monotonic) with `DeadlineExceededError`."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        if asyncio.iscoroutine(awaitable):
+            awaitable.close()
+        raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
+    try:
+        return await asyncio.wait_for(awaitable, remaining)
+    except asyncio.TimeoutError as exc:
+        # Only wait_for's own timeout means the deadline; a provider timeout raised
+        # inside (APITimeoutError, also a TimeoutError) passes through unchanged.
+        if type(exc) not in (asyncio.TimeoutError, TimeoutError):
+            raise
+        raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed") from None

@@ -1,0 +1,325 @@
+"""The run tree: one node per Runnable call while someone is watching.
+
+A run exists only when the call's config carries callbacks: LangChain-style handler
+objects, or the internal listeners behind `astream_events` / `astream_log`. With none,
+the public Runnable methods never reach this module (one dict lookup decides), so plain
+calls pay nothing for it.
+
+Parentage travels with the config, which is how it crosses threads, tasks and generators
+without help: a run records itself as `_parent_run` in the config its hooks receive,
+composites copy that into their children's configs (`child_config`), and a lambda
+publishes its config as the ambient config (a contextvar) while its function runs, so a
+model invoked inside the lambda without a config still nests under the lambda.
+
+The traced versions of the public methods, which create and close the runs, are in
+`_traced.py`; chat models report themselves (`callbacks.ChatModelRun`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from .portal import on_portal, run_sync
+from .run_config import RunnableConfig
+
+__all__ = [
+    "UNKNOWN",
+    "ChainRun",
+    "RunListener",
+    "RunNode",
+    "run_tags",
+    "split_callbacks",
+]
+
+logger = logging.getLogger("chatplex.callbacks")
+
+#: Prefixes of the tags composites give one child only (`config.child_config`).
+POSITIONAL_PREFIXES = ("seq:step:", "map:key:")
+
+#: "Not known yet": the input of a run whose input is still streaming in.
+UNKNOWN: Any = object()
+
+
+class RunListener:
+    """An internal consumer of the run tree (the event and log streams).
+
+    Called synchronously from whichever thread or task runs the step, so implementations
+    must be quick and thread-safe (they append to a queue). Unlike user handlers, a
+    listener also hears every stream chunk of every run.
+    """
+
+    #: Set when the consumer behind this listener went away (closed its iterator): the
+    #: call is being stopped, which is not an error, so its runs report no error to
+    #: anyone (`RunNode.abandoned`).
+    abandoned = False
+
+    def on_start(self, run: RunNode, data: dict[str, Any]) -> None:
+        """`data` is `{"input": ...}`, or `{}` when the input is still streaming in."""
+
+    def on_stream(self, run: RunNode, chunk: Any) -> None:
+        """One output piece of a streaming run."""
+
+    def on_end(self, run: RunNode, data: dict[str, Any]) -> None:
+        """`data` is `{"output": ..., "input": ...}` (no `input` if none ever arrived)."""
+
+    def on_error(self, run: RunNode, error: BaseException) -> None:
+        """The run failed; no `on_end` follows."""
+
+    def on_custom(self, run: RunNode, name: str, data: Any) -> None:
+        """`dispatch_custom_event(name, data)` was called inside this run."""
+
+
+def split_callbacks(callbacks: Any) -> tuple[list[Any], list[RunListener]]:
+    """User handlers (LangChain-style objects, managers unwrapped) and listeners."""
+    items = callbacks if isinstance(callbacks, (list, tuple)) else [callbacks]
+    handlers: list[Any] = []
+    listeners: list[RunListener] = []
+    for item in items:
+        if isinstance(item, RunListener):
+            listeners.append(item)
+            continue
+        inner = getattr(item, "handlers", None)  # LangChain's CallbackManager
+        handlers.extend(inner if isinstance(inner, list) else [item])
+    return handlers, listeners
+
+
+def run_tags(config: RunnableConfig) -> list[str]:
+    """This run's tags: its own positional tag first (as LangChain orders them), then
+    the inherited ones, without the positional tags of its ancestors."""
+    tags = config.get("tags")
+    if not tags:
+        return []
+    own = [t for t in tags if not t.startswith(POSITIONAL_PREFIXES)]
+    position = config.get("_position_tag")
+    return [position, *own] if position else own
+
+
+_ACCEPTED: dict[tuple[type, str], frozenset[str] | None] = {}
+
+
+def _accepted(cls: type, method_name: str) -> frozenset[str] | None:
+    """Keyword names a handler method takes; None means it takes **kwargs (all).
+    Cached per class: signatures are read once, not on every token."""
+    key = (cls, method_name)
+    if key in _ACCEPTED:
+        return _ACCEPTED[key]
+    accepted: frozenset[str] | None
+    try:
+        params = inspect.signature(getattr(cls, method_name)).parameters.values()
+    except (TypeError, ValueError):
+        params = None
+    if params is None or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        accepted = None
+    else:
+        kinds = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        accepted = frozenset(p.name for p in params if p.kind in kinds)
+    _ACCEPTED[key] = accepted
+    return accepted
+
+
+class RunNode:
+    """One node of the run tree: identity, labels, and who hears about it.
+
+    Handler methods are called with LangChain's positional arguments and the keyword
+    arguments their signature accepts (`run_id`, `parent_run_id`, `tags`, `metadata`,
+    `name`, ...). A handler that raises is logged and skipped, unless it sets
+    `raise_error = True`.
+    """
+
+    __slots__ = (
+        "handlers",
+        "id",
+        "listeners",
+        "metadata",
+        "name",
+        "parent",
+        "parent_ids",
+        "run_id",
+        "run_type",
+        "started",
+        "tags",
+    )
+
+    def __init__(
+        self,
+        config: RunnableConfig,
+        name: str,
+        run_type: str,
+        handlers: list[Any],
+        listeners: list[RunListener],
+    ) -> None:
+        parent: RunNode | None = config.get("_parent_run")
+        self.run_id = uuid.uuid4()
+        self.id = str(self.run_id)  # events carry strings; convert once
+        self.parent = parent
+        #: Ancestors' ids, root first (from the outermost run of the process).
+        self.parent_ids: tuple[str, ...] = () if parent is None else (*parent.parent_ids, parent.id)
+        self.name: str = config.get("run_name") or name
+        self.run_type = run_type
+        self.tags = run_tags(config)
+        self.metadata: dict[str, Any] = dict(config.get("metadata") or {})
+        self.handlers = handlers
+        self.listeners = listeners
+        self.started = False
+
+    @property
+    def parent_run_id(self) -> uuid.UUID | None:
+        return None if self.parent is None else self.parent.run_id
+
+    def abandoned(self) -> bool:
+        """Whether the event stream watching this call was closed: the call is being
+        stopped (its error is the stop signal, or a consequence of it), not failing."""
+        return any(listener.abandoned for listener in self.listeners)
+
+    #: The handler method told about a failure (`on_chain_error`, `on_llm_error`).
+    error_callback: ClassVar[str] = "on_chain_error"
+
+    def error(self, exc: BaseException) -> None:
+        if self.abandoned():  # the event stream's consumer left: not an error
+            return
+        for listener in self.listeners:
+            listener.on_error(self, exc)
+        if self.handlers:
+            self.fire(self.error_callback, exc)
+
+    async def aerror(self, exc: BaseException) -> None:
+        if self.abandoned():
+            return
+        for listener in self.listeners:
+            listener.on_error(self, exc)
+        if self.handlers:
+            await self.afire(self.error_callback, exc)
+
+    # ---- user handlers ---------------------------------------------------------------
+
+    def _calls(
+        self, method: str, extra: dict[str, Any]
+    ) -> list[tuple[Any, Callable[..., Any], dict[str, Any]]]:
+        calls = []
+        if method == "on_custom_event":  # LangChain's keywords here: `name` is positional
+            kwargs = {"run_id": self.run_id, "tags": self.tags, "metadata": self.metadata}
+        else:
+            kwargs = {
+                "run_id": self.run_id,
+                "parent_run_id": self.parent_run_id,
+                "tags": self.tags,
+                "metadata": self.metadata,
+                "name": self.name,
+                **extra,
+            }
+        for handler in self.handlers:
+            fn = getattr(handler, method, None)
+            if fn is None or not callable(fn):
+                continue
+            accepted = _accepted(type(handler), method) if hasattr(type(handler), method) else None
+            kw = kwargs if accepted is None else {k: v for k, v in kwargs.items() if k in accepted}
+            calls.append((handler, fn, kw))
+        return calls
+
+    def fire(self, method: str, *args: Any, **extra: Any) -> None:
+        """Call `method` on every handler that has it (async ones run to completion)."""
+        for handler, fn, kw in self._calls(method, extra):
+            try:
+                result = fn(*args, **kw)
+                if inspect.isawaitable(result):
+                    run_sync(_awaited(result))
+            except Exception as exc:
+                _handler_failed(handler, method, exc)
+
+    async def afire(self, method: str, *args: Any, **extra: Any) -> None:
+        """`fire` from async code: async handler methods are awaited in place.
+
+        On the portal loop (a sync `batch` of a chat model), sync methods run in a worker
+        thread: the caller chose sync code, and a slow handler there would stall every
+        request on that shared loop, as if the batch ran one call at a time."""
+        offload = on_portal()
+        for handler, fn, kw in self._calls(method, extra):
+            try:
+                if offload and not inspect.iscoroutinefunction(fn):
+                    result = await asyncio.to_thread(fn, *args, **kw)
+                else:
+                    result = fn(*args, **kw)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception as exc:
+                _handler_failed(handler, method, exc)
+
+    # ---- custom events (dispatch_custom_event) -----------------------------------------
+
+    def custom(self, name: str, data: Any) -> None:
+        for listener in self.listeners:
+            listener.on_custom(self, name, data)
+        if self.handlers:
+            self.fire("on_custom_event", name, data)
+
+    async def acustom(self, name: str, data: Any) -> None:
+        for listener in self.listeners:
+            listener.on_custom(self, name, data)
+        if self.handlers:
+            await self.afire("on_custom_event", name, data)
+
+
+def _handler_failed(handler: Any, method: str, exc: Exception) -> None:
+    if getattr(handler, "raise_error", False):
+        raise exc
+    logger.warning("callback %s.%s failed: %r", type(handler).__name__, method, exc)
+
+
+async def _awaited(awaitable: Any) -> Any:
+    return await awaitable
+
+
+class ChainRun(RunNode):
+    """A run of any runnable but a chat model: chains, lambdas, prompts, parsers...
+
+    Handlers get LangChain's `on_chain_start` / `on_chain_end` / `on_chain_error`
+    (with `run_type="prompt"` / `"parser"` for those), listeners everything.
+    """
+
+    __slots__ = ()
+
+    def _start_args(self, input: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        inputs = {"input": ""} if input is UNKNOWN else input  # LangChain's placeholder
+        return ({"name": self.name}, inputs), {"run_type": self.run_type}
+
+    def _notify_start(self, input: Any) -> None:
+        self.started = True
+        data = {} if input is UNKNOWN else {"input": input}
+        for listener in self.listeners:
+            listener.on_start(self, data)
+
+    def start(self, input: Any = UNKNOWN) -> None:
+        self._notify_start(input)
+        if self.handlers:
+            args, extra = self._start_args(input)
+            self.fire("on_chain_start", *args, **extra)
+
+    async def astart(self, input: Any = UNKNOWN) -> None:
+        self._notify_start(input)
+        if self.handlers:
+            args, extra = self._start_args(input)
+            await self.afire("on_chain_start", *args, **extra)
+
+    def stream(self, chunk: Any) -> None:
+        for listener in self.listeners:
+            listener.on_stream(self, chunk)
+
+    def _notify_end(self, output: Any, input: Any) -> None:
+        data = {"output": output} if input is UNKNOWN else {"output": output, "input": input}
+        for listener in self.listeners:
+            listener.on_end(self, data)
+
+    def end(self, output: Any, input: Any) -> None:
+        self._notify_end(output, input)
+        if self.handlers:
+            self.fire("on_chain_end", output, inputs=None if input is UNKNOWN else input)
+
+    async def aend(self, output: Any, input: Any) -> None:
+        self._notify_end(output, input)
+        if self.handlers:
+            await self.afire("on_chain_end", output, inputs=None if input is UNKNOWN else input)

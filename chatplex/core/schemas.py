@@ -1,0 +1,333 @@
+"""Input and output schemas: pydantic models of what a runnable takes and returns.
+
+`runnable.input_schema` / `output_schema` (and `get_input_jsonschema()` /
+`get_output_jsonschema()` for the JSON Schema dicts) follow LangChain's shapes:
+
+- a prompt takes an object with one required string per template variable (a
+  `MessagesPlaceholder` variable is a list of messages, optional if the placeholder is)
+  and returns a prompt value;
+- a chat model takes a string, a prompt value or a list of messages and returns a message;
+- `StrOutputParser` takes a message (or a string) and returns a string;
+- a sequence takes its first step's input and returns its last step's output;
+- a parallel map returns an object with one property per key (its input: the branches'
+  object inputs merged, else the first branch with a specific input);
+- a lambda is described by its function's annotations; anything else by its class's
+  `Runnable[In, Out]` type arguments, else `Any`.
+
+Messages are described by pydantic models mirroring chatplex's message dataclasses
+(`type` is the discriminator). This module imports pydantic: it is loaded on first use.
+
+>>> from chatplex import ChatPromptTemplate
+>>> ChatPromptTemplate.from_template("Tell me about {topic}").get_input_jsonschema()
+{'properties': {'topic': {'title': 'Topic', 'type': 'string'}}, 'required': ['topic'], \
+'title': 'PromptInput', 'type': 'object'}
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import AsyncIterator, Iterator
+from typing import Annotated, Any, Literal, TypeVar, Union
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, create_model
+
+from .. import messages as _messages
+from .base import Runnable, RunnableBinding
+from .composition import RunnableParallel, RunnableSequence
+from .lambdas import RunnableGenerator, RunnableLambda
+from .parsers import StrOutputParser
+from .passthrough import RunnableAssign, RunnablePassthrough
+from .prompts import ChatPromptTemplate, MessagesPlaceholder
+from .prompts import ChatPromptValue as _ChatPromptValue
+
+__all__ = ["AnyMessage", "ChatPromptValue", "input_schema", "output_schema"]
+
+
+# ---- messages --------------------------------------------------------------------------
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="allow", from_attributes=True)
+
+    content: str | list[dict[str, Any]]
+    id: str | None = None
+    name: str | None = None
+    additional_kwargs: dict[str, Any] = Field(default_factory=dict)
+    response_metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class SystemMessage(_Message):
+    type: Literal["system"] = "system"
+
+
+class HumanMessage(_Message):
+    type: Literal["human"] = "human"
+
+
+class ToolCall(BaseModel):
+    name: str
+    args: dict[str, Any]
+    id: str | None
+    type: Literal["tool_call"] = "tool_call"
+
+
+class UsageMetadata(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    input_tokens: int
+    output_tokens: int
+    total_tokens: int
+
+
+class AIMessage(_Message):
+    type: Literal["ai"] = "ai"
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    invalid_tool_calls: list[dict[str, Any]] = Field(default_factory=list)
+    usage_metadata: UsageMetadata | None = None
+
+
+class AIMessageChunk(AIMessage):
+    type: Literal["AIMessageChunk"] = "AIMessageChunk"  # type: ignore[assignment]
+    tool_call_chunks: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class ToolMessage(_Message):
+    type: Literal["tool"] = "tool"
+    tool_call_id: str
+    status: Literal["success", "error"] = "success"
+
+
+#: Any message, told apart by `type`.
+AnyMessage = Annotated[
+    Union[SystemMessage, HumanMessage, AIMessage, AIMessageChunk, ToolMessage],  # noqa: UP007
+    Field(discriminator="type"),
+]
+
+
+class ChatPromptValue(BaseModel):
+    """A filled-in prompt: its messages."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    messages: list[AnyMessage]
+
+
+_KNOWN: dict[Any, Any] = {
+    _messages.SystemMessage: SystemMessage,
+    _messages.HumanMessage: HumanMessage,
+    _messages.AIMessage: AIMessage,
+    _messages.AIMessageChunk: AIMessageChunk,
+    _messages.ToolMessage: ToolMessage,
+    _messages.BaseMessage: AnyMessage,
+    _ChatPromptValue: ChatPromptValue,
+}
+
+#: What a chat model accepts (its input coercion accepts more shapes than it advertises).
+ChatModelInput = Union[str, ChatPromptValue, list[AnyMessage]]  # noqa: UP007
+
+
+# ---- building models -------------------------------------------------------------------
+
+# Template variables may be called `model_name` & co.: no protected namespaces.
+_CONFIG = ConfigDict(protected_namespaces=(), arbitrary_types_allowed=True)
+
+
+def _root(name: str, type_: Any) -> type[BaseModel]:
+    """A model whose value is `type_` itself (not an object), named `name`."""
+    root: Any = RootModel  # parametrised with a type known only at run time
+    try:
+        model: type[BaseModel] = create_model(name, __base__=root[_schema_type(type_)])
+        model.model_json_schema()  # fail here, not in the caller's hands
+    except Exception:  # a type pydantic cannot describe: say Any rather than fail
+        model = create_model(name, __base__=root[Any])
+    return model
+
+
+def _object(name: str, fields: dict[str, tuple[Any, Any]]) -> type[BaseModel]:
+    """An object model. A name pydantic would refuse or that would shadow a BaseModel
+    attribute (`_private`, `schema`, `json`...) is kept as the field's alias."""
+    definitions: dict[str, Any] = {}
+    for index, (key, (type_, default)) in enumerate(fields.items()):
+        if key.startswith("_") or hasattr(BaseModel, key) or not key.isidentifier():
+            title = key.title().replace("_", " ").strip()  # pydantic's own rule
+            definitions[f"field_{index}"] = (type_, Field(default, alias=key, title=title))
+        else:
+            definitions[key] = (type_, default)
+    return create_model(name, __config__=_CONFIG, **definitions)
+
+
+def _schema_type(type_: Any) -> Any:
+    """A type pydantic can describe for `type_` (chatplex's own classes mapped)."""
+    if isinstance(type_, TypeVar) or type_ is inspect.Parameter.empty:
+        return Any
+    return _KNOWN.get(type_, type_)
+
+
+def _root_type(model: type[BaseModel]) -> Any:
+    """The type a model stands for: a root model's value type, else the model."""
+    if issubclass(model, RootModel):
+        return model.model_fields["root"].annotation
+    return model
+
+
+def _is_any(model: type[BaseModel]) -> bool:
+    return issubclass(model, RootModel) and _root_type(model) is Any
+
+
+def _generic_args(cls: type) -> tuple[Any, Any]:
+    """`In, Out` from a class declared `class X(Runnable[In, Out])`, else Any, Any."""
+    for klass in cls.__mro__:
+        for base in getattr(klass, "__orig_bases__", ()):
+            origin = typing.get_origin(base)
+            if isinstance(origin, type) and issubclass(origin, Runnable):
+                args = typing.get_args(base)
+                if len(args) == 2:
+                    return _schema_type(args[0]), _schema_type(args[1])
+    return Any, Any
+
+
+def _function_types(func: Any, *, streamed_input: bool) -> tuple[Any, Any]:
+    """Input and output types from a function's annotations (Any where missing)."""
+    try:
+        hints = typing.get_type_hints(func)
+        params = [
+            p
+            for p in inspect.signature(func).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except Exception:  # unresolvable annotations, builtins without a signature
+        return Any, Any
+    in_type = hints.get(params[0].name, Any) if params else Any
+    out_type = hints.get("return", Any)
+    if streamed_input:
+        in_type = _item_type(in_type)
+    if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
+        out_type = _item_type(out_type)
+    return in_type, out_type
+
+
+def _item_type(type_: Any) -> Any:
+    """`X` from `Iterator[X]`, `AsyncIterator[X]`, `Generator[X, ...]`..."""
+    origin = typing.get_origin(type_)
+    if isinstance(origin, type) and issubclass(origin, (Iterator, AsyncIterator)):
+        args = typing.get_args(type_)
+        return args[0] if args else Any
+    return Any
+
+
+def _inner(runnable: Runnable[Any, Any]) -> Runnable[Any, Any] | None:
+    """The runnable a wrapper runs (binding, retry, fallbacks), if it is one."""
+    for attribute in ("bound", "runnable"):
+        inner = getattr(runnable, attribute, None)
+        if isinstance(inner, Runnable):
+            return inner
+    return None
+
+
+# ---- per kind ----------------------------------------------------------------------------
+
+
+def _prompt_input(prompt: ChatPromptTemplate) -> type[BaseModel]:
+    placeholders = {p.variable_name: p for p in prompt.parts if isinstance(p, MessagesPlaceholder)}
+    fields: dict[str, tuple[Any, Any]] = {}
+    for name in prompt.input_variables:
+        fields[name] = (list[AnyMessage], ...) if name in placeholders else (str, ...)
+    for name, part in placeholders.items():  # optional placeholders are not input variables
+        if part.optional and name not in prompt.partial_variables:
+            fields[name] = (list[AnyMessage] | None, None)
+    return _object("PromptInput", fields)
+
+
+def _parallel_input(parallel: RunnableParallel[Any]) -> type[BaseModel]:
+    # As in LangChain: branches that all take objects take the union of their fields.
+    schemas = [step.get_input_schema() for step in parallel.steps.values()]
+    objects = [s for s in schemas if not issubclass(s, RootModel)]
+    specific = [s for s in schemas if not _is_any(s)]
+    if objects and all(
+        _is_any(s) or s.model_json_schema().get("type") == "object" for s in schemas
+    ):
+        fields: dict[str, tuple[Any, Any]] = {}
+        for schema in objects:
+            for key, info in schema.model_fields.items():
+                default = ... if info.is_required() else info.default
+                fields[info.alias or key] = (info.annotation, default)
+        return _object(f"{parallel.get_name()}Input", fields)
+    if specific:
+        return specific[0]
+    return _root(f"{parallel.get_name()}Input", Any)
+
+
+def _parallel_output(parallel: RunnableParallel[Any]) -> type[BaseModel]:
+    fields = {
+        key: (_root_type(step.get_output_schema()), ...) for key, step in parallel.steps.items()
+    }
+    return _object(f"{parallel.get_name()}Output", fields)
+
+
+def _assign_output(assign: RunnableAssign) -> type[BaseModel]:
+    fields: dict[str, tuple[Any, Any]] = {}
+    given = assign.get_input_schema()
+    if not issubclass(given, RootModel):
+        for key, info in given.model_fields.items():
+            default = ... if info.is_required() else info.default
+            fields[info.alias or key] = (info.annotation, default)
+    for key, step in assign.mapper.steps.items():
+        fields[key] = (_root_type(step.get_output_schema()), ...)
+    return _object(f"{assign.get_name()}Output", fields)
+
+
+def input_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
+    """The pydantic model of `runnable`'s input."""
+    name = f"{runnable.get_name()}Input"
+    if isinstance(runnable, RunnableSequence):
+        return runnable.first.get_input_schema()
+    if isinstance(runnable, RunnableParallel):
+        return _parallel_input(runnable)
+    if isinstance(runnable, RunnableAssign):
+        return runnable.mapper.get_input_schema()
+    if isinstance(runnable, ChatPromptTemplate):
+        return _prompt_input(runnable)
+    if isinstance(runnable, StrOutputParser):
+        return _root(name, Union[str, AnyMessage])  # noqa: UP007
+    if isinstance(runnable, RunnableLambda):
+        return _root(name, _function_types(runnable.func, streamed_input=False)[0])
+    if isinstance(runnable, RunnableGenerator):
+        return _root(name, _function_types(runnable.func, streamed_input=True)[0])
+    if isinstance(runnable, RunnablePassthrough):
+        return _root(name, Any)
+    declared = getattr(runnable, "InputType", None)  # a runnable may name its input type
+    if declared is not None:
+        return _root(name, declared)
+    inner = runnable.bound if isinstance(runnable, RunnableBinding) else _inner(runnable)
+    if inner is not None:
+        return inner.get_input_schema()
+    return _root(name, _generic_args(type(runnable))[0])
+
+
+def output_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
+    """The pydantic model of `runnable`'s output."""
+    name = f"{runnable.get_name()}Output"
+    if isinstance(runnable, RunnableSequence):
+        return runnable.last.get_output_schema()
+    if isinstance(runnable, RunnableParallel):
+        return _parallel_output(runnable)
+    if isinstance(runnable, RunnableAssign):
+        return _assign_output(runnable)
+    if isinstance(runnable, ChatPromptTemplate):
+        return _root(name, ChatPromptValue)
+    if isinstance(runnable, StrOutputParser):
+        return _root(name, str)
+    if isinstance(runnable, RunnableLambda):
+        return _root(name, _function_types(runnable.func, streamed_input=False)[1])
+    if isinstance(runnable, RunnableGenerator):
+        return _root(name, _function_types(runnable.func, streamed_input=True)[1])
+    if isinstance(runnable, RunnablePassthrough):
+        return _root(name, Any)
+    declared = getattr(runnable, "OutputType", None)
+    if declared is not None:
+        return _root(name, declared)
+    inner = runnable.bound if isinstance(runnable, RunnableBinding) else _inner(runnable)
+    if inner is not None:
+        return inner.get_output_schema()
+    return _root(name, _generic_args(type(runnable))[1])

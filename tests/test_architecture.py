@@ -1,0 +1,164 @@
+"""The package's large-scale shape, checked from its source: no import cycles among
+chatplex's modules (imports inside functions count; TYPE_CHECKING-only ones do not), and
+no module importing a private name or module of another package.
+
+The one-way layers themselves are import-linter's contract in `make check` (pyproject's
+`[tool.importlinter]`); this file checks what that contract does not.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "chatplex"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _type_checking_nodes(tree: ast.Module) -> set[int]:
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                skipped.update(id(n) for n in ast.walk(child))
+    return skipped
+
+
+def _imports(module: str) -> list[tuple[str, str | None, int]]:
+    """(imported module, imported name or None, line) for every runtime import."""
+    path = MODULES[module]
+    tree = ast.parse(path.read_text(), str(path))
+    skipped = _type_checking_nodes(tree)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: list[tuple[str, str | None, int]] = []
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found += [(a.name, None, node.lineno) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                sub = f"{target}.{alias.name}"
+                if sub in MODULES:
+                    found.append((sub, None, node.lineno))
+                else:
+                    found.append((target, alias.name, node.lineno))
+    return [f for f in found if f[0] == "chatplex" or f[0].startswith("chatplex.")]
+
+
+GRAPH = {m: sorted({t for t, _, _ in _imports(m) if t in MODULES and t != m}) for m in MODULES}
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return found
+
+
+def _package_of(module: str) -> str:
+    """The package a module belongs to: `chatplex.core.base` -> `chatplex.core`;
+    top-level modules (`chatplex.errors`) are packages of their own."""
+    path = MODULES[module]
+    if path.name == "__init__.py":
+        return module
+    parent = module.rpartition(".")[0]
+    return module if parent == "chatplex" else parent
+
+
+def test_the_graph_sees_function_level_imports() -> None:
+    # The checker itself: chat models import the http layer inside functions (for
+    # import speed); those edges must be in the graph, or a cycle could hide there.
+    assert "chatplex.http" in GRAPH["chatplex.chat.model"]
+
+
+def test_no_import_cycles() -> None:
+    assert _cycles(GRAPH) == []
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    graph = {"a": ["b"], "b": ["c"], "c": ["a"], "d": ["a"]}
+    assert _cycles(graph) == [["a", "b", "c"]]
+
+
+def _private_crossings() -> list[str]:
+    bad = []
+    for module in MODULES:
+        if module == "chatplex":  # the public facade re-exports; it may reach anywhere
+            continue
+        home = _package_of(module)
+        for target, name, line in _imports(module):
+            if target not in MODULES or _package_of(target) == home:
+                continue
+            private_module = any(p.startswith("_") for p in target.split(".")[1:])
+            private_name = name is not None and name.startswith("_")
+            if private_module or private_name:
+                shown = f"{target}.{name}" if name else target
+                bad.append(f"{module}:{line} imports {shown}")
+    return bad
+
+
+def test_no_module_imports_a_private_name_of_another_package() -> None:
+    assert _private_crossings() == []
+
+
+@pytest.mark.parametrize("module", ["chatplex.core", "chatplex.messages", "chatplex.adapters"])
+def test_pure_layers_do_no_io_imports(module: str) -> None:
+    # messages, core and adapters are logic without I/O: the http client stays in http/.
+    for name in MODULES:
+        if name == module or name.startswith(module + "."):
+            tree = ast.parse(MODULES[name].read_text())
+            skipped = _type_checking_nodes(tree)
+            for node in ast.walk(tree):
+                if id(node) in skipped:
+                    continue
+                if isinstance(node, ast.Import):
+                    roots = [a.name.partition(".")[0] for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and not node.level:
+                    roots = [(node.module or "").partition(".")[0]]
+                else:
+                    continue
+                assert not {"httpx", "aiohttp", "socket"} & set(roots), (name, node.lineno)
