@@ -1,0 +1,528 @@
+"""The attempt engine: what one call does next, decided without any I/O.
+
+Every HTTP call is one `Call` -- a non-stream call (`send`) reads its reply whole and
+parses it to one `AIMessage`; a stream call (`stream`) feeds SSE bytes to the adapter's
+parser and emits `AIMessageChunk`s. A driver (`_drivers.py`, one sync, one async) does the
+I/O -- sending, reading, sleeping, waiting for the rate limiter -- and tells the engine
+what happened; the engine answers with the next step (as h11 does for HTTP/1.1):
+
+=============================================  ==============================================
+the driver tells the engine                    the engine answers
+=============================================  ==============================================
+`prepare(http)`: before the first attempt      the httpx request every attempt sends
+`begin()`: an attempt starts                   (before a retry: timeouts clamped to the
+                                               time left, or DeadlineExceededError)
+`permit_acquired(permit)`: with a budget,      --
+after `budget.acquire(call.tokens)`
+`response_received(response)`: headers in      READ_WHOLE: read the body, `body_read()`;
+                                               READ_EVENTS: `bytes_received` per read,
+                                               then `body_ended()`
+`body_read()`: the body is read whole          the chunks to emit (none for a non-stream
+                                               call: its reply is `call.message`)
+`bytes_received(raw)`: one read of the body    the chunks to emit now (mostly 0 or 1)
+`body_ended()`: the body is over               the last chunks to emit: success
+`failed(exc)`: anything raised in an attempt,  raises the error to show, or answers
+GeneratorExit and CancelledError included      `(policy, delay)`: sleep, then `begin()`
+=============================================  ==============================================
+
+The engine owns the attempt counter, the retry decision (`RetryPolicy.delay`), the
+deadline checks, the metadata-only chunks held back until the first content (so a
+failure before any content is retried unseen), the partial replies of failed streams,
+the mapping of httpx errors to typed ones, and the permit: released exactly once per
+attempt, on every way out. A driver only has to close the response.
+
+Bounds on the body (bytes or content events over time) belong in `bytes_received`, which
+sees every read: `nbytes` counts the bytes of this attempt, `received` its chunks.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+import httpx
+
+from ..errors import APIError, DeadlineExceededError, StreamError
+from ..messages import AIMessageChunk, merge_chunks
+from ._errors import (
+    annotate,
+    malformed_body,
+    request_failure,
+    request_id_from,
+    status_failure,
+    stream_failure,
+)
+from ._request import build_request, log_response, request_timeout
+from ._retry import release_failed, stream_used_tokens, used_tokens
+from ._sse import SSEDecoder
+
+if TYPE_CHECKING:
+    from ..adapters.base import Adapter, HTTPRequest, SSEEvent
+    from ..core.retry import RetryPolicy
+    from ..messages import AIMessage, ToolCallChunk
+    from ._ratelimit import Budget, Permit
+
+__all__ = [
+    "READ_EVENTS",
+    "READ_WHOLE",
+    "Call",
+    "Phase",
+    "Step",
+    "estimate",
+    "reclamp",
+    "reply_chunk",
+]
+
+
+class Phase(enum.Enum):
+    """Where a call stands (`Call.phase`)."""
+
+    IDLE = "no attempt running yet"
+    SENDING = "an attempt is under way: no response yet"
+    ERROR_BODY = "an error status arrived: its body is read whole for the error"
+    WHOLE_BODY = "a reply to read whole: a non-stream call, or JSON to a stream request"
+    EVENTS = "a stream's body: each read goes to the SSE decoder and the parser"
+    RETRY = "an attempt failed: waiting out the delay before the next one"
+    DONE = "the call ended: a reply, the end of a stream, or an error raised"
+
+
+class Step(enum.Enum):
+    """How to read a response's body (`Call.response_received`'s answer)."""
+
+    READ_WHOLE = "read the body whole, then call body_read()"
+    READ_EVENTS = "feed each read to bytes_received(), then call body_ended()"
+
+
+# Module constants: an Enum member lookup (`Phase.DONE`) costs ~80 ns on Python 3.11.
+READ_WHOLE = Step.READ_WHOLE
+READ_EVENTS = Step.READ_EVENTS
+IDLE = Phase.IDLE
+SENDING = Phase.SENDING
+ERROR_BODY = Phase.ERROR_BODY
+WHOLE_BODY = Phase.WHOLE_BODY
+EVENTS = Phase.EVENTS
+RETRY = Phase.RETRY
+DONE = Phase.DONE
+
+_NOTHING: tuple[AIMessageChunk, ...] = ()
+
+
+class Call:
+    """The state of one call's attempts; the event methods are listed in the module doc.
+
+    `stream`: True for a stream call, False for a non-stream one. `clock`: the monotonic
+    clock of the mid-stream deadline check (injectable for tests).
+    """
+
+    __slots__ = (
+        "_decode",
+        "_finish",
+        "_flush",
+        "_parse",
+        "adapter",
+        "attempt",
+        "budget",
+        "clock",
+        "deadline",
+        "http",
+        "idle_timeout",
+        "message",
+        "nbytes",
+        "permit",
+        "phase",
+        "received",
+        "req",
+        "request",
+        "response",
+        "retry",
+        "started",
+        "status",
+        "stream",
+        "timeout",
+        "tokens",
+    )
+
+    # Set by prepare() / begin() / response_received() / body_read(), before any reader.
+    http: httpx.Client | httpx.AsyncClient
+    req: httpx.Request
+    response: httpx.Response
+    message: AIMessage  # a non-stream call's reply, once body_read() returned
+    permit: Permit | None
+    status: int | None
+    received: list[AIMessageChunk]  # this attempt's chunks: the partial reply, the usage
+    started: bool  # has a chunk been emitted? then no more retries
+    nbytes: int  # body bytes read in this attempt
+    _decode: Callable[[bytes], list[SSEEvent]]
+    _flush: Callable[[], list[SSEEvent]]
+    _parse: Callable[[SSEEvent], AIMessageChunk | None]
+    _finish: Callable[[], None]
+
+    def __init__(
+        self,
+        adapter: Adapter,
+        request: HTTPRequest,
+        *,
+        stream: bool,
+        timeout: httpx.Timeout | float | None = None,
+        idle_timeout: float | None = None,
+        deadline: float | None = None,
+        retry: RetryPolicy | None = None,
+        budget: Budget | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.adapter = adapter
+        self.request = request
+        self.stream = stream
+        self.timeout = timeout
+        self.idle_timeout = idle_timeout
+        self.deadline = deadline
+        self.retry = retry
+        self.budget = budget
+        self.clock = clock
+        self.attempt = 0
+        self.tokens = 0
+        self.phase = IDLE
+
+    def prepare(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+        """The request every attempt sends (raises before any I/O: a passed deadline,
+        NaN in the body); with a budget, `tokens` is the estimate to acquire."""
+        self.http = http
+        self.req = build_request(
+            http,
+            self.request,
+            timeout=self.timeout,
+            idle_timeout=self.idle_timeout,
+            deadline=self.deadline,
+        )
+        if self.budget is not None:
+            self.tokens = estimate(self.request)
+        return self.req
+
+    def begin(self) -> None:
+        """An attempt starts. Before a retry, the request's timeouts are clamped to the
+        time now left (DeadlineExceededError if none is: nothing is held then)."""
+        self.attempt += 1
+        if self.attempt > 1 and self.deadline is not None:
+            reclamp(self.http, self.req, self.timeout, self.deadline, self.idle_timeout)
+        self.phase = SENDING
+        self.permit = None
+        self.status = None
+        self.received = []
+        self.started = False
+        self.nbytes = 0
+
+    def permit_acquired(self, permit: Permit) -> None:
+        self.permit = permit
+
+    def response_received(self, response: httpx.Response) -> Step:
+        """The status line and headers are in: how to read the body."""
+        self.response = response
+        self.status = status = response.status_code
+        if not self.stream:
+            self.phase = WHOLE_BODY  # _parse() checks the status
+            return READ_WHOLE
+        log_response(response, None)
+        if status >= 300:  # redirects are not followed: report them, do not parse them
+            self.phase = ERROR_BODY
+            return READ_WHOLE
+        if _is_json(response):
+            self.phase = WHOLE_BODY
+            return READ_WHOLE
+        self.phase = EVENTS  # before the adapter's code runs: its errors are the stream's
+        parser = self.adapter.stream_parser(response.headers)
+        decoder = SSEDecoder()
+        # Bound once per response: the per-read path makes no attribute lookups for them.
+        self._decode, self._flush = decoder.feed, decoder.flush
+        self._parse, self._finish = parser.feed, parser.finish
+        return READ_EVENTS
+
+    def body_read(self) -> Iterable[AIMessageChunk]:
+        """The whole body is in `response.content`: the chunks to emit (none for a
+        non-stream call, whose reply is now `message`); raises an error status's error."""
+        response = self.response
+        if not self.stream:
+            self.nbytes = len(response.content)
+            message = _parse(self.adapter, response)
+            permit = self.permit
+            if permit is not None:
+                self.permit = None
+                permit.release(used_tokens=used_tokens(message), status=self.status)
+            message.response_metadata["attempts"] = self.attempt
+            self.message = message
+            self.phase = DONE
+            return _NOTHING
+        if self.phase is ERROR_BODY:
+            raise status_failure(self.adapter, response, response.content)
+        self.received.append(reply_chunk(self.adapter, response))
+        return self._end(_NOTHING)
+
+    def bytes_received(self, raw: bytes) -> Iterable[AIMessageChunk]:
+        """One read of a stream's body: the chunks to emit now, in order (a failure in
+        the middle of a read comes after the chunks before it)."""
+        deadline = self.deadline
+        if deadline is not None and self.clock() >= deadline:
+            raise DeadlineExceededError("the call's deadline passed mid-stream")
+        self.nbytes += len(raw)
+        received = self.received
+        n = len(received)
+        parse = self._parse
+        try:
+            for event in self._decode(raw):
+                chunk = parse(event)
+                if chunk is not None:
+                    received.append(chunk)
+        except Exception as exc:
+            out = self._emit(n)
+            if out:
+                return _then_raise(out, exc)
+            raise
+        if self.started:  # the hot path
+            return received[n:]
+        return self._emit(n)
+
+    def body_ended(self) -> Iterable[AIMessageChunk]:
+        """The end of a stream's body: the last event (one without a blank line after
+        it), `parser.finish()`, and -- if no content came -- the held-back metadata."""
+        received = self.received
+        n = len(received)
+        try:
+            for event in self._flush():
+                chunk = self._parse(event)
+                if chunk is not None:
+                    received.append(chunk)
+            self._finish()
+        except Exception as exc:
+            out = self._emit(n)
+            if out:
+                return _then_raise(out, exc)
+            raise
+        return self._end(self._emit(n))
+
+    def failed(self, exc: BaseException) -> tuple[RetryPolicy, float]:
+        """Anything raised during an attempt, including GeneratorExit (the consumer
+        stopped) and CancelledError: the permit is released, then either the error to
+        show is raised -- typed, with `attempts` and any partial reply -- or the answer
+        is `(policy, delay)`: `policy.sleep(delay)` (or `asleep`), then `begin()`."""
+        err = self._typed(exc) if isinstance(exc, Exception) else exc
+        self.phase = DONE
+        permit = self.permit
+        self.permit = None
+        if not isinstance(err, APIError):  # a deadline, a stop, a bug: never retried
+            if permit is not None:
+                if self.stream:
+                    used = stream_used_tokens(self.received)
+                    permit.release(used_tokens=used, status=self.status)
+                else:
+                    permit.release()
+            raise err
+        err.attempts = self.attempt
+        if permit is not None:
+            release_failed(permit, err)
+        retry = self.retry
+        if self.started or retry is None:
+            raise err
+        delay = retry.delay(err, self.attempt, self.deadline)  # may raise DeadlineExceeded
+        if delay is None:
+            raise err
+        self.phase = RETRY
+        return retry, delay
+
+    # ---- internals ---------------------------------------------------------------------
+
+    def _emit(self, n: int) -> Sequence[AIMessageChunk]:
+        """The chunks from `received[n]` on that may reach the caller now: all of them
+        once content has started; until then none, unless one of them is content."""
+        received = self.received
+        if self.started:
+            return received[n:]
+        for i in range(n, len(received)):
+            if _has_content(received[i]):
+                self.started = True
+                return self._opening()
+        return _NOTHING
+
+    def _opening(self) -> list[AIMessageChunk]:
+        """Every chunk so far, to emit now; the first carries the request id and the
+        attempts made, as `send()`'s message does (merged stream == non-stream reply)."""
+        received = self.received
+        metadata = received[0].response_metadata
+        request_id = request_id_from(self.response.headers)
+        if request_id is not None:
+            metadata.setdefault("request_id", request_id)
+        metadata["attempts"] = self.attempt
+        return received.copy()  # `received` keeps growing while these are emitted
+
+    def _end(self, out: Sequence[AIMessageChunk]) -> Sequence[AIMessageChunk]:
+        """A stream's success: a stream with no content at all emits its metadata."""
+        if not self.started and self.received:
+            self.started = True
+            out = self._opening()
+        self.phase = DONE
+        permit = self.permit
+        if permit is not None:
+            self.permit = None
+            permit.release(used_tokens=stream_used_tokens(self.received), status=self.status)
+        return out
+
+    def _typed(self, exc: Exception) -> Exception:
+        """`exc` as the caller should see it: httpx errors mapped (chained to them),
+        stream failures with their partial reply."""
+        adapter = self.adapter
+        phase = self.phase
+        if not self.stream or phase is SENDING:
+            if isinstance(exc, httpx.RequestError):
+                host = self.req.url.host
+                err = request_failure(
+                    exc,
+                    adapter.provider,
+                    host,
+                    deadline=self.deadline,
+                    idle_timeout=self.idle_timeout,
+                )
+                err.__cause__ = exc
+                return err
+            return exc
+        response, received = self.response, self.received
+        if isinstance(exc, httpx.RequestError):
+            if phase is ERROR_BODY:
+                exc = status_failure(adapter, response, b"")  # the status alone still says
+            else:  # the body broke off
+                mapped = stream_failure(
+                    exc, adapter.provider, response, received, deadline=self.deadline
+                )
+                mapped.__cause__ = exc
+                exc = mapped
+        if isinstance(exc, StreamError):
+            _with_partial(exc, adapter, response, received, self.started)
+        elif isinstance(exc, DeadlineExceededError):
+            if exc.partial is None and received:  # what came before it, held-back included
+                exc.partial = merge_chunks(received)
+        elif isinstance(exc, ValueError):  # a parser that let a JSON error escape
+            malformed = _malformed_event(exc, adapter, response, received, self.started)
+            malformed.__cause__ = exc
+            return malformed
+        return exc
+
+
+def _then_raise(chunks: Sequence[AIMessageChunk], exc: Exception) -> Iterator[AIMessageChunk]:
+    """`chunks`, then `exc`: a read that failed half-way still emits what came before."""
+    yield from chunks
+    raise exc
+
+
+# ---- helpers (no I/O either) ---------------------------------------------------------
+
+
+def reclamp(
+    http: httpx.Client | httpx.AsyncClient,
+    req: httpx.Request,
+    timeout: httpx.Timeout | float | None,
+    deadline: float,
+    idle_timeout: float | None = None,
+) -> None:
+    """Before a retry: the same request (same bytes), its timeouts clamped to the time
+    now left before the deadline (DeadlineExceededError if none is)."""
+    clamped = request_timeout(http, timeout, idle_timeout=idle_timeout, deadline=deadline)
+    if isinstance(clamped, httpx.Timeout):
+        req.extensions["timeout"] = clamped.as_dict()
+
+
+def estimate(request: HTTPRequest) -> int:
+    from ._ratelimit import estimate_tokens  # only calls with a rate limit need it
+
+    return estimate_tokens(request)
+
+
+def reply_chunk(adapter: Adapter, response: httpx.Response) -> AIMessageChunk:
+    """A fully read JSON reply to a stream request (an error payload raises its typed
+    error), as the single chunk of that stream."""
+    message = _parse(adapter, response)
+    calls: list[ToolCallChunk] = [
+        {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i}
+        for i, c in enumerate(message.tool_calls)
+    ]
+    calls += [
+        {"name": c["name"], "args": c["args"], "id": c["id"], "index": len(calls) + i}
+        for i, c in enumerate(message.invalid_tool_calls)
+    ]
+    return AIMessageChunk(
+        content=message.content,
+        id=message.id,
+        additional_kwargs=message.additional_kwargs,
+        response_metadata=message.response_metadata,
+        tool_call_chunks=calls,
+        usage_metadata=message.usage_metadata,
+    )
+
+
+def _parse(adapter: Adapter, response: httpx.Response) -> AIMessage:
+    """Status check and parsing of a fully read response."""
+    status = response.status_code
+    body = response.content
+    log_response(response, len(body))
+    if status >= 300:  # redirects are not followed: report them, do not parse them
+        raise status_failure(adapter, response, body)
+    headers = response.headers
+    try:
+        message = adapter.parse_response(body, headers)
+    except APIError as err:  # e.g. an error object inside a 200 body
+        annotate(err, adapter.provider, response)
+        raise
+    except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError, bad shapes
+        raise malformed_body(adapter.provider, response, exc) from exc
+    metadata = message.response_metadata
+    if "request_id" not in metadata:
+        request_id = request_id_from(headers)
+        if request_id is not None:
+            metadata["request_id"] = request_id
+    return message
+
+
+def _is_json(response: httpx.Response) -> bool:
+    """A JSON body where events were expected (a 200 error payload, or `stream` ignored)."""
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.startswith("application/json")
+
+
+def _has_content(chunk: AIMessageChunk) -> bool:
+    """Whether a chunk carries some of the reply, not just metadata: leading metadata-only
+    chunks (OpenAI's role chunk, Anthropic's message_start) are held back until the first
+    content, so a failure before any content can still be retried unseen."""
+    return bool(chunk.content or chunk.tool_call_chunks or chunk.additional_kwargs)
+
+
+def _with_partial(
+    err: StreamError,
+    adapter: Adapter,
+    response: httpx.Response,
+    received: list[AIMessageChunk],
+    started: bool,
+) -> None:
+    annotate(err, adapter.provider, response)
+    if err.partial is None:
+        err.partial = merge_chunks(received)
+    if not started and err.error_type is None and err.body is None:
+        # A stream cut short or garbled, not an error the provider declared (those carry
+        # their payload in `body`, and the adapter judged them): with nothing shown to the
+        # caller yet, another attempt is as safe as after a dropped connection.
+        err.retryable = True
+
+
+def _malformed_event(
+    exc: ValueError,
+    adapter: Adapter,
+    response: httpx.Response,
+    received: list[AIMessageChunk],
+    started: bool,
+) -> StreamError:
+    err = StreamError(
+        f"malformed stream event from {response.request.url.host}: {exc}",
+        partial=merge_chunks(received),
+        provider=adapter.provider,
+        retryable=not started,
+    )
+    annotate(err, adapter.provider, response)
+    return err

@@ -1,0 +1,244 @@
+"""The two drivers (`_drivers.drive` / `adrive`) over `httpx.MockTransport`: each main
+path run sync and async alike, the response closed and the permit released on every way
+out. Sleeps are recorded, never waited."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from _httpkit import Body, FakeAdapter, Handler, mock_clients, sse
+
+from chatplex.errors import APIConnectionError, DeadlineExceededError, ServerError, StreamError
+from chatplex.http import RetryPolicy, retry_policy
+from chatplex.http._drivers import _until, adrive, drive
+from chatplex.http._engine import Call
+from chatplex.messages import AIMessageChunk
+
+parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+
+SSE = {"content-type": "text/event-stream", "x-request-id": "req-d"}
+
+
+class Recorder:
+    """A budget, its permits and the policy's sleeps, all writing to one log."""
+
+    def __init__(self) -> None:
+        self.log: list[tuple[Any, ...]] = []
+
+    def acquire(self, tokens: int, *, deadline: float | None = None) -> Recorder:
+        self.log.append(("acquire", deadline))
+        return self
+
+    async def aacquire(self, tokens: int, *, deadline: float | None = None) -> Recorder:
+        return self.acquire(tokens, deadline=deadline)
+
+    def release(self, **kw: Any) -> None:
+        self.log.append(("release", kw))
+
+    def sleep(self, seconds: float) -> None:
+        self.log.append(("sleep", seconds))
+
+    async def asleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+    def policy(self, max_retries: int = 2) -> RetryPolicy:
+        return retry_policy(max_retries, sleep=self.sleep, asleep=self.asleep, random=lambda: 0.0)
+
+
+def answers(*steps: httpx.Response | Exception) -> tuple[list[httpx.Request], Handler]:
+    """A handler answering with `steps` in turn (the last repeats)."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        step = steps[min(len(seen), len(steps)) - 1]
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+    return seen, handler
+
+
+def events(body: Body) -> httpx.Response:
+    return httpx.Response(200, headers=SSE, stream=body)
+
+
+async def run(sync: bool, call: Call, handler: Handler) -> list[AIMessageChunk]:
+    """Every chunk the driver yields, sync or async, on mock clients."""
+    client, aclient = mock_clients(handler)
+    if sync:
+        with client:
+            return list(drive(call, client))
+    async with aclient:
+        return [chunk async for chunk in adrive(call, aclient)]
+
+
+def new_call(stream: bool, rec: Recorder | None = None, **kw: Any) -> Call:
+    adapter = FakeAdapter()
+    if rec is not None:
+        kw.update(retry=rec.policy(), budget=rec)
+    return Call(adapter, adapter.request(), stream=stream, **kw)
+
+
+@parity
+async def test_a_non_stream_call_yields_nothing_and_keeps_the_message(sync: bool) -> None:
+    rec = Recorder()
+    call = new_call(False, rec)
+    _, handler = answers(httpx.Response(200, json={"text": "hi"}))
+    assert await run(sync, call, handler) == []
+    assert call.message.text == "hi" and call.message.response_metadata["attempts"] == 1
+    assert rec.log == [("acquire", None), ("release", {"used_tokens": None, "status": 200})]
+
+
+@parity
+async def test_a_stream_yields_its_chunks_and_closes_the_response(sync: bool) -> None:
+    body = Body([sse("a", "b", done=False), sse("c")])
+    call = new_call(True)
+    chunks = await run(sync, call, answers(events(body))[1])
+    assert [c.text for c in chunks] == ["a", "b", "c"] and body.closed
+    assert chunks[0].response_metadata == {"request_id": "req-d", "attempts": 1}
+
+
+@parity
+@pytest.mark.parametrize("stream", [False, True], ids=["send", "stream"])
+async def test_a_failed_attempt_is_closed_released_slept_and_retried(
+    sync: bool, stream: bool
+) -> None:
+    rec = Recorder()
+    busy = Body([b'{"error": "busy"}'])
+    ok = events(Body([sse("ok")])) if stream else httpx.Response(200, json={"text": "ok"})
+    seen, handler = answers(httpx.Response(503, stream=busy), ok)
+    call = new_call(stream, rec)
+    chunks = await run(sync, call, handler)
+    assert len(seen) == 2 and busy.closed
+    assert rec.log == [
+        ("acquire", None),
+        ("release", {"status": 503, "retry_after": None}),
+        ("sleep", 0.5),
+        ("acquire", None),
+        ("release", {"used_tokens": None, "status": 200}),
+    ]
+    reply = chunks[0] if stream else call.message
+    assert reply.text == "ok" and reply.response_metadata["attempts"] == 2
+
+
+@parity
+async def test_the_last_error_is_raised_after_every_attempt(sync: bool) -> None:
+    rec = Recorder()
+    seen, handler = answers(httpx.ConnectError("refused"))
+    with pytest.raises(APIConnectionError) as info:
+        await run(sync, new_call(False, rec), handler)
+    assert info.value.attempts == 3 and len(seen) == 3
+    assert [entry[0] for entry in rec.log].count("sleep") == 2
+
+
+@parity
+async def test_a_stream_broken_after_content_raises_with_the_partial(sync: bool) -> None:
+    rec = Recorder()
+    body = Body([sse("par", "tial", done=False)], error=httpx.ReadError("reset"))
+    seen, handler = answers(events(body))
+    with pytest.raises(StreamError) as info:
+        await run(sync, new_call(True, rec), handler)
+    err = info.value
+    assert err.partial is not None and err.partial.text == "partial" and err.attempts == 1
+    assert len(seen) == 1 and body.closed and "sleep" not in [e[0] for e in rec.log]
+
+
+@parity
+async def test_a_consumer_stop_closes_the_response_and_releases_the_permit(sync: bool) -> None:
+    rec = Recorder()
+    body = Body([sse("a", done=False), sse("b", done=False), sse("c")])
+    client, aclient = mock_clients(answers(events(body))[1])
+    call = new_call(True, rec)
+    if sync:
+        with client:
+            chunks = drive(call, client)
+            assert next(chunks).text == "a"
+            chunks.close()
+    else:
+        async with aclient:
+            achunks = adrive(call, aclient)
+            assert (await achunks.__anext__()).text == "a"
+            await achunks.aclose()
+    assert body.closed
+    assert rec.log == [("acquire", None), ("release", {"used_tokens": None, "status": 200})]
+
+
+async def test_cancelling_the_async_driver_closes_and_releases() -> None:
+    rec = Recorder()
+    arrived = asyncio.Event()
+
+    class Endless(Body):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            yield sse("a", done=False)
+            arrived.set()
+            await asyncio.Event().wait()  # the server goes quiet
+            yield b""  # pragma: no cover
+
+    body = Endless([])
+    _, aclient = mock_clients(answers(events(body))[1])
+
+    async def consume() -> None:
+        async for _chunk in adrive(new_call(True, rec), aclient):
+            pass
+
+    async with aclient:
+        task = asyncio.create_task(consume())
+        await arrived.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert body.closed
+    assert rec.log == [("acquire", None), ("release", {"used_tokens": None, "status": 200})]
+
+
+@parity
+async def test_a_json_reply_to_a_stream_request_is_one_chunk(sync: bool) -> None:
+    _, handler = answers(httpx.Response(200, json={"text": "all at once"}))
+    chunks = await run(sync, new_call(True), handler)
+    assert [c.text for c in chunks] == ["all at once"]
+
+
+@parity
+async def test_a_passed_deadline_sends_nothing(sync: bool) -> None:
+    seen, handler = answers(httpx.Response(200, json={"text": "never"}))
+    with pytest.raises(DeadlineExceededError):
+        await run(sync, new_call(False, deadline=time.monotonic() - 1), handler)
+    assert seen == []
+
+
+@parity
+async def test_a_retry_with_no_time_left_fails_without_sleeping(sync: bool) -> None:
+    rec = Recorder()
+    busy = httpx.Response(503, json={"error": "later"}, headers={"retry-after": "30"})
+    seen, handler = answers(busy)
+    call = new_call(False, rec, deadline=time.monotonic() + 10)
+    with pytest.raises(DeadlineExceededError) as info:
+        await run(sync, call, handler)
+    assert isinstance(info.value.__cause__, ServerError) and len(seen) == 1
+    assert "sleep" not in [e[0] for e in rec.log]
+
+
+async def test_until_cuts_a_silent_source_off_at_the_deadline() -> None:
+    async def silent() -> AsyncIterator[bytes]:
+        yield b"first"
+        await asyncio.Event().wait()
+        yield b"never"  # pragma: no cover
+
+    source = _until(silent(), time.monotonic() + 0.05)
+    assert await source.__anext__() == b"first"
+    with pytest.raises(DeadlineExceededError):
+        await source.__anext__()
+
+
+async def test_until_ends_with_its_source() -> None:
+    async def two() -> AsyncIterator[bytes]:
+        yield b"a"
+        yield b"b"
+
+    assert [raw async for raw in _until(two(), time.monotonic() + 60)] == [b"a", b"b"]

@@ -1,0 +1,427 @@
+"""The attempt engine (`_engine.Call`) driven by hand: fabricated events, no sockets, no
+transport, no sleeping -- each test plays the driver's part and checks the engine's
+answers (what to read, what to emit, whether and when to retry, what to raise)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import httpx
+import pytest
+from _httpkit import FakeAdapter, FakeParser, sse
+
+from chatplex.adapters.base import SSEEvent
+from chatplex.errors import (
+    APIConnectionError,
+    BadRequestError,
+    DeadlineExceededError,
+    RateLimitError,
+    ServerError,
+    StreamError,
+)
+from chatplex.http import RetryPolicy, retry_policy
+from chatplex.http._engine import DONE, READ_EVENTS, READ_WHOLE, RETRY, Call, Phase
+from chatplex.messages import AIMessageChunk
+
+SSE = {"content-type": "text/event-stream", "x-request-id": "req-e"}
+
+
+class Permit:
+    """A permit that records its releases (the real one ignores all but the first)."""
+
+    def __init__(self) -> None:
+        self.releases: list[dict[str, Any]] = []
+
+    def release(self, **kw: Any) -> None:
+        self.releases.append(kw)
+
+
+def policy(max_retries: int = 2, **kw: Any) -> RetryPolicy:
+    def never(seconds: float) -> None:
+        raise AssertionError("the engine never sleeps")
+
+    kw.setdefault("random", lambda: 0.0)
+    return retry_policy(max_retries, sleep=never, **kw)
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    """Only builds requests: its transport fails the test if anything is sent."""
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise AssertionError("the engine does no I/O")
+
+    with httpx.Client(transport=httpx.MockTransport(refuse)) as client:
+        yield client
+
+
+def start(
+    http: httpx.Client, *, stream: bool = True, adapter: Any = None, **kw: Any
+) -> tuple[Call, Permit]:
+    """A call at its first attempt, holding a recording permit."""
+    adapter = adapter or FakeAdapter()
+    call = Call(adapter, adapter.request(), stream=stream, **kw)
+    call.prepare(http)
+    call.begin()
+    permit = Permit()
+    call.permit_acquired(permit)  # type: ignore[arg-type]
+    return call, permit
+
+
+def response(call: Call, status: int = 200, **kw: Any) -> httpx.Response:
+    kw.setdefault("headers", SSE)
+    return httpx.Response(status, request=call.req, **kw)
+
+
+def texts(chunks: Iterable[AIMessageChunk]) -> list[str]:
+    return [c.text for c in chunks]
+
+
+def fail(call: Call, exc: BaseException) -> BaseException:
+    """`failed(exc)` as the driver calls it: inside the except block; what it raised."""
+    try:
+        raise exc
+    except BaseException as caught:
+        try:
+            call.failed(caught)
+        except BaseException as raised:
+            return raised
+    raise AssertionError("failed() answered a retry")
+
+
+def retry_after(call: Call, exc: BaseException) -> float:
+    try:
+        raise exc
+    except BaseException as caught:
+        _, delay = call.failed(caught)
+    return delay
+
+
+# ---- success ---------------------------------------------------------------------------
+
+
+def test_a_stream_succeeds_first_try(http: httpx.Client) -> None:
+    call, permit = start(http)
+    assert call.response_received(response(call)) is READ_EVENTS
+    first = list(call.bytes_received(sse("Hel", done=False)))
+    rest = list(call.bytes_received(sse("lo")))
+    assert texts(first) == ["Hel"] and texts(rest) == ["lo"]
+    assert first[0].response_metadata == {"request_id": "req-e", "attempts": 1}
+    assert list(call.body_ended()) == [] and call.phase is DONE
+    assert call.nbytes == len(sse("Hel", done=False)) + len(sse("lo"))
+    assert permit.releases == [{"used_tokens": None, "status": 200}]
+
+
+def test_a_non_stream_call_succeeds_first_try(http: httpx.Client) -> None:
+    call, permit = start(http, stream=False)
+    reply = response(call, json={"text": "hi"}, headers={"x-request-id": "req-1"})
+    assert call.response_received(reply) is READ_WHOLE
+    assert list(call.body_read()) == [] and call.phase is DONE
+    assert call.message.text == "hi"
+    assert call.message.response_metadata == {"request_id": "req-1", "attempts": 1}
+    assert permit.releases == [{"used_tokens": None, "status": 200}]
+
+
+def test_the_request_is_built_once_and_without_io(http: httpx.Client) -> None:
+    adapter = FakeAdapter()
+    call = Call(adapter, adapter.request(q="é"), stream=False)
+    assert call.phase is Phase.IDLE
+    req = call.prepare(http)
+    assert req.content == '{"model":"m","q":"é"}'.encode()
+    assert call.tokens == 0  # no budget: no estimate
+
+
+# ---- retries ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["send", "stream"])
+def test_a_retryable_status_is_retried_after_the_policys_delay(
+    http: httpx.Client, stream: bool
+) -> None:
+    call, permit = start(http, stream=stream, retry=policy())
+    busy = response(call, 503, json={"error": "busy"}, headers={"retry-after": "2"})
+    assert call.response_received(busy) is READ_WHOLE
+    with pytest.raises(ServerError) as info:
+        call.body_read()
+    assert retry_after(call, info.value) == 2.0 and call.phase is RETRY
+    assert info.value.attempts == 1
+    assert permit.releases == [{"status": 503, "retry_after": 2.0}]
+
+    call.begin()
+    second = Permit()
+    call.permit_acquired(second)  # type: ignore[arg-type]
+    assert call.attempt == 2
+    if stream:
+        call.response_received(response(call))
+        (chunk,) = call.bytes_received(sse("ok"))
+        assert chunk.response_metadata["attempts"] == 2
+        call.body_ended()
+    else:
+        call.response_received(response(call, json={"text": "ok"}))
+        call.body_read()
+        assert call.message.response_metadata["attempts"] == 2
+    assert second.releases == [{"used_tokens": None, "status": 200}]
+
+
+def test_backoff_grows_with_the_attempts(http: httpx.Client) -> None:
+    call, _ = start(http, stream=False, retry=policy(3))
+    delays = []
+    for _ in range(3):
+        delays.append(retry_after(call, httpx.ConnectError("refused")))
+        call.begin()
+    assert delays == [0.5, 1.0, 2.0]
+    err = fail(call, httpx.ConnectError("refused"))
+    assert isinstance(err, APIConnectionError) and err.attempts == 4
+
+
+def test_a_non_retryable_status_is_raised_at_once(http: httpx.Client) -> None:
+    call, permit = start(http, stream=False, retry=policy())
+    call.response_received(response(call, 400, json={"error": "bad"}))
+    with pytest.raises(BadRequestError) as info:
+        call.body_read()
+    assert fail(call, info.value) is info.value and call.phase is DONE
+    assert info.value.attempts == 1
+    assert permit.releases == [{"status": 400, "retry_after": None}]
+
+
+def test_without_a_policy_nothing_is_retried(http: httpx.Client) -> None:
+    call, _ = start(http, stream=False)
+    err = fail(call, httpx.ConnectError("refused"))
+    assert isinstance(err, APIConnectionError) and err.retryable and err.attempts == 1
+    assert isinstance(err.__cause__, httpx.ConnectError)
+
+
+def test_after_the_first_content_chunk_a_failure_is_not_retried(http: httpx.Client) -> None:
+    call, permit = start(http, retry=policy())
+    call.response_received(response(call))
+    assert texts(call.bytes_received(sse("par", "tial", done=False))) == ["par", "tial"]
+    broke = httpx.ReadError("reset")
+    err = fail(call, broke)
+    assert isinstance(err, StreamError) and err.__cause__ is broke
+    assert err.partial is not None and err.partial.text == "partial"
+    assert err.retryable and err.attempts == 1 and err.request_id == "req-e"
+    assert call.phase is DONE and permit.releases == [{"status": None, "retry_after": None}]
+
+
+def test_a_failure_before_any_content_is_retried_unseen(http: httpx.Client) -> None:
+    call, _ = start(http, retry=policy())
+    call.response_received(response(call))
+    assert list(call.bytes_received(sse("", done=False))) == []  # metadata only: held
+    assert retry_after(call, httpx.ReadError("reset")) == 0.5
+
+
+def test_a_stream_that_ends_early_before_content_is_retried(http: httpx.Client) -> None:
+    call, _ = start(http, retry=policy())
+    call.response_received(response(call))
+    assert list(call.bytes_received(sse("", done=False))) == []
+    with pytest.raises(StreamError, match="before the done event") as info:
+        call.body_ended()
+    assert retry_after(call, info.value) == 0.5
+    assert info.value.retryable  # cut short, nothing shown: made retryable
+
+
+def test_a_declared_error_event_keeps_its_retryability(http: httpx.Client) -> None:
+    class Declaring(FakeParser):
+        def feed(self, event: SSEEvent) -> AIMessageChunk | None:
+            if event.event == "error":
+                raise StreamError("bad request", body={"x": 1}, retryable=False)
+            return super().feed(event)
+
+    class Adapter(FakeAdapter):
+        def stream_parser(self, headers: Mapping[str, str]) -> FakeParser:
+            return Declaring()
+
+    call, _ = start(http, adapter=Adapter(), retry=policy())
+    call.response_received(response(call))
+    with pytest.raises(StreamError) as info:
+        call.bytes_received(b"event: error\ndata: {}\n\n")
+    err = fail(call, info.value)
+    assert err is info.value and not err.retryable
+
+
+# ---- held-back metadata ----------------------------------------------------------------
+
+
+def test_metadata_chunks_are_held_until_the_first_content(http: httpx.Client) -> None:
+    call, _ = start(http)
+    call.response_received(response(call))
+    assert list(call.bytes_received(sse("", done=False))) == []
+    assert list(call.bytes_received(sse("", done=False))) == []
+    assert not call.started
+    out = list(call.bytes_received(sse("x", "", done=False)))
+    assert texts(out) == ["", "", "x", ""] and call.started
+    assert out[0].response_metadata == {"request_id": "req-e", "attempts": 1}
+    assert all(c.response_metadata == {} for c in out[1:])
+    assert texts(call.bytes_received(sse("y", done=False))) == ["y"]
+
+
+def test_a_stream_with_no_content_emits_its_metadata_at_the_end(http: httpx.Client) -> None:
+    call, _ = start(http)
+    call.response_received(response(call))
+    assert list(call.bytes_received(sse(""))) == []
+    (only,) = call.body_ended()
+    assert only.response_metadata == {"request_id": "req-e", "attempts": 1}
+
+
+def test_the_last_event_is_emitted_before_finish_fails(http: httpx.Client) -> None:
+    call, _ = start(http, retry=policy())
+    call.response_received(response(call))
+    assert texts(call.bytes_received(b'data: {"t": "a"}\n\ndata: {"t": "b"}')) == ["a"]
+    out = iter(call.body_ended())  # "b" lacked its blank line; no done event came
+    assert next(out).text == "b"
+    with pytest.raises(StreamError, match="before the done event") as info:
+        next(out)
+    err = fail(call, info.value)
+    assert err is info.value and err.partial is not None and err.partial.text == "ab"
+
+
+def test_a_read_that_fails_half_way_emits_what_came_before(http: httpx.Client) -> None:
+    call, _ = start(http, retry=policy())
+    call.response_received(response(call))
+    out = iter(call.bytes_received(sse("a", done=False) + b"data: {not json\n\n"))
+    assert next(out).text == "a"  # reached the caller before the failure...
+    with pytest.raises(ValueError) as info:
+        next(out)
+    err = fail(call, info.value)  # ...so the malformed event is not retried
+    assert isinstance(err, StreamError) and "malformed stream event" in err.message
+    assert not err.retryable and err.partial is not None and err.partial.text == "a"
+
+
+# ---- deadlines -------------------------------------------------------------------------
+
+
+def test_a_deadline_that_leaves_no_time_for_another_attempt(http: httpx.Client) -> None:
+    deadline = time.monotonic() + 60
+    call, _ = start(http, stream=False, deadline=deadline, retry=policy(clock=lambda: deadline - 5))
+    call.response_received(response(call, 503, json={"e": 1}, headers={"retry-after": "30"}))
+    with pytest.raises(ServerError) as info:
+        call.body_read()
+    err = fail(call, info.value)
+    assert isinstance(err, DeadlineExceededError) and "no time for attempt 2" in str(err)
+    assert err.__cause__ is info.value and info.value.attempts == 1
+
+
+def test_a_deadline_passing_mid_stream_keeps_the_partial(http: httpx.Client) -> None:
+    now = [0.0]
+    deadline = time.monotonic() + 60  # prepare() clamps the timeouts on the real clock
+    call, permit = start(http, deadline=deadline, retry=policy(), clock=lambda: now[0])
+    call.response_received(response(call))
+    now[0] = deadline - 1
+    assert texts(call.bytes_received(sse("so ", "far", done=False))) == ["so ", "far"]
+    now[0] = deadline
+    with pytest.raises(DeadlineExceededError, match="mid-stream") as info:
+        call.bytes_received(sse("late", done=False))
+    err = fail(call, info.value)
+    assert err is info.value and call.phase is DONE
+    assert isinstance(err.partial, AIMessageChunk) and err.partial.text == "so far"
+    assert permit.releases == [{"used_tokens": None, "status": 200}]
+
+
+def test_a_retry_gets_the_time_left_as_its_timeouts(http: httpx.Client) -> None:
+    deadline = time.monotonic() + 2  # under the client's own 5 s timeouts
+    call, _ = start(http, stream=False, deadline=deadline, retry=policy())
+    first = call.req.extensions["timeout"]["read"]
+    retry_after(call, httpx.ConnectError("refused"))
+    time.sleep(0.01)  # what the driver's sleep would do: the clock moves on
+    call.begin()
+    assert call.req.extensions["timeout"]["read"] < first <= 2
+
+
+def test_no_time_left_for_a_retry_fails_in_begin(http: httpx.Client) -> None:
+    deadline = time.monotonic() + 60
+    call, _ = start(http, stream=False, deadline=deadline, retry=policy())
+    retry_after(call, httpx.ConnectError("refused"))
+    call.deadline = time.monotonic() - 1  # as if the sleep had overslept the deadline
+    with pytest.raises(DeadlineExceededError):
+        call.begin()
+
+
+# ---- other replies ---------------------------------------------------------------------
+
+
+def test_a_json_reply_to_a_stream_request_is_its_one_chunk(http: httpx.Client) -> None:
+    call, permit = start(http)
+    reply = response(call, json={"text": "all at once"}, headers={"x-request-id": "req-j"})
+    assert call.response_received(reply) is READ_WHOLE
+    (chunk,) = call.body_read()
+    assert chunk.text == "all at once"
+    assert chunk.response_metadata == {"request_id": "req-j", "attempts": 1}
+    assert call.phase is DONE and permit.releases == [{"used_tokens": None, "status": 200}]
+
+
+def test_an_error_status_whose_body_broke_off_is_still_its_status_error(
+    http: httpx.Client,
+) -> None:
+    call, _ = start(http, retry=policy())
+    limited = response(call, 429, headers={"retry-after": "3", "x-request-id": "req-r"})
+    assert call.response_received(limited) is READ_WHOLE
+    assert retry_after(call, httpx.ReadError("reset")) == 3.0
+
+
+def test_an_error_status_on_a_stream_request(http: httpx.Client) -> None:
+    call, _ = start(http)
+    call.response_received(response(call, 429, json={"error": "slow down"}))
+    with pytest.raises(RateLimitError) as info:
+        call.body_read()
+    err = fail(call, info.value)
+    assert err is info.value and err.message == "slow down" and err.request_id == "req-e"
+
+
+# ---- the permit ------------------------------------------------------------------------
+
+
+class UsageParser(FakeParser):
+    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
+        chunk = super().feed(event)
+        if chunk is not None:
+            n = json.loads(event.data).get("n", 0)
+            chunk.usage_metadata = {"input_tokens": 0, "output_tokens": n, "total_tokens": n}
+        return chunk
+
+
+class UsageAdapter(FakeAdapter):
+    def stream_parser(self, headers: Mapping[str, str]) -> FakeParser:
+        return UsageParser()
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [GeneratorExit(), asyncio.CancelledError(), KeyboardInterrupt()],
+    ids=["GeneratorExit", "CancelledError", "KeyboardInterrupt"],
+)
+def test_a_consumer_stop_releases_the_permit_with_the_used_tokens(
+    http: httpx.Client, stop: BaseException
+) -> None:
+    call, permit = start(http, adapter=UsageAdapter(), retry=policy())
+    call.response_received(response(call))
+    call.bytes_received(b'data: {"t": "a", "n": 5}\n\ndata: {"t": "b", "n": 7}\n\n')
+    assert fail(call, stop) is stop and call.phase is DONE
+    assert permit.releases == [{"used_tokens": 12, "status": 200}]
+
+
+def test_the_permit_is_released_once_even_if_stopped_after_the_end(http: httpx.Client) -> None:
+    call, permit = start(http, adapter=UsageAdapter())
+    call.response_received(response(call))
+    call.bytes_received(b'data: {"t": "a", "n": 3}\n\nevent: done\ndata: {}\n\n')
+    call.body_ended()  # released here...
+    fail(call, GeneratorExit())  # ...not again when the consumer stops on the last chunk
+    assert permit.releases == [{"used_tokens": 3, "status": 200}]
+
+
+def test_a_deadline_while_sending_releases_the_permit(http: httpx.Client) -> None:
+    call, permit = start(http, stream=False, retry=policy())
+    late = DeadlineExceededError("the call's deadline passed")
+    assert fail(call, late) is late
+    assert permit.releases == [{}]
+
+
+def test_a_bug_is_raised_as_is_and_releases_the_permit(http: httpx.Client) -> None:
+    call, permit = start(http, retry=policy())
+    call.response_received(response(call))
+    bug = KeyError("oops")
+    assert fail(call, bug) is bug and call.phase is DONE
+    assert permit.releases == [{"used_tokens": None, "status": 200}]
