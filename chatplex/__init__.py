@@ -38,10 +38,13 @@ def close() -> None:
     Clients you passed in (`http_client=`) are yours and are never closed by chatplex.
     Async pools of your own event loops close with the loop, or with `await aclose()`.
     """
-    pool = sys.modules.get("chatplex.http._pool")  # never opened: nothing to close
-    if pool is not None:
-        pool.close_portal_clients()
-        pool.close()
+    if "chatplex.http._pool" not in sys.modules:  # never opened: nothing to close
+        return
+    from .http import close as close_pools
+    from .http import close_portal_clients
+
+    close_portal_clients()
+    close_pools()
 
 
 async def aclose() -> None:
@@ -49,9 +52,10 @@ async def aclose() -> None:
 
     Not required: a loop run by `asyncio.run()` closes its pool on the way out.
     """
-    pool = sys.modules.get("chatplex.http._pool")
-    if pool is not None:
-        await pool.aclose()
+    if "chatplex.http._pool" in sys.modules:
+        from .http import aclose as aclose_pools
+
+        await aclose_pools()
 
 
 __all__ = [

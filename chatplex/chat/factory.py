@@ -78,7 +78,7 @@ def init_chat_model(
 
     - `init_chat_model()`: the model comes from `CHATPLEX_MODEL` or the config file's
       default profile; `init_chat_model(profile="cheap")` names the profile. Call
-      arguments beat the environment, which beats the file (see `chatplex.config`).
+      arguments beat the environment, which beats the file (see `chatplex.chat.profiles`).
       A profile with `fallbacks` gives `model.with_fallbacks([...])`.
     - A model named in code without `profile=` reads no environment and no file.
     - `configurable=True`: a `ConfigurableChatModel` that switches model per call from

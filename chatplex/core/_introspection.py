@@ -44,7 +44,7 @@ class Introspection:
         ...     if event["event"] == "on_chat_model_stream":
         ...         print(event["data"]["chunk"].text, end="", flush=True)
 
-        See `chatplex.runnables.events` for the event shapes, filters and error rules.
+        See `chatplex.core.events` for the event shapes, filters and error rules.
         """
         from .events import astream_events
 
@@ -152,7 +152,7 @@ class Introspection:
         >>> async for patch in chain.astream_log({"topic": "tea"}):  # doctest: +SKIP
         ...     print(patch.ops)
 
-        See `chatplex.runnables.log` for the state's shape.
+        See `chatplex.core.log` for the state's shape.
         """
         from .log import astream_log
 

@@ -241,7 +241,7 @@ def _astream_events(
 
 class _SyncListener(EventListener):
     """Stops the producer at its next start or piece once the consumer left; its
-    `interrupter` lets chat models' blocking reads be cut short (see `_interrupt.py`)."""
+    `interrupter` lets chat models' blocking reads be cut short (see `core/interrupt.py`)."""
 
     def __init__(
         self, push: Callable[[Any], None], filter: EventFilter, outer: RunNode | None

@@ -43,7 +43,7 @@ class RunnableConfig(TypedDict, total=False):
     - `timeout`: seconds for the whole call; raises `DeadlineExceededError` (a
       `TimeoutError`). In `batch`, each input gets its own budget when it starts.
     - `tags`, `metadata`, `run_name`: labels passed to callbacks and events.
-    - `callbacks`: handler objects (see `chatplex.runnables.callbacks`).
+    - `callbacks`: handler objects (see `chatplex.chat.callbacks`).
     - `configurable`: values for configurable fields (e.g. the model to use).
     - `deadline`: the absolute `time.monotonic()` value derived from `timeout`.
     """
@@ -57,7 +57,7 @@ class RunnableConfig(TypedDict, total=False):
     configurable: dict[str, Any]
     deadline: float
     recursion_limit: int
-    # Private, kept by the run tree (runnables/_runs.py): the run a call nests under, and
+    # Private, kept by the run tree (core/runs.py): the run a call nests under, and
     # the positional tag (`seq:step:N`, `map:key:K`) a composite gave this child only.
     _parent_run: Any
     _position_tag: str
