@@ -107,7 +107,8 @@ class ChatChatplex(BaseChatModel):
     @model_validator(mode="after")
     def _build(self) -> ChatChatplex:
         if self.chatplex_model is not None:
-            given = [k for k in (*_SETTINGS, "model_kwargs") if getattr(self, k)]
+            given = [k for k in _SETTINGS if getattr(self, k) is not None]
+            given += list(self.model_kwargs)
             if given:
                 raise ValueError(
                     f"{', '.join(given)}: set these on the chatplex model passed to "
