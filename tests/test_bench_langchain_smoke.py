@@ -1,0 +1,32 @@
+"""bench/bench_langchain.py runs end to end (tiny counts) and writes its JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("langchain_openai", reason="pip install -e '.[dev]' (langchain-openai)")
+
+SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "bench_langchain.py"
+
+
+def test_bench_langchain_quick_run(tmp_path: Path) -> None:
+    out_file = tmp_path / "results.json"
+    out = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--out", str(out_file)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    for client in ("chatchatplex", "langchain-openai", "chatplex"):
+        assert f"| {client} |" in out.stdout
+    assert "ChatChatplex ÷ ChatOpenAI:" in out.stdout
+    results = json.loads(out_file.read_text())
+    assert set(results["summary"]["chatchatplex_vs_chatopenai"]) == {"abatch", "astream"}
+    assert len(results["runs"]["chatchatplex/abatch"]) == 1
