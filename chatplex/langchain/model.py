@@ -30,6 +30,7 @@ from pydantic import ConfigDict, Field, SecretStr, model_validator
 
 from ..adapters.tools import normalise_tool_choice, to_tool_specs
 from ..chat import ChatModel, init_chat_model
+from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage, AIMessageChunk
 from .convert import StreamTranslator, to_chatplex_messages, to_langchain_message
@@ -135,6 +136,11 @@ class ChatChatplex(BaseChatModel):
             raise TypeError(f"from_model() takes a chatplex chat model, got {type(model).__name__}")
         return cls(chatplex_model=model, **options)
 
+    def __repr_args__(self) -> Any:
+        # Extras may hold credentials (default_headers={"x-api-key": ...}): mask them.
+        for name, value in super().__repr_args__():
+            yield name, (_masked(value) if name == "model_kwargs" else value)
+
     # ---- identity, for LangChain's tracing ---------------------------------------------
 
     @property
@@ -217,6 +223,11 @@ class ChatChatplex(BaseChatModel):
         if name is not None and name != self.model_name:
             target = _with_model_name(target, name)
         kwargs.pop("stream", None)  # LangChain's switch, not a setting
+        choice = kwargs.get("tool_choice")
+        if choice is not None and not isinstance(choice, str):
+            # bind(tool_choice={...}) without bind_tools: the one spelling chatplex sends.
+            specs = to_tool_specs(kwargs.get("tools") or [])
+            kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
         if stop is not None:
             kwargs["stop"] = stop
         return target
@@ -273,6 +284,14 @@ class ChatChatplex(BaseChatModel):
 def to_langchain(model: Runnable[Any, AIMessage], **options: Any) -> ChatChatplex:
     """`ChatChatplex.from_model(model, **options)`: a chatplex model for LangChain."""
     return ChatChatplex.from_model(model, **options)
+
+
+def _masked(value: Any, key: str = "") -> Any:
+    if key and is_secret_name(key):
+        return "***"
+    if isinstance(value, dict):
+        return {k: _masked(v, str(k)) for k, v in value.items()}
+    return value
 
 
 def _untitled(node: Any) -> Any:

@@ -95,11 +95,20 @@ def test_settings_reach_chatplex_and_extras_go_to_model_kwargs(provider: str) ->
 
 
 def test_no_key_in_repr_params_or_dumps() -> None:
-    model = llm("openai")
-    shown = [repr(model), str(model), str(model._identifying_params), str(model.model_dump())]
+    model = llm("openai", default_headers={"x-api-key": "sk-header-456", "x-team": "blue"})
+    shown = [repr(model), str(model), str(model._identifying_params)]
     shown.append(str(model._get_invocation_params()))
     for text in shown:
-        assert "sk-secret-123" not in text
+        assert "sk-secret-123" not in text and "sk-header-456" not in text
+    assert "'x-team': 'blue'" in repr(model) and "'x-api-key': '***'" in repr(model)
+    assert "sk-secret-123" not in str(model.model_dump())  # SecretStr
+
+
+def test_a_provider_tool_choice_dict_bound_directly() -> None:
+    tool = {"type": "function", "function": {"name": "ping", "parameters": {"type": "object"}}}
+    choice = {"type": "function", "function": {"name": "ping"}}
+    reply = llm("anthropic").bind(tools=[tool], tool_choice=choice).invoke("hi")
+    assert reply.tool_calls[0]["name"] == "ping"
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
