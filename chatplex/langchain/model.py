@@ -61,7 +61,8 @@ class ChatChatplex(BaseChatModel):
                      rate_limit={"requests_per_minute": 500})
 
     With no `model`, the model comes from the environment (`CHATPLEX_MODEL`) or a
-    `chatplex.toml` profile, as `init_chat_model()` reads them. Or wrap a chatplex model
+    `chatplex.toml` profile, as `init_chat_model()` reads them (`chatplex_profile=` names
+    the profile). Or wrap a chatplex model
     you already have (its settings stay its own): `ChatChatplex.from_model(model)`.
 
     Per call, `model=` switches the model name and `stop=`, `temperature=`, ... override
@@ -86,6 +87,9 @@ class ChatChatplex(BaseChatModel):
     base_url: str | None = None
     streaming: bool = False
     """Stream even on `invoke` (LangChain's switch; callbacks then see every token)."""
+    chatplex_profile: str | None = None
+    """A named chatplex configuration profile (`init_chat_model(profile=...)`); the field
+    `profile` is LangChain's (model capabilities)."""
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     """Other chatplex settings and provider extras, passed to `init_chat_model`."""
     chatplex_model: Any = Field(default=None, exclude=True, repr=False)
@@ -108,7 +112,7 @@ class ChatChatplex(BaseChatModel):
     @model_validator(mode="after")
     def _build(self) -> ChatChatplex:
         if self.chatplex_model is not None:
-            given = [k for k in _SETTINGS if getattr(self, k) is not None]
+            given = [k for k in (*_SETTINGS, "chatplex_profile") if getattr(self, k) is not None]
             given += list(self.model_kwargs)
             if given:
                 raise ValueError(
@@ -122,7 +126,7 @@ class ChatChatplex(BaseChatModel):
         if self.api_key is not None:
             settings["api_key"] = self.api_key.get_secret_value()
         settings.update(self.model_kwargs)
-        self.chatplex_model = init_chat_model(self.model, **settings)
+        self.chatplex_model = init_chat_model(self.model, profile=self.chatplex_profile, **settings)
         if self.model is None:  # from the environment or a profile: say which
             self.model = _model_name(self.chatplex_model)
         return self
@@ -149,13 +153,14 @@ class ChatChatplex(BaseChatModel):
 
     @property
     def provider(self) -> str:
-        """The wire API underneath ("openai", "anthropic", ...)."""
-        return str(getattr(self.chatplex_model, "provider", None) or "chatplex")
+        """The wire API underneath ("openai", "anthropic", ...; of the primary model when
+        the chatplex model has fallbacks)."""
+        return str(getattr(_primary(self.chatplex_model), "provider", None) or "chatplex")
 
     @property
     def model_name(self) -> str:
         """The model name sent to the provider (without the provider prefix)."""
-        name = getattr(self.chatplex_model, "model", None)
+        name = getattr(_primary(self.chatplex_model), "model", None)
         return name if isinstance(name, str) else (self.model or "").partition(":")[2]
 
     @property
@@ -171,7 +176,7 @@ class ChatChatplex(BaseChatModel):
 
     def _setting(self, name: str) -> Any:
         value = getattr(self, name, None)
-        return value if value is not None else getattr(self.chatplex_model, name, None)
+        return value if value is not None else getattr(_primary(self.chatplex_model), name, None)
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         params = LangSmithParams(
@@ -304,7 +309,20 @@ def _untitled(node: Any) -> Any:
     return {k: _untitled(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
 
 
+def _primary(model: Any) -> Any:
+    """The chat model inside wrappers (fallbacks, retries, bindings), for its name only."""
+    for _ in range(8):
+        if isinstance(getattr(model, "model", None), str):
+            return model
+        inner = getattr(model, "runnable", None) or getattr(model, "bound", None)
+        if inner is None:
+            break
+        model = inner
+    return model
+
+
 def _model_name(model: Any) -> str | None:
+    model = _primary(model)
     provider, name = getattr(model, "provider", None), getattr(model, "model", None)
     if isinstance(provider, str) and isinstance(name, str):
         return f"{provider}:{name}"

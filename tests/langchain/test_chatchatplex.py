@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -175,6 +176,27 @@ def test_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "claude-haiku-4-5",
     )
     assert model.invoke("hey").content == "Echo: hey"
+
+
+def test_a_named_profile_with_fallbacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "chatplex.toml"
+    config.write_text(
+        "[profiles.cheap]\n"
+        'model = "openai:gpt-4o-mini"\n'
+        f'base_url = "{base_url("openai")}"\n'
+        'api_key = "env:MOCK_KEY"\n'
+        'fallbacks = ["claude"]\n'
+        "[profiles.claude]\n"
+        'model = "anthropic:claude-haiku-4-5"\n'
+        f'base_url = "{base_url("anthropic")}"\n'
+    )
+    monkeypatch.setenv("CHATPLEX_CONFIG", str(config))
+    monkeypatch.setenv("MOCK_KEY", "mock-key")
+    model = ChatChatplex(chatplex_profile="cheap")
+    # A profile with fallbacks is a chatplex runnable, not one ChatModel: it still works.
+    assert model.invoke("hey").content == "Echo: hey"
+    assert (model.model, model.provider) == ("openai:gpt-4o-mini", "openai")
+    assert model._get_ls_params()["ls_model_name"] == "gpt-4o-mini"
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
