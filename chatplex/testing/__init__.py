@@ -7,6 +7,9 @@ stays cheap and ``python -m chatplex.testing.mock_server`` does not import itsel
 >>> with MockServer() as srv:                  # doctest: +SKIP
 ...     base_url = srv.openai_base_url
 
+`MockServer(script=MockScript(rules=[ScriptRule(...)]))` is its scripted mode: rules on
+the request choose the reply (`chatplex.testing.script`).
+
 The pytest plugin (`chatplex.testing.pytest_plugin`, registered by entry point) adds the
 fixtures `chat_mock` / `mock_openai` / `mock_anthropic` (`ChatMock`, respx),
 `chatplex_cassette` (`Cassette`: record once, replay offline) and a no-network guard
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
     )
     from ._respx_kit import ChatMock, NoReplyQueuedError, ProviderMock
     from .mock_server import MockRequest, MockServer, MockSettings, MockStats
+    from .script import MockScript, ScriptRequest, ScriptRule
 
 __all__ = [
     "Cassette",
@@ -39,12 +43,15 @@ __all__ = [
     "ChatMock",
     "FakeChatModel",
     "MockRequest",
+    "MockScript",
     "MockServer",
     "MockSettings",
     "MockStats",
     "NetworkBlockedError",
     "NoReplyQueuedError",
     "ProviderMock",
+    "ScriptRequest",
+    "ScriptRule",
 ]
 
 # public name -> submodule defining it (relative to this package: ".x" is chatplex.x)
@@ -53,6 +60,9 @@ _LAZY = {
     "MockServer": "mock_server",
     "MockSettings": "mock_server",
     "MockStats": "mock_server",
+    "MockScript": "script",
+    "ScriptRequest": "script",
+    "ScriptRule": "script",
     "FakeChatModel": ".chat.fake",
     "NetworkBlockedError": "_guard",
     "Cassette": "_recorder",

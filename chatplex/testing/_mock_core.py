@@ -55,6 +55,7 @@ from ._mock_types import (
     MockSettings,
     StatsRecorder,
 )
+from ._script_reply import scripted_reply
 
 __all__ = ["ROUTES", "MockCore"]
 
@@ -310,6 +311,14 @@ class MockCore:
         if body is None or not isinstance(body.get("messages"), list):
             raise MockUsageError("the body must be a JSON object with a 'messages' list")
         headers, settings = ex.request.headers, self.settings
+        chunks = _chunks(headers, settings.chunks)
+        tool_name = headers.get("x-mock-tool-call")
+        if settings.script is not None and tool_name is None and "x-mock-reply" not in headers:
+            # Scripted mode: the per-request headers still win; a request the script
+            # does not decide gets the usual reply below.
+            scripted = scripted_reply(settings.script, ex.provider, body, chunks)
+            if scripted is not None:
+                return scripted
         text: str | None
         if "x-mock-reply" in headers:
             text = _header_text(headers["x-mock-reply"])
@@ -317,8 +326,6 @@ class MockCore:
             text = settings.reply(body)
         else:
             text = settings.reply_text
-        chunks = _chunks(headers, settings.chunks)
-        tool_name = headers.get("x-mock-tool-call")
         return plan_reply(ex.provider, body, text=text, chunks=chunks, tool_name=tool_name)
 
     def _render_json(self, ex: _Exchange, reply: Reply) -> bytes:

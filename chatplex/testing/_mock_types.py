@@ -9,7 +9,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .script import MockScript
 
 __all__ = [
     "LOOPBACK",
@@ -64,6 +67,8 @@ class MockSettings:
     fault_plan: Callable[[MockRequest], str | None] | None = None
     rate_limit_rps: float | None = None
     rate_limit_burst: float | None = None
+    #: Scripted mode (`chatplex.testing.script`): rules that choose replies.
+    script: MockScript | None = None
 
     def __post_init__(self) -> None:
         if self.chunks is not None and not 1 <= self.chunks <= MAX_CHUNKS:

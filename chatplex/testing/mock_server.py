@@ -16,6 +16,11 @@ tool result), and the user text contains the word "tool" or ``x-mock-tool-call: 
 is sent (the named tool if the request has it, else the first). Arguments hold one
 example value per *required* property ("x", 1, 1.5, true, enums' first value, ...).
 
+Scripted mode (``MockServer(script=MockScript(...))``, CLI ``--script rules.json``): rules
+on the request -- tools offered, ``tool_choice``, the last user text, a response schema --
+choose the reply, so code that depends on what the model answers (agent loops, structured
+output, forced tool calls) runs offline. See `chatplex.testing.script`.
+
 Per-request control headers::
 
     x-mock-reply: <text>          reply text (UTF-8 allowed)
@@ -79,6 +84,7 @@ from typing import Any
 
 from ._mock_core import MockCore
 from ._mock_types import LOOPBACK, MockRequest, MockSettings, MockStats
+from .script import MockScript
 
 __all__ = ["MockRequest", "MockServer", "MockSettings", "MockStats", "main"]
 
@@ -89,7 +95,8 @@ class MockServer:
     """The mock server, running on its own event loop in a background thread.
 
     Settings (``reply_text``, ``reply``, ``chunks``, ``latency``, ``chunk_delay``,
-    ``fault_plan``, ``rate_limit_rps``, ``rate_limit_burst``) live in ``self.settings``
+    ``fault_plan``, ``rate_limit_rps``, ``rate_limit_burst``, ``script``) live in
+    ``self.settings``
     and are read per request, so a test may change them while the server runs.
     ``fault_plan`` and ``reply`` run on the server thread: keep them quick.
 
@@ -121,6 +128,7 @@ class MockServer:
         fault_plan: Callable[[MockRequest], str | None] | None = None,
         rate_limit_rps: float | None = None,
         rate_limit_burst: float | None = None,
+        script: MockScript | None = None,
     ) -> None:
         if host != LOOPBACK:
             raise ValueError(f"MockServer only binds {LOOPBACK}, not {host!r}")
@@ -133,6 +141,7 @@ class MockServer:
             fault_plan=fault_plan,
             rate_limit_rps=rate_limit_rps,
             rate_limit_burst=rate_limit_burst,
+            script=script,
         )
         self._core = MockCore(self.settings)
         self._requested_port = port
@@ -261,6 +270,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--reply-text", default=None, help="fixed reply instead of the echo")
     parser.add_argument("--rate-limit-rps", type=float, default=None)
     parser.add_argument("--rate-limit-burst", type=float, default=None)
+    parser.add_argument("--script", default=None, help="scripted mode: a JSON rules file")
     return parser
 
 
@@ -293,6 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             chunk_delay=args.chunk_delay,
             rate_limit_rps=args.rate_limit_rps,
             rate_limit_burst=args.rate_limit_burst,
+            script=MockScript.load(args.script) if args.script else None,
         )
         asyncio.run(_serve_until_signalled(args.port, settings))
     except ValueError as exc:

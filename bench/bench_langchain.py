@@ -1,0 +1,238 @@
+"""Client CPU of a LangChain chain on `ChatChatplex` vs on langchain-openai's `ChatOpenAI`.
+
+    python bench/bench_langchain.py            # ~2 minutes
+    python bench/bench_langchain.py --quick    # a smoke test of the harness
+
+The chain is LangChain's `ChatPromptTemplate | model | StrOutputParser()`, the same for
+both models, on the OpenAI wire against one local mock server process
+(`python -m chatplex.testing.mock_server`, 20 ms before each response head, `--chunks`
+content deltas per reply), so the server's CPU is never counted. chatplex's own chain
+(`chatplex.ChatPromptTemplate | init_chat_model(...) | chatplex.StrOutputParser()`) runs
+too, as the floor: the difference to `ChatChatplex` is what LangChain's layer costs.
+
+- abatch: `chain.abatch` of `--requests` inputs with `max_concurrency=64`; CPU per request.
+- astream: `--streams` streams one after another; CPU per streamed chunk (content delta).
+
+Each measurement runs in a fresh worker process (this script with `--worker`): one untimed
+warm-up call, then the timed work, measured with getrusage deltas (user + sys of the
+worker only). Variants run in rounds (each once per round); the table shows medians.
+Results are printed as a table and written as JSON (`--out`, default
+bench/results_langchain.json). LangChain comes from the project's dev extra.
+
+Only the standard library is imported at the top: a worker imports what it measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+MODEL = "gpt-4o-mini"
+API_KEY = "sk-bench-not-real"
+CLIENTS = ("chatchatplex", "langchain-openai", "chatplex")
+MODES = ("abatch", "astream")
+CONCURRENCY = 64
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# ---- worker: one client, one mode, in this process --------------------------------------
+
+
+def build_chain(client: str, url: str) -> Any:
+    if client == "chatplex":
+        from chatplex import ChatPromptTemplate, StrOutputParser, init_chat_model
+
+        model = init_chat_model(f"openai:{MODEL}", base_url=f"{url}/v1", api_key=API_KEY)
+        return ChatPromptTemplate.from_template("Tell me about {topic}") | model | StrOutputParser()
+    from langchain_core.output_parsers import StrOutputParser as LCStrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate as LCChatPromptTemplate
+
+    lc_model: Any
+    if client == "chatchatplex":
+        from chatplex.langchain import ChatChatplex
+
+        lc_model = ChatChatplex(model=f"openai:{MODEL}", base_url=f"{url}/v1", api_key=API_KEY)
+    else:
+        from langchain_openai import ChatOpenAI
+
+        lc_model = ChatOpenAI(model=MODEL, base_url=f"{url}/v1", api_key=API_KEY, max_retries=0)
+    prompt = LCChatPromptTemplate.from_template("Tell me about {topic}")
+    return prompt | lc_model | LCStrOutputParser()
+
+
+async def one_stream(chain: Any) -> int:
+    """Consume one stream; the number of non-empty text pieces (content deltas)."""
+    pieces = 0
+    async for piece in chain.astream({"topic": "streams"}):
+        pieces += bool(piece)
+    return pieces
+
+
+async def measure(client: str, mode: str, url: str, count: int) -> dict[str, Any]:
+    chain = build_chain(client, url)
+    config = {"max_concurrency": CONCURRENCY}
+    if mode == "abatch":
+        await chain.abatch([{"topic": "warm-up"}] * 8, config)  # pool and code paths warm
+        inputs = [{"topic": f"topic {i}"} for i in range(count)]
+        wall, start = time.perf_counter(), cpu_seconds()
+        out = await chain.abatch(inputs, config)
+        cpu, wall = cpu_seconds() - start, time.perf_counter() - wall
+        assert len(out) == count and all(isinstance(x, str) and x for x in out)
+        return {"client": client, "mode": mode, "units": count, "cpu_s": cpu, "wall_s": wall}
+    await one_stream(chain)
+    wall, start = time.perf_counter(), cpu_seconds()
+    chunks = 0
+    for _ in range(count):
+        chunks += await one_stream(chain)
+    cpu, wall = cpu_seconds() - start, time.perf_counter() - wall
+    return {"client": client, "mode": mode, "units": chunks, "cpu_s": cpu, "wall_s": wall}
+
+
+# ---- driver ------------------------------------------------------------------------------
+
+
+@contextmanager
+def mock_server(chunks: int) -> Iterator[str]:
+    """The mock server in its own process (its CPU is not the client's)."""
+    command = [sys.executable, "-m", "chatplex.testing.mock_server"]
+    command += ["--port", "0", "--latency", "0.02", "--chunks", str(chunks)]
+    proc = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        if not line.startswith("listening on "):
+            raise RuntimeError(f"mock server did not start: {line!r}")
+        yield line.removeprefix("listening on ")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def run_worker(client: str, mode: str, url: str, count: int) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", client, mode]
+    command += ["--url", url, "--count", str(count)]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}  # third-party deprecation chatter
+    out = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"{client} {mode} failed:\n{out.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def median_us(runs: Sequence[dict[str, Any]]) -> float:
+    return float(statistics.median(r["cpu_s"] / r["units"] * 1e6 for r in runs))
+
+
+def report(results: dict[tuple[str, str], list[dict[str, Any]]], args: Any) -> dict[str, Any]:
+    table: dict[str, dict[str, float]] = {}
+    for (client, mode), runs in results.items():
+        row = table.setdefault(client, {})
+        row[mode] = median_us(runs)
+        if mode == "abatch":
+            row["abatch_req_per_s"] = float(
+                statistics.median(r["units"] / r["wall_s"] for r in runs)
+            )
+    print(
+        f"\n`ChatPromptTemplate | model | StrOutputParser()`, OpenAI wire, 20 ms server latency;"
+        f"\nabatch of {args.requests} at max_concurrency={CONCURRENCY}, {args.streams} streams"
+        f" of {args.chunks} chunks; client CPU (user+sys), median of {args.repeat} processes\n"
+    )
+    print("| client | abatch CPU µs/req | abatch req/s | astream CPU µs/chunk |")
+    print("|---|--:|--:|--:|")
+    for client in CLIENTS:
+        row = table[client]
+        print(
+            f"| {client} | {row['abatch']:,.0f} | {row['abatch_req_per_s']:,.0f} "
+            f"| {row['astream']:.1f} |"
+        )
+    ours, peer = table["chatchatplex"], table["langchain-openai"]
+    ratios = {mode: ours[mode] / peer[mode] for mode in MODES}
+    print(
+        f"\nChatChatplex ÷ ChatOpenAI: {ratios['abatch']:.2f}× CPU per request, "
+        f"{ratios['astream']:.2f}× CPU per streamed chunk (below 1× is better)"
+    )
+    return {"us": table, "chatchatplex_vs_chatopenai": ratios}
+
+
+def versions() -> dict[str, str]:
+    found = {}
+    for name in ("langchain-core", "langchain-openai", "openai", "httpx", "aiohttp"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "missing"
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--worker", nargs=2, metavar=("CLIENT", "MODE"), help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--requests", type=int, default=2000, help="abatch size")
+    parser.add_argument("--streams", type=int, default=20, help="timed streams per process")
+    parser.add_argument("--chunks", type=int, default=200, help="content deltas per reply")
+    parser.add_argument("--repeat", type=int, default=3, help="processes per variant")
+    parser.add_argument("--quick", action="store_true", help="tiny counts (harness smoke test)")
+    parser.add_argument("--out", type=Path, default=HERE / "results_langchain.json")
+    args = parser.parse_args(argv)
+
+    if args.worker:
+        client, mode = args.worker
+        print(json.dumps(asyncio.run(measure(client, mode, args.url, args.count))))
+        return 0
+    if args.quick:
+        args.requests, args.streams, args.chunks, args.repeat = 40, 2, 20, 1
+
+    started = time.time()
+    results: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    with mock_server(args.chunks) as url:
+        for round_no in range(args.repeat):
+            for client in CLIENTS:
+                for mode in MODES:
+                    count = args.requests if mode == "abatch" else args.streams
+                    run = run_worker(client, mode, url, count)
+                    results.setdefault((client, mode), []).append(run)
+            print(f"round {round_no + 1}/{args.repeat} done", file=sys.stderr)
+    summary = report(results, args)
+    raw = {f"{client}/{mode}": runs for (client, mode), runs in results.items()}
+    settings = {k: getattr(args, k) for k in ("requests", "streams", "chunks", "repeat")}
+    document = {
+        "date": time.strftime("%Y-%m-%d", time.localtime(started)),
+        "seconds": round(time.time() - started, 1),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "versions": versions(),
+        "settings": {**settings, "max_concurrency": CONCURRENCY, "latency_s": 0.02},
+        "summary": summary,
+        "runs": raw,
+    }
+    args.out.write_text(json.dumps(document, indent=2) + "\n")
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

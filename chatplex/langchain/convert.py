@@ -1,0 +1,292 @@
+"""Messages both ways between LangChain and chatplex, faithfully.
+
+Both libraries model a message the same way (content as a string or a list of
+provider-style blocks, `tool_calls` as `{"name", "args", "id"}` dicts, the same usage
+record), so translation is mostly a copy. What differs:
+
+- LangChain's v1 standard blocks (`output_version="v1"`, LangGraph state written by any
+  provider) carry stream bookkeeping (`index`, `id`) and repeat tool calls inside
+  `content` (`{"type": "tool_call"}`); chatplex keeps tool calls in `tool_calls` only, so
+  those blocks are dropped on the way in, as are Anthropic `tool_use` blocks (their call
+  is kept in `tool_calls`, from which the Anthropic adapter writes `tool_use` again).
+  Standard `image` blocks become `image_url` blocks, which both adapters send.
+- chatplex's OpenAI stream parser carries a refusal whole-so-far on every chunk, while
+  LangChain's chunk merging concatenates strings: `StreamTranslator` sends the new part.
+- No `response_metadata["model_provider"]` is set: LangChain's per-provider translators
+  read ChatOpenAI's and ChatAnthropic's own shapes (e.g. calls as `tool_use` blocks in
+  `content`), not chatplex's. LangChain's generic reading fits chatplex's content as it
+  is: text and `reasoning` blocks are LangChain's standard ones, calls come from
+  `tool_calls`, and provider blocks such as Anthropic `thinking` show as `non_standard`
+  (unwrapped again on the way back in).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+from langchain_core.messages import AIMessage as LCAIMessage
+from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
+from langchain_core.messages import BaseMessage as LCBaseMessage
+from langchain_core.messages import (
+    ChatMessage,
+    FunctionMessage,
+    InvalidToolCall,
+    ToolCall,
+    ToolCallChunk,
+)
+from langchain_core.messages import HumanMessage as LCHumanMessage
+from langchain_core.messages import SystemMessage as LCSystemMessage
+from langchain_core.messages import ToolMessage as LCToolMessage
+from langchain_core.messages.ai import UsageMetadata as LCUsageMetadata
+
+from ..adapters.openai import OPENAI_ROLE_KEY
+from ..messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    Content,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+    message_from_role,
+)
+
+__all__ = [
+    "StreamTranslator",
+    "to_chatplex_message",
+    "to_chatplex_messages",
+    "to_langchain_message",
+]
+
+#: LangChain's (langchain-openai's) key for the `developer` role of a SystemMessage.
+_LC_OPENAI_ROLE = "__openai_role__"
+#: What a text block keeps: the text, and Anthropic's cache marks and citations.
+_TEXT_KEYS = frozenset({"type", "text", "cache_control", "citations"})
+#: Tool calls repeated inside content (LangChain v1 blocks); `tool_calls` has them.
+_CALL_BLOCKS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call"})
+
+
+# ---- LangChain -> chatplex ------------------------------------------------------------
+
+
+def to_chatplex_messages(messages: Iterable[LCBaseMessage]) -> list[BaseMessage]:
+    """LangChain messages as chatplex messages, in order."""
+    return [to_chatplex_message(m, i) for i, m in enumerate(messages)]
+
+
+def to_chatplex_message(message: LCBaseMessage, index: int = 0) -> BaseMessage:
+    """One LangChain message as a chatplex message (TypeError for kinds no API takes)."""
+    name = message.name
+    if isinstance(message, LCAIMessage):
+        return _ai_message(message)
+    if isinstance(message, LCHumanMessage):
+        return HumanMessage(_content(message.content), id=message.id, name=name)
+    if isinstance(message, LCSystemMessage):
+        extra = {}
+        role = message.additional_kwargs.get(_LC_OPENAI_ROLE)
+        if role:
+            extra[OPENAI_ROLE_KEY] = role
+        return SystemMessage(
+            _content(message.content), id=message.id, name=name, additional_kwargs=extra
+        )
+    if isinstance(message, LCToolMessage):
+        return ToolMessage(
+            content=_content(message.content),
+            tool_call_id=message.tool_call_id,
+            status=message.status,
+            id=message.id,
+            name=name,
+        )
+    if isinstance(message, ChatMessage):
+        return message_from_role(message.role, _content(message.content), index=index)
+    if isinstance(message, FunctionMessage):
+        raise TypeError(
+            f"message {index}: FunctionMessage is OpenAI's legacy function-calling format; "
+            "use ToolMessage (with the tool_call_id of the call it answers)"
+        )
+    raise TypeError(f"message {index}: unsupported LangChain message {type(message).__name__}")
+
+
+def _ai_message(message: LCAIMessage) -> AIMessage:
+    calls: list[dict[str, Any]] = [
+        {"name": c["name"], "args": dict(c["args"]), "id": c.get("id"), "type": "tool_call"}
+        for c in message.tool_calls
+    ]
+    known: set[Any] = {c["id"] for c in calls if c["id"]}
+    content = message.content
+    if isinstance(content, list):
+        kept: list[Any] = []
+        for block in content:
+            if isinstance(block, dict) and block.get("type") in _CALL_BLOCKS:
+                continue
+            if isinstance(block, dict) and block.get("type") == "tool_use":
+                if block.get("id") not in known:  # a call only written in content
+                    calls.append(
+                        {
+                            "name": block.get("name") or "",
+                            "args": dict(block.get("input") or {}),
+                            "id": block.get("id"),
+                            "type": "tool_call",
+                        }
+                    )
+                    known.add(block.get("id"))
+                continue
+            kept.append(block)
+        content = kept
+    invalid = [
+        {
+            "name": c.get("name"),
+            "args": c.get("args"),
+            "id": c.get("id"),
+            "error": c.get("error"),
+            "type": "invalid_tool_call",
+        }
+        for c in message.invalid_tool_calls
+    ]
+    return AIMessage(
+        content=_content(content),
+        id=message.id,
+        name=message.name,
+        tool_calls=calls,  # type: ignore[arg-type]
+        invalid_tool_calls=invalid,  # type: ignore[arg-type]
+        usage_metadata=cast("Any", message.usage_metadata),
+    )
+
+
+def _content(content: str | Sequence[str | dict[str, Any]]) -> Content:
+    """Text stays text; in a block list, strings become text blocks and blocks lose
+    LangChain's bookkeeping."""
+    if isinstance(content, str):
+        return content
+    blocks: list[dict[str, Any]] = []
+    for item in content:
+        if isinstance(item, str):
+            blocks.append({"type": "text", "text": item})
+        elif isinstance(item, dict):
+            blocks.append(_block(item))
+        else:
+            raise TypeError(f"a content block must be a str or a dict, got {type(item).__name__}")
+    return blocks
+
+
+def _block(block: dict[str, Any]) -> dict[str, Any]:
+    kind = block.get("type")
+    if kind == "non_standard" and isinstance(block.get("value"), dict):
+        return _block(block["value"])  # a provider block LangChain's v1 format wrapped
+    if kind == "image" and "source" not in block:  # LangChain's standard image block
+        url = block.get("url")
+        if block.get("base64"):
+            mime = block.get("mime_type") or "image/png"
+            url = f"data:{mime};base64,{block['base64']}"
+        if isinstance(url, str):
+            return {"type": "image_url", "image_url": {"url": url}}
+    if kind == "text":
+        # v1 text blocks carry index/id/annotations; keep what a provider takes back.
+        return {k: v for k, v in block.items() if k in _TEXT_KEYS}
+    if kind == "reasoning":  # v1 reasoning: the adapters leave it out of requests anyway
+        return {"type": "reasoning", "reasoning": block.get("reasoning") or ""}
+    return block
+
+
+# ---- chatplex -> LangChain ------------------------------------------------------------
+
+
+def to_langchain_message(message: AIMessage) -> LCAIMessage:
+    """A chatplex reply as a LangChain `AIMessage`."""
+    return LCAIMessage(
+        content=_lc_content(message.content),
+        id=message.id,
+        name=message.name,
+        additional_kwargs=dict(message.additional_kwargs),
+        response_metadata=dict(message.response_metadata),
+        tool_calls=[_lc_call(c) for c in message.tool_calls],
+        invalid_tool_calls=[_lc_invalid(c) for c in message.invalid_tool_calls],
+        usage_metadata=_lc_usage(message.usage_metadata),
+    )
+
+
+class StreamTranslator:
+    """Turns one chatplex stream's chunks into LangChain chunks (one instance per stream).
+
+    Stateful because LangChain merges chunk metadata by concatenating strings: a refusal
+    that chatplex carries whole-so-far on each chunk is sent as its new part.
+    """
+
+    __slots__ = ("_refusal",)
+
+    def __init__(self) -> None:
+        self._refusal = ""
+
+    def chunk(self, chunk: AIMessageChunk) -> LCAIMessageChunk:
+        additional = chunk.additional_kwargs
+        metadata = chunk.response_metadata
+        if "refusal" in additional or "refusal" in metadata:
+            additional, metadata = self._refusal_delta(additional, metadata)
+        calls: list[ToolCallChunk] = [
+            {
+                "name": c.get("name"),
+                "args": c.get("args"),
+                "id": c.get("id"),
+                "index": c.get("index"),
+                "type": "tool_call_chunk",
+            }
+            for c in chunk.tool_call_chunks
+        ]
+        # Whole calls on a chunk (a scripted FakeChatModel): fragments without an index.
+        calls += [
+            {
+                "name": c["name"],
+                "args": json.dumps(c["args"]),
+                "id": c.get("id"),
+                "index": None,
+                "type": "tool_call_chunk",
+            }
+            for c in chunk.tool_calls
+        ]
+        return LCAIMessageChunk(
+            content=_lc_content(chunk.content),
+            id=chunk.id,
+            name=chunk.name,
+            additional_kwargs=dict(additional),
+            response_metadata=dict(metadata),
+            tool_call_chunks=calls,
+            usage_metadata=_lc_usage(chunk.usage_metadata),
+        )
+
+    def _refusal_delta(
+        self, additional: dict[str, Any], metadata: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        whole = additional.get("refusal") or metadata.get("refusal")
+        if not isinstance(whole, str):
+            return additional, metadata
+        new = whole[len(self._refusal) :] if whole.startswith(self._refusal) else whole
+        self._refusal = whole
+        return (
+            {**additional, "refusal": new} if "refusal" in additional else additional,
+            {**metadata, "refusal": new} if "refusal" in metadata else metadata,
+        )
+
+
+def _lc_content(content: Content) -> str | list[str | dict[str, Any]]:
+    return content if isinstance(content, str) else [dict(b) for b in content]
+
+
+def _lc_call(call: Any) -> ToolCall:
+    return {"name": call["name"], "args": call["args"], "id": call.get("id"), "type": "tool_call"}
+
+
+def _lc_invalid(call: Any) -> InvalidToolCall:
+    return {
+        "name": call.get("name"),
+        "args": call.get("args"),
+        "id": call.get("id"),
+        "error": call.get("error"),
+        "type": "invalid_tool_call",
+    }
+
+
+def _lc_usage(usage: Any) -> LCUsageMetadata | None:
+    # The same TypedDict shape on both sides (input/output/total, *_token_details).
+    return cast("LCUsageMetadata | None", usage)

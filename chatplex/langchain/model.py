@@ -1,0 +1,369 @@
+"""`ChatChatplex`: a chatplex chat model as a LangChain `BaseChatModel`.
+
+LangChain drives the run (prompts, callbacks and tracing, tool binding, structured
+output, LangGraph); chatplex does the call underneath: its pooled clients and aiohttp
+transport, retries, the shared rate limiter, deadlines and typed errors. The async hooks
+await chatplex's async path (no executor thread), and streams are chatplex's streams,
+chunk for chunk.
+
+>>> llm = ChatChatplex(model="openai:gpt-4o-mini", temperature=0)     # doctest: +SKIP
+>>> chain = ChatPromptTemplate.from_template("Say hi to {name}") | llm  # doctest: +SKIP
+>>> ChatChatplex.from_model(init_chat_model("anthropic:claude-haiku-4-5"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from typing import Any, cast
+
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
+from langchain_core.messages import AIMessage as LCAIMessage
+from langchain_core.messages import BaseMessage as LCBaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable as LCRunnable
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from pydantic import ConfigDict, Field, SecretStr, model_validator
+
+from ..adapters.tools import normalise_tool_choice, to_tool_specs
+from ..chat import ChatModel, init_chat_model
+from ..chat.settings import is_secret_name
+from ..core import Runnable
+from ..messages import AIMessage, AIMessageChunk
+from .convert import StreamTranslator, to_chatplex_messages, to_langchain_message
+
+__all__ = ["ChatChatplex", "to_langchain"]
+
+#: Fields that configure the chatplex model (the rest configure LangChain's side).
+_SETTINGS = (
+    "temperature",
+    "max_tokens",
+    "top_p",
+    "stop",
+    "timeout",
+    "max_retries",
+    "api_key",
+    "base_url",
+)
+
+
+class ChatChatplex(BaseChatModel):
+    """A LangChain chat model whose calls go through a chatplex chat model.
+
+    Build it from a "provider:model" name and chatplex settings, as
+    `init_chat_model` takes them (`rate_limit`, `extra_headers`, `default_headers`,
+    `retry_policy`, provider extras...: anything not a field below is passed on):
+
+        ChatChatplex(model="openai:gpt-4o-mini", temperature=0,
+                     rate_limit={"requests_per_minute": 500})
+
+    With no `model`, the model comes from the environment (`CHATPLEX_MODEL`) or a
+    `chatplex.toml` profile, as `init_chat_model()` reads them (`chatplex_profile=` names
+    the profile). Or wrap a chatplex model
+    you already have (its settings stay its own): `ChatChatplex.from_model(model)`.
+
+    Per call, `model=` switches the model name and `stop=`, `temperature=`, ... override
+    settings; chatplex's typed errors (`chatplex.errors`) propagate unchanged.
+    """
+
+    model_config = ConfigDict(
+        protected_namespaces=(), arbitrary_types_allowed=True, populate_by_name=True
+    )
+
+    model: str | None = None
+    """The "provider:model" name (e.g. "anthropic:claude-haiku-4-5")."""
+    temperature: float | None = None
+    max_tokens: int | None = None
+    top_p: float | None = None
+    stop: list[str] | None = Field(default=None, alias="stop_sequences")
+    timeout: float | None = None
+    """Seconds for each HTTP attempt (chatplex's `timeout`)."""
+    max_retries: int | None = None
+    """Retries of transient failures (chatplex's default: 2)."""
+    api_key: SecretStr | None = None
+    base_url: str | None = None
+    streaming: bool = False
+    """Stream even on `invoke` (LangChain's switch; callbacks then see every token)."""
+    chatplex_profile: str | None = None
+    """A named chatplex configuration profile (`init_chat_model(profile=...)`); the field
+    `profile` is LangChain's (model capabilities)."""
+    model_kwargs: dict[str, Any] = Field(default_factory=dict)
+    """Other chatplex settings and provider extras, passed to `init_chat_model`."""
+    chatplex_model: Any = Field(default=None, exclude=True, repr=False)
+    """The chatplex model the calls go through (built from the fields, or `from_model`)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _collect_settings(cls, values: Any) -> Any:
+        """Keyword arguments that are not fields are chatplex settings: `model_kwargs`."""
+        if not isinstance(values, dict):
+            return values
+        known = set(cls.model_fields) | {
+            f.alias for f in cls.model_fields.values() if f.alias is not None
+        }
+        extra = {k: values.pop(k) for k in list(values) if k not in known}
+        if extra:
+            values["model_kwargs"] = {**values.get("model_kwargs", {}), **extra}
+        return values
+
+    @model_validator(mode="after")
+    def _build(self) -> ChatChatplex:
+        if self.chatplex_model is not None:
+            given = [k for k in (*_SETTINGS, "chatplex_profile") if getattr(self, k) is not None]
+            given += list(self.model_kwargs)
+            if given:
+                raise ValueError(
+                    f"{', '.join(given)}: set these on the chatplex model passed to "
+                    "from_model(), not on ChatChatplex"
+                )
+            if self.model is None:
+                self.model = _model_name(self.chatplex_model)
+            return self
+        settings = {k: getattr(self, k) for k in _SETTINGS if getattr(self, k) is not None}
+        if self.api_key is not None:
+            settings["api_key"] = self.api_key.get_secret_value()
+        settings.update(self.model_kwargs)
+        self.chatplex_model = init_chat_model(self.model, profile=self.chatplex_profile, **settings)
+        if self.model is None:  # from the environment or a profile: say which
+            self.model = _model_name(self.chatplex_model)
+        return self
+
+    @classmethod
+    def from_model(cls, model: Runnable[Any, AIMessage], **options: Any) -> ChatChatplex:
+        """Wrap a chatplex chat model (`init_chat_model(...)`, a `FakeChatModel`, one
+        with fallbacks...). `options` are LangChain-side fields only (`callbacks`, `tags`,
+        `name`, `output_version`, `streaming`, `disable_streaming`...)."""
+        if not isinstance(model, Runnable):
+            raise TypeError(f"from_model() takes a chatplex chat model, got {type(model).__name__}")
+        return cls(chatplex_model=model, **options)
+
+    def __repr_args__(self) -> Any:
+        # Extras may hold credentials (default_headers={"x-api-key": ...}): mask them.
+        for name, value in super().__repr_args__():
+            yield name, (_masked(value) if name == "model_kwargs" else value)
+
+    # ---- identity, for LangChain's tracing ---------------------------------------------
+
+    @property
+    def _llm_type(self) -> str:
+        return "chatplex"
+
+    @property
+    def provider(self) -> str:
+        """The wire API underneath ("openai", "anthropic", ...; of the primary model when
+        the chatplex model has fallbacks)."""
+        return str(getattr(_primary(self.chatplex_model), "provider", None) or "chatplex")
+
+    @property
+    def model_name(self) -> str:
+        """The model name sent to the provider (without the provider prefix)."""
+        name = getattr(_primary(self.chatplex_model), "model", None)
+        return name if isinstance(name, str) else (self.model or "").partition(":")[2]
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        # Never the key: these go to callbacks and traces.
+        return {
+            "model": self.model,
+            "provider": self.provider,
+            "model_name": self.model_name,
+            "temperature": self._setting("temperature"),
+            "max_tokens": self._setting("max_tokens"),
+        }
+
+    def _setting(self, name: str) -> Any:
+        value = getattr(self, name, None)
+        return value if value is not None else getattr(_primary(self.chatplex_model), name, None)
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = LangSmithParams(
+            ls_provider=self.provider,
+            ls_model_name=kwargs.get("model") or self.model_name,
+            ls_model_type="chat",
+            ls_temperature=kwargs.get("temperature", self._setting("temperature")),
+        )
+        if max_tokens := kwargs.get("max_tokens") or self._setting("max_tokens"):
+            params["ls_max_tokens"] = max_tokens
+        call_stop = stop or kwargs.get("stop") or self._setting("stop")
+        if call_stop:
+            params["ls_stop"] = [call_stop] if isinstance(call_stop, str) else list(call_stop)
+        return params
+
+    # ---- tools -------------------------------------------------------------------------
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool],
+        *,
+        tool_choice: str | dict[str, Any] | bool | None = None,
+        **kwargs: Any,
+    ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
+        """Offer tools (LangChain tools, functions, pydantic/TypedDict classes, OpenAI or
+        Anthropic tool dicts). `tool_choice`: "auto", "none", "any"/"required", True, a
+        tool name or a provider's tool-choice dict. Checked now, as chatplex checks them."""
+        kwargs.pop("strict", None)  # chatplex sends plain schemas; strict mode is provider-only
+        formatted: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for tool in tools:
+            spec = convert_to_openai_tool(tool)
+            key = json.dumps(_untitled(spec), sort_keys=True, default=str)
+            if key not in seen:  # a class and its JSON schema are one tool, not two
+                seen.add(key)
+                formatted.append(spec)
+        specs = to_tool_specs(formatted)  # a bad tool fails here, not as a provider's 400
+        choice = normalise_tool_choice(tool_choice, specs)
+        if choice is not None:
+            kwargs["tool_choice"] = choice
+        return self.bind(tools=formatted, **kwargs)
+
+    # ---- calls -------------------------------------------------------------------------
+
+    def _target(self, stop: list[str] | None, kwargs: dict[str, Any]) -> Runnable[Any, Any]:
+        """The chatplex model for this call, and (in `kwargs`) its per-call settings."""
+        target = cast("Runnable[Any, Any]", self.chatplex_model)
+        name = kwargs.pop("model", None)
+        if name is not None and name != self.model_name:
+            target = _with_model_name(target, name)
+        kwargs.pop("stream", None)  # LangChain's switch, not a setting
+        choice = kwargs.get("tool_choice")
+        if choice is not None and not isinstance(choice, str):
+            # bind(tool_choice={...}) without bind_tools: the one spelling chatplex sends.
+            specs = to_tool_specs(kwargs.get("tools") or [])
+            kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
+        if stop is not None:
+            kwargs["stop"] = stop
+        return target
+
+    def _generate(
+        self,
+        messages: list[LCBaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        target = self._target(stop, kwargs)
+        reply = target.invoke(to_chatplex_messages(messages), None, **kwargs)
+        return _result(reply)
+
+    async def _agenerate(
+        self,
+        messages: list[LCBaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        target = self._target(stop, kwargs)
+        reply = await target.ainvoke(to_chatplex_messages(messages), None, **kwargs)
+        return _result(reply)
+
+    def _stream(
+        self,
+        messages: list[LCBaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        # LangChain reports each token to the callbacks itself (and adds the closing
+        # chunk_position="last" chunk), so this only translates.
+        target = self._target(stop, kwargs)
+        translate = StreamTranslator()
+        for chunk in target.stream(to_chatplex_messages(messages), None, **kwargs):
+            yield ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
+
+    async def _astream(
+        self,
+        messages: list[LCBaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        target = self._target(stop, kwargs)
+        translate = StreamTranslator()
+        async for chunk in target.astream(to_chatplex_messages(messages), None, **kwargs):
+            yield ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
+
+
+def to_langchain(model: Runnable[Any, AIMessage], **options: Any) -> ChatChatplex:
+    """`ChatChatplex.from_model(model, **options)`: a chatplex model for LangChain."""
+    return ChatChatplex.from_model(model, **options)
+
+
+def _masked(value: Any, key: str = "") -> Any:
+    if key and is_secret_name(key):
+        return "***"
+    if isinstance(value, dict):
+        return {k: _masked(v, str(k)) for k, v in value.items()}
+    return value
+
+
+def _untitled(node: Any) -> Any:
+    """A schema without pydantic's generated `title`s (which differ between a class and
+    its `model_json_schema()`), to compare tools."""
+    if isinstance(node, list):
+        return [_untitled(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    return {k: _untitled(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
+
+
+def _primary(model: Any) -> Any:
+    """The chat model inside wrappers (fallbacks, retries, bindings), for its name only."""
+    for _ in range(8):
+        if isinstance(getattr(model, "model", None), str):
+            return model
+        inner = getattr(model, "runnable", None) or getattr(model, "bound", None)
+        if inner is None:
+            break
+        model = inner
+    return model
+
+
+def _model_name(model: Any) -> str | None:
+    model = _primary(model)
+    provider, name = getattr(model, "provider", None), getattr(model, "model", None)
+    if isinstance(provider, str) and isinstance(name, str):
+        return f"{provider}:{name}"
+    return None
+
+
+def _with_model_name(target: Runnable[Any, Any], name: str) -> Runnable[Any, Any]:
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"model must be a non-empty model name, got {name!r}")
+    if not isinstance(target, ChatModel):
+        raise TypeError(
+            f"model={name!r} per call needs a chatplex ChatModel underneath, "
+            f"not {type(target).__name__}"
+        )
+    # A shallow copy, as ChatModel.bind makes: same adapter and pools, another model name
+    # (so the rate-limit budget is that model's too).
+    clone = copy.copy(target)
+    clone.model = name
+    return clone
+
+
+def _as_chunk(piece: Any) -> AIMessageChunk:
+    if isinstance(piece, AIMessageChunk):
+        return piece
+    if isinstance(piece, AIMessage):  # a runnable that answers whole, not in pieces
+        return AIMessageChunk(
+            content=piece.content,
+            id=piece.id,
+            name=piece.name,
+            additional_kwargs=piece.additional_kwargs,
+            response_metadata=piece.response_metadata,
+            tool_calls=piece.tool_calls,
+            invalid_tool_calls=piece.invalid_tool_calls,
+            usage_metadata=piece.usage_metadata,
+        )
+    raise TypeError(f"a chat model streamed {type(piece).__name__}, not AIMessageChunk")
+
+
+def _result(reply: Any) -> ChatResult:
+    if not isinstance(reply, AIMessage):
+        raise TypeError(f"a chat model returned {type(reply).__name__}, not AIMessage")
+    if isinstance(reply, AIMessageChunk):
+        reply = reply.to_message()
+    return ChatResult(generations=[ChatGeneration(message=to_langchain_message(reply))])

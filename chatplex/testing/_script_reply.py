@@ -1,0 +1,51 @@
+"""A `MockScript` decision rendered as the mock server's `Reply` (private).
+
+Kept apart from `script.py` so the public module knows nothing of the wire renderers:
+the decision says what to answer, `_mock_replies` says how each provider sends it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ._mock_replies import (
+    ANTHROPIC,
+    Reply,
+    ToolCall,
+    _count_words,
+    _split_arguments,
+    dumps,
+    split_text,
+)
+from .script import MockScript
+
+__all__ = ["scripted_reply"]
+
+
+def scripted_reply(
+    script: MockScript, provider: str, body: Mapping[str, Any], chunks: int | None
+) -> Reply | None:
+    """The reply `script` chooses for `body`, or None for the server's usual one.
+
+    Token counts follow the usual replies: words of the request (+3) in, words of the
+    answer out, so usage stays deterministic.
+    """
+    decision = script.decide(provider, body)
+    if decision is None:
+        return None
+    model = body.get("model")
+    model = model if isinstance(model, str) else "mock-model"
+    input_tokens = _count_words(body.get("messages")) + _count_words(body.get("system")) + 3
+    if decision.tool is not None:
+        arguments = dumps(dict(decision.args)).decode()
+        leading_empty = provider == ANTHROPIC and chunks is None
+        pieces = _split_arguments(arguments, chunks, leading_empty)
+        tool = ToolCall(decision.tool, dict(decision.args), arguments, pieces)
+        output_tokens = max(1, len(re.findall(r"\w+", arguments)))
+        return Reply(model, "", (), tool, input_tokens, output_tokens)
+    text = decision.text or ""
+    pieces = split_text(text, chunks)
+    joined = "".join(pieces)
+    return Reply(model, joined, pieces, None, input_tokens, max(1, len(joined.split())))

@@ -1,0 +1,287 @@
+"""ChatChatplex in LangChain chains, with chatplex underneath: settings, per-call
+overrides, real async, retries and typed errors, the no-network guard, no key shown."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _lckit import base_url
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.messages import AIMessage as LCAI
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate, PromptTemplate
+from pydantic import BaseModel
+
+from chatplex import FakeChatModel, Runnable
+from chatplex.core.run_config import RunnableConfig
+from chatplex.errors import AuthenticationError
+from chatplex.langchain import ChatChatplex, to_langchain
+from chatplex.messages import AIMessage, AIMessageChunk
+from chatplex.testing import MockServer, NetworkBlockedError
+
+PROVIDERS = ["openai", "anthropic"]
+
+
+def llm(provider: str, **settings: Any) -> ChatChatplex:
+    return ChatChatplex(
+        model=f"{provider}:m", base_url=base_url(provider), api_key="sk-secret-123", **settings
+    )
+
+
+def test_import_chatplex_does_not_import_langchain() -> None:
+    code = (
+        "import sys, chatplex, chatplex.testing; "
+        "print('langchain_core' in sys.modules, 'chatplex.langchain' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("sync", [True, False])
+async def test_prompt_model_parser_chain(provider: str, sync: bool) -> None:
+    # The issue's first complaint: `PromptTemplate | chatplex_model` must be a chain.
+    chain = PromptTemplate.from_template("Say hi to {name}") | llm(provider) | StrOutputParser()
+    if sync:
+        assert chain.invoke({"name": "Bob"}) == "Echo: Say hi to Bob"
+        assert "".join(chain.stream({"name": "Ann"})) == "Echo: Say hi to Ann"
+        assert chain.batch([{"name": "A"}, {"name": "B"}]) == [
+            "Echo: Say hi to A",
+            "Echo: Say hi to B",
+        ]
+    else:
+        assert await chain.ainvoke({"name": "Bob"}) == "Echo: Say hi to Bob"
+        assert "".join([c async for c in chain.astream({"name": "Ann"})]) == "Echo: Say hi to Ann"
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_settings_reach_chatplex_and_extras_go_to_model_kwargs(provider: str) -> None:
+    model = llm(
+        provider,
+        temperature=0.5,
+        max_tokens=7,
+        stop=["x"],
+        timeout=9,
+        max_retries=4,
+        rate_limit={"requests_per_minute": 600},
+        extra_headers={"x-trace": "1"},
+    )
+    inner = model.chatplex_model
+    assert (inner.temperature, inner.max_tokens, inner.stop, inner.timeout, inner.max_retries) == (
+        0.5,
+        7,
+        ["x"],
+        9,
+        4,
+    )
+    assert inner.rate_limit is not None and inner.extra_headers == {"x-trace": "1"}
+    assert set(model.model_kwargs) == {"rate_limit", "extra_headers"}
+    params = model._get_ls_params()
+    assert params == {
+        "ls_provider": provider,
+        "ls_model_name": "m",
+        "ls_model_type": "chat",
+        "ls_temperature": 0.5,
+        "ls_max_tokens": 7,
+        "ls_stop": ["x"],
+    }
+    with pytest.raises(ValueError, match="temperature"):
+        llm(provider, temperature=5)  # chatplex's own checks
+
+
+def test_no_key_in_repr_params_or_dumps() -> None:
+    model = llm("openai", default_headers={"x-api-key": "sk-header-456", "x-team": "blue"})
+    shown = [repr(model), str(model), str(model._identifying_params)]
+    shown.append(str(model._get_invocation_params()))
+    for text in shown:
+        assert "sk-secret-123" not in text and "sk-header-456" not in text
+    assert "'x-team': 'blue'" in repr(model) and "'x-api-key': '***'" in repr(model)
+    assert "sk-secret-123" not in str(model.model_dump())  # SecretStr
+
+
+def test_a_provider_tool_choice_dict_bound_directly() -> None:
+    tool = {"type": "function", "function": {"name": "ping", "parameters": {"type": "object"}}}
+    choice = {"type": "function", "function": {"name": "ping"}}
+    reply = llm("anthropic").bind(tools=[tool], tool_choice=choice).invoke("hi")
+    assert reply.tool_calls[0]["name"] == "ping"
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("sync", [True, False])
+async def test_model_override_per_call(provider: str, sync: bool) -> None:
+    model = llm(provider)
+    reply = model.invoke("hi", model="other") if sync else await model.ainvoke("hi", model="other")
+    assert reply.response_metadata["model_name"] == "other"
+    assert model.chatplex_model.model == "m"  # the wrapped model is untouched
+    bound = model.bind(model="third")
+    assert bound.invoke("hi").response_metadata["model_name"] == "third"
+
+
+class _ThreadRecorder(Runnable[Any, AIMessage]):
+    """A chatplex runnable that notes the thread each call runs on."""
+
+    def __init__(self) -> None:
+        self.threads: list[int] = []
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> AIMessage:
+        self.threads.append(threading.get_ident())
+        return AIMessage(content="sync")
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> AIMessage:
+        self.threads.append(threading.get_ident())
+        return AIMessage(content="async")
+
+    async def _astream(
+        self, input: Any, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[AIMessageChunk]:
+        self.threads.append(threading.get_ident())
+        yield AIMessageChunk(content="a")
+        yield AIMessageChunk(content="b")
+
+
+async def test_async_is_chatplex_async_on_the_loop_thread() -> None:
+    inner = _ThreadRecorder()
+    model = ChatChatplex.from_model(inner)
+    assert (await model.ainvoke("hi")).content == "async"
+    assert "".join([str(c.content) async for c in model.astream("hi")]) == "ab"
+    assert inner.threads == [threading.get_ident()] * 2  # no executor thread
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_from_model_and_to_langchain(sync: bool) -> None:
+    fake = FakeChatModel(responses=["Hello from a fake"])
+    model = to_langchain(fake, tags=["t"])
+    assert model.model == "fake:fake-chat" and model.tags == ["t"]
+    reply = model.invoke("hi") if sync else await model.ainvoke("hi")
+    assert isinstance(reply, LCAI) and reply.content == "Hello from a fake"
+    with pytest.raises(ValueError, match="temperature: set these on the chatplex model"):
+        ChatChatplex.from_model(fake, temperature=0)
+    with pytest.raises(TypeError, match="chatplex chat model"):
+        ChatChatplex.from_model("openai:gpt-4o")  # type: ignore[arg-type]
+
+
+def test_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHATPLEX_MODEL", "anthropic:claude-haiku-4-5")
+    monkeypatch.setenv("CHATPLEX_BASE_URL", base_url("anthropic"))
+    model = ChatChatplex()
+    assert (model.model, model.provider, model.model_name) == (
+        "anthropic:claude-haiku-4-5",
+        "anthropic",
+        "claude-haiku-4-5",
+    )
+    assert model.invoke("hey").content == "Echo: hey"
+
+
+def test_a_named_profile_with_fallbacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "chatplex.toml"
+    config.write_text(
+        "[profiles.cheap]\n"
+        'model = "openai:gpt-4o-mini"\n'
+        f'base_url = "{base_url("openai")}"\n'
+        'api_key = "env:MOCK_KEY"\n'
+        'fallbacks = ["claude"]\n'
+        "[profiles.claude]\n"
+        'model = "anthropic:claude-haiku-4-5"\n'
+        f'base_url = "{base_url("anthropic")}"\n'
+    )
+    monkeypatch.setenv("CHATPLEX_CONFIG", str(config))
+    monkeypatch.setenv("MOCK_KEY", "mock-key")
+    model = ChatChatplex(chatplex_profile="cheap")
+    # A profile with fallbacks is a chatplex runnable, not one ChatModel: it still works.
+    assert model.invoke("hey").content == "Echo: hey"
+    assert (model.model, model.provider) == ("openai:gpt-4o-mini", "openai")
+    assert model._get_ls_params()["ls_model_name"] == "gpt-4o-mini"
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("sync", [True, False])
+async def test_chatplex_retries_and_typed_errors_underneath(provider: str, sync: bool) -> None:
+    def plan(request: Any) -> str | None:
+        if request.headers.get("x-fail") == "auth":
+            return "status=401"
+        return "status=503" if request.attempt == 1 else None  # once per x-request-key
+
+    with MockServer(fault_plan=plan) as server:
+        url = server.openai_base_url if provider == "openai" else server.anthropic_base_url
+        key = f"{provider}-{sync}"
+        model = ChatChatplex(
+            model=f"{provider}:m", base_url=url, api_key="k", extra_headers={"x-request-key": key}
+        )
+        reply = model.invoke("hi") if sync else await model.ainvoke("hi")
+        assert reply.content == "Echo: hi"
+        assert server.stats.attempts[key] == 2  # chatplex retried the 503
+        failing = model.bind(extra_headers={"x-fail": "auth"})
+        with pytest.raises(AuthenticationError) as info:
+            failing.invoke("hi") if sync else await failing.ainvoke("hi")
+        assert info.value.status == 401 and str(info.value) != "k"
+
+
+def test_the_no_network_guard_is_on() -> None:
+    model = ChatChatplex(model="openai:m", base_url="https://api.example.com/v1", api_key="k")
+    with pytest.raises(NetworkBlockedError, match="api.example.com"):
+        model.invoke("hi")
+
+
+class Joke(BaseModel):
+    """A joke."""
+
+    setup: str
+    punchline: str
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("sync", [True, False])
+async def test_tools_and_structured_output(provider: str, sync: bool) -> None:
+    def get_weather(location: str) -> str:
+        """Weather at a location."""
+        return "sunny"
+
+    model = llm(provider)
+    tooled = model.bind_tools([get_weather])
+    query = "What is the weather in Paris?"
+    reply = tooled.invoke(query) if sync else await tooled.ainvoke(query)
+    assert reply.tool_calls[0]["name"] == "get_weather"
+    assert reply.tool_calls[0]["args"] == {"location": "Paris"}
+    structured = model.with_structured_output(Joke)
+    joke = structured.invoke("a joke") if sync else await structured.ainvoke("a joke")
+    assert joke == Joke(setup="x", punchline="x")
+
+
+def test_bind_tools_checks_now() -> None:
+    def add(a: int, b: int) -> int:
+        """Add."""
+        return a + b
+
+    model = llm("openai")
+    with pytest.raises(ValueError, match="not a bound tool"):
+        model.bind_tools([add], tool_choice="mul")
+    other = {
+        "name": "add",
+        "parameters": {"type": "object", "properties": {"x": {"type": "string"}}},
+    }
+    with pytest.raises(ValueError, match="duplicate tool names"):
+        model.bind_tools([add, other])
+    bound = model.bind_tools([add, add], tool_choice="any")  # the same tool twice is one
+    assert len(bound.kwargs["tools"]) == 1 and bound.kwargs["tool_choice"] == "required"
+
+
+class _Tokens(BaseCallbackHandler):
+    def __init__(self) -> None:
+        self.tokens: list[str] = []
+
+    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+        self.tokens.append(token)
+
+
+def test_streaming_flag_streams_under_invoke() -> None:
+    prompt = ChatPromptTemplate.from_messages([("system", "Be brief."), ("human", "{q}")])
+    seen = _Tokens()
+    reply = (prompt | llm("openai", streaming=True)).invoke({"q": "why?"}, {"callbacks": [seen]})
+    assert reply.content == "Echo: why?"
+    assert "".join(seen.tokens) == "Echo: why?" and len(seen.tokens) > 2

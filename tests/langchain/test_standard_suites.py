@@ -1,0 +1,102 @@
+"""LangChain's own standard tests for chat-model integrations (`langchain-tests`), run on
+`ChatChatplex` for both wire protocols: OpenAI Chat Completions and Anthropic Messages,
+against the embedded scripted mock server, with chatplex's no-network guard on.
+
+Every skip is the suite's own, from a capability flag below or the internet list in
+conftest.py, and each is listed with its reason in the README. An `xfail` marks a test
+that needs a chatplex feature still being built (it names the feature and the issue).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from _lckit import UNIT_BASE_URL, base_url
+from langchain_tests.integration_tests import ChatModelIntegrationTests
+from langchain_tests.unit_tests import ChatModelUnitTests
+
+from chatplex.langchain import ChatChatplex
+
+MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
+OVERRIDES = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-5"}
+
+
+class _Capabilities:
+    """What ChatChatplex does, the same for the unit and the integration suite."""
+
+    provider = "openai"
+
+    @property
+    def chat_model_class(self) -> type[ChatChatplex]:
+        return ChatChatplex
+
+    @property
+    def has_tool_calling(self) -> bool:
+        return True
+
+    @property
+    def has_tool_choice(self) -> bool:
+        return True
+
+    @property
+    def supports_image_inputs(self) -> bool:
+        # Image blocks (LangChain's and OpenAI's) are sent by both wires (test_convert.py),
+        # but with this flag on the suite downloads an image, in test_anthropic_inputs too.
+        # Off keeps that test offline; the image tests themselves are skipped with their
+        # true reason (they need the internet) in conftest.py.
+        return False
+
+    @property
+    def supports_model_override(self) -> bool:
+        return True
+
+    @property
+    def model_override_value(self) -> str:
+        return OVERRIDES[self.provider]
+
+    @property
+    def supports_anthropic_inputs(self) -> bool:
+        # Anthropic-native history (tool_use/tool_result/thinking blocks) is sent as it
+        # is on the Anthropic wire; the OpenAI adapter does not translate thinking blocks.
+        return self.provider == "anthropic"
+
+
+class _Unit(_Capabilities, ChatModelUnitTests):
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {"model": f"{self.provider}:{MODELS[self.provider]}", "base_url": UNIT_BASE_URL}
+
+    @property
+    def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
+        # ChatChatplex() with no model reads it from the environment, as init_chat_model().
+        env = {
+            "CHATPLEX_MODEL": f"{self.provider}:{MODELS[self.provider]}",
+            "CHATPLEX_BASE_URL": UNIT_BASE_URL,
+        }
+        return env, {}, {"model": env["CHATPLEX_MODEL"], "model_name": MODELS[self.provider]}
+
+
+class _Integration(_Capabilities, ChatModelIntegrationTests):
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {
+            "model": f"{self.provider}:{MODELS[self.provider]}",
+            "base_url": base_url(self.provider),
+            "api_key": "mock-key",
+        }
+
+
+class TestOpenAIWireUnit(_Unit):
+    provider = "openai"
+
+
+class TestAnthropicWireUnit(_Unit):
+    provider = "anthropic"
+
+
+class TestOpenAIWireIntegration(_Integration):
+    provider = "openai"
+
+
+class TestAnthropicWireIntegration(_Integration):
+    provider = "anthropic"

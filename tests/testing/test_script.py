@@ -1,0 +1,203 @@
+"""The mock server's scripted mode: rules on the request choose the reply, on both wires,
+streamed or not, and the per-request headers still win."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from chatplex import init_chat_model
+from chatplex.testing import MockScript, MockServer, ScriptRequest, ScriptRule
+from chatplex.testing.mock_server import main as cli_main
+
+MAGIC = {
+    "name": "magic_function",
+    "description": "Apply a magic function.",
+    "parameters": {
+        "type": "object",
+        "properties": {"input": {"type": "integer"}},
+        "required": ["input"],
+    },
+}
+WEATHER = {
+    "name": "get_weather",
+    "description": "Weather at a location.",
+    "parameters": {
+        "type": "object",
+        "properties": {"location": {"type": "string"}, "unit": {"enum": ["C", "F"]}},
+        "required": ["location", "unit"],
+    },
+}
+SCRIPT = MockScript(
+    rules=[
+        ScriptRule(
+            user_text=r"magic_function\((\d+)\)", call="magic_function", args=r'{"input": \1}'
+        ),
+        ScriptRule(
+            user_text=r"weather in (?P<city>[^?]+)",
+            call="get_weather",
+            args={"location": r"\g<city>", "unit": "C"},
+        ),
+        ScriptRule(user_text=r"\bhello\b", after_tool_result=False, reply="Hi, \\g<0>!"),
+        ScriptRule(after_tool_result=True, reply="Done: the tool answered."),
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockServer]:
+    with MockServer(script=SCRIPT) as srv:
+        yield srv
+
+
+def model(server: MockServer, provider: str, tools: list[dict[str, Any]] = (), **kw: Any) -> Any:  # type: ignore[assignment]
+    base = server.openai_base_url if provider == "openai" else server.anthropic_base_url
+    m = init_chat_model(f"{provider}:m", base_url=base, api_key="mock-key")
+    return m.bind_tools(list(tools), **kw) if tools else m
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_rule_calls_a_tool_with_arguments_from_the_user_text(
+    server: MockServer, provider: str, sync: bool
+) -> None:
+    m = model(server, provider, [MAGIC, WEATHER])
+    question = "What is magic_function(3)? And the weather in Paris, FR?"
+    reply = m.invoke(question) if sync else await m.ainvoke(question)
+    assert [(c["name"], c["args"]) for c in reply.tool_calls] == [("magic_function", {"input": 3})]
+    chunks = list(m.stream(question)) if sync else [c async for c in m.astream(question)]
+    merged = chunks[0]
+    for chunk in chunks[1:]:
+        merged = merged + chunk
+    assert merged.to_message().tool_calls[0]["args"] == {"input": 3}
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_named_groups_and_a_rule_needs_its_tool_offered(server: MockServer, provider: str) -> None:
+    reply = model(server, provider, [WEATHER]).invoke("What is the weather in Lyon?")
+    assert reply.tool_calls[0]["args"] == {"location": "Lyon", "unit": "C"}
+    # Without get_weather offered the rule does not match: the usual echo answers.
+    assert model(server, provider).invoke("What is the weather in Lyon?").text == (
+        "Echo: What is the weather in Lyon?"
+    )
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_text_replies_and_the_turn_after_a_tool_result(server: MockServer, provider: str) -> None:
+    m = model(server, provider, [MAGIC])
+    assert m.invoke("well hello there").text == "Hi, hello!"
+    call = m.invoke("magic_function(7)")
+    history = [
+        "magic_function(7)",
+        call,
+        {"role": "tool", "tool_call_id": call.tool_calls[0]["id"], "content": "9"},
+    ]
+    assert m.invoke(history).text == "Done: the tool answered."
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+@pytest.mark.parametrize("choice", ["any", "get_weather"])
+def test_a_forced_tool_choice_gets_a_call_with_example_arguments(
+    server: MockServer, provider: str, choice: str
+) -> None:
+    reply = model(server, provider, [MAGIC, WEATHER], tool_choice=choice).invoke("Hi")
+    expected = "magic_function" if choice == "any" else "get_weather"
+    assert reply.tool_calls[0]["name"] == expected
+    if expected == "get_weather":
+        assert reply.tool_calls[0]["args"] == {"location": "x", "unit": "C"}
+
+
+def test_a_response_schema_gets_json_and_json_mode_an_object(server: MockServer) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"setup": {"type": "string"}, "rating": {"type": "integer"}},
+        "required": ["setup", "rating"],
+    }
+    m = model(server, "openai")
+    fmt = {"type": "json_schema", "json_schema": {"name": "Joke", "schema": schema}}
+    assert json.loads(m.invoke("joke", response_format=fmt).text) == {"setup": "x", "rating": 1}
+    as_json = m.invoke("a cat", response_format={"type": "json_object"}).text
+    assert json.loads(as_json) == {"echo": "a cat"}
+    anthropic = model(server, "anthropic")
+    out = anthropic.invoke("joke", output_format={"type": "json_schema", "schema": schema})
+    assert json.loads(out.text) == {"setup": "x", "rating": 1}
+
+
+def test_headers_win_over_the_script(server: MockServer) -> None:
+    m = model(server, "openai", [MAGIC]).bind(extra_headers={"x-mock-reply": "from header"})
+    assert m.invoke("magic_function(3)").text == "from header"
+
+
+def test_rules_and_requests_are_checked() -> None:
+    with pytest.raises(ValueError, match="exactly one"):
+        ScriptRule(user_text="x")
+    with pytest.raises(ValueError, match="exactly one"):
+        ScriptRule(reply="a", data={"b": 1})
+    with pytest.raises(ValueError, match="regular expression"):
+        ScriptRule(user_text="(", reply="a")
+    with pytest.raises(ValueError, match="args= goes with call="):
+        ScriptRule(reply="a", args={})
+    with pytest.raises(ValueError, match="unknown keys"):
+        MockScript.from_dict({"rules": [{"reply": "a", "colour": "red"}]})
+    request = ScriptRequest.from_body(
+        "anthropic",
+        {
+            "model": "claude",
+            "messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}],
+            "tools": [{"name": "a", "input_schema": {}}, {"name": "b", "input_schema": {}}],
+            "tool_choice": {"type": "tool", "name": "b"},
+        },
+    )
+    assert (request.tool_choice, request.forced_tool, request.user_text) == ("b", "b", "hi")
+    assert list(request.tools) == ["a", "b"] and not request.after_tool_result
+
+
+def test_a_bad_args_template_is_a_400_that_says_why() -> None:
+    script = MockScript(rules=[ScriptRule(user_text="(.*)", call="magic_function", args=r"\1")])
+    with MockServer(script=script) as srv:
+        body = {
+            "model": "m",
+            "messages": [{"role": "user", "content": "oops"}],
+            "tools": [{"type": "function", "function": MAGIC}],
+        }
+        response = httpx.post(srv.openai_base_url + "/chat/completions", json=body)
+    assert response.status_code == 400
+    assert "not JSON" in response.json()["error"]["message"]
+
+
+def test_scripts_load_from_json(tmp_path: Path) -> None:
+    path = tmp_path / "rules.json"
+    path.write_text(
+        json.dumps(
+            {
+                "obey_tool_choice": False,
+                "rules": [
+                    {"user_text": "ping", "reply": "pong"},
+                    {"schema": True, "data": {"ok": True}},
+                ],
+            }
+        )
+    )
+    script = MockScript.load(path)
+    assert not script.obey_tool_choice and len(script.rules) == 2
+    with MockServer(script=script) as srv:
+        m = init_chat_model("openai:m", base_url=srv.openai_base_url, api_key="k")
+        assert m.invoke("ping?").text == "pong"
+        fmt = {"type": "json_object"}
+        assert json.loads(m.invoke("x", response_format=fmt).text) == {"ok": True}
+        forced = m.bind_tools([MAGIC], tool_choice="any").invoke("x")
+        assert forced.tool_calls == [] and forced.text == "Echo: x"  # obey_tool_choice off
+
+
+def test_the_cli_refuses_a_bad_script_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"rules": [{"reply": "a", "call": "b"}]}))
+    assert cli_main(["--script", str(path)]) == 2
+    assert "exactly one" in capsys.readouterr().err
