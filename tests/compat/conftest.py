@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from compat_results import RESULTS
 
 from chatplex.testing import MockServer
