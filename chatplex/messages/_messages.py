@@ -6,12 +6,12 @@ token, so construction cost matters, and `import chatplex` stays cheap.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass, field, replace
 from typing import Any, ClassVar, Literal
 
 from ._merge import Content, merged_fields
+from ._tool_calls import chunks_from_calls, parse_tool_call_chunks
 from ._types import InvalidToolCall, ToolCall, ToolCallChunk, UsageMetadata
 
 __all__ = [
@@ -85,54 +85,76 @@ class AIMessage(BaseMessage):
 
     type: ClassVar[str] = "ai"
 
+    def __post_init__(self) -> None:
+        # LangChain marks every call with its type; code written for it may read it.
+        if any("type" not in c for c in self.tool_calls):
+            self.tool_calls = [
+                c if "type" in c else {**c, "type": "tool_call"} for c in self.tool_calls
+            ]
+        if any("type" not in c for c in self.invalid_tool_calls):
+            self.invalid_tool_calls = [
+                c if "type" in c else {**c, "type": "invalid_tool_call"}
+                for c in self.invalid_tool_calls
+            ]
+
 
 @dataclass(slots=True, kw_only=True)
 class AIMessageChunk(AIMessage):
     """One piece of a streamed reply. `chunk_a + chunk_b` merges two pieces.
 
     Tool calls arrive as `tool_call_chunks` (string fragments of arguments, joined by
-    `index`); `to_message()` parses them into `tool_calls` once the stream is complete.
+    `index`, or by `id` when a server sends no index). `tool_calls` and
+    `invalid_tool_calls` are derived from them on every chunk, merged ones included, as
+    in LangChain: best-effort while the reply streams, exact once it is complete (a
+    `finish_reason` in `response_metadata`, or `chunk_position="last"`); see
+    `_tool_calls.py`. A chunk built with `tool_calls=` and no fragments gets one
+    fragment per call. `to_message()` gives the `AIMessage`, always parsed exactly.
     """
 
     tool_call_chunks: list[ToolCallChunk] = field(default_factory=list)
+    #: "last" on the chunk that ends a stream (LangChain 1.x); merging keeps it.
+    chunk_position: Literal["last"] | None = None
+    # Whether the fragments were made from `tool_calls=` (then those are kept as given).
+    _from_calls: bool = field(default=False, init=False, repr=False, compare=False)
 
     type: ClassVar[str] = "AIMessageChunk"
 
+    def __post_init__(self) -> None:
+        if self.tool_call_chunks:
+            # Parsed once per chunk built, so once per merge: merge_chunks over a whole
+            # stream parses the joined arguments once, not once per fragment.
+            self.tool_calls, self.invalid_tool_calls = parse_tool_call_chunks(
+                self.tool_call_chunks, complete=self.is_complete
+            )
+        elif self.tool_calls or self.invalid_tool_calls:
+            AIMessage.__post_init__(self)  # (zero-argument super() fails in slots classes)
+            self.tool_call_chunks = chunks_from_calls(self.tool_calls, self.invalid_tool_calls)
+            self._from_calls = True
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether this chunk holds the end of its reply (so arguments are final)."""
+        return (
+            self.chunk_position == "last" or self.response_metadata.get("finish_reason") is not None
+        )
+
     def __add__(self, other: object) -> AIMessageChunk:
-        if not isinstance(other, AIMessageChunk):
-            return NotImplemented
-        return merge_chunks([self, other])
+        if isinstance(other, AIMessageChunk):
+            return merge_chunks([self, other])
+        if isinstance(other, (list, tuple)) and all(isinstance(o, AIMessageChunk) for o in other):
+            return merge_chunks([self, *other])  # LangChain's `chunk + [c1, c2]`
+        return NotImplemented
 
     def to_message(self) -> AIMessage:
-        """The complete `AIMessage`: tool-call fragments parsed into `tool_calls`.
+        """The complete `AIMessage`: tool-call fragments parsed exactly into `tool_calls`.
 
         Arguments that are not a JSON object land in `invalid_tool_calls` with the raw
         string and the reason; this never raises.
         """
-        tool_calls = list(self.tool_calls)
-        invalid = list(self.invalid_tool_calls)
-        for chunk in self.tool_call_chunks:
-            raw = chunk.get("args") or ""
-            parsed, error = _parse_args(raw)
-            if error is None:
-                tool_calls.append(
-                    {
-                        "name": chunk.get("name") or "",
-                        "args": parsed,
-                        "id": chunk.get("id"),
-                        "type": "tool_call",
-                    }
-                )
-            else:
-                invalid.append(
-                    {
-                        "name": chunk.get("name"),
-                        "args": raw,
-                        "id": chunk.get("id"),
-                        "error": error,
-                        "type": "invalid_tool_call",
-                    }
-                )
+        if self._from_calls or self.is_complete:
+            tool_calls, invalid = list(self.tool_calls), list(self.invalid_tool_calls)
+        else:  # a stream cut short: what arrived, parsed as strictly as a whole reply
+            tool_calls, invalid = parse_tool_call_chunks(self.tool_call_chunks, complete=True)
         return AIMessage(
             content=_strip_block_indexes(self.content),
             id=self.id,
@@ -143,24 +165,6 @@ class AIMessageChunk(AIMessage):
             invalid_tool_calls=invalid,
             usage_metadata=self.usage_metadata,
         )
-
-
-def _parse_args(raw: str) -> tuple[dict[str, Any], str | None]:
-    # Providers send "" for a tool without arguments (see the Anthropic corpus): that is {}.
-    if raw.strip() == "":
-        return {}, None
-    try:
-        value = json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
-        return {}, f"arguments are not valid JSON: {exc}"
-    if not isinstance(value, dict):
-        return {}, f"arguments must be a JSON object, got {type(value).__name__}"
-    return value, None
-
-
-def _reject_constant(name: str) -> Any:
-    # Python's json accepts NaN/Infinity; JSON (and every provider) does not.
-    raise ValueError(f"{name} is not valid JSON")
 
 
 def _strip_block_indexes(content: Content) -> Content:
