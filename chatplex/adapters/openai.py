@@ -286,7 +286,7 @@ class OpenAIStreamParser:
         self._first = True
         self._id: str | None = None
         self._refusal = ""
-        self._tools: dict[int, list[bool]] = {}
+        self._tools = _ToolCallIndexes()
         self._usage: UsageMetadata | None = None
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
@@ -378,23 +378,13 @@ class OpenAIStreamParser:
     def _tool_chunks(self, calls: list[dict[str, Any]]) -> list[ToolCallChunk]:
         out: list[ToolCallChunk] = []
         for call in calls:
-            index = call.get("index")
             function = call.get("function") or {}
-            call_id = call.get("id")
-            name = function.get("name")
-            if index is not None:
-                seen = self._tools.get(index)
-                if seen is None:
-                    self._tools[index] = [bool(call_id), bool(name)]
-                else:
-                    if seen[0]:
-                        call_id = None
-                    elif call_id:
-                        seen[0] = True
-                    if seen[1]:
-                        name = None
-                    elif name:
-                        seen[1] = True
+            call_id = call.get("id") or None
+            name = function.get("name") or None
+            index = self._tools.index_of(call.get("index"), call_id)
+            # Ids and names go once per call: some servers repeat them on every fragment,
+            # which joining would double.
+            call_id, name = self._tools.first_time(index, call_id, name)
             out.append(
                 {
                     "name": name,
@@ -410,6 +400,62 @@ class OpenAIStreamParser:
         if previous is None or usage is None:
             return usage
         return _minus(usage, previous)  # type: ignore[no-any-return]
+
+
+class _ToolCallIndexes:
+    """The index of each streamed tool call: 0, 1, 2... in order of appearance.
+
+    OpenAI numbers fragments by `index`. Compatible servers vary: some send no index
+    and repeat the call's id (and name) in every fragment, so a fragment without an index
+    belongs to the call with its id, or without an id to the call in progress; some send
+    every call at index 0, so a new id at a used index is a new call. Mapping all of them
+    to one numbering makes the merged stream's calls those of the non-stream reply.
+    """
+
+    __slots__ = ("by_id", "by_wire", "current", "ids", "named")
+
+    def __init__(self) -> None:
+        self.by_wire: dict[Any, int] = {}
+        self.by_id: dict[str, int] = {}
+        self.ids: list[str | None] = []  # per call: its id once known
+        self.named: list[bool] = []  # per call: whether its name was sent
+        self.current: int | None = None
+
+    def index_of(self, wire: Any, call_id: str | None) -> int:
+        index: int | None = None
+        if wire is not None:
+            index = self.by_wire.get(wire)
+            if index is not None and call_id and self.ids[index] not in (None, call_id):
+                index = None  # another call at the same wire index
+        elif call_id is None:
+            index = self.current
+        if index is None and call_id is not None:
+            index = self.by_id.get(call_id)
+        if index is None:
+            index = len(self.ids)
+            self.ids.append(None)
+            self.named.append(False)
+        if wire is not None:
+            self.by_wire[wire] = index
+        self.current = index
+        return index
+
+    def first_time(
+        self, index: int, call_id: str | None, name: str | None
+    ) -> tuple[str | None, str | None]:
+        """(id, name) to emit: each only the first time the call shows it."""
+        if call_id is not None:
+            if self.ids[index] is None:
+                self.ids[index] = call_id
+                self.by_id.setdefault(call_id, index)
+            else:
+                call_id = None
+        if name is not None:
+            if self.named[index]:
+                name = None
+            else:
+                self.named[index] = True
+        return call_id, name
 
 
 # -- response helpers ----------------------------------------------------------------------
