@@ -24,6 +24,11 @@ __all__ = ["OPENAI_ROLE_KEY", "wire_message", "wire_tool", "wire_tool_choice"]
 
 #: `SystemMessage.additional_kwargs` key choosing the wire role ("system" or "developer").
 OPENAI_ROLE_KEY = "__openai_role"
+#: Assistant content blocks Chat Completions does not take back: reasoning, and the
+#: blocks of an Anthropic reply (its tool_use goes as `tool_calls`; `*_tool_result` too).
+_NOT_SENT_BACK = frozenset(
+    {"reasoning", "thinking", "redacted_thinking", "tool_use", "server_tool_use"}
+)
 
 
 def wire_message(message: BaseMessage) -> dict[str, Any]:
@@ -56,14 +61,15 @@ def _wire_ai(message: AIMessage) -> dict[str, Any]:
     ]
     content = message.content
     if not isinstance(content, str) and any(
-        b.get("type") == "reasoning" or "citations" in b for b in content
+        _not_sent_back(b) or "citations" in b for b in content
     ):
-        # The API takes no reasoning back, and no citations (Anthropic's, after a provider
-        # switch): the answer goes as the plain text it would have been without them.
+        # The API takes no reasoning back, and none of Anthropic's own blocks (after a
+        # provider switch; tool_use travels as `tool_calls`), and no citations: the answer
+        # goes as the plain text it would have been without them.
         kept = [
             {"type": "text", "text": b.get("text") or ""} if b.get("type") == "text" else b
             for b in content
-            if b.get("type") != "reasoning"
+            if not _not_sent_back(b)
         ]
         plain = all(b["type"] == "text" for b in kept)
         content = "".join(b["text"] for b in kept) if plain else kept
@@ -77,6 +83,11 @@ def _wire_ai(message: AIMessage) -> dict[str, Any]:
     if message.name:
         out["name"] = message.name
     return out
+
+
+def _not_sent_back(block: dict[str, Any]) -> bool:
+    kind = block.get("type")
+    return kind in _NOT_SENT_BACK or (isinstance(kind, str) and kind.endswith("_tool_result"))
 
 
 def _wire_call(call_id: str | None, name: str, arguments: str) -> dict[str, Any]:
