@@ -16,6 +16,11 @@ tool result), and the user text contains the word "tool" or ``x-mock-tool-call: 
 is sent (the named tool if the request has it, else the first). Arguments hold one
 example value per *required* property ("x", 1, 1.5, true, enums' first value, ...).
 
+Structured output: a request with OpenAI's ``response_format`` of type ``json_schema``
+(or Anthropic's ``output_config.format`` of type ``json_schema``) is answered with a
+JSON object that fits the schema, built like tool arguments, unless a reply text is set.
+OpenAI's ``n`` gives that many (identical) choices in a non-stream reply.
+
 Per-request control headers::
 
     x-mock-reply: <text>          reply text (UTF-8 allowed)
