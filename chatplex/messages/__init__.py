@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ._coerce import coerce_messages, message_from_role, normalise_role
 from ._merge import merge_content
+from ._partial_json import parse_partial_json
 from ._messages import (
     AIMessage,
     AIMessageChunk,
@@ -48,4 +49,5 @@ __all__ = [
     "merge_content",
     "message_from_role",
     "normalise_role",
+    "parse_partial_json",
 ]

@@ -194,7 +194,9 @@ def merge_content(a: Content, b: Content) -> Content:
 
 
 def merge_metadata(into: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """Update `into` with `new`; None never overwrites a value, nested dicts merge."""
+    """Update `into` with `new`; None never overwrites a value, nested dicts merge, lists
+    are concatenated (as LangChain merges them: streamed `logprobs` come a few tokens per
+    chunk), other values are replaced (cumulative counts and whole-so-far strings)."""
     for key, value in new.items():
         if value is None:
             into.setdefault(key, None)
@@ -204,6 +206,8 @@ def merge_metadata(into: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             merged = dict(old)
             merge_metadata(merged, value)
             into[key] = merged
+        elif isinstance(old, list) and isinstance(value, list):
+            into[key] = old + value  # a new list: the chunks' lists stay unchanged
         else:
             into[key] = value
     return into
