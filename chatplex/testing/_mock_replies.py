@@ -110,6 +110,8 @@ def plan_reply(
     model = body.get("model")
     model = model if isinstance(model, str) else "mock-model"
     input_tokens = _count_words(messages) + _count_words(body.get("system")) + 3
+    if tool_name is None:
+        tool_name = forced_tool(body.get("tool_choice"))
     tool = _plan_tool(provider, body.get("tools"), messages, chunks, tool_name)
     n = body.get("n") if provider == OPENAI else None
     candidates = n if isinstance(n, int) and not isinstance(n, bool) and n > 1 else 1
@@ -129,6 +131,20 @@ def plan_reply(
     # Padding for `chunks` changes the text; the non-stream body must match the stream.
     joined = "".join(pieces)
     return Reply(model, joined, pieces, None, input_tokens, len(joined.split()), candidates)
+
+
+def forced_tool(choice: Any) -> str | None:
+    """The tool a request's `tool_choice` forces: its name, "" for any tool (OpenAI
+    "required", Anthropic {"type": "any"}), None when the model may answer in text."""
+    if choice == "required":
+        return ""
+    if not isinstance(choice, dict):
+        return None
+    if choice.get("type") == "any":
+        return ""
+    function = choice.get("function")
+    name = function.get("name") if isinstance(function, dict) else choice.get("name")
+    return name if isinstance(name, str) and choice.get("type") in ("function", "tool") else None
 
 
 def response_schema(provider: str, body: dict[str, Any]) -> dict[str, Any] | None:
