@@ -16,10 +16,11 @@ from ..core import Runnable
 from ..core.chunks import close_iterator
 from ..core.run_config import RunnableConfig, merge_configs
 from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
-from .callbacks import ChatModelRun, start_chat_model_run
+from .callbacks import ChatModelRun, LLMResult, start_chat_model_run
 from .limiter import ForeignLimiterBudget, split_rate_limiter
 from .params import check_api_parameters
 from .settings import check_settings
+from .streams import amerged, awithout_usage, merged, without_usage
 
 if TYPE_CHECKING:
     import httpx
@@ -213,6 +214,75 @@ class ChatModel(Runnable[Any, AIMessage]):
         clone.tool_choice = normalise_tool_choice(tool_choice, specs)
         return clone
 
+    #: The method `with_structured_output` uses when none is named.
+    structured_output_method = "function_calling"
+
+    def with_structured_output(
+        self,
+        schema: Any = None,
+        *,
+        method: str | None = None,
+        include_raw: bool = False,
+        strict: bool | None = None,
+    ) -> Runnable[Any, Any]:
+        """A runnable whose replies are parsed into `schema` (a pydantic class, a
+        TypedDict or a JSON-schema dict): `method` is "function_calling", "json_schema"
+        or "json_mode". A reply that does not fit raises `StructuredOutputError` (with
+        the raw message); `include_raw=True` returns `{"raw", "parsed",
+        "parsing_error"}` instead. See `chatplex.chat.structured`.
+
+        >>> model.with_structured_output(Person).invoke("Who is Ada?")  # doctest: +SKIP
+        Person(name='Ada Lovelace', born=1815)
+        """
+        from .structured import structured_output
+
+        return structured_output(
+            self,
+            schema,
+            method=method or self.structured_output_method,
+            include_raw=include_raw,
+            strict=strict,
+        )
+
+    def generate(
+        self,
+        messages: Sequence[Any],
+        stop: Sequence[str] | None = None,
+        callbacks: Any = None,
+        *,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        run_name: str | None = None,
+        **overrides: Any,
+    ) -> LLMResult:
+        """LangChain's `generate`: one reply per message list, every candidate kept
+        (`n > 1`), as an `LLMResult` (`result.generations[i][j].message`)."""
+        from .generate import generate_config, llm_result
+
+        config = generate_config(callbacks, tags, metadata, run_name)
+        if stop is not None:
+            overrides["stop"] = list(stop)
+        return llm_result(self.batch(list(messages), config, **overrides))
+
+    async def agenerate(
+        self,
+        messages: Sequence[Any],
+        stop: Sequence[str] | None = None,
+        callbacks: Any = None,
+        *,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        run_name: str | None = None,
+        **overrides: Any,
+    ) -> LLMResult:
+        """Async `generate`."""
+        from .generate import generate_config, llm_result
+
+        config = generate_config(callbacks, tags, metadata, run_name)
+        if stop is not None:
+            overrides["stop"] = list(stop)
+        return llm_result(await self.abatch(list(messages), config, **overrides))
+
     def _apply(self, settings: Mapping[str, Any]) -> None:
         check_settings(settings)
         for key, value in settings.items():
@@ -378,7 +448,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             retry=retry,
             budget=self._budget(adapter, settings),
         )
-        return chunks if self.stream_usage else _without_usage(chunks)
+        return chunks if self.stream_usage else without_usage(chunks)
 
     def _asend_stream(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
@@ -396,7 +466,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             retry=self._retry_policy(),
             budget=self._budget(adapter, settings),
         )
-        return chunks if self.stream_usage else _awithout_usage(chunks)
+        return chunks if self.stream_usage else awithout_usage(chunks)
 
     # ---- Runnable hooks ----------------------------------------------------------------
 
@@ -417,7 +487,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         model, messages, settings, run = self._prepare(input, config, overrides)
         if run is None:
             if model.streaming:  # streaming=True: the reply comes as a stream, merged
-                return _merged(model._send_stream(messages, settings, config))
+                return merged(model._send_stream(messages, settings, config))
             return model._send(messages, settings, config)
         run.start(messages, self._serialized(), self._invocation_params(settings))
         try:
@@ -435,7 +505,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         model, messages, settings, run = self._prepare(input, config, overrides)
         if run is None:
             if model.streaming:
-                return await _amerged(model._asend_stream(messages, settings, config))
+                return await amerged(model._asend_stream(messages, settings, config))
             return await model._asend(messages, settings, config)
         await run.astart(messages, self._serialized(), self._invocation_params(settings))
         try:
@@ -509,45 +579,3 @@ def _rate_limit(value: RateLimit | Mapping[str, Any] | None) -> RateLimit | None
     from ..http import RateLimit
 
     return RateLimit.coerce(value)
-
-
-def _merged(chunks: Iterator[AIMessageChunk]) -> AIMessage:
-    try:
-        return merge_chunks(list(chunks)).to_message()
-    finally:
-        close_iterator(chunks)
-
-
-async def _amerged(chunks: AsyncIterator[AIMessageChunk]) -> AIMessage:
-    seen: list[AIMessageChunk] = []
-    try:
-        async for chunk in chunks:
-            seen.append(chunk)
-    finally:
-        aclose = getattr(chunks, "aclose", None)
-        if aclose is not None:
-            await aclose()
-    return merge_chunks(seen).to_message()
-
-
-def _without_usage(chunks: Iterator[AIMessageChunk]) -> Iterator[AIMessageChunk]:
-    """`stream_usage=False`: the chunks without their usage records."""
-    try:
-        for chunk in chunks:
-            if chunk.usage_metadata is not None:
-                chunk = dataclasses.replace(chunk, usage_metadata=None)
-            yield chunk
-    finally:
-        close_iterator(chunks)
-
-
-async def _awithout_usage(chunks: AsyncIterator[AIMessageChunk]) -> AsyncIterator[AIMessageChunk]:
-    try:
-        async for chunk in chunks:
-            if chunk.usage_metadata is not None:
-                chunk = dataclasses.replace(chunk, usage_metadata=None)
-            yield chunk
-    finally:
-        aclose = getattr(chunks, "aclose", None)
-        if aclose is not None:
-            await aclose()

@@ -52,6 +52,8 @@ class ChatOpenAI(ChatModel):
     (`use_responses_api`, `openai_proxy`, `cache`, ...) raise with the reason.
     """
 
+    structured_output_method = "json_schema"  # langchain-openai's default
+
     def __init__(
         self,
         model: str | None = None,
