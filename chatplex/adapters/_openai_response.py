@@ -208,13 +208,24 @@ def usage_metadata(raw: Any) -> UsageMetadata | None:
         "output_tokens": output_tokens,
         "total_tokens": total if total is not None else input_tokens + output_tokens,
     }
+    # The details langchain-openai reports (its `_create_usage_metadata`), so usage sums
+    # (UsageMetadataCallbackHandler) come out the same.
     details = raw.get("prompt_tokens_details")
-    if isinstance(details, dict) and details.get("cached_tokens") is not None:
-        usage["input_token_details"] = {"cache_read": details["cached_tokens"]}
+    if isinstance(details, dict):
+        found = _details(details, audio="audio_tokens", cache_read="cached_tokens")
+        found.update(_details(details, cache_creation="cache_write_tokens"))
+        if found:
+            usage["input_token_details"] = found  # type: ignore[typeddict-item]
     details = raw.get("completion_tokens_details")
-    if isinstance(details, dict) and details.get("reasoning_tokens") is not None:
-        usage["output_token_details"] = {"reasoning": details["reasoning_tokens"]}
+    if isinstance(details, dict):
+        found = _details(details, audio="audio_tokens", reasoning="reasoning_tokens")
+        if found:
+            usage["output_token_details"] = found  # type: ignore[typeddict-item]
     return usage
+
+
+def _details(raw: dict[str, Any], **names: str) -> dict[str, int]:
+    return {ours: raw[theirs] for ours, theirs in names.items() if raw.get(theirs) is not None}
 
 
 def error_fields(data: Any) -> tuple[str | None, str | None, str | int | None]:
