@@ -178,6 +178,11 @@ class ChatOpenAI(ChatModel):
         self.run_defaults = run_config(callbacks, tags, metadata)
         self.verbose = bool(verbose)  # as in LangChain's chat models: prints nothing
 
+    @property
+    def model_name(self) -> str:
+        """LangChain's name for `model`."""
+        return self.model
+
 
 def _candidates(n: int | None, streaming: bool) -> int | None:
     if n is None:

@@ -17,6 +17,7 @@ import asyncio
 import gc
 import inspect
 import re
+import sys
 import textwrap
 import warnings
 from collections.abc import Mapping
@@ -75,13 +76,41 @@ class Case:
         return port(self.langchain_source)
 
 
-def run(source: str, name: str) -> Any:
-    """Execute a case's source and call its `main()` (awaited when async)."""
+#: LangChain's process-wide cached HTTP clients (module, function): an async one is bound
+#: to the loop of the first `asyncio.run` that used it, so every later case would fail
+#: with "Event loop is closed" (LangChain's own bug, shown by one deliberate case).
+_LANGCHAIN_CLIENT_CACHES = (
+    ("langchain_openai.chat_models._client_utils", "_cached_async_httpx_client"),
+    ("langchain_openai.chat_models._client_utils", "_cached_sync_httpx_client"),
+    ("langchain_anthropic._client_utils", "_get_default_async_httpx_client"),
+    ("langchain_anthropic._client_utils", "_get_default_httpx_client"),
+)
+
+
+def fresh_langchain_clients() -> None:
+    """Forget LangChain's cached clients, so each case starts as a new script would."""
+    for module_name, function in _LANGCHAIN_CLIENT_CACHES:
+        module = sys.modules.get(module_name)
+        cached = getattr(module, function, None)
+        clear = getattr(cached, "cache_clear", None)
+        if clear is not None:
+            clear()
+
+
+def run(source: str, name: str, *, quiet: bool = False) -> Any:
+    """Execute a case's source and call its `main()` (awaited when async).
+
+    `quiet`: ignore warnings (for the LangChain reference, whose deprecation notices,
+    about models, `astream_log` or `version="v1"`, say nothing about behaviour)."""
+    fresh_langchain_clients()
     namespace: dict[str, Any] = {"__name__": f"compat_{name}"}
-    exec(compile(source, f"<compat case {name}>", "exec"), namespace)
-    main = namespace["main"]
     try:
-        result = asyncio.run(main()) if inspect.iscoroutinefunction(main) else main()
+        with warnings.catch_warnings():
+            if quiet:
+                warnings.simplefilter("ignore")
+            exec(compile(source, f"<compat case {name}>", "exec"), namespace)
+            main = namespace["main"]
+            result = asyncio.run(main()) if inspect.iscoroutinefunction(main) else main()
         return observe(result)
     finally:
         # LangChain's clients are closed only by garbage collection: collect them here,
@@ -93,9 +122,11 @@ def run(source: str, name: str) -> Any:
 
 
 def run_side(source: str, name: str) -> Any:
-    """`run`, with an exception observed as its kind instead of raised."""
+    """`run`, with an exception observed as its kind instead of raised. Warnings are
+    ignored as on the reference side: chatplex warns where LangChain does
+    (`astream_events(version="v1")`), and behaviour is what is compared."""
     try:
-        return run(source, name)
+        return run(source, name, quiet=True)
     except Exception as exc:  # noqa: BLE001 - a case that raises is observed, not fatal
         return {"raised": type(exc).__name__, "message": str(exc)[:200]}
 
@@ -123,11 +154,12 @@ def observe(value: Any) -> Any:
     if isinstance(value, Mapping):
         if "event" in value and "run_id" in value:  # a stream event
             return (value["event"], value.get("name"))
-        return {str(k): observe(v) for k, v in value.items()}
+        # Ids (tool-call ids, run ids) differ from run to run and are never compared.
+        return {str(k): observe(v) for k, v in value.items() if k != "id"}
     if isinstance(value, (list, tuple)):
         return [observe(v) for v in value]
+    if hasattr(value, "to_messages"):  # a prompt value (LangChain's is pydantic too)
+        return {"prompt": [observe(m) for m in value.to_messages()]}
     if hasattr(value, "model_dump"):  # a pydantic object (structured output)
         return {"model": kind, **observe(value.model_dump())}
-    if hasattr(value, "to_messages"):  # a prompt value
-        return {"prompt": [observe(m) for m in value.to_messages()]}
     return {"object": kind, "text": str(value)[:200]}

@@ -8,11 +8,17 @@ import re
 from pathlib import Path
 
 import pytest
+from compat_cases_patterns import PATTERN_CASES
 from compat_cases_seeds import SEED_BLOCKS, SEED_CASES
 from compat_harness import Case, port, run, run_side
 from compat_results import RESULTS
 
-CASES: list[Case] = [*SEED_CASES]
+try:  # chain-level cases, added by their own module when it lands
+    from compat_cases_chains import CHAIN_CASES
+except ImportError:
+    CHAIN_CASES = []
+
+CASES: list[Case] = [*SEED_CASES, *PATTERN_CASES, *CHAIN_CASES]
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 
@@ -24,7 +30,7 @@ def test_case_names_are_unique() -> None:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_side_by_side(case: Case) -> None:
     assert case.status in ("same", "deliberate", "gap")
-    langchain = run(case.langchain_source, case.name)  # the reference must run cleanly
+    langchain = run(case.langchain_source, case.name, quiet=True)  # must run cleanly
     chatplex = run_side(case.chatplex_source, case.name)
     if case.status == "same":
         assert chatplex == langchain
