@@ -124,6 +124,7 @@ def _message(
             "args": args_text((tc.get("function") or {}).get("arguments")),
             "id": tc.get("id"),
             "index": i,
+            "type": "tool_call_chunk",
         }
         for i, tc in enumerate(message.get("tool_calls") or ())
     ]

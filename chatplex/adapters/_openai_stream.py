@@ -222,6 +222,7 @@ class _Choice:
                     "args": args_text(function.get("arguments")),
                     "id": call_id,
                     "index": index,
+                    "type": "tool_call_chunk",
                 }
             )
         return out

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from ._coerce import coerce_messages, message_from_role, normalise_role
+from ._dicts import (
+    convert_to_messages,
+    message_from_dict,
+    message_to_dict,
+    messages_from_dict,
+    messages_to_dict,
+)
 from ._merge import merge_content
-from ._partial_json import parse_partial_json
 from ._messages import (
     AIMessage,
     AIMessageChunk,
@@ -17,6 +23,7 @@ from ._messages import (
     content_text,
     merge_chunks,
 )
+from ._partial_json import parse_partial_json
 from ._types import (
     InputTokenDetails,
     InvalidToolCall,
@@ -45,9 +52,14 @@ __all__ = [
     "add_usage",
     "coerce_messages",
     "content_text",
+    "convert_to_messages",
     "merge_chunks",
     "merge_content",
+    "message_from_dict",
     "message_from_role",
+    "message_to_dict",
+    "messages_from_dict",
+    "messages_to_dict",
     "normalise_role",
     "parse_partial_json",
 ]

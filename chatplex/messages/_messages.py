@@ -57,8 +57,25 @@ class BaseMessage:
         """The message's text, whether `content` is a string or a list of blocks."""
         return content_text(self.content)
 
-    def pretty_repr(self) -> str:
-        return f"{self.type}: {self.text}"
+    @property
+    def content_blocks(self) -> list[dict[str, Any]]:
+        """The content as LangChain 1.x's standard blocks (`text`, `reasoning`,
+        `tool_call`, `image`, ..., `non_standard`); see `_blocks.py`."""
+        from ._blocks import content_blocks
+
+        return content_blocks(self)
+
+    def pretty_repr(self, html: bool = False) -> str:
+        """The text LangChain prints for this message (`html=True` bolds the title)."""
+        from ._pretty import pretty_repr
+
+        return pretty_repr(self, html=html)
+
+    def pretty_print(self) -> None:
+        """Print `pretty_repr()`, the title bold in an interactive session (as LangChain)."""
+        from ._pretty import is_interactive
+
+        print(self.pretty_repr(html=is_interactive()))
 
 
 @dataclass(slots=True)
@@ -121,6 +138,11 @@ class AIMessageChunk(AIMessage):
 
     def __post_init__(self) -> None:
         if self.tool_call_chunks:
+            if any("type" not in c for c in self.tool_call_chunks):  # LangChain marks them
+                self.tool_call_chunks = [
+                    c if "type" in c else {**c, "type": "tool_call_chunk"}
+                    for c in self.tool_call_chunks
+                ]
             # Parsed once per chunk built, so once per merge: merge_chunks over a whole
             # stream parses the joined arguments once, not once per fragment.
             self.tool_calls, self.invalid_tool_calls = parse_tool_call_chunks(
@@ -180,6 +202,8 @@ class ToolMessage(BaseMessage):
 
     tool_call_id: str
     status: Literal["success", "error"] = "success"
+    #: What the tool produced that is not for the model (LangChain's `artifact`).
+    artifact: Any = None
 
     type: ClassVar[str] = "tool"
 
