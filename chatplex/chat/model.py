@@ -65,8 +65,10 @@ class ChatModel(Runnable[Any, AIMessage]):
 
     Usually built with `init_chat_model("openai:gpt-4o-mini")`. Input: a str, a list of
     messages / `(role, text)` tuples / dicts, or a prompt value. Output: an `AIMessage`
-    (or `AIMessageChunk`s from `stream`). Keyword arguments not named here are provider
-    extras, sent in the request body unchanged (e.g. `response_format`, `seed`).
+    (or `AIMessageChunk`s from `stream`). Keyword arguments not named here must be
+    parameters of the provider's API (`response_format`, `seed`, ...; see
+    `chatplex.chat.params`), sent in the request body: others are a TypeError naming the
+    closest name. `model_kwargs` / `extra_body` carry newer parameters, unchecked.
 
     Reliability: transient failures (408, 409, 429, 5xx, 529, connection errors,
     timeouts) are retried up to `max_retries` times (default 2), after the server's
