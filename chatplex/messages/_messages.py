@@ -121,11 +121,14 @@ class AIMessageChunk(AIMessage):
 
     Tool calls arrive as `tool_call_chunks` (string fragments of arguments, joined by
     `index`, or by `id` when a server sends no index). `tool_calls` and
-    `invalid_tool_calls` are derived from them on every chunk, merged ones included, as
+    `invalid_tool_calls` are derived from them, on every chunk, merged ones included, as
     in LangChain: best-effort while the reply streams, exact once it is complete (a
     `finish_reason` in `response_metadata`, or `chunk_position="last"`); see
-    `_tool_calls.py`. A chunk built with `tool_calls=` and no fragments gets one
-    fragment per call. `to_message()` gives the `AIMessage`, always parsed exactly.
+    `_tool_calls.py`. They are derived when first read (`_FromFragments`), so a stream
+    whose pieces nobody inspects pays no parsing per piece, and `merge_chunks` over a
+    whole stream parses the joined arguments once. A chunk built with `tool_calls=` and
+    no fragments gets one fragment per call. `to_message()` gives the `AIMessage`,
+    always parsed exactly.
     """
 
     tool_call_chunks: list[ToolCallChunk] = field(default_factory=list)
@@ -143,15 +146,17 @@ class AIMessageChunk(AIMessage):
                     c if "type" in c else {**c, "type": "tool_call_chunk"}
                     for c in self.tool_call_chunks
                 ]
-            # Parsed once per chunk built, so once per merge: merge_chunks over a whole
-            # stream parses the joined arguments once, not once per fragment.
-            self.tool_calls, self.invalid_tool_calls = parse_tool_call_chunks(
-                self.tool_call_chunks, complete=self.is_complete
-            )
+            _TOOL_CALLS.__set__(self, _PENDING)
+            _INVALID_TOOL_CALLS.__set__(self, _PENDING)
         elif self.tool_calls or self.invalid_tool_calls:
             AIMessage.__post_init__(self)  # (zero-argument super() fails in slots classes)
             self.tool_call_chunks = chunks_from_calls(self.tool_calls, self.invalid_tool_calls)
             self._from_calls = True
+
+    def _derive_tool_calls(self) -> None:
+        calls, invalid = parse_tool_call_chunks(self.tool_call_chunks, complete=self.is_complete)
+        _TOOL_CALLS.__set__(self, calls)
+        _INVALID_TOOL_CALLS.__set__(self, invalid)
 
     @property
     def is_complete(self) -> bool:
@@ -187,6 +192,41 @@ class AIMessageChunk(AIMessage):
             invalid_tool_calls=invalid,
             usage_metadata=self.usage_metadata,
         )
+
+
+#: The value of a derived field not derived yet.
+_PENDING: Any = object()
+#: The slots holding AIMessage's tool_calls / invalid_tool_calls (slots dataclass fields).
+_TOOL_CALLS: Any = AIMessage.__dict__["tool_calls"]
+_INVALID_TOOL_CALLS: Any = AIMessage.__dict__["invalid_tool_calls"]
+
+
+class _FromFragments:
+    """`AIMessageChunk.tool_calls` / `.invalid_tool_calls`: the slot's value, derived from
+    the fragments the first time it is read after they were set. Writes go straight to
+    the slot (the dataclass `__init__` and users assigning calls)."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: AIMessageChunk | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self.slot.__get__(obj, owner)
+        if value is _PENDING:
+            obj._derive_tool_calls()
+            value = self.slot.__get__(obj, owner)
+        return value
+
+    def __set__(self, obj: AIMessageChunk, value: Any) -> None:
+        self.slot.__set__(obj, value)
+
+
+# Set after the class is made: in the class body the dataclass would take them for defaults.
+AIMessageChunk.tool_calls = _FromFragments(_TOOL_CALLS)  # type: ignore[assignment,misc]
+AIMessageChunk.invalid_tool_calls = _FromFragments(_INVALID_TOOL_CALLS)  # type: ignore[assignment,misc]
 
 
 def _strip_block_indexes(content: Content) -> Content:

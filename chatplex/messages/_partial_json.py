@@ -29,6 +29,8 @@ _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|"|[\[\]{}]', re.S)
 # The body of a string that never closes: it stops before a trailing lone backslash.
 _OPEN_BODY = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.S)
 _CLOSER = {"{": "}", "[": "]"}
+# What a JSON value can start with, after whitespace (NaN, Infinity: Python's json takes them).
+_VALUE_START = re.compile(r'[ \t\n\r]*[{\["\-0-9tfnNI]')
 
 
 def parse_partial_json(s: str) -> Any:
@@ -41,8 +43,9 @@ def parse_partial_json(s: str) -> Any:
     """
     try:
         return json.loads(s, strict=False)
-    except json.JSONDecodeError:
-        pass
+    except json.JSONDecodeError as exc:
+        # LangChain ends by raising what `json.loads(s)` raises: this very error.
+        error = exc
 
     stack: list[str] = []
     # The prefix lengths worth trying, as runs (first, last, bracket depth) between
@@ -72,6 +75,9 @@ def parse_partial_json(s: str) -> Any:
         pos = start + 1
     runs.append((pos, len(new), len(stack)))
 
+    if _VALUE_START.match(s) is None:
+        raise error  # no prefix of `s` starts a JSON value: every cut would fail
+
     closers = "".join(reversed(stack))
     depth = len(stack)
     # Longest prefix first, as LangChain cuts back; it never tries the empty prefix.
@@ -83,4 +89,4 @@ def parse_partial_json(s: str) -> Any:
                 return json.loads(new[:end] + closers, strict=False)
             except json.JSONDecodeError:
                 continue
-    return json.loads(s, strict=False)
+    raise error

@@ -177,12 +177,12 @@ def test_chunk_plus_a_list_of_chunks() -> None:
     assert (stream[0] + stream[1:]).tool_calls == merge_chunks(stream).tool_calls
 
 
-def test_merge_parses_once_per_merge(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_merge_parses_at_most_once_per_merge(monkeypatch: pytest.MonkeyPatch) -> None:
     """merge_chunks over n fragments builds one chunk: the joined arguments are parsed
-    once, not once per fragment (which would be quadratic in the argument length)."""
+    once, when `tool_calls` is first read -- never once per fragment (quadratic in the
+    argument length), and not at all for pieces nobody inspects."""
     from chatplex.messages import _messages
 
-    stream = weather_stream()
     parsed: list[int] = []
     real = _messages.parse_tool_call_chunks
 
@@ -191,6 +191,11 @@ def test_merge_parses_once_per_merge(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(chunks, complete=complete)
 
     monkeypatch.setattr(_messages, "parse_tool_call_chunks", counting)
-    merged = merge_chunks(stream)
-    assert parsed == [1]
+    done = AIMessageChunk("", response_metadata={"finish_reason": "tool_calls"})
+    merged = merge_chunks([*weather_stream(), done])
+    assert parsed == []  # building the pieces and merging them parsed nothing
     assert merged.tool_calls[0]["args"]["unit"] == "celsius"
+    assert merged.invalid_tool_calls == []
+    assert parsed == [1]  # one parse, for both fields
+    assert merged.tool_calls == merged.to_message().tool_calls  # complete: reused, exact
+    assert parsed == [1]
