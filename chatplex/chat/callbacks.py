@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -57,6 +57,8 @@ __all__ = [
     "ChatModelRun",
     "LLMResult",
     "UsageMetadataCallbackHandler",
+    "chat_result",
+    "combine_llm_outputs",
     "get_usage_metadata_callback",
     "start_chat_model_run",
 ]
@@ -313,6 +315,54 @@ _CHATPLEX_KEYS = frozenset(
         "token_usage",
     }
 )
+
+
+def chat_result(message: AIMessage) -> LLMResult:
+    """The `LLMResult` LangChain's providers build for one reply (what `on_llm_end`
+    receives): one generation per candidate (`n > 1`), each with its `generation_info`
+    (`finish_reason`, `logprobs`), and the provider's `llm_output` (`token_usage` with
+    the provider's keys, `model_name`, ...). For `generate()`: one row per prompt, and
+    `combine_llm_outputs` over the rows' `llm_output`."""
+    return _result(message)
+
+
+def combine_llm_outputs(outputs: Sequence[dict[str, Any] | None]) -> dict[str, Any]:
+    """langchain-openai's `_combine_llm_outputs`, for any provider: the rows' raw
+    `token_usage` summed key by key (nested counts too), the first `model_name` and
+    `system_fingerprint`.
+
+    >>> combine_llm_outputs([{"token_usage": {"prompt_tokens": 2}, "model_name": "m"},
+    ...                      {"token_usage": {"prompt_tokens": 3}}])
+    {'token_usage': {'prompt_tokens': 5}, 'model_name': 'm'}
+    """
+    usage: dict[str, Any] = {}
+    model_name = fingerprint = None
+    for output in outputs:
+        if not output:
+            continue
+        _add_counts(usage, output.get("token_usage") or {})
+        model_name = model_name or output.get("model_name")
+        fingerprint = fingerprint or output.get("system_fingerprint")
+    combined: dict[str, Any] = {"token_usage": usage, "model_name": model_name}
+    if fingerprint:
+        combined["system_fingerprint"] = fingerprint
+    return combined
+
+
+def _add_counts(into: dict[str, Any], new: dict[str, Any]) -> None:
+    for key, value in new.items():
+        if value is None:
+            continue
+        old = into.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            _add_counts(old, value)
+        elif isinstance(value, dict):
+            into[key] = {}
+            _add_counts(into[key], value)
+        elif isinstance(old, (int, float)) and isinstance(value, (int, float)):
+            into[key] = old + value
+        elif old is None:
+            into[key] = value
 
 
 def _result(message: AIMessage) -> LLMResult:

@@ -355,3 +355,34 @@ def test_every_candidate_is_a_generation() -> None:
     assert [g.generation_info["finish_reason"] for g in row] == ["stop", "length", "stop"]
     # Usage is the whole response's, counted once.
     assert usage.usage_metadata["gpt-4o-mini"]["total_tokens"] == 5
+
+
+def test_combine_llm_outputs_is_langchain_openais() -> None:
+    """For generate(): the rows' llm_output combined as langchain-openai combines them."""
+    from chatplex.chat.callbacks import combine_llm_outputs
+
+    rows = [
+        {
+            "token_usage": {
+                "prompt_tokens": 4,
+                "completion_tokens": 2,
+                "total_tokens": 6,
+                "prompt_tokens_details": {"cached_tokens": 1, "audio_tokens": None},
+            },
+            "model_name": "gpt-4o-mini",
+            "system_fingerprint": "fp_1",
+        },
+        None,
+        {
+            "token_usage": {
+                "prompt_tokens": 5,
+                "completion_tokens": 3,
+                "total_tokens": 8,
+                "prompt_tokens_details": {"cached_tokens": 2},
+            },
+            "model_name": "gpt-4o-mini",
+            "system_fingerprint": "fp_2",
+        },
+    ]
+    theirs = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")._combine_llm_outputs(rows)
+    assert combine_llm_outputs(rows) == theirs
