@@ -35,7 +35,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from ..core.run_config import RunnableConfig
 from ..core.runs import RunListener, RunNode, split_callbacks
@@ -71,14 +71,14 @@ class ChatGeneration:
     message: AIMessage
     text: str = ""
     generation_info: dict[str, Any] | None = None
-    type: str = "ChatGeneration"
+    type: ClassVar[str] = "ChatGeneration"
 
 
-@dataclass(slots=True)
 class ChatGenerationChunk(ChatGeneration):
     """A generation from a stream: `message` is the (merged) `AIMessageChunk`."""
 
-    type: str = "ChatGenerationChunk"
+    __slots__ = ()  # the same fields (a plain subclass: no second dataclass to build)
+    type: ClassVar[str] = "ChatGenerationChunk"
 
 
 @dataclass(slots=True)
@@ -88,8 +88,8 @@ class LLMResult:
     generations: list[list[ChatGeneration]]
     llm_output: dict[str, Any] | None = None
     run: Any = None
-    type: str = "LLMResult"
     extra: dict[str, Any] = field(default_factory=dict)
+    type: ClassVar[str] = "LLMResult"
 
 
 class ChatModelRun(RunNode):

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._coerce import coerce_messages, message_from_role, normalise_role
-from ._dicts import (
-    convert_to_messages,
-    message_from_dict,
-    message_to_dict,
-    messages_from_dict,
-    messages_to_dict,
-)
 from ._merge import merge_content
 from ._messages import (
     AIMessage,
@@ -23,7 +18,6 @@ from ._messages import (
     content_text,
     merge_chunks,
 )
-from ._partial_json import parse_partial_json
 from ._types import (
     InputTokenDetails,
     InvalidToolCall,
@@ -33,6 +27,38 @@ from ._types import (
     UsageMetadata,
     add_usage,
 )
+
+if TYPE_CHECKING:
+    from ._dicts import (
+        convert_to_messages,
+        message_from_dict,
+        message_to_dict,
+        messages_from_dict,
+        messages_to_dict,
+    )
+    from ._partial_json import parse_partial_json
+
+#: Loaded on first use, not by `import chatplex` (module `__getattr__`, PEP 562).
+_LAZY = {
+    "convert_to_messages": "._dicts",
+    "message_from_dict": "._dicts",
+    "message_to_dict": "._dicts",
+    "messages_from_dict": "._dicts",
+    "messages_to_dict": "._dicts",
+    "parse_partial_json": "._partial_json",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AIMessage",

@@ -11,7 +11,6 @@ from dataclasses import KW_ONLY, dataclass, field, replace
 from typing import Any, ClassVar, Literal
 
 from ._merge import Content, merged_fields
-from ._tool_calls import chunks_from_calls, parse_tool_call_chunks
 from ._types import InvalidToolCall, ToolCall, ToolCallChunk, UsageMetadata
 
 __all__ = [
@@ -149,11 +148,15 @@ class AIMessageChunk(AIMessage):
             _TOOL_CALLS.__set__(self, _PENDING)
             _INVALID_TOOL_CALLS.__set__(self, _PENDING)
         elif self.tool_calls or self.invalid_tool_calls:
+            from ._tool_calls import chunks_from_calls  # (not at import: `import chatplex`)
+
             AIMessage.__post_init__(self)  # (zero-argument super() fails in slots classes)
             self.tool_call_chunks = chunks_from_calls(self.tool_calls, self.invalid_tool_calls)
             self._from_calls = True
 
     def _derive_tool_calls(self) -> None:
+        from ._tool_calls import parse_tool_call_chunks
+
         calls, invalid = parse_tool_call_chunks(self.tool_call_chunks, complete=self.is_complete)
         _TOOL_CALLS.__set__(self, calls)
         _INVALID_TOOL_CALLS.__set__(self, invalid)
@@ -181,6 +184,8 @@ class AIMessageChunk(AIMessage):
         if self._from_calls or self.is_complete:
             tool_calls, invalid = list(self.tool_calls), list(self.invalid_tool_calls)
         else:  # a stream cut short: what arrived, parsed as strictly as a whole reply
+            from ._tool_calls import parse_tool_call_chunks
+
             tool_calls, invalid = parse_tool_call_chunks(self.tool_call_chunks, complete=True)
         return AIMessage(
             content=_strip_block_indexes(self.content),

@@ -181,16 +181,16 @@ def test_merge_parses_at_most_once_per_merge(monkeypatch: pytest.MonkeyPatch) ->
     """merge_chunks over n fragments builds one chunk: the joined arguments are parsed
     once, when `tool_calls` is first read -- never once per fragment (quadratic in the
     argument length), and not at all for pieces nobody inspects."""
-    from chatplex.messages import _messages
+    from chatplex.messages import _tool_calls
 
     parsed: list[int] = []
-    real = _messages.parse_tool_call_chunks
+    real = _tool_calls.parse_tool_call_chunks
 
     def counting(chunks: Any, *, complete: bool) -> Any:
         parsed.append(len(chunks))
         return real(chunks, complete=complete)
 
-    monkeypatch.setattr(_messages, "parse_tool_call_chunks", counting)
+    monkeypatch.setattr(_tool_calls, "parse_tool_call_chunks", counting)
     done = AIMessageChunk("", response_metadata={"finish_reason": "tool_calls"})
     merged = merge_chunks([*weather_stream(), done])
     assert parsed == []  # building the pieces and merging them parsed nothing
