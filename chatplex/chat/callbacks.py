@@ -43,12 +43,10 @@ from ..messages import (
     AIMessage,
     AIMessageChunk,
     BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
     UsageMetadata,
     add_usage,
     merge_chunks,
+    to_langchain,
 )
 
 __all__ = [
@@ -429,44 +427,6 @@ def _is_langchain_handler(handler: Any) -> bool:
     return cls is not None and isinstance(handler, cls)
 
 
-def _lc_message(message: BaseMessage) -> Any:
-    from langchain_core import messages as lc
-
-    common: dict[str, Any] = {
-        "content": message.content,
-        "id": message.id,
-        "name": message.name,
-        "additional_kwargs": message.additional_kwargs,
-        "response_metadata": message.response_metadata,
-    }
-    if isinstance(message, AIMessageChunk):
-        return lc.AIMessageChunk(
-            **common,
-            tool_call_chunks=message.tool_call_chunks,
-            usage_metadata=message.usage_metadata,
-            chunk_position=message.chunk_position,
-        )
-    if isinstance(message, AIMessage):
-        return lc.AIMessage(
-            **common,
-            tool_calls=message.tool_calls,
-            invalid_tool_calls=message.invalid_tool_calls,
-            usage_metadata=message.usage_metadata,
-        )
-    if isinstance(message, ToolMessage):
-        return lc.ToolMessage(
-            **common,
-            tool_call_id=message.tool_call_id,
-            status=message.status,
-            artifact=getattr(message, "artifact", None),
-        )
-    if isinstance(message, SystemMessage):
-        return lc.SystemMessage(**common)
-    if isinstance(message, HumanMessage):
-        return lc.HumanMessage(**common)
-    return message
-
-
 def _has_chat_model_start(handler: Any) -> bool:
     from langchain_core.callbacks.base import BaseCallbackHandler
 
@@ -484,13 +444,13 @@ def _as_prompts(args: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _lc_messages(messages: list[BaseMessage]) -> list[Any]:
-    return [_lc_message(m) for m in messages]
+    return [to_langchain(m) for m in messages]
 
 
 def _lc_generation(chunk: AIMessageChunk) -> Any:
     from langchain_core.outputs import ChatGenerationChunk as LCChatGenerationChunk
 
-    return LCChatGenerationChunk(message=_lc_message(chunk))
+    return LCChatGenerationChunk(message=to_langchain(chunk))
 
 
 def _lc_result(result: LLMResult) -> Any:
@@ -502,7 +462,7 @@ def _lc_result(result: LLMResult) -> Any:
                 outputs.ChatGenerationChunk
                 if isinstance(g.message, AIMessageChunk)
                 else outputs.ChatGeneration
-            )(message=_lc_message(g.message), generation_info=g.generation_info)
+            )(message=to_langchain(g.message), generation_info=g.generation_info)
             for g in row
         ]
         for row in result.generations

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         messages_from_dict,
         messages_to_dict,
     )
+    from ._langchain import to_langchain
     from ._partial_json import parse_partial_json
 
 #: Loaded on first use, not by `import chatplex` (module `__getattr__`, PEP 562).
@@ -46,6 +47,7 @@ _LAZY = {
     "messages_from_dict": "._dicts",
     "messages_to_dict": "._dicts",
     "parse_partial_json": "._partial_json",
+    "to_langchain": "._langchain",
 }
 
 
@@ -88,4 +90,5 @@ __all__ = [
     "messages_to_dict",
     "normalise_role",
     "parse_partial_json",
+    "to_langchain",
 ]

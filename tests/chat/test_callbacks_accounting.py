@@ -316,11 +316,12 @@ def test_langchain_handler_rules_are_kept() -> None:
     run_ = ChatModelRun([only_llm, ignoring, plain], {"run_id": uuid.uuid4()}, "ChatModel")
     messages = [HumanMessage("hi"), HumanMessage("there")]
     run_.start(messages, {"name": "ChatModel"}, {})
-    from chatplex.chat.callbacks import _lc_messages
+    from chatplex.messages import to_langchain
 
-    assert only_llm.prompts == [[get_buffer_string(_lc_messages(messages))]]
+    twins = [to_langchain(m) for m in messages]
+    assert only_llm.prompts == [[get_buffer_string(twins)]]
     run_.end(merge_chunks([AIMessageChunk("ok")]).to_message())
-    assert ignoring.results == [] and ignoring.starts == [[_lc_messages(messages)]]
+    assert ignoring.results == [] and ignoring.starts == [[twins]]
     assert len(plain.results) == 1
     assert run_.handlers == [only_llm, ignoring, plain]  # restored after firing one by one
 

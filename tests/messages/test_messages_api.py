@@ -341,3 +341,11 @@ def test_langchain_messages_given_as_input_keep_every_field() -> None:
 
     twins = [lc_direct(m) for m in MESSAGES]
     assert coerce_messages(twins) == MESSAGES
+
+
+@pytest.mark.parametrize("message", MESSAGES, ids=lambda m: type(m).__name__)
+def test_to_langchain_gives_langchains_message(message: BaseMessage) -> None:
+    from chatplex.messages import to_langchain
+
+    converted = to_langchain(message)
+    assert lc.messages_to_dict([converted]) == messages_to_dict([message])
