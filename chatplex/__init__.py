@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from .chat import ChatModel, FakeChatModel, init_chat_model
+from .chat import ChatAnthropic, ChatModel, ChatOpenAI, FakeChatModel, init_chat_model
 from .core import (
     ChatPromptTemplate,
     MessagesPlaceholder,
@@ -61,7 +61,9 @@ async def aclose() -> None:
 __all__ = [
     "AIMessage",
     "AIMessageChunk",
+    "ChatAnthropic",
     "ChatModel",
+    "ChatOpenAI",
     "ChatPromptTemplate",
     "FakeChatModel",
     "HumanMessage",

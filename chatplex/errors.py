@@ -57,7 +57,8 @@ class ChatplexError(Exception):
 class APIError(ChatplexError):
     """A call to a provider failed.
 
-    Attributes: `status` (HTTP status, None for transport failures), `provider`,
+    Attributes: `status` (HTTP status, None for transport failures; also `status_code`,
+    as the provider SDKs name it), `provider`,
     `error_type` and `code` (as the provider names them), `message` (the provider's own
     words), `request_id`, `retryable`, `attempts` (HTTP attempts made), `body` (the decoded
     error body when there was one) and `response` (the `httpx.Response`, if any).
@@ -92,6 +93,12 @@ class APIError(ChatplexError):
         self.attempts = 1
         if retryable is not None:
             self.retryable = retryable
+
+    @property
+    def status_code(self) -> int | None:
+        """The HTTP status, under the name the openai and anthropic SDKs (and so code
+        written for LangChain) use; the same value as `status`."""
+        return self.status
 
     def __str__(self) -> str:
         parts = []

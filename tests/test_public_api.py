@@ -28,6 +28,9 @@ EXPECTED = [
     # Issue 3: shutting down the shared connection pools.
     "close",
     "aclose",
+    # Drop-in chat models: a LangChain script ports by changing its import line.
+    "ChatOpenAI",
+    "ChatAnthropic",
 ]
 
 # Where each public name is defined; the top level re-exports the same object.
@@ -35,6 +38,8 @@ HOMES = {
     "init_chat_model": factory,
     "ChatModel": chat,
     "FakeChatModel": chat,
+    "ChatOpenAI": chat,
+    "ChatAnthropic": chat,
     "SystemMessage": messages,
     "HumanMessage": messages,
     "AIMessage": messages,

@@ -96,6 +96,8 @@ def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
         blocks: list[_Block] = [{"type": "text", "text": content}] if content else []
     else:
         blocks = _blocks(content, i)
+    if any(b.get("type") == "tool_use" for b in blocks):
+        blocks = _tool_use_blocks(blocks, msg)
     if msg.tool_calls:
         # Content may already hold Anthropic-native tool_use blocks; do not send them twice.
         present = {b.get("id") for b in blocks if b.get("type") == "tool_use"}
@@ -113,6 +115,21 @@ def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
     if not blocks:
         raise ValueError(f"message {i}: empty assistant message (no text, no tool calls)")
     return blocks
+
+
+def _tool_use_blocks(blocks: list[_Block], msg: AIMessage) -> list[_Block]:
+    """tool_use blocks as the API takes them back: the input is the matching tool call's
+    arguments (the calls are what a program reads and may have edited), and stream-only
+    keys (`index`, LangChain's `partial_json`) are dropped."""
+    args = {c.get("id"): c["args"] for c in msg.tool_calls if c.get("id")}
+    out = []
+    for block in blocks:
+        if block.get("type") == "tool_use":
+            block = {k: v for k, v in block.items() if k not in ("index", "partial_json")}
+            if block.get("id") in args:
+                block["input"] = args[block["id"]]
+        out.append(block)
+    return out
 
 
 def _blocks(content: list[Any], i: int) -> list[_Block]:

@@ -20,10 +20,17 @@ from ..messages import (
 )
 from .base import ToolSpec
 
-__all__ = ["OPENAI_ROLE_KEY", "wire_message", "wire_tool", "wire_tool_choice"]
+__all__ = ["LANGCHAIN_ROLE_KEY", "OPENAI_ROLE_KEY", "wire_message", "wire_tool", "wire_tool_choice"]
 
 #: `SystemMessage.additional_kwargs` key choosing the wire role ("system" or "developer").
 OPENAI_ROLE_KEY = "__openai_role"
+#: LangChain's spelling of the same key.
+LANGCHAIN_ROLE_KEY = "__openai_role__"
+#: Assistant content blocks Chat Completions does not take back: reasoning, and the
+#: blocks of an Anthropic reply (its tool_use goes as `tool_calls`; `*_tool_result` too).
+_NOT_SENT_BACK = frozenset(
+    {"reasoning", "thinking", "redacted_thinking", "tool_use", "server_tool_use"}
+)
 
 
 def wire_message(message: BaseMessage) -> dict[str, Any]:
@@ -32,7 +39,10 @@ def wire_message(message: BaseMessage) -> dict[str, Any]:
     if isinstance(message, HumanMessage):
         out: dict[str, Any] = {"role": "user", "content": message.content}
     elif isinstance(message, SystemMessage):
-        role = message.additional_kwargs.get(OPENAI_ROLE_KEY) or "system"
+        extra = message.additional_kwargs
+        # LangChain marks a developer message with "__openai_role__" (its
+        # convert_to_messages does): the same thing, spelled its way.
+        role = extra.get(OPENAI_ROLE_KEY) or extra.get(LANGCHAIN_ROLE_KEY) or "system"
         if role not in ("system", "developer"):
             raise ValueError(f"{OPENAI_ROLE_KEY} must be 'system' or 'developer', not {role!r}")
         out = {"role": role, "content": message.content}
@@ -55,15 +65,14 @@ def _wire_ai(message: AIMessage) -> dict[str, Any]:
         _wire_call(c["id"], c["name"] or "", c["args"] or "") for c in message.invalid_tool_calls
     ]
     content = message.content
-    if not isinstance(content, str) and any(
-        b.get("type") == "reasoning" or "citations" in b for b in content
-    ):
-        # The API takes no reasoning back, and no citations (Anthropic's, after a provider
-        # switch): the answer goes as the plain text it would have been without them.
+    if not isinstance(content, str) and any(_not_sent_back(b) or "citations" in b for b in content):
+        # The API takes no reasoning back, and none of Anthropic's own blocks (after a
+        # provider switch; tool_use travels as `tool_calls`), and no citations: the answer
+        # goes as the plain text it would have been without them.
         kept = [
             {"type": "text", "text": b.get("text") or ""} if b.get("type") == "text" else b
             for b in content
-            if b.get("type") != "reasoning"
+            if not _not_sent_back(b)
         ]
         plain = all(b["type"] == "text" for b in kept)
         content = "".join(b["text"] for b in kept) if plain else kept
@@ -77,6 +86,11 @@ def _wire_ai(message: AIMessage) -> dict[str, Any]:
     if message.name:
         out["name"] = message.name
     return out
+
+
+def _not_sent_back(block: dict[str, Any]) -> bool:
+    kind = block.get("type")
+    return kind in _NOT_SENT_BACK or (isinstance(kind, str) and kind.endswith("_tool_result"))
 
 
 def _wire_call(call_id: str | None, name: str, arguments: str) -> dict[str, Any]:

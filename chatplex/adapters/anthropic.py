@@ -302,11 +302,11 @@ class AnthropicStreamParser:
             part = delta.get("partial_json")
             if not part:
                 return None
-            if index in self._tool_blocks:
-                return _tool_chunk(None, part, None, index)
             pending = self._inputs.get(index)
             if pending is not None:
                 pending[1].append(part)
+            if index in self._tool_blocks:
+                return _tool_chunk(None, part, None, index)
             return None
         if kind == "thinking_delta" or kind == "signature_delta":
             key = "thinking" if kind == "thinking_delta" else "signature"
@@ -337,9 +337,23 @@ class AnthropicStreamParser:
             return AIMessageChunk(content=text) if text else None
         if kind == "tool_use":
             self._tool_blocks.add(index)
+            self._inputs[index] = ("tool_use", [])
             given = block.get("input")  # always {} from Anthropic; a proxy may send it whole
             args = json.dumps(given) if given else ""
-            return _tool_chunk(block.get("name"), args, block.get("id"), index)
+            # The block stays in content, as in the non-stream reply (and LangChain's);
+            # its `input` is filled in at content_block_stop.
+            return AIMessageChunk(
+                content=[{**block, "index": index}],
+                tool_call_chunks=[
+                    {
+                        "name": block.get("name"),
+                        "args": args,
+                        "id": block.get("id"),
+                        "index": index,
+                        "type": "tool_call_chunk",
+                    }
+                ],
+            )
         if kind == "thinking":
             return _block_chunk({**_thinking(block), "index": index})
         # redacted_thinking, server_tool_use, *_tool_result, future types: kept whole.
@@ -383,11 +397,15 @@ class AnthropicStreamParser:
             total = _usage(self._usage)
             usage = _usage_diff(total, self._reported)
             self._reported = total
-        return AIMessageChunk(
-            content="",
-            usage_metadata=usage,
-            response_metadata=_stop_metadata(reason, delta.get("stop_sequence")),
-        )
+        meta = _stop_metadata(reason, delta.get("stop_sequence"))
+        if raw:
+            # Merging keeps message_start's fields that this one does not repeat: the
+            # merged stream has the reply's final raw usage, as the non-stream reply does.
+            meta["usage"] = dict(raw)
+        for key, value in delta.items():
+            if key not in _MESSAGE_FIELDS and value is not None:
+                meta[key] = value  # e.g. `container`, which the delta may update
+        return AIMessageChunk(content="", usage_metadata=usage, response_metadata=meta)
 
     def _error_event(self, data: dict[str, Any]) -> StreamError:
         err = data.get("error")
@@ -411,13 +429,40 @@ class AnthropicStreamParser:
 # -- response helpers ------------------------------------------------------------------
 
 
+#: Top-level fields of a reply that have a place of their own (or none, for `type`).
+_MESSAGE_FIELDS = frozenset(
+    {"content", "role", "type", "id", "model", "usage", "stop_reason", "stop_sequence"}
+)
+
+
 def _start_metadata(message: Mapping[str, Any]) -> dict[str, Any]:
-    return {"provider": _PROVIDER, "model_name": message.get("model"), "id": message.get("id")}
+    """The reply's metadata as LangChain's ChatAnthropic has it (`model`, `model_name`,
+    `model_provider`, `usage`: the raw usage dict, plus any top-level field chatplex does
+    not model, such as `container`), with chatplex's `provider`."""
+    meta: dict[str, Any] = {
+        "provider": _PROVIDER,
+        "model_provider": _PROVIDER,
+        "model": message.get("model"),
+        "model_name": message.get("model"),
+        "id": message.get("id"),
+    }
+    usage = message.get("usage")
+    if isinstance(usage, dict):
+        meta["usage"] = dict(usage)
+    for key, value in message.items():
+        if key not in _MESSAGE_FIELDS and value is not None:
+            meta[key] = value
+    return meta
 
 
 def _stop_metadata(reason: str | None, stop_sequence: str | None) -> dict[str, Any]:
     finish = _FINISH_REASONS.get(reason, reason) if reason is not None else None
-    return {"finish_reason": finish, "raw_finish_reason": reason, "stop_sequence": stop_sequence}
+    return {
+        "finish_reason": finish,
+        "raw_finish_reason": reason,
+        "stop_reason": reason,
+        "stop_sequence": stop_sequence,
+    }
 
 
 def _thinking(block: Mapping[str, Any]) -> _Block:
@@ -460,6 +505,9 @@ def _parse_content(raw: Sequence[Any]) -> tuple[Content, list[ToolCall]]:
             else:
                 blocks.append({"type": "text", "text": text})
         elif kind == "tool_use":
+            # Kept in content too, where LangChain keeps it (with the text around it).
+            only_text = False
+            blocks.append(block)
             name, args = block.get("name") or "", block.get("input") or {}
             tool_calls.append(
                 {"name": name, "args": args, "id": block.get("id"), "type": "tool_call"}

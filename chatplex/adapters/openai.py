@@ -27,53 +27,55 @@ blocks are not sent back: in history, an assistant message goes with its text on
 
 `max_tokens` goes as `max_completion_tokens` to api.openai.com for o1/o3/o4 and gpt-5
 models, which reject `max_tokens`; other servers always get `max_tokens`.
+
+With `n > 1` every candidate is kept: the reply is choice 0 and
+`response_metadata["other_candidates"]` holds the others (stream and non-stream alike);
+`parse_candidates(body)` gives all of them. The reply's metadata is langchain-openai's
+(`token_usage`, `model_name`, `finish_reason`, `system_fingerprint`, `logprobs`...): see
+`_openai_response.py`. Request, response and stream sides live in `_openai_request.py`,
+`_openai_response.py` and `_openai_stream.py`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import RETRYABLE_STATUSES, APIError, StreamError, status_error
-from ..messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    SystemMessage,
-    ToolCallChunk,
-    UsageMetadata,
-)
+from ..errors import APIError, status_error
+from ..messages import AIMessage, BaseMessage, SystemMessage
 from ..secret import Secret
 from ._openai_request import OPENAI_ROLE_KEY, wire_message, wire_tool, wire_tool_choice
-from .base import CallSettings, HTTPRequest, SSEEvent, endpoint_url, header_value
+from ._openai_response import (
+    OTHER_CANDIDATES,
+    PROVIDER,
+    error_fields,
+    loads,
+    parse_candidates,
+    parse_reply,
+    snippet,
+)
+from ._openai_stream import OpenAIStreamParser
+from .base import CallSettings, HTTPRequest, endpoint_url, header_value
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "OPENAI_ROLE_KEY",
+    "OTHER_CANDIDATES",
     "OpenAIAdapter",
     "OpenAIStreamParser",
     "developer_message",
+    "parse_candidates",
 ]
 
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-_PROVIDER = "openai"
-_MAX_TEXT = 500
-_FINISH_REASONS = {
-    "stop": "stop",
-    "length": "length",
-    "tool_calls": "tool_calls",
-    "function_call": "tool_calls",
-    "content_filter": "content_filter",
-}
+_PROVIDER = PROVIDER
 #: Models on api.openai.com that take `max_completion_tokens` and reject `max_tokens`.
 _COMPLETION_TOKENS_MODELS = ("o1", "o3", "o4", "gpt-5")
 _SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key"})
-_RETRYABLE_MARKERS = ("server_error", "overload", "unavailable", "internal", "timeout")
 
 
 def developer_message(content: str | list[dict[str, Any]]) -> SystemMessage:
@@ -192,52 +194,9 @@ class OpenAIAdapter:
     # -- responses ---------------------------------------------------------------------------
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
-        """The reply of a non-stream call (`choices[0]`; other choices are ignored)."""
-        data = _loads(body)
-        if not isinstance(data, dict):
-            raise APIError(  # a cut-off or proxy-mangled body: worth another attempt
-                f"response body is not a JSON object: {_snippet(body)}",
-                provider=_PROVIDER,
-                retryable=True,
-            )
-        if data.get("error"):
-            raise _payload_error(data, APIError)
-        choice = _first_choice(data.get("choices"))
-        message = choice.get("message") or {}
-        content = message.get("content")
-        meta = _head_metadata(data, headers)
-        raw_finish = choice.get("finish_reason")
-        if raw_finish is not None:
-            meta["finish_reason"] = _FINISH_REASONS.get(raw_finish, raw_finish)
-            meta["raw_finish_reason"] = raw_finish
-        additional: dict[str, Any] = {}
-        refusal = message.get("refusal")
-        if refusal:
-            additional["refusal"] = meta["refusal"] = refusal
-        reasoning = message.get("reasoning") or message.get("reasoning_content")
-        if reasoning and isinstance(reasoning, str):
-            blocks: list[dict[str, Any]] = [{"type": "reasoning", "reasoning": reasoning}]
-            if content:
-                blocks.append({"type": "text", "text": content})
-            content = blocks
-        tool_chunks: list[ToolCallChunk] = [
-            {
-                "name": (tc.get("function") or {}).get("name"),
-                "args": _args_text((tc.get("function") or {}).get("arguments")),
-                "id": tc.get("id"),
-                "index": i,
-            }
-            for i, tc in enumerate(message.get("tool_calls") or ())
-        ]
-        # The same tool-call parsing as a merged stream, so the two always agree.
-        return AIMessageChunk(
-            content=content if content is not None else "",
-            id=data.get("id"),
-            additional_kwargs=additional,
-            response_metadata=meta,
-            tool_call_chunks=tool_chunks,
-            usage_metadata=_usage(data.get("usage")),
-        ).to_message()
+        """The reply of a non-stream call: choice 0, with the other choices (`n > 1`) in
+        `response_metadata["other_candidates"]` (see `parse_candidates`)."""
+        return parse_reply(body, headers)
 
     def stream_parser(self, headers: Mapping[str, str]) -> OpenAIStreamParser:
         """A fresh parser for one stream's events."""
@@ -245,10 +204,10 @@ class OpenAIAdapter:
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response; never raises, whatever the body."""
-        data = _loads(body)
-        message, error_type, code = _error_fields(data)
+        data = loads(body)
+        message, error_type, code = error_fields(data)
         if not message:
-            message = _snippet(body) or f"HTTP {status}"
+            message = snippet(body) or f"HTTP {status}"
         return status_error(
             provider=_PROVIDER,
             status=status,
@@ -257,275 +216,12 @@ class OpenAIAdapter:
             error_type=error_type,
             code=code,
             request_id=header_value(headers, "x-request-id"),
-            body=data if data is not None else _snippet(body),
+            body=data if data is not None else snippet(body),
         )
 
     def budget_key(self, model: str) -> tuple[str, ...]:
         """(provider, base_url, key digest or "", model): never the key itself."""
         return (_PROVIDER, self.base_url, self._key_digest, model)
-
-
-class OpenAIStreamParser:
-    """Turns the events of one Chat Completions stream into `AIMessageChunk`s.
-
-    Reasoning deltas become one-block list chunks `{"type": "reasoning", "reasoning": ...,
-    "index": 0}`, which merge into one block before the answer text.
-    Tool-call ids and names are sent once per index (some compatible servers repeat them
-    on every fragment, which joining would double). Usage is emitted as the increase over
-    the usage seen before, so servers that report cumulative usage on many chunks still sum
-    right. A refusal is carried whole-so-far in `additional_kwargs["refusal"]` (metadata
-    merging keeps the last string), so the merged stream holds the complete refusal.
-    """
-
-    __slots__ = ("_done", "_finished", "_first", "_id", "_refusal", "_req_id", "_tools", "_usage")
-
-    def __init__(self, request_id: str | None = None) -> None:
-        self._req_id = request_id
-        self._done = False
-        self._finished = False
-        self._first = True
-        self._id: str | None = None
-        self._refusal = ""
-        self._tools: dict[int, list[bool]] = {}
-        self._usage: UsageMetadata | None = None
-
-    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
-        """The chunk one event contributes, or None; raises `StreamError` on error events."""
-        if self._done:
-            return None
-        data = event.data
-        if event.event == "error":
-            payload = _loads(data.encode())
-            if not isinstance(payload, dict):
-                payload = {"error": data[:_MAX_TEXT] or "error event without data"}
-            raise _payload_error(payload, StreamError, self._req_id)
-        if data.startswith("[DONE]"):
-            self._done = True
-            return None
-        if not data:
-            return None
-        try:
-            obj = json.loads(data)
-        except ValueError as exc:
-            obj = f"malformed JSON ({exc})"
-        if not isinstance(obj, dict):
-            problem = obj if isinstance(obj, str) else "not a JSON object"
-            raise StreamError(
-                f"stream event is {problem}: {data[:_MAX_TEXT]}",
-                provider=_PROVIDER,
-                request_id=self._req_id,
-            )
-        if obj.get("error"):
-            raise _payload_error(obj, StreamError, self._req_id)
-        return self._chunk(obj)
-
-    def finish(self) -> None:
-        """Raise `StreamError` if the body ended with neither `[DONE]` nor a finish_reason."""
-        if not (self._done or self._finished):
-            raise StreamError(
-                "stream ended before completion", provider=_PROVIDER, request_id=self._req_id
-            )
-
-    def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
-        content: Any = ""
-        tool_chunks: list[ToolCallChunk] = []
-        additional: dict[str, Any] = {}
-        meta: dict[str, Any] = {}
-        choices = obj.get("choices")
-        if choices:
-            choice = _first_choice(choices)
-            delta = choice.get("delta")
-            if delta:
-                text = delta.get("content")
-                if text:
-                    content = text
-                reasoning = delta.get("reasoning") or delta.get("reasoning_content")
-                if reasoning and isinstance(reasoning, str):
-                    content = [{"type": "reasoning", "reasoning": reasoning, "index": 0}]
-                    if text:
-                        content.append({"type": "text", "text": text})
-                calls = delta.get("tool_calls")
-                if calls:
-                    tool_chunks = self._tool_chunks(calls)
-                refusal = delta.get("refusal")
-                if refusal:
-                    self._refusal += refusal
-                    additional["refusal"] = meta["refusal"] = self._refusal
-            raw_finish = choice.get("finish_reason")
-            if raw_finish is not None:
-                self._finished = True
-                meta["finish_reason"] = _FINISH_REASONS.get(raw_finish, raw_finish)
-                meta["raw_finish_reason"] = raw_finish
-        usage = None
-        raw_usage = obj.get("usage")
-        if raw_usage:
-            usage = self._usage_increase(_usage(raw_usage))
-        if self._first:
-            self._first = False
-            self._id = obj.get("id")
-            meta = {**_head_metadata(obj, None, self._req_id), **meta}
-        elif not (content or tool_chunks or usage or meta):
-            return None  # role-only repeats, keep-alives, fields chatplex does not model
-        return AIMessageChunk(
-            content=content,
-            id=self._id,
-            additional_kwargs=additional,
-            response_metadata=meta,
-            tool_call_chunks=tool_chunks,
-            usage_metadata=usage,
-        )
-
-    def _tool_chunks(self, calls: list[dict[str, Any]]) -> list[ToolCallChunk]:
-        out: list[ToolCallChunk] = []
-        for call in calls:
-            index = call.get("index")
-            function = call.get("function") or {}
-            call_id = call.get("id")
-            name = function.get("name")
-            if index is not None:
-                seen = self._tools.get(index)
-                if seen is None:
-                    self._tools[index] = [bool(call_id), bool(name)]
-                else:
-                    if seen[0]:
-                        call_id = None
-                    elif call_id:
-                        seen[0] = True
-                    if seen[1]:
-                        name = None
-                    elif name:
-                        seen[1] = True
-            out.append(
-                {
-                    "name": name,
-                    "args": _args_text(function.get("arguments")),
-                    "id": call_id,
-                    "index": index,
-                }
-            )
-        return out
-
-    def _usage_increase(self, usage: UsageMetadata | None) -> UsageMetadata | None:
-        previous, self._usage = self._usage, usage
-        if previous is None or usage is None:
-            return usage
-        return _minus(usage, previous)  # type: ignore[no-any-return]
-
-
-# -- response helpers ----------------------------------------------------------------------
-
-
-def _loads(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:  # also UnicodeDecodeError
-        return None
-
-
-def _snippet(body: bytes) -> str:
-    return body.decode("utf-8", "replace").strip()[:_MAX_TEXT]
-
-
-def _first_choice(choices: Any) -> dict[str, Any]:
-    # With n > 1 each choice carries its index; chatplex follows choice 0.
-    if choices:
-        for choice in choices:
-            if choice.get("index", 0) == 0:
-                return choice  # type: ignore[no-any-return]
-    return {}
-
-
-def _head_metadata(
-    obj: dict[str, Any], headers: Mapping[str, str] | None, request_id: str | None = None
-) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "provider": _PROVIDER,
-        "model_name": obj.get("model"),
-        "id": obj.get("id"),
-        "finish_reason": None,
-        "raw_finish_reason": None,
-    }
-    for key in ("system_fingerprint", "service_tier"):
-        if obj.get(key) is not None:
-            meta[key] = obj[key]
-    request_id = request_id or header_value(headers, "x-request-id")
-    if request_id:
-        meta["request_id"] = request_id
-    return meta
-
-
-def _minus(now: Any, before: Any) -> Any:
-    """`now - before` for usage records, nested details included (missing counts are 0)."""
-    if isinstance(now, dict):
-        before = before if isinstance(before, dict) else {}
-        return {k: _minus(v, before.get(k)) for k, v in now.items()}
-    return now - (before or 0)
-
-
-def _args_text(arguments: Any) -> str | None:
-    # Some compatible servers send arguments as an object rather than a JSON string.
-    if arguments is None or isinstance(arguments, str):
-        return arguments
-    return json.dumps(arguments)
-
-
-def _usage(raw: Any) -> UsageMetadata | None:
-    if not isinstance(raw, dict):
-        return None
-    input_tokens = raw.get("prompt_tokens") or 0
-    output_tokens = raw.get("completion_tokens") or 0
-    total = raw.get("total_tokens")
-    usage: UsageMetadata = {
-        "input_tokens": input_tokens,
-        "output_tokens": output_tokens,
-        "total_tokens": total if total is not None else input_tokens + output_tokens,
-    }
-    details = raw.get("prompt_tokens_details")
-    if isinstance(details, dict) and details.get("cached_tokens") is not None:
-        usage["input_token_details"] = {"cache_read": details["cached_tokens"]}
-    details = raw.get("completion_tokens_details")
-    if isinstance(details, dict) and details.get("reasoning_tokens") is not None:
-        usage["output_token_details"] = {"reasoning": details["reasoning_tokens"]}
-    return usage
-
-
-def _error_fields(data: Any) -> tuple[str | None, str | None, str | int | None]:
-    """(message, type, code) from `{"error": {...}}`, `{"error": "..."}` or `{"message"}`."""
-    if not isinstance(data, dict):
-        return None, None, None
-    error = data.get("error")
-    if isinstance(error, str):
-        return error, None, None
-    if not isinstance(error, dict):
-        error = data
-    message, error_type, code = error.get("message"), error.get("type"), error.get("code")
-    return (
-        message if isinstance(message, str) else None,
-        None if error_type is None else str(error_type),
-        code if code is None or isinstance(code, (int, str)) else str(code),
-    )
-
-
-def _payload_error(
-    data: dict[str, Any], cls: type[APIError], request_id: str | None = None
-) -> APIError:
-    """An error payload that arrived after HTTP 200 (mid-stream, or a 200 error body)."""
-    message, error_type, code = _error_fields(data)
-    error = data.get("error")
-    status = error.get("status_code") if isinstance(error, dict) else None
-    haystack = f"{error_type or ''} {code or ''}".lower()
-    retryable = any(m in haystack for m in _RETRYABLE_MARKERS) or any(
-        isinstance(n, int) and (n in RETRYABLE_STATUSES or n >= 500) for n in (code, status)
-    )
-    return cls(
-        message or "the server reported an error",
-        provider=_PROVIDER,
-        error_type=error_type,
-        code=code,
-        request_id=request_id,
-        body=data,
-        retryable=retryable,
-    )
 
 
 def _is_openai(base_url: str) -> bool:

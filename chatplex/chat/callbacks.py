@@ -8,21 +8,58 @@ keyword arguments their signature accepts (`run_id`, `parent_run_id`, `tags`,
 `metadata`, `name`, `chunk`, ...), so handlers written for LangChain work unchanged.
 `parent_run_id` is the enclosing run (the chain, or the lambda the model was called in).
 
+What `on_llm_end` receives is what LangChain gives (`_result`): an `LLMResult` whose
+`llm_output` has the provider's raw usage under
+`token_usage` (keys `prompt_tokens`... for OpenAI, `input_tokens`... for Anthropic) and
+`model_name`, and generations carrying `generation_info` (`finish_reason`, `logprobs`).
+Handlers that are LangChain's own (`BaseCallbackHandler` subclasses, such as
+`UsageMetadataCallbackHandler`) check `isinstance` against LangChain's classes, so they
+get LangChain objects: messages, `ChatGeneration(Chunk)`, `LLMResult`. That conversion
+runs only for them, and only imports what their presence already imported.
+
+A stream's end reports the merged `AIMessageChunk` (`end()` with a chunk), as LangChain's
+`on_chat_model_end` event and `on_llm_end` do.
+
+`get_usage_metadata_callback()` sums token usage per model name over every chat-model
+call made inside its `with` block, without passing it in any config.
+
 With no handlers configured nothing here runs: `start_chat_model_run` returns None.
 A handler that raises is logged and skipped, unless it sets `raise_error = True`.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import sys
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from ..core.run_config import RunnableConfig
 from ..core.runs import RunListener, RunNode, split_callbacks
-from ..messages import AIMessage, AIMessageChunk, BaseMessage, merge_chunks
+from ..messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    UsageMetadata,
+    add_usage,
+    merge_chunks,
+    to_langchain,
+)
 
-__all__ = ["ChatGeneration", "ChatModelRun", "LLMResult", "start_chat_model_run"]
+__all__ = [
+    "ChatGeneration",
+    "ChatGenerationChunk",
+    "ChatModelRun",
+    "LLMResult",
+    "UsageMetadataCallbackHandler",
+    "chat_result",
+    "combine_llm_outputs",
+    "get_usage_metadata_callback",
+    "start_chat_model_run",
+]
 
 
 @dataclass(slots=True)
@@ -32,6 +69,14 @@ class ChatGeneration:
     message: AIMessage
     text: str = ""
     generation_info: dict[str, Any] | None = None
+    type: ClassVar[str] = "ChatGeneration"
+
+
+class ChatGenerationChunk(ChatGeneration):
+    """A generation from a stream: `message` is the (merged) `AIMessageChunk`."""
+
+    __slots__ = ()  # the same fields (a plain subclass: no second dataclass to build)
+    type: ClassVar[str] = "ChatGenerationChunk"
 
 
 @dataclass(slots=True)
@@ -42,6 +87,7 @@ class LLMResult:
     llm_output: dict[str, Any] | None = None
     run: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    type: ClassVar[str] = "LLMResult"
 
 
 class ChatModelRun(RunNode):
@@ -53,7 +99,7 @@ class ChatModelRun(RunNode):
 
     error_callback = "on_llm_error"
 
-    __slots__ = ("input",)
+    __slots__ = ("input", "langchain")
 
     def __init__(
         self,
@@ -64,6 +110,8 @@ class ChatModelRun(RunNode):
     ) -> None:
         super().__init__(config, name, "chat_model", handlers, listeners or [])
         self.input: dict[str, Any] = {}
+        #: Per handler, in order: whether it is LangChain's own (and gets its objects).
+        self.langchain = [_is_langchain_handler(h) for h in handlers]
 
     def _notify_start(self, messages: list[BaseMessage]) -> None:
         self.started = True
@@ -77,28 +125,48 @@ class ChatModelRun(RunNode):
     ) -> None:
         self._notify_start(messages)
         if self.handlers:
-            self.fire("on_chat_model_start", serialized, [messages], invocation_params=params)
+            self._fire_each(
+                "on_chat_model_start",
+                (serialized, [messages]),
+                lambda: (serialized, [_lc_messages(messages)]),
+                invocation_params=params,
+            )
 
     async def astart(
         self, messages: list[BaseMessage], serialized: dict[str, Any], params: dict[str, Any]
     ) -> None:
         self._notify_start(messages)
         if self.handlers:
-            await self.afire(
-                "on_chat_model_start", serialized, [messages], invocation_params=params
+            await self._afire_each(
+                "on_chat_model_start",
+                (serialized, [messages]),
+                lambda: (serialized, [_lc_messages(messages)]),
+                invocation_params=params,
             )
 
     def token(self, chunk: AIMessageChunk) -> None:
         for listener in self.listeners:
             listener.on_stream(self, chunk)
         if self.handlers:
-            self.fire("on_llm_new_token", chunk.text, chunk=_Generation(chunk))
+            self._fire_each(
+                "on_llm_new_token",
+                (chunk.text,),
+                lambda: (chunk.text,),
+                chunk=_Generation(chunk),
+                lc_chunk=lambda: _lc_generation(chunk),
+            )
 
     async def atoken(self, chunk: AIMessageChunk) -> None:
         for listener in self.listeners:
             listener.on_stream(self, chunk)
         if self.handlers:
-            await self.afire("on_llm_new_token", chunk.text, chunk=_Generation(chunk))
+            await self._afire_each(
+                "on_llm_new_token",
+                (chunk.text,),
+                lambda: (chunk.text,),
+                chunk=_Generation(chunk),
+                lc_chunk=lambda: _lc_generation(chunk),
+            )
 
     def _notify_end(self, message: AIMessage) -> None:
         data = {"output": message, "input": self.input}
@@ -106,14 +174,85 @@ class ChatModelRun(RunNode):
             listener.on_end(self, data)
 
     def end(self, message: AIMessage) -> None:
+        """The reply: an `AIMessage`, or for a stream the merged `AIMessageChunk`."""
         self._notify_end(message)
         if self.handlers:
-            self.fire("on_llm_end", _result(message))
+            result = _result(message)
+            self._fire_each("on_llm_end", (result,), lambda: (_lc_result(result),))
 
     async def aend(self, message: AIMessage) -> None:
         self._notify_end(message)
         if self.handlers:
-            await self.afire("on_llm_end", _result(message))
+            result = _result(message)
+            await self._afire_each("on_llm_end", (result,), lambda: (_lc_result(result),))
+
+    # Chatplex's objects for most handlers, LangChain's for LangChain's own: with both
+    # kinds present, handlers are fired one at a time (`self.handlers` narrowed to each
+    # in turn, so order is kept); LangChain's objects are built once, when first needed.
+    # LangChain's own handlers also get its manager's rules: `ignore_llm` /
+    # `ignore_chat_model` are honoured, and one without `on_chat_model_start` gets
+    # `on_llm_start` with the messages as text.
+
+    def _groups(
+        self,
+        method: str,
+        plain: tuple[Any, ...],
+        langchain: Callable[[], tuple[Any, ...]],
+        extra: dict[str, Any],
+    ) -> list[tuple[list[Any], str, tuple[Any, ...], dict[str, Any]]]:
+        lc_chunk = extra.pop("lc_chunk", None)
+        if not any(self.langchain):
+            return [(self.handlers, method, plain, extra)]
+        ignore = "ignore_chat_model" if method == "on_chat_model_start" else "ignore_llm"
+        groups = []
+        converted: tuple[tuple[Any, ...], dict[str, Any]] | None = None
+        for handler, is_langchain in zip(self.handlers, self.langchain, strict=True):
+            if not is_langchain:
+                groups.append(([handler], method, plain, extra))
+                continue
+            if getattr(handler, ignore, False):
+                continue
+            if converted is None:
+                kw = dict(extra)
+                if lc_chunk is not None:
+                    kw["chunk"] = lc_chunk()
+                converted = (langchain(), kw)
+            args, kw = converted
+            if method == "on_chat_model_start" and not _has_chat_model_start(handler):
+                groups.append(([handler], "on_llm_start", _as_prompts(args), kw))
+            else:
+                groups.append(([handler], method, args, kw))
+        return groups
+
+    def _fire_each(
+        self,
+        method: str,
+        plain: tuple[Any, ...],
+        langchain: Callable[[], tuple[Any, ...]],
+        **extra: Any,
+    ) -> None:
+        handlers = self.handlers
+        try:
+            for group, name, args, kw in self._groups(method, plain, langchain, extra):
+                self.handlers = group
+                self.fire(name, *args, **kw)
+        finally:
+            self.handlers = handlers
+
+    async def _afire_each(
+        self,
+        method: str,
+        plain: tuple[Any, ...],
+        langchain: Callable[[], tuple[Any, ...]],
+        **extra: Any,
+    ) -> None:
+        handlers = self.handlers
+        try:
+            for group, name, args, kw in self._groups(method, plain, langchain, extra):
+                self.handlers = group
+                await self.afire(name, *args, **kw)
+        finally:
+            self.handlers = handlers
 
     # An event stream wants tokens as they arrive even from `invoke`, as in LangChain:
     # the model then streams and these turn the chunks into the reply.
@@ -149,29 +288,254 @@ class _Generation:
     """`chunk=` for on_llm_new_token: LangChain passes a ChatGenerationChunk."""
 
     message: AIMessageChunk
+    generation_info: dict[str, Any] | None = None
 
     @property
     def text(self) -> str:
         return self.message.text
 
 
+# -- what LangChain's providers put in an LLMResult ------------------------------------------
+
+#: llm_output keys of langchain-openai (`_create_chat_result`), from response_metadata.
+_OPENAI_OUTPUT = ("model_provider", "model_name", "system_fingerprint", "id", "service_tier")
+#: response_metadata keys chatplex adds that are not part of any provider's llm_output.
+_CHATPLEX_KEYS = frozenset(
+    {
+        "provider",
+        "finish_reason",
+        "raw_finish_reason",
+        "request_id",
+        "attempts",
+        "logprobs",
+        "refusal",
+        "other_candidates",
+        "token_usage",
+    }
+)
+
+
+def chat_result(message: AIMessage) -> LLMResult:
+    """The `LLMResult` LangChain's providers build for one reply (what `on_llm_end`
+    receives): one generation per candidate (`n > 1`), each with its `generation_info`
+    (`finish_reason`, `logprobs`), and the provider's `llm_output` (`token_usage` with
+    the provider's keys, `model_name`, ...). For `generate()`: one row per prompt, and
+    `combine_llm_outputs` over the rows' `llm_output`."""
+    return _result(message)
+
+
+def combine_llm_outputs(outputs: Sequence[dict[str, Any] | None]) -> dict[str, Any]:
+    """langchain-openai's `_combine_llm_outputs`, for any provider: the rows' raw
+    `token_usage` summed key by key (nested counts too), the first `model_name` and
+    `system_fingerprint`.
+
+    >>> combine_llm_outputs([{"token_usage": {"prompt_tokens": 2}, "model_name": "m"},
+    ...                      {"token_usage": {"prompt_tokens": 3}}])
+    {'token_usage': {'prompt_tokens': 5}, 'model_name': 'm'}
+    """
+    usage: dict[str, Any] = {}
+    model_name = fingerprint = None
+    for output in outputs:
+        if not output:
+            continue
+        _add_counts(usage, output.get("token_usage") or {})
+        model_name = model_name or output.get("model_name")
+        fingerprint = fingerprint or output.get("system_fingerprint")
+    combined: dict[str, Any] = {"token_usage": usage, "model_name": model_name}
+    if fingerprint:
+        combined["system_fingerprint"] = fingerprint
+    return combined
+
+
+def _add_counts(into: dict[str, Any], new: dict[str, Any]) -> None:
+    for key, value in new.items():
+        if value is None:
+            continue
+        old = into.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            _add_counts(old, value)
+        elif isinstance(value, dict):
+            into[key] = {}
+            _add_counts(into[key], value)
+        elif isinstance(old, (int, float)) and isinstance(value, (int, float)):
+            into[key] = old + value
+        elif old is None:
+            into[key] = value
+
+
 def _result(message: AIMessage) -> LLMResult:
-    return LLMResult(
-        generations=[[ChatGeneration(message=message, text=message.text)]],
-        llm_output={
-            "token_usage": message.usage_metadata,
-            "model_name": message.response_metadata.get("model_name"),
-        },
-    )
+    """The LLMResult langchain-openai / langchain-anthropic would build for this reply;
+    other candidates (`n > 1`) come after the reply, as in `generate()`."""
+    meta = message.response_metadata
+    cls = ChatGenerationChunk if isinstance(message, AIMessageChunk) else ChatGeneration
+    info = _generation_info(meta)
+    if cls is ChatGenerationChunk and info is not None and meta.get("model_provider") == "openai":
+        # A langchain-openai stream carries these in every chunk's generation_info.
+        info.update(
+            {k: meta[k] for k in ("model_name", "system_fingerprint", "service_tier") if k in meta}
+        )
+    generations: list[ChatGeneration] = [
+        cls(message=message, text=message.text, generation_info=info)
+    ]
+    for other in meta.get("other_candidates") or ():
+        if isinstance(other, AIMessage):
+            info = _generation_info(other.response_metadata)
+            generations.append(ChatGeneration(message=other, text=other.text, generation_info=info))
+    return LLMResult(generations=[generations], llm_output=_llm_output(message))
+
+
+def _generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
+    """`finish_reason` (the provider's own word, as LangChain reports it), and `logprobs`
+    where the provider sends them (OpenAI)."""
+    info: dict[str, Any] = {}
+    raw = meta.get("raw_finish_reason", meta.get("finish_reason"))
+    if raw is not None:
+        info["finish_reason"] = raw
+    if meta.get("model_provider") == "openai" or "logprobs" in meta:
+        info["logprobs"] = meta.get("logprobs")
+    return info or None
+
+
+def _llm_output(message: AIMessage) -> dict[str, Any]:
+    meta = message.response_metadata
+    provider = meta.get("model_provider") or meta.get("provider")
+    raw_usage = meta.get("token_usage")
+    if provider == "anthropic":
+        # langchain-anthropic: the reply's top-level fields (id, model, stop_reason,
+        # stop_sequence, usage, ...) and model_name; `token_usage` too, as OpenAI has it.
+        out = {k: v for k, v in meta.items() if k not in _CHATPLEX_KEYS}
+        raw_usage = meta.get("usage")
+    elif provider == "openai":
+        out = {k: meta[k] for k in _OPENAI_OUTPUT if k in meta}
+        out.setdefault("system_fingerprint", "")
+    else:
+        out = {"model_name": meta.get("model_name")}
+    usage = raw_usage if isinstance(raw_usage, dict) else message.usage_metadata
+    out["token_usage"] = dict(usage) if usage else {}
+    out.setdefault("model_name", meta.get("model_name"))
+    return out
+
+
+# -- LangChain's own objects, for LangChain's own handlers -------------------------------------
+
+
+def _is_langchain_handler(handler: Any) -> bool:
+    # A LangChain handler exists only if langchain_core is imported already: look there,
+    # never import it (`import chatplex` stays free of LangChain).
+    base = sys.modules.get("langchain_core.callbacks.base")
+    cls = getattr(base, "BaseCallbackHandler", None)
+    return cls is not None and isinstance(handler, cls)
+
+
+def _has_chat_model_start(handler: Any) -> bool:
+    from langchain_core.callbacks.base import BaseCallbackHandler
+
+    method = getattr(type(handler), "on_chat_model_start", None)
+    return method is not None and method is not BaseCallbackHandler.on_chat_model_start
+
+
+def _as_prompts(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """(serialized, [messages]) → (serialized, [text]): LangChain's fallback for handlers
+    that only know `on_llm_start`."""
+    from langchain_core.messages import get_buffer_string
+
+    serialized, batches = args
+    return serialized, [get_buffer_string(m) for m in batches]
+
+
+def _lc_messages(messages: list[BaseMessage]) -> list[Any]:
+    return [to_langchain(m) for m in messages]
+
+
+def _lc_generation(chunk: AIMessageChunk) -> Any:
+    from langchain_core.outputs import ChatGenerationChunk as LCChatGenerationChunk
+
+    return LCChatGenerationChunk(message=to_langchain(chunk))
+
+
+def _lc_result(result: LLMResult) -> Any:
+    from langchain_core import outputs
+
+    rows = [
+        [
+            (
+                outputs.ChatGenerationChunk
+                if isinstance(g.message, AIMessageChunk)
+                else outputs.ChatGeneration
+            )(message=to_langchain(g.message), generation_info=g.generation_info)
+            for g in row
+        ]
+        for row in result.generations
+    ]
+    return outputs.LLMResult(generations=rows, llm_output=result.llm_output)  # type: ignore[arg-type]
+
+
+# -- usage per model, for everything inside a `with` block ------------------------------------
+
+
+class UsageMetadataCallbackHandler:
+    """Sums `usage_metadata` per model name over the chat-model calls it hears about
+    (LangChain's handler of the same name, for chatplex's results and LangChain's).
+
+    >>> with get_usage_metadata_callback() as cb:  # doctest: +SKIP
+    ...     model.invoke("hi")
+    >>> cb.usage_metadata  # doctest: +SKIP
+    {'gpt-4o-mini-2024-07-18': {'input_tokens': 8, 'output_tokens': 10, 'total_tokens': 18}}
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.usage_metadata: dict[str, UsageMetadata] = {}
+
+    def __repr__(self) -> str:
+        return str(self.usage_metadata)
+
+    def on_llm_end(self, response: Any, **kwargs: Any) -> None:
+        try:
+            message = response.generations[0][0].message
+        except (AttributeError, IndexError):
+            return
+        usage = getattr(message, "usage_metadata", None)
+        model_name = (getattr(message, "response_metadata", None) or {}).get("model_name")
+        if usage and model_name:
+            with self._lock:
+                total = add_usage(self.usage_metadata.get(model_name), usage)
+                if total is not None:
+                    self.usage_metadata[model_name] = total
+
+
+#: Handlers every chat-model call in this context reports to (get_usage_metadata_callback).
+_CONTEXT_HANDLERS: ContextVar[tuple[Any, ...]] = ContextVar("chatplex_usage_handlers", default=())
+
+
+@contextmanager
+def get_usage_metadata_callback() -> Iterator[UsageMetadataCallbackHandler]:
+    """Count token usage per model name for every chat-model call in the `with` block
+    (this thread or task and what it starts: threads via the config, tasks and the
+    portal via contextvars), whether or not the calls pass callbacks.
+
+    >>> with get_usage_metadata_callback() as cb:  # doctest: +SKIP
+    ...     model.invoke("Hello")
+    ...     other_model.invoke("Hello")
+    >>> cb.usage_metadata  # doctest: +SKIP
+    """
+    handler = UsageMetadataCallbackHandler()
+    token = _CONTEXT_HANDLERS.set((*_CONTEXT_HANDLERS.get(), handler))
+    try:
+        yield handler
+    finally:
+        _CONTEXT_HANDLERS.reset(token)
 
 
 def start_chat_model_run(config: RunnableConfig, name: str) -> ChatModelRun | None:
     """A run for this call if any handler or event stream is listening, else None
     (zero cost)."""
     callbacks = config.get("callbacks")
-    if not callbacks:
+    in_context = _CONTEXT_HANDLERS.get()
+    if not callbacks and not in_context:
         return None
-    handlers, listeners = split_callbacks(callbacks)
+    handlers, listeners = split_callbacks(callbacks) if callbacks else ([], [])
+    handlers += [h for h in in_context if h not in handlers]
     if not handlers and not listeners:
         return None
     return ChatModelRun(handlers, config, name, listeners)

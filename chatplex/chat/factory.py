@@ -74,7 +74,9 @@ def init_chat_model(
     Settings: `temperature`, `max_tokens`, `top_p`, `stop`, `timeout`, `max_retries`,
     `max_retry_after`, `retry_policy`, `rate_limit`, `stream_idle_timeout`,
     `extra_headers`, `api_key`, `base_url`, `default_headers`, `http_client`,
-    `http_async_client`, and provider extras (sent in the request body unchanged).
+    `http_async_client`, `streaming`, `stream_usage`, `rate_limiter`, `model_kwargs`,
+    `extra_body`, and parameters of the provider's API (sent in the request body; for
+    OpenAI and Anthropic an unknown one is a TypeError naming the closest name).
 
     - `init_chat_model()`: the model comes from `CHATPLEX_MODEL` or the config file's
       default profile; `init_chat_model(profile="cheap")` names the profile. Call

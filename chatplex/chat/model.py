@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import Runnable
 from ..core.chunks import close_iterator
-from ..core.run_config import RunnableConfig
+from ..core.run_config import RunnableConfig, merge_configs
 from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
-from .callbacks import ChatModelRun, start_chat_model_run
+from .callbacks import ChatModelRun, LLMResult, start_chat_model_run
+from .limiter import ForeignLimiterBudget, split_rate_limiter
+from .params import check_api_parameters
 from .settings import check_settings
+from .streams import amerged, awithout_usage, merged, without_usage
 
 if TYPE_CHECKING:
     import httpx
@@ -38,6 +41,23 @@ _TRANSPORT_SETTINGS = (
     "retry_policy",
     "stream_idle_timeout",
 )
+#: Every name a ChatModel takes as a setting (constructor or per call), for the
+#: "did you mean" of an unknown keyword and for `model_kwargs` checks.
+_SETTING_NAMES = (
+    *_CALL_SETTINGS,
+    *_TRANSPORT_SETTINGS,
+    "rate_limit",
+    "rate_limiter",
+    "extra_headers",
+    "http_client",
+    "http_async_client",
+    "name",
+    "model",
+    "model_kwargs",
+    "extra_body",
+    "streaming",
+    "stream_usage",
+)
 
 
 class ChatModel(Runnable[Any, AIMessage]):
@@ -45,8 +65,10 @@ class ChatModel(Runnable[Any, AIMessage]):
 
     Usually built with `init_chat_model("openai:gpt-4o-mini")`. Input: a str, a list of
     messages / `(role, text)` tuples / dicts, or a prompt value. Output: an `AIMessage`
-    (or `AIMessageChunk`s from `stream`). Keyword arguments not named here are provider
-    extras, sent in the request body unchanged (e.g. `response_format`, `seed`).
+    (or `AIMessageChunk`s from `stream`). Keyword arguments not named here must be
+    parameters of the provider's API (`response_format`, `seed`, ...; see
+    `chatplex.chat.params`), sent in the request body: others are a TypeError naming the
+    closest name. `model_kwargs` / `extra_body` carry newer parameters, unchecked.
 
     Reliability: transient failures (408, 409, 429, 5xx, 529, connection errors,
     timeouts) are retried up to `max_retries` times (default 2), after the server's
@@ -98,10 +120,21 @@ class ChatModel(Runnable[Any, AIMessage]):
         http_client: httpx.Client | None = None,
         http_async_client: httpx.AsyncClient | None = None,
         name: str | None = None,
+        model_kwargs: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        streaming: bool = False,
+        stream_usage: bool = True,
+        rate_limiter: Any = None,
         **provider_extras: Any,
     ) -> None:
         if not isinstance(model, str) or not model:
             raise ValueError("model must be a non-empty model name")
+        if adapter is not None and provider_extras:
+            check_api_parameters(
+                adapter.provider, provider_extras, settings=_SETTING_NAMES, owner=self.get_name()
+            )
+        if not isinstance(streaming, bool) or not isinstance(stream_usage, bool):
+            raise TypeError("streaming and stream_usage must be True or False")
         check_settings(
             {
                 "temperature": temperature,
@@ -127,6 +160,16 @@ class ChatModel(Runnable[Any, AIMessage]):
         self.max_retry_after = max_retry_after
         self.retry_policy = retry_policy
         self.rate_limit = _rate_limit(rate_limit)
+        self.foreign_limiter: ForeignLimiterBudget | None = None
+        if rate_limiter is not None:
+            if rate_limit is not None:
+                raise ValueError("pass rate_limit= or rate_limiter=, not both")
+            self.rate_limit, self.foreign_limiter = split_rate_limiter(rate_limiter)
+        self.streaming = streaming
+        self.stream_usage = stream_usage
+        #: Config every call of this model runs with (LangChain's model-level `callbacks`,
+        #: `tags`, `metadata`): merged under the call's own config.
+        self.run_defaults: RunnableConfig = {}
         self.extra_headers: dict[str, str] = dict(extra_headers or {})
         self.stream_idle_timeout = stream_idle_timeout
         self.http_client = http_client
@@ -135,6 +178,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         self.tools: tuple[Any, ...] = ()
         self.tool_choice: str | None = None
         self.extra_body: dict[str, Any] = dict(provider_extras)
+        self._merge_body("model_kwargs", model_kwargs)
+        self._merge_body("extra_body", extra_body)
 
     def __repr__(self) -> str:
         shown = {
@@ -171,6 +216,75 @@ class ChatModel(Runnable[Any, AIMessage]):
         clone.tool_choice = normalise_tool_choice(tool_choice, specs)
         return clone
 
+    #: The method `with_structured_output` uses when none is named.
+    structured_output_method = "function_calling"
+
+    def with_structured_output(
+        self,
+        schema: Any = None,
+        *,
+        method: str | None = None,
+        include_raw: bool = False,
+        strict: bool | None = None,
+    ) -> Runnable[Any, Any]:
+        """A runnable whose replies are parsed into `schema` (a pydantic class, a
+        TypedDict or a JSON-schema dict): `method` is "function_calling", "json_schema"
+        or "json_mode". A reply that does not fit raises `StructuredOutputError` (with
+        the raw message); `include_raw=True` returns `{"raw", "parsed",
+        "parsing_error"}` instead. See `chatplex.chat.structured`.
+
+        >>> model.with_structured_output(Person).invoke("Who is Ada?")  # doctest: +SKIP
+        Person(name='Ada Lovelace', born=1815)
+        """
+        from .structured import structured_output
+
+        return structured_output(
+            self,
+            schema,
+            method=method or self.structured_output_method,
+            include_raw=include_raw,
+            strict=strict,
+        )
+
+    def generate(
+        self,
+        messages: Sequence[Any],
+        stop: Sequence[str] | None = None,
+        callbacks: Any = None,
+        *,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        run_name: str | None = None,
+        **overrides: Any,
+    ) -> LLMResult:
+        """LangChain's `generate`: one reply per message list, every candidate kept
+        (`n > 1`), as an `LLMResult` (`result.generations[i][j].message`)."""
+        from .generate import generate_config, llm_result
+
+        config = generate_config(callbacks, tags, metadata, run_name)
+        if stop is not None:
+            overrides["stop"] = list(stop)
+        return llm_result(self.batch(list(messages), config, **overrides))
+
+    async def agenerate(
+        self,
+        messages: Sequence[Any],
+        stop: Sequence[str] | None = None,
+        callbacks: Any = None,
+        *,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        run_name: str | None = None,
+        **overrides: Any,
+    ) -> LLMResult:
+        """Async `generate`."""
+        from .generate import generate_config, llm_result
+
+        config = generate_config(callbacks, tags, metadata, run_name)
+        if stop is not None:
+            overrides["stop"] = list(stop)
+        return llm_result(await self.abatch(list(messages), config, **overrides))
+
     def _apply(self, settings: Mapping[str, Any]) -> None:
         check_settings(settings)
         for key, value in settings.items():
@@ -184,8 +298,35 @@ class ChatModel(Runnable[Any, AIMessage]):
                 self.rate_limit = _rate_limit(value)
             elif key in _CALL_SETTINGS or key in _TRANSPORT_SETTINGS:
                 setattr(self, key, value)
+            elif key in ("model_kwargs", "extra_body"):
+                self._merge_body(key, value)
+            elif key == "stream_usage":
+                if not isinstance(value, bool):
+                    raise TypeError(f"stream_usage must be True or False, got {value!r}")
+                self.stream_usage = value
             else:
+                if self.adapter is not None:
+                    check_api_parameters(
+                        self.provider, {key: value}, settings=_SETTING_NAMES, owner=self.get_name()
+                    )
                 self.extra_body[key] = value
+
+    def _merge_body(self, kind: str, values: Mapping[str, Any] | None) -> None:
+        """`model_kwargs` / `extra_body`: request-body fields sent as given (unchecked,
+        for parameters newer than chatplex). `model_kwargs` may not hold a setting that
+        has its own keyword (as in LangChain): it would be ambiguous which one wins."""
+        if values is None:
+            return
+        if not isinstance(values, Mapping) or not all(isinstance(k, str) for k in values):
+            raise TypeError(f"{kind} must be a dict of parameter names to values, got {values!r}")
+        if kind == "model_kwargs":
+            clash = sorted(k for k in values if k in _SETTING_NAMES)
+            if clash:
+                raise ValueError(
+                    f"{self.get_name()}: pass {', '.join(clash)} as keyword argument(s), "
+                    "not inside model_kwargs"
+                )
+        self.extra_body.update(values)
 
     def _settings(self, overrides: Mapping[str, Any]) -> CallSettings:
         from ..adapters.base import CallSettings
@@ -245,6 +386,8 @@ class ChatModel(Runnable[Any, AIMessage]):
 
     def _budget(self, adapter: Adapter, settings: CallSettings) -> Budget | None:
         if self.rate_limit is None:  # no limiter: no calls, no cost
+            if self.foreign_limiter is not None:
+                return self.foreign_limiter.as_budget()
             return None
         from ..http import get_budget
 
@@ -297,7 +440,7 @@ class ChatModel(Runnable[Any, AIMessage]):
                 http = client if client is not None else get_sync_client()
                 client = interruptible_client(http, interrupter)
                 retry = interrupter.retry_policy(retry)
-        return stream(
+        chunks = stream(
             adapter,
             request,
             client=client,
@@ -307,6 +450,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             retry=retry,
             budget=self._budget(adapter, settings),
         )
+        return chunks if self.stream_usage else without_usage(chunks)
 
     def _asend_stream(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
@@ -314,7 +458,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         from ..http import astream
 
         adapter, request = self._http_request(messages, settings, stream=True)
-        return astream(
+        chunks = astream(
             adapter,
             request,
             client=self.http_async_client,
@@ -324,6 +468,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             retry=self._retry_policy(),
             budget=self._budget(adapter, settings),
         )
+        return chunks if self.stream_usage else awithout_usage(chunks)
 
     # ---- Runnable hooks ----------------------------------------------------------------
 
@@ -336,15 +481,19 @@ class ChatModel(Runnable[Any, AIMessage]):
         messages = coerce_messages(input)
         model = self.bind(**overrides) if overrides else self
         settings = model._settings({})
+        if self.run_defaults:  # model-level callbacks, tags, metadata
+            config = merge_configs(self.run_defaults, config)
         return model, messages, settings, start_chat_model_run(config, self.get_name())
 
     def _invoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
         model, messages, settings, run = self._prepare(input, config, overrides)
         if run is None:
+            if model.streaming:  # streaming=True: the reply comes as a stream, merged
+                return merged(model._send_stream(messages, settings, config))
             return model._send(messages, settings, config)
         run.start(messages, self._serialized(), self._invocation_params(settings))
         try:
-            if run.listeners:  # an event stream is watching: stream, so tokens reach it
+            if run.listeners or model.streaming:  # someone wants tokens: stream
                 message = run.collect(model._send_stream(messages, settings, config))
             else:
                 message = model._send(messages, settings, config)
@@ -357,10 +506,12 @@ class ChatModel(Runnable[Any, AIMessage]):
     async def _ainvoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
         model, messages, settings, run = self._prepare(input, config, overrides)
         if run is None:
+            if model.streaming:
+                return await amerged(model._asend_stream(messages, settings, config))
             return await model._asend(messages, settings, config)
         await run.astart(messages, self._serialized(), self._invocation_params(settings))
         try:
-            if run.listeners:
+            if run.listeners or model.streaming:
                 message = await run.acollect(model._asend_stream(messages, settings, config))
             else:
                 message = await model._asend(messages, settings, config)

@@ -17,6 +17,7 @@ from typing import Any
 from ..adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
 from .fake import FakeChatModel
 from .model import ChatModel
+from .params import check_api_parameters
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -40,11 +41,30 @@ def _adapter_model(provider: str) -> ModelFactory:
 
     def factory(model: str, **settings: Any) -> ChatModel:
         cls = adapter_class(provider)
-        own = {name: settings.pop(name) for name in adapter_parameters(cls) if name in settings}
+        names = adapter_parameters(cls)
+        # Before anything is built: a typo names the closest setting or API parameter.
+        model_settings = _model_parameters()
+        extras = {k: v for k, v in settings.items() if k not in names and k not in model_settings}
+        check_api_parameters(
+            provider, extras, settings=(*names, *model_settings), owner="init_chat_model"
+        )
+        own = {name: settings.pop(name) for name in names if name in settings}
+        if "include_usage" in names and "stream_usage" in settings:
+            own.setdefault("include_usage", settings["stream_usage"])  # LangChain's name
         return ChatModel(cls(**own), model, **settings)
 
     factory.__name__ = f"_{provider}"
     return factory
+
+
+@functools.cache
+def _model_parameters() -> tuple[str, ...]:
+    """The named keyword parameters of `ChatModel` (its settings)."""
+    import inspect
+
+    return tuple(
+        p.name for p in inspect.signature(ChatModel).parameters.values() if p.kind is p.KEYWORD_ONLY
+    )
 
 
 def _fake(model: str, **settings: Any) -> ChatModel:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._coerce import coerce_messages, message_from_role, normalise_role
 from ._merge import merge_content
 from ._messages import (
@@ -26,6 +28,40 @@ from ._types import (
     add_usage,
 )
 
+if TYPE_CHECKING:
+    from ._dicts import (
+        convert_to_messages,
+        message_from_dict,
+        message_to_dict,
+        messages_from_dict,
+        messages_to_dict,
+    )
+    from ._langchain import to_langchain
+    from ._partial_json import parse_partial_json
+
+#: Loaded on first use, not by `import chatplex` (module `__getattr__`, PEP 562).
+_LAZY = {
+    "convert_to_messages": "._dicts",
+    "message_from_dict": "._dicts",
+    "message_to_dict": "._dicts",
+    "messages_from_dict": "._dicts",
+    "messages_to_dict": "._dicts",
+    "parse_partial_json": "._partial_json",
+    "to_langchain": "._langchain",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
 __all__ = [
     "AIMessage",
     "AIMessageChunk",
@@ -44,8 +80,15 @@ __all__ = [
     "add_usage",
     "coerce_messages",
     "content_text",
+    "convert_to_messages",
     "merge_chunks",
     "merge_content",
+    "message_from_dict",
     "message_from_role",
+    "message_to_dict",
+    "messages_from_dict",
+    "messages_to_dict",
     "normalise_role",
+    "parse_partial_json",
+    "to_langchain",
 ]

@@ -150,7 +150,16 @@ def _openai_tool_call(tc: dict[str, Any], index: int) -> ToolCall:
 
 
 def _from_langchain(item: Any, lc_type: str, index: int) -> BaseMessage:
-    """LangChain messages carry `type` ("human", "ai", ...) and `content`; read those."""
+    """A LangChain message: every field, through its dict form (`model_dump()`, the
+    shape `messages_from_dict` reads); objects without one by `type` and `content`."""
+    dump = getattr(item, "model_dump", None)
+    if callable(dump):
+        from ._dicts import message_from_dict
+
+        try:
+            return message_from_dict({"type": lc_type, "data": dump()})
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"message {index}: {exc}") from exc
     if lc_type == "chat":  # LangChain's ChatMessage carries its role separately
         lc_type = str(getattr(item, "role", ""))
     kind = ROLE_ALIASES.get(lc_type, lc_type)

@@ -23,50 +23,29 @@ Content = str | list[dict[str, Any]]
 
 def merged_fields(chunks: Iterable[AIMessageChunk]) -> dict[str, Any]:
     """The fields of the chunk that merges `chunks` in order: text joined, tool-call
-    fragments joined by index, usage summed, metadata merged (later non-None values win).
-    `AIMessageChunk` is built from them by `merge_chunks` in `_messages.py`, so this
-    module needs no message class at run time."""
+    fragments joined (by index, or by id when there is no index), usage summed,
+    metadata merged (later non-None values win). `AIMessageChunk` is built from them by
+    `merge_chunks` in `_messages.py`, which derives `tool_calls` from the joined
+    fragments once; so this module needs no message class at run time."""
     content = _ContentJoiner()
-    tool_chunks: dict[int, ToolCallChunk] = {}
-    order: list[int] = []
+    tools = _ToolCallJoiner()
     usage: UsageMetadata | None = None
     response_metadata: dict[str, Any] = {}
     additional: dict[str, Any] = {}
     msg_id: str | None = None
     name: str | None = None
-    tool_calls = []
-    invalid = []
-    unindexed = 0
+    last = False
 
     for chunk in chunks:
         content.add(chunk.content)
         for tc in chunk.tool_call_chunks:
-            index = tc.get("index")
-            if index is None:
-                # No index: a whole call (non-streaming provider); keep it separate.
-                index = -1 - unindexed
-                unindexed += 1
-            current = tool_chunks.get(index)
-            if current is None:
-                tool_chunks[index] = {
-                    "name": tc.get("name"),
-                    "args": tc.get("args"),
-                    "id": tc.get("id"),
-                    "index": tc.get("index"),
-                    "type": "tool_call_chunk",
-                }
-                order.append(index)
-            else:
-                current["name"] = _join(current["name"], tc.get("name"))
-                current["args"] = _join(current["args"], tc.get("args"))
-                current["id"] = _join(current["id"], tc.get("id"))
-        tool_calls.extend(chunk.tool_calls)
-        invalid.extend(chunk.invalid_tool_calls)
+            tools.add(tc)
         usage = add_usage(usage, chunk.usage_metadata)
         merge_metadata(response_metadata, chunk.response_metadata)
         merge_metadata(additional, chunk.additional_kwargs)
         msg_id = chunk.id or msg_id
         name = chunk.name or name
+        last = last or chunk.chunk_position == "last"
 
     return {
         "content": content.result(),
@@ -74,11 +53,62 @@ def merged_fields(chunks: Iterable[AIMessageChunk]) -> dict[str, Any]:
         "name": name,
         "additional_kwargs": additional,
         "response_metadata": response_metadata,
-        "tool_calls": tool_calls,
-        "invalid_tool_calls": invalid,
         "usage_metadata": usage,
-        "tool_call_chunks": [tool_chunks[i] for i in order],
+        "tool_call_chunks": tools.entries,
+        "chunk_position": "last" if last else None,
     }
+
+
+class _ToolCallJoiner:
+    """Tool-call fragments joined into one fragment per call.
+
+    Fragments with the same `index` are one call (LangChain's rule, including its
+    exception: two different non-empty ids at one index are two calls). A fragment
+    without an index joins the call that has its id: some OpenAI-compatible servers send
+    no index and repeat the id and name in every fragment, which would otherwise make
+    one empty call per fragment. A fragment with neither is a call of its own.
+    """
+
+    __slots__ = ("by_id", "by_index", "entries")
+
+    def __init__(self) -> None:
+        self.entries: list[ToolCallChunk] = []
+        self.by_index: dict[Any, list[ToolCallChunk]] = {}
+        self.by_id: dict[str, ToolCallChunk] = {}
+
+    def add(self, tc: ToolCallChunk) -> None:
+        index, call_id = tc.get("index"), tc.get("id")
+        target: ToolCallChunk | None = None
+        if index is not None:
+            for known in self.by_index.get(index, ()):
+                if not call_id or not known["id"] or known["id"] == call_id:
+                    target = known
+                    break
+        elif call_id:
+            target = self.by_id.get(call_id)
+        if target is None:
+            entry: ToolCallChunk = {
+                "name": tc.get("name"),
+                "args": tc.get("args"),
+                "id": call_id,
+                "index": index,
+                "type": "tool_call_chunk",
+            }
+            self.entries.append(entry)
+            if index is not None:
+                self.by_index.setdefault(index, []).append(entry)
+            if call_id:
+                self.by_id.setdefault(call_id, entry)
+            return
+        name = tc.get("name")
+        if index is None and name and name == target["name"]:
+            name = None  # repeated whole in every index-less fragment, not split
+        target["name"] = _join(target["name"], name)
+        target["args"] = _join(target["args"], tc.get("args"))
+        if call_id and call_id != target["id"]:
+            target["id"] = _join(target["id"], call_id)
+            if target["id"]:
+                self.by_id.setdefault(target["id"], target)
 
 
 class _ContentJoiner:
@@ -164,7 +194,9 @@ def merge_content(a: Content, b: Content) -> Content:
 
 
 def merge_metadata(into: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """Update `into` with `new`; None never overwrites a value, nested dicts merge."""
+    """Update `into` with `new`; None never overwrites a value, nested dicts merge, lists
+    are concatenated (as LangChain merges them: streamed `logprobs` come a few tokens per
+    chunk), other values are replaced (cumulative counts and whole-so-far strings)."""
     for key, value in new.items():
         if value is None:
             into.setdefault(key, None)
@@ -174,6 +206,8 @@ def merge_metadata(into: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             merged = dict(old)
             merge_metadata(merged, value)
             into[key] = merged
+        elif isinstance(old, list) and isinstance(value, list):
+            into[key] = old + value  # a new list: the chunks' lists stay unchanged
         else:
             into[key] = value
     return into

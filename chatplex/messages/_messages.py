@@ -6,7 +6,6 @@ token, so construction cost matters, and `import chatplex` stays cheap.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass, field, replace
 from typing import Any, ClassVar, Literal
@@ -57,8 +56,25 @@ class BaseMessage:
         """The message's text, whether `content` is a string or a list of blocks."""
         return content_text(self.content)
 
-    def pretty_repr(self) -> str:
-        return f"{self.type}: {self.text}"
+    @property
+    def content_blocks(self) -> list[dict[str, Any]]:
+        """The content as LangChain 1.x's standard blocks (`text`, `reasoning`,
+        `tool_call`, `image`, ..., `non_standard`); see `_blocks.py`."""
+        from ._blocks import content_blocks
+
+        return content_blocks(self)
+
+    def pretty_repr(self, html: bool = False) -> str:
+        """The text LangChain prints for this message (`html=True` bolds the title)."""
+        from ._pretty import pretty_repr
+
+        return pretty_repr(self, html=html)
+
+    def pretty_print(self) -> None:
+        """Print `pretty_repr()`, the title bold in an interactive session (as LangChain)."""
+        from ._pretty import is_interactive
+
+        print(self.pretty_repr(html=is_interactive()))
 
 
 @dataclass(slots=True)
@@ -85,54 +101,92 @@ class AIMessage(BaseMessage):
 
     type: ClassVar[str] = "ai"
 
+    def __post_init__(self) -> None:
+        # LangChain marks every call with its type; code written for it may read it.
+        if any("type" not in c for c in self.tool_calls):
+            self.tool_calls = [
+                c if "type" in c else {**c, "type": "tool_call"} for c in self.tool_calls
+            ]
+        if any("type" not in c for c in self.invalid_tool_calls):
+            self.invalid_tool_calls = [
+                c if "type" in c else {**c, "type": "invalid_tool_call"}
+                for c in self.invalid_tool_calls
+            ]
+
 
 @dataclass(slots=True, kw_only=True)
 class AIMessageChunk(AIMessage):
     """One piece of a streamed reply. `chunk_a + chunk_b` merges two pieces.
 
     Tool calls arrive as `tool_call_chunks` (string fragments of arguments, joined by
-    `index`); `to_message()` parses them into `tool_calls` once the stream is complete.
+    `index`, or by `id` when a server sends no index). `tool_calls` and
+    `invalid_tool_calls` are derived from them, on every chunk, merged ones included, as
+    in LangChain: best-effort while the reply streams, exact once it is complete (a
+    `finish_reason` in `response_metadata`, or `chunk_position="last"`); see
+    `_tool_calls.py`. They are derived when first read (`_FromFragments`), so a stream
+    whose pieces nobody inspects pays no parsing per piece, and `merge_chunks` over a
+    whole stream parses the joined arguments once. A chunk built with `tool_calls=` and
+    no fragments gets one fragment per call. `to_message()` gives the `AIMessage`,
+    always parsed exactly.
     """
 
     tool_call_chunks: list[ToolCallChunk] = field(default_factory=list)
+    #: "last" on the chunk that ends a stream (LangChain 1.x); merging keeps it.
+    chunk_position: Literal["last"] | None = None
+    # Whether the fragments were made from `tool_calls=` (then those are kept as given).
+    _from_calls: bool = field(default=False, init=False, repr=False, compare=False)
 
     type: ClassVar[str] = "AIMessageChunk"
 
+    def __post_init__(self) -> None:
+        if self.tool_call_chunks:
+            if any("type" not in c for c in self.tool_call_chunks):  # LangChain marks them
+                self.tool_call_chunks = [
+                    c if "type" in c else {**c, "type": "tool_call_chunk"}
+                    for c in self.tool_call_chunks
+                ]
+            _TOOL_CALLS.__set__(self, _PENDING)
+            _INVALID_TOOL_CALLS.__set__(self, _PENDING)
+        elif self.tool_calls or self.invalid_tool_calls:
+            from ._tool_calls import chunks_from_calls  # (not at import: `import chatplex`)
+
+            AIMessage.__post_init__(self)  # (zero-argument super() fails in slots classes)
+            self.tool_call_chunks = chunks_from_calls(self.tool_calls, self.invalid_tool_calls)
+            self._from_calls = True
+
+    def _derive_tool_calls(self) -> None:
+        from ._tool_calls import parse_tool_call_chunks
+
+        calls, invalid = parse_tool_call_chunks(self.tool_call_chunks, complete=self.is_complete)
+        _TOOL_CALLS.__set__(self, calls)
+        _INVALID_TOOL_CALLS.__set__(self, invalid)
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether this chunk holds the end of its reply (so arguments are final)."""
+        return (
+            self.chunk_position == "last" or self.response_metadata.get("finish_reason") is not None
+        )
+
     def __add__(self, other: object) -> AIMessageChunk:
-        if not isinstance(other, AIMessageChunk):
-            return NotImplemented
-        return merge_chunks([self, other])
+        if isinstance(other, AIMessageChunk):
+            return merge_chunks([self, other])
+        if isinstance(other, (list, tuple)) and all(isinstance(o, AIMessageChunk) for o in other):
+            return merge_chunks([self, *other])  # LangChain's `chunk + [c1, c2]`
+        return NotImplemented
 
     def to_message(self) -> AIMessage:
-        """The complete `AIMessage`: tool-call fragments parsed into `tool_calls`.
+        """The complete `AIMessage`: tool-call fragments parsed exactly into `tool_calls`.
 
         Arguments that are not a JSON object land in `invalid_tool_calls` with the raw
         string and the reason; this never raises.
         """
-        tool_calls = list(self.tool_calls)
-        invalid = list(self.invalid_tool_calls)
-        for chunk in self.tool_call_chunks:
-            raw = chunk.get("args") or ""
-            parsed, error = _parse_args(raw)
-            if error is None:
-                tool_calls.append(
-                    {
-                        "name": chunk.get("name") or "",
-                        "args": parsed,
-                        "id": chunk.get("id"),
-                        "type": "tool_call",
-                    }
-                )
-            else:
-                invalid.append(
-                    {
-                        "name": chunk.get("name"),
-                        "args": raw,
-                        "id": chunk.get("id"),
-                        "error": error,
-                        "type": "invalid_tool_call",
-                    }
-                )
+        if self._from_calls or self.is_complete:
+            tool_calls, invalid = list(self.tool_calls), list(self.invalid_tool_calls)
+        else:  # a stream cut short: what arrived, parsed as strictly as a whole reply
+            from ._tool_calls import parse_tool_call_chunks
+
+            tool_calls, invalid = parse_tool_call_chunks(self.tool_call_chunks, complete=True)
         return AIMessage(
             content=_strip_block_indexes(self.content),
             id=self.id,
@@ -145,22 +199,39 @@ class AIMessageChunk(AIMessage):
         )
 
 
-def _parse_args(raw: str) -> tuple[dict[str, Any], str | None]:
-    # Providers send "" for a tool without arguments (see the Anthropic corpus): that is {}.
-    if raw.strip() == "":
-        return {}, None
-    try:
-        value = json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
-        return {}, f"arguments are not valid JSON: {exc}"
-    if not isinstance(value, dict):
-        return {}, f"arguments must be a JSON object, got {type(value).__name__}"
-    return value, None
+#: The value of a derived field not derived yet.
+_PENDING: Any = object()
+#: The slots holding AIMessage's tool_calls / invalid_tool_calls (slots dataclass fields).
+_TOOL_CALLS: Any = AIMessage.__dict__["tool_calls"]
+_INVALID_TOOL_CALLS: Any = AIMessage.__dict__["invalid_tool_calls"]
 
 
-def _reject_constant(name: str) -> Any:
-    # Python's json accepts NaN/Infinity; JSON (and every provider) does not.
-    raise ValueError(f"{name} is not valid JSON")
+class _FromFragments:
+    """`AIMessageChunk.tool_calls` / `.invalid_tool_calls`: the slot's value, derived from
+    the fragments the first time it is read after they were set. Writes go straight to
+    the slot (the dataclass `__init__` and users assigning calls)."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: AIMessageChunk | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self.slot.__get__(obj, owner)
+        if value is _PENDING:
+            obj._derive_tool_calls()
+            value = self.slot.__get__(obj, owner)
+        return value
+
+    def __set__(self, obj: AIMessageChunk, value: Any) -> None:
+        self.slot.__set__(obj, value)
+
+
+# Set after the class is made: in the class body the dataclass would take them for defaults.
+AIMessageChunk.tool_calls = _FromFragments(_TOOL_CALLS)  # type: ignore[assignment,misc]
+AIMessageChunk.invalid_tool_calls = _FromFragments(_INVALID_TOOL_CALLS)  # type: ignore[assignment,misc]
 
 
 def _strip_block_indexes(content: Content) -> Content:
@@ -176,6 +247,8 @@ class ToolMessage(BaseMessage):
 
     tool_call_id: str
     status: Literal["success", "error"] = "success"
+    #: What the tool produced that is not for the model (LangChain's `artifact`).
+    artifact: Any = None
 
     type: ClassVar[str] = "tool"
 

@@ -87,6 +87,8 @@ class Reply:
     tool: ToolCall | None
     input_tokens: int
     output_tokens: int
+    #: OpenAI's `n`: how many choices a non-stream reply carries (each the same reply).
+    candidates: int = 1
 
 
 def plan_reply(
@@ -108,17 +110,58 @@ def plan_reply(
     model = body.get("model")
     model = model if isinstance(model, str) else "mock-model"
     input_tokens = _count_words(messages) + _count_words(body.get("system")) + 3
+    if tool_name is None:
+        tool_name = forced_tool(body.get("tool_choice"))
     tool = _plan_tool(provider, body.get("tools"), messages, chunks, tool_name)
+    n = body.get("n") if provider == OPENAI else None
+    candidates = n if isinstance(n, int) and not isinstance(n, bool) and n > 1 else 1
     if tool is not None:
         output_tokens = max(1, len(re.findall(r"\w+", tool.arguments)))
-        return Reply(model, "", (), tool, input_tokens, output_tokens)
-    if text is None:
-        words = last_user_text(messages).split()
-        text = ECHO_PREFIX + " ".join(words[:ECHO_MAX_WORDS])
-    pieces = split_text(text, chunks)
+        return Reply(model, "", (), tool, input_tokens, output_tokens, candidates)
+    schema = response_schema(provider, body)
+    if text is None and schema is not None:
+        # A structured-output request: JSON that fits the schema, streamed in fragments.
+        text = _ENCODER.encode(example_object(schema, schema, 0))
+        pieces = _split_arguments(text, chunks, False)
+    else:
+        if text is None:
+            words = last_user_text(messages).split()
+            text = ECHO_PREFIX + " ".join(words[:ECHO_MAX_WORDS])
+        pieces = split_text(text, chunks)
     # Padding for `chunks` changes the text; the non-stream body must match the stream.
     joined = "".join(pieces)
-    return Reply(model, joined, pieces, None, input_tokens, len(joined.split()))
+    return Reply(model, joined, pieces, None, input_tokens, len(joined.split()), candidates)
+
+
+def forced_tool(choice: Any) -> str | None:
+    """The tool a request's `tool_choice` forces: its name, "" for any tool (OpenAI
+    "required", Anthropic {"type": "any"}), None when the model may answer in text."""
+    if choice == "required":
+        return ""
+    if not isinstance(choice, dict):
+        return None
+    if choice.get("type") == "any":
+        return ""
+    function = choice.get("function")
+    name = function.get("name") if isinstance(function, dict) else choice.get("name")
+    return name if isinstance(name, str) and choice.get("type") in ("function", "tool") else None
+
+
+def response_schema(provider: str, body: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON schema a request asks the reply to follow: OpenAI's `response_format`
+    `{"type": "json_schema", "json_schema": {"schema": ...}}`, Anthropic's
+    `output_config.format` `{"type": "json_schema", "schema": ...}`; else None."""
+    if provider == OPENAI:
+        fmt = body.get("response_format")
+        inner = fmt.get("json_schema") if isinstance(fmt, dict) else None
+        schema = inner.get("schema") if isinstance(inner, dict) else None
+    else:
+        config = body.get("output_config")
+        fmt = config.get("format") if isinstance(config, dict) else None
+        schema = fmt.get("schema") if isinstance(fmt, dict) else None
+    if not isinstance(fmt, dict) or fmt.get("type") != "json_schema":
+        return None
+    return schema if isinstance(schema, dict) else None
 
 
 def _count_words(value: Any) -> int:
@@ -346,19 +389,22 @@ def openai_json(reply: Reply, rid: str, created: int) -> bytes:
         message["content"] = None
         message["tool_calls"] = [_openai_tool_call(reply.tool, rid)]
     message.update(refusal=None, annotations=[])
-    choice = {
-        "index": 0,
-        "message": message,
-        "logprobs": None,
-        "finish_reason": "stop" if reply.tool is None else "tool_calls",
-    }
+    choices = [
+        {
+            "index": index,
+            "message": message,
+            "logprobs": None,
+            "finish_reason": "stop" if reply.tool is None else "tool_calls",
+        }
+        for index in range(reply.candidates)
+    ]
     return dumps(
         {
             "id": "chatcmpl-" + rid,
             "object": "chat.completion",
             "created": created,
             "model": reply.model,
-            "choices": [choice],
+            "choices": choices,
             "usage": _openai_usage(reply),
             "service_tier": "default",
             "system_fingerprint": FINGERPRINT,

@@ -13,8 +13,15 @@ Replies: ``"Echo: <last user message text>"`` unless overridden (precedence: hea
 ``x-mock-reply`` > server ``reply(body)`` > server ``reply_text``). A tool call is
 returned instead when the request has tools, the last message is a user turn (not a
 tool result), and the user text contains the word "tool" or ``x-mock-tool-call: <name>``
-is sent (the named tool if the request has it, else the first). Arguments hold one
-example value per *required* property ("x", 1, 1.5, true, enums' first value, ...).
+is sent (the named tool if the request has it, else the first), or ``tool_choice``
+forces a call (a named tool, OpenAI ``"required"``, Anthropic ``{"type": "any"}``).
+Arguments hold one example value per *required* property ("x", 1, 1.5, true, enums'
+first value, ...).
+
+Structured output: a request with OpenAI's ``response_format`` of type ``json_schema``
+(or Anthropic's ``output_config.format`` of type ``json_schema``) is answered with a
+JSON object that fits the schema, built like tool arguments, unless a reply text is set.
+OpenAI's ``n`` gives that many (identical) choices in a non-stream reply.
 
 Scripted mode (``MockServer(script=MockScript(...))``, CLI ``--script rules.json``): rules
 on the request -- tools offered, ``tool_choice``, the last user text, a response schema --

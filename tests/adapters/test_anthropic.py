@@ -743,7 +743,7 @@ def test_usage_input_grows_between_start_and_delta(adapter: AnthropicAdapter) ->
 
 def test_parse_response_shapes(adapter: AnthropicAdapter) -> None:
     msg = adapter.parse_response(json.dumps(REPLIES["thinking_text_tool_use"]).encode(), {})
-    assert msg.content == [THINK, {"type": "text", "text": "Let me check."}]
+    assert msg.content == [THINK, {"type": "text", "text": "Let me check."}, USE]
     assert msg.tool_calls == [
         {"name": "get_weather", "args": USE["input"], "id": "toolu_1", "type": "tool_call"}
     ]
@@ -756,14 +756,23 @@ def test_parse_response_shapes(adapter: AnthropicAdapter) -> None:
     }
     assert msg.response_metadata == {
         "provider": "anthropic",
+        "model_provider": "anthropic",
+        "model": MODEL,
         "model_name": MODEL,
         "id": "msg_test",
+        "usage": REPLIES["thinking_text_tool_use"]["usage"],
         "finish_reason": "tool_calls",
         "raw_finish_reason": "tool_use",
+        "stop_reason": "tool_use",
         "stop_sequence": None,
     }
     text = adapter.parse_response(json.dumps(REPLIES["text_around_tool_use"]).encode(), {})
-    assert text.content == "Before. After."
+    assert text.content == [
+        {"type": "text", "text": "Before. "},
+        USE,
+        {"type": "text", "text": "After."},
+    ]
+    assert text.text == "Before. After."
     for reason, finish in [
         ("max_tokens", "length"),
         ("refusal", "content_filter"),

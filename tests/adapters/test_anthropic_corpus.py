@@ -89,10 +89,11 @@ def check_message(msg: AIMessage, expected: dict[str, Any], raw_usage: dict[str,
     assert [(b["id"], b["name"], b["input"]) for b in blocks if b["type"] == "server_tool_use"] == [
         (t["id"], t["name"], t["input"]) for t in server_calls
     ]
-    # Block order: tool_use leaves content, adjacent text merges, text-only becomes a str.
+    # Block order: tool_use stays (as in LangChain), adjacent text merges, text-only
+    # becomes a str.
     kinds: list[str] = []
     for kind in expected["content_block_types"]:
-        if kind != "tool_use" and not (kind == "text" and kinds and kinds[-1] == "text"):
+        if not (kind == "text" and kinds and kinds[-1] == "text"):
             kinds.append(kind)
     if set(kinds) <= {"text"}:
         assert isinstance(msg.content, str)

@@ -451,6 +451,7 @@ def test_parse_text_and_metadata() -> None:
     }
     assert message.response_metadata == {
         "provider": "openai",
+        "model_provider": "openai",
         "model_name": "gpt-4o-mini-2024-07-18",
         "id": "chatcmpl-1",
         "finish_reason": "stop",
@@ -458,6 +459,7 @@ def test_parse_text_and_metadata() -> None:
         "system_fingerprint": "fp_1",
         "service_tier": "default",
         "request_id": "req_1",
+        "token_usage": usage,  # the raw usage dict, as langchain-openai has it
     }
     assert message.additional_kwargs == {}
 

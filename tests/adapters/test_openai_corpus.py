@@ -73,12 +73,18 @@ def check_message(message: AIMessage, expected: dict[str, Any]) -> None:
     assert got["input_tokens"] == usage["prompt_tokens"]
     assert got["output_tokens"] == usage["completion_tokens"]
     assert got["total_tokens"] == usage["total_tokens"]
-    cached = (usage.get("prompt_tokens_details") or {}).get("cached_tokens")
-    assert got.get("input_token_details") == (None if cached is None else {"cache_read": cached})
-    reasoning = (usage.get("completion_tokens_details") or {}).get("reasoning_tokens")
-    assert got.get("output_token_details") == (
-        None if reasoning is None else {"reasoning": reasoning}
-    )
+    # The details langchain-openai reports: audio, cache reads (and writes), reasoning.
+    prompt = usage.get("prompt_tokens_details") or {}
+    completion = usage.get("completion_tokens_details") or {}
+    inputs = {"audio": prompt.get("audio_tokens"), "cache_read": prompt.get("cached_tokens")}
+    outputs = {
+        "audio": completion.get("audio_tokens"),
+        "reasoning": completion.get("reasoning_tokens"),
+    }
+    inputs = {k: v for k, v in inputs.items() if v is not None}
+    outputs = {k: v for k, v in outputs.items() if v is not None}
+    assert got.get("input_token_details") == (inputs or None)
+    assert got.get("output_token_details") == (outputs or None)
 
 
 def test_corpus_has_openai_cases() -> None:

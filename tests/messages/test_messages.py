@@ -165,8 +165,8 @@ def test_text_of_empty_content() -> None:
     assert AIMessage([{"type": "thinking", "thinking": "x"}]).text == ""
 
 
-def test_pretty_repr_shows_type_and_text() -> None:
-    assert HumanMessage([{"type": "text", "text": "hi"}]).pretty_repr() == "human: hi"
+def test_pretty_repr_shows_type_and_text() -> None:  # LangChain's text (see test_messages_api)
+    assert HumanMessage("hi").pretty_repr().endswith(" Human Message " + "=" * 33 + "\n\nhi")
 
 
 @pytest.mark.parametrize("bad_id", ["", 123, None])
@@ -246,12 +246,18 @@ def test_tool_call_fragments_merge_by_index() -> None:
     assert merged.to_message().tool_calls == [call("get_weather", {"city": "Paris"}, "call_1")]
 
 
-def test_name_and_id_fragments_are_joined_too() -> None:
+def test_name_fragments_are_joined_and_other_ids_are_other_calls() -> None:
+    """LangChain's rule: names join at one index; two different non-empty ids at one index
+    are two calls (compatible servers that send every call at index 0)."""
     merged = AIMessageChunk(
-        "", tool_call_chunks=[tc_chunk(0, name="get_", id="call_")]
-    ) + AIMessageChunk("", tool_call_chunks=[tc_chunk(0, name="weather", id="abc", args="{}")])
+        "", tool_call_chunks=[tc_chunk(0, name="get_", id="call_1")]
+    ) + AIMessageChunk("", tool_call_chunks=[tc_chunk(0, name="weather", args="{}")])
     tc = merged.tool_call_chunks[0]
-    assert (tc["name"], tc["id"], tc["args"]) == ("get_weather", "call_abc", "{}")
+    assert (tc["name"], tc["id"], tc["args"]) == ("get_weather", "call_1", "{}")
+    two = AIMessageChunk("", tool_call_chunks=[tc_chunk(0, name="a", id="c1")]) + AIMessageChunk(
+        "", tool_call_chunks=[tc_chunk(0, name="b", id="c2")]
+    )
+    assert [(t["name"], t["id"]) for t in two.tool_call_chunks] == [("a", "c1"), ("b", "c2")]
 
 
 def test_interleaved_parallel_tool_calls_merge_by_index() -> None:
@@ -562,7 +568,7 @@ def test_valid_and_invalid_calls_are_sorted_apart() -> None:
 def test_existing_invalid_tool_calls_are_carried_over() -> None:
     prior = {"name": "x", "args": "{", "id": "c9", "error": "bad"}
     message = AIMessageChunk("", invalid_tool_calls=[prior]).to_message()  # type: ignore[list-item]
-    assert message.invalid_tool_calls == [prior]
+    assert message.invalid_tool_calls == [{**prior, "type": "invalid_tool_call"}]  # as LangChain
 
 
 def test_deeply_nested_args_do_not_raise() -> None:

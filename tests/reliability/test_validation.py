@@ -46,8 +46,9 @@ BAD_CALLS: dict[str, tuple[Any, dict[str, Any], type[Exception], str]] = {
     "temperature-nan": ("hi", {"temperature": math.nan}, ValueError, "temperature"),
     "top-p": ("hi", {"top_p": 1.5}, ValueError, "top_p"),
     "stop-not-str": ("hi", {"stop": [1, 2]}, TypeError, "stop"),
-    "body-not-serialisable": ("hi", {"seed": NotJSON()}, TypeError, "not JSON serializable"),
-    "body-nan": ("hi", {"logit_bias": {"1": math.nan}}, ValueError, "JSON compliant"),
+    # `metadata`: a body parameter both APIs take (an unknown one is a TypeError now).
+    "body-not-serialisable": ("hi", {"metadata": NotJSON()}, TypeError, "not JSON serializable"),
+    "body-nan": ("hi", {"metadata": {"x": math.nan}}, ValueError, "JSON compliant"),
     "headers-not-str": ("hi", {"extra_headers": {"x-n": 1}}, TypeError, "extra_headers"),
     "max-retries-negative": ("hi", {"max_retries": -1}, ValueError, "max_retries"),
     "max-retry-after-negative": ("hi", {"max_retry_after": -1}, ValueError, "max_retry_after"),

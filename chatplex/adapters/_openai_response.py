@@ -1,0 +1,268 @@
+"""OpenAI response side: a Chat Completions body → `AIMessage`s, and the helpers the
+stream parser shares with it (metadata, usage, error payloads).
+
+Metadata follows langchain-openai: `token_usage` (the raw usage dict), `model_name`,
+`model_provider`, `system_fingerprint`, `service_tier`, `id`, `finish_reason`, `logprobs`;
+chatplex adds `provider`, `raw_finish_reason` and `request_id`.
+
+A reply asked for with `n > 1` has one choice per candidate. The message is choice 0;
+`response_metadata["other_candidates"]` holds the others (choices 1..n-1) as
+`AIMessage`s, so nothing paid for is out of reach; `parse_candidates` gives all n.
+Usage counts the whole response (every candidate), so it is on choice 0 only: summing
+the candidates' usage counts it once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import RETRYABLE_STATUSES, APIError
+from ..messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata
+from .base import header_value
+
+__all__ = [
+    "FINISH_REASONS",
+    "OTHER_CANDIDATES",
+    "PROVIDER",
+    "args_text",
+    "choice_metadata",
+    "error_fields",
+    "head_metadata",
+    "loads",
+    "parse_candidates",
+    "parse_reply",
+    "payload_error",
+    "snippet",
+    "usage_metadata",
+    "usage_minus",
+]
+
+PROVIDER = "openai"
+#: `response_metadata` key of the candidates after the first (requests with `n > 1`).
+OTHER_CANDIDATES = "other_candidates"
+FINISH_REASONS = {
+    "stop": "stop",
+    "length": "length",
+    "tool_calls": "tool_calls",
+    "function_call": "tool_calls",
+    "content_filter": "content_filter",
+}
+_MAX_TEXT = 500
+_RETRYABLE_MARKERS = ("server_error", "overload", "unavailable", "internal", "timeout")
+
+
+def parse_reply(body: bytes, headers: Mapping[str, str] | None) -> AIMessage:
+    """The reply of a non-stream call: choice 0, the other choices in its metadata."""
+    first, *others = parse_candidates(body, headers)
+    if others:
+        first.response_metadata[OTHER_CANDIDATES] = others
+    return first
+
+
+def parse_candidates(body: bytes, headers: Mapping[str, str] | None = None) -> list[AIMessage]:
+    """Every choice of a Chat Completions body, in choice order, as `AIMessage`s.
+
+    Pure (for `generate()`, which reports all candidates). The response's usage is on
+    the first only. Raises `APIError` for an error payload or a body that is not a JSON
+    object.
+
+    >>> body = b'{"id": "c", "model": "m", "choices": [{"index": 1, "message": {"content": "b"}},'
+    >>> body += b' {"index": 0, "message": {"content": "a"}}]}'
+    >>> [m.text for m in parse_candidates(body)]
+    ['a', 'b']
+    """
+    data = loads(body)
+    if not isinstance(data, dict):
+        raise APIError(  # a cut-off or proxy-mangled body: worth another attempt
+            f"response body is not a JSON object: {snippet(body)}",
+            provider=PROVIDER,
+            retryable=True,
+        )
+    if data.get("error"):
+        raise payload_error(data, APIError)
+    choices = data.get("choices")
+    ordered = sorted(
+        (c for c in choices or () if isinstance(c, dict)), key=lambda c: c.get("index") or 0
+    )
+    head = head_metadata(data, headers)
+    raw_usage = data.get("usage")
+    messages = []
+    for position, choice in enumerate(ordered or [{}]):
+        meta = {**head, **choice_metadata(choice)}
+        if position == 0 and isinstance(raw_usage, dict):
+            meta["token_usage"] = raw_usage
+        messages.append(
+            _message(
+                choice.get("message") or {},
+                data.get("id"),
+                meta,
+                usage_metadata(raw_usage) if position == 0 else None,
+            )
+        )
+    return messages
+
+
+def _message(
+    message: dict[str, Any], msg_id: Any, meta: dict[str, Any], usage: UsageMetadata | None
+) -> AIMessage:
+    content = message.get("content")
+    additional: dict[str, Any] = {}
+    refusal = message.get("refusal")
+    if refusal:
+        additional["refusal"] = meta["refusal"] = refusal
+    reasoning = message.get("reasoning") or message.get("reasoning_content")
+    if reasoning and isinstance(reasoning, str):
+        blocks: list[dict[str, Any]] = [{"type": "reasoning", "reasoning": reasoning}]
+        if content:
+            blocks.append({"type": "text", "text": content})
+        content = blocks
+    tool_chunks: list[ToolCallChunk] = [
+        {
+            "name": (tc.get("function") or {}).get("name"),
+            "args": args_text((tc.get("function") or {}).get("arguments")),
+            "id": tc.get("id"),
+            "index": i,
+            "type": "tool_call_chunk",
+        }
+        for i, tc in enumerate(message.get("tool_calls") or ())
+    ]
+    # The same tool-call parsing as a merged stream, so the two always agree.
+    return AIMessageChunk(
+        content=content if content is not None else "",
+        id=msg_id,
+        additional_kwargs=additional,
+        response_metadata=meta,
+        tool_call_chunks=tool_chunks,
+        usage_metadata=usage,
+    ).to_message()
+
+
+def choice_metadata(choice: Mapping[str, Any]) -> dict[str, Any]:
+    """finish_reason (chatplex's name and the raw one) and logprobs of one choice."""
+    meta: dict[str, Any] = {}
+    raw_finish = choice.get("finish_reason")
+    if raw_finish is not None:
+        meta["finish_reason"] = FINISH_REASONS.get(raw_finish, raw_finish)
+        meta["raw_finish_reason"] = raw_finish
+    logprobs = choice.get("logprobs")
+    if logprobs is not None:
+        meta["logprobs"] = logprobs
+    return meta
+
+
+def head_metadata(
+    obj: Mapping[str, Any], headers: Mapping[str, str] | None, request_id: str | None = None
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "provider": PROVIDER,
+        "model_provider": PROVIDER,
+        "model_name": obj.get("model"),
+        "id": obj.get("id"),
+        "finish_reason": None,
+        "raw_finish_reason": None,
+    }
+    for key in ("system_fingerprint", "service_tier"):
+        if obj.get(key) is not None:
+            meta[key] = obj[key]
+    request_id = request_id or header_value(headers, "x-request-id")
+    if request_id:
+        meta["request_id"] = request_id
+    return meta
+
+
+def loads(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:  # also UnicodeDecodeError
+        return None
+
+
+def snippet(body: bytes) -> str:
+    return body.decode("utf-8", "replace").strip()[:_MAX_TEXT]
+
+
+def usage_minus(now: Any, before: Any) -> Any:
+    """`now - before` for usage records, nested details included (missing counts are 0)."""
+    if isinstance(now, dict):
+        before = before if isinstance(before, dict) else {}
+        return {k: usage_minus(v, before.get(k)) for k, v in now.items()}
+    return now - (before or 0)
+
+
+def args_text(arguments: Any) -> str | None:
+    # Some compatible servers send arguments as an object rather than a JSON string.
+    if arguments is None or isinstance(arguments, str):
+        return arguments
+    return json.dumps(arguments)
+
+
+def usage_metadata(raw: Any) -> UsageMetadata | None:
+    if not isinstance(raw, dict):
+        return None
+    input_tokens = raw.get("prompt_tokens") or 0
+    output_tokens = raw.get("completion_tokens") or 0
+    total = raw.get("total_tokens")
+    usage: UsageMetadata = {
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "total_tokens": total if total is not None else input_tokens + output_tokens,
+    }
+    # The details langchain-openai reports (its `_create_usage_metadata`), so usage sums
+    # (UsageMetadataCallbackHandler) come out the same.
+    details = raw.get("prompt_tokens_details")
+    if isinstance(details, dict):
+        found = _details(details, audio="audio_tokens", cache_read="cached_tokens")
+        found.update(_details(details, cache_creation="cache_write_tokens"))
+        if found:
+            usage["input_token_details"] = found  # type: ignore[typeddict-item]
+    details = raw.get("completion_tokens_details")
+    if isinstance(details, dict):
+        found = _details(details, audio="audio_tokens", reasoning="reasoning_tokens")
+        if found:
+            usage["output_token_details"] = found  # type: ignore[typeddict-item]
+    return usage
+
+
+def _details(raw: dict[str, Any], **names: str) -> dict[str, int]:
+    return {ours: raw[theirs] for ours, theirs in names.items() if raw.get(theirs) is not None}
+
+
+def error_fields(data: Any) -> tuple[str | None, str | None, str | int | None]:
+    """(message, type, code) from `{"error": {...}}`, `{"error": "..."}` or `{"message"}`."""
+    if not isinstance(data, dict):
+        return None, None, None
+    error = data.get("error")
+    if isinstance(error, str):
+        return error, None, None
+    if not isinstance(error, dict):
+        error = data
+    message, error_type, code = error.get("message"), error.get("type"), error.get("code")
+    return (
+        message if isinstance(message, str) else None,
+        None if error_type is None else str(error_type),
+        code if code is None or isinstance(code, (int, str)) else str(code),
+    )
+
+
+def payload_error(
+    data: dict[str, Any], cls: type[APIError], request_id: str | None = None
+) -> APIError:
+    """An error payload that arrived after HTTP 200 (mid-stream, or a 200 error body)."""
+    message, error_type, code = error_fields(data)
+    error = data.get("error")
+    status = error.get("status_code") if isinstance(error, dict) else None
+    haystack = f"{error_type or ''} {code or ''}".lower()
+    retryable = any(m in haystack for m in _RETRYABLE_MARKERS) or any(
+        isinstance(n, int) and (n in RETRYABLE_STATUSES or n >= 500) for n in (code, status)
+    )
+    return cls(
+        message or "the server reported an error",
+        provider=PROVIDER,
+        error_type=error_type,
+        code=code,
+        request_id=request_id,
+        body=data,
+        retryable=retryable,
+    )

@@ -1,0 +1,284 @@
+"""OpenAI stream side: the events of one Chat Completions stream → `AIMessageChunk`s.
+
+The chunks are those of choice 0. With `n > 1` the other choices are gathered as they
+stream and handed over whole, as `response_metadata["other_candidates"]`, on the usage
+chunk that closes the stream (or at `[DONE]`), so the merged stream equals the
+non-stream reply there too.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..errors import StreamError
+from ..messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata, merge_chunks
+from ._openai_response import (
+    OTHER_CANDIDATES,
+    PROVIDER,
+    args_text,
+    choice_metadata,
+    head_metadata,
+    loads,
+    payload_error,
+    usage_metadata,
+    usage_minus,
+)
+from .base import SSEEvent
+
+__all__ = ["OpenAIStreamParser"]
+
+_MAX_TEXT = 500
+
+
+class OpenAIStreamParser:
+    """Turns the events of one Chat Completions stream into `AIMessageChunk`s.
+
+    Reasoning deltas become one-block list chunks `{"type": "reasoning", "reasoning": ...,
+    "index": 0}`, which merge into one block before the answer text.
+    Tool calls are numbered 0, 1, 2... whatever the server sends (see `_ToolCallIndexes`);
+    their ids and names are sent once per call. Usage is emitted as the increase over
+    the usage seen before, so servers that report cumulative usage on many chunks still sum
+    right; the raw usage dict goes in `response_metadata["token_usage"]` (later values
+    win when merging: the last, cumulative one). A refusal is carried whole-so-far in
+    `additional_kwargs["refusal"]` (metadata merging keeps the last string), so the merged
+    stream holds the complete refusal.
+    """
+
+    __slots__ = ("_choices", "_done", "_first", "_head", "_id", "_others", "_req_id", "_usage")
+
+    def __init__(self, request_id: str | None = None) -> None:
+        self._req_id = request_id
+        self._done = False
+        self._first = True
+        self._id: str | None = None
+        self._head: dict[str, Any] = {}
+        self._choices: dict[int, _Choice] = {0: _Choice()}
+        self._others: dict[int, list[AIMessageChunk]] = {}  # n > 1: choices 1..n-1
+        self._usage: UsageMetadata | None = None
+
+    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
+        """The chunk one event contributes, or None; raises `StreamError` on error events."""
+        if self._done:
+            return None
+        data = event.data
+        if event.event == "error":
+            payload = loads(data.encode())
+            if not isinstance(payload, dict):
+                payload = {"error": data[:_MAX_TEXT] or "error event without data"}
+            raise payload_error(payload, StreamError, self._req_id)
+        if data.startswith("[DONE]"):
+            self._done = True
+            if self._others:
+                return AIMessageChunk(content="", response_metadata=self._take_others())
+            return None
+        if not data:
+            return None
+        try:
+            obj = json.loads(data)
+        except ValueError as exc:
+            obj = f"malformed JSON ({exc})"
+        if not isinstance(obj, dict):
+            problem = obj if isinstance(obj, str) else "not a JSON object"
+            raise StreamError(
+                f"stream event is {problem}: {data[:_MAX_TEXT]}",
+                provider=PROVIDER,
+                request_id=self._req_id,
+            )
+        if obj.get("error"):
+            raise payload_error(obj, StreamError, self._req_id)
+        return self._chunk(obj)
+
+    def finish(self) -> None:
+        """Raise `StreamError` if the body ended with neither `[DONE]` nor a finish_reason."""
+        if not (self._done or self._choices[0].finished):
+            raise StreamError(
+                "stream ended before completion", provider=PROVIDER, request_id=self._req_id
+            )
+
+    def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
+        if self._first:
+            self._id = obj.get("id")
+            self._head = head_metadata(obj, None, self._req_id)
+        content: Any = ""
+        tool_chunks: list[ToolCallChunk] = []
+        additional: dict[str, Any] = {}
+        meta: dict[str, Any] = {}
+        choices = obj.get("choices")
+        for choice in choices or ():
+            index = choice.get("index") or 0
+            state = self._choices.get(index)
+            if state is None:
+                state = self._choices[index] = _Choice()
+            parts = state.parts(choice)
+            if index == 0:
+                content, tool_chunks, additional, meta = parts
+            else:
+                self._others.setdefault(index, []).append(_as_chunk(*parts))
+        usage = None
+        raw_usage = obj.get("usage")
+        if raw_usage:
+            usage = self._usage_increase(usage_metadata(raw_usage))
+            meta["token_usage"] = raw_usage
+        if not choices and self._others:
+            meta.update(self._take_others())  # the usage chunk closes every choice
+        if self._first:
+            self._first = False
+            meta = {**self._head, **meta}
+        elif not (content or tool_chunks or usage or meta):
+            return None  # role-only repeats, keep-alives, fields chatplex does not model
+        return AIMessageChunk(
+            content=content,
+            id=self._id,
+            additional_kwargs=additional,
+            response_metadata=meta,
+            tool_call_chunks=tool_chunks,
+            usage_metadata=usage,
+        )
+
+    def _take_others(self) -> dict[str, Any]:
+        """The other candidates, whole, as the non-stream reply has them."""
+        others: list[AIMessage] = []
+        for index in sorted(self._others):
+            merged = merge_chunks(self._others[index])
+            merged.response_metadata = {**self._head, **merged.response_metadata}
+            merged.id = self._id
+            others.append(merged.to_message())
+        self._others = {}
+        return {OTHER_CANDIDATES: others}
+
+    def _usage_increase(self, usage: UsageMetadata | None) -> UsageMetadata | None:
+        previous, self._usage = self._usage, usage
+        if previous is None or usage is None:
+            return usage
+        return usage_minus(usage, previous)  # type: ignore[no-any-return]
+
+
+def _as_chunk(
+    content: Any, tool_chunks: list[ToolCallChunk], additional: dict[str, Any], meta: dict[str, Any]
+) -> AIMessageChunk:
+    return AIMessageChunk(
+        content=content,
+        additional_kwargs=additional,
+        response_metadata=meta,
+        tool_call_chunks=tool_chunks,
+    )
+
+
+class _Choice:
+    """The state of one choice's stream: its tool-call numbering, refusal so far, end."""
+
+    __slots__ = ("finished", "refusal", "tools")
+
+    def __init__(self) -> None:
+        self.finished = False
+        self.refusal = ""
+        self.tools = _ToolCallIndexes()
+
+    def parts(
+        self, choice: dict[str, Any]
+    ) -> tuple[Any, list[ToolCallChunk], dict[str, Any], dict[str, Any]]:
+        """(content, tool-call fragments, additional_kwargs, metadata) of one delta."""
+        content: Any = ""
+        tool_chunks: list[ToolCallChunk] = []
+        additional: dict[str, Any] = {}
+        delta = choice.get("delta")
+        if delta:
+            text = delta.get("content")
+            if text:
+                content = text
+            reasoning = delta.get("reasoning") or delta.get("reasoning_content")
+            if reasoning and isinstance(reasoning, str):
+                content = [{"type": "reasoning", "reasoning": reasoning, "index": 0}]
+                if text:
+                    content.append({"type": "text", "text": text})
+            calls = delta.get("tool_calls")
+            if calls:
+                tool_chunks = self._tool_chunks(calls)
+            refusal = delta.get("refusal")
+            if refusal:
+                self.refusal += refusal
+                additional["refusal"] = self.refusal
+        meta = choice_metadata(choice)
+        if "refusal" in additional:
+            meta["refusal"] = self.refusal
+        if "finish_reason" in meta:
+            self.finished = True
+        return content, tool_chunks, additional, meta
+
+    def _tool_chunks(self, calls: list[dict[str, Any]]) -> list[ToolCallChunk]:
+        out: list[ToolCallChunk] = []
+        for call in calls:
+            function = call.get("function") or {}
+            call_id = call.get("id") or None
+            name = function.get("name") or None
+            index = self.tools.index_of(call.get("index"), call_id)
+            # Ids and names go once per call: some servers repeat them on every fragment,
+            # which joining would double.
+            call_id, name = self.tools.first_time(index, call_id, name)
+            out.append(
+                {
+                    "name": name,
+                    "args": args_text(function.get("arguments")),
+                    "id": call_id,
+                    "index": index,
+                    "type": "tool_call_chunk",
+                }
+            )
+        return out
+
+
+class _ToolCallIndexes:
+    """The index of each streamed tool call: 0, 1, 2... in order of appearance.
+
+    OpenAI numbers fragments by `index`. Compatible servers vary: some send no index
+    and repeat the call's id (and name) in every fragment, so a fragment without an index
+    belongs to the call with its id, or without an id to the call in progress; some send
+    every call at index 0, so a new id at a used index is a new call. Mapping all of them
+    to one numbering makes the merged stream's calls those of the non-stream reply.
+    """
+
+    __slots__ = ("by_id", "by_wire", "current", "ids", "named")
+
+    def __init__(self) -> None:
+        self.by_wire: dict[Any, int] = {}
+        self.by_id: dict[str, int] = {}
+        self.ids: list[str | None] = []  # per call: its id once known
+        self.named: list[bool] = []  # per call: whether its name was sent
+        self.current: int | None = None
+
+    def index_of(self, wire: Any, call_id: str | None) -> int:
+        index: int | None = None
+        if wire is not None:
+            index = self.by_wire.get(wire)
+            if index is not None and call_id and self.ids[index] not in (None, call_id):
+                index = None  # another call at the same wire index
+        elif call_id is None:
+            index = self.current
+        if index is None and call_id is not None:
+            index = self.by_id.get(call_id)
+        if index is None:
+            index = len(self.ids)
+            self.ids.append(None)
+            self.named.append(False)
+        if wire is not None:
+            self.by_wire[wire] = index
+        self.current = index
+        return index
+
+    def first_time(
+        self, index: int, call_id: str | None, name: str | None
+    ) -> tuple[str | None, str | None]:
+        """(id, name) to emit: each only the first time the call shows it."""
+        if call_id is not None:
+            if self.ids[index] is None:
+                self.ids[index] = call_id
+                self.by_id.setdefault(call_id, index)
+            else:
+                call_id = None
+        if name is not None:
+            if self.named[index]:
+                name = None
+            else:
+                self.named[index] = True
+        return call_id, name

@@ -1,0 +1,169 @@
+"""`ChatAnthropic`: a chatplex chat model that takes langchain-anthropic's constructor.
+
+A script written for `langchain_anthropic.ChatAnthropic` ports by changing its import
+line: the names and aliases are LangChain's (`model`/`model_name`, `max_tokens`/
+`max_tokens_to_sample`, `api_key`/`anthropic_api_key`, `base_url`/`anthropic_api_url`,
+`timeout`/`default_request_timeout`, `stop`/`stop_sequences`, `betas`, `thinking`,
+`reasoning_effort`/`effort`, ...), the model is chatplex's, named `ChatAnthropic` in
+events, logs, schemas and callbacks. Everything is resolved here, once.
+
+>>> model = ChatAnthropic(model="claude-sonnet-4-5", api_key="sk-ant-example")
+>>> model.get_name(), model.model
+('ChatAnthropic', 'claude-sonnet-4-5')
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .dropin import check_refused, constructor_names, pick, run_config
+from .model import ChatModel
+from .params import HEADER_PARAMETERS, check_api_parameters
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..core.retry import RetryPolicy
+    from ..http import RateLimit
+    from ..secret import Secret
+
+__all__ = ["ChatAnthropic"]
+
+
+class ChatAnthropic(ChatModel):
+    """Anthropic Messages with LangChain's constructor. Parameters are
+    langchain-anthropic's, plus chatplex's own (`rate_limit`, `retry_policy`,
+    `max_retry_after`, `extra_headers`, `stream_idle_timeout`, `anthropic_version`,
+    `default_max_tokens`, `name`). Other keywords must be parameters of the Messages API
+    (`metadata`, `service_tier`, `cache_control`, ...): anything else is a TypeError
+    naming the closest known name; newer parameters go through `model_kwargs={...}`.
+
+    `max_tokens` unset sends 4096 (`default_max_tokens=`), where LangChain reads a
+    per-model default from its model profiles. `user_profile_id` / `workspace_id` go
+    as the headers the SDK sends them in.
+    """
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        model_name: str | None = None,
+        max_tokens: int | None = None,
+        max_tokens_to_sample: int | None = None,
+        temperature: float | None = None,
+        top_k: int | None = None,
+        top_p: float | None = None,
+        stop: str | Sequence[str] | None = None,
+        stop_sequences: str | Sequence[str] | None = None,
+        timeout: float | None = None,
+        default_request_timeout: float | None = None,
+        max_retries: int = 2,
+        api_key: str | Secret | None = None,
+        anthropic_api_key: str | Secret | None = None,
+        base_url: str | None = None,
+        anthropic_api_url: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        betas: Sequence[str] | None = None,
+        thinking: Mapping[str, Any] | None = None,
+        output_config: Mapping[str, Any] | None = None,
+        reasoning_effort: str | None = None,
+        effort: str | None = None,
+        mcp_servers: Sequence[Mapping[str, Any]] | None = None,
+        context_management: Mapping[str, Any] | None = None,
+        container: str | None = None,
+        inference_geo: str | None = None,
+        user_profile_id: str | None = None,
+        streaming: bool = False,
+        stream_usage: bool = True,
+        model_kwargs: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        rate_limiter: Any = None,
+        callbacks: Any = None,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        verbose: bool | None = None,
+        name: str | None = None,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        stream_idle_timeout: float | None = None,
+        anthropic_version: str = "2023-06-01",
+        default_max_tokens: int = 4096,
+        max_retry_after: float = 60.0,
+        retry_policy: RetryPolicy | None = None,
+        rate_limit: RateLimit | Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        **api_params: Any,
+    ) -> None:
+        from ..adapters.anthropic import AnthropicAdapter
+
+        owner = type(self).__name__
+        api_params = check_refused(owner, "anthropic", api_params)
+        check_api_parameters(
+            "anthropic", api_params, settings=constructor_names(type(self)), owner=owner
+        )
+        name_of_model = pick(owner, model=model, model_name=model_name)
+        if not name_of_model:
+            raise TypeError(f"{owner} needs model=... (e.g. 'claude-sonnet-4-5')")
+        headers = dict(default_headers or {})
+        if betas:
+            headers["anthropic-beta"] = ",".join(betas)
+        for param, header in HEADER_PARAMETERS["anthropic"].items():
+            value = user_profile_id if param == "user_profile_id" else api_params.pop(param, None)
+            if value is not None:
+                headers[header] = str(value)
+        body: dict[str, Any] = {
+            k: v
+            for k, v in {
+                "top_k": top_k,
+                "thinking": thinking,
+                "mcp_servers": mcp_servers,
+                "context_management": context_management,
+                "container": container,
+                "inference_geo": inference_geo,
+            }.items()
+            if v is not None
+        }
+        level = pick(owner, reasoning_effort=reasoning_effort, effort=effort)
+        if output_config is not None or level is not None:
+            body["output_config"] = {**(output_config or {})}
+            if level is not None:
+                body["output_config"]["effort"] = level
+        url = pick(owner, base_url=base_url, anthropic_api_url=anthropic_api_url)
+        adapter = AnthropicAdapter(
+            api_key=pick(owner, api_key=api_key, anthropic_api_key=anthropic_api_key),
+            base_url=url if url is not None else os.environ.get("ANTHROPIC_API_URL"),
+            anthropic_version=anthropic_version,
+            default_headers=headers,
+            default_max_tokens=default_max_tokens,
+        )
+        super().__init__(
+            adapter,
+            name_of_model,
+            temperature=temperature,
+            max_tokens=pick(
+                owner, max_tokens=max_tokens, max_tokens_to_sample=max_tokens_to_sample
+            ),
+            top_p=top_p,
+            stop=pick(owner, stop=stop, stop_sequences=stop_sequences),
+            timeout=pick(owner, timeout=timeout, default_request_timeout=default_request_timeout),
+            max_retries=max_retries,
+            max_retry_after=max_retry_after,
+            retry_policy=retry_policy,
+            rate_limit=rate_limit,
+            extra_headers=extra_headers,
+            stream_idle_timeout=stream_idle_timeout,
+            http_client=http_client,
+            http_async_client=http_async_client,
+            name=name,
+            model_kwargs=model_kwargs,
+            extra_body=extra_body,
+            streaming=streaming,
+            stream_usage=stream_usage,
+            rate_limiter=rate_limiter,
+            **body,
+            **api_params,
+        )
+        self.run_defaults = run_config(callbacks, tags, metadata)
+        self.verbose = bool(verbose)  # as in LangChain's chat models: prints nothing

@@ -1,0 +1,143 @@
+"""What `ChatOpenAI` and `ChatAnthropic` share: LangChain's aliases, its model-level
+run config, and the LangChain settings chatplex refuses (each with its reason), all
+resolved once, at construction.
+
+>>> pick("ChatOpenAI", model="gpt-4o", model_name=None)
+'gpt-4o'
+>>> pick("ChatOpenAI", model="a", model_name="b")
+Traceback (most recent call last):
+...
+TypeError: ChatOpenAI got model='a' and model_name='b': pass one of them
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ..core.run_config import RunnableConfig
+
+__all__ = ["REFUSED", "check_refused", "constructor_names", "pick", "run_config", "with_query"]
+
+_SDK_CLIENTS = "chatplex sends its own requests (no SDK client); pass http_client= instead"
+_NO_TOKENIZER = "chatplex does not count tokens locally; usage comes from the provider"
+_NO_PROXY = "pass http_client=httpx.Client(proxy=...) and http_async_client=... instead"
+
+#: LangChain settings chatplex does not have, and why: passing one (other than its
+#: "off" value) is a TypeError naming the reason, never a setting silently ignored.
+REFUSED: dict[str, dict[str, str]] = {
+    "common": {
+        "cache": "chatplex has no response cache (set_llm_cache); cache=None/False only",
+        "custom_get_token_ids": _NO_TOKENIZER,
+        "disable_streaming": "chatplex always streams when asked; disable_streaming=False only",
+        "output_version": "chatplex messages keep LangChain's v0 content; 'v0' only",
+        "profile": "chatplex has no model profiles of LangChain's kind",
+    },
+    "openai": {
+        "async_client": _SDK_CLIENTS,
+        "client": _SDK_CLIENTS,
+        "root_async_client": _SDK_CLIENTS,
+        "root_client": _SDK_CLIENTS,
+        "context_management": "a Responses API parameter; chatplex speaks Chat Completions",
+        "include": "a Responses API parameter; chatplex speaks Chat Completions",
+        "include_response_headers": "response headers are not kept; response_metadata "
+        "has request_id",
+        "disabled_params": "chatplex sends only the parameters you set",
+        "http_socket_options": _NO_PROXY,
+        "openai_proxy": _NO_PROXY,
+        "reasoning": "the Responses API's reasoning dict; use reasoning_effort=...",
+        "tiktoken_model_name": _NO_TOKENIZER,
+        "truncation": "a Responses API parameter; chatplex speaks Chat Completions",
+        "use_previous_response_id": "a Responses API feature; chatplex speaks Chat Completions",
+        "use_responses_api": "chatplex speaks Chat Completions, not the Responses API",
+    },
+    "anthropic": {
+        "anthropic_proxy": _NO_PROXY,
+        "reuse_last_container": "chatplex does not track containers between calls; "
+        "pass container=... per call",
+    },
+}
+
+#: The "off" value of each refused setting that has one (accepted, as it changes nothing).
+_OFF: dict[str, tuple[Any, ...]] = {
+    "cache": (None, False),
+    "disable_streaming": (False,),
+    "output_version": (None, "v0"),
+    "include_response_headers": (False,),
+    "use_previous_response_id": (False,),
+    "use_responses_api": (None, False),
+}
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def constructor_names(cls: type) -> tuple[str, ...]:
+    """The named parameters of `cls`'s constructor (for "did you mean" suggestions)."""
+    names = _NAMES.get(cls)
+    if names is None:
+        import inspect
+
+        params = inspect.signature(cls).parameters.values()
+        names = _NAMES[cls] = tuple(p.name for p in params if p.kind is not p.VAR_KEYWORD)
+    return names
+
+
+def pick(owner: str, **candidates: Any) -> Any:
+    """The one value given among a setting and its aliases (None if none); a TypeError
+    when two different values are given."""
+    given = {k: v for k, v in candidates.items() if v is not None}
+    if len({repr(v) for v in given.values()}) > 1:
+        shown = " and ".join(f"{k}={v!r}" for k, v in given.items())
+        raise TypeError(f"{owner} got {shown}: pass one of them")
+    return next(iter(given.values()), None)
+
+
+def check_refused(owner: str, provider: str, extras: Mapping[str, Any]) -> dict[str, Any]:
+    """`extras` without the refused settings at their "off" values; a refused setting
+    at any other value is a TypeError with the reason."""
+    refused = {**REFUSED["common"], **REFUSED[provider]}
+    kept: dict[str, Any] = {}
+    for name, value in extras.items():
+        if name not in refused:
+            kept[name] = value
+        elif value not in _OFF.get(name, (None,)):
+            raise TypeError(f"{owner}({name}=...) is not supported: {refused[name]}")
+    return kept
+
+
+def run_config(
+    callbacks: Any, tags: Sequence[str] | None, metadata: Mapping[str, Any] | None
+) -> RunnableConfig:
+    """LangChain's model-level `callbacks`, `tags`, `metadata` as the config every call
+    runs with (the call's own config is merged on top)."""
+    config: dict[str, Any] = {}
+    if callbacks:
+        config["callbacks"] = (
+            list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
+        )
+    if tags:
+        if isinstance(tags, str) or not all(isinstance(t, str) for t in tags):
+            raise TypeError(f"tags must be a list of str, got {tags!r}")
+        config["tags"] = list(tags)
+    if metadata:
+        if not isinstance(metadata, Mapping):
+            raise TypeError(f"metadata must be a dict, got {metadata!r}")
+        config["metadata"] = dict(metadata)
+    return config  # type: ignore[return-value]
+
+
+def with_query(base_url: str | None, query: Mapping[str, Any] | None) -> str | None:
+    """`default_query`: parameters added to the base URL's query, which chatplex keeps
+    on every request (Azure-style `?api-version=`)."""
+    if not query:
+        return base_url
+    if base_url is None:
+        raise ValueError("default_query needs base_url= (the server it is meant for)")
+    parts = urlsplit(base_url)
+    pairs = [
+        *parse_qsl(parts.query, keep_blank_values=True),
+        *((k, str(v)) for k, v in query.items()),
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs), parts.fragment))

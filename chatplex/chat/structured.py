@@ -1,0 +1,313 @@
+"""`with_structured_output`: a chat model whose replies are parsed into a schema.
+
+Schemas: a pydantic class (replies become instances), a TypedDict or a JSON-schema dict
+(replies become dicts; a TypedDict is validated too). Methods, on both providers:
+
+- `"function_calling"`: the schema is offered as the only tool and the model is made to
+  call it (Anthropic: a forced tool); the call's arguments are the reply.
+- `"json_schema"`: the provider's structured-output format (OpenAI `response_format`
+  `json_schema`, Anthropic `output_config.format`); the reply text is the JSON.
+- `"json_mode"`: OpenAI's `{"type": "json_object"}` (the prompt must ask for JSON; the
+  schema only parses). Anthropic has no JSON mode: it gets `"json_schema"`, as in
+  LangChain.
+
+A reply that does not fit raises `StructuredOutputError`, which carries the raw message
+(`.raw`); with `include_raw=True` the result is `{"raw", "parsed", "parsing_error"}`
+instead and nothing raises. Streams yield the object as far as it has arrived (as
+LangChain's parsers stream it): partial dicts, or pydantic objects once they validate.
+
+>>> from pydantic import BaseModel
+>>> class Joke(BaseModel):
+...     setup: str
+...     punchline: str
+>>> joker = model.with_structured_output(Joke)  # doctest: +SKIP
+>>> joker.invoke("Tell me a joke about cats")  # doctest: +SKIP
+Joke(setup='...', punchline='...')
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..core import Runnable, RunnableParallel
+from ..core.run_config import RunnableConfig
+from ..errors import ChatplexError
+from ..messages import AIMessage, AIMessageChunk, merge_chunks
+from .partial_json import parse_json_text, parse_partial_json
+
+if TYPE_CHECKING:
+    from .model import ChatModel
+
+__all__ = ["METHODS", "StructuredOutputError", "StructuredParser", "structured_output"]
+
+METHODS = ("function_calling", "json_schema", "json_mode")
+
+
+class StructuredOutputError(ChatplexError, ValueError):
+    """A reply that does not fit the schema. `.raw`: the model's message; `.value`: the
+    JSON that came (None when none parsed); `__cause__`: the validation error."""
+
+    def __init__(self, message: str, *, raw: AIMessage | None, value: Any = None) -> None:
+        super().__init__(message)
+        self.raw = raw
+        self.value = value
+
+
+@dataclass(frozen=True)
+class OutputSchema:
+    """A schema as the parsers use it: the JSON schema sent, and how to validate."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+    kind: str  # "pydantic" | "typeddict" | "json" | "none" (json_mode without schema)
+    target: Any = None
+
+    def validate(self, value: Any, raw: AIMessage | None) -> Any:
+        """The schema's value for `value` (JSON); StructuredOutputError if it does not fit."""
+        if self.kind in ("json", "none"):
+            return value
+        from pydantic import TypeAdapter, ValidationError
+
+        try:
+            if self.kind == "pydantic":
+                return self.target.model_validate(value)
+            return TypeAdapter(self.target).validate_python(value)
+        except ValidationError as exc:
+            raise StructuredOutputError(
+                f"the reply does not fit {self.name}: {exc}", raw=raw, value=value
+            ) from exc
+
+    def partial(self, value: Any) -> Any:
+        """A partial value as streams yield it: pydantic objects only once they validate."""
+        if self.kind != "pydantic" or value is None:
+            return value
+        from pydantic import ValidationError
+
+        try:
+            return self.target.model_validate(value)
+        except ValidationError:
+            return None
+
+
+def output_schema(schema: Any) -> OutputSchema:
+    """Whatever `with_structured_output` was given, as an `OutputSchema`."""
+    from ..adapters.tools import to_tool_spec
+
+    if schema is None:
+        return OutputSchema("json", "", {}, "none")
+    if isinstance(schema, type) and _is_typeddict(schema):
+        from pydantic import TypeAdapter
+
+        parameters = TypeAdapter(schema).json_schema()
+        parameters.pop("title", None)
+        description = parameters.pop("description", None) or (schema.__doc__ or "").strip()
+        return OutputSchema(schema.__name__, description, parameters, "typeddict", schema)
+    spec = to_tool_spec(schema)
+    is_model = isinstance(schema, type) and hasattr(schema, "model_validate")
+    kind = "pydantic" if is_model else "json"
+    return OutputSchema(spec.name, spec.description, spec.parameters, kind, schema)
+
+
+def _is_typeddict(cls: type) -> bool:
+    return isinstance(getattr(cls, "__annotations__", None), dict) and hasattr(cls, "__total__")
+
+
+# LangChain's parser class for each (source, kind), used as the parser's run name so
+# events and logs read as they do there.
+_PARSER_NAMES = {
+    ("tool", "pydantic"): "PydanticToolsParser",
+    ("tool", "typeddict"): "JsonOutputKeyToolsParser",
+    ("tool", "json"): "JsonOutputKeyToolsParser",
+    ("text", "pydantic"): "PydanticOutputParser",
+}
+
+
+class StructuredParser(Runnable[Any, Any]):
+    """A reply (message or stream of chunks) → the schema's value.
+
+    `source`: "tool" (the arguments of the call to the schema's tool) or "text" (the
+    reply's JSON text). `partials`: whether a stream yields the value as it grows."""
+
+    _run_type = "parser"
+
+    def __init__(self, schema: OutputSchema, source: str, *, partials: bool = True) -> None:
+        self.schema = schema
+        self.source = source
+        self.partials = partials
+        self.name = _PARSER_NAMES.get((source, schema.kind), "JsonOutputParser")
+
+    def _json(self, message: AIMessage, *, partial: bool) -> Any:
+        """The JSON of the reply (None: none yet, while partial)."""
+        if self.source == "text":
+            try:
+                return parse_json_text(message.text, partial=partial)
+            except json.JSONDecodeError as exc:
+                raise StructuredOutputError(
+                    f"the reply is not JSON: {exc}", raw=message, value=message.text
+                ) from exc
+        if isinstance(message, AIMessageChunk) and partial:
+            for call in message.tool_call_chunks:
+                if call.get("name") == self.schema.name:
+                    raw = call.get("args") or ""
+                    value = parse_partial_json(raw) if raw else {}
+                    return value if isinstance(value, dict) else None
+            return None
+        if isinstance(message, AIMessageChunk):
+            message = message.to_message()
+        for tool_call in message.tool_calls:
+            if tool_call["name"] == self.schema.name:
+                return tool_call["args"]
+        bad = [c for c in message.invalid_tool_calls if c.get("name") == self.schema.name]
+        what = f"arguments that are not JSON: {bad[0].get('args')!r}" if bad else "no call"
+        raise StructuredOutputError(
+            f"the reply has {what} of the tool {self.schema.name!r}", raw=message
+        )
+
+    def parse(self, message: AIMessage) -> Any:
+        """The schema's value for a complete reply; StructuredOutputError if none fits."""
+        if not isinstance(message, AIMessage):
+            raise TypeError(f"expected the model's AIMessage, got {type(message).__name__}")
+        return self.schema.validate(self._json(message, partial=False), message)
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        return self.parse(input)
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        return self.parse(input)
+
+    def _step(self, seen: list[AIMessageChunk], previous: Any) -> Any:
+        if not self.partials:
+            return None
+        value = self.schema.partial(self._json(merge_chunks(seen), partial=True))
+        return value if value is not None and value != previous else None
+
+    def _transform(
+        self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[Any]:
+        seen: list[AIMessageChunk] = []
+        previous: Any = None
+        for chunk in chunks:
+            if not isinstance(chunk, AIMessageChunk):  # a whole message: nothing partial
+                yield self.parse(chunk)
+                return
+            seen.append(chunk)
+            value = self._step(seen, previous)
+            if value is not None:
+                previous = value
+                yield value
+        final = self.parse(merge_chunks(seen).to_message()) if seen else None
+        if seen and final != previous:
+            yield final
+
+    async def _atransform(
+        self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        seen: list[AIMessageChunk] = []
+        previous: Any = None
+        async for chunk in chunks:
+            if not isinstance(chunk, AIMessageChunk):
+                yield self.parse(chunk)
+                return
+            seen.append(chunk)
+            value = self._step(seen, previous)
+            if value is not None:
+                previous = value
+                yield value
+        final = self.parse(merge_chunks(seen).to_message()) if seen else None
+        if seen and final != previous:
+            yield final
+
+    def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
+        yield self.parse(input)
+
+    async def _astream(
+        self, input: Any, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        yield self.parse(input)
+
+
+class _WithRaw(Runnable[Any, dict[str, Any]]):
+    """`include_raw=True`: `{"raw": message}` → `{"raw", "parsed", "parsing_error"}`."""
+
+    _run_type = "chain"
+
+    def __init__(self, parser: StructuredParser) -> None:
+        self.parser = parser
+        self.name = "RunnableAssign"
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
+        raw = input["raw"]
+        try:
+            return {"raw": raw, "parsed": self.parser.parse(raw), "parsing_error": None}
+        except StructuredOutputError as exc:
+            return {"raw": raw, "parsed": None, "parsing_error": exc}
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
+        return self._invoke(input, config)
+
+
+def structured_output(
+    model: ChatModel,
+    schema: Any,
+    *,
+    method: str,
+    include_raw: bool,
+    strict: bool | None,
+) -> Runnable[Any, Any]:
+    """The runnable `model.with_structured_output(...)` returns (see the module doc)."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+    anthropic = model.provider == "anthropic"
+    if method == "json_mode" and anthropic:
+        method = "json_schema"  # Anthropic has no JSON mode; LangChain maps it the same way
+    if strict is not None and (anthropic or method == "json_mode"):
+        raise ValueError(f"strict= is not supported with method={method!r} on {model.provider}")
+    if schema is None and method != "json_mode":
+        raise ValueError(f"method={method!r} needs a schema (only json_mode works without)")
+    spec = output_schema(schema)
+    bound: Runnable[Any, Any]
+    if method == "function_calling":
+        bound = _forced_tool(model, spec, strict)
+        parser = StructuredParser(spec, "tool")
+    elif method == "json_schema":
+        if anthropic:
+            fmt = {"type": "json_schema", "schema": spec.parameters}
+            bound = model.bind(output_config={"format": fmt})
+        else:
+            inner: dict[str, Any] = {"name": spec.name, "schema": spec.parameters}
+            if spec.description:
+                inner["description"] = spec.description
+            if strict is not None:
+                inner["strict"] = strict
+            bound = model.bind(response_format={"type": "json_schema", "json_schema": inner})
+        # LangChain's OpenAI parser for pydantic schemas takes the whole reply at once.
+        parser = StructuredParser(spec, "text", partials=anthropic or spec.kind != "pydantic")
+    else:
+        bound = model.bind(response_format={"type": "json_object"})
+        parser = StructuredParser(spec, "text")
+    if include_raw:
+        return RunnableParallel(raw=bound) | _WithRaw(parser)
+    return bound | parser
+
+
+def _forced_tool(model: ChatModel, spec: OutputSchema, strict: bool | None) -> ChatModel:
+    from ..adapters.base import ToolSpec
+
+    tool = ToolSpec(spec.name, spec.description, spec.parameters)
+    bound = model.bind_tools([tool], tool_choice=spec.name)
+    if model.provider != "openai":
+        return bound
+    settings: dict[str, Any] = {"parallel_tool_calls": False}
+    if strict is not None:  # OpenAI's per-tool flag: the tool goes as the body has it
+        function: Mapping[str, Any] = {
+            "name": spec.name,
+            "description": spec.description,
+            "parameters": spec.parameters,
+            "strict": strict,
+        }
+        settings["extra_body"] = {"tools": [{"type": "function", "function": function}]}
+    return bound.bind(**settings)

@@ -1,0 +1,281 @@
+"""`message.content_blocks`: LangChain 1.x's standard view of a message's content.
+
+The same blocks LangChain derives (`BaseMessage.content_blocks` and the provider
+translators in `langchain_core.messages.block_translators`): `text`, `reasoning`,
+`tool_call` (and `tool_call_chunk` on stream pieces), `image` / `audio` / `file`,
+`server_tool_call` / `server_tool_result`, and `non_standard` for what has no standard
+form. A reply's `response_metadata["model_provider"]` chooses the translator, as in
+LangChain ("openai": Chat Completions; "anthropic": Messages API). One deliberate
+difference: an OpenAI reply whose content is a list (chatplex's reasoning blocks) keeps
+its tool calls, which LangChain's Responses-API translator would leave out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from ._blocks_input import from_input_block
+
+if TYPE_CHECKING:
+    from ._messages import AIMessage, AIMessageChunk, BaseMessage
+
+__all__ = ["content_blocks"]
+
+_Block = dict[str, Any]
+
+
+def content_blocks(message: BaseMessage) -> list[_Block]:
+    """The standard content blocks of `message` (a new list; the message is unchanged).
+
+    Message kinds are told by their fields, not their classes: `_messages.py` calls this
+    module, which must not import it back (no import cycles)."""
+    if not hasattr(message, "tool_calls"):
+        return _base(message.content)
+    message = cast("AIMessage", message)
+    meta = message.response_metadata
+    if meta.get("output_version") == "v1" and isinstance(message.content, list):
+        return list(message.content)
+    provider = meta.get("model_provider")
+    chunk = cast("AIMessageChunk", message) if hasattr(message, "tool_call_chunks") else None
+    if provider == "anthropic":
+        return _anthropic(message, chunk)
+    if provider == "openai":
+        if isinstance(message.content, str):
+            return _chat_completions(message, chunk)
+        return _with_tool_calls(_base(message.content), message)
+    blocks = _base(message.content)
+    piece = chunk is not None and chunk.tool_call_chunks and not chunk.content
+    if piece and chunk is not None and chunk.chunk_position != "last":
+        # A stream piece with only tool-call fragments shows them as fragments.
+        blocks = [b for b in blocks if b["type"] not in ("tool_call", "invalid_tool_call")]
+        blocks += _tool_call_chunk_blocks(chunk)
+        return _with_reasoning(blocks, message)
+    return _with_reasoning(_with_tool_calls(blocks, message), message)
+
+
+def _base(content: Any) -> list[_Block]:
+    """LangChain's best-effort reading: strings are text, known blocks stay, provider
+    input shapes become standard ones, the rest is non-standard."""
+    items = [content] if isinstance(content, str) and content else content
+    if isinstance(items, str):
+        return []
+    blocks: list[_Block] = []
+    for item in items:
+        if isinstance(item, str):
+            blocks.append({"type": "text", "text": item})
+        elif isinstance(item, dict):
+            blocks.append(from_input_block(item))
+    return blocks
+
+
+def _with_tool_calls(blocks: list[_Block], message: AIMessage) -> list[_Block]:
+    present = {b.get("id") for b in blocks if b.get("type") == "tool_call"}
+    for call in message.tool_calls:
+        call_id = call.get("id")
+        if call_id and call_id not in present:
+            blocks.append(
+                {"type": "tool_call", "id": call_id, "name": call["name"], "args": call["args"]}
+            )
+    return blocks
+
+
+def _with_reasoning(blocks: list[_Block], message: AIMessage) -> list[_Block]:
+    reasoning = message.additional_kwargs.get("reasoning_content")
+    if isinstance(reasoning, str) and not any(b.get("type") == "reasoning" for b in blocks):
+        blocks.insert(0, {"type": "reasoning", "reasoning": reasoning})
+    return blocks
+
+
+def _tool_call_chunk_blocks(chunk: AIMessageChunk) -> list[_Block]:
+    out = []
+    for tc in chunk.tool_call_chunks:
+        block: _Block = {
+            "type": "tool_call_chunk",
+            "id": tc.get("id"),
+            "name": tc.get("name"),
+            "args": tc.get("args"),
+        }
+        if tc.get("index") is not None:
+            block["index"] = tc["index"]
+        out.append(block)
+    return out
+
+
+def _chat_completions(message: AIMessage, chunk: AIMessageChunk | None) -> list[_Block]:
+    blocks: list[_Block] = [{"type": "text", "text": message.content}] if message.content else []
+    if chunk is not None and chunk.chunk_position != "last":
+        return blocks + _tool_call_chunk_blocks(chunk)
+    for call in message.tool_calls:
+        blocks.append(
+            {"type": "tool_call", "name": call["name"], "args": call["args"], "id": call.get("id")}
+        )
+    return blocks
+
+
+# -- Anthropic ---------------------------------------------------------------------------------
+
+
+def _anthropic(message: AIMessage, chunk: AIMessageChunk | None) -> list[_Block]:
+    content = message.content
+    items = [{"type": "text", "text": content}] if isinstance(content, str) else content
+    blocks: list[_Block] = []
+    for block in items:
+        if not isinstance(block, dict):
+            continue
+        kind = block.get("type")
+        if kind == "text":
+            blocks.append(_text(block))
+        elif kind == "thinking":
+            out: _Block = {"type": "reasoning", "reasoning": block.get("thinking", "")}
+            _index_and_extras(out, block, {"type", "thinking", "index", "extras"})
+            blocks.append(out)
+        elif kind == "tool_use":
+            blocks.append(_tool_use(block, message, chunk))
+        elif kind == "server_tool_use":
+            blocks.append(_server_tool_use(block, chunk))
+        elif isinstance(kind, str) and kind.endswith("_tool_result"):
+            blocks.append(_server_tool_result(block))
+        else:
+            wrapped: _Block = {"type": "non_standard", "value": dict(block)}
+            if "index" in block:
+                wrapped["index"] = wrapped["value"].pop("index")
+            blocks.append(wrapped)
+    return blocks
+
+
+def _text(block: _Block) -> _Block:
+    citations = block.get("citations")
+    if citations:
+        out: _Block = {
+            "type": "text",
+            "text": block.get("text", ""),
+            "annotations": [_citation(c) for c in citations],
+        }
+    else:
+        out = {"type": "text", "text": block["text"]}
+    if "index" in block:
+        out["index"] = block["index"]
+    return out
+
+
+def _citation(citation: _Block) -> _Block:
+    kind = citation.get("type")
+    if kind == "web_search_result_location" and "cited_text" in citation and "url" in citation:
+        out: _Block = {
+            "type": "citation",
+            "cited_text": citation["cited_text"],
+            "url": citation["url"],
+        }
+        if citation.get("title"):
+            out["title"] = citation["title"]
+        known = {"type", "cited_text", "url", "title", "index", "extras"}
+    elif kind in _DOCUMENT_CITATIONS and "cited_text" in citation:
+        out = {"type": "citation", "cited_text": citation["cited_text"]}
+        if "document_title" in citation:
+            out["title"] = citation["document_title"]
+        elif citation.get("title"):
+            out["title"] = citation["title"]
+        known = {"type", "cited_text", "document_title", "title", "index", "extras"}
+    else:
+        return {"type": "non_standard_annotation", "value": citation}
+    extras = {k: v for k, v in citation.items() if k not in known}
+    if extras:
+        out["extras"] = extras
+    return out
+
+
+_DOCUMENT_CITATIONS = frozenset(
+    {"char_location", "content_block_location", "page_location", "search_result_location"}
+)
+
+
+def _tool_use(block: _Block, message: AIMessage, chunk: AIMessageChunk | None) -> _Block:
+    if chunk is not None and len(chunk.tool_call_chunks) == 1 and chunk.chunk_position != "last":
+        piece = chunk.tool_call_chunks[0]  # one piece of a stream
+        out: _Block = {
+            "type": "tool_call_chunk",
+            "name": piece.get("name"),
+            "id": piece.get("id"),
+            "args": piece.get("args"),
+        }
+        _tool_extras(out, block)
+        if piece.get("index") is not None:
+            out["index"] = piece["index"]
+        return out
+    calls = message.tool_calls
+    match = calls[0] if len(calls) == 1 else None
+    if match is None and block.get("id"):
+        match = next((c for c in calls if c.get("id") == block["id"]), None)
+    if match is not None:
+        out = {
+            "type": "tool_call",
+            "name": match["name"],
+            "args": match["args"],
+            "id": match.get("id"),
+        }
+    else:
+        out = {
+            "type": "tool_call",
+            "name": block.get("name", ""),
+            "args": block.get("input", {}),
+            "id": block.get("id", ""),
+        }
+    if "index" in block:
+        out["index"] = block["index"]
+    _tool_extras(out, block)
+    return out
+
+
+def _tool_extras(out: _Block, block: _Block) -> None:
+    for key in ("caller", "toolset_name"):
+        if key in block:
+            out.setdefault("extras", {})[key] = block[key]
+
+
+def _server_tool_use(block: _Block, chunk: AIMessageChunk | None) -> _Block:
+    name = block.get("name", "")
+    if name == "code_execution":
+        name = "code_interpreter"
+    known = {"type", "name", "input", "id", "index"}
+    if chunk is not None and block.get("input") == {} and chunk.chunk_position != "last":
+        out: _Block = {
+            "type": "server_tool_call_chunk",
+            "name": name,
+            "args": "",
+            "id": block.get("id", ""),
+        }
+    else:
+        out = {
+            "type": "server_tool_call",
+            "name": name,
+            "args": block.get("input", {}),
+            "id": block.get("id", ""),
+        }
+    _index_and_extras(out, block, known)
+    return out
+
+
+def _server_tool_result(block: _Block) -> _Block:
+    out: _Block = {
+        "type": "server_tool_result",
+        "tool_call_id": block.get("tool_use_id", ""),
+        "status": "success",
+        "extras": {"block_type": block["type"]},
+    }
+    output = block.get("content", [])
+    if output:
+        out["output"] = output
+        if isinstance(output, dict) and output.get("error_code"):
+            out["status"] = "error"
+    if block.get("is_error"):
+        out["status"] = "error"
+    _index_and_extras(out, block, {"type", "tool_use_id", "content", "is_error", "index"})
+    return out
+
+
+def _index_and_extras(out: _Block, block: _Block, known: set[str]) -> None:
+    if "index" in block:
+        out["index"] = block["index"]
+    for key, value in block.items():
+        if key not in known:
+            out.setdefault("extras", {})[key] = value

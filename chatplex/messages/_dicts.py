@@ -1,0 +1,266 @@
+"""Messages as plain dicts and back, in LangChain's shapes.
+
+`messages_to_dict` gives what LangChain's gives: `{"type": "human", "data": {"content":
+..., "additional_kwargs": ..., "response_metadata": ..., "type": ..., "name": ...,
+"id": ...}}`, with `tool_calls`, `invalid_tool_calls`, `usage_metadata` for AI messages,
+`tool_call_chunks` and `chunk_position` for chunks, `tool_call_id`, `artifact`, `status`
+for tool messages. `messages_from_dict` reads those (LangChain's included) and round-trips
+them; `convert_to_messages` accepts everything LangChain's does (messages, strs,
+`(role, content)` pairs, role dicts with their extra keys, LangChain's constructor
+envelopes, prompt values). The dicts are JSON-ready: the other candidates of an `n > 1`
+reply (messages inside `response_metadata`) are written as message dicts and read back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ._messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from ._types import ToolCall
+
+__all__ = [
+    "convert_to_messages",
+    "message_from_dict",
+    "message_to_dict",
+    "messages_from_dict",
+    "messages_to_dict",
+]
+
+#: The `response_metadata` key holding other candidates (messages) of an `n > 1` reply.
+_CANDIDATES = "other_candidates"
+_COMMON = ("content", "additional_kwargs", "response_metadata", "name", "id")
+_FIELDS: dict[type[BaseMessage], tuple[str, ...]] = {
+    HumanMessage: _COMMON,
+    SystemMessage: _COMMON,
+    AIMessage: (*_COMMON, "tool_calls", "invalid_tool_calls", "usage_metadata"),
+    AIMessageChunk: (
+        *_COMMON,
+        "tool_calls",
+        "invalid_tool_calls",
+        "usage_metadata",
+        "tool_call_chunks",
+        "chunk_position",
+    ),
+    ToolMessage: (*_COMMON, "tool_call_id", "artifact", "status"),
+}
+#: LangChain `type` values → chatplex class ("chat" is resolved by its role).
+_BY_TYPE: dict[str, type[BaseMessage]] = {
+    "human": HumanMessage,
+    "HumanMessageChunk": HumanMessage,
+    "system": SystemMessage,
+    "SystemMessageChunk": SystemMessage,
+    "ai": AIMessage,
+    "AIMessageChunk": AIMessageChunk,
+    "tool": ToolMessage,
+    "ToolMessageChunk": ToolMessage,
+}
+#: LangChain's constructor envelope (`{"lc": 1, "type": "constructor", ...}`) class names.
+_CONSTRUCTORS = {
+    "HumanMessage": "human",
+    "HumanMessageChunk": "human",
+    "AIMessage": "ai",
+    "AIMessageChunk": "ai",
+    "SystemMessage": "system",
+    "SystemMessageChunk": "system",
+    "ToolMessage": "tool",
+    "ToolMessageChunk": "tool",
+}
+#: Roles of LangChain's ChatMessage that chatplex has a message for.
+_CHAT_ROLES = {
+    "human": "human",
+    "user": "human",
+    "ai": "ai",
+    "assistant": "ai",
+    "system": "system",
+    "developer": "system",
+    "tool": "tool",
+}
+#: The developer role, as LangChain marks it on a SystemMessage.
+_LC_DEVELOPER_KEY = "__openai_role__"
+
+
+def message_to_dict(message: BaseMessage) -> dict[str, Any]:
+    """`{"type": ..., "data": {...}}`, LangChain's shape (a deep copy, JSON-ready)."""
+    fields = _FIELDS.get(type(message)) or _FIELDS[_base_class(message)]
+    data: dict[str, Any] = {}
+    for name in fields:
+        data[name] = _dump(getattr(message, name))
+        if name == "response_metadata":
+            data["type"] = message.type
+    return {"type": message.type, "data": data}
+
+
+def messages_to_dict(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
+    """LangChain's `messages_to_dict`: one `{"type", "data"}` dict per message."""
+    return [message_to_dict(m) for m in messages]
+
+
+def message_from_dict(message: dict[str, Any]) -> BaseMessage:
+    """A message from `{"type": ..., "data": {...}}` (LangChain's or chatplex's)."""
+    kind = message.get("type")
+    data = dict(message.get("data") or {})
+    data.pop("type", None)
+    if kind in ("chat", "ChatMessageChunk"):
+        role = data.pop("role", None)
+        kind = _CHAT_ROLES.get(str(role))
+        if kind is None:
+            raise ValueError(
+                f"cannot read a chat message with role {role!r}: chatplex has the roles "
+                + ", ".join(sorted(_CHAT_ROLES))
+            )
+    cls = _BY_TYPE.get(str(kind))
+    if cls is None:
+        raise ValueError(
+            f"cannot read a message of type {kind!r}: chatplex has human, ai, system and "
+            "tool messages (and LangChain's chat messages with one of those roles)"
+        )
+    if not data.get("example", True):
+        data.pop("example")  # LangChain 0.x's default, which means nothing
+    fields = _FIELDS[cls]
+    extra = {k: data.pop(k) for k in list(data) if k not in fields}
+    if extra:  # kept, not dropped: LangChain keeps unknown fields on the message too
+        data["additional_kwargs"] = {**(data.get("additional_kwargs") or {}), **extra}
+    data["content"] = data.get("content") or ""
+    meta = data.get("response_metadata")
+    if isinstance(meta, dict) and isinstance(meta.get(_CANDIDATES), list):
+        data["response_metadata"] = {
+            **meta,
+            _CANDIDATES: [
+                message_from_dict(c) if _is_message_dict(c) else c for c in meta[_CANDIDATES]
+            ],
+        }
+    data = {k: v for k, v in data.items() if v is not None or k in ("name", "id")}
+    if cls is AIMessageChunk:
+        data.pop("tool_calls", None)  # derived from the fragments, as LangChain does
+        data.pop("invalid_tool_calls", None)
+    return cls(**data)
+
+
+def messages_from_dict(messages: Sequence[dict[str, Any]]) -> list[BaseMessage]:
+    """LangChain's `messages_from_dict`: the messages `messages_to_dict` wrote."""
+    return [message_from_dict(m) for m in messages]
+
+
+def convert_to_messages(messages: Iterable[Any] | Any) -> list[BaseMessage]:
+    """LangChain's `convert_to_messages`: messages (LangChain's too), strs (human),
+    `(role, content)` pairs, role dicts (extra keys go to `additional_kwargs`, as in
+    LangChain), constructor envelopes, or a prompt value. An empty list stays empty.
+
+    >>> [m.type for m in convert_to_messages([("system", "Be brief."), "hi"])]
+    ['system', 'human']
+    """
+    to_messages = getattr(messages, "to_messages", None)
+    if callable(to_messages):
+        return convert_to_messages(list(to_messages()))
+    return [_convert(m) for m in messages]
+
+
+def _convert(item: Any) -> BaseMessage:
+    if isinstance(item, BaseMessage):
+        return item
+    if isinstance(item, str):
+        return HumanMessage(item)
+    if isinstance(item, dict):
+        if (
+            item.get("lc") == 1
+            and item.get("type") == "constructor"
+            and isinstance(item.get("id"), list)
+            and item["id"]
+            and isinstance(item.get("kwargs"), dict)
+            and item["id"][-1] in _CONSTRUCTORS
+        ):
+            return _convert({"type": _CONSTRUCTORS[item["id"][-1]], **item["kwargs"]})
+        fields = dict(item)
+        role = fields.pop("role", None) or fields.pop("type", None)
+        if not isinstance(role, str) or "content" not in fields:
+            raise ValueError(f"a message dict needs 'role' and 'content' keys, got {item!r:.200}")
+        return from_role(role, fields.pop("content") or "", **fields)
+    if isinstance(item, (tuple, list)) and not isinstance(item, str):
+        if len(item) != 2 or not isinstance(item[0], str):
+            raise ValueError(f"a message as a sequence must be (role, content), got {item!r:.200}")
+        return from_role(item[0], item[1])
+    dump = getattr(item, "model_dump", None)
+    if callable(dump) and isinstance(getattr(item, "type", None), str):
+        return message_from_dict({"type": item.type, "data": dump()})  # a LangChain message
+    raise TypeError(f"cannot convert {type(item).__name__} to a message")
+
+
+def from_role(role: str, content: Any, **fields: Any) -> BaseMessage:
+    """LangChain's `_create_message_from_message_type`: keys it knows become fields,
+    the rest `additional_kwargs`."""
+    kwargs: dict[str, Any] = {}
+    additional = dict(fields.pop("additional_kwargs", None) or {})
+    meta = fields.pop("response_metadata", None)
+    for key in ("name", "id", "tool_call_id"):
+        if fields.get(key) is not None:
+            kwargs[key] = fields.pop(key)
+        else:
+            fields.pop(key, None)
+    tool_calls = fields.pop("tool_calls", None)
+    additional.update(fields)
+    if meta:
+        kwargs["response_metadata"] = meta
+    if role in ("human", "user"):
+        return HumanMessage(content, additional_kwargs=additional, **kwargs)
+    if role in ("ai", "assistant"):
+        if tool_calls is not None:
+            kwargs["tool_calls"] = [_tool_call(tc) for tc in tool_calls]
+        return AIMessage(content=content, additional_kwargs=additional, **kwargs)
+    if role in ("system", "developer"):
+        if role == "developer":
+            additional[_LC_DEVELOPER_KEY] = "developer"
+        return SystemMessage(content, additional_kwargs=additional, **kwargs)
+    if role == "tool":
+        artifact = additional.pop("artifact", None)
+        status = additional.pop("status", None)
+        if status is not None:
+            kwargs["status"] = status
+        if not kwargs.get("tool_call_id"):
+            raise ValueError("a tool message needs a tool_call_id")
+        return ToolMessage(
+            content=content, artifact=artifact, additional_kwargs=additional, **kwargs
+        )
+    raise ValueError(
+        f"unexpected message type {role!r}; use one of 'human', 'user', 'ai', 'assistant', "
+        "'tool', 'system' or 'developer'"
+    )
+
+
+def _tool_call(tc: dict[str, Any]) -> ToolCall:
+    if "function" in tc:  # OpenAI's wire shape
+        args = tc["function"]["arguments"]
+        if isinstance(args, str):
+            args = json.loads(args, strict=False)
+        return {"name": tc["function"]["name"], "args": args, "id": tc["id"], "type": "tool_call"}
+    return tc  # type: ignore[return-value]
+
+
+def _dump(value: Any) -> Any:
+    """A deep copy for the dict form; messages nested in metadata become message dicts."""
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    if isinstance(value, BaseMessage):
+        return message_to_dict(value)
+    return value
+
+
+def _is_message_dict(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"type", "data"}
+
+
+def _base_class(message: BaseMessage) -> type[BaseMessage]:
+    for cls in type(message).__mro__:
+        if cls in _FIELDS:
+            return cls
+    raise TypeError(f"cannot write a {type(message).__name__} as a dict")

@@ -1,0 +1,192 @@
+"""ChatOpenAI / ChatAnthropic: LangChain's constructors over chatplex models; the
+API-parameter check, model_kwargs, streaming, stream_usage, rate_limiter, generate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from chatplex import ChatAnthropic, ChatModel, ChatOpenAI, init_chat_model
+from chatplex.testing import MockServer
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockServer]:
+    with MockServer() as srv:
+        yield srv
+
+
+def openai(server: MockServer, **kw: Any) -> ChatOpenAI:
+    return ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k", **kw)
+
+
+def anthropic(server: MockServer, **kw: Any) -> ChatAnthropic:
+    return ChatAnthropic(
+        model="claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="k", **kw
+    )
+
+
+def test_aliases_resolve_to_the_same_settings() -> None:
+    model = ChatOpenAI(
+        model_name="gpt-4o",
+        openai_api_key="sk-test-secret",
+        max_completion_tokens=10,
+        request_timeout=5,
+        stop_sequences=["x"],
+        openai_api_base="http://127.0.0.1:1/v1",
+    )
+    assert (model.model, model.max_tokens, model.timeout, model.stop) == ("gpt-4o", 10, 5, ["x"])
+    assert model.model_name == "gpt-4o"
+    assert "sk-test-secret" not in repr(model) + repr(model.adapter)
+    claude = ChatAnthropic(
+        model_name="claude-x", anthropic_api_key="k", max_tokens_to_sample=7, stop=["s"]
+    )
+    assert (claude.model, claude.max_tokens, claude.stop) == ("claude-x", 7, ["s"])
+
+
+def test_two_values_for_one_setting_are_refused() -> None:
+    with pytest.raises(TypeError, match="model='a' and model_name='b'"):
+        ChatOpenAI(model="a", model_name="b", api_key="k")
+
+
+@pytest.mark.parametrize("cls", [ChatOpenAI, ChatAnthropic])
+def test_a_typo_names_the_closest_setting(cls: type[ChatModel]) -> None:
+    with pytest.raises(TypeError, match=r"'temprature' \(did you mean 'temperature'\?\)"):
+        cls(model="m", api_key="k", temprature=0)  # type: ignore[call-arg]
+
+
+def test_init_chat_model_checks_api_parameters_too() -> None:
+    with pytest.raises(TypeError, match="did you mean 'seed'"):
+        init_chat_model("openai:gpt-4o-mini", api_key="k", sed=1)
+    with pytest.raises(TypeError, match="anthropic API"):
+        init_chat_model("anthropic:claude-x", api_key="k", seed=1)  # Anthropic has no seed
+    model = init_chat_model("openai:gpt-4o-mini", api_key="k", model_kwargs={"new_param": 1})
+    assert type(model) is ChatModel and model.extra_body == {"new_param": 1}
+
+
+def test_refused_langchain_settings_say_why() -> None:
+    with pytest.raises(TypeError, match="Responses API"):
+        ChatOpenAI(api_key="k", use_responses_api=True)
+    with pytest.raises(TypeError, match="response cache"):
+        ChatAnthropic(model="m", api_key="k", cache=True)
+    ChatOpenAI(api_key="k", cache=False, use_responses_api=False, output_version="v0")
+
+
+def test_model_kwargs_and_api_parameters_reach_the_body() -> None:
+    model = ChatOpenAI(
+        api_key="k", seed=3, n=2, model_kwargs={"future": 1}, extra_body={"x": 2}, user="u"
+    )
+    assert model.extra_body == {"n": 2, "seed": 3, "user": "u", "future": 1, "x": 2}
+    with pytest.raises(ValueError, match="temperature"):
+        ChatOpenAI(api_key="k", model_kwargs={"temperature": 1})
+    bound = model.bind(model_kwargs={"later": True})
+    assert bound.extra_body["later"] is True and "later" not in model.extra_body
+    with pytest.raises(TypeError, match="did you mean 'seed'"):
+        model.bind(sed=1)
+
+
+def test_n_above_one_cannot_stream() -> None:
+    with pytest.raises(ValueError, match="n must be 1 when streaming"):
+        ChatOpenAI(api_key="k", n=2, streaming=True)
+    with pytest.raises(ValueError, match="n must be an int"):
+        ChatOpenAI(api_key="k", n=0)
+
+
+def test_anthropic_headers_from_langchain_settings() -> None:
+    model = ChatAnthropic(
+        model="m", api_key="k", betas=["a-1", "b-2"], user_profile_id="p", effort="high"
+    )
+    request = model.adapter.build_request(  # type: ignore[union-attr]
+        [__import__("chatplex").HumanMessage("hi")], model._settings({}), stream=False
+    )
+    assert request.headers["anthropic-beta"] == "a-1,b-2"
+    assert request.headers["anthropic-user-profile-id"] == "p"
+    assert request.json["output_config"] == {"effort": "high"}
+
+
+def test_default_query_joins_the_base_url() -> None:
+    model = ChatOpenAI(api_key="k", base_url="http://h/v1?a=1", default_query={"api-version": "2"})
+    assert model.adapter.base_url == "http://h/v1?a=1&api-version=2"  # type: ignore[union-attr]
+
+
+async def test_names_in_events(server: MockServer) -> None:
+    for model, name in ((openai(server), "ChatOpenAI"), (anthropic(server), "ChatAnthropic")):
+        events = [e async for e in model.astream_events("hi", include_names=[name])]
+        assert {e["name"] for e in events} == {name}
+        assert events[0]["event"] == "on_chat_model_start"
+
+
+class CountingLimiter:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def acquire(self, blocking: bool = True) -> bool:
+        self.calls += 1
+        return True
+
+    async def aacquire(self, blocking: bool = True) -> bool:
+        self.calls += 1
+        return True
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_langchain_style_limiter_is_asked_per_request(
+    server: MockServer, sync: bool
+) -> None:
+    limiter = CountingLimiter()
+    model = openai(server, rate_limiter=limiter)
+    if sync:
+        model.invoke("a")
+        list(model.stream("b"))
+        model.batch(["c", "d"])
+    else:
+        await model.ainvoke("a")
+        _ = [c async for c in model.astream("b")]
+        await model.abatch(["c", "d"])
+    assert limiter.calls == 4
+
+
+def test_rate_limiter_takes_a_rate_limit_and_refuses_other_things() -> None:
+    from chatplex.http import RateLimit
+
+    model = ChatOpenAI(api_key="k", rate_limiter=RateLimit(requests_per_minute=60))
+    assert model.rate_limit == RateLimit(requests_per_minute=60)
+    with pytest.raises(TypeError, match="rate_limiter must be"):
+        ChatOpenAI(api_key="k", rate_limiter=42)
+
+
+class Tokens:
+    def __init__(self) -> None:
+        self.tokens: list[str] = []
+
+    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+        self.tokens.append(token)
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_streaming_true_streams_under_invoke(server: MockServer, sync: bool) -> None:
+    handler = Tokens()
+    model = anthropic(server, streaming=True, callbacks=[handler])
+    reply = model.invoke("stream me") if sync else await model.ainvoke("stream me")
+    assert reply.text == "Echo: stream me"
+    assert "".join(handler.tokens) == "Echo: stream me"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_stream_usage_false_drops_usage(server: MockServer, sync: bool) -> None:
+    for model in (openai(server, stream_usage=False), anthropic(server, stream_usage=False)):
+        chunks = list(model.stream("x")) if sync else [c async for c in model.astream("x")]
+        assert chunks and all(c.usage_metadata is None for c in chunks)
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_generate_returns_every_candidate(server: MockServer, sync: bool) -> None:
+    model = openai(server, n=2)
+    prompts = [["first"], ["second"]]
+    result = model.generate(prompts) if sync else await model.agenerate(prompts)
+    assert [[g.text for g in c] for c in result.generations] == [["Echo: first"] * 2] + [
+        ["Echo: second"] * 2
+    ]
+    assert result.llm_output is not None and result.llm_output["model_name"] == "gpt-4o-mini"

@@ -1,0 +1,46 @@
+"""The known API parameters stay honest: they are the official SDKs' `create()`
+parameters, plus only the documented few the APIs take beyond them."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from chatplex.chat.params import API_PARAMETERS, BEYOND_SDK, HEADER_PARAMETERS
+
+#: `create()` parameters that are not request-body parameters a user sets: chatplex
+#: builds them from the messages and the call, or they shape the HTTP exchange.
+_BUILT_BY_CHATPLEX = {
+    "openai": {"messages", "model", "stream"},
+    "anthropic": {"messages", "model", "stream", "system", "max_tokens"},
+}
+_TRANSPORT = {"self", "extra_headers", "extra_query", "extra_body", "timeout"}
+
+
+def _sdk_parameters(provider: str) -> set[str]:
+    if provider == "openai":
+        from openai.resources.chat import Completions
+
+        create = Completions.create
+    else:
+        from anthropic.resources import Messages
+
+        create = Messages.create
+    names = set(inspect.signature(create).parameters)
+    return names - _TRANSPORT - _BUILT_BY_CHATPLEX[provider]
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_known_parameters_are_the_sdk_create_parameters(provider: str) -> None:
+    sdk = _sdk_parameters(provider)
+    known = set(API_PARAMETERS[provider])
+    beyond = set(BEYOND_SDK[provider])
+    assert sdk - known == set(), "the SDK takes parameters chatplex does not know"
+    assert known - sdk == beyond, "parameters beyond the SDK must be listed with a reason"
+    assert all(BEYOND_SDK[provider].values())
+
+
+def test_header_parameters_are_known_parameters() -> None:
+    for provider, headers in HEADER_PARAMETERS.items():
+        assert set(headers) <= API_PARAMETERS[provider]
