@@ -234,17 +234,20 @@ class StreamTranslator:
             }
             for c in chunk.tool_call_chunks
         ]
-        # Whole calls on a chunk (a scripted FakeChatModel): fragments without an index.
-        calls += [
-            {
-                "name": c["name"],
-                "args": json.dumps(c["args"]),
-                "id": c.get("id"),
-                "index": None,
-                "type": "tool_call_chunk",
-            }
-            for c in chunk.tool_calls
-        ]
+        # Whole calls on a chunk that has no fragments (e.g. a scripted model's reply):
+        # fragments without an index. A chunk with fragments derives its `tool_calls`
+        # from them, so sending both would count each call twice.
+        if not calls:
+            calls = [
+                {
+                    "name": c["name"],
+                    "args": json.dumps(c["args"]),
+                    "id": c.get("id"),
+                    "index": None,
+                    "type": "tool_call_chunk",
+                }
+                for c in chunk.tool_calls
+            ]
         return LCAIMessageChunk(
             content=_lc_content(chunk.content),
             id=chunk.id,
