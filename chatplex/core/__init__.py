@@ -8,33 +8,65 @@ from typing import Any
 
 from ._late import LATE
 from .base import Runnable, RunnableBinding
+from .branch import RunnableBranch
 from .composition import RunnableParallel, RunnableSequence, coerce_to_runnable
+from .configurable import (
+    ConfigurableField,
+    ConfigurableFieldMultiOption,
+    ConfigurableFieldSingleOption,
+    ConfigurableFieldSpec,
+    RunnableConfigurableAlternatives,
+    RunnableConfigurableFields,
+)
 from .events import StreamEvent, adispatch_custom_event, dispatch_custom_event
+from .few_shot import FewShotChatMessagePromptTemplate
+from .foreign import ForeignRunnable, expose
+from .json_parser import JsonOutputParser, PydanticOutputParser, SimpleJsonOutputParser
 from .lambdas import RunnableGenerator, RunnableLambda
-from .parsers import StrOutputParser
-from .passthrough import RunnableAssign, RunnablePassthrough
+from .listeners import Run, RunnableListeners
+from .parsers import OutputParserException, StrOutputParser
+from .passthrough import RunnableAssign, RunnablePassthrough, RunnablePick, assign_steps
 from .prompts import ChatPromptTemplate, ChatPromptValue, MessagesPlaceholder
 from .reliability import RunnableRetry, RunnableWithFallbacks
 from .run_config import DEFAULT_MAX_CONCURRENCY, RunnableConfig
+from .string_prompts import PromptTemplate, StringPromptValue
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
     "ChatPromptTemplate",
     "ChatPromptValue",
+    "ConfigurableField",
+    "ConfigurableFieldMultiOption",
+    "ConfigurableFieldSingleOption",
+    "ConfigurableFieldSpec",
+    "FewShotChatMessagePromptTemplate",
+    "ForeignRunnable",
+    "JsonOutputParser",
     "MessagesPlaceholder",
+    "OutputParserException",
+    "PromptTemplate",
+    "PydanticOutputParser",
+    "Run",
     "Runnable",
     "RunnableAssign",
     "RunnableBinding",
+    "RunnableBranch",
     "RunnableConfig",
+    "RunnableConfigurableAlternatives",
+    "RunnableConfigurableFields",
     "RunnableGenerator",
     "RunnableLambda",
+    "RunnableListeners",
     "RunnableParallel",
     "RunnablePassthrough",
+    "RunnablePick",
     "RunnableRetry",
     "RunnableSequence",
     "RunnableWithFallbacks",
+    "SimpleJsonOutputParser",
     "StrOutputParser",
     "StreamEvent",
+    "StringPromptValue",
     "adispatch_custom_event",
     "coerce_to_runnable",
     "dispatch_custom_event",
@@ -55,9 +87,29 @@ def _output_schema(runnable: Runnable[Any, Any]) -> Any:
     return output_schema(runnable)
 
 
+def _graph(runnable: Runnable[Any, Any], config: RunnableConfig | None) -> Any:
+    from .graph import runnable_graph
+
+    return runnable_graph(runnable, config)
+
+
+def _listeners(runnable: Runnable[Any, Any], *listeners: Any) -> RunnableListeners:
+    return RunnableListeners(runnable, *listeners)
+
+
 LATE.coerce = coerce_to_runnable
+LATE.pick = RunnablePick
+LATE.assign = assign_steps
+LATE.listeners = _listeners
+LATE.configurable_fields = RunnableConfigurableFields
+LATE.configurable_alternatives = RunnableConfigurableAlternatives
+LATE.graph = _graph
 LATE.sequence = RunnableSequence
 LATE.retry = RunnableRetry
 LATE.fallbacks = RunnableWithFallbacks
 LATE.input_schema = _input_schema
 LATE.output_schema = _output_schema
+
+# LangChain loaded first: its isinstance checks accept chatplex runnables from now on
+# (see `foreign.py`; later loads are caught where a chatplex runnable meets LangChain).
+expose()

@@ -26,6 +26,7 @@ __all__ = [
     "get_config_list",
     "merge_configs",
     "remaining_time",
+    "user_config",
     "within_deadline",
 ]
 
@@ -150,6 +151,22 @@ def child_config(config: RunnableConfig, *, tag: str | None = None) -> RunnableC
         child["tags"] = [*config.get("tags", ()), tag]
         child["_position_tag"] = tag
     return child  # type: ignore[return-value]
+
+
+def user_config(config: RunnableConfig) -> RunnableConfig:
+    """The config as user code sees it (a lambda's `config=`, a listener's, a foreign
+    runnable's): `tags`, `metadata`, `configurable` and `callbacks` are always there, as
+    in LangChain (`callbacks` is a list, empty when nobody watches).
+
+    Filled here, at the edge to user code, rather than in `ensure_config`: a plain call
+    never reads them, and every call would pay for four containers it does not use."""
+    out: dict[str, Any] = dict(config)
+    out["tags"] = list(config.get("tags") or ())
+    out["metadata"] = dict(config.get("metadata") or {})
+    out["configurable"] = dict(config.get("configurable") or {})
+    callbacks = config.get("callbacks")
+    out["callbacks"] = _as_list(callbacks) if not hasattr(callbacks, "handlers") else callbacks
+    return out  # type: ignore[return-value]
 
 
 def get_config_list(

@@ -39,7 +39,7 @@ __all__ = [
 logger = logging.getLogger("chatplex.callbacks")
 
 #: Prefixes of the tags composites give one child only (`config.child_config`).
-POSITIONAL_PREFIXES = ("seq:step:", "map:key:")
+POSITIONAL_PREFIXES = ("seq:step:", "map:key:", "condition:", "branch:")
 
 #: "Not known yet": the input of a run whose input is still streaming in.
 UNKNOWN: Any = object()
