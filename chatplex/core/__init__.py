@@ -97,12 +97,24 @@ def _listeners(runnable: Runnable[Any, Any], *listeners: Any) -> RunnableListene
     return RunnableListeners(runnable, *listeners)
 
 
+def _alternatives(
+    runnable: Runnable[Any, Any],
+    which: Any,
+    default_key: str,
+    prefix_keys: bool,
+    alternatives: dict[str, Any],
+) -> RunnableConfigurableAlternatives:
+    return RunnableConfigurableAlternatives(
+        which, runnable, alternatives, default_key=default_key, prefix_keys=prefix_keys
+    )
+
+
 LATE.coerce = coerce_to_runnable
 LATE.pick = RunnablePick
 LATE.assign = assign_steps
 LATE.listeners = _listeners
 LATE.configurable_fields = RunnableConfigurableFields
-LATE.configurable_alternatives = RunnableConfigurableAlternatives
+LATE.configurable_alternatives = _alternatives
 LATE.graph = _graph
 LATE.sequence = RunnableSequence
 LATE.retry = RunnableRetry

@@ -24,8 +24,8 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from .base import Runnable
-from .run_config import RunnableConfig
-from .runs import POSITIONAL_PREFIXES, split_callbacks
+from .run_config import POSITIONAL_PREFIXES, RunnableConfig
+from .runs import split_callbacks
 
 __all__ = ["ForeignRunnable", "expose", "is_foreign_runnable"]
 
