@@ -62,7 +62,7 @@ def _row(
     """Three text lines of boxes, centred in `width`; each node's centre column."""
     boxes = [f"| {names[n]} |" for n in nodes]
     total = sum(len(b) for b in boxes) + _GAP * (len(boxes) - 1)
-    x = max(0, (width - total) // 2)
+    x = max(0, width // 2 - total // 2)  # one box per row: all centred on one column
     lines = ["", "", ""]
     centres: dict[str, int] = {}
     for node, box in zip(nodes, boxes, strict=True):
