@@ -8,10 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-
-from compat_harness import Case, port, run, run_side
 from compat_cases_chains import CHAIN_CASES
 from compat_cases_seeds import SEED_BLOCKS, SEED_CASES
+from compat_harness import Case, port, run, run_side
 from compat_results import RESULTS
 
 CASES: list[Case] = [*SEED_CASES, *CHAIN_CASES]
