@@ -4,37 +4,102 @@ models or HTTP (see ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from ._late import LATE
 from .base import Runnable, RunnableBinding
 from .composition import RunnableParallel, RunnableSequence, coerce_to_runnable
 from .events import StreamEvent, adispatch_custom_event, dispatch_custom_event
+from .foreign import ForeignRunnable, expose
 from .lambdas import RunnableGenerator, RunnableLambda
-from .parsers import StrOutputParser
-from .passthrough import RunnableAssign, RunnablePassthrough
+from .parsers import OutputParserException, StrOutputParser
+from .passthrough import RunnableAssign, RunnablePassthrough, RunnablePick, assign_steps
 from .prompts import ChatPromptTemplate, ChatPromptValue, MessagesPlaceholder
 from .reliability import RunnableRetry, RunnableWithFallbacks
 from .run_config import DEFAULT_MAX_CONCURRENCY, RunnableConfig
+
+if TYPE_CHECKING:  # loaded on first use (see `__getattr__` below)
+    from .branch import RunnableBranch
+    from .configurable import (
+        ConfigurableField,
+        ConfigurableFieldMultiOption,
+        ConfigurableFieldSingleOption,
+        ConfigurableFieldSpec,
+        RunnableConfigurableAlternatives,
+        RunnableConfigurableFields,
+    )
+    from .few_shot import FewShotChatMessagePromptTemplate
+    from .json_parser import JsonOutputParser, PydanticOutputParser, SimpleJsonOutputParser
+    from .listeners import Run, RunnableListeners
+    from .string_prompts import PromptTemplate, StringPromptValue
+
+#: Names loaded when first used, so that `import chatplex` pays only for what every
+#: script needs (measured with `python -X importtime -c "import chatplex"`).
+_LAZY = {
+    "RunnableBranch": "branch",
+    "ConfigurableField": "configurable",
+    "ConfigurableFieldMultiOption": "configurable",
+    "ConfigurableFieldSingleOption": "configurable",
+    "ConfigurableFieldSpec": "configurable",
+    "RunnableConfigurableAlternatives": "configurable",
+    "RunnableConfigurableFields": "configurable",
+    "FewShotChatMessagePromptTemplate": "few_shot",
+    "JsonOutputParser": "json_parser",
+    "PydanticOutputParser": "json_parser",
+    "SimpleJsonOutputParser": "json_parser",
+    "Run": "listeners",
+    "RunnableListeners": "listeners",
+    "PromptTemplate": "string_prompts",
+    "StringPromptValue": "string_prompts",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
     "ChatPromptTemplate",
     "ChatPromptValue",
+    "ConfigurableField",
+    "ConfigurableFieldMultiOption",
+    "ConfigurableFieldSingleOption",
+    "ConfigurableFieldSpec",
+    "FewShotChatMessagePromptTemplate",
+    "ForeignRunnable",
+    "JsonOutputParser",
     "MessagesPlaceholder",
+    "OutputParserException",
+    "PromptTemplate",
+    "PydanticOutputParser",
+    "Run",
     "Runnable",
     "RunnableAssign",
     "RunnableBinding",
+    "RunnableBranch",
     "RunnableConfig",
+    "RunnableConfigurableAlternatives",
+    "RunnableConfigurableFields",
     "RunnableGenerator",
     "RunnableLambda",
+    "RunnableListeners",
     "RunnableParallel",
     "RunnablePassthrough",
+    "RunnablePick",
     "RunnableRetry",
     "RunnableSequence",
     "RunnableWithFallbacks",
+    "SimpleJsonOutputParser",
     "StrOutputParser",
     "StreamEvent",
+    "StringPromptValue",
     "adispatch_custom_event",
     "coerce_to_runnable",
     "dispatch_custom_event",
@@ -55,9 +120,51 @@ def _output_schema(runnable: Runnable[Any, Any]) -> Any:
     return output_schema(runnable)
 
 
+def _graph(runnable: Runnable[Any, Any], config: RunnableConfig | None) -> Any:
+    from .graph import runnable_graph
+
+    return runnable_graph(runnable, config)
+
+
+def _listeners(runnable: Runnable[Any, Any], *listeners: Any) -> Any:
+    from .listeners import RunnableListeners
+
+    return RunnableListeners(runnable, *listeners)
+
+
+def _fields(runnable: Runnable[Any, Any], fields: dict[str, Any]) -> Any:
+    from .configurable import RunnableConfigurableFields
+
+    return RunnableConfigurableFields(runnable, fields)
+
+
+def _alternatives(
+    runnable: Runnable[Any, Any],
+    which: Any,
+    default_key: str,
+    prefix_keys: bool,
+    alternatives: dict[str, Any],
+) -> Any:
+    from .configurable import RunnableConfigurableAlternatives
+
+    return RunnableConfigurableAlternatives(
+        which, runnable, alternatives, default_key=default_key, prefix_keys=prefix_keys
+    )
+
+
 LATE.coerce = coerce_to_runnable
+LATE.pick = RunnablePick
+LATE.assign = assign_steps
+LATE.listeners = _listeners
+LATE.configurable_fields = _fields
+LATE.configurable_alternatives = _alternatives
+LATE.graph = _graph
 LATE.sequence = RunnableSequence
 LATE.retry = RunnableRetry
 LATE.fallbacks = RunnableWithFallbacks
 LATE.input_schema = _input_schema
 LATE.output_schema = _output_schema
+
+# LangChain loaded first: its isinstance checks accept chatplex runnables from now on
+# (see `foreign.py`; later loads are caught where a chatplex runnable meets LangChain).
+expose()

@@ -19,7 +19,20 @@ __all__ = ["LATE", "Late"]
 class Late:
     """The slots. Reading one that no module filled is a bug in the package layout."""
 
-    __slots__ = ("coerce", "fallbacks", "input_schema", "output_schema", "retry", "sequence")
+    __slots__ = (
+        "assign",
+        "coerce",
+        "configurable_alternatives",
+        "configurable_fields",
+        "fallbacks",
+        "graph",
+        "input_schema",
+        "listeners",
+        "output_schema",
+        "pick",
+        "retry",
+        "sequence",
+    )
 
     coerce: Callable[[Any], Any]  # composition.coerce_to_runnable
     sequence: Callable[..., Any]  # composition.RunnableSequence
@@ -27,6 +40,12 @@ class Late:
     fallbacks: Callable[..., Any]  # reliability.RunnableWithFallbacks
     input_schema: Callable[[Any], Any]  # schemas.input_schema
     output_schema: Callable[[Any], Any]  # schemas.output_schema
+    pick: Callable[..., Any]  # passthrough.RunnablePick
+    assign: Callable[..., Any]  # passthrough.RunnableAssign over a RunnableParallel
+    listeners: Callable[..., Any]  # listeners.RunnableListeners
+    configurable_fields: Callable[..., Any]  # configurable.RunnableConfigurableFields
+    configurable_alternatives: Callable[..., Any]  # configurable.RunnableConfigurableAlternatives
+    graph: Callable[..., Any]  # graph.runnable_graph (imported on first use)
 
 
 LATE = Late()

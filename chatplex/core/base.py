@@ -10,7 +10,8 @@ defaults. Composition (`|`, dicts, callables) lives in `composition.py`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+import copy
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..errors import DeadlineExceededError
@@ -68,6 +69,7 @@ class Runnable(Introspection, Generic[Input, Output]):
     #                           (default: collect the whole input, then `_stream`)
     #   _batch / _abatch        to batch differently (default: bounded concurrent calls)
     #   _run_type, _async_native  class attributes below
+    #   _configure              a copy with attributes changed (`configurable_fields`)
     # `get_name` and the composition methods (`bind`, `with_config`, ...) are public API,
     # overridden only by wrappers that delegate to what they wrap.
 
@@ -151,10 +153,24 @@ class Runnable(Introspection, Generic[Input, Output]):
             return_exceptions=return_exceptions,
         )
 
+    def _configure(self, values: Mapping[str, Any]) -> Runnable[Input, Output]:
+        """A copy with these attributes changed (what `configurable_fields` runs).
+        Default: a shallow copy with the attributes set; override when attributes
+        derive from each other (a prompt's variables from its template)."""
+        clone = copy.copy(self)
+        for key, value in values.items():
+            setattr(clone, key, value)
+        return clone
+
     # ---- public API --------------------------------------------------------------------
 
     def get_name(self) -> str:
         return self.name or type(self).__name__
+
+    def __call__(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Output:
+        """`invoke`: a runnable is accepted wherever a one-argument callable is (a
+        LangChain chain, `map`, a callback)."""
+        return self.invoke(input, config, **kwargs)
 
     def invoke(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Output:
         """Run once, synchronously."""
@@ -343,6 +359,61 @@ class Runnable(Introspection, Generic[Input, Output]):
 
     def pipe(self, *others: Any) -> RunnableSequence[Input, Any]:
         return LATE.sequence(self, *(LATE.coerce(o) for o in others))  # type: ignore[no-any-return]
+
+    def pick(self, keys: str | Sequence[str]) -> RunnableSequence[Input, Any]:
+        """Then keep only these keys of the output dict (one key: its value).
+
+        >>> from chatplex import RunnableLambda
+        >>> RunnableLambda(lambda x: {"a": x, "b": 2}).pick("a").invoke(1)
+        1
+        """
+        return LATE.sequence(self, LATE.pick(keys))  # type: ignore[no-any-return]
+
+    def assign(self, **steps: Any) -> RunnableSequence[Input, dict[str, Any]]:
+        """Then add keys computed from the output dict, keeping its own keys.
+
+        >>> from chatplex import RunnableLambda
+        >>> RunnableLambda(lambda x: {"n": x}).assign(m=lambda d: d["n"] * 2).invoke(2)
+        {'n': 2, 'm': 4}
+        """
+        return LATE.sequence(self, LATE.assign(steps))  # type: ignore[no-any-return]
+
+    def with_listeners(
+        self, *, on_start: Any = None, on_end: Any = None, on_error: Any = None
+    ) -> Runnable[Input, Output]:
+        """A copy that calls `on_start(run)`, then `on_end(run)` or `on_error(run)` around
+        each call (`(run, config)` when the listener takes `config`); `run` carries
+        LangChain's `Run` attributes. See `listeners.RunnableListeners`."""
+        return LATE.listeners(self, on_start, on_end, on_error)  # type: ignore[no-any-return]
+
+    def with_alisteners(
+        self, *, on_start: Any = None, on_end: Any = None, on_error: Any = None
+    ) -> Runnable[Input, Output]:
+        """`with_listeners` for async listeners (awaited; run to completion in sync calls)."""
+        return LATE.listeners(self, on_start, on_end, on_error)  # type: ignore[no-any-return]
+
+    def configurable_fields(self, **fields: Any) -> Runnable[Input, Output]:
+        """A copy whose attributes can be set per call: `temperature=ConfigurableField(
+        id="temp")`, then `config={"configurable": {"temp": 0.9}}`. See `configurable.py`."""
+        return LATE.configurable_fields(self, fields)  # type: ignore[no-any-return]
+
+    def configurable_alternatives(
+        self,
+        which: Any,
+        *,
+        default_key: str = "default",
+        prefix_keys: bool = False,
+        **alternatives: Any,
+    ) -> Runnable[Input, Output]:
+        """A switch between this runnable (`default_key`) and `alternatives`, chosen per
+        call by `config={"configurable": {which.id: key}}`. See `configurable.py`."""
+        return LATE.configurable_alternatives(  # type: ignore[no-any-return]
+            self, which, default_key, prefix_keys, alternatives
+        )
+
+    def get_graph(self, config: RunnableConfig | None = None) -> Any:
+        """The steps as a graph (`.nodes`, `.edges`, `.draw_ascii()`), as LangChain's."""
+        return LATE.graph(self, config)
 
     def with_config(
         self, config: RunnableConfig | None = None, **fields: Any

@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from .base import Input, Output, Runnable
+from .foreign import ForeignRunnable, is_foreign_runnable
 from .lambdas import RunnableGenerator, RunnableLambda, is_stream_transformer
 from .run_config import RunnableConfig, check_deadline, child_config
 
@@ -24,17 +25,22 @@ __all__ = ["RunnableParallel", "RunnableSequence", "coerce_to_runnable"]
 
 
 def coerce_to_runnable(thing: Any) -> Runnable[Any, Any]:
-    """A Runnable as is; a dict → `RunnableParallel`; a callable → a lambda."""
+    """A Runnable as is; another library's runnable (anything with `invoke`, `ainvoke`,
+    `stream`, `astream`, `batch`, `abatch`) → `ForeignRunnable`; a dict →
+    `RunnableParallel`; a callable → a lambda."""
     if isinstance(thing, Runnable):
         return thing
     if isinstance(thing, Mapping):
         return RunnableParallel(dict(thing))
+    if is_foreign_runnable(thing):  # before `callable`: some are callable too
+        return ForeignRunnable(thing)
     if callable(thing):
         if is_stream_transformer(thing):
             return RunnableGenerator(thing)
         return RunnableLambda(thing)
     raise TypeError(
-        f"cannot compose {type(thing).__name__}: expected a Runnable, a callable or a dict"
+        f"cannot compose {type(thing).__name__}: expected a Runnable (or an object with "
+        "invoke/ainvoke/stream/astream/batch/abatch), a callable or a dict"
     )
 
 

@@ -8,7 +8,12 @@ While a lambda runs, its config is the ambient config: a model invoked inside it
 a config still reports to the same callbacks and honours the same deadline.
 
 Sync functions called from the async path run inline on the event loop (no thread): keep
-them quick, or write them as `async def`.
+them quick, or write them as `async def`. An `async def` function under a sync `invoke`
+runs to completion on chatplex's portal loop (LangChain raises `TypeError` there): the
+caller asked for the result, and the function can produce it.
+
+A function that takes `config` gets LangChain's shape: `tags`, `metadata`, `configurable`
+and `callbacks` are always present (empty when unset).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Any
 from .base import Runnable
 from .chunks import acollect_chunks, collect_chunks
 from .portal import run_sync
-from .run_config import RunnableConfig, child_config, current_config
+from .run_config import RunnableConfig, child_config, current_config, user_config
 
 __all__ = ["RunnableGenerator", "RunnableLambda", "is_stream_transformer"]
 
@@ -72,7 +77,7 @@ class RunnableLambda(Runnable[Any, Any]):
         self._takes_config = _takes_config(func)
 
     def _args(self, input: Any, config: RunnableConfig) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        return (input,), ({"config": config} if self._takes_config else {})
+        return (input,), ({"config": user_config(config)} if self._takes_config else {})
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         inner = child_config(config)
@@ -175,7 +180,7 @@ class RunnableGenerator(Runnable[Any, Any]):
         self._takes_config = _takes_config(transform)
 
     def _call(self, chunks: Any, config: RunnableConfig) -> Any:
-        kw = {"config": child_config(config)} if self._takes_config else {}
+        kw = {"config": user_config(child_config(config))} if self._takes_config else {}
         return self.func(chunks, **kw)
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:

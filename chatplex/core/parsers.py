@@ -5,16 +5,50 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+from ..errors import ChatplexError
 from ..messages import BaseMessage
 from ._pure import PureRunnable
 from .run_config import RunnableConfig
 
-__all__ = ["StrOutputParser"]
+__all__ = ["OutputParserException", "StrOutputParser", "parser_text"]
+
+
+class OutputParserException(ChatplexError, ValueError):  # noqa: N818 - LangChain's name
+    """A model's output could not be parsed: `llm_output` is the text that failed.
+
+    A `ValueError`, as LangChain's, so `except ValueError` in ported code still catches it.
+    """
+
+    def __init__(
+        self,
+        error: Any,
+        observation: str | None = None,
+        llm_output: str | None = None,
+        send_to_llm: bool = False,
+    ) -> None:
+        super().__init__(str(error))
+        self.observation = observation
+        self.llm_output = llm_output
+        self.send_to_llm = send_to_llm
+
+
+def parser_text(value: Any, parser: str) -> str:
+    """The text a parser reads: a message's (or chunk's) text, or a str."""
+    if isinstance(value, BaseMessage):
+        return value.text
+    if isinstance(value, str):
+        return value
+    text = getattr(value, "text", None)  # another library's message
+    if isinstance(text, str) and hasattr(value, "content"):
+        return text
+    raise TypeError(f"{parser} expects a message or a str, got {type(value).__name__}")
 
 
 class StrOutputParser(PureRunnable[Any, str]):
     """A message (or chunk) → its text. Streams: each chunk's text as it arrives;
-    chunks without text (role, usage or finish-reason only) yield nothing.
+    chunks without text (role, usage or finish-reason only) yield nothing, where
+    LangChain yields `""` for them (the joined text is the same; chatplex does not emit
+    pieces that carry nothing, nor `on_parser_stream` events for them).
 
     >>> from chatplex import AIMessage
     >>> StrOutputParser().invoke(AIMessage(content="hi"))
@@ -25,11 +59,7 @@ class StrOutputParser(PureRunnable[Any, str]):
 
     @staticmethod
     def _text(value: Any) -> str:
-        if isinstance(value, BaseMessage):
-            return value.text
-        if isinstance(value, str):
-            return value
-        raise TypeError(f"StrOutputParser expects a message or a str, got {type(value).__name__}")
+        return parser_text(value, "StrOutputParser")
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> str:
         return self._text(input)

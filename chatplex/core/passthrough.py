@@ -1,15 +1,17 @@
-"""`RunnablePassthrough`: hand the input on unchanged, or `.assign(...)` new keys to it."""
+"""`RunnablePassthrough`: hand the input on unchanged, or `.assign(...)` new keys to it;
+`RunnablePick`: keep some keys of a dict (`.pick(...)` on any runnable)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
+from ._pure import PureRunnable
 from .base import Runnable
 from .composition import RunnableParallel, _concurrency_of
 from .run_config import RunnableConfig, child_config
 
-__all__ = ["RunnableAssign", "RunnablePassthrough"]
+__all__ = ["RunnableAssign", "RunnablePassthrough", "RunnablePick", "assign_steps"]
 
 
 class RunnablePassthrough(Runnable[Any, Any]):
@@ -58,13 +60,22 @@ class RunnablePassthrough(Runnable[Any, Any]):
         return list(inputs)
 
     @classmethod
-    def assign(cls, **kwargs: Any) -> RunnableAssign:
+    def assign(cls, **kwargs: Any) -> RunnableAssign:  # type: ignore[override]
         """Keep the input dict and add keys computed from it.
+
+        (On an instance or class alike: the passthrough itself adds nothing to keep.)
 
         >>> RunnablePassthrough.assign(n=lambda d: len(d["text"])).invoke({"text": "abc"})
         {'text': 'abc', 'n': 3}
         """
-        return RunnableAssign(RunnableParallel(kwargs))
+        return assign_steps(kwargs)
+
+
+def assign_steps(steps: Mapping[str, Any]) -> RunnableAssign:
+    """`RunnableAssign` over a parallel map of `steps` (what `.assign(**steps)` adds)."""
+    if not steps:
+        raise ValueError("assign() needs at least one key=runnable to add")
+    return RunnableAssign(RunnableParallel(dict(steps)))
 
 
 class RunnableAssign(Runnable[dict[str, Any], dict[str, Any]]):
@@ -122,3 +133,53 @@ class RunnableAssign(Runnable[dict[str, Any], dict[str, Any]]):
             o if isinstance(o, BaseException) else {**i, **o}
             for i, o in zip(inputs, outs, strict=True)
         ]
+
+
+class RunnablePick(PureRunnable[Any, Any]):
+    """Keep some keys of a dict: one key (a str) gives its value, a list gives a dict of
+    the keys present (None when none is), as LangChain's `RunnablePick`.
+
+    >>> RunnablePick(["a", "c"]).invoke({"a": 1, "b": 2})
+    {'a': 1}
+    """
+
+    def __init__(self, keys: str | Sequence[str]) -> None:
+        if not isinstance(keys, str):
+            keys = list(keys)
+            bad = [k for k in keys if not isinstance(k, str)]
+            if bad or not keys:
+                raise TypeError(f"pick() needs a key or a list of keys (str), got {keys!r}")
+        self.keys = keys
+
+    def get_name(self) -> str:
+        keys = [self.keys] if isinstance(self.keys, str) else self.keys
+        return self.name or f"RunnablePick<{','.join(keys)}>"
+
+    def _pick(self, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"pick() needs a dict input, got {type(value).__name__}")
+        if isinstance(self.keys, str):
+            return value.get(self.keys)
+        picked = {k: value[k] for k in self.keys if k in value}
+        return picked or None
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        return self._pick(input)
+
+    # Streaming: each piece of a dict stream is picked as it comes; pieces without the
+    # keys yield nothing (LangChain's behaviour).
+    def _transform(
+        self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[Any]:
+        for chunk in chunks:
+            picked = self._pick(chunk)
+            if picked is not None:
+                yield picked
+
+    async def _atransform(
+        self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        async for chunk in chunks:
+            picked = self._pick(chunk)
+            if picked is not None:
+                yield picked

@@ -18,7 +18,7 @@ from ..messages import BaseMessage, coerce_messages, message_from_role, normalis
 from ._pure import PureRunnable
 from .run_config import RunnableConfig
 
-__all__ = ["ChatPromptTemplate", "ChatPromptValue", "MessagesPlaceholder"]
+__all__ = ["ChatPromptTemplate", "ChatPromptValue", "MessagesPlaceholder", "prompt_values"]
 
 _FORMATTER = string.Formatter()
 
@@ -56,6 +56,32 @@ def _format(content: Any, values: Mapping[str, Any]) -> Any:
     return content
 
 
+def prompt_values(
+    input_variables: Sequence[str], partial_variables: Mapping[str, Any], input: Any
+) -> dict[str, Any]:
+    """The values a prompt fills in: a dict, or the bare value of a one-variable prompt,
+    over the partials; every variable must be there (LangChain's rules)."""
+    if isinstance(input, Mapping):
+        values = {**partial_variables, **input}
+    elif len(input_variables) == 1:
+        values = {**partial_variables, input_variables[0]: input}
+    else:
+        raise TypeError(
+            f"prompt input must be a dict with keys {list(input_variables)}, "
+            f"got {type(input).__name__}"
+        )
+    missing = [name for name in input_variables if name not in values]
+    if missing:
+        raise KeyError(
+            f"prompt is missing variable(s) {missing}; it needs {list(input_variables)}, "
+            f"got {sorted(values)}"
+        )
+    return {
+        key: value() if key in partial_variables and callable(value) else value
+        for key, value in values.items()
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class ChatPromptValue:
     """A filled-in prompt: what a chat model receives."""
@@ -84,7 +110,13 @@ class _MessageTemplate:
     content: Any  # str or list of content blocks containing `{var}` strings
 
 
-_Part = _MessageTemplate | MessagesPlaceholder | BaseMessage
+_Part = Any  # _MessageTemplate | MessagesPlaceholder | BaseMessage | a nested template
+
+
+def _is_nested(item: Any) -> bool:
+    """A template of several messages (a chat prompt, a few-shot prompt): anything with
+    `format_messages(**values)` and `input_variables`."""
+    return callable(getattr(item, "format_messages", None)) and hasattr(item, "input_variables")
 
 
 class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
@@ -106,6 +138,8 @@ class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
                 names.extend(_content_variables(part.content))
             elif isinstance(part, MessagesPlaceholder):
                 names.append(part.variable_name)
+            elif _is_nested(part):
+                names.extend(part.input_variables)
         optional = {
             p.variable_name for p in self.parts if isinstance(p, MessagesPlaceholder) and p.optional
         }
@@ -128,7 +162,7 @@ class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
         """
         parts: list[_Part] = []
         for index, item in enumerate(messages):
-            if isinstance(item, (MessagesPlaceholder, BaseMessage)):
+            if isinstance(item, (MessagesPlaceholder, BaseMessage)) or _is_nested(item):
                 parts.append(item)
             elif isinstance(item, str):
                 parts.append(_MessageTemplate("human", item))
@@ -151,8 +185,8 @@ class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
                     parts.append(_MessageTemplate(role, content))
             else:
                 raise TypeError(
-                    f"prompt part {index}: expected (role, template), a str, a message or "
-                    f"a MessagesPlaceholder, got {type(item).__name__}"
+                    f"prompt part {index}: expected (role, template), a str, a message, "
+                    f"a MessagesPlaceholder or a prompt template, got {type(item).__name__}"
                 )
         return cls(parts)
 
@@ -163,25 +197,9 @@ class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
         )
 
     def _values(self, input: Any) -> dict[str, Any]:
-        if isinstance(input, Mapping):
-            values = {**self.partial_variables, **input}
-        elif len(self.input_variables) == 1:
-            values = {**self.partial_variables, self.input_variables[0]: input}
-        else:
-            raise TypeError(
-                f"prompt input must be a dict with keys {self.input_variables}, "
-                f"got {type(input).__name__}"
-            )
-        missing = [name for name in self.input_variables if name not in values]
-        if missing:
-            raise KeyError(
-                f"prompt is missing variable(s) {missing}; it needs {self.input_variables}, "
-                f"got {sorted(values)}"
-            )
-        return values
+        return prompt_values(self.input_variables, self.partial_variables, input)
 
-    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> ChatPromptValue:
-        values = self._values(input)
+    def _messages(self, values: Mapping[str, Any]) -> list[BaseMessage]:
         out: list[BaseMessage] = []
         for part in self.parts:
             if isinstance(part, BaseMessage):
@@ -191,7 +209,36 @@ class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
                 if value is None or value == []:
                     continue
                 out.extend(coerce_messages(value))
-            else:
+            elif isinstance(part, _MessageTemplate):
                 content = _format(part.content, values)
                 out.append(message_from_role(part.role, content))
-        return ChatPromptValue(tuple(out))
+            else:  # a nested template (a few-shot prompt may give no message)
+                messages = part.format_messages(**values)
+                if messages:
+                    out.extend(coerce_messages(messages))
+        return out
+
+    # LangChain's formatting methods: the same filling-in as `invoke`, keyword values.
+    def format_messages(self, **kwargs: Any) -> list[BaseMessage]:
+        """The filled-in messages."""
+        return self._messages(self._values(kwargs))
+
+    def format_prompt(self, **kwargs: Any) -> ChatPromptValue:
+        """The filled-in `ChatPromptValue` (what `invoke` returns)."""
+        return ChatPromptValue(tuple(self.format_messages(**kwargs)))
+
+    def format(self, **kwargs: Any) -> str:
+        """The filled-in messages as text: `"System: ...\nHuman: ..."`."""
+        return self.format_prompt(**kwargs).to_string()
+
+    async def aformat_messages(self, **kwargs: Any) -> list[BaseMessage]:
+        return self.format_messages(**kwargs)
+
+    async def aformat_prompt(self, **kwargs: Any) -> ChatPromptValue:
+        return self.format_prompt(**kwargs)
+
+    async def aformat(self, **kwargs: Any) -> str:
+        return self.format(**kwargs)
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> ChatPromptValue:
+        return ChatPromptValue(tuple(self._messages(self._values(input))))

@@ -26,6 +26,7 @@ __all__ = [
     "get_config_list",
     "merge_configs",
     "remaining_time",
+    "user_config",
     "within_deadline",
 ]
 
@@ -62,6 +63,10 @@ class RunnableConfig(TypedDict, total=False):
     _parent_run: Any
     _position_tag: str
 
+
+#: Prefixes of the tags composites give one child only (`child_config`): a run's own
+#: position, never inherited (LangChain keeps them on the callback manager instead).
+POSITIONAL_PREFIXES = ("seq:step:", "map:key:", "condition:", "branch:")
 
 # Set while a user function (a lambda) runs, so a model invoked inside it without a
 # config still inherits callbacks, tags and the deadline of the surrounding call.
@@ -150,6 +155,23 @@ def child_config(config: RunnableConfig, *, tag: str | None = None) -> RunnableC
         child["tags"] = [*config.get("tags", ()), tag]
         child["_position_tag"] = tag
     return child  # type: ignore[return-value]
+
+
+def user_config(config: RunnableConfig) -> RunnableConfig:
+    """The config as user code sees it (a lambda's `config=`, a listener's, a foreign
+    runnable's): `tags`, `metadata`, `configurable` and `callbacks` are always there, as
+    in LangChain (`callbacks` is a list, empty when nobody watches). Tags are the
+    caller's: positional ones (`seq:step:2`) are not in a LangChain config either.
+
+    Filled here, at the edge to user code, rather than in `ensure_config`: a plain call
+    never reads them, and every call would pay for four containers it does not use."""
+    out: dict[str, Any] = dict(config)
+    out["tags"] = [t for t in config.get("tags") or () if not t.startswith(POSITIONAL_PREFIXES)]
+    out["metadata"] = dict(config.get("metadata") or {})
+    out["configurable"] = dict(config.get("configurable") or {})
+    callbacks = config.get("callbacks")
+    out["callbacks"] = _as_list(callbacks) if not hasattr(callbacks, "handlers") else callbacks
+    return out  # type: ignore[return-value]
 
 
 def get_config_list(

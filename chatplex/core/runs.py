@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from .portal import on_portal, run_sync
-from .run_config import RunnableConfig
+from .run_config import POSITIONAL_PREFIXES, RunnableConfig
 
 __all__ = [
     "UNKNOWN",
@@ -38,8 +38,6 @@ __all__ = [
 
 logger = logging.getLogger("chatplex.callbacks")
 
-#: Prefixes of the tags composites give one child only (`config.child_config`).
-POSITIONAL_PREFIXES = ("seq:step:", "map:key:")
 
 #: "Not known yet": the input of a run whose input is still streaming in.
 UNKNOWN: Any = object()

@@ -35,11 +35,13 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, create_model
 from .. import messages as _messages
 from .base import Runnable, RunnableBinding
 from .composition import RunnableParallel, RunnableSequence
+from .few_shot import FewShotChatMessagePromptTemplate
 from .lambdas import RunnableGenerator, RunnableLambda
 from .parsers import StrOutputParser
 from .passthrough import RunnableAssign, RunnablePassthrough
 from .prompts import ChatPromptTemplate, MessagesPlaceholder
 from .prompts import ChatPromptValue as _ChatPromptValue
+from .string_prompts import PromptTemplate, StringPromptValue
 
 __all__ = ["AnyMessage", "ChatPromptValue", "input_schema", "output_schema"]
 
@@ -288,6 +290,8 @@ def input_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
         return runnable.mapper.get_input_schema()
     if isinstance(runnable, ChatPromptTemplate):
         return _prompt_input(runnable)
+    if isinstance(runnable, (PromptTemplate, FewShotChatMessagePromptTemplate)):
+        return _object("PromptInput", {n: (str, ...) for n in runnable.input_variables})
     if isinstance(runnable, StrOutputParser):
         return _root(name, Union[str, AnyMessage])  # noqa: UP007
     if isinstance(runnable, RunnableLambda):
@@ -314,8 +318,10 @@ def output_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
         return _parallel_output(runnable)
     if isinstance(runnable, RunnableAssign):
         return _assign_output(runnable)
-    if isinstance(runnable, ChatPromptTemplate):
+    if isinstance(runnable, (ChatPromptTemplate, FewShotChatMessagePromptTemplate)):
         return _root(name, ChatPromptValue)
+    if isinstance(runnable, PromptTemplate):
+        return _root(name, StringPromptValue)
     if isinstance(runnable, StrOutputParser):
         return _root(name, str)
     if isinstance(runnable, RunnableLambda):

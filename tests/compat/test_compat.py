@@ -8,15 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
+from compat_cases_chains import CHAIN_CASES
 from compat_cases_patterns import PATTERN_CASES
 from compat_cases_seeds import SEED_BLOCKS, SEED_CASES
 from compat_harness import Case, port, run, run_side
 from compat_results import RESULTS
-
-try:  # chain-level cases, added by their own module when it lands
-    from compat_cases_chains import CHAIN_CASES
-except ImportError:
-    CHAIN_CASES = []
 
 CASES: list[Case] = [*SEED_CASES, *PATTERN_CASES, *CHAIN_CASES]
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")

@@ -1,0 +1,91 @@
+"""`RunnableBranch`: run the first branch whose condition holds, else the default.
+
+>>> branch = RunnableBranch(
+...     (lambda x: x < 0, lambda x: "negative"),
+...     (lambda x: x == 0, lambda x: "zero"),
+...     lambda x: "positive",
+... )
+>>> [branch.invoke(n) for n in (-1, 0, 1)]
+['negative', 'zero', 'positive']
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from .base import Runnable
+from .composition import coerce_to_runnable
+from .run_config import RunnableConfig, child_config
+
+__all__ = ["RunnableBranch"]
+
+
+class RunnableBranch(Runnable[Any, Any]):
+    """`RunnableBranch((condition, runnable), ..., default)`, as in LangChain.
+
+    Conditions and branches are anything a chain step can be (runnables, callables,
+    dicts, other libraries' runnables); a condition's result is tested for truth. The
+    default (last argument) is required. Conditions run in order, each as a child step
+    tagged `condition:N`; the chosen branch is tagged `branch:N` or `branch:default`, and
+    streams when it streams.
+    """
+
+    def __init__(self, *branches: Any) -> None:
+        if len(branches) < 2:
+            raise ValueError(
+                "RunnableBranch needs at least one (condition, runnable) pair and a default "
+                f"runnable last; got {len(branches)} argument(s)"
+            )
+        *pairs, default = branches
+        if isinstance(default, (tuple, list)):
+            raise TypeError(
+                "RunnableBranch's last argument is the default runnable (run when no "
+                f"condition holds), got a {type(default).__name__}; add a default"
+            )
+        self.default = coerce_to_runnable(default)
+        self.branches: list[tuple[Runnable[Any, Any], Runnable[Any, Any]]] = []
+        for index, pair in enumerate(pairs, start=1):
+            if not isinstance(pair, (tuple, list)):
+                raise TypeError(
+                    f"RunnableBranch argument {index}: expected a (condition, runnable) "
+                    f"pair, got {type(pair).__name__}"
+                )
+            if len(pair) != 2:
+                raise ValueError(
+                    f"RunnableBranch argument {index}: a branch is a (condition, runnable) "
+                    f"pair, got {len(pair)} items"
+                )
+            condition, runnable = pair
+            self.branches.append((coerce_to_runnable(condition), coerce_to_runnable(runnable)))
+
+    def _pick(self, input: Any, config: RunnableConfig) -> tuple[Runnable[Any, Any], str]:
+        for index, (condition, runnable) in enumerate(self.branches, start=1):
+            if condition.invoke(input, child_config(config, tag=f"condition:{index}")):
+                return runnable, f"branch:{index}"
+        return self.default, "branch:default"
+
+    async def _apick(self, input: Any, config: RunnableConfig) -> tuple[Runnable[Any, Any], str]:
+        for index, (condition, runnable) in enumerate(self.branches, start=1):
+            if await condition.ainvoke(input, child_config(config, tag=f"condition:{index}")):
+                return runnable, f"branch:{index}"
+        return self.default, "branch:default"
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        runnable, tag = self._pick(input, config)
+        return runnable.invoke(input, child_config(config, tag=tag), **kwargs)
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        runnable, tag = await self._apick(input, config)
+        return await runnable.ainvoke(input, child_config(config, tag=tag), **kwargs)
+
+    def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
+        runnable, tag = self._pick(input, config)
+        yield from runnable.stream(input, child_config(config, tag=tag), **kwargs)
+
+    async def _astream(
+        self, input: Any, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        runnable, tag = await self._apick(input, config)
+        async for piece in runnable.astream(input, child_config(config, tag=tag), **kwargs):
+            yield piece

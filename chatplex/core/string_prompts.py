@@ -1,0 +1,134 @@
+"""`PromptTemplate`: one f-string template filled into a `StringPromptValue`, as
+LangChain's (a chat model takes the value as one human message).
+
+>>> prompt = PromptTemplate.from_template("Tell me a joke about {topic}")
+>>> prompt.format(topic="tea")
+'Tell me a joke about tea'
+>>> prompt.invoke({"topic": "tea"}).to_messages()[0].text
+'Tell me a joke about tea'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..messages import BaseMessage, HumanMessage
+from ._pure import PureRunnable
+from .prompts import _format, _variables, prompt_values
+from .run_config import RunnableConfig
+
+__all__ = ["PromptTemplate", "StringPromptValue"]
+
+
+@dataclass(frozen=True, slots=True)
+class StringPromptValue:
+    """A filled-in text prompt."""
+
+    text: str
+
+    def to_string(self) -> str:
+        return self.text
+
+    def to_messages(self) -> list[BaseMessage]:
+        return [HumanMessage(self.text)]
+
+
+class PromptTemplate(PureRunnable[Any, StringPromptValue]):
+    """A text template with `{name}` placeholders (f-string syntax; `{{`/`}}` for braces).
+
+    `PromptTemplate.from_template(text)` or `PromptTemplate(template=..., input_variables=
+    [...])` (the variables are read from the template; a given list is checked against
+    it). Partials (`partial(...)`, `partial_variables=`) may be values or functions of no
+    arguments, called at format time.
+    """
+
+    _run_type = "prompt"
+
+    def __init__(
+        self,
+        template: str,
+        input_variables: Sequence[str] | None = None,
+        *,
+        partial_variables: Mapping[str, Any] | None = None,
+        template_format: str = "f-string",
+        **unsupported: Any,
+    ) -> None:
+        if unsupported:
+            raise TypeError(f"PromptTemplate got unexpected argument(s) {sorted(unsupported)}")
+        if template_format != "f-string":
+            raise ValueError(
+                f"PromptTemplate supports template_format='f-string' only, got "
+                f"{template_format!r} (write the template with {{name}} placeholders)"
+            )
+        if not isinstance(template, str):
+            raise TypeError(f"PromptTemplate needs a str template, got {type(template).__name__}")
+        self.template = template
+        self.template_format = template_format
+        self.partial_variables = dict(partial_variables or {})
+        found = list(dict.fromkeys(_variables(template)))
+        if input_variables is not None:
+            declared = set(input_variables) | set(self.partial_variables)
+            if not set(found) <= declared:
+                raise ValueError(
+                    f"PromptTemplate: the template uses {sorted(set(found) - declared)}, "
+                    f"not among input_variables {list(input_variables)}"
+                )
+        self.input_variables = [n for n in found if n not in self.partial_variables]
+
+    def __repr__(self) -> str:
+        return f"PromptTemplate(template={self.template!r})"
+
+    @classmethod
+    def from_template(
+        cls, template: str, *, partial_variables: Mapping[str, Any] | None = None, **kw: Any
+    ) -> PromptTemplate:
+        return cls(template, partial_variables=partial_variables, **kw)
+
+    def partial(self, **values: Any) -> PromptTemplate:
+        """A copy with some variables filled in ahead of time."""
+        return PromptTemplate(self.template, partial_variables={**self.partial_variables, **values})
+
+    def __add__(self, other: Any) -> PromptTemplate:
+        """Two templates (or a template and a str) joined into one."""
+        if isinstance(other, PromptTemplate):
+            partials = {**self.partial_variables, **other.partial_variables}
+            return PromptTemplate(self.template + other.template, partial_variables=partials)
+        if isinstance(other, str):
+            return PromptTemplate(self.template + other, partial_variables=self.partial_variables)
+        return NotImplemented
+
+    def _configure(self, values: Mapping[str, Any]) -> PromptTemplate:
+        fields: dict[str, Any] = {
+            "template": self.template,
+            "partial_variables": self.partial_variables,
+        }
+        unknown = set(values) - set(fields)
+        if unknown:
+            raise ValueError(
+                f"PromptTemplate can configure template or partial_variables, not {sorted(unknown)}"
+            )
+        fields.update(values)
+        return PromptTemplate(fields["template"], partial_variables=fields["partial_variables"])
+
+    def format(self, **kwargs: Any) -> str:
+        """The filled-in text."""
+        return str(
+            _format(
+                self.template, prompt_values(self.input_variables, self.partial_variables, kwargs)
+            )
+        )
+
+    def format_prompt(self, **kwargs: Any) -> StringPromptValue:
+        return StringPromptValue(self.format(**kwargs))
+
+    async def aformat(self, **kwargs: Any) -> str:
+        return self.format(**kwargs)
+
+    async def aformat_prompt(self, **kwargs: Any) -> StringPromptValue:
+        return self.format_prompt(**kwargs)
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> StringPromptValue:
+        values = prompt_values(self.input_variables, self.partial_variables, input)
+        return StringPromptValue(str(_format(self.template, values)))

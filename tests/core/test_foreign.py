@@ -1,0 +1,163 @@
+"""Foreign runnables (anything with the Runnable protocol) inside chatplex chains, and
+chatplex runnables handed to code that expects a callable or LangChain's Runnable."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from chatplex.core import ForeignRunnable, RunnableLambda, StrOutputParser, coerce_to_runnable
+from chatplex.core.foreign import expose, foreign_config, is_foreign_runnable
+
+
+class Recorder:
+    """A runnable of "another library": the six methods, and what it was called with."""
+
+    def __init__(self, transform: bool = False) -> None:
+        self.calls: list[tuple[str, Any]] = []
+        if transform:
+            self.transform = self._transform
+            self.atransform = self._atransform
+
+    def invoke(self, x: Any, config: Any = None, **kw: Any) -> Any:
+        self.calls.append(("invoke", config))
+        return f"sync:{x}"
+
+    async def ainvoke(self, x: Any, config: Any = None, **kw: Any) -> Any:
+        self.calls.append(("ainvoke", config))
+        return f"async:{x}"
+
+    def stream(self, x: Any, config: Any = None, **kw: Any) -> Iterator[Any]:
+        self.calls.append(("stream", config))
+        yield from ("a", "b")
+
+    async def astream(self, x: Any, config: Any = None, **kw: Any) -> AsyncIterator[Any]:
+        self.calls.append(("astream", config))
+        for piece in ("A", "B"):
+            yield piece
+
+    def batch(self, xs: list[Any], config: Any = None, **kw: Any) -> list[Any]:
+        self.calls.append(("batch", config))
+        return [f"b:{x}" for x in xs]
+
+    async def abatch(self, xs: list[Any], config: Any = None, **kw: Any) -> list[Any]:
+        self.calls.append(("abatch", config))
+        return [f"ab:{x}" for x in xs]
+
+    def _transform(self, chunks: Iterator[Any], config: Any = None, **kw: Any) -> Iterator[Any]:
+        self.calls.append(("transform", config))
+        for c in chunks:
+            yield c.upper()
+
+    async def _atransform(
+        self, chunks: AsyncIterator[Any], config: Any = None, **kw: Any
+    ) -> AsyncIterator[Any]:
+        self.calls.append(("atransform", config))
+        async for c in chunks:
+            yield c.upper()
+
+
+def test_protocol_objects_are_coerced_without_wrapping() -> None:
+    foreign = Recorder()
+    assert is_foreign_runnable(foreign)
+    step = coerce_to_runnable(foreign)
+    assert isinstance(step, ForeignRunnable) and step.foreign is foreign
+    assert not is_foreign_runnable(RunnableLambda(lambda x: x))
+    assert not is_foreign_runnable(Recorder)  # the class is not a runnable
+
+
+def test_objects_missing_methods_name_what_is_missing() -> None:
+    class Half:
+        def invoke(self, x: Any) -> Any:
+            return x
+
+    with pytest.raises(TypeError, match="lacks ainvoke, stream, astream, batch, abatch"):
+        ForeignRunnable(Half())
+    with pytest.raises(TypeError, match="expected a Runnable"):
+        coerce_to_runnable(42)
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_each_path_calls_the_objects_own_method(sync: bool) -> None:
+    foreign = Recorder()
+    chain = RunnableLambda(lambda x: x) | foreign
+    if sync:
+        assert chain.invoke(1) == "sync:1"
+        assert chain.batch([1, 2]) == ["b:1", "b:2"]
+        assert list(chain.stream(1)) == ["a", "b"]
+        assert [c[0] for c in foreign.calls] == ["invoke", "batch", "stream"]
+    else:
+
+        async def run() -> None:
+            assert await chain.ainvoke(1) == "async:1"
+            assert await chain.abatch([1]) == ["ab:1"]
+            assert [c async for c in chain.astream(1)] == ["A", "B"]
+
+        asyncio.run(run())
+        assert [c[0] for c in foreign.calls] == ["ainvoke", "abatch", "astream"]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_transform_is_used_when_present(sync: bool) -> None:
+    def pieces(_: Any) -> Iterator[str]:
+        yield from ("x", "y")
+
+    foreign = Recorder(transform=True)
+    chain = RunnableLambda(pieces) | foreign
+    if sync:
+        assert list(chain.stream(0)) == ["X", "Y"]
+    else:
+
+        async def run() -> list[str]:
+            return [c async for c in chain.astream(0)]
+
+        assert asyncio.run(run()) == ["X", "Y"]
+    assert foreign.calls[0][0] == ("transform" if sync else "atransform")
+
+
+def test_config_is_langchain_shaped() -> None:
+    foreign = Recorder()
+    handler = object()
+    chain = RunnableLambda(lambda x: x) | foreign
+    chain.invoke(
+        1,
+        {
+            "tags": ["t"],
+            "metadata": {"m": 1},
+            "configurable": {"c": 2},
+            "callbacks": [handler],
+            "timeout": 5,
+        },
+    )
+    config = foreign.calls[0][1]
+    assert config == {
+        "tags": ["t"],  # no seq:step:N
+        "metadata": {"m": 1},
+        "configurable": {"c": 2},
+        "callbacks": [handler],
+    }
+    assert foreign_config({})["tags"] == []
+
+
+def test_stream_events_show_the_foreign_step_as_one_step() -> None:
+    chain = RunnableLambda(lambda x: x) | Recorder()
+    events = [(e["event"], e["name"]) for e in chain.stream_events(1)]
+    assert ("on_chain_start", "Recorder") in events and ("on_chain_end", "Recorder") in events
+
+
+def test_chatplex_runnables_are_callables() -> None:
+    chain = RunnableLambda(lambda x: x + 1) | RunnableLambda(lambda x: x * 2)
+    assert list(map(chain, [1, 2])) == [4, 6]
+    assert StrOutputParser()("hi") == "hi"
+
+
+def test_expose_registers_with_a_loaded_host_only() -> None:
+    # Imported by the test, never by chatplex.
+    base = pytest.importorskip("langchain_core.runnables.base")
+    expose()
+    assert isinstance(RunnableLambda(lambda x: x), base.Runnable)
+    assert "langchain_core" in sys.modules
