@@ -36,7 +36,7 @@ from ..core import Runnable, RunnableParallel
 from ..core.run_config import RunnableConfig
 from ..errors import ChatplexError
 from ..messages import AIMessage, AIMessageChunk, merge_chunks
-from .partial_json import parse_json_text, parse_partial_json
+from .partial_json import parse_json_text, partial_value
 
 if TYPE_CHECKING:
     from .model import ChatModel
@@ -153,7 +153,7 @@ class StructuredParser(Runnable[Any, Any]):
             for call in message.tool_call_chunks:
                 if call.get("name") == self.schema.name:
                     raw = call.get("args") or ""
-                    value = parse_partial_json(raw) if raw else {}
+                    value = partial_value(raw) if raw else {}
                     return value if isinstance(value, dict) else None
             return None
         if isinstance(message, AIMessageChunk):

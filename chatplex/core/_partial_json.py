@@ -1,9 +1,9 @@
 """JSON from a model's text, complete or still streaming in, read as LangChain reads it
 (`parse_json_markdown`), so a ported `JsonOutputParser` yields the same values.
 
-A partial document is completed by closing the open string and brackets; if that is not
-yet valid JSON (a dangling comma, a key without its value), characters are taken off the
-end until it is. The value may be wrapped in a Markdown code fence.
+A partial document is completed by `chatplex.messages.parse_partial_json` (LangChain's
+rules: open strings and brackets closed, a trailing piece that does not parse dropped).
+The value may be wrapped in a Markdown code fence.
 """
 
 from __future__ import annotations
@@ -12,58 +12,9 @@ import json
 import re
 from typing import Any
 
-__all__ = ["parse_json_markdown", "parse_partial_json"]
+from ..messages import parse_partial_json
 
-_CLOSERS = {"{": "}", "[": "]"}
-
-
-def parse_partial_json(text: str) -> Any:
-    """The value of `text`, closing what is left open; None if brackets do not match.
-
-    Raises `json.JSONDecodeError` when no prefix of the completed text parses.
-
-    >>> parse_partial_json('{"a": [1, 2')
-    {'a': [1, 2]}
-    """
-    try:
-        return json.loads(text, strict=False)
-    except json.JSONDecodeError:
-        pass
-    chars: list[str] = []
-    expected: list[str] = []  # the closers still owed, innermost last
-    in_string = escaped = False
-    for char in text:
-        out = char
-        if in_string:
-            if char == '"' and not escaped:
-                in_string = False
-            elif char == "\n" and not escaped:
-                out = "\\n"  # a raw newline inside a string: what the model meant
-            elif char == "\\":
-                escaped = not escaped
-            else:
-                escaped = False
-        elif char == '"':
-            in_string, escaped = True, False
-        elif char in _CLOSERS:
-            expected.append(_CLOSERS[char])
-        elif char in "}]":
-            if not expected or expected[-1] != char:
-                return None  # a closer that closes nothing open: not JSON being written
-            expected.pop()
-        chars.append(out)
-    if in_string:
-        if escaped:
-            chars.pop()  # a lone backslash at the end escapes nothing yet
-        chars.append('"')
-    tail = "".join(reversed(expected))
-    while chars:
-        try:
-            return json.loads("".join(chars) + tail, strict=False)
-        except json.JSONDecodeError:
-            chars.pop()
-    return json.loads(text, strict=False)  # nothing parses: raise for the original text
-
+__all__ = ["parse_json_markdown"]
 
 _FENCE = re.compile(r"```(json)?(.*)", re.DOTALL)
 _ACTION_INPUT = re.compile(r'("action_input"\:\s*")(.*?)(")', re.DOTALL)

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from typing_extensions import TypedDict
 
 from chatplex import AIMessage, ChatAnthropic, ChatModel, ChatOpenAI, FakeChatModel
-from chatplex.chat.partial_json import parse_partial_json
+from chatplex.chat.partial_json import partial_value as parse_partial_json
 from chatplex.chat.structured import StructuredOutputError
 from chatplex.testing import MockServer
 

@@ -13,8 +13,8 @@ from chatplex.core import (
     PydanticOutputParser,
     RunnableLambda,
 )
-from chatplex.core._partial_json import parse_json_markdown, parse_partial_json
-from chatplex.messages import AIMessage, AIMessageChunk
+from chatplex.core._partial_json import parse_json_markdown
+from chatplex.messages import AIMessage, AIMessageChunk, parse_partial_json
 
 
 class Joke(BaseModel):
