@@ -28,6 +28,7 @@ __all__ = [
     "PermissionDeniedError",
     "QuotaExceededError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "StreamError",
     "StreamIdleTimeoutError",
@@ -198,6 +199,13 @@ class StreamIdleTimeoutError(APITimeoutError, StreamError):
     """A stream sent no event for longer than the idle timeout. A timeout (retryable
     before the first chunk) and a `StreamError`: after the first chunk, `partial` holds
     what had arrived."""
+
+
+class ResponseTooLargeError(APIError):
+    """A reply grew past a size bound chatplex keeps so that a broken or hostile server
+    cannot make it hold unbounded memory (one server-sent event over `max_event_bytes`).
+    The message names the bound and how to raise it. Not retryable: the same request
+    would most likely get the same reply."""
 
 
 class DeadlineExceededError(ChatplexError, builtins.TimeoutError):
