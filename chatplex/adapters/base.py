@@ -8,22 +8,29 @@ module implementing `Adapter` and gets all of that for free.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import APIError
 from ..messages import AIMessage, AIMessageChunk, BaseMessage
+from ..secret import MaskedHeaders, Secret, is_secret_header, redact_url
 
 __all__ = [
     "Adapter",
     "CallSettings",
     "HTTPRequest",
+    "MaskedHeaders",
     "SSEEvent",
     "StreamParser",
     "ToolSpec",
     "endpoint_url",
+    "hold_secrets",
+    "key_digest",
+    "reveal",
+    "secret_header_names",
 ]
 
 
@@ -74,13 +81,76 @@ class CallSettings:
 
 @dataclass(frozen=True, slots=True)
 class HTTPRequest:
-    """What to send; the http layer serialises `json` and adds nothing but transport."""
+    """What to send; the http layer serialises `json` and adds nothing but transport.
+
+    `secret_headers`: lower-case names of headers that carry credentials beyond the ones
+    chatplex knows (`chatplex.secret.SECRET_HEADERS`, and names like `x-...-token`): the
+    http layer masks them wherever it shows the request (error objects, logs).
+    """
 
     method: str
     url: str
     # Headers carry the API key: never part of the repr (so never in logs or errors).
     headers: Mapping[str, str] = field(repr=False)
     json: Mapping[str, Any] = field(default_factory=dict)
+    secret_headers: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        # The URL's query may hold a key (Azure-style gateways): masked.
+        return (
+            f"HTTPRequest(method={self.method!r}, url={redact_url(self.url)!r}, json={self.json!r})"
+        )
+
+
+def secret_header_names(names: Iterable[str] | str | None) -> frozenset[str]:
+    """An adapter's `secret_headers=` setting as lower-case names (a lone str is one name)."""
+    if not names:
+        return frozenset()
+    if isinstance(names, str):
+        names = (names,)
+    out = set()
+    for name in names:
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"secret_headers must be header names (str), got {name!r}")
+        out.add(name.lower())
+    return frozenset(out)
+
+
+def key_digest(key: Secret | None, base_url: str) -> str:
+    """A short digest naming whose rate-limit budget a call spends: of the API key, and of
+    a credential in the base URL (query or user info) if any; "" when there is neither.
+
+    >>> key_digest(None, "http://localhost:11434/v1")
+    ''
+    """
+    parts = [key.get()] if key else []
+    if redact_url(base_url) != base_url:
+        parts.append(base_url)
+    if not parts:
+        return ""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def hold_secrets(headers: Mapping[str, str], secret_names: frozenset[str]) -> dict[str, Any]:
+    """Headers as an adapter keeps them: credential values wrapped in `Secret` (names and
+    order unchanged), so no raw key sits in a plain attribute. `reveal` undoes it."""
+    return {
+        name: Secret(value)
+        if is_secret_header(name, secret_names) and not isinstance(value, Secret)
+        else value
+        for name, value in headers.items()
+    }
+
+
+def reveal(headers: Mapping[str, Any], secret_names: frozenset[str]) -> MaskedHeaders:
+    """The headers to send, from `hold_secrets`' form, in a dict whose repr masks them."""
+    out = MaskedHeaders(
+        (name, value.get() if isinstance(value, Secret) else value)
+        for name, value in headers.items()
+    )
+    if secret_names:
+        out.secret_names = secret_names
+    return out
 
 
 @dataclass(frozen=True, slots=True)

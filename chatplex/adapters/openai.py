@@ -31,10 +31,9 @@ models, which reject `max_tokens`; other servers always get `max_tokens`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,9 +46,19 @@ from ..messages import (
     ToolCallChunk,
     UsageMetadata,
 )
-from ..secret import Secret
+from ..secret import Secret, redact_url
 from ._openai_request import OPENAI_ROLE_KEY, wire_message, wire_tool, wire_tool_choice
-from .base import CallSettings, HTTPRequest, SSEEvent, endpoint_url, header_value
+from .base import (
+    CallSettings,
+    HTTPRequest,
+    SSEEvent,
+    endpoint_url,
+    header_value,
+    hold_secrets,
+    key_digest,
+    reveal,
+    secret_header_names,
+)
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -72,7 +81,6 @@ _FINISH_REASONS = {
 }
 #: Models on api.openai.com that take `max_completion_tokens` and reject `max_tokens`.
 _COMPLETION_TOKENS_MODELS = ("o1", "o3", "o4", "gpt-5")
-_SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key"})
 _RETRYABLE_MARKERS = ("server_error", "overload", "unavailable", "internal", "timeout")
 
 
@@ -83,13 +91,6 @@ def developer_message(content: str | list[dict[str, Any]]) -> SystemMessage:
     {'__openai_role': 'developer'}
     """
     return SystemMessage(content, additional_kwargs={OPENAI_ROLE_KEY: "developer"})
-
-
-class _Headers(dict[str, str]):
-    """Request headers whose repr masks credentials, so a logged request leaks no key."""
-
-    def __repr__(self) -> str:
-        return repr({k: "***" if k.lower() in _SECRET_HEADERS else v for k, v in self.items()})
 
 
 class OpenAIAdapter:
@@ -114,9 +115,10 @@ class OpenAIAdapter:
         project: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         include_usage: bool = True,
+        secret_headers: Sequence[str] = (),
     ) -> None:
         url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
-        self._url = endpoint_url(url, "/chat/completions")  # first: refuses user info
+        self._url = endpoint_url(url, "/chat/completions")  # first: refuses bad URLs
         self.base_url = url.rstrip("/")
         self._public = _is_openai(self.base_url)
         key = api_key
@@ -132,13 +134,16 @@ class OpenAIAdapter:
                 "(only servers other than api.openai.com may be used without a key)"
             )
         self._api_key: Secret | None = secret or None
-        self._key_digest = hashlib.sha256(secret.get().encode()).hexdigest()[:16] if secret else ""
+        self._key_digest = key_digest(secret, self.base_url)
         self.organization = organization
         self.project = project
         self.include_usage = include_usage
-        headers: dict[str, str] = {"content-type": "application/json"}
+        self._secret_names = secret_header_names(secret_headers)
+        # Credentials are kept as `Secret`s (the key included: "Bearer <key>" is built from
+        # it), revealed only into each request's headers.
+        headers: dict[str, Any] = {"content-type": "application/json"}
         if secret:
-            headers["Authorization"] = f"Bearer {secret.get()}"
+            headers["Authorization"] = Secret(f"Bearer {secret.get()}")
         if organization:
             headers["OpenAI-Organization"] = organization
         if project:
@@ -148,12 +153,17 @@ class OpenAIAdapter:
             for existing in [k for k in headers if k.lower() == name.lower()]:
                 del headers[existing]
             headers[name] = value
-        self._headers = headers
+        self._headers = hold_secrets(headers, self._secret_names)
 
     def __repr__(self) -> str:
+        # Never raises, even on an instance whose __init__ failed part-way (tracebacks
+        # with locals show it); never shows a key, nor one in the base URL's query.
+        base_url = getattr(self, "base_url", None)
         return (
-            f"OpenAIAdapter(base_url={self.base_url!r}, api_key={self._api_key!r}, "
-            f"organization={self.organization!r}, project={self.project!r})"
+            f"OpenAIAdapter(base_url={base_url and redact_url(base_url)!r}, "
+            f"api_key={getattr(self, '_api_key', None)!r}, "
+            f"organization={getattr(self, 'organization', None)!r}, "
+            f"project={getattr(self, 'project', None)!r})"
         )
 
     # -- request ---------------------------------------------------------------------------
@@ -187,7 +197,13 @@ class OpenAIAdapter:
             if self.include_usage:
                 body["stream_options"] = {"include_usage": True}
         body.update(settings.extra_body)
-        return HTTPRequest(method="POST", url=self._url, headers=_Headers(self._headers), json=body)
+        return HTTPRequest(
+            method="POST",
+            url=self._url,
+            headers=reveal(self._headers, self._secret_names),
+            json=body,
+            secret_headers=self._secret_names,
+        )
 
     # -- responses ---------------------------------------------------------------------------
 
@@ -261,8 +277,9 @@ class OpenAIAdapter:
         )
 
     def budget_key(self, model: str) -> tuple[str, ...]:
-        """(provider, base_url, key digest or "", model): never the key itself."""
-        return (_PROVIDER, self.base_url, self._key_digest, model)
+        """(provider, base_url, key digest or "", model): never the key itself (nor one in
+        the base URL's query: masked there, and counted in the digest)."""
+        return (_PROVIDER, redact_url(self.base_url), self._key_digest, model)
 
 
 class OpenAIStreamParser:

@@ -1,7 +1,10 @@
 """Turning what went wrong on the wire into chatplex's typed errors.
 
 Messages name the host only: never headers (they carry API keys) and never the full URL
-(some providers take the key as a query parameter).
+(some providers take the key as a query parameter). An error keeps a safe copy of the
+response (`_redaction.safe_response`: credential headers masked, no connection), never
+the live one, and the httpx exception it is chained to is scrubbed of the request's
+headers, its own traceback and its foreign causes (`_redaction.scrub`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from ..errors import (
     status_error,
 )
 from ..messages import AIMessageChunk, merge_chunks
+from ..secret import redact_urls_in
+from ._redaction import safe_response, scrub
 from ._request import deadline_passed
 
 if TYPE_CHECKING:
@@ -83,11 +88,12 @@ def retry_after_from(headers: Mapping[str, str], *, now: float | None = None) ->
 
 
 def annotate(err: APIError, provider: str, response: httpx.Response) -> APIError:
-    """Fill in what an adapter-built error may lack: provider, response, request id."""
+    """Fill in what an adapter-built error may lack: provider, response (a safe copy),
+    request id."""
     if err.provider is None:
         err.provider = provider
     if err.response is None:
-        err.response = response
+        err.response = safe_response(response)
     if err.request_id is None:
         err.request_id = request_id_from(response.headers)
     return err
@@ -128,7 +134,7 @@ def malformed_body(provider: str, response: httpx.Response, exc: Exception) -> A
         provider=provider,
         status=response.status_code,
         request_id=request_id_from(response.headers),
-        response=response,
+        response=safe_response(response),
         retryable=True,
     )
 
@@ -141,9 +147,13 @@ def request_failure(
     deadline: float | None = None,
     idle_timeout: float | None = None,
 ) -> ChatplexError:
-    """The typed error for an httpx failure before a response arrived."""
+    """The typed error for an httpx failure before a response arrived.
+
+    `exc` is scrubbed in place (see the module docstring): callers chain it (`from exc`).
+    """
     import httpx
 
+    scrub(exc)
     if isinstance(exc, httpx.TimeoutException):
         if deadline_passed(deadline):
             return DeadlineExceededError(f"the call's deadline passed waiting for {host}")
@@ -169,9 +179,11 @@ def stream_failure(
     *,
     deadline: float | None = None,
 ) -> ChatplexError:
-    """The typed error for an httpx failure while reading a stream's body."""
+    """The typed error for an httpx failure while reading a stream's body (`exc` is
+    scrubbed in place, as in `request_failure`)."""
     import httpx
 
+    scrub(exc)
     host = response.request.url.host
     if isinstance(exc, httpx.TimeoutException):
         if deadline_passed(deadline):
@@ -179,14 +191,14 @@ def stream_failure(
         read = response.request.extensions.get("timeout", {}).get("read")
         idle = f"{read:g} s" if isinstance(read, (int, float)) else "too long"
         err: APIError = StreamIdleTimeoutError(
-            f"{host} sent nothing for {idle}", provider=provider, response=response
+            f"{host} sent nothing for {idle}", provider=provider, response=safe_response(response)
         )
     else:
         err = StreamError(
             f"stream from {host} broke off: {_describe(exc)}",
             partial=merge_chunks(received),
             provider=provider,
-            response=response,
+            response=safe_response(response),
             retryable=True,
         )
     err.request_id = request_id_from(response.headers)
@@ -194,5 +206,5 @@ def stream_failure(
 
 
 def _describe(exc: Exception) -> str:
-    text = str(exc)
+    text = redact_urls_in(str(exc))
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -210,8 +210,13 @@ class Budget:
             self._wake_head()
 
     def __repr__(self) -> str:
-        state = f"factor={self._factor:.2f}, in_flight={self._in_flight}, waiting={self.waiting}"
-        return f"Budget({self._limit!r}, {state})"
+        try:
+            state = (
+                f"factor={self._factor:.2f}, in_flight={self._in_flight}, waiting={self.waiting}"
+            )
+            return f"Budget({self._limit!r}, {state})"
+        except AttributeError:  # half built: a repr never raises
+            return "Budget(<uninitialised>)"
 
     def acquire(self, tokens: int, *, deadline: float | None = None) -> Permit:
         """Block until a request of `tokens` (estimated) may be sent; DeadlineExceededError,

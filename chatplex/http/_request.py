@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import DeadlineExceededError
+from ._redaction import SECRET_HEADERS_KEY, install_log_redaction
 
 if TYPE_CHECKING:
     import httpx
@@ -37,6 +38,8 @@ __all__ = [
 T = TypeVar("T")
 
 _log = logging.getLogger("chatplex.http")
+# httpx logs full URLs at INFO: mask credential-looking query values (api-key=...) there.
+install_log_redaction()
 
 # One encoder, built once: json.dumps() with non-default options builds a new one per call.
 # allow_nan=False: NaN/Infinity are not JSON and every provider rejects them; fail before
@@ -72,12 +75,15 @@ def build_request(
     # We send bytes, so httpx will not add a content type the way json= would.
     if not any(name.lower() == "content-type" for name in headers):
         headers["content-type"] = "application/json"
+    secret_names = request.secret_headers
     return client.build_request(
         request.method,
         _url(request.url),
         content=encode_json(request.json),
         headers=headers,
         timeout=request_timeout(client, timeout, idle_timeout=idle_timeout, deadline=deadline),
+        # Extra credential header names, for whatever shows this request later (errors).
+        extensions={SECRET_HEADERS_KEY: secret_names} if secret_names else None,
     )
 
 
