@@ -51,6 +51,7 @@ from ..messages import (
 )
 from ..secret import Secret, redact_url
 from ._anthropic_request import to_wire_messages, wire_tool_choice, wire_tools
+from ._validate import BlockTypes, check_messages
 from .base import (
     CallSettings,
     HTTPRequest,
@@ -63,7 +64,7 @@ from .base import (
     secret_header_names,
 )
 
-__all__ = ["DEFAULT_BASE_URL", "AnthropicAdapter", "AnthropicStreamParser"]
+__all__ = ["BLOCK_TYPES", "DEFAULT_BASE_URL", "AnthropicAdapter", "AnthropicStreamParser"]
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 _PROVIDER = "anthropic"
@@ -79,6 +80,19 @@ _FINISH_REASONS = {
 _RETRYABLE_STREAM_ERRORS = frozenset({"overloaded_error", "api_error", "rate_limit_error"})
 
 _Block = dict[str, Any]
+
+#: Content blocks this adapter sends: the Messages API's (server-tool results, a growing
+#: family, by their `_tool_result` suffix), OpenAI-style `image_url` (converted) and
+#: `reasoning` (dropped from assistant turns). Others are refused before any request
+#: (`extra_block_types=` declares more).
+BLOCK_TYPES = BlockTypes(
+    frozenset(
+        {"text", "image", "document", "search_result", "tool_use", "tool_result"}
+        | {"thinking", "redacted_thinking", "server_tool_use", "mcp_tool_use"}
+        | {"container_upload", "image_url", "reasoning"}
+    ),
+    suffixes=("_tool_result",),
+)
 
 
 class AnthropicAdapter:
@@ -104,6 +118,7 @@ class AnthropicAdapter:
         default_headers: Mapping[str, str] | None = None,
         default_max_tokens: int = 4096,
         secret_headers: Sequence[str] = (),
+        extra_block_types: Sequence[str] = (),
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY", "")
         self._key = key if isinstance(key, Secret) else Secret(key)
@@ -117,6 +132,7 @@ class AnthropicAdapter:
         self.anthropic_version = anthropic_version
         self.default_max_tokens = default_max_tokens
         self._secret_names = secret_header_names(secret_headers)
+        self.block_types = BLOCK_TYPES.plus(extra_block_types)
         # Header names are case-insensitive: lower-case them so defaults can override ours.
         # Credentials among them are kept as `Secret`s, revealed only into each request.
         self._extra_headers = hold_secrets(
@@ -139,6 +155,7 @@ class AnthropicAdapter:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
         if not settings.model:
             raise ValueError("a model name is required")
+        check_messages(messages, provider=_PROVIDER, block_types=self.block_types)
         max_tokens = settings.max_tokens
         if max_tokens is None:
             max_tokens = self.default_max_tokens

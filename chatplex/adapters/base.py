@@ -38,17 +38,33 @@ def endpoint_url(base_url: str, path: str) -> str:
     """`path` appended to the path of `base_url`, whose query is kept (Azure-style
     `?api-version=...`) and fragment dropped.
 
-    A base URL with user info is refused: httpx would send it as Basic auth, replacing
-    the API key's `Authorization` header. The error does not repeat the URL.
+    Checked at construction, so a bad URL fails there and not at the first call: the
+    scheme must be http or https and a host present. A base URL with user info is
+    refused: httpx would send it as Basic auth, replacing the API key's `Authorization`
+    header. Errors show the URL with credential-looking query values masked.
 
     >>> endpoint_url("https://x.example/openai/deployments/d?api-version=1", "/chat/completions")
     'https://x.example/openai/deployments/d/chat/completions?api-version=1'
     """
-    parts = urlsplit(base_url)
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
+    try:
+        parts = urlsplit(base_url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise ValueError(f"base_url is not a valid URL ({exc}): {redact_url(base_url)!r}") from None
     if "@" in parts.netloc:
         raise ValueError(
             "base_url must not contain user:password@; "
             "pass credentials as api_key= or default_headers="
+        )
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        # Checked now, not at the first call. The URL is shown with any key in it masked.
+        hint = "" if "://" in base_url else f" (did you mean 'https://{base_url}'?)"
+        raise ValueError(
+            "base_url must be an http:// or https:// URL with a host, got "
+            f"{redact_url(base_url)!r}{hint}"
         )
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + path, parts.query, ""))
 

@@ -48,6 +48,7 @@ from ..messages import (
 )
 from ..secret import Secret, redact_url
 from ._openai_request import OPENAI_ROLE_KEY, wire_message, wire_tool, wire_tool_choice
+from ._validate import BlockTypes, check_messages
 from .base import (
     CallSettings,
     HTTPRequest,
@@ -61,6 +62,7 @@ from .base import (
 )
 
 __all__ = [
+    "BLOCK_TYPES",
     "DEFAULT_BASE_URL",
     "OPENAI_ROLE_KEY",
     "OpenAIAdapter",
@@ -82,6 +84,15 @@ _FINISH_REASONS = {
 #: Models on api.openai.com that take `max_completion_tokens` and reject `max_tokens`.
 _COMPLETION_TOKENS_MODELS = ("o1", "o3", "o4", "gpt-5")
 _RETRYABLE_MARKERS = ("server_error", "overload", "unavailable", "internal", "timeout")
+#: Content blocks this adapter sends: Chat Completions' own, the audio/video URLs of
+#: compatible servers (vLLM), and chatplex's `reasoning` (dropped from assistant turns).
+#: Others are refused before any request (`extra_block_types=` declares more).
+BLOCK_TYPES = BlockTypes(
+    frozenset(
+        {"text", "image_url", "input_audio", "file", "refusal", "reasoning"}
+        | {"video_url", "audio_url"}
+    )
+)
 
 
 def developer_message(content: str | list[dict[str, Any]]) -> SystemMessage:
@@ -116,6 +127,7 @@ class OpenAIAdapter:
         default_headers: Mapping[str, str] | None = None,
         include_usage: bool = True,
         secret_headers: Sequence[str] = (),
+        extra_block_types: Sequence[str] = (),
     ) -> None:
         url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
         self._url = endpoint_url(url, "/chat/completions")  # first: refuses bad URLs
@@ -139,6 +151,7 @@ class OpenAIAdapter:
         self.project = project
         self.include_usage = include_usage
         self._secret_names = secret_header_names(secret_headers)
+        self.block_types = BLOCK_TYPES.plus(extra_block_types)
         # Credentials are kept as `Secret`s (the key included: "Bearer <key>" is built from
         # it), revealed only into each request's headers.
         headers: dict[str, Any] = {"content-type": "application/json"}
@@ -174,6 +187,7 @@ class OpenAIAdapter:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
         if not messages:
             raise ValueError("cannot call a chat model with an empty list of messages")
+        check_messages(messages, provider=_PROVIDER, block_types=self.block_types)
         body: dict[str, Any] = {
             "model": settings.model,
             "messages": [wire_message(m) for m in messages],

@@ -58,7 +58,39 @@ def encode_json(payload: Mapping[str, Any]) -> bytes:
     b'{"text":"h\\xc3\\xa9llo","n":[1,2]}'
     """
     obj = payload if isinstance(payload, dict) else dict(payload)
-    return _ENCODER.encode(obj).encode("utf-8")
+    text = _ENCODER.encode(obj)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Adapters check message text (naming the message); this names anything else
+        # (tool schemas, provider extras) by its place in the body, not its JSON offset.
+        raise ValueError(_unencodable(obj, "body") or "request body is not valid UTF-8") from None
+
+
+def _unencodable(value: Any, path: str) -> str | None:
+    """Where in the body a str holds a character UTF-8 cannot encode (a lone surrogate)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return (
+                f"request {path} has a character that cannot be sent as UTF-8 at position "
+                f"{exc.start} ({value[exc.start]!r}, a lone surrogate); fix or drop it"
+            )
+        return None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found = _unencodable(key, f"{path} key {key!r}") or _unencodable(
+                item, f"{path}[{key!r}]"
+            )
+            if found:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found = _unencodable(item, f"{path}[{i}]")
+            if found:
+                return found
+    return None
 
 
 def build_request(
