@@ -32,6 +32,7 @@ __all__ = [
     "ServerError",
     "StreamError",
     "StreamIdleTimeoutError",
+    "UnexpectedContentTypeError",
     "status_error",
 ]
 
@@ -201,6 +202,16 @@ class StreamIdleTimeoutError(APITimeoutError, StreamError):
     """A stream sent no event for longer than the idle timeout. A timeout (retryable
     before the first chunk) and a `StreamError`: after the first chunk, `partial` holds
     what had arrived."""
+
+
+class UnexpectedContentTypeError(APIError):
+    """A success status with a body that is not what the call reads: e.g. an HTML page
+    (a proxy's login or error page, a base URL pointing at a website) where a stream of
+    server-sent events was asked for. `content_type` is what came. Not retryable."""
+
+    def __init__(self, message: str, *, content_type: str = "", **fields: Any) -> None:
+        super().__init__(message, **fields)
+        self.content_type = content_type
 
 
 class ResponseTooLargeError(APIError):

@@ -56,6 +56,7 @@ from .base import (
     CallSettings,
     HTTPRequest,
     SSEEvent,
+    detail_message,
     endpoint_url,
     header_value,
     hold_secrets,
@@ -255,7 +256,7 @@ class AnthropicAdapter:
         return status_error(
             provider=_PROVIDER,
             status=status,
-            message=message or _snippet(body) or f"HTTP {status}",
+            message=message or detail_message(data) or _snippet(body) or f"HTTP {status}",
             headers=headers,
             error_type=error_type if isinstance(error_type, str) else None,
             request_id=request_id or header_value(headers, "request-id"),

@@ -53,6 +53,7 @@ from .base import (
     CallSettings,
     HTTPRequest,
     SSEEvent,
+    detail_message,
     endpoint_url,
     header_value,
     hold_secrets,
@@ -278,7 +279,7 @@ class OpenAIAdapter:
         data = _loads(body)
         message, error_type, code = _error_fields(data)
         if not message:
-            message = _snippet(body) or f"HTTP {status}"
+            message = detail_message(data) or _snippet(body) or f"HTTP {status}"
         return status_error(
             provider=_PROVIDER,
             status=status,

@@ -21,6 +21,7 @@ from ..errors import (
     DeadlineExceededError,
     StreamError,
     StreamIdleTimeoutError,
+    UnexpectedContentTypeError,
     status_error,
 )
 from ..messages import AIMessageChunk, merge_chunks
@@ -41,6 +42,7 @@ __all__ = [
     "retry_after_from",
     "status_failure",
     "stream_failure",
+    "unexpected_content_type",
 ]
 
 _TIMEOUT_KIND = {
@@ -203,6 +205,38 @@ def stream_failure(
         )
     err.request_id = request_id_from(response.headers)
     return err
+
+
+#: Bodies a stream request may get with a success status: events, or a JSON reply (a
+#: server that ignored `stream`, or an error payload; read whole by the stream path).
+_STREAMABLE = ("text/event-stream", "application/json")
+
+
+def unexpected_content_type(provider: str, response: httpx.Response) -> APIError | None:
+    """The error for a success reply to a stream request whose body is neither events
+    nor JSON (an HTML page from a proxy or a misconfigured base URL, plain text...), or
+    None when the body can be read. No content type at all is given the benefit of the
+    doubt (some servers omit it on event streams).
+
+    Pure: the stream path calls it once the status is known to be a success, before
+    decoding, and raises what it returns.
+    """
+    raw = response.headers.get("content-type", "")
+    media = raw.split(";", 1)[0].strip().lower()
+    if not media or media in _STREAMABLE or media.endswith("+json"):
+        return None
+    host = response.request.url.host
+    return UnexpectedContentTypeError(
+        f"expected a stream of server-sent events (text/event-stream) from {host}, but the "
+        f"reply is {media!r}: a proxy's or login page, or a base_url that points at a web "
+        "page rather than the API",
+        content_type=raw,
+        provider=provider,
+        status=response.status_code,
+        request_id=request_id_from(response.headers),
+        response=safe_response(response),
+        retryable=False,
+    )
 
 
 def _describe(exc: Exception) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import DeadlineExceededError
+from ..version import USER_AGENT
 from ._redaction import SECRET_HEADERS_KEY, install_log_redaction
 
 if TYPE_CHECKING:
@@ -104,9 +105,14 @@ def build_request(
     """The httpx request for an adapter's `HTTPRequest` (raises DeadlineExceededError if
     the deadline already passed: nothing is sent then)."""
     headers = dict(request.headers)
+    names = {name.lower() for name in headers}
     # We send bytes, so httpx will not add a content type the way json= would.
-    if not any(name.lower() == "content-type" for name in headers):
+    if "content-type" not in names:
         headers["content-type"] = "application/json"
+    # Say who is calling (servers and gateways log it), unless the adapter's
+    # default_headers, the call's extra_headers or your own client already say it.
+    if "user-agent" not in names and _default_agent(client):
+        headers["user-agent"] = USER_AGENT
     secret_names = request.secret_headers
     return client.build_request(
         request.method,
@@ -117,6 +123,12 @@ def build_request(
         # Extra credential header names, for whatever shows this request later (errors).
         extensions={SECRET_HEADERS_KEY: secret_names} if secret_names else None,
     )
+
+
+def _default_agent(client: httpx.Client | httpx.AsyncClient) -> bool:
+    """Whether the client sends httpx's own User-Agent (not one its owner chose)."""
+    agent = client.headers.get("user-agent")
+    return agent is None or agent.startswith("python-httpx/")
 
 
 def _url(url: str | httpx.URL) -> str | httpx.URL:
