@@ -27,8 +27,7 @@ from .messages import (
     SystemMessage,
     ToolMessage,
 )
-
-__version__ = "0.1.0"
+from .version import __version__ as __version__
 
 
 def close() -> None:

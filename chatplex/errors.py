@@ -28,9 +28,11 @@ __all__ = [
     "PermissionDeniedError",
     "QuotaExceededError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "StreamError",
     "StreamIdleTimeoutError",
+    "UnexpectedContentTypeError",
     "status_error",
 ]
 
@@ -101,28 +103,30 @@ class APIError(ChatplexError):
         return self.status
 
     def __str__(self) -> str:
+        get = self.__dict__.get  # never raises, even on a half-built error
         parts = []
-        if self.provider:
-            parts.append(self.provider)
-        if self.status is not None:
-            parts.append(str(self.status))
-        if self.error_type:
-            parts.append(str(self.error_type))
+        if get("provider"):
+            parts.append(str(get("provider")))
+        if get("status") is not None:
+            parts.append(str(get("status")))
+        if get("error_type"):
+            parts.append(str(get("error_type")))
         head = " ".join(parts)
         tail = []
-        if self.request_id:
-            tail.append(f"request_id={self.request_id}")
-        if self.attempts > 1:
-            tail.append(f"attempts={self.attempts}")
-        text = f"{head}: {self.message}" if head else self.message
+        if get("request_id"):
+            tail.append(f"request_id={get('request_id')}")
+        if (get("attempts") or 1) > 1:
+            tail.append(f"attempts={get('attempts')}")
+        message = str(get("message", super().__str__()))
+        text = f"{head}: {message}" if head else message
         return f"{text} ({', '.join(tail)})" if tail else text
 
     def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(status={self.status!r}, provider={self.provider!r}, "
-            f"error_type={self.error_type!r}, message={self.message!r}, "
-            f"request_id={self.request_id!r}, retryable={self.retryable!r})"
-        )
+        # getattr with defaults: a repr never raises (an error built by `__new__` alone,
+        # or a subclass that skipped __init__, still shows).
+        fields = ("status", "provider", "error_type", "message", "request_id", "retryable")
+        shown = ", ".join(f"{name}={getattr(self, name, None)!r}" for name in fields)
+        return f"{type(self).__name__}({shown})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Errors cross process boundaries (multiprocessing, pytest-xdist); keep fields.
@@ -205,6 +209,23 @@ class StreamIdleTimeoutError(APITimeoutError, StreamError):
     """A stream sent no event for longer than the idle timeout. A timeout (retryable
     before the first chunk) and a `StreamError`: after the first chunk, `partial` holds
     what had arrived."""
+
+
+class UnexpectedContentTypeError(APIError):
+    """A success status with a body that is not what the call reads: e.g. an HTML page
+    (a proxy's login or error page, a base URL pointing at a website) where a stream of
+    server-sent events was asked for. `content_type` is what came. Not retryable."""
+
+    def __init__(self, message: str, *, content_type: str = "", **fields: Any) -> None:
+        super().__init__(message, **fields)
+        self.content_type = content_type
+
+
+class ResponseTooLargeError(APIError):
+    """A reply grew past a size bound chatplex keeps so that a broken or hostile server
+    cannot make it hold unbounded memory (one server-sent event over `max_event_bytes`).
+    The message names the bound and how to raise it. Not retryable: the same request
+    would most likely get the same reply."""
 
 
 class DeadlineExceededError(ChatplexError, builtins.TimeoutError):

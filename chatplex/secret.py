@@ -1,14 +1,64 @@
-"""`Secret`: a credential that never shows itself (repr, str, pickling).
+"""`Secret`: a credential that never shows itself (repr, str, pickling); and what counts as
+a credential where one can hide in plain text: header names and URL query parameters.
 
-The bottom layer: adapters hold their API keys in it, configuration profiles keep keys
-read from files and the environment in it until a model is built.
+The bottom layer: adapters hold their API keys in `Secret`, configuration profiles keep
+keys read from files and the environment in it until a model is built, and every layer
+that shows headers or URLs (reprs, logs, errors) masks them with the helpers below.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Secret"]
+if TYPE_CHECKING:
+    import re
+
+__all__ = [
+    "MASK",
+    "SECRET_HEADERS",
+    "MaskedHeaders",
+    "Secret",
+    "is_secret_header",
+    "is_secret_query",
+    "mask_headers",
+    "redact_url",
+    "redact_urls_in",
+]
+
+#: What a masked value is replaced with (valid in a URL query, unlike "[secret]").
+MASK = "***"
+
+#: Headers that carry credentials, as the providers and gateways name them.
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "x-api-key",
+        "api-key",
+        "x-goog-api-key",
+        "ocp-apim-subscription-key",
+        "cookie",
+        "set-cookie",
+    }
+)
+# Any other header named like a credential (x-portkey-api-key, helicone-auth, x-my-token).
+# Whole words at the end only: `x-ratelimit-remaining-tokens` is not a credential.
+_SECRET_HEADER_NAME = r"(^|[-_])(auth|authorization|key|apikey|token|secret|password|signature)$"
+# Query parameters named like a credential: key, api-key, api_key, apikey, access_token,
+# sig (Azure SAS), X-Amz-Signature, X-Amz-Credential, client_secret...
+_SECRET_QUERY_NAME = r"(^|[-_])(key|apikey|token|secret|password|sig|signature|credential|auth)$"
+# name=value pairs of URL queries inside free text (log lines, exception messages).
+_QUERY_PAIR = r"([?&;])([^=&#\s?;\"'<>]+)=([^&#\s;\"'<>]*)"
+
+
+@functools.cache
+def _pattern(source: str) -> re.Pattern[str]:
+    # Compiled on first use, not at import: `import chatplex` stays fast.
+    import re
+
+    return re.compile(source, re.IGNORECASE)
 
 
 class Secret:
@@ -38,3 +88,101 @@ class Secret:
 
     def __reduce__(self) -> Any:
         raise TypeError("Secret values are not picklable")
+
+
+class MaskedHeaders(dict[str, str]):
+    """Headers whose repr masks credentials (known names, names like a credential, and
+    `secret_names`), so headers shown anywhere show no key.
+
+    >>> MaskedHeaders({"x-api-key": "sk-1", "accept": "*/*"})
+    {'x-api-key': '***', 'accept': '*/*'}
+    """
+
+    secret_names: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        return repr(dict(mask_headers(self.items(), self.secret_names)))
+
+
+def is_secret_header(name: str, extra: Collection[str] = ()) -> bool:
+    """Whether a header may carry a credential: a known name, one named like a credential,
+    or one of `extra` (lower-case names the user marked secret).
+
+    >>> is_secret_header("X-API-Key"), is_secret_header("x-my-token")
+    (True, True)
+    >>> is_secret_header("x-ratelimit-remaining-tokens"), is_secret_header("x-trace", ["x-trace"])
+    (False, True)
+    """
+    lower = name.lower()
+    if lower in SECRET_HEADERS or lower in extra:
+        return True
+    return _pattern(_SECRET_HEADER_NAME).search(lower) is not None
+
+
+def mask_headers(
+    items: Iterable[tuple[str, str]], extra: Collection[str] = ()
+) -> list[tuple[str, str]]:
+    """Header pairs with the values of credential headers replaced by `MASK`.
+
+    >>> mask_headers([("x-api-key", "sk-1"), ("accept", "*/*")])
+    [('x-api-key', '***'), ('accept', '*/*')]
+    """
+    return [(k, MASK if is_secret_header(k, extra) else v) for k, v in items]
+
+
+def is_secret_query(name: str) -> bool:
+    """Whether a URL query parameter is named like a credential (`api-key`, `sig`...).
+
+    >>> is_secret_query("api-key"), is_secret_query("api-version")
+    (True, False)
+    """
+    from urllib.parse import unquote
+
+    return _pattern(_SECRET_QUERY_NAME).search(unquote(name)) is not None
+
+
+@functools.lru_cache(maxsize=256)  # adapters ask for the same few base URLs per call
+def redact_url(url: str) -> str:
+    """`url` with credential-looking query values and any user info masked.
+
+    >>> redact_url("https://gw.example/v1?api-version=2&api-key=sk-1")
+    'https://gw.example/v1?api-version=2&api-key=***'
+    >>> redact_url("https://me:pw@gw.example/v1")
+    'https://***@gw.example/v1'
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not a URL we can parse: mask every query-looking pair
+        return redact_urls_in(url)
+    netloc = parts.netloc
+    if "@" in netloc:  # user info: a password, or a key passed as the user name
+        netloc = f"{MASK}@{netloc.rpartition('@')[2]}"
+    query = parts.query
+    if query:
+        query = "&".join(_redact_pair(pair) for pair in query.split("&"))
+    if netloc == parts.netloc and query == parts.query:
+        return url
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def redact_urls_in(text: str) -> str:
+    """`text` with the credential-looking query values of any URL in it masked.
+
+    >>> redact_urls_in('POST https://gw.example/v1?key=sk-1&alt=sse "HTTP/1.1 200 OK"')
+    'POST https://gw.example/v1?key=***&alt=sse "HTTP/1.1 200 OK"'
+    """
+    if "=" not in text:
+        return text
+    return _pattern(_QUERY_PAIR).sub(_redact_match, text)
+
+
+def _redact_pair(pair: str) -> str:
+    name, eq, _value = pair.partition("=")
+    return f"{name}={MASK}" if eq and is_secret_query(name) else pair
+
+
+def _redact_match(match: re.Match[str]) -> str:
+    sep, name, value = match.groups()
+    return f"{sep}{name}={MASK if is_secret_query(name) else value}"

@@ -35,7 +35,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -50,11 +49,23 @@ from ..messages import (
     ToolCall,
     UsageMetadata,
 )
-from ..secret import Secret
+from ..secret import Secret, redact_url
 from ._anthropic_request import to_wire_messages, wire_tool_choice, wire_tools
-from .base import CallSettings, HTTPRequest, SSEEvent, endpoint_url, header_value
+from ._validate import BlockTypes, check_messages
+from .base import (
+    CallSettings,
+    HTTPRequest,
+    SSEEvent,
+    detail_message,
+    endpoint_url,
+    header_value,
+    hold_secrets,
+    key_digest,
+    reveal,
+    secret_header_names,
+)
 
-__all__ = ["DEFAULT_BASE_URL", "AnthropicAdapter", "AnthropicStreamParser"]
+__all__ = ["BLOCK_TYPES", "DEFAULT_BASE_URL", "AnthropicAdapter", "AnthropicStreamParser"]
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 _PROVIDER = "anthropic"
@@ -70,6 +81,19 @@ _FINISH_REASONS = {
 _RETRYABLE_STREAM_ERRORS = frozenset({"overloaded_error", "api_error", "rate_limit_error"})
 
 _Block = dict[str, Any]
+
+#: Content blocks this adapter sends: the Messages API's (server-tool results, a growing
+#: family, by their `_tool_result` suffix), OpenAI-style `image_url` (converted) and
+#: `reasoning` (dropped from assistant turns). Others are refused before any request
+#: (`extra_block_types=` declares more).
+BLOCK_TYPES = BlockTypes(
+    frozenset(
+        {"text", "image", "document", "search_result", "tool_use", "tool_result"}
+        | {"thinking", "redacted_thinking", "server_tool_use", "mcp_tool_use"}
+        | {"container_upload", "image_url", "reasoning"}
+    ),
+    suffixes=("_tool_result",),
+)
 
 
 class AnthropicAdapter:
@@ -94,11 +118,13 @@ class AnthropicAdapter:
         anthropic_version: str = "2023-06-01",
         default_headers: Mapping[str, str] | None = None,
         default_max_tokens: int = 4096,
+        secret_headers: Sequence[str] = (),
+        extra_block_types: Sequence[str] = (),
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY", "")
         self._key = key if isinstance(key, Secret) else Secret(key)
         url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL
-        self._url = endpoint_url(url, "/v1/messages")  # first: refuses user info
+        self._url = endpoint_url(url, "/v1/messages")  # first: refuses bad URLs
         self.base_url = url.rstrip("/")
         if not self._key and self.base_url == DEFAULT_BASE_URL:
             raise ValueError("no Anthropic API key: pass api_key=... or set ANTHROPIC_API_KEY")
@@ -106,15 +132,22 @@ class AnthropicAdapter:
             raise ValueError(f"default_max_tokens must be >= 1, got {default_max_tokens}")
         self.anthropic_version = anthropic_version
         self.default_max_tokens = default_max_tokens
+        self._secret_names = secret_header_names(secret_headers)
+        self.block_types = BLOCK_TYPES.plus(extra_block_types)
         # Header names are case-insensitive: lower-case them so defaults can override ours.
-        self._extra_headers = {k.lower(): v for k, v in (default_headers or {}).items()}
-        secret = self._key.get()
-        self._key_digest = hashlib.sha256(secret.encode()).hexdigest()[:16] if secret else ""
+        # Credentials among them are kept as `Secret`s, revealed only into each request.
+        self._extra_headers = hold_secrets(
+            {k.lower(): v for k, v in (default_headers or {}).items()}, self._secret_names
+        )
+        self._key_digest = key_digest(self._key, self.base_url)
 
     def __repr__(self) -> str:
+        # Never raises, even on an instance whose __init__ failed part-way (tracebacks
+        # with locals show it); never shows a key, nor one in the base URL's query.
+        base_url = getattr(self, "base_url", None)
         return (
-            f"AnthropicAdapter(base_url={self.base_url!r}, "
-            f"anthropic_version={self.anthropic_version!r})"
+            f"AnthropicAdapter(base_url={base_url and redact_url(base_url)!r}, "
+            f"anthropic_version={getattr(self, 'anthropic_version', None)!r})"
         )
 
     def build_request(
@@ -123,6 +156,7 @@ class AnthropicAdapter:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
         if not settings.model:
             raise ValueError("a model name is required")
+        check_messages(messages, provider=_PROVIDER, block_types=self.block_types)
         max_tokens = settings.max_tokens
         if max_tokens is None:
             max_tokens = self.default_max_tokens
@@ -153,11 +187,20 @@ class AnthropicAdapter:
             body["stream"] = True
         if settings.extra_body:
             body.update(settings.extra_body)
-        headers = {"anthropic-version": self.anthropic_version, "content-type": "application/json"}
+        headers: dict[str, Any] = {
+            "anthropic-version": self.anthropic_version,
+            "content-type": "application/json",
+        }
         if self._key:
-            headers["x-api-key"] = self._key.get()
+            headers["x-api-key"] = self._key
         headers.update(self._extra_headers)
-        return HTTPRequest(method="POST", url=self._url, headers=headers, json=body)
+        return HTTPRequest(
+            method="POST",
+            url=self._url,
+            headers=reveal(headers, self._secret_names),
+            json=body,
+            secret_headers=self._secret_names,
+        )
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-streaming call as an `AIMessage`."""
@@ -213,7 +256,7 @@ class AnthropicAdapter:
         return status_error(
             provider=_PROVIDER,
             status=status,
-            message=message or _snippet(body) or f"HTTP {status}",
+            message=message or detail_message(data) or _snippet(body) or f"HTTP {status}",
             headers=headers,
             error_type=error_type if isinstance(error_type, str) else None,
             request_id=request_id or header_value(headers, "request-id"),
@@ -221,7 +264,9 @@ class AnthropicAdapter:
         )
 
     def budget_key(self, model: str) -> tuple[str, ...]:
-        return (_PROVIDER, self.base_url, self._key_digest, model)
+        """(provider, base_url, key digest or "", model): never the key itself (nor one in
+        the base URL's query: masked there, and counted in the digest)."""
+        return (_PROVIDER, redact_url(self.base_url), self._key_digest, model)
 
 
 class AnthropicStreamParser:

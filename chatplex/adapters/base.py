@@ -8,22 +8,30 @@ module implementing `Adapter` and gets all of that for free.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import APIError
 from ..messages import AIMessage, AIMessageChunk, BaseMessage
+from ..secret import MaskedHeaders, Secret, is_secret_header, redact_url
 
 __all__ = [
     "Adapter",
     "CallSettings",
     "HTTPRequest",
+    "MaskedHeaders",
     "SSEEvent",
     "StreamParser",
     "ToolSpec",
+    "detail_message",
     "endpoint_url",
+    "hold_secrets",
+    "key_digest",
+    "reveal",
+    "secret_header_names",
 ]
 
 
@@ -31,17 +39,33 @@ def endpoint_url(base_url: str, path: str) -> str:
     """`path` appended to the path of `base_url`, whose query is kept (Azure-style
     `?api-version=...`) and fragment dropped.
 
-    A base URL with user info is refused: httpx would send it as Basic auth, replacing
-    the API key's `Authorization` header. The error does not repeat the URL.
+    Checked at construction, so a bad URL fails there and not at the first call: the
+    scheme must be http or https and a host present. A base URL with user info is
+    refused: httpx would send it as Basic auth, replacing the API key's `Authorization`
+    header. Errors show the URL with credential-looking query values masked.
 
     >>> endpoint_url("https://x.example/openai/deployments/d?api-version=1", "/chat/completions")
     'https://x.example/openai/deployments/d/chat/completions?api-version=1'
     """
-    parts = urlsplit(base_url)
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
+    try:
+        parts = urlsplit(base_url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise ValueError(f"base_url is not a valid URL ({exc}): {redact_url(base_url)!r}") from None
     if "@" in parts.netloc:
         raise ValueError(
             "base_url must not contain user:password@; "
             "pass credentials as api_key= or default_headers="
+        )
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        # Checked now, not at the first call. The URL is shown with any key in it masked.
+        hint = "" if "://" in base_url else f" (did you mean 'https://{base_url}'?)"
+        raise ValueError(
+            "base_url must be an http:// or https:// URL with a host, got "
+            f"{redact_url(base_url)!r}{hint}"
         )
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + path, parts.query, ""))
 
@@ -74,13 +98,76 @@ class CallSettings:
 
 @dataclass(frozen=True, slots=True)
 class HTTPRequest:
-    """What to send; the http layer serialises `json` and adds nothing but transport."""
+    """What to send; the http layer serialises `json` and adds nothing but transport.
+
+    `secret_headers`: lower-case names of headers that carry credentials beyond the ones
+    chatplex knows (`chatplex.secret.SECRET_HEADERS`, and names like `x-...-token`): the
+    http layer masks them wherever it shows the request (error objects, logs).
+    """
 
     method: str
     url: str
     # Headers carry the API key: never part of the repr (so never in logs or errors).
     headers: Mapping[str, str] = field(repr=False)
     json: Mapping[str, Any] = field(default_factory=dict)
+    secret_headers: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        # The URL's query may hold a key (Azure-style gateways): masked.
+        return (
+            f"HTTPRequest(method={self.method!r}, url={redact_url(self.url)!r}, json={self.json!r})"
+        )
+
+
+def secret_header_names(names: Iterable[str] | str | None) -> frozenset[str]:
+    """An adapter's `secret_headers=` setting as lower-case names (a lone str is one name)."""
+    if not names:
+        return frozenset()
+    if isinstance(names, str):
+        names = (names,)
+    out = set()
+    for name in names:
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"secret_headers must be header names (str), got {name!r}")
+        out.add(name.lower())
+    return frozenset(out)
+
+
+def key_digest(key: Secret | None, base_url: str) -> str:
+    """A short digest naming whose rate-limit budget a call spends: of the API key, and of
+    a credential in the base URL (query or user info) if any; "" when there is neither.
+
+    >>> key_digest(None, "http://localhost:11434/v1")
+    ''
+    """
+    parts = [key.get()] if key else []
+    if redact_url(base_url) != base_url:
+        parts.append(base_url)
+    if not parts:
+        return ""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def hold_secrets(headers: Mapping[str, str], secret_names: frozenset[str]) -> dict[str, Any]:
+    """Headers as an adapter keeps them: credential values wrapped in `Secret` (names and
+    order unchanged), so no raw key sits in a plain attribute. `reveal` undoes it."""
+    return {
+        name: Secret(value)
+        if is_secret_header(name, secret_names) and not isinstance(value, Secret)
+        else value
+        for name, value in headers.items()
+    }
+
+
+def reveal(headers: Mapping[str, Any], secret_names: frozenset[str]) -> MaskedHeaders:
+    """The headers to send, from `hold_secrets`' form, in a dict whose repr masks them."""
+    out = MaskedHeaders(
+        (name, value.get() if isinstance(value, Secret) else value)
+        for name, value in headers.items()
+    )
+    if secret_names:
+        out.secret_names = secret_names
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +216,41 @@ class Adapter(Protocol):
     def budget_key(self, model: str) -> tuple[str, ...]:
         """Identity of the rate-limit budget (provider, base_url, key digest, model)."""
         ...
+
+
+def detail_message(data: Any) -> str | None:
+    """The message of a FastAPI-style error body -- `{"detail": "..."}`, or validation
+    errors `{"detail": [{"loc": [...], "msg": "..."}]}` -- as llama.cpp's server, vLLM and
+    many gateways send them instead of the provider's own shape; None for other bodies.
+
+    >>> detail_message({"detail": "Model not loaded"})
+    'Model not loaded'
+    >>> detail_message({"detail": [{"loc": ["body", "messages"], "msg": "field required"}]})
+    'body.messages: field required'
+    """
+    if not isinstance(data, dict):
+        return None
+    detail = data.get("detail")
+    if isinstance(detail, str):
+        return detail or None
+    if isinstance(detail, dict):
+        detail = [detail]
+    if not isinstance(detail, list):
+        return None
+    parts: list[str] = []
+    for item in detail:
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        if not isinstance(item, dict):
+            continue
+        text = item.get("msg") or item.get("message")
+        if not isinstance(text, str):
+            continue
+        loc = item.get("loc")
+        where = ".".join(str(p) for p in loc) if isinstance(loc, (list, tuple)) else ""
+        parts.append(f"{where}: {text}" if where else text)
+    return "; ".join(parts) or None
 
 
 def header_value(headers: Mapping[str, str] | None, name: str) -> str | None:

@@ -38,15 +38,14 @@ With `n > 1` every candidate is kept: the reply is choice 0 and
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import APIError, status_error
 from ..messages import AIMessage, BaseMessage, SystemMessage
-from ..secret import Secret
+from ..secret import Secret, redact_url
 from ._openai_request import OPENAI_ROLE_KEY, wire_message, wire_tool, wire_tool_choice
 from ._openai_response import (
     OTHER_CANDIDATES,
@@ -58,9 +57,21 @@ from ._openai_response import (
     snippet,
 )
 from ._openai_stream import OpenAIStreamParser
-from .base import CallSettings, HTTPRequest, endpoint_url, header_value
+from ._validate import BlockTypes, check_messages
+from .base import (
+    CallSettings,
+    HTTPRequest,
+    detail_message,
+    endpoint_url,
+    header_value,
+    hold_secrets,
+    key_digest,
+    reveal,
+    secret_header_names,
+)
 
 __all__ = [
+    "BLOCK_TYPES",
     "DEFAULT_BASE_URL",
     "OPENAI_ROLE_KEY",
     "OTHER_CANDIDATES",
@@ -75,7 +86,15 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 _PROVIDER = PROVIDER
 #: Models on api.openai.com that take `max_completion_tokens` and reject `max_tokens`.
 _COMPLETION_TOKENS_MODELS = ("o1", "o3", "o4", "gpt-5")
-_SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key"})
+#: Content blocks this adapter sends: Chat Completions' own, the audio/video URLs of
+#: compatible servers (vLLM), and chatplex's `reasoning` (dropped from assistant turns).
+#: Others are refused before any request (`extra_block_types=` declares more).
+BLOCK_TYPES = BlockTypes(
+    frozenset(
+        {"text", "image_url", "input_audio", "file", "refusal", "reasoning"}
+        | {"video_url", "audio_url"}
+    )
+)
 
 
 def developer_message(content: str | list[dict[str, Any]]) -> SystemMessage:
@@ -85,13 +104,6 @@ def developer_message(content: str | list[dict[str, Any]]) -> SystemMessage:
     {'__openai_role': 'developer'}
     """
     return SystemMessage(content, additional_kwargs={OPENAI_ROLE_KEY: "developer"})
-
-
-class _Headers(dict[str, str]):
-    """Request headers whose repr masks credentials, so a logged request leaks no key."""
-
-    def __repr__(self) -> str:
-        return repr({k: "***" if k.lower() in _SECRET_HEADERS else v for k, v in self.items()})
 
 
 class OpenAIAdapter:
@@ -116,9 +128,11 @@ class OpenAIAdapter:
         project: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         include_usage: bool = True,
+        secret_headers: Sequence[str] = (),
+        extra_block_types: Sequence[str] = (),
     ) -> None:
         url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
-        self._url = endpoint_url(url, "/chat/completions")  # first: refuses user info
+        self._url = endpoint_url(url, "/chat/completions")  # first: refuses bad URLs
         self.base_url = url.rstrip("/")
         self._public = _is_openai(self.base_url)
         key = api_key
@@ -134,13 +148,17 @@ class OpenAIAdapter:
                 "(only servers other than api.openai.com may be used without a key)"
             )
         self._api_key: Secret | None = secret or None
-        self._key_digest = hashlib.sha256(secret.get().encode()).hexdigest()[:16] if secret else ""
+        self._key_digest = key_digest(secret, self.base_url)
         self.organization = organization
         self.project = project
         self.include_usage = include_usage
-        headers: dict[str, str] = {"content-type": "application/json"}
+        self._secret_names = secret_header_names(secret_headers)
+        self.block_types = BLOCK_TYPES.plus(extra_block_types)
+        # Credentials are kept as `Secret`s (the key included: "Bearer <key>" is built from
+        # it), revealed only into each request's headers.
+        headers: dict[str, Any] = {"content-type": "application/json"}
         if secret:
-            headers["Authorization"] = f"Bearer {secret.get()}"
+            headers["Authorization"] = Secret(f"Bearer {secret.get()}")
         if organization:
             headers["OpenAI-Organization"] = organization
         if project:
@@ -150,12 +168,17 @@ class OpenAIAdapter:
             for existing in [k for k in headers if k.lower() == name.lower()]:
                 del headers[existing]
             headers[name] = value
-        self._headers = headers
+        self._headers = hold_secrets(headers, self._secret_names)
 
     def __repr__(self) -> str:
+        # Never raises, even on an instance whose __init__ failed part-way (tracebacks
+        # with locals show it); never shows a key, nor one in the base URL's query.
+        base_url = getattr(self, "base_url", None)
         return (
-            f"OpenAIAdapter(base_url={self.base_url!r}, api_key={self._api_key!r}, "
-            f"organization={self.organization!r}, project={self.project!r})"
+            f"OpenAIAdapter(base_url={base_url and redact_url(base_url)!r}, "
+            f"api_key={getattr(self, '_api_key', None)!r}, "
+            f"organization={getattr(self, 'organization', None)!r}, "
+            f"project={getattr(self, 'project', None)!r})"
         )
 
     # -- request ---------------------------------------------------------------------------
@@ -166,6 +189,7 @@ class OpenAIAdapter:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
         if not messages:
             raise ValueError("cannot call a chat model with an empty list of messages")
+        check_messages(messages, provider=_PROVIDER, block_types=self.block_types)
         body: dict[str, Any] = {
             "model": settings.model,
             "messages": [wire_message(m) for m in messages],
@@ -189,7 +213,13 @@ class OpenAIAdapter:
             if self.include_usage:
                 body["stream_options"] = {"include_usage": True}
         body.update(settings.extra_body)
-        return HTTPRequest(method="POST", url=self._url, headers=_Headers(self._headers), json=body)
+        return HTTPRequest(
+            method="POST",
+            url=self._url,
+            headers=reveal(self._headers, self._secret_names),
+            json=body,
+            secret_headers=self._secret_names,
+        )
 
     # -- responses ---------------------------------------------------------------------------
 
@@ -207,7 +237,7 @@ class OpenAIAdapter:
         data = loads(body)
         message, error_type, code = error_fields(data)
         if not message:
-            message = snippet(body) or f"HTTP {status}"
+            message = detail_message(data) or snippet(body) or f"HTTP {status}"
         return status_error(
             provider=_PROVIDER,
             status=status,
@@ -220,8 +250,9 @@ class OpenAIAdapter:
         )
 
     def budget_key(self, model: str) -> tuple[str, ...]:
-        """(provider, base_url, key digest or "", model): never the key itself."""
-        return (_PROVIDER, self.base_url, self._key_digest, model)
+        """(provider, base_url, key digest or "", model): never the key itself (nor one in
+        the base URL's query: masked there, and counted in the digest)."""
+        return (_PROVIDER, redact_url(self.base_url), self._key_digest, model)
 
 
 def _is_openai(base_url: str) -> bool:

@@ -91,8 +91,9 @@ class ConfigurableChatModel(Runnable[Any, AIMessage]):
 
     def __repr__(self) -> str:
         # Settings stay out: they may hold an API key.
-        names = sorted(self.alternatives)
-        return f"{type(self).__name__}(default={self.default!r}, alternatives={names!r})"
+        names = sorted(getattr(self, "alternatives", None) or ())
+        default = getattr(self, "default", None)
+        return f"{type(self).__name__}(default={default!r}, alternatives={names!r})"
 
     def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None) -> ConfigurableChatModel:
         """A copy that offers these tools to whichever model a call picks."""

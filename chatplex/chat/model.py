@@ -16,6 +16,7 @@ from ..core import Runnable
 from ..core.chunks import close_iterator
 from ..core.run_config import RunnableConfig, merge_configs
 from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
+from ..secret import MaskedHeaders
 from .callbacks import ChatModelRun, LLMResult, start_chat_model_run
 from .limiter import ForeignLimiterBudget, split_rate_limiter
 from .params import check_api_parameters
@@ -170,7 +171,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         #: Config every call of this model runs with (LangChain's model-level `callbacks`,
         #: `tags`, `metadata`): merged under the call's own config.
         self.run_defaults: RunnableConfig = {}
-        self.extra_headers: dict[str, str] = dict(extra_headers or {})
+        # Its repr masks credential headers (a user may pass `authorization` here).
+        self.extra_headers: dict[str, str] = MaskedHeaders(extra_headers or {})
         self.stream_idle_timeout = stream_idle_timeout
         self.http_client = http_client
         self.http_async_client = http_async_client
@@ -182,13 +184,15 @@ class ChatModel(Runnable[Any, AIMessage]):
         self._merge_body("extra_body", extra_body)
 
     def __repr__(self) -> str:
+        # getattr with defaults: never raises, even for a model whose __init__ failed
+        # part-way (a traceback rendered with its frames' locals shows it).
         shown = {
-            k: getattr(self, k)
+            k: getattr(self, k, None)
             for k in ("model", "temperature", "max_tokens")
-            if getattr(self, k) is not None
+            if getattr(self, k, None) is not None
         }
         args = ", ".join(f"{k}={v!r}" for k, v in shown.items())
-        return f"{type(self).__name__}(provider={self.provider!r}, {args})"
+        return f"{type(self).__name__}(provider={getattr(self, 'provider', None)!r}, {args})"
 
     def get_name(self) -> str:
         return self.name or type(self).__name__
@@ -293,7 +297,7 @@ class ChatModel(Runnable[Any, AIMessage]):
 
                 self.tools = to_tool_specs(value)
             elif key == "extra_headers":  # per call: on top of the model's own
-                self.extra_headers = {**self.extra_headers, **(value or {})}
+                self.extra_headers = MaskedHeaders({**self.extra_headers, **(value or {})})
             elif key == "rate_limit":
                 self.rate_limit = _rate_limit(value)
             elif key in _CALL_SETTINGS or key in _TRANSPORT_SETTINGS:

@@ -13,6 +13,7 @@ import atexit
 import concurrent.futures
 import contextlib
 import contextvars
+import os
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
@@ -25,6 +26,10 @@ T = TypeVar("T")
 _lock = threading.Lock()
 _loop: asyncio.AbstractEventLoop | None = None
 _thread: threading.Thread | None = None
+#: Loops inherited through fork(): their selector and self-pipe are shared with the
+#: parent's running loop, so the child must neither use nor close them (closing is
+#: refused anyway: the copy believes it is running). Kept so GC never finalizes them.
+_fork_orphans: list[asyncio.AbstractEventLoop] = []
 
 
 def _portal_loop() -> asyncio.AbstractEventLoop:
@@ -168,3 +173,17 @@ def _stop_at_exit() -> None:
 
 
 atexit.register(_stop_at_exit)
+
+
+def _after_fork_in_child() -> None:
+    global _lock, _loop, _thread
+    # Another thread may have held the lock at fork time; in the child nobody releases it.
+    _lock = threading.Lock()
+    if _loop is not None:
+        _fork_orphans.append(_loop)
+    _loop = None
+    _thread = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -54,6 +54,7 @@ from ._errors import (
     request_id_from,
     status_failure,
     stream_failure,
+    unexpected_content_type,
 )
 from ._request import build_request, log_response, request_timeout
 from ._retry import release_failed, stream_used_tokens, used_tokens
@@ -231,6 +232,9 @@ class Call:
         if _is_json(response):
             self.phase = WHOLE_BODY
             return READ_WHOLE
+        wrong = unexpected_content_type(self.adapter.provider, response)
+        if wrong is not None:  # an HTML page or text where events were asked for
+            raise wrong
         self.phase = EVENTS  # before the adapter's code runs: its errors are the stream's
         parser = self.adapter.stream_parser(response.headers)
         decoder = SSEDecoder()

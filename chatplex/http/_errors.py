@@ -1,7 +1,10 @@
 """Turning what went wrong on the wire into chatplex's typed errors.
 
 Messages name the host only: never headers (they carry API keys) and never the full URL
-(some providers take the key as a query parameter).
+(some providers take the key as a query parameter). An error keeps a safe copy of the
+response (`_redaction.safe_response`: credential headers masked, no connection), never
+the live one, and the httpx exception it is chained to is scrubbed of the request's
+headers, its own traceback and its foreign causes (`_redaction.scrub`).
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ from ..errors import (
     DeadlineExceededError,
     StreamError,
     StreamIdleTimeoutError,
+    UnexpectedContentTypeError,
     status_error,
 )
 from ..messages import AIMessageChunk, merge_chunks
+from ..secret import redact_urls_in
+from ._redaction import safe_response, scrub
 from ._request import deadline_passed
 
 if TYPE_CHECKING:
@@ -36,6 +42,7 @@ __all__ = [
     "retry_after_from",
     "status_failure",
     "stream_failure",
+    "unexpected_content_type",
 ]
 
 _TIMEOUT_KIND = {
@@ -83,11 +90,12 @@ def retry_after_from(headers: Mapping[str, str], *, now: float | None = None) ->
 
 
 def annotate(err: APIError, provider: str, response: httpx.Response) -> APIError:
-    """Fill in what an adapter-built error may lack: provider, response, request id."""
+    """Fill in what an adapter-built error may lack: provider, response (a safe copy),
+    request id."""
     if err.provider is None:
         err.provider = provider
     if err.response is None:
-        err.response = response
+        err.response = safe_response(response)
     if err.request_id is None:
         err.request_id = request_id_from(response.headers)
     return err
@@ -128,7 +136,7 @@ def malformed_body(provider: str, response: httpx.Response, exc: Exception) -> A
         provider=provider,
         status=response.status_code,
         request_id=request_id_from(response.headers),
-        response=response,
+        response=safe_response(response),
         retryable=True,
     )
 
@@ -141,9 +149,13 @@ def request_failure(
     deadline: float | None = None,
     idle_timeout: float | None = None,
 ) -> ChatplexError:
-    """The typed error for an httpx failure before a response arrived."""
+    """The typed error for an httpx failure before a response arrived.
+
+    `exc` is scrubbed in place (see the module docstring): callers chain it (`from exc`).
+    """
     import httpx
 
+    scrub(exc)
     if isinstance(exc, httpx.TimeoutException):
         if deadline_passed(deadline):
             return DeadlineExceededError(f"the call's deadline passed waiting for {host}")
@@ -169,9 +181,11 @@ def stream_failure(
     *,
     deadline: float | None = None,
 ) -> ChatplexError:
-    """The typed error for an httpx failure while reading a stream's body."""
+    """The typed error for an httpx failure while reading a stream's body (`exc` is
+    scrubbed in place, as in `request_failure`)."""
     import httpx
 
+    scrub(exc)
     host = response.request.url.host
     if isinstance(exc, httpx.TimeoutException):
         if deadline_passed(deadline):
@@ -179,20 +193,52 @@ def stream_failure(
         read = response.request.extensions.get("timeout", {}).get("read")
         idle = f"{read:g} s" if isinstance(read, (int, float)) else "too long"
         err: APIError = StreamIdleTimeoutError(
-            f"{host} sent nothing for {idle}", provider=provider, response=response
+            f"{host} sent nothing for {idle}", provider=provider, response=safe_response(response)
         )
     else:
         err = StreamError(
             f"stream from {host} broke off: {_describe(exc)}",
             partial=merge_chunks(received),
             provider=provider,
-            response=response,
+            response=safe_response(response),
             retryable=True,
         )
     err.request_id = request_id_from(response.headers)
     return err
 
 
+#: Bodies a stream request may get with a success status: events, or a JSON reply (a
+#: server that ignored `stream`, or an error payload; read whole by the stream path).
+_STREAMABLE = ("text/event-stream", "application/json")
+
+
+def unexpected_content_type(provider: str, response: httpx.Response) -> APIError | None:
+    """The error for a success reply to a stream request whose body is neither events
+    nor JSON (an HTML page from a proxy or a misconfigured base URL, plain text...), or
+    None when the body can be read. No content type at all is given the benefit of the
+    doubt (some servers omit it on event streams).
+
+    Pure: the stream path calls it once the status is known to be a success, before
+    decoding, and raises what it returns.
+    """
+    raw = response.headers.get("content-type", "")
+    media = raw.split(";", 1)[0].strip().lower()
+    if not media or media in _STREAMABLE or media.endswith("+json"):
+        return None
+    host = response.request.url.host
+    return UnexpectedContentTypeError(
+        f"expected a stream of server-sent events (text/event-stream) from {host}, but the "
+        f"reply is {media!r}: a proxy's or login page, or a base_url that points at a web "
+        "page rather than the API",
+        content_type=raw,
+        provider=provider,
+        status=response.status_code,
+        request_id=request_id_from(response.headers),
+        response=safe_response(response),
+        retryable=False,
+    )
+
+
 def _describe(exc: Exception) -> str:
-    text = str(exc)
+    text = redact_urls_in(str(exc))
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

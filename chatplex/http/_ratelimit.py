@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import threading
 import time
 from collections import deque
@@ -209,8 +210,13 @@ class Budget:
             self._wake_head()
 
     def __repr__(self) -> str:
-        state = f"factor={self._factor:.2f}, in_flight={self._in_flight}, waiting={self.waiting}"
-        return f"Budget({self._limit!r}, {state})"
+        try:
+            state = (
+                f"factor={self._factor:.2f}, in_flight={self._in_flight}, waiting={self.waiting}"
+            )
+            return f"Budget({self._limit!r}, {state})"
+        except AttributeError:  # half built: a repr never raises
+            return "Budget(<uninitialised>)"
 
     def acquire(self, tokens: int, *, deadline: float | None = None) -> Permit:
         """Block until a request of `tokens` (estimated) may be sent; DeadlineExceededError,
@@ -342,6 +348,8 @@ class Budget:
 
 _budgets: dict[tuple[str, ...], Budget] = {}
 _budgets_lock = threading.Lock()
+#: Budgets inherited through fork(): kept referenced, never used (see _after_fork_in_child).
+_fork_orphans: list[Budget] = []
 
 
 def get_budget(key: tuple[str, ...], limit: RateLimit) -> Budget:
@@ -397,3 +405,18 @@ def estimate_tokens(request: HTTPRequest) -> int:
     sizes = (body.get(name) for name in _OUTPUT_KEYS)
     output = next((n for n in sizes if type(n) is int), DEFAULT_OUTPUT_TOKENS)  # not bool
     return math.ceil(chars / 4) + MESSAGE_TOKENS * count + MEDIA_TOKENS * media + output
+
+
+def _after_fork_in_child() -> None:
+    """A forked child starts with fresh budgets. The parent's may have been locked by
+    another thread, or have waiters queued (futures of the parent's loops, threads that
+    do not exist here) that a child would wait behind forever. A child is another process
+    with its own pace anyway, as any two processes are."""
+    global _budgets, _budgets_lock
+    _budgets_lock = threading.Lock()
+    _fork_orphans.extend(_budgets.values())
+    _budgets = {}
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -17,6 +17,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import DeadlineExceededError
+from ..version import USER_AGENT
+from ._redaction import SECRET_HEADERS_KEY, install_log_redaction
 
 if TYPE_CHECKING:
     import httpx
@@ -37,6 +39,8 @@ __all__ = [
 T = TypeVar("T")
 
 _log = logging.getLogger("chatplex.http")
+# httpx logs full URLs at INFO: mask credential-looking query values (api-key=...) there.
+install_log_redaction()
 
 # One encoder, built once: json.dumps() with non-default options builds a new one per call.
 # allow_nan=False: NaN/Infinity are not JSON and every provider rejects them; fail before
@@ -55,7 +59,39 @@ def encode_json(payload: Mapping[str, Any]) -> bytes:
     b'{"text":"h\\xc3\\xa9llo","n":[1,2]}'
     """
     obj = payload if isinstance(payload, dict) else dict(payload)
-    return _ENCODER.encode(obj).encode("utf-8")
+    text = _ENCODER.encode(obj)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Adapters check message text (naming the message); this names anything else
+        # (tool schemas, provider extras) by its place in the body, not its JSON offset.
+        raise ValueError(_unencodable(obj, "body") or "request body is not valid UTF-8") from None
+
+
+def _unencodable(value: Any, path: str) -> str | None:
+    """Where in the body a str holds a character UTF-8 cannot encode (a lone surrogate)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return (
+                f"request {path} has a character that cannot be sent as UTF-8 at position "
+                f"{exc.start} ({value[exc.start]!r}, a lone surrogate); fix or drop it"
+            )
+        return None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found = _unencodable(key, f"{path} key {key!r}") or _unencodable(
+                item, f"{path}[{key!r}]"
+            )
+            if found:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found = _unencodable(item, f"{path}[{i}]")
+            if found:
+                return found
+    return None
 
 
 def build_request(
@@ -69,16 +105,30 @@ def build_request(
     """The httpx request for an adapter's `HTTPRequest` (raises DeadlineExceededError if
     the deadline already passed: nothing is sent then)."""
     headers = dict(request.headers)
+    names = {name.lower() for name in headers}
     # We send bytes, so httpx will not add a content type the way json= would.
-    if not any(name.lower() == "content-type" for name in headers):
+    if "content-type" not in names:
         headers["content-type"] = "application/json"
+    # Say who is calling (servers and gateways log it), unless the adapter's
+    # default_headers, the call's extra_headers or your own client already say it.
+    if "user-agent" not in names and _default_agent(client):
+        headers["user-agent"] = USER_AGENT
+    secret_names = request.secret_headers
     return client.build_request(
         request.method,
         _url(request.url),
         content=encode_json(request.json),
         headers=headers,
         timeout=request_timeout(client, timeout, idle_timeout=idle_timeout, deadline=deadline),
+        # Extra credential header names, for whatever shows this request later (errors).
+        extensions={SECRET_HEADERS_KEY: secret_names} if secret_names else None,
     )
+
+
+def _default_agent(client: httpx.Client | httpx.AsyncClient) -> bool:
+    """Whether the client sends httpx's own User-Agent (not one its owner chose)."""
+    agent = client.headers.get("user-agent")
+    return agent is None or agent.startswith("python-httpx/")
 
 
 def _url(url: str | httpx.URL) -> str | httpx.URL:

@@ -4,30 +4,67 @@ Handles multi-line `data`, comments, `event:`/`id:`/`retry:` fields, LF / CRLF /
 ends (a CRLF split across two chunks included), a leading BOM, and a last event that has no
 trailing blank line (dispatched by `flush()`: providers and SDK fixtures do end that way).
 Lines are only decoded once complete, so multi-byte UTF-8 split across chunks is safe.
+
+Cost is linear in the bytes received, whatever the read sizes: each chunk is scanned once
+for line ends, and the pieces of an unfinished line wait in a list that is joined once,
+when the line ends (re-joining a growing buffer on every read was quadratic: one 2 MB line
+in 100-byte reads took seconds of CPU). Memory is bounded too: a line or an event larger
+than `max_event_bytes` raises `ResponseTooLargeError` instead of growing without end.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from typing import ClassVar
 
 from ..adapters.base import SSEEvent
+from ..errors import ResponseTooLargeError
 
-__all__ = ["SSEDecoder", "aiter_sse_events", "iter_sse_events"]
+__all__ = ["DEFAULT_MAX_EVENT_BYTES", "SSEDecoder", "aiter_sse_events", "iter_sse_events"]
+
+#: 16 MiB: far above any real LLM event (a long tool-call argument, a base64 image in a
+#: server-tool result), far below what would hurt a process.
+DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024
 
 
 class SSEDecoder:
     """Feed bytes as they arrive; get back the events they complete.
+
+    `max_event_bytes` bounds one line and the data of one event (default:
+    `SSEDecoder.default_max_event_bytes`, 16 MiB); past it `feed` raises
+    `ResponseTooLargeError`.
 
     >>> d = SSEDecoder()
     >>> d.feed(b"event: ping\\ndata: {}\\n") + d.feed(b"\\n")
     [SSEEvent(event='ping', data='{}', id=None, retry=None)]
     """
 
-    __slots__ = ("_buffer", "_data", "_event", "_last_id", "_retry", "_skip_lf", "_started")
+    #: The bound used when none is given. The chat models' streams use it: raise it here
+    #: (`chatplex.http.SSEDecoder.default_max_event_bytes = ...`) for larger events.
+    default_max_event_bytes: ClassVar[int] = DEFAULT_MAX_EVENT_BYTES
 
-    def __init__(self) -> None:
-        self._buffer = b""
+    __slots__ = (
+        "_data",
+        "_data_size",
+        "_event",
+        "_last_id",
+        "_max",
+        "_pending",
+        "_pending_size",
+        "_retry",
+        "_skip_lf",
+        "_started",
+    )
+
+    def __init__(self, *, max_event_bytes: int | None = None) -> None:
+        limit = self.default_max_event_bytes if max_event_bytes is None else max_event_bytes
+        if limit < 1:
+            raise ValueError(f"max_event_bytes must be >= 1, got {limit}")
+        self._max = limit
+        self._pending: list[bytes] = []  # pieces of the line not yet ended, in order
+        self._pending_size = 0
         self._data: list[str] | None = None
+        self._data_size = 0  # bytes of `data` in the event being built
         self._event: str | None = None
         self._last_id: str | None = None
         self._retry: int | None = None
@@ -41,27 +78,58 @@ class SSEDecoder:
             self._skip_lf = False
             if chunk.startswith(b"\n"):
                 chunk = chunk[1:]
-        data = self._buffer + chunk if self._buffer else chunk
-        if b"\r" in data:
-            self._skip_lf = data.endswith(b"\r")
-            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        lines = data.split(b"\n")
-        self._buffer = lines.pop()
+        # Only the new chunk is searched and normalised: a line end can only be in it
+        # (pieces already pending hold none, and a CR ending them became an LF).
+        if b"\r" in chunk:
+            self._skip_lf = chunk.endswith(b"\r")
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        lines = chunk.split(b"\n")
+        rest = lines.pop()
+        if not lines:  # the middle of a line: keep the piece, join once when it ends
+            if rest:
+                self._keep(rest)
+            return []
+        if self._pending:
+            self._pending.append(lines[0])
+            lines[0] = b"".join(self._pending)
+            self._pending = []
+            self._pending_size = 0
         events: list[SSEEvent] = []
         for line in lines:
             self._line(line, events)
+        if rest:
+            self._keep(rest)
         return events
 
     def flush(self) -> list[SSEEvent]:
         """End of body: complete a last line and event that lacked their terminators."""
         events: list[SSEEvent] = []
-        if self._buffer:
-            self._line(self._buffer, events)
-            self._buffer = b""
+        if self._pending:
+            line = b"".join(self._pending)
+            self._pending = []
+            self._pending_size = 0
+            self._line(line, events)
         self._line(b"", events)
         return events
 
+    def _keep(self, piece: bytes) -> None:
+        self._pending.append(piece)
+        self._pending_size += len(piece)
+        if self._pending_size > self._max:
+            raise self._too_large("line")
+
+    def _too_large(self, what: str) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"a server-sent event {what} grew past max_event_bytes={self._max} bytes; if the "
+            "server really sends events this large, raise the bound: "
+            "chatplex.http.SSEDecoder.default_max_event_bytes = <bytes> "
+            "(or SSEDecoder(max_event_bytes=...))",
+            retryable=False,
+        )
+
     def _line(self, raw: bytes, events: list[SSEEvent]) -> None:
+        if len(raw) > self._max:  # a long line that arrived whole, in one chunk
+            raise self._too_large("line")
         if not self._started:
             self._started = True
             raw = raw.removeprefix(b"\xef\xbb\xbf")
@@ -76,17 +144,18 @@ class SSEDecoder:
                     )
                 )
             self._data = None
+            self._data_size = 0
             self._event = None
             return
         if raw.startswith(b"data:"):  # the hot path: one data line per event
             value = raw[5:]
             if value.startswith(b" "):
                 value = value[1:]
-            text = value.decode("utf-8", "replace")
-            if self._data is None:
-                self._data = [text]
+            if self._data is None:  # inlined: the first (usually only) data line
+                self._data = [value.decode("utf-8", "replace")]
+                self._data_size = len(value)
             else:
-                self._data.append(text)
+                self._add_data(value)
             return
         if raw.startswith(b":"):
             return  # comment (keep-alive)
@@ -94,16 +163,29 @@ class SSEDecoder:
         if colon and value.startswith(b" "):
             value = value[1:]
         field = name.decode("utf-8", "replace")
+        if field == "data":
+            self._add_data(value)
+            return
         text = value.decode("utf-8", "replace")
         if field == "event":
             self._event = text
-        elif field == "data":
-            self._data = [text] if self._data is None else [*self._data, text]
         elif field == "id":
             if "\0" not in text:
                 self._last_id = text
         elif field == "retry" and text.isdigit():
             self._retry = int(text)
+
+    def _add_data(self, value: bytes) -> None:
+        text = value.decode("utf-8", "replace")
+        if self._data is None:
+            self._data = [text]
+            self._data_size = len(value)
+            return
+        # Many data lines make one event: bound their sum too (+1 for each joining LF).
+        self._data_size += len(value) + 1
+        if self._data_size > self._max:
+            raise self._too_large("(its data lines together)")
+        self._data.append(text)
 
 
 def iter_sse_events(chunks: Iterable[bytes]) -> Iterator[SSEEvent]:

@@ -20,7 +20,8 @@ timeout (`httpx.PoolTimeout`), `connect` and `read` timeouts per request (the re
 timeout applies to every socket read, so it is also a stream's idle timeout), the exact
 request headers httpx built (aiohttp adds none of its own), bodies passed through still
 encoded (httpx decodes `content-encoding`), no cookies or redirects at this level, and
-aiohttp's errors raised as the httpx exceptions httpcore would raise. Differences: there
+aiohttp's errors raised as the httpx exceptions httpcore would raise (with no aiohttp
+exception left in their chain: those carry the request headers). Differences: there
 is no `write` timeout (request bodies are small JSON), and idle connections are capped by
 `keepalive_expiry`, not by `max_keepalive_connections`.
 
@@ -31,8 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -110,7 +110,10 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
                 # Content-Length (aiohttp's) instead of httpx's chunked framing header.
                 body = await request.aread()
                 headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
-            with _mapped_errors(request):
+            import aiohttp
+
+            error: httpx.RequestError | None = None
+            try:
                 response = await session.request(
                     request.method,
                     _url(request.url),
@@ -120,6 +123,10 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
                     timeout=self._timeout(timeouts.get("connect"), timeouts.get("read")),
                     server_hostname=request.extensions.get("sni_hostname"),
                 )
+            except aiohttp.ClientError as exc:
+                error = _httpx_error(exc, request)
+            if error is not None:
+                raise error  # outside the except block: see _httpx_error
         except BaseException:
             self._release()
             raise
@@ -247,10 +254,19 @@ class _ResponseBody(httpx.AsyncByteStream):
         self._open = True
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        import aiohttp
+
         read = self._response.content.readany
-        with _mapped_errors(self._request):
-            while chunk := await read():
-                yield chunk
+        while True:
+            try:
+                chunk = await read()
+            except aiohttp.ClientError as exc:
+                error = _httpx_error(exc, self._request)
+                break
+            if not chunk:
+                return
+            yield chunk
+        raise error  # outside the except block: see _httpx_error
 
     async def aclose(self) -> None:
         if self._open:
@@ -270,20 +286,14 @@ def _url(url: httpx.URL) -> Any:
     return URL(str(url), encoded=True)
 
 
-@contextmanager
-def _mapped_errors(request: httpx.Request) -> Iterator[None]:
-    """aiohttp's exceptions as the httpx ones httpcore raises for the same failure."""
-    import aiohttp
-
-    try:
-        yield
-    except aiohttp.ClientError as exc:
-        # Not chained: aiohttp's exceptions show the full URL in their str and the request
-        # headers (API keys) in their repr (`request_info`); httpcore's show neither.
-        raise _httpx_error(exc, request) from None
-
-
 def _httpx_error(exc: Exception, request: httpx.Request) -> httpx.RequestError:
+    """aiohttp's exception as the httpx one httpcore raises for the same failure.
+
+    Raise it outside the `except` block that caught `exc`: raised inside, it would keep
+    `exc` as its `__context__` (`from None` only hides it from tracebacks), and aiohttp's
+    exceptions show the full URL in their str and the request headers -- API keys -- in
+    their `request_info`. httpcore's exceptions show neither.
+    """
     import aiohttp
 
     kind: type[httpx.RequestError]

@@ -89,6 +89,13 @@ def message_from_role(
     where = f"message {index}: " if index is not None else ""
     kind = normalise_role(role, index=index)
     if content is None:
+        # Missing content is an error, not an empty message sent in silence; except an
+        # assistant turn that makes tool calls (OpenAI's wire shape has content: null).
+        if kind != "ai" or not fields.get("tool_calls"):
+            raise ValueError(
+                f"{where}content is missing or None; give the {role} message's text "
+                "(a str, '' for an empty one) or a list of content blocks"
+            )
         content = ""
     if not isinstance(content, (str, list)):
         raise TypeError(

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..secret import is_secret_header, is_secret_query
+
 __all__ = [
     "SCRUBBED",
     "Exchange",
@@ -53,9 +55,8 @@ SECRET_HEADERS = frozenset(
 DROPPED_RESPONSE_HEADERS = frozenset(
     {"set-cookie", "openai-organization", "openai-project", "anthropic-organization-id"}
 )
-# Any other header named like a credential (x-portkey-api-key, helicone-auth, ...).
-_SECRET_HEADER = re.compile(r"(^|[-_])(auth|authorization|key|apikey|token|secret|password)$", re.I)
-SECRET_QUERY = frozenset({"key", "api_key", "api-key", "apikey", "access_token", "token"})
+# Any other header or query parameter named like a credential (x-portkey-api-key,
+# helicone-auth, sig...): the rules of chatplex.secret, shared with errors and logs.
 # Framing that belongs to the original connection, not to the replayed body.
 HOP_HEADERS = frozenset(
     {"content-length", "transfer-encoding", "content-encoding", "connection", "keep-alive"}
@@ -94,7 +95,7 @@ class Recording:
 
 
 def _is_secret_header(name: str) -> bool:
-    return name.lower() in SECRET_HEADERS or bool(_SECRET_HEADER.search(name))
+    return name.lower() in SECRET_HEADERS or is_secret_header(name)
 
 
 class Scrubber:
@@ -142,7 +143,7 @@ class Scrubber:
         if not parts.query:
             return urlunsplit(parts)
         pairs = [
-            (k, SCRUBBED if k.lower() in SECRET_QUERY else v)
+            (k, SCRUBBED if is_secret_query(k) else v)
             for k, v in parse_qsl(parts.query, keep_blank_values=True)
         ]
         return urlunsplit(parts._replace(query=urlencode(pairs)))

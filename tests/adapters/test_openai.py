@@ -392,7 +392,7 @@ def error_body(message: str, error_type: str | None, code: str | int | None) -> 
             422,
             b'{"detail": [{"loc": ["body"], "msg": "field required"}]}',
             APIError,
-            '{"detail"',
+            "body: field required",  # FastAPI's shape: the detail text, not the raw JSON
             None,
             None,
         ),

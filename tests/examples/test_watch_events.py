@@ -55,7 +55,9 @@ async def test_tokens_are_printed_as_they_stream() -> None:
     def record(text: str) -> None:
         writes.append((time.monotonic(), text))
 
-    with MockServer(latency=0.05, chunk_delay=0.05) as server:
+    # Words 0.3 s apart: a loaded machine that reads late still reads them at different
+    # times (it would have to stall for the whole stream to batch them all).
+    with MockServer(latency=0.05, chunk_delay=0.3) as server:
         for provider, base_url in (
             ("openai:gpt-4o-mini", server.openai_base_url),
             ("anthropic:claude-sonnet-4-5", server.anthropic_base_url),
@@ -70,6 +72,6 @@ async def test_tokens_are_printed_as_they_stream() -> None:
             tokens = writes[start + 2 : end]  # after "[model start]" and "[tokens] "
             assert "".join(t for _, t in tokens) == reply
             assert [t for _, t in tokens] == ["Echo:", " what", " are", " tokens?"]
-            # Written one by one while the model streams (a word every 50 ms), not at
+            # Written one by one while the model streams (a word every 0.3 s), not at
             # the end: the first token is out well before the last.
-            assert tokens[-1][0] - tokens[0][0] > 0.1
+            assert tokens[-1][0] - tokens[0][0] > 0.3

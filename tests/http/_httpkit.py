@@ -7,6 +7,7 @@ an `event: done`, and an error body is `{"error": ...}`.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import threading
@@ -26,6 +27,22 @@ from chatplex.http import asend, astream, send, stream
 from chatplex.messages import AIMessage, AIMessageChunk, BaseMessage
 
 SECRET = "sk-test-never-shown"
+#: Waits the tests rely on *not* ending (a stalled server, headers that never come): far
+#: longer than any timeout or deadline raced against them, so a loaded machine cannot
+#: make the wrong side win.
+NEVER = 60
+#: Bound for "ended at the timeout or deadline, did not wait for NEVER": generous, as it
+#: only needs to tell seconds from a minute.
+PROMPTLY = 15.0
+
+
+async def until(predicate: Callable[[], bool], timeout: float = PROMPTLY) -> None:
+    """Yield to the loop until `predicate()` holds (fails after `timeout` s, never hangs):
+    a condition to wait for instead of a guess at how long something takes."""
+    end = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < end, f"condition not reached within {timeout} s"
+        await asyncio.sleep(0.005)
 
 
 class FakeParser:

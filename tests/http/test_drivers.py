@@ -242,3 +242,18 @@ async def test_until_ends_with_its_source() -> None:
         yield b"b"
 
     assert [raw async for raw in _until(two(), time.monotonic() + 60)] == [b"a", b"b"]
+
+
+@parity
+async def test_an_html_page_for_a_stream_is_a_clear_error_not_retried(sync: bool) -> None:
+    from chatplex.errors import UnexpectedContentTypeError
+
+    rec = Recorder()
+    page = Body([b"<html><body>Sign in</body></html>"])
+    seen, handler = answers(httpx.Response(200, headers={"content-type": "text/html"}, stream=page))
+    call = new_call(True, rec)
+    with pytest.raises(UnexpectedContentTypeError, match="text/html") as caught:
+        await run(sync, call, handler)
+    assert len(seen) == 1 and page.closed  # one attempt, and the connection is released
+    assert caught.value.retryable is False
+    assert [entry[0] for entry in rec.log] == ["acquire", "release"]

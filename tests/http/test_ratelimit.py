@@ -74,14 +74,14 @@ async def admission_times(budget: Budget, clock: FakeClock, sync: bool, n: int) 
     return times
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
     end = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < end, "condition not reached in time"
         time.sleep(0.002)
 
 
-async def await_until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+async def await_until(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
     end = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < end, "condition not reached in time"
@@ -279,7 +279,7 @@ async def test_in_flight_cap_async() -> None:
     await await_until(lambda: budget.waiting == 1)
     assert not task.done()
     held.release()
-    (await asyncio.wait_for(task, 5)).release()
+    (await asyncio.wait_for(task, 30)).release()
     assert budget.in_flight == 0
 
 
@@ -320,7 +320,7 @@ async def test_a_cancelled_waiter_holds_nothing() -> None:
         await first
     assert budget.waiting == 1 and budget.in_flight == 1
     held.release()  # the slot goes to the next in line, not to the cancelled one
-    (await asyncio.wait_for(second, 5)).release()
+    (await asyncio.wait_for(second, 30)).release()
     assert budget.waiting == 0 and budget.in_flight == 0
 
 
@@ -335,7 +335,7 @@ async def test_when_the_head_leaves_the_next_in_line_moves_up() -> None:
     head.cancel()
     with pytest.raises(asyncio.CancelledError):
         await head
-    (await asyncio.wait_for(second, 5)).release()  # woken as the new head, it takes the slot
+    (await asyncio.wait_for(second, 30)).release()  # woken as the new head, it takes the slot
 
 
 async def test_cancelling_a_paced_waiter_leaves_the_schedule_alone() -> None:
@@ -399,7 +399,7 @@ async def test_a_newcomer_does_not_jump_the_line() -> None:
     held.release()  # the slot is free, and promised to `queued` (it runs once we yield)
     with pytest.raises(DeadlineExceededError):
         budget.acquire(1, deadline=time.monotonic())  # would be admitted if it could jump
-    (await asyncio.wait_for(queued, 5)).release()
+    (await asyncio.wait_for(queued, 30)).release()
     assert budget.in_flight == 0 and budget.waiting == 0
 
 
@@ -427,7 +427,7 @@ async def test_sync_and_async_waiters_share_one_line() -> None:
             tasks.append(asyncio.create_task(async_caller(f"async{i}")))
         await await_until(waiting_is(budget, i + 1))
     held.release()
-    await asyncio.wait_for(asyncio.gather(*tasks), 5)
+    await asyncio.wait_for(asyncio.gather(*tasks), 30)
     for t in threads:
         t.join(5)
     assert order == ["async0", "sync1", "async2", "sync3"]

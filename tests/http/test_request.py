@@ -65,7 +65,7 @@ async def test_within_returns_or_raises_deadline_exceeded() -> None:
     async def value() -> int:
         return 7
 
-    assert await within(value, time.monotonic() + 1) == 7
+    assert await within(value, time.monotonic() + 60) == 7
     with pytest.raises(DeadlineExceededError):
         await within(lambda: asyncio.sleep(1), time.monotonic() + 0.05)
 

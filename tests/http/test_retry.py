@@ -283,7 +283,8 @@ async def test_a_retry_past_the_deadline_fails_at_once(sync: bool) -> None:
             retry=policy(sleeps),
             deadline=started + 5,
         )
-    assert time.monotonic() - started < 1 and sleeps.delays == [] and len(seen) == 1
+    # At once: no sleep at all (the recorder), and not the 5 s until the deadline.
+    assert time.monotonic() - started < 4 and sleeps.delays == [] and len(seen) == 1
     cause = info.value.__cause__
     assert isinstance(cause, ServerError) and cause.attempts == 1
 
@@ -314,7 +315,9 @@ async def test_each_attempt_gets_the_time_left_as_its_timeouts(sync: bool) -> No
         deadline=time.monotonic() + 2,  # under the client's own 5 s timeouts
     )
     first, second = reads
-    assert 1.9 < first <= 2 and second <= first - 0.05
+    # The time left, clamped: at most the 2 s (even a slow start only makes it less), and
+    # the retry's at least the 0.05 s really slept in between less than the first's.
+    assert 0 < first <= 2 and second <= first - 0.05
 
 
 # ---- the attempt loop: stream / astream --------------------------------------------------
@@ -438,7 +441,7 @@ async def test_an_idle_timeout_mid_stream_is_a_stream_error_with_the_partial(
         await collect(
             sync,
             local,
-            local.request("/sse?n=1&stall=1"),
+            local.request("/sse?n=1&stall=60"),
             idle_timeout=0.2,
             retry=policy(sleeps),
         )

@@ -5,7 +5,19 @@ import time
 
 import httpx
 import pytest
-from _httpkit import SECRET, Body, FakeAdapter, Handler, LocalServer, collect, mock_clients, sse
+from _httpkit import (
+    NEVER,
+    PROMPTLY,
+    SECRET,
+    Body,
+    FakeAdapter,
+    Handler,
+    LocalServer,
+    collect,
+    mock_clients,
+    sse,
+    until,
+)
 
 import chatplex.http
 from chatplex.errors import (
@@ -187,11 +199,12 @@ async def test_cancelling_the_consuming_task_returns_the_connection(local: FakeA
 
 async def test_cancellation_while_waiting_for_headers(local: FakeAdapter) -> None:
     async def consume() -> None:
-        async for _chunk in astream(local, local.request("/sse?before=1")):
+        async for _chunk in astream(local, local.request(f"/sse?before={NEVER}")):
             pass
 
     task = asyncio.create_task(consume())
-    await asyncio.sleep(0.1)
+    # Until the request is out and waiting for its headers (not a guess at how long).
+    await until(lambda: connections_in_use(get_async_client()) == 1)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -223,8 +236,8 @@ async def test_real_mid_stream_disconnect(sync: bool, local: FakeAdapter) -> Non
 async def test_idle_timeout_between_events(sync: bool, local: FakeAdapter) -> None:
     start = time.monotonic()
     with pytest.raises(StreamIdleTimeoutError) as info:
-        await collect(sync, local, local.request("/sse?n=1&stall=1"), idle_timeout=0.2)
-    assert time.monotonic() - start < 0.8
+        await collect(sync, local, local.request(f"/sse?n=1&stall={NEVER}"), idle_timeout=0.2)
+    assert time.monotonic() - start < PROMPTLY  # the idle timeout, not the stall
     assert "sent nothing for 0.2 s" in str(info.value) and info.value.retryable
     assert isinstance(info.value.__cause__, httpx.ReadTimeout)
 
@@ -232,23 +245,23 @@ async def test_idle_timeout_between_events(sync: bool, local: FakeAdapter) -> No
 @parity
 async def test_idle_timeout_before_the_headers(sync: bool, local: FakeAdapter) -> None:
     with pytest.raises(StreamIdleTimeoutError):
-        await collect(sync, local, local.request("/sse?before=1"), idle_timeout=0.2)
+        await collect(sync, local, local.request(f"/sse?before={NEVER}"), idle_timeout=0.2)
 
 
 @parity
 async def test_slow_but_steady_stream_is_not_idle(sync: bool, local: FakeAdapter) -> None:
-    # 0.75 s in all, more than the idle timeout, but never more than 0.15 s without bytes:
-    # the 0.35 s margin keeps a loaded machine's late wake-ups from looking idle.
-    chunks = await collect(sync, local, local.request("/sse?n=5&delay=0.15"), idle_timeout=0.5)
-    assert len(chunks) == 5
+    # 2.4 s in all, more than the idle timeout, but never more than 0.4 s without bytes:
+    # the 1.1 s margin keeps a loaded machine's late wake-ups from looking idle.
+    chunks = await collect(sync, local, local.request("/sse?n=6&delay=0.4"), idle_timeout=1.5)
+    assert len(chunks) == 6
 
 
 @parity
 async def test_deadline_during_a_stall(sync: bool, local: FakeAdapter) -> None:
     start = time.monotonic()
     with pytest.raises(DeadlineExceededError):
-        await collect(sync, local, local.request("/sse?n=1&stall=1"), deadline=start + 0.3)
-    assert time.monotonic() - start < 0.9
+        await collect(sync, local, local.request(f"/sse?n=1&stall={NEVER}"), deadline=start + 0.3)
+    assert time.monotonic() - start < PROMPTLY  # the deadline, not the stall
 
 
 @parity
@@ -256,15 +269,15 @@ async def test_deadline_during_a_steady_trickle(sync: bool, local: FakeAdapter) 
     start = time.monotonic()
     with pytest.raises(DeadlineExceededError):
         await collect(sync, local, local.request("/sse?n=0&delay=0.05"), deadline=start + 0.3)
-    assert time.monotonic() - start < 1.5  # the trickle never ends: only the deadline ends it
+    assert time.monotonic() - start < PROMPTLY  # the trickle never ends: only the deadline
 
 
 @parity
 async def test_deadline_before_headers(sync: bool, local: FakeAdapter) -> None:
     start = time.monotonic()
     with pytest.raises(DeadlineExceededError):
-        await collect(sync, local, local.request("/sse?before=1"), deadline=start + 0.2)
-    assert time.monotonic() - start < 0.8
+        await collect(sync, local, local.request(f"/sse?before={NEVER}"), deadline=start + 0.2)
+    assert time.monotonic() - start < PROMPTLY  # the deadline, not the headers
 
 
 async def test_async_stream_supports_anext_and_aclose() -> None:

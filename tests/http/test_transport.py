@@ -181,7 +181,7 @@ async def test_errors_are_httpx_errors(closed_port: int) -> None:
 
     async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await read_request(reader)
-        await asyncio.sleep(1)
+        await asyncio.sleep(60)  # far past the read timeout below
         writer.close()
 
     async def garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

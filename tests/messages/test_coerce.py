@@ -506,5 +506,31 @@ def test_message_from_role_builds_a_tool_message() -> None:
     assert msg == ToolMessage("ok", tool_call_id="c1")
 
 
-def test_message_from_role_none_content_is_empty() -> None:
-    assert message_from_role("assistant", None) == AIMessage("")
+def test_none_content_is_empty_only_for_an_assistant_turn_with_tool_calls() -> None:
+    call = {"name": "f", "args": {}, "id": "c1", "type": "tool_call"}
+    assert message_from_role("assistant", None, tool_calls=[call]) == AIMessage(
+        "", tool_calls=[call]
+    )
+    with pytest.raises(ValueError, match="content is missing or None"):
+        message_from_role("assistant", None)
+
+
+@pytest.mark.parametrize(
+    ("value", "index"),
+    [
+        ([{"role": "user"}], 0),
+        ([("system", "be brief"), ("user", None)], 1),
+        ([("user", "hi"), {"role": "assistant", "content": None}], 1),
+        ([{"role": "tool", "tool_call_id": "c1"}], 0),
+    ],
+)
+def test_missing_or_none_content_is_an_error_naming_the_message(value: Any, index: int) -> None:
+    with pytest.raises(ValueError, match=f"^message {index}: content is missing or None"):
+        coerce_messages(value)
+
+
+def test_an_openai_assistant_dict_with_tool_calls_may_have_null_content() -> None:
+    call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    (message,) = coerce_messages([{"role": "assistant", "content": None, "tool_calls": [call]}])
+    assert isinstance(message, AIMessage) and message.content == ""
+    assert message.tool_calls[0]["id"] == "c1"

@@ -9,8 +9,11 @@ calls share one set of headers) are keyed on their last user message instead.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import time
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -27,7 +30,47 @@ API_KEY = "sk-reliability-suite-0000"
 FAST = retry_policy(2, initial_delay=0.005, max_delay=0.02)
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+
+#: Waits the tests rely on *not* ending: a stalled or slow server, a missing event. Far
+#: longer than any timeout or deadline raced against them, so a loaded machine cannot
+#: make the wrong side win; the server drops such connections when the client leaves.
+NEVER = 60.0
+#: Bounds for "ended at the timeout/deadline, did not wait for NEVER": generous, as they
+#: only need to tell a few seconds from a minute.
+PROMPTLY = 15.0
 providers = pytest.mark.parametrize("provider", PROVIDERS)
+
+
+async def until(predicate: Callable[[], bool], what: str, timeout: float = PROMPTLY) -> None:
+    """Yield to the loop until `predicate()` holds: a condition to wait for, not a guess
+    at how long it takes (fails after `timeout` s, never hangs)."""
+    end = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < end, f"{what}: not within {timeout} s"
+        await asyncio.sleep(0.005)
+
+
+class VirtualTime:
+    """A retry policy's clock and sleeps, virtual: each sleep advances the clock at once
+    and is recorded, so retry decisions against a deadline are exact and instant."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.start + sum(self.slept)
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+    def policy(self, max_retries: int) -> Any:
+        return retry_policy(
+            max_retries, sleep=self.sleep, asleep=self.asleep, clock=self.clock, jitter=0.0
+        )
 
 
 class FaultPlan:

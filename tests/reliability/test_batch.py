@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from _faultkit import FaultPlan, ask_batch, make_model, parity, providers
+from _faultkit import NEVER, PROMPTLY, FaultPlan, ask_batch, make_model, parity, providers
 
 from chatplex.errors import BadRequestError
 from chatplex.http import connections_in_use, get_async_client
@@ -28,8 +28,11 @@ KINDS = (
     "malformed_json",
     "truncated_sse",
     "error_payload_200",
-    "stall=1",  # past the 0.25 s read timeout
+    f"stall={NEVER:g}",  # far past the read timeout below
 )
+#: The batch's per-request timeout: it must fire on the stalls, and on nothing else even
+#: on a loaded machine (at 0.25 s, a healthy retry once timed out too and was counted 3).
+READ_TIMEOUT = 3.0
 
 
 @providers
@@ -42,7 +45,7 @@ async def test_a_thousand_requests_with_one_in_five_faulted_all_come_back_in_ord
     for i, text in enumerate(inputs):
         if text in faulted:
             plan.for_text(text, KINDS[(i // 5) % len(KINDS)])
-    model = make_model(mock, provider, timeout=0.25)
+    model = make_model(mock, provider, timeout=READ_TIMEOUT)
 
     started = time.monotonic()
     replies = await ask_batch(model, sync, inputs)
@@ -87,13 +90,13 @@ async def test_without_return_exceptions_the_error_is_raised_and_the_rest_cancel
 ) -> None:
     inputs = [f"row-{i}" for i in range(20)]
     for text in inputs:
-        plan.for_text(text, always="stall=3")  # slow answers that must not be awaited
+        plan.for_text(text, always=f"stall={NEVER:g}")  # slow answers that must not be awaited
     plan.for_text("row-5", always="status=400")
     model = make_model(mock, provider)
     started = time.monotonic()
     with pytest.raises(BadRequestError) as info:
         await ask_batch(model, sync, inputs)
-    assert time.monotonic() - started < 1.5  # not the 3 s the others would take
+    assert time.monotonic() - started < PROMPTLY  # not the minute the others would take
     assert info.value.attempts == 1
     if not sync:
         assert connections_in_use(get_async_client()) == 0  # the rest closed at once

@@ -14,15 +14,15 @@ from typing import Any
 
 import httpx
 import pytest
-from _faultkit import FaultPlan, make_model, providers
+from _faultkit import NEVER, FaultPlan, make_model, providers, until
 
 from chatplex.http import connections_in_use, get_async_client, get_sync_client
 from chatplex.http._ratelimit import get_budget
 from chatplex.testing import MockServer
 
-SLOW = {"x-mock-latency": "5"}
-TRICKLE = {"x-mock-chunk-delay": "0.1"}  # the stream is still going when we stop
-WORDS = " ".join(f"w{i}" for i in range(30))
+SLOW = {"x-mock-latency": f"{NEVER:g}"}  # still waiting when we cancel, however slow we are
+TRICKLE = {"x-mock-chunk-delay": "0.1"}  # with WORDS, still going when we stop (30 s)
+WORDS = " ".join(f"w{i}" for i in range(300))
 
 
 @pytest.fixture(autouse=True)
@@ -37,11 +37,7 @@ def no_orphan_tasks(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
 async def cancel_when_busy(coro: Awaitable[Any], client: httpx.AsyncClient) -> None:
     """Run `coro` as a task, cancel it once a request is on the wire, wait for it to end."""
     task = asyncio.ensure_future(coro)
-    for _ in range(200):
-        await asyncio.sleep(0.01)
-        if connections_in_use(client):
-            break
-    assert connections_in_use(client) > 0, "the request never started"
+    await until(lambda: connections_in_use(client) > 0, "the request never started")
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -131,11 +127,11 @@ async def test_cancelling_while_waiting_to_retry_frees_the_connection_and_the_pe
     task = asyncio.ensure_future(
         model.ainvoke("hi", extra_headers=plan.always("status=503;retry_after=30"))
     )
-    for _ in range(200):  # until the first attempt failed and the retry wait began
-        await asyncio.sleep(0.01)
-        if mock.stats.requests:
-            break
-    await asyncio.sleep(0.05)
+    # Until the first attempt failed and the retry wait began (the permit is given back
+    # before the wait).
+    await until(
+        lambda: mock.stats.requests == 1 and budget.in_flight == 0, "no failed first attempt"
+    )
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

@@ -24,12 +24,19 @@ from chatplex.testing import MockServer
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 providers = pytest.mark.parametrize("provider", ["openai", "anthropic"])
 
-WORDS = " ".join(f"w{i}" for i in range(40))
+WORDS = " ".join(f"w{i}" for i in range(100))
+#: Between events: 100 words take 5 s, far past DEADLINE.
+CHUNK_DELAY = 0.05
+#: Long enough for the first content (~0.1 s in) to arrive on a loaded machine, and far
+#: shorter than the whole stream: the deadline falls mid-stream.
+DEADLINE = 1.0
+#: A wait that outlasts any deadline here: "before any chunk".
+NEVER = 60.0
 
 
 @pytest.fixture(scope="module")
 def srv() -> Iterator[MockServer]:
-    with MockServer(reply_text=WORDS, chunk_delay=0.1) as server:
+    with MockServer(reply_text=WORDS, chunk_delay=CHUNK_DELAY) as server:
         yield server
 
 
@@ -66,7 +73,7 @@ async def test_a_model_stream_cut_by_the_deadline_keeps_its_partial(
     srv: MockServer, provider: str, sync: bool
 ) -> None:
     seen, err = await _stream_until_error(
-        _model(srv, provider), sync, "hi", config={"timeout": 0.35}
+        _model(srv, provider), sync, "hi", config={"timeout": DEADLINE}
     )
     assert seen  # it was streaming when the deadline came
     assert isinstance(err.partial, AIMessageChunk)
@@ -85,7 +92,7 @@ async def test_the_http_stream_layer_fills_the_partial(
 ) -> None:
     adapter = _model(srv, provider).adapter
     request = adapter.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=True)
-    deadline = time.monotonic() + 0.35
+    deadline = time.monotonic() + DEADLINE
     seen: list[AIMessageChunk] = []
     with pytest.raises(DeadlineExceededError) as info:
         if sync:
@@ -103,8 +110,8 @@ async def test_the_http_stream_layer_fills_the_partial(
 
 @parity
 async def test_a_fake_model_stream_cut_by_the_deadline_keeps_its_partial(sync: bool) -> None:
-    model = FakeChatModel(responses=[WORDS], chunk_delay=0.1)
-    seen, err = await _stream_until_error(model, sync, "hi", config={"timeout": 0.35})
+    model = FakeChatModel(responses=[WORDS], chunk_delay=CHUNK_DELAY)
+    seen, err = await _stream_until_error(model, sync, "hi", config={"timeout": DEADLINE})
     assert seen and isinstance(err.partial, AIMessageChunk)
     assert err.partial.text == _text(seen) != ""
 
@@ -112,7 +119,7 @@ async def test_a_fake_model_stream_cut_by_the_deadline_keeps_its_partial(sync: b
 @providers
 @parity
 async def test_a_deadline_before_any_chunk_leaves_no_partial(provider: str, sync: bool) -> None:
-    with MockServer(reply_text=WORDS, latency=2.0) as slow:
+    with MockServer(reply_text=WORDS, latency=NEVER) as slow:
         seen, err = await _stream_until_error(
             _model(slow, provider), sync, "hi", config={"timeout": 0.3}
         )
@@ -121,7 +128,7 @@ async def test_a_deadline_before_any_chunk_leaves_no_partial(provider: str, sync
 
 @parity
 async def test_a_fake_model_deadline_before_any_chunk_leaves_no_partial(sync: bool) -> None:
-    model = FakeChatModel(responses=[WORDS], latency=1.0)
+    model = FakeChatModel(responses=[WORDS], latency=NEVER)
     seen, err = await _stream_until_error(model, sync, "hi", config={"timeout": 0.2})
     assert seen == [] and err.partial is None
 
@@ -130,8 +137,8 @@ async def test_a_fake_model_deadline_before_any_chunk_leaves_no_partial(sync: bo
 async def test_a_non_message_stream_leaves_no_partial(sync: bool) -> None:
     # `partial` is only promised for streams of AIMessageChunk: a chain ending in a
     # parser streams strings, and the stream's own items are not merged into one.
-    chain = FakeChatModel(responses=[WORDS], chunk_delay=0.1) | StrOutputParser()
-    seen, err = await _stream_until_error(chain, sync, "hi", config={"timeout": 0.35})
+    chain = FakeChatModel(responses=[WORDS], chunk_delay=CHUNK_DELAY) | StrOutputParser()
+    seen, err = await _stream_until_error(chain, sync, "hi", config={"timeout": DEADLINE})
     assert seen and all(isinstance(s, str) for s in seen)
     # None, or -- when the deadline struck inside the model's own stream -- the model's
     # message so far, which here is the text the caller received.

@@ -8,7 +8,17 @@ import time
 from typing import Any
 
 import pytest
-from _faultkit import FaultPlan, ask, ask_stream, make_model, parity, providers
+from _faultkit import (
+    NEVER,
+    PROMPTLY,
+    FaultPlan,
+    VirtualTime,
+    ask,
+    ask_stream,
+    make_model,
+    parity,
+    providers,
+)
 
 from chatplex.errors import APITimeoutError, DeadlineExceededError, ServerError
 from chatplex.http import connections_in_use, get_async_client, get_sync_client, retry_policy
@@ -21,21 +31,23 @@ from chatplex.testing import MockServer
 async def test_the_deadline_covers_the_retries(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool, streaming: bool
 ) -> None:
-    # Always 503 with retry-after 0.2 s: attempts at 0, 0.2, 0.4 s; the next could not
-    # start before 0.5 s, so the call ends there and then -- it does not sleep into it.
-    model = make_model(mock, provider, retry_policy=retry_policy(max_retries=10))
-    headers = plan.always("status=503;retry_after=0.2")
+    # Always 503 with retry-after 2 s, a 5 s deadline: attempts at 0, 2 and 4 s; the next
+    # could not start before 6 s, so the call ends there and then -- it does not sleep
+    # into the deadline. The policy's clock and sleeps are virtual: exact, and instant.
+    time_ = VirtualTime()
+    model = make_model(mock, provider, retry_policy=time_.policy(max_retries=10))
+    headers = plan.always("status=503;retry_after=2")
     started = time.monotonic()
     with pytest.raises(DeadlineExceededError) as info:
         if streaming:
-            await ask_stream(model, sync, "hi", config={"timeout": 0.5}, extra_headers=headers)
+            await ask_stream(model, sync, "hi", config={"timeout": 5}, extra_headers=headers)
         else:
-            await ask(model, sync, "hi", config={"timeout": 0.5}, extra_headers=headers)
-    elapsed = time.monotonic() - started
-    assert 0.2 < elapsed < 0.6  # ~0.4 s; less when the first connection was slow to open
+            await ask(model, sync, "hi", config={"timeout": 5}, extra_headers=headers)
+    assert time_.slept == [2.0, 2.0]  # the server's retry-after, and no sleep past 5 s
+    assert time.monotonic() - started < 5  # ended by the policy, not by the real deadline
     cause = info.value.__cause__
-    assert isinstance(cause, ServerError) and cause.attempts in (2, 3)
-    assert mock.stats.attempts[headers["x-request-key"]] == cause.attempts
+    assert isinstance(cause, ServerError) and cause.attempts == 3
+    assert mock.stats.attempts[headers["x-request-key"]] == 3
 
 
 @providers
@@ -44,10 +56,11 @@ async def test_a_slow_reply_is_cut_at_the_deadline(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
     model = make_model(mock, provider)
+    slow = {"x-mock-latency": str(NEVER)}
     started = time.monotonic()
     with pytest.raises(DeadlineExceededError):
-        await ask(model, sync, "hi", config={"timeout": 0.3}, extra_headers={"x-mock-latency": "3"})
-    assert 0.25 < time.monotonic() - started < 0.6
+        await ask(model, sync, "hi", config={"timeout": 0.3}, extra_headers=slow)
+    assert 0.25 < time.monotonic() - started < PROMPTLY  # the deadline, not the reply
     client = get_sync_client() if sync else get_async_client()
     assert connections_in_use(client) == 0
 
@@ -57,15 +70,18 @@ async def test_a_slow_reply_is_cut_at_the_deadline(
 async def test_the_deadline_ends_a_stream_midway(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
+    # 60 words 0.1 s apart (6 s) against a 1.5 s deadline: the first content arrives within
+    # ~0.2 s, leaving a loaded machine over a second of margin.
     model = make_model(mock, provider)
     seen: list[Any] = []
-    headers = {"x-mock-chunk-delay": "0.05"}
-    words = " ".join(f"w{i}" for i in range(40))
+    headers = {"x-mock-chunk-delay": "0.1"}
+    words = " ".join(f"w{i}" for i in range(60))
+    config: Any = {"timeout": 1.5}
     with pytest.raises(DeadlineExceededError):
         if sync:
-            seen.extend(model.stream(words, config={"timeout": 0.4}, extra_headers=headers))
+            seen.extend(model.stream(words, config=config, extra_headers=headers))
         else:
-            async for chunk in model.astream(words, config={"timeout": 0.4}, extra_headers=headers):
+            async for chunk in model.astream(words, config=config, extra_headers=headers):
                 seen.append(chunk)
     assert seen  # it was streaming when the deadline came
     client = get_sync_client() if sync else get_async_client()
@@ -77,12 +93,12 @@ async def test_the_deadline_ends_a_stream_midway(
 async def test_a_read_timeout_is_a_typed_timeout(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
-    model = make_model(mock, provider, timeout=0.2, retry_policy=retry_policy(max_retries=0))
-    headers = plan.always("stall=2")
+    model = make_model(mock, provider, timeout=1.0, retry_policy=retry_policy(max_retries=0))
+    headers = plan.always(f"stall={NEVER:g}")
     started = time.monotonic()
     with pytest.raises(APITimeoutError) as info:
         await ask(model, sync, "hi", extra_headers=headers)
-    assert 0.15 < time.monotonic() - started < 0.6
+    assert 0.95 < time.monotonic() - started < PROMPTLY  # the timeout, not the stall
     assert not isinstance(info.value, DeadlineExceededError) and info.value.attempts == 1
 
 
@@ -91,17 +107,18 @@ async def test_a_read_timeout_is_a_typed_timeout(
 async def test_waiting_in_the_rate_limiter_counts_against_the_deadline(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
-    # 6 requests/min: after the first, the next slot is ~9 s away -- past a 2 s deadline,
-    # so the call fails at once (not by sleeping until the deadline), and nothing is sent.
+    # 1 request/min: after the first, the next slot is ~a minute away -- past a 20 s
+    # deadline, so the call fails at once (not by sleeping until the deadline), and
+    # nothing is sent.
     model = make_model(
         mock,
         provider,
-        rate_limit={"requests_per_minute": 6},
+        rate_limit={"requests_per_minute": 1},
         api_key=f"sk-deadline-{provider}-{sync}-{time.monotonic_ns()}",  # a budget of its own
     )
     assert (await ask(model, sync, "first")).text == "Echo: first"
     started = time.monotonic()
     with pytest.raises(DeadlineExceededError, match="rate limiter"):
-        await ask(model, sync, "second", config={"timeout": 2.0})
-    assert time.monotonic() - started < 1.0
+        await ask(model, sync, "second", config={"timeout": 20.0})
+    assert time.monotonic() - started < 10  # at once: not the 20 s the deadline allows
     assert mock.stats.requests == 1

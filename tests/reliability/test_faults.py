@@ -9,7 +9,16 @@ import time
 from typing import Any
 
 import pytest
-from _faultkit import FaultPlan, ask, ask_stream, make_model, parity, providers
+from _faultkit import (
+    NEVER,
+    PROMPTLY,
+    FaultPlan,
+    ask,
+    ask_stream,
+    make_model,
+    parity,
+    providers,
+)
 
 from chatplex.errors import (
     APIError,
@@ -34,7 +43,7 @@ TRANSIENT = {
     "503": "status=503",
     "529": "status=529",
     "reset": "reset",
-    "stall": "stall=1",  # longer than the model's 0.25 s read timeout
+    "stall": f"stall={NEVER:g}",  # far longer than READ_TIMEOUT
     "midstream-close": "midstream_close;after=0",
     "truncated": "truncated_sse;after=0",
     "malformed-json": "malformed_json;after=0",
@@ -42,7 +51,10 @@ TRANSIENT = {
     "error-payload-200": "error_payload_200",
     "error-event-before-content": "stream_error_event;after=0",
 }
-READ_TIMEOUT = 0.25
+#: The read timeout of the stall case only (other cases keep the default timeouts, so a
+#: loaded machine cannot make a healthy retry time out): it must fire on the stall, and
+#: not on the retry that follows.
+READ_TIMEOUT = 2.0
 
 
 @providers
@@ -52,7 +64,7 @@ READ_TIMEOUT = 0.25
 async def test_a_transient_fault_is_retried(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool, streaming: bool, fault: str
 ) -> None:
-    model = make_model(mock, provider, timeout=READ_TIMEOUT)
+    model = make_model(mock, provider, timeout=READ_TIMEOUT if "stall" in fault else None)
     headers = plan.on(fault)
     text = f"{provider} {fault}"
     if streaming:
@@ -77,7 +89,7 @@ async def test_retry_after_as_an_http_date_is_honoured(
     reply = await ask(model, sync, "dated", extra_headers=headers)
     waited = time.monotonic() - started
     assert reply.text == "Echo: dated" and reply.response_metadata["attempts"] == 2
-    assert 0.5 < waited < 3.0  # the date's wait, not the millisecond backoff
+    assert 0.5 < waited < PROMPTLY  # the date's wait, not the millisecond backoff (nor 60 s)
 
 
 @providers
@@ -194,11 +206,11 @@ async def test_a_stream_failing_after_its_first_chunk_is_not_retried(
 async def test_a_stream_going_quiet_before_any_content_is_retried_then_times_out(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
-    # Every event is 0.6 s apart: the metadata event arrives, then silence past the idle
-    # timeout before any content -- nothing reached the caller, so each attempt is retried.
-    # (Silence after content, which is not retried: tests/http/test_retry.py.)
-    model = make_model(mock, provider, stream_idle_timeout=0.2)
-    headers = {**plan.on(), "x-mock-chunk-delay": "0.6"}
+    # Every event is a minute apart: the metadata event arrives, then silence past the
+    # idle timeout before any content -- nothing reached the caller, so each attempt is
+    # retried. (Silence after content, which is not retried: tests/http/test_retry.py.)
+    model = make_model(mock, provider, stream_idle_timeout=0.5)
+    headers = {**plan.on(), "x-mock-chunk-delay": f"{NEVER:g}"}
     seen: list[Any] = []
     with pytest.raises(StreamIdleTimeoutError) as info:
         if sync:

@@ -36,14 +36,24 @@ class Gauge:
             self.finished += 1
 
 
+#: How long a test waits for a condition before failing (never reached when all is well).
+PATIENCE = 30.0
+
+
 def gauged(
-    gauge: Gauge, delay: float = 0.01, fail_on: set[int] | None = None
+    gauge: Gauge, delay: float = 0.01, fail_on: set[int] | None = None, hold: int = 0
 ) -> Runnable[Any, Any]:
+    """Calls that last `delay` (x1-x3); with `hold`, each first waits until `hold` calls
+    have been in flight at once, so "every worker started before one ended" is a fact,
+    not a guess about how fast threads start on a loaded machine."""
     fail_on = fail_on or set()
 
     def work(x: int) -> int:
         gauge.enter()
         try:
+            end = time.monotonic() + PATIENCE
+            while gauge.peak < hold and time.monotonic() < end:
+                time.sleep(0.001)
             time.sleep(delay * (1 + x % 3))
             if x in fail_on:
                 raise ValueError(f"bad input {x}")
@@ -54,6 +64,9 @@ def gauged(
     async def awork(x: int) -> int:
         gauge.enter()
         try:
+            end = time.monotonic() + PATIENCE
+            while gauge.peak < hold and time.monotonic() < end:
+                await asyncio.sleep(0.001)
             await asyncio.sleep(delay * (1 + x % 3))
             if x in fail_on:
                 raise ValueError(f"bad input {x}")
@@ -81,8 +94,9 @@ async def test_results_in_input_order(sync: bool) -> None:
 @pytest.mark.parametrize("limit", [1, 3, 7])
 async def test_max_concurrency_is_exact(sync: bool, limit: int) -> None:
     gauge = Gauge()
-    # Each call lasts 40-120 ms, long enough for every worker to start before one ends.
-    await run_batch(gauged(gauge, 0.04), sync, list(range(20)), config={"max_concurrency": limit})
+    # The first calls wait until `limit` are in flight: never more start (the peak says).
+    runnable = gauged(gauge, 0.01, hold=limit)
+    await run_batch(runnable, sync, list(range(20)), config={"max_concurrency": limit})
     assert gauge.peak == limit
     assert gauge.finished == 20
 
@@ -90,7 +104,8 @@ async def test_max_concurrency_is_exact(sync: bool, limit: int) -> None:
 @pytest.mark.parametrize("sync", [True, False])
 async def test_default_concurrency_is_documented_constant(sync: bool) -> None:
     gauge = Gauge()
-    await run_batch(gauged(gauge, 0.1), sync, list(range(DEFAULT_MAX_CONCURRENCY + 8)))
+    runnable = gauged(gauge, 0.01, hold=DEFAULT_MAX_CONCURRENCY)
+    await run_batch(runnable, sync, list(range(DEFAULT_MAX_CONCURRENCY + 8)))
     assert gauge.peak == DEFAULT_MAX_CONCURRENCY
 
 
@@ -126,9 +141,11 @@ async def test_first_error_raises_and_nothing_keeps_running(sync: bool) -> None:
 async def test_abatch_cancelled_from_outside_cancels_every_call() -> None:
     gauge = Gauge()
     task = asyncio.ensure_future(
-        gauged(gauge, 0.5).abatch(list(range(10)), config={"max_concurrency": 5})
+        gauged(gauge, 60).abatch(list(range(10)), config={"max_concurrency": 5})
     )
-    await asyncio.sleep(0.05)
+    end = time.monotonic() + PATIENCE
+    while gauge.now < 5 and time.monotonic() < end:  # until the first five are running
+        await asyncio.sleep(0.001)
     assert gauge.now == 5
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -244,7 +261,7 @@ class DelayedModel(ThreadRecordingModel):
 
 def test_sync_batch_as_completed_of_a_chat_model_runs_on_one_loop_as_completed() -> None:
     model = DelayedModel()
-    inputs = ["0.3", "0.05", "0.2", "0.1"] * 4
+    inputs = ["1.2", "0.3", "0.9", "0.6"] * 4  # 0.3 s apart: a slow start cannot reorder
     pairs = list(model.batch_as_completed(inputs, config={"max_concurrency": 16}))
     assert [i for i, _ in pairs[:4]] == [1, 5, 9, 13]  # the 0.05 s calls come first
     assert sorted(i for i, _ in pairs) == list(range(16))
@@ -256,22 +273,22 @@ def test_sync_batch_as_completed_of_a_chat_model_runs_on_one_loop_as_completed()
 
 def test_closing_sync_batch_as_completed_early_cancels_the_rest() -> None:
     model = DelayedModel()
-    results = model.batch_as_completed(["0.01", "2", "2", "2"], config={"max_concurrency": 4})
+    results = model.batch_as_completed(["0.01", "60", "60", "60"], config={"max_concurrency": 4})
     first = next(results)
     started = time.monotonic()
     results.close()  # type: ignore[attr-defined]
-    assert time.monotonic() - started < 0.5  # did not wait for the 2 s calls
+    assert time.monotonic() - started < 15  # did not wait for the minute-long calls
     assert first[0] == 0
     assert (model.started, model.finished, model.cancelled) == (4, 1, 3)
 
 
 def test_sync_batch_as_completed_raises_the_first_error_and_cancels_the_rest() -> None:
     model = DelayedModel()
-    results = model.batch_as_completed(["0.01", "x", "2", "2"], config={"max_concurrency": 4})
+    results = model.batch_as_completed(["0.01", "x", "60", "60"], config={"max_concurrency": 4})
     started = time.monotonic()
     with pytest.raises(ValueError):  # float("x")
         list(results)
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 15  # did not wait for the minute-long calls
     assert (model.started, model.finished, model.cancelled) == (4, 0, 3)
 
 
@@ -283,8 +300,8 @@ async def test_ainvoke_runs_on_the_calling_loop_thread() -> None:
 
 
 async def test_abatch_overlaps_calls() -> None:
-    model = FakeChatModel(responses=["ok"], latency=0.1)
+    model = FakeChatModel(responses=["ok"], latency=1.0)
     start = time.monotonic()
     await model.abatch(["x"] * 10, config={"max_concurrency": 10})
-    # Ten 100 ms calls at once finish in about one call's time, far below 1 s serial.
-    assert time.monotonic() - start < 0.6
+    # Ten 1 s calls at once finish in about one call's time, far below 10 s serial.
+    assert time.monotonic() - start < 5

@@ -289,7 +289,9 @@ async def test_parallel_events_and_parentage(sync: bool) -> None:
 
 @pytest.mark.parametrize("sync", [True, False])
 async def test_tokens_reach_the_consumer_as_they_arrive(sync: bool) -> None:
-    slow = chain("one two three four five", chunk_delay=0.08)
+    # 0.3 s apart: a consumer that reads late still reads them at different times (it
+    # would have to stall for the whole stream to get them all at once).
+    slow = chain("one two three four five", chunk_delay=0.3)
     seen: list[float] = []
     start = time.monotonic()
     if sync:
@@ -301,17 +303,22 @@ async def test_tokens_reach_the_consumer_as_they_arrive(sync: bool) -> None:
             if event["event"] == "on_chain_stream":
                 seen.append(time.monotonic() - start)
     assert len(seen) == 5
-    assert seen[-1] - seen[0] > 0.2  # spread over the stream, not delivered at the end
+    assert seen[-1] - seen[0] > 0.6  # spread over the stream, not delivered at the end
 
 
 async def test_start_events_arrive_before_the_first_token() -> None:
-    slow = chain("late", latency=0.3)
+    # The model answers after a minute: its start event must come long before that (we
+    # leave once it has, which stops the call).
+    slow = chain("late", latency=60.0)
     start = time.monotonic()
     first_start = None
-    async for event in slow.astream_events({"topic": "t"}):
-        if event["event"] == "on_chat_model_start":
-            first_start = time.monotonic() - start
-    assert first_start is not None and first_start < 0.2
+    events = slow.astream_events({"topic": "t"})
+    async with contextlib.aclosing(events):  # type: ignore[type-var]
+        async for event in events:
+            if event["event"] == "on_chat_model_start":
+                first_start = time.monotonic() - start
+                break
+    assert first_start is not None and first_start < 15
 
 
 # ---- errors --------------------------------------------------------------------------------
@@ -400,20 +407,26 @@ def test_other_versions_raise_at_once(sync: bool, version: Any) -> None:
 
 async def test_closing_the_async_iterator_stops_the_call() -> None:
     produced: list[int] = []
+    closed: list[bool] = []
 
     async def counter(x: Any) -> AsyncIterator[int]:
-        for i in range(100):
-            produced.append(i)
-            yield i
-            await asyncio.sleep(0.01)
+        try:
+            for i in range(100):
+                produced.append(i)
+                yield i
+                await asyncio.sleep(0.1)  # a consumer lagging a little sees few produced
+        finally:
+            closed.append(True)
 
     events = RunnableLambda(counter).astream_events(None)
     async with contextlib.aclosing(events):  # type: ignore[type-var]
         async for event in events:
             if event["event"] == "on_chain_stream":
                 break
-    await asyncio.sleep(0.1)
-    assert len(produced) < 5
+    end = time.monotonic() + 15
+    while not closed and time.monotonic() < end:  # the work ends (and says so)
+        await asyncio.sleep(0.005)
+    assert closed and len(produced) < 5
 
 
 def test_closing_the_sync_iterator_stops_the_call() -> None:
@@ -425,7 +438,7 @@ def test_closing_the_sync_iterator_stops_the_call() -> None:
             for i in range(100):
                 produced.append(i)
                 yield i
-                time.sleep(0.01)
+                time.sleep(0.1)  # a consumer lagging a little sees few produced
         finally:
             done.set()
 
@@ -434,7 +447,7 @@ def test_closing_the_sync_iterator_stops_the_call() -> None:
         for event in events:
             if event["event"] == "on_chain_stream":
                 break
-    assert done.wait(2)
+    assert done.wait(15)
     assert len(produced) < 10
 
 

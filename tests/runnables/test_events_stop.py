@@ -39,8 +39,8 @@ def producer_threads() -> list[threading.Thread]:
 def slow_server() -> Iterator[Any]:
     from chatplex.testing import MockServer
 
-    # One event a second: a producer left running would hold its connection that long.
-    with MockServer(reply_text="one two three four five six", chunk_delay=1.0) as srv:
+    # One event every 3 s: a producer left running would hold its connection that long.
+    with MockServer(reply_text="one two three four five six", chunk_delay=3.0) as srv:
         yield srv
 
 
@@ -64,8 +64,8 @@ def test_closing_sync_stream_events_stops_the_http_call_at_once(slow_server: Any
                     assert connections_in_use(client) == 1
                     started = time.monotonic()
                     break
-        # Closed well before the server's next event: the producer did not wait for it.
-        assert time.monotonic() - started < 0.5
+        # Closed well before the server's next event (3 s): the producer did not wait.
+        assert time.monotonic() - started < 2.0
         assert producer_threads() == []
         assert connections_in_use(client) == 0
     assert handler.errors == []
@@ -105,6 +105,6 @@ async def test_closing_astream_events_stops_the_http_call_at_once(slow_server: A
                     assert connections_in_use(client) == 1
                     started = time.monotonic()
                     break
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < 2.0  # not the 3 s to the server's next event
         assert connections_in_use(client) == 0
     assert handler.errors == []

@@ -448,7 +448,7 @@ def test_reset_fault(srv: MockServer, provider: str) -> None:
 def test_stall_fault_outlasts_read_timeout(srv: MockServer) -> None:
     timeout = httpx.Timeout(5.0, read=0.2)
     with httpx.Client(base_url=srv.url, timeout=timeout) as c, pytest.raises(httpx.ReadTimeout):
-        c.post(OPENAI_PATH, json=body("openai"), headers={"x-mock-fault": "stall=2"})
+        c.post(OPENAI_PATH, json=body("openai"), headers={"x-mock-fault": "stall=60"})
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])

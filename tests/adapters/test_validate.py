@@ -1,0 +1,193 @@
+"""Bad input reaching the server: each case is a clear ValueError/TypeError naming what
+was wrong, raised before any HTTP call (respx sees no request), on both providers, sync
+and async, invoke and stream. And the adapters' declared content-block types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from chatplex import AIMessage, HumanMessage, init_chat_model
+from chatplex.adapters.anthropic import BLOCK_TYPES as ANTHROPIC_TYPES
+from chatplex.adapters.anthropic import AnthropicAdapter
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.openai import BLOCK_TYPES as OPENAI_TYPES
+from chatplex.adapters.openai import OpenAIAdapter
+
+KEY = "sk-validate-test"
+LONE = "\ud83d"  # half of a surrogate pair, as a JSON "\ud83d" escape cut short
+
+#: (messages, error type, words the message must contain)
+BAD: dict[str, tuple[Any, type[Exception], str]] = {
+    "dict-without-content": ([{"role": "user"}], ValueError, "message 0: content is missing"),
+    "tuple-with-none": (
+        [("system", "be brief"), ("user", None)],
+        ValueError,
+        "message 1: content is missing",
+    ),
+    "message-with-none": ([HumanMessage(None)], ValueError, "message 0: content is None"),  # type: ignore[arg-type]
+    "content-not-text": ([HumanMessage(42)], TypeError, "message 0: content must be"),  # type: ignore[arg-type]
+    "unknown-block": (
+        [("user", [{"type": "bogus", "text": "x"}])],
+        ValueError,
+        "message 0: content block 0 has type 'bogus'",
+    ),
+    "block-without-type": (
+        [("user", ["fine", {"text": "x"}])],
+        ValueError,
+        "message 0: content block 1 has no 'type'",
+    ),
+    "lone-surrogate-in-text": (
+        [("user", "hi"), ("assistant", "ok"), ("user", f"bad {LONE} text")],
+        ValueError,
+        "message 2: its text has a character that cannot be sent as UTF-8 at position 4",
+    ),
+    "lone-surrogate-in-a-block": (
+        [("user", [{"type": "text", "text": f"{LONE}x"}])],
+        ValueError,
+        "message 0: content block 0, field 'text' has a character that cannot be sent "
+        "as UTF-8 at position 0",
+    ),
+    "lone-surrogate-in-tool-args": (
+        [
+            ("user", "hi"),
+            AIMessage(
+                "", tool_calls=[{"name": "f", "args": {"q": LONE}, "id": "c1", "type": "tool_call"}]
+            ),
+        ],
+        ValueError,
+        "message 1: tool call 'f', field 'args', field 'q'",
+    ),
+}
+
+
+@pytest.fixture
+def router() -> Iterator[respx.MockRouter]:
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(return_value=httpx.Response(500))
+        yield mock
+
+
+def model(provider: str, **settings: Any) -> Any:
+    name = "openai:gpt-4o-mini" if provider == "openai" else "anthropic:claude-sonnet-4-5"
+    return init_chat_model(name, api_key=KEY, max_retries=0, **settings)
+
+
+async def call(chat: Any, sync: bool, mode: str, value: Any) -> None:
+    if mode == "invoke":
+        if sync:
+            chat.invoke(value)
+        else:
+            await chat.ainvoke(value)
+    elif sync:
+        list(chat.stream(value))
+    else:
+        [c async for c in chat.astream(value)]
+
+
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+@pytest.mark.parametrize("case", list(BAD))
+async def test_bad_input_is_refused_before_any_request(
+    router: respx.MockRouter, case: str, provider: str, sync: bool, mode: str
+) -> None:
+    value, error, words = BAD[case]
+    with pytest.raises(error) as info:
+        await call(model(provider), sync, mode, value)
+    assert words in str(info.value)
+    assert router.calls.call_count == 0
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+async def test_text_outside_the_messages_is_named_by_its_place_in_the_body(
+    router: respx.MockRouter, provider: str
+) -> None:
+    chat = model(provider, metadata={"note": f"x{LONE}"})  # a provider extra
+    with pytest.raises(ValueError, match=r"request body\['metadata'\]\['note'\] .* position 1"):
+        await chat.ainvoke("hi")
+    assert router.calls.call_count == 0
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+@pytest.mark.parametrize(
+    ("base_url", "words"),
+    [
+        ("localhost:8000/v1", "did you mean 'https://localhost:8000/v1'"),
+        ("ftp://files.example/v1", "http:// or https://"),
+        ("https://", "with a host"),
+        ("http:///v1", "with a host"),
+        ("https://gw.example:port/v1", "not a valid URL"),
+    ],
+)
+def test_a_bad_base_url_fails_at_construction(provider: str, base_url: str, words: str) -> None:
+    with pytest.raises(ValueError, match="base_url") as info:
+        model(provider, base_url=base_url)
+    assert words in str(info.value)
+
+
+def test_a_bad_base_url_error_does_not_repeat_a_key_in_its_query() -> None:
+    with pytest.raises(ValueError) as info:
+        model("openai", base_url=f"ftp://gw.example/v1?api-key={KEY}")
+    assert KEY not in str(info.value) and "api-key=***" in str(info.value)
+
+
+def test_good_base_urls_are_kept() -> None:
+    for url in ("http://localhost:11434/v1", "https://gw.example/openai/v1?api-version=2"):
+        assert model("openai", base_url=url).adapter.base_url == url.rstrip("/")
+
+
+# -- declared content-block types ---------------------------------------------------------
+
+SETTINGS = CallSettings(model="m")
+
+
+def test_the_block_types_the_corpus_and_the_replies_use_are_declared() -> None:
+    for kind in ("text", "image_url", "input_audio", "file", "refusal", "reasoning"):
+        assert OPENAI_TYPES.allows(kind)
+    for kind in (
+        "text",
+        "image",
+        "image_url",
+        "document",
+        "tool_use",
+        "tool_result",
+        "thinking",
+        "redacted_thinking",
+        "server_tool_use",
+        "web_search_tool_result",
+        "tool_search_tool_result",
+        "reasoning",
+    ):
+        assert ANTHROPIC_TYPES.allows(kind)
+    assert not OPENAI_TYPES.allows("thinking") and not ANTHROPIC_TYPES.allows("bogus")
+
+
+@pytest.mark.parametrize("cls", [OpenAIAdapter, AnthropicAdapter])
+def test_extra_block_types_declare_more(cls: type) -> None:
+    message = HumanMessage([{"type": "video", "url": "https://x.test/v.mp4"}])
+    with pytest.raises(ValueError, match="extra_block_types"):
+        cls(api_key=KEY).build_request([message], SETTINGS, stream=False)
+    adapter = cls(api_key=KEY, extra_block_types=["video"])
+    body = adapter.build_request([message], SETTINGS, stream=False).json
+    assert body["messages"][0]["content"] == [{"type": "video", "url": "https://x.test/v.mp4"}]
+
+
+def test_an_openai_wire_assistant_turn_with_tool_calls_and_null_content_is_sent() -> None:
+    call_ = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    messages = [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": None, "tool_calls": [call_]},
+        {"role": "tool", "tool_call_id": "c1", "content": "42"},
+    ]
+    from chatplex.messages import coerce_messages
+
+    body = OpenAIAdapter(api_key=KEY).build_request(
+        coerce_messages(messages), SETTINGS, stream=False
+    )
+    assert body.json["messages"][1]["content"] is None
+    assert body.json["messages"][1]["tool_calls"][0]["id"] == "c1"

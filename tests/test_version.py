@@ -1,0 +1,22 @@
+"""One version: pyproject's, `chatplex.__version__`, and the User-Agent's."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import chatplex
+from chatplex.version import USER_AGENT, __version__
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+
+
+def test_the_version_is_pyprojects() -> None:
+    project = tomllib.loads(PYPROJECT.read_text())["project"]
+    assert chatplex.__version__ == __version__ == project["version"]
+    assert f"chatplex/{__version__}" == USER_AGENT
