@@ -326,7 +326,11 @@ class MockCore:
             text = settings.reply(body)
         else:
             text = settings.reply_text
-        return plan_reply(ex.provider, body, text=text, chunks=chunks, tool_name=tool_name)
+        # A script that does not obey tool_choice keeps the usual reply from obeying it too.
+        obey = settings.script is None or settings.script.obey_tool_choice
+        return plan_reply(
+            ex.provider, body, text=text, chunks=chunks, tool_name=tool_name, obey_tool_choice=obey
+        )
 
     def _render_json(self, ex: _Exchange, reply: Reply) -> bytes:
         if ex.provider == ANTHROPIC:

@@ -98,8 +98,10 @@ def plan_reply(
     text: str | None,
     chunks: int | None,
     tool_name: str | None,
+    obey_tool_choice: bool = True,
 ) -> Reply:
     """Decide the reply to `body`: a tool call when asked for one, else `text` (or an echo).
+    `obey_tool_choice=False`: a forced `tool_choice` is ignored, as a model might.
 
     >>> plan_reply("openai", {"messages": [{"role": "user", "content": "hi there"}]},
     ...            text=None, chunks=None, tool_name=None).pieces
@@ -110,7 +112,7 @@ def plan_reply(
     model = body.get("model")
     model = model if isinstance(model, str) else "mock-model"
     input_tokens = _count_words(messages) + _count_words(body.get("system")) + 3
-    if tool_name is None:
+    if tool_name is None and obey_tool_choice:
         tool_name = forced_tool(body.get("tool_choice"))
     tool = _plan_tool(provider, body.get("tools"), messages, chunks, tool_name)
     n = body.get("n") if provider == OPENAI else None

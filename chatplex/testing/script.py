@@ -34,7 +34,7 @@ How a reply is chosen, first match wins:
    name) gets a call of that tool (or the first one) with example arguments: one value per
    required property ("x", 1, 1.5, true, an enum's first value...);
 4. `answer_schema` (default on): a request for structured output -- OpenAI
-   `response_format` `json_schema` or `json_object`, Anthropic `output_format` -- gets JSON
+   `response_format` `json_schema` or `json_object`, Anthropic `output_config.format` -- gets JSON
    text: example values for the schema, or `{"echo": <last user text>}` in JSON mode;
 5. the server's usual reply (echo, or a tool call when the user text says "tool").
 
@@ -336,7 +336,8 @@ def _after_tool_result(messages: list[Any]) -> bool:
 
 
 def _response_schema(body: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, str | None, bool]:
-    """(schema, name, json_mode) from OpenAI `response_format` or Anthropic `output_format`."""
+    """(schema, name, json_mode) from OpenAI `response_format` or Anthropic
+    `output_config.format` (also the older beta `output_format`)."""
     fmt = body.get("response_format")
     if isinstance(fmt, dict):
         if fmt.get("type") == "json_object":
@@ -350,7 +351,8 @@ def _response_schema(body: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None,
                 name if isinstance(name, str) else None,
                 False,
             )
-    fmt = body.get("output_format")
+    config = body.get("output_config")
+    fmt = config.get("format") if isinstance(config, dict) else body.get("output_format")
     if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
         schema = fmt.get("schema")
         return (schema if isinstance(schema, dict) else {}), None, False

@@ -124,7 +124,9 @@ def test_a_response_schema_gets_json_and_json_mode_an_object(server: MockServer)
     as_json = m.invoke("a cat", response_format={"type": "json_object"}).text
     assert json.loads(as_json) == {"echo": "a cat"}
     anthropic = model(server, "anthropic")
-    out = anthropic.invoke("joke", output_format={"type": "json_schema", "schema": schema})
+    out = anthropic.invoke(
+        "joke", output_config={"format": {"type": "json_schema", "schema": schema}}
+    )
     assert json.loads(out.text) == {"setup": "x", "rating": 1}
 
 
