@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from .chat import ChatModel, FakeChatModel
+from .chat.callbacks import UsageMetadataCallbackHandler, get_usage_metadata_callback
 from .core import (
     DEFAULT_MAX_CONCURRENCY,
     ChatPromptTemplate,
@@ -49,6 +50,8 @@ from .core import (
 )
 
 __all__ = [
+    "UsageMetadataCallbackHandler",
+    "get_usage_metadata_callback",
     "DEFAULT_MAX_CONCURRENCY",
     "ChatModel",
     "ChatPromptTemplate",

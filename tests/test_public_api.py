@@ -6,7 +6,7 @@ import pytest
 
 import chatplex
 from chatplex import chat, config, core, messages, runnables
-from chatplex.chat import factory, profiles
+from chatplex.chat import callbacks, factory, profiles
 
 EXPECTED = [
     "init_chat_model",
@@ -31,6 +31,9 @@ EXPECTED = [
     # Drop-in chat models: a LangChain script ports by changing its import line.
     "ChatOpenAI",
     "ChatAnthropic",
+    # LangChain's accounting: usage summed per model over a block of calls.
+    "get_usage_metadata_callback",
+    "UsageMetadataCallbackHandler",
 ]
 
 # Where each public name is defined; the top level re-exports the same object.
@@ -47,6 +50,8 @@ HOMES = {
     "ToolMessage": messages,
     "close": chatplex,
     "aclose": chatplex,
+    "get_usage_metadata_callback": callbacks,
+    "UsageMetadataCallbackHandler": callbacks,
 }
 
 

@@ -387,3 +387,20 @@ def test_combine_llm_outputs_is_langchain_openais() -> None:
     ]
     theirs = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")._combine_llm_outputs(rows)
     assert combine_llm_outputs(rows) == theirs
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_streamed_reply_ends_with_the_merged_chunk_as_in_langchain(sync: bool) -> None:
+    # LangChain's chat models end a streamed run with the merged AIMessageChunk
+    # (on_chat_model_end's output, on_llm_end's generation), not an AIMessage.
+    from chatplex import FakeChatModel
+    from chatplex.messages import AIMessageChunk
+
+    model = FakeChatModel(responses=["one two"])
+    if sync:
+        events = list(model.stream_events("hi"))
+    else:
+        events = [e async for e in model.astream_events("hi")]
+    (end,) = [e for e in events if e["event"] == "on_chat_model_end"]
+    assert isinstance(end["data"]["output"], AIMessageChunk)
+    assert end["data"]["output"].text == "one two"
