@@ -190,3 +190,22 @@ async def test_generate_returns_every_candidate(server: MockServer, sync: bool) 
         ["Echo: second"] * 2
     ]
     assert result.llm_output is not None and result.llm_output["model_name"] == "gpt-4o-mini"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_generate_reports_usage_in_the_providers_keys_and_finish_reasons(
+    server: MockServer, sync: bool
+) -> None:
+    # As langchain-openai's generate(): llm_output["token_usage"] is the raw usage summed
+    # over the prompts, and each generation carries its finish_reason.
+    model = openai(server)
+    prompts = [["first"], ["second"]]
+    result = model.generate(prompts) if sync else await model.agenerate(prompts)
+    assert result.llm_output is not None
+    usage = result.llm_output["token_usage"]
+    replies = [model.invoke(p) for p in prompts]
+    raw = [r.response_metadata["token_usage"] for r in replies]
+    assert usage["prompt_tokens"] == sum(u["prompt_tokens"] for u in raw)
+    assert usage["completion_tokens"] == sum(u["completion_tokens"] for u in raw)
+    for row in result.generations:
+        assert row[0].generation_info and row[0].generation_info["finish_reason"] == "stop"
