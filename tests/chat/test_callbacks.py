@@ -1,9 +1,8 @@
-"""Callbacks reach every model call in a chain; deadlines cover the whole call."""
+"""Chat-model callbacks (`chat/callbacks.py`): LangChain-style handlers hear every model
+call in a chain, its start, tokens, end or error."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from typing import Any
 
@@ -16,7 +15,6 @@ from chatplex import (
     StrOutputParser,
 )
 from chatplex.chat.callbacks import LLMResult
-from chatplex.errors import DeadlineExceededError
 from chatplex.runnables import Runnable
 
 
@@ -122,110 +120,3 @@ async def test_model_inside_a_lambda_inherits_callbacks_without_config(sync: boo
     lam = RunnableLambda(uses_model, auses_model)
     assert await call(lam, sync, "q", {"callbacks": [rec]}) == "inner"
     assert rec.events == [("start", ["q"]), ("end", "inner")]
-
-
-def test_failing_handler_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
-    class Broken:
-        def on_llm_end(self, response: Any, **kw: Any) -> None:
-            raise ValueError("handler bug")
-
-    out = FakeChatModel(responses=["fine"]).invoke("x", {"callbacks": [Broken()]})
-    assert out.text == "fine"
-    assert "handler bug" in caplog.text
-
-
-def test_handler_with_raise_error_propagates() -> None:
-    class Strict:
-        raise_error = True
-
-        def on_llm_end(self, response: Any, **kw: Any) -> None:
-            raise ValueError("strict handler")
-
-    with pytest.raises(ValueError, match="strict handler"):
-        FakeChatModel(responses=["x"]).invoke("x", {"callbacks": [Strict()]})
-
-
-@pytest.mark.parametrize("sync", [True, False])
-async def test_timeout_raises_a_timeout_error_subclass(sync: bool) -> None:
-    model = FakeChatModel(responses=["slow"], latency=2.0)
-    start = time.monotonic()
-    with pytest.raises(DeadlineExceededError) as info:
-        await call(model, sync, "x", {"timeout": 0.1})
-    assert isinstance(info.value, TimeoutError)
-    assert time.monotonic() - start < 1.5
-
-
-@pytest.mark.parametrize("sync", [True, False])
-async def test_deadline_covers_the_whole_chain(sync: bool) -> None:
-    # Each step fits in the timeout; together they do not.
-    model = FakeChatModel(responses=["ok"], latency=0.15)
-    chain = model | StrOutputParser() | RunnableLambda(lambda s: [s]) | (lambda x: x[0]) | model
-    with pytest.raises(DeadlineExceededError):
-        await call(chain, sync, "x", {"timeout": 0.25})
-
-
-@pytest.mark.parametrize("sync", [True, False])
-async def test_stream_deadline(sync: bool) -> None:
-    model = FakeChatModel(responses=["a b c d e f g"], chunk_delay=0.1)
-    got: list[str] = []
-    with pytest.raises(DeadlineExceededError):
-        if sync:
-            for c in model.stream("x", {"timeout": 0.25}):
-                got.append(c.text)
-        else:
-            async for c in model.astream("x", {"timeout": 0.25}):
-                got.append(c.text)
-    assert 1 <= len(got) < 7
-
-
-@pytest.mark.parametrize("sync", [True, False])
-async def test_timeout_per_input_in_batch(sync: bool) -> None:
-    model = FakeChatModel(responses=["ok"], latency=0.05)
-    inputs = ["a"] * 6
-    config = {"timeout": 1.0, "max_concurrency": 2}
-    out = model.batch(inputs, config) if sync else await model.abatch(inputs, config)  # type: ignore[arg-type]
-    assert [m.text for m in out] == ["ok"] * 6
-
-
-@pytest.mark.parametrize("bad", [0, -2, "5"])
-def test_bad_timeout_is_rejected(bad: Any) -> None:
-    with pytest.raises(ValueError, match="timeout"):
-        FakeChatModel().invoke("x", {"timeout": bad})
-
-
-async def test_with_config_timeout_bounds_ainvoke_and_astream() -> None:
-    # A bound timeout is the bound call's own budget, enforced like a caller's timeout,
-    # even for a step that never looks at the deadline itself.
-    async def slow(x: str) -> str:
-        await asyncio.sleep(5)
-        return x
-
-    bounded = RunnableLambda(slow).with_config(timeout=0.05)
-    start = time.monotonic()
-    with pytest.raises(DeadlineExceededError):
-        await bounded.ainvoke("x")
-    with pytest.raises(DeadlineExceededError):
-        async for _ in bounded.astream("x"):
-            pass
-    assert time.monotonic() - start < 4
-
-
-def test_sync_handlers_of_a_sync_batch_stay_off_the_portal_loop() -> None:
-    # Sync `batch` of a chat model runs on the shared portal loop; a sync handler run
-    # there would block every request in flight (the batch would run one at a time).
-    from chatplex.core.portal import on_portal
-
-    class Where:
-        def __init__(self) -> None:
-            self.on_loop: list[bool] = []
-
-        def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
-            self.on_loop.append(on_portal())
-
-        def on_llm_end(self, response: Any, **kw: Any) -> None:
-            self.on_loop.append(on_portal())
-
-    where = Where()
-    out = FakeChatModel(responses=["ok"]).batch(["a"] * 4, {"callbacks": [where]})
-    assert [m.text for m in out] == ["ok"] * 4
-    assert where.on_loop == [False] * 8

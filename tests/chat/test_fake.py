@@ -1,8 +1,8 @@
-"""`FakeChatModel`, `init_chat_model` and settings validation (no network anywhere)."""
+"""`FakeChatModel` (`chat/fake.py`): scripted replies, streaming, usage, scripted errors and
+the calls it records (no network anywhere)."""
 
 from __future__ import annotations
 
-import math
 import time
 from itertools import pairwise
 from typing import Any
@@ -16,9 +16,7 @@ from chatplex import (
     FakeChatModel,
     HumanMessage,
     SystemMessage,
-    init_chat_model,
 )
-from chatplex.chat.providers import PROVIDERS, split_model_name
 from chatplex.messages import BaseMessage, merge_chunks
 
 
@@ -316,198 +314,17 @@ def test_bound_copy_continues_the_same_script() -> None:
     assert replies == ["a", "b", "c"]
 
 
-# --- init_chat_model --------------------------------------------------------------------
+# --- stream and invoke agree ------------------------------------------------------------
 
 
 @pytest.mark.parametrize("sync", [True, False])
-async def test_init_chat_model_fake(sync: bool) -> None:
-    model = init_chat_model("fake:any", responses=["pong", "pong again"], temperature=0.2)
-    assert isinstance(model, FakeChatModel)
-    assert isinstance(model, ChatModel)
-    assert (model.provider, model.model, model.temperature) == ("fake", "any", 0.2)
-    reply = await invoke(model, "ping", sync)
-    assert reply.text == "pong"
-    assert reply.response_metadata["model_name"] == "any"
-    assert [c.text for c in await stream(model, "ping", sync)] == ["pong ", "again"]
-
-
-def test_init_chat_model_unknown_provider_lists_known_ones() -> None:
-    with pytest.raises(ValueError, match="'nope'") as info:
-        init_chat_model("nope:some-model")
-    text = str(info.value)
-    for name in ("openai", "anthropic", "fake"):
-        assert name in text
-    assert ", ".join(sorted(PROVIDERS)) in text
-
-
-@pytest.mark.parametrize("name", ["openai:", ":gpt-4o", ":"])
-def test_malformed_provider_model_string(name: str) -> None:
-    with pytest.raises(ValueError, match="provider:model"):
-        init_chat_model(name)
-
-
-@pytest.mark.parametrize(
-    ("name", "provider"),
-    [
-        ("gpt-4o-mini", "openai"),
-        ("gpt-4.1", "openai"),
-        ("o1", "openai"),
-        ("o1-mini", "openai"),
-        ("o3-mini", "openai"),
-        ("o4-mini", "openai"),
-        ("chatgpt-4o-latest", "openai"),
-        ("claude-sonnet-4-5", "anthropic"),
-        ("claude-3-5-haiku-latest", "anthropic"),
-    ],
-)
-def test_bare_name_inference(name: str, provider: str) -> None:
-    assert split_model_name(name) == (provider, name)
-
-
-@pytest.mark.parametrize("name", ["llama3", "mistral-large", "gemini-2.0-flash", "GPT-4o", ""])
-def test_ambiguous_bare_name_is_a_value_error(name: str) -> None:
-    with pytest.raises(ValueError, match="provider:model") as info:
-        init_chat_model(name, responses=["x"])
-    assert "fake" in str(info.value) and "openai" in str(info.value)
-
-
-def test_explicit_provider_keeps_the_rest_of_the_name() -> None:
-    assert split_model_name("openai:ft:gpt-4o-mini:org::id") == (
-        "openai",
-        "ft:gpt-4o-mini:org::id",
-    )
-
-
-@pytest.mark.parametrize(
-    ("name", "provider"),
-    [("gpt-4o-mini", "openai"), ("o3-mini", "openai"), ("claude-sonnet-4-5", "anthropic")],
-)
-def test_init_chat_model_bare_name_builds_the_provider(name: str, provider: str) -> None:
-    model = init_chat_model(name, api_key="sk-test-not-real", temperature=0)
-    assert type(model) is ChatModel
-    assert (model.provider, model.model, model.temperature) == (provider, name, 0)
-    assert "sk-test-not-real" not in repr(model)
-
-
-def test_init_chat_model_validates_settings() -> None:
-    with pytest.raises(ValueError, match="temperature"):
-        init_chat_model("fake:any", temperature=5)
-
-
-# --- settings validation ----------------------------------------------------------------
-
-BAD_SETTINGS: list[tuple[dict[str, Any], type[Exception], str]] = [
-    ({"temperature": -0.1}, ValueError, "temperature"),
-    ({"temperature": 2.01}, ValueError, "temperature"),
-    ({"temperature": math.nan}, ValueError, "temperature"),
-    ({"temperature": math.inf}, ValueError, "temperature"),
-    ({"temperature": "0.5"}, ValueError, "temperature"),
-    ({"temperature": True}, ValueError, "temperature"),
-    ({"max_tokens": 0}, ValueError, "max_tokens"),
-    ({"max_tokens": -5}, ValueError, "max_tokens"),
-    ({"max_tokens": 10.0}, ValueError, "max_tokens"),
-    ({"max_tokens": "100"}, ValueError, "max_tokens"),
-    ({"max_tokens": True}, ValueError, "max_tokens"),
-    ({"top_p": -0.01}, ValueError, "top_p"),
-    ({"top_p": 1.01}, ValueError, "top_p"),
-    ({"top_p": math.nan}, ValueError, "top_p"),
-    ({"top_p": False}, ValueError, "top_p"),
-    ({"stop": 5}, TypeError, "stop"),
-    ({"stop": [1, 2]}, TypeError, "stop"),
-    ({"stop": ["ok", None]}, TypeError, "stop"),
-    ({"stop": b"\n"}, TypeError, "stop"),
-    ({"stop": {"a": 1}}, TypeError, "stop"),
-]
-
-GOOD_SETTINGS: list[dict[str, Any]] = [
-    {"temperature": 0},
-    {"temperature": 2},
-    {"temperature": 0.7},
-    {"top_p": 0},
-    {"top_p": 1},
-    {"max_tokens": 1},
-    {"stop": "\n"},
-    {"stop": ["\n", "END"]},
-    {"stop": ("x",)},
-    {"stop": []},
-]
-
-
-@pytest.mark.parametrize(("settings", "exc", "name"), BAD_SETTINGS)
-def test_bad_settings_fail_at_construction(
-    settings: dict[str, Any], exc: type[Exception], name: str
-) -> None:
-    with pytest.raises(exc, match=name):
-        FakeChatModel(**settings)
-
-
-@pytest.mark.parametrize("settings", GOOD_SETTINGS)
-def test_good_settings_are_accepted(settings: dict[str, Any]) -> None:
-    model = FakeChatModel(responses=["ok"], **settings)
-    for key, value in settings.items():
-        assert getattr(model, key) == value
-    assert model.invoke("hi").text == "ok"
-
-
-@pytest.mark.parametrize(
-    ("settings", "name"),
-    [({"timeout": 0}, "timeout"), ({"timeout": -1}, "timeout"), ({"max_retries": -1}, "retries")],
-)
-def test_bad_client_settings_fail_at_construction(settings: dict[str, Any], name: str) -> None:
-    with pytest.raises(ValueError, match=name):
-        FakeChatModel(**settings)
-
-
-def test_empty_model_name_is_rejected() -> None:
-    with pytest.raises(ValueError, match="model"):
-        FakeChatModel(model="")
-
-
-@pytest.mark.parametrize(("settings", "exc", "name"), BAD_SETTINGS)
-@pytest.mark.parametrize("sync", [True, False])
-async def test_bad_call_overrides_raise_before_anything_runs(
-    sync: bool, settings: dict[str, Any], exc: type[Exception], name: str
-) -> None:
-    model = FakeChatModel(responses=["ok"])
-    with pytest.raises(exc, match=name):
-        await invoke(model, "hi", sync, **settings)
-    received: list[AIMessage] = []
-    with pytest.raises(exc, match=name):
-        if sync:
-            for chunk in model.stream("hi", **settings):
-                received.append(chunk)
-        else:
-            async for chunk in model.astream("hi", **settings):
-                received.append(chunk)
-    assert received == []
-    assert model.calls == []  # nothing reached the "provider"
-
-
-@pytest.mark.parametrize(("settings", "exc", "name"), BAD_SETTINGS)
-def test_bind_validates_at_bind_time(
-    settings: dict[str, Any], exc: type[Exception], name: str
-) -> None:
-    model = FakeChatModel(responses=["ok"])
-    with pytest.raises(exc, match=name):
-        model.bind(**settings)
-    assert model.calls == []
-
-
-def test_bind_returns_a_configured_copy() -> None:
-    model = FakeChatModel(responses=["ok"], temperature=0.1)
-    bound = model.bind(temperature=0.9, max_tokens=50, stop=["\n"], seed=7)
-    assert isinstance(bound, FakeChatModel)
-    assert bound is not model
-    assert (bound.temperature, bound.max_tokens, bound.stop) == (0.9, 50, ["\n"])
-    assert bound.extra_body == {"seed": 7}
-    assert (model.temperature, model.max_tokens, model.stop) == (0.1, None, None)
-    assert model.extra_body == {}
-    assert bound.invoke("hi").text == "ok"
-
-
-@pytest.mark.parametrize("sync", [True, False])
-async def test_valid_call_overrides_do_not_change_the_model(sync: bool) -> None:
-    model = FakeChatModel(responses=["ok"])
-    reply = await invoke(model, "hi", sync, temperature=1.5, max_tokens=3, stop="x")
-    assert reply.text == "ok"
-    assert (model.temperature, model.max_tokens, model.stop) == (None, None, None)
+async def test_model_stream_yields_chunks_that_sum_to_invoke(sync: bool) -> None:
+    model = FakeChatModel(responses=["the quick brown fox"])
+    chunks = await stream(model, "hi", sync)
+    assert all(isinstance(c, AIMessageChunk) for c in chunks)
+    merged = chunks[0]
+    for c in chunks[1:]:
+        merged = merged + c
+    full = await invoke(model, "hi", sync)
+    assert merged.to_message().text == full.text
+    assert merged.usage_metadata == full.usage_metadata

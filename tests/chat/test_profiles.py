@@ -1,4 +1,5 @@
-"""`chatplex.config`: environment variables, config files, profiles, precedence, secrets.
+"""Configuration profiles (`chat/profiles.py`, also `chatplex.config`): environment
+variables, config files, profiles, precedence, secrets.
 
 Every test runs in an empty working directory with no CHATPLEX_*/provider variables, so
 nothing on the developer's machine leaks in.

@@ -1,6 +1,7 @@
-"""`chatplex.chat.providers`: third-party adapters through the `chatplex.adapters` entry points.
+"""The provider registry (`chat/providers.py`): "provider:model" names and bare-name
+inference, the built-in providers, and third-party adapters through the
+`chatplex.adapters` entry points.
 
-(Name inference and the built-in providers are covered in tests/runnables/test_fake.py.)
 A real distribution is faked with a `*.dist-info` folder on `sys.path`, so
 `importlib.metadata` finds it exactly as it finds an installed package.
 """
@@ -18,7 +19,70 @@ import pytest
 
 from chatplex import ChatModel, FakeChatModel, init_chat_model
 from chatplex.chat import providers as models
-from chatplex.chat.configurable import ConfigurableChatModel
+from chatplex.chat.providers import PROVIDERS, split_model_name
+
+# --- names and the built-in providers -----------------------------------------------
+
+
+def test_init_chat_model_unknown_provider_lists_known_ones() -> None:
+    with pytest.raises(ValueError, match="'nope'") as info:
+        init_chat_model("nope:some-model")
+    text = str(info.value)
+    for name in ("openai", "anthropic", "fake"):
+        assert name in text
+    assert ", ".join(sorted(PROVIDERS)) in text
+
+
+@pytest.mark.parametrize("name", ["openai:", ":gpt-4o", ":"])
+def test_malformed_provider_model_string(name: str) -> None:
+    with pytest.raises(ValueError, match="provider:model"):
+        init_chat_model(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "provider"),
+    [
+        ("gpt-4o-mini", "openai"),
+        ("gpt-4.1", "openai"),
+        ("o1", "openai"),
+        ("o1-mini", "openai"),
+        ("o3-mini", "openai"),
+        ("o4-mini", "openai"),
+        ("chatgpt-4o-latest", "openai"),
+        ("claude-sonnet-4-5", "anthropic"),
+        ("claude-3-5-haiku-latest", "anthropic"),
+    ],
+)
+def test_bare_name_inference(name: str, provider: str) -> None:
+    assert split_model_name(name) == (provider, name)
+
+
+@pytest.mark.parametrize("name", ["llama3", "mistral-large", "gemini-2.0-flash", "GPT-4o", ""])
+def test_ambiguous_bare_name_is_a_value_error(name: str) -> None:
+    with pytest.raises(ValueError, match="provider:model") as info:
+        init_chat_model(name, responses=["x"])
+    assert "fake" in str(info.value) and "openai" in str(info.value)
+
+
+def test_explicit_provider_keeps_the_rest_of_the_name() -> None:
+    assert split_model_name("openai:ft:gpt-4o-mini:org::id") == (
+        "openai",
+        "ft:gpt-4o-mini:org::id",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "provider"),
+    [("gpt-4o-mini", "openai"), ("o3-mini", "openai"), ("claude-sonnet-4-5", "anthropic")],
+)
+def test_init_chat_model_bare_name_builds_the_provider(name: str, provider: str) -> None:
+    model = init_chat_model(name, api_key="sk-test-not-real", temperature=0)
+    assert type(model) is ChatModel
+    assert (model.provider, model.model, model.temperature) == (provider, name, 0)
+    assert "sk-test-not-real" not in repr(model)
+
+
+# --- third-party adapters: the chatplex.adapters entry points --------------------------
 
 PLUGIN = """
 from chatplex import FakeChatModel
@@ -33,6 +97,17 @@ def not_a_model(model, **settings):
 
 NOT_CALLABLE = 42
 """
+
+
+@pytest.fixture(autouse=True)
+def _no_provider_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_BASE_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
 
 
 def install_fake_distribution(root: Path, entry_points: str) -> None:
@@ -122,12 +197,3 @@ def test_entry_points_through_monkeypatched_metadata(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(models, "PROVIDERS", dict(models.PROVIDERS))
     monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
     assert init_chat_model("patched:x").invoke("hi").text == "patched"
-
-
-def test_configurable_checks_the_default_name_now_and_builds_later() -> None:
-    with pytest.raises(ValueError, match="unknown provider 'nope'"):
-        init_chat_model("nope:model", configurable=True)
-    # No OpenAI key is needed until a call actually runs on the OpenAI model.
-    switch = init_chat_model("openai:gpt-4o-mini", configurable=True, temperature=0)
-    assert isinstance(switch, ConfigurableChatModel)
-    assert switch.settings == {"temperature": 0}

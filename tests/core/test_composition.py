@@ -1,14 +1,14 @@
-"""Composition: sequences, parallel maps, lambdas, passthrough, streaming through chains."""
+"""Composition (`core/composition.py`): sequences, parallel maps, coercion of callables and
+dicts, streaming and batching through chains."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from chatplex import (
-    AIMessageChunk,
     ChatPromptTemplate,
     FakeChatModel,
     RunnableLambda,
@@ -17,7 +17,7 @@ from chatplex import (
     StrOutputParser,
 )
 from chatplex.core.run_config import RunnableConfig
-from chatplex.runnables import Runnable, RunnableGenerator, RunnableSequence
+from chatplex.runnables import Runnable, RunnableSequence
 
 
 async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:
@@ -44,50 +44,6 @@ async def test_pipe_of_callables_and_dicts(sync: bool) -> None:
 async def test_callable_on_the_left_of_a_runnable(sync: bool) -> None:
     chain = (lambda x: x * 3) | RunnableLambda(str)  # type: ignore[operator]
     assert await call(chain, sync, 2) == "6"
-
-
-@pytest.mark.parametrize("sync", [True, False])
-async def test_async_functions_are_lambdas_too(sync: bool) -> None:
-    async def add_one(x: int) -> int:
-        return x + 1
-
-    chain = RunnableLambda(add_one) | (lambda x: x * 10)
-    assert await call(chain, sync, 1) == 20
-
-
-@pytest.mark.parametrize("sync", [True, False])
-async def test_lambda_receives_config_when_it_asks(sync: bool) -> None:
-    def tagged(x: int, config: RunnableConfig) -> list[str]:
-        return list(config.get("tags", []))
-
-    chain = RunnableLambda(lambda x: x) | RunnableLambda(tagged)
-    tags = await call(chain, sync, 1, {"tags": ["outer"]})
-    assert tags == ["outer", "seq:step:2"]
-
-
-@pytest.mark.parametrize("sync", [True, False])
-async def test_lambda_returning_a_runnable_invokes_it(sync: bool) -> None:
-    route = RunnableLambda(lambda x: RunnableLambda(lambda y: y.upper()) if x == "a" else x)
-    assert await call(route, sync, "a") == "A"
-    assert await call(route, sync, "b") == "b"
-
-
-@pytest.mark.parametrize("sync", [True, False])
-async def test_generator_in_a_chain_transforms_the_stream(sync: bool) -> None:
-    def upper(chunks: Iterator[str]) -> Iterator[str]:
-        for c in chunks:
-            yield c.upper()
-
-    async def aupper(chunks: AsyncIterator[str]) -> AsyncIterator[str]:
-        async for c in chunks:
-            yield c.upper()
-
-    model = FakeChatModel(responses=["one two three"])
-    for gen in (upper, aupper):
-        chain = model | StrOutputParser() | gen
-        assert isinstance(chain.steps[-1], RunnableGenerator)
-        assert await stream(chain, sync, "hi") == ["ONE ", "TWO ", "THREE"]
-        assert await call(chain, sync, "hi") == "ONE TWO THREE"
 
 
 @pytest.mark.parametrize("sync", [True, False])
@@ -119,14 +75,6 @@ async def test_parallel_branch_error_propagates(sync: bool) -> None:
 
 
 @pytest.mark.parametrize("sync", [True, False])
-async def test_passthrough_assign(sync: bool) -> None:
-    chain = RunnablePassthrough.assign(n=lambda d: len(d["text"]))
-    assert await call(chain, sync, {"text": "abcd"}) == {"text": "abcd", "n": 4}
-    with pytest.raises(TypeError, match="dict input"):
-        await call(chain, sync, "not a dict")
-
-
-@pytest.mark.parametrize("sync", [True, False])
 async def test_chain_streams_text_as_the_model_yields_it(sync: bool) -> None:
     """Each piece reaches the consumer before the model produces the next one."""
     produced: list[str] = []
@@ -148,19 +96,6 @@ async def test_chain_streams_text_as_the_model_yields_it(sync: bool) -> None:
     assert [p for p, _ in received] == ["alpha ", "beta ", "gamma ", "delta"]
     # When piece k arrived, the model had produced exactly k tokens: no buffering.
     assert [n for _, n in received] == [1, 2, 3, 4]
-
-
-@pytest.mark.parametrize("sync", [True, False])
-async def test_model_stream_yields_chunks_that_sum_to_invoke(sync: bool) -> None:
-    model = FakeChatModel(responses=["the quick brown fox"])
-    chunks = await stream(model, sync, "hi")
-    assert all(isinstance(c, AIMessageChunk) for c in chunks)
-    merged = chunks[0]
-    for c in chunks[1:]:
-        merged = merged + c
-    full = await call(model, sync, "hi")
-    assert merged.to_message().text == full.text
-    assert merged.usage_metadata == full.usage_metadata
 
 
 class BatchRecorder(Runnable[Any, Any]):
@@ -232,37 +167,9 @@ async def test_sequence_batch_with_exceptions_skips_later_steps_for_failed_input
     assert later.batch_sizes == [2]
 
 
-@pytest.mark.parametrize("sync", [True, False])
-async def test_with_config_and_bind(sync: bool) -> None:
-    def tags(x: int, config: RunnableConfig) -> list[str]:
-        return config.get("tags", [])
-
-    bound = RunnableLambda(tags).with_config(tags=["fixed"])
-    assert await call(bound, sync, 1, {"tags": ["call"]}) == ["fixed", "call"]
-
-    model = FakeChatModel(responses=["ok"]).bind(temperature=0.5)
-    assert model.temperature == 0.5  # type: ignore[attr-defined]
-    assert (await call(model, sync, "hi")).text == "ok"
-
-
 def test_cannot_compose_non_runnables() -> None:
     with pytest.raises(TypeError, match="cannot compose int"):
         RunnableLambda(lambda x: x) | 3  # type: ignore[operator]
-
-
-def test_async_generator_in_a_sync_chain_after_an_async_step() -> None:
-    # The async generator runs on the portal loop; the sync upstream (here an async
-    # lambda, itself run through the portal) must not be pulled from that loop.
-    async def add_one(x: int) -> int:
-        return x + 1
-
-    async def double(chunks: AsyncIterator[int]) -> AsyncIterator[int]:
-        async for c in chunks:
-            yield c * 2
-
-    chain = RunnableLambda(add_one) | double
-    assert list(chain.stream(1)) == [4]
-    assert chain.invoke(1) == 4
 
 
 async def test_parallel_astream_reports_a_branch_base_exception() -> None:

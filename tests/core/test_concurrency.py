@@ -1,4 +1,5 @@
-"""batch / abatch / *_as_completed: order, exact concurrency, errors and cancellation."""
+"""Bounded concurrency (`core/concurrency.py`) behind batch / abatch / *_as_completed:
+order, exact concurrency, errors and cancellation."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from chatplex import AIMessage, FakeChatModel, RunnableLambda
-from chatplex.core.run_config import RunnableConfig
+from chatplex import RunnableLambda
 from chatplex.runnables import DEFAULT_MAX_CONCURRENCY, Runnable
 
 
@@ -161,130 +161,3 @@ async def test_abatch_as_completed_closing_early_cancels_the_rest() -> None:
     await stream.aclose()  # type: ignore[attr-defined]
     assert gauge.now == 0
     assert gauge.finished < 10
-
-
-@pytest.mark.parametrize("sync", [True, False])
-async def test_one_config_per_input(sync: bool) -> None:
-    seen: list[str] = []
-
-    def record(x: int, config: RunnableConfig) -> int:
-        seen.append(config["metadata"]["who"])
-        return x
-
-    configs: list[RunnableConfig] = [{"metadata": {"who": f"n{i}"}} for i in range(3)]
-    await run_batch(RunnableLambda(record), sync, [0, 1, 2], config=configs)
-    assert sorted(seen) == ["n0", "n1", "n2"]
-
-
-def test_config_list_must_match_inputs() -> None:
-    with pytest.raises(ValueError, match="3 inputs but 2 configs"):
-        RunnableLambda(lambda x: x).batch([1, 2, 3], config=[{}, {}])
-
-
-@pytest.mark.parametrize("bad", [0, -1, 1.5, "3"])
-def test_bad_max_concurrency_is_rejected(bad: Any) -> None:
-    with pytest.raises(ValueError, match="max_concurrency"):
-        RunnableLambda(lambda x: x).batch([1], config={"max_concurrency": bad})
-
-
-def test_empty_batch_returns_empty_list() -> None:
-    assert RunnableLambda(lambda x: x).batch([]) == []
-
-
-class ThreadRecordingModel(FakeChatModel):
-    """Records which thread each request ran on."""
-
-    def __init__(self, **kw: Any) -> None:
-        super().__init__(**kw)
-        self.threads: set[int] = set()
-
-    async def _asend(self, messages: Any, settings: Any, config: Any) -> Any:
-        self.threads.add(threading.get_ident())
-        return await super()._asend(messages, settings, config)
-
-    def _send(self, messages: Any, settings: Any, config: Any) -> Any:
-        self.threads.add(threading.get_ident())
-        return super()._send(messages, settings, config)
-
-
-def test_sync_batch_of_a_chat_model_uses_one_loop_not_a_thread_per_request() -> None:
-    model = ThreadRecordingModel(responses=["ok"], latency=0.02)
-    out = model.batch(["hi"] * 16, config={"max_concurrency": 16})
-    assert [m.text for m in out] == ["ok"] * 16
-    assert len(model.threads) == 1
-    assert threading.get_ident() not in model.threads
-
-
-class DelayedModel(ThreadRecordingModel):
-    """Answers after as many seconds as its input says; counts calls started, finished
-    and cancelled."""
-
-    def __init__(self) -> None:
-        super().__init__(responses=["unused"])
-        self.started = self.finished = self.cancelled = 0
-
-    async def _asend(self, messages: Any, settings: Any, config: Any) -> Any:
-        self.threads.add(threading.get_ident())
-        self.started += 1
-        try:
-            await asyncio.sleep(float(messages[-1].text))
-        except asyncio.CancelledError:
-            self.cancelled += 1
-            raise
-        self.finished += 1
-        return AIMessage(content=messages[-1].text)
-
-    def _send(self, messages: Any, settings: Any, config: Any) -> Any:
-        self.threads.add(threading.get_ident())
-        self.started += 1
-        time.sleep(float(messages[-1].text))
-        self.finished += 1
-        return AIMessage(content=messages[-1].text)
-
-
-def test_sync_batch_as_completed_of_a_chat_model_runs_on_one_loop_as_completed() -> None:
-    model = DelayedModel()
-    inputs = ["0.3", "0.05", "0.2", "0.1"] * 4
-    pairs = list(model.batch_as_completed(inputs, config={"max_concurrency": 16}))
-    assert [i for i, _ in pairs[:4]] == [1, 5, 9, 13]  # the 0.05 s calls come first
-    assert sorted(i for i, _ in pairs) == list(range(16))
-    assert all(reply.text == inputs[i] for i, reply in pairs)
-    assert [inputs[i] for i, _ in pairs] == sorted(inputs, key=float)
-    assert len(model.threads) == 1  # every call on the same (portal) loop thread ...
-    assert threading.get_ident() not in model.threads  # ... which is not the caller's
-
-
-def test_closing_sync_batch_as_completed_early_cancels_the_rest() -> None:
-    model = DelayedModel()
-    results = model.batch_as_completed(["0.01", "2", "2", "2"], config={"max_concurrency": 4})
-    first = next(results)
-    started = time.monotonic()
-    results.close()  # type: ignore[attr-defined]
-    assert time.monotonic() - started < 0.5  # did not wait for the 2 s calls
-    assert first[0] == 0
-    assert (model.started, model.finished, model.cancelled) == (4, 1, 3)
-
-
-def test_sync_batch_as_completed_raises_the_first_error_and_cancels_the_rest() -> None:
-    model = DelayedModel()
-    results = model.batch_as_completed(["0.01", "x", "2", "2"], config={"max_concurrency": 4})
-    started = time.monotonic()
-    with pytest.raises(ValueError):  # float("x")
-        list(results)
-    assert time.monotonic() - started < 0.5
-    assert (model.started, model.finished, model.cancelled) == (4, 0, 3)
-
-
-async def test_ainvoke_runs_on_the_calling_loop_thread() -> None:
-    model = ThreadRecordingModel(responses=["ok"])
-    await model.ainvoke("hi")
-    await model.abatch(["a", "b", "c"])
-    assert model.threads == {threading.get_ident()}
-
-
-async def test_abatch_overlaps_calls() -> None:
-    model = FakeChatModel(responses=["ok"], latency=0.1)
-    start = time.monotonic()
-    await model.abatch(["x"] * 10, config={"max_concurrency": 10})
-    # Ten 100 ms calls at once finish in about one call's time, far below 1 s serial.
-    assert time.monotonic() - start < 0.6

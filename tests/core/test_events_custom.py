@@ -1,4 +1,5 @@
-"""dispatch_custom_event / adispatch_custom_event: on_custom_event from inside a runnable."""
+"""Custom events (`core/events.py`): dispatch_custom_event / adispatch_custom_event,
+on_custom_event from inside a runnable."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""astream_log: JSON-Patch operations building LangChain's RunLog state."""
+"""astream_log (`core/log.py`): JSON-Patch operations building LangChain's RunLog state."""
 
 from __future__ import annotations
 
@@ -218,3 +218,12 @@ def test_patch_repr_and_equality() -> None:
     log = RunLogPatch({"op": "replace", "path": "", "value": {"x": 0}}) + a
     state: Any = log.state
     assert state == {"x": 1} and repr(log) == "RunLog({'x': 1})"
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.core import log
+
+    failures, _ = doctest.testmod(log, optionflags=doctest.ELLIPSIS)
+    assert failures == 0

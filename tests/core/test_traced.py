@@ -1,4 +1,5 @@
-"""The run tree behind callbacks: chain runs for handlers, parent ids, batches, zero cost."""
+"""The traced public methods (`core/_traced.py`): a run per step for handlers, parent ids,
+batches, and no run tree at all when no callbacks watch."""
 
 from __future__ import annotations
 

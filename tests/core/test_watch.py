@@ -1,4 +1,6 @@
-"""Event filters: include by name, type or tag; exclude wins; decided per event."""
+"""What event and log streams share (`core/_watch.py`): the filters (include by name, type
+or tag; exclude wins; decided per event), the listener added to a config, the channel
+the watched call pushes into."""
 
 from __future__ import annotations
 

@@ -1,11 +1,7 @@
-"""The plugin's no-network guard: chatplex's shared clients refuse unmocked real requests,
-and nothing else changes (mocks, loopback, users' own HTTP, sessions without the plugin)."""
+"""The no-network guard (`testing/_guard.py`): chatplex's shared clients refuse unmocked
+real requests, and nothing else changes (mocks, loopback, users' own HTTP)."""
 
 from __future__ import annotations
-
-import subprocess
-import sys
-import textwrap
 
 import httpx
 import pytest
@@ -141,53 +137,3 @@ async def test_shared_clients_carry_the_hooks() -> None:
     assert _guard._aon_request in async_client.event_hooks["request"]
     _guard.install(sync_client)  # idempotent
     assert sync_client.event_hooks["request"].count(_guard._on_request) == 1
-
-
-def test_importing_the_plugin_imports_no_http_library() -> None:
-    code = textwrap.dedent(
-        """
-        import sys
-        import chatplex.testing.pytest_plugin
-        heavy = {"httpx", "respx", "httpcore", "aiohttp", "chatplex.http._pool"}
-        print(sorted(heavy & set(sys.modules)))
-        """
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert out.stdout.strip() == "[]"
-
-
-INNER = """
-import pytest
-from chatplex import init_chat_model
-
-def test_unmocked():
-    init_chat_model("openai:gpt-4o-mini", api_key="sk-test", max_retries=0).invoke("hi")
-
-def test_fixture_is_registered(chat_mock):
-    chat_mock.openai.reply_text("pong")
-    model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test")
-    assert model.invoke("ping").text == "pong"
-"""
-
-
-def test_the_entry_point_plugin_guards_a_fresh_session(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_inner=INNER)
-    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*NetworkBlockedError: chatplex tried to send POST*"])
-
-
-def test_disabling_the_plugin_removes_the_guard_and_fixtures(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        test_inner="""
-        import chatplex.http
-
-        def test_no_hooks():
-            client = chatplex.http.get_sync_client()
-            assert client.event_hooks["request"] == []
-        """
-    )
-    result = pytester.runpytest_subprocess("-q", "-p", "no:chatplex", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1)

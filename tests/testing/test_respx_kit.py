@@ -1,5 +1,5 @@
-"""The respx fixtures of the pytest plugin: scripted replies in each provider's wire shape,
-and assertions on what chatplex sent."""
+"""`ChatMock` (`testing/_respx_kit.py`), behind the plugin's respx fixtures: scripted
+replies in each provider's wire shape, and assertions on what chatplex sent."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import respx
 from chatplex import ChatModel, init_chat_model
 from chatplex.errors import BadRequestError, OverloadedError, RateLimitError
 from chatplex.messages import merge_chunks
-from chatplex.testing import ChatMock, FakeChatModel, MockServer, NoReplyQueuedError
+from chatplex.testing import ChatMock, MockServer, NoReplyQueuedError
 
 MODELS = {"openai": "openai:gpt-4o-mini", "anthropic": "anthropic:claude-sonnet-4-5"}
 PROVIDERS = list(MODELS)
@@ -237,7 +237,3 @@ def test_reset_forgets_replies_and_requests(chat_mock: ChatMock) -> None:
     assert chat_mock.openai.requests == []
     with pytest.raises(AssertionError, match="no request"):
         _ = chat_mock.openai.last_request
-
-
-def test_fake_chat_model_is_reexported() -> None:
-    assert FakeChatModel(responses=["fine"]).invoke("hi").text == "fine"

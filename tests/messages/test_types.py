@@ -1,0 +1,52 @@
+"""Tool-call and usage records (`_types.py`): `add_usage` sums field by field, token
+details included, and `None` is its identity."""
+
+from __future__ import annotations
+
+from chatplex.messages import AIMessageChunk, UsageMetadata, add_usage
+
+
+def usage(
+    inp: int,
+    out: int,
+    *,
+    in_details: dict[str, int] | None = None,
+    out_details: dict[str, int] | None = None,
+) -> UsageMetadata:
+    u: UsageMetadata = {"input_tokens": inp, "output_tokens": out, "total_tokens": inp + out}
+    if in_details is not None:
+        u["input_token_details"] = in_details  # type: ignore[typeddict-item]
+    if out_details is not None:
+        u["output_token_details"] = out_details  # type: ignore[typeddict-item]
+    return u
+
+
+def test_usage_is_summed_including_token_details() -> None:
+    a = AIMessageChunk("", usage_metadata=usage(100, 0, in_details={"cache_read": 40}))
+    b = AIMessageChunk("x")  # no usage: the identity
+    c = AIMessageChunk("", usage_metadata=usage(0, 7, out_details={"reasoning": 3}))
+    d = AIMessageChunk(
+        "",
+        usage_metadata=usage(
+            5, 2, in_details={"cache_read": 1, "cache_creation": 4}, out_details={"reasoning": 1}
+        ),
+    )
+    merged = a + b + c + d
+    assert merged.usage_metadata == {
+        "input_tokens": 105,
+        "output_tokens": 9,
+        "total_tokens": 114,
+        "input_token_details": {"cache_read": 41, "cache_creation": 4},
+        "output_token_details": {"reasoning": 4},
+    }
+
+
+def test_usage_stays_none_when_no_chunk_reports_it() -> None:
+    assert (AIMessageChunk("a") + AIMessageChunk("b")).usage_metadata is None
+
+
+def test_add_usage_none_is_identity() -> None:
+    u = usage(1, 2)
+    assert add_usage(None, None) is None
+    assert add_usage(u, None) == u
+    assert add_usage(None, u) == u
