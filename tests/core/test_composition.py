@@ -185,3 +185,12 @@ async def test_parallel_astream_reports_a_branch_base_exception() -> None:
     with pytest.raises(Stop, match="branch stopped"):
         async for _ in par.astream(1):
             pass
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.core import composition
+
+    failures, tried = doctest.testmod(composition)
+    assert failures == 0 and tried > 0

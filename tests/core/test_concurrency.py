@@ -4,6 +4,7 @@ order, exact concurrency, errors and cancellation."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 import time
 from typing import Any
@@ -11,6 +12,13 @@ from typing import Any
 import pytest
 
 from chatplex import RunnableLambda
+from chatplex.core.concurrency import (
+    agather_bounded,
+    aiter_bounded,
+    gather_threads,
+    iter_threads,
+    max_concurrency,
+)
 from chatplex.runnables import DEFAULT_MAX_CONCURRENCY, Runnable
 
 
@@ -161,3 +169,71 @@ async def test_abatch_as_completed_closing_early_cancels_the_rest() -> None:
     await stream.aclose()  # type: ignore[attr-defined]
     assert gauge.now == 0
     assert gauge.finished < 10
+
+
+# ---- the helpers themselves -------------------------------------------------------------
+
+
+def test_max_concurrency_is_the_first_configs_else_the_default() -> None:
+    assert max_concurrency([{"max_concurrency": 3}, {"max_concurrency": 9}]) == 3
+    assert max_concurrency([{}, {"max_concurrency": 9}]) == DEFAULT_MAX_CONCURRENCY
+    assert max_concurrency([]) == DEFAULT_MAX_CONCURRENCY
+
+
+async def test_nothing_to_do_starts_nothing() -> None:
+    def never(i: int) -> Any:
+        raise AssertionError("called")
+
+    assert await agather_bounded(0, never, 4, return_exceptions=False) == []
+    assert [x async for x in aiter_bounded(0, never, 4, return_exceptions=False)] == []
+    assert gather_threads(0, never, 4, return_exceptions=False) == []
+    assert list(iter_threads(0, never, 4, return_exceptions=False)) == []
+
+
+async def test_a_base_exception_is_raised_even_with_return_exceptions() -> None:
+    class Stop(BaseException):
+        pass
+
+    cancelled: list[int] = []
+
+    async def call(i: int) -> int:
+        if i == 0:
+            raise Stop
+        try:
+            await asyncio.Event().wait()  # forever, unless cancelled
+        except asyncio.CancelledError:
+            cancelled.append(i)
+            raise
+        return i
+
+    with pytest.raises(Stop):
+        await agather_bounded(3, call, 3, return_exceptions=True)
+    assert sorted(cancelled) == [1, 2]  # nobody left running
+
+
+def test_threads_never_outnumber_the_bound_and_see_the_callers_context() -> None:
+    var: contextvars.ContextVar[str] = contextvars.ContextVar("var", default="unset")
+    var.set("caller")
+    threads: set[int] = set()
+    seen: list[str] = []
+
+    def call(i: int) -> int:
+        threads.add(threading.get_ident())
+        seen.append(var.get())
+        return i * 2
+
+    assert gather_threads(10, call, 2, return_exceptions=False) == [i * 2 for i in range(10)]
+    assert 1 <= len(threads) <= 2 and threading.get_ident() not in threads
+    assert seen == ["caller"] * 10
+
+
+def test_iter_threads_yields_errors_as_results_when_asked() -> None:
+    def call(i: int) -> int:
+        if i == 1:
+            raise KeyError(i)
+        return i
+
+    pairs = dict(iter_threads(3, call, 3, return_exceptions=True))
+    assert pairs[0] == 0 and pairs[2] == 2 and isinstance(pairs[1], KeyError)
+    with pytest.raises(KeyError):
+        gather_threads(3, call, 3, return_exceptions=False)

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from chatplex import FakeChatModel, RunnableLambda, StrOutputParser
-from chatplex.core.run_config import RunnableConfig
+from chatplex.core.lambdas import is_stream_transformer
+from chatplex.core.run_config import RunnableConfig, current_config
 from chatplex.runnables import Runnable, RunnableGenerator
 
 
@@ -81,3 +82,70 @@ def test_async_generator_in_a_sync_chain_after_an_async_step() -> None:
     chain = RunnableLambda(add_one) | double
     assert list(chain.stream(1)) == [4]
     assert chain.invoke(1) == 4
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.core import lambdas
+
+    failures, tried = doctest.testmod(lambdas)
+    assert failures == 0 and tried > 0
+
+
+def test_names_and_what_is_accepted() -> None:
+    def named(x: int) -> int:
+        return x
+
+    assert RunnableLambda(named).get_name() == "named"
+    assert RunnableLambda(lambda x: x).get_name() == "RunnableLambda"
+    assert RunnableLambda(lambda x: x, name="given").get_name() == "given"
+    assert RunnableLambda(len).invoke("abc") == 3  # a builtin without a signature
+    with pytest.raises(TypeError, match="needs a callable"):
+        RunnableLambda(42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_the_call_config_is_ambient_while_the_function_runs(sync: bool) -> None:
+    seen: list[Any] = []
+
+    def look(x: int) -> int:
+        ambient = current_config().get()
+        seen.append(None if ambient is None else ambient.get("tags"))
+        return x
+
+    async def alook(x: int) -> int:
+        return look(x)
+
+    await call(RunnableLambda(look, alook), sync, 1, {"tags": ["outer"]})
+    assert seen == [["outer"]]
+    assert current_config().get() is None  # reset once the function returned
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_the_async_function_is_used_on_the_async_path(sync: bool) -> None:
+    used: list[str] = []
+
+    def f(x: int) -> int:
+        used.append("sync")
+        return x
+
+    async def af(x: int) -> int:
+        used.append("async")
+        return x
+
+    await call(RunnableLambda(f, af), sync, 1)
+    assert used == ["sync" if sync else "async"]
+
+
+def test_generators_are_stream_transformers() -> None:
+    def gen(chunks: Iterator[str]) -> Iterator[str]:
+        yield from chunks
+
+    async def agen(chunks: AsyncIterator[str]) -> AsyncIterator[str]:
+        async for c in chunks:
+            yield c
+
+    assert is_stream_transformer(gen) and is_stream_transformer(agen)
+    assert not is_stream_transformer(lambda x: x)
+    assert RunnableGenerator(gen).invoke("abc") == "abc"

@@ -151,3 +151,12 @@ async def test_chain_stream_pieces_arrive_spaced_out(sync: bool) -> None:
     gaps = [b - a for a, b in pairwise(arrivals)]
     # A lower bound only: each later piece waited for its own delay.
     assert all(gap >= delay / 2 for gap in gaps), gaps
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.core import parsers
+
+    failures, tried = doctest.testmod(parsers)
+    assert failures == 0 and tried > 0

@@ -398,3 +398,12 @@ async def test_stream_yields_the_prompt_value(sync: bool) -> None:
     prompt = ChatPromptTemplate.from_template("About {topic}")
     out = list(prompt.stream("tea")) if sync else [v async for v in prompt.astream("tea")]
     assert [v.to_messages() for v in out] == [[HumanMessage("About tea")]]
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.core import prompts
+
+    failures, tried = doctest.testmod(prompts)
+    assert failures == 0 and tried > 0

@@ -340,3 +340,12 @@ async def test_retry_and_fallbacks_compose(sync: bool) -> None:
     )
     assert await invoke(chain, sync, "a") == "backup a"
     assert primary.calls == {"a": 2} and backup.calls == {"a": 2}
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.core import reliability
+
+    failures, tried = doctest.testmod(reliability)
+    assert failures == 0 and tried > 0

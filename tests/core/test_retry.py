@@ -7,8 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tenacity import retry_if_exception_type, stop_after_attempt, wait_fixed
 
-from chatplex.core.retry import retry_policy
+from chatplex.core.retry import (
+    RetryPolicy,
+    is_retryable,
+    retry_policy,
+    wait_jittered,
+    wait_retry_after,
+)
 from chatplex.errors import (
     APIConnectionError,
     APIError,
@@ -128,3 +135,47 @@ def test_policies_are_built_once_and_validated() -> None:
         retry_policy(-1)
     with pytest.raises(ValueError, match="max_retry_after"):
         retry_policy(2, -1.0)
+
+
+# ---- the strategies ------------------------------------------------------------------------
+
+
+def test_is_retryable_only_for_chatplex_errors_that_say_so() -> None:
+    assert is_retryable(ServerError("x"))
+    assert not is_retryable(BadRequestError("x"))
+    assert not is_retryable(TimeoutError("not an APIError"))
+
+
+def test_a_policy_of_any_tenacity_strategies() -> None:
+    policy = RetryPolicy(
+        retry=retry_if_exception_type(KeyError),
+        stop=stop_after_attempt(3),
+        wait=wait_jittered(wait_fixed(2.0), fraction=0.5, random=lambda: 1.0),
+        clock=lambda: 0.0,
+    )
+    assert policy.delay(KeyError("k"), 1) == 1.0  # 2 s shortened by half
+    assert policy.delay(KeyError("k"), 3) is None  # the third attempt was the last
+    assert policy.delay(ValueError("v"), 1) is None  # not a retried type
+    with pytest.raises(DeadlineExceededError):
+        policy.delay(KeyError("k"), 1, deadline=0.5)
+
+
+def test_wait_retry_after_uses_the_errors_hint_else_the_fallback() -> None:
+    policy = RetryPolicy(
+        retry=retry_if_exception_type(APIError),
+        stop=stop_after_attempt(5),
+        wait=wait_retry_after(wait_fixed(7.0), cap=10.0),
+    )
+    assert policy.delay(ServerError("x", retry_after=3.0), 1) == 3.0
+    assert policy.delay(ServerError("x", retry_after=30.0), 1) == 10.0
+    assert policy.delay(ServerError("x", retry_after=-1.0), 1) == 7.0  # nonsense: ignored
+    assert policy.delay(ServerError("x"), 1) == 7.0
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.core import retry
+
+    failures, tried = doctest.testmod(retry)
+    assert failures == 0 and tried > 0

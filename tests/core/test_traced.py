@@ -4,6 +4,7 @@ batches, and no run tree at all when no callbacks watch."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from chatplex import ChatPromptTemplate, FakeChatModel, RunnableLambda, StrOutputParser
 from chatplex.chat.callbacks import LLMResult
 from chatplex.core import Runnable, _traced
+from chatplex.core.run_config import RunnableConfig, current_config
+from chatplex.core.runs import RunListener, RunNode
 
 
 class Tracer:
@@ -230,3 +233,167 @@ async def test_no_callbacks_no_run_tree(sync: bool) -> None:
         assert "".join([p async for p in runnable.astream({"topic": "t"})]) == "fine"
         assert await runnable.abatch([{"topic": "t"}] * 2) == ["fine"] * 2
     assert all("_parent_run" not in config for config in seen)
+
+
+# ---- runs, created only when someone watches ---------------------------------------------
+
+
+class Listener(RunListener):
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str, Any]] = []
+
+    def on_start(self, run: RunNode, data: dict[str, Any]) -> None:
+        self.seen.append(("start", run.name, data.get("input", "<streaming>")))
+
+    def on_stream(self, run: RunNode, chunk: Any) -> None:
+        self.seen.append(("stream", run.name, chunk))
+
+    def on_end(self, run: RunNode, data: dict[str, Any]) -> None:
+        self.seen.append(("end", run.name, data["output"]))
+
+    def on_error(self, run: RunNode, error: BaseException) -> None:
+        self.seen.append(("error", run.name, type(error).__name__))
+
+
+class Single(Runnable[str, str]):
+    """Only invokes: its stream is its one result."""
+
+    def _invoke(self, input: str, config: RunnableConfig, **kwargs: Any) -> str:
+        return input.upper()
+
+    async def _ainvoke(self, input: str, config: RunnableConfig, **kwargs: Any) -> str:
+        return input.upper()
+
+
+class Native(Single):
+    """Streams for real, one letter at a time, and transforms its input as it comes."""
+
+    def _stream(self, input: str, config: RunnableConfig, **kwargs: Any) -> Iterator[str]:
+        yield from input.upper()
+
+    async def _astream(
+        self, input: str, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[str]:
+        for letter in input.upper():
+            yield letter
+
+    def _transform(
+        self, chunks: Iterator[str], config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[str]:
+        for chunk in chunks:
+            yield chunk.upper()
+
+
+async def pieces(r: Runnable[Any, Any], sync: bool, value: Any, config: Any) -> list[Any]:
+    if sync:
+        return list(r.stream(value, config))
+    return [p async for p in r.astream(value, config)]
+
+
+def test_a_run_is_made_only_for_a_step_of_its_own_with_someone_listening() -> None:
+    listener = Listener()
+    config: RunnableConfig = {"callbacks": [listener]}
+    assert _traced.invoke(Single(), "a", config, {}) == "A"
+    assert isinstance(config.get("_parent_run"), RunNode)  # the hooks nest under it
+    assert listener.seen == [("start", "Single", "a"), ("end", "Single", "A")]
+
+    bound = Single().with_config(tags=["x"])  # a binding is transparent: no run of its own
+    config = {"callbacks": [listener]}
+    _traced.invoke(bound, "b", config, {})
+    assert "_parent_run" not in config
+
+    class Manager:  # a callback manager with nobody in it: nobody to tell
+        handlers: list[Any] = []
+
+    config = {"callbacks": [Manager()]}
+    assert _traced.invoke(Single(), "c", config, {}) == "C"
+    assert "_parent_run" not in config
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_only_native_streams_report_stream_events(sync: bool) -> None:
+    single, native = Listener(), Listener()
+    assert await pieces(Single(), sync, "ab", {"callbacks": [single]}) == ["AB"]
+    assert await pieces(Native(), sync, "ab", {"callbacks": [native]}) == ["A", "B"]
+    assert single.seen == [("start", "Single", "ab"), ("end", "Single", "AB")]
+    assert native.seen == [
+        ("start", "Native", "ab"),
+        ("stream", "Native", "A"),
+        ("stream", "Native", "B"),
+        ("end", "Native", "AB"),
+    ]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_an_error_in_a_stream_is_reported_and_raised(sync: bool) -> None:
+    class Failing(Native):
+        def _stream(self, input: str, config: RunnableConfig, **kwargs: Any) -> Iterator[str]:
+            yield "A"
+            raise KeyError("midway")
+
+        async def _astream(
+            self, input: str, config: RunnableConfig, **kwargs: Any
+        ) -> AsyncIterator[str]:
+            yield "A"
+            raise KeyError("midway")
+
+    listener = Listener()
+    with pytest.raises(KeyError):
+        await pieces(Failing(), sync, "ab", {"callbacks": [listener]})
+    assert listener.seen[-1] == ("error", "Failing", "KeyError")
+
+
+def test_a_consumer_that_stops_early_is_no_error_and_no_end() -> None:
+    listener = Listener()
+    stream = Native().stream("abc", {"callbacks": [listener]})
+    assert next(stream) == "A"
+    stream.close()  # type: ignore[attr-defined]
+    assert [event for event, _, _ in listener.seen] == ["start", "stream"]
+
+
+def test_transform_starts_a_native_transformer_with_its_first_piece() -> None:
+    native, single = Listener(), Listener()
+    out = list(Native().transform(iter(["ab", "c"]), {"callbacks": [native]}))
+    assert out == ["AB", "C"]
+    assert native.seen[0] == ("start", "Native", "<streaming>")  # input still coming in
+    assert native.seen[-1] == ("end", "Native", "ABC")
+    # Without its own _transform, the input is collected first, then streamed.
+    assert list(Single().transform(iter(["ab", "c"]), {"callbacks": [single]})) == ["ABC"]
+    assert single.seen == [("start", "Single", "abc"), ("end", "Single", "ABC")]
+
+
+def test_batch_makes_one_run_per_input_for_a_runnable_with_its_own_batch() -> None:
+    class OwnBatch(Single):
+        def _batch(
+            self,
+            inputs: list[str],
+            configs: list[RunnableConfig],
+            *,
+            return_exceptions: bool,
+            **kwargs: Any,
+        ) -> list[Any]:
+            return [i.upper() for i in inputs]
+
+    own, default = Listener(), Listener()
+    assert OwnBatch().batch(["a", "b"], {"callbacks": [own]}) == ["A", "B"]
+    assert Single().batch(["a", "b"], {"callbacks": [default]}) == ["A", "B"]
+    for listener in (own, default):  # one start and one end per input, never two
+        assert sorted(s for s in listener.seen if s[0] == "start") == [
+            ("start", "Single" if listener is default else "OwnBatch", "a"),
+            ("start", "Single" if listener is default else "OwnBatch", "b"),
+        ]
+        assert len([s for s in listener.seen if s[0] == "end"]) == 2
+
+
+def test_watched_looks_at_every_config_and_the_ambient_one() -> None:
+    handler = object()
+    assert not _traced.watched(None)
+    assert not _traced.watched({"tags": ["x"]})
+    assert _traced.watched({"callbacks": [handler]})
+    assert _traced.watched([{}, {"callbacks": [handler]}])
+    assert not _traced.watched([{}, {}])
+    token = current_config().set({"callbacks": [handler]})
+    try:
+        assert _traced.watched(None)
+    finally:
+        current_config().reset(token)
