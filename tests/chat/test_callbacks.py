@@ -4,6 +4,7 @@ call in a chain, its start, tokens, end or error."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +15,9 @@ from chatplex import (
     RunnableLambda,
     StrOutputParser,
 )
-from chatplex.chat.callbacks import LLMResult
+from chatplex.chat.callbacks import ChatGeneration, ChatModelRun, LLMResult, start_chat_model_run
+from chatplex.core.runs import RunListener, RunNode
+from chatplex.messages import AIMessage, AIMessageChunk, HumanMessage
 from chatplex.runnables import Runnable
 
 
@@ -120,3 +123,112 @@ async def test_model_inside_a_lambda_inherits_callbacks_without_config(sync: boo
     lam = RunnableLambda(uses_model, auses_model)
     assert await call(lam, sync, "q", {"callbacks": [rec]}) == "inner"
     assert rec.events == [("start", ["q"]), ("end", "inner")]
+
+
+# ---- the run itself ---------------------------------------------------------------------
+
+
+class Listener(RunListener):
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, Any]] = []
+
+    def on_start(self, run: RunNode, data: dict[str, Any]) -> None:
+        self.seen.append(("start", data))
+
+    def on_stream(self, run: RunNode, chunk: Any) -> None:
+        self.seen.append(("stream", chunk.text))
+
+    def on_end(self, run: RunNode, data: dict[str, Any]) -> None:
+        self.seen.append(("end", data))
+
+
+def test_no_run_without_anyone_listening() -> None:
+    assert start_chat_model_run({}, "m") is None
+    assert start_chat_model_run({"callbacks": []}, "m") is None
+
+    class EmptyManager:
+        handlers: list[Any] = []
+
+    assert start_chat_model_run({"callbacks": [EmptyManager()]}, "m") is None
+    run = start_chat_model_run({"callbacks": [Recorder(), Listener()]}, "m")
+    assert isinstance(run, ChatModelRun)
+    assert (run.name, run.run_type, len(run.handlers), len(run.listeners)) == (
+        "m",
+        "chat_model",
+        1,
+        1,
+    )
+
+
+def test_collect_reports_each_token_and_returns_the_reply() -> None:
+    listener, tokens = Listener(), []
+
+    class Tokens:
+        def on_llm_new_token(self, token: str, *, chunk: Any, **kw: Any) -> None:
+            tokens.append((token, chunk.text, chunk.message.text))
+
+    run = start_chat_model_run({"callbacks": [Tokens(), listener]}, "m")
+    assert run is not None
+    closed: list[bool] = []
+
+    def chunks() -> Iterator[AIMessageChunk]:
+        try:
+            yield AIMessageChunk("a ", id="x")
+            yield AIMessageChunk(
+                "b", usage_metadata={"input_tokens": 1, "output_tokens": 2, "total_tokens": 3}
+            )
+        finally:
+            closed.append(True)
+
+    message = run.collect(chunks())
+    assert type(message) is AIMessage and message.text == "a b" and message.id == "x"
+    assert message.usage_metadata == {"input_tokens": 1, "output_tokens": 2, "total_tokens": 3}
+    assert tokens == [("a ", "a ", "a "), ("b", "b", "b")]
+    assert listener.seen == [("stream", "a "), ("stream", "b")]
+    assert closed == [True]
+
+
+def test_start_and_end_tell_listeners_the_messages_and_handlers_an_llm_result() -> None:
+    listener, results = Listener(), []
+
+    class Ends:
+        def on_llm_end(self, response: LLMResult, **kw: Any) -> None:
+            results.append(response)
+
+    run = start_chat_model_run({"callbacks": [Ends(), listener]}, "m")
+    assert run is not None
+    messages = [HumanMessage("hi")]
+    run.start(messages, {"name": "m"}, {"model": "x"})
+    reply = AIMessage(
+        "yo",
+        response_metadata={"model_name": "x-1"},
+        usage_metadata={"input_tokens": 1, "output_tokens": 1, "total_tokens": 2},
+    )
+    run.end(reply)
+    assert listener.seen == [
+        ("start", {"input": {"messages": [messages]}}),
+        ("end", {"output": reply, "input": {"messages": [messages]}}),
+    ]
+    [result] = results
+    generation = result.generations[0][0]
+    assert isinstance(generation, ChatGeneration)
+    assert generation.message is reply and generation.text == "yo"
+    assert result.llm_output == {"token_usage": reply.usage_metadata, "model_name": "x-1"}
+
+
+def test_chat_model_start_gets_the_invocation_params() -> None:
+    got: list[dict[str, Any]] = []
+
+    class Start:
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
+            got.append({"serialized": serialized, **kw})
+
+    FakeChatModel(responses=["ok"], temperature=0.2).invoke("x", {"callbacks": [Start()]})
+    [start] = got
+    assert start["serialized"] == {
+        "name": "FakeChatModel",
+        "kwargs": {"model": "fake-chat", "provider": "fake"},
+    }
+    assert start["invocation_params"]["temperature"] == 0.2
+    assert start["invocation_params"]["provider"] == "fake"
+    assert start["name"] == "FakeChatModel"

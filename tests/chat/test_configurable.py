@@ -340,3 +340,12 @@ def test_a_built_model_can_be_passed_in_the_config() -> None:
     bound = switch.resolve(on(built, temperature=0.5))  # type: ignore[arg-type]
     assert isinstance(bound, FakeChatModel) and bound.temperature == 0.5
     assert switch.resolve(on(built, temperature=0.5)) is bound  # type: ignore[arg-type]
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.chat import configurable
+
+    failures, tried = doctest.testmod(configurable)
+    assert failures == 0 and tried > 0

@@ -328,3 +328,12 @@ async def test_model_stream_yields_chunks_that_sum_to_invoke(sync: bool) -> None
     full = await invoke(model, "hi", sync)
     assert merged.to_message().text == full.text
     assert merged.usage_metadata == full.usage_metadata
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.chat import fake
+
+    failures, tried = doctest.testmod(fake)
+    assert failures == 0 and tried > 0

@@ -725,3 +725,12 @@ def test_rate_limit_reaches_the_model(monkeypatch: pytest.MonkeyPatch, isolated:
         '[profiles.default]\nmodel = "fake:m"\nrate_limit = { requests_per_minute = 60 }',
     )
     assert isinstance(init_chat_model(), FakeChatModel)
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.chat import profiles
+
+    failures, tried = doctest.testmod(profiles)
+    assert failures == 0 and tried > 0

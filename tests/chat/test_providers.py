@@ -19,7 +19,14 @@ import pytest
 
 from chatplex import ChatModel, FakeChatModel, init_chat_model
 from chatplex.chat import providers as models
-from chatplex.chat.providers import PROVIDERS, split_model_name
+from chatplex.chat.providers import (
+    PROVIDERS,
+    adapter_settings,
+    build,
+    provider_factory,
+    register_provider,
+    split_model_name,
+)
 
 # --- names and the built-in providers -----------------------------------------------
 
@@ -80,6 +87,43 @@ def test_init_chat_model_bare_name_builds_the_provider(name: str, provider: str)
     assert type(model) is ChatModel
     assert (model.provider, model.model, model.temperature) == (provider, name, 0)
     assert "sk-test-not-real" not in repr(model)
+
+
+def test_a_built_in_provider_gives_its_adapter_the_adapters_own_settings() -> None:
+    model = build(
+        "anthropic:claude-test",
+        {"api_key": "sk-a", "base_url": "http://127.0.0.1:9/", "temperature": 0},
+    )
+    assert type(model) is ChatModel and model.provider == "anthropic"
+    assert model.adapter is not None and model.adapter.base_url == "http://127.0.0.1:9"  # type: ignore[attr-defined]
+    assert model.temperature == 0 and model.extra_body == {}  # nothing leaked into the body
+
+
+def test_adapter_settings_are_the_built_in_adapters_parameters() -> None:
+    names = adapter_settings()
+    assert {"api_key", "base_url", "default_headers"} <= names
+    assert "temperature" not in names
+
+
+def test_register_provider(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(models, "PROVIDERS", dict(models.PROVIDERS))
+    made: list[tuple[str, dict[str, object]]] = []
+
+    def factory(model: str, **settings: object) -> ChatModel:
+        made.append((model, settings))
+        return FakeChatModel(model=model)
+
+    register_provider("mine", factory)
+    assert provider_factory("mine") is factory
+    assert build("mine:m-1", {"x": 1}).model == "m-1"
+    assert made == [("m-1", {"x": 1})]
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    failures, tried = doctest.testmod(models)
+    assert failures == 0 and tried > 0
 
 
 # --- third-party adapters: the chatplex.adapters entry points --------------------------
