@@ -582,3 +582,17 @@ def test_estimate_walks_blocks_system_and_tools_and_skips_media() -> None:
 
 def test_estimate_ignores_a_bool_max_tokens() -> None:
     assert estimate_tokens(request(messages=[], max_tokens=True)) == DEFAULT_OUTPUT_TOKENS
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="estimate_tokens' docstring still imports chatplex.adapters._base, now "
+    "adapters.base (stale since the re-layering; chatplex/ is not edited on the tests branch)",
+)
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.http import _ratelimit
+
+    failures, tried = doctest.testmod(_ratelimit)
+    assert failures == 0 and tried > 0

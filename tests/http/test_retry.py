@@ -17,15 +17,20 @@ import pytest
 from _httpkit import Body, FakeAdapter, LocalServer, call, collect, mock_clients, sse
 
 from chatplex.errors import (
+    APIConnectionError,
+    APIError,
     AuthenticationError,
     BadRequestError,
     DeadlineExceededError,
+    RateLimitError,
     ServerError,
     StreamError,
     StreamIdleTimeoutError,
 )
 from chatplex.http import RetryPolicy, retry_policy
 from chatplex.http._ratelimit import Budget, RateLimit
+from chatplex.http._retry import release_failed, stream_used_tokens, used_tokens
+from chatplex.messages import AIMessage, AIMessageChunk
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 
@@ -421,3 +426,44 @@ async def test_a_closed_stream_and_a_failure_give_the_slot_back(sync: bool) -> N
     with pytest.raises(AuthenticationError):
         await call(sync, adapter, adapter.request(), clients=mock_clients(failing), budget=budget)
     assert budget.in_flight == 0
+
+
+# ---- what an attempt hands back to its budget (`_retry.py`) -----------------------------
+
+
+class Permit:
+    def __init__(self) -> None:
+        self.released: list[dict[str, Any]] = []
+
+    def release(self, **kw: Any) -> None:
+        self.released.append(kw)
+
+
+def test_a_failed_attempt_returns_its_status_and_the_servers_retry_after() -> None:
+    permit = Permit()
+    release_failed(permit, RateLimitError("slow", status=429, retry_after=2.0))  # type: ignore[arg-type]
+    release_failed(permit, APIConnectionError("reset"))  # type: ignore[arg-type]
+    release_failed(permit, APIError("malformed body", status=200))  # type: ignore[arg-type]
+    assert permit.released == [
+        {"status": 429, "retry_after": 2.0},  # a 429 slows the budget, retry_after pauses it
+        {"status": None, "retry_after": None},  # no answer: no status to report
+        {"status": None, "retry_after": None},  # a success status is no failure of the pace
+    ]
+
+
+def test_used_tokens_of_a_reply_and_of_a_stream() -> None:
+    usage = {"input_tokens": 5, "output_tokens": 2, "total_tokens": 7}
+    assert used_tokens(AIMessage("x", usage_metadata=usage)) == 7  # type: ignore[arg-type]
+    assert used_tokens(AIMessage("x")) is None
+    increments = [
+        AIMessageChunk("a"),
+        AIMessageChunk(
+            "b", usage_metadata={"input_tokens": 5, "output_tokens": 0, "total_tokens": 5}
+        ),
+        AIMessageChunk(
+            "", usage_metadata={"input_tokens": 0, "output_tokens": 2, "total_tokens": 2}
+        ),
+    ]
+    assert stream_used_tokens(increments) == 7
+    assert stream_used_tokens([AIMessageChunk("a"), AIMessageChunk("b")]) is None
+    assert stream_used_tokens([]) is None
