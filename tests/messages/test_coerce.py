@@ -508,3 +508,12 @@ def test_message_from_role_builds_a_tool_message() -> None:
 
 def test_message_from_role_none_content_is_empty() -> None:
     assert message_from_role("assistant", None) == AIMessage("")
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.messages import _coerce
+
+    failures, tried = doctest.testmod(_coerce)
+    assert failures == 0 and tried > 0

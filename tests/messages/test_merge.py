@@ -24,6 +24,7 @@ from chatplex.messages import (
     merge_chunks,
     merge_content,
 )
+from chatplex.messages._merge import merge_metadata, merged_fields
 
 # --- helpers ----------------------------------------------------------------------------
 
@@ -433,3 +434,51 @@ def test_add_is_associative_for_text_before_a_whole_block() -> None:
     block = {"type": "server_tool_use", "id": "s1", "name": "web_search", "index": 1}
     a, b, c = AIMessageChunk("Let me "), AIMessageChunk("search."), AIMessageChunk([block])
     assert a + (b + c) == (a + b) + c
+
+
+# --- the helpers themselves -------------------------------------------------------------
+
+
+def test_merge_metadata_never_lets_none_overwrite_and_merges_nested_dicts() -> None:
+    into: dict[str, Any] = {"finish_reason": "stop", "nested": {"a": 1}}
+    new: dict[str, Any] = {"finish_reason": None, "fresh": None, "nested": {"b": 2}, "n": 1}
+    nested_before = into["nested"]
+    assert merge_metadata(into, new) is into
+    assert into == {"finish_reason": "stop", "fresh": None, "nested": {"a": 1, "b": 2}, "n": 1}
+    assert nested_before == {"a": 1}  # merged into a new dict: the chunk's own is unchanged
+    assert new["nested"] == {"b": 2}
+
+
+def test_merged_fields_are_the_fields_of_one_chunk() -> None:
+    chunks = [
+        AIMessageChunk("a", id="m1", name="bot"),
+        AIMessageChunk(
+            "b",
+            tool_call_chunks=[tc_chunk(0, name="f", args="{}", id="c")],
+            additional_kwargs={"k": 1},
+        ),
+    ]
+    fields = merged_fields(chunks)
+    assert fields == {
+        "content": "ab",
+        "id": "m1",
+        "name": "bot",
+        "additional_kwargs": {"k": 1},
+        "response_metadata": {},
+        "tool_calls": [],
+        "invalid_tool_calls": [],
+        "usage_metadata": None,
+        "tool_call_chunks": [
+            {"name": "f", "args": "{}", "id": "c", "index": 0, "type": "tool_call_chunk"}
+        ],
+    }
+    assert merge_chunks(chunks) == AIMessageChunk(**fields)
+
+
+def test_merge_content_keeps_text_a_string_until_blocks_arrive() -> None:
+    assert merge_content("a", "b") == "ab"
+    assert merge_content("", "") == ""
+    block = {"type": "image_url", "image_url": {"url": "u"}}
+    assert merge_content("look", [block]) == [{"type": "text", "text": "look"}, block]
+    assert merge_content([block], "then") == [block, {"type": "text", "text": "then"}]
+    assert merge_content("", [block]) == [block]

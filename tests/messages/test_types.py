@@ -3,7 +3,14 @@ details included, and `None` is its identity."""
 
 from __future__ import annotations
 
-from chatplex.messages import AIMessageChunk, UsageMetadata, add_usage
+from chatplex.messages import (
+    AIMessageChunk,
+    InvalidToolCall,
+    ToolCall,
+    ToolCallChunk,
+    UsageMetadata,
+    add_usage,
+)
 
 
 def usage(
@@ -50,3 +57,41 @@ def test_add_usage_none_is_identity() -> None:
     assert add_usage(None, None) is None
     assert add_usage(u, None) == u
     assert add_usage(None, u) == u
+
+
+# --- add_usage itself -------------------------------------------------------------------
+
+
+def test_details_on_one_side_are_copied_not_shared() -> None:
+    with_details = usage(2, 3, in_details={"cache_read": 1}, out_details={"reasoning": 2})
+    total = add_usage(usage(1, 1), with_details)
+    assert total == usage(3, 4, in_details={"cache_read": 1}, out_details={"reasoning": 2})
+    assert total is not None
+    total["input_token_details"]["cache_read"] = 99  # type: ignore[typeddict-item]
+    assert with_details["input_token_details"] == {"cache_read": 1}  # type: ignore[typeddict-item]
+    reversed_total = add_usage(with_details, usage(1, 1))
+    assert reversed_total == usage(3, 4, in_details={"cache_read": 1}, out_details={"reasoning": 2})
+
+
+def test_details_are_summed_key_by_key() -> None:
+    a = usage(1, 1, in_details={"cache_read": 1, "audio": 2})
+    b = usage(1, 1, in_details={"cache_read": 3, "cache_creation": 4})
+    assert add_usage(a, b) == usage(
+        2, 2, in_details={"cache_read": 4, "audio": 2, "cache_creation": 4}
+    )
+    assert a == usage(1, 1, in_details={"cache_read": 1, "audio": 2})  # operands unchanged
+
+
+def test_none_on_either_side_is_the_other() -> None:
+    one = usage(1, 2)
+    assert add_usage(None, one) is one and add_usage(one, None) is one
+    assert add_usage(None, None) is None
+    assert "input_token_details" not in (add_usage(usage(1, 1), usage(1, 1)) or {})
+
+
+def test_tool_calls_are_plain_dicts() -> None:
+    call: ToolCall = {"name": "f", "args": {"x": 1}, "id": "c"}
+    chunk: ToolCallChunk = {"name": None, "args": '{"x"', "id": None, "index": 0}
+    invalid: InvalidToolCall = {"name": "f", "args": "{", "id": "c", "error": "bad"}
+    assert all(type(d) is dict for d in (call, chunk, invalid))
+    assert call["args"]["x"] == 1
