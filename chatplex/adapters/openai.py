@@ -7,7 +7,7 @@ becomes a typed error. A non-stream reply and the merged stream of the same repl
 equal messages (text, tool calls, usage, metadata).
 
 >>> from chatplex.messages import HumanMessage
->>> from chatplex.adapters._base import CallSettings
+>>> from chatplex.adapters.base import CallSettings
 >>> adapter = OpenAIAdapter(api_key="sk-example")
 >>> request = adapter.build_request(
 ...     [HumanMessage("Hi")], CallSettings(model="gpt-4o-mini"), stream=False

@@ -54,6 +54,10 @@ def _track(response: httpx.Response, interrupter: Interrupter) -> None:
         response.stream = cast("httpx.SyncByteStream", body)
         if interrupter.register(body):
             return
+    elif not interrupter.stopped:
+        # No socket to shut down (a mock transport: respx, httpx.MockTransport): nothing
+        # can block on it, so it is read as it is, untracked.
+        return
     response.close()  # stopped while the request was on its way: do not read it
     raise ConsumerGone
 

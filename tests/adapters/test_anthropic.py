@@ -782,3 +782,12 @@ def test_parse_response_shapes(adapter: AnthropicAdapter) -> None:
         assert meta["finish_reason"] == finish and meta["raw_finish_reason"] == reason
     no_usage = {k: v for k, v in REPLIES["text"].items() if k != "usage"}
     assert adapter.parse_response(json.dumps(no_usage).encode(), {}).usage_metadata is None
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.adapters import anthropic
+
+    failures, tried = doctest.testmod(anthropic)
+    assert failures == 0 and tried > 0

@@ -948,3 +948,12 @@ def test_env_key_is_not_sent_to_a_base_url_written_in_code(
     explicit = OpenAIAdapter(base_url="http://localhost:11434/v1", api_key="sk-local")
     request = explicit.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=False)
     assert request.headers["Authorization"] == "Bearer sk-local"
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.adapters import openai
+
+    failures, tried = doctest.testmod(openai)
+    assert failures == 0 and tried > 0

@@ -65,3 +65,12 @@ def test_stream_failures() -> None:
     assert isinstance(broken, StreamError) and broken.partial is not None
     assert broken.partial.text == "abc" and broken.request_id == "r"
     assert "secret" not in str(broken) and "ReadError" in str(broken)
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.http import _errors
+
+    failures, tried = doctest.testmod(_errors)
+    assert failures == 0 and tried > 0

@@ -124,3 +124,12 @@ def test_the_module_imports_no_http_library() -> None:
         """
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.http import _mocking
+
+    failures, tried = doctest.testmod(_mocking)
+    assert failures == 0 and tried > 0

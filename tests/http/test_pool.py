@@ -230,3 +230,12 @@ def test_a_forked_child_gets_its_own_pool(local: FakeAdapter) -> None:
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert get_sync_client() is parent
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.http import _pool
+
+    failures, tried = doctest.testmod(_pool)
+    assert failures == 0 and tried > 0

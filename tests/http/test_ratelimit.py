@@ -582,3 +582,12 @@ def test_estimate_walks_blocks_system_and_tools_and_skips_media() -> None:
 
 def test_estimate_ignores_a_bool_max_tokens() -> None:
     assert estimate_tokens(request(messages=[], max_tokens=True)) == DEFAULT_OUTPUT_TOKENS
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.http import _ratelimit
+
+    failures, tried = doctest.testmod(_ratelimit)
+    assert failures == 0 and tried > 0

@@ -87,3 +87,12 @@ async def test_within_starts_nothing_after_the_deadline() -> None:
     with pytest.raises(DeadlineExceededError):
         await within(work, time.monotonic() - 1)
     assert not started
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.http import _request
+
+    failures, tried = doctest.testmod(_request)
+    assert failures == 0 and tried > 0

@@ -1,4 +1,6 @@
-"""The retry policy (`_retry.py`) and the attempt loop in send/asend/stream/astream.
+"""Retrying over HTTP: the attempt loop in send/asend/stream/astream under a retry policy,
+and each attempt's rate-limit permit handed back (`_retry.py`). (The policy's own
+decisions are tested in tests/core/test_retry.py.)
 
 Sleeps are injected and recorded, so no test here waits for a backoff.
 """
@@ -17,21 +19,18 @@ from _httpkit import Body, FakeAdapter, LocalServer, call, collect, mock_clients
 from chatplex.errors import (
     APIConnectionError,
     APIError,
-    APITimeoutError,
     AuthenticationError,
     BadRequestError,
     DeadlineExceededError,
-    NotFoundError,
-    OverloadedError,
-    PermissionDeniedError,
     RateLimitError,
     ServerError,
     StreamError,
     StreamIdleTimeoutError,
-    status_error,
 )
 from chatplex.http import RetryPolicy, retry_policy
 from chatplex.http._ratelimit import Budget, RateLimit
+from chatplex.http._retry import release_failed, stream_used_tokens, used_tokens
+from chatplex.messages import AIMessage, AIMessageChunk
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 
@@ -52,113 +51,6 @@ class Sleeps:
 def policy(sleeps: Sleeps, max_retries: int = 2, **kw: Any) -> RetryPolicy:
     kw.setdefault("random", lambda: 0.0)  # no jitter: exact delays
     return retry_policy(max_retries, sleep=sleeps.sleep, asleep=sleeps.asleep, **kw)
-
-
-def error(status: int, **kw: Any) -> APIError:
-    return status_error(provider="p", status=status, message="m", **kw)
-
-
-# ---- the policy ------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504, 529])
-def test_transient_statuses_are_retried(status: int) -> None:
-    assert retry_policy().delay(error(status), attempt=1) is not None
-
-
-@pytest.mark.parametrize(
-    ("status", "cls"),
-    [
-        (400, BadRequestError),
-        (401, AuthenticationError),
-        (403, PermissionDeniedError),
-        (404, NotFoundError),
-        (422, BadRequestError),
-    ],
-)
-def test_client_errors_are_not_retried(status: int, cls: type[APIError]) -> None:
-    err = error(status)
-    assert isinstance(err, cls)
-    assert retry_policy().delay(err, attempt=1) is None
-
-
-@pytest.mark.parametrize(
-    "exc",
-    [
-        error(429, error_type="insufficient_quota"),
-        error(503, headers={"x-should-retry": "false"}),
-        DeadlineExceededError("late"),
-        ValueError("not an API failure"),
-        APIConnectionError("bad url", retryable=False),
-    ],
-    ids=["quota", "should-retry-false", "deadline", "value-error", "unretryable-connection"],
-)
-def test_what_says_do_not_retry_is_not_retried(exc: Exception) -> None:
-    assert retry_policy().delay(exc, attempt=1) is None
-
-
-@pytest.mark.parametrize(
-    "exc",
-    [
-        error(400, headers={"x-should-retry": "true"}),
-        APIConnectionError("reset"),
-        APITimeoutError("read timeout"),
-        StreamIdleTimeoutError("idle"),
-        OverloadedError("overloaded", status=200, error_type="overloaded_error", retryable=True),
-        APIError("malformed body", status=200, retryable=True),
-    ],
-    ids=["should-retry-true", "connection", "timeout", "idle", "overloaded", "malformed"],
-)
-def test_transport_failures_and_server_hints_are_retried(exc: Exception) -> None:
-    assert retry_policy().delay(exc, attempt=1) is not None
-
-
-def test_backoff_doubles_from_half_a_second_up_to_eight() -> None:
-    p = retry_policy(10, random=lambda: 0.0)
-    assert [p.delay(ServerError("x"), n) for n in range(1, 8)] == [0.5, 1, 2, 4, 8, 8, 8]
-
-
-def test_jitter_shortens_the_backoff_by_up_to_a_quarter() -> None:
-    assert retry_policy(random=lambda: 1.0).delay(ServerError("x"), 2) == 0.75
-    real = retry_policy(5)
-    delays = [real.delay(ServerError("x"), 3) for _ in range(200)]
-    assert all(d is not None and 1.5 <= d <= 2.0 for d in delays)
-    assert len(set(delays)) > 100  # actually random: clients that failed together spread out
-
-
-@pytest.mark.parametrize(
-    ("retry_after", "cap", "expected"),
-    [(3.0, 60.0, 3.0), (0.0, 60.0, 0.0), (100.0, 60.0, 60.0), (10.0, 2.5, 2.5)],
-)
-def test_retry_after_wins_over_backoff_and_is_capped(
-    retry_after: float, cap: float, expected: float
-) -> None:
-    p = retry_policy(max_retry_after=cap, random=lambda: 0.0)
-    assert p.delay(RateLimitError("slow down", retry_after=retry_after), 1) == expected
-
-
-def test_max_retries_counts_retries_not_attempts() -> None:
-    p = retry_policy(2)
-    assert p.delay(ServerError("x"), 2) is not None
-    assert p.delay(ServerError("x"), 3) is None
-    assert retry_policy(0).delay(ServerError("x"), 1) is None
-
-
-def test_a_wait_that_would_end_past_the_deadline_fails_now() -> None:
-    p = retry_policy(clock=lambda: 100.0)
-    last = RateLimitError("slow down", retry_after=5.0)
-    with pytest.raises(DeadlineExceededError, match="no time for attempt 2") as info:
-        p.delay(last, 1, deadline=104.0)
-    assert info.value.__cause__ is last
-    assert p.delay(last, 1, deadline=106.0) == 5.0
-
-
-def test_policies_are_built_once_and_validated() -> None:
-    assert retry_policy(3, 10.0) is retry_policy(3, 10.0)
-    with pytest.raises(ValueError, match="max_retries"):
-        retry_policy(-1)
-    with pytest.raises(ValueError, match="max_retry_after"):
-        retry_policy(2, -1.0)
 
 
 # ---- the attempt loop: send / asend ------------------------------------------------------
@@ -537,3 +429,44 @@ async def test_a_closed_stream_and_a_failure_give_the_slot_back(sync: bool) -> N
     with pytest.raises(AuthenticationError):
         await call(sync, adapter, adapter.request(), clients=mock_clients(failing), budget=budget)
     assert budget.in_flight == 0
+
+
+# ---- what an attempt hands back to its budget (`_retry.py`) -----------------------------
+
+
+class Permit:
+    def __init__(self) -> None:
+        self.released: list[dict[str, Any]] = []
+
+    def release(self, **kw: Any) -> None:
+        self.released.append(kw)
+
+
+def test_a_failed_attempt_returns_its_status_and_the_servers_retry_after() -> None:
+    permit = Permit()
+    release_failed(permit, RateLimitError("slow", status=429, retry_after=2.0))  # type: ignore[arg-type]
+    release_failed(permit, APIConnectionError("reset"))  # type: ignore[arg-type]
+    release_failed(permit, APIError("malformed body", status=200))  # type: ignore[arg-type]
+    assert permit.released == [
+        {"status": 429, "retry_after": 2.0},  # a 429 slows the budget, retry_after pauses it
+        {"status": None, "retry_after": None},  # no answer: no status to report
+        {"status": None, "retry_after": None},  # a success status is no failure of the pace
+    ]
+
+
+def test_used_tokens_of_a_reply_and_of_a_stream() -> None:
+    usage = {"input_tokens": 5, "output_tokens": 2, "total_tokens": 7}
+    assert used_tokens(AIMessage("x", usage_metadata=usage)) == 7  # type: ignore[arg-type]
+    assert used_tokens(AIMessage("x")) is None
+    increments = [
+        AIMessageChunk("a"),
+        AIMessageChunk(
+            "b", usage_metadata={"input_tokens": 5, "output_tokens": 0, "total_tokens": 5}
+        ),
+        AIMessageChunk(
+            "", usage_metadata={"input_tokens": 0, "output_tokens": 2, "total_tokens": 2}
+        ),
+    ]
+    assert stream_used_tokens(increments) == 7
+    assert stream_used_tokens([AIMessageChunk("a"), AIMessageChunk("b")]) is None
+    assert stream_used_tokens([]) is None

@@ -107,3 +107,12 @@ def test_corpus_stream_split_at_every_byte_offset(path: Path) -> None:
 def test_corpus_stream_byte_by_byte(path: Path) -> None:
     body = path.read_bytes()
     assert decode(*[body[i : i + 1] for i in range(len(body))]) == decode(body)
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.http import _sse
+
+    failures, tried = doctest.testmod(_sse)
+    assert failures == 0 and tried > 0

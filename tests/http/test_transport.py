@@ -1,5 +1,6 @@
 """The shared async client's aiohttp transport: same wire bytes and errors as httpx's
-default transport, visible to mocks, proxies mounted from the environment."""
+default transport, visible to mocks (a plain `respx.mock` sees every request, sync and
+async), proxies mounted from the environment."""
 
 from __future__ import annotations
 
@@ -14,10 +15,17 @@ import httpcore
 import httpx
 import pytest
 import respx
-from _httpkit import SECRET, FakeAdapter, sse
+from _httpkit import SECRET, FakeAdapter, call, collect, sse
 
-from chatplex.errors import APIConnectionError
-from chatplex.http import _pool, asend, astream, connections_in_use, get_async_client
+from chatplex.errors import APIConnectionError, ServerError
+from chatplex.http import (
+    _pool,
+    asend,
+    astream,
+    connections_in_use,
+    get_async_client,
+    get_sync_client,
+)
 from chatplex.http._transport import (
     AioHTTPTransport,
     ResponseCookies,
@@ -409,3 +417,69 @@ async def test_response_cookies_still_stored_when_set() -> None:
         client._cookies = ResponseCookies(client.cookies)
         await client.post(url, content=b"{}")
         assert client.cookies.get("sid") == "abc"
+
+
+# ---- a plain respx.mock sees every request --------------------------------------------
+# Default settings, as a user's test would write it: sync, async, streaming, through the
+# shared pools (the async path falls back to httpx's transport while a mock is active).
+
+parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+
+
+URL = "https://fake.test/chat"
+
+
+@parity
+async def test_plain_respx_mock_intercepts_send(sync: bool) -> None:
+    adapter = FakeAdapter()
+    with respx.mock:
+        route = respx.post(URL).mock(return_value=httpx.Response(200, json={"text": "mocked"}))
+        message = await call(sync, adapter, adapter.request())
+    assert message.text == "mocked"
+    assert route.call_count == 1
+    assert route.calls.last.request.content == b'{"model":"m"}'
+
+
+@parity
+async def test_plain_respx_mock_intercepts_streams(sync: bool) -> None:
+    adapter = FakeAdapter()
+    body = sse("mo", "cked")
+    with respx.mock:
+        respx.post(URL).mock(
+            return_value=httpx.Response(
+                200, headers={"content-type": "text/event-stream"}, content=body
+            )
+        )
+        chunks = await collect(sync, adapter, adapter.request(stream=True))
+    assert "".join(c.text for c in chunks) == "mocked"
+
+
+@parity
+async def test_respx_sees_clients_created_before_the_mock(sync: bool) -> None:
+    client = get_sync_client() if sync else get_async_client()
+    adapter = FakeAdapter()
+    with respx.mock:
+        respx.post(URL).respond(200, json={"text": "late"})
+        assert (await call(sync, adapter, adapter.request())).text == "late"
+        assert (get_sync_client() if sync else get_async_client()) is client
+
+
+@parity
+async def test_respx_side_effects_map_per_attempt(sync: bool) -> None:
+    """What a retry loop will see, attempt by attempt."""
+    adapter = FakeAdapter()
+    with respx.mock:
+        respx.post(URL).mock(
+            side_effect=[
+                httpx.ConnectError("refused"),
+                httpx.Response(503, json={"error": "later"}),
+                httpx.Response(200, json={"text": "third time"}),
+            ]
+        )
+        with pytest.raises(APIConnectionError) as first:
+            await call(sync, adapter, adapter.request())
+        with pytest.raises(ServerError) as second:
+            await call(sync, adapter, adapter.request())
+        third = await call(sync, adapter, adapter.request())
+    assert first.value.retryable and second.value.retryable
+    assert third.text == "third time"

@@ -506,6 +506,15 @@ def test_message_from_role_builds_a_tool_message() -> None:
     assert msg == ToolMessage("ok", tool_call_id="c1")
 
 
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.messages import _coerce
+
+    failures, tried = doctest.testmod(_coerce)
+    assert failures == 0 and tried > 0
+
+
 def test_none_content_is_empty_only_for_an_assistant_turn_with_tool_calls() -> None:
     call = {"name": "f", "args": {}, "id": "c1", "type": "tool_call"}
     assert message_from_role("assistant", None, tool_calls=[call]) == AIMessage(

@@ -1,0 +1,73 @@
+"""The adapter contract (`adapters/base.py`): endpoint URLs, header lookup, and the values
+passed between a chat model, its adapter and the http layer."""
+
+from __future__ import annotations
+
+import dataclasses
+import doctest
+
+import httpx
+import pytest
+
+from chatplex.adapters import base
+from chatplex.adapters.base import CallSettings, HTTPRequest, SSEEvent, endpoint_url, header_value
+
+
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        ("https://api.example.com/v1", "https://api.example.com/v1/chat/completions"),
+        ("https://api.example.com/v1/", "https://api.example.com/v1/chat/completions"),
+        ("https://api.example.com", "https://api.example.com/chat/completions"),
+        ("http://127.0.0.1:8000/v1#frag", "http://127.0.0.1:8000/v1/chat/completions"),
+        (
+            "https://x.example/openai/deployments/d?api-version=1",
+            "https://x.example/openai/deployments/d/chat/completions?api-version=1",
+        ),
+    ],
+)
+def test_endpoint_url_appends_the_path_and_keeps_the_query(base_url: str, expected: str) -> None:
+    assert endpoint_url(base_url, "/chat/completions") == expected
+
+
+def test_endpoint_url_refuses_user_info_without_repeating_it() -> None:
+    with pytest.raises(ValueError, match="must not contain user:password@") as info:
+        endpoint_url("https://me:hunter2-pw@proxy.example.com/v1", "/messages")
+    assert "hunter2" not in str(info.value)
+
+
+def test_header_value_is_case_insensitive_for_plain_dicts_too() -> None:
+    assert header_value({"request-id": "a"}, "request-id") == "a"
+    assert header_value({"Request-Id": "b"}, "request-id") == "b"
+    assert header_value(httpx.Headers({"Request-ID": "c"}), "request-id") == "c"
+    assert header_value({"other": "x"}, "request-id") is None
+    assert header_value({}, "request-id") is None
+    assert header_value(None, "request-id") is None
+
+
+def test_a_request_never_shows_its_headers() -> None:
+    request = HTTPRequest(
+        "POST", "https://x.test/v1", {"authorization": "Bearer sk-SENTINEL"}, {"a": 1}
+    )
+    assert "sk-SENTINEL" not in repr(request)
+    assert request.json == {"a": 1}
+    assert HTTPRequest("POST", "https://x.test", {}).json == {}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        request.url = "https://elsewhere.test"  # type: ignore[misc]
+
+
+def test_call_settings_and_sse_event_defaults() -> None:
+    settings = CallSettings(model="m")
+    assert (settings.temperature, settings.stop, settings.tools, settings.tool_choice) == (
+        None,
+        None,
+        (),
+        None,
+    )
+    assert settings.extra_body == {}
+    assert SSEEvent() == SSEEvent(event="message", data="", id=None, retry=None)
+
+
+def test_docstring_examples() -> None:
+    failures, tried = doctest.testmod(base)
+    assert failures == 0 and tried > 0

@@ -1,0 +1,52 @@
+"""The adapter registry (`adapters/__init__.py`): built-in providers by name, loaded on
+first use; an adapter's settings are its constructor's keyword-only parameters."""
+
+from __future__ import annotations
+
+import doctest
+import subprocess
+import sys
+
+import pytest
+
+import chatplex.adapters
+from chatplex.adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
+from chatplex.adapters.anthropic import AnthropicAdapter
+from chatplex.adapters.openai import OpenAIAdapter
+
+
+def test_built_in_providers() -> None:
+    assert set(BUILTIN_ADAPTERS) == {"openai", "anthropic"}
+    assert adapter_class("openai") is OpenAIAdapter
+    assert adapter_class("anthropic") is AnthropicAdapter
+    with pytest.raises(KeyError):
+        adapter_class("fake")  # not an adapter: the fake model needs none
+
+
+def test_parameters_are_the_keyword_only_ones() -> None:
+    class Adapter:
+        def __init__(self, positional: str = "", *, api_key: str = "", base_url: str = "") -> None:
+            pass
+
+    assert adapter_parameters(Adapter) == ("api_key", "base_url")
+    assert adapter_parameters(Adapter) is adapter_parameters(Adapter)  # read once
+    assert "api_key" in adapter_parameters(OpenAIAdapter)
+    assert "include_usage" in adapter_parameters(OpenAIAdapter)
+
+
+def test_importing_the_registry_loads_no_adapter() -> None:
+    code = (
+        "import sys\n"
+        "import chatplex.adapters\n"
+        "print([m for m in ('chatplex.adapters.openai', 'chatplex.adapters.anthropic') "
+        "if m in sys.modules])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_docstring_examples() -> None:
+    failures, tried = doctest.testmod(chatplex.adapters)
+    assert failures == 0 and tried > 0

@@ -1,0 +1,234 @@
+"""Chat-model callbacks (`chat/callbacks.py`): LangChain-style handlers hear every model
+call in a chain, its start, tokens, end or error."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from chatplex import (
+    ChatPromptTemplate,
+    FakeChatModel,
+    RunnableLambda,
+    StrOutputParser,
+)
+from chatplex.chat.callbacks import ChatGeneration, ChatModelRun, LLMResult, start_chat_model_run
+from chatplex.core.runs import RunListener, RunNode
+from chatplex.messages import AIMessage, AIMessageChunk, HumanMessage
+from chatplex.runnables import Runnable
+
+
+class Recorder:
+    """A LangChain-style handler: positional first argument, keywords via **kwargs."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, Any]] = []
+
+    def on_chat_model_start(
+        self, serialized: dict[str, Any], messages: list[list[Any]], **kw: Any
+    ) -> None:
+        assert isinstance(kw["run_id"], uuid.UUID)
+        self.events.append(("start", [m.text for m in messages[0]]))
+
+    def on_llm_new_token(self, token: str, **kw: Any) -> None:
+        self.events.append(("token", token))
+
+    def on_llm_end(self, response: LLMResult, **kw: Any) -> None:
+        self.events.append(("end", response.generations[0][0].message.text))
+
+    def on_llm_error(self, error: BaseException, **kw: Any) -> None:
+        self.events.append(("error", type(error).__name__))
+
+
+class AsyncRecorder(Recorder):
+    async def on_llm_end(self, response: LLMResult, **kw: Any) -> None:  # type: ignore[override]
+        self.events.append(("aend", response.generations[0][0].message.text))
+
+
+class ProgressCounter:
+    """The seed tutorials' progress bar: only `on_llm_end`, with a narrow signature."""
+
+    def __init__(self) -> None:
+        self.done = 0
+
+    def on_llm_end(self, response: Any, *, run_id: uuid.UUID) -> None:
+        self.done += 1
+
+
+async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:
+    return r.invoke(value, config) if sync else await r.ainvoke(value, config)
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_start_end_for_invoke(sync: bool) -> None:
+    rec = Recorder()
+    await call(FakeChatModel(responses=["hi there"]), sync, "hello", {"callbacks": [rec]})
+    assert rec.events == [("start", ["hello"]), ("end", "hi there")]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_tokens_for_stream(sync: bool) -> None:
+    rec = Recorder()
+    model = FakeChatModel(responses=["a b"])
+    if sync:
+        list(model.stream("x", {"callbacks": [rec]}))
+    else:
+        [c async for c in model.astream("x", {"callbacks": [rec]})]
+    assert rec.events == [("start", ["x"]), ("token", "a "), ("token", "b"), ("end", "a b")]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_error_reaches_on_llm_error(sync: bool) -> None:
+    rec = Recorder()
+    model = FakeChatModel(errors={"boom": RuntimeError("nope")})
+    with pytest.raises(RuntimeError, match="nope"):
+        await call(model, sync, "boom", {"callbacks": [rec]})
+    assert rec.events == [("start", ["boom"]), ("error", "RuntimeError")]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_async_handler_methods_are_awaited(sync: bool) -> None:
+    rec = AsyncRecorder()
+    await call(FakeChatModel(responses=["ok"]), sync, "x", {"callbacks": [rec]})
+    assert rec.events[-1] == ("aend", "ok")
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_progress_counter_over_a_batched_chain(sync: bool) -> None:
+    counter = ProgressCounter()
+    chain = (
+        ChatPromptTemplate.from_template("{x}") | FakeChatModel(responses=["r"]) | StrOutputParser()
+    )
+    inputs = [{"x": str(i)} for i in range(7)]
+    config = {"callbacks": [counter], "max_concurrency": 3}
+    out = chain.batch(inputs, config) if sync else await chain.abatch(inputs, config)  # type: ignore[arg-type]
+    assert out == ["r"] * 7
+    assert counter.done == 7
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_model_inside_a_lambda_inherits_callbacks_without_config(sync: bool) -> None:
+    rec = Recorder()
+    model = FakeChatModel(responses=["inner"])
+
+    def uses_model(x: str) -> str:
+        return model.invoke(x).text  # no config passed on purpose
+
+    async def auses_model(x: str) -> str:
+        return (await model.ainvoke(x)).text
+
+    lam = RunnableLambda(uses_model, auses_model)
+    assert await call(lam, sync, "q", {"callbacks": [rec]}) == "inner"
+    assert rec.events == [("start", ["q"]), ("end", "inner")]
+
+
+# ---- the run itself ---------------------------------------------------------------------
+
+
+class Listener(RunListener):
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, Any]] = []
+
+    def on_start(self, run: RunNode, data: dict[str, Any]) -> None:
+        self.seen.append(("start", data))
+
+    def on_stream(self, run: RunNode, chunk: Any) -> None:
+        self.seen.append(("stream", chunk.text))
+
+    def on_end(self, run: RunNode, data: dict[str, Any]) -> None:
+        self.seen.append(("end", data))
+
+
+def test_no_run_without_anyone_listening() -> None:
+    assert start_chat_model_run({}, "m") is None
+    assert start_chat_model_run({"callbacks": []}, "m") is None
+
+    class EmptyManager:
+        handlers: list[Any] = []
+
+    assert start_chat_model_run({"callbacks": [EmptyManager()]}, "m") is None
+    run = start_chat_model_run({"callbacks": [Recorder(), Listener()]}, "m")
+    assert isinstance(run, ChatModelRun)
+    assert (run.name, run.run_type, len(run.handlers), len(run.listeners)) == (
+        "m",
+        "chat_model",
+        1,
+        1,
+    )
+
+
+def test_collect_reports_each_token_and_returns_the_reply() -> None:
+    listener, tokens = Listener(), []
+
+    class Tokens:
+        def on_llm_new_token(self, token: str, *, chunk: Any, **kw: Any) -> None:
+            tokens.append((token, chunk.text, chunk.message.text))
+
+    run = start_chat_model_run({"callbacks": [Tokens(), listener]}, "m")
+    assert run is not None
+    closed: list[bool] = []
+
+    def chunks() -> Iterator[AIMessageChunk]:
+        try:
+            yield AIMessageChunk("a ", id="x")
+            yield AIMessageChunk(
+                "b", usage_metadata={"input_tokens": 1, "output_tokens": 2, "total_tokens": 3}
+            )
+        finally:
+            closed.append(True)
+
+    message = run.collect(chunks())
+    assert type(message) is AIMessage and message.text == "a b" and message.id == "x"
+    assert message.usage_metadata == {"input_tokens": 1, "output_tokens": 2, "total_tokens": 3}
+    assert tokens == [("a ", "a ", "a "), ("b", "b", "b")]
+    assert listener.seen == [("stream", "a "), ("stream", "b")]
+    assert closed == [True]
+
+
+def test_start_and_end_tell_listeners_the_messages_and_handlers_an_llm_result() -> None:
+    listener, results = Listener(), []
+
+    class Ends:
+        def on_llm_end(self, response: LLMResult, **kw: Any) -> None:
+            results.append(response)
+
+    run = start_chat_model_run({"callbacks": [Ends(), listener]}, "m")
+    assert run is not None
+    messages = [HumanMessage("hi")]
+    run.start(messages, {"name": "m"}, {"model": "x"})
+    reply = AIMessage(
+        "yo",
+        response_metadata={"model_name": "x-1"},
+        usage_metadata={"input_tokens": 1, "output_tokens": 1, "total_tokens": 2},
+    )
+    run.end(reply)
+    assert listener.seen == [
+        ("start", {"input": {"messages": [messages]}}),
+        ("end", {"output": reply, "input": {"messages": [messages]}}),
+    ]
+    [result] = results
+    generation = result.generations[0][0]
+    assert isinstance(generation, ChatGeneration)
+    assert generation.message is reply and generation.text == "yo"
+    assert result.llm_output == {"token_usage": reply.usage_metadata, "model_name": "x-1"}
+
+
+def test_chat_model_start_gets_the_invocation_params() -> None:
+    got: list[dict[str, Any]] = []
+
+    class Start:
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
+            got.append({"serialized": serialized, **kw})
+
+    FakeChatModel(responses=["ok"], temperature=0.2).invoke("x", {"callbacks": [Start()]})
+    [start] = got
+    assert start["serialized"] == {
+        "name": "FakeChatModel",
+        "kwargs": {"model": "fake-chat", "provider": "fake"},
+    }
+    assert start["invocation_params"]["temperature"] == 0.2
+    assert start["invocation_params"]["provider"] == "fake"
+    assert start["name"] == "FakeChatModel"

@@ -1,0 +1,277 @@
+"""`ChatModel` (`chat/model.py`): settings checked at construction, on `bind` and per call;
+copies that leave the model alone; the request it builds through its adapter; the hooks
+it sends through."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import httpx
+import pytest
+
+from chatplex import AIMessage, ChatModel, FakeChatModel
+from chatplex.adapters.openai import OpenAIAdapter
+from chatplex.core.retry import retry_policy
+from chatplex.http import RateLimit
+
+
+async def invoke(model: ChatModel, input: Any, sync: bool, **kwargs: Any) -> AIMessage:
+    if sync:
+        return model.invoke(input, **kwargs)
+    return await model.ainvoke(input, **kwargs)
+
+
+# --- settings validation ----------------------------------------------------------------
+
+
+BAD_SETTINGS: list[tuple[dict[str, Any], type[Exception], str]] = [
+    ({"temperature": -0.1}, ValueError, "temperature"),
+    ({"temperature": 2.01}, ValueError, "temperature"),
+    ({"temperature": math.nan}, ValueError, "temperature"),
+    ({"temperature": math.inf}, ValueError, "temperature"),
+    ({"temperature": "0.5"}, ValueError, "temperature"),
+    ({"temperature": True}, ValueError, "temperature"),
+    ({"max_tokens": 0}, ValueError, "max_tokens"),
+    ({"max_tokens": -5}, ValueError, "max_tokens"),
+    ({"max_tokens": 10.0}, ValueError, "max_tokens"),
+    ({"max_tokens": "100"}, ValueError, "max_tokens"),
+    ({"max_tokens": True}, ValueError, "max_tokens"),
+    ({"top_p": -0.01}, ValueError, "top_p"),
+    ({"top_p": 1.01}, ValueError, "top_p"),
+    ({"top_p": math.nan}, ValueError, "top_p"),
+    ({"top_p": False}, ValueError, "top_p"),
+    ({"stop": 5}, TypeError, "stop"),
+    ({"stop": [1, 2]}, TypeError, "stop"),
+    ({"stop": ["ok", None]}, TypeError, "stop"),
+    ({"stop": b"\n"}, TypeError, "stop"),
+    ({"stop": {"a": 1}}, TypeError, "stop"),
+]
+
+
+GOOD_SETTINGS: list[dict[str, Any]] = [
+    {"temperature": 0},
+    {"temperature": 2},
+    {"temperature": 0.7},
+    {"top_p": 0},
+    {"top_p": 1},
+    {"max_tokens": 1},
+    {"stop": "\n"},
+    {"stop": ["\n", "END"]},
+    {"stop": ("x",)},
+    {"stop": []},
+]
+
+
+@pytest.mark.parametrize(("settings", "exc", "name"), BAD_SETTINGS)
+def test_bad_settings_fail_at_construction(
+    settings: dict[str, Any], exc: type[Exception], name: str
+) -> None:
+    with pytest.raises(exc, match=name):
+        FakeChatModel(**settings)
+
+
+@pytest.mark.parametrize("settings", GOOD_SETTINGS)
+def test_good_settings_are_accepted(settings: dict[str, Any]) -> None:
+    model = FakeChatModel(responses=["ok"], **settings)
+    for key, value in settings.items():
+        assert getattr(model, key) == value
+    assert model.invoke("hi").text == "ok"
+
+
+@pytest.mark.parametrize(
+    ("settings", "name"),
+    [({"timeout": 0}, "timeout"), ({"timeout": -1}, "timeout"), ({"max_retries": -1}, "retries")],
+)
+def test_bad_client_settings_fail_at_construction(settings: dict[str, Any], name: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        FakeChatModel(**settings)
+
+
+def test_empty_model_name_is_rejected() -> None:
+    with pytest.raises(ValueError, match="model"):
+        FakeChatModel(model="")
+
+
+@pytest.mark.parametrize(("settings", "exc", "name"), BAD_SETTINGS)
+@pytest.mark.parametrize("sync", [True, False])
+async def test_bad_call_overrides_raise_before_anything_runs(
+    sync: bool, settings: dict[str, Any], exc: type[Exception], name: str
+) -> None:
+    model = FakeChatModel(responses=["ok"])
+    with pytest.raises(exc, match=name):
+        await invoke(model, "hi", sync, **settings)
+    received: list[AIMessage] = []
+    with pytest.raises(exc, match=name):
+        if sync:
+            for chunk in model.stream("hi", **settings):
+                received.append(chunk)
+        else:
+            async for chunk in model.astream("hi", **settings):
+                received.append(chunk)
+    assert received == []
+    assert model.calls == []  # nothing reached the "provider"
+
+
+@pytest.mark.parametrize(("settings", "exc", "name"), BAD_SETTINGS)
+def test_bind_validates_at_bind_time(
+    settings: dict[str, Any], exc: type[Exception], name: str
+) -> None:
+    model = FakeChatModel(responses=["ok"])
+    with pytest.raises(exc, match=name):
+        model.bind(**settings)
+    assert model.calls == []
+
+
+def test_bind_returns_a_configured_copy() -> None:
+    model = FakeChatModel(responses=["ok"], temperature=0.1)
+    bound = model.bind(temperature=0.9, max_tokens=50, stop=["\n"], seed=7)
+    assert isinstance(bound, FakeChatModel)
+    assert bound is not model
+    assert (bound.temperature, bound.max_tokens, bound.stop) == (0.9, 50, ["\n"])
+    assert bound.extra_body == {"seed": 7}
+    assert (model.temperature, model.max_tokens, model.stop) == (0.1, None, None)
+    assert model.extra_body == {}
+    assert bound.invoke("hi").text == "ok"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_valid_call_overrides_do_not_change_the_model(sync: bool) -> None:
+    model = FakeChatModel(responses=["ok"])
+    reply = await invoke(model, "hi", sync, temperature=1.5, max_tokens=3, stop="x")
+    assert reply.text == "ok"
+    assert (model.temperature, model.max_tokens, model.stop) == (None, None, None)
+
+
+# --- over an adapter ---------------------------------------------------------------------
+
+KEY = "sk-SENTINEL-model-0123"
+
+
+class Wire:
+    """An httpx MockTransport answering like OpenAI; records each request."""
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        body = json.loads(request.content)
+        reply = {
+            "id": "chatcmpl-1",
+            "model": body["model"],
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": "hi"},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4},
+        }
+        return httpx.Response(200, json=reply, headers={"x-request-id": "req_m"})
+
+    @property
+    def bodies(self) -> list[dict[str, Any]]:
+        return [json.loads(r.content) for r in self.requests]
+
+
+def model_over(wire: Wire, **settings: Any) -> ChatModel:
+    transport = httpx.MockTransport(wire.handler)
+    return ChatModel(
+        OpenAIAdapter(api_key=KEY),
+        "gpt-test",
+        http_client=httpx.Client(transport=transport),
+        http_async_client=httpx.AsyncClient(transport=transport),
+        **settings,
+    )
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_call_sends_the_models_settings_through_its_adapter(sync: bool) -> None:
+    wire = Wire()
+    model = model_over(wire, temperature=0.3, stop="END", seed=7, extra_headers={"x-app": "a"})
+    reply = await invoke(model, "hello", sync)
+    assert reply.text == "hi" and reply.usage_metadata == {
+        "input_tokens": 3,
+        "output_tokens": 1,
+        "total_tokens": 4,
+    }
+    [body] = wire.bodies
+    assert body["model"] == "gpt-test" and body["temperature"] == 0.3
+    assert body["stop"] == ["END"] and body["seed"] == 7  # a provider extra, unchanged
+    assert body["messages"] == [{"role": "user", "content": "hello"}]
+    headers = wire.requests[0].headers
+    assert headers["x-app"] == "a" and headers["authorization"] == f"Bearer {KEY}"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_per_call_settings_and_headers_go_on_top_without_changing_the_model(
+    sync: bool,
+) -> None:
+    wire = Wire()
+    model = model_over(wire, extra_headers={"x-app": "a"})
+    await invoke(model, "hi", sync, max_tokens=5, extra_headers={"x-trace": "t"}, user="u1")
+    [body] = wire.bodies
+    assert body["max_tokens"] == 5 and body["user"] == "u1"
+    assert wire.requests[0].headers["x-app"] == "a"
+    assert wire.requests[0].headers["x-trace"] == "t"
+    assert model.max_tokens is None and model.extra_headers == {"x-app": "a"}
+    assert model.extra_body == {}
+
+
+def test_the_provider_comes_from_the_adapter_and_the_key_never_shows() -> None:
+    model = model_over(Wire(), temperature=0.5)
+    assert model.provider == "openai"
+    assert repr(model) == "ChatModel(provider='openai', model='gpt-test', temperature=0.5)"
+    assert KEY not in repr(model) and KEY not in repr(model.bind(temperature=1))
+
+
+def test_a_model_without_an_adapter_cannot_send() -> None:
+    model = ChatModel(None, "nothing")
+    assert model.provider == "unknown"
+    with pytest.raises(NotImplementedError, match="ChatModel has no adapter"):
+        model.invoke("hi")
+
+
+def test_bind_tools_gives_a_copy_offering_the_tools() -> None:
+    def get_weather(city: str) -> str:
+        """Weather of a city."""
+        return city
+
+    model = model_over(Wire())
+    with_tools = model.bind_tools([get_weather], tool_choice="get_weather")
+    assert [t.name for t in with_tools.tools] == ["get_weather"]
+    assert with_tools.tool_choice == "get_weather"
+    assert model.tools == () and model.tool_choice is None
+    with pytest.raises(ValueError, match="nope"):
+        model.bind_tools([get_weather], tool_choice="nope")
+
+
+def test_call_settings_normalise_stop() -> None:
+    model = FakeChatModel(stop="END", temperature=0.1)
+    settings = model._settings({})
+    assert (settings.model, settings.stop, settings.temperature) == ("fake-chat", ("END",), 0.1)
+    assert model._settings({"stop": ["a", "b"]}).stop == ("a", "b")
+    assert model._settings({"stop": []}).stop is None
+
+
+def test_retry_policy_and_rate_limit() -> None:
+    assert FakeChatModel(max_retries=4, max_retry_after=9.0)._retry_policy() is retry_policy(4, 9.0)
+    own = retry_policy(0)
+    assert FakeChatModel(retry_policy=own)._retry_policy() is own
+    limited = FakeChatModel(rate_limit={"requests_per_minute": 60})
+    assert limited.rate_limit == RateLimit(requests_per_minute=60)
+    assert FakeChatModel().rate_limit is None
+    assert FakeChatModel(rate_limit={}).rate_limit is None  # nothing limited: no limiter
+    assert limited.bind(rate_limit=None).rate_limit is None
+
+
+def test_input_and_output_types_for_the_schemas() -> None:
+    from chatplex.core import schemas
+
+    model = FakeChatModel()
+    assert model.InputType is schemas.ChatModelInput
+    assert model.OutputType is schemas.AIMessage
+    assert "AIMessage" in model.get_output_jsonschema()["$defs"]

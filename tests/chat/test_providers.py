@@ -1,0 +1,243 @@
+"""The provider registry (`chat/providers.py`): "provider:model" names and bare-name
+inference, the built-in providers, and third-party adapters through the
+`chatplex.adapters` entry points.
+
+A real distribution is faked with a `*.dist-info` folder on `sys.path`, so
+`importlib.metadata` finds it exactly as it finds an installed package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chatplex import ChatModel, FakeChatModel, init_chat_model
+from chatplex.chat import providers as models
+from chatplex.chat.providers import (
+    PROVIDERS,
+    adapter_settings,
+    build,
+    provider_factory,
+    register_provider,
+    split_model_name,
+)
+
+# --- names and the built-in providers -----------------------------------------------
+
+
+def test_init_chat_model_unknown_provider_lists_known_ones() -> None:
+    with pytest.raises(ValueError, match="'nope'") as info:
+        init_chat_model("nope:some-model")
+    text = str(info.value)
+    for name in ("openai", "anthropic", "fake"):
+        assert name in text
+    assert ", ".join(sorted(PROVIDERS)) in text
+
+
+@pytest.mark.parametrize("name", ["openai:", ":gpt-4o", ":"])
+def test_malformed_provider_model_string(name: str) -> None:
+    with pytest.raises(ValueError, match="provider:model"):
+        init_chat_model(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "provider"),
+    [
+        ("gpt-4o-mini", "openai"),
+        ("gpt-4.1", "openai"),
+        ("o1", "openai"),
+        ("o1-mini", "openai"),
+        ("o3-mini", "openai"),
+        ("o4-mini", "openai"),
+        ("chatgpt-4o-latest", "openai"),
+        ("claude-sonnet-4-5", "anthropic"),
+        ("claude-3-5-haiku-latest", "anthropic"),
+    ],
+)
+def test_bare_name_inference(name: str, provider: str) -> None:
+    assert split_model_name(name) == (provider, name)
+
+
+@pytest.mark.parametrize("name", ["llama3", "mistral-large", "gemini-2.0-flash", "GPT-4o", ""])
+def test_ambiguous_bare_name_is_a_value_error(name: str) -> None:
+    with pytest.raises(ValueError, match="provider:model") as info:
+        init_chat_model(name, responses=["x"])
+    assert "fake" in str(info.value) and "openai" in str(info.value)
+
+
+def test_explicit_provider_keeps_the_rest_of_the_name() -> None:
+    assert split_model_name("openai:ft:gpt-4o-mini:org::id") == (
+        "openai",
+        "ft:gpt-4o-mini:org::id",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "provider"),
+    [("gpt-4o-mini", "openai"), ("o3-mini", "openai"), ("claude-sonnet-4-5", "anthropic")],
+)
+def test_init_chat_model_bare_name_builds_the_provider(name: str, provider: str) -> None:
+    model = init_chat_model(name, api_key="sk-test-not-real", temperature=0)
+    assert type(model) is ChatModel
+    assert (model.provider, model.model, model.temperature) == (provider, name, 0)
+    assert "sk-test-not-real" not in repr(model)
+
+
+def test_a_built_in_provider_gives_its_adapter_the_adapters_own_settings() -> None:
+    model = build(
+        "anthropic:claude-test",
+        {"api_key": "sk-a", "base_url": "http://127.0.0.1:9/", "temperature": 0},
+    )
+    assert type(model) is ChatModel and model.provider == "anthropic"
+    assert model.adapter is not None and model.adapter.base_url == "http://127.0.0.1:9"  # type: ignore[attr-defined]
+    assert model.temperature == 0 and model.extra_body == {}  # nothing leaked into the body
+
+
+def test_adapter_settings_are_the_built_in_adapters_parameters() -> None:
+    names = adapter_settings()
+    assert {"api_key", "base_url", "default_headers"} <= names
+    assert "temperature" not in names
+
+
+def test_register_provider(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(models, "PROVIDERS", dict(models.PROVIDERS))
+    made: list[tuple[str, dict[str, object]]] = []
+
+    def factory(model: str, **settings: object) -> ChatModel:
+        made.append((model, settings))
+        return FakeChatModel(model=model)
+
+    register_provider("mine", factory)
+    assert provider_factory("mine") is factory
+    assert build("mine:m-1", {"x": 1}).model == "m-1"
+    assert made == [("m-1", {"x": 1})]
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    failures, tried = doctest.testmod(models)
+    assert failures == 0 and tried > 0
+
+
+# --- third-party adapters: the chatplex.adapters entry points --------------------------
+
+PLUGIN = """
+from chatplex import FakeChatModel
+
+LOADED = True
+
+def factory(model, **settings):
+    return FakeChatModel([f"plugin {model}"], model=model, **settings)
+
+def not_a_model(model, **settings):
+    return "not a chat model"
+
+NOT_CALLABLE = 42
+"""
+
+
+@pytest.fixture(autouse=True)
+def _no_provider_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_BASE_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+def install_fake_distribution(root: Path, entry_points: str) -> None:
+    dist = root / "chatplex_plugin_demo-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: chatplex-plugin-demo\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text("[chatplex.adapters]\n" + entry_points, encoding="utf-8")
+    (root / "chatplex_plugin_demo.py").write_text(PLUGIN, encoding="utf-8")
+
+
+@pytest.fixture
+def plugin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    install_fake_distribution(
+        tmp_path,
+        "demo = chatplex_plugin_demo:factory\n"
+        "broken = chatplex_plugin_demo_missing:factory\n"
+        "wrong = chatplex_plugin_demo:not_a_model\n"
+        "constant = chatplex_plugin_demo:NOT_CALLABLE\n"
+        "fake = chatplex_plugin_demo:factory\n",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    # Loaded providers are remembered in PROVIDERS: give each test its own copy.
+    monkeypatch.setattr(models, "PROVIDERS", dict(models.PROVIDERS))
+    yield tmp_path
+    sys.modules.pop("chatplex_plugin_demo", None)
+
+
+def test_an_installed_adapter_is_found_and_loaded_on_first_use(plugin: Path) -> None:
+    assert "chatplex_plugin_demo" not in sys.modules
+    init_chat_model("fake:any")  # a built-in name never loads plugins
+    assert "chatplex_plugin_demo" not in sys.modules
+    model = init_chat_model("demo:some-model", temperature=0.5)
+    assert "chatplex_plugin_demo" in sys.modules
+    assert isinstance(model, ChatModel)
+    assert (model.model, model.temperature) == ("some-model", 0.5)
+    assert model.invoke("hi").text == "plugin some-model"
+    assert "demo" in models.PROVIDERS  # later calls skip the scan
+
+
+def test_built_in_names_never_scan_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom() -> dict[str, Any]:
+        raise AssertionError("entry points scanned for a built-in provider")
+
+    monkeypatch.setattr(models, "_entry_points", boom)
+    assert isinstance(init_chat_model("fake:any"), FakeChatModel)
+
+
+def test_a_built_in_provider_wins_over_an_entry_point_of_the_same_name(plugin: Path) -> None:
+    reply = init_chat_model("fake:any", responses=["built-in"]).invoke("hi")
+    assert reply.text == "built-in"
+
+
+def test_unknown_provider_lists_built_ins_and_installed_adapters(plugin: Path) -> None:
+    with pytest.raises(ValueError, match="unknown provider 'nope'") as info:
+        init_chat_model("nope:model")
+    known = str(info.value).split("known providers: ")[1]
+    assert known == "anthropic, broken, constant, demo, fake, openai, wrong"
+
+
+def test_an_adapter_that_fails_to_import_is_named(plugin: Path) -> None:
+    with pytest.raises(ImportError, match="entry point 'broken'.*chatplex_plugin_demo_missing"):
+        init_chat_model("broken:model")
+
+
+def test_an_adapter_must_be_a_factory_of_chat_models(plugin: Path) -> None:
+    with pytest.raises(TypeError, match="'constant' is not callable"):
+        init_chat_model("constant:model")
+    with pytest.raises(TypeError, match="provider 'wrong' returned str, not a ChatModel"):
+        init_chat_model("wrong:model")
+
+
+def test_entry_points_through_monkeypatched_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Entry:
+        name = "patched"
+        value = "somewhere:factory"
+
+        def load(self) -> Any:
+            return lambda model, **settings: FakeChatModel(["patched"], model=model)
+
+    def entry_points(*, group: str) -> list[Entry]:
+        assert group == "chatplex.adapters"
+        return [Entry()]
+
+    monkeypatch.setattr(models, "PROVIDERS", dict(models.PROVIDERS))
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
+    assert init_chat_model("patched:x").invoke("hi").text == "patched"

@@ -1,0 +1,124 @@
+"""Stream pieces (`core/chunks.py`): adding two pieces, collecting a stream into one value,
+the whole value of a stream, closing iterators."""
+
+from __future__ import annotations
+
+import doctest
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from chatplex.core import chunks
+from chatplex.core.chunks import (
+    aclose_iterator,
+    acollect_chunks,
+    add_chunks,
+    close_iterator,
+    collect_chunks,
+    merge_outputs,
+)
+from chatplex.messages import AIMessageChunk, merge_chunks
+
+
+async def aiter_of(items: list[Any]) -> AsyncIterator[Any]:
+    for item in items:
+        yield item
+
+
+def test_add_chunks_adds_what_adds() -> None:
+    assert add_chunks("a", "b") == "ab"
+    assert add_chunks([1], [2]) == [1, 2]
+    assert add_chunks(AIMessageChunk("a"), AIMessageChunk("b")).text == "ab"
+
+
+def test_add_chunks_merges_dicts_key_by_key() -> None:
+    a = {"text": "x", "nested": {"n": "1"}}
+    b = {"text": "y", "nested": {"n": "2", "m": 0}, "new": True}
+    assert add_chunks(a, b) == {"text": "xy", "nested": {"n": "12", "m": 0}, "new": True}
+    assert a == {"text": "x", "nested": {"n": "1"}}  # the pieces are left alone
+
+
+def test_add_chunks_keeps_the_newer_piece_when_nothing_adds() -> None:
+    assert add_chunks(1, "x") == "x"
+    assert add_chunks(None, {"a": 1}) == {"a": 1}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_collect_merges_the_pieces_in_order(sync: bool) -> None:
+    pieces = [{"a": "x"}, {"a": "y", "b": 1}, {"b": 2}]
+    if sync:
+        assert collect_chunks(iter(pieces)) == {"a": "xy", "b": 3}
+    else:
+        assert await acollect_chunks(aiter_of(pieces)) == {"a": "xy", "b": 3}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_collecting_nothing_is_an_error(sync: bool) -> None:
+    with pytest.raises(ValueError, match="produced no output"):
+        if sync:
+            collect_chunks(iter([]))
+        else:
+            await acollect_chunks(aiter_of([]))
+
+
+def test_a_single_none_piece_is_output() -> None:
+    assert collect_chunks(iter([None])) is None  # "no output" means no piece at all
+
+
+def test_merge_outputs() -> None:
+    assert merge_outputs([]) is None
+    one = {"a": 1}
+    assert merge_outputs([one]) is one
+    assert merge_outputs(["a", "b", "c"]) == "abc"
+    message = [AIMessageChunk("a", id="m"), AIMessageChunk("b")]
+    assert merge_outputs(message) == merge_chunks(message)
+    assert merge_outputs([{"a": "x"}, {"a": "y"}]) == {"a": "xy"}
+    assert merge_outputs(["a", 1]) == 1  # no common way to add: the last piece
+
+
+def test_close_iterator_closes_generators_and_skips_plain_iterators() -> None:
+    closed: list[bool] = []
+
+    def gen() -> Iterator[int]:
+        try:
+            yield 1
+            yield 2
+        finally:
+            closed.append(True)
+
+    running = gen()
+    next(running)
+    close_iterator(running)
+    assert closed == [True]
+    close_iterator(iter([1, 2]))  # nothing to close, no error
+
+
+async def test_aclose_iterator_closes_async_generators() -> None:
+    closed: list[bool] = []
+
+    async def agen() -> AsyncIterator[int]:
+        try:
+            yield 1
+            yield 2
+        finally:
+            closed.append(True)
+
+    running = agen()
+    await running.__anext__()
+    await aclose_iterator(running)
+    assert closed == [True]
+
+    class Plain:
+        def __aiter__(self) -> Plain:
+            return self
+
+        async def __anext__(self) -> int:
+            raise StopAsyncIteration
+
+    await aclose_iterator(Plain())
+
+
+def test_docstring_examples() -> None:
+    failures, tried = doctest.testmod(chunks)
+    assert failures == 0 and tried > 0

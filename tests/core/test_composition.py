@@ -1,0 +1,196 @@
+"""Composition (`core/composition.py`): sequences, parallel maps, coercion of callables and
+dicts, streaming and batching through chains."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from chatplex import (
+    ChatPromptTemplate,
+    FakeChatModel,
+    RunnableLambda,
+    RunnableParallel,
+    RunnablePassthrough,
+    StrOutputParser,
+)
+from chatplex.core.run_config import RunnableConfig
+from chatplex.runnables import Runnable, RunnableSequence
+
+
+async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:
+    return r.invoke(value, config) if sync else await r.ainvoke(value, config)
+
+
+async def stream(r: Runnable[Any, Any], sync: bool, value: Any) -> list[Any]:
+    if sync:
+        return list(r.stream(value))
+    return [x async for x in r.astream(value)]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_pipe_of_callables_and_dicts(sync: bool) -> None:
+    chain = RunnableLambda(lambda x: x + 1) | {
+        "double": lambda x: x * 2,
+        "same": RunnablePassthrough(),
+    }
+    assert isinstance(chain, RunnableSequence)
+    assert await call(chain, sync, 2) == {"double": 6, "same": 3}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_callable_on_the_left_of_a_runnable(sync: bool) -> None:
+    chain = (lambda x: x * 3) | RunnableLambda(str)  # type: ignore[operator]
+    assert await call(chain, sync, 2) == "6"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_parallel_map_runs_every_branch(sync: bool) -> None:
+    par = RunnableParallel(joke=lambda t: f"joke about {t}", poem=lambda t: f"poem about {t}")
+    assert await call(par, sync, "cats") == {"joke": "joke about cats", "poem": "poem about cats"}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_parallel_stream_yields_keyed_pieces(sync: bool) -> None:
+    par = RunnableParallel(
+        a=FakeChatModel(responses=["x y"]) | StrOutputParser(),
+        b=FakeChatModel(responses=["p q r"]) | StrOutputParser(),
+    )
+    pieces = await stream(par, sync, "go")
+    assert all(len(p) == 1 for p in pieces)
+    assert "".join(p["a"] for p in pieces if "a" in p) == "x y"
+    assert "".join(p["b"] for p in pieces if "b" in p) == "p q r"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_parallel_branch_error_propagates(sync: bool) -> None:
+    def boom(_: Any) -> None:
+        raise RuntimeError("branch failed")
+
+    par = RunnableParallel(ok=lambda x: x, bad=boom)
+    with pytest.raises(RuntimeError, match="branch failed"):
+        await call(par, sync, 1)
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_chain_streams_text_as_the_model_yields_it(sync: bool) -> None:
+    """Each piece reaches the consumer before the model produces the next one."""
+    produced: list[str] = []
+
+    class Tracker:
+        def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+            produced.append(token)
+
+    model = FakeChatModel(responses=["alpha beta gamma delta"])
+    chain = ChatPromptTemplate.from_template("{q}") | model | StrOutputParser()
+    config: RunnableConfig = {"callbacks": [Tracker()]}
+    received: list[tuple[str, int]] = []
+    if sync:
+        for piece in chain.stream({"q": "go"}, config):
+            received.append((piece, len(produced)))
+    else:
+        async for piece in chain.astream({"q": "go"}, config):
+            received.append((piece, len(produced)))
+    assert [p for p, _ in received] == ["alpha ", "beta ", "gamma ", "delta"]
+    # When piece k arrived, the model had produced exactly k tokens: no buffering.
+    assert [n for _, n in received] == [1, 2, 3, 4]
+
+
+class BatchRecorder(Runnable[Any, Any]):
+    """Records how it was called, to prove a sequence batches each step."""
+
+    def __init__(self) -> None:
+        self.batch_sizes: list[int] = []
+        self.invokes = 0
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kw: Any) -> Any:
+        self.invokes += 1
+        return input
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kw: Any) -> Any:
+        self.invokes += 1
+        return input
+
+    def _batch(
+        self,
+        inputs: list[Any],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kw: Any,
+    ) -> list[Any]:
+        self.batch_sizes.append(len(inputs))
+        return list(inputs)
+
+    async def _abatch(
+        self,
+        inputs: list[Any],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kw: Any,
+    ) -> list[Any]:
+        self.batch_sizes.append(len(inputs))
+        return list(inputs)
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_sequence_batch_batches_each_step(sync: bool) -> None:
+    first, second = BatchRecorder(), BatchRecorder()
+    chain = first | RunnableLambda(lambda x: x + 1) | second
+    out = chain.batch([1, 2, 3]) if sync else await chain.abatch([1, 2, 3])
+    assert out == [2, 3, 4]
+    assert first.batch_sizes == [3] and second.batch_sizes == [3]
+    assert first.invokes == second.invokes == 0
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_sequence_batch_with_exceptions_skips_later_steps_for_failed_inputs(
+    sync: bool,
+) -> None:
+    later = BatchRecorder()
+
+    def maybe_fail(x: int) -> int:
+        if x == 2:
+            raise ValueError("two")
+        return x
+
+    chain = RunnableLambda(maybe_fail) | later
+    out = (
+        chain.batch([1, 2, 3], return_exceptions=True)
+        if sync
+        else await chain.abatch([1, 2, 3], return_exceptions=True)
+    )
+    assert out[0] == 1 and out[2] == 3 and isinstance(out[1], ValueError)
+    assert later.batch_sizes == [2]
+
+
+def test_cannot_compose_non_runnables() -> None:
+    with pytest.raises(TypeError, match="cannot compose int"):
+        RunnableLambda(lambda x: x) | 3  # type: ignore[operator]
+
+
+async def test_parallel_astream_reports_a_branch_base_exception() -> None:
+    class Stop(BaseException):
+        pass
+
+    async def fails(chunks: AsyncIterator[Any]) -> AsyncIterator[str]:
+        async for _ in chunks:
+            raise Stop("branch stopped")
+        yield "never"
+
+    par = RunnableParallel(ok=lambda x: x, bad=fails)
+    with pytest.raises(Stop, match="branch stopped"):
+        async for _ in par.astream(1):
+            pass
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.core import composition
+
+    failures, tried = doctest.testmod(composition)
+    assert failures == 0 and tried > 0

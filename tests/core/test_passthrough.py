@@ -1,0 +1,70 @@
+"""`RunnablePassthrough` and `RunnableAssign` (`core/passthrough.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from chatplex import RunnablePassthrough
+from chatplex.runnables import Runnable
+
+
+async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:
+    return r.invoke(value, config) if sync else await r.ainvoke(value, config)
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_passthrough_assign(sync: bool) -> None:
+    chain = RunnablePassthrough.assign(n=lambda d: len(d["text"]))
+    assert await call(chain, sync, {"text": "abcd"}) == {"text": "abcd", "n": 4}
+    with pytest.raises(TypeError, match="dict input"):
+        await call(chain, sync, "not a dict")
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.core import passthrough
+
+    failures, tried = doctest.testmod(passthrough)
+    assert failures == 0 and tried > 0
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_passthrough_returns_its_input_and_streams_pieces_through(sync: bool) -> None:
+    passthrough = RunnablePassthrough()
+    value = {"a": [1]}
+    assert await call(passthrough, sync, value) is value
+    batch = passthrough.batch([1, 2]) if sync else await passthrough.abatch([1, 2])
+    assert batch == [1, 2]
+    if sync:
+        assert list(passthrough.transform(iter(["a", "b"]))) == ["a", "b"]
+    else:
+
+        async def pieces() -> AsyncIterator[str]:
+            yield "a"
+            yield "b"
+
+        assert [p async for p in passthrough.atransform(pieces())] == ["a", "b"]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_assign_batches_and_checks_every_input_first(sync: bool) -> None:
+    seen: list[str] = []
+
+    def length(d: dict[str, str]) -> int:
+        seen.append(d["text"])
+        return len(d["text"])
+
+    assign = RunnablePassthrough.assign(n=length, up=lambda d: d["text"].upper())
+    assert assign.get_name() == "RunnableAssign<n,up>"
+    inputs = [{"text": "ab"}, {"text": "c"}]
+    out = assign.batch(inputs) if sync else await assign.abatch(inputs)
+    assert out == [{"text": "ab", "n": 2, "up": "AB"}, {"text": "c", "n": 1, "up": "C"}]
+    seen.clear()
+    bad: list[Any] = [{"text": "ok"}, "no"]
+    with pytest.raises(TypeError, match="dict input, got str"):
+        assign.batch(bad) if sync else await assign.abatch(bad)
+    assert seen == []  # the good input did not run either

@@ -1,0 +1,203 @@
+"""The run tree's nodes (`core/runs.py`): how handlers are called (keywords their signature
+accepts, failures logged or raised, sync handlers kept off the portal loop), callbacks
+split into handlers and listeners, run tags, abandoned runs."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from chatplex import FakeChatModel
+from chatplex.core.run_config import RunnableConfig
+from chatplex.core.runs import UNKNOWN, ChainRun, RunListener, RunNode, run_tags, split_callbacks
+
+
+def test_failing_handler_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
+    class Broken:
+        def on_llm_end(self, response: Any, **kw: Any) -> None:
+            raise ValueError("handler bug")
+
+    out = FakeChatModel(responses=["fine"]).invoke("x", {"callbacks": [Broken()]})
+    assert out.text == "fine"
+    assert "handler bug" in caplog.text
+
+
+def test_handler_with_raise_error_propagates() -> None:
+    class Strict:
+        raise_error = True
+
+        def on_llm_end(self, response: Any, **kw: Any) -> None:
+            raise ValueError("strict handler")
+
+    with pytest.raises(ValueError, match="strict handler"):
+        FakeChatModel(responses=["x"]).invoke("x", {"callbacks": [Strict()]})
+
+
+def test_sync_handlers_of_a_sync_batch_stay_off_the_portal_loop() -> None:
+    # Sync `batch` of a chat model runs on the shared portal loop; a sync handler run
+    # there would block every request in flight (the batch would run one at a time).
+
+    class Where:
+        def __init__(self) -> None:
+            self.on_loop: list[bool] = []
+
+
+# ---- the nodes themselves ---------------------------------------------------------------
+
+
+class Listener(RunListener):
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str, Any]] = []
+
+    def on_start(self, run: RunNode, data: dict[str, Any]) -> None:
+        self.seen.append(("start", run.name, data))
+
+    def on_stream(self, run: RunNode, chunk: Any) -> None:
+        self.seen.append(("stream", run.name, chunk))
+
+    def on_end(self, run: RunNode, data: dict[str, Any]) -> None:
+        self.seen.append(("end", run.name, data))
+
+    def on_error(self, run: RunNode, error: BaseException) -> None:
+        self.seen.append(("error", run.name, error))
+
+    def on_custom(self, run: RunNode, name: str, data: Any) -> None:
+        self.seen.append(("custom", name, data))
+
+
+class Recorder:
+    """A handler taking every keyword."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def on_chain_start(self, *args: Any, **kw: Any) -> None:
+        self.calls.append(("on_chain_start", args, kw))
+
+    def on_chain_end(self, *args: Any, **kw: Any) -> None:
+        self.calls.append(("on_chain_end", args, kw))
+
+    def on_chain_error(self, *args: Any, **kw: Any) -> None:
+        self.calls.append(("on_chain_error", args, kw))
+
+    def on_custom_event(self, *args: Any, **kw: Any) -> None:
+        self.calls.append(("on_custom_event", args, kw))
+
+
+def test_split_callbacks_unwraps_managers_and_sets_listeners_apart() -> None:
+    listener, handler, inner = Listener(), Recorder(), Recorder()
+
+    class Manager:  # LangChain's CallbackManager keeps its handlers in `.handlers`
+        handlers = [inner]
+
+    assert split_callbacks([handler, listener, Manager()]) == ([handler, inner], [listener])
+    assert split_callbacks(handler) == ([handler], [])
+    assert split_callbacks([]) == ([], [])
+
+
+def test_run_tags_put_the_runs_own_position_first_and_drop_its_ancestors() -> None:
+    assert run_tags({}) == []
+    config: RunnableConfig = {
+        "tags": ["user", "seq:step:1", "map:key:a", "other"],
+        "_position_tag": "map:key:a",
+    }
+    assert run_tags(config) == ["map:key:a", "user", "other"]
+    assert run_tags({"tags": ["seq:step:3", "user"]}) == ["user"]
+
+
+def test_a_run_knows_its_ancestors_and_labels() -> None:
+    root = ChainRun({}, "root", "chain", [], [])
+    child = ChainRun(
+        {"_parent_run": root, "run_name": "named", "metadata": {"k": 1}}, "Child", "parser", [], []
+    )
+    grandchild = ChainRun({"_parent_run": child}, "leaf", "chain", [], [])
+    assert root.parent_run_id is None and root.parent_ids == ()
+    assert child.parent_run_id == root.run_id and child.id == str(child.run_id)
+    assert grandchild.parent_ids == (root.id, child.id)
+    assert (child.name, child.run_type, child.metadata) == ("named", "parser", {"k": 1})
+
+
+def test_handlers_get_langchains_arguments() -> None:
+    handler, listener = Recorder(), Listener()
+    parent = ChainRun({}, "parent", "chain", [], [])
+    config: RunnableConfig = {"_parent_run": parent, "tags": ["t"], "metadata": {"m": 1}}
+    run = ChainRun(config, "step", "prompt", [handler], [listener])
+    run.start({"topic": "x"})
+    run.end("out", {"topic": "x"})
+    (start, args, kw), (end, end_args, end_kw) = handler.calls
+    assert start == "on_chain_start" and args == ({"name": "step"}, {"topic": "x"})
+    assert kw == {
+        "run_id": run.run_id,
+        "parent_run_id": parent.run_id,
+        "tags": ["t"],
+        "metadata": {"m": 1},
+        "name": "step",
+        "run_type": "prompt",
+    }
+    assert end == "on_chain_end" and end_args == ("out",) and end_kw["inputs"] == {"topic": "x"}
+    assert listener.seen == [
+        ("start", "step", {"input": {"topic": "x"}}),
+        ("end", "step", {"output": "out", "input": {"topic": "x"}}),
+    ]
+    assert run.started
+
+
+def test_an_input_still_streaming_in_is_reported_as_langchain_does() -> None:
+    handler, listener = Recorder(), Listener()
+    run = ChainRun({}, "step", "chain", [handler], [listener])
+    run.start()  # the input is not known yet
+    run.end("out", UNKNOWN)
+    assert handler.calls[0][1] == ({"name": "step"}, {"input": ""})
+    assert handler.calls[1][2]["inputs"] is None
+    assert listener.seen == [("start", "step", {}), ("end", "step", {"output": "out"})]
+
+
+def test_a_handler_gets_only_the_keywords_its_signature_takes() -> None:
+    got: list[dict[str, Any]] = []
+
+    class Narrow:
+        def on_chain_start(self, serialized: Any, inputs: Any, *, run_id: Any, name: str) -> None:
+            got.append({"run_id": run_id, "name": name})
+
+    run = ChainRun({"tags": ["t"]}, "step", "chain", [Narrow()], [])
+    run.start(1)
+    assert got == [{"run_id": run.run_id, "name": "step"}]
+
+
+def test_custom_events_get_langchains_keywords() -> None:
+    handler, listener = Recorder(), Listener()
+    run = ChainRun({"tags": ["t"]}, "step", "chain", [handler], [listener])
+    run.custom("progress", {"done": 1})
+    [(method, args, kw)] = handler.calls
+    assert (method, args) == ("on_custom_event", ("progress", {"done": 1}))
+    assert kw == {"run_id": run.run_id, "tags": ["t"], "metadata": {}}  # no parent, no name
+    assert listener.seen == [("custom", "progress", {"done": 1})]
+
+
+async def test_async_handler_methods_are_awaited_from_sync_and_async_code() -> None:
+    done: list[str] = []
+
+    class Async:
+        async def on_chain_start(self, *args: Any, **kw: Any) -> None:
+            await asyncio.sleep(0)
+            done.append("start")
+
+        async def on_chain_end(self, *args: Any, **kw: Any) -> None:
+            done.append("end")
+
+    run = ChainRun({}, "step", "chain", [Async()], [])
+    await asyncio.to_thread(run.start, 1)  # sync code: run to completion on the portal
+    await run.aend("out", 1)
+    assert done == ["start", "end"]
+
+
+def test_an_abandoned_run_reports_no_error() -> None:
+    handler, listener = Recorder(), Listener()
+    run = ChainRun({}, "step", "chain", [handler], [listener])
+    run.error(ValueError("real"))
+    listener.abandoned = True  # the event stream's consumer left
+    run.error(ValueError("the stop signal"))
+    assert [c[0] for c in handler.calls] == ["on_chain_error"]
+    assert [s[0] for s in listener.seen] == ["error"]

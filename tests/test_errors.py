@@ -1,0 +1,177 @@
+"""The typed error tree (`errors.py`): which class a status becomes, whether it is worth
+retrying, what an error shows, and that its fields survive pickling."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from chatplex.errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ChatplexError,
+    DeadlineExceededError,
+    NotFoundError,
+    OverloadedError,
+    PermissionDeniedError,
+    QuotaExceededError,
+    RateLimitError,
+    ServerError,
+    StreamError,
+    StreamIdleTimeoutError,
+    status_error,
+)
+from chatplex.messages import AIMessageChunk
+
+
+def error(status: int, message: str = "m", **kw: object) -> APIStatusError:
+    return status_error(provider="p", status=status, message=message, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("status", "cls", "retryable"),
+    [
+        (400, BadRequestError, False),
+        (401, AuthenticationError, False),
+        (403, PermissionDeniedError, False),
+        (404, NotFoundError, False),
+        (408, APIStatusError, True),
+        (409, APIStatusError, True),
+        (418, APIStatusError, False),
+        (422, BadRequestError, False),
+        (429, RateLimitError, True),
+        (500, ServerError, True),
+        (501, ServerError, True),
+        (503, ServerError, True),
+        (529, OverloadedError, True),
+        (599, ServerError, True),
+    ],
+)
+def test_status_chooses_the_class_and_retryability(
+    status: int, cls: type[APIStatusError], retryable: bool
+) -> None:
+    err = error(status)
+    assert type(err) is cls
+    assert err.retryable is retryable
+    assert (err.status, err.provider, err.message) == (status, "p", "m")
+
+
+def test_overloaded_error_type_wins_over_the_status() -> None:
+    err = error(200, error_type="overloaded_error")
+    assert type(err) is OverloadedError and err.retryable is False  # 200 says nothing
+    assert error(500, error_type="overloaded_error").retryable
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"error_type": "insufficient_quota"},
+        {"code": "insufficient_quota"},
+        {"message": "Your credit balance is too low to access the API"},
+        {"message": "You have reached your specified API usage limits"},
+        {"error_type": "billing_error"},
+    ],
+)
+def test_a_429_that_waiting_will_not_fix_is_a_quota_error(fields: dict[str, str]) -> None:
+    err = error(429, **fields)
+    assert type(err) is QuotaExceededError
+    assert isinstance(err, RateLimitError)
+    assert err.retryable is False
+
+
+def test_x_should_retry_overrides_the_status() -> None:
+    assert error(400, headers={"x-should-retry": "true"}).retryable is True
+    assert error(503, headers={"x-should-retry": "false"}).retryable is False
+    assert error(503, headers={"x-should-retry": "maybe"}).retryable is True
+    assert error(503, headers={}).retryable is True
+
+
+def test_fields_are_kept() -> None:
+    err = error(
+        404,
+        error_type="not_found_error",
+        code="model_not_found",
+        request_id="req_1",
+        body={"error": {}},
+        response="the response",
+    )
+    assert (err.error_type, err.code, err.request_id) == (
+        "not_found_error",
+        "model_not_found",
+        "req_1",
+    )
+    assert err.body == {"error": {}} and err.response == "the response"
+    assert err.attempts == 1 and err.retry_after is None
+
+
+def test_str_names_provider_status_type_request_id_and_attempts() -> None:
+    err = error(429, message="slow down", error_type="rate_limit_error", request_id="req_9")
+    assert str(err) == "p 429 rate_limit_error: slow down (request_id=req_9)"
+    err.attempts = 3
+    assert str(err) == "p 429 rate_limit_error: slow down (request_id=req_9, attempts=3)"
+    assert str(APIError("bare")) == "bare"
+
+
+def test_repr_shows_the_fields() -> None:
+    text = repr(error(500, message="boom", request_id="r"))
+    assert text == (
+        "ServerError(status=500, provider='p', error_type=None, message='boom', "
+        "request_id='r', retryable=True)"
+    )
+
+
+def test_retryable_defaults_per_class_and_can_be_overridden() -> None:
+    assert APIConnectionError("reset").retryable is True
+    assert APIConnectionError("bad url", retryable=False).retryable is False
+    assert APIError("x").retryable is False
+    assert APIError("x", retryable=True).retryable is True
+    assert RateLimitError("x").retryable is True
+    assert QuotaExceededError("x").retryable is False
+
+
+def test_pickling_keeps_the_fields_and_drops_the_response() -> None:
+    err = error(429, message="slow", request_id="req_2", response=object(), body={"a": 1})
+    err.attempts = 2
+    err.retry_after = 1.5
+    copy = pickle.loads(pickle.dumps(err))
+    assert type(copy) is RateLimitError
+    assert (copy.status, copy.message, copy.request_id, copy.body) == (
+        429,
+        "slow",
+        "req_2",
+        {"a": 1},
+    )
+    assert (copy.attempts, copy.retry_after, copy.retryable) == (2, 1.5, True)
+    assert copy.response is None
+    assert str(copy) == str(err)
+
+
+def test_stream_errors_carry_the_partial_reply() -> None:
+    partial = AIMessageChunk("half")
+    err = StreamError("cut", partial=partial, provider="p")
+    assert err.partial is partial and err.provider == "p"
+    idle = StreamIdleTimeoutError("idle", partial=partial)
+    assert isinstance(idle, StreamError) and isinstance(idle, APITimeoutError)
+    assert isinstance(idle, TimeoutError) and idle.retryable
+    assert idle.partial is partial
+
+
+def test_deadline_exceeded_is_a_timeout_with_an_optional_partial() -> None:
+    err = DeadlineExceededError("late")
+    assert isinstance(err, TimeoutError) and isinstance(err, ChatplexError)
+    assert not isinstance(err, APIError)  # never retried as a provider failure
+    assert err.partial is None
+    assert DeadlineExceededError("late", partial=AIMessageChunk("x")).partial == AIMessageChunk("x")
+
+
+def test_every_error_is_a_chatplex_error() -> None:
+    for cls in (APIError, APITimeoutError, StreamError, QuotaExceededError, DeadlineExceededError):
+        assert issubclass(cls, ChatplexError)
+    assert issubclass(APITimeoutError, TimeoutError) and issubclass(
+        APITimeoutError, APIConnectionError
+    )

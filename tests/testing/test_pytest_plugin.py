@@ -1,0 +1,87 @@
+"""chatplex's pytest plugin (`testing/pytest_plugin.py`): registered by entry point, it
+guards a fresh session and gives the fixtures; `-p no:chatplex` removes it all; importing
+it imports no HTTP library; the README's complete CI test runs, offline, in a fresh
+pytest session."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_ci_test() -> str:
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    [block] = [b for b in blocks if "def test_bot(chat_mock)" in b]
+    return str(block)
+
+
+def test_the_readme_ci_test_is_short() -> None:
+    assert len(readme_ci_test().strip().splitlines()) < 15
+
+
+def test_the_readme_ci_test_passes(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        "[pytest]\nfilterwarnings = error\nasyncio_default_fixture_loop_scope = function\n"
+    )
+    pytester.makepyfile(test_bot=readme_ci_test())
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+def test_importing_the_plugin_imports_no_http_library() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        import chatplex.testing.pytest_plugin
+        heavy = {"httpx", "respx", "httpcore", "aiohttp", "chatplex.http._pool"}
+        print(sorted(heavy & set(sys.modules)))
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
+
+
+INNER = """
+import pytest
+from chatplex import init_chat_model
+
+def test_unmocked():
+    init_chat_model("openai:gpt-4o-mini", api_key="sk-test", max_retries=0).invoke("hi")
+
+def test_fixture_is_registered(chat_mock):
+    chat_mock.openai.reply_text("pong")
+    model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test")
+    assert model.invoke("ping").text == "pong"
+"""
+
+
+def test_the_entry_point_plugin_guards_a_fresh_session(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_inner=INNER)
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*NetworkBlockedError: chatplex tried to send POST*"])
+
+
+def test_disabling_the_plugin_removes_the_guard_and_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_inner="""
+        import chatplex.http
+
+        def test_no_hooks():
+            client = chatplex.http.get_sync_client()
+            assert client.event_hooks["request"] == []
+        """
+    )
+    result = pytester.runpytest_subprocess("-q", "-p", "no:chatplex", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
