@@ -146,12 +146,14 @@ def _validate(fault: Fault, spec: str) -> None:
     ):
         raise MockUsageError(f"fault {fault.name!r} value is {expected}: {spec!r}")
     try:
-        if fault.name in ("status", "html_error") and not 400 <= fault.status <= 599:
-            raise MockUsageError(f"fault status must be 400-599: {spec!r}")
+        status = fault.status if fault.name in ("status", "html_error") else None
         checks = [fault.seconds, fault.after]
         checks += [float(fault.get(k) or 0) for k in _NUMERIC_PARAMS]
     except ValueError as exc:
         raise MockUsageError(f"bad number in fault spec {spec!r}") from exc
+    # Outside the `try`: MockUsageError is a ValueError, and its reason must not be lost.
+    if status is not None and not 400 <= status <= 599:
+        raise MockUsageError(f"fault status must be 400-599: {spec!r}")
     if any(not 0 <= number < math.inf for number in checks):
         raise MockUsageError(f"fault numbers must be finite and >= 0: {spec!r}")
 

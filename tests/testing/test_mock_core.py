@@ -1,0 +1,153 @@
+"""The mock server's request handling (`testing/_mock_core.py`), run on the test's own
+event loop and spoken to in raw HTTP/1.1 over 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from chatplex.testing._mock_core import ROUTES, MockCore, _chunks, _seconds
+from chatplex.testing._mock_faults import MockUsageError
+from chatplex.testing._mock_types import MockRequest, MockSettings
+
+
+@pytest.fixture
+async def core() -> AsyncIterator[tuple[MockCore, int]]:
+    server = MockCore(MockSettings())
+    port = await server.listen("127.0.0.1", 0)
+    try:
+        yield server, port
+    finally:
+        await server.close()
+
+
+async def exchange(port: int, raw: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send one request on a new connection; read the response to the end."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(raw)
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ")[1])
+        headers = {
+            k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)
+        }
+        body = (
+            await reader.readexactly(int(headers["content-length"]))
+            if "content-length" in headers
+            else await reader.read()
+        )
+        return status, headers, body
+    finally:
+        writer.close()
+        await writer.wait_closed()
+
+
+def post(path: str, body: dict[str, Any], *headers: str) -> bytes:
+    data = json.dumps(body).encode()
+    extra = "".join(f"{h}\r\n" for h in headers)
+    head = f"POST {path} HTTP/1.1\r\nhost: x\r\ncontent-length: {len(data)}\r\n{extra}"
+    return (head + "connection: close\r\n\r\n").encode() + data
+
+
+async def test_it_binds_loopback_only() -> None:
+    with pytest.raises(ValueError, match="only binds 127.0.0.1"):
+        await MockCore(MockSettings()).listen("0.0.0.0", 0)
+
+
+def test_routes() -> None:
+    assert ROUTES == {
+        "/v1/chat/completions": "openai",
+        "/chat/completions": "openai",
+        "/v1/messages": "anthropic",
+    }
+
+
+async def test_health_and_unknown_paths(core: tuple[MockCore, int]) -> None:
+    server, port = core
+    status, headers, body = await exchange(
+        port, b"GET /health HTTP/1.1\r\nconnection: close\r\n\r\n"
+    )
+    assert (status, body) == (200, b'{"status":"ok"}')
+    status, headers, body = await exchange(
+        port, b"POST /v2/other HTTP/1.1\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+    )
+    assert status == 404 and json.loads(body)["error"]["code"] == "unknown_url"
+    assert headers["x-request-id"] == headers["request-id"]  # either provider's name
+
+
+async def test_a_reply_with_each_providers_request_id_header(core: tuple[MockCore, int]) -> None:
+    server, port = core
+    body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+    status, headers, raw = await exchange(
+        port, post("/v1/chat/completions", body, "x-request-key: k1")
+    )
+    assert status == 200 and headers["x-request-id"].startswith("req_mock")
+    assert headers["x-request-key"] == "k1" and headers["connection"] == "close"
+    assert json.loads(raw)["choices"][0]["message"]["content"] == "Echo: hi"
+    status, headers, raw = await exchange(port, post("/v1/messages", body, "x-mock-reply: custom"))
+    assert status == 200 and "request-id" in headers and "x-request-id" not in headers
+    assert json.loads(raw)["content"][0]["text"] == "custom"
+    stats = server.stats.snapshot()
+    assert stats.requests == 2 and stats.by_status == {200: 2} and stats.attempts == {"k1": 1}
+
+
+async def test_wrong_method_and_bad_bodies(core: tuple[MockCore, int]) -> None:
+    _, port = core
+    status, headers, _ = await exchange(
+        port, b"GET /v1/messages HTTP/1.1\r\nconnection: close\r\n\r\n"
+    )
+    assert status == 405 and headers["allow"] == "POST"
+    status, _, raw = await exchange(port, post("/v1/chat/completions", {"no": "messages"}))
+    assert status == 400 and "'messages' list" in json.loads(raw)["error"]["message"]
+    status, _, raw = await exchange(port, b"BROKEN\r\n\r\n")
+    assert status == 400 and json.loads(raw)["error"]["message"] == "malformed request line"
+
+
+async def test_the_fault_plan_sees_each_request(core: tuple[MockCore, int]) -> None:
+    server, port = core
+    seen: list[MockRequest] = []
+
+    def plan(request: MockRequest) -> str | None:
+        seen.append(request)
+        return "status=503;retry_after=1" if request.attempt == 1 else None
+
+    server.settings.fault_plan = plan
+    body = {"messages": [{"role": "user", "content": "x"}]}
+    status, headers, _ = await exchange(port, post("/v1/messages", body, "x-request-key: r"))
+    assert status == 503 and headers["retry-after"] == "1"
+    status, _, _ = await exchange(port, post("/v1/messages", body, "x-request-key: r"))
+    assert status == 200
+    assert [(r.attempt, r.key, r.json) for r in seen] == [(1, "r", body), (2, "r", body)]
+    assert server.stats.snapshot().faults == {"status": 1}
+
+
+async def test_close_drops_stalled_connections(core: tuple[MockCore, int]) -> None:
+    server, port = core
+    body = {"messages": [{"role": "user", "content": "x"}]}
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(post("/v1/messages", body, "x-mock-fault: stall=600"))
+    await writer.drain()
+    while server.stats.snapshot().requests == 0:
+        await asyncio.sleep(0.01)
+    await server.close()  # must not wait out the stall
+    assert await reader.read() == b""  # the connection was dropped, nothing answered
+    writer.close()
+    await writer.wait_closed()
+
+
+def test_header_numbers_are_checked() -> None:
+    assert _seconds({}, "x-mock-latency", 0.5) == 0.5
+    assert _seconds({"x-mock-latency": "2"}, "x-mock-latency", 0.0) == 2.0
+    assert _chunks({"x-mock-chunks": "7"}, None) == 7 and _chunks({}, 3) == 3
+    for bad in ({"x-mock-latency": "soon"}, {"x-mock-latency": "4000"}):
+        with pytest.raises(MockUsageError, match="x-mock-latency"):
+            _seconds(bad, "x-mock-latency", 0.0)
+    for bad in ({"x-mock-chunks": "1.5"}, {"x-mock-chunks": "0"}):
+        with pytest.raises(MockUsageError, match="x-mock-chunks"):
+            _chunks(bad, None)
