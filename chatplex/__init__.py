@@ -8,8 +8,9 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, Any
 
-from .chat import ChatAnthropic, ChatModel, ChatOpenAI, FakeChatModel, init_chat_model
+from .chat import ChatModel, FakeChatModel, init_chat_model
 from .chat.callbacks import UsageMetadataCallbackHandler, get_usage_metadata_callback
 from .core import (
     ChatPromptTemplate,
@@ -29,6 +30,21 @@ from .messages import (
     ToolMessage,
 )
 from .version import __version__ as __version__
+
+if TYPE_CHECKING:
+    from .chat import ChatAnthropic, ChatOpenAI
+
+
+def __getattr__(name: str) -> Any:
+    # The LangChain drop-ins load on first use (see chatplex.chat): `import chatplex`
+    # stays fast for scripts that never name them.
+    if name in ("ChatAnthropic", "ChatOpenAI"):
+        from . import chat
+
+        value = getattr(chat, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def close() -> None:
