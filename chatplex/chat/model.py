@@ -543,7 +543,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             raise
         finally:
             close_iterator(chunks)
-        run.end(merge_chunks(seen).to_message())
+        run.end(merge_chunks(seen))
 
     async def _astream(
         self, input: Any, config: RunnableConfig, **overrides: Any
@@ -567,7 +567,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             except BaseException as exc:
                 await run.aerror(exc)
                 raise
-            await run.aend(merge_chunks(seen).to_message())
+            await run.aend(merge_chunks(seen))
         finally:
             aclose = getattr(chunks, "aclose", None)
             if aclose is not None:

@@ -177,12 +177,19 @@ async def test_streams_report_usage_and_finish(server: MockServer, provider: str
     [[lc_gen]], [[gen]] = lc_result.generations, result.generations
     assert gen.message.usage_metadata == lc_gen.message.usage_metadata
     assert gen.message.text == lc_gen.message.text
-    # A stream's end is reported with the merged chunk once ChatModel passes it (see
-    # the report); meanwhile the model reports the AIMessage, without the stream-only
-    # generation_info keys langchain-openai repeats from every chunk.
-    streamed_keys = {"model_name", "system_fingerprint", "service_tier"}
-    skip = set() if isinstance(gen, LCChatGenerationChunk) else streamed_keys
-    covers(gen.generation_info, lc_gen.generation_info, skip=skip)
+    # A stream's end is the merged chunk, as in LangChain: a ChatGenerationChunk with the
+    # stream's generation_info keys (langchain-openai's model_name, system_fingerprint,
+    # service_tier, repeated from every chunk, besides finish_reason).
+    assert type(lc_gen) is LCChatGenerationChunk and type(lc_gen.message) is LCAIMessageChunk
+    assert type(gen) is LCChatGenerationChunk and type(gen.message) is LCAIMessageChunk
+    if provider == "openai":
+        assert set(lc_gen.generation_info) == {
+            "finish_reason",
+            "model_name",
+            "system_fingerprint",
+            "service_tier",
+        }
+    covers(gen.generation_info, lc_gen.generation_info, skip=set())
     # LangChain gives no llm_output for a stream; chatplex gives the same as for invoke.
     assert lc_result.llm_output is None
     assert result.llm_output["token_usage"]
