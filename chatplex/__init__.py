@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from .chat import ChatAnthropic, ChatModel, ChatOpenAI, FakeChatModel, init_chat_model
+from .chat.callbacks import UsageMetadataCallbackHandler, get_usage_metadata_callback
 from .core import (
     ChatPromptTemplate,
     MessagesPlaceholder,
@@ -76,7 +77,9 @@ __all__ = [
     "StrOutputParser",
     "SystemMessage",
     "ToolMessage",
+    "UsageMetadataCallbackHandler",
     "aclose",
     "close",
+    "get_usage_metadata_callback",
     "init_chat_model",
 ]

@@ -6,7 +6,7 @@ import pytest
 
 import chatplex
 from chatplex import chat, config, core, messages, runnables
-from chatplex.chat import factory, profiles
+from chatplex.chat import callbacks, factory, profiles
 
 EXPECTED = [
     "init_chat_model",
@@ -31,6 +31,9 @@ EXPECTED = [
     # Drop-in chat models: a LangChain script ports by changing its import line.
     "ChatOpenAI",
     "ChatAnthropic",
+    # Token usage per model over a block of calls, as LangChain's callbacks count it.
+    "get_usage_metadata_callback",
+    "UsageMetadataCallbackHandler",
 ]
 
 # Where each public name is defined; the top level re-exports the same object.
@@ -47,6 +50,8 @@ HOMES = {
     "ToolMessage": messages,
     "close": chatplex,
     "aclose": chatplex,
+    "get_usage_metadata_callback": callbacks,
+    "UsageMetadataCallbackHandler": callbacks,
 }
 
 
@@ -83,6 +88,9 @@ OLD_PATHS = [
     (runnables, "adispatch_custom_event", core),
     (runnables, "ChatModel", chat),
     (runnables, "FakeChatModel", chat),
+    # Where ported scripts find langchain_core.callbacks' names (tests/compat's IMPORT_MAP).
+    (runnables, "get_usage_metadata_callback", callbacks),
+    (runnables, "UsageMetadataCallbackHandler", callbacks),
     (config, "resolve", profiles),
     (config, "ConfigError", profiles),
     (config, "LiteralSecretWarning", profiles),

@@ -642,6 +642,34 @@ async def main():
 """,
     ),
     Case(
+        "openai_usage_metadata_callback",
+        "pattern: get_usage_metadata_callback() around calls",
+        _OPENAI
+        + """
+from langchain_core.callbacks import get_usage_metadata_callback
+
+def main():
+    with get_usage_metadata_callback() as cb:
+        model.invoke("count these tokens")
+        model.batch(["and these", "and those too"])
+    return cb.usage_metadata
+""",
+    ),
+    Case(
+        "anthropic_usage_metadata_handler",
+        "pattern: UsageMetadataCallbackHandler in config, streamed",
+        _ANTHROPIC
+        + """
+from langchain_core.callbacks import UsageMetadataCallbackHandler
+
+def main():
+    handler = UsageMetadataCallbackHandler()
+    model.invoke("count these tokens", config={"callbacks": [handler]})
+    list(model.stream("and stream these", config={"callbacks": [handler]}))
+    return handler.usage_metadata
+""",
+    ),
+    Case(
         "openai_error_status_code",
         "pattern: an API error's status_code",
         """
