@@ -23,6 +23,7 @@ from langchain_anthropic import ChatAnthropic
 from langchain_core.callbacks import BaseCallbackHandler, UsageMetadataCallbackHandler
 from langchain_core.messages import AIMessage as LCAIMessage
 from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
+from langchain_core.messages import HumanMessage as LCHumanMessage
 from langchain_core.messages import get_buffer_string
 from langchain_core.outputs import ChatGeneration as LCChatGeneration
 from langchain_core.outputs import ChatGenerationChunk as LCChatGenerationChunk
@@ -363,6 +364,32 @@ def test_every_candidate_is_a_generation() -> None:
     assert [g.generation_info["finish_reason"] for g in row] == ["stop", "length", "stop"]
     # Usage is the whole response's, counted once.
     assert usage.usage_metadata["gpt-4o-mini"]["total_tokens"] == 5
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_generate_gives_langchain_openais_result(server: MockServer, sync: bool) -> None:
+    """generate(): every candidate (n=2) of every prompt with its generation_info, and the
+    rows' llm_output combined, as ChatOpenAI.generate gives them."""
+    theirs = ChatOpenAI(
+        model="gpt-4o-mini", api_key="sk-test", base_url=server.openai_base_url, n=2
+    )
+    ours = init_chat_model(
+        "openai:gpt-4o-mini", api_key="sk-test", base_url=server.openai_base_url, n=2
+    )
+    texts = ["first one", "second"]
+    with warnings.catch_warnings():  # langchain-openai warns on the SDK's None counts
+        warnings.simplefilter("ignore", UserWarning)
+        if sync:
+            lc = theirs.generate([[LCHumanMessage(t)] for t in texts])
+        else:
+            lc = await theirs.agenerate([[LCHumanMessage(t)] for t in texts])
+    prompts = [[HumanMessage(t)] for t in texts]
+    result = ours.generate(prompts) if sync else await ours.agenerate(prompts)
+    assert [[(g.text, g.generation_info) for g in row] for row in result.generations] == [
+        [(g.text, g.generation_info) for g in row] for row in lc.generations
+    ]
+    assert len(result.generations[0]) == 2
+    assert without_none(result.llm_output) == without_none(lc.llm_output)
 
 
 def test_combine_llm_outputs_is_langchain_openais() -> None:
