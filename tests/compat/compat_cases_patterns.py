@@ -368,10 +368,6 @@ def main():
 def main():
     return [chunk.usage_metadata for chunk in model.stream("usage per chunk")]
 """,
-        status="gap",
-        why="chatplex's Anthropic stream reports usage as it arrives (input tokens with "
-        "message_start, output tokens with message_delta); LangChain puts it all on the "
-        "last chunk. The sums are equal",
     ),
     Case(
         "openai_streaming_true_callbacks",
