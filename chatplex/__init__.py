@@ -8,8 +8,9 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, Any
 
-from .chat import ChatAnthropic, ChatModel, ChatOpenAI, FakeChatModel, init_chat_model
+from .chat import ChatModel, FakeChatModel, init_chat_model
 from .chat.callbacks import UsageMetadataCallbackHandler, get_usage_metadata_callback
 from .core import (
     ChatPromptTemplate,
@@ -29,7 +30,23 @@ from .messages import (
     ToolMessage,
 )
 
+if TYPE_CHECKING:
+    from .chat import ChatAnthropic, ChatOpenAI
+
 __version__ = "0.1.0"
+
+#: Loaded on first use (module `__getattr__`, PEP 562), so `import chatplex` stays light.
+_LAZY = frozenset({"ChatAnthropic", "ChatOpenAI"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import chat
+
+    value = getattr(chat, name)
+    globals()[name] = value
+    return value
 
 
 def close() -> None:
@@ -46,6 +63,10 @@ def close() -> None:
 
     close_portal_clients()
     close_pools()
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 async def aclose() -> None:
