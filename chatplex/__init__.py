@@ -35,16 +35,18 @@ if TYPE_CHECKING:
     from .chat import ChatAnthropic, ChatOpenAI
 
 
-def __getattr__(name: str) -> Any:
-    # The LangChain drop-ins load on first use (see chatplex.chat): `import chatplex`
-    # stays fast for scripts that never name them.
-    if name in ("ChatAnthropic", "ChatOpenAI"):
-        from . import chat
+#: Loaded on first use (module `__getattr__`, PEP 562), so `import chatplex` stays light.
+_LAZY = frozenset({"ChatAnthropic", "ChatOpenAI"})
 
-        value = getattr(chat, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import chat
+
+    value = getattr(chat, name)
+    globals()[name] = value
+    return value
 
 
 def close() -> None:
@@ -61,6 +63,10 @@ def close() -> None:
 
     close_portal_clients()
     close_pools()
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 async def aclose() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 import chatplex
@@ -88,6 +91,9 @@ OLD_PATHS = [
     (runnables, "adispatch_custom_event", core),
     (runnables, "ChatModel", chat),
     (runnables, "FakeChatModel", chat),
+    # Where ported scripts find langchain_core.callbacks' names (tests/compat's IMPORT_MAP).
+    (runnables, "get_usage_metadata_callback", callbacks),
+    (runnables, "UsageMetadataCallbackHandler", callbacks),
     (config, "resolve", profiles),
     (config, "ConfigError", profiles),
     (config, "LiteralSecretWarning", profiles),
@@ -101,3 +107,31 @@ def test_documented_old_import_paths_still_work(old: object, name: str, new: obj
 
 def test_the_old_runnables_path_exports_the_whole_core() -> None:
     assert set(core.__all__) <= set(runnables.__all__)
+
+
+def test_import_chatplex_loads_the_drop_ins_and_error_helpers_on_first_use() -> None:
+    """`import chatplex` stays light: the drop-in models (and the URL handling they bring),
+    the rate-limiter bridge, stream helpers, the parameter lists, difflib (for "did you
+    mean") and LangChain conversions load when first used, not at import."""
+    lazy = [
+        "chatplex.chat.openai_model",
+        "chatplex.chat.anthropic_model",
+        "chatplex.chat.dropin",
+        "chatplex.chat.limiter",
+        "chatplex.chat.streams",
+        "chatplex.chat.params",
+        "chatplex.messages._langchain",
+        "difflib",
+        "urllib.parse",
+    ]
+    code = "\n".join(
+        [
+            f"import sys, chatplex; lazy = {lazy!r}",
+            "print([m for m in lazy if m in sys.modules])",
+            "cls = chatplex.ChatOpenAI",
+            "loaded = 'chatplex.chat.dropin' in sys.modules",
+            "print(cls.__module__, loaded, 'ChatAnthropic' in dir(chatplex))",
+        ]
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["[]", "chatplex.chat.openai_model True True"]

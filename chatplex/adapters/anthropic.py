@@ -9,8 +9,13 @@
 - `tool_use` blocks become `tool_calls`, outside `content`; thinking, redacted thinking and
   server-tool blocks stay in `content`, and AIMessage content is sent back as it is (the
   API needs thinking blocks back with tool results).
-- Streams: `message_delta.usage` is cumulative while merged chunks' usage is summed, so the
-  parser emits differences. The merged stream equals `parse_response` of the same reply.
+- Streams report usage on the closing chunk, where LangChain's ChatAnthropic puts it:
+  `message_start`'s (provisional) usage is held, and the `message_delta` chunk carries the
+  reply's usage (`message_start`'s counts updated by `message_delta`'s cumulative ones), with
+  that raw usage in `response_metadata["usage"]`; a stream that reported none by
+  `message_stop` gets one chunk `AIMessageChunk(content="", usage_metadata=...)` there.
+  Merged chunks' usage is summed, so a later `message_delta` reports the difference. The
+  merged stream equals `parse_response` of the same reply.
 - A stream that ends without `message_stop` raises `StreamError` in `finish()`, unless a
   `message_delta` with a `stop_reason` came: the reply is complete then, and only the
   closing event, which carries no data, is missing.
@@ -323,7 +328,7 @@ class AnthropicStreamParser:
             return self._message_delta(data)
         if kind == "message_stop":
             self._done = True
-            return None
+            return self._closing_usage()
         if kind == "error" or event.event == "error":
             raise self._error_event(data)
         return None  # ping, and event types added after this was written
@@ -419,38 +424,46 @@ class AnthropicStreamParser:
 
     def _message_start(self, data: dict[str, Any]) -> AIMessageChunk:
         message = data.get("message") or {}
+        # Held until the closing chunk (message_delta), as LangChain reports it: its counts
+        # are provisional (output_tokens 1; input_tokens may still grow with server tools).
         self._usage = dict(message.get("usage") or {})
-        usage = _usage(self._usage) if self._usage else None
-        self._reported = usage
-        return AIMessageChunk(
-            content="",
-            id=message.get("id"),
-            usage_metadata=usage,
-            response_metadata=_start_metadata(message),
-        )
+        meta = _start_metadata(message)
+        meta.pop("usage", None)
+        return AIMessageChunk(content="", id=message.get("id"), response_metadata=meta)
 
     def _message_delta(self, data: dict[str, Any]) -> AIMessageChunk:
         delta = data.get("delta") or {}
         reason = delta.get("stop_reason")
         if reason is not None:
             self._done = True
-        usage: UsageMetadata | None = None
         raw = data.get("usage")
         if raw:
             # Cumulative counts: they replace message_start's; absent fields keep theirs.
             self._usage.update((k, v) for k, v in raw.items() if v is not None)
+        usage: UsageMetadata | None = None
+        meta = _stop_metadata(reason, delta.get("stop_sequence"))
+        if self._usage and (raw or self._reported is None):
             total = _usage(self._usage)
             usage = _usage_diff(total, self._reported)
             self._reported = total
-        meta = _stop_metadata(reason, delta.get("stop_sequence"))
-        if raw:
-            # Merging keeps message_start's fields that this one does not repeat: the
-            # merged stream has the reply's final raw usage, as the non-stream reply does.
-            meta["usage"] = dict(raw)
+            # The reply's raw usage so far, whole (merging keeps the last one): the merged
+            # stream has the reply's final raw usage, as the non-stream reply does.
+            meta["usage"] = dict(self._usage)
         for key, value in delta.items():
             if key not in _MESSAGE_FIELDS and value is not None:
                 meta[key] = value  # e.g. `container`, which the delta may update
         return AIMessageChunk(content="", usage_metadata=usage, response_metadata=meta)
+
+    def _closing_usage(self) -> AIMessageChunk | None:
+        """At message_stop: the usage, if no message_delta reported it."""
+        if self._reported is not None or not self._usage:
+            return None
+        self._reported = _usage(self._usage)
+        return AIMessageChunk(
+            content="",
+            usage_metadata=self._reported,
+            response_metadata={"usage": dict(self._usage)},
+        )
 
     def _error_event(self, data: dict[str, Any]) -> StreamError:
         err = data.get("error")

@@ -1,11 +1,14 @@
 """Chat models: `ChatModel` over an adapter and the http layer, `FakeChatModel`,
 configurable models, the LangChain drop-ins `ChatOpenAI` / `ChatAnthropic`,
 `init_chat_model` with its provider registry and configuration
-profiles (see ARCHITECTURE.md)."""
+profiles (see ARCHITECTURE.md).
+
+The drop-ins load on first use (module `__getattr__`, PEP 562): `import chatplex` does
+not pay for their LangChain aliases, refused settings and URL handling.
+"""
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from .factory import init_chat_model
@@ -17,6 +20,23 @@ if TYPE_CHECKING:
     from .anthropic_model import ChatAnthropic
     from .openai_model import ChatOpenAI
 
+
+def __getattr__(name: str) -> Any:
+    value: Any
+    if name == "ChatOpenAI":
+        from .openai_model import ChatOpenAI as value
+    elif name == "ChatAnthropic":
+        from .anthropic_model import ChatAnthropic as value
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
 __all__ = [
     "ChatAnthropic",
     "ChatModel",
@@ -25,16 +45,3 @@ __all__ = [
     "init_chat_model",
     "register_provider",
 ]
-
-#: The drop-ins load on first use (PEP 562), not with `import chatplex`: they bring the
-#: LangChain parameter tables and URL handling, which most scripts never touch.
-_LAZY = {"ChatAnthropic": ".anthropic_model", "ChatOpenAI": ".openai_model"}
-
-
-def __getattr__(name: str) -> Any:
-    home = _LAZY.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(home, __name__), name)
-    globals()[name] = value  # later lookups skip __getattr__
-    return value

@@ -46,7 +46,6 @@ from ..messages import (
     UsageMetadata,
     add_usage,
     merge_chunks,
-    to_langchain,
 )
 
 __all__ = [
@@ -283,12 +282,20 @@ class ChatModelRun(RunNode):
         return merge_chunks(seen).to_message()
 
 
-@dataclass(slots=True)
 class _Generation:
-    """`chunk=` for on_llm_new_token: LangChain passes a ChatGenerationChunk."""
+    """`chunk=` for on_llm_new_token: LangChain passes a ChatGenerationChunk. (A plain
+    class: a dataclass costs ~0.3 ms to build at `import chatplex`.)"""
 
-    message: AIMessageChunk
-    generation_info: dict[str, Any] | None = None
+    __slots__ = ("generation_info", "message")
+
+    def __init__(
+        self, message: AIMessageChunk, generation_info: dict[str, Any] | None = None
+    ) -> None:
+        self.message = message
+        self.generation_info = generation_info
+
+    def __repr__(self) -> str:
+        return f"_Generation(message={self.message!r}, generation_info={self.generation_info!r})"
 
     @property
     def text(self) -> str:
@@ -443,18 +450,28 @@ def _as_prompts(args: tuple[Any, ...]) -> tuple[Any, ...]:
     return serialized, [get_buffer_string(m) for m in batches]
 
 
+# LangChain's objects are built only for LangChain's own handlers: `to_langchain` (and
+# its module) loads then, not with `import chatplex`.
+
+
 def _lc_messages(messages: list[BaseMessage]) -> list[Any]:
+    from ..messages import to_langchain
+
     return [to_langchain(m) for m in messages]
 
 
 def _lc_generation(chunk: AIMessageChunk) -> Any:
     from langchain_core.outputs import ChatGenerationChunk as LCChatGenerationChunk
 
+    from ..messages import to_langchain
+
     return LCChatGenerationChunk(message=to_langchain(chunk))
 
 
 def _lc_result(result: LLMResult) -> Any:
     from langchain_core import outputs
+
+    from ..messages import to_langchain
 
     rows = [
         [

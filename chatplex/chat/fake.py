@@ -110,14 +110,21 @@ class FakeChatModel(ChatModel):
     @staticmethod
     def _pieces(reply: AIMessage) -> list[AIMessageChunk]:
         words = _WORDS.findall(reply.text) or [""]
-        chunks = [AIMessageChunk(content=w) for w in words]
-        last = chunks[-1]
-        last.usage_metadata = reply.usage_metadata
-        last.response_metadata = dict(reply.response_metadata)
-        last.tool_call_chunks = [
-            {"name": tc["name"], "args": _json(tc["args"]), "id": tc["id"], "index": i}
-            for i, tc in enumerate(reply.tool_calls)
-        ]
+        chunks = [AIMessageChunk(content=w) for w in words[:-1]]
+        # The last piece is built with its fragments, usage and metadata, so that its own
+        # `tool_calls` are derived from its fragments as on any chunk (assigned after
+        # construction, the fragments would leave `tool_calls` empty).
+        chunks.append(
+            AIMessageChunk(
+                content=words[-1],
+                usage_metadata=reply.usage_metadata,
+                response_metadata=dict(reply.response_metadata),
+                tool_call_chunks=[
+                    {"name": tc["name"], "args": _json(tc["args"]), "id": tc["id"], "index": i}
+                    for i, tc in enumerate(reply.tool_calls)
+                ],
+            )
+        )
         return chunks
 
     # -- waiting that honours the call's deadline --

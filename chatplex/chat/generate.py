@@ -2,8 +2,9 @@
 returns an `LLMResult` with every candidate of every prompt.
 
 `generations[i]` holds the candidates of prompt `i`: one, or `n` with OpenAI's `n > 1`
-(the adapter keeps candidates after the first in `response_metadata["other_candidates"]`).
-`llm_output` has the summed `token_usage` (in the provider's keys) and the `model_name`.
+(the adapter keeps candidates after the first in `response_metadata["other_candidates"]`),
+each with LangChain's `generation_info`. `llm_output` is langchain-openai's: the rows'
+raw `token_usage` summed, the `model_name` (and `system_fingerprint`).
 
 >>> result = model.generate([[HumanMessage("hi")], [HumanMessage("bye")]])  # doctest: +SKIP
 >>> [[g.text for g in candidates] for candidates in result.generations]  # doctest: +SKIP
@@ -19,25 +20,15 @@ from ..core.run_config import RunnableConfig
 from ..messages import AIMessage
 from .callbacks import LLMResult, chat_result, combine_llm_outputs
 
-__all__ = ["OTHER_CANDIDATES", "candidates", "generate_config", "llm_result"]
-
-#: `response_metadata` key under which an adapter keeps the candidates after the first.
-OTHER_CANDIDATES = "other_candidates"
-
-
-def candidates(message: AIMessage) -> list[AIMessage]:
-    """Every candidate of a reply: the message itself, then the others it carries."""
-    others = message.response_metadata.get(OTHER_CANDIDATES)
-    if not others:
-        return [message]
-    return [message, *(m for m in others if isinstance(m, AIMessage))]
+__all__ = ["generate_config", "llm_result"]
 
 
 def llm_result(replies: Sequence[AIMessage]) -> LLMResult:
-    """The `LLMResult` of one reply per prompt, as LangChain's `generate` builds it: each
-    prompt's candidates with their `generation_info`, and `llm_output` combined over the
-    prompts (`token_usage` in the provider's keys, summed; the first `model_name`)."""
-    rows = [chat_result(reply) for reply in replies]
+    """The `LLMResult` of one reply per prompt: each row is the reply's own result (what
+    `on_llm_end` got: every candidate, each with its `generation_info`), and `llm_output`
+    combines the rows' as langchain-openai does (`token_usage` with the provider's keys
+    summed, the first `model_name` and `system_fingerprint`)."""
+    rows = [chat_result(r) for r in replies]
     return LLMResult(
         generations=[row.generations[0] for row in rows],
         llm_output=combine_llm_outputs([row.llm_output for row in rows]),

@@ -18,10 +18,7 @@ from ..core.run_config import RunnableConfig, merge_configs
 from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
 from ..secret import MaskedHeaders
 from .callbacks import ChatModelRun, LLMResult, start_chat_model_run
-from .limiter import ForeignLimiterBudget, split_rate_limiter
-from .params import check_api_parameters
 from .settings import check_settings
-from .streams import amerged, awithout_usage, merged, without_usage
 
 if TYPE_CHECKING:
     import httpx
@@ -29,6 +26,7 @@ if TYPE_CHECKING:
     from ..adapters.base import Adapter, CallSettings, HTTPRequest
     from ..core.retry import RetryPolicy
     from ..http import Budget, RateLimit
+    from .limiter import ForeignLimiterBudget
 
 __all__ = ["ChatModel"]
 
@@ -131,6 +129,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         if not isinstance(model, str) or not model:
             raise ValueError("model must be a non-empty model name")
         if adapter is not None and provider_extras:
+            from .params import check_api_parameters  # loaded when extras are first given
+
             check_api_parameters(
                 adapter.provider, provider_extras, settings=_SETTING_NAMES, owner=self.get_name()
             )
@@ -165,6 +165,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         if rate_limiter is not None:
             if rate_limit is not None:
                 raise ValueError("pass rate_limit= or rate_limiter=, not both")
+            from .limiter import split_rate_limiter  # only models given a limiter need it
+
             self.rate_limit, self.foreign_limiter = split_rate_limiter(rate_limiter)
         self.streaming = streaming
         self.stream_usage = stream_usage
@@ -310,6 +312,8 @@ class ChatModel(Runnable[Any, AIMessage]):
                 self.stream_usage = value
             else:
                 if self.adapter is not None:
+                    from .params import check_api_parameters
+
                     check_api_parameters(
                         self.provider, {key: value}, settings=_SETTING_NAMES, owner=self.get_name()
                     )
@@ -454,7 +458,11 @@ class ChatModel(Runnable[Any, AIMessage]):
             retry=retry,
             budget=self._budget(adapter, settings),
         )
-        return chunks if self.stream_usage else without_usage(chunks)
+        if self.stream_usage:
+            return chunks
+        from .streams import without_usage
+
+        return without_usage(chunks)
 
     def _asend_stream(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
@@ -472,7 +480,11 @@ class ChatModel(Runnable[Any, AIMessage]):
             retry=self._retry_policy(),
             budget=self._budget(adapter, settings),
         )
-        return chunks if self.stream_usage else awithout_usage(chunks)
+        if self.stream_usage:
+            return chunks
+        from .streams import awithout_usage
+
+        return awithout_usage(chunks)
 
     # ---- Runnable hooks ----------------------------------------------------------------
 
@@ -493,6 +505,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         model, messages, settings, run = self._prepare(input, config, overrides)
         if run is None:
             if model.streaming:  # streaming=True: the reply comes as a stream, merged
+                from .streams import merged
+
                 return merged(model._send_stream(messages, settings, config))
             return model._send(messages, settings, config)
         run.start(messages, self._serialized(), self._invocation_params(settings))
@@ -511,6 +525,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         model, messages, settings, run = self._prepare(input, config, overrides)
         if run is None:
             if model.streaming:
+                from .streams import amerged
+
                 return await amerged(model._asend_stream(messages, settings, config))
             return await model._asend(messages, settings, config)
         await run.astart(messages, self._serialized(), self._invocation_params(settings))

@@ -19,7 +19,6 @@ TypeError: X got an unexpected keyword argument 'temprature' (did you mean 'temp
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -133,6 +132,8 @@ def api_parameters(provider: str) -> frozenset[str] | None:
 
 def unknown_keyword(owner: str, name: str, known: Iterable[str], hint: str = "") -> TypeError:
     """A TypeError for an unknown keyword, naming the closest known one."""
+    import difflib  # an error path: not loaded by `import chatplex`
+
     close = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=0.6)
     suggestion = f" (did you mean {close[0]!r}?)" if close else ""
     return TypeError(f"{owner} got an unexpected keyword argument {name!r}{suggestion}{hint}")

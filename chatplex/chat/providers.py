@@ -17,7 +17,6 @@ from typing import Any
 from ..adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
 from .fake import FakeChatModel
 from .model import ChatModel
-from .params import check_api_parameters
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -40,6 +39,8 @@ def _adapter_model(provider: str) -> ModelFactory:
     the chat model the rest."""
 
     def factory(model: str, **settings: Any) -> ChatModel:
+        from .params import check_api_parameters  # on the first model built, not at import
+
         cls = adapter_class(provider)
         names = adapter_parameters(cls)
         # Before anything is built: a typo names the closest setting or API parameter.

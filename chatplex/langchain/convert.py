@@ -10,14 +10,17 @@ record), so translation is mostly a copy. What differs:
   those blocks are dropped on the way in, as are Anthropic `tool_use` blocks (their call
   is kept in `tool_calls`, from which the Anthropic adapter writes `tool_use` again).
   Standard `image` blocks become `image_url` blocks, which both adapters send.
-- chatplex's OpenAI stream parser carries a refusal whole-so-far on every chunk, while
-  LangChain's chunk merging concatenates strings: `StreamTranslator` sends the new part.
-- No `response_metadata["model_provider"]` is set: LangChain's per-provider translators
-  read ChatOpenAI's and ChatAnthropic's own shapes (e.g. calls as `tool_use` blocks in
-  `content`), not chatplex's. LangChain's generic reading fits chatplex's content as it
-  is: text and `reasoning` blocks are LangChain's standard ones, calls come from
-  `tool_calls`, and provider blocks such as Anthropic `thinking` show as `non_standard`
-  (unwrapped again on the way back in).
+- Streams: `StreamTranslator` gives LangChain the chunks LangChain's own chat model for
+  the wire streams (see its docstring), so LangChain's merging and `content_blocks` work
+  on them as on ChatOpenAI's and ChatAnthropic's.
+- chatplex's adapters set `response_metadata["model_provider"]` as ChatOpenAI and
+  ChatAnthropic do, and their content has those models' shapes (Anthropic `tool_use`
+  blocks kept in `content`, text and `reasoning`/`thinking` blocks), so LangChain's
+  per-provider translators read it. Without a provider mark (a `FakeChatModel`),
+  LangChain's generic reading fits chatplex's content as it is: text and `reasoning`
+  blocks are LangChain's standard ones, calls come from `tool_calls`, and provider
+  blocks such as Anthropic `thinking` show as `non_standard` (unwrapped again on the
+  way back in).
 """
 
 from __future__ import annotations
@@ -64,6 +67,9 @@ __all__ = [
 _LC_OPENAI_ROLE = "__openai_role__"
 #: What a text block keeps: the text, and Anthropic's cache marks and citations.
 _TEXT_KEYS = frozenset({"type", "text", "cache_control", "citations"})
+#: The keys of the piece chatplex's Anthropic parser sends at the end of a block with an
+#: `input` (tool_use, server_tool_use): the input parsed from the block's fragments.
+_END_KEYS = frozenset({"type", "input", "index"})
 #: Tool calls repeated inside content (LangChain v1 blocks); `tool_calls` has them.
 _CALL_BLOCKS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call"})
 
@@ -210,20 +216,53 @@ def to_langchain_message(message: AIMessage) -> LCAIMessage:
 class StreamTranslator:
     """Turns one chatplex stream's chunks into LangChain chunks (one instance per stream).
 
-    Stateful because LangChain merges chunk metadata by concatenating strings: a refusal
-    that chatplex carries whole-so-far on each chunk is sent as its new part.
+    The chunks are the ones LangChain's own chat model for the wire streams, so that
+    LangChain's merging and its per-provider `content_blocks` (which `output_version="v1"`
+    applies to every chunk) read them as they read ChatOpenAI's and ChatAnthropic's:
+
+    - every chunk carries the stream's `response_metadata["model_provider"]` (chatplex's
+      adapters set it on the first chunk only);
+    - refusals: chatplex's OpenAI stream parser carries a refusal whole-so-far on every
+      chunk, while LangChain's merging concatenates strings: the new part is sent;
+    - Anthropic (`model_provider == "anthropic"`), as `langchain_anthropic.ChatAnthropic`:
+      a `tool_use` block's argument fragments go in `content` too, as `input_json_delta`
+      blocks of the block's index; the `tool_use` piece chatplex sends at the block's end
+      (its parsed `input`, which chatplex's own merging needs) is left out, since
+      LangChain merges the fragments. Text is a string unless the request offers tools
+      or turns thinking on (`blocks=True`, ChatAnthropic's rule) or a block has already
+      come: then it goes in text blocks carrying their Anthropic block index (blocks are
+      streamed one after another, so text belongs to the block after the last indexed
+      one), and empty pieces are `[]`. An un-indexed text block would get LangChain's
+      own index under v1 and be merged into the block that has that index on the wire.
     """
 
-    __slots__ = ("_refusal",)
+    __slots__ = (
+        "_blocks",
+        "_input_blocks",
+        "_last_index",
+        "_provider",
+        "_refusal",
+        "_tool_blocks",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, *, blocks: bool = False) -> None:
         self._refusal = ""
+        self._provider: str | None = None
+        self._blocks = blocks  # Anthropic: text as indexed blocks
+        self._last_index: int | None = None  # of the last indexed Anthropic block
+        self._tool_blocks: set[Any] = set()  # indexes of Anthropic tool_use blocks
+        self._input_blocks: set[Any] = set()  # ... and of all blocks with an `input`
 
     def chunk(self, chunk: AIMessageChunk) -> LCAIMessageChunk:
         additional = chunk.additional_kwargs
         metadata = chunk.response_metadata
         if "refusal" in additional or "refusal" in metadata:
             additional, metadata = self._refusal_delta(additional, metadata)
+        if self._provider is None and isinstance(metadata.get("model_provider"), str):
+            self._provider = metadata["model_provider"]
+        elif self._provider is not None and "model_provider" not in metadata:
+            metadata = {**metadata, "model_provider": self._provider}
+        fragments = chunk.tool_call_chunks
         calls: list[ToolCallChunk] = [
             {
                 "name": c.get("name"),
@@ -232,7 +271,7 @@ class StreamTranslator:
                 "index": c.get("index"),
                 "type": "tool_call_chunk",
             }
-            for c in chunk.tool_call_chunks
+            for c in fragments
         ]
         # Whole calls on a chunk that has no fragments (e.g. a scripted model's reply):
         # fragments without an index. A chunk with fragments derives its `tool_calls`
@@ -248,15 +287,62 @@ class StreamTranslator:
                 }
                 for c in chunk.tool_calls
             ]
+        if self._provider == "anthropic":
+            content = self._anthropic_content(chunk.content, fragments)
+        else:
+            content = _lc_content(chunk.content)
         return LCAIMessageChunk(
-            content=_lc_content(chunk.content),
+            content=content,
             id=chunk.id,
             name=chunk.name,
             additional_kwargs=dict(additional),
             response_metadata=dict(metadata),
             tool_call_chunks=calls,
             usage_metadata=_lc_usage(chunk.usage_metadata),
+            chunk_position=chunk.chunk_position,
         )
+
+    def _anthropic_content(
+        self, content: Content, fragments: Sequence[Any]
+    ) -> str | list[str | dict[str, Any]]:
+        out: list[str | dict[str, Any]] = []
+        started: set[Any] = set()
+        if isinstance(content, str):
+            if not self._blocks:
+                return content
+            if content:
+                at = 0 if self._last_index is None else self._last_index + 1
+                out.append({"type": "text", "text": content, "index": at})
+        else:
+            for block in content:
+                index = block.get("index")
+                if isinstance(index, int):
+                    self._blocks = True
+                    if self._last_index is None or index > self._last_index:
+                        self._last_index = index
+                if index is not None and index in self._input_blocks and set(block) == _END_KEYS:
+                    # The block's parsed `input`, which chatplex sends at its end. A
+                    # tool_use block's fragments went as input_json_delta blocks already;
+                    # a server tool's were not streamed: its input goes as one fragment.
+                    if index not in self._tool_blocks:
+                        partial = json.dumps(block["input"])
+                        out.append(
+                            {"partial_json": partial, "type": "input_json_delta", "index": index}
+                        )
+                    continue
+                if index is not None and "input" in block:
+                    self._input_blocks.add(index)
+                    if block.get("type") == "tool_use":
+                        self._tool_blocks.add(index)
+                        started.add(index)
+                out.append(dict(block))
+        for fragment in fragments:
+            index = fragment.get("index")
+            if index in self._tool_blocks and index not in started and fragment.get("args"):
+                out.append(
+                    {"partial_json": fragment["args"], "type": "input_json_delta", "index": index}
+                )
+        return out
 
     def _refusal_delta(
         self, additional: dict[str, Any], metadata: dict[str, Any]

@@ -269,7 +269,7 @@ class ChatChatplex(BaseChatModel):
         # LangChain reports each token to the callbacks itself (and adds the closing
         # chunk_position="last" chunk), so this only translates.
         target = self._target(stop, kwargs)
-        translate = StreamTranslator()
+        translate = StreamTranslator(blocks=_blocks_requested(target, kwargs, messages))
         for chunk in target.stream(to_chatplex_messages(messages), None, **kwargs):
             yield ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
 
@@ -281,7 +281,7 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         target = self._target(stop, kwargs)
-        translate = StreamTranslator()
+        translate = StreamTranslator(blocks=_blocks_requested(target, kwargs, messages))
         async for chunk in target.astream(to_chatplex_messages(messages), None, **kwargs):
             yield ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
 
@@ -342,6 +342,35 @@ def _with_model_name(target: Runnable[Any, Any], name: str) -> Runnable[Any, Any
     clone = copy.copy(target)
     clone.model = name
     return clone
+
+
+def _blocks_requested(
+    target: Any, kwargs: dict[str, Any], messages: Sequence[LCBaseMessage]
+) -> bool:
+    """Whether LangChain's ChatAnthropic would stream this request's text as blocks: with
+    tools, MCP servers, thinking on, or cited documents in it (its `_tools_in_params`,
+    `_thinking_in_params`, `_documents_in_params`). Only Anthropic streams read it."""
+    body: dict[str, Any] = {}
+    for source in (getattr(_primary(target), "extra_body", None), kwargs):
+        if isinstance(source, dict):
+            body.update(source)
+            for key in ("model_kwargs", "extra_body"):
+                if isinstance(source.get(key), dict):
+                    body.update(source[key])
+    if body.get("tools") or body.get("mcp_servers"):
+        return True
+    thinking = body.get("thinking")
+    if isinstance(thinking, dict) and thinking.get("type") in ("enabled", "adaptive"):
+        return True
+    return any(
+        isinstance(block, dict)
+        and block.get("type") == "document"
+        and isinstance(block.get("citations"), dict)
+        and bool(block["citations"].get("enabled"))
+        for message in messages
+        if isinstance(message.content, list)
+        for block in message.content
+    )
 
 
 def _as_chunk(piece: Any) -> AIMessageChunk:

@@ -313,10 +313,11 @@ class MockCore:
         headers, settings = ex.request.headers, self.settings
         chunks = _chunks(headers, settings.chunks)
         tool_name = headers.get("x-mock-tool-call")
-        if settings.script is not None and tool_name is None and "x-mock-reply" not in headers:
+        script = settings.script
+        if script is not None and tool_name is None and "x-mock-reply" not in headers:
             # Scripted mode: the per-request headers still win; a request the script
-            # does not decide gets the usual reply below.
-            scripted = scripted_reply(settings.script, ex.provider, body, chunks)
+            # does not decide gets the usual reply below, within the script's switches.
+            scripted = scripted_reply(script, ex.provider, body, chunks)
             if scripted is not None:
                 return scripted
         text: str | None
@@ -326,10 +327,14 @@ class MockCore:
             text = settings.reply(body)
         else:
             text = settings.reply_text
-        # A script that does not obey tool_choice keeps the usual reply from obeying it too.
-        obey = settings.script is None or settings.script.obey_tool_choice
         return plan_reply(
-            ex.provider, body, text=text, chunks=chunks, tool_name=tool_name, obey_tool_choice=obey
+            ex.provider,
+            body,
+            text=text,
+            chunks=chunks,
+            tool_name=tool_name,
+            obey_tool_choice=script is None or script.obey_tool_choice,
+            answer_schema=script is None or script.answer_schema,
         )
 
     def _render_json(self, ex: _Exchange, reply: Reply) -> bytes:

@@ -99,9 +99,12 @@ def plan_reply(
     chunks: int | None,
     tool_name: str | None,
     obey_tool_choice: bool = True,
+    answer_schema: bool = True,
 ) -> Reply:
     """Decide the reply to `body`: a tool call when asked for one, else `text` (or an echo).
-    `obey_tool_choice=False`: a forced `tool_choice` is ignored, as a model might.
+
+    `obey_tool_choice` / `answer_schema` off (a script's switches): a forced `tool_choice`
+    or a response schema does not change the reply.
 
     >>> plan_reply("openai", {"messages": [{"role": "user", "content": "hi there"}]},
     ...            text=None, chunks=None, tool_name=None).pieces
@@ -120,7 +123,7 @@ def plan_reply(
     if tool is not None:
         output_tokens = max(1, len(re.findall(r"\w+", tool.arguments)))
         return Reply(model, "", (), tool, input_tokens, output_tokens, candidates)
-    schema = response_schema(provider, body)
+    schema = response_schema(provider, body) if answer_schema else None
     if text is None and schema is not None:
         # A structured-output request: JSON that fits the schema, streamed in fragments.
         text = _ENCODER.encode(example_object(schema, schema, 0))
@@ -152,7 +155,8 @@ def forced_tool(choice: Any) -> str | None:
 def response_schema(provider: str, body: dict[str, Any]) -> dict[str, Any] | None:
     """The JSON schema a request asks the reply to follow: OpenAI's `response_format`
     `{"type": "json_schema", "json_schema": {"schema": ...}}`, Anthropic's
-    `output_config.format` `{"type": "json_schema", "schema": ...}`; else None."""
+    `output_config.format` `{"type": "json_schema", "schema": ...}` (what the SDK sends;
+    the structured-outputs beta had it as a top-level `output_format`); else None."""
     if provider == OPENAI:
         fmt = body.get("response_format")
         inner = fmt.get("json_schema") if isinstance(fmt, dict) else None
@@ -160,6 +164,8 @@ def response_schema(provider: str, body: dict[str, Any]) -> dict[str, Any] | Non
     else:
         config = body.get("output_config")
         fmt = config.get("format") if isinstance(config, dict) else None
+        if fmt is None:
+            fmt = body.get("output_format")
         schema = fmt.get("schema") if isinstance(fmt, dict) else None
     if not isinstance(fmt, dict) or fmt.get("type") != "json_schema":
         return None

@@ -19,8 +19,9 @@ Arguments hold one example value per *required* property ("x", 1, 1.5, true, enu
 first value, ...).
 
 Structured output: a request with OpenAI's ``response_format`` of type ``json_schema``
-(or Anthropic's ``output_config.format`` of type ``json_schema``) is answered with a
-JSON object that fits the schema, built like tool arguments, unless a reply text is set.
+(or Anthropic's ``output_config.format`` of type ``json_schema``, as the SDK sends it; the
+structured-outputs beta's top-level ``output_format`` too) is answered with a JSON object
+that fits the schema, built like tool arguments, unless a reply text is set.
 OpenAI's ``n`` gives that many (identical) choices in a non-stream reply.
 
 Scripted mode (``MockServer(script=MockScript(...))``, CLI ``--script rules.json``): rules

@@ -32,11 +32,15 @@ How a reply is chosen, first match wins:
    so that an agent loop gets its answer after the tool ran;
 3. `obey_tool_choice` (default on): a forced `tool_choice` ("required"/"any" or a tool
    name) gets a call of that tool (or the first one) with example arguments: one value per
-   required property ("x", 1, 1.5, true, an enum's first value...);
+   required property ("x", 1, 1.5, true, an enum's first value...); off, the reply
+   ignores a forced `tool_choice`, as some OpenAI-compatible servers do;
 4. `answer_schema` (default on): a request for structured output -- OpenAI
-   `response_format` `json_schema` or `json_object`, Anthropic `output_config.format` -- gets JSON
-   text: example values for the schema, or `{"echo": <last user text>}` in JSON mode;
-5. the server's usual reply (echo, or a tool call when the user text says "tool").
+   `response_format` `json_schema` or `json_object`, Anthropic `output_config.format`
+   (or the structured-outputs beta's top-level `output_format`) -- gets JSON text:
+   example values for the schema, or `{"echo": <last user text>}` in JSON mode; off,
+   such a request gets the usual reply in text;
+5. the server's usual reply (echo, or a tool call when the user text says "tool"),
+   within the limits of the two switches above.
 
 A rule answers with exactly one of `call` (+ `args`), `reply` (text) or `data` (JSON text,
 e.g. for JSON mode). `reply` and string values in `args` may use the groups of the
@@ -336,8 +340,9 @@ def _after_tool_result(messages: list[Any]) -> bool:
 
 
 def _response_schema(body: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, str | None, bool]:
-    """(schema, name, json_mode) from OpenAI `response_format` or Anthropic
-    `output_config.format` (also the older beta `output_format`)."""
+    """(schema, name, json_mode) from OpenAI `response_format`, or Anthropic
+    `output_config.format` (the SDK's `output_config`) or the structured-outputs beta's
+    top-level `output_format`."""
     fmt = body.get("response_format")
     if isinstance(fmt, dict):
         if fmt.get("type") == "json_object":
@@ -352,7 +357,9 @@ def _response_schema(body: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None,
                 False,
             )
     config = body.get("output_config")
-    fmt = config.get("format") if isinstance(config, dict) else body.get("output_format")
+    fmt = config.get("format") if isinstance(config, dict) else None
+    if fmt is None:
+        fmt = body.get("output_format")
     if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
         schema = fmt.get("schema")
         return (schema if isinstance(schema, dict) else {}), None, False

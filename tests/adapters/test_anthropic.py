@@ -19,6 +19,7 @@ from chatplex.errors import (
     ServerError,
     StreamError,
 )
+from chatplex.http._retry import stream_used_tokens
 from chatplex.messages import (
     AIMessage,
     AIMessageChunk,
@@ -680,6 +681,46 @@ def test_merged_stream_equals_nonstream(
     assert got.usage_metadata == expected.usage_metadata
     assert got.response_metadata == expected.response_metadata
     assert got.id == expected.id == "msg_test"
+
+
+@pytest.mark.parametrize("old_usage", [False, True], ids=["cumulative-usage", "output-only-usage"])
+@pytest.mark.parametrize("name", list(REPLIES))
+def test_stream_usage_comes_on_the_closing_chunk(
+    adapter: AnthropicAdapter, name: str, old_usage: bool
+) -> None:
+    """As LangChain's ChatAnthropic streams it: no usage on message_start's chunk, the
+    reply's whole usage on message_delta's. The rate limiter sums the chunks' usage."""
+    body = REPLIES[name]
+    expected = adapter.parse_response(json.dumps(body).encode(), {}).usage_metadata
+    assert expected is not None
+    parser = adapter.stream_parser({})
+    chunks = [c for e in stream_of(body, old_usage=old_usage) if (c := parser.feed(e)) is not None]
+    with_usage = [c for c in chunks if c.usage_metadata]
+    assert len(with_usage) == 1 and with_usage[0].response_metadata["stop_reason"]
+    assert with_usage[0].usage_metadata == expected
+    assert with_usage[0].response_metadata["usage"] == body["usage"]
+    assert chunks[0].usage_metadata is None and "usage" not in chunks[0].response_metadata
+    assert stream_used_tokens(chunks) == expected["total_tokens"]
+
+
+def test_a_stream_without_message_delta_reports_usage_at_message_stop(
+    adapter: AnthropicAdapter,
+) -> None:
+    start = {**reply([]), "usage": {"input_tokens": 21, "output_tokens": 4}}
+    events = [
+        {"type": "message_start", "message": start},
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hi"}},
+        {"type": "content_block_stop", "index": 0},
+        {"type": "message_stop"},
+    ]
+    parser = adapter.stream_parser({})
+    chunks = [c for e in events if (c := parser.feed(ev(e))) is not None]
+    parser.finish()
+    usage = {"input_tokens": 21, "output_tokens": 4, "total_tokens": 25}
+    assert chunks[-1].content == "" and chunks[-1].usage_metadata == usage
+    assert [c.usage_metadata for c in chunks[:-1]] == [None] * (len(chunks) - 1)
+    assert merge_chunks(chunks).response_metadata["usage"] == start["usage"]
 
 
 def test_citations_are_kept_on_their_text_blocks(adapter: AnthropicAdapter) -> None:

@@ -23,6 +23,7 @@ from langchain_anthropic import ChatAnthropic
 from langchain_core.callbacks import BaseCallbackHandler, UsageMetadataCallbackHandler
 from langchain_core.messages import AIMessage as LCAIMessage
 from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
+from langchain_core.messages import HumanMessage as LCHumanMessage
 from langchain_core.messages import get_buffer_string
 from langchain_core.outputs import ChatGeneration as LCChatGeneration
 from langchain_core.outputs import ChatGenerationChunk as LCChatGenerationChunk
@@ -177,12 +178,19 @@ async def test_streams_report_usage_and_finish(server: MockServer, provider: str
     [[lc_gen]], [[gen]] = lc_result.generations, result.generations
     assert gen.message.usage_metadata == lc_gen.message.usage_metadata
     assert gen.message.text == lc_gen.message.text
-    # A stream's end is reported with the merged chunk once ChatModel passes it (see
-    # the report); meanwhile the model reports the AIMessage, without the stream-only
-    # generation_info keys langchain-openai repeats from every chunk.
-    streamed_keys = {"model_name", "system_fingerprint", "service_tier"}
-    skip = set() if isinstance(gen, LCChatGenerationChunk) else streamed_keys
-    covers(gen.generation_info, lc_gen.generation_info, skip=skip)
+    # A stream's end is the merged chunk, as in LangChain: a ChatGenerationChunk with the
+    # stream's generation_info keys (langchain-openai's model_name, system_fingerprint,
+    # service_tier, repeated from every chunk, besides finish_reason).
+    assert type(lc_gen) is LCChatGenerationChunk and type(lc_gen.message) is LCAIMessageChunk
+    assert type(gen) is LCChatGenerationChunk and type(gen.message) is LCAIMessageChunk
+    if provider == "openai":
+        assert set(lc_gen.generation_info) == {
+            "finish_reason",
+            "model_name",
+            "system_fingerprint",
+            "service_tier",
+        }
+    covers(gen.generation_info, lc_gen.generation_info, skip=set())
     # LangChain gives no llm_output for a stream; chatplex gives the same as for invoke.
     assert lc_result.llm_output is None
     assert result.llm_output["token_usage"]
@@ -356,6 +364,32 @@ def test_every_candidate_is_a_generation() -> None:
     assert [g.generation_info["finish_reason"] for g in row] == ["stop", "length", "stop"]
     # Usage is the whole response's, counted once.
     assert usage.usage_metadata["gpt-4o-mini"]["total_tokens"] == 5
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_generate_gives_langchain_openais_result(server: MockServer, sync: bool) -> None:
+    """generate(): every candidate (n=2) of every prompt with its generation_info, and the
+    rows' llm_output combined, as ChatOpenAI.generate gives them."""
+    theirs = ChatOpenAI(
+        model="gpt-4o-mini", api_key="sk-test", base_url=server.openai_base_url, n=2
+    )
+    ours = init_chat_model(
+        "openai:gpt-4o-mini", api_key="sk-test", base_url=server.openai_base_url, n=2
+    )
+    texts = ["first one", "second"]
+    with warnings.catch_warnings():  # langchain-openai warns on the SDK's None counts
+        warnings.simplefilter("ignore", UserWarning)
+        if sync:
+            lc = theirs.generate([[LCHumanMessage(t)] for t in texts])
+        else:
+            lc = await theirs.agenerate([[LCHumanMessage(t)] for t in texts])
+    prompts = [[HumanMessage(t)] for t in texts]
+    result = ours.generate(prompts) if sync else await ours.agenerate(prompts)
+    assert [[(g.text, g.generation_info) for g in row] for row in result.generations] == [
+        [(g.text, g.generation_info) for g in row] for row in lc.generations
+    ]
+    assert len(result.generations[0]) == 2
+    assert without_none(result.llm_output) == without_none(lc.llm_output)
 
 
 def test_combine_llm_outputs_is_langchain_openais() -> None:

@@ -104,6 +104,14 @@ async def test_ai_message_responses_are_returned_with_their_tool_calls(sync: boo
     assert [(t["name"], t["args"], t["id"]) for t in merged.tool_calls] == [
         ("weather", {"city": "Oslo"}, "call_1")
     ]
+    # The last piece carries the call's fragments, and its own tool_calls are live from
+    # them, as on any streamed chunk (LangChain's chunk derives them the same way).
+    last = chunks[-1]
+    assert [c["args"] for c in last.tool_call_chunks] == ['{"city": "Oslo"}']
+    assert [(t["name"], t["args"], t["id"]) for t in last.tool_calls] == [
+        ("weather", {"city": "Oslo"}, "call_1")
+    ]
+    assert all(c.tool_calls == [] for c in chunks[:-1])
 
 
 @pytest.mark.parametrize("responses", [[], ()])

@@ -368,10 +368,6 @@ def main():
 def main():
     return [chunk.usage_metadata for chunk in model.stream("usage per chunk")]
 """,
-        status="gap",
-        why="chatplex's Anthropic stream reports usage as it arrives (input tokens with "
-        "message_start, output tokens with message_delta); LangChain puts it all on the "
-        "last chunk. The sums are equal",
     ),
     Case(
         "openai_streaming_true_callbacks",
@@ -639,6 +635,34 @@ async def main():
     handler = Ends()
     await model.abatch(["one", "two"], config={"callbacks": [handler]})
     return sorted(handler.texts)
+""",
+    ),
+    Case(
+        "openai_usage_metadata_callback",
+        "pattern: get_usage_metadata_callback() around calls",
+        _OPENAI
+        + """
+from langchain_core.callbacks import get_usage_metadata_callback
+
+def main():
+    with get_usage_metadata_callback() as cb:
+        model.invoke("count these tokens")
+        model.batch(["and these", "and those too"])
+    return cb.usage_metadata
+""",
+    ),
+    Case(
+        "anthropic_usage_metadata_handler",
+        "pattern: UsageMetadataCallbackHandler in config, streamed",
+        _ANTHROPIC
+        + """
+from langchain_core.callbacks import UsageMetadataCallbackHandler
+
+def main():
+    handler = UsageMetadataCallbackHandler()
+    model.invoke("count these tokens", config={"callbacks": [handler]})
+    list(model.stream("and stream these", config={"callbacks": [handler]}))
+    return handler.usage_metadata
 """,
     ),
     Case(

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from chatplex import (
-    AIMessage,
     AIMessageChunk,
     ChatPromptTemplate,
     FakeChatModel,
@@ -111,7 +110,9 @@ async def test_sequence_event_data(sync: bool) -> None:
     assert all(isinstance(c, AIMessageChunk) for c in tokens)
     assert [c.text for c in tokens] == ["Hello ", "big ", "world"]
     model_end = by[("on_chat_model_end", MODEL)]["data"]
-    assert isinstance(model_end["output"], AIMessage)
+    # The model streamed: its end is the merged chunk, as LangChain's (ChatOpenAI and
+    # GenericFakeChatModel in `prompt | model | parser` both end with an AIMessageChunk).
+    assert isinstance(model_end["output"], AIMessageChunk)
     assert model_end["output"].text == "Hello big world"
     assert model_end["input"] == model_start["input"]
     assert by[("on_parser_start", PARSER)]["data"] == {}  # its input was still streaming
@@ -478,6 +479,7 @@ async def test_a_chat_model_alone(sync: bool) -> None:
         "on_chat_model_end",
     ]
     assert events[0]["parent_ids"] == [] and events[-1]["data"]["output"].text == "x y"
+    assert isinstance(events[-1]["data"]["output"], AIMessageChunk)  # as LangChain's
     assert "input" not in events[-1]["data"]
 
 

@@ -14,7 +14,8 @@ import httpx
 import pytest
 from _httpkit import FakeAdapter, FakeParser, sse
 
-from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.anthropic import AnthropicAdapter
+from chatplex.adapters.base import CallSettings, SSEEvent
 from chatplex.errors import (
     APIConnectionError,
     BadRequestError,
@@ -25,7 +26,7 @@ from chatplex.errors import (
 )
 from chatplex.http import RetryPolicy, retry_policy
 from chatplex.http._engine import DONE, READ_EVENTS, READ_WHOLE, RETRY, Call, Phase
-from chatplex.messages import AIMessageChunk
+from chatplex.messages import AIMessageChunk, HumanMessage
 
 SSE = {"content-type": "text/event-stream", "x-request-id": "req-e"}
 
@@ -401,6 +402,42 @@ def test_a_consumer_stop_releases_the_permit_with_the_used_tokens(
     call.bytes_received(b'data: {"t": "a", "n": 5}\n\ndata: {"t": "b", "n": 7}\n\n')
     assert fail(call, stop) is stop and call.phase is DONE
     assert permit.releases == [{"used_tokens": 12, "status": 200}]
+
+
+def _anthropic_sse(*events: dict[str, Any]) -> bytes:
+    return b"".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events)
+
+
+@pytest.mark.parametrize(
+    "delta_usage", [{"output_tokens": 9}, {"input_tokens": 30, "output_tokens": 9}]
+)
+def test_an_anthropic_stream_releases_its_whole_usage(
+    http: httpx.Client, delta_usage: dict[str, int]
+) -> None:
+    """The Anthropic parser reports usage once, on the closing chunk (message_start's
+    counts updated by message_delta's): the permit gets the reply's total."""
+    adapter = AnthropicAdapter(api_key="k", base_url="https://anthropic.test")
+    request = adapter.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=True)
+    call = Call(adapter, request, stream=True)
+    call.prepare(http)
+    call.begin()
+    permit = Permit()
+    call.permit_acquired(permit)  # type: ignore[arg-type]
+    call.response_received(response(call))
+    start = {"id": "msg_1", "model": "m", "usage": {"input_tokens": 12, "output_tokens": 1}}
+    text = {"type": "text_delta", "text": "Hello"}
+    body = _anthropic_sse(
+        {"type": "message_start", "message": start},
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        {"type": "content_block_delta", "index": 0, "delta": text},
+        {"type": "content_block_stop", "index": 0},
+        {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": delta_usage},
+        {"type": "message_stop"},
+    )
+    chunks = [*call.bytes_received(body), *call.body_ended()]
+    total = delta_usage.get("input_tokens", 12) + 9
+    assert [c.usage_metadata["total_tokens"] for c in chunks if c.usage_metadata] == [total]
+    assert permit.releases == [{"used_tokens": total, "status": 200}]
 
 
 def test_the_permit_is_released_once_even_if_stopped_after_the_end(http: httpx.Client) -> None:

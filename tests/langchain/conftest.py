@@ -25,18 +25,6 @@ NEEDS_INTERNET = {
     "test_image_tool_message": "downloads an image from raw.githubusercontent.com",
 }
 
-#: Standard tests that fail for a reason chatplex must still fix: strict xfails, so a fix
-#: shows as XPASS (a failure) and the entry must go. Listed in the README with the reason.
-NOT_YET = {
-    "TestAnthropicWireIntegration::test_tool_calling[model1]": (
-        "with output_version='v1' on the Anthropic wire, ChatChatplex's streamed chunks carry "
-        "the tool_use block in content and an empty first chunk as a string; LangChain's v1 "
-        "translation then merges the call's arguments into an empty text block at the same "
-        "index. ChatChatplex must stream Anthropic content as indexed blocks, as "
-        "langchain-anthropic does (issue 14)"
-    ),
-}
-
 
 @pytest.fixture(scope="session", autouse=True)
 def standard_server() -> Iterator[MockServer]:
@@ -53,9 +41,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         name = getattr(item, "originalname", item.name)
         if name in NEEDS_INTERNET and "tests/langchain" in str(item.path):
             item.add_marker(pytest.mark.skip(reason=f"needs the internet: {NEEDS_INTERNET[name]}"))
-        for test_id, reason in NOT_YET.items():
-            if item.nodeid.endswith(test_id):
-                item.add_marker(pytest.mark.xfail(strict=True, reason=reason))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -123,11 +123,41 @@ def test_a_response_schema_gets_json_and_json_mode_an_object(server: MockServer)
     assert json.loads(m.invoke("joke", response_format=fmt).text) == {"setup": "x", "rating": 1}
     as_json = m.invoke("a cat", response_format={"type": "json_object"}).text
     assert json.loads(as_json) == {"echo": "a cat"}
+    # Anthropic: `output_config.format`, the form the SDK's Messages.create takes (and
+    # sends for parse()'s `output_format` type); the structured-outputs beta's top-level
+    # `output_format` is answered too (a raw request: chatplex sends what the SDK takes).
     anthropic = model(server, "anthropic")
-    out = anthropic.invoke(
-        "joke", output_config={"format": {"type": "json_schema", "schema": schema}}
-    )
+    json_schema = {"type": "json_schema", "schema": schema}
+    out = anthropic.invoke("joke", output_config={"format": json_schema})
     assert json.loads(out.text) == {"setup": "x", "rating": 1}
+    body = {
+        "model": "m",
+        "max_tokens": 100,
+        "messages": [{"role": "user", "content": "joke"}],
+        "output_format": json_schema,
+    }
+    beta = httpx.post(server.anthropic_base_url + "/v1/messages", json=body).json()
+    assert json.loads(beta["content"][0]["text"]) == {"setup": "x", "rating": 1}
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_switched_off_defaults_stay_off_in_the_usual_reply(provider: str) -> None:
+    # The usual reply obeys a forced tool_choice and answers a schema with JSON too; a
+    # script that switches these off gets neither from it.
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
+    fmt: dict[str, Any] = (
+        {"response_format": {"type": "json_schema", "json_schema": {"name": "A", "schema": schema}}}
+        if provider == "openai"
+        else {"output_config": {"format": {"type": "json_schema", "schema": schema}}}
+    )
+    with MockServer(script=MockScript(obey_tool_choice=False, answer_schema=False)) as srv:
+        m = model(srv, provider, [MAGIC], tool_choice="any")
+        forced = m.invoke("x")
+        assert forced.tool_calls == [] and forced.text == "Echo: x"
+        assert model(srv, provider).invoke("y", **fmt).text == "Echo: y"
+    with MockServer() as srv:  # without a script: a call, and JSON
+        assert model(srv, provider, [MAGIC], tool_choice="any").invoke("x").tool_calls
+        assert json.loads(model(srv, provider).invoke("y", **fmt).text) == {"a": "x"}
 
 
 def test_headers_win_over_the_script(server: MockServer) -> None:
