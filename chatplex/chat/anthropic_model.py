@@ -35,7 +35,8 @@ __all__ = ["ChatAnthropic"]
 class ChatAnthropic(ChatModel):
     """Anthropic Messages with LangChain's constructor. Parameters are
     langchain-anthropic's, plus chatplex's own (`rate_limit`, `retry_policy`,
-    `max_retry_after`, `extra_headers`, `stream_idle_timeout`, `max_response_bytes`, `anthropic_version`,
+    `max_retry_after`, `extra_headers`, `stream_idle_timeout`, `max_response_bytes`,
+    `anthropic_version`,
     `default_max_tokens`, `name`). Other keywords must be parameters of the Messages API
     (`metadata`, `service_tier`, `cache_control`, ...): anything else is a TypeError
     naming the closest known name; newer parameters go through `model_kwargs={...}`.

@@ -61,9 +61,10 @@ class Watch:
         if not self._fired:
             return exc
         self._fired = False
-        task = self._task
-        if task is not None and task.uncancel() > 0 and isinstance(exc, asyncio.CancelledError):
-            return exc  # cancelled by someone else as well: that wins
+        # Python 3.11+ counts cancellations: one left after ours is someone else's, and wins.
+        uncancel = getattr(self._task, "uncancel", None)
+        if uncancel is not None and uncancel() > 0 and isinstance(exc, asyncio.CancelledError):
+            return exc
         # What the cancellation became inside the transport stays the error's context:
         # scrubbed of its frames (their locals hold the request's headers) and request.
         scrub(exc)

@@ -21,8 +21,7 @@ import pytest
 from _faultkit import API_KEY, PROVIDERS, ask, ask_stream, parity, until
 from _hostile import FAULTS, HostileServer
 
-from chatplex import init_chat_model
-from chatplex import RunnableConfig
+from chatplex import RunnableConfig, init_chat_model
 from chatplex.errors import (
     APITimeoutError,
     DeadlineExceededError,
