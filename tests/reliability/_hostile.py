@@ -92,6 +92,8 @@ class HostileServer:
             await _HANDLERS[fault](reader, writer, b'"stream":true' in body)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass  # the client left: what every fault ends with
+        except asyncio.CancelledError:
+            pass  # the server is shutting down: nothing to report
         finally:
             self.open -= 1
             self._tasks.discard(task)  # type: ignore[arg-type]
