@@ -13,6 +13,7 @@ baseline; and the CPU to decode one 2 MB SSE line arriving in 100-byte reads.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import resource
 import subprocess
@@ -76,20 +77,18 @@ def one_call(server: HostileServer, fault: str, kind: str, sync: bool, mode: str
 
 def refused_reply_rss() -> dict[str, float]:
     """In this (fresh) process: baseline and peak RSS around a refused 200 MB reply."""
-    model = init_chat_model("openai:gpt-4o-mini", base_url="http://unused.test", api_key="k")
     with HostileServer() as server:
         model = init_chat_model(
             "openai:gpt-4o-mini", base_url=server.base_url("endless"), api_key="sk-bench"
         )
-        try:  # warm up imports and the pool on a tiny bound
-            init_chat_model(
-                "openai:gpt-4o-mini",
-                base_url=server.base_url("endless"),
-                api_key="sk-bench",
-                max_response_bytes=1024,
-            ).invoke("hi")
-        except Exception:  # noqa: BLE001, S110
-            pass
+        tiny = init_chat_model(
+            "openai:gpt-4o-mini",
+            base_url=server.base_url("endless"),
+            api_key="sk-bench",
+            max_response_bytes=1024,
+        )
+        with contextlib.suppress(Exception):  # warm up imports and the pool
+            tiny.invoke("hi")
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         error = ""
         try:
