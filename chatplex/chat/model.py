@@ -39,6 +39,7 @@ _TRANSPORT_SETTINGS = (
     "max_retry_after",
     "retry_policy",
     "stream_idle_timeout",
+    "max_response_bytes",
 )
 #: Every name a ChatModel takes as a setting (constructor or per call), for the
 #: "did you mean" of an unknown keyword and for `model_kwargs` checks.
@@ -73,6 +74,12 @@ class ChatModel(Runnable[Any, AIMessage]):
     timeouts) are retried up to `max_retries` times (default 2), after the server's
     `retry-after` when it sends one (honoured up to `max_retry_after` s, default 60), else
     with exponential backoff; `RunnableConfig(timeout=...)` bounds the whole call.
+    Bounds on each attempt: `timeout` (s; default the shared pool's read timeout, 600)
+    is the longest a whole reply may take to arrive, however slowly a server trickles
+    it; a stream's `stream_idle_timeout` (default: `timeout`) the longest it may go
+    without content (keep-alive comments and pings do not count); and
+    `max_response_bytes` (default 64 MiB) the largest reply read
+    (`ResponseTooLargeError`, not retried).
     `rate_limit=RateLimit(...)` or a dict (`requests_per_minute`, `tokens_per_minute`,
     `max_in_flight`) paces every call sharing the budget (provider, base URL, key, model).
     `retry_policy=chatplex.http.retry_policy(...)` replaces both retry settings (other
@@ -116,6 +123,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         rate_limit: RateLimit | Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         stream_idle_timeout: float | None = None,
+        max_response_bytes: int | None = None,
         http_client: httpx.Client | None = None,
         http_async_client: httpx.AsyncClient | None = None,
         name: str | None = None,
@@ -146,6 +154,8 @@ class ChatModel(Runnable[Any, AIMessage]):
                 "max_retries": max_retries,
                 "max_retry_after": max_retry_after,
                 "extra_headers": extra_headers,
+                "stream_idle_timeout": stream_idle_timeout,
+                "max_response_bytes": max_response_bytes,
             }
         )
         self.adapter = adapter
@@ -176,6 +186,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         # Its repr masks credential headers (a user may pass `authorization` here).
         self.extra_headers: dict[str, str] = MaskedHeaders(extra_headers or {})
         self.stream_idle_timeout = stream_idle_timeout
+        self.max_response_bytes = max_response_bytes
         self.http_client = http_client
         self.http_async_client = http_async_client
         self.name = name
@@ -415,6 +426,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             deadline=config.get("deadline"),
             retry=self._retry_policy(),
             budget=self._budget(adapter, settings),
+            max_response_bytes=self.max_response_bytes,
         )
 
     async def _asend(
@@ -431,6 +443,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             deadline=config.get("deadline"),
             retry=self._retry_policy(),
             budget=self._budget(adapter, settings),
+            max_response_bytes=self.max_response_bytes,
         )
 
     def _send_stream(
@@ -457,6 +470,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             deadline=config.get("deadline"),
             retry=retry,
             budget=self._budget(adapter, settings),
+            max_response_bytes=self.max_response_bytes,
         )
         if self.stream_usage:
             return chunks
@@ -479,6 +493,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             deadline=config.get("deadline"),
             retry=self._retry_policy(),
             budget=self._budget(adapter, settings),
+            max_response_bytes=self.max_response_bytes,
         )
         if self.stream_usage:
             return chunks

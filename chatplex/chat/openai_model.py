@@ -39,7 +39,7 @@ DEFAULT_MODEL = "gpt-3.5-turbo"
 class ChatOpenAI(ChatModel):
     """OpenAI Chat Completions (and every OpenAI-compatible server) with LangChain's
     constructor. Parameters are langchain-openai's, plus chatplex's own (`rate_limit`,
-    `retry_policy`, `max_retry_after`, `extra_headers`, `stream_idle_timeout`,
+    `retry_policy`, `max_retry_after`, `extra_headers`, `stream_idle_timeout`, `max_response_bytes`,
     `project`, `name`). Other keywords must be parameters of the Chat Completions API
     (`response_format`, `user`, `parallel_tool_calls`, ...): anything else is a
     TypeError naming the closest known name; newer API parameters go through
@@ -102,6 +102,7 @@ class ChatOpenAI(ChatModel):
         http_async_client: httpx.AsyncClient | None = None,
         stream_chunk_timeout: float | None = None,
         stream_idle_timeout: float | None = None,
+        max_response_bytes: int | None = None,
         max_retry_after: float = 60.0,
         retry_policy: RetryPolicy | None = None,
         rate_limit: RateLimit | Mapping[str, Any] | None = None,
@@ -164,6 +165,7 @@ class ChatOpenAI(ChatModel):
                 stream_idle_timeout=stream_idle_timeout,
                 stream_chunk_timeout=stream_chunk_timeout,
             ),
+            max_response_bytes=max_response_bytes,
             http_client=http_client,
             http_async_client=http_async_client,
             name=name,
