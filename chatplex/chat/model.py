@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..core import Runnable
 from ..core.chunks import close_iterator
@@ -74,7 +74,9 @@ class ChatModel(Runnable[Any, AIMessage]):
     `retry-after` when it sends one (honoured up to `max_retry_after` s, default 60), else
     with exponential backoff; `RunnableConfig(timeout=...)` bounds the whole call.
     `rate_limit=RateLimit(...)` or a dict (`requests_per_minute`, `tokens_per_minute`,
-    `max_in_flight`) paces every call sharing the budget (provider, base URL, key, model).
+    `max_in_flight`) paces every call sharing the budget (provider, base URL, key, model);
+    without one the budget paces by what the server says (rate-limit headers, 429s, 529s),
+    and `rate_limit=False` turns the limiter off.
     `retry_policy=chatplex.http.retry_policy(...)` replaces both retry settings (other
     backoff, injected sleep/clock for tests). `extra_headers` go with every request, and
     can be added per call:
@@ -113,7 +115,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         max_retries: int = 2,
         max_retry_after: float = 60.0,
         retry_policy: RetryPolicy | None = None,
-        rate_limit: RateLimit | Mapping[str, Any] | None = None,
+        rate_limit: RateLimit | Mapping[str, Any] | bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         stream_idle_timeout: float | None = None,
         http_client: httpx.Client | None = None,
@@ -393,13 +395,16 @@ class ChatModel(Runnable[Any, AIMessage]):
         return retry_policy(self.max_retries, self.max_retry_after)
 
     def _budget(self, adapter: Adapter, settings: CallSettings) -> Budget | None:
-        if self.rate_limit is None:  # no limiter: no calls, no cost
-            if self.foreign_limiter is not None:
-                return self.foreign_limiter.as_budget()
+        if self.foreign_limiter is not None:
+            return self.foreign_limiter.as_budget()
+        if self.rate_limit is False:  # no limiter: no calls, no cost
             return None
         from ..http import get_budget
 
-        return get_budget(adapter.budget_key(settings.model), self.rate_limit)
+        budget = get_budget(adapter.budget_key(settings.model), self.rate_limit)
+        if self.retry_policy is None and self.max_retry_after < budget.max_pause:
+            budget.max_pause = self.max_retry_after  # a pause never outlasts a caller's cap
+        return budget
 
     def _send(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
@@ -594,9 +599,14 @@ class ChatModel(Runnable[Any, AIMessage]):
                 await aclose()
 
 
-def _rate_limit(value: RateLimit | Mapping[str, Any] | None) -> RateLimit | None:
-    """A validated `RateLimit` (None when nothing is limited: the limiter is skipped)."""
-    if value is None:
+def _rate_limit(
+    value: RateLimit | Mapping[str, Any] | bool | None,
+) -> RateLimit | Literal[False] | None:
+    """A validated `RateLimit`; None when nothing is configured (the budget learns the
+    server's pace), False for no limiter at all."""
+    if value is False:
+        return False
+    if value is None or value is True:
         return None
     from ..http import RateLimit
 

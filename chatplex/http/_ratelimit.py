@@ -4,11 +4,34 @@ shared by every call in the process: sync and async, across models, threads and 
 Pacing is GCRA (a leaky bucket kept as one "theoretical arrival time" per dimension):
 requests are spaced evenly with a small burst allowance, so a late wake-up is made up,
 not lost. Tokens are charged from `estimate_tokens`, then corrected by reported usage.
-The pace is AIMD (a 429 halves it, each success adds back INCREASE); a `retry_after`
-pauses the whole budget. Waiters are served in arrival order. State sits under a
-`threading.Lock`; waits are computed under it and slept outside it, and a waiter is
-woken by a `threading.Event` or a future resolved via its own loop's
+A `retry_after` pauses the whole budget. Waiters are served in arrival order. State sits
+under a `threading.Lock`; waits are computed under it and slept outside it, and a waiter
+is woken by a `threading.Event` or a future resolved via its own loop's
 `call_soon_threadsafe`, so no waiting depends on one event loop.
+
+Where the pace comes from -- the limits in force are the tightest of:
+
+- configured: `RateLimit(...)` (`rate_limit=` on a model). A 429 halves the pace (AIMD:
+  DECREASE, down to FLOOR), each success adds back INCREASE, up to the configured rate.
+- announced: the server's `x-ratelimit-*` / `anthropic-ratelimit-*` headers (`_learn.py`):
+  the announced per-minute limits pace requests and tokens like configured ones, and a low
+  `remaining` count holds the next admissions back until the server has refilled.
+- discovered, when neither says anything: once 429s are TROUBLE_SHARE of the answers of
+  the last RATE_WINDOW s (and at least TROUBLE_MIN), the request pace is set to
+  LEARN_DECREASE times the rate the server was accepting (the successes of that window,
+  if there are DISCOVER_MIN: a trickle of requests is not a rate to measure);
+  each later 429 cuts it again, and each success while that pace holds callers back adds
+  LEARN_GROWTH requests/s (about +3 %/s, faster the longer no 429 came), probing for
+  more: AIMD on a rate nobody announced. A rare 429 among successes only pauses (its
+  `retry_after`).
+
+The in-flight window is AIMD too: a 503 or 529 (overloaded: too many at once, not too
+many per minute) cuts it to half of what was in flight -- once they are TROUBLE_SHARE of
+the recent answers, then at each -- and each success adds 1/window.
+A model with no `rate_limit` gets a budget with nothing configured: until its first
+answer it lets COLD_WINDOW requests out (for at most COLD_WAIT s), so a first batch does
+not hit a server whose limits it does not know yet with all its requests at once; after
+that, with nothing learned, admission is one lock and a counter.
 
 >>> budget = get_budget(adapter.budget_key(model), RateLimit(600))  # doctest: +SKIP
 >>> permit = budget.acquire(estimate_tokens(request), deadline=deadline)  # doctest: +SKIP
@@ -28,6 +51,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DeadlineExceededError
+from ._learn import Announced, ensure_installed, expect, read_limits
 
 if TYPE_CHECKING:
     from ..adapters.base import HTTPRequest
@@ -40,6 +64,16 @@ DECREASE = 0.5  #: a 429 multiplies the pace by this...
 FLOOR = 0.1  #: ...down to this fraction of the configured rates
 INCREASE = 0.05  #: each success adds back this fraction of the configured rates
 MAX_PAUSE = 60.0  #: the longest pause (s) a `retry_after` can put on a whole budget
+LEARN_DECREASE = 0.9  #: a 429 with no known rate: pace at this share of the accepted rate
+LEARN_GROWTH = 0.03  #: requests/s added per success while a discovered pace binds
+RATE_WINDOW = 1.0  #: seconds of answers the accepted rate and the trouble share are taken over
+TROUBLE_SHARE = 0.1  #: below this share of 429s (or of 503/529s) in it, a budget pauses...
+TROUBLE_MIN = 3  #: ...and below this many of them
+DISCOVER_MIN = 5  #: successes in the window needed to measure a pace (fewer: only pause)
+WINDOW_DECREASE = 0.5  #: a 503/529 cuts the in-flight window to this share of in-flight
+WINDOW_OPEN = 4096.0  #: a window grown this wide is dropped (nothing caps in-flight)
+COLD_WINDOW = 8  #: in flight before an unconfigured budget's first answer...
+COLD_WAIT = 1.0  #: ...for at most this many seconds after its first admission
 DEFAULT_OUTPUT_TOKENS = 1024  #: output estimate when a request sets no max_tokens
 MESSAGE_TOKENS = 3  #: per-message overhead in the estimate
 MEDIA_TOKENS = 1000  #: per image/audio/file part (its base64 says nothing of its tokens)
@@ -93,13 +127,14 @@ class RateLimit:
 class Permit:
     """The right to send one request: `release` it once the response (or failure) is in."""
 
-    __slots__ = ("_budget", "admitted_at", "released", "tokens")
+    __slots__ = ("_budget", "admitted_at", "headers", "released", "tokens")
 
     def __init__(self, budget: Budget, tokens: int, admitted_at: float) -> None:
         self._budget = budget
         self.tokens = tokens  # the estimate charged at admission
         self.admitted_at = admitted_at
         self.released = False
+        self.headers: Mapping[str, str] | None = None  # the response's, if one came
 
     def release(
         self,
@@ -107,26 +142,30 @@ class Permit:
         used_tokens: int | None = None,
         status: int | None = None,
         retry_after: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         """Give the in-flight slot back and report how it went; only the first call counts.
         `used_tokens`: the reported usage; the difference from the estimate is charged or
         refunded (a 429 without usage refunds the whole estimate: nothing was processed).
-        `status`: 429 slows the pace, < 400 restores it a step, anything else leaves it.
-        `retry_after` (seconds): pause the whole budget that long (at most MAX_PAUSE).
+        `status`: 429 slows the pace, 503/529 narrow the in-flight window, < 400 restores
+        both a step, anything else leaves them. `retry_after` (seconds): pause the whole
+        budget that long (at most MAX_PAUSE). `headers`: the response's, to learn announced
+        limits from (by default those the shared clients' response hook handed over).
 
         >>> permit.release(used_tokens=812, status=200)  # doctest: +SKIP
         """
-        self._budget._release(self, used_tokens, status, retry_after)
+        self._budget._release(self, used_tokens, status, retry_after, headers or self.headers)
 
 
 class _Waiter:
     """One queued caller and how to wake it: an Event (sync) or a future on its loop."""
 
-    __slots__ = ("event", "future", "loop", "queued")
+    __slots__ = ("event", "future", "loop", "queued", "until")
 
     def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
         self.loop = loop
         self.queued = False
+        self.until = math.inf  # a wait to be woken ends by itself then (clock time)
         self.event: threading.Event | None = None  # set for sync waiters
         self.future: asyncio.Future[None] | None = None
 
@@ -150,8 +189,10 @@ def _resolve(future: asyncio.Future[None]) -> None:
 class Budget:
     """The shared state of one budget; get it with `get_budget`.
 
-    `clock`, `sleep` and `asleep` are injectable for tests (a fake clock whose sleeps
-    advance it makes pacing deterministic); deadlines are values of `clock`.
+    `limit`: the configured `RateLimit`, or None -- nothing configured: the budget paces
+    only by what it learns (see the module docstring). `clock`, `sleep` and `asleep` are
+    injectable for tests (a fake clock whose sleeps advance it makes pacing
+    deterministic); deadlines are values of `clock`.
 
     >>> budget = Budget(RateLimit(requests_per_minute=60))
     >>> budget.acquire(10).release(status=200)  # at once: the burst allowance is unused
@@ -159,7 +200,7 @@ class Budget:
 
     def __init__(
         self,
-        limit: RateLimit,
+        limit: RateLimit | None,
         *,
         key: tuple[str, ...] = (),
         clock: Callable[[], float] = time.monotonic,
@@ -171,14 +212,60 @@ class Budget:
         self._lock = threading.Lock()
         self._queue: deque[_Waiter] = deque()
         self._limit = limit
-        self._factor = 1.0  # AIMD: the fraction of the configured rates in force
+        self._factor = 1.0  # AIMD: the fraction of the configured/announced rates in force
         self._request_tat = self._token_tat = clock()  # GCRA theoretical arrival times
-        self._paused_until = self._last_decrease = -math.inf
+        self._paused_until = self._last_decrease = self._last_cut = -math.inf
         self._in_flight = 0
+        #: The longest pause a `retry_after` puts on the budget; models lower it to their
+        #: `max_retry_after`, so a caller's cap on waiting holds while it shares a budget.
+        self.max_pause = MAX_PAUSE
+        self._announced_rpm: float | None = None  # from response headers
+        self._announced_tpm: float | None = None
+        self._discovered_rpm: float | None = None  # from 429s, when nothing else says
+        self._window: float | None = None  # AIMD in-flight window (None: no cap)
+        self._cold = limit is None  # no answer yet, and nothing configured
+        self._cold_until = math.inf  # set at the first admission
+        self._successes: deque[float] = deque(maxlen=8192)  # when answers came...
+        self._limited: deque[float] = deque(maxlen=1024)  # ...429s...
+        self._overloaded: deque[float] = deque(maxlen=1024)  # ...and 503s / 529s
+        self._first_success = math.inf
+        self._bound_at = -math.inf  # when the pace last held a caller back
+        self._refresh()
+
+    # ---- what is in force ---------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        """Recompute the cached pace and cap (under the lock, or before sharing)."""
+        conf = self._limit
+        rpm = _least(conf.requests_per_minute if conf else None, self._announced_rpm)
+        tpm = _least(conf.tokens_per_minute if conf else None, self._announced_tpm)
+        self._rated = rpm is not None
+        if rpm:
+            self._per_request = 60.0 / (rpm * self._factor)
+        elif self._discovered_rpm:
+            self._per_request = 60.0 / self._discovered_rpm
+        else:
+            self._per_request = 0.0
+        self._per_token = 60.0 / (tpm * self._factor) if tpm else 0.0
+        cap = conf.max_in_flight if conf else None
+        if self._window is not None:
+            cap = _least(cap, max(1, int(self._window)))
+        self._cap = cap
+        self._open = not (self._per_request or self._per_token or cap is not None or self._cold)
 
     @property
-    def limit(self) -> RateLimit:  # the limits in force
+    def limit(self) -> RateLimit | None:  # the configured limits (None: nothing configured)
         return self._limit
+
+    @property
+    def learned(self) -> RateLimit | None:
+        """What the budget learned from the server: the announced (or, failing that,
+        discovered) requests/min, the announced tokens/min and the in-flight window."""
+        rpm = self._announced_rpm or self._discovered_rpm
+        window = None if self._window is None else max(1, int(self._window))
+        if rpm is None and self._announced_tpm is None and window is None:
+            return None
+        return RateLimit(rpm, self._announced_tpm, window)
 
     @property
     def rate_factor(self) -> float:  # the AIMD factor, FLOOR .. 1.0
@@ -194,19 +281,22 @@ class Budget:
 
     @property
     def current_rate_per_minute(self) -> float | None:
-        """The request pace in force (the configured one times the AIMD factor)."""
-        rpm = self._limit.requests_per_minute
-        return None if rpm is None else rpm * self._factor
+        """The request pace in force (configured or announced times the AIMD factor, or
+        the discovered one); None when requests are not paced."""
+        return 60.0 / self._per_request if self._per_request else None
 
     @property
     def paused_until(self) -> float | None:
         """The `clock` time a `retry_after` pause ends, or None when not paused."""
         return self._paused_until if self._paused_until > self._clock() else None
 
-    def set_limit(self, limit: RateLimit) -> None:
-        """Apply new limits from the next admission on (the AIMD factor is kept)."""
+    def set_limit(self, limit: RateLimit | None) -> None:
+        """Apply new configured limits from the next admission on (AIMD state is kept)."""
         with self._lock:
             self._limit = limit
+            if limit is not None:
+                self._cold = False
+            self._refresh()
             self._wake_head()
 
     def __repr__(self) -> str:
@@ -214,13 +304,21 @@ class Budget:
             state = (
                 f"factor={self._factor:.2f}, in_flight={self._in_flight}, waiting={self.waiting}"
             )
-            return f"Budget({self._limit!r}, {state})"
+            return f"Budget({self._limit!r}, learned={self.learned!r}, {state})"
         except AttributeError:  # half built: a repr never raises
             return "Budget(<uninitialised>)"
+
+    # ---- admission ----------------------------------------------------------------------
 
     def acquire(self, tokens: int, *, deadline: float | None = None) -> Permit:
         """Block until a request of `tokens` (estimated) may be sent; DeadlineExceededError,
         holding nothing, if that cannot happen before `deadline`."""
+        if self._open:
+            with self._lock:
+                permit = self._admit_open(tokens)
+            if permit is not None:
+                expect(permit)
+                return permit
         waiter = _Waiter(None)
         event = waiter.event = threading.Event()
         try:
@@ -229,9 +327,10 @@ class Budget:
                     event.clear()  # a wake-up from now on is seen by event.wait
                     step = self._poll(waiter, tokens, deadline)
                 if isinstance(step, Permit):
+                    expect(step)
                     return step
                 if step is None:
-                    event.wait(None if deadline is None else max(0.0, deadline - self._clock()))
+                    event.wait(self._timeout(waiter, deadline))
                 else:
                     self._sleep(step)
         except BaseException:
@@ -240,6 +339,12 @@ class Budget:
 
     async def aacquire(self, tokens: int, *, deadline: float | None = None) -> Permit:
         """The async `acquire`. Cancellation-safe: a cancelled waiter holds nothing."""
+        if self._open:
+            with self._lock:
+                permit = self._admit_open(tokens)
+            if permit is not None:
+                expect(permit)
+                return permit
         waiter = _Waiter(loop := asyncio.get_running_loop())
         try:
             while True:
@@ -249,25 +354,34 @@ class Budget:
                     if step is None:  # made under the lock, so no wake-up is missed
                         waiter.future = future = loop.create_future()
                 if isinstance(step, Permit):
+                    expect(step)
                     return step
                 if step is None:
-                    timeout = None if deadline is None else max(0.0, deadline - self._clock())
-                    await asyncio.wait((future,), timeout=timeout)
+                    await asyncio.wait((future,), timeout=self._timeout(waiter, deadline))
                 else:
                     await self._asleep(step)
         except BaseException:
             self._leave(waiter)
             raise
 
-    # Internals, called with self._lock held (except `_leave` and `_release`).
-    def _intervals(self) -> tuple[float, float]:
-        """Seconds per request and per token at the current pace (0.0: unlimited)."""
-        rpm, tpm, f = self._limit.requests_per_minute, self._limit.tokens_per_minute, self._factor
-        return (60.0 / (rpm * f) if rpm else 0.0, 60.0 / (tpm * f) if tpm else 0.0)
+    def _timeout(self, waiter: _Waiter, deadline: float | None) -> float | None:
+        end = waiter.until if deadline is None else min(deadline, waiter.until)
+        return None if end == math.inf else max(0.0, end - self._clock())
+
+    # Internals, called with self._lock held (except `_leave`, `_release`, `_timeout`).
+    def _admit_open(self, tokens: int) -> Permit | None:
+        """The common case: nothing limits admission (nobody queued, no pause)."""
+        if not self._open or self._queue:
+            return None
+        now = self._clock()
+        if self._paused_until > now:
+            return None
+        self._in_flight += 1
+        return Permit(self, tokens, now)
 
     def _delay(self, now: float, tokens: int) -> float:
         """Seconds until the pause and both paces allow sending `tokens` (<= 0: now)."""
-        per_request, per_token = self._intervals()
+        per_request, per_token = self._per_request, self._per_token
         wait = self._paused_until - now
         if per_request:
             burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
@@ -282,23 +396,36 @@ class Budget:
         now = self._clock()
         first = self._queue[0] is waiter if waiter.queued else not self._queue
         wait = self._delay(now, tokens) if first else 0.0
-        cap = self._limit.max_in_flight
+        cap = self._cap
+        if self._cold:
+            if now >= self._cold_until:  # no answer came in time: stop holding back
+                self._cold = False
+                self._refresh()
+                cap = self._cap
+            else:
+                cap = _least(cap, COLD_WINDOW)
         if first and wait <= _EPSILON and (cap is None or self._in_flight < cap):
             if waiter.queued:
                 self._queue.popleft()
                 self._wake_head()
-            per_request, per_token = self._intervals()
+            per_request, per_token = self._per_request, self._per_token
             if per_request:
                 self._request_tat = max(self._request_tat, now) + per_request
             if per_token:
                 self._token_tat = max(self._token_tat, now) + tokens * per_token
+            if self._cold and self._cold_until == math.inf:
+                self._cold_until = now + COLD_WAIT
             self._in_flight += 1
             return Permit(self, tokens, now)
+        if first and wait > _EPSILON and self._paused_until <= now:
+            self._bound_at = now  # the pace, not a pause, holds the head back
         if not waiter.queued:  # first poll and someone is ahead: take a place in the line
             waiter.queued = True
             self._queue.append(waiter)
         if deadline is not None and now + max(wait, 0.0) >= deadline:
             raise DeadlineExceededError("the deadline passed while waiting in the rate limiter")
+        # Held by the cold window: woken by the first answer, or it lifts by itself then.
+        waiter.until = self._cold_until if self._cold and first else math.inf
         return wait if wait > _EPSILON else None
 
     def _wake_head(self) -> None:
@@ -313,37 +440,151 @@ class Budget:
                 if was_head:
                     self._wake_head()
 
+    # ---- what an answer teaches -----------------------------------------------------------
+
     def _release(
-        self, permit: Permit, used: int | None, status: int | None, retry_after: float | None
+        self,
+        permit: Permit,
+        used: int | None,
+        status: int | None,
+        retry_after: float | None,
+        headers: Mapping[str, str] | None,
     ) -> None:
+        announced = read_limits(headers) if headers is not None else None
         with self._lock:
             if permit.released:
                 return
             permit.released = True
             self._in_flight -= 1
             now = self._clock()
+            changed = False
+            if self._cold and status is not None:  # the server answered: no more holding back
+                self._cold, changed = False, True
+            if announced is not None:
+                changed = self._learn(announced) or changed
             used = 0 if used is None and status == 429 else used  # a 429 did no work
-            if used is not None and self._limit.tokens_per_minute:
-                self._token_tat += (used - permit.tokens) * self._intervals()[1]
-            if status == 429 and permit.admitted_at > self._last_decrease:
+            if used is not None and self._per_token:
+                self._token_tat += (used - permit.tokens) * self._per_token
+            if status is not None and status < 400:
+                changed = self._succeeded(now) or changed
+            elif status == 429 and permit.admitted_at > self._last_decrease:
                 # Requests admitted before the last cut went out at the old pace: their
                 # 429s are that cut's news. One decrease per round trip, as in TCP.
-                self._factor = max(FLOOR, self._factor * DECREASE)
-                self._last_decrease = now
-            elif status is not None and status < 400:
-                self._factor = min(1.0, self._factor + INCREASE)
+                if self._rated:
+                    self._factor = max(FLOOR, self._factor * DECREASE)
+                    self._last_decrease, changed = now, True
+                elif self._troubled(self._limited, now) or self._discovered_rpm is not None:
+                    self._discover(now)
+                    self._last_decrease, changed = now, True
+            elif (
+                status in (503, 529)
+                and permit.admitted_at > self._last_cut
+                and (self._troubled(self._overloaded, now) or self._window is not None)
+            ):
+                self._window = max(1.0, (self._in_flight + 1) * WINDOW_DECREASE)
+                self._last_cut, changed = now, True
+            if changed:
+                self._refresh()
             if retry_after is not None and retry_after > 0:
-                self._paused_until = max(self._paused_until, now + min(retry_after, MAX_PAUSE))
+                pause = min(retry_after, self.max_pause)
+                self._paused_until = max(self._paused_until, now + pause)
             if status == 429:
                 # The server's bucket is empty: restart at the pause's end (or an interval
                 # from now) with the burst allowance spent, rather than answer with a burst.
-                per_request, per_token = self._intervals()
+                per_request, per_token = self._per_request, self._per_token
                 start = max(self._paused_until, now + per_request)
                 burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
                 self._request_tat = max(self._request_tat, start + burst)
                 if per_token:
                     self._token_tat = max(self._token_tat, start + BURST_SECONDS)
+            if announced is not None:
+                self._sync(announced, now)
             self._wake_head()
+
+    def _succeeded(self, now: float) -> bool:
+        changed = False
+        if self._factor < 1.0:
+            self._factor = min(1.0, self._factor + INCREASE)
+            changed = True
+        if self._window is not None:
+            self._window += 1.0 / self._window
+            if self._window >= WINDOW_OPEN:
+                self._window = None
+            changed = True
+        self._successes.append(now)  # for the accepted rate and the share of trouble
+        if self._first_success == math.inf:
+            self._first_success = now
+        if self._discovered_rpm is not None and now - self._bound_at < RATE_WINDOW:
+            calm = now - self._last_decrease  # no 429 for long: probe faster
+            self._discovered_rpm += LEARN_GROWTH * 60.0 * (1.0 + calm / 10.0)
+            changed = True
+        return changed
+
+    def _recent(self, times: deque[float], since: float) -> int:
+        count = 0
+        for at in reversed(times):
+            if at <= since:
+                break
+            count += 1
+        return count
+
+    def _troubled(self, times: deque[float], now: float) -> bool:
+        """Count this 429 (or 503/529) in `times`; whether such answers are now
+        TROUBLE_SHARE of the last RATE_WINDOW s' answers (a rare one is weather)."""
+        times.append(now)
+        since = now - RATE_WINDOW
+        troubles = self._recent(times, since)
+        if troubles < TROUBLE_MIN:
+            return False
+        return troubles >= TROUBLE_SHARE * (troubles + self._recent(self._successes, since))
+
+    def _discover(self, now: float) -> None:
+        """A 429 and no rate known: pace at a share of what the server was accepting."""
+        window = min(RATE_WINDOW, max(0.05, now - self._first_success))
+        accepted = self._recent(self._successes, now - window)
+        measured = accepted / window * 60.0
+        current = self._discovered_rpm
+        if current is None and accepted < DISCOVER_MIN:
+            return  # too few answers to tell a rate: the `retry_after` pause must do
+        if measured > 0:
+            base = measured if current is None else min(current, measured)
+            self._discovered_rpm = max(1.0, base * LEARN_DECREASE)
+        elif current is not None:
+            self._discovered_rpm = max(1.0, current * LEARN_DECREASE)
+
+    def _learn(self, announced: Announced) -> bool:
+        rpm, tpm = announced.requests_limit or None, announced.tokens_limit or None
+        if rpm == self._announced_rpm and tpm == self._announced_tpm:
+            return False
+        self._announced_rpm, self._announced_tpm = rpm, tpm
+        if rpm is not None:
+            self._discovered_rpm = None  # the server's word beats our guess
+        return True
+
+    def _sync(self, announced: Announced, now: float) -> None:
+        """A low `remaining` holds admissions back: with `k` requests left, at most `k`
+        more go before the server's refill at the announced pace."""
+        per_request, per_token = self._per_request, self._per_token
+        left = announced.requests_remaining
+        if left is not None and per_request:
+            burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
+            floor = now + burst + per_request - left * per_request
+            if floor > self._request_tat:
+                self._request_tat = floor
+        left = announced.tokens_remaining
+        if left is not None and per_token:
+            floor = now + BURST_SECONDS - left * per_token
+            if floor > self._token_tat:
+                self._token_tat = floor
+
+
+def _least(a: float | None, b: float | None) -> Any:
+    """The smaller of two optional limits (None: no limit)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
 
 
 _budgets: dict[tuple[str, ...], Budget] = {}
@@ -352,10 +593,12 @@ _budgets_lock = threading.Lock()
 _fork_orphans: list[Budget] = []
 
 
-def get_budget(key: tuple[str, ...], limit: RateLimit) -> Budget:
+def get_budget(key: tuple[str, ...], limit: RateLimit | None = None) -> Budget:
     """The process-wide budget for `key` (an adapter's `budget_key(model)`), made on first
     use; thread-safe. Given a `limit` that differs from the budget's, the budget takes the
-    new limit, for every caller sharing it, from its next admission on.
+    new limit, for every caller sharing it, from its next admission on. `limit=None`
+    (nothing configured) makes a budget that paces by what it learns, and leaves an
+    existing budget's configured limit alone.
 
     >>> a = get_budget(("openai", "http://x/v1", "", "m"), RateLimit(60))
     >>> a is get_budget(("openai", "http://x/v1", "", "m"), RateLimit(120))
@@ -363,12 +606,15 @@ def get_budget(key: tuple[str, ...], limit: RateLimit) -> Budget:
     >>> a.limit.requests_per_minute
     120
     """
-    with _budgets_lock:
-        budget = _budgets.get(key)
-        if budget is None:
-            budget = _budgets[key] = Budget(limit, key=key)
-            return budget
-    if budget.limit != limit:
+    budget = _budgets.get(key)  # a dict read is atomic: the common case takes no lock
+    if budget is None:
+        ensure_installed()  # the response hook that hands announced limits to permits
+        with _budgets_lock:
+            budget = _budgets.get(key)
+            if budget is None:
+                budget = _budgets[key] = Budget(limit, key=key)
+                return budget
+    if limit is not None and budget.limit != limit:
         budget.set_limit(limit)
     return budget
 
@@ -387,23 +633,33 @@ def estimate_tokens(request: HTTPRequest) -> int:
     """
     body = request.json
     chars = media = 0
-    stack: list[Any] = [body.get(name) for name in _TEXT_FIELDS]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
+    stack: list[Any] = [item for name in _TEXT_FIELDS if (item := body.get(name)) is not None]
+    pop, push = stack.pop, stack.append
+    while stack:  # every request with a budget walks its body: keep the common types first
+        item = pop()
+        kind = type(item)
+        if kind is str:
             chars += len(item)
-        elif isinstance(item, Mapping):
+        elif kind is dict or isinstance(item, Mapping):
             for name, value in item.items():
                 if name in _MEDIA_KEYS:
                     media += 1
+                elif type(value) is str:
+                    chars += len(value)
                 else:
-                    stack.append(value)
-        elif isinstance(item, (list, tuple)):
+                    push(value)
+        elif kind is list or isinstance(item, (list, tuple)):
             stack.extend(item)
+        elif isinstance(item, str):
+            chars += len(item)
     messages = body.get("messages")
     count = len(messages) if isinstance(messages, list) else 0
-    sizes = (body.get(name) for name in _OUTPUT_KEYS)
-    output = next((n for n in sizes if type(n) is int), DEFAULT_OUTPUT_TOKENS)  # not bool
+    output = DEFAULT_OUTPUT_TOKENS
+    for name in _OUTPUT_KEYS:
+        size = body.get(name)
+        if type(size) is int:  # not bool
+            output = size
+            break
     return math.ceil(chars / 4) + MESSAGE_TOKENS * count + MEDIA_TOKENS * media + output
 
 

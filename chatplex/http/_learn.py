@@ -1,0 +1,180 @@
+"""What servers say about their rate limits: response headers read for the budgets.
+
+OpenAI (and most OpenAI-compatible servers) send ``x-ratelimit-limit-requests``,
+``x-ratelimit-remaining-requests``, ``x-ratelimit-reset-requests`` (a duration such as
+``1s``, ``6m0s``, ``20ms``) and the same for ``-tokens``; Anthropic sends
+``anthropic-ratelimit-requests-limit`` / ``-remaining`` / ``-reset`` (an RFC 3339 time)
+and the same for ``tokens``. Limits are per minute.
+
+How the headers reach a budget without the attempt loop knowing: `Budget.acquire`
+marks its permit as the one this context is waiting an answer for (`expect`), and a
+response event hook on chatplex's shared clients (`install`, added once the first budget
+exists) hands that permit the response's headers, which `Permit.release` reads. The hook
+runs in the context of the call that sent the request (httpx calls it inside `send`), so
+concurrent calls never see each other's permits; it costs a ContextVar read per response.
+A client you pass in yourself (`http_client=`) gets no hook: its budget still adapts to
+429s and 529s, but learns no limit from headers. `Permit.release(headers=...)` takes them
+directly too.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Mapping
+from contextvars import ContextVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["Announced", "ensure_installed", "expect", "install", "parse_duration", "read_limits"]
+
+_OPENAI = (
+    "x-ratelimit-limit-requests",
+    "x-ratelimit-remaining-requests",
+    "x-ratelimit-reset-requests",
+    "x-ratelimit-limit-tokens",
+    "x-ratelimit-remaining-tokens",
+    "x-ratelimit-reset-tokens",
+)
+_ANTHROPIC = (
+    "anthropic-ratelimit-requests-limit",
+    "anthropic-ratelimit-requests-remaining",
+    "anthropic-ratelimit-requests-reset",
+    "anthropic-ratelimit-tokens-limit",
+    "anthropic-ratelimit-tokens-remaining",
+    "anthropic-ratelimit-tokens-reset",
+)
+_DURATION = re.compile(r"(\d+(?:\.\d*)?)(ms|h|m|s)")
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+class Announced(NamedTuple):
+    """The limits one response announced (None: not said). Limits are per minute,
+    `*_remaining` counts what may still be sent now, `*_reset` is seconds until full."""
+
+    requests_limit: float | None = None
+    requests_remaining: float | None = None
+    requests_reset: float | None = None
+    tokens_limit: float | None = None
+    tokens_remaining: float | None = None
+    tokens_reset: float | None = None
+
+
+def read_limits(headers: Mapping[str, str]) -> Announced | None:
+    """The limits in a response's headers, or None when it announces none.
+
+    >>> limits = read_limits({"x-ratelimit-limit-requests": "500",
+    ...     "x-ratelimit-remaining-requests": "499", "x-ratelimit-reset-requests": "120ms"})
+    >>> limits.requests_limit, limits.requests_remaining, limits.requests_reset
+    (500.0, 499.0, 0.12)
+    """
+    get = headers.get
+    if get(_OPENAI[0]) is not None or get(_OPENAI[3]) is not None:
+        names, reset = _OPENAI, parse_duration
+    elif get(_ANTHROPIC[0]) is not None or get(_ANTHROPIC[3]) is not None:
+        names, reset = _ANTHROPIC, _seconds_until
+    else:
+        return None
+    values = [get(name) for name in names]
+    announced = Announced(
+        _number(values[0]),
+        _number(values[1]),
+        reset(values[2]) if values[2] else None,
+        _number(values[3]),
+        _number(values[4]),
+        reset(values[5]) if values[5] else None,
+    )
+    return announced if announced.requests_limit or announced.tokens_limit else None
+
+
+def _number(raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if value >= 0 and value == value and value != float("inf") else None
+
+
+def parse_duration(raw: str) -> float | None:
+    """OpenAI's reset durations, in seconds.
+
+    >>> parse_duration("6m0s"), parse_duration("20ms"), parse_duration("1.5s"), parse_duration("x")
+    (360.0, 0.02, 1.5, None)
+    """
+    raw = raw.strip()
+    total, end = 0.0, 0
+    for match in _DURATION.finditer(raw):
+        if match.start() != end:
+            return None
+        total += float(match.group(1)) * _UNITS[match.group(2)]
+        end = match.end()
+    if end != len(raw) or not raw:
+        try:  # a bare number of seconds (some compatible servers)
+            return max(0.0, float(raw))
+        except ValueError:
+            return None
+    return total
+
+
+def _seconds_until(raw: str) -> float | None:
+    """Anthropic's reset times (RFC 3339), as seconds from now (never negative)."""
+    try:
+        when = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+# ---- handing headers to the permit that is waiting for them ---------------------------
+
+_expected: ContextVar[Any] = ContextVar("chatplex_expected_permit", default=None)
+
+
+def expect(permit: Any) -> None:
+    """Mark `permit` as waiting for the next response in this context."""
+    _expected.set(permit)
+
+
+def _take(response: httpx.Response) -> None:
+    permit = _expected.get()
+    if permit is not None:
+        _expected.set(None)
+        if not permit.released and permit.headers is None:
+            permit.headers = response.headers
+
+
+async def _atake(response: httpx.Response) -> None:
+    _take(response)
+
+
+def install(client: httpx.Client | httpx.AsyncClient) -> None:
+    """Add the response hook to one client (idempotent)."""
+    hooks = client.event_hooks
+    hook = _atake if hasattr(client, "aclose") else _take
+    responses = hooks.get("response", [])
+    if hook not in responses:
+        client.event_hooks = {"request": hooks.get("request", []), "response": [*responses, hook]}
+
+
+_installed = False
+_install_lock = threading.Lock()
+
+
+def ensure_installed() -> None:
+    """Put the hook on chatplex's shared clients, now and as they are created."""
+    global _installed
+    if not _installed:
+        with _install_lock:
+            if not _installed:
+                from ._pool import add_client_hook
+
+                add_client_hook(install)
+                _installed = True
