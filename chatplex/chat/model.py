@@ -17,8 +17,10 @@ from ..core.chunks import close_iterator
 from ..core.run_config import RunnableConfig, merge_configs
 from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
 from ..secret import MaskedHeaders
+from . import cache as replies
 from .callbacks import ChatModelRun, LLMResult, start_chat_model_run
 from .settings import check_settings
+from .usage import apriced_stream, charge, check_budget, priced_stream, record_hit
 
 if TYPE_CHECKING:
     import httpx
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from ..core.retry import RetryPolicy
     from ..http import Budget, RateLimit
     from .limiter import ForeignLimiterBudget
+    from .cache import BaseCache
 
 __all__ = ["ChatModel"]
 
@@ -39,6 +42,7 @@ _TRANSPORT_SETTINGS = (
     "max_retry_after",
     "retry_policy",
     "stream_idle_timeout",
+    "cache",
 )
 #: Every name a ChatModel takes as a setting (constructor or per call), for the
 #: "did you mean" of an unknown keyword and for `model_kwargs` checks.
@@ -76,7 +80,10 @@ class ChatModel(Runnable[Any, AIMessage]):
     `rate_limit=RateLimit(...)` or a dict (`requests_per_minute`, `tokens_per_minute`,
     `max_in_flight`) paces every call sharing the budget (provider, base URL, key, model);
     without one the budget paces by what the server says (rate-limit headers, 429s, 529s),
-    and `rate_limit=False` turns the limiter off.
+    and `rate_limit=False` turns the limiter off. `cache=`: a `BaseCache` for this model's
+    replies, `False` for none, None (default) for the one `chatplex.set_llm_cache` set;
+    per call too: `model.invoke(x, cache=False)`. Replies carry their price in
+    `response_metadata["cost"]` (see `chatplex.track_usage`).
     `retry_policy=chatplex.http.retry_policy(...)` replaces both retry settings (other
     backoff, injected sleep/clock for tests). `extra_headers` go with every request, and
     can be added per call:
@@ -116,6 +123,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         max_retry_after: float = 60.0,
         retry_policy: RetryPolicy | None = None,
         rate_limit: RateLimit | Mapping[str, Any] | bool | None = None,
+        cache: BaseCache | bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         stream_idle_timeout: float | None = None,
         http_client: httpx.Client | None = None,
@@ -170,6 +178,8 @@ class ChatModel(Runnable[Any, AIMessage]):
             from .limiter import split_rate_limiter  # only models given a limiter need it
 
             self.rate_limit, self.foreign_limiter = split_rate_limiter(rate_limiter)
+        replies.check_setting(cache)
+        self.cache = cache
         self.streaming = streaming
         self.stream_usage = stream_usage
         #: Config every call of this model runs with (LangChain's model-level `callbacks`,
@@ -304,6 +314,9 @@ class ChatModel(Runnable[Any, AIMessage]):
                 self.extra_headers = MaskedHeaders({**self.extra_headers, **(value or {})})
             elif key == "rate_limit":
                 self.rate_limit = _rate_limit(value)
+            elif key == "cache":
+                replies.check_setting(value)
+                self.cache = value
             elif key in _CALL_SETTINGS or key in _TRANSPORT_SETTINGS:
                 setattr(self, key, value)
             elif key in ("model_kwargs", "extra_body"):
@@ -412,15 +425,29 @@ class ChatModel(Runnable[Any, AIMessage]):
         from ..http import send
 
         adapter, request = self._http_request(messages, settings, stream=False)
-        return send(
-            adapter,
-            request,
-            client=self.http_client,
-            timeout=self.timeout,
-            deadline=config.get("deadline"),
-            retry=self._retry_policy(),
-            budget=self._budget(adapter, settings),
-        )
+
+        def call() -> AIMessage:
+            check_budget()
+            message = send(
+                adapter,
+                request,
+                client=self.http_client,
+                timeout=self.timeout,
+                deadline=config.get("deadline"),
+                retry=self._retry_policy(),
+                budget=self._budget(adapter, settings),
+            )
+            charge(message, adapter.provider, settings.model, request.url)
+            return message
+
+        cache = replies.resolve(self.cache)
+        if cache is None:
+            return call()
+        key = replies.cache_key(adapter.provider, request)
+        message, fresh = replies.cached_call(cache, key, call, config.get("deadline"))
+        if not fresh:
+            record_hit(message, settings.model)
+        return message
 
     async def _asend(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
@@ -428,15 +455,29 @@ class ChatModel(Runnable[Any, AIMessage]):
         from ..http import asend
 
         adapter, request = self._http_request(messages, settings, stream=False)
-        return await asend(
-            adapter,
-            request,
-            client=self.http_async_client,
-            timeout=self.timeout,
-            deadline=config.get("deadline"),
-            retry=self._retry_policy(),
-            budget=self._budget(adapter, settings),
-        )
+
+        async def call() -> AIMessage:
+            check_budget()
+            message = await asend(
+                adapter,
+                request,
+                client=self.http_async_client,
+                timeout=self.timeout,
+                deadline=config.get("deadline"),
+                retry=self._retry_policy(),
+                budget=self._budget(adapter, settings),
+            )
+            charge(message, adapter.provider, settings.model, request.url)
+            return message
+
+        cache = replies.resolve(self.cache)
+        if cache is None:
+            return await call()
+        key = replies.cache_key(adapter.provider, request)
+        message, fresh = await replies.acached_call(cache, key, call, config.get("deadline"))
+        if not fresh:
+            record_hit(message, settings.model)
+        return message
 
     def _send_stream(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
@@ -453,16 +494,27 @@ class ChatModel(Runnable[Any, AIMessage]):
                 http = client if client is not None else get_sync_client()
                 client = interruptible_client(http, interrupter)
                 retry = interrupter.retry_policy(retry)
-        chunks = stream(
-            adapter,
-            request,
-            client=client,
-            timeout=self.timeout,
-            idle_timeout=self.stream_idle_timeout,
-            deadline=config.get("deadline"),
-            retry=retry,
-            budget=self._budget(adapter, settings),
-        )
+
+        def start() -> Iterator[AIMessageChunk]:
+            chunks = stream(
+                adapter,
+                request,
+                client=client,
+                timeout=self.timeout,
+                idle_timeout=self.stream_idle_timeout,
+                deadline=config.get("deadline"),
+                retry=retry,
+                budget=self._budget(adapter, settings),
+            )
+            return priced_stream(chunks, adapter.provider, settings.model, request.url)
+
+        cache = replies.resolve(self.cache)
+        if cache is None:
+            chunks = start()
+        else:  # cached with its usage; `stream_usage=False` strips it from hits too
+            key = replies.cache_key(adapter.provider, request)
+            hit = lambda message: record_hit(message, settings.model)  # noqa: E731
+            chunks = replies.cached_stream(cache, key, start, hit)
         if self.stream_usage:
             return chunks
         from .streams import without_usage
@@ -475,16 +527,27 @@ class ChatModel(Runnable[Any, AIMessage]):
         from ..http import astream
 
         adapter, request = self._http_request(messages, settings, stream=True)
-        chunks = astream(
-            adapter,
-            request,
-            client=self.http_async_client,
-            timeout=self.timeout,
-            idle_timeout=self.stream_idle_timeout,
-            deadline=config.get("deadline"),
-            retry=self._retry_policy(),
-            budget=self._budget(adapter, settings),
-        )
+
+        def start() -> AsyncIterator[AIMessageChunk]:
+            chunks = astream(
+                adapter,
+                request,
+                client=self.http_async_client,
+                timeout=self.timeout,
+                idle_timeout=self.stream_idle_timeout,
+                deadline=config.get("deadline"),
+                retry=self._retry_policy(),
+                budget=self._budget(adapter, settings),
+            )
+            return apriced_stream(chunks, adapter.provider, settings.model, request.url)
+
+        cache = replies.resolve(self.cache)
+        if cache is None:
+            chunks = start()
+        else:
+            key = replies.cache_key(adapter.provider, request)
+            hit = lambda message: record_hit(message, settings.model)  # noqa: E731
+            chunks = replies.acached_stream(cache, key, start, hit)
         if self.stream_usage:
             return chunks
         from .streams import awithout_usage
