@@ -16,7 +16,8 @@ entries. Each request is its own entry, so changing a setting for some rows of a
 leaves the others cached.
 
 What is stored: the reply (an `AIMessage`) as JSON -- `{"v": 1, "message": {...}}` with
-the message's fields -- never the request. A hit returns a new message whose
+the message's fields, less the per-call metadata (`attempts`, `cost`) -- never the
+request. A hit returns a new message whose
 `response_metadata` has `"cached": True`, `"attempts": 0` and a zero `"cost"`; it skips
 the rate limiter and costs nothing. A stream that hits replays the reply as one chunk,
 which merges to the stored message. Errors are never stored, nor a stream its consumer
@@ -78,6 +79,8 @@ FORMAT_VERSION = 1
 #: Request headers that change the reply (and hold no secret), hence part of the key.
 KEY_HEADERS = ("anthropic-beta", "anthropic-version")
 _STREAM_FIELDS = ("stream", "stream_options")
+#: Metadata about one call, not the reply: not stored (a hit sets its own).
+_PER_CALL = frozenset({"attempts", "cost", "cached"})
 _ZERO_COST = {"total": 0.0, "input": 0.0, "output": 0.0, "currency": "USD"}
 
 
@@ -284,17 +287,19 @@ def cache_key(provider: str, request: HTTPRequest) -> str:
 
 def dump_reply(message: AIMessage) -> str:
     """The stored form of a reply: `{"v": 1, "message": {...}}` as JSON text."""
+    meta = {k: v for k, v in message.response_metadata.items() if k not in _PER_CALL}
     fields = {
         "content": message.content,
         "id": message.id,
         "name": message.name,
         "additional_kwargs": message.additional_kwargs,
-        "response_metadata": message.response_metadata,
+        "response_metadata": meta,
         "tool_calls": message.tool_calls,
         "invalid_tool_calls": message.invalid_tool_calls,
         "usage_metadata": message.usage_metadata,
     }
-    return json.dumps({"v": FORMAT_VERSION, "message": fields}, ensure_ascii=False)
+    document = {"v": FORMAT_VERSION, "message": fields}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
 def load_reply(value: str) -> AIMessage | None:
