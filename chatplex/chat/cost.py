@@ -58,7 +58,7 @@ class Cost(TypedDict):
 
 _lock = threading.Lock()
 _module: Any = None  # genai_prices once imported; False when it cannot be
-_plans: dict[tuple[str, str | None, str, bool, int], _Plan | None] = {}
+_plans: dict[tuple[str, str | None, str, bool, int], _Plan | None] = {}  # by endpoint URL
 
 
 def load_prices() -> bool:
@@ -114,11 +114,11 @@ def cost_of(
     write = _count(details.get("cache_creation")) or 0
     audio_in = _count(details.get("audio")) or 0
     audio_out = _count((usage.get("output_token_details") or {}).get("audio")) or 0
-    host = _origin(url)
-    key = (provider, host, model, batch, int(time.time() // 86_400))
+    key = (provider, url, model, batch, int(time.time() // 86_400))
     try:
         plan = _plans[key]
     except KeyError:
+        host = _origin(url)
         plan = _plans[key] = _make_plan(provider, host, model, batch)
     if plan is None:
         return None

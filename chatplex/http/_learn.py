@@ -147,8 +147,18 @@ def _take(response: httpx.Response) -> None:
     permit = _expected.get()
     if permit is not None:
         _expected.set(None)
-        if not permit.released and permit.headers is None:
+        if not permit.released and permit.headers is None and _announces(response.headers.raw):
             permit.headers = response.headers
+
+
+def _announces(raw: list[tuple[bytes, bytes]]) -> bool:
+    """Whether any header is a rate-limit one: a scan of the raw names, so the common
+    response (none) costs ~1 us instead of a case-insensitive lookup per name."""
+    for name, _ in raw:
+        low = name.lower()
+        if low.startswith((b"x-ratelimit-", b"anthropic-ratelimit-")):
+            return True
+    return False
 
 
 async def _atake(response: httpx.Response) -> None:
