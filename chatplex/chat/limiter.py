@@ -35,6 +35,7 @@ class _Permit:
         used_tokens: int | None = None,
         status: int | None = None,
         retry_after: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         return None
 

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from ..adapters.base import Adapter, CallSettings, HTTPRequest
     from ..core.retry import RetryPolicy
     from ..http import Budget, RateLimit
-    from .limiter import ForeignLimiterBudget
     from .cache import BaseCache
+    from .limiter import ForeignLimiterBudget
 
 __all__ = ["ChatModel"]
 

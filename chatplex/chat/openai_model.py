@@ -129,7 +129,7 @@ class ChatOpenAI(ChatModel):
             "service_tier": service_tier,
             "store": store,
         }
-        body = {k: v for k, v in named.items() if v is not None}
+        body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
         key = pick(owner, api_key=api_key, openai_api_key=openai_api_key)
         url = pick(owner, base_url=base_url, openai_api_base=openai_api_base)
         if url is None and os.environ.get("OPENAI_API_BASE"):

@@ -253,7 +253,9 @@ class Call:
             permit = self.permit
             if permit is not None:
                 self.permit = None
-                permit.release(used_tokens=used_tokens(message), status=self.status)
+                permit.release(
+                    used_tokens=used_tokens(message), status=self.status, headers=response.headers
+                )
             message.response_metadata["attempts"] = self.attempt
             self.message = message
             self.phase = DONE
@@ -318,13 +320,13 @@ class Call:
             if permit is not None:
                 if self.stream:
                     used = stream_used_tokens(self.received)
-                    permit.release(used_tokens=used, status=self.status)
+                    permit.release(used_tokens=used, status=self.status, headers=self._headers())
                 else:
                     permit.release()
             raise err
         err.attempts = self.attempt
         if permit is not None:
-            release_failed(permit, err)
+            release_failed(permit, err, self._headers())
         retry = self.retry
         if self.started or retry is None:
             raise err
@@ -335,6 +337,11 @@ class Call:
         return retry, delay
 
     # ---- internals ---------------------------------------------------------------------
+
+    def _headers(self) -> httpx.Headers | None:
+        """This attempt's response headers (for the budget to learn limits from), if a
+        response came: `status` is reset by `begin()`, `response` is not."""
+        return self.response.headers if self.status is not None else None
 
     def _emit(self, n: int) -> Sequence[AIMessageChunk]:
         """The chunks from `received[n]` on that may reach the caller now: all of them
@@ -368,7 +375,8 @@ class Call:
         permit = self.permit
         if permit is not None:
             self.permit = None
-            permit.release(used_tokens=stream_used_tokens(self.received), status=self.status)
+            used = stream_used_tokens(self.received)
+            permit.release(used_tokens=used, status=self.status, headers=self.response.headers)
         return out
 
     def _typed(self, exc: Exception) -> Exception:

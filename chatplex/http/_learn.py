@@ -6,31 +6,21 @@ OpenAI (and most OpenAI-compatible servers) send ``x-ratelimit-limit-requests``,
 ``anthropic-ratelimit-requests-limit`` / ``-remaining`` / ``-reset`` (an RFC 3339 time)
 and the same for ``tokens``. Limits are per minute.
 
-How the headers reach a budget without the attempt loop knowing: `Budget.acquire`
-marks its permit as the one this context is waiting an answer for (`expect`), and a
-response event hook on chatplex's shared clients (`install`, added once the first budget
-exists) hands that permit the response's headers, which `Permit.release` reads. The hook
-runs in the context of the call that sent the request (httpx calls it inside `send`), so
-concurrent calls never see each other's permits; it costs a ContextVar read per response.
-A client you pass in yourself (`http_client=`) gets no hook: its budget still adapts to
-429s and 529s, but learns no limit from headers. `Permit.release(headers=...)` takes them
-directly too.
+How the headers reach a budget: the attempt engine (`_engine.Call`) hands each
+response's headers to the permit it releases (`Permit.release(headers=...)`), and the
+budget reads them here, outside its lock. A response that announces nothing costs one scan
+of its raw header names (`read_limits`), not a case-insensitive lookup per name.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Mapping
-from contextvars import ContextVar
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import NamedTuple
 
-if TYPE_CHECKING:
-    import httpx
-
-__all__ = ["Announced", "ensure_installed", "expect", "install", "parse_duration", "read_limits"]
+__all__ = ["Announced", "parse_duration", "read_limits"]
 
 _OPENAI = (
     "x-ratelimit-limit-requests",
@@ -72,6 +62,9 @@ def read_limits(headers: Mapping[str, str]) -> Announced | None:
     >>> limits.requests_limit, limits.requests_remaining, limits.requests_reset
     (500.0, 499.0, 0.12)
     """
+    raw = getattr(headers, "raw", None)  # httpx.Headers: scan the names once
+    if raw is not None and not _announces(raw):
+        return None
     get = headers.get
     if get(_OPENAI[0]) is not None or get(_OPENAI[3]) is not None:
         names, reset = _OPENAI, parse_duration
@@ -133,58 +126,10 @@ def _seconds_until(raw: str) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-# ---- handing headers to the permit that is waiting for them ---------------------------
-
-_expected: ContextVar[Any] = ContextVar("chatplex_expected_permit", default=None)
-
-
-def expect(permit: Any) -> None:
-    """Mark `permit` as waiting for the next response in this context."""
-    _expected.set(permit)
-
-
-def _take(response: httpx.Response) -> None:
-    permit = _expected.get()
-    if permit is not None:
-        _expected.set(None)
-        if not permit.released and permit.headers is None and _announces(response.headers.raw):
-            permit.headers = response.headers
-
-
 def _announces(raw: list[tuple[bytes, bytes]]) -> bool:
     """Whether any header is a rate-limit one: a scan of the raw names, so the common
     response (none) costs ~1 us instead of a case-insensitive lookup per name."""
     for name, _ in raw:
-        low = name.lower()
-        if low.startswith((b"x-ratelimit-", b"anthropic-ratelimit-")):
+        if name.lower().startswith((b"x-ratelimit-", b"anthropic-ratelimit-")):
             return True
     return False
-
-
-async def _atake(response: httpx.Response) -> None:
-    _take(response)
-
-
-def install(client: httpx.Client | httpx.AsyncClient) -> None:
-    """Add the response hook to one client (idempotent)."""
-    hooks = client.event_hooks
-    hook = _atake if hasattr(client, "aclose") else _take
-    responses = hooks.get("response", [])
-    if hook not in responses:
-        client.event_hooks = {"request": hooks.get("request", []), "response": [*responses, hook]}
-
-
-_installed = False
-_install_lock = threading.Lock()
-
-
-def ensure_installed() -> None:
-    """Put the hook on chatplex's shared clients, now and as they are created."""
-    global _installed
-    if not _installed:
-        with _install_lock:
-            if not _installed:
-                from ._pool import add_client_hook
-
-                add_client_hook(install)
-                _installed = True

@@ -51,7 +51,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DeadlineExceededError
-from ._learn import Announced, ensure_installed, expect, read_limits
+from ._learn import Announced, read_limits
 
 if TYPE_CHECKING:
     from ..adapters.base import HTTPRequest
@@ -127,14 +127,13 @@ class RateLimit:
 class Permit:
     """The right to send one request: `release` it once the response (or failure) is in."""
 
-    __slots__ = ("_budget", "admitted_at", "headers", "released", "tokens")
+    __slots__ = ("_budget", "admitted_at", "released", "tokens")
 
     def __init__(self, budget: Budget, tokens: int, admitted_at: float) -> None:
         self._budget = budget
         self.tokens = tokens  # the estimate charged at admission
         self.admitted_at = admitted_at
         self.released = False
-        self.headers: Mapping[str, str] | None = None  # the response's, if one came
 
     def release(
         self,
@@ -149,12 +148,12 @@ class Permit:
         refunded (a 429 without usage refunds the whole estimate: nothing was processed).
         `status`: 429 slows the pace, 503/529 narrow the in-flight window, < 400 restores
         both a step, anything else leaves them. `retry_after` (seconds): pause the whole
-        budget that long (at most MAX_PAUSE). `headers`: the response's, to learn announced
-        limits from (by default those the shared clients' response hook handed over).
+        budget that long (at most MAX_PAUSE). `headers`: the response's (the attempt engine
+        hands them over), to learn announced limits from.
 
         >>> permit.release(used_tokens=812, status=200)  # doctest: +SKIP
         """
-        self._budget._release(self, used_tokens, status, retry_after, headers or self.headers)
+        self._budget._release(self, used_tokens, status, retry_after, headers)
 
 
 class _Waiter:
@@ -317,7 +316,6 @@ class Budget:
             with self._lock:
                 permit = self._admit_open(tokens)
             if permit is not None:
-                expect(permit)
                 return permit
         waiter = _Waiter(None)
         event = waiter.event = threading.Event()
@@ -327,7 +325,6 @@ class Budget:
                     event.clear()  # a wake-up from now on is seen by event.wait
                     step = self._poll(waiter, tokens, deadline)
                 if isinstance(step, Permit):
-                    expect(step)
                     return step
                 if step is None:
                     event.wait(self._timeout(waiter, deadline))
@@ -343,7 +340,6 @@ class Budget:
             with self._lock:
                 permit = self._admit_open(tokens)
             if permit is not None:
-                expect(permit)
                 return permit
         waiter = _Waiter(loop := asyncio.get_running_loop())
         try:
@@ -354,7 +350,6 @@ class Budget:
                     if step is None:  # made under the lock, so no wake-up is missed
                         waiter.future = future = loop.create_future()
                 if isinstance(step, Permit):
-                    expect(step)
                     return step
                 if step is None:
                     await asyncio.wait((future,), timeout=self._timeout(waiter, deadline))
@@ -608,7 +603,6 @@ def get_budget(key: tuple[str, ...], limit: RateLimit | None = None) -> Budget:
     """
     budget = _budgets.get(key)  # a dict read is atomic: the common case takes no lock
     if budget is None:
-        ensure_installed()  # the response hook that hands announced limits to permits
         with _budgets_lock:
             budget = _budgets.get(key)
             if budget is None:

@@ -10,7 +10,6 @@ import sys
 import threading
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -19,7 +18,6 @@ import pytest
 from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
 from chatplex.http import get_budget
-from chatplex.http._learn import parse_duration, read_limits
 from chatplex.http._ratelimit import (
     COLD_WAIT,
     COLD_WINDOW,
@@ -66,51 +64,6 @@ OPENAI = {
     "x-ratelimit-remaining-tokens": "59000",
     "x-ratelimit-reset-tokens": "1s",
 }
-
-
-# ---- reading the headers ------------------------------------------------------------------
-
-
-def test_openai_headers() -> None:
-    limits = read_limits(httpx.Headers(OPENAI))
-    assert limits is not None
-    assert limits.requests_limit == 600 and limits.requests_remaining == 599
-    assert limits.requests_reset == pytest.approx(0.1)
-    assert limits.tokens_limit == 60000 and limits.tokens_reset == 1.0
-
-
-def test_anthropic_headers() -> None:
-    reset = (datetime.now(timezone.utc) + timedelta(seconds=30)).isoformat().replace("+00:00", "Z")
-    limits = read_limits(
-        {
-            "anthropic-ratelimit-requests-limit": "50",
-            "anthropic-ratelimit-requests-remaining": "49",
-            "anthropic-ratelimit-requests-reset": reset,
-            "anthropic-ratelimit-tokens-limit": "40000",
-        }
-    )
-    assert limits is not None
-    assert (limits.requests_limit, limits.requests_remaining, limits.tokens_limit) == (
-        50,
-        49,
-        40000,
-    )
-    assert limits.requests_reset == pytest.approx(30, abs=2)
-
-
-@pytest.mark.parametrize(
-    ("raw", "seconds"),
-    [("1s", 1.0), ("6m0s", 360.0), ("20ms", 0.02), ("1h2m3.5s", 3723.5), ("0.5", 0.5)],
-)
-def test_reset_durations(raw: str, seconds: float) -> None:
-    assert parse_duration(raw) == pytest.approx(seconds)
-
-
-def test_no_or_garbled_headers_announce_nothing() -> None:
-    assert read_limits({}) is None
-    assert read_limits({"x-ratelimit-limit-requests": "lots"}) is None
-    assert read_limits({"x-ratelimit-remaining-requests": "0"}) is None  # no limit: no pace
-    assert parse_duration("soon") is None
 
 
 # ---- the cold start -----------------------------------------------------------------------
@@ -188,7 +141,7 @@ def test_a_configured_limit_is_tightened_by_an_announced_one() -> None:
     assert budget.limit == RateLimit(requests_per_minute=6000)
 
 
-def test_the_shared_clients_hand_the_headers_to_the_budget() -> None:
+def test_the_engine_hands_the_headers_to_the_budget() -> None:
     with MockServer(rate_limit_rps=50, rate_limit_announce=True) as srv:
         model = init_chat_model(
             "openai:gpt-4o-mini", base_url=srv.openai_base_url, api_key=f"sk-{uuid.uuid4()}"
@@ -199,7 +152,7 @@ def test_the_shared_clients_hand_the_headers_to_the_budget() -> None:
         assert budget.learned.requests_per_minute == pytest.approx(3000)
 
 
-async def test_the_shared_async_clients_hand_the_headers_too() -> None:
+async def test_the_async_engine_hands_the_headers_too() -> None:
     with MockServer(rate_limit_rps=50, rate_limit_announce=True) as srv:
         model = init_chat_model(
             "anthropic:claude-sonnet-4-5", base_url=srv.anthropic_base_url, api_key="sk-a1"
@@ -207,6 +160,35 @@ async def test_the_shared_async_clients_hand_the_headers_too() -> None:
         async for _ in model.astream("hi"):
             pass
         budget = get_budget(model.adapter.budget_key("claude-sonnet-4-5"))
+        assert budget.learned is not None
+        assert budget.learned.requests_per_minute == pytest.approx(3000)
+
+
+def test_a_client_of_your_own_learns_the_limits_too() -> None:
+    """The headers go from the engine to the permit: no hook on chatplex's clients."""
+    with MockServer(rate_limit_rps=50, rate_limit_announce=True) as srv, httpx.Client() as http:
+        model = init_chat_model(
+            "openai:gpt-4o-mini",
+            base_url=srv.openai_base_url,
+            api_key=f"sk-{uuid.uuid4()}",
+            http_client=http,
+        )
+        model.invoke("hi")
+        budget = get_budget(model.adapter.budget_key("gpt-4o-mini"))
+        assert budget.learned is not None
+        assert budget.learned.requests_per_minute == pytest.approx(3000)
+
+
+def test_a_429_teaches_the_limits_it_announces() -> None:
+    with MockServer(rate_limit_rps=50, rate_limit_announce=True) as srv:
+        model = init_chat_model(
+            "openai:gpt-4o-mini", base_url=srv.openai_base_url, api_key=f"sk-{uuid.uuid4()}"
+        )
+        with pytest.raises(RateLimitError):
+            model.invoke(
+                "x", max_retries=0, extra_headers={"x-mock-fault": "status=429;retry_after=0.01"}
+            )
+        budget = get_budget(model.adapter.budget_key("gpt-4o-mini"))
         assert budget.learned is not None
         assert budget.learned.requests_per_minute == pytest.approx(3000)
 
