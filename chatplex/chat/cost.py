@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
 
-__all__ = ["Cost", "cost_of", "load_prices", "price_table_version"]
+__all__ = ["Cost", "cost_of", "load_prices", "price_table_version", "reply_cost"]
 
 _log = logging.getLogger("chatplex.cost")
 
@@ -58,7 +58,9 @@ class Cost(TypedDict):
 
 _lock = threading.Lock()
 _module: Any = None  # genai_prices once imported; False when it cannot be
-_plans: dict[tuple[str, str | None, str, bool, int], _Plan | None] = {}  # by endpoint URL
+#: (UTC day made, plan) by (provider, endpoint URL, model, batch); bounded by the models
+#: and endpoints a process uses, replaced (not added to) each day.
+_plans: dict[tuple[str, str | None, str, bool], tuple[int, _Plan | None]] = {}
 
 
 def load_prices() -> bool:
@@ -105,26 +107,56 @@ def cost_of(
     """
     if not usage or not model:
         return None
-    inp = _count(usage.get("input_tokens"))
-    out = _count(usage.get("output_tokens"))
-    if inp is None or out is None:
-        return None
-    details = usage.get("input_token_details") or {}
-    read = _count(details.get("cache_read")) or 0
-    write = _count(details.get("cache_creation")) or 0
-    audio_in = _count(details.get("audio")) or 0
-    audio_out = _count((usage.get("output_token_details") or {}).get("audio")) or 0
-    key = (provider, url, model, batch, int(time.time() // 86_400))
-    try:
-        plan = _plans[key]
-    except KeyError:
-        host = _origin(url)
-        plan = _plans[key] = _make_plan(provider, host, model, batch)
+    get = usage.get
+    inp, out = get("input_tokens"), get("output_tokens")
+    if type(inp) is not int or type(out) is not int or inp < 0 or out < 0:
+        return None  # no usage reported (or a bool, or garbage): no price
+    details = get("input_token_details")
+    if details:
+        read = _count(details.get("cache_read")) or 0
+        write = _count(details.get("cache_creation")) or 0
+        audio_in = _count(details.get("audio")) or 0
+    else:
+        read = write = audio_in = 0
+    out_details = get("output_token_details")
+    audio_out = _count(out_details.get("audio")) or 0 if out_details else 0
+    day = int(time.time() // 86_400)  # plans are rebuilt each UTC day (dated price changes)
+    key = (provider, url, model, batch)
+    entry = _plans.get(key)
+    if entry is None or entry[0] != day:
+        entry = _plans[key] = (day, _make_plan(provider, _origin(url), model, batch))
+    plan = entry[1]
     if plan is None:
         return None
     if plan.exact is not None or audio_in or audio_out:
         return plan.calculate(inp, read, write, out, audio_in, audio_out)
     return plan.affine(inp, read, write, out)
+
+
+def reply_cost(
+    message: Any,
+    *,
+    model: str | None = None,
+    provider: str | None = None,
+    url: str | None = None,
+    batch: bool = False,
+) -> Cost | None:
+    """The price of a reply (an `AIMessage`, or a merged stream), from what it carries:
+    its `usage_metadata`, and `response_metadata`'s `model_name` and `provider` (else the
+    `model` / `provider` given); None when unknown, zero for a cache hit. `url`: the
+    endpoint it came from, when it matters (Azure, OpenRouter... price models their way).
+
+    >>> reply_cost(model.invoke("hi"))  # doctest: +SKIP
+    {'total': 4.5e-06, 'input': 1.5e-06, 'output': 3e-06, 'currency': 'USD'}
+    """
+    meta = message.response_metadata
+    if meta.get("cached"):  # a cache hit: no call, nothing billed
+        return {"total": 0.0, "input": 0.0, "output": 0.0, "currency": "USD"}
+    source = provider or meta.get("provider")
+    if not source:
+        return None
+    name = meta.get("model_name") or model
+    return cost_of(message.usage_metadata, name, provider=str(source), url=url, batch=batch)
 
 
 def _count(value: Any) -> int | None:

@@ -50,6 +50,8 @@ class ForeignLimiterBudget:
 
     __slots__ = ("limiter",)
 
+    counts_tokens = False  # it is told nothing of tokens: no estimate is made for it
+
     def __init__(self, limiter: Any) -> None:
         self.limiter = limiter
 

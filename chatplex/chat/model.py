@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..core import Runnable
@@ -20,7 +20,7 @@ from ..secret import MaskedHeaders
 from . import cache as replies
 from .callbacks import ChatModelRun, LLMResult, start_chat_model_run
 from .settings import check_settings
-from .usage import apriced_stream, charge, check_budget, priced_stream, record_hit
+from .usage import apriced_stream, charge, check_budget, priced_stream, record_hit, tracking
 
 if TYPE_CHECKING:
     import httpx
@@ -412,8 +412,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             return self.foreign_limiter.as_budget()
         if self.rate_limit is False:  # no limiter: no calls, no cost
             return None
-        from ..http import get_budget
-
+        get_budget = _get_budget or _load_get_budget()
         budget = get_budget(adapter.budget_key(settings.model), self.rate_limit)
         if self.retry_policy is None and self.max_retry_after < budget.max_pause:
             budget.max_pause = self.max_retry_after  # a pause never outlasts a caller's cap
@@ -422,61 +421,73 @@ class ChatModel(Runnable[Any, AIMessage]):
     def _send(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AIMessage:
-        from ..http import send
-
         adapter, request = self._http_request(messages, settings, stream=False)
-
-        def call() -> AIMessage:
-            check_budget()
-            message = send(
-                adapter,
-                request,
-                client=self.http_client,
-                timeout=self.timeout,
-                deadline=config.get("deadline"),
-                retry=self._retry_policy(),
-                budget=self._budget(adapter, settings),
-            )
-            charge(message, adapter.provider, settings.model, request.url)
-            return message
-
         cache = replies.resolve(self.cache)
         if cache is None:
-            return call()
+            return self._post(adapter, request, settings, config)
         key = replies.cache_key(adapter.provider, request)
+        call = lambda: self._post(adapter, request, settings, config)  # noqa: E731
         message, fresh = replies.cached_call(cache, key, call, config.get("deadline"))
         if not fresh:
             record_hit(message, settings.model)
         return message
 
+    def _post(
+        self,
+        adapter: Adapter,
+        request: HTTPRequest,
+        settings: CallSettings,
+        config: RunnableConfig,
+    ) -> AIMessage:
+        from ..http import send
+
+        check_budget()
+        message = send(
+            adapter,
+            request,
+            client=self.http_client,
+            timeout=self.timeout,
+            deadline=config.get("deadline"),
+            retry=self._retry_policy(),
+            budget=self._budget(adapter, settings),
+        )
+        charge(message, adapter.provider, settings.model, request.url)
+        return message
+
     async def _asend(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AIMessage:
-        from ..http import asend
-
         adapter, request = self._http_request(messages, settings, stream=False)
-
-        async def call() -> AIMessage:
-            check_budget()
-            message = await asend(
-                adapter,
-                request,
-                client=self.http_async_client,
-                timeout=self.timeout,
-                deadline=config.get("deadline"),
-                retry=self._retry_policy(),
-                budget=self._budget(adapter, settings),
-            )
-            charge(message, adapter.provider, settings.model, request.url)
-            return message
-
         cache = replies.resolve(self.cache)
         if cache is None:
-            return await call()
+            return await self._apost(adapter, request, settings, config)
         key = replies.cache_key(adapter.provider, request)
+        call = lambda: self._apost(adapter, request, settings, config)  # noqa: E731
         message, fresh = await replies.acached_call(cache, key, call, config.get("deadline"))
         if not fresh:
             record_hit(message, settings.model)
+        return message
+
+    async def _apost(
+        self,
+        adapter: Adapter,
+        request: HTTPRequest,
+        settings: CallSettings,
+        config: RunnableConfig,
+    ) -> AIMessage:
+        from ..http import asend
+
+        check_budget()
+        message = await asend(
+            adapter,
+            request,
+            client=self.http_async_client,
+            timeout=self.timeout,
+            deadline=config.get("deadline"),
+            retry=self._retry_policy(),
+            budget=self._budget(adapter, settings),
+        )
+        charge(message, adapter.provider, settings.model, request.url)
         return message
 
     def _send_stream(
@@ -506,6 +517,8 @@ class ChatModel(Runnable[Any, AIMessage]):
                 retry=retry,
                 budget=self._budget(adapter, settings),
             )
+            if not tracking():  # nobody counts: no pricing, no wrapper around every chunk
+                return chunks
             return priced_stream(chunks, adapter.provider, settings.model, request.url)
 
         cache = replies.resolve(self.cache)
@@ -539,6 +552,8 @@ class ChatModel(Runnable[Any, AIMessage]):
                 retry=self._retry_policy(),
                 budget=self._budget(adapter, settings),
             )
+            if not tracking():
+                return chunks
             return apriced_stream(chunks, adapter.provider, settings.model, request.url)
 
         cache = replies.resolve(self.cache)
@@ -660,6 +675,19 @@ class ChatModel(Runnable[Any, AIMessage]):
             aclose = getattr(chunks, "aclose", None)
             if aclose is not None:
                 await aclose()
+
+
+#: `chatplex.http.get_budget` once the http layer is loaded (every call asks for a budget:
+#: a per-call `from ..http import ...` would cost more than the lookup itself).
+_get_budget: Callable[[tuple[str, ...], RateLimit | None], Budget] | None = None
+
+
+def _load_get_budget() -> Callable[[tuple[str, ...], RateLimit | None], Budget]:
+    global _get_budget
+    from ..http import get_budget
+
+    _get_budget = get_budget
+    return get_budget
 
 
 def _rate_limit(

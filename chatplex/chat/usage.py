@@ -1,8 +1,11 @@
 """Usage and cost summed over many calls: `track_usage()` and `UsageCallbackHandler`.
 
-Every reply a chat model gets over HTTP carries its price in
-`response_metadata["cost"]` (see `chat/cost.py`; None when the price is unknown). A
-tracker sums replies per model: requests, tokens and cost.
+A tracker sums replies per model: requests, tokens and cost. Replies a chat model gets
+over HTTP while a `track_usage()` block is active carry their price in
+`response_metadata["cost"]` (see `chat/cost.py`; None when the price is unknown);
+`reply_cost(reply)` prices any reply afterwards. Outside a tracker nothing is priced:
+the price table costs ~0.15 s and ~15 MB to load, and every reply a little CPU, which
+nobody asked for then.
 
 >>> with track_usage(max_cost=5.0) as usage:  # doctest: +SKIP
 ...     model.batch(inputs)
@@ -31,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import BudgetExceededError
 from ..messages import AIMessageChunk, UsageMetadata, add_usage
-from .cost import Cost, cost_of
+from .cost import Cost, cost_of, reply_cost
 
 if TYPE_CHECKING:
     from ..messages import AIMessage
@@ -46,6 +49,7 @@ __all__ = [
     "priced_stream",
     "record_hit",
     "track_usage",
+    "tracking",
 ]
 
 #: The trackers active in this context, innermost last.
@@ -141,7 +145,12 @@ class UsageTracker:
         meta = message.response_metadata
         name = str(meta.get("model_name") or model or "unknown")
         usage = message.usage_metadata
-        cost = meta.get("cost")
+        if "cost" in meta:
+            cost = meta["cost"]
+        elif meta.get("cached"):
+            cost = None
+        else:  # a reply seen by a callback handler, priced by what it says of itself
+            cost = reply_cost(message, model=model)
         with self._lock:
             one = self.by_model.get(name)
             if one is None:
@@ -242,6 +251,11 @@ class UsageCallbackHandler:
 # ---- the hooks ChatModel calls ---------------------------------------------------------
 
 
+def tracking() -> bool:
+    """Whether a `track_usage()` block is active in this context (one ContextVar read)."""
+    return bool(_active.get())
+
+
 def check_budget() -> None:
     """Before an HTTP call: stop it if a tracker's `max_cost` is reached (cheap: one
     ContextVar read when nothing is tracked)."""
@@ -249,25 +263,18 @@ def check_budget() -> None:
         tracker.check()
 
 
-def charge(
-    message: AIMessage | AIMessageChunk,
-    provider: str,
-    model: str,
-    url: str | None,
-    *,
-    final: bool = True,
-) -> Cost | None:
-    """Price a reply that came over HTTP: `response_metadata["cost"]`, and (when `final`)
-    count it in the active trackers. Returns the cost."""
+def charge(message: AIMessage | AIMessageChunk, provider: str, model: str, url: str | None) -> None:
+    """A reply that came over HTTP, inside `track_usage()` blocks: priced
+    (`response_metadata["cost"]`) and counted in each. Outside one: nothing to do."""
+    trackers = _active.get()
+    if not trackers:
+        return
     meta = message.response_metadata
-    cost = cost_of(
+    meta["cost"] = cost_of(
         message.usage_metadata, meta.get("model_name") or model, provider=provider, url=url
     )
-    meta["cost"] = cost
-    if final:
-        for tracker in _active.get():
-            tracker.add(message, model)
-    return cost
+    for tracker in trackers:
+        tracker.add(message, model)
 
 
 def record_hit(message: AIMessage | AIMessageChunk, model: str) -> None:
@@ -310,7 +317,8 @@ def priced_stream(
     chunks: Iterator[AIMessageChunk], provider: str, model: str, url: str | None
 ) -> Iterator[AIMessageChunk]:
     """`chunks` of an HTTP stream, priced as they report usage and counted in the active
-    trackers when the stream ends (however it ends); the budget is checked first."""
+    trackers when the stream ends (however it ends); the budget is checked first. Only
+    worth wrapping a stream in while `tracking()`."""
     check_budget()
     bill = _StreamBill(provider, model, url)
     received = False

@@ -189,7 +189,8 @@ class Call:
 
     def prepare(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         """The request every attempt sends (raises before any I/O: a passed deadline,
-        NaN in the body); with a budget, `tokens` is the estimate to acquire."""
+        NaN in the body); with a budget that paces tokens, `tokens` is the estimate to
+        acquire (else 0: the reported usage is charged at release)."""
         self.http = http
         self.req = build_request(
             http,
@@ -198,7 +199,10 @@ class Call:
             idle_timeout=self.idle_timeout,
             deadline=self.deadline,
         )
-        if self.budget is not None:
+        budget = self.budget
+        # The estimate walks the whole body: only for a budget that paces tokens (one
+        # without `counts_tokens` is assumed to).
+        if budget is not None and getattr(budget, "counts_tokens", True):
             self.tokens = estimate(self.request)
         return self.req
 

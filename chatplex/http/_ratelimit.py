@@ -246,6 +246,9 @@ class Budget:
         else:
             self._per_request = 0.0
         self._per_token = 60.0 / (tpm * self._factor) if tpm else 0.0
+        #: Whether admissions need a token estimate (a tokens/min pace is in force);
+        #: without one a permit's `tokens` may be 0 and the usage is charged at release.
+        self.counts_tokens = bool(self._per_token)
         cap = conf.max_in_flight if conf else None
         if self._window is not None:
             cap = _least(cap, max(1, int(self._window)))

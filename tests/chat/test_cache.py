@@ -30,6 +30,7 @@ from chatplex import (
 )
 from chatplex.adapters.base import HTTPRequest
 from chatplex.chat.cache import cache_key, dump_reply, load_reply, replay
+from chatplex.chat.cost import reply_cost
 from chatplex.errors import BadRequestError
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
@@ -93,6 +94,7 @@ async def test_the_second_of_two_identical_calls_sends_nothing(
     assert second.response_metadata["cached"] is True
     assert second.response_metadata["attempts"] == 0
     assert second.response_metadata["cost"]["total"] == 0.0
+    assert reply_cost(second) == second.response_metadata["cost"]
     assert "cached" not in first.response_metadata
     assert second.usage_metadata == first.usage_metadata
     assert second is not first
@@ -254,7 +256,7 @@ async def test_a_stream_from_the_cache_replays_the_reply(
     assert replayed.text == stored.text == "Echo: stream me"
     assert replayed.response_metadata.pop("cached") is True
     for message in (stored, replayed):
-        message.response_metadata.pop("cost")
+        message.response_metadata.pop("cost", None)
         message.response_metadata.pop("attempts")
     assert replayed == stored
     # ... and a non-stream call is answered by the streamed reply too

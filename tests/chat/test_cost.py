@@ -17,8 +17,8 @@ import respx
 from genai_prices import Usage, calc_price
 
 import chatplex
-from chatplex import init_chat_model
-from chatplex.chat.cost import cost_of, load_prices, price_table_version
+from chatplex import init_chat_model, track_usage
+from chatplex.chat.cost import cost_of, load_prices, price_table_version, reply_cost
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
 
@@ -140,19 +140,38 @@ async def test_replies_and_merged_streams_carry_the_same_cost(
     mock: MockServer, provider: str, model: str, sync: bool
 ) -> None:
     chat = make(mock, provider, model)
-    reply = await ask(chat, sync, "price me")
-    streamed = await stream(chat, sync, "price me")
+    with track_usage():
+        reply = await ask(chat, sync, "price me")
+        streamed = await stream(chat, sync, "price me")
     expected = cost_of(reply.usage_metadata, model, provider=provider)
     assert expected is not None and expected["total"] > 0
     assert reply.response_metadata["cost"] == expected
     assert streamed.response_metadata["cost"] == expected
+    assert reply_cost(reply) == reply_cost(streamed) == expected
+
+
+@parity
+async def test_outside_a_tracker_replies_are_not_priced_until_asked(
+    mock: MockServer, sync: bool
+) -> None:
+    """No tracker: no table loaded for nothing; `reply_cost` prices a reply afterwards."""
+    reply = await ask(make(mock, "anthropic", "claude-sonnet-4-5"), sync, "later")
+    streamed = await stream(make(mock, "openai", "gpt-4o-mini"), sync, "later")
+    assert "cost" not in reply.response_metadata and "cost" not in streamed.response_metadata
+    expected = cost_of(reply.usage_metadata, "claude-sonnet-4-5", provider="anthropic")
+    assert expected is not None and reply_cost(reply) == expected
+    assert reply_cost(streamed) == cost_of(
+        streamed.usage_metadata, "gpt-4o-mini", provider="openai"
+    )
 
 
 @parity
 async def test_an_unknown_model_costs_none(mock: MockServer, sync: bool) -> None:
-    reply = await ask(make(mock, "openai", "my-local-llama"), sync, "x")
+    with track_usage() as usage:
+        reply = await ask(make(mock, "openai", "my-local-llama"), sync, "x")
     assert reply.usage_metadata is not None
-    assert reply.response_metadata["cost"] is None
+    assert reply.response_metadata["cost"] is None and reply_cost(reply) is None
+    assert usage.total.unpriced == 1 and usage.cost == 0
 
 
 async def test_cached_input_tokens_reported_by_the_provider_are_priced() -> None:
@@ -175,7 +194,8 @@ async def test_cached_input_tokens_reported_by_the_provider_are_priced() -> None
             return_value=httpx.Response(200, json=body)
         )
         model = init_chat_model("openai:gpt-4o-mini", api_key="sk-respx")
-        reply = await model.ainvoke("hi")
+        with track_usage():
+            reply = await model.ainvoke("hi")
     expected = calc_price(
         Usage(input_tokens=5000, cache_read_tokens=4096, output_tokens=20),
         "gpt-4o-mini-2024-07-18",

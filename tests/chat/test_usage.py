@@ -21,7 +21,7 @@ from chatplex import (
     init_chat_model,
     track_usage,
 )
-from chatplex.chat.cost import cost_of
+from chatplex.chat.cost import cost_of, reply_cost
 from chatplex.testing import MockServer
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
@@ -154,7 +154,7 @@ async def test_the_callback_handler_async_and_streams(mock: MockServer) -> None:
 @parity
 async def test_max_cost_stops_new_calls_at_the_budget(mock: MockServer, sync: bool) -> None:
     model = make(mock)
-    one = (await ask(model, sync, "probe")).response_metadata["cost"]["total"]
+    one = reply_cost(await ask(model, sync, "probe"))["total"]  # type: ignore[index]
     budget = one * 3.5
     with track_usage(max_cost=budget) as usage:
         sent = 0
@@ -174,7 +174,7 @@ async def test_max_cost_in_a_batch_refuses_the_calls_after_the_budget(
     mock: MockServer, sync: bool
 ) -> None:
     model = make(mock)
-    one = model.invoke("p").response_metadata["cost"]["total"]
+    one = reply_cost(model.invoke("p"))["total"]  # type: ignore[index]
     with track_usage(max_cost=one * 10) as usage:
         values = [f"p{i}" for i in range(60)]
         config = {"max_concurrency": 4}
