@@ -41,6 +41,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import marshal
 import os
 import sys
 import threading
@@ -82,6 +83,13 @@ _STREAM_FIELDS = ("stream", "stream_options")
 #: Metadata about one call, not the reply: not stored (a hit sets its own).
 _PER_CALL = frozenset({"attempts", "cost", "cached"})
 _ZERO_COST = {"total": 0.0, "input": 0.0, "output": 0.0, "currency": "USD"}
+# Built once: every call with a cache encodes its key document, every hit decodes a reply
+# (`json.dumps` / `loads` would build an encoder or look one up per call). Request bodies
+# are trees (no cycles), so the encoder skips its cycle check.
+_canonical = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False
+).encode
+_decode = json.JSONDecoder().decode
 
 
 class BaseCache(ABC):
@@ -281,8 +289,7 @@ def cache_key(provider: str, request: HTTPRequest) -> str:
     picked = {name: headers[name] for name in KEY_HEADERS if name in headers}
     if picked:
         document["headers"] = picked
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(_canonical(document).encode()).hexdigest()
 
 
 def dump_reply(message: AIMessage) -> str:
@@ -305,7 +312,7 @@ def dump_reply(message: AIMessage) -> str:
 def load_reply(value: str) -> AIMessage | None:
     """A stored reply as a new `AIMessage` marked as a cache hit (None: not readable)."""
     try:
-        data = json.loads(value)
+        data = _parsed(value)
         if data.get("v") != FORMAT_VERSION:
             return None
         fields = data["message"]
@@ -316,6 +323,39 @@ def load_reply(value: str) -> AIMessage | None:
         return AIMessage(**fields)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+#: Stored values decoded lately, as marshal bytes: `marshal.loads` rebuilds the same fresh
+#: (unshared) dicts and lists about twice as fast as JSON decoding, and a hit is mostly
+#: that. Bounded in bytes; in this process only (marshal's format is the interpreter's).
+_MEMO_BYTES = 4 << 20
+_MEMO_VALUE_MAX = 64 << 10  # larger replies are decoded each time
+_memo: dict[str, bytes] = {}
+_memo_size = 0
+_memo_lock = threading.Lock()
+
+
+def _parsed(value: str) -> Any:
+    """`value` decoded (a new object tree each time)."""
+    blob = _memo.get(value)
+    if blob is not None:
+        return marshal.loads(blob)
+    data = _decode(value)
+    if len(value) <= _MEMO_VALUE_MAX:
+        _remember(value, marshal.dumps(data))
+    return data
+
+
+def _remember(value: str, blob: bytes) -> None:
+    global _memo_size
+    with _memo_lock:
+        if value in _memo:
+            return
+        _memo[value] = blob
+        _memo_size += len(value) + len(blob)
+        while _memo_size > _MEMO_BYTES:  # oldest first (dicts keep insertion order)
+            old = next(iter(_memo))
+            _memo_size -= len(old) + len(_memo.pop(old))
 
 
 def replay(message: AIMessage) -> AIMessageChunk:
@@ -474,12 +514,11 @@ def cached_call(
 ) -> tuple[AIMessage, bool]:
     """The reply for `key`: from the cache, from an identical call in flight, or from
     `call()` (then stored). Returns (reply, whether it cost an HTTP call here)."""
-    loop = _running_loop()
     while True:
         hit = _lookup(cache, key)
         if hit is not None:
             return hit, False
-        flight, waiter = _join(cache, key, loop, sync=True)
+        flight, waiter = _join(cache, key, _running_loop(), sync=True)
         if flight is None:
             message = call()
             _store(cache, key, message)

@@ -435,3 +435,31 @@ def test_sqlite_cache_pickles_and_clears(tmp_path: Path) -> None:
     assert cache.lookup("k") is None
     cache.close()
     clone.close()
+
+
+def test_hits_are_independent_objects_and_the_decode_memo_is_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Hits decode through a memo of marshal bytes: each hit is a fresh object tree, and
+    the memo stays within its byte bound."""
+    from chatplex.chat import cache as module
+
+    message = AIMessage(
+        "hi",
+        response_metadata={"model_name": "m", "token_usage": {"total_tokens": 3}},
+        usage_metadata={"input_tokens": 1, "output_tokens": 2, "total_tokens": 3},
+    )
+    value = dump_reply(message)
+    first = load_reply(value)
+    assert first is not None
+    first.response_metadata["token_usage"]["total_tokens"] = 99
+    first.usage_metadata["input_tokens"] = 99  # type: ignore[index]
+    second = load_reply(value)
+    assert second is not None
+    assert second.response_metadata["token_usage"] == {"total_tokens": 3}
+    assert second.usage_metadata == message.usage_metadata
+    monkeypatch.setattr(module, "_MEMO_BYTES", 10_000)
+    for i in range(200):
+        load_reply(dump_reply(AIMessage(f"reply {i}")))
+    assert module._memo_size <= 10_000
+    assert sum(len(k) + len(v) for k, v in module._memo.items()) == module._memo_size
