@@ -1,7 +1,7 @@
 """The adaptive pace against a server that enforces a rate limit, announced or not.
 
     python bench/bench_pace.py            # 30 s per scenario, 4 scenarios (~2 min)
-    python bench/bench_pace.py --quick    # 4 s per scenario (what tests/http/test_pace.py runs)
+    python bench/bench_pace.py --quick    # 4 s per scenario (tests/http/test_ratelimit_adaptive.py runs shorter ones)
 
 Each scenario starts the embedded mock server (`MockServer(rate_limit_rps=20,
 latency=0.05)`: a token bucket of 20 requests/s, 20 of burst, per API) and a chat model

@@ -250,17 +250,91 @@ def get_llm_cache() -> BaseCache | None:
 
 def resolve(setting: BaseCache | bool | None) -> BaseCache | None:
     """The cache a call uses: its model's (or the call's) `cache` setting, else the
-    process-wide one. `False`: none; `True`: the process-wide one (none set: none)."""
+    process-wide one -- chatplex's, else LangChain's (`langchain_core.globals.
+    set_llm_cache`, when the user has loaded it). `False`: none; `True`: the process-wide
+    one (none set: none)."""
     if setting is None or setting is True:
-        return _default
+        return _default if _default is not None else _langchain_default()
     if setting is False:
         return None
     return setting
 
 
-def check_setting(value: Any) -> None:
-    if value is not None and not isinstance(value, (bool, BaseCache)):
-        raise TypeError(f"cache must be a BaseCache, True, False or None, got {value!r}")
+def check_setting(value: Any) -> BaseCache | bool | None:
+    """A model's `cache=` setting, checked; a LangChain cache object comes back wrapped."""
+    if value is None or isinstance(value, (bool, BaseCache)):
+        return value
+    if _is_langchain_cache(value):
+        return _foreign(value)
+    raise TypeError(
+        "cache must be a chatplex BaseCache (InMemoryCache, SQLiteCache), a LangChain "
+        f"cache (lookup(prompt, llm_string) / update(...)), True, False or None, got {value!r}"
+    )
+
+
+# ---- LangChain's caches, met by protocol --------------------------------------------------
+
+#: What chatplex's entries are filed under in a LangChain cache (its `llm_string`): the
+#: key (`prompt`) already covers provider, URL and body.
+LANGCHAIN_LLM_STRING = "chatplex/v1"
+
+
+class LangChainCache(BaseCache):
+    """A LangChain cache (`langchain_core.caches.BaseCache`: `lookup(prompt, llm_string)`
+    / `update(prompt, llm_string, generations)`) holding chatplex's replies: each entry is
+    one `Generation` whose `text` is the stored reply, under (`cache_key`,
+    LANGCHAIN_LLM_STRING). Made by chatplex when LangChain's `set_llm_cache` holds one, or
+    a LangChain cache is passed as `cache=`; chatplex never imports langchain_core for
+    it (the `Generation` class is found where the user's LangChain already loaded it)."""
+
+    def __init__(self, cache: Any) -> None:
+        self.cache = cache
+
+    def lookup(self, key: str) -> str | None:
+        found = self.cache.lookup(key, LANGCHAIN_LLM_STRING)
+        text = getattr(found[0], "text", None) if found else None
+        return text if isinstance(text, str) else None
+
+    def update(self, key: str, value: str) -> None:
+        outputs = sys.modules.get("langchain_core.outputs")
+        if outputs is None:  # its caches import it: only a look-alike comes without it
+            raise TypeError(f"cannot store in {self.cache!r}: langchain_core is not loaded")
+        self.cache.update(key, LANGCHAIN_LLM_STRING, [outputs.Generation(text=value)])
+
+    def clear(self) -> None:
+        self.cache.clear()
+
+    def __repr__(self) -> str:
+        return f"LangChainCache({self.cache!r})"
+
+
+_wrapped: tuple[Any, LangChainCache] | None = None  # the last LangChain cache seen, wrapped
+
+
+def _foreign(cache: Any) -> LangChainCache:
+    """One wrapper per LangChain cache, so identical calls in flight meet on it."""
+    global _wrapped
+    last = _wrapped
+    if last is not None and last[0] is cache:
+        return last[1]
+    wrapper = LangChainCache(cache)
+    _wrapped = (cache, wrapper)
+    return wrapper
+
+
+def _is_langchain_cache(value: Any) -> bool:
+    return callable(getattr(value, "lookup", None)) and callable(getattr(value, "update", None))
+
+
+def _langchain_default() -> LangChainCache | None:
+    """LangChain's process-wide cache, if the user loaded langchain_core and set one (a
+    dict lookup when they did not)."""
+    module = sys.modules.get("langchain_core.globals")
+    if module is None:
+        return None
+    get = getattr(module, "get_llm_cache", None)
+    cache = get() if callable(get) else None
+    return None if cache is None else _foreign(cache)
 
 
 # ---- keys and values --------------------------------------------------------------------

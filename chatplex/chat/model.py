@@ -80,10 +80,11 @@ class ChatModel(Runnable[Any, AIMessage]):
     `rate_limit=RateLimit(...)` or a dict (`requests_per_minute`, `tokens_per_minute`,
     `max_in_flight`) paces every call sharing the budget (provider, base URL, key, model);
     without one the budget paces by what the server says (rate-limit headers, 429s, 529s),
-    and `rate_limit=False` turns the limiter off. `cache=`: a `BaseCache` for this model's
-    replies, `False` for none, None (default) for the one `chatplex.set_llm_cache` set;
-    per call too: `model.invoke(x, cache=False)`. Replies carry their price in
-    `response_metadata["cost"]` (see `chatplex.track_usage`).
+    and `rate_limit=False` turns the limiter off. `cache=`: a `BaseCache` (or a LangChain
+    cache) for this model's replies, `False` for none, None (default) for the one
+    `chatplex.set_llm_cache` set (else LangChain's `set_llm_cache`, if the user loaded
+    it); per call too: `model.invoke(x, cache=False)`. Inside `chatplex.track_usage()`
+    replies carry their price in `response_metadata["cost"]`.
     `retry_policy=chatplex.http.retry_policy(...)` replaces both retry settings (other
     backoff, injected sleep/clock for tests). `extra_headers` go with every request, and
     can be added per call:
@@ -178,8 +179,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             from .limiter import split_rate_limiter  # only models given a limiter need it
 
             self.rate_limit, self.foreign_limiter = split_rate_limiter(rate_limiter)
-        replies.check_setting(cache)
-        self.cache = cache
+        self.cache = replies.check_setting(cache)
         self.streaming = streaming
         self.stream_usage = stream_usage
         #: Config every call of this model runs with (LangChain's model-level `callbacks`,
@@ -315,8 +315,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             elif key == "rate_limit":
                 self.rate_limit = _rate_limit(value)
             elif key == "cache":
-                replies.check_setting(value)
-                self.cache = value
+                self.cache = replies.check_setting(value)
             elif key in _CALL_SETTINGS or key in _TRANSPORT_SETTINGS:
                 setattr(self, key, value)
             elif key in ("model_kwargs", "extra_body"):

@@ -8,6 +8,8 @@ import asyncio
 import json
 import multiprocessing
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -463,3 +465,62 @@ def test_hits_are_independent_objects_and_the_decode_memo_is_bounded(
         load_reply(dump_reply(AIMessage(f"reply {i}")))
     assert module._memo_size <= 10_000
     assert sum(len(k) + len(v) for k, v in module._memo.items()) == module._memo_size
+
+
+# ---- LangChain's caches, met by protocol ----------------------------------------------------
+
+
+@parity
+async def test_langchains_set_llm_cache_is_honoured(mock: MockServer, sync: bool) -> None:
+    """A script that already set LangChain's global cache gets chatplex's replies cached
+    in it (`tests/compat` case seed002_llm_cache runs the tutorial's version)."""
+    from langchain_core.caches import InMemoryCache as LangChainInMemoryCache
+    from langchain_core.globals import set_llm_cache as set_langchain_cache
+
+    model = make(mock)
+    store = LangChainInMemoryCache()
+    set_langchain_cache(store)
+    try:
+        first = await ask(model, sync, "lc")
+        second = await ask(model, sync, "lc")
+        assert mock.stats.requests == 1 and second.response_metadata["cached"] is True
+        assert second.id == first.id and second.text == first.text
+        assert len(store._cache) == 1  # one entry, under chatplex's key
+        set_llm_cache(InMemoryCache())  # chatplex's own global wins over LangChain's
+        await ask(model, sync, "lc")
+        assert mock.stats.requests == 2
+    finally:
+        set_langchain_cache(None)
+        set_llm_cache(None)
+    await ask(model, sync, "lc")  # neither set: sent again
+    assert mock.stats.requests == 3
+
+
+def test_a_langchain_cache_as_a_models_cache_setting(mock: MockServer) -> None:
+    from langchain_core.caches import InMemoryCache as LangChainInMemoryCache
+
+    from chatplex import ChatOpenAI
+
+    store = LangChainInMemoryCache()
+    model = ChatOpenAI(
+        model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="sk-lc", cache=store
+    )
+    model.invoke("x")
+    assert model.invoke("x").response_metadata["cached"] is True
+    assert mock.stats.requests == 1
+    assert model.invoke("x", cache=False).response_metadata.get("cached") is None
+    assert mock.stats.requests == 2
+    with pytest.raises(TypeError, match="LangChain cache"):
+        make(mock, cache=object())
+
+
+def test_chatplex_never_imports_langchain_for_its_cache(mock: MockServer) -> None:
+    code = (
+        "import sys, chatplex\n"
+        f"m = chatplex.init_chat_model('openai:gpt-4o-mini', base_url={mock.openai_base_url!r},"
+        " api_key='sk-x')\n"
+        "m.invoke('hi')\n"
+        "print('langchain_core' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
