@@ -11,6 +11,9 @@ is woken by a `threading.Event` or a future resolved via its own loop's
 
 Where the pace comes from -- the limits in force are the tightest of:
 
+The policy below lives in `_pace.py` (`Pace`, with its constants); this module keeps the
+admission numbers -- the schedules, the pause, the count in flight, the queue.
+
 - configured: `RateLimit(...)` (`rate_limit=` on a model). A 429 halves the pace (AIMD:
   DECREASE, down to FLOOR), each success adds back INCREASE, up to the configured rate.
 - announced: the server's `x-ratelimit-*` / `anthropic-ratelimit-*` headers (`_learn.py`):
@@ -52,6 +55,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import DeadlineExceededError
 from ._learn import Announced, read_limits
+from ._pace import COLD_WAIT, COLD_WINDOW, Pace
 
 if TYPE_CHECKING:
     from ..adapters.base import HTTPRequest
@@ -60,20 +64,7 @@ __all__ = ["Budget", "Permit", "RateLimit", "estimate_tokens", "get_budget"]
 
 BURST_REQUESTS = 4  #: requests that may go back to back after an idle spell...
 BURST_SECONDS = 1.0  #: ...but at most this much schedule ahead (also the token burst)
-DECREASE = 0.5  #: a 429 multiplies the pace by this...
-FLOOR = 0.1  #: ...down to this fraction of the configured rates
-INCREASE = 0.05  #: each success adds back this fraction of the configured rates
 MAX_PAUSE = 60.0  #: the longest pause (s) a `retry_after` can put on a whole budget
-LEARN_DECREASE = 0.9  #: a 429 with no known rate: pace at this share of the accepted rate
-LEARN_GROWTH = 0.03  #: requests/s added per success while a discovered pace binds
-RATE_WINDOW = 1.0  #: seconds of answers the accepted rate and the trouble share are taken over
-TROUBLE_SHARE = 0.1  #: below this share of 429s (or of 503/529s) in it, a budget pauses...
-TROUBLE_MIN = 3  #: ...and below this many of them
-DISCOVER_MIN = 5  #: successes in the window needed to measure a pace (fewer: only pause)
-WINDOW_DECREASE = 0.5  #: a 503/529 cuts the in-flight window to this share of in-flight
-WINDOW_OPEN = 4096.0  #: a window grown this wide is dropped (nothing caps in-flight)
-COLD_WINDOW = 8  #: in flight before an unconfigured budget's first answer...
-COLD_WAIT = 1.0  #: ...for at most this many seconds after its first admission
 DEFAULT_OUTPUT_TOKENS = 1024  #: output estimate when a request sets no max_tokens
 MESSAGE_TOKENS = 3  #: per-message overhead in the estimate
 MEDIA_TOKENS = 1000  #: per image/audio/file part (its base64 says nothing of its tokens)
@@ -210,68 +201,37 @@ class Budget:
         self._clock, self._sleep, self._asleep = clock, sleep, asleep
         self._lock = threading.Lock()
         self._queue: deque[_Waiter] = deque()
-        self._limit = limit
-        self._factor = 1.0  # AIMD: the fraction of the configured/announced rates in force
+        self._pace = Pace(limit)  # the policy: what is in force, what answers teach
         self._request_tat = self._token_tat = clock()  # GCRA theoretical arrival times
-        self._paused_until = self._last_decrease = self._last_cut = -math.inf
+        self._paused_until = -math.inf
         self._in_flight = 0
         #: The longest pause a `retry_after` puts on the budget; models lower it to their
         #: `max_retry_after`, so a caller's cap on waiting holds while it shares a budget.
         self.max_pause = MAX_PAUSE
-        self._announced_rpm: float | None = None  # from response headers
-        self._announced_tpm: float | None = None
-        self._discovered_rpm: float | None = None  # from 429s, when nothing else says
-        self._window: float | None = None  # AIMD in-flight window (None: no cap)
-        self._cold = limit is None  # no answer yet, and nothing configured
-        self._cold_until = math.inf  # set at the first admission
-        self._successes: deque[float] = deque(maxlen=8192)  # when answers came...
-        self._limited: deque[float] = deque(maxlen=1024)  # ...429s...
-        self._overloaded: deque[float] = deque(maxlen=1024)  # ...and 503s / 529s
-        self._first_success = math.inf
-        self._bound_at = -math.inf  # when the pace last held a caller back
-        self._refresh()
 
     # ---- what is in force ---------------------------------------------------------------
 
-    def _refresh(self) -> None:
-        """Recompute the cached pace and cap (under the lock, or before sharing)."""
-        conf = self._limit
-        rpm = _least(conf.requests_per_minute if conf else None, self._announced_rpm)
-        tpm = _least(conf.tokens_per_minute if conf else None, self._announced_tpm)
-        self._rated = rpm is not None
-        if rpm:
-            self._per_request = 60.0 / (rpm * self._factor)
-        elif self._discovered_rpm:
-            self._per_request = 60.0 / self._discovered_rpm
-        else:
-            self._per_request = 0.0
-        self._per_token = 60.0 / (tpm * self._factor) if tpm else 0.0
-        #: Whether admissions need a token estimate (a tokens/min pace is in force);
-        #: without one a permit's `tokens` may be 0 and the usage is charged at release.
-        self.counts_tokens = bool(self._per_token)
-        cap = conf.max_in_flight if conf else None
-        if self._window is not None:
-            cap = _least(cap, max(1, int(self._window)))
-        self._cap = cap
-        self._open = not (self._per_request or self._per_token or cap is not None or self._cold)
+    @property
+    def counts_tokens(self) -> bool:
+        """Whether admissions need a token estimate (a tokens/min pace is in force)."""
+        return self._pace.counts_tokens
 
     @property
     def limit(self) -> RateLimit | None:  # the configured limits (None: nothing configured)
-        return self._limit
+        return self._pace.limit
 
     @property
     def learned(self) -> RateLimit | None:
         """What the budget learned from the server: the announced (or, failing that,
         discovered) requests/min, the announced tokens/min and the in-flight window."""
-        rpm = self._announced_rpm or self._discovered_rpm
-        window = None if self._window is None else max(1, int(self._window))
-        if rpm is None and self._announced_tpm is None and window is None:
+        rpm, tpm, window = self._pace.learned()
+        if rpm is None and tpm is None and window is None:
             return None
-        return RateLimit(rpm, self._announced_tpm, window)
+        return RateLimit(rpm, tpm, window)
 
     @property
     def rate_factor(self) -> float:  # the AIMD factor, FLOOR .. 1.0
-        return self._factor
+        return self._pace.factor
 
     @property
     def in_flight(self) -> int:  # permits not yet released
@@ -285,7 +245,8 @@ class Budget:
     def current_rate_per_minute(self) -> float | None:
         """The request pace in force (configured or announced times the AIMD factor, or
         the discovered one); None when requests are not paced."""
-        return 60.0 / self._per_request if self._per_request else None
+        per_request = self._pace.per_request
+        return 60.0 / per_request if per_request else None
 
     @property
     def paused_until(self) -> float | None:
@@ -295,18 +256,16 @@ class Budget:
     def set_limit(self, limit: RateLimit | None) -> None:
         """Apply new configured limits from the next admission on (AIMD state is kept)."""
         with self._lock:
-            self._limit = limit
-            if limit is not None:
-                self._cold = False
-            self._refresh()
+            self._pace.set_limit(limit)
             self._wake_head()
 
     def __repr__(self) -> str:
         try:
             state = (
-                f"factor={self._factor:.2f}, in_flight={self._in_flight}, waiting={self.waiting}"
+                f"factor={self._pace.factor:.2f}, in_flight={self._in_flight}, "
+                f"waiting={self.waiting}"
             )
-            return f"Budget({self._limit!r}, learned={self.learned!r}, {state})"
+            return f"Budget({self.limit!r}, learned={self.learned!r}, {state})"
         except AttributeError:  # half built: a repr never raises
             return "Budget(<uninitialised>)"
 
@@ -315,7 +274,7 @@ class Budget:
     def acquire(self, tokens: int, *, deadline: float | None = None) -> Permit:
         """Block until a request of `tokens` (estimated) may be sent; DeadlineExceededError,
         holding nothing, if that cannot happen before `deadline`."""
-        if self._open:
+        if self._pace.open:
             with self._lock:
                 permit = self._admit_open(tokens)
             if permit is not None:
@@ -339,7 +298,7 @@ class Budget:
 
     async def aacquire(self, tokens: int, *, deadline: float | None = None) -> Permit:
         """The async `acquire`. Cancellation-safe: a cancelled waiter holds nothing."""
-        if self._open:
+        if self._pace.open:
             with self._lock:
                 permit = self._admit_open(tokens)
             if permit is not None:
@@ -369,7 +328,7 @@ class Budget:
     # Internals, called with self._lock held (except `_leave`, `_release`, `_timeout`).
     def _admit_open(self, tokens: int) -> Permit | None:
         """The common case: nothing limits admission (nobody queued, no pause)."""
-        if not self._open or self._queue:
+        if not self._pace.open or self._queue:
             return None
         now = self._clock()
         if self._paused_until > now:
@@ -379,7 +338,7 @@ class Budget:
 
     def _delay(self, now: float, tokens: int) -> float:
         """Seconds until the pause and both paces allow sending `tokens` (<= 0: now)."""
-        per_request, per_token = self._per_request, self._per_token
+        per_request, per_token = self._pace.per_request, self._pace.per_token
         wait = self._paused_until - now
         if per_request:
             burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
@@ -394,36 +353,36 @@ class Budget:
         now = self._clock()
         first = self._queue[0] is waiter if waiter.queued else not self._queue
         wait = self._delay(now, tokens) if first else 0.0
-        cap = self._cap
-        if self._cold:
-            if now >= self._cold_until:  # no answer came in time: stop holding back
-                self._cold = False
-                self._refresh()
-                cap = self._cap
+        pace = self._pace
+        cap = pace.cap
+        if pace.cold:
+            if now >= pace.cold_until:  # no answer came in time: stop holding back
+                pace.warm()
+                cap = pace.cap
             else:
-                cap = _least(cap, COLD_WINDOW)
+                cap = COLD_WINDOW if cap is None else min(cap, COLD_WINDOW)
         if first and wait <= _EPSILON and (cap is None or self._in_flight < cap):
             if waiter.queued:
                 self._queue.popleft()
                 self._wake_head()
-            per_request, per_token = self._per_request, self._per_token
+            per_request, per_token = pace.per_request, pace.per_token
             if per_request:
                 self._request_tat = max(self._request_tat, now) + per_request
             if per_token:
                 self._token_tat = max(self._token_tat, now) + tokens * per_token
-            if self._cold and self._cold_until == math.inf:
-                self._cold_until = now + COLD_WAIT
+            if pace.cold and pace.cold_until == math.inf:
+                pace.cold_until = now + COLD_WAIT
             self._in_flight += 1
             return Permit(self, tokens, now)
         if first and wait > _EPSILON and self._paused_until <= now:
-            self._bound_at = now  # the pace, not a pause, holds the head back
+            pace.bound_at = now  # the pace, not a pause, holds the head back
         if not waiter.queued:  # first poll and someone is ahead: take a place in the line
             waiter.queued = True
             self._queue.append(waiter)
         if deadline is not None and now + max(wait, 0.0) >= deadline:
             raise DeadlineExceededError("the deadline passed while waiting in the rate limiter")
         # Held by the cold window: woken by the first answer, or it lifts by itself then.
-        waiter.until = self._cold_until if self._cold and first else math.inf
+        waiter.until = pace.cold_until if pace.cold and first else math.inf
         return wait if wait > _EPSILON else None
 
     def _wake_head(self) -> None:
@@ -455,41 +414,18 @@ class Budget:
             permit.released = True
             self._in_flight -= 1
             now = self._clock()
-            changed = False
-            if self._cold and status is not None:  # the server answered: no more holding back
-                self._cold, changed = False, True
-            if announced is not None:
-                changed = self._learn(announced) or changed
+            pace = self._pace
             used = 0 if used is None and status == 429 else used  # a 429 did no work
-            if used is not None and self._per_token:
-                self._token_tat += (used - permit.tokens) * self._per_token
-            if status is not None and status < 400:
-                changed = self._succeeded(now) or changed
-            elif status == 429 and permit.admitted_at > self._last_decrease:
-                # Requests admitted before the last cut went out at the old pace: their
-                # 429s are that cut's news. One decrease per round trip, as in TCP.
-                if self._rated:
-                    self._factor = max(FLOOR, self._factor * DECREASE)
-                    self._last_decrease, changed = now, True
-                elif self._troubled(self._limited, now) or self._discovered_rpm is not None:
-                    self._discover(now)
-                    self._last_decrease, changed = now, True
-            elif (
-                status in (503, 529)
-                and permit.admitted_at > self._last_cut
-                and (self._troubled(self._overloaded, now) or self._window is not None)
-            ):
-                self._window = max(1.0, (self._in_flight + 1) * WINDOW_DECREASE)
-                self._last_cut, changed = now, True
-            if changed:
-                self._refresh()
+            if used is not None and pace.per_token:  # at the pace the estimate was charged at
+                self._token_tat += (used - permit.tokens) * pace.per_token
+            pace.answered(status, permit.admitted_at, announced, now, self._in_flight)
             if retry_after is not None and retry_after > 0:
                 pause = min(retry_after, self.max_pause)
                 self._paused_until = max(self._paused_until, now + pause)
             if status == 429:
                 # The server's bucket is empty: restart at the pause's end (or an interval
                 # from now) with the burst allowance spent, rather than answer with a burst.
-                per_request, per_token = self._per_request, self._per_token
+                per_request, per_token = pace.per_request, pace.per_token
                 start = max(self._paused_until, now + per_request)
                 burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
                 self._request_tat = max(self._request_tat, start + burst)
@@ -499,70 +435,10 @@ class Budget:
                 self._sync(announced, now)
             self._wake_head()
 
-    def _succeeded(self, now: float) -> bool:
-        changed = False
-        if self._factor < 1.0:
-            self._factor = min(1.0, self._factor + INCREASE)
-            changed = True
-        if self._window is not None:
-            self._window += 1.0 / self._window
-            if self._window >= WINDOW_OPEN:
-                self._window = None
-            changed = True
-        self._successes.append(now)  # for the accepted rate and the share of trouble
-        if self._first_success == math.inf:
-            self._first_success = now
-        if self._discovered_rpm is not None and now - self._bound_at < RATE_WINDOW:
-            calm = now - self._last_decrease  # no 429 for long: probe faster
-            self._discovered_rpm += LEARN_GROWTH * 60.0 * (1.0 + calm / 10.0)
-            changed = True
-        return changed
-
-    def _recent(self, times: deque[float], since: float) -> int:
-        count = 0
-        for at in reversed(times):
-            if at <= since:
-                break
-            count += 1
-        return count
-
-    def _troubled(self, times: deque[float], now: float) -> bool:
-        """Count this 429 (or 503/529) in `times`; whether such answers are now
-        TROUBLE_SHARE of the last RATE_WINDOW s' answers (a rare one is weather)."""
-        times.append(now)
-        since = now - RATE_WINDOW
-        troubles = self._recent(times, since)
-        if troubles < TROUBLE_MIN:
-            return False
-        return troubles >= TROUBLE_SHARE * (troubles + self._recent(self._successes, since))
-
-    def _discover(self, now: float) -> None:
-        """A 429 and no rate known: pace at a share of what the server was accepting."""
-        window = min(RATE_WINDOW, max(0.05, now - self._first_success))
-        accepted = self._recent(self._successes, now - window)
-        measured = accepted / window * 60.0
-        current = self._discovered_rpm
-        if current is None and accepted < DISCOVER_MIN:
-            return  # too few answers to tell a rate: the `retry_after` pause must do
-        if measured > 0:
-            base = measured if current is None else min(current, measured)
-            self._discovered_rpm = max(1.0, base * LEARN_DECREASE)
-        elif current is not None:
-            self._discovered_rpm = max(1.0, current * LEARN_DECREASE)
-
-    def _learn(self, announced: Announced) -> bool:
-        rpm, tpm = announced.requests_limit or None, announced.tokens_limit or None
-        if rpm == self._announced_rpm and tpm == self._announced_tpm:
-            return False
-        self._announced_rpm, self._announced_tpm = rpm, tpm
-        if rpm is not None:
-            self._discovered_rpm = None  # the server's word beats our guess
-        return True
-
     def _sync(self, announced: Announced, now: float) -> None:
         """A low `remaining` holds admissions back: with `k` requests left, at most `k`
         more go before the server's refill at the announced pace."""
-        per_request, per_token = self._per_request, self._per_token
+        per_request, per_token = self._pace.per_request, self._pace.per_token
         left = announced.requests_remaining
         if left is not None and per_request:
             burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
@@ -574,15 +450,6 @@ class Budget:
             floor = now + BURST_SECONDS - left * per_token
             if floor > self._token_tat:
                 self._token_tat = floor
-
-
-def _least(a: float | None, b: float | None) -> Any:
-    """The smaller of two optional limits (None: no limit)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return min(a, b)
 
 
 _budgets: dict[tuple[str, ...], Budget] = {}

@@ -18,13 +18,8 @@ import pytest
 from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
 from chatplex.http import get_budget
-from chatplex.http._ratelimit import (
-    COLD_WAIT,
-    COLD_WINDOW,
-    LEARN_DECREASE,
-    Budget,
-    RateLimit,
-)
+from chatplex.http._pace import COLD_WAIT, COLD_WINDOW, LEARN_DECREASE
+from chatplex.http._ratelimit import Budget, RateLimit
 from chatplex.testing import MockServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
