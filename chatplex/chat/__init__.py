@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
-from .cost import Cost, cost_of
+from .cost import Cost, cost_of, reply_cost
 from .factory import init_chat_model
 from .fake import FakeChatModel
 from .model import ChatModel
@@ -56,6 +56,7 @@ __all__ = [
     "get_llm_cache",
     "init_chat_model",
     "register_provider",
+    "reply_cost",
     "set_llm_cache",
     "track_usage",
 ]
