@@ -10,7 +10,19 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from .chat import ChatModel, FakeChatModel, init_chat_model
+from .chat import (
+    BaseCache,
+    ChatModel,
+    FakeChatModel,
+    InMemoryCache,
+    SQLiteCache,
+    UsageCallbackHandler,
+    UsageTracker,
+    get_llm_cache,
+    init_chat_model,
+    set_llm_cache,
+    track_usage,
+)
 from .chat.callbacks import UsageMetadataCallbackHandler, get_usage_metadata_callback
 from .core import (
     ChatPromptTemplate,
@@ -22,6 +34,7 @@ from .core import (
     RunnablePassthrough,
     StrOutputParser,
 )
+from .errors import BudgetExceededError
 from .messages import (
     AIMessage,
     AIMessageChunk,
@@ -84,23 +97,32 @@ __all__ = [
     "AIMessage",
     "AIMessageChunk",
     "ChatAnthropic",
+    "BaseCache",
+    "BudgetExceededError",
     "ChatModel",
     "ChatOpenAI",
     "ChatPromptTemplate",
     "FakeChatModel",
     "HumanMessage",
+    "InMemoryCache",
     "MessagesPlaceholder",
     "Runnable",
     "RunnableConfig",
     "RunnableLambda",
     "RunnableParallel",
     "RunnablePassthrough",
+    "SQLiteCache",
     "StrOutputParser",
     "SystemMessage",
     "ToolMessage",
+    "UsageCallbackHandler",
     "UsageMetadataCallbackHandler",
+    "UsageTracker",
     "aclose",
     "close",
+    "get_llm_cache",
     "get_usage_metadata_callback",
     "init_chat_model",
+    "set_llm_cache",
+    "track_usage",
 ]

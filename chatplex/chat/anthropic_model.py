@@ -81,6 +81,7 @@ class ChatAnthropic(ChatModel):
         model_kwargs: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         rate_limiter: Any = None,
+        cache: Any = None,
         callbacks: Any = None,
         tags: Sequence[str] | None = None,
         metadata: Mapping[str, Any] | None = None,
@@ -165,6 +166,7 @@ class ChatAnthropic(ChatModel):
             streaming=streaming,
             stream_usage=stream_usage,
             rate_limiter=rate_limiter,
+            cache=cache,
             **body,
             **api_params,
         )

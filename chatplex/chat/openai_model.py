@@ -49,7 +49,8 @@ class ChatOpenAI(ChatModel):
     every server (LangChain turns it off for a custom base URL; pass False for servers
     that reject `stream_options`); unknown keywords raise instead of being moved to
     `model_kwargs` with a warning; LangChain settings chatplex has no equivalent for
-    (`use_responses_api`, `openai_proxy`, `cache`, ...) raise with the reason.
+    (`use_responses_api`, `openai_proxy`, ...) raise with the reason. `cache=` takes
+    a chatplex or a LangChain cache, as in LangChain.
     """
 
     structured_output_method = "json_schema"  # langchain-openai's default
@@ -93,6 +94,7 @@ class ChatOpenAI(ChatModel):
         model_kwargs: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         rate_limiter: Any = None,
+        cache: Any = None,
         callbacks: Any = None,
         tags: Sequence[str] | None = None,
         metadata: Mapping[str, Any] | None = None,
@@ -130,7 +132,7 @@ class ChatOpenAI(ChatModel):
             "service_tier": service_tier,
             "store": store,
         }
-        body = {k: v for k, v in named.items() if v is not None}
+        body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
         key = pick(owner, api_key=api_key, openai_api_key=openai_api_key)
         url = pick(owner, base_url=base_url, openai_api_base=openai_api_base)
         if url is None and os.environ.get("OPENAI_API_BASE"):
@@ -174,6 +176,7 @@ class ChatOpenAI(ChatModel):
             streaming=streaming,
             stream_usage=stream_usage is not False,
             rate_limiter=rate_limiter,
+            cache=cache,
             **body,
             **api_params,
         )

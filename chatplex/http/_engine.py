@@ -229,7 +229,8 @@ class Call:
 
     def prepare(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         """The request every attempt sends (raises before any I/O: a passed deadline,
-        NaN in the body); with a budget, `tokens` is the estimate to acquire."""
+        NaN in the body); with a budget that paces tokens, `tokens` is the estimate to
+        acquire (else 0: the reported usage is charged at release)."""
         self.http = http
         self.req = build_request(
             http,
@@ -238,7 +239,10 @@ class Call:
             idle_timeout=self.idle_timeout,
             deadline=self.deadline,
         )
-        if self.budget is not None:
+        budget = self.budget
+        # The estimate walks the whole body: only for a budget that paces tokens (one
+        # without `counts_tokens` is assumed to).
+        if budget is not None and getattr(budget, "counts_tokens", True):
             self.tokens = estimate(self.request)
         self.limit = wait_limit(http, self.timeout, self.idle_timeout if self.stream else None)
         return self.req
@@ -345,7 +349,9 @@ class Call:
             permit = self.permit
             if permit is not None:
                 self.permit = None
-                permit.release(used_tokens=used_tokens(message), status=self.status)
+                permit.release(
+                    used_tokens=used_tokens(message), status=self.status, headers=response.headers
+                )
             message.response_metadata["attempts"] = self.attempt
             self.message = message
             self.phase = DONE
@@ -416,13 +422,13 @@ class Call:
             if permit is not None:
                 if self.stream:
                     used = stream_used_tokens(self.received)
-                    permit.release(used_tokens=used, status=self.status)
+                    permit.release(used_tokens=used, status=self.status, headers=self._headers())
                 else:
                     permit.release()
             raise err
         err.attempts = self.attempt
         if permit is not None:
-            release_failed(permit, err)
+            release_failed(permit, err, self._headers())
         retry = self.retry
         if self.started or retry is None:
             raise err
@@ -433,6 +439,11 @@ class Call:
         return retry, delay
 
     # ---- internals ---------------------------------------------------------------------
+
+    def _headers(self) -> httpx.Headers | None:
+        """This attempt's response headers (for the budget to learn limits from), if a
+        response came: `status` is reset by `begin()`, `response` is not."""
+        return self.response.headers if self.status is not None else None
 
     def _emit(self, n: int) -> Sequence[AIMessageChunk]:
         """The chunks from `received[n]` on that may reach the caller now: all of them
@@ -466,7 +477,8 @@ class Call:
         permit = self.permit
         if permit is not None:
             self.permit = None
-            permit.release(used_tokens=stream_used_tokens(self.received), status=self.status)
+            used = stream_used_tokens(self.received)
+            permit.release(used_tokens=used, status=self.status, headers=self.response.headers)
         return out
 
     def _too_large(self, size: int) -> ResponseTooLargeError:

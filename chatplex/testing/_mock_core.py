@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import itertools
 import json
 import logging
@@ -288,6 +289,8 @@ class MockCore:
             budget = _BUDGET_KEYS[ex.provider]
             wait = self._limiter.take(budget, settings.rate_limit_rps, settings.rate_limit_burst)
             self.stats.rate_limit(accepted=wait is None)
+            if settings.rate_limit_announce:
+                ex.headers.extend(self._announce(ex.provider, *self._limiter.level(budget)))
         if wait is None:
             spec = request.headers.get("x-mock-fault")
             if spec is None and settings.fault_plan is not None:
@@ -415,10 +418,35 @@ class MockCore:
             writer.write(CHUNKED_END)
             await writer.drain()
 
+    @staticmethod
+    def _announce(
+        provider: str, tokens: float, capacity: float, rate: float
+    ) -> list[tuple[str, str]]:
+        """The provider's rate-limit headers for the bucket's state: the limit per minute,
+        the requests that may go now, and when the bucket is full again."""
+        limit, left = f"{rate * 60:g}", str(max(0, math.floor(tokens)))
+        full_in = max(0.0, (capacity - tokens) / rate)
+        if provider == ANTHROPIC:
+            full_at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(
+                seconds=full_in
+            )
+            return [
+                ("anthropic-ratelimit-requests-limit", limit),
+                ("anthropic-ratelimit-requests-remaining", left),
+                ("anthropic-ratelimit-requests-reset", full_at.isoformat(timespec="milliseconds")),
+            ]
+        return [
+            ("x-ratelimit-limit-requests", limit),
+            ("x-ratelimit-remaining-requests", left),
+            ("x-ratelimit-reset-requests", f"{math.ceil(full_in * 1000)}ms"),
+        ]
+
     async def _send_rate_limited(self, ex: _Exchange, wait: float) -> bool:
         millis = max(1, math.ceil(wait * 1000))
         extra = [("retry-after", f"{wait:.3f}"), ("retry-after-ms", str(millis))]
-        if ex.provider == ANTHROPIC:
+        if self.settings.rate_limit_announce:
+            pass  # the exchange already carries the full set
+        elif ex.provider == ANTHROPIC:
             extra.append(("anthropic-ratelimit-requests-remaining", "0"))
         else:
             extra.append(("x-ratelimit-remaining-requests", "0"))

@@ -36,8 +36,10 @@ class Permit:
 
     def __init__(self) -> None:
         self.releases: list[dict[str, Any]] = []
+        self.headers: list[Any] = []  # the response headers each release handed over
 
     def release(self, **kw: Any) -> None:
+        self.headers.append(kw.pop("headers", None))
         self.releases.append(kw)
 
 
@@ -131,6 +133,31 @@ def test_a_non_stream_call_succeeds_first_try(http: httpx.Client) -> None:
     assert call.message.text == "hi"
     assert call.message.response_metadata == {"request_id": "req-1", "attempts": 1}
     assert permit.releases == [{"used_tokens": None, "status": 200}]
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["send", "stream"])
+def test_the_permit_gets_the_response_headers(http: httpx.Client, stream: bool) -> None:
+    """The budget learns announced limits from them: handed over at release, no hook."""
+    call, permit = start(http, stream=stream)
+    limits = {"x-ratelimit-limit-requests": "500", "content-type": "application/json"}
+    call.response_received(response(call, json={"text": "hi"}, headers=limits))
+    list(call.body_read())
+    assert [h["x-ratelimit-limit-requests"] for h in permit.headers] == ["500"]
+
+
+def test_a_failed_attempt_hands_its_headers_over_too(http: httpx.Client) -> None:
+    call, permit = start(http, stream=False, retry=policy())
+    limited = {"retry-after": "1", "x-ratelimit-limit-requests": "60"}
+    call.response_received(response(call, 429, json={"error": "slow"}, headers=limited))
+    with pytest.raises(RateLimitError) as info:
+        call.body_read()
+    retry_after(call, info.value)
+    assert [h["x-ratelimit-limit-requests"] for h in permit.headers] == ["60"]
+    call.begin()  # a transport failure of the next attempt: no response, no headers
+    second = Permit()
+    call.permit_acquired(second)  # type: ignore[arg-type]
+    retry_after(call, httpx.ConnectError("refused"))
+    assert second.headers == [None]
 
 
 def test_the_request_is_built_once_and_without_io(http: httpx.Client) -> None:
