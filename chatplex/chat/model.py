@@ -593,6 +593,14 @@ class ChatModel(Runnable[Any, AIMessage]):
             if aclose is not None:
                 await aclose()
 
+    # ---- the request without the call (Batch APIs) ----------------------------------------
+
+    def build_request(self, input: Any, *, stream: bool = False) -> HTTPRequest:
+        """The HTTP request `invoke(input)` would send, checked and built but not sent:
+        what `chatplex.batches` writes into Batch API request files. Bad input raises as
+        `invoke` would; a model without an adapter raises NotImplementedError."""
+        return self._http_request(coerce_messages(input), self._settings({}), stream=stream)[1]
+
 
 def _rate_limit(value: RateLimit | Mapping[str, Any] | None) -> RateLimit | None:
     """A validated `RateLimit` (None when nothing is limited: the limiter is skipped)."""
