@@ -182,12 +182,10 @@ class Transport:
         return {}
 
     def _delay(self, call: Call, err: APIError, attempt: int) -> float | None:
+        err.attempts = attempt
         if not call.idempotent and not isinstance(err, RateLimitError):
             return None
-        delay = self.retry.delay(err, attempt)
-        if delay is not None:
-            err.attempts = attempt
-        return delay
+        return self.retry.delay(err, attempt)
 
     def _error(self, response: httpx.Response, body: bytes) -> APIError:
         return self.adapter.map_error(response.status_code, body, response.headers)

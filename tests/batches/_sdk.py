@@ -15,7 +15,7 @@ def _drain(value: Any) -> None:
     if isinstance(value, Mapping):
         for item in value.values():
             _drain(item)
-    elif isinstance(value, (list, tuple)) or isinstance(value, Iterator):
+    elif isinstance(value, (list, tuple, Iterator)):
         for item in value:
             _drain(item)
 
