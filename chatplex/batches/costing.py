@@ -7,6 +7,7 @@ nothing when they are missing, and results carry no `cost`.
 
 from __future__ import annotations
 
+import functools
 from importlib import import_module
 from typing import Any
 
@@ -15,6 +16,7 @@ from ..messages import AIMessage
 __all__ = ["charge"]
 
 
+@functools.cache  # a failed import searches sys.path again every time: once per process
 def _optional(name: str) -> Any:
     try:
         return import_module(name)

@@ -18,6 +18,13 @@ def _reply() -> AIMessage:
     return AIMessage("ok", usage_metadata=usage, response_metadata={"model_name": "gpt-4o-mini"})
 
 
+@pytest.fixture(autouse=True)
+def _fresh_imports() -> Any:
+    costing._optional.cache_clear()
+    yield
+    costing._optional.cache_clear()
+
+
 def test_without_the_price_table_nothing_is_invented(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "chatplex.chat.cost", None)  # import fails
     message = _reply()
