@@ -45,7 +45,8 @@ _POST_CHUNK = 1000
 @dataclass(frozen=True)
 class BatchStatus:
     """Row counts over every job of a batch (a retried row counts once, as its latest
-    job answered it), and each job's own status."""
+    job answered it), and each job's id and status ("ended (<provider status>)" once it
+    ended). OpenAI reports expired rows among the errored until `results()` read them."""
 
     pending: int
     succeeded: int
@@ -61,10 +62,7 @@ class BatchStatus:
     @property
     def done(self) -> bool:
         """No row pending and every job ended."""
-        return self.pending == 0 and all(status == "ended" for _, status in self._ended())
-
-    def _ended(self) -> tuple[tuple[str | None, str], ...]:
-        return tuple((job, "ended" if s.startswith("ended") else s) for job, s in self.jobs)
+        return self.pending == 0 and all(status.startswith("ended") for _, status in self.jobs)
 
     def __str__(self) -> str:
         return (
