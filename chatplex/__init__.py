@@ -34,6 +34,7 @@ from .core import (
     RunnablePassthrough,
     StrOutputParser,
 )
+from .core._late import LATE as _LATE
 from .errors import BudgetExceededError
 from .messages import (
     AIMessage,
@@ -60,6 +61,19 @@ def __getattr__(name: str) -> Any:
     value = getattr(chat, name)
     globals()[name] = value
     return value
+
+
+def _submit_batch(runnable: Any, inputs: Any, config: Any, is_async: bool) -> Any:
+    # `Runnable.submit_batch` (core) reaches chatplex.batches, two layers up, through
+    # this slot; the package loads on the first batch, not at `import chatplex`.
+    from .batches import asubmit_batch, submit_batch
+
+    if is_async:
+        return asubmit_batch(runnable, inputs, config)
+    return submit_batch(runnable, inputs, config)
+
+
+_LATE.submit_batch = _submit_batch
 
 
 def close() -> None:

@@ -690,6 +690,14 @@ class ChatModel(Runnable[Any, AIMessage]):
             if aclose is not None:
                 await aclose()
 
+    # ---- the request without the call (Batch APIs) ----------------------------------------
+
+    def build_request(self, input: Any, *, stream: bool = False) -> HTTPRequest:
+        """The HTTP request `invoke(input)` would send, checked and built but not sent:
+        what `chatplex.batches` writes into Batch API request files. Bad input raises as
+        `invoke` would; a model without an adapter raises NotImplementedError."""
+        return self._http_request(coerce_messages(input), self._settings({}), stream=stream)[1]
+
 
 #: `chatplex.http.get_budget` once the http layer is loaded (every call asks for a budget:
 #: a per-call `from ..http import ...` would cost more than the lookup itself).

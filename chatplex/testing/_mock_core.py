@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ._mock_batches import MockBatches, is_batch_path
 from ._mock_faults import (
     STREAM_FAULTS,
     Fault,
@@ -159,6 +160,7 @@ class MockCore:
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
+        self.batches = MockBatches(settings)  # the Batch APIs (`_mock_batches.py`)
 
     async def listen(self, host: str, port: int) -> int:
         """Start accepting connections on loopback; return the bound port."""
@@ -184,6 +186,7 @@ class MockCore:
             await asyncio.gather(*pending, return_exceptions=True)
         if self._server is not None:
             await self._server.wait_closed()
+        self.batches.close()
 
     # ------------------------------------------------------------------ connections
 
@@ -273,6 +276,8 @@ class MockCore:
             return await self._send_error(ex, 500, "api_error", message, None)
 
     async def _serve_other(self, ex: _Exchange) -> bool:
+        if is_batch_path(ex.request.path):
+            return await self.batches.serve(self, ex)
         if ex.request.path == "/health":
             await self._send(ex, 200, b'{"status":"ok"}', _JSON)
             return ex.keep_alive
