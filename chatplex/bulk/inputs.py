@@ -3,9 +3,9 @@
 A row is an id and the model's input. JSONL lines are objects: `{"id": 7, "prompt":
 "..."}`, `{"id": "a", "messages": [...]}`, or any fields for a `--prompt` template
 (`"Summarise {text}"`). CSV rows are the same with columns. Parquet needs pyarrow
-(`pip install chatplex[parquet]`). A row without `id` gets its line number (1-based, the
-header of a CSV counting as line 1, so the number is the line you would open in an
-editor; Parquet rows count from 1).
+(`pip install chatplex[parquet]`). A row without `id` (or with an empty one, as an
+empty CSV cell) gets its line number: 1-based, a CSV's header counting as line 1, so it
+is the line you would open in an editor; Parquet rows count from 1.
 
 Bad input is an `InputError` naming the file and line, raised by `check_input` before any
 request is sent: it reads the whole file once (streaming) so a typo on row 900,000 does
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..messages import coerce_messages
 from .idset import IdSet, id_key
 
 __all__ = ["InputError", "InputSummary", "Row", "check_input", "iter_rows", "row_from_record"]
@@ -40,11 +41,12 @@ class InputError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One unit of work: `id` as given (or the line number) and what the model receives."""
+    """One unit of work: `id` as given (or the line number) and what the model receives;
+    `line`, where it came from (the file's line, an iterable's position)."""
 
     id: str | int
     input: Any
-    line: int
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,9 @@ def row_from_record(record: Any, line: int, template: str | None, where: str) ->
     """A record (a dict from any format) as a `Row`, or an `InputError` saying why not."""
     if not isinstance(record, Mapping):
         raise InputError(f"{where}: expected an object, got {type(record).__name__}")
-    row_id = record.get("id", line)
+    row_id = record.get("id")
+    if row_id is None or row_id == "":  # an empty CSV cell is no id
+        row_id = line
     if isinstance(row_id, bool) or not isinstance(row_id, (str, int)):
         raise InputError(f"{where}: id must be a string or an integer, got {row_id!r}")
     if template is not None:
@@ -82,6 +86,10 @@ def row_from_record(record: Any, line: int, template: str | None, where: str) ->
         messages = record["messages"]
         if not isinstance(messages, list) or not messages:
             raise InputError(f"{where}: messages must be a non-empty list")
+        try:
+            coerce_messages(messages)  # checked now; the raw list is what runs (smaller)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"{where}: {exc}") from None
         return Row(row_id, messages, line)
     prompt = record.get("prompt")
     if isinstance(prompt, str) and prompt:

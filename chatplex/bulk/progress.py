@@ -16,6 +16,7 @@ chat models) through `config={"callbacks": [progress]}`:
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -68,6 +69,13 @@ class ProgressDisplay(Protocol):
     def close(self) -> None: ...
 
 
+def _terminal_width(file: IO[str]) -> int:
+    try:
+        return os.get_terminal_size(file.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
 class ProgressBar:
     """A tqdm bar over a `RunStats` (for terminals)."""
 
@@ -75,15 +83,20 @@ class ProgressBar:
         from tqdm import tqdm  # loaded only when a bar is shown (import time of chatplex)
 
         self.stats = stats
+        known_width = _terminal_width(file) > 0
         self._bar = tqdm(
             total=stats.total,
             initial=stats.skipped,
             file=file,
             unit="row",
-            dynamic_ncols=True,
+            # A terminal that reports no size (some CI ptys, a fresh `pty.openpty`) makes
+            # tqdm draw nothing at all: assume 120 columns and 24 lines there.
+            dynamic_ncols=known_width,
+            ncols=None if known_width else 120,
+            nrows=None if known_width else 24,
             mininterval=min_interval_s,
             smoothing=0.1,
-            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}] {postfix}",
+            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]{postfix}",
         )
         self._min_interval_s = min_interval_s
         self._next = 0.0

@@ -89,6 +89,7 @@ class _Feed:
         self._stats = stats
         self._lock = asyncio.Lock()
         self._index = 0
+        self._seen = IdSet()  # async sources only (sync ones are checked as they stream)
 
     async def _next_raw(self) -> Row | None:
         if isinstance(self._source, Iterator):
@@ -98,8 +99,13 @@ class _Feed:
                 item = await anext(self._source)
             except StopAsyncIteration:
                 return None
+            row = _as_row(item, self._index)
             self._index += 1
-            return _as_row(item, self._index - 1)
+            key = id_key(row.id)
+            if key in self._seen:
+                raise InputError(f"row {row.line}: duplicate id {row.id!r}")
+            self._seen.add(key)
+            return row
 
     async def next(self) -> Row | None:
         while True:
