@@ -149,6 +149,9 @@ def run_command(args: argparse.Namespace) -> int:
     except (InputError, JournalError, ConfigError, NotImplementedError) as exc:
         print(f"chatplex run: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:  # before the run took over Ctrl-C (checking the input)
+        print("chatplex run: interrupted before any request", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if summary.stop_reason in ("interrupted", "cancelled"):
         return EXIT_INTERRUPTED
     return EXIT_FAILED_ROWS if summary.failed else EXIT_OK

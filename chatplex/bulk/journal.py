@@ -1,7 +1,8 @@
 """The output file as a journal: what is in it is done, so a rerun carries on from there.
 
-Each finished row is appended as one line with one `write` (then flushed to the OS), so a
-SIGKILL loses only the rows in flight: what the kernel has, a killed process keeps.
+Each finished row is appended as one line with one unbuffered `write`, so a SIGKILL
+loses only the rows in flight: what the kernel has, a killed process keeps. (No fsync
+per row: a power cut may lose the last seconds of rows, which the next run sends again.)
 Opening a journal reads the ids already there (8 bytes each, see `idset`) and repairs
 a torn last line (a write cut short: no newline at the end) by cutting it off, with a
 warning; its row simply runs again. A broken line anywhere else is an error naming it:

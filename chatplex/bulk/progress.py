@@ -118,8 +118,16 @@ class ProgressBar:
 class LogLines:
     """One plain line every `interval_s` seconds (for logs and pipes)."""
 
-    def __init__(self, stats: RunStats, file: IO[str], *, interval_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        stats: RunStats,
+        file: IO[str],
+        *,
+        interval_s: float = 10.0,
+        label: str = "chatplex run",
+    ) -> None:
         self.stats = stats
+        self.label = label
         self._file = file
         self._interval_s = interval_s
         self._next = time.monotonic() + interval_s
@@ -132,7 +140,7 @@ class LogLines:
         else:
             progress = f"{done}/?"
         stamp = time.strftime("%H:%M:%S")
-        return f"[{stamp}] chatplex run: {progress} {fields(stats)} eta={_duration(stats.eta_s())}"
+        return f"[{stamp}] {self.label}: {progress} {fields(stats)} eta={_duration(stats.eta_s())}"
 
     def refresh(self, *, force: bool = False) -> None:
         now = time.monotonic()
@@ -146,14 +154,18 @@ class LogLines:
 
 
 def make_display(
-    stats: RunStats, file: IO[str] | None = None, *, interval_s: float = 10.0
+    stats: RunStats,
+    file: IO[str] | None = None,
+    *,
+    interval_s: float = 10.0,
+    label: str = "chatplex run",
 ) -> ProgressDisplay:
     """A bar when `file` (stderr by default) is a terminal, else periodic lines."""
     stream = file if file is not None else sys.stderr
     isatty = getattr(stream, "isatty", None)
     if callable(isatty) and isatty():
         return ProgressBar(stats, stream)
-    return LogLines(stats, stream, interval_s=interval_s)
+    return LogLines(stats, stream, interval_s=interval_s, label=label)
 
 
 class ProgressCallback:
@@ -174,7 +186,7 @@ class ProgressCallback:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.stats = RunStats(total=total, clock=clock)
-        self._display = make_display(self.stats, file, interval_s=interval_s)
+        self._display = make_display(self.stats, file, interval_s=interval_s, label="progress")
         self._lock = threading.Lock()
         self._starts: dict[Any, float] = {}
 

@@ -79,11 +79,10 @@ class RunSummary:
                     f"  model     {name}: {totals.rows} rows, "
                     f"{totals.input_tokens + totals.output_tokens} tokens, {model_cost}"
                 )
-        if self.stop_reason is not None or self.failed:
-            lines.append(
-                "  run the same command again to finish"
-                + (" (--retry-failed re-sends the failed rows)" if self.failed else "")
-            )
+        if self.stop_reason is not None:
+            lines.append("  run the same command again to carry on where it stopped")
+        if self.failed:
+            lines.append(f"  --retry-failed re-sends the {self.failed} failed rows")
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import os
 import pty
 import select
@@ -10,11 +12,16 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
+from chatplex.bulk.cli import add_run_arguments, model_from_args, model_settings
+from chatplex.chat import ChatModel
 from chatplex.testing import MockRequest, MockServer
 
 from .conftest import read_output, run_cli, start_cli, write_jsonl
 
 MODEL = "openai:gpt-4o-mini"
+HAS_CACHE = importlib.util.find_spec("chatplex.chat.cache") is not None
 
 
 def _wait_for_lines(
@@ -305,3 +312,42 @@ def test_no_key_in_any_file(tmp_path: Path, server: MockServer) -> None:
         (tmp_path / "out.jsonl").read_text(),
     ):
         assert "sk-mock-test-key" not in text
+
+
+def test_flags_become_model_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    args = parser.parse_args(["in.jsonl", "-o", "o.jsonl", "--rpm", "600", "--tpm", "90000"])
+    assert model_settings(args) == {
+        "rate_limit": {"requests_per_minute": 600, "tokens_per_minute": 90000}
+    }
+    # No --model, no --base-url: both come from the environment, as for init_chat_model().
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CHATPLEX_MODEL", "openai:gpt-4o-mini")
+    monkeypatch.setenv("CHATPLEX_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-mock")
+    model = model_from_args(args)
+    assert isinstance(model, ChatModel) and model.model == "gpt-4o-mini"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["in.jsonl", "-o", "o.jsonl", "--concurrency", "0"])
+
+
+@pytest.mark.skipif(HAS_CACHE, reason="this build has the reply cache")
+def test_cache_flag_says_it_is_not_in_this_build(tmp_path: Path, server: MockServer) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 3)
+    result = run_cli(
+        str(source),
+        "-m",
+        MODEL,
+        "-o",
+        str(tmp_path / "out.jsonl"),
+        "--prompt",
+        "{text}",
+        "--base-url",
+        server.url,
+        "--cache",
+        str(tmp_path / "c.db"),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2 and "--cache needs" in result.stderr
+    assert server.stats.requests == 0

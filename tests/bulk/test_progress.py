@@ -56,7 +56,7 @@ def test_callback_counts_a_sync_batch() -> None:
         model.batch(["a", "bad", "c"], config={"callbacks": [progress]}, return_exceptions=True)
     stats = progress.stats
     assert (stats.succeeded, stats.failed, stats.in_flight) == (2, 1, 0)
-    assert "3/3 (100.0%) failed=1" in out.getvalue()
+    assert "progress: 3/3 (100.0%) failed=1" in out.getvalue()
 
 
 async def test_callback_counts_an_abatch() -> None:

@@ -26,7 +26,7 @@ def test_summary_lines_and_per_model_cost() -> None:
     assert "requests  4" in text and "30 in, 15 out" in text and "$0.022000" in text
     assert "cheap: 2 rows, 30 tokens, $0.002000" in text
     assert "strong: 1 rows, 15 tokens, $0.020000" in text
-    assert "--retry-failed" in text
+    assert "--retry-failed re-sends the 1 failed rows" in text
 
 
 def test_stopped_run_says_how_to_finish() -> None:
@@ -34,5 +34,5 @@ def test_stopped_run_says_how_to_finish() -> None:
     stats.finish()
     summary = RunSummary.from_stats(stats, output=Path("o.jsonl"), stop_reason="interrupted")
     assert not summary.complete
-    assert "stopped: interrupted" in str(summary) and "again" in str(summary)
+    assert "stopped: interrupted" in str(summary) and "command again" in str(summary)
     assert "unknown (no price)" in str(summary)
