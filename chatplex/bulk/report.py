@@ -31,6 +31,10 @@ def _polyline(values: Sequence[float], top: float, color: str) -> str:
     return f'<polyline fill="none" stroke="{color}" stroke-width="1.5" points="{points}"/>'
 
 
+def _tick(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
 def _chart(
     title: str, unit: str, series: list[tuple[str, str, Sequence[float]]], span_s: float
 ) -> str:
@@ -42,7 +46,7 @@ def _chart(
         f'<text x="{_PAD}" y="18" font-size="13" font-weight="bold">{html.escape(title)}</text>',
         f'<line x1="{_PAD}" y1="{bottom}" x2="{_WIDTH - _PAD}" y2="{bottom}" stroke="#888"/>',
         f'<line x1="{_PAD}" y1="{_PAD}" x2="{_PAD}" y2="{bottom}" stroke="#888"/>',
-        f'<text x="{_PAD - 4}" y="{_PAD + 4}" font-size="10" text-anchor="end">{top:.3g}</text>',
+        f'<text x="{_PAD - 4}" y="{_PAD + 4}" font-size="10" text-anchor="end">{_tick(top)}</text>',
         f'<text x="{_PAD - 4}" y="{bottom}" font-size="10" text-anchor="end">0</text>',
         f'<text x="{_PAD}" y="{bottom + 14}" font-size="10">0 s</text>',
         f'<text x="{_WIDTH - _PAD}" y="{bottom + 14}" font-size="10" text-anchor="end">'
@@ -64,9 +68,13 @@ def render_report(summary: RunSummary, timeline: Timeline) -> str:
     """The report page as a string."""
     width = timeline.width_s
     buckets = timeline.buckets
-    span = width * len(buckets)
-    throughput = [b.succeeded / width for b in buckets]
-    errors = [b.failed / width for b in buckets]
+    # The last bucket is cut short by the end of the run: its rate is over what it lasted.
+    widths = [width] * len(buckets)
+    if buckets:
+        widths[-1] = min(width, max(summary.wall_s - width * (len(buckets) - 1), width / 10))
+    span = sum(widths)
+    throughput = [b.succeeded / w for b, w in zip(buckets, widths, strict=True)]
+    errors = [b.failed / w for b, w in zip(buckets, widths, strict=True)]
     mean_latency = [
         b.latency_sum / (b.succeeded + b.failed) if b.succeeded + b.failed else 0.0 for b in buckets
     ]
