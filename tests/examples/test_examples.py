@@ -32,7 +32,8 @@ MINE = [
     "deadline_cancel",
     "swap_providers",
 ]
-TESTED_ELSEWHERE = {"quickstart", "watch_events", "langgraph_agent"}  # their own test files
+# Their own test files (the bulk examples: tests/examples/test_bulk_examples.py).
+TESTED_ELSEWHERE = {"quickstart", "watch_events", "langgraph_agent", "bulk_chunked", "bulk_routed"}
 TESTED_ELSEWHERE |= {"tiered_batch", "batch_chain"}  # tests/examples/test_batch_examples.py
 
 

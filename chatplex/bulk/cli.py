@@ -1,0 +1,164 @@
+"""`chatplex run`: the bulk runner from the command line.
+
+    chatplex run INPUT --model PROVIDER:MODEL --output OUT.jsonl [--prompt TEMPLATE]
+        [--concurrency N] [--rpm N] [--tpm N] [--max-cost USD] [--cache PATH]
+        [--retry-failed] [--base-url URL] [--report FILE] [--sorted-output FILE]
+
+The model is built as `init_chat_model` builds one from a profile: `--model` and the
+other flags beat the environment (`CHATPLEX_MODEL`, `CHATPLEX_BASE_URL`, the provider's
+key variable...), which beats `chatplex.toml` (`--profile NAME`). Keys never come from
+flags (they would sit in shell history and `ps`).
+
+Exit status: 0 every row done, 1 some rows failed (their error rows are in the output),
+2 bad input or configuration (nothing was sent), 130 stopped by Ctrl-C.
+
+The argument parsing (`add_run_arguments`), the model (`model_from_args`) and the run
+(`run_command`) are separate functions so another command (a Batch API mode) can reuse
+them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from ..chat import init_chat_model
+from ..chat.profiles import ConfigError, resolve
+from ..core import Runnable
+from ..secret import Secret
+from .inputs import InputError, iter_rows
+from .journal import JournalError, export_sorted
+from .runner import DEFAULT_CONCURRENCY, run
+
+__all__ = ["add_run_arguments", "main", "model_from_args", "model_settings", "run_command"]
+
+EXIT_OK, EXIT_FAILED_ROWS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+    return value
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of `chatplex run`."""
+    parser.add_argument("input", help="rows: a .jsonl, .csv or .parquet file")
+    parser.add_argument("--output", "-o", required=True, help="the output .jsonl (the journal)")
+    parser.add_argument("--model", "-m", help="provider:model (else CHATPLEX_MODEL / profile)")
+    parser.add_argument("--profile", help="a chatplex.toml profile for the model's settings")
+    parser.add_argument("--prompt", help='a template over each row\'s fields: "Summarise {text}"')
+    parser.add_argument(
+        "--concurrency", type=_positive_int, default=DEFAULT_CONCURRENCY, help="rows in flight"
+    )
+    parser.add_argument("--rpm", type=_positive_int, help="requests per minute (rate limit)")
+    parser.add_argument("--tpm", type=_positive_int, help="tokens per minute (rate limit)")
+    parser.add_argument("--max-cost", type=_positive_float, help="stop at this cost (USD)")
+    parser.add_argument("--cache", help="an SQLite reply cache file (reruns cost nothing)")
+    parser.add_argument(
+        "--retry-failed", action="store_true", help="re-send the rows that ended in an error"
+    )
+    parser.add_argument("--base-url", help="the provider's base URL (a proxy, a mock server)")
+    parser.add_argument("--report", help="write an HTML chart of the run to this file")
+    parser.add_argument("--sorted-output", help="also write the output in input order here")
+    parser.add_argument(
+        "--progress-interval",
+        type=_positive_float,
+        default=10.0,
+        help="seconds between progress lines when stderr is not a terminal",
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress, no summary")
+
+
+def model_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The model settings the flags give (the rest comes from environment and profile)."""
+    settings: dict[str, Any] = {}
+    if args.base_url:
+        settings["base_url"] = args.base_url
+    limits = {}
+    if args.rpm:
+        limits["requests_per_minute"] = args.rpm
+    if args.tpm:
+        limits["tokens_per_minute"] = args.tpm
+    if limits:
+        settings["rate_limit"] = limits
+    if args.cache:
+        settings["cache"] = _sqlite_cache(args.cache)
+    return settings
+
+
+def _sqlite_cache(path: str) -> Any:
+    try:
+        cache = importlib.import_module("chatplex.chat.cache")  # arrives with issue 15
+    except ImportError:
+        raise NotImplementedError(
+            "--cache needs chatplex's reply cache (chatplex.chat.cache), which this build "
+            "does not have yet"
+        ) from None
+    return cache.SQLiteCache(path)
+
+
+def _reveal(value: Any) -> Any:
+    if isinstance(value, Secret):
+        return value.get()
+    if isinstance(value, dict):
+        return {key: _reveal(item) for key, item in value.items()}
+    return value
+
+
+def model_from_args(args: argparse.Namespace) -> Runnable[Any, Any]:
+    """The model the flags, the environment and the profile describe."""
+    resolved = resolve(args.model, profile=args.profile, settings=model_settings(args))
+    specs = [resolved.primary, *resolved.fallbacks]
+    models: list[Runnable[Any, Any]] = [
+        init_chat_model(spec.model, **_reveal(spec.settings)) for spec in specs
+    ]
+    return models[0].with_fallbacks(models[1:]) if len(models) > 1 else models[0]
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run `chatplex run` with parsed arguments; the exit status."""
+    try:
+        model = model_from_args(args)
+        summary = run(
+            model,
+            args.input,
+            output=args.output,
+            prompt=args.prompt,
+            concurrency=args.concurrency,
+            retry_failed=args.retry_failed,
+            max_cost=args.max_cost,
+            progress=not args.quiet,
+            progress_interval_s=args.progress_interval,
+            report=args.report,
+        )
+        if args.sorted_output:
+            ids = (row.id for row in iter_rows(args.input, prompt=args.prompt))
+            export_sorted(args.output, args.sorted_output, ids)
+    except (InputError, JournalError, ConfigError, NotImplementedError) as exc:
+        print(f"chatplex run: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:  # before the run took over Ctrl-C (checking the input)
+        print("chatplex run: interrupted before any request", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if summary.stop_reason in ("interrupted", "cancelled"):
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED_ROWS if summary.failed else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`chatplex run ...` alone (the `chatplex` command dispatches here)."""
+    parser = argparse.ArgumentParser(prog="chatplex run", description=__doc__.split("\n")[0])
+    add_run_arguments(parser)
+    return run_command(parser.parse_args(argv))

@@ -1,0 +1,317 @@
+"""The bulk runner: rows through a runnable, a bounded window in flight, each result
+appended to the journal as it finishes.
+
+Memory is bounded by `concurrency`, not by the number of rows: `concurrency` worker
+tasks on one event loop pull rows one at a time from a shared (streamed) source, so no
+coroutine exists for a row before a worker takes it, and nothing of a finished row is
+kept but counters. (LangChain's `abatch` creates every coroutine up front and holds
+every result; chatplex's `abatch` holds every result.)
+
+Stopping: the first Ctrl-C (SIGINT) stops taking rows and lets the rows in flight
+finish and be written; a second one cancels them (they are not written: the next run
+sends them again). A reached cost budget stops the same way as the first Ctrl-C.
+Either way the summary is printed and returned. A SIGKILL loses the rows in flight and
+nothing else (see `journal`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+import threading
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Sized
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from ..core import Runnable, RunnableConfig
+from .idset import IdSet, id_key
+from .inputs import InputError, Row, check_input, iter_rows
+from .journal import Journal
+from .pricing import is_budget_stop, pricing
+from .progress import ProgressDisplay, make_display
+from .records import error_record, success_record
+from .report import write_report
+from .stats import RunStats
+from .summary import RunSummary
+
+__all__ = ["DEFAULT_CONCURRENCY", "arun", "run"]
+
+DEFAULT_CONCURRENCY = 64
+
+#: What `rows` may be: a file (JSONL, CSV, Parquet), or inputs / `Row`s in an iterable.
+RowSource = str | Path | Iterable[Any] | AsyncIterable[Any]
+
+
+@dataclass(slots=True)
+class _Control:
+    """Shared by the workers and the signal handler: whether to take more rows."""
+
+    stop_reason: str | None = None
+    interrupts: int = 0
+
+    @property
+    def stopping(self) -> bool:
+        return self.stop_reason is not None
+
+    def stop(self, reason: str) -> None:
+        if self.stop_reason is None:
+            self.stop_reason = reason
+
+
+def _as_row(item: Any, index: int) -> Row:
+    return item if isinstance(item, Row) else Row(index, item, index)
+
+
+def _check_unique(rows: Iterator[Row]) -> Iterator[Row]:
+    """Rows from an iterable (not checked beforehand): a duplicate id stops the run."""
+    seen = IdSet()
+    for row in rows:
+        key = id_key(row.id)
+        if key in seen:
+            raise InputError(f"row {row.line}: duplicate id {row.id!r}")
+        seen.add(key)
+        yield row
+
+
+class _Feed:
+    """The next row not yet in the journal; sync sources need no lock (each `next` runs
+    without awaiting), async ones are read by one worker at a time."""
+
+    def __init__(
+        self, source: Iterator[Row] | AsyncIterator[Any], journal: Journal, stats: RunStats
+    ):
+        self._source = source
+        self._journal = journal
+        self._stats = stats
+        self._lock = asyncio.Lock()
+        self._index = 0
+        self._seen = IdSet()  # async sources only (sync ones are checked as they stream)
+
+    async def _next_raw(self) -> Row | None:
+        if isinstance(self._source, Iterator):
+            return next(self._source, None)
+        async with self._lock:
+            try:
+                item = await anext(self._source)
+            except StopAsyncIteration:
+                return None
+            row = _as_row(item, self._index)
+            self._index += 1
+            key = id_key(row.id)
+            if key in self._seen:
+                raise InputError(f"row {row.line}: duplicate id {row.id!r}")
+            self._seen.add(key)
+            return row
+
+    async def next(self) -> Row | None:
+        while True:
+            row = await self._next_raw()
+            if row is None or not self._journal.is_done(row.id):
+                return row
+            self._stats.skipped += 1
+
+
+def _open_source(
+    rows: RowSource, prompt: str | None
+) -> tuple[Iterator[Row] | AsyncIterator[Any], int | None]:
+    """The rows to run and how many there are (None if unknown). A file is checked
+    whole first, so bad input fails before any request."""
+    if isinstance(rows, (str, Path)):
+        return iter_rows(rows, prompt=prompt), check_input(rows, prompt=prompt).rows
+    if prompt is not None:
+        raise TypeError("prompt= applies to a file of rows; format your inputs before passing them")
+    if isinstance(rows, AsyncIterable):
+        return aiter(rows), None
+    count = len(rows) if isinstance(rows, Sized) else None
+    return _check_unique(_as_row(item, i) for i, item in enumerate(rows)), count
+
+
+async def _work(
+    runnable: Runnable[Any, Any],
+    config: RunnableConfig | None,
+    feed: _Feed,
+    journal: Journal,
+    stats: RunStats,
+    control: _Control,
+    display: ProgressDisplay | None,
+) -> None:
+    while not control.stopping:
+        row = await feed.next()
+        if row is None:
+            return
+        stats.in_flight += 1
+        started = time.perf_counter()
+        try:
+            output = await runnable.ainvoke(row.input, config)
+        except Exception as exc:  # noqa: BLE001 - a failed row is a row of the output
+            if is_budget_stop(exc):
+                control.stop("cost budget reached")  # not sent: the next run sends it
+                continue
+            journal.write(error_record(row.id, exc))
+            stats.record_failure(getattr(exc, "attempts", 1), time.perf_counter() - started)
+        else:
+            record = success_record(row.id, output, time.perf_counter() - started)
+            journal.write(record)
+            stats.record_success(record)
+        finally:
+            stats.in_flight -= 1
+        if display is not None:
+            display.refresh()
+
+
+async def _tick(display: ProgressDisplay, every_s: float) -> None:
+    # Redraws while rows are slow (a 30-second call would freeze the bar otherwise).
+    while True:
+        await asyncio.sleep(every_s)
+        display.refresh()
+
+
+def _on_sigint(control: _Control, workers: list[asyncio.Task[None]], notice: IO[str]) -> None:
+    control.interrupts += 1
+    if control.interrupts == 1:
+        control.stop("interrupted")
+        print(
+            "\nchatplex run: stopping: finishing the rows in flight (Ctrl-C again to cancel them)",
+            file=notice,
+            flush=True,
+        )
+    else:
+        control.stop_reason = "cancelled"
+        for worker in workers:
+            worker.cancel()
+
+
+@contextlib.contextmanager
+def _sigint_handler(
+    enabled: bool, control: _Control, workers: list[asyncio.Task[None]], notice: IO[str]
+) -> Iterator[None]:
+    loop = asyncio.get_running_loop()
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    loop.add_signal_handler(signal.SIGINT, _on_sigint, control, workers, notice)
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+
+
+async def _run_workers(workers: list[asyncio.Task[None]]) -> None:
+    """Wait for every worker; on a worker's error cancel the others, then raise it."""
+    try:
+        done, pending = await asyncio.wait(workers, return_when=asyncio.FIRST_EXCEPTION)
+    finally:
+        for worker in workers:
+            if not worker.done():
+                worker.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+    for worker in done:
+        if not worker.cancelled() and worker.exception() is not None:
+            raise worker.exception()  # type: ignore[misc]
+
+
+async def arun(
+    runnable: Runnable[Any, Any],
+    rows: RowSource,
+    *,
+    output: str | Path,
+    prompt: str | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    config: RunnableConfig | None = None,
+    retry_failed: bool = False,
+    max_cost: float | None = None,
+    progress: bool = True,
+    progress_file: IO[str] | None = None,
+    progress_interval_s: float = 10.0,
+    handle_sigint: bool = True,
+    report: str | Path | None = None,
+) -> RunSummary:
+    """Run every row through `runnable`, appending one output row each to `output`.
+
+    `rows`: a JSONL / CSV / Parquet file (`prompt` a template over its fields), or an
+    iterable or async iterable of inputs (ids: their position, from 0) or `Row`s. Rows
+    whose id is already in `output` are skipped (`retry_failed`: except those that ended
+    in an error). At most `concurrency` rows in flight. `max_cost` (USD) stops taking
+    rows once the replies' cost reaches it. `progress`: a bar on a terminal, a line every
+    `progress_interval_s` seconds otherwise (to `progress_file`, stderr by default), and
+    the summary at the end. `handle_sigint`: Ctrl-C stops gracefully (main thread only).
+    `report`: write an HTML chart of the run there (see `report`).
+    """
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+    if max_cost is not None and max_cost <= 0:
+        raise ValueError(f"max_cost must be positive, got {max_cost}")
+    source, total = _open_source(rows, prompt)
+    notice = progress_file if progress_file is not None else sys.stderr
+    control = _Control()
+    with pricing(max_cost), Journal(output, retry_failed=retry_failed) as journal:
+        stats = RunStats(total=total)
+        display = make_display(stats, notice, interval_s=progress_interval_s) if progress else None
+        feed = _Feed(source, journal, stats)
+        workers = [
+            asyncio.create_task(_work(runnable, config, feed, journal, stats, control, display))
+            for _ in range(concurrency)
+        ]
+        ticker = asyncio.create_task(_tick(display, 1.0)) if display is not None else None
+        try:
+            with _sigint_handler(handle_sigint, control, workers, notice):
+                await _run_workers(workers)
+        finally:
+            if ticker is not None:
+                ticker.cancel()
+                await asyncio.gather(ticker, return_exceptions=True)
+            stats.finish()
+            if display is not None:
+                display.close()
+    summary = RunSummary.from_stats(stats, output=Path(output), stop_reason=control.stop_reason)
+    if report is not None:
+        write_report(report, summary, stats.timeline)
+    if progress:
+        print(summary.format(), file=notice, flush=True)
+    return summary
+
+
+def run(
+    runnable: Runnable[Any, Any],
+    rows: RowSource,
+    *,
+    output: str | Path,
+    prompt: str | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    config: RunnableConfig | None = None,
+    retry_failed: bool = False,
+    max_cost: float | None = None,
+    progress: bool = True,
+    progress_file: IO[str] | None = None,
+    progress_interval_s: float = 10.0,
+    handle_sigint: bool = True,
+    report: str | Path | None = None,
+) -> RunSummary:
+    """`arun` on a new event loop (from sync code; inside a running loop, await `arun`)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        raise RuntimeError("chatplex.bulk.run() inside a running event loop: await bulk.arun()")
+    return asyncio.run(
+        arun(
+            runnable,
+            rows,
+            output=output,
+            prompt=prompt,
+            concurrency=concurrency,
+            config=config,
+            retry_failed=retry_failed,
+            max_cost=max_cost,
+            progress=progress,
+            progress_file=progress_file,
+            progress_interval_s=progress_interval_s,
+            handle_sigint=handle_sigint,
+            report=report,
+        )
+    )

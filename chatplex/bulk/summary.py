@@ -1,0 +1,89 @@
+"""The summary printed at the end of every bulk run (and returned by `run` / `arun`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .stats import ModelTotals, RunStats
+
+__all__ = ["RunSummary"]
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What one run did. `skipped`: rows already in the output; `requests`: HTTP
+    attempts sent (retries included, cache hits not); `cost` None when nothing was
+    priced; `stop_reason` None when every row was taken."""
+
+    output: Path
+    total: int | None
+    skipped: int
+    succeeded: int
+    failed: int
+    cached: int
+    requests: int
+    input_tokens: int
+    output_tokens: int
+    cost: float | None
+    wall_s: float
+    stop_reason: str | None
+    by_model: dict[str, ModelTotals] = field(default_factory=dict)
+    stats: RunStats | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_stats(cls, stats: RunStats, *, output: Path, stop_reason: str | None) -> RunSummary:
+        return cls(
+            output=output,
+            total=stats.total,
+            skipped=stats.skipped,
+            succeeded=stats.succeeded,
+            failed=stats.failed,
+            cached=stats.cached,
+            requests=stats.requests,
+            input_tokens=stats.input_tokens,
+            output_tokens=stats.output_tokens,
+            cost=stats.cost,
+            wall_s=stats.elapsed(),
+            stop_reason=stop_reason,
+            by_model=dict(stats.by_model),
+            stats=stats,
+        )
+
+    @property
+    def requests_per_s(self) -> float:
+        return self.requests / self.wall_s if self.wall_s > 0 else 0.0
+
+    @property
+    def complete(self) -> bool:
+        """Every input row has a line in the output (successes and errors)."""
+        return self.total is not None and self.skipped + self.succeeded + self.failed == self.total
+
+    def format(self) -> str:
+        cost = "unknown (no price)" if self.cost is None else f"${self.cost:.6f}"
+        status = "complete" if self.stop_reason is None else f"stopped: {self.stop_reason}"
+        lines = [
+            f"chatplex run: {status} -> {self.output}",
+            f"  rows      {self.succeeded} done, {self.failed} failed, {self.cached} cached, "
+            f"{self.skipped} already in the output"
+            + (f" (of {self.total})" if self.total is not None else ""),
+            f"  requests  {self.requests} ({self.requests_per_s:.1f}/s)",
+            f"  tokens    {self.input_tokens} in, {self.output_tokens} out",
+            f"  cost      {cost}",
+            f"  wall time {self.wall_s:.2f}s",
+        ]
+        if len(self.by_model) > 1 or any(t.cost is not None for t in self.by_model.values()):
+            for name, totals in sorted(self.by_model.items()):
+                model_cost = "?" if totals.cost is None else f"${totals.cost:.6f}"
+                lines.append(
+                    f"  model     {name}: {totals.rows} rows, "
+                    f"{totals.input_tokens + totals.output_tokens} tokens, {model_cost}"
+                )
+        if self.stop_reason is not None:
+            lines.append("  run the same command again to carry on where it stopped")
+        if self.failed:
+            lines.append(f"  --retry-failed re-sends the {self.failed} failed rows")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.format()

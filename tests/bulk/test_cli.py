@@ -1,0 +1,353 @@
+"""`chatplex run` as a person runs it: in a subprocess, killed, interrupted, in a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import pty
+import select
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from chatplex.bulk.cli import add_run_arguments, model_from_args, model_settings
+from chatplex.chat import ChatModel
+from chatplex.testing import MockRequest, MockServer
+
+from .conftest import read_output, run_cli, start_cli, write_jsonl
+
+MODEL = "openai:gpt-4o-mini"
+HAS_CACHE = importlib.util.find_spec("chatplex.chat.cache") is not None
+
+
+def _wait_for_lines(
+    path: Path, count: int, process: subprocess.Popen[bytes], timeout: float = 60
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_bytes().count(b"\n") >= count:
+            return
+        assert process.poll() is None, "the run ended before it could be stopped"
+        time.sleep(0.01)
+    raise AssertionError(f"{path} never reached {count} lines")
+
+
+def _check_complete(out: Path, count: int) -> None:
+    rows = read_output(out)
+    ids = [r["id"] for r in rows]
+    assert len(ids) == count == len(set(ids))
+    assert all(r["text"] == f"Echo: row {r['id'][1:]}" for r in rows)
+
+
+def test_sigkill_then_rerun_finishes_every_row_once(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 2000)
+    out = tmp_path / "out.jsonl"
+    with MockServer(latency=0.002) as server:
+        args = (
+            str(source),
+            "--model",
+            MODEL,
+            "--output",
+            str(out),
+            "--prompt",
+            "{text}",
+            "--base-url",
+            server.url,
+            "--concurrency",
+            "16",
+            "-q",
+        )
+        process = start_cli(*args, cwd=tmp_path)
+        _wait_for_lines(out, 600, process)
+        process.kill()  # SIGKILL: no cleanup at all
+        process.wait(timeout=30)
+        kept = out.read_bytes().count(b"\n")
+        assert 600 <= kept < 2000
+        sent_before = server.stats.requests
+        finished = run_cli(*args, cwd=tmp_path)
+        assert finished.returncode == 0, finished.stderr
+        _check_complete(out, 2000)
+        # Only the rows in flight at the kill (at most the window) were sent twice.
+        assert server.stats.requests <= 2000 + 16
+        assert server.stats.requests - sent_before == 2000 - kept
+
+
+def test_torn_last_line_is_repaired_by_the_next_run(tmp_path: Path, server: MockServer) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 30)
+    out = tmp_path / "out.jsonl"
+    args = (
+        str(source),
+        "-m",
+        MODEL,
+        "-o",
+        str(out),
+        "--prompt",
+        "{text}",
+        "--base-url",
+        server.url,
+        "-q",
+    )
+    assert run_cli(*args, cwd=tmp_path).returncode == 0
+    data = out.read_bytes()
+    out.write_bytes(data[: len(data) - 7])  # the last write cut short
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "torn last line" in result.stderr
+    _check_complete(out, 30)
+    assert server.stats.requests == 31
+
+
+def test_sigint_finishes_in_flight_rows_and_prints_the_summary(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 500)
+    out = tmp_path / "out.jsonl"
+    with MockServer(latency=0.3) as server:
+        process = start_cli(
+            str(source),
+            "-m",
+            MODEL,
+            "-o",
+            str(out),
+            "--prompt",
+            "{text}",
+            "--base-url",
+            server.url,
+            "--concurrency",
+            "4",
+            cwd=tmp_path,
+            stderr=subprocess.PIPE,
+        )
+        _wait_for_lines(out, 4, process)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+        text = stderr.decode()
+        assert process.returncode == 130, text
+        assert "finishing the rows in flight" in text and "stopped: interrupted" in text
+        written = len(read_output(out))
+        # Every request the server answered was written: nothing in flight was dropped.
+        assert written == server.stats.requests < 500
+
+
+def test_second_sigint_cancels_rows_in_flight(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 50)
+    out = tmp_path / "out.jsonl"
+    with MockServer(latency=30) as server:
+        process = start_cli(
+            str(source),
+            "-m",
+            MODEL,
+            "-o",
+            str(out),
+            "--prompt",
+            "{text}",
+            "--base-url",
+            server.url,
+            "--concurrency",
+            "4",
+            cwd=tmp_path,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 30
+        while server.stats.requests < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)  # far less than the 30 s latency
+        assert process.returncode == 130
+        assert "stopped: cancelled" in stderr.decode()
+        assert out.read_bytes() == b""  # cancelled rows are not written: the rerun sends them
+
+
+def test_progress_bar_in_a_terminal(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 300)
+    out = tmp_path / "out.jsonl"
+    with MockServer(latency=0.01) as server:
+        leader, follower = pty.openpty()
+        process = start_cli(
+            str(source),
+            "-m",
+            MODEL,
+            "-o",
+            str(out),
+            "--prompt",
+            "{text}",
+            "--base-url",
+            server.url,
+            "--concurrency",
+            "8",
+            cwd=tmp_path,
+            stdout=follower,
+            stderr=follower,
+        )
+        os.close(follower)
+        screen = b""
+        while True:
+            ready, _, _ = select.select([leader], [], [], 60)
+            assert ready, "no output from the terminal"
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the process is gone
+                break
+            if not chunk:
+                break
+            screen += chunk
+        os.close(leader)
+        assert process.wait(timeout=30) == 0
+    text = screen.decode(errors="replace")
+    assert "\r" in text  # redrawn in place, as a bar
+    last_bar = [part for part in text.split("\r") if "300/300" in part][-1]
+    for field in ("failed=0", "cached=0", "in_flight=", "req/s=", "tok/s=", "cost=$?", "<", "|"):
+        assert field in last_bar, (field, last_bar)
+    assert "chatplex run: complete" in text
+
+
+def test_plain_lines_when_not_a_terminal(tmp_path: Path, server: MockServer) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 20)
+    result = run_cli(
+        str(source),
+        "-m",
+        MODEL,
+        "-o",
+        str(tmp_path / "out.jsonl"),
+        "--prompt",
+        "{text}",
+        "--base-url",
+        server.url,
+        "--progress-interval",
+        "0.01",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0
+    lines = [
+        line for line in result.stderr.splitlines() if "chatplex run: " in line and "/20" in line
+    ]
+    assert lines and "\r" not in result.stderr
+    assert "20/20 (100.0%) failed=0 cached=0 in_flight=0" in lines[-1]
+    assert "eta=" in lines[-1]
+
+
+def test_bad_input_exits_2_before_any_request(tmp_path: Path, server: MockServer) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "text": "a"}\n{"id": 2, "txt": "b"}\n')
+    result = run_cli(
+        str(source),
+        "-m",
+        MODEL,
+        "-o",
+        str(tmp_path / "out.jsonl"),
+        "--prompt",
+        "{text}",
+        "--base-url",
+        server.url,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "in.jsonl:2: --prompt needs field 'text'" in result.stderr
+    assert server.stats.requests == 0
+
+
+def test_csv_input_retry_failed_and_sorted_export(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,text\n" + "".join(f"r{i},row {i}\n" for i in range(20)))
+    out, ordered = tmp_path / "out.jsonl", tmp_path / "sorted.jsonl"
+
+    def fail_some(request: MockRequest) -> str | None:
+        content = (request.json or {})["messages"][-1]["content"]
+        return "status=400" if content in ("row 1", "row 7") else None
+
+    with MockServer(fault_plan=fail_some) as server:
+        args = (
+            str(source),
+            "-m",
+            MODEL,
+            "-o",
+            str(out),
+            "--prompt",
+            "{text}",
+            "--base-url",
+            server.url,
+            "-q",
+        )
+        first = run_cli(*args, cwd=tmp_path)
+        assert first.returncode == 1  # some rows failed: their error rows are written
+        errors = {r["id"]: r["error"] for r in read_output(out) if "error" in r}
+        assert set(errors) == {"r1", "r7"} and errors["r1"]["status"] == 400
+        server.settings.fault_plan = None
+        before = server.stats.requests
+        again = run_cli(*args, cwd=tmp_path)
+        assert again.returncode == 0 and server.stats.requests == before  # errors count as done
+        retried = run_cli(*args, "--retry-failed", "--sorted-output", str(ordered), cwd=tmp_path)
+        assert retried.returncode == 0, retried.stderr
+        assert server.stats.requests == before + 2
+    assert [r["id"] for r in read_output(ordered)] == [f"r{i}" for i in range(20)]
+    assert all("error" not in r for r in read_output(out))
+
+
+def test_no_key_in_any_file(tmp_path: Path, server: MockServer) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 5)
+    report = tmp_path / "r.html"
+    result = run_cli(
+        str(source),
+        "-m",
+        MODEL,
+        "-o",
+        str(tmp_path / "out.jsonl"),
+        "--prompt",
+        "{text}",
+        "--base-url",
+        server.url,
+        "--report",
+        str(report),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0
+    for text in (
+        result.stderr,
+        result.stdout,
+        report.read_text(),
+        (tmp_path / "out.jsonl").read_text(),
+    ):
+        assert "sk-mock-test-key" not in text
+
+
+def test_flags_become_model_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    args = parser.parse_args(["in.jsonl", "-o", "o.jsonl", "--rpm", "600", "--tpm", "90000"])
+    assert model_settings(args) == {
+        "rate_limit": {"requests_per_minute": 600, "tokens_per_minute": 90000}
+    }
+    # No --model, no --base-url: both come from the environment, as for init_chat_model().
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CHATPLEX_MODEL", "openai:gpt-4o-mini")
+    monkeypatch.setenv("CHATPLEX_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-mock")
+    model = model_from_args(args)
+    assert isinstance(model, ChatModel) and model.model == "gpt-4o-mini"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["in.jsonl", "-o", "o.jsonl", "--concurrency", "0"])
+
+
+@pytest.mark.skipif(HAS_CACHE, reason="this build has the reply cache")
+def test_cache_flag_says_it_is_not_in_this_build(tmp_path: Path, server: MockServer) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 3)
+    result = run_cli(
+        str(source),
+        "-m",
+        MODEL,
+        "-o",
+        str(tmp_path / "out.jsonl"),
+        "--prompt",
+        "{text}",
+        "--base-url",
+        server.url,
+        "--cache",
+        str(tmp_path / "c.db"),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2 and "--cache needs" in result.stderr
+    assert server.stats.requests == 0

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from chatplex.bulk.inputs import InputError, Row, check_input, iter_rows
+
+
+def _jsonl(path: Path, *records: object) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_jsonl_prompt_messages_and_line_numbers(tmp_path: Path) -> None:
+    messages = [{"role": "user", "content": "hi"}]
+    path = _jsonl(tmp_path / "in.jsonl", {"id": "a", "prompt": "p"}, {"messages": messages})
+    rows = list(iter_rows(path))
+    assert rows == [Row("a", "p", 1), Row(2, messages, 2)]  # no id: its line number
+
+
+def test_template_over_fields(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "in.jsonl", {"id": 1, "text": "x", "lang": "fr"})
+    [row] = iter_rows(path, prompt="Translate {text} to {lang}")
+    assert row.input == "Translate x to fr"
+
+
+def test_csv_with_template_and_multiline_field(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text('id,text\nq1,"two\nlines"\n,plain\n', encoding="utf-8")
+    rows = list(iter_rows(path, prompt="Say {text}"))
+    assert rows[0] == Row("q1", "Say two\nlines", 3)
+    assert (rows[1].id, rows[1].input) == (4, "Say plain")  # an empty id cell: the line
+
+
+def test_csv_without_id_column_numbers_rows_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("prompt\nhello\nworld\n", encoding="utf-8")
+    assert [(r.id, r.input) for r in iter_rows(path)] == [(2, "hello"), (3, "world")]
+
+
+@pytest.mark.parametrize(
+    ("records", "template", "message"),
+    [
+        ([{"id": 1, "prompt": "ok"}, {"id": 2}], None, "in.jsonl:2: no input"),
+        (
+            [{"id": 1, "text": "a"}, {"id": 2, "body": "b"}],
+            "S {text}",
+            "in.jsonl:2: --prompt needs field 'text'",
+        ),
+        ([{"id": 1, "prompt": "a"}, {"id": 1, "prompt": "b"}], None, "in.jsonl:2: duplicate id 1"),
+        ([{"id": [1], "prompt": "a"}], None, "in.jsonl:1: id must be"),
+        ([{"id": 1, "messages": "hi"}], None, "in.jsonl:1: messages must be"),
+        ([["not", "an", "object"]], None, "in.jsonl:1: expected an object"),
+        ([{"messages": [{"role": "usr", "content": "x"}]}], None, "in.jsonl:1: .*unknown role"),
+    ],
+)
+def test_bad_rows_are_named(
+    tmp_path: Path, records: list[object], template: str | None, message: str
+) -> None:
+    path = _jsonl(tmp_path / "in.jsonl", *records)
+    with pytest.raises(InputError, match=message.replace("[", r"\[")):
+        check_input(path, prompt=template)
+
+
+def test_broken_json_line_and_unknown_format(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"prompt": "a"}\n{"prompt": \n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"in.jsonl:2: not valid JSON"):
+        check_input(path)
+    with pytest.raises(InputError, match="unknown input format '.txt'"):
+        check_input(tmp_path / "in.txt")
+    with pytest.raises(InputError, match="no such file"):
+        check_input(tmp_path / "missing.jsonl")
+
+
+def test_check_counts_rows_and_skips_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"prompt": "a"}\n\n{"prompt": "b"}\n', encoding="utf-8")
+    assert check_input(path).rows == 2
+
+
+def test_parquet_needs_pyarrow_or_reads_rows(tmp_path: Path) -> None:
+    path = tmp_path / "in.parquet"
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        path.write_bytes(b"PAR1")
+        with pytest.raises(InputError, match="needs pyarrow"):
+            list(iter_rows(path))
+        return
+    pq.write_table(pa.table({"id": ["a", "b"], "text": ["x", "y"]}), path)
+    assert [(r.id, r.input) for r in iter_rows(path, prompt="{text}")] == [("a", "x"), ("b", "y")]

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import json
+
+from pydantic import BaseModel
+
+from chatplex.bulk.records import encode, error_record, record_cost, success_record
+from chatplex.errors import RateLimitError
+from chatplex.messages import AIMessage
+
+
+def test_success_row_from_a_reply() -> None:
+    reply = AIMessage(
+        "hello",
+        usage_metadata={"input_tokens": 3, "output_tokens": 2, "total_tokens": 5},
+        response_metadata={
+            "attempts": 2,
+            "model_name": "m",
+            "cached": True,
+            "cost": {"total": 0.5, "input": 0.2, "output": 0.3, "currency": "USD"},
+        },
+    )
+    record = success_record("a", reply, 0.123456)
+    assert record == {
+        "id": "a",
+        "text": "hello",
+        "usage": {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5},
+        "cost": 0.5,
+        "attempts": 2,
+        "latency_s": 0.1235,
+        "cached": True,
+        "model": "m",
+    }
+
+
+def test_cost_read_defensively() -> None:
+    assert record_cost({}) is None
+    assert record_cost({"cost": None}) is None
+    assert record_cost({"cost": {"total": None}}) is None
+    assert record_cost({"cost": 0.25}) == 0.25
+
+
+def test_structured_output_is_json() -> None:
+    class Answer(BaseModel):
+        score: int
+
+    assert success_record(1, Answer(score=3), 0.0)["text"] == {"score": 3}
+    assert success_record(1, {"a": [1]}, 0.0)["text"] == {"a": [1]}
+    assert success_record(1, "plain", 0.0)["text"] == "plain"
+
+
+def test_error_row_has_type_status_message_and_no_key_in_urls() -> None:
+    error = RateLimitError("slow down", status=429, provider="openai")
+    assert error_record(7, error) == {
+        "id": 7,
+        "error": {"type": "RateLimitError", "status": 429, "message": str(error)},
+    }
+    leaked = error_record(1, ValueError("GET https://x.example/v1?key=sk-secret-1 failed"))
+    assert "sk-secret-1" not in json.dumps(leaked)
+    assert leaked["error"]["status"] is None
+
+
+def test_encode_is_one_utf8_line() -> None:
+    line = encode({"id": 1, "text": "café\nnext"})
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    assert json.loads(line) == {"id": 1, "text": "café\nnext"}

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chatplex import RunnableLambda, init_chat_model
+from chatplex.bulk import InputError, Row, arun, run
+from chatplex.chat.fake import FakeChatModel
+from chatplex.errors import BadRequestError
+from chatplex.testing import MockServer
+
+from .conftest import read_output, write_jsonl
+
+
+def _model(server: MockServer) -> Any:
+    return init_chat_model("openai:gpt-4o-mini", base_url=server.url, api_key="sk-mock")
+
+
+def test_file_through_the_mock_server_then_rerun_sends_nothing(
+    tmp_path: Path, server: MockServer
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 50)
+    out = tmp_path / "out.jsonl"
+    summary = run(
+        _model(server), source, output=out, prompt="Say {text}", concurrency=8, progress=False
+    )
+    rows = read_output(out)
+    assert summary.complete and (summary.succeeded, summary.failed) == (50, 0)
+    assert sorted(r["id"] for r in rows) == sorted(f"r{i}" for i in range(50))
+    assert all(r["text"] == f"Echo: Say row {r['id'][1:]}" for r in rows)
+    assert all(set(r) >= {"usage", "cost", "attempts", "latency_s", "cached"} for r in rows)
+    assert server.stats.requests == 50 == summary.requests
+    again = run(_model(server), source, output=out, prompt="Say {text}", progress=False)
+    assert (again.skipped, again.succeeded, server.stats.requests) == (50, 0, 50)
+    assert len(read_output(out)) == 50
+
+
+async def test_async_twin_from_an_async_iterable(tmp_path: Path) -> None:
+    model = FakeChatModel(responses=["ok"])
+
+    async def rows() -> Any:
+        for index in range(5):
+            yield Row(f"id{index}", f"q{index}")
+
+    summary = await arun(
+        model, rows(), output=tmp_path / "out.jsonl", concurrency=2, progress=False
+    )
+    assert summary.succeeded == 5 and summary.total is None
+    assert {r["id"] for r in read_output(tmp_path / "out.jsonl")} == {f"id{i}" for i in range(5)}
+
+
+def test_plain_inputs_get_their_position_and_errors_become_rows(tmp_path: Path) -> None:
+    model = FakeChatModel(
+        responses=["fine"], errors={"bad": BadRequestError("nope", status=400, provider="fake")}
+    )
+    out = tmp_path / "out.jsonl"
+    summary = run(model, ["a", "bad", "c"], output=out, progress=False)
+    by_id = {r["id"]: r for r in read_output(out)}
+    assert summary.failed == 1 and summary.succeeded == 2
+    assert by_id[1]["error"]["type"] == "BadRequestError" and by_id[1]["error"]["status"] == 400
+    assert by_id[0]["text"] == "fine"
+    # --retry-failed: only the failed row runs again, and the file keeps one line per id.
+    model.errors = {}
+    retry = run(model, ["a", "bad", "c"], output=out, retry_failed=True, progress=False)
+    assert (retry.skipped, retry.succeeded, retry.failed) == (2, 1, 0)
+    assert sorted(r["id"] for r in read_output(out)) == [0, 1, 2]
+    assert all("error" not in r for r in read_output(out))
+
+
+def test_window_is_bounded_and_rows_are_pulled_lazily(tmp_path: Path) -> None:
+    in_flight = peak = pulled = 0
+
+    async def slow(text: str) -> str:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.001)
+        in_flight -= 1
+        return text.upper()
+
+    def source() -> Any:
+        nonlocal pulled
+        for index in range(200):
+            pulled += 1
+            # Never more than the window ahead of what has finished (no coroutine per row).
+            assert pulled - len(out.read_text().splitlines()) <= 4 + 1
+            yield f"t{index}"
+
+    out = tmp_path / "out.jsonl"
+    summary = run(RunnableLambda(slow), source(), output=out, concurrency=4, progress=False)
+    assert summary.succeeded == 200 and peak == 4
+    assert {r["text"] for r in read_output(out)} == {f"T{i}" for i in range(200)}
+
+
+def test_duplicate_ids_in_an_iterable_stop_the_run(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="duplicate id 'x'"):
+        run(
+            FakeChatModel(),
+            [Row("x", "a"), Row("x", "b")],
+            output=tmp_path / "o.jsonl",
+            progress=False,
+        )
+
+
+def test_bad_file_fails_before_any_request(tmp_path: Path, server: MockServer) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 20)
+    with source.open("a") as file:
+        file.write(json.dumps({"id": "late", "body": "no text field"}) + "\n")
+    with pytest.raises(InputError, match=r"in.jsonl:21: --prompt needs field 'text'"):
+        run(_model(server), source, output=tmp_path / "o.jsonl", prompt="{text}", progress=False)
+    assert server.stats.requests == 0
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_arguments_checked(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="concurrency"):
+        run(FakeChatModel(), ["a"], output=tmp_path / "o.jsonl", concurrency=0)
+    with pytest.raises(TypeError, match="prompt= applies to a file"):
+        run(FakeChatModel(), ["a"], output=tmp_path / "o.jsonl", prompt="{x}")
+
+
+async def test_sync_run_inside_a_loop_points_to_arun(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="await bulk.arun"):
+        run(FakeChatModel(), ["a"], output=tmp_path / "o.jsonl")
+
+
+def test_summary_and_report_written(tmp_path: Path) -> None:
+    stream = io.StringIO()
+    report = tmp_path / "report.html"
+    summary = run(
+        FakeChatModel(responses=["x"]),
+        ["a", "b"],
+        output=tmp_path / "o.jsonl",
+        progress_file=stream,
+        report=report,
+    )
+    assert "chatplex run: complete" in stream.getvalue()
+    assert "2 done, 0 failed" in stream.getvalue()
+    assert summary.complete and "<svg" in report.read_text()

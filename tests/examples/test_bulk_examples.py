@@ -1,0 +1,42 @@
+"""The bulk-run examples (examples/bulk_*.py) run on the mock server and show what they say."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _run(name: str) -> subprocess.CompletedProcess[str]:
+    drop = ("CHATPLEX_", "OPENAI_", "ANTHROPIC_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / f"{name}.py")],
+        env={**env, "PYTHONWARNINGS": "error"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=EXAMPLES,
+    )
+
+
+def test_chunked_run_resumes_and_the_batch_gets_a_bar() -> None:
+    done = _run("bulk_chunked")
+    assert done.returncode == 0, done.stderr
+    assert "before the rerun: 300 rows on disk" in done.stdout
+    assert "after the rerun: 1000 rows on disk, 300 skipped, 700 sent now" in done.stdout
+    assert "batch with a progress callback: 50 replies" in done.stdout
+    assert "300 already in the output (of 1000)" in done.stderr  # the summary
+
+
+def test_routed_run_counts_each_model() -> None:
+    done = _run("bulk_routed")
+    assert done.returncode == 0, done.stderr
+    assert "rows per model: {'gpt-4o': 8, 'gpt-4o-mini': 32}" in done.stdout
+    assert (
+        "model     gpt-4o: 8 rows" in done.stderr
+        and "model     gpt-4o-mini: 32 rows" in done.stderr
+    )
