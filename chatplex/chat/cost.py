@@ -10,8 +10,9 @@ It returns None -- never 0 -- when the price is unknown: a model the table does 
 a provider it does not know, a reply without usage. Cached input tokens are priced as the
 table says (`input_token_details["cache_read"]` at the cache-read price,
 `["cache_creation"]` at the cache-write price, the rest of `input_tokens` at the input
-price); `batch=True` uses the table's batch prices (the Batch APIs' discount), and the
-standard ones for a model it lists no batch price for. The provider is found from the
+price); `batch=True` uses the table's batch prices, and for a model it lists none for
+(it lists them for some models only) the standard ones at the provider's documented flat
+Batch API discount (50% on OpenAI and Anthropic). The provider is found from the
 request URL first (Azure, OpenRouter, Groq... speak the OpenAI wire at their own prices),
 else from chatplex's provider name.
 
@@ -42,6 +43,11 @@ _log = logging.getLogger("chatplex.cost")
 
 #: chatplex provider names whose table entry has another name.
 _PROVIDER_IDS: dict[str, str] = {}
+
+#: The Batch APIs' flat discount, for models the table lists no batch price for (it lists
+#: them for some models only, e.g. claude-sonnet-4-5 but not claude-3-5-haiku). Both
+#: providers document 50% off every model their Batch API serves.
+_BATCH_DISCOUNT = {"openai": 0.5, "anthropic": 0.5}
 
 
 class Cost(TypedDict):
@@ -247,6 +253,8 @@ def _make_plan(provider: str, host: str | None, model: str, batch: bool) -> _Pla
             counts["output_audio_tokens"] = a_out
         return gp.calc_price(gp.Usage(**counts), model, price_context=context, **where)
 
+    if batch and provider in _BATCH_DISCOUNT and _no_batch_price(gp, model, where):
+        exact = _discounted(exact, _BATCH_DISCOUNT[provider])
     try:
         base = exact(0, 0, 0, 0)
         if _varies_by_time_of_day(gp, base.model):
@@ -268,6 +276,30 @@ def _make_plan(provider: str, host: str | None, model: str, batch: bool) -> _Pla
         _log.debug("no affine price plan for %s %s", provider, model, exc_info=True)
         return _Plan([], exact)
     return _Plan(regions)
+
+
+def _no_batch_price(gp: Any, model: str, where: dict[str, str]) -> bool:
+    """Whether the table prices a batch request as a real-time one (lists no batch price)."""
+    usage = gp.Usage(input_tokens=1_000_000, output_tokens=1_000_000)
+    batch = gp.calc_price(usage, model, price_context={"processing": "batch"}, **where)
+    return bool(batch.total_price == gp.calc_price(usage, model, **where).total_price)
+
+
+class _Scaled:
+    """A calculator result with its prices scaled (the rest -- model, tiers -- as is)."""
+
+    def __init__(self, calc: Any, factor: float) -> None:
+        self.model, self.model_price = calc.model, calc.model_price
+        self.input_price = float(calc.input_price) * factor
+        self.output_price = float(calc.output_price) * factor
+        self.total_price = float(calc.total_price) * factor
+
+
+def _discounted(exact: Callable[..., Any], factor: float) -> Callable[..., Any]:
+    def discounted(*counts: int) -> _Scaled:
+        return _Scaled(exact(*counts), factor)
+
+    return discounted
 
 
 def _coefficients(exact: Callable[..., Any], base: Any, n: int) -> tuple[float, ...]:

@@ -1,60 +1,56 @@
-"""Batch replies priced at batch rates and counted in track_usage: the seam to issue 15's
-price table and trackers, exercised with stand-ins until that lands."""
+"""Batch replies priced at batch rates (half the real-time price on both providers) and
+counted in `track_usage()`."""
 
 from __future__ import annotations
 
-import sys
-import types
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from chatplex import track_usage
 from chatplex.batches import costing
+from chatplex.chat.cost import cost_of
 from chatplex.messages import AIMessage
 
-
-def _reply() -> AIMessage:
-    usage = {"input_tokens": 1000, "output_tokens": 200, "total_tokens": 1200}
-    return AIMessage("ok", usage_metadata=usage, response_metadata={"model_name": "gpt-4o-mini"})
-
-
-@pytest.fixture(autouse=True)
-def _fresh_imports() -> Any:
-    costing._optional.cache_clear()
-    yield
-    costing._optional.cache_clear()
+USAGE = {"input_tokens": 1000, "output_tokens": 200, "total_tokens": 1200}
+CASES = [
+    ("openai", "gpt-4o-mini", "https://api.openai.com/v1"),
+    ("anthropic", "claude-3-5-haiku-latest", "https://api.anthropic.com"),
+]
 
 
-def test_without_the_price_table_nothing_is_invented(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "chatplex.chat.cost", None)  # import fails
-    message = _reply()
-    costing.charge(message, "openai", "gpt-4o-mini", "https://api.openai.com/v1")
-    assert "cost" not in message.response_metadata
+@pytest.mark.parametrize(("provider", "model", "url"), CASES, ids=["openai", "anthropic"])
+def test_a_batch_reply_costs_half_the_real_time_price(provider: str, model: str, url: str) -> None:
+    message = AIMessage("ok", usage_metadata=dict(USAGE), response_metadata={"model_name": model})
+    with track_usage() as usage:
+        costing.charge(message, provider, model, url)
+    real_time = cost_of(USAGE, model, provider=provider, url=url)
+    assert real_time is not None and real_time["total"] > 0
+    batch = message.response_metadata["cost"]
+    assert batch["total"] == pytest.approx(real_time["total"] / 2)
+    assert usage.cost == pytest.approx(batch["total"]) and usage.total.requests == 1
 
 
-def test_priced_at_batch_rates_and_counted(monkeypatch: pytest.MonkeyPatch) -> None:
-    asked: list[dict[str, Any]] = []
-    counted: list[AIMessage] = []
+def test_a_model_the_table_does_not_know_is_not_priced() -> None:
+    message = AIMessage("ok", usage_metadata=dict(USAGE), response_metadata={})
+    costing.charge(message, "openai", "no-such-model-xyz", None)
+    assert message.response_metadata["cost"] is None
 
-    def cost_of(usage: Any, model: str, **kwargs: Any) -> dict[str, Any]:
-        asked.append({"model": model, **kwargs})
-        return {"total": 0.5, "input": 0.3, "output": 0.2, "currency": "USD"}
 
-    monkeypatch.setitem(sys.modules, "chatplex.chat.cost", types.SimpleNamespace(cost_of=cost_of))
-    monkeypatch.setitem(
-        sys.modules,
-        "chatplex.chat.usage",
-        types.SimpleNamespace(record_hit=lambda message, model: counted.append(message)),
-    )
-    message = _reply()
-    costing.charge(message, "openai", "gpt-4o-mini", "https://api.openai.com/v1")
-    assert message.response_metadata["cost"]["total"] == 0.5
-    assert asked == [
-        {
-            "model": "gpt-4o-mini",
-            "provider": "openai",
-            "url": "https://api.openai.com/v1",
-            "batch": True,
-        }
-    ]
-    assert counted == [message]
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_a_batch_job_costs_half_what_the_same_calls_cost_in_real_time(
+    provider: str, make_model: Callable[..., Any], handle_dir: Path
+) -> None:
+    prompts = [f"say {word}" for word in ("alpha", "beta", "gamma", "delta")]
+    model = make_model(provider)
+    with track_usage() as real_time:
+        model.batch(prompts)
+    with track_usage() as batched:
+        job = model.submit_batch(prompts)
+        job.wait(poll_interval=0.02, timeout=30, progress=False)
+        results = job.results()
+    assert [r.text for r in results] == [f"Echo: {p}" for p in prompts]
+    assert batched.total.input_tokens == real_time.total.input_tokens > 0
+    assert batched.cost == pytest.approx(real_time.cost / 2) and batched.cost > 0
