@@ -1,25 +1,62 @@
 from __future__ import annotations
 
-import importlib.util
+from pathlib import Path
 
 import pytest
 
-from chatplex import errors
+from chatplex import init_chat_model
+from chatplex.bulk import run
 from chatplex.bulk.pricing import is_budget_stop, pricing
+from chatplex.errors import BudgetExceededError
+from chatplex.testing import MockServer
 
-HAS_USAGE = importlib.util.find_spec("chatplex.chat.usage") is not None
+from .conftest import read_output, write_jsonl
 
 
 def test_budget_errors_are_recognised_and_others_not() -> None:
     assert not is_budget_stop(ValueError("x"))
-    budget_error = getattr(errors, "BudgetExceededError", None)
-    if budget_error is not None:
-        assert is_budget_stop(budget_error.__new__(budget_error))
+    assert is_budget_stop(BudgetExceededError("spent", spent=1.0, max_cost=1.0))
 
 
-@pytest.mark.skipif(HAS_USAGE, reason="this build has cost tracking")
-def test_max_cost_without_cost_tracking_says_so() -> None:
-    with pytest.raises(NotImplementedError, match="max_cost needs"), pricing(1.0):
-        pass
+def test_replies_inside_the_block_are_priced(server: MockServer) -> None:
+    model = init_chat_model("openai:gpt-4o-mini", base_url=server.url, api_key="sk-mock")
+    assert "cost" not in model.invoke("outside").response_metadata
     with pricing(None):
-        pass
+        cost = model.invoke("inside").response_metadata["cost"]
+    assert cost["total"] > 0 and cost["currency"] == "USD"
+
+
+def test_max_cost_stops_the_run_and_the_next_run_carries_on(
+    tmp_path: Path, server: MockServer
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 200)
+    out = tmp_path / "out.jsonl"
+    model = init_chat_model("openai:gpt-4o-mini", base_url=server.url, api_key="sk-mock")
+    with pricing(None):
+        one_row = model.invoke("Say row 100").response_metadata["cost"]["total"]
+    sent_before = server.stats.requests
+    budget = one_row * 10  # about ten rows' worth
+    summary = run(
+        model,
+        source,
+        output=out,
+        prompt="Say {text}",
+        concurrency=4,
+        max_cost=budget,
+        progress=False,
+    )
+    assert summary.stop_reason == "cost budget reached"
+    assert 10 <= summary.succeeded < 200 and summary.failed == 0
+    # Every call sent was a finished row: a refused call never reached the server.
+    assert server.stats.requests - sent_before == summary.succeeded == len(read_output(out))
+    # Calls already in flight when the budget was reached finish: at most the window over.
+    assert summary.cost is not None and budget <= summary.cost <= budget + 5 * one_row
+    rest = run(model, source, output=out, prompt="Say {text}", progress=False)
+    assert rest.complete and rest.skipped == summary.succeeded
+    assert len({r["id"] for r in read_output(out)}) == 200
+
+
+def test_max_cost_must_be_positive(tmp_path: Path) -> None:
+    model = init_chat_model("openai:gpt-4o-mini", base_url="http://127.0.0.1:9", api_key="k")
+    with pytest.raises(ValueError, match="max_cost must be positive"):
+        run(model, [], output=tmp_path / "o.jsonl", max_cost=0, progress=False)
