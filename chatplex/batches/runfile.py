@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,9 +76,12 @@ def run_file(
     poll_interval: float = DEFAULT_POLL_INTERVAL,
     timeout: float = DEFAULT_TIMEOUT,
     limits: Limits | None = None,
+    rows: Iterable[tuple[Any, Any]] | None = None,
 ) -> RunFileResult:
     """Submit `input_path`'s rows (first call) or collect them into `output_path` (any
-    later call, once the batch ended); see the module docstring."""
+    later call, once the batch ended); see the module docstring. `rows`: (id, input)
+    pairs to submit instead of reading `input_path` (`chatplex run --batch-api` passes
+    its checked rows: CSV, Parquet, `--prompt` templates)."""
     output = Path(output_path)
     folder = output.with_name(output.name + ".batch")
     ids_path = folder / "ids.jsonl"
@@ -90,7 +93,7 @@ def run_file(
         with open(ids_partial, "w", encoding="utf-8") as ids:
 
             def inputs() -> Iterator[Any]:
-                for row_id, value in _rows(Path(input_path)):
+                for row_id, value in _rows(Path(input_path)) if rows is None else rows:
                     ids.write(json.dumps(row_id) + "\n")
                     yield value
 

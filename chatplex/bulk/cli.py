@@ -3,6 +3,7 @@
     chatplex run INPUT --model PROVIDER:MODEL --output OUT.jsonl [--prompt TEMPLATE]
         [--concurrency N] [--rpm N] [--tpm N] [--max-cost USD] [--cache PATH]
         [--retry-failed] [--base-url URL] [--report FILE] [--sorted-output FILE]
+        [--batch-api [--wait]]
 
 The model is built as `init_chat_model` builds one from a profile: `--model` and the
 other flags beat the environment (`CHATPLEX_MODEL`, `CHATPLEX_BASE_URL`, the provider's
@@ -10,32 +11,39 @@ key variable...), which beats `chatplex.toml` (`--profile NAME`). Keys never com
 flags (they would sit in shell history and `ps`).
 
 Exit status: 0 every row done, 1 some rows failed (their error rows are in the output),
-2 bad input or configuration (nothing was sent), 130 stopped by Ctrl-C.
+2 bad input or configuration (nothing was sent), 130 stopped by Ctrl-C, and with
+`--batch-api` 75 when the batch is submitted or still running (run the same command
+again later to collect it).
 
-The argument parsing (`add_run_arguments`), the model (`model_from_args`) and the run
-(`run_command`) are separate functions so another command (a Batch API mode) can reuse
-them.
+`--batch-api` sends the rows through the provider's Batch API (half price, results
+within 24 h) with `chatplex.batches.run_file`: the first run submits and keeps the handle
+in `OUT.jsonl.batch/`; a later run polls once (or, with `--wait`, until the batch ended)
+and then writes OUT.jsonl in the same row format, in input order.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
+import sqlite3
 import sys
 from collections.abc import Sequence
 from typing import Any
 
+from ..batches import run_file
 from ..chat import init_chat_model
+from ..chat.cache import SQLiteCache
 from ..chat.profiles import ConfigError, resolve
 from ..core import Runnable
+from ..errors import ChatplexError
 from ..secret import Secret
-from .inputs import InputError, iter_rows
+from .inputs import InputError, check_input, iter_rows
 from .journal import JournalError, export_sorted
 from .runner import DEFAULT_CONCURRENCY, run
 
 __all__ = ["add_run_arguments", "main", "model_from_args", "model_settings", "run_command"]
 
 EXIT_OK, EXIT_FAILED_ROWS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_PENDING = 75  # EX_TEMPFAIL: the batch is not finished; run the command again later
 
 
 def _positive_int(text: str) -> int:
@@ -79,6 +87,20 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         help="seconds between progress lines when stderr is not a terminal",
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress, no summary")
+    parser.add_argument(
+        "--batch-api",
+        action="store_true",
+        help="send through the provider's Batch API (half price); rerun to collect",
+    )
+    parser.add_argument(
+        "--wait", action="store_true", help="with --batch-api: poll until the batch ended"
+    )
+    parser.add_argument(
+        "--poll-interval",
+        type=_positive_float,
+        default=30.0,
+        help="with --batch-api --wait: seconds between status checks",
+    )
 
 
 def model_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -94,19 +116,15 @@ def model_settings(args: argparse.Namespace) -> dict[str, Any]:
     if limits:
         settings["rate_limit"] = limits
     if args.cache:
-        settings["cache"] = _sqlite_cache(args.cache)
+        settings["cache"] = _open_cache(args.cache)
     return settings
 
 
-def _sqlite_cache(path: str) -> Any:
+def _open_cache(path: str) -> SQLiteCache:
     try:
-        cache = importlib.import_module("chatplex.chat.cache")  # arrives with issue 15
-    except ImportError:
-        raise NotImplementedError(
-            "--cache needs chatplex's reply cache (chatplex.chat.cache), which this build "
-            "does not have yet"
-        ) from None
-    return cache.SQLiteCache(path)
+        return SQLiteCache(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise ConfigError(f"--cache {path}: cannot open it as a reply cache: {exc}") from None
 
 
 def _reveal(value: Any) -> Any:
@@ -127,10 +145,66 @@ def model_from_args(args: argparse.Namespace) -> Runnable[Any, Any]:
     return models[0].with_fallbacks(models[1:]) if len(models) > 1 else models[0]
 
 
+def _refuse_batch_flags(args: argparse.Namespace) -> None:
+    if args.wait and not args.batch_api:
+        raise ConfigError("--wait goes with --batch-api")
+    if args.batch_api:
+        given = [flag for flag, value in _REAL_TIME_ONLY.items() if getattr(args, value)]
+        if given:
+            raise ConfigError(f"{', '.join(given)} cannot go with --batch-api")
+
+
+#: Flags of a real-time run that a Batch API run has no use for (refused, not ignored).
+_REAL_TIME_ONLY = {
+    "--cache": "cache",
+    "--max-cost": "max_cost",
+    "--retry-failed": "retry_failed",
+    "--report": "report",
+    "--sorted-output": "sorted_output",
+    "--rpm": "rpm",
+    "--tpm": "tpm",
+}
+
+
+def batch_command(args: argparse.Namespace, model: Runnable[Any, Any]) -> int:
+    """`chatplex run --batch-api`: submit, or poll and collect; the exit status."""
+    check_input(args.input, prompt=args.prompt)  # every row valid before any upload
+    pairs = ((row.id, row.input) for row in iter_rows(args.input, prompt=args.prompt))
+    try:
+        result = run_file(
+            model,
+            args.input,
+            args.output,
+            wait=args.wait,
+            poll_interval=args.poll_interval,
+            rows=pairs,
+        )
+    except (ValueError, TypeError) as exc:  # a model or chain the Batch API cannot take
+        raise ConfigError(f"--batch-api: {exc}") from None
+
+    def say(text: str) -> None:
+        if not args.quiet:
+            print(text, file=sys.stderr)
+
+    if result.state == "written":
+        cost = "?" if result.cost is None else f"${result.cost:.4f}"
+        say(f"chatplex run: batch written -> {args.output} ({result.status}; cost {cost})")
+        failed = result.status.errored + result.status.expired + result.status.canceled
+        return EXIT_FAILED_ROWS if failed else EXIT_OK
+    say(
+        f"chatplex run: batch {result.state}: {result.status}; handle {result.handle}\n"
+        "  run the same command again to collect it (--wait polls until it ended)"
+    )
+    return EXIT_PENDING
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Run `chatplex run` with parsed arguments; the exit status."""
     try:
+        _refuse_batch_flags(args)
         model = model_from_args(args)
+        if args.batch_api:
+            return batch_command(args, model)
         summary = run(
             model,
             args.input,
@@ -149,6 +223,9 @@ def run_command(args: argparse.Namespace) -> int:
     except (InputError, JournalError, ConfigError, NotImplementedError) as exc:
         print(f"chatplex run: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ChatplexError as exc:  # --batch-api: an upload or status call failed
+        print(f"chatplex run: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED_ROWS
     except KeyboardInterrupt:  # before the run took over Ctrl-C (checking the input)
         print("chatplex run: interrupted before any request", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import pty
 import select
@@ -21,7 +20,6 @@ from chatplex.testing import MockRequest, MockServer
 from .conftest import read_output, run_cli, start_cli, write_jsonl
 
 MODEL = "openai:gpt-4o-mini"
-HAS_CACHE = importlib.util.find_spec("chatplex.chat.cache") is not None
 
 
 def _wait_for_lines(
@@ -332,8 +330,27 @@ def test_flags_become_model_settings(tmp_path: Path, monkeypatch: pytest.MonkeyP
         parser.parse_args(["in.jsonl", "-o", "o.jsonl", "--concurrency", "0"])
 
 
-@pytest.mark.skipif(HAS_CACHE, reason="this build has the reply cache")
-def test_cache_flag_says_it_is_not_in_this_build(tmp_path: Path, server: MockServer) -> None:
+def test_cache_flag_makes_a_rerun_cost_nothing(tmp_path: Path, server: MockServer) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 20)
+    common = (str(source), "-m", MODEL, "--prompt", "{text}", "--base-url", server.url)
+    cache = ("--cache", str(tmp_path / "replies.db"))
+    first = run_cli(*common, "-o", str(tmp_path / "a.jsonl"), *cache, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert server.stats.requests == 20
+    # A new output file (nothing to resume): every row comes from the cache, none is sent.
+    second = run_cli(*common, "-o", str(tmp_path / "b.jsonl"), *cache, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert server.stats.requests == 20
+    rows = read_output(tmp_path / "b.jsonl")
+    assert len(rows) == 20 and all(r["cached"] for r in rows)
+    sent = {r["id"]: r["text"] for r in read_output(tmp_path / "a.jsonl")}
+    assert {r["id"]: r["text"] for r in rows} == sent
+    assert "20 cached" in second.stderr + second.stdout
+
+
+def test_cache_flag_with_a_bad_path_fails_before_any_request(
+    tmp_path: Path, server: MockServer
+) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 3)
     result = run_cli(
         str(source),
@@ -341,13 +358,67 @@ def test_cache_flag_says_it_is_not_in_this_build(tmp_path: Path, server: MockSer
         MODEL,
         "-o",
         str(tmp_path / "out.jsonl"),
+        "--base-url",
+        server.url,
+        "--cache",
+        str(tmp_path / "no-such-dir" / "c.db"),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2 and "--cache" in result.stderr, result.stderr
+    assert server.stats.requests == 0
+
+
+def test_batch_api_submits_then_a_rerun_collects_the_rows_in_input_order(
+    tmp_path: Path, server: MockServer
+) -> None:
+    source = tmp_path / "in.csv"  # any input the real-time run takes, --prompt included
+    source.write_text("id,text\n" + "".join(f"c{i},row {i}\n" for i in range(12)))
+    out = tmp_path / "out.jsonl"
+    args = (str(source), "-m", MODEL, "-o", str(out), "--prompt", "Say {text}")
+    args += ("--base-url", server.url, "--batch-api")
+    submitted = run_cli(*args, cwd=tmp_path)
+    assert submitted.returncode == 75, submitted.stderr
+    assert "batch submitted" in submitted.stderr and "run the same command again" in (
+        submitted.stderr
+    )
+    assert not out.exists() and list((tmp_path / "out.jsonl.batch").glob("cpb-*.json"))
+    collected = run_cli(*args, "--wait", "--poll-interval", "0.05", cwd=tmp_path)
+    assert collected.returncode == 0, collected.stderr
+    assert "batch written" in collected.stderr
+    rows = read_output(out)
+    assert [r["id"] for r in rows] == [f"c{i}" for i in range(12)]
+    assert all(r["text"] == f"Echo: Say row {r['id'][1:]}" for r in rows)
+    assert all(r["cost"] > 0 for r in rows)  # at batch rates (tests/batches/test_costing.py)
+    chat_paths = [p for p in server.stats.by_path if p.endswith("/chat/completions")]
+    assert chat_paths == []  # nothing went through the real-time endpoint
+
+
+def test_batch_api_refuses_what_it_cannot_honour_before_any_request(
+    tmp_path: Path, server: MockServer
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 3)
+    common = (str(source), "-m", MODEL, "-o", str(tmp_path / "o.jsonl"), "--prompt", "{text}")
+    common += ("--base-url", server.url)
+    mixed = run_cli(*common, "--batch-api", "--max-cost", "1", "--cache", "c.db", cwd=tmp_path)
+    assert mixed.returncode == 2 and "--cache, --max-cost cannot go with --batch-api" in (
+        mixed.stderr
+    )
+    alone = run_cli(*common, "--wait", cwd=tmp_path)
+    assert alone.returncode == 2 and "--wait goes with --batch-api" in alone.stderr
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "text": "a"}\n{"id": 2}\n')
+    broken = run_cli(
+        str(bad),
+        "-m",
+        MODEL,
+        "-o",
+        "o2.jsonl",
         "--prompt",
         "{text}",
         "--base-url",
         server.url,
-        "--cache",
-        str(tmp_path / "c.db"),
+        "--batch-api",
         cwd=tmp_path,
     )
-    assert result.returncode == 2 and "--cache needs" in result.stderr
+    assert broken.returncode == 2 and "bad.jsonl:2" in broken.stderr, broken.stderr
     assert server.stats.requests == 0
