@@ -28,6 +28,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DeadlineExceededError
+from ._budget_shared import BudgetScope, budget_scope
 
 if TYPE_CHECKING:
     from ..adapters.base import HTTPRequest
@@ -49,9 +50,11 @@ _TEXT_FIELDS = ("system", "messages", "tools", "functions", "prompt", "input")
 _EPSILON = 1e-6  # sums of float intervals: admit rather than sleep a femtosecond
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class RateLimit:
-    """The limits of one budget; None means no limit of that kind.
+    """The limits of one budget; None means no limit of that kind. `scope`: who shares
+    the budget -- "process" (default), "machine" (every process of this machine, through
+    a small file) or "cluster" (every worker of a Ray cluster, through one actor).
 
     >>> RateLimit.coerce({"requests_per_minute": 500, "max_in_flight": 16})
     RateLimit(requests_per_minute=500, tokens_per_minute=None, max_in_flight=16)
@@ -62,8 +65,10 @@ class RateLimit:
     requests_per_minute: float | None = None
     tokens_per_minute: float | None = None
     max_in_flight: int | None = None  # global in-flight cap per budget, besides max_concurrency
+    scope: BudgetScope = "process"
 
     def __post_init__(self) -> None:
+        budget_scope(self.scope)
         for name in ("requests_per_minute", "tokens_per_minute", "max_in_flight"):
             value = getattr(self, name)
             kind = int if name == "max_in_flight" else (int, float)
@@ -87,7 +92,15 @@ class RateLimit:
             value = cls(**value)
         if not isinstance(value, RateLimit):
             raise TypeError(f"rate_limit must be a RateLimit or a dict, got {type(value).__name__}")
-        return None if value == RateLimit() else value
+        return None if value == RateLimit(scope=value.scope) else value
+
+    def __repr__(self) -> str:
+        shown = (
+            f"requests_per_minute={self.requests_per_minute!r}, "
+            f"tokens_per_minute={self.tokens_per_minute!r}, max_in_flight={self.max_in_flight!r}"
+        )
+        scope = "" if self.scope == "process" else f", scope={self.scope!r}"
+        return f"RateLimit({shown}{scope})"
 
 
 class Permit:

@@ -1,0 +1,272 @@
+"""A budget shared by every worker of a Ray cluster: one named, detached async actor per
+budget key, which keeps the numbers (`_schedule.Schedule`) and serves waiters in arrival
+order.
+
+Acquiring a permit is one actor call, which returns when the permit is granted (the
+actor waits, not the caller: no polling across the network). Releases are queued on the
+caller's side and sent in batches: with the caller's next acquire, or in one call per
+event-loop turn (at once outside a loop). A worker that dies holding permits does not
+hold them for ever: each in-flight slot is a lease that expires after `LEASE` s.
+
+The actor is named from a digest of the budget key (provider, base URL, key digest,
+model): the name says nothing about the key. It lives in the "chatplex" namespace and
+takes no CPU. Ray is imported only when a cluster budget is made.
+
+>>> budget = cluster_budget(key, RateLimit(600, scope="cluster"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import itertools
+import math
+import threading
+import time
+from typing import Any
+
+from ..errors import DeadlineExceededError
+from ._budget_shared import SharedPermit
+from ._ratelimit import MAX_PAUSE, RateLimit
+from ._schedule import Schedule, admit, settle
+
+__all__ = ["LEASE", "NAMESPACE", "BudgetActor", "ClusterBudget", "actor_name", "cluster_budget"]
+
+NAMESPACE = "chatplex"
+LEASE = 600.0  #: seconds an in-flight slot stays taken if its holder never releases it
+POLL = 0.05  #: seconds between checks of a waiter held by the in-flight cap
+#: (lease, admitted_at, tokens, used, status, retry_after, max_pause) of one release.
+Release = tuple[int, float, int, "int | None", "int | None", "float | None", float]
+
+
+def actor_name(key: tuple[str, ...]) -> str:
+    """The actor's name: a digest of the budget key, never the key's parts."""
+    return "chatplex-budget-" + hashlib.sha256("\0".join(key).encode()).hexdigest()[:32]
+
+
+class BudgetActor:
+    """The actor's class (made a Ray actor by `cluster_budget`): one budget's numbers.
+
+    Plain Python, so it is tested without Ray; `clock` is injectable."""
+
+    def __init__(self, limit: RateLimit, clock: Any = time.monotonic) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._schedule = Schedule.fresh(clock())
+        self._leases: dict[int, float] = {}  # in flight: lease -> when it expires
+        self._ids = itertools.count(1)
+        self._head: asyncio.Lock | None = None  # made on the actor's loop
+        self._released: asyncio.Event | None = None
+        self.granted = self.expired = 0
+
+    def stats(self) -> dict[str, Any]:
+        """Permits granted, leases expired, in flight, and the AIMD factor."""
+        return {
+            "granted": self.granted,
+            "expired": self.expired,
+            "in_flight": len(self._leases),
+            "factor": self._schedule.factor,
+        }
+
+    async def acquire(
+        self, tokens: int, timeout: float | None, limit: RateLimit, releases: list[Release]
+    ) -> tuple[int, float] | None:
+        """(lease, admitted_at) once a request of `tokens` may go; None if that cannot
+        happen within `timeout` s. `releases`: the caller's queued releases, first."""
+        self.release_many(releases)
+        self.limit = limit  # the latest caller's limits (sharers should agree)
+        head = self._head = self._head or asyncio.Lock()
+        give_up = math.inf if timeout is None else self._clock() + timeout
+        try:
+            await asyncio.wait_for(head.acquire(), None if timeout is None else timeout)
+        except asyncio.TimeoutError:
+            return None
+        try:
+            while True:
+                now = self._clock()
+                self._expire(now)
+                wait = admit(
+                    self._schedule, self.limit, now=now, tokens=tokens, in_flight=len(self._leases)
+                )
+                if wait <= 0.0:
+                    lease = next(self._ids)
+                    self._leases[lease] = now + LEASE
+                    self.granted += 1
+                    return lease, now
+                if now + (0.0 if wait == math.inf else wait) >= give_up:
+                    return None
+                step = min(POLL if wait == math.inf else wait, give_up - now)
+                if wait == math.inf:
+                    released = self._released = self._released or asyncio.Event()
+                    released.clear()
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(released.wait(), step)
+                else:
+                    await asyncio.sleep(step)
+        finally:
+            head.release()
+
+    def release_many(self, releases: list[Release]) -> None:
+        """Settle released permits (each lease once; an expired lease still teaches)."""
+        if not releases:
+            return
+        now = self._clock()
+        for lease, admitted_at, tokens, used, status, retry_after, max_pause in releases:
+            self._leases.pop(lease, None)
+            settle(
+                self._schedule,
+                self.limit,
+                now=now,
+                admitted_at=admitted_at,
+                tokens=tokens,
+                used=used,
+                status=status,
+                retry_after=retry_after,
+                max_pause=max_pause,
+            )
+        if self._released is not None:
+            self._released.set()
+
+    def _expire(self, now: float) -> None:
+        if not self._leases:
+            return
+        gone = [lease for lease, until in self._leases.items() if until <= now]
+        for lease in gone:
+            del self._leases[lease]
+        self.expired += len(gone)
+
+
+class ClusterBudget:
+    """This process's handle on a cluster budget: `acquire` / `aacquire` are one call to
+    the actor each; releases are batched (see the module doc)."""
+
+    def __init__(self, limit: RateLimit, actor: Any, *, key: tuple[str, ...] = ()) -> None:
+        self.key = key
+        self.limit = limit
+        self.actor = actor
+        self.counts_tokens = bool(limit.tokens_per_minute)
+        self.max_pause = MAX_PAUSE  # as `Budget.max_pause`
+        self._pending: list[Release] = []
+        self._lock = threading.Lock()
+        self._flush_scheduled = False
+
+    def __repr__(self) -> str:
+        return f"ClusterBudget({self.limit!r})"
+
+    def set_limit(self, limit: RateLimit) -> None:
+        self.limit = limit
+        self.counts_tokens = bool(limit.tokens_per_minute)
+
+    def acquire(self, tokens: int, *, deadline: float | None = None) -> SharedPermit:
+        import ray
+
+        timeout = _timeout(deadline)
+        ref = self.actor.acquire.remote(tokens, timeout, self.limit, self._take_pending())
+        return self._permit(ray.get(ref), tokens)
+
+    async def aacquire(self, tokens: int, *, deadline: float | None = None) -> SharedPermit:
+        timeout = _timeout(deadline)
+        ref = self.actor.acquire.remote(tokens, timeout, self.limit, self._take_pending())
+        try:
+            granted = await ref
+        except asyncio.CancelledError:
+            import ray
+
+            ray.cancel(ref)  # a grant nobody receives is reclaimed when its lease expires
+            raise
+        return self._permit(granted, tokens)
+
+    def _permit(self, granted: tuple[int, float] | None, tokens: int) -> SharedPermit:
+        if granted is None:
+            raise DeadlineExceededError("the deadline passed while waiting in the rate limiter")
+        lease, admitted_at = granted
+        return SharedPermit(self._settle, tokens, admitted_at, lease)
+
+    def _settle(
+        self, permit: SharedPermit, used: int | None, status: int | None, ra: float | None
+    ) -> None:
+        entry = (permit.lease, permit.admitted_at, permit.tokens, used, status, ra, self.max_pause)
+        with self._lock:
+            self._pending.append(entry)
+            if self._flush_scheduled:
+                return
+            self._flush_scheduled = True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+        else:
+            loop.call_soon(self.flush)  # the releases of this loop turn go in one call
+
+    def _take_pending(self) -> list[Release]:
+        with self._lock:
+            pending, self._pending = self._pending, []
+            return pending
+
+    def flush(self) -> None:
+        """Send the queued releases now (one actor call, not waited for)."""
+        with self._lock:
+            self._flush_scheduled = False
+            pending, self._pending = self._pending, []
+        if pending:
+            self.actor.release_many.remote(pending)
+
+    def stats(self) -> dict[str, Any]:
+        """The actor's counts (`BudgetActor.stats`)."""
+        import ray
+
+        self.flush()
+        result: dict[str, Any] = ray.get(self.actor.stats.remote())
+        return result
+
+
+def _timeout(deadline: float | None) -> float | None:
+    """A deadline (this process's monotonic clock) as seconds left: the actor's clock is
+    another machine's."""
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+
+_budgets: dict[tuple[str, ...], ClusterBudget] = {}
+_budgets_lock = threading.Lock()
+
+
+def cluster_budget(key: tuple[str, ...], limit: RateLimit) -> ClusterBudget:
+    """This process's handle on the cluster-wide budget of `key`: the named actor is found,
+    or made (detached: it outlives the driver; `drop_cluster_budget` removes it). Needs
+    Ray initialised (`ray.init`), as inside any Ray task or actor."""
+    with _budgets_lock:
+        budget = _budgets.get(key)
+        if budget is None:
+            budget = _budgets[key] = ClusterBudget(limit, _actor(key, limit), key=key)
+    if budget.limit != limit:
+        budget.set_limit(limit)
+    return budget
+
+
+def drop_cluster_budget(key: tuple[str, ...]) -> bool:
+    """Kill the actor of `key`'s cluster budget, if there is one; whether there was."""
+    import ray
+
+    with _budgets_lock:
+        _budgets.pop(key, None)
+    try:
+        actor = ray.get_actor(actor_name(key), namespace=NAMESPACE)
+    except ValueError:
+        return False
+    ray.kill(actor)
+    return True
+
+
+def _actor(key: tuple[str, ...], limit: RateLimit) -> Any:
+    import ray
+
+    remote = ray.remote(BudgetActor)
+    return remote.options(
+        name=actor_name(key),
+        namespace=NAMESPACE,
+        lifetime="detached",
+        get_if_exists=True,
+        num_cpus=0,
+        max_concurrency=10_000,  # waiters are coroutines parked in the actor
+    ).remote(limit)
