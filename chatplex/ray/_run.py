@@ -9,9 +9,9 @@ TallyReport(started=100000, finished=100000, errors=5000)
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import ray
 import ray.data
@@ -100,8 +100,9 @@ def _check_picklable(runnable: Any) -> None:
         return  # a factory: what it builds is made on the actor
     from ray import cloudpickle
 
+    dumps = cast(Callable[[Any], bytes], cloudpickle.dumps)  # Ray's own pickler
     try:
-        cloudpickle.dumps(runnable)
+        dumps(runnable)
     except TypeError as exc:
         raise TypeError(
             f"map_chat cannot send this {type(runnable).__name__} to the workers ({exc}); "
