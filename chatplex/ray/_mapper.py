@@ -43,8 +43,8 @@ class ChatMapper:
         config: Mapping[str, Any] | None = None,
         tally: str | None = None,
     ) -> None:
-        if not hasattr(runnable, "ainvoke") and callable(runnable):
-            runnable = runnable()
+        if callable(runnable) and (isinstance(runnable, type) or not hasattr(runnable, "ainvoke")):
+            runnable = runnable()  # a factory (a class is one too)
         if not hasattr(runnable, "ainvoke"):
             raise TypeError(f"runnable must have ainvoke(); got {type(runnable).__name__}")
         if max_in_flight < 1:

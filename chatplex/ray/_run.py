@@ -74,7 +74,7 @@ def map_chat(
             SkipDone,
             fn_constructor_kwargs={"path": skip_done, "id_column": id_column},
             batch_format="pyarrow",
-            concurrency=1,
+            compute=ray.data.ActorPoolStrategy(size=1),
             num_cpus=0,
         )
     mapped = ds.map_batches(
@@ -88,7 +88,7 @@ def map_chat(
         },
         batch_size=batch_size,
         batch_format="pyarrow",
-        concurrency=concurrency,
+        compute=ray.data.ActorPoolStrategy(size=concurrency),
         num_cpus=num_cpus,
     )
     return ChatRun(mapped, tally, handle)
@@ -96,7 +96,7 @@ def map_chat(
 
 def _check_picklable(runnable: Any) -> None:
     """Fail here, with what to do, rather than inside Ray's actor creation."""
-    if not hasattr(runnable, "ainvoke"):
+    if isinstance(runnable, type) or not hasattr(runnable, "ainvoke"):
         return  # a factory: what it builds is made on the actor
     from ray import cloudpickle
 
