@@ -6,7 +6,8 @@ Acquiring a permit is one actor call, which returns when the permit is granted (
 actor waits, not the caller: no polling across the network). Releases are queued on the
 caller's side and sent in batches: with the caller's next acquire, or in one call per
 event-loop turn (at once outside a loop). A worker that dies holding permits does not
-hold them for ever: each in-flight slot is a lease that expires after `LEASE` s.
+hold them for ever: each in-flight slot is a lease that expires after `LEASE` s. An actor
+lost with its node is restarted by Ray (with fresh numbers) and the calls to it re-sent.
 
 The actor is named from a digest of the budget key (provider, base URL, key digest,
 model): the name says nothing about the key. It lives in the "chatplex" namespace and
@@ -269,4 +270,8 @@ def _actor(key: tuple[str, ...], limit: RateLimit) -> Any:
         get_if_exists=True,
         num_cpus=0,
         max_concurrency=10_000,  # waiters are coroutines parked in the actor
+        # Lost with its node: made again (fresh numbers: a burst, then the pace), and the
+        # calls in flight to it are sent again rather than failing every caller's row.
+        max_restarts=-1,
+        max_task_retries=-1,
     ).remote(limit)
