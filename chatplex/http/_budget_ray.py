@@ -61,8 +61,9 @@ class BudgetActor:
         self._released: asyncio.Event | None = None
         self.granted = self.expired = 0
 
-    def stats(self) -> dict[str, Any]:
-        """Permits granted, leases expired, in flight, and the AIMD factor."""
+    async def stats(self) -> dict[str, Any]:
+        """Permits granted, leases expired, in flight, and the AIMD factor. (Every method
+        is async: all run on the actor's one event loop, never beside each other.)"""
         return {
             "granted": self.granted,
             "expired": self.expired,
@@ -75,7 +76,7 @@ class BudgetActor:
     ) -> tuple[int, float] | None:
         """(lease, admitted_at) once a request of `tokens` may go; None if that cannot
         happen within `timeout` s. `releases`: the caller's queued releases, first."""
-        self.release_many(releases)
+        self._settle(releases)
         self.limit = limit  # the latest caller's limits (sharers should agree)
         head = self._head = self._head or asyncio.Lock()
         give_up = math.inf if timeout is None else self._clock() + timeout
@@ -108,8 +109,11 @@ class BudgetActor:
         finally:
             head.release()
 
-    def release_many(self, releases: list[Release]) -> None:
+    async def release_many(self, releases: list[Release]) -> None:
         """Settle released permits (each lease once; an expired lease still teaches)."""
+        self._settle(releases)
+
+    def _settle(self, releases: list[Release]) -> None:
         if not releases:
             return
         now = self._clock()

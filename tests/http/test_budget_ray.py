@@ -34,7 +34,8 @@ async def test_grants_in_arrival_order_at_the_pace() -> None:
 
     await asyncio.gather(*(take(i) for i in range(8)))
     assert order == list(range(8))
-    assert actor.stats()["granted"] == 8 and actor.stats()["in_flight"] == 8
+    stats = await actor.stats()
+    assert stats["granted"] == 8 and stats["in_flight"] == 8
 
 
 async def test_a_grant_that_cannot_come_in_time_is_none() -> None:
@@ -52,9 +53,9 @@ async def test_releases_free_slots_and_teach_the_pace() -> None:
     waiting = asyncio.ensure_future(actor.acquire(1, 5.0, limit, []))
     await asyncio.sleep(0.01)
     assert not waiting.done()  # held by the cap
-    actor.release_many([(lease, admitted_at, 1, 1, 429, None, 60.0)])
+    await actor.release_many([(lease, admitted_at, 1, 1, 429, None, 60.0)])
     assert await waiting is not None
-    assert actor.stats()["factor"] == 0.5  # the 429 halved the pace
+    assert (await actor.stats())["factor"] == 0.5  # the 429 halved the pace
 
 
 async def test_leases_of_vanished_holders_expire() -> None:
@@ -64,7 +65,7 @@ async def test_leases_of_vanished_holders_expire() -> None:
     assert await actor.acquire(1, 1.0, limit, []) is not None  # never released
     clock.now += LEASE + 1
     assert await actor.acquire(1, 1.0, limit, []) is not None
-    assert actor.stats()["expired"] == 1
+    assert (await actor.stats())["expired"] == 1
 
 
 def test_the_actor_name_is_a_digest_of_the_key() -> None:
@@ -91,9 +92,9 @@ class FakeActor:
         self.batches: list[list[Any]] = []
         self.acquire = _Method(lambda *a: asyncio.ensure_future(actor.acquire(*a)))
 
-        def release(batch: list[Any]) -> None:
+        def release(batch: list[Any]) -> Any:
             self.batches.append(batch)
-            actor.release_many(batch)
+            return asyncio.ensure_future(actor.release_many(batch))
 
         self.release_many = _Method(release)
 

@@ -41,3 +41,21 @@ def test_four_actors_share_one_budget(ray_cluster: Any) -> None:
     granted = ray.get(actor.stats.remote())["granted"]
     assert granted == stats.requests
     ray.kill(actor)  # detached: it would outlive the test
+
+
+def test_a_sync_caller_acquires_in_one_call(ray_cluster: Any) -> None:
+    from chatplex.http import RateLimit, get_budget
+    from chatplex.http._budget_ray import ClusterBudget, drop_cluster_budget
+
+    key = ("openai", "http://127.0.0.1:9/v1", "", f"sync-{time.time()}")
+    budget = get_budget(key, RateLimit(requests_per_minute=6000, scope="cluster"))
+    assert isinstance(budget, ClusterBudget)
+    for _ in range(3):
+        budget.acquire(10, deadline=time.monotonic() + 30).release(used_tokens=10, status=200)
+    stats = budget.stats()
+    give_up = time.monotonic() + 30
+    while stats["in_flight"] and time.monotonic() < give_up:  # releases are not awaited
+        time.sleep(0.05)
+        stats = budget.stats()
+    assert (stats["granted"], stats["in_flight"]) == (3, 0)
+    assert drop_cluster_budget(key) and not drop_cluster_budget(key)
