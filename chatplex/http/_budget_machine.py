@@ -9,8 +9,9 @@ and the limiter's whole state is five numbers and a count: no schema to migrate.
 A process that dies holding in-flight slots does not leak them: every process counts its
 slots in a row of its own (pid, count); when the cap is reached, the rows of processes
 that no longer exist are reaped. The kernel drops a dead process's `flock` by itself.
-Waiters poll (each at its own computed time, or every POLL s when only a release can make
-room): there is no cross-process queue, so arrival order is not kept across processes.
+Waiters poll: one per process (and event loop) at a time, at its computed time or every
+POLL s when only a release can make room; the others queue in the process in arrival
+order. There is no cross-process queue: arrival order is not kept across processes.
 
 >>> budget = machine_budget(("openai", "https://api.openai.com/v1", "d1g3st", "m"),
 ...                         RateLimit(600))  # doctest: +SKIP
@@ -29,6 +30,7 @@ import struct
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -90,6 +92,10 @@ class MachineBudget:
         self.max_pause = MAX_PAUSE
         self._clock, self._sleep, self._asleep = clock, sleep, asleep
         self._lock = threading.Lock()  # flock is per open file: threads take turns here
+        self._head = threading.Lock()  # the sync waiter polling the file (see acquire)
+        self._aheads: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )  # the same, one per event loop
         self._pid = -1
         self._row = -1  # this process's row, found on its first admission
         self._map: mmap.mmap | None = None
@@ -113,19 +119,50 @@ class MachineBudget:
     def acquire(self, tokens: int, *, deadline: float | None = None) -> SharedPermit:
         """Block until a request of `tokens` may be sent; DeadlineExceededError, holding
         nothing, if that cannot happen before `deadline` (a value of `clock`)."""
-        while True:
-            step = self._try(tokens, deadline)
-            if isinstance(step, SharedPermit):
-                return step
-            self._sleep(step)
+        step = self._try(tokens, deadline)
+        if isinstance(step, SharedPermit):
+            return step
+        # One waiter of this process polls the file at a time, the others queue here in
+        # arrival order (without it, N waiters would all wake to take one permit).
+        if not self._head.acquire(timeout=-1 if deadline is None else self._left(deadline)):
+            raise DeadlineExceededError("the deadline passed while waiting in the rate limiter")
+        try:
+            while True:
+                step = self._try(tokens, deadline)
+                if isinstance(step, SharedPermit):
+                    return step
+                self._sleep(step)
+        finally:
+            self._head.release()
 
     async def aacquire(self, tokens: int, *, deadline: float | None = None) -> SharedPermit:
         """The async `acquire`; a cancelled waiter holds nothing."""
-        while True:
-            step = self._try(tokens, deadline)
-            if isinstance(step, SharedPermit):
-                return step
-            await self._asleep(step)
+        step = self._try(tokens, deadline)
+        if isinstance(step, SharedPermit):
+            return step
+        loop = asyncio.get_running_loop()
+        head = self._aheads.get(loop)
+        if head is None:
+            head = self._aheads[loop] = asyncio.Lock()
+        try:
+            await asyncio.wait_for(
+                head.acquire(), None if deadline is None else self._left(deadline)
+            )
+        except asyncio.TimeoutError:
+            raise DeadlineExceededError(
+                "the deadline passed while waiting in the rate limiter"
+            ) from None
+        try:
+            while True:
+                step = self._try(tokens, deadline)
+                if isinstance(step, SharedPermit):
+                    return step
+                await self._asleep(step)
+        finally:
+            head.release()
+
+    def _left(self, deadline: float) -> float:
+        return max(0.0, deadline - self._clock())
 
     def _try(self, tokens: int, deadline: float | None) -> SharedPermit | float:
         with self._locked() as view:

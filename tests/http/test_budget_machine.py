@@ -3,6 +3,7 @@ _budget_machine.py). Pacing is checked on a fake clock; sharing with real proces
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
 import time
@@ -80,6 +81,36 @@ def test_the_cap_counts_every_sharer_and_release_frees_a_slot(tmp_path: Path) ->
     b.acquire(1).release(status=200)
     second.release(status=200)
     assert a.in_flight == 0
+
+
+async def test_waiters_of_one_process_queue_in_order_and_one_polls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    b = MachineBudget(RateLimit(max_in_flight=1), tmp_path / "b")  # real clock
+    polls = 0
+    try_once = b._try
+
+    def counted(tokens: int, deadline: float | None) -> object:
+        nonlocal polls
+        polls += 1
+        return try_once(tokens, deadline)
+
+    monkeypatch.setattr(b, "_try", counted)
+    held = await b.aacquire(1)
+    order: list[int] = []
+
+    async def wait(i: int) -> None:
+        permit = await b.aacquire(1, deadline=time.monotonic() + 30)
+        order.append(i)
+        await asyncio.sleep(0.01)
+        permit.release(status=200)
+
+    waiters = [asyncio.ensure_future(wait(i)) for i in range(10)]
+    await asyncio.sleep(0.2)  # 40 polls' time for each of them, were they all polling
+    held.release(status=200)
+    await asyncio.gather(*waiters)
+    assert order == list(range(10))
+    assert polls < 150  # ten waiters each polling every 5 ms for 0.2 s would be 400+
 
 
 def _hold_and_die(path: str, held: int) -> None:
