@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-pa = pytest.importorskip("pyarrow", reason="needs Ray: pip install 'chatplex[ray]'")
+pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
+pa = pytest.importorskip("pyarrow")
 
 from chatplex.messages import AIMessage  # noqa: E402
 from chatplex.ray._columns import OUTPUT_COLUMNS, outcome_columns, row_outcome  # noqa: E402
+
+pytestmark = pytest.mark.ray
 
 
 def test_a_reply_gives_text_and_usage_an_exception_gives_error() -> None:

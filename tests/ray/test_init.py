@@ -14,6 +14,7 @@ def test_import_chatplex_does_not_import_ray() -> None:
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.ray
 def test_public_names() -> None:
     pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
     import chatplex.ray
@@ -28,6 +29,7 @@ def test_public_names() -> None:
     assert list(chatplex.ray.OUTPUT_COLUMNS) == ["text", "usage", "cost", "error"]
 
 
+@pytest.mark.ray
 def test_a_model_holding_its_key_is_refused_with_what_to_do(ray_cluster: object) -> None:
     from chatplex.chat import ChatOpenAI
     from chatplex.ray import map_chat

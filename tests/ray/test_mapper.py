@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 
-pa = pytest.importorskip("pyarrow", reason="needs Ray: pip install 'chatplex[ray]'")
+pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
+pa = pytest.importorskip("pyarrow")
 
 from chatplex.ray import OUTPUT_COLUMNS, ChatMapper  # noqa: E402
+
+pytestmark = pytest.mark.ray
 
 
 class Echo:

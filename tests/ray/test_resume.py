@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 
-pa = pytest.importorskip("pyarrow", reason="needs Ray: pip install 'chatplex[ray]'")
+pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
+pa = pytest.importorskip("pyarrow")
 import pyarrow.parquet as pq  # noqa: E402
 
 from chatplex.ray._resume import SkipDone, done_ids  # noqa: E402
+
+pytestmark = pytest.mark.ray
 
 
 def test_rows_already_written_are_skipped(tmp_path: Path) -> None:

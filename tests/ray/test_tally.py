@@ -8,6 +8,8 @@ pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
 
 from chatplex.ray._tally import RowTally, TallyReport  # noqa: E402
 
+pytestmark = pytest.mark.ray
+
 
 def test_rows_started_twice_and_finished_once_are_resent() -> None:
     tally = RowTally()
