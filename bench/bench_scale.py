@@ -321,7 +321,7 @@ def bench_rows(ray: Any, n: int) -> dict[str, Any]:
 def bench_kill(ray: Any, n: int) -> dict[str, Any]:
     out = tempfile.mkdtemp(prefix="chatplex-kill-")
     marker = os.path.join(out, "..", f"died-{os.getpid()}-{time.time()}")
-    victim = f"q{n // 2}"
+    victim = f"q{n // 2 + 150}"  # mid-batch: rows before it in its batch were sent
     with LimitedServer(requests_per_minute=6e6, count_prompts=True) as srv:
         runnable = functools.partial(dies_once, srv.base_url, victim, marker)
 
