@@ -69,6 +69,10 @@ class RateLimit:
 
     def __post_init__(self) -> None:
         budget_scope(self.scope)
+        nothing = self.requests_per_minute is self.tokens_per_minute is self.max_in_flight is None
+        if self.scope != "process" and nothing:
+            # A shared budget keeps configured limits; it does not learn unannounced ones.
+            raise ValueError(f"a rate_limit with scope={self.scope!r} needs a limit to share")
         for name in ("requests_per_minute", "tokens_per_minute", "max_in_flight"):
             value = getattr(self, name)
             kind = int if name == "max_in_flight" else (int, float)

@@ -13,6 +13,11 @@ from chatplex.testing.limited_server import LimitedServer
 pytestmark = pytest.mark.ray
 
 
+def budget_actors(ray: Any) -> list[str]:
+    named = ray.util.list_named_actors(all_namespaces=True)
+    return [a["name"] for a in named if a["name"].startswith("chatplex-budget-")]
+
+
 def test_four_actors_share_one_budget(ray_cluster: Any) -> None:
     from _scalekit import REQUEST_TOKENS, drive
 
@@ -23,6 +28,7 @@ def test_four_actors_share_one_budget(ray_cluster: Any) -> None:
     rpm = 1200.0
     limit = {"requests_per_minute": rpm, "tokens_per_minute": rpm * REQUEST_TOKENS}
     limit["scope"] = "cluster"
+    before = set(budget_actors(ray))
     with LimitedServer(requests_per_minute=rpm, tokens_per_minute=rpm * REQUEST_TOKENS) as srv:
         start = time.time() + 3.0  # the workers are up before the clock starts
         refs = [remote_drive.remote(srv.base_url, limit, start, 3.0, 4, w) for w in range(4)]
@@ -34,8 +40,7 @@ def test_four_actors_share_one_budget(ray_cluster: Any) -> None:
     assert achieved > 0.8, achieved  # bench/bench_scale.py: >= 95 % at full scale
     # One named actor kept the numbers and granted one permit per request sent; its
     # name is a digest, not the key.
-    named = ray.util.list_named_actors(all_namespaces=True)
-    budgets = [a["name"] for a in named if a["name"].startswith("chatplex-budget-")]
+    budgets = [name for name in budget_actors(ray) if name not in before]
     assert len(budgets) == 1 and "sk-" not in budgets[0]
     actor = ray.get_actor(budgets[0], namespace=NAMESPACE)
     granted = ray.get(actor.stats.remote())["granted"]

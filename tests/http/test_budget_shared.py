@@ -26,7 +26,9 @@ def test_rate_limit_carries_its_scope_and_shows_it_only_when_shared() -> None:
     assert repr(shared).endswith(", scope='machine')")
     with pytest.raises(ValueError, match="scope"):
         RateLimit(60, scope="galaxy")  # type: ignore[arg-type]
-    assert RateLimit.coerce({"scope": "machine"}) is None  # nothing limited: no budget
+    with pytest.raises(ValueError, match="needs a limit to share"):
+        RateLimit.coerce({"scope": "machine"})
+    assert RateLimit(max_in_flight=4, scope="cluster").scope == "cluster"
 
 
 def test_a_permit_settles_once_with_what_the_answer_said() -> None:
