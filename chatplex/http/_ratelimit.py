@@ -96,7 +96,7 @@ class RateLimit:
             value = cls(**value)
         if not isinstance(value, RateLimit):
             raise TypeError(f"rate_limit must be a RateLimit or a dict, got {type(value).__name__}")
-        return None if value == RateLimit(scope=value.scope) else value
+        return None if value == RateLimit() else value
 
     def __repr__(self) -> str:
         shown = (
