@@ -69,7 +69,8 @@ class RateLimit:
 
     def __post_init__(self) -> None:
         budget_scope(self.scope)
-        nothing = self.requests_per_minute is self.tokens_per_minute is self.max_in_flight is None
+        limits = (self.requests_per_minute, self.tokens_per_minute, self.max_in_flight)
+        nothing = all(limit is None for limit in limits)
         if self.scope != "process" and nothing:
             # A shared budget keeps configured limits; it does not learn unannounced ones.
             raise ValueError(f"a rate_limit with scope={self.scope!r} needs a limit to share")
