@@ -3,9 +3,12 @@ budget key, which keeps the numbers (`_schedule.Schedule`) and serves waiters in
 order.
 
 Acquiring a permit is one actor call, which returns when the permit is granted (the
-actor waits, not the caller: no polling across the network). Releases are queued on the
-caller's side and sent in batches: with the caller's next acquire, or in one call per
-event-loop turn (at once outside a loop). A worker that dies holding permits does not
+actor waits, not the caller: no polling across the network). The acquires waiting in one
+event loop go in one call: the actor serves the first, then reserves slots of the
+schedule at most HORIZON s ahead for the others (each is sent after its delay), unless
+other callers are queued. Releases are queued on the caller's side and sent in batches:
+with the caller's next acquire, or in one call per event-loop turn (at once outside a
+loop). A worker that dies holding permits does not
 hold them for ever: each in-flight slot is a lease that expires after `LEASE` s. An actor
 lost with its node is restarted by Ray (with fresh numbers) and the calls to it re-sent.
 
@@ -20,11 +23,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import itertools
 import math
 import threading
 import time
+import weakref
 from typing import Any
 
 from ..errors import DeadlineExceededError
@@ -37,8 +42,11 @@ __all__ = ["LEASE", "NAMESPACE", "BudgetActor", "ClusterBudget", "actor_name", "
 NAMESPACE = "chatplex"
 LEASE = 600.0  #: seconds an in-flight slot stays taken if its holder never releases it
 POLL = 0.05  #: seconds between checks of a waiter held by the in-flight cap
+HORIZON = 0.25  #: how far ahead (s) one call may reserve slots for a caller's other acquires
 #: (lease, admitted_at, tokens, used, status, retry_after, max_pause) of one release.
 Release = tuple[int, float, int, "int | None", "int | None", "float | None", float]
+#: (lease, admitted_at, delay): the permit, and the seconds to wait before sending.
+Grant = tuple[int, float, float]
 
 
 def actor_name(key: tuple[str, ...]) -> str:
@@ -58,14 +66,16 @@ class BudgetActor:
         self._leases: dict[int, float] = {}  # in flight: lease -> when it expires
         self._ids = itertools.count(1)
         self._head: asyncio.Lock | None = None  # made on the actor's loop
+        self._queued = 0  # callers waiting for the head (reservations never pass them)
         self._released: asyncio.Event | None = None
-        self.granted = self.expired = 0
+        self.granted = self.expired = self.calls = 0
 
     async def stats(self) -> dict[str, Any]:
         """Permits granted, leases expired, in flight, and the AIMD factor. (Every method
         is async: all run on the actor's one event loop, never beside each other.)"""
         return {
             "granted": self.granted,
+            "calls": self.calls,
             "expired": self.expired,
             "in_flight": len(self._leases),
             "factor": self._schedule.factor,
@@ -76,14 +86,18 @@ class BudgetActor:
     ) -> tuple[int, float] | None:
         """(lease, admitted_at) once a request of `tokens` may go; None if that cannot
         happen within `timeout` s. `releases`: the caller's queued releases, first."""
+        self.calls += 1
         self._settle(releases)
         self.limit = limit  # the latest caller's limits (sharers should agree)
         head = self._head = self._head or asyncio.Lock()
         give_up = math.inf if timeout is None else self._clock() + timeout
+        self._queued += 1
         try:
             await asyncio.wait_for(head.acquire(), None if timeout is None else timeout)
         except asyncio.TimeoutError:
             return None
+        finally:
+            self._queued -= 1
         try:
             while True:
                 now = self._clock()
@@ -108,6 +122,43 @@ class BudgetActor:
                     await asyncio.sleep(step)
         finally:
             head.release()
+
+    async def acquire_many(
+        self, asks: list[tuple[int, float | None]], limit: RateLimit, releases: list[Release]
+    ) -> list[Grant | None | bool]:
+        """One call for a caller's waiting acquires, (tokens, timeout) in arrival order:
+        the first is served as `acquire` serves one; then, unless other callers are
+        queued, the next ones are granted as reservations -- a slot of the schedule at
+        most HORIZON s ahead, (lease, admitted_at, delay): send after `delay` s. Each
+        result: a grant, None (its timeout passed), or False (not served: ask again)."""
+        tokens, timeout = asks[0]
+        first = await self.acquire(tokens, timeout, limit, releases)
+        results: list[Grant | None | bool] = [None if first is None else (*first, 0.0)]
+        rest = asks[1:]
+        if first is None or self._queued:
+            return results + [False] * len(rest)
+        now = self._clock()
+        for index, (tokens, _timeout) in enumerate(rest):
+            grant = self._reserve(now, tokens)
+            if grant is None:
+                return results + [False] * (len(rest) - index)
+            results.append(grant)
+        return results
+
+    def _reserve(self, now: float, tokens: int) -> Grant | None:
+        """A grant at the first free slot if it is within HORIZON s, else None."""
+        schedule, in_flight = self._schedule, len(self._leases)
+        probe = dataclasses.replace(schedule)  # the wait, without charging yet
+        wait = admit(probe, self.limit, now=now, tokens=tokens, in_flight=in_flight)
+        if wait > HORIZON:  # math.inf too: the cap is full
+            return None
+        at = now + max(0.0, wait)
+        if admit(schedule, self.limit, now=at, tokens=tokens, in_flight=in_flight) != 0.0:
+            return None
+        lease = next(self._ids)
+        self._leases[lease] = at + LEASE
+        self.granted += 1
+        return lease, at, at - now
 
     async def release_many(self, releases: list[Release]) -> None:
         """Settle released permits (each lease once; an expired lease still teaches)."""
@@ -142,9 +193,31 @@ class BudgetActor:
         self.expired += len(gone)
 
 
+class _Ask:
+    """One waiting `aacquire`."""
+
+    __slots__ = ("cancelled", "deadline", "future", "tokens")
+
+    def __init__(self, tokens: int, deadline: float | None, future: asyncio.Future[Grant]) -> None:
+        self.tokens, self.deadline, self.future = tokens, deadline, future
+        self.cancelled = False
+
+
+class _Lane:
+    """One event loop's acquires: those waiting, and whether a call is out for them."""
+
+    __slots__ = ("asks", "busy", "task")
+
+    def __init__(self) -> None:
+        self.asks: list[_Ask] = []
+        self.busy = False
+        self.task: asyncio.Task[None] | None = None
+
+
 class ClusterBudget:
-    """This process's handle on a cluster budget: `acquire` / `aacquire` are one call to
-    the actor each; releases are batched (see the module doc)."""
+    """This process's handle on a cluster budget: a sync `acquire` is one call to the
+    actor; the `aacquire`s waiting in one event loop share one call; releases are batched
+    (see the module doc)."""
 
     def __init__(self, limit: RateLimit, actor: Any, *, key: tuple[str, ...] = ()) -> None:
         self.key = key
@@ -155,6 +228,10 @@ class ClusterBudget:
         self._pending: list[Release] = []
         self._lock = threading.Lock()
         self._flush_scheduled = False
+        #: Per event loop: the acquires waiting for its next actor call.
+        self._lanes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Lane] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def __repr__(self) -> str:
         return f"ClusterBudget({self.limit!r})"
@@ -171,16 +248,74 @@ class ClusterBudget:
         return self._permit(ray.get(ref), tokens)
 
     async def aacquire(self, tokens: int, *, deadline: float | None = None) -> SharedPermit:
-        timeout = _timeout(deadline)
-        ref = self.actor.acquire.remote(tokens, timeout, self.limit, self._take_pending())
+        """Queue for the next actor call of this event loop: the acquires waiting in one
+        loop go in one call (`BudgetActor.acquire_many`); a reservation is slept off here."""
+        loop = asyncio.get_running_loop()
+        ask = _Ask(tokens, deadline, loop.create_future())
+        lane = self._lanes.get(loop)
+        if lane is None:
+            lane = self._lanes[loop] = _Lane()
+        lane.asks.append(ask)
+        if not lane.busy:
+            lane.busy = True
+            loop.call_soon(self._send, loop, lane)
         try:
-            granted = await ref
+            lease, admitted_at, delay = await ask.future
         except asyncio.CancelledError:
-            import ray
-
-            ray.cancel(ref)  # a grant nobody receives is reclaimed when its lease expires
+            ask.cancelled = True  # a grant that still comes is handed straight back
             raise
-        return self._permit(granted, tokens)
+        permit = SharedPermit(self._settle, tokens, admitted_at, lease)
+        if delay > 0:
+            try:
+                await asyncio.sleep(delay)
+            except BaseException:
+                permit.release()  # cancelled while its slot came: the slot is given back
+                raise
+        return permit
+
+    def _send(self, loop: asyncio.AbstractEventLoop, lane: _Lane) -> None:
+        asks, lane.asks = lane.asks, []
+        asks = [ask for ask in asks if not ask.cancelled]
+        if not asks:
+            lane.busy = False
+            return
+        wanted = [(ask.tokens, _timeout(ask.deadline)) for ask in asks]
+        ref = self.actor.acquire_many.remote(wanted, self.limit, self._take_pending())
+        task = loop.create_task(self._answer(ref, asks, loop, lane))
+        lane.task = task  # held: a task nobody holds may be collected before it ends
+
+    async def _answer(
+        self, ref: Any, asks: list[_Ask], loop: asyncio.AbstractEventLoop, lane: _Lane
+    ) -> None:
+        try:
+            results = await ref
+        except Exception as exc:  # the actor is gone: every waiter hears why
+            for ask in asks:
+                if not ask.future.done():
+                    ask.future.set_exception(exc)
+            lane.busy = False
+            return
+        except BaseException:  # this loop is closing: its waiters are cancelled with it
+            for ask in asks:
+                ask.future.cancel()
+            lane.busy = False
+            raise
+        again = []
+        for ask, result in zip(asks, results, strict=True):
+            if result is False:
+                again.append(ask)  # not served this time: first in the next call
+            elif ask.cancelled or ask.future.done():
+                if result is not None:
+                    lease, admitted_at, _delay = result
+                    SharedPermit(self._settle, ask.tokens, admitted_at, lease).release()
+            elif result is None:
+                ask.future.set_exception(
+                    DeadlineExceededError("the deadline passed while waiting in the rate limiter")
+                )
+            else:
+                ask.future.set_result(result)
+        lane.asks[:0] = again
+        self._send(loop, lane)
 
     def _permit(self, granted: tuple[int, float] | None, tokens: int) -> SharedPermit:
         if granted is None:

@@ -90,7 +90,14 @@ class FakeActor:
 
     def __init__(self, actor: BudgetActor) -> None:
         self.batches: list[list[Any]] = []
+        self.calls: list[int] = []  # asks per acquire_many call
         self.acquire = _Method(lambda *a: asyncio.ensure_future(actor.acquire(*a)))
+
+        def acquire_many(asks: list[Any], limit: RateLimit, releases: list[Any]) -> Any:
+            self.calls.append(len(asks))
+            return asyncio.ensure_future(actor.acquire_many(asks, limit, releases))
+
+        self.acquire_many = _Method(acquire_many)
 
         def release(batch: list[Any]) -> Any:
             self.batches.append(batch)
@@ -117,3 +124,47 @@ async def test_a_refused_grant_is_a_deadline_error() -> None:
     (await budget.aacquire(1)).release(status=200)
     with pytest.raises(DeadlineExceededError):
         await budget.aacquire(1, deadline=time.monotonic() + 0.05)
+
+
+async def test_acquires_waiting_in_one_loop_share_one_call_and_are_paced() -> None:
+    limit = RateLimit(requests_per_minute=6000)  # 10 ms apart after a burst of 4
+    actor = BudgetActor(limit)
+    fake = FakeActor(actor)
+    budget = ClusterBudget(limit, fake)
+    start = time.monotonic()
+    permits = await asyncio.gather(*(budget.aacquire(1) for _ in range(12)))
+    elapsed = time.monotonic() - start
+    assert fake.calls[0] == 12  # one call carried all twelve...
+    assert len(fake.calls) <= 3  # ...and the reservations covered (nearly) all of them
+    assert elapsed >= 0.07  # 8 after the burst, 10 ms apart: reserved, then slept off
+    assert (await actor.stats())["granted"] == 12
+    for permit in permits:
+        permit.release(status=200)
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert (await actor.stats())["in_flight"] == 0
+
+
+async def test_reservations_never_pass_other_callers_nor_the_cap() -> None:
+    limit = RateLimit(requests_per_minute=60_000, max_in_flight=2)
+    actor = BudgetActor(limit)
+    results = await actor.acquire_many([(1, 1.0)] * 4, limit, [])
+    granted = [r for r in results if isinstance(r, tuple)]
+    assert len(granted) == 2 and results[2:] == [False, False]  # the cap: ask again
+
+
+async def test_a_cancelled_waiter_gives_its_grant_back() -> None:
+    limit = RateLimit(requests_per_minute=600)  # 100 ms apart after the burst
+    actor = BudgetActor(limit)
+    budget = ClusterBudget(limit, FakeActor(actor))
+    waiters = [asyncio.ensure_future(budget.aacquire(1)) for _ in range(6)]
+    await asyncio.sleep(0.05)
+    for waiter in waiters:
+        waiter.cancel()
+    outcomes = await asyncio.gather(*waiters, return_exceptions=True)
+    served = [o for o in outcomes if not isinstance(o, BaseException)]
+    assert 0 < len(served) < 6  # the burst was served before the cancel, the rest not
+    for permit in served:
+        permit.release(status=200)
+    await asyncio.sleep(0.3)  # grants that come now for cancelled waiters go straight back
+    assert (await actor.stats())["in_flight"] == 0
