@@ -334,6 +334,15 @@ def targets(summary: dict[str, dict[str, float]]) -> list[Target]:
                 "<=",
             )
         )
+        out.append(
+            Target(
+                f"abatch CPU/request, {client} <= 1.5x raw aiohttp (the aim)",
+                req,
+                scale(aio_req, 1.5),
+                "us",
+                "<=",
+            )
+        )
     for client in CHATPLEX:
         wire = WIRE[client]
         chunk = v(f"stream/{client}", "cpu_us_per_chunk")

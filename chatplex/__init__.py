@@ -10,7 +10,19 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from .chat import ChatModel, FakeChatModel, init_chat_model
+from .chat import (
+    BaseCache,
+    ChatModel,
+    FakeChatModel,
+    InMemoryCache,
+    SQLiteCache,
+    UsageCallbackHandler,
+    UsageTracker,
+    get_llm_cache,
+    init_chat_model,
+    set_llm_cache,
+    track_usage,
+)
 from .chat.callbacks import UsageMetadataCallbackHandler, get_usage_metadata_callback
 from .core import (
     ChatPromptTemplate,
@@ -22,6 +34,8 @@ from .core import (
     RunnablePassthrough,
     StrOutputParser,
 )
+from .core._late import LATE as _LATE
+from .errors import BudgetExceededError
 from .messages import (
     AIMessage,
     AIMessageChunk,
@@ -47,6 +61,19 @@ def __getattr__(name: str) -> Any:
     value = getattr(chat, name)
     globals()[name] = value
     return value
+
+
+def _submit_batch(runnable: Any, inputs: Any, config: Any, is_async: bool) -> Any:
+    # `Runnable.submit_batch` (core) reaches chatplex.batches, two layers up, through
+    # this slot; the package loads on the first batch, not at `import chatplex`.
+    from .batches import asubmit_batch, submit_batch
+
+    if is_async:
+        return asubmit_batch(runnable, inputs, config)
+    return submit_batch(runnable, inputs, config)
+
+
+_LATE.submit_batch = _submit_batch
 
 
 def close() -> None:
@@ -84,23 +111,32 @@ __all__ = [
     "AIMessage",
     "AIMessageChunk",
     "ChatAnthropic",
+    "BaseCache",
+    "BudgetExceededError",
     "ChatModel",
     "ChatOpenAI",
     "ChatPromptTemplate",
     "FakeChatModel",
     "HumanMessage",
+    "InMemoryCache",
     "MessagesPlaceholder",
     "Runnable",
     "RunnableConfig",
     "RunnableLambda",
     "RunnableParallel",
     "RunnablePassthrough",
+    "SQLiteCache",
     "StrOutputParser",
     "SystemMessage",
     "ToolMessage",
+    "UsageCallbackHandler",
     "UsageMetadataCallbackHandler",
+    "UsageTracker",
     "aclose",
     "close",
+    "get_llm_cache",
     "get_usage_metadata_callback",
     "init_chat_model",
+    "set_llm_cache",
+    "track_usage",
 ]

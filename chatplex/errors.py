@@ -21,6 +21,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BudgetExceededError",
     "ChatplexError",
     "DeadlineExceededError",
     "NotFoundError",
@@ -241,6 +242,28 @@ class DeadlineExceededError(ChatplexError, builtins.TimeoutError):
     def __init__(self, *args: Any, partial: AIMessageChunk | None = None) -> None:
         super().__init__(*args)
         self.partial = partial
+
+
+class BudgetExceededError(ChatplexError):
+    """A cost budget (`track_usage(max_cost=...)`) was reached: no new call was sent.
+
+    `spent` and `max_cost` are in USD. Calls already in flight when the budget was
+    reached finish (and are counted), so `spent` may end a little above `max_cost`.
+    Never retried: waiting does not refill a budget."""
+
+    retryable = False
+
+    def __init__(self, message: str, *, spent: float, max_cost: float) -> None:
+        super().__init__(message)
+        self.spent = spent
+        self.max_cost = max_cost
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_budget_error, (str(self), self.spent, self.max_cost))
+
+
+def _budget_error(message: str, spent: float, max_cost: float) -> BudgetExceededError:
+    return BudgetExceededError(message, spent=spent, max_cost=max_cost)
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import chatplex
-from chatplex import chat, config, core, messages, runnables
+from chatplex import chat, config, core, errors, messages, runnables
 from chatplex.chat import callbacks, factory, profiles
 
 EXPECTED = [
@@ -37,6 +37,16 @@ EXPECTED = [
     # LangChain's accounting: usage summed per model over a block of calls.
     "get_usage_metadata_callback",
     "UsageMetadataCallbackHandler",
+    # Caching, usage and cost.
+    "BaseCache",
+    "InMemoryCache",
+    "SQLiteCache",
+    "set_llm_cache",
+    "get_llm_cache",
+    "track_usage",
+    "UsageTracker",
+    "UsageCallbackHandler",
+    "BudgetExceededError",
 ]
 
 # Where each public name is defined; the top level re-exports the same object.
@@ -55,6 +65,15 @@ HOMES = {
     "aclose": chatplex,
     "get_usage_metadata_callback": callbacks,
     "UsageMetadataCallbackHandler": callbacks,
+    "BaseCache": chat,
+    "InMemoryCache": chat,
+    "SQLiteCache": chat,
+    "set_llm_cache": chat,
+    "get_llm_cache": chat,
+    "track_usage": chat,
+    "UsageTracker": chat,
+    "UsageCallbackHandler": chat,
+    "BudgetExceededError": errors,
 }
 
 

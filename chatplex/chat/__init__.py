@@ -1,7 +1,7 @@
 """Chat models: `ChatModel` over an adapter and the http layer, `FakeChatModel`,
 configurable models, the LangChain drop-ins `ChatOpenAI` / `ChatAnthropic`,
 `init_chat_model` with its provider registry and configuration
-profiles (see ARCHITECTURE.md).
+profiles (see ARCHITECTURE.md); reply caches, usage tracking and cost.
 
 The drop-ins load on first use (module `__getattr__`, PEP 562): `import chatplex` does
 not pay for their LangChain aliases, refused settings and URL handling.
@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
+from .cost import Cost, cost_of, reply_cost
 from .factory import init_chat_model
 from .fake import FakeChatModel
 from .model import ChatModel
 from .providers import register_provider
+from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
 
 if TYPE_CHECKING:
     from .anthropic_model import ChatAnthropic
@@ -38,10 +41,22 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "BaseCache",
     "ChatAnthropic",
     "ChatModel",
     "ChatOpenAI",
+    "Cost",
     "FakeChatModel",
+    "InMemoryCache",
+    "ModelUsage",
+    "SQLiteCache",
+    "UsageCallbackHandler",
+    "UsageTracker",
+    "cost_of",
+    "get_llm_cache",
     "init_chat_model",
     "register_provider",
+    "reply_cost",
+    "set_llm_cache",
+    "track_usage",
 ]

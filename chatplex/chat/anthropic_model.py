@@ -35,7 +35,8 @@ __all__ = ["ChatAnthropic"]
 class ChatAnthropic(ChatModel):
     """Anthropic Messages with LangChain's constructor. Parameters are
     langchain-anthropic's, plus chatplex's own (`rate_limit`, `retry_policy`,
-    `max_retry_after`, `extra_headers`, `stream_idle_timeout`, `anthropic_version`,
+    `max_retry_after`, `extra_headers`, `stream_idle_timeout`, `max_response_bytes`,
+    `anthropic_version`,
     `default_max_tokens`, `name`). Other keywords must be parameters of the Messages API
     (`metadata`, `service_tier`, `cache_control`, ...): anything else is a TypeError
     naming the closest known name; newer parameters go through `model_kwargs={...}`.
@@ -80,6 +81,7 @@ class ChatAnthropic(ChatModel):
         model_kwargs: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         rate_limiter: Any = None,
+        cache: Any = None,
         callbacks: Any = None,
         tags: Sequence[str] | None = None,
         metadata: Mapping[str, Any] | None = None,
@@ -88,6 +90,7 @@ class ChatAnthropic(ChatModel):
         http_client: httpx.Client | None = None,
         http_async_client: httpx.AsyncClient | None = None,
         stream_idle_timeout: float | None = None,
+        max_response_bytes: int | None = None,
         anthropic_version: str = "2023-06-01",
         default_max_tokens: int = 4096,
         max_retry_after: float = 60.0,
@@ -154,6 +157,7 @@ class ChatAnthropic(ChatModel):
             rate_limit=rate_limit,
             extra_headers=extra_headers,
             stream_idle_timeout=stream_idle_timeout,
+            max_response_bytes=max_response_bytes,
             http_client=http_client,
             http_async_client=http_async_client,
             name=name,
@@ -162,6 +166,7 @@ class ChatAnthropic(ChatModel):
             streaming=streaming,
             stream_usage=stream_usage,
             rate_limiter=rate_limiter,
+            cache=cache,
             **body,
             **api_params,
         )

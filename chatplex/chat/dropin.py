@@ -28,7 +28,6 @@ _NO_PROXY = "pass http_client=httpx.Client(proxy=...) and http_async_client=... 
 #: "off" value) is a TypeError naming the reason, never a setting silently ignored.
 REFUSED: dict[str, dict[str, str]] = {
     "common": {
-        "cache": "chatplex has no response cache (set_llm_cache); cache=None/False only",
         "custom_get_token_ids": _NO_TOKENIZER,
         "disable_streaming": "chatplex always streams when asked; disable_streaming=False only",
         "output_version": "chatplex messages keep LangChain's v0 content; 'v0' only",
@@ -61,7 +60,6 @@ REFUSED: dict[str, dict[str, str]] = {
 
 #: The "off" value of each refused setting that has one (accepted, as it changes nothing).
 _OFF: dict[str, tuple[Any, ...]] = {
-    "cache": (None, False),
     "disable_streaming": (False,),
     "output_version": (None, "v0"),
     "include_response_headers": (False,),

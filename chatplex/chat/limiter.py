@@ -35,6 +35,7 @@ class _Permit:
         used_tokens: int | None = None,
         status: int | None = None,
         retry_after: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         return None
 
@@ -48,6 +49,8 @@ class ForeignLimiterBudget:
     deadline still bounds an async wait, which is cancelled with the call)."""
 
     __slots__ = ("limiter",)
+
+    counts_tokens = False  # it is told nothing of tokens: no estimate is made for it
 
     def __init__(self, limiter: Any) -> None:
         self.limiter = limiter

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..core import Runnable
 from ..core.chunks import close_iterator
 from ..core.run_config import RunnableConfig, merge_configs
 from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
 from ..secret import MaskedHeaders
+from . import cache as replies
 from .callbacks import ChatModelRun, LLMResult, start_chat_model_run
 from .settings import check_settings
+from .usage import apriced_stream, charge, check_budget, priced_stream, record_hit, tracking
 
 if TYPE_CHECKING:
     import httpx
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from ..adapters.base import Adapter, CallSettings, HTTPRequest
     from ..core.retry import RetryPolicy
     from ..http import Budget, RateLimit
+    from .cache import BaseCache
     from .limiter import ForeignLimiterBudget
 
 __all__ = ["ChatModel"]
@@ -39,6 +42,8 @@ _TRANSPORT_SETTINGS = (
     "max_retry_after",
     "retry_policy",
     "stream_idle_timeout",
+    "max_response_bytes",
+    "cache",
 )
 #: Every name a ChatModel takes as a setting (constructor or per call), for the
 #: "did you mean" of an unknown keyword and for `model_kwargs` checks.
@@ -73,8 +78,20 @@ class ChatModel(Runnable[Any, AIMessage]):
     timeouts) are retried up to `max_retries` times (default 2), after the server's
     `retry-after` when it sends one (honoured up to `max_retry_after` s, default 60), else
     with exponential backoff; `RunnableConfig(timeout=...)` bounds the whole call.
+    Bounds on each attempt: `timeout` (s; default the shared pool's read timeout, 600)
+    is the longest a whole reply may take to arrive, however slowly a server trickles
+    it; a stream's `stream_idle_timeout` (default: `timeout`) the longest it may go
+    without content (keep-alive comments and pings do not count); and
+    `max_response_bytes` (default 64 MiB) the largest reply read
+    (`ResponseTooLargeError`, not retried).
     `rate_limit=RateLimit(...)` or a dict (`requests_per_minute`, `tokens_per_minute`,
-    `max_in_flight`) paces every call sharing the budget (provider, base URL, key, model).
+    `max_in_flight`) paces every call sharing the budget (provider, base URL, key, model);
+    without one the budget paces by what the server says (rate-limit headers, 429s, 529s),
+    and `rate_limit=False` turns the limiter off. `cache=`: a `BaseCache` (or a LangChain
+    cache) for this model's replies, `False` for none, None (default) for the one
+    `chatplex.set_llm_cache` set (else LangChain's `set_llm_cache`, if the user loaded
+    it); per call too: `model.invoke(x, cache=False)`. Inside `chatplex.track_usage()`
+    replies carry their price in `response_metadata["cost"]`.
     `retry_policy=chatplex.http.retry_policy(...)` replaces both retry settings (other
     backoff, injected sleep/clock for tests). `extra_headers` go with every request, and
     can be added per call:
@@ -113,9 +130,11 @@ class ChatModel(Runnable[Any, AIMessage]):
         max_retries: int = 2,
         max_retry_after: float = 60.0,
         retry_policy: RetryPolicy | None = None,
-        rate_limit: RateLimit | Mapping[str, Any] | None = None,
+        rate_limit: RateLimit | Mapping[str, Any] | bool | None = None,
+        cache: BaseCache | bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         stream_idle_timeout: float | None = None,
+        max_response_bytes: int | None = None,
         http_client: httpx.Client | None = None,
         http_async_client: httpx.AsyncClient | None = None,
         name: str | None = None,
@@ -146,6 +165,8 @@ class ChatModel(Runnable[Any, AIMessage]):
                 "max_retries": max_retries,
                 "max_retry_after": max_retry_after,
                 "extra_headers": extra_headers,
+                "stream_idle_timeout": stream_idle_timeout,
+                "max_response_bytes": max_response_bytes,
             }
         )
         self.adapter = adapter
@@ -168,6 +189,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             from .limiter import split_rate_limiter  # only models given a limiter need it
 
             self.rate_limit, self.foreign_limiter = split_rate_limiter(rate_limiter)
+        self.cache = replies.check_setting(cache)
         self.streaming = streaming
         self.stream_usage = stream_usage
         #: Config every call of this model runs with (LangChain's model-level `callbacks`,
@@ -176,6 +198,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         # Its repr masks credential headers (a user may pass `authorization` here).
         self.extra_headers: dict[str, str] = MaskedHeaders(extra_headers or {})
         self.stream_idle_timeout = stream_idle_timeout
+        self.max_response_bytes = max_response_bytes
         self.http_client = http_client
         self.http_async_client = http_async_client
         self.name = name
@@ -302,6 +325,8 @@ class ChatModel(Runnable[Any, AIMessage]):
                 self.extra_headers = MaskedHeaders({**self.extra_headers, **(value or {})})
             elif key == "rate_limit":
                 self.rate_limit = _rate_limit(value)
+            elif key == "cache":
+                self.cache = replies.check_setting(value)
             elif key in _CALL_SETTINGS or key in _TRANSPORT_SETTINGS:
                 setattr(self, key, value)
             elif key in ("model_kwargs", "extra_body"):
@@ -393,21 +418,41 @@ class ChatModel(Runnable[Any, AIMessage]):
         return retry_policy(self.max_retries, self.max_retry_after)
 
     def _budget(self, adapter: Adapter, settings: CallSettings) -> Budget | None:
-        if self.rate_limit is None:  # no limiter: no calls, no cost
-            if self.foreign_limiter is not None:
-                return self.foreign_limiter.as_budget()
+        if self.foreign_limiter is not None:
+            return self.foreign_limiter.as_budget()
+        if self.rate_limit is False:  # no limiter: no calls, no cost
             return None
-        from ..http import get_budget
-
-        return get_budget(adapter.budget_key(settings.model), self.rate_limit)
+        get_budget = _get_budget or _load_get_budget()
+        budget = get_budget(adapter.budget_key(settings.model), self.rate_limit)
+        if self.retry_policy is None and self.max_retry_after < budget.max_pause:
+            budget.max_pause = self.max_retry_after  # a pause never outlasts a caller's cap
+        return budget
 
     def _send(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AIMessage:
+        adapter, request = self._http_request(messages, settings, stream=False)
+        cache = replies.resolve(self.cache)
+        if cache is None:
+            return self._post(adapter, request, settings, config)
+        key = replies.cache_key(adapter.provider, request)
+        call = lambda: self._post(adapter, request, settings, config)  # noqa: E731
+        message, fresh = replies.cached_call(cache, key, call, config.get("deadline"))
+        if not fresh:
+            record_hit(message, settings.model)
+        return message
+
+    def _post(
+        self,
+        adapter: Adapter,
+        request: HTTPRequest,
+        settings: CallSettings,
+        config: RunnableConfig,
+    ) -> AIMessage:
         from ..http import send
 
-        adapter, request = self._http_request(messages, settings, stream=False)
-        return send(
+        check_budget()
+        message = send(
             adapter,
             request,
             client=self.http_client,
@@ -415,15 +460,36 @@ class ChatModel(Runnable[Any, AIMessage]):
             deadline=config.get("deadline"),
             retry=self._retry_policy(),
             budget=self._budget(adapter, settings),
+            max_response_bytes=self.max_response_bytes,
         )
+        charge(message, adapter.provider, settings.model, request.url)
+        return message
 
     async def _asend(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AIMessage:
+        adapter, request = self._http_request(messages, settings, stream=False)
+        cache = replies.resolve(self.cache)
+        if cache is None:
+            return await self._apost(adapter, request, settings, config)
+        key = replies.cache_key(adapter.provider, request)
+        call = lambda: self._apost(adapter, request, settings, config)  # noqa: E731
+        message, fresh = await replies.acached_call(cache, key, call, config.get("deadline"))
+        if not fresh:
+            record_hit(message, settings.model)
+        return message
+
+    async def _apost(
+        self,
+        adapter: Adapter,
+        request: HTTPRequest,
+        settings: CallSettings,
+        config: RunnableConfig,
+    ) -> AIMessage:
         from ..http import asend
 
-        adapter, request = self._http_request(messages, settings, stream=False)
-        return await asend(
+        check_budget()
+        message = await asend(
             adapter,
             request,
             client=self.http_async_client,
@@ -431,7 +497,10 @@ class ChatModel(Runnable[Any, AIMessage]):
             deadline=config.get("deadline"),
             retry=self._retry_policy(),
             budget=self._budget(adapter, settings),
+            max_response_bytes=self.max_response_bytes,
         )
+        charge(message, adapter.provider, settings.model, request.url)
+        return message
 
     def _send_stream(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
@@ -448,16 +517,30 @@ class ChatModel(Runnable[Any, AIMessage]):
                 http = client if client is not None else get_sync_client()
                 client = interruptible_client(http, interrupter)
                 retry = interrupter.retry_policy(retry)
-        chunks = stream(
-            adapter,
-            request,
-            client=client,
-            timeout=self.timeout,
-            idle_timeout=self.stream_idle_timeout,
-            deadline=config.get("deadline"),
-            retry=retry,
-            budget=self._budget(adapter, settings),
-        )
+
+        def start() -> Iterator[AIMessageChunk]:
+            chunks = stream(
+                adapter,
+                request,
+                client=client,
+                timeout=self.timeout,
+                idle_timeout=self.stream_idle_timeout,
+                deadline=config.get("deadline"),
+                retry=retry,
+                budget=self._budget(adapter, settings),
+                max_response_bytes=self.max_response_bytes,
+            )
+            if not tracking():  # nobody counts: no pricing, no wrapper around every chunk
+                return chunks
+            return priced_stream(chunks, adapter.provider, settings.model, request.url)
+
+        cache = replies.resolve(self.cache)
+        if cache is None:
+            chunks = start()
+        else:  # cached with its usage; `stream_usage=False` strips it from hits too
+            key = replies.cache_key(adapter.provider, request)
+            hit = lambda message: record_hit(message, settings.model)  # noqa: E731
+            chunks = replies.cached_stream(cache, key, start, hit)
         if self.stream_usage:
             return chunks
         from .streams import without_usage
@@ -470,16 +553,30 @@ class ChatModel(Runnable[Any, AIMessage]):
         from ..http import astream
 
         adapter, request = self._http_request(messages, settings, stream=True)
-        chunks = astream(
-            adapter,
-            request,
-            client=self.http_async_client,
-            timeout=self.timeout,
-            idle_timeout=self.stream_idle_timeout,
-            deadline=config.get("deadline"),
-            retry=self._retry_policy(),
-            budget=self._budget(adapter, settings),
-        )
+
+        def start() -> AsyncIterator[AIMessageChunk]:
+            chunks = astream(
+                adapter,
+                request,
+                client=self.http_async_client,
+                timeout=self.timeout,
+                idle_timeout=self.stream_idle_timeout,
+                deadline=config.get("deadline"),
+                retry=self._retry_policy(),
+                budget=self._budget(adapter, settings),
+                max_response_bytes=self.max_response_bytes,
+            )
+            if not tracking():
+                return chunks
+            return apriced_stream(chunks, adapter.provider, settings.model, request.url)
+
+        cache = replies.resolve(self.cache)
+        if cache is None:
+            chunks = start()
+        else:
+            key = replies.cache_key(adapter.provider, request)
+            hit = lambda message: record_hit(message, settings.model)  # noqa: E731
+            chunks = replies.acached_stream(cache, key, start, hit)
         if self.stream_usage:
             return chunks
         from .streams import awithout_usage
@@ -593,10 +690,36 @@ class ChatModel(Runnable[Any, AIMessage]):
             if aclose is not None:
                 await aclose()
 
+    # ---- the request without the call (Batch APIs) ----------------------------------------
 
-def _rate_limit(value: RateLimit | Mapping[str, Any] | None) -> RateLimit | None:
-    """A validated `RateLimit` (None when nothing is limited: the limiter is skipped)."""
-    if value is None:
+    def build_request(self, input: Any, *, stream: bool = False) -> HTTPRequest:
+        """The HTTP request `invoke(input)` would send, checked and built but not sent:
+        what `chatplex.batches` writes into Batch API request files. Bad input raises as
+        `invoke` would; a model without an adapter raises NotImplementedError."""
+        return self._http_request(coerce_messages(input), self._settings({}), stream=stream)[1]
+
+
+#: `chatplex.http.get_budget` once the http layer is loaded (every call asks for a budget:
+#: a per-call `from ..http import ...` would cost more than the lookup itself).
+_get_budget: Callable[[tuple[str, ...], RateLimit | None], Budget] | None = None
+
+
+def _load_get_budget() -> Callable[[tuple[str, ...], RateLimit | None], Budget]:
+    global _get_budget
+    from ..http import get_budget
+
+    _get_budget = get_budget
+    return get_budget
+
+
+def _rate_limit(
+    value: RateLimit | Mapping[str, Any] | bool | None,
+) -> RateLimit | Literal[False] | None:
+    """A validated `RateLimit`; None when nothing is configured (the budget learns the
+    server's pace), False for no limiter at all."""
+    if value is False:
+        return False
+    if value is None or value is True:
         return None
     from ..http import RateLimit
 

@@ -39,7 +39,7 @@ DEFAULT_MODEL = "gpt-3.5-turbo"
 class ChatOpenAI(ChatModel):
     """OpenAI Chat Completions (and every OpenAI-compatible server) with LangChain's
     constructor. Parameters are langchain-openai's, plus chatplex's own (`rate_limit`,
-    `retry_policy`, `max_retry_after`, `extra_headers`, `stream_idle_timeout`,
+    `retry_policy`, `max_retry_after`, `extra_headers`, `stream_idle_timeout`, `max_response_bytes`,
     `project`, `name`). Other keywords must be parameters of the Chat Completions API
     (`response_format`, `user`, `parallel_tool_calls`, ...): anything else is a
     TypeError naming the closest known name; newer API parameters go through
@@ -49,7 +49,8 @@ class ChatOpenAI(ChatModel):
     every server (LangChain turns it off for a custom base URL; pass False for servers
     that reject `stream_options`); unknown keywords raise instead of being moved to
     `model_kwargs` with a warning; LangChain settings chatplex has no equivalent for
-    (`use_responses_api`, `openai_proxy`, `cache`, ...) raise with the reason.
+    (`use_responses_api`, `openai_proxy`, ...) raise with the reason. `cache=` takes
+    a chatplex or a LangChain cache, as in LangChain.
     """
 
     structured_output_method = "json_schema"  # langchain-openai's default
@@ -93,6 +94,7 @@ class ChatOpenAI(ChatModel):
         model_kwargs: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         rate_limiter: Any = None,
+        cache: Any = None,
         callbacks: Any = None,
         tags: Sequence[str] | None = None,
         metadata: Mapping[str, Any] | None = None,
@@ -102,6 +104,7 @@ class ChatOpenAI(ChatModel):
         http_async_client: httpx.AsyncClient | None = None,
         stream_chunk_timeout: float | None = None,
         stream_idle_timeout: float | None = None,
+        max_response_bytes: int | None = None,
         max_retry_after: float = 60.0,
         retry_policy: RetryPolicy | None = None,
         rate_limit: RateLimit | Mapping[str, Any] | None = None,
@@ -129,7 +132,7 @@ class ChatOpenAI(ChatModel):
             "service_tier": service_tier,
             "store": store,
         }
-        body = {k: v for k, v in named.items() if v is not None}
+        body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
         key = pick(owner, api_key=api_key, openai_api_key=openai_api_key)
         url = pick(owner, base_url=base_url, openai_api_base=openai_api_base)
         if url is None and os.environ.get("OPENAI_API_BASE"):
@@ -164,6 +167,7 @@ class ChatOpenAI(ChatModel):
                 stream_idle_timeout=stream_idle_timeout,
                 stream_chunk_timeout=stream_chunk_timeout,
             ),
+            max_response_bytes=max_response_bytes,
             http_client=http_client,
             http_async_client=http_async_client,
             name=name,
@@ -172,6 +176,7 @@ class ChatOpenAI(ChatModel):
             streaming=streaming,
             stream_usage=stream_usage is not False,
             rate_limiter=rate_limiter,
+            cache=cache,
             **body,
             **api_params,
         )

@@ -80,6 +80,7 @@ _TYPES: dict[str, type] = {
     "max_retries": int,
     "max_retry_after": float,
     "stream_idle_timeout": float,
+    "max_response_bytes": int,
     "base_url": str,
     "api_key": str,
 }

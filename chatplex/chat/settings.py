@@ -43,6 +43,14 @@ def check_settings(values: Mapping[str, Any]) -> None:
         not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0
     ):
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    idle = values.get("stream_idle_timeout")
+    if idle is not None and (
+        not isinstance(idle, (int, float)) or isinstance(idle, bool) or not 0 < idle < float("inf")
+    ):
+        raise ValueError(f"stream_idle_timeout must be a positive number of seconds, got {idle!r}")
+    size = values.get("max_response_bytes")
+    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size <= 0):
+        raise ValueError(f"max_response_bytes must be a positive int (bytes), got {size!r}")
     retries = values.get("max_retries")
     if retries is not None and (
         not isinstance(retries, int) or isinstance(retries, bool) or retries < 0

@@ -6,6 +6,10 @@ a pydantic model made by `schemas.py`: each is defined in a module that imports
 import cycle. Instead `chatplex/core/__init__.py`, which sits above every module of the
 package and runs before any of them can be used, fills the slots: by the time any
 Runnable exists, every slot is filled, and imports point one way (ARCHITECTURE.md).
+
+One slot is filled from higher still: `submit_batch` (provider Batch APIs) lives in
+`chatplex.batches`, above chat models; the package root, which runs before any module of
+chatplex can be used, fills it with a function that imports that package on first call.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ class Late:
         "pick",
         "retry",
         "sequence",
+        "submit_batch",
     )
 
     coerce: Callable[[Any], Any]  # composition.coerce_to_runnable
@@ -46,6 +51,9 @@ class Late:
     configurable_fields: Callable[..., Any]  # configurable.RunnableConfigurableFields
     configurable_alternatives: Callable[..., Any]  # configurable.RunnableConfigurableAlternatives
     graph: Callable[..., Any]  # graph.runnable_graph (imported on first use)
+    #: (runnable, inputs, config, is_async) -> BatchJob (or its awaitable): filled by
+    #: `chatplex/__init__.py` from `chatplex.batches`, two layers above core.
+    submit_batch: Callable[..., Any]
 
 
 LATE = Late()

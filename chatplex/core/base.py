@@ -349,6 +349,21 @@ class Runnable(Introspection, Generic[Input, Output]):
             return_exceptions=return_exceptions,
         )
 
+    # ---- provider Batch APIs (chatplex.batches) ---------------------------------------
+
+    def submit_batch(self, inputs: Iterable[Any], config: RunnableConfig | None = None) -> Any:
+        """Send `inputs` through the provider's Batch API (half price, answers within
+        24 h); returns a `chatplex.batches.BatchJob`. A chat model, or a chain around one
+        (`prompt | model | parser`: the steps before the model run now, the steps after
+        it on the results). See `chatplex.batches.submit_batch` for the options."""
+        return LATE.submit_batch(self, inputs, config, False)
+
+    async def asubmit_batch(
+        self, inputs: Iterable[Any], config: RunnableConfig | None = None
+    ) -> Any:
+        """The async `submit_batch`."""
+        return await LATE.submit_batch(self, inputs, config, True)
+
     # ---- composition and binding -------------------------------------------------------
 
     def __or__(self, other: Any) -> RunnableSequence[Input, Any]:

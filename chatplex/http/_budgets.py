@@ -18,10 +18,13 @@ from ._ratelimit import Budget, RateLimit
 __all__ = ["get_budget"]
 
 
-def get_budget(key: tuple[str, ...], limit: RateLimit) -> Budget:
+def get_budget(key: tuple[str, ...], limit: RateLimit | None = None) -> Budget:
     """The budget every caller with this `key` (an adapter's `budget_key(model)`) and
     `limit.scope` shares; a `limit` that differs from the budget's replaces it from the
-    next admission on. Shared budgets are typed as the `Budget` they stand in for."""
+    next admission on. `limit=None` (nothing configured) is the process budget that paces
+    by what it learns. Shared budgets are typed as the `Budget` they stand in for."""
+    if limit is None:
+        return _ratelimit.get_budget(key, None)
     if limit.scope == "machine":
         from ._budget_machine import machine_budget
 

@@ -9,12 +9,13 @@ the permit. A non-stream call yields nothing: its reply is `call.message`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Generator
+from collections.abc import AsyncGenerator, Generator
 from typing import TYPE_CHECKING
 
+from ._clamp import active
 from ._engine import READ_WHOLE
 from ._pool import get_async_client, get_sync_client
-from ._request import within
+from ._watch import Watch
 
 if TYPE_CHECKING:
     import httpx
@@ -26,7 +27,8 @@ __all__ = ["adrive", "drive"]
 
 
 def drive(call: Call, client: httpx.Client | None) -> Generator[AIMessageChunk, None, None]:
-    """`call` on `client` (None: the shared one), blocking the thread for every wait."""
+    """`call` on `client` (None: the shared one), blocking the thread for every wait; the
+    shared client's sockets end each wait at `call.until()` (`_clamp`)."""
     http = client if client is not None else get_sync_client()
     req, budget = call.prepare(http), call.budget
     while True:
@@ -34,20 +36,28 @@ def drive(call: Call, client: httpx.Client | None) -> Generator[AIMessageChunk, 
         if budget is not None:
             call.permit_acquired(budget.acquire(call.tokens, deadline=call.deadline))
         response = None
+        active.call = call
         try:
             response = http.send(req, stream=True)
             if call.response_received(response) is READ_WHOLE:
-                response.read()
+                part = call.body_part
+                for raw in response.iter_bytes():
+                    part(raw)
                 yield from call.body_read()
             else:
                 feed = call.bytes_received
                 for raw in response.iter_bytes():
-                    yield from feed(raw)
+                    chunks = feed(raw)
+                    if chunks:
+                        yield from chunks
+                        active.call = call  # the consumer may have made calls meanwhile
+                        call.resumed()
                 yield from call.body_ended()
             return
         except BaseException as exc:  # GeneratorExit too: the consumer stopped
             retry, delay = call.failed(exc)  # raises unless another attempt is due
         finally:
+            active.call = None
             if response is not None:
                 response.close()
         retry.sleep(delay)
@@ -56,47 +66,43 @@ def drive(call: Call, client: httpx.Client | None) -> Generator[AIMessageChunk, 
 async def adrive(
     call: Call, client: httpx.AsyncClient | None
 ) -> AsyncGenerator[AIMessageChunk, None]:
-    """`call` on `client` (None: the running loop's shared one); with a deadline, every
-    wait for the server is cut off at it (`within`)."""
+    """`call` on `client` (None: the running loop's shared one); every wait for the
+    server is cut off at `call.until()` by one timer per attempt (`_watch`)."""
     http = client if client is not None else get_async_client()
-    req, budget, deadline = call.prepare(http), call.budget, call.deadline
+    req, budget = call.prepare(http), call.budget
+    watch = Watch(call)
     while True:
         call.begin()
         if budget is not None:
-            call.permit_acquired(await budget.aacquire(call.tokens, deadline=deadline))
+            call.permit_acquired(await budget.aacquire(call.tokens, deadline=call.deadline))
         response = None
         try:
-            if deadline is None:
-                response = await http.send(req, stream=True)
-            else:
-                response = await within(lambda: http.send(req, stream=True), deadline)
+            watch.enter()
+            response = await http.send(req, stream=True)
             if call.response_received(response) is READ_WHOLE:
-                await (response.aread() if deadline is None else within(response.aread, deadline))
+                part = call.body_part
+                async for raw in response.aiter_bytes():
+                    part(raw)
                 chunks = call.body_read()
             else:
                 feed = call.bytes_received
-                source = response.aiter_bytes()
-                async for raw in source if deadline is None else _until(source, deadline):
-                    for chunk in feed(raw):
-                        yield chunk
+                async for raw in response.aiter_bytes():
+                    chunks = feed(raw)
+                    if chunks:
+                        watch.leave()  # the consumer's time is not the server's
+                        for chunk in chunks:
+                            yield chunk
+                        call.resumed()
+                        watch.enter()
                 chunks = call.body_ended()
+            watch.leave()
             for chunk in chunks:
                 yield chunk
             return
         except BaseException as exc:  # GeneratorExit, CancelledError too
-            retry, delay = call.failed(exc)  # raises unless another attempt is due
+            retry, delay = call.failed(watch.translate(exc))  # raises unless retrying
         finally:
+            watch.stop()
             if response is not None:
                 await response.aclose()
         await retry.asleep(delay)
-
-
-async def _until(source: AsyncIterator[bytes], deadline: float) -> AsyncGenerator[bytes, None]:
-    """`source`, with each wait for bytes cut off at the deadline (only used with one)."""
-    step = source.__anext__
-    while True:
-        try:
-            raw = await within(step, deadline)
-        except StopAsyncIteration:
-            return
-        yield raw

@@ -14,12 +14,14 @@ the driver tells the engine                    the engine answers
                                                time left, or DeadlineExceededError)
 `permit_acquired(permit)`: with a budget,      --
 after `budget.acquire(call.tokens)`
-`response_received(response)`: headers in      READ_WHOLE: read the body, `body_read()`;
-                                               READ_EVENTS: `bytes_received` per read,
-                                               then `body_ended()`
+`response_received(response)`: headers in      READ_WHOLE: `body_part` per read, then
+                                               `body_read()`; READ_EVENTS:
+                                               `bytes_received` per read, `body_ended()`
+`body_part(raw)`: one read of a whole body     -- (raises past a bound)
 `body_read()`: the body is read whole          the chunks to emit (none for a non-stream
                                                call: its reply is `call.message`)
 `bytes_received(raw)`: one read of the body    the chunks to emit now (mostly 0 or 1)
+`resumed()`: after yielding chunks             -- (content came: the wait restarts now)
 `body_ended()`: the body is over               the last chunks to emit: success
 `failed(exc)`: anything raised in an attempt,  raises the error to show, or answers
 GeneratorExit and CancelledError included      `(policy, delay)`: sleep, then `begin()`
@@ -31,21 +33,37 @@ failure before any content is retried unseen), the partial replies of failed str
 the mapping of httpx errors to typed ones, and the permit: released exactly once per
 attempt, on every way out. A driver only has to close the response.
 
-Bounds on the body (bytes or content events over time) belong in `bytes_received`, which
-sees every read: `nbytes` counts the bytes of this attempt, `received` its chunks.
+Bounds. Every wait for the server ends by `until()`: the earlier of the call's deadline
+and `waiting_since + limit`, where `limit` is the per-request read timeout (a whole
+body must arrive within it) or, for a stream, the idle timeout (the read timeout if none
+is set). A stream's wait restarts only when content arrives and the consumer asks for
+more (`resumed()`): bytes, SSE comments and keep-alive pings are not progress, and time
+the consumer spends on a chunk is not the server's. The drivers enforce `until()` on
+every blocking wait (the sync pool's sockets through `_clamp`, async through
+`_watch`); the engine checks it again after every read, so a client without those (a
+mock transport, your own) still ends within one read of it. `max_bytes` bounds the body
+(`ResponseTooLargeError`, before reading when Content-Length already says so).
 """
 
 from __future__ import annotations
 
 import enum
 import json
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import httpx
 
-from ..errors import APIError, DeadlineExceededError, StreamError
+from ..errors import (
+    APIError,
+    APITimeoutError,
+    DeadlineExceededError,
+    ResponseTooLargeError,
+    StreamError,
+    StreamIdleTimeoutError,
+)
 from ..messages import AIMessageChunk, merge_chunks
 from ._errors import (
     annotate,
@@ -56,6 +74,7 @@ from ._errors import (
     stream_failure,
     unexpected_content_type,
 )
+from ._redaction import scrub
 from ._request import build_request, log_response, request_timeout
 from ._retry import release_failed, stream_used_tokens, used_tokens
 from ._sse import SSEDecoder
@@ -69,6 +88,7 @@ if TYPE_CHECKING:
 __all__ = [
     "READ_EVENTS",
     "READ_WHOLE",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "Call",
     "Phase",
     "Step",
@@ -110,12 +130,19 @@ DONE = Phase.DONE
 
 _NOTHING: tuple[AIMessageChunk, ...] = ()
 
+#: 64 MiB: far above any real reply (a long generation is a few MB at most; base64 images
+#: in server-tool results are the largest), far below what would hurt a process.
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+#: A timeout firing this close to `until()` is the bound's doing (timers wake a hair early).
+_SLACK = 0.005
+
 
 class Call:
     """The state of one call's attempts; the event methods are listed in the module doc.
 
     `stream`: True for a stream call, False for a non-stream one. `clock`: the monotonic
-    clock of the mid-stream deadline check (injectable for tests).
+    clock of the bounds (injectable for tests). `max_response_bytes`: the body bound
+    (None: `DEFAULT_MAX_RESPONSE_BYTES`).
     """
 
     __slots__ = (
@@ -123,13 +150,17 @@ class Call:
         "_finish",
         "_flush",
         "_parse",
+        "_parts",
         "adapter",
         "attempt",
         "budget",
         "clock",
         "deadline",
         "http",
+        "fresh",
         "idle_timeout",
+        "limit",
+        "max_bytes",
         "message",
         "nbytes",
         "permit",
@@ -144,6 +175,7 @@ class Call:
         "stream",
         "timeout",
         "tokens",
+        "waiting_since",
     )
 
     # Set by prepare() / begin() / response_received() / body_read(), before any reader.
@@ -156,6 +188,10 @@ class Call:
     received: list[AIMessageChunk]  # this attempt's chunks: the partial reply, the usage
     started: bool  # has a chunk been emitted? then no more retries
     nbytes: int  # body bytes read in this attempt
+    limit: float  # seconds a wait may last (math.inf: none), set by prepare()
+    waiting_since: float  # when the current wait for the server began
+    fresh: bool  # content emitted since the last resumed()
+    _parts: list[bytes]  # a whole body's reads so far
     _decode: Callable[[bytes], list[SSEEvent]]
     _flush: Callable[[], list[SSEEvent]]
     _parse: Callable[[SSEEvent], AIMessageChunk | None]
@@ -172,6 +208,7 @@ class Call:
         deadline: float | None = None,
         retry: RetryPolicy | None = None,
         budget: Budget | None = None,
+        max_response_bytes: int | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.adapter = adapter
@@ -183,13 +220,17 @@ class Call:
         self.retry = retry
         self.budget = budget
         self.clock = clock
+        self.max_bytes = (
+            DEFAULT_MAX_RESPONSE_BYTES if max_response_bytes is None else max_response_bytes
+        )
         self.attempt = 0
         self.tokens = 0
         self.phase = IDLE
 
     def prepare(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         """The request every attempt sends (raises before any I/O: a passed deadline,
-        NaN in the body); with a budget, `tokens` is the estimate to acquire."""
+        NaN in the body); with a budget that paces tokens, `tokens` is the estimate to
+        acquire (else 0: the reported usage is charged at release)."""
         self.http = http
         self.req = build_request(
             http,
@@ -198,8 +239,12 @@ class Call:
             idle_timeout=self.idle_timeout,
             deadline=self.deadline,
         )
-        if self.budget is not None:
+        budget = self.budget
+        # The estimate walks the whole body: only for a budget that paces tokens (one
+        # without `counts_tokens` is assumed to).
+        if budget is not None and getattr(budget, "counts_tokens", True):
             self.tokens = estimate(self.request)
+        self.limit = wait_limit(http, self.timeout, self.idle_timeout if self.stream else None)
         return self.req
 
     def begin(self) -> None:
@@ -213,15 +258,53 @@ class Call:
         self.status = None
         self.received = []
         self.started = False
+        self.fresh = False
         self.nbytes = 0
+        self._parts = []
+        self.waiting_since = self.clock()
 
     def permit_acquired(self, permit: Permit) -> None:
+        """The permit is in: the wait for the server starts now (not the limiter's)."""
         self.permit = permit
+        self.waiting_since = self.clock()
+
+    def until(self) -> float:
+        """When the current wait for the server must end (monotonic; math.inf: never)."""
+        end = self.waiting_since + self.limit
+        deadline = self.deadline
+        return end if deadline is None or end < deadline else deadline
+
+    def resumed(self) -> None:
+        """The driver yielded chunks and was asked for more: if content was among them,
+        the wait for the next content starts now."""
+        if self.fresh:
+            self.fresh = False
+            self.waiting_since = self.clock()
+
+    def timed_out(self) -> Exception:
+        """The error for a wait that reached `until()`: the deadline's, or the limit's."""
+        host = self.req.url.host
+        deadline = self.deadline
+        if deadline is not None and self.clock() >= deadline - _SLACK:
+            where = "mid-stream" if self.phase is EVENTS else f"waiting for {host}"
+            return DeadlineExceededError(f"the call's deadline passed {where}")
+        provider = self.adapter.provider
+        if self.stream:
+            return StreamIdleTimeoutError(
+                f"{host} sent no content for {self.limit:g} s", provider=provider
+            )
+        return APITimeoutError(
+            f"read timeout: {host} sent no complete reply within {self.limit:g} s",
+            provider=provider,
+        )
 
     def response_received(self, response: httpx.Response) -> Step:
         """The status line and headers are in: how to read the body."""
         self.response = response
         self.status = status = response.status_code
+        length = response.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            raise self._too_large(int(length))
         if not self.stream:
             self.phase = WHOLE_BODY  # _parse() checks the status
             return READ_WHOLE
@@ -243,33 +326,49 @@ class Call:
         self._parse, self._finish = parser.feed, parser.finish
         return READ_EVENTS
 
+    def body_part(self, raw: bytes) -> None:
+        """One read of a body read whole (bounded in size and time)."""
+        self.nbytes += len(raw)
+        if self.nbytes > self.max_bytes:
+            self._parts = []
+            raise self._too_large(self.nbytes)
+        self._parts.append(raw)
+        if self.clock() >= self.until():
+            raise self.timed_out()
+
     def body_read(self) -> Iterable[AIMessageChunk]:
-        """The whole body is in `response.content`: the chunks to emit (none for a
-        non-stream call, whose reply is now `message`); raises an error status's error."""
+        """The whole body is in (`body_part`): the chunks to emit (none for a non-stream
+        call, whose reply is now `message`); raises an error status's error."""
         response = self.response
+        parts = self._parts
+        body = parts[0] if len(parts) == 1 else b"".join(parts)
+        self._parts = []
+        _keep_body(response, body)
         if not self.stream:
-            self.nbytes = len(response.content)
             message = _parse(self.adapter, response)
             permit = self.permit
             if permit is not None:
                 self.permit = None
-                permit.release(used_tokens=used_tokens(message), status=self.status)
+                permit.release(
+                    used_tokens=used_tokens(message), status=self.status, headers=response.headers
+                )
             message.response_metadata["attempts"] = self.attempt
             self.message = message
             self.phase = DONE
             return _NOTHING
         if self.phase is ERROR_BODY:
-            raise status_failure(self.adapter, response, response.content)
+            raise status_failure(self.adapter, response, body)
         self.received.append(reply_chunk(self.adapter, response))
         return self._end(_NOTHING)
 
     def bytes_received(self, raw: bytes) -> Iterable[AIMessageChunk]:
         """One read of a stream's body: the chunks to emit now, in order (a failure in
         the middle of a read comes after the chunks before it)."""
-        deadline = self.deadline
-        if deadline is not None and self.clock() >= deadline:
-            raise DeadlineExceededError("the call's deadline passed mid-stream")
+        if self.clock() >= self.until():
+            raise self.timed_out()
         self.nbytes += len(raw)
+        if self.nbytes > self.max_bytes:
+            raise self._too_large(self.nbytes)
         received = self.received
         n = len(received)
         parse = self._parse
@@ -284,7 +383,12 @@ class Call:
                 return _then_raise(out, exc)
             raise
         if self.started:  # the hot path
-            return received[n:]
+            out = received[n:]
+            for chunk in out:
+                if _has_content(chunk):
+                    self.fresh = True
+                    break
+            return out
         return self._emit(n)
 
     def body_ended(self) -> Iterable[AIMessageChunk]:
@@ -318,13 +422,13 @@ class Call:
             if permit is not None:
                 if self.stream:
                     used = stream_used_tokens(self.received)
-                    permit.release(used_tokens=used, status=self.status)
+                    permit.release(used_tokens=used, status=self.status, headers=self._headers())
                 else:
                     permit.release()
             raise err
         err.attempts = self.attempt
         if permit is not None:
-            release_failed(permit, err)
+            release_failed(permit, err, self._headers())
         retry = self.retry
         if self.started or retry is None:
             raise err
@@ -336,6 +440,11 @@ class Call:
 
     # ---- internals ---------------------------------------------------------------------
 
+    def _headers(self) -> httpx.Headers | None:
+        """This attempt's response headers (for the budget to learn limits from), if a
+        response came: `status` is reset by `begin()`, `response` is not."""
+        return self.response.headers if self.status is not None else None
+
     def _emit(self, n: int) -> Sequence[AIMessageChunk]:
         """The chunks from `received[n]` on that may reach the caller now: all of them
         once content has started; until then none, unless one of them is content."""
@@ -344,7 +453,7 @@ class Call:
             return received[n:]
         for i in range(n, len(received)):
             if _has_content(received[i]):
-                self.started = True
+                self.started = self.fresh = True
                 return self._opening()
         return _NOTHING
 
@@ -368,12 +477,29 @@ class Call:
         permit = self.permit
         if permit is not None:
             self.permit = None
-            permit.release(used_tokens=stream_used_tokens(self.received), status=self.status)
+            used = stream_used_tokens(self.received)
+            permit.release(used_tokens=used, status=self.status, headers=self.response.headers)
         return out
+
+    def _too_large(self, size: int) -> ResponseTooLargeError:
+        host = self.req.url.host
+        return ResponseTooLargeError(
+            f"the reply from {host} is larger than max_response_bytes={self.max_bytes} "
+            f"(at least {size} bytes); if such replies are expected, raise the bound: "
+            "ChatModel(max_response_bytes=...) or the max_response_bytes argument of "
+            "chatplex.http's send/stream",
+            provider=self.adapter.provider,
+            retryable=False,
+        )
 
     def _typed(self, exc: Exception) -> Exception:
         """`exc` as the caller should see it: httpx errors mapped (chained to them),
         stream failures with their partial reply."""
+        if isinstance(exc, httpx.TimeoutException) and self.clock() >= self.until() - _SLACK:
+            bound = self.timed_out()  # a wait cut short at the call's bound, not httpx's own
+            scrub(exc)  # it holds the request, headers and all
+            bound.__cause__ = exc
+            exc = bound
         adapter = self.adapter
         phase = self.phase
         if not self.stream or phase is SENDING:
@@ -418,6 +544,30 @@ def _then_raise(chunks: Sequence[AIMessageChunk], exc: Exception) -> Iterator[AI
 
 
 # ---- helpers (no I/O either) ---------------------------------------------------------
+
+
+def wait_limit(
+    http: httpx.Client | httpx.AsyncClient,
+    timeout: httpx.Timeout | float | None,
+    idle_timeout: float | None,
+) -> float:
+    """How long one wait for the server may last: the idle timeout if given (streams),
+    else the read timeout -- `timeout`'s, or the client's -- as a bound on the whole body."""
+    if idle_timeout is not None:
+        return float(idle_timeout)
+    if timeout is None:
+        read = http.timeout.read
+    elif isinstance(timeout, httpx.Timeout):
+        read = timeout.read
+    else:
+        read = timeout
+    return math.inf if read is None else float(read)
+
+
+def _keep_body(response: httpx.Response, body: bytes) -> None:
+    """Give a response read piece by piece its body, as `read()` would: errors keep a
+    copy of the response, and users read `err.response.content`."""
+    response._content = body  # noqa: SLF001 - what httpx's own read() sets
 
 
 def reclamp(

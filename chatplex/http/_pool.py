@@ -41,6 +41,7 @@ from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..core.portal import run_on_portal
+from ._clamp import bound_client
 
 if TYPE_CHECKING:
     import ssl
@@ -268,6 +269,8 @@ def _new_sync_client() -> httpx.Client:
             verify=_shared_ssl_context(settings),
             trust_env=settings.trust_env,
         )
+        # Every wait on its sockets ends at the bound of the call using it (`_clamp`).
+        bound_client(_sync_client)
         if not _atexit_registered:
             # Closing at exit returns sockets politely instead of leaving them to the GC.
             atexit.register(close)

@@ -4,11 +4,37 @@ shared by every call in the process: sync and async, across models, threads and 
 Pacing is GCRA (a leaky bucket kept as one "theoretical arrival time" per dimension):
 requests are spaced evenly with a small burst allowance, so a late wake-up is made up,
 not lost. Tokens are charged from `estimate_tokens`, then corrected by reported usage.
-The pace is AIMD (a 429 halves it, each success adds back INCREASE); a `retry_after`
-pauses the whole budget. Waiters are served in arrival order. State sits under a
-`threading.Lock`; waits are computed under it and slept outside it, and a waiter is
-woken by a `threading.Event` or a future resolved via its own loop's
+A `retry_after` pauses the whole budget. Waiters are served in arrival order. State sits
+under a `threading.Lock`; waits are computed under it and slept outside it, and a waiter
+is woken by a `threading.Event` or a future resolved via its own loop's
 `call_soon_threadsafe`, so no waiting depends on one event loop.
+
+Where the pace comes from -- the limits in force are the tightest of:
+
+The policy below lives in `_pace.py` (`Pace`, with its constants); this module keeps the
+admission numbers -- the schedules, the pause, the count in flight, the queue.
+
+- configured: `RateLimit(...)` (`rate_limit=` on a model). A 429 halves the pace (AIMD:
+  DECREASE, down to FLOOR), each success adds back INCREASE, up to the configured rate.
+- announced: the server's `x-ratelimit-*` / `anthropic-ratelimit-*` headers (`_learn.py`):
+  the announced per-minute limits pace requests and tokens like configured ones, and a low
+  `remaining` count holds the next admissions back until the server has refilled.
+- discovered, when neither says anything: once 429s are TROUBLE_SHARE of the answers of
+  the last RATE_WINDOW s (and at least TROUBLE_MIN), the request pace is set to
+  LEARN_DECREASE times the rate the server was accepting (the successes of that window,
+  if there are DISCOVER_MIN: a trickle of requests is not a rate to measure);
+  each later 429 cuts it again, and each success while that pace holds callers back adds
+  LEARN_GROWTH requests/s (about +3 %/s, faster the longer no 429 came), probing for
+  more: AIMD on a rate nobody announced. A rare 429 among successes only pauses (its
+  `retry_after`).
+
+The in-flight window is AIMD too: a 503 or 529 (overloaded: too many at once, not too
+many per minute) cuts it to half of what was in flight -- once they are TROUBLE_SHARE of
+the recent answers, then at each -- and each success adds 1/window.
+A model with no `rate_limit` gets a budget with nothing configured: until its first
+answer it lets COLD_WINDOW requests out (for at most COLD_WAIT s), so a first batch does
+not hit a server whose limits it does not know yet with all its requests at once; after
+that, with nothing learned, admission is one lock and a counter.
 
 >>> budget = get_budget(adapter.budget_key(model), RateLimit(600))  # doctest: +SKIP
 >>> permit = budget.acquire(estimate_tokens(request), deadline=deadline)  # doctest: +SKIP
@@ -29,6 +55,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import DeadlineExceededError
 from ._budget_shared import BudgetScope, budget_scope
+from ._learn import Announced, read_limits
+from ._pace import COLD_WAIT, COLD_WINDOW, Pace
 
 if TYPE_CHECKING:
     from ..adapters.base import HTTPRequest
@@ -37,9 +65,6 @@ __all__ = ["Budget", "Permit", "RateLimit", "estimate_tokens", "get_budget"]
 
 BURST_REQUESTS = 4  #: requests that may go back to back after an idle spell...
 BURST_SECONDS = 1.0  #: ...but at most this much schedule ahead (also the token burst)
-DECREASE = 0.5  #: a 429 multiplies the pace by this...
-FLOOR = 0.1  #: ...down to this fraction of the configured rates
-INCREASE = 0.05  #: each success adds back this fraction of the configured rates
 MAX_PAUSE = 60.0  #: the longest pause (s) a `retry_after` can put on a whole budget
 DEFAULT_OUTPUT_TOKENS = 1024  #: output estimate when a request sets no max_tokens
 MESSAGE_TOKENS = 3  #: per-message overhead in the estimate
@@ -125,26 +150,30 @@ class Permit:
         used_tokens: int | None = None,
         status: int | None = None,
         retry_after: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         """Give the in-flight slot back and report how it went; only the first call counts.
         `used_tokens`: the reported usage; the difference from the estimate is charged or
         refunded (a 429 without usage refunds the whole estimate: nothing was processed).
-        `status`: 429 slows the pace, < 400 restores it a step, anything else leaves it.
-        `retry_after` (seconds): pause the whole budget that long (at most MAX_PAUSE).
+        `status`: 429 slows the pace, 503/529 narrow the in-flight window, < 400 restores
+        both a step, anything else leaves them. `retry_after` (seconds): pause the whole
+        budget that long (at most MAX_PAUSE). `headers`: the response's (the attempt engine
+        hands them over), to learn announced limits from.
 
         >>> permit.release(used_tokens=812, status=200)  # doctest: +SKIP
         """
-        self._budget._release(self, used_tokens, status, retry_after)
+        self._budget._release(self, used_tokens, status, retry_after, headers)
 
 
 class _Waiter:
     """One queued caller and how to wake it: an Event (sync) or a future on its loop."""
 
-    __slots__ = ("event", "future", "loop", "queued")
+    __slots__ = ("event", "future", "loop", "queued", "until")
 
     def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
         self.loop = loop
         self.queued = False
+        self.until = math.inf  # a wait to be woken ends by itself then (clock time)
         self.event: threading.Event | None = None  # set for sync waiters
         self.future: asyncio.Future[None] | None = None
 
@@ -168,8 +197,10 @@ def _resolve(future: asyncio.Future[None]) -> None:
 class Budget:
     """The shared state of one budget; get it with `get_budget`.
 
-    `clock`, `sleep` and `asleep` are injectable for tests (a fake clock whose sleeps
-    advance it makes pacing deterministic); deadlines are values of `clock`.
+    `limit`: the configured `RateLimit`, or None -- nothing configured: the budget paces
+    only by what it learns (see the module docstring). `clock`, `sleep` and `asleep` are
+    injectable for tests (a fake clock whose sleeps advance it makes pacing
+    deterministic); deadlines are values of `clock`.
 
     >>> budget = Budget(RateLimit(requests_per_minute=60))
     >>> budget.acquire(10).release(status=200)  # at once: the burst allowance is unused
@@ -177,7 +208,7 @@ class Budget:
 
     def __init__(
         self,
-        limit: RateLimit,
+        limit: RateLimit | None,
         *,
         key: tuple[str, ...] = (),
         clock: Callable[[], float] = time.monotonic,
@@ -188,19 +219,37 @@ class Budget:
         self._clock, self._sleep, self._asleep = clock, sleep, asleep
         self._lock = threading.Lock()
         self._queue: deque[_Waiter] = deque()
-        self._limit = limit
-        self._factor = 1.0  # AIMD: the fraction of the configured rates in force
+        self._pace = Pace(limit)  # the policy: what is in force, what answers teach
         self._request_tat = self._token_tat = clock()  # GCRA theoretical arrival times
-        self._paused_until = self._last_decrease = -math.inf
+        self._paused_until = -math.inf
         self._in_flight = 0
+        #: The longest pause a `retry_after` puts on the budget; models lower it to their
+        #: `max_retry_after`, so a caller's cap on waiting holds while it shares a budget.
+        self.max_pause = MAX_PAUSE
+
+    # ---- what is in force ---------------------------------------------------------------
 
     @property
-    def limit(self) -> RateLimit:  # the limits in force
-        return self._limit
+    def counts_tokens(self) -> bool:
+        """Whether admissions need a token estimate (a tokens/min pace is in force)."""
+        return self._pace.counts_tokens
+
+    @property
+    def limit(self) -> RateLimit | None:  # the configured limits (None: nothing configured)
+        return self._pace.limit
+
+    @property
+    def learned(self) -> RateLimit | None:
+        """What the budget learned from the server: the announced (or, failing that,
+        discovered) requests/min, the announced tokens/min and the in-flight window."""
+        rpm, tpm, window = self._pace.learned()
+        if rpm is None and tpm is None and window is None:
+            return None
+        return RateLimit(rpm, tpm, window)
 
     @property
     def rate_factor(self) -> float:  # the AIMD factor, FLOOR .. 1.0
-        return self._factor
+        return self._pace.factor
 
     @property
     def in_flight(self) -> int:  # permits not yet released
@@ -212,33 +261,42 @@ class Budget:
 
     @property
     def current_rate_per_minute(self) -> float | None:
-        """The request pace in force (the configured one times the AIMD factor)."""
-        rpm = self._limit.requests_per_minute
-        return None if rpm is None else rpm * self._factor
+        """The request pace in force (configured or announced times the AIMD factor, or
+        the discovered one); None when requests are not paced."""
+        per_request = self._pace.per_request
+        return 60.0 / per_request if per_request else None
 
     @property
     def paused_until(self) -> float | None:
         """The `clock` time a `retry_after` pause ends, or None when not paused."""
         return self._paused_until if self._paused_until > self._clock() else None
 
-    def set_limit(self, limit: RateLimit) -> None:
-        """Apply new limits from the next admission on (the AIMD factor is kept)."""
+    def set_limit(self, limit: RateLimit | None) -> None:
+        """Apply new configured limits from the next admission on (AIMD state is kept)."""
         with self._lock:
-            self._limit = limit
+            self._pace.set_limit(limit)
             self._wake_head()
 
     def __repr__(self) -> str:
         try:
             state = (
-                f"factor={self._factor:.2f}, in_flight={self._in_flight}, waiting={self.waiting}"
+                f"factor={self._pace.factor:.2f}, in_flight={self._in_flight}, "
+                f"waiting={self.waiting}"
             )
-            return f"Budget({self._limit!r}, {state})"
+            return f"Budget({self.limit!r}, learned={self.learned!r}, {state})"
         except AttributeError:  # half built: a repr never raises
             return "Budget(<uninitialised>)"
+
+    # ---- admission ----------------------------------------------------------------------
 
     def acquire(self, tokens: int, *, deadline: float | None = None) -> Permit:
         """Block until a request of `tokens` (estimated) may be sent; DeadlineExceededError,
         holding nothing, if that cannot happen before `deadline`."""
+        if self._pace.open:
+            with self._lock:
+                permit = self._admit_open(tokens)
+            if permit is not None:
+                return permit
         waiter = _Waiter(None)
         event = waiter.event = threading.Event()
         try:
@@ -249,7 +307,7 @@ class Budget:
                 if isinstance(step, Permit):
                     return step
                 if step is None:
-                    event.wait(None if deadline is None else max(0.0, deadline - self._clock()))
+                    event.wait(self._timeout(waiter, deadline))
                 else:
                     self._sleep(step)
         except BaseException:
@@ -258,6 +316,11 @@ class Budget:
 
     async def aacquire(self, tokens: int, *, deadline: float | None = None) -> Permit:
         """The async `acquire`. Cancellation-safe: a cancelled waiter holds nothing."""
+        if self._pace.open:
+            with self._lock:
+                permit = self._admit_open(tokens)
+            if permit is not None:
+                return permit
         waiter = _Waiter(loop := asyncio.get_running_loop())
         try:
             while True:
@@ -269,23 +332,31 @@ class Budget:
                 if isinstance(step, Permit):
                     return step
                 if step is None:
-                    timeout = None if deadline is None else max(0.0, deadline - self._clock())
-                    await asyncio.wait((future,), timeout=timeout)
+                    await asyncio.wait((future,), timeout=self._timeout(waiter, deadline))
                 else:
                     await self._asleep(step)
         except BaseException:
             self._leave(waiter)
             raise
 
-    # Internals, called with self._lock held (except `_leave` and `_release`).
-    def _intervals(self) -> tuple[float, float]:
-        """Seconds per request and per token at the current pace (0.0: unlimited)."""
-        rpm, tpm, f = self._limit.requests_per_minute, self._limit.tokens_per_minute, self._factor
-        return (60.0 / (rpm * f) if rpm else 0.0, 60.0 / (tpm * f) if tpm else 0.0)
+    def _timeout(self, waiter: _Waiter, deadline: float | None) -> float | None:
+        end = waiter.until if deadline is None else min(deadline, waiter.until)
+        return None if end == math.inf else max(0.0, end - self._clock())
+
+    # Internals, called with self._lock held (except `_leave`, `_release`, `_timeout`).
+    def _admit_open(self, tokens: int) -> Permit | None:
+        """The common case: nothing limits admission (nobody queued, no pause)."""
+        if not self._pace.open or self._queue:
+            return None
+        now = self._clock()
+        if self._paused_until > now:
+            return None
+        self._in_flight += 1
+        return Permit(self, tokens, now)
 
     def _delay(self, now: float, tokens: int) -> float:
         """Seconds until the pause and both paces allow sending `tokens` (<= 0: now)."""
-        per_request, per_token = self._intervals()
+        per_request, per_token = self._pace.per_request, self._pace.per_token
         wait = self._paused_until - now
         if per_request:
             burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
@@ -300,23 +371,36 @@ class Budget:
         now = self._clock()
         first = self._queue[0] is waiter if waiter.queued else not self._queue
         wait = self._delay(now, tokens) if first else 0.0
-        cap = self._limit.max_in_flight
+        pace = self._pace
+        cap = pace.cap
+        if pace.cold:
+            if now >= pace.cold_until:  # no answer came in time: stop holding back
+                pace.warm()
+                cap = pace.cap
+            else:
+                cap = COLD_WINDOW if cap is None else min(cap, COLD_WINDOW)
         if first and wait <= _EPSILON and (cap is None or self._in_flight < cap):
             if waiter.queued:
                 self._queue.popleft()
                 self._wake_head()
-            per_request, per_token = self._intervals()
+            per_request, per_token = pace.per_request, pace.per_token
             if per_request:
                 self._request_tat = max(self._request_tat, now) + per_request
             if per_token:
                 self._token_tat = max(self._token_tat, now) + tokens * per_token
+            if pace.cold and pace.cold_until == math.inf:
+                pace.cold_until = now + COLD_WAIT
             self._in_flight += 1
             return Permit(self, tokens, now)
+        if first and wait > _EPSILON and self._paused_until <= now:
+            pace.bound_at = now  # the pace, not a pause, holds the head back
         if not waiter.queued:  # first poll and someone is ahead: take a place in the line
             waiter.queued = True
             self._queue.append(waiter)
         if deadline is not None and now + max(wait, 0.0) >= deadline:
             raise DeadlineExceededError("the deadline passed while waiting in the rate limiter")
+        # Held by the cold window: woken by the first answer, or it lifts by itself then.
+        waiter.until = pace.cold_until if pace.cold and first else math.inf
         return wait if wait > _EPSILON else None
 
     def _wake_head(self) -> None:
@@ -331,37 +415,59 @@ class Budget:
                 if was_head:
                     self._wake_head()
 
+    # ---- what an answer teaches -----------------------------------------------------------
+
     def _release(
-        self, permit: Permit, used: int | None, status: int | None, retry_after: float | None
+        self,
+        permit: Permit,
+        used: int | None,
+        status: int | None,
+        retry_after: float | None,
+        headers: Mapping[str, str] | None,
     ) -> None:
+        announced = read_limits(headers) if headers is not None else None
         with self._lock:
             if permit.released:
                 return
             permit.released = True
             self._in_flight -= 1
             now = self._clock()
+            pace = self._pace
             used = 0 if used is None and status == 429 else used  # a 429 did no work
-            if used is not None and self._limit.tokens_per_minute:
-                self._token_tat += (used - permit.tokens) * self._intervals()[1]
-            if status == 429 and permit.admitted_at > self._last_decrease:
-                # Requests admitted before the last cut went out at the old pace: their
-                # 429s are that cut's news. One decrease per round trip, as in TCP.
-                self._factor = max(FLOOR, self._factor * DECREASE)
-                self._last_decrease = now
-            elif status is not None and status < 400:
-                self._factor = min(1.0, self._factor + INCREASE)
+            if used is not None and pace.per_token:  # at the pace the estimate was charged at
+                self._token_tat += (used - permit.tokens) * pace.per_token
+            pace.answered(status, permit.admitted_at, announced, now, self._in_flight)
             if retry_after is not None and retry_after > 0:
-                self._paused_until = max(self._paused_until, now + min(retry_after, MAX_PAUSE))
+                pause = min(retry_after, self.max_pause)
+                self._paused_until = max(self._paused_until, now + pause)
             if status == 429:
                 # The server's bucket is empty: restart at the pause's end (or an interval
                 # from now) with the burst allowance spent, rather than answer with a burst.
-                per_request, per_token = self._intervals()
+                per_request, per_token = pace.per_request, pace.per_token
                 start = max(self._paused_until, now + per_request)
                 burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
                 self._request_tat = max(self._request_tat, start + burst)
                 if per_token:
                     self._token_tat = max(self._token_tat, start + BURST_SECONDS)
+            if announced is not None:
+                self._sync(announced, now)
             self._wake_head()
+
+    def _sync(self, announced: Announced, now: float) -> None:
+        """A low `remaining` holds admissions back: with `k` requests left, at most `k`
+        more go before the server's refill at the announced pace."""
+        per_request, per_token = self._pace.per_request, self._pace.per_token
+        left = announced.requests_remaining
+        if left is not None and per_request:
+            burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
+            floor = now + burst + per_request - left * per_request
+            if floor > self._request_tat:
+                self._request_tat = floor
+        left = announced.tokens_remaining
+        if left is not None and per_token:
+            floor = now + BURST_SECONDS - left * per_token
+            if floor > self._token_tat:
+                self._token_tat = floor
 
 
 _budgets: dict[tuple[str, ...], Budget] = {}
@@ -370,10 +476,12 @@ _budgets_lock = threading.Lock()
 _fork_orphans: list[Budget] = []
 
 
-def get_budget(key: tuple[str, ...], limit: RateLimit) -> Budget:
+def get_budget(key: tuple[str, ...], limit: RateLimit | None = None) -> Budget:
     """The process-wide budget for `key` (an adapter's `budget_key(model)`), made on first
     use; thread-safe. Given a `limit` that differs from the budget's, the budget takes the
-    new limit, for every caller sharing it, from its next admission on.
+    new limit, for every caller sharing it, from its next admission on. `limit=None`
+    (nothing configured) makes a budget that paces by what it learns, and leaves an
+    existing budget's configured limit alone.
 
     >>> a = get_budget(("openai", "http://x/v1", "", "m"), RateLimit(60))
     >>> a is get_budget(("openai", "http://x/v1", "", "m"), RateLimit(120))
@@ -381,12 +489,14 @@ def get_budget(key: tuple[str, ...], limit: RateLimit) -> Budget:
     >>> a.limit.requests_per_minute
     120
     """
-    with _budgets_lock:
-        budget = _budgets.get(key)
-        if budget is None:
-            budget = _budgets[key] = Budget(limit, key=key)
-            return budget
-    if budget.limit != limit:
+    budget = _budgets.get(key)  # a dict read is atomic: the common case takes no lock
+    if budget is None:
+        with _budgets_lock:
+            budget = _budgets.get(key)
+            if budget is None:
+                budget = _budgets[key] = Budget(limit, key=key)
+                return budget
+    if limit is not None and budget.limit != limit:
         budget.set_limit(limit)
     return budget
 
@@ -405,23 +515,33 @@ def estimate_tokens(request: HTTPRequest) -> int:
     """
     body = request.json
     chars = media = 0
-    stack: list[Any] = [body.get(name) for name in _TEXT_FIELDS]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
+    stack: list[Any] = [item for name in _TEXT_FIELDS if (item := body.get(name)) is not None]
+    pop, push = stack.pop, stack.append
+    while stack:  # every request with a budget walks its body: keep the common types first
+        item = pop()
+        kind = type(item)
+        if kind is str:
             chars += len(item)
-        elif isinstance(item, Mapping):
+        elif kind is dict or isinstance(item, Mapping):
             for name, value in item.items():
                 if name in _MEDIA_KEYS:
                     media += 1
+                elif type(value) is str:
+                    chars += len(value)
                 else:
-                    stack.append(value)
-        elif isinstance(item, (list, tuple)):
+                    push(value)
+        elif kind is list or isinstance(item, (list, tuple)):
             stack.extend(item)
+        elif isinstance(item, str):
+            chars += len(item)
     messages = body.get("messages")
     count = len(messages) if isinstance(messages, list) else 0
-    sizes = (body.get(name) for name in _OUTPUT_KEYS)
-    output = next((n for n in sizes if type(n) is int), DEFAULT_OUTPUT_TOKENS)  # not bool
+    output = DEFAULT_OUTPUT_TOKENS
+    for name in _OUTPUT_KEYS:
+        size = body.get(name)
+        if type(size) is int:  # not bool
+            output = size
+            break
     return math.ceil(chars / 4) + MESSAGE_TOKENS * count + MEDIA_TOKENS * media + output
 
 

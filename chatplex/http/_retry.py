@@ -5,7 +5,7 @@ What a finished or failed attempt hands back to the budget it drew its permit fr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from ..errors import APIError
@@ -17,11 +17,12 @@ if TYPE_CHECKING:
 __all__ = ["release_failed", "stream_used_tokens", "used_tokens"]
 
 
-def release_failed(permit: Permit, err: APIError) -> None:
-    """Hand a failed attempt's permit back: its status (a 429 slows the budget's pace)
-    and the server's `retry_after` (which pauses the whole budget)."""
+def release_failed(permit: Permit, err: APIError, headers: Mapping[str, str] | None = None) -> None:
+    """Hand a failed attempt's permit back: its status (a 429 slows the budget's pace),
+    the server's `retry_after` (which pauses the whole budget) and the response's headers
+    (a 429 often announces the limits it enforces)."""
     status = err.status if err.status is not None and err.status >= 400 else None
-    permit.release(status=status, retry_after=err.retry_after)
+    permit.release(status=status, retry_after=err.retry_after, headers=headers)
 
 
 def used_tokens(message: AIMessage) -> int | None:

@@ -19,15 +19,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ._ratelimit import (
-    BURST_REQUESTS,
-    BURST_SECONDS,
-    DECREASE,
-    FLOOR,
-    INCREASE,
-    MAX_PAUSE,
-    RateLimit,
-)
+from ._pace import DECREASE, FLOOR, INCREASE
+from ._ratelimit import BURST_REQUESTS, BURST_SECONDS, MAX_PAUSE, RateLimit
 
 __all__ = ["STALE_AHEAD", "Schedule", "admit", "settle"]
 

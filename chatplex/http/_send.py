@@ -42,6 +42,7 @@ def send(
     deadline: float | None = None,
     retry: RetryPolicy | None = None,
     budget: Budget | None = None,
+    max_response_bytes: int | None = None,
 ) -> AIMessage:
     """Send `request` (retrying per `retry`) and parse the reply with `adapter`.
 
@@ -64,6 +65,7 @@ def send(
         deadline=deadline,
         retry=retry,
         budget=budget,
+        max_response_bytes=max_response_bytes,
     )
     for _ in drive(call, client):
         pass  # a non-stream call yields nothing
@@ -79,6 +81,7 @@ async def asend(
     deadline: float | None = None,
     retry: RetryPolicy | None = None,
     budget: Budget | None = None,
+    max_response_bytes: int | None = None,
 ) -> AIMessage:
     """The async `send`: same arguments, same errors, on the running loop's shared
     `httpx.AsyncClient` unless you pass one. Cancelling it closes the response at once."""
@@ -90,6 +93,7 @@ async def asend(
         deadline=deadline,
         retry=retry,
         budget=budget,
+        max_response_bytes=max_response_bytes,
     )
     async for _ in adrive(call, client):
         pass  # a non-stream call yields nothing

@@ -57,6 +57,7 @@ def stream(
     deadline: float | None = None,
     retry: RetryPolicy | None = None,
     budget: Budget | None = None,
+    max_response_bytes: int | None = None,
 ) -> ChunkStream:
     """Stream a reply: each SSE event goes through the adapter's parser, non-None
     chunks are yielded, and `parser.finish()` runs at the end of the body.
@@ -79,6 +80,7 @@ def stream(
         deadline=deadline,
         retry=retry,
         budget=budget,
+        max_response_bytes=max_response_bytes,
     )
     return ChunkStream(drive(call, client))  # nothing is sent before the first next()
 
@@ -93,6 +95,7 @@ def astream(
     deadline: float | None = None,
     retry: RetryPolicy | None = None,
     budget: Budget | None = None,
+    max_response_bytes: int | None = None,
 ) -> AsyncChunkStream:
     """The async `stream`: same arguments and errors; use it with `async with`."""
     call = Call(
@@ -104,5 +107,6 @@ def astream(
         deadline=deadline,
         retry=retry,
         budget=budget,
+        max_response_bytes=max_response_bytes,
     )
     return AsyncChunkStream(adrive(call, client))

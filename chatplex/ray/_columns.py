@@ -63,6 +63,11 @@ def _text(result: Any) -> str:
 
 
 def _cost(result: Any) -> float | None:
-    """The reply's price in USD. Not priced yet: chatplex's price table (issue 15,
-    `chatplex.chat.reply_cost`) is not on this branch; until it is, `cost` is null."""
-    return None
+    """The reply's price in USD (`chatplex.chat.reply_cost`: the maintained price table);
+    null when the price is unknown (a model the table does not list, no usage)."""
+    if getattr(result, "response_metadata", None) is None:
+        return None  # not a reply (a chain's parsed output): nothing to price
+    from ..chat import reply_cost
+
+    cost = reply_cost(result)
+    return None if cost is None else float(cost["total"])

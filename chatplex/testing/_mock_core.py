@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import itertools
 import json
 import logging
@@ -20,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ._mock_batches import MockBatches, is_batch_path
 from ._mock_faults import (
     STREAM_FAULTS,
     Fault,
@@ -158,6 +160,7 @@ class MockCore:
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
+        self.batches = MockBatches(settings)  # the Batch APIs (`_mock_batches.py`)
 
     async def listen(self, host: str, port: int) -> int:
         """Start accepting connections on loopback; return the bound port."""
@@ -183,6 +186,7 @@ class MockCore:
             await asyncio.gather(*pending, return_exceptions=True)
         if self._server is not None:
             await self._server.wait_closed()
+        self.batches.close()
 
     # ------------------------------------------------------------------ connections
 
@@ -272,6 +276,8 @@ class MockCore:
             return await self._send_error(ex, 500, "api_error", message, None)
 
     async def _serve_other(self, ex: _Exchange) -> bool:
+        if is_batch_path(ex.request.path):
+            return await self.batches.serve(self, ex)
         if ex.request.path == "/health":
             await self._send(ex, 200, b'{"status":"ok"}', _JSON)
             return ex.keep_alive
@@ -288,6 +294,8 @@ class MockCore:
             budget = _BUDGET_KEYS[ex.provider]
             wait = self._limiter.take(budget, settings.rate_limit_rps, settings.rate_limit_burst)
             self.stats.rate_limit(accepted=wait is None)
+            if settings.rate_limit_announce:
+                ex.headers.extend(self._announce(ex.provider, *self._limiter.level(budget)))
         if wait is None:
             spec = request.headers.get("x-mock-fault")
             if spec is None and settings.fault_plan is not None:
@@ -415,10 +423,35 @@ class MockCore:
             writer.write(CHUNKED_END)
             await writer.drain()
 
+    @staticmethod
+    def _announce(
+        provider: str, tokens: float, capacity: float, rate: float
+    ) -> list[tuple[str, str]]:
+        """The provider's rate-limit headers for the bucket's state: the limit per minute,
+        the requests that may go now, and when the bucket is full again."""
+        limit, left = f"{rate * 60:g}", str(max(0, math.floor(tokens)))
+        full_in = max(0.0, (capacity - tokens) / rate)
+        if provider == ANTHROPIC:
+            full_at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(
+                seconds=full_in
+            )
+            return [
+                ("anthropic-ratelimit-requests-limit", limit),
+                ("anthropic-ratelimit-requests-remaining", left),
+                ("anthropic-ratelimit-requests-reset", full_at.isoformat(timespec="milliseconds")),
+            ]
+        return [
+            ("x-ratelimit-limit-requests", limit),
+            ("x-ratelimit-remaining-requests", left),
+            ("x-ratelimit-reset-requests", f"{math.ceil(full_in * 1000)}ms"),
+        ]
+
     async def _send_rate_limited(self, ex: _Exchange, wait: float) -> bool:
         millis = max(1, math.ceil(wait * 1000))
         extra = [("retry-after", f"{wait:.3f}"), ("retry-after-ms", str(millis))]
-        if ex.provider == ANTHROPIC:
+        if self.settings.rate_limit_announce:
+            pass  # the exchange already carries the full set
+        elif ex.provider == ANTHROPIC:
             extra.append(("anthropic-ratelimit-requests-remaining", "0"))
         else:
             extra.append(("x-ratelimit-remaining-requests", "0"))

@@ -251,3 +251,8 @@ class TokenBucket:
             bucket.tokens -= 1.0
             return None
         return (1.0 - bucket.tokens) / rate
+
+    def level(self, key: str) -> tuple[float, float, float]:
+        """(tokens left, capacity, rate) of a bucket after its last `take`."""
+        bucket = self._buckets[key]
+        return bucket.tokens, bucket.capacity, bucket.rate

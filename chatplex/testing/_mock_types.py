@@ -69,6 +69,7 @@ class MockSettings:
     rate_limit_burst: float | None = None
     #: Scripted mode (`chatplex.testing.script`): rules that choose replies.
     script: MockScript | None = None
+    rate_limit_announce: bool = False
 
     def __post_init__(self) -> None:
         if self.chunks is not None and not 1 <= self.chunks <= MAX_CHUNKS:

@@ -110,7 +110,14 @@ class MockServer:
 
     With ``rate_limit_rps`` set, each API path has a token bucket (capacity
     ``rate_limit_burst``, default ``max(1, rps)``); requests over it get a 429 in the
-    provider's shape with fractional ``retry-after`` and ``retry-after-ms``.
+    provider's shape with fractional ``retry-after`` and ``retry-after-ms``. That limit
+    is not announced unless ``rate_limit_announce=True``: then every response of that
+    path (429s too) carries the provider's rate-limit headers -- OpenAI's
+    ``x-ratelimit-limit-requests`` (``rps * 60``, per minute),
+    ``x-ratelimit-remaining-requests`` (whole requests left in the bucket) and
+    ``x-ratelimit-reset-requests`` (``NNNms`` until it is full), or Anthropic's
+    ``anthropic-ratelimit-requests-limit`` / ``-remaining`` / ``-reset`` (an RFC 3339
+    time) -- as a real provider does.
 
     ``stats`` (a `MockStats` snapshot) counts ``requests``, ``connections``,
     ``by_path``, ``by_status``, ``faults`` (by name; ``faults_total``),
@@ -137,6 +144,7 @@ class MockServer:
         rate_limit_rps: float | None = None,
         rate_limit_burst: float | None = None,
         script: MockScript | None = None,
+        rate_limit_announce: bool = False,
     ) -> None:
         if host != LOOPBACK:
             raise ValueError(f"MockServer only binds {LOOPBACK}, not {host!r}")
@@ -150,6 +158,7 @@ class MockServer:
             rate_limit_rps=rate_limit_rps,
             rate_limit_burst=rate_limit_burst,
             script=script,
+            rate_limit_announce=rate_limit_announce,
         )
         self._core = MockCore(self.settings)
         self._requested_port = port
@@ -279,6 +288,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--rate-limit-rps", type=float, default=None)
     parser.add_argument("--rate-limit-burst", type=float, default=None)
     parser.add_argument("--script", default=None, help="scripted mode: a JSON rules file")
+    parser.add_argument(
+        "--rate-limit-announce",
+        action="store_true",
+        help="send the provider's rate-limit headers (limit, remaining, reset)",
+    )
     return parser
 
 
@@ -312,6 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             rate_limit_rps=args.rate_limit_rps,
             rate_limit_burst=args.rate_limit_burst,
             script=MockScript.load(args.script) if args.script else None,
+            rate_limit_announce=args.rate_limit_announce,
         )
         asyncio.run(_serve_until_signalled(args.port, settings))
     except ValueError as exc:

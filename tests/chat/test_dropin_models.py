@@ -69,9 +69,10 @@ def test_init_chat_model_checks_api_parameters_too() -> None:
 def test_refused_langchain_settings_say_why() -> None:
     with pytest.raises(TypeError, match="Responses API"):
         ChatOpenAI(api_key="k", use_responses_api=True)
-    with pytest.raises(TypeError, match="response cache"):
-        ChatAnthropic(model="m", api_key="k", cache=True)
+    with pytest.raises(TypeError, match="disable_streaming"):
+        ChatAnthropic(model="m", api_key="k", disable_streaming=True)
     ChatOpenAI(api_key="k", cache=False, use_responses_api=False, output_version="v0")
+    assert ChatAnthropic(model="m", api_key="k", cache=True).cache is True  # a cache is set
 
 
 def test_model_kwargs_and_api_parameters_reach_the_body() -> None:

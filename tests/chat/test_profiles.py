@@ -83,6 +83,7 @@ def test_documented_env_variables() -> None:
         "CHATPLEX_MAX_RETRIES": "max_retries",
         "CHATPLEX_MAX_RETRY_AFTER": "max_retry_after",
         "CHATPLEX_STREAM_IDLE_TIMEOUT": "stream_idle_timeout",
+        "CHATPLEX_MAX_RESPONSE_BYTES": "max_response_bytes",
         "CHATPLEX_BASE_URL": "base_url",
         "CHATPLEX_API_KEY": "api_key",
     }

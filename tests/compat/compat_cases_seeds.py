@@ -827,9 +827,6 @@ def main():
     same = result1.id == result2.id
     return [result1.content, result2.content, "cached" if same else "sent twice"]
 """,
-        status="gap",
-        why="chatplex has no response cache: set_llm_cache is LangChain's global and "
-        "chatplex models do not read it, so the second call is sent again",
     ),
     Case(
         "seed002_smart_router",

@@ -33,6 +33,7 @@ MINE = [
     "swap_providers",
 ]
 TESTED_ELSEWHERE = {"quickstart", "watch_events", "langgraph_agent"}  # their own test files
+TESTED_ELSEWHERE |= {"tiered_batch", "batch_chain"}  # tests/examples/test_batch_examples.py
 
 
 def clean_env() -> dict[str, str]:

@@ -36,8 +36,10 @@ class Permit:
 
     def __init__(self) -> None:
         self.releases: list[dict[str, Any]] = []
+        self.headers: list[Any] = []  # the response headers each release handed over
 
     def release(self, **kw: Any) -> None:
+        self.headers.append(kw.pop("headers", None))
         self.releases.append(kw)
 
 
@@ -71,6 +73,12 @@ def start(
     permit = Permit()
     call.permit_acquired(permit)  # type: ignore[arg-type]
     return call, permit
+
+
+def read_whole(call: Call) -> Iterable[AIMessageChunk]:
+    """The driver's part for a body read whole: its bytes in one read, then the end."""
+    call.body_part(call.response.content)
+    return call.body_read()
 
 
 def response(call: Call, status: int = 200, **kw: Any) -> httpx.Response:
@@ -121,10 +129,35 @@ def test_a_non_stream_call_succeeds_first_try(http: httpx.Client) -> None:
     call, permit = start(http, stream=False)
     reply = response(call, json={"text": "hi"}, headers={"x-request-id": "req-1"})
     assert call.response_received(reply) is READ_WHOLE
-    assert list(call.body_read()) == [] and call.phase is DONE
+    assert list(read_whole(call)) == [] and call.phase is DONE
     assert call.message.text == "hi"
     assert call.message.response_metadata == {"request_id": "req-1", "attempts": 1}
     assert permit.releases == [{"used_tokens": None, "status": 200}]
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["send", "stream"])
+def test_the_permit_gets_the_response_headers(http: httpx.Client, stream: bool) -> None:
+    """The budget learns announced limits from them: handed over at release, no hook."""
+    call, permit = start(http, stream=stream)
+    limits = {"x-ratelimit-limit-requests": "500", "content-type": "application/json"}
+    call.response_received(response(call, json={"text": "hi"}, headers=limits))
+    list(call.body_read())
+    assert [h["x-ratelimit-limit-requests"] for h in permit.headers] == ["500"]
+
+
+def test_a_failed_attempt_hands_its_headers_over_too(http: httpx.Client) -> None:
+    call, permit = start(http, stream=False, retry=policy())
+    limited = {"retry-after": "1", "x-ratelimit-limit-requests": "60"}
+    call.response_received(response(call, 429, json={"error": "slow"}, headers=limited))
+    with pytest.raises(RateLimitError) as info:
+        call.body_read()
+    retry_after(call, info.value)
+    assert [h["x-ratelimit-limit-requests"] for h in permit.headers] == ["60"]
+    call.begin()  # a transport failure of the next attempt: no response, no headers
+    second = Permit()
+    call.permit_acquired(second)  # type: ignore[arg-type]
+    retry_after(call, httpx.ConnectError("refused"))
+    assert second.headers == [None]
 
 
 def test_the_request_is_built_once_and_without_io(http: httpx.Client) -> None:
@@ -147,7 +180,7 @@ def test_a_retryable_status_is_retried_after_the_policys_delay(
     busy = response(call, 503, json={"error": "busy"}, headers={"retry-after": "2"})
     assert call.response_received(busy) is READ_WHOLE
     with pytest.raises(ServerError) as info:
-        call.body_read()
+        read_whole(call)
     assert retry_after(call, info.value) == 2.0 and call.phase is RETRY
     assert info.value.attempts == 1
     assert permit.releases == [{"status": 503, "retry_after": 2.0}]
@@ -163,7 +196,7 @@ def test_a_retryable_status_is_retried_after_the_policys_delay(
         call.body_ended()
     else:
         call.response_received(response(call, json={"text": "ok"}))
-        call.body_read()
+        read_whole(call)
         assert call.message.response_metadata["attempts"] == 2
     assert second.releases == [{"used_tokens": None, "status": 200}]
 
@@ -183,7 +216,7 @@ def test_a_non_retryable_status_is_raised_at_once(http: httpx.Client) -> None:
     call, permit = start(http, stream=False, retry=policy())
     call.response_received(response(call, 400, json={"error": "bad"}))
     with pytest.raises(BadRequestError) as info:
-        call.body_read()
+        read_whole(call)
     assert fail(call, info.value) is info.value and call.phase is DONE
     assert info.value.attempts == 1
     assert permit.releases == [{"status": 400, "retry_after": None}]
@@ -300,15 +333,15 @@ def test_a_deadline_that_leaves_no_time_for_another_attempt(http: httpx.Client) 
     call, _ = start(http, stream=False, deadline=deadline, retry=policy(clock=lambda: deadline - 5))
     call.response_received(response(call, 503, json={"e": 1}, headers={"retry-after": "30"}))
     with pytest.raises(ServerError) as info:
-        call.body_read()
+        read_whole(call)
     err = fail(call, info.value)
     assert isinstance(err, DeadlineExceededError) and "no time for attempt 2" in str(err)
     assert err.__cause__ is info.value and info.value.attempts == 1
 
 
 def test_a_deadline_passing_mid_stream_keeps_the_partial(http: httpx.Client) -> None:
-    now = [0.0]
     deadline = time.monotonic() + 60  # prepare() clamps the timeouts on the real clock
+    now = [deadline - 2]  # within the client's 5 s read timeout of the deadline
     call, permit = start(http, deadline=deadline, retry=policy(), clock=lambda: now[0])
     call.response_received(response(call))
     now[0] = deadline - 1
@@ -348,7 +381,7 @@ def test_a_json_reply_to_a_stream_request_is_its_one_chunk(http: httpx.Client) -
     call, permit = start(http)
     reply = response(call, json={"text": "all at once"}, headers={"x-request-id": "req-j"})
     assert call.response_received(reply) is READ_WHOLE
-    (chunk,) = call.body_read()
+    (chunk,) = read_whole(call)
     assert chunk.text == "all at once"
     assert chunk.response_metadata == {"request_id": "req-j", "attempts": 1}
     assert call.phase is DONE and permit.releases == [{"used_tokens": None, "status": 200}]
@@ -367,7 +400,7 @@ def test_an_error_status_on_a_stream_request(http: httpx.Client) -> None:
     call, _ = start(http)
     call.response_received(response(call, 429, json={"error": "slow down"}))
     with pytest.raises(RateLimitError) as info:
-        call.body_read()
+        read_whole(call)
     err = fail(call, info.value)
     assert err is info.value and err.message == "slow down" and err.request_id == "req-e"
 

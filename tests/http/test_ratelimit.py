@@ -19,10 +19,10 @@ import pytest
 
 from chatplex.adapters.base import HTTPRequest
 from chatplex.errors import DeadlineExceededError
+from chatplex.http._pace import FLOOR
 from chatplex.http._ratelimit import (
     BURST_REQUESTS,
     DEFAULT_OUTPUT_TOKENS,
-    FLOOR,
     MAX_PAUSE,
     MEDIA_TOKENS,
     Budget,

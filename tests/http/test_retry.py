@@ -370,6 +370,7 @@ class RecordingPermit:
         used_tokens: int | None = None,
         status: int | None = None,
         retry_after: float | None = None,
+        headers: object = None,
     ) -> None:
         self.budget.calls.append(("release", used_tokens, status, retry_after))
 
@@ -447,10 +448,16 @@ def test_a_failed_attempt_returns_its_status_and_the_servers_retry_after() -> No
     release_failed(permit, RateLimitError("slow", status=429, retry_after=2.0))  # type: ignore[arg-type]
     release_failed(permit, APIConnectionError("reset"))  # type: ignore[arg-type]
     release_failed(permit, APIError("malformed body", status=200))  # type: ignore[arg-type]
+    headers = {"x-ratelimit-limit-requests": "60"}
+    release_failed(permit, RateLimitError("slow", status=429), headers)  # type: ignore[arg-type]
     assert permit.released == [
-        {"status": 429, "retry_after": 2.0},  # a 429 slows the budget, retry_after pauses it
-        {"status": None, "retry_after": None},  # no answer: no status to report
-        {"status": None, "retry_after": None},  # a success status is no failure of the pace
+        # a 429 slows the budget, retry_after pauses it
+        {"status": 429, "retry_after": 2.0, "headers": None},
+        {"status": None, "retry_after": None, "headers": None},  # no answer: no status
+        # a success status is no failure of the pace
+        {"status": None, "retry_after": None, "headers": None},
+        # the response's headers, for the limits they announce
+        {"status": 429, "retry_after": None, "headers": headers},
     ]
 
 

@@ -8,7 +8,8 @@ import math
 import pytest
 
 from chatplex.http import RateLimit
-from chatplex.http._ratelimit import BURST_REQUESTS, DECREASE, FLOOR, INCREASE
+from chatplex.http._pace import DECREASE, FLOOR, INCREASE
+from chatplex.http._ratelimit import BURST_REQUESTS
 from chatplex.http._schedule import STALE_AHEAD, Schedule, admit, intervals, settle
 
 

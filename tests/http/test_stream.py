@@ -238,8 +238,10 @@ async def test_idle_timeout_between_events(sync: bool, local: FakeAdapter) -> No
     with pytest.raises(StreamIdleTimeoutError) as info:
         await collect(sync, local, local.request(f"/sse?n=1&stall={NEVER}"), idle_timeout=0.2)
     assert time.monotonic() - start < PROMPTLY  # the idle timeout, not the stall
-    assert "sent nothing for 0.2 s" in str(info.value) and info.value.retryable
-    assert isinstance(info.value.__cause__, httpx.ReadTimeout)
+    assert "sent no content for 0.2 s" in str(info.value) and info.value.retryable
+    # The socket's read timeout (sync) or the call's own timer (async) cut it.
+    cause = info.value.__cause__
+    assert cause is None or isinstance(cause, httpx.ReadTimeout)
 
 
 @parity

@@ -28,6 +28,23 @@ def test_a_reply_gives_text_and_usage_an_exception_gives_error() -> None:
     assert row_outcome({"a": 1}) == ('{"a": 1}', None, None, None)
 
 
+def test_a_priced_reply_gives_its_cost_an_unknown_model_none() -> None:
+    usage = {"input_tokens": 1000, "output_tokens": 200, "total_tokens": 1200}
+    known = AIMessage(
+        content="x",
+        usage_metadata=usage,
+        response_metadata={"model_name": "gpt-4o-mini", "provider": "openai"},
+    )
+    cost = row_outcome(known)[2]
+    assert cost is not None and cost > 0
+    unknown = AIMessage(
+        content="x",
+        usage_metadata=usage,
+        response_metadata={"model_name": "no-such-model", "provider": "openai"},
+    )
+    assert row_outcome(unknown)[2] is None
+
+
 def test_columns_have_one_type_even_for_a_batch_of_errors_only() -> None:
     only_errors = outcome_columns([row_outcome(RuntimeError("x"))] * 2)
     assert {name: column.type for name, column in only_errors.items()} == OUTPUT_COLUMNS

@@ -10,6 +10,7 @@ from _faultkit import FaultPlan
 
 import chatplex.http
 from chatplex.core.portal import run_sync
+from chatplex.http import _ratelimit as ratelimit
 from chatplex.testing import MockServer
 
 
@@ -21,7 +22,10 @@ def mock() -> Iterator[MockServer]:
 
 @pytest.fixture
 def plan(mock: MockServer) -> Iterator[FaultPlan]:
-    """A fresh fault plan on the server, and zeroed counters."""
+    """A fresh fault plan on the server, zeroed counters, and fresh rate-limit budgets:
+    every model has one now, and what one test's faults taught it (a pause, a pace
+    discovered from 429s) must not slow the next test down."""
+    ratelimit._budgets.clear()
     fresh = FaultPlan()
     mock.settings.fault_plan = fresh
     mock.reset_stats()

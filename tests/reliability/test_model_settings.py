@@ -124,16 +124,18 @@ async def test_a_429_reaches_the_limiter(
 
 @providers
 @parity
-async def test_without_a_rate_limit_the_limiter_is_never_touched(
+async def test_with_rate_limit_false_the_limiter_is_never_touched(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # No rate_limit configured now means a budget that learns the server's pace;
+    # rate_limit=False is the way to have no limiter at all.
     def forbidden(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("the limiter was used without a rate_limit")
+        raise AssertionError("the limiter was used with rate_limit=False")
 
     monkeypatch.setattr(ratelimit, "get_budget", forbidden)
     monkeypatch.setattr(ratelimit, "estimate_tokens", forbidden)
-    model = make_model(mock, provider)
-    assert model.rate_limit is None
+    model = make_model(mock, provider, rate_limit=False)
+    assert model.rate_limit is False
     assert (
         await ask(model, sync, "free", extra_headers=plan.on("status=503"))
     ).text == "Echo: free"

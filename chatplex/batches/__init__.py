@@ -1,0 +1,69 @@
+"""Provider Batch APIs behind chatplex's interface: half the price, same replies.
+
+    job = model.submit_batch(inputs)              # or (prompt | model | parser).submit_batch
+    job.wait(poll_interval=60)                    # bounded: timeout= (default 25 h)
+    replies = job.results()                       # input order, typed errors per row
+    job = chatplex.batches.load(job.path)         # in any later process
+
+OpenAI's Batch API (`/v1/files` + `/v1/batches`) and Anthropic's Message Batches
+(`/v1/messages/batches`), with requests built by the same adapters as real-time calls.
+Names load on first use: `import chatplex` loads nothing of this package.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import (
+        BatchCanceledError,
+        BatchExpiredError,
+        BatchFormatError,
+        BatchNotFinishedError,
+    )
+    from .job import BatchJob, BatchStatus
+    from .runfile import run_file
+    from .submit import asubmit_batch, load, submit_batch
+    from .wire import Limits
+
+__all__ = [
+    "BatchCanceledError",
+    "BatchExpiredError",
+    "BatchFormatError",
+    "BatchJob",
+    "BatchNotFinishedError",
+    "BatchStatus",
+    "Limits",
+    "asubmit_batch",
+    "load",
+    "run_file",
+    "submit_batch",
+]
+
+_HOME = {
+    "BatchCanceledError": ".errors",
+    "BatchExpiredError": ".errors",
+    "BatchFormatError": ".errors",
+    "BatchNotFinishedError": ".errors",
+    "BatchJob": ".job",
+    "BatchStatus": ".job",
+    "Limits": ".wire",
+    "asubmit_batch": ".submit",
+    "load": ".submit",
+    "run_file": ".runfile",
+    "submit_batch": ".submit",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(home, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,226 @@
+"""The I/O of the Batch APIs: runs a provider's steps (`wire.Steps`) over HTTP, sync or
+async, on chatplex's shared pooled clients.
+
+Each `Call` becomes one request with the credentials of the model's adapter; an error
+status becomes the adapter's typed error (`map_error`: status, provider message, request
+id), a transport failure `APIConnectionError` / `APITimeoutError`. Retries follow the
+model's retry policy, except that a call which starts a job is retried only after a 429
+(the provider did not process it): after a lost reply, a retry could start a second,
+billed job. Downloads stream to a temporary file renamed into place once complete, so a
+result file on disk is always whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..adapters.base import Adapter
+from ..errors import APIConnectionError, APIError, APITimeoutError, RateLimitError
+from ..secret import MaskedHeaders, redact_url
+from .wire import Call, Reply, Steps
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..core.retry import RetryPolicy
+
+__all__ = ["Transport"]
+
+T = TypeVar("T")
+_NOT_SENT = ("content-type", "content-length")
+
+
+class Transport:
+    """Where and how one batch talks to its provider: base URL, credentials, retries.
+
+    `headers`: the adapter's request headers (credentials included, masked in any repr);
+    `client` / `async_client`: your own httpx clients, else chatplex's shared ones.
+    """
+
+    def __init__(
+        self,
+        adapter: Adapter,
+        base_url: str,
+        headers: Mapping[str, str],
+        *,
+        retry: RetryPolicy,
+        client: httpx.Client | None = None,
+        async_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.adapter = adapter
+        self.base_url = base_url.rstrip("/")
+        # A masking dict, so no key shows in a repr, a log or an error.
+        self._headers = MaskedHeaders(
+            (k, v) for k, v in headers.items() if k.lower() not in _NOT_SENT
+        )
+        self._headers.secret_names = getattr(headers, "secret_names", frozenset())
+        self.retry = retry
+        self.client = client
+        self.async_client = async_client
+
+    def __repr__(self) -> str:
+        return f"Transport(base_url={redact_url(self.base_url)!r})"
+
+    # ---- sync ------------------------------------------------------------------------
+
+    def run(self, steps: Steps[T]) -> T:
+        """Drive `steps` to their value, sending each call they yield."""
+        try:
+            call = next(steps)
+            while True:
+                call = steps.send(self.send(call))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        finally:
+            steps.close()
+
+    def send(self, call: Call) -> Reply:
+        attempt = 1
+        while True:
+            try:
+                return self._attempt(call)
+            except APIError as err:
+                delay = self._delay(call, err, attempt)
+                if delay is None:
+                    raise
+                self.retry.sleep(delay)
+                attempt += 1
+
+    def _attempt(self, call: Call) -> Reply:
+        import httpx
+
+        from ..http import get_sync_client
+
+        client = self.client or get_sync_client()
+        url = self.base_url + call.path
+        try:
+            if call.download_to is not None:
+                with client.stream(call.method, url, headers=self._headers) as response:
+                    if response.status_code >= 400:
+                        raise self._error(response, response.read())
+                    _write_atomically(call.download_to, response.iter_bytes())
+                    return Reply(response.status_code, response.headers)
+            with contextlib.ExitStack() as stack:
+                kwargs = {"headers": self._headers, **self._body(call, stack, sync=True)}
+                response = client.request(call.method, url, **kwargs)
+        except httpx.RequestError as exc:
+            raise self._failure(exc) from None
+        if response.status_code >= 400:
+            raise self._error(response, response.content)
+        return Reply(response.status_code, response.headers, response.content)
+
+    # ---- async -----------------------------------------------------------------------
+
+    async def arun(self, steps: Steps[T]) -> T:
+        """The async `run`: same steps, on the running loop's shared client."""
+        try:
+            call = next(steps)
+            while True:
+                call = steps.send(await self.asend(call))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        finally:
+            steps.close()
+
+    async def asend(self, call: Call) -> Reply:
+        attempt = 1
+        while True:
+            try:
+                return await self._aattempt(call)
+            except APIError as err:
+                delay = self._delay(call, err, attempt)
+                if delay is None:
+                    raise
+                await self.retry.asleep(delay)
+                attempt += 1
+
+    async def _aattempt(self, call: Call) -> Reply:
+        import httpx
+
+        from ..http import get_async_client
+
+        client = self.async_client or get_async_client()
+        url = self.base_url + call.path
+        try:
+            if call.download_to is not None:
+                async with client.stream(call.method, url, headers=self._headers) as response:
+                    if response.status_code >= 400:
+                        raise self._error(response, await response.aread())
+                    await _awrite_atomically(call.download_to, response.aiter_bytes())
+                    return Reply(response.status_code, response.headers)
+            with contextlib.ExitStack() as stack:
+                kwargs = {"headers": self._headers, **self._body(call, stack, sync=False)}
+                response = await client.request(call.method, url, **kwargs)
+        except httpx.RequestError as exc:
+            raise self._failure(exc) from None
+        if response.status_code >= 400:
+            raise self._error(response, response.content)
+        return Reply(response.status_code, response.headers, response.content)
+
+    # ---- shared ----------------------------------------------------------------------
+
+    def _body(self, call: Call, stack: contextlib.ExitStack, *, sync: bool) -> dict[str, Any]:
+        if call.upload is not None:
+            fields, path = call.upload
+            file = stack.enter_context(open(path, "rb"))  # noqa: SIM115 - closed by the stack
+            return {
+                "data": dict(fields),
+                "files": {"file": (os.path.basename(path), file, "application/jsonl")},
+            }
+        if call.body is not None:
+            chunks = call.body()
+            content: Any = chunks if sync else _aiter(chunks)
+            headers = MaskedHeaders(self._headers)
+            headers.secret_names = self._headers.secret_names
+            headers["content-type"] = _JSON
+            return {"content": content, "headers": headers}
+        if call.json is not None:
+            return {"json": dict(call.json)}
+        return {}
+
+    def _delay(self, call: Call, err: APIError, attempt: int) -> float | None:
+        err.attempts = attempt
+        if not call.idempotent and not isinstance(err, RateLimitError):
+            return None
+        return self.retry.delay(err, attempt)
+
+    def _error(self, response: httpx.Response, body: bytes) -> APIError:
+        return self.adapter.map_error(response.status_code, body, response.headers)
+
+    def _failure(self, exc: httpx.RequestError) -> APIError:
+        import httpx
+
+        host = redact_url(self.base_url)
+        kind = type(exc).__name__
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(f"{kind} talking to {host}", provider=self.adapter.provider)
+        return APIConnectionError(
+            f"connection to {host} failed ({kind})", provider=self.adapter.provider
+        )
+
+
+_JSON = "application/json"
+
+
+async def _aiter(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    for chunk in chunks:
+        yield chunk
+
+
+def _write_atomically(path: str, chunks: Iterator[bytes]) -> None:
+    partial = path + ".partial"
+    with open(partial, "wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    os.replace(partial, path)
+
+
+async def _awrite_atomically(path: str, chunks: AsyncIterator[bytes]) -> None:
+    partial = path + ".partial"
+    with open(partial, "wb") as out:
+        async for chunk in chunks:
+            out.write(chunk)
+    os.replace(partial, path)

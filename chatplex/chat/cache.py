@@ -1,0 +1,708 @@
+"""Reply caches for chat models, and one HTTP call for identical requests in flight.
+
+>>> chatplex.set_llm_cache(chatplex.InMemoryCache(maxsize=10_000))  # doctest: +SKIP
+>>> model = init_chat_model("openai:gpt-4o-mini", cache=SQLiteCache("r.db"))  # doctest: +SKIP
+>>> model.invoke("hi", cache=False)  # this call: straight to the provider  # doctest: +SKIP
+
+`set_llm_cache` caches every model; a model's `cache=` setting wins over it.
+
+The key (`cache_key`) is the SHA-256 of a canonical JSON document (sorted keys, no
+spaces, UTF-8) holding the format version, the provider name, the endpoint URL (base URL
+and path) and the request body exactly as the adapter builds it -- model, messages, tools,
+every setting -- minus the fields that only choose streaming (`stream`,
+`stream_options`), plus the `anthropic-version` / `anthropic-beta` headers, which change
+replies. Never the API key nor any other header: two keys for the same provider share
+entries. Each request is its own entry, so changing a setting for some rows of a run
+leaves the others cached.
+
+What is stored: the reply (an `AIMessage`) as JSON -- `{"v": 1, "message": {...}}` with
+the message's fields, less the per-call metadata (`attempts`, `cost`) -- never the
+request. A hit returns a new message whose
+`response_metadata` has `"cached": True`, `"attempts": 0` and a zero `"cost"`; it skips
+the rate limiter and costs nothing. A stream that hits replays the reply as one chunk,
+which merges to the stored message. Errors are never stored, nor a stream its consumer
+left early.
+
+In flight: while a non-stream call for a key is on the wire, identical calls (same cache,
+same key) wait for it instead of sending, then read its reply; sync and async callers, any
+thread, any event loop (waiters are woken through their own loop). If that call fails with
+a provider error the waiters get the same error; if it is cancelled or times out, one of
+them sends instead. Streams look the cache up and fill it, but do not wait for each other.
+
+Backends: `InMemoryCache` (process-local, LRU with `maxsize`) and `SQLiteCache` (one file,
+WAL: safe for several processes on one machine). Both answer in microseconds, so async
+calls use them directly. Your own backend: subclass `BaseCache` (`lookup` / `update` of
+strings by key).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import marshal
+import os
+import sys
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..errors import APIError, DeadlineExceededError
+from ..messages import AIMessage, AIMessageChunk, merge_chunks
+
+if TYPE_CHECKING:
+    import asyncio
+    import sqlite3
+
+    from ..adapters.base import HTTPRequest
+    from ..messages import ToolCallChunk
+
+__all__ = [
+    "FORMAT_VERSION",
+    "BaseCache",
+    "InMemoryCache",
+    "SQLiteCache",
+    "cache_key",
+    "dump_reply",
+    "get_llm_cache",
+    "load_reply",
+    "set_llm_cache",
+]
+
+_log = logging.getLogger("chatplex.cache")
+
+#: Version of the key document and of the stored value; a change makes old entries miss.
+FORMAT_VERSION = 1
+#: Request headers that change the reply (and hold no secret), hence part of the key.
+KEY_HEADERS = ("anthropic-beta", "anthropic-version")
+_STREAM_FIELDS = ("stream", "stream_options")
+#: Metadata about one call, not the reply: not stored (a hit sets its own).
+_PER_CALL = frozenset({"attempts", "cost", "cached"})
+_ZERO_COST = {"total": 0.0, "input": 0.0, "output": 0.0, "currency": "USD"}
+# Built once: every call with a cache encodes its key document, every hit decodes a reply
+# (`json.dumps` / `loads` would build an encoder or look one up per call). Request bodies
+# are trees (no cycles), so the encoder skips its cycle check.
+_canonical = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False
+).encode
+_decode = json.JSONDecoder().decode
+
+
+class BaseCache(ABC):
+    """A store of serialized replies by key. Implementations must be thread-safe."""
+
+    @abstractmethod
+    def lookup(self, key: str) -> str | None:
+        """The value stored under `key`, or None."""
+
+    @abstractmethod
+    def update(self, key: str, value: str) -> None:
+        """Store `value` under `key` (replacing any)."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Drop every entry."""
+
+
+class InMemoryCache(BaseCache):
+    """A process-local cache; with `maxsize`, the least recently used entries go first.
+
+    >>> cache = InMemoryCache(maxsize=2)
+    >>> cache.update("a", "1"); cache.update("b", "2"); cache.lookup("a"); cache.update("c", "3")
+    '1'
+    >>> cache.lookup("b") is None, len(cache)
+    (True, 2)
+    """
+
+    def __init__(self, maxsize: int | None = None) -> None:
+        if maxsize is not None and (not isinstance(maxsize, int) or maxsize < 1):
+            raise ValueError(f"maxsize must be a positive int or None, got {maxsize!r}")
+        self.maxsize = maxsize
+        self._data: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def lookup(self, key: str) -> str | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None and self.maxsize is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def update(self, key: str, value: str) -> None:
+        with self._lock:
+            self._data[key] = value
+            if self.maxsize is not None:
+                self._data.move_to_end(key)
+                while len(self._data) > self.maxsize:
+                    self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"InMemoryCache(maxsize={self.maxsize!r}, entries={len(self._data)})"
+
+
+class SQLiteCache(BaseCache):
+    """A cache in one SQLite file: table `chatplex_cache(key TEXT PRIMARY KEY, value TEXT,
+    created REAL)` (`PRAGMA user_version` = `FORMAT_VERSION`), WAL journal, so several
+    processes on one machine can read and write it at once (writers wait up to `timeout`
+    s for each other). Readable with the `sqlite3` CLI or module; values are JSON.
+
+    Picklable (it reopens the file in the other process), and reopened after a fork.
+
+    >>> cache = SQLiteCache("replies.db")  # doctest: +SKIP
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
+        self.path = os.fspath(path)
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+        self._connect()  # fail now on a bad path, not on the first call
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is None or self._pid != os.getpid():
+            import sqlite3
+
+            conn = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never torn
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS chatplex_cache ("
+                "key TEXT PRIMARY KEY, value TEXT NOT NULL, created REAL NOT NULL)"
+            )
+            if conn.execute("PRAGMA user_version").fetchone()[0] != FORMAT_VERSION:
+                conn.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+            self._conn, self._pid = conn, os.getpid()
+        return self._conn
+
+    def lookup(self, key: str) -> str | None:
+        with self._lock:
+            row = (
+                self._connect()
+                .execute("SELECT value FROM chatplex_cache WHERE key = ?", (key,))
+                .fetchone()
+            )
+        return None if row is None else str(row[0])
+
+    def update(self, key: str, value: str) -> None:
+        with self._lock:
+            self._connect().execute(
+                "INSERT OR REPLACE INTO chatplex_cache (key, value, created) VALUES (?, ?, ?)",
+                (key, value, time.time()),
+            )
+
+    def clear(self) -> None:
+        with self._lock:
+            self._connect().execute("DELETE FROM chatplex_cache")
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._connect().execute("SELECT count(*) FROM chatplex_cache").fetchone()[0])
+
+    def close(self) -> None:
+        """Close this process's connection (the next use reopens it)."""
+        with self._lock:
+            if self._conn is not None and self._pid == os.getpid():
+                self._conn.close()
+            self._conn = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.path,), {"timeout": self.timeout})
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.timeout = state["timeout"]
+
+    def __repr__(self) -> str:
+        return f"SQLiteCache({self.path!r})"
+
+
+# ---- the process-wide default -----------------------------------------------------------
+
+_default: BaseCache | None = None
+
+
+def set_llm_cache(cache: BaseCache | None) -> None:
+    """Cache every chat model's replies in `cache` (None: stop), LangChain-style. A model's
+    own `cache=` setting wins: `cache=False` opts a model (or a call) out."""
+    global _default
+    if cache is not None and not isinstance(cache, BaseCache):
+        raise TypeError(f"set_llm_cache takes a chatplex BaseCache or None, got {cache!r}")
+    _default = cache
+
+
+def get_llm_cache() -> BaseCache | None:
+    """The cache `set_llm_cache` installed, if any."""
+    return _default
+
+
+def resolve(setting: BaseCache | bool | None) -> BaseCache | None:
+    """The cache a call uses: its model's (or the call's) `cache` setting, else the
+    process-wide one -- chatplex's, else LangChain's (`langchain_core.globals.
+    set_llm_cache`, when the user has loaded it). `False`: none; `True`: the process-wide
+    one (none set: none)."""
+    if setting is None or setting is True:
+        return _default if _default is not None else _langchain_default()
+    if setting is False:
+        return None
+    return setting
+
+
+def check_setting(value: Any) -> BaseCache | bool | None:
+    """A model's `cache=` setting, checked; a LangChain cache object comes back wrapped."""
+    if value is None or isinstance(value, (bool, BaseCache)):
+        return value
+    if _is_langchain_cache(value):
+        return _foreign(value)
+    raise TypeError(
+        "cache must be a chatplex BaseCache (InMemoryCache, SQLiteCache), a LangChain "
+        f"cache (lookup(prompt, llm_string) / update(...)), True, False or None, got {value!r}"
+    )
+
+
+# ---- LangChain's caches, met by protocol --------------------------------------------------
+
+#: What chatplex's entries are filed under in a LangChain cache (its `llm_string`): the
+#: key (`prompt`) already covers provider, URL and body.
+LANGCHAIN_LLM_STRING = "chatplex/v1"
+
+
+class LangChainCache(BaseCache):
+    """A LangChain cache (`langchain_core.caches.BaseCache`: `lookup(prompt, llm_string)`
+    / `update(prompt, llm_string, generations)`) holding chatplex's replies: each entry is
+    one `Generation` whose `text` is the stored reply, under (`cache_key`,
+    LANGCHAIN_LLM_STRING). Made by chatplex when LangChain's `set_llm_cache` holds one, or
+    a LangChain cache is passed as `cache=`; chatplex never imports langchain_core for
+    it (the `Generation` class is found where the user's LangChain already loaded it)."""
+
+    def __init__(self, cache: Any) -> None:
+        self.cache = cache
+
+    def lookup(self, key: str) -> str | None:
+        found = self.cache.lookup(key, LANGCHAIN_LLM_STRING)
+        text = getattr(found[0], "text", None) if found else None
+        return text if isinstance(text, str) else None
+
+    def update(self, key: str, value: str) -> None:
+        outputs = sys.modules.get("langchain_core.outputs")
+        if outputs is None:  # its caches import it: only a look-alike comes without it
+            raise TypeError(f"cannot store in {self.cache!r}: langchain_core is not loaded")
+        self.cache.update(key, LANGCHAIN_LLM_STRING, [outputs.Generation(text=value)])
+
+    def clear(self) -> None:
+        self.cache.clear()
+
+    def __repr__(self) -> str:
+        return f"LangChainCache({self.cache!r})"
+
+
+_wrapped: tuple[Any, LangChainCache] | None = None  # the last LangChain cache seen, wrapped
+
+
+def _foreign(cache: Any) -> LangChainCache:
+    """One wrapper per LangChain cache, so identical calls in flight meet on it."""
+    global _wrapped
+    last = _wrapped
+    if last is not None and last[0] is cache:
+        return last[1]
+    wrapper = LangChainCache(cache)
+    _wrapped = (cache, wrapper)
+    return wrapper
+
+
+def _is_langchain_cache(value: Any) -> bool:
+    return callable(getattr(value, "lookup", None)) and callable(getattr(value, "update", None))
+
+
+def _langchain_default() -> LangChainCache | None:
+    """LangChain's process-wide cache, if the user loaded langchain_core and set one (a
+    dict lookup when they did not)."""
+    module = sys.modules.get("langchain_core.globals")
+    if module is None:
+        return None
+    get = getattr(module, "get_llm_cache", None)
+    cache = get() if callable(get) else None
+    return None if cache is None else _foreign(cache)
+
+
+# ---- keys and values --------------------------------------------------------------------
+
+
+def cache_key(provider: str, request: HTTPRequest) -> str:
+    """The cache key of a request (see the module docstring): 64 hex digits.
+
+    >>> from chatplex.adapters.base import HTTPRequest
+    >>> r = HTTPRequest("POST", "https://x/v1/chat/completions", {"authorization": "k"},
+    ...                 {"model": "m", "messages": [], "stream": True})
+    >>> cache_key("openai", r) == cache_key("openai", HTTPRequest(
+    ...     "POST", r.url, {"authorization": "other"}, {"messages": [], "model": "m"}))
+    True
+    """
+    body = request.json
+    if any(name in body for name in _STREAM_FIELDS):
+        body = {k: v for k, v in body.items() if k not in _STREAM_FIELDS}
+    document: dict[str, Any] = {
+        "v": FORMAT_VERSION,
+        "provider": provider,
+        "url": request.url,
+        "body": body,
+    }
+    headers = request.headers
+    picked = {name: headers[name] for name in KEY_HEADERS if name in headers}
+    if picked:
+        document["headers"] = picked
+    return hashlib.sha256(_canonical(document).encode()).hexdigest()
+
+
+def dump_reply(message: AIMessage) -> str:
+    """The stored form of a reply: `{"v": 1, "message": {...}}` as JSON text."""
+    meta = {k: v for k, v in message.response_metadata.items() if k not in _PER_CALL}
+    fields = {
+        "content": message.content,
+        "id": message.id,
+        "name": message.name,
+        "additional_kwargs": message.additional_kwargs,
+        "response_metadata": meta,
+        "tool_calls": message.tool_calls,
+        "invalid_tool_calls": message.invalid_tool_calls,
+        "usage_metadata": message.usage_metadata,
+    }
+    document = {"v": FORMAT_VERSION, "message": fields}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def load_reply(value: str) -> AIMessage | None:
+    """A stored reply as a new `AIMessage` marked as a cache hit (None: not readable)."""
+    try:
+        data = _parsed(value)
+        if data.get("v") != FORMAT_VERSION:
+            return None
+        fields = data["message"]
+        meta = fields["response_metadata"]
+        meta["cached"] = True
+        meta["attempts"] = 0
+        meta["cost"] = dict(_ZERO_COST)
+        return AIMessage(**fields)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+#: Stored values decoded lately, as marshal bytes: `marshal.loads` rebuilds the same fresh
+#: (unshared) dicts and lists about twice as fast as JSON decoding, and a hit is mostly
+#: that. Bounded in bytes; in this process only (marshal's format is the interpreter's).
+_MEMO_BYTES = 4 << 20
+_MEMO_VALUE_MAX = 64 << 10  # larger replies are decoded each time
+_memo: dict[str, bytes] = {}
+_memo_size = 0
+_memo_lock = threading.Lock()
+
+
+def _parsed(value: str) -> Any:
+    """`value` decoded (a new object tree each time)."""
+    blob = _memo.get(value)
+    if blob is not None:
+        return marshal.loads(blob)
+    data = _decode(value)
+    if len(value) <= _MEMO_VALUE_MAX:
+        _remember(value, marshal.dumps(data))
+    return data
+
+
+def _remember(value: str, blob: bytes) -> None:
+    global _memo_size
+    with _memo_lock:
+        if value in _memo:
+            return
+        _memo[value] = blob
+        _memo_size += len(value) + len(blob)
+        while _memo_size > _MEMO_BYTES:  # oldest first (dicts keep insertion order)
+            old = next(iter(_memo))
+            _memo_size -= len(old) + len(_memo.pop(old))
+
+
+def replay(message: AIMessage) -> AIMessageChunk:
+    """A reply as the one chunk of a stream that merges back to it."""
+    calls: list[ToolCallChunk] = [
+        {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i}
+        for i, c in enumerate(message.tool_calls)
+    ]
+    calls += [
+        {"name": c["name"], "args": c["args"], "id": c["id"], "index": len(calls) + i}
+        for i, c in enumerate(message.invalid_tool_calls)
+    ]
+    return AIMessageChunk(
+        content=message.content,
+        id=message.id,
+        name=message.name,
+        additional_kwargs=message.additional_kwargs,
+        response_metadata=message.response_metadata,
+        tool_call_chunks=calls,
+        usage_metadata=message.usage_metadata,
+    )
+
+
+def _store(cache: BaseCache, key: str, message: AIMessage) -> str | None:
+    try:
+        value = dump_reply(message)
+        cache.update(key, value)
+    except Exception:  # a full disk or an odd value must not fail the call that succeeded
+        _log.warning("could not store a reply in %r", cache, exc_info=True)
+        return None
+    return value
+
+
+def _lookup(cache: BaseCache, key: str) -> AIMessage | None:
+    try:
+        value = cache.lookup(key)
+    except Exception:
+        _log.warning("cache lookup failed in %r", cache, exc_info=True)
+        return None
+    return None if value is None else load_reply(value)
+
+
+# ---- identical calls in flight ----------------------------------------------------------
+
+
+class _Waiter:
+    __slots__ = ("event", "future", "loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        # asyncio is imported by whoever has a loop: `import chatplex` stays without it
+        self.loop = loop
+        self.event: threading.Event | None = None if loop is not None else threading.Event()
+        self.future: asyncio.Future[None] | None = None if loop is None else loop.create_future()
+
+    def wake(self) -> None:
+        if self.event is not None:
+            self.event.set()
+        elif self.loop is not None and self.future is not None:
+            # A closed loop raises RuntimeError: nobody waits there any more.
+            with contextlib.suppress(RuntimeError):
+                self.loop.call_soon_threadsafe(_resolve, self.future)
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+class _Flight:
+    """One call on the wire for a key; `value`/`error` are set when it lands."""
+
+    __slots__ = ("error", "landed", "loop", "thread", "value", "waiters")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        self.loop = loop  # the leader's event loop (None: a sync leader)
+        self.thread = threading.get_ident()
+        self.waiters: list[_Waiter] = []
+        self.landed = False
+        self.value: str | None = None
+        self.error: APIError | None = None
+
+
+_flights: dict[tuple[BaseCache, str], _Flight] = {}
+_flights_lock = threading.Lock()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    events = sys.modules.get("asyncio.events")  # no asyncio imported: no loop running
+    if events is None:
+        return None
+    loop: asyncio.AbstractEventLoop | None = events._get_running_loop()
+    return loop
+
+
+def _join(
+    cache: BaseCache, key: str, loop: asyncio.AbstractEventLoop | None, sync: bool
+) -> tuple[_Flight | None, _Waiter | None]:
+    """(flight, None): lead it; (flight, waiter): wait for it; (None, None): go alone
+    (a sync caller must not block the thread the leader needs)."""
+    with _flights_lock:
+        flight = _flights.get((cache, key))
+        if flight is None:
+            flight = _flights[(cache, key)] = _Flight(loop)
+            return flight, None
+        if sync and (
+            flight.thread == threading.get_ident() or (loop is not None and flight.loop is loop)
+        ):
+            return None, None
+        waiter = _Waiter(None if sync else loop)
+        flight.waiters.append(waiter)
+        return flight, waiter
+
+
+def _land(
+    cache: BaseCache, key: str, flight: _Flight, value: str | None, error: APIError | None
+) -> None:
+    with _flights_lock:
+        if _flights.get((cache, key)) is flight:
+            del _flights[(cache, key)]
+        flight.landed, flight.value, flight.error = True, value, error
+        waiters = flight.waiters
+        flight.waiters = []
+    for waiter in waiters:
+        waiter.wake()
+
+
+def _leave(flight: _Flight, waiter: _Waiter) -> None:
+    with _flights_lock:
+        if waiter in flight.waiters:
+            flight.waiters.remove(waiter)
+
+
+def _outcome(flight: _Flight) -> AIMessage | None:
+    """What a waiter gets once the flight landed: the reply, the leader's provider error
+    (raised), or None -- the leader gave up: try again."""
+    if flight.error is not None:
+        err = flight.error
+        raise _copy_error(err) from err.__cause__
+    return None if flight.value is None else load_reply(flight.value)
+
+
+def _copy_error(err: APIError) -> APIError:
+    import copy
+
+    clone = copy.copy(err)
+    clone.__traceback__ = None
+    return clone
+
+
+def _seconds_left(deadline: float | None) -> float | None:
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+
+def cached_call(
+    cache: BaseCache, key: str, call: Callable[[], AIMessage], deadline: float | None
+) -> tuple[AIMessage, bool]:
+    """The reply for `key`: from the cache, from an identical call in flight, or from
+    `call()` (then stored). Returns (reply, whether it cost an HTTP call here)."""
+    while True:
+        hit = _lookup(cache, key)
+        if hit is not None:
+            return hit, False
+        flight, waiter = _join(cache, key, _running_loop(), sync=True)
+        if flight is None:
+            message = call()
+            _store(cache, key, message)
+            return message, True
+        if waiter is None:
+            return _lead(cache, key, flight, call), True
+        assert waiter.event is not None
+        if not waiter.event.wait(_seconds_left(deadline)):
+            _leave(flight, waiter)
+            raise DeadlineExceededError("the deadline passed while waiting for an identical call")
+        shared = _outcome(flight)
+        if shared is not None:
+            return shared, False
+
+
+def _lead(cache: BaseCache, key: str, flight: _Flight, call: Callable[[], AIMessage]) -> AIMessage:
+    try:
+        message = call()
+    except APIError as err:
+        _land(cache, key, flight, None, err)
+        raise
+    except BaseException:
+        _land(cache, key, flight, None, None)
+        raise
+    _land(cache, key, flight, _store(cache, key, message), None)
+    return message
+
+
+async def acached_call(
+    cache: BaseCache, key: str, call: Callable[[], Awaitable[AIMessage]], deadline: float | None
+) -> tuple[AIMessage, bool]:
+    """The async `cached_call`."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    while True:
+        hit = _lookup(cache, key)
+        if hit is not None:
+            return hit, False
+        flight, waiter = _join(cache, key, loop, sync=False)
+        assert flight is not None
+        if waiter is None:
+            try:
+                message = await call()
+            except APIError as err:
+                _land(cache, key, flight, None, err)
+                raise
+            except BaseException:
+                _land(cache, key, flight, None, None)
+                raise
+            _land(cache, key, flight, _store(cache, key, message), None)
+            return message, True
+        assert waiter.future is not None
+        try:
+            await asyncio.wait((waiter.future,), timeout=_seconds_left(deadline))
+        finally:
+            _leave(flight, waiter)
+        if not waiter.future.done():
+            raise DeadlineExceededError("the deadline passed while waiting for an identical call")
+        shared = _outcome(flight)
+        if shared is not None:
+            return shared, False
+
+
+def cached_stream(
+    cache: BaseCache,
+    key: str,
+    start: Callable[[], Iterator[AIMessageChunk]],
+    on_hit: Callable[[AIMessage], object],
+) -> Iterator[AIMessageChunk]:
+    """Chunks for `key`: the stored reply replayed (`on_hit(reply)`), or `start()`'s
+    chunks, stored once the stream ended normally."""
+    hit = _lookup(cache, key)
+    if hit is not None:
+        on_hit(hit)
+        yield replay(hit)
+        return
+    received: list[AIMessageChunk] = []
+    chunks = start()
+    try:
+        for chunk in chunks:
+            received.append(chunk)
+            yield chunk
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+    _store(cache, key, merge_chunks(received).to_message())
+
+
+async def acached_stream(
+    cache: BaseCache,
+    key: str,
+    start: Callable[[], AsyncIterator[AIMessageChunk]],
+    on_hit: Callable[[AIMessage], object],
+) -> AsyncIterator[AIMessageChunk]:
+    """The async `cached_stream`."""
+    hit = _lookup(cache, key)
+    if hit is not None:
+        on_hit(hit)
+        yield replay(hit)
+        return
+    received: list[AIMessageChunk] = []
+    chunks = start()
+    try:
+        async for chunk in chunks:
+            received.append(chunk)
+            yield chunk
+    finally:
+        aclose = getattr(chunks, "aclose", None)
+        if aclose is not None:
+            await aclose()
+    _store(cache, key, merge_chunks(received).to_message())

@@ -1,0 +1,139 @@
+"""What servers say about their rate limits: response headers read for the budgets.
+
+OpenAI (and most OpenAI-compatible servers) send ``x-ratelimit-limit-requests``,
+``x-ratelimit-remaining-requests``, ``x-ratelimit-reset-requests`` (a duration such as
+``1s``, ``6m0s``, ``20ms``) and the same for ``-tokens``; Anthropic sends
+``anthropic-ratelimit-requests-limit`` / ``-remaining`` / ``-reset`` (an RFC 3339 time)
+and the same for ``tokens``. Limits are per minute.
+
+How the headers reach a budget: the attempt engine (`_engine.Call`) hands each
+response's headers to the permit it releases (`Permit.release(headers=...)`), and the
+budget reads them here, outside its lock. A response that announces nothing costs one scan
+of its raw header names (`read_limits`), not a case-insensitive lookup per name.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+import time
+from collections.abc import Mapping
+from datetime import datetime
+from typing import NamedTuple
+
+__all__ = ["Announced", "parse_duration", "read_limits"]
+
+_OPENAI = (
+    "x-ratelimit-limit-requests",
+    "x-ratelimit-remaining-requests",
+    "x-ratelimit-reset-requests",
+    "x-ratelimit-limit-tokens",
+    "x-ratelimit-remaining-tokens",
+    "x-ratelimit-reset-tokens",
+)
+_ANTHROPIC = (
+    "anthropic-ratelimit-requests-limit",
+    "anthropic-ratelimit-requests-remaining",
+    "anthropic-ratelimit-requests-reset",
+    "anthropic-ratelimit-tokens-limit",
+    "anthropic-ratelimit-tokens-remaining",
+    "anthropic-ratelimit-tokens-reset",
+)
+_DURATION = re.compile(r"(\d+(?:\.\d*)?)(ms|h|m|s)")
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+class Announced(NamedTuple):
+    """The limits one response announced (None: not said). Limits are per minute,
+    `*_remaining` counts what may still be sent now, `*_reset` is seconds until full."""
+
+    requests_limit: float | None = None
+    requests_remaining: float | None = None
+    requests_reset: float | None = None
+    tokens_limit: float | None = None
+    tokens_remaining: float | None = None
+    tokens_reset: float | None = None
+
+
+def read_limits(headers: Mapping[str, str]) -> Announced | None:
+    """The limits in a response's headers, or None when it announces none.
+
+    >>> limits = read_limits({"x-ratelimit-limit-requests": "500",
+    ...     "x-ratelimit-remaining-requests": "499", "x-ratelimit-reset-requests": "120ms"})
+    >>> limits.requests_limit, limits.requests_remaining, limits.requests_reset
+    (500.0, 499.0, 0.12)
+    """
+    if not _may_announce(headers):
+        return None
+    get = headers.get
+    if get(_OPENAI[0]) is not None or get(_OPENAI[3]) is not None:
+        names, reset = _OPENAI, parse_duration
+    elif get(_ANTHROPIC[0]) is not None or get(_ANTHROPIC[3]) is not None:
+        names, reset = _ANTHROPIC, _seconds_until
+    else:
+        return None
+    values = [get(name) for name in names]
+    announced = Announced(
+        _number(values[0]),
+        _number(values[1]),
+        reset(values[2]) if values[2] else None,
+        _number(values[3]),
+        _number(values[4]),
+        reset(values[5]) if values[5] else None,
+    )
+    return announced if announced.requests_limit or announced.tokens_limit else None
+
+
+def _number(raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if value >= 0 and value == value and value != float("inf") else None
+
+
+def parse_duration(raw: str) -> float | None:
+    """OpenAI's reset durations, in seconds.
+
+    >>> parse_duration("6m0s"), parse_duration("20ms"), parse_duration("1.5s"), parse_duration("x")
+    (360.0, 0.02, 1.5, None)
+    """
+    raw = raw.strip()
+    total, end = 0.0, 0
+    for match in _DURATION.finditer(raw):
+        if match.start() != end:
+            return None
+        total += float(match.group(1)) * _UNITS[match.group(2)]
+        end = match.end()
+    if end != len(raw) or not raw:
+        try:  # a bare number of seconds (some compatible servers)
+            return max(0.0, float(raw))
+        except ValueError:
+            return None
+    return total
+
+
+def _seconds_until(raw: str) -> float | None:
+    """Anthropic's reset times (RFC 3339), as seconds from now (never negative)."""
+    try:
+        when = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _may_announce(headers: Mapping[str, str]) -> bool:
+    """False when no header name holds "ratelimit-": every response goes through here, and
+    most announce nothing. httpx.Headers keeps lower-cased names (`_list`: raw name,
+    lower name, value): one pass over them, no case-insensitive lookup per name."""
+    items = getattr(headers, "_list", None)
+    if type(items) is list:
+        return b"ratelimit-" in b"\n".join(map(_lower_name, items))
+    return True  # another mapping: look the names up
+
+
+_lower_name = operator.itemgetter(1)

@@ -1,0 +1,526 @@
+"""Reply caches (chatplex/chat/cache.py): hits send nothing, identical calls in flight share
+one HTTP call (sync, async, across threads and loops), streams replay, errors are never
+stored, the SQLite file is shared by processes and never holds the API key."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import chatplex
+from chatplex import (
+    AIMessage,
+    BaseCache,
+    InMemoryCache,
+    SQLiteCache,
+    get_llm_cache,
+    init_chat_model,
+    set_llm_cache,
+    track_usage,
+)
+from chatplex.adapters.base import HTTPRequest
+from chatplex.chat.cache import cache_key, dump_reply, load_reply, replay
+from chatplex.chat.cost import reply_cost
+from chatplex.errors import BadRequestError
+from chatplex.messages import merge_chunks
+from chatplex.testing import MockServer
+
+parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+providers = pytest.mark.parametrize("provider", ["openai", "anthropic"])
+SENTINEL = "sk-SENTINEL-never-in-a-file-7f3a9c"
+
+
+@pytest.fixture(scope="module")
+def mock() -> Iterator[MockServer]:
+    with MockServer() as server:
+        yield server
+    chatplex.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_global_cache(mock: MockServer) -> Iterator[None]:
+    set_llm_cache(None)
+    mock.reset_stats()
+    mock.settings.latency = 0.0
+    mock.settings.fault_plan = None
+    yield
+    set_llm_cache(None)
+    mock.settings.latency = 0.0
+    mock.settings.fault_plan = None
+
+
+def make(mock: MockServer, provider: str = "openai", **settings: Any) -> Any:
+    settings.setdefault("api_key", f"sk-test-{uuid.uuid4().hex}")  # a budget of its own
+    if provider == "openai":
+        return init_chat_model("openai:gpt-4o-mini", base_url=mock.openai_base_url, **settings)
+    return init_chat_model(
+        "anthropic:claude-sonnet-4-5", base_url=mock.anthropic_base_url, **settings
+    )
+
+
+async def ask(model: Any, sync: bool, value: Any, **kw: Any) -> AIMessage:
+    return model.invoke(value, **kw) if sync else await model.ainvoke(value, **kw)
+
+
+async def ask_batch(model: Any, sync: bool, values: list[Any], **kw: Any) -> list[Any]:
+    if sync:
+        return await asyncio.to_thread(model.batch, values, **kw)
+    return await model.abatch(values, **kw)
+
+
+# ---- hits ---------------------------------------------------------------------------------
+
+
+@providers
+@parity
+async def test_the_second_of_two_identical_calls_sends_nothing(
+    mock: MockServer, provider: str, sync: bool
+) -> None:
+    model = make(mock, provider, cache=InMemoryCache())
+    first = await ask(model, sync, "hello")
+    second = await ask(model, sync, "hello")
+    assert mock.stats.requests == 1
+    assert second.text == first.text == "Echo: hello"
+    assert second.response_metadata["cached"] is True
+    assert second.response_metadata["attempts"] == 0
+    assert second.response_metadata["cost"]["total"] == 0.0
+    assert reply_cost(second) == second.response_metadata["cost"]
+    assert "cached" not in first.response_metadata
+    assert second.usage_metadata == first.usage_metadata
+    assert second is not first
+
+
+@parity
+async def test_the_process_wide_cache_and_the_opt_outs(mock: MockServer, sync: bool) -> None:
+    cache = InMemoryCache()
+    set_llm_cache(cache)
+    assert get_llm_cache() is cache
+    model = make(mock)
+    await ask(model, sync, "a")
+    await ask(model, sync, "a")
+    assert mock.stats.requests == 1
+    await ask(model, sync, "a", cache=False)  # this call only
+    assert mock.stats.requests == 2
+    await ask(model.bind(cache=False), sync, "a")  # this binding
+    await ask(make(mock, cache=False), sync, "a")  # this model
+    assert mock.stats.requests == 4
+    own = InMemoryCache()
+    await ask(make(mock, cache=own), sync, "a")  # a model's own cache wins
+    assert mock.stats.requests == 5 and len(own) == 1
+
+
+def test_set_llm_cache_refuses_other_objects() -> None:
+    with pytest.raises(TypeError):
+        set_llm_cache({})  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        init_chat_model("openai:gpt-4o-mini", api_key="sk-x", cache="yes")
+
+
+@parity
+async def test_a_thousand_inputs_half_duplicates_send_five_hundred_requests(
+    mock: MockServer, sync: bool
+) -> None:
+    model = make(mock, cache=InMemoryCache())
+    inputs = [f"row {i % 500}" for i in range(1000)]
+    replies = await ask_batch(model, sync, inputs, config={"max_concurrency": 32})
+    assert [r.text for r in replies] == [f"Echo: {text}" for text in inputs]
+    assert mock.stats.requests == 500
+    assert sum(bool(r.response_metadata.get("cached")) for r in replies) == 500
+
+
+@parity
+async def test_sixty_four_identical_requests_started_together_send_one(
+    mock: MockServer, sync: bool
+) -> None:
+    mock.settings.latency = 0.2  # all 64 are in flight while the first is on the wire
+    model = make(mock, cache=InMemoryCache())
+    with track_usage() as usage:
+        replies = await ask_batch(model, sync, ["same"] * 64, config={"max_concurrency": 64})
+    assert mock.stats.requests == 1
+    assert {r.text for r in replies} == {"Echo: same"}
+    assert sum(not r.response_metadata.get("cached") for r in replies) == 1
+    assert usage.total.requests == 1 and usage.total.cached == 63
+    assert len({id(r) for r in replies}) == 64  # each caller has its own message
+
+
+def test_identical_calls_in_threads_and_event_loops_share_one_request(mock: MockServer) -> None:
+    mock.settings.latency = 0.3
+    model = make(mock, cache=InMemoryCache())
+    out: list[str] = []
+
+    def in_a_thread() -> None:
+        out.append(model.invoke("shared").text)
+
+    def in_a_loop() -> None:
+        async def go() -> None:
+            replies = await asyncio.gather(*(model.ainvoke("shared") for _ in range(4)))
+            out.extend(r.text for r in replies)
+
+        asyncio.run(go())
+
+    threads = [threading.Thread(target=in_a_thread) for _ in range(4)]
+    threads += [threading.Thread(target=in_a_loop) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert out == ["Echo: shared"] * 12
+    assert mock.stats.requests == 1
+
+
+@parity
+async def test_a_provider_error_is_shared_with_the_waiters_and_never_stored(
+    mock: MockServer, sync: bool
+) -> None:
+    mock.settings.latency = 0.2
+    mock.settings.fault_plan = lambda request: "status=400"
+    model = make(mock, cache=InMemoryCache(), max_retries=0)
+    out = await ask_batch(model, sync, ["bad"] * 8, return_exceptions=True)
+    assert all(isinstance(e, BadRequestError) for e in out)
+    assert mock.stats.requests == 1
+    mock.settings.fault_plan = None
+    assert (await ask(model, sync, "bad")).text == "Echo: bad"  # not cached: sent again
+    assert mock.stats.requests == 2
+
+
+async def test_when_the_first_call_is_cancelled_a_waiter_sends_instead(
+    mock: MockServer,
+) -> None:
+    mock.settings.latency = 0.3
+    model = make(mock, cache=InMemoryCache())
+    leader = asyncio.ensure_future(model.ainvoke("x"))
+    await asyncio.sleep(0.05)
+    follower = asyncio.ensure_future(model.ainvoke("x"))
+    await asyncio.sleep(0.05)
+    leader.cancel()
+    reply = await asyncio.wait_for(follower, 10)
+    assert reply.text == "Echo: x" and not reply.response_metadata.get("cached")
+    with pytest.raises(asyncio.CancelledError):
+        await leader
+
+
+def test_a_waiter_gives_up_at_its_deadline(mock: MockServer) -> None:
+    mock.settings.latency = 1.0
+    model = make(mock, cache=InMemoryCache())
+    thread = threading.Thread(target=model.invoke, args=("slow",))
+    thread.start()
+    time.sleep(0.1)
+    started = time.monotonic()
+    with pytest.raises(chatplex.errors.DeadlineExceededError):
+        model.invoke("slow", config={"timeout": 0.2})
+    assert time.monotonic() - started < 0.9
+    thread.join(10)
+
+
+def test_hits_skip_the_rate_limiter(mock: MockServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = make(mock, cache=InMemoryCache())
+    model.invoke("once")
+
+    def forbidden(*args: Any) -> Any:
+        raise AssertionError("a cache hit asked for a budget")
+
+    monkeypatch.setattr(type(model), "_budget", forbidden)
+    assert model.invoke("once").response_metadata["cached"] is True
+
+
+# ---- streams ------------------------------------------------------------------------------
+
+
+async def collect(model: Any, sync: bool, value: Any) -> list[Any]:
+    if sync:
+        return list(model.stream(value))
+    return [chunk async for chunk in model.astream(value)]
+
+
+@providers
+@parity
+async def test_a_stream_from_the_cache_replays_the_reply(
+    mock: MockServer, provider: str, sync: bool
+) -> None:
+    model = make(mock, provider, cache=InMemoryCache())
+    live = await collect(model, sync, "stream me")
+    again = await collect(model, sync, "stream me")
+    assert mock.stats.requests == 1
+    stored = merge_chunks(live).to_message()
+    replayed = merge_chunks(again).to_message()
+    assert replayed.text == stored.text == "Echo: stream me"
+    assert replayed.response_metadata.pop("cached") is True
+    for message in (stored, replayed):
+        message.response_metadata.pop("cost", None)
+        message.response_metadata.pop("attempts")
+    assert replayed == stored
+    # ... and a non-stream call is answered by the streamed reply too
+    assert (await ask(model, sync, "stream me")).response_metadata["cached"] is True
+    assert mock.stats.requests == 1
+
+
+@parity
+async def test_a_stream_left_early_is_not_stored(mock: MockServer, sync: bool) -> None:
+    model = make(mock, cache=InMemoryCache())
+    if sync:
+        for _chunk in model.stream("partial", extra_headers={"x-mock-chunks": "5"}):
+            break
+    else:
+        async with asyncio.timeout(5):
+            stream = model.astream("partial", extra_headers={"x-mock-chunks": "5"})
+            async for _chunk in stream:
+                break
+            await stream.aclose()  # type: ignore[attr-defined]
+    await ask(model, sync, "partial", extra_headers={"x-mock-chunks": "5"})
+    assert mock.stats.requests == 2
+
+
+def test_replay_merges_back_to_tool_calls_invalid_ones_and_blocks() -> None:
+    message = AIMessage(
+        content=[{"type": "reasoning", "reasoning": "hm"}, {"type": "text", "text": "ok"}],
+        id="m1",
+        response_metadata={"model_name": "x", "finish_reason": "tool_calls"},
+        tool_calls=[{"name": "f", "args": {"a": [1, "é"]}, "id": "c1", "type": "tool_call"}],
+        invalid_tool_calls=[
+            {
+                "name": "g",
+                "args": "{oops",
+                "id": "c2",
+                "error": "arguments are not valid JSON: Expecting property name enclosed in "
+                "double quotes: line 1 column 2 (char 1)",
+                "type": "invalid_tool_call",
+            }
+        ],
+        usage_metadata={"input_tokens": 3, "output_tokens": 4, "total_tokens": 7},
+    )
+    loaded = load_reply(dump_reply(message))
+    assert loaded is not None
+    assert merge_chunks([replay(loaded)]).to_message() == loaded
+    for key in ("cached", "attempts", "cost"):
+        loaded.response_metadata.pop(key)
+    assert loaded == message
+
+
+# ---- keys ---------------------------------------------------------------------------------
+
+
+def request(body: dict[str, Any], headers: dict[str, str] | None = None) -> HTTPRequest:
+    return HTTPRequest("POST", "https://api.x/v1/chat/completions", headers or {}, body)
+
+
+def test_the_key_is_the_provider_url_and_body_never_the_api_key() -> None:
+    body = {"model": "m", "messages": [{"role": "user", "content": "hi"}], "temperature": 0}
+    key = cache_key("openai", request(body, {"authorization": "Bearer a"}))
+    assert len(key) == 64
+    assert key == cache_key("openai", request(body, {"authorization": "Bearer b"}))
+    reordered = {"temperature": 0, "messages": body["messages"], "model": "m"}
+    assert key == cache_key("openai", request(reordered))
+    streamed = {**body, "stream": True, "stream_options": {"include_usage": True}}
+    assert key == cache_key("openai", request(streamed))  # stream and non-stream share
+    assert key != cache_key("openai", request({**body, "temperature": 1}))
+    assert key != cache_key("anthropic", request(body))
+    other_url = HTTPRequest("POST", "https://other/v1/chat/completions", {}, body)
+    assert key != cache_key("openai", other_url)
+    beta = request(body, {"anthropic-beta": "prompt-caching-2024-07-31"})
+    assert key != cache_key("openai", beta)  # a beta header changes the reply
+
+
+@parity
+async def test_one_changed_setting_misses_only_the_rows_it_changes(
+    mock: MockServer, sync: bool
+) -> None:
+    cache = InMemoryCache()
+    model = make(mock, cache=cache)
+    rows = [f"r{i}" for i in range(10)]
+    await ask_batch(model, sync, rows)
+    changed = model.bind(temperature=0.5)
+    for i, row in enumerate(rows):
+        await ask(changed if i < 3 else model, sync, row)
+    assert mock.stats.requests == 13  # 10 first, then only the 3 changed rows
+
+
+def test_in_memory_cache_evicts_the_least_recently_used() -> None:
+    cache = InMemoryCache(maxsize=2)
+    cache.update("a", "1")
+    cache.update("b", "2")
+    assert cache.lookup("a") == "1"
+    cache.update("c", "3")
+    assert cache.lookup("b") is None and cache.lookup("a") == "1" and len(cache) == 2
+    cache.clear()
+    assert len(cache) == 0
+    with pytest.raises(ValueError):
+        InMemoryCache(maxsize=0)
+
+
+def test_a_custom_backend_is_a_subclass_with_lookup_and_update(mock: MockServer) -> None:
+    class DictCache(BaseCache):
+        def __init__(self) -> None:
+            self.data: dict[str, str] = {}
+
+        def lookup(self, key: str) -> str | None:
+            return self.data.get(key)
+
+        def update(self, key: str, value: str) -> None:
+            self.data[key] = value
+
+        def clear(self) -> None:
+            self.data.clear()
+
+    cache = DictCache()
+    model = make(mock, cache=cache)
+    model.invoke("z")
+    assert model.invoke("z").response_metadata["cached"] is True
+    (value,) = cache.data.values()
+    assert json.loads(value)["v"] == 1
+
+
+# ---- SQLite -------------------------------------------------------------------------------
+
+
+@parity
+async def test_sqlite_cache_hits_and_never_stores_the_key(
+    mock: MockServer, sync: bool, tmp_path: Path
+) -> None:
+    path = tmp_path / "replies.db"
+    model = make(mock, cache=SQLiteCache(path), api_key=SENTINEL)
+    await ask(model, sync, "secret?")
+    assert (await ask(model, sync, "secret?")).response_metadata["cached"] is True
+    assert mock.stats.requests == 1
+    files = list(tmp_path.iterdir())
+    assert files and all(SENTINEL.encode() not in f.read_bytes() for f in files)
+    with sqlite3.connect(path) as conn:
+        (value,) = conn.execute("SELECT value FROM chatplex_cache").fetchone()
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert json.loads(value)["message"]["content"] == "Echo: secret?"
+    assert SENTINEL not in value
+
+
+def _child(path: str, base_url: str, text: str) -> tuple[str, bool]:
+    model = init_chat_model(
+        "openai:gpt-4o-mini", base_url=base_url, api_key="sk-child", cache=SQLiteCache(path)
+    )
+    reply = model.invoke(text)
+    return reply.text, bool(reply.response_metadata.get("cached"))
+
+
+def test_a_sqlite_cache_file_is_shared_by_processes(mock: MockServer, tmp_path: Path) -> None:
+    path = str(tmp_path / "shared.db")
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        first = pool.starmap(_child, [(path, mock.openai_base_url, f"q{i}") for i in range(6)])
+        assert all(not cached for _, cached in first)
+        again = pool.starmap(_child, [(path, mock.openai_base_url, f"q{i}") for i in range(6)])
+    assert [text for text, _ in again] == [f"Echo: q{i}" for i in range(6)]
+    assert all(cached for _, cached in again)
+    assert mock.stats.requests == 6
+    assert len(SQLiteCache(path)) == 6
+    model = make(mock, cache=SQLiteCache(path))  # and this process reads them too
+    assert model.invoke("q3").response_metadata["cached"] is True
+
+
+def test_sqlite_cache_pickles_and_clears(tmp_path: Path) -> None:
+    import pickle
+
+    cache = SQLiteCache(tmp_path / "p.db")
+    cache.update("k", "v")
+    clone = pickle.loads(pickle.dumps(cache))
+    assert clone.lookup("k") == "v"
+    clone.clear()
+    assert cache.lookup("k") is None
+    cache.close()
+    clone.close()
+
+
+def test_hits_are_independent_objects_and_the_decode_memo_is_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Hits decode through a memo of marshal bytes: each hit is a fresh object tree, and
+    the memo stays within its byte bound."""
+    from chatplex.chat import cache as module
+
+    message = AIMessage(
+        "hi",
+        response_metadata={"model_name": "m", "token_usage": {"total_tokens": 3}},
+        usage_metadata={"input_tokens": 1, "output_tokens": 2, "total_tokens": 3},
+    )
+    value = dump_reply(message)
+    first = load_reply(value)
+    assert first is not None
+    first.response_metadata["token_usage"]["total_tokens"] = 99
+    first.usage_metadata["input_tokens"] = 99  # type: ignore[index]
+    second = load_reply(value)
+    assert second is not None
+    assert second.response_metadata["token_usage"] == {"total_tokens": 3}
+    assert second.usage_metadata == message.usage_metadata
+    monkeypatch.setattr(module, "_MEMO_BYTES", 10_000)
+    for i in range(200):
+        load_reply(dump_reply(AIMessage(f"reply {i}")))
+    assert module._memo_size <= 10_000
+    assert sum(len(k) + len(v) for k, v in module._memo.items()) == module._memo_size
+
+
+# ---- LangChain's caches, met by protocol ----------------------------------------------------
+
+
+@parity
+async def test_langchains_set_llm_cache_is_honoured(mock: MockServer, sync: bool) -> None:
+    """A script that already set LangChain's global cache gets chatplex's replies cached
+    in it (`tests/compat` case seed002_llm_cache runs the tutorial's version)."""
+    from langchain_core.caches import InMemoryCache as LangChainInMemoryCache
+    from langchain_core.globals import set_llm_cache as set_langchain_cache
+
+    model = make(mock)
+    store = LangChainInMemoryCache()
+    set_langchain_cache(store)
+    try:
+        first = await ask(model, sync, "lc")
+        second = await ask(model, sync, "lc")
+        assert mock.stats.requests == 1 and second.response_metadata["cached"] is True
+        assert second.id == first.id and second.text == first.text
+        assert len(store._cache) == 1  # one entry, under chatplex's key
+        set_llm_cache(InMemoryCache())  # chatplex's own global wins over LangChain's
+        await ask(model, sync, "lc")
+        assert mock.stats.requests == 2
+    finally:
+        set_langchain_cache(None)
+        set_llm_cache(None)
+    await ask(model, sync, "lc")  # neither set: sent again
+    assert mock.stats.requests == 3
+
+
+def test_a_langchain_cache_as_a_models_cache_setting(mock: MockServer) -> None:
+    from langchain_core.caches import InMemoryCache as LangChainInMemoryCache
+
+    from chatplex import ChatOpenAI
+
+    store = LangChainInMemoryCache()
+    model = ChatOpenAI(
+        model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="sk-lc", cache=store
+    )
+    model.invoke("x")
+    assert model.invoke("x").response_metadata["cached"] is True
+    assert mock.stats.requests == 1
+    assert model.invoke("x", cache=False).response_metadata.get("cached") is None
+    assert mock.stats.requests == 2
+    with pytest.raises(TypeError, match="LangChain cache"):
+        make(mock, cache=object())
+
+
+def test_chatplex_never_imports_langchain_for_its_cache(mock: MockServer) -> None:
+    code = (
+        "import sys, chatplex\n"
+        f"m = chatplex.init_chat_model('openai:gpt-4o-mini', base_url={mock.openai_base_url!r},"
+        " api_key='sk-x')\n"
+        "m.invoke('hi')\n"
+        "print('langchain_core' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,73 @@
+"""Reading the rate limits servers announce in response headers (chatplex/http/_learn.py);
+what a budget does with them is tests/http/test_ratelimit_adaptive.py."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import pytest
+
+from chatplex.http._learn import parse_duration, read_limits
+
+OPENAI = {
+    "x-ratelimit-limit-requests": "600",
+    "x-ratelimit-remaining-requests": "599",
+    "x-ratelimit-reset-requests": "100ms",
+    "x-ratelimit-limit-tokens": "60000",
+    "x-ratelimit-remaining-tokens": "59000",
+    "x-ratelimit-reset-tokens": "1s",
+}
+
+
+# ---- reading the headers ------------------------------------------------------------------
+
+
+def test_openai_headers() -> None:
+    limits = read_limits(httpx.Headers(OPENAI))
+    assert limits is not None
+    assert limits.requests_limit == 600 and limits.requests_remaining == 599
+    assert limits.requests_reset == pytest.approx(0.1)
+    assert limits.tokens_limit == 60000 and limits.tokens_reset == 1.0
+
+
+def test_anthropic_headers() -> None:
+    reset = (datetime.now(timezone.utc) + timedelta(seconds=30)).isoformat().replace("+00:00", "Z")
+    limits = read_limits(
+        {
+            "anthropic-ratelimit-requests-limit": "50",
+            "anthropic-ratelimit-requests-remaining": "49",
+            "anthropic-ratelimit-requests-reset": reset,
+            "anthropic-ratelimit-tokens-limit": "40000",
+        }
+    )
+    assert limits is not None
+    assert (limits.requests_limit, limits.requests_remaining, limits.tokens_limit) == (
+        50,
+        49,
+        40000,
+    )
+    assert limits.requests_reset == pytest.approx(30, abs=2)
+
+
+@pytest.mark.parametrize(
+    ("raw", "seconds"),
+    [("1s", 1.0), ("6m0s", 360.0), ("20ms", 0.02), ("1h2m3.5s", 3723.5), ("0.5", 0.5)],
+)
+def test_reset_durations(raw: str, seconds: float) -> None:
+    assert parse_duration(raw) == pytest.approx(seconds)
+
+
+def test_no_or_garbled_headers_announce_nothing() -> None:
+    assert read_limits({}) is None
+    assert read_limits({"x-ratelimit-limit-requests": "lots"}) is None
+    assert read_limits({"x-ratelimit-remaining-requests": "0"}) is None  # no limit: no pace
+    assert parse_duration("soon") is None
+
+
+def test_httpx_headers_without_limits_announce_nothing() -> None:
+    """The common response: one scan of the raw names, no lookups."""
+    assert read_limits(httpx.Headers({"content-type": "application/json"})) is None
+    mixed_case = httpx.Headers({"X-RateLimit-Limit-Requests": "60"})
+    limits = read_limits(mixed_case)
+    assert limits is not None and limits.requests_limit == 60

@@ -1,0 +1,82 @@
+"""`_watch.Watch`: one timer per attempt, cutting the driver's waits at `until()`."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from chatplex.errors import APITimeoutError
+from chatplex.http._watch import Watch
+
+
+class Bound:
+    """What a Watch reads of a call: its bound (movable), clock and timeout error."""
+
+    def __init__(self, left: float) -> None:
+        self.end = time.monotonic() + left
+
+    def until(self) -> float:
+        return self.end
+
+    def clock(self) -> float:
+        return time.monotonic()
+
+    def timed_out(self) -> Exception:
+        return APITimeoutError("bound reached")
+
+
+async def test_a_wait_inside_the_driver_is_cut_at_the_bound() -> None:
+    watch = Watch(Bound(0.05))  # type: ignore[arg-type]
+    watch.enter()
+    with pytest.raises(asyncio.CancelledError) as info:
+        await asyncio.sleep(60)
+    err = watch.translate(info.value)
+    assert isinstance(err, APITimeoutError)
+    assert asyncio.current_task().cancelling() == 0  # type: ignore[union-attr]
+    watch.stop()
+
+
+async def test_the_consumers_time_is_never_cut() -> None:
+    call = Bound(0.05)
+    watch = Watch(call)  # type: ignore[arg-type]
+    watch.enter()
+    watch.leave()  # the consumer holds a chunk past the bound: nothing is cancelled
+    await asyncio.sleep(0.15)
+    call.end = time.monotonic() + 60  # content came: the bound moved on
+    watch.enter()
+    await asyncio.sleep(0.05)  # and the next wait is not cut either
+    watch.stop()
+
+
+async def test_a_bound_that_moved_re_arms_the_timer_instead_of_firing() -> None:
+    call = Bound(0.05)
+    watch = Watch(call)  # type: ignore[arg-type]
+    watch.enter()
+    call.end = time.monotonic() + 0.2  # progress before the first timer fires
+    start = time.monotonic()
+    with pytest.raises(asyncio.CancelledError) as info:
+        await asyncio.sleep(60)
+    assert time.monotonic() - start >= 0.1  # the new bound, not the first
+    assert isinstance(watch.translate(info.value), APITimeoutError)
+
+
+async def test_an_outside_cancellation_stays_a_cancellation() -> None:
+    watch = Watch(Bound(60))  # type: ignore[arg-type]
+    watch.enter()
+    task = asyncio.current_task()
+    assert task is not None
+    asyncio.get_running_loop().call_later(0.01, task.cancel)
+    with pytest.raises(asyncio.CancelledError) as info:
+        await asyncio.sleep(60)
+    assert watch.translate(info.value) is info.value  # not ours: passed on unchanged
+    watch.stop()
+    task.uncancel()
+
+
+async def test_stop_leaves_no_timer() -> None:
+    watch = Watch(Bound(0.02))  # type: ignore[arg-type]
+    watch.enter()
+    watch.stop()
+    await asyncio.sleep(0.05)  # would have been cancelled had the timer survived

@@ -1,0 +1,167 @@
+"""Every wait bounded, against a hostile server (`_hostile.py`), on both wires, sync and
+async, invoke and stream.
+
+Each fault must end with its documented typed error, within its bound (times the
+attempts it is allowed) plus a margin -- the margin generous, since only "at the bound,
+not at the fault's end" is at stake here; `bench/bench_bounds.py` measures how close --
+with the attempts counted the same on both sides, no connection left in use on either
+side, and no ResourceWarning.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+import tracemalloc
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from _faultkit import API_KEY, PROVIDERS, ask, ask_stream, parity, until
+from _hostile import FAULTS, HostileServer
+
+from chatplex import RunnableConfig, init_chat_model
+from chatplex.errors import (
+    APITimeoutError,
+    DeadlineExceededError,
+    ResponseTooLargeError,
+    StreamIdleTimeoutError,
+)
+from chatplex.http import connections_in_use, get_async_client, get_sync_client, retry_policy
+
+#: The per-request timeout and stream idle timeout of these models (s).
+BOUND = 0.3
+#: One retry: each retryable fault is met twice, so both sides count 2 attempts.
+RETRY = retry_policy(1, initial_delay=0.005, max_delay=0.01)
+#: Far above any bound: a fault "not cut" would run for a minute, not this.
+MARGIN = 5.0
+#: Small enough to trip fast, large enough for any real test reply.
+MAX_BYTES = 1024 * 1024
+
+TIMING_FAULTS = ("trickle_headers", "stall", "trickle_body", "keepalive", "pings")
+SIZE_FAULTS = ("huge_announced", "endless")
+assert set(TIMING_FAULTS + SIZE_FAULTS) == set(FAULTS)
+
+modes = pytest.mark.parametrize("mode", ["invoke", "stream"])
+providers = pytest.mark.parametrize("provider", PROVIDERS)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[HostileServer]:
+    with HostileServer() as hostile:
+        yield hostile
+
+
+def model(server: HostileServer, fault: str, provider: str, **settings: Any) -> Any:
+    settings = {
+        "timeout": BOUND,
+        "stream_idle_timeout": BOUND,
+        "max_response_bytes": MAX_BYTES,
+        "retry_policy": RETRY,
+        **settings,
+    }
+    name = "openai:gpt-4o-mini" if provider == "openai" else "anthropic:claude-sonnet-4-5"
+    return init_chat_model(
+        name, base_url=server.base_url(fault, provider), api_key=API_KEY, **settings
+    )
+
+
+async def call(chat: Any, sync: bool, mode: str, key: str, **kw: Any) -> BaseException:
+    """The call's error (it must fail), with every warning it caused recorded."""
+    headers = {"x-request-key": key}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if mode == "invoke":
+                await ask(chat, sync, "hi", extra_headers=headers, **kw)
+            else:
+                await ask_stream(chat, sync, "hi", extra_headers=headers, **kw)
+        except Exception as exc:  # noqa: BLE001 - returned for the test to check
+            err: BaseException = exc
+        else:
+            pytest.fail("the hostile server's reply was accepted")
+        gc.collect()  # a leaked socket or response warns when collected
+    leaked = [w for w in caught if issubclass(w.category, ResourceWarning)]
+    assert not leaked, [str(w.message) for w in leaked]
+    return err
+
+
+async def assert_let_go(server: HostileServer, sync: bool) -> None:
+    # Awaited, not slept: an async client closes its sockets on the test's own loop.
+    await until(lambda: server.open == 0, "every connection closed server-side")
+    client = get_sync_client() if sync else get_async_client()
+    assert connections_in_use(client) == 0
+
+
+@parity
+@modes
+@providers
+@pytest.mark.parametrize("fault", TIMING_FAULTS)
+async def test_a_server_that_never_finishes_is_cut_at_the_timeout(
+    server: HostileServer, fault: str, provider: str, mode: str, sync: bool
+) -> None:
+    key = f"timeout-{fault}-{provider}-{mode}-{sync}"
+    start = time.monotonic()
+    err = await call(model(server, fault, provider), sync, mode, key)
+    took = time.monotonic() - start
+    expected = StreamIdleTimeoutError if mode == "stream" else APITimeoutError
+    assert type(err) is expected, repr(err)
+    assert f"{BOUND:g} s" in str(err)  # names the bound that fired
+    assert err.attempts == 2 and server.attempts[key] == 2  # type: ignore[attr-defined]
+    assert 2 * BOUND <= took < 2 * BOUND + MARGIN
+    await assert_let_go(server, sync)
+
+
+@parity
+@modes
+@providers
+@pytest.mark.parametrize("fault", ["trickle_body", "keepalive", "stall"])
+async def test_a_deadline_ends_the_call_whatever_the_server_does(
+    server: HostileServer, fault: str, provider: str, mode: str, sync: bool
+) -> None:
+    key = f"deadline-{fault}-{provider}-{mode}-{sync}"
+    chat = model(server, fault, provider, timeout=60, stream_idle_timeout=60)
+    deadline = 0.5
+    start = time.monotonic()
+    err = await call(chat, sync, mode, key, config=RunnableConfig(timeout=deadline))
+    took = time.monotonic() - start
+    assert type(err) is DeadlineExceededError, repr(err)
+    assert server.attempts[key] == 1
+    assert deadline <= took < deadline + MARGIN
+    await assert_let_go(server, sync)
+
+
+@parity
+@modes
+@providers
+@pytest.mark.parametrize("fault", SIZE_FAULTS)
+async def test_a_reply_past_max_response_bytes_is_refused_once(
+    server: HostileServer, fault: str, provider: str, mode: str, sync: bool
+) -> None:
+    key = f"size-{fault}-{provider}-{mode}-{sync}"
+    err = await call(model(server, fault, provider), sync, mode, key)
+    assert type(err) is ResponseTooLargeError, repr(err)
+    assert f"max_response_bytes={MAX_BYTES}" in str(err) and "raise" in str(err)
+    assert err.retryable is False and err.attempts == 1 and server.attempts[key] == 1
+    await assert_let_go(server, sync)
+
+
+@parity
+@modes
+async def test_a_refused_endless_reply_holds_at_most_twice_the_bound(
+    server: HostileServer, mode: str, sync: bool
+) -> None:
+    """Peak memory traced while an endless body is refused at an 8 MiB bound: the parts
+    read so far (at most the bound) and the read in hand, not the 200 MB on offer."""
+    bound = 8 * 1024 * 1024
+    chat = model(server, "endless", "openai", max_response_bytes=bound)
+    await call(chat, sync, mode, "warm-up")  # imports and pools: not the reply's memory
+    tracemalloc.start()
+    try:
+        err = await call(chat, sync, mode, f"memory-{mode}-{sync}")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert type(err) is ResponseTooLargeError
+    assert peak < 2 * bound, f"peak {peak / 2**20:.1f} MiB for an {bound / 2**20:.0f} MiB bound"
