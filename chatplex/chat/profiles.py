@@ -88,7 +88,12 @@ _TYPES: dict[str, type] = {
 #: Variable → setting (and CHATPLEX_MODEL, _PROFILE, _CONFIG); empty counts as unset.
 ENV_SETTINGS: dict[str, str] = {f"CHATPLEX_{name.upper()}": name for name in _TYPES}
 
-_RATE_LIMIT_KEYS = {"requests_per_minute": float, "tokens_per_minute": float, "max_in_flight": int}
+_RATE_LIMIT_KEYS = {
+    "requests_per_minute": float,
+    "tokens_per_minute": float,
+    "max_in_flight": int,
+    "scope": str,  # "process", "machine" or "cluster": who shares the budget
+}
 _ROOT_KEYS = ("default_profile", "profiles")
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -304,6 +309,10 @@ def _rate_limit(value: Any, where: str) -> dict[str, Any]:
         kind = _RATE_LIMIT_KEYS.get(key)
         if kind is None:
             raise ConfigError(f"{where}: unknown key {key!r}; keys: {', '.join(_RATE_LIMIT_KEYS)}")
+        if kind is str:
+            if item not in ("process", "machine", "cluster"):
+                raise ConfigError(f"{where}.{key} must be process, machine or cluster: {item!r}")
+            continue
         ok = isinstance(item, kind if kind is int else (int, float)) and not isinstance(item, bool)
         if not ok or item <= 0:
             raise ConfigError(f"{where}.{key} must be a positive {kind.__name__}, got {item!r}")

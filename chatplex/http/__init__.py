@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..core.retry import RetryPolicy, retry_policy
+    from ._budgets import get_budget
     from ._interrupt import interruptible_client
     from ._mocking import http_is_mocked
     from ._pool import (
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
         get_sync_client,
         pool_settings,
     )
-    from ._ratelimit import Budget, RateLimit, get_budget
+    from ._ratelimit import Budget, RateLimit
     from ._send import asend, send
     from ._sse import SSEDecoder, aiter_sse_events, iter_sse_events
     from ._stream import AsyncChunkStream, ChunkStream, astream, stream
@@ -80,7 +81,7 @@ _HOME = {
     "configure_pool": "._pool",
     "connections_in_use": "._pool",
     "get_async_client": "._pool",
-    "get_budget": "._ratelimit",
+    "get_budget": "._budgets",
     "get_sync_client": "._pool",
     "http_is_mocked": "._mocking",
     "interruptible_client": "._interrupt",

@@ -54,6 +54,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DeadlineExceededError
+from ._budget_shared import BudgetScope, budget_scope
 from ._learn import Announced, read_limits
 from ._pace import COLD_WAIT, COLD_WINDOW, Pace
 
@@ -74,9 +75,11 @@ _TEXT_FIELDS = ("system", "messages", "tools", "functions", "prompt", "input")
 _EPSILON = 1e-6  # sums of float intervals: admit rather than sleep a femtosecond
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class RateLimit:
-    """The limits of one budget; None means no limit of that kind.
+    """The limits of one budget; None means no limit of that kind. `scope`: who shares
+    the budget -- "process" (default), "machine" (every process of this machine, through
+    a small file) or "cluster" (every worker of a Ray cluster, through one actor).
 
     >>> RateLimit.coerce({"requests_per_minute": 500, "max_in_flight": 16})
     RateLimit(requests_per_minute=500, tokens_per_minute=None, max_in_flight=16)
@@ -87,8 +90,15 @@ class RateLimit:
     requests_per_minute: float | None = None
     tokens_per_minute: float | None = None
     max_in_flight: int | None = None  # global in-flight cap per budget, besides max_concurrency
+    scope: BudgetScope = "process"
 
     def __post_init__(self) -> None:
+        budget_scope(self.scope)
+        limits = (self.requests_per_minute, self.tokens_per_minute, self.max_in_flight)
+        nothing = all(limit is None for limit in limits)
+        if self.scope != "process" and nothing:
+            # A shared budget keeps configured limits; it does not learn unannounced ones.
+            raise ValueError(f"a rate_limit with scope={self.scope!r} needs a limit to share")
         for name in ("requests_per_minute", "tokens_per_minute", "max_in_flight"):
             value = getattr(self, name)
             kind = int if name == "max_in_flight" else (int, float)
@@ -113,6 +123,14 @@ class RateLimit:
         if not isinstance(value, RateLimit):
             raise TypeError(f"rate_limit must be a RateLimit or a dict, got {type(value).__name__}")
         return None if value == RateLimit() else value
+
+    def __repr__(self) -> str:
+        shown = (
+            f"requests_per_minute={self.requests_per_minute!r}, "
+            f"tokens_per_minute={self.tokens_per_minute!r}, max_in_flight={self.max_in_flight!r}"
+        )
+        scope = "" if self.scope == "process" else f", scope={self.scope!r}"
+        return f"RateLimit({shown}{scope})"
 
 
 class Permit:

@@ -319,7 +319,7 @@ def test_a_profile_without_a_config_file(monkeypatch: pytest.MonkeyPatch, by_env
         ('[profiles.default]\nmodel = "fake:x"\nrate_limit = 5', "rate_limit must be a table"),
         (
             '[profiles.default]\nmodel = "fake:x"\nrate_limit = { rpm = 5 }',
-            "unknown key 'rpm'; keys: requests_per_minute, tokens_per_minute, max_in_flight",
+            "unknown key 'rpm'; keys: requests_per_minute, tokens_per_minute, max_in_flight, scope",
         ),
         (
             '[profiles.default]\nmodel = "fake:x"\nrate_limit = { requests_per_minute = 0 }',
@@ -328,6 +328,10 @@ def test_a_profile_without_a_config_file(monkeypatch: pytest.MonkeyPatch, by_env
         (
             '[profiles.default]\nmodel = "fake:x"\nrate_limit = { max_in_flight = 1.5 }',
             "max_in_flight must be a positive int",
+        ),
+        (
+            '[profiles.default]\nmodel = "fake:x"\nrate_limit = { scope = "planet" }',
+            "must be process, machine or cluster",
         ),
     ],
 )
@@ -721,6 +725,13 @@ def test_rate_limit_reaches_the_model(monkeypatch: pytest.MonkeyPatch, isolated:
         "max_retries": 5,
         "rate_limit": {"requests_per_minute": 600, "tokens_per_minute": 100000, "max_in_flight": 4},
     }
+    write(  # a budget shared by the machine's processes, from the file
+        isolated / "chatplex.toml",
+        '[profiles.default]\nmodel = "spy:m"\nrate_limit = { requests_per_minute = 60, '
+        'scope = "machine" }',
+    )
+    init_chat_model()
+    assert seen["rate_limit"] == {"requests_per_minute": 60, "scope": "machine"}
     write(
         isolated / "chatplex.toml",
         '[profiles.default]\nmodel = "fake:m"\nrate_limit = { requests_per_minute = 60 }',

@@ -1,0 +1,66 @@
+"""The cluster budget on a real local Ray cluster (marked `ray`): 4 actors share one
+budget against a server enforcing it. Small: bench/bench_scale.py has the figures."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from chatplex.testing.limited_server import LimitedServer
+
+pytestmark = pytest.mark.ray
+
+
+def budget_actors(ray: Any) -> list[str]:
+    named = ray.util.list_named_actors(all_namespaces=True)
+    return [a["name"] for a in named if a["name"].startswith("chatplex-budget-")]
+
+
+def test_four_actors_share_one_budget(ray_cluster: Any) -> None:
+    from _scalekit import REQUEST_TOKENS, drive
+
+    from chatplex.http._budget_ray import NAMESPACE
+
+    ray = ray_cluster
+    remote_drive = ray.remote(num_cpus=1)(drive)
+    rpm = 1200.0
+    limit = {"requests_per_minute": rpm, "tokens_per_minute": rpm * REQUEST_TOKENS}
+    limit["scope"] = "cluster"
+    before = set(budget_actors(ray))
+    with LimitedServer(requests_per_minute=rpm, tokens_per_minute=rpm * REQUEST_TOKENS) as srv:
+        start = time.time() + 3.0  # the workers are up before the clock starts
+        refs = [remote_drive.remote(srv.base_url, limit, start, 3.0, 4, w) for w in range(4)]
+        results = ray.get(refs, timeout=120)
+        stats = srv.stats
+    assert sum(r["failed"] for r in results) == 0
+    assert stats.limited / stats.requests < 0.01, stats
+    achieved = (stats.accepted - 1) / (stats.last - stats.first) / (rpm / 60)
+    assert achieved > 0.8, achieved  # bench/bench_scale.py: >= 95 % at full scale
+    # One named actor kept the numbers and granted one permit per request sent; its
+    # name is a digest, not the key.
+    budgets = [name for name in budget_actors(ray) if name not in before]
+    assert len(budgets) == 1 and "sk-" not in budgets[0]
+    actor = ray.get_actor(budgets[0], namespace=NAMESPACE)
+    granted = ray.get(actor.stats.remote())["granted"]
+    assert granted == stats.requests
+    ray.kill(actor)  # detached: it would outlive the test
+
+
+def test_a_sync_caller_acquires_in_one_call(ray_cluster: Any) -> None:
+    from chatplex.http import RateLimit, get_budget
+    from chatplex.http._budget_ray import ClusterBudget, drop_cluster_budget
+
+    key = ("openai", "http://127.0.0.1:9/v1", "", f"sync-{time.time()}")
+    budget = get_budget(key, RateLimit(requests_per_minute=6000, scope="cluster"))
+    assert isinstance(budget, ClusterBudget)
+    for _ in range(3):
+        budget.acquire(10, deadline=time.monotonic() + 30).release(used_tokens=10, status=200)
+    stats = budget.stats()
+    give_up = time.monotonic() + 30
+    while stats["in_flight"] and time.monotonic() < give_up:  # releases are not awaited
+        time.sleep(0.05)
+        stats = budget.stats()
+    assert (stats["granted"], stats["in_flight"]) == (3, 0)
+    assert drop_cluster_budget(key) and not drop_cluster_budget(key)

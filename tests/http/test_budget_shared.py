@@ -1,0 +1,41 @@
+"""What shared budgets have in common: scopes, and the permit (chatplex/http/
+_budget_shared.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatplex.http import RateLimit
+from chatplex.http._budget_shared import SCOPES, SharedPermit, budget_scope
+
+
+def test_scopes_are_checked_by_name() -> None:
+    assert SCOPES == ("process", "machine", "cluster")
+    assert budget_scope("cluster") == "cluster"
+    with pytest.raises(ValueError, match="'process', 'machine', 'cluster'"):
+        budget_scope("planet")
+
+
+def test_rate_limit_carries_its_scope_and_shows_it_only_when_shared() -> None:
+    assert RateLimit(60).scope == "process"
+    assert repr(RateLimit(60)) == (
+        "RateLimit(requests_per_minute=60, tokens_per_minute=None, max_in_flight=None)"
+    )
+    shared = RateLimit.coerce({"requests_per_minute": 60, "scope": "machine"})
+    assert shared is not None and shared.scope == "machine"
+    assert repr(shared).endswith(", scope='machine')")
+    with pytest.raises(ValueError, match="scope"):
+        RateLimit(60, scope="galaxy")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="needs a limit to share"):
+        RateLimit.coerce({"scope": "machine"})
+    assert RateLimit(max_in_flight=4, scope="cluster").scope == "cluster"
+
+
+def test_a_permit_settles_once_with_what_the_answer_said() -> None:
+    seen: list[tuple[int | None, int | None, float | None]] = []
+    permit = SharedPermit(lambda p, used, status, ra: seen.append((used, status, ra)), 7, 1.5)
+    assert (permit.tokens, permit.admitted_at, permit.released) == (7, 1.5, False)
+    permit.release(used_tokens=9, status=429, retry_after=2.0, headers={"x": "y"})
+    permit.release(used_tokens=1, status=200)
+    assert seen == [(9, 429, 2.0)]
+    assert permit.released

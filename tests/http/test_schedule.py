@@ -1,0 +1,105 @@
+"""The shared budgets' admission arithmetic: the in-process Budget's rules, as pure
+functions over five numbers (chatplex/http/_schedule.py)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from chatplex.http import RateLimit
+from chatplex.http._pace import DECREASE, FLOOR, INCREASE
+from chatplex.http._ratelimit import BURST_REQUESTS
+from chatplex.http._schedule import STALE_AHEAD, Schedule, admit, intervals, settle
+
+
+def admit_all(s: Schedule, limit: RateLimit, now: float, tokens: int = 1) -> int:
+    """How many admissions go at `now` before one has to wait."""
+    count = 0
+    while admit(s, limit, now=now, tokens=tokens, in_flight=0) == 0.0:
+        count += 1
+    return count
+
+
+def test_requests_are_paced_after_the_burst() -> None:
+    limit, s = RateLimit(requests_per_minute=60), Schedule.fresh(0.0)
+    assert admit_all(s, limit, now=0.0) == 2  # burst capped at BURST_SECONDS (1 s of 1/s)
+    assert admit(s, limit, now=0.0, tokens=1, in_flight=0) == pytest.approx(1.0)
+    assert admit(s, limit, now=1.0, tokens=1, in_flight=0) == 0.0
+
+
+def test_a_fast_pace_bursts_burst_requests() -> None:
+    limit, s = RateLimit(requests_per_minute=6000), Schedule.fresh(0.0)
+    assert admit_all(s, limit, now=0.0) == BURST_REQUESTS
+
+
+def test_tokens_are_charged_and_corrected_by_usage() -> None:
+    limit, s = RateLimit(tokens_per_minute=600), Schedule.fresh(0.0)  # 10 tokens/s
+    assert admit(s, limit, now=0.0, tokens=10, in_flight=0) == 0.0
+    assert s.token_tat == pytest.approx(1.0)
+    settle(s, limit, now=0.0, admitted_at=0.0, tokens=10, used=30, status=200, retry_after=None)
+    assert s.token_tat == pytest.approx(3.0)  # 20 more tokens than estimated
+    assert admit(s, limit, now=0.0, tokens=1, in_flight=0) == pytest.approx(2.0)
+
+
+def test_the_cap_waits_for_a_release() -> None:
+    limit, s = RateLimit(max_in_flight=2), Schedule.fresh(0.0)
+    assert admit(s, limit, now=0.0, tokens=1, in_flight=1) == 0.0
+    assert admit(s, limit, now=0.0, tokens=1, in_flight=2) == math.inf
+
+
+def test_a_429_halves_the_pace_once_per_round_trip_and_success_restores_it() -> None:
+    limit, s = RateLimit(requests_per_minute=60), Schedule.fresh(0.0)
+    settle(s, limit, now=5.0, admitted_at=4.0, tokens=0, used=None, status=429, retry_after=None)
+    assert s.factor == DECREASE
+    # Admitted before that cut: its 429 is the same news.
+    settle(s, limit, now=5.5, admitted_at=4.5, tokens=0, used=None, status=429, retry_after=None)
+    assert s.factor == DECREASE
+    assert intervals(limit, s.factor) == (2.0, 0.0)
+    settle(s, limit, now=6.0, admitted_at=5.9, tokens=0, used=None, status=200, retry_after=None)
+    assert s.factor == pytest.approx(DECREASE + INCREASE)
+    for at in range(10, 20):
+        settle(
+            s,
+            limit,
+            now=at,
+            admitted_at=at - 0.1,
+            tokens=0,
+            used=None,
+            status=429,
+            retry_after=None,
+        )
+    assert s.factor == FLOOR
+
+
+def test_retry_after_pauses_everyone_and_restarts_without_a_burst() -> None:
+    limit, s = RateLimit(requests_per_minute=6000), Schedule.fresh(0.0)
+    settle(s, limit, now=1.0, admitted_at=0.5, tokens=0, used=None, status=429, retry_after=2.0)
+    assert s.paused_until == 3.0
+    assert admit(s, limit, now=1.0, tokens=1, in_flight=0) == pytest.approx(2.0)
+    # One goes at the pause's end, then one per interval (0.02 s at half pace): no burst.
+    assert admit_all(s, limit, now=3.0) == 1
+    assert admit(s, limit, now=3.0, tokens=1, in_flight=0) == pytest.approx(0.02)
+
+
+def test_a_pause_is_capped_by_max_pause() -> None:
+    limit, s = RateLimit(requests_per_minute=60), Schedule.fresh(0.0)
+    settle(
+        s,
+        limit,
+        now=0.0,
+        admitted_at=0.0,
+        tokens=0,
+        used=0,
+        status=503,
+        retry_after=999.0,
+        max_pause=5.0,
+    )
+    assert s.paused_until == 5.0
+    assert s.factor == 1.0  # a 503 is not a rate signal
+
+
+def test_numbers_from_another_clock_are_stale() -> None:
+    assert not Schedule.fresh(0.0).is_stale(0.0)
+    assert Schedule(STALE_AHEAD * 2, 0.0, 0.0, 1.0, 0.0).is_stale(0.0)
+    assert Schedule(0.0, 0.0, 0.0, 7.0, 0.0).is_stale(0.0)

@@ -1,0 +1,49 @@
+"""Helpers of the Ray tests (imported by bare name: tests/ray is on the path, also in the
+cluster's workers)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+FAIL = "PERMANENT-FAIL"  # LimitedServer answers 400 to a prompt containing it
+
+
+def rows(n: int, fail_every: int | None = 20) -> list[dict[str, Any]]:
+    """`n` rows; every `fail_every`-th prompt (none if None) always fails."""
+    return [
+        {"id": i, "prompt": f"q{i} {FAIL}" if fail_every and i % fail_every == 0 else f"q{i}"}
+        for i in range(n)
+    ]
+
+
+def make_model(base_url: str, scope: str = "cluster", rpm: float = 600_000) -> Any:
+    """What each worker builds (the key is a test string, not a secret to keep)."""
+    from chatplex.chat import ChatOpenAI
+
+    return ChatOpenAI(
+        model="limited",
+        base_url=base_url,
+        api_key="sk-ray-test",
+        max_retries=2,
+        rate_limit={"requests_per_minute": rpm, "scope": scope},
+    )
+
+
+class DiesOnce:
+    """A runnable whose worker process dies, once per `marker` file, at `prompt`: a worker
+    lost mid-batch (Ray Data restarts the actor and runs the batch again)."""
+
+    def __init__(self, inner: Any, prompt: str, marker: str) -> None:
+        self.inner, self.prompt, self.marker = inner, prompt, marker
+
+    async def ainvoke(self, value: Any, config: Any = None) -> Any:
+        if value == self.prompt and not Path(self.marker).exists():
+            Path(self.marker).touch()
+            os._exit(1)
+        return await self.inner.ainvoke(value, config)
+
+
+def dies_once(base_url: str, prompt: str, marker: str) -> DiesOnce:
+    return DiesOnce(make_model(base_url), prompt, marker)

@@ -1,0 +1,68 @@
+"""One load-generating worker for the shared-budget runs (tests and bench/bench_scale.py):
+a chatplex model sending fixed-size prompts through its rate limit for a while, from a
+plain process or a Ray actor. Imported by bare name (tests/ray is on the path)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+#: 100 tokens a request as the server counts them (ceil(185 / 4) + 3 + 50): at
+#: 600 requests/min and 60,000 tokens/min both limits bind at once.
+PROMPT_CHARS = 184
+MAX_TOKENS = 50
+REQUEST_TOKENS = 100
+
+
+def prompt(worker: int, n: int) -> str:
+    text = f"w{worker} n{n} "
+    return text + "x" * (PROMPT_CHARS - len(text))
+
+
+def drive(
+    base_url: str,
+    limit: dict[str, Any] | None,
+    start_at: float,
+    seconds: float,
+    concurrency: int,
+    worker: int,
+) -> dict[str, int]:
+    """From `start_at` (wall clock, so workers start together) send requests for
+    `seconds` with `concurrency` at once; counts of the outcomes."""
+    return asyncio.run(adrive(base_url, limit, start_at, seconds, concurrency, worker))
+
+
+async def adrive(
+    base_url: str,
+    limit: dict[str, Any] | None,
+    start_at: float,
+    seconds: float,
+    concurrency: int,
+    worker: int,
+) -> dict[str, int]:
+    from chatplex.chat import ChatOpenAI
+
+    model = ChatOpenAI(
+        model="limited",
+        base_url=base_url,
+        api_key="sk-scale-test",
+        max_tokens=MAX_TOKENS,
+        rate_limit=limit,
+        max_retries=6,
+    )
+    await asyncio.sleep(max(0.0, start_at - time.time()))
+    end = time.monotonic() + seconds
+    counts = {"ok": 0, "failed": 0}
+    sent = iter(range(10**9))
+
+    async def loop() -> None:
+        while time.monotonic() < end:
+            try:
+                await model.ainvoke(prompt(worker, next(sent)))
+                counts["ok"] += 1
+            except Exception:
+                counts["failed"] += 1
+
+    await asyncio.gather(*(loop() for _ in range(concurrency)))
+    return counts

@@ -1,0 +1,83 @@
+"""`map_chat` on a local Ray cluster against a local server (chatplex/ray/_run.py): one
+outcome per row, no failed task, resumable, and a lost worker's rows re-sent and counted.
+The 100,000-row figures are bench/bench_scale.py's; these are small."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
+
+import pyarrow.dataset as pads  # noqa: E402  (comes with ray[data])
+from _raykit import FAIL, dies_once, make_model, rows  # noqa: E402
+
+from chatplex.ray import map_chat  # noqa: E402
+from chatplex.testing.limited_server import LimitedServer  # noqa: E402
+
+pytestmark = pytest.mark.ray
+
+
+def read(path: Path) -> list[dict[str, Any]]:
+    table = pads.dataset(str(path), format="parquet").to_table()
+    return sorted(table.to_pylist(), key=lambda row: row["id"])
+
+
+def test_failing_rows_become_error_rows_and_every_row_is_written(
+    ray_cluster: Any, tmp_path: Path
+) -> None:
+    with LimitedServer(requests_per_minute=600_000) as srv:
+        ds = ray_cluster.data.from_items(rows(400))
+        model = functools.partial(make_model, srv.base_url)
+        run = map_chat(ds, model, concurrency=2, batch_size=50)
+        run.dataset.write_parquet(str(tmp_path / "out"))
+    out = read(tmp_path / "out")
+    assert [row["id"] for row in out] == list(range(400))
+    errors = [row for row in out if row["error"] is not None]
+    texts = [row for row in out if row["text"] is not None]
+    assert (len(texts), len(errors)) == (380, 20)
+    assert all(FAIL in row["prompt"] and row["text"] is None for row in errors)
+    assert all("BadRequestError" in row["error"] for row in errors)
+    assert texts[0]["text"] == f"reply to {texts[0]['prompt']}"
+    assert texts[0]["usage"]["total_tokens"] > 0
+    report = run.report()
+    assert (report.started, report.finished, report.errors, report.resent) == (400, 400, 20, 0)
+    assert srv.stats.requests == 400  # a 400 is not retried
+
+
+def test_a_resumed_run_sends_only_the_missing_rows(ray_cluster: Any, tmp_path: Path) -> None:
+    with LimitedServer(requests_per_minute=600_000) as srv:
+        model = functools.partial(make_model, srv.base_url)
+        first = map_chat(ray_cluster.data.from_items(rows(100)[:60]), model, concurrency=1)
+        first.dataset.write_parquet(str(tmp_path / "part1"))
+        sent_first = srv.stats.requests
+        everything = ray_cluster.data.from_items(rows(100))
+        rest = map_chat(everything, model, concurrency=1, skip_done=str(tmp_path / "part1"))
+        rest.dataset.write_parquet(str(tmp_path / "part2"))
+    ids = [row["id"] for row in read(tmp_path / "part1") + read(tmp_path / "part2")]
+    assert sorted(ids) == list(range(100))  # every row once
+    assert (sent_first, srv.stats.requests - sent_first) == (60, 40)
+
+
+def test_a_worker_lost_mid_batch_loses_no_row_and_its_rows_are_counted_as_resent(
+    ray_cluster: Any, tmp_path: Path
+) -> None:
+    with LimitedServer(requests_per_minute=600_000, count_prompts=True) as srv:
+        runnable = functools.partial(dies_once, srv.base_url, "q130", str(tmp_path / "died"))
+        ds = ray_cluster.data.from_items(rows(200, fail_every=None))
+        run = map_chat(ds, runnable, concurrency=2, batch_size=20, max_in_flight=4)
+        run.dataset.write_parquet(str(tmp_path / "out"))
+        answered = Counter(srv.stats.prompts)
+    assert (tmp_path / "died").exists()  # a worker did die
+    out = read(tmp_path / "out")
+    assert [row["id"] for row in out] == list(range(200))
+    assert [row["error"] for row in out if row["error"]] == []
+    report = run.report()
+    assert report.finished == 200
+    assert report.resent == report.started - 200 > 0  # the lost batch, run again
+    # What the server answered twice is at most what was counted as re-sent.
+    assert sum(n - 1 for n in answered.values()) <= report.resent
