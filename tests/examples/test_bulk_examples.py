@@ -40,3 +40,20 @@ def test_routed_run_counts_each_model() -> None:
         "model     gpt-4o: 8 rows" in done.stderr
         and "model     gpt-4o-mini: 32 rows" in done.stderr
     )
+
+
+def test_cached_run_sends_each_distinct_prompt_once_and_a_rerun_nothing() -> None:
+    done = _run("bulk_cached")
+    assert done.returncode == 0, done.stderr
+    assert "first run: 200 rows, 50 sent, 150 from the cache" in done.stdout
+    assert "rerun: 200 rows, 0 sent, 200 from the cache, cost $0.000000" in done.stdout
+
+
+def test_cost_run_stops_at_its_budget_then_carries_on() -> None:
+    done = _run("bulk_cost")
+    assert done.returncode == 0, done.stderr
+    assert "stopped: cost budget reached;" in done.stdout
+    stopped = int(done.stdout.split("cost budget reached; ")[1].split(" rows")[0])
+    assert 100 <= stopped < 500  # about a hundred rows' worth, plus those in flight
+    assert f"finished: {stopped} already done, {500 - stopped} sent now;" in done.stdout
+    assert "cost=$0.0" in done.stderr  # the running total on the progress line

@@ -33,7 +33,15 @@ MINE = [
     "swap_providers",
 ]
 # Their own test files (the bulk examples: tests/examples/test_bulk_examples.py).
-TESTED_ELSEWHERE = {"quickstart", "watch_events", "langgraph_agent", "bulk_chunked", "bulk_routed"}
+TESTED_ELSEWHERE = {
+    "quickstart",
+    "watch_events",
+    "langgraph_agent",
+    "bulk_chunked",
+    "bulk_routed",
+    "bulk_cached",
+    "bulk_cost",
+}
 TESTED_ELSEWHERE |= {"tiered_batch", "batch_chain"}  # tests/examples/test_batch_examples.py
 
 
