@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..chat.cost import cost_of
 from ..errors import APIError
 from ..messages import AIMessage
 from ..secret import redact_urls_in
@@ -42,12 +43,14 @@ _INPUT_KEYS = ("prompt", "messages", "text")
 @dataclass(frozen=True)
 class RunFileResult:
     """`state`: "submitted", "running" or "written"; the batch's `status`; the handle's
-    path; the total cost written (None when unpriced or not written yet)."""
+    path; the total cost written at batch prices, and what the same replies would have
+    cost in real time (None when unpriced or not written yet)."""
 
     state: str
     status: BatchStatus
     handle: Path
     cost: float | None = None
+    real_time_cost: float | None = None
 
 
 def _rows(path: Path) -> Iterator[tuple[Any, Any]]:
@@ -105,23 +108,37 @@ def run_file(
     status = job.wait(poll_interval, timeout, progress=False) if wait else job.status()
     if not status.done:
         return RunFileResult("running", status, job.path)
-    cost = _write(job, ids_path, output)
-    return RunFileResult("written", job._summary(), job.path, cost)
+    cost, real_time = _write(job, ids_path, output)
+    return RunFileResult("written", job._summary(), job.path, cost, real_time)
 
 
-def _write(job: BatchJob, ids_path: Path, output: Path) -> float | None:
-    rows = job.results()
+def _write(job: BatchJob, ids_path: Path, output: Path) -> tuple[float | None, float | None]:
+    """Write OUTPUT; the cost of its rows at batch prices and at real-time prices."""
+    rows = job.results(return_exceptions=True)
     latency = round(time.time() - job.handle.created_at, 3)
     total: float | None = None
+    real_time: float | None = None
     partial = output.with_name(output.name + ".partial")
     with open(ids_path, encoding="utf-8") as ids, open(partial, "w", encoding="utf-8") as out:
         for row, line in zip(rows, ids, strict=True):
             record = _record(json.loads(line), row, latency)
             if isinstance(record.get("cost"), float):
                 total = (total or 0.0) + record["cost"]
+                unbatched = _real_time_cost(job, row)
+                if unbatched is not None:
+                    real_time = (real_time or 0.0) + unbatched
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     os.replace(partial, output)
-    return total
+    return total, real_time
+
+
+def _real_time_cost(job: BatchJob, row: Any) -> float | None:
+    """What `row` would have cost sent in real time (the saving a summary shows)."""
+    if not isinstance(row, AIMessage):
+        return None
+    model = row.response_metadata.get("model_name") or job.handle.model
+    price = cost_of(row.usage_metadata, model, provider=job.provider, url=job.transport.base_url)
+    return None if price is None else price["total"]
 
 
 def _record(row_id: Any, row: Any, latency: float) -> dict[str, Any]:

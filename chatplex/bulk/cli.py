@@ -187,8 +187,8 @@ def batch_command(args: argparse.Namespace, model: Runnable[Any, Any]) -> int:
             print(text, file=sys.stderr)
 
     if result.state == "written":
-        cost = "?" if result.cost is None else f"${result.cost:.4f}"
-        say(f"chatplex run: batch written -> {args.output} ({result.status}; cost {cost})")
+        say(f"chatplex run: batch written -> {args.output}\n  rows      {result.status}")
+        say(f"  cost      {_batch_cost_line(result.cost, result.real_time_cost)}")
         failed = result.status.errored + result.status.expired + result.status.canceled
         return EXIT_FAILED_ROWS if failed else EXIT_OK
     say(
@@ -196,6 +196,15 @@ def batch_command(args: argparse.Namespace, model: Runnable[Any, Any]) -> int:
         "  run the same command again to collect it (--wait polls until it ended)"
     )
     return EXIT_PENDING
+
+
+def _batch_cost_line(cost: float | None, real_time: float | None) -> str:
+    if cost is None:
+        return "unknown (the price table does not list this model)"
+    if not real_time:
+        return f"${cost:.6f} at batch prices"
+    saved = 1 - cost / real_time
+    return f"${cost:.6f} at batch prices (${real_time:.6f} in real time: {saved:.0%} saved)"
 
 
 def run_command(args: argparse.Namespace) -> int:

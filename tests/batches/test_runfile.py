@@ -52,6 +52,10 @@ def test_wait_collects_in_one_call(make_model: Callable[..., Any], tmp_path: Pat
     result = run_file(model, source, output, wait=True, poll_interval=0.02, timeout=30)
     assert result.state == "written" and result.status.succeeded == 6
     assert len(output.read_text().splitlines()) == 6
+    # Priced at batch rates: half what the same replies cost in real time.
+    rows = [json.loads(line) for line in output.read_text().splitlines()]
+    assert result.cost == pytest.approx(sum(row["cost"] for row in rows)) and result.cost > 0
+    assert result.real_time_cost == pytest.approx(2 * result.cost)
 
 
 def test_bad_rows_fail_before_anything_is_sent(

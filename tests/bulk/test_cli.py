@@ -385,6 +385,8 @@ def test_batch_api_submits_then_a_rerun_collects_the_rows_in_input_order(
     collected = run_cli(*args, "--wait", "--poll-interval", "0.05", cwd=tmp_path)
     assert collected.returncode == 0, collected.stderr
     assert "batch written" in collected.stderr
+    # The summary shows the batch price against the real-time one: half.
+    assert "at batch prices" in collected.stderr and "50% saved" in collected.stderr
     rows = read_output(out)
     assert [r["id"] for r in rows] == [f"c{i}" for i in range(12)]
     assert all(r["text"] == f"Echo: Say row {r['id'][1:]}" for r in rows)
