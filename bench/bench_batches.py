@@ -5,8 +5,8 @@ For each provider, in separate processes:
      errored and expired rows, each custom_id failing once);
   2. a submitting process: `model.submit_batch(120,000 inputs)`, prints the handle path,
      then is SIGKILLed while its jobs still run;
-  3. this process: `chatplex.batches.load(handle)`, `wait()`, `results()` (checked: every
-     row, in input order), then `retry_failed()` until every row succeeded.
+  3. this process: `chatplex.batches.load(handle)`, `wait()`, `iter_results()` (checked: every
+     row, in input order, streamed), then `retry_failed()` until every row succeeded.
 
     python bench/bench_batches.py                 # 120,000 per provider (~2-4 min)
     python bench/bench_batches.py --rows 12000    # quicker
@@ -24,6 +24,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,26 +89,19 @@ def _run(provider: str, rows: int, folder: Path, args: argparse.Namespace) -> di
         job.wait(poll_interval=0.5, timeout=600, progress=False)
         waited = time.perf_counter() - start
         start = time.perf_counter()
-        results = job.results()
+        failed, in_order = check(job.iter_results(), rows)  # streamed, never all held
         collect_s = time.perf_counter() - start
-        expected = [f"Echo: row {i}" for i in range(rows)]
-        first_failed = sum(isinstance(r, APIError) for r in results)
-        first_status = job.status()
-        in_order = all(
-            r.text == e
-            for r, e in zip(results, expected, strict=True)
-            if not isinstance(r, APIError)
-        )
+        first_failed, first_in_order, first_status = failed, in_order, job.status()
         rounds, retry_s = 0, 0.0
-        while any(isinstance(r, APIError) for r in results) and rounds < 5:
+        while failed and rounds < 5:
             rounds += 1
             start = time.perf_counter()
             job.retry_failed()
             job.wait(poll_interval=0.5, timeout=600, progress=False)
-            results = job.results()
+            failed, in_order = check(job.iter_results(), rows)
             retry_s += time.perf_counter() - start
         final = job.status()
-        all_ok = [getattr(r, "text", None) for r in results] == expected
+        all_ok = failed == 0 and in_order
         return {
             "provider": provider,
             "rows": rows,
@@ -120,7 +114,7 @@ def _run(provider: str, rows: int, folder: Path, args: argparse.Namespace) -> di
             "failed_first": first_failed,
             "errored_first": first_status.errored,
             "expired_first": first_status.expired,
-            "in_order": in_order,
+            "in_order": first_in_order,
             "retry_rounds": rounds,
             "retry_s": round(retry_s, 2),
             "jobs_total": len(job.ids),
@@ -130,6 +124,18 @@ def _run(provider: str, rows: int, folder: Path, args: argparse.Namespace) -> di
         if server.stdin:
             server.stdin.close()
         server.wait(timeout=60)
+
+
+def check(results: Iterator[Any], rows: int) -> tuple[int, bool]:
+    """(failed rows, whether every reply is its own row's answer, in input order)."""
+    failed, count, in_order = 0, 0, True
+    for index, row in enumerate(results):
+        count += 1
+        if isinstance(row, APIError):
+            failed += 1
+        elif row.text != f"Echo: row {index}":
+            in_order = False
+    return failed, in_order and count == rows
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ kept: collecting again costs no request) and parsed row by row.
     job = model.submit_batch(inputs)          # returns once every job is created
     job.wait(poll_interval=60, timeout=26 * 3600)
     replies = job.results()                   # input order; failed rows hold their error
+    for reply in job.iter_results(): ...      # the same, one slice in memory at a time
     job = job.retry_failed()                  # errored + expired rows, as new jobs
 """
 
@@ -17,8 +18,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,8 @@ from ..core import Runnable, RunnableConfig
 from ..errors import APIError, DeadlineExceededError
 from ..messages import AIMessage
 from . import costing
-from .errors import BatchExpiredError, BatchFormatError, BatchNotFinishedError
+from .collect import KINDS, Located, RowReader, locate
+from .errors import BatchNotFinishedError
 from .spool import Spooler, iter_lines
 from .store import Handle, write
 from .transport import Transport
@@ -38,8 +39,8 @@ __all__ = ["DEFAULT_POLL_INTERVAL", "DEFAULT_TIMEOUT", "BatchJob", "BatchStatus"
 DEFAULT_POLL_INTERVAL = 30.0
 #: The providers' completion window (24 h) and an hour to spare.
 DEFAULT_TIMEOUT = 25 * 3600.0
-_KINDS = ("pending", "succeeded", "errored", "expired", "canceled")
-_POST_CHUNK = 1000
+#: Rows read back, priced and passed through the chain's later steps at a time.
+_SLICE = 1000
 
 
 @dataclass(frozen=True)
@@ -161,12 +162,12 @@ class BatchJob:
         return await self.transport.arun(self._status_steps())
 
     def _summary(self) -> BatchStatus:
-        totals = dict.fromkeys(_KINDS, 0)
+        totals = dict.fromkeys(KINDS, 0)
         jobs: list[tuple[str | None, str]] = []
         for job in self.handle.jobs:
             counts = job.get("counts") or {"pending": job["count"]}
             gone = job.get("superseded") or {}
-            for kind in _KINDS:
+            for kind in KINDS:
                 totals[kind] += int(counts.get(kind, 0)) - int(gone.get(kind, 0))
             state = str(job.get("status"))
             jobs.append((job.get("id"), f"ended ({state})" if job.get("ended") else state))
@@ -277,43 +278,49 @@ class BatchJob:
                 job["results"] = yield from self.api.download(job, dest)
                 self.save()
 
+    def iter_results(self, return_exceptions: bool = True) -> Iterator[Any]:
+        """`results()` row by row, in input order, holding one slice of 1,000 replies
+        in memory whatever the batch's size (plus 17 bytes a row of bookkeeping). With
+        `return_exceptions=False` the first failed row raises when it is reached."""
+        self.transport.run(self._download_steps())
+        found = self._locate()
+        with self._reader(found) as reader:
+            for start in range(0, self.count, _SLICE):
+                rows = reader.read(start, min(start + _SLICE, self.count))
+                yield from _raise_first(self._finish(rows), return_exceptions, start)
+
     def results(self, return_exceptions: bool = True) -> list[Any]:
         """Every row's reply in input order (through the chain's steps after the model,
         if submitted from a chain). A failed row holds its typed error; with
         `return_exceptions=False` the first one (in input order) is raised instead.
-        Inside `chatplex.track_usage()` every call counts the rows it returns."""
-        self.transport.run(self._download_steps())
-        rows, _ = self._collect()
-        return self._finish(rows, return_exceptions)
+        Inside `chatplex.track_usage()` every call counts the rows it returns. For a
+        large batch, `iter_results()` gives the same rows without holding them all."""
+        return list(self.iter_results(return_exceptions))
+
+    async def aiter_results(self, return_exceptions: bool = True) -> AsyncIterator[Any]:
+        """The async `iter_results` (files are read in a worker thread, a slice at a
+        time, so the event loop keeps running)."""
+        await self.transport.arun(self._download_steps())
+        found = await asyncio.to_thread(self._locate)
+        with self._reader(found) as reader:
+            for start in range(0, self.count, _SLICE):
+                stop = min(start + _SLICE, self.count)
+                rows = await asyncio.to_thread(reader.read, start, stop)
+                for value in _raise_first(await self._afinish(rows), return_exceptions, start):
+                    yield value
 
     async def aresults(self, return_exceptions: bool = True) -> list[Any]:
-        await self.transport.arun(self._download_steps())
-        rows, _ = await asyncio.to_thread(self._collect)
-        return await self._afinish(rows, return_exceptions)
+        return [row async for row in self.aiter_results(return_exceptions)]
 
-    def _collect(self) -> tuple[list[Outcome], array[int]]:
-        """Parse every job's result files into one row list; the latest job holding a row
-        answers it. A row its job ended without answering becomes an error (never None)."""
-        count, prefix = self.handle.count, self.handle.prefix
-        rows: list[Any] = [None] * count
-        owner = array("i", [-1]) * count
-        for number, job in enumerate(self.handle.jobs):
-            for path in job.get("results") or ():
-                for line in iter_lines(path):
-                    cid, outcome = self.api.parse_row(line)
-                    index = index_of(prefix, cid, count)
-                    if index is None:
-                        raise BatchFormatError(f"{path}: custom_id {cid!r} is not from this batch")
-                    rows[index], owner[index] = outcome, number
-            counts = dict.fromkeys(_KINDS, 0)
-            for start, stop in job["ranges"]:
-                for index in range(start, stop):
-                    if owner[index] != number:
-                        rows[index], owner[index] = self._unanswered(job, index), number
-                    counts[_kind(rows[index])] += 1
-            job["counts"], job["collected"] = counts, True
+    def _locate(self) -> Located:
+        found = locate(self.handle, self.api)
         self.save()
-        return rows, owner
+        return found
+
+    def _reader(self, found: Located) -> RowReader:
+        return RowReader(
+            found, self.api, lambda number, index: self._unanswered(self.handle.jobs[number], index)
+        )
 
     def _unanswered(self, job: Mapping[str, Any], index: int) -> APIError:
         reason = job.get("errors") or f"the job ended as {job.get('status')!r}"
@@ -333,39 +340,33 @@ class BatchJob:
                 replies.append(index)
         return replies
 
-    def _finish(self, rows: list[Outcome], return_exceptions: bool) -> list[Any]:
+    def _finish(self, rows: list[Outcome]) -> list[Any]:
+        """One slice of rows, priced, through the chain's later steps."""
         replies = self._prepare_rows(rows)
         out: list[Any] = list(rows)
-        if self.post is not None:
-            for start in range(0, len(replies), _POST_CHUNK):
-                part = replies[start : start + _POST_CHUNK]
-                done = self.post.batch([rows[i] for i in part], self.config, return_exceptions=True)
-                for index, value in zip(part, done, strict=True):
-                    out[index] = value
-        return _raise_first(out, return_exceptions)
+        if self.post is not None and replies:
+            done = self.post.batch([rows[i] for i in replies], self.config, return_exceptions=True)
+            for index, value in zip(replies, done, strict=True):
+                out[index] = value
+        return out
 
-    async def _afinish(self, rows: list[Outcome], return_exceptions: bool) -> list[Any]:
+    async def _afinish(self, rows: list[Outcome]) -> list[Any]:
         replies = self._prepare_rows(rows)
         out: list[Any] = list(rows)
-        if self.post is not None:
-            for start in range(0, len(replies), _POST_CHUNK):
-                part = replies[start : start + _POST_CHUNK]
-                done = await self.post.abatch(
-                    [rows[i] for i in part], self.config, return_exceptions=True
-                )
-                for index, value in zip(part, done, strict=True):
-                    out[index] = value
-        return _raise_first(out, return_exceptions)
+        if self.post is not None and replies:
+            done = await self.post.abatch(
+                [rows[i] for i in replies], self.config, return_exceptions=True
+            )
+            for index, value in zip(replies, done, strict=True):
+                out[index] = value
+        return out
 
     # ---- retrying --------------------------------------------------------------------
 
-    def _plan_retry(self, collected: tuple[list[Outcome], array[int]]) -> int:
+    def _plan_retry(self, found: Located) -> int:
         """Spool the errored and expired rows into new job files; how many there are."""
-        rows, owner = collected
-        failed = bytearray(self.handle.count)
-        for index, row in enumerate(rows):
-            if isinstance(row, APIError) and _kind(row) in ("errored", "expired"):
-                failed[index] = 1
+        retried = {KINDS.index("errored"), KINDS.index("expired")}
+        failed = bytearray(kind in retried for kind in found.kind)
         total = sum(failed)
         if not total:
             return 0
@@ -375,13 +376,13 @@ class BatchJob:
         )
         new: list[dict[str, Any]] = []
         for number, job in enumerate(list(self.handle.jobs)):
-            gone = dict.fromkeys(_KINDS, 0)
+            gone = dict.fromkeys(KINDS, 0)
             for line in iter_lines(job["requests"]):
                 at = _line_index(line, self.handle.prefix, self.handle.count)
                 # Taken from the job that answered the row last: counted there as retried.
-                if at is None or not failed[at] or owner[at] != number:
+                if at is None or not failed[at] or found.owner[at] != number:
                     continue
-                gone[_kind(rows[at])] += 1
+                gone[found.kind_name(at)] += 1
                 closed = spooler.add(at, line.rstrip(b"\n"))
                 if closed:
                     new.append(closed)
@@ -402,34 +403,24 @@ class BatchJob:
         the same handle) and return it: `wait()` and `results()` then merge the answers,
         each row answered by its latest job. Canceled rows are left as they are."""
         self.transport.run(self._download_steps())
-        if self._plan_retry(self._collect()):
+        if self._plan_retry(self._locate()):
             self.submit_remaining()
         return self
 
     async def aretry_failed(self) -> BatchJob:
         await self.transport.arun(self._download_steps())
-        collected = await asyncio.to_thread(self._collect)
-        if self._plan_retry(collected):
+        found = await asyncio.to_thread(self._locate)
+        if self._plan_retry(found):
             await self.asubmit_remaining()
         return self
 
 
 def _fill(counts: Mapping[str, int], size: int, ended: bool) -> dict[str, int]:
     """Counts that add up to the job's size (a job still validating reports zeros)."""
-    out = {kind: int(counts.get(kind, 0)) for kind in _KINDS}
-    answered = sum(out[k] for k in _KINDS if k != "pending")
+    out = {kind: int(counts.get(kind, 0)) for kind in KINDS}
+    answered = sum(out[k] for k in KINDS if k != "pending")
     out["pending"] = 0 if ended else max(out["pending"], size - answered)
     return out
-
-
-def _kind(row: Any) -> str:
-    if isinstance(row, AIMessage):
-        return "succeeded"
-    if isinstance(row, BatchExpiredError):
-        return "expired"
-    if type(row).__name__ == "BatchCanceledError":
-        return "canceled"
-    return "errored"
 
 
 def _line_index(line: bytes, prefix: str, count: int) -> int | None:
@@ -442,12 +433,13 @@ def _line_index(line: bytes, prefix: str, count: int) -> int | None:
     return index_of(prefix, line[start:end].decode("ascii", "replace"), count)
 
 
-def _raise_first(out: list[Any], return_exceptions: bool) -> list[Any]:
+def _raise_first(out: list[Any], return_exceptions: bool, start: int) -> list[Any]:
+    """`out` (rows from `start` on), or its first error raised, noting the row."""
     if not return_exceptions:
         for index, value in enumerate(out):
             if isinstance(value, BaseException):
                 note = getattr(value, "add_note", None)  # Python 3.11+
                 if note is not None:
-                    note(f"(batch row {index})")
+                    note(f"(batch row {start + index})")
                 raise value
     return out

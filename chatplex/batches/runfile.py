@@ -113,8 +113,9 @@ def run_file(
 
 
 def _write(job: BatchJob, ids_path: Path, output: Path) -> tuple[float | None, float | None]:
-    """Write OUTPUT; the cost of its rows at batch prices and at real-time prices."""
-    rows = job.results(return_exceptions=True)
+    """Write OUTPUT (streamed: one slice of rows in memory); the cost of its rows at
+    batch prices and at real-time prices."""
+    rows = job.iter_results(return_exceptions=True)
     latency = round(time.time() - job.handle.created_at, 3)
     total: float | None = None
     real_time: float | None = None

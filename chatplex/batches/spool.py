@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from .wire import Limits
 
-__all__ = ["Spooler", "iter_lines", "to_ranges"]
+__all__ = ["Spooler", "iter_lines", "iter_lines_at", "to_ranges"]
 
 
 def to_ranges(indices: Iterable[int]) -> list[list[int]]:
@@ -37,10 +37,18 @@ def to_ranges(indices: Iterable[int]) -> list[list[int]]:
 
 def iter_lines(path: str | Path) -> Iterator[bytes]:
     """The non-empty lines of a local JSONL file, streamed."""
+    for _, line in iter_lines_at(path):
+        yield line
+
+
+def iter_lines_at(path: str | Path) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, line) of each non-empty line: where to seek to read it again."""
+    position = 0
     with open(path, "rb") as handle:
         for line in handle:
             if line.strip():
-                yield line
+                yield position, line
+            position += len(line)
 
 
 class Spooler:

@@ -150,3 +150,35 @@ def test_a_row_its_job_never_answered_is_an_error_not_a_gap(
     missing = [row for row in rows if isinstance(row, APIError)]
     assert len(missing) == 1 and "no result for row" in str(missing[0])
     assert json.loads(job.path.read_text())["jobs"][0]["counts"]["errored"] == 1
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_iter_results_streams_every_row_in_order_across_slices(
+    provider: str, make_model: Callable[..., Any], handle_dir: Path
+) -> None:
+    job = submit_batch(make_model(provider, errored=0.05), ROWS, limits=SMALL)
+    job.wait(poll_interval=0.02, timeout=60, progress=False)
+    rows = job.iter_results()
+    first = next(rows)  # a generator: nothing past the first slice is read yet
+    streamed = [first, *rows]
+    assert len(streamed) == 1200
+    assert _texts(streamed) == _texts(job.results())
+
+    async def collect() -> list[Any]:
+        return [row async for row in job.aiter_results()]
+
+    assert _texts(asyncio.run(collect())) == _texts(streamed)
+
+
+def test_the_first_failed_row_past_a_slice_is_named_by_its_input_index(
+    make_model: Callable[..., Any], handle_dir: Path
+) -> None:
+    job = submit_batch(make_model("openai"), ROWS, limits=SMALL)
+    job.wait(poll_interval=0.02, timeout=60, progress=False)
+    job.results()
+    output = Path(job.handle.jobs[2]["results"][0])  # rows 1000-1199
+    lines = output.read_bytes().splitlines(keepends=True)
+    output.write_bytes(b"".join(line for line in lines if b'-1100"' not in line))
+    with pytest.raises(APIError, match="no result for row 1100") as caught:
+        list(job.iter_results(return_exceptions=False))
+    assert "(batch row 1100)" in caught.value.__notes__
