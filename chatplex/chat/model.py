@@ -18,6 +18,7 @@ from ..core.run_config import RunnableConfig, merge_configs
 from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
 from ..secret import MaskedHeaders
 from . import cache as replies
+from . import inflight
 from .callbacks import ChatModelRun, LLMResult, start_chat_model_run
 from .settings import check_settings
 from .usage import apriced_stream, charge, check_budget, priced_stream, record_hit, tracking
@@ -437,7 +438,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             return self._post(adapter, request, settings, config)
         key = replies.cache_key(adapter.provider, request)
         call = lambda: self._post(adapter, request, settings, config)  # noqa: E731
-        message, fresh = replies.cached_call(cache, key, call, config.get("deadline"))
+        message, fresh = inflight.cached_call(cache, key, call, config.get("deadline"))
         if not fresh:
             record_hit(message, settings.model)
         return message
@@ -474,7 +475,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             return await self._apost(adapter, request, settings, config)
         key = replies.cache_key(adapter.provider, request)
         call = lambda: self._apost(adapter, request, settings, config)  # noqa: E731
-        message, fresh = await replies.acached_call(cache, key, call, config.get("deadline"))
+        message, fresh = await inflight.acached_call(cache, key, call, config.get("deadline"))
         if not fresh:
             record_hit(message, settings.model)
         return message
@@ -540,7 +541,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         else:  # cached with its usage; `stream_usage=False` strips it from hits too
             key = replies.cache_key(adapter.provider, request)
             hit = lambda message: record_hit(message, settings.model)  # noqa: E731
-            chunks = replies.cached_stream(cache, key, start, hit)
+            chunks = inflight.cached_stream(cache, key, start, hit)
         if self.stream_usage:
             return chunks
         from .streams import without_usage
@@ -576,7 +577,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         else:
             key = replies.cache_key(adapter.provider, request)
             hit = lambda message: record_hit(message, settings.model)  # noqa: E731
-            chunks = replies.acached_stream(cache, key, start, hit)
+            chunks = inflight.acached_stream(cache, key, start, hit)
         if self.stream_usage:
             return chunks
         from .streams import awithout_usage

@@ -48,7 +48,6 @@ mock transport, your own) still ends within one read of it. `max_bytes` bounds t
 from __future__ import annotations
 
 import enum
-import json
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -64,7 +63,7 @@ from ..errors import (
     StreamError,
     StreamIdleTimeoutError,
 )
-from ..messages import AIMessageChunk, merge_chunks
+from ..messages import AIMessageChunk, merge_chunks, reply_as_chunk
 from ._errors import (
     annotate,
     malformed_body,
@@ -82,7 +81,7 @@ from ._sse import SSEDecoder
 if TYPE_CHECKING:
     from ..adapters.base import Adapter, HTTPRequest, SSEEvent
     from ..core.retry import RetryPolicy
-    from ..messages import AIMessage, ToolCallChunk
+    from ..messages import AIMessage
     from ._ratelimit import Budget, Permit
 
 __all__ = [
@@ -593,23 +592,7 @@ def estimate(request: HTTPRequest) -> int:
 def reply_chunk(adapter: Adapter, response: httpx.Response) -> AIMessageChunk:
     """A fully read JSON reply to a stream request (an error payload raises its typed
     error), as the single chunk of that stream."""
-    message = _parse(adapter, response)
-    calls: list[ToolCallChunk] = [
-        {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i}
-        for i, c in enumerate(message.tool_calls)
-    ]
-    calls += [
-        {"name": c["name"], "args": c["args"], "id": c["id"], "index": len(calls) + i}
-        for i, c in enumerate(message.invalid_tool_calls)
-    ]
-    return AIMessageChunk(
-        content=message.content,
-        id=message.id,
-        additional_kwargs=message.additional_kwargs,
-        response_metadata=message.response_metadata,
-        tool_call_chunks=calls,
-        usage_metadata=message.usage_metadata,
-    )
+    return reply_as_chunk(_parse(adapter, response))
 
 
 def _parse(adapter: Adapter, response: httpx.Response) -> AIMessage:

@@ -17,6 +17,7 @@ from ._messages import (
     ToolMessage,
     content_text,
     merge_chunks,
+    reply_as_chunk,
 )
 from ._types import (
     InputTokenDetails,
@@ -90,5 +91,6 @@ __all__ = [
     "messages_to_dict",
     "normalise_role",
     "parse_partial_json",
+    "reply_as_chunk",
     "to_langchain",
 ]

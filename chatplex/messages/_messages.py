@@ -6,6 +6,7 @@ token, so construction cost matters, and `import chatplex` stays cheap.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass, field, replace
 from typing import Any, ClassVar, Literal
@@ -24,6 +25,7 @@ __all__ = [
     "ToolMessage",
     "content_text",
     "merge_chunks",
+    "reply_as_chunk",
 ]
 
 
@@ -273,3 +275,25 @@ def merge_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
     """Merge stream pieces in order into one chunk (see `_merge.merged_fields`): linear
     in the number of pieces, so summing a stream of n tokens copies its text once."""
     return AIMessageChunk(**merged_fields(chunks))
+
+
+def reply_as_chunk(message: AIMessage) -> AIMessageChunk:
+    """A whole reply as the one chunk of a stream that merges back to it: each tool call
+    (valid, then invalid) becomes one indexed fragment holding its whole arguments."""
+    calls: list[ToolCallChunk] = [
+        {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i}
+        for i, c in enumerate(message.tool_calls)
+    ]
+    calls += [
+        {"name": c["name"], "args": c["args"], "id": c["id"], "index": len(calls) + i}
+        for i, c in enumerate(message.invalid_tool_calls)
+    ]
+    return AIMessageChunk(
+        content=message.content,
+        id=message.id,
+        name=message.name,
+        additional_kwargs=message.additional_kwargs,
+        response_metadata=message.response_metadata,
+        tool_call_chunks=calls,
+        usage_metadata=message.usage_metadata,
+    )

@@ -253,3 +253,25 @@ def test_deeply_nested_args_do_not_raise() -> None:
     result = message.to_message()
     assert result.tool_calls == []
     assert [i["args"] for i in result.invalid_tool_calls] == [raw]
+
+
+def test_a_reply_as_one_chunk_merges_back_to_the_reply() -> None:
+    from chatplex.messages import AIMessage, merge_chunks, reply_as_chunk
+
+    reply = AIMessage(
+        content="done",
+        id="r1",
+        tool_calls=[{"name": "add", "args": {"a": 1}, "id": "c1", "type": "tool_call"}],
+        invalid_tool_calls=[
+            {"name": "bad", "args": "{oops", "id": "c2", "error": None, "type": "invalid_tool_call"}
+        ],
+        response_metadata={"model_name": "m"},
+        usage_metadata={"input_tokens": 1, "output_tokens": 2, "total_tokens": 3},
+    )
+    chunk = reply_as_chunk(reply)
+    assert [c["index"] for c in chunk.tool_call_chunks] == [0, 1]
+    merged = merge_chunks([chunk]).to_message()
+    assert merged.tool_calls == reply.tool_calls
+    (invalid,) = merged.invalid_tool_calls  # the merge says why the arguments are invalid
+    assert (invalid["name"], invalid["args"], invalid["id"]) == ("bad", "{oops", "c2")
+    assert (merged.text, merged.id, merged.usage_metadata) == ("done", "r1", reply.usage_metadata)

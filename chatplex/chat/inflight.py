@@ -1,0 +1,288 @@
+"""Calls through a reply cache, and one HTTP call for identical requests in flight.
+
+`cached_call` / `acached_call` answer a non-stream call from the cache, from an identical
+call already on the wire, or by sending it (then storing the reply); `cached_stream` /
+`acached_stream` replay a stored reply as one chunk, or store a stream that ended
+normally. The backends, keys and stored format are in `chat/cache.py`.
+
+In flight: while a non-stream call for a key is on the wire, identical calls (same cache,
+same key) wait for it instead of sending, then read its reply; sync and async callers, any
+thread, any event loop (waiters are woken through their own loop). If that call fails with
+a provider error the waiters get the same error; if it is cancelled or times out, one of
+them sends instead. Streams look the cache up and fill it, but do not wait for each other.
+A backend that fails to store or look up is logged (`chatplex.cache`) and the call goes on
+as if uncached: the cache never fails a call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import TYPE_CHECKING
+
+from ..errors import APIError, DeadlineExceededError
+from ..messages import AIMessage, AIMessageChunk, merge_chunks, reply_as_chunk
+from .cache import BaseCache, dump_reply, load_reply, log
+
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = ["acached_call", "acached_stream", "cached_call", "cached_stream"]
+
+
+def _store(cache: BaseCache, key: str, message: AIMessage) -> str | None:
+    try:
+        value = dump_reply(message)
+        cache.update(key, value)
+    except Exception:  # a full disk or an odd value must not fail the call that succeeded
+        log.warning("could not store a reply in %r", cache, exc_info=True)
+        return None
+    return value
+
+
+def _lookup(cache: BaseCache, key: str) -> AIMessage | None:
+    try:
+        value = cache.lookup(key)
+    except Exception:
+        log.warning("cache lookup failed in %r", cache, exc_info=True)
+        return None
+    return None if value is None else load_reply(value)
+
+
+# ---- identical calls in flight ----------------------------------------------------------
+
+
+class _Waiter:
+    __slots__ = ("event", "future", "loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        # asyncio is imported by whoever has a loop: `import chatplex` stays without it
+        self.loop = loop
+        self.event: threading.Event | None = None if loop is not None else threading.Event()
+        self.future: asyncio.Future[None] | None = None if loop is None else loop.create_future()
+
+    def wake(self) -> None:
+        if self.event is not None:
+            self.event.set()
+        elif self.loop is not None and self.future is not None:
+            # A closed loop raises RuntimeError: nobody waits there any more.
+            with contextlib.suppress(RuntimeError):
+                self.loop.call_soon_threadsafe(_resolve, self.future)
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+class _Flight:
+    """One call on the wire for a key; `value`/`error` are set when it lands."""
+
+    __slots__ = ("error", "landed", "loop", "thread", "value", "waiters")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        self.loop = loop  # the leader's event loop (None: a sync leader)
+        self.thread = threading.get_ident()
+        self.waiters: list[_Waiter] = []
+        self.landed = False
+        self.value: str | None = None
+        self.error: APIError | None = None
+
+
+_flights: dict[tuple[BaseCache, str], _Flight] = {}
+_flights_lock = threading.Lock()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    events = sys.modules.get("asyncio.events")  # no asyncio imported: no loop running
+    if events is None:
+        return None
+    loop: asyncio.AbstractEventLoop | None = events._get_running_loop()
+    return loop
+
+
+def _join(
+    cache: BaseCache, key: str, loop: asyncio.AbstractEventLoop | None, sync: bool
+) -> tuple[_Flight | None, _Waiter | None]:
+    """(flight, None): lead it; (flight, waiter): wait for it; (None, None): go alone
+    (a sync caller must not block the thread the leader needs)."""
+    with _flights_lock:
+        flight = _flights.get((cache, key))
+        if flight is None:
+            flight = _flights[(cache, key)] = _Flight(loop)
+            return flight, None
+        if sync and (
+            flight.thread == threading.get_ident() or (loop is not None and flight.loop is loop)
+        ):
+            return None, None
+        waiter = _Waiter(None if sync else loop)
+        flight.waiters.append(waiter)
+        return flight, waiter
+
+
+def _land(
+    cache: BaseCache, key: str, flight: _Flight, value: str | None, error: APIError | None
+) -> None:
+    with _flights_lock:
+        if _flights.get((cache, key)) is flight:
+            del _flights[(cache, key)]
+        flight.landed, flight.value, flight.error = True, value, error
+        waiters = flight.waiters
+        flight.waiters = []
+    for waiter in waiters:
+        waiter.wake()
+
+
+def _leave(flight: _Flight, waiter: _Waiter) -> None:
+    with _flights_lock:
+        if waiter in flight.waiters:
+            flight.waiters.remove(waiter)
+
+
+def _outcome(flight: _Flight) -> AIMessage | None:
+    """What a waiter gets once the flight landed: the reply, the leader's provider error
+    (raised), or None -- the leader gave up: try again."""
+    if flight.error is not None:
+        err = flight.error
+        raise _copy_error(err) from err.__cause__
+    return None if flight.value is None else load_reply(flight.value)
+
+
+def _copy_error(err: APIError) -> APIError:
+    import copy
+
+    clone = copy.copy(err)
+    clone.__traceback__ = None
+    return clone
+
+
+def _seconds_left(deadline: float | None) -> float | None:
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+
+def cached_call(
+    cache: BaseCache, key: str, call: Callable[[], AIMessage], deadline: float | None
+) -> tuple[AIMessage, bool]:
+    """The reply for `key`: from the cache, from an identical call in flight, or from
+    `call()` (then stored). Returns (reply, whether it cost an HTTP call here)."""
+    while True:
+        hit = _lookup(cache, key)
+        if hit is not None:
+            return hit, False
+        flight, waiter = _join(cache, key, _running_loop(), sync=True)
+        if flight is None:
+            message = call()
+            _store(cache, key, message)
+            return message, True
+        if waiter is None:
+            return _lead(cache, key, flight, call), True
+        assert waiter.event is not None
+        if not waiter.event.wait(_seconds_left(deadline)):
+            _leave(flight, waiter)
+            raise DeadlineExceededError("the deadline passed while waiting for an identical call")
+        shared = _outcome(flight)
+        if shared is not None:
+            return shared, False
+
+
+def _lead(cache: BaseCache, key: str, flight: _Flight, call: Callable[[], AIMessage]) -> AIMessage:
+    try:
+        message = call()
+    except APIError as err:
+        _land(cache, key, flight, None, err)
+        raise
+    except BaseException:
+        _land(cache, key, flight, None, None)
+        raise
+    _land(cache, key, flight, _store(cache, key, message), None)
+    return message
+
+
+async def acached_call(
+    cache: BaseCache, key: str, call: Callable[[], Awaitable[AIMessage]], deadline: float | None
+) -> tuple[AIMessage, bool]:
+    """The async `cached_call`."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    while True:
+        hit = _lookup(cache, key)
+        if hit is not None:
+            return hit, False
+        flight, waiter = _join(cache, key, loop, sync=False)
+        assert flight is not None
+        if waiter is None:
+            try:
+                message = await call()
+            except APIError as err:
+                _land(cache, key, flight, None, err)
+                raise
+            except BaseException:
+                _land(cache, key, flight, None, None)
+                raise
+            _land(cache, key, flight, _store(cache, key, message), None)
+            return message, True
+        assert waiter.future is not None
+        try:
+            await asyncio.wait((waiter.future,), timeout=_seconds_left(deadline))
+        finally:
+            _leave(flight, waiter)
+        if not waiter.future.done():
+            raise DeadlineExceededError("the deadline passed while waiting for an identical call")
+        shared = _outcome(flight)
+        if shared is not None:
+            return shared, False
+
+
+def cached_stream(
+    cache: BaseCache,
+    key: str,
+    start: Callable[[], Iterator[AIMessageChunk]],
+    on_hit: Callable[[AIMessage], object],
+) -> Iterator[AIMessageChunk]:
+    """Chunks for `key`: the stored reply replayed (`on_hit(reply)`), or `start()`'s
+    chunks, stored once the stream ended normally."""
+    hit = _lookup(cache, key)
+    if hit is not None:
+        on_hit(hit)
+        yield reply_as_chunk(hit)
+        return
+    received: list[AIMessageChunk] = []
+    chunks = start()
+    try:
+        for chunk in chunks:
+            received.append(chunk)
+            yield chunk
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+    _store(cache, key, merge_chunks(received).to_message())
+
+
+async def acached_stream(
+    cache: BaseCache,
+    key: str,
+    start: Callable[[], AsyncIterator[AIMessageChunk]],
+    on_hit: Callable[[AIMessage], object],
+) -> AsyncIterator[AIMessageChunk]:
+    """The async `cached_stream`."""
+    hit = _lookup(cache, key)
+    if hit is not None:
+        on_hit(hit)
+        yield reply_as_chunk(hit)
+        return
+    received: list[AIMessageChunk] = []
+    chunks = start()
+    try:
+        async for chunk in chunks:
+            received.append(chunk)
+            yield chunk
+    finally:
+        aclose = getattr(chunks, "aclose", None)
+        if aclose is not None:
+            await aclose()
+    _store(cache, key, merge_chunks(received).to_message())

@@ -1,0 +1,57 @@
+"""What the reply-cache tests share (test_cache.py, test_inflight.py): a mock server per
+module, a clean process-wide cache around each test, and models that each get a budget
+of their own. Modules opt in with `pytestmark = pytest.mark.usefixtures("clean_cache")`."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import chatplex
+from chatplex import AIMessage, init_chat_model, set_llm_cache
+from chatplex.testing import MockServer
+
+parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+providers = pytest.mark.parametrize("provider", ["openai", "anthropic"])
+
+
+@pytest.fixture(scope="module")
+def mock() -> Iterator[MockServer]:
+    with MockServer() as server:
+        yield server
+    chatplex.close()
+
+
+@pytest.fixture
+def clean_cache(mock: MockServer) -> Iterator[None]:
+    set_llm_cache(None)
+    mock.reset_stats()
+    mock.settings.latency = 0.0
+    mock.settings.fault_plan = None
+    yield
+    set_llm_cache(None)
+    mock.settings.latency = 0.0
+    mock.settings.fault_plan = None
+
+
+def make(mock: MockServer, provider: str = "openai", **settings: Any) -> Any:
+    settings.setdefault("api_key", f"sk-test-{uuid.uuid4().hex}")  # a budget of its own
+    if provider == "openai":
+        return init_chat_model("openai:gpt-4o-mini", base_url=mock.openai_base_url, **settings)
+    return init_chat_model(
+        "anthropic:claude-sonnet-4-5", base_url=mock.anthropic_base_url, **settings
+    )
+
+
+async def ask(model: Any, sync: bool, value: Any, **kw: Any) -> AIMessage:
+    return model.invoke(value, **kw) if sync else await model.ainvoke(value, **kw)
+
+
+async def ask_batch(model: Any, sync: bool, values: list[Any], **kw: Any) -> list[Any]:
+    if sync:
+        return await asyncio.to_thread(model.batch, values, **kw)
+    return await model.abatch(values, **kw)
