@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from ..errors import APIError
 from ..messages import AIMessage
-from .errors import BatchExpiredError, BatchFormatError
+from .errors import BatchCanceledError, BatchExpiredError, BatchFormatError
 from .spool import iter_lines_at
 from .store import Handle
 from .wire import BatchAPI, Outcome, index_of
@@ -34,7 +34,7 @@ def kind_of(row: Any) -> str:
         return "succeeded"
     if isinstance(row, BatchExpiredError):
         return "expired"
-    if type(row).__name__ == "BatchCanceledError":
+    if isinstance(row, BatchCanceledError):
         return "canceled"
     return "errored"
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chatplex.batches.collect import KINDS, RowReader, kind_of, locate
-from chatplex.batches.errors import BatchExpiredError, BatchFormatError
+from chatplex.batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
 from chatplex.batches.store import Handle
 from chatplex.batches.wire import Outcome
 from chatplex.errors import APIError
@@ -155,4 +155,5 @@ def test_kinds() -> None:
     assert KINDS[0] == "pending"
     assert kind_of(AIMessage(content="x")) == "succeeded"
     assert kind_of(BatchExpiredError("x", provider="p")) == "expired"
+    assert kind_of(BatchCanceledError("x", provider="p")) == "canceled"
     assert kind_of(APIError("x", provider="p")) == "errored"
