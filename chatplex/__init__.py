@@ -10,19 +10,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from .chat import (
-    BaseCache,
-    ChatModel,
-    FakeChatModel,
-    InMemoryCache,
-    SQLiteCache,
-    UsageCallbackHandler,
-    UsageTracker,
-    get_llm_cache,
-    init_chat_model,
-    set_llm_cache,
-    track_usage,
-)
+from .chat import ChatModel, FakeChatModel, init_chat_model
 from .chat.callbacks import UsageMetadataCallbackHandler, get_usage_metadata_callback
 from .core import (
     ChatPromptTemplate,
@@ -46,11 +34,36 @@ from .messages import (
 from .version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from .chat import ChatAnthropic, ChatOpenAI
+    from .chat import (
+        BaseCache,
+        ChatAnthropic,
+        ChatOpenAI,
+        InMemoryCache,
+        SQLiteCache,
+        UsageCallbackHandler,
+        UsageTracker,
+        get_llm_cache,
+        set_llm_cache,
+        track_usage,
+    )
 
 
-#: Loaded on first use (module `__getattr__`, PEP 562), so `import chatplex` stays light.
-_LAZY = frozenset({"ChatAnthropic", "ChatOpenAI"})
+#: Loaded on first use (module `__getattr__`, PEP 562), so `import chatplex` stays light:
+#: the drop-ins, the reply caches and usage tracking (see chatplex/chat/__init__.py).
+_LAZY = frozenset(
+    {
+        "BaseCache",
+        "ChatAnthropic",
+        "ChatOpenAI",
+        "InMemoryCache",
+        "SQLiteCache",
+        "UsageCallbackHandler",
+        "UsageTracker",
+        "get_llm_cache",
+        "set_llm_cache",
+        "track_usage",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:

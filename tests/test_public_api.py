@@ -131,7 +131,8 @@ def test_the_old_runnables_path_exports_the_whole_core() -> None:
 def test_import_chatplex_loads_the_drop_ins_and_error_helpers_on_first_use() -> None:
     """`import chatplex` stays light: the drop-in models (and the URL handling they bring),
     the rate-limiter bridge, stream helpers, the parameter lists, difflib (for "did you
-    mean") and LangChain conversions load when first used, not at import."""
+    mean"), LangChain conversions, reply caches and usage tracking load when first used,
+    not at import."""
     lazy = [
         "chatplex.chat.openai_model",
         "chatplex.chat.anthropic_model",
@@ -139,6 +140,12 @@ def test_import_chatplex_loads_the_drop_ins_and_error_helpers_on_first_use() -> 
         "chatplex.chat.limiter",
         "chatplex.chat.streams",
         "chatplex.chat.params",
+        # reply caches, in-flight dedupe, usage tracking and prices (chat/call_hooks.py)
+        "chatplex.chat.cache",
+        "chatplex.chat.inflight",
+        "chatplex.chat.usage",
+        "chatplex.chat.cost",
+        "hashlib",
         "chatplex.messages._langchain",
         "difflib",
         "urllib.parse",

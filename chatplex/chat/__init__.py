@@ -3,35 +3,45 @@ configurable models, the LangChain drop-ins `ChatOpenAI` / `ChatAnthropic`,
 `init_chat_model` with its provider registry and configuration
 profiles (see ARCHITECTURE.md); reply caches, usage tracking and cost.
 
-The drop-ins load on first use (module `__getattr__`, PEP 562): `import chatplex` does
-not pay for their LangChain aliases, refused settings and URL handling.
+The drop-ins, the reply caches and usage tracking load on first use (module
+`__getattr__`, PEP 562): `import chatplex` does not pay for the drop-ins' LangChain
+aliases and URL handling, nor for caches and prices a script may never use.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
-from .cost import Cost, cost_of, reply_cost
 from .factory import init_chat_model
 from .fake import FakeChatModel
 from .model import ChatModel
 from .providers import register_provider
-from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
 
 if TYPE_CHECKING:
     from .anthropic_model import ChatAnthropic
+    from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
+    from .cost import Cost, cost_of, reply_cost
     from .openai_model import ChatOpenAI
+    from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
+
+#: Names loaded on first use, and the module of this package each comes from.
+LAZY = {
+    "ChatOpenAI": "openai_model",
+    "ChatAnthropic": "anthropic_model",
+    **dict.fromkeys(
+        ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
+    ),
+    **dict.fromkeys(("Cost", "cost_of", "reply_cost"), "cost"),
+    **dict.fromkeys(("ModelUsage", "UsageCallbackHandler", "UsageTracker", "track_usage"), "usage"),
+}
 
 
 def __getattr__(name: str) -> Any:
-    value: Any
-    if name == "ChatOpenAI":
-        from .openai_model import ChatOpenAI as value
-    elif name == "ChatAnthropic":
-        from .anthropic_model import ChatAnthropic as value
-    else:
+    module = LAZY.get(name)
+    if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value
 

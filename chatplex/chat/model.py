@@ -17,11 +17,17 @@ from ..core.chunks import close_iterator
 from ..core.run_config import RunnableConfig, merge_configs
 from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
 from ..secret import MaskedHeaders
-from . import cache as replies
-from . import inflight
+from .call_hooks import (
+    apriced_stream,
+    charge,
+    check_budget,
+    check_cache,
+    priced_stream,
+    record_hit,
+    reply_cache,
+)
 from .callbacks import ChatModelRun, LLMResult, start_chat_model_run
 from .settings import check_settings
-from .usage import apriced_stream, charge, check_budget, priced_stream, record_hit, tracking
 
 if TYPE_CHECKING:
     import httpx
@@ -190,7 +196,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             from .limiter import split_rate_limiter  # only models given a limiter need it
 
             self.rate_limit, self.foreign_limiter = split_rate_limiter(rate_limiter)
-        self.cache = replies.check_setting(cache)
+        self.cache = check_cache(cache)
         self.streaming = streaming
         self.stream_usage = stream_usage
         #: Config every call of this model runs with (LangChain's model-level `callbacks`,
@@ -327,7 +333,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             elif key == "rate_limit":
                 self.rate_limit = _rate_limit(value)
             elif key == "cache":
-                self.cache = replies.check_setting(value)
+                self.cache = check_cache(value)
             elif key in _CALL_SETTINGS or key in _TRANSPORT_SETTINGS:
                 setattr(self, key, value)
             elif key in ("model_kwargs", "extra_body"):
@@ -433,9 +439,12 @@ class ChatModel(Runnable[Any, AIMessage]):
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AIMessage:
         adapter, request = self._http_request(messages, settings, stream=False)
-        cache = replies.resolve(self.cache)
+        cache = reply_cache(self.cache)
         if cache is None:
             return self._post(adapter, request, settings, config)
+        from . import cache as replies
+        from . import inflight
+
         key = replies.cache_key(adapter.provider, request)
         call = lambda: self._post(adapter, request, settings, config)  # noqa: E731
         message, fresh = inflight.cached_call(cache, key, call, config.get("deadline"))
@@ -470,9 +479,12 @@ class ChatModel(Runnable[Any, AIMessage]):
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AIMessage:
         adapter, request = self._http_request(messages, settings, stream=False)
-        cache = replies.resolve(self.cache)
+        cache = reply_cache(self.cache)
         if cache is None:
             return await self._apost(adapter, request, settings, config)
+        from . import cache as replies
+        from . import inflight
+
         key = replies.cache_key(adapter.provider, request)
         call = lambda: self._apost(adapter, request, settings, config)  # noqa: E731
         message, fresh = await inflight.acached_call(cache, key, call, config.get("deadline"))
@@ -531,14 +543,15 @@ class ChatModel(Runnable[Any, AIMessage]):
                 budget=self._budget(adapter, settings),
                 max_response_bytes=self.max_response_bytes,
             )
-            if not tracking():  # nobody counts: no pricing, no wrapper around every chunk
-                return chunks
             return priced_stream(chunks, adapter.provider, settings.model, request.url)
 
-        cache = replies.resolve(self.cache)
+        cache = reply_cache(self.cache)
         if cache is None:
             chunks = start()
         else:  # cached with its usage; `stream_usage=False` strips it from hits too
+            from . import cache as replies
+            from . import inflight
+
             key = replies.cache_key(adapter.provider, request)
             hit = lambda message: record_hit(message, settings.model)  # noqa: E731
             chunks = inflight.cached_stream(cache, key, start, hit)
@@ -567,14 +580,15 @@ class ChatModel(Runnable[Any, AIMessage]):
                 budget=self._budget(adapter, settings),
                 max_response_bytes=self.max_response_bytes,
             )
-            if not tracking():
-                return chunks
             return apriced_stream(chunks, adapter.provider, settings.model, request.url)
 
-        cache = replies.resolve(self.cache)
+        cache = reply_cache(self.cache)
         if cache is None:
             chunks = start()
         else:
+            from . import cache as replies
+            from . import inflight
+
             key = replies.cache_key(adapter.provider, request)
             hit = lambda message: record_hit(message, settings.model)  # noqa: E731
             chunks = inflight.acached_stream(cache, key, start, hit)

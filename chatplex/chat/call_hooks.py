@@ -1,0 +1,112 @@
+"""What a chat model's call asks of the reply cache and of usage tracking, without
+loading either until something uses it.
+
+chat/cache.py (with chat/inflight.py) and chat/usage.py (with chat/cost.py) are ~12 % of
+`import chatplex`; a script that never caches and never tracks usage never loads them.
+Until something does, their absence from `sys.modules` is the answer: no cache object
+can exist before chat/cache.py is loaded, and no `track_usage()` block can be active
+before chat/usage.py is.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import AsyncIterator, Iterator
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..messages import AIMessage, AIMessageChunk
+    from .cache import BaseCache
+
+__all__ = [
+    "apriced_stream",
+    "charge",
+    "check_budget",
+    "check_cache",
+    "priced_stream",
+    "record_hit",
+    "reply_cache",
+]
+
+_CACHE = "chatplex.chat.cache"
+_USAGE = "chatplex.chat.usage"
+
+
+# ---- the reply cache ----------------------------------------------------------------------
+
+
+def check_cache(value: Any) -> BaseCache | bool | None:
+    """A `cache=` setting, checked (`chat.cache.check_setting` once an object is given)."""
+    if value is None or isinstance(value, bool):
+        return value
+    from .cache import check_setting
+
+    return check_setting(value)
+
+
+def reply_cache(setting: BaseCache | bool | None) -> BaseCache | None:
+    """The cache a call uses (`chat.cache.resolve`). LangChain's process-wide cache can
+    only be set once `langchain_core.globals` is loaded: then chat/cache.py loads to wrap
+    it."""
+    if setting is False:
+        return None
+    replies = sys.modules.get(_CACHE)
+    if replies is None:
+        if "langchain_core.globals" not in sys.modules:
+            return None
+        replies = importlib.import_module(_CACHE)
+    cache: BaseCache | None = replies.resolve(setting)
+    return cache
+
+
+# ---- usage tracking (chat/usage.py's functions, a no-op while it is not loaded) ------------
+
+
+def _usage() -> ModuleType | None:
+    return sys.modules.get(_USAGE)
+
+
+def check_budget() -> None:
+    """Before an HTTP call: stop it if a tracker's `max_cost` is reached."""
+    usage = _usage()
+    if usage is not None:
+        usage.check_budget()
+
+
+def charge(message: AIMessage, provider: str, model: str, url: str | None) -> None:
+    """A reply that came over HTTP: priced and counted in the active trackers."""
+    usage = _usage()
+    if usage is not None:
+        usage.charge(message, provider, model, url)
+
+
+def record_hit(message: AIMessage, model: str) -> None:
+    """A reply that cost no HTTP call: counted in the active trackers."""
+    usage = _usage()
+    if usage is not None:
+        usage.record_hit(message, model)
+
+
+def priced_stream(
+    chunks: Iterator[AIMessageChunk], provider: str, model: str, url: str | None
+) -> Iterator[AIMessageChunk]:
+    """`chunks`, priced and counted when a tracker is active (else as they are: no
+    wrapper around every chunk)."""
+    usage = _usage()
+    if usage is None or not usage.tracking():
+        return chunks
+    priced: Iterator[AIMessageChunk] = usage.priced_stream(chunks, provider, model, url)
+    return priced
+
+
+def apriced_stream(
+    chunks: AsyncIterator[AIMessageChunk], provider: str, model: str, url: str | None
+) -> AsyncIterator[AIMessageChunk]:
+    """The async `priced_stream`."""
+    usage = _usage()
+    if usage is None or not usage.tracking():
+        return chunks
+    priced: AsyncIterator[AIMessageChunk] = usage.apriced_stream(chunks, provider, model, url)
+    return priced

@@ -1,0 +1,120 @@
+"""call_hooks: the reply cache and usage tracking load when something uses them; a script
+that uses neither never imports them, and one that does behaves as before.
+
+Each case runs in a fresh interpreter: this test process has loaded everything already."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from chatplex.chat.call_hooks import check_cache, reply_cache
+from chatplex.testing import MockServer
+
+#: The modules a call without a cache or a tracker must not load.
+OPTIONAL = [
+    "chatplex.chat.cache",
+    "chatplex.chat.inflight",
+    "chatplex.chat.usage",
+    "chatplex.chat.cost",
+]
+
+
+@pytest.fixture(scope="module")
+def mock() -> MockServer:
+    with MockServer() as server:
+        yield server  # type: ignore[misc]
+
+
+def run(code: str) -> dict[str, object]:
+    """Run `code` (which sets `out`) in a fresh interpreter; `out` as JSON."""
+    program = f"import json, sys\n{code}\nprint(json.dumps(out))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def model_code(url: str, provider: str) -> str:
+    if provider == "openai":
+        return (
+            f"m = chatplex.init_chat_model('openai:gpt-4o-mini', base_url={url!r}, api_key='sk-x')"
+        )
+    return (
+        f"m = chatplex.init_chat_model('anthropic:claude-sonnet-4-5', base_url={url!r}, "
+        "api_key='sk-x')"
+    )
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_calls_without_a_cache_or_a_tracker_load_neither(mock: MockServer, provider: str) -> None:
+    url = mock.openai_base_url if provider == "openai" else mock.anthropic_base_url
+    out = run(
+        "import asyncio, chatplex\n"
+        f"{model_code(url, provider)}\n"
+        "texts = [m.invoke('a').text, ''.join(c.text for c in m.stream('b'))]\n"
+        "texts.append(asyncio.run(m.ainvoke('c')).text)\n"
+        f"out = {{'texts': texts, 'loaded': [n for n in {OPTIONAL!r} if n in sys.modules]}}"
+    )
+    assert out == {"texts": ["Echo: a", "Echo: b", "Echo: c"], "loaded": []}
+
+
+def test_a_cache_set_after_import_is_used(mock: MockServer) -> None:
+    out = run(
+        "import chatplex\n"
+        f"{model_code(mock.openai_base_url, 'openai')}\n"
+        "m.invoke('warm')\n"  # a call first: nothing cached, nothing loaded
+        "chatplex.set_llm_cache(chatplex.InMemoryCache())\n"
+        "first, second = m.invoke('x'), m.invoke('x')\n"
+        "out = {'cached': [first.response_metadata.get('cached'),"
+        " second.response_metadata.get('cached')]}"
+    )
+    assert out == {"cached": [None, True]}
+
+
+def test_langchains_process_wide_cache_is_honoured_without_chatplex_loading_a_cache_first(
+    mock: MockServer,
+) -> None:
+    pytest.importorskip("langchain_core")
+    out = run(
+        "import chatplex\n"
+        "from langchain_core.caches import InMemoryCache\n"
+        "from langchain_core.globals import set_llm_cache\n"
+        f"{model_code(mock.openai_base_url, 'openai')}\n"
+        "set_llm_cache(InMemoryCache())\n"
+        "first, second = m.invoke('y'), m.invoke('y')\n"
+        "out = {'cached': second.response_metadata.get('cached'),"
+        " 'loaded': 'chatplex.chat.cache' in sys.modules}"
+    )
+    assert out == {"cached": True, "loaded": True}
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_usage_tracked_after_import_counts_every_reply(mock: MockServer, sync: bool) -> None:
+    call = "m.invoke('z')" if sync else "asyncio.run(m.ainvoke('z'))"
+    out = run(
+        "import asyncio, chatplex\n"
+        f"{model_code(mock.openai_base_url, 'openai')}\n"
+        f"{call}\n"  # untracked
+        "with chatplex.track_usage() as usage:\n"
+        f"    {call}\n"
+        "    list(m.stream('s'))\n"
+        "out = {'requests': usage.requests, 'priced': usage.cost > 0}"
+    )
+    assert out == {"requests": 2, "priced": True}
+
+
+def test_check_cache_passes_plain_settings_and_checks_objects() -> None:
+    assert check_cache(None) is None
+    assert check_cache(True) is True
+    assert check_cache(False) is False
+    with pytest.raises(TypeError, match="cache must be"):
+        check_cache(object())
+
+
+def test_reply_cache_false_is_no_cache_whatever_is_set() -> None:
+    assert reply_cache(False) is None
