@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
 
 #: Names loaded on first use, and the module of this package each comes from.
-LAZY = {
+_LAZY = {
     "ChatOpenAI": "openai_model",
     "ChatAnthropic": "anthropic_model",
     **dict.fromkeys(
@@ -38,7 +38,7 @@ LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    module = LAZY.get(name)
+    module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
