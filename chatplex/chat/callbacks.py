@@ -37,6 +37,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ..core.chunks import aclose_iterator, close_iterator
 from ..core.run_config import RunnableConfig
 from ..core.runs import RunListener, RunNode, split_callbacks
 from ..messages import (
@@ -264,9 +265,7 @@ class ChatModelRun(RunNode):
                 seen.append(chunk)
                 self.token(chunk)
         finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
+            close_iterator(chunks)
         return merge_chunks(seen).to_message()
 
     async def acollect(self, chunks: AsyncIterator[AIMessageChunk]) -> AIMessage:
@@ -276,9 +275,7 @@ class ChatModelRun(RunNode):
                 seen.append(chunk)
                 await self.atoken(chunk)
         finally:
-            aclose = getattr(chunks, "aclose", None)
-            if aclose is not None:
-                await aclose()
+            await aclose_iterator(chunks)
         return merge_chunks(seen).to_message()
 
 

@@ -23,6 +23,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING
 
+from ..core.chunks import aclose_iterator, close_iterator
 from ..errors import APIError, DeadlineExceededError
 from ..messages import AIMessage, AIMessageChunk, merge_chunks, reply_as_chunk
 from .cache import BaseCache, dump_reply, load_reply, log
@@ -257,9 +258,7 @@ def cached_stream(
             received.append(chunk)
             yield chunk
     finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
+        close_iterator(chunks)
     _store(cache, key, merge_chunks(received).to_message())
 
 
@@ -282,7 +281,5 @@ async def acached_stream(
             received.append(chunk)
             yield chunk
     finally:
-        aclose = getattr(chunks, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await aclose_iterator(chunks)
     _store(cache, key, merge_chunks(received).to_message())

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..core import Runnable
-from ..core.chunks import close_iterator
+from ..core.chunks import aclose_iterator, close_iterator
 from ..core.run_config import RunnableConfig, merge_configs
 from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
 from ..secret import MaskedHeaders
@@ -701,9 +701,7 @@ class ChatModel(Runnable[Any, AIMessage]):
                 raise
             await run.aend(merge_chunks(seen))
         finally:
-            aclose = getattr(chunks, "aclose", None)
-            if aclose is not None:
-                await aclose()
+            await aclose_iterator(chunks)
 
     # ---- the request without the call (Batch APIs) ----------------------------------------
 

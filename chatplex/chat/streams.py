@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import AsyncIterator, Iterator
 
-from ..core.chunks import close_iterator
+from ..core.chunks import aclose_iterator, close_iterator
 from ..messages import AIMessage, AIMessageChunk, merge_chunks
 
 __all__ = ["amerged", "awithout_usage", "merged", "without_usage"]
@@ -26,9 +26,7 @@ async def amerged(chunks: AsyncIterator[AIMessageChunk]) -> AIMessage:
         async for chunk in chunks:
             seen.append(chunk)
     finally:
-        aclose = getattr(chunks, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await aclose_iterator(chunks)
     return merge_chunks(seen).to_message()
 
 
@@ -50,6 +48,4 @@ async def awithout_usage(chunks: AsyncIterator[AIMessageChunk]) -> AsyncIterator
                 chunk = dataclasses.replace(chunk, usage_metadata=None)
             yield chunk
     finally:
-        aclose = getattr(chunks, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await aclose_iterator(chunks)

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from ..core.chunks import aclose_iterator, close_iterator
 from ..errors import BudgetExceededError
 from ..messages import AIMessageChunk, UsageMetadata, add_usage
 from .cost import Cost, cost_of, reply_cost
@@ -329,9 +330,7 @@ def priced_stream(
                 bill.see(chunk)
             yield chunk
     finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
+        close_iterator(chunks)
         bill.close(received)
 
 
@@ -349,7 +348,5 @@ async def apriced_stream(
                 bill.see(chunk)
             yield chunk
     finally:
-        aclose = getattr(chunks, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await aclose_iterator(chunks)
         bill.close(received)
