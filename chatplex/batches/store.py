@@ -158,10 +158,12 @@ def read(path: Path) -> Handle:
 
 
 def find(key: str, directory: Path | None = None) -> Path:
-    """The handle file for `key`: a path, a handle id, or a provider job id (`batch_...`,
-    `msgbatch_...`) found among the handles in `directory` (default: `default_dir()`)."""
+    """The handle file for `key`: the path of an existing file (whatever its name: a handle
+    saved as `run.job` is loaded from `run.job`), a handle id, or a provider job id
+    (`batch_...`, `msgbatch_...`) found among the handles in `directory` (default:
+    `default_dir()`)."""
     as_path = Path(key)
-    if as_path.suffix == ".json" and as_path.exists():
+    if as_path.is_file():
         return as_path
     folder = directory or default_dir()
     direct = folder / f"{key}.json"

@@ -38,6 +38,16 @@ def test_find_by_path_id_or_job_id(tmp_path: Path) -> None:
         find("batch_zzz", tmp_path)
 
 
+def test_find_takes_any_existing_file_path(tmp_path: Path) -> None:
+    # job.save("run.job") then load("run.job"): the name need not end in .json
+    handle = _handle(tmp_path)
+    saved = write(handle, tmp_path / "run.job")
+    assert find(str(saved), tmp_path / "elsewhere") == saved
+    assert read(find(str(saved))).to_json() == handle.to_json()
+    with pytest.raises(FileNotFoundError, match="missing.job"):
+        find(str(tmp_path / "missing.job"), tmp_path)
+
+
 def test_a_failed_write_leaves_the_old_handle_whole(tmp_path: Path) -> None:
     handle = _handle(tmp_path)
     path = write(handle)
