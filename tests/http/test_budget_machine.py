@@ -185,6 +185,7 @@ def test_four_processes_share_one_budget_or_overshoot(
 ) -> None:
     from _scalekit import REQUEST_TOKENS, drive
 
+    from chatplex.testing import MockServer
     from chatplex.testing.limited_server import LimitedServer
 
     rpm = 1200.0
@@ -192,12 +193,16 @@ def test_four_processes_share_one_budget_or_overshoot(
     limit = {"requests_per_minute": rpm, "tokens_per_minute": rpm * REQUEST_TOKENS}
     limit["scope"] = scope
     context = multiprocessing.get_context("spawn")
-    with LimitedServer(requests_per_minute=rpm, tokens_per_minute=rpm * REQUEST_TOKENS) as srv:
+    limited = LimitedServer(requests_per_minute=rpm, tokens_per_minute=rpm * REQUEST_TOKENS)
+    with MockServer() as warm, limited as srv, context.Manager() as manager:
+        # Each worker makes its cold first call to `warm`, then all four start together.
+        ready = manager.Barrier(4)
         with context.Pool(4) as pool:
-            pool.map(time.sleep, [0] * 4)  # the workers are up before the clock starts
-            start = time.time() + 1.0
-            args = [(srv.base_url, limit, start, 3.0, 4, worker) for worker in range(4)]
-            results = pool.starmap(drive, args)
+            args = [
+                (srv.base_url, limit, 0.0, 3.0, 4, worker, warm.openai_base_url, ready)
+                for worker in range(4)
+            ]
+            results = pool.starmap(drive, args, chunksize=1)
         stats = srv.stats
     assert sum(r["failed"] for r in results) == 0
     limited_share = stats.limited / stats.requests

@@ -27,10 +27,19 @@ def drive(
     seconds: float,
     concurrency: int,
     worker: int,
+    warm_url: str | None = None,
+    ready: Any = None,
 ) -> dict[str, int]:
     """From `start_at` (wall clock, so workers start together) send requests for
-    `seconds` with `concurrency` at once; counts of the outcomes."""
-    return asyncio.run(adrive(base_url, limit, start_at, seconds, concurrency, worker))
+    `seconds` with `concurrency` at once; counts of the outcomes.
+
+    A worker's first call pays for its cold start (imports, the async pool: seconds on a
+    loaded machine), which would eat a short window unevenly. `warm_url`: a server to
+    make that first call to, outside the measured one; `ready`: a barrier (a
+    multiprocessing Manager's) every worker waits at once warm, so all start together
+    whatever their cold start cost."""
+    args = (base_url, limit, start_at, seconds, concurrency, worker, warm_url, ready)
+    return asyncio.run(adrive(*args))
 
 
 async def adrive(
@@ -40,9 +49,16 @@ async def adrive(
     seconds: float,
     concurrency: int,
     worker: int,
+    warm_url: str | None = None,
+    ready: Any = None,
 ) -> dict[str, int]:
     from chatplex.chat import ChatOpenAI
 
+    if warm_url is not None:
+        warm = ChatOpenAI(model="warm", base_url=warm_url, api_key="sk-scale-warm")
+        await warm.ainvoke("warm")
+    if ready is not None:
+        ready.wait(60)  # blocks this worker's loop on purpose: nothing else runs yet
     model = ChatOpenAI(
         model="limited",
         base_url=base_url,
