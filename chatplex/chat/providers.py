@@ -10,6 +10,7 @@ group: `[project.entry-points."chatplex.adapters"] mistral = "pkg.module:factory
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -132,8 +133,12 @@ def provider_factory(provider: str) -> ModelFactory:
     found = _entry_points()
     entry = found.get(provider)
     if entry is None:
-        known = ", ".join(sorted({*PROVIDERS, *found}))
-        raise ValueError(f"unknown provider {provider!r}; known providers: {known}")
+        names = sorted({*PROVIDERS, *found})
+        close = difflib.get_close_matches(provider, names, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ValueError(
+            f"unknown provider {provider!r}; {hint}known providers: {', '.join(names)}"
+        )
     try:
         loaded = entry.load()
     except Exception as exc:

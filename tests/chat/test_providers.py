@@ -214,6 +214,14 @@ def test_unknown_provider_lists_built_ins_and_installed_adapters(plugin: Path) -
     assert known == "anthropic, broken, constant, demo, fake, openai, wrong"
 
 
+def test_a_misspelt_provider_gets_a_suggestion() -> None:
+    with pytest.raises(ValueError, match="unknown provider 'opnai'; did you mean 'openai'"):
+        init_chat_model("opnai:gpt-4o-mini")
+    with pytest.raises(ValueError, match="unknown provider 'zzz'; known providers") as info:
+        init_chat_model("zzz:model")
+    assert "did you mean" not in str(info.value)  # nothing close: no guess
+
+
 def test_an_adapter_that_fails_to_import_is_named(plugin: Path) -> None:
     with pytest.raises(ImportError, match="entry point 'broken'.*chatplex_plugin_demo_missing"):
         init_chat_model("broken:model")
