@@ -22,7 +22,7 @@ import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..messages import coerce_messages
 from .idset import IdSet, id_key
@@ -101,9 +101,28 @@ def row_from_record(record: Any, line: int, template: str | None, where: str) ->
     )
 
 
+def _not_utf8(path: Path, line: int, exc: UnicodeDecodeError) -> InputError:
+    byte = exc.object[exc.start : exc.start + 1].hex()
+    return InputError(f"{path}:{line}: not UTF-8 text (byte 0x{byte}); save the file as UTF-8")
+
+
+def _text_lines(path: Path, file: IO[bytes]) -> Iterator[str]:
+    """The file's lines decoded one at a time, so a bad byte is reported with its line.
+    utf-8-sig on the first: a byte-order mark (Windows editors write one) is not content
+    (in a CSV header it would rename the first column "\\ufeffid")."""
+    for line_no, raw in enumerate(file, start=1):
+        try:
+            yield raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            byte = exc.object[exc.start : exc.start + 1].hex()
+            raise InputError(
+                f"{path}:{line_no}: not UTF-8 text (byte 0x{byte}); save the file as UTF-8"
+            ) from None
+
+
 def _jsonl_records(path: Path) -> Iterator[tuple[int, Any]]:
-    with path.open("r", encoding="utf-8") as file:
-        for line_no, text in enumerate(file, start=1):
+    with path.open("rb") as file:
+        for line_no, text in enumerate(_text_lines(path, file), start=1):
             if not text.strip():
                 continue  # blank lines (a trailing newline) are not rows
             try:
@@ -114,13 +133,18 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, Any]]:
 
 def _csv_records(path: Path) -> Iterator[tuple[int, Any]]:
     csv.field_size_limit(_CSV_FIELD_LIMIT)
-    with path.open("r", encoding="utf-8", newline="") as file:
-        reader = csv.DictReader(file)
+    with path.open("rb") as file:
+        reader = csv.DictReader(_text_lines(path, file))
         try:
             for record in reader:
                 # line_num is where the record ended (a quoted field may span lines).
                 if None in record:
                     raise InputError(f"{path}:{reader.line_num}: more fields than the header")
+                if None in record.values():  # DictReader's filler for missing cells
+                    missing = ", ".join(repr(k) for k, v in record.items() if v is None)
+                    raise InputError(
+                        f"{path}:{reader.line_num}: fewer fields than the header (no {missing})"
+                    )
                 yield reader.line_num, record
         except csv.Error as exc:
             raise InputError(f"{path}:{reader.line_num}: {exc}") from None

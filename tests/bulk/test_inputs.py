@@ -75,6 +75,33 @@ def test_broken_json_line_and_unknown_format(tmp_path: Path) -> None:
         check_input(tmp_path / "missing.jsonl")
 
 
+def test_a_byte_order_mark_is_not_content(tmp_path: Path) -> None:
+    csv_path = tmp_path / "in.csv"
+    csv_path.write_bytes("id,text\r\na7,hello\r\nb8,world\r\n".encode("utf-8-sig"))
+    rows = list(iter_rows(csv_path, prompt="Say {text}"))
+    assert [(r.id, r.input) for r in rows] == [("a7", "Say hello"), ("b8", "Say world")]
+    jsonl_path = tmp_path / "in.jsonl"
+    jsonl_path.write_bytes('{"id": "x", "prompt": "p"}\n'.encode("utf-8-sig"))
+    assert [(r.id, r.input) for r in iter_rows(jsonl_path)] == [("x", "p")]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_text_that_is_not_utf8_is_named_with_its_line(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"in{suffix}"
+    first = b"id,text\n1,fine\n" if suffix == ".csv" else b'{"prompt": "fine"}\n'
+    path.write_bytes(first + b'{"prompt": "caf\xe9"}\n')  # latin-1, not UTF-8
+    line, template = (3, "{text}") if suffix == ".csv" else (2, None)
+    with pytest.raises(InputError, match=rf"in{suffix}:{line}: not UTF-8 text \(byte 0xe9\)"):
+        check_input(path, prompt=template)
+
+
+def test_a_short_csv_row_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("id,topic,tone\n1,cats,dry\n2,dogs\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"in.csv:3: fewer fields than the header \(no 'tone'\)"):
+        check_input(path, prompt="{topic} in a {tone} tone")
+
+
 def test_check_counts_rows_and_skips_blank_lines(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text('{"prompt": "a"}\n\n{"prompt": "b"}\n', encoding="utf-8")
