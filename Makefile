@@ -37,8 +37,10 @@ typecheck: $(VENV)/.installed-dev
 
 check: lint typecheck
 
+# -n auto: one pytest worker per core (pytest-xdist); loadgroup keeps the Ray tests on
+# one worker, so one local cluster is started.
 test: check
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 # Not part of `test`: ~6 minutes. The peers get their own venv; BENCH_ARGS=--quick for a smoke run.
 bench: $(VENV)/.installed
