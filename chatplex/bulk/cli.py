@@ -2,18 +2,23 @@
 
     chatplex run INPUT --model PROVIDER:MODEL --output OUT.jsonl [--prompt TEMPLATE]
         [--concurrency N] [--rpm N] [--tpm N] [--max-cost USD] [--cache PATH]
-        [--retry-failed] [--base-url URL] [--report FILE] [--sorted-output FILE]
-        [--batch-api [--wait]]
+        [--retry-failed] [--base-url URL] [--api-key-env NAME] [--report FILE]
+        [--sorted-output FILE] [--batch-api [--wait]]
 
 The model is built as `init_chat_model` builds one from a profile: `--model` and the
 other flags beat the environment (`CHATPLEX_MODEL`, `CHATPLEX_BASE_URL`, the provider's
 key variable...), which beats `chatplex.toml` (`--profile NAME`). Keys never come from
-flags (they would sit in shell history and `ps`).
+flags (they would sit in shell history and `ps`); `--api-key-env` names the variable.
 
 Exit status: 0 every row done, 1 some rows failed (their error rows are in the output),
-2 bad input or configuration (nothing was sent), 130 stopped by Ctrl-C, and with
-`--batch-api` 75 when the batch is submitted or still running (run the same command
-again later to collect it).
+2 bad input or configuration (nothing was sent), or a run stopped by its setup (its first
+rows could not reach the provider, or the output could not be written: the message says
+which), 130 stopped by Ctrl-C, 70 an internal error (a bug: CHATPLEX_DEBUG=1 shows the
+traceback), and with `--batch-api` 75 when the batch is submitted or still running (run
+the same command again later to collect it). Every error is one line on stderr.
+
+Keys: from the provider's variable (OPENAI_API_KEY, ANTHROPIC_API_KEY), or from the
+variable `--api-key-env NAME` names.
 
 `--batch-api` sends the rows through the provider's Batch API (half price, results
 within 24 h) with `chatplex.batches.run_file`: the first run submits and keeps the handle
@@ -24,6 +29,8 @@ and then writes OUT.jsonl in the same row format, in input order.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -35,7 +42,7 @@ from ..chat.cache import SQLiteCache
 from ..chat.profiles import ConfigError, resolve
 from ..core import Runnable
 from ..errors import ChatplexError
-from ..secret import Secret
+from ..secret import Secret, redact_urls_in
 from .inputs import InputError, check_input, iter_rows
 from .journal import JournalError, export_sorted
 from .runner import DEFAULT_CONCURRENCY, run
@@ -44,6 +51,7 @@ __all__ = ["add_run_arguments", "main", "model_from_args", "model_settings", "ru
 
 EXIT_OK, EXIT_FAILED_ROWS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_PENDING = 75  # EX_TEMPFAIL: the batch is not finished; run the command again later
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in chatplex, not in the input or the setup
 
 
 def _positive_int(text: str) -> int:
@@ -78,6 +86,11 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "--retry-failed", action="store_true", help="re-send the rows that ended in an error"
     )
     parser.add_argument("--base-url", help="the provider's base URL (a proxy, a mock server)")
+    parser.add_argument(
+        "--api-key-env",
+        metavar="NAME",
+        help="read the key from this environment variable (default: the provider's own)",
+    )
     parser.add_argument("--report", help="write an HTML chart of the run to this file")
     parser.add_argument("--sorted-output", help="also write the output in input order here")
     parser.add_argument(
@@ -108,6 +121,11 @@ def model_settings(args: argparse.Namespace) -> dict[str, Any]:
     settings: dict[str, Any] = {}
     if args.base_url:
         settings["base_url"] = args.base_url
+    if args.api_key_env:
+        key = os.environ.get(args.api_key_env)
+        if not key:
+            raise ConfigError(f"--api-key-env {args.api_key_env}: that variable is not set")
+        settings["api_key"] = Secret(key)
     limits = {}
     if args.rpm:
         limits["requests_per_minute"] = args.rpm
@@ -136,13 +154,26 @@ def _reveal(value: Any) -> Any:
 
 
 def model_from_args(args: argparse.Namespace) -> Runnable[Any, Any]:
-    """The model the flags, the environment and the profile describe."""
+    """The model the flags, the environment and the profile describe; a ConfigError in
+    the command line's words when they do not describe one."""
     resolved = resolve(args.model, profile=args.profile, settings=model_settings(args))
     specs = [resolved.primary, *resolved.fallbacks]
-    models: list[Runnable[Any, Any]] = [
-        init_chat_model(spec.model, **_reveal(spec.settings)) for spec in specs
-    ]
+    models: list[Runnable[Any, Any]] = []
+    for spec in specs:
+        try:
+            models.append(init_chat_model(spec.model, **_reveal(spec.settings)))
+        except (ValueError, TypeError, ImportError) as exc:
+            raise ConfigError(f"--model {spec.model}: {_cli_words(str(exc))}") from None
     return models[0].with_fallbacks(models[1:]) if len(models) > 1 else models[0]
+
+
+def _cli_words(message: str) -> str:
+    """A library message as a command-line user acts on it: keys come from the
+    environment here, never from an argument."""
+    if "api_key=" not in message:
+        return message
+    message = re.sub(r"pass api_key=\.\.\. or ", "", message)
+    return f"{message} (or name the variable that holds the key with --api-key-env)"
 
 
 def _refuse_batch_flags(args: argparse.Namespace) -> None:
@@ -230,17 +261,30 @@ def run_command(args: argparse.Namespace) -> int:
             ids = (row.id for row in iter_rows(args.input, prompt=args.prompt))
             export_sorted(args.output, args.sorted_output, ids)
     except (InputError, JournalError, ConfigError, NotImplementedError) as exc:
-        print(f"chatplex run: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _error(str(exc), EXIT_USAGE)
     except ChatplexError as exc:  # --batch-api: an upload or status call failed
-        print(f"chatplex run: error: {exc}", file=sys.stderr)
-        return EXIT_FAILED_ROWS
+        return _error(redact_urls_in(str(exc)), EXIT_FAILED_ROWS)
+    except OSError as exc:  # a file of the run: the report, the sorted export, the cache
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _error(f"{where}{exc.strerror or exc}", EXIT_USAGE)
     except KeyboardInterrupt:  # before the run took over Ctrl-C (checking the input)
         print("chatplex run: interrupted before any request", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: one line, the traceback on request
+        if os.environ.get("CHATPLEX_DEBUG"):
+            raise
+        message = f"internal error: {type(exc).__name__}: {redact_urls_in(str(exc))}"
+        return _error(f"{message} (CHATPLEX_DEBUG=1 shows the traceback)", EXIT_INTERNAL)
+    if summary.fault is not None:  # the setup stopped it; the summary above says more
+        return _error(summary.stop_reason or "stopped", EXIT_USAGE)
     if summary.stop_reason in ("interrupted", "cancelled"):
         return EXIT_INTERRUPTED
     return EXIT_FAILED_ROWS if summary.failed else EXIT_OK
+
+
+def _error(message: str, status: int) -> int:
+    print(f"chatplex run: error: {message}", file=sys.stderr)
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,15 +8,26 @@ a torn last line (a write cut short: no newline at the end) by cutting it off, w
 warning; its row simply runs again. A broken line anywhere else is an error naming it:
 the file is not silently rewritten.
 
-`retry_failed=True` first rewrites the file without its error rows (a temporary file
-then an atomic rename, so a crash leaves the old or the new file, whole), so those rows
-run again and the file keeps one line per id.
+Opening also rewrites the file without the error rows a plain rerun sends again: those
+that were not the row's fault (`records.RERUN_KINDS`: a lost connection, a timeout, a
+429 or 5xx, a 401/403/404 from a wrong key, URL or model); `retry_failed=True` drops
+every error row. The rewrite is a temporary file then an atomic rename (a crash leaves
+the old or the new file, whole), so the file keeps one line per id.
+
+One run at a time: a journal holds an exclusive lock (`flock` on OUT.lock beside it, the
+holder's pid written in it) from before that rewrite until it closes; a second run on the
+same output is refused with a `JournalLockedError` naming the holder.
+
+Writes are checked: a write cut short (a full disk) is cut back to the last whole line
+and raises `OutputWriteError`; the rows before it stay.
 
 `export_sorted` writes the rows in input order to another file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -26,15 +37,36 @@ from pathlib import Path
 from typing import IO, Any
 
 from .idset import IdSet, id_key
-from .records import encode
+from .records import RERUN_KINDS, encode, row_error_kind
 
-__all__ = ["Journal", "JournalError", "JournalState", "export_sorted"]
+__all__ = [
+    "Journal",
+    "JournalError",
+    "JournalLockedError",
+    "JournalState",
+    "OutputWriteError",
+    "export_sorted",
+]
 
 _log = logging.getLogger("chatplex.bulk")
 
 
 class JournalError(ValueError):
-    """The output file holds something that is not a journal line; names the line."""
+    """The output file cannot be used as a journal: it holds something that is not a
+    journal line (named), it is a directory, or it is in use."""
+
+
+class JournalLockedError(JournalError):
+    """Another run is writing the same output file; names its pid."""
+
+
+class OutputWriteError(JournalError):
+    """A row could not be written (a full disk, a quota); the file ends at the last whole
+    row. `errno`: the OS error number, when the OS gave one."""
+
+    def __init__(self, message: str, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.errno = errno
 
 
 @dataclass(slots=True)
@@ -86,20 +118,50 @@ def _cut_torn_tail(path: Path) -> int:
         return size - keep
 
 
-def _drop_failed(path: Path) -> int:
-    """Rewrite the file without its error rows (atomically); how many were dropped."""
-    dropped = 0
+def _rerun_errors(path: Path, every_error: bool) -> int:
+    """Rewrite the file without the error rows to send again (atomically, and only when
+    there are some); how many were dropped."""
+
+    def dropped(record: dict[str, Any]) -> bool:
+        error = record.get("error")
+        if error is None:
+            return False
+        return every_error or not isinstance(error, dict) or row_error_kind(error) in RERUN_KINDS
+
+    with path.open("rb") as source:
+        if not any(dropped(_parse(line, path, n)) for n, line in enumerate(source, start=1)):
+            return 0
+    count = 0
     temporary = path.with_name(path.name + ".retry-tmp")
     with path.open("rb") as source, temporary.open("wb") as target:
         for line_no, line in enumerate(source, start=1):
-            if "error" in _parse(line, path, line_no):
-                dropped += 1
+            if dropped(_parse(line, path, line_no)):
+                count += 1
             else:
                 target.write(line)
         target.flush()
         os.fsync(target.fileno())
     os.replace(temporary, path)
-    return dropped
+    return count
+
+
+def _lock(path: Path) -> int:
+    """An exclusive lock on OUT.lock beside the output, held until the journal closes;
+    JournalLockedError naming the holder when another run has it."""
+    lock_path = path.with_name(path.name + ".lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+        os.close(fd)
+        raise JournalLockedError(
+            f"{path} is being written by another run (pid {holder}); wait for it to end "
+            "or stop it, or give another --output"
+        ) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    return fd
 
 
 class Journal:
@@ -108,22 +170,33 @@ class Journal:
     def __init__(self, path: str | Path, *, retry_failed: bool = False) -> None:
         self.path = Path(path)
         self.state = JournalState(done=IdSet())
-        if self.path.exists():
-            self.state.torn_bytes = _cut_torn_tail(self.path)
-            if self.state.torn_bytes:
-                _log.warning(
-                    "%s: cut a torn last line (%d bytes, a write cut short by a crash); "
-                    "its row will run again",
-                    self.path,
-                    self.state.torn_bytes,
-                )
-            if retry_failed:
-                self.state.dropped_failed = _drop_failed(self.path)
-            self._read_done()
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Unbuffered: each row is one write() syscall, whole or (on a crash) cut at the end.
-        self._file: IO[bytes] | None = self.path.open("ab", buffering=0)
+        if self.path.is_dir():
+            raise JournalError(
+                f"{self.path} is a directory; name a file, e.g. {self.path}/out.jsonl"
+            )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock_fd = _lock(self.path)  # before anything reads or rewrites the file
+        try:
+            if self.path.exists():
+                self._repair(retry_failed)
+            # Unbuffered: each row is one write() syscall, whole or (on a crash) cut short.
+            self._file: IO[bytes] | None = self.path.open("ab", buffering=0)
+            self._end = self._file.seek(0, os.SEEK_END)  # where the last whole line ends
+        except BaseException:
+            os.close(self._lock_fd)
+            raise
+
+    def _repair(self, retry_failed: bool) -> None:
+        self.state.torn_bytes = _cut_torn_tail(self.path)
+        if self.state.torn_bytes:
+            _log.warning(
+                "%s: cut a torn last line (%d bytes, a write cut short by a crash); "
+                "its row will run again",
+                self.path,
+                self.state.torn_bytes,
+            )
+        self.state.dropped_failed = _rerun_errors(self.path, every_error=retry_failed)
+        self._read_done()
 
     def _read_done(self) -> None:
         with self.path.open("rb") as file:
@@ -139,14 +212,42 @@ class Journal:
         return id_key(row_id) in self.state.done
 
     def write(self, record: dict[str, Any]) -> None:
+        """Append one row; OutputWriteError (the file cut back to its last whole row)
+        when the OS takes less than the whole line."""
         if self._file is None:
             raise ValueError(f"journal {self.path} is closed")
-        self._file.write(encode(record))
+        line = encode(record)
+        try:
+            written = self._file.write(line)
+        except OSError as exc:
+            self._cut_back()
+            raise OutputWriteError(
+                f"{self.path}: cannot write a row ({exc.strerror or exc}); the rows before "
+                "it are kept",
+                exc.errno,
+            ) from None
+        if written != len(line):
+            self._cut_back()
+            raise OutputWriteError(
+                f"{self.path}: a row was written short ({written} of {len(line)} bytes: "
+                "is the disk full?); the rows before it are kept"
+            )
+        self._end += written
+
+    def _cut_back(self) -> None:
+        # A torn line would be cut at the next open anyway; cutting it now keeps the file
+        # whole for anyone reading it meanwhile.
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._file.fileno(), self._end)
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
+        if self._lock_fd >= 0:
+            os.close(self._lock_fd)  # releases the lock
+            self._lock_fd = -1
 
     def __enter__(self) -> Journal:
         return self

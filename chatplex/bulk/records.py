@@ -7,9 +7,14 @@ reply carries (`response_metadata["cost"]["total"]`, None when the price is unkn
 nothing priced it), `cached` whether a cache answered. `model` is added when the reply
 names its model (routing: which model answered).
 
-Error: `{"id", "error": {"type", "status", "message"}}`: the exception's class, the HTTP
-status for provider errors (else None), and its message (provider errors are already
-redacted by the http layer; URLs' credential-looking query values are masked here too).
+Error: `{"id", "error": {"type", "status", "message", "kind"}}`: the exception's class,
+the HTTP status for provider errors (else None), its message (provider errors are already
+redacted by the http layer; URLs' credential-looking query values are masked here too),
+and whose fault it was (`error_kind`): "transient" (connection, timeout, 408/409/429,
+5xx) and "setup" (401/403/404: the key, a permission, the URL or the model name) are sent
+again by a plain rerun; "input" (400, 413, 422, a content filter: the row itself) only
+with `--retry-failed`. Rows written before `kind` existed are classified from their
+type and status.
 
 These functions are the one place output rows are built, for any runner (the bulk run,
 a provider Batch API job) that writes the same file.
@@ -18,15 +23,38 @@ a provider Batch API job) that writes the same file.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
+from ..errors import APIConnectionError, DeadlineExceededError
 from ..messages import AIMessage
 from ..secret import redact_urls_in
 
-__all__ = ["encode", "error_record", "record_cost", "success_record"]
+__all__ = [
+    "ERROR_KINDS",
+    "RERUN_KINDS",
+    "encode",
+    "error_kind",
+    "error_record",
+    "record_cost",
+    "row_error_kind",
+    "success_record",
+]
 
 #: An error message is a diagnosis, not a payload: long bodies are cut.
 _MAX_ERROR_MESSAGE = 2000
+
+#: Whose fault a failed row was; a plain rerun sends the RERUN_KINDS again.
+ERROR_KINDS = ("transient", "setup", "input")
+RERUN_KINDS = frozenset({"transient", "setup"})
+_SETUP_STATUSES = frozenset({401, 403, 404})
+_TRANSIENT_STATUSES = frozenset({408, 409, 429})
+#: Failures with no HTTP answer at all (the row was never judged by the server).
+_NO_ANSWER = (APIConnectionError, DeadlineExceededError, TimeoutError, ConnectionError)
+_NO_ANSWER_NAMES = frozenset(
+    {"APIConnectionError", "APITimeoutError", "StreamIdleTimeoutError", "DeadlineExceededError"}
+    | {"TimeoutError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError"}
+)
 
 
 def _jsonable(output: Any) -> Any:
@@ -79,16 +107,48 @@ def success_record(row_id: str | int, output: Any, latency_s: float) -> dict[str
     }
 
 
+def error_kind(error: BaseException) -> str:
+    """Whose fault a failed call was: "transient", "setup" or "input" (module docstring)."""
+    status = getattr(error, "status", None)
+    if isinstance(status, int) and not isinstance(status, bool):
+        return _kind_of_status(status)
+    if getattr(error, "retryable", False) or isinstance(error, _NO_ANSWER):
+        return "transient"  # the connection, a timeout, the deadline: the row was not judged
+    return "input"
+
+
+def row_error_kind(error: Mapping[str, Any]) -> str:
+    """The kind of an output row's `error`: as written, or for rows written before `kind`
+    existed, from their status and type."""
+    kind = error.get("kind")
+    if kind in ERROR_KINDS:
+        return str(kind)
+    status = error.get("status")
+    if isinstance(status, int) and not isinstance(status, bool):
+        return _kind_of_status(status)
+    return "transient" if error.get("type") in _NO_ANSWER_NAMES else "input"
+
+
+def _kind_of_status(status: int) -> str:
+    if status in _SETUP_STATUSES:
+        return "setup"
+    if status in _TRANSIENT_STATUSES or status >= 500:
+        return "transient"
+    return "input"
+
+
 def error_record(row_id: str | int, error: BaseException) -> dict[str, Any]:
     """The output row for a call that failed."""
     message = redact_urls_in(str(error))[:_MAX_ERROR_MESSAGE]
     status = getattr(error, "status", None)
+    status = status if isinstance(status, int) and not isinstance(status, bool) else None
     return {
         "id": row_id,
         "error": {
             "type": type(error).__name__,
-            "status": status if isinstance(status, int) else None,
+            "status": status,
             "message": message,
+            "kind": error_kind(error),
         },
     }
 

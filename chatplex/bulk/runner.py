@@ -12,6 +12,12 @@ finish and be written; a second one cancels them (they are not written: the next
 sends them again). A reached cost budget stops the same way as the first Ctrl-C.
 Either way the summary is printed and returned. A SIGKILL loses the rows in flight and
 nothing else (see `journal`).
+
+Two faults of the run's setup, not of its rows, stop it the same way and say so in the
+summary's `fault`: "setup" when its first SETUP_STOP_AFTER rows all failed to connect or
+were refused with 401/403/404 (a wrong --base-url, key or model: thousands of error rows
+would say nothing more; a plain rerun sends them again, see `records`), and "output"
+when a row cannot be written (a full disk: the file keeps its whole rows).
 """
 
 from __future__ import annotations
@@ -28,9 +34,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..core import Runnable, RunnableConfig
+from ..errors import APIConnectionError
+from ..secret import redact_urls_in
 from .idset import IdSet, id_key
 from .inputs import InputError, Row, check_input, iter_rows
-from .journal import Journal
+from .journal import Journal, OutputWriteError
 from .pricing import is_budget_stop, pricing
 from .progress import ProgressDisplay, make_display
 from .records import error_record, success_record
@@ -38,7 +46,7 @@ from .report import write_report
 from .stats import RunStats
 from .summary import RunSummary
 
-__all__ = ["DEFAULT_CONCURRENCY", "arun", "run"]
+__all__ = ["DEFAULT_CONCURRENCY", "SETUP_STOP_AFTER", "arun", "run"]
 
 DEFAULT_CONCURRENCY = 64
 
@@ -46,20 +54,62 @@ DEFAULT_CONCURRENCY = 64
 RowSource = str | Path | Iterable[Any] | AsyncIterable[Any]
 
 
+#: A run whose first this-many rows all fail to reach the provider stops (see above).
+SETUP_STOP_AFTER = 8
+
+
 @dataclass(slots=True)
 class _Control:
-    """Shared by the workers and the signal handler: whether to take more rows."""
+    """Shared by the workers and the signal handler: whether to take more rows, and
+    whether the run's setup (not its rows) stopped it."""
 
     stop_reason: str | None = None
+    fault: str | None = None
     interrupts: int = 0
+    unreached: int = 0  # failed rows, while no row got an answer of its own
+    answered: bool = False  # some row got an answer: the setup works
 
     @property
     def stopping(self) -> bool:
         return self.stop_reason is not None
 
-    def stop(self, reason: str) -> None:
+    def stop(self, reason: str, fault: str | None = None) -> None:
         if self.stop_reason is None:
-            self.stop_reason = reason
+            self.stop_reason, self.fault = reason, fault
+
+    def finished(self, error: BaseException | None) -> None:
+        """Count one row's outcome toward the setup check."""
+        if self.answered:
+            return
+        if error is None or not _unreachable(error):
+            self.answered = True
+            return
+        self.unreached += 1
+        if self.unreached >= SETUP_STOP_AFTER:
+            self.stop(
+                f"the first {self.unreached} rows all failed ({type(error).__name__}: "
+                f"{redact_urls_in(str(error))[:300]}); check the base URL, the model and "
+                "the key, then run the same command again",
+                fault="setup",
+            )
+
+
+def _unreachable(error: BaseException) -> bool:
+    """No connection, or refused for the key, a permission, the URL or the model."""
+    if isinstance(error, APIConnectionError) and not isinstance(error, TimeoutError):
+        return True
+    return getattr(error, "status", None) in (401, 403, 404)
+
+
+def _write(journal: Journal, record: dict[str, Any], control: _Control) -> bool:
+    """Append a row; on a write that fails (a full disk) stop the run, keeping the file
+    whole. Whether the row was written."""
+    try:
+        journal.write(record)
+    except OutputWriteError as exc:
+        control.stop(f"the output cannot be written: {exc}", fault="output")
+        return False
+    return True
 
 
 def _as_row(item: Any, index: int) -> Row:
@@ -151,12 +201,14 @@ async def _work(
             if is_budget_stop(exc):
                 control.stop("cost budget reached")  # not sent: the next run sends it
                 continue
-            journal.write(error_record(row.id, exc))
-            stats.record_failure(getattr(exc, "attempts", 1), time.perf_counter() - started)
+            control.finished(exc)
+            if _write(journal, error_record(row.id, exc), control):
+                stats.record_failure(getattr(exc, "attempts", 1), time.perf_counter() - started)
         else:
+            control.finished(None)
             record = success_record(row.id, output, time.perf_counter() - started)
-            journal.write(record)
-            stats.record_success(record)
+            if _write(journal, record, control):
+                stats.record_success(record)
         finally:
             stats.in_flight -= 1
         if display is not None:
@@ -267,7 +319,9 @@ async def arun(
             stats.finish()
             if display is not None:
                 display.close()
-    summary = RunSummary.from_stats(stats, output=Path(output), stop_reason=control.stop_reason)
+    summary = RunSummary.from_stats(
+        stats, output=Path(output), stop_reason=control.stop_reason, fault=control.fault
+    )
     if report is not None:
         write_report(report, summary, stats.timeline)
     if progress:

@@ -14,7 +14,8 @@ __all__ = ["RunSummary"]
 class RunSummary:
     """What one run did. `skipped`: rows already in the output; `requests`: HTTP
     attempts sent (retries included, cache hits not); `cost` None when nothing was
-    priced; `stop_reason` None when every row was taken."""
+    priced; `stop_reason` None when every row was taken; `fault` "setup" or "output"
+    when the run's setup, not its rows, stopped it (see `runner`)."""
 
     output: Path
     total: int | None
@@ -30,9 +31,17 @@ class RunSummary:
     stop_reason: str | None
     by_model: dict[str, ModelTotals] = field(default_factory=dict)
     stats: RunStats | None = field(default=None, repr=False, compare=False)
+    fault: str | None = None
 
     @classmethod
-    def from_stats(cls, stats: RunStats, *, output: Path, stop_reason: str | None) -> RunSummary:
+    def from_stats(
+        cls,
+        stats: RunStats,
+        *,
+        output: Path,
+        stop_reason: str | None,
+        fault: str | None = None,
+    ) -> RunSummary:
         return cls(
             output=output,
             total=stats.total,
@@ -48,6 +57,7 @@ class RunSummary:
             stop_reason=stop_reason,
             by_model=dict(stats.by_model),
             stats=stats,
+            fault=fault,
         )
 
     @property
@@ -82,7 +92,10 @@ class RunSummary:
         if self.stop_reason is not None:
             lines.append("  run the same command again to carry on where it stopped")
         if self.failed:
-            lines.append(f"  --retry-failed re-sends the {self.failed} failed rows")
+            lines.append(
+                f"  {self.failed} rows failed: a plain rerun sends again those whose error "
+                'kind is "transient" or "setup"; --retry-failed re-sends them all'
+            )
         return "\n".join(lines)
 
     def __str__(self) -> str:

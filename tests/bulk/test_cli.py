@@ -17,7 +17,7 @@ from chatplex.bulk.cli import add_run_arguments, model_from_args, model_settings
 from chatplex.chat import ChatModel
 from chatplex.testing import MockRequest, MockServer
 
-from .conftest import read_output, run_cli, start_cli, write_jsonl
+from .conftest import cli_command, cli_env, read_output, run_cli, start_cli, write_jsonl
 
 MODEL = "openai:gpt-4o-mini"
 
@@ -424,3 +424,191 @@ def test_batch_api_refuses_what_it_cannot_honour_before_any_request(
     )
     assert broken.returncode == 2 and "bad.jsonl:2" in broken.stderr, broken.stderr
     assert server.stats.requests == 0
+
+
+# ---- setup mistakes: one line in the command's words, exit 2, no traceback ----
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    errors = [
+        line for line in result.stderr.splitlines() if line.startswith("chatplex run: error:")
+    ]
+    assert len(errors) == 1, result.stderr
+    return errors[0]
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_configuration_mistakes_are_one_line_each(tmp_path: Path, server: MockServer) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 3)
+    out = str(tmp_path / "out.jsonl")
+    line = _one_line_error(
+        run_cli(str(source), "-m", "opnai:gpt-4o", "-o", out, "--prompt", "{text}", cwd=tmp_path)
+    )
+    assert "--model opnai:gpt-4o: unknown provider 'opnai'; did you mean 'openai'?" in line
+    line = _one_line_error(
+        run_cli(
+            str(source),
+            "-m",
+            "anthropic:claude-sonnet-4-5",
+            "-o",
+            out,
+            "--prompt",
+            "{text}",
+            cwd=tmp_path,
+        )
+    )
+    assert "ANTHROPIC_API_KEY" in line and "--api-key-env" in line and "api_key=" not in line
+    line = _one_line_error(
+        run_cli(
+            str(source),
+            "-m",
+            MODEL,
+            "--prompt",
+            "{text}",
+            "--api-key-env",
+            "NO_SUCH_VAR",
+            "-o",
+            out,
+            cwd=tmp_path,
+        )
+    )
+    assert "--api-key-env NO_SUCH_VAR: that variable is not set" in line
+    line = _one_line_error(
+        run_cli(
+            str(source),
+            "-m",
+            MODEL,
+            "--prompt",
+            "{text}",
+            "--base-url",
+            server.url,
+            "-o",
+            str(tmp_path),
+            cwd=tmp_path,
+        )
+    )
+    assert "is a directory; name a file" in line
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(b'{"id": 1, "prompt": "caf\xe9"}\n')
+    line = _one_line_error(
+        run_cli(str(latin), "-m", MODEL, "--prompt", "{text}", "-o", out, cwd=tmp_path)
+    )
+    assert "latin.jsonl:1: not UTF-8 text (byte 0xe9)" in line
+    assert server.stats.requests == 0
+
+
+def test_a_wrong_base_url_stops_early_and_the_rerun_sends_every_row(
+    tmp_path: Path, server: MockServer
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 300)
+    out = tmp_path / "out.jsonl"
+    wrong = f"http://127.0.0.1:{_closed_port()}/v1"
+    common = (
+        str(source),
+        "-m",
+        MODEL,
+        "--prompt",
+        "{text}",
+        "-o",
+        str(out),
+        "--concurrency",
+        "4",
+        "-q",
+    )
+    line = _one_line_error(run_cli(*common, "--base-url", wrong, cwd=tmp_path))
+    assert "the first 8 rows all failed (APIConnectionError" in line
+    failed = read_output(out)
+    assert 8 <= len(failed) < 300  # stopped early: not one error row per input row
+    assert {row["error"]["kind"] for row in failed} == {"transient"}
+    # The same command with the right URL sends them again: no --retry-failed needed.
+    result = run_cli(*common, "--base-url", server.url, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    _check_complete(out, 300)
+
+
+def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 400)
+    out = tmp_path / "out.jsonl"
+    with MockServer(latency=0.05) as server:
+        common = (
+            str(source),
+            "-m",
+            MODEL,
+            "--prompt",
+            "{text}",
+            "-o",
+            str(out),
+            "--base-url",
+            server.url,
+            "-q",
+        )
+        first = start_cli(*common, "--concurrency", "1", cwd=tmp_path)
+        try:
+            _wait_for_lines(out, 2, first)
+            for extra in ((), ("--retry-failed",)):
+                line = _one_line_error(run_cli(*common, *extra, cwd=tmp_path))
+                assert f"being written by another run (pid {first.pid})" in line
+        finally:
+            first.kill()
+            first.wait()
+        assert out.read_bytes().endswith(b"\n") or out.read_bytes() == b""
+        result = run_cli(*common, "--concurrency", "32", cwd=tmp_path)  # the lock died with it
+        assert result.returncode == 0, result.stderr
+    _check_complete(out, 400)
+
+
+def test_a_full_disk_stops_the_run_and_keeps_whole_rows(tmp_path: Path, server: MockServer) -> None:
+    import resource
+
+    source = write_jsonl(tmp_path / "in.jsonl", 50)
+    out = tmp_path / "out.jsonl"
+    limit = 2000  # bytes any file of the process may reach: a disk that fills up
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    command = cli_command(
+        str(source), "-m", MODEL, "--prompt", "{text}", "-o", str(out), "--base-url", server.url
+    )
+    result = subprocess.run(
+        command,
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=small_disk,
+    )
+    line = _one_line_error(result)
+    assert "the output cannot be written" in line
+    data = out.read_bytes()
+    assert 0 < len(data) <= limit and data.endswith(b"\n")  # no torn line
+    kept = read_output(out)
+    assert "stopped: the output cannot be written" in result.stderr  # the summary says so
+    assert f"{len(kept)} done" in result.stderr
+    # With room again, the same command finishes the rest.
+    assert (
+        run_cli(
+            str(source),
+            "-m",
+            MODEL,
+            "--prompt",
+            "{text}",
+            "-o",
+            str(out),
+            "--base-url",
+            server.url,
+            cwd=tmp_path,
+        ).returncode
+        == 0
+    )
+    _check_complete(out, 50)

@@ -2,11 +2,18 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 import pytest
 
-from chatplex.bulk.journal import Journal, JournalError, export_sorted
+from chatplex.bulk.journal import (
+    Journal,
+    JournalError,
+    JournalLockedError,
+    OutputWriteError,
+    export_sorted,
+)
 
 
 def _lines(path: Path) -> list[dict[str, object]]:
@@ -18,7 +25,7 @@ def test_rows_appended_and_read_back_as_done(tmp_path: Path) -> None:
     with Journal(path) as journal:
         assert not journal.is_done("a")
         journal.write({"id": "a", "text": "x"})
-        journal.write({"id": 2, "error": {"type": "E", "status": 500, "message": "m"}})
+        journal.write({"id": 2, "error": {"type": "E", "status": 400, "message": "m"}})
     reopened = Journal(path)
     reopened.close()
     assert reopened.is_done("a") and reopened.is_done(2) and not reopened.is_done("2")
@@ -68,6 +75,107 @@ def test_retry_failed_drops_error_rows_only(tmp_path: Path) -> None:
         assert journal.is_done("a") and journal.is_done("c") and not journal.is_done("b")
     assert [r["id"] for r in _lines(path)] == ["a", "c"]
     assert not (tmp_path / "out.jsonl.retry-tmp").exists()
+
+
+def test_a_plain_rerun_sends_again_the_rows_that_were_not_their_own_fault(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "out.jsonl"
+    rows = [
+        {"id": "ok", "text": "x"},
+        {"id": "bad", "error": {"type": "BadRequestError", "status": 400, "message": "m"}},
+        {"id": "busy", "error": {"type": "RateLimitError", "status": 429, "message": "m"}},
+        {"id": "down", "error": {"type": "ServerError", "status": 503, "message": "m"}},
+        {"id": "key", "error": {"type": "AuthenticationError", "status": 401, "message": "m"}},
+        {"id": "net", "error": {"type": "APIConnectionError", "status": None, "message": "m"}},
+        {"id": "filtered", "error": {"type": "X", "status": None, "message": "m", "kind": "input"}},
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    with Journal(path) as journal:
+        assert journal.state.dropped_failed == 4
+        assert [i for i in ("ok", "bad", "filtered") if journal.is_done(i)] == [
+            "ok",
+            "bad",
+            "filtered",
+        ]
+        assert not any(journal.is_done(i) for i in ("busy", "down", "key", "net"))
+    assert [r["id"] for r in _lines(path)] == ["ok", "bad", "filtered"]
+    untouched = path.stat().st_mtime_ns
+    Journal(path).close()  # nothing to drop: the file is not rewritten
+    assert path.stat().st_mtime_ns == untouched
+
+
+def test_one_run_at_a_time_on_an_output(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    with Journal(path):
+        with pytest.raises(
+            JournalLockedError, match=rf"being written by another run \(pid {os.getpid()}\)"
+        ):
+            Journal(path)
+        with pytest.raises(JournalLockedError):  # --retry-failed would rename the file
+            Journal(path, retry_failed=True)
+    Journal(path).close()  # released on close
+
+
+def test_a_lock_held_by_another_process_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    ready_r, ready_w = os.pipe()
+    done_r, done_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child holds the journal until told to stop
+        journal = Journal(path)
+        os.write(ready_w, b"1")
+        os.read(done_r, 1)
+        journal.close()
+        os._exit(0)
+    try:
+        os.read(ready_r, 1)
+        with pytest.raises(JournalLockedError, match=rf"pid {pid}\)"):
+            Journal(path)
+    finally:
+        os.write(done_w, b"1")
+        os.waitpid(pid, 0)
+    Journal(path).close()
+
+
+def test_a_directory_is_not_an_output(tmp_path: Path) -> None:
+    with pytest.raises(JournalError, match="is a directory; name a file"):
+        Journal(tmp_path)
+
+
+class _ShortFile:
+    """The journal's file as a full disk makes it: the OS takes part of a line, then
+    refuses."""
+
+    def __init__(self, real: object, take: int) -> None:
+        self.real, self.take = real, take
+
+    def write(self, data: bytes) -> int:
+        if self.take <= 0:
+            raise OSError(28, "No space left on device")
+        part = data[: self.take]
+        self.take -= len(part)
+        return self.real.write(part)  # type: ignore[attr-defined, no-any-return]
+
+    def fileno(self) -> int:
+        return self.real.fileno()  # type: ignore[attr-defined, no-any-return]
+
+    def close(self) -> None:
+        self.real.close()  # type: ignore[attr-defined]
+
+
+def test_a_write_cut_short_leaves_the_file_whole(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    journal = Journal(path)
+    journal.write({"id": "a", "text": "kept"})
+    journal._file = _ShortFile(journal._file, take=5)  # type: ignore[assignment]
+    with pytest.raises(OutputWriteError, match="written short.*rows before it are kept"):
+        journal.write({"id": "b", "text": "torn"})
+    with pytest.raises(OutputWriteError, match="No space left on device") as info:
+        journal.write({"id": "c", "text": "refused"})
+    assert info.value.errno == 28
+    journal.close()
+    assert [r["id"] for r in _lines(path)] == ["a"]  # no torn line
 
 
 def test_export_sorted_follows_input_order(tmp_path: Path) -> None:

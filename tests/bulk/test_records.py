@@ -2,10 +2,17 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from pydantic import BaseModel
 
-from chatplex.bulk.records import encode, error_record, record_cost, success_record
-from chatplex.errors import RateLimitError
+from chatplex.bulk.records import (
+    encode,
+    error_record,
+    record_cost,
+    row_error_kind,
+    success_record,
+)
+from chatplex.errors import APIConnectionError, DeadlineExceededError, RateLimitError, status_error
 from chatplex.messages import AIMessage
 
 
@@ -53,7 +60,12 @@ def test_error_row_has_type_status_message_and_no_key_in_urls() -> None:
     error = RateLimitError("slow down", status=429, provider="openai")
     assert error_record(7, error) == {
         "id": 7,
-        "error": {"type": "RateLimitError", "status": 429, "message": str(error)},
+        "error": {
+            "type": "RateLimitError",
+            "status": 429,
+            "message": str(error),
+            "kind": "transient",
+        },
     }
     leaked = error_record(1, ValueError("GET https://x.example/v1?key=sk-secret-1 failed"))
     assert "sk-secret-1" not in json.dumps(leaked)
@@ -64,3 +76,24 @@ def test_encode_is_one_utf8_line() -> None:
     line = encode({"id": 1, "text": "café\nnext"})
     assert line.endswith(b"\n") and line.count(b"\n") == 1
     assert json.loads(line) == {"id": 1, "text": "café\nnext"}
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (status_error(provider="openai", status=429, message="slow"), "transient"),
+        (status_error(provider="openai", status=503, message="busy"), "transient"),
+        (status_error(provider="openai", status=401, message="bad key"), "setup"),
+        (status_error(provider="openai", status=404, message="no model"), "setup"),
+        (status_error(provider="openai", status=400, message="bad row"), "input"),
+        (APIConnectionError("connection refused"), "transient"),
+        (DeadlineExceededError("deadline"), "transient"),
+        (ValueError("message 0 has no content"), "input"),
+    ],
+)
+def test_an_error_row_says_whose_fault_it_was(error: BaseException, kind: str) -> None:
+    written = error_record(1, error)["error"]
+    assert written["kind"] == kind
+    assert row_error_kind(written) == kind
+    # Rows written before `kind` existed are classified from their type and status.
+    assert row_error_kind({k: v for k, v in written.items() if k != "kind"}) == kind

@@ -26,7 +26,7 @@ def test_summary_lines_and_per_model_cost() -> None:
     assert "requests  4" in text and "30 in, 15 out" in text and "$0.022000" in text
     assert "cheap: 2 rows, 30 tokens, $0.002000" in text
     assert "strong: 1 rows, 15 tokens, $0.020000" in text
-    assert "--retry-failed re-sends the 1 failed rows" in text
+    assert "1 rows failed: a plain rerun sends again" in text and "--retry-failed" in text
 
 
 def test_stopped_run_says_how_to_finish() -> None:
