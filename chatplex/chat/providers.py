@@ -10,7 +10,6 @@ group: `[project.entry-points."chatplex.adapters"] mistral = "pkg.module:factory
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -133,6 +132,8 @@ def provider_factory(provider: str) -> ModelFactory:
     found = _entry_points()
     entry = found.get(provider)
     if entry is None:
+        import difflib  # only on this error path: import chatplex does not load it
+
         names = sorted({*PROVIDERS, *found})
         close = difflib.get_close_matches(provider, names, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
