@@ -51,13 +51,35 @@ def _cost(stats: RunStats) -> str:
     return "$?" if stats.cost is None else f"${stats.cost:.4f}"
 
 
-def fields(stats: RunStats) -> str:
-    """The counters after done/total, as both displays show them."""
-    return (
-        f"failed={stats.failed} cached={stats.cached} in_flight={stats.in_flight} "
-        f"req/s={_count(stats.requests_per_s())} tok/s={_count(stats.tokens_per_s())} "
-        f"cost={_cost(stats)}"
-    )
+def _parts(stats: RunStats) -> list[str]:
+    return [
+        f"failed={stats.failed}",
+        f"cached={stats.cached}",
+        f"in_flight={stats.in_flight}",
+        f"req/s={_count(stats.requests_per_s())}",
+        f"tok/s={_count(stats.tokens_per_s())}",
+        f"cost={_cost(stats)}",
+    ]
+
+
+#: Which counters a narrow bar keeps first (indexes into `_parts`): failed and cost
+#: matter most to whoever watches a long run; then speed, then the rest.
+_KEEP_ORDER = (0, 5, 3, 2, 1, 4)
+
+
+def fields(stats: RunStats, width: int | None = None) -> str:
+    """The counters after done/total, as both displays show them; at most `width`
+    characters (a narrow terminal), keeping the most useful ones, in their usual order."""
+    parts = _parts(stats)
+    if width is None:
+        return " ".join(parts)
+    kept: set[int] = set()
+    used = -1  # no space before the first
+    for index in _KEEP_ORDER:
+        if used + 1 + len(parts[index]) <= width:
+            kept.add(index)
+            used += 1 + len(parts[index])
+    return " ".join(part for index, part in enumerate(parts) if index in kept)
 
 
 class ProgressDisplay(Protocol):
@@ -76,13 +98,21 @@ def _terminal_width(file: IO[str]) -> int:
         return 0
 
 
+#: Columns the bar's other parts take, besides the counters: "100%|", a bar of at least
+#: ten, "| 123456/123456 [1:02:03<4:05:06] ".
+_BAR_FIXED = 48
+
+
 class ProgressBar:
-    """A tqdm bar over a `RunStats` (for terminals)."""
+    """A tqdm bar over a `RunStats` (for terminals). tqdm cuts a line longer than the
+    terminal at its end, so the counters are fitted to the width first: at 80 columns
+    the bar keeps done/total, failed and cost."""
 
     def __init__(self, stats: RunStats, file: IO[str], *, min_interval_s: float = 0.1) -> None:
         from tqdm import tqdm  # loaded only when a bar is shown (import time of chatplex)
 
         self.stats = stats
+        self._file = file
         known_width = _terminal_width(file) > 0
         self._bar = tqdm(
             total=stats.total,
@@ -107,7 +137,9 @@ class ProgressBar:
             return
         self._next = now + self._min_interval_s
         self._bar.n = self.stats.skipped + self.stats.finished_rows
-        self._bar.set_postfix_str(fields(self.stats), refresh=False)
+        columns = _terminal_width(self._file) or 120
+        counters = fields(self.stats, max(columns - _BAR_FIXED, 0))
+        self._bar.set_postfix_str(counters, refresh=False)
         self._bar.refresh()
 
     def close(self) -> None:

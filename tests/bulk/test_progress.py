@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from chatplex.bulk.progress import LogLines, ProgressBar, ProgressCallback, fields, make_display
 from chatplex.bulk.stats import RunStats
@@ -76,3 +77,27 @@ def test_callback_over_http_counts_requests(tmp_path: Path) -> None:
             model.batch(["a", "b", "c", "d"], config={"callbacks": [progress]})
     assert progress.stats.requests == 4 == server.stats.requests
     assert progress.stats.by_model["gpt-4o-mini"].rows == 4
+
+
+def test_fields_fit_a_width_keeping_failed_and_cost_first() -> None:
+    stats = RunStats(total=10)
+    stats.failed, stats.cached, stats.in_flight, stats.cost = 12, 3, 64, 1.5
+    assert fields(stats, 28) == "failed=12 cost=$1.5000"
+    assert fields(stats, 5) == ""
+    assert fields(stats, 1000) == fields(stats)
+
+
+def test_an_80_column_bar_keeps_done_total_failed_and_cost(monkeypatch: Any) -> None:
+    import chatplex.bulk.progress as progress
+
+    monkeypatch.setattr(progress, "_terminal_width", lambda file: 80)
+    screen = Terminal()
+    stats = RunStats(total=1_000_000)
+    bar = ProgressBar(stats, screen)
+    stats.succeeded, stats.failed, stats.in_flight = 123_456, 1_234, 64
+    stats.cached, stats.cost = 99_999, 123.4567
+    bar.close()
+    last = screen.getvalue().split("\r")[-1].strip("\n")
+    assert len(last) <= 80, last
+    for part in ("124690/1000000", "failed=1234", "cost=$123.4567"):
+        assert part in last, last
