@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -256,6 +257,7 @@ def run_command(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             progress_interval_s=args.progress_interval,
             report=args.report,
+            report_settings=_report_settings(args) if args.report else None,
         )
         if args.sorted_output:
             ids = (row.id for row in iter_rows(args.input, prompt=args.prompt))
@@ -280,6 +282,33 @@ def run_command(args: argparse.Namespace) -> int:
     if summary.stop_reason in ("interrupted", "cancelled"):
         return EXIT_INTERRUPTED
     return EXIT_FAILED_ROWS if summary.failed else EXIT_OK
+
+
+def _report_settings(args: argparse.Namespace) -> dict[str, object]:
+    """What the report lists as the run's settings (keys never come from flags; URLs'
+    credential-looking parts are masked)."""
+    from ..version import __version__
+
+    argv = " ".join(shlex.quote(arg) for arg in sys.argv[1:])
+    shown = {
+        "command": redact_urls_in(f"chatplex {argv}" if argv else "chatplex run"),
+        "chatplex": __version__,
+        "input": args.input,
+        "model": args.model or os.environ.get("CHATPLEX_MODEL") or "(profile)",
+        "concurrency": args.concurrency,
+    }
+    optional = {
+        "prompt": args.prompt,
+        "base URL": args.base_url and redact_urls_in(args.base_url),
+        "requests/min": args.rpm,
+        "tokens/min": args.tpm,
+        "max cost (USD)": args.max_cost,
+        "cache": args.cache,
+        "profile": args.profile,
+        "retry failed": args.retry_failed or None,
+    }
+    shown.update({name: value for name, value in optional.items() if value is not None})
+    return shown
 
 
 def _error(message: str, status: int) -> int:

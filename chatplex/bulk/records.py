@@ -1,13 +1,15 @@
 """The output rows of a bulk run: one JSON object per input row, a success or an error.
 
-Success: `{"id", "text", "usage", "cost", "attempts", "latency_s", "cached"}`; `text` is
+Every row has `at`: the unix time (s) it finished, which the report charts across runs.
+
+Success: `{"id", "text", "usage", "cost", "attempts", "latency_s", "cached", "at"}`; `text` is
 the reply's text, or for a structured output (a dict, a list, a pydantic model) the
 JSON value itself. `usage` is the reply's `usage_metadata`, `cost` the USD total the
 reply carries (`response_metadata["cost"]["total"]`, None when the price is unknown or
 nothing priced it), `cached` whether a cache answered. `model` is added when the reply
 names its model (routing: which model answered).
 
-Error: `{"id", "error": {"type", "status", "message", "kind"}}`: the exception's class,
+Error: `{"id", "error": {"type", "status", "message", "kind"}, "at"}`: the exception's class,
 the HTTP status for provider errors (else None), its message (provider errors are already
 redacted by the http layer; URLs' credential-looking query values are masked here too),
 and whose fault it was (`error_kind`): "transient" (connection, timeout, 408/409/429,
@@ -23,6 +25,7 @@ a provider Batch API job) that writes the same file.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -66,6 +69,10 @@ def _jsonable(output: Any) -> Any:
     return str(output)
 
 
+def _now() -> float:
+    return round(time.time(), 3)
+
+
 def record_cost(metadata: dict[str, Any]) -> float | None:
     """The USD cost a reply's metadata carries, None when unknown (read defensively:
     replies from before pricing existed carry no `cost`)."""
@@ -88,6 +95,7 @@ def success_record(row_id: str | int, output: Any, latency_s: float) -> dict[str
             "attempts": meta.get("attempts", 1),
             "latency_s": round(latency_s, 4),
             "cached": bool(meta.get("cached", False)),
+            "at": _now(),
         }
         if meta.get("model_name"):
             record["model"] = meta["model_name"]
@@ -104,6 +112,7 @@ def success_record(row_id: str | int, output: Any, latency_s: float) -> dict[str
         "attempts": None,
         "latency_s": round(latency_s, 4),
         "cached": False,
+        "at": _now(),
     }
 
 
@@ -150,6 +159,7 @@ def error_record(row_id: str | int, error: BaseException) -> dict[str, Any]:
             "message": message,
             "kind": error_kind(error),
         },
+        "at": _now(),
     }
 
 

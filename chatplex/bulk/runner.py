@@ -28,7 +28,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Sized
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -281,6 +281,7 @@ async def arun(
     progress_interval_s: float = 10.0,
     handle_sigint: bool = True,
     report: str | Path | None = None,
+    report_settings: Mapping[str, object] | None = None,
 ) -> RunSummary:
     """Run every row through `runnable`, appending one output row each to `output`.
 
@@ -291,7 +292,8 @@ async def arun(
     rows once the replies' cost reaches it. `progress`: a bar on a terminal, a line every
     `progress_interval_s` seconds otherwise (to `progress_file`, stderr by default), and
     the summary at the end. `handle_sigint`: Ctrl-C stops gracefully (main thread only).
-    `report`: write an HTML chart of the run there (see `report`).
+    `report`: write an HTML page charting the whole output there (every run that wrote
+    to it; see `report`), listing `report_settings` (what the run was asked to do).
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
@@ -323,7 +325,7 @@ async def arun(
         stats, output=Path(output), stop_reason=control.stop_reason, fault=control.fault
     )
     if report is not None:
-        write_report(report, summary, stats.timeline)
+        write_report(report, summary, output, report_settings)
     if progress:
         print(summary.format(), file=notice, flush=True)
     return summary
@@ -344,6 +346,7 @@ def run(
     progress_interval_s: float = 10.0,
     handle_sigint: bool = True,
     report: str | Path | None = None,
+    report_settings: Mapping[str, object] | None = None,
 ) -> RunSummary:
     """`arun` on a new event loop (from sync code; inside a running loop, await `arun`)."""
     try:
@@ -367,5 +370,6 @@ def run(
             progress_interval_s=progress_interval_s,
             handle_sigint=handle_sigint,
             report=report,
+            report_settings=report_settings,
         )
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from pydantic import BaseModel
@@ -27,7 +28,9 @@ def test_success_row_from_a_reply() -> None:
             "cost": {"total": 0.5, "input": 0.2, "output": 0.3, "currency": "USD"},
         },
     )
+    before = time.time()
     record = success_record("a", reply, 0.123456)
+    assert before - 0.001 <= record.pop("at") <= time.time() + 0.001  # finished (unix s, ms)
     assert record == {
         "id": "a",
         "text": "hello",
@@ -58,7 +61,9 @@ def test_structured_output_is_json() -> None:
 
 def test_error_row_has_type_status_message_and_no_key_in_urls() -> None:
     error = RateLimitError("slow down", status=429, provider="openai")
-    assert error_record(7, error) == {
+    record = error_record(7, error)
+    assert isinstance(record.pop("at"), float)
+    assert record == {
         "id": 7,
         "error": {
             "type": "RateLimitError",
