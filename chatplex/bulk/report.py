@@ -263,9 +263,9 @@ def render_report(
     sections = [
         "<h1>chatplex run</h1>",
         "<h2>Settings</h2>",
-        _table(("setting", "value"), sorted((settings or {}).items())),
+        _table(("setting", "value"), list((settings or {}).items())),
         "<h2>The whole output</h2>",
-        _table(("", "value"), totals),
+        _table(("total", "value"), totals),
         "<h2>Over time</h2>",
         *(f"<figure>{chart}</figure>" for chart in _charts(history)),
         f"<p>Buckets of {history.timeline.width_s:g} s; gaps between runs show as zero.</p>",
