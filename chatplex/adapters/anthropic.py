@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -70,6 +69,8 @@ from .base import (
     key_digest,
     reveal,
     secret_header_names,
+    take_base_url,
+    withheld_key_note,
 )
 
 __all__ = ["BLOCK_TYPES", "DEFAULT_BASE_URL", "AnthropicAdapter", "AnthropicStreamParser"]
@@ -144,10 +145,9 @@ class AnthropicAdapter:
         # traceback rendered with locals shows) holds a key or a credential in clear.
         api_key = as_secret(api_key)
         given = base_url is not None
-        where = BaseURL.parse(
-            base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL, "/v1/messages"
-        )
-        base_url = where.base_url
+        parts = take_base_url(base_url, "ANTHROPIC_BASE_URL", DEFAULT_BASE_URL)
+        base_url = parts.shown
+        where = BaseURL.parse(parts, "/v1/messages")
         self._url, self._secret_url = where.url, where.secret_url
         #: The base URL, credentials in its query masked (`secret_base_url`: to send).
         self.base_url = where.base_url
@@ -160,6 +160,11 @@ class AnthropicAdapter:
                 official_host=_ANTHROPIC_HOST,
             )
         self._key = api_key or Secret("")
+        self._withheld = (
+            ""
+            if self._key
+            else withheld_key_note("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", _ANTHROPIC_HOST)
+        )
         if not self._key and where.host == _ANTHROPIC_HOST:
             raise ValueError("no Anthropic API key: pass api_key=... or set ANTHROPIC_API_KEY")
         if default_max_tokens < 1:
@@ -290,10 +295,13 @@ class AnthropicAdapter:
             elif isinstance(err, str):
                 message = err
             request_id = _str_or_none(data.get("request_id"))
+        message = message or detail_message(data) or _snippet(body) or f"HTTP {status}"
+        if status == 401:
+            message += self._withheld
         return status_error(
             provider=_PROVIDER,
             status=status,
-            message=message or detail_message(data) or _snippet(body) or f"HTTP {status}",
+            message=message,
             headers=headers,
             error_type=error_type if isinstance(error_type, str) else None,
             request_id=request_id or header_value(headers, "request-id"),

@@ -18,7 +18,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import APIError
 from ..messages import AIMessage, AIMessageChunk, BaseMessage
-from ..secret import MaskedHeaders, Secret, is_secret_header, redact_url, take_url_credentials
+from ..secret import (
+    MaskedHeaders,
+    Secret,
+    URLCredentials,
+    is_secret_header,
+    redact_url,
+    take_url_credentials,
+)
 
 __all__ = [
     "Adapter",
@@ -34,6 +41,8 @@ __all__ = [
     "endpoint_url",
     "environment_key",
     "hold_secrets",
+    "take_base_url",
+    "withheld_key_note",
     "key_digest",
     "reveal",
     "secret_header_names",
@@ -102,12 +111,17 @@ class BaseURL:
     basic_auth: Secret | None
 
     @classmethod
-    def parse(cls, base_url: str, path: str) -> BaseURL:
+    def parse(cls, base_url: str | URLCredentials, path: str) -> BaseURL:
         """Check `base_url` (see `endpoint_url`) and take it apart; raises ValueError or
-        TypeError naming what is wrong, never showing a credential."""
-        if not isinstance(base_url, str):
+        TypeError naming what is wrong, never showing a credential. (Callers take the
+        credentials out first, `take_url_credentials`, so that none of their frame's
+        locals holds one if this raises.)"""
+        if isinstance(base_url, URLCredentials):
+            parts = base_url
+        elif isinstance(base_url, str):
+            parts = take_url_credentials(base_url)
+        else:
             raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
-        parts = take_url_credentials(base_url)
         del base_url  # from here on, no local of this frame holds a clear credential
         url = endpoint_url(parts.shown, path)  # first: refuses bad URLs (masked)
         secret = parts.secret
@@ -126,6 +140,15 @@ class BaseURL:
     def credentials(self) -> str:
         """The credentials of the URL as one string, for `key_digest` ("" if none)."""
         return "\n".join(s.get() for s in (self.secret_url, self.basic_auth) if s is not None)
+
+
+def take_base_url(base_url: str | None, variable: str, default: str) -> URLCredentials:
+    """The base URL an adapter uses (`base_url`, else the environment's `variable`, else
+    `default`), its credentials already taken out (see `take_url_credentials`)."""
+    url = base_url or os.environ.get(variable) or default
+    if not isinstance(url, str):
+        raise TypeError(f"base_url must be a str, got {type(url).__name__}")
+    return take_url_credentials(url)
 
 
 def as_secret(key: str | Secret | None) -> Secret | None:
@@ -160,6 +183,17 @@ def environment_key(
         return None
     value = os.environ.get(variable)
     return Secret(value) if value else None
+
+
+def withheld_key_note(variable: str, base_variable: str, official_host: str) -> str:
+    """What a 401 adds when `environment_key` kept the environment's key back ("" when
+    there is no such key): why no key was sent, and what to do."""
+    if not os.environ.get(variable):
+        return ""
+    return (
+        f" (no API key was sent: {variable} goes only to {official_host} or to a base URL "
+        f"from {base_variable}; pass api_key= to send a key to this base_url)"
+    )
 
 
 @dataclass(frozen=True, slots=True)

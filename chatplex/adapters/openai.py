@@ -38,7 +38,6 @@ With `n > 1` every candidate is kept: the reply is choice 0 and
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -69,6 +68,8 @@ from .base import (
     key_digest,
     reveal,
     secret_header_names,
+    take_base_url,
+    withheld_key_note,
 )
 
 __all__ = [
@@ -148,10 +149,9 @@ class OpenAIAdapter:
         # traceback rendered with locals shows) holds a key or a credential in clear.
         api_key = as_secret(api_key)
         given = base_url is not None
-        where = BaseURL.parse(
-            base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL, "/chat/completions"
-        )
-        base_url = where.base_url
+        parts = take_base_url(base_url, "OPENAI_BASE_URL", DEFAULT_BASE_URL)
+        base_url = parts.shown
+        where = BaseURL.parse(parts, "/chat/completions")
         self._url, self._secret_url = where.url, where.secret_url
         #: The base URL, credentials in its query masked (`secret_base_url`: to send).
         self.base_url = where.base_url
@@ -162,6 +162,9 @@ class OpenAIAdapter:
                 "OPENAI_API_KEY", base_url_given=given, host=where.host, official_host=_OPENAI_HOST
             )
         secret = api_key or None
+        self._withheld = (
+            "" if secret else withheld_key_note("OPENAI_API_KEY", "OPENAI_BASE_URL", _OPENAI_HOST)
+        )
         if not secret and self._public:
             raise ValueError(
                 "OpenAI API key missing: pass api_key=... or set OPENAI_API_KEY "
@@ -267,6 +270,8 @@ class OpenAIAdapter:
         message, error_type, code = error_fields(data)
         if not message:
             message = detail_message(data) or snippet(body) or f"HTTP {status}"
+        if status == 401:
+            message += self._withheld
         return status_error(
             provider=_PROVIDER,
             status=status,
