@@ -15,6 +15,8 @@ import logging
 import socket
 import traceback
 from collections.abc import Iterator
+from types import FrameType
+from typing import Any
 
 import httpx
 import pytest
@@ -434,7 +436,7 @@ ECHO_NEEDLES = (ECHO_KEY, "5be0c2d4")
 ECHO_HEADER = "x-gateway-pass"
 
 #: name -> (how the base URL carries the credential, the model's other settings)
-URL_FORMS: dict[str, tuple[str, dict[str, object]]] = {
+URL_FORMS: dict[str, tuple[str, dict[str, Any]]] = {
     "userinfo": ("http://gw-user:{key}@127.0.0.1:{port}{path}", {}),
     "query-key": ("http://127.0.0.1:{port}{path}?api-version=2&key={key}", {}),
     "query-code": ("http://127.0.0.1:{port}{path}?code={key}", {}),
@@ -534,12 +536,13 @@ def form_model(form: str, provider: str, port: int) -> ChatModel:
     template, settings = URL_FORMS[form]
     path = "/v1" if provider == "openai" else ""
     name = "openai:gpt-4o-mini" if provider == "openai" else "anthropic:claude-sonnet-4-5"
-    return init_chat_model(
+    model: ChatModel = init_chat_model(
         name,
         base_url=template.format(key=ECHO_KEY, port=port, path=path),
         retry_policy=retry_policy(1, initial_delay=0.001, max_delay=0.002),
         **settings,
     )
+    return model
 
 
 def arrived(echoed: str) -> bool:
@@ -550,7 +553,7 @@ def arrived(echoed: str) -> bool:
     if ECHO_KEY in echoed:
         return True
     basic = re.search(r"Basic ([A-Za-z0-9+/=]+)", echoed)
-    return bool(basic) and ECHO_KEY in base64.b64decode(basic.group(1)).decode()
+    return basic is not None and ECHO_KEY in base64.b64decode(basic.group(1)).decode()
 
 
 def assert_no_echo_key(where: str, text: str) -> None:
@@ -646,7 +649,7 @@ def test_frame_locals_of_a_call_in_flight_hold_no_clear_url(
 
     def handler(request: httpx.Request) -> httpx.Response:
         assert request.url.params["code"] == ECHO_KEY  # the real one goes out
-        frame = sys._getframe()
+        frame: FrameType | None = sys._getframe()
         while frame is not None:
             captured.append(
                 "".join(
@@ -830,7 +833,7 @@ def chatchatplex(form: str, provider: str, port: int) -> object:
         model=name,
         base_url=template.format(key=ECHO_KEY, port=port, path=path),
         max_retries=0,
-        **settings,  # type: ignore[arg-type]
+        **settings,
     )
 
 
@@ -861,6 +864,7 @@ def test_chatchatplex_serializes_with_credentials_masked(form: str, provider: st
 def test_chatchatplex_declares_its_secret_to_langchains_serializer() -> None:
     pytest.importorskip("langchain_core")
     from langchain_core.load import dumpd
+    from pydantic import SecretStr
 
     from chatplex.langchain import ChatChatplex
 
@@ -871,7 +875,7 @@ def test_chatchatplex_declares_its_secret_to_langchains_serializer() -> None:
 
     llm = Serializable(
         model="openai:gpt-4o-mini",
-        api_key=ECHO_KEY,
+        api_key=SecretStr(ECHO_KEY),
         base_url=f"https://gw.example/v1?code={ECHO_KEY}",
     )
     data = dumpd(llm)
@@ -951,8 +955,8 @@ async def test_chatchatplex_callbacks_and_traces_never_see_a_credential(
         assert_no_echo_key("a traced run", run.model_dump_json() + repr(run))
     assert any("***" in (run.error or "") for run in tracer.runs)  # the echo, masked
     assert_no_echo_key("the callbacks", "\n".join(handler.calls))
-    for err, quoted in errors:
-        assert_no_echo_key("a LangChain call's error", shown(err, frame_locals=not quoted))
+    for failure, quoted in errors:
+        assert_no_echo_key("a LangChain call's error", shown(failure, frame_locals=not quoted))
     assert_no_echo_key("the logs", all_logs.getvalue())
 
 
