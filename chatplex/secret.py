@@ -18,13 +18,18 @@ if TYPE_CHECKING:
 __all__ = [
     "MASK",
     "SECRET_HEADERS",
+    "SECRET_QUERY_NAMES",
+    "SECRET_QUERY_WORDS",
     "MaskedHeaders",
     "Secret",
+    "URLCredentials",
     "is_secret_header",
     "is_secret_query",
     "mask_headers",
     "redact_url",
     "redact_urls_in",
+    "scrub_text",
+    "take_url_credentials",
 ]
 
 #: What a masked value is replaced with (valid in a URL query, unlike "[secret]").
@@ -46,9 +51,28 @@ SECRET_HEADERS = frozenset(
 # Any other header named like a credential (x-portkey-api-key, helicone-auth, x-my-token).
 # Whole words at the end only: `x-ratelimit-remaining-tokens` is not a credential.
 _SECRET_HEADER_NAME = r"(^|[-_])(auth|authorization|key|apikey|token|secret|password|signature)$"
-# Query parameters named like a credential: key, api-key, api_key, apikey, access_token,
-# sig (Azure SAS), X-Amz-Signature, X-Amz-Credential, client_secret...
-_SECRET_QUERY_NAME = r"(^|[-_])(key|apikey|token|secret|password|sig|signature|credential|auth)$"
+#: The one list of URL query names that carry credentials. A name is one if it is one of
+#: `SECRET_QUERY_NAMES`, or ends in one of `SECRET_QUERY_WORDS` after `-` or `_` (or is
+#: one): key, api-key, api_key, apikey, access_token, sig and signature (Azure SAS,
+#: X-Amz-Signature), X-Amz-Credential, X-Amz-Security-Token, client_secret, password...
+SECRET_QUERY_WORDS = (
+    "key",
+    "apikey",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "pwd",
+    "sig",
+    "signature",
+    "credential",
+    "auth",
+)
+#: Whole names only: Azure Functions' `code` (a `country_code` is no credential).
+SECRET_QUERY_NAMES = ("code",)
+_SECRET_QUERY_NAME = (
+    rf"(^|[-_])({'|'.join(SECRET_QUERY_WORDS)})$|^({'|'.join(SECRET_QUERY_NAMES)})$"
+)
 # name=value pairs of URL queries inside free text (log lines, exception messages).
 _QUERY_PAIR = r"([?&;])([^=&#\s?;\"'<>]+)=([^&#\s;\"'<>]*)"
 
@@ -133,8 +157,8 @@ def mask_headers(
 def is_secret_query(name: str) -> bool:
     """Whether a URL query parameter is named like a credential (`api-key`, `sig`...).
 
-    >>> is_secret_query("api-key"), is_secret_query("api-version")
-    (True, False)
+    >>> is_secret_query("api-key"), is_secret_query("code"), is_secret_query("api-version")
+    (True, True, False)
     """
     from urllib.parse import unquote
 
@@ -186,3 +210,68 @@ def _redact_pair(pair: str) -> str:
 def _redact_match(match: re.Match[str]) -> str:
     sep, name, value = match.groups()
     return f"{sep}{name}={MASK if is_secret_query(name) else value}"
+
+
+class URLCredentials:
+    """A URL split at construction into what may be shown and the credentials it held.
+
+    - `shown`: no user info, credential-looking query values replaced by `MASK`; safe for
+      reprs, logs, errors, serialization and cache keys.
+    - `secret`: the URL to send (without user info) as a `Secret`, when its query held a
+      credential; None when `shown` is the URL to send.
+    - `userinfo`: `(user, password)` from `user:password@` (percent-decoded) as a
+      `Secret` holding "user:password", or None. httpx would send it as Basic auth.
+
+    >>> parts = take_url_credentials("https://me:pw@gw.example/v1?api-version=2&code=c1")
+    >>> parts.shown, parts.secret, parts.userinfo
+    ('https://gw.example/v1?api-version=2&code=***', Secret('**********'), Secret('**********'))
+    >>> parts.secret.get(), parts.userinfo.get()
+    ('https://gw.example/v1?api-version=2&code=c1', 'me:pw')
+    """
+
+    __slots__ = ("secret", "shown", "userinfo")
+
+    def __init__(self, shown: str, secret: Secret | None, userinfo: Secret | None) -> None:
+        self.shown = shown
+        self.secret = secret
+        self.userinfo = userinfo
+
+    def __repr__(self) -> str:
+        return f"URLCredentials({self.shown!r})"
+
+    def url(self) -> str:
+        """The URL to send: the secret one if there is one, else `shown`."""
+        return self.secret.get() if self.secret is not None else self.shown
+
+
+def take_url_credentials(url: str) -> URLCredentials:
+    """Split `url` into what may be shown and its credentials (see `URLCredentials`). A
+    string that is not a URL comes back as it is, masked (the caller's check refuses it).
+    """
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return URLCredentials(redact_urls_in(url), None, None)
+    netloc, userinfo = parts.netloc, None
+    if "@" in netloc:
+        info, _, netloc = netloc.rpartition("@")
+        user, _, password = info.partition(":")
+        userinfo = Secret(f"{unquote(user)}:{unquote(password)}")
+    bare = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    shown = redact_url(bare)
+    return URLCredentials(shown, Secret(bare) if shown != bare else None, userinfo)
+
+
+def scrub_text(text: str, secrets: Collection[str]) -> str:
+    """`text` with every occurrence of each of `secrets` replaced by `MASK` (longest
+    first, so a key is not half-masked by a secret that is a piece of it).
+
+    >>> scrub_text("Invalid key sk-123456 for sk-123456789", ["sk-123456", "sk-123456789"])
+    'Invalid key *** for ***'
+    """
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret and secret in text:
+            text = text.replace(secret, MASK)
+    return text

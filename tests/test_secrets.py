@@ -15,6 +15,8 @@ import logging
 import socket
 import traceback
 from collections.abc import Iterator
+from types import FrameType
+from typing import Any
 
 import httpx
 import pytest
@@ -183,7 +185,9 @@ def reachable(root: object, depth: int = 6) -> Iterator[object]:
         todo += [(child, level + 1) for child in children if child is not None]
 
 
-def shown(err: BaseException) -> str:
+def shown(err: BaseException, *, frame_locals: bool = True) -> str:
+    """Everything `err` shows or reaches; with `frame_locals`, the locals of every frame
+    of its traceback and its chain's too (as Sentry records them)."""
     parts: list[str] = []
     for obj in reachable(err):
         for show in (str, repr):
@@ -193,7 +197,7 @@ def shown(err: BaseException) -> str:
                 parts.append(f"<{show.__name__} raised {exc!r}>")
     for exc in chain(err):
         te = traceback.TracebackException(
-            type(exc), exc, exc.__traceback__, capture_locals=True, compact=False
+            type(exc), exc, exc.__traceback__, capture_locals=frame_locals, compact=False
         )
         parts.append("".join(te.format()))
     parts.append("".join(traceback.format_exception(err)))
@@ -355,9 +359,9 @@ async def test_a_key_in_the_base_url_query_is_masked_in_errors_and_logs(
     assert err.response.request.url.params["api-key"] == "***"  # type: ignore[attr-defined]
     assert_no_secret("the logs", all_logs.getvalue())
     assert_no_secret("repr(model)", repr(model) + repr(model.adapter))
-    # The error's own rendering (tracebacks with locals are the one exception: the http
-    # layer's frames hold the live httpx.Request, whose repr shows its URL).
-    assert_no_secret("the error", str(err) + repr(err) + repr(vars(err)))
+    # The error and everything it shows, its frames' locals included: the http layer's
+    # frames hold the httpx.Request, whose URL shows the key masked (`MaskedURL`).
+    assert_no_secret("the error", shown(err))
 
 
 def test_adapters_hold_credentials_only_in_secret() -> None:
@@ -418,3 +422,585 @@ def test_a_models_extra_headers_are_masked_in_its_vars() -> None:
         text = repr(obj) + repr(vars(obj)) + repr(vars(obj.adapter))
         assert_no_secret("the model", text)
         assert "'x-trace': '1'" in text
+
+
+# -- credentials in the base URL, echoed back, and LangChain's side ----------------------
+#
+# Every place a credential can sit (user info, a query parameter named key/code/sig, a
+# header, the API key), both providers, sync and async, invoke and stream, against a
+# server that echoes everything it received (request line and headers) back in its
+# error text, and a closed port. The credential must reach the server, and nowhere else.
+
+ECHO_KEY = "ek-SENTINEL-5be0c2d4-echoed"
+ECHO_NEEDLES = (ECHO_KEY, "5be0c2d4")
+ECHO_HEADER = "x-gateway-pass"
+
+#: name -> (how the base URL carries the credential, the model's other settings)
+URL_FORMS: dict[str, tuple[str, dict[str, Any]]] = {
+    "userinfo": ("http://gw-user:{key}@127.0.0.1:{port}{path}", {}),
+    "query-key": ("http://127.0.0.1:{port}{path}?api-version=2&key={key}", {}),
+    "query-code": ("http://127.0.0.1:{port}{path}?code={key}", {}),
+    "query-sig": ("http://127.0.0.1:{port}{path}?sv=2024&sig={key}&se=2030", {}),
+    "header": ("http://127.0.0.1:{port}{path}", {"default_headers": {"api-key": ECHO_KEY}}),
+    "secret-header": (
+        "http://127.0.0.1:{port}{path}",
+        {"default_headers": {ECHO_HEADER: ECHO_KEY}, "secret_headers": (ECHO_HEADER,)},
+    ),
+    "api-key": ("http://127.0.0.1:{port}{path}", {"api_key": ECHO_KEY}),
+}
+
+
+class EchoServer:
+    """A local HTTP server that answers every request with the request line and every
+    header it got quoted back in its error text (as a careless gateway does), in the way
+    `x-mode` asks: "401" / "500" (an error body), "malformed" (a 200 whose JSON breaks
+    off), "sse" (a 200 stream whose first event is an error). With `x-echo: no` it says
+    the same without quoting anything. It records what it got, by `x-request-key`."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.seen: dict[str, str] = {}
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                self.rfile.read(int(self.headers.get("content-length") or 0))
+                echo = f"{self.command} {self.path} " + " | ".join(
+                    f"{k}: {v}" for k, v in self.headers.items()
+                )
+                outer.seen[self.headers.get("x-request-key", "")] = echo
+                if self.headers.get("x-echo") == "no":
+                    echo = "(not quoted)"
+                anthropic = self.path.startswith("/v1/messages")
+                mode = self.headers.get("x-mode", "401")
+                if mode == "sse":
+                    import json as _json
+
+                    if anthropic:
+                        error = {"type": "error", "error": {"type": "api_error", "message": echo}}
+                        body = f"event: error\ndata: {_json.dumps(error)}\n\n"
+                    else:
+                        error = {"error": {"message": echo, "type": "server_error", "code": echo}}
+                        body = f"data: {_json.dumps(error)}\n\n"
+                    self._answer(200, "text/event-stream", body.encode())
+                elif mode == "malformed":
+                    self._answer(200, "application/json", b'{"id": "' + echo.encode())
+                else:
+                    import json as _json
+
+                    kind = "authentication_error" if mode == "401" else "api_error"
+                    error = {"message": f"Invalid credentials: {echo}", "type": kind, "code": echo}
+                    self._answer(
+                        int(mode), "application/json", _json.dumps({"error": error}).encode()
+                    )
+
+            def _answer(self, status: int, content_type: str, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("content-type", content_type)
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture(scope="module")
+def echo() -> Iterator[EchoServer]:
+    server = EchoServer()
+    yield server
+    server.close()
+    chatplex.close()
+
+
+@pytest.fixture
+def no_env_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def form_model(form: str, provider: str, port: int) -> ChatModel:
+    template, settings = URL_FORMS[form]
+    path = "/v1" if provider == "openai" else ""
+    name = "openai:gpt-4o-mini" if provider == "openai" else "anthropic:claude-sonnet-4-5"
+    model: ChatModel = init_chat_model(
+        name,
+        base_url=template.format(key=ECHO_KEY, port=port, path=path),
+        retry_policy=retry_policy(1, initial_delay=0.001, max_delay=0.002),
+        **settings,
+    )
+    return model
+
+
+def arrived(echoed: str) -> bool:
+    """Whether the echo of a request shows the credential was sent (Basic auth decoded)."""
+    import base64
+    import re
+
+    if ECHO_KEY in echoed:
+        return True
+    basic = re.search(r"Basic ([A-Za-z0-9+/=]+)", echoed)
+    return basic is not None and ECHO_KEY in base64.b64decode(basic.group(1)).decode()
+
+
+def assert_no_echo_key(where: str, text: str) -> None:
+    for needle in ECHO_NEEDLES:
+        at = text.find(needle)
+        assert at < 0, f"{needle!r} in {where}: ...{text[max(0, at - 300) : at + 100]}..."
+
+
+ECHO_CASES = [
+    ("invoke", "401"),
+    ("invoke", "500"),
+    ("invoke", "malformed"),
+    ("stream", "401"),
+    ("stream", "sse"),
+    ("invoke", "refused"),
+    ("stream", "refused"),
+]
+
+
+@pytest.mark.parametrize(("mode", "fault"), ECHO_CASES, ids=[f"{m}-{f}" for m, f in ECHO_CASES])
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+@pytest.mark.parametrize("form", list(URL_FORMS))
+async def test_a_credential_anywhere_in_the_base_url_is_sent_and_never_shown(
+    echo: EchoServer,
+    closed_port: int,
+    all_logs: io.StringIO,
+    no_env_keys: None,
+    form: str,
+    provider: str,
+    sync: bool,
+    mode: str,
+    fault: str,
+) -> None:
+    """The server does not quote the request: whatever shows the credential is
+    chatplex's (or httpx's) doing. Every frame's locals are checked."""
+    refused = fault == "refused"
+    model = form_model(form, provider, closed_port if refused else echo.port)
+    # The model and its adapter, as reprs and vars show them.
+    assert_no_echo_key("the model", repr(model) + repr(vars(model)) + repr(vars(model.adapter)))
+    request_key = f"plain-{form}-{provider}-{sync}-{mode}-{fault}"
+    headers = {"x-request-key": request_key, "x-mode": fault, "x-echo": "no"}
+    err = await fail(model, sync, mode, headers)
+
+    if not refused:  # the credential did reach the server
+        assert arrived(echo.seen[request_key]), echo.seen[request_key]
+    # Nowhere in the error: str/repr, what it reaches, the whole chain, and every frame's
+    # locals (traceback.TracebackException(capture_locals=True), as Sentry records them).
+    assert_no_echo_key("the error, what it reaches, its frames' locals", shown(err))
+    assert_no_echo_key("the logs", all_logs.getvalue())
+
+
+ECHOED = [case for case in ECHO_CASES if case[1] != "refused"]
+
+
+@pytest.mark.parametrize(("mode", "fault"), ECHOED, ids=[f"{m}-{f}" for m, f in ECHOED])
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+@pytest.mark.parametrize("form", list(URL_FORMS))
+async def test_a_credential_the_server_echoes_is_masked_in_the_error_and_logs(
+    echo: EchoServer,
+    all_logs: io.StringIO,
+    no_env_keys: None,
+    form: str,
+    provider: str,
+    sync: bool,
+    mode: str,
+    fault: str,
+) -> None:
+    """The server quotes the whole request back in its error text: the error (message,
+    body, type, code, its response copy, its chain) and the logs show it masked. (The
+    frames that read the reply hold the bytes as the server sent them: not checked here.)"""
+    model = form_model(form, provider, echo.port)
+    request_key = f"echo-{form}-{provider}-{sync}-{mode}-{fault}"
+    err = await fail(model, sync, mode, {"x-request-key": request_key, "x-mode": fault})
+
+    assert arrived(echo.seen[request_key]), echo.seen[request_key]
+    assert_no_echo_key("the error and what it reaches", shown(err, frame_locals=False))
+    assert_no_echo_key("the logs", all_logs.getvalue())
+    if fault != "malformed":  # the server's words are kept, the credential masked in them
+        assert "Invalid credentials" in str(err) or "POST /v1" in str(err), str(err)
+        assert "***" in str(err), str(err)
+
+
+def test_frame_locals_of_a_call_in_flight_hold_no_clear_url(
+    echo: EchoServer, no_env_keys: None
+) -> None:
+    """Not only the frames an error went through: while a request is in the transport,
+    every frame of the stack (chatplex's and httpx's) shows the query credential masked."""
+    import sys
+
+    captured: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.params["code"] == ECHO_KEY  # the real one goes out
+        frame: FrameType | None = sys._getframe()
+        while frame is not None:
+            captured.append(
+                "".join(
+                    traceback.StackSummary.extract(
+                        [(frame, frame.f_lineno)], capture_locals=True
+                    ).format()
+                )
+            )
+            frame = frame.f_back
+        return httpx.Response(200, json={"choices": [{"message": {"content": "ok"}}]})
+
+    model = init_chat_model(
+        "openai:gpt-4o-mini",
+        base_url=f"https://fn.example/api?code={ECHO_KEY}",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    assert model.invoke("hi").text == "ok"
+    stack = "\n".join(captured)
+    assert "_send_single_request" in stack and "drive" in stack  # httpx's and chatplex's
+    assert "code=***" in stack
+    assert_no_echo_key("the stack's locals", stack)
+
+
+@pytest.mark.parametrize("form", list(URL_FORMS))
+def test_echoed_credentials_never_reach_a_chatplex_run_output(
+    echo: EchoServer,
+    no_env_keys: None,
+    tmp_path: pytest.TempPathFactory,
+    all_logs: io.StringIO,
+    form: str,
+) -> None:
+    from chatplex import bulk
+
+    out = tmp_path / "out.jsonl"  # type: ignore[operator]
+    model = form_model(form, "openai", echo.port).bind(
+        extra_headers={"x-mode": "401", "x-request-key": f"bulk-{form}"}
+    )
+    notices = io.StringIO()
+    summary = bulk.run(
+        model,
+        ["one", "two"],
+        output=out,
+        concurrency=2,
+        progress_file=notices,
+        handle_sigint=False,
+    )
+    assert summary.failed == 2
+    assert arrived(echo.seen[f"bulk-{form}"])
+    saved = out.read_text(encoding="utf-8")
+    assert '"AuthenticationError"' in saved and "***" in saved
+    assert_no_echo_key("the output rows", saved)
+    assert_no_echo_key("the progress and summary", notices.getvalue())
+    assert_no_echo_key("the logs", all_logs.getvalue())
+
+
+def test_chatplex_run_with_a_query_credential_in_base_url(
+    echo: EchoServer,
+    no_env_keys: None,
+    tmp_path: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The `chatplex run` command: --base-url with `?code=`; the rows, stdout and stderr."""
+    from chatplex.bulk.cli import main
+
+    for name in [k for k in __import__("os").environ if k.startswith("CHATPLEX_")]:
+        monkeypatch.delenv(name)
+    rows = tmp_path / "rows.jsonl"  # type: ignore[operator]
+    rows.write_text('{"id": "a", "text": "hi"}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"  # type: ignore[operator]
+    code = main(
+        [
+            str(rows),
+            "-o",
+            str(out),
+            "-m",
+            "openai:gpt-4o-mini",
+            "--prompt",
+            "{text}",
+            "--base-url",
+            f"http://127.0.0.1:{echo.port}/v1?code={ECHO_KEY}",
+        ]
+    )
+    captured = capsys.readouterr()
+    saved = out.read_text(encoding="utf-8")
+    assert '"error"' in saved and "code=***" in saved, saved
+    assert_no_echo_key("the output", saved + captured.out + captured.err + str(code))
+
+
+# -- one policy for the environment's key, every provider ---------------------------------
+
+PROVIDERS = {
+    # provider: (key variable, base URL variable, official base URL, adapter class path)
+    "openai": ("OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1"),
+    "anthropic": ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
+}
+
+
+def sent_key(provider: str, **settings: object) -> str | None:
+    """The key a fresh adapter of `provider` would send (None: no key header)."""
+    from chatplex.adapters import adapter_class
+    from chatplex.adapters.base import CallSettings
+    from chatplex.messages import HumanMessage
+
+    adapter = adapter_class(provider)(**settings)
+    headers = adapter.build_request(
+        [HumanMessage("hi")], CallSettings(model="m"), stream=False
+    ).headers
+    value = headers.get("x-api-key") or headers.get("Authorization")
+    return value.removeprefix("Bearer ") if value else None
+
+
+@pytest.mark.parametrize("provider", list(PROVIDERS))
+def test_the_environment_key_goes_where_the_environment_points_for_every_provider(
+    provider: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key_var, url_var, official = PROVIDERS[provider]
+    monkeypatch.setenv(key_var, "sk-from-the-environment")
+    monkeypatch.delenv(url_var, raising=False)
+    env_key = "sk-from-the-environment"
+    # The provider's own API: the default, or named in code.
+    assert sent_key(provider) == env_key
+    assert sent_key(provider, base_url=official) == env_key
+    # A base URL written in code for another host (a gateway, loopback): no env key.
+    assert sent_key(provider, base_url="https://gateway.example/v1") is None
+    assert sent_key(provider, base_url="http://127.0.0.1:8080") is None
+    # ... unless given explicitly, which always goes.
+    assert sent_key(provider, base_url="https://gateway.example", api_key="sk-mine") == "sk-mine"
+    # A base URL from the environment too: the environment meant them together.
+    monkeypatch.setenv(url_var, "https://gateway.example/v1")
+    assert sent_key(provider) == env_key
+
+
+@pytest.mark.parametrize("provider", list(PROVIDERS))
+async def test_a_401_says_why_no_key_was_sent(
+    provider: str, echo: EchoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key_var, url_var, _ = PROVIDERS[provider]
+    monkeypatch.setenv(key_var, KEY)
+    monkeypatch.delenv(url_var, raising=False)
+    path = "/v1" if provider == "openai" else ""
+    model = init_chat_model(
+        f"{provider}:m", base_url=f"http://127.0.0.1:{echo.port}{path}", max_retries=0
+    )
+    err = await fail(model, False, "invoke", {"x-request-key": f"why-{provider}"})
+    assert KEY not in echo.seen[f"why-{provider}"]  # it was not sent...
+    assert f"{key_var} goes only to" in str(err) and "api_key=" in str(err)  # ...and why
+    assert_no_secret("the error", shown(err))
+
+
+@pytest.mark.parametrize("provider", list(PROVIDERS))
+def test_langchains_environment_base_url_variables_count_as_the_environment(
+    provider: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chatplex.chat import ChatAnthropic, ChatOpenAI
+
+    key_var, url_var, _ = PROVIDERS[provider]
+    monkeypatch.setenv(key_var, "sk-from-the-environment")
+    monkeypatch.delenv(url_var, raising=False)
+    if provider == "openai":
+        monkeypatch.setenv("OPENAI_API_BASE", "https://gateway.example/v1")
+        model: ChatModel = ChatOpenAI(model="m")
+    else:
+        monkeypatch.setenv("ANTHROPIC_API_URL", "https://gateway.example")
+        model = ChatAnthropic(model="m")
+    assert model.adapter is not None
+    assert model.adapter.base_url.startswith("https://gateway.example")  # type: ignore[attr-defined]
+    assert model.adapter._key_digest != ""  # type: ignore[attr-defined] # a key goes
+
+
+# -- ChatChatplex: serialization, callbacks, tracers ------------------------------------
+
+
+def chatchatplex(form: str, provider: str, port: int) -> object:
+    from chatplex.langchain import ChatChatplex
+
+    template, settings = URL_FORMS[form]
+    path = "/v1" if provider == "openai" else ""
+    name = "openai:gpt-4o-mini" if provider == "openai" else "anthropic:claude-sonnet-4-5"
+    return ChatChatplex(
+        model=name,
+        base_url=template.format(key=ECHO_KEY, port=port, path=path),
+        max_retries=0,
+        **settings,
+    )
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+@pytest.mark.parametrize("form", list(URL_FORMS))
+def test_chatchatplex_serializes_with_credentials_masked(form: str, provider: str) -> None:
+    pytest.importorskip("langchain_core")
+    from langchain_core.load import dumpd, dumps
+
+    llm = chatchatplex(form, provider, 9)
+    shown_forms = {
+        "repr": repr(llm),
+        "str": str(llm),
+        "dumps": dumps(llm),
+        "dumpd": repr(dumpd(llm)),
+        "model_dump": repr(llm.model_dump()),  # type: ignore[attr-defined]
+        "model_dump_json": llm.model_dump_json(),  # type: ignore[attr-defined]
+        "vars": repr(vars(llm)),
+    }
+    for where, text in shown_forms.items():
+        assert_no_echo_key(where, text)
+    if form.startswith("query"):
+        assert "=***" in shown_forms["model_dump_json"]
+    if "header" in form or form == "api-key":
+        assert "***" in shown_forms["model_dump_json"]
+
+
+def test_chatchatplex_declares_its_secret_to_langchains_serializer() -> None:
+    pytest.importorskip("langchain_core")
+    from langchain_core.load import dumpd
+    from pydantic import SecretStr
+
+    from chatplex.langchain import ChatChatplex
+
+    class Serializable(ChatChatplex):
+        @classmethod
+        def is_lc_serializable(cls) -> bool:
+            return True
+
+    llm = Serializable(
+        model="openai:gpt-4o-mini",
+        api_key=SecretStr(ECHO_KEY),
+        base_url=f"https://gw.example/v1?code={ECHO_KEY}",
+    )
+    data = dumpd(llm)
+    assert data["kwargs"]["api_key"] == {"lc": 1, "type": "secret", "id": ["OPENAI_API_KEY"]}
+    assert data["kwargs"]["base_url"] == "https://gw.example/v1?code=***"
+    assert_no_echo_key("dumpd", repr(data))
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+@pytest.mark.parametrize("form", list(URL_FORMS))
+async def test_chatchatplex_callbacks_and_traces_never_see_a_credential(
+    form: str,
+    provider: str,
+    sync: bool,
+    server: tuple[MockServer, Recorder],
+    echo: EchoServer,
+    no_env_keys: None,
+    all_logs: io.StringIO,
+) -> None:
+    """What LangSmith would upload: a tracer's runs (serialized, invocation params,
+    inputs, outputs, errors), and every callback's arguments; a success (the mock server)
+    and a failure that echoes the credential (the echo server), invoke and stream."""
+    pytest.importorskip("langchain_core")
+    from langchain_core.callbacks import BaseCallbackHandler
+    from langchain_core.tracers.base import BaseTracer
+    from langchain_core.tracers.schemas import Run
+
+    srv, _ = server
+    port = int(srv.openai_base_url.rsplit(":", 1)[1].split("/")[0])
+
+    class Collect(BaseTracer):
+        def __init__(self) -> None:
+            super().__init__()
+            self.runs: list[Run] = []
+
+        def _persist_run(self, run: Run) -> None:
+            self.runs.append(run)
+
+    class Everything(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.calls: list[str] = []
+
+        def on_chat_model_start(self, serialized: object, *args: object, **kw: object) -> None:
+            self.calls.append(repr((serialized, args, kw)))
+
+        def on_llm_end(self, *args: object, **kw: object) -> None:
+            self.calls.append(repr((args, kw)))
+
+        def on_llm_error(self, *args: object, **kw: object) -> None:
+            self.calls.append(repr((args, kw)))
+
+    tracer, handler = Collect(), Everything()
+    config = {"callbacks": [tracer, handler]}
+    good = chatchatplex(form, provider, port)
+    bad = chatchatplex(form, provider, echo.port)
+    errors: list[tuple[BaseException, bool]] = []
+    # The echo server quotes the request back, or (x-echo: no) does not: then every
+    # frame's locals are checked too.
+    for llm, quoted in ((good, True), (bad, True), (bad, False)):
+        extra = {} if quoted else {"extra_headers": {"x-echo": "no"}}
+        for stream in (False, True):
+            try:
+                if sync:
+                    if stream:
+                        list(llm.stream("hi", config=config, **extra))  # type: ignore[attr-defined]
+                    else:
+                        llm.invoke("hi", config=config, **extra)  # type: ignore[attr-defined]
+                elif stream:
+                    [c async for c in llm.astream("hi", config=config, **extra)]  # type: ignore[attr-defined]
+                else:
+                    await llm.ainvoke("hi", config=config, **extra)  # type: ignore[attr-defined]
+            except ChatplexError as err:
+                errors.append((err, quoted))
+    assert len(errors) == 4 and len(tracer.runs) == 6  # the echo server's calls failed
+    for run in tracer.runs:
+        assert_no_echo_key("a traced run", run.model_dump_json() + repr(run))
+    assert any("***" in (run.error or "") for run in tracer.runs)  # the echo, masked
+    assert_no_echo_key("the callbacks", "\n".join(handler.calls))
+    for failure, quoted in errors:
+        assert_no_echo_key("a LangChain call's error", shown(failure, frame_locals=not quoted))
+    assert_no_echo_key("the logs", all_logs.getvalue())
+
+
+def test_a_construction_error_shows_no_credential_in_chatplexs_frames() -> None:
+    """A bad base URL fails at construction; the adapter's frames hold it masked (the
+    caller's own frames hold what the caller passed: chatplex cannot change those)."""
+    from chatplex.adapters.anthropic import AnthropicAdapter
+    from chatplex.adapters.openai import OpenAIAdapter
+
+    for cls in (OpenAIAdapter, AnthropicAdapter):
+        with pytest.raises(ValueError) as info:
+            cls(api_key=ECHO_KEY, base_url=f"ftp://gw.example/v1?code={ECHO_KEY}")
+        frames = traceback.TracebackException.from_exception(info.value, capture_locals=True)
+        ours = [f for f in frames.stack if "/chatplex/" in f.filename]
+        assert ours and all(f.locals is not None for f in ours)
+        assert_no_echo_key(cls.__name__, "".join(frames.format()))
+
+
+def test_a_masked_url_sends_the_real_query_and_shows_it_masked() -> None:
+    from chatplex.http._redaction import MaskedURL, clear_url, secret_url
+
+    clear = f"https://fn.test/api/chat?api-version=2&code={KEY}"
+    url = secret_url(Secret(clear))
+    assert isinstance(url, MaskedURL)
+    assert str(url) == "https://fn.test/api/chat?api-version=2&code=***"
+    assert repr(url) == "URL('https://fn.test/api/chat?api-version=2&code=***')"
+    # What transports read to send it is the real thing.
+    assert url.raw_path == f"/api/chat?api-version=2&code={KEY}".encode()
+    assert url.params["code"] == KEY and clear_url(url) == clear
+    # It equals the clear URL, as a string or an httpx.URL (mocks that match on it).
+    assert url == clear and url == httpx.URL(clear) and hash(url) == hash(MaskedURL(clear))
+    assert url != "https://fn.test/api/chat?api-version=2&code=other"
+    request = httpx.Request("POST", "https://fn.test/")
+    request.url = url
+    assert_no_secret("the request", repr(request) + str(request.url))
+
+
+def test_a_respx_route_with_the_query_credential_still_matches() -> None:
+    respx = pytest.importorskip("respx")
+    base = f"https://fn.test/api?code={KEY}"
+    with respx.mock(assert_all_called=True) as mock:
+        route = mock.post(f"https://fn.test/api/chat/completions?code={KEY}").respond(
+            200, json={"choices": [{"message": {"content": "ok"}}]}
+        )
+        model = init_chat_model("openai:gpt-4o-mini", base_url=base)
+        assert model.invoke("hi").text == "ok"
+    assert route.calls.last.request.url.params["code"] == KEY

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -58,21 +57,26 @@ from ..secret import Secret, redact_url
 from ._anthropic_request import to_wire_messages, wire_tool_choice, wire_tools
 from ._validate import BlockTypes, check_messages
 from .base import (
+    BaseURL,
     CallSettings,
     HTTPRequest,
     SSEEvent,
+    as_secret,
     detail_message,
-    endpoint_url,
+    environment_key,
     header_value,
     hold_secrets,
     key_digest,
     reveal,
     secret_header_names,
+    take_base_url,
+    withheld_key_note,
 )
 
 __all__ = ["BLOCK_TYPES", "DEFAULT_BASE_URL", "AnthropicAdapter", "AnthropicStreamParser"]
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
+_ANTHROPIC_HOST = "api.anthropic.com"
 _PROVIDER = "anthropic"
 
 _FINISH_REASONS = {
@@ -111,6 +115,17 @@ class AnthropicAdapter:
     The key comes from `api_key=` or `ANTHROPIC_API_KEY`, the base URL from `base_url=`,
     `ANTHROPIC_BASE_URL` or the public API. A missing key is an error at construction,
     except for a non-public base URL (a local mock or proxy), where no key header is sent.
+
+    `ANTHROPIC_API_KEY` goes only to api.anthropic.com and to a base URL that comes from
+    the environment too (`ANTHROPIC_BASE_URL`); a `base_url=` written in code for another
+    server gets no environment key, only an explicit `api_key=` (`base.environment_key`:
+    the same policy as every provider's).
+
+    Credentials in the base URL are taken out of it here and kept as `Secret`s
+    (`base.BaseURL`): a query credential (`?key=`, `?code=`, `?sig=`...) is sent with each
+    request and shown masked everywhere else (`base_url` included); user info
+    (`https://user:password@host`) is sent as `Authorization: Basic ...` (a gateway's
+    login; the key still goes in `x-api-key`).
     """
 
     provider: str = _PROVIDER
@@ -126,12 +141,31 @@ class AnthropicAdapter:
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
     ) -> None:
-        key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY", "")
-        self._key = key if isinstance(key, Secret) else Secret(key)
-        url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL
-        self._url = endpoint_url(url, "/v1/messages")  # first: refuses bad URLs
-        self.base_url = url.rstrip("/")
-        if not self._key and self.base_url == DEFAULT_BASE_URL:
+        # The arguments are rebound first, so that no local of this frame (what a
+        # traceback rendered with locals shows) holds a key or a credential in clear.
+        api_key = as_secret(api_key)
+        given = base_url is not None
+        parts = take_base_url(base_url, "ANTHROPIC_BASE_URL", DEFAULT_BASE_URL)
+        base_url = parts.shown
+        where = BaseURL.parse(parts, "/v1/messages")
+        self._url, self._secret_url = where.url, where.secret_url
+        #: The base URL, credentials in its query masked (`secret_base_url`: to send).
+        self.base_url = where.base_url
+        self.secret_base_url = where.secret_base_url
+        if api_key is None:
+            api_key = environment_key(
+                "ANTHROPIC_API_KEY",
+                base_url_given=given,
+                host=where.host,
+                official_host=_ANTHROPIC_HOST,
+            )
+        self._key = api_key or Secret("")
+        self._withheld = (
+            ""
+            if self._key
+            else withheld_key_note("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", _ANTHROPIC_HOST)
+        )
+        if not self._key and where.host == _ANTHROPIC_HOST:
             raise ValueError("no Anthropic API key: pass api_key=... or set ANTHROPIC_API_KEY")
         if default_max_tokens < 1:
             raise ValueError(f"default_max_tokens must be >= 1, got {default_max_tokens}")
@@ -141,10 +175,12 @@ class AnthropicAdapter:
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
         # Header names are case-insensitive: lower-case them so defaults can override ours.
         # Credentials among them are kept as `Secret`s, revealed only into each request.
-        self._extra_headers = hold_secrets(
-            {k.lower(): v for k, v in (default_headers or {}).items()}, self._secret_names
-        )
-        self._key_digest = key_digest(self._key, self.base_url)
+        extra: dict[str, Any] = {}
+        if where.basic_auth:  # user info: sent as httpx would, unless a header replaces it
+            extra["authorization"] = where.basic_auth
+        extra.update({k.lower(): v for k, v in (default_headers or {}).items()})
+        self._extra_headers = hold_secrets(extra, self._secret_names)
+        self._key_digest = key_digest(self._key, where)
 
     def __repr__(self) -> str:
         # Never raises, even on an instance whose __init__ failed part-way (tracebacks
@@ -205,6 +241,7 @@ class AnthropicAdapter:
             headers=reveal(headers, self._secret_names),
             json=body,
             secret_headers=self._secret_names,
+            secret_url=self._secret_url,
         )
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
@@ -258,10 +295,13 @@ class AnthropicAdapter:
             elif isinstance(err, str):
                 message = err
             request_id = _str_or_none(data.get("request_id"))
+        message = message or detail_message(data) or _snippet(body) or f"HTTP {status}"
+        if status == 401:
+            message += self._withheld
         return status_error(
             provider=_PROVIDER,
             status=status,
-            message=message or detail_message(data) or _snippet(body) or f"HTTP {status}",
+            message=message,
             headers=headers,
             error_type=error_type if isinstance(error_type, str) else None,
             request_id=request_id or header_value(headers, "request-id"),
@@ -271,7 +311,7 @@ class AnthropicAdapter:
     def budget_key(self, model: str) -> tuple[str, ...]:
         """(provider, base_url, key digest or "", model): never the key itself (nor one in
         the base URL's query: masked there, and counted in the digest)."""
-        return (_PROVIDER, redact_url(self.base_url), self._key_digest, model)
+        return (_PROVIDER, self.base_url, self._key_digest, model)
 
 
 class AnthropicStreamParser:

@@ -8,7 +8,9 @@ module implementing `Adapter` and gets all of that for free.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -16,19 +18,31 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import APIError
 from ..messages import AIMessage, AIMessageChunk, BaseMessage
-from ..secret import MaskedHeaders, Secret, is_secret_header, redact_url
+from ..secret import (
+    MaskedHeaders,
+    Secret,
+    URLCredentials,
+    is_secret_header,
+    redact_url,
+    take_url_credentials,
+)
 
 __all__ = [
     "Adapter",
     "CallSettings",
     "HTTPRequest",
     "MaskedHeaders",
+    "BaseURL",
     "SSEEvent",
     "StreamParser",
     "ToolSpec",
+    "as_secret",
     "detail_message",
     "endpoint_url",
+    "environment_key",
     "hold_secrets",
+    "take_base_url",
+    "withheld_key_note",
     "key_digest",
     "reveal",
     "secret_header_names",
@@ -40,9 +54,9 @@ def endpoint_url(base_url: str, path: str) -> str:
     `?api-version=...`) and fragment dropped.
 
     Checked at construction, so a bad URL fails there and not at the first call: the
-    scheme must be http or https and a host present. A base URL with user info is
-    refused: httpx would send it as Basic auth, replacing the API key's `Authorization`
-    header. Errors show the URL with credential-looking query values masked.
+    scheme must be http or https and a host present. A URL with user info is refused
+    (`BaseURL` takes it out first, as a Basic auth credential). Errors show the URL with
+    credential-looking query values masked.
 
     >>> endpoint_url("https://x.example/openai/deployments/d?api-version=1", "/chat/completions")
     'https://x.example/openai/deployments/d/chat/completions?api-version=1'
@@ -68,6 +82,118 @@ def endpoint_url(base_url: str, path: str) -> str:
             f"{redact_url(base_url)!r}{hint}"
         )
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + path, parts.query, ""))
+
+
+@dataclass(frozen=True, slots=True)
+class BaseURL:
+    """An adapter's base URL, taken apart at construction so that no credential in it is
+    kept, shown or sent other than as a `Secret`:
+
+    - `base_url` / `url`: the base URL (no trailing "/") and the endpoint, with no user
+      info and credential-looking query values (`?code=`, `?key=`, `?sig=`...) masked:
+      what reprs, errors, serialization, cache keys and budget keys see.
+    - `secret_url` / `secret_base_url`: the same two with the query's credentials, as
+      `Secret`s, when the query had any (else None): the http layer sends `secret_url`.
+    - `basic_auth`: the value of an `Authorization: Basic ...` header for `user:password@`
+      (what httpx would send for it), as a `Secret`; None without user info.
+
+    >>> where = BaseURL.parse("https://u:pw@gw.example/v1?code=c-1", "/chat/completions")
+    >>> where.url, where.secret_url.get(), where.basic_auth.get()
+    ('https://gw.example/v1/chat/completions?code=***', \
+'https://gw.example/v1/chat/completions?code=c-1', 'Basic dTpwdw==')
+    """
+
+    base_url: str
+    url: str
+    host: str
+    secret_url: Secret | None
+    secret_base_url: Secret | None
+    basic_auth: Secret | None
+
+    @classmethod
+    def parse(cls, base_url: str | URLCredentials, path: str) -> BaseURL:
+        """Check `base_url` (see `endpoint_url`) and take it apart; raises ValueError or
+        TypeError naming what is wrong, never showing a credential. (Callers take the
+        credentials out first, `take_url_credentials`, so that none of their frame's
+        locals holds one if this raises.)"""
+        if isinstance(base_url, URLCredentials):
+            parts = base_url
+        elif isinstance(base_url, str):
+            parts = take_url_credentials(base_url)
+        else:
+            raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
+        del base_url  # from here on, no local of this frame holds a clear credential
+        url = endpoint_url(parts.shown, path)  # first: refuses bad URLs (masked)
+        secret = parts.secret
+        basic = None
+        if parts.userinfo is not None:
+            basic = Secret("Basic " + base64.b64encode(parts.userinfo.get().encode()).decode())
+        return cls(
+            base_url=parts.shown.rstrip("/"),
+            url=url,
+            host=urlsplit(url).hostname or "",
+            secret_url=Secret(endpoint_url(secret.get(), path)) if secret else None,
+            secret_base_url=Secret(secret.get().rstrip("/")) if secret else None,
+            basic_auth=basic,
+        )
+
+    def credentials(self) -> str:
+        """The credentials of the URL as one string, for `key_digest` ("" if none)."""
+        return "\n".join(s.get() for s in (self.secret_url, self.basic_auth) if s is not None)
+
+
+def take_base_url(base_url: str | None, variable: str, default: str) -> URLCredentials:
+    """The base URL an adapter uses (`base_url`, else the environment's `variable`, else
+    `default`), its credentials already taken out (see `take_url_credentials`)."""
+    url = base_url or os.environ.get(variable) or default
+    if not isinstance(url, str):
+        raise TypeError(f"base_url must be a str, got {type(url).__name__}")
+    return take_url_credentials(url)
+
+
+def as_secret(key: str | Secret | None) -> Secret | None:
+    """An `api_key=` argument as a `Secret` (None stays None; "" is an empty, falsy one)."""
+    if key is None or isinstance(key, Secret):
+        return key
+    if not isinstance(key, str):
+        raise TypeError(f"api_key must be a str or a Secret, got {type(key).__name__}")
+    return Secret(key)
+
+
+def environment_key(
+    variable: str, *, base_url_given: bool, host: str, official_host: str
+) -> Secret | None:
+    """The provider's environment key (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`), if the
+    policy lets it go where this adapter sends; the same policy for every provider:
+
+    - an explicit `api_key=` is always sent (the caller does not ask for this then);
+    - the environment key goes to the provider's own API host (`official_host`), and to
+      a base URL that also comes from the environment (`OPENAI_BASE_URL`,
+      `ANTHROPIC_BASE_URL`, or LangChain's `OPENAI_API_BASE` / `ANTHROPIC_API_URL`):
+      the environment set up both, so it means them together;
+    - to a base URL written in code or a configuration profile for any other host
+      (a gateway, a local server, a mock) it is not sent: a real key never reaches a
+      server it was not meant for. Pass `api_key=` there (a profile: `api_key =
+      "env:OPENAI_API_KEY"`) to send one.
+
+    The openai and anthropic SDKs (and so LangChain) send the environment key to any
+    base URL; chatplex does not, for either provider.
+    """
+    if base_url_given and host != official_host:
+        return None
+    value = os.environ.get(variable)
+    return Secret(value) if value else None
+
+
+def withheld_key_note(variable: str, base_variable: str, official_host: str) -> str:
+    """What a 401 adds when `environment_key` kept the environment's key back ("" when
+    there is no such key): why no key was sent, and what to do."""
+    if not os.environ.get(variable):
+        return ""
+    return (
+        f" (no API key was sent: {variable} goes only to {official_host} or to a base URL "
+        f"from {base_variable}; pass api_key= to send a key to this base_url)"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +229,10 @@ class HTTPRequest:
     `secret_headers`: lower-case names of headers that carry credentials beyond the ones
     chatplex knows (`chatplex.secret.SECRET_HEADERS`, and names like `x-...-token`): the
     http layer masks them wherever it shows the request (error objects, logs).
+
+    `url` never holds a credential: when the base URL's query had one (`?code=`, `?key=`,
+    `?sig=`...), `url` shows it masked and `secret_url` is the URL to send, which the http
+    layer puts only into the httpx request (`http._redaction.secret_url`).
     """
 
     method: str
@@ -111,6 +241,7 @@ class HTTPRequest:
     headers: Mapping[str, str] = field(repr=False)
     json: Mapping[str, Any] = field(default_factory=dict)
     secret_headers: frozenset[str] = frozenset()
+    secret_url: Secret | None = None
 
     def __repr__(self) -> str:
         # The URL's query may hold a key (Azure-style gateways): masked.
@@ -133,7 +264,7 @@ def secret_header_names(names: Iterable[str] | str | None) -> frozenset[str]:
     return frozenset(out)
 
 
-def key_digest(key: Secret | None, base_url: str) -> str:
+def key_digest(key: Secret | None, base_url: str | BaseURL) -> str:
     """A short digest naming whose rate-limit budget a call spends: of the API key, and of
     a credential in the base URL (query or user info) if any; "" when there is neither.
 
@@ -141,7 +272,10 @@ def key_digest(key: Secret | None, base_url: str) -> str:
     ''
     """
     parts = [key.get()] if key else []
-    if redact_url(base_url) != base_url:
+    if isinstance(base_url, BaseURL):
+        if base_url.credentials():
+            parts.append(base_url.credentials())
+    elif redact_url(base_url) != base_url:
         parts.append(base_url)
     if not parts:
         return ""

@@ -38,10 +38,8 @@ With `n > 1` every candidate is kept: the reply is choice 0 and
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..errors import APIError, status_error
 from ..messages import AIMessage, BaseMessage, SystemMessage
@@ -59,15 +57,19 @@ from ._openai_response import (
 from ._openai_stream import OpenAIStreamParser
 from ._validate import BlockTypes, check_messages
 from .base import (
+    BaseURL,
     CallSettings,
     HTTPRequest,
+    as_secret,
     detail_message,
-    endpoint_url,
+    environment_key,
     header_value,
     hold_secrets,
     key_digest,
     reveal,
     secret_header_names,
+    take_base_url,
+    withheld_key_note,
 )
 
 __all__ = [
@@ -83,6 +85,7 @@ __all__ = [
 
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
+_OPENAI_HOST = "api.openai.com"
 _PROVIDER = PROVIDER
 #: Models on api.openai.com that take `max_completion_tokens` and reject `max_tokens`.
 _COMPLETION_TOKENS_MODELS = ("o1", "o3", "o4", "gpt-5")
@@ -112,6 +115,17 @@ class OpenAIAdapter:
     The key comes from `api_key=` or `OPENAI_API_KEY`; the base URL from `base_url=`,
     `OPENAI_BASE_URL`, or the public API. Servers other than api.openai.com may go keyless.
 
+    `OPENAI_API_KEY` goes only to api.openai.com and to a base URL that comes from the
+    environment too (`OPENAI_BASE_URL`); a `base_url=` written in code for another server
+    gets no environment key, only an explicit `api_key=` (`base.environment_key`: the
+    same policy as every provider's).
+
+    Credentials in the base URL are taken out of it here and kept as `Secret`s
+    (`base.BaseURL`): a query credential (`?api-key=`, `?code=`, `?sig=`...) is sent
+    with each request and shown masked everywhere else (`base_url` included); user info
+    (`https://user:password@host`) is sent as `Authorization: Basic ...`, so it cannot be
+    combined with an API key (both would be the Authorization header).
+
     >>> local = OpenAIAdapter(base_url="http://localhost:11434/v1")  # Ollama, no key
     >>> local.budget_key("llama3.2")
     ('openai', 'http://localhost:11434/v1', '', 'llama3.2')
@@ -131,24 +145,39 @@ class OpenAIAdapter:
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
     ) -> None:
-        url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
-        self._url = endpoint_url(url, "/chat/completions")  # first: refuses bad URLs
-        self.base_url = url.rstrip("/")
-        self._public = _is_openai(self.base_url)
-        key = api_key
-        if key is None and (base_url is None or self._public):
-            # OPENAI_API_KEY goes only where the environment (or the default) points: a
-            # base_url written in code for another server must get its key in code too,
-            # so a real OpenAI key is never sent to a third-party or local server.
-            key = os.environ.get("OPENAI_API_KEY")
-        secret = key if isinstance(key, Secret) else Secret(key) if key else None
+        # The arguments are rebound first, so that no local of this frame (what a
+        # traceback rendered with locals shows) holds a key or a credential in clear.
+        api_key = as_secret(api_key)
+        given = base_url is not None
+        parts = take_base_url(base_url, "OPENAI_BASE_URL", DEFAULT_BASE_URL)
+        base_url = parts.shown
+        where = BaseURL.parse(parts, "/chat/completions")
+        self._url, self._secret_url = where.url, where.secret_url
+        #: The base URL, credentials in its query masked (`secret_base_url`: to send).
+        self.base_url = where.base_url
+        self.secret_base_url = where.secret_base_url
+        self._public = where.host == _OPENAI_HOST
+        if api_key is None:
+            api_key = environment_key(
+                "OPENAI_API_KEY", base_url_given=given, host=where.host, official_host=_OPENAI_HOST
+            )
+        secret = api_key or None
+        self._withheld = (
+            "" if secret else withheld_key_note("OPENAI_API_KEY", "OPENAI_BASE_URL", _OPENAI_HOST)
+        )
         if not secret and self._public:
             raise ValueError(
                 "OpenAI API key missing: pass api_key=... or set OPENAI_API_KEY "
                 "(only servers other than api.openai.com may be used without a key)"
             )
-        self._api_key: Secret | None = secret or None
-        self._key_digest = key_digest(secret, self.base_url)
+        if secret and where.basic_auth:
+            raise ValueError(
+                "base_url must not contain user:password@ together with an API key (both "
+                "would be the Authorization header); pass credentials as api_key= or "
+                "default_headers="
+            )
+        self._api_key: Secret | None = secret
+        self._key_digest = key_digest(secret, where)
         self.organization = organization
         self.project = project
         self.include_usage = include_usage
@@ -159,6 +188,8 @@ class OpenAIAdapter:
         headers: dict[str, Any] = {"content-type": "application/json"}
         if secret:
             headers["Authorization"] = Secret(f"Bearer {secret.get()}")
+        elif where.basic_auth:
+            headers["Authorization"] = where.basic_auth
         if organization:
             headers["OpenAI-Organization"] = organization
         if project:
@@ -219,6 +250,7 @@ class OpenAIAdapter:
             headers=reveal(self._headers, self._secret_names),
             json=body,
             secret_headers=self._secret_names,
+            secret_url=self._secret_url,
         )
 
     # -- responses ---------------------------------------------------------------------------
@@ -238,6 +270,8 @@ class OpenAIAdapter:
         message, error_type, code = error_fields(data)
         if not message:
             message = detail_message(data) or snippet(body) or f"HTTP {status}"
+        if status == 401:
+            message += self._withheld
         return status_error(
             provider=_PROVIDER,
             status=status,
@@ -252,8 +286,4 @@ class OpenAIAdapter:
     def budget_key(self, model: str) -> tuple[str, ...]:
         """(provider, base_url, key digest or "", model): never the key itself (nor one in
         the base URL's query: masked there, and counted in the digest)."""
-        return (_PROVIDER, redact_url(self.base_url), self._key_digest, model)
-
-
-def _is_openai(base_url: str) -> bool:
-    return urlsplit(base_url).hostname == "api.openai.com"
+        return (_PROVIDER, self.base_url, self._key_digest, model)

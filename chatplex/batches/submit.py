@@ -91,7 +91,9 @@ def _transport(model: ChatModel, headers: Any) -> Transport:
 
 
 def _base_url(model: ChatModel) -> str:
-    base = getattr(model.adapter, "base_url", None)
+    # The adapter shows its base URL with query credentials masked; it sends this one.
+    secret = getattr(model.adapter, "secret_base_url", None)
+    base = secret.get() if secret is not None else getattr(model.adapter, "base_url", None)
     if not isinstance(base, str):
         raise ValueError(f"{model!r}'s adapter has no base_url to reach a Batch API")
     return base

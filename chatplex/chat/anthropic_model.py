@@ -134,9 +134,13 @@ class ChatAnthropic(ChatModel):
             if level is not None:
                 body["output_config"]["effort"] = level
         url = pick(owner, base_url=base_url, anthropic_api_url=anthropic_api_url)
+        key = pick(owner, api_key=api_key, anthropic_api_key=anthropic_api_key)
+        if url is None and os.environ.get("ANTHROPIC_API_URL"):
+            url = os.environ["ANTHROPIC_API_URL"]  # LangChain's variable, as the environment's
+            key = key if key is not None else os.environ.get("ANTHROPIC_API_KEY")
         adapter = AnthropicAdapter(
-            api_key=pick(owner, api_key=api_key, anthropic_api_key=anthropic_api_key),
-            base_url=url if url is not None else os.environ.get("ANTHROPIC_API_URL"),
+            api_key=key,
+            base_url=url,
             anthropic_version=anthropic_version,
             default_headers=headers,
             default_max_tokens=default_max_tokens,

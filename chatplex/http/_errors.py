@@ -1,7 +1,9 @@
 """Turning what went wrong on the wire into chatplex's typed errors.
 
 Messages name the host only: never headers (they carry API keys) and never the full URL
-(some providers take the key as a query parameter). An error keeps a safe copy of the
+(some providers take the key as a query parameter). What the server said (its message,
+body, error type) is kept, with every credential of the request it echoed back masked
+(`_redaction.scrub_secrets`), before the error goes anywhere. An error keeps a safe copy of the
 response (`_redaction.safe_response`: credential headers masked, no connection), never
 the live one, and the httpx exception it is chained to is scrubbed of the request's
 headers, its own traceback and its foreign causes (`_redaction.scrub`).
@@ -26,7 +28,7 @@ from ..errors import (
 )
 from ..messages import AIMessageChunk, merge_chunks
 from ..secret import redact_urls_in
-from ._redaction import safe_response, scrub
+from ._redaction import safe_response, scrub, scrub_secrets
 from ._request import deadline_passed
 
 if TYPE_CHECKING:
@@ -91,14 +93,22 @@ def retry_after_from(headers: Mapping[str, str], *, now: float | None = None) ->
 
 def annotate(err: APIError, provider: str, response: httpx.Response) -> APIError:
     """Fill in what an adapter-built error may lack: provider, response (a safe copy),
-    request id."""
+    request id; and mask any credential of the request the server echoed back in it."""
     if err.provider is None:
         err.provider = provider
     if err.response is None:
         err.response = safe_response(response)
     if err.request_id is None:
         err.request_id = request_id_from(response.headers)
+    scrub_secrets(err, _request_of(response))
     return err
+
+
+def _request_of(response: httpx.Response) -> httpx.Request | None:
+    try:
+        return response.request
+    except RuntimeError:  # a response built by hand, without a request
+        return None
 
 
 def status_failure(adapter: Adapter, response: httpx.Response, body: bytes) -> APIError:
@@ -131,7 +141,7 @@ def malformed_body(provider: str, response: httpx.Response, exc: Exception) -> A
     A plain `APIError` with the real status, retryable: a proxy or a cut-off body is the
     usual cause, and a second attempt usually succeeds.
     """
-    return APIError(
+    err = APIError(
         f"malformed response body from {response.request.url.host}: {exc}",
         provider=provider,
         status=response.status_code,
@@ -139,6 +149,8 @@ def malformed_body(provider: str, response: httpx.Response, exc: Exception) -> A
         response=safe_response(response),
         retryable=True,
     )
+    scrub_secrets(err, response.request)  # the parser's message may quote the body
+    return err
 
 
 def request_failure(
@@ -204,6 +216,7 @@ def stream_failure(
             retryable=True,
         )
     err.request_id = request_id_from(response.headers)
+    scrub_secrets(err, response.request)
     return err
 
 

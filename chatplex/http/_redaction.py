@@ -11,31 +11,177 @@
 - httpx logs every request's full URL at INFO; a filter on the "httpx" logger masks
   credential-looking query values (`api-key=`, `key=`, `sig=`, `access_token=`...).
 
+- A credential in the URL's query (`?code=`, `?key=`, `?sig=`...) is taken out of the base
+  URL when the adapter is built (`chatplex.secret.take_url_credentials`) and put back only
+  into the httpx request, as a `MaskedURL`: its str and repr (so the request's repr, and
+  httpx's own log line) show it masked, while httpx's transports read the raw parts. No
+  frame of chatplex's or httpx's holds the URL as a clear string.
+- Provider error text is `scrub_secrets`ed: the exact credential values the request
+  carried (its credential headers, the token inside `Bearer ...` / `Basic ...`, the
+  URL's credential query values) are replaced by `***` in the error's message, args,
+  body, error type and code, and in the body of its response copy -- before the error
+  reaches a log, an event, a retry callback or a saved row.
+
 Which headers are credentials: `chatplex.secret.is_secret_header`, plus the names an
 adapter marks (`secret_headers=`), carried on the request under `SECRET_HEADERS_KEY`.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 
-from ..secret import mask_headers, redact_url, redact_urls_in
+from ..secret import (
+    Secret,
+    is_secret_header,
+    is_secret_query,
+    mask_headers,
+    redact_url,
+    redact_urls_in,
+    scrub_text,
+)
 
 __all__ = [
     "SECRET_HEADERS_KEY",
+    "MaskedURL",
+    "clear_url",
     "install_log_redaction",
+    "request_secrets",
     "safe_request",
     "safe_response",
     "scrub",
+    "scrub_secrets",
+    "secret_url",
 ]
 
 #: Request extension holding the extra secret header names (a frozenset of lower-case
 #: names) of an adapter's `HTTPRequest.secret_headers`. Transports ignore unknown keys.
 SECRET_HEADERS_KEY = "chatplex.secret_headers"
 _KEPT_RESPONSE_EXTENSIONS = ("http_version", "reason_phrase")
+
+
+#: Credential values shorter than this are not scrubbed from error text: replacing a
+#: 3-letter "key" everywhere would garble the message and protect nothing.
+_MIN_SCRUBBED = 6
+_AUTH_SCHEMES = ("bearer", "basic", "token", "key", "apikey")
+
+
+class MaskedURL(httpx.URL):
+    """An `httpx.URL` whose str and repr mask credential query values. The parts httpx's
+    transports read to send it (`raw_path`, `query`, `params`...) are the real ones, and
+    it equals the clear URL (so mocks matching on it still match). `clear_url(url)`
+    gives the string to send where a client needs one (aiohttp)."""
+
+    def __str__(self) -> str:
+        return redact_url(httpx.URL.__str__(self))
+
+    def __repr__(self) -> str:
+        return f"URL({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, httpx.URL):
+            return httpx.URL.__str__(self) == httpx.URL.__str__(other)
+        if isinstance(other, str):
+            return httpx.URL.__str__(self) == httpx.URL.__str__(httpx.URL(other))
+        return False
+
+    def __hash__(self) -> int:
+        return hash(httpx.URL.__str__(self))
+
+
+def secret_url(secret: Secret) -> MaskedURL:
+    """The httpx URL of an adapter's `HTTPRequest.secret_url`: built here, in a frame
+    that returns at once, so the clear string is no local of a frame that waits."""
+    return MaskedURL(secret.get())
+
+
+def clear_url(url: httpx.URL) -> str:
+    """The URL as a string to send (a `MaskedURL`'s str is masked)."""
+    return httpx.URL.__str__(url)
+
+
+def request_secrets(request: httpx.Request) -> list[str]:
+    """The credential values `request` carries, to scrub from what a server says back:
+    credential header values, the token of `Bearer <token>` (and the user and password of
+    `Basic`), and the values of credential-like query parameters."""
+    extra = request.extensions.get(SECRET_HEADERS_KEY, ())
+    found: set[str] = set()
+    for name, value in request.headers.multi_items():
+        if not is_secret_header(name, extra):
+            continue
+        found.add(value)
+        scheme, _, token = value.strip().partition(" ")
+        token = token.strip()
+        if token and scheme.lower() in _AUTH_SCHEMES:
+            found.add(token)
+            if scheme.lower() == "basic":
+                found.update(_basic_parts(token))
+    try:
+        params = request.url.params.multi_items()
+    except Exception:  # noqa: BLE001 - an odd query: nothing to take from it
+        params = []
+    found.update(value for name, value in params if is_secret_query(name))
+    return [value for value in found if len(value) >= _MIN_SCRUBBED]
+
+
+def _basic_parts(token: str) -> list[str]:
+    try:
+        decoded = base64.b64decode(token, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return []
+    user, _, password = decoded.partition(":")
+    return [decoded, user, password]
+
+
+def _scrubbed(value: Any, secrets: list[str], depth: int = 0) -> Any:
+    """`value` (text, bytes, or JSON-like containers of them) with `secrets` masked."""
+    if isinstance(value, str):
+        return scrub_text(value, secrets)
+    if isinstance(value, bytes):
+        if not any(s.encode() in value for s in secrets):
+            return value
+        return scrub_text(value.decode("utf-8", "replace"), secrets).encode()
+    if depth > 32:  # deeper than any error body: leave it (and do not recurse forever)
+        return value
+    if isinstance(value, dict):
+        return {
+            _scrubbed(k, secrets, depth + 1): _scrubbed(v, secrets, depth + 1)
+            for k, v in value.items()
+        }
+    if isinstance(value, list) or type(value) is tuple:
+        return type(value)(_scrubbed(v, secrets, depth + 1) for v in value)
+    return value
+
+
+def scrub_secrets(err: BaseException, request: httpx.Request | None) -> BaseException:
+    """Mask in `err` (in place; returned) every credential `request` carried that a
+    server echoed back: in the args and the text, bytes and JSON-like attributes (message,
+    body, error type, code...) of the error and of the exceptions it is chained to (a
+    JSON error keeps the whole document in `doc`), and in its response copy's body."""
+    if request is None:
+        return err
+    secrets = request_secrets(request)
+    if not secrets:
+        return err
+    exc: BaseException | None = err
+    for _ in range(8):  # the chain chatplex builds is 2-3 long; never loop on a cycle
+        if exc is None:
+            break
+        exc.args = tuple(_scrubbed(arg, secrets) for arg in exc.args)
+        state = getattr(exc, "__dict__", {})
+        for name, value in state.items():
+            if isinstance(value, (str, bytes, dict, list)) or type(value) is tuple:
+                state[name] = _scrubbed(value, secrets)
+        response = state.get("response")
+        if isinstance(response, httpx.Response) and getattr(response, "_content", None):
+            response._content = _scrubbed(response._content, secrets)
+        exc = exc.__cause__ or exc.__context__
+    return err
 
 
 class _NoBody(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -92,7 +238,9 @@ def safe_response(response: httpx.Response) -> httpx.Response:
         return copy
     # The body is already decoded: set it as read rather than let the copy decode it a
     # second time per its content-encoding header (httpx keeps a read body in `_content`).
-    copy._content = content
+    # A server that echoed a credential back does not get it kept here.
+    secrets = request_secrets(request) if request is not None else []
+    copy._content = _scrubbed(content, secrets) if secrets else content
     return copy
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import DeadlineExceededError
 from ..version import USER_AGENT
-from ._redaction import SECRET_HEADERS_KEY, install_log_redaction
+from ._redaction import SECRET_HEADERS_KEY, install_log_redaction, secret_url
 
 if TYPE_CHECKING:
     import httpx
@@ -114,7 +114,7 @@ def build_request(
     if "user-agent" not in names and _default_agent(client):
         headers["user-agent"] = USER_AGENT
     secret_names = request.secret_headers
-    return client.build_request(
+    built = client.build_request(
         request.method,
         _url(request.url),
         content=encode_json(request.json),
@@ -123,6 +123,9 @@ def build_request(
         # Extra credential header names, for whatever shows this request later (errors).
         extensions={SECRET_HEADERS_KEY: secret_names} if secret_names else None,
     )
+    if request.secret_url is not None:  # a credential in the query: a URL that masks it
+        built.url = secret_url(request.secret_url)
+    return built
 
 
 def _default_agent(client: httpx.Client | httpx.AsyncClient) -> bool:

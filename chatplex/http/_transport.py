@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._mocking import http_is_mocked
+from ._redaction import clear_url
 
 if TYPE_CHECKING:
     import ssl
@@ -280,10 +281,11 @@ def _http_version(version: tuple[int, int] | None) -> bytes:
 
 
 def _url(url: httpx.URL) -> Any:
-    """httpx's URL is already percent-encoded: tell yarl not to re-quote it."""
+    """httpx's URL is already percent-encoded: tell yarl not to re-quote it. (`clear_url`:
+    a `MaskedURL`'s str masks the query credential the server needs.)"""
     from yarl import URL
 
-    return URL(str(url), encoded=True)
+    return URL(clear_url(url), encoded=True)
 
 
 def _httpx_error(exc: Exception, request: httpx.Request) -> httpx.RequestError:

@@ -33,6 +33,7 @@ from ..chat import ChatModel, init_chat_model
 from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage, AIMessageChunk
+from ..secret import MASK, is_secret_header, redact_url
 from .convert import StreamTranslator, to_chatplex_messages, to_langchain_message
 
 __all__ = ["ChatChatplex", "to_langchain"]
@@ -129,7 +130,25 @@ class ChatChatplex(BaseChatModel):
         self.chatplex_model = init_chat_model(self.model, profile=self.chatplex_profile, **settings)
         if self.model is None:  # from the environment or a profile: say which
             self.model = _model_name(self.chatplex_model)
+        self._mask_credentials()
         return self
+
+    def _mask_credentials(self) -> None:
+        """The chatplex model holds the credentials now (as `Secret`s): the fields keep
+        them masked -- the base URL's user info and query credentials, credential headers
+        and secret-named settings in `model_kwargs` -- so `repr`, `model_dump(_json)`,
+        `langchain_core.load.dumps` and the `serialized` dict every callback and tracer
+        (LangSmith) gets never hold them. (`api_key` is a `SecretStr`: masked already.)"""
+        if self.base_url is not None:
+            self.base_url = redact_url(self.base_url)
+        if self.model_kwargs:
+            self.model_kwargs = _masked(self.model_kwargs)
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        """LangChain's secrets map (field -> environment variable): a serializer that
+        supports it writes a reference to the variable, never the key."""
+        return {"api_key": f"{self.provider.upper()}_API_KEY"}
 
     @classmethod
     def from_model(cls, model: Runnable[Any, AIMessage], **options: Any) -> ChatChatplex:
@@ -291,11 +310,20 @@ def to_langchain(model: Runnable[Any, AIMessage], **options: Any) -> ChatChatple
     return ChatChatplex.from_model(model, **options)
 
 
-def _masked(value: Any, key: str = "") -> Any:
-    if key and is_secret_name(key):
-        return "***"
+def _masked(value: Any, key: str = "", extra: frozenset[str] = frozenset()) -> Any:
+    """Settings with credentials masked: secret-named settings, credential headers (and
+    the `secret_headers=` the settings name), and credentials in URLs."""
+    if key and (is_secret_name(key) or is_secret_header(key, extra)):
+        return MASK
     if isinstance(value, dict):
-        return {k: _masked(v, str(k)) for k, v in value.items()}
+        names = value.get("secret_headers")
+        if isinstance(names, str):
+            names = (names,)
+        if isinstance(names, (list, tuple, set, frozenset)):
+            extra = extra | {str(n).lower() for n in names}
+        return {k: _masked(v, str(k), extra) for k, v in value.items()}
+    if isinstance(value, str) and "://" in value:
+        return redact_url(value)
     return value
 
 
