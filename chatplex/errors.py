@@ -24,6 +24,7 @@ __all__ = [
     "BudgetExceededError",
     "ChatplexError",
     "DeadlineExceededError",
+    "LockTimeoutError",
     "NotFoundError",
     "OverloadedError",
     "PermissionDeniedError",
@@ -242,6 +243,25 @@ class DeadlineExceededError(ChatplexError, builtins.TimeoutError):
     def __init__(self, *args: Any, partial: AIMessageChunk | None = None) -> None:
         super().__init__(*args)
         self.partial = partial
+
+
+class LockTimeoutError(ChatplexError, builtins.TimeoutError):
+    """Shared state stayed locked by another process past chatplex's bound: a machine
+    rate-limit budget's file lock held longer than its `LOCK_WAIT` (a holder stopped by
+    SIGSTOP or a debugger keeps it). `path`: the locked file; `holder`: the pid holding
+    it (0 when unknown). Retrying later may succeed once the holder runs again."""
+
+    def __init__(self, message: str, *, path: str, holder: int) -> None:
+        super().__init__(message)
+        self.path = path
+        self.holder = holder
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_lock_error, (str(self), self.path, self.holder))
+
+
+def _lock_error(message: str, path: str, holder: int) -> LockTimeoutError:
+    return LockTimeoutError(message, path=path, holder=holder)
 
 
 class BudgetExceededError(ChatplexError):

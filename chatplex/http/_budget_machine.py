@@ -1,4 +1,4 @@
-"""A budget shared by every process of one machine, with no server: a 4 KiB file mapped
+"""A budget shared by every process of one machine, with no server: a small file mapped
 into memory and locked with `fcntl.flock` for each admission and release.
 
 Why this and not SQLite: both need no server and survive a crash, but a permit (acquire
@@ -6,9 +6,23 @@ and release) costs ~9 us here against ~17 us for the same two SQLite WAL `BEGIN
 IMMEDIATE` transactions even with `synchronous=OFF` (bench/bench_scale.py measures both),
 and the limiter's whole state is five numbers and a count: no schema to migrate.
 
+Where the files live (`budget_dir`): a directory of the user's own, never a guessable
+shared path another user could create first -- `$XDG_RUNTIME_DIR/chatplex/budgets` when
+that is the user's, else `~/.cache/chatplex/budgets` (`$XDG_CACHE_HOME` honoured), or
+`$CHATPLEX_BUDGET_DIR`. The directory is made 0700 and refused (`PermissionError` naming
+it and why) unless owned by the user with no group/other write; a file is opened
+`O_NOFOLLOW` relative to that directory, made 0600, and refused unless a regular file of
+the user's: a planted symlink or directory is never written through.
+
 A process that dies holding in-flight slots does not leak them: every process counts its
-slots in a row of its own (pid, count); when the cap is reached, the rows of processes
-that no longer exist are reaped. The kernel drops a dead process's `flock` by itself.
+slots in a row of its own (pid, count, start time); when the cap is reached, the rows of
+processes that are gone -- exited, or killed and not yet reaped (a zombie), or whose pid
+now names a newer process -- are freed. The kernel drops a dead process's `flock` by
+itself; a live holder that stopped (SIGSTOP, a debugger) keeps it, so a lock wait is
+bounded by the call's deadline and by LOCK_WAIT, and its error names the holder's pid
+(each holder writes its pid in the file: an `flock` has no owner to ask for, and
+`F_OFD_GETLK` reports none either; process-owned `F_SETLK` locks would, but two handles
+of one process would not exclude each other and any close would drop them).
 Waiters poll: one per process (and event loop) at a time, at its computed time or every
 POLL s when only a release can make room; the others queue in the process in arrival
 order. There is no cross-process queue: arrival order is not kept across processes.
@@ -27,14 +41,14 @@ import math
 import mmap
 import os
 import struct
-import tempfile
 import threading
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
-from ..errors import DeadlineExceededError
+from ..errors import DeadlineExceededError, LockTimeoutError
+from ._budget_files import budget_dir, describe_pid, is_gone, open_budget_file, process_start
 from ._budget_shared import SharedPermit
 from ._ratelimit import MAX_PAUSE, RateLimit
 from ._schedule import Schedule, admit, settle
@@ -43,19 +57,14 @@ __all__ = ["POLL", "MachineBudget", "budget_dir", "machine_budget"]
 
 POLL = 0.005  #: seconds between polls of a waiter that only a release can admit
 LOCK_WAIT = 5.0  #: the longest (s) a process waits for the file lock before giving up
+_LOCK_PAUSE = 0.0001, 0.005  #: first and longest pause (s) between tries of a taken lock
 _MAGIC = b"CPXB"
 _HEADER = struct.Struct("<4sIdddddq")  # magic, version, Schedule's five numbers, in flight
-_ROW = struct.Struct("<iI")  # pid, its slots in flight
+_ROW = struct.Struct("<iIQ")  # pid, its slots in flight, its start (process_start)
 _ROWS = 480  # processes that can hold slots at once
-_SIZE = _HEADER.size + _ROWS * _ROW.size
-
-
-def budget_dir() -> Path:
-    """Where machine budgets live: $CHATPLEX_BUDGET_DIR, else a per-user temp directory."""
-    home = os.environ.get("CHATPLEX_BUDGET_DIR")
-    if home:
-        return Path(home)
-    return Path(tempfile.gettempdir()) / f"chatplex-budgets-{os.getuid()}"
+_HOLDER = struct.Struct("<i")  # the pid holding the file lock (0: none), after the rows
+_HOLDER_AT = _HEADER.size + _ROWS * _ROW.size
+_SIZE = _HOLDER_AT + _HOLDER.size
 
 
 def budget_file(key: tuple[str, ...]) -> Path:
@@ -97,7 +106,9 @@ class MachineBudget:
             weakref.WeakKeyDictionary()
         )  # the same, one per event loop
         self._pid = -1
+        self._started = 0  # this process's start time, recorded in its row
         self._row = -1  # this process's row, found on its first admission
+        self._holding: int | None = None  # the thread whose aacquire holds the lock now
         self._map: mmap.mmap | None = None
         self._fd = -1
 
@@ -136,8 +147,9 @@ class MachineBudget:
             self._head.release()
 
     async def aacquire(self, tokens: int, *, deadline: float | None = None) -> SharedPermit:
-        """The async `acquire`; a cancelled waiter holds nothing."""
-        step = self._try(tokens, deadline)
+        """The async `acquire`; a cancelled waiter holds nothing. A file lock held by
+        another process is waited for without blocking the event loop."""
+        step = await self._atry(tokens, deadline)
         if isinstance(step, SharedPermit):
             return step
         loop = asyncio.get_running_loop()
@@ -154,7 +166,7 @@ class MachineBudget:
             ) from None
         try:
             while True:
-                step = self._try(tokens, deadline)
+                step = await self._atry(tokens, deadline)
                 if isinstance(step, SharedPermit):
                     return step
                 await self._asleep(step)
@@ -165,7 +177,7 @@ class MachineBudget:
         return max(0.0, deadline - self._clock())
 
     def _try(self, tokens: int, deadline: float | None) -> SharedPermit | float:
-        with self._locked() as view:
+        with self._locked(deadline) as view:
             now = self._clock()
             schedule, in_flight = _read(view)
             if schedule.is_stale(now):
@@ -185,6 +197,29 @@ class MachineBudget:
             raise DeadlineExceededError("the deadline passed while waiting in the rate limiter")
         step = POLL if wait == math.inf else wait
         return step if deadline is None else min(step, max(0.0, deadline - now))
+
+    async def _atry(self, tokens: int, deadline: float | None) -> SharedPermit | float:
+        """`_try` once the file lock is held, waiting for it with `asyncio.sleep` (real
+        time: the holder's progress is real) instead of blocking the loop."""
+        give_up, by_deadline = self._lock_bound(deadline)
+        pause = _LOCK_PAUSE[0]
+        while True:
+            if self._lock.acquire(blocking=False):  # never wait on a thread in a loop
+                try:
+                    if self._take_file_lock():
+                        self._holding = threading.get_ident()
+                        try:
+                            return self._try(tokens, deadline)  # _locked: already held
+                        finally:
+                            self._holding = None
+                            self._drop_file_lock()
+                finally:
+                    self._lock.release()
+            left = give_up - time.monotonic()
+            if left <= 0:
+                raise self._stuck(by_deadline)
+            await asyncio.sleep(min(pause, left))
+            pause = min(pause * 2, _LOCK_PAUSE[1])
 
     def _settle(
         self, permit: SharedPermit, used: int | None, status: int | None, ra: float | None
@@ -212,32 +247,97 @@ class MachineBudget:
     # ---- the file -------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[mmap.mmap]:
-        with self._lock:
-            if self._pid != os.getpid():  # first use, or a forked child: its own open file
-                self._open()
+    def _locked(self, deadline: float | None = None) -> Iterator[mmap.mmap]:
+        """The mapped file, locked: waited for at most until `deadline` (a value of
+        `clock`) and LOCK_WAIT, then DeadlineExceededError / LockTimeoutError naming the
+        holder (a stopped process keeps its lock; a dead one's is dropped by the kernel)."""
+        if self._holding == threading.get_ident():  # inside _atry, which holds it
             assert self._map is not None
-            _flock(self._fd)
+            yield self._map
+            return
+        give_up, by_deadline = self._lock_bound(deadline)
+        if not self._lock.acquire(timeout=max(0.0, give_up - time.monotonic())):
+            raise self._stuck(by_deadline)  # a thread of ours waits on the holder too
+        try:
+            pause = _LOCK_PAUSE[0]
+            while not self._take_file_lock():
+                left = give_up - time.monotonic()
+                if left <= 0:
+                    raise self._stuck(by_deadline)
+                time.sleep(min(pause, left))
+                pause = min(pause * 2, _LOCK_PAUSE[1])
             try:
+                assert self._map is not None
                 yield self._map
             finally:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
+                self._drop_file_lock()
+        finally:
+            self._lock.release()
+
+    def _lock_bound(self, deadline: float | None) -> tuple[float, bool]:
+        """When (time.monotonic) to stop waiting for the file lock, and whether that is
+        the call's deadline rather than LOCK_WAIT."""
+        wait, by_deadline = LOCK_WAIT, False
+        if deadline is not None:
+            left = max(0.0, deadline - self._clock())
+            if left < wait:
+                wait, by_deadline = left, True
+        return time.monotonic() + wait, by_deadline
+
+    def _take_file_lock(self) -> bool:
+        """Take the file lock if it is free (the caller holds `_lock`), recording this
+        process as its holder; False if another process holds it."""
+        if self._pid != os.getpid():  # first use, or a forked child: its own open file
+            self._open()
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        try:
+            if self._map is None:  # the first lock of this open file: size it, map it
+                if os.fstat(self._fd).st_size < _SIZE:
+                    os.ftruncate(self._fd, _SIZE)  # zeros: read as a fresh schedule
+                self._map = mmap.mmap(self._fd, _SIZE)
+            _HOLDER.pack_into(self._map, _HOLDER_AT, self._pid)
+        except BaseException:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            raise
+        return True
+
+    def _drop_file_lock(self) -> None:
+        if self._map is not None:
+            _HOLDER.pack_into(self._map, _HOLDER_AT, 0)
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def _stuck(self, by_deadline: bool) -> Exception:
+        """The error of a lock wait given up: who holds the lock, and which file."""
+        try:
+            (holder,) = _HOLDER.unpack(os.pread(self._fd, _HOLDER.size, _HOLDER_AT))
+        except (OSError, struct.error):
+            holder = 0
+        who = describe_pid(holder)
+        if by_deadline:
+            return DeadlineExceededError(
+                f"the deadline passed while waiting for the lock of the machine rate-limit "
+                f"budget file {self.path}, held by {who}"
+            )
+        return LockTimeoutError(
+            f"the lock of the machine rate-limit budget file {self.path} has been held "
+            f"over {LOCK_WAIT} s by {who}; a stopped process keeps it until it runs again "
+            "(kill -CONT or end it)",
+            path=str(self.path),
+            holder=holder,
+        )
 
     def _open(self) -> None:
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            _flock(fd)
-            try:
-                if os.fstat(fd).st_size < _SIZE:
-                    os.ftruncate(fd, _SIZE)  # zeros: read as a fresh schedule
-                view = mmap.mmap(fd, _SIZE)
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        except BaseException:
-            os.close(fd)
-            raise
-        self._fd, self._map, self._pid, self._row = fd, view, os.getpid(), -1
+        """Open the file (its directory and the file checked: `open_budget_file`); it is
+        sized and mapped under its first lock."""
+        if self._map is not None and self._pid != os.getpid():
+            self._map.close()  # a forked child: the parent's mapping is not its lock
+            os.close(self._fd)
+        fd = open_budget_file(self.path)
+        self._fd, self._map, self._pid, self._row = fd, None, os.getpid(), -1
+        self._started = process_start(self._pid)
 
     def _count(self, view: mmap.mmap, delta: int) -> bool:
         """Add `delta` to this process's slots; False if it had none to give back (its
@@ -245,45 +345,23 @@ class MachineBudget:
         pid = self._pid
         row = self._row
         if row < 0 or _ROW.unpack_from(view, _offset(row))[0] != pid:
-            row = self._row = _find_row(view, pid)
+            row = self._row = _find_row(view, pid, self._started)
         if row < 0:
             return False
         held = _ROW.unpack_from(view, _offset(row))[1]
         if held + delta < 0:
             return False
-        _ROW.pack_into(view, _offset(row), pid, held + delta)
+        _ROW.pack_into(view, _offset(row), pid, held + delta, self._started)
         return True
 
     def close(self) -> None:
         """Unmap the file (the budget reopens it on its next use)."""
         with self._lock:
-            if self._map is not None and self._pid == os.getpid():
-                self._map.close()
+            if self._pid == os.getpid():
+                if self._map is not None:
+                    self._map.close()
                 os.close(self._fd)
             self._map, self._fd, self._pid = None, -1, -1
-
-
-def _flock(fd: int) -> None:
-    """Take the file lock, waiting at most LOCK_WAIT (a holder stopped, not dead, would
-    otherwise hold every sharer forever; a dead holder's lock is dropped by the kernel)."""
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return
-    except BlockingIOError:
-        pass
-    give_up = time.monotonic() + LOCK_WAIT
-    pause = 0.0001
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() >= give_up:
-                raise TimeoutError(
-                    f"a machine rate-limit budget's file lock was held over {LOCK_WAIT} s"
-                ) from None
-            time.sleep(pause)
-            pause = min(pause * 2, 0.005)
 
 
 def _offset(row: int) -> int:
@@ -312,38 +390,29 @@ def _write(view: mmap.mmap, s: Schedule, in_flight: int) -> None:
     )
 
 
-def _find_row(view: mmap.mmap, pid: int) -> int:
+def _find_row(view: mmap.mmap, pid: int, started: int) -> int:
     """This pid's row, else a free one claimed for it (-1: none free)."""
     free = -1
     for row in range(_ROWS):
-        owner, held = _ROW.unpack_from(view, _offset(row))
-        if owner == pid:
+        owner, held, since = _ROW.unpack_from(view, _offset(row))
+        if owner == pid and (not since or not started or since == started):
             return row
-        if free < 0 and (owner == 0 or (held == 0 and not _alive(owner))):
-            free = row
+        if free < 0 and (owner == 0 or (held == 0 and is_gone(owner, since))):
+            free = row  # (a row of an earlier process with our pid and slots: _reap's)
     if free >= 0:
-        _ROW.pack_into(view, _offset(free), pid, 0)
+        _ROW.pack_into(view, _offset(free), pid, 0, started)
     return free
 
 
 def _reap(view: mmap.mmap, in_flight: int) -> int:
-    """Free the slots of processes that are gone; the new count in flight."""
+    """Free the slots of processes that are gone (exited, zombies, their pid reused); the
+    new count in flight."""
     for row in range(_ROWS):
-        owner, held = _ROW.unpack_from(view, _offset(row))
-        if owner and held and not _alive(owner):
-            _ROW.pack_into(view, _offset(row), 0, 0)
+        owner, held, since = _ROW.unpack_from(view, _offset(row))
+        if owner and held and is_gone(owner, since):
+            _ROW.pack_into(view, _offset(row), 0, 0, 0)
             in_flight -= held
     return max(0, in_flight)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
 
 
 _budgets: dict[tuple[str, ...], MachineBudget] = {}

@@ -3,7 +3,7 @@
 >>> run = map_chat(ds, model, concurrency=4)  # doctest: +SKIP
 >>> run.dataset.write_parquet("out/")  # doctest: +SKIP
 >>> run.report()  # doctest: +SKIP
-TallyReport(started=100000, finished=100000, errors=5000)
+TallyReport(started=100000, finished=100000, errors=5000, resent=0)
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ __all__ = ["ChatRun", "map_chat"]
 @dataclass(frozen=True)
 class ChatRun:
     """A lazy run: consume `dataset` (write it, iterate it); then `report()` counts the
-    rows started, finished, failed and re-sent (after a worker died)."""
+    rows sent, finished and failed, each row once, and the requests sent again after a
+    worker died (`TallyReport`)."""
 
     dataset: ray.data.Dataset
     tally: str
@@ -85,6 +86,7 @@ def map_chat(
             "max_in_flight": max_in_flight,
             "config": dict(config) if config else None,
             "tally": tally,
+            "id_column": id_column,
         },
         batch_size=batch_size,
         batch_format="pyarrow",

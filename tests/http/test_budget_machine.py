@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
 import time
 from pathlib import Path
 
 import pytest
 
-from chatplex.errors import DeadlineExceededError
+from chatplex.errors import DeadlineExceededError, LockTimeoutError
 from chatplex.http import RateLimit, get_budget
 from chatplex.http._budget_machine import MachineBudget, budget_file, machine_budget
 from chatplex.http._schedule import STALE_AHEAD
@@ -212,3 +213,174 @@ def test_four_processes_share_one_budget_or_overshoot(
         assert achieved > 0.8, achieved  # bench/bench_scale.py: >= 95 % at full scale
     else:  # each process has the whole budget to itself: four times too fast
         assert limited_share > 0.05, stats
+
+
+# ---- a lost or stopped sharer ------------------------------------------------------------
+
+
+def _proc_state(pid: int) -> str:
+    with open(f"/proc/{pid}/stat", "rb") as file:
+        return file.read().rpartition(b")")[2].split()[0].decode()
+
+
+def _wait_for_state(pid: int, wanted: str) -> None:
+    give_up = time.monotonic() + 30  # only a hang crosses it
+    while _proc_state(pid) != wanted:
+        assert time.monotonic() < give_up, f"pid {pid} never reached state {wanted}"
+        time.sleep(0.01)
+
+
+needs_proc = pytest.mark.skipif(
+    not os.path.exists("/proc/self/stat"), reason="reads process states in Linux's /proc"
+)
+
+
+@needs_proc
+def test_slots_of_a_killed_process_not_yet_reaped_are_freed_at_the_cap(tmp_path: Path) -> None:
+    path = tmp_path / "b"
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # takes both slots, says so, and waits to be killed
+        child = MachineBudget(RateLimit(max_in_flight=2), path)
+        child.acquire(1)
+        child.acquire(1)
+        os.write(write, b"held")
+        time.sleep(60)
+        os._exit(0)
+    try:
+        os.close(write)
+        assert os.read(read, 4) == b"held"
+        os.kill(pid, signal.SIGKILL)  # and no waitpid: a zombie
+        _wait_for_state(pid, "Z")
+        b = MachineBudget(RateLimit(max_in_flight=2), path)
+        assert b.in_flight == 2
+        first = b.acquire(1, deadline=time.monotonic() + 5)  # at the cap: both freed
+        second = b.acquire(1, deadline=time.monotonic() + 5)
+        assert b.in_flight == 2  # the two are this process's now
+        first.release(status=200)
+        second.release(status=200)
+        assert b.in_flight == 0
+    finally:
+        os.close(read)
+        os.waitpid(pid, 0)
+
+
+def test_a_row_left_by_an_earlier_process_with_the_same_pid_is_freed(tmp_path: Path) -> None:
+    b = MachineBudget(RateLimit(max_in_flight=1), tmp_path / "b")
+    b.acquire(1)
+    with b._locked() as view:  # as if the holder had died and its pid were reused
+        from chatplex.http import _budget_machine as machine
+
+        pid, held, started = machine._ROW.unpack_from(view, machine._offset(b._row))
+        assert (pid, held) == (os.getpid(), 1)
+        machine._ROW.pack_into(view, machine._offset(b._row), pid, held, started - 1)
+    fresh = MachineBudget(RateLimit(max_in_flight=1), tmp_path / "b")
+    fresh.acquire(1, deadline=time.monotonic() + 5).release(status=200)
+    assert fresh.in_flight == 0
+
+
+def _stopped_lock_holder(path: Path) -> int:
+    """A forked child that takes the file lock of `path` and stops itself (SIGSTOP)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        holder = MachineBudget(RateLimit(max_in_flight=4), path)
+        with holder._locked():
+            os.write(write, b"L")
+            os.kill(os.getpid(), signal.SIGSTOP)
+        os._exit(0)
+    os.close(write)
+    assert os.read(read, 1) == b"L"
+    os.close(read)
+    _wait_for_state(pid, "T")
+    return pid
+
+
+def _resume_and_reap(pid: int) -> None:
+    os.kill(pid, signal.SIGCONT)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
+@needs_proc
+def test_a_stopped_lock_holder_costs_a_caller_its_deadline_not_more(tmp_path: Path) -> None:
+    path = tmp_path / "b"
+    b = MachineBudget(RateLimit(max_in_flight=4), path)
+    b.acquire(1).release(status=200)  # the file exists and is mapped
+    pid = _stopped_lock_holder(path)
+    try:
+        start = time.monotonic()
+        with pytest.raises(DeadlineExceededError, match=rf"{path}, held by pid {pid} \(stopped\)"):
+            b.acquire(1, deadline=start + 1.0)
+        assert time.monotonic() - start < 1.0 + 4.0  # generous: only a stall crosses it
+    finally:
+        _resume_and_reap(pid)
+    b.acquire(1, deadline=time.monotonic() + 5).release(status=200)  # free again
+    assert b.in_flight == 0
+
+
+@needs_proc
+async def test_a_stopped_lock_holder_neither_overruns_nor_blocks_the_event_loop(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "b"
+    b = MachineBudget(RateLimit(max_in_flight=4), path)
+    pid = _stopped_lock_holder(path)  # before this process's first use: the file is new
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.05)
+            ticks += 1
+
+    ticker = asyncio.ensure_future(tick())
+    try:
+        start = time.monotonic()
+        with pytest.raises(DeadlineExceededError, match=rf"held by pid {pid} \(stopped\)"):
+            await b.aacquire(1, deadline=start + 1.0)
+        assert time.monotonic() - start < 1.0 + 4.0
+        assert ticks >= 3  # the loop ran while this call waited (blocked, it ticks once)
+    finally:
+        ticker.cancel()
+        _resume_and_reap(pid)
+    (await b.aacquire(1, deadline=time.monotonic() + 5)).release(status=200)
+    assert b.in_flight == 0
+
+
+@needs_proc
+async def test_without_a_deadline_the_lock_wait_ends_with_the_holders_pid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chatplex.http import _budget_machine as machine
+
+    monkeypatch.setattr(machine, "LOCK_WAIT", 0.5)
+    path = tmp_path / "b"
+    b = MachineBudget(RateLimit(max_in_flight=4), path)
+    pid = _stopped_lock_holder(path)
+    try:
+        for attempt in (lambda: b.acquire(1), lambda: asyncio.run(b.aacquire(1))):
+            with pytest.raises(LockTimeoutError, match=rf"held over 0.5 s by pid {pid}") as err:
+                await asyncio.to_thread(attempt)
+            assert (err.value.holder, err.value.path) == (pid, str(path))
+            assert isinstance(err.value, TimeoutError)
+    finally:
+        _resume_and_reap(pid)
+
+
+def test_a_planted_symlink_is_refused_and_not_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    precious = tmp_path / "precious.txt"
+    precious.write_bytes(b"mine")
+    home = tmp_path / "budgets"
+    home.mkdir(mode=0o700)
+    monkeypatch.setenv("CHATPLEX_BUDGET_DIR", str(home))
+    key = ("openai", "http://127.0.0.1/v1", "d1g3st", f"planted-{os.getpid()}-{time.time()}")
+    budget_file(key).symlink_to(precious)
+    b = get_budget(key, RateLimit(max_in_flight=2, scope="machine"))
+    with pytest.raises(PermissionError, match="symbolic link"):
+        b.acquire(1)
+    with pytest.raises(PermissionError, match="symbolic link"):
+        asyncio.run(b.aacquire(1))
+    assert precious.read_bytes() == b"mine"

@@ -3,7 +3,9 @@ cluster's workers)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,3 +49,32 @@ class DiesOnce:
 
 def dies_once(base_url: str, prompt: str, marker: str) -> DiesOnce:
     return DiesOnce(make_model(base_url), prompt, marker)
+
+
+class FakeTally:
+    """A `RowTally` behind an actor-like handle: `tally.sent.remote(keys)` is awaitable
+    and takes a moment, as an actor call does."""
+
+    def __init__(self) -> None:
+        from chatplex.ray._tally import RowTally
+
+        self.tally = RowTally()
+        self.calls = 0
+        self.sent = self
+        self.finish = _Finish(self.tally)
+        self.broken = False
+
+    async def remote(self, keys: Sequence[Hashable]) -> None:
+        self.calls += 1
+        await asyncio.sleep(0.01)
+        if self.broken:
+            raise RuntimeError("the tally actor died")
+        self.tally.sent(keys)
+
+
+class _Finish:
+    def __init__(self, tally: Any) -> None:
+        self.tally = tally
+
+    async def remote(self, keys: Sequence[Hashable], errors: Sequence[bool]) -> None:
+        self.tally.finish(keys, errors)

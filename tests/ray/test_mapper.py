@@ -10,7 +10,13 @@ import pytest
 pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
 pa = pytest.importorskip("pyarrow")
 
+from _raykit import FakeTally, make_model  # noqa: E402
+
+from chatplex.http import add_client_hook  # noqa: E402
 from chatplex.ray import OUTPUT_COLUMNS, ChatMapper  # noqa: E402
+from chatplex.ray._mapper import _hook_client  # noqa: E402
+from chatplex.ray._tally import SendLog, TallyReport  # noqa: E402
+from chatplex.testing.limited_server import LimitedServer  # noqa: E402
 
 pytestmark = pytest.mark.ray
 
@@ -54,3 +60,51 @@ def test_what_is_not_a_runnable_is_refused() -> None:
         ChatMapper(42)
     with pytest.raises(ValueError, match="max_in_flight"):
         ChatMapper(Echo(), max_in_flight=0)
+
+
+class Probe:
+    """A runnable calling a chatplex model twice, that checks after the first answer that
+    the tally already has the row's send (told by the shared client's request hook)."""
+
+    def __init__(self, base_url: str, tally: FakeTally) -> None:
+        self.model = make_model(base_url, scope="process")
+        self.tally = tally
+        self.seen_before_answer: list[bool] = []
+
+    async def ainvoke(self, value: Any, config: Any = None) -> Any:
+        reply = await self.model.ainvoke(value, config)
+        self.seen_before_answer.append(int(value[1:]) in self.tally.tally.sends)
+        await self.model.ainvoke(value, config)  # a second request: not a second send
+        return reply
+
+
+def with_tally(mapper: ChatMapper) -> FakeTally:
+    """`mapper` counting in a `RowTally` behind a fake actor handle."""
+    fake = FakeTally()
+    mapper._tally, mapper._sends = fake, SendLog(fake)
+    add_client_hook(_hook_client)  # what a mapper given a tally's name does
+    return fake
+
+
+async def test_a_batch_run_twice_counts_its_rows_once_and_their_requests_twice() -> None:
+    mapper = ChatMapper(Echo, max_in_flight=4)
+    fake = with_tally(mapper)
+    batch = pa.table({"id": list(range(6)), "prompt": [f"q{i}" for i in range(6)]})
+    with LimitedServer(requests_per_minute=600_000) as srv:
+        probe = mapper.runnable = Probe(srv.base_url, fake)
+        await mapper(batch)
+        await mapper(batch)  # as Ray Data runs a lost batch again
+        assert srv.stats.requests == 24
+    report = fake.tally.report()
+    assert report == TallyReport(started=12, finished=6, errors=0, resent=6)
+    assert probe.seen_before_answer == [True] * 12
+
+
+async def test_rows_without_ids_or_model_calls_are_still_counted_once() -> None:
+    mapper = ChatMapper(Echo(), max_in_flight=2)
+    fake = with_tally(mapper)
+    batch = pa.table({"prompt": ["a", "bad", "a"]})
+    await mapper(batch)
+    await mapper(batch)
+    report = fake.tally.report()
+    assert (report.finished, report.errors, report.resent) == (3, 1, 3)

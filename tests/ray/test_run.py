@@ -1,5 +1,6 @@
 """`map_chat` on a local Ray cluster against a local server (chatplex/ray/_run.py): one
-outcome per row, no failed task, resumable, and a lost worker's rows re-sent and counted.
+outcome per row, no failed task, resumable, and a lost worker's rows re-sent and counted
+(each row once; its re-sent requests as the server saw them).
 The 100,000-row figures are bench/bench_scale.py's; these are small."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
 import pyarrow.dataset as pads  # noqa: E402  (comes with ray[data])
 from _raykit import FAIL, dies_once, make_model, rows  # noqa: E402
 
-from chatplex.ray import map_chat  # noqa: E402
+from chatplex.ray import TallyReport, map_chat  # noqa: E402
 from chatplex.testing.limited_server import LimitedServer  # noqa: E402
 
 pytestmark = pytest.mark.ray
@@ -45,7 +46,7 @@ def test_failing_rows_become_error_rows_and_every_row_is_written(
     assert texts[0]["text"] == f"reply to {texts[0]['prompt']}"
     assert texts[0]["usage"]["total_tokens"] > 0
     report = run.report()
-    assert (report.started, report.finished, report.errors, report.resent) == (400, 400, 20, 0)
+    assert report == TallyReport(started=400, finished=400, errors=20, resent=0)
     assert srv.stats.requests == 400  # a 400 is not retried
 
 
@@ -77,7 +78,10 @@ def test_a_worker_lost_mid_batch_loses_no_row_and_its_rows_are_counted_as_resent
     assert [row["id"] for row in out] == list(range(200))
     assert [row["error"] for row in out if row["error"]] == []
     report = run.report()
-    assert report.finished == 200
-    assert report.resent == report.started - 200 > 0  # the lost batch, run again
-    # What the server answered twice is at most what was counted as re-sent.
-    assert sum(n - 1 for n in answered.values()) <= report.resent
+    assert (report.finished, report.errors, report.answered) == (200, 0, 200)  # once each
+    answered_twice = sum(n - 1 for n in answered.values())
+    assert report.resent > 0 and report.started == 200 + report.resent
+    # Every prompt the server answered twice is counted (measured: equal, 8 and 8); the
+    # only excess possible is a request counted by the client's hook and lost with its
+    # worker before it reached the socket (at most the 4 rows that worker had in the air).
+    assert answered_twice <= report.resent <= answered_twice + 4, (answered_twice, report)
