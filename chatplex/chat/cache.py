@@ -236,11 +236,35 @@ class SQLiteCache(BaseCache):
             )
             if conn.execute("PRAGMA user_version").fetchone()[0] != FORMAT_VERSION:
                 conn.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
-        except BaseException:
+        except BaseException as exc:
             conn.close()  # half set up: the next attempt starts again
-            raise
+            if not (isinstance(exc, sqlite3.Error) and describe(exc) == "read-only"):
+                raise
+            # A read-only file in a folder we cannot write to (no -shm beside it): its
+            # hits can still be read; the stores fail (said once, as read-only).
+            conn = self._read_only(sqlite3, exc)
         self._conn, self._pid = conn, os.getpid()
         return conn
+
+    def _read_only(self, module: Any, exc: BaseException) -> sqlite3.Connection:
+        from pathlib import Path
+
+        uri = Path(os.path.abspath(self.path)).as_uri()
+        # mode=ro reads a WAL file only where its -shm can be made; immutable=1 reads it
+        # without one (a change by its owner meanwhile reads as corrupt: a miss).
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+            conn: sqlite3.Connection = module.connect(
+                uri + query, uri=True, timeout=0, check_same_thread=False
+            )
+            conn.isolation_level = None
+            try:
+                conn.execute("SELECT 1 FROM chatplex_cache LIMIT 1")
+            except module.Error:
+                conn.close()
+                continue
+            warn_once(self, describe(exc), exc, "opening it")  # stores will fail: said now
+            return conn
+        raise exc  # the first failure is the one to report
 
     def _once(self, sql: str, params: tuple[Any, ...], fetch: bool) -> Any:
         """One attempt, never waiting: the first row (`fetch`) or None; raises on failure."""

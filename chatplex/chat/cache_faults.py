@@ -63,7 +63,7 @@ _KINDS = {
 _EFFECT = {
     LOCKED: "another process holds its lock; calls that cannot wait for it are misses "
     "and their replies are not stored",
-    "read-only": "replies are not stored (hits are still read)",
+    "read-only": "replies are not stored (hits are still read where the file is readable)",
 }
 _EFFECT_DEFAULT = "calls are misses and replies are not stored while it is so"
 
@@ -115,14 +115,14 @@ def warn_once(cache: object, kind: str, exc: BaseException | None, where: str) -
             first = True
     if first:
         effect = _EFFECT.get(kind, _EFFECT_DEFAULT)
-        detail = f" ({type(exc).__name__}: {exc})" if exc is not None else ""
+        error = f"{type(exc).__name__}: {exc}; " if exc is not None else ""
         log.warning(
-            "reply cache %r %s while %s%s: %s. Calls go on without it; this is logged once "
-            "per cache and kind of failure.",
+            "reply cache %r %s (%sseen while %s): %s. Calls go on without it; this is "
+            "logged once per cache and kind of failure.",
             cache,
             _kind_phrase(kind),
+            error,
             where,
-            detail,
             effect,
         )
     if exc is not None and log.isEnabledFor(logging.DEBUG):
@@ -134,8 +134,8 @@ def _kind_phrase(kind: str) -> str:
     if kind in (LOCKED, "read-only", "corrupt", "full"):
         return f"is {kind}"
     if kind == "cannot be opened":
-        return "cannot be opened"
-    return f"failed ({kind})"
+        return kind
+    return "failed"  # the exception's class follows
 
 
 # ---- waiting for a lock -----------------------------------------------------------------

@@ -22,6 +22,7 @@ from .cache import BaseCache
 
 __all__ = [
     "FOREIGN_WAIT",
+    "QUIET_AFTER_TIMEOUT",
     "LANGCHAIN_LLM_STRING",
     "LangChainCache",
     "is_langchain_cache",
@@ -36,6 +37,9 @@ LANGCHAIN_LLM_STRING = "chatplex/v1"
 
 #: The longest a call waits for a LangChain cache's answer (s), within its deadline.
 FOREIGN_WAIT = 1.0
+#: After an answer that did not come in time, calls do not ask the cache for this long
+#: (s): misses at once, instead of each waiting for a cache that is stuck.
+QUIET_AFTER_TIMEOUT = 10.0
 
 
 class LangChainCache(BaseCache):
@@ -48,11 +52,13 @@ class LangChainCache(BaseCache):
 
     As LangChain's own models do, async calls use the cache's `alookup` / `aupdate` (by
     default LangChain runs `lookup` / `update` in a thread: a locked file blocks no
-    loop). A call waits for an answer up to `FOREIGN_WAIT` s, never past its deadline;
-    a sync call with a deadline asks from a helper thread so it can stop waiting."""
+    loop). A call waits for an answer up to `FOREIGN_WAIT` s, never past its deadline; a
+    sync call with a deadline asks from a helper thread so it can stop waiting. After a
+    wait in vain the cache is not asked for `QUIET_AFTER_TIMEOUT` s."""
 
     def __init__(self, cache: Any) -> None:
         self.cache = cache
+        self._quiet_until = 0.0  # monotonic: until then, not asked (it did not answer)
 
     def lookup(self, key: str) -> str | None:
         return _generation_text(self.cache.lookup(key, LANGCHAIN_LLM_STRING))
@@ -61,22 +67,23 @@ class LangChainCache(BaseCache):
         self.cache.update(key, LANGCHAIN_LLM_STRING, _generations(self.cache, value))
 
     def lookup_within(self, key: str, deadline: float | None) -> str | None:
-        if deadline is None:
+        if deadline is None and not self._quiet_until:
             return self.lookup(key)
-        return _generation_text(_within(deadline, self.cache.lookup, key, LANGCHAIN_LLM_STRING))
+        found = self._within(deadline, self.cache.lookup, key, LANGCHAIN_LLM_STRING)
+        return _generation_text(found)
 
     def update_within(self, key: str, value: str, deadline: float | None) -> None:
-        if deadline is None:
+        if deadline is None and not self._quiet_until:
             self.update(key, value)
-        else:
-            generations = _generations(self.cache, value)
-            _within(deadline, self.cache.update, key, LANGCHAIN_LLM_STRING, generations)
+            return
+        generations = _generations(self.cache, value)
+        self._within(deadline, self.cache.update, key, LANGCHAIN_LLM_STRING, generations)
 
     async def alookup_within(self, key: str, deadline: float | None) -> str | None:
         alookup = getattr(self.cache, "alookup", None)
         if alookup is None:  # a look-alike with sync methods only
             return self.lookup(key)
-        found = await _awithin(deadline, alookup(key, LANGCHAIN_LLM_STRING))
+        found = await self._awithin(deadline, alookup, key, LANGCHAIN_LLM_STRING)
         return _generation_text(found)
 
     async def aupdate_within(self, key: str, value: str, deadline: float | None) -> None:
@@ -85,7 +92,49 @@ class LangChainCache(BaseCache):
             self.update(key, value)
             return
         generations = _generations(self.cache, value)
-        await _awithin(deadline, aupdate(key, LANGCHAIN_LLM_STRING, generations))
+        await self._awithin(deadline, aupdate, key, LANGCHAIN_LLM_STRING, generations)
+
+    def _wait(self, deadline: float | None) -> float:
+        """How long to wait for an answer; TimeoutError while the cache is quiet."""
+        now = time.monotonic()
+        if self._quiet_until:
+            if now < self._quiet_until:
+                raise TimeoutError(
+                    f"no answer within {FOREIGN_WAIT:g} s lately: not asked for "
+                    f"{QUIET_AFTER_TIMEOUT:g} s"
+                )
+            self._quiet_until = 0.0
+        left = FOREIGN_WAIT if deadline is None else deadline - now
+        return max(0.0, min(FOREIGN_WAIT, left))
+
+    def _timed_out(self, wait: float) -> TimeoutError:
+        self._quiet_until = time.monotonic() + QUIET_AFTER_TIMEOUT
+        return TimeoutError(f"no answer within {wait:.2f} s")
+
+    def _within(self, deadline: float | None, method: Any, *args: Any) -> Any:
+        """`method(*args)` on a helper thread; TimeoutError once the wait is over (the
+        thread finishes on its own)."""
+        from concurrent.futures import TimeoutError as NoResultYet  # the builtin from 3.11
+
+        wait = self._wait(deadline)
+        future = _helper_threads().submit(method, *args)
+        try:
+            return future.result(wait)
+        except NoResultYet:
+            if future.done():  # the method's own TimeoutError
+                raise
+            future.cancel()
+            raise self._timed_out(wait) from None
+
+    async def _awithin(self, deadline: float | None, method: Any, *args: Any) -> Any:
+        """`await method(*args)`, cut off with TimeoutError once the wait is over."""
+        import asyncio
+
+        wait = self._wait(deadline)
+        try:
+            return await asyncio.wait_for(method(*args), wait)
+        except asyncio.TimeoutError:
+            raise self._timed_out(wait) from None
 
     def clear(self) -> None:
         self.cache.clear()
@@ -106,45 +155,18 @@ def _generations(cache: Any, value: str) -> list[Any]:
     return [outputs.Generation(text=value)]
 
 
-def _foreign_wait(deadline: float | None) -> float:
-    left = FOREIGN_WAIT if deadline is None else deadline - time.monotonic()
-    return max(0.0, min(FOREIGN_WAIT, left))
-
-
 _helpers: Any = None  # the threads sync calls with a deadline ask a LangChain cache from
 _helpers_lock = threading.Lock()
 
 
-def _within(deadline: float | None, method: Any, *args: Any) -> Any:
-    """`method(*args)` on a helper thread; TimeoutError once the wait is over (the thread
-    finishes on its own)."""
+def _helper_threads() -> Any:
     global _helpers
-    from concurrent.futures import ThreadPoolExecutor
-    from concurrent.futures import TimeoutError as NoResultYet  # the builtin from 3.11
-
     with _helpers_lock:
         if _helpers is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             _helpers = ThreadPoolExecutor(4, thread_name_prefix="chatplex-langchain-cache")
-    wait = _foreign_wait(deadline)
-    future = _helpers.submit(method, *args)
-    try:
-        return future.result(wait)
-    except NoResultYet:
-        if future.done():  # the method's own TimeoutError
-            raise
-        future.cancel()
-        raise TimeoutError(f"no answer within {wait:.2f} s") from None
-
-
-async def _awithin(deadline: float | None, awaitable: Any) -> Any:
-    """`await awaitable`, cut off with TimeoutError once the wait is over."""
-    import asyncio
-
-    wait = _foreign_wait(deadline)
-    try:
-        return await asyncio.wait_for(awaitable, wait)
-    except asyncio.TimeoutError:
-        raise TimeoutError(f"no answer within {wait:.2f} s") from None
+        return _helpers
 
 
 _wrapped: tuple[Any, LangChainCache] | None = None  # the last LangChain cache seen, wrapped
