@@ -12,8 +12,9 @@ set to "error" cannot turn it into an exception that fails the call.
 Waiting for a lock (`lock_wait_ends`, `pauses`): SQLite is asked never to wait itself
 (busy timeout 0); chatplex retries between short pauses -- `time.sleep` on a thread,
 `asyncio.sleep` on an event loop, so a locked file never blocks a loop -- until the
-cache's `timeout`, the call's deadline or, for a sync call made on a loop's thread,
-`LOOP_THREAD_WAIT`, whichever comes first.
+cache's `timeout`, half the time left before the call's deadline (the call needs the
+rest) or, for a sync call made on a loop's thread, `LOOP_THREAD_WAIT`, whichever comes
+first.
 """
 
 from __future__ import annotations
@@ -70,11 +71,14 @@ _EFFECT_DEFAULT = "calls are misses and replies are not stored while it is so"
 
 def describe(exc: BaseException) -> str:
     """The kind of failure `exc` is: one of `_KINDS`' values for an SQLite error (by its
-    result code, else by its message), else the exception's class name."""
+    result code, else by its message, also when SQLAlchemy wraps it), else the
+    exception's class name."""
     code = getattr(exc, "sqlite_errorcode", None)  # Python >= 3.11
     if isinstance(code, int) and (code & 0xFF) in _KINDS:
         return _KINDS[code & 0xFF]
     text = str(exc).lower()
+    if not (_is_sqlite_error(exc) or "sqlite" in text):  # SQLAlchemy: "(sqlite3.Op...) ..."
+        return type(exc).__name__
     for needle, kind in (
         ("locked", LOCKED),
         ("readonly", "read-only"),
@@ -86,6 +90,11 @@ def describe(exc: BaseException) -> str:
         if needle in text:
             return kind
     return type(exc).__name__
+
+
+def _is_sqlite_error(exc: BaseException) -> bool:
+    sqlite3 = sys.modules.get("sqlite3")
+    return sqlite3 is not None and isinstance(exc, sqlite3.Error)
 
 
 def is_locked(exc: BaseException) -> bool:
@@ -143,11 +152,13 @@ def _kind_phrase(kind: str) -> str:
 
 def lock_wait_ends(timeout: float, deadline: float | None, cap: float | None = None) -> float:
     """The `time.monotonic()` instant after which an operation stops waiting for a lock:
-    `timeout` from now, no later than `deadline` (monotonic) nor `cap` from now."""
+    `timeout` from now, but never past half the time left before the call's `deadline`
+    (monotonic; the call itself needs the rest) nor `cap` from now."""
     now = time.monotonic()
     wait = timeout if cap is None else min(timeout, cap)
-    end = now + max(0.0, wait)
-    return end if deadline is None else min(end, deadline)
+    if deadline is not None:
+        wait = min(wait, (deadline - now) / 2)
+    return now + max(0.0, wait)
 
 
 def pauses(end: float) -> Iterator[float]:
