@@ -27,9 +27,14 @@ Calls go through a cache in `chat/inflight.py`, which also makes identical calls
 flight share one HTTP call.
 
 Backends: `InMemoryCache` (process-local, LRU with `maxsize`) and `SQLiteCache` (one file,
-WAL: safe for several processes on one machine). Both answer in microseconds, so async
-calls use them directly. Your own backend: subclass `BaseCache` (`lookup` / `update` of
-strings by key).
+WAL: safe for several processes on one machine). Both answer in microseconds on the
+calling thread -- no thread hop on a hit. SQLite never waits for a lock itself: chatplex
+retries between short pauses (`asyncio.sleep` on a loop) within the cache's `timeout`
+and half the call's remaining deadline, then goes on as a miss; a locked, corrupt or
+read-only file is a miss logged once (`chat/cache_faults.py`). LangChain's caches:
+`chat/langchain_cache.py`. Your own backend: subclass `BaseCache` (`lookup` / `update` of
+strings by key; `lookup_within` / `update_within` and their async twins get the call's
+deadline).
 """
 
 from __future__ import annotations
