@@ -47,12 +47,12 @@ import os
 import sys
 import threading
 import time
-from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..messages import AIMessage
+from .cache_base import BaseCache
 from .cache_faults import (
     LOCKED,
     LOOP_THREAD_WAIT,
@@ -96,43 +96,6 @@ _canonical = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False
 ).encode
 _decode = json.JSONDecoder().decode
-
-
-class BaseCache(ABC):
-    """A store of serialized replies by key. Implementations must be thread-safe."""
-
-    @abstractmethod
-    def lookup(self, key: str) -> str | None:
-        """The value stored under `key`, or None."""
-
-    @abstractmethod
-    def update(self, key: str, value: str) -> None:
-        """Store `value` under `key` (replacing any)."""
-
-    @abstractmethod
-    def clear(self) -> None:
-        """Drop every entry."""
-
-    # What calls use: a backend that can wait (a lock, a network) overrides these to stop
-    # waiting by the call's `deadline` (a `time.monotonic()` instant; None: none) and, on
-    # an event loop, to wait without blocking it. They may raise: the call then goes on
-    # as a miss (`chat/cache_faults.py`). The defaults call `lookup` / `update`.
-
-    def lookup_within(self, key: str, deadline: float | None) -> str | None:
-        """`lookup`, for a call that must end by `deadline`."""
-        return self.lookup(key)
-
-    def update_within(self, key: str, value: str, deadline: float | None) -> None:
-        """`update`, for a call that must end by `deadline`."""
-        self.update(key, value)
-
-    async def alookup_within(self, key: str, deadline: float | None) -> str | None:
-        """`lookup_within` on an event loop."""
-        return self.lookup(key)
-
-    async def aupdate_within(self, key: str, value: str, deadline: float | None) -> None:
-        """`update_within` on an event loop."""
-        self.update(key, value)
 
 
 class InMemoryCache(BaseCache):
@@ -193,12 +156,14 @@ class SQLiteCache(BaseCache):
     CLI or module; values are JSON.
 
     Never fails nor stalls a call: when another process holds the file's lock, an
-    operation waits up to `timeout` s (never past the call's deadline), retrying between
-    short pauses -- on an event loop with `asyncio.sleep`, so the loop keeps running --
-    then gives up: a miss, or a reply not stored; after a wait given up, operations try
-    once without waiting until one succeeds. A locked, corrupt, read-only or unopenable
-    file (also at construction) is logged once per kind on `chatplex.cache` and the calls
-    go on without it (`chat/cache_faults.py`). `clear()` and `len()` raise instead.
+    operation waits up to `timeout` s (at most half the time left before the call's
+    deadline), retrying between short pauses -- on an event loop with `asyncio.sleep`,
+    so the loop keeps running -- then gives up: a miss, or a reply not stored; after a
+    wait given up, that operation tries once without waiting until it succeeds again. A
+    locked, corrupt, read-only or unopenable file (also at construction, which never
+    raises for it) is logged once per kind on `chatplex.cache` and the calls go on
+    without it (`chat/cache_faults.py`); a read-only file still serves its hits.
+    `clear()` and `len()` raise instead.
 
     Picklable (it reopens the file in the other process), and reopened after a fork.
 

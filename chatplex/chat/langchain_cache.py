@@ -18,7 +18,7 @@ import threading
 import time
 from typing import Any
 
-from .cache import BaseCache
+from .cache_base import BaseCache
 
 __all__ = [
     "FOREIGN_WAIT",

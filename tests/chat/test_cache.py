@@ -471,11 +471,19 @@ def test_a_cache_file_damaged_after_it_opened_is_a_miss_said_once(
     assert model.invoke("again").response_metadata["cached"] is True
 
 
+class Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 def read_only_run(path: str) -> dict[str, Any]:
     """Lookups, stores and calls on a cache file this process may not write."""
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+    handler = Collect()
+    records = handler.records
     logging.getLogger("chatplex.cache").addHandler(handler)
     try:
         cache = SQLiteCache(path)
@@ -511,10 +519,10 @@ def as_another_user(run: Any, path: Path, folder_writable: bool) -> dict[str, An
     if pid == 0:  # the child: no pytest, no exceptions out of here
         try:
             os.setuid(65534)
-            result = json.dumps(run(str(path)))
+            report = json.dumps(run(str(path)))
         except BaseException as exc:
-            result = json.dumps({"error": repr(exc)})
-        os.write(write_end, result.encode())
+            report = json.dumps({"error": repr(exc)})
+        os.write(write_end, report.encode())
         os._exit(0)
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
