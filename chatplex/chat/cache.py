@@ -149,6 +149,15 @@ _MISS: Any = object()  # an operation that could not be done (said once, in the 
 _REOPEN_AFTER = frozenset({"corrupt", "cannot be opened", "disk I/O error"})
 
 
+def _why(exc: Exception, path: str) -> str:
+    if os.path.isdir(path):
+        return "it is a folder"
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        return f"its folder {folder!r} does not exist"
+    return str(exc)
+
+
 class SQLiteCache(BaseCache):
     """A cache in one SQLite file: table `chatplex_cache(key TEXT PRIMARY KEY, value TEXT,
     created REAL)` (`PRAGMA user_version` = `FORMAT_VERSION`), WAL journal, so several
@@ -160,10 +169,11 @@ class SQLiteCache(BaseCache):
     deadline), retrying between short pauses -- on an event loop with `asyncio.sleep`,
     so the loop keeps running -- then gives up: a miss, or a reply not stored; after a
     wait given up, that operation tries once without waiting until it succeeds again. A
-    locked, corrupt, read-only or unopenable file (also at construction, which never
-    raises for it) is logged once per kind on `chatplex.cache` and the calls go on
-    without it (`chat/cache_faults.py`); a read-only file still serves its hits.
-    `clear()` and `len()` raise instead.
+    locked, corrupt or read-only file (also at construction) is logged once per kind on
+    `chatplex.cache` and the calls go on without it (`chat/cache_faults.py`); a
+    read-only file still serves its hits. A path that cannot hold the file (a folder, a
+    missing folder) raises at construction, a bad setting; one that becomes so later is
+    a miss, logged once. `clear()` and `len()` raise instead.
 
     Picklable (it reopens the file in the other process), and reopened after a fork.
 
@@ -185,6 +195,10 @@ class SQLiteCache(BaseCache):
             with self._lock:
                 self._connect()
         except Exception as exc:
+            if describe(exc) == "cannot be opened":  # a wrong path: an error, before any call
+                raise type(exc)(
+                    f"cannot open {self.path!r} as a reply cache: {_why(exc, self.path)}"
+                ) from None
             if not is_locked(exc):
                 self._failed(exc, "opening it")
 

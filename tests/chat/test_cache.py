@@ -424,22 +424,12 @@ def truncated(path: Path) -> str:
     return "is corrupt"
 
 
-def a_folder(path: Path) -> str:
-    path.mkdir()
-    return "cannot be opened"
-
-
-def in_a_missing_folder(path: Path) -> str:
-    assert not path.parent.exists()
-    return "cannot be opened"
-
-
-@pytest.mark.parametrize("damage", [garbage, truncated, a_folder, in_a_missing_folder])
+@pytest.mark.parametrize("damage", [garbage, truncated])
 @parity
 async def test_a_damaged_cache_file_is_a_miss_said_once(
     mock: MockServer, sync: bool, damage: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    path = tmp_path / ("missing" if damage is in_a_missing_folder else "") / "replies.db"
+    path = tmp_path / "replies.db"
     phrase = damage(path)
     caplog.set_level(logging.WARNING, logger="chatplex.cache")
     model = make(mock, cache=SQLiteCache(path))  # no error: the calls go on without it
@@ -449,6 +439,38 @@ async def test_a_damaged_cache_file_is_a_miss_said_once(
     assert mock.stats.requests == 20
     assert len(cache_warnings(caplog, phrase)) == 1
     assert len(cache_warnings(caplog)) == 1
+
+
+def test_a_path_that_cannot_hold_the_file_is_an_error_at_construction(tmp_path: Path) -> None:
+    (tmp_path / "a-folder.db").mkdir()
+    with pytest.raises(sqlite3.OperationalError, match="a-folder.db.*it is a folder"):
+        SQLiteCache(tmp_path / "a-folder.db")
+    with pytest.raises(sqlite3.OperationalError, match="its folder .*no-such-dir.* does not exist"):
+        SQLiteCache(tmp_path / "no-such-dir" / "c.db")
+
+
+@parity
+async def test_a_folder_where_the_file_was_is_a_miss_said_once(
+    mock: MockServer, sync: bool, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "replies.db"
+    cache = SQLiteCache(path)
+    model = make(mock, cache=cache)
+    await ask(model, sync, "before")
+    cache.close()  # the next use reopens the path, a folder by then
+    for side in ("", "-wal", "-shm"):
+        Path(f"{path}{side}").unlink(missing_ok=True)
+    path.mkdir()
+    caplog.set_level(logging.WARNING, logger="chatplex.cache")
+    for _ in range(20):
+        reply = await ask(model, sync, "before", config={"timeout": DEADLINE})
+        assert "cached" not in reply.response_metadata
+    assert mock.stats.requests == 21
+    assert len(cache_warnings(caplog, "cannot be opened")) == 1
+    assert len(cache_warnings(caplog)) == 1
+    path.rmdir()  # gone: the cache makes a new file and works again
+    await ask(model, sync, "again")
+    assert (await ask(model, sync, "again")).response_metadata["cached"] is True
 
 
 def test_a_cache_file_damaged_after_it_opened_is_a_miss_said_once(
