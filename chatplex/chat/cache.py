@@ -27,26 +27,42 @@ Calls go through a cache in `chat/inflight.py`, which also makes identical calls
 flight share one HTTP call.
 
 Backends: `InMemoryCache` (process-local, LRU with `maxsize`) and `SQLiteCache` (one file,
-WAL: safe for several processes on one machine). Both answer in microseconds, so async
-calls use them directly. Your own backend: subclass `BaseCache` (`lookup` / `update` of
-strings by key).
+WAL: safe for several processes on one machine). Both answer in microseconds on the
+calling thread -- no thread hop on a hit. SQLite never waits for a lock itself: chatplex
+retries between short pauses (`asyncio.sleep` on a loop) within the cache's `timeout`
+and half the call's remaining deadline, then goes on as a miss; a locked, corrupt or
+read-only file is a miss logged once (`chat/cache_faults.py`). LangChain's caches:
+`chat/langchain_cache.py`. Your own backend: subclass `BaseCache` (`lookup` / `update` of
+strings by key; `lookup_within` / `update_within` and their async twins get the call's
+deadline).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import logging
 import marshal
 import os
 import sys
 import threading
 import time
-from abc import ABC, abstractmethod
 from collections import OrderedDict
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..messages import AIMessage
+from .cache_base import BaseCache
+from .cache_faults import (
+    LOCKED,
+    LOOP_THREAD_WAIT,
+    describe,
+    is_locked,
+    lock_wait_ends,
+    on_loop_thread,
+    pauses,
+    warn_once,
+)
 
 if TYPE_CHECKING:
     import sqlite3
@@ -65,9 +81,6 @@ __all__ = [
     "set_llm_cache",
 ]
 
-#: Where a backend that fails to store or look up is reported (`chat/inflight.py`).
-log = logging.getLogger("chatplex.cache")
-
 #: Version of the key document and of the stored value; a change makes old entries miss.
 FORMAT_VERSION = 1
 #: Request headers that change the reply (and hold no secret), hence part of the key.
@@ -83,22 +96,6 @@ _canonical = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False
 ).encode
 _decode = json.JSONDecoder().decode
-
-
-class BaseCache(ABC):
-    """A store of serialized replies by key. Implementations must be thread-safe."""
-
-    @abstractmethod
-    def lookup(self, key: str) -> str | None:
-        """The value stored under `key`, or None."""
-
-    @abstractmethod
-    def update(self, key: str, value: str) -> None:
-        """Store `value` under `key` (replacing any)."""
-
-    @abstractmethod
-    def clear(self) -> None:
-        """Drop every entry."""
 
 
 class InMemoryCache(BaseCache):
@@ -144,32 +141,77 @@ class InMemoryCache(BaseCache):
         return f"InMemoryCache(maxsize={self.maxsize!r}, entries={len(self._data)})"
 
 
+_SELECT = "SELECT value FROM chatplex_cache WHERE key = ?"
+_INSERT = "INSERT OR REPLACE INTO chatplex_cache (key, value, created) VALUES (?, ?, ?)"
+_MISS: Any = object()  # an operation that could not be done (said once, in the log)
+#: Failures after which the connection is dropped: the next use reopens the file, which
+#: may have been replaced or repaired meanwhile.
+_REOPEN_AFTER = frozenset({"corrupt", "cannot be opened", "disk I/O error"})
+
+
+def _why(exc: Exception, path: str) -> str:
+    if os.path.isdir(path):
+        return "it is a folder"
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        return f"its folder {folder!r} does not exist"
+    return str(exc)
+
+
 class SQLiteCache(BaseCache):
     """A cache in one SQLite file: table `chatplex_cache(key TEXT PRIMARY KEY, value TEXT,
     created REAL)` (`PRAGMA user_version` = `FORMAT_VERSION`), WAL journal, so several
-    processes on one machine can read and write it at once (writers wait up to `timeout`
-    s for each other). Readable with the `sqlite3` CLI or module; values are JSON.
+    processes on one machine can read and write it at once. Readable with the `sqlite3`
+    CLI or module; values are JSON.
+
+    Never fails nor stalls a call: when another process holds the file's lock, an
+    operation waits up to `timeout` s (at most half the time left before the call's
+    deadline), retrying between short pauses -- on an event loop with `asyncio.sleep`,
+    so the loop keeps running -- then gives up: a miss, or a reply not stored; after a
+    wait given up, that operation tries once without waiting until it succeeds again. A
+    locked, corrupt or read-only file (also at construction) is logged once per kind on
+    `chatplex.cache` and the calls go on without it (`chat/cache_faults.py`); a
+    read-only file still serves its hits. A path that cannot hold the file (a folder, a
+    missing folder) raises at construction, a bad setting; one that becomes so later is
+    a miss, logged once. `clear()` and `len()` raise instead.
 
     Picklable (it reopens the file in the other process), and reopened after a fork.
 
     >>> cache = SQLiteCache("replies.db")  # doctest: +SKIP
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 1.0) -> None:
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
+            raise ValueError(f"timeout must be a number of seconds >= 0, got {timeout!r}")
         self.path = os.fspath(path)
-        self.timeout = timeout
+        self.timeout = float(timeout)
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
-        self._connect()  # fail now on a bad path, not on the first call
+        # Statements whose last wait for the lock was in vain: they try once, without
+        # waiting, until one succeeds (in WAL, reads go on while writes are locked out).
+        self._locked_out: set[str] = set()
+        try:  # a bad file is said now, not on the first call; a lock is waited for then
+            with self._lock:
+                self._connect()
+        except Exception as exc:
+            if describe(exc) == "cannot be opened":  # a wrong path: an error, before any call
+                raise type(exc)(
+                    f"cannot open {self.path!r} as a reply cache: {_why(exc, self.path)}"
+                ) from None
+            if not is_locked(exc):
+                self._failed(exc, "opening it")
 
     def _connect(self) -> sqlite3.Connection:
-        if self._conn is None or self._pid != os.getpid():
-            import sqlite3
+        conn = self._conn
+        if conn is not None and self._pid == os.getpid():
+            return conn
+        import sqlite3
 
-            conn = sqlite3.connect(
-                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
-            )
+        # timeout=0: SQLite never waits for a lock itself (it would block the thread,
+        # an event loop's too); `_run` / `_arun` wait between attempts instead.
+        conn = sqlite3.connect(self.path, timeout=0, isolation_level=None, check_same_thread=False)
+        try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never torn
             conn.execute(
@@ -178,39 +220,160 @@ class SQLiteCache(BaseCache):
             )
             if conn.execute("PRAGMA user_version").fetchone()[0] != FORMAT_VERSION:
                 conn.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
-            self._conn, self._pid = conn, os.getpid()
-        return self._conn
+        except BaseException as exc:
+            conn.close()  # half set up: the next attempt starts again
+            if not (isinstance(exc, sqlite3.Error) and describe(exc) == "read-only"):
+                raise
+            # A read-only file in a folder we cannot write to (no -shm beside it): its
+            # hits can still be read; the stores fail (said once, as read-only).
+            conn = self._read_only(sqlite3, exc)
+        self._conn, self._pid = conn, os.getpid()
+        return conn
+
+    def _read_only(self, module: Any, exc: BaseException) -> sqlite3.Connection:
+        from pathlib import Path
+
+        uri = Path(os.path.abspath(self.path)).as_uri()
+        # mode=ro reads a WAL file only where its -shm can be made; immutable=1 reads it
+        # without one (a change by its owner meanwhile reads as corrupt: a miss).
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+            conn: sqlite3.Connection = module.connect(
+                uri + query, uri=True, timeout=0, check_same_thread=False
+            )
+            conn.isolation_level = None
+            try:
+                conn.execute("SELECT 1 FROM chatplex_cache LIMIT 1")
+            except module.Error:
+                conn.close()
+                continue
+            warn_once(self, describe(exc), exc, "opening it")  # stores will fail: said now
+            return conn
+        raise exc  # the first failure is the one to report
+
+    def _once(self, sql: str, params: tuple[Any, ...], fetch: bool) -> Any:
+        """One attempt, never waiting: the first row (`fetch`) or None; raises on failure."""
+        with self._lock:
+            cursor = self._connect().execute(sql, params)
+            return cursor.fetchone() if fetch else None
+
+    def _run(
+        self, sql: str, params: tuple[Any, ...], fetch: bool, deadline: float | None, where: str
+    ) -> Any:
+        """`_once`, retried while the file is locked; `_MISS` when it could not be done."""
+        end: float | None = None
+        waits: Iterator[float] = iter(())
+        while True:
+            try:
+                row = self._once(sql, params, fetch)
+            except Exception as exc:
+                if not is_locked(exc):
+                    return self._failed(exc, where)
+                if end is None:  # a sync call on a loop's thread blocks it: wait little
+                    cap = LOOP_THREAD_WAIT if on_loop_thread() else None
+                    end = self._wait_ends(sql, deadline, cap)
+                    waits = pauses(end)
+                pause = next(waits, None)
+                if pause is None:
+                    return self._gave_up(sql, exc, where)
+                time.sleep(pause)
+                continue
+            if self._locked_out:
+                self._locked_out.discard(sql)
+            return row
+
+    async def _arun(
+        self, sql: str, params: tuple[Any, ...], fetch: bool, deadline: float | None, where: str
+    ) -> Any:
+        """`_run` on an event loop: the pauses yield to it."""
+        end: float | None = None
+        waits: Iterator[float] = iter(())
+        while True:
+            try:
+                row = self._once(sql, params, fetch)
+            except Exception as exc:
+                if not is_locked(exc):
+                    return self._failed(exc, where)
+                if end is None:
+                    end = self._wait_ends(sql, deadline, None)
+                    waits = pauses(end)
+                pause = next(waits, None)
+                if pause is None:
+                    return self._gave_up(sql, exc, where)
+                import asyncio
+
+                await asyncio.sleep(pause)
+                continue
+            if self._locked_out:
+                self._locked_out.discard(sql)
+            return row
+
+    def _wait_ends(self, sql: str, deadline: float | None, cap: float | None) -> float:
+        if sql in self._locked_out:  # waited in vain lately: try once, do not wait again
+            return time.monotonic()
+        return lock_wait_ends(self.timeout, deadline, cap)
+
+    def _gave_up(self, sql: str, exc: Exception, where: str) -> Any:
+        self._locked_out.add(sql)
+        if sql == _SELECT:  # reads locked out: writes are too
+            self._locked_out.add(_INSERT)
+        warn_once(self, LOCKED, exc, where)
+        return _MISS
+
+    def _failed(self, exc: Exception, where: str) -> Any:
+        kind = describe(exc)
+        warn_once(self, kind, exc, where)
+        if kind in _REOPEN_AFTER:
+            self._drop_connection()
+        return _MISS
+
+    def _drop_connection(self) -> None:
+        with self._lock:
+            conn, self._conn = self._conn, None
+            if conn is not None and self._pid == os.getpid():
+                with contextlib.suppress(Exception):
+                    conn.close()
 
     def lookup(self, key: str) -> str | None:
-        with self._lock:
-            row = (
-                self._connect()
-                .execute("SELECT value FROM chatplex_cache WHERE key = ?", (key,))
-                .fetchone()
-            )
-        return None if row is None else str(row[0])
+        return self.lookup_within(key, None)
 
     def update(self, key: str, value: str) -> None:
-        with self._lock:
-            self._connect().execute(
-                "INSERT OR REPLACE INTO chatplex_cache (key, value, created) VALUES (?, ?, ?)",
-                (key, value, time.time()),
-            )
+        self.update_within(key, value, None)
+
+    def lookup_within(self, key: str, deadline: float | None) -> str | None:
+        row = self._run(_SELECT, (key,), True, deadline, "looking a reply up")
+        return None if row is None or row is _MISS else str(row[0])
+
+    def update_within(self, key: str, value: str, deadline: float | None) -> None:
+        self._run(_INSERT, (key, value, time.time()), False, deadline, "storing a reply")
+
+    async def alookup_within(self, key: str, deadline: float | None) -> str | None:
+        row = await self._arun(_SELECT, (key,), True, deadline, "looking a reply up")
+        return None if row is None or row is _MISS else str(row[0])
+
+    async def aupdate_within(self, key: str, value: str, deadline: float | None) -> None:
+        await self._arun(_INSERT, (key, value, time.time()), False, deadline, "storing a reply")
+
+    def _strict(self, sql: str) -> Any:
+        """Run `sql` (waiting up to `timeout` for the lock); a failure raises."""
+        waits = pauses(lock_wait_ends(self.timeout, None))
+        while True:
+            try:
+                return self._once(sql, (), True)
+            except Exception as exc:
+                pause = next(waits, None) if is_locked(exc) else None
+                if pause is None:
+                    raise
+                time.sleep(pause)
 
     def clear(self) -> None:
-        with self._lock:
-            self._connect().execute("DELETE FROM chatplex_cache")
+        self._strict("DELETE FROM chatplex_cache")
 
     def __len__(self) -> int:
-        with self._lock:
-            return int(self._connect().execute("SELECT count(*) FROM chatplex_cache").fetchone()[0])
+        return int(self._strict("SELECT count(*) FROM chatplex_cache")[0])
 
     def close(self) -> None:
         """Close this process's connection (the next use reopens it)."""
-        with self._lock:
-            if self._conn is not None and self._pid == os.getpid():
-                self._conn.close()
-            self._conn = None
+        self._drop_connection()
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.path,), {"timeout": self.timeout})
@@ -247,7 +410,13 @@ def resolve(setting: BaseCache | bool | None) -> BaseCache | None:
     set_llm_cache`, when the user has loaded it). `False`: none; `True`: the process-wide
     one (none set: none)."""
     if setting is None or setting is True:
-        return _default if _default is not None else _langchain_default()
+        if _default is not None:
+            return _default
+        if "langchain_core.globals" not in sys.modules:  # no LangChain: no cache of its
+            return None
+        from .langchain_cache import langchain_default
+
+        return langchain_default()
     if setting is False:
         return None
     return setting
@@ -257,77 +426,14 @@ def check_setting(value: Any) -> BaseCache | bool | None:
     """A model's `cache=` setting, checked; a LangChain cache object comes back wrapped."""
     if value is None or isinstance(value, (bool, BaseCache)):
         return value
-    if _is_langchain_cache(value):
-        return _foreign(value)
+    from .langchain_cache import is_langchain_cache, wrap
+
+    if is_langchain_cache(value):
+        return wrap(value)
     raise TypeError(
         "cache must be a chatplex BaseCache (InMemoryCache, SQLiteCache), a LangChain "
         f"cache (lookup(prompt, llm_string) / update(...)), True, False or None, got {value!r}"
     )
-
-
-# ---- LangChain's caches, met by protocol --------------------------------------------------
-
-#: What chatplex's entries are filed under in a LangChain cache (its `llm_string`): the
-#: key (`prompt`) already covers provider, URL and body.
-LANGCHAIN_LLM_STRING = "chatplex/v1"
-
-
-class LangChainCache(BaseCache):
-    """A LangChain cache (`langchain_core.caches.BaseCache`: `lookup(prompt, llm_string)`
-    / `update(prompt, llm_string, generations)`) holding chatplex's replies: each entry is
-    one `Generation` whose `text` is the stored reply, under (`cache_key`,
-    LANGCHAIN_LLM_STRING). Made by chatplex when LangChain's `set_llm_cache` holds one, or
-    a LangChain cache is passed as `cache=`; chatplex never imports langchain_core for
-    it (the `Generation` class is found where the user's LangChain already loaded it)."""
-
-    def __init__(self, cache: Any) -> None:
-        self.cache = cache
-
-    def lookup(self, key: str) -> str | None:
-        found = self.cache.lookup(key, LANGCHAIN_LLM_STRING)
-        text = getattr(found[0], "text", None) if found else None
-        return text if isinstance(text, str) else None
-
-    def update(self, key: str, value: str) -> None:
-        outputs = sys.modules.get("langchain_core.outputs")
-        if outputs is None:  # its caches import it: only a look-alike comes without it
-            raise TypeError(f"cannot store in {self.cache!r}: langchain_core is not loaded")
-        self.cache.update(key, LANGCHAIN_LLM_STRING, [outputs.Generation(text=value)])
-
-    def clear(self) -> None:
-        self.cache.clear()
-
-    def __repr__(self) -> str:
-        return f"LangChainCache({self.cache!r})"
-
-
-_wrapped: tuple[Any, LangChainCache] | None = None  # the last LangChain cache seen, wrapped
-
-
-def _foreign(cache: Any) -> LangChainCache:
-    """One wrapper per LangChain cache, so identical calls in flight meet on it."""
-    global _wrapped
-    last = _wrapped
-    if last is not None and last[0] is cache:
-        return last[1]
-    wrapper = LangChainCache(cache)
-    _wrapped = (cache, wrapper)
-    return wrapper
-
-
-def _is_langchain_cache(value: Any) -> bool:
-    return callable(getattr(value, "lookup", None)) and callable(getattr(value, "update", None))
-
-
-def _langchain_default() -> LangChainCache | None:
-    """LangChain's process-wide cache, if the user loaded langchain_core and set one (a
-    dict lookup when they did not)."""
-    module = sys.modules.get("langchain_core.globals")
-    if module is None:
-        return None
-    get = getattr(module, "get_llm_cache", None)
-    cache = get() if callable(get) else None
-    return None if cache is None else _foreign(cache)
 
 
 # ---- keys and values --------------------------------------------------------------------

@@ -10,8 +10,11 @@ same key) wait for it instead of sending, then read its reply; sync and async ca
 thread, any event loop (waiters are woken through their own loop). If that call fails with
 a provider error the waiters get the same error; if it is cancelled or times out, one of
 them sends instead. Streams look the cache up and fill it, but do not wait for each other.
-A backend that fails to store or look up is logged (`chatplex.cache`) and the call goes on
-as if uncached: the cache never fails a call.
+A backend that fails to store or look up (or is locked past the call's bounds) is a miss,
+logged once per cache and kind of failure (`chat/cache_faults.py`): the cache never fails
+a call. Lookups and stores get the call's deadline (`BaseCache.lookup_within` ...), and
+async calls await the backend's async methods, so a waiting backend never blocks a loop;
+the waiters of a call whose reply could not be stored still get that reply.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from typing import TYPE_CHECKING
 from ..core.chunks import aclose_iterator, close_iterator
 from ..errors import APIError, DeadlineExceededError
 from ..messages import AIMessage, AIMessageChunk, merge_chunks, reply_as_chunk
-from .cache import BaseCache, dump_reply, load_reply, log
+from .cache import BaseCache, dump_reply, load_reply
+from .cache_faults import describe, warn_once
 
 if TYPE_CHECKING:
     import asyncio
@@ -34,21 +38,46 @@ if TYPE_CHECKING:
 __all__ = ["acached_call", "acached_stream", "cached_call", "cached_stream"]
 
 
-def _store(cache: BaseCache, key: str, message: AIMessage) -> str | None:
+def _dump(cache: BaseCache, message: AIMessage) -> str | None:
     try:
-        value = dump_reply(message)
-        cache.update(key, value)
-    except Exception:  # a full disk or an odd value must not fail the call that succeeded
-        log.warning("could not store a reply in %r", cache, exc_info=True)
+        return dump_reply(message)
+    except Exception as exc:  # an odd value must not fail the call that succeeded
+        warn_once(cache, describe(exc), exc, "storing a reply")
         return None
-    return value
 
 
-def _lookup(cache: BaseCache, key: str) -> AIMessage | None:
+def _store(cache: BaseCache, key: str, value: str | None, deadline: float | None) -> None:
+    if value is None:
+        return
     try:
-        value = cache.lookup(key)
-    except Exception:
-        log.warning("cache lookup failed in %r", cache, exc_info=True)
+        cache.update_within(key, value, deadline)
+    except Exception as exc:  # a full disk or a locked file must not fail the call
+        warn_once(cache, describe(exc), exc, "storing a reply")
+
+
+async def _astore(cache: BaseCache, key: str, value: str | None, deadline: float | None) -> None:
+    if value is None:
+        return
+    try:
+        await cache.aupdate_within(key, value, deadline)
+    except Exception as exc:
+        warn_once(cache, describe(exc), exc, "storing a reply")
+
+
+def _lookup(cache: BaseCache, key: str, deadline: float | None) -> AIMessage | None:
+    try:
+        value = cache.lookup_within(key, deadline)
+    except Exception as exc:
+        warn_once(cache, describe(exc), exc, "looking a reply up")
+        return None
+    return None if value is None else load_reply(value)
+
+
+async def _alookup(cache: BaseCache, key: str, deadline: float | None) -> AIMessage | None:
+    try:
+        value = await cache.alookup_within(key, deadline)
+    except Exception as exc:
+        warn_once(cache, describe(exc), exc, "looking a reply up")
         return None
     return None if value is None else load_reply(value)
 
@@ -170,16 +199,16 @@ def cached_call(
     """The reply for `key`: from the cache, from an identical call in flight, or from
     `call()` (then stored). Returns (reply, whether it cost an HTTP call here)."""
     while True:
-        hit = _lookup(cache, key)
+        hit = _lookup(cache, key, deadline)
         if hit is not None:
             return hit, False
         flight, waiter = _join(cache, key, _running_loop(), sync=True)
         if flight is None:
             message = call()
-            _store(cache, key, message)
+            _store(cache, key, _dump(cache, message), deadline)
             return message, True
         if waiter is None:
-            return _lead(cache, key, flight, call), True
+            return _lead(cache, key, flight, call, deadline), True
         assert waiter.event is not None
         if not waiter.event.wait(_seconds_left(deadline)):
             _leave(flight, waiter)
@@ -189,7 +218,13 @@ def cached_call(
             return shared, False
 
 
-def _lead(cache: BaseCache, key: str, flight: _Flight, call: Callable[[], AIMessage]) -> AIMessage:
+def _lead(
+    cache: BaseCache,
+    key: str,
+    flight: _Flight,
+    call: Callable[[], AIMessage],
+    deadline: float | None,
+) -> AIMessage:
     try:
         message = call()
     except APIError as err:
@@ -198,7 +233,12 @@ def _lead(cache: BaseCache, key: str, flight: _Flight, call: Callable[[], AIMess
     except BaseException:
         _land(cache, key, flight, None, None)
         raise
-    _land(cache, key, flight, _store(cache, key, message), None)
+    # The waiters get the reply even when the cache cannot store it (a locked file).
+    value = _dump(cache, message)
+    try:
+        _store(cache, key, value, deadline)
+    finally:
+        _land(cache, key, flight, value, None)
     return message
 
 
@@ -210,7 +250,7 @@ async def acached_call(
 
     loop = asyncio.get_running_loop()
     while True:
-        hit = _lookup(cache, key)
+        hit = await _alookup(cache, key, deadline)
         if hit is not None:
             return hit, False
         flight, waiter = _join(cache, key, loop, sync=False)
@@ -224,7 +264,11 @@ async def acached_call(
             except BaseException:
                 _land(cache, key, flight, None, None)
                 raise
-            _land(cache, key, flight, _store(cache, key, message), None)
+            value = _dump(cache, message)
+            try:  # the store may wait (a locked file): the waiters are woken even if cancelled
+                await _astore(cache, key, value, deadline)
+            finally:
+                _land(cache, key, flight, value, None)
             return message, True
         assert waiter.future is not None
         try:
@@ -243,10 +287,11 @@ def cached_stream(
     key: str,
     start: Callable[[], Iterator[AIMessageChunk]],
     on_hit: Callable[[AIMessage], object],
+    deadline: float | None = None,
 ) -> Iterator[AIMessageChunk]:
     """Chunks for `key`: the stored reply replayed (`on_hit(reply)`), or `start()`'s
     chunks, stored once the stream ended normally."""
-    hit = _lookup(cache, key)
+    hit = _lookup(cache, key, deadline)
     if hit is not None:
         on_hit(hit)
         yield reply_as_chunk(hit)
@@ -259,7 +304,7 @@ def cached_stream(
             yield chunk
     finally:
         close_iterator(chunks)
-    _store(cache, key, merge_chunks(received).to_message())
+    _store(cache, key, _dump(cache, merge_chunks(received).to_message()), deadline)
 
 
 async def acached_stream(
@@ -267,9 +312,10 @@ async def acached_stream(
     key: str,
     start: Callable[[], AsyncIterator[AIMessageChunk]],
     on_hit: Callable[[AIMessage], object],
+    deadline: float | None = None,
 ) -> AsyncIterator[AIMessageChunk]:
     """The async `cached_stream`."""
-    hit = _lookup(cache, key)
+    hit = await _alookup(cache, key, deadline)
     if hit is not None:
         on_hit(hit)
         yield reply_as_chunk(hit)
@@ -282,4 +328,4 @@ async def acached_stream(
             yield chunk
     finally:
         await aclose_iterator(chunks)
-    _store(cache, key, merge_chunks(received).to_message())
+    await _astore(cache, key, _dump(cache, merge_chunks(received).to_message()), deadline)

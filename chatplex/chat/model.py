@@ -554,7 +554,7 @@ class ChatModel(Runnable[Any, AIMessage]):
 
             key = replies.cache_key(adapter.provider, request)
             hit = lambda message: record_hit(message, settings.model)  # noqa: E731
-            chunks = inflight.cached_stream(cache, key, start, hit)
+            chunks = inflight.cached_stream(cache, key, start, hit, config.get("deadline"))
         if self.stream_usage:
             return chunks
         from .streams import without_usage
@@ -591,7 +591,7 @@ class ChatModel(Runnable[Any, AIMessage]):
 
             key = replies.cache_key(adapter.provider, request)
             hit = lambda message: record_hit(message, settings.model)  # noqa: E731
-            chunks = inflight.acached_stream(cache, key, start, hit)
+            chunks = inflight.acached_stream(cache, key, start, hit, config.get("deadline"))
         if self.stream_usage:
             return chunks
         from .streams import awithout_usage

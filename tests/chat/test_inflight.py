@@ -1,11 +1,14 @@
 """Calls through a cache (chatplex/chat/inflight.py): identical calls in flight share one
 HTTP call (sync, async, across threads and loops), a provider error reaches every waiter
 and is never stored, a cancelled leader hands over, waiters keep their deadline, streams
-replay and store only when they ended."""
+replay and store only when they ended; a backend that fails is a miss said once, its
+waiters still get the reply it could not store, and every lookup and store gets the
+call's deadline."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from typing import Any
@@ -14,6 +17,7 @@ import pytest
 
 import chatplex
 from chatplex import AIMessage, InMemoryCache, track_usage
+from chatplex.chat import inflight
 from chatplex.chat.cache import dump_reply, load_reply
 from chatplex.errors import BadRequestError
 from chatplex.messages import merge_chunks, reply_as_chunk
@@ -179,3 +183,135 @@ def test_a_replayed_reply_merges_back_to_tool_calls_invalid_ones_and_blocks() ->
     for key in ("cached", "attempts", "cost"):
         loaded.response_metadata.pop(key)
     assert loaded == message
+
+
+# ---- a backend that fails or waits ----------------------------------------------------------
+
+
+class Failing(InMemoryCache):
+    """Looks up, or stores, never (a full disk, a store gone read-only, a network down)."""
+
+    def __init__(self, fail_lookup: bool = False, fail_update: bool = False) -> None:
+        super().__init__()
+        self.fail_lookup, self.fail_update = fail_lookup, fail_update
+
+    def lookup(self, key: str) -> str | None:
+        if self.fail_lookup:
+            raise ConnectionError("cache server unreachable")
+        return super().lookup(key)
+
+    def update(self, key: str, value: str) -> None:
+        if self.fail_update:
+            raise OSError(28, "No space left on device")
+        super().update(key, value)
+
+
+def cache_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    records = [r for r in caplog.records if r.name == "chatplex.cache" and r.levelno >= 30]
+    assert all(r.exc_info is None for r in records)  # one line each, no traceback
+    return [r.getMessage() for r in records]
+
+
+@parity
+async def test_waiters_get_the_reply_their_leader_could_not_store(
+    mock: MockServer, sync: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    mock.settings.latency = 0.2
+    caplog.set_level(logging.WARNING, logger="chatplex.cache")
+    model = make(mock, cache=Failing(fail_update=True))
+    replies = await ask_batch(model, sync, ["same"] * 8, config={"max_concurrency": 8})
+    assert {r.text for r in replies} == {"Echo: same"}
+    assert mock.stats.requests == 1  # one call on the wire, shared though never stored
+    await ask_batch(model, sync, ["same"] * 8, config={"max_concurrency": 8})
+    assert mock.stats.requests == 2
+    (warning,) = cache_warnings(caplog)
+    assert "OSError" in warning and "storing a reply" in warning
+
+
+@parity
+async def test_a_backend_that_cannot_look_up_is_a_miss_said_once(
+    mock: MockServer, sync: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="chatplex.cache")
+    model = make(mock, cache=Failing(fail_lookup=True))
+    for i in range(20):
+        assert (await ask(model, sync, f"q{i % 2}")).text == f"Echo: q{i % 2}"
+    assert mock.stats.requests == 20
+    (warning,) = cache_warnings(caplog)
+    assert "ConnectionError" in warning and "cache server unreachable" in warning
+
+
+async def test_a_leader_cancelled_while_storing_still_hands_its_reply_over() -> None:
+    entered = asyncio.Event()
+
+    class SlowStore(InMemoryCache):
+        async def aupdate_within(self, key: str, value: str, deadline: float | None) -> None:
+            entered.set()
+            await asyncio.sleep(30)
+
+    cache = SlowStore()
+    sent: list[str] = []
+
+    async def call() -> AIMessage:
+        sent.append("leader")
+        return AIMessage("the reply")
+
+    async def second() -> AIMessage:
+        sent.append("waiter")
+        return AIMessage("sent again")
+
+    leader = asyncio.ensure_future(inflight.acached_call(cache, "k", call, None))
+    await asyncio.wait_for(entered.wait(), 10)
+    waiter = asyncio.ensure_future(inflight.acached_call(cache, "k", second, None))
+    await asyncio.sleep(0.05)  # the waiter joined the flight
+    leader.cancel()
+    reply, fresh = await asyncio.wait_for(waiter, 10)
+    assert reply.text == "the reply" and not fresh and sent == ["leader"]
+    with pytest.raises(asyncio.CancelledError):
+        await leader
+
+
+class Recording(InMemoryCache):
+    """Notes the deadline each lookup and store was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.deadlines: list[tuple[str, float | None]] = []
+
+    def lookup_within(self, key: str, deadline: float | None) -> str | None:
+        self.deadlines.append(("lookup", deadline))
+        return self.lookup(key)
+
+    def update_within(self, key: str, value: str, deadline: float | None) -> None:
+        self.deadlines.append(("update", deadline))
+        self.update(key, value)
+
+    async def alookup_within(self, key: str, deadline: float | None) -> str | None:
+        self.deadlines.append(("alookup", deadline))
+        return self.lookup(key)
+
+    async def aupdate_within(self, key: str, value: str, deadline: float | None) -> None:
+        self.deadlines.append(("aupdate", deadline))
+        self.update(key, value)
+
+
+@parity
+@pytest.mark.parametrize("streamed", [False, True], ids=["call", "stream"])
+async def test_lookups_and_stores_get_the_calls_deadline(
+    mock: MockServer, sync: bool, streamed: bool
+) -> None:
+    cache = Recording()
+    model = make(mock, cache=cache)
+    config = {"timeout": 30.0}
+    before = time.monotonic()
+    if streamed:
+        if sync:
+            list(model.stream("d", config))
+        else:
+            [chunk async for chunk in model.astream("d", config)]
+    else:
+        await ask(model, sync, "d", config=config)
+    kinds = [kind for kind, _ in cache.deadlines]
+    assert kinds == (["lookup", "update"] if sync else ["alookup", "aupdate"])
+    for _, deadline in cache.deadlines:
+        assert deadline is not None and before + 29 < deadline <= time.monotonic() + 30
