@@ -39,6 +39,7 @@ _ANTHROPIC = (
     "anthropic-ratelimit-tokens-remaining",
     "anthropic-ratelimit-tokens-reset",
 )
+_TOLD = (0, 1, 3, 4)  # the limits and the counts left: either makes a response worth reading
 _DURATION = re.compile(r"(\d+(?:\.\d*)?)(ms|h|m|s)")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
@@ -56,7 +57,9 @@ class Announced(NamedTuple):
 
 
 def read_limits(headers: Mapping[str, str]) -> Announced | None:
-    """The limits in a response's headers, or None when it announces none.
+    """The limits in a response's headers, or None when it announces none. A response
+    that tells only what is left (a 429's bare ``remaining: 0``) is read too: that the
+    server's bucket is empty is evidence of a limit even when its size is not told.
 
     >>> limits = read_limits({"x-ratelimit-limit-requests": "500",
     ...     "x-ratelimit-remaining-requests": "499", "x-ratelimit-reset-requests": "120ms"})
@@ -66,9 +69,9 @@ def read_limits(headers: Mapping[str, str]) -> Announced | None:
     if not _may_announce(headers):
         return None
     get = headers.get
-    if get(_OPENAI[0]) is not None or get(_OPENAI[3]) is not None:
+    if any(get(_OPENAI[i]) is not None for i in _TOLD):
         names, reset = _OPENAI, parse_duration
-    elif get(_ANTHROPIC[0]) is not None or get(_ANTHROPIC[3]) is not None:
+    elif any(get(_ANTHROPIC[i]) is not None for i in _TOLD):
         names, reset = _ANTHROPIC, _seconds_until
     else:
         return None
@@ -81,7 +84,9 @@ def read_limits(headers: Mapping[str, str]) -> Announced | None:
         _number(values[4]),
         reset(values[5]) if values[5] else None,
     )
-    return announced if announced.requests_limit or announced.tokens_limit else None
+    told = (announced.requests_limit, announced.tokens_limit)
+    left = (announced.requests_remaining, announced.tokens_remaining)
+    return announced if any(told) or any(x is not None for x in left) else None
 
 
 def _number(raw: str | None) -> float | None:

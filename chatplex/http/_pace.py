@@ -5,16 +5,23 @@ teaches (see `_ratelimit.py`'s module docstring for the policy in words).
 budget calls it under its own lock with the time (`now`) and reads back what is in force:
 `per_request` and `per_token` (seconds per request / per token, 0.0: not paced), `cap`
 (requests in flight, None: no cap), `open` (nothing limits admission at all) and
-`counts_tokens` (admissions need a token estimate). Where the admission numbers live --
-the GCRA schedules, the pause, the count in flight, the queue of waiters -- is the
-budget's business; so a budget whose numbers live elsewhere (another process, an actor)
-can keep this policy as it is.
+`counts_tokens` (admissions need a token estimate). `answered` says whether an answer is
+evidence of a limit (or of a persisting overload): only then does its `retry_after`
+pause the whole budget.
+
+Everything learned sits in `PaceState`, a fixed set of floats (no deques, no None), so a
+budget whose numbers live elsewhere -- a file shared by a machine's processes, an actor
+shared by a cluster -- stores the same state and runs this same policy on it.
+
+Shares of answers are exponentially weighted over the last ~SHARE_ANSWERS answers (a
+running mean until that many came), the accepted rate is a success count decayed with
+time constant RATE_TAU seconds.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,106 +31,136 @@ if TYPE_CHECKING:
 __all__ = [
     "COLD_WAIT",
     "COLD_WINDOW",
+    "CONFIRMED_MARGIN",
     "DECREASE",
     "DISCOVER_MIN",
     "FLOOR",
+    "HELPED_Z",
     "INCREASE",
     "LEARN_DECREASE",
     "LEARN_GROWTH",
+    "MIN_ANSWERS",
+    "NOISE_MARGIN",
+    "OVERLOAD_SHARE",
+    "RATE_TAU",
     "RATE_WINDOW",
-    "TROUBLE_MIN",
-    "TROUBLE_SHARE",
+    "SHARE_ANSWERS",
+    "TRIAL_ANSWERS",
+    "TRIAL_SECONDS",
+    "TRIGGER_SHARE",
+    "WINDOW_CALM",
     "WINDOW_DECREASE",
     "WINDOW_OPEN",
     "Pace",
+    "PaceState",
 ]
 
-DECREASE = 0.5  #: a 429 multiplies the pace by this...
+DECREASE = 0.5  #: a limit-evidence 429 multiplies a configured/announced pace by this...
 FLOOR = 0.1  #: ...down to this fraction of the configured rates
 INCREASE = 0.05  #: each success adds back this fraction of the configured rates
-LEARN_DECREASE = 0.9  #: a 429 with no known rate: pace at this share of the accepted rate
-LEARN_GROWTH = 0.03  #: requests/s added per success while a discovered pace binds
-RATE_WINDOW = 1.0  #: seconds of answers the accepted rate and the trouble share are taken over
-TROUBLE_SHARE = 0.1  #: below this share of 429s (or of 503/529s) in it, a budget pauses...
-TROUBLE_MIN = 3  #: ...and below this many of them
-DISCOVER_MIN = 5  #: successes in the window needed to measure a pace (fewer: only pause)
-WINDOW_DECREASE = 0.5  #: a 503/529 cuts the in-flight window to this share of in-flight
+LEARN_DECREASE = 0.9  #: no known rate: pace at this share of the accepted rate
+LEARN_GROWTH = 0.015  #: requests/s added per success while a discovered pace binds
+RATE_WINDOW = 1.0  #: a pace that held a caller back this recently "binds"
+RATE_TAU = 1.0  #: seconds: time constant of the accepted-rate measure
+DISCOVER_MIN = 5  #: recent successes needed to measure a pace (fewer: only pause)
+SHARE_ANSWERS = 50  #: answers the shares of 429s and of 503/529s are weighted over
+MIN_ANSWERS = 50  #: answers seen before a share is trusted (a few answers are no share)
+TRIGGER_SHARE = 0.25  #: a 429 share at least this (and above the noise) suggests a limit
+NOISE_MARGIN = 0.1  #: ...it must exceed the learned noise share by this much
+CONFIRMED_MARGIN = 0.03  #: at a confirmed limit, a share this above the noise is news
+HELPED_Z = 2.0  #: a cut helped when the 429 share fell by this many standard errors
+TRIAL_ANSWERS = 50  #: answers sent in a trial phase (before / after a cut) that judge it...
+TRIAL_SECONDS = 5.0  #: ...or this long, if at least DISCOVER_MIN of them came
+OVERLOAD_SHARE = 0.25  #: 503/529s at least this share of the answers: overloaded
+WINDOW_DECREASE = 0.5  #: an overload cuts the in-flight window to this share of in-flight
+WINDOW_CALM = 1.0  #: no 503/529 for this long (s): the window is dropped
 WINDOW_OPEN = 4096.0  #: a window grown this wide is dropped (nothing caps in-flight)
 COLD_WINDOW = 8  #: in flight before an unconfigured budget's first answer...
 COLD_WAIT = 1.0  #: ...for at most this many seconds after its first admission
+
+_OVERLOAD = frozenset({503, 529})
+_NEVER = -math.inf
+
+
+@dataclass(slots=True)
+class PaceState:
+    """What one budget has learned, as plain floats (0.0 or -inf: nothing), so it fits a
+    shared file or an actor as well as a process. Times are on the budget's clock."""
+
+    factor: float = 1.0  #: AIMD on the configured/announced rates, FLOOR .. 1
+    announced_rpm: float = 0.0  #: limits the server's headers announced
+    announced_tpm: float = 0.0
+    discovered_rpm: float = 0.0  #: a pace found from 429s, when nothing is announced
+    window: float = 0.0  #: the in-flight window narrowed by overload
+    confirmed: float = 0.0  #: 1.0: slowing down was seen to help: a real limit
+    noise: float = 0.0  #: the 429 share that slowing down did not remove
+    answers: float = 0.0  #: answers counted in the shares (up to SHARE_ANSWERS)
+    limited_share: float = 0.0  #: recent share of 429s...
+    overload_share: float = 0.0  #: ...and of 503/529s
+    accepted: float = 0.0  #: successes, decayed with RATE_TAU...
+    accepted_at: float = _NEVER  #: ...as of this time
+    first_success: float = math.inf
+    bound_at: float = _NEVER  #: when the pace last held a caller back
+    last_decrease: float = _NEVER  #: when the pace was last cut
+    last_cut: float = _NEVER  #: when the window was last cut
+    last_overload: float = _NEVER  #: when the last 503/529 came
+    trial_phase: float = 0.0  #: a trial of a cut: 1 measuring before it, 2 after it
+    trial_at: float = _NEVER  #: the phase counts the answers of requests sent since...
+    trial_answers: float = 0.0  #: ...how many came...
+    trial_limited: float = 0.0  #: ...and how many were 429s
+    trial_share: float = 0.0  #: the 429 share before the cut...
+    trial_factor: float = 1.0  #: ...and what to go back to if it did not help
+    trial_rpm: float = 0.0
 
 
 class Pace:
     """What limits one budget's admissions, and how answers change it.
 
-    State: the configured `limit`; the AIMD `factor` on configured/announced rates; the
-    announced requests/tokens per minute; a discovered requests/min (from 429s, when
-    nothing is announced); the in-flight `window` (from 503/529s); the cold start; and the
-    times of recent successes, 429s and overloads (bounded deques), from which the
-    accepted rate and the share of trouble are measured.
+    `limit` is the configured `RateLimit`; `state` (a `PaceState`, made fresh unless one
+    is handed in -- a shared budget hands in its stored one) is everything learned; the
+    cold start (`cold`, `cold_until`) is the in-process budget's alone.
     """
 
     __slots__ = (
-        "announced_rpm",
-        "announced_tpm",
-        "bound_at",
         "cap",
         "cold",
         "cold_until",
         "counts_tokens",
-        "discovered_rpm",
-        "factor",
-        "first_success",
-        "last_cut",
-        "last_decrease",
         "limit",
-        "limited",
         "open",
-        "overloaded",
         "per_request",
         "per_token",
         "rated",
-        "successes",
-        "window",
+        "state",
     )
 
-    def __init__(self, limit: RateLimit | None) -> None:
+    def __init__(self, limit: RateLimit | None, state: PaceState | None = None) -> None:
         self.limit = limit
-        self.factor = 1.0  # AIMD: the fraction of the configured/announced rates in force
-        self.announced_rpm: float | None = None  # from response headers
-        self.announced_tpm: float | None = None
-        self.discovered_rpm: float | None = None  # from 429s, when nothing else says
-        self.window: float | None = None  # AIMD in-flight window (None: no cap)
-        self.cold = limit is None  # no answer yet, and nothing configured
+        self.state = PaceState() if state is None else state
+        self.cold = limit is None and state is None  # no answer yet, and nothing configured
         self.cold_until = math.inf  # set by the budget at the first admission
-        self.successes: deque[float] = deque(maxlen=8192)  # when answers came...
-        self.limited: deque[float] = deque(maxlen=1024)  # ...429s...
-        self.overloaded: deque[float] = deque(maxlen=1024)  # ...and 503s / 529s
-        self.first_success = math.inf
-        self.bound_at = -math.inf  # when the pace last held a caller back
-        self.last_decrease = self.last_cut = -math.inf
         self.refresh()
 
     # ---- what is in force ---------------------------------------------------------------
 
     def refresh(self) -> None:
         """Recompute `per_request`, `per_token`, `cap`, `open`, `counts_tokens`."""
-        conf = self.limit
-        rpm = _least(conf.requests_per_minute if conf else None, self.announced_rpm)
-        tpm = _least(conf.tokens_per_minute if conf else None, self.announced_tpm)
+        conf, s = self.limit, self.state
+        rpm = _least(conf.requests_per_minute if conf else None, s.announced_rpm or None)
+        tpm = _least(conf.tokens_per_minute if conf else None, s.announced_tpm or None)
         self.rated = rpm is not None
         if rpm:
-            self.per_request = 60.0 / (rpm * self.factor)
-        elif self.discovered_rpm:
-            self.per_request = 60.0 / self.discovered_rpm
+            self.per_request = 60.0 / (rpm * s.factor)
+        elif s.discovered_rpm:
+            self.per_request = 60.0 / s.discovered_rpm
         else:
             self.per_request = 0.0
-        self.per_token = 60.0 / (tpm * self.factor) if tpm else 0.0
+        self.per_token = 60.0 / (tpm * s.factor) if tpm else 0.0
         # Without a tokens/min pace a permit's `tokens` may be 0: usage is charged at release.
         self.counts_tokens = bool(self.per_token)
         cap = conf.max_in_flight if conf else None
-        if self.window is not None:
-            cap = _least(cap, max(1, int(self.window)))
+        if s.window:
+            cap = _least(cap, max(1, int(s.window)))
         self.cap = cap
         self.open = not (self.per_request or self.per_token or cap is not None or self.cold)
 
@@ -139,11 +176,16 @@ class Pace:
             self.cold = False
             self.refresh()
 
+    def held_back(self, now: float) -> None:
+        """The pace (not a pause) held a caller back: a discovered pace binds."""
+        self.state.bound_at = now
+
     def learned(self) -> tuple[float | None, float | None, int | None]:
         """(requests/min announced or discovered, tokens/min announced, in-flight window)."""
-        rpm = self.announced_rpm or self.discovered_rpm
-        window = None if self.window is None else max(1, int(self.window))
-        return rpm, self.announced_tpm, window
+        s = self.state
+        rpm = s.announced_rpm or s.discovered_rpm or None
+        window = max(1, int(s.window)) if s.window else None
+        return rpm, s.announced_tpm or None, window
 
     # ---- what an answer teaches -----------------------------------------------------------
 
@@ -154,96 +196,191 @@ class Pace:
         announced: Announced | None,
         now: float,
         in_flight: int,
-    ) -> None:
+    ) -> bool:
         """One attempt's answer: its status (None: no answer), when its permit was
-        admitted, the limits its headers announced, and how many are still in flight."""
+        admitted, the limits its headers announced, and how many are still in flight.
+        True when the answer is evidence of a limit or of a persisting overload: then
+        (and only then) its `retry_after` is the whole budget's pause."""
+        s = self.state
         changed = False
         if self.cold and status is not None:  # the server answered: no more holding back
             self.cold, changed = False, True
+        exhausted = False
         if announced is not None:
             changed = self._learn(announced) or changed
-        if status is not None and status < 400:
+            exhausted = _exhausted(announced)
+        if status is None:  # no answer (a connection error): nothing to count
+            if changed:
+                self.refresh()
+            return False
+        limited, overloaded = status == 429, status in _OVERLOAD
+        self._count(limited, overloaded)
+        if s.trial_phase and admitted_at > s.trial_at:
+            s.trial_answers += 1.0
+            s.trial_limited += limited
+            changed = self._judge_trial(now) or changed
+        evidence = False
+        if status < 400:
             changed = self._succeeded(now) or changed
-        elif status == 429 and admitted_at > self.last_decrease:
-            # Requests admitted before the last cut went out at the old pace: their
-            # 429s are that cut's news. One decrease per round trip, as in TCP.
-            if self.rated:
-                self.factor = max(FLOOR, self.factor * DECREASE)
-                self.last_decrease, changed = now, True
-            elif self._troubled(self.limited, now) or self.discovered_rpm is not None:
-                self._discover(now)
-                self.last_decrease, changed = now, True
-        elif (
-            status in (503, 529)
-            and admitted_at > self.last_cut
-            and (self._troubled(self.overloaded, now) or self.window is not None)
-        ):
-            self.window = max(1.0, (in_flight + 1) * WINDOW_DECREASE)
-            self.last_cut, changed = now, True
+        elif limited:
+            evidence = self._at_limit(exhausted)
+            changed = (evidence and self._limited(now, admitted_at, exhausted)) or changed
+        elif overloaded:
+            s.last_overload = now
+            evidence = s.answers >= MIN_ANSWERS and s.overload_share >= OVERLOAD_SHARE
+            if evidence and admitted_at > s.last_cut:
+                s.window = max(1.0, (in_flight + 1) * WINDOW_DECREASE)
+                s.last_cut, changed = now, True
         if changed:
             self.refresh()
+        return evidence
+
+    def _count(self, limited: bool, overloaded: bool) -> None:
+        s = self.state
+        s.answers = min(s.answers + 1.0, float(SHARE_ANSWERS))
+        weight = 1.0 / s.answers  # a running mean, then an EWMA over SHARE_ANSWERS
+        s.limited_share += weight * (limited - s.limited_share)
+        s.overload_share += weight * (overloaded - s.overload_share)
+
+    def _at_limit(self, exhausted: bool) -> bool:
+        """Whether this 429 is a rate limit's: the headers say nothing is left, or 429s
+        are a share of the answers that noise does not explain."""
+        s = self.state
+        if exhausted:
+            return True
+        if s.answers < MIN_ANSWERS:
+            return False
+        if s.confirmed:
+            return s.limited_share >= s.noise + max(CONFIRMED_MARGIN, s.noise)
+        return s.limited_share >= self._bar()
+
+    def _limited(self, now: float, admitted_at: float, exhausted: bool) -> bool:
+        """A 429 judged a limit's. On the headers' word or at a confirmed limit, cut the
+        pace at once, at most once per round trip (requests admitted before the last cut
+        went out at the old pace: their 429s are that cut's news). On a share alone,
+        put a cut on trial (unless one is under way)."""
+        s = self.state
+        if exhausted and not s.confirmed:
+            s.confirmed, s.trial_phase = 1.0, 0.0  # the server said so: nothing to try
+        if s.trial_phase:
+            return False
+        if not s.confirmed:
+            self._phase(1.0, now)  # first the share at the current pace, freshly counted
+            return False
+        if admitted_at <= s.last_decrease or not self._cut(now):
+            return False
+        s.last_decrease = now
+        return True
+
+    def _cut(self, now: float) -> bool:
+        """Slow down: halve the factor on a known rate, else pace at LEARN_DECREASE of
+        what the server accepted (False: too few successes to tell a rate)."""
+        s = self.state
+        if self.rated:
+            s.factor = max(FLOOR, s.factor * DECREASE)
+            return True
+        measured = self._accepted_rpm(now)
+        if not s.discovered_rpm and not measured:
+            return False  # a trickle of requests is not a rate to measure: only pause
+        base = min(s.discovered_rpm or math.inf, measured or math.inf)
+        s.discovered_rpm = max(1.0, base * LEARN_DECREASE)
+        return True
+
+    def _phase(self, phase: float, now: float) -> None:
+        s = self.state
+        s.trial_phase, s.trial_at = phase, now
+        s.trial_answers = s.trial_limited = 0.0
+
+    def _judge_trial(self, now: float) -> bool:
+        """A trial in two phases, each over the answers of requests sent in it: the 429
+        share at the current pace, then after a cut. Under a real limit the share falls
+        as the pace drops towards the limit; noise stays whatever the pace. Fell (by
+        HELPED_Z standard errors) and below the bar: a confirmed limit, and what is left
+        of the share is noise. Fell, still above: cut again and judge again. Did not
+        fall: the cuts are undone, and the share seen is noise (it raises the bar); so is a
+        share found below the bar when counted afresh before any cut."""
+        s = self.state
+        seen = s.trial_answers
+        if seen < TRIAL_ANSWERS and not (
+            now - s.trial_at >= TRIAL_SECONDS and seen >= DISCOVER_MIN
+        ):
+            return False
+        share = s.trial_limited / seen
+        if s.trial_phase == 1.0:
+            s.trial_share, s.trial_factor, s.trial_rpm = share, s.factor, s.discovered_rpm
+            if share < self._bar():  # counted afresh, the share is noise's after all
+                s.noise, s.trial_phase = max(s.noise, share), 0.0
+                return False
+            if not self._cut(now):
+                s.trial_phase = 0.0
+                return False
+            s.last_decrease = now
+            self._phase(2.0, now)
+            return True
+        before, pooled = s.trial_share, (s.trial_share + share) / 2.0
+        error = math.sqrt(pooled * (1.0 - pooled) * 2.0 / TRIAL_ANSWERS)
+        if before - share < max(0.05, HELPED_Z * error):  # slowing down did not help
+            s.factor, s.discovered_rpm = s.trial_factor, s.trial_rpm
+            s.noise, s.trial_phase = max(s.noise, share), 0.0
+        elif share < self._bar():
+            s.confirmed, s.trial_phase = 1.0, 0.0  # slowing down helped: a real limit
+        else:
+            self._cut(now)
+            s.last_decrease, s.trial_share = now, share
+            self._phase(2.0, now)
+        return True
+
+    def _bar(self) -> float:
+        """The 429 share that noise does not explain."""
+        return max(TRIGGER_SHARE, self.state.noise + NOISE_MARGIN)
+
+    def _accepted_rpm(self, now: float) -> float:
+        """Successes per minute lately (0.0: fewer than DISCOVER_MIN to measure)."""
+        s = self.state
+        recent = s.accepted * math.exp(-(now - s.accepted_at) / RATE_TAU)
+        if recent < DISCOVER_MIN:
+            return 0.0
+        # A decayed count of a steady rate r is r * tau * (1 - exp(-span / tau)).
+        span = max(0.05, now - s.first_success)
+        return recent / (RATE_TAU * -math.expm1(-span / RATE_TAU)) * 60.0
 
     def _succeeded(self, now: float) -> bool:
+        s = self.state
+        s.accepted = s.accepted * math.exp(-(now - s.accepted_at) / RATE_TAU) + 1.0
+        s.accepted_at = now
+        s.first_success = min(s.first_success, now)
         changed = False
-        if self.factor < 1.0:
-            self.factor = min(1.0, self.factor + INCREASE)
+        trial = s.trial_phase != 0.0  # a pace on trial is measured as it stands
+        if s.factor < 1.0 and not trial:
+            s.factor = min(1.0, s.factor + INCREASE)
             changed = True
-        if self.window is not None:
-            self.window += 1.0 / self.window
-            if self.window >= WINDOW_OPEN:
-                self.window = None
+        if s.window:
+            # Slow start (doubling per round trip), and gone once overload stopped.
+            s.window += 1.0
+            if s.window >= WINDOW_OPEN or now - s.last_overload >= WINDOW_CALM:
+                s.window = 0.0
             changed = True
-        self.successes.append(now)  # for the accepted rate and the share of trouble
-        if self.first_success == math.inf:
-            self.first_success = now
-        if self.discovered_rpm is not None and now - self.bound_at < RATE_WINDOW:
-            calm = now - self.last_decrease  # no 429 for long: probe faster
-            self.discovered_rpm += LEARN_GROWTH * 60.0 * (1.0 + calm / 10.0)
+        if s.discovered_rpm and not trial and now - s.bound_at < RATE_WINDOW:
+            calm = now - s.last_decrease  # no 429 for long: probe faster
+            s.discovered_rpm += LEARN_GROWTH * 60.0 * (1.0 + calm / 10.0)
             changed = True
         return changed
 
-    def _troubled(self, times: deque[float], now: float) -> bool:
-        """Count this 429 (or 503/529) in `times`; whether such answers are now
-        TROUBLE_SHARE of the last RATE_WINDOW s' answers (a rare one is weather)."""
-        times.append(now)
-        since = now - RATE_WINDOW
-        troubles = _recent(times, since)
-        if troubles < TROUBLE_MIN:
-            return False
-        return troubles >= TROUBLE_SHARE * (troubles + _recent(self.successes, since))
-
-    def _discover(self, now: float) -> None:
-        """A 429 and no rate known: pace at a share of what the server was accepting."""
-        window = min(RATE_WINDOW, max(0.05, now - self.first_success))
-        accepted = _recent(self.successes, now - window)
-        measured = accepted / window * 60.0
-        current = self.discovered_rpm
-        if current is None and accepted < DISCOVER_MIN:
-            return  # too few answers to tell a rate: the `retry_after` pause must do
-        if measured > 0:
-            base = measured if current is None else min(current, measured)
-            self.discovered_rpm = max(1.0, base * LEARN_DECREASE)
-        elif current is not None:
-            self.discovered_rpm = max(1.0, current * LEARN_DECREASE)
-
     def _learn(self, announced: Announced) -> bool:
-        rpm, tpm = announced.requests_limit or None, announced.tokens_limit or None
-        if rpm == self.announced_rpm and tpm == self.announced_tpm:
-            return False
-        self.announced_rpm, self.announced_tpm = rpm, tpm
-        if rpm is not None:
-            self.discovered_rpm = None  # the server's word beats our guess
+        rpm, tpm = announced.requests_limit or 0.0, announced.tokens_limit or 0.0
+        s = self.state
+        if not (rpm or tpm) or (rpm == s.announced_rpm and tpm == s.announced_tpm):
+            return False  # announces no limit (a 429's bare `remaining: 0`), or no news
+        s.announced_rpm, s.announced_tpm = rpm, tpm
+        if rpm:
+            s.discovered_rpm = 0.0  # the server's word beats our guess
         return True
 
 
-def _recent(times: deque[float], since: float) -> int:
-    """How many of `times` (ascending) are after `since`."""
-    count = 0
-    for at in reversed(times):
-        if at <= since:
-            break
-        count += 1
-    return count
+def _exhausted(announced: Announced) -> bool:
+    """The headers say the server's bucket is empty (nothing left to send now)."""
+    left = (announced.requests_remaining, announced.tokens_remaining)
+    return any(value is not None and value < 1.0 for value in left)
 
 
 def _least(a: float | None, b: float | None) -> Any:

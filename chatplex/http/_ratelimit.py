@@ -4,33 +4,51 @@ shared by every call in the process: sync and async, across models, threads and 
 Pacing is GCRA (a leaky bucket kept as one "theoretical arrival time" per dimension):
 requests are spaced evenly with a small burst allowance, so a late wake-up is made up,
 not lost. Tokens are charged from `estimate_tokens`, then corrected by reported usage.
-A `retry_after` pauses the whole budget. Waiters are served in arrival order. State sits
-under a `threading.Lock`; waits are computed under it and slept outside it, and a waiter
-is woken by a `threading.Event` or a future resolved via its own loop's
-`call_soon_threadsafe`, so no waiting depends on one event loop.
+Waiters are served in arrival order. State sits under a `threading.Lock`; waits are
+computed under it and slept outside it, and a waiter is woken by a `threading.Event` or a
+future resolved via its own loop's `call_soon_threadsafe`, so no waiting depends on one
+event loop.
 
-Where the pace comes from -- the limits in force are the tightest of:
+The policy below lives in `_pace.py` (`Pace`, with its constants, its state a fixed set
+of floats); this module keeps the admission numbers -- the schedules, the pause, the
+count in flight, the queue.
 
-The policy below lives in `_pace.py` (`Pace`, with its constants); this module keeps the
-admission numbers -- the schedules, the pause, the count in flight, the queue.
+The pace reacts to rate limits, not to noise. A 429 or a 503/529 is first the failure
+of its own request: the request is retried after its own delay (the server's
+`retry_after`, else the backoff), and nobody else waits or slows down for it. The budget
+slows everyone only on evidence, read from the answers:
 
-- configured: `RateLimit(...)` (`rate_limit=` on a model). A 429 halves the pace (AIMD:
-  DECREASE, down to FLOOR), each success adds back INCREASE, up to the configured rate.
-- announced: the server's `x-ratelimit-*` / `anthropic-ratelimit-*` headers (`_learn.py`):
-  the announced per-minute limits pace requests and tokens like configured ones, and a low
-  `remaining` count holds the next admissions back until the server has refilled.
-- discovered, when neither says anything: once 429s are TROUBLE_SHARE of the answers of
-  the last RATE_WINDOW s (and at least TROUBLE_MIN), the request pace is set to
-  LEARN_DECREASE times the rate the server was accepting (the successes of that window,
-  if there are DISCOVER_MIN: a trickle of requests is not a rate to measure);
-  each later 429 cuts it again, and each success while that pace holds callers back adds
-  LEARN_GROWTH requests/s (about +3 %/s, faster the longer no 429 came), probing for
-  more: AIMD on a rate nobody announced. A rare 429 among successes only pauses (its
-  `retry_after`).
+- the limits in force are the tightest of the configured ones (`RateLimit(...)`,
+  `rate_limit=` on a model) and the announced ones: the server's `x-ratelimit-*` /
+  `anthropic-ratelimit-*` headers (`_learn.py`) pace requests and tokens like configured
+  limits, and a low `remaining` count holds the next admissions back until the server
+  has refilled.
+- a 429 is evidence of a limit when its headers say the server's bucket is empty
+  (`remaining` 0), or when 429s are a share of the recent answers (weighted over the last
+  SHARE_ANSWERS, once MIN_ANSWERS came) that noise does not explain: at least
+  TRIGGER_SHARE, and NOISE_MARGIN above the noise share learned so far. Only such a 429
+  pauses the whole budget for its `retry_after` (at most `max_pause`) and slows the pace,
+  once per round trip (429s of requests sent before the last cut are that cut's news): a
+  configured/announced pace is halved (AIMD: DECREASE, down to FLOOR; each success adds
+  back INCREASE), and with no known rate the pace is set to LEARN_DECREASE times the rate
+  the server was accepting (successes decayed over RATE_TAU s; fewer than DISCOVER_MIN:
+  only the pause), and grows by LEARN_GROWTH requests/s per success while it holds
+  callers back, probing for more.
+- a cut made on a share alone is a trial: whether slowing down helped. Under a real limit
+  the 429 share of the requests sent after the cut collapses once the pace is below the
+  limit; under noise it stays what it was. Judged on TRIAL_ANSWERS answers (or after
+  TRIAL_SECONDS): the share fell to HELPED of the triggering one and below the bar -- a
+  confirmed limit, what is left of the share is noise; it fell but is still above the
+  bar -- cut again and judge again; it did not fall -- the cuts are undone and the share
+  seen becomes the noise share, which raises the bar. At a confirmed limit (or one the
+  headers showed) a 429 is news once the share is CONFIRMED_MARGIN (or the noise share,
+  if larger) above the noise.
+- overload (503/529: too many at once, not too many per minute) narrows the in-flight
+  window to half of what was in flight only while 503/529s are at least OVERLOAD_SHARE
+  of the recent answers (then their `retry_after` pauses the budget too), once per round
+  trip. Each success widens the window by one (doubling per round trip), and it is
+  dropped altogether WINDOW_CALM s after the last 503/529.
 
-The in-flight window is AIMD too: a 503 or 529 (overloaded: too many at once, not too
-many per minute) cuts it to half of what was in flight -- once they are TROUBLE_SHARE of
-the recent answers, then at each -- and each success adds 1/window.
 A model with no `rate_limit` gets a budget with nothing configured: until its first
 answer it lets COLD_WINDOW requests out (for at most COLD_WAIT s), so a first batch does
 not hit a server whose limits it does not know yet with all its requests at once; after
@@ -65,7 +83,7 @@ __all__ = ["Budget", "Permit", "RateLimit", "estimate_tokens", "get_budget"]
 
 BURST_REQUESTS = 4  #: requests that may go back to back after an idle spell...
 BURST_SECONDS = 1.0  #: ...but at most this much schedule ahead (also the token burst)
-MAX_PAUSE = 60.0  #: the longest pause (s) a `retry_after` can put on a whole budget
+MAX_PAUSE = 60.0  #: the longest pause (s) a limit's `retry_after` puts on a whole budget
 DEFAULT_OUTPUT_TOKENS = 1024  #: output estimate when a request sets no max_tokens
 MESSAGE_TOKENS = 3  #: per-message overhead in the estimate
 MEDIA_TOKENS = 1000  #: per image/audio/file part (its base64 says nothing of its tokens)
@@ -155,10 +173,12 @@ class Permit:
         """Give the in-flight slot back and report how it went; only the first call counts.
         `used_tokens`: the reported usage; the difference from the estimate is charged or
         refunded (a 429 without usage refunds the whole estimate: nothing was processed).
-        `status`: 429 slows the pace, 503/529 narrow the in-flight window, < 400 restores
-        both a step, anything else leaves them. `retry_after` (seconds): pause the whole
-        budget that long (at most MAX_PAUSE). `headers`: the response's (the attempt engine
-        hands them over), to learn announced limits from.
+        `status` and `headers` (the response's; the attempt engine hands them over) are
+        the evidence the pace learns from (see the module docstring): a 429 slows the
+        pace and a 503/529 narrows the in-flight window only when judged a limit's or a
+        persisting overload's, < 400 widens both back. `retry_after` (seconds): for such
+        an answer, pause the whole budget that long (at most MAX_PAUSE); a sporadic one's
+        is its own request's delay, not the budget's.
 
         >>> permit.release(used_tokens=812, status=200)  # doctest: +SKIP
         """
@@ -249,7 +269,7 @@ class Budget:
 
     @property
     def rate_factor(self) -> float:  # the AIMD factor, FLOOR .. 1.0
-        return self._pace.factor
+        return self._pace.state.factor
 
     @property
     def in_flight(self) -> int:  # permits not yet released
@@ -280,7 +300,7 @@ class Budget:
     def __repr__(self) -> str:
         try:
             state = (
-                f"factor={self._pace.factor:.2f}, in_flight={self._in_flight}, "
+                f"factor={self._pace.state.factor:.2f}, in_flight={self._in_flight}, "
                 f"waiting={self.waiting}"
             )
             return f"Budget({self.limit!r}, learned={self.learned!r}, {state})"
@@ -393,7 +413,7 @@ class Budget:
             self._in_flight += 1
             return Permit(self, tokens, now)
         if first and wait > _EPSILON and self._paused_until <= now:
-            pace.bound_at = now  # the pace, not a pause, holds the head back
+            pace.held_back(now)  # the pace, not a pause, holds the head back
         if not waiter.queued:  # first poll and someone is ahead: take a place in the line
             waiter.queued = True
             self._queue.append(waiter)
@@ -436,11 +456,13 @@ class Budget:
             used = 0 if used is None and status == 429 else used  # a 429 did no work
             if used is not None and pace.per_token:  # at the pace the estimate was charged at
                 self._token_tat += (used - permit.tokens) * pace.per_token
-            pace.answered(status, permit.admitted_at, announced, now, self._in_flight)
-            if retry_after is not None and retry_after > 0:
+            # Only an answer judged a limit's (or a persisting overload's) pauses everyone
+            # and restarts the schedule; a sporadic one's `retry_after` is its own delay.
+            evidence = pace.answered(status, permit.admitted_at, announced, now, self._in_flight)
+            if evidence and retry_after is not None and retry_after > 0:
                 pause = min(retry_after, self.max_pause)
                 self._paused_until = max(self._paused_until, now + pause)
-            if status == 429:
+            if evidence and status == 429:
                 # The server's bucket is empty: restart at the pause's end (or an interval
                 # from now) with the burst allowance spent, rather than answer with a burst.
                 per_request, per_token = pace.per_request, pace.per_token
@@ -455,10 +477,14 @@ class Budget:
 
     def _sync(self, announced: Announced, now: float) -> None:
         """A low `remaining` holds admissions back: with `k` requests left, at most `k`
-        more go before the server's refill at the announced pace."""
+        more go before the server's refill at the announced pace -- fewer the requests
+        still in flight, which the server counts as they arrive (the count was taken when
+        this answer's request arrived, so some of them may be counted twice: the safe
+        side; before a limit is known, admissions were not charged to the schedule)."""
         per_request, per_token = self._pace.per_request, self._pace.per_token
         left = announced.requests_remaining
         if left is not None and per_request:
+            left = max(0.0, left - self._in_flight)
             burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
             floor = now + burst + per_request - left * per_request
             if floor > self._request_tat:

@@ -5,24 +5,31 @@ header or from a server's `fault_plan` callable::
 
     spec   := name ["=" value] (";" key "=" value)*
     e.g.      status=429;retry_after=1      midstream_close;after=3      stall=5
+
+`FaultMix` is a ready-made `fault_plan`: a seeded share of requests faulted (sporadic
+429s and 503s, or an overload burst for a few seconds).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import formatdate
 from functools import lru_cache
 
 from ._mock_http import reason
 from ._mock_replies import ANTHROPIC
+from ._mock_types import MockRequest
 
 __all__ = [
     "FAULTS",
     "STREAM_FAULTS",
     "Fault",
+    "FaultMix",
     "MockUsageError",
     "TokenBucket",
     "error_fields",
@@ -256,3 +263,79 @@ class TokenBucket:
         """(tokens left, capacity, rate) of a bucket after its last `take`."""
         bucket = self._buckets[key]
         return bucket.tokens, bucket.capacity, bucket.rate
+
+
+class FaultMix:
+    """A server `fault_plan` that answers a seeded share of requests with faults.
+
+    `shares` maps fault specs to the share of requests each gets (summing to at most 1),
+    e.g. ``{"status=429;retry_after=0.05": 0.1, "status=503": 0.1}``. Whether a request
+    is faulted, and with which spec, is decided by hashing `seed`, the request's messages
+    and how many times those messages arrived before -- not by arrival order -- so two
+    clients sending the same prompts meet the same faults, run after run.
+    `first_attempts_only`: only the first arrival of some messages can be faulted (its
+    retry succeeds). `start` / `duration` (seconds after the first request the plan sees):
+    the faults happen only in that span, e.g. a 5 s overload burst.
+
+    >>> mix = FaultMix({"status=503": 0.5}, seed=1)
+    >>> seen = [mix.decide([{"role": "user", "content": f"row {i}"}], now=0.0) for i in range(8)]
+    >>> seen.count("status=503") + seen.count(None)
+    8
+    """
+
+    def __init__(
+        self,
+        shares: Mapping[str, float],
+        *,
+        seed: int = 0,
+        first_attempts_only: bool = False,
+        start: float = 0.0,
+        duration: float = math.inf,
+    ) -> None:
+        for spec, share in shares.items():
+            parse_fault(spec)  # MockUsageError naming a bad spec, before serving anything
+            if not 0.0 <= share <= 1.0:
+                raise ValueError(f"the share of fault {spec!r} must be in 0..1, got {share!r}")
+        if sum(shares.values()) > 1.0 + 1e-9:
+            raise ValueError(f"fault shares add up to more than 1: {dict(shares)!r}")
+        if not (start >= 0.0 and duration >= 0.0):
+            raise ValueError("start and duration must be >= 0 seconds")
+        self.shares = dict(shares)
+        self.seed = seed
+        self.first_attempts_only = first_attempts_only
+        self.start, self.duration = start, duration
+        self._arrivals: dict[bytes, int] = {}  # server thread only: no lock
+        self._began: float | None = None
+
+    @property
+    def began(self) -> float | None:
+        """When (`time.monotonic()`) the plan saw its first request; `start` counts from it."""
+        return self._began
+
+    def __call__(self, request: MockRequest) -> str | None:
+        body = request.json or {}
+        return self.decide(body.get("messages"), now=time.monotonic())
+
+    def decide(self, messages: object, *, now: float) -> str | None:
+        """The fault spec for a request with these `messages` arriving at `now` (None:
+        answer normally)."""
+        if self._began is None:
+            self._began = now
+        key = hashlib.blake2b(
+            json.dumps(messages, sort_keys=True, default=str).encode(), digest_size=16
+        ).digest()
+        arrival = self._arrivals[key] = self._arrivals.get(key, 0) + 1
+        since = now - self._began
+        if not self.start <= since < self.start + self.duration:
+            return None
+        if self.first_attempts_only and arrival > 1:
+            return None
+        draw = hashlib.blake2b(
+            key + arrival.to_bytes(4, "little"), digest_size=8, key=self.seed.to_bytes(8, "little")
+        ).digest()
+        point = int.from_bytes(draw, "little") / 2.0**64
+        for spec, share in self.shares.items():
+            if point < share:
+                return spec
+            point -= share
+        return None

@@ -65,6 +65,12 @@ ahead), ``retry_after_ms=MS`` (``retry-after-ms``), ``should_retry=true|false``
 tool-argument fragments) — every event before the (K+1)-th delta is sent, and K beyond
 the last delta keeps everything but the terminal event. Bad specs get a 400 that says why.
 
+Sporadic faults and bursts: ``fault_plan=FaultMix({"status=429;retry_after=0.05": 0.1,
+"status=503": 0.1}, seed=0, first_attempts_only=True)`` faults a seeded tenth of first
+attempts with each (decided by hashing the messages, so every client sending the same
+prompts meets the same faults); ``FaultMix({"status=529": 0.5}, start=3, duration=5)``
+is an overload burst 3 s after the first request, lasting 5 s.
+
 Example::
 
     with MockServer(latency=0.01) as srv:
@@ -91,10 +97,11 @@ from types import TracebackType
 from typing import Any
 
 from ._mock_core import MockCore
+from ._mock_faults import FaultMix
 from ._mock_types import LOOPBACK, MockRequest, MockSettings, MockStats
 from .script import MockScript
 
-__all__ = ["MockRequest", "MockServer", "MockSettings", "MockStats", "main"]
+__all__ = ["FaultMix", "MockRequest", "MockServer", "MockSettings", "MockStats", "main"]
 
 logger = logging.getLogger("chatplex.testing.mock_server")
 

@@ -61,8 +61,14 @@ def test_reset_durations(raw: str, seconds: float) -> None:
 def test_no_or_garbled_headers_announce_nothing() -> None:
     assert read_limits({}) is None
     assert read_limits({"x-ratelimit-limit-requests": "lots"}) is None
-    assert read_limits({"x-ratelimit-remaining-requests": "0"}) is None  # no limit: no pace
+    assert read_limits({"x-ratelimit-remaining-requests": "lots"}) is None
     assert parse_duration("soon") is None
+
+
+def test_a_bare_remaining_count_is_read_without_a_limit() -> None:
+    """A 429 telling only that nothing is left: evidence of a limit, though no pace."""
+    told = read_limits({"anthropic-ratelimit-requests-remaining": "0"})
+    assert told is not None and told.requests_remaining == 0 and told.requests_limit is None
 
 
 def test_httpx_headers_without_limits_announce_nothing() -> None:

@@ -1,7 +1,12 @@
 """The pace policy on its own (chatplex/http/_pace.py): no lock, no clock, no waiting --
-answers in, limits out. How a budget admits by it is tests/http/test_ratelimit*.py."""
+answers in, limits out. Budgets driven by simulated clients in virtual time are below
+(`_pacesim.py`); how a budget admits by the pace is tests/http/test_ratelimit*.py."""
 
 from __future__ import annotations
+
+import dataclasses
+import math
+import random
 
 import pytest
 
@@ -11,11 +16,19 @@ from chatplex.http._pace import (
     FLOOR,
     INCREASE,
     LEARN_DECREASE,
-    TROUBLE_MIN,
-    WINDOW_DECREASE,
+    MIN_ANSWERS,
+    NOISE_MARGIN,
+    TRIAL_ANSWERS,
+    TRIGGER_SHARE,
+    WINDOW_CALM,
     Pace,
+    PaceState,
 )
 from chatplex.http._ratelimit import RateLimit
+
+from ._pacesim import HiddenLimit, noisy, overload_burst, simulate
+
+EMPTY = Announced(requests_remaining=0.0)  # a 429 telling that nothing is left
 
 
 def test_nothing_configured_is_cold_then_open() -> None:
@@ -26,47 +39,165 @@ def test_nothing_configured_is_cold_then_open() -> None:
     assert not pace.counts_tokens and pace.learned() == (None, None, None)
 
 
-def test_a_configured_pace_is_aimd() -> None:
+def test_the_state_is_plain_floats_for_shared_budgets() -> None:
+    state = PaceState()
+    assert all(isinstance(getattr(state, f.name), float) for f in dataclasses.fields(state))
+    pace = Pace(RateLimit(600), state)  # a shared budget hands in its stored state
+    pace.answered(429, 1.0, EMPTY, now=2.0, in_flight=0)
+    assert state.factor == DECREASE and not pace.cold
+
+
+def test_a_configured_pace_is_aimd_on_evidence() -> None:
     pace = Pace(RateLimit(requests_per_minute=600))
     assert not pace.cold and pace.per_request == pytest.approx(0.1)
-    pace.answered(429, 1.0, None, now=2.0, in_flight=3)
-    assert pace.factor == DECREASE and pace.per_request == pytest.approx(0.2)
-    pace.answered(429, 1.5, None, now=2.1, in_flight=2)  # admitted before the cut: no news
-    assert pace.factor == DECREASE
-    for _ in range(40):
-        pace.answered(429, 3.0 + _, None, now=3.0 + _ + 0.5, in_flight=0)
-    assert pace.factor == FLOOR
+    assert not pace.answered(429, 1.0, None, now=2.0, in_flight=3)  # sporadic: no news
+    assert pace.state.factor == 1.0
+    assert pace.answered(429, 1.0, EMPTY, now=2.0, in_flight=3)  # the bucket is empty
+    assert pace.state.factor == DECREASE and pace.per_request == pytest.approx(0.2)
+    pace.answered(429, 1.5, EMPTY, now=2.1, in_flight=2)  # admitted before the cut: no news
+    assert pace.state.factor == DECREASE
+    for i in range(40):
+        pace.answered(429, 3.0 + i, EMPTY, now=3.0 + i + 0.5, in_flight=0)
+    assert pace.state.factor == FLOOR
     pace.answered(200, 99.0, None, now=100.0, in_flight=0)
-    assert pace.factor == pytest.approx(FLOOR + INCREASE)
+    assert pace.state.factor == pytest.approx(FLOOR + INCREASE)
 
 
 def test_announced_limits_are_in_force_and_beat_a_discovered_pace() -> None:
     pace = Pace(None)
-    pace.discovered_rpm = 120.0
+    pace.state.discovered_rpm = 120.0
     pace.answered(200, 0.0, Announced(600.0, 599.0, 0.1, 60_000.0), now=1.0, in_flight=0)
-    assert pace.discovered_rpm is None and pace.per_request == pytest.approx(0.1)
+    assert pace.state.discovered_rpm == 0.0 and pace.per_request == pytest.approx(0.1)
     assert pace.counts_tokens and pace.per_token == pytest.approx(0.001)
+    assert pace.learned() == (600.0, 60_000.0, None)
+    pace.answered(429, 2.0, EMPTY, now=2.0, in_flight=0)  # a bare count left: no new limit
     assert pace.learned() == (600.0, 60_000.0, None)
 
 
-def test_frequent_429s_pace_below_the_accepted_rate() -> None:
-    pace = Pace(None)
-    for i in range(50):  # 50 successes in the last half second: ~100/s accepted
-        pace.answered(200, 0.5 + i / 100, None, now=0.5 + i / 100, in_flight=0)
-    pace.answered(429, 0.99, None, now=1.0, in_flight=0)
-    assert pace.discovered_rpm is None  # a rare 429 among successes is weather
-    for i in range(1, 8):  # a tenth of the answers: a limit
-        pace.answered(429, 0.99, None, now=1.0 + i / 1000, in_flight=0)
-    assert pace.discovered_rpm is not None
-    assert pace.discovered_rpm <= 100 * 60 * LEARN_DECREASE
-    assert pace.per_request == pytest.approx(60.0 / pace.discovered_rpm)
+def feed(pace: Pace, now: float, status: int, n: int, gap: float, in_flight: int = 0) -> float:
+    """`n` answers `gap` s apart, each admitted just before; returns the time after."""
+    for _ in range(n):
+        pace.answered(status, now - 1e-6, None, now=now, in_flight=in_flight)
+        now += gap
+    return now
 
 
-def test_overload_cuts_the_window_to_half_of_what_was_in_flight() -> None:
+def test_sporadic_429s_and_503s_never_slow_anyone() -> None:
+    """10 % 429s and 10 % 503s over 20,000 answers: never evidence, so never a pause,
+    a pace or a window (the old policy halved the window at every 503 and cut the
+    discovered pace at every later 429)."""
+    pace, rng, now = Pace(None), random.Random(7), 0.0
+    for _ in range(20_000):
+        draw = rng.random()
+        status = 429 if draw < 0.1 else 503 if draw < 0.2 else 200
+        now += 0.002
+        assert not pace.answered(status, now - 0.05, None, now=now, in_flight=32)
+    assert pace.open and pace.per_request == 0.0 and pace.cap is None
+    assert pace.learned() == (None, None, None) and pace.state.trial_phase == 0.0
+
+
+def test_a_high_429_share_is_tried_and_a_limit_confirmed() -> None:
+    """A sustained share of 429s with no headers: first counted afresh at the current
+    pace, then a cut to below what was accepted; the share collapses: a real limit."""
     pace = Pace(None)
-    pace.answered(200, 0.0, None, now=0.1, in_flight=40)
-    for i in range(TROUBLE_MIN):
-        pace.answered(529, 0.5, None, now=1.0 + i / 1000, in_flight=39)
-    assert pace.window == pytest.approx(40 * WINDOW_DECREASE) and pace.cap == 20
-    pace.answered(200, 2.0, None, now=2.5, in_flight=10)
-    assert pace.window == pytest.approx(20 + 1 / 20)
+    now = feed(pace, 0.0, 200, 20, 0.05)  # 20 accepted a second
+    while pace.state.trial_phase == 0.0:  # then far more 429s than successes
+        now = feed(pace, now, 429, 3, 0.01)
+        now = feed(pace, now, 200, 1, 0.01)
+    assert pace.per_request == 0.0  # a trial, not a blind cut: first the share afresh
+    while pace.state.trial_phase == 1.0:
+        now = feed(pace, now, 429, 3, 0.01)
+        now = feed(pace, now, 200, 1, 0.01)
+    assert pace.state.trial_phase == 2.0 and pace.state.discovered_rpm > 0.0
+    assert 60.0 / pace.per_request == pytest.approx(pace.state.discovered_rpm)
+    now = feed(pace, now, 200, TRIAL_ANSWERS, 0.05)  # below the limit: nothing refused
+    assert pace.state.confirmed == 1.0 and pace.state.trial_phase == 0.0
+    assert pace.state.noise == 0.0 and pace.per_request > 0.0
+
+
+def test_a_cut_that_did_not_help_is_undone_and_raises_the_bar() -> None:
+    """40 % of answers 429, whatever the pace: noise. The cut is undone and a share of
+    40 % is no evidence any more."""
+    pace, rng, now = Pace(None), random.Random(3), 0.0
+    for _ in range(MIN_ANSWERS + 3 * TRIAL_ANSWERS + 10):
+        now += 0.01
+        pace.answered(429 if rng.random() < 0.4 else 200, now - 1e-6, None, now, 0)
+    state = pace.state
+    assert state.trial_phase == 0.0 and state.confirmed == 0.0
+    assert state.discovered_rpm == 0.0 and pace.per_request == 0.0  # undone
+    assert state.noise > TRIGGER_SHARE
+    bar = state.noise + NOISE_MARGIN
+    for _ in range(2000):
+        now += 0.01
+        evidence = pace.answered(429 if rng.random() < 0.4 else 200, now - 1e-6, None, now, 0)
+        assert not evidence or state.limited_share >= bar
+    assert pace.per_request == 0.0
+
+
+def test_at_a_confirmed_limit_each_round_trip_of_429s_cuts_once() -> None:
+    pace = Pace(None)
+    now = feed(pace, 0.0, 200, 20, 0.05)
+    assert pace.answered(429, now, EMPTY, now=now + 0.01, in_flight=0)
+    first = pace.state.discovered_rpm
+    assert pace.state.confirmed == 1.0  # the server said so: no trial
+    assert first == pytest.approx(LEARN_DECREASE * pace._accepted_rpm(now + 0.01))
+    pace.answered(429, now, EMPTY, now=now + 0.02, in_flight=0)  # same round trip
+    assert pace.state.discovered_rpm == first
+    pace.answered(429, now + 0.05, EMPTY, now=now + 0.1, in_flight=0)
+    assert pace.state.discovered_rpm < first
+
+
+def test_overload_narrows_only_while_it_persists_and_widens_fast() -> None:
+    pace = Pace(None)
+    now = feed(pace, 0.0, 200, MIN_ANSWERS, 0.001, in_flight=40)
+    now = feed(pace, now, 503, 5, 0.001, in_flight=40)  # 5 of 55: weather
+    assert pace.cap is None
+    while pace.cap is None:  # a persisting share of overloads narrows the window
+        now = feed(pace, now, 529, 1, 0.001, in_flight=39)
+    assert pace.cap == 20  # half of what was in flight
+    now = feed(pace, now, 200, 5, 0.001, in_flight=10)
+    assert pace.cap == 25  # one wider per success: doubling per round trip
+    feed(pace, now + WINDOW_CALM, 200, 1, 0.001)
+    assert pace.cap is None  # no overload for WINDOW_CALM: no window at all
+
+
+# ---- budgets in virtual time (tests/http/_pacesim.py) -------------------------------------
+
+
+def test_sporadic_faults_cost_only_their_own_retries() -> None:
+    """5,000 requests, 32 in flight, 10 % 429 (retry-after 0.05) + 10 % 503 on first
+    attempts: no pause, no pace, no window, ever -- the run takes what the retries cost."""
+    run, budget = simulate(noisy(0.1, 0.1, seed=1), requests=5000)
+    assert run.paused == 0 and run.cap_seen == math.inf and run.pace_seen == math.inf
+    assert budget.learned is None and budget.rate_factor == 1.0
+    clean, _ = simulate(noisy(0.0, 0.0), requests=5000)
+    # each request pays 0.05 s; a faulted one its retry: +0.1 s (429) or ~+0.49 s (503)
+    expected = clean.finished_at * (1 + (0.1 * 0.1 + 0.1 * 0.49) / 0.05)
+    assert run.finished_at <= 1.05 * expected
+
+
+@pytest.mark.parametrize("headers", [False, True], ids=["bare 429s", "remaining 0"])
+def test_a_hidden_limit_is_discovered_and_held(headers: bool) -> None:
+    run, budget = simulate(HiddenLimit(10.0, headers=headers), until=60.0)
+    assert run.rate(200, 10.0, 60.0) >= 0.95 * 10.0
+    assert run.share(429, 10.0, 60.0) <= 0.025
+    learned = budget.learned
+    assert learned is not None and learned.requests_per_minute is not None
+    assert 500 <= learned.requests_per_minute <= 800
+
+
+def test_an_announced_limit_is_honoured() -> None:
+    run, budget = simulate(HiddenLimit(10.0, announce=True), until=30.0)
+    assert run.share(429, 0.0, 30.0) == 0.0
+    assert run.rate(200, 5.0, 30.0) >= 0.99 * 10.0
+    assert budget.learned is not None and budget.learned.requests_per_minute == 600
+
+
+def test_an_overload_burst_narrows_then_recovers_within_seconds() -> None:
+    run, _ = simulate(overload_burst(3.0, 8.0, share=0.5), until=15.0, max_retries=2)
+    healthy = run.rate(200, 1.0, 3.0)
+    assert run.cap_seen < 32  # narrowed while the overload lasted
+    recovered = next(
+        t / 10 for t in range(80, 150) if run.rate(200, t / 10, t / 10 + 1.0) >= 0.9 * healthy
+    )
+    assert recovered - 8.0 <= 5.0

@@ -161,27 +161,32 @@ async def test_a_429_refunds_the_estimate() -> None:
     assert clock.slept == []  # 30 tokens refunded, the (spent) burst only
 
 
+#: What a 429 at a real limit carries: nothing left in the server's bucket.
+EMPTY = {"x-ratelimit-remaining-requests": "0"}
+
+
 # ---- AIMD -----------------------------------------------------------------------------
 
 
 async def test_a_429_halves_the_pace_once_per_round_trip_down_to_a_floor() -> None:
+    """A 429 whose headers say the server's bucket is empty: evidence of the limit."""
     budget, clock = fake_budget(requests_per_minute=600)
     early, late = budget.acquire(1), budget.acquire(1)
-    early.release(status=429)
+    early.release(status=429, headers=EMPTY)
     assert budget.current_rate_per_minute == 300
-    late.release(status=429)  # sent before the cut: the same news, no second cut
+    late.release(status=429, headers=EMPTY)  # sent before the cut: the same news, no second cut
     assert budget.current_rate_per_minute == 300
-    budget.acquire(1).release(status=429)  # sent after it: the pace halves again
+    budget.acquire(1).release(status=429, headers=EMPTY)  # sent after it: the pace halves again
     assert budget.current_rate_per_minute == 150
     for _ in range(10):
-        budget.acquire(1).release(status=429)
+        budget.acquire(1).release(status=429, headers=EMPTY)
     assert budget.rate_factor == FLOOR
     assert budget.current_rate_per_minute == pytest.approx(600 * FLOOR)
 
 
 async def test_successes_restore_the_pace_gradually() -> None:
     budget, clock = fake_budget(requests_per_minute=600)
-    budget.acquire(1).release(status=429)
+    budget.acquire(1).release(status=429, headers=EMPTY)
     rates: list[float] = []
     for _ in range(12):
         budget.acquire(1).release(status=200)
@@ -195,7 +200,7 @@ async def test_successes_restore_the_pace_gradually() -> None:
 
 async def test_a_slower_pace_spaces_requests_wider() -> None:
     budget, clock = fake_budget(requests_per_minute=600)
-    budget.acquire(1).release(status=429)  # now one per 0.2 s, burst spent
+    budget.acquire(1).release(status=429, headers=EMPTY)  # now one per 0.2 s, burst spent
     start = clock.now
     times = []
     for _ in range(3):
@@ -211,7 +216,7 @@ async def test_a_slower_pace_spaces_requests_wider() -> None:
 async def test_retry_after_pauses_the_budget_then_resumes_without_a_burst(sync: bool) -> None:
     budget, clock = fake_budget(requests_per_minute=600)
     start = clock.now
-    (await acquire(budget, sync)).release(status=429, retry_after=2.5)
+    (await acquire(budget, sync)).release(status=429, retry_after=2.5, headers=EMPTY)
     assert budget.paused_until == start + 2.5
     times = []
     for _ in range(3):
@@ -224,7 +229,7 @@ async def test_retry_after_pauses_the_budget_then_resumes_without_a_burst(sync: 
 
 def test_a_pause_holds_every_caller_sync_and_async() -> None:
     budget = Budget(RateLimit(max_in_flight=10))
-    budget.acquire(1).release(status=503, retry_after=0.3)  # any status may ask for a pause
+    budget.acquire(1).release(status=429, retry_after=0.3, headers=EMPTY)
     paused_at = time.monotonic()
     assert budget.current_rate_per_minute is None and budget.rate_factor == 1.0
     admitted: list[float] = []
@@ -252,8 +257,21 @@ def test_a_pause_holds_every_caller_sync_and_async() -> None:
 
 async def test_pauses_are_capped() -> None:
     budget, clock = fake_budget(requests_per_minute=600)
-    budget.acquire(1).release(status=429, retry_after=86_400)
+    budget.acquire(1).release(status=429, retry_after=86_400, headers=EMPTY)
     assert budget.paused_until == clock.now + MAX_PAUSE
+
+
+@SYNC
+async def test_a_sporadic_429_or_503_is_its_own_requests_delay(sync: bool) -> None:
+    """No evidence of a limit (no headers, a rare share): nobody else waits or slows."""
+    budget, clock = fake_budget(requests_per_minute=600)
+    (await acquire(budget, sync)).release(status=429, retry_after=2.5)
+    (await acquire(budget, sync)).release(status=503, retry_after=2.5)
+    (await acquire(budget, sync)).release(status=529)
+    assert budget.paused_until is None and budget.rate_factor == 1.0
+    assert budget.learned is None
+    (await acquire(budget, sync)).release(status=200)
+    assert clock.slept == []
 
 
 # ---- in-flight cap, deadlines, cancellation -------------------------------------------

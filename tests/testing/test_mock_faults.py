@@ -6,12 +6,14 @@ from __future__ import annotations
 import doctest
 from email.utils import parsedate_to_datetime
 
+import httpx
 import pytest
 
-from chatplex.testing import _mock_faults
+from chatplex.testing import MockServer, _mock_faults
 from chatplex.testing._mock_faults import (
     FAULTS,
     Fault,
+    FaultMix,
     MockUsageError,
     TokenBucket,
     error_fields,
@@ -155,3 +157,51 @@ def test_token_bucket_refills_at_its_rate_per_key() -> None:
 def test_docstring_examples() -> None:
     failures, tried = doctest.testmod(_mock_faults)
     assert failures == 0 and tried > 0
+
+
+# ---- FaultMix: seeded sporadic faults and bursts -------------------------------------------
+
+
+def _messages(i: int) -> list[dict[str, str]]:
+    return [{"role": "user", "content": f"row {i}"}]
+
+
+def test_a_fault_mix_is_seeded_by_the_messages_not_the_order() -> None:
+    shares = {"status=429;retry_after=0.05": 0.1, "status=503": 0.1}
+    one, two = FaultMix(shares, seed=5), FaultMix(shares, seed=5)
+    forward = [one.decide(_messages(i), now=0.0) for i in range(2000)]
+    backward = [two.decide(_messages(i), now=0.0) for i in reversed(range(2000))][::-1]
+    assert forward == backward
+    assert 150 <= forward.count("status=503") <= 250  # about a tenth
+    assert 150 <= forward.count("status=429;retry_after=0.05") <= 250
+    other = [FaultMix(shares, seed=6).decide(_messages(i), now=0.0) for i in range(2000)]
+    assert other != forward
+
+
+def test_a_fault_mix_can_spare_retries_and_keep_to_a_span() -> None:
+    firsts = FaultMix({"status=503": 1.0}, first_attempts_only=True)
+    assert firsts.decide(_messages(1), now=0.0) == "status=503"
+    assert firsts.decide(_messages(1), now=0.1) is None  # its retry succeeds
+    burst = FaultMix({"status=529": 1.0}, start=3.0, duration=5.0)
+    assert burst.decide(_messages(0), now=100.0) is None  # the span counts from here
+    assert burst.began == 100.0
+    assert burst.decide(_messages(1), now=103.5) == "status=529"
+    assert burst.decide(_messages(2), now=108.0) is None
+
+
+@pytest.mark.parametrize(
+    ("shares", "message"),
+    [({"status=429": 0.7, "status=503": 0.5}, "more than 1"), ({"bogus": 0.1}, "unknown fault")],
+)
+def test_a_fault_mix_checks_its_shares_and_specs(shares: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        FaultMix(shares)
+
+
+def test_a_fault_mix_faults_a_servers_first_attempts() -> None:
+    plan = FaultMix({"status=503": 1.0}, first_attempts_only=True)
+    with MockServer(fault_plan=plan) as srv:
+        body = {"model": "m", "messages": _messages(1)}
+        url = srv.openai_base_url + "/chat/completions"
+        assert httpx.post(url, json=body).status_code == 503
+        assert httpx.post(url, json=body).status_code == 200
