@@ -161,3 +161,132 @@ def test_expose_registers_with_a_loaded_host_only() -> None:
     expose()
     assert isinstance(RunnableLambda(lambda x: x), base.Runnable)
     assert "langchain_core" in sys.modules
+
+
+# ---- LangChain's tools and retrievers keep their run type and name ---------------------
+
+
+def _langchain_steps() -> tuple[Any, Any]:
+    pytest.importorskip("langchain_core")
+    from langchain_core.documents import Document
+    from langchain_core.retrievers import BaseRetriever
+    from langchain_core.tools import tool
+
+    @tool
+    def shout(text: str) -> str:
+        """Shout the text."""
+        return text.upper()
+
+    class Echo(BaseRetriever):
+        def _get_relevant_documents(self, query: str, *, run_manager: Any = None) -> Any:
+            return [Document(page_content=query)]
+
+    return shout, Echo()
+
+
+def _events(chain: Any, sync: bool, **filters: Any) -> list[tuple[str, str]]:
+    if sync:
+        return [(e["event"], e["name"]) for e in chain.stream_events("hi", **filters)]
+
+    async def collect() -> list[tuple[str, str]]:
+        return [(e["event"], e["name"]) async for e in chain.astream_events("hi", **filters)]
+
+    return asyncio.run(collect())
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_a_langchain_tool_reports_as_a_tool_under_its_name(sync: bool) -> None:
+    shout, _ = _langchain_steps()
+    chain = RunnableLambda(lambda x: x) | shout
+    events = _events(chain, sync)
+    assert ("on_tool_start", "shout") in events
+    assert ("on_tool_end", "shout") in events
+    assert not [e for e in events if e[1] == "shout" and e[0].startswith("on_chain")]
+    # One value, as in LangChain: no stream events of its own.
+    assert ("on_tool_stream", "shout") not in events
+    assert _events(chain, sync, include_names=["shout"]) == [
+        ("on_tool_start", "shout"),
+        ("on_tool_end", "shout"),
+    ]
+    assert _events(chain, sync, include_types=["tool"]) == [
+        ("on_tool_start", "shout"),
+        ("on_tool_end", "shout"),
+    ]
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_a_langchain_retriever_keeps_its_run_name_and_type(sync: bool) -> None:
+    _, retriever = _langchain_steps()
+    chain = RunnableLambda(lambda x: x) | retriever.with_config(run_name="Docs")
+    assert _events(chain, sync, include_types=["retriever"]) == [
+        ("on_retriever_start", "Docs"),
+        ("on_retriever_end", "Docs"),
+    ]
+    assert _events(chain, sync, include_names=["Docs"]) == [
+        ("on_retriever_start", "Docs"),
+        ("on_retriever_end", "Docs"),
+    ]
+    assert chain.invoke("q")[0].page_content == "q"
+
+
+def test_astream_log_has_the_tool_and_retriever_entries() -> None:
+    shout, retriever = _langchain_steps()
+    chain = RunnableLambda(lambda x: x) | {"loud": shout, "docs": retriever}
+
+    async def final_state() -> dict[str, Any]:
+        state = None
+        async for patch in chain.astream_log("hi", include_types=["tool", "retriever"]):
+            state = patch if state is None else state + patch
+        assert state is not None
+        return state.state  # type: ignore[no-any-return]
+
+    logs = asyncio.run(final_state())["logs"]
+    assert logs["shout"]["type"] == "tool"
+    assert logs["shout"]["final_output"] == {"output": "HI"}
+    assert logs["Echo"]["type"] == "retriever"
+    assert logs["Echo"]["final_output"]["documents"][0].page_content == "hi"
+
+
+def test_run_types_are_told_by_the_methods_an_object_has() -> None:
+    from chatplex.core.foreign import ForeignCall, run_type_of
+
+    class Chain(Recorder):
+        pass
+
+    class Tool(Recorder):
+        args_schema = None
+
+        def run(self, x: Any) -> Any: ...
+        def arun(self, x: Any) -> Any: ...
+
+    class Prompt(Recorder):
+        input_variables: list[str] = []
+
+        def format_prompt(self, **kw: Any) -> Any: ...
+
+    class Parser(Recorder):
+        def parse_result(self, result: Any) -> Any: ...
+
+    class LLM(Recorder):
+        def generate_prompt(self, prompts: Any) -> Any: ...
+
+    class Chat(LLM):
+        def bind_tools(self, tools: Any) -> Any: ...
+
+    class Binding(Recorder):
+        def __init__(self, bound: Any) -> None:
+            super().__init__()
+            self.bound = bound
+            self.config = {"run_name": "renamed"}
+
+    kinds = {Chain: "chain", Tool: "tool", Prompt: "prompt", Parser: "parser", LLM: "llm"}
+    for cls, kind in {**kinds, Chat: "chat_model"}.items():
+        assert run_type_of(cls()) == kind
+    bound_tool = ForeignRunnable(Binding(Tool()))
+    assert (bound_tool._run_type, bound_tool.get_name()) == ("tool", "renamed")
+    assert isinstance(bound_tool, ForeignCall)  # one value: no stream of its own
+    assert not isinstance(ForeignRunnable(Parser()), ForeignCall)
+    # Copies keep their class (copy.copy calls __new__ with no arguments).
+    import copy
+
+    assert type(copy.copy(bound_tool)) is ForeignCall
