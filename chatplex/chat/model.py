@@ -27,6 +27,7 @@ from .call_hooks import (
     reply_cache,
 )
 from .callbacks import ChatModelRun, LLMResult, start_chat_model_run
+from .dropin import LANGCHAIN_ALIASES
 from .settings import check_settings
 
 if TYPE_CHECKING:
@@ -107,6 +108,8 @@ class ChatModel(Runnable[Any, AIMessage]):
     """
 
     provider: str = "unknown"
+    #: LangChain's other names for settings, for `configurable_fields(model_name=...)`.
+    field_aliases: Mapping[str, str] = LANGCHAIN_ALIASES
     _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
     _async_native = True  # sync batch: N requests on the portal loop, not N threads
 

@@ -260,7 +260,7 @@ class ForeignCall(ForeignRunnable):
     `stream` is its `invoke`, as in LangChain, so it reports a start and an end, no
     stream events. Made by `ForeignRunnable(...)` for such objects."""
 
-    _stream = Runnable._stream  # type: ignore[assignment]
-    _astream = Runnable._astream  # type: ignore[assignment]
-    _transform = Runnable._transform  # type: ignore[assignment]
-    _atransform = Runnable._atransform  # type: ignore[assignment]
+    _stream = Runnable._stream
+    _astream = Runnable._astream
+    _transform = Runnable._transform
+    _atransform = Runnable._atransform
