@@ -27,7 +27,6 @@ from .call_hooks import (
     reply_cache,
 )
 from .callbacks import ChatModelRun, LLMResult, start_chat_model_run
-from .dropin import LANGCHAIN_ALIASES
 from .settings import check_settings
 
 if TYPE_CHECKING:
@@ -108,8 +107,6 @@ class ChatModel(Runnable[Any, AIMessage]):
     """
 
     provider: str = "unknown"
-    #: LangChain's other names for settings, for `configurable_fields(model_name=...)`.
-    field_aliases: Mapping[str, str] = LANGCHAIN_ALIASES
     _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
     _async_native = True  # sync batch: N requests on the portal loop, not N threads
 
@@ -231,6 +228,14 @@ class ChatModel(Runnable[Any, AIMessage]):
 
     def get_name(self) -> str:
         return self.name or type(self).__name__
+
+    @property
+    def field_aliases(self) -> Mapping[str, str]:
+        """LangChain's other names for settings, for `configurable_fields(model_name=...)`
+        (loaded on first use: `import chatplex` does not pay for the drop-ins' table)."""
+        from .dropin import LANGCHAIN_ALIASES
+
+        return LANGCHAIN_ALIASES
 
     # ---- derived copies ----------------------------------------------------------------
 

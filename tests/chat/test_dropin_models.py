@@ -231,7 +231,7 @@ def test_the_alias_table_matches_the_constructors() -> None:
         model_name="a", api_key="k", max_completion_tokens=3, request_timeout=4
     )
     assert (openai_model.model, openai_model.max_tokens, openai_model.timeout) == ("a", 3, 4)
-    assert ChatModel.field_aliases is LANGCHAIN_ALIASES
+    assert openai_model.field_aliases is LANGCHAIN_ALIASES
 
 
 def test_configurable_fields_take_langchains_field_and_names() -> None:
