@@ -31,12 +31,7 @@ if TYPE_CHECKING:
         CassetteMismatchError,
         CassetteNotFoundError,
     )
-    from ._respx_kit import (
-        ChatMock,
-        LoopbackPassThroughWarning,
-        NoReplyQueuedError,
-        ProviderMock,
-    )
+    from ._respx_kit import ChatMock, NoReplyQueuedError, ProviderMock
     from .mock_server import MockRequest, MockServer, MockSettings, MockStats
     from .script import MockScript, ScriptRequest, ScriptRule
 
@@ -47,7 +42,6 @@ __all__ = [
     "CassetteNotFoundError",
     "ChatMock",
     "FakeChatModel",
-    "LoopbackPassThroughWarning",
     "MockRequest",
     "MockScript",
     "MockServer",
@@ -76,7 +70,6 @@ _LAZY = {
     "CassetteMismatchError": "_recorder",
     "CassetteNotFoundError": "_recorder",
     "ChatMock": "_respx_kit",
-    "LoopbackPassThroughWarning": "_respx_kit",
     "NoReplyQueuedError": "_respx_kit",
     "ProviderMock": "_respx_kit",
 }

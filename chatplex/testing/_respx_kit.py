@@ -5,9 +5,7 @@ context manager anywhere else. Every POST to a path ending in `/chat/completions
 `.openai` and every POST to `/v1/messages` to `.anthropic`, whatever the host (so
 OpenAI-compatible servers and proxies are mocked too), except loopback hosts, which pass
 through to the embedded `MockServer` or a local server. Anything else is respx's
-"not mocked" error. A loopback request that passes through while replies are queued for
-its provider (`OPENAI_BASE_URL` left pointing at a local server, say) is most likely a
-test that meant to be mocked: it warns once (`LoopbackPassThroughWarning`), naming the URL.
+"not mocked" error.
 
 >>> with ChatMock() as mock:                                           # doctest: +SKIP
 ...     mock.openai.reply_text("Hi there!").reply_rate_limited(retry_after=2)
@@ -27,7 +25,6 @@ from __future__ import annotations
 
 import json
 import threading
-import warnings
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -42,7 +39,7 @@ from ._scripted import Scripted, render
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["ChatMock", "LoopbackPassThroughWarning", "NoReplyQueuedError", "ProviderMock"]
+__all__ = ["ChatMock", "NoReplyQueuedError", "ProviderMock"]
 
 # Body fields that are the conversation or the protocol, not settings.
 _NOT_SETTINGS = frozenset({"messages", "system", "tools", "stream", "stream_options"})
@@ -50,11 +47,6 @@ _NOT_SETTINGS = frozenset({"messages", "system", "tools", "stream", "stream_opti
 
 class NoReplyQueuedError(AssertionError):
     """A mocked provider got a request before any reply was queued for it."""
-
-
-class LoopbackPassThroughWarning(UserWarning):
-    """A request to a loopback host went past the mock while replies were queued for its
-    provider: it reached a local server, not the scripted replies."""
 
 
 class ProviderMock:
@@ -249,7 +241,6 @@ class ChatMock:
         self.openai = ProviderMock(OPENAI)
         self.anthropic = ProviderMock(ANTHROPIC)
         self.router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
-        self._warned = False  # the loopback pass-through warning, once
         self.router.route(name="chatplex").mock(side_effect=self._dispatch)
 
     def __getitem__(self, provider: str) -> ProviderMock:
@@ -268,29 +259,15 @@ class ChatMock:
         return [*self.openai.requests, *self.anthropic.requests]
 
     def _dispatch(self, request: httpx.Request) -> httpx.Response | httpx.Request | None:
-        provider = self._provider_of(request)
         if is_loopback(request.url.host):
-            if provider is not None and provider._queue and not self._warned:
-                self._warned = True
-                warnings.warn(
-                    f"chat_mock let {shown_url(request.url)} through to the local server "
-                    f"there although {provider.provider} replies are queued: loopback hosts "
-                    "are never mocked (is OPENAI_BASE_URL / ANTHROPIC_BASE_URL set to a "
-                    "local server?)",
-                    LoopbackPassThroughWarning,
-                    stacklevel=2,
-                )
             return request  # respx passes it through: the embedded MockServer, a local model
-        return provider._answer(request) if provider is not None else None  # None: not mocked
-
-    def _provider_of(self, request: httpx.Request) -> ProviderMock | None:
         if request.method == "POST":
             path = request.url.path.rstrip("/")
             if path.endswith("/chat/completions"):
-                return self.openai
+                return self.openai._answer(request)
             if path.endswith("/v1/messages"):
-                return self.anthropic
-        return None
+                return self.anthropic._answer(request)
+        return None  # respx: "not mocked"
 
     def start(self) -> ChatMock:
         self.router.start()
