@@ -13,7 +13,10 @@ In events, logs and filters the wrapper reports what LangChain would: the object
 type, told by the methods it has (`run_type_of`: a tool, a retriever, a prompt, a
 parser, a chat model, an LLM, else a chain), and its name (a binding's `run_name`
 first). Tools, retrievers and prompts return one value, as in LangChain: they get no
-`*_stream` events (`ForeignCall`).
+`*_stream` events (`ForeignCall`). Callback handlers hear of the call from the object
+itself (`on_tool_start`, `on_retriever_end`...), as a child of the chatplex run around
+it and with the run id events report: when LangChain is loaded, its `CallbackManager`
+(found in `sys.modules`, never imported here) carries the parent run id.
 
 Out: chatplex runnables are callables (`Runnable.__call__`), which is how LangChain takes
 any function. LangChain also asks `isinstance(x, Runnable)` in places where no callable
@@ -149,12 +152,27 @@ def foreign_config(config: RunnableConfig) -> dict[str, Any]:
     for key in ("recursion_limit", "max_concurrency"):
         if config.get(key) is not None:
             out[key] = config[key]
+    own = config.get("_own_run")  # this call's run, when events or logs watch it
+    if own is not None:
+        out["run_id"] = own.run_id
     callbacks = config.get("callbacks")
     if callbacks:
         handlers, _ = split_callbacks(callbacks)
         if handlers:
-            out["callbacks"] = handlers
+            parent = own.parent if own is not None else config.get("_parent_run")
+            out["callbacks"] = _under(handlers, parent)
     return out
+
+
+def _under(handlers: list[Any], parent: Any) -> Any:
+    """The handlers as LangChain's `CallbackManager` with `parent`'s run id (so the
+    foreign object's run nests under the chatplex run around it), or as a plain list
+    when there is no parent or LangChain's callbacks module is not loaded."""
+    module = sys.modules.get("langchain_core.callbacks.manager")
+    manager = getattr(module, "CallbackManager", None)
+    if parent is None or manager is None:
+        return handlers
+    return manager(handlers=handlers, inheritable_handlers=handlers, parent_run_id=parent.run_id)
 
 
 class ForeignRunnable(Runnable[Any, Any]):
@@ -180,6 +198,9 @@ class ForeignRunnable(Runnable[Any, Any]):
         if cls is ForeignRunnable and args and run_type_of(args[0]) in _SINGLE_VALUE:
             cls = ForeignCall
         return super().__new__(cls)
+
+    #: Tracing (`_traced.py`): the object reports its own run to the handlers.
+    _reports_to_handlers = True
 
     def __init__(self, foreign: Any, *, name: str | None = None) -> None:
         if not is_foreign_runnable(foreign):

@@ -134,13 +134,32 @@ def test_config_is_langchain_shaped() -> None:
         },
     )
     config = foreign.calls[0][1]
+    callbacks = config.pop("callbacks")
+    # A LangChain CallbackManager (with the chain's run as parent) once LangChain is
+    # loaded, else the list itself.
+    assert (callbacks if isinstance(callbacks, list) else callbacks.handlers) == [handler]
     assert config == {
         "tags": ["t"],  # no seq:step:N
         "metadata": {"m": 1},
         "configurable": {"c": 2},
-        "callbacks": [handler],
     }
     assert foreign_config({})["tags"] == []
+
+
+def test_handlers_go_as_a_list_while_langchain_is_not_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chatplex.core.runs import ChainRun
+
+    monkeypatch.delitem(sys.modules, "langchain_core.callbacks.manager", raising=False)
+    handler = object()
+    parent = ChainRun({}, "outer", "chain", [handler], [])
+    config: Any = {"callbacks": [handler], "_parent_run": parent}
+    assert foreign_config(config)["callbacks"] == [handler]
+    manager = pytest.importorskip("langchain_core.callbacks.manager")
+    monkeypatch.setitem(sys.modules, "langchain_core.callbacks.manager", manager)
+    linked = foreign_config(config)["callbacks"]
+    assert linked.handlers == [handler] and linked.parent_run_id == parent.run_id
 
 
 def test_stream_events_show_the_foreign_step_as_one_step() -> None:
@@ -290,3 +309,61 @@ def test_run_types_are_told_by_the_methods_an_object_has() -> None:
     import copy
 
     assert type(copy.copy(bound_tool)) is ForeignCall
+
+
+def _recording_handler() -> Any:
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class Handler(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.seen: list[tuple[str, str | None, Any, Any]] = []
+
+        def _record(self, kind: str, serialized: Any, kw: dict[str, Any]) -> None:
+            name = kw.get("name") or (serialized or {}).get("name")
+            self.seen.append((kind, name, kw["run_id"], kw["parent_run_id"]))
+
+        def on_chain_start(self, serialized: Any, inputs: Any, **kw: Any) -> None:
+            self._record("chain_start", serialized, kw)
+
+        def on_tool_start(self, serialized: Any, input_str: Any, **kw: Any) -> None:
+            self._record("tool_start", serialized, kw)
+
+        def on_retriever_start(self, serialized: Any, query: Any, **kw: Any) -> None:
+            self._record("retriever_start", serialized, kw)
+
+    return Handler()
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_handlers_hear_the_tool_itself_under_the_chain(sync: bool) -> None:
+    shout, retriever = _langchain_steps()
+    handler = _recording_handler()
+    chain = RunnableLambda(lambda x: x) | {"loud": shout, "docs": retriever}
+    config: Any = {"callbacks": [handler]}
+    if sync:
+        chain.invoke("hi", config)
+    else:
+        asyncio.run(chain.ainvoke("hi", config))
+    starts = {name: (kind, run_id, parent) for kind, name, run_id, parent in handler.seen}
+    root = starts["RunnableSequence"][1]
+    parallel = next(v for k, v in starts.items() if k.startswith("RunnableParallel"))
+    assert parallel[2] == root
+    # As in LangChain: one start each, from the object itself, under the map's run.
+    assert starts["shout"][0] == "tool_start" and starts["shout"][2] == parallel[1]
+    assert starts["Echo"][0] == "retriever_start" and starts["Echo"][2] == parallel[1]
+    assert [s[1] for s in handler.seen].count("shout") == 1
+
+
+def test_events_and_handlers_give_a_foreign_run_one_id() -> None:
+    shout, _ = _langchain_steps()
+    handler = _recording_handler()
+    chain = RunnableLambda(lambda x: x) | shout
+
+    async def collect() -> list[Any]:
+        config: Any = {"callbacks": [handler]}
+        return [e async for e in chain.astream_events("hi", config, include_names=["shout"])]
+
+    events = asyncio.run(collect())
+    tool_run = next(s for s in handler.seen if s[1] == "shout")
+    assert {e["run_id"] for e in events} == {str(tool_run[2])}
+    assert events[0]["parent_ids"] == [str(tool_run[3])]
