@@ -90,6 +90,29 @@ class LLMResult:
     type: ClassVar[str] = "LLMResult"
 
 
+def ls_params(params: dict[str, Any]) -> dict[str, Any]:
+    """The `ls_*` metadata LangChain's chat models add to their runs (`_get_ls_params`),
+    from a call's invocation params.
+
+    >>> ls_params({"provider": "openai", "model": "gpt-4o", "temperature": 0, "stop": "x"})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'ls_provider': 'openai', 'ls_model_name': 'gpt-4o', 'ls_model_type': 'chat',
+     'ls_temperature': 0, 'ls_stop': ['x']}
+    """
+    out = {
+        "ls_provider": params.get("provider"),
+        "ls_model_name": params.get("model"),
+        "ls_model_type": "chat",
+        "ls_temperature": params.get("temperature"),
+    }
+    if params.get("max_tokens"):
+        out["ls_max_tokens"] = params["max_tokens"]
+    stop = params.get("stop")
+    if stop:
+        out["ls_stop"] = [stop] if isinstance(stop, str) else list(stop)
+    return out
+
+
 class ChatModelRun(RunNode):
     """The callback side of one chat-model call: start → tokens → end | error.
 
@@ -113,8 +136,10 @@ class ChatModelRun(RunNode):
         #: Per handler, in order: whether it is LangChain's own (and gets its objects).
         self.langchain = [_is_langchain_handler(h) for h in handlers]
 
-    def _notify_start(self, messages: list[BaseMessage]) -> None:
+    def _notify_start(self, messages: list[BaseMessage], params: dict[str, Any]) -> None:
         self.started = True
+        # As LangChain's chat models: the LangSmith keys over the config's metadata.
+        self.metadata = {**self.metadata, **ls_params(params)}
         self.input = {"messages": [messages]}
         data = {"input": self.input}
         for listener in self.listeners:
@@ -123,7 +148,7 @@ class ChatModelRun(RunNode):
     def start(
         self, messages: list[BaseMessage], serialized: dict[str, Any], params: dict[str, Any]
     ) -> None:
-        self._notify_start(messages)
+        self._notify_start(messages, params)
         if self.handlers:
             self._fire_each(
                 "on_chat_model_start",
@@ -135,7 +160,7 @@ class ChatModelRun(RunNode):
     async def astart(
         self, messages: list[BaseMessage], serialized: dict[str, Any], params: dict[str, Any]
     ) -> None:
-        self._notify_start(messages)
+        self._notify_start(messages, params)
         if self.handlers:
             await self._afire_each(
                 "on_chat_model_start",

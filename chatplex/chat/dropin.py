@@ -18,7 +18,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..core.run_config import RunnableConfig
 
-__all__ = ["REFUSED", "check_refused", "constructor_names", "pick", "run_config", "with_query"]
+__all__ = [
+    "LANGCHAIN_ALIASES",
+    "REFUSED",
+    "check_refused",
+    "constructor_names",
+    "pick",
+    "run_config",
+    "with_query",
+]
 
 _SDK_CLIENTS = "chatplex sends its own requests (no SDK client); pass http_client= instead"
 _NO_TOKENIZER = "chatplex does not count tokens locally; usage comes from the provider"
@@ -56,6 +64,26 @@ REFUSED: dict[str, dict[str, str]] = {
         "reuse_last_container": "chatplex does not track containers between calls; "
         "pass container=... per call",
     },
+}
+
+#: LangChain's other spellings of chatplex's settings, as `ChatOpenAI` / `ChatAnthropic`
+#: take them (their constructors' `pick`s; tests/chat/test_dropin_models.py checks the
+#: two agree): read by `configurable_fields(model_name=...)` and by
+#: `chatplex.langchain.ChatChatplex`, so every door takes the same names.
+LANGCHAIN_ALIASES: dict[str, str] = {
+    "model_name": "model",
+    "max_completion_tokens": "max_tokens",
+    "max_tokens_to_sample": "max_tokens",
+    "stop_sequences": "stop",
+    "request_timeout": "timeout",
+    "default_request_timeout": "timeout",
+    "stream_chunk_timeout": "stream_idle_timeout",
+    "openai_api_key": "api_key",
+    "anthropic_api_key": "api_key",
+    "openai_api_base": "base_url",
+    "anthropic_api_url": "base_url",
+    "openai_organization": "organization",
+    "effort": "reasoning_effort",
 }
 
 #: The "off" value of each refused setting that has one (accepted, as it changes nothing).

@@ -229,6 +229,14 @@ class ChatModel(Runnable[Any, AIMessage]):
     def get_name(self) -> str:
         return self.name or type(self).__name__
 
+    @property
+    def field_aliases(self) -> Mapping[str, str]:
+        """LangChain's other names for settings, for `configurable_fields(model_name=...)`
+        (loaded on first use: `import chatplex` does not pay for the drop-ins' table)."""
+        from .dropin import LANGCHAIN_ALIASES
+
+        return LANGCHAIN_ALIASES
+
     # ---- derived copies ----------------------------------------------------------------
 
     def bind(self, **settings: Any) -> ChatModel:

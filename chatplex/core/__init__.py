@@ -138,6 +138,12 @@ def _fields(runnable: Runnable[Any, Any], fields: dict[str, Any]) -> Any:
     return RunnableConfigurableFields(runnable, fields)
 
 
+def _config_specs(runnable: Runnable[Any, Any]) -> Any:
+    from .configurable import config_specs_of
+
+    return config_specs_of(runnable)
+
+
 def _alternatives(
     runnable: Runnable[Any, Any],
     which: Any,
@@ -157,6 +163,7 @@ LATE.pick = RunnablePick
 LATE.assign = assign_steps
 LATE.listeners = _listeners
 LATE.configurable_fields = _fields
+LATE.config_specs = _config_specs
 LATE.configurable_alternatives = _alternatives
 LATE.graph = _graph
 LATE.sequence = RunnableSequence

@@ -26,6 +26,7 @@ class Late:
     __slots__ = (
         "assign",
         "coerce",
+        "config_specs",
         "configurable_alternatives",
         "configurable_fields",
         "fallbacks",
@@ -50,6 +51,7 @@ class Late:
     listeners: Callable[..., Any]  # listeners.RunnableListeners
     configurable_fields: Callable[..., Any]  # configurable.RunnableConfigurableFields
     configurable_alternatives: Callable[..., Any]  # configurable.RunnableConfigurableAlternatives
+    config_specs: Callable[[Any], Any]  # configurable.config_specs_of
     graph: Callable[..., Any]  # graph.runnable_graph (imported on first use)
     #: (runnable, inputs, config, is_async) -> BatchJob (or its awaitable): filled by
     #: `chatplex/__init__.py` from `chatplex.batches`, two layers above core.

@@ -46,10 +46,15 @@ def _new_run(runnable: Runnable[Any, Any], config: RunnableConfig) -> ChainRun |
     if run_type is None or not callbacks:
         return None
     handlers, listeners = split_callbacks(callbacks)
+    reports_itself = getattr(runnable, "_reports_to_handlers", False)
+    if reports_itself:  # a foreign object tells the handlers itself; ours: events, logs
+        handlers = []
     if not handlers and not listeners:
         return None
     run = ChainRun(config, runnable.get_name(), run_type, handlers, listeners)
     config["_parent_run"] = run  # the hooks' config: children nest under this run
+    if reports_itself:
+        config["_own_run"] = run
     return run
 
 

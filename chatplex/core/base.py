@@ -426,6 +426,12 @@ class Runnable(Introspection, Generic[Input, Output]):
             self, which, default_key, prefix_keys, alternatives
         )
 
+    @property
+    def config_specs(self) -> list[Any]:
+        """The `config["configurable"]` keys this runnable reads (`ConfigurableFieldSpec`s):
+        a composite's are its parts', one per id, as in LangChain. See `configurable.py`."""
+        return LATE.config_specs(self)  # type: ignore[no-any-return]
+
     def get_graph(self, config: RunnableConfig | None = None) -> Any:
         """The steps as a graph (`.nodes`, `.edges`, `.draw_ascii()`), as LangChain's."""
         return LATE.graph(self, config)

@@ -12,17 +12,25 @@
 'Write a poem about tea'
 
 Both are transparent in callbacks and events: the runnable chosen reports itself.
+
+LangChain's own `ConfigurableField`, `ConfigurableFieldSingleOption` /
+`ConfigurableFieldMultiOption` and `ConfigurableFieldSpec` are accepted wherever
+chatplex's are: they are read by their fields (`as_field`), never by class. A runnable
+may name other spellings of its attributes in `field_aliases` (a chat model takes
+LangChain's `model_name=` for `model`). `config_specs` of a chain is the union of its
+parts' specs, one per id (`config_specs_of`), as in LangChain.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import groupby
 from typing import Any, NamedTuple
 
 from .base import Runnable
 from .composition import coerce_to_runnable
-from .foreign import is_foreign_runnable
+from .foreign import ForeignRunnable, is_foreign_runnable
 from .run_config import RunnableConfig
 
 __all__ = [
@@ -32,6 +40,9 @@ __all__ = [
     "ConfigurableFieldSpec",
     "RunnableConfigurableAlternatives",
     "RunnableConfigurableFields",
+    "as_field",
+    "as_spec",
+    "config_specs_of",
 ]
 
 
@@ -81,6 +92,94 @@ class ConfigurableFieldSpec(NamedTuple):
 
 
 AnyField = ConfigurableField | ConfigurableFieldSingleOption | ConfigurableFieldMultiOption
+
+_FIELD_SHAPE = ("id", "name", "description", "annotation", "is_shared")
+_OPTION_SHAPE = ("id", "options", "default", "name", "description", "is_shared")
+
+
+def as_field(field: Any, where: str) -> AnyField:
+    """chatplex's field for `field`: one of chatplex's as is, another library's (LangChain's
+    `ConfigurableField`, `...SingleOption`, `...MultiOption`) by its fields. A
+    `ConfigurableFieldSpec` given as a field is a field of its id (its default is the
+    runnable's own value). Anything else is a TypeError naming `where`.
+
+    >>> class Field:  # e.g. langchain_core.runnables.ConfigurableField
+    ...     id, name, description, annotation, is_shared = "t", None, None, None, False
+    >>> as_field(Field(), "configurable_fields(temperature=...)")
+    ConfigurableField(id='t', name=None, description=None, annotation=None, is_shared=False)
+    """
+    if isinstance(
+        field, (ConfigurableField, ConfigurableFieldSingleOption, ConfigurableFieldMultiOption)
+    ):
+        return field
+    if isinstance(getattr(field, "id", None), str):
+        if all(hasattr(field, a) for a in _OPTION_SHAPE):
+            values = [getattr(field, a) for a in _OPTION_SHAPE]
+            values[1] = dict(values[1])
+            if isinstance(field.default, str):
+                return ConfigurableFieldSingleOption(*values)
+            values[2] = list(values[2])
+            return ConfigurableFieldMultiOption(*values)
+        if all(hasattr(field, a) for a in _FIELD_SHAPE):
+            return ConfigurableField(*(getattr(field, a) for a in _FIELD_SHAPE))
+    raise TypeError(
+        f"{where} needs a ConfigurableField (or a ConfigurableFieldSingleOption / "
+        f"MultiOption), got {type(field).__name__}"
+    )
+
+
+_SPEC_SHAPE = ConfigurableFieldSpec._fields
+
+
+def as_spec(spec: Any) -> ConfigurableFieldSpec:
+    """chatplex's `ConfigurableFieldSpec` for another library's (read by its fields)."""
+    if isinstance(spec, ConfigurableFieldSpec):
+        return spec
+    values: list[Any] = [getattr(spec, a, None) for a in _SPEC_SHAPE]
+    return ConfigurableFieldSpec(*values)
+
+
+def _parts(runnable: Any) -> Iterator[Any]:
+    """The runnables a composite holds (its steps, branches, bound runnable...), read
+    from its public attributes."""
+    for name, value in getattr(runnable, "__dict__", {}).items():
+        if name.startswith("_"):
+            continue
+        items: Iterable[Any] = (
+            value.values()
+            if isinstance(value, Mapping)
+            else value
+            if isinstance(value, (list, tuple))
+            else (value,)
+        )
+        for item in items:
+            if isinstance(item, Runnable) or is_foreign_runnable(item):
+                yield item
+            elif isinstance(item, tuple):  # a branch's (condition, runnable)
+                yield from (i for i in item if isinstance(i, Runnable))
+
+
+def config_specs_of(runnable: Runnable[Any, Any]) -> list[ConfigurableFieldSpec]:
+    """`runnable.config_specs` for a runnable that defines none itself: its parts'
+    specs (a foreign runnable's own), one per id, sorted by id (LangChain's
+    `get_unique_config_specs`); the same id with different specs is a ValueError."""
+    if isinstance(runnable, ForeignRunnable):
+        return unique_specs(getattr(runnable.foreign, "config_specs", None) or [])
+    return unique_specs(
+        spec for part in _parts(runnable) for spec in getattr(part, "config_specs", None) or []
+    )
+
+
+def unique_specs(specs: Iterable[Any]) -> list[ConfigurableFieldSpec]:
+    """One spec per id, sorted by id; identical duplicates merged, others a ValueError."""
+    converted = sorted((as_spec(s) for s in specs), key=lambda s: (s.id, *(s.dependencies or [])))
+    unique: list[ConfigurableFieldSpec] = []
+    for spec_id, group in groupby(converted, key=lambda s: s.id):
+        first, *others = list(group)
+        if any(other != first for other in others):
+            raise ValueError(f"conflicting config specs for {spec_id!r}: {[first, *others]}")
+        unique.append(first)
+    return unique
 
 
 def _configurable(config: RunnableConfig) -> Mapping[str, Any]:
@@ -136,25 +235,24 @@ class RunnableConfigurableFields(_Dynamic):
     attributes set, unless the class knows better: a prompt re-reads its template).
     """
 
-    def __init__(self, default: Runnable[Any, Any], fields: Mapping[str, AnyField]) -> None:
+    def __init__(self, default: Runnable[Any, Any], fields: Mapping[str, Any]) -> None:
         if not fields:
             raise ValueError("configurable_fields() needs at least one field=ConfigurableField")
-        for key, spec in fields.items():
-            if not isinstance(
-                spec,
-                (ConfigurableField, ConfigurableFieldSingleOption, ConfigurableFieldMultiOption),
-            ):
-                raise TypeError(
-                    f"configurable_fields({key}=...) needs a ConfigurableField, got "
-                    f"{type(spec).__name__}"
-                )
+        aliases: Mapping[str, str] = getattr(default, "field_aliases", None) or {}
+        checked: dict[str, AnyField] = {}
+        for given, spec in fields.items():
+            key = aliases.get(given, given)
+            if key in checked:
+                raise ValueError(f"configurable_fields: {given!r} names {key!r} again")
+            checked[key] = as_field(spec, f"configurable_fields({given}=...)")
             if not hasattr(default, key) or key.startswith("_"):
+                named = f"{given!r} ({key!r})" if key != given else repr(key)
                 raise ValueError(
-                    f"configurable_fields: {type(default).__name__} has no field {key!r} "
+                    f"configurable_fields: {type(default).__name__} has no field {named} "
                     f"to configure"
                 )
         self.default = default
-        self.fields = dict(fields)
+        self.fields = checked
 
     def configurable_fields(self, **fields: Any) -> Runnable[Any, Any]:
         return RunnableConfigurableFields(self.default, {**self.fields, **fields})
@@ -172,7 +270,7 @@ class RunnableConfigurableFields(_Dynamic):
                     field.id, annotation, field.name, field.description, default, field.is_shared
                 )
             )
-        return specs
+        return unique_specs([*specs, *self.default.config_specs])
 
     def _prepare(self, config: RunnableConfig) -> Runnable[Any, Any]:
         given = _configurable(config)
@@ -218,11 +316,13 @@ class RunnableConfigurableAlternatives(_Dynamic):
         default_key: str = "default",
         prefix_keys: bool = False,
     ) -> None:
-        if not isinstance(which, ConfigurableField):
+        field = as_field(which, "configurable_alternatives()")
+        if not isinstance(field, ConfigurableField):
             raise TypeError(
                 f"configurable_alternatives() needs a ConfigurableField first, got "
                 f"{type(which).__name__}"
             )
+        which = field
         if default_key in alternatives:
             raise ValueError(
                 f"configurable_alternatives: {default_key!r} names the default; give the "
@@ -248,16 +348,22 @@ class RunnableConfigurableAlternatives(_Dynamic):
 
     @property
     def config_specs(self) -> list[ConfigurableFieldSpec]:
-        return [
+        """Which alternative, then the default's and the alternatives' own specs (their
+        ids prefixed `"<which.id>==<key>/"` with `prefix_keys`), as LangChain's."""
+        which = self.which
+        specs = [
             ConfigurableFieldSpec(
-                self.which.id,
-                str,
-                self.which.name,
-                self.which.description,
-                self.default_key,
-                self.which.is_shared,
+                which.id, str, which.name, which.description, self.default_key, which.is_shared
             )
         ]
+        options = [(self.default_key, self.default)]
+        options += [(k, alt) for k, alt in self.alternatives.items() if isinstance(alt, Runnable)]
+        for key, option in options:
+            for spec in option.config_specs:
+                if self.prefix_keys and not spec.is_shared:
+                    spec = spec._replace(id=f"{which.id}=={key}/{spec.id}")
+                specs.append(spec)
+        return unique_specs(specs)
 
     def _prepare(self, config: RunnableConfig) -> Runnable[Any, Any]:
         given = _configurable(config)

@@ -9,6 +9,15 @@ them (so a streaming parser keeps streaming), and its own `batch`. The object ge
 config dict in LangChain's shape (tags, metadata, configurable, recursion_limit, the
 user's callback handlers); chatplex's private keys (deadline, run-tree links) stay out.
 
+In events, logs and filters the wrapper reports what LangChain would: the object's run
+type, told by the methods it has (`run_type_of`: a tool, a retriever, a prompt, a
+parser, a chat model, an LLM, else a chain), and its name (a binding's `run_name`
+first). Tools, retrievers and prompts return one value, as in LangChain: they get no
+`*_stream` events (`ForeignCall`). Callback handlers hear of the call from the object
+itself (`on_tool_start`, `on_retriever_end`...), as a child of the chatplex run around
+it and with the run id events report: when LangChain is loaded, its `CallbackManager`
+(found in `sys.modules`, never imported here) carries the parent run id.
+
 Out: chatplex runnables are callables (`Runnable.__call__`), which is how LangChain takes
 any function. LangChain also asks `isinstance(x, Runnable)` in places where no callable
 will do: `RunnableWithMessageHistory` returns the chain it wraps from one of its own
@@ -27,7 +36,7 @@ from .base import Runnable
 from .run_config import POSITIONAL_PREFIXES, RunnableConfig
 from .runs import split_callbacks
 
-__all__ = ["ForeignRunnable", "expose", "is_foreign_runnable"]
+__all__ = ["ForeignCall", "ForeignRunnable", "expose", "is_foreign_runnable", "run_type_of"]
 
 #: The methods that make an object a runnable, whoever made it.
 PROTOCOL = ("invoke", "ainvoke", "stream", "astream", "batch", "abatch")
@@ -59,7 +68,63 @@ def is_foreign_runnable(thing: Any) -> bool:
     return all(callable(getattr(thing, name, None)) for name in PROTOCOL)
 
 
+#: Run types whose LangChain objects return one value (no native stream, no stream events).
+_SINGLE_VALUE = frozenset({"tool", "retriever", "prompt"})
+
+
+def _innermost(thing: Any) -> Any:
+    """What a binding (`.with_config(...)`, `.bind(...)`) runs: its run type is that."""
+    for _ in range(32):  # bindings of bindings; bounded in case of a cycle
+        bound = getattr(thing, "bound", None)
+        if bound is None or not is_foreign_runnable(bound):
+            return thing
+        thing = bound
+    return thing
+
+
+def run_type_of(thing: Any) -> str:
+    """The run type LangChain gives this object's runs, told by its methods (never by
+    class name): `tool`, `retriever`, `prompt`, `parser`, `chat_model`, `llm` or `chain`.
+
+    >>> class Search:
+    ...     def _get_relevant_documents(self, query): return []
+    >>> run_type_of(Search())
+    'retriever'
+    """
+    inner = _innermost(thing)
+
+    def has(*names: str) -> bool:
+        return all(callable(getattr(inner, n, None)) for n in names)
+
+    if has("_get_relevant_documents"):
+        return "retriever"
+    if has("run", "arun") and hasattr(inner, "args_schema"):
+        return "tool"
+    if has("format_prompt") and hasattr(inner, "input_variables"):
+        return "prompt"
+    if has("parse_result"):
+        return "parser"
+    if has("generate_prompt"):
+        return "chat_model" if has("bind_tools") else "llm"
+    return "chain"
+
+
+def _run_name(thing: Any) -> str | None:
+    """A LangChain binding's `run_name` (`.with_config(run_name=...)`), if any."""
+    for _ in range(32):
+        config = getattr(thing, "config", None)
+        if isinstance(config, dict) and isinstance(config.get("run_name"), str):
+            return str(config["run_name"])
+        thing = getattr(thing, "bound", None)
+        if thing is None or not is_foreign_runnable(thing):
+            return None
+    return None
+
+
 def _name_of(thing: Any) -> str:
+    run_name = _run_name(thing)
+    if run_name:
+        return run_name
     get_name = getattr(thing, "get_name", None)
     if callable(get_name):
         try:
@@ -87,12 +152,27 @@ def foreign_config(config: RunnableConfig) -> dict[str, Any]:
     for key in ("recursion_limit", "max_concurrency"):
         if config.get(key) is not None:
             out[key] = config[key]
+    own = config.get("_own_run")  # this call's run, when events or logs watch it
+    if own is not None:
+        out["run_id"] = own.run_id
     callbacks = config.get("callbacks")
     if callbacks:
         handlers, _ = split_callbacks(callbacks)
         if handlers:
-            out["callbacks"] = handlers
+            parent = own.parent if own is not None else config.get("_parent_run")
+            out["callbacks"] = _under(handlers, parent)
     return out
+
+
+def _under(handlers: list[Any], parent: Any) -> Any:
+    """The handlers as LangChain's `CallbackManager` with `parent`'s run id (so the
+    foreign object's run nests under the chatplex run around it), or as a plain list
+    when there is no parent or LangChain's callbacks module is not loaded."""
+    module = sys.modules.get("langchain_core.callbacks.manager")
+    manager = getattr(module, "CallbackManager", None)
+    if parent is None or manager is None:
+        return handlers
+    return manager(handlers=handlers, inheritable_handlers=handlers, parent_run_id=parent.run_id)
 
 
 class ForeignRunnable(Runnable[Any, Any]):
@@ -108,7 +188,19 @@ class ForeignRunnable(Runnable[Any, Any]):
     >>> from chatplex import RunnableLambda
     >>> (RunnableLambda(lambda x: x + "!") | Upper()).invoke("hi")
     'HI!'
+
+    `ForeignRunnable(tool)` gives a `ForeignCall` for objects that return one value
+    (tools, retrievers, prompts), so tracing treats their stream as one result.
     """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> ForeignRunnable:
+        # copy.copy and pickle call __new__ without arguments: keep the class then.
+        if cls is ForeignRunnable and args and run_type_of(args[0]) in _SINGLE_VALUE:
+            cls = ForeignCall
+        return super().__new__(cls)
+
+    #: Tracing (`_traced.py`): the object reports its own run to the handlers.
+    _reports_to_handlers = True
 
     def __init__(self, foreign: Any, *, name: str | None = None) -> None:
         if not is_foreign_runnable(foreign):
@@ -118,6 +210,7 @@ class ForeignRunnable(Runnable[Any, Any]):
             )
         self.foreign = foreign
         self.name = name or _name_of(foreign)
+        self._run_type = run_type_of(foreign)  # events: on_tool_start, on_retriever_end...
         expose()  # a foreign runnable is here, so its library is loaded
 
     def __repr__(self) -> str:
@@ -181,3 +274,14 @@ class ForeignRunnable(Runnable[Any, Any]):
         return list(
             await self.foreign.abatch(inputs, cfgs, return_exceptions=return_exceptions, **kwargs)
         )
+
+
+class ForeignCall(ForeignRunnable):
+    """A foreign runnable that returns one value (a tool, a retriever, a prompt): its
+    `stream` is its `invoke`, as in LangChain, so it reports a start and an end, no
+    stream events. Made by `ForeignRunnable(...)` for such objects."""
+
+    _stream = Runnable._stream
+    _astream = Runnable._astream
+    _transform = Runnable._transform
+    _atransform = Runnable._atransform

@@ -185,6 +185,8 @@ def _final_output(run: RunNode, output: Any) -> Any:
         return {"generations": [[{**generation, "message": output}]], "llm_output": None}
     if run.run_type == "prompt" or isinstance(output, dict):
         return output
+    if run.run_type == "retriever":  # as LangChain logs a retriever: its documents
+        return {"documents": output}
     return {"output": output}
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from ._pure import PureRunnable
 from .base import Runnable
+from .chunks import add_chunks
 from .composition import RunnableParallel, _concurrency_of
 from .run_config import RunnableConfig, child_config
 
@@ -79,7 +80,12 @@ def assign_steps(steps: Mapping[str, Any]) -> RunnableAssign:
 
 
 class RunnableAssign(Runnable[dict[str, Any], dict[str, Any]]):
-    """`{**input, **mapper(input)}` where `mapper` is a parallel map."""
+    """`{**input, **mapper(input)}` where `mapper` is a parallel map.
+
+    Streams as LangChain's does: each input piece is passed on as it comes (without the
+    keys the map computes), then the map's pieces (`{key: piece}`) as its branches
+    stream; the map runs on the whole input, once it has arrived.
+    """
 
     def __init__(self, mapper: RunnableParallel[Any]) -> None:
         self.mapper = mapper
@@ -99,6 +105,49 @@ class RunnableAssign(Runnable[dict[str, Any], dict[str, Any]]):
 
     async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
         return {**self._check(input), **await self.mapper.ainvoke(input, child_config(config))}
+
+    def _passed_on(self, chunk: Any) -> dict[str, Any]:
+        """An input piece as passed on: the keys the map computes are the map's."""
+        return {k: v for k, v in self._check(chunk).items() if k not in self.mapper.steps}
+
+    def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
+        yield from self._transform(iter([input]), config, **kwargs)
+
+    async def _astream(
+        self, input: Any, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        async def one() -> AsyncIterator[Any]:
+            yield input
+
+        async for piece in self._atransform(one(), config, **kwargs):
+            yield piece
+
+    def _transform(
+        self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[Any]:
+        whole: Any = _NONE
+        for chunk in chunks:
+            passed = self._passed_on(chunk)
+            whole = chunk if whole is _NONE else add_chunks(whole, chunk)
+            if passed:
+                yield passed
+        if whole is _NONE:
+            raise ValueError("assign() got no input to add keys to")
+        yield from self.mapper.stream(whole, child_config(config))
+
+    async def _atransform(
+        self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        whole: Any = _NONE
+        async for chunk in chunks:
+            passed = self._passed_on(chunk)
+            whole = chunk if whole is _NONE else add_chunks(whole, chunk)
+            if passed:
+                yield passed
+        if whole is _NONE:
+            raise ValueError("assign() got no input to add keys to")
+        async for piece in self.mapper.astream(whole, child_config(config)):
+            yield piece
 
     def _batch(
         self,
@@ -133,6 +182,9 @@ class RunnableAssign(Runnable[dict[str, Any], dict[str, Any]]):
             o if isinstance(o, BaseException) else {**i, **o}
             for i, o in zip(inputs, outs, strict=True)
         ]
+
+
+_NONE: Any = object()  # no input piece yet
 
 
 class RunnablePick(PureRunnable[Any, Any]):

@@ -62,6 +62,9 @@ class RunnableConfig(TypedDict, total=False):
     # the positional tag (`seq:step:N`, `map:key:K`) a composite gave this child only.
     _parent_run: Any
     _position_tag: str
+    # The run of a foreign runnable's own call (core/foreign.py): its id and parent are
+    # handed to the foreign object, which reports that run to the handlers itself.
+    _own_run: Any
 
 
 #: Prefixes of the tags composites give one child only (`child_config`): a run's own

@@ -30,6 +30,7 @@ from pydantic import ConfigDict, Field, SecretStr, model_validator
 
 from ..adapters.tools import normalise_tool_choice, to_tool_specs
 from ..chat import ChatModel, init_chat_model
+from ..chat.dropin import LANGCHAIN_ALIASES, pick
 from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage, AIMessageChunk
@@ -68,6 +69,11 @@ class ChatChatplex(BaseChatModel):
 
     Per call, `model=` switches the model name and `stop=`, `temperature=`, ... override
     settings; chatplex's typed errors (`chatplex.errors`) propagate unchanged.
+
+    LangChain's spellings are taken as chatplex's `ChatOpenAI` / `ChatAnthropic` take
+    them (one table, `chat/dropin.py`): `model_name=`, `openai_api_key=` /
+    `anthropic_api_key=`, `max_completion_tokens=` / `max_tokens_to_sample=`,
+    `request_timeout=` / `default_request_timeout=`, `openai_api_base=`, ...
     """
 
     model_config = ConfigDict(
@@ -102,6 +108,7 @@ class ChatChatplex(BaseChatModel):
         """Keyword arguments that are not fields are chatplex settings: `model_kwargs`."""
         if not isinstance(values, dict):
             return values
+        values = langchain_spellings(cls.__name__, values)
         known = set(cls.model_fields) | {
             f.alias for f in cls.model_fields.values() if f.alias is not None
         }
@@ -303,6 +310,28 @@ class ChatChatplex(BaseChatModel):
         translate = StreamTranslator(blocks=_blocks_requested(target, kwargs, messages))
         async for chunk in target.astream(to_chatplex_messages(messages), None, **kwargs):
             yield ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
+
+
+def langchain_spellings(owner: str, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` with LangChain's other names for settings (`LANGCHAIN_ALIASES`) under
+    chatplex's; a setting given twice with two values is a TypeError (which never shows a
+    key's value)."""
+    out = dict(values)
+    for alias in [k for k in values if k in LANGCHAIN_ALIASES]:
+        setting = LANGCHAIN_ALIASES[alias]
+        given, value = out.get(setting), out.pop(alias)
+        if is_secret_name(setting):
+            if given is not None and value is not None and _raw(given) != _raw(value):
+                raise TypeError(f"{owner} got {setting}= and {alias}=: pass one of them")
+            out[setting] = given if given is not None else value
+        else:
+            out[setting] = pick(owner, **{setting: given, alias: value})
+    return out
+
+
+def _raw(secret: Any) -> Any:
+    reveal = getattr(secret, "get_secret_value", None) or getattr(secret, "get", None)
+    return reveal() if callable(reveal) else secret
 
 
 def to_langchain(model: Runnable[Any, AIMessage], **options: Any) -> ChatChatplex:

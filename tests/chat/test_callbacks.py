@@ -232,3 +232,43 @@ def test_chat_model_start_gets_the_invocation_params() -> None:
     assert start["invocation_params"]["temperature"] == 0.2
     assert start["invocation_params"]["provider"] == "fake"
     assert start["name"] == "FakeChatModel"
+
+
+# ---- LangSmith's ls_* metadata, as LangChain's chat models add it ----------------------
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_chat_model_events_carry_ls_metadata(sync: bool) -> None:
+    model = FakeChatModel(responses=["hi"], temperature=0.2, max_tokens=5)
+    config: Any = {"metadata": {"user": "u1"}}
+    if sync:
+        events = list(model.stream_events("x", config, stop=["\n"]))
+    else:
+        events = [e async for e in model.astream_events("x", config, stop=["\n"])]
+    expected = {
+        "user": "u1",
+        "ls_provider": "fake",
+        "ls_model_name": model.model,
+        "ls_model_type": "chat",
+        "ls_temperature": 0.2,
+        "ls_max_tokens": 5,
+        "ls_stop": ["\n"],
+    }
+    kinds = {e["event"] for e in events}
+    assert {"on_chat_model_start", "on_chat_model_stream", "on_chat_model_end"} <= kinds
+    assert all(e["metadata"] == expected for e in events)
+
+
+def test_ls_metadata_reaches_handlers_and_leaves_the_config_alone() -> None:
+    seen: list[dict[str, Any]] = []
+
+    class Handler:
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
+            seen.append(kw["metadata"])
+
+    metadata = {"user": "u1"}
+    chain = RunnableLambda(lambda x: x) | FakeChatModel(responses=["hi"])
+    chain.invoke("x", {"callbacks": [Handler()], "metadata": metadata})
+    assert seen[0]["ls_model_type"] == "chat" and seen[0]["ls_provider"] == "fake"
+    assert "ls_temperature" in seen[0] and "ls_stop" not in seen[0]
+    assert metadata == {"user": "u1"}  # the caller's dict is not written to

@@ -210,3 +210,70 @@ async def test_generate_reports_usage_in_the_providers_keys_and_finish_reasons(
     assert usage["completion_tokens"] == sum(u["completion_tokens"] for u in raw)
     for row in result.generations:
         assert row[0].generation_info and row[0].generation_info["finish_reason"] == "stop"
+
+
+# ---- LangChain's spellings in configurable_fields (one alias table) --------------------
+
+
+def test_the_alias_table_matches_the_constructors() -> None:
+    import inspect
+
+    from chatplex.chat.dropin import LANGCHAIN_ALIASES
+
+    params = {
+        *inspect.signature(ChatOpenAI).parameters,
+        *inspect.signature(ChatAnthropic).parameters,
+    }
+    for alias, setting in LANGCHAIN_ALIASES.items():
+        assert alias in params and setting in params, (alias, setting)
+    # Each alias gives its setting: the constructors read the table's names.
+    openai_model = ChatOpenAI(
+        model_name="a", api_key="k", max_completion_tokens=3, request_timeout=4
+    )
+    assert (openai_model.model, openai_model.max_tokens, openai_model.timeout) == ("a", 3, 4)
+    assert openai_model.field_aliases is LANGCHAIN_ALIASES
+
+
+def test_configurable_fields_take_langchains_field_and_names() -> None:
+    lc = pytest.importorskip("langchain_core.runnables")
+    from chatplex.testing import ChatMock
+
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0)
+    switch = model.configurable_fields(
+        model_name=lc.ConfigurableField(id="model_name"),
+        temperature=lc.ConfigurableField(id="temp"),
+        max_completion_tokens=lc.ConfigurableField(id="limit"),
+    )
+    assert {s.id: s.default for s in switch.config_specs} == {
+        "model_name": "gpt-4o-mini",
+        "temp": 0,
+        "limit": None,
+    }
+    with ChatMock() as mock:
+        mock.openai.reply_text("one").reply_text("two")
+        switch.invoke("hi")
+        assert mock.openai.last_settings == {"model": "gpt-4o-mini", "temperature": 0}
+        configured = switch.with_config(
+            {"configurable": {"model_name": "gpt-4o", "temp": 0.7, "limit": 9}}
+        )
+        configured.invoke("hi")
+        sent = mock.openai.last_settings
+    assert (sent["model"], sent["temperature"]) == ("gpt-4o", 0.7)
+    assert 9 in (sent.get("max_tokens"), sent.get("max_completion_tokens"))
+
+
+async def test_configurable_model_name_on_the_async_path(server: MockServer) -> None:
+    lc = pytest.importorskip("langchain_core.runnables")
+    switch = anthropic(server).configurable_fields(model_name=lc.ConfigurableField(id="model"))
+    config: Any = {"configurable": {"model": "claude-haiku-4-5"}}
+    reply = await switch.ainvoke("hi", config)
+    assert reply.response_metadata["model_name"] == "claude-haiku-4-5"
+    default = await switch.ainvoke("hi")
+    assert default.response_metadata["model_name"] == "claude-sonnet-4-5"
+
+
+def test_keys_are_not_configurable_through_a_config() -> None:
+    with pytest.raises(ValueError, match=r"no field 'openai_api_key' \('api_key'\)"):
+        ChatOpenAI(model="m", api_key="k").configurable_fields(
+            openai_api_key=__import__("chatplex").core.ConfigurableField(id="key")
+        )

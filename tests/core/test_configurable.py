@@ -107,3 +107,150 @@ def test_default_key_cannot_name_an_alternative() -> None:
         PromptTemplate.from_template("x").configurable_alternatives(
             ConfigurableField(id="p"), default=PromptTemplate.from_template("y")
         )
+
+
+# ---- LangChain's field objects, aliases, config_specs of chains ------------------------
+
+
+class ForeignField:
+    """A field of another library, in LangChain's shape (read by its attributes)."""
+
+    def __init__(self, id: str, **kw: Any) -> None:
+        self.id = id
+        self.name = kw.get("name")
+        self.description = kw.get("description")
+        self.annotation = kw.get("annotation")
+        self.is_shared = False
+
+
+class ForeignOption(ForeignField):
+    def __init__(self, id: str, options: dict[str, Any], default: Any) -> None:
+        super().__init__(id)
+        self.options = options
+        self.default = default
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_fields_of_another_library_are_read_by_their_shape(sync: bool) -> None:
+    prompt = PromptTemplate.from_template("joke about {t}").configurable_fields(
+        template=ForeignField("tpl", name="Template")
+    )
+    chain = prompt | RunnableLambda(_text)
+    config: Any = {"configurable": {"tpl": "poem about {t}"}}
+    out = (
+        chain.invoke({"t": "tea"}, config)
+        if sync
+        else asyncio.run(chain.ainvoke({"t": "tea"}, config))
+    )
+    assert out == "poem about tea"
+    assert [s.id for s in chain.config_specs] == ["tpl"]
+    assert chain.config_specs[0].name == "Template"
+    single = PromptTemplate.from_template("a {t}").configurable_fields(
+        template=ForeignOption("pick", {"b": "b {t}", "c": "c {t}"}, default="b")
+    )
+    assert _text(single.invoke({"t": 1})) == "b 1"
+    assert _text(single.invoke({"t": 1}, {"configurable": {"pick": "c"}})) == "c 1"
+
+
+def test_objects_without_a_fields_shape_are_refused_by_name() -> None:
+    with pytest.raises(TypeError, match=r"configurable_fields\(template=...\) needs a "):
+        PromptTemplate.from_template("{t}").configurable_fields(template="tpl")
+    with pytest.raises(TypeError, match=r"configurable_alternatives\(\) needs a "):
+        PromptTemplate.from_template("{t}").configurable_alternatives(object(), x=lambda: None)
+
+
+def test_langchains_configurable_field_classes_are_accepted() -> None:
+    lc = pytest.importorskip("langchain_core.runnables")
+    prompt = PromptTemplate.from_template("joke about {t}")
+    fields = prompt.configurable_fields(template=lc.ConfigurableField(id="tpl"))
+    assert _text(fields.invoke({"t": 1}, {"configurable": {"tpl": "x {t}"}})) == "x 1"
+    multi = RunnableLambda(lambda x: x).configurable_alternatives(
+        lc.ConfigurableField(id="which"), default_key="same", upper=lambda x: x.upper()
+    )
+    assert multi.invoke("a", {"configurable": {"which": "upper"}}) == "A"
+    option = prompt.configurable_fields(
+        template=lc.ConfigurableFieldSingleOption(
+            id="style", options={"a": "a {t}", "b": "b {t}"}, default="a"
+        )
+    )
+    assert _text(option.invoke({"t": 2}, {"configurable": {"style": "b"}})) == "b 2"
+
+
+class Aliased(RunnableLambda):
+    """A runnable with another spelling of one attribute (as chat models have)."""
+
+    field_aliases = {"prefix_text": "prefix"}
+
+    def __init__(self) -> None:
+        self.prefix = ">"
+        super().__init__(lambda x: self.prefix + x)
+
+
+def test_field_aliases_name_the_attribute_configured() -> None:
+    step = Aliased().configurable_fields(prefix_text=ConfigurableField(id="p"))
+    assert step.fields == {"prefix": ConfigurableField(id="p")}
+    with pytest.raises(ValueError, match="names 'prefix' again"):
+        Aliased().configurable_fields(
+            prefix=ConfigurableField(id="a"), prefix_text=ConfigurableField(id="b")
+        )
+
+
+def test_chains_report_the_union_of_their_steps_specs() -> None:
+    tpl = PromptTemplate.from_template("{t}").configurable_fields(
+        template=ConfigurableField(id="tpl")
+    )
+    model = FakeChatModel(responses=["x"]).configurable_fields(
+        temperature=ConfigurableField(id="temp")
+    )
+    also_temp = RunnableLambda(lambda x: x).configurable_alternatives(
+        ConfigurableField(id="alt"), other=RunnableLambda(lambda x: x)
+    )
+    chain = tpl | {"a": model, "b": also_temp} | RunnableLambda(lambda d: d)
+    assert [s.id for s in chain.config_specs] == ["alt", "temp", "tpl"]
+    bound = chain.with_config(tags=["x"])
+    assert [s.id for s in bound.config_specs] == ["alt", "temp", "tpl"]
+    # The same field in two steps is one spec; a different spec under one id is refused.
+    twice = tpl | RunnableLambda(_text) | RunnableLambda(lambda s: {"t": s}) | tpl
+    assert [s.id for s in twice.config_specs] == ["tpl"]
+    clash = (
+        tpl
+        | RunnableLambda(_text)
+        | RunnableLambda(lambda s: {"t": s})
+        | (
+            PromptTemplate.from_template("other {t}").configurable_fields(
+                template=ConfigurableField(id="tpl")
+            )
+        )
+    )
+    with pytest.raises(ValueError, match="conflicting config specs for 'tpl'"):
+        _ = clash.config_specs
+    assert RunnableLambda(lambda x: x).config_specs == []
+
+
+def test_alternatives_report_their_options_specs_prefixed_with_prefix_keys() -> None:
+    inner = PromptTemplate.from_template("{t}").configurable_fields(
+        template=ConfigurableField(id="tpl")
+    )
+    plain = inner.configurable_alternatives(ConfigurableField(id="which"), other=inner)
+    assert [s.id for s in plain.config_specs] == ["tpl", "which"]
+    prefixed = inner.configurable_alternatives(
+        ConfigurableField(id="which"), prefix_keys=True, other=inner
+    )
+    assert [s.id for s in prefixed.config_specs] == [
+        "which",
+        "which==default/tpl",
+        "which==other/tpl",
+    ]
+
+
+def test_a_langchain_runnable_in_a_chain_brings_its_specs() -> None:
+    lc = pytest.importorskip("langchain_core.runnables")
+    from langchain_core.prompts import PromptTemplate as LCPromptTemplate
+
+    lc_prompt = LCPromptTemplate.from_template("{t}").configurable_fields(
+        template=lc.ConfigurableField(id="lc_tpl")
+    )
+    chain = RunnableLambda(lambda x: {"t": x}) | lc_prompt
+    specs = chain.config_specs
+    assert [s.id for s in specs] == ["lc_tpl"]
+    assert type(specs[0]).__module__ == "chatplex.core.configurable"

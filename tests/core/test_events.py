@@ -153,7 +153,11 @@ async def test_config_tags_metadata_and_run_name(sync: bool) -> None:
     assert {e["name"] for e in events} == {"Explain", PROMPT, MODEL, PARSER}
     for event in events:
         assert "demo" in event["tags"]
-        assert event["metadata"] == {"user": "ann"}
+        if event["name"] == MODEL:  # LangChain's chat models add their ls_* keys
+            assert event["metadata"]["user"] == "ann"
+            assert event["metadata"]["ls_model_type"] == "chat"
+        else:
+            assert event["metadata"] == {"user": "ann"}
     model = next(e for e in events if e["name"] == MODEL)
     assert model["tags"] == ["seq:step:2", "demo"]  # own position first, as in LangChain
 

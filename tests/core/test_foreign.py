@@ -134,13 +134,32 @@ def test_config_is_langchain_shaped() -> None:
         },
     )
     config = foreign.calls[0][1]
+    callbacks = config.pop("callbacks")
+    # A LangChain CallbackManager (with the chain's run as parent) once LangChain is
+    # loaded, else the list itself.
+    assert (callbacks if isinstance(callbacks, list) else callbacks.handlers) == [handler]
     assert config == {
         "tags": ["t"],  # no seq:step:N
         "metadata": {"m": 1},
         "configurable": {"c": 2},
-        "callbacks": [handler],
     }
     assert foreign_config({})["tags"] == []
+
+
+def test_handlers_go_as_a_list_while_langchain_is_not_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chatplex.core.runs import ChainRun
+
+    monkeypatch.delitem(sys.modules, "langchain_core.callbacks.manager", raising=False)
+    handler = object()
+    parent = ChainRun({}, "outer", "chain", [handler], [])
+    config: Any = {"callbacks": [handler], "_parent_run": parent}
+    assert foreign_config(config)["callbacks"] == [handler]
+    manager = pytest.importorskip("langchain_core.callbacks.manager")
+    monkeypatch.setitem(sys.modules, "langchain_core.callbacks.manager", manager)
+    linked = foreign_config(config)["callbacks"]
+    assert linked.handlers == [handler] and linked.parent_run_id == parent.run_id
 
 
 def test_stream_events_show_the_foreign_step_as_one_step() -> None:
@@ -161,3 +180,190 @@ def test_expose_registers_with_a_loaded_host_only() -> None:
     expose()
     assert isinstance(RunnableLambda(lambda x: x), base.Runnable)
     assert "langchain_core" in sys.modules
+
+
+# ---- LangChain's tools and retrievers keep their run type and name ---------------------
+
+
+def _langchain_steps() -> tuple[Any, Any]:
+    pytest.importorskip("langchain_core")
+    from langchain_core.documents import Document
+    from langchain_core.retrievers import BaseRetriever
+    from langchain_core.tools import tool
+
+    @tool
+    def shout(text: str) -> str:
+        """Shout the text."""
+        return text.upper()
+
+    class Echo(BaseRetriever):
+        def _get_relevant_documents(self, query: str, *, run_manager: Any = None) -> Any:
+            return [Document(page_content=query)]
+
+    return shout, Echo()
+
+
+def _events(chain: Any, sync: bool, **filters: Any) -> list[tuple[str, str]]:
+    if sync:
+        return [(e["event"], e["name"]) for e in chain.stream_events("hi", **filters)]
+
+    async def collect() -> list[tuple[str, str]]:
+        return [(e["event"], e["name"]) async for e in chain.astream_events("hi", **filters)]
+
+    return asyncio.run(collect())
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_a_langchain_tool_reports_as_a_tool_under_its_name(sync: bool) -> None:
+    shout, _ = _langchain_steps()
+    chain = RunnableLambda(lambda x: x) | shout
+    events = _events(chain, sync)
+    assert ("on_tool_start", "shout") in events
+    assert ("on_tool_end", "shout") in events
+    assert not [e for e in events if e[1] == "shout" and e[0].startswith("on_chain")]
+    # One value, as in LangChain: no stream events of its own.
+    assert ("on_tool_stream", "shout") not in events
+    assert _events(chain, sync, include_names=["shout"]) == [
+        ("on_tool_start", "shout"),
+        ("on_tool_end", "shout"),
+    ]
+    assert _events(chain, sync, include_types=["tool"]) == [
+        ("on_tool_start", "shout"),
+        ("on_tool_end", "shout"),
+    ]
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_a_langchain_retriever_keeps_its_run_name_and_type(sync: bool) -> None:
+    _, retriever = _langchain_steps()
+    chain = RunnableLambda(lambda x: x) | retriever.with_config(run_name="Docs")
+    assert _events(chain, sync, include_types=["retriever"]) == [
+        ("on_retriever_start", "Docs"),
+        ("on_retriever_end", "Docs"),
+    ]
+    assert _events(chain, sync, include_names=["Docs"]) == [
+        ("on_retriever_start", "Docs"),
+        ("on_retriever_end", "Docs"),
+    ]
+    assert chain.invoke("q")[0].page_content == "q"
+
+
+def test_astream_log_has_the_tool_and_retriever_entries() -> None:
+    shout, retriever = _langchain_steps()
+    chain = RunnableLambda(lambda x: x) | {"loud": shout, "docs": retriever}
+
+    async def final_state() -> dict[str, Any]:
+        state = None
+        async for patch in chain.astream_log("hi", include_types=["tool", "retriever"]):
+            state = patch if state is None else state + patch
+        assert state is not None
+        return state.state  # type: ignore[no-any-return]
+
+    logs = asyncio.run(final_state())["logs"]
+    assert logs["shout"]["type"] == "tool"
+    assert logs["shout"]["final_output"] == {"output": "HI"}
+    assert logs["Echo"]["type"] == "retriever"
+    assert logs["Echo"]["final_output"]["documents"][0].page_content == "hi"
+
+
+def test_run_types_are_told_by_the_methods_an_object_has() -> None:
+    from chatplex.core.foreign import ForeignCall, run_type_of
+
+    class Chain(Recorder):
+        pass
+
+    class Tool(Recorder):
+        args_schema = None
+
+        def run(self, x: Any) -> Any: ...
+        def arun(self, x: Any) -> Any: ...
+
+    class Prompt(Recorder):
+        input_variables: list[str] = []
+
+        def format_prompt(self, **kw: Any) -> Any: ...
+
+    class Parser(Recorder):
+        def parse_result(self, result: Any) -> Any: ...
+
+    class LLM(Recorder):
+        def generate_prompt(self, prompts: Any) -> Any: ...
+
+    class Chat(LLM):
+        def bind_tools(self, tools: Any) -> Any: ...
+
+    class Binding(Recorder):
+        def __init__(self, bound: Any) -> None:
+            super().__init__()
+            self.bound = bound
+            self.config = {"run_name": "renamed"}
+
+    kinds = {Chain: "chain", Tool: "tool", Prompt: "prompt", Parser: "parser", LLM: "llm"}
+    for cls, kind in {**kinds, Chat: "chat_model"}.items():
+        assert run_type_of(cls()) == kind
+    bound_tool = ForeignRunnable(Binding(Tool()))
+    assert (bound_tool._run_type, bound_tool.get_name()) == ("tool", "renamed")
+    assert isinstance(bound_tool, ForeignCall)  # one value: no stream of its own
+    assert not isinstance(ForeignRunnable(Parser()), ForeignCall)
+    # Copies keep their class (copy.copy calls __new__ with no arguments).
+    import copy
+
+    assert type(copy.copy(bound_tool)) is ForeignCall
+
+
+def _recording_handler() -> Any:
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class Handler(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.seen: list[tuple[str, str | None, Any, Any]] = []
+
+        def _record(self, kind: str, serialized: Any, kw: dict[str, Any]) -> None:
+            name = kw.get("name") or (serialized or {}).get("name")
+            self.seen.append((kind, name, kw["run_id"], kw["parent_run_id"]))
+
+        def on_chain_start(self, serialized: Any, inputs: Any, **kw: Any) -> None:
+            self._record("chain_start", serialized, kw)
+
+        def on_tool_start(self, serialized: Any, input_str: Any, **kw: Any) -> None:
+            self._record("tool_start", serialized, kw)
+
+        def on_retriever_start(self, serialized: Any, query: Any, **kw: Any) -> None:
+            self._record("retriever_start", serialized, kw)
+
+    return Handler()
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_handlers_hear_the_tool_itself_under_the_chain(sync: bool) -> None:
+    shout, retriever = _langchain_steps()
+    handler = _recording_handler()
+    chain = RunnableLambda(lambda x: x) | {"loud": shout, "docs": retriever}
+    config: Any = {"callbacks": [handler]}
+    if sync:
+        chain.invoke("hi", config)
+    else:
+        asyncio.run(chain.ainvoke("hi", config))
+    starts = {name: (kind, run_id, parent) for kind, name, run_id, parent in handler.seen}
+    root = starts["RunnableSequence"][1]
+    parallel = next(v for k, v in starts.items() if k.startswith("RunnableParallel"))
+    assert parallel[2] == root
+    # As in LangChain: one start each, from the object itself, under the map's run.
+    assert starts["shout"][0] == "tool_start" and starts["shout"][2] == parallel[1]
+    assert starts["Echo"][0] == "retriever_start" and starts["Echo"][2] == parallel[1]
+    assert [s[1] for s in handler.seen].count("shout") == 1
+
+
+def test_events_and_handlers_give_a_foreign_run_one_id() -> None:
+    shout, _ = _langchain_steps()
+    handler = _recording_handler()
+    chain = RunnableLambda(lambda x: x) | shout
+
+    async def collect() -> list[Any]:
+        config: Any = {"callbacks": [handler]}
+        return [e async for e in chain.astream_events("hi", config, include_names=["shout"])]
+
+    events = asyncio.run(collect())
+    tool_run = next(s for s in handler.seen if s[1] == "shout")
+    assert {e["run_id"] for e in events} == {str(tool_run[2])}
+    assert events[0]["parent_ids"] == [str(tool_run[3])]

@@ -68,3 +68,53 @@ async def test_assign_batches_and_checks_every_input_first(sync: bool) -> None:
     with pytest.raises(TypeError, match="dict input, got str"):
         assign.batch(bad) if sync else await assign.abatch(bad)
     assert seen == []  # the good input did not run either
+
+
+# ---- assign streams as LangChain's RunnableAssign does ---------------------------------
+
+
+def _assign_chain() -> Any:
+    from chatplex import FakeChatModel, RunnableLambda, StrOutputParser
+
+    model = FakeChatModel(responses=["hello world"])
+    answer = RunnableLambda(lambda d: d["q"]) | model | StrOutputParser()
+    return RunnablePassthrough.assign(answer=answer)
+
+
+def test_assign_streams_the_input_then_the_new_keys_piece_by_piece() -> None:
+    import asyncio
+
+    chain = _assign_chain()
+    pieces = list(chain.stream({"q": "hi"}))
+    assert pieces[0] == {"q": "hi"}
+    assert len(pieces) > 2 and all(set(p) == {"answer"} for p in pieces[1:])
+    assert "".join(p["answer"] for p in pieces[1:]) == "hello world"
+
+    async def astream() -> list[Any]:
+        return [p async for p in chain.astream({"q": "hi"})]
+
+    assert asyncio.run(astream()) == pieces
+
+
+def test_assign_passes_input_pieces_on_as_they_come_without_the_maps_keys() -> None:
+    import asyncio
+
+    from chatplex import RunnableLambda
+
+    def words(_: Any) -> Any:
+        yield {"text": "a", "n": "dropped"}
+        yield {"text": "b"}
+
+    chain = RunnableLambda(words) | RunnablePassthrough.assign(n=lambda d: len(d["text"]))
+    assert list(chain.stream(None)) == [{"text": "a"}, {"text": "b"}, {"n": 2}]
+    assert chain.invoke(None) == {"text": "ab", "n": 2}
+
+    async def astream() -> list[Any]:
+        return [p async for p in chain.astream(None)]
+
+    assert asyncio.run(astream()) == [{"text": "a"}, {"text": "b"}, {"n": 2}]
+
+
+def test_assign_stream_rejects_non_dict_pieces() -> None:
+    with pytest.raises(TypeError, match="dict input"):
+        list(RunnablePassthrough.assign(n=lambda d: 1).stream("text"))

@@ -285,3 +285,51 @@ def test_streaming_flag_streams_under_invoke() -> None:
     reply = (prompt | llm("openai", streaming=True)).invoke({"q": "why?"}, {"callbacks": [seen]})
     assert reply.content == "Echo: why?"
     assert "".join(seen.tokens) == "Echo: why?" and len(seen.tokens) > 2
+
+
+# ---- LangChain's spellings, from the drop-ins' one table -------------------------------
+
+
+def test_langchains_spellings_configure_the_chatplex_model() -> None:
+    openai = ChatChatplex(
+        model_name="openai:gpt-4o",
+        openai_api_key="sk-secret-123",
+        max_completion_tokens=5,
+        request_timeout=3,
+        openai_api_base="http://127.0.0.1:9/v1",
+        stop_sequences=["x"],
+        openai_organization="org-1",
+    )
+    inner = openai.chatplex_model
+    assert (inner.model, inner.max_tokens, inner.timeout, inner.stop) == ("gpt-4o", 5, 3, ["x"])
+    assert inner.adapter.base_url == "http://127.0.0.1:9/v1"
+    assert openai.model_kwargs == {"organization": "org-1"}
+    assert "sk-secret-123" not in repr(openai)
+    claude = ChatChatplex(
+        model="anthropic:claude-x",
+        anthropic_api_key="k",
+        max_tokens_to_sample=7,
+        default_request_timeout=2,
+        anthropic_api_url="http://127.0.0.1:9",
+    )
+    inner = claude.chatplex_model
+    assert (inner.max_tokens, inner.timeout, inner.adapter.base_url) == (7, 2, "http://127.0.0.1:9")
+
+
+def test_a_setting_given_twice_is_refused_without_showing_a_key() -> None:
+    with pytest.raises(TypeError, match="model='openai:a' and model_name='openai:b'"):
+        ChatChatplex(model="openai:a", model_name="openai:b", api_key="k")
+    with pytest.raises(TypeError, match="api_key= and openai_api_key=") as caught:
+        ChatChatplex(model="openai:a", api_key="sk-one-111", openai_api_key="sk-two-222")
+    assert "sk-one" not in str(caught.value) and "sk-two" not in str(caught.value)
+    same = ChatChatplex(model="openai:a", api_key="sk-1", openai_api_key="sk-1")
+    assert same.api_key is not None and same.api_key.get_secret_value() == "sk-1"
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_spelled_the_langchain_way_it_calls_the_server(provider: str) -> None:
+    key = "openai_api_key" if provider == "openai" else "anthropic_api_key"
+    model = ChatChatplex(
+        model_name=f"{provider}:m", base_url=base_url(provider), **{key: "sk-secret-123"}
+    )
+    assert model.invoke("hi").content

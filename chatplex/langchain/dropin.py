@@ -1,0 +1,93 @@
+"""`ChatOpenAI` and `ChatAnthropic` as LangChain chat models: langchain-openai's and
+langchain-anthropic's constructors, chatplex's engine underneath.
+
+For code that keeps LangChain everywhere else (LangGraph agents, LangChain's callbacks,
+caches and rate limiters), only the import line changes:
+
+>>> from chatplex.langchain import ChatOpenAI                        # doctest: +SKIP
+>>> llm = ChatOpenAI(model="gpt-4o-mini", temperature=0)              # doctest: +SKIP
+>>> create_react_agent(llm, tools).invoke({"messages": [("user", "hi")]})  # doctest: +SKIP
+
+Each is a `ChatChatplex` (a LangChain `BaseChatModel`) over chatplex's own drop-in model
+of the same name (`chatplex.ChatOpenAI` / `chatplex.ChatAnthropic`), which takes the
+constructor parameters: the same names, aliases, checks and refusals (each with its
+reason), and the same requests. The settings of LangChain's `BaseChatModel` (`callbacks`,
+`tags`, `metadata`, `cache`, `rate_limiter`, `name`, `disable_streaming`, ...) and
+`streaming` stay LangChain's, as they are in langchain-openai: LangChain runs them.
+`bind_tools` is `ChatChatplex`'s; `with_structured_output` LangChain's (`BaseChatModel`:
+a tool call, parsed).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from langchain_core.language_models import BaseChatModel
+from pydantic import model_validator
+
+from ..chat import ChatAnthropic as AnthropicEngine
+from ..chat import ChatModel
+from ..chat import ChatOpenAI as OpenAIEngine
+from .model import ChatChatplex
+
+__all__ = ["ChatAnthropic", "ChatOpenAI"]
+
+#: Keywords LangChain's side keeps: `BaseChatModel`'s fields, and `streaming` (LangChain
+#: streams on `invoke` with it, and callbacks see each token).
+_LANGCHAIN_SIDE = frozenset(BaseChatModel.model_fields) | {"streaming"}
+
+#: Settings shown on the LangChain object too (`llm.temperature`), read from the engine.
+_SHOWN = ("temperature", "max_tokens", "top_p", "stop", "timeout", "max_retries")
+
+
+class _OverChatplex(ChatChatplex):
+    """A `ChatChatplex` whose constructor is a chatplex drop-in model's (`_engine`)."""
+
+    _engine: ClassVar[type[ChatModel]]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _collect_settings(cls, values: Any) -> Any:
+        """Replaces ChatChatplex's: every keyword but LangChain's own builds the engine."""
+        if not isinstance(values, dict) or values.get("chatplex_model") is not None:
+            return values  # a copy of a built model keeps its engine
+        langchain_side = {k: v for k, v in values.items() if k in _LANGCHAIN_SIDE}
+        settings = {k: v for k, v in values.items() if k not in _LANGCHAIN_SIDE}
+        return {**langchain_side, "chatplex_model": cls._engine(**settings)}
+
+    @model_validator(mode="after")
+    def _show_settings(self) -> _OverChatplex:
+        engine = self.chatplex_model
+        self.model = getattr(engine, "model", self.model)  # as langchain-openai: no prefix
+        for name in _SHOWN:
+            value = getattr(engine, name, None)
+            if value is not None:
+                setattr(self, name, [value] if name == "stop" and isinstance(value, str) else value)
+        self.base_url = getattr(getattr(engine, "adapter", None), "base_url", None)
+        return self
+
+    @property
+    def provider(self) -> str:
+        return str(getattr(self.chatplex_model, "provider", None) or self._engine.provider)
+
+
+class ChatOpenAI(_OverChatplex):
+    """langchain-openai's `ChatOpenAI` constructor over chatplex (see the module doc and
+    `chatplex.ChatOpenAI` for the parameters and the deliberate differences)."""
+
+    _engine = OpenAIEngine
+
+    @property
+    def _llm_type(self) -> str:
+        return "openai-chat"  # langchain-openai's: LangChain's cache keys include it
+
+
+class ChatAnthropic(_OverChatplex):
+    """langchain-anthropic's `ChatAnthropic` constructor over chatplex (see the module
+    doc and `chatplex.ChatAnthropic` for the parameters and the deliberate differences)."""
+
+    _engine = AnthropicEngine
+
+    @property
+    def _llm_type(self) -> str:
+        return "anthropic-chat"

@@ -1,0 +1,196 @@
+"""`from chatplex.langchain import ChatOpenAI, ChatAnthropic`: LangChain chat models with
+langchain-openai's / langchain-anthropic's constructors over chatplex's engine, through
+the mock server (invoke, stream, tools, LangGraph), and LangChain's standard suites."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from _lckit import UNIT_BASE_URL, base_url
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.tools import tool
+from langchain_tests.integration_tests import ChatModelIntegrationTests
+from langchain_tests.unit_tests import ChatModelUnitTests
+from pydantic import BaseModel
+
+from chatplex import ChatAnthropic as EngineAnthropic
+from chatplex import ChatOpenAI as EngineOpenAI
+from chatplex.langchain import ChatAnthropic, ChatOpenAI
+
+CLASSES = {"openai": ChatOpenAI, "anthropic": ChatAnthropic}
+MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
+OVERRIDES = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-5"}
+PROVIDERS = list(CLASSES)
+
+
+def llm(provider: str, **settings: Any) -> Any:
+    return CLASSES[provider](
+        model=MODELS[provider], base_url=base_url(provider), api_key="sk-secret-123", **settings
+    )
+
+
+@tool
+def get_weather(location: str) -> str:
+    """The weather at a location."""
+    return f"It is sunny in {location}."
+
+
+class Person(BaseModel):
+    name: str
+    age: int
+
+
+def test_they_are_langchain_chat_models_over_chatplex_drop_ins() -> None:
+    openai = ChatOpenAI(model_name="gpt-4o", openai_api_key="sk-secret-123", temperature=0.5)
+    assert isinstance(openai, BaseChatModel)
+    assert isinstance(openai.chatplex_model, EngineOpenAI)
+    assert (openai.model_name, openai.temperature, openai.provider) == ("gpt-4o", 0.5, "openai")
+    assert openai._llm_type == "openai-chat"
+    claude = ChatAnthropic(model="claude-x", anthropic_api_key="k", max_tokens_to_sample=9)
+    assert isinstance(claude.chatplex_model, EngineAnthropic)
+    assert (claude.max_tokens, claude._llm_type) == (9, "anthropic-chat")
+    assert "sk-secret-123" not in repr(openai) + str(openai.chatplex_model)
+
+
+def test_the_engines_checks_and_refusals_apply() -> None:
+    with pytest.raises(TypeError, match=r"did you mean 'temperature'"):
+        ChatOpenAI(model="m", api_key="k", temprature=1)
+    with pytest.raises(TypeError, match="not the Responses API"):
+        ChatOpenAI(model="m", api_key="k", use_responses_api=True)
+    with pytest.raises(TypeError, match="model='a' and model_name='b'"):
+        ChatAnthropic(model="a", model_name="b", api_key="k")
+
+
+def test_langchains_own_settings_stay_langchains() -> None:
+    handler_calls: list[str] = []
+
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class Handler(BaseCallbackHandler):
+        def on_chat_model_start(self, *args: Any, **kwargs: Any) -> None:
+            handler_calls.append("start")
+
+    model = llm("openai", callbacks=[Handler()], tags=["t"], streaming=True)
+    assert model.streaming is True and model.tags == ["t"]
+    assert model.chatplex_model.streaming is False  # LangChain streams on invoke itself
+    assert model.invoke("hi").content == "Echo: hi"
+    assert handler_calls == ["start"]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_invoke_and_stream(provider: str, sync: bool) -> None:
+    model = llm(provider)
+    reply = model.invoke("hello there") if sync else await model.ainvoke("hello there")
+    assert isinstance(reply, AIMessage) and reply.content == "Echo: hello there"
+    assert reply.response_metadata["model_name"] == MODELS[provider]
+    if sync:
+        chunks = list(model.stream("hello there"))
+    else:
+        chunks = [c async for c in model.astream("hello there")]
+    assert all(isinstance(c, AIMessageChunk) for c in chunks)
+    assert len([c for c in chunks if c.text]) > 1
+    assert "".join(c.text for c in chunks) == "Echo: hello there"
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_tools_and_structured_output(provider: str, sync: bool) -> None:
+    model = llm(provider).bind_tools([get_weather], tool_choice="get_weather")
+    question = "What is the weather in Paris?"
+    reply = model.invoke(question) if sync else await model.ainvoke(question)
+    assert [c["name"] for c in reply.tool_calls] == ["get_weather"]
+    structured = llm(provider).with_structured_output(Person)
+    person = structured.invoke("Ann, 30") if sync else await structured.ainvoke("Ann, 30")
+    assert isinstance(person, Person)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_langgraph_react_agent_runs_on_it(provider: str) -> None:
+    prebuilt = pytest.importorskip("langgraph.prebuilt")
+    from langgraph.warnings import LangGraphDeprecatedSinceV10
+
+    with pytest.warns(LangGraphDeprecatedSinceV10):
+        agent = prebuilt.create_react_agent(llm(provider), [get_weather])
+    out = agent.invoke({"messages": [("user", "What is the weather in San Francisco, CA?")]})
+    kinds = [type(m).__name__ for m in out["messages"]]
+    assert kinds == ["HumanMessage", "AIMessage", "ToolMessage", "AIMessage"], kinds
+    assert out["messages"][2].content == "It is sunny in San Francisco, CA."
+
+
+# ---- LangChain's standard suites -------------------------------------------------------
+
+
+class _Capabilities:
+    provider = "openai"
+
+    @property
+    def chat_model_class(self) -> type[BaseChatModel]:
+        return CLASSES[self.provider]  # type: ignore[return-value]
+
+    @property
+    def has_tool_calling(self) -> bool:
+        return True
+
+    @property
+    def has_tool_choice(self) -> bool:
+        return True
+
+    @property
+    def supports_image_inputs(self) -> bool:
+        return False  # as for ChatChatplex: on, the suite downloads an image
+
+    @property
+    def supports_model_override(self) -> bool:
+        return True
+
+    @property
+    def model_override_value(self) -> str:
+        return OVERRIDES[self.provider]
+
+    @property
+    def supports_anthropic_inputs(self) -> bool:
+        return self.provider == "anthropic"
+
+
+class _Unit(_Capabilities, ChatModelUnitTests):
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {"model": MODELS[self.provider], "base_url": UNIT_BASE_URL, "api_key": "k"}
+
+    @property
+    def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
+        if self.provider == "openai":  # langchain-openai's variables
+            env = {"OPENAI_API_KEY": "sk-env", "OPENAI_API_BASE": UNIT_BASE_URL + "/v1"}
+        else:
+            env = {"ANTHROPIC_API_KEY": "sk-env", "ANTHROPIC_API_URL": UNIT_BASE_URL}
+        expected = {"model_name": MODELS[self.provider], "base_url": list(env.values())[1]}
+        return env, {"model": MODELS[self.provider]}, expected
+
+
+class _Integration(_Capabilities, ChatModelIntegrationTests):
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {
+            "model": MODELS[self.provider],
+            "base_url": base_url(self.provider),
+            "api_key": "mock-key",
+        }
+
+
+class TestChatOpenAIUnit(_Unit):
+    provider = "openai"
+
+
+class TestChatAnthropicUnit(_Unit):
+    provider = "anthropic"
+
+
+class TestChatOpenAIIntegration(_Integration):
+    provider = "openai"
+
+
+class TestChatAnthropicIntegration(_Integration):
+    provider = "anthropic"
