@@ -2,21 +2,26 @@
 
 A case is a LangChain script (imports included) that defines `main()` or `async def
 main()` and returns what a user would look at. The chatplex side is the same source with
-only its import lines rewritten (`port`), as a porting user would change them. Both run
-in-process against one local mock server (`chatplex.testing.MockServer`), reached through
-the environment (`OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`, keys), so a case's model line
-can stay as the tutorials wrote it: `ChatOpenAI(model="gpt-4o-mini")`.
+only its import lines rewritten (`port`), as a porting user would change them, and
+`import_only_difference` proves it (the two module trees are equal once their import
+statements are removed). Both run in-process against one local mock server
+(`chatplex.testing.MockServer`), reached through the environment (`OPENAI_BASE_URL`,
+`ANTHROPIC_BASE_URL`, keys), so a case's model line can stay as the tutorials wrote it:
+`ChatOpenAI(model="gpt-4o-mini")`.
 
 What is compared is `observe(result)`: the observable shape of a result (text, message
-type, tool calls, token counts, event names in order), never ids or timings.
+type, tool calls, token counts, event names in order), never ids or timings; and, for a
+case that names `wire` keys, those keys of every request body the server received.
 """
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import gc
+import importlib
 import inspect
-import re
+import os
 import sys
 import textwrap
 import warnings
@@ -24,31 +29,121 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-#: LangChain module -> chatplex module, for `from X import ...` lines. What a user changes.
-IMPORT_MAP = {
-    "langchain_openai": "chatplex",
-    "langchain_anthropic": "chatplex",
-    "langchain.chat_models": "chatplex",
-    "langchain_core.messages": "chatplex.messages",
-    "langchain_core.prompts": "chatplex.runnables",
-    "langchain_core.output_parsers": "chatplex.runnables",
-    "langchain_core.runnables": "chatplex.runnables",
-    "langchain_core.runnables.config": "chatplex.runnables",
-    "langchain_core.callbacks": "chatplex.runnables",
-    "langchain_core.callbacks.manager": "chatplex.runnables",
-}
+#: Where a ported script takes its names from: `chatplex` (the default: names chatplex
+#: exports at top level) or `chatplex.langchain` (only the chat models change; set
+#: COMPAT_TARGET=chatplex.langchain to run the suite that way).
+TARGET = os.environ.get("COMPAT_TARGET", "chatplex")
+TARGETS = ("chatplex", "chatplex.langchain")
 
-_FROM_IMPORT = re.compile(r"^(\s*)from\s+([\w.]+)\s+import\s", re.M)
+#: The modules a LangChain script imports chat models from.
+MODEL_MODULES = frozenset({"langchain_openai", "langchain_anthropic", "langchain.chat_models"})
+
+#: The langchain_core modules whose names a porting user takes from chatplex when chatplex
+#: exports them (the public modules LangChain's how-to guides import from). Deeper paths
+#: (`langchain_core.runnables.base`, `langchain_core.output_parsers.json`) are left alone:
+#: a case uses them for a LangChain object it keeps on purpose (a mixed script).
+CORE_MODULES = frozenset(
+    {
+        "langchain_core.messages",
+        "langchain_core.prompts",
+        "langchain_core.output_parsers",
+        "langchain_core.runnables",
+        "langchain_core.runnables.config",
+        "langchain_core.runnables.history",
+        "langchain_core.chat_history",
+        "langchain_core.callbacks",
+        "langchain_core.callbacks.manager",
+        "langchain_core.globals",
+        "langchain_core.caches",
+    }
+)
 
 
-def port(source: str) -> str:
-    """The chatplex version of a LangChain script: only `from X import` lines change."""
+def target_exports(target: str = TARGET) -> frozenset[str]:
+    """The names `target` exports (its `__all__`), or none when it cannot be imported."""
+    try:
+        module = importlib.import_module(target)
+    except ImportError:
+        return frozenset()
+    return frozenset(getattr(module, "__all__", ()))
 
-    def swap(match: re.Match[str]) -> str:
-        indent, module = match.group(1), match.group(2)
-        return f"{indent}from {IMPORT_MAP.get(module, module)} import "
 
-    return _FROM_IMPORT.sub(swap, source)
+def _swapped_names(module: str, target: str, exports: frozenset[str]) -> bool | None:
+    """Whether `module`'s names may move to `target` (None: the line is never touched)."""
+    if module in MODEL_MODULES:
+        return True
+    if module in CORE_MODULES:
+        return target == "chatplex"  # chatplex.langchain mode changes only the models
+    return None
+
+
+def port(source: str, target: str = TARGET, exports: frozenset[str] | None = None) -> str:
+    """The ported version of a LangChain script: each `from X import a, b` line of a
+    LangChain module is split into the names `target` exports (now imported from it) and
+    the rest (still from X). Nothing else changes."""
+    if target not in TARGETS:
+        raise ValueError(f"COMPAT_TARGET must be one of {TARGETS}, not {target!r}")
+    exports = target_exports(target) if exports is None else exports
+    lines = source.splitlines(keepends=True)
+    edits: list[tuple[int, int, str]] = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom) or node.module is None or node.level:
+            continue
+        if not _swapped_names(node.module, target, exports):
+            continue
+        moved = [a for a in node.names if a.name in exports]
+        if not moved:
+            continue
+        kept = [a for a in node.names if a.name not in exports]
+        indent = lines[node.lineno - 1][: node.col_offset]
+        new = f"{indent}from {target} import {_names(moved)}\n"
+        if kept:
+            new += f"{indent}from {node.module} import {_names(kept)}\n"
+        edits.append((node.lineno - 1, node.end_lineno or node.lineno, new))
+    for start, end, new in sorted(edits, reverse=True):
+        lines[start:end] = [new]
+    return "".join(lines)
+
+
+def _names(aliases: list[ast.alias]) -> str:
+    return ", ".join(a.name if a.asname is None else f"{a.name} as {a.asname}" for a in aliases)
+
+
+class _DropImports(ast.NodeTransformer):
+    def visit_Import(self, node: ast.Import) -> None:
+        return None
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        return None
+
+
+def _without_imports(source: str) -> str:
+    return ast.dump(_DropImports().visit(ast.parse(source)))
+
+
+def _bound_names(source: str) -> list[str]:
+    bound = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound += [a.asname or a.name for a in node.names]
+    return sorted(bound)
+
+
+def import_only_difference(original: str, ported: str) -> list[str]:
+    """Why `ported` is more than an import swap of `original` (empty: it is not): the
+    two trees must be equal once every import statement is removed, and the imports must
+    bind the same names."""
+    problems = []
+    if _without_imports(original) != _without_imports(ported):
+        problems.append("the scripts differ outside their import statements")
+    if _bound_names(original) != _bound_names(ported):
+        problems.append("the imports bind different names")
+    return problems
+
+
+#: The columns of the porting table. "different" cases are strict xfails: `why` names
+#: the issue item that will make them the same (the test turns red when it does).
+STATUSES = ("same", "deliberate", "different")
 
 
 @dataclass(frozen=True)
@@ -56,8 +151,12 @@ class Case:
     """One compatibility case.
 
     `origin`: where it comes from ("seed 001 block 7", or "pattern: <what scripts do>").
-    `status`: "same" (the default), or the README's column for it: "deliberate" (chatplex
-    differs on purpose) or "gap" (not there yet); both need a README entry naming the case.
+    `status`: "same" (the default), "deliberate" (chatplex differs on purpose; `why` says
+    why, the README names the case) or "different" (not the same yet; `why` names the
+    issue item, the README names the case). `wire`: paths into each request body that are
+    compared too (what each request asked the provider for; see `wire_value`). `order`:
+    also run in fresh interpreters, with chatplex imported before LangChain and after
+    (see compat_order.py).
     """
 
     name: str
@@ -66,6 +165,14 @@ class Case:
     status: str = "same"
     why: str = ""
     tags: tuple[str, ...] = field(default=())
+    wire: tuple[str, ...] = field(default=())
+    order: bool = False
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"{self.name}: status {self.status!r} is not one of {STATUSES}")
+        if self.status != "same" and not self.why:
+            raise ValueError(f"{self.name}: a {self.status} case needs `why`")
 
     @property
     def langchain_source(self) -> str:
@@ -97,21 +204,66 @@ def fresh_langchain_clients() -> None:
             clear()
 
 
-def run(source: str, name: str, *, quiet: bool = False) -> Any:
+#: Request bodies the mock server received since the last `run` began (appended by
+#: `record_request`, the server's fault plan, on the server's thread).
+WIRE: list[dict[str, Any]] = []
+
+
+def record_request(request: Any) -> None:
+    """The mock server's `fault_plan`: remember the body, inject nothing."""
+    WIRE.append(dict(request.json or {}))
+
+
+_ABSENT = "<absent>"
+
+
+def wire_value(body: Any, path: str) -> Any:
+    """The part of a request body at `path`: keys joined by dots, `name[]` for each item
+    of a list, `*` for each value of a mapping (`tools[].function.strict`,
+    `response_format.json_schema.schema.properties.*.description`)."""
+    if not path:
+        return body
+    head, _, rest = path.partition(".")
+    if head == "*":
+        if not isinstance(body, Mapping):
+            return _ABSENT
+        return {k: wire_value(v, rest) for k, v in body.items()}
+    key, each = (head[:-2], True) if head.endswith("[]") else (head, False)
+    if not isinstance(body, Mapping) or key not in body:
+        return _ABSENT
+    value = body[key]
+    if each:
+        if not isinstance(value, list):
+            return _ABSENT
+        return [wire_value(item, rest) for item in value]
+    return wire_value(value, rest)
+
+
+def _wire_view(paths: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{p: wire_value(body, p) for p in paths} for body in WIRE]
+
+
+def run(source: str, name: str, *, quiet: bool = False, wire: tuple[str, ...] = ()) -> Any:
     """Execute a case's source and call its `main()` (awaited when async).
 
     `quiet`: ignore warnings (for the LangChain reference, whose deprecation notices,
-    about models, `astream_log` or `version="v1"`, say nothing about behaviour)."""
+    about models, `astream_log` or `version="v1"`, say nothing about behaviour).
+    `wire`: also return those keys of the request bodies sent meanwhile."""
     fresh_langchain_clients()
+    WIRE.clear()
     namespace: dict[str, Any] = {"__name__": f"compat_{name}"}
     try:
         with warnings.catch_warnings():
             if quiet:
                 warnings.simplefilter("ignore")
-            exec(compile(source, f"<compat case {name}>", "exec"), namespace)
+            # dont_inherit: a script runs without this module's `from __future__ import
+            # annotations` (TypedDict schemas would otherwise see strings).
+            code = compile(source, f"<compat case {name}>", "exec", dont_inherit=True)
+            exec(code, namespace)
             main = namespace["main"]
             result = asyncio.run(main()) if inspect.iscoroutinefunction(main) else main()
-        return observe(result)
+        seen = observe(result)
+        return {"result": seen, "wire": _wire_view(wire)} if wire else seen
     finally:
         # LangChain's clients are closed only by garbage collection: collect them here,
         # where their ResourceWarnings can be ignored, not in some later test.
@@ -121,14 +273,21 @@ def run(source: str, name: str, *, quiet: bool = False) -> Any:
             gc.collect()
 
 
-def run_side(source: str, name: str) -> Any:
+def run_side(source: str, name: str, *, wire: tuple[str, ...] = ()) -> Any:
     """`run`, with an exception observed as its kind instead of raised. Warnings are
     ignored as on the reference side: chatplex warns where LangChain does
     (`astream_events(version="v1")`), and behaviour is what is compared."""
     try:
-        return run(source, name, quiet=True)
+        return run(source, name, quiet=True, wire=wire)
     except Exception as exc:  # noqa: BLE001 - a case that raises is observed, not fatal
         return {"raised": type(exc).__name__, "message": str(exc)[:200]}
+
+
+def run_case(case: Case) -> tuple[Any, Any]:
+    """(LangChain's observation, the ported script's). The reference must run cleanly."""
+    langchain = run(case.langchain_source, case.name, quiet=True, wire=case.wire)
+    ported = run_side(case.chatplex_source, case.name, wire=case.wire)
+    return langchain, ported
 
 
 _USAGE_KEYS = ("input_tokens", "output_tokens", "total_tokens")

@@ -1,0 +1,15 @@
+"""Every case of the suite, in one list (the test module and the import-order runner
+both read it)."""
+
+from __future__ import annotations
+
+from compat_cases_border import BORDER_CASES
+from compat_cases_chains import CHAIN_CASES
+from compat_cases_patterns import PATTERN_CASES
+from compat_cases_scripts import SCRIPT_CASES
+from compat_cases_seeds import SEED_BLOCKS, SEED_CASES
+from compat_harness import Case
+
+CASES: list[Case] = [*SEED_CASES, *PATTERN_CASES, *CHAIN_CASES, *BORDER_CASES, *SCRIPT_CASES]
+
+__all__ = ["CASES", "SEED_BLOCKS"]

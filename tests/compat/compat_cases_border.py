@@ -1,0 +1,1083 @@
+"""Scripts that mix chatplex with LangChain at the border, as ported scripts do: chatplex
+messages handed to LangChain's message utilities, parsers and chat histories; LangChain's
+`@tool`s, retrievers, `ConfigurableField`, callbacks and custom events inside chatplex
+chains; prompts. Each is a pure import swap (see compat_harness.port): a name chatplex
+exports comes from chatplex, the rest stays LangChain's. A deep LangChain path
+(`langchain_core.output_parsers.json`) marks an object a script keeps on purpose."""
+
+from __future__ import annotations
+
+from compat_harness import Case
+
+_MODEL = """
+from langchain_openai import ChatOpenAI
+
+model = ChatOpenAI(model="gpt-4o-mini")
+"""
+
+_JSON_MODEL = """
+from langchain_openai import ChatOpenAI
+
+model = ChatOpenAI(
+    model="gpt-4o-mini",
+    default_headers={"x-mock-reply": '{"name": "Ada", "age": 36, "langs": ["en", "fr"]}'},
+)
+"""
+
+_PERSON = """
+from pydantic import BaseModel, Field
+
+class Person(BaseModel):
+    '''A person.'''
+    name: str = Field(description="their name")
+    age: int
+"""
+
+_TOOL = """
+from langchain_core.tools import tool
+
+@tool
+def get_weather(city: str) -> str:
+    '''Current weather for a city.'''
+    return f"sunny in {city}"
+"""
+
+_RETRIEVER = """
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+class Shelf(BaseRetriever):
+    def _get_relevant_documents(self, query, *, run_manager):
+        return [Document(page_content=f"notes on {query}")]
+"""
+
+_MSG = "messages across the border"
+_NAMES = "names a script imports"
+_CONF = "configurable"
+_RUNS = "runs and events"
+_PROMPTS = "names a script imports"
+
+
+def _issue(item: str, detail: str) -> str:
+    return f"issue 25: {item} ({detail})"
+
+
+def _messages_case(name: str, body: str, **extra: object) -> Case:
+    source = (
+        _MODEL
+        + """
+from langchain_core.messages import (
+    AIMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+    convert_to_messages,
+    filter_messages,
+    get_buffer_string,
+    merge_message_runs,
+    message_to_dict,
+    messages_from_dict,
+    messages_to_dict,
+    trim_messages,
+)
+
+def history():
+    reply = model.invoke("hello there")
+    return [SystemMessage("be brief"), HumanMessage("hello there"), reply, HumanMessage("again")]
+"""
+        + body
+    )
+    return Case(
+        name, "pattern: LangChain's message utilities on chatplex messages", source, **extra
+    )  # type: ignore[arg-type]
+
+
+BORDER_CASES = [
+    # ---- message utilities fed chatplex messages --------------------------------------
+    _messages_case(
+        "border_messages_to_dict",
+        """
+def main():
+    dicts = messages_to_dict(history())
+    return [[d["type"] for d in dicts], [d["data"]["content"] for d in dicts]]
+""",
+        status="different",
+        why=_issue(_MSG, "messages_to_dict rejects chatplex messages"),
+        order=True,
+    ),
+    _messages_case(
+        "border_messages_dict_round_trip",
+        """
+def main():
+    again = messages_from_dict(messages_to_dict(history()))
+    return [again, model.invoke(again).content]
+""",
+        status="different",
+        why=(
+            "issue 25: messages across the border (messages_to_dict rejects chatplex "
+            "messages: no model_dump)"
+        ),
+    ),
+    _messages_case(
+        "border_message_to_dict",
+        """
+def main():
+    return message_to_dict(model.invoke("one"))["data"]["content"]
+""",
+        status="different",
+        why=(
+            "issue 25: messages across the border (message_to_dict: chatplex messages lack "
+            "model_dump)"
+        ),
+    ),
+    _messages_case(
+        "border_trim_messages_len",
+        """
+def main():
+    trimmed = trim_messages(history(), max_tokens=2, token_counter=len, strategy="last")
+    return [trimmed, model.invoke(trimmed).content]
+""",
+        status="different",
+        why="issue 25: messages across the border (trim_messages rejects chatplex messages)",
+    ),
+    _messages_case(
+        "border_trim_messages_keep_system",
+        """
+from langchain_core.messages.utils import count_tokens_approximately
+
+def main():
+    return trim_messages(
+        history(),
+        max_tokens=20,
+        token_counter=count_tokens_approximately,
+        strategy="last",
+        include_system=True,
+        start_on="human",
+    )
+""",
+        status="different",
+        why="issue 25: messages across the border (trim_messages rejects chatplex messages)",
+    ),
+    _messages_case(
+        "border_trim_messages_runnable",
+        """
+def main():
+    trimmer = trim_messages(max_tokens=3, token_counter=len, strategy="last")
+    chain = trimmer | model
+    return chain.invoke(history())
+""",
+        status="different",
+        why="issue 25: messages across the border (trim_messages rejects chatplex messages)",
+    ),
+    _messages_case(
+        "border_filter_messages_types",
+        """
+def main():
+    msgs = history()
+    return [
+        filter_messages(msgs, include_types=["human"]),
+        filter_messages(msgs, exclude_types=[SystemMessage]),
+    ]
+""",
+        status="different",
+        why="issue 25: messages across the border (filter_messages rejects chatplex messages)",
+    ),
+    _messages_case(
+        "border_merge_message_runs",
+        """
+def main():
+    msgs = [HumanMessage("one"), HumanMessage("two"), model.invoke("x"), AIMessage("more")]
+    merged = merge_message_runs(msgs)
+    return [merged, model.invoke(merged).content]
+""",
+        status="different",
+        why="issue 25: messages across the border (merge_message_runs rejects chatplex messages)",
+    ),
+    _messages_case(
+        "border_convert_to_messages",
+        """
+def main():
+    reply = model.invoke("hi")
+    msgs = convert_to_messages([("system", "s"), {"role": "user", "content": "u"}, reply])
+    return [msgs, model.invoke(msgs).content]
+""",
+        status="different",
+        why="issue 25: messages across the border (convert_to_messages rejects a chatplex message)",
+    ),
+    _messages_case(
+        "border_get_buffer_string",
+        """
+def main():
+    return get_buffer_string(history())
+""",
+        status="different",
+        why="issue 25: messages across the border (get_buffer_string rejects chatplex messages)",
+    ),
+    _messages_case(
+        "border_message_pydantic_methods",
+        """
+def main():
+    reply = model.invoke("hi")
+    dumped = reply.model_dump()
+    copy = reply.model_copy(update={"content": "changed"})
+    again = AIMessage.model_validate({"content": "made"})
+    as_json = reply.model_dump_json()
+    return [dumped["type"], dumped["content"], copy.content, again, '"Echo: hi"' in as_json]
+""",
+        status="different",
+        why=(
+            "issue 25: messages across the border (chatplex messages lack model_dump, "
+            "model_dump_json, model_copy, model_validate)"
+        ),
+    ),
+    _messages_case(
+        "border_tool_message_round_trip",
+        """
+def main():
+    msgs = [HumanMessage("q"), AIMessage("", tool_calls=[{"name": "f", "args": {}, "id": "c1"}]),
+            ToolMessage("42", tool_call_id="c1")]
+    dicts = messages_to_dict(msgs)
+    return [[d["type"] for d in dicts], messages_from_dict(dicts)[2].tool_call_id]
+""",
+        status="different",
+        why="issue 25: messages across the border (messages_to_dict rejects chatplex messages)",
+    ),
+    Case(
+        "border_isinstance_base_message",
+        "pattern: a LangChain helper that checks isinstance(x, BaseMessage)",
+        _MODEL
+        + """
+from langchain_core.messages.base import BaseMessage
+
+def main():
+    reply = model.invoke("hi")
+    chunks = list(model.stream("a b"))
+    return [isinstance(reply, BaseMessage), isinstance(chunks[0], BaseMessage)]
+""",
+        order=True,
+        status="different",
+        why=(
+            "issue 25: messages across the border (a chatplex message is not a LangChain "
+            "BaseMessage to LangChain code)"
+        ),
+    ),
+    # ---- LangChain's parsers after a chatplex model --------------------------------
+    Case(
+        "border_json_parser_invoke",
+        "pattern: model | JsonOutputParser()",
+        _JSON_MODEL
+        + """
+from langchain_core.output_parsers import JsonOutputParser
+
+def main():
+    return (model | JsonOutputParser()).invoke("a person as JSON")
+""",
+        order=True,
+        status="different",
+        why=(
+            "issue 25: messages across the border (LangChain's JsonOutputParser, not exported "
+            "by chatplex, fails on a chatplex AIMessage)"
+        ),
+    ),
+    Case(
+        "border_json_parser_stream",
+        "pattern: streaming model | JsonOutputParser()",
+        _JSON_MODEL
+        + """
+from langchain_core.output_parsers import JsonOutputParser
+
+def main():
+    parts = list((model | JsonOutputParser()).stream("a person as JSON"))
+    return [parts[-1], len(parts) > 1]
+""",
+        status="different",
+        why=(
+            "issue 25: messages across the border (LangChain's JsonOutputParser fails on "
+            "chatplex's AIMessageChunk)"
+        ),
+    ),
+    Case(
+        "border_json_parser_astream",
+        "pattern: astream of model | JsonOutputParser()",
+        _JSON_MODEL
+        + """
+from langchain_core.output_parsers import JsonOutputParser
+
+async def main():
+    parts = [p async for p in (model | JsonOutputParser()).astream("a person as JSON")]
+    return [parts[-1], len(parts) > 1]
+""",
+        status="different",
+        why=(
+            "issue 25: messages across the border (LangChain's JsonOutputParser fails on "
+            "chatplex's AIMessageChunk)"
+        ),
+    ),
+    Case(
+        "border_json_parser_deep_import",
+        "pattern: a kept LangChain JsonOutputParser (deep import) after a chatplex model",
+        _JSON_MODEL
+        + """
+from langchain_core.output_parsers.json import JsonOutputParser
+
+def main():
+    chain = model | JsonOutputParser()
+    return [chain.invoke("q"), list(chain.stream("q"))[-1]]
+""",
+        status="different",
+        why=_issue(_MSG, "LangChain's JsonOutputParser parses a chatplex message as text"),
+        order=True,
+    ),
+    Case(
+        "border_json_parser_on_reply",
+        "pattern: a parser invoked on a reply the script already has",
+        _JSON_MODEL
+        + """
+from langchain_core.output_parsers.json import JsonOutputParser
+
+def main():
+    return JsonOutputParser().invoke(model.invoke("q"))
+""",
+        status="different",
+        why=_issue(_MSG, "LangChain's JsonOutputParser parses a chatplex message as text"),
+    ),
+    Case(
+        "border_pydantic_parser_prompt_chain",
+        "pattern: prompt with format instructions | model | PydanticOutputParser",
+        _JSON_MODEL
+        + _PERSON
+        + """
+from langchain_core.output_parsers import PydanticOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+
+parser = PydanticOutputParser(pydantic_object=Person)
+prompt = ChatPromptTemplate.from_messages(
+    [("system", "Answer as JSON.\\n{format_instructions}"), ("human", "{query}")]
+).partial(format_instructions=parser.get_format_instructions())
+
+def main():
+    chain = prompt | model | parser
+    return [chain.invoke({"query": "who?"}), list(chain.stream({"query": "who?"}))[-1]]
+""",
+        status="different",
+        why=(
+            "issue 25: messages across the border (LangChain's PydanticOutputParser fails on "
+            "a chatplex AIMessage)"
+        ),
+    ),
+    Case(
+        "border_pydantic_parser_deep_import",
+        "pattern: a kept LangChain PydanticOutputParser after a chatplex model",
+        _JSON_MODEL
+        + _PERSON
+        + """
+from langchain_core.output_parsers.pydantic import PydanticOutputParser
+
+async def main():
+    chain = model | PydanticOutputParser(pydantic_object=Person)
+    return [await chain.ainvoke("who?"), [p async for p in chain.astream("who?")][-1]]
+""",
+        status="different",
+        why=_issue(_MSG, "LangChain's PydanticOutputParser parses a chatplex message as text"),
+    ),
+    Case(
+        "border_str_parser_deep_import",
+        "pattern: a kept LangChain StrOutputParser after a chatplex model",
+        _MODEL
+        + """
+from langchain_core.output_parsers.string import StrOutputParser
+
+def main():
+    chain = model | StrOutputParser()
+    return [chain.invoke("one two"), "".join(chain.stream("one two"))]
+""",
+        status="different",
+        why=(
+            "issue 25: messages across the border (LangChain's StrOutputParser fails on a "
+            "chatplex AIMessage)"
+        ),
+    ),
+    Case(
+        "border_tools_parser_deep_import",
+        "pattern: bind_tools | LangChain's PydanticToolsParser",
+        _MODEL
+        + """
+from pydantic import BaseModel
+from langchain_core.output_parsers.openai_tools import JsonOutputToolsParser, PydanticToolsParser
+
+class Weather(BaseModel):
+    '''Weather in a city.'''
+    city: str
+
+def main():
+    llm = model.bind_tools([Weather])
+    return [
+        (llm | PydanticToolsParser(tools=[Weather])).invoke("use the tool for Paris"),
+        (llm | JsonOutputToolsParser()).invoke("use the tool for Paris"),
+    ]
+""",
+        status="different",
+        why=(
+            "issue 25: messages across the border (LangChain's tools parsers fail on a "
+            "chatplex AIMessage)"
+        ),
+    ),
+    # ---- chat histories ----------------------------------------------------------------
+    Case(
+        "border_history_bare_model",
+        "pattern: RunnableWithMessageHistory around a bare chat model",
+        _MODEL
+        + """
+from langchain_core.chat_history import InMemoryChatMessageHistory
+from langchain_core.messages import HumanMessage
+from langchain_core.runnables.history import RunnableWithMessageHistory
+
+store = {}
+
+def main():
+    get_history = lambda sid: store.setdefault(sid, InMemoryChatMessageHistory())
+    chat = RunnableWithMessageHistory(model, get_history)
+    config = {"configurable": {"session_id": "s"}}
+    first = chat.invoke([HumanMessage("hi")], config)
+    second = chat.invoke([HumanMessage("again")], config)
+    return [first, second, store["s"].messages]
+""",
+        status="different",
+        why=_issue(_MSG, "LangChain's chat history rejects chatplex's AIMessage"),
+        order=True,
+    ),
+    Case(
+        "border_history_bare_model_stream",
+        "pattern: streaming through RunnableWithMessageHistory",
+        _MODEL
+        + """
+from langchain_core.chat_history import InMemoryChatMessageHistory
+from langchain_core.runnables.history import RunnableWithMessageHistory
+
+store = {}
+
+async def main():
+    get_history = lambda sid: store.setdefault(sid, InMemoryChatMessageHistory())
+    chat = RunnableWithMessageHistory(model, get_history)
+    config = {"configurable": {"session_id": "s"}}
+    text = "".join([c.content async for c in chat.astream("one two", config)])
+    return [text, store["s"].messages]
+""",
+        status="different",
+        why=_issue(_MSG, "LangChain's chat history rejects chatplex's AIMessageChunk"),
+    ),
+    Case(
+        "border_history_output_messages_key",
+        "pattern: RunnableWithMessageHistory(output_messages_key=...)",
+        _MODEL
+        + """
+from langchain_core.chat_history import InMemoryChatMessageHistory
+from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
+from langchain_core.runnables import RunnableParallel
+from langchain_core.runnables.history import RunnableWithMessageHistory
+
+prompt = ChatPromptTemplate.from_messages([MessagesPlaceholder("history"), ("human", "{question}")])
+chain = RunnableParallel(output_message=prompt | model, extra=lambda x: x["question"].upper())
+store = {}
+
+def main():
+    chat = RunnableWithMessageHistory(
+        chain,
+        lambda sid: store.setdefault(sid, InMemoryChatMessageHistory()),
+        input_messages_key="question",
+        history_messages_key="history",
+        output_messages_key="output_message",
+    )
+    config = {"configurable": {"session_id": "s"}}
+    chat.invoke({"question": "hi"}, config)
+    out = chat.invoke({"question": "more"}, config)
+    return [out, store["s"].messages]
+""",
+        status="different",
+        why=_issue(_MSG, "LangChain's chat history rejects chatplex's AIMessage"),
+    ),
+    Case(
+        "border_history_prompt_chain",
+        "pattern: the tutorial's prompt | model wrapped in RunnableWithMessageHistory",
+        _MODEL
+        + """
+from langchain_core.chat_history import InMemoryChatMessageHistory
+from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
+from langchain_core.runnables.history import RunnableWithMessageHistory
+
+prompt = ChatPromptTemplate.from_messages(
+    [
+        ("system", "You are helpful."),
+        MessagesPlaceholder(variable_name="history"),
+        ("human", "{input}"),
+    ]
+)
+store = {}
+
+async def main():
+    chat = RunnableWithMessageHistory(
+        prompt | model,
+        lambda sid: store.setdefault(sid, InMemoryChatMessageHistory()),
+        input_messages_key="input",
+        history_messages_key="history",
+    )
+    config = {"configurable": {"session_id": "abc"}}
+    await chat.ainvoke({"input": "I am Bob"}, config)
+    out = await chat.ainvoke({"input": "who am I"}, config)
+    return [out, len(store["abc"].messages)]
+""",
+        status="different",
+        why=_issue(_MSG, "LangChain's chat history rejects chatplex's AIMessage"),
+        order=True,
+    ),
+    Case(
+        "border_history_add_messages",
+        "pattern: a LangChain chat history given chatplex messages by hand",
+        _MODEL
+        + """
+from langchain_core.chat_history import InMemoryChatMessageHistory
+from langchain_core.messages import HumanMessage
+
+def main():
+    history = InMemoryChatMessageHistory()
+    history.add_user_message("hi")
+    history.add_ai_message(model.invoke("hi"))
+    history.add_messages([HumanMessage("more")])
+    return [history.messages, model.invoke(history.messages).content]
+""",
+        status="different",
+        why=_issue(_MSG, "LangChain's chat history rejects chatplex messages"),
+    ),
+    # ---- ConfigurableField from LangChain -------------------------------------------
+    Case(
+        "border_configurable_model_name",
+        "pattern: configurable_fields(model_name=ConfigurableField(...))",
+        _MODEL
+        + """
+from langchain_core.runnables import ConfigurableField
+
+def main():
+    llm = model.configurable_fields(model_name=ConfigurableField(id="model", name="Model"))
+    reply = llm.invoke("hi", config={"configurable": {"model": "gpt-4o"}})
+    return [reply.response_metadata["model_name"], llm.invoke("hi").response_metadata["model_name"]]
+""",
+        status="different",
+        why=_issue(_CONF, "LangChain's ConfigurableField is rejected; model_name= raises"),
+        order=True,
+    ),
+    Case(
+        "border_configurable_config_specs",
+        "pattern: listing a chain's config_specs",
+        _MODEL
+        + """
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import ConfigurableField
+
+def main():
+    llm = model.configurable_fields(temperature=ConfigurableField(id="temp", name="Temperature"))
+    chain = ChatPromptTemplate.from_template("{x}") | llm
+    reply = chain.invoke({"x": "q"}, {"configurable": {"temp": 0.9}})
+    return [[s.id for s in chain.config_specs], reply]
+""",
+        status="different",
+        why=_issue(_CONF, "LangChain's ConfigurableField is rejected; chains have no config_specs"),
+    ),
+    Case(
+        "border_configurable_alternatives",
+        "pattern: configurable_alternatives between providers with LangChain's ConfigurableField",
+        _MODEL
+        + """
+from langchain_anthropic import ChatAnthropic
+from langchain_core.runnables import ConfigurableField
+
+def main():
+    llm = model.configurable_alternatives(
+        ConfigurableField(id="llm"),
+        default_key="openai",
+        anthropic=ChatAnthropic(model="claude-sonnet-4-5"),
+    )
+    other = llm.invoke("hi", config={"configurable": {"llm": "anthropic"}})
+    return [llm.invoke("hi").response_metadata["model_name"], other.response_metadata["model_name"]]
+""",
+        status="different",
+        why=_issue(_CONF, "LangChain's ConfigurableField is rejected"),
+    ),
+    Case(
+        "border_configurable_deep_import",
+        "pattern: a kept LangChain ConfigurableField (deep import)",
+        _MODEL
+        + """
+from langchain_core.runnables.utils import ConfigurableField
+
+def main():
+    llm = model.configurable_fields(temperature=ConfigurableField(id="t"))
+    return llm.with_config(configurable={"t": 0.1}).invoke("hi")
+""",
+        status="different",
+        why=_issue(_CONF, "LangChain's ConfigurableField is rejected"),
+    ),
+    # ---- LangChain tools and retrievers inside chatplex chains, events and logs ------
+    Case(
+        "border_tool_events_include_types",
+        "pattern: astream_events(include_types=['tool']) over a chain with a @tool",
+        _TOOL
+        + """
+from langchain_core.runnables import RunnableLambda
+
+async def main():
+    chain = RunnableLambda(lambda city: {"city": city}) | get_weather
+    return [e async for e in chain.astream_events("Paris", version="v2", include_types=["tool"])]
+""",
+        status="different",
+        why=_issue(_RUNS, "a LangChain @tool in a chatplex chain loses its run type"),
+        order=True,
+    ),
+    Case(
+        "border_tool_run_name_include_names",
+        "pattern: include_names with a tool's run_name",
+        _TOOL
+        + """
+from langchain_core.runnables import RunnableLambda
+
+async def main():
+    weather = get_weather.with_config(run_name="weather")
+    chain = RunnableLambda(lambda city: {"city": city}) | weather
+    stream = chain.astream_events("Oslo", version="v2", include_names=["weather"])
+    events = [e async for e in stream]
+    return [events, events[-1]["data"].get("output") if events else None]
+""",
+        status="different",
+        why=_issue(_RUNS, "a LangChain @tool in a chatplex chain loses its run_name"),
+    ),
+    Case(
+        "border_tool_all_events",
+        "pattern: every event of a chain ending in a @tool",
+        _TOOL
+        + """
+from langchain_core.runnables import RunnableLambda
+
+async def main():
+    chain = RunnableLambda(lambda city: {"city": city}) | get_weather
+    return [(e["event"], e["name"]) async for e in chain.astream_events("Rome", version="v2")]
+""",
+        status="different",
+        why=_issue(_RUNS, "a LangChain @tool in a chatplex chain is reported as a chain"),
+    ),
+    Case(
+        "border_retriever_events",
+        "pattern: astream_events(include_types=['retriever']) in a RAG chain",
+        _MODEL
+        + _RETRIEVER
+        + """
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import RunnablePassthrough
+
+prompt = ChatPromptTemplate.from_template("Context: {context}\\nQuestion: {question}")
+chain = {"context": Shelf(), "question": RunnablePassthrough()} | prompt | model | StrOutputParser()
+
+async def main():
+    stream = chain.astream_events("cats", version="v2", include_types=["retriever"])
+    events = [e async for e in stream]
+    return [events, await chain.ainvoke("cats")]
+""",
+        status="different",
+        why=_issue(_RUNS, "a LangChain retriever in a chatplex chain loses its run type"),
+    ),
+    Case(
+        "border_retriever_astream_log",
+        "pattern: astream_log(include_types=['retriever'])",
+        _RETRIEVER
+        + """
+from langchain_core.runnables import RunnableLambda
+
+async def main():
+    chain = RunnableLambda(lambda q: q.strip()) | Shelf()
+    paths = set()
+    async for patch in chain.astream_log(" dogs ", include_types=["retriever"]):
+        for op in patch.ops:
+            paths.add(op["path"].split("/")[2] if op["path"].startswith("/logs/") else op["path"])
+    return sorted(paths)
+""",
+        status="different",
+        why=_issue(
+            _RUNS, "astream_log raises KeyError on a LangChain retriever in a chatplex chain"
+        ),
+    ),
+    Case(
+        "border_ls_metadata_openai",
+        "pattern: ls_provider / ls_model_name in the model's event metadata",
+        _MODEL
+        + """
+async def main():
+    async for e in model.astream_events("hi", version="v2"):
+        if e["event"] == "on_chat_model_start":
+            m = e["metadata"]
+            return [m.get("ls_provider"), m.get("ls_model_name"), m.get("ls_model_type")]
+""",
+        status="different",
+        why=_issue(_RUNS, "event metadata lacks ls_provider / ls_model_name"),
+    ),
+    Case(
+        "border_ls_metadata_anthropic",
+        "pattern: ls_* metadata of ChatAnthropic in a chain",
+        """
+from langchain_anthropic import ChatAnthropic
+from langchain_core.prompts import ChatPromptTemplate
+
+model = ChatAnthropic(model="claude-sonnet-4-5", temperature=0.5)
+chain = ChatPromptTemplate.from_template("{q}") | model
+
+async def main():
+    async for e in chain.astream_events({"q": "hi"}, version="v2", include_types=["chat_model"]):
+        m = e["metadata"]
+        return [m.get("ls_provider"), m.get("ls_model_name"), m.get("ls_temperature")]
+""",
+        status="different",
+        why=_issue(_RUNS, "event metadata lacks ls_provider / ls_model_name"),
+    ),
+    Case(
+        "border_assign_streams",
+        "pattern: RunnablePassthrough.assign(...) streamed",
+        _MODEL
+        + """
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import RunnablePassthrough
+
+chain = RunnablePassthrough.assign(
+    answer=ChatPromptTemplate.from_template("{q}") | model | StrOutputParser()
+)
+
+def main():
+    parts = list(chain.stream({"q": "one two three"}))
+    return [parts[0], len(parts) > 2, parts[-1]]
+""",
+        status="different",
+        why="issue 25: runs and events (.assign(...) does not stream)",
+    ),
+    Case(
+        "border_assign_astream_events",
+        "pattern: .assign(...) on a chain, stream events of the assigned key",
+        _MODEL
+        + """
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import RunnablePassthrough
+
+chain = ChatPromptTemplate.from_template("{q}") | model | StrOutputParser()
+
+async def main():
+    assigned = RunnablePassthrough.assign(answer=chain).assign(n=lambda d: len(d["answer"]))
+    pieces = [p async for p in assigned.astream({"q": "a b c"})]
+    return [pieces[-1], len(pieces) > 2]
+""",
+        status="different",
+        why="issue 25: runs and events (.assign(...) does not stream)",
+    ),
+    # ---- callbacks and custom events ----------------------------------------------
+    Case(
+        "border_callbacks_tool_chain",
+        "pattern: a LangChain handler on a chain with a model and a @tool",
+        _MODEL
+        + _TOOL
+        + """
+from langchain_core.callbacks.base import BaseCallbackHandler
+from langchain_core.runnables import RunnableLambda
+
+class Recorder(BaseCallbackHandler):
+    def __init__(self):
+        self.seen = []
+    def on_chat_model_start(self, serialized, messages, **kw):
+        self.seen.append("chat_model_start")
+    def on_llm_end(self, response, **kw):
+        self.seen.append(("llm_end", response.generations[0][0].text))
+    def on_tool_start(self, serialized, input_str, **kw):
+        self.seen.append(("tool_start", kw.get("name")))
+    def on_tool_end(self, output, **kw):
+        self.seen.append("tool_end")
+
+def main():
+    rec = Recorder()
+    chain = model | RunnableLambda(lambda m: {"city": m.content[-5:]}) | get_weather
+    out = chain.invoke("Paris", config={"callbacks": [rec]})
+    return [out, rec.seen]
+""",
+    ),
+    Case(
+        "border_callbacks_async_handler_chain",
+        "pattern: an AsyncCallbackHandler on a prompt | model | parser chain",
+        _MODEL
+        + """
+from langchain_core.callbacks.base import AsyncCallbackHandler
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+
+class Recorder(AsyncCallbackHandler):
+    def __init__(self):
+        self.seen = []
+    async def on_chat_model_start(self, serialized, messages, **kw):
+        self.seen.append(("start", [m.content for m in messages[0]]))
+    async def on_llm_new_token(self, token, **kw):
+        self.seen.append("token")
+    async def on_llm_end(self, response, **kw):
+        self.seen.append(("end", response.generations[0][0].text))
+
+async def main():
+    rec = Recorder()
+    chain = ChatPromptTemplate.from_template("tell {x}") | model | StrOutputParser()
+    text = "".join([t async for t in chain.astream({"x": "one"}, config={"callbacks": [rec]})])
+    return [text, rec.seen[0], rec.seen[-1], "token" in rec.seen]
+""",
+    ),
+    Case(
+        "border_adispatch_custom_event",
+        "pattern: adispatch_custom_event inside a chain, read from astream_events",
+        _MODEL
+        + """
+from langchain_core.callbacks import adispatch_custom_event
+from langchain_core.runnables import RunnableConfig, RunnableLambda
+
+async def step(x: str, config: RunnableConfig) -> str:
+    await adispatch_custom_event("progress", {"stage": "before"}, config=config)
+    return x.upper()
+
+async def main():
+    chain = RunnableLambda(step) | model
+    return [
+        (e["event"], e["name"], e["data"])
+        async for e in chain.astream_events("go", version="v2", include_types=["chain"])
+        if e["event"] == "on_custom_event"
+    ] + [(await chain.ainvoke("go")).content]
+""",
+        order=True,
+        status="different",
+        why=(
+            "issue 25: names a script imports (adispatch_custom_event is not exported by "
+            "chatplex; LangChain's finds no parent run in a chatplex chain)"
+        ),
+    ),
+    Case(
+        "border_dispatch_custom_event_handler",
+        "pattern: a handler's on_custom_event for dispatch_custom_event in a sync lambda",
+        _MODEL
+        + """
+from langchain_core.callbacks import dispatch_custom_event
+from langchain_core.callbacks.base import BaseCallbackHandler
+from langchain_core.runnables import RunnableLambda
+
+class Recorder(BaseCallbackHandler):
+    def __init__(self):
+        self.seen = []
+    def on_custom_event(self, name, data, **kw):
+        self.seen.append((name, data))
+
+def step(x):
+    dispatch_custom_event("note", {"len": len(x)})
+    return x
+
+def main():
+    rec = Recorder()
+    out = (RunnableLambda(step) | model).invoke("abc", config={"callbacks": [rec]})
+    return [out.content, rec.seen]
+""",
+        status="different",
+        why=(
+            "issue 25: names a script imports (dispatch_custom_event is not exported by "
+            "chatplex; LangChain's finds no parent run in a chatplex chain)"
+        ),
+    ),
+    # ---- prompts ------------------------------------------------------------------------
+    Case(
+        "border_placeholder_n_messages",
+        "pattern: MessagesPlaceholder(n_messages=...)",
+        _MODEL
+        + """
+from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
+
+prompt = ChatPromptTemplate.from_messages(
+    [("system", "s"), MessagesPlaceholder("history", n_messages=2), ("human", "{q}")]
+)
+
+def main():
+    history = [HumanMessage("a"), AIMessage("b"), HumanMessage("c"), AIMessage("d")]
+    value = prompt.invoke({"history": history, "q": "e"})
+    return [value, (prompt | model).invoke({"history": history, "q": "e"}).content]
+""",
+        status="different",
+        why=_issue(_PROMPTS, "prompts: MessagesPlaceholder(n_messages=) raises"),
+        order=True,
+    ),
+    Case(
+        "border_prompt_plus_list",
+        "pattern: prompt + [('human', '...')]",
+        _MODEL
+        + """
+from langchain_core.prompts import ChatPromptTemplate
+
+base = ChatPromptTemplate.from_messages([("system", "You are {role}.")])
+
+def main():
+    prompt = base + [("human", "{q}")]
+    values = {"role": "kind", "q": "hi"}
+    return [prompt.invoke(values), (prompt | model).invoke(values).content]
+""",
+        status="different",
+        why=_issue(_PROMPTS, "prompts: prompt + [('human', '...')] raises"),
+    ),
+    Case(
+        "border_prompt_plus_str_and_tuple",
+        "pattern: prompt + 'text' and prompt + a message",
+        """
+from langchain_core.messages import HumanMessage
+from langchain_core.prompts import ChatPromptTemplate
+
+base = ChatPromptTemplate.from_messages([("system", "You are {role}.")])
+
+def main():
+    with_text = (base + "{q}").invoke({"role": "kind", "q": "hi"})
+    return [with_text, (base + HumanMessage("fixed")).invoke({"role": "r"})]
+""",
+        status="different",
+        why="issue 25: names a script imports (prompts: prompt + 'text' / + a message raise)",
+    ),
+    Case(
+        "border_placeholder_optional",
+        "pattern: MessagesPlaceholder(optional=True) left out",
+        _MODEL
+        + """
+from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
+
+prompt = ChatPromptTemplate.from_messages(
+    [MessagesPlaceholder("history", optional=True), ("human", "{q}")]
+)
+
+def main():
+    reply = (prompt | model).invoke({"q": "x"})
+    return [prompt.invoke({"q": "hi"}), prompt.input_variables, reply.content]
+""",
+    ),
+    Case(
+        "border_placeholder_tuple_form",
+        "pattern: ('placeholder', '{history}') in from_messages, fed chatplex replies",
+        _MODEL
+        + """
+from langchain_core.prompts import ChatPromptTemplate
+
+prompt = ChatPromptTemplate.from_messages([("placeholder", "{history}"), ("human", "{q}")])
+
+def main():
+    reply = model.invoke("first")
+    return (prompt | model).invoke({"history": [("human", "first"), reply], "q": "second"})
+""",
+    ),
+    Case(
+        "border_lc_prompt_deep_import",
+        "pattern: a kept LangChain ChatPromptTemplate (deep import) piped into a chatplex model",
+        _MODEL
+        + """
+from langchain_core.prompts.chat import ChatPromptTemplate
+
+prompt = ChatPromptTemplate.from_messages([("system", "s"), ("human", "{q}")])
+
+def main():
+    chain = prompt | model
+    return [chain.invoke({"q": "hi"}), [c.content for c in chain.stream({"q": "a b"})]]
+""",
+    ),
+    Case(
+        "border_lc_messages_into_model",
+        "pattern: LangChain messages (kept) sent to a chatplex model",
+        _MODEL
+        + """
+from langchain_core.messages.ai import AIMessage
+from langchain_core.messages.human import HumanMessage
+from langchain_core.messages.system import SystemMessage
+
+def main():
+    return model.invoke(
+        [SystemMessage("s"), HumanMessage("q"), AIMessage("a"), HumanMessage("last")]
+    )
+""",
+    ),
+    # ---- LangChain runnables around chatplex chains -----------------------------------
+    Case(
+        "border_isinstance_lc_runnable",
+        "pattern: LangChain code checking isinstance(x, Runnable)",
+        _MODEL
+        + """
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables.base import Runnable
+
+def main():
+    chain = ChatPromptTemplate.from_template("{q}") | model
+    return [isinstance(model, Runnable), isinstance(chain, Runnable)]
+""",
+        order=True,
+    ),
+    Case(
+        "border_lc_branch_streams_chain",
+        "pattern: LangChain's RunnableBranch (kept) streaming a chatplex chain",
+        _MODEL
+        + """
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables.branch import RunnableBranch
+
+chain = model | StrOutputParser()
+branch = RunnableBranch((lambda x: "short" in x, chain), chain)
+
+def main():
+    pieces = list(branch.stream("short one two three"))
+    return ["".join(pieces), len(pieces) > 1]
+""",
+        order=True,
+    ),
+    Case(
+        "border_lc_sequence_around_chain",
+        "pattern: a chatplex chain inside LangChain's RunnableSequence / RunnableParallel (kept)",
+        _MODEL
+        + """
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables.base import RunnableLambda, RunnableParallel
+
+inner = model | StrOutputParser()
+
+async def main():
+    outer = RunnableLambda(lambda x: x + "!") | RunnableParallel(a=inner, b=inner)
+    pieces = [p async for p in outer.astream("yo")]
+    return [await outer.ainvoke("hi"), "".join(p.get("a", "") for p in pieces)]
+""",
+        order=True,
+    ),
+    Case(
+        "border_tool_invoke_tool_call",
+        "pattern: tool.invoke(tool_call) returns a ToolMessage sent back to the model",
+        _MODEL
+        + _TOOL
+        + """
+from langchain_core.messages import HumanMessage
+
+def main():
+    llm = model.bind_tools([get_weather])
+    messages = [HumanMessage("weather in Paris? use the tool")]
+    reply = llm.invoke(messages)
+    messages.append(reply)
+    for call in reply.tool_calls:
+        messages.append(get_weather.invoke(call))
+    return [messages[-1].content, type(messages[-1]).__name__, llm.invoke(messages).content]
+""",
+    ),
+    Case(
+        "border_tool_batch_tool_calls",
+        "pattern: tool.batch(reply.tool_calls)",
+        _MODEL
+        + _TOOL
+        + """
+async def main():
+    reply = await model.bind_tools([get_weather]).ainvoke("use the tool")
+    results = await get_weather.abatch(reply.tool_calls)
+    return [r.content for r in results]
+""",
+    ),
+]
