@@ -1,0 +1,95 @@
+"""The strict schema forms, compared with the code LangChain's stack runs for them:
+langchain-core's strict tool schema and the openai SDK's strict model schema."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Literal
+
+import pytest
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from openai.lib._pydantic import to_strict_json_schema
+from pydantic import BaseModel, Field
+
+from chatplex.adapters.strict_schema import strict_model_schema, strict_tool_schema
+from chatplex.adapters.tools import to_tool_spec
+
+
+class Address(BaseModel):
+    """Where."""
+
+    street: str
+    zip_code: str | None = None
+
+
+class Person(BaseModel):
+    """A person."""
+
+    name: str = Field(description="full name")
+    age: int | None = None
+    home: Address = Field(description="home address")  # a $ref with a sibling key
+    others: list[Address] = []
+    tags: dict[str, int] = {}
+    kind: Literal["a", "b"] = "a"
+    either: int | Address | None = None
+
+
+class Tree(BaseModel):
+    """A recursive model."""
+
+    value: int
+    children: list[Tree] = []
+
+
+class Empty(BaseModel):
+    """Nothing."""
+
+
+MODELS = [Address, Person, Tree, Empty]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_model_schema_is_the_openai_sdks(model: type[BaseModel]) -> None:
+    schema = model.model_json_schema()
+    before = copy.deepcopy(schema)
+    assert strict_model_schema(schema) == to_strict_json_schema(model)
+    assert schema == before  # not changed in place
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_tool_schema_is_langchain_cores(model: type[BaseModel]) -> None:
+    from langchain_core.utils.function_calling import (
+        _recursive_set_additional_properties_false as langchain_strict,
+    )
+
+    parameters = to_tool_spec(model).parameters
+    assert strict_tool_schema(parameters) == langchain_strict(copy.deepcopy(parameters))
+
+
+def test_a_flat_models_strict_tool_is_langchains_whole() -> None:
+    ours = strict_tool_schema(to_tool_spec(Address).parameters)
+    assert ours == convert_to_openai_tool(Address, strict=True)["function"]["parameters"]
+
+
+def test_tool_schema_of_raw_json_schemas() -> None:
+    raw: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            "a": {"type": "object", "properties": {"b": {"type": "string"}}},
+            "c": {"type": "array", "items": {"$ref": "#/$defs/D"}},
+            "e": {"type": "object", "additionalProperties": True},
+        },
+        "$defs": {"D": {"type": "object", "properties": {"x": {"type": "integer"}}}},
+    }
+    theirs = convert_to_openai_tool(
+        {"title": "t", "description": "d", **copy.deepcopy(raw)}, strict=True
+    )["function"]["parameters"]
+    ours = strict_tool_schema(raw)
+    assert ours == theirs
+    assert ours["properties"]["e"]["additionalProperties"] is False
+    assert raw["properties"]["a"] == {"type": "object", "properties": {"b": {"type": "string"}}}
+
+
+def test_bad_refs_are_reported() -> None:
+    with pytest.raises(ValueError, match="only local references"):
+        strict_model_schema({"$ref": "http://x/y", "description": "d"})
