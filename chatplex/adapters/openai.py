@@ -130,7 +130,12 @@ class OpenAIAdapter:
         include_usage: bool = True,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
+        completion_tokens: bool | None = None,
     ) -> None:
+        #: How `max_tokens` goes: True always as `max_completion_tokens` (what
+        #: langchain-openai's ChatOpenAI sends, any server), None as that only where
+        #: api.openai.com requires it, `max_tokens` elsewhere.
+        self.completion_tokens = completion_tokens
         url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
         self._url = endpoint_url(url, "/chat/completions")  # first: refuses bad URLs
         self.base_url = url.rstrip("/")
@@ -197,8 +202,10 @@ class OpenAIAdapter:
         if settings.temperature is not None:
             body["temperature"] = settings.temperature
         if settings.max_tokens is not None:
-            public = self._public and settings.model.startswith(_COMPLETION_TOKENS_MODELS)
-            body["max_completion_tokens" if public else "max_tokens"] = settings.max_tokens
+            completion = self.completion_tokens or (
+                self._public and settings.model.startswith(_COMPLETION_TOKENS_MODELS)
+            )
+            body["max_completion_tokens" if completion else "max_tokens"] = settings.max_tokens
         if settings.top_p is not None:
             body["top_p"] = settings.top_p
         if settings.stop is not None:

@@ -100,7 +100,8 @@ def to_tool_spec(tool: object) -> ToolSpec:
             return _make(tool.__name__, _class_doc(tool), _model_schema(tool))
         if is_typeddict(tool):
             model = typeddict_model(tool)
-            return _make(tool.__name__, _class_doc(model), _model_schema(model))
+            schema = _model_schema(model, _typeddict_generator())
+            return _make(tool.__name__, _class_doc(model), schema)
     elif all(hasattr(tool, attr) for attr in ("name", "description", "args_schema")):
         return _from_tool_object(tool)
     elif inspect.isfunction(tool) or inspect.ismethod(tool):
@@ -113,8 +114,9 @@ def to_tool_specs(tools: Sequence[object], *, strict: bool | None = None) -> tup
 
     `strict` (langchain-openai's ``bind_tools(strict=)``): None leaves each tool as it
     came; True or False marks every tool so, and True also makes each schema strict
-    (`strict_tool_schema`: every property required, no additional properties). A tool
-    dict whose own ``strict`` says otherwise is a ValueError, as in LangChain.
+    (`strict_tool_schema`: every property required, no additional properties), except a
+    dict already in OpenAI's tool form, sent as given (as LangChain does). A tool whose
+    own ``strict`` says otherwise is a ValueError, as in LangChain.
 
     Example:
         >>> [s.name for s in to_tool_specs([{"name": "a"}, {"name": "b"}])]
@@ -126,12 +128,21 @@ def to_tool_specs(tools: Sequence[object], *, strict: bool | None = None) -> tup
         raise TypeError(f"bind_tools expects a list of tools, got {kind}; wrap one tool in a list")
     specs = tuple(to_tool_spec(tool) for tool in tools)
     if strict is not None:
-        specs = tuple(with_strict(spec, strict) for spec in specs)
+        # A tool already in OpenAI's wire form ({"type": "function", ...}) goes as it
+        # is, as LangChain's convert_to_openai_tool passes it through.
+        specs = tuple(
+            spec if _is_openai_tool(tool) else with_strict(spec, strict)
+            for tool, spec in zip(tools, specs, strict=True)
+        )
     names = [spec.name for spec in specs]
     dupes = sorted({name for name in names if names.count(name) > 1})
     if dupes:
         raise ValueError(f"duplicate tool names in one bind: {', '.join(dupes)}")
     return specs
+
+
+def _is_openai_tool(tool: object) -> bool:
+    return isinstance(tool, Mapping) and tool.get("type") == "function"
 
 
 def with_strict(spec: ToolSpec, strict: bool) -> ToolSpec:
@@ -191,7 +202,7 @@ def _typeddict_model(cls: type, seen: dict[type, Any], depth: int) -> type[BaseM
         if name in arg_docs:
             extra["description"] = arg_docs[name]
         fields[name] = (_typeddicts_inside(hint, seen, depth + 1), Field(**extra))
-    model = create_model(cls.__name__, __doc__=_summary(doc) or None, **fields)
+    model: type[BaseModel] = create_model(cls.__name__, __doc__=_summary(doc) or None, **fields)
     seen[cls] = model
     return model
 
@@ -370,8 +381,10 @@ def _pydantic_base_model() -> type[BaseModel]:
     return BaseModel
 
 
-def _model_schema(model: type[BaseModel]) -> dict[str, Any]:
-    schema = model.model_json_schema(schema_generator=_quiet_generator())
+def _model_schema(
+    model: type[BaseModel], generator: type[GenerateJsonSchema] | None = None
+) -> dict[str, Any]:
+    schema = model.model_json_schema(schema_generator=generator or _quiet_generator())
     ref, defs = schema.get("$ref"), schema.get("$defs", {})
     if isinstance(ref, str) and ref.removeprefix("#/$defs/") in defs and len(schema) == 2:
         # A self-referencing model is all "$ref" at the top; lift it so the top is an object.
@@ -396,6 +409,24 @@ def _quiet_generator() -> type[GenerateJsonSchema]:
         ignored_warning_kinds = {"skipped-choice", "non-serializable-default"}
 
     return QuietSchema
+
+
+@cache
+def _typeddict_generator() -> type[GenerateJsonSchema]:
+    """Schemas as LangChain's TypedDict conversion writes them (it goes through pydantic
+    v1): `Optional[X]` as X, and a `None` default left out."""
+    from pydantic_core import core_schema
+
+    class TypedDictSchema(_quiet_generator()):  # type: ignore[misc]
+        def nullable_schema(self, schema: core_schema.NullableSchema) -> Any:
+            return self.generate_inner(schema["schema"])
+
+        def default_schema(self, schema: core_schema.WithDefaultSchema) -> Any:
+            if schema.get("default", ...) is None:
+                return self.generate_inner(schema["schema"])
+            return super().default_schema(schema)
+
+    return TypedDictSchema
 
 
 def _strip_titles(node: Any) -> Any:

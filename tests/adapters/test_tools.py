@@ -795,10 +795,19 @@ def test_strict_marks_every_tool_and_makes_its_schema_strict_as_langchain() -> N
 
 
 def test_strict_that_contradicts_the_tools_own_flag_raises() -> None:
-    tool = {"type": "function", "function": {"name": "f", "parameters": SCHEMA, "strict": False}}
+    function = {"name": "f", "parameters": SCHEMA, "strict": False}
     with pytest.raises(ValueError, match="already has strict=False"):
-        to_tool_specs([tool], strict=True)
-    assert to_tool_specs([tool], strict=False)[0].strict is False
+        to_tool_specs([function], strict=True)
+    assert to_tool_specs([function], strict=False)[0].strict is False
+
+
+def test_a_tool_in_openai_wire_form_is_sent_as_given_whatever_strict() -> None:
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    tool = {"type": "function", "function": {"name": "f", "parameters": SCHEMA, "strict": False}}
+    (spec,) = to_tool_specs([tool], strict=True)
+    assert convert_to_openai_tool(tool, strict=True) == tool  # LangChain passes it through
+    assert (spec.strict, spec.parameters) == (False, to_tool_spec(tool).parameters)
 
 
 def test_typeddict_tool_keeps_annotated_descriptions_as_langchain() -> None:
