@@ -131,6 +131,23 @@ def _response_format_schema(schema: Mapping[str, Any]) -> Mapping[str, Any] | No
     return None
 
 
+def anthropic_json_schema(spec: OutputSchema, given: Any) -> dict[str, Any]:
+    """The `output_config.format.schema` langchain-anthropic sends for
+    `method="json_schema"`: the anthropic SDK's `transform_schema` of the pydantic
+    model's schema, of the dict as given, or of a TypedDict's schema with its title and
+    description."""
+    from ..adapters.strict_schema import anthropic_output_schema
+
+    if spec.kind == "pydantic":
+        return anthropic_output_schema(spec.target.model_json_schema())
+    if isinstance(given, Mapping) and _response_format_schema(given) is None:
+        return anthropic_output_schema(dict(given))
+    titled: dict[str, Any] = {"title": spec.name}
+    if spec.description:
+        titled["description"] = spec.description
+    return anthropic_output_schema({**titled, **spec.parameters})
+
+
 def openai_json_schema(spec: OutputSchema, given: Any, strict: bool | None) -> dict[str, Any]:
     """The `response_format` langchain-openai sends for `method="json_schema"`: a
     pydantic class goes through the openai SDK, which always sends it strict (its strict
@@ -321,7 +338,7 @@ def structured_output(
         parser = StructuredParser(spec, "tool")
     elif method == "json_schema":
         if anthropic:
-            fmt = {"type": "json_schema", "schema": spec.parameters}
+            fmt = {"type": "json_schema", "schema": anthropic_json_schema(spec, schema)}
             bound = model.bind(output_config={"format": fmt})
         else:
             bound = model.bind(response_format=openai_json_schema(spec, schema, strict))

@@ -11,7 +11,11 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from openai.lib._pydantic import to_strict_json_schema
 from pydantic import BaseModel, Field
 
-from chatplex.adapters.strict_schema import strict_model_schema, strict_tool_schema
+from chatplex.adapters.strict_schema import (
+    anthropic_output_schema,
+    strict_model_schema,
+    strict_tool_schema,
+)
 from chatplex.adapters.tools import to_tool_spec
 
 
@@ -93,3 +97,46 @@ def test_tool_schema_of_raw_json_schemas() -> None:
 def test_bad_refs_are_reported() -> None:
     with pytest.raises(ValueError, match="only local references"):
         strict_model_schema({"$ref": "http://x/y", "description": "d"})
+
+
+class Event(BaseModel):
+    """An event."""
+
+    when: str = Field(json_schema_extra={"format": "date-time"})
+    where: str = Field(pattern="^[A-Z]+$", min_length=2)
+    who: list[str] = Field(min_length=1)
+    many: list[int] = Field(min_length=3, max_length=9)
+    level: Literal["low", "high"]
+    exact: Literal[3]
+    score: float = Field(ge=0, le=1, description="a share")
+    parent: Address | None = None
+
+
+@pytest.mark.parametrize("model", [*MODELS, Event], ids=lambda m: m.__name__)
+def test_anthropic_schema_is_the_anthropic_sdks(model: type[BaseModel]) -> None:
+    from anthropic import transform_schema
+
+    schema = model.model_json_schema()
+    assert anthropic_output_schema(schema) == transform_schema(model)
+    assert schema == model.model_json_schema()  # not changed in place
+
+
+def test_anthropic_schema_of_dicts() -> None:
+    from anthropic import transform_schema
+
+    raw: dict[str, Any] = {
+        "title": "t",
+        "type": "object",
+        "properties": {
+            "a": {"oneOf": [{"type": "string", "format": "email"}, {"type": "null"}]},
+            "b": {"allOf": [{"$ref": "#/$defs/B"}]},
+            "c": {"enum": [1, "x", None]},
+            "d": {"enum": [{"no": 1}], "type": "object"},
+            "e": {"type": "array", "items": {"type": "string"}, "minItems": 0},
+        },
+        "$defs": {"B": {"type": "object", "properties": {}, "additionalProperties": True}},
+        "required": ("a",),
+    }
+    assert anthropic_output_schema(raw) == transform_schema(copy.deepcopy(raw))
+    with pytest.raises(ValueError, match="needs a 'type'"):
+        anthropic_output_schema({"description": "nothing"})

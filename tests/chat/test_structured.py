@@ -234,6 +234,37 @@ def test_openai_body_is_langchain_openais(schema: Any, method: str, strict: bool
     assert got == expected
 
 
+# Not compared: a nested model as a tool (function_calling): LangChain inlines its $refs,
+# chatplex keeps them under $defs.
+@pytest.mark.parametrize(
+    ("schema", "method"),
+    [
+        (Review, "json_schema"),
+        (Flat, "json_schema"),
+        (Flat, "function_calling"),
+        (Joke, "json_schema"),
+        (Joke, "function_calling"),
+        (JOKE_DICT, "json_schema"),
+        (JOKE_DICT, "function_calling"),
+    ],
+    ids=["nested-json", "pydantic-json", "pydantic-fc", "td-json", "td-fc", "dict-json", "dict-fc"],
+)
+def test_anthropic_body_is_langchain_anthropics(schema: Any, method: str) -> None:
+    import langchain_anthropic
+
+    theirs = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="sk-test")
+    ours = ChatAnthropic(model="claude-sonnet-4-5", api_key="sk-test")
+    runnable = theirs.with_structured_output(schema, method=method)
+    kwargs = dict(runnable.first.kwargs)  # type: ignore[attr-defined]
+    kwargs.pop("ls_structured_output_format", None)
+    expected = theirs._get_request_payload("hi", **kwargs)
+    expected = {k: v for k, v in expected.items() if k not in ("messages", "stream")}
+    got = _chatplex_body(ours.with_structured_output(schema, method=method))
+    assert got == expected
+    if method == "json_schema":
+        assert got["output_config"]["format"]["schema"]["additionalProperties"] is False
+
+
 def test_json_schema_defaults_spelled_out() -> None:
     model = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")
     body = _chatplex_body(model.with_structured_output(Review, method="json_schema"))
