@@ -21,7 +21,7 @@ from ..messages import (
     SystemMessage,
     ToolMessage,
 )
-from .base import CallSettings
+from .base import CallSettings, ToolSpec
 
 __all__ = ["to_wire_messages", "wire_tool_choice", "wire_tools"]
 
@@ -197,13 +197,23 @@ def _system(messages: Sequence[BaseMessage]) -> str | list[_Block] | None:
 
 
 def wire_tools(settings: CallSettings) -> list[_Block]:
-    tools = [
-        {"name": t.name, "description": t.description, "input_schema": t.parameters}
-        for t in settings.tools
-    ]
+    tools = [_wire_tool(t) for t in settings.tools]
     if len({t.name for t in settings.tools}) != len(tools):
         raise ValueError("tool names must be unique")
     return tools
+
+
+def _wire_tool(tool: ToolSpec) -> _Block:
+    out: _Block = {
+        "name": tool.name,
+        "description": tool.description,
+        "input_schema": tool.parameters,
+    }
+    if tool.strict is not None:  # strict tool use, as langchain-anthropic sends it
+        out["strict"] = tool.strict
+    if tool.cache_control is not None:  # a prompt-cache breakpoint after this tool
+        out["cache_control"] = dict(tool.cache_control)
+    return out
 
 
 def wire_tool_choice(settings: CallSettings) -> _Block | None:

@@ -100,14 +100,14 @@ def _wire_call(call_id: str | None, name: str, arguments: str) -> dict[str, Any]
 
 
 def wire_tool(tool: ToolSpec) -> dict[str, Any]:
-    return {
-        "type": "function",
-        "function": {
-            "name": tool.name,
-            "description": tool.description,
-            "parameters": tool.parameters,
-        },
+    function: dict[str, Any] = {
+        "name": tool.name,
+        "description": tool.description,
+        "parameters": tool.parameters,
     }
+    if tool.strict is not None:  # as LangChain: sent only when set, True or False
+        function["strict"] = tool.strict
+    return {"type": "function", "function": function}
 
 
 def wire_tool_choice(choice: str | None, tools: tuple[ToolSpec, ...]) -> Any:

@@ -198,11 +198,17 @@ def withheld_key_note(variable: str, base_variable: str, official_host: str) -> 
 
 @dataclass(frozen=True, slots=True)
 class ToolSpec:
-    """A provider-neutral tool definition: name, description and JSON-schema parameters."""
+    """A provider-neutral tool definition: name, description and JSON-schema parameters.
+
+    Two per-tool flags travel where a provider has them, as LangChain sends them:
+    `strict` (OpenAI's function `strict`; None: not sent) and `cache_control`
+    (Anthropic's prompt-cache breakpoint on the tool; None: not sent)."""
 
     name: str
     description: str
     parameters: dict[str, Any]
+    strict: bool | None = field(default=None, repr=False)
+    cache_control: Mapping[str, Any] | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,6 +144,7 @@ class OpenAIAdapter:
         include_usage: bool = True,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
+        completion_tokens: bool | None = None,
     ) -> None:
         # The arguments are rebound first, so that no local of this frame (what a
         # traceback rendered with locals shows) holds a key or a credential in clear.
@@ -165,6 +166,10 @@ class OpenAIAdapter:
         self._withheld = (
             "" if secret else withheld_key_note("OPENAI_API_KEY", "OPENAI_BASE_URL", _OPENAI_HOST)
         )
+        #: How `max_tokens` goes: True always as `max_completion_tokens` (what
+        #: langchain-openai's ChatOpenAI sends, any server), None as that only where
+        #: api.openai.com requires it, `max_tokens` elsewhere.
+        self.completion_tokens = completion_tokens
         if not secret and self._public:
             raise ValueError(
                 "OpenAI API key missing: pass api_key=... or set OPENAI_API_KEY "
@@ -228,8 +233,10 @@ class OpenAIAdapter:
         if settings.temperature is not None:
             body["temperature"] = settings.temperature
         if settings.max_tokens is not None:
-            public = self._public and settings.model.startswith(_COMPLETION_TOKENS_MODELS)
-            body["max_completion_tokens" if public else "max_tokens"] = settings.max_tokens
+            completion = self.completion_tokens or (
+                self._public and settings.model.startswith(_COMPLETION_TOKENS_MODELS)
+            )
+            body["max_completion_tokens" if completion else "max_tokens"] = settings.max_tokens
         if settings.top_p is not None:
             body["top_p"] = settings.top_p
         if settings.stop is not None:

@@ -1,11 +1,16 @@
 """Turn whatever users pass to ``bind_tools`` into provider-neutral `ToolSpec`s.
 
-Accepted forms: a pydantic model class, a JSON-schema dict (OpenAI tool, OpenAI function,
-Anthropic tool, or a bare schema with a ``title``), a typed function (sync or async), an
-object with ``name``/``description``/``args_schema`` (LangChain ``BaseTool``-like) and a
-`ToolSpec`. All validation happens here, so a bad tool fails at bind time instead of
-coming back as a provider's 400. Provider-only extras of a dict (OpenAI ``strict``,
-Anthropic ``cache_control``) are not carried; send those through ``extra_body``.
+Accepted forms: a pydantic model class, a TypedDict class, a JSON-schema dict (OpenAI
+tool, OpenAI function, Anthropic tool, or a bare schema with a ``title``), a typed
+function (sync or async), an object with ``name``/``description``/``args_schema``
+(LangChain ``BaseTool``-like) and a `ToolSpec`. All validation happens here, so a bad
+tool fails at bind time instead of coming back as a provider's 400. A dict's ``strict``
+(OpenAI function, Anthropic tool) and ``cache_control`` (Anthropic tool) are kept on the
+`ToolSpec`, and each adapter sends the ones its API has, as LangChain does.
+
+A TypedDict field reads as in LangChain (`convert_to_openai_tool`):
+``Annotated[type, default, "description"]`` (``...`` as the default: required), or a
+plain type (required); an ``Args:`` section of the class docstring describes fields too.
 
 pydantic is imported inside the functions that need it: ``import chatplex`` stays cheap.
 
@@ -32,6 +37,7 @@ import inspect
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
@@ -41,11 +47,18 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
     from pydantic.json_schema import GenerateJsonSchema
 
-__all__ = ["normalise_tool_choice", "to_tool_spec", "to_tool_specs"]
+__all__ = [
+    "is_typeddict",
+    "normalise_tool_choice",
+    "to_tool_spec",
+    "to_tool_specs",
+    "typeddict_model",
+    "with_strict",
+]
 
 _NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 _ACCEPTED = (
-    "a pydantic BaseModel subclass; a dict shaped as an OpenAI tool "
+    "a pydantic BaseModel subclass; a TypedDict class; a dict shaped as an OpenAI tool "
     '{"type": "function", "function": {...}}, an OpenAI function {"name", "parameters"}, '
     'an Anthropic tool {"name", "input_schema"} or a JSON schema with a "title"; '
     "a typed function; an object with name, description and args_schema; or a ToolSpec"
@@ -78,12 +91,17 @@ def to_tool_spec(tool: object) -> ToolSpec:
     """
     if isinstance(tool, ToolSpec):
         spec = _make(tool.name, tool.description, tool.parameters)
+        spec = _with_flags(spec, tool.strict, tool.cache_control)
         return tool if spec == tool else spec
     if isinstance(tool, Mapping):
         return _from_mapping(tool)
     if isinstance(tool, type):
         if issubclass(tool, _pydantic_base_model()):
             return _make(tool.__name__, _class_doc(tool), _model_schema(tool))
+        if is_typeddict(tool):
+            model = typeddict_model(tool)
+            schema = _model_schema(model, _typeddict_generator())
+            return _make(tool.__name__, _class_doc(model), schema)
     elif all(hasattr(tool, attr) for attr in ("name", "description", "args_schema")):
         return _from_tool_object(tool)
     elif inspect.isfunction(tool) or inspect.ismethod(tool):
@@ -91,8 +109,14 @@ def to_tool_spec(tool: object) -> ToolSpec:
     raise TypeError(f"can't make a tool from {tool!r:.80}; expected {_ACCEPTED}")
 
 
-def to_tool_specs(tools: Sequence[object]) -> tuple[ToolSpec, ...]:
+def to_tool_specs(tools: Sequence[object], *, strict: bool | None = None) -> tuple[ToolSpec, ...]:
     """Convert every tool of one ``bind_tools`` call; tool names must be unique.
+
+    `strict` (langchain-openai's ``bind_tools(strict=)``): None leaves each tool as it
+    came; True or False marks every tool so, and True also makes each schema strict
+    (`strict_tool_schema`: every property required, no additional properties), except a
+    dict already in OpenAI's tool form, sent as given (as LangChain does). A tool whose
+    own ``strict`` says otherwise is a ValueError, as in LangChain.
 
     Example:
         >>> [s.name for s in to_tool_specs([{"name": "a"}, {"name": "b"}])]
@@ -103,11 +127,109 @@ def to_tool_specs(tools: Sequence[object]) -> tuple[ToolSpec, ...]:
         kind = type(tools).__name__
         raise TypeError(f"bind_tools expects a list of tools, got {kind}; wrap one tool in a list")
     specs = tuple(to_tool_spec(tool) for tool in tools)
+    if strict is not None:
+        # A tool already in OpenAI's wire form ({"type": "function", ...}) goes as it
+        # is, as LangChain's convert_to_openai_tool passes it through.
+        specs = tuple(
+            spec if _is_openai_tool(tool) else with_strict(spec, strict)
+            for tool, spec in zip(tools, specs, strict=True)
+        )
     names = [spec.name for spec in specs]
     dupes = sorted({name for name in names if names.count(name) > 1})
     if dupes:
         raise ValueError(f"duplicate tool names in one bind: {', '.join(dupes)}")
     return specs
+
+
+def _is_openai_tool(tool: object) -> bool:
+    return isinstance(tool, Mapping) and tool.get("type") == "function"
+
+
+def with_strict(spec: ToolSpec, strict: bool) -> ToolSpec:
+    """`spec` marked `strict`; its schema made strict when `strict` is True."""
+    if spec.strict is not None and spec.strict != strict:
+        raise ValueError(
+            f"tool {spec.name!r} already has strict={spec.strict}, which differs from "
+            f"the strict={strict} asked for: set it in one place"
+        )
+    from .strict_schema import strict_tool_schema
+
+    parameters = strict_tool_schema(spec.parameters) if strict else spec.parameters
+    return replace(spec, parameters=parameters, strict=strict)
+
+
+def is_typeddict(cls: object) -> bool:
+    """Whether `cls` is a TypedDict class (typing's or typing_extensions')."""
+    return (
+        isinstance(cls, type)
+        and issubclass(cls, dict)
+        and isinstance(cls.__dict__.get("__annotations__"), dict)
+        and hasattr(cls, "__total__")
+    )
+
+
+def typeddict_model(cls: type) -> type[BaseModel]:
+    """A pydantic model with `cls`'s fields as LangChain reads them (module doc):
+    descriptions from ``Annotated[type, default, "description"]`` and the docstring's
+    ``Args:``, defaults from ``Annotated``, nested TypedDicts converted too."""
+    return _typeddict_model(cls, {}, 0)
+
+
+def _typeddict_model(cls: type, seen: dict[type, Any], depth: int) -> type[BaseModel]:
+    from typing import Annotated, get_args, get_origin, get_type_hints
+
+    from pydantic import Field, create_model
+
+    if cls in seen:
+        return cast("type[BaseModel]", seen[cls])
+    doc = inspect.cleandoc(cls.__doc__ or "")
+    arg_docs = _param_docs(doc)
+    try:
+        hints = get_type_hints(cls, include_extras=True)
+    except Exception:  # an unresolvable forward reference: the raw annotations
+        hints = dict(cls.__annotations__)
+    fields: dict[str, Any] = {}
+    for name, hint in hints.items():
+        extra: dict[str, Any] = {"default": ...}
+        if get_origin(hint) is Annotated:
+            hint, *meta = get_args(hint)
+            extra = dict(zip(("default", "description"), meta, strict=False))
+            if "description" in extra and not isinstance(extra["description"], str):
+                raise TypeError(
+                    f"TypedDict {cls.__name__}: field {name!r}: the third argument of "
+                    f"Annotated must be a description (str), got {extra['description']!r:.80}"
+                )
+        if name in arg_docs:
+            extra["description"] = arg_docs[name]
+        fields[name] = (_typeddicts_inside(hint, seen, depth + 1), Field(**extra))
+    model: type[BaseModel] = create_model(cls.__name__, __doc__=_summary(doc) or None, **fields)
+    seen[cls] = model
+    return model
+
+
+def _typeddicts_inside(hint: Any, seen: dict[type, Any], depth: int) -> Any:
+    """`hint` with every TypedDict in it (`list[Inner]`, `Inner | None`) made a model."""
+    from typing import get_args, get_origin
+
+    if depth > 25:  # LangChain's bound on nesting
+        return hint
+    if is_typeddict(hint):
+        return _typeddict_model(hint, seen, depth)
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is None or not args:
+        return hint
+    converted = tuple(_typeddicts_inside(a, seen, depth + 1) for a in args)
+    if converted == args:
+        return hint
+    import types
+    import typing
+
+    if origin is types.UnionType or origin is typing.Union:
+        return typing.Union[converted]  # noqa: UP007 - a runtime union of converted args
+    try:
+        return hint.copy_with(converted)
+    except AttributeError:
+        return origin[converted]
 
 
 def normalise_tool_choice(
@@ -180,17 +302,35 @@ def _from_mapping(tool: Mapping[str, Any]) -> ToolSpec:
         function = tool.get("function")
         if not isinstance(function, Mapping):
             raise TypeError('an OpenAI tool dict {"type": "function"} needs a "function" dict')
-        return _make(function.get("name"), function.get("description"), function.get("parameters"))
+        spec = _make(function.get("name"), function.get("description"), function.get("parameters"))
+        return _with_flags(spec, function.get("strict"), None)
     if "input_schema" in tool:
         if kind not in (None, "custom"):
             raise TypeError(f"Anthropic server tool type {kind!r} is not a client tool definition")
-        return _make(tool.get("name"), tool.get("description"), tool["input_schema"])
+        spec = _make(tool.get("name"), tool.get("description"), tool["input_schema"])
+        return _with_flags(spec, tool.get("strict"), tool.get("cache_control"))
     if "name" in tool and ("parameters" in tool or kind is None):
-        return _make(tool["name"], tool.get("description"), tool.get("parameters"))
+        spec = _make(tool["name"], tool.get("description"), tool.get("parameters"))
+        return _with_flags(spec, tool.get("strict"), tool.get("cache_control"))
     if "title" in tool:
         schema = {k: v for k, v in tool.items() if k not in ("title", "description")}
         return _make(tool["title"], tool.get("description"), schema)
     raise TypeError(f"unrecognised tool dict with keys {sorted(tool)}; expected {_ACCEPTED}")
+
+
+def _with_flags(spec: ToolSpec, strict: object, cache_control: object) -> ToolSpec:
+    """`spec` with a tool dict's own `strict` and `cache_control`, checked."""
+    if strict is None and cache_control is None:
+        return spec
+    if strict is not None and not isinstance(strict, bool):
+        raise TypeError(f"tool {spec.name!r}: strict must be a bool, got {strict!r:.80}")
+    if cache_control is not None and not isinstance(cache_control, Mapping):
+        raise TypeError(
+            f"tool {spec.name!r}: cache_control must be a dict such as "
+            f'{{"type": "ephemeral"}}, got {cache_control!r:.80}'
+        )
+    control = dict(cache_control) if cache_control is not None else None
+    return replace(spec, strict=strict, cache_control=control)
 
 
 def _from_tool_object(tool: Any) -> ToolSpec:
@@ -241,8 +381,10 @@ def _pydantic_base_model() -> type[BaseModel]:
     return BaseModel
 
 
-def _model_schema(model: type[BaseModel]) -> dict[str, Any]:
-    schema = model.model_json_schema(schema_generator=_quiet_generator())
+def _model_schema(
+    model: type[BaseModel], generator: type[GenerateJsonSchema] | None = None
+) -> dict[str, Any]:
+    schema = model.model_json_schema(schema_generator=generator or _quiet_generator())
     ref, defs = schema.get("$ref"), schema.get("$defs", {})
     if isinstance(ref, str) and ref.removeprefix("#/$defs/") in defs and len(schema) == 2:
         # A self-referencing model is all "$ref" at the top; lift it so the top is an object.
@@ -267,6 +409,24 @@ def _quiet_generator() -> type[GenerateJsonSchema]:
         ignored_warning_kinds = {"skipped-choice", "non-serializable-default"}
 
     return QuietSchema
+
+
+@cache
+def _typeddict_generator() -> type[GenerateJsonSchema]:
+    """Schemas as LangChain's TypedDict conversion writes them (it goes through pydantic
+    v1): `Optional[X]` as X, and a `None` default left out."""
+    from pydantic_core import core_schema
+
+    class TypedDictSchema(_quiet_generator()):  # type: ignore[misc]
+        def nullable_schema(self, schema: core_schema.NullableSchema) -> Any:
+            return self.generate_inner(schema["schema"])
+
+        def default_schema(self, schema: core_schema.WithDefaultSchema) -> Any:
+            if schema.get("default", ...) is None:
+                return self.generate_inner(schema["schema"])
+            return super().default_schema(schema)
+
+    return TypedDictSchema
 
 
 def _strip_titles(node: Any) -> Any:

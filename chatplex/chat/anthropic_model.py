@@ -29,7 +29,42 @@ if TYPE_CHECKING:
     from ..http import RateLimit
     from ..secret import Secret
 
-__all__ = ["ChatAnthropic"]
+__all__ = ["MAX_OUTPUT_TOKENS", "ChatAnthropic", "default_max_tokens_for"]
+
+#: `max_tokens` sent when none is set, per model: langchain-anthropic's rule (the
+#: model's `max_output_tokens` in its model profiles, looked up by exact name; 4096 for
+#: any other model). Copied from langchain-anthropic 1.7.7's profiles; a test compares
+#: the two, so a new release of its table shows up as a failing test here.
+MAX_OUTPUT_TOKENS: dict[str, int] = {
+    "claude-fable-5": 128000,
+    "claude-fable-5-1": 128000,
+    "claude-haiku-4-5": 64000,
+    "claude-haiku-4-5-20251001": 64000,
+    "claude-haiku-5-5": 128000,
+    "claude-opus-4-5": 64000,
+    "claude-opus-4-5-20251101": 64000,
+    "claude-opus-4-6": 128000,
+    "claude-opus-4-7": 128000,
+    "claude-opus-4-8": 128000,
+    "claude-opus-5": 128000,
+    "claude-opus-5-5": 128000,
+    "claude-sonnet-4-5": 64000,
+    "claude-sonnet-4-5-20250929": 64000,
+    "claude-sonnet-4-6": 128000,
+    "claude-sonnet-5": 128000,
+    "claude-sonnet-5-5": 128000,
+}
+#: langchain-anthropic's fallback for models its table does not name.
+FALLBACK_MAX_TOKENS = 4096
+
+
+def default_max_tokens_for(model: str) -> int:
+    """The `max_tokens` langchain-anthropic sends for `model` when none is set.
+
+    >>> default_max_tokens_for("claude-sonnet-4-5"), default_max_tokens_for("claude-3-opus")
+    (64000, 4096)
+    """
+    return MAX_OUTPUT_TOKENS.get(model, FALLBACK_MAX_TOKENS)
 
 
 class ChatAnthropic(ChatModel):
@@ -41,8 +76,9 @@ class ChatAnthropic(ChatModel):
     (`metadata`, `service_tier`, `cache_control`, ...): anything else is a TypeError
     naming the closest known name; newer parameters go through `model_kwargs={...}`.
 
-    `max_tokens` unset sends 4096 (`default_max_tokens=`), where LangChain reads a
-    per-model default from its model profiles. `user_profile_id` / `workspace_id` go
+    `max_tokens` unset sends langchain-anthropic's per-model default (the model's output
+    limit, `MAX_OUTPUT_TOKENS`; 4096 for models it does not name), unless
+    `default_max_tokens=` says otherwise. `user_profile_id` / `workspace_id` go
     as the headers the SDK sends them in.
     """
 
@@ -92,7 +128,7 @@ class ChatAnthropic(ChatModel):
         stream_idle_timeout: float | None = None,
         max_response_bytes: int | None = None,
         anthropic_version: str = "2023-06-01",
-        default_max_tokens: int = 4096,
+        default_max_tokens: int | None = None,
         max_retry_after: float = 60.0,
         retry_policy: RetryPolicy | None = None,
         rate_limit: RateLimit | Mapping[str, Any] | None = None,
@@ -143,7 +179,11 @@ class ChatAnthropic(ChatModel):
             base_url=url,
             anthropic_version=anthropic_version,
             default_headers=headers,
-            default_max_tokens=default_max_tokens,
+            default_max_tokens=(
+                default_max_tokens
+                if default_max_tokens is not None
+                else default_max_tokens_for(name_of_model)
+            ),
         )
         super().__init__(
             adapter,

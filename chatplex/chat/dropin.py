@@ -25,6 +25,7 @@ __all__ = [
     "constructor_names",
     "pick",
     "run_config",
+    "tool_call_body",
     "with_query",
 ]
 
@@ -167,3 +168,24 @@ def with_query(base_url: str | None, query: Mapping[str, Any] | None) -> str | N
         *((k, str(v)) for k, v in query.items()),
     ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs), parts.fragment))
+
+
+#: chatplex's tool_choice keywords as Anthropic's tool_choice types.
+_ANTHROPIC_CHOICE = {None: "auto", "auto": "auto", "required": "any", "none": "none"}
+
+
+def tool_call_body(provider: str, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
+    """The body fields of `bind_tools(parallel_tool_calls=...)`, as LangChain sends them:
+    OpenAI's `parallel_tool_calls`; for Anthropic, `disable_parallel_tool_use` inside the
+    `tool_choice` object (`{"type": "auto"}` when no choice was bound).
+
+    >>> tool_call_body("anthropic", False, None)
+    {'tool_choice': {'type': 'auto', 'disable_parallel_tool_use': True}}
+    """
+    if not isinstance(parallel, bool):
+        raise TypeError(f"parallel_tool_calls must be True or False, got {parallel!r}")
+    if provider == "anthropic":
+        kind = _ANTHROPIC_CHOICE.get(tool_choice)
+        choice = {"type": kind} if kind else {"type": "tool", "name": tool_choice}
+        return {"tool_choice": {**choice, "disable_parallel_tool_use": not parallel}}
+    return {"parallel_tool_calls": parallel}

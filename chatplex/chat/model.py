@@ -249,15 +249,29 @@ class ChatModel(Runnable[Any, AIMessage]):
         clone._apply(settings)
         return clone
 
-    def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None) -> ChatModel:
-        """A copy that offers these tools: pydantic models, JSON-schema dicts or typed
-        functions. `tool_choice`: "auto", "none", "required"/"any", or a tool name."""
+    def bind_tools(
+        self,
+        tools: Sequence[Any],
+        *,
+        tool_choice: Any = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+    ) -> ChatModel:
+        """A copy that offers these tools: pydantic models, TypedDicts, JSON-schema dicts
+        or typed functions. `tool_choice`: "auto", "none", "required"/"any", or a tool
+        name. `strict` and `parallel_tool_calls` as in LangChain (see
+        `chat.dropin.tool_call_body`)."""
         from ..adapters.tools import normalise_tool_choice, to_tool_specs
 
-        specs = to_tool_specs(tools)
+        specs = to_tool_specs(tools, strict=strict)
         clone = copy.copy(self)
         clone.tools = specs
         clone.tool_choice = normalise_tool_choice(tool_choice, specs)
+        if parallel_tool_calls is not None:
+            from .dropin import tool_call_body
+
+            body = tool_call_body(self.provider, parallel_tool_calls, clone.tool_choice)
+            clone.extra_body = {**self.extra_body, **body}
         return clone
 
     #: The method `with_structured_output` uses when none is named.

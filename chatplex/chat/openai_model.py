@@ -45,6 +45,10 @@ class ChatOpenAI(ChatModel):
     TypeError naming the closest known name; newer API parameters go through
     `model_kwargs={...}` or `extra_body={...}`.
 
+    `max_tokens` (or `max_completion_tokens`) goes as `max_completion_tokens` to every
+    server, as langchain-openai sends it (o-series and gpt-5 behind Azure or a gateway
+    reject `max_tokens`).
+
     Deliberate differences from langchain-openai: `stream_usage` defaults to True for
     every server (LangChain turns it off for a custom base URL; pass False for servers
     that reject `stream_options`); unknown keywords raise instead of being moved to
@@ -146,6 +150,7 @@ class ChatOpenAI(ChatModel):
             project=project,
             default_headers=default_headers,
             include_usage=stream_usage is not False,
+            completion_tokens=True,  # as langchain-openai: max_completion_tokens, any server
         )
         super().__init__(
             adapter,

@@ -6,7 +6,10 @@ Schemas: a pydantic class (replies become instances), a TypedDict or a JSON-sche
 - `"function_calling"`: the schema is offered as the only tool and the model is made to
   call it (Anthropic: a forced tool); the call's arguments are the reply.
 - `"json_schema"`: the provider's structured-output format (OpenAI `response_format`
-  `json_schema`, Anthropic `output_config.format`); the reply text is the JSON.
+  `json_schema`, Anthropic `output_config.format`); the reply text is the JSON. On
+  OpenAI the body is langchain-openai's: a pydantic class is always sent strict (the
+  openai SDK's strict schema), other schemas with `"strict": false` unless
+  `strict=True`, which also makes the schema strict (`adapters.strict_schema`).
 - `"json_mode"`: OpenAI's `{"type": "json_object"}` (the prompt must ask for JSON; the
   schema only parses). Anthropic has no JSON mode: it gets `"json_schema"`, as in
   LangChain.
@@ -95,25 +98,85 @@ class OutputSchema:
 
 def output_schema(schema: Any) -> OutputSchema:
     """Whatever `with_structured_output` was given, as an `OutputSchema`."""
-    from ..adapters.tools import to_tool_spec
+    from ..adapters.tools import is_typeddict, to_tool_spec
 
     if schema is None:
         return OutputSchema("json", "", {}, "none")
-    if isinstance(schema, type) and _is_typeddict(schema):
-        from pydantic import TypeAdapter
-
-        parameters = TypeAdapter(schema).json_schema()
-        parameters.pop("title", None)
-        description = parameters.pop("description", None) or (schema.__doc__ or "").strip()
-        return OutputSchema(schema.__name__, description, parameters, "typeddict", schema)
+    if isinstance(schema, Mapping) and _response_format_schema(schema) is not None:
+        inner = _response_format_schema(schema) or {}
+        name, described = inner.get("name"), inner.get("description")
+        if not isinstance(name, str) or not isinstance(inner.get("schema"), Mapping):
+            raise TypeError(
+                f"a json_schema response format needs a name and a schema: {schema!r:.80}"
+            )
+        spec = to_tool_spec({"name": name, "parameters": inner["schema"]})
+        description = described if isinstance(described, str) else ""
+        return OutputSchema(spec.name, description, spec.parameters, "json")
     spec = to_tool_spec(schema)
+    if isinstance(schema, type) and is_typeddict(schema):
+        return OutputSchema(spec.name, spec.description, spec.parameters, "typeddict", schema)
     is_model = isinstance(schema, type) and hasattr(schema, "model_validate")
     kind = "pydantic" if is_model else "json"
     return OutputSchema(spec.name, spec.description, spec.parameters, kind, schema)
 
 
-def _is_typeddict(cls: type) -> bool:
-    return isinstance(getattr(cls, "__annotations__", None), dict) and hasattr(cls, "__total__")
+def _response_format_schema(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The `json_schema` object of a dict given in OpenAI's response-format shapes
+    (`{"type": "json_schema", "json_schema": {...}}` or `{"name", "schema"}`), else None."""
+    if schema.get("type") == "json_schema" and isinstance(schema.get("json_schema"), Mapping):
+        inner: Mapping[str, Any] = schema["json_schema"]
+        return inner
+    if "name" in schema and "schema" in schema:
+        return schema
+    return None
+
+
+def anthropic_json_schema(spec: OutputSchema, given: Any) -> dict[str, Any]:
+    """The `output_config.format.schema` langchain-anthropic sends for
+    `method="json_schema"`: the anthropic SDK's `transform_schema` of the pydantic
+    model's schema, of the dict as given, or of a TypedDict's schema with its title and
+    description."""
+    from ..adapters.strict_schema import anthropic_output_schema
+
+    if spec.kind == "pydantic":
+        return anthropic_output_schema(spec.target.model_json_schema())
+    if isinstance(given, Mapping) and _response_format_schema(given) is None:
+        return anthropic_output_schema(dict(given))
+    titled: dict[str, Any] = {"title": spec.name}
+    if spec.description:
+        titled["description"] = spec.description
+    return anthropic_output_schema({**titled, **spec.parameters})
+
+
+def openai_json_schema(spec: OutputSchema, given: Any, strict: bool | None) -> dict[str, Any]:
+    """The `response_format` langchain-openai sends for `method="json_schema"`: a
+    pydantic class goes through the openai SDK, which always sends it strict (its strict
+    form of the model's own schema, titles kept); other schemas go with `strict` as
+    given, else the schema dict's own `strict`, else false, made strict when true."""
+    from ..adapters.strict_schema import strict_model_schema, strict_tool_schema
+
+    if spec.kind == "pydantic":
+        schema = strict_model_schema(spec.target.model_json_schema())
+        inner: dict[str, Any] = {"schema": schema, "name": spec.target.__name__, "strict": True}
+        return {"type": "json_schema", "json_schema": inner}
+    if isinstance(given, Mapping):
+        wrapped = _response_format_schema(given)
+        if wrapped is not None:
+            if strict is not None and "strict" in wrapped and wrapped["strict"] is not strict:
+                raise ValueError(
+                    f"the schema already has strict={wrapped['strict']}, which differs from "
+                    f"strict={strict}: set it in one place"
+                )
+            return {"type": "json_schema", "json_schema": dict(wrapped)}
+        if strict is None and isinstance(given.get("strict"), bool):
+            strict = given["strict"]
+    strict = bool(strict)
+    inner = {"name": spec.name, "schema": spec.parameters, "strict": strict}
+    if spec.description:
+        inner["description"] = spec.description
+    if strict:
+        inner["schema"] = strict_tool_schema(spec.parameters)
+    return {"type": "json_schema", "json_schema": inner}
 
 
 # LangChain's parser class for each (source, kind), used as the parser's run name so
@@ -275,15 +338,10 @@ def structured_output(
         parser = StructuredParser(spec, "tool")
     elif method == "json_schema":
         if anthropic:
-            fmt = {"type": "json_schema", "schema": spec.parameters}
+            fmt = {"type": "json_schema", "schema": anthropic_json_schema(spec, schema)}
             bound = model.bind(output_config={"format": fmt})
         else:
-            inner: dict[str, Any] = {"name": spec.name, "schema": spec.parameters}
-            if spec.description:
-                inner["description"] = spec.description
-            if strict is not None:
-                inner["strict"] = strict
-            bound = model.bind(response_format={"type": "json_schema", "json_schema": inner})
+            bound = model.bind(response_format=openai_json_schema(spec, schema, strict))
         # LangChain's OpenAI parser for pydantic schemas takes the whole reply at once.
         parser = StructuredParser(spec, "text", partials=anthropic or spec.kind != "pydantic")
     else:
@@ -295,19 +353,11 @@ def structured_output(
 
 
 def _forced_tool(model: ChatModel, spec: OutputSchema, strict: bool | None) -> ChatModel:
+    """The schema as the one tool the model must call; on OpenAI, as langchain-openai
+    binds it: `parallel_tool_calls` false, and `strict` on the tool when given."""
     from ..adapters.base import ToolSpec
 
     tool = ToolSpec(spec.name, spec.description, spec.parameters)
-    bound = model.bind_tools([tool], tool_choice=spec.name)
     if model.provider != "openai":
-        return bound
-    settings: dict[str, Any] = {"parallel_tool_calls": False}
-    if strict is not None:  # OpenAI's per-tool flag: the tool goes as the body has it
-        function: Mapping[str, Any] = {
-            "name": spec.name,
-            "description": spec.description,
-            "parameters": spec.parameters,
-            "strict": strict,
-        }
-        settings["extra_body"] = {"tools": [{"type": "function", "function": function}]}
-    return bound.bind(**settings)
+        return model.bind_tools([tool], tool_choice=spec.name)
+    return model.bind_tools([tool], tool_choice=spec.name, strict=strict, parallel_tool_calls=False)

@@ -64,6 +64,7 @@ from ..errors import (
     StreamIdleTimeoutError,
 )
 from ..messages import AIMessageChunk, merge_chunks, reply_as_chunk
+from ..sdk_errors import sdk_compatible
 from ._errors import (
     annotate,
     malformed_body,
@@ -73,7 +74,7 @@ from ._errors import (
     stream_failure,
     unexpected_content_type,
 )
-from ._redaction import scrub
+from ._redaction import safe_request, scrub
 from ._request import build_request, log_response, request_timeout
 from ._retry import release_failed, stream_used_tokens, used_tokens
 from ._sse import SSEDecoder
@@ -424,18 +425,27 @@ class Call:
                     permit.release(used_tokens=used, status=self.status, headers=self._headers())
                 else:
                     permit.release()
-            raise err
+            raise self._shown(err)
         err.attempts = self.attempt
         if permit is not None:
             release_failed(permit, err, self._headers())
         retry = self.retry
         if self.started or retry is None:
-            raise err
-        delay = retry.delay(err, self.attempt, self.deadline)  # may raise DeadlineExceeded
+            raise self._shown(err)
+        try:
+            delay = retry.delay(err, self.attempt, self.deadline)
+        except DeadlineExceededError as passed:
+            self._shown(passed)  # the same object, its class widened: re-raised as it is
+            raise
         if delay is None:
-            raise err
+            raise self._shown(err)
         self.phase = RETRY
         return retry, delay
+
+    def _shown(self, err: BaseException) -> BaseException:
+        """`err` as raised to the caller: also an instance of the provider SDK's class
+        when the script imported that SDK (`except openai.RateLimitError` keeps working)."""
+        return sdk_compatible(err, self.adapter.provider, lambda: safe_request(self.req))
 
     # ---- internals ---------------------------------------------------------------------
 

@@ -205,3 +205,21 @@ def test_tool_choice_without_tools_and_server_tools() -> None:
     assert wire_tool_choice(settings) == {"type": "tool", "name": "web_search"}
     with pytest.raises(ValueError, match="unknown tool 'nope'; tools given: weather"):
         wire_tool_choice(CallSettings(model="m", tools=(WEATHER,), tool_choice="nope"))
+
+
+def test_a_tools_cache_control_and_strict_are_sent_as_langchain_anthropic_sends_them() -> None:
+    from langchain_anthropic.chat_models import convert_to_anthropic_tool
+
+    from chatplex.adapters.tools import to_tool_spec
+
+    tool = {
+        "name": "get",
+        "description": "Get it.",
+        "input_schema": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "cache_control": {"type": "ephemeral", "ttl": "1h"},
+        "strict": True,
+    }
+    (wired,) = wire_tools(CallSettings(model="m", tools=(to_tool_spec(tool),)))
+    assert wired == dict(convert_to_anthropic_tool(tool)) == tool
+    (plain,) = wire_tools(CallSettings(model="m", tools=(WEATHER,)))
+    assert set(plain) == {"name", "description", "input_schema"}

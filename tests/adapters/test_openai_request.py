@@ -152,3 +152,15 @@ def test_a_tool_choice_needs_the_tools_it_names() -> None:
         wire_tool_choice("required", ())
     with pytest.raises(ValueError, match="'clock', which is not among the tools: weather, time"):
         wire_tool_choice("clock", (WEATHER, TIME))
+
+
+def test_a_tools_strict_flag_is_sent_only_when_set() -> None:
+    from chatplex.adapters._openai_request import wire_tool
+
+    schema = {"type": "object", "properties": {}}
+    assert "strict" not in wire_tool(ToolSpec("f", "", schema))["function"]
+    assert wire_tool(ToolSpec("f", "", schema, strict=False))["function"]["strict"] is False
+    assert wire_tool(ToolSpec("f", "", schema, strict=True))["function"]["strict"] is True
+    # Anthropic's cache_control has no place on the OpenAI wire.
+    tool = ToolSpec("f", "", schema, cache_control={"type": "ephemeral"})
+    assert "cache_control" not in str(wire_tool(tool))

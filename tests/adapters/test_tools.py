@@ -259,9 +259,17 @@ def test_dict_parameters_are_copied() -> None:
     assert spec.parameters["properties"]["a"] == {"type": "string"}
 
 
-def test_openai_strict_flag_is_accepted_but_not_carried() -> None:
+def test_a_dicts_strict_and_cache_control_are_carried() -> None:
     tool = {"type": "function", "function": {"name": "f", "parameters": SCHEMA, "strict": True}}
-    assert to_tool_spec(tool) == ToolSpec("f", "", SCHEMA)
+    assert to_tool_spec(tool) == ToolSpec("f", "", SCHEMA, strict=True)
+    anthropic = {"name": "g", "input_schema": SCHEMA, "cache_control": {"type": "ephemeral"}}
+    spec = to_tool_spec(anthropic)
+    assert spec.cache_control == {"type": "ephemeral"} and spec.strict is None
+    assert to_tool_spec(spec) is spec  # a ToolSpec keeps its flags
+    with pytest.raises(TypeError, match="cache_control must be a dict"):
+        to_tool_spec({**anthropic, "cache_control": "ephemeral"})
+    with pytest.raises(TypeError, match="strict must be a bool"):
+        to_tool_spec({**anthropic, "strict": "yes"})
 
 
 # --- functions ----------------------------------------------------------------------------
@@ -750,3 +758,104 @@ def test_docstring_examples() -> None:
     result = doctest.testmod(_tools, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+from typing_extensions import TypedDict  # noqa: E402 - used by the TypedDict tests below
+
+# --- bind_tools(strict=) and TypedDicts, against LangChain's own conversion ------------------
+
+
+def _langchain_function(tool: Any, strict: bool | None = None) -> dict[str, Any]:
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    function: dict[str, Any] = convert_to_openai_tool(tool, strict=strict)["function"]
+    return function
+
+
+def test_strict_marks_every_tool_and_makes_its_schema_strict_as_langchain() -> None:
+    from pydantic import BaseModel
+
+    class Where(BaseModel):
+        """Where to look."""
+
+        city: str
+        country: str | None = None
+
+    lc = _langchain_function(Where, strict=True)
+    (spec,) = to_tool_specs([Where], strict=True)
+    assert spec.strict is True
+    assert spec.parameters == lc["parameters"]
+    assert spec.parameters["required"] == ["city", "country"]
+    assert spec.parameters["additionalProperties"] is False
+    (loose,) = to_tool_specs([Where], strict=False)
+    assert loose.strict is False
+    assert loose.parameters == _langchain_function(Where, strict=False)["parameters"]
+    (unset,) = to_tool_specs([Where])
+    assert unset.strict is None
+
+
+def test_strict_that_contradicts_the_tools_own_flag_raises() -> None:
+    function = {"name": "f", "parameters": SCHEMA, "strict": False}
+    with pytest.raises(ValueError, match="already has strict=False"):
+        to_tool_specs([function], strict=True)
+    assert to_tool_specs([function], strict=False)[0].strict is False
+
+
+def test_a_tool_in_openai_wire_form_is_sent_as_given_whatever_strict() -> None:
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    tool = {"type": "function", "function": {"name": "f", "parameters": SCHEMA, "strict": False}}
+    (spec,) = to_tool_specs([tool], strict=True)
+    assert convert_to_openai_tool(tool, strict=True) == tool  # LangChain passes it through
+    assert (spec.strict, spec.parameters) == (False, to_tool_spec(tool).parameters)
+
+
+def test_typeddict_tool_keeps_annotated_descriptions_as_langchain() -> None:
+
+    from typing_extensions import TypedDict
+
+    class Joke(TypedDict):
+        """A joke.
+
+        Args:
+            rating: how funny, 1-10
+        """
+
+        setup: Annotated[str, ..., "the setup"]
+        punchline: Annotated[str, "a default", "the punchline"]
+        rating: int
+
+    spec = to_tool_spec(Joke)
+    lc = _langchain_function(Joke)
+    assert (spec.name, spec.description) == (lc["name"], lc["description"]) == ("Joke", "A joke.")
+    assert spec.parameters["properties"]["setup"]["description"] == "the setup"
+    assert spec.parameters["properties"]["rating"]["description"] == "how funny, 1-10"
+    assert spec.parameters["properties"]["punchline"] == lc["parameters"]["properties"]["punchline"]
+    assert spec.parameters["required"] == lc["parameters"]["required"] == ["setup", "rating"]
+    assert spec.parameters == lc["parameters"]
+
+
+class Inner(TypedDict):
+    x: int
+
+
+class Outer(TypedDict):  # module level: the annotations are strings to resolve
+    items: list[Inner]
+    one: Inner | None
+
+
+def test_nested_typeddicts_are_converted() -> None:
+    params = to_tool_spec(Outer).parameters
+    assert params["$defs"]["Inner"]["properties"] == {"x": {"type": "integer"}}
+    assert params["properties"]["items"]["items"] == {"$ref": "#/$defs/Inner"}
+
+
+def test_typeddict_description_must_be_a_string() -> None:
+
+    from typing_extensions import TypedDict
+
+    class Bad(TypedDict):
+        a: Annotated[str, ..., 42]
+
+    with pytest.raises(TypeError, match="must be a description"):
+        to_tool_spec(Bad)

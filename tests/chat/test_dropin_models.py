@@ -277,3 +277,215 @@ def test_keys_are_not_configurable_through_a_config() -> None:
         ChatOpenAI(model="m", api_key="k").configurable_fields(
             openai_api_key=__import__("chatplex").core.ConfigurableField(id="key")
         )
+
+
+# --- parameters and defaults as LangChain sends them: each body built by LangChain too --------
+
+from typing import Annotated  # noqa: E402 - the section's own imports
+
+from pydantic import BaseModel, Field  # noqa: E402
+from typing_extensions import TypedDict  # noqa: E402
+
+
+class Lookup(BaseModel):
+    """Look something up."""
+
+    query: str = Field(description="what to look for")
+    limit: int | None = None
+
+
+class Weather(TypedDict):
+    """Weather of a city."""
+
+    city: Annotated[str, ..., "the city"]
+    unit: Annotated[str, "C", "C or F"]
+
+
+RAW_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "ping",
+        "description": "Ping.",
+        "parameters": {"type": "object", "properties": {"host": {"type": "string"}}},
+    },
+}
+TOOLS = [Lookup, Weather, RAW_TOOL]
+
+
+def _langchain_body(bound: Any, model: Any) -> dict[str, Any]:
+    kwargs = dict(getattr(bound, "kwargs", {}))
+    body = model._get_request_payload("hi", **kwargs)
+    return {k: v for k, v in body.items() if k not in ("messages", "stream")}
+
+
+def _chatplex_body(model: ChatModel) -> dict[str, Any]:
+    return {k: v for k, v in model.build_request("hi").json.items() if k != "messages"}
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"parallel_tool_calls": False},
+        {"parallel_tool_calls": True},
+        {"strict": True},
+        {"strict": False},
+        {"strict": True, "parallel_tool_calls": False, "tool_choice": "Lookup"},
+        {"tool_choice": "any", "parallel_tool_calls": False},
+    ],
+    ids=lambda kw: ",".join(f"{k}={v}" for k, v in kw.items()) or "plain",
+)
+def test_openai_bind_tools_body_is_langchain_openais(kwargs: dict[str, Any]) -> None:
+    import langchain_openai
+
+    theirs = langchain_openai.ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")
+    ours = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")
+    expected = _langchain_body(theirs.bind_tools(TOOLS, **kwargs), theirs)
+    assert _chatplex_body(ours.bind_tools(TOOLS, **kwargs)) == expected
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"parallel_tool_calls": False},
+        {"parallel_tool_calls": True},
+        {"strict": True},
+        {"tool_choice": "Lookup", "parallel_tool_calls": False},
+        {"tool_choice": "any", "parallel_tool_calls": False},
+    ],
+    ids=lambda kw: ",".join(f"{k}={v}" for k, v in kw.items()),
+)
+def test_anthropic_bind_tools_body_is_langchain_anthropics(kwargs: dict[str, Any]) -> None:
+    import langchain_anthropic
+
+    theirs = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="sk-test")
+    ours = ChatAnthropic(model="claude-sonnet-4-5", api_key="sk-test")
+    tools = [Lookup, Weather]
+    expected = _langchain_body(theirs.bind_tools(tools, **kwargs), theirs)
+    assert _chatplex_body(ours.bind_tools(tools, **kwargs)) == expected
+
+
+def test_bind_tools_of_any_chat_model_takes_langchains_keywords() -> None:
+    model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test")
+    body = _chatplex_body(model.bind_tools([Lookup], strict=True, parallel_tool_calls=False))
+    assert body["parallel_tool_calls"] is False
+    assert body["tools"][0]["function"]["strict"] is True
+    with pytest.raises(TypeError, match="parallel_tool_calls must be True or False"):
+        model.bind_tools([Lookup], parallel_tool_calls="no")  # type: ignore[arg-type]
+
+
+def test_anthropic_tool_cache_control_is_sent_as_langchain_anthropic_sends_it() -> None:
+    import langchain_anthropic
+
+    tool = {
+        "name": "get",
+        "description": "Get it.",
+        "input_schema": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "cache_control": {"type": "ephemeral"},
+    }
+    theirs = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="sk-test")
+    ours = ChatAnthropic(model="claude-sonnet-4-5", api_key="sk-test")
+    expected = _langchain_body(theirs.bind_tools([tool]), theirs)
+    got = _chatplex_body(ours.bind_tools([tool]))
+    assert got == expected
+    assert got["tools"][0]["cache_control"] == {"type": "ephemeral"}
+    # The same through bind(tools=...), as a script may pass them.
+    assert _chatplex_body(ours.bind(tools=[tool]))["tools"] == expected["tools"]
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["claude-sonnet-4-5", "claude-sonnet-4-6", "claude-haiku-4-5-20251001", "claude-3-opus", "x"],
+)
+def test_anthropic_default_max_tokens_is_langchain_anthropics(model: str) -> None:
+    import langchain_anthropic
+
+    theirs = langchain_anthropic.ChatAnthropic(model=model, api_key="sk-test")
+    expected = _langchain_body(theirs, theirs)["max_tokens"]
+    assert _chatplex_body(ChatAnthropic(model=model, api_key="sk-test"))["max_tokens"] == expected
+
+
+def test_anthropic_max_tokens_table_is_langchain_anthropics() -> None:
+    from langchain_anthropic.chat_models import _FALLBACK_MAX_OUTPUT_TOKENS, _MODEL_PROFILES
+
+    from chatplex.chat.anthropic_model import FALLBACK_MAX_TOKENS, MAX_OUTPUT_TOKENS
+
+    theirs = {
+        name: profile["max_output_tokens"]
+        for name, profile in _MODEL_PROFILES.items()
+        if profile.get("max_output_tokens") is not None
+    }
+    assert theirs == MAX_OUTPUT_TOKENS
+    assert FALLBACK_MAX_TOKENS == _FALLBACK_MAX_OUTPUT_TOKENS
+
+
+def test_anthropic_max_tokens_set_or_defaulted_explicitly_wins() -> None:
+    assert (
+        _chatplex_body(ChatAnthropic(model="claude-sonnet-4-5", api_key="k", max_tokens=10))[
+            "max_tokens"
+        ]
+        == 10
+    )
+    model = ChatAnthropic(model="claude-sonnet-4-5", api_key="k", default_max_tokens=100)
+    assert _chatplex_body(model)["max_tokens"] == 100
+    assert _chatplex_body(model.bind(max_tokens=7))["max_tokens"] == 7
+
+
+@pytest.mark.parametrize("base_url", [None, "https://gateway.example/v1"])
+@pytest.mark.parametrize("name", ["gpt-4o-mini", "o3", "gpt-5"])
+@pytest.mark.parametrize("alias", ["max_tokens", "max_completion_tokens"])
+def test_openai_sends_max_completion_tokens_as_langchain_openai(
+    base_url: str | None, name: str, alias: str
+) -> None:
+    import langchain_openai
+
+    settings: dict[str, Any] = {alias: 50}
+    if base_url:
+        settings["base_url"] = base_url
+    theirs = langchain_openai.ChatOpenAI(model=name, api_key="sk-test", **settings)
+    ours = ChatOpenAI(model=name, api_key="sk-test", **settings)
+    expected = _langchain_body(theirs, theirs)
+    got = _chatplex_body(ours)
+    assert got == expected
+    assert got["max_completion_tokens"] == 50 and "max_tokens" not in got
+    assert _chatplex_body(ours.bind(max_tokens=5))["max_completion_tokens"] == 5
+
+
+def test_a_plain_chat_model_keeps_max_tokens_for_other_servers() -> None:
+    # init_chat_model's OpenAI-wire models keep max_tokens on servers other than
+    # api.openai.com (Ollama, vLLM...): only the LangChain drop-in follows LangChain.
+    model = init_chat_model(
+        "openai:llama3", base_url="http://127.0.0.1:9/v1", api_key="k", max_tokens=9
+    )
+    assert _chatplex_body(model)["max_tokens"] == 9
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_bound_tool_flags_reach_the_wire(sync: bool) -> None:
+    import json
+
+    import httpx
+    import respx
+
+    reply = {
+        "id": "c",
+        "object": "chat.completion",
+        "model": "gpt-4o-mini",
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}
+        ],
+    }
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test", base_url="https://gw.example/v1")
+    bound = model.bind_tools([Lookup], strict=True, parallel_tool_calls=False)
+    with respx.mock:
+        route = respx.post("https://gw.example/v1/chat/completions").mock(
+            return_value=httpx.Response(200, json=reply)
+        )
+        if sync:
+            bound.invoke("hi")
+        else:
+            await bound.ainvoke("hi")
+    sent = json.loads(route.calls.last.request.content)
+    assert sent["parallel_tool_calls"] is False
+    assert sent["tools"][0]["function"]["strict"] is True
+    assert sent["tools"][0]["function"]["parameters"]["additionalProperties"] is False

@@ -4,10 +4,10 @@ method on both providers, sync and async, streaming, include_raw and typed error
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any, Optional
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from chatplex import AIMessage, ChatAnthropic, ChatModel, ChatOpenAI, FakeChatModel
@@ -144,13 +144,167 @@ def test_bad_arguments_fail_before_any_request() -> None:
 def test_strict_function_calling_sends_the_flag() -> None:
     model = ChatOpenAI(api_key="k")
     runnable = model.with_structured_output(Person, method="function_calling", strict=True)
-    bound = runnable.steps[0]  # type: ignore[attr-defined]
-    tool = bound.extra_body["tools"][0]["function"]
-    assert (tool["name"], tool["strict"], bound.extra_body["parallel_tool_calls"]) == (
-        "Person",
-        True,
-        False,
+    body = runnable.steps[0].build_request("hi").json  # type: ignore[attr-defined]
+    tool = body["tools"][0]["function"]
+    assert (tool["name"], tool["strict"], body["parallel_tool_calls"]) == ("Person", True, False)
+    assert tool["parameters"]["additionalProperties"] is False
+
+
+# --- the bodies langchain-openai sends, built by langchain-openai itself --------------------
+
+
+class Review(BaseModel):
+    """A review."""
+
+    title: str = Field(description="the title")
+    score: int | None = None
+    author: Person = Field(description="who wrote it")
+
+
+class Joke(TypedDict):
+    """A joke."""
+
+    setup: Annotated[str, ..., "the setup"]
+    punchline: Annotated[str, ..., "the punchline"]
+    rating: Annotated[Optional[int], None, "how funny, 1 to 10"]  # noqa: UP045 - as tutorials write it
+
+
+JOKE_DICT = {
+    "title": "joke",
+    "description": "A joke.",
+    "type": "object",
+    "properties": {"setup": {"type": "string"}, "rating": {"type": "integer"}},
+    "required": ["setup"],
+}
+
+
+def _langchain_body(runnable: Any, model: Any) -> dict[str, Any]:
+    """What langchain-openai sends for `runnable` (its first step bound to `model`): its
+    own payload, a pydantic response format turned into JSON by the openai SDK's own
+    function, as its `parse()` does."""
+    from openai.lib._parsing._completions import type_to_response_format_param
+
+    kwargs = dict(runnable.first.kwargs)
+    kwargs.pop("ls_structured_output_format", None)
+    body = model._get_request_payload("hi", **kwargs)
+    if isinstance(body.get("response_format"), type):
+        body["response_format"] = type_to_response_format_param(body["response_format"])
+    return {k: v for k, v in body.items() if k not in ("messages", "stream")}
+
+
+def _chatplex_body(runnable: Any) -> dict[str, Any]:
+    first = runnable.steps[0]
+    body = dict(first.build_request("hi").json)
+    return {k: v for k, v in body.items() if k != "messages"}
+
+
+class Flat(BaseModel):
+    """A flat model."""
+
+    title: str = Field(description="the title")
+    score: int | None = None
+    tags: list[str] = []
+
+
+@pytest.mark.parametrize("strict", [None, True, False])
+@pytest.mark.parametrize(
+    ("schema", "method"),
+    [
+        (Review, "json_schema"),  # nested: the openai SDK's strict schema, refs inlined
+        (Flat, "json_schema"),
+        (Flat, "function_calling"),
+        (Joke, "json_schema"),
+        (Joke, "function_calling"),
+        (JOKE_DICT, "json_schema"),
+        (JOKE_DICT, "function_calling"),
+    ],
+    ids=["nested-json", "pydantic-json", "pydantic-fc", "td-json", "td-fc", "dict-json", "dict-fc"],
+)
+def test_openai_body_is_langchain_openais(schema: Any, method: str, strict: bool | None) -> None:
+    # Not compared: a nested pydantic model as a tool (function_calling). LangChain inlines
+    # its $refs; chatplex keeps them under $defs, which the APIs take as they are.
+    import langchain_openai
+
+    theirs = langchain_openai.ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")
+    ours = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")
+    expected = _langchain_body(
+        theirs.with_structured_output(schema, method=method, strict=strict), theirs
     )
+    got = _chatplex_body(ours.with_structured_output(schema, method=method, strict=strict))
+    assert got == expected
+
+
+# Not compared: a nested model as a tool (function_calling): LangChain inlines its $refs,
+# chatplex keeps them under $defs.
+@pytest.mark.parametrize(
+    ("schema", "method"),
+    [
+        (Review, "json_schema"),
+        (Flat, "json_schema"),
+        (Flat, "function_calling"),
+        (Joke, "json_schema"),
+        (Joke, "function_calling"),
+        (JOKE_DICT, "json_schema"),
+        (JOKE_DICT, "function_calling"),
+    ],
+    ids=["nested-json", "pydantic-json", "pydantic-fc", "td-json", "td-fc", "dict-json", "dict-fc"],
+)
+def test_anthropic_body_is_langchain_anthropics(schema: Any, method: str) -> None:
+    import langchain_anthropic
+
+    theirs = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="sk-test")
+    ours = ChatAnthropic(model="claude-sonnet-4-5", api_key="sk-test")
+    runnable = theirs.with_structured_output(schema, method=method)
+    kwargs = dict(runnable.first.kwargs)  # type: ignore[attr-defined]
+    kwargs.pop("ls_structured_output_format", None)
+    expected = theirs._get_request_payload("hi", **kwargs)
+    expected = {k: v for k, v in expected.items() if k not in ("messages", "stream")}
+    got = _chatplex_body(ours.with_structured_output(schema, method=method))
+    assert got == expected
+    if method == "json_schema":
+        assert got["output_config"]["format"]["schema"]["additionalProperties"] is False
+
+
+def test_json_schema_defaults_spelled_out() -> None:
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")
+    body = _chatplex_body(model.with_structured_output(Review, method="json_schema"))
+    inner = body["response_format"]["json_schema"]
+    assert inner["strict"] is True  # a pydantic class: strict, as the openai SDK sends it
+    assert inner["schema"]["additionalProperties"] is False
+    assert inner["schema"]["required"] == ["title", "score", "author"]
+    loose = _chatplex_body(model.with_structured_output(JOKE_DICT, method="json_schema"))
+    assert loose["response_format"]["json_schema"]["strict"] is False
+    tight = _chatplex_body(
+        model.with_structured_output(JOKE_DICT, method="json_schema", strict=True)
+    )
+    tight_schema = tight["response_format"]["json_schema"]["schema"]
+    assert tight_schema["additionalProperties"] is False
+    assert tight_schema["required"] == ["setup", "rating"]
+    typed = _chatplex_body(model.with_structured_output(Joke, method="json_schema"))
+    properties = typed["response_format"]["json_schema"]["schema"]["properties"]
+    assert properties["setup"]["description"] == "the setup"
+    assert properties["rating"] == {"type": "integer", "description": "how funny, 1 to 10"}
+
+
+def test_a_response_format_dict_is_sent_as_given() -> None:
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")
+    wrapped = {"name": "city", "schema": CITY_SCHEMA, "strict": True}
+    for given in (wrapped, {"type": "json_schema", "json_schema": wrapped}):
+        body = _chatplex_body(model.with_structured_output(given, method="json_schema"))
+        assert body["response_format"] == {"type": "json_schema", "json_schema": wrapped}
+    with pytest.raises(ValueError, match="set it in one place"):
+        model.with_structured_output(wrapped, method="json_schema", strict=False)
+    with pytest.raises(TypeError, match="needs a name and a schema"):
+        model.with_structured_output({"name": 3, "schema": {}}, method="json_schema")
+
+
+CITY_SCHEMA = {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}
+
+
+def test_typeddict_replies_still_validate() -> None:
+    model = FakeChatModel(responses=['{"setup": "a", "punchline": "b", "rating": 3}'])
+    runnable = model.with_structured_output(Joke, method="json_mode")
+    assert runnable.invoke("hi") == {"setup": "a", "punchline": "b", "rating": 3}
 
 
 def test_partial_json_matches_langchain() -> None:

@@ -1,0 +1,225 @@
+"""chatplex's errors, catchable as the provider SDK's errors too.
+
+A script moved from LangChain keeps its `except openai.RateLimitError:` or
+`except anthropic.APIStatusError:`. `except` walks the raised object's real class
+hierarchy (ABC registration does not count), so an error that must be caught by both
+`chatplex.errors.RateLimitError` and `openai.RateLimitError` has to be an instance of a
+class that subclasses both. `sdk_compatible` builds such a class (once, then cached) and
+moves the error into it, at raise time only: errors are rare, and only when the SDK is
+already imported (`sys.modules`): a script that names `openai.RateLimitError` has
+imported `openai`, and `import chatplex` never imports an SDK.
+
+Which SDK: the one of the wire the call spoke (`provider` "openai" → `openai`,
+"anthropic" → `anthropic`, whatever the base URL). Which class: the one the SDK itself
+would raise for that status (its own table, ending in `InternalServerError` for 5xx and
+`APIStatusError` for the rest), `APITimeoutError` for timeouts and a passed deadline,
+`APIConnectionError` for a failed connection or a stream that broke off, `APIStatusError`
+for an error event inside a stream (Anthropic's `overloaded_error`: `OverloadedError`),
+`APIError` otherwise.
+
+The error keeps chatplex's attributes, `str()` and `repr()`; the SDK's own fields that
+chatplex has no name for are filled from what chatplex holds (`type`, `param`,
+`request`; Anthropic's `api_message`, `error_code`, `workspace_id`). Fields both name
+(`message`, `body`, `code`, `request_id`, `status_code`, `response`) keep chatplex's
+values: one difference remains for OpenAI's `body`, which is the whole decoded error
+body here and only its `"error"` object in the SDK. `response` and `request` are
+`httpx` objects (the SDKs now use `httpx2`), with credentials masked. The SDK's
+`__init__` never runs (it wants objects chatplex does not have).
+
+Pickling (Ray, process pools) keeps the error's fields; on the other side it is again
+SDK-compatible when the SDK can be imported there, else a plain chatplex error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable
+from typing import Any, cast
+
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    DeadlineExceededError,
+    StreamError,
+)
+
+__all__ = ["sdk_class_for", "sdk_compatible"]
+
+#: The SDK module of each built-in wire (the adapter's `provider`).
+SDK_OF_PROVIDER = {"openai": "openai", "anthropic": "anthropic"}
+
+#: Status → the SDK's class name, as the SDKs pick them (`_make_status_error`). A name
+#: the installed SDK lacks (openai has no 402; an old anthropic no OverloadedError)
+#: falls back to InternalServerError for 5xx, APIStatusError for the rest.
+_STATUS_CLASS = {
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    402: "PaymentRequiredError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    408: "RequestTimeoutError",
+    409: "ConflictError",
+    412: "PreconditionFailedError",
+    413: "ContentTooLargeError",
+    422: "UnprocessableEntityError",
+    429: "RateLimitError",
+    431: "RequestHeaderFieldsTooLargeError",
+    499: "ClientClosedRequestError",
+    501: "HTTPNotImplementedError",
+    503: "ServiceUnavailableError",
+    504: "GatewayTimeoutError",
+    529: "OverloadedError",
+}
+
+_COMBINED: dict[tuple[type, type], type] = {}
+
+
+def sdk_class_for(err: BaseException, sdk: Any) -> type[BaseException] | None:
+    """The class of the SDK module `sdk` that `err` should also be, or None (an error
+    no SDK class stands for, such as a spent cost budget)."""
+    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
+        return _named(sdk, "APITimeoutError")
+    if not isinstance(err, APIError):
+        return None
+    if isinstance(err, APIConnectionError):
+        return _named(sdk, "APIConnectionError")
+    status = err.status
+    if status is not None and status >= 400:
+        name = _STATUS_CLASS.get(status)
+        found = _named(sdk, name) if name else None
+        if found is None:
+            found = _named(sdk, "InternalServerError" if status >= 500 else "APIStatusError")
+        return found
+    if err.error_type == "overloaded_error":  # Anthropic's error event inside a stream
+        return _named(sdk, "OverloadedError") or _named(sdk, "APIStatusError")
+    if isinstance(err, StreamError):
+        # An error event: the SDKs raise a status error; a stream that broke off: the
+        # connection failed.
+        return _named(sdk, "APIStatusError" if err.error_type else "APIConnectionError")
+    return _named(sdk, "APIError")
+
+
+def sdk_compatible(
+    err: BaseException,
+    provider: str | None,
+    request: Callable[[], Any] | None = None,
+) -> BaseException:
+    """`err`, moved into a class that also subclasses the matching class of `provider`'s
+    SDK when that SDK is imported; `err` unchanged otherwise (and for any error no SDK
+    class stands for). `request` gives a credential-free copy of the HTTP request, for
+    the SDK's `request` attribute when the error holds no response. Never raises."""
+    module_name = SDK_OF_PROVIDER.get(provider or "")
+    sdk = sys.modules.get(module_name) if module_name else None
+    if sdk is None:
+        return err
+    try:
+        sdk_cls = sdk_class_for(err, sdk)
+        if sdk_cls is None or isinstance(err, sdk_cls):
+            return err
+        combined = _combined(type(err), sdk_cls, module_name or "")
+        err.__class__ = combined
+        _fill_sdk_fields(err, request)
+    except Exception:  # an SDK shaped unlike the ones known: the plain error still holds
+        return err
+    return err
+
+
+def _named(sdk: Any, name: str | None) -> type[BaseException] | None:
+    found = getattr(sdk, name, None) if name else None
+    return found if isinstance(found, type) and issubclass(found, BaseException) else None
+
+
+def _combined(base: type, sdk_cls: type, module_name: str) -> type:
+    """The class (cached) subclassing chatplex's `base` first (its attributes, `str()`
+    and pickling win), then `sdk_cls`."""
+    key = (base, sdk_cls)
+    found = _COMBINED.get(key)
+    if found is None:
+        sdk_name = sdk_cls.__name__
+
+        def __reduce__(self: BaseException) -> tuple[Any, ...]:
+            return _reduce(self, base, module_name, sdk_name)
+
+        namespace = {
+            "__module__": base.__module__,
+            "__qualname__": base.__qualname__,
+            "__doc__": base.__doc__,
+            "__reduce__": __reduce__,
+        }
+        found = _COMBINED[key] = type(base.__name__, (base, sdk_cls), namespace)
+    return found
+
+
+def _fill_sdk_fields(err: Any, request: Callable[[], Any] | None) -> None:
+    """The SDK attributes chatplex has no name for, from what the error holds."""
+    fields = err.__dict__
+    response = fields.get("response")
+    req = None
+    if response is not None:
+        try:
+            req = response.request
+        except RuntimeError:  # a response built without a request
+            req = None
+    if req is None and request is not None:
+        req = request()
+    fields.setdefault("request", req)
+    fields.setdefault("message", str(err.args[0]) if err.args else "")
+    fields.setdefault("body", None)
+    fields.setdefault("code", None)
+    fields.setdefault("request_id", None)
+    fields.setdefault("response", None)
+    error = _error_object(fields.get("body"))
+    fields.setdefault("type", fields.get("error_type") or error.get("type"))
+    fields.setdefault("param", error.get("param"))
+    # Anthropic's APIStatusError fields.
+    fields.setdefault("api_message", error.get("message"))
+    details = error.get("details")
+    code = details.get("error_code") if isinstance(details, dict) else None
+    fields.setdefault("error_code", code if isinstance(code, str) else None)
+    fields.setdefault("details", None)
+    headers = getattr(response, "headers", None)
+    fields.setdefault(
+        "workspace_id", headers.get("anthropic-workspace-id") if headers is not None else None
+    )
+
+
+def _error_object(body: Any) -> dict[str, Any]:
+    """The `error` object of an error body (both providers nest it), or the body."""
+    if not isinstance(body, dict):
+        return {}
+    inner = body.get("error")
+    return inner if isinstance(inner, dict) else body
+
+
+def _reduce(err: BaseException, base: type, module_name: str, sdk_name: str) -> tuple[Any, ...]:
+    """chatplex's own pickling of `err` (its class swapped back to chatplex's), wrapped so
+    that unpickling makes it SDK-compatible again where the SDK can be imported. The
+    request and response are not carried (sockets, credentials' masks: not needed)."""
+    reduced: Any = cast(Any, base).__reduce__(err)
+    fn, args, *rest = reduced
+    fn = base if fn is type(err) else fn
+    args = tuple(_portable(a, err, base) for a in args)
+    rest = [_portable(r, err, base) for r in rest]
+    return (_restore, (fn, args, module_name, sdk_name), *rest)
+
+
+def _portable(value: Any, err: BaseException, base: type) -> Any:
+    if value is type(err):
+        return base
+    if isinstance(value, dict) and ("request" in value or "response" in value):
+        return {**value, "request": None, "response": None}
+    return value
+
+
+def _restore(fn: Callable[..., Any], args: tuple[Any, ...], module_name: str, sdk_name: str) -> Any:
+    err = fn(*args)
+    try:
+        sdk = importlib.import_module(module_name)
+    except ImportError:
+        return err
+    sdk_cls = _named(sdk, sdk_name)
+    if sdk_cls is not None and not isinstance(err, sdk_cls):
+        err.__class__ = _combined(type(err), sdk_cls, module_name)
+    return err
