@@ -165,6 +165,6 @@ LATE.fallbacks = RunnableWithFallbacks
 LATE.input_schema = _input_schema
 LATE.output_schema = _output_schema
 
-# LangChain loaded first: its isinstance checks accept chatplex runnables from now on
-# (see `foreign.py`; later loads are caught where a chatplex runnable meets LangChain).
+# LangChain's isinstance checks accept chatplex runnables, whichever is imported first
+# (see `foreign.py` and `chatplex/postimport.py`).
 expose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._border import install_langchain_view
 from ._coerce import coerce_messages, message_from_role, normalise_role
 from ._merge import merge_content
 from ._messages import (
@@ -50,6 +51,11 @@ _LAZY = {
     "parse_partial_json": "._partial_json",
     "to_langchain": "._langchain",
 }
+
+
+# Once LangChain's message classes load (or now, if they are loaded), chatplex messages
+# pass LangChain's isinstance checks (see `_border.py`).
+install_langchain_view()
 
 
 def __getattr__(name: str) -> Any:
