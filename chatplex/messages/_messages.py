@@ -32,6 +32,8 @@ __all__ = [
 ]
 
 
+_COMMON_FIELDS = ("content", "additional_kwargs", "response_metadata", "type", "name", "id")
+
 #: chatplex message class -> LangChain's matching class, filled by `_border.py` when
 #: LangChain's message modules are imported (empty while they are not).
 AS_LANGCHAIN: dict[type, type] = {}
@@ -69,6 +71,8 @@ class BaseMessage:
     response_metadata: dict[str, Any] = field(default_factory=dict)
 
     type: ClassVar[str] = "base"
+    #: The fields in LangChain's `model_dump` order (`_pydantic.py`, `_dicts.py`).
+    _field_order: ClassVar[tuple[str, ...]] = _COMMON_FIELDS
 
     @property
     def text(self) -> str:
@@ -108,7 +112,7 @@ class BaseMessage:
 
     def __reduce__(self) -> Any:
         # Pickle and copy by the real class (pickle compares it with `__class__`).
-        from ._border import reduce_message
+        from ._pydantic import reduce_message
 
         return reduce_message(self)
 
@@ -124,7 +128,7 @@ class BaseMessage:
         """The fields as a dict, as LangChain's (pydantic) `model_dump` gives them:
         `content`, `additional_kwargs`, `response_metadata`, `type`, `name`, `id`, then
         the type's own fields. `by_alias` changes nothing (no field has an alias)."""
-        from ._border import dump_message
+        from ._pydantic import dump_message
 
         return dump_message(self, mode, include, exclude, exclude_none)
 
@@ -138,35 +142,40 @@ class BaseMessage:
         by_alias: bool = False,
     ) -> str:
         """`model_dump(mode="json")` as a JSON string (compact unless `indent`)."""
-        from ._border import dump_message_json
+        from ._pydantic import dump_message_json
 
         return dump_message_json(self, indent, include, exclude, exclude_none)
 
     def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy of the same class, with `update`'s fields set (not validated, as in
         pydantic); `deep=True` copies the field values too."""
-        from ._border import copy_message
+        from ._pydantic import copy_message
 
-        return copy_message(self, update, deep)  # type: ignore[return-value]
+        return copy_message(self, update, deep)  # type: ignore[no-any-return]
 
     @classmethod
     def model_validate(cls, obj: Any) -> Self:
         """A message of this class from a dict of its fields (a `type` key may pick a
         subclass), a LangChain message, or a message (returned as it is)."""
-        from ._border import validate_message
+        from ._pydantic import validate_message
 
-        return validate_message(cls, obj)  # type: ignore[return-value]
+        return validate_message(cls, obj)  # type: ignore[no-any-return]
 
     @classmethod
     def model_validate_json(cls, data: str | bytes) -> Self:
         """`model_validate` of a JSON object."""
         return cls.model_validate(json.loads(data))
 
+    #: What LangChain's serialiser (`dumpd`) reads besides `to_json`: no field has an
+    #: alias, none is a secret.
+    model_fields: ClassVar[dict[str, Any]] = {}
+    lc_secrets: ClassVar[dict[str, str]] = {}
+
     def to_json(self) -> dict[str, Any]:
         """LangChain's serialised form (`dumpd`, its tracers call it); needs langchain-core."""
-        from ._langchain import to_langchain
+        from ._pydantic import langchain_json
 
-        return to_langchain(self).to_json()  # type: ignore[no-any-return]
+        return langchain_json(self)  # type: ignore[no-any-return]
 
 
 @dataclass(slots=True)
@@ -192,6 +201,12 @@ class AIMessage(BaseMessage):
     usage_metadata: UsageMetadata | None = None
 
     type: ClassVar[str] = "ai"
+    _field_order: ClassVar[tuple[str, ...]] = (
+        *_COMMON_FIELDS,
+        "tool_calls",
+        "invalid_tool_calls",
+        "usage_metadata",
+    )
 
     def __post_init__(self) -> None:
         # LangChain marks every call with its type; code written for it may read it.
@@ -229,6 +244,11 @@ class AIMessageChunk(AIMessage):
     _from_calls: bool = field(default=False, init=False, repr=False, compare=False)
 
     type: ClassVar[str] = "AIMessageChunk"
+    _field_order: ClassVar[tuple[str, ...]] = (
+        *AIMessage._field_order,
+        "tool_call_chunks",
+        "chunk_position",
+    )
 
     def __post_init__(self) -> None:
         if self.tool_call_chunks:
@@ -343,6 +363,12 @@ class ToolMessage(BaseMessage):
     artifact: Any = None
 
     type: ClassVar[str] = "tool"
+    _field_order: ClassVar[tuple[str, ...]] = (
+        *_COMMON_FIELDS,
+        "tool_call_id",
+        "artifact",
+        "status",
+    )
 
     def __post_init__(self) -> None:
         if not isinstance(self.tool_call_id, str) or not self.tool_call_id:
