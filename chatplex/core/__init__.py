@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ..messages import utils as message_utils
 from ._late import LATE
 from .base import Runnable, RunnableBinding
 from .composition import RunnableParallel, RunnableSequence, coerce_to_runnable
@@ -151,6 +152,13 @@ def _alternatives(
         which, runnable, alternatives, default_key=default_key, prefix_keys=prefix_keys
     )
 
+
+def _message_runnable(function: Any, name: str) -> Runnable[Any, Any]:
+    return RunnableLambda(function, name=name)
+
+
+# `trim_messages(max_tokens=...)` without messages is a runnable (messages/utils.py).
+message_utils.runnable_factory = _message_runnable
 
 LATE.coerce = coerce_to_runnable
 LATE.pick = RunnablePick

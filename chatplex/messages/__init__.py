@@ -40,6 +40,14 @@ if TYPE_CHECKING:
     )
     from ._langchain import to_langchain
     from ._partial_json import parse_partial_json
+    from .utils import (
+        count_tokens_approximately,
+        filter_messages,
+        get_buffer_string,
+        merge_message_runs,
+        message_chunk_to_message,
+        trim_messages,
+    )
 
 #: Loaded on first use, not by `import chatplex` (module `__getattr__`, PEP 562).
 _LAZY = {
@@ -50,6 +58,12 @@ _LAZY = {
     "messages_to_dict": "._dicts",
     "parse_partial_json": "._partial_json",
     "to_langchain": "._langchain",
+    "count_tokens_approximately": ".utils",
+    "filter_messages": ".utils",
+    "get_buffer_string": ".utils",
+    "merge_message_runs": ".utils",
+    "message_chunk_to_message": ".utils",
+    "trim_messages": ".utils",
 }
 
 
@@ -88,8 +102,13 @@ __all__ = [
     "coerce_messages",
     "content_text",
     "convert_to_messages",
+    "count_tokens_approximately",
+    "filter_messages",
+    "get_buffer_string",
     "merge_chunks",
     "merge_content",
+    "merge_message_runs",
+    "message_chunk_to_message",
     "message_from_dict",
     "message_from_role",
     "message_to_dict",
@@ -99,4 +118,5 @@ __all__ = [
     "parse_partial_json",
     "reply_as_chunk",
     "to_langchain",
+    "trim_messages",
 ]
