@@ -18,8 +18,8 @@ from chatplex import (
     SystemMessage,
     ToolMessage,
 )
-from chatplex.messages import utils as ours
 from chatplex.messages import BaseMessage, messages_to_dict, to_langchain
+from chatplex.messages import utils as ours
 
 lc = pytest.importorskip("langchain_core.messages")
 
@@ -99,7 +99,9 @@ def test_trim_with_a_per_message_counter_or_a_model() -> None:
 
 def test_trim_rejects_what_langchain_rejects() -> None:
     with pytest.raises(ValueError, match="start_on parameter is only valid"):
-        ours.trim_messages(MESSAGES, max_tokens=3, token_counter=len, strategy="first", start_on="human")
+        ours.trim_messages(
+            MESSAGES, max_tokens=3, token_counter=len, strategy="first", start_on="human"
+        )
     with pytest.raises(ValueError, match="include_system parameter is only valid"):
         ours.trim_messages(
             MESSAGES, max_tokens=3, token_counter=len, strategy="first", include_system=True
