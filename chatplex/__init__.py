@@ -26,6 +26,7 @@ from .core import (
     RunnableSequence,
     StrOutputParser,
     adispatch_custom_event,
+    chain,
     dispatch_custom_event,
 )
 from .core._late import LATE as _LATE
@@ -207,6 +208,7 @@ __all__ = [
     "UsageTracker",
     "aclose",
     "adispatch_custom_event",
+    "chain",
     "close",
     "convert_to_messages",
     "count_tokens_approximately",

@@ -76,6 +76,7 @@ EXPECTED = [
     "ConfigurableFieldSpec",
     "dispatch_custom_event",
     "adispatch_custom_event",
+    "chain",
 ]
 
 #: The names issue 25 added, each one of LangChain's (where LangChain has it).

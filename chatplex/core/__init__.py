@@ -13,7 +13,7 @@ from .base import Runnable, RunnableBinding
 from .composition import RunnableParallel, RunnableSequence, coerce_to_runnable
 from .events import StreamEvent, adispatch_custom_event, dispatch_custom_event
 from .foreign import ForeignRunnable, expose
-from .lambdas import RunnableGenerator, RunnableLambda
+from .lambdas import RunnableGenerator, RunnableLambda, chain
 from .parsers import OutputParserException, StrOutputParser
 from .passthrough import RunnableAssign, RunnablePassthrough, RunnablePick, assign_steps
 from .prompts import ChatPromptTemplate, ChatPromptValue, MessagesPlaceholder
@@ -102,6 +102,7 @@ __all__ = [
     "StreamEvent",
     "StringPromptValue",
     "adispatch_custom_event",
+    "chain",
     "coerce_to_runnable",
     "dispatch_custom_event",
 ]
