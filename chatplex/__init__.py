@@ -42,6 +42,7 @@ from .messages import (
     ToolMessage,
 )
 from .messages.utils import (
+    convert_to_openai_messages,
     count_tokens_approximately,
     filter_messages,
     get_buffer_string,
@@ -211,6 +212,7 @@ __all__ = [
     "chain",
     "close",
     "convert_to_messages",
+    "convert_to_openai_messages",
     "count_tokens_approximately",
     "dispatch_custom_event",
     "filter_messages",

@@ -62,6 +62,7 @@ EXPECTED = [
     "get_buffer_string",
     "count_tokens_approximately",
     "message_chunk_to_message",
+    "convert_to_openai_messages",
     "ChatPromptValue",
     "PromptTemplate",
     "FewShotChatMessagePromptTemplate",
@@ -130,6 +131,7 @@ HOMES = {
     "get_buffer_string": messages,
     "count_tokens_approximately": messages,
     "message_chunk_to_message": messages,
+    "convert_to_openai_messages": messages,
 }
 
 

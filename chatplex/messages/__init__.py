@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ._langchain import to_langchain
     from ._partial_json import parse_partial_json
     from .utils import (
+        convert_to_openai_messages,
         count_tokens_approximately,
         filter_messages,
         get_buffer_string,
@@ -58,6 +59,7 @@ _LAZY = {
     "messages_to_dict": "._dicts",
     "parse_partial_json": "._partial_json",
     "to_langchain": "._langchain",
+    "convert_to_openai_messages": ".utils",
     "count_tokens_approximately": ".utils",
     "filter_messages": ".utils",
     "get_buffer_string": ".utils",
@@ -102,6 +104,7 @@ __all__ = [
     "coerce_messages",
     "content_text",
     "convert_to_messages",
+    "convert_to_openai_messages",
     "count_tokens_approximately",
     "filter_messages",
     "get_buffer_string",

@@ -203,3 +203,47 @@ def test_without_messages_each_is_a_runnable_for_a_chain() -> None:
     assert [m.type for m in only_humans.invoke(MESSAGES)] == ["human"] * 3
     merger = ours.merge_message_runs()
     assert len(asyncio.run(merger.ainvoke(MESSAGES))) == 7
+
+
+OPENAI_CASES: list[BaseMessage] = [
+    *MESSAGES,
+    SystemMessage("be", additional_kwargs={"__openai_role__": "developer"}),
+    AIMessage(content="", additional_kwargs={"refusal": "no"}),
+    HumanMessage(
+        [
+            {"type": "text", "text": "look"},
+            {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
+            {"type": "reasoning", "reasoning": "r"},
+            {"type": "custom", "x": 1},
+        ]
+    ),
+]
+
+
+@pytest.mark.parametrize("text_format", ["string", "block"])
+@pytest.mark.parametrize("include_id", [False, True])
+def test_openai_messages_as_langchain(text_format: str, include_id: bool) -> None:
+    options = {"text_format": text_format, "include_id": include_id}
+    theirs = langchain(OPENAI_CASES)
+    assert ours.convert_to_openai_messages(OPENAI_CASES, **options) == (
+        lc.convert_to_openai_messages(theirs, **options)
+    )
+    assert ours.convert_to_openai_messages(OPENAI_CASES[1], **options) == (
+        lc.convert_to_openai_messages(theirs[1], **options)
+    )
+    assert ours.convert_to_openai_messages([("human", "hi")]) == [{"role": "user", "content": "hi"}]
+
+
+def test_openai_messages_refuse_what_they_do_not_translate() -> None:
+    anthropic_image = HumanMessage(
+        [{"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "x"}}]
+    )
+    with pytest.raises(NotImplementedError, match=r"image block at messages\[0\].content\[0\]"):
+        ours.convert_to_openai_messages([anthropic_image])
+    odd = HumanMessage([{"type": "custom", "x": 1}])
+    with pytest.raises(ValueError, match="does not match OpenAI"):
+        ours.convert_to_openai_messages([odd], pass_through_unknown_blocks=False)
+    with pytest.raises(ValueError, match="missing expected key"):
+        ours.convert_to_openai_messages([HumanMessage([{"type": "image_url"}])])
+    with pytest.raises(ValueError, match="Unrecognized text_format"):
+        ours.convert_to_openai_messages([odd], text_format="html")  # type: ignore[arg-type]
