@@ -293,6 +293,7 @@ else:
     import chatplex
     from langchain_core.output_parsers import JsonOutputParser
     from langchain_core.messages import messages_to_dict, trim_messages
+from langchain_core.messages import filter_messages, merge_message_runs
 from langchain_core.chat_history import InMemoryChatMessageHistory
 from langchain_core.runnables.history import RunnableWithMessageHistory
 from chatplex import AIMessage, HumanMessage, init_chat_model
@@ -308,6 +309,9 @@ out = {
     "stream": list(chain.stream("q"))[-1],
     "dicts": [d["type"] for d in messages_to_dict(messages)],
     "trim": [m.text for m in trim_messages(messages, max_tokens=2, token_counter=len)],
+    "filter": [m.text for m in filter_messages(messages, include_types=["human"])],
+    "merge": [m.text for m in merge_message_runs(messages + [HumanMessage("d")])],
+    "dump": messages[0].model_dump(),
     "history": [(m.type, m.text) for m in history.messages],
 }
 print(json.dumps(out))
@@ -328,5 +332,15 @@ def test_langchain_code_takes_chatplex_messages_in_either_import_order(order: st
         "stream": {"x": 1},
         "dicts": ["human", "ai", "human"],
         "trim": ["b", "c"],
+        "filter": ["a", "c"],
+        "merge": ["a", "b", "c\nd"],
+        "dump": {
+            "content": "a",
+            "additional_kwargs": {},
+            "response_metadata": {},
+            "type": "human",
+            "name": None,
+            "id": None,
+        },
         "history": [["human", "hi"], ["ai", "ok"]],
     }
