@@ -41,15 +41,6 @@ from .messages import (
     ToolCall,
     ToolMessage,
 )
-from .messages.utils import (
-    convert_to_openai_messages,
-    count_tokens_approximately,
-    filter_messages,
-    get_buffer_string,
-    merge_message_runs,
-    message_chunk_to_message,
-    trim_messages,
-)
 from .version import __version__ as __version__
 
 if TYPE_CHECKING:
@@ -77,9 +68,16 @@ if TYPE_CHECKING:
     )
     from .messages import (
         convert_to_messages,
+        convert_to_openai_messages,
+        count_tokens_approximately,
+        filter_messages,
+        get_buffer_string,
+        merge_message_runs,
+        message_chunk_to_message,
         message_to_dict,
         messages_from_dict,
         messages_to_dict,
+        trim_messages,
     )
 
 
@@ -109,6 +107,13 @@ _LAZY = {
     "message_to_dict": "messages",
     "messages_from_dict": "messages",
     "messages_to_dict": "messages",
+    "convert_to_openai_messages": "messages",
+    "count_tokens_approximately": "messages",
+    "filter_messages": "messages",
+    "get_buffer_string": "messages",
+    "merge_message_runs": "messages",
+    "message_chunk_to_message": "messages",
+    "trim_messages": "messages",
 }
 
 

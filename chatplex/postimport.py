@@ -19,8 +19,8 @@ nothing is left to wait for. Until then it costs one set lookup per new import.
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from types import ModuleType
 from typing import Any
 
@@ -28,8 +28,8 @@ __all__ = ["when_imported"]
 
 Callback = Callable[[ModuleType], None]
 
-_lock = threading.RLock()
-#: module name -> the functions waiting for it.
+#: module name -> the functions waiting for it. No lock: each step is one dict or list
+#: operation (atomic in CPython), and removing the finder twice is tolerated.
 _waiting: dict[str, list[Callback]] = {}
 
 
@@ -39,20 +39,19 @@ def when_imported(module_name: str, callback: Callback) -> None:
 
     An exception in `callback` propagates to the import that triggered it (a bug in
     chatplex's glue should be seen, not swallowed)."""
-    with _lock:
-        module = sys.modules.get(module_name)
-        if module is None:
-            _waiting.setdefault(module_name, []).append(callback)
-            if _FINDER not in sys.meta_path:
-                sys.meta_path.insert(0, _FINDER)
-            return
+    module = sys.modules.get(module_name)
+    if module is None:
+        _waiting.setdefault(module_name, []).append(callback)
+        if _FINDER not in sys.meta_path:
+            sys.meta_path.insert(0, _FINDER)
+        return
     callback(module)
 
 
 def _fire(module: ModuleType) -> None:
-    with _lock:
-        callbacks = _waiting.pop(module.__name__, [])
-        if not _waiting and _FINDER in sys.meta_path:
+    callbacks = _waiting.pop(module.__name__, [])
+    if not _waiting:
+        with suppress(ValueError):  # another thread's import took it off first
             sys.meta_path.remove(_FINDER)
     for callback in callbacks:
         callback(module)

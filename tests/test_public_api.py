@@ -216,6 +216,11 @@ def test_import_chatplex_loads_the_drop_ins_and_error_helpers_on_first_use() -> 
         "chatplex.chat.cost",
         "hashlib",
         "chatplex.messages._langchain",
+        # message utilities, dict forms and pydantic methods (issue 25), and LangChain
+        "chatplex.messages.utils",
+        "chatplex.messages._dicts",
+        "chatplex.messages._pydantic",
+        "langchain_core",
         "difflib",
         "urllib.parse",
     ]

@@ -5,9 +5,10 @@ models or HTTP (see ARCHITECTURE.md)."""
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from ..messages import utils as message_utils
+from ..postimport import when_imported
 from ._late import LATE
 from .base import Runnable, RunnableBinding
 from .composition import RunnableParallel, RunnableSequence, coerce_to_runnable
@@ -158,8 +159,13 @@ def _message_runnable(function: Any, name: str) -> Runnable[Any, Any]:
     return RunnableLambda(function, name=name)
 
 
-# `trim_messages(max_tokens=...)` without messages is a runnable (messages/utils.py).
-message_utils.runnable_factory = _message_runnable
+def _give_message_utils_runnables(module: ModuleType) -> None:
+    module.__dict__["runnable_factory"] = _message_runnable
+
+
+# `trim_messages(max_tokens=...)` without messages is a runnable (messages/utils.py, one
+# layer down, loaded on first use: its slot is filled when it is imported).
+when_imported("chatplex.messages.utils", _give_message_utils_runnables)
 
 LATE.coerce = coerce_to_runnable
 LATE.pick = RunnablePick

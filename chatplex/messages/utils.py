@@ -7,8 +7,8 @@ a prompt value) and give what LangChain's give (compared in the tests). As in La
 `trim_messages`, `filter_messages` and `merge_message_runs` called without messages
 return a runnable, for a chain: `itemgetter("messages") | trim_messages(max_tokens=...)`.
 That runnable is a `RunnableLambda` of chatplex.core, a layer above: core sets
-`runnable_factory` when it is imported (which `import chatplex` always does first), one of
-the inversions ARCHITECTURE.md lists.
+`runnable_factory` as this module is imported (`chatplex.postimport`; `import chatplex`
+always runs core first), one of the inversions ARCHITECTURE.md lists.
 
 >>> from chatplex import AIMessage, HumanMessage
 >>> [m.text for m in trim_messages(
