@@ -14,21 +14,31 @@ from .chat import ChatModel, FakeChatModel, init_chat_model
 from .chat.callbacks import UsageMetadataCallbackHandler, get_usage_metadata_callback
 from .core import (
     ChatPromptTemplate,
+    ChatPromptValue,
     MessagesPlaceholder,
+    OutputParserException,
     Runnable,
     RunnableConfig,
+    RunnableGenerator,
     RunnableLambda,
     RunnableParallel,
     RunnablePassthrough,
+    RunnableSequence,
     StrOutputParser,
+    adispatch_custom_event,
+    chain,
+    dispatch_custom_event,
 )
 from .core._late import LATE as _LATE
 from .errors import BudgetExceededError
 from .messages import (
     AIMessage,
     AIMessageChunk,
+    AnyMessage,
+    BaseMessage,
     HumanMessage,
     SystemMessage,
+    ToolCall,
     ToolMessage,
 )
 from .version import __version__ as __version__
@@ -46,32 +56,74 @@ if TYPE_CHECKING:
         set_llm_cache,
         track_usage,
     )
+    from .core import (
+        ConfigurableField,
+        ConfigurableFieldSpec,
+        FewShotChatMessagePromptTemplate,
+        JsonOutputParser,
+        PromptTemplate,
+        PydanticOutputParser,
+        RunnableBranch,
+        SimpleJsonOutputParser,
+    )
+    from .messages import (
+        convert_to_messages,
+        convert_to_openai_messages,
+        count_tokens_approximately,
+        filter_messages,
+        get_buffer_string,
+        merge_message_runs,
+        message_chunk_to_message,
+        message_to_dict,
+        messages_from_dict,
+        messages_to_dict,
+        trim_messages,
+    )
 
 
 #: Loaded on first use (module `__getattr__`, PEP 562), so `import chatplex` stays light:
-#: the drop-ins, the reply caches and usage tracking (see chatplex/chat/__init__.py).
-_LAZY = frozenset(
-    {
-        "BaseCache",
-        "ChatAnthropic",
-        "ChatOpenAI",
-        "InMemoryCache",
-        "SQLiteCache",
-        "UsageCallbackHandler",
-        "UsageTracker",
-        "get_llm_cache",
-        "set_llm_cache",
-        "track_usage",
-    }
-)
+#: name -> the package that has it (the drop-ins, reply caches and usage tracking in
+#: chat/; the prompts, parsers and runnables core loads lazily; the dict forms).
+_LAZY = {
+    "BaseCache": "chat",
+    "ChatAnthropic": "chat",
+    "ChatOpenAI": "chat",
+    "InMemoryCache": "chat",
+    "SQLiteCache": "chat",
+    "UsageCallbackHandler": "chat",
+    "UsageTracker": "chat",
+    "get_llm_cache": "chat",
+    "set_llm_cache": "chat",
+    "track_usage": "chat",
+    "ConfigurableField": "core",
+    "ConfigurableFieldSpec": "core",
+    "FewShotChatMessagePromptTemplate": "core",
+    "JsonOutputParser": "core",
+    "PromptTemplate": "core",
+    "PydanticOutputParser": "core",
+    "RunnableBranch": "core",
+    "SimpleJsonOutputParser": "core",
+    "convert_to_messages": "messages",
+    "message_to_dict": "messages",
+    "messages_from_dict": "messages",
+    "messages_to_dict": "messages",
+    "convert_to_openai_messages": "messages",
+    "count_tokens_approximately": "messages",
+    "filter_messages": "messages",
+    "get_buffer_string": "messages",
+    "merge_message_runs": "messages",
+    "message_chunk_to_message": "messages",
+    "trim_messages": "messages",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
+    package = _LAZY.get(name)
+    if package is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from . import chat
+    from importlib import import_module
 
-    value = getattr(chat, name)
+    value = getattr(import_module(f".{package}", __name__), name)
     globals()[name] = value
     return value
 
@@ -123,33 +175,62 @@ async def aclose() -> None:
 __all__ = [
     "AIMessage",
     "AIMessageChunk",
-    "ChatAnthropic",
+    "AnyMessage",
     "BaseCache",
+    "BaseMessage",
     "BudgetExceededError",
+    "ChatAnthropic",
     "ChatModel",
     "ChatOpenAI",
     "ChatPromptTemplate",
+    "ChatPromptValue",
+    "ConfigurableField",
+    "ConfigurableFieldSpec",
     "FakeChatModel",
+    "FewShotChatMessagePromptTemplate",
     "HumanMessage",
     "InMemoryCache",
+    "JsonOutputParser",
     "MessagesPlaceholder",
+    "OutputParserException",
+    "PromptTemplate",
+    "PydanticOutputParser",
     "Runnable",
+    "RunnableBranch",
     "RunnableConfig",
+    "RunnableGenerator",
     "RunnableLambda",
     "RunnableParallel",
     "RunnablePassthrough",
+    "RunnableSequence",
     "SQLiteCache",
+    "SimpleJsonOutputParser",
     "StrOutputParser",
     "SystemMessage",
+    "ToolCall",
     "ToolMessage",
     "UsageCallbackHandler",
     "UsageMetadataCallbackHandler",
     "UsageTracker",
     "aclose",
+    "adispatch_custom_event",
+    "chain",
     "close",
+    "convert_to_messages",
+    "convert_to_openai_messages",
+    "count_tokens_approximately",
+    "dispatch_custom_event",
+    "filter_messages",
+    "get_buffer_string",
     "get_llm_cache",
     "get_usage_metadata_callback",
     "init_chat_model",
+    "merge_message_runs",
+    "message_chunk_to_message",
+    "message_to_dict",
+    "messages_from_dict",
+    "messages_to_dict",
     "set_llm_cache",
     "track_usage",
+    "trim_messages",
 ]

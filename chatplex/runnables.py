@@ -45,6 +45,7 @@ from .core import (
     StringPromptValue,
     StrOutputParser,
     adispatch_custom_event,
+    chain,
     coerce_to_runnable,
     dispatch_custom_event,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "StreamEvent",
     "StringPromptValue",
     "adispatch_custom_event",
+    "chain",
     "coerce_to_runnable",
     "dispatch_custom_event",
 ]

@@ -47,6 +47,50 @@ EXPECTED = [
     "UsageTracker",
     "UsageCallbackHandler",
     "BudgetExceededError",
+    # Issue 25: every name of langchain_core's messages, prompts, output parsers,
+    # runnables and callbacks that LangChain's chat-model and LCEL guides import.
+    "BaseMessage",
+    "AnyMessage",
+    "ToolCall",
+    "convert_to_messages",
+    "messages_to_dict",
+    "messages_from_dict",
+    "message_to_dict",
+    "trim_messages",
+    "filter_messages",
+    "merge_message_runs",
+    "get_buffer_string",
+    "count_tokens_approximately",
+    "message_chunk_to_message",
+    "convert_to_openai_messages",
+    "ChatPromptValue",
+    "PromptTemplate",
+    "FewShotChatMessagePromptTemplate",
+    "JsonOutputParser",
+    "PydanticOutputParser",
+    "SimpleJsonOutputParser",
+    "OutputParserException",
+    "RunnableBranch",
+    "RunnableGenerator",
+    "RunnableSequence",
+    "ConfigurableField",
+    "ConfigurableFieldSpec",
+    "dispatch_custom_event",
+    "adispatch_custom_event",
+    "chain",
+]
+
+#: The names issue 25 added, each one of LangChain's (where LangChain has it).
+LANGCHAIN_NAMES = EXPECTED[EXPECTED.index("BaseMessage") :]
+LANGCHAIN_MODULES = [
+    "langchain_core.messages",
+    "langchain_core.messages.utils",
+    "langchain_core.prompt_values",
+    "langchain_core.prompts",
+    "langchain_core.output_parsers",
+    "langchain_core.exceptions",
+    "langchain_core.runnables",
+    "langchain_core.callbacks",
 ]
 
 # Where each public name is defined; the top level re-exports the same object.
@@ -74,11 +118,36 @@ HOMES = {
     "UsageTracker": chat,
     "UsageCallbackHandler": chat,
     "BudgetExceededError": errors,
+    "BaseMessage": messages,
+    "AnyMessage": messages,
+    "ToolCall": messages,
+    "convert_to_messages": messages,
+    "messages_to_dict": messages,
+    "messages_from_dict": messages,
+    "message_to_dict": messages,
+    "trim_messages": messages,
+    "filter_messages": messages,
+    "merge_message_runs": messages,
+    "get_buffer_string": messages,
+    "count_tokens_approximately": messages,
+    "message_chunk_to_message": messages,
+    "convert_to_openai_messages": messages,
 }
 
 
 def test_all_is_pinned() -> None:
     assert sorted(chatplex.__all__) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", LANGCHAIN_NAMES)
+def test_the_langchain_names_are_langchains(name: str) -> None:
+    pytest.importorskip("langchain_core")
+    import importlib
+
+    homes = [m for m in LANGCHAIN_MODULES if hasattr(importlib.import_module(m), name)]
+    assert homes, f"{name} is not a name of langchain_core"
+    theirs = getattr(importlib.import_module(homes[0]), name)
+    assert isinstance(theirs, type) == isinstance(getattr(chatplex, name), type)
 
 
 def test_all_has_no_duplicates() -> None:
@@ -147,6 +216,11 @@ def test_import_chatplex_loads_the_drop_ins_and_error_helpers_on_first_use() -> 
         "chatplex.chat.cost",
         "hashlib",
         "chatplex.messages._langchain",
+        # message utilities, dict forms and pydantic methods (issue 25), and LangChain
+        "chatplex.messages.utils",
+        "chatplex.messages._dicts",
+        "chatplex.messages._pydantic",
+        "langchain_core",
         "difflib",
         "urllib.parse",
     ]

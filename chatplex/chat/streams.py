@@ -4,7 +4,6 @@ stream it reads, however it ends."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator, Iterator
 
 from ..core.chunks import aclose_iterator, close_iterator
@@ -35,7 +34,7 @@ def without_usage(chunks: Iterator[AIMessageChunk]) -> Iterator[AIMessageChunk]:
     try:
         for chunk in chunks:
             if chunk.usage_metadata is not None:
-                chunk = dataclasses.replace(chunk, usage_metadata=None)
+                chunk = chunk.model_copy(update={"usage_metadata": None})
             yield chunk
     finally:
         close_iterator(chunks)
@@ -45,7 +44,7 @@ async def awithout_usage(chunks: AsyncIterator[AIMessageChunk]) -> AsyncIterator
     try:
         async for chunk in chunks:
             if chunk.usage_metadata is not None:
-                chunk = dataclasses.replace(chunk, usage_metadata=None)
+                chunk = chunk.model_copy(update={"usage_metadata": None})
             yield chunk
     finally:
         await aclose_iterator(chunks)

@@ -5,14 +5,16 @@ models or HTTP (see ARCHITECTURE.md)."""
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from ..postimport import when_imported
 from ._late import LATE
 from .base import Runnable, RunnableBinding
 from .composition import RunnableParallel, RunnableSequence, coerce_to_runnable
 from .events import StreamEvent, adispatch_custom_event, dispatch_custom_event
 from .foreign import ForeignRunnable, expose
-from .lambdas import RunnableGenerator, RunnableLambda
+from .lambdas import RunnableGenerator, RunnableLambda, chain
 from .parsers import OutputParserException, StrOutputParser
 from .passthrough import RunnableAssign, RunnablePassthrough, RunnablePick, assign_steps
 from .prompts import ChatPromptTemplate, ChatPromptValue, MessagesPlaceholder
@@ -101,6 +103,7 @@ __all__ = [
     "StreamEvent",
     "StringPromptValue",
     "adispatch_custom_event",
+    "chain",
     "coerce_to_runnable",
     "dispatch_custom_event",
 ]
@@ -158,6 +161,18 @@ def _alternatives(
     )
 
 
+def _message_runnable(function: Any, name: str) -> Runnable[Any, Any]:
+    return RunnableLambda(function, name=name)
+
+
+def _give_message_utils_runnables(module: ModuleType) -> None:
+    module.__dict__["runnable_factory"] = _message_runnable
+
+
+# `trim_messages(max_tokens=...)` without messages is a runnable (messages/utils.py, one
+# layer down, loaded on first use: its slot is filled when it is imported).
+when_imported("chatplex.messages.utils", _give_message_utils_runnables)
+
 LATE.coerce = coerce_to_runnable
 LATE.pick = RunnablePick
 LATE.assign = assign_steps
@@ -172,6 +187,6 @@ LATE.fallbacks = RunnableWithFallbacks
 LATE.input_schema = _input_schema
 LATE.output_schema = _output_schema
 
-# LangChain loaded first: its isinstance checks accept chatplex runnables from now on
-# (see `foreign.py`; later loads are caught where a chatplex runnable meets LangChain).
+# LangChain's isinstance checks accept chatplex runnables, whichever is imported first
+# (see `foreign.py` and `chatplex/postimport.py`).
 expose()

@@ -22,16 +22,18 @@ Out: chatplex runnables are callables (`Runnable.__call__`), which is how LangCh
 any function. LangChain also asks `isinstance(x, Runnable)` in places where no callable
 will do: `RunnableWithMessageHistory` returns the chain it wraps from one of its own
 lambdas, and only a LangChain `Runnable` returned there is run. `expose()` registers
-chatplex's `Runnable` as a virtual subclass of LangChain's (`abc.ABCMeta.register`) once
-LangChain is loaded; it never imports LangChain itself (so `import chatplex` stays fast).
+chatplex's `Runnable` as a virtual subclass of LangChain's (`abc.ABCMeta.register`) when
+LangChain is loaded, before or after chatplex; it never imports LangChain itself (so
+`import chatplex` stays fast).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Iterator
+from types import ModuleType
 from typing import Any
 
+from ..postimport import when_imported
 from .base import Runnable
 from .run_config import POSITIONAL_PREFIXES, RunnableConfig
 from .runs import split_callbacks
@@ -45,18 +47,28 @@ PROTOCOL = ("invoke", "ainvoke", "stream", "astream", "batch", "abatch")
 #: checks should accept chatplex runnables, once the module is loaded by the user.
 _HOSTS = (("langchain_core.runnables.base", "Runnable"),)
 _exposed: set[type] = set()
+_hooked = False
 
 
 def expose() -> None:
-    """Register `Runnable` with each loaded host library's Runnable ABC (idempotent;
-    a dict lookup per host when done or when the host is not loaded)."""
+    """Register `Runnable` with each host library's Runnable ABC: at once for a host
+    already imported, else the moment it is imported (`chatplex.postimport`), so the
+    order of `import chatplex` and `import langchain_core` does not matter. Idempotent."""
+    global _hooked
+    if _hooked:
+        return
+    _hooked = True
+    for module_name, _ in _HOSTS:
+        when_imported(module_name, _register_with)
+
+
+def _register_with(module: ModuleType) -> None:
     for module_name, class_name in _HOSTS:
-        module = sys.modules.get(module_name)
-        host = getattr(module, class_name, None) if module is not None else None
-        if host is None or host in _exposed:
+        if module_name != module.__name__:
             continue
+        host = getattr(module, class_name, None)
         register = getattr(host, "register", None)
-        if callable(register):
+        if isinstance(host, type) and host not in _exposed and callable(register):
             register(Runnable)
             _exposed.add(host)
 

@@ -28,7 +28,7 @@ from .chunks import acollect_chunks, collect_chunks
 from .portal import run_sync
 from .run_config import RunnableConfig, child_config, current_config, user_config
 
-__all__ = ["RunnableGenerator", "RunnableLambda", "is_stream_transformer"]
+__all__ = ["RunnableGenerator", "RunnableLambda", "chain", "is_stream_transformer"]
 
 _CONFIG = current_config()
 
@@ -232,3 +232,15 @@ class RunnableGenerator(Runnable[Any, Any]):
         pieces = [chunk async for chunk in chunks]
         for piece in self._call(iter(pieces), config):
             yield piece
+
+
+def chain(func: Callable[..., Any]) -> RunnableLambda:
+    """LangChain's `@chain` decorator: the function as a runnable, named after it.
+
+    >>> @chain
+    ... def shout(text):
+    ...     return text.upper()
+    >>> shout.invoke("hi"), shout.name
+    ('HI', 'shout')
+    """
+    return RunnableLambda(func, name=getattr(func, "__name__", None))

@@ -98,10 +98,17 @@ class ChatPromptValue:
 
 @dataclass(frozen=True, slots=True)
 class MessagesPlaceholder:
-    """A slot filled with a list of messages from the input (e.g. chat history)."""
+    """A slot filled with a list of messages from the input (e.g. chat history);
+    `n_messages` keeps only the last n of them (as LangChain's)."""
 
     variable_name: str
     optional: bool = False
+    n_messages: int | None = None
+
+    def __post_init__(self) -> None:
+        n = self.n_messages
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+            raise ValueError(f"MessagesPlaceholder n_messages must be a positive int, got {n!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +126,41 @@ def _is_nested(item: Any) -> bool:
     return callable(getattr(item, "format_messages", None)) and hasattr(item, "input_variables")
 
 
+def _parts(messages: Sequence[Any]) -> tuple[_Part, ...]:
+    """Prompt parts from `(role, template)` tuples, strs, messages, placeholders, nested
+    templates, and parts already made."""
+    parts: list[_Part] = []
+    for index, item in enumerate(messages):
+        if isinstance(item, (MessagesPlaceholder, BaseMessage, _MessageTemplate)) or _is_nested(
+            item
+        ):
+            parts.append(item)
+        elif isinstance(item, str):
+            parts.append(_MessageTemplate("human", item))
+        elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+            role, content = item
+            if role == "placeholder":
+                names = _variables(content) if isinstance(content, str) else []
+                if len(names) != 1:
+                    raise ValueError(
+                        f"prompt part {index}: a placeholder is written '{{name}}', got {content!r}"
+                    )
+                parts.append(MessagesPlaceholder(names[0], optional=True))
+            else:
+                if normalise_role(role, index=index) == "tool":
+                    raise ValueError(
+                        f"prompt part {index}: tool messages need a tool_call_id; "
+                        "put a ToolMessage (or a MessagesPlaceholder) in the prompt"
+                    )
+                parts.append(_MessageTemplate(role, content))
+        else:
+            raise TypeError(
+                f"prompt part {index}: expected (role, template), a str, a message, "
+                f"a MessagesPlaceholder or a prompt template, got {type(item).__name__}"
+            )
+    return tuple(parts)
+
+
 class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
     """A list of message templates; `invoke(dict)` fills them into a `ChatPromptValue`.
 
@@ -128,9 +170,13 @@ class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
     _run_type = "prompt"  # events: on_prompt_start / on_prompt_end
 
     def __init__(
-        self, parts: Sequence[_Part], *, partial_variables: Mapping[str, Any] | None = None
+        self,
+        messages: Sequence[Any] = (),
+        *,
+        partial_variables: Mapping[str, Any] | None = None,
     ) -> None:
-        self.parts = tuple(parts)
+        """`messages`: what `from_messages` takes (as LangChain's constructor does)."""
+        self.parts = _parts(messages)
         self.partial_variables = dict(partial_variables or {})
         names: list[str] = []
         for part in self.parts:
@@ -160,35 +206,27 @@ class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
 
         `("placeholder", "{history}")` is an optional `MessagesPlaceholder("history")`.
         """
-        parts: list[_Part] = []
-        for index, item in enumerate(messages):
-            if isinstance(item, (MessagesPlaceholder, BaseMessage)) or _is_nested(item):
-                parts.append(item)
-            elif isinstance(item, str):
-                parts.append(_MessageTemplate("human", item))
-            elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
-                role, content = item
-                if role == "placeholder":
-                    names = _variables(content) if isinstance(content, str) else []
-                    if len(names) != 1:
-                        raise ValueError(
-                            f"prompt part {index}: a placeholder is written '{{name}}', "
-                            f"got {content!r}"
-                        )
-                    parts.append(MessagesPlaceholder(names[0], optional=True))
-                else:
-                    if normalise_role(role, index=index) == "tool":
-                        raise ValueError(
-                            f"prompt part {index}: tool messages need a tool_call_id; "
-                            "put a ToolMessage (or a MessagesPlaceholder) in the prompt"
-                        )
-                    parts.append(_MessageTemplate(role, content))
-            else:
-                raise TypeError(
-                    f"prompt part {index}: expected (role, template), a str, a message, "
-                    f"a MessagesPlaceholder or a prompt template, got {type(item).__name__}"
-                )
-        return cls(parts)
+        return cls(messages)
+
+    @property
+    def messages(self) -> list[_Part]:
+        """The parts, as LangChain names them (message templates, messages, placeholders)."""
+        return list(self.parts)
+
+    def __add__(self, other: Any) -> ChatPromptTemplate:
+        """LangChain's prompt concatenation: another chat prompt, a list of what
+        `from_messages` takes, a message or placeholder, or a str (a human template)."""
+        partials = dict(self.partial_variables)
+        if isinstance(other, ChatPromptTemplate):
+            partials.update(other.partial_variables)
+            added: Sequence[Any] = other.parts
+        elif isinstance(other, (list, tuple)):
+            added = _parts(other)
+        elif isinstance(other, (str, MessagesPlaceholder, BaseMessage)) or _is_nested(other):
+            added = _parts([other])
+        else:
+            return NotImplemented
+        return ChatPromptTemplate([*self.parts, *added], partial_variables=partials)
 
     def partial(self, **values: Any) -> ChatPromptTemplate:
         """A copy with some variables filled in ahead of time."""
@@ -208,7 +246,10 @@ class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
                 value = values.get(part.variable_name)
                 if value is None or value == []:
                     continue
-                out.extend(coerce_messages(value))
+                messages = coerce_messages(value)
+                if part.n_messages is not None:
+                    messages = messages[-part.n_messages :]
+                out.extend(messages)
             elif isinstance(part, _MessageTemplate):
                 content = _format(part.content, values)
                 out.append(message_from_role(part.role, content))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._border import install_langchain_view
 from ._coerce import coerce_messages, message_from_role, normalise_role
 from ._merge import merge_content
 from ._messages import (
@@ -39,6 +40,15 @@ if TYPE_CHECKING:
     )
     from ._langchain import to_langchain
     from ._partial_json import parse_partial_json
+    from .utils import (
+        convert_to_openai_messages,
+        count_tokens_approximately,
+        filter_messages,
+        get_buffer_string,
+        merge_message_runs,
+        message_chunk_to_message,
+        trim_messages,
+    )
 
 #: Loaded on first use, not by `import chatplex` (module `__getattr__`, PEP 562).
 _LAZY = {
@@ -49,7 +59,19 @@ _LAZY = {
     "messages_to_dict": "._dicts",
     "parse_partial_json": "._partial_json",
     "to_langchain": "._langchain",
+    "convert_to_openai_messages": ".utils",
+    "count_tokens_approximately": ".utils",
+    "filter_messages": ".utils",
+    "get_buffer_string": ".utils",
+    "merge_message_runs": ".utils",
+    "message_chunk_to_message": ".utils",
+    "trim_messages": ".utils",
 }
+
+
+# Once LangChain's message classes load (or now, if they are loaded), chatplex messages
+# pass LangChain's isinstance checks (see `_border.py`).
+install_langchain_view()
 
 
 def __getattr__(name: str) -> Any:
@@ -82,8 +104,14 @@ __all__ = [
     "coerce_messages",
     "content_text",
     "convert_to_messages",
+    "convert_to_openai_messages",
+    "count_tokens_approximately",
+    "filter_messages",
+    "get_buffer_string",
     "merge_chunks",
     "merge_content",
+    "merge_message_runs",
+    "message_chunk_to_message",
     "message_from_dict",
     "message_from_role",
     "message_to_dict",
@@ -93,4 +121,5 @@ __all__ = [
     "parse_partial_json",
     "reply_as_chunk",
     "to_langchain",
+    "trim_messages",
 ]

@@ -25,6 +25,7 @@ from ._messages import (
     SystemMessage,
     ToolMessage,
 )
+from ._pydantic import message_data
 from ._types import ToolCall
 
 __all__ = [
@@ -37,20 +38,10 @@ __all__ = [
 
 #: The `response_metadata` key holding other candidates (messages) of an `n > 1` reply.
 _CANDIDATES = "other_candidates"
-_COMMON = ("content", "additional_kwargs", "response_metadata", "name", "id")
+#: The fields each class reads from a dict (LangChain's `model_dump` keys, `type` aside).
 _FIELDS: dict[type[BaseMessage], tuple[str, ...]] = {
-    HumanMessage: _COMMON,
-    SystemMessage: _COMMON,
-    AIMessage: (*_COMMON, "tool_calls", "invalid_tool_calls", "usage_metadata"),
-    AIMessageChunk: (
-        *_COMMON,
-        "tool_calls",
-        "invalid_tool_calls",
-        "usage_metadata",
-        "tool_call_chunks",
-        "chunk_position",
-    ),
-    ToolMessage: (*_COMMON, "tool_call_id", "artifact", "status"),
+    cls: tuple(name for name in cls._field_order if name != "type")
+    for cls in (HumanMessage, SystemMessage, AIMessage, AIMessageChunk, ToolMessage)
 }
 #: LangChain `type` values → chatplex class ("chat" is resolved by its role).
 _BY_TYPE: dict[str, type[BaseMessage]] = {
@@ -90,13 +81,7 @@ _LC_DEVELOPER_KEY = "__openai_role__"
 
 def message_to_dict(message: BaseMessage) -> dict[str, Any]:
     """`{"type": ..., "data": {...}}`, LangChain's shape (a deep copy, JSON-ready)."""
-    fields = _FIELDS.get(type(message)) or _FIELDS[_base_class(message)]
-    data: dict[str, Any] = {}
-    for name in fields:
-        data[name] = _dump(getattr(message, name))
-        if name == "response_metadata":
-            data["type"] = message.type
-    return {"type": message.type, "data": data}
+    return {"type": message.type, "data": message_data(message)}
 
 
 def messages_to_dict(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
@@ -244,23 +229,5 @@ def _tool_call(tc: dict[str, Any]) -> ToolCall:
     return tc  # type: ignore[return-value]
 
 
-def _dump(value: Any) -> Any:
-    """A deep copy for the dict form; messages nested in metadata become message dicts."""
-    if isinstance(value, dict):
-        return {k: _dump(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_dump(v) for v in value]
-    if isinstance(value, BaseMessage):
-        return message_to_dict(value)
-    return value
-
-
 def _is_message_dict(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"type", "data"}
-
-
-def _base_class(message: BaseMessage) -> type[BaseMessage]:
-    for cls in type(message).__mro__:
-        if cls in _FIELDS:
-            return cls
-    raise TypeError(f"cannot write a {type(message).__name__} as a dict")

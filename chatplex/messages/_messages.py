@@ -6,10 +6,13 @@ token, so construction cost matters, and `import chatplex` stays cheap.
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Iterable
-from dataclasses import KW_ONLY, dataclass, field, replace
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, ClassVar, Literal
+
+from typing_extensions import Self
 
 from ._merge import Content, merged_fields
 from ._types import InvalidToolCall, ToolCall, ToolCallChunk, UsageMetadata
@@ -27,6 +30,22 @@ __all__ = [
     "merge_chunks",
     "reply_as_chunk",
 ]
+
+
+_COMMON_FIELDS = ("content", "additional_kwargs", "response_metadata", "type", "name", "id")
+
+#: chatplex message class -> LangChain's matching class, filled by `_border.py` when
+#: LangChain's message modules are imported (empty while they are not).
+AS_LANGCHAIN: dict[type, type] = {}
+
+
+def _langchain_class_of(own: type) -> type:
+    """LangChain's class for a subclass of a chatplex message (a user's own)."""
+    for klass in own.__mro__[1:]:
+        found = AS_LANGCHAIN.get(klass)
+        if found is not None:
+            return found
+    return own
 
 
 def content_text(content: Content) -> str:
@@ -52,6 +71,8 @@ class BaseMessage:
     response_metadata: dict[str, Any] = field(default_factory=dict)
 
     type: ClassVar[str] = "base"
+    #: The fields in LangChain's `model_dump` order (`_pydantic.py`, `_dicts.py`).
+    _field_order: ClassVar[tuple[str, ...]] = _COMMON_FIELDS
 
     @property
     def text(self) -> str:
@@ -78,6 +99,84 @@ class BaseMessage:
 
         print(self.pretty_repr(html=is_interactive()))
 
+    # LangChain's view of this message (see `_border.py` and ARCHITECTURE.md, "LangChain
+    # objects meet chatplex"): once LangChain's message classes are loaded, `__class__`
+    # names the matching one, so LangChain's `isinstance` checks (pydantic's included)
+    # accept chatplex messages; `type(message)` stays the chatplex class.
+    @property  # type: ignore[misc]
+    def __class__(self) -> builtins.type:
+        own = type(self)
+        if not AS_LANGCHAIN:
+            return own
+        return AS_LANGCHAIN.get(own) or _langchain_class_of(own)
+
+    def __reduce__(self) -> Any:
+        # Pickle and copy by the real class (pickle compares it with `__class__`).
+        from ._pydantic import reduce_message
+
+        return reduce_message(self)
+
+    def model_dump(
+        self,
+        *,
+        mode: Literal["python", "json"] = "python",
+        include: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+        exclude_none: bool = False,
+        by_alias: bool = False,
+    ) -> dict[str, Any]:
+        """The fields as a dict, as LangChain's (pydantic) `model_dump` gives them:
+        `content`, `additional_kwargs`, `response_metadata`, `type`, `name`, `id`, then
+        the type's own fields. `by_alias` changes nothing (no field has an alias)."""
+        from ._pydantic import dump_message
+
+        return dump_message(self, mode, include, exclude, exclude_none)
+
+    def model_dump_json(
+        self,
+        *,
+        indent: int | None = None,
+        include: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+        exclude_none: bool = False,
+        by_alias: bool = False,
+    ) -> str:
+        """`model_dump(mode="json")` as a JSON string (compact unless `indent`)."""
+        from ._pydantic import dump_message_json
+
+        return dump_message_json(self, indent, include, exclude, exclude_none)
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy of the same class, with `update`'s fields set (not validated, as in
+        pydantic); `deep=True` copies the field values too."""
+        from ._pydantic import copy_message
+
+        return copy_message(self, update, deep)  # type: ignore[no-any-return]
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Self:
+        """A message of this class from a dict of its fields (a `type` key may pick a
+        subclass), a LangChain message, or a message (returned as it is)."""
+        from ._pydantic import validate_message
+
+        return validate_message(cls, obj)  # type: ignore[no-any-return]
+
+    @classmethod
+    def model_validate_json(cls, data: str | bytes) -> Self:
+        """`model_validate` of a JSON object."""
+        return cls.model_validate(json.loads(data))
+
+    #: What LangChain's serialiser (`dumpd`) reads besides `to_json`: no field has an
+    #: alias, none is a secret.
+    model_fields: ClassVar[dict[str, Any]] = {}
+    lc_secrets: ClassVar[dict[str, str]] = {}
+
+    def to_json(self) -> dict[str, Any]:
+        """LangChain's serialised form (`dumpd`, its tracers call it); needs langchain-core."""
+        from ._pydantic import langchain_json
+
+        return langchain_json(self)  # type: ignore[no-any-return]
+
 
 @dataclass(slots=True)
 class SystemMessage(BaseMessage):
@@ -102,6 +201,12 @@ class AIMessage(BaseMessage):
     usage_metadata: UsageMetadata | None = None
 
     type: ClassVar[str] = "ai"
+    _field_order: ClassVar[tuple[str, ...]] = (
+        *_COMMON_FIELDS,
+        "tool_calls",
+        "invalid_tool_calls",
+        "usage_metadata",
+    )
 
     def __post_init__(self) -> None:
         # LangChain marks every call with its type; code written for it may read it.
@@ -139,6 +244,11 @@ class AIMessageChunk(AIMessage):
     _from_calls: bool = field(default=False, init=False, repr=False, compare=False)
 
     type: ClassVar[str] = "AIMessageChunk"
+    _field_order: ClassVar[tuple[str, ...]] = (
+        *AIMessage._field_order,
+        "tool_call_chunks",
+        "chunk_position",
+    )
 
     def __post_init__(self) -> None:
         if self.tool_call_chunks:
@@ -253,6 +363,12 @@ class ToolMessage(BaseMessage):
     artifact: Any = None
 
     type: ClassVar[str] = "tool"
+    _field_order: ClassVar[tuple[str, ...]] = (
+        *_COMMON_FIELDS,
+        "tool_call_id",
+        "artifact",
+        "status",
+    )
 
     def __post_init__(self) -> None:
         if not isinstance(self.tool_call_id, str) or not self.tool_call_id:
@@ -268,7 +384,7 @@ AnyMessage = SystemMessage | HumanMessage | AIMessage | AIMessageChunk | ToolMes
 
 def with_content(message: BaseMessage, content: Content) -> BaseMessage:
     """A copy of `message` with new content (used when templates fill placeholders)."""
-    return replace(message, content=content)
+    return message.model_copy(update={"content": content})  # (`replace` uses `__class__`)
 
 
 def merge_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:

@@ -171,9 +171,6 @@ def main():
             return {"raised": type(err).__name__}
     return [reply, len(store["s1"].messages)]
 """,
-        status="different",
-        why="issue 25: messages across the border (LangChain's history keeps only its own "
-        "message class; chatplex's AIMessage is not one)",
     ),
     Case(
         "chains_lc_lambda_returns_chain",

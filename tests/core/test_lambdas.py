@@ -4,6 +4,7 @@ transform a stream."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -149,3 +150,29 @@ def test_generators_are_stream_transformers() -> None:
     assert is_stream_transformer(gen) and is_stream_transformer(agen)
     assert not is_stream_transformer(lambda x: x)
     assert RunnableGenerator(gen).invoke("abc") == "abc"
+
+
+def test_the_chain_decorator_makes_a_named_runnable_as_langchains() -> None:
+    from chatplex import chain
+
+    @chain
+    def shout(text: str) -> str:
+        return text.upper()
+
+    assert isinstance(shout, RunnableLambda)
+    assert shout.name == "shout"
+    assert shout.invoke("hi") == "HI"
+    assert (shout | (lambda s: s + "!")).invoke("hi") == "HI!"
+
+    @chain
+    async def whisper(text: str) -> str:
+        return text.lower()
+
+    assert asyncio.run(whisper.ainvoke("HI")) == "hi"
+    lc = pytest.importorskip("langchain_core.runnables")
+
+    @lc.chain
+    def theirs(text: str) -> str:
+        return text.upper()
+
+    assert theirs.name == "theirs"  # both name the runnable after the function

@@ -407,3 +407,83 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(prompts)
     assert failures == 0 and tried > 0
+
+
+# --- LangChain's spellings: n_messages, the constructor, `+` ----------------------------
+
+HISTORY = [HumanMessage("1"), AIMessage(content="2"), HumanMessage("3"), AIMessage(content="4")]
+
+
+def texts(prompt: ChatPromptTemplate, values: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(m.type, m.text) for m in messages_of(prompt, values)]
+
+
+def langchain_texts(prompt: Any, values: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(m.type, m.text) for m in prompt.invoke(values).to_messages()]
+
+
+def test_a_placeholder_keeps_the_last_n_messages() -> None:
+    prompt = ChatPromptTemplate.from_messages(
+        [("system", "Be brief."), MessagesPlaceholder("history", n_messages=2), ("human", "{q}")]
+    )
+    assert texts(prompt, {"history": HISTORY, "q": "5"}) == [
+        ("system", "Be brief."),
+        ("human", "3"),
+        ("ai", "4"),
+        ("human", "5"),
+    ]
+    assert texts(prompt, {"history": HISTORY[:1], "q": "5"})[1] == ("human", "1")
+
+
+@pytest.mark.parametrize("n", [0, -1, 1.5, True])
+def test_n_messages_must_be_a_positive_int(n: Any) -> None:
+    with pytest.raises(ValueError, match="n_messages must be a positive int"):
+        MessagesPlaceholder("history", n_messages=n)
+
+
+def test_the_constructor_takes_what_from_messages_takes() -> None:
+    parts = [("system", "You are {who}."), MessagesPlaceholder("history"), ("human", "{q}")]
+    prompt = ChatPromptTemplate(parts)
+    assert prompt.input_variables == ChatPromptTemplate.from_messages(parts).input_variables
+    assert texts(prompt, {"who": "kind", "history": HISTORY[:1], "q": "hi"}) == [
+        ("system", "You are kind."),
+        ("human", "1"),
+        ("human", "hi"),
+    ]
+    assert len(prompt.messages) == 3
+
+
+def test_adding_a_list_a_str_a_message_or_a_prompt() -> None:
+    prompt = ChatPromptTemplate.from_messages([("system", "You are {who}.")]).partial(who="kind")
+    longer = prompt + [("human", "{q}")]
+    assert longer.input_variables == ["q"]
+    assert texts(longer, {"q": "hi"}) == [("system", "You are kind."), ("human", "hi")]
+    assert texts(prompt + "{q}?", {"q": "hi"})[-1] == ("human", "hi?")
+    assert texts(prompt + AIMessage(content="ok"), {})[-1] == ("ai", "ok")
+    other = ChatPromptTemplate.from_messages([("human", "{q} {tone}")]).partial(tone="!")
+    assert texts(prompt + other, {"q": "hi"}) == [("system", "You are kind."), ("human", "hi !")]
+    assert texts(prompt + MessagesPlaceholder("h"), {"h": HISTORY[:1]})[-1] == ("human", "1")
+    with pytest.raises(TypeError):
+        prompt + 3  # noqa: B018
+
+
+def test_the_new_spellings_give_what_langchain_gives() -> None:
+    lc_prompts = pytest.importorskip("langchain_core.prompts")
+    values = {"history": HISTORY, "q": "5", "who": "kind"}
+
+    def both(parts: list[Any], added: list[Any]) -> tuple[Any, Any]:
+        ours = ChatPromptTemplate(parts) + added
+        lc_parts = [
+            lc_prompts.MessagesPlaceholder(p.variable_name, n_messages=p.n_messages)
+            if isinstance(p, MessagesPlaceholder)
+            else p
+            for p in parts
+        ]
+        return ours, lc_prompts.ChatPromptTemplate(lc_parts) + added
+
+    ours, theirs = both(
+        [("system", "You are {who}."), MessagesPlaceholder("history", n_messages=3)],
+        [("human", "{q}")],
+    )
+    assert texts(ours, values) == langchain_texts(theirs, values)
+    assert sorted(ours.input_variables) == sorted(theirs.input_variables)

@@ -1,0 +1,59 @@
+"""chatplex messages where LangChain's code expects LangChain's messages.
+
+LangChain's functions and runnables check `isinstance(x, BaseMessage)` (their own
+`BaseMessage`, a pydantic model) and then call pydantic's methods on the message. Pydantic
+ignores `ABCMeta.register` (its metaclass checks the real class only), but Python's
+`isinstance` also consults an object's `__class__`: so once LangChain's message modules
+are imported, each chatplex message reports LangChain's matching class as its `__class__`
+(`AS_LANGCHAIN`, filled here through `chatplex.postimport`, whatever the import order),
+and offers the pydantic methods LangChain calls (`_pydantic.py`: `model_dump`,
+`model_dump_json`, `model_copy`, `model_validate`, `to_json`). `type(message)` is always
+the chatplex class. Nothing here imports LangChain.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from ..postimport import when_imported
+from ._messages import (
+    AS_LANGCHAIN,
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+
+__all__ = ["install_langchain_view"]
+
+#: LangChain module -> (chatplex class, LangChain class name) pairs it defines. The base
+#: module's classes stand in until the specific modules are loaded (which always follows).
+_LANGCHAIN_CLASSES: dict[str, tuple[tuple[type[BaseMessage], str], ...]] = {
+    "langchain_core.messages.base": (
+        (BaseMessage, "BaseMessage"),
+        (SystemMessage, "BaseMessage"),
+        (HumanMessage, "BaseMessage"),
+        (AIMessage, "BaseMessage"),
+        (ToolMessage, "BaseMessage"),
+        (AIMessageChunk, "BaseMessageChunk"),
+    ),
+    "langchain_core.messages.system": ((SystemMessage, "SystemMessage"),),
+    "langchain_core.messages.human": ((HumanMessage, "HumanMessage"),),
+    "langchain_core.messages.ai": ((AIMessage, "AIMessage"), (AIMessageChunk, "AIMessageChunk")),
+    "langchain_core.messages.tool": ((ToolMessage, "ToolMessage"),),
+}
+
+
+def install_langchain_view() -> None:
+    """Fill `AS_LANGCHAIN` as LangChain's message modules load (now, for loaded ones)."""
+    for module_name in _LANGCHAIN_CLASSES:
+        when_imported(module_name, _learn_classes)
+
+
+def _learn_classes(module: ModuleType) -> None:
+    for ours, name in _LANGCHAIN_CLASSES[module.__name__]:
+        theirs = getattr(module, name, None)
+        if isinstance(theirs, type):
+            AS_LANGCHAIN[ours] = theirs

@@ -1,0 +1,346 @@
+"""chatplex messages handed to LangChain's own code: its parsers, message utilities,
+message history and serialiser accept them and give what they give for LangChain's
+messages; the pydantic methods LangChain calls exist and agree with LangChain's.
+
+The import-order cases run in fresh interpreters (this process has loaded both)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+pytest.importorskip("langchain_core")
+
+from langchain_core import messages as lc  # noqa: E402
+from langchain_core.chat_history import InMemoryChatMessageHistory  # noqa: E402
+from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser  # noqa: E402
+from langchain_core.runnables.history import RunnableWithMessageHistory  # noqa: E402
+from pydantic import BaseModel  # noqa: E402
+
+from chatplex import (  # noqa: E402
+    AIMessage,
+    AIMessageChunk,
+    ChatPromptTemplate,
+    HumanMessage,
+    MessagesPlaceholder,
+    RunnableLambda,
+    SystemMessage,
+    ToolMessage,
+    init_chat_model,
+)
+from chatplex.messages import BaseMessage, to_langchain  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+class Point(BaseModel):
+    x: int
+    y: int
+
+
+REPLY = '{"x": 1, "y": 2}'
+PIECES = ['{"x"', ": 1,", ' "y": 2}']
+
+MESSAGES: list[BaseMessage] = [
+    SystemMessage("Be brief.", id="s"),
+    HumanMessage("hi", id="h1", name="ann"),
+    AIMessage(
+        content="calling",
+        id="a1",
+        tool_calls=[{"name": "add", "args": {"a": 1}, "id": "c1"}],
+        usage_metadata={"input_tokens": 3, "output_tokens": 2, "total_tokens": 5},
+        response_metadata={"finish_reason": "tool_calls"},
+    ),
+    ToolMessage("2", tool_call_id="c1", id="t1", artifact={"raw": 2}),
+    HumanMessage("and then?", id="h2"),
+    HumanMessage([{"type": "text", "text": "more"}], id="h3"),
+    AIMessage(content="done", id="a2"),
+]
+
+
+def as_langchain(messages: list[Any]) -> list[Any]:
+    return [to_langchain(m) for m in messages]
+
+
+def dicts(messages: list[Any]) -> list[dict[str, Any]]:
+    return lc.messages_to_dict(messages)
+
+
+def model(*replies: str) -> Any:
+    return init_chat_model("fake:any", responses=list(replies))
+
+
+async def collect(stream: Any) -> list[Any]:
+    return [piece async for piece in stream]
+
+
+# --- who chatplex messages are, for LangChain -------------------------------------------
+
+
+@pytest.mark.parametrize("message", MESSAGES + [AIMessageChunk(content="x")], ids=repr)
+def test_each_message_is_an_instance_of_langchains_matching_class(message: BaseMessage) -> None:
+    theirs = type(to_langchain(message))
+    assert isinstance(message, theirs)
+    assert isinstance(message, lc.BaseMessage)
+    assert message.__class__ is theirs
+    assert type(message).__module__.startswith("chatplex.")  # the real class is chatplex's
+    others = {lc.HumanMessage, lc.AIMessage, lc.SystemMessage, lc.ToolMessage} - set(theirs.__mro__)
+    assert not any(isinstance(message, other) for other in others)
+
+
+def test_a_langchain_message_is_not_a_chatplex_message() -> None:
+    assert not isinstance(lc.HumanMessage("hi"), HumanMessage)
+
+
+def test_a_subclass_of_a_chatplex_message_is_seen_as_its_parent() -> None:
+    class Note(HumanMessage):
+        pass
+
+    assert isinstance(Note("hi"), lc.HumanMessage)
+
+
+# --- LangChain's output parsers ---------------------------------------------------------
+
+
+def test_langchains_json_parser_reads_a_chatplex_reply() -> None:
+    reply = AIMessage(content=REPLY)
+    assert JsonOutputParser().invoke(reply) == {"x": 1, "y": 2}
+    assert asyncio.run(JsonOutputParser().ainvoke(reply)) == {"x": 1, "y": 2}
+
+
+def test_langchains_pydantic_parser_reads_a_chatplex_reply() -> None:
+    parser = PydanticOutputParser(pydantic_object=Point)
+    assert parser.invoke(AIMessage(content=REPLY)) == Point(x=1, y=2)
+    assert asyncio.run(parser.ainvoke(AIMessage(content=REPLY))) == Point(x=1, y=2)
+
+
+def test_langchains_json_parser_streams_chatplex_chunks() -> None:
+    chunks = [AIMessageChunk(content=p) for p in PIECES]
+    parser = JsonOutputParser()
+    assert list(parser.transform(iter(chunks))) == [{}, {"x": 1}, {"x": 1, "y": 2}]
+
+    async def pieces() -> Any:
+        for chunk in chunks:
+            yield chunk
+
+    assert asyncio.run(collect(parser.atransform(pieces()))) == [{}, {"x": 1}, {"x": 1, "y": 2}]
+
+
+def test_langchains_json_parser_streams_a_whole_chatplex_message() -> None:
+    assert list(JsonOutputParser().transform(iter([AIMessage(content=REPLY)]))) == [
+        {"x": 1, "y": 2}
+    ]
+
+
+def test_a_chatplex_model_piped_into_langchains_json_parser() -> None:
+    chain = model(REPLY, REPLY, REPLY, REPLY) | JsonOutputParser()
+    assert chain.invoke("q") == {"x": 1, "y": 2}
+    assert list(chain.stream("q"))[-1] == {"x": 1, "y": 2}
+    assert asyncio.run(chain.ainvoke("q")) == {"x": 1, "y": 2}
+    assert asyncio.run(collect(chain.astream("q")))[-1] == {"x": 1, "y": 2}
+
+
+def test_a_chatplex_model_piped_into_langchains_pydantic_parser() -> None:
+    chain = model(REPLY, REPLY) | PydanticOutputParser(pydantic_object=Point)
+    assert chain.invoke("q") == Point(x=1, y=2)
+    assert list(chain.stream("q"))[-1] == Point(x=1, y=2)
+
+
+# --- LangChain's message utilities ------------------------------------------------------
+
+
+def test_langchains_messages_to_dict_writes_chatplex_messages_as_its_own() -> None:
+    assert lc.messages_to_dict(MESSAGES) == dicts(as_langchain(MESSAGES))
+    back = lc.messages_from_dict(lc.messages_to_dict(MESSAGES))
+    assert dicts(back) == dicts(as_langchain(MESSAGES))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"max_tokens": 3, "token_counter": len, "strategy": "last"},
+        {"max_tokens": 3, "token_counter": len, "strategy": "last", "include_system": True},
+        {"max_tokens": 4, "token_counter": len, "strategy": "first"},
+        {"max_tokens": 30, "token_counter": "approximate", "start_on": "human"},
+        {"max_tokens": 12, "token_counter": "approximate", "allow_partial": True},
+    ],
+    ids=str,
+)
+def test_langchains_trim_messages_trims_chatplex_messages_as_its_own(
+    options: dict[str, Any],
+) -> None:
+    ours = lc.trim_messages(MESSAGES, **options)
+    assert dicts(ours) == dicts(lc.trim_messages(as_langchain(MESSAGES), **options))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"include_types": ["human"]},
+        {"include_types": [lc.HumanMessage, lc.SystemMessage]},
+        {"exclude_types": ["tool"]},
+        {"exclude_tool_calls": True},
+        {"include_ids": ["h1", "a2"]},
+        {"include_names": ["ann"]},
+    ],
+    ids=str,
+)
+def test_langchains_filter_messages_filters_chatplex_messages_as_its_own(
+    options: dict[str, Any],
+) -> None:
+    ours = lc.filter_messages(MESSAGES, **options)
+    assert dicts(ours) == dicts(lc.filter_messages(as_langchain(MESSAGES), **options))
+
+
+def test_langchains_merge_message_runs_merges_chatplex_messages_as_its_own() -> None:
+    ours = lc.merge_message_runs(MESSAGES)
+    assert len(ours) == len(MESSAGES) - 1  # the two human turns in a row became one
+    assert dicts(ours) == dicts(lc.merge_message_runs(as_langchain(MESSAGES)))
+
+
+def test_langchains_buffer_and_openai_forms_of_chatplex_messages() -> None:
+    langchain = as_langchain(MESSAGES)
+    assert lc.get_buffer_string(MESSAGES) == lc.get_buffer_string(langchain)
+    assert lc.convert_to_openai_messages(MESSAGES) == lc.convert_to_openai_messages(langchain)
+
+
+# --- LangChain's message history --------------------------------------------------------
+
+
+def sessions() -> tuple[dict[str, InMemoryChatMessageHistory], Any]:
+    store: dict[str, InMemoryChatMessageHistory] = {}
+
+    def history(session_id: str) -> InMemoryChatMessageHistory:
+        return store.setdefault(session_id, InMemoryChatMessageHistory())
+
+    return store, history
+
+
+CONFIG: Any = {"configurable": {"session_id": "s"}}
+
+
+def kinds(history: InMemoryChatMessageHistory) -> list[tuple[str, str]]:
+    return [(m.type, m.text) for m in history.messages]
+
+
+def test_message_history_around_a_bare_chatplex_model() -> None:
+    store, history = sessions()
+    chain = RunnableWithMessageHistory(model("one", "two", "three", "four"), history)
+    assert chain.invoke("a", CONFIG).text == "one"
+    assert "".join(c.text for c in chain.stream("b", CONFIG)) == "two"
+    assert asyncio.run(chain.ainvoke("c", CONFIG)).text == "three"
+    assert "".join(c.text for c in asyncio.run(collect(chain.astream("d", CONFIG)))) == "four"
+    # A streamed reply is kept as the merged chunk, as LangChain keeps its own models'.
+    assert kinds(store["s"]) == [
+        ("human", "a"),
+        ("ai", "one"),
+        ("human", "b"),
+        ("AIMessageChunk", "two"),
+        ("human", "c"),
+        ("ai", "three"),
+        ("human", "d"),
+        ("AIMessageChunk", "four"),
+    ]
+
+
+def test_message_history_around_a_chatplex_chain_that_returns_a_message() -> None:
+    store, history = sessions()
+    prompt = ChatPromptTemplate.from_messages(
+        [("system", "Be brief."), MessagesPlaceholder("history"), ("human", "{question}")]
+    )
+    seen: list[int] = []
+    count = RunnableLambda(lambda value: seen.append(len(value.to_messages())) or value)
+    chain = RunnableWithMessageHistory(
+        prompt | count | model("one", "two"),
+        history,
+        input_messages_key="question",
+        history_messages_key="history",
+    )
+    chain.invoke({"question": "a"}, CONFIG)
+    chain.invoke({"question": "b"}, CONFIG)
+    assert seen == [2, 4]  # the second call saw the first exchange
+    assert kinds(store["s"]) == [("human", "a"), ("ai", "one"), ("human", "b"), ("ai", "two")]
+
+
+def test_message_history_with_an_output_messages_key() -> None:
+    store, history = sessions()
+    replies = model("one")
+    chain = RunnableWithMessageHistory(
+        RunnableLambda(lambda d: {"answer": replies.invoke(d["question"]), "extra": 1}),
+        history,
+        input_messages_key="question",
+        output_messages_key="answer",
+    )
+    out = chain.invoke({"question": "a"}, CONFIG)
+    assert out["answer"].text == "one"
+    assert kinds(store["s"]) == [("human", "a"), ("ai", "one")]
+
+
+# --- either import order (fresh interpreters) -------------------------------------------
+
+ORDER_PROBE = """
+import asyncio, json, sys
+if sys.argv[1] == "langchain first":
+    from langchain_core.output_parsers import JsonOutputParser
+    from langchain_core.messages import messages_to_dict, trim_messages
+    import chatplex
+else:
+    import chatplex
+    from langchain_core.output_parsers import JsonOutputParser
+    from langchain_core.messages import messages_to_dict, trim_messages
+from langchain_core.messages import filter_messages, merge_message_runs
+from langchain_core.chat_history import InMemoryChatMessageHistory
+from langchain_core.runnables.history import RunnableWithMessageHistory
+from chatplex import AIMessage, HumanMessage, init_chat_model
+reply = '{"x": 1}'
+chain = init_chat_model("fake:any", responses=[reply, reply]) | JsonOutputParser()
+history = InMemoryChatMessageHistory()
+talk = RunnableWithMessageHistory(init_chat_model("fake:any", responses=["ok"]), lambda: history)
+talk.invoke("hi")
+messages = [HumanMessage("a"), AIMessage(content="b"), HumanMessage("c")]
+out = {
+    "parse": JsonOutputParser().invoke(AIMessage(content=reply)),
+    "chain": chain.invoke("q"),
+    "stream": list(chain.stream("q"))[-1],
+    "dicts": [d["type"] for d in messages_to_dict(messages)],
+    "trim": [m.text for m in trim_messages(messages, max_tokens=2, token_counter=len)],
+    "filter": [m.text for m in filter_messages(messages, include_types=["human"])],
+    "merge": [m.text for m in merge_message_runs(messages + [HumanMessage("d")])],
+    "dump": messages[0].model_dump(),
+    "history": [(m.type, m.text) for m in history.messages],
+}
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize("order", ["langchain first", "chatplex first"])
+def test_langchain_code_takes_chatplex_messages_in_either_import_order(order: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", ORDER_PROBE, order],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+        "parse": {"x": 1},
+        "chain": {"x": 1},
+        "stream": {"x": 1},
+        "dicts": ["human", "ai", "human"],
+        "trim": ["b", "c"],
+        "filter": ["a", "c"],
+        "merge": ["a", "b", "c\nd"],
+        "dump": {
+            "content": "a",
+            "additional_kwargs": {},
+            "response_metadata": {},
+            "type": "human",
+            "name": None,
+            "id": None,
+        },
+        "history": [["human", "hi"], ["ai", "ok"]],
+    }

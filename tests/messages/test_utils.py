@@ -1,0 +1,249 @@
+"""chatplex's message utilities give what LangChain's give for the same messages (each case
+run with both, compared through `messages_to_dict`), take any message-like input, and
+become runnables when called without messages."""
+
+from __future__ import annotations
+
+import asyncio
+from operator import itemgetter
+from typing import Any
+
+import pytest
+
+from chatplex import (
+    AIMessage,
+    AIMessageChunk,
+    HumanMessage,
+    RunnablePassthrough,
+    SystemMessage,
+    ToolMessage,
+)
+from chatplex.messages import BaseMessage, messages_to_dict, to_langchain
+from chatplex.messages import utils as ours
+
+lc = pytest.importorskip("langchain_core.messages")
+
+LONG = "first line\nsecond line\nthird line\nfourth line"
+
+MESSAGES: list[BaseMessage] = [
+    SystemMessage("Be brief.", id="s"),
+    HumanMessage("hi", id="h1", name="ann"),
+    AIMessage(
+        content="calling",
+        id="a1",
+        tool_calls=[{"name": "add", "args": {"a": 1}, "id": "c1"}],
+        usage_metadata={"input_tokens": 3, "output_tokens": 2, "total_tokens": 5},
+    ),
+    ToolMessage("2", tool_call_id="c1", id="t1"),
+    AIMessage(content="two", id="a2"),
+    AIMessage(content="three", id="a3", response_metadata={"finish_reason": "stop"}),
+    HumanMessage(LONG, id="h2"),
+    HumanMessage([{"type": "text", "text": "block one"}, {"type": "text", "text": "two"}]),
+    AIMessage(content="done", id="a4"),
+]
+
+
+def langchain(messages: list[BaseMessage]) -> list[Any]:
+    return [to_langchain(m) for m in messages]
+
+
+def same(mine: list[Any], theirs: list[Any]) -> None:
+    assert messages_to_dict(mine) == lc.messages_to_dict(theirs)
+
+
+def characters(messages: list[Any]) -> int:
+    return sum(len(str(m.content)) for m in messages)
+
+
+def per_message(message: BaseMessage) -> int:
+    return len(str(message.content))
+
+
+TRIMS = [
+    {"max_tokens": 3, "token_counter": len},
+    {"max_tokens": 3, "token_counter": len, "include_system": True},
+    {"max_tokens": 4, "token_counter": len, "strategy": "first"},
+    {"max_tokens": 5, "token_counter": len, "start_on": "human"},
+    {"max_tokens": 5, "token_counter": len, "end_on": ("ai", "human")},
+    {"max_tokens": 6, "token_counter": len, "strategy": "first", "end_on": "ai"},
+    {"max_tokens": 40, "token_counter": "approximate"},
+    {"max_tokens": 40, "token_counter": "approximate", "include_system": True},
+    {"max_tokens": 60, "token_counter": characters, "allow_partial": True},
+    {"max_tokens": 45, "token_counter": characters, "allow_partial": True, "strategy": "first"},
+    {"max_tokens": 30, "token_counter": characters, "allow_partial": True},
+    {"max_tokens": 1000, "token_counter": len, "end_on": "human"},
+]
+
+
+@pytest.mark.parametrize("options", TRIMS, ids=lambda o: str(sorted(o.items(), key=str))[:90])
+def test_trim_messages_trims_as_langchain(options: dict[str, Any]) -> None:
+    same(ours.trim_messages(MESSAGES, **options), lc.trim_messages(langchain(MESSAGES), **options))
+
+
+def test_trim_with_a_per_message_counter_or_a_model() -> None:
+    theirs_counter = lc.trim_messages(langchain(MESSAGES), max_tokens=20, token_counter=len)
+    assert len(theirs_counter) > 0
+
+    def one(message: BaseMessage) -> int:
+        return len(str(message.content))
+
+    class Model:
+        def get_num_tokens_from_messages(self, messages: list[Any]) -> int:
+            return characters(messages)
+
+    by_one = ours.trim_messages(MESSAGES, max_tokens=30, token_counter=one)
+    by_model = ours.trim_messages(MESSAGES, max_tokens=30, token_counter=Model())
+    assert messages_to_dict(by_one) == messages_to_dict(by_model)
+    assert characters(by_one) <= 30 < characters(MESSAGES[-len(by_one) - 1 :])
+
+
+def test_trim_rejects_what_langchain_rejects() -> None:
+    with pytest.raises(ValueError, match="start_on parameter is only valid"):
+        ours.trim_messages(
+            MESSAGES, max_tokens=3, token_counter=len, strategy="first", start_on="human"
+        )
+    with pytest.raises(ValueError, match="include_system parameter is only valid"):
+        ours.trim_messages(
+            MESSAGES, max_tokens=3, token_counter=len, strategy="first", include_system=True
+        )
+    with pytest.raises(ValueError, match="Invalid token_counter shortcut 'exact'"):
+        ours.trim_messages(MESSAGES, max_tokens=3, token_counter="exact")
+    with pytest.raises(ValueError, match="expected to be a model"):
+        ours.trim_messages(MESSAGES, max_tokens=3, token_counter=3)
+
+
+def test_trim_takes_tuples_and_an_empty_list() -> None:
+    assert ours.trim_messages([], max_tokens=3, token_counter=len) == []
+    kept = ours.trim_messages([("human", "a"), ("ai", "b")], max_tokens=1, token_counter=len)
+    assert [(m.type, m.text) for m in kept] == [("ai", "b")]
+
+
+FILTERS = [
+    {"include_types": ["human"]},
+    {"include_types": [HumanMessage, SystemMessage]},
+    {"include_types": [lc.HumanMessage]},
+    {"exclude_types": ["tool", AIMessage]},
+    {"exclude_tool_calls": True},
+    {"exclude_tool_calls": ["c1"]},
+    {"include_ids": ["h1", "a4"]},
+    {"exclude_ids": ["h1"]},
+    {"include_names": ["ann"]},
+    {"exclude_names": ["ann"], "include_types": ["human"]},
+]
+
+
+@pytest.mark.parametrize("options", FILTERS, ids=str)
+def test_filter_messages_filters_as_langchain(options: dict[str, Any]) -> None:
+    theirs_options = {
+        k: [to_lc_type(t) for t in v] if k.endswith("_types") else v for k, v in options.items()
+    }
+    same(
+        ours.filter_messages(MESSAGES, **options),
+        lc.filter_messages(langchain(MESSAGES), **theirs_options),
+    )
+
+
+def to_lc_type(kind: Any) -> Any:
+    return getattr(lc, kind.__name__) if isinstance(kind, type) else kind
+
+
+def test_merge_message_runs_merges_as_langchain() -> None:
+    merged = ours.merge_message_runs(MESSAGES)
+    assert [m.type for m in merged] == ["system", "human", "ai", "tool", "ai", "human", "ai"]
+    same(merged, lc.merge_message_runs(langchain(MESSAGES)))
+    assert ours.merge_message_runs([]) == []
+
+
+def test_merging_ai_runs_keeps_every_tool_call_and_sums_usage() -> None:
+    calls = [
+        AIMessage(
+            content="a",
+            tool_calls=[{"name": "f", "args": {}, "id": "1"}],
+            usage_metadata={"input_tokens": 1, "output_tokens": 1, "total_tokens": 2},
+        ),
+        AIMessageChunk(
+            content="b",
+            tool_calls=[{"name": "g", "args": {"x": 1}, "id": "2"}],
+            usage_metadata={"input_tokens": 2, "output_tokens": 2, "total_tokens": 4},
+        ),
+    ]
+    merged = ours.merge_message_runs(calls, chunk_separator=" | ")
+    assert len(merged) == 1
+    assert type(merged[0]) is AIMessage
+    assert merged[0].text == "a | b"
+    assert [c["id"] for c in merged[0].tool_calls] == ["1", "2"]
+    assert merged[0].usage_metadata["total_tokens"] == 6
+    same(merged, lc.merge_message_runs(langchain(calls), chunk_separator=" | "))
+
+
+def test_buffer_string_and_token_estimate_match_langchain() -> None:
+    theirs = langchain(MESSAGES)
+    assert ours.get_buffer_string(MESSAGES) == lc.get_buffer_string(theirs)
+    assert ours.get_buffer_string(MESSAGES, "U", "B") == lc.get_buffer_string(theirs, "U", "B")
+    estimate = pytest.importorskip("langchain_core.messages.utils").count_tokens_approximately
+    assert ours.count_tokens_approximately(MESSAGES) == estimate(theirs)
+    with pytest.raises(NotImplementedError, match="format='prefix'"):
+        ours.get_buffer_string(MESSAGES, format="xml")
+
+
+def test_message_chunk_to_message() -> None:
+    chunk = AIMessageChunk(content="x", chunk_position="last")
+    assert type(ours.message_chunk_to_message(chunk)) is AIMessage
+    human = HumanMessage("x")
+    assert ours.message_chunk_to_message(human) is human
+
+
+def test_without_messages_each_is_a_runnable_for_a_chain() -> None:
+    trimmer = ours.trim_messages(max_tokens=2, token_counter=len)
+    chain = RunnablePassthrough.assign(messages=itemgetter("messages") | trimmer)
+    out = chain.invoke({"messages": MESSAGES})
+    assert [m.id for m in out["messages"]] == [None, "a4"]
+    assert trimmer.name == "trim_messages"
+    only_humans = ours.filter_messages(include_types=["human"])
+    assert [m.type for m in only_humans.invoke(MESSAGES)] == ["human"] * 3
+    merger = ours.merge_message_runs()
+    assert len(asyncio.run(merger.ainvoke(MESSAGES))) == 7
+
+
+OPENAI_CASES: list[BaseMessage] = [
+    *MESSAGES,
+    SystemMessage("be", additional_kwargs={"__openai_role__": "developer"}),
+    AIMessage(content="", additional_kwargs={"refusal": "no"}),
+    HumanMessage(
+        [
+            {"type": "text", "text": "look"},
+            {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
+            {"type": "reasoning", "reasoning": "r"},
+            {"type": "custom", "x": 1},
+        ]
+    ),
+]
+
+
+@pytest.mark.parametrize("text_format", ["string", "block"])
+@pytest.mark.parametrize("include_id", [False, True])
+def test_openai_messages_as_langchain(text_format: str, include_id: bool) -> None:
+    options = {"text_format": text_format, "include_id": include_id}
+    theirs = langchain(OPENAI_CASES)
+    assert ours.convert_to_openai_messages(OPENAI_CASES, **options) == (
+        lc.convert_to_openai_messages(theirs, **options)
+    )
+    assert ours.convert_to_openai_messages(OPENAI_CASES[1], **options) == (
+        lc.convert_to_openai_messages(theirs[1], **options)
+    )
+    assert ours.convert_to_openai_messages([("human", "hi")]) == [{"role": "user", "content": "hi"}]
+
+
+def test_openai_messages_refuse_what_they_do_not_translate() -> None:
+    anthropic_image = HumanMessage(
+        [{"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "x"}}]
+    )
+    with pytest.raises(NotImplementedError, match=r"image block at messages\[0\].content\[0\]"):
+        ours.convert_to_openai_messages([anthropic_image])
+    odd = HumanMessage([{"type": "custom", "x": 1}])
+    with pytest.raises(ValueError, match="does not match OpenAI"):
+        ours.convert_to_openai_messages([odd], pass_through_unknown_blocks=False)
+    with pytest.raises(ValueError, match="missing expected key"):
+        ours.convert_to_openai_messages([HumanMessage([{"type": "image_url"}])])
+    with pytest.raises(ValueError, match="Unrecognized text_format"):
+        ours.convert_to_openai_messages([odd], text_format="html")  # type: ignore[arg-type]
