@@ -29,6 +29,7 @@ LangChain is loaded, before or after chatplex; it never imports LangChain itself
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
 from typing import Any
