@@ -1004,3 +1004,30 @@ def test_a_respx_route_with_the_query_credential_still_matches() -> None:
         model = init_chat_model("openai:gpt-4o-mini", base_url=base)
         assert model.invoke("hi").text == "ok"
     assert route.calls.last.request.url.params["code"] == KEY
+
+
+@pytest.mark.parametrize("form", ["query-code", "header", "api-key", "userinfo"])
+async def test_a_call_cancelled_in_flight_leaves_no_credential_in_its_frames(
+    server: tuple[MockServer, Recorder], no_env_keys: None, form: str
+) -> None:
+    """A task cancelled (as `asyncio.timeout()` does) while its request is inside
+    aiohttp, whose frames hold the URL and the headers: the CancelledError that reaches
+    the caller (a TimeoutError's cause, with asyncio.timeout) carries none of them."""
+    import asyncio
+
+    srv, recorder = server
+    request_key = f"cancel-{form}"
+    recorder.faults[request_key] = "stall=30"
+    port = int(srv.openai_base_url.rsplit(":", 1)[1].split("/")[0])
+    model = form_model(form, "openai", port)
+    task = asyncio.ensure_future(model.ainvoke("hi", extra_headers={"x-request-key": request_key}))
+    for _ in range(2000):  # until the server has the request (bounded: 20 s)
+        if any(h.get("x-request-key") == request_key for h in recorder.headers):
+            break
+        await asyncio.sleep(0.01)
+    task.cancel()  # what asyncio.timeout() does at its deadline
+    with pytest.raises(asyncio.CancelledError) as info:
+        await task
+    caught = info.value
+    assert any(h.get("x-request-key") == request_key for h in recorder.headers)  # in flight
+    assert_no_echo_key("the cancelled call's frames", shown(caught))
