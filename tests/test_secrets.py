@@ -1004,3 +1004,73 @@ def test_a_respx_route_with_the_query_credential_still_matches() -> None:
         model = init_chat_model("openai:gpt-4o-mini", base_url=base)
         assert model.invoke("hi").text == "ok"
     assert route.calls.last.request.url.params["code"] == KEY
+
+
+@pytest.mark.parametrize("form", ["query-code", "header", "api-key", "userinfo"])
+async def test_a_call_cancelled_in_flight_leaves_no_credential_in_its_frames(
+    server: tuple[MockServer, Recorder], no_env_keys: None, form: str
+) -> None:
+    """A task cancelled (as `asyncio.timeout()` does) while its request is inside
+    aiohttp, whose frames hold the URL and the headers: the CancelledError that reaches
+    the caller (a TimeoutError's cause, with asyncio.timeout) carries none of them."""
+    import asyncio
+
+    srv, recorder = server
+    request_key = f"cancel-{form}"
+    recorder.faults[request_key] = "stall=30"
+    port = int(srv.openai_base_url.rsplit(":", 1)[1].split("/")[0])
+    model = form_model(form, "openai", port)
+    task = asyncio.ensure_future(model.ainvoke("hi", extra_headers={"x-request-key": request_key}))
+    for _ in range(2000):  # until the server has the request (bounded: 20 s)
+        if any(h.get("x-request-key") == request_key for h in recorder.headers):
+            break
+        await asyncio.sleep(0.01)
+    task.cancel()  # what asyncio.timeout() does at its deadline
+    with pytest.raises(asyncio.CancelledError) as info:
+        await task
+    caught = info.value
+    assert any(h.get("x-request-key") == request_key for h in recorder.headers)  # in flight
+    assert_no_echo_key("the cancelled call's frames", shown(caught))
+
+
+def test_a_chatchatplex_that_cannot_be_built_does_not_quote_its_arguments() -> None:
+    pytest.importorskip("langchain_core")
+    from pydantic import ValidationError
+
+    from chatplex.langchain import ChatChatplex
+
+    with pytest.raises(ValidationError) as info:
+        ChatChatplex(
+            model="openai:gpt-4o-mini",
+            temperature=5,
+            api_key=ECHO_KEY,
+            base_url=f"https://gw.example/v1?code={ECHO_KEY}",
+            default_headers={"x-api-key": ECHO_KEY},
+        )
+    # What the error shows. (Its `errors()` keep the arguments as given, as the frames
+    # of the call that passed them do: construction cannot take them back.)
+    assert "temperature" in str(info.value)
+    assert_no_echo_key("the validation error", str(info.value) + repr(info.value))
+
+
+@pytest.mark.parametrize("provider", list(PROVIDERS))
+def test_a_profiles_base_url_gets_the_environment_key_only_when_it_names_it(
+    provider: str, tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Configuration counts as code: a profile's base_url for another host gets the
+    environment key only through `api_key = "env:VAR"`."""
+    key_var, url_var, _ = PROVIDERS[provider]
+    monkeypatch.setenv(key_var, "sk-from-the-environment")
+    monkeypatch.delenv(url_var, raising=False)
+    config = tmp_path / "chatplex.toml"  # type: ignore[operator]
+    config.write_text(
+        f'[profiles.plain]\nmodel = "{provider}:m"\nbase_url = "https://gateway.example"\n'
+        f'[profiles.named]\nmodel = "{provider}:m"\nbase_url = "https://gateway.example"\n'
+        f'api_key = "env:{key_var}"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CHATPLEX_CONFIG", str(config))
+    plain = init_chat_model(profile="plain")
+    named = init_chat_model(profile="named")
+    assert plain.adapter._key_digest == ""  # type: ignore[attr-defined] # no key goes
+    assert named.adapter._key_digest != ""  # type: ignore[attr-defined] # the named one does

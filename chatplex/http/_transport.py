@@ -128,9 +128,13 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
                 error = _httpx_error(exc, request)
             if error is not None:
                 raise error  # outside the except block: see _httpx_error
-        except BaseException:
+        except BaseException as exc:
             self._release()
-            raise
+            # A cancellation passes through aiohttp's frames, whose locals hold the URL
+            # (a key in its query) and the headers (the API key), as does `headers` here:
+            # it leaves with neither (a traceback that starts at this frame, cleared).
+            headers = body = None  # type: ignore[assignment]
+            raise exc.with_traceback(None)  # noqa: B904 - the same exception, re-raised
         return httpx.Response(
             status_code=response.status,
             headers=response.raw_headers,

@@ -77,7 +77,11 @@ class ChatChatplex(BaseChatModel):
     """
 
     model_config = ConfigDict(
-        protected_namespaces=(), arbitrary_types_allowed=True, populate_by_name=True
+        protected_namespaces=(),
+        arbitrary_types_allowed=True,
+        populate_by_name=True,
+        # A validation error would quote the arguments (keys, a base URL's credentials).
+        hide_input_in_errors=True,
     )
 
     model: str | None = None
