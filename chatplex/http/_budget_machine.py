@@ -204,19 +204,24 @@ class MachineBudget:
     async def _atry(self, tokens: int, deadline: float | None) -> SharedPermit | float:
         """`_try` once the file lock is held, waiting for it with `asyncio.sleep` (real
         time: the holder's progress is real) instead of blocking the loop."""
-        give_up, by_deadline = self._lock_bound(deadline)
+        bound: tuple[float, bool] | None = None
         pause = _LOCK_PAUSE[0]
         while True:
             if self._lock.acquire(blocking=False):  # never wait on a thread in a loop
                 try:
                     if self._take_file_lock():
-                        with self._held():
+                        try:
+                            self._begin()
                             return self._try(tokens, deadline)  # _locked: already held
+                        finally:
+                            self._end()
                 finally:
                     self._lock.release()
-            left = give_up - time.monotonic()
+            if bound is None:
+                bound = self._lock_bound(deadline)
+            left = bound[0] - time.monotonic()
             if left <= 0:
-                raise self._stuck(by_deadline)
+                raise self._stuck(bound[1])
             await asyncio.sleep(min(pause, left))
             pause = min(pause * 2, _LOCK_PAUSE[1])
 
@@ -254,14 +259,20 @@ class MachineBudget:
             assert self._map is not None
             yield self._map
             return
-        give_up, by_deadline = self._lock_bound(deadline)
-        if not self._lock.acquire(timeout=max(0.0, give_up - time.monotonic())):
-            raise self._stuck(by_deadline)  # a thread of ours waits on the holder too
+        bound: tuple[float, bool] | None = None  # computed only when a lock is busy
+        if not self._lock.acquire(blocking=False):
+            bound = self._lock_bound(deadline)
+            if not self._lock.acquire(timeout=max(0.0, bound[0] - time.monotonic())):
+                raise self._stuck(bound[1])  # a thread of ours waits on the holder too
         try:
-            if not self._take_file_lock_by(give_up):
-                raise self._stuck(by_deadline)
-            with self._held() as view:
-                yield view
+            if not self._take_file_lock():
+                bound = bound or self._lock_bound(deadline)
+                if not self._take_file_lock_by(bound[0]):
+                    raise self._stuck(bound[1])
+            try:
+                yield self._begin()
+            finally:
+                self._end()
         finally:
             self._lock.release()
 
@@ -276,19 +287,18 @@ class MachineBudget:
             pause = min(pause * 2, _LOCK_PAUSE[1])
         return True
 
-    @contextlib.contextmanager
-    def _held(self) -> Iterator[mmap.mmap]:
-        """With the file lock just taken (and `_lock`): settle what releases left owed,
-        yield the map, then drop the lock. Nested `_locked` calls of this thread reuse it."""
+    def _begin(self) -> mmap.mmap:
+        """With the file lock just taken (and `_lock`): mark this thread as its holder
+        (nested `_locked` calls reuse it) and settle what releases left owed."""
         self._holding = threading.get_ident()
-        try:
-            while self._owed:
-                self._settle(*self._owed.pop(0))
-            assert self._map is not None
-            yield self._map
-        finally:
-            self._holding = None
-            self._drop_file_lock()
+        while self._owed:
+            self._settle(*self._owed.pop(0))
+        assert self._map is not None
+        return self._map
+
+    def _end(self) -> None:
+        self._holding = None
+        self._drop_file_lock()
 
     def _release(
         self, permit: SharedPermit, used: int | None, status: int | None, ra: float | None
@@ -300,9 +310,14 @@ class MachineBudget:
         owed = (permit, used, status, ra)
         if self._lock.acquire(timeout=RELEASE_WAIT):
             try:
-                if self._take_file_lock_by(time.monotonic() + RELEASE_WAIT):
-                    with self._held():
+                if self._take_file_lock() or self._take_file_lock_by(
+                    time.monotonic() + RELEASE_WAIT
+                ):
+                    try:
+                        self._begin()
                         self._settle(*owed)
+                    finally:
+                        self._end()
                     return
             finally:
                 self._lock.release()
