@@ -22,7 +22,9 @@ itself; a live holder that stopped (SIGSTOP, a debugger) keeps it, so a lock wai
 bounded by the call's deadline and by LOCK_WAIT, and its error names the holder's pid
 (each holder writes its pid in the file: an `flock` has no owner to ask for, and
 `F_OFD_GETLK` reports none either; process-owned `F_SETLK` locks would, but two handles
-of one process would not exclude each other and any close would drop them).
+of one process would not exclude each other and any close would drop them). A release
+that cannot get the lock within RELEASE_WAIT is owed, settled by the process's next
+lock, rather than stalling the caller or failing a call that has its answer.
 Waiters poll: one per process (and event loop) at a time, at its computed time or every
 POLL s when only a release can make room; the others queue in the process in arrival
 order. There is no cross-process queue: arrival order is not kept across processes.
