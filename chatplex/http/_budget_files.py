@@ -8,8 +8,8 @@ next admission would write through it. So the directory is made 0700 and refused
 owned by the user with no group/other write, and each file is opened relative to it with
 `O_NOFOLLOW`, made 0600, and refused unless it is a regular file of the user's.
 
->>> budget_dir().name
-'budgets'
+>>> budget_dir()  # doctest: +SKIP
+PosixPath('/run/user/1000/chatplex/budgets')
 """
 
 from __future__ import annotations

@@ -22,7 +22,9 @@ itself; a live holder that stopped (SIGSTOP, a debugger) keeps it, so a lock wai
 bounded by the call's deadline and by LOCK_WAIT, and its error names the holder's pid
 (each holder writes its pid in the file: an `flock` has no owner to ask for, and
 `F_OFD_GETLK` reports none either; process-owned `F_SETLK` locks would, but two handles
-of one process would not exclude each other and any close would drop them).
+of one process would not exclude each other and any close would drop them). A release
+that cannot get the lock within RELEASE_WAIT is owed, settled by the process's next
+lock, rather than stalling the caller or failing a call that has its answer.
 Waiters poll: one per process (and event loop) at a time, at its computed time or every
 POLL s when only a release can make room; the others queue in the process in arrival
 order. There is no cross-process queue: arrival order is not kept across processes.
@@ -57,6 +59,7 @@ __all__ = ["POLL", "MachineBudget", "budget_dir", "machine_budget"]
 
 POLL = 0.005  #: seconds between polls of a waiter that only a release can admit
 LOCK_WAIT = 5.0  #: the longest (s) a process waits for the file lock before giving up
+RELEASE_WAIT = 0.05  #: the longest (s) a release waits for the lock before owing it
 _LOCK_PAUSE = 0.0001, 0.005  #: first and longest pause (s) between tries of a taken lock
 _MAGIC = b"CPXB"
 _HEADER = struct.Struct("<4sIdddddq")  # magic, version, Schedule's five numbers, in flight
@@ -108,7 +111,9 @@ class MachineBudget:
         self._pid = -1
         self._started = 0  # this process's start time, recorded in its row
         self._row = -1  # this process's row, found on its first admission
-        self._holding: int | None = None  # the thread whose aacquire holds the lock now
+        self._holding: int | None = None  # the thread holding the file lock now
+        #: Releases not yet settled: the file lock was not free within RELEASE_WAIT.
+        self._owed: list[tuple[SharedPermit, int | None, int | None, float | None]] = []
         self._map: mmap.mmap | None = None
         self._fd = -1
 
@@ -192,7 +197,7 @@ class MachineBudget:
                 self._count(view, +1)
             _write(view, schedule, in_flight)
         if wait <= 0.0:
-            return SharedPermit(self._settle, tokens, now)
+            return SharedPermit(self._release, tokens, now)
         if deadline is not None and now + (0.0 if wait == math.inf else wait) >= deadline:
             raise DeadlineExceededError("the deadline passed while waiting in the rate limiter")
         step = POLL if wait == math.inf else wait
@@ -201,23 +206,24 @@ class MachineBudget:
     async def _atry(self, tokens: int, deadline: float | None) -> SharedPermit | float:
         """`_try` once the file lock is held, waiting for it with `asyncio.sleep` (real
         time: the holder's progress is real) instead of blocking the loop."""
-        give_up, by_deadline = self._lock_bound(deadline)
+        bound: tuple[float, bool] | None = None
         pause = _LOCK_PAUSE[0]
         while True:
             if self._lock.acquire(blocking=False):  # never wait on a thread in a loop
                 try:
                     if self._take_file_lock():
-                        self._holding = threading.get_ident()
                         try:
+                            self._begin()
                             return self._try(tokens, deadline)  # _locked: already held
                         finally:
-                            self._holding = None
-                            self._drop_file_lock()
+                            self._end()
                 finally:
                     self._lock.release()
-            left = give_up - time.monotonic()
+            if bound is None:
+                bound = self._lock_bound(deadline)
+            left = bound[0] - time.monotonic()
             if left <= 0:
-                raise self._stuck(by_deadline)
+                raise self._stuck(bound[1])
             await asyncio.sleep(min(pause, left))
             pause = min(pause * 2, _LOCK_PAUSE[1])
 
@@ -251,28 +257,73 @@ class MachineBudget:
         """The mapped file, locked: waited for at most until `deadline` (a value of
         `clock`) and LOCK_WAIT, then DeadlineExceededError / LockTimeoutError naming the
         holder (a stopped process keeps its lock; a dead one's is dropped by the kernel)."""
-        if self._holding == threading.get_ident():  # inside _atry, which holds it
+        if self._holding == threading.get_ident():  # inside a step that holds it
             assert self._map is not None
             yield self._map
             return
-        give_up, by_deadline = self._lock_bound(deadline)
-        if not self._lock.acquire(timeout=max(0.0, give_up - time.monotonic())):
-            raise self._stuck(by_deadline)  # a thread of ours waits on the holder too
+        bound: tuple[float, bool] | None = None  # computed only when a lock is busy
+        if not self._lock.acquire(blocking=False):
+            bound = self._lock_bound(deadline)
+            if not self._lock.acquire(timeout=max(0.0, bound[0] - time.monotonic())):
+                raise self._stuck(bound[1])  # a thread of ours waits on the holder too
         try:
-            pause = _LOCK_PAUSE[0]
-            while not self._take_file_lock():
-                left = give_up - time.monotonic()
-                if left <= 0:
-                    raise self._stuck(by_deadline)
-                time.sleep(min(pause, left))
-                pause = min(pause * 2, _LOCK_PAUSE[1])
+            if not self._take_file_lock():
+                bound = bound or self._lock_bound(deadline)
+                if not self._take_file_lock_by(bound[0]):
+                    raise self._stuck(bound[1])
             try:
-                assert self._map is not None
-                yield self._map
+                yield self._begin()
             finally:
-                self._drop_file_lock()
+                self._end()
         finally:
             self._lock.release()
+
+    def _take_file_lock_by(self, give_up: float) -> bool:
+        """`_take_file_lock`, retried with growing pauses until `give_up` (monotonic)."""
+        pause = _LOCK_PAUSE[0]
+        while not self._take_file_lock():
+            left = give_up - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, _LOCK_PAUSE[1])
+        return True
+
+    def _begin(self) -> mmap.mmap:
+        """With the file lock just taken (and `_lock`): mark this thread as its holder
+        (nested `_locked` calls reuse it) and settle what releases left owed."""
+        self._holding = threading.get_ident()
+        while self._owed:
+            self._settle(*self._owed.pop(0))
+        assert self._map is not None
+        return self._map
+
+    def _end(self) -> None:
+        self._holding = None
+        self._drop_file_lock()
+
+    def _release(
+        self, permit: SharedPermit, used: int | None, status: int | None, ra: float | None
+    ) -> None:
+        """A permit's release: settled at once when the file lock comes within
+        RELEASE_WAIT, else owed and settled by this process's next lock -- so a stopped
+        lock holder neither holds the caller (and its event loop) 5 s nor fails a call
+        that has its answer. The slot stays counted until then."""
+        owed = (permit, used, status, ra)
+        if self._lock.acquire(timeout=RELEASE_WAIT):
+            try:
+                if self._take_file_lock() or self._take_file_lock_by(
+                    time.monotonic() + RELEASE_WAIT
+                ):
+                    try:
+                        self._begin()
+                        self._settle(*owed)
+                    finally:
+                        self._end()
+                    return
+            finally:
+                self._lock.release()
+        self._owed.append(owed)  # (list.append is atomic: no lock needed)
 
     def _lock_bound(self, deadline: float | None) -> tuple[float, bool]:
         """When (time.monotonic) to stop waiting for the file lock, and whether that is
@@ -337,6 +388,7 @@ class MachineBudget:
             os.close(self._fd)
         fd = open_budget_file(self.path)
         self._fd, self._map, self._pid, self._row = fd, None, os.getpid(), -1
+        self._owed = []  # a forked child owes nothing of its parent's
         self._started = process_start(self._pid)
 
     def _count(self, view: mmap.mmap, delta: int) -> bool:
@@ -355,7 +407,11 @@ class MachineBudget:
         return True
 
     def close(self) -> None:
-        """Unmap the file (the budget reopens it on its next use)."""
+        """Unmap the file (the budget reopens it on its next use), after settling the
+        releases still owed if the lock comes within LOCK_WAIT."""
+        if self._owed and self._pid == os.getpid():
+            with contextlib.suppress(TimeoutError), self._locked():
+                pass  # taking the lock settles them
         with self._lock:
             if self._pid == os.getpid():
                 if self._map is not None:

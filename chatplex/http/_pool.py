@@ -306,9 +306,10 @@ def _new_async_client(loop: asyncio.AbstractEventLoop) -> httpx.AsyncClient:
 
 
 # --- testing hook (chatplex.testing: no-network guard, cassette recorder) ----------------
-#: Run on every new shared client (sync and async) before its first request. Only the
-#: chatplex pytest plugin adds one: it installs httpx event hooks, which see every request
-#: of the shared clients whatever transport they use. Empty outside such test sessions.
+#: Run on every new shared client (sync and async) before its first request. The chatplex
+#: pytest plugin adds one: it installs httpx event hooks, which see every request of the
+#: shared clients whatever transport they use; so does chatplex.ray's row tally (a request
+#: hook counting each row's send). Empty outside those.
 _client_hooks: list[Callable[[httpx.Client | httpx.AsyncClient], None]] = []
 
 

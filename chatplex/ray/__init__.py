@@ -9,8 +9,8 @@ with one outcome per row, and one rate budget for every worker.
 >>> run.dataset.write_parquet("answers/")  # doctest: +SKIP
 
 Rows get `text`, `usage`, `cost` and `error` columns (`OUTPUT_COLUMNS`); `run.report()`
-counts rows started, finished, failed and re-sent after a worker died. `ChatMapper` is
-the callable class for your own `map_batches` call.
+counts each row once (finished, failed) and the requests sent again after a worker died.
+`ChatMapper` is the callable class for your own `map_batches` call.
 """
 
 from __future__ import annotations

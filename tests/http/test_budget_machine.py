@@ -384,3 +384,32 @@ def test_a_planted_symlink_is_refused_and_not_written_through(
     with pytest.raises(PermissionError, match="symbolic link"):
         asyncio.run(b.aacquire(1))
     assert precious.read_bytes() == b"mine"
+
+
+@needs_proc
+async def test_a_release_during_a_stall_returns_at_once_and_is_settled_later(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "b"
+    b = MachineBudget(RateLimit(max_in_flight=4), path)
+    held = [b.acquire(1), await b.aacquire(1)]  # answers on their way when the holder stops
+    pid = _stopped_lock_holder(path)
+    try:
+        start = time.monotonic()
+        held[0].release(status=200)  # neither waits 5 s nor raises: owed
+        await asyncio.to_thread(held[1].release, status=200)
+        assert time.monotonic() - start < 3.0  # generous: RELEASE_WAIT is 0.05 s each
+        assert len(b._owed) == 2
+    finally:
+        _resume_and_reap(pid)
+    assert b.in_flight == 0  # the next lock settled both
+    assert b._owed == []
+
+
+def test_close_settles_what_is_owed(tmp_path: Path) -> None:
+    b = MachineBudget(RateLimit(max_in_flight=4), tmp_path / "b")
+    permit = b.acquire(1)
+    b._owed.append((permit, None, 200, None))  # as a release during a stall leaves it
+    permit.released = True
+    b.close()
+    assert b._owed == [] and MachineBudget(RateLimit(4), tmp_path / "b").in_flight == 0
