@@ -40,6 +40,8 @@ FOREIGN_WAIT = 1.0
 #: After an answer that did not come in time, calls do not ask the cache for this long
 #: (s): misses at once, instead of each waiting for a cache that is stuck.
 QUIET_AFTER_TIMEOUT = 10.0
+#: LangChain caches that answer at once (a dict): asked on the caller's thread.
+_ANSWER_AT_ONCE = frozenset({("langchain_core.caches", "InMemoryCache")})
 
 
 class LangChainCache(BaseCache):
@@ -59,6 +61,9 @@ class LangChainCache(BaseCache):
     def __init__(self, cache: Any) -> None:
         self.cache = cache
         self._quiet_until = 0.0  # monotonic: until then, not asked (it did not answer)
+        # LangChain's own in-memory cache answers at once: asked directly, no thread.
+        kind = type(cache)
+        self._instant = (kind.__module__, kind.__qualname__) in _ANSWER_AT_ONCE
 
     def lookup(self, key: str) -> str | None:
         return _generation_text(self.cache.lookup(key, LANGCHAIN_LLM_STRING))
@@ -67,13 +72,13 @@ class LangChainCache(BaseCache):
         self.cache.update(key, LANGCHAIN_LLM_STRING, _generations(self.cache, value))
 
     def lookup_within(self, key: str, deadline: float | None) -> str | None:
-        if deadline is None and not self._quiet_until:
+        if self._instant or (deadline is None and not self._quiet_until):
             return self.lookup(key)
         found = self._within(deadline, self.cache.lookup, key, LANGCHAIN_LLM_STRING)
         return _generation_text(found)
 
     def update_within(self, key: str, value: str, deadline: float | None) -> None:
-        if deadline is None and not self._quiet_until:
+        if self._instant or (deadline is None and not self._quiet_until):
             self.update(key, value)
             return
         generations = _generations(self.cache, value)
@@ -81,14 +86,14 @@ class LangChainCache(BaseCache):
 
     async def alookup_within(self, key: str, deadline: float | None) -> str | None:
         alookup = getattr(self.cache, "alookup", None)
-        if alookup is None:  # a look-alike with sync methods only
+        if alookup is None or self._instant:  # sync methods only, or no wait possible
             return self.lookup(key)
         found = await self._awithin(deadline, alookup, key, LANGCHAIN_LLM_STRING)
         return _generation_text(found)
 
     async def aupdate_within(self, key: str, value: str, deadline: float | None) -> None:
         aupdate = getattr(self.cache, "aupdate", None)
-        if aupdate is None:
+        if aupdate is None or self._instant:
             self.update(key, value)
             return
         generations = _generations(self.cache, value)

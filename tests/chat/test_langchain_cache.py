@@ -239,3 +239,23 @@ async def test_a_langchain_cache_answers_async_calls_through_its_async_methods()
     assert store.sync_calls == 0  # its own alookup / aupdate, not the sync methods
     assert wrapper.lookup_within("k", time.monotonic() + DEADLINE) == "v"  # helper thread
     assert store.sync_calls == 1
+
+
+async def test_langchains_in_memory_cache_is_asked_on_the_callers_thread() -> None:
+    """It answers at once: no helper thread, no timer, even for calls with a deadline."""
+    from langchain_core.caches import InMemoryCache as LangChainInMemoryCache
+
+    store = LangChainInMemoryCache()
+    threads: list[int] = []
+    lookup = store.lookup
+
+    def recording_lookup(prompt: str, llm_string: str) -> Any:
+        threads.append(threading.get_ident())
+        return lookup(prompt, llm_string)
+
+    store.lookup = recording_lookup  # type: ignore[method-assign]
+    wrapper = langchain_cache.wrap(store)
+    wrapper.update_within("k", "v", time.monotonic() + DEADLINE)
+    assert wrapper.lookup_within("k", time.monotonic() + DEADLINE) == "v"
+    assert await wrapper.alookup_within("k", time.monotonic() + DEADLINE) == "v"
+    assert threads == [threading.get_ident()] * 2
