@@ -31,20 +31,22 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
 
 from ..errors import DeadlineExceededError
 from ._budget_shared import SharedPermit
 from ._ratelimit import MAX_PAUSE, RateLimit
-from ._schedule import Schedule, admit, settle
+from ._schedule import Schedule, admit, schedule_fields, settle
 
 __all__ = ["POLL", "MachineBudget", "budget_dir", "machine_budget"]
 
 POLL = 0.005  #: seconds between polls of a waiter that only a release can admit
 LOCK_WAIT = 5.0  #: the longest (s) a process waits for the file lock before giving up
 _MAGIC = b"CPXB"
-_HEADER = struct.Struct("<4sIdddddq")  # magic, version, Schedule's five numbers, in flight
+_NUMBERS = schedule_fields()  # the Schedule's floats, in the order the file keeps them
+_VERSION = 2  # 2: the pace's learned state is shared too (1: five numbers)
+_HEADER = struct.Struct(f"<4sI{len(_NUMBERS)}dq")  # magic, version, the numbers, in flight
 _ROW = struct.Struct("<iI")  # pid, its slots in flight
 _ROWS = 480  # processes that can hold slots at once
 _SIZE = _HEADER.size + _ROWS * _ROW.size
@@ -187,13 +189,20 @@ class MachineBudget:
         return step if deadline is None else min(step, max(0.0, deadline - now))
 
     def _settle(
-        self, permit: SharedPermit, used: int | None, status: int | None, ra: float | None
+        self,
+        permit: SharedPermit,
+        used: int | None,
+        status: int | None,
+        ra: float | None,
+        headers: Mapping[str, str] | None,
     ) -> None:
         with self._locked() as view:
             now = self._clock()
             schedule, in_flight = _read(view)
             if schedule.is_stale(now):
                 schedule = Schedule.fresh(now)
+            if self._count(view, -1):
+                in_flight = max(0, in_flight - 1)
             settle(
                 schedule,
                 self.limit,
@@ -204,9 +213,9 @@ class MachineBudget:
                 status=status,
                 retry_after=ra,
                 max_pause=self.max_pause,
+                headers=headers,
+                in_flight=in_flight,
             )
-            if self._count(view, -1):
-                in_flight = max(0, in_flight - 1)
             _write(view, schedule, in_flight)
 
     # ---- the file -------------------------------------------------------------------------
@@ -291,25 +300,15 @@ def _offset(row: int) -> int:
 
 
 def _read(view: mmap.mmap) -> tuple[Schedule, int]:
-    magic, _version, *numbers, in_flight = _HEADER.unpack_from(view, 0)
-    if magic != _MAGIC:
+    magic, version, *numbers, in_flight = _HEADER.unpack_from(view, 0)
+    if magic != _MAGIC or version != _VERSION:
         return Schedule.fresh(-math.inf), 0  # a new file; is_stale() is false, max() wins
-    return Schedule(*numbers), in_flight
+    return Schedule(**dict(zip(_NUMBERS, numbers, strict=True))), in_flight
 
 
 def _write(view: mmap.mmap, s: Schedule, in_flight: int) -> None:
-    _HEADER.pack_into(
-        view,
-        0,
-        _MAGIC,
-        1,
-        s.request_tat,
-        s.token_tat,
-        s.paused_until,
-        s.factor,
-        s.last_decrease,
-        in_flight,
-    )
+    numbers = [getattr(s, name) for name in _NUMBERS]
+    _HEADER.pack_into(view, 0, _MAGIC, _VERSION, *numbers, in_flight)
 
 
 def _find_row(view: mmap.mmap, pid: int) -> int:
