@@ -46,14 +46,14 @@ import struct
 import threading
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
 
 from ..errors import DeadlineExceededError, LockTimeoutError
 from ._budget_files import budget_dir, describe_pid, is_gone, open_budget_file, process_start
 from ._budget_shared import SharedPermit
 from ._ratelimit import MAX_PAUSE, RateLimit
-from ._schedule import Schedule, admit, settle
+from ._schedule import Schedule, admit, schedule_fields, settle
 
 __all__ = ["POLL", "MachineBudget", "budget_dir", "machine_budget"]
 
@@ -62,12 +62,19 @@ LOCK_WAIT = 5.0  #: the longest (s) a process waits for the file lock before giv
 RELEASE_WAIT = 0.05  #: the longest (s) a release waits for the lock before owing it
 _LOCK_PAUSE = 0.0001, 0.005  #: first and longest pause (s) between tries of a taken lock
 _MAGIC = b"CPXB"
-_HEADER = struct.Struct("<4sIdddddq")  # magic, version, Schedule's five numbers, in flight
+_NUMBERS = schedule_fields()  # the Schedule's floats, in the order the file keeps them
+#: 2: the pace's learned state is shared, rows keep their process's start, the lock
+#: holder's pid follows the rows (1: five numbers, rows of pid and slots).
+_VERSION = 2
+_HEADER = struct.Struct(f"<4sI{len(_NUMBERS)}dq")  # magic, version, the numbers, in flight
 _ROW = struct.Struct("<iIQ")  # pid, its slots in flight, its start (process_start)
 _ROWS = 480  # processes that can hold slots at once
 _HOLDER = struct.Struct("<i")  # the pid holding the file lock (0: none), after the rows
 _HOLDER_AT = _HEADER.size + _ROWS * _ROW.size
 _SIZE = _HOLDER_AT + _HOLDER.size
+
+#: A release not yet settled: the permit and what its answer said (see `_release`).
+Owed = tuple[SharedPermit, int | None, int | None, float | None, Mapping[str, str] | None]
 
 
 def budget_file(key: tuple[str, ...]) -> Path:
@@ -113,7 +120,7 @@ class MachineBudget:
         self._row = -1  # this process's row, found on its first admission
         self._holding: int | None = None  # the thread holding the file lock now
         #: Releases not yet settled: the file lock was not free within RELEASE_WAIT.
-        self._owed: list[tuple[SharedPermit, int | None, int | None, float | None]] = []
+        self._owed: list[Owed] = []
         self._map: mmap.mmap | None = None
         self._fd = -1
 
@@ -228,13 +235,20 @@ class MachineBudget:
             pause = min(pause * 2, _LOCK_PAUSE[1])
 
     def _settle(
-        self, permit: SharedPermit, used: int | None, status: int | None, ra: float | None
+        self,
+        permit: SharedPermit,
+        used: int | None,
+        status: int | None,
+        ra: float | None,
+        headers: Mapping[str, str] | None,
     ) -> None:
         with self._locked() as view:
             now = self._clock()
             schedule, in_flight = _read(view)
             if schedule.is_stale(now):
                 schedule = Schedule.fresh(now)
+            if self._count(view, -1):
+                in_flight = max(0, in_flight - 1)
             settle(
                 schedule,
                 self.limit,
@@ -245,9 +259,9 @@ class MachineBudget:
                 status=status,
                 retry_after=ra,
                 max_pause=self.max_pause,
+                headers=headers,
+                in_flight=in_flight,
             )
-            if self._count(view, -1):
-                in_flight = max(0, in_flight - 1)
             _write(view, schedule, in_flight)
 
     # ---- the file -------------------------------------------------------------------------
@@ -303,13 +317,18 @@ class MachineBudget:
         self._drop_file_lock()
 
     def _release(
-        self, permit: SharedPermit, used: int | None, status: int | None, ra: float | None
+        self,
+        permit: SharedPermit,
+        used: int | None,
+        status: int | None,
+        ra: float | None,
+        headers: Mapping[str, str] | None,
     ) -> None:
         """A permit's release: settled at once when the file lock comes within
         RELEASE_WAIT, else owed and settled by this process's next lock -- so a stopped
         lock holder neither holds the caller (and its event loop) 5 s nor fails a call
         that has its answer. The slot stays counted until then."""
-        owed = (permit, used, status, ra)
+        owed: Owed = (permit, used, status, ra, headers)
         if self._lock.acquire(timeout=RELEASE_WAIT):
             try:
                 if self._take_file_lock() or self._take_file_lock_by(
@@ -425,25 +444,15 @@ def _offset(row: int) -> int:
 
 
 def _read(view: mmap.mmap) -> tuple[Schedule, int]:
-    magic, _version, *numbers, in_flight = _HEADER.unpack_from(view, 0)
-    if magic != _MAGIC:
+    magic, version, *numbers, in_flight = _HEADER.unpack_from(view, 0)
+    if magic != _MAGIC or version != _VERSION:
         return Schedule.fresh(-math.inf), 0  # a new file; is_stale() is false, max() wins
-    return Schedule(*numbers), in_flight
+    return Schedule(**dict(zip(_NUMBERS, numbers, strict=True))), in_flight
 
 
 def _write(view: mmap.mmap, s: Schedule, in_flight: int) -> None:
-    _HEADER.pack_into(
-        view,
-        0,
-        _MAGIC,
-        1,
-        s.request_tat,
-        s.token_tat,
-        s.paused_until,
-        s.factor,
-        s.last_decrease,
-        in_flight,
-    )
+    numbers = [getattr(s, name) for name in _NUMBERS]
+    _HEADER.pack_into(view, 0, _MAGIC, _VERSION, *numbers, in_flight)
 
 
 def _find_row(view: mmap.mmap, pid: int, started: int) -> int:

@@ -30,10 +30,12 @@ import math
 import threading
 import time
 import weakref
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import DeadlineExceededError
 from ._budget_shared import SharedPermit
+from ._learn import Announced, read_limits
 from ._ratelimit import MAX_PAUSE, RateLimit
 from ._schedule import Schedule, admit, settle
 
@@ -43,8 +45,12 @@ NAMESPACE = "chatplex"
 LEASE = 600.0  #: seconds an in-flight slot stays taken if its holder never releases it
 POLL = 0.05  #: seconds between checks of a waiter held by the in-flight cap
 HORIZON = 0.25  #: how far ahead (s) one call may reserve slots for a caller's other acquires
-#: (lease, admitted_at, tokens, used, status, retry_after, max_pause) of one release.
-Release = tuple[int, float, int, "int | None", "int | None", "float | None", float]
+#: (lease, admitted_at, tokens, used, status, retry_after, max_pause, the limits the
+#: response's headers announced) of one release: read on the caller's side, so only
+#: these numbers travel.
+Release = tuple[
+    int, float, int, "int | None", "int | None", "float | None", float, "Announced | None"
+]
 #: (lease, admitted_at, delay): the permit, and the seconds to wait before sending.
 Grant = tuple[int, float, float]
 
@@ -71,7 +77,7 @@ class BudgetActor:
         self.granted = self.expired = self.calls = 0
 
     async def stats(self) -> dict[str, Any]:
-        """Permits granted, leases expired, in flight, and the AIMD factor. (Every method
+        """Permits granted, leases expired, in flight, and the pace factor. (Every method
         is async: all run on the actor's one event loop, never beside each other.)"""
         return {
             "granted": self.granted,
@@ -168,7 +174,7 @@ class BudgetActor:
         if not releases:
             return
         now = self._clock()
-        for lease, admitted_at, tokens, used, status, retry_after, max_pause in releases:
+        for lease, admitted_at, tokens, used, status, retry_after, max_pause, told in releases:
             self._leases.pop(lease, None)
             settle(
                 self._schedule,
@@ -180,6 +186,8 @@ class BudgetActor:
                 status=status,
                 retry_after=retry_after,
                 max_pause=max_pause,
+                announced=told,
+                in_flight=len(self._leases),
             )
         if self._released is not None:
             self._released.set()
@@ -324,9 +332,24 @@ class ClusterBudget:
         return SharedPermit(self._settle, tokens, admitted_at, lease)
 
     def _settle(
-        self, permit: SharedPermit, used: int | None, status: int | None, ra: float | None
+        self,
+        permit: SharedPermit,
+        used: int | None,
+        status: int | None,
+        ra: float | None,
+        headers: Mapping[str, str] | None,
     ) -> None:
-        entry = (permit.lease, permit.admitted_at, permit.tokens, used, status, ra, self.max_pause)
+        told = read_limits(headers) if headers is not None else None
+        entry = (
+            permit.lease,
+            permit.admitted_at,
+            permit.tokens,
+            used,
+            status,
+            ra,
+            self.max_pause,
+            told,
+        )
         with self._lock:
             self._pending.append(entry)
             if self._flush_scheduled:

@@ -3,7 +3,9 @@ scopes a budget can have, and the permit a shared budget hands out.
 
 A shared budget stands where the in-process `Budget` stands -- the attempt engine calls
 `acquire(tokens, deadline=)` / `aacquire(...)` and releases the permit -- but keeps its
-admission numbers (`_schedule.Schedule`) where every sharer can reach them.
+admission numbers (`_schedule.Schedule`: the schedules, the pause and all its pace
+learned) where every sharer can reach them, and applies the same rules to them
+(`_schedule.admit` / `settle`).
 
 >>> budget_scope("machine")
 'machine'
@@ -21,8 +23,12 @@ __all__ = ["SCOPES", "BudgetScope", "SharedPermit", "budget_scope"]
 BudgetScope = Literal["process", "machine", "cluster"]
 SCOPES: tuple[BudgetScope, ...] = ("process", "machine", "cluster")
 
-#: What a shared budget does with a released permit.
-Settle = Callable[["SharedPermit", "int | None", "int | None", "float | None"], None]
+#: What a shared budget does with a released permit: (permit, used tokens, status,
+#: retry_after, the response's headers).
+Settle = Callable[
+    ["SharedPermit", "int | None", "int | None", "float | None", "Mapping[str, str] | None"],
+    None,
+]
 
 
 def budget_scope(value: str) -> BudgetScope:
@@ -53,9 +59,9 @@ class SharedPermit:
         retry_after: float | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        """As `Permit.release`. `headers` are accepted for the engine's sake; a shared
-        budget paces by its configured limits and does not learn announced ones."""
+        """As `Permit.release`: a shared budget learns from the answer as the in-process
+        one does (announced limits in `headers`, evidence of a limit, overload)."""
         if self.released:
             return
         self.released = True
-        self._settle(self, used_tokens, status, retry_after)
+        self._settle(self, used_tokens, status, retry_after, headers)

@@ -35,11 +35,14 @@ __all__ = [
     "DECREASE",
     "DISCOVER_MIN",
     "FLOOR",
+    "FREE_KEPT",
+    "FREE_SENT",
     "HELPED_Z",
-    "INCREASE",
     "LEARN_DECREASE",
     "LEARN_GROWTH",
     "MIN_ANSWERS",
+    "SURE_Z",
+    "NOISE_KEEP",
     "NOISE_MARGIN",
     "OVERLOAD_SHARE",
     "RATE_TAU",
@@ -55,21 +58,24 @@ __all__ = [
     "PaceState",
 ]
 
-DECREASE = 0.5  #: a limit-evidence 429 multiplies a configured/announced pace by this...
-FLOOR = 0.1  #: ...down to this fraction of the configured rates
-INCREASE = 0.05  #: each success adds back this fraction of the configured rates
-LEARN_DECREASE = 0.9  #: no known rate: pace at this share of the accepted rate
-LEARN_GROWTH = 0.015  #: requests/s added per success while a discovered pace binds
+DECREASE = 0.5  #: a cut with no accepted rate to go by multiplies a known rate by this...
+FLOOR = 0.1  #: ...and no cut goes below this fraction of the configured/announced rates
+LEARN_DECREASE = 0.9  #: a cut paces at this share of the accepted rate (or of the pace)
+LEARN_GROWTH = 0.015  #: requests/s added per success while a cut pace binds
 RATE_WINDOW = 1.0  #: a pace that held a caller back this recently "binds"
 RATE_TAU = 1.0  #: seconds: time constant of the accepted-rate measure
 DISCOVER_MIN = 5  #: recent successes needed to measure a pace (fewer: only pause)
 SHARE_ANSWERS = 50  #: answers the shares of 429s and of 503/529s are weighted over
-MIN_ANSWERS = 50  #: answers seen before a share is trusted (a few answers are no share)
+MIN_ANSWERS = 10  #: answers seen before a share is weighed at all...
+SURE_Z = 2.0  #: ...and a share counts as above a bar only this many errors above it
 TRIGGER_SHARE = 0.25  #: a 429 share at least this (and above the noise) suggests a limit
 NOISE_MARGIN = 0.1  #: ...it must exceed the learned noise share by this much
+NOISE_KEEP = 0.999  #: the noise share fades by this per answer (~1,000 answers' memory)
 CONFIRMED_MARGIN = 0.03  #: at a confirmed limit, a share this above the noise is news
-HELPED_Z = 2.0  #: a cut helped when the 429 share fell by this many standard errors
-TRIAL_ANSWERS = 50  #: answers sent in a trial phase (before / after a cut) that judge it...
+HELPED_Z = 3.0  #: a cut helped when the 429 share fell by this many standard errors
+TRIAL_ANSWERS = 30  #: answers sent in a trial phase (before / after a cut) that judge it...
+FREE_SENT = 0.7  #: a cut that sent at most this share of the answers before...
+FREE_KEPT = 0.8  #: ...and kept at least this share of the successes cost nothing
 TRIAL_SECONDS = 5.0  #: ...or this long, if at least DISCOVER_MIN of them came
 OVERLOAD_SHARE = 0.25  #: 503/529s at least this share of the answers: overloaded
 WINDOW_DECREASE = 0.5  #: an overload cuts the in-flight window to this share of in-flight
@@ -87,7 +93,7 @@ class PaceState:
     """What one budget has learned, as plain floats (0.0 or -inf: nothing), so it fits a
     shared file or an actor as well as a process. Times are on the budget's clock."""
 
-    factor: float = 1.0  #: AIMD on the configured/announced rates, FLOOR .. 1
+    factor: float = 1.0  #: the share of the configured/announced rates in force, FLOOR .. 1
     announced_rpm: float = 0.0  #: limits the server's headers announced
     announced_tpm: float = 0.0
     discovered_rpm: float = 0.0  #: a pace found from 429s, when nothing is announced
@@ -107,8 +113,12 @@ class PaceState:
     trial_phase: float = 0.0  #: a trial of a cut: 1 measuring before it, 2 after it
     trial_at: float = _NEVER  #: the phase counts the answers of requests sent since...
     trial_answers: float = 0.0  #: ...how many came...
-    trial_limited: float = 0.0  #: ...and how many were 429s
+    trial_limited: float = 0.0  #: ...how many were 429s...
+    trial_ok: float = 0.0  #: ...and how many succeeded
     trial_share: float = 0.0  #: the 429 share before the cut...
+    trial_seen: float = 0.0  #: ...over how many answers...
+    trial_sent: float = 0.0  #: ...the answers a minute then...
+    trial_accepted: float = 0.0  #: ...and the successes a minute...
     trial_factor: float = 1.0  #: ...and what to go back to if it did not help
     trial_rpm: float = 0.0
 
@@ -117,7 +127,7 @@ class Pace:
     """What limits one budget's admissions, and how answers change it.
 
     `limit` is the configured `RateLimit`; `state` (a `PaceState`, made fresh unless one
-    is handed in -- a shared budget hands in its stored one) is everything learned; the
+    is handed in: a budget hands in its `_schedule.Schedule`) is everything learned; the
     cold start (`cold`, `cold_until`) is the in-process budget's alone.
     """
 
@@ -130,14 +140,18 @@ class Pace:
         "open",
         "per_request",
         "per_token",
-        "rated",
+        "rated_rpm",
         "state",
     )
 
-    def __init__(self, limit: RateLimit | None, state: PaceState | None = None) -> None:
+    def __init__(
+        self, limit: RateLimit | None, state: PaceState | None = None, *, cold: bool | None = None
+    ) -> None:
         self.limit = limit
         self.state = PaceState() if state is None else state
-        self.cold = limit is None and state is None  # no answer yet, and nothing configured
+        # No answer yet, and nothing configured (a shared budget, always configured and
+        # handing in its stored state, has no cold start: `cold=False`).
+        self.cold = limit is None if cold is None else cold
         self.cold_until = math.inf  # set by the budget at the first admission
         self.refresh()
 
@@ -148,7 +162,7 @@ class Pace:
         conf, s = self.limit, self.state
         rpm = _least(conf.requests_per_minute if conf else None, s.announced_rpm or None)
         tpm = _least(conf.tokens_per_minute if conf else None, s.announced_tpm or None)
-        self.rated = rpm is not None
+        self.rated_rpm = float(rpm or 0.0)
         if rpm:
             self.per_request = 60.0 / (rpm * s.factor)
         elif s.discovered_rpm:
@@ -218,6 +232,7 @@ class Pace:
         if s.trial_phase and admitted_at > s.trial_at:
             s.trial_answers += 1.0
             s.trial_limited += limited
+            s.trial_ok += status < 400
             changed = self._judge_trial(now) or changed
         evidence = False
         if status < 400:
@@ -227,7 +242,7 @@ class Pace:
             changed = (evidence and self._limited(now, admitted_at, exhausted)) or changed
         elif overloaded:
             s.last_overload = now
-            evidence = s.answers >= MIN_ANSWERS and s.overload_share >= OVERLOAD_SHARE
+            evidence = self._surely(s.overload_share, OVERLOAD_SHARE)
             if evidence and admitted_at > s.last_cut:
                 s.window = max(1.0, (in_flight + 1) * WINDOW_DECREASE)
                 s.last_cut, changed = now, True
@@ -238,6 +253,8 @@ class Pace:
     def _count(self, limited: bool, overloaded: bool) -> None:
         s = self.state
         s.answers = min(s.answers + 1.0, float(SHARE_ANSWERS))
+        if not s.confirmed:  # what was noise once is checked again, now and then
+            s.noise *= NOISE_KEEP
         weight = 1.0 / s.answers  # a running mean, then an EWMA over SHARE_ANSWERS
         s.limited_share += weight * (limited - s.limited_share)
         s.overload_share += weight * (overloaded - s.overload_share)
@@ -248,11 +265,17 @@ class Pace:
         s = self.state
         if exhausted:
             return True
-        if s.answers < MIN_ANSWERS:
-            return False
         if s.confirmed:
-            return s.limited_share >= s.noise + max(CONFIRMED_MARGIN, s.noise)
-        return s.limited_share >= self._bar()
+            return s.answers >= MIN_ANSWERS and s.limited_share >= s.noise + max(
+                CONFIRMED_MARGIN, s.noise
+            )
+        return self._surely(s.limited_share, self._bar())
+
+    def _surely(self, share: float, bar: float) -> bool:
+        """Whether a share of the recent answers is above `bar` beyond chance: SURE_Z
+        standard errors (a running mean of n answers, then an EWMA worth ~2n-1)."""
+        n = self.state.answers
+        return _above(share, bar, n if n < SHARE_ANSWERS else 2.0 * SHARE_ANSWERS - 1.0)
 
     def _limited(self, now: float, admitted_at: float, exhausted: bool) -> bool:
         """A 429 judged a limit's. On the headers' word or at a confirmed limit, cut the
@@ -272,14 +295,20 @@ class Pace:
         s.last_decrease = now
         return True
 
-    def _cut(self, now: float) -> bool:
-        """Slow down: halve the factor on a known rate, else pace at LEARN_DECREASE of
-        what the server accepted (False: too few successes to tell a rate)."""
+    def _cut(self, now: float, phase_rpm: float = math.inf) -> bool:
+        """Slow down to LEARN_DECREASE of what the server accepted (or of the pace, if
+        that is less); with too few successes to tell a rate, halve a known rate, and
+        with none known, do nothing (False: only the pause). `phase_rpm`: the accepted
+        rate a trial phase counted afresh (a limit's burst allowance inflates the decayed
+        measure at first; the lower of the two is the safe side)."""
         s = self.state
-        if self.rated:
-            s.factor = max(FLOOR, s.factor * DECREASE)
+        measured = min(self._accepted_rpm(now) or math.inf, phase_rpm)
+        measured = 0.0 if measured == math.inf else max(measured, 1.0)
+        if self.rated_rpm:
+            pace = self.rated_rpm * s.factor
+            target = LEARN_DECREASE * min(pace, measured) if measured else pace * DECREASE
+            s.factor = max(FLOOR, min(s.factor, target / self.rated_rpm))
             return True
-        measured = self._accepted_rpm(now)
         if not s.discovered_rpm and not measured:
             return False  # a trickle of requests is not a rate to measure: only pause
         base = min(s.discovered_rpm or math.inf, measured or math.inf)
@@ -289,46 +318,68 @@ class Pace:
     def _phase(self, phase: float, now: float) -> None:
         s = self.state
         s.trial_phase, s.trial_at = phase, now
-        s.trial_answers = s.trial_limited = 0.0
+        s.trial_answers = s.trial_limited = s.trial_ok = 0.0
 
     def _judge_trial(self, now: float) -> bool:
         """A trial in two phases, each over the answers of requests sent in it: the 429
         share at the current pace, then after a cut. Under a real limit the share falls
-        as the pace drops towards the limit; noise stays whatever the pace. Fell (by
-        HELPED_Z standard errors) and below the bar: a confirmed limit, and what is left
-        of the share is noise. Fell, still above: cut again and judge again. Did not
-        fall: the cuts are undone, and the share seen is noise (it raises the bar); so is a
-        share found below the bar when counted afresh before any cut."""
+        as the pace drops towards the limit, and sending less costs no successes (the
+        server takes a fixed rate); under noise the share stays whatever the pace, and
+        successes fall with what is sent. Fell (by HELPED_Z standard errors) or cost
+        nothing, and below TRIGGER_SHARE: a confirmed limit, and what is surely left of the
+        share is noise (for good: at a confirmed limit it no longer fades). Fell, still
+        above: cut again and judge again. Neither: the cuts are undone, and the share seen
+        is noise (it raises the bar); so is a share found below the bar when counted
+        afresh before any cut."""
         s = self.state
         seen = s.trial_answers
-        if seen < TRIAL_ANSWERS and not (
-            now - s.trial_at >= TRIAL_SECONDS and seen >= DISCOVER_MIN
-        ):
-            return False
         share = s.trial_limited / seen
+        # An overwhelming share needs fewer answers to tell (before a cut: every answer
+        # counted then is one more 429 at the old pace).
+        sure = s.trial_phase == 1.0 and _above(share, self._bar(), seen)
+        early = sure or (now - s.trial_at >= TRIAL_SECONDS and seen >= DISCOVER_MIN)
+        if seen < TRIAL_ANSWERS and not early:
+            return False
+        span = max(now - s.trial_at, 1e-3) / 60.0  # minutes
+        sent, accepted = seen / span, s.trial_ok / span
         if s.trial_phase == 1.0:
             s.trial_share, s.trial_factor, s.trial_rpm = share, s.factor, s.discovered_rpm
+            s.trial_seen, s.trial_sent, s.trial_accepted = seen, sent, accepted
             if share < self._bar():  # counted afresh, the share is noise's after all
                 s.noise, s.trial_phase = max(s.noise, share), 0.0
                 return False
-            if not self._cut(now):
+            if not self._cut(now, self._phase_rpm(now)):
                 s.trial_phase = 0.0
                 return False
             s.last_decrease = now
             self._phase(2.0, now)
             return True
         before, pooled = s.trial_share, (s.trial_share + share) / 2.0
-        error = math.sqrt(pooled * (1.0 - pooled) * 2.0 / TRIAL_ANSWERS)
-        if before - share < max(0.05, HELPED_Z * error):  # slowing down did not help
+        error = math.sqrt(pooled * (1.0 - pooled) * (1.0 / s.trial_seen + 1.0 / seen))
+        fell = before - share >= max(0.05, HELPED_Z * error)
+        # Sending less cost no successes: the server takes a fixed rate, a limit's mark.
+        free = sent <= FREE_SENT * s.trial_sent and accepted >= FREE_KEPT * s.trial_accepted
+        if not (fell or free):  # slowing down did not help: noise
             s.factor, s.discovered_rpm = s.trial_factor, s.trial_rpm
             s.noise, s.trial_phase = max(s.noise, share), 0.0
-        elif share < self._bar():
-            s.confirmed, s.trial_phase = 1.0, 0.0  # slowing down helped: a real limit
-        else:
-            self._cut(now)
+        elif share < TRIGGER_SHARE:  # slowing down helped: a real limit; what is left, noise
+            # (as much of it as the count shows for sure: its share less two errors)
+            surely = share - 2.0 * math.sqrt(share * (1.0 - share) / seen)
+            s.confirmed, s.noise, s.trial_phase = 1.0, max(0.0, surely), 0.0
+        else:  # closer, not there: cut again, from what the server accepts now
+            self._cut(now, self._phase_rpm(now))
             s.last_decrease, s.trial_share = now, share
+            s.trial_seen, s.trial_sent, s.trial_accepted = seen, sent, accepted
             self._phase(2.0, now)
         return True
+
+    def _phase_rpm(self, now: float) -> float:
+        """Successes per minute of the requests sent in this trial phase (math.inf:
+        fewer than DISCOVER_MIN, too few to tell)."""
+        s = self.state
+        if s.trial_ok < DISCOVER_MIN:
+            return math.inf
+        return s.trial_ok / max(now - s.trial_at, 1e-3) * 60.0
 
     def _bar(self) -> float:
         """The 429 share that noise does not explain."""
@@ -351,19 +402,21 @@ class Pace:
         s.first_success = min(s.first_success, now)
         changed = False
         trial = s.trial_phase != 0.0  # a pace on trial is measured as it stands
-        if s.factor < 1.0 and not trial:
-            s.factor = min(1.0, s.factor + INCREASE)
-            changed = True
         if s.window:
             # Slow start (doubling per round trip), and gone once overload stopped.
             s.window += 1.0
             if s.window >= WINDOW_OPEN or now - s.last_overload >= WINDOW_CALM:
                 s.window = 0.0
             changed = True
-        if s.discovered_rpm and not trial and now - s.bound_at < RATE_WINDOW:
+        if not trial and now - s.bound_at < RATE_WINDOW:  # a cut pace holds callers back
             calm = now - s.last_decrease  # no 429 for long: probe faster
-            s.discovered_rpm += LEARN_GROWTH * 60.0 * (1.0 + calm / 10.0)
-            changed = True
+            step = LEARN_GROWTH * 60.0 * (1.0 + calm / 10.0)  # requests/min
+            if self.rated_rpm and s.factor < 1.0:
+                s.factor = min(1.0, s.factor + step / self.rated_rpm)
+                changed = True
+            elif s.discovered_rpm and not self.rated_rpm:
+                s.discovered_rpm += step
+                changed = True
         return changed
 
     def _learn(self, announced: Announced) -> bool:
@@ -375,6 +428,13 @@ class Pace:
         if rpm:
             s.discovered_rpm = 0.0  # the server's word beats our guess
         return True
+
+
+def _above(share: float, bar: float, answers: float) -> bool:
+    """A share of `answers` answers is above `bar` by SURE_Z standard errors."""
+    if answers < MIN_ANSWERS:
+        return False
+    return share - SURE_Z * math.sqrt(share * (1.0 - share) / answers) >= bar
 
 
 def _exhausted(announced: Announced) -> bool:

@@ -25,15 +25,18 @@ slows everyone only on evidence, read from the answers:
   has refilled.
 - a 429 is evidence of a limit when its headers say the server's bucket is empty
   (`remaining` 0), or when 429s are a share of the recent answers (weighted over the last
-  SHARE_ANSWERS, once MIN_ANSWERS came) that noise does not explain: at least
-  TRIGGER_SHARE, and NOISE_MARGIN above the noise share learned so far. Only such a 429
+  SHARE_ANSWERS, once MIN_ANSWERS came) that noise does not explain: SURE_Z standard
+  errors above both TRIGGER_SHARE and the noise share learned so far plus NOISE_MARGIN. Only such a 429
   pauses the whole budget for its `retry_after` (at most `max_pause`) and slows the pace,
-  once per round trip (429s of requests sent before the last cut are that cut's news): a
-  configured/announced pace is halved (AIMD: DECREASE, down to FLOOR; each success adds
-  back INCREASE), and with no known rate the pace is set to LEARN_DECREASE times the rate
-  the server was accepting (successes decayed over RATE_TAU s; fewer than DISCOVER_MIN:
-  only the pause), and grows by LEARN_GROWTH requests/s per success while it holds
-  callers back, probing for more.
+  once per round trip (429s of requests sent before the last cut are that cut's news),
+  to LEARN_DECREASE times the rate the server was accepting (successes decayed over
+  RATE_TAU s), or of the pace if that is lower; with too few successes to tell a rate, a
+  configured/announced pace is halved (DECREASE) and an unknown one only paused. A cut
+  of a configured/announced pace never goes below FLOOR of it; with no known rate the
+  cut pace is a discovered one. While a cut pace holds callers back, each success adds
+  LEARN_GROWTH requests/s (faster the longer no 429 came), probing back up to the
+  configured/announced rate: so a budget configured above the server's real limit
+  settles just below that limit instead of saw-toothing around it.
 - a cut made on a share alone is a trial: whether slowing down helped. Under a real limit
   the 429 share of the requests sent after the cut collapses once the pace is below the
   limit; under noise it stays what it was. Judged on TRIAL_ANSWERS answers (or after
@@ -44,8 +47,8 @@ slows everyone only on evidence, read from the answers:
   headers showed) a 429 is news once the share is CONFIRMED_MARGIN (or the noise share,
   if larger) above the noise.
 - overload (503/529: too many at once, not too many per minute) narrows the in-flight
-  window to half of what was in flight only while 503/529s are at least OVERLOAD_SHARE
-  of the recent answers (then their `retry_after` pauses the budget too), once per round
+  window to half of what was in flight only while 503/529s are surely (as above) at least
+  OVERLOAD_SHARE of the recent answers (then their `retry_after` pauses the budget too), once per round
   trip. Each success widens the window by one (doubling per round trip), and it is
   dropped altogether WINDOW_CALM s after the last 503/529.
 
@@ -73,17 +76,24 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import DeadlineExceededError
 from ._budget_shared import BudgetScope, budget_scope
-from ._learn import Announced, read_limits
+from ._learn import read_limits
 from ._pace import COLD_WAIT, COLD_WINDOW, Pace
+from ._schedule import BURST_REQUESTS, BURST_SECONDS, MAX_PAUSE, Schedule, charge, delay, settle
 
 if TYPE_CHECKING:
     from ..adapters.base import HTTPRequest
 
-__all__ = ["Budget", "Permit", "RateLimit", "estimate_tokens", "get_budget"]
+__all__ = [
+    "BURST_REQUESTS",
+    "BURST_SECONDS",
+    "MAX_PAUSE",
+    "Budget",
+    "Permit",
+    "RateLimit",
+    "estimate_tokens",
+    "get_budget",
+]
 
-BURST_REQUESTS = 4  #: requests that may go back to back after an idle spell...
-BURST_SECONDS = 1.0  #: ...but at most this much schedule ahead (also the token burst)
-MAX_PAUSE = 60.0  #: the longest pause (s) a limit's `retry_after` puts on a whole budget
 DEFAULT_OUTPUT_TOKENS = 1024  #: output estimate when a request sets no max_tokens
 MESSAGE_TOKENS = 3  #: per-message overhead in the estimate
 MEDIA_TOKENS = 1000  #: per image/audio/file part (its base64 says nothing of its tokens)
@@ -115,7 +125,7 @@ class RateLimit:
         limits = (self.requests_per_minute, self.tokens_per_minute, self.max_in_flight)
         nothing = all(limit is None for limit in limits)
         if self.scope != "process" and nothing:
-            # A shared budget keeps configured limits; it does not learn unannounced ones.
+            # A shared budget learns below a configured limit, not without one.
             raise ValueError(f"a rate_limit with scope={self.scope!r} needs a limit to share")
         for name in ("requests_per_minute", "tokens_per_minute", "max_in_flight"):
             value = getattr(self, name)
@@ -239,9 +249,10 @@ class Budget:
         self._clock, self._sleep, self._asleep = clock, sleep, asleep
         self._lock = threading.Lock()
         self._queue: deque[_Waiter] = deque()
-        self._pace = Pace(limit)  # the policy: what is in force, what answers teach
-        self._request_tat = self._token_tat = clock()  # GCRA theoretical arrival times
-        self._paused_until = -math.inf
+        # The numbers (GCRA schedules, pause, all the pace learned: `_schedule.py`, as the
+        # shared budgets keep them) and the policy on them (`_pace.py`).
+        self._numbers = Schedule.fresh(clock())
+        self._pace = Pace(limit, self._numbers)
         self._in_flight = 0
         #: The longest pause a `retry_after` puts on the budget; models lower it to their
         #: `max_retry_after`, so a caller's cap on waiting holds while it shares a budget.
@@ -268,7 +279,7 @@ class Budget:
         return RateLimit(rpm, tpm, window)
 
     @property
-    def rate_factor(self) -> float:  # the AIMD factor, FLOOR .. 1.0
+    def rate_factor(self) -> float:  # the share of the configured rate in force, FLOOR .. 1
         return self._pace.state.factor
 
     @property
@@ -281,7 +292,7 @@ class Budget:
 
     @property
     def current_rate_per_minute(self) -> float | None:
-        """The request pace in force (configured or announced times the AIMD factor, or
+        """The request pace in force (configured or announced times `rate_factor`, or
         the discovered one); None when requests are not paced."""
         per_request = self._pace.per_request
         return 60.0 / per_request if per_request else None
@@ -289,10 +300,11 @@ class Budget:
     @property
     def paused_until(self) -> float | None:
         """The `clock` time a `retry_after` pause ends, or None when not paused."""
-        return self._paused_until if self._paused_until > self._clock() else None
+        until = self._numbers.paused_until
+        return until if until > self._clock() else None
 
     def set_limit(self, limit: RateLimit | None) -> None:
-        """Apply new configured limits from the next admission on (AIMD state is kept)."""
+        """Apply new configured limits from the next admission on (what was learned is kept)."""
         with self._lock:
             self._pace.set_limit(limit)
             self._wake_head()
@@ -369,28 +381,16 @@ class Budget:
         if not self._pace.open or self._queue:
             return None
         now = self._clock()
-        if self._paused_until > now:
+        if self._numbers.paused_until > now:
             return None
         self._in_flight += 1
         return Permit(self, tokens, now)
-
-    def _delay(self, now: float, tokens: int) -> float:
-        """Seconds until the pause and both paces allow sending `tokens` (<= 0: now)."""
-        per_request, per_token = self._pace.per_request, self._pace.per_token
-        wait = self._paused_until - now
-        if per_request:
-            burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
-            wait = max(wait, self._request_tat - burst - now)
-        if per_token:
-            # Checked before charging, so a request bigger than the burst goes (and pays).
-            wait = max(wait, self._token_tat - BURST_SECONDS - now)
-        return wait
 
     def _poll(self, waiter: _Waiter, tokens: int, deadline: float | None) -> Permit | float | None:
         """A permit, seconds to sleep before polling again, or None: wait to be woken."""
         now = self._clock()
         first = self._queue[0] is waiter if waiter.queued else not self._queue
-        wait = self._delay(now, tokens) if first else 0.0
+        wait = delay(self._numbers, self._pace, now) if first else 0.0
         pace = self._pace
         cap = pace.cap
         if pace.cold:
@@ -403,16 +403,12 @@ class Budget:
             if waiter.queued:
                 self._queue.popleft()
                 self._wake_head()
-            per_request, per_token = pace.per_request, pace.per_token
-            if per_request:
-                self._request_tat = max(self._request_tat, now) + per_request
-            if per_token:
-                self._token_tat = max(self._token_tat, now) + tokens * per_token
+            charge(self._numbers, pace, now, tokens)
             if pace.cold and pace.cold_until == math.inf:
                 pace.cold_until = now + COLD_WAIT
             self._in_flight += 1
             return Permit(self, tokens, now)
-        if first and wait > _EPSILON and self._paused_until <= now:
+        if first and wait > _EPSILON and self._numbers.paused_until <= now:
             pace.held_back(now)  # the pace, not a pause, holds the head back
         if not waiter.queued:  # first poll and someone is ahead: take a place in the line
             waiter.queued = True
@@ -451,49 +447,21 @@ class Budget:
                 return
             permit.released = True
             self._in_flight -= 1
-            now = self._clock()
-            pace = self._pace
-            used = 0 if used is None and status == 429 else used  # a 429 did no work
-            if used is not None and pace.per_token:  # at the pace the estimate was charged at
-                self._token_tat += (used - permit.tokens) * pace.per_token
-            # Only an answer judged a limit's (or a persisting overload's) pauses everyone
-            # and restarts the schedule; a sporadic one's `retry_after` is its own delay.
-            evidence = pace.answered(status, permit.admitted_at, announced, now, self._in_flight)
-            if evidence and retry_after is not None and retry_after > 0:
-                pause = min(retry_after, self.max_pause)
-                self._paused_until = max(self._paused_until, now + pause)
-            if evidence and status == 429:
-                # The server's bucket is empty: restart at the pause's end (or an interval
-                # from now) with the burst allowance spent, rather than answer with a burst.
-                per_request, per_token = pace.per_request, pace.per_token
-                start = max(self._paused_until, now + per_request)
-                burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
-                self._request_tat = max(self._request_tat, start + burst)
-                if per_token:
-                    self._token_tat = max(self._token_tat, start + BURST_SECONDS)
-            if announced is not None:
-                self._sync(announced, now)
+            settle(
+                self._numbers,
+                self.limit,
+                now=self._clock(),
+                admitted_at=permit.admitted_at,
+                tokens=permit.tokens,
+                used=used,
+                status=status,
+                retry_after=retry_after,
+                max_pause=self.max_pause,
+                announced=announced,
+                in_flight=self._in_flight,
+                pace=self._pace,
+            )
             self._wake_head()
-
-    def _sync(self, announced: Announced, now: float) -> None:
-        """A low `remaining` holds admissions back: with `k` requests left, at most `k`
-        more go before the server's refill at the announced pace -- fewer the requests
-        still in flight, which the server counts as they arrive (the count was taken when
-        this answer's request arrived, so some of them may be counted twice: the safe
-        side; before a limit is known, admissions were not charged to the schedule)."""
-        per_request, per_token = self._pace.per_request, self._pace.per_token
-        left = announced.requests_remaining
-        if left is not None and per_request:
-            left = max(0.0, left - self._in_flight)
-            burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
-            floor = now + burst + per_request - left * per_request
-            if floor > self._request_tat:
-                self._request_tat = floor
-        left = announced.tokens_remaining
-        if left is not None and per_token:
-            floor = now + BURST_SECONDS - left * per_token
-            if floor > self._token_tat:
-                self._token_tat = floor
 
 
 _budgets: dict[tuple[str, ...], Budget] = {}

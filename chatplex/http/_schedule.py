@@ -1,12 +1,15 @@
-"""The admission numbers of a shared budget and the arithmetic on them, with no I/O.
+"""The admission numbers of a budget and the arithmetic on them, with no I/O: one
+implementation for every scope.
 
-A budget shared by several processes (`_budget_machine.py`, a file) or a cluster
-(`_budget_ray.py`, an actor) keeps these numbers wherever all its users can reach them;
-the rules are the in-process `Budget`'s (`_ratelimit.py`): GCRA schedules for requests and
-tokens with the same burst allowance, a `retry_after` pause, a cap on requests in flight,
-and an AIMD factor on the configured rates (a 429 halves it, once per round trip; each
-success adds a step back). Times are seconds on one clock shared by every user of the
-numbers (CLOCK_MONOTONIC is system-wide on Linux; an actor uses its own).
+A budget keeps a `Schedule` -- GCRA theoretical arrival times for requests and tokens,
+the pause, and everything its pace learned (`Schedule` is a `_pace.PaceState`, all
+floats) -- in-process (`_ratelimit.Budget`), in a file shared by a machine's processes
+(`_budget_machine.py`) or in an actor shared by a cluster (`_budget_ray.py`). `admit`
+and `settle` are the rules for all of them: requests and tokens spaced by GCRA with a
+small burst allowance, the in-flight cap, and what an answer teaches by the policy of
+`_pace.py` (announced limits, a 429 that is a limit's evidence, overload) -- see
+`_ratelimit.py`'s module docstring. Times are seconds on one clock shared by every user
+of the numbers (CLOCK_MONOTONIC is system-wide on Linux; an actor uses its own).
 
 >>> from chatplex.http import RateLimit
 >>> s = Schedule.fresh(0.0)
@@ -17,55 +20,76 @@ numbers (CLOCK_MONOTONIC is system-wide on Linux; an actor uses its own).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-from ._pace import DECREASE, FLOOR, INCREASE
-from ._ratelimit import BURST_REQUESTS, BURST_SECONDS, MAX_PAUSE, RateLimit
+from ._learn import Announced, read_limits
+from ._pace import FLOOR, Pace, PaceState
 
-__all__ = ["STALE_AHEAD", "Schedule", "admit", "settle"]
+if TYPE_CHECKING:
+    from ._ratelimit import RateLimit
 
+__all__ = [
+    "BURST_REQUESTS",
+    "BURST_SECONDS",
+    "MAX_PAUSE",
+    "STALE_AHEAD",
+    "Schedule",
+    "admit",
+    "delay",
+    "intervals",
+    "schedule_fields",
+    "settle",
+]
+
+BURST_REQUESTS = 4  #: requests that may go back to back after an idle spell...
+BURST_SECONDS = 1.0  #: ...but at most this much schedule ahead (also the token burst)
+MAX_PAUSE = 60.0  #: the longest pause (s) a limit's `retry_after` puts on a whole budget
 _EPSILON = 1e-6  # sums of float intervals: admit rather than sleep a femtosecond
-#: No number is legitimately this far (s) in the future: the pause is at most MAX_PAUSE
+#: No time is legitimately this far (s) in the future: the pause is at most MAX_PAUSE
 #: and a schedule at most a burst and one request ahead. Beyond it the numbers were
 #: written under another clock (a file kept across a reboot) and are reset.
 STALE_AHEAD = 3600.0
 
 
 @dataclass(slots=True)
-class Schedule:
-    """The shared numbers: GCRA theoretical arrival times, the pause, the AIMD factor."""
+class Schedule(PaceState):
+    """A budget's numbers: what its pace learned (`PaceState`'s fields), then the GCRA
+    theoretical arrival times and the pause. All floats, so they pack into a file."""
 
-    request_tat: float
-    token_tat: float
-    paused_until: float
-    factor: float
-    last_decrease: float
+    request_tat: float = 0.0
+    token_tat: float = 0.0
+    paused_until: float = -math.inf
 
     @classmethod
     def fresh(cls, now: float) -> Schedule:
-        return cls(now, now, -math.inf, 1.0, -math.inf)
+        return cls(request_tat=now, token_tat=now)
 
     def is_stale(self, now: float) -> bool:
+        """Numbers written under another clock (or garbled): start afresh."""
         ahead = now + STALE_AHEAD
-        return (
-            self.request_tat > ahead
-            or self.token_tat > ahead
-            or self.paused_until > ahead
-            or self.last_decrease > ahead
-            or not FLOOR <= self.factor <= 1.0
+        times = (
+            *(self.request_tat, self.token_tat, self.paused_until, self.last_decrease),
+            *(self.last_cut, self.last_overload, self.bound_at, self.trial_at),
         )
+        return any(ahead < t < math.inf for t in times) or not FLOOR <= self.factor <= 1.0
 
 
-def intervals(limit: RateLimit, factor: float) -> tuple[float, float]:
-    """Seconds per request and per token at `factor` of the configured rates (0: unpaced)."""
-    rpm, tpm = limit.requests_per_minute, limit.tokens_per_minute
-    return (60.0 / (rpm * factor) if rpm else 0.0, 60.0 / (tpm * factor) if tpm else 0.0)
+def schedule_fields() -> tuple[str, ...]:
+    """The names of a Schedule's numbers, in order (a file packs them so)."""
+    return tuple(f.name for f in fields(Schedule))
 
 
-def admit(s: Schedule, limit: RateLimit, *, now: float, tokens: int, in_flight: int) -> float:
-    """Admit a request of `tokens` (charging the schedules) and return 0.0, or return the
-    seconds to wait before asking again (math.inf: only a release can make room)."""
-    per_request, per_token = intervals(limit, s.factor)
+def intervals(limit: RateLimit | None, s: Schedule) -> tuple[float, float]:
+    """Seconds per request and per token in force (0: unpaced)."""
+    pace = Pace(limit, s, cold=False)
+    return pace.per_request, pace.per_token
+
+
+def delay(s: Schedule, pace: Pace, now: float) -> float:
+    """Seconds until the pause and both paces allow the next request (<= 0: now)."""
+    per_request, per_token = pace.per_request, pace.per_token
     wait = s.paused_until - now
     if per_request:
         burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
@@ -73,21 +97,37 @@ def admit(s: Schedule, limit: RateLimit, *, now: float, tokens: int, in_flight: 
     if per_token:
         # Checked before charging, so a request bigger than the burst goes (and pays).
         wait = max(wait, s.token_tat - BURST_SECONDS - now)
+    return wait
+
+
+def charge(s: Schedule, pace: Pace, now: float, tokens: int) -> None:
+    """Charge an admitted request of `tokens` to the schedules."""
+    if pace.per_request:
+        s.request_tat = max(s.request_tat, now) + pace.per_request
+    if pace.per_token:
+        s.token_tat = max(s.token_tat, now) + tokens * pace.per_token
+
+
+def admit(
+    s: Schedule, limit: RateLimit | None, *, now: float, tokens: int, in_flight: int
+) -> float:
+    """Admit a request of `tokens` (charging the schedules) and return 0.0, or return the
+    seconds to wait before asking again (math.inf: only a release can make room)."""
+    pace = Pace(limit, s, cold=False)
+    wait = delay(s, pace, now)
     if wait > _EPSILON:
+        if s.paused_until <= now:
+            pace.held_back(now)  # the pace, not a pause, holds the caller back
         return wait
-    cap = limit.max_in_flight
-    if cap is not None and in_flight >= cap:
+    if pace.cap is not None and in_flight >= pace.cap:
         return math.inf
-    if per_request:
-        s.request_tat = max(s.request_tat, now) + per_request
-    if per_token:
-        s.token_tat = max(s.token_tat, now) + tokens * per_token
+    charge(s, pace, now, tokens)
     return 0.0
 
 
 def settle(
     s: Schedule,
-    limit: RateLimit,
+    limit: RateLimit | None,
     *,
     now: float,
     admitted_at: float,
@@ -96,28 +136,54 @@ def settle(
     status: int | None,
     retry_after: float | None,
     max_pause: float = MAX_PAUSE,
-) -> None:
-    """What one answer teaches: the token estimate corrected by `used`, the AIMD factor,
-    the `retry_after` pause, and after a 429 a restart with the burst allowance spent."""
-    per_request, per_token = intervals(limit, s.factor)
+    headers: Mapping[str, str] | None = None,
+    announced: Announced | None = None,
+    in_flight: int = 0,
+    pace: Pace | None = None,
+) -> bool:
+    """What one answer teaches (`in_flight`: requests still out after it): the token
+    estimate corrected by `used`; the pace's lesson (`_pace.Pace.answered`) from its
+    status and its `headers` (or their `announced` limits, already read); for an answer
+    that is evidence of a limit or of a persisting overload, its `retry_after` pauses
+    everyone, and after such a 429 the schedule restarts with the burst allowance spent;
+    a low `remaining` count holds the next admissions back. `pace`: the budget's own
+    (the in-process one keeps its cold start there), else one made on `s`. Returns
+    whether the answer was such evidence."""
+    if announced is None and headers is not None:
+        announced = read_limits(headers)
+    pace = Pace(limit, s, cold=False) if pace is None else pace
     used = 0 if used is None and status == 429 else used  # a 429 did no work
-    if used is not None and per_token:  # at the pace the estimate was charged at
-        s.token_tat += (used - tokens) * per_token
-    if status == 429 and admitted_at > s.last_decrease:
-        # Requests admitted before the last cut went out at the old pace: their 429s are
-        # that cut's news. One decrease per round trip, as in TCP.
-        s.factor = max(FLOOR, s.factor * DECREASE)
-        s.last_decrease = now
-    elif status is not None and status < 400:
-        s.factor = min(1.0, s.factor + INCREASE)
-    if retry_after is not None and retry_after > 0:
+    if used is not None and pace.per_token:  # at the pace the estimate was charged at
+        s.token_tat += (used - tokens) * pace.per_token
+    evidence = pace.answered(status, admitted_at, announced, now, in_flight)
+    if evidence and retry_after is not None and retry_after > 0:
         s.paused_until = max(s.paused_until, now + min(retry_after, max_pause))
-    if status == 429:
+    if evidence and status == 429:
         # The server's bucket is empty: restart at the pause's end (or an interval from
         # now) with the burst allowance spent, rather than answer with a burst.
-        per_request, per_token = intervals(limit, s.factor)
+        per_request = pace.per_request
         start = max(s.paused_until, now + per_request)
         burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
         s.request_tat = max(s.request_tat, start + burst)
-        if per_token:
+        if pace.per_token:
             s.token_tat = max(s.token_tat, start + BURST_SECONDS)
+    if announced is not None:
+        _hold_back(s, pace, announced, now, in_flight)
+    return evidence
+
+
+def _hold_back(s: Schedule, pace: Pace, announced: Announced, now: float, in_flight: int) -> None:
+    """A low `remaining` holds admissions back: with `k` requests left, at most `k` more
+    go before the server's refill at the announced pace -- fewer the requests still in
+    flight, which the server counts as they arrive (the count was taken when this
+    answer's request arrived, so some of them may be counted twice: the safe side; and
+    before a limit was known, admissions were not charged to the schedule)."""
+    per_request, per_token = pace.per_request, pace.per_token
+    left = announced.requests_remaining
+    if left is not None and per_request:
+        left = max(0.0, left - in_flight)
+        burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
+        s.request_tat = max(s.request_tat, now + burst + per_request - left * per_request)
+    left = announced.tokens_remaining
+    if left is not None and per_token:
+        s.token_tat = max(s.token_tat, now + BURST_SECONDS - left * per_token)

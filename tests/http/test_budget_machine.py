@@ -32,6 +32,9 @@ class FakeClock:
         self.now += seconds
 
 
+EMPTY = {"x-ratelimit-remaining-requests": "0"}
+
+
 def budget(path: Path, limit: RateLimit, clock: FakeClock) -> MachineBudget:
     return MachineBudget(limit, path, clock=clock, sleep=clock.sleep, asleep=clock.asleep)
 
@@ -65,7 +68,8 @@ async def test_async_acquire_waits_its_turn_and_respects_the_deadline(tmp_path: 
 def test_a_429_with_retry_after_pauses_every_sharer(tmp_path: Path) -> None:
     clock, limit = FakeClock(), RateLimit(requests_per_minute=6000)
     a, b = budget(tmp_path / "b", limit, clock), budget(tmp_path / "b", limit, clock)
-    a.acquire(1).release(status=429, retry_after=3.0)
+    # a 429 saying the server's bucket is empty: the limit's (a bare one is its own delay)
+    a.acquire(1).release(status=429, retry_after=3.0, headers=EMPTY)
     before = clock.now
     b.acquire(1).release(status=200)
     assert clock.now - before == pytest.approx(3.0)
@@ -409,7 +413,7 @@ async def test_a_release_during_a_stall_returns_at_once_and_is_settled_later(
 def test_close_settles_what_is_owed(tmp_path: Path) -> None:
     b = MachineBudget(RateLimit(max_in_flight=4), tmp_path / "b")
     permit = b.acquire(1)
-    b._owed.append((permit, None, 200, None))  # as a release during a stall leaves it
+    b._owed.append((permit, None, 200, None, None))  # as a release during a stall leaves it
     permit.released = True
     b.close()
     assert b._owed == [] and MachineBudget(RateLimit(4), tmp_path / "b").in_flight == 0

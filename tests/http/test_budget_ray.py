@@ -13,6 +13,7 @@ import pytest
 from chatplex.errors import DeadlineExceededError
 from chatplex.http import RateLimit
 from chatplex.http._budget_ray import LEASE, BudgetActor, ClusterBudget, actor_name
+from chatplex.http._learn import Announced
 
 
 class Clock:
@@ -53,9 +54,10 @@ async def test_releases_free_slots_and_teach_the_pace() -> None:
     waiting = asyncio.ensure_future(actor.acquire(1, 5.0, limit, []))
     await asyncio.sleep(0.01)
     assert not waiting.done()  # held by the cap
-    await actor.release_many([(lease, admitted_at, 1, 1, 429, None, 60.0)])
+    empty = Announced(requests_remaining=0.0)  # read from the 429's headers by the caller
+    await actor.release_many([(lease, admitted_at, 1, 1, 429, None, 60.0, empty)])
     assert await waiting is not None
-    assert (await actor.stats())["factor"] == 0.5  # the 429 halved the pace
+    assert (await actor.stats())["factor"] == 0.5  # the limit's 429 halved the pace
 
 
 async def test_leases_of_vanished_holders_expire() -> None:

@@ -14,8 +14,8 @@ from chatplex.http._learn import Announced
 from chatplex.http._pace import (
     DECREASE,
     FLOOR,
-    INCREASE,
     LEARN_DECREASE,
+    LEARN_GROWTH,
     MIN_ANSWERS,
     NOISE_MARGIN,
     TRIAL_ANSWERS,
@@ -60,7 +60,12 @@ def test_a_configured_pace_is_aimd_on_evidence() -> None:
         pace.answered(429, 3.0 + i, EMPTY, now=3.0 + i + 0.5, in_flight=0)
     assert pace.state.factor == FLOOR
     pace.answered(200, 99.0, None, now=100.0, in_flight=0)
-    assert pace.state.factor == pytest.approx(FLOOR + INCREASE)
+    assert pace.state.factor == FLOOR  # a success grows the pace only while it binds
+    pace.held_back(100.0)
+    pace.answered(200, 100.0, None, now=100.0, in_flight=0)
+    calm = 100.0 - pace.state.last_decrease  # the longer no 429 came, the faster it probes
+    step = LEARN_GROWTH * 60.0 * (1.0 + calm / 10.0) / 600
+    assert pace.state.factor == pytest.approx(FLOOR + step)
 
 
 def test_announced_limits_are_in_force_and_beat_a_discovered_pace() -> None:
@@ -125,13 +130,15 @@ def test_a_cut_that_did_not_help_is_undone_and_raises_the_bar() -> None:
     state = pace.state
     assert state.trial_phase == 0.0 and state.confirmed == 0.0
     assert state.discovered_rpm == 0.0 and pace.per_request == 0.0  # undone
-    assert state.noise > TRIGGER_SHARE
-    bar = state.noise + NOISE_MARGIN
-    for _ in range(2000):
+    assert state.noise > TRIGGER_SHARE  # the bar is now above the noise...
+    assert pace._bar() == pytest.approx(state.noise + NOISE_MARGIN)
+    paced = 0
+    for _ in range(5000):  # ...and as the noise share fades, it is checked again, cheaply
         now += 0.01
-        evidence = pace.answered(429 if rng.random() < 0.4 else 200, now - 1e-6, None, now, 0)
-        assert not evidence or state.limited_share >= bar
-    assert pace.per_request == 0.0
+        pace.answered(429 if rng.random() < 0.4 else 200, now - 1e-6, None, now, 0)
+        paced += pace.per_request > 0.0
+    assert paced < 0.2 * 5000  # a cut pace only while a trial of it runs
+    assert state.confirmed == 0.0
 
 
 def test_at_a_confirmed_limit_each_round_trip_of_429s_cuts_once() -> None:

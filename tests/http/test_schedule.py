@@ -1,5 +1,5 @@
-"""The shared budgets' admission arithmetic: the in-process Budget's rules, as pure
-functions over five numbers (chatplex/http/_schedule.py)."""
+"""Every budget's admission arithmetic: GCRA schedules, the pause and the pace's lesson,
+as pure functions over a Schedule's floats (chatplex/http/_schedule.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,18 @@ import math
 import pytest
 
 from chatplex.http import RateLimit
-from chatplex.http._pace import DECREASE, FLOOR, INCREASE
+from chatplex.http._pace import DECREASE, FLOOR, MIN_ANSWERS, PaceState
 from chatplex.http._ratelimit import BURST_REQUESTS
-from chatplex.http._schedule import STALE_AHEAD, Schedule, admit, intervals, settle
+from chatplex.http._schedule import (
+    STALE_AHEAD,
+    Schedule,
+    admit,
+    intervals,
+    schedule_fields,
+    settle,
+)
+
+EMPTY = {"x-ratelimit-remaining-requests": "0"}  # a 429 at the limit says so
 
 
 def admit_all(s: Schedule, limit: RateLimit, now: float, tokens: int = 1) -> int:
@@ -50,31 +59,40 @@ def test_the_cap_waits_for_a_release() -> None:
 
 def test_a_429_halves_the_pace_once_per_round_trip_and_success_restores_it() -> None:
     limit, s = RateLimit(requests_per_minute=60), Schedule.fresh(0.0)
-    settle(s, limit, now=5.0, admitted_at=4.0, tokens=0, used=None, status=429, retry_after=None)
+    kw = {"tokens": 0, "used": None, "retry_after": None}
+    settle(s, limit, now=5.0, admitted_at=4.0, status=429, **kw)  # type: ignore[arg-type]
+    assert s.factor == 1.0  # a bare 429: that request's retry, nobody else's
+    settle(s, limit, now=5.0, admitted_at=4.0, status=429, headers=EMPTY, **kw)  # type: ignore[arg-type]
     assert s.factor == DECREASE
     # Admitted before that cut: its 429 is the same news.
-    settle(s, limit, now=5.5, admitted_at=4.5, tokens=0, used=None, status=429, retry_after=None)
+    settle(s, limit, now=5.5, admitted_at=4.5, status=429, headers=EMPTY, **kw)  # type: ignore[arg-type]
     assert s.factor == DECREASE
-    assert intervals(limit, s.factor) == (2.0, 0.0)
-    settle(s, limit, now=6.0, admitted_at=5.9, tokens=0, used=None, status=200, retry_after=None)
-    assert s.factor == pytest.approx(DECREASE + INCREASE)
+    assert intervals(limit, s) == (2.0, 0.0)
+    admit(s, limit, now=6.0, tokens=0, in_flight=0)  # the halved pace holds it back...
+    settle(s, limit, now=6.0, admitted_at=5.9, status=200, **kw)  # type: ignore[arg-type]
+    assert DECREASE < s.factor < DECREASE + 0.1  # ...so a success probes a little faster
     for at in range(10, 20):
-        settle(
-            s,
-            limit,
-            now=at,
-            admitted_at=at - 0.1,
-            tokens=0,
-            used=None,
-            status=429,
-            retry_after=None,
-        )
+        settle(s, limit, now=at, admitted_at=at - 0.1, status=429, headers=EMPTY, **kw)  # type: ignore[arg-type]
     assert s.factor == FLOOR
 
 
-def test_retry_after_pauses_everyone_and_restarts_without_a_burst() -> None:
+def test_a_limits_retry_after_pauses_everyone_and_restarts_without_a_burst() -> None:
     limit, s = RateLimit(requests_per_minute=6000), Schedule.fresh(0.0)
-    settle(s, limit, now=1.0, admitted_at=0.5, tokens=0, used=None, status=429, retry_after=2.0)
+    assert not settle(
+        s, limit, now=1.0, admitted_at=0.5, tokens=0, used=None, status=429, retry_after=2.0
+    )
+    assert s.paused_until == -math.inf  # sporadic: its own request's delay
+    assert settle(
+        s,
+        limit,
+        now=1.0,
+        admitted_at=0.5,
+        tokens=0,
+        used=None,
+        status=429,
+        retry_after=2.0,
+        headers=EMPTY,
+    )
     assert s.paused_until == 3.0
     assert admit(s, limit, now=1.0, tokens=1, in_flight=0) == pytest.approx(2.0)
     # One goes at the pause's end, then one per interval (0.02 s at half pace): no burst.
@@ -82,24 +100,37 @@ def test_retry_after_pauses_everyone_and_restarts_without_a_burst() -> None:
     assert admit(s, limit, now=3.0, tokens=1, in_flight=0) == pytest.approx(0.02)
 
 
-def test_a_pause_is_capped_by_max_pause() -> None:
+def test_a_pause_is_capped_by_max_pause_and_only_a_persisting_overload_pauses() -> None:
     limit, s = RateLimit(requests_per_minute=60), Schedule.fresh(0.0)
-    settle(
-        s,
-        limit,
-        now=0.0,
-        admitted_at=0.0,
-        tokens=0,
-        used=0,
-        status=503,
-        retry_after=999.0,
-        max_pause=5.0,
-    )
+    kw = {"admitted_at": 0.0, "tokens": 0, "used": 0, "max_pause": 5.0}
+    settle(s, limit, now=0.0, status=503, retry_after=999.0, **kw)  # type: ignore[arg-type]
+    assert s.paused_until == -math.inf and s.factor == 1.0  # one 503 is weather
+    for _ in range(MIN_ANSWERS):
+        settle(s, limit, now=0.0, status=503, retry_after=999.0, **kw)  # type: ignore[arg-type]
     assert s.paused_until == 5.0
     assert s.factor == 1.0  # a 503 is not a rate signal
 
 
+def test_the_numbers_are_the_paces_state_and_the_schedules_all_floats() -> None:
+    names = schedule_fields()
+    pace_names = tuple(f for f in names if hasattr(PaceState(), f))
+    assert names[: len(pace_names)] == pace_names  # the pace's first, then the schedules
+    assert names[len(pace_names) :] == ("request_tat", "token_tat", "paused_until")
+    assert all(type(getattr(Schedule.fresh(1.0), n)) is float for n in names)
+
+
+def test_announced_limits_are_learned_by_a_shared_schedule() -> None:
+    s = Schedule.fresh(0.0)
+    told = {"x-ratelimit-limit-requests": "600", "x-ratelimit-remaining-requests": "599"}
+    settle(s, RateLimit(900), now=0.0, admitted_at=0.0, tokens=0, used=None, status=200,
+           retry_after=None, headers=told)  # fmt: skip
+    assert s.announced_rpm == 600.0
+    assert intervals(RateLimit(900), s) == (pytest.approx(0.1), 0.0)  # the tighter one
+
+
 def test_numbers_from_another_clock_are_stale() -> None:
     assert not Schedule.fresh(0.0).is_stale(0.0)
-    assert Schedule(STALE_AHEAD * 2, 0.0, 0.0, 1.0, 0.0).is_stale(0.0)
-    assert Schedule(0.0, 0.0, 0.0, 7.0, 0.0).is_stale(0.0)
+    assert Schedule(request_tat=STALE_AHEAD * 2).is_stale(0.0)
+    assert Schedule(factor=7.0).is_stale(0.0)
+    assert Schedule(last_overload=STALE_AHEAD * 2).is_stale(0.0)
+    assert not Schedule.fresh(0.0).is_stale(STALE_AHEAD * 5)  # first_success inf is fine
