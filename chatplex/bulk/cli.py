@@ -287,12 +287,12 @@ def run_command(args: argparse.Namespace) -> int:
 def _report_settings(args: argparse.Namespace) -> dict[str, object]:
     """What the report lists as the run's settings (keys never come from flags; URLs'
     credential-looking parts are masked)."""
-    from ..version import __version__
+    from ..version import USER_AGENT
 
     argv = " ".join(shlex.quote(arg) for arg in sys.argv[1:])
     shown = {
         "command": redact_urls_in(f"chatplex {argv}" if argv else "chatplex run"),
-        "chatplex": __version__,
+        "client": USER_AGENT,  # chatplex/<version>
         "input": args.input,
         "model": args.model or os.environ.get("CHATPLEX_MODEL") or "(profile)",
         "concurrency": args.concurrency,
