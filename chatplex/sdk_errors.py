@@ -17,6 +17,8 @@ would raise for that status (its own table, ending in `InternalServerError` for 
 for an error event inside a stream (Anthropic's `overloaded_error`: `OverloadedError`),
 `APIError` otherwise.
 
+`type(err)` is then a subclass of the chatplex class (same name and module), so
+`isinstance` checks hold and `type(err) is X` does not: `chatplex_class(err)` gives X.
 The error keeps chatplex's attributes, `str()` and `repr()`; the SDK's own fields that
 chatplex has no name for are filled from what chatplex holds (`type`, `param`,
 `request`; Anthropic's `api_message`, `error_code`, `workspace_id`). Fields both name
@@ -45,7 +47,7 @@ from .errors import (
     StreamError,
 )
 
-__all__ = ["sdk_class_for", "sdk_compatible"]
+__all__ = ["chatplex_class", "sdk_class_for", "sdk_compatible"]
 
 #: The SDK module of each built-in wire (the adapter's `provider`).
 SDK_OF_PROVIDER = {"openai": "openai", "anthropic": "anthropic"}
@@ -74,6 +76,15 @@ _STATUS_CLASS = {
 }
 
 _COMBINED: dict[tuple[type, type], type] = {}
+
+
+def chatplex_class(err: BaseException) -> type[BaseException]:
+    """The chatplex class `err` was raised as, whether or not it was also made an SDK
+    class: `type(err)` is then a subclass of it (for `type(err) is RateLimitError`
+    checks, which `isinstance` answers in every other case)."""
+    cls = type(err)
+    base: type[BaseException] = cls.__dict__.get("_chatplex_class", cls)
+    return base
 
 
 def sdk_class_for(err: BaseException, sdk: Any) -> type[BaseException] | None:
@@ -147,6 +158,7 @@ def _combined(base: type, sdk_cls: type, module_name: str) -> type:
             "__qualname__": base.__qualname__,
             "__doc__": base.__doc__,
             "__reduce__": __reduce__,
+            "_chatplex_class": base,
         }
         found = _COMBINED[key] = type(base.__name__, (base, sdk_cls), namespace)
     return found

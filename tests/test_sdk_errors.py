@@ -17,7 +17,7 @@ import pytest
 import respx
 
 from chatplex import ChatAnthropic, ChatOpenAI, errors
-from chatplex.sdk_errors import sdk_class_for, sdk_compatible
+from chatplex.sdk_errors import chatplex_class, sdk_class_for, sdk_compatible
 
 OPENAI_URL = "https://api.openai.com/v1/chat/completions"
 ANTHROPIC_URL = "https://api.anthropic.com/v1/messages"
@@ -288,3 +288,12 @@ def test_without_the_sdk_imported_the_error_is_left_as_it_is(monkeypatch: Any) -
     monkeypatch.delitem(sys.modules, "openai")
     err = errors.status_error(provider="openai", status=429, message="slow")
     assert type(sdk_compatible(err, "openai")) is errors.RateLimitError
+
+
+def test_chatplex_class_names_the_class_raised() -> None:
+    err = sdk_compatible(errors.status_error(provider="openai", status=429, message="x"), "openai")
+    assert type(err) is not errors.RateLimitError
+    assert chatplex_class(err) is errors.RateLimitError
+    assert type(err).__name__ == "RateLimitError" and type(err).__module__ == "chatplex.errors"
+    plain = errors.APIConnectionError("refused")
+    assert chatplex_class(plain) is errors.APIConnectionError

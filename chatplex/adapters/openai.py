@@ -26,7 +26,9 @@ they merge into one block. A reply without reasoning keeps plain `str` content. 
 blocks are not sent back: in history, an assistant message goes with its text only.
 
 `max_tokens` goes as `max_completion_tokens` to api.openai.com for o1/o3/o4 and gpt-5
-models, which reject `max_tokens`; other servers always get `max_tokens`.
+models, which reject `max_tokens`; other servers get `max_tokens`, unless
+`completion_tokens=True` (the drop-in `ChatOpenAI`, as langchain-openai: always
+`max_completion_tokens`).
 
 With `n > 1` every candidate is kept: the reply is choice 0 and
 `response_metadata["other_candidates"]` holds the others (stream and non-stream alike);

@@ -797,6 +797,15 @@ def test_max_tokens_key(base_url: str | None, model: str, key: str) -> None:
     assert a.build_request(HI, settings, stream=True).json[key] == 8
 
 
+@pytest.mark.parametrize("base_url", [None, "http://localhost:8000/v1", "https://gw.example/v1"])
+def test_completion_tokens_setting_sends_max_completion_tokens_everywhere(
+    base_url: str | None,
+) -> None:
+    a = OpenAIAdapter(api_key="sk-test", base_url=base_url, completion_tokens=True)
+    body = a.build_request(HI, CallSettings(model="gpt-4o-mini", max_tokens=64), stream=False).json
+    assert body["max_completion_tokens"] == 64 and "max_tokens" not in body
+
+
 def test_stream_refusal_pieces() -> None:
     _, sse = build_reply(refusal=["No", ", sorry"])
     chunks = run_stream(sse)

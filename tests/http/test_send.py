@@ -19,6 +19,7 @@ from chatplex.errors import (
     ServerError,
 )
 from chatplex.http import asend, send
+from chatplex.sdk_errors import chatplex_class  # the class raised, SDK-compatible or not
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 
@@ -113,7 +114,7 @@ async def test_malformed_success_body_is_a_retryable_api_error(sync: bool) -> No
     with pytest.raises(APIError) as info:
         await call(sync, adapter, adapter.request(), clients=clients)
     err = info.value
-    assert type(err) is APIError and err.status == 200 and err.retryable
+    assert chatplex_class(err) is APIError and err.status == 200 and err.retryable
     assert "malformed response body from fake.test" in str(err)
     assert isinstance(err.__cause__, json.JSONDecodeError)
 
@@ -141,7 +142,7 @@ async def test_transport_failures_are_typed_and_chained(
     with pytest.raises(expected) as info:
         await call(sync, adapter, adapter.request(), clients=mock_clients(handler))
     err = info.value
-    assert type(err) is expected and err.retryable is retryable
+    assert chatplex_class(err) is expected and err.retryable is retryable
     assert err.__cause__ is exc and err.provider == "fake"
     assert "fake.test" in str(err) and SECRET not in str(err) and SECRET not in repr(err)
 
@@ -222,7 +223,7 @@ async def test_per_request_timeout(sync: bool, local: FakeAdapter) -> None:
         await call(
             sync, local, local.request(f"/json?sleep={NEVER}"), timeout=httpx.Timeout(10, read=0.3)
         )
-    assert type(info.value) is APITimeoutError and "read timeout" in str(info.value)
+    assert chatplex_class(info.value) is APITimeoutError and "read timeout" in str(info.value)
 
 
 def test_nan_fails_before_any_io() -> None:

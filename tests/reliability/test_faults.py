@@ -32,6 +32,7 @@ from chatplex.errors import (
     StreamIdleTimeoutError,
 )
 from chatplex.messages import merge_chunks
+from chatplex.sdk_errors import chatplex_class  # the class raised, SDK-compatible or not
 from chatplex.testing import MockServer
 
 #: Faults injected on the first attempt only; the second attempt must succeed.
@@ -156,7 +157,7 @@ async def test_a_permanent_failure_is_sent_once(
             await ask_stream(model, sync, "no", extra_headers=headers)
         else:
             await ask(model, sync, "no", extra_headers=headers)
-    assert type(info.value) is expected and not info.value.retryable
+    assert chatplex_class(info.value) is expected and not info.value.retryable
     assert info.value.attempts == 1 == mock.stats.attempts[headers["x-request-key"]]
 
 
