@@ -285,6 +285,8 @@ class AIMessageChunk(AIMessage):
             return merge_chunks([self, other])
         if isinstance(other, (list, tuple)) and all(isinstance(o, AIMessageChunk) for o in other):
             return merge_chunks([self, *other])  # LangChain's `chunk + [c1, c2]`
+        if getattr(other, "type", None) == "AIMessageChunk" and hasattr(other, "model_dump"):
+            return merge_chunks([self, AIMessageChunk.model_validate(other)])  # LangChain's
         return NotImplemented
 
     def to_message(self) -> AIMessage:

@@ -151,6 +151,38 @@ def test_a_chatplex_model_piped_into_langchains_pydantic_parser() -> None:
     assert list(chain.stream("q"))[-1] == Point(x=1, y=2)
 
 
+def test_langchains_tool_call_parsers_read_chatplex_replies() -> None:
+    tools = pytest.importorskip("langchain_core.output_parsers.openai_tools")
+    reply = AIMessage(
+        content="", tool_calls=[{"name": "Point", "args": {"x": 1, "y": 2}, "id": "c"}]
+    )
+    assert tools.JsonOutputToolsParser().invoke(reply) == [
+        {"args": {"x": 1, "y": 2}, "type": "Point"}
+    ]
+    assert tools.PydanticToolsParser(tools=[Point]).invoke(reply) == [Point(x=1, y=2)]
+    pieces = [
+        AIMessageChunk(
+            content="",
+            tool_call_chunks=[{"name": "Point", "args": '{"x": 1,', "id": "c", "index": 0}],
+        ),
+        AIMessageChunk(
+            content="",
+            tool_call_chunks=[{"name": None, "args": ' "y": 2}', "id": None, "index": 0}],
+        ),
+    ]
+    streamed = list(tools.JsonOutputToolsParser().transform(iter(pieces)))
+    assert streamed[-1] == [{"args": {"x": 1, "y": 2}, "type": "Point"}]
+
+
+def test_a_chatplex_chunk_adds_a_langchain_chunk_either_side() -> None:
+    ours = AIMessageChunk(content="a")
+    theirs = lc.AIMessageChunk(content="b")
+    merged = ours + theirs
+    assert type(merged) is AIMessageChunk
+    assert merged.content == "ab"
+    assert (theirs + ours).content == "ba"
+
+
 # --- LangChain's message utilities ------------------------------------------------------
 
 
