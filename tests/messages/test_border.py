@@ -376,3 +376,23 @@ def test_langchain_code_takes_chatplex_messages_in_either_import_order(order: st
         },
         "history": [["human", "hi"], ["ai", "ok"]],
     }
+
+
+# --- chatplex's own code keeps chatplex's classes while LangChain is loaded -------------
+
+
+def test_chatplex_copies_stay_chatplex_messages_while_langchain_is_loaded() -> None:
+    """`dataclasses.replace` builds `obj.__class__`, LangChain's class once loaded:
+    chatplex copies messages with `model_copy` (here: usage dropped from a stream)."""
+    from chatplex.chat.streams import without_usage
+
+    assert AIMessage(content="x").__class__ is lc.AIMessage  # the view is on
+    usage: Any = {"input_tokens": 1, "output_tokens": 1, "total_tokens": 2}
+    chunks = [AIMessageChunk(content="a", usage_metadata=usage), AIMessageChunk(content="b")]
+    out = list(without_usage(iter(chunks)))
+    assert [type(c) for c in out] == [AIMessageChunk, AIMessageChunk]
+    assert [c.usage_metadata for c in out] == [None, None]
+    with_content = ChatPromptTemplate.from_messages([HumanMessage("{x}")])
+    assert all(
+        type(m).__module__.startswith("chatplex.") for m in with_content.format_messages(x=1)
+    )
