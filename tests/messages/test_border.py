@@ -396,3 +396,23 @@ def test_chatplex_copies_stay_chatplex_messages_while_langchain_is_loaded() -> N
     assert all(
         type(m).__module__.startswith("chatplex.") for m in with_content.format_messages(x=1)
     )
+
+
+def test_langgraph_keeps_chatplex_messages_in_its_state() -> None:
+    graph = pytest.importorskip("langgraph.graph")
+    from langgraph.graph.message import add_messages
+
+    merged = add_messages([HumanMessage("a")], [AIMessage(content="b")])
+    assert [type(m) for m in merged] == [HumanMessage, AIMessage]
+    assert all(m.id for m in merged)  # LangGraph gives each message an id
+    replies = model("one")
+
+    def answer(state: Any) -> dict[str, Any]:
+        return {"messages": [replies.invoke(state["messages"])]}
+
+    builder = graph.StateGraph(graph.MessagesState)
+    builder.add_node("answer", answer)
+    builder.add_edge(graph.START, "answer")
+    builder.add_edge("answer", graph.END)
+    state = builder.compile().invoke({"messages": [HumanMessage("hi")]})
+    assert [(m.type, m.text) for m in state["messages"]] == [("human", "hi"), ("ai", "one")]
