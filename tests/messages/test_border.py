@@ -104,6 +104,41 @@ def test_a_subclass_of_a_chatplex_message_is_seen_as_its_parent() -> None:
     assert isinstance(Note("hi"), lc.HumanMessage)
 
 
+def test_equality_with_langchains_messages_either_side() -> None:
+    assert lc.HumanMessage("hi") == HumanMessage("hi")
+    assert HumanMessage("hi") == lc.HumanMessage("hi")
+    assert lc.HumanMessage("hi") != HumanMessage("ho")
+    assert lc.AIMessage("hi") != HumanMessage("hi")
+    assert lc.AIMessage("hi", id="1") == AIMessage(content="hi", id="1")
+
+
+def test_the_field_dict_is_pydantics() -> None:
+    message = MESSAGES[2]
+    assert message.__dict__ == to_langchain(message).__dict__
+    with pytest.raises(AttributeError):
+        message.colour = "red"  # type: ignore[attr-defined]  # still slots: no new fields
+
+
+def test_langchains_message_chunk_to_message_takes_a_chatplex_chunk() -> None:
+    chunk = AIMessageChunk(
+        content="x",
+        tool_call_chunks=[{"name": "add", "args": '{"a": 1}', "id": "c1", "index": 0}],
+        chunk_position="last",
+    )
+    theirs = lc.message_chunk_to_message(chunk)
+    assert dicts([theirs]) == dicts([chunk.to_message()])
+
+
+@pytest.mark.filterwarnings("error")
+def test_langchain_containers_of_chatplex_messages_dump_cleanly() -> None:
+    from langchain_core.prompts import ChatPromptTemplate as LangChainPrompt
+    from langchain_core.prompts import MessagesPlaceholder as LangChainPlaceholder
+
+    prompt = LangChainPrompt.from_messages([LangChainPlaceholder("history")])
+    ours = prompt.invoke({"history": MESSAGES}).model_dump()
+    assert ours == prompt.invoke({"history": as_langchain(MESSAGES)}).model_dump()
+
+
 # --- LangChain's output parsers ---------------------------------------------------------
 
 
