@@ -10,15 +10,25 @@
 from __future__ import annotations
 
 import string
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from ..messages import BaseMessage, coerce_messages, message_from_role, normalise_role
+from ..postimport import when_imported
 from ._pure import PureRunnable
 from .run_config import RunnableConfig
 
-__all__ = ["ChatPromptTemplate", "ChatPromptValue", "MessagesPlaceholder", "prompt_values"]
+__all__ = [
+    "ChatPromptTemplate",
+    "ChatPromptValue",
+    "LangChainView",
+    "MessagesPlaceholder",
+    "expose_prompt_value",
+    "prompt_values",
+]
 
 _FORMATTER = string.Formatter()
 
@@ -82,8 +92,52 @@ def prompt_values(
     }
 
 
+#: chatplex prompt-value class -> LangChain's, filled when `langchain_core.prompt_values`
+#: is imported (before or after chatplex): LangChain's models and utilities check
+#: `isinstance(x, PromptValue)`, and Python's `isinstance` consults `__class__` (as for
+#: messages, see ARCHITECTURE.md "LangChain objects meet chatplex").
+AS_LANGCHAIN: dict[type, type] = {}
+
+
+class LangChainView:
+    """Mixin of the prompt values: `__class__` names LangChain's class once loaded;
+    pickling and copies use the real class."""
+
+    __slots__ = ()
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        own = type(self)
+        return AS_LANGCHAIN.get(own, own)
+
+    def __reduce__(self) -> Any:
+        return (type(self), tuple(getattr(self, f) for f in self.__dataclass_fields__))  # type: ignore[attr-defined]
+
+
+def _learn_prompt_values(module: ModuleType) -> None:
+    for ours in (ChatPromptValue, *_LATER_VALUES):
+        theirs = getattr(module, ours.__name__, None)
+        if isinstance(theirs, type):
+            AS_LANGCHAIN[ours] = theirs
+
+
+#: Prompt values defined in modules loaded later (`string_prompts.StringPromptValue`).
+_LATER_VALUES: list[type] = []
+
+
+def expose_prompt_value(cls: type) -> None:
+    """Have `cls` (named as LangChain's class) pass LangChain's `isinstance` checks."""
+    _LATER_VALUES.append(cls)
+    module = sys.modules.get(_LANGCHAIN_VALUES)
+    if module is not None:
+        _learn_prompt_values(module)
+
+
+_LANGCHAIN_VALUES = "langchain_core.prompt_values"
+
+
 @dataclass(frozen=True, slots=True)
-class ChatPromptValue:
+class ChatPromptValue(LangChainView):
     """A filled-in prompt: what a chat model receives."""
 
     messages: tuple[BaseMessage, ...]
@@ -283,3 +337,6 @@ class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> ChatPromptValue:
         return ChatPromptValue(tuple(self._messages(self._values(input))))
+
+
+when_imported(_LANGCHAIN_VALUES, _learn_prompt_values)

@@ -16,14 +16,14 @@ from typing import Any
 
 from ..messages import BaseMessage, HumanMessage
 from ._pure import PureRunnable
-from .prompts import _format, _variables, prompt_values
+from .prompts import LangChainView, _format, _variables, expose_prompt_value, prompt_values
 from .run_config import RunnableConfig
 
 __all__ = ["PromptTemplate", "StringPromptValue"]
 
 
 @dataclass(frozen=True, slots=True)
-class StringPromptValue:
+class StringPromptValue(LangChainView):
     """A filled-in text prompt."""
 
     text: str
@@ -33,6 +33,9 @@ class StringPromptValue:
 
     def to_messages(self) -> list[BaseMessage]:
         return [HumanMessage(self.text)]
+
+
+expose_prompt_value(StringPromptValue)  # LangChain's isinstance checks accept it
 
 
 class PromptTemplate(PureRunnable[Any, StringPromptValue]):

@@ -59,8 +59,26 @@ def content_text(content: Content) -> str:
     )
 
 
+class _FieldDict:
+    """`__dict__` as a pydantic model has it: the fields, in LangChain's order (`type`
+    included). LangChain's code reads it (`message_chunk_to_message` rebuilds a message
+    from it; LangGraph calls that), as does pydantic's `__eq__`. A property of this base
+    class because `dataclass(slots=True)` drops one defined in the dataclass itself."""
+
+    __slots__ = ()
+    type: ClassVar[str]
+    _field_order: ClassVar[tuple[str, ...]]
+
+    @property
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
+        return {
+            name: self.type if name == "type" else getattr(self, name)
+            for name in type(self)._field_order
+        }
+
+
 @dataclass(slots=True)
-class BaseMessage:
+class BaseMessage(_FieldDict):
     """Common fields of every message. Use a concrete subclass."""
 
     content: Content
@@ -170,6 +188,16 @@ class BaseMessage:
     #: alias, none is a secret.
     model_fields: ClassVar[dict[str, Any]] = {}
     lc_secrets: ClassVar[dict[str, str]] = {}
+
+    # What pydantic's `__eq__` reads besides `__dict__` (`_FieldDict`), so that
+    # `langchain_message == chatplex_message` compares the fields.
+    __pydantic_generic_metadata__: ClassVar[dict[str, Any]] = {
+        "origin": None,
+        "args": (),
+        "parameters": (),
+    }
+    __pydantic_private__: ClassVar[None] = None
+    __pydantic_extra__: ClassVar[None] = None
 
     def to_json(self) -> dict[str, Any]:
         """LangChain's serialised form (`dumpd`, its tracers call it); needs langchain-core."""
@@ -285,6 +313,8 @@ class AIMessageChunk(AIMessage):
             return merge_chunks([self, other])
         if isinstance(other, (list, tuple)) and all(isinstance(o, AIMessageChunk) for o in other):
             return merge_chunks([self, *other])  # LangChain's `chunk + [c1, c2]`
+        if getattr(other, "type", None) == "AIMessageChunk" and hasattr(other, "model_dump"):
+            return merge_chunks([self, AIMessageChunk.model_validate(other)])  # LangChain's
         return NotImplemented
 
     def to_message(self) -> AIMessage:
@@ -314,8 +344,8 @@ class AIMessageChunk(AIMessage):
 #: The value of a derived field not derived yet.
 _PENDING: Any = object()
 #: The slots holding AIMessage's tool_calls / invalid_tool_calls (slots dataclass fields).
-_TOOL_CALLS: Any = AIMessage.__dict__["tool_calls"]
-_INVALID_TOOL_CALLS: Any = AIMessage.__dict__["invalid_tool_calls"]
+_TOOL_CALLS: Any = vars(AIMessage)["tool_calls"]
+_INVALID_TOOL_CALLS: Any = vars(AIMessage)["invalid_tool_calls"]
 
 
 class _FromFragments:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -487,3 +490,54 @@ def test_the_new_spellings_give_what_langchain_gives() -> None:
     )
     assert texts(ours, values) == langchain_texts(theirs, values)
     assert sorted(ours.input_variables) == sorted(theirs.input_variables)
+
+
+# --- chatplex prompt values in LangChain's code (either import order) -------------------
+
+PROMPT_VALUE_PROBE = """
+import json, pickle, sys, warnings
+warnings.simplefilter("ignore")
+if sys.argv[1] == "langchain first":
+    import langchain_core.prompt_values
+    import chatplex
+else:
+    import chatplex
+from langchain_core.language_models import FakeListChatModel
+from langchain_core.messages import trim_messages
+from langchain_core.prompt_values import ChatPromptValue, PromptValue, StringPromptValue
+from chatplex import ChatPromptTemplate, PromptTemplate
+model = FakeListChatModel(responses=["one", "two", "three"])
+prompt = ChatPromptTemplate.from_messages([("system", "s"), ("human", "{q}")])
+chat_value = prompt.invoke({"q": "hi"})
+text_value = PromptTemplate.from_template("say {q}").invoke({"q": "hi"})
+out = {
+    "chat is theirs": isinstance(chat_value, ChatPromptValue),
+    "text is theirs": isinstance(text_value, StringPromptValue),
+    "still ours": type(chat_value).__module__.startswith("chatplex."),
+    "chain": (prompt | model).invoke({"q": "hi"}).content,
+    "model": model.invoke(text_value).content,
+    "trim": [m.text for m in trim_messages(chat_value, max_tokens=1, token_counter=len)],
+    "pickle": type(pickle.loads(pickle.dumps(chat_value))).__module__.startswith("chatplex."),
+}
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize("order", ["langchain first", "chatplex first"])
+def test_langchain_takes_chatplex_prompt_values_in_either_import_order(order: str) -> None:
+    pytest.importorskip("langchain_core")
+    done = subprocess.run(
+        [sys.executable, "-c", PROMPT_VALUE_PROBE, order],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+        "chat is theirs": True,
+        "text is theirs": True,
+        "still ours": True,
+        "chain": "one",
+        "model": "two",
+        "trim": ["hi"],
+        "pickle": True,
+    }

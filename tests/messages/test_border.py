@@ -104,6 +104,41 @@ def test_a_subclass_of_a_chatplex_message_is_seen_as_its_parent() -> None:
     assert isinstance(Note("hi"), lc.HumanMessage)
 
 
+def test_equality_with_langchains_messages_either_side() -> None:
+    assert lc.HumanMessage("hi") == HumanMessage("hi")
+    assert HumanMessage("hi") == lc.HumanMessage("hi")
+    assert lc.HumanMessage("hi") != HumanMessage("ho")
+    assert lc.AIMessage("hi") != HumanMessage("hi")
+    assert lc.AIMessage("hi", id="1") == AIMessage(content="hi", id="1")
+
+
+def test_the_field_dict_is_pydantics() -> None:
+    message = MESSAGES[2]
+    assert message.__dict__ == to_langchain(message).__dict__
+    with pytest.raises(AttributeError):
+        message.colour = "red"  # type: ignore[attr-defined]  # still slots: no new fields
+
+
+def test_langchains_message_chunk_to_message_takes_a_chatplex_chunk() -> None:
+    chunk = AIMessageChunk(
+        content="x",
+        tool_call_chunks=[{"name": "add", "args": '{"a": 1}', "id": "c1", "index": 0}],
+        chunk_position="last",
+    )
+    theirs = lc.message_chunk_to_message(chunk)
+    assert dicts([theirs]) == dicts([chunk.to_message()])
+
+
+@pytest.mark.filterwarnings("error")
+def test_langchain_containers_of_chatplex_messages_dump_cleanly() -> None:
+    from langchain_core.prompts import ChatPromptTemplate as LangChainPrompt
+    from langchain_core.prompts import MessagesPlaceholder as LangChainPlaceholder
+
+    prompt = LangChainPrompt.from_messages([LangChainPlaceholder("history")])
+    ours = prompt.invoke({"history": MESSAGES}).model_dump()
+    assert ours == prompt.invoke({"history": as_langchain(MESSAGES)}).model_dump()
+
+
 # --- LangChain's output parsers ---------------------------------------------------------
 
 
@@ -149,6 +184,38 @@ def test_a_chatplex_model_piped_into_langchains_pydantic_parser() -> None:
     chain = model(REPLY, REPLY) | PydanticOutputParser(pydantic_object=Point)
     assert chain.invoke("q") == Point(x=1, y=2)
     assert list(chain.stream("q"))[-1] == Point(x=1, y=2)
+
+
+def test_langchains_tool_call_parsers_read_chatplex_replies() -> None:
+    tools = pytest.importorskip("langchain_core.output_parsers.openai_tools")
+    reply = AIMessage(
+        content="", tool_calls=[{"name": "Point", "args": {"x": 1, "y": 2}, "id": "c"}]
+    )
+    assert tools.JsonOutputToolsParser().invoke(reply) == [
+        {"args": {"x": 1, "y": 2}, "type": "Point"}
+    ]
+    assert tools.PydanticToolsParser(tools=[Point]).invoke(reply) == [Point(x=1, y=2)]
+    pieces = [
+        AIMessageChunk(
+            content="",
+            tool_call_chunks=[{"name": "Point", "args": '{"x": 1,', "id": "c", "index": 0}],
+        ),
+        AIMessageChunk(
+            content="",
+            tool_call_chunks=[{"name": None, "args": ' "y": 2}', "id": None, "index": 0}],
+        ),
+    ]
+    streamed = list(tools.JsonOutputToolsParser().transform(iter(pieces)))
+    assert streamed[-1] == [{"args": {"x": 1, "y": 2}, "type": "Point"}]
+
+
+def test_a_chatplex_chunk_adds_a_langchain_chunk_either_side() -> None:
+    ours = AIMessageChunk(content="a")
+    theirs = lc.AIMessageChunk(content="b")
+    merged = ours + theirs
+    assert type(merged) is AIMessageChunk
+    assert merged.content == "ab"
+    assert (theirs + ours).content == "ba"
 
 
 # --- LangChain's message utilities ------------------------------------------------------
@@ -344,3 +411,43 @@ def test_langchain_code_takes_chatplex_messages_in_either_import_order(order: st
         },
         "history": [["human", "hi"], ["ai", "ok"]],
     }
+
+
+# --- chatplex's own code keeps chatplex's classes while LangChain is loaded -------------
+
+
+def test_chatplex_copies_stay_chatplex_messages_while_langchain_is_loaded() -> None:
+    """`dataclasses.replace` builds `obj.__class__`, LangChain's class once loaded:
+    chatplex copies messages with `model_copy` (here: usage dropped from a stream)."""
+    from chatplex.chat.streams import without_usage
+
+    assert AIMessage(content="x").__class__ is lc.AIMessage  # the view is on
+    usage: Any = {"input_tokens": 1, "output_tokens": 1, "total_tokens": 2}
+    chunks = [AIMessageChunk(content="a", usage_metadata=usage), AIMessageChunk(content="b")]
+    out = list(without_usage(iter(chunks)))
+    assert [type(c) for c in out] == [AIMessageChunk, AIMessageChunk]
+    assert [c.usage_metadata for c in out] == [None, None]
+    with_content = ChatPromptTemplate.from_messages([HumanMessage("{x}")])
+    assert all(
+        type(m).__module__.startswith("chatplex.") for m in with_content.format_messages(x=1)
+    )
+
+
+def test_langgraph_keeps_chatplex_messages_in_its_state() -> None:
+    graph = pytest.importorskip("langgraph.graph")
+    from langgraph.graph.message import add_messages
+
+    merged = add_messages([HumanMessage("a")], [AIMessage(content="b")])
+    assert [type(m) for m in merged] == [HumanMessage, AIMessage]
+    assert all(m.id for m in merged)  # LangGraph gives each message an id
+    replies = model("one")
+
+    def answer(state: Any) -> dict[str, Any]:
+        return {"messages": [replies.invoke(state["messages"])]}
+
+    builder = graph.StateGraph(graph.MessagesState)
+    builder.add_node("answer", answer)
+    builder.add_edge(graph.START, "answer")
+    builder.add_edge("answer", graph.END)
+    state = builder.compile().invoke({"messages": [HumanMessage("hi")]})
+    assert [(m.type, m.text) for m in state["messages"]] == [("human", "hi"), ("ai", "one")]
