@@ -277,8 +277,10 @@ class ChatChatplex(BaseChatModel):
         # chunk_position="last" chunk), so this only translates.
         target = self._target(stop, kwargs)
         translate = StreamTranslator(blocks=_blocks_requested(target, kwargs, messages))
-        for chunk in target.stream(to_chatplex_messages(messages), None, **kwargs):
-            yield ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
+        pieces = target.stream(to_chatplex_messages(messages), None, **kwargs)
+        yield from _last_marked(
+            ChatGenerationChunk(message=translate.chunk(_as_chunk(c))) for c in pieces
+        )
 
     async def _astream(
         self,
@@ -289,8 +291,17 @@ class ChatChatplex(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         target = self._target(stop, kwargs)
         translate = StreamTranslator(blocks=_blocks_requested(target, kwargs, messages))
+        held: ChatGenerationChunk | None = None  # see _last_marked
         async for chunk in target.astream(to_chatplex_messages(messages), None, **kwargs):
-            yield ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
+            piece = ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
+            if held is not None:
+                yield held
+            held = piece if _is_empty(piece) else None
+            if held is None:
+                yield piece
+        if held is not None:
+            held.message.chunk_position = "last"  # type: ignore[attr-defined]
+            yield held
 
 
 def langchain_spellings(owner: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -400,6 +411,28 @@ def _blocks_requested(
         if isinstance(message.content, list)
         for block in message.content
     )
+
+
+def _is_empty(piece: ChatGenerationChunk) -> bool:
+    message = piece.message
+    return not message.content and not getattr(message, "tool_call_chunks", None)
+
+
+def _last_marked(pieces: Iterator[ChatGenerationChunk]) -> Iterator[ChatGenerationChunk]:
+    """The pieces as they come, except that an empty one (no text, no tool-call piece:
+    the finish reason, the usage) waits for the next: a stream that ends on one ends on
+    it marked `chunk_position="last"`, as langchain-anthropic marks it, so LangChain
+    adds no empty closing chunk of its own (the stream has langchain-openai's length)."""
+    held: ChatGenerationChunk | None = None
+    for piece in pieces:
+        if held is not None:
+            yield held
+        held = piece if _is_empty(piece) else None
+        if held is None:
+            yield piece
+    if held is not None:
+        held.message.chunk_position = "last"  # type: ignore[attr-defined]
+        yield held
 
 
 def _as_chunk(piece: Any) -> AIMessageChunk:

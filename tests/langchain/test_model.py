@@ -333,3 +333,17 @@ def test_spelled_the_langchain_way_it_calls_the_server(provider: str) -> None:
         model_name=f"{provider}:m", base_url=base_url(provider), **{key: "sk-secret-123"}
     )
     assert model.invoke("hi").content
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_stream_ends_on_its_own_last_chunk(provider: str, sync: bool) -> None:
+    # As langchain-openai's / langchain-anthropic's streams: LangChain adds no empty
+    # closing chunk when the stream's final (empty) chunk is marked last.
+    model = llm(provider)
+    native = list(model.chatplex_model.stream("a b"))
+    chunks = list(model.stream("a b")) if sync else [c async for c in model.astream("a b")]
+    assert len(chunks) == len(native)
+    assert chunks[-1].chunk_position == "last"
+    assert all(c.chunk_position is None for c in chunks[:-1])
+    assert "".join(c.text for c in chunks) == "Echo: a b"
