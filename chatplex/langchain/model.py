@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, cast
 
@@ -49,6 +50,12 @@ _SETTINGS = (
     "api_key",
     "base_url",
 )
+
+
+#: The chatplex models ChatChatplex built from its own fields. LangChain copies a model
+#: by building it again from its fields (`configurable_fields` does, with some changed):
+#: given one of these with the fields, it is built again from them, not refused.
+_FROM_FIELDS: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 class ChatChatplex(BaseChatModel):
@@ -108,6 +115,8 @@ class ChatChatplex(BaseChatModel):
         if not isinstance(values, dict):
             return values
         values = langchain_spellings(cls.__name__, values)
+        if values.get("chatplex_model") in _FROM_FIELDS:
+            del values["chatplex_model"]  # a copy made from the fields: rebuilt from them
         known = set(cls.model_fields) | {
             f.alias for f in cls.model_fields.values() if f.alias is not None
         }
@@ -134,6 +143,7 @@ class ChatChatplex(BaseChatModel):
             settings["api_key"] = self.api_key.get_secret_value()
         settings.update(self.model_kwargs)
         self.chatplex_model = init_chat_model(self.model, profile=self.chatplex_profile, **settings)
+        _FROM_FIELDS.add(self.chatplex_model)
         if self.model is None:  # from the environment or a profile: say which
             self.model = _model_name(self.chatplex_model)
         return self
