@@ -467,4 +467,9 @@ def _result(reply: Any) -> ChatResult:
         raise TypeError(f"a chat model returned {type(reply).__name__}, not AIMessage")
     if isinstance(reply, AIMessageChunk):
         reply = reply.to_message()
-    return ChatResult(generations=[ChatGeneration(message=to_langchain_message(reply))])
+    # With n > 1 (OpenAI), the candidates after the first ride in its metadata: each is
+    # a generation of its own, as langchain-openai returns them.
+    first = to_langchain_message(reply)
+    others = first.response_metadata.pop("other_candidates", None) or ()
+    messages = [first, *(to_langchain_message(m) for m in others if isinstance(m, AIMessage))]
+    return ChatResult(generations=[ChatGeneration(message=m) for m in messages])

@@ -278,3 +278,18 @@ async def test_structured_output_include_raw_and_anthropics_json_schema(sync: bo
         llm("openai").with_structured_output(Person, method="json_mode", strict=True)
     with pytest.raises(TypeError, match="unexpected arguments"):
         llm("openai").with_structured_output(Person, method="json_schema", tools=[])
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_n_candidates_are_generations_as_in_langchain_openai(sync: bool) -> None:
+    from langchain_core.messages import HumanMessage
+
+    model = llm("openai", n=2)
+    prompts = [[HumanMessage("first")], [HumanMessage("second")]]
+    result = model.generate(prompts) if sync else await model.agenerate(prompts)
+    assert [[g.text for g in row] for row in result.generations] == [
+        ["Echo: first", "Echo: first"],
+        ["Echo: second", "Echo: second"],
+    ]
+    first = result.generations[0][0].message
+    assert "other_candidates" not in first.response_metadata
