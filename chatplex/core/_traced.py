@@ -55,6 +55,7 @@ def _new_run(runnable: Runnable[Any, Any], config: RunnableConfig) -> ChainRun |
     config["_parent_run"] = run  # the hooks' config: children nest under this run
     if reports_itself:
         config["_own_run"] = run
+        run.metadata.update(runnable.run_metadata())  # type: ignore[attr-defined]
     return run
 
 

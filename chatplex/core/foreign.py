@@ -229,6 +229,17 @@ class ForeignRunnable(Runnable[Any, Any]):
     def __repr__(self) -> str:
         return f"ForeignRunnable({self.foreign!r})"
 
+    def run_metadata(self) -> dict[str, Any]:
+        """What LangChain adds to this object's run metadata: a model's `ls_*` keys
+        (its `_get_ls_params()`, read by protocol), else nothing."""
+        get_ls_params = getattr(_innermost(self.foreign), "_get_ls_params", None)
+        if self._run_type not in ("chat_model", "llm") or not callable(get_ls_params):
+            return {}
+        try:
+            return dict(get_ls_params())
+        except Exception:  # noqa: BLE001 - labels for tracing; a model without them runs
+            return {}
+
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         return self.foreign.invoke(input, foreign_config(config), **kwargs)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, cast
 
@@ -50,6 +51,12 @@ _SETTINGS = (
     "api_key",
     "base_url",
 )
+
+
+#: The chatplex models ChatChatplex built from its own fields. LangChain copies a model
+#: by building it again from its fields (`configurable_fields` does, with some changed):
+#: given one of these with the fields, it is built again from them, not refused.
+_FROM_FIELDS: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 class ChatChatplex(BaseChatModel):
@@ -113,6 +120,8 @@ class ChatChatplex(BaseChatModel):
         if not isinstance(values, dict):
             return values
         values = langchain_spellings(cls.__name__, values)
+        if values.get("chatplex_model") in _FROM_FIELDS:
+            del values["chatplex_model"]  # a copy made from the fields: rebuilt from them
         known = set(cls.model_fields) | {
             f.alias for f in cls.model_fields.values() if f.alias is not None
         }
@@ -139,6 +148,7 @@ class ChatChatplex(BaseChatModel):
             settings["api_key"] = self.api_key.get_secret_value()
         settings.update(self.model_kwargs)
         self.chatplex_model = init_chat_model(self.model, profile=self.chatplex_profile, **settings)
+        _FROM_FIELDS.add(self.chatplex_model)
         if self.model is None:  # from the environment or a profile: say which
             self.model = _model_name(self.chatplex_model)
         self._mask_credentials()
@@ -300,8 +310,10 @@ class ChatChatplex(BaseChatModel):
         # chunk_position="last" chunk), so this only translates.
         target = self._target(stop, kwargs)
         translate = StreamTranslator(blocks=_blocks_requested(target, kwargs, messages))
-        for chunk in target.stream(to_chatplex_messages(messages), None, **kwargs):
-            yield ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
+        pieces = target.stream(to_chatplex_messages(messages), None, **kwargs)
+        yield from _last_marked(
+            ChatGenerationChunk(message=translate.chunk(_as_chunk(c))) for c in pieces
+        )
 
     async def _astream(
         self,
@@ -312,8 +324,17 @@ class ChatChatplex(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         target = self._target(stop, kwargs)
         translate = StreamTranslator(blocks=_blocks_requested(target, kwargs, messages))
+        held: ChatGenerationChunk | None = None  # see _last_marked
         async for chunk in target.astream(to_chatplex_messages(messages), None, **kwargs):
-            yield ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
+            piece = ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
+            if held is not None:
+                yield held
+            held = piece if _is_empty(piece) else None
+            if held is None:
+                yield piece
+        if held is not None:
+            held.message.chunk_position = "last"  # type: ignore[attr-defined]
+            yield held
 
 
 def langchain_spellings(owner: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -434,6 +455,28 @@ def _blocks_requested(
     )
 
 
+def _is_empty(piece: ChatGenerationChunk) -> bool:
+    message = piece.message
+    return not message.content and not getattr(message, "tool_call_chunks", None)
+
+
+def _last_marked(pieces: Iterator[ChatGenerationChunk]) -> Iterator[ChatGenerationChunk]:
+    """The pieces as they come, except that an empty one (no text, no tool-call piece:
+    the finish reason, the usage) waits for the next: a stream that ends on one ends on
+    it marked `chunk_position="last"`, as langchain-anthropic marks it, so LangChain
+    adds no empty closing chunk of its own (the stream has langchain-openai's length)."""
+    held: ChatGenerationChunk | None = None
+    for piece in pieces:
+        if held is not None:
+            yield held
+        held = piece if _is_empty(piece) else None
+        if held is None:
+            yield piece
+    if held is not None:
+        held.message.chunk_position = "last"  # type: ignore[attr-defined]
+        yield held
+
+
 def _as_chunk(piece: Any) -> AIMessageChunk:
     if isinstance(piece, AIMessageChunk):
         return piece
@@ -456,4 +499,9 @@ def _result(reply: Any) -> ChatResult:
         raise TypeError(f"a chat model returned {type(reply).__name__}, not AIMessage")
     if isinstance(reply, AIMessageChunk):
         reply = reply.to_message()
-    return ChatResult(generations=[ChatGeneration(message=to_langchain_message(reply))])
+    # With n > 1 (OpenAI), the candidates after the first ride in its metadata: each is
+    # a generation of its own, as langchain-openai returns them.
+    first = to_langchain_message(reply)
+    others = first.response_metadata.pop("other_candidates", None) or ()
+    messages = [first, *(to_langchain_message(m) for m in others if isinstance(m, AIMessage))]
+    return ChatResult(generations=[ChatGeneration(message=m) for m in messages])

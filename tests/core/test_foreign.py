@@ -367,3 +367,29 @@ def test_events_and_handlers_give_a_foreign_run_one_id() -> None:
     tool_run = next(s for s in handler.seen if s[1] == "shout")
     assert {e["run_id"] for e in events} == {str(tool_run[2])}
     assert events[0]["parent_ids"] == [str(tool_run[3])]
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_a_langchain_chat_model_reports_as_one_with_its_ls_metadata(sync: bool) -> None:
+    pytest.importorskip("langchain_core")
+    from langchain_core.language_models import GenericFakeChatModel
+
+    model = GenericFakeChatModel(messages=iter(["hello there"]))
+    chain = RunnableLambda(lambda x: x) | model
+    config: Any = {"metadata": {"user": "u1"}}
+    if sync:
+        events = list(chain.stream_events("hi", config, include_types=["chat_model"]))
+    else:
+
+        async def collect() -> list[Any]:
+            return [
+                e async for e in chain.astream_events("hi", config, include_types=["chat_model"])
+            ]
+
+        events = asyncio.run(collect())
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "on_chat_model_start" and kinds[-1] == "on_chat_model_end"
+    assert "on_chat_model_stream" in kinds
+    expected = {"user": "u1", **model._get_ls_params()}
+    assert expected["ls_model_type"] == "chat"
+    assert all(e["metadata"] == expected for e in events)

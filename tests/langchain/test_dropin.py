@@ -194,3 +194,102 @@ class TestChatOpenAIIntegration(_Integration):
 
 class TestChatAnthropicIntegration(_Integration):
     provider = "anthropic"
+
+
+# ---- LangChain's configurable_fields rebuilds the model; structured output's methods ---
+
+
+def test_langchains_configurable_fields_change_the_engines_settings() -> None:
+    from langchain_core.runnables import ConfigurableField
+
+    from chatplex.testing import ChatMock
+
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0)
+    switch = model.configurable_fields(
+        temperature=ConfigurableField(id="t"), model=ConfigurableField(id="m")
+    )
+    with ChatMock() as mock:
+        mock.openai.reply_text("a").reply_text("b")
+        switch.invoke("x")
+        assert mock.openai.last_settings == {"model": "gpt-4o-mini", "temperature": 0}
+        switch.invoke("x", {"configurable": {"t": 0.9, "m": "gpt-4o"}})
+        assert mock.openai.last_settings == {"model": "gpt-4o", "temperature": 0.9}
+    assert model.temperature == 0  # the original is unchanged
+
+
+def test_the_base_url_of_a_built_model_does_not_change() -> None:
+    from langchain_core.runnables import ConfigurableField
+
+    switch = ChatOpenAI(model="m", api_key="k").configurable_fields(
+        base_url=ConfigurableField(id="url")
+    )
+    with pytest.raises(ValueError, match="base_url cannot change"):
+        switch.invoke("x", {"configurable": {"url": "http://127.0.0.1:9/v1"}})
+
+
+@pytest.mark.parametrize(
+    ("method", "sent"),
+    [
+        (None, "json_schema"),
+        ("json_schema", "json_schema"),
+        ("json_mode", "json_object"),
+        ("function_calling", None),
+    ],
+)
+def test_structured_output_methods_send_langchain_openais_request(
+    method: str | None, sent: str | None
+) -> None:
+    from chatplex.testing import ChatMock
+
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="k")
+    with ChatMock() as mock:
+        if sent is None:
+            mock.openai.reply_tool_call("Person", {"name": "Ada", "age": 36})
+        else:
+            mock.openai.reply_text('{"name": "Ada", "age": 36}')
+        person = model.with_structured_output(Person, method=method).invoke("Ada, 36")
+        body = mock.openai.last_request
+    assert person == Person(name="Ada", age=36)
+    if sent is None:
+        assert [t["function"]["name"] for t in body["tools"]] == ["Person"]
+        assert "response_format" not in body
+    else:
+        assert body["response_format"]["type"] == sent
+    if sent == "json_schema":
+        assert body["response_format"]["json_schema"]["name"] == "Person"
+        assert set(body["response_format"]["json_schema"]["schema"]["properties"]) == {
+            "name",
+            "age",
+        }
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_structured_output_include_raw_and_anthropics_json_schema(sync: bool) -> None:
+    structured = llm("anthropic").with_structured_output(
+        Person, method="json_schema", include_raw=True
+    )
+    out = structured.invoke("Ann") if sync else await structured.ainvoke("Ann")
+    assert set(out) == {"raw", "parsed", "parsing_error"}
+    assert isinstance(out["raw"], AIMessage) and isinstance(out["parsed"], Person)
+    assert out["parsing_error"] is None
+    with pytest.raises(ValueError, match="method must be one of"):
+        llm("openai").with_structured_output(Person, method="xml")
+    with pytest.raises(ValueError, match="strict= is not supported"):
+        llm("openai").with_structured_output(Person, method="json_mode", strict=True)
+    with pytest.raises(TypeError, match="unexpected arguments"):
+        llm("openai").with_structured_output(Person, method="json_schema", tools=[])
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_n_candidates_are_generations_as_in_langchain_openai(sync: bool) -> None:
+    from langchain_core.messages import HumanMessage
+
+    model = llm("openai", n=2)
+    prompts = [[HumanMessage("first")], [HumanMessage("second")]]
+    result = model.generate(prompts) if sync else await model.agenerate(prompts)
+    assert [[g.text for g in row] for row in result.generations] == [
+        ["Echo: first", "Echo: first"],
+        ["Echo: second", "Echo: second"],
+    ]
+    first = result.generations[0][0].message
+    assert "other_candidates" not in first.response_metadata

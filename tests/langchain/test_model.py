@@ -333,3 +333,35 @@ def test_spelled_the_langchain_way_it_calls_the_server(provider: str) -> None:
         model_name=f"{provider}:m", base_url=base_url(provider), **{key: "sk-secret-123"}
     )
     assert model.invoke("hi").content
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_stream_ends_on_its_own_last_chunk(provider: str, sync: bool) -> None:
+    # As langchain-openai's / langchain-anthropic's streams: LangChain adds no empty
+    # closing chunk when the stream's final (empty) chunk is marked last.
+    model = llm(provider)
+    native = list(model.chatplex_model.stream("a b"))
+    chunks = list(model.stream("a b")) if sync else [c async for c in model.astream("a b")]
+    assert len(chunks) == len(native)
+    assert chunks[-1].chunk_position == "last"
+    assert all(c.chunk_position is None for c in chunks[:-1])
+    assert "".join(c.text for c in chunks) == "Echo: a b"
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_langchains_configurable_fields_rebuild_the_model_from_its_fields(
+    provider: str,
+) -> None:
+    from langchain_core.runnables import ConfigurableField
+
+    model = llm(provider, temperature=0)
+    switch = model.configurable_fields(temperature=ConfigurableField(id="t"))
+    built = switch.with_config(configurable={"t": 0.5})
+    assert built.invoke("hi").content == "Echo: hi"
+    changed = switch._prepare({"configurable": {"t": 0.5}})[0]  # LangChain's own copy
+    assert changed.chatplex_model.temperature == 0.5
+    assert model.chatplex_model.temperature == 0
+    # A model passed to from_model() is still the user's: settings beside it are refused.
+    with pytest.raises(ValueError, match="set these on the chatplex model"):
+        ChatChatplex(chatplex_model=FakeChatModel(), temperature=1)
