@@ -297,7 +297,6 @@ def main():
         'model.invoke("hi")',
         status="different",
         why=_issue(_EXC, _SDK_CLASSES),
-        order=True,
     ),
     _anthropic_error(
         "script_anthropic_bad_request_error",
@@ -634,7 +633,6 @@ def main():
         set_llm_cache(None)
 """,
         wire=("model",),
-        order=True,
     ),
     Case(
         "script_cache_async_and_params",

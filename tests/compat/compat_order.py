@@ -1,10 +1,13 @@
-"""Import order: the cases marked `order=True`, run in fresh interpreters, one that
-imports chatplex before anything of LangChain and one that imports LangChain first.
+"""Import order: the cases marked `order=True`, each run in a pristine interpreter that
+imported chatplex before anything of LangChain, and in one that imported LangChain first.
 
-`python compat_order.py <order>` runs them (on its own mock server) and prints
-`{case name: [LangChain's observation, the ported script's]}` as JSON. The test module
-starts both interpreters once (`start`, from conftest as soon as the suite is collected,
-so they run beside the in-process cases) and reads their answers (`order_observations`).
+`python compat_order.py <order>` does the first imports, then forks one child per case
+(before any thread or other import, so every child starts from exactly that state); the
+child starts its own mock server, runs both sides and sends back its observations. The
+process prints `{case name: [LangChain's observation, the ported script's]}` as JSON.
+The test module starts both processes once (`start`, from conftest as soon as the suite
+is collected, so they run beside the in-process cases) and reads their answers
+(`order_observations`). Needs `os.fork` (POSIX).
 """
 
 from __future__ import annotations
@@ -20,15 +23,19 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 
-#: What each interpreter imports before anything else.
+_CHATPLEX = ("chatplex", "chatplex.chat", "chatplex.testing")
+_LANGCHAIN = (
+    "langchain_core.runnables",
+    "langchain_core.messages",
+    "langchain_openai",
+    "langchain_anthropic",
+)
+#: What each interpreter imports, in order, before forking its children (both libraries
+#: are loaded before the fork, so no child pays for an import; what differs is which
+#: came first, and no chatplex code has run yet).
 FIRST_IMPORTS = {
-    "chatplex_first": ("chatplex",),
-    "langchain_first": (
-        "langchain_core.runnables",
-        "langchain_core.messages",
-        "langchain_openai",
-        "langchain_anthropic",
-    ),
+    "chatplex_first": (_CHATPLEX, _LANGCHAIN),
+    "langchain_first": (_LANGCHAIN, _CHATPLEX),
 }
 ORDERS = tuple(FIRST_IMPORTS)
 _RUNS: dict[str, subprocess.Popen[str]] = {}
@@ -64,18 +71,14 @@ def order_observations(order: str) -> dict[str, Any]:
     return _ANSWERS[order]
 
 
-def _main(order: str) -> None:
-    for module in FIRST_IMPORTS[order]:
-        importlib.import_module(module)
-    first_loaded = "chatplex" in sys.modules, "langchain_core" in sys.modules
-    assert first_loaded == ((True, False) if order == "chatplex_first" else (False, True))
-
+def _run_one(case_name: str) -> list[Any]:
+    """In a forked child: serve, run one case on both sides, return the observations."""
     from compat_cases import CASES
     from compat_harness import record_request, run_case
 
     from chatplex.testing import MockServer
 
-    answers = {}
+    case = next(c for c in CASES if c.name == case_name)
     with MockServer(fault_plan=record_request) as server:
         os.environ.update(
             OPENAI_BASE_URL=server.openai_base_url,
@@ -85,10 +88,40 @@ def _main(order: str) -> None:
         )
         for name in ("LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2"):
             os.environ.pop(name, None)
-        for case in CASES:
-            if case.order:
-                answers[case.name] = list(run_case(case))
-    print(json.dumps(answers, default=repr))
+        return list(run_case(case))
+
+
+def _forked(case_name: str) -> Any:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer through the pipe, never return into the parent's code
+        os.close(read_end)
+        try:
+            answer = json.dumps(_run_one(case_name), default=repr)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent as the answer
+            answer = json.dumps({"child failed": repr(exc)[:500]})
+        with os.fdopen(write_end, "w") as pipe:
+            pipe.write(answer)
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        answer = pipe.read()
+    os.waitpid(pid, 0)
+    return json.loads(answer)
+
+
+def _main(order: str) -> None:
+    first, then = FIRST_IMPORTS[order]
+    for module in first:
+        importlib.import_module(module)
+    loaded = "chatplex" in sys.modules, "langchain_core" in sys.modules
+    assert loaded == ((True, False) if order == "chatplex_first" else (False, True)), loaded
+    for module in then:
+        importlib.import_module(module)
+    from compat_cases import CASES  # the case texts only: imports neither library
+
+    answers = {case.name: _forked(case.name) for case in CASES if case.order}
+    print(json.dumps(answers))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import compat_order
 import pytest
-from compat_harness import TARGET, record_request
+from compat_harness import TARGET, record_request, target_unavailable
 from compat_results import RESULTS
 
 from chatplex.testing import MockServer
@@ -47,10 +47,13 @@ def _point_both_libraries_at_the_server(
     monkeypatch.delenv("LANGCHAIN_TRACING_V2", raising=False)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # The import-order interpreters run beside the in-process cases (2 cores).
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # The import-order interpreters run beside the in-process cases (2 cores), when
+    # their tests are among those selected.
+    if target_unavailable():
+        return
     for order in compat_order.ORDERS:
-        if any("test_import_order" in item.nodeid and order in item.nodeid for item in items):
+        if any("test_import_order" in i.nodeid and order in i.nodeid for i in session.items):
             compat_order.start(order)
 
 

@@ -14,19 +14,21 @@ from pathlib import Path
 
 import pytest
 from compat_cases import CASES, SEED_BLOCKS
-from compat_harness import TARGET, Case, import_only_difference, port, run_case, target_exports
+from compat_harness import (
+    TARGET,
+    Case,
+    import_only_difference,
+    port,
+    run_case,
+    target_unavailable,
+)
 from compat_order import ORDERS, order_observations
 from compat_results import RESULTS
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 _LANGCHAIN_MODE = TARGET == "chatplex.langchain"
-_MODELS_MISSING = _LANGCHAIN_MODE and not {"ChatOpenAI", "ChatAnthropic"} <= target_exports()
-pytestmark = pytest.mark.skipif(
-    _MODELS_MISSING,
-    reason="COMPAT_TARGET=chatplex.langchain: chatplex.langchain has no ChatOpenAI / "
-    "ChatAnthropic on this branch yet",
-)
+pytestmark = pytest.mark.skipif(bool(target_unavailable()), reason=target_unavailable())
 
 
 def _param(case: Case) -> object:
@@ -57,7 +59,9 @@ def test_side_by_side(case: Case) -> None:
         assert not same, f"{case.name} now behaves the same: drop its entry"
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.status != "same"], ids=lambda c: c.name)
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.status != "same" or c.chatplex_first_why], ids=lambda c: c.name
+)
 def test_every_difference_is_named_in_the_readme(case: Case) -> None:
     assert f"`{case.name}`" in README, f"README's porting section lacks {case.name}"
 
@@ -65,8 +69,30 @@ def test_every_difference_is_named_in_the_readme(case: Case) -> None:
 _ORDER_CASES = [c for c in CASES if c.order]
 
 
-@pytest.mark.parametrize("first", ORDERS)
-@pytest.mark.parametrize("case", [_param(c) for c in _ORDER_CASES])
+#: Runs that fail now and then, from a chatplex bug they found (not strict: a race).
+_RACY = {
+    ("border_lc_sequence_around_chain", "chatplex_first"): (
+        "chatplex bug: the first calls from two threads at once race on the lazy import of "
+        "chatplex.chat.cache (chat/call_hooks.py takes a half-initialised module from "
+        "sys.modules: AttributeError 'has no attribute resolve'); LangChain runs the "
+        "parallel branches in threads while a chatplex chain is not its Runnable"
+    ),
+}
+
+
+def _order_param(case: Case, first: str) -> object:
+    why = case.why if case.status == "different" else ""
+    if first == "chatplex_first" and case.chatplex_first_why:
+        why = why or case.chatplex_first_why
+    marks = [pytest.mark.xfail(strict=True, reason=why)] if why and not _LANGCHAIN_MODE else []
+    if (case.name, first) in _RACY:
+        marks = [pytest.mark.xfail(strict=False, reason=_RACY[case.name, first])]
+    return pytest.param(case, first, id=f"{case.name}-{first}", marks=marks)
+
+
+@pytest.mark.parametrize(
+    ("case", "first"), [_order_param(c, first) for c in _ORDER_CASES for first in ORDERS]
+)
 def test_import_order(case: Case, first: str) -> None:
     # The same case in a fresh interpreter that imported `first` before anything else.
     langchain, ported = order_observations(first)[case.name]
