@@ -60,6 +60,12 @@ def endpoint_url(base_url: str, path: str) -> str:
 
     >>> endpoint_url("https://x.example/openai/deployments/d?api-version=1", "/chat/completions")
     'https://x.example/openai/deployments/d/chat/completions?api-version=1'
+
+    A base URL that already ends with the path's first segment does not repeat it (the
+    Anthropic SDK's base URL has no `/v1`; many proxies document one):
+
+    >>> endpoint_url("https://proxy.example/anthropic/v1/", "/v1/messages")
+    'https://proxy.example/anthropic/v1/messages'
     """
     if not isinstance(base_url, str):
         raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
@@ -81,7 +87,12 @@ def endpoint_url(base_url: str, path: str) -> str:
             "base_url must be an http:// or https:// URL with a host, got "
             f"{redact_url(base_url)!r}{hint}"
         )
-    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + path, parts.query, ""))
+    base_path = parts.path.rstrip("/")
+    first = path[: path.find("/", 1)] if path.count("/") > 1 else ""
+    if first and base_path.endswith(first):
+        # "https://proxy/v1" + "/v1/messages": the version given twice would be a 404.
+        base_path = base_path[: -len(first)]
+    return urlunsplit((parts.scheme, parts.netloc, base_path + path, parts.query, ""))
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,30 @@ def test_endpoint_url_appends_the_path_and_keeps_the_query(base_url: str, expect
     assert endpoint_url(base_url, "/chat/completions") == expected
 
 
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        ("https://proxy.example/v1", "https://proxy.example/v1/messages"),
+        ("https://proxy.example/v1/", "https://proxy.example/v1/messages"),
+        ("https://proxy.example", "https://proxy.example/v1/messages"),
+        (
+            "https://proxy.example/anthropic/v1?k=1",
+            "https://proxy.example/anthropic/v1/messages?k=1",
+        ),
+        ("https://proxy.example/v10", "https://proxy.example/v10/v1/messages"),  # not /v1
+    ],
+)
+def test_a_version_already_in_the_base_url_is_not_repeated(base_url: str, expected: str) -> None:
+    assert endpoint_url(base_url, "/v1/messages") == expected
+
+
+def test_an_anthropic_model_given_a_v1_base_url_posts_to_v1_messages() -> None:
+    from chatplex.adapters.anthropic import AnthropicAdapter
+
+    adapter = AnthropicAdapter(api_key="sk-ant-x", base_url="http://127.0.0.1:9/v1")
+    assert adapter._url == "http://127.0.0.1:9/v1/messages"
+
+
 def test_endpoint_url_refuses_user_info_without_repeating_it() -> None:
     with pytest.raises(ValueError, match="must not contain user:password@") as info:
         endpoint_url("https://me:hunter2-pw@proxy.example.com/v1", "/messages")
