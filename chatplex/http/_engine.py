@@ -67,6 +67,7 @@ from ..messages import AIMessageChunk, merge_chunks, reply_as_chunk
 from ..sdk_errors import sdk_compatible
 from ._errors import (
     annotate,
+    destination,
     malformed_body,
     request_failure,
     request_id_from,
@@ -513,11 +514,10 @@ class Call:
         phase = self.phase
         if not self.stream or phase is SENDING:
             if isinstance(exc, httpx.RequestError):
-                host = self.req.url.host
                 err = request_failure(
                     exc,
                     adapter.provider,
-                    host,
+                    destination(self.req.url),
                     deadline=self.deadline,
                     idle_timeout=self.idle_timeout,
                 )

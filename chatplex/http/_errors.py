@@ -161,7 +161,9 @@ def request_failure(
     deadline: float | None = None,
     idle_timeout: float | None = None,
 ) -> ChatplexError:
-    """The typed error for an httpx failure before a response arrived.
+    """The typed error for an httpx failure before a response arrived. `host`: where the
+    request went, as the message should name it (`destination(url)`: scheme, host, port
+    and path, so a wrong port or path is visible).
 
     `exc` is scrubbed in place (see the module docstring): callers chain it (`from exc`).
     """
@@ -250,6 +252,13 @@ def unexpected_content_type(provider: str, response: httpx.Response) -> APIError
         response=safe_response(response),
         retryable=False,
     )
+
+
+def destination(url: httpx.URL) -> str:
+    """`url` as an error names it: scheme, host, port (always) and path, never the query
+    or user info (credentials travel there)."""
+    port = url.port or (443 if url.scheme == "https" else 80)
+    return f"{url.scheme}://{url.host}:{port}{url.path}"
 
 
 def _describe(exc: Exception) -> str:

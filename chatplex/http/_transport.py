@@ -31,6 +31,7 @@ aiohttp is imported when the first request is sent, not when chatplex is importe
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
@@ -327,6 +328,11 @@ def _safe_text(exc: Exception, request: httpx.Request) -> str:
     """What went wrong, without the URL's query (some APIs take the key there)."""
     import aiohttp
 
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        # Its str ("Cannot connect to host h:p ssl:default [...]") says ssl:default even
+        # for http://; the caller names the URL, this says why.
+        cause = exc.os_error
+        return os.strerror(cause.errno) if cause.errno else str(cause) or "cannot connect"
     # ClientResponseError's str appends `url=...`; its `message` is the reason alone.
     text = exc.message if isinstance(exc, aiohttp.ClientResponseError) else str(exc)
     query = request.url.query

@@ -74,3 +74,36 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(_errors)
     assert failures == 0 and tried > 0
+
+
+def test_destination_names_scheme_host_port_and_path_never_the_query() -> None:
+    import httpx
+
+    from chatplex.http._errors import destination
+
+    assert destination(httpx.URL("http://127.0.0.1:9/v1/chat/completions?key=sk-1")) == (
+        "http://127.0.0.1:9/v1/chat/completions"
+    )
+    assert destination(httpx.URL("https://api.example.com/v1/messages")) == (
+        "https://api.example.com:443/v1/messages"
+    )
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_a_refused_connection_names_the_url_and_why(sync: bool) -> None:
+    import asyncio
+    import socket
+
+    from chatplex import init_chat_model
+    from chatplex.errors import APIConnectionError
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/v1"
+    model = init_chat_model("openai:m", base_url=url, api_key="sk-x", max_retries=0)
+    with pytest.raises(APIConnectionError) as info:
+        model.invoke("hi") if sync else asyncio.run(model.ainvoke("hi"))
+    text = str(info.value)
+    assert f"connection to http://127.0.0.1:{port}/v1/chat/completions failed" in text
+    assert "refused" in text.lower() and "ssl:default" not in text
