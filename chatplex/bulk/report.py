@@ -137,6 +137,11 @@ def _time_step(span_s: float) -> float:
     return next((float(step) for step in _TIME_STEPS if step >= wanted), _nice(wanted))
 
 
+def _ticks(top: float, step: float) -> list[float]:
+    """0, step, 2 step, ... up to `top` (multiplied, not summed: no drift)."""
+    return [i * step for i in range(int(top / step * (1 + 1e-9)) + 1)]
+
+
 def _chart(
     title: str, unit: str, series: Sequence[tuple[str, str, Sequence[float]]], width_s: float
 ) -> str:
@@ -160,24 +165,19 @@ def _chart(
         f'role="img" aria-label="{html.escape(title)}" font-family="sans-serif">',
         f'<text x="{_LEFT}" y="18" font-size="13" font-weight="bold">{html.escape(title)}</text>',
     ]
-    tick = 0.0
-    while tick <= y_top * (1 + 1e-9):
+    for tick in _ticks(y_top, y_step):  # grid lines across, labelled on the left
         out.append(
             f'<line x1="{_LEFT}" y1="{y(tick):.1f}" x2="{_WIDTH - _RIGHT}" y2="{y(tick):.1f}" '
             f'stroke="#e5e5e5"/><text x="{_LEFT - 6}" y="{y(tick) + 3:.1f}" font-size="10" '
             f'text-anchor="end">{_number(tick)}</text>'
         )
-        tick += y_step
-    step = _time_step(span)
-    tick = 0.0
-    while tick <= span * (1 + 1e-9):
+    for tick in _ticks(span, _time_step(span)):  # marks under the time axis
         out.append(
             f'<line x1="{x(tick):.1f}" y1="{_TOP + plot_h}" x2="{x(tick):.1f}" '
             f'y2="{_TOP + plot_h + 4}" stroke="#888"/><text x="{x(tick):.1f}" '
             f'y="{_TOP + plot_h + 15}" font-size="10" text-anchor="middle">'
             f"{_time_label(tick)}</text>"
         )
-        tick += step
     out += [
         f'<line x1="{_LEFT}" y1="{_TOP + plot_h}" x2="{_WIDTH - _RIGHT}" y2="{_TOP + plot_h}" '
         'stroke="#888"/>',

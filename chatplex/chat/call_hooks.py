@@ -34,6 +34,17 @@ _CACHE = "chatplex.chat.cache"
 _USAGE = "chatplex.chat.usage"
 
 
+def loaded(name: str) -> ModuleType | None:
+    """The module `name` if it is loaded, else None. A module another thread is still
+    importing is in `sys.modules` half-executed: it is waited for (`import_module` takes
+    the module's import lock), so two threads' first calls never see a module without
+    its functions."""
+    module = sys.modules.get(name)
+    if module is not None and getattr(module.__spec__, "_initializing", False):
+        module = importlib.import_module(name)
+    return module
+
+
 # ---- the reply cache ----------------------------------------------------------------------
 
 
@@ -52,7 +63,7 @@ def reply_cache(setting: BaseCache | bool | None) -> BaseCache | None:
     it."""
     if setting is False:
         return None
-    replies = sys.modules.get(_CACHE)
+    replies = loaded(_CACHE)
     if replies is None:
         if "langchain_core.globals" not in sys.modules:
             return None
@@ -65,7 +76,7 @@ def reply_cache(setting: BaseCache | bool | None) -> BaseCache | None:
 
 
 def _usage() -> ModuleType | None:
-    return sys.modules.get(_USAGE)
+    return loaded(_USAGE)
 
 
 def check_budget() -> None:

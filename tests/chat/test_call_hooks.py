@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +119,41 @@ def test_check_cache_passes_plain_settings_and_checks_objects() -> None:
 
 def test_reply_cache_false_is_no_cache_whatever_is_set() -> None:
     assert reply_cache(False) is None
+
+
+def test_a_module_another_thread_is_importing_is_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two threads' first calls: one imports chat/cache.py, the other must not see it
+    # half-executed (AttributeError: no 'resolve'). A stand-in module whose import the
+    # test holds open shows the same.
+    import threading
+    import types
+
+    from chatplex.chat.call_hooks import loaded
+
+    gate = types.ModuleType("_call_hooks_gate")
+    gate.started, gate.release = threading.Event(), threading.Event()  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "_call_hooks_gate", gate)
+    (tmp_path / "_slow_module.py").write_text(
+        "import _call_hooks_gate as gate\n"
+        "gate.started.set()\n"
+        "gate.release.wait(10)\n"
+        "resolve = 'complete'\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importer = threading.Thread(target=__import__, args=("_slow_module",))
+    importer.start()
+    assert gate.started.wait(10)  # the module is in sys.modules, half-executed
+    seen: list[object] = []
+    reader = threading.Thread(
+        target=lambda: seen.append(getattr(loaded("_slow_module"), "resolve", None))
+    )
+    reader.start()
+    reader.join(0.2)  # the reader waits for the importer...
+    gate.release.set()
+    reader.join(10)
+    importer.join(10)
+    assert seen == ["complete"]  # ...and sees the whole module, never a half-run one
+    monkeypatch.delitem(sys.modules, "_slow_module")
+    assert loaded("_no_such_module_here") is None
