@@ -254,3 +254,20 @@ def test_a_langchain_runnable_in_a_chain_brings_its_specs() -> None:
     specs = chain.config_specs
     assert [s.id for s in specs] == ["lc_tpl"]
     assert type(specs[0]).__module__ == "chatplex.core.configurable"
+
+
+def test_langchains_multi_option_and_spec_are_read_too() -> None:
+    lc = pytest.importorskip("langchain_core.runnables")
+    from chatplex.core.configurable import ConfigurableFieldMultiOption, as_field
+
+    multi = as_field(
+        lc.ConfigurableFieldMultiOption(
+            id="tools", options={"a": 1, "b": 2}, default=["a"], name="Tools"
+        ),
+        "here",
+    )
+    assert multi == ConfigurableFieldMultiOption("tools", {"a": 1, "b": 2}, ["a"], "Tools")
+    spec = lc.ConfigurableFieldSpec(id="tpl", annotation=str, name="T", default="x")
+    prompt = PromptTemplate.from_template("a {t}").configurable_fields(template=spec)
+    assert _text(prompt.invoke({"t": 1}, {"configurable": {"tpl": "b {t}"}})) == "b 1"
+    assert prompt.config_specs[0].name == "T"
