@@ -17,7 +17,7 @@ from chatplex.testing import MockServer
 API_KEY = "sk-compat-suite-0000"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # the freeze ends with this directory's tests
 def compat_server() -> Iterator[MockServer]:
     # Both libraries are loaded once, then frozen out of the collector's sight: each
     # case ends with a gc.collect() (LangChain closes its clients only then), which
