@@ -501,6 +501,8 @@ class EchoServer:
             def _answer(self, status: int, content_type: str, body: bytes) -> None:
                 self.send_response(status)
                 self.send_header("content-type", content_type)
+                if self.headers.get("x-echo") != "no":  # a response header quoting it too
+                    self.send_header("x-debug-auth", self.headers.get("authorization") or "")
                 self.send_header("content-length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
