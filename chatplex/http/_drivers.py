@@ -55,6 +55,7 @@ def drive(call: Call, client: httpx.Client | None) -> Generator[AIMessageChunk, 
                 yield from call.body_ended()
             return
         except BaseException as exc:  # GeneratorExit too: the consumer stopped
+            raw = b""  # the reply's bytes leave no trace in this frame's locals
             retry, delay = call.failed(exc)  # raises unless another attempt is due
         finally:
             active.call = None
@@ -100,6 +101,7 @@ async def adrive(
                 yield chunk
             return
         except BaseException as exc:  # GeneratorExit, CancelledError too
+            raw = b""  # the reply's bytes leave no trace in this frame's locals
             retry, delay = call.failed(watch.translate(exc))  # raises unless retrying
         finally:
             watch.stop()

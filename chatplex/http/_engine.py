@@ -341,10 +341,9 @@ class Call:
         """The whole body is in (`body_part`): the chunks to emit (none for a non-stream
         call, whose reply is now `message`); raises an error status's error."""
         response = self.response
-        parts = self._parts
-        body = parts[0] if len(parts) == 1 else b"".join(parts)
-        self._parts = []
-        _keep_body(response, body)
+        parts, self._parts = self._parts, []
+        _keep_body(response, parts[0] if len(parts) == 1 else b"".join(parts))
+        parts = []  # the body is the response's: no local keeps it (tracebacks show locals)
         if not self.stream:
             message = _parse(self.adapter, response)
             permit = self.permit
@@ -358,7 +357,7 @@ class Call:
             self.phase = DONE
             return _NOTHING
         if self.phase is ERROR_BODY:
-            raise status_failure(self.adapter, response, body)
+            raise status_failure(self.adapter, response, response.content)
         self.received.append(reply_chunk(self.adapter, response))
         return self._end(_NOTHING)
 
@@ -611,7 +610,9 @@ def _parse(adapter: Adapter, response: httpx.Response) -> AIMessage:
     body = response.content
     log_response(response, len(body))
     if status >= 300:  # redirects are not followed: report them, do not parse them
-        raise status_failure(adapter, response, body)
+        err = status_failure(adapter, response, body)
+        body = b""  # no frame's locals keep what the server said (keys it echoed)
+        raise err
     headers = response.headers
     try:
         message = adapter.parse_response(body, headers)

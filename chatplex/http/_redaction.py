@@ -30,13 +30,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 
 from ..secret import (
+    MASK,
     Secret,
     is_secret_header,
     is_secret_query,
@@ -223,9 +226,13 @@ def safe_response(response: httpx.Response) -> httpx.Response:
     except RuntimeError:  # a response built by hand, without a request
         request = None
     extra = request.extensions.get(SECRET_HEADERS_KEY, ()) if request is not None else ()
+    secrets = request_secrets(request) if request is not None else []
+    headers = mask_headers(response.headers.multi_items(), extra)
+    if secrets:  # a server that echoed a credential back in a header does not get it kept
+        headers = [(name, scrub_text(value, secrets)) for name, value in headers]
     copy = httpx.Response(
         response.status_code,
-        headers=mask_headers(response.headers.multi_items(), extra),
+        headers=headers,
         stream=_NoBody(),
         request=safe_request(request) if request is not None else None,
         extensions={
@@ -239,7 +246,6 @@ def safe_response(response: httpx.Response) -> httpx.Response:
     # The body is already decoded: set it as read rather than let the copy decode it a
     # second time per its content-encoding header (httpx keeps a read body in `_content`).
     # A server that echoed a credential back does not get it kept here.
-    secrets = request_secrets(request) if request is not None else []
     copy._content = _scrubbed(content, secrets) if secrets else content
     return copy
 
@@ -262,8 +268,17 @@ def scrub(exc: BaseException) -> BaseException:
     return exc
 
 
+@functools.cache
+def _header_pair() -> re.Pattern[str]:
+    """httpcore's DEBUG trace of response headers: `(b'name', b'value')` pairs (compiled
+    on first use, not at import)."""
+    return re.compile(r"\(b'([^'\\]+)', b'((?:[^'\\]|\\.)*)'\)")
+
+
 class _RedactURLs(logging.Filter):
-    """Masks credential-looking query values in the records of the logger it is on."""
+    """Masks credential-looking query values in the records of the logger it is on, and
+    the values of credential-named headers in httpcore's trace of response headers (a
+    server that echoes `x-api-key` back)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -271,16 +286,26 @@ class _RedactURLs(logging.Filter):
         except Exception:  # noqa: BLE001 - a bad record is the logging module's to report
             return True
         redacted = redact_urls_in(message)
+        if "b'" in redacted:
+            redacted = _header_pair().sub(_mask_header_pair, redacted)
         if redacted != message:
             record.msg, record.args = redacted, None
         return True
 
 
+def _mask_header_pair(match: re.Match[str]) -> str:
+    name = match.group(1)
+    return f"(b'{name}', b'{MASK}')" if is_secret_header(name) else match.group(0)
+
+
 _filter = _RedactURLs("chatplex")
+#: httpx's request line (INFO), and httpcore's traces (DEBUG), which show response
+#: headers. A logger's filter sees only its own records: httpcore's modules by name.
+_LOGGERS = ("httpx", "httpcore.http11", "httpcore.http2", "httpcore.connection", "httpcore.proxy")
 
 
-def install_log_redaction(logger_names: tuple[str, ...] = ("httpx",)) -> None:
-    """Put the URL-masking filter on these loggers (idempotent). httpx logs each request's
+def install_log_redaction(logger_names: tuple[str, ...] = _LOGGERS) -> None:
+    """Put the masking filter on these loggers (idempotent). httpx logs each request's
     method and full URL at INFO ("HTTP Request: POST https://...?api-key=..."); a logger's
     filters see its own records whatever handlers the application configured."""
     for name in logger_names:
