@@ -367,7 +367,8 @@ class Pace:
         error = math.sqrt(pooled * (1.0 - pooled) * (1.0 / s.trial_seen + 1.0 / seen))
         fell = before - share >= max(0.05, HELPED_Z * error)
         # Sending less cost no successes: the server takes a fixed rate, a limit's mark.
-        free = sent <= FREE_SENT * s.trial_sent and accepted >= FREE_KEPT * s.trial_accepted
+        kept = s.trial_accepted > 0.0 and accepted >= FREE_KEPT * s.trial_accepted
+        free = kept and sent <= FREE_SENT * s.trial_sent
         if not (fell or free):  # slowing down did not help: noise
             s.factor, s.discovered_rpm = s.trial_factor, s.trial_rpm
             s.noise, s.trial_phase = max(s.noise, share), 0.0
