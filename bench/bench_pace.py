@@ -38,6 +38,7 @@ import platform
 import statistics
 import sys
 import time
+import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -285,6 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=None, help="runs of the small sporadic case")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    # The anthropic SDK warns that the mock's model name is deprecated, once per call.
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
     plan = QUICK if args.quick else Plan()
     if args.repeat is not None:
         plan = dataclasses.replace(plan, repeat=args.repeat)

@@ -3,6 +3,7 @@
     python bench/bench_scale.py                  # everything (~12 min on 2 cores)
     python bench/bench_scale.py --only cost      # permit cost and ceilings (~30 s)
     python bench/bench_scale.py --only share     # 4 workers, one budget (~3 min)
+    python bench/bench_scale.py --only share --rpm 600 --configured 900   # told too much
     python bench/bench_scale.py --only rows      # 100,000 rows, 5 % failing (~6 min)
     python bench/bench_scale.py --only kill      # a worker killed mid-run (~2 min)
     python bench/bench_scale.py --quick          # small sizes (smoke run)
@@ -211,10 +212,20 @@ class Driver:
 
 
 def share_run(
-    ray: Any, kind: str, scope: str, rpm: float, seconds: float, concurrency: int
+    ray: Any,
+    kind: str,
+    scope: str,
+    rpm: float,
+    seconds: float,
+    concurrency: int,
+    configured: float | None = None,
 ) -> dict[str, Any]:
+    """`configured`: the requests/min the workers are told (default: the real `rpm`),
+    e.g. above the server's real limit, which the shared budget must then find."""
     tpm = rpm * REQUEST_TOKENS
-    limit = {"requests_per_minute": rpm, "tokens_per_minute": tpm, "scope": scope}
+    told = rpm if configured is None else configured
+    limit = {"requests_per_minute": told, "tokens_per_minute": told * REQUEST_TOKENS}
+    limit["scope"] = scope
     with LimitedServer(requests_per_minute=rpm, tokens_per_minute=tpm) as srv:
         args = [(srv.base_url, limit, 0.0, seconds, concurrency, w) for w in range(4)]
         if kind == "ray actors":
@@ -235,6 +246,7 @@ def share_run(
     window = stats.last - stats.first
     return {
         "workers": f"4 {kind}",
+        "configured_rpm": told,
         "budget": {"cluster": "one (Ray actor)", "machine": "one (machine file)"}.get(
             scope, "none: each has the whole limit"
         ),
@@ -249,20 +261,32 @@ def share_run(
     }
 
 
-def bench_share(ray: Any, rpm: float, seconds: float, concurrency: int) -> dict[str, Any]:
-    runs = [
-        share_run(ray, "ray actors", "cluster", rpm, seconds, concurrency),
-        share_run(ray, "processes", "machine", rpm, seconds, concurrency),
-        share_run(ray, "processes", "process", rpm, seconds, concurrency),
-        share_run(ray, "ray actors", "process", rpm, seconds, concurrency),
-    ]
+def bench_share(
+    ray: Any, rpm: float, seconds: float, concurrency: int, configured: float | None = None
+) -> dict[str, Any]:
+    """With `configured`, only the shared budgets run, told that many requests/min."""
+    if configured is None:
+        runs = [
+            share_run(ray, "ray actors", "cluster", rpm, seconds, concurrency),
+            share_run(ray, "processes", "machine", rpm, seconds, concurrency),
+            share_run(ray, "processes", "process", rpm, seconds, concurrency),
+            share_run(ray, "ray actors", "process", rpm, seconds, concurrency),
+        ]
+    else:
+        runs = [
+            share_run(ray, "ray actors", "cluster", rpm, seconds, concurrency, configured),
+            share_run(ray, "processes", "machine", rpm, seconds, concurrency, configured),
+        ]
     print(f"\n## 4 workers against {rpm:,.0f} req/min and {rpm * REQUEST_TOKENS:,.0f} tok/min\n")
-    print("| workers | shared budget | requests | 429s | share 429 | achieved (req) | (tokens) |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print(
+        "| workers | shared budget | configured/min | requests | 429s | share 429 "
+        "| achieved (req) | (tokens) |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for r in runs:
         print(
-            f"| {r['workers']} | {r['budget']} | {r['requests']} | {r['answered_429']} | "
-            f"{r['share_429']:.2%} | {r['achieved_of_limit']:.1%} | "
+            f"| {r['workers']} | {r['budget']} | {r['configured_rpm']:,.0f} | {r['requests']} | "
+            f"{r['answered_429']} | {r['share_429']:.2%} | {r['achieved_of_limit']:.1%} | "
             f"{r['tokens_achieved_of_limit']:.1%} |"
         )
     return {"rpm": rpm, "tpm": rpm * REQUEST_TOKENS, "seconds": seconds, "runs": runs}
@@ -366,6 +390,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--rpm", type=float, default=6000.0)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument(
+        "--configured",
+        type=float,
+        default=None,
+        help="share: tell the shared budgets this many requests/min (above --rpm: the "
+        "server's real limit is lower than configured); writes the 'share_configured' key",
+    )
     parser.add_argument("--concurrency", type=int, default=16, help="per worker")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--kill-rows", type=int, default=20_000)
@@ -398,7 +429,11 @@ def main() -> None:
     try:
         if "cost" in only:
             results["cost"] = bench_cost(ray, args.quick)
-        if "share" in only:
+        if "share" in only and args.configured is not None:
+            results["share_configured"] = bench_share(
+                ray, args.rpm, args.seconds, args.concurrency, args.configured
+            )
+        elif "share" in only:
             results["share"] = bench_share(ray, args.rpm, args.seconds, args.concurrency)
         if "rows" in only:
             results["rows"] = bench_rows(ray, args.rows)

@@ -9,6 +9,15 @@ budget calls it under its own lock with the time (`now`) and reads back what is 
 evidence of a limit (or of a persisting overload): only then does its `retry_after`
 pause the whole budget.
 
+The policy in short: a sporadic 429/503/529 changes nothing for anyone but its own
+request. A 429 shown to be a limit's -- by its headers (nothing `remaining`) or by a
+sustained share of 429s that noise does not explain -- pauses the budget for its
+`retry_after` and cuts the pace to just below what the server accepted; a cut made on a
+share alone is tried, and undone if slowing down did not lower the share (that share is
+then noise, and raises the bar). A cut pace probes back up while it binds. A persisting
+share of 503/529s narrows the in-flight window, which widens by one per success and is
+dropped WINDOW_CALM s after the last of them.
+
 Everything learned sits in `PaceState`, a fixed set of floats (no deques, no None), so a
 budget whose numbers live elsewhere -- a file shared by a machine's processes, an actor
 shared by a cluster -- stores the same state and runs this same policy on it.
@@ -68,7 +77,7 @@ DISCOVER_MIN = 5  #: recent successes needed to measure a pace (fewer: only paus
 SHARE_ANSWERS = 50  #: answers the shares of 429s and of 503/529s are weighted over
 MIN_ANSWERS = 10  #: answers seen before a share is weighed at all...
 SURE_Z = 2.0  #: ...and a share counts as above a bar only this many errors above it
-TRIGGER_SHARE = 0.25  #: a 429 share at least this (and above the noise) suggests a limit
+TRIGGER_SHARE = 0.2  #: a 429 share at least this (and above the noise) suggests a limit
 NOISE_MARGIN = 0.1  #: ...it must exceed the learned noise share by this much
 NOISE_KEEP = 0.999  #: the noise share fades by this per answer (~1,000 answers' memory)
 CONFIRMED_MARGIN = 0.03  #: at a confirmed limit, a share this above the noise is news
@@ -358,7 +367,8 @@ class Pace:
         error = math.sqrt(pooled * (1.0 - pooled) * (1.0 / s.trial_seen + 1.0 / seen))
         fell = before - share >= max(0.05, HELPED_Z * error)
         # Sending less cost no successes: the server takes a fixed rate, a limit's mark.
-        free = sent <= FREE_SENT * s.trial_sent and accepted >= FREE_KEPT * s.trial_accepted
+        kept = s.trial_accepted > 0.0 and accepted >= FREE_KEPT * s.trial_accepted
+        free = kept and sent <= FREE_SENT * s.trial_sent
         if not (fell or free):  # slowing down did not help: noise
             s.factor, s.discovered_rpm = s.trial_factor, s.trial_rpm
             s.noise, s.trial_phase = max(s.noise, share), 0.0

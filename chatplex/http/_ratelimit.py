@@ -19,38 +19,42 @@ of its own request: the request is retried after its own delay (the server's
 slows everyone only on evidence, read from the answers:
 
 - the limits in force are the tightest of the configured ones (`RateLimit(...)`,
-  `rate_limit=` on a model) and the announced ones: the server's `x-ratelimit-*` /
+  `rate_limit=` on a model), the announced ones -- the server's `x-ratelimit-*` /
   `anthropic-ratelimit-*` headers (`_learn.py`) pace requests and tokens like configured
-  limits, and a low `remaining` count holds the next admissions back until the server
-  has refilled.
+  limits, and a low `remaining` count (net of the requests in flight) holds the next
+  admissions back until the server has refilled -- and a pace cut on evidence.
 - a 429 is evidence of a limit when its headers say the server's bucket is empty
-  (`remaining` 0), or when 429s are a share of the recent answers (weighted over the last
-  SHARE_ANSWERS, once MIN_ANSWERS came) that noise does not explain: SURE_Z standard
-  errors above both TRIGGER_SHARE and the noise share learned so far plus NOISE_MARGIN. Only such a 429
-  pauses the whole budget for its `retry_after` (at most `max_pause`) and slows the pace,
-  once per round trip (429s of requests sent before the last cut are that cut's news),
-  to LEARN_DECREASE times the rate the server was accepting (successes decayed over
-  RATE_TAU s), or of the pace if that is lower; with too few successes to tell a rate, a
-  configured/announced pace is halved (DECREASE) and an unknown one only paused. A cut
-  of a configured/announced pace never goes below FLOOR of it; with no known rate the
-  cut pace is a discovered one. While a cut pace holds callers back, each success adds
-  LEARN_GROWTH requests/s (faster the longer no 429 came), probing back up to the
-  configured/announced rate: so a budget configured above the server's real limit
-  settles just below that limit instead of saw-toothing around it.
-- a cut made on a share alone is a trial: whether slowing down helped. Under a real limit
-  the 429 share of the requests sent after the cut collapses once the pace is below the
-  limit; under noise it stays what it was. Judged on TRIAL_ANSWERS answers (or after
-  TRIAL_SECONDS): the share fell to HELPED of the triggering one and below the bar -- a
-  confirmed limit, what is left of the share is noise; it fell but is still above the
-  bar -- cut again and judge again; it did not fall -- the cuts are undone and the share
-  seen becomes the noise share, which raises the bar. At a confirmed limit (or one the
-  headers showed) a 429 is news once the share is CONFIRMED_MARGIN (or the noise share,
-  if larger) above the noise.
+  (`remaining` 0), or when 429s are a share of the recent answers (weighted over the
+  last SHARE_ANSWERS, once MIN_ANSWERS came) that noise does not explain: SURE_Z
+  standard errors above TRIGGER_SHARE and above the noise share learned so far plus
+  NOISE_MARGIN. Only such a 429 pauses the whole budget for its `retry_after` (at most
+  `max_pause`) and cuts the pace, once per round trip (429s of requests sent before the
+  last cut are that cut's news): to LEARN_DECREASE of the rate the server was accepting
+  (successes decayed over RATE_TAU s), or of the pace if that is lower; with too few
+  successes to tell a rate, a configured/announced pace is halved (DECREASE, never
+  below FLOOR of it) and an unknown one only paused. While a cut pace holds callers
+  back, each success adds LEARN_GROWTH requests/s (faster the longer no 429 came),
+  probing back up to the configured/announced rate: a budget configured above the
+  server's real limit settles just below that limit, it does not saw-tooth around it.
+- a cut made on a share alone is a trial of whether slowing down helps. Its first phase
+  counts the share afresh at the current pace (TRIAL_ANSWERS answers, fewer when the
+  share is overwhelming); then the cut, and a second phase counts again. Under a real
+  limit the share falls as the pace nears the limit, and sending less costs no
+  successes; under noise the share stays whatever the pace. Fell (HELPED_Z errors) or
+  cost nothing, and below TRIGGER_SHARE: a confirmed limit, and what is surely left of
+  the share is its noise; fell but still above: cut again and judge again; neither: the
+  cut is undone and the share seen becomes the noise share, which raises the bar (it
+  fades by NOISE_KEEP an answer, so it is checked again now and then, except at a
+  confirmed limit). At a confirmed limit (or one the headers showed) a 429 is news once
+  the share is CONFIRMED_MARGIN (or the noise share, if larger) above the noise.
 - overload (503/529: too many at once, not too many per minute) narrows the in-flight
-  window to half of what was in flight only while 503/529s are surely (as above) at least
-  OVERLOAD_SHARE of the recent answers (then their `retry_after` pauses the budget too), once per round
-  trip. Each success widens the window by one (doubling per round trip), and it is
-  dropped altogether WINDOW_CALM s after the last 503/529.
+  window to half of what was in flight, once per round trip, only while 503/529s are
+  surely (as above) at least OVERLOAD_SHARE of the recent answers; then their
+  `retry_after` pauses the budget too. Each success widens the window by one (doubling
+  per round trip), and it is dropped altogether WINDOW_CALM s after the last 503/529.
+
+Every budget -- this one, the machine file, the cluster actor -- keeps these numbers in
+a `_schedule.Schedule` and runs the same `_schedule.admit` / `settle` on them.
 
 A model with no `rate_limit` gets a budget with nothing configured: until its first
 answer it lets COLD_WINDOW requests out (for at most COLD_WAIT s), so a first batch does

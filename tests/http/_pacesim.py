@@ -19,6 +19,7 @@ import random
 import selectors
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from chatplex.http._ratelimit import Budget
 
@@ -228,3 +229,43 @@ def overload_burst(start: float, end: float, share: float = 0.5, seed: int = 0) 
         return Answer(200)
 
     return answer
+
+
+async def adrive(
+    acquire: Callable[[], Any],
+    release: Callable[[Any, Answer], None],
+    server: Server,
+    *,
+    workers: int,
+    until: float,
+    latency: float = 0.05,
+    seed: int = 0,
+) -> Run:
+    """`workers` clients sending through any budget until virtual time `until`:
+    `await acquire()` for a permit, `release(permit, answer)` to hand it back; retries
+    after the answer's `retry_after` or the SDKs' backoff. Run it on a `VirtualLoop`."""
+    loop = asyncio.get_running_loop()
+    rng = random.Random(seed)
+    run = Run()
+    ids = iter(range(10**9))
+
+    async def worker() -> None:
+        for rid in ids:
+            attempt = 1
+            while loop.time() < until:
+                permit = await acquire()
+                await asyncio.sleep(latency)
+                answer = server(loop.time(), rid, attempt)
+                run.answers.append((loop.time(), answer.status))
+                release(permit, answer)
+                if answer.status < 400:
+                    break
+                delay = answer.retry_after
+                await asyncio.sleep(delay if delay is not None else backoff(attempt, rng))
+                attempt += 1
+            if loop.time() >= until:
+                return
+
+    await asyncio.gather(*(worker() for _ in range(workers)))
+    run.finished_at = loop.time()
+    return run

@@ -13,7 +13,9 @@ import pytest
 from chatplex.errors import DeadlineExceededError
 from chatplex.http import RateLimit
 from chatplex.http._budget_ray import LEASE, BudgetActor, ClusterBudget, actor_name
-from chatplex.http._learn import Announced
+from chatplex.http._learn import Announced, read_limits
+
+from ._pacesim import Answer, HiddenLimit, VirtualLoop, adrive
 
 
 class Clock:
@@ -170,3 +172,34 @@ async def test_a_cancelled_waiter_gives_its_grant_back() -> None:
         permit.release(status=200)
     await asyncio.sleep(0.3)  # grants that come now for cancelled waiters go straight back
     assert (await actor.stats())["in_flight"] == 0
+
+
+# ---- what the actor learns, in virtual time (tests/http/_pacesim.py) ------------------------
+
+
+def test_four_workers_told_too_much_settle_at_the_real_limit() -> None:
+    """Configured 900/min, the server's real limit 600/min, its 429s bare (no headers):
+    the actor's budget finds the limit and holds it, as the in-process one does."""
+    loop = VirtualLoop()
+    limit = RateLimit(requests_per_minute=900, scope="cluster")
+    actor = BudgetActor(limit, clock=loop.time)
+
+    async def acquire() -> tuple[int, float]:
+        granted = await actor.acquire(1, None, limit, [])
+        assert granted is not None
+        return granted
+
+    def release(permit: tuple[int, float], answer: Answer) -> None:
+        told = read_limits(answer.headers) if answer.headers else None
+        entry = (*permit, 1, None, answer.status, answer.retry_after, 60.0, told)
+        loop.create_task(actor.release_many([entry]))
+
+    try:
+        run = loop.run_until_complete(
+            adrive(acquire, release, HiddenLimit(10.0), workers=4 * 8, until=90.0)
+        )
+    finally:
+        loop.close()
+    assert run.rate(200, 20.0, 90.0) >= 0.95 * 10.0  # the real limit, not 150 % or blocked
+    assert run.share(429, 20.0, 90.0) <= 0.03
+    assert actor._schedule.confirmed == 1.0 and actor._schedule.factor < 0.8

@@ -134,3 +134,18 @@ def test_numbers_from_another_clock_are_stale() -> None:
     assert Schedule(factor=7.0).is_stale(0.0)
     assert Schedule(last_overload=STALE_AHEAD * 2).is_stale(0.0)
     assert not Schedule.fresh(0.0).is_stale(STALE_AHEAD * 5)  # first_success inf is fine
+
+
+def test_what_was_learned_survives_a_round_trip_through_its_numbers() -> None:
+    """A shared budget stores the numbers (a file packs them in field order) and reads
+    them back: everything the pace learned comes back, so every sharer learns it."""
+    s, limit = Schedule.fresh(0.0), RateLimit(900)
+    for at in range(20):
+        settle(s, limit, now=at / 10, admitted_at=at / 10, tokens=0, used=None, status=200,
+               retry_after=None)  # fmt: skip
+    settle(s, limit, now=2.0, admitted_at=2.0, tokens=0, used=None, status=429,
+           retry_after=0.5, headers=EMPTY)  # fmt: skip
+    numbers = [getattr(s, name) for name in schedule_fields()]
+    back = Schedule(**dict(zip(schedule_fields(), numbers, strict=True)))
+    assert back == s and back.confirmed == 1.0 and back.factor < 1.0
+    assert intervals(limit, back) == intervals(limit, s)
