@@ -52,10 +52,7 @@ class Shelf(BaseRetriever):
 """
 
 _MSG = "messages across the border"
-_NAMES = "names a script imports"
-_CONF = "configurable"
 _RUNS = "runs and events"
-_PROMPTS = "names a script imports"
 
 
 def _issue(item: str, detail: str) -> str:
@@ -101,8 +98,6 @@ def main():
     dicts = messages_to_dict(history())
     return [[d["type"] for d in dicts], [d["data"]["content"] for d in dicts]]
 """,
-        status="different",
-        why=_issue(_MSG, "messages_to_dict rejects chatplex messages"),
         order=True,
     ),
     _messages_case(
@@ -112,11 +107,6 @@ def main():
     again = messages_from_dict(messages_to_dict(history()))
     return [again, model.invoke(again).content]
 """,
-        status="different",
-        why=(
-            "issue 25: messages across the border (messages_to_dict rejects chatplex "
-            "messages: no model_dump)"
-        ),
     ),
     _messages_case(
         "border_message_to_dict",
@@ -124,11 +114,6 @@ def main():
 def main():
     return message_to_dict(model.invoke("one"))["data"]["content"]
 """,
-        status="different",
-        why=(
-            "issue 25: messages across the border (message_to_dict: chatplex messages lack "
-            "model_dump)"
-        ),
     ),
     _messages_case(
         "border_trim_messages_len",
@@ -137,8 +122,6 @@ def main():
     trimmed = trim_messages(history(), max_tokens=2, token_counter=len, strategy="last")
     return [trimmed, model.invoke(trimmed).content]
 """,
-        status="different",
-        why="issue 25: messages across the border (trim_messages rejects chatplex messages)",
     ),
     _messages_case(
         "border_trim_messages_keep_system",
@@ -155,8 +138,6 @@ def main():
         start_on="human",
     )
 """,
-        status="different",
-        why="issue 25: messages across the border (trim_messages rejects chatplex messages)",
     ),
     _messages_case(
         "border_trim_messages_runnable",
@@ -166,8 +147,6 @@ def main():
     chain = trimmer | model
     return chain.invoke(history())
 """,
-        status="different",
-        why="issue 25: messages across the border (trim_messages rejects chatplex messages)",
     ),
     _messages_case(
         "border_filter_messages_types",
@@ -179,8 +158,6 @@ def main():
         filter_messages(msgs, exclude_types=[SystemMessage]),
     ]
 """,
-        status="different",
-        why="issue 25: messages across the border (filter_messages rejects chatplex messages)",
     ),
     _messages_case(
         "border_merge_message_runs",
@@ -190,8 +167,6 @@ def main():
     merged = merge_message_runs(msgs)
     return [merged, model.invoke(merged).content]
 """,
-        status="different",
-        why="issue 25: messages across the border (merge_message_runs rejects chatplex messages)",
     ),
     _messages_case(
         "border_convert_to_messages",
@@ -201,8 +176,6 @@ def main():
     msgs = convert_to_messages([("system", "s"), {"role": "user", "content": "u"}, reply])
     return [msgs, model.invoke(msgs).content]
 """,
-        status="different",
-        why="issue 25: messages across the border (convert_to_messages rejects a chatplex message)",
     ),
     _messages_case(
         "border_get_buffer_string",
@@ -210,8 +183,6 @@ def main():
 def main():
     return get_buffer_string(history())
 """,
-        status="different",
-        why="issue 25: messages across the border (get_buffer_string rejects chatplex messages)",
     ),
     _messages_case(
         "border_message_pydantic_methods",
@@ -224,11 +195,6 @@ def main():
     as_json = reply.model_dump_json()
     return [dumped["type"], dumped["content"], copy.content, again, '"Echo: hi"' in as_json]
 """,
-        status="different",
-        why=(
-            "issue 25: messages across the border (chatplex messages lack model_dump, "
-            "model_dump_json, model_copy, model_validate)"
-        ),
     ),
     _messages_case(
         "border_tool_message_round_trip",
@@ -239,8 +205,6 @@ def main():
     dicts = messages_to_dict(msgs)
     return [[d["type"] for d in dicts], messages_from_dict(dicts)[2].tool_call_id]
 """,
-        status="different",
-        why="issue 25: messages across the border (messages_to_dict rejects chatplex messages)",
     ),
     Case(
         "border_isinstance_base_message",
@@ -255,11 +219,6 @@ def main():
     return [isinstance(reply, BaseMessage), isinstance(chunks[0], BaseMessage)]
 """,
         order=True,
-        status="different",
-        why=(
-            "issue 25: messages across the border (a chatplex message is not a LangChain "
-            "BaseMessage to LangChain code)"
-        ),
     ),
     # ---- LangChain's parsers after a chatplex model --------------------------------
     Case(
@@ -273,11 +232,6 @@ def main():
     return (model | JsonOutputParser()).invoke("a person as JSON")
 """,
         order=True,
-        status="different",
-        why=(
-            "issue 25: messages across the border (LangChain's JsonOutputParser, not exported "
-            "by chatplex, fails on a chatplex AIMessage)"
-        ),
     ),
     Case(
         "border_json_parser_stream",
@@ -290,11 +244,6 @@ def main():
     parts = list((model | JsonOutputParser()).stream("a person as JSON"))
     return [parts[-1], len(parts) > 1]
 """,
-        status="different",
-        why=(
-            "issue 25: messages across the border (LangChain's JsonOutputParser fails on "
-            "chatplex's AIMessageChunk)"
-        ),
     ),
     Case(
         "border_json_parser_astream",
@@ -307,11 +256,6 @@ async def main():
     parts = [p async for p in (model | JsonOutputParser()).astream("a person as JSON")]
     return [parts[-1], len(parts) > 1]
 """,
-        status="different",
-        why=(
-            "issue 25: messages across the border (LangChain's JsonOutputParser fails on "
-            "chatplex's AIMessageChunk)"
-        ),
     ),
     Case(
         "border_json_parser_deep_import",
@@ -324,8 +268,6 @@ def main():
     chain = model | JsonOutputParser()
     return [chain.invoke("q"), list(chain.stream("q"))[-1]]
 """,
-        status="different",
-        why=_issue(_MSG, "LangChain's JsonOutputParser parses a chatplex message as text"),
         order=True,
     ),
     Case(
@@ -338,8 +280,6 @@ from langchain_core.output_parsers.json import JsonOutputParser
 def main():
     return JsonOutputParser().invoke(model.invoke("q"))
 """,
-        status="different",
-        why=_issue(_MSG, "LangChain's JsonOutputParser parses a chatplex message as text"),
     ),
     Case(
         "border_pydantic_parser_prompt_chain",
@@ -359,11 +299,6 @@ def main():
     chain = prompt | model | parser
     return [chain.invoke({"query": "who?"}), list(chain.stream({"query": "who?"}))[-1]]
 """,
-        status="different",
-        why=(
-            "issue 25: messages across the border (LangChain's PydanticOutputParser fails on "
-            "a chatplex AIMessage)"
-        ),
     ),
     Case(
         "border_pydantic_parser_deep_import",
@@ -377,8 +312,6 @@ async def main():
     chain = model | PydanticOutputParser(pydantic_object=Person)
     return [await chain.ainvoke("who?"), [p async for p in chain.astream("who?")][-1]]
 """,
-        status="different",
-        why=_issue(_MSG, "LangChain's PydanticOutputParser parses a chatplex message as text"),
     ),
     Case(
         "border_str_parser_deep_import",
@@ -391,11 +324,6 @@ def main():
     chain = model | StrOutputParser()
     return [chain.invoke("one two"), "".join(chain.stream("one two"))]
 """,
-        status="different",
-        why=(
-            "issue 25: messages across the border (LangChain's StrOutputParser fails on a "
-            "chatplex AIMessage)"
-        ),
     ),
     Case(
         "border_tools_parser_deep_import",
@@ -416,11 +344,6 @@ def main():
         (llm | JsonOutputToolsParser()).invoke("use the tool for Paris"),
     ]
 """,
-        status="different",
-        why=(
-            "issue 25: messages across the border (LangChain's tools parsers fail on a "
-            "chatplex AIMessage)"
-        ),
     ),
     # ---- chat histories ----------------------------------------------------------------
     Case(
@@ -442,8 +365,6 @@ def main():
     second = chat.invoke([HumanMessage("again")], config)
     return [first, second, store["s"].messages]
 """,
-        status="different",
-        why=_issue(_MSG, "LangChain's chat history rejects chatplex's AIMessage"),
         order=True,
     ),
     Case(
@@ -493,8 +414,6 @@ def main():
     out = chat.invoke({"question": "more"}, config)
     return [out, store["s"].messages]
 """,
-        status="different",
-        why=_issue(_MSG, "LangChain's chat history rejects chatplex's AIMessage"),
     ),
     Case(
         "border_history_prompt_chain",
@@ -526,8 +445,6 @@ async def main():
     out = await chat.ainvoke({"input": "who am I"}, config)
     return [out, len(store["abc"].messages)]
 """,
-        status="different",
-        why=_issue(_MSG, "LangChain's chat history rejects chatplex's AIMessage"),
         order=True,
     ),
     Case(
@@ -545,8 +462,6 @@ def main():
     history.add_messages([HumanMessage("more")])
     return [history.messages, model.invoke(history.messages).content]
 """,
-        status="different",
-        why=_issue(_MSG, "LangChain's chat history rejects chatplex messages"),
     ),
     # ---- ConfigurableField from LangChain -------------------------------------------
     Case(
@@ -561,8 +476,6 @@ def main():
     reply = llm.invoke("hi", config={"configurable": {"model": "gpt-4o"}})
     return [reply.response_metadata["model_name"], llm.invoke("hi").response_metadata["model_name"]]
 """,
-        status="different",
-        why=_issue(_CONF, "LangChain's ConfigurableField is rejected; model_name= raises"),
         order=True,
     ),
     Case(
@@ -579,8 +492,6 @@ def main():
     reply = chain.invoke({"x": "q"}, {"configurable": {"temp": 0.9}})
     return [[s.id for s in chain.config_specs], reply]
 """,
-        status="different",
-        why=_issue(_CONF, "LangChain's ConfigurableField is rejected; chains have no config_specs"),
     ),
     Case(
         "border_configurable_alternatives",
@@ -599,8 +510,6 @@ def main():
     other = llm.invoke("hi", config={"configurable": {"llm": "anthropic"}})
     return [llm.invoke("hi").response_metadata["model_name"], other.response_metadata["model_name"]]
 """,
-        status="different",
-        why=_issue(_CONF, "LangChain's ConfigurableField is rejected"),
     ),
     Case(
         "border_configurable_deep_import",
@@ -613,8 +522,6 @@ def main():
     llm = model.configurable_fields(temperature=ConfigurableField(id="t"))
     return llm.with_config(configurable={"t": 0.1}).invoke("hi")
 """,
-        status="different",
-        why=_issue(_CONF, "LangChain's ConfigurableField is rejected"),
     ),
     # ---- LangChain tools and retrievers inside chatplex chains, events and logs ------
     Case(
@@ -628,8 +535,6 @@ async def main():
     chain = RunnableLambda(lambda city: {"city": city}) | get_weather
     return [e async for e in chain.astream_events("Paris", version="v2", include_types=["tool"])]
 """,
-        status="different",
-        why=_issue(_RUNS, "a LangChain @tool in a chatplex chain loses its run type"),
         order=True,
     ),
     Case(
@@ -646,8 +551,6 @@ async def main():
     events = [e async for e in stream]
     return [events, events[-1]["data"].get("output") if events else None]
 """,
-        status="different",
-        why=_issue(_RUNS, "a LangChain @tool in a chatplex chain loses its run_name"),
     ),
     Case(
         "border_tool_all_events",
@@ -681,8 +584,6 @@ async def main():
     events = [e async for e in stream]
     return [events, await chain.ainvoke("cats")]
 """,
-        status="different",
-        why=_issue(_RUNS, "a LangChain retriever in a chatplex chain loses its run type"),
     ),
     Case(
         "border_retriever_astream_log",
@@ -699,10 +600,6 @@ async def main():
             paths.add(op["path"].split("/")[2] if op["path"].startswith("/logs/") else op["path"])
     return sorted(paths)
 """,
-        status="different",
-        why=_issue(
-            _RUNS, "astream_log raises KeyError on a LangChain retriever in a chatplex chain"
-        ),
     ),
     Case(
         "border_ls_metadata_openai",
@@ -715,8 +612,6 @@ async def main():
             m = e["metadata"]
             return [m.get("ls_provider"), m.get("ls_model_name"), m.get("ls_model_type")]
 """,
-        status="different",
-        why=_issue(_RUNS, "event metadata lacks ls_provider / ls_model_name"),
     ),
     Case(
         "border_ls_metadata_anthropic",
@@ -733,8 +628,6 @@ async def main():
         m = e["metadata"]
         return [m.get("ls_provider"), m.get("ls_model_name"), m.get("ls_temperature")]
 """,
-        status="different",
-        why=_issue(_RUNS, "event metadata lacks ls_provider / ls_model_name"),
     ),
     Case(
         "border_assign_streams",
@@ -772,8 +665,6 @@ async def main():
     pieces = [p async for p in assigned.astream({"q": "a b c"})]
     return [pieces[-1], len(pieces) > 2]
 """,
-        status="different",
-        why="issue 25: runs and events (.assign(...) does not stream)",
     ),
     # ---- callbacks and custom events ----------------------------------------------
     Case(
@@ -851,11 +742,6 @@ async def main():
     ] + [(await chain.ainvoke("go")).content]
 """,
         order=True,
-        status="different",
-        why=(
-            "issue 25: names a script imports (adispatch_custom_event is not exported by "
-            "chatplex; LangChain's finds no parent run in a chatplex chain)"
-        ),
     ),
     Case(
         "border_dispatch_custom_event_handler",
@@ -881,11 +767,6 @@ def main():
     out = (RunnableLambda(step) | model).invoke("abc", config={"callbacks": [rec]})
     return [out.content, rec.seen]
 """,
-        status="different",
-        why=(
-            "issue 25: names a script imports (dispatch_custom_event is not exported by "
-            "chatplex; LangChain's finds no parent run in a chatplex chain)"
-        ),
     ),
     # ---- prompts ------------------------------------------------------------------------
     Case(
@@ -905,8 +786,6 @@ def main():
     value = prompt.invoke({"history": history, "q": "e"})
     return [value, (prompt | model).invoke({"history": history, "q": "e"}).content]
 """,
-        status="different",
-        why=_issue(_PROMPTS, "prompts: MessagesPlaceholder(n_messages=) raises"),
     ),
     Case(
         "border_prompt_plus_list",
@@ -922,8 +801,6 @@ def main():
     values = {"role": "kind", "q": "hi"}
     return [prompt.invoke(values), (prompt | model).invoke(values).content]
 """,
-        status="different",
-        why=_issue(_PROMPTS, "prompts: prompt + [('human', '...')] raises"),
     ),
     Case(
         "border_prompt_plus_str_and_tuple",
@@ -938,8 +815,6 @@ def main():
     with_text = (base + "{q}").invoke({"role": "kind", "q": "hi"})
     return [with_text, (base + HumanMessage("fixed")).invoke({"role": "r"})]
 """,
-        status="different",
-        why="issue 25: names a script imports (prompts: prompt + 'text' / + a message raise)",
     ),
     Case(
         "border_placeholder_optional",
@@ -1014,8 +889,6 @@ def main():
     return [isinstance(model, Runnable), isinstance(chain, Runnable)]
 """,
         order=True,
-        chatplex_first_why="issue 25: import order (with chatplex imported first, a chatplex "
-        "chain is not a LangChain Runnable)",
     ),
     Case(
         "border_lc_branch_streams_chain",
@@ -1033,8 +906,6 @@ def main():
     return ["".join(pieces), len(pieces) > 1]
 """,
         order=True,
-        chatplex_first_why="issue 25: import order (with chatplex imported first, LangChain's "
-        "RunnableBranch does not stream a chatplex chain)",
     ),
     Case(
         "border_lc_sequence_around_chain",

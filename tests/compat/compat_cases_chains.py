@@ -395,11 +395,6 @@ def main():
     hot = {"configurable": {"llm_temperature": 0.9}}
     return [chain.invoke({"x": 0}), chain.invoke({"x": 0}, hot)]
 """,
-        status="different",
-        why=(
-            "issue 25: configurable (LangChain's ConfigurableField is rejected: 'needs a "
-            "ConfigurableField, got ConfigurableField')"
-        ),
     ),
     # ---- prompts ---------------------------------------------------------------------
     Case(
@@ -463,12 +458,6 @@ def main():
     value = final.invoke({"input": "What is 2 🦜 9?"})
     return [few_shot.format(), value.to_messages(), final.input_variables]
 """,
-        status="different",
-        why=(
-            "issue 25: names a script imports (FewShotChatMessagePromptTemplate is not "
-            "exported by chatplex, and LangChain's rejects chatplex's ChatPromptTemplate as "
-            "its example prompt)"
-        ),
     ),
     # ---- parsers ---------------------------------------------------------------------
     Case(
@@ -499,11 +488,6 @@ async def main():
         bad,
     ]
 """,
-        status="different",
-        why=(
-            "issue 25: messages across the border (LangChain's JsonOutputParser, not exported "
-            "by chatplex, fails on chatplex's AIMessageChunk)"
-        ),
     ),
     Case(
         "chains_pydantic_parser",

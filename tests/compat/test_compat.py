@@ -69,24 +69,11 @@ def test_every_difference_is_named_in_the_readme(case: Case) -> None:
 _ORDER_CASES = [c for c in CASES if c.order]
 
 
-#: Runs that fail now and then, from a chatplex bug they found (not strict: a race).
-_RACY = {
-    ("border_lc_sequence_around_chain", "chatplex_first"): (
-        "chatplex bug: the first calls from two threads at once race on the lazy import of "
-        "chatplex.chat.cache (chat/call_hooks.py takes a half-initialised module from "
-        "sys.modules: AttributeError 'has no attribute resolve'); LangChain runs the "
-        "parallel branches in threads while a chatplex chain is not its Runnable"
-    ),
-}
-
-
 def _order_param(case: Case, first: str) -> object:
     why = case.why if case.status == "different" else ""
     if first == "chatplex_first" and case.chatplex_first_why:
         why = why or case.chatplex_first_why
     marks = [pytest.mark.xfail(strict=True, reason=why)] if why and not _LANGCHAIN_MODE else []
-    if (case.name, first) in _RACY:
-        marks = [pytest.mark.xfail(strict=False, reason=_RACY[case.name, first])]
     return pytest.param(case, first, id=f"{case.name}-{first}", marks=marks)
 
 
