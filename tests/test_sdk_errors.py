@@ -297,3 +297,23 @@ def test_chatplex_class_names_the_class_raised() -> None:
     assert type(err).__name__ == "RateLimitError" and type(err).__module__ == "chatplex.errors"
     plain = errors.APIConnectionError("refused")
     assert chatplex_class(plain) is errors.APIConnectionError
+
+
+def test_unpickled_in_another_process_is_the_sdk_class_again() -> None:
+    err = sdk_compatible(
+        errors.status_error(provider="anthropic", status=529, message="busy"), "anthropic"
+    )
+    code = (
+        "import pickle, sys\n"
+        f"e = pickle.loads({pickle.dumps(err)!r})\n"
+        "import anthropic\n"
+        "from chatplex.errors import OverloadedError\n"
+        "assert isinstance(e, anthropic.OverloadedError) and isinstance(e, OverloadedError)\n"
+        "try:\n"
+        "    raise e\n"
+        "except anthropic.InternalServerError as caught:\n"
+        "    print(caught.status_code, caught.retryable)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["529", "True"]
