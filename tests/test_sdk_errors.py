@@ -112,15 +112,18 @@ def test_each_status_is_caught_by_the_sdk_class_and_by_chatplex(
 
 @pytest.mark.parametrize("mode", ["invoke", "stream"])
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
-async def test_async_calls_raise_the_sdk_class_too(provider: str, mode: str) -> None:
-    sdk = openai if provider == "openai" else anthropic
+@pytest.mark.parametrize("status", sorted(STATUSES))
+async def test_async_calls_raise_the_sdk_class_too(status: int, provider: str, mode: str) -> None:
+    ours, openai_cls, anthropic_cls = STATUSES[status]
+    sdk_cls = openai_cls if provider == "openai" else anthropic_cls
     with respx.mock:
         respx.post(_url(provider)).mock(
-            return_value=httpx.Response(429, json=_error_body(429, provider))
+            return_value=httpx.Response(status, json=_error_body(status, provider))
         )
-        with pytest.raises(sdk.RateLimitError) as caught:
+        with pytest.raises(sdk_cls) as caught:
             await _acall(_model(provider), mode)
-    assert isinstance(caught.value, errors.RateLimitError)
+    assert isinstance(caught.value, ours)
+    assert caught.value.status_code == status
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
