@@ -160,7 +160,9 @@ def _combined(base: type, sdk_cls: type, module_name: str) -> type:
             "__reduce__": __reduce__,
             "_chatplex_class": base,
         }
-        found = _COMBINED[key] = type(base.__name__, (base, sdk_cls), namespace)
+        built = type(base.__name__, (base, sdk_cls), namespace)
+        # setdefault: two threads building it at once still share one class.
+        found = _COMBINED.setdefault(key, built)
     return found
 
 

@@ -112,15 +112,18 @@ def test_each_status_is_caught_by_the_sdk_class_and_by_chatplex(
 
 @pytest.mark.parametrize("mode", ["invoke", "stream"])
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
-async def test_async_calls_raise_the_sdk_class_too(provider: str, mode: str) -> None:
-    sdk = openai if provider == "openai" else anthropic
+@pytest.mark.parametrize("status", sorted(STATUSES))
+async def test_async_calls_raise_the_sdk_class_too(status: int, provider: str, mode: str) -> None:
+    ours, openai_cls, anthropic_cls = STATUSES[status]
+    sdk_cls = openai_cls if provider == "openai" else anthropic_cls
     with respx.mock:
         respx.post(_url(provider)).mock(
-            return_value=httpx.Response(429, json=_error_body(429, provider))
+            return_value=httpx.Response(status, json=_error_body(status, provider))
         )
-        with pytest.raises(sdk.RateLimitError) as caught:
+        with pytest.raises(sdk_cls) as caught:
             await _acall(_model(provider), mode)
-    assert isinstance(caught.value, errors.RateLimitError)
+    assert isinstance(caught.value, ours)
+    assert caught.value.status_code == status
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
@@ -297,3 +300,23 @@ def test_chatplex_class_names_the_class_raised() -> None:
     assert type(err).__name__ == "RateLimitError" and type(err).__module__ == "chatplex.errors"
     plain = errors.APIConnectionError("refused")
     assert chatplex_class(plain) is errors.APIConnectionError
+
+
+def test_unpickled_in_another_process_is_the_sdk_class_again() -> None:
+    err = sdk_compatible(
+        errors.status_error(provider="anthropic", status=529, message="busy"), "anthropic"
+    )
+    code = (
+        "import pickle, sys\n"
+        f"e = pickle.loads({pickle.dumps(err)!r})\n"
+        "import anthropic\n"
+        "from chatplex.errors import OverloadedError\n"
+        "assert isinstance(e, anthropic.OverloadedError) and isinstance(e, OverloadedError)\n"
+        "try:\n"
+        "    raise e\n"
+        "except anthropic.InternalServerError as caught:\n"
+        "    print(caught.status_code, caught.retryable)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["529", "True"]
