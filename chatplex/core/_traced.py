@@ -124,7 +124,8 @@ def _stream_run(
     config: RunnableConfig,
     kwargs: dict[str, Any],
 ) -> Iterator[Any]:
-    emit = bool(run.listeners) and _streams_natively(runnable, True)
+    native = _streams_natively(runnable, True)
+    emit = bool(run.listeners) and native
     run.start(input)
     pieces: list[Any] = []
     iterator = runnable._stream(input, config, **kwargs)
@@ -133,7 +134,8 @@ def _stream_run(
             pieces.append(piece)
             if emit:
                 run.stream(piece)
-            yield piece
+            if native:
+                yield piece
     except GeneratorExit:
         raise  # the consumer stopped early: not an error, and no end either
     except BaseException as exc:
@@ -142,6 +144,10 @@ def _stream_run(
     finally:
         close_iterator(iterator)
     run.end(merge_outputs(pieces), input)
+    if not native:
+        # Its stream is its invoke: it ends before its one result goes on, as in
+        # LangChain (a tool's end comes before the chain streams what it returned).
+        yield from pieces
 
 
 async def _astream_run(
@@ -151,7 +157,8 @@ async def _astream_run(
     config: RunnableConfig,
     kwargs: dict[str, Any],
 ) -> AsyncIterator[Any]:
-    emit = bool(run.listeners) and _streams_natively(runnable, False)
+    native = _streams_natively(runnable, False)
+    emit = bool(run.listeners) and native
     await run.astart(input)
     pieces: list[Any] = []
     iterator = runnable._astream(input, config, **kwargs)
@@ -160,7 +167,8 @@ async def _astream_run(
             pieces.append(piece)
             if emit:
                 run.stream(piece)
-            yield piece
+            if native:
+                yield piece
     except GeneratorExit:
         raise
     except BaseException as exc:
@@ -169,6 +177,9 @@ async def _astream_run(
     finally:
         await aclose_iterator(iterator)
     await run.aend(merge_outputs(pieces), input)
+    if not native:  # as in `_stream_run`: ended before its one result goes on
+        for piece in pieces:
+            yield piece
 
 
 def astream(
