@@ -51,9 +51,12 @@ __all__ = [
     "LEARN_GROWTH",
     "MIN_ANSWERS",
     "SURE_Z",
+    "SURE_Z_FEW",
     "NOISE_KEEP",
+    "OVERWHELMING",
     "NOISE_MARGIN",
     "OVERLOAD_SHARE",
+    "OVERLOAD_Z",
     "RATE_TAU",
     "RATE_WINDOW",
     "SHARE_ANSWERS",
@@ -74,9 +77,11 @@ LEARN_GROWTH = 0.015  #: requests/s added per success while a cut pace binds
 RATE_WINDOW = 1.0  #: a pace that held a caller back this recently "binds"
 RATE_TAU = 1.0  #: seconds: time constant of the accepted-rate measure
 DISCOVER_MIN = 5  #: recent successes needed to measure a pace (fewer: only pause)
-SHARE_ANSWERS = 50  #: answers the shares of 429s and of 503/529s are weighted over
+SHARE_ANSWERS = 20  #: answers the shares of 429s and of 503/529s are weighted over
 MIN_ANSWERS = 10  #: answers seen before a share is weighed at all...
-SURE_Z = 2.0  #: ...and a share counts as above a bar only this many errors above it
+SURE_Z = 1.5  #: ...and a share counts as above a bar only this many errors above it...
+SURE_Z_FEW = 2.0  #: ...this many while fewer than SHARE_ANSWERS came (a running mean)
+OVERWHELMING = 0.5  #: a 429 share surely above this is cut at once (then judged)
 TRIGGER_SHARE = 0.2  #: a 429 share at least this (and above the noise) suggests a limit
 NOISE_MARGIN = 0.1  #: ...it must exceed the learned noise share by this much
 NOISE_KEEP = 0.999  #: the noise share fades by this per answer (~1,000 answers' memory)
@@ -86,7 +91,8 @@ TRIAL_ANSWERS = 30  #: answers sent in a trial phase (before / after a cut) that
 FREE_SENT = 0.7  #: a cut that sent at most this share of the answers before...
 FREE_KEPT = 0.8  #: ...and kept at least this share of the successes cost nothing
 TRIAL_SECONDS = 5.0  #: ...or this long, if at least DISCOVER_MIN of them came
-OVERLOAD_SHARE = 0.25  #: 503/529s at least this share of the answers: overloaded
+OVERLOAD_SHARE = 0.25  #: 503/529s at least this share of the answers...
+OVERLOAD_Z = 2.5  #: ...by this many errors (no trial undoes a narrowed window): overloaded
 WINDOW_DECREASE = 0.5  #: an overload cuts the in-flight window to this share of in-flight
 WINDOW_CALM = 1.0  #: no 503/529 for this long (s): the window is dropped
 WINDOW_OPEN = 4096.0  #: a window grown this wide is dropped (nothing caps in-flight)
@@ -249,9 +255,11 @@ class Pace:
         elif limited:
             evidence = self._at_limit(exhausted)
             changed = (evidence and self._limited(now, admitted_at, exhausted)) or changed
+            # A share still being counted afresh (no cut yet) pauses nobody either.
+            evidence = evidence and (exhausted or bool(s.confirmed) or s.trial_phase == 2.0)
         elif overloaded:
             s.last_overload = now
-            evidence = self._surely(s.overload_share, OVERLOAD_SHARE)
+            evidence = self._surely(s.overload_share, OVERLOAD_SHARE, OVERLOAD_Z)
             if evidence and admitted_at > s.last_cut:
                 s.window = max(1.0, (in_flight + 1) * WINDOW_DECREASE)
                 s.last_cut, changed = now, True
@@ -280,25 +288,36 @@ class Pace:
             )
         return self._surely(s.limited_share, self._bar())
 
-    def _surely(self, share: float, bar: float) -> bool:
+    def _surely(self, share: float, bar: float, z: float = 0.0) -> bool:
         """Whether a share of the recent answers is above `bar` beyond chance: SURE_Z
-        standard errors (a running mean of n answers, then an EWMA worth ~2n-1)."""
+        standard errors, or `z` (a running mean of n answers, then an EWMA worth ~2n-1)."""
         n = self.state.answers
-        return _above(share, bar, n if n < SHARE_ANSWERS else 2.0 * SHARE_ANSWERS - 1.0)
+        return _above(share, bar, n if n < SHARE_ANSWERS else 2.0 * SHARE_ANSWERS - 1.0, z)
 
     def _limited(self, now: float, admitted_at: float, exhausted: bool) -> bool:
         """A 429 judged a limit's. On the headers' word or at a confirmed limit, cut the
         pace at once, at most once per round trip (requests admitted before the last cut
         went out at the old pace: their 429s are that cut's news). On a share alone,
-        put a cut on trial (unless one is under way)."""
+        put a cut on trial (unless one is under way): an OVERWHELMING share is cut at
+        once and judged after; a lesser one is first counted afresh."""
         s = self.state
         if exhausted and not s.confirmed:
             s.confirmed, s.trial_phase = 1.0, 0.0  # the server said so: nothing to try
         if s.trial_phase:
             return False
-        if not s.confirmed:
+        if not s.confirmed and not self._surely(s.limited_share, OVERWHELMING):
             self._phase(1.0, now)  # first the share at the current pace, freshly counted
             return False
+        if not s.confirmed:  # so many 429s are no noise: cut at once, and judge the cut
+            factor, rpm = s.factor, s.discovered_rpm
+            if not self._cut(now):
+                return False
+            s.trial_share, s.trial_seen = s.limited_share, s.answers
+            s.trial_factor, s.trial_rpm = factor, rpm
+            s.trial_sent = s.trial_accepted = 0.0  # not counted afresh: "cost nothing" unknown
+            s.last_decrease = now
+            self._phase(2.0, now)
+            return True
         if admitted_at <= s.last_decrease or not self._cut(now):
             return False
         s.last_decrease = now
@@ -440,11 +459,13 @@ class Pace:
         return True
 
 
-def _above(share: float, bar: float, answers: float) -> bool:
-    """A share of `answers` answers is above `bar` by SURE_Z standard errors."""
+def _above(share: float, bar: float, answers: float, z: float = 0.0) -> bool:
+    """A share of `answers` answers is above `bar` by SURE_Z standard errors (SURE_Z_FEW
+    for fewer than SHARE_ANSWERS: small counts swing widest; or by `z`, if larger)."""
     if answers < MIN_ANSWERS:
         return False
-    return share - SURE_Z * math.sqrt(share * (1.0 - share) / answers) >= bar
+    z = max(z, SURE_Z if answers >= SHARE_ANSWERS else SURE_Z_FEW)
+    return share - z * math.sqrt(share * (1.0 - share) / answers) >= bar
 
 
 def _exhausted(announced: Announced) -> bool:

@@ -28,9 +28,10 @@ slows everyone only on evidence, read from the answers:
   last SHARE_ANSWERS, once MIN_ANSWERS came) that noise does not explain: SURE_Z
   standard errors above TRIGGER_SHARE and above the noise share learned so far plus
   NOISE_MARGIN. Only such a 429 pauses the whole budget for its `retry_after` (at most
-  `max_pause`) and cuts the pace, once per round trip (429s of requests sent before the
-  last cut are that cut's news): to LEARN_DECREASE of the rate the server was accepting
-  (successes decayed over RATE_TAU s), or of the pace if that is lower; with too few
+  `max_pause`; one judged on its share alone, once a cut is in force) and cuts the pace,
+  once per round trip (429s of requests sent before the last cut are that cut's news):
+  to LEARN_DECREASE of the rate the server was accepting (successes decayed over
+  RATE_TAU s), or of the pace if that is lower; with too few
   successes to tell a rate, a configured/announced pace is halved (DECREASE, never
   below FLOOR of it) and an unknown one only paused. While a cut pace holds callers
   back, each success adds LEARN_GROWTH requests/s (faster the longer no 429 came),
@@ -38,7 +39,8 @@ slows everyone only on evidence, read from the answers:
   server's real limit settles just below that limit, it does not saw-tooth around it.
 - a cut made on a share alone is a trial of whether slowing down helps. Its first phase
   counts the share afresh at the current pace (TRIAL_ANSWERS answers, fewer when the
-  share is overwhelming); then the cut, and a second phase counts again. Under a real
+  share is overwhelming; a share surely above OVERWHELMING is cut at once instead); then
+  the cut, and a second phase counts again. Under a real
   limit the share falls as the pace nears the limit, and sending less costs no
   successes; under noise the share stays whatever the pace. Fell (HELPED_Z errors) or
   cost nothing, and below TRIGGER_SHARE: a confirmed limit, and what is surely left of
@@ -49,7 +51,7 @@ slows everyone only on evidence, read from the answers:
   the share is CONFIRMED_MARGIN (or the noise share, if larger) above the noise.
 - overload (503/529: too many at once, not too many per minute) narrows the in-flight
   window to half of what was in flight, once per round trip, only while 503/529s are
-  surely (as above) at least OVERLOAD_SHARE of the recent answers; then their
+  surely (OVERLOAD_Z errors) at least OVERLOAD_SHARE of the recent answers; then their
   `retry_after` pauses the budget too. Each success widens the window by one (doubling
   per round trip), and it is dropped altogether WINDOW_CALM s after the last 503/529.
 

@@ -65,6 +65,7 @@ class Run:
     cap_seen: float = math.inf  # the narrowest in-flight cap
     pace_seen: float = math.inf  # the slowest request pace (per minute) in force
     waited: float = 0.0  # seconds callers spent waiting for a permit
+    gave_up: int = 0  # requests that failed max_retries + 1 times
     finished_at: float = 0.0
 
     def rate(self, status: int, start: float, end: float) -> float:
@@ -240,6 +241,7 @@ async def adrive(
     until: float,
     latency: float = 0.05,
     seed: int = 0,
+    max_retries: int = 1000,
 ) -> Run:
     """`workers` clients sending through any budget until virtual time `until`:
     `await acquire()` for a permit, `release(permit, answer)` to hand it back; retries
@@ -259,6 +261,9 @@ async def adrive(
                 run.answers.append((loop.time(), answer.status))
                 release(permit, answer)
                 if answer.status < 400:
+                    break
+                if attempt > max_retries:
+                    run.gave_up += 1
                     break
                 delay = answer.retry_after
                 await asyncio.sleep(delay if delay is not None else backoff(attempt, rng))

@@ -209,14 +209,18 @@ def test_four_processes_share_one_budget_or_overshoot(
             ]
             results = pool.starmap(drive, args, chunksize=1)
         stats = srv.stats
-    assert sum(r["failed"] for r in results) == 0
+    failed, sent = sum(r["failed"] for r in results), sum(r["ok"] for r in results)
     limited_share = stats.limited / stats.requests
     achieved = (stats.accepted - 1) / (stats.last - stats.first) / (rpm / 60)
     if scope == "machine":
+        assert failed == 0
         assert limited_share < 0.01, stats
         assert achieved > 0.8, achieved  # bench/bench_scale.py: >= 95 % at full scale
     else:  # each process has the whole budget to itself: four times too fast
         assert limited_share > 0.05, stats
+        # A bare 429 no longer halves a process's pace at once (sporadic ones must not):
+        # until a process has counted enough of them, a few calls may run out of retries.
+        assert failed <= 0.1 * (failed + sent)
 
 
 # ---- a lost or stopped sharer ------------------------------------------------------------
