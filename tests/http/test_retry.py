@@ -334,7 +334,9 @@ async def test_an_idle_timeout_mid_stream_is_a_stream_error_with_the_partial(
             sync,
             local,
             local.request("/sse?n=1&stall=60"),
-            idle_timeout=0.2,
+            # Long enough that the first event always arrives in time on a loaded
+            # machine (else the timeout comes before any chunk, and is retried).
+            idle_timeout=1.5,
             retry=policy(sleeps),
         )
     err = info.value
