@@ -9,13 +9,14 @@
   (aiohttp's exceptions carry the request headers in `request_info`) are dropped and its
   request replaced by the safe copy. Its message, the useful part, stays.
 - httpx logs every request's full URL at INFO; a filter on the "httpx" logger masks
-  credential-looking query values (`api-key=`, `key=`, `sig=`, `access_token=`...).
-
+  credential-looking query values (`api-key=`, `key=`, `sig=`, `access_token=`...), and
+  on httpcore's loggers the values of credential-named headers in its DEBUG traces.
 - A credential in the URL's query (`?code=`, `?key=`, `?sig=`...) is taken out of the base
   URL when the adapter is built (`chatplex.secret.take_url_credentials`) and put back only
   into the httpx request, as a `MaskedURL`: its str and repr (so the request's repr, and
   httpx's own log line) show it masked, while httpx's transports read the raw parts. No
-  frame of chatplex's or httpx's holds the URL as a clear string.
+  local of chatplex's or httpx's frames shows the URL in clear; aiohttp's frames (which
+  do) are cut from an exception that passes them (a cancellation).
 - Provider error text is `scrub_secrets`ed: the exact credential values the request
   carried (its credential headers, the token inside `Bearer ...` / `Basic ...`, the
   URL's credential query values) are replaced by `***` in the error's message, args,
