@@ -324,17 +324,9 @@ class ChatChatplex(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         target = self._target(stop, kwargs)
         translate = StreamTranslator(blocks=_blocks_requested(target, kwargs, messages))
-        held: ChatGenerationChunk | None = None  # see _last_marked
-        async for chunk in target.astream(to_chatplex_messages(messages), None, **kwargs):
-            piece = ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
-            if held is not None:
-                yield held
-            held = piece if _is_empty(piece) else None
-            if held is None:
-                yield piece
-        if held is not None:
-            held.message.chunk_position = "last"  # type: ignore[attr-defined]
-            yield held
+        pieces = target.astream(to_chatplex_messages(messages), None, **kwargs)
+        async for piece in _alast_marked(pieces, translate):
+            yield piece
 
 
 def langchain_spellings(owner: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -467,6 +459,23 @@ def _last_marked(pieces: Iterator[ChatGenerationChunk]) -> Iterator[ChatGenerati
     adds no empty closing chunk of its own (the stream has langchain-openai's length)."""
     held: ChatGenerationChunk | None = None
     for piece in pieces:
+        if held is not None:
+            yield held
+        held = piece if _is_empty(piece) else None
+        if held is None:
+            yield piece
+    if held is not None:
+        held.message.chunk_position = "last"  # type: ignore[attr-defined]
+        yield held
+
+
+async def _alast_marked(
+    chunks: AsyncIterator[Any], translate: StreamTranslator
+) -> AsyncIterator[ChatGenerationChunk]:
+    """`_last_marked` over a chatplex model's async stream, each chunk translated."""
+    held: ChatGenerationChunk | None = None
+    async for chunk in chunks:
+        piece = ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
         if held is not None:
             yield held
         held = piece if _is_empty(piece) else None
