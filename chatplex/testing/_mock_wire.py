@@ -1,0 +1,84 @@
+"""What the mock server needs to speak one wire API (private): a `MockWire` value.
+
+The server's core (routing, faults, rate limits, scripted mode, stats) is the same for
+every wire; what differs is how a request is read and how a reply, an error and a
+stream are written. A wire module (`_mock_replies.py` for Chat Completions and Messages,
+one `_mock_wire_<name>.py` per other wire) builds one `MockWire` from pure functions,
+and the core picks the wire whose `match` accepts the request's path.
+
+Planning is shared: `request_view` turns the wire's request into a Chat Completions
+body (messages, tools, tool_choice, response_format, stream, model), `plan_reply`
+decides the `Reply` from that view, and the wire renders the `Reply` in its own shape.
+So an echo, a forced tool call, a schema-shaped answer and a scripted rule behave the
+same on every wire.
+
+>>> wire = MockWire(
+...     name="demo",
+...     match=lambda path: path == "/demo",
+...     request_view=lambda path, body: body,
+...     render_json=lambda reply, rid: b"{}",
+...     render_events=lambda reply, rid, view: [],
+...     error_body=lambda status, type_, message, code, request_id: b"{}",
+...     stream_error=lambda type_, message, code: b"",
+... )
+>>> wire.match("/demo"), wire.stream_content_type
+(True, 'text/event-stream; charset=utf-8')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._mock_replies import Event, Reply
+
+__all__ = ["SSE", "MockWire", "no_auth_check"]
+
+#: The content type of a server-sent-events stream.
+SSE = "text/event-stream; charset=utf-8"
+
+
+def no_auth_check(headers: Mapping[str, str]) -> str | None:
+    """The default `check_auth`: the mock accepts any request, keyed or not."""
+    return None
+
+
+@dataclass(frozen=True)
+class MockWire:
+    """One wire API as the mock server speaks it. Every function is pure (no I/O).
+
+    - `name`: the wire's name in stats and errors ("openai", "anthropic", "responses",
+      "azure", "gemini", "ollama", "bedrock", ...).
+    - `match(path)`: whether this wire answers `path` (the path without its query).
+    - `request_view(path, body)`: the request as a Chat Completions body for planning:
+      `model`, `messages` ([{"role", "content", "tool_calls"?, "tool_call_id"?}]),
+      `tools` (OpenAI function tools), `tool_choice`, `response_format`
+      (`{"type": "json_schema", "json_schema": {"schema": ...}}`), `stream` (a bool: from
+      the body or the path, as the wire decides), `n`. Raises `MockUsageError` (a 400)
+      for a body the wire cannot read.
+    - `render_json(reply, rid)`: the non-stream response body.
+    - `render_events(reply, rid, view)`: the stream, as frames (SSE events, NDJSON lines,
+      AWS event-stream messages), each with whether it carries a content delta (faults
+      count deltas: `after=K`).
+    - `error_body(status, type_, message, code, request_id)`: an error body in the
+      wire's shape (`type_` / `code` are Chat Completions' names, as `error_fields` gives).
+    - `stream_error(type_, message, code)`: the frame a stream ends with on a mid-stream
+      error (`x-mock-fault: stream_error_event`).
+    - `request_id_header`: the response header carrying the request id.
+    - `stream_content_type`: the stream's content type.
+    - `check_auth(headers)`: why the request is refused (answered 401 in the wire's
+      shape), or None: a wire whose clients must send a credential header (Azure's
+      `api-key`, Bedrock's SigV4 `authorization`) checks that one is present.
+    """
+
+    name: str
+    match: Callable[[str], bool]
+    request_view: Callable[[str, dict[str, Any]], dict[str, Any]]
+    render_json: Callable[[Reply, str], bytes]
+    render_events: Callable[[Reply, str, dict[str, Any]], list[Event]]
+    error_body: Callable[[int, str, str, str | None, str], bytes]
+    stream_error: Callable[[str, str, str | None], bytes]
+    request_id_header: str = "x-request-id"
+    stream_content_type: str = SSE
+    check_auth: Callable[[Mapping[str, str]], str | None] = no_auth_check
