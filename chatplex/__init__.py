@@ -45,6 +45,7 @@ from .version import __version__ as __version__
 
 if TYPE_CHECKING:
     from .chat import (
+        AzureChatOpenAI,
         BaseCache,
         ChatAnthropic,
         ChatOpenAI,
@@ -88,6 +89,7 @@ _LAZY = {
     "BaseCache": "chat",
     "ChatAnthropic": "chat",
     "ChatOpenAI": "chat",
+    "AzureChatOpenAI": "chat",
     "InMemoryCache": "chat",
     "SQLiteCache": "chat",
     "UsageCallbackHandler": "chat",
@@ -176,6 +178,7 @@ __all__ = [
     "AIMessage",
     "AIMessageChunk",
     "AnyMessage",
+    "AzureChatOpenAI",
     "BaseCache",
     "BaseMessage",
     "BudgetExceededError",

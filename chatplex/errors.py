@@ -23,6 +23,7 @@ __all__ = [
     "BadRequestError",
     "BudgetExceededError",
     "ChatplexError",
+    "ContentFilterError",
     "DeadlineExceededError",
     "LockTimeoutError",
     "NotFoundError",
@@ -150,6 +151,22 @@ class APIStatusError(APIError):
 
 class BadRequestError(APIStatusError):
     """400/422: the request itself is wrong; retrying will not help."""
+
+
+class ContentFilterError(BadRequestError, ValueError):
+    """A provider's content filter refused the prompt or withheld the reply (Azure
+    OpenAI: HTTP 400 with code `content_filter`, or a reply whose finish_reason is
+    `content_filter`). `filter_results`: what the filter reported (Azure's
+    `prompt_filter_results` / `content_filter_results`). Not retryable. Also a
+    `ValueError`, which is what langchain-openai raises for a filtered reply; the 400
+    is also the SDK's `BadRequestError` (`chatplex.sdk_errors`)."""
+
+    def __init__(
+        self, message: str, *, filter_results: Mapping[str, Any] | None = None, **fields: Any
+    ) -> None:
+        fields.setdefault("retryable", False)
+        super().__init__(message, **fields)
+        self.filter_results = dict(filter_results or {})
 
 
 class AuthenticationError(APIStatusError):

@@ -20,6 +20,7 @@ from .providers import register_provider
 
 if TYPE_CHECKING:
     from .anthropic_model import ChatAnthropic
+    from .azure_model import AzureChatOpenAI
     from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
     from .cost import Cost, cost_of, reply_cost
     from .openai_model import ChatOpenAI
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 #: Names loaded on first use, and the module of this package each comes from.
 _LAZY = {
     "ChatOpenAI": "openai_model",
+    "AzureChatOpenAI": "azure_model",
     "ChatAnthropic": "anthropic_model",
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
@@ -51,6 +53,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AzureChatOpenAI",
     "BaseCache",
     "ChatAnthropic",
     "ChatModel",

@@ -428,10 +428,18 @@ class ChatModel(Runnable[Any, AIMessage]):
         return self.adapter
 
     def _http_request(
-        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+        self,
+        messages: list[BaseMessage],
+        settings: CallSettings,
+        *,
+        stream: bool,
+        sync: bool = True,
     ) -> tuple[Adapter, HTTPRequest]:
         adapter = self._require_adapter()
         request = adapter.build_request(messages, settings, stream=stream)
+        authorize = getattr(adapter, "authorize", None)  # per-call tokens (Azure Entra ID)
+        if sync and authorize is not None:
+            request = authorize(request)
         if self.extra_headers:
             base = request.headers  # copied, not rebuilt: keeps a key-masking dict subclass
             headers = copy.copy(base) if isinstance(base, dict) else dict(base)
@@ -500,7 +508,7 @@ class ChatModel(Runnable[Any, AIMessage]):
     async def _asend(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AIMessage:
-        adapter, request = self._http_request(messages, settings, stream=False)
+        adapter, request = self._http_request(messages, settings, stream=False, sync=False)
         cache = reply_cache(self.cache)
         if cache is None:
             return await self._apost(adapter, request, settings, config)
@@ -526,7 +534,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         check_budget()
         message = await asend(
             adapter,
-            request,
+            await _aauthorized(adapter, request),
             client=self.http_async_client,
             timeout=self.timeout,
             deadline=config.get("deadline"),
@@ -588,19 +596,23 @@ class ChatModel(Runnable[Any, AIMessage]):
     ) -> AsyncIterator[AIMessageChunk]:
         from ..http import astream
 
-        adapter, request = self._http_request(messages, settings, stream=True)
+        adapter, request = self._http_request(messages, settings, stream=True, sync=False)
 
         def start() -> AsyncIterator[AIMessageChunk]:
-            chunks = astream(
+            chunks = _aauthorized_stream(
                 adapter,
                 request,
-                client=self.http_async_client,
-                timeout=self.timeout,
-                idle_timeout=self.stream_idle_timeout,
-                deadline=config.get("deadline"),
-                retry=self._retry_policy(),
-                budget=self._budget(adapter, settings),
-                max_response_bytes=self.max_response_bytes,
+                lambda request: astream(
+                    adapter,
+                    request,
+                    client=self.http_async_client,
+                    timeout=self.timeout,
+                    idle_timeout=self.stream_idle_timeout,
+                    deadline=config.get("deadline"),
+                    retry=self._retry_policy(),
+                    budget=self._budget(adapter, settings),
+                    max_response_bytes=self.max_response_bytes,
+                ),
             )
             return apriced_stream(chunks, adapter.provider, settings.model, request.url)
 
@@ -732,6 +744,38 @@ class ChatModel(Runnable[Any, AIMessage]):
         what `chatplex.batches` writes into Batch API request files. Bad input raises as
         `invoke` would; a model without an adapter raises NotImplementedError."""
         return self._http_request(coerce_messages(input), self._settings({}), stream=stream)[1]
+
+
+async def _aauthorized(adapter: Adapter, request: HTTPRequest) -> HTTPRequest:
+    """`request` as the adapter authorises an async call (a token from an async
+    provider, awaited); the adapter's sync `authorize`, or nothing, otherwise."""
+    hook = getattr(adapter, "aauthorize", None)
+    if hook is not None:
+        authorized: HTTPRequest = await hook(request)
+        return authorized
+    authorize = getattr(adapter, "authorize", None)
+    return request if authorize is None else authorize(request)
+
+
+def _aauthorized_stream(
+    adapter: Adapter,
+    request: HTTPRequest,
+    open_stream: Callable[[HTTPRequest], AsyncIterator[AIMessageChunk]],
+) -> AsyncIterator[AIMessageChunk]:
+    """`open_stream(request)`, the request authorised first when the adapter has a
+    per-call hook (the stream itself is returned unwrapped otherwise)."""
+    if not (hasattr(adapter, "aauthorize") or hasattr(adapter, "authorize")):
+        return open_stream(request)
+
+    async def chunks() -> AsyncIterator[AIMessageChunk]:
+        inner = open_stream(await _aauthorized(adapter, request))
+        try:
+            async for chunk in inner:
+                yield chunk
+        finally:
+            await aclose_iterator(inner)
+
+    return chunks()
 
 
 #: `chatplex.http.get_budget` once the http layer is loaded (every call asks for a budget:

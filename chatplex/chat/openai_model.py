@@ -26,6 +26,7 @@ from .params import check_api_parameters
 if TYPE_CHECKING:
     import httpx
 
+    from ..adapters.base import Adapter
     from ..core.retry import RetryPolicy
     from ..http import RateLimit
     from ..secret import Secret
@@ -115,8 +116,6 @@ class ChatOpenAI(ChatModel):
         extra_headers: Mapping[str, str] | None = None,
         **api_params: Any,
     ) -> None:
-        from ..adapters.openai import OpenAIAdapter
-
         owner = type(self).__name__
         api_params = check_refused(owner, "openai", api_params)
         check_api_parameters(
@@ -137,20 +136,16 @@ class ChatOpenAI(ChatModel):
             "store": store,
         }
         body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
-        key = pick(owner, api_key=api_key, openai_api_key=openai_api_key)
-        url = pick(owner, base_url=base_url, openai_api_base=openai_api_base)
-        if url is None and os.environ.get("OPENAI_API_BASE"):
-            url = os.environ["OPENAI_API_BASE"]  # LangChain's variable, as the environment's
-            key = key if key is not None else os.environ.get("OPENAI_API_KEY")
-        org = pick(owner, organization=organization, openai_organization=openai_organization)
-        adapter = OpenAIAdapter(
-            api_key=key,
-            base_url=with_query(url, default_query),
-            organization=org if org is not None else os.environ.get("OPENAI_ORG_ID"),
+        adapter = self._make_adapter(
+            api_key=pick(owner, api_key=api_key, openai_api_key=openai_api_key),
+            base_url=pick(owner, base_url=base_url, openai_api_base=openai_api_base),
+            organization=pick(
+                owner, organization=organization, openai_organization=openai_organization
+            ),
             project=project,
             default_headers=default_headers,
+            default_query=default_query,
             include_usage=stream_usage is not False,
-            completion_tokens=True,  # as langchain-openai: max_completion_tokens, any server
         )
         super().__init__(
             adapter,
@@ -187,6 +182,36 @@ class ChatOpenAI(ChatModel):
         )
         self.run_defaults = run_config(callbacks, tags, metadata)
         self.verbose = bool(verbose)  # as in LangChain's chat models: prints nothing
+
+    def _make_adapter(
+        self,
+        *,
+        api_key: str | Secret | None,
+        base_url: str | None,
+        organization: str | None,
+        project: str | None,
+        default_headers: Mapping[str, str] | None,
+        default_query: Mapping[str, Any] | None,
+        include_usage: bool,
+    ) -> Adapter:
+        """The adapter of the constructor's connection settings (aliases resolved);
+        `AzureChatOpenAI` overrides it, everything else is shared."""
+        from ..adapters.openai import OpenAIAdapter
+
+        if base_url is None and os.environ.get("OPENAI_API_BASE"):
+            base_url = os.environ["OPENAI_API_BASE"]  # LangChain's variable, as the env's
+            api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
+        return OpenAIAdapter(
+            api_key=api_key,
+            base_url=with_query(base_url, default_query),
+            organization=organization
+            if organization is not None
+            else os.environ.get("OPENAI_ORG_ID"),
+            project=project,
+            default_headers=default_headers,
+            include_usage=include_usage,
+            completion_tokens=True,  # as langchain-openai: max_completion_tokens, any server
+        )
 
     @property
     def model_name(self) -> str:

@@ -8,8 +8,9 @@ HTTP, retries, shared rate limiter, deadlines and typed errors underneath.
 >>> llm = ChatChatplex(model="openai:gpt-4o-mini", temperature=0)      # doctest: +SKIP
 >>> (prompt | llm | StrOutputParser()).invoke({"topic": "cats"})       # doctest: +SKIP
 
-`ChatOpenAI` / `ChatAnthropic` (`dropin.py`) are the same with langchain-openai's and
-langchain-anthropic's constructors: `from chatplex.langchain import ChatOpenAI`.
+`ChatOpenAI` / `AzureChatOpenAI` / `ChatAnthropic` (`dropin.py`) are the same with
+langchain-openai's and langchain-anthropic's constructors: `from chatplex.langchain import
+ChatOpenAI`.
 
 Or wrap a chatplex model you already have: `ChatChatplex.from_model(model)` (the same as
 `to_langchain(model)`). This package sits above `chatplex.chat` (it builds and wraps chat
@@ -26,10 +27,11 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 
 from .convert import StreamTranslator, to_chatplex_messages, to_langchain_message
-from .dropin import ChatAnthropic, ChatOpenAI
+from .dropin import AzureChatOpenAI, ChatAnthropic, ChatOpenAI
 from .model import ChatChatplex, to_langchain
 
 __all__ = [
+    "AzureChatOpenAI",
     "ChatAnthropic",
     "ChatChatplex",
     "ChatOpenAI",

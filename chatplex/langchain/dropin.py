@@ -36,13 +36,14 @@ from langchain_core.utils.function_calling import convert_to_json_schema, conver
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import model_validator
 
+from ..chat import AzureChatOpenAI as AzureEngine
 from ..chat import ChatAnthropic as AnthropicEngine
 from ..chat import ChatModel
 from ..chat import ChatOpenAI as OpenAIEngine
 from ..chat.structured import METHODS
 from .model import ChatChatplex, _with_model_name
 
-__all__ = ["ChatAnthropic", "ChatOpenAI"]
+__all__ = ["AzureChatOpenAI", "ChatAnthropic", "ChatOpenAI"]
 
 #: Keywords LangChain's side keeps: `BaseChatModel`'s fields, and `streaming` (LangChain
 #: streams on `invoke` with it, and callbacks see each token).
@@ -195,3 +196,14 @@ class ChatAnthropic(_OverChatplex):
     @property
     def _llm_type(self) -> str:
         return "anthropic-chat"
+
+
+class AzureChatOpenAI(_OverChatplex):
+    """langchain-openai's `AzureChatOpenAI` constructor over chatplex (see
+    `chatplex.AzureChatOpenAI` for the parameters and the deliberate differences)."""
+
+    _engine = AzureEngine
+
+    @property
+    def _llm_type(self) -> str:
+        return "azure-openai-chat"  # langchain-openai's: LangChain's cache keys include it

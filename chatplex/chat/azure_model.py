@@ -1,0 +1,157 @@
+"""`AzureChatOpenAI`: a chatplex chat model that takes langchain-openai's Azure constructor.
+
+`ChatOpenAI`'s constructor (every setting, alias and check) plus Azure's settings, with
+langchain-openai's names and aliases: `azure_endpoint` (`AZURE_OPENAI_ENDPOINT`),
+`azure_deployment` / `deployment_name`, `api_version` / `openai_api_version`
+(`OPENAI_API_VERSION`), `api_key` / `openai_api_key` (`AZURE_OPENAI_API_KEY`),
+`azure_ad_token` (`AZURE_OPENAI_AD_TOKEN`), `azure_ad_token_provider`,
+`azure_ad_async_token_provider`, `model_version`, `openai_api_type`, `validate_base_url`.
+URLs, auth and content filters are the adapter's: see `chatplex.adapters.azure_openai`.
+
+>>> model = AzureChatOpenAI(
+...     azure_endpoint="https://res.openai.azure.com", azure_deployment="gpt4o",
+...     api_version="2024-10-21", api_key="k",
+... )
+>>> model.get_name(), model.model, model.deployment_name
+('AzureChatOpenAI', 'gpt4o', 'gpt4o')
+
+Deliberate differences from langchain-openai: the model name defaults to the deployment
+(LangChain's `model` is only a label there; chatplex sends it as the body's `model`, which
+Azure's deployment URLs ignore and its v1 API reads); no credentials at all is an error,
+not a fallback to `azure-identity`'s workload identity (pass `azure_ad_token_provider=`);
+`OPENAI_API_KEY` and `OPENAI_API_BASE` are not read (only Azure's variables).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .dropin import pick, with_query
+from .openai_model import ChatOpenAI
+
+if TYPE_CHECKING:
+    from ..adapters.base import Adapter
+    from ..secret import Secret
+
+__all__ = ["AzureChatOpenAI"]
+
+#: `openai_api_type` values that mean Azure (the legacy setting; anything else is refused).
+_AZURE_API_TYPES = (None, "azure", "azure_ad")
+
+
+class AzureChatOpenAI(ChatOpenAI):
+    """Azure OpenAI Chat Completions with langchain-openai's `AzureChatOpenAI`
+    constructor: `ChatOpenAI`'s parameters plus Azure's (see the module docstring)."""
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        azure_endpoint: str | None = None,
+        azure_deployment: str | None = None,
+        deployment_name: str | None = None,
+        api_version: str | None = None,
+        openai_api_version: str | None = None,
+        azure_ad_token: str | Secret | None = None,
+        azure_ad_token_provider: Callable[[], str] | None = None,
+        azure_ad_async_token_provider: Callable[[], Awaitable[str]] | None = None,
+        model_version: str = "",
+        openai_api_type: str | None = None,
+        validate_base_url: bool = True,
+        **settings: Any,  # ChatOpenAI's parameters, checked there (see __signature__)
+    ) -> None:
+        owner = type(self).__name__
+        if openai_api_type not in _AZURE_API_TYPES:
+            raise TypeError(
+                f"{owner}(openai_api_type={openai_api_type!r}) is not supported: "
+                "this class speaks Azure ('azure'); use ChatOpenAI for other servers"
+            )
+        if not isinstance(model_version, str):
+            raise TypeError(f"model_version must be a str, got {model_version!r}")
+        deployment = pick(owner, azure_deployment=azure_deployment, deployment_name=deployment_name)
+        self._azure: dict[str, Any] = {
+            "azure_endpoint": azure_endpoint,
+            "azure_deployment": deployment,
+            "api_version": pick(
+                owner, api_version=api_version, openai_api_version=openai_api_version
+            ),
+            "azure_ad_token": azure_ad_token,
+            "azure_ad_token_provider": azure_ad_token_provider,
+            "azure_ad_async_token_provider": azure_ad_async_token_provider,
+            "model_version": model_version,
+        }
+        self._validate_base_url = validate_base_url
+        if model is None and settings.get("model_name") is None:
+            model = deployment
+        super().__init__(model, **settings)
+        del self._azure
+        #: LangChain's attribute names for the Azure settings.
+        self.deployment_name = deployment
+        self.azure_endpoint = self.adapter.azure_endpoint  # type: ignore[union-attr]
+        self.openai_api_version = self.adapter.api_version  # type: ignore[union-attr]
+        self.model_version = model_version
+
+    def _make_adapter(
+        self,
+        *,
+        api_key: str | Secret | None,
+        base_url: str | None,
+        organization: str | None,
+        project: str | None,
+        default_headers: Mapping[str, str] | None,
+        default_query: Mapping[str, Any] | None,
+        include_usage: bool,
+    ) -> Adapter:
+        from ..adapters.azure_openai import AzureOpenAIAdapter
+
+        if project is not None:
+            raise TypeError(
+                f"{type(self).__name__}(project=...) is not supported: Azure has no projects"
+            )
+        if base_url is not None and self._validate_base_url:
+            _check_base_url(base_url, self._azure["azure_deployment"])
+        return AzureOpenAIAdapter(
+            **self._azure,
+            api_key=api_key,
+            base_url=with_query(base_url, default_query) if base_url else None,
+            organization=organization,
+            default_headers=default_headers,
+            include_usage=include_usage,
+            completion_tokens=True,  # as langchain-openai: max_completion_tokens
+        )
+
+
+def _check_base_url(base_url: str, deployment: str | None) -> None:
+    """langchain-openai's `validate_base_url` checks (its messages, shortened)."""
+    if "/openai" not in base_url:
+        raise ValueError(
+            "Azure endpoints are given as azure_endpoint=, not base_url= (a base_url "
+            "must contain /openai); pass validate_base_url=False to send to it anyway"
+        )
+    if deployment:
+        raise ValueError(
+            "azure_deployment= goes with azure_endpoint=, not base_url=: pass "
+            'azure_endpoint="https://xxx.openai.azure.com/", azure_deployment="my-deployment", '
+            'or base_url="https://xxx.openai.azure.com/openai/deployments/my-deployment"'
+        )
+
+
+def _signature() -> inspect.Signature:
+    """Azure's parameters, then ChatOpenAI's: what `inspect`, IDEs and the unknown-keyword
+    suggestions (`dropin.constructor_names`) see."""
+    own = list(inspect.signature(AzureChatOpenAI.__init__).parameters.values())[:-1]
+    names = {p.name for p in own}
+    inherited = [
+        p for p in inspect.signature(ChatOpenAI.__init__).parameters.values() if p.name not in names
+    ]
+    positional = [p for p in own if p.kind is not p.KEYWORD_ONLY]
+    keyword = [p for p in own if p.kind is p.KEYWORD_ONLY] + [
+        p for p in inherited if p.kind is p.KEYWORD_ONLY
+    ]
+    rest = [p for p in inherited if p.kind is p.VAR_KEYWORD]
+    return inspect.Signature([*positional[1:], *keyword, *rest])  # without self
+
+
+AzureChatOpenAI.__signature__ = _signature()  # type: ignore[attr-defined]
