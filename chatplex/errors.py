@@ -153,13 +153,13 @@ class BadRequestError(APIStatusError):
     """400/422: the request itself is wrong; retrying will not help."""
 
 
-class ContentFilterError(BadRequestError, ValueError):
+class ContentFilterError(BadRequestError):
     """A provider's content filter refused the prompt or withheld the reply (Azure
     OpenAI: HTTP 400 with code `content_filter`, or a reply whose finish_reason is
-    `content_filter`). `filter_results`: what the filter reported (Azure's
-    `prompt_filter_results` / `content_filter_results`). Not retryable. Also a
-    `ValueError`, which is what langchain-openai raises for a filtered reply; the 400
-    is also the SDK's `BadRequestError` (`chatplex.sdk_errors`)."""
+    `content_filter`, where langchain-openai raises a plain ValueError). `filter_results`:
+    what the filter reported (Azure's `prompt_filter_results` / `content_filter_results`).
+    Not retryable. The 400 is also the SDK's `BadRequestError`, the filtered reply (no
+    status) its `APIError` (`chatplex.sdk_errors`)."""
 
     def __init__(
         self, message: str, *, filter_results: Mapping[str, Any] | None = None, **fields: Any

@@ -175,3 +175,14 @@ def test_every_error_is_a_chatplex_error() -> None:
     assert issubclass(APITimeoutError, TimeoutError) and issubclass(
         APITimeoutError, APIConnectionError
     )
+
+
+def test_content_filter_error_is_a_bad_request_carrying_the_filter_results() -> None:
+    from chatplex.errors import BadRequestError, ContentFilterError
+
+    results = {"content_filter_results": {"hate": {"filtered": True, "severity": "high"}}}
+    err = ContentFilterError("filtered", filter_results=results, status=400, code="content_filter")
+    assert isinstance(err, BadRequestError) and not err.retryable
+    copy = pickle.loads(pickle.dumps(err))
+    assert type(copy) is ContentFilterError
+    assert copy.filter_results == results and copy.code == "content_filter"

@@ -32,8 +32,8 @@ reply:
   the prompt results arrive with the first chunk, each chunk's results merge into the
   latest per category). A refusal by the filter is a `ContentFilterError` carrying the
   results: HTTP 400 with code `content_filter` (also an `openai.BadRequestError`), or a
-  reply whose finish_reason is `content_filter` (also a `ValueError`, which is what
-  langchain-openai raises there).
+  reply whose finish_reason is `content_filter` (langchain-openai raises a ValueError
+  there; chatplex the typed error, `status` None, also an `openai.APIError`).
 
 >>> from chatplex.messages import HumanMessage
 >>> from chatplex.adapters.base import CallSettings
