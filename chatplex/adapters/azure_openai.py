@@ -277,6 +277,9 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         """The OpenAI reply plus Azure's filter results; a filtered reply raises
         `ContentFilterError`."""
         message = super().parse_response(body, headers)
+        request_id = header_value(headers, "apim-request-id")  # Azure's, when no x-request-id
+        if request_id and "request_id" not in message.response_metadata:
+            message.response_metadata["request_id"] = request_id
         data = loads(body)
         if not isinstance(data, dict):
             return message
