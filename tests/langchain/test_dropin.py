@@ -293,3 +293,27 @@ async def test_n_candidates_are_generations_as_in_langchain_openai(sync: bool) -
     ]
     first = result.generations[0][0].message
     assert "other_candidates" not in first.response_metadata
+
+
+def test_azure_chat_openai_is_a_langchain_model_over_the_azure_engine() -> None:
+    from chatplex import AzureChatOpenAI as EngineAzure
+    from chatplex.langchain import AzureChatOpenAI
+
+    llm = AzureChatOpenAI(
+        azure_endpoint="https://res.openai.azure.com",
+        azure_deployment="prod",
+        openai_api_version="2024-10-21",
+        api_key="azure-secret-123",
+        temperature=0.2,
+    )
+    assert isinstance(llm, BaseChatModel) and isinstance(llm.chatplex_model, EngineAzure)
+    assert (llm.model_name, llm.temperature, llm._llm_type) == ("prod", 0.2, "azure-openai-chat")
+    assert llm.chatplex_model.build_request("hi").url == (
+        "https://res.openai.azure.com/openai/deployments/prod/chat/completions"
+        "?api-version=2024-10-21"
+    )
+    assert "azure-secret-123" not in repr(llm) + str(llm.chatplex_model)
+    with pytest.raises(TypeError, match="did you mean 'azure_deployment'"):
+        AzureChatOpenAI(
+            azure_endpoint="https://res.openai.azure.com", api_key="k", azure_deploymnt="x"
+        )

@@ -1,0 +1,174 @@
+"""`AzureChatOpenAI`: langchain-openai's Azure constructor (names, aliases, environment
+variables, refusals) over ChatOpenAI's shared construction and the Azure adapter."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+
+from chatplex import AzureChatOpenAI, ChatOpenAI
+from chatplex.adapters.azure_openai import AzureOpenAIAdapter
+
+ENDPOINT = "https://res.openai.azure.com"
+VERSION = "2024-10-21"
+ENV = ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN",
+       "OPENAI_API_VERSION", "OPENAI_API_KEY", "OPENAI_API_BASE")  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+def build(**settings: Any) -> AzureChatOpenAI:
+    settings.setdefault("azure_endpoint", ENDPOINT)
+    settings.setdefault("api_key", "k")
+    return AzureChatOpenAI(**settings)
+
+
+def url(model: AzureChatOpenAI) -> str:
+    return model.build_request("hi").url
+
+
+def test_langchain_constructor_builds_the_azure_adapter() -> None:
+    model = build(azure_deployment="prod", api_version=VERSION, temperature=0, max_tokens=5)
+    assert isinstance(model.adapter, AzureOpenAIAdapter)
+    assert model.get_name() == "AzureChatOpenAI"
+    assert (model.model, model.deployment_name, model.openai_api_version) == (
+        "prod",
+        "prod",
+        VERSION,
+    )
+    assert model.azure_endpoint == ENDPOINT
+    request = model.build_request("hi")
+    assert (
+        request.url == f"{ENDPOINT}/openai/deployments/prod/chat/completions?api-version={VERSION}"
+    )
+    assert request.json["max_completion_tokens"] == 5  # as langchain-openai sends it
+    assert request.json["temperature"] == 0
+    assert request.headers["api-key"] == "k"
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"deployment_name": "d1"}, "/deployments/d1/"),
+        ({"azure_deployment": "d1"}, "/deployments/d1/"),
+        ({"model": "gpt-4o", "azure_deployment": "d1"}, "/deployments/d1/"),
+        ({"model_name": "gpt-4o"}, "/deployments/gpt-4o/"),
+        ({"openai_api_version": "2025-01-01"}, "?api-version=2025-01-01"),
+        ({"openai_api_key": "k2", "api_key": None}, "/deployments/"),
+    ],
+)
+def test_langchain_aliases(settings: dict[str, Any], expected: str) -> None:
+    settings.setdefault("api_version", None if "openai_api_version" in settings else VERSION)
+    assert expected in url(build(**settings))
+
+
+def test_the_model_name_is_a_label_when_a_deployment_is_named() -> None:
+    model = build(model="gpt-4o", azure_deployment="d1", api_version=VERSION)
+    assert model.model == "gpt-4o"
+    assert model.build_request("hi").json["model"] == "gpt-4o"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"azure_deployment": "a", "deployment_name": "b"},
+        {"api_version": "1", "openai_api_version": "2"},
+        {"api_key": "a", "openai_api_key": "b"},
+    ],
+)
+def test_an_alias_given_twice_differently_is_a_type_error(settings: dict[str, Any]) -> None:
+    with pytest.raises(TypeError, match="pass one of them"):
+        build(**settings)
+
+
+def test_unknown_keyword_names_the_closest_setting() -> None:
+    with pytest.raises(TypeError, match="did you mean 'azure_deployment'"):
+        build(azure_deploymnt="x")
+    with pytest.raises(TypeError, match="did you mean 'temperature'"):
+        build(temprature=0)
+
+
+def test_the_signature_shows_azure_and_chatopenai_parameters() -> None:
+    names = set(inspect.signature(AzureChatOpenAI).parameters)
+    assert {"azure_endpoint", "azure_ad_token_provider", "model_version"} <= names
+    assert set(inspect.signature(ChatOpenAI).parameters) - {"self"} <= names
+
+
+def test_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", ENDPOINT)
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "env-key")
+    monkeypatch.setenv("OPENAI_API_VERSION", VERSION)
+    model = AzureChatOpenAI(azure_deployment="d")
+    request = model.build_request("hi")
+    assert request.url == f"{ENDPOINT}/openai/deployments/d/chat/completions?api-version={VERSION}"
+    assert request.headers["api-key"] == "env-key"
+
+
+def test_openai_variables_are_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_BASE", "https://gw.example/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
+    with pytest.raises(ValueError, match="credentials missing"):
+        AzureChatOpenAI(azure_endpoint=ENDPOINT, azure_deployment="d")
+
+
+def test_token_providers_pass_through() -> None:
+    model = build(api_key=None, azure_ad_token_provider=lambda: "tok-4711", api_version=VERSION)
+    request = model.build_request("hi")  # the sync provider, called for this request
+    assert request.headers["Authorization"] == "Bearer tok-4711"
+    assert "tok-4711" not in repr(model) + repr(model.adapter)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"openai_api_type": "openai"}, "openai_api_type='openai'"),
+        ({"project": "p"}, "Azure has no projects"),
+        ({"use_responses_api": True}, "use_responses_api"),
+        ({"model_version": 1}, "model_version must be a str"),
+    ],
+)
+def test_refused_settings_say_why(settings: dict[str, Any], message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        build(**settings)
+
+
+def test_legacy_api_type_azure_is_accepted() -> None:
+    assert build(openai_api_type="azure", api_version=VERSION).model == "gpt-3.5-turbo"
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"base_url": "https://res.openai.azure.com"}, "must contain /openai"),
+        (
+            {"base_url": "https://res.openai.azure.com/openai", "azure_deployment": "d"},
+            "azure_deployment= goes with azure_endpoint",
+        ),
+    ],
+)
+def test_validate_base_url_checks_as_langchain(settings: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        AzureChatOpenAI(api_key="k", api_version=VERSION, **settings)
+
+
+def test_validate_base_url_false_sends_to_the_base_url_as_given() -> None:
+    model = AzureChatOpenAI(
+        base_url="https://gw.example/az", api_key="k", api_version=VERSION, validate_base_url=False
+    )
+    assert url(model).startswith("https://gw.example/az/deployments/gpt-3.5-turbo/chat/completions")
+
+
+def test_base_url_with_a_deployment_and_default_query() -> None:
+    model = AzureChatOpenAI(
+        base_url=f"{ENDPOINT}/openai/deployments/d", api_key="k", api_version=VERSION,
+        default_query={"x": "1"},
+    )  # fmt: skip
+    assert (
+        url(model) == f"{ENDPOINT}/openai/deployments/d/chat/completions?x=1&api-version={VERSION}"
+    )
