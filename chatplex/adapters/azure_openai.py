@@ -92,6 +92,10 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     content filters). Everything else (messages, tools, streams, usage) is the OpenAI
     adapter's."""
 
+    #: The provider name `init_chat_model` knows it by (`provider` is the wire's, "openai":
+    #: the OpenAI SDK's errors, structured-output method and metadata apply).
+    registry_name = "azure_openai"
+
     def __init__(
         self,
         *,

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from _lckit import UNIT_BASE_URL, base_url
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
 
 from chatplex.langchain import ChatChatplex
 
-MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
-OVERRIDES = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-5"}
+MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5", "azure_openai": "gpt-4o-mini"}
+OVERRIDES = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-5", "azure_openai": "gpt-4o"}
+#: Azure's settings besides the model: the deployment is the model's name (so a
+#: model override calls another deployment), `?api-version=` on every request.
+AZURE_VERSION = "2024-10-21"
 
 
 class _Capabilities:
@@ -100,3 +104,37 @@ class TestOpenAIWireIntegration(_Integration):
 
 class TestAnthropicWireIntegration(_Integration):
     provider = "anthropic"
+
+
+class TestAzureWireUnit(_Unit):
+    provider = "azure_openai"
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {
+            "model": f"azure_openai:{MODELS['azure_openai']}",
+            "azure_endpoint": UNIT_BASE_URL,
+            "api_version": AZURE_VERSION,
+        }
+
+
+class TestAzureWireIntegration(_Integration):
+    provider = "azure_openai"
+
+    @pytest.fixture(autouse=True)
+    def _needs_the_mock_azure_routes(self, request: pytest.FixtureRequest) -> None:
+        # Every test that calls the server, not the suite's own check of the class (a
+        # class-level mark would make that one an unexpected pass).
+        if request.node.originalname != "test_no_overrides_DO_NOT_OVERRIDE":
+            request.applymarker(
+                pytest.mark.xfail(strict=True, reason="NEEDS MERGE: mock Azure routes")
+            )
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {
+            "model": f"azure_openai:{MODELS['azure_openai']}",
+            "azure_endpoint": base_url("openai").removesuffix("/v1"),  # the server's root
+            "api_version": AZURE_VERSION,
+            "api_key": "mock-key",
+        }
