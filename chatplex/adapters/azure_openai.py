@@ -159,9 +159,10 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         self.azure_endpoint = azure_endpoint
         if azure_deployment:
             azure_deployment = quote(azure_deployment, safe="")
-        self._prefix, self._query, self.v1 = _url_parts(
+        self._prefix, query, self.v1 = _url_parts(
             azure_endpoint, base_url, azure_deployment, api_version
         )
+        self._query = Secret(query)  # "?api-version=...", and what else the URL's query had
         #: Whether the deployment in the URL is each call's model name (as the SDK does
         #: without azure_deployment=): not for the v1 API nor a base_url naming one.
         self._per_model = not (
@@ -229,8 +230,8 @@ class AzureOpenAIAdapter(OpenAIAdapter):
 
     def _deployment_base(self, deployment: str) -> str:
         if self.v1 or not deployment:
-            return self._prefix + self._query  # v1, a base_url naming its deployment
-        return f"{self._prefix}/deployments/{deployment}{self._query}"
+            return self._prefix + self._query.get()  # v1, a base_url naming its deployment
+        return f"{self._prefix}/deployments/{deployment}{self._query.get()}"
 
     def _where(self, model: str) -> BaseURL:
         """The URL of one deployment (the model's name, without azure_deployment=)."""
@@ -274,6 +275,25 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         if inspect.isawaitable(token):
             token = await token
         return _with_token(request, _checked_token(token))
+
+    # -- Batch API (chatplex.batches) -----------------------------------------------------
+
+    @property
+    def batch_endpoint(self) -> str:
+        """The `url` of Batch API request lines, as Azure's docs write them."""
+        return "/v1/chat/completions" if self.v1 else "/chat/completions"
+
+    def batch_base_url(self) -> Secret:
+        """Where the resource's `/files` and `/batches` are (`{endpoint}/openai`, or
+        `.../openai/v1`): not under a deployment. No query: see `batch_query`."""
+        parts = urlsplit(self._prefix)
+        path = parts.path.split("/deployments/", 1)[0]
+        netloc = parts.netloc.rpartition("@")[2]  # user info goes as a header, not here
+        return Secret(urlunsplit((parts.scheme, netloc, path, "", "")))
+
+    def batch_query(self) -> Secret:
+        """The query every Batch API call carries ("?api-version=..." or "")."""
+        return self._query
 
     # -- responses -------------------------------------------------------------------------
 

@@ -55,6 +55,8 @@ class OpenAIBatches:
     """The Batch API of an OpenAI(-compatible) server, over `adapter`'s settings."""
 
     name = "openai"
+    #: The `url` of each request line and the batch's `endpoint`.
+    endpoint = ENDPOINT
 
     def __init__(self, adapter: Adapter, limits: Limits = LIMITS) -> None:
         self.adapter = adapter
@@ -62,7 +64,7 @@ class OpenAIBatches:
 
     def request_line(self, cid: str, request: HTTPRequest) -> bytes:
         body = {k: v for k, v in request.json.items() if k not in ("stream", "stream_options")}
-        return _dumps({"custom_id": cid, "method": "POST", "url": ENDPOINT, "body": body})
+        return _dumps({"custom_id": cid, "method": "POST", "url": self.endpoint, "body": body})
 
     def framing(self) -> tuple[int, int]:
         return 0, 1  # a newline after each line
@@ -74,7 +76,7 @@ class OpenAIBatches:
         )
         body = {
             "input_file_id": uploaded["id"],
-            "endpoint": ENDPOINT,
+            "endpoint": self.endpoint,
             "completion_window": "24h",
             "metadata": {"chatplex_job": label},  # finds the job if its reply was lost
         }

@@ -22,6 +22,7 @@ from ..core import Runnable, RunnableConfig, RunnableSequence
 from ..core.retry import retry_policy
 from ..secret import redact_url
 from .anthropic import AnthropicBatches
+from .azure_openai import AzureBatches
 from .job import BatchJob
 from .openai import OpenAIBatches
 from .spool import Spooler
@@ -70,6 +71,8 @@ def batch_api(model: ChatModel, limits: Limits | None = None) -> BatchAPI:
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{model.get_name()} has no adapter: no Batch API to use")
+    if getattr(adapter, "registry_name", None) == "azure_openai":
+        return AzureBatches(adapter, limits) if limits else AzureBatches(adapter)
     if adapter.provider == "openai":
         return OpenAIBatches(adapter, limits) if limits else OpenAIBatches(adapter)
     if adapter.provider == "anthropic":
@@ -92,6 +95,10 @@ def _transport(model: ChatModel, headers: Any) -> Transport:
 
 def _base_url(model: ChatModel) -> str:
     # The adapter shows its base URL with query credentials masked; it sends this one.
+    # Azure's Batch API is the resource's (`{endpoint}/openai`), not a deployment's.
+    batch_base = getattr(model.adapter, "batch_base_url", None)
+    if batch_base is not None:
+        return str(batch_base().get())
     secret = getattr(model.adapter, "secret_base_url", None)
     base = secret.get() if secret is not None else getattr(model.adapter, "base_url", None)
     if not isinstance(base, str):
@@ -241,8 +248,7 @@ def load(
         built = init_chat_model(f"{handle.provider}:{handle.model}", base_url=handle.base_url)
         assert isinstance(built, ChatModel)
         model = built
-    if model.provider != handle.provider:
-        raise ValueError(
-            f"{path} is a {handle.provider} batch; the model given is {model.provider}"
-        )
+    given = getattr(model.adapter, "registry_name", None) or model.provider  # azure_openai
+    if given != handle.provider:
+        raise ValueError(f"{path} is a {handle.provider} batch; the model given is {given}")
     return _job(model, batch_api(model), handle, then, config)
