@@ -117,45 +117,14 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     ) -> None:
         # Rebound first: no local of this frame holds a credential in clear.
         api_key, azure_ad_token = as_secret(api_key), as_secret(azure_ad_token)
-        for name, given in (
-            ("azure_ad_token_provider", azure_ad_token_provider),
-            ("azure_ad_async_token_provider", azure_ad_async_token_provider),
-        ):
-            if given is not None and not callable(given):
-                raise TypeError(f"{name} must be a function returning a token")
-        explicit = [
-            n
-            for n, v in (
-                ("api_key", api_key),
-                ("azure_ad_token", azure_ad_token),
-                (
-                    "azure_ad_token_provider",
-                    azure_ad_token_provider or azure_ad_async_token_provider,
-                ),
-            )
-            if v is not None
-        ]
-        if len(explicit) > 1:
-            raise ValueError(
-                f"pass one Azure credential, not {' and '.join(explicit)} "
-                "(api_key, azure_ad_token and the token providers are mutually exclusive)"
-            )
+        explicit = _explicit_credentials(
+            api_key, azure_ad_token, azure_ad_token_provider, azure_ad_async_token_provider
+        )
         if api_version is None:
             api_version = os.environ.get("OPENAI_API_VERSION") or None
         self.api_version = api_version
         self.azure_deployment = azure_deployment or None
-        from_env = False
-        if base_url is None:
-            if azure_endpoint is None:
-                azure_endpoint = os.environ.get("AZURE_OPENAI_ENDPOINT") or None
-                from_env = azure_endpoint is not None
-            if azure_endpoint is None:
-                raise ValueError(
-                    "Azure OpenAI needs azure_endpoint= (https://<resource>.openai.azure.com), "
-                    "the AZURE_OPENAI_ENDPOINT variable, or base_url="
-                )
-        elif azure_endpoint is not None:
-            raise ValueError("pass azure_endpoint= or base_url=, not both")
+        azure_endpoint, from_env = _endpoint(azure_endpoint, base_url)
         self.azure_endpoint = azure_endpoint
         if azure_deployment:
             azure_deployment = quote(azure_deployment, safe="")
@@ -179,38 +148,46 @@ class AzureOpenAIAdapter(OpenAIAdapter):
             completion_tokens=completion_tokens,
         )
         host = urlsplit(self.base_url).hostname or ""
-        env_allowed = from_env or host.endswith(AZURE_HOST_SUFFIXES)
-        if not explicit and env_allowed:
+        azure_host = host.endswith(AZURE_HOST_SUFFIXES)
+        if not explicit and (from_env or azure_host):  # see the module docstring
             azure_ad_token = as_secret(os.environ.get("AZURE_OPENAI_AD_TOKEN") or None)
             if azure_ad_token is None:
                 api_key = as_secret(os.environ.get("AZURE_OPENAI_API_KEY") or None)
-        self._token_provider = azure_ad_token_provider
-        self._async_token_provider = azure_ad_async_token_provider
-        if not (api_key or azure_ad_token or explicit) and host.endswith(AZURE_HOST_SUFFIXES):
+        if not (api_key or azure_ad_token or explicit) and azure_host:
             raise ValueError(
                 "Azure OpenAI credentials missing: pass api_key=, azure_ad_token= or "
                 "azure_ad_token_provider=, or set AZURE_OPENAI_API_KEY or AZURE_OPENAI_AD_TOKEN"
             )
+        self._token_provider = azure_ad_token_provider
+        self._async_token_provider = azure_ad_async_token_provider
         self.model_version = model_version
         self._api_key = api_key or None
         self._ad_token = azure_ad_token or None
         shown = self.secret_base_url.get() if self.secret_base_url else self.base_url
-        where = BaseURL.parse(shown, "/chat/completions")
-        self._key_digest = key_digest(self._api_key or self._ad_token, where)
-        self._withheld = _withheld_note(explicit, env_allowed)
-        headers: dict[str, Any] = {
-            k: v for k, v in self._headers.items() if k.lower() != "authorization"
-        }
+        self._key_digest = key_digest(
+            self._api_key or self._ad_token, BaseURL.parse(shown, "/chat/completions")
+        )
+        self._withheld = _withheld_note(explicit, from_env or azure_host)
+        self._headers = hold_secrets(self._azure_headers(default_headers), self._secret_names)
+        self._bases: dict[str, BaseURL] = {}
+
+    def _azure_headers(self, default_headers: Mapping[str, str] | None) -> dict[str, Any]:
+        """The OpenAI adapter's headers with Azure's credential header; the caller's
+        `default_headers` replace any of them whatever their case."""
+        headers: dict[str, Any] = dict(self._headers)
+        credential: tuple[str, Secret] | None = None
         if self._ad_token:
-            headers["Authorization"] = Secret(f"Bearer {self._ad_token.get()}")
+            credential = ("Authorization", Secret(f"Bearer {self._ad_token.get()}"))
         elif self._api_key:
-            headers["api-key"] = self._api_key
-        for name, value in (default_headers or {}).items():
+            credential = ("api-key", self._api_key)
+        for name, value in [
+            *([credential] if credential else []),
+            *(default_headers or {}).items(),
+        ]:
             for existing in [k for k in headers if k.lower() == name.lower()]:
                 del headers[existing]
             headers[name] = value
-        self._headers = hold_secrets(headers, self._secret_names)
-        self._bases: dict[str, BaseURL] = {}
+        return headers
 
     def __repr__(self) -> str:
         # Never raises, never shows a credential (only whether a token provider is set).
@@ -471,3 +448,48 @@ def _withheld_note(explicit: list[str], env_allowed: bool) -> str:
         "Azure hosts or to the endpoint from AZURE_OPENAI_ENDPOINT; pass api_key= to send "
         "one to this server)"
     )
+
+
+def _explicit_credentials(
+    api_key: Secret | None,
+    token: Secret | None,
+    provider: TokenProvider | None,
+    async_provider: AsyncTokenProvider | None,
+) -> list[str]:
+    """The names of the credentials given in code; more than one is a ValueError (the
+    SDK's rule), a provider that is not callable a TypeError."""
+    for name, given in (
+        ("azure_ad_token_provider", provider),
+        ("azure_ad_async_token_provider", async_provider),
+    ):
+        if given is not None and not callable(given):
+            raise TypeError(f"{name} must be a function returning a token")
+    candidates = (
+        ("api_key", api_key),
+        ("azure_ad_token", token),
+        ("azure_ad_token_provider", provider or async_provider),
+    )
+    explicit = [name for name, value in candidates if value is not None]
+    if len(explicit) > 1:
+        raise ValueError(
+            f"pass one Azure credential, not {' and '.join(explicit)} "
+            "(api_key, azure_ad_token and the token providers are mutually exclusive)"
+        )
+    return explicit
+
+
+def _endpoint(azure_endpoint: str | None, base_url: str | None) -> tuple[str | None, bool]:
+    """(the endpoint, whether it came from AZURE_OPENAI_ENDPOINT); None with base_url=."""
+    if base_url is not None:
+        if azure_endpoint is not None:
+            raise ValueError("pass azure_endpoint= or base_url=, not both")
+        return None, False
+    if azure_endpoint is not None:
+        return azure_endpoint, False
+    from_env = os.environ.get("AZURE_OPENAI_ENDPOINT") or None
+    if from_env is None:
+        raise ValueError(
+            "Azure OpenAI needs azure_endpoint= (https://<resource>.openai.azure.com), "
+            "the AZURE_OPENAI_ENDPOINT variable, or base_url="
+        )
+    return from_env, True
