@@ -275,3 +275,55 @@ def test_input_and_output_types_for_the_schemas() -> None:
     assert model.InputType is schemas.ChatModelInput
     assert model.OutputType is schemas.AIMessage
     assert "AIMessage" in model.get_output_jsonschema()["$defs"]
+
+
+class _PerCallAuth(OpenAIAdapter):
+    """An adapter with the per-call auth hooks (as Azure's Entra ID token providers)."""
+
+    def __init__(self) -> None:
+        super().__init__(base_url="http://auth.test/v1")
+        self.calls: list[str] = []
+
+    def authorize(self, request: Any) -> Any:
+        import dataclasses
+
+        self.calls.append("sync")
+        return dataclasses.replace(request, headers={**request.headers, "x-auth": "sync"})
+
+    async def aauthorize(self, request: Any) -> Any:
+        import dataclasses
+
+        self.calls.append("async")
+        return dataclasses.replace(request, headers={**request.headers, "x-auth": "async"})
+
+
+async def test_the_adapter_authorizes_every_call_sync_and_async() -> None:
+    seen: list[str] = []
+    reply = {"id": "c", "model": "m", "choices": [{"index": 0, "message": {"content": "ok"},
+                                                   "finish_reason": "stop"}]}  # fmt: skip
+    events = (
+        b'data: {"id":"c","model":"m","choices":[{"index":0,"delta":{"content":"ok"},'
+        b'"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["x-auth"])
+        if json.loads(request.content).get("stream"):
+            return httpx.Response(
+                200, content=events, headers={"content-type": "text/event-stream"}
+            )
+        return httpx.Response(200, json=reply)
+
+    adapter = _PerCallAuth()
+    model = ChatModel(
+        adapter,
+        "m",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        http_async_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    )
+    assert model.invoke("hi").text == "ok"
+    assert "".join(c.text for c in model.stream("hi")) == "ok"
+    assert (await model.ainvoke("hi")).text == "ok"
+    assert "".join([c.text async for c in model.astream("hi")]) == "ok"
+    assert seen == ["sync", "sync", "async", "async"]
+    assert adapter.calls == seen
