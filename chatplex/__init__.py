@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from .chat import (
         BaseCache,
         ChatAnthropic,
+        ChatBedrockConverse,
         ChatOpenAI,
         InMemoryCache,
         SQLiteCache,
@@ -87,6 +88,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "BaseCache": "chat",
     "ChatAnthropic": "chat",
+    "ChatBedrockConverse": "chat",
     "ChatOpenAI": "chat",
     "InMemoryCache": "chat",
     "SQLiteCache": "chat",
@@ -180,6 +182,7 @@ __all__ = [
     "BaseMessage",
     "BudgetExceededError",
     "ChatAnthropic",
+    "ChatBedrockConverse",
     "ChatModel",
     "ChatOpenAI",
     "ChatPromptTemplate",

@@ -34,6 +34,7 @@ EXPECTED = [
     # Drop-in chat models: a LangChain script ports by changing its import line.
     "ChatOpenAI",
     "ChatAnthropic",
+    "ChatBedrockConverse",
     # LangChain's accounting: usage summed per model over a block of calls.
     "get_usage_metadata_callback",
     "UsageMetadataCallbackHandler",
@@ -100,6 +101,7 @@ HOMES = {
     "FakeChatModel": chat,
     "ChatOpenAI": chat,
     "ChatAnthropic": chat,
+    "ChatBedrockConverse": chat,
     "SystemMessage": messages,
     "HumanMessage": messages,
     "AIMessage": messages,
@@ -205,6 +207,9 @@ def test_import_chatplex_loads_the_drop_ins_and_error_helpers_on_first_use() -> 
     lazy = [
         "chatplex.chat.openai_model",
         "chatplex.chat.anthropic_model",
+        "chatplex.chat.bedrock_model",
+        "chatplex.adapters.bedrock",
+        "botocore",
         "chatplex.chat.dropin",
         "chatplex.chat.limiter",
         "chatplex.chat.streams",

@@ -19,6 +19,8 @@ __all__ = ["BUILTIN_ADAPTERS", "adapter_class", "adapter_parameters"]
 BUILTIN_ADAPTERS = {
     "openai": "chatplex.adapters.openai:OpenAIAdapter",
     "anthropic": "chatplex.adapters.anthropic:AnthropicAdapter",
+    "bedrock_converse": "chatplex.adapters.bedrock:BedrockAdapter",
+    "bedrock": "chatplex.adapters.bedrock:BedrockAdapter",
 }
 
 

@@ -20,6 +20,7 @@ from .providers import register_provider
 
 if TYPE_CHECKING:
     from .anthropic_model import ChatAnthropic
+    from .bedrock_model import ChatBedrockConverse
     from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
     from .cost import Cost, cost_of, reply_cost
     from .openai_model import ChatOpenAI
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "ChatOpenAI": "openai_model",
     "ChatAnthropic": "anthropic_model",
+    "ChatBedrockConverse": "bedrock_model",
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
     ),
@@ -53,6 +55,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "BaseCache",
     "ChatAnthropic",
+    "ChatBedrockConverse",
     "ChatModel",
     "ChatOpenAI",
     "Cost",
