@@ -190,7 +190,8 @@ class BedrockAdapter:
 
 
 def _masked(headers: Mapping[str, str]) -> MaskedHeaders:
-    return MaskedHeaders(headers.items())
+    # Lower-case names (botocore writes `Authorization`, `X-Amz-Date`), one spelling each.
+    return MaskedHeaders((name.lower(), value) for name, value in headers.items())
 
 
 # The http layer's encoding (compact UTF-8, no NaN); the adapter serialises the body

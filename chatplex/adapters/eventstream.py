@@ -16,7 +16,7 @@ as soon as its prelude announces it. The tests check it against botocore's on th
 bytes.
 
 >>> decoder = EventStreamDecoder()
->>> decoder.feed(b"\x00\x00\x00")  # a prelude not yet complete: nothing yet
+>>> decoder.feed(bytes(3))  # a prelude not yet complete: nothing yet
 []
 """
 

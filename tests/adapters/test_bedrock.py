@@ -93,7 +93,7 @@ def test_the_request_is_signed_over_the_bytes_it_sends() -> None:
     headers = dict(request.headers)
     assert headers["accept"] == "application/vnd.amazon.eventstream"
     assert headers["x-team"] == "a"
-    auth = headers["Authorization"]
+    auth = headers["authorization"]
     assert auth.startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/us-west-2/bedrock/")
     assert "x-team" in auth  # default headers are signed too
     # The same bytes signed again at the same time give the same signature.
@@ -159,7 +159,7 @@ def test_a_bedrock_api_key_is_a_bearer_token(monkeypatch: pytest.MonkeyPatch) ->
         region_name="us-east-1", aws_access_key_id="AK", aws_secret_access_key="SK"
     )
     request = signed.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
-    assert dict(request.headers)["Authorization"].startswith("AWS4-HMAC-SHA256")
+    assert dict(request.headers)["authorization"].startswith("AWS4-HMAC-SHA256")
     assert adapter.budget_key("m") != signed.budget_key("m")
 
 
@@ -198,3 +198,13 @@ def test_responses_and_errors_go_through_the_adapter() -> None:
     parser = adapter.stream_parser({"x-amzn-requestid": "r-7"})
     with pytest.raises(Exception, match="messageStop"):
         parser.finish()
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.adapters import bedrock, eventstream
+
+    for module in (bedrock, eventstream):
+        failures, tried = doctest.testmod(module)
+        assert tried and not failures
