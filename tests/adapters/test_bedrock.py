@@ -189,7 +189,8 @@ def test_the_stream_framing_hook_is_the_event_stream_decoder() -> None:
 
 def test_responses_and_errors_go_through_the_adapter() -> None:
     adapter = keyed()
-    body = b'{"output":{"message":{"role":"assistant","content":[{"text":"ok"}]}},"stopReason":"end_turn"}'
+    message = {"role": "assistant", "content": [{"text": "ok"}]}
+    body = json.dumps({"output": {"message": message}, "stopReason": "end_turn"}).encode()
     assert adapter.parse_response(body, {}).text == "ok"
     err = adapter.map_error(
         429, b'{"message":"slow down"}', {"x-amzn-errortype": "ThrottlingException"}
