@@ -218,23 +218,41 @@ def render_events(reply: Reply, rid: str, view: dict[str, Any]) -> list[Event]:
     return events
 
 
-def _exception_name(type_: str, code: str | None) -> str:
+_BY_STATUS = {
+    400: "ValidationException",
+    401: "UnrecognizedClientException",
+    403: "AccessDeniedException",
+    404: "ResourceNotFoundException",
+    408: "ModelTimeoutException",
+    424: "ModelErrorException",
+    429: "ThrottlingException",
+    500: "InternalServerException",
+    503: "ServiceUnavailableException",
+    529: "ServiceUnavailableException",
+}
+
+
+def _exception_name(status: int | None, type_: str, code: str | None) -> str:
+    """Bedrock's exception name: one given as such (`x-mock-fault: ...;type=
+    ModelNotReadyException`), else the status's, else the Chat Completions type's."""
+    for given in (code, type_):
+        if given and given.endswith("Exception"):
+            return given
+    by_status = _BY_STATUS.get(status or 0)
+    if by_status:
+        return by_status
     return _EXCEPTIONS.get(code or "") or _EXCEPTIONS.get(type_) or "InternalServerException"
 
 
 def error_body(status: int, type_: str, message: str, code: str | None, request_id: str) -> bytes:
     """An error reply: `{"message": ..., "__type": "<namespace>#<Exception>"}`."""
-    name = _exception_name(type_, code)
-    if status == 401:
-        name = "UnrecognizedClientException"
-    elif status == 429 and name == "InternalServerException":
-        name = "ThrottlingException"
+    name = _exception_name(status, type_, code)
     return dumps({"message": message, "__type": f"com.amazon.coral.service#{name}"})
 
 
 def stream_error(type_: str, message: str, code: str | None) -> bytes:
     """An exception message mid-stream (`:message-type: exception`)."""
-    name = _exception_name(type_, code)
+    name = _exception_name(None, type_, code)
     headers = {
         ":exception-type": name[:1].lower() + name[1:],
         ":content-type": "application/json",
