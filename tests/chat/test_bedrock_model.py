@@ -310,3 +310,11 @@ def test_async_errors_are_typed_too() -> None:
     llm = model(wire, max_retries=0, async_retry=True)
     with pytest.raises(RateLimitError):
         run_async(lambda: llm.ainvoke("hi"))
+
+
+def test_there_is_no_batch_api_and_the_error_names_the_provider() -> None:
+    llm = ChatBedrockConverse(
+        model=MODEL, region_name="us-east-1", aws_access_key_id="AK", aws_secret_access_key="SK"
+    )
+    with pytest.raises(ValueError, match="'bedrock_converse' has no Batch API"):
+        llm.submit_batch(["hi"])
