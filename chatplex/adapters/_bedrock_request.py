@@ -18,7 +18,8 @@
   top-level fields go as they are, in camelCase or in LangChain's snake_case
   (`additional_model_request_fields`, `guardrail_config`, `performance_config`,
   `request_metadata`, `additional_model_response_field_paths`, `prompt_variables`,
-  `service_tier`); anything else (`thinking`, `top_k`, ...) goes into
+  `service_tier`, `output_config`); OpenAI's `response_format` (json_schema) becomes
+  `outputConfig` (native structured output); anything else (`thinking`, `top_k`, ...) goes into
   `additionalModelRequestFields`, as langchain-aws does with unknown keywords.
 """
 
@@ -26,6 +27,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -49,19 +52,13 @@ CONVERSE_FIELDS = {
     "additionalModelRequestFields": "additional_model_request_fields",
     "additionalModelResponseFieldPaths": "additional_model_response_field_paths",
     "guardrailConfig": "guardrail_config",
+    "outputConfig": "output_config",
     "performanceConfig": "performance_config",
     "promptVariables": "prompt_variables",
     "requestMetadata": "request_metadata",
     "serviceTier": "service_tier",
 }
 _SNAKE = {snake: camel for camel, snake in CONVERSE_FIELDS.items()}
-#: Body fields of other wires that would mean something else here: refused with the way.
-_OTHER_WIRES = {
-    "response_format": "Bedrock Converse has no response_format: use "
-    "with_structured_output(schema) (a forced tool, method='function_calling')",
-    "output_config": "an Anthropic Messages field; Bedrock Converse structured output "
-    "is a forced tool (with_structured_output's default method)",
-}
 _IMAGE_FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
 _IMAGE_FORMATS |= {"image/webp": "webp", "image/jpg": "jpeg"}
 
@@ -94,9 +91,10 @@ def converse_body(messages: Sequence[BaseMessage], settings: CallSettings) -> di
 def _add_extras(body: dict[str, Any], extras: Mapping[str, Any]) -> None:
     model_fields: dict[str, Any] = {}
     for name, value in extras.items():
-        if name in _OTHER_WIRES:
-            raise ValueError(f"{name}=...: {_OTHER_WIRES[name]}")
         camel = _SNAKE.get(name, name)
+        if camel == "response_format":
+            body["outputConfig"] = output_config(value)
+            continue
         if camel == "additionalModelRequestFields":
             if not isinstance(value, Mapping):
                 raise TypeError(f"{name} must be a dict, got {type(value).__name__}")
@@ -115,6 +113,44 @@ def _add_extras(body: dict[str, Any], extras: Mapping[str, Any]) -> None:
             model_fields[name] = value  # a model's own parameter (thinking, top_k...)
     if model_fields:
         body["additionalModelRequestFields"] = model_fields
+
+
+def output_config(response_format: Any) -> dict[str, Any]:
+    """OpenAI's `response_format` (what `with_structured_output(method="json_schema")`
+    binds) as Converse's native structured output, `outputConfig.textFormat`, as
+    langchain-aws converts it: the schema as a JSON string, `additionalProperties: false`
+    on every object (Bedrock requires it). Only `json_schema` has a Converse form."""
+    fmt = response_format if isinstance(response_format, Mapping) else {}
+    if fmt.get("type") != "json_schema":
+        raise ValueError(
+            f"response_format type {fmt.get('type')!r} has no Bedrock Converse form; "
+            "use {'type': 'json_schema', ...} (with_structured_output(method='json_schema')) "
+            "or a forced tool (method='function_calling')"
+        )
+    inner = fmt.get("json_schema") or fmt.get("jsonSchema") or {}
+    schema = inner.get("schema", {})
+    schema = json.loads(schema) if isinstance(schema, str) else copy.deepcopy(schema)
+    _closed_objects(schema)
+    name = inner.get("name") or "output_schema"
+    definition = {
+        "schema": json.dumps(schema, ensure_ascii=False),
+        "name": name,
+        "description": inner.get("description") or name,
+    }
+    structure = {"jsonSchema": definition}
+    return {"textFormat": {"type": "json_schema", "structure": structure}}
+
+
+def _closed_objects(schema: Any) -> None:
+    """`additionalProperties: false` on every object schema inside `schema` (in place)."""
+    if isinstance(schema, dict):
+        if schema.get("type") == "object":
+            schema["additionalProperties"] = False
+        for value in schema.values():
+            _closed_objects(value)
+    elif isinstance(schema, list):
+        for item in schema:
+            _closed_objects(item)
 
 
 def _as_list(value: Any) -> list[Any]:

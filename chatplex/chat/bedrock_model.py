@@ -58,7 +58,9 @@ class ChatBedrockConverse(ChatModel):
     `guard_last_turn_only`) raise with the reason.
     """
 
-    structured_output_method = "function_calling"  # langchain-aws's: a forced tool
+    #: langchain-aws's default: the schema as a forced tool. `method="json_schema"` is
+    #: Converse's native structured output (`outputConfig`, Claude 4.5+ and some others).
+    structured_output_method = "function_calling"
 
     def __init__(
         self,
@@ -88,6 +90,7 @@ class ChatBedrockConverse(ChatModel):
         additional_model_request_fields: Mapping[str, Any] | None = None,
         additional_model_response_field_paths: Sequence[str] | None = None,
         performance_config: Mapping[str, Any] | None = None,
+        output_config: Mapping[str, Any] | None = None,
         service_tier: str | None = None,
         request_metadata: Mapping[str, str] | None = None,
         supports_tool_choice_values: Sequence[str] | None = None,
@@ -146,6 +149,7 @@ class ChatBedrockConverse(ChatModel):
             "additionalModelRequestFields": fields or None,
             "additionalModelResponseFieldPaths": additional_model_response_field_paths,
             "performanceConfig": performance_config,
+            "outputConfig": output_config,
             "serviceTier": {"type": service_tier} if service_tier else None,
             "requestMetadata": request_metadata,
         }

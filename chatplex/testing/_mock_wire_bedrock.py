@@ -13,6 +13,7 @@ present, not that it is valid.
 
 from __future__ import annotations
 
+import json
 import struct
 import zlib
 from collections.abc import Mapping
@@ -119,6 +120,9 @@ def request_view(path: str, body: dict[str, Any]) -> dict[str, Any]:
                 message["tool_calls"] = calls
             messages.append(message)
     view: dict[str, Any] = {"model": model, "messages": messages, "stream": stream}
+    schema = _output_schema(body.get("outputConfig"))
+    if schema is not None:
+        view["response_format"] = {"type": "json_schema", "json_schema": {"schema": schema}}
     config = body.get("toolConfig")
     if isinstance(config, dict):
         view["tools"] = [
@@ -143,6 +147,16 @@ def request_view(path: str, body: dict[str, Any]) -> dict[str, Any]:
             else:
                 view["tool_choice"] = "auto"
     return view
+
+
+def _output_schema(config: Any) -> dict[str, Any] | None:
+    """The JSON schema of native structured output (`outputConfig.textFormat`)."""
+    try:
+        raw = config["textFormat"]["structure"]["jsonSchema"]["schema"]
+        schema = json.loads(raw) if isinstance(raw, str) else raw
+    except (KeyError, TypeError, ValueError):
+        return None
+    return schema if isinstance(schema, dict) else None
 
 
 def _usage(reply: Reply) -> dict[str, int]:

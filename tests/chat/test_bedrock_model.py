@@ -318,3 +318,14 @@ def test_there_is_no_batch_api_and_the_error_names_the_provider() -> None:
     )
     with pytest.raises(ValueError, match="'bedrock_converse' has no Batch API"):
         llm.submit_batch(["hi"])
+
+
+def test_native_structured_output_with_method_json_schema() -> None:
+    wire = Wire([(200, reply([{"text": '{"city": "Paris", "celsius": 18}'}]), {})])
+    parsed = model(wire).with_structured_output(Weather, method="json_schema").invoke("Paris?")
+    assert parsed == Weather(city="Paris", celsius=18)
+    body = json.loads(wire.requests[0].content)
+    definition = body["outputConfig"]["textFormat"]["structure"]["jsonSchema"]
+    assert definition["name"] == "Weather"
+    assert json.loads(definition["schema"])["additionalProperties"] is False
+    assert "toolConfig" not in body

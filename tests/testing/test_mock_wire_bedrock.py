@@ -283,3 +283,18 @@ class TestOverMockServer:
         response = httpx.post(f"{server.url}/model/m/converse", json={"messages": []})
         assert response.status_code in (401, 403)
         assert "Exception" in response.json()["__type"]
+
+
+def test_native_structured_output_is_planned_as_a_schema_shaped_answer() -> None:
+    schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    text_format = {
+        "type": "json_schema",
+        "structure": {"jsonSchema": {"schema": json.dumps(schema)}},
+    }
+    body = {
+        "messages": [{"role": "user", "content": [{"text": "weather?"}]}],
+        "outputConfig": {"textFormat": text_format},
+    }
+    view, reply = _plan(body)
+    assert view["response_format"]["json_schema"]["schema"] == schema
+    assert json.loads(reply.text) == {"city": "x"}
