@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -404,3 +405,33 @@ class TestStreamsThroughTheEngine:
         with pytest.raises(StreamError) as caught:
             list(model(StreamWire([cut])).stream("hi"))
         assert caught.value.partial is not None and caught.value.partial.text == "Bon"
+
+
+def test_no_secret_in_errors_their_response_tracebacks_or_debug_logs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import traceback
+
+    rejected = (
+        403,
+        {"message": "bad signature"},
+        {"x-amzn-errortype": "InvalidSignatureException"},
+    )
+    llm = model(Wire([rejected]))
+    with caplog.at_level(logging.DEBUG), pytest.raises(AuthenticationError) as caught:
+        llm.invoke("hi")
+    err = caught.value
+    assert err.response is not None
+    assert err.response.request.headers["x-amz-security-token"] == "***"
+    shown = [
+        str(err),
+        repr(err),
+        repr(dict(err.response.request.headers)),
+        "".join(traceback.format_exception(err)),
+        caplog.text,
+        repr(llm),
+        repr(llm.adapter),
+    ]
+    assert "CanonicalRequest" in caplog.text  # botocore's signer did log, masked
+    for text in shown:
+        assert SECRET not in text and TOKEN not in text
