@@ -277,6 +277,23 @@ class TestOverMockServer:
         with pytest.raises(RateLimitError):
             llm.invoke("hi")
 
+    def test_ainvoke_and_usage(self, server: Any) -> None:
+        import asyncio
+
+        message = asyncio.run(self.model(server).ainvoke("hello mock"))
+        assert message.text == "Echo: hello mock"
+        assert message.usage_metadata is not None and message.usage_metadata["output_tokens"] > 0
+        assert message.response_metadata["finish_reason"] == "stop"
+
+    def test_a_signature_of_another_scheme_is_rejected(self, server: Any) -> None:
+        import httpx
+
+        body = {"messages": [{"role": "user", "content": [{"text": "hi"}]}]}
+        headers = {"authorization": "Basic dTpw"}
+        response = httpx.post(f"{server.url}/model/m/converse", json=body, headers=headers)
+        err = error_from(response.status_code, response.content, response.headers)
+        assert isinstance(err, AuthenticationError)
+
     def test_unsigned_request_is_refused(self, server: Any) -> None:
         import httpx
 
