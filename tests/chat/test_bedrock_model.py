@@ -435,3 +435,12 @@ def test_no_secret_in_errors_their_response_tracebacks_or_debug_logs(
     assert "CanonicalRequest" in caplog.text  # botocore's signer did log, masked
     for text in shown:
         assert SECRET not in text and TOKEN not in text
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.chat import bedrock_model
+
+    failures, tried = doctest.testmod(bedrock_model)
+    assert tried and not failures
