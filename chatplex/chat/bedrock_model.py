@@ -181,6 +181,14 @@ class ChatBedrockConverse(ChatModel):
         self.region_name = adapter.region_name
 
     @property
+    def field_aliases(self) -> Mapping[str, str]:
+        """LangChain's names, and langchain-aws's `model_id` for `model`
+        (`configurable_fields(model_id=...)`)."""
+        from .dropin import LANGCHAIN_ALIASES
+
+        return {**LANGCHAIN_ALIASES, "model_id": "model"}
+
+    @property
     def model_id(self) -> str:
         """LangChain's name for `model`."""
         return self.model

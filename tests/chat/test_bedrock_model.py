@@ -444,3 +444,12 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(bedrock_model)
     assert tried and not failures
+
+
+def test_configurable_fields_take_langchain_aws_model_id() -> None:
+    from chatplex import ConfigurableField
+
+    wire = Wire([(200, reply([{"text": "ok"}]), {})])
+    switch = model(wire).configurable_fields(model_id=ConfigurableField(id="which"))
+    switch.with_config({"configurable": {"which": "amazon.nova-lite-v1:0"}}).invoke("hi")
+    assert wire.requests[0].url.raw_path == b"/model/amazon.nova-lite-v1%3A0/converse"
