@@ -4,6 +4,10 @@
   in the conversation is refused (Converse has no such role).
 - Consecutive same-role turns are merged (Converse wants alternating roles), and
   `ToolMessage`s become user `toolResult` blocks (`status: "error"` for failed tools).
+- Converse's own blocks pass as they are (`{"cachePoint": {"type": "default"}}`,
+  `{"guardContent": ...}`, `{"document": ...}`: a dict with one such key and no
+  "type"), as langchain-aws passes them; `{"type": "guard_content", "text": ...}` is
+  langchain-aws's typed guard block.
 - Images: data URLs (`image_url`), Anthropic-style `{"type": "image", "source":
   {"type": "base64", ...}}` and LangChain's `{"type": "image", "base64": ...,
   "mime_type": ...}` become `{"image": {"format", "source": {"bytes"}}}` (bytes are
@@ -42,7 +46,7 @@ from ..messages import (
 )
 from .base import CallSettings, ToolSpec
 
-__all__ = ["CONVERSE_FIELDS", "converse_body", "wire_messages"]
+__all__ = ["CONVERSE_FIELDS", "NATIVE_BLOCK_KEYS", "converse_body", "is_native", "wire_messages"]
 
 _Block = dict[str, Any]
 
@@ -59,6 +63,12 @@ CONVERSE_FIELDS = {
     "serviceTier": "service_tier",
 }
 _SNAKE = {snake: camel for camel, snake in CONVERSE_FIELDS.items()}
+#: Converse's own content blocks, which a message may carry as they are (no "type"), as
+#: langchain-aws passes them: `{"cachePoint": {"type": "default"}}` (its
+#: `create_cache_point()`), `{"guardContent": ...}`, `{"document": ...}`...
+NATIVE_BLOCK_KEYS = frozenset(
+    {"cachePoint", "guardContent", "document", "image", "video", "audio", "json", "searchResult"}
+)
 _IMAGE_FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
 _IMAGE_FORMATS |= {"image/webp": "webp", "image/jpg": "jpeg"}
 
@@ -243,12 +253,25 @@ def _text_blocks(content: Any, i: int) -> list[_Block]:
         return [{"text": content}] if content else []
     out = []
     for block in content:
+        if is_native(block):
+            out.append(dict(block))  # a cachePoint after the system prompt
+            continue
         text = block if isinstance(block, str) else block.get("text")
         if isinstance(text, str) and text:
             out.append({"text": text})
         elif not isinstance(block, str) and block.get("type") != "text":
             raise ValueError(f"message {i}: a system message takes text only")
     return out
+
+
+def is_native(block: Any) -> bool:
+    """Whether `block` is one of Converse's own content blocks, passed as it is."""
+    return (
+        isinstance(block, dict)
+        and "type" not in block
+        and len(block) == 1
+        and (next(iter(block)) in NATIVE_BLOCK_KEYS)
+    )
 
 
 def _user_blocks(content: Any, i: int) -> list[_Block]:
@@ -260,8 +283,13 @@ def _user_blocks(content: Any, i: int) -> list[_Block]:
             if block:
                 out.append({"text": block})
             continue
+        if is_native(block):
+            out.append(dict(block))
+            continue
         kind = block.get("type")
-        if kind == "text":
+        if kind == "guard_content":  # langchain-aws's typed form of guardContent
+            out.append({"guardContent": {"text": {"text": block.get("text") or ""}}})
+        elif kind == "text":
             if block.get("text"):
                 out.append({"text": block["text"]})
         elif kind in ("image_url", "image"):
@@ -320,6 +348,9 @@ def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
             if isinstance(block, str):
                 if block.strip():
                     out.append({"text": block})
+                continue
+            if is_native(block):
+                out.append(dict(block))
                 continue
             kind = block.get("type")
             if kind == "text" and str(block.get("text") or "").strip():

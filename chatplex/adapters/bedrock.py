@@ -48,7 +48,7 @@ from ..errors import APIError
 from ..messages import AIMessage, BaseMessage
 from ..secret import Secret, redact_url
 from ._bedrock_auth import BearerToken, SigV4Signer, resolve_region
-from ._bedrock_request import converse_body
+from ._bedrock_request import converse_body, is_native
 from ._bedrock_response import (
     PROVIDER,
     REQUEST_ID_HEADER,
@@ -64,7 +64,7 @@ __all__ = ["BLOCK_TYPES", "BedrockAdapter", "BedrockStreamParser", "EventStreamD
 
 #: Content blocks this adapter sends: text, images (base64), and reasoning blocks of
 #: previous replies (sent back signed). Others are refused before any request.
-BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image", "reasoning"}))
+BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image", "reasoning", "guard_content"}))
 _JSON = "application/json"
 
 
@@ -155,7 +155,7 @@ class BedrockAdapter:
             raise ValueError("cannot call a chat model with an empty list of messages")
         if not settings.model or not isinstance(settings.model, str):
             raise ValueError("a Bedrock call needs a model id")
-        check_messages(messages, provider=PROVIDER, block_types=self.block_types)
+        check_messages(_checkable(messages), provider=PROVIDER, block_types=self.block_types)
         body = converse_body(messages, settings)
         content = _encode(body)  # signed, and sent as they are (`HTTPRequest.content`)
         url = self.url(settings.model, stream=stream)
@@ -187,6 +187,20 @@ class BedrockAdapter:
         """(provider, endpoint, digest of the access key id or profile, model): never a
         secret. The region is in the endpoint: each region has its own quotas."""
         return (PROVIDER, self.endpoint_url, self._digest, model)
+
+
+def _checkable(messages: list[BaseMessage]) -> list[BaseMessage]:
+    """The messages as `check_messages` reads them: Converse's own blocks (no "type",
+    sent as they are) stand as typed blocks there, their text still checked."""
+    out = messages
+    for i, message in enumerate(messages):
+        content = message.content
+        if isinstance(content, list) and any(is_native(b) for b in content):
+            if out is messages:
+                out = list(messages)
+            shown = [{"type": "text", "native": b} if is_native(b) else b for b in content]
+            out[i] = message.model_copy(update={"content": shown})
+    return out
 
 
 def _masked(headers: Mapping[str, str]) -> MaskedHeaders:

@@ -180,6 +180,12 @@ class ChatBedrockConverse(ChatModel):
         self.verbose = bool(verbose)
         self.region_name = adapter.region_name
 
+    @classmethod
+    def create_cache_point(cls, cache_type: str = "default") -> dict[str, Any]:
+        """A prompt-cache breakpoint to put in a message's content (or in `system=`),
+        as langchain-aws's: `{"cachePoint": {"type": "default"}}`."""
+        return {"cachePoint": {"type": cache_type}}
+
     @property
     def field_aliases(self) -> Mapping[str, str]:
         """LangChain's names, and langchain-aws's `model_id` for `model`

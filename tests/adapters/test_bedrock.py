@@ -209,3 +209,16 @@ def test_docstring_examples() -> None:
     for module in (bedrock, eventstream):
         failures, tried = doctest.testmod(module)
         assert tried and not failures
+
+
+def test_native_blocks_get_through_the_checks_and_bad_ones_do_not() -> None:
+    adapter = keyed()
+    cache = {"cachePoint": {"type": "default"}}
+    request = adapter.build_request(
+        [HumanMessage(["hi", cache])], CallSettings(model="m"), stream=False
+    )
+    assert request.json["messages"][0]["content"] == [{"text": "hi"}, cache]
+    with pytest.raises(ValueError, match="has no 'type'"):
+        adapter.build_request(
+            [HumanMessage([{"cachePoint": {}, "extra": 1}])], CallSettings(model="m"), stream=False
+        )

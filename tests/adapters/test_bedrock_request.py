@@ -254,3 +254,35 @@ def test_a_redacted_reasoning_block_is_sent_back() -> None:
     ai = AIMessage([{"type": "reasoning", "reasoning": "", "redacted_content": "b64"}, "ok"])
     _, turns = wire_messages([HumanMessage("a"), ai])
     assert turns[1]["content"] == [{"reasoningContent": {"redactedContent": "b64"}}, {"text": "ok"}]
+
+
+def test_converses_own_blocks_pass_as_they_are() -> None:
+    cache = {"cachePoint": {"type": "default"}}
+    document = {"document": {"format": "txt", "name": "notes", "source": {"bytes": PNG}}}
+    messages = [
+        SystemMessage(["Long system prompt", cache]),
+        HumanMessage(
+            [
+                {"type": "text", "text": "Read this"},
+                document,
+                cache,
+                {"type": "guard_content", "text": "guard me"},
+            ]
+        ),
+        AIMessage(["Done.", cache]),
+        HumanMessage("Thanks"),
+    ]
+    body = converse_body(messages, CallSettings(model="m"))
+    assert body["system"] == [{"text": "Long system prompt"}, cache]
+    assert body["messages"][0]["content"] == [
+        {"text": "Read this"},
+        document,
+        cache,
+        {"guardContent": {"text": {"text": "guard me"}}},
+    ]
+    assert body["messages"][1]["content"] == [{"text": "Done."}, cache]
+    params = copy.deepcopy(body)
+    params["messages"][0]["content"][1]["document"]["source"]["bytes"] = b"notes"
+    model = botocore_session.get_session().get_service_model("bedrock-runtime")
+    params["modelId"] = "m"
+    validate_parameters(params, model.operation_model("Converse").input_shape)

@@ -453,3 +453,13 @@ def test_configurable_fields_take_langchain_aws_model_id() -> None:
     switch = model(wire).configurable_fields(model_id=ConfigurableField(id="which"))
     switch.with_config({"configurable": {"which": "amazon.nova-lite-v1:0"}}).invoke("hi")
     assert wire.requests[0].url.raw_path == b"/model/amazon.nova-lite-v1%3A0/converse"
+
+
+def test_create_cache_point_as_langchain_aws() -> None:
+    assert ChatBedrockConverse.create_cache_point() == {"cachePoint": {"type": "default"}}
+    wire = Wire([(200, reply([{"text": "ok"}]), {})])
+    llm = model(wire, system=["Long prompt", ChatBedrockConverse.create_cache_point()])
+    llm.invoke([("human", ["Question", ChatBedrockConverse.create_cache_point()])])
+    body = json.loads(wire.requests[0].content)
+    assert body["system"] == [{"text": "Long prompt"}, {"cachePoint": {"type": "default"}}]
+    assert body["messages"][0]["content"][1] == {"cachePoint": {"type": "default"}}
