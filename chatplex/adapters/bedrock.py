@@ -66,6 +66,8 @@ __all__ = ["BLOCK_TYPES", "BedrockAdapter", "BedrockStreamParser", "EventStreamD
 #: previous replies (sent back signed). Others are refused before any request.
 BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image", "reasoning", "guard_content"}))
 _JSON = "application/json"
+#: A Bedrock API key, as botocore and the AWS SDKs read it.
+_BEARER_VARIABLE = "AWS_BEARER_TOKEN_BEDROCK"
 
 
 def _secret(value: str | Secret | None, name: str) -> Secret | None:
@@ -112,9 +114,8 @@ class BedrockAdapter:
         #: The endpoint (no trailing "/").
         self.endpoint_url = where.base_url
         self.credentials_profile_name = credentials_profile_name
-        if api_key is None and aws_access_key_id is None:
-            token = os.environ.get("AWS_BEARER_TOKEN_BEDROCK")
-            api_key = Secret(token) if token else None
+        if api_key is None and aws_access_key_id is None and os.environ.get(_BEARER_VARIABLE):
+            api_key = Secret(os.environ[_BEARER_VARIABLE])  # no local holds it in clear
         self._auth: SigV4Signer | BearerToken
         if api_key and aws_access_key_id is None:
             self._auth = BearerToken(api_key)
@@ -127,8 +128,7 @@ class BedrockAdapter:
                 profile=credentials_profile_name,
                 now=now,
             )
-        digest = self._auth.digest_source()
-        self._digest = hashlib.sha256(digest.encode()).hexdigest()[:16]
+        self._digest = hashlib.sha256(self._auth.digest_source().encode()).hexdigest()[:16]
         self._headers = {k.lower(): v for k, v in (default_headers or {}).items()}
         self.block_types = BLOCK_TYPES
 
