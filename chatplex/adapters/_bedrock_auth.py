@@ -163,10 +163,7 @@ class SigV4Signer:
         """botocore's frozen credentials for this request."""
         botocore = self._botocore
         if self._access_key is not None and self._secret_key is not None:
-            from botocore.credentials import ReadOnlyCredentials
-
-            token = self._session_token.get() if self._session_token else None
-            return ReadOnlyCredentials(self._access_key.get(), self._secret_key.get(), token)
+            return _Credentials(self._access_key, self._secret_key, self._session_token)
         with self._lock:
             if self._chain is None:
                 session = botocore.session.Session(profile=self.profile)
@@ -179,7 +176,12 @@ class SigV4Signer:
                 "aws_access_key_id=/aws_secret_access_key=, credentials_profile_name=, "
                 "or an API key (api_key= / AWS_BEARER_TOKEN_BEDROCK)"
             )
-        return self._chain.get_frozen_credentials()
+        frozen = self._chain.get_frozen_credentials()  # a namedtuple: its repr shows keys
+        return _Credentials(
+            Secret(frozen.access_key),
+            Secret(frozen.secret_key),
+            Secret(frozen.token) if frozen.token else None,
+        )
 
     def sign(
         self, method: str, url: str, body: bytes, headers: Mapping[str, str]
@@ -196,6 +198,31 @@ class SigV4Signer:
         else:
             _add_auth_at(signer, request, self._now)
         return dict(request.headers.items())
+
+
+class _Credentials:
+    """What botocore's signer reads (`access_key`, `secret_key`, `token`), revealed only
+    when read: its repr (a traceback's locals, a debugger) shows no key."""
+
+    __slots__ = ("_access", "_secret", "_token")
+
+    def __init__(self, access: Secret, secret: Secret, token: Secret | None) -> None:
+        self._access, self._secret, self._token = access, secret, token
+
+    @property
+    def access_key(self) -> str:
+        return self._access.get()
+
+    @property
+    def secret_key(self) -> str:
+        return self._secret.get()
+
+    @property
+    def token(self) -> str | None:
+        return self._token.get() if self._token is not None else None
+
+    def __repr__(self) -> str:
+        return "_Credentials(access_key='***', secret_key='***', token='***')"
 
 
 _clock_lock = threading.Lock()

@@ -199,3 +199,20 @@ def test_reprs_show_no_secret() -> None:
     for shown in (repr(signer), repr(bearer)):
         assert SECRET not in shown and TOKEN not in shown and "bedrock-api-key-123" not in shown
     assert bearer.sign("POST", "u", b"", {})["authorization"] == "Bearer bedrock-api-key-123"
+
+
+def test_the_credentials_handed_to_botocore_show_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    signer = SigV4Signer(
+        "us-east-1",
+        access_key=Secret("AKID"),
+        secret_key=Secret(SECRET),
+        session_token=Secret(TOKEN),
+    )
+    creds = signer._credentials()
+    assert (creds.access_key, creds.secret_key, creds.token) == ("AKID", SECRET, TOKEN)
+    assert SECRET not in repr(creds) and TOKEN not in repr(creds)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENV")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    chained = SigV4Signer("us-east-1")._credentials()
+    assert chained.secret_key == SECRET and chained.token is None
+    assert SECRET not in repr(chained)
