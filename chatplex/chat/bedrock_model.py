@@ -18,6 +18,7 @@ is chatplex's (its transport, pools, retries and limiter), speaking the Converse
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from .params import unknown_keyword
 if TYPE_CHECKING:
     import httpx
 
+    from ..core import Runnable
     from ..core.retry import RetryPolicy
     from ..http import RateLimit
     from ..secret import Secret
@@ -36,6 +38,42 @@ __all__ = ["ChatBedrockConverse"]
 
 #: Regional prefixes of cross-region inference profiles (`us.anthropic.claude-...`).
 _REGION_PREFIXES = ("us.", "eu.", "apac.", "us-gov.", "jp.", "au.", "global.", "sa.", "amer.")
+#: Claude models that refuse a forced tool while thinking is on.
+_THINKING_CLAUDE = ("claude-3-7-sonnet", "claude-sonnet-4", "claude-opus-4", "claude-haiku-4")
+_FORCED = object()  # with_structured_output forces the schema's tool (the default)
+
+
+def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, ...]:
+    """The tool choices a Bedrock model takes, as langchain-aws infers them from its id
+    (regional prefix dropped) and from `thinking` in the model request fields.
+
+    >>> tool_choice_values("us.anthropic.claude-3-5-haiku-20241022-v1:0", {})
+    ('auto', 'any', 'tool')
+    >>> tool_choice_values("meta.llama3-1-70b-instruct-v1:0", {})
+    ('auto',)
+    """
+    base = model_id.partition(".")[2] if model_id.startswith(_REGION_PREFIXES) else model_id
+    if "claude" in base:
+        thinking = fields.get("thinking")
+        enabled = isinstance(thinking, Mapping) and thinking.get("type") == "enabled"
+        if enabled and any(name in base for name in _THINKING_CLAUDE):
+            return ("auto",)
+        return ("auto", "any", "tool")
+    if "llama4" in base:
+        return ("auto",)
+    if "llama3" in base:
+        if any(v in base for v in ("llama3-1", "llama3-3")):
+            return ("auto",)
+        if "llama3-2" in base and any(size in base for size in ("11b", "90b")):
+            return ("auto",)
+        return ()
+    if "mistral-large" in base:
+        return ("auto", "any")
+    if "nova" in base:
+        return ("auto", "any", "tool")
+    if "deepseek" in base and "r1-v1" not in base:
+        return ("any",) if "v3-v1" in base else ("any", "tool")
+    return ()
 
 
 class ChatBedrockConverse(ChatModel):
@@ -52,15 +90,19 @@ class ChatBedrockConverse(ChatModel):
     Deliberate differences from langchain-aws: the reply's `content` is a `str` (a list
     of blocks only when the reply has reasoning, chatplex's `{"type": "reasoning"}`
     blocks); `response_metadata` has no botocore `ResponseMetadata` (it has `request_id`,
-    `stopReason`, `metrics`); `supports_tool_choice_values` is kept but not used to
-    refuse a tool choice (the service answers for the model); settings of boto3's client
-    (`client`, `config`) and LangChain-only features (`raw_blocks`,
-    `guard_last_turn_only`) raise with the reason.
+    `stopReason`, `metrics`; no `model_name`: Converse replies do not name the model);
+    settings of boto3's client (`client`, `config`) and LangChain-only features
+    (`raw_blocks`, `guard_last_turn_only`, `method="prompt_prefill"`) raise with the
+    reason. As in langchain-aws, `supports_tool_choice_values` (given, or inferred from
+    the model id and `thinking`) decides whether `with_structured_output` forces the
+    schema's tool; `init_chat_model("bedrock_converse:...")` models always force it.
     """
 
     #: langchain-aws's default: the schema as a forced tool. `method="json_schema"` is
     #: Converse's native structured output (`outputConfig`, Claude 4.5+ and some others).
     structured_output_method = "function_calling"
+    #: The tool choice with_structured_output's copy uses instead of forcing the tool.
+    _structured_choice: str | None | object = _FORCED
 
     def __init__(
         self,
@@ -130,7 +172,14 @@ class ChatBedrockConverse(ChatModel):
         #: The base model, for an ARN or a cross-region profile (LangChain's field).
         self.base_model_id = pick(owner, base_model_id=base_model_id, base_model=base_model)
         self.provider_name = provider or _provider_of(model_name)
-        self.supports_tool_choice_values = supports_tool_choice_values
+        fields = {**(model_kwargs or {}), **(additional_model_request_fields or {})}
+        #: Which tool choices the model takes ("auto", "any", "tool"), as langchain-aws
+        #: infers them from the model when not given; with_structured_output follows it.
+        self.supports_tool_choice_values = (
+            tuple(supports_tool_choice_values)
+            if supports_tool_choice_values is not None
+            else tool_choice_values(self.base_model_id or model_name, fields)
+        )
         adapter = BedrockAdapter(
             region_name=region_name,
             endpoint_url=pick(owner, endpoint_url=endpoint_url, base_url=base_url),
@@ -141,7 +190,6 @@ class ChatBedrockConverse(ChatModel):
             api_key=api_key,
             default_headers=default_headers,
         )
-        fields = {**(model_kwargs or {}), **(additional_model_request_fields or {})}
         guardrail = pick(owner, guardrail_config=guardrail_config, guardrails=guardrails)
         body: dict[str, Any] = {
             "system": list(system) if system else None,
@@ -179,6 +227,48 @@ class ChatBedrockConverse(ChatModel):
         self.run_defaults = run_config(callbacks, tags, metadata)
         self.verbose = bool(verbose)
         self.region_name = adapter.region_name
+
+    def with_structured_output(
+        self,
+        schema: Any = None,
+        *,
+        method: str | None = None,
+        include_raw: bool = False,
+        strict: bool | None = None,
+    ) -> Runnable[Any, Any]:
+        """As `ChatModel.with_structured_output`; with "function_calling", the schema's
+        tool is forced only where the model takes a forced tool
+        (`supports_tool_choice_values` has "tool"), else `any` tool where it takes that,
+        else offered without a choice (a reply without the call then raises
+        `StructuredOutputError`), as langchain-aws does."""
+        method = method or self.structured_output_method
+        values = self.supports_tool_choice_values
+        if method != "function_calling" or "tool" in values:
+            return super().with_structured_output(
+                schema, method=method, include_raw=include_raw, strict=strict
+            )
+        from .structured import structured_output
+
+        loose = copy.copy(self)
+        loose._structured_choice = "any" if "any" in values else None
+        return structured_output(
+            loose, schema, method=method, include_raw=include_raw, strict=strict
+        )
+
+    def bind_tools(
+        self,
+        tools: Sequence[Any],
+        *,
+        tool_choice: Any = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+    ) -> ChatModel:
+        """As `ChatModel.bind_tools` (the tool choice is sent as given)."""
+        if self._structured_choice is not _FORCED:  # only inside with_structured_output
+            tool_choice = self._structured_choice
+        return super().bind_tools(
+            tools, tool_choice=tool_choice, strict=strict, parallel_tool_calls=parallel_tool_calls
+        )
 
     @classmethod
     def create_cache_point(cls, cache_type: str = "default") -> dict[str, Any]:

@@ -110,7 +110,7 @@ def model(wire: Wire, **settings: Any) -> ChatBedrockConverse:
         max_retries=2, jitter=0.0, sleep=lambda _: None, asleep=no_async_wait
     )
     return ChatBedrockConverse(
-        model=MODEL,
+        model=settings.pop("model", MODEL),
         region_name="us-east-1",
         aws_access_key_id="AKIDEXAMPLE",
         aws_secret_access_key=SECRET,
@@ -463,3 +463,49 @@ def test_create_cache_point_as_langchain_aws() -> None:
     body = json.loads(wire.requests[0].content)
     assert body["system"] == [{"text": "Long prompt"}, {"cachePoint": {"type": "default"}}]
     assert body["messages"][0]["content"][1] == {"cachePoint": {"type": "default"}}
+
+
+SONNET_4 = "us.anthropic.claude-sonnet-4-20250514-v1:0"
+THINKING = {"thinking": {"type": "enabled", "budget_tokens": 1024}}
+
+
+@pytest.mark.parametrize(
+    ("settings", "choice"),
+    [
+        ({}, {"tool": {"name": "Weather"}}),
+        ({"model": "mistral.mistral-large-2407-v1:0"}, {"any": {}}),
+        ({"model": "meta.llama3-1-70b-instruct-v1:0"}, None),
+        ({"additional_model_request_fields": THINKING}, {"tool": {"name": "Weather"}}),
+        ({"model": SONNET_4, "additional_model_request_fields": THINKING}, None),
+        ({"model": SONNET_4}, {"tool": {"name": "Weather"}}),
+        (
+            {
+                "model": SONNET_4,
+                "additional_model_request_fields": THINKING,
+                "supports_tool_choice_values": ["auto", "any"],
+            },
+            {"any": {}},
+        ),
+    ],
+)
+def test_structured_output_forces_the_tool_only_where_the_model_takes_it(
+    settings: dict[str, Any], choice: dict[str, Any] | None
+) -> None:
+    use = {"toolUse": {"toolUseId": "t", "name": "Weather", "input": {"city": "P", "celsius": 1}}}
+    wire = Wire([(200, reply([use], "tool_use"), {})])
+    llm = model(wire, **settings)
+    assert llm.with_structured_output(Weather).invoke("w?") == Weather(city="P", celsius=1)
+    body = json.loads(wire.requests[0].content)
+    assert body["toolConfig"].get("toolChoice") == choice
+    # bind_tools sends the choice it is given, whatever the model (as langchain-aws).
+    forced = llm.bind_tools([Weather], tool_choice="Weather").build_request("hi").json
+    assert forced["toolConfig"]["toolChoice"] == {"tool": {"name": "Weather"}}
+
+
+def test_a_reply_without_the_tool_call_is_a_structured_output_error() -> None:
+    from chatplex.chat.structured import StructuredOutputError
+
+    wire = Wire([(200, reply([{"text": "It is sunny."}]), {})])
+    llm = model(wire, model=SONNET_4, additional_model_request_fields=THINKING)
+    with pytest.raises(StructuredOutputError):
+        llm.with_structured_output(Weather).invoke("w?")
