@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         AzureChatOpenAI,
         BaseCache,
         ChatAnthropic,
+        ChatBedrockConverse,
         ChatOpenAI,
         InMemoryCache,
         SQLiteCache,
@@ -88,6 +89,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "BaseCache": "chat",
     "ChatAnthropic": "chat",
+    "ChatBedrockConverse": "chat",
     "ChatOpenAI": "chat",
     "AzureChatOpenAI": "chat",
     "InMemoryCache": "chat",
@@ -183,6 +185,7 @@ __all__ = [
     "BaseMessage",
     "BudgetExceededError",
     "ChatAnthropic",
+    "ChatBedrockConverse",
     "ChatModel",
     "ChatOpenAI",
     "ChatPromptTemplate",

@@ -20,6 +20,8 @@ BUILTIN_ADAPTERS = {
     "openai": "chatplex.adapters.openai:OpenAIAdapter",
     "anthropic": "chatplex.adapters.anthropic:AnthropicAdapter",
     "azure_openai": "chatplex.adapters.azure_openai:AzureOpenAIAdapter",
+    "bedrock_converse": "chatplex.adapters.bedrock:BedrockAdapter",
+    "bedrock": "chatplex.adapters.bedrock:BedrockAdapter",
 }
 
 

@@ -241,7 +241,8 @@ class CallSettings:
 
 @dataclass(frozen=True, slots=True)
 class HTTPRequest:
-    """What to send; the http layer serialises `json` and adds nothing but transport.
+    """What to send; the http layer serialises `json` (or sends `content`, the bytes an
+    adapter serialised and signed itself) and adds nothing but transport.
 
     `secret_headers`: lower-case names of headers that carry credentials beyond the ones
     chatplex knows (`chatplex.secret.SECRET_HEADERS`, and names like `x-...-token`): the
@@ -259,6 +260,9 @@ class HTTPRequest:
     json: Mapping[str, Any] = field(default_factory=dict)
     secret_headers: frozenset[str] = frozenset()
     secret_url: Secret | None = None
+    #: The body bytes to send, when the adapter serialised `json` itself (a signature
+    #: covers them: Bedrock's SigV4); None: the http layer serialises `json`.
+    content: bytes | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         # The URL's query may hold a key (Azure-style gateways): masked.

@@ -21,6 +21,7 @@ from .providers import register_provider
 if TYPE_CHECKING:
     from .anthropic_model import ChatAnthropic
     from .azure_model import AzureChatOpenAI
+    from .bedrock_model import ChatBedrockConverse
     from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
     from .cost import Cost, cost_of, reply_cost
     from .openai_model import ChatOpenAI
@@ -31,6 +32,7 @@ _LAZY = {
     "ChatOpenAI": "openai_model",
     "AzureChatOpenAI": "azure_model",
     "ChatAnthropic": "anthropic_model",
+    "ChatBedrockConverse": "bedrock_model",
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
     ),
@@ -56,6 +58,7 @@ __all__ = [
     "AzureChatOpenAI",
     "BaseCache",
     "ChatAnthropic",
+    "ChatBedrockConverse",
     "ChatModel",
     "ChatOpenAI",
     "Cost",

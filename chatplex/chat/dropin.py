@@ -60,6 +60,15 @@ REFUSED: dict[str, dict[str, str]] = {
         "use_previous_response_id": "a Responses API feature; chatplex speaks Chat Completions",
         "use_responses_api": "chatplex speaks Chat Completions, not the Responses API",
     },
+    "bedrock": {
+        "client": _SDK_CLIENTS,
+        "bedrock_client": _SDK_CLIENTS,
+        "config": "a botocore Config for boto3's client; chatplex sends its own requests: "
+        "pass timeout=, max_retries=, http_client= instead",
+        "guard_last_turn_only": "not built in chatplex: wrap the last user text in a "
+        "guardContent block yourself",
+        "raw_blocks": "not built in chatplex: pass messages",
+    },
     "anthropic": {
         "anthropic_proxy": _NO_PROXY,
         "reuse_last_container": "chatplex does not track containers between calls; "
@@ -94,6 +103,7 @@ _OFF: dict[str, tuple[Any, ...]] = {
     "include_response_headers": (False,),
     "use_previous_response_id": (False,),
     "use_responses_api": (None, False),
+    "guard_last_turn_only": (False,),
 }
 
 

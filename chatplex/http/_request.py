@@ -117,7 +117,7 @@ def build_request(
     built = client.build_request(
         request.method,
         _url(request.url),
-        content=encode_json(request.json),
+        content=request.content if request.content is not None else encode_json(request.json),
         headers=headers,
         timeout=request_timeout(client, timeout, idle_timeout=idle_timeout, deadline=deadline),
         # Extra credential header names, for whatever shows this request later (errors).

@@ -18,6 +18,7 @@ from chatplex.adapters.openai import OpenAIAdapter
 def test_built_in_providers() -> None:
     assert {"openai", "anthropic", "azure_openai"} <= set(BUILTIN_ADAPTERS)
     assert adapter_class("azure_openai").__name__ == "AzureOpenAIAdapter"
+    assert {"openai", "anthropic", "bedrock_converse", "bedrock"} <= set(BUILTIN_ADAPTERS)
     assert adapter_class("openai") is OpenAIAdapter
     assert adapter_class("anthropic") is AnthropicAdapter
     with pytest.raises(KeyError):

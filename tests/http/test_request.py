@@ -96,3 +96,15 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(_request)
     assert failures == 0 and tried > 0
+
+
+def test_content_bytes_an_adapter_serialised_are_sent_as_they_are() -> None:
+    """Bedrock signs the body: the http layer must send exactly the adapter's bytes."""
+    from chatplex.adapters.base import HTTPRequest
+
+    raw = b'{"b": 2,   "a": 1}'  # not what encode_json would make of `json`
+    request = HTTPRequest("POST", "http://x.example/p", {}, json={"a": 1, "b": 2}, content=raw)
+    with httpx.Client() as client:
+        built = build_request(client, request, timeout=None)
+    assert built.content == raw
+    assert "content=" not in repr(request)

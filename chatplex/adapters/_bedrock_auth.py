@@ -1,0 +1,241 @@
+"""AWS credentials, region and SigV4 signing for the Bedrock adapter, through botocore
+(the `chatplex[bedrock]` extra), which is imported here only, when a Bedrock adapter is
+built: `import chatplex` never loads it.
+
+What botocore gives: the whole credential chain (explicit keys, environment, shared
+config/credentials profiles, SSO, web identity, container and instance roles,
+refreshing temporary credentials) and `SigV4Auth`, the signer every AWS SDK call uses.
+Credentials are frozen once per request (`get_frozen_credentials`: a refreshable set is
+renewed when due) and the signature covers the exact body bytes the http layer sends.
+
+Secrets: explicit keys are held as `Secret`s and turned into botocore's credentials
+only inside `sign`. botocore's signer logs the canonical request at DEBUG, and that
+holds the session token (`x-amz-security-token:...`): a filter on the `botocore.auth`
+logger masks it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..secret import Secret
+
+__all__ = [
+    "BearerToken",
+    "SigV4Signer",
+    "TokenMaskingFilter",
+    "import_botocore",
+    "resolve_region",
+]
+
+SERVICE = "bedrock"
+_INSTALL_HINT = "the Bedrock adapter needs botocore: pip install 'chatplex[bedrock]'"
+
+
+def import_botocore() -> Any:
+    """botocore, or an ImportError saying which extra installs it."""
+    try:
+        import botocore.session
+    except ImportError as exc:  # pragma: no cover - the extra is installed in the tests
+        raise ImportError(_INSTALL_HINT) from exc
+    _install_token_filter()
+    return botocore
+
+
+class TokenMaskingFilter(logging.Filter):
+    """Masks session tokens in what botocore's signer logs (its canonical request)."""
+
+    _TOKEN = re.compile(r"(x-amz-security-token:)[^\s]+", re.IGNORECASE)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if "security-token" in text.lower():
+            record.msg = self._TOKEN.sub(r"\1***", text)
+            record.args = ()
+        return True
+
+
+_filter_lock = threading.Lock()
+
+
+def _install_token_filter() -> None:
+    logger = logging.getLogger("botocore.auth")
+    with _filter_lock:
+        if not any(isinstance(f, TokenMaskingFilter) for f in logger.filters):
+            logger.addFilter(TokenMaskingFilter())
+
+
+def resolve_region(region_name: str | None, profile: str | None) -> str:
+    """`region_name`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the profile's
+    region in `~/.aws/config`; a ValueError naming all four when none is set."""
+    region = region_name or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    if not region:
+        botocore = import_botocore()
+        session = botocore.session.Session(profile=profile)
+        region = session.get_config_variable("region")
+    if not region:
+        raise ValueError(
+            "no AWS region for Bedrock: pass region_name=..., set AWS_REGION or "
+            "AWS_DEFAULT_REGION, or give the profile a region in ~/.aws/config"
+        )
+    if not isinstance(region, str) or not re.fullmatch(r"[a-z0-9-]+", region):
+        raise ValueError(f"region_name must look like 'us-east-1', got {region!r}")
+    return region
+
+
+class BearerToken:
+    """A Bedrock API key (`AWS_BEARER_TOKEN_BEDROCK`), sent as `Authorization: Bearer`."""
+
+    kind = "api key"
+
+    def __init__(self, token: Secret) -> None:
+        self._token = token
+
+    def sign(
+        self, method: str, url: str, body: bytes, headers: Mapping[str, str]
+    ) -> dict[str, str]:
+        return {**headers, "authorization": f"Bearer {self._token.get()}"}
+
+    def digest_source(self) -> str:
+        return self._token.get()
+
+    def __repr__(self) -> str:
+        return f"BearerToken({self._token!r})"
+
+
+class SigV4Signer:
+    """Signs each request with AWS Signature Version 4 for `bedrock` in `region`.
+
+    Credentials: the explicit keys when given (`access_key` and `secret_key`, and
+    `session_token` for temporary ones), else botocore's default chain for `profile`
+    (None: the default profile), resolved on the first request and kept (botocore
+    refreshes temporary credentials itself). `now`: a clock for tests (a function
+    returning a UTC `datetime`), else botocore's.
+    """
+
+    kind = "sigv4"
+
+    def __init__(
+        self,
+        region: str,
+        *,
+        access_key: Secret | None = None,
+        secret_key: Secret | None = None,
+        session_token: Secret | None = None,
+        profile: str | None = None,
+        now: Callable[[], Any] | None = None,
+    ) -> None:
+        if (access_key is None) != (secret_key is None):
+            raise ValueError(
+                "pass aws_access_key_id and aws_secret_access_key together (or neither, "
+                "for the default credential chain)"
+            )
+        if session_token is not None and access_key is None:
+            raise ValueError("aws_session_token needs aws_access_key_id and aws_secret_access_key")
+        self.region = region
+        self.profile = profile
+        self._access_key = access_key
+        self._secret_key = secret_key
+        self._session_token = session_token
+        self._now = now
+        self._chain: Any = None  # botocore's resolved credentials (refreshable), lazily
+        self._lock = threading.Lock()
+        self._botocore = import_botocore()
+
+    def __repr__(self) -> str:
+        source = "explicit keys" if self._access_key else f"profile {self.profile!r}"
+        if self._access_key is None and self.profile is None:
+            source = "default credential chain"
+        return f"SigV4Signer(region={self.region!r}, credentials={source})"
+
+    def digest_source(self) -> str:
+        """What names whose budget a call spends: the access key id (never the secret)."""
+        if self._access_key is not None:
+            return self._access_key.get()
+        return f"profile:{self.profile or 'default'}"
+
+    def _credentials(self) -> Any:
+        """botocore's frozen credentials for this request."""
+        botocore = self._botocore
+        if self._access_key is not None and self._secret_key is not None:
+            return _Credentials(self._access_key, self._secret_key, self._session_token)
+        with self._lock:
+            if self._chain is None:
+                session = botocore.session.Session(profile=self.profile)
+                self._chain = session.get_credentials()
+        if self._chain is None:
+            where = f"profile {self.profile!r}" if self.profile else "the default chain"
+            raise ValueError(
+                f"no AWS credentials found in {where} (environment, shared config and "
+                "credentials files, SSO, web identity, container or instance role): pass "
+                "aws_access_key_id=/aws_secret_access_key=, credentials_profile_name=, "
+                "or an API key (api_key= / AWS_BEARER_TOKEN_BEDROCK)"
+            )
+        frozen = self._chain.get_frozen_credentials()  # a namedtuple: its repr shows keys
+        return _Credentials(
+            Secret(frozen.access_key),
+            Secret(frozen.secret_key),
+            Secret(frozen.token) if frozen.token else None,
+        )
+
+    def sign(
+        self, method: str, url: str, body: bytes, headers: Mapping[str, str]
+    ) -> dict[str, str]:
+        """`headers` plus `X-Amz-Date`, `X-Amz-Security-Token` (temporary credentials)
+        and `Authorization`, for exactly these bytes."""
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+
+        request = AWSRequest(method=method, url=url, data=body, headers=dict(headers))
+        signer = SigV4Auth(self._credentials(), SERVICE, self.region)
+        if self._now is None:
+            signer.add_auth(request)
+        else:
+            _add_auth_at(signer, request, self._now)
+        return dict(request.headers.items())
+
+
+class _Credentials:
+    """What botocore's signer reads (`access_key`, `secret_key`, `token`), revealed only
+    when read: its repr (a traceback's locals, a debugger) shows no key."""
+
+    __slots__ = ("_access", "_secret", "_token")
+
+    def __init__(self, access: Secret, secret: Secret, token: Secret | None) -> None:
+        self._access, self._secret, self._token = access, secret, token
+
+    @property
+    def access_key(self) -> str:
+        return self._access.get()
+
+    @property
+    def secret_key(self) -> str:
+        return self._secret.get()
+
+    @property
+    def token(self) -> str | None:
+        return self._token.get() if self._token is not None else None
+
+    def __repr__(self) -> str:
+        return "_Credentials(access_key='***', secret_key='***', token='***')"
+
+
+_clock_lock = threading.Lock()
+
+
+def _add_auth_at(signer: Any, request: Any, now: Callable[[], Any]) -> None:
+    """`add_auth` at the time `now()` gives (tests: a frozen clock)."""
+    import botocore.auth
+
+    with _clock_lock:  # botocore reads its module-level clock
+        saved = botocore.auth.get_current_datetime
+        botocore.auth.get_current_datetime = now
+        try:
+            signer.add_auth(request)
+        finally:
+            botocore.auth.get_current_datetime = saved

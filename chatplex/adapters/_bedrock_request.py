@@ -1,0 +1,377 @@
+"""Bedrock Converse request side: chatplex messages and settings → the Converse body.
+
+- Leading system messages become `system` (`[{"text": ...}]`); a system message later
+  in the conversation is refused (Converse has no such role).
+- Consecutive same-role turns are merged (Converse wants alternating roles), and
+  `ToolMessage`s become user `toolResult` blocks (`status: "error"` for failed tools).
+- Converse's own blocks pass as they are (`{"cachePoint": {"type": "default"}}`,
+  `{"guardContent": ...}`, `{"document": ...}`: a dict with one such key and no
+  "type"), as langchain-aws passes them; `{"type": "guard_content", "text": ...}` is
+  langchain-aws's typed guard block.
+- Images: data URLs (`image_url`), Anthropic-style `{"type": "image", "source":
+  {"type": "base64", ...}}` and LangChain's `{"type": "image", "base64": ...,
+  "mime_type": ...}` become `{"image": {"format", "source": {"bytes"}}}` (bytes are
+  base64 in the JSON wire, as botocore sends a blob). Bedrock does not fetch URLs: an
+  `http(s)` image URL is refused before any request.
+- Assistant turns: text, `toolUse` for each tool call, and the signed reasoning blocks
+  of a previous reply (`reasoningContent`: Claude needs them back with tool results);
+  reasoning without a signature is not sent.
+- Settings: `inferenceConfig` (maxTokens, temperature, topP, stopSequences), `toolConfig`
+  (tools with `inputSchema.json`; toolChoice auto / any / tool).
+- Extra body fields (`extra_body`, `model_kwargs`, keyword arguments): Converse's own
+  top-level fields go as they are, in camelCase or in LangChain's snake_case
+  (`additional_model_request_fields`, `guardrail_config`, `performance_config`,
+  `request_metadata`, `additional_model_response_field_paths`, `prompt_variables`,
+  `service_tier`, `output_config`); OpenAI's `response_format` (json_schema) becomes
+  `outputConfig` (native structured output); anything else (`thinking`, `top_k`, ...) goes into
+  `additionalModelRequestFields`, as langchain-aws does with unknown keywords.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from .base import CallSettings, ToolSpec
+
+__all__ = ["CONVERSE_FIELDS", "NATIVE_BLOCK_KEYS", "converse_body", "is_native", "wire_messages"]
+
+_Block = dict[str, Any]
+
+#: Converse's top-level body fields besides messages, system, inferenceConfig and
+#: toolConfig (which chatplex builds), with LangChain's snake_case names.
+CONVERSE_FIELDS = {
+    "additionalModelRequestFields": "additional_model_request_fields",
+    "additionalModelResponseFieldPaths": "additional_model_response_field_paths",
+    "guardrailConfig": "guardrail_config",
+    "outputConfig": "output_config",
+    "performanceConfig": "performance_config",
+    "promptVariables": "prompt_variables",
+    "requestMetadata": "request_metadata",
+    "serviceTier": "service_tier",
+}
+_SNAKE = {snake: camel for camel, snake in CONVERSE_FIELDS.items()}
+#: Converse's own content blocks, which a message may carry as they are (no "type"), as
+#: langchain-aws passes them: `{"cachePoint": {"type": "default"}}` (its
+#: `create_cache_point()`), `{"guardContent": ...}`, `{"document": ...}`...
+NATIVE_BLOCK_KEYS = frozenset(
+    {"cachePoint", "guardContent", "document", "image", "video", "audio", "json", "searchResult"}
+)
+_IMAGE_FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
+_IMAGE_FORMATS |= {"image/webp": "webp", "image/jpg": "jpeg"}
+
+
+def converse_body(messages: Sequence[BaseMessage], settings: CallSettings) -> dict[str, Any]:
+    """The whole Converse body for one call (the model id goes in the URL, not here)."""
+    system, turns = wire_messages(messages)
+    body: dict[str, Any] = {"messages": turns}
+    if system:
+        body["system"] = system
+    inference: dict[str, Any] = {}
+    if settings.max_tokens is not None:
+        inference["maxTokens"] = settings.max_tokens
+    if settings.temperature is not None:
+        inference["temperature"] = settings.temperature
+    if settings.top_p is not None:
+        inference["topP"] = settings.top_p
+    if settings.stop is not None:
+        inference["stopSequences"] = list(settings.stop)
+    if inference:
+        body["inferenceConfig"] = inference
+    if settings.tools:
+        body["toolConfig"] = _tool_config(settings.tools, settings.tool_choice)
+    elif settings.tool_choice not in (None, "auto", "none"):
+        raise ValueError(f"tool_choice={settings.tool_choice!r} needs tools (bind_tools)")
+    _add_extras(body, settings.extra_body)
+    return body
+
+
+def _add_extras(body: dict[str, Any], extras: Mapping[str, Any]) -> None:
+    model_fields: dict[str, Any] = {}
+    for name, value in extras.items():
+        camel = _SNAKE.get(name, name)
+        if camel == "response_format":
+            body["outputConfig"] = output_config(value)
+            continue
+        if camel == "additionalModelRequestFields":
+            if not isinstance(value, Mapping):
+                raise TypeError(f"{name} must be a dict, got {type(value).__name__}")
+            model_fields.update(value)
+        elif camel == "system":
+            # LangChain's `system=[...]`: prompts put before the messages' own.
+            extra = [{"text": v} if isinstance(v, str) else v for v in _as_list(value)]
+            body["system"] = extra + body.get("system", [])
+        elif camel == "serviceTier" and isinstance(value, str):
+            body["serviceTier"] = {"type": value}  # LangChain's str form
+        elif camel == "inferenceConfig" and isinstance(value, Mapping):
+            body["inferenceConfig"] = {**body.get("inferenceConfig", {}), **value}
+        elif camel in CONVERSE_FIELDS or camel == "toolConfig":
+            body[camel] = value  # the caller's own Converse field wins
+        else:
+            model_fields[name] = value  # a model's own parameter (thinking, top_k...)
+    if model_fields:
+        body["additionalModelRequestFields"] = model_fields
+
+
+def output_config(response_format: Any) -> dict[str, Any]:
+    """OpenAI's `response_format` (what `with_structured_output(method="json_schema")`
+    binds) as Converse's native structured output, `outputConfig.textFormat`, as
+    langchain-aws converts it: the schema as a JSON string, `additionalProperties: false`
+    on every object (Bedrock requires it). Only `json_schema` has a Converse form."""
+    fmt = response_format if isinstance(response_format, Mapping) else {}
+    if fmt.get("type") != "json_schema":
+        raise ValueError(
+            f"response_format type {fmt.get('type')!r} has no Bedrock Converse form; "
+            "use {'type': 'json_schema', ...} (with_structured_output(method='json_schema')) "
+            "or a forced tool (method='function_calling')"
+        )
+    inner = fmt.get("json_schema") or fmt.get("jsonSchema") or {}
+    schema = inner.get("schema", {})
+    schema = json.loads(schema) if isinstance(schema, str) else copy.deepcopy(schema)
+    _closed_objects(schema)
+    name = inner.get("name") or "output_schema"
+    definition = {
+        "schema": json.dumps(schema, ensure_ascii=False),
+        "name": name,
+        "description": inner.get("description") or name,
+    }
+    structure = {"jsonSchema": definition}
+    return {"textFormat": {"type": "json_schema", "structure": structure}}
+
+
+def _closed_objects(schema: Any) -> None:
+    """`additionalProperties: false` on every object schema inside `schema` (in place)."""
+    if isinstance(schema, dict):
+        if schema.get("type") == "object":
+            schema["additionalProperties"] = False
+        for value in schema.values():
+            _closed_objects(value)
+    elif isinstance(schema, list):
+        for item in schema:
+            _closed_objects(item)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return [value] if isinstance(value, (str, Mapping)) else list(value)
+
+
+def _tool_config(tools: Sequence[ToolSpec], choice: str | None) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "tools": [
+            {
+                "toolSpec": {
+                    "name": tool.name,
+                    **({"description": tool.description} if tool.description else {}),
+                    "inputSchema": {"json": tool.parameters},
+                }
+            }
+            for tool in tools
+        ]
+    }
+    if choice is None:
+        return config
+    if choice == "none":
+        raise ValueError(
+            "Bedrock Converse has no tool_choice 'none': call the model without tools "
+            "(unbind them) instead"
+        )
+    if choice == "auto":
+        config["toolChoice"] = {"auto": {}}
+    elif choice in ("required", "any"):
+        config["toolChoice"] = {"any": {}}
+    else:
+        if choice not in {t.name for t in tools}:
+            raise ValueError(f"tool_choice names {choice!r}, which is not among the bound tools")
+        config["toolChoice"] = {"tool": {"name": choice}}
+    return config
+
+
+def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_Block]]:
+    """Leading system messages → `system` blocks; the rest → alternating turns."""
+    start = 0
+    while start < len(messages) and isinstance(messages[start], SystemMessage):
+        start += 1
+    if start == len(messages):
+        raise ValueError("Bedrock Converse needs a user message; got only system messages")
+    system = [block for m in messages[:start] for block in _text_blocks(m.content, start)]
+    turns: list[_Block] = []
+    for i in range(start, len(messages)):
+        role, content = _turn(messages[i], i)
+        if not content:
+            continue  # an empty assistant turn (no text, no calls): Bedrock rejects blanks
+        if turns and turns[-1]["role"] == role:
+            turns[-1]["content"].extend(content)
+        else:
+            turns.append({"role": role, "content": content})
+    if not turns or turns[0]["role"] != "user":
+        raise ValueError("Bedrock Converse needs the conversation to start with a user message")
+    return system, turns
+
+
+def _turn(msg: BaseMessage, i: int) -> tuple[str, list[_Block]]:
+    if isinstance(msg, HumanMessage):
+        blocks = _user_blocks(msg.content, i)
+        if not blocks:
+            raise ValueError(f"message {i}: empty user message; Bedrock rejects blank content")
+        return "user", blocks
+    if isinstance(msg, AIMessage):
+        if isinstance(msg, AIMessageChunk):
+            msg = msg.to_message()  # a merged stream: parse tool-call fragments
+        return "assistant", _assistant_blocks(msg, i)
+    if isinstance(msg, ToolMessage):
+        content = msg.content
+        if isinstance(content, str):
+            result = [{"text": content or "(empty)"}]
+        else:
+            result = _user_blocks(content, i) or [{"text": "(empty)"}]
+        tool_result: _Block = {"toolUseId": msg.tool_call_id, "content": result}
+        tool_result["status"] = "error" if msg.status == "error" else "success"
+        return "user", [{"toolResult": tool_result}]
+    if isinstance(msg, SystemMessage):
+        raise ValueError(
+            f"message {i}: a system message after the conversation started. Bedrock "
+            "Converse has no mid-conversation system role: put system messages first, "
+            "or send this one as a user message"
+        )
+    raise TypeError(f"message {i}: unsupported message type {type(msg).__name__}")
+
+
+def _text_blocks(content: Any, i: int) -> list[_Block]:
+    if isinstance(content, str):
+        return [{"text": content}] if content else []
+    out = []
+    for block in content:
+        if is_native(block):
+            out.append(dict(block))  # a cachePoint after the system prompt
+            continue
+        text = block if isinstance(block, str) else block.get("text")
+        if isinstance(text, str) and text:
+            out.append({"text": text})
+        elif not isinstance(block, str) and block.get("type") != "text":
+            raise ValueError(f"message {i}: a system message takes text only")
+    return out
+
+
+def is_native(block: Any) -> bool:
+    """Whether `block` is one of Converse's own content blocks, passed as it is."""
+    return (
+        isinstance(block, dict)
+        and "type" not in block
+        and len(block) == 1
+        and (next(iter(block)) in NATIVE_BLOCK_KEYS)
+    )
+
+
+def _user_blocks(content: Any, i: int) -> list[_Block]:
+    if isinstance(content, str):
+        return [{"text": content}] if content else []
+    out: list[_Block] = []
+    for j, block in enumerate(content):
+        if isinstance(block, str):
+            if block:
+                out.append({"text": block})
+            continue
+        if is_native(block):
+            out.append(dict(block))
+            continue
+        kind = block.get("type")
+        if kind == "guard_content":  # langchain-aws's typed form of guardContent
+            out.append({"guardContent": {"text": {"text": block.get("text") or ""}}})
+        elif kind == "text":
+            if block.get("text"):
+                out.append({"text": block["text"]})
+        elif kind in ("image_url", "image"):
+            out.append({"image": _image(block, i, j)})
+        elif kind in ("reasoning", "reasoning_content"):
+            continue  # not user content
+        else:
+            raise ValueError(f"message {i}: content block {j} of type {kind!r} is not sent")
+    return out
+
+
+def _image(block: _Block, i: int, j: int) -> _Block:
+    """One image block as Converse's `{"format", "source": {"bytes": base64}}`."""
+    mime: Any = None
+    data: Any = None
+    if block.get("type") == "image_url":
+        url = block.get("image_url")
+        url = url.get("url") if isinstance(url, dict) else url
+        if isinstance(url, str) and url.startswith("data:") and ";base64," in url:
+            head, _, data = url.partition(";base64,")
+            mime = head[len("data:") :]
+        else:
+            raise ValueError(
+                f"message {i}: content block {j}: Bedrock does not fetch image URLs; send "
+                "the image as a base64 data URL (data:image/png;base64,...)"
+            )
+    else:
+        source = block.get("source")
+        if isinstance(source, dict) and source.get("type") == "base64":
+            mime, data = source.get("media_type"), source.get("data")
+        else:
+            mime, data = block.get("mime_type"), block.get("base64") or block.get("data")
+    fmt = _IMAGE_FORMATS.get(str(mime).lower())
+    if fmt is None:
+        raise ValueError(
+            f"message {i}: content block {j}: image type {mime!r} is not one Bedrock takes "
+            f"({', '.join(sorted(_IMAGE_FORMATS))})"
+        )
+    if not isinstance(data, str) or not data:
+        raise ValueError(f"message {i}: content block {j}: the image has no base64 data")
+    try:
+        base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(f"message {i}: content block {j}: the image data is not base64") from None
+    return {"format": fmt, "source": {"bytes": data}}
+
+
+def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
+    out: list[_Block] = []
+    content = msg.content
+    if isinstance(content, str):
+        if content.strip():
+            out.append({"text": content})
+    else:
+        for block in content or ():
+            if isinstance(block, str):
+                if block.strip():
+                    out.append({"text": block})
+                continue
+            if is_native(block):
+                out.append(dict(block))
+                continue
+            kind = block.get("type")
+            if kind == "text" and str(block.get("text") or "").strip():
+                out.append({"text": block["text"]})
+            elif kind == "reasoning":
+                reasoning = _reasoning_back(block)
+                if reasoning is not None:
+                    out.append({"reasoningContent": reasoning})
+    for call in msg.tool_calls:
+        out.append(
+            {"toolUse": {"toolUseId": call["id"], "name": call["name"], "input": call["args"]}}
+        )
+    return out
+
+
+def _reasoning_back(block: _Block) -> _Block | None:
+    """A reasoning block of a previous reply, as Converse takes it back (signed only)."""
+    redacted = block.get("redacted_content")
+    if isinstance(redacted, str) and redacted:
+        return {"redactedContent": redacted}
+    signature = block.get("signature")
+    if not isinstance(signature, str) or not signature:
+        return None
+    return {"reasoningText": {"text": block.get("reasoning") or "", "signature": signature}}

@@ -1,0 +1,398 @@
+"""Bedrock Converse response side: reply bodies, `converse-stream` events and errors.
+
+- Text blocks join into `str` content; `reasoningContent` blocks become chatplex's
+  reasoning blocks `{"type": "reasoning", "reasoning": ..., "signature": ...}` (or
+  `redacted_content`), before the answer, which then follows as `{"type": "text"}`
+  blocks (as the OpenAI adapter keeps reasoning). `toolUse` blocks become `tool_calls`.
+- `usage_metadata["input_tokens"]` = `inputTokens` + `cacheReadInputTokens` +
+  `cacheWriteInputTokens` (as langchain-aws counts them; Bedrock counts cached tokens
+  apart), the cached share in `input_token_details` (`cache_read`, `cache_creation`).
+- `response_metadata`: `stopReason` (LangChain's key), `finish_reason` (chatplex's
+  common words: stop, length, tool_calls, content_filter), `raw_finish_reason`,
+  `metrics` (`latencyMs`), `model_provider`, and `trace` / `additionalModelResponseFields`
+  / `performanceConfig` / `serviceTier` when the reply has them.
+- `guardrail_intervened` and `content_filtered` stop reasons are kept as a reply (the
+  guardrail's text is the content), not raised: langchain-aws does the same, and the
+  reply is what the guardrail answers. `finish_reason` is "content_filter" for both.
+- Errors: the type comes from the `x-amzn-errortype` header, else the body's `__type`
+  (either may carry a namespace or a URL suffix, cut off here); the message from the
+  body's `message` / `Message`. Throttling is a `RateLimitError` on status 429 (the pace
+  learns from the status), a model not ready or a service unavailable an
+  `OverloadedError`, a rejected or missing signature or unknown key an
+  `AuthenticationError`, a denied IAM permission or model access a
+  `PermissionDeniedError`, a validation error a `BadRequestError`, a service quota a
+  `QuotaExceededError`.
+- Streams: `messageStart`, `contentBlockStart` (tool-use id and name),
+  `contentBlockDelta` (text, tool input JSON fragments, reasoning text / signature),
+  `contentBlockStop`, `messageStop` (stop reason), `metadata` (usage, metrics). An
+  exception message (`:message-type: exception`) raises `StreamError` with its type.
+  The merged stream equals the non-stream reply.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    NotFoundError,
+    OverloadedError,
+    PermissionDeniedError,
+    QuotaExceededError,
+    RateLimitError,
+    ServerError,
+    StreamError,
+    status_error,
+)
+from ..messages import AIMessage, AIMessageChunk, ToolCall, ToolCallChunk, UsageMetadata
+from .base import SSEEvent, header_value
+from .eventstream import EventStreamMessage
+
+__all__ = [
+    "PROVIDER",
+    "REQUEST_ID_HEADER",
+    "BedrockStreamParser",
+    "error_from",
+    "parse_reply",
+    "usage_metadata",
+]
+
+PROVIDER = "bedrock_converse"
+REQUEST_ID_HEADER = "x-amzn-requestid"
+_MAX_TEXT = 500
+
+FINISH_REASONS = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "max_tokens": "length",
+    "model_context_window_exceeded": "length",
+    "tool_use": "tool_calls",
+    "guardrail_intervened": "content_filter",
+    "content_filtered": "content_filter",
+}
+
+#: Error type (Bedrock's exception name) → (class, retryable).
+_ERRORS: dict[str, tuple[type[APIError], bool]] = {
+    "ThrottlingException": (RateLimitError, True),
+    "ServiceQuotaExceededException": (QuotaExceededError, False),
+    "ModelNotReadyException": (OverloadedError, True),
+    "ServiceUnavailableException": (OverloadedError, True),
+    "InternalServerException": (ServerError, True),
+    "ModelTimeoutException": (ServerError, True),
+    "ModelErrorException": (ServerError, False),
+    "ModelStreamErrorException": (ServerError, False),
+    "ValidationException": (BadRequestError, False),
+    "ResourceNotFoundException": (NotFoundError, False),
+    "AccessDeniedException": (PermissionDeniedError, False),
+    "UnrecognizedClientException": (AuthenticationError, False),
+    "InvalidSignatureException": (AuthenticationError, False),
+    "IncompleteSignatureException": (AuthenticationError, False),
+    "MissingAuthenticationTokenException": (AuthenticationError, False),
+    "ExpiredTokenException": (AuthenticationError, False),
+    "SignatureDoesNotMatch": (AuthenticationError, False),
+}
+
+
+def loads(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def snippet(body: bytes) -> str:
+    return " ".join(body[: _MAX_TEXT * 4].decode("utf-8", "replace").split())[:_MAX_TEXT]
+
+
+def _error_type(raw: Any) -> str | None:
+    """`ValidationException` from `ValidationException:http://...` or
+    `com.amazon.coral.service#ValidationException`."""
+    if not isinstance(raw, str) or not raw:
+        return None
+    name = raw.split(":", 1)[0]
+    return name.rsplit("#", 1)[-1] or None
+
+
+def error_from(status: int, body: bytes, headers: Mapping[str, str] | None) -> APIError:
+    """A typed error from an error status and body; never raises, whatever the body."""
+    data = loads(body)
+    message = None
+    body_type = None
+    if isinstance(data, dict):
+        message = data.get("message") or data.get("Message")
+        body_type = data.get("__type") or data.get("code")
+    error_type = _error_type(header_value(headers, "x-amzn-errortype")) or _error_type(body_type)
+    if not isinstance(message, str) or not message:
+        message = snippet(body) or f"HTTP {status}"
+    request_id = header_value(headers, REQUEST_ID_HEADER)
+    shown = data if data is not None else snippet(body)
+    known = _ERRORS.get(error_type or "")
+    if known is None:
+        return status_error(
+            provider=PROVIDER,
+            status=status,
+            message=message,
+            headers=headers,
+            error_type=error_type,
+            request_id=request_id,
+            body=shown,
+        )
+    cls, retryable = known
+    return cls(
+        message,
+        provider=PROVIDER,
+        status=status,
+        error_type=error_type,
+        request_id=request_id,
+        body=shown,
+        retryable=retryable,
+    )
+
+
+def usage_metadata(raw: Mapping[str, Any]) -> UsageMetadata:
+    cache_read = raw.get("cacheReadInputTokens")
+    cache_write = raw.get("cacheWriteInputTokens")
+    input_tokens = (raw.get("inputTokens") or 0) + (cache_read or 0) + (cache_write or 0)
+    output_tokens = raw.get("outputTokens") or 0
+    usage: UsageMetadata = {
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "total_tokens": input_tokens + output_tokens,
+    }
+    if cache_read is not None or cache_write is not None:
+        details = {"cache_read": cache_read or 0, "cache_creation": cache_write or 0}
+        usage["input_token_details"] = details  # type: ignore[typeddict-item]
+    return usage
+
+
+def _stop_metadata(reason: Any) -> dict[str, Any]:
+    if not isinstance(reason, str):
+        return {}
+    return {
+        "stopReason": reason,
+        "finish_reason": FINISH_REASONS.get(reason, reason),
+        "raw_finish_reason": reason,
+    }
+
+
+_EXTRA_KEYS = ("additionalModelResponseFields", "trace", "performanceConfig", "serviceTier")
+
+
+def parse_reply(body: bytes, headers: Mapping[str, str] | None, model: str | None) -> AIMessage:
+    """The `AIMessage` of a non-stream Converse reply (ValueError for a body that is not
+    one: the engine reports it as malformed)."""
+    data = json.loads(body)
+    if not isinstance(data, dict):
+        raise ValueError(f"Converse reply is not a JSON object: {snippet(body)}")
+    if "output" not in data and (data.get("message") or data.get("__type")):
+        raise error_from(200, body, headers)  # an error shape inside a 200
+    output = data.get("output")
+    message = output.get("message") if isinstance(output, dict) else None
+    if not isinstance(message, dict):
+        raise ValueError(f"Converse reply has no output.message: {snippet(body)}")
+    content, tool_calls = _content(message.get("content") or [])
+    meta: dict[str, Any] = {**_stop_metadata(data.get("stopReason"))}
+    if isinstance(data.get("metrics"), dict):
+        meta["metrics"] = data["metrics"]
+    for key in _EXTRA_KEYS:
+        if data.get(key) is not None:
+            meta[key] = data[key]
+    meta["model_provider"] = PROVIDER
+    if model:
+        meta["model_name"] = model
+    request_id = header_value(headers, REQUEST_ID_HEADER)
+    if request_id:
+        meta["request_id"] = request_id
+    usage = data.get("usage")
+    return AIMessage(
+        content=content,
+        tool_calls=tool_calls,
+        usage_metadata=usage_metadata(usage) if isinstance(usage, dict) else None,
+        response_metadata=meta,
+    )
+
+
+def _reasoning_block(raw: Mapping[str, Any]) -> dict[str, Any]:
+    text = raw.get("reasoningText")
+    if isinstance(text, dict):
+        block: dict[str, Any] = {"type": "reasoning", "reasoning": text.get("text") or ""}
+        if text.get("signature"):
+            block["signature"] = text["signature"]
+        return block
+    return {"type": "reasoning", "reasoning": "", "redacted_content": raw.get("redactedContent")}
+
+
+def _content(blocks: list[Any]) -> tuple[Any, list[ToolCall]]:
+    texts: list[dict[str, Any]] = []
+    reasoning = False
+    calls: list[ToolCall] = []
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        if "text" in block:
+            texts.append({"type": "text", "text": block["text"]})
+        elif "reasoningContent" in block:
+            reasoning = True
+            texts.append(_reasoning_block(block["reasoningContent"]))
+        elif "toolUse" in block:
+            use = block["toolUse"]
+            args = use.get("input")
+            calls.append(
+                {
+                    "name": use.get("name"),
+                    "args": args if isinstance(args, dict) else {},
+                    "id": use.get("toolUseId"),
+                    "type": "tool_call",
+                }
+            )
+    if reasoning:
+        return texts, calls
+    return "".join(b["text"] for b in texts), calls
+
+
+class BedrockStreamParser:
+    """Turns the decoded messages of one `converse-stream` body into `AIMessageChunk`s.
+
+    Text arrives as `str` content until a reasoning block shows up; from then on text
+    and reasoning arrive as one-block lists carrying the `contentBlockIndex`, which
+    `merge_chunks` joins per block. Tool calls arrive as `tool_call_chunks` indexed by
+    block. Usage and metrics come on the `metadata` event's chunk.
+    """
+
+    __slots__ = ("_done", "_meta_seen", "_model", "_reasoning", "_request_id", "_stopped")
+
+    def __init__(self, request_id: str | None = None, model: str | None = None) -> None:
+        self._request_id = request_id
+        self._model = model
+        self._reasoning = False
+        self._stopped = False
+        self._meta_seen = False
+        self._done = False
+
+    def feed(self, event: EventStreamMessage | SSEEvent) -> AIMessageChunk | None:
+        """The chunk one message contributes, or None; raises `StreamError` for an
+        exception message or a payload that is not a JSON object."""
+        if not isinstance(event, EventStreamMessage):
+            raise StreamError(
+                "a Bedrock stream is AWS event-stream frames, but it was decoded as "
+                "server-sent events: this engine does not use the adapter's stream_framing",
+                provider=PROVIDER,
+                request_id=self._request_id,
+            )
+        if event.message_type != "event":
+            raise self._exception(event)
+        data = loads(event.payload) if event.payload else {}
+        if not isinstance(data, dict):
+            raise StreamError(
+                f"converse-stream event {event.event_type!r} is not a JSON object: "
+                f"{snippet(event.payload)}",
+                provider=PROVIDER,
+                request_id=self._request_id,
+            )
+        kind = event.event_type
+        if kind == "contentBlockDelta":
+            return self._delta(data)
+        if kind == "contentBlockStart":
+            start = data.get("start") or {}
+            use = start.get("toolUse") if isinstance(start, dict) else None
+            if isinstance(use, dict):
+                chunk: ToolCallChunk = {
+                    "name": use.get("name"),
+                    "args": "",
+                    "id": use.get("toolUseId"),
+                    "index": data.get("contentBlockIndex", 0),
+                    "type": "tool_call_chunk",
+                }
+                return AIMessageChunk(content="", tool_call_chunks=[chunk])
+            return None
+        if kind == "messageStop":
+            self._stopped = True
+            meta = _stop_metadata(data.get("stopReason"))
+            if data.get("additionalModelResponseFields") is not None:
+                meta["additionalModelResponseFields"] = data["additionalModelResponseFields"]
+            return AIMessageChunk(content="", response_metadata=meta)
+        if kind == "metadata":
+            return self._metadata(data)
+        return None  # messageStart, contentBlockStop, and events newer than chatplex
+
+    def finish(self) -> None:
+        """Raise `StreamError` if the body ended before `messageStop`."""
+        if not self._stopped:
+            raise StreamError(
+                "converse-stream ended before messageStop",
+                provider=PROVIDER,
+                request_id=self._request_id,
+            )
+
+    def _delta(self, data: dict[str, Any]) -> AIMessageChunk | None:
+        delta = data.get("delta")
+        if not isinstance(delta, dict):
+            return None
+        index = data.get("contentBlockIndex", 0)
+        text = delta.get("text")
+        if isinstance(text, str):
+            if self._reasoning:
+                return AIMessageChunk(content=[{"type": "text", "text": text, "index": index}])
+            return AIMessageChunk(content=text)
+        use = delta.get("toolUse")
+        if isinstance(use, dict):
+            piece: ToolCallChunk = {
+                "name": None,
+                "args": use.get("input") or "",
+                "id": None,
+                "index": index,
+                "type": "tool_call_chunk",
+            }
+            return AIMessageChunk(content="", tool_call_chunks=[piece])
+        reasoning = delta.get("reasoningContent")
+        if isinstance(reasoning, dict):
+            self._reasoning = True
+            block: dict[str, Any] = {"type": "reasoning"}
+            if "text" in reasoning:
+                block["reasoning"] = reasoning["text"]
+            if reasoning.get("signature"):
+                block["signature"] = reasoning["signature"]
+            if reasoning.get("redactedContent"):
+                block["reasoning"] = ""
+                block["redacted_content"] = reasoning["redactedContent"]
+            block["index"] = index
+            return AIMessageChunk(content=[block])
+        return None
+
+    def _metadata(self, data: dict[str, Any]) -> AIMessageChunk:
+        meta: dict[str, Any] = {"model_provider": PROVIDER}
+        if self._model:
+            meta["model_name"] = self._model
+        if isinstance(data.get("metrics"), dict):
+            meta["metrics"] = data["metrics"]
+        for key in ("trace", "performanceConfig", "serviceTier"):
+            if data.get(key) is not None:
+                meta[key] = data[key]
+        if self._request_id:
+            meta["request_id"] = self._request_id
+        usage = data.get("usage")
+        return AIMessageChunk(
+            content="",
+            usage_metadata=usage_metadata(usage) if isinstance(usage, dict) else None,
+            response_metadata=meta,
+        )
+
+    def _exception(self, event: EventStreamMessage) -> StreamError:
+        """An exception message: its type (`throttlingException`) as Bedrock's error name."""
+        data = loads(event.payload)
+        message = data.get("message") or data.get("Message") if isinstance(data, dict) else None
+        name = event.event_type or "UnknownException"
+        error_type = name[:1].upper() + name[1:]
+        _, retryable = _ERRORS.get(error_type, (None, False))
+        return StreamError(
+            f"{error_type}: {message or snippet(event.payload) or 'no message'}",
+            provider=PROVIDER,
+            error_type=error_type,
+            request_id=self._request_id,
+            body=data if data is not None else snippet(event.payload),
+            retryable=retryable,
+        )

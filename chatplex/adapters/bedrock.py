@@ -1,0 +1,223 @@
+"""AWS Bedrock Converse (`POST /model/{modelId}/converse` and `/converse-stream`).
+
+Pure translation, as every adapter: the request body (`_bedrock_request.py`), the reply,
+stream events and errors (`_bedrock_response.py`); plus what only AWS has:
+
+- **Region and endpoint**: `region_name`, else `AWS_REGION`, `AWS_DEFAULT_REGION`, or the
+  profile's region; the endpoint `https://bedrock-runtime.{region}.amazonaws.com`
+  unless `endpoint_url=` says otherwise (a VPC endpoint, a proxy, the mock server).
+- **Model ids**: foundation model ids (`anthropic.claude-3-5-haiku-20241022-v1:0`),
+  cross-region inference profiles (`us.anthropic.claude-...`) and ARNs (provisioned
+  throughput, application inference profiles) go URL-encoded in the path.
+- **Credentials** (`_bedrock_auth.py`, through botocore: `pip install
+  'chatplex[bedrock]'`): `aws_access_key_id` / `aws_secret_access_key` /
+  `aws_session_token`, else `credentials_profile_name`'s profile, else botocore's default
+  chain (environment, shared files, SSO, web identity, container and instance roles).
+  Each request is signed with SigV4 over the exact body bytes sent
+  (`HTTPRequest.content`). A Bedrock API key (`api_key=`, else
+  `AWS_BEARER_TOKEN_BEDROCK`, when no explicit AWS keys are given) is sent as a Bearer
+  token instead. Keys and tokens are `Secret`s: no repr, error or log shows them.
+- **Streams** use AWS's binary event-stream framing: the adapter's `stream_framing`
+  (`eventstream.EventStreamDecoder`) decodes it for the attempt engine.
+
+The signature is computed when the request is built, once per call: retries of that
+call resend it, which AWS accepts within its five-minute clock window.
+
+>>> from chatplex.messages import HumanMessage
+>>> adapter = BedrockAdapter(region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE",
+...                          aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+>>> request = adapter.build_request(
+...     [HumanMessage("Hi")], CallSettings(model="us.anthropic.claude-3-5-haiku-20241022-v1:0"),
+...     stream=False)
+>>> request.url
+'https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-3-5-haiku-20241022-v1%3A0/converse'
+>>> request.headers["authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import quote
+
+from ..errors import APIError
+from ..messages import AIMessage, BaseMessage
+from ..secret import Secret, redact_url
+from ._bedrock_auth import BearerToken, SigV4Signer, resolve_region
+from ._bedrock_request import converse_body, is_native
+from ._bedrock_response import (
+    PROVIDER,
+    REQUEST_ID_HEADER,
+    BedrockStreamParser,
+    error_from,
+    parse_reply,
+)
+from ._validate import BlockTypes, check_messages
+from .base import BaseURL, CallSettings, HTTPRequest, MaskedHeaders, as_secret, header_value
+from .eventstream import EventStreamDecoder
+
+__all__ = ["BLOCK_TYPES", "BedrockAdapter", "BedrockStreamParser", "EventStreamDecoder"]
+
+#: Content blocks this adapter sends: text, images (base64), and reasoning blocks of
+#: previous replies (sent back signed). Others are refused before any request.
+BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image", "reasoning", "guard_content"}))
+_JSON = "application/json"
+#: A Bedrock API key, as botocore and the AWS SDKs read it.
+_BEARER_VARIABLE = "AWS_BEARER_TOKEN_BEDROCK"
+
+
+def _secret(value: str | Secret | None, name: str) -> Secret | None:
+    try:
+        return as_secret(value)
+    except TypeError:
+        raise TypeError(f"{name} must be a str or a Secret") from None
+
+
+class BedrockAdapter:
+    """The Bedrock Converse wire API, signed with SigV4 (or a Bedrock API key).
+
+    See the module docstring for region, endpoint, model ids and credentials. `now`:
+    a clock for the signature (tests freeze it; a function returning a UTC datetime).
+    """
+
+    provider = PROVIDER
+    #: The attempt engine decodes this wire's streams with it (not server-sent events).
+    stream_framing: Callable[[], EventStreamDecoder] = EventStreamDecoder
+
+    def __init__(
+        self,
+        *,
+        region_name: str | None = None,
+        endpoint_url: str | None = None,
+        aws_access_key_id: str | Secret | None = None,
+        aws_secret_access_key: str | Secret | None = None,
+        aws_session_token: str | Secret | None = None,
+        credentials_profile_name: str | None = None,
+        api_key: str | Secret | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        now: Callable[[], Any] | None = None,
+    ) -> None:
+        # Rebound first: no local of this frame holds a key in clear (tracebacks).
+        aws_access_key_id = _secret(aws_access_key_id, "aws_access_key_id")
+        aws_secret_access_key = _secret(aws_secret_access_key, "aws_secret_access_key")
+        aws_session_token = _secret(aws_session_token, "aws_session_token")
+        api_key = _secret(api_key, "api_key")
+        self.region_name = resolve_region(region_name, credentials_profile_name)
+        default = f"https://bedrock-runtime.{self.region_name}.amazonaws.com"
+        where = BaseURL.parse(endpoint_url or default, "")
+        if where.secret_url is not None or where.basic_auth is not None:
+            raise ValueError("endpoint_url must not carry credentials; AWS requests are signed")
+        #: The endpoint (no trailing "/").
+        self.endpoint_url = where.base_url
+        self.credentials_profile_name = credentials_profile_name
+        if api_key is None and aws_access_key_id is None and os.environ.get(_BEARER_VARIABLE):
+            api_key = Secret(os.environ[_BEARER_VARIABLE])  # no local holds it in clear
+        self._auth: SigV4Signer | BearerToken
+        if api_key and aws_access_key_id is None:
+            self._auth = BearerToken(api_key)
+        else:
+            self._auth = SigV4Signer(
+                self.region_name,
+                access_key=aws_access_key_id,
+                secret_key=aws_secret_access_key,
+                session_token=aws_session_token,
+                profile=credentials_profile_name,
+                now=now,
+            )
+        self._digest = hashlib.sha256(self._auth.digest_source().encode()).hexdigest()[:16]
+        self._headers = {k.lower(): v for k, v in (default_headers or {}).items()}
+        self.block_types = BLOCK_TYPES
+
+    def __repr__(self) -> str:
+        return (
+            f"BedrockAdapter(region_name={getattr(self, 'region_name', None)!r}, "
+            f"endpoint_url={redact_url(getattr(self, 'endpoint_url', '') or '')!r}, "
+            f"auth={getattr(self, '_auth', None)!r})"
+        )
+
+    def url(self, model: str, *, stream: bool) -> str:
+        """The endpoint of `model` (its id, inference profile or ARN, URL-encoded)."""
+        action = "converse-stream" if stream else "converse"
+        return f"{self.endpoint_url}/model/{quote(model, safe='')}/{action}"
+
+    # -- request ---------------------------------------------------------------------------
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """Validate, translate and sign one call; raises ValueError/TypeError before any
+        I/O (a missing credential too)."""
+        if not messages:
+            raise ValueError("cannot call a chat model with an empty list of messages")
+        if not settings.model or not isinstance(settings.model, str):
+            raise ValueError("a Bedrock call needs a model id")
+        check_messages(_checkable(messages), provider=PROVIDER, block_types=self.block_types)
+        body = converse_body(messages, settings)
+        content = _encode(body)  # signed, and sent as they are (`HTTPRequest.content`)
+        url = self.url(settings.model, stream=stream)
+        headers = {**self._headers, "content-type": _JSON}
+        if stream:
+            headers.setdefault("accept", "application/vnd.amazon.eventstream")
+        signed = self._auth.sign("POST", url, content, headers)
+        return HTTPRequest(
+            method="POST",
+            url=url,
+            headers=_masked(signed),
+            json=body,
+            content=content,
+        )
+
+    # -- responses -------------------------------------------------------------------------
+
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        return parse_reply(body, headers, None)
+
+    def stream_parser(self, headers: Mapping[str, str]) -> BedrockStreamParser:
+        return BedrockStreamParser(header_value(headers, REQUEST_ID_HEADER))
+
+    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+        """A typed error from an error response; never raises, whatever the body."""
+        return error_from(status, body, headers)
+
+    def budget_key(self, model: str) -> tuple[str, ...]:
+        """(provider, endpoint, digest of the access key id or profile, model): never a
+        secret. The region is in the endpoint: each region has its own quotas."""
+        return (PROVIDER, self.endpoint_url, self._digest, model)
+
+
+def _checkable(messages: list[BaseMessage]) -> list[BaseMessage]:
+    """The messages as `check_messages` reads them: Converse's own blocks (no "type",
+    sent as they are) stand as typed blocks there, their text still checked."""
+    out = messages
+    for i, message in enumerate(messages):
+        content = message.content
+        if isinstance(content, list) and any(is_native(b) for b in content):
+            if out is messages:
+                out = list(messages)
+            shown = [{"type": "text", "native": b} if is_native(b) else b for b in content]
+            out[i] = message.model_copy(update={"content": shown})
+    return out
+
+
+def _masked(headers: Mapping[str, str]) -> MaskedHeaders:
+    # Lower-case names (botocore writes `Authorization`, `X-Amz-Date`), one spelling each.
+    return MaskedHeaders((name.lower(), value) for name, value in headers.items())
+
+
+# The http layer's encoding (compact UTF-8, no NaN); the adapter serialises the body
+# itself because the signature must cover the bytes sent.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _encode(body: Mapping[str, Any]) -> bytes:
+    try:
+        return _ENCODER.encode(body).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"the request has a character that cannot be sent as UTF-8 ({exc.reason}: a "
+            "lone surrogate in a tool schema or an extra field); fix or drop it"
+        ) from None

@@ -1,0 +1,297 @@
+"""`ChatBedrockConverse`: a chatplex chat model that takes langchain-aws's constructor.
+
+A script written for `langchain_aws.ChatBedrockConverse` ports by changing its import
+line: the parameter names and aliases are langchain-aws's (`model`/`model_id`,
+`stop`/`stop_sequences`, `endpoint_url`/`base_url`, `guardrail_config`/`guardrails`,
+`base_model_id`/`base_model`, `region_name`, `credentials_profile_name`, the three
+`aws_*` keys, `additional_model_request_fields`, `performance_config`, ...), the model
+is chatplex's (its transport, pools, retries and limiter), speaking the Converse wire
+(`chatplex.adapters.bedrock`) with botocore's credentials and SigV4 signing
+(`pip install 'chatplex[bedrock]'`).
+
+>>> model = ChatBedrockConverse(model="anthropic.claude-3-5-haiku-20241022-v1:0",
+...     region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE",
+...     aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+>>> model.get_name(), model.model_id, model.provider_name
+('ChatBedrockConverse', 'anthropic.claude-3-5-haiku-20241022-v1:0', 'anthropic')
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .dropin import check_refused, constructor_names, pick, run_config
+from .model import ChatModel
+from .params import unknown_keyword
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..core import Runnable
+    from ..core.retry import RetryPolicy
+    from ..http import RateLimit
+    from ..secret import Secret
+
+__all__ = ["ChatBedrockConverse"]
+
+#: Regional prefixes of cross-region inference profiles (`us.anthropic.claude-...`).
+_REGION_PREFIXES = ("us.", "eu.", "apac.", "us-gov.", "jp.", "au.", "global.", "sa.", "amer.")
+#: Claude models that refuse a forced tool while thinking is on.
+_THINKING_CLAUDE = ("claude-3-7-sonnet", "claude-sonnet-4", "claude-opus-4", "claude-haiku-4")
+_FORCED = object()  # with_structured_output forces the schema's tool (the default)
+
+
+def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, ...]:
+    """The tool choices a Bedrock model takes, as langchain-aws infers them from its id
+    (regional prefix dropped) and from `thinking` in the model request fields.
+
+    >>> tool_choice_values("us.anthropic.claude-3-5-haiku-20241022-v1:0", {})
+    ('auto', 'any', 'tool')
+    >>> tool_choice_values("meta.llama3-1-70b-instruct-v1:0", {})
+    ('auto',)
+    """
+    base = model_id.partition(".")[2] if model_id.startswith(_REGION_PREFIXES) else model_id
+    if "claude" in base:
+        thinking = fields.get("thinking")
+        enabled = isinstance(thinking, Mapping) and thinking.get("type") == "enabled"
+        if enabled and any(name in base for name in _THINKING_CLAUDE):
+            return ("auto",)
+        return ("auto", "any", "tool")
+    if "llama4" in base:
+        return ("auto",)
+    if "llama3" in base:
+        if any(v in base for v in ("llama3-1", "llama3-3")):
+            return ("auto",)
+        if "llama3-2" in base and any(size in base for size in ("11b", "90b")):
+            return ("auto",)
+        return ()
+    if "mistral-large" in base:
+        return ("auto", "any")
+    if "nova" in base:
+        return ("auto", "any", "tool")
+    if "deepseek" in base and "r1-v1" not in base:
+        return ("any",) if "v3-v1" in base else ("any", "tool")
+    return ()
+
+
+class ChatBedrockConverse(ChatModel):
+    """AWS Bedrock's Converse API with langchain-aws's constructor. Parameters are
+    langchain-aws's, plus chatplex's own (`api_key` for a Bedrock API key, `rate_limit`,
+    `retry_policy`, `max_retry_after`, `extra_headers`, `stream_idle_timeout`,
+    `max_response_bytes`, `name`).
+
+    Model request fields (`thinking`, `top_k`, ...) go in
+    `additional_model_request_fields={...}` (or `model_kwargs={...}`); any other keyword
+    is a TypeError naming the closest parameter (langchain-aws moves unknown keywords
+    into the request fields, where a typo reaches the service as a field).
+
+    Deliberate differences from langchain-aws: the reply's `content` is a `str` (a list
+    of blocks only when the reply has reasoning, chatplex's `{"type": "reasoning"}`
+    blocks); `response_metadata` has no botocore `ResponseMetadata` (it has `request_id`,
+    `stopReason`, `metrics`; no `model_name`: Converse replies do not name the model);
+    settings of boto3's client (`client`, `config`) and LangChain-only features
+    (`raw_blocks`, `guard_last_turn_only`, `method="prompt_prefill"`) raise with the
+    reason. As in langchain-aws, `supports_tool_choice_values` (given, or inferred from
+    the model id and `thinking`) decides whether `with_structured_output` forces the
+    schema's tool; `init_chat_model("bedrock_converse:...")` models always force it.
+    """
+
+    #: langchain-aws's default: the schema as a forced tool. `method="json_schema"` is
+    #: Converse's native structured output (`outputConfig`, Claude 4.5+ and some others).
+    structured_output_method = "function_calling"
+    #: The tool choice with_structured_output's copy uses instead of forcing the tool.
+    _structured_choice: str | None | object = _FORCED
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        model_id: str | None = None,
+        base_model_id: str | None = None,
+        base_model: str | None = None,
+        provider: str | None = None,
+        system: Sequence[str | Mapping[str, Any]] | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        top_p: float | None = None,
+        stop: str | Sequence[str] | None = None,
+        stop_sequences: str | Sequence[str] | None = None,
+        region_name: str | None = None,
+        credentials_profile_name: str | None = None,
+        aws_access_key_id: str | Secret | None = None,
+        aws_secret_access_key: str | Secret | None = None,
+        aws_session_token: str | Secret | None = None,
+        api_key: str | Secret | None = None,
+        endpoint_url: str | None = None,
+        base_url: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        guardrail_config: Mapping[str, Any] | None = None,
+        guardrails: Mapping[str, Any] | None = None,
+        additional_model_request_fields: Mapping[str, Any] | None = None,
+        additional_model_response_field_paths: Sequence[str] | None = None,
+        performance_config: Mapping[str, Any] | None = None,
+        output_config: Mapping[str, Any] | None = None,
+        service_tier: str | None = None,
+        request_metadata: Mapping[str, str] | None = None,
+        supports_tool_choice_values: Sequence[str] | None = None,
+        timeout: float | None = None,
+        request_timeout: float | None = None,
+        max_retries: int | None = None,
+        streaming: bool = False,
+        model_kwargs: Mapping[str, Any] | None = None,
+        rate_limiter: Any = None,
+        cache: Any = None,
+        callbacks: Any = None,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        verbose: bool | None = None,
+        name: str | None = None,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        stream_idle_timeout: float | None = None,
+        max_response_bytes: int | None = None,
+        max_retry_after: float = 60.0,
+        retry_policy: RetryPolicy | None = None,
+        rate_limit: RateLimit | Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        **unknown: Any,
+    ) -> None:
+        from ..adapters.bedrock import BedrockAdapter
+
+        owner = type(self).__name__
+        for name in check_refused(owner, "bedrock", unknown):
+            hint = "; send model request fields with additional_model_request_fields={...}"
+            raise unknown_keyword(owner, name, constructor_names(type(self)), hint)
+        model_name = pick(owner, model=model, model_id=model_id)
+        if not model_name:
+            raise ValueError(f"{owner} needs model= (a Bedrock model id, profile or ARN)")
+        if provider is None and model_name.startswith("arn"):
+            raise ValueError("pass provider=... with a model ARN (as langchain-aws requires)")
+        #: The base model, for an ARN or a cross-region profile (LangChain's field).
+        self.base_model_id = pick(owner, base_model_id=base_model_id, base_model=base_model)
+        self.provider_name = provider or _provider_of(model_name)
+        fields = {**(model_kwargs or {}), **(additional_model_request_fields or {})}
+        #: Which tool choices the model takes ("auto", "any", "tool"), as langchain-aws
+        #: infers them from the model when not given; with_structured_output follows it.
+        self.supports_tool_choice_values = (
+            tuple(supports_tool_choice_values)
+            if supports_tool_choice_values is not None
+            else tool_choice_values(self.base_model_id or model_name, fields)
+        )
+        adapter = BedrockAdapter(
+            region_name=region_name,
+            endpoint_url=pick(owner, endpoint_url=endpoint_url, base_url=base_url),
+            aws_access_key_id=aws_access_key_id,
+            aws_secret_access_key=aws_secret_access_key,
+            aws_session_token=aws_session_token,
+            credentials_profile_name=credentials_profile_name,
+            api_key=api_key,
+            default_headers=default_headers,
+        )
+        guardrail = pick(owner, guardrail_config=guardrail_config, guardrails=guardrails)
+        body: dict[str, Any] = {
+            "system": list(system) if system else None,
+            "guardrailConfig": guardrail,
+            "additionalModelRequestFields": fields or None,
+            "additionalModelResponseFieldPaths": additional_model_response_field_paths,
+            "performanceConfig": performance_config,
+            "outputConfig": output_config,
+            "serviceTier": {"type": service_tier} if service_tier else None,
+            "requestMetadata": request_metadata,
+        }
+        super().__init__(
+            adapter,
+            model_name,
+            temperature=temperature,
+            max_tokens=max_tokens,
+            top_p=top_p,
+            stop=pick(owner, stop=stop, stop_sequences=stop_sequences),
+            timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
+            max_retries=2 if max_retries is None else max_retries,
+            max_retry_after=max_retry_after,
+            retry_policy=retry_policy,
+            rate_limit=rate_limit,
+            extra_headers=extra_headers,
+            stream_idle_timeout=stream_idle_timeout,
+            max_response_bytes=max_response_bytes,
+            http_client=http_client,
+            http_async_client=http_async_client,
+            name=name,
+            extra_body={k: v for k, v in body.items() if v is not None},
+            streaming=streaming,
+            rate_limiter=rate_limiter,
+            cache=cache,
+        )
+        self.run_defaults = run_config(callbacks, tags, metadata)
+        self.verbose = bool(verbose)
+        self.region_name = adapter.region_name
+
+    def with_structured_output(
+        self,
+        schema: Any = None,
+        *,
+        method: str | None = None,
+        include_raw: bool = False,
+        strict: bool | None = None,
+    ) -> Runnable[Any, Any]:
+        """As `ChatModel.with_structured_output`; with "function_calling", the schema's
+        tool is forced only where the model takes a forced tool
+        (`supports_tool_choice_values` has "tool"), else `any` tool where it takes that,
+        else offered without a choice (a reply without the call then raises
+        `StructuredOutputError`), as langchain-aws does."""
+        method = method or self.structured_output_method
+        values = self.supports_tool_choice_values
+        if method != "function_calling" or "tool" in values:
+            return super().with_structured_output(
+                schema, method=method, include_raw=include_raw, strict=strict
+            )
+        from .structured import structured_output
+
+        loose = copy.copy(self)
+        loose._structured_choice = "any" if "any" in values else None
+        return structured_output(
+            loose, schema, method=method, include_raw=include_raw, strict=strict
+        )
+
+    def bind_tools(
+        self,
+        tools: Sequence[Any],
+        *,
+        tool_choice: Any = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+    ) -> ChatModel:
+        """As `ChatModel.bind_tools` (the tool choice is sent as given)."""
+        if self._structured_choice is not _FORCED:  # only inside with_structured_output
+            tool_choice = self._structured_choice
+        return super().bind_tools(
+            tools, tool_choice=tool_choice, strict=strict, parallel_tool_calls=parallel_tool_calls
+        )
+
+    @classmethod
+    def create_cache_point(cls, cache_type: str = "default") -> dict[str, Any]:
+        """A prompt-cache breakpoint to put in a message's content (or in `system=`),
+        as langchain-aws's: `{"cachePoint": {"type": "default"}}`."""
+        return {"cachePoint": {"type": cache_type}}
+
+    @property
+    def field_aliases(self) -> Mapping[str, str]:
+        """LangChain's names, and langchain-aws's `model_id` for `model`
+        (`configurable_fields(model_id=...)`)."""
+        from .dropin import LANGCHAIN_ALIASES
+
+        return {**LANGCHAIN_ALIASES, "model_id": "model"}
+
+    @property
+    def model_id(self) -> str:
+        """LangChain's name for `model`."""
+        return self.model
+
+
+def _provider_of(model_id: str) -> str:
+    """`anthropic` of `anthropic.claude-...` and of `us.anthropic.claude-...` (as
+    langchain-aws reads it: the part before the last dot of the id)."""
+    parts = model_id.split(".")
+    return parts[-2] if len(parts) > 1 else parts[0]

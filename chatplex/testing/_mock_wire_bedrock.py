@@ -1,0 +1,299 @@
+"""The mock server's Bedrock Converse wire (private): `POST /model/{modelId}/converse`
+and `/model/{modelId}/converse-stream`.
+
+Requests are read as Converse bodies (the model id from the path, URL-decoded), planned
+as every wire's (`request_view` gives the Chat Completions view), and answered in
+Converse's shapes: a JSON reply, or a stream of AWS event-stream binary messages
+(`encode_message`: prelude, headers, payload, CRC32s) with the events of
+`converse-stream`. Errors carry Bedrock's exception name in `__type` (what clients read
+when the `x-amzn-errortype` header is absent). A request must carry a SigV4
+`Authorization` header (or a Bearer Bedrock API key): the mock checks that one is
+present, not that it is valid.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote
+
+from ._mock_faults import MockUsageError
+from ._mock_replies import Event, Reply, dumps
+from ._mock_wire import MockWire
+
+__all__ = [
+    "EVENT_STREAM",
+    "WIRE",
+    "check_auth",
+    "encode_message",
+    "error_body",
+    "render_events",
+    "render_json",
+    "request_view",
+    "stream_error",
+]
+
+EVENT_STREAM = "application/vnd.amazon.eventstream"
+_PREFIX = "/model/"
+_ACTIONS = ("/converse", "/converse-stream")
+#: Chat Completions error types (what the core passes) → Bedrock's exception names.
+_EXCEPTIONS = {
+    "rate_limit_exceeded": "ThrottlingException",
+    "rate_limit_error": "ThrottlingException",
+    "insufficient_quota": "ServiceQuotaExceededException",
+    "invalid_request_error": "ValidationException",
+    "authentication_error": "UnrecognizedClientException",
+    "permission_error": "AccessDeniedException",
+    "not_found_error": "ResourceNotFoundException",
+    "overloaded_error": "ServiceUnavailableException",
+    "server_error": "InternalServerException",
+    "api_error": "InternalServerException",
+}
+
+
+def _split(path: str) -> tuple[str, bool] | None:
+    """(model id, stream) of a Converse path, or None."""
+    if not path.startswith(_PREFIX):
+        return None
+    for action in _ACTIONS:
+        if path.endswith(action):
+            model = path[len(_PREFIX) : -len(action)]
+            if model and "/" not in model:
+                return unquote(model), action == "/converse-stream"
+    return None
+
+
+def match(path: str) -> bool:
+    return _split(path) is not None
+
+
+def _text(blocks: Any) -> str:
+    if not isinstance(blocks, list):
+        return ""
+    return " ".join(
+        b["text"] for b in blocks if isinstance(b, dict) and isinstance(b.get("text"), str)
+    )
+
+
+def request_view(path: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The Converse body as a Chat Completions view for planning."""
+    where = _split(path)
+    if where is None:
+        raise MockUsageError(f"not a Converse path: {path}")
+    model, stream = where
+    turns = body.get("messages")
+    if not isinstance(turns, list) or not turns:
+        raise MockUsageError("a Converse body needs a non-empty 'messages' list")
+    messages: list[dict[str, Any]] = []
+    system = _text(body.get("system"))
+    if system:
+        messages.append({"role": "system", "content": system})
+    for turn in turns:
+        if not isinstance(turn, dict) or turn.get("role") not in ("user", "assistant"):
+            raise MockUsageError("each Converse message needs role 'user' or 'assistant'")
+        content = turn.get("content")
+        if not isinstance(content, list):
+            raise MockUsageError("a Converse message's content must be a list of blocks")
+        calls = []
+        for block in content:
+            use = block.get("toolUse") if isinstance(block, dict) else None
+            result = block.get("toolResult") if isinstance(block, dict) else None
+            if isinstance(use, dict):
+                args = dumps(use.get("input") or {}).decode()
+                function = {"name": use.get("name"), "arguments": args}
+                calls.append({"id": use.get("toolUseId"), "type": "function", "function": function})
+            elif isinstance(result, dict):
+                messages.append(
+                    {
+                        "role": "tool",
+                        "tool_call_id": result.get("toolUseId"),
+                        "content": _text(result.get("content")),
+                    }
+                )
+        text = _text(content)
+        if text or calls:
+            message: dict[str, Any] = {"role": turn["role"], "content": text}
+            if calls:
+                message["tool_calls"] = calls
+            messages.append(message)
+    view: dict[str, Any] = {"model": model, "messages": messages, "stream": stream}
+    schema = _output_schema(body.get("outputConfig"))
+    if schema is not None:
+        view["response_format"] = {"type": "json_schema", "json_schema": {"schema": schema}}
+    config = body.get("toolConfig")
+    if isinstance(config, dict):
+        view["tools"] = [
+            {
+                "type": "function",
+                "function": {
+                    "name": spec.get("name"),
+                    "description": spec.get("description", ""),
+                    "parameters": (spec.get("inputSchema") or {}).get("json") or {},
+                },
+            }
+            for tool in config.get("tools") or ()
+            if isinstance(tool, dict) and isinstance(spec := tool.get("toolSpec"), dict)
+        ]
+        choice = config.get("toolChoice")
+        if isinstance(choice, dict):
+            if "any" in choice:
+                view["tool_choice"] = "required"
+            elif isinstance(choice.get("tool"), dict):
+                name = choice["tool"].get("name")
+                view["tool_choice"] = {"type": "function", "function": {"name": name}}
+            else:
+                view["tool_choice"] = "auto"
+    return view
+
+
+def _output_schema(config: Any) -> dict[str, Any] | None:
+    """The JSON schema of native structured output (`outputConfig.textFormat`)."""
+    try:
+        raw = config["textFormat"]["structure"]["jsonSchema"]["schema"]
+        schema = json.loads(raw) if isinstance(raw, str) else raw
+    except (KeyError, TypeError, ValueError):
+        return None
+    return schema if isinstance(schema, dict) else None
+
+
+def _usage(reply: Reply) -> dict[str, int]:
+    return {
+        "inputTokens": reply.input_tokens,
+        "outputTokens": reply.output_tokens,
+        "totalTokens": reply.input_tokens + reply.output_tokens,
+    }
+
+
+def render_json(reply: Reply, rid: str) -> bytes:
+    """A non-stream Converse reply."""
+    if reply.tool is None:
+        content: list[dict[str, Any]] = [{"text": reply.text}]
+        stop = "end_turn"
+    else:
+        tool = reply.tool
+        content = [
+            {"toolUse": {"toolUseId": "tooluse_" + rid, "name": tool.name, "input": tool.input}}
+        ]
+        stop = "tool_use"
+    return dumps(
+        {
+            "output": {"message": {"role": "assistant", "content": content}},
+            "stopReason": stop,
+            "usage": _usage(reply),
+            "metrics": {"latencyMs": 1},
+        }
+    )
+
+
+_PRELUDE = struct.Struct(">II")
+_U32 = struct.Struct(">I")
+
+
+def encode_message(headers: Mapping[str, str], payload: bytes) -> bytes:
+    """One AWS event-stream message with string headers (type 7)."""
+    block = bytearray()
+    for name, value in headers.items():
+        raw_name, raw_value = name.encode(), value.encode()
+        block += bytes([len(raw_name)]) + raw_name + b"\x07" + struct.pack(">H", len(raw_value))
+        block += raw_value
+    total = 12 + len(block) + len(payload) + 4
+    prelude = _PRELUDE.pack(total, len(block))
+    message = prelude + _U32.pack(zlib.crc32(prelude)) + bytes(block) + payload
+    return message + _U32.pack(zlib.crc32(message))
+
+
+def _event(kind: str, payload: dict[str, Any]) -> bytes:
+    headers = {":event-type": kind, ":content-type": "application/json", ":message-type": "event"}
+    return encode_message(headers, dumps(payload))
+
+
+def render_events(reply: Reply, rid: str, view: dict[str, Any]) -> list[Event]:
+    """The messages of a `converse-stream` body, from messageStart to metadata."""
+    events: list[Event] = [(_event("messageStart", {"role": "assistant"}), False)]
+    if reply.tool is None:
+        deltas = [{"contentBlockIndex": 0, "delta": {"text": p}} for p in reply.pieces]
+        stop = "end_turn"
+    else:
+        tool = reply.tool
+        start = {"toolUse": {"toolUseId": "tooluse_" + rid, "name": tool.name}}
+        events.append(
+            (_event("contentBlockStart", {"contentBlockIndex": 0, "start": start}), False)
+        )
+        deltas = [{"contentBlockIndex": 0, "delta": {"toolUse": {"input": p}}} for p in tool.pieces]
+        stop = "tool_use"
+    events.extend((_event("contentBlockDelta", delta), True) for delta in deltas)
+    events.append((_event("contentBlockStop", {"contentBlockIndex": 0}), False))
+    events.append((_event("messageStop", {"stopReason": stop}), False))
+    metadata = {"usage": _usage(reply), "metrics": {"latencyMs": 1}}
+    events.append((_event("metadata", metadata), False))
+    return events
+
+
+_BY_STATUS = {
+    400: "ValidationException",
+    401: "UnrecognizedClientException",
+    403: "AccessDeniedException",
+    404: "ResourceNotFoundException",
+    408: "ModelTimeoutException",
+    424: "ModelErrorException",
+    429: "ThrottlingException",
+    500: "InternalServerException",
+    503: "ServiceUnavailableException",
+    529: "ServiceUnavailableException",
+}
+
+
+def _exception_name(status: int | None, type_: str, code: str | None) -> str:
+    """Bedrock's exception name: one given as such (`x-mock-fault: ...;type=
+    ModelNotReadyException`), else the status's, else the Chat Completions type's."""
+    for given in (code, type_):
+        if given and given.endswith("Exception"):
+            return given
+    by_status = _BY_STATUS.get(status or 0)
+    if by_status:
+        return by_status
+    return _EXCEPTIONS.get(code or "") or _EXCEPTIONS.get(type_) or "InternalServerException"
+
+
+def error_body(status: int, type_: str, message: str, code: str | None, request_id: str) -> bytes:
+    """An error reply: `{"message": ..., "__type": "<namespace>#<Exception>"}`."""
+    name = _exception_name(status, type_, code)
+    return dumps({"message": message, "__type": f"com.amazon.coral.service#{name}"})
+
+
+def stream_error(type_: str, message: str, code: str | None) -> bytes:
+    """An exception message mid-stream (`:message-type: exception`)."""
+    name = _exception_name(None, type_, code)
+    headers = {
+        ":exception-type": name[:1].lower() + name[1:],
+        ":content-type": "application/json",
+        ":message-type": "exception",
+    }
+    return encode_message(headers, dumps({"message": message}))
+
+
+def check_auth(headers: Mapping[str, str]) -> str | None:
+    """Why a request is refused: no SigV4 `Authorization` header (nor a Bearer key)."""
+    value = next((v for k, v in headers.items() if k.lower() == "authorization"), None)
+    if value is None:
+        return "Missing Authentication Token: the request is not signed (SigV4)"
+    if not value.startswith(("AWS4-HMAC-SHA256 ", "Bearer ")):
+        return "the Authorization header is not a SigV4 signature nor a Bedrock API key"
+    return None
+
+
+WIRE = MockWire(
+    name="bedrock",
+    match=match,
+    request_view=request_view,
+    render_json=render_json,
+    render_events=render_events,
+    error_body=error_body,
+    stream_error=stream_error,
+    request_id_header="x-amzn-requestid",
+    stream_content_type=EVENT_STREAM,
+    check_auth=check_auth,
+)

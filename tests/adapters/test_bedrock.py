@@ -1,0 +1,224 @@
+"""BedrockAdapter: endpoints and model ids in the URL, region and endpoint settings,
+signed requests whose signature covers the bytes sent, Bedrock API keys, the stream
+framing hook, budget keys and reprs without secrets, errors and replies."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from chatplex.adapters import adapter_class
+from chatplex.adapters._bedrock_auth import SigV4Signer
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.bedrock import BedrockAdapter
+from chatplex.adapters.eventstream import EventStreamDecoder
+from chatplex.errors import RateLimitError
+from chatplex.messages import HumanMessage
+from chatplex.secret import Secret
+
+pytest.importorskip("botocore")
+
+SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN"
+WHEN = datetime.datetime(2026, 11, 23, 12, 0, 0)
+
+
+@pytest.fixture(autouse=True)
+def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_BEARER_TOKEN_BEDROCK",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    yield
+
+
+def keyed(**settings: object) -> BedrockAdapter:
+    return BedrockAdapter(
+        region_name="us-west-2",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key=SECRET,
+        aws_session_token=TOKEN,
+        now=lambda: WHEN,
+        **settings,  # type: ignore[arg-type]
+    )
+
+
+def test_registered_under_langchains_two_names() -> None:
+    assert adapter_class("bedrock_converse") is BedrockAdapter
+    assert adapter_class("bedrock") is BedrockAdapter
+
+
+@pytest.mark.parametrize(
+    ("model", "path"),
+    [
+        ("anthropic.claude-3-5-haiku-20241022-v1:0", "anthropic.claude-3-5-haiku-20241022-v1%3A0"),
+        ("us.meta.llama3-2-1b-instruct-v1:0", "us.meta.llama3-2-1b-instruct-v1%3A0"),
+        (
+            "arn:aws:bedrock:us-west-2:123456789012:application-inference-profile/abc123",
+            "arn%3Aaws%3Abedrock%3Aus-west-2%3A123456789012%3Aapplication-inference-profile%2Fabc123",
+        ),
+    ],
+)
+def test_model_ids_profiles_and_arns_are_encoded_in_the_path(model: str, path: str) -> None:
+    adapter = keyed()
+    base = "https://bedrock-runtime.us-west-2.amazonaws.com/model/"
+    assert adapter.url(model, stream=False) == f"{base}{path}/converse"
+    assert adapter.url(model, stream=True) == f"{base}{path}/converse-stream"
+
+
+def test_the_request_is_signed_over_the_bytes_it_sends() -> None:
+    adapter = keyed(default_headers={"X-Team": "a"})
+    request = adapter.build_request(
+        [HumanMessage("Hi")], CallSettings(model="m:0", max_tokens=5), stream=True
+    )
+    assert request.content is not None
+    assert json.loads(request.content) == request.json
+    assert request.json == {
+        "messages": [{"role": "user", "content": [{"text": "Hi"}]}],
+        "inferenceConfig": {"maxTokens": 5},
+    }
+    headers = dict(request.headers)
+    assert headers["accept"] == "application/vnd.amazon.eventstream"
+    assert headers["x-team"] == "a"
+    auth = headers["authorization"]
+    assert auth.startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/us-west-2/bedrock/")
+    assert "x-team" in auth  # default headers are signed too
+    # The same bytes signed again at the same time give the same signature.
+    again = SigV4Signer(
+        "us-west-2",
+        access_key=Secret("AKIDEXAMPLE"),
+        secret_key=Secret(SECRET),
+        session_token=Secret(TOKEN),
+        now=lambda: WHEN,
+    ).sign(
+        "POST",
+        request.url,
+        request.content,
+        {
+            "x-team": "a",
+            "content-type": "application/json",
+            "accept": "application/vnd.amazon.eventstream",
+        },
+    )
+    assert again["Authorization"] == auth
+
+
+def test_nothing_shows_a_secret() -> None:
+    adapter = keyed()
+    request = adapter.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
+    shown = " ".join(
+        [repr(adapter), repr(request), repr(request.headers), str(adapter.budget_key("m"))]
+    )
+    assert SECRET not in shown and TOKEN not in shown
+    assert "AKIDEXAMPLE" not in str(adapter.budget_key("m"))
+
+
+def test_region_endpoint_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_REGION", "eu-west-3")
+    adapter = BedrockAdapter(aws_access_key_id="AK", aws_secret_access_key="SK")
+    assert adapter.region_name == "eu-west-3"
+    assert adapter.endpoint_url == "https://bedrock-runtime.eu-west-3.amazonaws.com"
+    local = BedrockAdapter(
+        endpoint_url="http://127.0.0.1:9000/", aws_access_key_id="AK", aws_secret_access_key="SK"
+    )
+    assert local.url("m", stream=False) == "http://127.0.0.1:9000/model/m/converse"
+    with pytest.raises(ValueError, match="must not carry credentials"):
+        BedrockAdapter(
+            endpoint_url="https://u:p@x.example", aws_access_key_id="A", aws_secret_access_key="S"
+        )
+    with pytest.raises(ValueError, match="http:// or https://"):
+        BedrockAdapter(endpoint_url="x.example", aws_access_key_id="A", aws_secret_access_key="S")
+
+
+def test_no_region_is_refused_at_construction() -> None:
+    with pytest.raises(ValueError, match="no AWS region"):
+        BedrockAdapter(aws_access_key_id="AK", aws_secret_access_key="SK")
+
+
+def test_a_bedrock_api_key_is_a_bearer_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", "bedrock-api-key-xyz")
+    adapter = BedrockAdapter(region_name="us-east-1")
+    request = adapter.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
+    assert dict(request.headers)["authorization"] == "Bearer bedrock-api-key-xyz"
+    assert "bedrock-api-key-xyz" not in repr(adapter) + repr(request.headers)
+    # Explicit AWS keys win over the environment's API key.
+    signed = BedrockAdapter(
+        region_name="us-east-1", aws_access_key_id="AK", aws_secret_access_key="SK"
+    )
+    request = signed.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
+    assert dict(request.headers)["authorization"].startswith("AWS4-HMAC-SHA256")
+    assert adapter.budget_key("m") != signed.budget_key("m")
+
+
+def test_missing_credentials_fail_before_any_request() -> None:
+    adapter = BedrockAdapter(region_name="us-east-1")
+    with pytest.raises(ValueError, match="no AWS credentials found"):
+        adapter.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
+
+
+def test_bad_calls_are_refused_before_any_request() -> None:
+    adapter = keyed()
+    with pytest.raises(ValueError, match="empty list"):
+        adapter.build_request([], CallSettings(model="m"), stream=False)
+    with pytest.raises(ValueError, match="does not send"):
+        adapter.build_request(
+            [HumanMessage([{"type": "input_audio", "data": "x"}])],
+            CallSettings(model="m"),
+            stream=False,
+        )
+    with pytest.raises(TypeError, match="aws_secret_access_key must be"):
+        BedrockAdapter(region_name="us-east-1", aws_access_key_id="A", aws_secret_access_key=3)  # type: ignore[arg-type]
+
+
+def test_the_stream_framing_hook_is_the_event_stream_decoder() -> None:
+    assert isinstance(keyed().stream_framing(), EventStreamDecoder)
+
+
+def test_responses_and_errors_go_through_the_adapter() -> None:
+    adapter = keyed()
+    message = {"role": "assistant", "content": [{"text": "ok"}]}
+    body = json.dumps({"output": {"message": message}, "stopReason": "end_turn"}).encode()
+    assert adapter.parse_response(body, {}).text == "ok"
+    err = adapter.map_error(
+        429, b'{"message":"slow down"}', {"x-amzn-errortype": "ThrottlingException"}
+    )
+    assert isinstance(err, RateLimitError) and err.retryable
+    parser = adapter.stream_parser({"x-amzn-requestid": "r-7"})
+    with pytest.raises(Exception, match="messageStop"):
+        parser.finish()
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.adapters import bedrock, eventstream
+
+    for module in (bedrock, eventstream):
+        failures, tried = doctest.testmod(module)
+        assert tried and not failures
+
+
+def test_native_blocks_get_through_the_checks_and_bad_ones_do_not() -> None:
+    adapter = keyed()
+    cache = {"cachePoint": {"type": "default"}}
+    request = adapter.build_request(
+        [HumanMessage(["hi", cache])], CallSettings(model="m"), stream=False
+    )
+    assert request.json["messages"][0]["content"] == [{"text": "hi"}, cache]
+    with pytest.raises(ValueError, match="has no 'type'"):
+        adapter.build_request(
+            [HumanMessage([{"cachePoint": {}, "extra": 1}])], CallSettings(model="m"), stream=False
+        )

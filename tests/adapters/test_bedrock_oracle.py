@@ -1,0 +1,231 @@
+"""Differential tests with botocore's bedrock-runtime parsers as the oracle: the same
+recorded replies (the wire corpus) and the same mock-server replies, parsed by
+botocore (`converse` / `converse_stream` output shapes, event streams included) and
+by chatplex, give the same text, reasoning, tool calls, usage and stop reason."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from chatplex.adapters._bedrock_response import BedrockStreamParser, error_from, parse_reply
+from chatplex.adapters.eventstream import EventStreamDecoder
+from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
+from chatplex.testing._mock_replies import plan_reply
+from chatplex.testing._mock_wire_bedrock import render_events, render_json, request_view
+
+from ._corpus import Case, load_cases
+
+botocore_session = pytest.importorskip("botocore.session")
+import botocore.parsers  # noqa: E402
+
+_MODEL = botocore_session.get_session().get_service_model("bedrock-runtime")
+CASES = load_cases({"bedrock_converse"})
+
+
+class _Raw:
+    """The raw body botocore's event-stream parser reads from."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.body
+
+    def close(self) -> None:
+        pass
+
+
+def boto_parse(operation: str, status: int, body: bytes) -> dict[str, Any]:
+    parser = botocore.parsers.create_parser("rest-json")
+    shape = _MODEL.operation_model(operation).output_shape
+    raw: Any = _Raw(body) if operation == "ConverseStream" and status == 200 else body
+    response = {
+        "status_code": status,
+        "headers": {},
+        "body": raw,
+        "context": {"operation_name": operation},
+    }
+    parsed: dict[str, Any] = parser.parse(response, shape)
+    return parsed
+
+
+def boto_reply(body: bytes) -> dict[str, Any]:
+    """The SDK's view of a non-stream reply: text, reasoning, tool calls, usage."""
+    parsed = boto_parse("Converse", 200, body)
+    blocks = parsed["output"]["message"]["content"]
+    return {
+        "text": "".join(b["text"] for b in blocks if "text" in b),
+        "reasoning": "".join(
+            b["reasoningContent"]["reasoningText"]["text"]
+            for b in blocks
+            if "reasoningContent" in b
+        ),
+        "tool_calls": [
+            (b["toolUse"]["name"], b["toolUse"]["input"], b["toolUse"]["toolUseId"])
+            for b in blocks
+            if "toolUse" in b
+        ],
+        "usage": parsed.get("usage"),
+        "stop": parsed["stopReason"],
+    }
+
+
+def boto_stream(body: bytes) -> dict[str, Any]:
+    """The SDK's view of a converse-stream body, its events joined as a client would."""
+    events = list(boto_parse("ConverseStream", 200, body)["stream"])
+    text, reasoning, stop, usage = "", "", None, None
+    calls: dict[int, list[Any]] = {}
+    for event in events:
+        if "contentBlockStart" in event:
+            start = event["contentBlockStart"]
+            use = start["start"].get("toolUse")
+            if use:
+                calls[start["contentBlockIndex"]] = [use["name"], "", use["toolUseId"]]
+        elif "contentBlockDelta" in event:
+            delta = event["contentBlockDelta"]["delta"]
+            text += delta.get("text", "")
+            reasoning += delta.get("reasoningContent", {}).get("text", "")
+            if "toolUse" in delta:
+                calls[event["contentBlockDelta"]["contentBlockIndex"]][1] += delta["toolUse"][
+                    "input"
+                ]
+        elif "messageStop" in event:
+            stop = event["messageStop"]["stopReason"]
+        elif "metadata" in event:
+            usage = event["metadata"]["usage"]
+    tool_calls = [(n, json.loads(a or "{}"), i) for n, a, i in calls.values()]
+    return {
+        "text": text,
+        "reasoning": reasoning,
+        "tool_calls": tool_calls,
+        "usage": usage,
+        "stop": stop,
+    }
+
+
+def chatplex_view(message: AIMessage) -> dict[str, Any]:
+    content = message.content
+    reasoning = ""
+    if isinstance(content, list):
+        reasoning = "".join(b.get("reasoning", "") for b in content if b.get("type") == "reasoning")
+    return {
+        "text": message.text,
+        "reasoning": reasoning,
+        "tool_calls": [(c["name"], c["args"], c["id"]) for c in message.tool_calls],
+        "usage": message.usage_metadata,
+        "stop": message.response_metadata.get("stopReason"),
+    }
+
+
+def chatplex_stream(body: bytes, step: int = 97) -> AIMessage:
+    decoder = EventStreamDecoder()
+    parser = BedrockStreamParser("rid")
+    chunks: list[AIMessageChunk] = []
+    for start in range(0, len(body), step):
+        for message in decoder.feed(body[start : start + step]):
+            chunk = parser.feed(message)
+            if chunk is not None:
+                chunks.append(chunk)
+    decoder.flush()
+    parser.finish()
+    return merge_chunks(chunks).to_message()
+
+
+def expected_usage(raw: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The SDK's usage counted as chatplex counts it (cached tokens in the input)."""
+    if raw is None:
+        return None
+    read, write = raw.get("cacheReadInputTokens"), raw.get("cacheWriteInputTokens")
+    inputs = raw["inputTokens"] + (read or 0) + (write or 0)
+    usage: dict[str, Any] = {
+        "input_tokens": inputs,
+        "output_tokens": raw["outputTokens"],
+        "total_tokens": inputs + raw["outputTokens"],
+    }
+    if read is not None or write is not None:
+        usage["input_token_details"] = {"cache_read": read or 0, "cache_creation": write or 0}
+    return usage
+
+
+def same(ours: dict[str, Any], sdk: dict[str, Any]) -> None:
+    assert ours["text"] == sdk["text"]
+    assert ours["reasoning"] == sdk["reasoning"]
+    assert ours["tool_calls"] == sdk["tool_calls"]
+    assert ours["usage"] == expected_usage(sdk["usage"])
+    assert ours["stop"] == sdk["stop"]
+
+
+def _cases(kind: str, ok: bool) -> list[Case]:
+    return [c for c in CASES if c.kind == kind and (c.status == 200) == ok]
+
+
+@pytest.mark.parametrize("case", _cases("json", True), ids=lambda c: c.name)
+def test_recorded_replies_parse_as_the_sdk_parses_them(case: Case) -> None:
+    same(chatplex_view(parse_reply(case.body, case.headers, None)), boto_reply(case.body))
+
+
+@pytest.mark.parametrize("case", _cases("eventstream", True), ids=lambda c: c.name)
+def test_recorded_streams_parse_as_the_sdk_parses_them(case: Case) -> None:
+    merged = chatplex_stream(case.body)
+    sdk = boto_stream(case.body)
+    same(chatplex_view(merged), sdk)
+    assert merged.text  # the recordings answer in text
+
+
+@pytest.mark.parametrize("case", _cases("json", False), ids=lambda c: c.name)
+def test_recorded_errors_read_as_the_sdk_reads_them(case: Case) -> None:
+    error = boto_parse("Converse", case.status, case.body)["Error"]
+    ours = error_from(case.status, case.body, case.headers)
+    assert ours.status == case.status
+    assert ours.message == error["Message"]
+    if error.get("Code") and not error["Code"].isdigit():
+        assert ours.error_type == error["Code"]
+
+
+def test_the_corpus_has_the_recorded_cases() -> None:
+    if not CASES:
+        pytest.skip("wire corpus not present")
+    kinds = {(c.kind, c.status) for c in CASES}
+    assert {("json", 200), ("eventstream", 200), ("json", 429)} <= kinds
+
+
+def _mock_reply(body: dict[str, Any], path: str, chunks: int | None = None) -> Any:
+    view = request_view(path, body)
+    return view, plan_reply("openai", view, text=None, chunks=chunks, tool_name=None)
+
+
+TOOL_BODY = {
+    "messages": [{"role": "user", "content": [{"text": "weather in Paris, use the tool"}]}],
+    "toolConfig": {
+        "tools": [
+            {
+                "toolSpec": {
+                    "name": "get_weather",
+                    "inputSchema": {
+                        "json": {"type": "object", "properties": {"city": {"type": "string"}}}
+                    },
+                }
+            }
+        ],
+        "toolChoice": {"tool": {"name": "get_weather"}},
+    },
+}
+TEXT_BODY = {"messages": [{"role": "user", "content": [{"text": "hello there model"}]}]}
+
+
+@pytest.mark.parametrize("body", [TEXT_BODY, TOOL_BODY], ids=["text", "tool"])
+def test_mock_server_replies_parse_as_the_sdk_parses_them(body: dict[str, Any]) -> None:
+    view, reply = _mock_reply(body, "/model/m%3A0/converse-stream", chunks=4)
+    json_body = render_json(reply, "rid")
+    same(chatplex_view(parse_reply(json_body, {}, None)), boto_reply(json_body))
+    stream_body = b"".join(frame for frame, _ in render_events(reply, "rid", view))
+    merged = chatplex_stream(stream_body, step=5)
+    same(chatplex_view(merged), boto_stream(stream_body))
+    non_stream = parse_reply(json_body, {"x-amzn-requestid": "rid"}, None)
+    assert merged.content == non_stream.content
+    assert merged.tool_calls == non_stream.tool_calls
+    assert merged.usage_metadata == non_stream.usage_metadata

@@ -1,0 +1,288 @@
+"""Converse request bodies: system, turns, tool use and results, images, inference and
+tool config, extra fields (camelCase and LangChain's snake_case), what is refused
+before any request; and every body accepted by botocore's validation of the
+bedrock-runtime service model's Converse input."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from chatplex.adapters._bedrock_request import converse_body, wire_messages
+from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+
+botocore_session = pytest.importorskip("botocore.session")
+from botocore.validate import validate_parameters  # noqa: E402
+
+PNG = base64.b64encode(b"\x89PNG\r\n\x1a\nfake").decode()
+WEATHER = ToolSpec(
+    "get_weather",
+    "Weather of a city",
+    {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+)
+
+
+def botocore_accepts(body: dict[str, Any], operation: str = "Converse") -> None:
+    """botocore's own validation of the body as `converse(**params)` would take it: the
+    wire's base64 image bytes become the bytes the SDK takes."""
+    params = copy.deepcopy(body)
+    params["modelId"] = "anthropic.claude-3-5-haiku-20241022-v1:0"
+    for turn in params["messages"]:
+        for block in turn["content"]:
+            image = block.get("image")
+            if image:
+                image["source"]["bytes"] = base64.b64decode(image["source"]["bytes"])
+    model = botocore_session.get_session().get_service_model("bedrock-runtime")
+    validate_parameters(params, model.operation_model(operation).input_shape)
+
+
+def test_a_conversation_with_tools_images_and_results() -> None:
+    messages = [
+        SystemMessage("Be brief."),
+        SystemMessage([{"type": "text", "text": "Use tools."}]),
+        HumanMessage(
+            [
+                {"type": "text", "text": "Weather here?"},
+                {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}},
+                {
+                    "type": "image",
+                    "source": {"type": "base64", "media_type": "image/jpeg", "data": PNG},
+                },
+                {"type": "image", "base64": PNG, "mime_type": "image/webp"},
+            ]
+        ),
+        AIMessage(
+            [
+                {"type": "reasoning", "reasoning": "need tool", "signature": "sig"},
+                {"type": "reasoning", "reasoning": "unsigned: not sent"},
+                {"type": "text", "text": "Checking."},
+            ],
+            tool_calls=[{"name": "get_weather", "args": {"city": "Paris"}, "id": "tu-1"}],
+        ),
+        ToolMessage("18C", tool_call_id="tu-1"),
+        ToolMessage("failed", tool_call_id="tu-2", status="error"),
+        HumanMessage("Thanks"),
+    ]
+    settings = CallSettings(
+        model="m",
+        temperature=0.2,
+        max_tokens=100,
+        top_p=0.9,
+        stop=("END",),
+        tools=(WEATHER,),
+        tool_choice="auto",
+    )
+    body = converse_body(messages, settings)
+    assert body["system"] == [{"text": "Be brief."}, {"text": "Use tools."}]
+    user, assistant, results = body["messages"]
+    assert [b.get("text") for b in user["content"]] == ["Weather here?", None, None, None]
+    assert [b["image"]["format"] for b in user["content"][1:]] == ["png", "jpeg", "webp"]
+    assert user["content"][1]["image"]["source"] == {"bytes": PNG}
+    assert assistant == {
+        "role": "assistant",
+        "content": [
+            {"reasoningContent": {"reasoningText": {"text": "need tool", "signature": "sig"}}},
+            {"text": "Checking."},
+            {"toolUse": {"toolUseId": "tu-1", "name": "get_weather", "input": {"city": "Paris"}}},
+        ],
+    }
+    # Tool results and the next user turn merge into one user turn (alternating roles).
+    assert results["role"] == "user"
+    assert results["content"] == [
+        {"toolResult": {"toolUseId": "tu-1", "content": [{"text": "18C"}], "status": "success"}},
+        {"toolResult": {"toolUseId": "tu-2", "content": [{"text": "failed"}], "status": "error"}},
+        {"text": "Thanks"},
+    ]
+    assert body["inferenceConfig"] == {
+        "maxTokens": 100,
+        "temperature": 0.2,
+        "topP": 0.9,
+        "stopSequences": ["END"],
+    }
+    assert body["toolConfig"] == {
+        "tools": [
+            {
+                "toolSpec": {
+                    "name": "get_weather",
+                    "description": "Weather of a city",
+                    "inputSchema": {"json": WEATHER.parameters},
+                }
+            }
+        ],
+        "toolChoice": {"auto": {}},
+    }
+    botocore_accepts(body)
+    botocore_accepts(body, "ConverseStream")
+
+
+@pytest.mark.parametrize(
+    ("choice", "wire"),
+    [
+        ("required", {"any": {}}),
+        ("any", {"any": {}}),
+        ("get_weather", {"tool": {"name": "get_weather"}}),
+    ],
+)
+def test_tool_choices(choice: str, wire: dict[str, Any]) -> None:
+    body = converse_body(
+        [HumanMessage("hi")], CallSettings(model="m", tools=(WEATHER,), tool_choice=choice)
+    )
+    assert body["toolConfig"]["toolChoice"] == wire
+    botocore_accepts(body)
+
+
+def test_tool_choices_converse_cannot_say_are_refused() -> None:
+    with pytest.raises(ValueError, match="no tool_choice 'none'"):
+        converse_body(
+            [HumanMessage("hi")], CallSettings(model="m", tools=(WEATHER,), tool_choice="none")
+        )
+    with pytest.raises(ValueError, match="not among the bound tools"):
+        converse_body(
+            [HumanMessage("hi")], CallSettings(model="m", tools=(WEATHER,), tool_choice="other")
+        )
+    with pytest.raises(ValueError, match="needs tools"):
+        converse_body([HumanMessage("hi")], CallSettings(model="m", tool_choice="required"))
+
+
+def test_extra_fields_in_either_spelling() -> None:
+    extras = {
+        "additional_model_request_fields": {"thinking": {"type": "enabled", "budget_tokens": 1024}},
+        "top_k": 5,  # a model field: into additionalModelRequestFields, as langchain-aws does
+        "guardrail_config": {
+            "guardrailIdentifier": "g-1",
+            "guardrailVersion": "1",
+            "trace": "enabled",
+        },
+        "performanceConfig": {"latency": "optimized"},
+        "request_metadata": {"team": "a"},
+        "service_tier": "flex",
+        "additional_model_response_field_paths": ["/stop_sequence"],
+        "inferenceConfig": {"maxTokens": 7},
+        "system": ["Extra system prompt"],
+    }
+    body = converse_body(
+        [SystemMessage("Own prompt"), HumanMessage("hi")],
+        CallSettings(model="m", temperature=0.5, extra_body=extras),
+    )
+    assert body["additionalModelRequestFields"] == {
+        "thinking": {"type": "enabled", "budget_tokens": 1024},
+        "top_k": 5,
+    }
+    assert body["guardrailConfig"]["guardrailIdentifier"] == "g-1"
+    assert body["performanceConfig"] == {"latency": "optimized"}
+    assert body["requestMetadata"] == {"team": "a"}
+    assert body["serviceTier"] == {"type": "flex"}
+    assert body["additionalModelResponseFieldPaths"] == ["/stop_sequence"]
+    assert body["inferenceConfig"] == {"temperature": 0.5, "maxTokens": 7}
+    assert body["system"] == [{"text": "Extra system prompt"}, {"text": "Own prompt"}]
+    botocore_accepts(body)
+
+
+def test_response_format_json_schema_is_native_structured_output() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "at": {"$ref": "#/$defs/When"}},
+        "$defs": {"When": {"type": "object", "properties": {"day": {"type": "string"}}}},
+    }
+    fmt = {"type": "json_schema", "json_schema": {"name": "Weather", "schema": schema}}
+    body = converse_body(
+        [HumanMessage("hi")], CallSettings(model="m", extra_body={"response_format": fmt})
+    )
+    text_format = body["outputConfig"]["textFormat"]
+    assert text_format["type"] == "json_schema"
+    sent = text_format["structure"]["jsonSchema"]
+    assert (sent["name"], sent["description"]) == ("Weather", "Weather")
+    closed = json.loads(sent["schema"])
+    assert closed["additionalProperties"] is False
+    assert closed["$defs"]["When"]["additionalProperties"] is False
+    assert "additionalProperties" not in schema  # the caller's schema is not changed
+    botocore_accepts(body)
+    own = {"textFormat": {"type": "json_schema", "structure": {"jsonSchema": {"schema": "{}"}}}}
+    body = converse_body(
+        [HumanMessage("hi")], CallSettings(model="m", extra_body={"output_config": own})
+    )
+    assert body["outputConfig"] == own
+
+
+def test_json_mode_has_no_converse_form() -> None:
+    with pytest.raises(ValueError, match="no Bedrock Converse form"):
+        converse_body(
+            [HumanMessage("hi")],
+            CallSettings(model="m", extra_body={"response_format": {"type": "json_object"}}),
+        )
+
+
+@pytest.mark.parametrize(
+    ("messages", "match"),
+    [
+        ([SystemMessage("only")], "only system"),
+        ([HumanMessage("a"), SystemMessage("late")], "after the conversation started"),
+        ([AIMessage("first")], "start with a user message"),
+        ([HumanMessage("")], "empty user message"),
+        (
+            [HumanMessage([{"type": "image_url", "image_url": {"url": "https://x/cat.png"}}])],
+            "does not fetch image URLs",
+        ),
+        (
+            [HumanMessage([{"type": "image", "base64": PNG, "mime_type": "image/tiff"}])],
+            "image/tiff",
+        ),
+        (
+            [HumanMessage([{"type": "image", "base64": "not base64!", "mime_type": "image/png"}])],
+            "not base64",
+        ),
+        ([HumanMessage([{"type": "image", "mime_type": "image/png"}])], "no base64 data"),
+        ([HumanMessage([{"type": "audio", "data": "x"}])], "'audio' is not sent"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_message(messages: list[Any], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        wire_messages(messages)
+
+
+def test_empty_assistant_turns_are_left_out() -> None:
+    _, turns = wire_messages([HumanMessage("a"), AIMessage(""), HumanMessage("b")])
+    assert turns == [{"role": "user", "content": [{"text": "a"}, {"text": "b"}]}]
+
+
+def test_a_redacted_reasoning_block_is_sent_back() -> None:
+    ai = AIMessage([{"type": "reasoning", "reasoning": "", "redacted_content": "b64"}, "ok"])
+    _, turns = wire_messages([HumanMessage("a"), ai])
+    assert turns[1]["content"] == [{"reasoningContent": {"redactedContent": "b64"}}, {"text": "ok"}]
+
+
+def test_converses_own_blocks_pass_as_they_are() -> None:
+    cache = {"cachePoint": {"type": "default"}}
+    document = {"document": {"format": "txt", "name": "notes", "source": {"bytes": PNG}}}
+    messages = [
+        SystemMessage(["Long system prompt", cache]),
+        HumanMessage(
+            [
+                {"type": "text", "text": "Read this"},
+                document,
+                cache,
+                {"type": "guard_content", "text": "guard me"},
+            ]
+        ),
+        AIMessage(["Done.", cache]),
+        HumanMessage("Thanks"),
+    ]
+    body = converse_body(messages, CallSettings(model="m"))
+    assert body["system"] == [{"text": "Long system prompt"}, cache]
+    assert body["messages"][0]["content"] == [
+        {"text": "Read this"},
+        document,
+        cache,
+        {"guardContent": {"text": {"text": "guard me"}}},
+    ]
+    assert body["messages"][1]["content"] == [{"text": "Done."}, cache]
+    params = copy.deepcopy(body)
+    params["messages"][0]["content"][1]["document"]["source"]["bytes"] = b"notes"
+    model = botocore_session.get_session().get_service_model("bedrock-runtime")
+    params["modelId"] = "m"
+    validate_parameters(params, model.operation_model("Converse").input_shape)
