@@ -34,6 +34,8 @@ EXPECTED = [
     # Drop-in chat models: a LangChain script ports by changing its import line.
     "ChatOpenAI",
     "ChatAnthropic",
+    "ChatGoogleGenerativeAI",
+    "ChatVertexAI",
     # LangChain's accounting: usage summed per model over a block of calls.
     "get_usage_metadata_callback",
     "UsageMetadataCallbackHandler",
@@ -100,6 +102,8 @@ HOMES = {
     "FakeChatModel": chat,
     "ChatOpenAI": chat,
     "ChatAnthropic": chat,
+    "ChatGoogleGenerativeAI": chat,
+    "ChatVertexAI": chat,
     "SystemMessage": messages,
     "HumanMessage": messages,
     "AIMessage": messages,

@@ -19,6 +19,8 @@ __all__ = ["BUILTIN_ADAPTERS", "adapter_class", "adapter_parameters"]
 BUILTIN_ADAPTERS = {
     "openai": "chatplex.adapters.openai:OpenAIAdapter",
     "anthropic": "chatplex.adapters.anthropic:AnthropicAdapter",
+    "google_genai": "chatplex.adapters.gemini:GeminiAdapter",
+    "google_vertexai": "chatplex.adapters.gemini:VertexAIAdapter",
 }
 
 

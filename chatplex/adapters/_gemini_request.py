@@ -23,6 +23,7 @@ Schemas are sent as given (their property names are data, never re-cased).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -313,10 +314,8 @@ def _function_response(message: ToolMessage, names: Mapping[str, str], i: int) -
         )
     content: Any = message.content
     if isinstance(content, str):
-        try:
+        with contextlib.suppress(ValueError):  # plain text stays text
             content = json.loads(content)
-        except ValueError:
-            pass  # plain text stays text
     elif isinstance(content, list):
         content = [b.get("text", b) if isinstance(b, Mapping) else b for b in content]
         if all(isinstance(b, str) for b in content):

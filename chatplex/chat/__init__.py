@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .anthropic_model import ChatAnthropic
     from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
     from .cost import Cost, cost_of, reply_cost
+    from .google_model import ChatGoogleGenerativeAI, ChatVertexAI
     from .openai_model import ChatOpenAI
     from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
 
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 _LAZY = {
     "ChatOpenAI": "openai_model",
     "ChatAnthropic": "anthropic_model",
+    "ChatGoogleGenerativeAI": "google_model",
+    "ChatVertexAI": "google_model",
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
     ),
@@ -53,8 +56,10 @@ def __dir__() -> list[str]:
 __all__ = [
     "BaseCache",
     "ChatAnthropic",
+    "ChatGoogleGenerativeAI",
     "ChatModel",
     "ChatOpenAI",
+    "ChatVertexAI",
     "Cost",
     "FakeChatModel",
     "InMemoryCache",

@@ -16,7 +16,9 @@ from chatplex.adapters.openai import OpenAIAdapter
 
 
 def test_built_in_providers() -> None:
-    assert set(BUILTIN_ADAPTERS) == {"openai", "anthropic"}
+    assert {"openai", "anthropic", "google_genai", "google_vertexai"} <= set(BUILTIN_ADAPTERS)
+    assert adapter_class("google_genai").__name__ == "GeminiAdapter"
+    assert adapter_class("google_vertexai").__name__ == "VertexAIAdapter"
     assert adapter_class("openai") is OpenAIAdapter
     assert adapter_class("anthropic") is AnthropicAdapter
     with pytest.raises(KeyError):
