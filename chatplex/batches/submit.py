@@ -74,6 +74,11 @@ def batch_api(model: ChatModel, limits: Limits | None = None) -> BatchAPI:
         return OpenAIBatches(adapter, limits) if limits else OpenAIBatches(adapter)
     if adapter.provider == "anthropic":
         return AnthropicBatches(adapter, limits) if limits else AnthropicBatches(adapter)
+    if adapter.provider in ("google_genai", "google_vertexai"):
+        raise NotImplementedError(
+            "Gemini batch mode (models/{model}:batchGenerateContent) is not built in "
+            f"chatplex yet: submit_batch cannot use provider {adapter.provider!r}"
+        )
     raise ValueError(f"provider {adapter.provider!r} has no Batch API in chatplex")
 
 
