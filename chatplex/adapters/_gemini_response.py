@@ -4,7 +4,8 @@ stream parser shares with it (parts, usage, metadata, blocks, error payloads).
 Content follows langchain-google-genai: a reply without thoughts is a plain str; with
 thought parts (`includeThoughts`) it is a list of blocks, `{"type": "thinking",
 "thinking": ..., "signature": ...}` then `{"type": "text", "text": ...}` (`.text` is the
-answer only). Thinking blocks carry `"index"` so a stream's pieces merge into one block.
+answer only). Streamed thinking pieces carry an `"index"` so they merge into one block
+(a finished message keeps no index, as LangChain's).
 Function calls become tool calls with the id Gemini gave, or a stable generated one
 (the response id and the call's position: the stream and the non-stream reply agree);
 their thought signatures go to `additional_kwargs["__gemini_function_call_thought_
