@@ -194,8 +194,9 @@ def wire_contents(
                 contents.append({"role": "user", "parts": [part]})
         elif isinstance(message, AIMessage):
             for call in message.tool_calls:
-                if call.get("id"):
-                    call_names[call["id"]] = call["name"]
+                call_id = call.get("id")
+                if call_id:
+                    call_names[call_id] = call["name"]
             parts = _model_parts(message, i)
             if parts:
                 contents.append({"role": "model", "parts": parts})
