@@ -250,8 +250,11 @@ def test_refused_settings_fail_before_credentials_are_looked_up() -> None:
         ChatVertexAI(model="m", api_transport="grpc")  # no project, no ADC: never reached
 
 
-def test_submit_batch_names_gemini_as_not_built() -> None:
+def test_batch_apis_gemini_batch_mode_and_vertex_not_built() -> None:
+    from chatplex.batches.gemini import GeminiBatches
     from chatplex.batches.submit import batch_api
 
-    with pytest.raises(NotImplementedError, match="Gemini batch mode"):
-        batch_api(genai(Gemini()))
+    assert isinstance(batch_api(genai(Gemini())), GeminiBatches)
+    vertex = ChatVertexAI(model="gemini-2.5-flash", project="p", credentials=FakeCredentials())
+    with pytest.raises(NotImplementedError, match="google_vertexai"):
+        batch_api(vertex)
