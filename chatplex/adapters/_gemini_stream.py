@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import StreamError
+from ..errors import APIError, StreamError
 from ..messages import AIMessage, AIMessageChunk, UsageMetadata, merge_chunks
 from ._gemini_response import (
     OTHER_CANDIDATES,
@@ -63,6 +63,13 @@ class GeminiStreamParser:
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         """The chunk one event contributes, or None; raises `StreamError` for an error
         payload and `SafetyBlockedError` for a blocked prompt or candidate."""
+        try:
+            return self._feed(event)
+        except APIError as exc:
+            exc.provider = self._provider
+            raise
+
+    def _feed(self, event: SSEEvent) -> AIMessageChunk | None:
         data = event.data
         if not data or self._finished:
             return None
@@ -85,7 +92,7 @@ class GeminiStreamParser:
         if not self._finished:
             raise StreamError(
                 "stream ended before completion (no finishReason)",
-                provider="google_genai",
+                provider=self._provider,
                 request_id=self._req_id,
             )
 

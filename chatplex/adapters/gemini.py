@@ -104,7 +104,11 @@ class _GoogleWire:
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call: candidate 0, the others (`candidateCount > 1`)
         in `response_metadata["other_candidates"]`."""
-        reply = parse_reply(body, headers)
+        try:
+            reply = parse_reply(body, headers)
+        except APIError as exc:
+            exc.provider = self.provider  # the same parsing serves Vertex AI
+            raise
         reply.response_metadata["provider"] = reply.response_metadata["model_provider"] = (
             self.provider
         )

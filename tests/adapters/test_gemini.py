@@ -199,3 +199,17 @@ def test_vertex_replies_name_their_provider() -> None:
     assert adapter.parse_response(raw, {}).response_metadata["model_provider"] == "google_vertexai"
     first = adapter.stream_parser({}).feed(SSEEvent(data=raw.decode()))
     assert first is not None and first.response_metadata["provider"] == "google_vertexai"
+
+
+def test_vertex_errors_name_their_provider() -> None:
+    from chatplex.errors import SafetyBlockedError
+
+    adapter = VertexAIAdapter(project="p", credentials=FakeCredentials())
+    blocked = json.dumps({"promptFeedback": {"blockReason": "SAFETY"}}).encode()
+    with pytest.raises(SafetyBlockedError) as info:
+        adapter.parse_response(blocked, {})
+    assert info.value.provider == "google_vertexai"
+    with pytest.raises(SafetyBlockedError) as info:
+        adapter.stream_parser({}).feed(SSEEvent(data=blocked.decode()))
+    assert info.value.provider == "google_vertexai"
+    assert adapter.map_error(500, b"{}", {}).provider == "google_vertexai"
