@@ -8,8 +8,8 @@ Both clients get the same recorded-shape replies from one in-process httpx
 MockTransport (no socket, no server CPU in the numbers): a non-stream text reply, and a
 stream of `--chunks` SSE events. CPU = `time.process_time()` over `--requests` calls,
 after a warm-up; reported per request and, for streams, per chunk. LangChain's
-`ChatGoogleGenerativeAI` is not installed here (langchain-google-genai pins another
-google-genai), so it is not measured.
+`ChatGoogleGenerativeAI` (langchain-google-genai) is not installed here, so it is not
+measured.
 """
 
 from __future__ import annotations
