@@ -122,6 +122,10 @@ class TestGeminiWireUnit(_Unit):
     provider = "google_genai"
 
 
-@pytest.mark.xfail(not _gemini_wire_served(), strict=True, reason="NEEDS MERGE: mock wire registry")
+# Until the core serves the Gemini wire the calls get 404s; one test of the suite makes
+# no call (test_no_overrides), so the mark is not strict. Once served, it is off.
+@pytest.mark.xfail(
+    not _gemini_wire_served(), strict=False, reason="NEEDS MERGE: mock wire registry"
+)
 class TestGeminiWireIntegration(_Integration):
     provider = "google_genai"
