@@ -175,3 +175,26 @@ def test_every_error_is_a_chatplex_error() -> None:
     assert issubclass(APITimeoutError, TimeoutError) and issubclass(
         APITimeoutError, APIConnectionError
     )
+
+
+def test_safety_blocked_error_names_reason_and_category_and_pickles() -> None:
+    import pickle
+
+    from chatplex.errors import APIError, SafetyBlockedError
+
+    error = SafetyBlockedError(
+        "the prompt was blocked",
+        reason="SAFETY",
+        category="HARM_CATEGORY_HARASSMENT",
+        ratings=[{"category": "HARM_CATEGORY_HARASSMENT", "blocked": True}],
+        provider="google_genai",
+    )
+    assert isinstance(error, APIError) and not error.retryable
+    assert (error.reason, error.category) == ("SAFETY", "HARM_CATEGORY_HARASSMENT")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.reason, copy.category, copy.ratings) == (
+        error.reason,
+        error.category,
+        error.ratings,
+    )
+    assert SafetyBlockedError("x", reason="RECITATION").category == "RECITATION"
