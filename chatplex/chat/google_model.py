@@ -74,7 +74,7 @@ def _google_settings(
 class _GoogleDropin(ChatModel):
     """The LangChain-facing bits both classes share."""
 
-    structured_output_method = "json_schema"  # as both LangChain classes now default
+    structured_output_method = "json_schema"  # langchain-google-genai's default
 
     @property
     def model_name(self) -> str:
@@ -238,7 +238,10 @@ class ChatVertexAI(_GoogleDropin):
     `model_name`, `project`, `location`, `credentials` (google-auth; default:
     Application Default Credentials, the extra `chatplex[vertexai]`), or `api_key`
     for Vertex AI express mode; generation settings as `ChatGoogleGenerativeAI`'s.
+    `with_structured_output` calls a function by default, as langchain-google-vertexai.
     """
+
+    structured_output_method = "function_calling"  # langchain-google-vertexai's default
 
     def __init__(
         self,

@@ -242,6 +242,11 @@ def test_chat_vertexai_sends_a_bearer_token_to_the_vertex_path() -> None:
     )
     assert request.headers["authorization"] == "Bearer ya29.vertex"
     assert model.get_name() == "ChatVertexAI" and model.model_name == "gemini-2.5-flash"
+    # Structured output as langchain-google-vertexai: a forced function call by default.
+    server.parts = [{"functionCall": {"name": "Person", "args": {"name": "Ada"}}}]
+    schema = {"title": "Person", "type": "object", "properties": {"name": {"type": "string"}}}
+    assert model.with_structured_output(schema).invoke("Who?") == {"name": "Ada"}
+    assert server.body()["toolConfig"]["functionCallingConfig"]["mode"] == "ANY"
     assert "ya29" not in repr(model)
 
 
