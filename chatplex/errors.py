@@ -32,6 +32,7 @@ __all__ = [
     "QuotaExceededError",
     "RateLimitError",
     "ResponseTooLargeError",
+    "SafetyBlockedError",
     "ServerError",
     "StreamError",
     "StreamIdleTimeoutError",
@@ -245,6 +246,31 @@ class ResponseTooLargeError(APIError):
     cannot make it hold unbounded memory (one server-sent event over `max_event_bytes`).
     The message names the bound and how to raise it. Not retryable: the same request
     would most likely get the same reply."""
+
+
+class SafetyBlockedError(APIError):
+    """The provider answered but withheld the reply for safety: Gemini's blocked prompt
+    (`promptFeedback.blockReason`) or a candidate finished with SAFETY, RECITATION,
+    PROHIBITED_CONTENT, BLOCKLIST, SPII... `reason`: the provider's word for why
+    (`SAFETY`, `PROHIBITED_CONTENT`...); `category`: the harm category that tripped it
+    when the provider names one (`HARM_CATEGORY_DANGEROUS_CONTENT`), else the reason;
+    `ratings`: the safety ratings sent with it. Not retryable: the same request would
+    be blocked again."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str,
+        category: str | None = None,
+        ratings: Any = None,
+        **fields: Any,
+    ) -> None:
+        fields.setdefault("retryable", False)
+        super().__init__(message, **fields)
+        self.reason = reason
+        self.category = category or reason
+        self.ratings = ratings
 
 
 class DeadlineExceededError(ChatplexError, builtins.TimeoutError):

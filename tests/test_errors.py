@@ -186,3 +186,24 @@ def test_content_filter_error_is_a_bad_request_carrying_the_filter_results() -> 
     copy = pickle.loads(pickle.dumps(err))
     assert type(copy) is ContentFilterError
     assert copy.filter_results == results and copy.code == "content_filter"
+def test_safety_blocked_error_names_reason_and_category_and_pickles() -> None:
+    import pickle
+
+    from chatplex.errors import APIError, SafetyBlockedError
+
+    error = SafetyBlockedError(
+        "the prompt was blocked",
+        reason="SAFETY",
+        category="HARM_CATEGORY_HARASSMENT",
+        ratings=[{"category": "HARM_CATEGORY_HARASSMENT", "blocked": True}],
+        provider="google_genai",
+    )
+    assert isinstance(error, APIError) and not error.retryable
+    assert (error.reason, error.category) == ("SAFETY", "HARM_CATEGORY_HARASSMENT")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.reason, copy.category, copy.ratings) == (
+        error.reason,
+        error.category,
+        error.ratings,
+    )
+    assert SafetyBlockedError("x", reason="RECITATION").category == "RECITATION"

@@ -36,6 +36,8 @@ EXPECTED = [
     "ChatAnthropic",
     "AzureChatOpenAI",
     "ChatBedrockConverse",
+    "ChatGoogleGenerativeAI",
+    "ChatVertexAI",
     # LangChain's accounting: usage summed per model over a block of calls.
     "get_usage_metadata_callback",
     "UsageMetadataCallbackHandler",
@@ -104,6 +106,8 @@ HOMES = {
     "ChatAnthropic": chat,
     "AzureChatOpenAI": chat,
     "ChatBedrockConverse": chat,
+    "ChatGoogleGenerativeAI": chat,
+    "ChatVertexAI": chat,
     "SystemMessage": messages,
     "HumanMessage": messages,
     "AIMessage": messages,

@@ -22,6 +22,8 @@ BUILTIN_ADAPTERS = {
     "azure_openai": "chatplex.adapters.azure_openai:AzureOpenAIAdapter",
     "bedrock_converse": "chatplex.adapters.bedrock:BedrockAdapter",
     "bedrock": "chatplex.adapters.bedrock:BedrockAdapter",
+    "google_genai": "chatplex.adapters.gemini:GeminiAdapter",
+    "google_vertexai": "chatplex.adapters.gemini:VertexAIAdapter",
 }
 
 

@@ -67,7 +67,7 @@ def _compose(steps: list[Runnable[Any, Any]]) -> Runnable[Any, Any] | None:
 
 def batch_api(model: ChatModel, limits: Limits | None = None) -> BatchAPI:
     """The Batch API of the model's provider (OpenAI and servers speaking its wire,
-    Anthropic)."""
+    Anthropic, the Gemini API's batch mode)."""
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{model.get_name()} has no adapter: no Batch API to use")
@@ -77,6 +77,20 @@ def batch_api(model: ChatModel, limits: Limits | None = None) -> BatchAPI:
         return OpenAIBatches(adapter, limits) if limits else OpenAIBatches(adapter)
     if adapter.provider == "anthropic":
         return AnthropicBatches(adapter, limits) if limits else AnthropicBatches(adapter)
+    if adapter.provider == "google_genai":
+        from .gemini import GeminiBatches  # Gemini batch mode, inline requests
+
+        return (
+            GeminiBatches(adapter, model.model, limits)
+            if limits
+            else GeminiBatches(adapter, model.model)
+        )
+    if adapter.provider == "google_vertexai":
+        raise NotImplementedError(
+            "Vertex AI batch prediction (jobs reading from Cloud Storage or BigQuery) is "
+            "not built in chatplex: submit_batch cannot use provider 'google_vertexai'; "
+            "use google_genai's batch mode with a Gemini API key"
+        )
     raise ValueError(f"provider {adapter.provider!r} has no Batch API in chatplex")
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .bedrock_model import ChatBedrockConverse
     from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
     from .cost import Cost, cost_of, reply_cost
+    from .google_model import ChatGoogleGenerativeAI, ChatVertexAI
     from .openai_model import ChatOpenAI
     from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
 
@@ -33,6 +34,8 @@ _LAZY = {
     "AzureChatOpenAI": "azure_model",
     "ChatAnthropic": "anthropic_model",
     "ChatBedrockConverse": "bedrock_model",
+    "ChatGoogleGenerativeAI": "google_model",
+    "ChatVertexAI": "google_model",
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
     ),
@@ -59,8 +62,10 @@ __all__ = [
     "BaseCache",
     "ChatAnthropic",
     "ChatBedrockConverse",
+    "ChatGoogleGenerativeAI",
     "ChatModel",
     "ChatOpenAI",
+    "ChatVertexAI",
     "Cost",
     "FakeChatModel",
     "InMemoryCache",

@@ -68,6 +68,27 @@ REFUSED: dict[str, dict[str, str]] = {
         "guard_last_turn_only": "not built in chatplex: wrap the last user text in a "
         "guardContent block yourself",
         "raw_blocks": "not built in chatplex: pass messages",
+    "google_genai": {
+        "client": _SDK_CLIENTS,
+        "async_client": _SDK_CLIENTS,
+        "transport": "chatplex speaks REST (JSON over HTTP); transport='rest' only",
+        "convert_system_message_to_human": "deprecated in LangChain; system messages go "
+        "as systemInstruction",
+        "credentials": "the Gemini API takes an API key; for google-auth credentials use "
+        "ChatVertexAI (provider google_vertexai)",
+        "vertexai": "use ChatVertexAI (provider google_vertexai) for Vertex AI",
+        "tuned_model_name": "tuned models are named by model=",
+    },
+    "google_vertexai": {
+        "client": _SDK_CLIENTS,
+        "async_client": _SDK_CLIENTS,
+        "api_transport": "chatplex speaks REST (JSON over HTTP); api_transport='rest' only",
+        "convert_system_message_to_human": "deprecated in LangChain; system messages go "
+        "as systemInstruction",
+        "tuned_model_name": "tuned models and endpoints are named by model=",
+        "endpoint_version": "chatplex calls the v1 endpoint",
+        "full_model_name": "name the model with model=, the project and location with "
+        "project= and location=",
     },
     "anthropic": {
         "anthropic_proxy": _NO_PROXY,
@@ -104,6 +125,10 @@ _OFF: dict[str, tuple[Any, ...]] = {
     "use_previous_response_id": (False,),
     "use_responses_api": (None, False),
     "guard_last_turn_only": (False,),
+    "transport": (None, "rest"),
+    "api_transport": (None, "rest"),
+    "convert_system_message_to_human": (None, False),
+    "vertexai": (None, False),
 }
 
 

@@ -325,9 +325,10 @@ def structured_output(
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     anthropic = model.provider == "anthropic"
+    google = model.provider in ("google_genai", "google_vertexai")
     if method == "json_mode" and anthropic:
         method = "json_schema"  # Anthropic has no JSON mode; LangChain maps it the same way
-    if strict is not None and (anthropic or method == "json_mode"):
+    if strict is not None and (anthropic or google or method == "json_mode"):
         raise ValueError(f"strict= is not supported with method={method!r} on {model.provider}")
     if schema is None and method != "json_mode":
         raise ValueError(f"method={method!r} needs a schema (only json_mode works without)")
@@ -336,6 +337,12 @@ def structured_output(
     if method == "function_calling":
         bound = _forced_tool(model, spec, strict)
         parser = StructuredParser(spec, "tool")
+    elif method == "json_schema" and google:
+        # Gemini: generationConfig.responseMimeType + responseJsonSchema (full JSON Schema)
+        bound = model.bind(
+            response_mime_type="application/json", response_json_schema=spec.parameters
+        )
+        parser = StructuredParser(spec, "text")
     elif method == "json_schema":
         if anthropic:
             fmt = {"type": "json_schema", "schema": anthropic_json_schema(spec, schema)}
@@ -344,6 +351,9 @@ def structured_output(
             bound = model.bind(response_format=openai_json_schema(spec, schema, strict))
         # LangChain's OpenAI parser for pydantic schemas takes the whole reply at once.
         parser = StructuredParser(spec, "text", partials=anthropic or spec.kind != "pydantic")
+    elif google:
+        bound = model.bind(response_mime_type="application/json")
+        parser = StructuredParser(spec, "text")
     else:
         bound = model.bind(response_format={"type": "json_object"})
         parser = StructuredParser(spec, "text")

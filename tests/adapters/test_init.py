@@ -19,6 +19,9 @@ def test_built_in_providers() -> None:
     assert {"openai", "anthropic", "azure_openai"} <= set(BUILTIN_ADAPTERS)
     assert adapter_class("azure_openai").__name__ == "AzureOpenAIAdapter"
     assert {"openai", "anthropic", "bedrock_converse", "bedrock"} <= set(BUILTIN_ADAPTERS)
+    assert {"openai", "anthropic", "google_genai", "google_vertexai"} <= set(BUILTIN_ADAPTERS)
+    assert adapter_class("google_genai").__name__ == "GeminiAdapter"
+    assert adapter_class("google_vertexai").__name__ == "VertexAIAdapter"
     assert adapter_class("openai") is OpenAIAdapter
     assert adapter_class("anthropic") is AnthropicAdapter
     with pytest.raises(KeyError):

@@ -18,8 +18,18 @@ from langchain_tests.unit_tests import ChatModelUnitTests
 
 from chatplex.langchain import ChatChatplex
 
-MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5", "azure_openai": "gpt-4o-mini"}
-OVERRIDES = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-5", "azure_openai": "gpt-4o"}
+MODELS = {
+    "openai": "gpt-4o-mini",
+    "anthropic": "claude-haiku-4-5",
+    "azure_openai": "gpt-4o-mini",
+    "google_genai": "gemini-2.5-flash",
+}
+OVERRIDES = {
+    "openai": "gpt-4o",
+    "anthropic": "claude-sonnet-4-5",
+    "azure_openai": "gpt-4o",
+    "google_genai": "gemini-2.5-pro",
+}
 #: Azure's settings besides the model: the deployment is the model's name (so a
 #: model override calls another deployment), `?api-version=` on every request.
 AZURE_VERSION = "2024-10-21"
@@ -138,3 +148,25 @@ class TestAzureWireIntegration(_Integration):
             "api_version": AZURE_VERSION,
             "api_key": "mock-key",
         }
+def _gemini_wire_served() -> bool:
+    """Whether the mock server's core dispatches to the Gemini wire (`_mock_routes`)."""
+    try:
+        from chatplex.testing._mock_routes import WIRES  # type: ignore[import-not-found]
+
+        from chatplex.testing._mock_wire_gemini import WIRE
+    except ImportError:
+        return False
+    return WIRE in WIRES
+
+
+class TestGeminiWireUnit(_Unit):
+    provider = "google_genai"
+
+
+# Until the core serves the Gemini wire the calls get 404s; one test of the suite makes
+# no call (test_no_overrides), so the mark is not strict. Once served, it is off.
+@pytest.mark.xfail(
+    not _gemini_wire_served(), strict=False, reason="NEEDS MERGE: mock wire registry"
+)
+class TestGeminiWireIntegration(_Integration):
+    provider = "google_genai"

@@ -1,0 +1,325 @@
+"""Gemini request side: messages + settings → a `generateContent` body (pure).
+
+The same body goes to the Gemini API and to Vertex AI. Shapes follow the REST reference
+(camelCase) and langchain-google-genai's history conversion:
+
+- `SystemMessage`s become `systemInstruction` (all of them, in order);
+- `HumanMessage` → a `user` content; `AIMessage` → a `model` content whose thinking
+  blocks go back as `thought` parts and whose tool calls go back as `functionCall` parts,
+  each with the `thoughtSignature` the reply carried (kept in `additional_kwargs`
+  under `__gemini_function_call_thought_signatures__`, by tool-call id, as LangChain
+  keeps them), so multi-turn tool use with thinking models round-trips;
+- `ToolMessage`s → `functionResponse` parts of one `user` content (the name taken from
+  the message or from the call it answers; a str that is JSON is sent parsed, anything
+  but an object wrapped as `{"output": ...}`, as LangChain does);
+- images: base64 data URLs / standard `image` blocks → `inlineData`, URLs → `fileData`.
+
+Settings (`extra_body`) written in snake_case or camelCase land where the API wants
+them: generation fields (`top_k`, `candidate_count`, `response_mime_type`,
+`response_json_schema`, `thinking_config`...) inside `generationConfig`, the rest
+(`safety_settings`, `tool_config`, `cached_content`, `labels`...) at the top level.
+Schemas are sent as given (their property names are data, never re-cased).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from .base import CallSettings, ToolSpec
+
+__all__ = [
+    "FUNCTION_SIGNATURES_KEY",
+    "GENERATION_FIELDS",
+    "TOP_LEVEL_FIELDS",
+    "build_body",
+    "camel",
+    "wire_contents",
+    "wire_tool_config",
+    "wire_tools",
+]
+
+#: Where a reply keeps its function calls' thought signatures (LangChain's key).
+FUNCTION_SIGNATURES_KEY = "__gemini_function_call_thought_signatures__"
+
+#: `generationConfig` fields (camelCase), as the REST reference lists them.
+GENERATION_FIELDS = frozenset(
+    {
+        "candidateCount",
+        "enableEnhancedCivicAnswers",
+        "frequencyPenalty",
+        "imageConfig",
+        "logprobs",
+        "maxOutputTokens",
+        "mediaResolution",
+        "presencePenalty",
+        "responseJsonSchema",
+        "responseLogprobs",
+        "responseMimeType",
+        "responseModalities",
+        "responseSchema",
+        "routingConfig",
+        "seed",
+        "speechConfig",
+        "stopSequences",
+        "temperature",
+        "thinkingConfig",
+        "topK",
+        "topP",
+        "audioTimestamp",
+    }
+)
+#: Top-level body fields besides `contents`, `systemInstruction` and `generationConfig`.
+TOP_LEVEL_FIELDS = frozenset(
+    {"safetySettings", "toolConfig", "tools", "cachedContent", "labels", "serviceTier"}
+)
+# Nested dicts whose keys are API field names (safe to re-case); schemas are not.
+_RECASED = frozenset({"thinkingConfig", "toolConfig", "safetySettings", "imageConfig"})
+_CHOICE_MODES = {"auto": "AUTO", "none": "NONE", "required": "ANY", "any": "ANY"}
+_SNAKE = re.compile(r"_([a-z0-9])")
+
+
+def camel(name: str) -> str:
+    """snake_case → camelCase (an API field name; camelCase stays as it is).
+
+    >>> camel("response_json_schema"), camel("topK")
+    ('responseJsonSchema', 'topK')
+    """
+    return _SNAKE.sub(lambda m: m.group(1).upper(), name)
+
+
+def _recase(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {camel(k): _recase(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_recase(v) for v in value]
+    return value
+
+
+def build_body(messages: Sequence[BaseMessage], settings: CallSettings) -> dict[str, Any]:
+    """The whole `generateContent` body of one call (the model goes in the URL)."""
+    system, contents = wire_contents(messages)
+    body: dict[str, Any] = {"contents": contents}
+    if system:
+        body["systemInstruction"] = {"parts": system}
+    config: dict[str, Any] = {}
+    if settings.temperature is not None:
+        config["temperature"] = settings.temperature
+    if settings.top_p is not None:
+        config["topP"] = settings.top_p
+    if settings.max_tokens is not None:
+        config["maxOutputTokens"] = settings.max_tokens
+    if settings.stop is not None:
+        config["stopSequences"] = list(settings.stop)
+    if settings.tools:
+        body["tools"] = wire_tools(settings.tools)
+    tool_config = wire_tool_config(settings.tool_choice, settings.tools)
+    if tool_config is not None:
+        body["toolConfig"] = tool_config
+    for key, value in settings.extra_body.items():
+        name = camel(key)
+        if name in _RECASED:
+            value = _recase(value)
+        if name == "generationConfig" and isinstance(value, Mapping):
+            for inner, item in value.items():
+                inner = camel(inner)
+                config[inner] = _recase(item) if inner in _RECASED else item
+        elif name in GENERATION_FIELDS:
+            config[name] = value
+        elif name == "tools" and isinstance(value, list):
+            body["tools"] = [*body.get("tools", []), *value]  # built-in tools (googleSearch)
+        else:
+            body[name] = value
+    if config:
+        body["generationConfig"] = config
+    return body
+
+
+# -- tools ------------------------------------------------------------------------------
+
+
+def wire_tools(tools: Sequence[ToolSpec]) -> list[dict[str, Any]]:
+    """One `functionDeclarations` tool holding every function. Parameters go as
+    `parametersJsonSchema` (full JSON Schema: no lossy conversion to the OpenAPI subset
+    of `parameters`)."""
+    declarations = []
+    for tool in tools:
+        declaration: dict[str, Any] = {"name": tool.name}
+        if tool.description:
+            declaration["description"] = tool.description
+        if tool.parameters.get("properties"):
+            declaration["parametersJsonSchema"] = tool.parameters
+        declarations.append(declaration)
+    return [{"functionDeclarations": declarations}]
+
+
+def wire_tool_config(choice: str | None, tools: Sequence[ToolSpec]) -> dict[str, Any] | None:
+    """chatplex's tool_choice as `toolConfig.functionCallingConfig`: "auto" → AUTO,
+    "none" → NONE, "required"/"any" → ANY, a tool name → ANY limited to that function.
+
+    >>> wire_tool_config("get_weather", ())
+    {'functionCallingConfig': {'mode': 'ANY', 'allowedFunctionNames': ['get_weather']}}
+    """
+    if choice is None:
+        return None
+    mode = _CHOICE_MODES.get(choice)
+    if mode is not None:
+        return {"functionCallingConfig": {"mode": mode}}
+    return {"functionCallingConfig": {"mode": "ANY", "allowedFunctionNames": [choice]}}
+
+
+# -- messages ---------------------------------------------------------------------------
+
+
+def wire_contents(
+    messages: Sequence[BaseMessage],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(systemInstruction parts, contents) of a conversation."""
+    system: list[dict[str, Any]] = []
+    contents: list[dict[str, Any]] = []
+    call_names: dict[str, str] = {}
+    for i, message in enumerate(messages):
+        if isinstance(message, SystemMessage):
+            system.extend(_parts(message.content, i))
+        elif isinstance(message, ToolMessage):
+            part = _function_response(message, call_names, i)
+            last = contents[-1] if contents else None
+            if last and last["role"] == "user" and "functionResponse" in last["parts"][-1]:
+                last["parts"].append(part)  # parallel calls: their answers in one turn
+            else:
+                contents.append({"role": "user", "parts": [part]})
+        elif isinstance(message, AIMessage):
+            for call in message.tool_calls:
+                call_id = call.get("id")
+                if call_id:
+                    call_names[call_id] = call["name"]
+            parts = _model_parts(message, i)
+            if parts:
+                contents.append({"role": "model", "parts": parts})
+        elif isinstance(message, HumanMessage) or message.type in ("human", "chat"):
+            contents.append({"role": "user", "parts": _parts(message.content, i)})
+        else:
+            raise ValueError(f"message {i}: Gemini cannot take a {message.type!r} message")
+    return system, contents
+
+
+def _parts(content: Any, i: int) -> list[dict[str, Any]]:
+    if isinstance(content, str):
+        return [{"text": content}]
+    parts = []
+    for block in content or ():
+        part = _block_part(block, i)
+        if part is not None:
+            parts.append(part)
+    return parts
+
+
+def _block_part(block: Any, i: int) -> dict[str, Any] | None:
+    if isinstance(block, str):
+        return {"text": block}
+    kind = block.get("type")
+    if kind == "text":
+        part: dict[str, Any] = {"text": block.get("text", "")}
+        signature = (block.get("extras") or {}).get("signature")
+        if signature:
+            part["thoughtSignature"] = signature
+        return part
+    if kind in ("thinking", "reasoning"):
+        return None  # sent back only from assistant turns (see `_model_parts`)
+    if kind == "image_url":
+        ref = block.get("image_url")
+        url = ref.get("url") if isinstance(ref, Mapping) else ref
+        return _media_part(url, None, i)
+    if kind == "media":  # langchain-google-genai's own block
+        if block.get("file_uri"):
+            return {"fileData": {"fileUri": block["file_uri"], "mimeType": block.get("mime_type")}}
+        return _inline(block.get("mime_type"), block.get("data"), i)
+    # LangChain's standard data blocks: image / audio / video / file
+    mime = block.get("mime_type")
+    if block.get("base64") is not None or block.get("source_type") == "base64":
+        return _inline(mime, block.get("base64") or block.get("data"), i)
+    url = block.get("url") or (block.get("data") if block.get("source_type") == "url" else None)
+    if url:
+        return _media_part(url, mime, i)
+    if block.get("file_id"):
+        return {"fileData": {"fileUri": block["file_id"], "mimeType": mime}}
+    raise ValueError(f"message {i}: {kind} block has no base64 data, url or file_id")
+
+
+def _inline(mime: Any, data: Any, i: int) -> dict[str, Any]:
+    if not isinstance(mime, str) or not mime or not isinstance(data, str) or not data:
+        raise ValueError(f"message {i}: inline data needs mime_type and base64 data")
+    return {"inlineData": {"mimeType": mime, "data": data}}
+
+
+def _media_part(url: Any, mime: str | None, i: int) -> dict[str, Any]:
+    if not isinstance(url, str) or not url:
+        raise ValueError(f"message {i}: image block without a url")
+    if url.startswith("data:"):
+        header, comma, data = url[5:].partition(",")
+        params = header.split(";")
+        if not comma or params[-1] != "base64" or not params[0]:
+            raise ValueError(
+                f"message {i}: only base64 data URLs (data:<media type>;base64,...) can be "
+                "sent inline to Gemini"
+            )
+        return _inline(params[0], data, i)
+    if url.startswith(("https://", "http://", "gs://")):
+        file_data = {"fileUri": url}
+        if mime:
+            file_data["mimeType"] = mime
+        return {"fileData": file_data}
+    raise ValueError(f"message {i}: unsupported media URL scheme in {url[:40]!r}")
+
+
+def _model_parts(message: AIMessage, i: int) -> list[dict[str, Any]]:
+    """An assistant turn: thoughts (with signatures), text, then function calls."""
+    parts: list[dict[str, Any]] = []
+    content = message.content
+    if isinstance(content, str):
+        if content:
+            parts.append({"text": content})
+    else:
+        for block in content or ():
+            if isinstance(block, Mapping) and block.get("type") in ("thinking", "reasoning"):
+                text = block.get("thinking", block.get("reasoning", ""))
+                part: dict[str, Any] = {"text": text, "thought": True}
+                signature = block.get("signature") or (block.get("extras") or {}).get("signature")
+                if signature:
+                    part["thoughtSignature"] = signature
+                parts.append(part)
+            else:
+                found = _block_part(block, i)
+                if found is not None and found != {"text": ""}:
+                    parts.append(found)
+    signatures = message.additional_kwargs.get(FUNCTION_SIGNATURES_KEY) or {}
+    for call in message.tool_calls:
+        part = {"functionCall": {"name": call["name"], "args": call["args"]}}
+        signature = signatures.get(call.get("id"))
+        if signature:
+            part["thoughtSignature"] = signature
+        parts.append(part)
+    return parts
+
+
+def _function_response(message: ToolMessage, names: Mapping[str, str], i: int) -> dict[str, Any]:
+    name = message.name or names.get(message.tool_call_id)
+    if not name:
+        raise ValueError(
+            f"message {i}: a ToolMessage for Gemini needs the function's name: give it "
+            "name=..., or keep the AIMessage whose tool call it answers before it"
+        )
+    content: Any = message.content
+    if isinstance(content, str):
+        with contextlib.suppress(ValueError):  # plain text stays text
+            content = json.loads(content)
+    elif isinstance(content, list):
+        content = [b.get("text", b) if isinstance(b, Mapping) else b for b in content]
+        if all(isinstance(b, str) for b in content):
+            content = "".join(content)
+    response = content if isinstance(content, dict) else {"output": content}
+    return {"functionResponse": {"name": name, "response": response}}

@@ -1,0 +1,362 @@
+"""Gemini response side: a `generateContent` body → `AIMessage`s (pure), and what the
+stream parser shares with it (parts, usage, metadata, blocks, error payloads).
+
+Content follows langchain-google-genai: a reply without thoughts is a plain str; with
+thought parts (`includeThoughts`) it is a list of blocks, `{"type": "thinking",
+"thinking": ..., "signature": ...}` then `{"type": "text", "text": ...}` (`.text` is the
+answer only). Streamed thinking pieces carry an `"index"` so they merge into one block
+(a finished message keeps no index, as LangChain's).
+Function calls become tool calls with the id Gemini gave, or a stable generated one
+(the response id and the call's position: the stream and the non-stream reply agree);
+their thought signatures go to `additional_kwargs["__gemini_function_call_thought_
+signatures__"]` (by tool-call id), a text part's signature to the text block's `extras`.
+
+Metadata: `finish_reason` (chatplex's word: stop, length, tool_calls, content_filter)
+and `raw_finish_reason` (Gemini's: STOP, MAX_TOKENS...), `model_name` (`modelVersion`),
+`id` (`responseId`), `safety_ratings`, `prompt_feedback`, `citation_metadata` and
+`grounding_metadata` when sent. Usage as LangChain counts it: output = candidates +
+thoughts tokens, `cache_read` from `cachedContentTokenCount`, `reasoning` from
+`thoughtsTokenCount`.
+
+A blocked prompt, and a first candidate withheld for safety, raise `SafetyBlockedError`
+naming the reason and the harm category. With `candidateCount > 1` the others are kept
+in `response_metadata["other_candidates"]`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import RETRYABLE_STATUSES, APIError, SafetyBlockedError
+from ..messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata, merge_content
+from ._gemini_request import FUNCTION_SIGNATURES_KEY
+from .base import header_value
+
+__all__ = [
+    "BLOCKED_FINISH_REASONS",
+    "OTHER_CANDIDATES",
+    "PartReader",
+    "candidate_metadata",
+    "check_blocked",
+    "error_fields",
+    "head_metadata",
+    "loads",
+    "parse_candidates",
+    "parse_reply",
+    "payload_error",
+    "snippet",
+    "tool_call_id",
+    "usage_metadata",
+]
+
+OTHER_CANDIDATES = "other_candidates"
+#: finishReasons that mean the reply was withheld (SafetyBlockedError).
+BLOCKED_FINISH_REASONS = frozenset(
+    {
+        "SAFETY",
+        "RECITATION",
+        "PROHIBITED_CONTENT",
+        "BLOCKLIST",
+        "SPII",
+        "IMAGE_SAFETY",
+        "IMAGE_PROHIBITED_CONTENT",
+        "IMAGE_RECITATION",
+    }
+)
+_FINISH = {
+    "STOP": "stop",
+    "MAX_TOKENS": "length",
+    "MALFORMED_FUNCTION_CALL": "tool_calls",
+    "UNEXPECTED_TOOL_CALL": "tool_calls",
+    **{reason: "content_filter" for reason in BLOCKED_FINISH_REASONS},
+}
+_MAX_TEXT = 500
+
+
+def loads(body: bytes | str) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def snippet(body: bytes) -> str:
+    return body.decode("utf-8", "replace").strip()[:_MAX_TEXT]
+
+
+def tool_call_id(response_id: Any, candidate: int, position: int) -> str:
+    """A stable id for a function call Gemini sent without one (LangChain makes a random
+    uuid; a stable one keeps a stream and a replayed reply equal)."""
+    seed = f"{response_id or ''}:{candidate}:{position}".encode()
+    return "call_" + hashlib.sha256(seed).hexdigest()[:24]
+
+
+class PartReader:
+    """Turns one candidate's parts into content, tool calls and signatures, keeping what a
+    stream needs across chunks (the block index, thoughts seen, calls counted)."""
+
+    __slots__ = ("calls", "candidate", "index", "kind", "response_id", "thoughts")
+
+    def __init__(self, candidate: int = 0) -> None:
+        self.candidate = candidate
+        self.response_id: Any = None
+        self.calls = 0
+        self.index = -1  # the index of the current block
+        self.kind: str | None = None  # "thinking" or "text": the current block's kind
+        self.thoughts = False  # once a thought came, text goes as blocks
+
+    def read(
+        self, parts: Any
+    ) -> tuple[str | list[dict[str, Any]], list[ToolCallChunk], dict[str, Any]]:
+        """(content, tool-call chunks, additional_kwargs) of a list of parts. The parts'
+        contents are joined as a stream's chunks are (`merge_content`), so a reply read
+        whole and the same parts read one chunk at a time merge to the same content."""
+        content: str | list[dict[str, Any]] = ""
+        calls: list[ToolCallChunk] = []
+        additional: dict[str, Any] = {}
+        for part in parts if isinstance(parts, list) else ():
+            if not isinstance(part, dict):
+                continue
+            piece = self._content(part)
+            if piece:
+                content = merge_content(content, piece)
+            if isinstance(part.get("functionCall"), dict):
+                calls.append(self._call(part["functionCall"], part, additional))
+        return content, calls, additional
+
+    def _content(self, part: dict[str, Any]) -> str | list[dict[str, Any]]:
+        signature = part.get("thoughtSignature")
+        if part.get("thought"):
+            self.thoughts = True
+            if self.kind != "thinking":
+                self.index, self.kind = self.index + 1, "thinking"
+            block: dict[str, Any] = {
+                "type": "thinking",
+                "thinking": part.get("text") or "",
+                "index": self.index,
+            }
+            if signature:
+                block["signature"] = signature
+            return [block]
+        text = part.get("text")
+        if not isinstance(text, str):
+            return ""
+        if self.kind != "text":
+            self.index, self.kind = self.index + 1, "text"
+        if signature:  # indexed, so that a later chunk's text does not swallow it
+            extras = {"signature": signature}
+            return [{"type": "text", "text": text, "extras": extras, "index": self.index}]
+        if self.thoughts:
+            return [{"type": "text", "text": text}] if text else ""
+        return text
+
+    def _call(
+        self, call: dict[str, Any], part: dict[str, Any], additional: dict[str, Any]
+    ) -> ToolCallChunk:
+        call_id = call.get("id") or tool_call_id(self.response_id, self.candidate, self.calls)
+        chunk: ToolCallChunk = {
+            "name": call.get("name"),
+            "args": json.dumps(call.get("args") or {}),
+            "id": call_id,
+            "index": self.calls,
+            "type": "tool_call_chunk",
+        }
+        self.calls += 1
+        if part.get("thoughtSignature"):
+            additional.setdefault(FUNCTION_SIGNATURES_KEY, {})[call_id] = part["thoughtSignature"]
+        return chunk
+
+
+def check_blocked(data: Mapping[str, Any], request_id: str | None) -> None:
+    """Raise `SafetyBlockedError` for a blocked prompt (`promptFeedback.blockReason`)."""
+    feedback = data.get("promptFeedback")
+    if isinstance(feedback, dict) and feedback.get("blockReason"):
+        reason = str(feedback["blockReason"])
+        ratings = feedback.get("safetyRatings")
+        category = _blocked_category(ratings) or reason
+        message = feedback.get("blockReasonMessage") or "the prompt was blocked"
+        raise SafetyBlockedError(
+            f"{message} (blockReason {reason}, category {category})",
+            reason=reason,
+            category=category,
+            ratings=ratings,
+            provider="google_genai",
+            error_type=reason,
+            request_id=request_id,
+            body=dict(data),
+        )
+
+
+def check_candidate(candidate: Mapping[str, Any], request_id: str | None) -> None:
+    """Raise `SafetyBlockedError` for a candidate finished with SAFETY, RECITATION..."""
+    reason = candidate.get("finishReason")
+    if reason in BLOCKED_FINISH_REASONS:
+        ratings = candidate.get("safetyRatings")
+        category = _blocked_category(ratings) or str(reason)
+        raise SafetyBlockedError(
+            f"the reply was withheld (finishReason {reason}, category {category})",
+            reason=str(reason),
+            category=category,
+            ratings=ratings,
+            provider="google_genai",
+            error_type=str(reason),
+            request_id=request_id,
+            body=dict(candidate),
+        )
+
+
+def _blocked_category(ratings: Any) -> str | None:
+    for rating in ratings if isinstance(ratings, list) else ():
+        if isinstance(rating, dict) and rating.get("blocked"):
+            return str(rating.get("category"))
+    return None
+
+
+def head_metadata(data: Mapping[str, Any], request_id: str | None) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "provider": "google_genai",
+        "model_provider": "google_genai",
+        "model_name": data.get("modelVersion"),
+        "id": data.get("responseId"),
+        "finish_reason": None,
+        "raw_finish_reason": None,
+    }
+    if isinstance(data.get("promptFeedback"), dict):
+        meta["prompt_feedback"] = data["promptFeedback"]
+    if request_id:
+        meta["request_id"] = request_id
+    return meta
+
+
+def candidate_metadata(candidate: Mapping[str, Any], has_calls: bool) -> dict[str, Any]:
+    """finish_reason (chatplex's word and Gemini's), safety ratings and citations."""
+    meta: dict[str, Any] = {}
+    raw = candidate.get("finishReason")
+    if raw is not None:
+        finish = _FINISH.get(raw, str(raw).lower())
+        meta["finish_reason"] = "tool_calls" if has_calls and finish == "stop" else finish
+        meta["raw_finish_reason"] = raw
+        meta["safety_ratings"] = candidate.get("safetyRatings") or []
+    for wire, ours in (
+        ("citationMetadata", "citation_metadata"),
+        ("groundingMetadata", "grounding_metadata"),
+        ("avgLogprobs", "avg_logprobs"),
+        ("logprobsResult", "logprobs_result"),
+    ):
+        if candidate.get(wire) is not None:
+            meta[ours] = candidate[wire]
+    return meta
+
+
+def usage_metadata(raw: Any) -> UsageMetadata | None:
+    """`usageMetadata` as LangChain's `usage_metadata` (langchain-google-genai's sums)."""
+    if not isinstance(raw, dict):
+        return None
+    prompt = raw.get("promptTokenCount") or 0
+    thoughts = raw.get("thoughtsTokenCount") or 0
+    output = (raw.get("candidatesTokenCount") or 0) + thoughts
+    total = raw.get("totalTokenCount")
+    usage: UsageMetadata = {
+        "input_tokens": prompt,
+        "output_tokens": output,
+        "total_tokens": total if total is not None else prompt + output,
+        "input_token_details": {"cache_read": raw.get("cachedContentTokenCount") or 0},
+    }
+    if thoughts:
+        usage["output_token_details"] = {"reasoning": thoughts}
+    return usage
+
+
+def parse_reply(body: bytes, headers: Mapping[str, str] | None) -> AIMessage:
+    """The reply of a non-stream call: candidate 0, the others in its metadata."""
+    first, *others = parse_candidates(body, headers)
+    if others:
+        first.response_metadata[OTHER_CANDIDATES] = others
+    return first
+
+
+def parse_candidates(body: bytes, headers: Mapping[str, str] | None = None) -> list[AIMessage]:
+    """Every candidate of a `generateContent` body, in index order, as `AIMessage`s (usage
+    on the first only). Raises `SafetyBlockedError` for a blocked prompt or a first
+    candidate withheld for safety, `APIError` for an error payload or a body that is not
+    a JSON object."""
+    request_id = header_value(headers, "x-request-id")
+    data = loads(body)
+    if not isinstance(data, dict):
+        raise APIError(
+            f"response body is not a JSON object: {snippet(body)}",
+            provider="google_genai",
+            retryable=True,
+        )
+    if data.get("error"):
+        raise payload_error(data, APIError, request_id)
+    check_blocked(data, request_id)
+    candidates = sorted(
+        (c for c in data.get("candidates") or () if isinstance(c, dict)),
+        key=lambda c: c.get("index") or 0,
+    )
+    if candidates:
+        check_candidate(candidates[0], request_id)
+    head = head_metadata(data, request_id)
+    messages = []
+    for position, candidate in enumerate(candidates or [{}]):
+        reader = PartReader(candidate.get("index") or position)
+        reader.response_id = data.get("responseId")
+        content, calls, additional = reader.read((candidate.get("content") or {}).get("parts"))
+        meta = {**head, **candidate_metadata(candidate, bool(calls))}
+        if position == 0 and isinstance(data.get("usageMetadata"), dict):
+            meta["usage_metadata"] = data["usageMetadata"]
+        messages.append(
+            AIMessageChunk(
+                content=content,
+                id=data.get("responseId"),
+                additional_kwargs=additional,
+                response_metadata=meta,
+                tool_call_chunks=calls,
+                usage_metadata=usage_metadata(data.get("usageMetadata")) if position == 0 else None,
+            ).to_message()
+        )
+    return messages
+
+
+def error_fields(data: Any) -> tuple[str | None, str | None, int | None]:
+    """(message, status, code) of `{"error": {"code", "message", "status"}}` (also of a
+    list holding one, as Vertex sends some errors)."""
+    if isinstance(data, list) and data:
+        data = data[0]
+    if not isinstance(data, dict):
+        return None, None, None
+    error = data.get("error")
+    if isinstance(error, str):
+        return error, None, None
+    if not isinstance(error, dict):
+        return None, None, None
+    message, status, code = error.get("message"), error.get("status"), error.get("code")
+    return (
+        message if isinstance(message, str) else None,
+        status if isinstance(status, str) else None,
+        code if isinstance(code, int) and not isinstance(code, bool) else None,
+    )
+
+
+def payload_error(data: Any, cls: type[APIError], request_id: str | None = None) -> APIError:
+    """An error payload after HTTP 200 (mid-stream, or a 200 error body)."""
+    message, status, code = error_fields(data)
+    retryable = (code is not None and (code in RETRYABLE_STATUSES or code >= 500)) or status in (
+        "UNAVAILABLE",
+        "RESOURCE_EXHAUSTED",
+        "INTERNAL",
+        "DEADLINE_EXCEEDED",
+    )
+    return cls(
+        message or "the server reported an error",
+        provider="google_genai",
+        error_type=status,
+        code=code,
+        request_id=request_id,
+        body=data,
+        retryable=retryable,
+    )

@@ -1,0 +1,173 @@
+"""Gemini stream side: the events of `streamGenerateContent?alt=sse` → `AIMessageChunk`s.
+
+Each event is a whole `GenerateContentResponse` holding the next parts of each
+candidate; there is no `[DONE]`: the candidate's `finishReason` ends it. Usage is
+cumulative on every event, so chunks carry its increase (their sum is the last value,
+what the non-stream reply reports); the raw `usageMetadata`, the safety ratings and
+the finish reason go on the closing chunk only, so the merged stream equals the
+non-stream reply built from the same parts (`_gemini_response.py`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import APIError, StreamError
+from ..messages import AIMessage, AIMessageChunk, UsageMetadata, merge_chunks
+from ._gemini_response import (
+    OTHER_CANDIDATES,
+    PartReader,
+    candidate_metadata,
+    check_blocked,
+    check_candidate,
+    head_metadata,
+    loads,
+    payload_error,
+    usage_metadata,
+)
+from ._openai_response import usage_minus
+from .base import SSEEvent
+
+__all__ = ["GeminiStreamParser"]
+
+_MAX_TEXT = 500
+
+
+class GeminiStreamParser:
+    """Turns the events of one Gemini stream into `AIMessageChunk`s (candidate 0; the
+    others, `candidateCount > 1`, handed over whole on the closing chunk)."""
+
+    __slots__ = (
+        "_finished",
+        "_first",
+        "_head",
+        "_id",
+        "_others",
+        "_provider",
+        "_readers",
+        "_req_id",
+        "_usage",
+    )
+
+    def __init__(self, request_id: str | None = None, provider: str = "google_genai") -> None:
+        self._req_id = request_id
+        self._provider = provider
+        self._first = True
+        self._finished = False
+        self._id: str | None = None
+        self._head: dict[str, Any] = {}
+        self._readers: dict[int, PartReader] = {}
+        self._others: dict[int, list[AIMessageChunk]] = {}
+        self._usage: UsageMetadata | None = None
+
+    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
+        """The chunk one event contributes, or None; raises `StreamError` for an error
+        payload and `SafetyBlockedError` for a blocked prompt or candidate."""
+        try:
+            return self._feed(event)
+        except APIError as exc:
+            exc.provider = self._provider
+            raise
+
+    def _feed(self, event: SSEEvent) -> AIMessageChunk | None:
+        data = event.data
+        if not data or self._finished:
+            return None
+        obj = loads(data)
+        if isinstance(obj, list) and len(obj) == 1:
+            obj = obj[0]  # some proxies stream JSON arrays of one response
+        if not isinstance(obj, dict):
+            raise StreamError(
+                f"stream event is not a JSON object: {data[:_MAX_TEXT]}",
+                provider="google_genai",
+                request_id=self._req_id,
+            )
+        if obj.get("error"):
+            raise payload_error(obj, StreamError, self._req_id)
+        check_blocked(obj, self._req_id)
+        return self._chunk(obj)
+
+    def finish(self) -> None:
+        """Raise `StreamError` if the body ended before candidate 0 had a finishReason."""
+        if not self._finished:
+            raise StreamError(
+                "stream ended before completion (no finishReason)",
+                provider=self._provider,
+                request_id=self._req_id,
+            )
+
+    def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
+        meta: dict[str, Any] = {}
+        if self._first:
+            self._first = False
+            self._id = obj.get("responseId")
+            self._head = head_metadata(obj, self._req_id)
+            self._head["provider"] = self._head["model_provider"] = self._provider
+            meta.update(self._head)
+        content: Any = ""
+        calls: list[Any] = []
+        additional: dict[str, Any] = {}
+        closing = False
+        for candidate in obj.get("candidates") or ():
+            if not isinstance(candidate, dict):
+                continue
+            index = candidate.get("index") or 0
+            reader = self._readers.get(index)
+            if reader is None:
+                reader = self._readers[index] = PartReader(index)
+                reader.response_id = self._id
+            parts = (candidate.get("content") or {}).get("parts")
+            piece, piece_calls, piece_additional = reader.read(parts)
+            if index != 0:
+                self._others.setdefault(index, []).append(
+                    AIMessageChunk(
+                        content=piece,
+                        additional_kwargs=piece_additional,
+                        response_metadata=candidate_metadata(candidate, reader.calls > 0),
+                        tool_call_chunks=piece_calls,
+                    )
+                )
+                continue
+            check_candidate(candidate, self._req_id)
+            content, calls, additional = piece, piece_calls, piece_additional
+            if candidate.get("finishReason") is not None:
+                closing = True
+                meta.update(candidate_metadata(candidate, reader.calls > 0))
+            else:  # citations and grounding may come early; finish data comes last
+                early = candidate_metadata(candidate, False)
+                meta.update(early)
+        usage = None
+        if isinstance(obj.get("usageMetadata"), dict):
+            usage = self._increase(usage_metadata(obj["usageMetadata"]))
+        if closing:
+            self._finished = True
+            if isinstance(obj.get("usageMetadata"), dict):
+                meta["usage_metadata"] = obj["usageMetadata"]
+            if self._others:
+                meta[OTHER_CANDIDATES] = self._take_others()
+        if not (content or calls or usage or meta or additional):
+            return None
+        return AIMessageChunk(
+            content=content,
+            id=self._id,
+            additional_kwargs=additional,
+            response_metadata=meta,
+            tool_call_chunks=calls,
+            usage_metadata=usage,
+        )
+
+    def _take_others(self) -> list[AIMessage]:
+        others: list[AIMessage] = []
+        for index in sorted(self._others):
+            merged = merge_chunks(self._others[index])
+            merged.response_metadata = {**self._head, **merged.response_metadata}
+            merged.id = self._id
+            others.append(merged.to_message())
+        self._others = {}
+        return others
+
+    def _increase(self, usage: UsageMetadata | None) -> UsageMetadata | None:
+        previous, self._usage = self._usage, usage
+        if previous is None or usage is None:
+            return usage
+        return usage_minus(usage, previous)  # type: ignore[no-any-return]

@@ -1,0 +1,394 @@
+"""Google's Gemini API (`generateContent`) and Vertex AI, which speaks the same wire.
+
+Pure translation, no I/O (but Vertex AI's token refresh, see `VertexAIAdapter`):
+messages + settings become an `HTTPRequest`, a response body or a stream of server-sent
+events (`streamGenerateContent?alt=sse`) an `AIMessage` / `AIMessageChunk`s, an error
+status a typed error. A non-stream reply and the merged stream of the same parts give
+equal messages. Request, response and stream sides live in `_gemini_request.py`,
+`_gemini_response.py` and `_gemini_stream.py`.
+
+>>> from chatplex.messages import HumanMessage
+>>> from chatplex.adapters.base import CallSettings
+>>> adapter = GeminiAdapter(api_key="AIza-example")
+>>> request = adapter.build_request(
+...     [HumanMessage("Hi")], CallSettings(model="gemini-2.5-flash"), stream=True
+... )
+>>> request.url
+'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse'
+>>> request.json
+{'contents': [{'role': 'user', 'parts': [{'text': 'Hi'}]}]}
+
+The key goes in the `x-goog-api-key` header, never in the URL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from ..errors import APIError, RateLimitError, status_error
+from ..messages import AIMessage, BaseMessage
+from ..secret import Secret, redact_url
+from ._gemini_request import build_body
+from ._gemini_response import error_fields, loads, parse_candidates, parse_reply, snippet
+from ._gemini_stream import GeminiStreamParser
+from ._validate import BlockTypes, check_messages
+from ._vertex_auth import VertexAuth
+from .base import (
+    BaseURL,
+    CallSettings,
+    HTTPRequest,
+    as_secret,
+    detail_message,
+    endpoint_url,
+    environment_key,
+    header_value,
+    hold_secrets,
+    key_digest,
+    reveal,
+    secret_header_names,
+    take_base_url,
+    withheld_key_note,
+)
+
+__all__ = [
+    "BLOCK_TYPES",
+    "DEFAULT_BASE_URL",
+    "GeminiAdapter",
+    "GeminiStreamParser",
+    "VertexAIAdapter",
+    "parse_candidates",
+]
+
+DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+_GEMINI_HOST = "generativelanguage.googleapis.com"
+#: Content blocks sent: text, images (data URLs inline, others by URI), LangChain's
+#: standard data blocks, langchain-google-genai's `media`, and thinking from history.
+BLOCK_TYPES = BlockTypes(
+    frozenset(
+        {"text", "image_url", "image", "audio", "video", "file", "media", "thinking", "reasoning"}
+    )
+)
+_MODEL_NAME = re.compile(r"[A-Za-z0-9._@-]+(/[A-Za-z0-9._@-]+)*")
+_DELAY = re.compile(r"^(\d+(?:\.\d+)?)s$")
+
+
+def _model_path(model: str) -> str:
+    """The model's URL segment ("models/" prefixes dropped); refuses names that would
+    change the URL's path."""
+    name = model.removeprefix("models/")
+    if not _MODEL_NAME.fullmatch(name) or ".." in name:
+        raise ValueError(f"not a Gemini model name: {model!r}")
+    return quote(name, safe="/@")
+
+
+class _GoogleWire:
+    """What the Gemini API and Vertex AI share: the body, the replies, the errors."""
+
+    provider = "google_genai"
+    block_types = BLOCK_TYPES
+    _withheld = ""
+
+    def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
+        if not messages:
+            raise ValueError("cannot call a chat model with an empty list of messages")
+        check_messages(messages, provider=self.provider, block_types=self.block_types)
+        body = build_body(messages, settings)
+        if not body["contents"]:
+            raise ValueError("Gemini needs at least one message besides system messages")
+        return body
+
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        """The reply of a non-stream call: candidate 0, the others (`candidateCount > 1`)
+        in `response_metadata["other_candidates"]`."""
+        try:
+            reply = parse_reply(body, headers)
+        except APIError as exc:
+            exc.provider = self.provider  # the same parsing serves Vertex AI
+            raise
+        reply.response_metadata["provider"] = reply.response_metadata["model_provider"] = (
+            self.provider
+        )
+        return reply
+
+    def stream_parser(self, headers: Mapping[str, str]) -> GeminiStreamParser:
+        """A fresh parser for one stream's events."""
+        return GeminiStreamParser(header_value(headers, "x-request-id"), self.provider)
+
+    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+        """A typed error from `{"error": {"code", "message", "status"}}`; never raises.
+        429 RESOURCE_EXHAUSTED is a rate limit (retried after the `RetryInfo` delay when
+        the body gives one)."""
+        data = loads(body)
+        message, google_status, code = error_fields(data)
+        if not message:
+            message = detail_message(data) or snippet(body) or f"HTTP {status}"
+        if status in (401, 403):
+            message += self._withheld
+        request_id = header_value(headers, "x-request-id")
+        shown = data if data is not None else snippet(body)
+        delay = _retry_delay(data)
+        if status == 429 and delay is not None:
+            return RateLimitError(
+                message,
+                provider=self.provider,
+                status=status,
+                error_type=google_status,
+                code=code,
+                request_id=request_id,
+                body=shown,
+                retryable=True,
+                retry_after=delay,
+            )
+        return status_error(
+            provider=self.provider,
+            status=status,
+            message=message,
+            headers=headers,
+            error_type=google_status,
+            code=code,
+            request_id=request_id,
+            body=shown,
+        )
+
+
+def _retry_delay(data: Any) -> float | None:
+    """The `RetryInfo.retryDelay` of an error's details ("26s" → 26.0), if any."""
+    if isinstance(data, list) and data:
+        data = data[0]
+    error = data.get("error") if isinstance(data, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    for detail in details if isinstance(details, list) else ():
+        if isinstance(detail, dict) and str(detail.get("@type", "")).endswith("RetryInfo"):
+            found = _DELAY.match(str(detail.get("retryDelay", "")))
+            if found:
+                return float(found.group(1))
+    return None
+
+
+class GeminiAdapter(_GoogleWire):
+    """The Gemini API (`POST {base_url}/v1beta/models/{model}:generateContent`, and
+    `:streamGenerateContent?alt=sse` for streams).
+
+    The key comes from `api_key=`, or `GOOGLE_API_KEY` / `GEMINI_API_KEY` (in that order,
+    as the google-genai SDK reads them), and goes in the `x-goog-api-key` header. The
+    environment's key goes only to generativelanguage.googleapis.com or to a base URL
+    from `GOOGLE_GEMINI_BASE_URL` (`base.environment_key`: the policy of every provider).
+
+    >>> GeminiAdapter(base_url="http://127.0.0.1:8000").budget_key("gemini-2.5-flash")
+    ('google_genai', 'http://127.0.0.1:8000', '', 'gemini-2.5-flash')
+    """
+
+    provider = "google_genai"
+
+    def __init__(
+        self,
+        *,
+        api_key: str | Secret | None = None,
+        base_url: str | None = None,
+        api_version: str = "v1beta",
+        default_headers: Mapping[str, str] | None = None,
+        secret_headers: Sequence[str] = (),
+        extra_block_types: Sequence[str] = (),
+    ) -> None:
+        api_key = as_secret(api_key)
+        given = base_url is not None
+        parts = take_base_url(base_url, "GOOGLE_GEMINI_BASE_URL", DEFAULT_BASE_URL)
+        base_url = parts.shown
+        if not re.fullmatch(r"v\d+[a-z0-9]*", api_version or ""):
+            raise ValueError(f"api_version must look like 'v1beta' or 'v1', got {api_version!r}")
+        self.api_version = api_version
+        where = BaseURL.parse(parts, f"/{api_version}/models")
+        self.base_url = where.base_url
+        self.secret_base_url = where.secret_base_url
+        self._where = where
+        if api_key is None:
+            for variable in ("GOOGLE_API_KEY", "GEMINI_API_KEY"):
+                api_key = environment_key(
+                    variable, base_url_given=given, host=where.host, official_host=_GEMINI_HOST
+                )
+                if api_key:
+                    break
+        secret = api_key or None
+        if not secret:
+            self._withheld = withheld_key_note(
+                "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL", _GEMINI_HOST
+            ) or withheld_key_note("GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL", _GEMINI_HOST)
+        if not secret and where.host == _GEMINI_HOST:
+            raise ValueError(
+                "Gemini API key missing: pass api_key=... or set GOOGLE_API_KEY (or GEMINI_API_KEY)"
+            )
+        self._api_key: Secret | None = secret
+        self._key_digest = key_digest(secret, where)
+        self._secret_names = secret_header_names(secret_headers)
+        self.block_types = BLOCK_TYPES.plus(extra_block_types)
+        headers: dict[str, Any] = {"content-type": "application/json"}
+        if secret:
+            headers["x-goog-api-key"] = secret
+        elif where.basic_auth:
+            headers["Authorization"] = where.basic_auth
+        for name, value in (default_headers or {}).items():
+            for existing in [k for k in headers if k.lower() == name.lower()]:
+                del headers[existing]
+            headers[name] = value
+        self._headers = hold_secrets(headers, self._secret_names | {"x-goog-api-key"})
+
+    def __repr__(self) -> str:
+        base_url = getattr(self, "base_url", None)
+        return (
+            f"GeminiAdapter(base_url={base_url and redact_url(base_url)!r}, "
+            f"api_key={getattr(self, '_api_key', None)!r})"
+        )
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """Validate and translate one call; raises ValueError/TypeError before any I/O."""
+        body = self._body(messages, settings)
+        method = "streamGenerateContent" if stream else "generateContent"
+        path = f"/{self.api_version}/models/{_model_path(settings.model)}:{method}"
+        url = endpoint_url(self._where.base_url, path)
+        secret_url = None
+        if self._where.secret_base_url is not None:
+            secret_url = Secret(
+                _with_alt(endpoint_url(self._where.secret_base_url.get(), path), stream)
+            )
+        names = self._secret_names | {"x-goog-api-key"}
+        return HTTPRequest(
+            method="POST",
+            url=_with_alt(url, stream),
+            headers=reveal(self._headers, names),
+            json=body,
+            secret_headers=names,
+            secret_url=secret_url,
+        )
+
+    def budget_key(self, model: str) -> tuple[str, ...]:
+        """(provider, base_url, key digest or "", model): never the key itself."""
+        return (self.provider, self.base_url, self._key_digest, model)
+
+
+def _with_alt(url: str, stream: bool) -> str:
+    if not stream:
+        return url
+    return url + ("&" if "?" in url else "?") + "alt=sse"
+
+
+class VertexAIAdapter(_GoogleWire):
+    """Vertex AI's Gemini models: the Gemini wire at
+    `https://{location}-aiplatform.googleapis.com/v1/projects/{project}/locations/
+    {location}/publishers/google/models/{model}:generateContent` (location "global":
+    `aiplatform.googleapis.com`).
+
+    Credentials: `credentials=` (a google-auth credentials object), else Application
+    Default Credentials (`google.auth.default()`, the extra `chatplex[vertexai]`); the
+    request carries `Authorization: Bearer <token>`, the token refreshed by google-auth
+    when it has expired (the one I/O of this adapter, done by `build_request` before
+    the request is described; never logged). `project` from `project=`,
+    `GOOGLE_CLOUD_PROJECT`, or the credentials; `location` from `location=`,
+    `GOOGLE_CLOUD_LOCATION`, else "us-central1" (LangChain's default).
+
+    Express mode: `api_key=` (a Vertex AI API key) instead of credentials sends
+    `x-goog-api-key` to `https://aiplatform.googleapis.com/v1/publishers/google/models/
+    {model}:generateContent`, no project needed.
+    """
+
+    provider = "google_vertexai"
+
+    def __init__(
+        self,
+        *,
+        project: str | None = None,
+        location: str | None = None,
+        credentials: Any = None,
+        api_key: str | Secret | None = None,
+        base_url: str | None = None,
+        api_version: str = "v1",
+        default_headers: Mapping[str, str] | None = None,
+        secret_headers: Sequence[str] = (),
+        extra_block_types: Sequence[str] = (),
+    ) -> None:
+        api_key = as_secret(api_key) or None
+        if api_key is not None and credentials is not None:
+            raise ValueError("pass credentials= or api_key= (express mode), not both")
+        location = location or os.environ.get("GOOGLE_CLOUD_LOCATION") or "us-central1"
+        if not re.fullmatch(r"[a-z0-9-]+", location):
+            raise ValueError(f"location must be a Vertex AI region or 'global', got {location!r}")
+        if not re.fullmatch(r"v\d+[a-z0-9]*", api_version or ""):
+            raise ValueError(f"api_version must look like 'v1' or 'v1beta1', got {api_version!r}")
+        self.location = location
+        self.api_version = api_version
+        self._auth: VertexAuth | None = None
+        if api_key is None:
+            self._auth = VertexAuth(credentials, project)
+            project = self._auth.project
+        self.project = project
+        host = "aiplatform.googleapis.com"
+        if location != "global":
+            host = f"{location}-{host}"
+        if api_key is not None:
+            prefix = f"/{api_version}/publishers/google/models"
+        else:
+            prefix = (
+                f"/{api_version}/projects/{quote(project or '', safe='')}/locations/"
+                f"{location}/publishers/google/models"
+            )
+        parts = take_base_url(base_url, "GOOGLE_VERTEX_BASE_URL", f"https://{host}")
+        where = BaseURL.parse(parts, prefix)
+        self.base_url = where.base_url
+        self.secret_base_url = where.secret_base_url
+        self._where = where
+        self._prefix = prefix
+        self._api_key = api_key
+        identity = api_key or (Secret(self._auth.identity) if self._auth else None)
+        self._key_digest = key_digest(identity, where)
+        self._secret_names = secret_header_names(secret_headers)
+        self.block_types = BLOCK_TYPES.plus(extra_block_types)
+        headers: dict[str, Any] = {"content-type": "application/json"}
+        if api_key is not None:
+            headers["x-goog-api-key"] = api_key
+        for name, value in (default_headers or {}).items():
+            for existing in [k for k in headers if k.lower() == name.lower()]:
+                del headers[existing]
+            headers[name] = value
+        self._headers = hold_secrets(headers, self._secret_names | {"x-goog-api-key"})
+
+    def __repr__(self) -> str:
+        return (
+            f"VertexAIAdapter(project={getattr(self, 'project', None)!r}, "
+            f"location={getattr(self, 'location', None)!r}, "
+            f"api_key={getattr(self, '_api_key', None)!r})"
+        )
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """Validate and translate one call (bad input fails before any token refresh),
+        then add the bearer token (refreshed by google-auth if it expired)."""
+        body = self._body(messages, settings)
+        method = "streamGenerateContent" if stream else "generateContent"
+        path = f"{self._prefix}/{_model_path(settings.model)}:{method}"
+        headers = dict(self._headers)
+        if self._auth is not None:
+            headers["Authorization"] = self._auth.authorization()
+        names = self._secret_names | {"x-goog-api-key"}
+        secret_url = None
+        if self._where.secret_base_url is not None:
+            secret_url = Secret(
+                _with_alt(endpoint_url(self._where.secret_base_url.get(), path), stream)
+            )
+        return HTTPRequest(
+            method="POST",
+            url=_with_alt(endpoint_url(self._where.base_url, path), stream),
+            headers=reveal(headers, names),
+            json=body,
+            secret_headers=names,
+            secret_url=secret_url,
+        )
+
+    def budget_key(self, model: str) -> tuple[str, ...]:
+        """(provider, base_url, digest of the key or of the credentials' identity, model)."""
+        return (self.provider, self.base_url, self._key_digest, model)

@@ -1,0 +1,374 @@
+"""`ChatGoogleGenerativeAI` and `ChatVertexAI`: chatplex chat models that take the
+constructors of langchain-google-genai and langchain-google-vertexai.
+
+A script written for either ports by changing its import line: the parameter names and
+aliases are LangChain's (`model`/`model_name`, `google_api_key`/`api_key`,
+`max_output_tokens`/`max_tokens`, `n`, `safety_settings`, `thinking_budget`,
+`include_thoughts`, `response_mime_type`, `response_schema`...), the model is
+chatplex's, and it is named as LangChain's class in events, logs and callbacks. Both
+share one builder (`_google_settings`): only how they reach Google differs.
+
+>>> model = ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key="AIza-example", top_k=3)
+>>> model.get_name(), model.model, model.extra_body
+('ChatGoogleGenerativeAI', 'gemini-2.5-flash', {'top_k': 3})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .dropin import check_refused, constructor_names, pick, run_config
+from .model import ChatModel
+from .params import check_api_parameters
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..adapters.base import Adapter
+    from ..core.retry import RetryPolicy
+    from ..http import RateLimit
+    from ..secret import Secret
+
+__all__ = ["ChatGoogleGenerativeAI", "ChatVertexAI"]
+
+#: LangChain's default models when none is named.
+DEFAULT_GENAI_MODEL = "gemini-2.5-flash"
+DEFAULT_VERTEX_MODEL = "gemini-2.0-flash"
+
+
+def _google_settings(
+    model: ChatModel,
+    owner: str,
+    provider: str,
+    adapter: Callable[[], Adapter],
+    name: str,
+    *,
+    generation: Mapping[str, Any],
+    thinking: Mapping[str, Any],
+    common: dict[str, Any],
+    api_params: dict[str, Any],
+) -> None:
+    """What both constructors do once they have an adapter: the Gemini body fields
+    (generation fields, `thinkingConfig` from LangChain's flat thinking settings), the
+    API-parameter check, and `ChatModel.__init__`. The adapter is built after the
+    checks: Vertex AI's may look up Application Default Credentials."""
+    api_params = check_refused(owner, provider, api_params)
+    check_api_parameters(provider, api_params, settings=constructor_names(type(model)), owner=owner)
+    body: dict[str, Any] = {k: v for k, v in generation.items() if v is not None}
+    n = body.pop("n", None)
+    if n is not None:
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise ValueError(f"n must be an int >= 1, got {n!r}")
+        if n > 1 and common.get("streaming"):
+            raise ValueError("n must be 1 when streaming (a stream carries one candidate)")
+        body["candidate_count"] = n
+    config = {k: v for k, v in thinking.items() if v is not None}
+    if config:
+        if "thinking_config" in api_params:
+            raise TypeError(f"{owner}: pass thinking_config= or thinking_budget=/..., not both")
+        body["thinking_config"] = config
+    ChatModel.__init__(model, adapter(), name, **common, **body, **api_params)
+
+
+class _GoogleDropin(ChatModel):
+    """The LangChain-facing bits both classes share."""
+
+    structured_output_method = "json_schema"  # langchain-google-genai's default
+
+    @property
+    def model_name(self) -> str:
+        """LangChain's name for `model`."""
+        return self.model
+
+
+def _common(
+    *,
+    temperature: float | None,
+    max_tokens: int | None,
+    top_p: float | None,
+    stop: Any,
+    timeout: float | None,
+    max_retries: int | None,
+    transport_settings: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "temperature": temperature,
+        "max_tokens": max_tokens,
+        "top_p": top_p,
+        "stop": stop,
+        "timeout": timeout,
+        "max_retries": 6 if max_retries is None else max_retries,  # LangChain's default
+        **transport_settings,
+    }
+
+
+class ChatGoogleGenerativeAI(_GoogleDropin):
+    """The Gemini API with langchain-google-genai's constructor. Parameters are
+    LangChain's, plus chatplex's own (`rate_limit`, `retry_policy`, `max_retry_after`,
+    `extra_headers`, `stream_idle_timeout`, `max_response_bytes`, `name`). Other
+    keywords must be fields of a Gemini request (`candidate_count`, `seed`,
+    `response_json_schema`, `cached_content`...): anything else is a TypeError naming
+    the closest known name.
+
+    The key: `google_api_key` / `api_key`, else `GOOGLE_API_KEY` / `GEMINI_API_KEY`.
+    `base_url` or `client_options={"api_endpoint": ...}` point at another server.
+    """
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        model_name: str | None = None,
+        google_api_key: str | Secret | None = None,
+        api_key: str | Secret | None = None,
+        base_url: str | None = None,
+        client_options: Mapping[str, Any] | None = None,
+        additional_headers: Mapping[str, str] | None = None,
+        temperature: float | None = None,
+        max_output_tokens: int | None = None,
+        max_tokens: int | None = None,
+        top_p: float | None = None,
+        top_k: int | None = None,
+        n: int | None = None,
+        stop: str | Sequence[str] | None = None,
+        safety_settings: Any = None,
+        response_mime_type: str | None = None,
+        response_schema: Mapping[str, Any] | None = None,
+        response_modalities: Sequence[str] | None = None,
+        thinking_budget: int | None = None,
+        include_thoughts: bool | None = None,
+        thinking_level: str | None = None,
+        cached_content: str | None = None,
+        seed: int | None = None,
+        presence_penalty: float | None = None,
+        frequency_penalty: float | None = None,
+        response_logprobs: bool | None = None,
+        logprobs: int | None = None,
+        timeout: float | None = None,
+        request_timeout: float | None = None,
+        max_retries: int | None = None,
+        streaming: bool = False,
+        model_kwargs: Mapping[str, Any] | None = None,
+        rate_limiter: Any = None,
+        cache: Any = None,
+        callbacks: Any = None,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        verbose: bool | None = None,
+        name: str | None = None,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        stream_idle_timeout: float | None = None,
+        max_response_bytes: int | None = None,
+        max_retry_after: float = 60.0,
+        retry_policy: RetryPolicy | None = None,
+        rate_limit: RateLimit | Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        **api_params: Any,
+    ) -> None:
+        from ..adapters.gemini import GeminiAdapter
+
+        owner = type(self).__name__
+        endpoint = (client_options or {}).get("api_endpoint")
+        if endpoint and "://" not in endpoint:
+            endpoint = f"https://{endpoint}"
+        key = pick(owner, google_api_key=google_api_key, api_key=api_key)
+        url = pick(owner, base_url=base_url, api_endpoint=endpoint)
+
+        def adapter() -> GeminiAdapter:
+            return GeminiAdapter(api_key=key, base_url=url, default_headers=additional_headers)
+
+        _google_settings(
+            self,
+            owner,
+            "google_genai",
+            adapter,
+            pick(owner, model=model, model_name=model_name) or DEFAULT_GENAI_MODEL,
+            generation={
+                "top_k": top_k,
+                "n": n,
+                "safety_settings": safety_settings,
+                "response_mime_type": response_mime_type,
+                "response_schema": response_schema,
+                "response_modalities": response_modalities,
+                "cached_content": cached_content,
+                "seed": seed,
+                "presence_penalty": presence_penalty,
+                "frequency_penalty": frequency_penalty,
+                "response_logprobs": response_logprobs,
+                "logprobs": logprobs,
+            },
+            thinking={
+                "thinking_budget": thinking_budget,
+                "include_thoughts": include_thoughts,
+                "thinking_level": thinking_level,
+            },
+            common=_common(
+                temperature=temperature,
+                max_tokens=pick(owner, max_output_tokens=max_output_tokens, max_tokens=max_tokens),
+                top_p=top_p,
+                stop=stop,
+                timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
+                max_retries=max_retries,
+                transport_settings={
+                    "max_retry_after": max_retry_after,
+                    "retry_policy": retry_policy,
+                    "rate_limit": rate_limit,
+                    "extra_headers": extra_headers,
+                    "stream_idle_timeout": stream_idle_timeout,
+                    "max_response_bytes": max_response_bytes,
+                    "http_client": http_client,
+                    "http_async_client": http_async_client,
+                    "name": name,
+                    "model_kwargs": model_kwargs,
+                    "streaming": streaming,
+                    "rate_limiter": rate_limiter,
+                    "cache": cache,
+                },
+            ),
+            api_params=api_params,
+        )
+        self.run_defaults = run_config(callbacks, tags, metadata)
+        self.verbose = bool(verbose)
+
+
+class ChatVertexAI(_GoogleDropin):
+    """Gemini on Vertex AI with langchain-google-vertexai's constructor: `model` /
+    `model_name`, `project`, `location`, `credentials` (google-auth; default:
+    Application Default Credentials, the extra `chatplex[vertexai]`), or `api_key`
+    for Vertex AI express mode; generation settings as `ChatGoogleGenerativeAI`'s.
+    `with_structured_output` calls a function by default, as langchain-google-vertexai.
+    """
+
+    structured_output_method = "function_calling"  # langchain-google-vertexai's default
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        model_name: str | None = None,
+        project: str | None = None,
+        location: str | None = None,
+        credentials: Any = None,
+        api_key: str | Secret | None = None,
+        google_api_key: str | Secret | None = None,
+        api_endpoint: str | None = None,
+        base_url: str | None = None,
+        additional_headers: Mapping[str, str] | None = None,
+        temperature: float | None = None,
+        max_output_tokens: int | None = None,
+        max_tokens: int | None = None,
+        top_p: float | None = None,
+        top_k: int | None = None,
+        n: int | None = None,
+        stop: str | Sequence[str] | None = None,
+        safety_settings: Any = None,
+        response_mime_type: str | None = None,
+        response_schema: Mapping[str, Any] | None = None,
+        response_modalities: Sequence[str] | None = None,
+        thinking_budget: int | None = None,
+        include_thoughts: bool | None = None,
+        thinking_level: str | None = None,
+        cached_content: str | None = None,
+        labels: Mapping[str, str] | None = None,
+        seed: int | None = None,
+        presence_penalty: float | None = None,
+        frequency_penalty: float | None = None,
+        response_logprobs: bool | None = None,
+        logprobs: int | None = None,
+        audio_timestamp: bool | None = None,
+        timeout: float | None = None,
+        request_timeout: float | None = None,
+        max_retries: int | None = None,
+        streaming: bool = False,
+        model_kwargs: Mapping[str, Any] | None = None,
+        rate_limiter: Any = None,
+        cache: Any = None,
+        callbacks: Any = None,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        verbose: bool | None = None,
+        name: str | None = None,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        stream_idle_timeout: float | None = None,
+        max_response_bytes: int | None = None,
+        max_retry_after: float = 60.0,
+        retry_policy: RetryPolicy | None = None,
+        rate_limit: RateLimit | Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        **api_params: Any,
+    ) -> None:
+        from ..adapters.gemini import VertexAIAdapter
+
+        owner = type(self).__name__
+        endpoint = pick(owner, base_url=base_url, api_endpoint=api_endpoint)
+        if endpoint and "://" not in endpoint:
+            endpoint = f"https://{endpoint}"
+        key = pick(owner, api_key=api_key, google_api_key=google_api_key)
+
+        def adapter() -> VertexAIAdapter:
+            return VertexAIAdapter(
+                project=project,
+                location=location,
+                credentials=credentials,
+                api_key=key,
+                base_url=endpoint,
+                default_headers=additional_headers,
+            )
+
+        _google_settings(
+            self,
+            owner,
+            "google_vertexai",
+            adapter,
+            pick(owner, model=model, model_name=model_name) or DEFAULT_VERTEX_MODEL,
+            generation={
+                "top_k": top_k,
+                "n": n,
+                "safety_settings": safety_settings,
+                "response_mime_type": response_mime_type,
+                "response_schema": response_schema,
+                "response_modalities": response_modalities,
+                "cached_content": cached_content,
+                "labels": labels,
+                "seed": seed,
+                "presence_penalty": presence_penalty,
+                "frequency_penalty": frequency_penalty,
+                "response_logprobs": response_logprobs,
+                "logprobs": logprobs,
+                "audio_timestamp": audio_timestamp,
+            },
+            thinking={
+                "thinking_budget": thinking_budget,
+                "include_thoughts": include_thoughts,
+                "thinking_level": thinking_level,
+            },
+            common=_common(
+                temperature=temperature,
+                max_tokens=pick(owner, max_output_tokens=max_output_tokens, max_tokens=max_tokens),
+                top_p=top_p,
+                stop=stop,
+                timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
+                max_retries=max_retries,
+                transport_settings={
+                    "max_retry_after": max_retry_after,
+                    "retry_policy": retry_policy,
+                    "rate_limit": rate_limit,
+                    "extra_headers": extra_headers,
+                    "stream_idle_timeout": stream_idle_timeout,
+                    "max_response_bytes": max_response_bytes,
+                    "http_client": http_client,
+                    "http_async_client": http_async_client,
+                    "name": name,
+                    "model_kwargs": model_kwargs,
+                    "streaming": streaming,
+                    "rate_limiter": rate_limiter,
+                    "cache": cache,
+                },
+            ),
+            api_params=api_params,
+        )
+        self.run_defaults = run_config(callbacks, tags, metadata)
+        self.verbose = bool(verbose)

@@ -1,0 +1,215 @@
+"""GeminiAdapter and VertexAIAdapter: URLs, keys and credentials, errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chatplex.adapters.base import CallSettings, SSEEvent
+from chatplex.adapters.gemini import GeminiAdapter, VertexAIAdapter
+from chatplex.errors import (
+    BadRequestError,
+    PermissionDeniedError,
+    QuotaExceededError,
+    RateLimitError,
+    ServerError,
+)
+from chatplex.messages import HumanMessage, SystemMessage
+
+KEY = "AIzaSy-secret-key-123"
+HI = [HumanMessage("Hi")]
+
+
+@pytest.fixture(autouse=True)
+def _no_google_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (
+        "GOOGLE_API_KEY",
+        "GEMINI_API_KEY",
+        "GOOGLE_GEMINI_BASE_URL",
+        "GOOGLE_CLOUD_PROJECT",
+        "GOOGLE_CLOUD_LOCATION",
+        "GOOGLE_VERTEX_BASE_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_the_key_goes_in_the_header_never_in_the_url_or_repr() -> None:
+    adapter = GeminiAdapter(api_key=KEY)
+    request = adapter.build_request(HI, CallSettings(model="gemini-2.5-flash"), stream=False)
+    assert request.url == (
+        "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent"
+    )
+    assert request.headers["x-goog-api-key"] == KEY
+    assert "x-goog-api-key" in request.secret_headers
+    for shown in (
+        repr(adapter),
+        repr(request),
+        repr(request.headers),
+        str(adapter.budget_key("m")),
+    ):
+        assert KEY not in shown
+
+
+def test_streams_ask_for_sse_and_models_prefix_is_dropped() -> None:
+    adapter = GeminiAdapter(api_key=KEY, base_url="http://127.0.0.1:9/gw?tenant=a")
+    request = adapter.build_request(HI, CallSettings(model="models/gemini-2.0-flash"), stream=True)
+    assert request.url == (
+        "http://127.0.0.1:9/gw/v1beta/models/gemini-2.0-flash:streamGenerateContent"
+        "?tenant=a&alt=sse"
+    )
+
+
+def test_environment_keys_follow_the_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY", "from-gemini-env")
+    assert GeminiAdapter()._api_key.get() == "from-gemini-env"  # type: ignore[union-attr]
+    monkeypatch.setenv("GOOGLE_API_KEY", "from-google-env")
+    assert GeminiAdapter()._api_key.get() == "from-google-env"  # type: ignore[union-attr]
+    # A base URL written in code for another host gets no environment key.
+    local = GeminiAdapter(base_url="http://127.0.0.1:9")
+    request = local.build_request(HI, CallSettings(model="m"), stream=False)
+    assert "x-goog-api-key" not in request.headers
+    assert "GOOGLE_API_KEY goes only to" in str(local.map_error(403, b"{}", {}))
+
+
+def test_a_missing_key_for_the_public_api_fails_at_construction() -> None:
+    with pytest.raises(ValueError, match="Gemini API key missing"):
+        GeminiAdapter()
+
+
+@pytest.mark.parametrize("model", ["", "../secrets", "a b", "x?key=1"])
+def test_model_names_that_would_change_the_url_are_refused(model: str) -> None:
+    with pytest.raises(ValueError):
+        GeminiAdapter(api_key=KEY).build_request(HI, CallSettings(model=model), stream=False)
+
+
+def test_only_system_messages_is_refused_before_any_request() -> None:
+    with pytest.raises(ValueError, match="at least one message"):
+        GeminiAdapter(api_key=KEY).build_request(
+            [SystemMessage("x")], CallSettings(model="m"), stream=False
+        )
+
+
+def google_error(code: int, status: str, message: str, **extra: Any) -> bytes:
+    return json.dumps(
+        {"error": {"code": code, "message": message, "status": status, **extra}}
+    ).encode()
+
+
+def test_errors_are_typed_with_status_message_and_request_id() -> None:
+    adapter = GeminiAdapter(api_key=KEY)
+    headers = {"x-request-id": "req-42"}
+    bad = adapter.map_error(400, google_error(400, "INVALID_ARGUMENT", "bad field"), headers)
+    assert isinstance(bad, BadRequestError) and bad.error_type == "INVALID_ARGUMENT"
+    assert bad.message == "bad field" and bad.request_id == "req-42" and bad.code == 400
+    denied = adapter.map_error(403, google_error(403, "PERMISSION_DENIED", "no"), {})
+    assert isinstance(denied, PermissionDeniedError)
+    for status, name in ((500, "INTERNAL"), (503, "UNAVAILABLE")):
+        error = adapter.map_error(status, google_error(status, name, "down"), {})
+        assert isinstance(error, ServerError) and error.retryable
+    assert adapter.map_error(502, b"<html>bad gateway</html>", {}).message.startswith("<html>")
+
+
+def test_429_with_a_retry_delay_is_a_retryable_rate_limit() -> None:
+    body = google_error(
+        429,
+        "RESOURCE_EXHAUSTED",
+        "You exceeded your current quota, please check your plan and billing details.",
+        details=[{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "26s"}],
+    )
+    error = GeminiAdapter(api_key=KEY).map_error(429, body, {})
+    assert type(error) is RateLimitError and error.retryable and error.retry_after == 26.0
+    # Without a delay, quota wording means waiting will not help.
+    plain = google_error(429, "RESOURCE_EXHAUSTED", "check your plan and billing details")
+    assert isinstance(GeminiAdapter(api_key=KEY).map_error(429, plain, {}), QuotaExceededError)
+
+
+class FakeCredentials:
+    """What google-auth credentials look like to the adapter."""
+
+    def __init__(self) -> None:
+        self.token: str | None = None
+        self.valid = False
+        self.refreshes = 0
+        self.project_id = "creds-project"
+
+    def refresh(self, request: Any) -> None:
+        self.refreshes += 1
+        self.token, self.valid = f"ya29.token-{self.refreshes}", True
+
+
+def test_vertex_urls_and_bearer_tokens_refreshed_when_expired() -> None:
+    creds = FakeCredentials()
+    adapter = VertexAIAdapter(project="my-proj", location="europe-west4", credentials=creds)
+    request = adapter.build_request(HI, CallSettings(model="gemini-2.5-pro"), stream=True)
+    assert request.url == (
+        "https://europe-west4-aiplatform.googleapis.com/v1/projects/my-proj/locations/"
+        "europe-west4/publishers/google/models/gemini-2.5-pro:streamGenerateContent?alt=sse"
+    )
+    assert request.headers["Authorization"] == "Bearer ya29.token-1"
+    adapter.build_request(HI, CallSettings(model="m"), stream=False)
+    assert creds.refreshes == 1  # still valid: reused
+    creds.valid = False  # expired
+    again = adapter.build_request(HI, CallSettings(model="m"), stream=False)
+    assert again.headers["Authorization"] == "Bearer ya29.token-2" and creds.refreshes == 2
+    for shown in (repr(adapter), repr(again), repr(again.headers), str(adapter.budget_key("m"))):
+        assert "ya29" not in shown
+
+
+def test_vertex_project_from_credentials_and_global_location(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GOOGLE_CLOUD_LOCATION", "global")
+    adapter = VertexAIAdapter(credentials=FakeCredentials())
+    request = adapter.build_request(HI, CallSettings(model="gemini-2.5-flash"), stream=False)
+    assert request.url == (
+        "https://aiplatform.googleapis.com/v1/projects/creds-project/locations/global/"
+        "publishers/google/models/gemini-2.5-flash:generateContent"
+    )
+    assert adapter.provider == "google_vertexai"
+
+
+def test_bad_input_fails_before_the_token_refresh() -> None:
+    creds = FakeCredentials()
+    adapter = VertexAIAdapter(project="p", credentials=creds)
+    with pytest.raises(ValueError):
+        adapter.build_request([], CallSettings(model="m"), stream=False)
+    assert creds.refreshes == 0
+
+
+def test_vertex_express_mode_uses_an_api_key_and_no_project() -> None:
+    adapter = VertexAIAdapter(api_key=KEY, location="global")
+    request = adapter.build_request(HI, CallSettings(model="gemini-2.5-flash"), stream=False)
+    assert request.url == (
+        "https://aiplatform.googleapis.com/v1/publishers/google/models/"
+        "gemini-2.5-flash:generateContent"
+    )
+    assert request.headers["x-goog-api-key"] == KEY and "Authorization" not in request.headers
+    assert KEY not in repr(adapter)
+    with pytest.raises(ValueError, match="not both"):
+        VertexAIAdapter(api_key=KEY, credentials=FakeCredentials())
+
+
+def test_vertex_replies_name_their_provider() -> None:
+    adapter = VertexAIAdapter(project="p", credentials=FakeCredentials())
+    raw = json.dumps(
+        {"candidates": [{"content": {"parts": [{"text": "ok"}]}, "finishReason": "STOP"}]}
+    ).encode()
+    assert adapter.parse_response(raw, {}).response_metadata["model_provider"] == "google_vertexai"
+    first = adapter.stream_parser({}).feed(SSEEvent(data=raw.decode()))
+    assert first is not None and first.response_metadata["provider"] == "google_vertexai"
+
+
+def test_vertex_errors_name_their_provider() -> None:
+    from chatplex.errors import SafetyBlockedError
+
+    adapter = VertexAIAdapter(project="p", credentials=FakeCredentials())
+    blocked = json.dumps({"promptFeedback": {"blockReason": "SAFETY"}}).encode()
+    with pytest.raises(SafetyBlockedError) as info:
+        adapter.parse_response(blocked, {})
+    assert info.value.provider == "google_vertexai"
+    with pytest.raises(SafetyBlockedError) as info:
+        adapter.stream_parser({}).feed(SSEEvent(data=blocked.decode()))
+    assert info.value.provider == "google_vertexai"
+    assert adapter.map_error(500, b"{}", {}).provider == "google_vertexai"

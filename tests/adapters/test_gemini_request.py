@@ -1,0 +1,198 @@
+"""The Gemini request body: messages, tools, tool choice and generation settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatplex.adapters._gemini_request import (
+    FUNCTION_SIGNATURES_KEY,
+    build_body,
+    camel,
+    wire_contents,
+    wire_tool_config,
+    wire_tools,
+)
+from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+
+WEATHER = ToolSpec(
+    "get_weather",
+    "Weather of a city.",
+    {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+)
+
+
+def test_system_messages_become_the_system_instruction_and_roles_are_user_and_model() -> None:
+    system, contents = wire_contents(
+        [SystemMessage("Be brief."), HumanMessage("Hi"), AIMessage("Hello"), HumanMessage("Bye")]
+    )
+    assert system == [{"text": "Be brief."}]
+    assert contents == [
+        {"role": "user", "parts": [{"text": "Hi"}]},
+        {"role": "model", "parts": [{"text": "Hello"}]},
+        {"role": "user", "parts": [{"text": "Bye"}]},
+    ]
+    body = build_body([SystemMessage("Be brief."), HumanMessage("Hi")], CallSettings(model="m"))
+    assert body["systemInstruction"] == {"parts": [{"text": "Be brief."}]}
+    assert "generationConfig" not in body
+
+
+def test_images_go_inline_from_data_urls_and_by_uri_otherwise() -> None:
+    message = HumanMessage(
+        [
+            {"type": "text", "text": "What is this?"},
+            {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0K"}},
+            {"type": "image_url", "image_url": "https://example.com/cat.jpg"},
+            {"type": "image", "base64": "R0lGOD", "mime_type": "image/gif"},
+            {"type": "image", "url": "gs://bucket/dog.png", "mime_type": "image/png"},
+        ]
+    )
+    _, contents = wire_contents([message])
+    assert contents[0]["parts"] == [
+        {"text": "What is this?"},
+        {"inlineData": {"mimeType": "image/png", "data": "iVBORw0K"}},
+        {"fileData": {"fileUri": "https://example.com/cat.jpg"}},
+        {"inlineData": {"mimeType": "image/gif", "data": "R0lGOD"}},
+        {"fileData": {"fileUri": "gs://bucket/dog.png", "mimeType": "image/png"}},
+    ]
+
+
+def test_a_data_url_that_is_not_base64_is_refused_naming_the_message() -> None:
+    bad = HumanMessage([{"type": "image_url", "image_url": {"url": "data:image/png,raw"}}])
+    with pytest.raises(ValueError, match="message 0: only base64 data URLs"):
+        wire_contents([bad])
+
+
+def test_tool_calls_and_their_answers_round_trip_with_thought_signatures() -> None:
+    reply = AIMessage(
+        [{"type": "thinking", "thinking": "Two cities.", "signature": "c2lnLTE="}],
+        tool_calls=[
+            {"name": "get_weather", "args": {"city": "Paris"}, "id": "a"},
+            {"name": "get_weather", "args": {"city": "Rome"}, "id": "b"},
+        ],
+        additional_kwargs={FUNCTION_SIGNATURES_KEY: {"a": "c2lnLTI="}},
+    )
+    _, contents = wire_contents(
+        [
+            HumanMessage("Weather in Paris and Rome?"),
+            reply,
+            ToolMessage('{"temp": 21}', tool_call_id="a"),
+            ToolMessage("sunny", tool_call_id="b"),
+        ]
+    )
+    assert contents[1] == {
+        "role": "model",
+        "parts": [
+            {"text": "Two cities.", "thought": True, "thoughtSignature": "c2lnLTE="},
+            {
+                "functionCall": {"name": "get_weather", "args": {"city": "Paris"}},
+                "thoughtSignature": "c2lnLTI=",
+            },
+            {"functionCall": {"name": "get_weather", "args": {"city": "Rome"}}},
+        ],
+    }
+    # Both answers in one user turn; JSON objects sent parsed, other values wrapped.
+    assert contents[2] == {
+        "role": "user",
+        "parts": [
+            {"functionResponse": {"name": "get_weather", "response": {"temp": 21}}},
+            {"functionResponse": {"name": "get_weather", "response": {"output": "sunny"}}},
+        ],
+    }
+
+
+def test_a_tool_message_without_a_known_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="message 1: a ToolMessage for Gemini needs"):
+        wire_contents([HumanMessage("x"), ToolMessage("1", tool_call_id="unknown")])
+    _, contents = wire_contents([HumanMessage("x"), ToolMessage("1", tool_call_id="u", name="f")])
+    assert contents[1]["parts"][0]["functionResponse"]["name"] == "f"
+
+
+def test_tools_are_function_declarations_with_their_json_schema() -> None:
+    bare = ToolSpec("now", "The time.", {"type": "object", "properties": {}})
+    assert wire_tools([WEATHER, bare]) == [
+        {
+            "functionDeclarations": [
+                {
+                    "name": "get_weather",
+                    "description": "Weather of a city.",
+                    "parametersJsonSchema": WEATHER.parameters,
+                },
+                {"name": "now", "description": "The time."},
+            ]
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [
+        ("auto", {"mode": "AUTO"}),
+        ("none", {"mode": "NONE"}),
+        ("required", {"mode": "ANY"}),
+        ("any", {"mode": "ANY"}),
+        ("get_weather", {"mode": "ANY", "allowedFunctionNames": ["get_weather"]}),
+    ],
+)
+def test_tool_choice_is_the_function_calling_mode(choice: str, expected: dict) -> None:
+    assert wire_tool_config(choice, [WEATHER]) == {"functionCallingConfig": expected}
+
+
+def test_no_tool_choice_sends_no_tool_config() -> None:
+    assert wire_tool_config(None, [WEATHER]) is None
+
+
+def test_generation_settings_land_in_generation_config_and_the_rest_at_the_top() -> None:
+    schema = {"type": "object", "properties": {"first_name": {"type": "string"}}}
+    settings = CallSettings(
+        model="m",
+        temperature=0.2,
+        top_p=0.9,
+        max_tokens=64,
+        stop=("END",),
+        tools=(WEATHER,),
+        tool_choice="auto",
+        extra_body={
+            "top_k": 5,
+            "candidateCount": 2,
+            "response_mime_type": "application/json",
+            "response_json_schema": schema,
+            "thinking_config": {"thinking_budget": 128, "include_thoughts": True},
+            "safety_settings": [
+                {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"}
+            ],
+            "cached_content": "cachedContents/abc",
+            "tools": [{"googleSearch": {}}],
+        },
+    )
+    body = build_body([HumanMessage("Hi")], settings)
+    assert body["generationConfig"] == {
+        "temperature": 0.2,
+        "topP": 0.9,
+        "maxOutputTokens": 64,
+        "stopSequences": ["END"],
+        "topK": 5,
+        "candidateCount": 2,
+        "responseMimeType": "application/json",
+        "responseJsonSchema": schema,  # property names are data: never re-cased
+        "thinkingConfig": {"thinkingBudget": 128, "includeThoughts": True},
+    }
+    assert body["safetySettings"] == [
+        {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"}
+    ]
+    assert body["cachedContent"] == "cachedContents/abc"
+    assert body["toolConfig"] == {"functionCallingConfig": {"mode": "AUTO"}}
+    assert body["tools"][1] == {"googleSearch": {}}  # built-in tools after the functions
+
+
+def test_a_generation_config_dict_merges_field_by_field() -> None:
+    settings = CallSettings(
+        model="m", temperature=1.0, extra_body={"generation_config": {"seed": 7, "top_k": 2}}
+    )
+    body = build_body([HumanMessage("Hi")], settings)
+    assert body["generationConfig"] == {"temperature": 1.0, "seed": 7, "topK": 2}
+
+
+def test_camel() -> None:
+    assert camel("max_output_tokens") == "maxOutputTokens"
+    assert camel("maxOutputTokens") == "maxOutputTokens"

@@ -1,0 +1,171 @@
+"""Gemini replies: text, thoughts, function calls, usage, metadata, safety blocks, errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chatplex.adapters._gemini_response import (
+    OTHER_CANDIDATES,
+    error_fields,
+    parse_candidates,
+    parse_reply,
+    tool_call_id,
+    usage_metadata,
+)
+from chatplex.errors import APIError, SafetyBlockedError
+
+
+def body(*parts: dict[str, Any], finish: str = "STOP", **extra: Any) -> bytes:
+    data = {
+        "candidates": [
+            {
+                "content": {"parts": list(parts), "role": "model"},
+                "finishReason": finish,
+                "index": 0,
+                "safetyRatings": [
+                    {"category": "HARM_CATEGORY_HARASSMENT", "probability": "NEGLIGIBLE"}
+                ],
+            }
+        ],
+        "usageMetadata": {"promptTokenCount": 8, "candidatesTokenCount": 4, "totalTokenCount": 12},
+        "modelVersion": "gemini-2.5-flash",
+        "responseId": "resp-1",
+        **extra,
+    }
+    return json.dumps(data).encode()
+
+
+def test_text_reply_and_its_metadata() -> None:
+    reply = parse_reply(body({"text": "Hello"}, {"text": " there"}), {"x-request-id": "r-9"})
+    assert reply.content == "Hello there"
+    assert reply.id == "resp-1"
+    meta = reply.response_metadata
+    assert meta["finish_reason"] == "stop" and meta["raw_finish_reason"] == "STOP"
+    assert meta["model_name"] == "gemini-2.5-flash" and meta["request_id"] == "r-9"
+    assert meta["model_provider"] == "google_genai"
+    assert meta["safety_ratings"][0]["category"] == "HARM_CATEGORY_HARASSMENT"
+    assert reply.usage_metadata == {
+        "input_tokens": 8,
+        "output_tokens": 4,
+        "total_tokens": 12,
+        "input_token_details": {"cache_read": 0},
+    }
+
+
+def test_max_tokens_is_length() -> None:
+    reply = parse_reply(body({"text": "Cut"}, finish="MAX_TOKENS"), {})
+    assert reply.response_metadata["finish_reason"] == "length"
+
+
+def test_thoughts_become_thinking_blocks_before_the_answer() -> None:
+    reply = parse_reply(
+        body(
+            {"text": "Let me think.", "thought": True, "thoughtSignature": "c2ln"},
+            {"text": "42"},
+        ),
+        {},
+    )
+    assert reply.content == [
+        {"type": "thinking", "thinking": "Let me think.", "signature": "c2ln"},
+        {"type": "text", "text": "42"},
+    ]  # langchain-google-genai's blocks (the merging index is not kept in a message)
+    assert reply.text == "42"
+
+
+def test_function_calls_keep_gemini_ids_or_get_stable_ones_and_keep_signatures() -> None:
+    raw = body(
+        {"functionCall": {"name": "f", "args": {"x": 1}, "id": "given"}},
+        {"functionCall": {"name": "g", "args": {}}, "thoughtSignature": "c2ln"},
+    )
+    reply = parse_reply(raw, {})
+    assert [(c["name"], c["args"], c["id"]) for c in reply.tool_calls] == [
+        ("f", {"x": 1}, "given"),
+        ("g", {}, tool_call_id("resp-1", 0, 1)),
+    ]
+    assert parse_reply(raw, {}).tool_calls == reply.tool_calls  # stable, not random
+    signatures = reply.additional_kwargs["__gemini_function_call_thought_signatures__"]
+    assert signatures == {tool_call_id("resp-1", 0, 1): "c2ln"}
+    assert reply.response_metadata["finish_reason"] == "tool_calls"
+
+
+def test_usage_counts_thoughts_as_output_and_cached_tokens_as_cache_read() -> None:
+    usage = usage_metadata(
+        {
+            "promptTokenCount": 100,
+            "cachedContentTokenCount": 60,
+            "candidatesTokenCount": 10,
+            "thoughtsTokenCount": 30,
+            "totalTokenCount": 140,
+        }
+    )
+    assert usage == {
+        "input_tokens": 100,
+        "output_tokens": 40,
+        "total_tokens": 140,
+        "input_token_details": {"cache_read": 60},
+        "output_token_details": {"reasoning": 30},
+    }
+    assert usage_metadata(None) is None
+
+
+def test_other_candidates_are_kept() -> None:
+    data = json.loads(body({"text": "A"}))
+    second = {**data["candidates"][0], "index": 1, "content": {"parts": [{"text": "B"}]}}
+    data["candidates"].insert(0, second)  # out of order on the wire
+    raw = json.dumps(data).encode()
+    reply = parse_reply(raw, {})
+    assert reply.text == "A"
+    others = reply.response_metadata[OTHER_CANDIDATES]
+    assert [m.text for m in others] == ["B"] and others[0].usage_metadata is None
+    assert [m.text for m in parse_candidates(raw)] == ["A", "B"]
+
+
+def test_a_blocked_prompt_raises_naming_the_reason_and_category() -> None:
+    raw = json.dumps(
+        {
+            "promptFeedback": {
+                "blockReason": "SAFETY",
+                "safetyRatings": [
+                    {
+                        "category": "HARM_CATEGORY_DANGEROUS_CONTENT",
+                        "probability": "HIGH",
+                        "blocked": True,
+                    }
+                ],
+            },
+            "usageMetadata": {"promptTokenCount": 9, "totalTokenCount": 9},
+        }
+    ).encode()
+    with pytest.raises(SafetyBlockedError) as info:
+        parse_reply(raw, {})
+    error = info.value
+    assert error.reason == "SAFETY" and error.category == "HARM_CATEGORY_DANGEROUS_CONTENT"
+    assert "HARM_CATEGORY_DANGEROUS_CONTENT" in str(error) and not error.retryable
+    assert isinstance(error, APIError)
+
+
+@pytest.mark.parametrize("reason", ["SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST"])
+def test_a_withheld_candidate_raises(reason: str) -> None:
+    with pytest.raises(SafetyBlockedError, match=reason) as info:
+        parse_reply(body(finish=reason), {})
+    assert info.value.reason == reason
+    assert info.value.category == reason  # no rating marked blocked: the reason names it
+
+
+def test_an_error_payload_and_a_body_that_is_not_json() -> None:
+    raw = b'{"error": {"code": 503, "message": "overloaded", "status": "UNAVAILABLE"}}'
+    with pytest.raises(APIError) as info:
+        parse_reply(raw, {})
+    assert info.value.retryable and info.value.error_type == "UNAVAILABLE"
+    with pytest.raises(APIError, match="not a JSON object"):
+        parse_reply(b"<html>", {})
+
+
+def test_error_fields_read_google_errors_and_lists_of_them() -> None:
+    error = {"error": {"code": 400, "message": "bad", "status": "INVALID_ARGUMENT"}}
+    assert error_fields(error) == ("bad", "INVALID_ARGUMENT", 400)
+    assert error_fields([error]) == ("bad", "INVALID_ARGUMENT", 400)
+    assert error_fields("nope") == (None, None, None)

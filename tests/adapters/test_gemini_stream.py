@@ -1,0 +1,138 @@
+"""Gemini streams: their merged chunks equal the non-stream reply of the same parts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chatplex.adapters._gemini_response import parse_reply
+from chatplex.adapters._gemini_stream import GeminiStreamParser
+from chatplex.adapters.base import SSEEvent
+from chatplex.errors import SafetyBlockedError, StreamError
+from chatplex.messages import AIMessage, merge_chunks
+
+HEAD = {"modelVersion": "gemini-2.5-flash", "responseId": "resp-7"}
+RATINGS = [{"category": "HARM_CATEGORY_HATE_SPEECH", "probability": "NEGLIGIBLE"}]
+FINAL_USAGE = {
+    "promptTokenCount": 10,
+    "candidatesTokenCount": 6,
+    "thoughtsTokenCount": 4,
+    "totalTokenCount": 20,
+    "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 10}],
+}
+
+
+def events(pieces: list[list[dict[str, Any]]], finish: str = "STOP") -> list[dict[str, Any]]:
+    out = []
+    for number, parts in enumerate(pieces, 1):
+        candidate: dict[str, Any] = {"content": {"parts": parts, "role": "model"}, "index": 0}
+        usage: dict[str, Any] = {"promptTokenCount": 10, "totalTokenCount": 10 + number}
+        if number == len(pieces):
+            candidate["finishReason"] = finish
+            candidate["safetyRatings"] = RATINGS
+            usage = FINAL_USAGE
+        out.append({"candidates": [candidate], "usageMetadata": usage, **HEAD})
+    return out
+
+
+def whole(pieces: list[list[dict[str, Any]]]) -> bytes:
+    candidate = {
+        "content": {"parts": [p for parts in pieces for p in parts], "role": "model"},
+        "finishReason": "STOP",
+        "index": 0,
+        "safetyRatings": RATINGS,
+    }
+    return json.dumps({"candidates": [candidate], "usageMetadata": FINAL_USAGE, **HEAD}).encode()
+
+
+def run(stream: list[dict[str, Any]]) -> AIMessage:
+    parser = GeminiStreamParser("req-1")
+    chunks = [parser.feed(SSEEvent(data=json.dumps(event))) for event in stream]
+    parser.finish()
+    return merge_chunks([c for c in chunks if c is not None]).to_message()
+
+
+CASES = {
+    "text": [[{"text": "Hel"}], [{"text": "lo"}], [{"text": " world"}]],
+    "thinking": [
+        [{"text": "Think", "thought": True}],
+        [{"text": "ing.", "thought": True, "thoughtSignature": "c2ln"}],
+        [{"text": "An"}],
+        [{"text": "swer"}],
+    ],
+    "parallel calls": [
+        [{"text": "Checking."}],
+        [
+            {"functionCall": {"name": "f", "args": {"city": "Paris"}}, "thoughtSignature": "czE="},
+            {"functionCall": {"name": "f", "args": {"city": "Rome"}}},
+        ],
+    ],
+    "signature on a closing empty text": [
+        [{"text": "Hi"}],
+        [{"text": "", "thoughtSignature": "eA=="}],
+    ],
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_a_merged_stream_equals_the_non_stream_reply(name: str) -> None:
+    pieces = CASES[name]
+    streamed = run(events(pieces))
+    reply = parse_reply(whole(pieces), {"x-request-id": "req-1"})
+    assert streamed == reply
+    assert streamed.usage_metadata == reply.usage_metadata
+
+
+def test_cumulative_usage_is_sent_as_increases_that_sum_to_the_final() -> None:
+    parser = GeminiStreamParser()
+    chunks = [parser.feed(SSEEvent(data=json.dumps(e))) for e in events(CASES["text"])]
+    usages = [c.usage_metadata for c in chunks if c is not None and c.usage_metadata]
+    assert [u["output_tokens"] for u in usages] == [0, 0, 10]
+    assert sum(u["total_tokens"] for u in usages) == 20
+
+
+def test_a_stream_without_a_finish_reason_is_cut_short() -> None:
+    parser = GeminiStreamParser()
+    parser.feed(SSEEvent(data=json.dumps(events(CASES["text"])[0])))
+    with pytest.raises(StreamError, match="before completion"):
+        parser.finish()
+
+
+def test_an_error_event_is_a_stream_error_with_its_status() -> None:
+    parser = GeminiStreamParser()
+    error = {"error": {"code": 503, "message": "The model is overloaded.", "status": "UNAVAILABLE"}}
+    with pytest.raises(StreamError, match="overloaded") as info:
+        parser.feed(SSEEvent(data=json.dumps(error)))
+    assert info.value.retryable
+    with pytest.raises(StreamError, match="not a JSON object"):
+        GeminiStreamParser().feed(SSEEvent(data="nonsense"))
+
+
+def test_a_candidate_blocked_mid_stream_raises() -> None:
+    stream = events([[{"text": "Sure, here"}], []], finish="SAFETY")
+    stream[-1]["candidates"][0]["safetyRatings"] = [
+        {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH", "blocked": True}
+    ]
+    parser = GeminiStreamParser()
+    parser.feed(SSEEvent(data=json.dumps(stream[0])))
+    with pytest.raises(SafetyBlockedError) as info:
+        parser.feed(SSEEvent(data=json.dumps(stream[1])))
+    assert info.value.category == "HARM_CATEGORY_DANGEROUS_CONTENT"
+
+
+def test_a_blocked_prompt_raises_at_the_first_event() -> None:
+    event = {"promptFeedback": {"blockReason": "PROHIBITED_CONTENT"}, **HEAD}
+    with pytest.raises(SafetyBlockedError, match="PROHIBITED_CONTENT"):
+        GeminiStreamParser().feed(SSEEvent(data=json.dumps(event)))
+
+
+def test_other_candidates_arrive_whole_on_the_closing_chunk() -> None:
+    first = events([[{"text": "A"}]])[0]
+    second = {"content": {"parts": [{"text": "B"}], "role": "model"}, "index": 1}
+    second["finishReason"] = "STOP"
+    first["candidates"].append(second)
+    merged = run([first])
+    others = merged.response_metadata["other_candidates"]
+    assert merged.text == "A" and [m.text for m in others] == ["B"]

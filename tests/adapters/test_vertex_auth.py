@@ -1,0 +1,88 @@
+"""VertexAuth: credentials, project, and the bearer token refreshed when expired."""
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import Any
+
+import pytest
+
+from chatplex.adapters._vertex_auth import VertexAuth
+
+
+class Creds:
+    def __init__(self, project_id: str | None = None) -> None:
+        self.token: str | None = None
+        self.valid = False
+        self.project_id = project_id
+        self.requests: list[Any] = []
+
+    def refresh(self, request: Any) -> None:
+        self.requests.append(request)
+        self.token, self.valid = "ya29.abc", True
+
+
+@pytest.fixture(autouse=True)
+def _no_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GOOGLE_CLOUD_PROJECT", raising=False)
+
+
+def test_the_token_is_refreshed_once_and_shown_nowhere() -> None:
+    creds = Creds()
+    auth = VertexAuth(creds, "p")
+    header = auth.authorization()
+    assert header.get() == "Bearer ya29.abc" and "ya29" not in repr(header)
+    auth.authorization()
+    assert len(creds.requests) == 1
+    assert "ya29" not in repr(auth) and "ya29" not in auth.identity
+
+
+def test_the_project_comes_from_the_argument_the_environment_or_the_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert VertexAuth(Creds("from-creds"), None).project == "from-creds"
+    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", "from-env")
+    assert VertexAuth(Creds("from-creds"), None).project == "from-env"
+    assert VertexAuth(Creds(), "given").project == "given"
+
+
+def test_no_project_and_bad_credentials_are_clear_errors() -> None:
+    with pytest.raises(ValueError, match="needs a project"):
+        VertexAuth(Creds(), None)
+    with pytest.raises(TypeError, match="google-auth credentials"):
+        VertexAuth("a-token-string", "p")
+
+
+def test_application_default_credentials_are_used_when_none_are_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    creds = Creds()
+    seen: dict[str, Any] = {}
+
+    def default(scopes: list[str]) -> tuple[Creds, str]:
+        seen["scopes"] = scopes
+        return creds, "adc-project"
+
+    import google.auth
+
+    monkeypatch.setattr(google.auth, "default", default)
+    auth = VertexAuth(None, None)
+    assert auth.project == "adc-project"
+    assert seen["scopes"] == ["https://www.googleapis.com/auth/cloud-platform"]
+
+
+def test_a_refresh_that_gives_no_token_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Empty(Creds):
+        def refresh(self, request: Any) -> None:
+            self.valid = True
+
+    with pytest.raises(ValueError, match="no access token"):
+        VertexAuth(Empty(), "p").authorization()
+
+
+def test_without_google_auth_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "google.auth", types.ModuleType("google.auth"))
+    monkeypatch.setitem(sys.modules, "google.auth.transport.requests", None)
+    with pytest.raises(ImportError, match=r"chatplex\[vertexai\]"):
+        VertexAuth(Creds(), "p").authorization()

@@ -1,0 +1,265 @@
+"""ChatGoogleGenerativeAI / ChatVertexAI and init_chat_model("google_genai:...") end to
+end over an httpx MockTransport answering as Gemini does (sync and async)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import BaseModel
+
+from chatplex import ChatGoogleGenerativeAI, ChatVertexAI, init_chat_model
+from chatplex.errors import RateLimitError, SafetyBlockedError
+
+KEY = "AIza-test-key"
+
+
+@pytest.fixture(autouse=True)
+def _no_google_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("GOOGLE_API_KEY", "GEMINI_API_KEY", "GOOGLE_CLOUD_PROJECT"):
+        monkeypatch.delenv(name, raising=False)
+
+
+class Gemini:
+    """Answers generateContent / streamGenerateContent; records the requests."""
+
+    def __init__(self, parts: list[dict[str, Any]] | None = None, status: int = 200) -> None:
+        self.parts = parts or [{"text": "Hello from Gemini"}]
+        self.status = status
+        self.requests: list[httpx.Request] = []
+
+    def response(self) -> dict[str, Any]:
+        return {
+            "candidates": [
+                {
+                    "content": {"parts": self.parts, "role": "model"},
+                    "finishReason": "STOP",
+                    "index": 0,
+                }
+            ],
+            "usageMetadata": {
+                "promptTokenCount": 5,
+                "candidatesTokenCount": 3,
+                "totalTokenCount": 8,
+            },
+            "modelVersion": "gemini-2.5-flash",
+            "responseId": "r1",
+        }
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.status != 200:
+            error = {"error": {"code": self.status, "message": "slow down", "status": "X"}}
+            return httpx.Response(self.status, json=error)
+        if request.url.params.get("alt") == "sse":
+            events = b"".join(
+                b"data: " + json.dumps(self.piece(part, i)).encode() + b"\r\n\r\n"
+                for i, part in enumerate(self.parts)
+            )
+            return httpx.Response(
+                200, content=events, headers={"content-type": "text/event-stream"}
+            )
+        return httpx.Response(200, json=self.response())
+
+    def piece(self, part: dict[str, Any], i: int) -> dict[str, Any]:
+        data = self.response()
+        data["candidates"][0]["content"]["parts"] = [part]
+        if i < len(self.parts) - 1:
+            del data["candidates"][0]["finishReason"]
+        return data
+
+    def body(self, n: int = -1) -> dict[str, Any]:
+        return json.loads(self.requests[n].content)  # type: ignore[no-any-return]
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(transport=httpx.MockTransport(self.handler))
+
+    def async_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.MockTransport(self.handler))
+
+
+def genai(server: Gemini, **settings: Any) -> ChatGoogleGenerativeAI:
+    return ChatGoogleGenerativeAI(
+        model="gemini-2.5-flash",
+        google_api_key=KEY,
+        http_client=server.client(),
+        http_async_client=server.async_client(),
+        max_retries=0,
+        **settings,
+    )
+
+
+def test_langchain_parameters_become_the_gemini_body() -> None:
+    server = Gemini()
+    model = genai(
+        server,
+        temperature=0.3,
+        max_output_tokens=100,
+        top_k=4,
+        n=2,
+        thinking_budget=256,
+        include_thoughts=True,
+        safety_settings=[{"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_NONE"}],
+    )
+    assert model.invoke("Hi").text == "Hello from Gemini"
+    body = server.body()
+    assert body["generationConfig"] == {
+        "temperature": 0.3,
+        "maxOutputTokens": 100,
+        "topK": 4,
+        "candidateCount": 2,
+        "thinkingConfig": {"thinkingBudget": 256, "includeThoughts": True},
+    }
+    assert body["safetySettings"][0]["threshold"] == "BLOCK_NONE"
+    assert server.requests[0].headers["x-goog-api-key"] == KEY
+    assert KEY not in repr(model)
+
+
+def test_stream_and_async_paths_give_the_same_message() -> None:
+    server = Gemini([{"text": "Hel"}, {"text": "lo"}])
+    model = genai(server)
+    chunks = list(model.stream("Hi"))
+    assert "".join(c.text for c in chunks) == "Hello"
+    assert server.requests[-1].url.params["alt"] == "sse"
+    invoked = model.invoke("Hi")
+    assert asyncio.run(model.ainvoke("Hi")) == invoked
+
+    async def astream() -> str:
+        return "".join([c.text async for c in model.astream("Hi")])
+
+    assert asyncio.run(astream()) == "Hello"
+
+
+def test_tool_calls_round_trip() -> None:
+    def get_weather(city: str) -> str:
+        """Weather of a city."""
+        return "sunny"
+
+    call = {"functionCall": {"name": "get_weather", "args": {"city": "Paris"}}}
+    server = Gemini([call])
+    model = genai(server).bind_tools([get_weather], tool_choice="get_weather")
+    reply = model.invoke("Weather in Paris?")
+    assert reply.tool_calls[0]["name"] == "get_weather"
+    assert reply.tool_calls[0]["args"] == {"city": "Paris"}
+    body = server.body()
+    assert body["toolConfig"]["functionCallingConfig"]["allowedFunctionNames"] == ["get_weather"]
+    assert body["tools"][0]["functionDeclarations"][0]["name"] == "get_weather"
+
+
+def test_structured_output_asks_for_a_json_schema() -> None:
+    class Person(BaseModel):
+        name: str
+        born: int
+
+    server = Gemini([{"text": '{"name": "Ada", "born": 1815}'}])
+    person = genai(server).with_structured_output(Person).invoke("Who is Ada?")
+    assert person == Person(name="Ada", born=1815)
+    config = server.body()["generationConfig"]
+    assert config["responseMimeType"] == "application/json"
+    assert config["responseJsonSchema"]["properties"]["born"]["type"] == "integer"
+
+
+def test_init_chat_model_reaches_gemini() -> None:
+    server = Gemini()
+    model = init_chat_model(
+        "google_genai:gemini-2.5-flash", api_key=KEY, http_client=server.client(), top_k=2
+    )
+    assert model.invoke("Hi").usage_metadata["total_tokens"] == 8  # type: ignore[index]
+    assert server.body()["generationConfig"] == {"topK": 2}
+    assert "gemini-2.5-flash:generateContent" in str(server.requests[0].url)
+
+
+def test_typed_errors_reach_the_caller() -> None:
+    with pytest.raises(RateLimitError):
+        genai(Gemini(status=429)).invoke("Hi")
+    blocked = Gemini()
+    blocked.parts = []
+    model = genai(blocked)
+    original = blocked.response
+
+    def refused() -> dict[str, Any]:
+        data = original()
+        data["candidates"][0]["finishReason"] = "PROHIBITED_CONTENT"
+        return data
+
+    blocked.response = refused  # type: ignore[method-assign]
+    with pytest.raises(SafetyBlockedError, match="PROHIBITED_CONTENT"):
+        model.invoke("Hi")
+
+
+def test_unknown_and_refused_keywords_are_type_errors() -> None:
+    with pytest.raises(TypeError, match="did you mean 'top_k'"):
+        ChatGoogleGenerativeAI(model="m", api_key=KEY, topk=3)
+    with pytest.raises(TypeError, match="ChatVertexAI"):
+        ChatGoogleGenerativeAI(model="m", api_key=KEY, vertexai=True)
+    with pytest.raises(TypeError, match="REST"):
+        ChatGoogleGenerativeAI(model="m", api_key=KEY, transport="grpc")
+    ChatGoogleGenerativeAI(model="m", api_key=KEY, transport="rest")  # the off value
+    with pytest.raises(TypeError, match="pass one of them"):
+        ChatGoogleGenerativeAI(model="m", api_key=KEY, google_api_key="other")
+    with pytest.raises(ValueError, match="n must be 1 when streaming"):
+        ChatGoogleGenerativeAI(model="m", api_key=KEY, n=2, streaming=True)
+
+
+def test_client_options_api_endpoint_is_the_base_url() -> None:
+    server = Gemini()
+    model = ChatGoogleGenerativeAI(
+        model="gemini-2.5-flash",
+        api_key=KEY,
+        client_options={"api_endpoint": "gateway.example"},
+        http_client=server.client(),
+    )
+    model.invoke("Hi")
+    assert str(server.requests[0].url).startswith("https://gateway.example/v1beta/models/")
+
+
+class FakeCredentials:
+    token: str | None = None
+    valid = False
+    project_id = "proj-from-creds"
+
+    def refresh(self, request: Any) -> None:
+        self.token, self.valid = "ya29.vertex", True
+
+
+def test_chat_vertexai_sends_a_bearer_token_to_the_vertex_path() -> None:
+    server = Gemini()
+    model = ChatVertexAI(
+        model_name="gemini-2.5-flash",
+        location="us-east5",
+        credentials=FakeCredentials(),
+        http_client=server.client(),
+        max_output_tokens=10,
+    )
+    assert model.invoke("Hi").text == "Hello from Gemini"
+    request = server.requests[0]
+    assert str(request.url) == (
+        "https://us-east5-aiplatform.googleapis.com/v1/projects/proj-from-creds/locations/"
+        "us-east5/publishers/google/models/gemini-2.5-flash:generateContent"
+    )
+    assert request.headers["authorization"] == "Bearer ya29.vertex"
+    assert model.get_name() == "ChatVertexAI" and model.model_name == "gemini-2.5-flash"
+    # Structured output as langchain-google-vertexai: a forced function call by default.
+    server.parts = [{"functionCall": {"name": "Person", "args": {"name": "Ada"}}}]
+    schema = {"title": "Person", "type": "object", "properties": {"name": {"type": "string"}}}
+    assert model.with_structured_output(schema).invoke("Who?") == {"name": "Ada"}
+    assert server.body()["toolConfig"]["functionCallingConfig"]["mode"] == "ANY"
+    assert "ya29" not in repr(model)
+
+
+def test_refused_settings_fail_before_credentials_are_looked_up() -> None:
+    with pytest.raises(TypeError, match="REST"):
+        ChatVertexAI(model="m", api_transport="grpc")  # no project, no ADC: never reached
+
+
+def test_batch_apis_gemini_batch_mode_and_vertex_not_built() -> None:
+    from chatplex.batches.gemini import GeminiBatches
+    from chatplex.batches.submit import batch_api
+
+    assert isinstance(batch_api(genai(Gemini())), GeminiBatches)
+    vertex = ChatVertexAI(model="gemini-2.5-flash", project="p", credentials=FakeCredentials())
+    with pytest.raises(NotImplementedError, match="google_vertexai"):
+        batch_api(vertex)
