@@ -95,7 +95,6 @@ _LAZY = {
     "ChatOpenAI": "chat",
     "AzureChatOpenAI": "chat",
     "ChatGoogleGenerativeAI": "chat",
-    "ChatOpenAI": "chat",
     "ChatVertexAI": "chat",
     "InMemoryCache": "chat",
     "SQLiteCache": "chat",

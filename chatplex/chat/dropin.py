@@ -68,6 +68,7 @@ REFUSED: dict[str, dict[str, str]] = {
         "guard_last_turn_only": "not built in chatplex: wrap the last user text in a "
         "guardContent block yourself",
         "raw_blocks": "not built in chatplex: pass messages",
+    },
     "google_genai": {
         "client": _SDK_CLIENTS,
         "async_client": _SDK_CLIENTS,

@@ -148,6 +148,8 @@ class TestAzureWireIntegration(_Integration):
             "api_version": AZURE_VERSION,
             "api_key": "mock-key",
         }
+
+
 def _gemini_wire_served() -> bool:
     """Whether the mock server's core dispatches to the Gemini wire (`_mock_routes`)."""
     try:
