@@ -29,8 +29,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._mock_http import HttpRequest, build_head
-from ._mock_replies import ANTHROPIC, OPENAI, anthropic_json, dumps, openai_json, plan_reply
+from ._mock_replies import ANTHROPIC, OPENAI, dumps, plan_reply
 from ._mock_types import MockSettings
+from ._mock_wire_anthropic import anthropic_json
+from ._mock_wire_openai import openai_json
 
 if TYPE_CHECKING:
     from ._mock_core import MockCore, _Exchange

@@ -41,7 +41,10 @@ __all__ = [
 STREAM_FAULTS = frozenset(
     {"midstream_close", "truncated_sse", "stream_error_event", "malformed_json"}
 )
-FAULTS = frozenset({"status", "reset", "stall", "html_error", "error_payload_200"}) | STREAM_FAULTS
+FAULTS = (
+    frozenset({"status", "reset", "stall", "html_error", "error_payload_200", "content_filter"})
+    | STREAM_FAULTS
+)
 
 # name -> does it take "=value" (required / optional / never)
 _VALUES = {"status": "required", "stall": "required", "html_error": "optional"}

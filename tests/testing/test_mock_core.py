@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from chatplex.testing._mock_core import ROUTES, MockCore, _chunks, _seconds
+from chatplex.testing._mock_core import MockCore, _chunks, _seconds
 from chatplex.testing._mock_faults import MockUsageError
+from chatplex.testing._mock_routes import wire_for
 from chatplex.testing._mock_types import MockRequest, MockSettings
 
 
@@ -61,10 +62,16 @@ async def test_it_binds_loopback_only() -> None:
 
 
 def test_routes() -> None:
-    assert ROUTES == {
+    names = {
+        path: wire.name if wire else None
+        for path in ("/v1/chat/completions", "/chat/completions", "/v1/messages", "/v2/other")
+        for wire in [wire_for(path)]
+    }
+    assert names == {
         "/v1/chat/completions": "openai",
         "/chat/completions": "openai",
         "/v1/messages": "anthropic",
+        "/v2/other": None,
     }
 
 
