@@ -104,6 +104,22 @@ async def test_a_reply_with_each_providers_request_id_header(core: tuple[MockCor
     assert stats.requests == 2 and stats.by_status == {200: 2} and stats.attempts == {"k1": 1}
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/openai/v1/chat/completions",  # Groq
+        "/api/v1/chat/completions",  # OpenRouter
+        "/chat/completions?api-version=2024-10-21",  # a query string is not the path
+    ],
+)
+async def test_chat_completions_under_any_prefix(core: tuple[MockCore, int], path: str) -> None:
+    _, port = core
+    body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+    status, headers, raw = await exchange(port, post(path, body))
+    assert status == 200 and "x-request-id" in headers
+    assert json.loads(raw)["choices"][0]["message"]["content"] == "Echo: hi"
+
+
 async def test_wrong_method_and_bad_bodies(core: tuple[MockCore, int]) -> None:
     _, port = core
     status, headers, _ = await exchange(
