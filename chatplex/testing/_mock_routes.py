@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ._mock_wire import MockWire
 from ._mock_wire_anthropic import WIRE as ANTHROPIC
+from ._mock_wire_azure import WIRE as AZURE
 from ._mock_wire_openai import WIRE as CHAT_COMPLETIONS
 
 __all__ = ["WIRES", "wire_for"]
@@ -17,6 +18,7 @@ __all__ = ["WIRES", "wire_for"]
 #: Specific before general; one entry per wire.
 WIRES: list[MockWire] = [
     ANTHROPIC,
+    AZURE,  # before Chat Completions: its paths end in /chat/completions too
     CHAT_COMPLETIONS,  # general: any path ending in /chat/completions
 ]
 

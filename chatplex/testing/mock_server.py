@@ -266,6 +266,12 @@ class MockServer:
         return self.url
 
     @property
+    def azure_endpoint(self) -> str:
+        """Endpoint for Azure OpenAI clients (``AzureOpenAI(azure_endpoint=...)``,
+        ``AzureChatOpenAI``): deployment paths, and Azure's ``/openai/v1/`` API under it."""
+        return self.url + "/azure"
+
+    @property
     def stats(self) -> MockStats:
         """A consistent snapshot of the counters; safe to read from any thread."""
         return self._core.stats.snapshot()
