@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from ._mock_wire import MockWire
 from ._mock_wire_anthropic import WIRE as ANTHROPIC
+from ._mock_wire_azure import RESPONSES_WIRE as AZURE_RESPONSES
 from ._mock_wire_azure import WIRE as AZURE
 from ._mock_wire_openai import WIRE as CHAT_COMPLETIONS
+from ._mock_wire_responses import WIRE as RESPONSES
 
 __all__ = ["WIRES", "wire_for"]
 
@@ -19,7 +21,9 @@ __all__ = ["WIRES", "wire_for"]
 WIRES: list[MockWire] = [
     ANTHROPIC,
     AZURE,  # before Chat Completions: its paths end in /chat/completions too
+    AZURE_RESPONSES,  # before Responses: its paths end in /responses too
     CHAT_COMPLETIONS,  # general: any path ending in /chat/completions
+    RESPONSES,  # general: any path ending in /responses
 ]
 
 

@@ -3,7 +3,8 @@
 Paths: `/openai/deployments/{deployment}/chat/completions?api-version=...` (the model is
 the deployment when the body names none) under any prefix, and the newer
 `/azure/openai/v1/chat/completions` (the mock mounts Azure's v1 API under `/azure`:
-`MockServer.azure_endpoint`, because a bare `/openai/v1/` is Groq's Chat Completions).
+`MockServer.azure_endpoint`, because a bare `/openai/v1/` is Groq's Chat Completions),
+and the same for the Responses API (`.../responses`: `RESPONSES_WIRE`).
 A request must carry `api-key` or `Authorization: Bearer` (else Azure's 401). Replies
 carry Azure's `prompt_filter_results` and per-choice `content_filter_results`;
 `x-mock-fault: content_filter` gives Azure's 400 `content_filter` error (a stream ends
@@ -13,6 +14,7 @@ quoted in the shared wire corpus and the Vercel AI SDK's Azure test fixtures.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import time
@@ -29,9 +31,11 @@ from ._mock_wire_openai import (
     openai_json,
     openai_stream_error,
 )
+from ._mock_wire_responses import WIRE as RESPONSES
 
 __all__ = [
     "AZURE_PREFIX",
+    "RESPONSES_WIRE",
     "WIRE",
     "azure_check_auth",
     "azure_error",
@@ -116,13 +120,17 @@ def azure_error(status: int, type_: str, message: str, code: str | None) -> byte
     return openai_error(message, type_, code)
 
 
+def _with_deployment(path: str, view: dict[str, Any]) -> dict[str, Any]:
+    name = deployment(path)
+    if name is not None and not isinstance(view.get("model"), str):
+        return {**view, "model": name}
+    return view
+
+
 def _view(path: str, body: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(body.get("messages"), list):
         raise MockUsageError("the body must be a JSON object with a 'messages' list")
-    name = deployment(path)
-    if name is not None and not isinstance(body.get("model"), str):
-        return {**body, "model": name}
-    return body
+    return _with_deployment(path, body)
 
 
 def _render_json(reply: Reply, rid: str) -> bytes:
@@ -185,4 +193,17 @@ WIRE = MockWire(
     check_auth=azure_check_auth,
     rate_limit_headers=_rate_limit_headers,
     rate_limited_headers=lambda wait: [("x-ratelimit-remaining-requests", "0")],
+)
+
+# Azure's Responses API: `/openai/deployments/{d}/responses` and `/azure/openai/v1/responses`,
+# the Responses wire behind Azure's key check, deployment model and error shapes.
+RESPONSES_WIRE = dataclasses.replace(
+    RESPONSES,
+    name="azure_responses",
+    match=lambda path: is_azure(path) and path.endswith("/responses"),
+    request_view=lambda path, body: _with_deployment(path, RESPONSES.request_view(path, body)),
+    error_body=WIRE.error_body,
+    check_auth=azure_check_auth,
+    rate_limit_headers=_rate_limit_headers,
+    rate_limited_headers=WIRE.rate_limited_headers,
 )

@@ -93,18 +93,19 @@ def server() -> Iterator[MockServer]:
         yield srv
 
 
-def _client(srv: MockServer) -> openai.AzureOpenAI:
-    return openai.AzureOpenAI(
-        azure_endpoint=srv.azure_endpoint,
+@pytest.fixture(scope="module")
+def client(server: MockServer) -> Iterator[openai.AzureOpenAI]:
+    with openai.AzureOpenAI(
+        azure_endpoint=server.azure_endpoint,
         api_key="k",
         api_version="2024-10-21",
         azure_deployment="dep",
         max_retries=0,
-    )
+    ) as sdk:
+        yield sdk
 
 
-def test_the_sdk_reads_a_reply_and_a_stream(server: MockServer) -> None:
-    client = _client(server)
+def test_the_sdk_reads_a_reply_and_a_stream(client: openai.AzureOpenAI) -> None:
     reply = client.chat.completions.create(model="gpt-4o", messages=HI)
     assert reply.choices[0].message.content == "Echo: hi there"
     assert reply.model_extra and "prompt_filter_results" in reply.model_extra
@@ -119,8 +120,7 @@ def test_the_sdk_reads_a_reply_and_a_stream(server: MockServer) -> None:
     assert text == "Echo: hi there" and chunks[-1].usage is not None
 
 
-def test_the_sdk_sees_content_filter_refusals(server: MockServer) -> None:
-    client = _client(server)
+def test_the_sdk_sees_content_filter_refusals(client: openai.AzureOpenAI) -> None:
     fault = {"x-mock-fault": "content_filter"}
     with pytest.raises(openai.BadRequestError) as caught:
         client.chat.completions.create(model="m", messages=HI, extra_headers=fault)
@@ -136,10 +136,10 @@ def test_the_sdk_sees_content_filter_refusals(server: MockServer) -> None:
 
 
 async def test_the_async_sdk_on_azures_v1_path(server: MockServer) -> None:
-    client = openai.AsyncOpenAI(base_url=server.azure_endpoint + "/openai/v1/", api_key="k")
-    reply = await client.chat.completions.create(model="m", messages=HI)
+    base = server.azure_endpoint + "/openai/v1/"
+    async with openai.AsyncOpenAI(base_url=base, api_key="k") as client:
+        reply = await client.chat.completions.create(model="m", messages=HI)
     assert reply.choices[0].message.content == "Echo: hi there"
-    await client.close()
 
 
 def test_a_request_without_a_key_is_refused(server: MockServer) -> None:
