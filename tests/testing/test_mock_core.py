@@ -174,3 +174,30 @@ def test_header_numbers_are_checked() -> None:
     for bad in ({"x-mock-chunks": "1.5"}, {"x-mock-chunks": "0"}):
         with pytest.raises(MockUsageError, match="x-mock-chunks"):
             _chunks(bad, None)
+
+
+async def test_each_wire_has_its_own_budget_and_rate_limit_headers() -> None:
+    settings = MockSettings(rate_limit_rps=0.001, rate_limit_burst=1, rate_limit_announce=True)
+    server = MockCore(settings)
+    port = await server.listen("127.0.0.1", 0)
+    body = {"model": "m", "input": "hi"}
+    try:
+        status, headers, _ = await exchange(port, post("/v1/responses", body))
+        assert status == 200 and headers["x-ratelimit-remaining-requests"] == "0"
+        status, headers, raw = await exchange(port, post("/v1/responses", body))
+        assert status == 429 and float(headers["retry-after"]) > 0
+        assert json.loads(raw)["error"]["code"] == "rate_limit_exceeded"
+        azure = post("/openai/deployments/d/chat/completions", {"messages": []}, "api-key: k")
+        status, headers, _ = await exchange(port, azure)  # Azure's budget is still full
+        assert status == 200 and "x-ratelimit-reset-requests" not in headers
+        assert headers["x-ratelimit-remaining-requests"] == "0"
+    finally:
+        await server.close()
+
+
+async def test_a_wire_that_needs_a_key_refuses_before_any_fault(core: tuple[MockCore, int]) -> None:
+    server, port = core
+    path = "/openai/deployments/d/chat/completions"
+    status, headers, raw = await exchange(port, post(path, {"messages": []}, "x-mock-fault: reset"))
+    assert status == 401 and json.loads(raw)["error"]["code"] == "401"
+    assert "x-request-id" in headers and server.stats.snapshot().faults == {}
