@@ -18,6 +18,7 @@ from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_routes import wire_for
 from chatplex.testing._mock_wire_responses import WIRE, request_view
+from tests.adapters._corpus import corpus_dir
 
 WEATHER: Any = {
     "type": "function",
@@ -106,6 +107,28 @@ def test_stream_events_are_numbered_and_flag_the_deltas() -> None:
     usage = datas[-1]["response"]["usage"]
     assert usage["input_tokens_details"] == {"cached_tokens": 0}
     assert usage["output_tokens_details"] == {"reasoning_tokens": 0}
+
+
+def test_the_shapes_follow_the_recordings() -> None:
+    recorded_dir = corpus_dir()
+    if recorded_dir is None:
+        pytest.skip("the shared wire corpus is not here")
+    recorded = json.loads((recorded_dir / "openai_responses_nonstream_text.json").read_bytes())
+    view = request_view("/v1/responses", {"model": "m", "input": "x"})
+    reply = plan_reply("openai", view, text=None, chunks=None, tool_name=None)
+    mine = json.loads(WIRE.render_json(reply, "r"))
+    assert set(mine) == set(recorded)
+    assert set(mine["output"][0]) == set(recorded["output"][0])
+    assert set(mine["output"][0]["content"][0]) == set(recorded["output"][0]["content"][0])
+    assert mine["usage"].keys() == recorded["usage"].keys()
+    # The stream of a function call: the same event types in the same order.
+    sse = (recorded_dir / "openai_responses_stream_function_call.sse").read_bytes()
+    kinds = [line[7:] for line in sse.decode().splitlines() if line.startswith("event: ")]
+    tool_view = request_view("/v1/responses", {"input": "use a tool", "tools": [WEATHER]})
+    tool_reply = plan_reply("openai", tool_view, text=None, chunks=1, tool_name=None)
+    events = WIRE.render_events(tool_reply, "r", tool_view)
+    mine_kinds = [e.split(b"\n", 1)[0][7:].decode() for e, _ in events]
+    assert list(dict.fromkeys(mine_kinds)) == list(dict.fromkeys(kinds))
 
 
 def test_errors_and_stream_errors() -> None:
