@@ -460,7 +460,8 @@ class MockCore:
             await self._stream(ex, [event for event, _ in events], terminate=True)
             return ex.keep_alive
         if stream:
-            return await self._stream_fault(ex, fault, wire.render_events(reply, ex.rid, view))
+            events = wire.render_events(reply, ex.rid, view)
+            return await self._stream_fault(ex, fault, events, reply)
         return await self._body_fault(ex, fault, wire.render_json(reply, ex.rid), extra)
 
     async def _body_fault(
@@ -475,7 +476,9 @@ class MockCore:
         await self._send(ex, 200, half, _JSON, extra)
         return ex.keep_alive
 
-    async def _stream_fault(self, ex: _Exchange, fault: Fault, events: list[Event]) -> bool:
+    async def _stream_fault(
+        self, ex: _Exchange, fault: Fault, events: list[Event], reply: Reply
+    ) -> bool:
         cut = cut_index([is_delta for _, is_delta in events], fault.after)
         frames = [event for event, _ in events[:cut]]
         if fault.name == "midstream_close":
@@ -486,6 +489,8 @@ class MockCore:
             status = 529 if wire.dialect == ANTHROPIC else 500
             type_, message, code = error_fields(wire.dialect, status, fault)
             frames.append(wire.stream_error(type_, message, code))
+            if wire.stream_failed is not None:
+                frames.append(wire.stream_failed(reply, ex.rid, type_, message, code))
         elif fault.name == "malformed_json":
             frames.append(break_event(events[cut][0]))
         await self._stream(ex, frames, terminate=True)

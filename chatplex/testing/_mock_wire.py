@@ -89,6 +89,9 @@ class MockWire:
       sent on every reply when the server announces limits; default none.
     - `rate_limited_headers(wait)`: the rate-limit headers a 429 of the limiter carries
       when the full set is not announced (besides `retry-after`); default none.
+    - `stream_failed(reply, rid, type_, message, code)`: a frame sent after
+      `stream_error`'s on a mid-stream error, for wires whose failure event carries the
+      response (the Responses API's `response.failed`); default None (nothing more).
     """
 
     name: str
@@ -106,3 +109,4 @@ class MockWire:
         no_rate_limit_headers
     )
     rate_limited_headers: Callable[[float], list[tuple[str, str]]] = no_rate_limited_headers
+    stream_failed: Callable[[Reply, str, str, str, str | None], bytes] | None = None

@@ -225,6 +225,13 @@ def _stream_error(type_: str, message: str, code: str | None) -> bytes:
     return sse("error", dumps(error))
 
 
+def _stream_failed(reply: Reply, rid: str, type_: str, message: str, code: str | None) -> bytes:
+    # After the `error` event, the response itself ends as failed, with the same error.
+    response = response_object(reply, rid, int(time.time()), done=False)
+    response.update(status="failed", error={"code": code or type_, "message": message})
+    return sse("response.failed", dumps({"type": "response.failed", "response": response}))
+
+
 WIRE = MockWire(
     name="responses",
     match=lambda path: path.endswith("/responses"),
@@ -237,4 +244,5 @@ WIRE = MockWire(
     stream_error=_stream_error,
     rate_limit_headers=openai_rate_limit_headers,
     rate_limited_headers=openai_rate_limited_headers,
+    stream_failed=_stream_failed,
 )

@@ -73,7 +73,7 @@ Fault spec grammar: ``name[=value](;key=value)*``, for example ``status=429;retr
                             message_stop (non-stream: JSON cut in half, honest length)
 ``stream_error_event``      stream ``after`` deltas, then ``event: error`` (Anthropic
                             overloaded_error; OpenAI-compatible Groq style; the
-                            Responses API's ``error`` event) and end
+                            Responses API's ``error`` then ``response.failed``) and end
 ``malformed_json``          non-stream: 200 with broken JSON; stream: the next event's
                             JSON cut in half, then end
 ``content_filter``          a content-filter refusal: non-stream, a 400 with code

@@ -36,6 +36,7 @@ def test_defaults_plan_as_chat_completions_and_announce_no_limits() -> None:
     assert wire.dialect == "openai"
     assert wire.rate_limit_headers(1.0, 5.0, 2.0) == []
     assert wire.rate_limited_headers(0.5) == []
+    assert wire.stream_failed is None
 
 
 def test_the_functions_given_are_the_ones_called() -> None:

@@ -218,7 +218,10 @@ def test_sdk_mid_stream_error_and_error_status(client: openai.OpenAI) -> None:
     events = list(
         client.responses.create(model="m", input="a b c", stream=True, extra_headers=fault)
     )
-    assert events[-1].type == "error"
+    assert [e.type for e in events[-2:]] == ["error", "response.failed"]
+    failed = events[-1].response  # type: ignore[union-attr]
+    assert failed.status == "failed" and failed.error is not None
+    assert failed.error.code == "server_error" and failed.id.startswith("resp_")
     assert sum(e.type == "response.output_text.delta" for e in events) == 1
     with pytest.raises(openai.RateLimitError):
         client.responses.create(model="m", input="x", extra_headers={"x-mock-fault": "status=429"})
