@@ -24,6 +24,7 @@ from typing import Any
 
 from ._mock_batches import MockBatches, is_batch_path
 from ._mock_faults import (
+    CONTENT_FILTERED,
     STREAM_FAULTS,
     Fault,
     MockUsageError,
@@ -55,13 +56,6 @@ logger = logging.getLogger("chatplex.testing.mock_server")
 _JSON = "application/json"
 _SSE_HEADERS = (("cache-control", "no-cache"), ("transfer-encoding", "chunked"))
 _LINGER_RESET = struct.pack("ii", 1, 0)
-# Azure's words for a prompt its content filter refuses.
-_FILTERED = (
-    "The response was filtered due to the prompt triggering Azure OpenAI's content "
-    "management policy. Please modify your prompt and retry. To learn more about our "
-    "content filtering policies please read our documentation: "
-    "https://go.microsoft.com/fwlink/?linkid=2198766"
-)
 
 
 @dataclass
@@ -450,7 +444,7 @@ class MockCore:
         if name == "content_filter" and not stream:
             # A prompt the provider's filter refuses: a 400 (Azure's shape carries the
             # categories); a stream instead ends early with a content-filter finish.
-            message = fault.get("message") or _FILTERED
+            message = fault.get("message") or CONTENT_FILTERED
             return await self._send_error(ex, 400, "invalid_request_error", message, name, extra)
         assert name in STREAM_FAULTS or name == "content_filter"
         view = self._view(ex, body)

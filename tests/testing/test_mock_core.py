@@ -201,3 +201,21 @@ async def test_a_wire_that_needs_a_key_refuses_before_any_fault(core: tuple[Mock
     status, headers, raw = await exchange(port, post(path, {"messages": []}, "x-mock-fault: reset"))
     assert status == 401 and json.loads(raw)["error"]["code"] == "401"
     assert "x-request-id" in headers and server.stats.snapshot().faults == {}
+
+
+async def test_the_content_filter_fault_on_every_wire(core: tuple[MockCore, int]) -> None:
+    _, port = core
+    fault = "x-mock-fault: content_filter"
+    chat = {"model": "m", "messages": [{"role": "user", "content": "hi there"}]}
+    status, _, raw = await exchange(port, post("/v1/chat/completions", chat, fault))
+    assert status == 400 and json.loads(raw)["error"]["code"] == "content_filter"
+    status, _, raw = await exchange(port, post("/v1/messages", chat, fault))
+    assert status == 400 and json.loads(raw)["error"]["type"] == "invalid_request_error"
+    status, _, raw = await exchange(
+        port, post("/v1/chat/completions", {**chat, "stream": True}, fault)
+    )
+    assert status == 200 and b'"finish_reason":"content_filter"' in raw
+    responses = {"model": "m", "input": "hi", "stream": True}
+    status, _, raw = await exchange(port, post("/v1/responses", responses, fault))
+    assert status == 200 and b"event: response.incomplete" in raw
+    assert b'"incomplete_details":{"reason":"content_filter"}' in raw
