@@ -4,9 +4,8 @@
 A job "takes" `x-mock-batch-seconds` (header on the create call; default 1 s) instead of
 hours; then its results are written, row by row, to files in a temporary directory
 (removed when the server stops) and served from there in chunks: a 100,000-row job is
-never held in memory as replies. Rows answer exactly as the real-time endpoints would
-(the same reply planning), in a different order than sent (odd rows, then even ones), as
-the providers say results may come.
+never held in memory as replies. Rows (OpenAI's: `/v1/chat/completions` or `/v1/responses`)
+answer as the real-time endpoint's wire would, odd rows then even ones, as results may come.
 
 Injected failures, per create call: `x-mock-batch-errored: FRACTION` (a 500 `api_error`
 / `server_error` row) and `x-mock-batch-expired: FRACTION` (a row the window closed on).
@@ -29,7 +28,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._mock_http import HttpRequest, build_head
-from ._mock_replies import ANTHROPIC, OPENAI, anthropic_json, dumps, openai_json, plan_reply
+from ._mock_replies import ANTHROPIC, OPENAI, dumps, plan_reply
+from ._mock_routes import wire_for
 from ._mock_types import MockSettings
 
 if TYPE_CHECKING:
@@ -39,6 +39,10 @@ __all__ = ["MockBatches", "is_batch_path"]
 
 _OPENAI_PREFIXES = ("/v1/files", "/files", "/v1/batches", "/batches")
 _ANTHROPIC_PREFIX = "/v1/messages/batches"
+_ROW_BODY: dict[str, tuple[str, Any, str]] = {  # OpenAI batch endpoints: what a row holds
+    "/v1/chat/completions": ("messages", list, "a messages list"),
+    "/v1/responses": ("input", (str, list), "an input"),
+}
 _JSON = "application/json"
 _CHUNK = 1 << 16
 _CUSTOM_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
@@ -75,6 +79,7 @@ class _Job:
     outputs: dict[str, str] = field(default_factory=dict)  # kind -> local path
     task: asyncio.Task[None] | None = None
     started: bool = False  # results are being (or were) written
+    endpoint: str = "/v1/messages"  # the path every row is answered as
 
 
 def _fraction(request: HttpRequest, name: str) -> float:
@@ -206,16 +211,15 @@ class MockBatches:
         file_id = body.get("input_file_id")
         if not isinstance(file_id, str):
             raise _Refusal(400, "input_file_id is required")
-        if body.get("endpoint") != "/v1/chat/completions":
-            raise _Refusal(
-                400, f"this mock batches /v1/chat/completions, not {body.get('endpoint')!r}"
-            )
+        endpoint = body.get("endpoint")
+        if endpoint not in _ROW_BODY:
+            raise _Refusal(400, f"this mock batches {' or '.join(_ROW_BODY)}, not {endpoint!r}")
         if body.get("completion_window") != "24h":
             raise _Refusal(400, "completion_window must be '24h'")
         path = self._stored(file_id)[0]
-        total = _check_lines(path, OPENAI)
+        total = _check_lines(path, endpoint)
         job = self._new_job(OPENAI, "batch_", path, total, request)
-        job.input_file_id = file_id
+        job.input_file_id, job.endpoint = file_id, endpoint
         job.metadata = body.get("metadata") or {}
         return self._openai_object(job)
 
@@ -235,7 +239,7 @@ class MockBatches:
         return {
             "id": job.id,
             "object": "batch",
-            "endpoint": "/v1/chat/completions",
+            "endpoint": job.endpoint,
             "errors": None,
             "input_file_id": job.input_file_id,
             "completion_window": "24h",
@@ -362,13 +366,15 @@ class MockBatches:
         finally:
             writer.close()
 
-    def reply_body(self, provider: str, body: dict[str, Any], rid: str) -> bytes:
+    def reply_body(self, endpoint: str, body: dict[str, Any], rid: str) -> bytes:
+        """The reply the real-time `endpoint` gives `body`, in its wire's shape."""
+        wire = wire_for(endpoint)
+        assert wire is not None
+        view = wire.request_view(endpoint, body)
         settings = self.settings
-        text = settings.reply(body) if settings.reply is not None else settings.reply_text
-        reply = plan_reply(provider, body, text=text, chunks=None, tool_name=None)
-        if provider == ANTHROPIC:
-            return anthropic_json(reply, rid)
-        return openai_json(reply, rid, int(time.time()))
+        text = settings.reply(view) if settings.reply is not None else settings.reply_text
+        reply = plan_reply(wire.dialect, view, text=text, chunks=None, tool_name=None)
+        return wire.render_json(reply, rid)
 
     def fail_once(self, job: _Job, cid: str) -> str | None:
         """'errored', 'expired' or None for this row of `job` (each id fails once)."""
@@ -423,7 +429,7 @@ class _Results:
     def _openai(self, cid: str, rid: str, kind: str, body: dict[str, Any]) -> None:
         head = b'{"id":"batch_req_' + rid.encode() + b'","custom_id":' + dumps(cid)
         if kind == "succeeded":
-            reply = self.batches.reply_body(OPENAI, body, rid)
+            reply = self.batches.reply_body(self.job.endpoint, body, rid)
             response = b'{"status_code":200,"request_id":"req_' + rid.encode() + b'","body":'
             self._out("output").write(
                 head + b',"response":' + response + reply + b'},"error":null}\n'
@@ -451,7 +457,7 @@ class _Results:
 
     def _anthropic(self, cid: str, rid: str, kind: str, body: dict[str, Any]) -> None:
         if kind == "succeeded":
-            message = self.batches.reply_body(ANTHROPIC, body, rid)
+            message = self.batches.reply_body(self.job.endpoint, body, rid)
             result = b'{"type":"succeeded","message":' + message + b"}"
         elif kind == "errored":
             error = {
@@ -498,7 +504,7 @@ def _load(body: bytes) -> dict[str, Any]:
     return value
 
 
-def _check_lines(path: str, provider: str) -> int:
+def _check_lines(path: str, endpoint: str) -> int:
     """Validate an OpenAI input file as the API does; return its number of requests."""
     seen: set[str] = set()
     model = None
@@ -516,11 +522,12 @@ def _check_lines(path: str, provider: str) -> int:
             if cid in seen:
                 raise _Refusal(400, f"line {number}: duplicate custom_id {cid!r}")
             seen.add(cid)
-            if item.get("method") != "POST" or item.get("url") != "/v1/chat/completions":
-                raise _Refusal(400, f"line {number}: method/url must be POST /v1/chat/completions")
+            if item.get("method") != "POST" or item.get("url") != endpoint:
+                raise _Refusal(400, f"line {number}: method/url must be POST {endpoint}")
             body = item.get("body")
-            if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
-                raise _Refusal(400, f"line {number}: body must hold a messages list")
+            key, kinds, what = _ROW_BODY[endpoint]
+            if not isinstance(body, dict) or not isinstance(body.get(key), kinds):
+                raise _Refusal(400, f"line {number}: body must hold {what}")
             if model is not None and body.get("model") != model:
                 raise _Refusal(400, f"line {number}: every request must use the same model")
             model = body.get("model")

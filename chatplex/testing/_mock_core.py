@@ -2,13 +2,15 @@
 
 `MockCore` owns no thread and no loop: `MockServer` runs it in a background thread,
 the CLI runs it in the main thread. Everything in here runs on that one event loop.
+It knows no wire: the `MockWire` that `_mock_routes.wire_for(path)` picks reads the
+request, renders the reply, the errors and the stream.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime
+import dataclasses
 import itertools
 import json
 import logging
@@ -16,13 +18,13 @@ import math
 import secrets
 import socket
 import struct
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ._mock_batches import MockBatches, is_batch_path
 from ._mock_faults import (
+    CONTENT_FILTERED,
     STREAM_FAULTS,
     Fault,
     MockUsageError,
@@ -33,22 +35,8 @@ from ._mock_faults import (
     retry_headers,
 )
 from ._mock_http import CHUNKED_END, HttpError, HttpRequest, build_head, frame, read_request
-from ._mock_replies import (
-    ANTHROPIC,
-    OPENAI,
-    Event,
-    Reply,
-    anthropic_error,
-    anthropic_events,
-    anthropic_json,
-    break_event,
-    cut_index,
-    openai_error,
-    openai_events,
-    openai_json,
-    plan_reply,
-    stream_error_event,
-)
+from ._mock_replies import ANTHROPIC, Event, Reply, break_event, cut_index, plan_reply
+from ._mock_routes import wire_for
 from ._mock_types import (
     LOOPBACK,
     MAX_CHUNKS,
@@ -57,25 +45,16 @@ from ._mock_types import (
     MockSettings,
     StatsRecorder,
 )
+from ._mock_wire import MockWire
+from ._mock_wire_openai import WIRE as CHAT_COMPLETIONS
 from ._script_reply import scripted_reply
 
-__all__ = ["ROUTES", "MockCore"]
+__all__ = ["MockCore"]
 
 logger = logging.getLogger("chatplex.testing.mock_server")
 
-ROUTES = {
-    "/v1/chat/completions": OPENAI,
-    "/chat/completions": OPENAI,
-    "/v1/messages": ANTHROPIC,
-}
-# Rate-limit budgets are per API, whichever alias of the path was used.
-_BUDGET_KEYS = {OPENAI: "/v1/chat/completions", ANTHROPIC: "/v1/messages"}
 _JSON = "application/json"
-_SSE_HEADERS = (
-    ("content-type", "text/event-stream; charset=utf-8"),
-    ("cache-control", "no-cache"),
-    ("transfer-encoding", "chunked"),
-)
+_SSE_HEADERS = (("cache-control", "no-cache"), ("transfer-encoding", "chunked"))
 _LINGER_RESET = struct.pack("ii", 1, 0)
 
 
@@ -85,7 +64,7 @@ class _Exchange:
 
     request: HttpRequest
     writer: asyncio.StreamWriter
-    provider: str | None
+    wire: MockWire | None  # None: not a model API path (batches, health, unknown)
     rid: str
     headers: list[tuple[str, str]]
     sent: bool = False  # once a status line is out, errors can only drop the connection
@@ -93,6 +72,11 @@ class _Exchange:
     @property
     def keep_alive(self) -> bool:
         return self.request.keep_alive
+
+    @property
+    def speaks(self) -> MockWire:
+        """The wire errors are written in: Chat Completions' off the model API paths."""
+        return self.wire or CHAT_COMPLETIONS
 
 
 def _load_json(body: bytes) -> dict[str, Any] | None:
@@ -149,7 +133,7 @@ def _reset(writer: asyncio.StreamWriter) -> None:
 
 
 class MockCore:
-    """Serves the OpenAI and Anthropic wire protocols on one event loop."""
+    """Serves every wire in `_mock_routes.WIRES` on one event loop."""
 
     def __init__(self, settings: MockSettings) -> None:
         self.settings = settings
@@ -225,7 +209,8 @@ class MockCore:
             try:
                 request = await read_request(reader, writer)
             except HttpError as exc:
-                body = openai_error(exc.message, "invalid_request_error", None)
+                error_body = CHAT_COMPLETIONS.error_body
+                body = error_body(exc.status, "invalid_request_error", exc.message, None, "")
                 headers = [("content-type", _JSON), ("content-length", str(len(body)))]
                 self.stats.status(exc.status)
                 writer.write(build_head(exc.status, [*headers, ("connection", "close")]) + body)
@@ -234,32 +219,34 @@ class MockCore:
                 return
 
     def _exchange(self, request: HttpRequest, writer: asyncio.StreamWriter) -> _Exchange:
-        provider = ROUTES.get(request.path)
+        wire = wire_for(request.path)
         rid = f"mock{self._prefix}{next(self._ids):06d}"
         request_id = "req_" + rid
-        if provider == OPENAI:
-            headers = [("x-request-id", request_id)]
-        elif provider == ANTHROPIC:
-            headers = [("request-id", request_id)]
+        if wire is not None:
+            headers = [(wire.request_id_header, request_id)]
         else:
             headers = [("x-request-id", request_id), ("request-id", request_id)]
         key = request.headers.get("x-request-key")
         if key is not None:
             headers.append(("x-request-key", key))
         headers.append(("connection", "keep-alive" if request.keep_alive else "close"))
-        return _Exchange(request, writer, provider, rid, headers)
+        return _Exchange(request, writer, wire, rid, headers)
 
     async def _serve(self, request: HttpRequest, writer: asyncio.StreamWriter) -> bool:
         """Answer one request; return whether the connection may serve another."""
         attempt = self.stats.request(request.path, request.headers.get("x-request-key"))
         ex = self._exchange(request, writer)
         try:
-            if ex.provider is None:
+            if ex.wire is None:
                 return await self._serve_other(ex)
             if request.method != "POST":
                 message = f"Method {request.method} is not allowed on {request.path}"
                 kind, allow = "invalid_request_error", [("allow", "POST")]
                 return await self._send_error(ex, 405, kind, message, None, allow)
+            refusal = ex.wire.check_auth(request.headers)
+            if refusal is not None:
+                kind, _, code = error_fields(ex.wire.dialect, 401, None)
+                return await self._send_error(ex, 401, kind, refusal, code)
             return await self._serve_api(ex, attempt)
         except MockUsageError as exc:
             if ex.sent:
@@ -285,17 +272,19 @@ class MockCore:
         return await self._send_error(ex, 404, "invalid_request_error", message, "unknown_url")
 
     async def _serve_api(self, ex: _Exchange, attempt: int) -> bool:
-        assert ex.provider is not None
+        assert ex.wire is not None
         request, settings = ex.request, self.settings
         body = _load_json(request.body)
         wait: float | None = None
         fault: Fault | None = None
         if settings.rate_limit_rps is not None:
-            budget = _BUDGET_KEYS[ex.provider]
+            # Budgets are per wire, whichever alias of its path was used.
+            budget = ex.wire.name
             wait = self._limiter.take(budget, settings.rate_limit_rps, settings.rate_limit_burst)
             self.stats.rate_limit(accepted=wait is None)
             if settings.rate_limit_announce:
-                ex.headers.extend(self._announce(ex.provider, *self._limiter.level(budget)))
+                level = self._limiter.level(budget)
+                ex.headers.extend(ex.wire.rate_limit_headers(*level))
         if wait is None:
             spec = request.headers.get("x-mock-fault")
             if spec is None and settings.fault_plan is not None:
@@ -314,10 +303,22 @@ class MockCore:
 
     # ------------------------------------------------------------------ normal replies
 
-    def _plan(self, ex: _Exchange, body: dict[str, Any] | None) -> Reply:
-        assert ex.provider is not None
-        if body is None or not isinstance(body.get("messages"), list):
-            raise MockUsageError("the body must be a JSON object with a 'messages' list")
+    def _view(self, ex: _Exchange, body: dict[str, Any] | None) -> dict[str, Any]:
+        """The request as its wire reads it for planning (a 400 when it cannot)."""
+        assert ex.wire is not None
+        if body is None:
+            raise MockUsageError("the body must be a JSON object")
+        return ex.wire.request_view(ex.request.path, body)
+
+    def _is_stream(self, ex: _Exchange, body: dict[str, Any] | None) -> bool:
+        try:
+            return self._view(ex, body).get("stream") is True
+        except MockUsageError:
+            return False
+
+    def _plan(self, ex: _Exchange, view: dict[str, Any]) -> Reply:
+        assert ex.wire is not None
+        body, dialect = view, ex.wire.dialect
         headers, settings = ex.request.headers, self.settings
         chunks = _chunks(headers, settings.chunks)
         tool_name = headers.get("x-mock-tool-call")
@@ -325,7 +326,7 @@ class MockCore:
         if script is not None and tool_name is None and "x-mock-reply" not in headers:
             # Scripted mode: the per-request headers still win; a request the script
             # does not decide gets the usual reply below, within the script's switches.
-            scripted = scripted_reply(script, ex.provider, body, chunks)
+            scripted = scripted_reply(script, dialect, body, chunks)
             if scripted is not None:
                 return scripted
         text: str | None
@@ -336,7 +337,7 @@ class MockCore:
         else:
             text = settings.reply_text
         return plan_reply(
-            ex.provider,
+            dialect,
             body,
             text=text,
             chunks=chunks,
@@ -345,26 +346,15 @@ class MockCore:
             answer_schema=script is None or script.answer_schema,
         )
 
-    def _render_json(self, ex: _Exchange, reply: Reply) -> bytes:
-        if ex.provider == ANTHROPIC:
-            return anthropic_json(reply, ex.rid)
-        return openai_json(reply, ex.rid, int(time.time()))
-
-    def _render_events(self, ex: _Exchange, reply: Reply, body: dict[str, Any]) -> list[Event]:
-        if ex.provider == ANTHROPIC:
-            return anthropic_events(reply, ex.rid)
-        options = body.get("stream_options")
-        include_usage = isinstance(options, dict) and options.get("include_usage") is True
-        return openai_events(reply, ex.rid, int(time.time()), include_usage)
-
     async def _send_reply(self, ex: _Exchange, body: dict[str, Any] | None) -> bool:
-        reply = self._plan(ex, body)
-        assert body is not None
-        if body.get("stream") is True:
-            events = self._render_events(ex, reply, body)
+        assert ex.wire is not None
+        view = self._view(ex, body)
+        reply = self._plan(ex, view)
+        if view.get("stream") is True:
+            events = ex.wire.render_events(reply, ex.rid, view)
             await self._stream(ex, [event for event, _ in events], terminate=True)
         else:
-            await self._send(ex, 200, self._render_json(ex, reply), _JSON)
+            await self._send(ex, 200, ex.wire.render_json(reply, ex.rid), _JSON)
         return ex.keep_alive
 
     # ------------------------------------------------------------------ writing
@@ -396,10 +386,7 @@ class MockCore:
         code: str | None,
         extra: Sequence[tuple[str, str]] = (),
     ) -> bool:
-        if ex.provider == ANTHROPIC:
-            body = anthropic_error(type_, message, "req_" + ex.rid)
-        else:
-            body = openai_error(message, type_, code)
+        body = ex.speaks.error_body(status, type_, message, code, "req_" + ex.rid)
         await self._send(ex, status, body, _JSON, extra)
         return ex.keep_alive
 
@@ -408,7 +395,8 @@ class MockCore:
         writer = ex.writer
         self.stats.status(200)
         ex.sent = True
-        writer.write(build_head(200, [*_SSE_HEADERS, *ex.headers]))
+        content_type = ("content-type", ex.speaks.stream_content_type)
+        writer.write(build_head(200, [content_type, *_SSE_HEADERS, *ex.headers]))
         for index, event in enumerate(events):
             if delay and index:
                 await asyncio.sleep(delay)
@@ -423,47 +411,19 @@ class MockCore:
             writer.write(CHUNKED_END)
             await writer.drain()
 
-    @staticmethod
-    def _announce(
-        provider: str, tokens: float, capacity: float, rate: float
-    ) -> list[tuple[str, str]]:
-        """The provider's rate-limit headers for the bucket's state: the limit per minute,
-        the requests that may go now, and when the bucket is full again."""
-        limit, left = f"{rate * 60:g}", str(max(0, math.floor(tokens)))
-        full_in = max(0.0, (capacity - tokens) / rate)
-        if provider == ANTHROPIC:
-            full_at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(
-                seconds=full_in
-            )
-            return [
-                ("anthropic-ratelimit-requests-limit", limit),
-                ("anthropic-ratelimit-requests-remaining", left),
-                ("anthropic-ratelimit-requests-reset", full_at.isoformat(timespec="milliseconds")),
-            ]
-        return [
-            ("x-ratelimit-limit-requests", limit),
-            ("x-ratelimit-remaining-requests", left),
-            ("x-ratelimit-reset-requests", f"{math.ceil(full_in * 1000)}ms"),
-        ]
-
     async def _send_rate_limited(self, ex: _Exchange, wait: float) -> bool:
+        wire = ex.speaks
         millis = max(1, math.ceil(wait * 1000))
         extra = [("retry-after", f"{wait:.3f}"), ("retry-after-ms", str(millis))]
-        if self.settings.rate_limit_announce:
-            pass  # the exchange already carries the full set
-        elif ex.provider == ANTHROPIC:
-            extra.append(("anthropic-ratelimit-requests-remaining", "0"))
-        else:
-            extra.append(("x-ratelimit-remaining-requests", "0"))
-            extra.append(("x-ratelimit-reset-requests", f"{millis}ms"))
-        type_, message, code = error_fields(ex.provider or OPENAI, 429, None)
+        if not self.settings.rate_limit_announce:  # else the exchange carries the full set
+            extra.extend(wire.rate_limited_headers(wait))
+        type_, message, code = error_fields(wire.dialect, 429, None)
         return await self._send_error(ex, 429, type_, message, code, extra)
 
     # ------------------------------------------------------------------ faults
 
     async def _apply_fault(self, ex: _Exchange, fault: Fault, body: dict[str, Any] | None) -> bool:
-        provider = ex.provider or OPENAI
-        name = fault.name
+        wire, name = ex.speaks, fault.name
         if name == "reset":
             _reset(ex.writer)
             return False
@@ -472,21 +432,31 @@ class MockCore:
             return await self._send_reply(ex, body)
         extra = retry_headers(fault)
         if name == "status":
-            type_, message, code = error_fields(provider, fault.status, fault)
+            type_, message, code = error_fields(wire.dialect, fault.status, fault)
             return await self._send_error(ex, fault.status, type_, message, code, extra)
         if name == "html_error":
             await self._send(ex, fault.status, html_page(fault.status), "text/html", extra)
             return ex.keep_alive
-        stream = body is not None and body.get("stream") is True
+        stream = self._is_stream(ex, body)
         if name == "error_payload_200" or (name == "stream_error_event" and not stream):
-            type_, message, code = error_fields(provider, 500, fault)
+            type_, message, code = error_fields(wire.dialect, 500, fault)
             return await self._send_error(ex, 200, type_, message, code, extra)
-        assert name in STREAM_FAULTS
-        reply = self._plan(ex, body)
-        assert body is not None
+        if name == "content_filter" and not stream:
+            # A prompt the provider's filter refuses: a 400 (Azure's shape carries the
+            # categories); a stream instead ends early with a content-filter finish.
+            message = fault.get("message") or CONTENT_FILTERED
+            return await self._send_error(ex, 400, "invalid_request_error", message, name, extra)
+        assert name in STREAM_FAULTS or name == "content_filter"
+        view = self._view(ex, body)
+        reply = self._plan(ex, view)
+        if name == "content_filter":
+            events = wire.render_events(dataclasses.replace(reply, filtered=True), ex.rid, view)
+            await self._stream(ex, [event for event, _ in events], terminate=True)
+            return ex.keep_alive
         if stream:
-            return await self._stream_fault(ex, fault, self._render_events(ex, reply, body))
-        return await self._body_fault(ex, fault, self._render_json(ex, reply), extra)
+            events = wire.render_events(reply, ex.rid, view)
+            return await self._stream_fault(ex, fault, events, reply)
+        return await self._body_fault(ex, fault, wire.render_json(reply, ex.rid), extra)
 
     async def _body_fault(
         self, ex: _Exchange, fault: Fault, full: bytes, extra: Sequence[tuple[str, str]]
@@ -500,16 +470,21 @@ class MockCore:
         await self._send(ex, 200, half, _JSON, extra)
         return ex.keep_alive
 
-    async def _stream_fault(self, ex: _Exchange, fault: Fault, events: list[Event]) -> bool:
+    async def _stream_fault(
+        self, ex: _Exchange, fault: Fault, events: list[Event], reply: Reply
+    ) -> bool:
         cut = cut_index([is_delta for _, is_delta in events], fault.after)
         frames = [event for event, _ in events[:cut]]
         if fault.name == "midstream_close":
             await self._stream(ex, frames, terminate=False)
             return False  # closing without the chunked terminator
         if fault.name == "stream_error_event":
-            status = 529 if ex.provider == ANTHROPIC else 500
-            type_, message, code = error_fields(ex.provider or OPENAI, status, fault)
-            frames.append(stream_error_event(ex.provider or OPENAI, type_, message, code))
+            wire = ex.speaks
+            status = 529 if wire.dialect == ANTHROPIC else 500
+            type_, message, code = error_fields(wire.dialect, status, fault)
+            frames.append(wire.stream_error(type_, message, code))
+            if wire.stream_failed is not None:
+                frames.append(wire.stream_failed(reply, ex.rid, type_, message, code))
         elif fault.name == "malformed_json":
             frames.append(break_event(events[cut][0]))
         await self._stream(ex, frames, terminate=True)

@@ -26,6 +26,7 @@ from ._mock_replies import ANTHROPIC
 from ._mock_types import MockRequest
 
 __all__ = [
+    "CONTENT_FILTERED",
     "FAULTS",
     "STREAM_FAULTS",
     "Fault",
@@ -41,8 +42,18 @@ __all__ = [
 STREAM_FAULTS = frozenset(
     {"midstream_close", "truncated_sse", "stream_error_event", "malformed_json"}
 )
-FAULTS = frozenset({"status", "reset", "stall", "html_error", "error_payload_200"}) | STREAM_FAULTS
+FAULTS = (
+    frozenset({"status", "reset", "stall", "html_error", "error_payload_200", "content_filter"})
+    | STREAM_FAULTS
+)
 
+#: The `content_filter` fault's message: Azure's words for a prompt its filter refuses.
+CONTENT_FILTERED = (
+    "The response was filtered due to the prompt triggering Azure OpenAI's content "
+    "management policy. Please modify your prompt and retry. To learn more about our "
+    "content filtering policies please read our documentation: "
+    "https://go.microsoft.com/fwlink/?linkid=2198766"
+)
 # name -> does it take "=value" (required / optional / never)
 _VALUES = {"status": "required", "stall": "required", "html_error": "optional"}
 _PARAMS = frozenset(

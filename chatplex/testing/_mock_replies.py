@@ -1,9 +1,10 @@
-"""Reply planning and wire rendering for the mock server (private).
+"""Reply planning for the mock server, shared by every wire (private).
 
-Everything here is pure: a request body in, bytes out. Replies are deterministic
-functions of the request, and the per-chunk encodings are cached because benchmarks
-send the same prompt thousands of times. The shapes follow the recordings in the
-shared wire corpus (OpenAI Chat Completions and Anthropic Messages, JSON and SSE).
+Everything here is pure: a request body in, a `Reply` out, the same for every wire.
+Replies are deterministic functions of the request, and the stream pieces are cached
+because benchmarks send the same prompt thousands of times. Each wire renders a `Reply`
+in its own shape (`_mock_wire_openai.py`, `_mock_wire_anthropic.py`, ...: the wires are
+listed in `_mock_routes.py`).
 """
 
 from __future__ import annotations
@@ -22,18 +23,12 @@ __all__ = [
     "Event",
     "Reply",
     "ToolCall",
-    "anthropic_error",
-    "anthropic_events",
-    "anthropic_json",
     "break_event",
     "cut_index",
     "dumps",
-    "openai_error",
-    "openai_events",
-    "openai_json",
     "plan_reply",
     "split_text",
-    "stream_error_event",
+    "sse",
 ]
 
 OPENAI = "openai"
@@ -89,6 +84,9 @@ class Reply:
     output_tokens: int
     #: OpenAI's `n`: how many choices a non-stream reply carries (each the same reply).
     candidates: int = 1
+    #: Stopped by a content filter (`x-mock-fault: content_filter` on a stream): wires
+    #: that have one end with their content-filter finish reason.
+    filtered: bool = False
 
 
 def plan_reply(
@@ -372,212 +370,6 @@ def break_event(event: bytes) -> bytes:
     return event[:start] + data[: max(1, len(data) // 2)] + b"\n\n"
 
 
-# ---------------------------------------------------------------- OpenAI Chat Completions
-
-
-def _openai_usage(reply: Reply) -> dict[str, Any]:
-    return {
-        "prompt_tokens": reply.input_tokens,
-        "completion_tokens": reply.output_tokens,
-        "total_tokens": reply.input_tokens + reply.output_tokens,
-        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-        "completion_tokens_details": {
-            "reasoning_tokens": 0,
-            "audio_tokens": 0,
-            "accepted_prediction_tokens": 0,
-            "rejected_prediction_tokens": 0,
-        },
-    }
-
-
-def openai_json(reply: Reply, rid: str, created: int) -> bytes:
-    """A non-stream `chat.completion` body."""
-    message: dict[str, Any] = {"role": "assistant", "content": reply.text}
-    if reply.tool is not None:
-        message["content"] = None
-        message["tool_calls"] = [_openai_tool_call(reply.tool, rid)]
-    message.update(refusal=None, annotations=[])
-    choices = [
-        {
-            "index": index,
-            "message": message,
-            "logprobs": None,
-            "finish_reason": "stop" if reply.tool is None else "tool_calls",
-        }
-        for index in range(reply.candidates)
-    ]
-    return dumps(
-        {
-            "id": "chatcmpl-" + rid,
-            "object": "chat.completion",
-            "created": created,
-            "model": reply.model,
-            "choices": choices,
-            "usage": _openai_usage(reply),
-            "service_tier": "default",
-            "system_fingerprint": FINGERPRINT,
-        }
-    )
-
-
-def _openai_tool_call(tool: ToolCall, rid: str) -> dict[str, Any]:
-    function = {"name": tool.name, "arguments": tool.arguments}
-    return {"id": "call_" + rid, "type": "function", "function": function}
-
-
-def _openai_choice(delta: bytes, finish: bytes = b"null") -> bytes:
-    return b'[{"index":0,"delta":%b,"logprobs":null,"finish_reason":%b}]' % (delta, finish)
-
-
-_OPENAI_ROLE = _openai_choice(b'{"role":"assistant","content":"","refusal":null}')
-
-
-@lru_cache(maxsize=256)
-def _openai_text_deltas(pieces: tuple[str, ...]) -> tuple[bytes, ...]:
-    return tuple(_openai_choice(dumps({"content": p})) for p in pieces)
-
-
-@lru_cache(maxsize=256)
-def _openai_argument_deltas(pieces: tuple[str, ...]) -> tuple[bytes, ...]:
-    return tuple(
-        _openai_choice(dumps({"tool_calls": [{"index": 0, "function": {"arguments": p}}]}))
-        for p in pieces
-    )
-
-
-def openai_events(reply: Reply, rid: str, created: int, include_usage: bool) -> list[Event]:
-    """The `chat.completion.chunk` events of a stream, ending with `data: [DONE]`."""
-    # Every chunk repeats id/created/model; only the choices differ, so splice bytes
-    # instead of encoding a dict per chunk (200-chunk streams in the benchmark).
-    head = (
-        b'data: {"id":"chatcmpl-%b","object":"chat.completion.chunk","created":%d,'
-        b'"model":%b,"service_tier":"default","system_fingerprint":"%b","choices":'
-        % (rid.encode(), created, dumps(reply.model), FINGERPRINT.encode())
-    )
-    tail = b',"usage":null}\n\n' if include_usage else b"}\n\n"
-    if reply.tool is None:
-        first, deltas, finish = _OPENAI_ROLE, _openai_text_deltas(reply.pieces), b'"stop"'
-    else:
-        call = _openai_tool_call(reply.tool, rid)
-        call["function"]["arguments"] = ""
-        opening = {"role": "assistant", "content": None, "tool_calls": [{"index": 0, **call}]}
-        opening["refusal"] = None
-        first = _openai_choice(dumps(opening))
-        deltas = _openai_argument_deltas(reply.tool.pieces)
-        finish = b'"tool_calls"'
-    events: list[Event] = [(head + first + tail, False)]
-    events.extend((head + delta + tail, True) for delta in deltas)
-    events.append((head + _openai_choice(b"{}", finish) + tail, False))
-    if include_usage:
-        usage = dumps(_openai_usage(reply))
-        events.append((head + b'[],"usage":' + usage + b"}\n\n", False))
-    events.append((b"data: [DONE]\n\n", False))
-    return events
-
-
-def openai_error(message: str, type_: str, code: str | None, param: str | None = None) -> bytes:
-    """`{"error": {"message", "type", "param", "code"}}`."""
-    error = {"message": message, "type": type_, "param": param, "code": code}
-    return dumps({"error": error})
-
-
-# ---------------------------------------------------------------- Anthropic Messages
-
-
-def _sse(event: str, data: bytes) -> bytes:
+def sse(event: str, data: bytes) -> bytes:
+    """One server-sent event with a name: `event: NAME`, `data: DATA`, a blank line."""
     return b"event: %b\ndata: %b\n\n" % (event.encode(), data)
-
-
-_PING = b'event: ping\ndata: {"type": "ping"}\n\n'
-_BLOCK_STOP = _sse("content_block_stop", b'{"type":"content_block_stop","index":0}')
-_MESSAGE_STOP = _sse("message_stop", b'{"type":"message_stop"}')
-
-
-def _anthropic_usage(reply: Reply, output_tokens: int) -> dict[str, Any]:
-    return {
-        "input_tokens": reply.input_tokens,
-        "cache_creation_input_tokens": 0,
-        "cache_read_input_tokens": 0,
-        "output_tokens": output_tokens,
-    }
-
-
-def _anthropic_message(reply: Reply, rid: str, content: list[Any]) -> dict[str, Any]:
-    finished = bool(content)
-    stop_reason = ("end_turn" if reply.tool is None else "tool_use") if finished else None
-    usage = _anthropic_usage(reply, reply.output_tokens if finished else 1)
-    usage["service_tier"] = "standard"
-    return {
-        "id": "msg_" + rid,
-        "type": "message",
-        "role": "assistant",
-        "model": reply.model,
-        "content": content,
-        "stop_reason": stop_reason,
-        "stop_sequence": None,
-        "usage": usage,
-    }
-
-
-def anthropic_json(reply: Reply, rid: str) -> bytes:
-    """A non-stream `message` body."""
-    if reply.tool is None:
-        block: dict[str, Any] = {"type": "text", "text": reply.text}
-    else:
-        tool = reply.tool
-        block = {"type": "tool_use", "id": "toolu_" + rid, "name": tool.name, "input": tool.input}
-    return dumps(_anthropic_message(reply, rid, [block]))
-
-
-@lru_cache(maxsize=256)
-def _anthropic_deltas(pieces: tuple[str, ...], kind: str, key: str) -> tuple[bytes, ...]:
-    return tuple(
-        _sse(
-            "content_block_delta",
-            dumps({"type": "content_block_delta", "index": 0, "delta": {"type": kind, key: p}}),
-        )
-        for p in pieces
-    )
-
-
-def anthropic_events(reply: Reply, rid: str) -> list[Event]:
-    """The events of a Messages stream, from message_start to message_stop."""
-    start = {"type": "message_start", "message": _anthropic_message(reply, rid, [])}
-    if reply.tool is None:
-        block: dict[str, Any] = {"type": "text", "text": ""}
-        deltas = _anthropic_deltas(reply.pieces, "text_delta", "text")
-        stop_reason = "end_turn"
-    else:
-        block = {"type": "tool_use", "id": "toolu_" + rid, "name": reply.tool.name, "input": {}}
-        deltas = _anthropic_deltas(reply.tool.pieces, "input_json_delta", "partial_json")
-        stop_reason = "tool_use"
-    block_start = {"type": "content_block_start", "index": 0, "content_block": block}
-    message_delta = {
-        "type": "message_delta",
-        "delta": {"stop_reason": stop_reason, "stop_sequence": None},
-        "usage": _anthropic_usage(reply, reply.output_tokens),
-    }
-    events: list[Event] = [
-        (_sse("message_start", dumps(start)), False),
-        (_sse("content_block_start", dumps(block_start)), False),
-        (_PING, False),
-    ]
-    events.extend((delta, True) for delta in deltas)
-    events.append((_BLOCK_STOP, False))
-    events.append((_sse("message_delta", dumps(message_delta)), False))
-    events.append((_MESSAGE_STOP, False))
-    return events
-
-
-def anthropic_error(type_: str, message: str, request_id: str) -> bytes:
-    """`{"type": "error", "error": {"type", "message"}, "request_id"}`."""
-    error = {"type": type_, "message": message}
-    return dumps({"type": "error", "error": error, "request_id": request_id})
-
-
-def stream_error_event(provider: str, type_: str, message: str, code: str | None) -> bytes:
-    """The in-stream error event: Anthropic's `event: error`, or Groq-style for OpenAI."""
-    if provider == ANTHROPIC:
-        error: dict[str, Any] = {"details": None, "type": type_, "message": message}
-        return _sse("error", dumps({"type": "error", "error": error}))
-    return _sse("error", dumps({"error": {"message": message, "type": type_, "code": code}}))

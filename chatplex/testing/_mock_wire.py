@@ -33,7 +33,7 @@ from typing import Any
 
 from ._mock_replies import Event, Reply
 
-__all__ = ["SSE", "MockWire", "no_auth_check"]
+__all__ = ["SSE", "MockWire", "no_auth_check", "no_rate_limit_headers", "no_rate_limited_headers"]
 
 #: The content type of a server-sent-events stream.
 SSE = "text/event-stream; charset=utf-8"
@@ -42,6 +42,16 @@ SSE = "text/event-stream; charset=utf-8"
 def no_auth_check(headers: Mapping[str, str]) -> str | None:
     """The default `check_auth`: the mock accepts any request, keyed or not."""
     return None
+
+
+def no_rate_limit_headers(tokens: float, capacity: float, rate: float) -> list[tuple[str, str]]:
+    """The default `rate_limit_headers`: the wire's provider announces no limits."""
+    return []
+
+
+def no_rate_limited_headers(wait: float) -> list[tuple[str, str]]:
+    """The default `rate_limited_headers`: a 429 carries `retry-after` only."""
+    return []
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,18 @@ class MockWire:
     - `check_auth(headers)`: why the request is refused (answered 401 in the wire's
       shape), or None: a wire whose clients must send a credential header (Azure's
       `api-key`, Bedrock's SigV4 `authorization`) checks that one is present.
+    - `dialect`: how planning, `MockScript` rules and error types read the request view:
+      "openai" (the Chat Completions view above, the default) or "anthropic" (the
+      Messages wire plans its own body natively). Error types and codes passed to
+      `error_body` are that dialect's (`error_fields(dialect, ...)`).
+    - `rate_limit_headers(tokens, capacity, rate)`: the provider's rate-limit headers for
+      the limiter's bucket (requests left now, `capacity`, refill `rate` per second),
+      sent on every reply when the server announces limits; default none.
+    - `rate_limited_headers(wait)`: the rate-limit headers a 429 of the limiter carries
+      when the full set is not announced (besides `retry-after`); default none.
+    - `stream_failed(reply, rid, type_, message, code)`: a frame sent after
+      `stream_error`'s on a mid-stream error, for wires whose failure event carries the
+      response (the Responses API's `response.failed`); default None (nothing more).
     """
 
     name: str
@@ -82,3 +104,9 @@ class MockWire:
     request_id_header: str = "x-request-id"
     stream_content_type: str = SSE
     check_auth: Callable[[Mapping[str, str]], str | None] = no_auth_check
+    dialect: str = "openai"
+    rate_limit_headers: Callable[[float, float, float], list[tuple[str, str]]] = (
+        no_rate_limit_headers
+    )
+    rate_limited_headers: Callable[[float], list[tuple[str, str]]] = no_rate_limited_headers
+    stream_failed: Callable[[Reply, str, str, str, str | None], bytes] | None = None

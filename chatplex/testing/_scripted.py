@@ -25,15 +25,11 @@ from ._mock_replies import (
     ToolCall,
     _count_words,
     _split_arguments,
-    anthropic_error,
-    anthropic_events,
-    anthropic_json,
     dumps,
-    openai_error,
-    openai_events,
-    openai_json,
     split_text,
 )
+from ._mock_wire_anthropic import anthropic_error, anthropic_events, anthropic_json
+from ._mock_wire_openai import openai_error, openai_events, openai_json
 
 __all__ = ["JSON", "SSE", "Rendered", "Scripted", "render"]
 

@@ -1,13 +1,32 @@
-"""A local mock server speaking the OpenAI Chat Completions and Anthropic Messages wire APIs.
+"""A local mock server speaking the LLM providers' wire APIs (Chat Completions, Messages, ...).
 
 Stdlib only (asyncio streams and a minimal hand-written HTTP/1.1), bound to 127.0.0.1
 only. It answers deterministically from the request, streams SSE exactly in each
 provider's shape, and injects faults on demand, so demos, end-to-end tests, the
 reliability suite and the benchmark all run over real HTTP with no API key.
 
-Routes: ``POST /v1/chat/completions`` (also ``/chat/completions``), ``POST /v1/messages``,
-``GET /health``. Every response carries ``x-request-id`` (OpenAI) or ``request-id``
-(Anthropic) and echoes the request's ``x-request-key``.
+Routes (each wire is a ``MockWire`` value listed in ``_mock_routes.WIRES``; the first whose
+path matches answers, the query string ignored):
+
+- ``POST /v1/messages``: Anthropic Messages.
+- Azure OpenAI: ``POST /openai/deployments/{deployment}/chat/completions?api-version=...``
+  (the model is the deployment when the body names none) and ``.../responses``, under any
+  prefix, and Azure's ``/openai/v1/`` API mounted at ``azure_endpoint`` (``url + "/azure"``).
+  A request needs ``api-key`` or ``Authorization: Bearer`` (else Azure's 401 body).
+  Replies carry ``prompt_filter_results`` and per-choice ``content_filter_results``.
+- ``POST`` to any path ending in ``/chat/completions``: OpenAI Chat Completions and its
+  compatible providers (``/v1/...``, Groq's ``/openai/v1/...``, OpenRouter's
+  ``/api/v1/...``, Perplexity's ``/chat/completions``).
+- ``POST`` to any path ending in ``/responses`` (``/v1/responses``): the OpenAI Responses
+  API, a ``response`` object or its typed SSE events (``response.created`` ...
+  ``response.completed``).
+- The Batch APIs (``/v1/files``, ``/v1/batches`` with ``/v1/chat/completions`` or
+  ``/v1/responses`` rows; ``/v1/messages/batches``) and ``GET /health``.
+
+Every response carries the wire's request-id header (``x-request-id``; Anthropic's
+``request-id``) and echoes the request's ``x-request-key``. Planning is shared: each wire
+reads its request as a Chat Completions view, so the replies, tool calls, schemas,
+scripts and faults below behave the same on every wire.
 
 Replies: ``"Echo: <last user message text>"`` unless overridden (precedence: header
 ``x-mock-reply`` > server ``reply(body)`` > server ``reply_text``). A tool call is
@@ -53,9 +72,15 @@ Fault spec grammar: ``name[=value](;key=value)*``, for example ``status=429;retr
 ``truncated_sse``           stream ``after`` deltas, end the body cleanly, no [DONE] /
                             message_stop (non-stream: JSON cut in half, honest length)
 ``stream_error_event``      stream ``after`` deltas, then ``event: error`` (Anthropic
-                            overloaded_error; OpenAI-compatible Groq style) and end
+                            overloaded_error; OpenAI-compatible Groq style; the
+                            Responses API's ``error`` then ``response.failed``) and end
 ``malformed_json``          non-stream: 200 with broken JSON; stream: the next event's
                             JSON cut in half, then end
+``content_filter``          a content-filter refusal: non-stream, a 400 with code
+                            ``content_filter`` (on Azure its body, with
+                            ``innererror.content_filter_result``); stream, the reply ends
+                            with ``finish_reason: "content_filter"`` (Responses:
+                            ``response.incomplete``, reason ``content_filter``)
 ==========================  =============================================================
 
 Parameters valid on every fault: ``retry_after=SECONDS`` (``retry-after``, may be
@@ -264,6 +289,12 @@ class MockServer:
     def anthropic_base_url(self) -> str:
         """Base URL for Anthropic clients (they append ``/v1/messages``)."""
         return self.url
+
+    @property
+    def azure_endpoint(self) -> str:
+        """Endpoint for Azure OpenAI clients (``AzureOpenAI(azure_endpoint=...)``,
+        ``AzureChatOpenAI``): deployment paths, and Azure's ``/openai/v1/`` API under it."""
+        return self.url + "/azure"
 
     @property
     def stats(self) -> MockStats:

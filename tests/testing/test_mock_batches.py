@@ -70,6 +70,43 @@ def test_openai_batch_round_trip() -> None:
         assert first["body"]["choices"][0]["message"]["content"] == "Echo: n1"
 
 
+def _responses_file(n: int) -> bytes:
+    lines = [
+        {
+            "custom_id": f"r-{i}",
+            "method": "POST",
+            "url": "/v1/responses",
+            "body": {"model": "gpt-4o-mini", "input": f"n{i}"},
+        }
+        for i in range(n)
+    ]
+    return b"".join(json.dumps(line).encode() + b"\n" for line in lines)
+
+
+def test_openai_batch_of_responses_rows() -> None:
+    with MockServer() as server, httpx.Client() as client:
+        base = server.openai_base_url
+        file_id = _upload(client, base, _responses_file(2))
+        create = {"input_file_id": file_id, "endpoint": "/v1/responses", "completion_window": "24h"}
+        batch = client.post(f"{base}/batches", json=create, headers=FAST).json()
+        assert batch["endpoint"] == "/v1/responses"
+        batch = _wait(client, f"{base}/batches/{batch['id']}", {"completed"}, "status")
+        out = client.get(f"{base}/files/{batch['output_file_id']}/content").text.splitlines()
+        bodies = {
+            json.loads(line)["custom_id"]: json.loads(line)["response"]["body"] for line in out
+        }
+        assert bodies["r-0"]["object"] == "response"
+        assert bodies["r-0"]["output"][0]["content"][0]["text"] == "Echo: n0"
+        assert bodies["r-1"]["usage"]["output_tokens_details"] == {"reasoning_tokens": 0}
+        # Rows must name the batch's endpoint and hold its body.
+        chat_rows = _upload(client, base, _openai_file(1))
+        create["input_file_id"] = chat_rows
+        reply = client.post(f"{base}/batches", json=create)
+        assert reply.status_code == 400 and "POST /v1/responses" in reply.text
+        create["endpoint"] = "/v1/embeddings"
+        assert client.post(f"{base}/batches", json=create).status_code == 400
+
+
 def test_openai_input_files_are_validated() -> None:
     with MockServer() as server, httpx.Client() as client:
         base = server.openai_base_url

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from chatplex.testing._mock_core import ROUTES, MockCore, _chunks, _seconds
+from chatplex.testing._mock_core import MockCore, _chunks, _seconds
 from chatplex.testing._mock_faults import MockUsageError
+from chatplex.testing._mock_routes import wire_for
 from chatplex.testing._mock_types import MockRequest, MockSettings
 
 
@@ -61,10 +62,16 @@ async def test_it_binds_loopback_only() -> None:
 
 
 def test_routes() -> None:
-    assert ROUTES == {
+    names = {
+        path: wire.name if wire else None
+        for path in ("/v1/chat/completions", "/chat/completions", "/v1/messages", "/v2/other")
+        for wire in [wire_for(path)]
+    }
+    assert names == {
         "/v1/chat/completions": "openai",
         "/chat/completions": "openai",
         "/v1/messages": "anthropic",
+        "/v2/other": None,
     }
 
 
@@ -95,6 +102,22 @@ async def test_a_reply_with_each_providers_request_id_header(core: tuple[MockCor
     assert json.loads(raw)["content"][0]["text"] == "custom"
     stats = server.stats.snapshot()
     assert stats.requests == 2 and stats.by_status == {200: 2} and stats.attempts == {"k1": 1}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/openai/v1/chat/completions",  # Groq
+        "/api/v1/chat/completions",  # OpenRouter
+        "/chat/completions?api-version=2024-10-21",  # a query string is not the path
+    ],
+)
+async def test_chat_completions_under_any_prefix(core: tuple[MockCore, int], path: str) -> None:
+    _, port = core
+    body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+    status, headers, raw = await exchange(port, post(path, body))
+    assert status == 200 and "x-request-id" in headers
+    assert json.loads(raw)["choices"][0]["message"]["content"] == "Echo: hi"
 
 
 async def test_wrong_method_and_bad_bodies(core: tuple[MockCore, int]) -> None:
@@ -151,3 +174,48 @@ def test_header_numbers_are_checked() -> None:
     for bad in ({"x-mock-chunks": "1.5"}, {"x-mock-chunks": "0"}):
         with pytest.raises(MockUsageError, match="x-mock-chunks"):
             _chunks(bad, None)
+
+
+async def test_each_wire_has_its_own_budget_and_rate_limit_headers() -> None:
+    settings = MockSettings(rate_limit_rps=0.001, rate_limit_burst=1, rate_limit_announce=True)
+    server = MockCore(settings)
+    port = await server.listen("127.0.0.1", 0)
+    body = {"model": "m", "input": "hi"}
+    try:
+        status, headers, _ = await exchange(port, post("/v1/responses", body))
+        assert status == 200 and headers["x-ratelimit-remaining-requests"] == "0"
+        status, headers, raw = await exchange(port, post("/v1/responses", body))
+        assert status == 429 and float(headers["retry-after"]) > 0
+        assert json.loads(raw)["error"]["code"] == "rate_limit_exceeded"
+        azure = post("/openai/deployments/d/chat/completions", {"messages": []}, "api-key: k")
+        status, headers, _ = await exchange(port, azure)  # Azure's budget is still full
+        assert status == 200 and "x-ratelimit-reset-requests" not in headers
+        assert headers["x-ratelimit-remaining-requests"] == "0"
+    finally:
+        await server.close()
+
+
+async def test_a_wire_that_needs_a_key_refuses_before_any_fault(core: tuple[MockCore, int]) -> None:
+    server, port = core
+    path = "/openai/deployments/d/chat/completions"
+    status, headers, raw = await exchange(port, post(path, {"messages": []}, "x-mock-fault: reset"))
+    assert status == 401 and json.loads(raw)["error"]["code"] == "401"
+    assert "x-request-id" in headers and server.stats.snapshot().faults == {}
+
+
+async def test_the_content_filter_fault_on_every_wire(core: tuple[MockCore, int]) -> None:
+    _, port = core
+    fault = "x-mock-fault: content_filter"
+    chat = {"model": "m", "messages": [{"role": "user", "content": "hi there"}]}
+    status, _, raw = await exchange(port, post("/v1/chat/completions", chat, fault))
+    assert status == 400 and json.loads(raw)["error"]["code"] == "content_filter"
+    status, _, raw = await exchange(port, post("/v1/messages", chat, fault))
+    assert status == 400 and json.loads(raw)["error"]["type"] == "invalid_request_error"
+    status, _, raw = await exchange(
+        port, post("/v1/chat/completions", {**chat, "stream": True}, fault)
+    )
+    assert status == 200 and b'"finish_reason":"content_filter"' in raw
+    responses = {"model": "m", "input": "hi", "stream": True}
+    status, _, raw = await exchange(port, post("/v1/responses", responses, fault))
+    assert status == 200 and b"event: response.incomplete" in raw
+    assert b'"incomplete_details":{"reason":"content_filter"}' in raw

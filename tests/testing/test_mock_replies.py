@@ -20,20 +20,25 @@ from chatplex.testing._mock_replies import (
     ANTHROPIC,
     OPENAI,
     Reply,
-    anthropic_error,
-    anthropic_events,
-    anthropic_json,
     break_event,
     content_text,
     cut_index,
     example_object,
     last_user_text,
+    plan_reply,
+    split_text,
+)
+from chatplex.testing._mock_wire_anthropic import (
+    anthropic_error,
+    anthropic_events,
+    anthropic_json,
+    anthropic_stream_error,
+)
+from chatplex.testing._mock_wire_openai import (
     openai_error,
     openai_events,
     openai_json,
-    plan_reply,
-    split_text,
-    stream_error_event,
+    openai_stream_error,
 )
 
 ADAPTERS = {
@@ -225,7 +230,8 @@ def test_error_bodies_parse_into_typed_errors() -> None:
 @pytest.mark.parametrize("provider", [OPENAI, ANTHROPIC])
 def test_an_error_event_mid_stream_is_a_stream_error(provider: str) -> None:
     parser = ADAPTERS[provider].stream_parser({})
-    event = stream_error_event(provider, "overloaded_error", "busy", None)
+    render = anthropic_stream_error if provider == ANTHROPIC else openai_stream_error
+    event = render("overloaded_error", "busy", None)
     with pytest.raises(StreamError, match="busy"):
         for sse in iter_sse_events([event]):
             parser.feed(sse)

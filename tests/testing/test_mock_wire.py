@@ -31,6 +31,14 @@ def test_defaults_are_sse_x_request_id_and_no_auth_check() -> None:
     assert no_auth_check({"authorization": "x"}) is None
 
 
+def test_defaults_plan_as_chat_completions_and_announce_no_limits() -> None:
+    wire = _wire()
+    assert wire.dialect == "openai"
+    assert wire.rate_limit_headers(1.0, 5.0, 2.0) == []
+    assert wire.rate_limited_headers(0.5) == []
+    assert wire.stream_failed is None
+
+
 def test_the_functions_given_are_the_ones_called() -> None:
     wire = _wire(check_auth=lambda headers: None if "api-key" in headers else "api-key missing")
     assert wire.match("/demo/x") and not wire.match("/other")

@@ -1,0 +1,155 @@
+"""The Messages wire of the mock server (private): Anthropic's `POST /v1/messages`.
+
+Planned in its own dialect (`plan_reply("anthropic", body)` reads `system`, Messages
+tools and `output_config.format` as they are), rendered as the recordings in the
+shared wire corpus show (JSON, and SSE from message_start to message_stop).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from functools import lru_cache
+from typing import Any
+
+from ._mock_faults import MockUsageError
+from ._mock_replies import ANTHROPIC, Event, Reply, dumps, sse
+from ._mock_wire import MockWire
+
+__all__ = [
+    "WIRE",
+    "anthropic_error",
+    "anthropic_events",
+    "anthropic_json",
+    "anthropic_rate_limit_headers",
+    "anthropic_stream_error",
+]
+
+
+_PING = b'event: ping\ndata: {"type": "ping"}\n\n'
+_BLOCK_STOP = sse("content_block_stop", b'{"type":"content_block_stop","index":0}')
+_MESSAGE_STOP = sse("message_stop", b'{"type":"message_stop"}')
+
+
+def _anthropic_usage(reply: Reply, output_tokens: int) -> dict[str, Any]:
+    return {
+        "input_tokens": reply.input_tokens,
+        "cache_creation_input_tokens": 0,
+        "cache_read_input_tokens": 0,
+        "output_tokens": output_tokens,
+    }
+
+
+def _anthropic_message(reply: Reply, rid: str, content: list[Any]) -> dict[str, Any]:
+    finished = bool(content)
+    stop_reason = ("end_turn" if reply.tool is None else "tool_use") if finished else None
+    usage = _anthropic_usage(reply, reply.output_tokens if finished else 1)
+    usage["service_tier"] = "standard"
+    return {
+        "id": "msg_" + rid,
+        "type": "message",
+        "role": "assistant",
+        "model": reply.model,
+        "content": content,
+        "stop_reason": stop_reason,
+        "stop_sequence": None,
+        "usage": usage,
+    }
+
+
+def anthropic_json(reply: Reply, rid: str) -> bytes:
+    """A non-stream `message` body."""
+    if reply.tool is None:
+        block: dict[str, Any] = {"type": "text", "text": reply.text}
+    else:
+        tool = reply.tool
+        block = {"type": "tool_use", "id": "toolu_" + rid, "name": tool.name, "input": tool.input}
+    return dumps(_anthropic_message(reply, rid, [block]))
+
+
+@lru_cache(maxsize=256)
+def _anthropic_deltas(pieces: tuple[str, ...], kind: str, key: str) -> tuple[bytes, ...]:
+    return tuple(
+        sse(
+            "content_block_delta",
+            dumps({"type": "content_block_delta", "index": 0, "delta": {"type": kind, key: p}}),
+        )
+        for p in pieces
+    )
+
+
+def anthropic_events(reply: Reply, rid: str) -> list[Event]:
+    """The events of a Messages stream, from message_start to message_stop."""
+    start = {"type": "message_start", "message": _anthropic_message(reply, rid, [])}
+    if reply.tool is None:
+        block: dict[str, Any] = {"type": "text", "text": ""}
+        deltas = _anthropic_deltas(reply.pieces, "text_delta", "text")
+        stop_reason = "end_turn"
+    else:
+        block = {"type": "tool_use", "id": "toolu_" + rid, "name": reply.tool.name, "input": {}}
+        deltas = _anthropic_deltas(reply.tool.pieces, "input_json_delta", "partial_json")
+        stop_reason = "tool_use"
+    block_start = {"type": "content_block_start", "index": 0, "content_block": block}
+    message_delta = {
+        "type": "message_delta",
+        "delta": {"stop_reason": stop_reason, "stop_sequence": None},
+        "usage": _anthropic_usage(reply, reply.output_tokens),
+    }
+    events: list[Event] = [
+        (sse("message_start", dumps(start)), False),
+        (sse("content_block_start", dumps(block_start)), False),
+        (_PING, False),
+    ]
+    events.extend((delta, True) for delta in deltas)
+    events.append((_BLOCK_STOP, False))
+    events.append((sse("message_delta", dumps(message_delta)), False))
+    events.append((_MESSAGE_STOP, False))
+    return events
+
+
+def anthropic_error(type_: str, message: str, request_id: str) -> bytes:
+    """`{"type": "error", "error": {"type", "message"}, "request_id"}`."""
+    error = {"type": type_, "message": message}
+    return dumps({"type": "error", "error": error, "request_id": request_id})
+
+
+def anthropic_stream_error(type_: str, message: str, code: str | None) -> bytes:
+    """The in-stream `event: error` (e.g. overloaded_error mid-stream)."""
+    error: dict[str, Any] = {"details": None, "type": type_, "message": message}
+    return sse("error", dumps({"type": "error", "error": error}))
+
+
+def anthropic_rate_limit_headers(
+    tokens: float, capacity: float, rate: float
+) -> list[tuple[str, str]]:
+    """Anthropic's rate-limit headers: limit per minute, remaining, when full (RFC 3339)."""
+    full_in = max(0.0, (capacity - tokens) / rate)
+    full_at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=full_in)
+    return [
+        ("anthropic-ratelimit-requests-limit", f"{rate * 60:g}"),
+        ("anthropic-ratelimit-requests-remaining", str(max(0, math.floor(tokens)))),
+        ("anthropic-ratelimit-requests-reset", full_at.isoformat(timespec="milliseconds")),
+    ]
+
+
+def _view(path: str, body: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(body.get("messages"), list):
+        raise MockUsageError("the body must be a JSON object with a 'messages' list")
+    return body  # planned natively: `dialect="anthropic"`
+
+
+WIRE = MockWire(
+    name=ANTHROPIC,
+    match=lambda path: path == "/v1/messages",
+    request_view=_view,
+    render_json=anthropic_json,
+    render_events=lambda reply, rid, view: anthropic_events(reply, rid),
+    error_body=lambda status, type_, message, code, request_id: anthropic_error(
+        type_, message, request_id
+    ),
+    stream_error=anthropic_stream_error,
+    request_id_header="request-id",
+    dialect=ANTHROPIC,
+    rate_limit_headers=anthropic_rate_limit_headers,
+    rate_limited_headers=lambda wait: [("anthropic-ratelimit-requests-remaining", "0")],
+)

@@ -1,0 +1,48 @@
+"""The Messages wire of the mock server (`testing/_mock_wire_anthropic.py`)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+
+from chatplex.testing._mock_faults import MockUsageError
+from chatplex.testing._mock_replies import plan_reply
+from chatplex.testing._mock_wire_anthropic import WIRE, anthropic_rate_limit_headers
+
+BODY = {"model": "claude", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]}
+
+
+def test_the_messages_path_is_planned_natively() -> None:
+    assert WIRE.match("/v1/messages") and not WIRE.match("/v1/chat/completions")
+    assert WIRE.dialect == "anthropic" and WIRE.request_id_header == "request-id"
+    assert WIRE.request_view("/v1/messages", BODY) is BODY
+    with pytest.raises(MockUsageError, match="'messages' list"):
+        WIRE.request_view("/v1/messages", {"model": "claude"})
+
+
+def test_json_stream_and_error_shapes() -> None:
+    reply = plan_reply("anthropic", BODY, text=None, chunks=None, tool_name=None)
+    body = json.loads(WIRE.render_json(reply, "r1"))
+    assert body["id"] == "msg_r1" and body["content"] == [{"type": "text", "text": "Echo: hi"}]
+    events = WIRE.render_events(reply, "r1", BODY)
+    assert events[0][0].startswith(b"event: message_start\n")
+    assert events[-1][0].startswith(b"event: message_stop\n")
+    error = json.loads(WIRE.error_body(529, "overloaded_error", "Overloaded", None, "req_1"))
+    assert error == {
+        "type": "error",
+        "error": {"type": "overloaded_error", "message": "Overloaded"},
+        "request_id": "req_1",
+    }
+    frame = WIRE.stream_error("overloaded_error", "busy", None)
+    assert frame.startswith(b"event: error\n") and b'"message":"busy"' in frame
+
+
+def test_rate_limit_headers() -> None:
+    headers = dict(anthropic_rate_limit_headers(1.0, 3.0, 2.0))
+    assert headers["anthropic-ratelimit-requests-limit"] == "120"
+    assert headers["anthropic-ratelimit-requests-remaining"] == "1"
+    reset = datetime.datetime.fromisoformat(headers["anthropic-ratelimit-requests-reset"])
+    assert reset.tzinfo is not None
+    assert WIRE.rate_limited_headers(1.0) == [("anthropic-ratelimit-requests-remaining", "0")]

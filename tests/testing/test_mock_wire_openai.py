@@ -1,0 +1,86 @@
+"""The Chat Completions wire of the mock server (`testing/_mock_wire_openai.py`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from chatplex.testing._mock_faults import MockUsageError
+from chatplex.testing._mock_replies import plan_reply
+from chatplex.testing._mock_wire_openai import (
+    WIRE,
+    is_chat_completions,
+    openai_rate_limit_headers,
+    openai_rate_limited_headers,
+)
+
+BODY = {"model": "m", "messages": [{"role": "user", "content": "hi there"}]}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/chat/completions",
+        "/chat/completions",
+        "/openai/v1/chat/completions",  # Groq
+        "/api/v1/chat/completions",  # OpenRouter
+    ],
+)
+def test_any_prefix_of_chat_completions_matches(path: str) -> None:
+    assert is_chat_completions(path) and WIRE.match(path)
+
+
+@pytest.mark.parametrize("path", ["/v1/messages", "/v1/chat/completions/x", "/v1/responses"])
+def test_other_paths_do_not_match(path: str) -> None:
+    assert not WIRE.match(path)
+
+
+def test_the_view_is_the_body_and_needs_messages() -> None:
+    assert WIRE.request_view("/v1/chat/completions", BODY) is BODY
+    with pytest.raises(MockUsageError, match="'messages' list"):
+        WIRE.request_view("/v1/chat/completions", {"model": "m"})
+
+
+def test_json_stream_and_error_shapes() -> None:
+    reply = plan_reply("openai", BODY, text=None, chunks=None, tool_name=None)
+    body = json.loads(WIRE.render_json(reply, "r1"))
+    assert (
+        body["id"] == "chatcmpl-r1" and body["choices"][0]["message"]["content"] == "Echo: hi there"
+    )
+    events = WIRE.render_events(reply, "r1", {**BODY, "stream_options": {"include_usage": True}})
+    assert events[-1] == (b"data: [DONE]\n\n", False)
+    assert b'"usage":{"prompt_tokens"' in events[-2][0]
+    error = json.loads(WIRE.error_body(429, "requests", "slow down", "rate_limit_exceeded", "req"))
+    assert error == {
+        "error": {
+            "message": "slow down",
+            "type": "requests",
+            "param": None,
+            "code": "rate_limit_exceeded",
+        }
+    }
+    assert WIRE.request_id_header == "x-request-id" and WIRE.dialect == "openai"
+
+
+def test_a_filtered_reply_finishes_with_content_filter() -> None:
+    reply = plan_reply("openai", BODY, text=None, chunks=None, tool_name=None)
+    filtered = dataclasses.replace(reply, filtered=True)
+    body = json.loads(WIRE.render_json(filtered, "r1"))
+    assert body["choices"][0]["finish_reason"] == "content_filter"
+    last = WIRE.render_events(filtered, "r1", BODY)[-2][0]
+    assert b'"finish_reason":"content_filter"' in last
+
+
+def test_rate_limit_headers() -> None:
+    assert openai_rate_limit_headers(2.5, 5.0, 1.0) == [
+        ("x-ratelimit-limit-requests", "60"),
+        ("x-ratelimit-remaining-requests", "2"),
+        ("x-ratelimit-reset-requests", "2500ms"),
+    ]
+    assert openai_rate_limited_headers(0.25) == [
+        ("x-ratelimit-remaining-requests", "0"),
+        ("x-ratelimit-reset-requests", "250ms"),
+    ]
+    assert WIRE.rate_limit_headers is openai_rate_limit_headers
