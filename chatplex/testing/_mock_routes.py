@@ -12,6 +12,8 @@ from ._mock_wire import MockWire
 from ._mock_wire_anthropic import WIRE as ANTHROPIC
 from ._mock_wire_azure import RESPONSES_WIRE as AZURE_RESPONSES
 from ._mock_wire_azure import WIRE as AZURE
+from ._mock_wire_bedrock import WIRE as BEDROCK
+from ._mock_wire_gemini import WIRE as GEMINI
 from ._mock_wire_openai import WIRE as CHAT_COMPLETIONS
 from ._mock_wire_responses import WIRE as RESPONSES
 
@@ -20,6 +22,8 @@ __all__ = ["WIRES", "wire_for"]
 #: Specific before general; one entry per wire.
 WIRES: list[MockWire] = [
     ANTHROPIC,
+    GEMINI,  # /v1beta/models/{m}:generateContent and Vertex's publishers/google paths
+    BEDROCK,  # /model/{id}/converse(-stream)
     AZURE,  # before Chat Completions: its paths end in /chat/completions too
     AZURE_RESPONSES,  # before Responses: its paths end in /responses too
     CHAT_COMPLETIONS,  # general: any path ending in /chat/completions

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from _lckit import UNIT_BASE_URL, base_url
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
@@ -131,15 +130,6 @@ class TestAzureWireUnit(_Unit):
 class TestAzureWireIntegration(_Integration):
     provider = "azure_openai"
 
-    @pytest.fixture(autouse=True)
-    def _needs_the_mock_azure_routes(self, request: pytest.FixtureRequest) -> None:
-        # Every test that calls the server, not the suite's own check of the class (a
-        # class-level mark would make that one an unexpected pass).
-        if request.node.originalname != "test_no_overrides_DO_NOT_OVERRIDE":
-            request.applymarker(
-                pytest.mark.xfail(strict=True, reason="NEEDS MERGE: mock Azure routes")
-            )
-
     @property
     def chat_model_params(self) -> dict[str, Any]:
         return {
@@ -150,25 +140,9 @@ class TestAzureWireIntegration(_Integration):
         }
 
 
-def _gemini_wire_served() -> bool:
-    """Whether the mock server's core dispatches to the Gemini wire (`_mock_routes`)."""
-    try:
-        from chatplex.testing._mock_routes import WIRES  # type: ignore[import-not-found]
-
-        from chatplex.testing._mock_wire_gemini import WIRE
-    except ImportError:
-        return False
-    return WIRE in WIRES
-
-
 class TestGeminiWireUnit(_Unit):
     provider = "google_genai"
 
 
-# Until the core serves the Gemini wire the calls get 404s; one test of the suite makes
-# no call (test_no_overrides), so the mark is not strict. Once served, it is off.
-@pytest.mark.xfail(
-    not _gemini_wire_served(), strict=False, reason="NEEDS MERGE: mock wire registry"
-)
 class TestGeminiWireIntegration(_Integration):
     provider = "google_genai"

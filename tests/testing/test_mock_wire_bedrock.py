@@ -223,7 +223,6 @@ def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     yield
 
 
-@pytest.mark.xfail(strict=True, reason="NEEDS MERGE: framing hook and mock wire registry")
 class TestOverMockServer:
     @pytest.fixture
     def server(self, aws: None) -> Iterator[Any]:

@@ -183,15 +183,6 @@ def test_auth_needs_an_api_key_or_a_bearer_token() -> None:
 # ---- end to end over MockServer (the core dispatches to registered wires) --------------
 
 
-def _registered() -> bool:
-    try:
-        from chatplex.testing._mock_routes import WIRES  # type: ignore[import-not-found]
-    except ImportError:
-        return False
-    return WIRE in WIRES
-
-
-@pytest.mark.xfail(not _registered(), strict=True, reason="NEEDS MERGE: mock wire registry")
 class TestOverMockServer:
     """The Gemini wire through MockServer: invoke, stream, tools, structured output,
     usage, typed errors (rate limit, safety block), sync and async, and the CLI."""
