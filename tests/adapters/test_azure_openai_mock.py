@@ -55,7 +55,9 @@ class TestAzureOverTheMockServer:
         settings.setdefault("api_version", VERSION)
         if "azure_ad_token_provider" not in settings:
             settings.setdefault("api_key", KEY)
-        return init_chat_model("azure_openai:my-gpt4o", azure_endpoint=server.azure_endpoint, **settings)
+        return init_chat_model(
+            "azure_openai:my-gpt4o", azure_endpoint=server.azure_endpoint, **settings
+        )
 
     @pytest.mark.parametrize("sync", [True, False])
     @pytest.mark.parametrize("version", [VERSION, "v1"])
@@ -102,7 +104,10 @@ class TestAzureOverTheMockServer:
     @pytest.mark.parametrize("sync", [True, False])
     async def test_structured_output(self, server: MockServer, sync: bool) -> None:
         model = AzureChatOpenAI(
-            azure_endpoint=server.azure_endpoint, azure_deployment="prod", api_version=VERSION, api_key=KEY
+            azure_endpoint=server.azure_endpoint,
+            azure_deployment="prod",
+            api_version=VERSION,
+            api_key=KEY,
         ).with_structured_output(City)
         city = await invoke(model, sync, "a city please")
         assert isinstance(city, City)
