@@ -186,6 +186,8 @@ def test_content_filter_error_is_a_bad_request_carrying_the_filter_results() -> 
     copy = pickle.loads(pickle.dumps(err))
     assert type(copy) is ContentFilterError
     assert copy.filter_results == results and copy.code == "content_filter"
+
+
 def test_safety_blocked_error_names_reason_and_category_and_pickles() -> None:
     import pickle
 
