@@ -39,6 +39,10 @@ class HostileServer:
     def __init__(self) -> None:
         self.attempts: Counter[str] = Counter()
         self.open = 0
+        #: Connections accepted so far. Counted before the request is read: a client
+        #: that times out before a loaded server reads its request resets the connection,
+        #: and the request in the socket buffer is lost with it (`attempts` misses it).
+        self.accepted = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -75,6 +79,7 @@ class HostileServer:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.open += 1
+        self.accepted += 1
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)  # type: ignore[arg-type]

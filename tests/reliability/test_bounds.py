@@ -103,13 +103,19 @@ async def test_a_server_that_never_finishes_is_cut_at_the_timeout(
     server: HostileServer, fault: str, provider: str, mode: str, sync: bool
 ) -> None:
     key = f"timeout-{fault}-{provider}-{mode}-{sync}"
+    accepted = server.accepted
     start = time.monotonic()
     err = await call(model(server, fault, provider), sync, mode, key)
     took = time.monotonic() - start
     expected = StreamIdleTimeoutError if mode == "stream" else APITimeoutError
     assert chatplex_class(err) is expected, repr(err)
     assert f"{BOUND:g} s" in str(err)  # names the bound that fired
-    assert err.attempts == 2 and server.attempts[key] == 2  # type: ignore[attr-defined]
+    assert err.attempts == 2  # type: ignore[attr-defined]
+    # Two connections reached the server, one per attempt. (Its count of requests read
+    # can be lower: on a loaded machine the 0.3 s bound may pass before the server reads
+    # a request, which the client's reset then discards.)
+    await until(lambda: server.accepted - accepted == 2, "one connection per attempt")
+    assert server.attempts[key] <= 2  # never more requests than attempts
     assert 2 * BOUND <= took < 2 * BOUND + MARGIN
     await assert_let_go(server, sync)
 
