@@ -12,11 +12,13 @@ import pytest
 import chatplex.adapters
 from chatplex.adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
 from chatplex.adapters.anthropic import AnthropicAdapter
+from chatplex.adapters.compatible import PROFILES
 from chatplex.adapters.openai import OpenAIAdapter
 
 
 def test_built_in_providers() -> None:
-    assert set(BUILTIN_ADAPTERS) == {"openai", "anthropic"}
+    assert {"openai", "anthropic", *PROFILES} <= set(BUILTIN_ADAPTERS)
+    assert "ollama" not in PROFILES  # the native /api/chat adapter's name, not a preset
     assert adapter_class("openai") is OpenAIAdapter
     assert adapter_class("anthropic") is AnthropicAdapter
     with pytest.raises(KeyError):
