@@ -84,6 +84,9 @@ class Profile:
     #: Whether a stream asks for usage with `stream_options` (False: the provider sends
     #: usage on its last chunk unasked, or refuses the field).
     stream_options: bool = True
+    #: The `with_structured_output` method when none is named (None: the model's own):
+    #: Perplexity takes no tools, so its structured output is `response_format`.
+    structured_output_method: str | None = None
     #: Top-level reply fields kept in `response_metadata` (Perplexity's citations).
     kept_fields: tuple[str, ...] = ()
     #: The reasoning text field of its replies (read by the OpenAI adapter; for docs).
@@ -176,6 +179,7 @@ PROFILES: dict[str, Profile] = {
             base_variables=("PERPLEXITY_BASE_URL",),
             official_host="api.perplexity.ai",
             rejects={"tools": _NO_TOOLS, "tool_choice": _NO_TOOLS},
+            structured_output_method="json_schema",
             kept_fields=("citations", "search_results", "images", "related_questions", "videos"),
         ),
         Profile(
@@ -260,6 +264,11 @@ class CompatibleAdapter(OpenAIAdapter):
         if not api_key and official and profile.key_variables:
             base_note = " or ".join(profile.base_variables) or "the environment"
             self._withheld = withheld_key_note(profile.key_variables[0], base_note, official)
+
+    @property
+    def structured_output_method(self) -> str | None:
+        """The profile's `with_structured_output` method, if it needs one."""
+        return self.profile.structured_output_method
 
     @property
     def preset(self) -> str:

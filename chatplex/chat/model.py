@@ -299,7 +299,10 @@ class ChatModel(Runnable[Any, AIMessage]):
         return structured_output(
             self,
             schema,
-            method=method or self.structured_output_method,
+            # An adapter may name the method its provider needs (Perplexity: no tools).
+            method=method
+            or getattr(self.adapter, "structured_output_method", None)
+            or self.structured_output_method,
             include_raw=include_raw,
             strict=strict,
         )
