@@ -1,5 +1,6 @@
 """Chat models: `ChatModel` over an adapter and the http layer, `FakeChatModel`,
-configurable models, the LangChain drop-ins `ChatOpenAI` / `ChatAnthropic`,
+configurable models, the LangChain drop-ins `ChatOpenAI` / `ChatAnthropic` (and
+`ChatGroq`, `ChatDeepSeek`... for the OpenAI-compatible providers),
 `init_chat_model` with its provider registry and configuration
 profiles (see ARCHITECTURE.md); reply caches, usage tracking and cost.
 
@@ -21,6 +22,17 @@ from .providers import register_provider
 if TYPE_CHECKING:
     from .anthropic_model import ChatAnthropic
     from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
+    from .compatible_models import (
+        ChatCerebras,
+        ChatDeepSeek,
+        ChatFireworks,
+        ChatGroq,
+        ChatMistralAI,
+        ChatOpenRouter,
+        ChatPerplexity,
+        ChatTogether,
+        ChatXAI,
+    )
     from .cost import Cost, cost_of, reply_cost
     from .openai_model import ChatOpenAI
     from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
@@ -29,6 +41,21 @@ if TYPE_CHECKING:
 _LAZY = {
     "ChatOpenAI": "openai_model",
     "ChatAnthropic": "anthropic_model",
+    # The OpenAI-compatible providers' drop-ins (LangChain's class names).
+    **dict.fromkeys(
+        (
+            "ChatCerebras",
+            "ChatDeepSeek",
+            "ChatFireworks",
+            "ChatGroq",
+            "ChatMistralAI",
+            "ChatOpenRouter",
+            "ChatPerplexity",
+            "ChatTogether",
+            "ChatXAI",
+        ),
+        "compatible_models",
+    ),
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
     ),
@@ -53,8 +80,17 @@ def __dir__() -> list[str]:
 __all__ = [
     "BaseCache",
     "ChatAnthropic",
+    "ChatCerebras",
+    "ChatDeepSeek",
+    "ChatFireworks",
+    "ChatGroq",
+    "ChatMistralAI",
     "ChatModel",
     "ChatOpenAI",
+    "ChatOpenRouter",
+    "ChatPerplexity",
+    "ChatTogether",
+    "ChatXAI",
     "Cost",
     "FakeChatModel",
     "InMemoryCache",
