@@ -271,6 +271,12 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.structured_output_method
 
     @property
+    def price_provider(self) -> str:
+        """The name a reply is priced under when its URL's host does not pick a price
+        list (`chat.cost`): the preset's, never OpenAI's."""
+        return self.profile.name
+
+    @property
     def preset(self) -> str:
         """The provider's name (LangChain's), e.g. "groq"."""
         return self.profile.name

@@ -497,7 +497,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             budget=self._budget(adapter, settings),
             max_response_bytes=self.max_response_bytes,
         )
-        charge(message, adapter.provider, settings.model, request.url)
+        charge(message, _priced_as(adapter), settings.model, request.url)
         return message
 
     async def _asend(
@@ -537,7 +537,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             budget=self._budget(adapter, settings),
             max_response_bytes=self.max_response_bytes,
         )
-        charge(message, adapter.provider, settings.model, request.url)
+        charge(message, _priced_as(adapter), settings.model, request.url)
         return message
 
     def _send_stream(
@@ -568,7 +568,7 @@ class ChatModel(Runnable[Any, AIMessage]):
                 budget=self._budget(adapter, settings),
                 max_response_bytes=self.max_response_bytes,
             )
-            return priced_stream(chunks, adapter.provider, settings.model, request.url)
+            return priced_stream(chunks, _priced_as(adapter), settings.model, request.url)
 
         cache = reply_cache(self.cache)
         if cache is None:
@@ -605,7 +605,7 @@ class ChatModel(Runnable[Any, AIMessage]):
                 budget=self._budget(adapter, settings),
                 max_response_bytes=self.max_response_bytes,
             )
-            return apriced_stream(chunks, adapter.provider, settings.model, request.url)
+            return apriced_stream(chunks, _priced_as(adapter), settings.model, request.url)
 
         cache = reply_cache(self.cache)
         if cache is None:
@@ -762,3 +762,10 @@ def _rate_limit(
     from ..http import RateLimit
 
     return RateLimit.coerce(value)
+
+
+def _priced_as(adapter: Adapter) -> str:
+    """The provider name a reply is priced under when its URL does not say: the
+    adapter's `price_provider` (an OpenAI-compatible preset's own name, so a local
+    server is never priced as OpenAI), else its wire."""
+    return str(getattr(adapter, "price_provider", None) or adapter.provider)

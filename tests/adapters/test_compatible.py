@@ -353,3 +353,53 @@ def test_the_request_goes_to_the_providers_host_with_its_body(respx_mock: Any) -
     sent = json.loads(route.calls.last.request.content)
     assert sent["model"] == "deepseek-chat" and sent["temperature"] == 0
     assert route.calls.last.request.headers["authorization"] == "Bearer k-test"
+
+
+# --- cost: a reply from each preset's host is priced by genai-prices -----------------------
+
+#: A model genai-prices lists for each provider (None: no price there, documented).
+PRICED_MODEL = {
+    "groq": "llama-3.3-70b-versatile",
+    "deepseek": "deepseek-chat",
+    "xai": "grok-3",
+    "mistralai": "mistral-large-latest",
+    "fireworks": "accounts/fireworks/models/deepseek-v3p2",
+    "together": "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+    "perplexity": "sonar",
+    "cerebras": "llama-3.3-70b",
+    "openrouter": "openai/gpt-4o",
+}
+#: genai-prices prices the Hugging Face router only by its per-provider paths
+#: (router.huggingface.co/groq...), not its /v1 endpoint; local servers have no price.
+UNPRICED = {"huggingface": "openai/gpt-oss-120b", "vllm": "gpt-oss-20b"}
+UNPRICED |= {"lmstudio": "gpt-oss-20b", "ollama_openai": "gpt-oss-20b"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_reply_from_the_providers_host_is_priced(name: str) -> None:
+    from chatplex.chat.cost import cost_of
+    from chatplex.chat.usage import track_usage
+
+    model_name = PRICED_MODEL.get(name) or UNPRICED[name]
+    profile = PROFILES[name]
+    body = {
+        "id": "c",
+        "model": model_name,
+        "choices": [{"index": 0, "message": {"content": "ok"}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1000, "completion_tokens": 100, "total_tokens": 1100},
+    }
+    with respx.mock(assert_all_called=True) as router:
+        router.post(profile.base_url + "/chat/completions").mock(
+            return_value=httpx.Response(200, json=body)
+        )
+        model = init_chat_model(f"{name}:{model_name}", api_key="k-test")
+        with track_usage():
+            reply = model.invoke("hi")
+    cost = reply.response_metadata["cost"]
+    if name in PRICED_MODEL:
+        assert cost is not None and cost["total"] > 0
+        # The same figure as the table gives for that host.
+        url = profile.base_url + "/chat/completions"
+        assert cost == cost_of(reply.usage_metadata, model_name, provider=name, url=url)
+    else:  # never priced as OpenAI's model of the same name
+        assert cost is None
