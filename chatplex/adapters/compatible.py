@@ -303,7 +303,8 @@ class CompatibleAdapter(OpenAIAdapter):
                 )
         for ours, theirs in profile.renames.items():
             if ours in body:
-                body[theirs] = body.pop(ours)
+                value = body.pop(ours)
+                body.setdefault(theirs, value)  # the provider's own name, if given, wins
         choice = body.get("tool_choice")
         if isinstance(choice, str) and choice in profile.tool_choices:
             body["tool_choice"] = profile.tool_choices[choice]

@@ -163,7 +163,8 @@ class PresetChatModel(ChatModel):
                 if value is not None:
                     raise TypeError(f"{owner}({key}=...) is not supported: {spec.refused[key]}")
             elif key in known:
-                api_params[key] = value
+                if value is not None:  # LangChain's "unset"
+                    api_params[key] = value
             else:
                 names = [*_SHARED_NAMES, *spec.aliases, *spec.body, *spec.adapter_settings]
                 hint = (
@@ -413,12 +414,26 @@ DROP_INS: dict[str, type[PresetChatModel]] = {
 
 
 def take_body_parameters(provider: str, settings: dict[str, Any]) -> dict[str, Any]:
-    """The body parameters LangChain's class for `provider` names as fields
-    (`reasoning_format`, `random_seed`, `search_mode`, ...), taken out of `settings`
-    under their wire names, so `init_chat_model("groq:...", reasoning_format="parsed")`
-    sends them as `ChatGroq(...)` does; {} for providers without a drop-in."""
+    """What `init_chat_model("groq:...", ...)` takes as `ChatGroq(...)` does: the class's
+    other names for shared settings (`groq_api_key`, `endpoint`...) are renamed in
+    `settings`, and the body parameters it names as fields (`reasoning_format`,
+    `random_seed`, `search_mode`, ...) are taken out and returned under their wire names
+    (for `extra_body`); {} and nothing renamed for providers without a drop-in.
+
+    >>> settings = {"groq_api_key": "k", "reasoning_format": "parsed"}
+    >>> take_body_parameters("groq", settings), settings
+    ({'reasoning_format': 'parsed'}, {'api_key': 'k'})
+    """
     cls = DROP_INS.get(provider)
     if cls is None:
         return {}
-    fields = cls.dropin.body
-    return {fields[k]: settings.pop(k) for k in list(settings) if k in fields}
+    spec = cls.dropin
+    for alias in [k for k in settings if k in spec.aliases]:
+        target = spec.aliases[alias]
+        value = pick(
+            f"init_chat_model({provider!r})",
+            **{target: settings.get(target), alias: settings[alias]},
+        )
+        del settings[alias]
+        settings[target] = value
+    return {spec.body[k]: settings.pop(k) for k in list(settings) if k in spec.body}

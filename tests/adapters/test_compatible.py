@@ -403,3 +403,12 @@ def test_a_reply_from_the_providers_host_is_priced(name: str) -> None:
         assert cost == cost_of(reply.usage_metadata, model_name, provider=name, url=url)
     else:  # never priced as OpenAI's model of the same name
         assert cost is None
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import chatplex.adapters.compatible as module
+
+    result = doctest.testmod(module)
+    assert result.attempted >= 3 and result.failed == 0

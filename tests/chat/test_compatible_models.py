@@ -5,10 +5,13 @@ parameters they send, and a call over the mock server, sync and async."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
+import respx
 
 import chatplex
 from chatplex import init_chat_model
@@ -221,3 +224,45 @@ def test_the_environment_key_and_base_url_as_langchain_reads_them(
     monkeypatch.delenv("GROQ_API_BASE")
     ChatGroq(model="m", base_url=srv.openai_base_url).invoke("hi")
     assert "authorization" not in recorder.requests[-1].headers  # code's base_url: no env key
+
+
+def test_init_chat_model_takes_the_classes_own_names_for_key_and_base_url(
+    served: tuple[MockServer, Recorder],
+) -> None:
+    srv, recorder = served
+    init_chat_model(
+        "mistralai:m", mistral_api_key="k-mistral", endpoint=srv.openai_base_url
+    ).invoke("hi")
+    assert recorder.requests[-1].headers["authorization"] == "Bearer k-mistral"
+    with pytest.raises(TypeError, match="pass one of them"):
+        init_chat_model("groq:m", api_key="a", groq_api_key="b")
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import chatplex.chat.compatible_models as module
+
+    result = doctest.testmod(module)
+    assert result.attempted >= 4 and result.failed == 0
+
+
+@respx.mock(assert_all_called=True)
+def test_mistral_sends_its_own_names_on_the_wire(respx_mock: Any) -> None:
+    reply = {
+        "id": "74b5a048",
+        "model": "mistral-small",
+        "choices": [{"index": 0, "message": {"content": "ok"}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+    route = respx_mock.post("https://api.mistral.ai/v1/chat/completions").mock(
+        return_value=httpx.Response(200, json=reply)
+    )
+    model = ChatMistralAI(mistral_api_key="k-m", random_seed=4, safe_mode=True, seed=None)
+    tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
+    assert model.bind_tools([tool], tool_choice="required").invoke("hi").text == "ok"
+    sent = json.loads(route.calls.last.request.content)
+    assert sent["random_seed"] == 4 and sent["safe_prompt"] is True and "seed" not in sent
+    assert sent["tool_choice"] == "any" and sent["temperature"] == 0.7
+    assert "stream_options" not in sent
+    assert route.calls.last.request.headers["authorization"] == "Bearer k-m"
