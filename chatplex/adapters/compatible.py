@@ -91,6 +91,9 @@ class Profile:
     kept_fields: tuple[str, ...] = ()
     #: The reasoning text field of its replies (read by the OpenAI adapter; for docs).
     reasoning_field: str | None = None
+    #: Whether it has OpenAI's Batch API (`/files` + `/batches`): Groq does
+    #: (console.groq.com/docs/batch); others have none or their own shape.
+    batch_api: bool = False
     #: Rate-limit headers it sends, as `http._learn` reads them (for docs): "openai"
     #: (`x-ratelimit-*`) or None (none that chatplex reads).
     rate_limit_headers: str | None = None
@@ -121,6 +124,7 @@ PROFILES: dict[str, Profile] = {
             },
             reasoning_field="reasoning",
             rate_limit_headers="openai",
+            batch_api=True,
         ),
         Profile(
             "deepseek",
@@ -269,6 +273,11 @@ class CompatibleAdapter(OpenAIAdapter):
     def structured_output_method(self) -> str | None:
         """The profile's `with_structured_output` method, if it needs one."""
         return self.profile.structured_output_method
+
+    @property
+    def batch_api(self) -> bool:
+        """Whether the provider takes OpenAI's Batch API (`batches.submit` asks)."""
+        return self.profile.batch_api
 
     @property
     def price_provider(self) -> str:

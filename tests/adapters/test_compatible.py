@@ -412,3 +412,14 @@ def test_docstring_examples() -> None:
 
     result = doctest.testmod(module)
     assert result.attempted >= 3 and result.failed == 0
+
+
+def test_only_groq_takes_openais_batch_api() -> None:
+    from chatplex.batches.openai import OpenAIBatches
+    from chatplex.batches.submit import batch_api
+
+    assert isinstance(batch_api(init_chat_model("groq:m", api_key="k")), OpenAIBatches)
+    for name in [n for n in NAMES if not PROFILES[n].batch_api]:
+        model = init_chat_model(f"{name}:m", api_key="k")
+        with pytest.raises(ValueError, match=f"provider '{name}' has no OpenAI-shaped Batch API"):
+            batch_api(model)
