@@ -89,7 +89,8 @@ class Profile:
     structured_output_method: str | None = None
     #: Top-level reply fields kept in `response_metadata` (Perplexity's citations).
     kept_fields: tuple[str, ...] = ()
-    #: The reasoning text field of its replies (read by the OpenAI adapter; for docs).
+    #: The reasoning text field its replies are known to use (for docs: the OpenAI adapter
+    #: reads `reasoning` and `reasoning_content` from every server). None: not checked.
     reasoning_field: str | None = None
     #: Whether it has OpenAI's Batch API (`/files` + `/batches`): Groq does
     #: (console.groq.com/docs/batch); others have none or their own shape.
@@ -100,7 +101,7 @@ class Profile:
 
 
 def _local(name: str, title: str, base_url: str) -> Profile:
-    return Profile(name, title, base_url, reasoning_field="reasoning_content")
+    return Profile(name, title, base_url)
 
 
 #: LangChain provider name → profile. Sources: the langchain-<provider> packages
@@ -164,7 +165,6 @@ PROFILES: dict[str, Profile] = {
             key_variables=("FIREWORKS_API_KEY",),
             base_variables=("FIREWORKS_API_BASE",),
             official_host="api.fireworks.ai",
-            reasoning_field="reasoning_content",
         ),
         Profile(
             "together",
@@ -173,7 +173,6 @@ PROFILES: dict[str, Profile] = {
             key_variables=("TOGETHER_API_KEY",),
             base_variables=("TOGETHER_API_BASE",),
             official_host="api.together.xyz",
-            reasoning_field="reasoning",
         ),
         Profile(
             "perplexity",
@@ -210,7 +209,6 @@ PROFILES: dict[str, Profile] = {
             "https://router.huggingface.co/v1",
             key_variables=("HF_TOKEN", "HUGGINGFACEHUB_API_TOKEN"),
             official_host="router.huggingface.co",
-            reasoning_field="reasoning_content",
         ),
         _local("vllm", "vLLM", "http://localhost:8000/v1"),
         _local("lmstudio", "LM Studio", "http://localhost:1234/v1"),
