@@ -150,9 +150,10 @@ class PresetChatModel(ChatModel):
         adapter_settings: dict[str, Any] = {}
         api_params: dict[str, Any] = {}
         known = api_parameters("openai") or frozenset()
+        aliases = {**_COMMON_ALIASES, **spec.aliases}
         for key, value in check_refused(owner, "common", params).items():
-            if key in spec.aliases:
-                target = spec.aliases[key]
+            if key in aliases:
+                target = aliases[key]
                 shared[target] = pick(owner, **{target: shared[target], key: value})
             elif key in spec.body:
                 if value is not None and value is not False:
@@ -166,7 +167,7 @@ class PresetChatModel(ChatModel):
                 if value is not None:  # LangChain's "unset"
                     api_params[key] = value
             else:
-                names = [*_SHARED_NAMES, *spec.aliases, *spec.body, *spec.adapter_settings]
+                names = [*_SHARED_NAMES, *aliases, *spec.body, *spec.adapter_settings]
                 hint = (
                     f"; it is neither a parameter of {owner} nor of the Chat Completions API. "
                     "Send parameters newer than chatplex with model_kwargs={...}"
@@ -251,6 +252,9 @@ _SHARED_NAMES = (
 )
 
 _CLIENTS = {"client": _SDK, "async_client": _SDK}
+#: Every class's other name for a shared parameter (langchain-openai's BaseChatOpenAI,
+#: which ChatDeepSeek, ChatXAI, ChatTogether and ChatCerebras extend, and ChatOpenRouter).
+_COMMON_ALIASES = {"max_completion_tokens": "max_tokens"}
 
 
 class ChatGroq(PresetChatModel):
@@ -378,11 +382,7 @@ class ChatOpenRouter(PresetChatModel):
 
     dropin = DropIn(
         "openrouter",
-        aliases={
-            "openrouter_api_key": "api_key",
-            "openrouter_api_base": "base_url",
-            "max_completion_tokens": "max_tokens",
-        },
+        aliases={"openrouter_api_key": "api_key", "openrouter_api_base": "base_url"},
         body={
             "reasoning": "reasoning",
             "openrouter_provider": "provider",

@@ -266,3 +266,10 @@ def test_mistral_sends_its_own_names_on_the_wire(respx_mock: Any) -> None:
     assert sent["tool_choice"] == "any" and sent["temperature"] == 0.7
     assert "stream_options" not in sent
     assert route.calls.last.request.headers["authorization"] == "Bearer k-m"
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_max_completion_tokens_is_max_tokens(cls: type[PresetChatModel]) -> None:
+    assert cls(model="m", api_key="k", max_completion_tokens=7).max_tokens == 7
+    with pytest.raises(TypeError, match="pass one of them"):
+        cls(model="m", api_key="k", max_tokens=1, max_completion_tokens=2)
