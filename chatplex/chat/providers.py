@@ -39,15 +39,17 @@ def _adapter_model(provider: str) -> ModelFactory:
     the chat model the rest."""
 
     def factory(model: str, **settings: Any) -> ChatModel:
-        from .compatible_models import take_body_parameters
         from .params import check_api_parameters  # on the first model built, not at import
 
         cls = adapter_class(provider)
         names = adapter_parameters(cls)
-        # A preset's own body parameters (Groq's reasoning_format...) go as extra_body.
-        moved = take_body_parameters(provider, settings)
-        if moved:
-            settings["extra_body"] = {**moved, **(settings.get("extra_body") or {})}
+        if getattr(cls, "profile", None) is not None:  # an OpenAI-compatible preset
+            from .compatible_models import take_body_parameters
+
+            # Its LangChain class's names: groq_api_key renamed, reasoning_format... sent.
+            moved = take_body_parameters(provider, settings)
+            if moved:
+                settings["extra_body"] = {**moved, **(settings.get("extra_body") or {})}
         # Before anything is built: a typo names the closest setting or API parameter.
         model_settings = _model_parameters()
         extras = {k: v for k, v in settings.items() if k not in names and k not in model_settings}
