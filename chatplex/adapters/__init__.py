@@ -24,6 +24,20 @@ BUILTIN_ADAPTERS = {
     "bedrock": "chatplex.adapters.bedrock:BedrockAdapter",
     "google_genai": "chatplex.adapters.gemini:GeminiAdapter",
     "google_vertexai": "chatplex.adapters.gemini:VertexAIAdapter",
+    # OpenAI-compatible providers: declared profiles over the OpenAI adapter (compatible.py).
+    "groq": "chatplex.adapters.compatible:GroqAdapter",
+    "deepseek": "chatplex.adapters.compatible:DeepseekAdapter",
+    "xai": "chatplex.adapters.compatible:XaiAdapter",
+    "mistralai": "chatplex.adapters.compatible:MistralaiAdapter",
+    "fireworks": "chatplex.adapters.compatible:FireworksAdapter",
+    "together": "chatplex.adapters.compatible:TogetherAdapter",
+    "perplexity": "chatplex.adapters.compatible:PerplexityAdapter",
+    "cerebras": "chatplex.adapters.compatible:CerebrasAdapter",
+    "openrouter": "chatplex.adapters.compatible:OpenRouterAdapter",
+    "huggingface": "chatplex.adapters.compatible:HuggingfaceAdapter",
+    "vllm": "chatplex.adapters.compatible:VllmAdapter",
+    "lmstudio": "chatplex.adapters.compatible:LmstudioAdapter",
+    "ollama_openai": "chatplex.adapters.compatible:OllamaOpenaiAdapter",
 }
 
 

@@ -73,6 +73,9 @@ def batch_api(model: ChatModel, limits: Limits | None = None) -> BatchAPI:
         raise NotImplementedError(f"{model.get_name()} has no adapter: no Batch API to use")
     if getattr(adapter, "registry_name", None) == "azure_openai":
         return AzureBatches(adapter, limits) if limits else AzureBatches(adapter)
+    if getattr(adapter, "batch_api", True) is False:  # an OpenAI-compatible preset without one
+        name = getattr(adapter, "preset", adapter.provider)
+        raise ValueError(f"provider {name!r} has no OpenAI-shaped Batch API; call it in real time")
     if adapter.provider == "openai":
         return OpenAIBatches(adapter, limits) if limits else OpenAIBatches(adapter)
     if adapter.provider == "anthropic":

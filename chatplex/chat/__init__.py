@@ -1,5 +1,6 @@
 """Chat models: `ChatModel` over an adapter and the http layer, `FakeChatModel`,
-configurable models, the LangChain drop-ins `ChatOpenAI` / `ChatAnthropic`,
+configurable models, the LangChain drop-ins `ChatOpenAI` / `ChatAnthropic` (and
+`ChatGroq`, `ChatDeepSeek`... for the OpenAI-compatible providers),
 `init_chat_model` with its provider registry and configuration
 profiles (see ARCHITECTURE.md); reply caches, usage tracking and cost.
 
@@ -23,6 +24,17 @@ if TYPE_CHECKING:
     from .azure_model import AzureChatOpenAI
     from .bedrock_model import ChatBedrockConverse
     from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
+    from .compatible_models import (
+        ChatCerebras,
+        ChatDeepSeek,
+        ChatFireworks,
+        ChatGroq,
+        ChatMistralAI,
+        ChatOpenRouter,
+        ChatPerplexity,
+        ChatTogether,
+        ChatXAI,
+    )
     from .cost import Cost, cost_of, reply_cost
     from .google_model import ChatGoogleGenerativeAI, ChatVertexAI
     from .openai_model import ChatOpenAI
@@ -36,6 +48,21 @@ _LAZY = {
     "ChatBedrockConverse": "bedrock_model",
     "ChatGoogleGenerativeAI": "google_model",
     "ChatVertexAI": "google_model",
+    # The OpenAI-compatible providers' drop-ins (LangChain's class names).
+    **dict.fromkeys(
+        (
+            "ChatCerebras",
+            "ChatDeepSeek",
+            "ChatFireworks",
+            "ChatGroq",
+            "ChatMistralAI",
+            "ChatOpenRouter",
+            "ChatPerplexity",
+            "ChatTogether",
+            "ChatXAI",
+        ),
+        "compatible_models",
+    ),
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
     ),
@@ -66,6 +93,17 @@ __all__ = [
     "ChatModel",
     "ChatOpenAI",
     "ChatVertexAI",
+    "ChatCerebras",
+    "ChatDeepSeek",
+    "ChatFireworks",
+    "ChatGroq",
+    "ChatMistralAI",
+    "ChatModel",
+    "ChatOpenAI",
+    "ChatOpenRouter",
+    "ChatPerplexity",
+    "ChatTogether",
+    "ChatXAI",
     "Cost",
     "FakeChatModel",
     "InMemoryCache",

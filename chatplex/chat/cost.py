@@ -42,7 +42,8 @@ __all__ = ["Cost", "cost_of", "load_prices", "price_table_version", "reply_cost"
 _log = logging.getLogger("chatplex.cost")
 
 #: chatplex provider names whose table entry has another name.
-_PROVIDER_IDS: dict[str, str] = {}
+#: (The table matches ids loosely: "ollama_openai" would find OpenAI's prices.)
+_PROVIDER_IDS: dict[str, str] = {"xai": "x-ai", "mistralai": "mistral", "ollama_openai": "ollama"}
 
 #: The Batch APIs' flat discount, for models the table lists no batch price for (it lists
 #: them for some models only, e.g. claude-sonnet-4-5 but not claude-3-5-haiku). Both

@@ -299,7 +299,10 @@ class ChatModel(Runnable[Any, AIMessage]):
         return structured_output(
             self,
             schema,
-            method=method or self.structured_output_method,
+            # An adapter may name the method its provider needs (Perplexity: no tools).
+            method=method
+            or getattr(self.adapter, "structured_output_method", None)
+            or self.structured_output_method,
             include_raw=include_raw,
             strict=strict,
         )
@@ -502,7 +505,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             budget=self._budget(adapter, settings),
             max_response_bytes=self.max_response_bytes,
         )
-        charge(message, adapter.provider, settings.model, request.url)
+        charge(message, _priced_as(adapter), settings.model, request.url)
         return message
 
     async def _asend(
@@ -542,7 +545,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             budget=self._budget(adapter, settings),
             max_response_bytes=self.max_response_bytes,
         )
-        charge(message, adapter.provider, settings.model, request.url)
+        charge(message, _priced_as(adapter), settings.model, request.url)
         return message
 
     def _send_stream(
@@ -573,7 +576,7 @@ class ChatModel(Runnable[Any, AIMessage]):
                 budget=self._budget(adapter, settings),
                 max_response_bytes=self.max_response_bytes,
             )
-            return priced_stream(chunks, adapter.provider, settings.model, request.url)
+            return priced_stream(chunks, _priced_as(adapter), settings.model, request.url)
 
         cache = reply_cache(self.cache)
         if cache is None:
@@ -614,7 +617,7 @@ class ChatModel(Runnable[Any, AIMessage]):
                     max_response_bytes=self.max_response_bytes,
                 ),
             )
-            return apriced_stream(chunks, adapter.provider, settings.model, request.url)
+            return apriced_stream(chunks, _priced_as(adapter), settings.model, request.url)
 
         cache = reply_cache(self.cache)
         if cache is None:
@@ -803,3 +806,10 @@ def _rate_limit(
     from ..http import RateLimit
 
     return RateLimit.coerce(value)
+
+
+def _priced_as(adapter: Adapter) -> str:
+    """The provider name a reply is priced under when its URL does not say: the
+    adapter's `price_provider` (an OpenAI-compatible preset's own name, so a local
+    server is never priced as OpenAI), else its wire."""
+    return str(getattr(adapter, "price_provider", None) or adapter.provider)

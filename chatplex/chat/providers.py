@@ -43,6 +43,13 @@ def _adapter_model(provider: str) -> ModelFactory:
 
         cls = adapter_class(provider)
         names = adapter_parameters(cls)
+        if getattr(cls, "profile", None) is not None:  # an OpenAI-compatible preset
+            from .compatible_models import take_body_parameters
+
+            # Its LangChain class's names: groq_api_key renamed, reasoning_format... sent.
+            moved = take_body_parameters(provider, settings)
+            if moved:
+                settings["extra_body"] = {**moved, **(settings.get("extra_body") or {})}
         # Before anything is built: a typo names the closest setting or API parameter.
         model_settings = _model_parameters()
         extras = {k: v for k, v in settings.items() if k not in names and k not in model_settings}
@@ -89,10 +96,24 @@ PROVIDERS: dict[str, ModelFactory] = {
     "fake": _fake,
 }
 
-# Bare model names whose provider is unambiguous.
+# Bare model names whose provider is unambiguous: LangChain's inference
+# (`_attempt_infer_model_provider` in langchain's chat_models/base.py), first match wins,
+# on the lower-cased name. A provider inferred here may not be available in chatplex:
+# `build` then says which name it inferred.
 _PREFIXES = (
     (("gpt-", "o1", "o3", "o4", "chatgpt-"), "openai"),
     (("claude-",), "anthropic"),
+    (("chatgpt", "text-davinci"), "openai"),
+    (("claude",), "anthropic"),
+    (("command",), "cohere"),
+    (("accounts/fireworks",), "fireworks"),
+    (("gemini",), "google_vertexai"),  # LangChain's choice (it warns it will be google_genai)
+    (("amazon.", "anthropic.", "meta."), "bedrock"),
+    (("mistral", "mixtral"), "mistralai"),
+    (("deepseek",), "deepseek"),
+    (("grok",), "xai"),
+    (("sonar",), "perplexity"),
+    (("solar",), "upstage"),
 )
 
 
@@ -108,8 +129,9 @@ def split_model_name(name: str) -> tuple[str, str]:
         if not provider or not model:
             raise ValueError(f"model must look like 'provider:model', got {name!r}")
         return provider, model
+    lowered = name.lower()
     for prefixes, inferred in _PREFIXES:
-        if name.startswith(prefixes):
+        if lowered.startswith(prefixes):
             return inferred, name
     raise ValueError(
         f"cannot tell the provider of model {name!r}; write it as 'provider:model' "
@@ -156,7 +178,17 @@ def provider_factory(provider: str) -> ModelFactory:
 def build(model: str, settings: dict[str, Any]) -> ChatModel:
     """The chat model `model` (\"provider:model\") names, built with `settings`."""
     provider, model_name = split_model_name(model)
-    built = provider_factory(provider)(model_name, **settings)
+    try:
+        factory = provider_factory(provider)
+    except ValueError as exc:
+        if ":" in model:
+            raise
+        raise ValueError(
+            f"model {model!r} names no provider; its name says {provider!r} (inferred as "
+            f"LangChain's init_chat_model does), which is not available: {exc}. Write it as "
+            "'provider:model' to pick another provider"
+        ) from None
+    built = factory(model_name, **settings)
     if not isinstance(built, ChatModel):
         raise TypeError(
             f"the factory of provider {provider!r} returned {type(built).__name__}, not a ChatModel"

@@ -4,7 +4,13 @@ OpenAI (and most OpenAI-compatible servers) send ``x-ratelimit-limit-requests``,
 ``x-ratelimit-remaining-requests``, ``x-ratelimit-reset-requests`` (a duration such as
 ``1s``, ``6m0s``, ``20ms``) and the same for ``-tokens``; Anthropic sends
 ``anthropic-ratelimit-requests-limit`` / ``-remaining`` / ``-reset`` (an RFC 3339 time)
-and the same for ``tokens``. Limits are per minute.
+and the same for ``tokens``. Limits are per minute. Cerebras sends
+``x-ratelimit-limit-tokens-minute`` / ``-remaining-tokens-minute`` / ``-reset-tokens-minute``
+(seconds) and the same for ``requests-day`` (inference-docs.cerebras.ai/support/rate-limits):
+its tokens are read; its requests, counted per day, are not (the budgets count per minute).
+Groq sends OpenAI's names (console.groq.com/docs/rate-limits), though its requests limit
+there is the daily one: read as a per-minute limit it is looser than the real one, never
+tighter.
 
 How the headers reach a budget: the attempt engine (`_engine.Call`) hands each
 response's headers to the permit it releases (`Permit.release(headers=...)`), and the
@@ -38,6 +44,14 @@ _ANTHROPIC = (
     "anthropic-ratelimit-tokens-limit",
     "anthropic-ratelimit-tokens-remaining",
     "anthropic-ratelimit-tokens-reset",
+)
+_CEREBRAS = (
+    "",
+    "",
+    "",
+    "x-ratelimit-limit-tokens-minute",
+    "x-ratelimit-remaining-tokens-minute",
+    "x-ratelimit-reset-tokens-minute",
 )
 _TOLD = (0, 1, 3, 4)  # the limits and the counts left: either makes a response worth reading
 _DURATION = re.compile(r"(\d+(?:\.\d*)?)(ms|h|m|s)")
@@ -73,9 +87,11 @@ def read_limits(headers: Mapping[str, str]) -> Announced | None:
         names, reset = _OPENAI, parse_duration
     elif any(get(_ANTHROPIC[i]) is not None for i in _TOLD):
         names, reset = _ANTHROPIC, _seconds_until
+    elif any(get(_CEREBRAS[i]) is not None for i in (3, 4)):
+        names, reset = _CEREBRAS, parse_duration  # bare seconds
     else:
         return None
-    values = [get(name) for name in names]
+    values = [get(name) if name else None for name in names]
     announced = Announced(
         _number(values[0]),
         _number(values[1]),

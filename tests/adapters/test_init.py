@@ -12,6 +12,7 @@ import pytest
 import chatplex.adapters
 from chatplex.adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
 from chatplex.adapters.anthropic import AnthropicAdapter
+from chatplex.adapters.compatible import PROFILES
 from chatplex.adapters.openai import OpenAIAdapter
 
 
@@ -22,6 +23,8 @@ def test_built_in_providers() -> None:
     assert {"openai", "anthropic", "google_genai", "google_vertexai"} <= set(BUILTIN_ADAPTERS)
     assert adapter_class("google_genai").__name__ == "GeminiAdapter"
     assert adapter_class("google_vertexai").__name__ == "VertexAIAdapter"
+    assert {"openai", "anthropic", *PROFILES} <= set(BUILTIN_ADAPTERS)
+    assert "ollama" not in PROFILES  # the native /api/chat adapter's name, not a preset
     assert adapter_class("openai") is OpenAIAdapter
     assert adapter_class("anthropic") is AnthropicAdapter
     with pytest.raises(KeyError):

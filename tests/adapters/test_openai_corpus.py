@@ -1,5 +1,7 @@
 """The OpenAI adapter against every recorded OpenAI / OpenAI-compatible response in the
-shared wire corpus (globbed, so new cases are picked up without editing this file)."""
+shared wire corpus (globbed, so new cases are picked up without editing this file). A
+case of a named provider (`preset` in its sidecar: deepseek, groq...) goes through that
+preset's adapter (adapters/compatible.py), the adapter a user of that provider gets."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ import httpx
 import pytest
 from _corpus import Case, corpus_dir, load_cases
 
+from chatplex.adapters import adapter_class
 from chatplex.adapters.base import CallSettings
+from chatplex.adapters.compatible import CompatibleAdapter
 from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.errors import BadRequestError, NotFoundError, RateLimitError, StreamError
 from chatplex.http._sse import iter_sse_events
@@ -35,8 +39,17 @@ def ids(cases: list[Case]) -> list[str]:
 
 
 @pytest.fixture
-def adapter() -> OpenAIAdapter:
-    return OpenAIAdapter(api_key="sk-test")
+def adapter(case: Case) -> OpenAIAdapter:
+    """The adapter of the case's provider: its preset's, else the plain OpenAI one."""
+    cls = adapter_class(case.meta.get("preset") or "openai")
+    made: OpenAIAdapter = cls(api_key="sk-test")
+    return made
+
+
+def test_named_providers_go_through_their_presets() -> None:
+    presets = {c.meta.get("preset") for c in CASES} - {None}
+    assert {"deepseek", "groq", "openrouter"} <= presets
+    assert all(issubclass(adapter_class(p), CompatibleAdapter) for p in presets)
 
 
 def stream_chunks(adapter: OpenAIAdapter, case: Case) -> list[AIMessageChunk]:
@@ -53,7 +66,17 @@ def stream_chunks(adapter: OpenAIAdapter, case: Case) -> list[AIMessageChunk]:
 
 
 def check_message(message: AIMessage, expected: dict[str, Any]) -> None:
-    assert message.content == (expected["text"] or "")
+    reasoning = expected.get("reasoning")
+    if reasoning:  # a reasoning block before the answer (DeepSeek's reasoning_content)
+        blocks = [{"type": "reasoning", "reasoning": reasoning}]
+        if expected["text"]:
+            blocks.append({"type": "text", "text": expected["text"]})
+        content = message.content
+        assert isinstance(content, list)
+        assert [{k: v for k, v in b.items() if k != "index"} for b in content] == blocks
+        assert message.text == (expected["text"] or "")
+    else:
+        assert message.content == (expected["text"] or "")
     assert message.invalid_tool_calls == []
     assert [(c["id"], c["name"], c["args"]) for c in message.tool_calls] == [
         (c["id"], c["name"], json.loads(c["arguments"])) for c in expected["tool_calls"]

@@ -312,6 +312,19 @@ def test_no_key_in_any_file(tmp_path: Path, server: MockServer) -> None:
         assert "sk-mock-test-key" not in text
 
 
+@pytest.mark.parametrize("model", ["groq:llama-3.3-70b-versatile", "mistralai:mistral-small"])
+def test_an_openai_compatible_preset_runs_by_name(
+    tmp_path: Path, server: MockServer, model: str
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 3)
+    out = tmp_path / "out.jsonl"
+    url = server.openai_base_url  # ends in /v1: Groq would add its SDK path to a bare host
+    args = ("-m", model, "-o", str(out), "--prompt", "{text}", "--base-url", url, "-q")
+    result = run_cli(str(source), *args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    _check_complete(out, 3)
+
+
 def test_flags_become_model_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parser = argparse.ArgumentParser()
     add_run_arguments(parser)

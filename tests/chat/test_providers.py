@@ -58,13 +58,52 @@ def test_malformed_provider_model_string(name: str) -> None:
         ("chatgpt-4o-latest", "openai"),
         ("claude-sonnet-4-5", "anthropic"),
         ("claude-3-5-haiku-latest", "anthropic"),
+        # LangChain's `_attempt_infer_model_provider`, on the lower-cased name.
+        ("GPT-4o", "openai"),
+        ("text-davinci-003", "openai"),
+        ("command-r-plus", "cohere"),
+        ("accounts/fireworks/models/llama-v3p1-8b-instruct", "fireworks"),
+        ("gemini-2.0-flash", "google_vertexai"),
+        ("amazon.nova-pro-v1", "bedrock"),
+        ("anthropic.claude-3-haiku", "bedrock"),
+        ("meta.llama3-70b", "bedrock"),
+        ("mistral-large-latest", "mistralai"),
+        ("mixtral-8x7b", "mistralai"),
+        ("deepseek-chat", "deepseek"),
+        ("grok-4", "xai"),
+        ("sonar-pro", "perplexity"),
+        ("solar-pro", "upstage"),
     ],
 )
 def test_bare_name_inference(name: str, provider: str) -> None:
     assert split_model_name(name) == (provider, name)
 
 
-@pytest.mark.parametrize("name", ["llama3", "mistral-large", "gemini-2.0-flash", "GPT-4o", ""])
+@pytest.mark.parametrize(
+    ("name", "provider"),
+    [("command-r", "cohere"), ("gemini-2.0-flash", "google_vertexai"), ("amazon.titan", "bedrock")],
+)
+def test_an_inferred_provider_that_is_not_available_is_named(name: str, provider: str) -> None:
+    if provider in PROVIDERS:
+        pytest.skip(f"{provider} is registered in this build")
+    with pytest.raises(ValueError) as info:
+        init_chat_model(name)
+    text = str(info.value)
+    assert f"says {provider!r}" in text and "not available" in text
+    assert "'provider:model'" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "provider"),
+    [("grok-4", "xai"), ("deepseek-chat", "deepseek"), ("mistral-small", "mistralai")],
+)
+def test_a_bare_name_builds_its_inferred_preset(name: str, provider: str) -> None:
+    model = init_chat_model(name, api_key="k-test")
+    assert model.adapter is not None and model.adapter.preset == provider  # type: ignore[attr-defined]
+    assert model.model == name
+
+
+@pytest.mark.parametrize("name", ["llama3", "qwen2.5", ""])
 def test_ambiguous_bare_name_is_a_value_error(name: str) -> None:
     with pytest.raises(ValueError, match="provider:model") as info:
         init_chat_model(name, responses=["x"])

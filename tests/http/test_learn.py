@@ -50,6 +50,30 @@ def test_anthropic_headers() -> None:
     assert limits.requests_reset == pytest.approx(30, abs=2)
 
 
+def test_cerebras_headers_give_tokens_per_minute_not_requests_per_day() -> None:
+    # The example response of inference-docs.cerebras.ai/support/rate-limits.
+    limits = read_limits(
+        httpx.Headers(
+            {
+                "x-ratelimit-limit-requests-day": "1000000000",
+                "x-ratelimit-limit-tokens-minute": "1000000000",
+                "x-ratelimit-remaining-requests-day": "999997455",
+                "x-ratelimit-remaining-tokens-minute": "999998298",
+                "x-ratelimit-reset-requests-day": "33011.382867097855",
+                "x-ratelimit-reset-tokens-minute": "11.382867097854614",
+            }
+        )
+    )
+    assert limits is not None
+    assert limits.tokens_limit == 1e9 and limits.tokens_remaining == 999998298
+    assert limits.tokens_reset == pytest.approx(11.382867)
+    assert (limits.requests_limit, limits.requests_remaining, limits.requests_reset) == (
+        None,
+        None,
+        None,
+    )
+
+
 @pytest.mark.parametrize(
     ("raw", "seconds"),
     [("1s", 1.0), ("6m0s", 360.0), ("20ms", 0.02), ("1h2m3.5s", 3723.5), ("0.5", 0.5)],

@@ -1,0 +1,425 @@
+"""The OpenAI-compatible presets (`adapters/compatible.py`): every provider over the mock
+server (invoke, stream, tool call, structured output, usage; sync and async), the
+environment-key policy per provider, and each declared quirk on the request body."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from pydantic import BaseModel
+
+import chatplex
+from chatplex import init_chat_model
+from chatplex.adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
+from chatplex.adapters.base import CallSettings, SSEEvent, ToolSpec
+from chatplex.adapters.compatible import PROFILES, CompatibleAdapter, preset_adapter_class
+from chatplex.errors import AuthenticationError
+from chatplex.messages import HumanMessage, merge_chunks
+from chatplex.testing import MockServer
+from chatplex.testing.mock_server import MockRequest
+
+NAMES = sorted(PROFILES)
+KEYED = [name for name in NAMES if PROFILES[name].official_host]
+LOCAL = [name for name in NAMES if not PROFILES[name].official_host]
+SENTINEL = "env-SENTINEL-key-9d1f"
+HI = [HumanMessage("hi")]
+
+
+class Recorder:
+    """A fault plan that records the headers and bodies the server received."""
+
+    def __init__(self) -> None:
+        self.requests: list[MockRequest] = []
+
+    def __call__(self, request: MockRequest) -> str | None:
+        self.requests.append(request)
+        return None
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[MockServer, Recorder]]:
+    recorder = Recorder()
+    with MockServer(reply_text="hello from the mock", fault_plan=recorder) as srv:
+        yield srv, recorder
+    chatplex.close()
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for profile in PROFILES.values():
+        for variable in (*profile.key_variables, *profile.base_variables):
+            monkeypatch.delenv(variable, raising=False)
+    for variable in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENROUTER_APP_URL"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.delenv("OPENROUTER_APP_TITLE", raising=False)
+
+
+def _model(name: str, srv: MockServer, **settings: Any) -> Any:
+    return init_chat_model(f"{name}:test-model", base_url=srv.openai_base_url, **settings)
+
+
+class Answer(BaseModel):
+    city: str
+    degrees: int
+
+
+WEATHER = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "The weather in a city.",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}},
+            "required": ["city"],
+        },
+    },
+}
+
+
+# --- registry ----------------------------------------------------------------------------
+
+
+def test_every_profile_is_a_registered_provider_with_its_own_adapter() -> None:
+    for name in NAMES:
+        cls = adapter_class(name)
+        assert issubclass(cls, CompatibleAdapter) and cls.profile is PROFILES[name]
+        assert BUILTIN_ADAPTERS[name].endswith(":" + cls.__name__)
+        assert "api_key" in adapter_parameters(cls) and "base_url" in adapter_parameters(cls)
+    assert preset_adapter_class("groq") is preset_adapter_class("groq")
+    assert "ollama" not in PROFILES and "ollama" not in BUILTIN_ADAPTERS
+    with pytest.raises(KeyError):
+        preset_adapter_class("nope")
+
+
+def test_the_wire_stays_openai_and_the_preset_names_the_provider() -> None:
+    model = init_chat_model("groq:llama-3.3-70b-versatile", api_key="gsk-test")
+    assert model.provider == "openai"  # the wire: structured output, errors, batches
+    adapter = model.adapter
+    assert isinstance(adapter, CompatibleAdapter) and adapter.preset == "groq"
+    assert adapter.base_url == "https://api.groq.com/openai/v1"
+    assert "gsk-test" not in repr(adapter) and "GroqAdapter" in repr(adapter)
+
+
+def test_openrouter_takes_its_attribution_settings_through_init_chat_model() -> None:
+    model = init_chat_model("openrouter:openai/gpt-4o", api_key="k", app_title="My app")
+    assert model.extra_body == {}  # a setting of the adapter, not a body parameter
+
+
+# --- every provider over the mock server ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_invoke_and_stream_sync(name: str, served: tuple[MockServer, Recorder]) -> None:
+    srv, _ = served
+    model = _model(name, srv, api_key="k-test")
+    reply = model.invoke("hi")
+    assert reply.text == "hello from the mock"
+    assert reply.usage_metadata is not None and reply.usage_metadata["output_tokens"] > 0
+    chunks = list(model.stream("hi"))
+    merged = merge_chunks(chunks)
+    assert len(chunks) > 1 and merged.text == reply.text
+    if PROFILES[name].stream_options:
+        assert merged.usage_metadata == reply.usage_metadata
+    else:  # not asked for (Mistral sends it unasked; the mock only when asked)
+        assert "stream_options" not in served[1].requests[-1].json  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_invoke_and_stream_async(name: str, served: tuple[MockServer, Recorder]) -> None:
+    srv, _ = served
+    model = _model(name, srv, api_key="k-test")
+
+    async def run() -> tuple[Any, Any]:
+        reply = await model.ainvoke("hi")
+        merged = merge_chunks([chunk async for chunk in model.astream("hi")])
+        return reply, merged
+
+    reply, merged = asyncio.run(run())
+    assert reply.text == merged.text == "hello from the mock"
+    assert reply.usage_metadata["total_tokens"] > 0
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_tool_call(name: str, sync: bool, served: tuple[MockServer, Recorder]) -> None:
+    srv, _ = served
+    bound = _model(name, srv, api_key="k-test").bind_tools([WEATHER], tool_choice="get_weather")
+    if name == "perplexity":  # declared: no function tools on Sonar's Chat Completions
+        with pytest.raises(ValueError, match=r"Perplexity \(perplexity\) does not accept 'tools'"):
+            bound.invoke("weather in Paris?") if sync else asyncio.run(bound.ainvoke("x"))
+        return
+    reply = bound.invoke("weather in Paris?") if sync else asyncio.run(bound.ainvoke("x"))
+    assert [call["name"] for call in reply.tool_calls] == ["get_weather"]
+    assert isinstance(reply.tool_calls[0]["args"], dict)
+    streamed = merge_chunks(list(bound.stream("weather in Paris?")))
+    assert [call["name"] for call in streamed.tool_calls] == ["get_weather"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_structured_output(
+    name: str, sync: bool, served: tuple[MockServer, Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    srv, recorder = served
+    monkeypatch.setattr(srv.settings, "reply_text", None)  # the mock answers in the schema
+    structured = _model(name, srv, api_key="k-test").with_structured_output(Answer)
+    answer = structured.invoke("Paris?") if sync else asyncio.run(structured.ainvoke("Paris?"))
+    assert isinstance(answer, Answer)
+    body = recorder.requests[-1].json or {}
+    if name == "perplexity":  # no tools there: the schema goes as response_format
+        assert body["response_format"]["type"] == "json_schema" and "tools" not in body
+    else:  # the model's default, function calling, as LangChain's classes default to
+        assert body["tool_choice"]["function"]["name"] == "Answer"
+
+
+# --- the environment's key ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", KEYED)
+def test_the_environment_key_never_goes_to_a_base_url_written_in_code(
+    name: str, served: tuple[MockServer, Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    srv, recorder = served
+    monkeypatch.setenv(PROFILES[name].key_variables[0], SENTINEL)
+    monkeypatch.setenv("OPENAI_API_KEY", SENTINEL + "-openai")
+    _model(name, srv).invoke("hi")
+    headers = recorder.requests[-1].headers
+    assert "authorization" not in headers
+    assert SENTINEL not in json.dumps(dict(headers))
+
+
+@pytest.mark.parametrize("name", KEYED)
+def test_an_explicit_key_goes_anywhere(name: str, served: tuple[MockServer, Recorder]) -> None:
+    srv, recorder = served
+    _model(name, srv, api_key="k-explicit").invoke("hi")
+    assert recorder.requests[-1].headers["authorization"] == "Bearer k-explicit"
+
+
+@pytest.mark.parametrize("name", [n for n in KEYED if PROFILES[n].base_variables])
+def test_the_environment_key_goes_to_a_base_url_from_the_environment(
+    name: str, served: tuple[MockServer, Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    srv, recorder = served
+    profile = PROFILES[name]
+    monkeypatch.setenv(profile.key_variables[-1], SENTINEL)
+    monkeypatch.setenv(profile.base_variables[0], srv.openai_base_url)
+    init_chat_model(f"{name}:test-model").invoke("hi")
+    assert recorder.requests[-1].headers["authorization"] == f"Bearer {SENTINEL}"
+
+
+@pytest.mark.parametrize("name", KEYED)
+def test_the_official_host_gets_the_environment_key(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    profile = PROFILES[name]
+    monkeypatch.setenv(profile.key_variables[-1], SENTINEL)
+    adapter = adapter_class(name)()
+    request = adapter.build_request(HI, CallSettings(model="m"), stream=False)
+    assert request.url.startswith(f"https://{profile.official_host}/")
+    assert request.headers["Authorization"] == f"Bearer {SENTINEL}"
+    assert SENTINEL not in repr(adapter) and SENTINEL not in repr(request)
+
+
+@pytest.mark.parametrize("name", KEYED)
+def test_no_key_for_the_official_host_is_an_error_naming_the_variable(name: str) -> None:
+    profile = PROFILES[name]
+    with pytest.raises(ValueError, match=f"{profile.title} API key missing") as info:
+        init_chat_model(f"{name}:m")
+    assert profile.key_variables[0] in str(info.value)
+
+
+@pytest.mark.parametrize("name", LOCAL)
+def test_local_servers_go_keyless_and_read_no_environment_key(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SENTINEL)
+    adapter = adapter_class(name)()
+    request = adapter.build_request(HI, CallSettings(model="m"), stream=False)
+    assert request.url == PROFILES[name].base_url + "/chat/completions"
+    assert "Authorization" not in request.headers
+
+
+def test_a_401_says_why_the_environment_key_was_kept_back(
+    served: tuple[MockServer, Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    srv, _ = served
+    monkeypatch.setenv("GROQ_API_KEY", SENTINEL)
+    adapter = adapter_class("groq")(base_url=srv.openai_base_url)
+    error = adapter.map_error(401, b'{"error": {"message": "no key"}}', {})
+    assert isinstance(error, AuthenticationError)
+    assert "GROQ_API_KEY goes only to api.groq.com" in str(error)
+    assert SENTINEL not in str(error)
+
+
+# --- declared quirks (request bodies) ---------------------------------------------------
+
+
+def _body(name: str, stream: bool = False, **settings: Any) -> dict[str, Any]:
+    adapter = adapter_class(name)(api_key="k")
+    request = adapter.build_request(HI, CallSettings(model="m", **settings), stream=stream)
+    return dict(request.json)
+
+
+@pytest.mark.parametrize("param", ["logprobs", "top_logprobs", "logit_bias"])
+def test_groq_refuses_what_its_api_rejects_before_any_request(param: str) -> None:
+    with pytest.raises(ValueError, match=rf"Groq \(groq\) does not accept '{param}'"):
+        _body("groq", extra_body={param: 1})
+
+
+def test_groq_takes_sdk_style_base_urls() -> None:
+    adapter = adapter_class("groq")(api_key="k", base_url="https://api.groq.com")
+    assert adapter.build_request(HI, CallSettings(model="m"), stream=False).url == (
+        "https://api.groq.com/openai/v1/chat/completions"
+    )
+
+
+def test_mistral_renames_seed_and_the_required_tool_choice() -> None:
+    tool = ToolSpec("get_weather", "Weather.", {"type": "object"})
+    body = _body("mistralai", True, extra_body={"seed": 7}, tools=(tool,), tool_choice="required")
+    assert body["random_seed"] == 7 and "seed" not in body
+    assert body["tool_choice"] == "any"
+    assert "stream_options" not in body
+
+
+def test_openrouter_sends_its_attribution_headers(monkeypatch: pytest.MonkeyPatch) -> None:
+    cls = adapter_class("openrouter")
+    adapter = cls(api_key="k", app_url="https://example.org", app_categories=["cli-agent"])
+    monkeypatch.setenv("OPENROUTER_APP_TITLE", "From env")
+    from_env = cls(api_key="k")
+    headers = adapter.build_request(HI, CallSettings(model="m"), stream=False).headers
+    assert headers["HTTP-Referer"] == "https://example.org"
+    assert headers["X-OpenRouter-Categories"] == "cli-agent" and "X-Title" not in headers
+    env_headers = from_env.build_request(HI, CallSettings(model="m"), stream=False).headers
+    assert env_headers["X-Title"] == "From env" and "HTTP-Referer" not in env_headers
+
+
+def test_perplexity_keeps_its_citations_in_response_metadata() -> None:
+    adapter = adapter_class("perplexity")(api_key="k")
+    reply = {
+        "id": "p1",
+        "model": "sonar",
+        "citations": ["https://a.example", "https://b.example"],
+        "search_results": [{"title": "A", "url": "https://a.example"}],
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "x [1]"}}],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+    }
+    message = adapter.parse_response(json.dumps(reply).encode(), {})
+    assert message.response_metadata["citations"] == reply["citations"]
+    assert message.response_metadata["search_results"] == reply["search_results"]
+    parser = adapter.stream_parser({})
+    chunks = []
+    for piece in ("x ", "[1]"):
+        event = {**reply, "choices": [{"index": 0, "delta": {"content": piece}}]}
+        del event["usage"]
+        chunks.append(parser.feed(SSEEvent(data=json.dumps(event))))
+    chunks.append(parser.feed(SSEEvent(data="[DONE]")))
+    parser.finish()
+    merged = merge_chunks([c for c in chunks if c is not None])
+    assert merged.text == "x [1]"
+    assert merged.response_metadata["citations"] == reply["citations"]  # once, not twice
+
+
+def test_deepseek_reasoning_content_is_a_reasoning_block() -> None:
+    adapter = adapter_class("deepseek")(api_key="k")
+    message = {"role": "assistant", "content": "4", "reasoning_content": "2+2 is 4"}
+    body = {"id": "d", "model": "deepseek-reasoner", "choices": [{"index": 0, "message": message}]}
+    reply = adapter.parse_response(json.dumps(body).encode(), {})
+    assert reply.content[0] == {"type": "reasoning", "reasoning": "2+2 is 4"}
+    assert reply.text == "4"
+
+
+@respx.mock(assert_all_called=True)
+def test_the_request_goes_to_the_providers_host_with_its_body(respx_mock: Any) -> None:
+    route = respx_mock.post("https://api.deepseek.com/v1/chat/completions").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "id": "d",
+                "model": "deepseek-chat",
+                "choices": [{"index": 0, "message": {"content": "ok"}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            },
+        )
+    )
+    model = init_chat_model("deepseek:deepseek-chat", api_key="k-test", temperature=0)
+    assert model.invoke("hi").text == "ok"
+    sent = json.loads(route.calls.last.request.content)
+    assert sent["model"] == "deepseek-chat" and sent["temperature"] == 0
+    assert route.calls.last.request.headers["authorization"] == "Bearer k-test"
+
+
+# --- cost: a reply from each preset's host is priced by genai-prices -----------------------
+
+#: A model genai-prices lists for each provider (None: no price there, documented).
+PRICED_MODEL = {
+    "groq": "llama-3.3-70b-versatile",
+    "deepseek": "deepseek-chat",
+    "xai": "grok-3",
+    "mistralai": "mistral-large-latest",
+    "fireworks": "accounts/fireworks/models/deepseek-v3p2",
+    "together": "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+    "perplexity": "sonar",
+    "cerebras": "llama-3.3-70b",
+    "openrouter": "openai/gpt-4o",
+}
+#: genai-prices prices the Hugging Face router only by its per-provider paths
+#: (router.huggingface.co/groq...), not its /v1 endpoint; local servers have no price.
+UNPRICED = {"huggingface": "openai/gpt-oss-120b", "vllm": "gpt-oss-20b"}
+UNPRICED |= {"lmstudio": "gpt-oss-20b", "ollama_openai": "gpt-oss-20b"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_reply_from_the_providers_host_is_priced(name: str) -> None:
+    from chatplex.chat.cost import cost_of
+    from chatplex.chat.usage import track_usage
+
+    model_name = PRICED_MODEL.get(name) or UNPRICED[name]
+    profile = PROFILES[name]
+    body = {
+        "id": "c",
+        "model": model_name,
+        "choices": [{"index": 0, "message": {"content": "ok"}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1000, "completion_tokens": 100, "total_tokens": 1100},
+    }
+    with respx.mock(assert_all_called=True) as router:
+        router.post(profile.base_url + "/chat/completions").mock(
+            return_value=httpx.Response(200, json=body)
+        )
+        model = init_chat_model(f"{name}:{model_name}", api_key="k-test")
+        with track_usage():
+            reply = model.invoke("hi")
+    cost = reply.response_metadata["cost"]
+    if name in PRICED_MODEL:
+        assert cost is not None and cost["total"] > 0
+        # The same figure as the table gives for that host.
+        url = profile.base_url + "/chat/completions"
+        assert cost == cost_of(reply.usage_metadata, model_name, provider=name, url=url)
+    else:  # never priced as OpenAI's model of the same name
+        assert cost is None
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import chatplex.adapters.compatible as module
+
+    result = doctest.testmod(module)
+    assert result.attempted >= 3 and result.failed == 0
+
+
+def test_only_groq_takes_openais_batch_api() -> None:
+    from chatplex.batches.openai import OpenAIBatches
+    from chatplex.batches.submit import batch_api
+
+    assert isinstance(batch_api(init_chat_model("groq:m", api_key="k")), OpenAIBatches)
+    for name in [n for n in NAMES if not PROFILES[n].batch_api]:
+        model = init_chat_model(f"{name}:m", api_key="k")
+        with pytest.raises(ValueError, match=f"provider '{name}' has no OpenAI-shaped Batch API"):
+            batch_api(model)
