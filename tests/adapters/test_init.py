@@ -16,8 +16,9 @@ from chatplex.adapters.openai import OpenAIAdapter
 
 
 def test_built_in_providers() -> None:
-    assert set(BUILTIN_ADAPTERS) == {"openai", "anthropic"}
+    assert {"openai", "anthropic", "openai_responses"} <= set(BUILTIN_ADAPTERS)
     assert adapter_class("openai") is OpenAIAdapter
+    assert adapter_class("openai_responses").__name__ == "OpenAIResponsesAdapter"
     assert adapter_class("anthropic") is AnthropicAdapter
     with pytest.raises(KeyError):
         adapter_class("fake")  # not an adapter: the fake model needs none
