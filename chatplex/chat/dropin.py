@@ -47,18 +47,12 @@ REFUSED: dict[str, dict[str, str]] = {
         "client": _SDK_CLIENTS,
         "root_async_client": _SDK_CLIENTS,
         "root_client": _SDK_CLIENTS,
-        "context_management": "a Responses API parameter; chatplex speaks Chat Completions",
-        "include": "a Responses API parameter; chatplex speaks Chat Completions",
         "include_response_headers": "response headers are not kept; response_metadata "
         "has request_id",
         "disabled_params": "chatplex sends only the parameters you set",
         "http_socket_options": _NO_PROXY,
         "openai_proxy": _NO_PROXY,
-        "reasoning": "the Responses API's reasoning dict; use reasoning_effort=...",
         "tiktoken_model_name": _NO_TOKENIZER,
-        "truncation": "a Responses API parameter; chatplex speaks Chat Completions",
-        "use_previous_response_id": "a Responses API feature; chatplex speaks Chat Completions",
-        "use_responses_api": "chatplex speaks Chat Completions, not the Responses API",
     },
     "anthropic": {
         "anthropic_proxy": _NO_PROXY,
@@ -92,8 +86,6 @@ _OFF: dict[str, tuple[Any, ...]] = {
     "disable_streaming": (False,),
     "output_version": (None, "v0"),
     "include_response_headers": (False,),
-    "use_previous_response_id": (False,),
-    "use_responses_api": (None, False),
 }
 
 

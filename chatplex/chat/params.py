@@ -98,8 +98,52 @@ _ANTHROPIC = frozenset(
     }
 )
 
+#: Body parameters of the OpenAI Responses API (`POST /responses`), besides `model`,
+#: `input` and `stream`, which chatplex sets itself; plus the Chat Completions spellings
+#: the Responses adapter translates (`max_tokens`, `response_format`, `reasoning_effort`...).
+_OPENAI_RESPONSES = frozenset(
+    {
+        "access_programs",
+        "background",
+        "background_options",
+        "context_management",
+        "conversation",
+        "image",
+        "include",
+        "instructions",
+        "max_output_tokens",
+        "max_tool_calls",
+        "metadata",
+        "moderation",
+        "parallel_tool_calls",
+        "previous_response_id",
+        "prompt",
+        "prompt_cache_key",
+        "prompt_cache_options",
+        "prompt_cache_retention",
+        "reasoning",
+        "safety_identifier",
+        "service_tier",
+        "store",
+        "stream_options",
+        "temperature",
+        "text",
+        "tool_choice",
+        "tools",
+        "top_logprobs",
+        "top_p",
+        "truncation",
+        "user",
+    }
+    | {"max_tokens", "max_completion_tokens", "response_format", "reasoning_effort", "verbosity"}
+)
+
 #: Provider → the parameters its API takes (see the module docstring).
-API_PARAMETERS: dict[str, frozenset[str]] = {"openai": _OPENAI, "anthropic": _ANTHROPIC}
+API_PARAMETERS: dict[str, frozenset[str]] = {
+    "openai": _OPENAI,
+    "anthropic": _ANTHROPIC,
+    "openai_responses": _OPENAI_RESPONSES,
+}
 
 #: Parameters the API takes that the SDK's `create()` does not name, and why they are kept.
 BEYOND_SDK: dict[str, dict[str, str]] = {
