@@ -42,12 +42,12 @@ __all__ = ["Cost", "cost_of", "load_prices", "price_table_version", "reply_cost"
 _log = logging.getLogger("chatplex.cost")
 
 #: chatplex provider names whose table entry has another name.
-_PROVIDER_IDS: dict[str, str] = {}
+_PROVIDER_IDS: dict[str, str] = {"openai_responses": "openai"}
 
 #: The Batch APIs' flat discount, for models the table lists no batch price for (it lists
 #: them for some models only, e.g. claude-sonnet-4-5 but not claude-3-5-haiku). Both
 #: providers document 50% off every model their Batch API serves.
-_BATCH_DISCOUNT = {"openai": 0.5, "anthropic": 0.5}
+_BATCH_DISCOUNT = {"openai": 0.5, "anthropic": 0.5, "openai_responses": 0.5}
 
 
 class Cost(TypedDict):

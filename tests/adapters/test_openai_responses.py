@@ -164,3 +164,22 @@ def test_invoke_and_stream_async(name: str) -> None:
     reply, streamed = asyncio.run(run())
     assert streamed == reply
     assert reply.usage_metadata is not None and reply.usage_metadata["total_tokens"] == 50
+
+
+def test_errors_are_the_openai_sdks_classes_too() -> None:
+    openai = pytest.importorskip("openai")
+    from chatplex.sdk_errors import sdk_compatible
+
+    err = OpenAIResponsesAdapter(api_key="k").map_error(429, b"{}", {})
+    assert isinstance(sdk_compatible(err, err.provider), openai.RateLimitError)
+
+
+def test_replies_are_priced_as_openai() -> None:
+    from chatplex.chat.cost import cost_of
+
+    usage = {"input_tokens": 1000, "output_tokens": 1000, "total_tokens": 2000}
+    ours = cost_of(usage, "gpt-4.1", provider="openai_responses", url="http://mock.test/v1")
+    theirs = cost_of(usage, "gpt-4.1", provider="openai", url="http://mock.test/v1")
+    if theirs is None:
+        pytest.skip("no price table installed")
+    assert ours == theirs
