@@ -80,7 +80,13 @@ class ResponsesStreamParser:
         if kind == "response.failed":
             raise failure(_dict(obj.get("response")), StreamError, self._req_id)
         if kind == "response.created":
-            return AIMessageChunk(content=[], id=_dict(obj.get("response")).get("id"))
+            # Who made the stream, from its first chunk on (LangChain reads each chunk's
+            # blocks by `model_provider`); the same values as the reply's metadata.
+            return AIMessageChunk(
+                content=[],
+                id=_dict(obj.get("response")).get("id"),
+                response_metadata={"provider": PROVIDER, "model_provider": "openai"},
+            )
         if kind in _FINAL:
             return self._final(_dict(obj.get("response")))
         return self._delta(kind, obj)

@@ -231,9 +231,8 @@ def test_chat_completions_only_parameters_are_refused(name: str) -> None:
         body([HumanMessage("x")], extra_body={name: 2})
 
 
-def test_stop_is_refused() -> None:
-    with pytest.raises(ValueError, match="stop= is not supported"):
-        body([HumanMessage("x")], stop=("\n",))
+def test_stop_is_left_out_as_langchain_openai_does() -> None:
+    assert "stop" not in body([HumanMessage("x")], stop=("\n",))
 
 
 def test_since_last_response() -> None:
