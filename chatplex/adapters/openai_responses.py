@@ -26,9 +26,10 @@ The reply's content is a list of blocks in langchain-openai's `responses/v1` sha
 `_responses_stream.py`). Chat Completions parameters are translated where the Responses
 API has them (`response_format` → `text.format`, `reasoning_effort` → `reasoning.effort`,
 `max_tokens` → `max_output_tokens`) and refused with the reason where it has not (`n`,
-`seed`, penalties...); `stop` is left out, as langchain-openai leaves it out. Built-in tools go in the body's `tools` (`model.bind(
-tools=[{"type": "web_search"}])`, or bound with `ChatOpenAI.bind_tools`), after the
-function tools; their output items stay in the reply's content.
+`seed`, penalties...); `stop` is left out, as langchain-openai leaves it out. Built-in
+tools go in the body's `tools` (`model.bind(tools=[{"type": "web_search"}])`, or bound
+with `ChatOpenAI.bind_tools`), after the function tools; their output items stay in the
+reply's content.
 
 Connection settings (key, `OPENAI_API_KEY` policy, base URL and its credentials,
 organization, project, headers) are the Chat Completions adapter's: this one holds an
