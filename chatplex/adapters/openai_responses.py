@@ -103,8 +103,9 @@ class OpenAIResponsesAdapter:
             secret_headers=secret_headers,
         )
         del api_key
+        #: The base URL, credentials in its query masked (`secret_base_url`: to send).
         self.base_url = self._connection.base_url
-        secret = self._connection.secret_base_url
+        self.secret_base_url = secret = self._connection.secret_base_url
         where = BaseURL.parse(
             take_url_credentials(secret.get()) if secret else self.base_url, "/responses"
         )

@@ -70,7 +70,7 @@ def batch_api(model: ChatModel, limits: Limits | None = None) -> BatchAPI:
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{model.get_name()} has no adapter: no Batch API to use")
-    if adapter.provider == "openai":
+    if adapter.provider in ("openai", "openai_responses"):
         return OpenAIBatches(adapter, limits) if limits else OpenAIBatches(adapter)
     if adapter.provider == "anthropic":
         return AnthropicBatches(adapter, limits) if limits else AnthropicBatches(adapter)
