@@ -330,8 +330,19 @@ def responses_wire(settings: dict[str, Any]) -> str:
 
 
 def is_builtin_tool(tool: Any) -> bool:
-    """A built-in (server) tool of the Responses API: a dict whose type is not "function"."""
-    return isinstance(tool, Mapping) and "type" in tool and tool["type"] != "function"
+    """A built-in (server) tool of the Responses API (`{"type": "web_search"}`,
+    file_search, code_interpreter, mcp...): a dict with a type that is not "function",
+    and not a tool or schema of another form (a JSON schema's "object", a `title`,
+    Anthropic's `input_schema`).
+
+    >>> is_builtin_tool({"type": "web_search"}), is_builtin_tool({"type": "object"})
+    (True, False)
+    """
+    if not isinstance(tool, Mapping) or not isinstance(tool.get("type"), str):
+        return False
+    if tool["type"] in ("function", "object"):
+        return False
+    return not any(key in tool for key in ("title", "input_schema", "parameters", "properties"))
 
 
 def wants_responses_api(

@@ -189,3 +189,14 @@ def test_init_chat_model_reaches_the_responses_api() -> None:
     assert init_chat_model("openai:gpt-4.1", api_key="k").provider == "openai"
     direct = init_chat_model("openai_responses:gpt-4.1", api_key="k")
     assert direct.provider == "openai_responses"
+
+
+def test_schema_dicts_are_function_tools_not_built_in_ones() -> None:
+    from chatplex.chat.openai_model import is_builtin_tool
+
+    schema = {"title": "Person", "type": "object", "properties": {"name": {"type": "string"}}}
+    assert not is_builtin_tool(schema)
+    assert not is_builtin_tool({"type": "function", "function": {"name": "f"}})
+    assert is_builtin_tool({"type": "mcp", "server_label": "x", "server_url": "https://m"})
+    bound = ChatOpenAI(api_key="k").bind_tools([schema])
+    assert bound.provider == "openai" and [t.name for t in bound.tools] == ["Person"]
