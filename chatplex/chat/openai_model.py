@@ -147,6 +147,7 @@ class ChatOpenAI(ChatModel):
             output_version,
             use_previous_response_id=use_previous_response_id,
             body={**(model_kwargs or {}), **api_params, **responses_only},
+            model=pick(owner, model=model, model_name=model_name),
         )
         if not responses and (use_previous_response_id or any(responses_only.values())):
             raise ValueError(
@@ -308,7 +309,7 @@ RESPONSES_ONLY = (
 )
 
 
-def responses_wire(settings: dict[str, Any]) -> str:
+def responses_wire(model: str, settings: dict[str, Any]) -> str:
     """For `init_chat_model("openai:...", ...)`: "openai_responses" when the settings ask
     for the Responses API (as `ChatOpenAI` decides), else "openai". Takes
     `use_responses_api` and `output_version` out of `settings` (no adapter has them)."""
@@ -320,13 +321,30 @@ def responses_wire(settings: dict[str, Any]) -> str:
         **settings,
     }
     previous = settings.get("use_previous_response_id", False)
-    responses = wants_responses_api(use, version, use_previous_response_id=previous, body=body)
+    responses = wants_responses_api(
+        use, version, use_previous_response_id=previous, body=body, model=model
+    )
     if responses and version == "v0":
         raise NotImplementedError(
             "the Responses API replies in the 'responses/v1' content format in chatplex; "
             "output_version='v0' is not supported with it"
         )
     return "openai_responses" if responses else "openai"
+
+
+#: Models served by the Responses API only (langchain-openai's list), and codex models.
+RESPONSES_ONLY_MODELS = ("gpt-5-pro", "gpt-5.2-pro", "gpt-5.4-pro", "gpt-5.5-pro", "gpt-5.6-sol")
+
+
+def prefers_responses_api(model: str | None) -> bool:
+    """Whether `model` is one langchain-openai sends to the Responses API by itself.
+
+    >>> prefers_responses_api("gpt-5-pro"), prefers_responses_api("gpt-4.1")
+    (True, False)
+    """
+    if not model:
+        return False
+    return model.startswith(RESPONSES_ONLY_MODELS) or "codex" in model
 
 
 def is_builtin_tool(tool: Any) -> bool:
@@ -351,6 +369,7 @@ def wants_responses_api(
     *,
     use_previous_response_id: bool,
     body: Mapping[str, Any],
+    model: str | None = None,
 ) -> bool:
     """Whether a ChatOpenAI goes to the Responses API: as langchain-openai decides.
 
@@ -373,6 +392,7 @@ def wants_responses_api(
     builtin = isinstance(tools, list) and any(is_builtin_tool(t) for t in tools)
     return (
         output_version == "responses/v1"
+        or prefers_responses_api(model)
         or use_previous_response_id
         or builtin
         or any(body.get(name) is not None for name in RESPONSES_ONLY)

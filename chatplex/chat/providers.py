@@ -30,24 +30,6 @@ __all__ = [
 
 ModelFactory = Callable[..., ChatModel]
 
-#: Settings of `init_chat_model("openai:...")` that may select the Responses API.
-_RESPONSES_HINTS = frozenset(
-    {
-        "use_responses_api",
-        "output_version",
-        "use_previous_response_id",
-        "reasoning",
-        "include",
-        "truncation",
-        "context_management",
-        "previous_response_id",
-        "text",
-        "tools",
-        "model_kwargs",
-        "extra_body",
-    }
-)
-
 #: The entry-point group third-party adapters register in.
 ENTRY_POINT_GROUP = "chatplex.adapters"
 
@@ -60,11 +42,10 @@ def _adapter_model(provider: str) -> ModelFactory:
         from .params import check_api_parameters  # on the first model built, not at import
 
         wire = provider
-        if provider == "openai" and _RESPONSES_HINTS.intersection(settings):
-            # The Responses API where langchain-openai would use it (see ChatOpenAI).
+        if provider == "openai":  # the Responses API where langchain-openai would use it
             from .openai_model import responses_wire
 
-            wire = responses_wire(settings)
+            wire = responses_wire(model, settings)
         cls = adapter_class(wire)
         names = adapter_parameters(cls)
         # Before anything is built: a typo names the closest setting or API parameter.

@@ -105,6 +105,13 @@ def test_switches_where_langchain_openai_switches(kwargs: dict[str, Any]) -> Non
     assert ChatOpenAI(api_key="k", **kwargs).provider == "openai_responses"
 
 
+@pytest.mark.parametrize("name", ["gpt-5-pro", "gpt-5.2-pro-2025", "gpt-5-codex"])
+def test_responses_only_models_switch_by_name(name: str) -> None:
+    assert ChatOpenAI(model=name, api_key="k").provider == "openai_responses"
+    assert init_chat_model(f"openai:{name}", api_key="k").provider == "openai_responses"
+    assert ChatOpenAI(model=name, api_key="k", use_responses_api=False).provider == "openai"
+
+
 def test_stays_on_chat_completions_otherwise() -> None:
     assert ChatOpenAI(api_key="k", reasoning_effort="low").provider == "openai"
     assert ChatOpenAI(api_key="k", use_responses_api=False).provider == "openai"
