@@ -131,3 +131,16 @@ def test_nothing_after_completed() -> None:
         parser.feed(e)
     assert parser.feed(events[3]) is None
     parser.finish()
+
+
+def test_error_event_with_a_nested_error_object() -> None:
+    # Some servers nest the fields: {"type": "error", "error": {...}, "sequence_number": n}.
+    error = {
+        "type": "error",
+        "sequence_number": 2,
+        "error": {"type": "invalid_request_error", "code": "invalid_prompt", "message": "Flagged"},
+    }
+    with pytest.raises(StreamError, match="Flagged") as info:
+        ResponsesStreamParser().feed(SSEEvent("error", json.dumps(error)))
+    assert (info.value.code, info.value.error_type) == ("invalid_prompt", "invalid_request_error")
+    assert not info.value.retryable

@@ -207,3 +207,14 @@ def test_schema_dicts_are_function_tools_not_built_in_ones() -> None:
     assert is_builtin_tool({"type": "mcp", "server_label": "x", "server_url": "https://m"})
     bound = ChatOpenAI(api_key="k").bind_tools([schema])
     assert bound.provider == "openai" and [t.name for t in bound.tools] == ["Person"]
+
+
+def test_use_previous_response_id_sends_only_the_new_turns() -> None:
+    from chatplex.messages import HumanMessage
+
+    server = Server(reply([text_item("first")]))
+    model = ChatOpenAI(model="gpt-4.1", use_previous_response_id=True, **server.clients())
+    first = model.invoke("q1")
+    model.invoke([HumanMessage("q1"), first, HumanMessage("q2")])
+    assert server.last["previous_response_id"] == "resp_1"
+    assert server.last["input"] == [{"role": "user", "content": "q2"}]
