@@ -86,9 +86,10 @@ def wire_body(
     body: dict[str, Any] = {"model": settings.model, "input": wire_input(messages)}
     if settings.temperature is not None:
         body["temperature"] = settings.temperature
-    max_tokens = extra.pop("max_completion_tokens", None) or extra.pop("max_tokens", None)
-    if settings.max_tokens is not None or max_tokens is not None:
-        body["max_output_tokens"] = settings.max_tokens or max_tokens
+    spelled = [extra.pop(name, None) for name in ("max_completion_tokens", "max_tokens")]
+    max_tokens = next((n for n in (settings.max_tokens, *spelled) if n is not None), None)
+    if max_tokens is not None:
+        body["max_output_tokens"] = max_tokens
     if settings.top_p is not None:
         body["top_p"] = settings.top_p
     tools = [wire_tool(t) for t in settings.tools] + _builtin_tools(extra.pop("tools", None))

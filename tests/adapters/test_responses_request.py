@@ -223,6 +223,8 @@ def test_reasoning_and_responses_parameters() -> None:
     assert (
         body([HumanMessage("x")], extra_body={"max_completion_tokens": 9})["max_output_tokens"] == 9
     )
+    both = body([HumanMessage("x")], extra_body={"max_completion_tokens": 9, "max_tokens": 7})
+    assert both["max_output_tokens"] == 9 and "max_tokens" not in both
 
 
 @pytest.mark.parametrize("name", ["seed", "presence_penalty", "logit_bias", "n", "stream_options"])
