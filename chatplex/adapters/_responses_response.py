@@ -235,4 +235,6 @@ def failure(data: Mapping[str, Any], cls: type[APIError], request_id: str | None
         payload = {"error": {k: data[k] for k in ("message", "code", "type", "param") if k in data}}
     err = payload_error(payload, cls, request_id)
     err.provider = PROVIDER
+    if "rate_limit" in f"{err.code} {err.error_type}":
+        err.retryable = True  # a mid-stream rate limit passes like one at the start
     return err

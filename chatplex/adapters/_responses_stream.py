@@ -78,7 +78,10 @@ class ResponsesStreamParser:
         if kind == "error" or event.event == "error":
             raise failure(obj, StreamError, self._req_id)
         if kind == "response.failed":
-            raise failure(_dict(obj.get("response")), StreamError, self._req_id)
+            response = _dict(obj.get("response"))
+            # The error is the response's; a few servers put it beside it instead.
+            source = obj if obj.get("error") and not response.get("error") else response
+            raise failure(source, StreamError, self._req_id)
         if kind == "response.created":
             # Who made the stream, from its first chunk on (LangChain reads each chunk's
             # blocks by `model_provider`); the same values as the reply's metadata.

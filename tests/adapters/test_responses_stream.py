@@ -144,3 +144,23 @@ def test_error_event_with_a_nested_error_object() -> None:
         ResponsesStreamParser().feed(SSEEvent("error", json.dumps(error)))
     assert (info.value.code, info.value.error_type) == ("invalid_prompt", "invalid_request_error")
     assert not info.value.retryable
+
+
+def test_failed_event_with_the_error_beside_the_response() -> None:
+    failed = {"type": "response.failed", "error": {"message": "top level", "code": "x"}}
+    with pytest.raises(StreamError, match="top level"):
+        ResponsesStreamParser().feed(SSEEvent("response.failed", json.dumps(failed)))
+
+
+def test_a_rate_limit_in_the_stream_is_retryable() -> None:
+    failed = {
+        "type": "response.failed",
+        "response": {
+            "id": "resp_r",
+            "status": "failed",
+            "error": {"code": "rate_limit_exceeded", "message": "Rate limit reached"},
+        },
+    }
+    with pytest.raises(StreamError) as info:
+        ResponsesStreamParser().feed(SSEEvent("response.failed", json.dumps(failed)))
+    assert info.value.retryable
