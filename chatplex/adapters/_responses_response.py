@@ -17,7 +17,8 @@ shapes, one per output item (one per content part of a `message` item), in outpu
 `service_tier`, `metadata`, `user`) plus chatplex's `provider`, `finish_reason` ("stop",
 "tool_calls", or "length" / "content_filter" for an incomplete reply),
 `raw_finish_reason` (the status, or the incomplete reason), `token_usage` (the raw usage)
-and `request_id`. A refusal is also in `additional_kwargs["refusal"]`.
+and `request_id`. A refusal is its block only, as langchain-openai has it (not also in
+`additional_kwargs`, which LangChain would read as a second, v0.3-style refusal).
 """
 
 from __future__ import annotations
@@ -83,12 +84,10 @@ def message_of(response: Mapping[str, Any], request_id: str | None) -> AIMessage
             if block["type"] == "function_call":
                 calls.append(tool_call_chunk(block, len(blocks)))
             blocks.append(block)
-    refusal = "".join(b["refusal"] for b in blocks if b["type"] == "refusal")
     # The same tool-call parsing as a merged stream, so the two always agree.
     return AIMessageChunk(
         content=blocks,
         id=response.get("id"),
-        additional_kwargs={"refusal": refusal} if refusal else {},
         response_metadata=reply_metadata(response, request_id, bool(calls)),
         tool_call_chunks=calls,
         usage_metadata=usage_metadata(response.get("usage")),

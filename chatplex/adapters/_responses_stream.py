@@ -159,7 +159,6 @@ class ResponsesStreamParser:
         whole = message_of(response, self._req_id)
         chunk = self._chunk(blocks) or AIMessageChunk(content=[])
         chunk.response_metadata.update(whole.response_metadata)
-        chunk.additional_kwargs.update(whole.additional_kwargs)
         chunk.usage_metadata = whole.usage_metadata
         chunk.chunk_position = "last"
         return chunk
