@@ -50,7 +50,12 @@ from .errors import (
 __all__ = ["chatplex_class", "sdk_class_for", "sdk_compatible"]
 
 #: The SDK module of each built-in wire (the adapter's `provider`).
-SDK_OF_PROVIDER = {"openai": "openai", "anthropic": "anthropic", "azure_openai": "openai"}
+SDK_OF_PROVIDER = {
+    "openai": "openai",
+    "anthropic": "anthropic",
+    "azure_openai": "openai",
+    "openai_responses": "openai",
+}
 
 #: Status → the SDK's class name, as the SDKs pick them (`_make_status_error`). A name
 #: the installed SDK lacks (openai has no 402; an old anthropic no OverloadedError)

@@ -38,6 +38,7 @@ BUILTIN_ADAPTERS = {
     "vllm": "chatplex.adapters.compatible:VllmAdapter",
     "lmstudio": "chatplex.adapters.compatible:LmstudioAdapter",
     "ollama_openai": "chatplex.adapters.compatible:OllamaOpenaiAdapter",
+    "openai_responses": "chatplex.adapters.openai_responses:OpenAIResponsesAdapter",
 }
 
 

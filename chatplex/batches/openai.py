@@ -27,12 +27,14 @@ from ..errors import APIError
 from .errors import BatchCanceledError, BatchExpiredError, BatchFormatError
 from .wire import Call, Limits, Outcome, RemoteState, Reply, Steps
 
-__all__ = ["ENDPOINT", "LIMITS", "OpenAIBatches"]
+__all__ = ["ENDPOINT", "ENDPOINTS", "LIMITS", "OpenAIBatches"]
 
 #: The documented limits of one batch input file.
 LIMITS = Limits(max_requests=50_000, max_bytes=200 * 1024 * 1024)
-#: The `url` of each line and the batch's `endpoint`: Chat Completions.
-ENDPOINT = "/v1/chat/completions"
+#: The `url` of each line and the batch's `endpoint`, by the adapter's wire: Chat
+#: Completions, or the Responses API (`openai_responses`).
+ENDPOINTS = {"openai": "/v1/chat/completions", "openai_responses": "/v1/responses"}
+ENDPOINT = ENDPOINTS["openai"]
 _ENDED = frozenset({"completed", "failed", "expired", "cancelled"})
 _UNRUN = {"batch_expired": BatchExpiredError, "batch_cancelled": BatchCanceledError}
 
@@ -61,6 +63,9 @@ class OpenAIBatches:
     def __init__(self, adapter: Adapter, limits: Limits = LIMITS) -> None:
         self.adapter = adapter
         self.limits = limits
+        # The wire's name goes in the handle, so `load` rebuilds a model of the same wire.
+        self.name = adapter.provider if adapter.provider in ENDPOINTS else "openai"
+        self.endpoint = ENDPOINTS[self.name]
 
     def request_line(self, cid: str, request: HTTPRequest) -> bytes:
         body = {k: v for k, v in request.json.items() if k not in ("stream", "stream_options")}

@@ -76,7 +76,7 @@ def batch_api(model: ChatModel, limits: Limits | None = None) -> BatchAPI:
     if getattr(adapter, "batch_api", True) is False:  # an OpenAI-compatible preset without one
         name = getattr(adapter, "preset", adapter.provider)
         raise ValueError(f"provider {name!r} has no OpenAI-shaped Batch API; call it in real time")
-    if adapter.provider == "openai":
+    if adapter.provider in ("openai", "openai_responses"):
         return OpenAIBatches(adapter, limits) if limits else OpenAIBatches(adapter)
     if adapter.provider == "anthropic":
         return AnthropicBatches(adapter, limits) if limits else AnthropicBatches(adapter)

@@ -103,16 +103,24 @@ class AzureChatOpenAI(ChatOpenAI):
         default_headers: Mapping[str, str] | None,
         default_query: Mapping[str, Any] | None,
         include_usage: bool,
-    ) -> Adapter:
+        responses: bool,
+        use_previous_response_id: bool,
+        switchable: bool,
+    ) -> tuple[Adapter, None]:
         from ..adapters.azure_openai import AzureOpenAIAdapter
 
+        if responses:
+            raise NotImplementedError(
+                f"{type(self).__name__}: the Responses API on Azure is not built in chatplex "
+                "yet; Azure deployments are called through Chat Completions"
+            )
         if project is not None:
             raise TypeError(
                 f"{type(self).__name__}(project=...) is not supported: Azure has no projects"
             )
         if base_url is not None and self._validate_base_url:
             _check_base_url(base_url, self._azure["azure_deployment"])
-        return AzureOpenAIAdapter(
+        adapter = AzureOpenAIAdapter(
             **self._azure,
             api_key=api_key,
             base_url=with_query(base_url, default_query) if base_url else None,
@@ -121,6 +129,7 @@ class AzureChatOpenAI(ChatOpenAI):
             include_usage=include_usage,
             completion_tokens=True,  # as langchain-openai: max_completion_tokens
         )
+        return adapter, None  # built-in tools bound later do not switch wires on Azure
 
 
 def _check_base_url(base_url: str, deployment: str | None) -> None:

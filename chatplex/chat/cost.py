@@ -43,12 +43,17 @@ _log = logging.getLogger("chatplex.cost")
 
 #: chatplex provider names whose table entry has another name.
 #: (The table matches ids loosely: "ollama_openai" would find OpenAI's prices.)
-_PROVIDER_IDS: dict[str, str] = {"xai": "x-ai", "mistralai": "mistral", "ollama_openai": "ollama"}
+_PROVIDER_IDS: dict[str, str] = {
+    "xai": "x-ai",
+    "mistralai": "mistral",
+    "ollama_openai": "ollama",
+    "openai_responses": "openai",
+}
 
 #: The Batch APIs' flat discount, for models the table lists no batch price for (it lists
 #: them for some models only, e.g. claude-sonnet-4-5 but not claude-3-5-haiku). Both
 #: providers document 50% off every model their Batch API serves.
-_BATCH_DISCOUNT = {"openai": 0.5, "anthropic": 0.5}
+_BATCH_DISCOUNT = {"openai": 0.5, "anthropic": 0.5, "openai_responses": 0.5}
 
 
 class Cost(TypedDict):

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import httpx
 
     from ..adapters.base import Adapter
+    from ..adapters.openai_responses import OpenAIResponsesAdapter
     from ..core.retry import RetryPolicy
     from ..http import RateLimit
     from ..secret import Secret
@@ -50,12 +51,21 @@ class ChatOpenAI(ChatModel):
     server, as langchain-openai sends it (o-series and gpt-5 behind Azure or a gateway
     reject `max_tokens`).
 
+    The Responses API (`POST /responses`, adapter `openai_responses`) is used where
+    langchain-openai uses it: `use_responses_api=True`, or (unless it is False)
+    `output_version="responses/v1"`, `reasoning=`, `include=`, `truncation=`,
+    `context_management=`, `use_previous_response_id=True`, a Responses-only parameter
+    (`previous_response_id`, `text`) in `model_kwargs`, or built-in tools bound
+    (`bind_tools([{"type": "web_search"}])`). Replies then have langchain-openai's
+    `responses/v1` content blocks (reasoning items, built-in tool items, text with
+    annotations); `output_version="v0"` with the Responses API is not supported.
+
     Deliberate differences from langchain-openai: `stream_usage` defaults to True for
     every server (LangChain turns it off for a custom base URL; pass False for servers
     that reject `stream_options`); unknown keywords raise instead of being moved to
     `model_kwargs` with a warning; LangChain settings chatplex has no equivalent for
-    (`use_responses_api`, `openai_proxy`, ...) raise with the reason. `cache=` takes
-    a chatplex or a LangChain cache, as in LangChain.
+    (`openai_proxy`, `include_response_headers`, ...) raise with the reason. `cache=`
+    takes a chatplex or a LangChain cache, as in LangChain.
     """
 
     structured_output_method = "json_schema"  # langchain-openai's default
@@ -114,13 +124,47 @@ class ChatOpenAI(ChatModel):
         retry_policy: RetryPolicy | None = None,
         rate_limit: RateLimit | Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        use_responses_api: bool | None = None,
+        output_version: str | None = None,
+        reasoning: Mapping[str, Any] | None = None,
+        include: Sequence[str] | None = None,
+        truncation: str | None = None,
+        context_management: Any = None,
+        use_previous_response_id: bool = False,
         **api_params: Any,
     ) -> None:
         owner = type(self).__name__
         api_params = check_refused(owner, "openai", api_params)
-        check_api_parameters(
-            "openai", api_params, settings=constructor_names(type(self)), owner=owner
+        responses_only = {
+            "reasoning": reasoning,
+            "include": list(include) if include is not None else None,
+            "truncation": truncation,
+            "context_management": context_management,
+        }
+        responses = wants_responses_api(
+            use_responses_api,
+            output_version,
+            use_previous_response_id=use_previous_response_id,
+            body={**(model_kwargs or {}), **api_params, **responses_only},
+            model=pick(owner, model=model, model_name=model_name),
         )
+        if not responses and (use_previous_response_id or any(responses_only.values())):
+            raise ValueError(
+                f"{owner}: reasoning, include, truncation, context_management and "
+                "use_previous_response_id are Responses API settings; not with "
+                "use_responses_api=False"
+            )
+        if responses and output_version == "v0":
+            raise NotImplementedError(
+                f"{owner}: the Responses API replies in the 'responses/v1' content format "
+                "in chatplex; output_version='v0' is not supported with it"
+            )
+        if output_version not in (None, "v0", "responses/v1"):
+            raise ValueError(
+                f"output_version must be 'v0' or 'responses/v1', got {output_version!r}"
+            )
+        wire = "openai_responses" if responses else "openai"
+        check_api_parameters(wire, api_params, settings=constructor_names(type(self)), owner=owner)
         n = _candidates(n, streaming)
         named = {
             "n": n,
@@ -136,7 +180,9 @@ class ChatOpenAI(ChatModel):
             "store": store,
         }
         body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
-        adapter = self._make_adapter(
+        #: The Responses adapter, for `bind_tools` with built-in tools (None: not allowed).
+        self._responses_adapter: OpenAIResponsesAdapter | None
+        adapter, self._responses_adapter = self._make_adapter(
             api_key=pick(owner, api_key=api_key, openai_api_key=openai_api_key),
             base_url=pick(owner, base_url=base_url, openai_api_base=openai_api_base),
             organization=pick(
@@ -146,7 +192,12 @@ class ChatOpenAI(ChatModel):
             default_headers=default_headers,
             default_query=default_query,
             include_usage=stream_usage is not False,
+            responses=responses,
+            use_previous_response_id=use_previous_response_id,
+            switchable=use_responses_api is None,  # built-in tools bound later switch
         )
+        if responses:
+            body.update({k: v for k, v in responses_only.items() if v is not None})
         super().__init__(
             adapter,
             pick(owner, model=model, model_name=model_name) or DEFAULT_MODEL,
@@ -193,30 +244,194 @@ class ChatOpenAI(ChatModel):
         default_headers: Mapping[str, str] | None,
         default_query: Mapping[str, Any] | None,
         include_usage: bool,
-    ) -> Adapter:
-        """The adapter of the constructor's connection settings (aliases resolved);
-        `AzureChatOpenAI` overrides it, everything else is shared."""
+        responses: bool,
+        use_previous_response_id: bool,
+        switchable: bool,
+    ) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
+        """The adapter of the constructor's connection settings (aliases resolved): the
+        Responses API's when `responses`, else Chat Completions', with (if `switchable`)
+        the Responses adapter that built-in tools bound later switch to. `AzureChatOpenAI`
+        overrides it; everything else is shared."""
         from ..adapters.openai import OpenAIAdapter
+        from ..adapters.openai_responses import OpenAIResponsesAdapter
 
         if base_url is None and os.environ.get("OPENAI_API_BASE"):
             base_url = os.environ["OPENAI_API_BASE"]  # LangChain's variable, as the env's
             api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
-        return OpenAIAdapter(
-            api_key=api_key,
-            base_url=with_query(base_url, default_query),
-            organization=organization
+        connection: dict[str, Any] = {
+            "api_key": api_key,
+            "base_url": with_query(base_url, default_query),
+            "organization": organization
             if organization is not None
             else os.environ.get("OPENAI_ORG_ID"),
-            project=project,
-            default_headers=default_headers,
-            include_usage=include_usage,
-            completion_tokens=True,  # as langchain-openai: max_completion_tokens, any server
-        )
+            "project": project,
+            "default_headers": default_headers,
+        }
+        del api_key  # held by the adapters only, as a Secret
+        try:
+            if responses:
+                adapter = OpenAIResponsesAdapter(
+                    **connection, use_previous_response_id=use_previous_response_id
+                )
+                return adapter, None
+            chat = OpenAIAdapter(
+                **connection,
+                include_usage=include_usage,
+                completion_tokens=True,  # as langchain-openai: max_completion_tokens, any server
+            )
+            return chat, OpenAIResponsesAdapter(**connection) if switchable else None
+        finally:
+            connection.clear()
 
     @property
     def model_name(self) -> str:
         """LangChain's name for `model`."""
         return self.model
+
+    def bind_tools(
+        self,
+        tools: Sequence[Any],
+        *,
+        tool_choice: Any = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+    ) -> ChatModel:
+        """As `ChatModel.bind_tools`, and built-in tools (`{"type": "web_search"}`,
+        file_search, code_interpreter, mcp, ...: a dict whose type is not "function")
+        too: they go in the Responses API's `tools`, and bind the Responses API, as in
+        langchain-openai (unless `use_responses_api=False`)."""
+        builtin = [t for t in tools if is_builtin_tool(t)]
+        functions = [t for t in tools if not is_builtin_tool(t)]
+        if not builtin:
+            return super().bind_tools(
+                tools,
+                tool_choice=tool_choice,
+                strict=strict,
+                parallel_tool_calls=parallel_tool_calls,
+            )
+        if self.provider != "openai_responses" and self._responses_adapter is None:
+            shown = ", ".join(sorted({str(t["type"]) for t in builtin}))
+            raise ValueError(
+                f"built-in tools ({shown}) need the Responses API; this {self.get_name()} "
+                "has use_responses_api=False"
+            )
+        kinds = {t["type"] for t in builtin}
+        named = tool_choice if isinstance(tool_choice, str) and tool_choice in kinds else None
+        clone = super().bind_tools(
+            functions,
+            tool_choice=None if named else tool_choice,
+            strict=strict,
+            parallel_tool_calls=parallel_tool_calls,
+        )
+        if clone.provider != "openai_responses":
+            clone.adapter = self._responses_adapter
+            clone.provider = "openai_responses"
+        clone.extra_body = {**clone.extra_body, "tools": [dict(t) for t in builtin]}
+        if named:
+            clone.tool_choice = named
+        return clone
+
+
+#: Body fields only the Responses API has: one of them in the body selects it (as
+#: langchain-openai's `_use_responses_api`).
+RESPONSES_ONLY = (
+    "context_management",
+    "include",
+    "previous_response_id",
+    "reasoning",
+    "text",
+    "truncation",
+)
+
+
+def responses_wire(model: str, settings: dict[str, Any]) -> str:
+    """For `init_chat_model("openai:...", ...)`: "openai_responses" when the settings ask
+    for the Responses API (as `ChatOpenAI` decides), else "openai". Takes
+    `use_responses_api` and `output_version` out of `settings` (no adapter has them)."""
+    use = settings.pop("use_responses_api", None)
+    version = settings.pop("output_version", None)
+    body = {
+        **(settings.get("model_kwargs") or {}),
+        **(settings.get("extra_body") or {}),
+        **settings,
+    }
+    previous = settings.get("use_previous_response_id", False)
+    responses = wants_responses_api(
+        use, version, use_previous_response_id=previous, body=body, model=model
+    )
+    if responses and version == "v0":
+        raise NotImplementedError(
+            "the Responses API replies in the 'responses/v1' content format in chatplex; "
+            "output_version='v0' is not supported with it"
+        )
+    return "openai_responses" if responses else "openai"
+
+
+#: Models served by the Responses API only (langchain-openai's list), and codex models.
+RESPONSES_ONLY_MODELS = ("gpt-5-pro", "gpt-5.2-pro", "gpt-5.4-pro", "gpt-5.5-pro", "gpt-5.6-sol")
+
+
+def prefers_responses_api(model: str | None) -> bool:
+    """Whether `model` is one langchain-openai sends to the Responses API by itself.
+
+    >>> prefers_responses_api("gpt-5-pro"), prefers_responses_api("gpt-4.1")
+    (True, False)
+    """
+    if not model:
+        return False
+    return model.startswith(RESPONSES_ONLY_MODELS) or "codex" in model
+
+
+def is_builtin_tool(tool: Any) -> bool:
+    """A built-in (server) tool of the Responses API (`{"type": "web_search"}`,
+    file_search, code_interpreter, mcp...): a dict with a type that is not "function",
+    and not a tool or schema of another form (a JSON schema's "object", a `title`,
+    Anthropic's `input_schema`).
+
+    >>> is_builtin_tool({"type": "web_search"}), is_builtin_tool({"type": "object"})
+    (True, False)
+    """
+    if not isinstance(tool, Mapping) or not isinstance(tool.get("type"), str):
+        return False
+    if tool["type"] in ("function", "object"):
+        return False
+    return not any(key in tool for key in ("title", "input_schema", "parameters", "properties"))
+
+
+def wants_responses_api(
+    use_responses_api: bool | None,
+    output_version: str | None,
+    *,
+    use_previous_response_id: bool,
+    body: Mapping[str, Any],
+    model: str | None = None,
+) -> bool:
+    """Whether a ChatOpenAI goes to the Responses API: as langchain-openai decides.
+
+    >>> wants_responses_api(None, None, use_previous_response_id=False, body={"reasoning": {}})
+    True
+    >>> wants_responses_api(None, None, use_previous_response_id=False, body={"seed": 1})
+    False
+    """
+    if use_responses_api is not None:
+        if not isinstance(use_responses_api, bool):
+            raise TypeError(
+                f"use_responses_api must be True, False or None, got {use_responses_api!r}"
+            )
+        return use_responses_api
+    if not isinstance(use_previous_response_id, bool):
+        raise TypeError(
+            f"use_previous_response_id must be True or False, got {use_previous_response_id!r}"
+        )
+    tools = body.get("tools")
+    builtin = isinstance(tools, list) and any(is_builtin_tool(t) for t in tools)
+    return (
+        output_version == "responses/v1"
+        or prefers_responses_api(model)
+        or use_previous_response_id
+        or builtin
+        or any(body.get(name) is not None for name in RESPONSES_ONLY)
+    )
 
 
 def _candidates(n: int | None, streaming: bool) -> int | None:

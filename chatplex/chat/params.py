@@ -98,6 +98,48 @@ _ANTHROPIC = frozenset(
     }
 )
 
+#: Body parameters of the OpenAI Responses API (`POST /responses`), besides `model`,
+#: `input` and `stream`, which chatplex sets itself; plus the Chat Completions spellings
+#: the Responses adapter translates (`max_tokens`, `response_format`, `reasoning_effort`...).
+_OPENAI_RESPONSES = frozenset(
+    {
+        "access_programs",
+        "background",
+        "background_options",
+        "context_management",
+        "conversation",
+        "image",
+        "include",
+        "instructions",
+        "max_output_tokens",
+        "max_tool_calls",
+        "metadata",
+        "moderation",
+        "parallel_tool_calls",
+        "previous_response_id",
+        "prompt",
+        "prompt_cache_key",
+        "prompt_cache_options",
+        "prompt_cache_retention",
+        "reasoning",
+        "safety_identifier",
+        "service_tier",
+        "store",
+        "stream_options",
+        "temperature",
+        "text",
+        "tool_choice",
+        "tools",
+        "top_logprobs",
+        "top_p",
+        "truncation",
+        "user",
+    }
+    | {"max_tokens", "max_completion_tokens", "response_format", "reasoning_effort", "verbosity"}
+)
+
+#: Provider → the parameters its API takes (see the module docstring).
+
 #: Fields of a Gemini `generateContent` body (Gemini API and Vertex AI), in snake_case as
 #: LangChain and the google-genai SDK spell them (camelCase accepted too): generation
 #: fields go into `generationConfig`, the rest at the top (`adapters/_gemini_request.py`).
@@ -140,7 +182,11 @@ _GEMINI = _GEMINI_SNAKE | frozenset(
 )
 
 #: Provider → the parameters its API takes (see the module docstring).
-API_PARAMETERS: dict[str, frozenset[str]] = {"openai": _OPENAI, "anthropic": _ANTHROPIC}
+API_PARAMETERS: dict[str, frozenset[str]] = {
+    "openai": _OPENAI,
+    "anthropic": _ANTHROPIC,
+    "openai_responses": _OPENAI_RESPONSES,
+}
 API_PARAMETERS["google_genai"] = API_PARAMETERS["google_vertexai"] = _GEMINI
 
 #: Parameters the API takes that the SDK's `create()` does not name, and why they are kept.

@@ -41,7 +41,12 @@ def _adapter_model(provider: str) -> ModelFactory:
     def factory(model: str, **settings: Any) -> ChatModel:
         from .params import check_api_parameters  # on the first model built, not at import
 
-        cls = adapter_class(provider)
+        wire = provider
+        if provider == "openai":  # the Responses API where langchain-openai would use it
+            from .openai_model import responses_wire
+
+            wire = responses_wire(model, settings)
+        cls = adapter_class(wire)
         names = adapter_parameters(cls)
         if getattr(cls, "profile", None) is not None:  # an OpenAI-compatible preset
             from .compatible_models import take_body_parameters
@@ -54,7 +59,7 @@ def _adapter_model(provider: str) -> ModelFactory:
         model_settings = _model_parameters()
         extras = {k: v for k, v in settings.items() if k not in names and k not in model_settings}
         check_api_parameters(
-            provider, extras, settings=(*names, *model_settings), owner="init_chat_model"
+            wire, extras, settings=(*names, *model_settings), owner="init_chat_model"
         )
         own = {name: settings.pop(name) for name in names if name in settings}
         if "include_usage" in names and "stream_usage" in settings:

@@ -368,6 +368,6 @@ def _forced_tool(model: ChatModel, spec: OutputSchema, strict: bool | None) -> C
     from ..adapters.base import ToolSpec
 
     tool = ToolSpec(spec.name, spec.description, spec.parameters)
-    if model.provider != "openai":
+    if model.provider not in ("openai", "openai_responses"):
         return model.bind_tools([tool], tool_choice=spec.name)
     return model.bind_tools([tool], tool_choice=spec.name, strict=strict, parallel_tool_calls=False)

@@ -40,6 +40,14 @@ from .convert import StreamTranslator, to_chatplex_messages, to_langchain_messag
 
 __all__ = ["ChatChatplex", "to_langchain"]
 
+
+def _is_builtin_tool(tool: Any) -> bool:
+    """An OpenAI built-in tool dict (`{"type": "web_search"}`), as `ChatOpenAI` reads it."""
+    from ..chat.openai_model import is_builtin_tool  # only when tools are bound
+
+    return is_builtin_tool(tool)
+
+
 #: Fields that configure the chatplex model (the rest configure LangChain's side).
 _SETTINGS = (
     "temperature",
@@ -245,6 +253,17 @@ class ChatChatplex(BaseChatModel):
         Anthropic tool dicts). `tool_choice`: "auto", "none", "any"/"required", True, a
         tool name or a provider's tool-choice dict. Checked now, as chatplex checks them."""
         kwargs.pop("strict", None)  # chatplex sends plain schemas; strict mode is provider-only
+        builtin = [t for t in tools if isinstance(t, dict) and _is_builtin_tool(t)]
+        if builtin and str(getattr(self.chatplex_model, "provider", "")).startswith("openai"):
+            # OpenAI's built-in tools (web_search, file_search...): the Responses API's.
+            return self._with_builtin_tools(builtin)._bind_functions(
+                [t for t in tools if not _is_builtin_tool(t)], tool_choice, kwargs
+            )
+        return self._bind_functions(tools, tool_choice, kwargs)
+
+    def _bind_functions(
+        self, tools: Sequence[Any], tool_choice: Any, kwargs: dict[str, Any]
+    ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
         formatted: list[dict[str, Any]] = []
         seen: set[str] = set()
         for tool in tools:
@@ -254,10 +273,35 @@ class ChatChatplex(BaseChatModel):
                 seen.add(key)
                 formatted.append(spec)
         specs = to_tool_specs(formatted)  # a bad tool fails here, not as a provider's 400
-        choice = normalise_tool_choice(tool_choice, specs)
-        if choice is not None:
-            kwargs["tool_choice"] = choice
+        builtin = self.chatplex_model.extra_body.get("tools") if self._on_responses() else None
+        if isinstance(tool_choice, str) and tool_choice in {t["type"] for t in builtin or ()}:
+            kwargs["tool_choice"] = tool_choice  # a built-in tool, by its type
+        else:
+            choice = normalise_tool_choice(tool_choice, specs)
+            if choice is not None:
+                kwargs["tool_choice"] = choice
         return self.bind(tools=formatted, **kwargs)
+
+    def _on_responses(self) -> bool:
+        return getattr(self.chatplex_model, "provider", None) == "openai_responses"
+
+    def _with_builtin_tools(self, builtin: list[dict[str, Any]]) -> ChatChatplex:
+        """A copy whose chatplex model sends `builtin` in the Responses API's `tools`
+        (a `ChatOpenAI` switches to that API, as langchain-openai does)."""
+        from ..chat.openai_model import ChatOpenAI as Engine  # only models given such tools
+
+        inner = self.chatplex_model
+        if isinstance(inner, Engine):
+            switched = inner.bind_tools(builtin)
+        elif self._on_responses():
+            switched = inner.bind(extra_body={"tools": [dict(t) for t in builtin]})
+        else:
+            kinds = ", ".join(sorted(str(t["type"]) for t in builtin))
+            raise ValueError(
+                f"built-in tools ({kinds}) need the OpenAI Responses API: use "
+                "ChatOpenAI, or a model of provider 'openai_responses'"
+            )
+        return self.model_copy(update={"chatplex_model": switched})
 
     # ---- calls -------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from ._blocks_input import from_input_block
+from ._blocks_responses import responses_blocks
 
 if TYPE_CHECKING:
     from ._messages import AIMessage, AIMessageChunk, BaseMessage
@@ -42,6 +43,8 @@ def content_blocks(message: BaseMessage) -> list[_Block]:
     if provider == "openai":
         if isinstance(message.content, str):
             return _chat_completions(message, chunk)
+        if meta.get("provider") == "openai_responses" and chunk is None:
+            return responses_blocks(message)  # the Responses API's items, as LangChain
         return _with_tool_calls(_base(message.content), message)
     blocks = _base(message.content)
     piece = chunk is not None and chunk.tool_call_chunks and not chunk.content

@@ -25,7 +25,9 @@ def test_built_in_providers() -> None:
     assert adapter_class("google_vertexai").__name__ == "VertexAIAdapter"
     assert {"openai", "anthropic", *PROFILES} <= set(BUILTIN_ADAPTERS)
     assert "ollama" not in PROFILES  # the native /api/chat adapter's name, not a preset
+    assert {"openai", "anthropic", "openai_responses"} <= set(BUILTIN_ADAPTERS)
     assert adapter_class("openai") is OpenAIAdapter
+    assert adapter_class("openai_responses").__name__ == "OpenAIResponsesAdapter"
     assert adapter_class("anthropic") is AnthropicAdapter
     with pytest.raises(KeyError):
         adapter_class("fake")  # not an adapter: the fake model needs none

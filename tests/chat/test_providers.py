@@ -264,6 +264,7 @@ def test_unknown_provider_lists_built_ins_and_installed_adapters(plugin: Path) -
     } <= set(names)
     installed = {"broken", "constant", "demo", "wrong"}  # the plugin fixture's
     assert known == ", ".join(sorted({*models.PROVIDERS, *installed}))
+    assert "openai_responses" in names
 
 
 def test_a_misspelt_provider_gets_a_suggestion() -> None:

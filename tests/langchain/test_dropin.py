@@ -57,8 +57,8 @@ def test_they_are_langchain_chat_models_over_chatplex_drop_ins() -> None:
 def test_the_engines_checks_and_refusals_apply() -> None:
     with pytest.raises(TypeError, match=r"did you mean 'temperature'"):
         ChatOpenAI(model="m", api_key="k", temprature=1)
-    with pytest.raises(TypeError, match="not the Responses API"):
-        ChatOpenAI(model="m", api_key="k", use_responses_api=True)
+    with pytest.raises(TypeError, match="http_client=httpx.Client"):
+        ChatOpenAI(model="m", api_key="k", openai_proxy="http://proxy.example")
     with pytest.raises(TypeError, match="model='a' and model_name='b'"):
         ChatAnthropic(model="a", model_name="b", api_key="k")
 

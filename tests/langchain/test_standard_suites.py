@@ -22,12 +22,14 @@ MODELS = {
     "anthropic": "claude-haiku-4-5",
     "azure_openai": "gpt-4o-mini",
     "google_genai": "gemini-2.5-flash",
+    "openai_responses": "gpt-4.1-mini",
 }
 OVERRIDES = {
     "openai": "gpt-4o",
     "anthropic": "claude-sonnet-4-5",
     "azure_openai": "gpt-4o",
     "google_genai": "gemini-2.5-pro",
+    "openai_responses": "gpt-4.1",
 }
 #: Azure's settings besides the model: the deployment is the model's name (so a
 #: model override calls another deployment), `?api-version=` on every request.
@@ -146,3 +148,11 @@ class TestGeminiWireUnit(_Unit):
 
 class TestGeminiWireIntegration(_Integration):
     provider = "google_genai"
+
+
+class TestOpenAIResponsesWireUnit(_Unit):
+    provider = "openai_responses"
+
+
+class TestOpenAIResponsesWireIntegration(_Integration):
+    provider = "openai_responses"

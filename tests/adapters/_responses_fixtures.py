@@ -1,0 +1,225 @@
+"""Responses API fixtures written for the tests (not recordings: those are in the wire
+corpus): Response objects, and the typed event stream a server sends for each, so that
+every fixture can be checked both ways (reply and merged stream)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["RESPONSES", "events_of", "response", "sse_of"]
+
+
+def response(output: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": "resp_1",
+        "object": "response",
+        "created_at": 1_750_000_000,
+        "status": "completed",
+        "model": "gpt-4.1-2025-04-14",
+        "output": output,
+        "error": None,
+        "incomplete_details": None,
+        "metadata": {},
+        "usage": {
+            "input_tokens": 20,
+            "input_tokens_details": {"cached_tokens": 8},
+            "output_tokens": 30,
+            "output_tokens_details": {"reasoning_tokens": 12},
+            "total_tokens": 50,
+        },
+    }
+    out.update(extra)
+    return out
+
+
+def _message(text: str, msg_id: str = "msg_1", annotations: Any = ()) -> dict[str, Any]:
+    part = {"type": "output_text", "text": text, "annotations": list(annotations)}
+    return {
+        "type": "message",
+        "id": msg_id,
+        "role": "assistant",
+        "status": "completed",
+        "content": [part],
+    }
+
+
+def _call(name: str, args: str, n: int = 1) -> dict[str, Any]:
+    return {
+        "type": "function_call",
+        "id": f"fc_{n}",
+        "call_id": f"call_{n}",
+        "name": name,
+        "arguments": args,
+        "status": "completed",
+    }
+
+
+_REASONING = {
+    "type": "reasoning",
+    "id": "rs_1",
+    "summary": [
+        {"type": "summary_text", "text": "**Planning** first part."},
+        {"type": "summary_text", "text": "Second part."},
+    ],
+    "encrypted_content": "gAAA-final",
+}
+_WEB = {
+    "type": "web_search_call",
+    "id": "ws_1",
+    "status": "completed",
+    "action": {"type": "search", "query": "weather"},
+}
+_REFUSAL = {
+    "type": "message",
+    "id": "msg_r",
+    "role": "assistant",
+    "status": "completed",
+    "content": [{"type": "refusal", "refusal": "I can't help with that."}],
+}
+
+#: name → a complete Response object.
+RESPONSES: dict[str, dict[str, Any]] = {
+    "text": response([_message("Hello there!")]),
+    "tool_call": response([_call("get_weather", '{"city": "Paris"}')]),
+    "two_tool_calls": response(
+        [_call("get_weather", '{"city": "Paris"}'), _call("get_time", '{"tz": "CET"}', 2)]
+    ),
+    "reasoning_then_text": response([_REASONING, _message("The answer is 4.")]),
+    "web_search": response(
+        [
+            _WEB,
+            _message(
+                "Sunny.",
+                annotations=[
+                    {
+                        "type": "url_citation",
+                        "url": "https://w.example",
+                        "title": "W",
+                        "start_index": 0,
+                        "end_index": 6,
+                    }
+                ],
+            ),
+        ]
+    ),
+    "refusal": response([_REFUSAL]),
+    "incomplete": response(
+        [_message("Partial ans")],
+        status="incomplete",
+        incomplete_details={"reason": "max_output_tokens"},
+    ),
+    "invalid_arguments": response([_call("f", '{"a": ')]),
+}
+
+
+def events_of(resp: dict[str, Any], pieces: int = 3) -> list[dict[str, Any]]:
+    """The typed events a server streams for `resp` (text and arguments in pieces)."""
+    start = {**resp, "status": "in_progress", "output": [], "usage": None}
+    events: list[dict[str, Any]] = [
+        {"type": "response.created", "response": start},
+        {"type": "response.in_progress", "response": start},
+    ]
+    for i, item in enumerate(resp["output"]):
+        added = {**item, "status": "in_progress"}
+        if item["type"] == "message":
+            added["content"] = []
+        if item["type"] == "function_call":
+            added["arguments"] = ""
+        if item["type"] == "reasoning":
+            added = {"type": "reasoning", "id": item["id"], "summary": []}
+        events.append({"type": "response.output_item.added", "output_index": i, "item": added})
+        if item["type"] == "message":
+            for j, part in enumerate(item["content"]):
+                key = "text" if part["type"] == "output_text" else "refusal"
+                empty = {**part, key: ""}
+                events.append(
+                    {
+                        "type": "response.content_part.added",
+                        "output_index": i,
+                        "content_index": j,
+                        "item_id": item["id"],
+                        "part": empty,
+                    }
+                )
+                kind = "output_text" if key == "text" else "refusal"
+                for piece in _split(part[key], pieces):
+                    events.append(
+                        {
+                            "type": f"response.{kind}.delta",
+                            "output_index": i,
+                            "content_index": j,
+                            "item_id": item["id"],
+                            "delta": piece,
+                        }
+                    )
+                events.append(
+                    {
+                        "type": "response.content_part.done",
+                        "output_index": i,
+                        "content_index": j,
+                        "item_id": item["id"],
+                        "part": part,
+                    }
+                )
+        elif item["type"] == "function_call":
+            for piece in _split(item["arguments"], pieces):
+                events.append(
+                    {
+                        "type": "response.function_call_arguments.delta",
+                        "output_index": i,
+                        "item_id": item["id"],
+                        "delta": piece,
+                    }
+                )
+            events.append(
+                {
+                    "type": "response.function_call_arguments.done",
+                    "output_index": i,
+                    "item_id": item["id"],
+                    "arguments": item["arguments"],
+                }
+            )
+        elif item["type"] == "reasoning":
+            for k, part in enumerate(item["summary"]):
+                events.append(
+                    {
+                        "type": "response.reasoning_summary_part.added",
+                        "output_index": i,
+                        "summary_index": k,
+                        "item_id": item["id"],
+                        "part": {"type": "summary_text", "text": ""},
+                    }
+                )
+                for piece in _split(part["text"], pieces):
+                    events.append(
+                        {
+                            "type": "response.reasoning_summary_text.delta",
+                            "output_index": i,
+                            "summary_index": k,
+                            "item_id": item["id"],
+                            "delta": piece,
+                        }
+                    )
+                events.append(
+                    {
+                        "type": "response.reasoning_summary_part.done",
+                        "output_index": i,
+                        "summary_index": k,
+                        "item_id": item["id"],
+                        "part": part,
+                    }
+                )
+        events.append({"type": "response.output_item.done", "output_index": i, "item": item})
+    final = "response.incomplete" if resp["status"] == "incomplete" else "response.completed"
+    events.append({"type": final, "response": resp})
+    return events
+
+
+def sse_of(events: list[dict[str, Any]]) -> bytes:
+    return b"".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events)
+
+
+def _split(text: str, pieces: int) -> list[str]:
+    size = max(1, -(-len(text) // pieces))
+    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
