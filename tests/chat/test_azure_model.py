@@ -129,12 +129,20 @@ def test_token_providers_pass_through() -> None:
     [
         ({"openai_api_type": "openai"}, "openai_api_type='openai'"),
         ({"project": "p"}, "Azure has no projects"),
-        ({"use_responses_api": True}, "use_responses_api"),
         ({"model_version": 1}, "model_version must be a str"),
     ],
 )
 def test_refused_settings_say_why(settings: dict[str, Any], message: str) -> None:
     with pytest.raises(TypeError, match=message):
+        build(**settings)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"use_responses_api": True}, {"reasoning": {"effort": "low"}}, {"include": ["x"]}],
+)
+def test_the_responses_api_on_azure_is_not_built_and_says_so(settings: dict[str, Any]) -> None:
+    with pytest.raises(NotImplementedError, match="Responses API on Azure"):
         build(**settings)
 
 
