@@ -19,6 +19,7 @@ __all__ = ["BUILTIN_ADAPTERS", "adapter_class", "adapter_parameters"]
 BUILTIN_ADAPTERS = {
     "openai": "chatplex.adapters.openai:OpenAIAdapter",
     "anthropic": "chatplex.adapters.anthropic:AnthropicAdapter",
+    "ollama": "chatplex.adapters.ollama:OllamaAdapter",
 }
 
 

@@ -8,6 +8,10 @@ are handled (a CRLF split across two chunks included), blank lines are skipped, 
 last line without a newline is returned by `flush()`. A line is decoded only once it is
 complete, so multi-byte UTF-8 split across chunks is safe.
 
+It lives with the adapters (below the http layer, which runs it): an adapter names its
+framing (`OllamaAdapter.stream_framing = NDJSONDecoder`), and adapters may not import
+from `chatplex.http`. It does no I/O.
+
 Cost is linear in the bytes received, whatever the read sizes, as in `_sse.py`: each
 chunk is scanned once, and the pieces of an unfinished line wait in a list joined once,
 when the line ends. A line longer than `max_event_bytes` raises `ResponseTooLargeError`
@@ -24,9 +28,11 @@ from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from ..errors import ResponseTooLargeError
-from ._sse import DEFAULT_MAX_EVENT_BYTES
 
-__all__ = ["NDJSONDecoder", "iter_ndjson_lines"]
+__all__ = ["DEFAULT_MAX_LINE_BYTES", "NDJSONDecoder", "iter_ndjson_lines"]
+
+#: 16 MiB, the bound of one server-sent event too (`chatplex.http.SSEDecoder`).
+DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
 class NDJSONDecoder:
@@ -38,7 +44,7 @@ class NDJSONDecoder:
     """
 
     #: The bound used when none is given; raise it here for larger lines.
-    default_max_event_bytes: ClassVar[int] = DEFAULT_MAX_EVENT_BYTES
+    default_max_event_bytes: ClassVar[int] = DEFAULT_MAX_LINE_BYTES
 
     __slots__ = ("_max", "_pending", "_pending_size")
 
@@ -102,7 +108,7 @@ class NDJSONDecoder:
         return ResponseTooLargeError(
             f"an NDJSON line grew past max_event_bytes={self._max} bytes; if the server "
             "really sends lines this large, raise the bound: "
-            "chatplex.http._ndjson.NDJSONDecoder.default_max_event_bytes = <bytes>",
+            "chatplex.adapters._ndjson.NDJSONDecoder.default_max_event_bytes = <bytes>",
             retryable=False,
         )
 
