@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from .chat import (
         BaseCache,
         ChatAnthropic,
+        ChatOllama,
         ChatOpenAI,
         InMemoryCache,
         SQLiteCache,
@@ -87,6 +88,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "BaseCache": "chat",
     "ChatAnthropic": "chat",
+    "ChatOllama": "chat",
     "ChatOpenAI": "chat",
     "InMemoryCache": "chat",
     "SQLiteCache": "chat",
@@ -181,6 +183,7 @@ __all__ = [
     "BudgetExceededError",
     "ChatAnthropic",
     "ChatModel",
+    "ChatOllama",
     "ChatOpenAI",
     "ChatPromptTemplate",
     "ChatPromptValue",

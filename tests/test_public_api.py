@@ -34,6 +34,7 @@ EXPECTED = [
     # Drop-in chat models: a LangChain script ports by changing its import line.
     "ChatOpenAI",
     "ChatAnthropic",
+    "ChatOllama",
     # LangChain's accounting: usage summed per model over a block of calls.
     "get_usage_metadata_callback",
     "UsageMetadataCallbackHandler",
@@ -100,6 +101,7 @@ HOMES = {
     "FakeChatModel": chat,
     "ChatOpenAI": chat,
     "ChatAnthropic": chat,
+    "ChatOllama": chat,
     "SystemMessage": messages,
     "HumanMessage": messages,
     "AIMessage": messages,

@@ -240,6 +240,8 @@ def _assistant(message: AIMessage, i: int) -> dict[str, Any]:
         calls.append({"function": {"name": bad["name"] or "", "arguments": _args(bad["args"])}})
     if calls:
         wire["tool_calls"] = calls
+        if not text:
+            del wire["content"]  # as the ollama SDK sends a tool-calling turn
     return wire
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .anthropic_model import ChatAnthropic
     from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
     from .cost import Cost, cost_of, reply_cost
+    from .ollama_model import ChatOllama
     from .openai_model import ChatOpenAI
     from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "ChatOpenAI": "openai_model",
     "ChatAnthropic": "anthropic_model",
+    "ChatOllama": "ollama_model",
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
     ),
@@ -54,6 +56,7 @@ __all__ = [
     "BaseCache",
     "ChatAnthropic",
     "ChatModel",
+    "ChatOllama",
     "ChatOpenAI",
     "Cost",
     "FakeChatModel",

@@ -117,7 +117,6 @@ def test_a_tool_round_trip() -> None:
         {"role": "user", "content": "Weather in Paris?"},
         {
             "role": "assistant",
-            "content": "",
             "thinking": "Need the tool.",
             "tool_calls": [{"function": {"name": "get_weather", "arguments": {"city": "Paris"}}}],
         },

@@ -211,7 +211,7 @@ def test_unknown_provider_lists_built_ins_and_installed_adapters(plugin: Path) -
     with pytest.raises(ValueError, match="unknown provider 'nope'") as info:
         init_chat_model("nope:model")
     known = str(info.value).split("known providers: ")[1]
-    assert known == "anthropic, broken, constant, demo, fake, openai, wrong"
+    assert known == "anthropic, broken, constant, demo, fake, ollama, openai, wrong"
 
 
 def test_a_misspelt_provider_gets_a_suggestion() -> None:
