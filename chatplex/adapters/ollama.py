@@ -121,6 +121,9 @@ class OllamaAdapter:
     provider = PROVIDER
     #: The stream is NDJSON, not server-sent events (see `chatplex.http._engine`).
     stream_framing = NDJSONDecoder
+    #: `with_structured_output`'s default on this wire: the schema as `format` (Ollama
+    #: cannot force a tool call, so "function_calling" may get plain text back).
+    structured_output_method = "json_schema"
 
     def __init__(
         self,

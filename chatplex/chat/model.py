@@ -299,7 +299,11 @@ class ChatModel(Runnable[Any, AIMessage]):
         return structured_output(
             self,
             schema,
-            method=method or self.structured_output_method,
+            # An adapter may name its wire's own default (Ollama: `format`, as it cannot
+            # force a tool call).
+            method=method
+            or getattr(self.adapter, "structured_output_method", None)
+            or self.structured_output_method,
             include_raw=include_raw,
             strict=strict,
         )

@@ -218,3 +218,22 @@ async def test_an_error_line_mid_stream_keeps_the_partial() -> None:
 def test_an_unknown_keyword_names_the_closest() -> None:
     with pytest.raises(TypeError, match="num_ctx"):
         init_chat_model("ollama:m", num_ctxx=1)
+
+
+def test_structured_output_defaults_to_format_on_this_wire() -> None:
+    seen: list[dict[str, Any]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content))
+        return httpx.Response(200, json={**REPLY, "message": {"content": '{"n": 2}'}})
+
+    chat = init_chat_model(
+        "ollama:m", http_client=httpx.Client(transport=httpx.MockTransport(answer))
+    )
+    schema = {"title": "N", "type": "object", "properties": {"n": {"type": "integer"}}}
+    assert chat.with_structured_output(schema).invoke("n?") == {"n": 2}
+    assert seen[0]["format"]["properties"] == {"n": {"type": "integer"}}
+    assert "tools" not in seen[0]
+    # An explicit method is still honoured.
+    chat.with_structured_output(schema, method="json_mode").invoke("n?")
+    assert seen[1]["format"] == "json"
