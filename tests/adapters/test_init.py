@@ -16,7 +16,7 @@ from chatplex.adapters.openai import OpenAIAdapter
 
 
 def test_built_in_providers() -> None:
-    assert set(BUILTIN_ADAPTERS) == {"openai", "anthropic"}
+    assert {"openai", "anthropic", "ollama"} <= set(BUILTIN_ADAPTERS)
     assert adapter_class("openai") is OpenAIAdapter
     assert adapter_class("anthropic") is AnthropicAdapter
     with pytest.raises(KeyError):
