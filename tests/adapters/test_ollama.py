@@ -237,3 +237,10 @@ def test_structured_output_defaults_to_format_on_this_wire() -> None:
     # An explicit method is still honoured.
     chat.with_structured_output(schema, method="json_mode").invoke("n?")
     assert seen[1]["format"] == "json"
+
+
+def test_there_is_no_batch_api_and_the_error_names_the_provider() -> None:
+    from chatplex.batches.submit import batch_api
+
+    with pytest.raises(ValueError, match="provider 'ollama' has no Batch API"):
+        batch_api(init_chat_model("ollama:m"))
