@@ -244,3 +244,16 @@ def test_there_is_no_batch_api_and_the_error_names_the_provider() -> None:
 
     with pytest.raises(ValueError, match="provider 'ollama' has no Batch API"):
         batch_api(init_chat_model("ollama:m"))
+
+
+def test_user_info_in_ollama_host_is_basic_auth_never_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OLLAMA_HOST", "me:pw-secret-7@gpu-box:8080")
+    adapter = OllamaAdapter()
+    sent = request(adapter)
+    assert adapter.base_url == "http://gpu-box:8080"
+    assert sent.headers["Authorization"].startswith("Basic ")
+    assert "pw-secret-7" not in repr(adapter) + repr(sent) + "".join(adapter.budget_key("m"))
+    with pytest.raises(ValueError, match="together with an API key"):
+        OllamaAdapter(api_key="k")
