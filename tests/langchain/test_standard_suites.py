@@ -17,8 +17,8 @@ from langchain_tests.unit_tests import ChatModelUnitTests
 
 from chatplex.langchain import ChatChatplex
 
-MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
-OVERRIDES = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-5"}
+MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5", "ollama": "llama3.2"}
+OVERRIDES = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-5", "ollama": "qwen3"}
 
 
 class _Capabilities:
@@ -100,3 +100,9 @@ class TestOpenAIWireIntegration(_Integration):
 
 class TestAnthropicWireIntegration(_Integration):
     provider = "anthropic"
+
+
+class TestOllamaWireUnit(_Unit):
+    # Ollama's native /api/chat; its integration suite needs the mock server's Ollama
+    # wire registered (chatplex/testing/_mock_wire_ollama.py), added with it.
+    provider = "ollama"
