@@ -48,6 +48,7 @@ EXPECTED = [
     "ChatPerplexity",
     "ChatTogether",
     "ChatXAI",
+    "ChatOllama",
     # LangChain's accounting: usage summed per model over a block of calls.
     "get_usage_metadata_callback",
     "UsageMetadataCallbackHandler",
@@ -127,6 +128,7 @@ HOMES = {
     "ChatPerplexity": chat,
     "ChatTogether": chat,
     "ChatXAI": chat,
+    "ChatOllama": chat,
     "SystemMessage": messages,
     "HumanMessage": messages,
     "AIMessage": messages,

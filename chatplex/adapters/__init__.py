@@ -39,6 +39,7 @@ BUILTIN_ADAPTERS = {
     "lmstudio": "chatplex.adapters.compatible:LmstudioAdapter",
     "ollama_openai": "chatplex.adapters.compatible:OllamaOpenaiAdapter",
     "openai_responses": "chatplex.adapters.openai_responses:OpenAIResponsesAdapter",
+    "ollama": "chatplex.adapters.ollama:OllamaAdapter",
 }
 
 

@@ -336,10 +336,17 @@ class SSEEvent:
 
 
 class StreamParser(Protocol):
-    """Turns the events of one stream into chunks; one instance per stream (stateful)."""
+    """Turns the events of one stream into chunks; one instance per stream (stateful).
 
-    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
-        """The chunk this event contributes, or None (pings, bookkeeping events).
+    The items fed are what the adapter's stream framing yields: `SSEEvent`s by default;
+    an adapter whose wire frames its stream otherwise declares `stream_framing`, a
+    zero-argument callable (a class) returning a decoder with `feed(raw: bytes) -> list`
+    and `flush() -> list` (as `chatplex.http.SSEDecoder`), and its parser takes that
+    decoder's items (Ollama: NDJSON lines as `str`; Bedrock: event-stream messages). The
+    http layer makes one decoder and one parser per response."""
+
+    def feed(self, event: Any) -> AIMessageChunk | None:
+        """The chunk this item contributes, or None (pings, bookkeeping events).
 
         Raises `StreamError` for an error event or an unparseable payload."""
         ...

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     )
     from .cost import Cost, cost_of, reply_cost
     from .google_model import ChatGoogleGenerativeAI, ChatVertexAI
+    from .ollama_model import ChatOllama
     from .openai_model import ChatOpenAI
     from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
 
@@ -63,6 +64,7 @@ _LAZY = {
         ),
         "compatible_models",
     ),
+    "ChatOllama": "ollama_model",
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
     ),
@@ -99,6 +101,7 @@ __all__ = [
     "ChatGroq",
     "ChatMistralAI",
     "ChatModel",
+    "ChatOllama",
     "ChatOpenAI",
     "ChatOpenRouter",
     "ChatPerplexity",

@@ -90,6 +90,9 @@ REFUSED: dict[str, dict[str, str]] = {
         "reuse_last_container": "chatplex does not track containers between calls; "
         "pass container=... per call",
     },
+    # ChatOllama refuses its client settings itself (client_kwargs: headers and timeout
+    # only; validate_model_on_init): see chatplex/chat/ollama_model.py.
+    "ollama": {},
 }
 
 #: LangChain's other spellings of chatplex's settings, as `ChatOpenAI` / `ChatAnthropic`

@@ -299,7 +299,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         return structured_output(
             self,
             schema,
-            # An adapter may name the method its provider needs (Perplexity: no tools).
+            # An adapter may name the method its wire needs (Perplexity: no tools; Ollama:
+            # `format`, as it cannot force a tool call).
             method=method
             or getattr(self.adapter, "structured_output_method", None)
             or self.structured_output_method,

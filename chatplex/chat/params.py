@@ -98,6 +98,50 @@ _ANTHROPIC = frozenset(
     }
 )
 
+#: Body parameters of Ollama's `/api/chat`, besides `model`, `messages` and `stream`:
+#: the top-level ones, and the model options (`options` fields), which chatplex takes
+#: flat, as langchain-ollama's ChatOllama does, and sends inside `options`;
+#: `response_format` (mapped to `format`) and `reasoning` (→ `think`) are
+#: langchain-ollama's names. tests/adapters/test_ollama_sdk.py compares them with the
+#: ollama SDK's `ChatRequest` and `Options`.
+_OLLAMA = frozenset(
+    {"tools", "format", "options", "think", "keep_alive", "logprobs", "top_logprobs"}
+    | {"response_format", "reasoning"}
+    | {
+        "numa",
+        "num_ctx",
+        "num_batch",
+        "num_gpu",
+        "main_gpu",
+        "low_vram",
+        "f16_kv",
+        "logits_all",
+        "vocab_only",
+        "use_mmap",
+        "use_mlock",
+        "embedding_only",
+        "num_thread",
+        "num_keep",
+        "seed",
+        "num_predict",
+        "top_k",
+        "top_p",
+        "tfs_z",
+        "typical_p",
+        "repeat_last_n",
+        "temperature",
+        "repeat_penalty",
+        "presence_penalty",
+        "frequency_penalty",
+        "mirostat",
+        "mirostat_tau",
+        "mirostat_eta",
+        "penalize_newline",
+        "stop",
+        "min_p",
+    }
+)
+
 #: Body parameters of the OpenAI Responses API (`POST /responses`), besides `model`,
 #: `input` and `stream`, which chatplex sets itself; plus the Chat Completions spellings
 #: the Responses adapter translates (`max_tokens`, `response_format`, `reasoning_effort`...).
@@ -186,6 +230,7 @@ API_PARAMETERS: dict[str, frozenset[str]] = {
     "openai": _OPENAI,
     "anthropic": _ANTHROPIC,
     "openai_responses": _OPENAI_RESPONSES,
+    "ollama": _OLLAMA,
 }
 API_PARAMETERS["google_genai"] = API_PARAMETERS["google_vertexai"] = _GEMINI
 

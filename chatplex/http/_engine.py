@@ -1,8 +1,11 @@
 """The attempt engine: what one call does next, decided without any I/O.
 
 Every HTTP call is one `Call` -- a non-stream call (`send`) reads its reply whole and
-parses it to one `AIMessage`; a stream call (`stream`) feeds SSE bytes to the adapter's
-parser and emits `AIMessageChunk`s. A driver (`_drivers.py`, one sync, one async) does the
+parses it to one `AIMessage`; a stream call (`stream`) feeds the body's bytes to a
+decoder -- server-sent events, or the adapter's own framing: `stream_framing`, a
+zero-argument callable returning an object with `feed(raw) -> list` and `flush() -> list`
+(Ollama's NDJSON, Bedrock's AWS event-stream) -- and each decoded item to the adapter's
+parser, and emits `AIMessageChunk`s. A driver (`_drivers.py`, one sync, one async) does the
 I/O -- sending, reading, sleeping, waiting for the rate limiter -- and tells the engine
 what happened; the engine answers with the next step (as h11 does for HTTP/1.1):
 
@@ -51,7 +54,7 @@ import enum
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -81,7 +84,7 @@ from ._retry import release_failed, stream_used_tokens, used_tokens
 from ._sse import SSEDecoder
 
 if TYPE_CHECKING:
-    from ..adapters.base import Adapter, HTTPRequest, SSEEvent
+    from ..adapters.base import Adapter, HTTPRequest
     from ..core.retry import RetryPolicy
     from ..messages import AIMessage
     from ._ratelimit import Budget, Permit
@@ -106,7 +109,7 @@ class Phase(enum.Enum):
     SENDING = "an attempt is under way: no response yet"
     ERROR_BODY = "an error status arrived: its body is read whole for the error"
     WHOLE_BODY = "a reply to read whole: a non-stream call, or JSON to a stream request"
-    EVENTS = "a stream's body: each read goes to the SSE decoder and the parser"
+    EVENTS = "a stream's body: each read goes to the stream decoder and the parser"
     RETRY = "an attempt failed: waiting out the delay before the next one"
     DONE = "the call ended: a reply, the end of a stream, or an error raised"
 
@@ -193,9 +196,10 @@ class Call:
     waiting_since: float  # when the current wait for the server began
     fresh: bool  # content emitted since the last resumed()
     _parts: list[bytes]  # a whole body's reads so far
-    _decode: Callable[[bytes], list[SSEEvent]]
-    _flush: Callable[[], list[SSEEvent]]
-    _parse: Callable[[SSEEvent], AIMessageChunk | None]
+    # Items are SSEEvents, or what the adapter's `stream_framing` decoder yields.
+    _decode: Callable[[bytes], list[Any]]
+    _flush: Callable[[], list[Any]]
+    _parse: Callable[[Any], AIMessageChunk | None]
     _finish: Callable[[], None]
 
     def __init__(
@@ -321,7 +325,8 @@ class Call:
             raise wrong
         self.phase = EVENTS  # before the adapter's code runs: its errors are the stream's
         parser = self.adapter.stream_parser(response.headers)
-        decoder = SSEDecoder()
+        # The adapter's own framing (NDJSON, AWS event-stream), else server-sent events.
+        decoder = getattr(self.adapter, "stream_framing", SSEDecoder)()
         # Bound once per response: the per-read path makes no attribute lookups for them.
         self._decode, self._flush = decoder.feed, decoder.flush
         self._parse, self._finish = parser.feed, parser.finish

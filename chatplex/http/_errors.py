@@ -222,9 +222,16 @@ def stream_failure(
     return err
 
 
-#: Bodies a stream request may get with a success status: events, or a JSON reply (a
-#: server that ignored `stream`, or an error payload; read whole by the stream path).
-_STREAMABLE = ("text/event-stream", "application/json")
+#: Bodies a stream request may get with a success status: events (server-sent events,
+#: Ollama's NDJSON lines, AWS event-stream messages: an adapter's `stream_framing` reads
+#: the last two), or a JSON reply (a server that ignored `stream`, or an error payload;
+#: read whole by the stream path).
+_STREAMABLE = (
+    "text/event-stream",
+    "application/json",
+    "application/x-ndjson",
+    "application/vnd.amazon.eventstream",
+)
 
 
 def unexpected_content_type(provider: str, response: httpx.Response) -> APIError | None:
@@ -242,7 +249,7 @@ def unexpected_content_type(provider: str, response: httpx.Response) -> APIError
         return None
     host = response.request.url.host
     return UnexpectedContentTypeError(
-        f"expected a stream of server-sent events (text/event-stream) from {host}, but the "
+        f"expected a stream (text/event-stream or another event framing) from {host}, but the "
         f"reply is {media!r}: a proxy's or login page, or a base_url that points at a web "
         "page rather than the API",
         content_type=raw,

@@ -14,6 +14,7 @@ from ._mock_wire_azure import RESPONSES_WIRE as AZURE_RESPONSES
 from ._mock_wire_azure import WIRE as AZURE
 from ._mock_wire_bedrock import WIRE as BEDROCK
 from ._mock_wire_gemini import WIRE as GEMINI
+from ._mock_wire_ollama import WIRE as OLLAMA
 from ._mock_wire_openai import WIRE as CHAT_COMPLETIONS
 from ._mock_wire_responses import WIRE as RESPONSES
 
@@ -24,6 +25,7 @@ WIRES: list[MockWire] = [
     ANTHROPIC,
     GEMINI,  # /v1beta/models/{m}:generateContent and Vertex's publishers/google paths
     BEDROCK,  # /model/{id}/converse(-stream)
+    OLLAMA,  # /api/chat
     AZURE,  # before Chat Completions: its paths end in /chat/completions too
     AZURE_RESPONSES,  # before Responses: its paths end in /responses too
     CHAT_COMPLETIONS,  # general: any path ending in /chat/completions

@@ -26,6 +26,7 @@ def test_built_in_providers() -> None:
     assert {"openai", "anthropic", *PROFILES} <= set(BUILTIN_ADAPTERS)
     assert "ollama" not in PROFILES  # the native /api/chat adapter's name, not a preset
     assert {"openai", "anthropic", "openai_responses"} <= set(BUILTIN_ADAPTERS)
+    assert {"openai", "anthropic", "ollama"} <= set(BUILTIN_ADAPTERS)
     assert adapter_class("openai") is OpenAIAdapter
     assert adapter_class("openai_responses").__name__ == "OpenAIResponsesAdapter"
     assert adapter_class("anthropic") is AnthropicAdapter

@@ -370,7 +370,6 @@ class StreamWire(Wire):
         return httpx.Response(200, content=body, headers=headers)
 
 
-@pytest.mark.xfail(strict=True, reason="NEEDS MERGE: framing hook and mock wire registry")
 class TestStreamsThroughTheEngine:
     def test_stream_and_astream(self) -> None:
         import asyncio

@@ -18,6 +18,7 @@ from chatplex.adapters.anthropic import AnthropicAdapter
 from chatplex.adapters.base import CallSettings, SSEEvent
 from chatplex.errors import (
     APIConnectionError,
+    APIError,
     BadRequestError,
     DeadlineExceededError,
     RateLimitError,
@@ -495,3 +496,130 @@ def test_a_bug_is_raised_as_is_and_releases_the_permit(http: httpx.Client) -> No
     bug = KeyError("oops")
     assert fail(call, bug) is bug and call.phase is DONE
     assert permit.releases == [{"used_tokens": None, "status": 200}]
+
+
+# ---- an adapter's own stream framing (`stream_framing`) ------------------------------
+
+
+class LineFraming:
+    """A framing of the test's own: one item per `|`-ended piece (not SSE), bounded."""
+
+    made = 0
+
+    def __init__(self) -> None:
+        type(self).made += 1
+        self.pending = b""
+
+    def feed(self, raw: bytes) -> list[Any]:
+        *done, self.pending = (self.pending + raw).split(b"|")
+        return [("item", piece.decode()) for piece in done]
+
+    def flush(self) -> list[Any]:
+        rest, self.pending = self.pending, b""
+        return [("item", rest.decode())] if rest else []
+
+
+class ItemParser:
+    """Takes LineFraming's items (tuples, not SSEEvents): "end" closes the stream."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def feed(self, item: Any) -> AIMessageChunk | None:
+        kind, text = item
+        assert kind == "item"
+        if text == "end":
+            self.done = True
+            return None
+        return AIMessageChunk(content=text)
+
+    def finish(self) -> None:
+        if not self.done:
+            raise StreamError("stream ended before the end item")
+
+
+class FramedAdapter(FakeAdapter):
+    stream_framing = LineFraming
+
+    def stream_parser(self, headers: Mapping[str, str]) -> ItemParser:
+        return ItemParser()
+
+
+NDJSON = {"content-type": "application/x-ndjson"}
+EVENTSTREAM = {"content-type": "application/vnd.amazon.eventstream"}
+
+
+@pytest.mark.parametrize("headers", [NDJSON, EVENTSTREAM, SSE])
+def test_an_adapters_stream_framing_decodes_the_body(
+    http: httpx.Client, headers: dict[str, str]
+) -> None:
+    made = LineFraming.made
+    call, permit = start(http, adapter=FramedAdapter())
+    assert call.response_received(response(call, headers=headers)) is READ_EVENTS
+    assert LineFraming.made == made + 1  # one decoder per response
+    assert texts(call.bytes_received(b"Hel|l")) == ["Hel"]
+    assert texts(call.bytes_received(b"o|end|")) == ["lo"]
+    assert list(call.body_ended()) == [] and call.phase is DONE
+    assert permit.releases == [{"used_tokens": None, "status": 200}]
+
+
+def test_the_framings_flush_reaches_the_parser_before_finish(http: httpx.Client) -> None:
+    call, _ = start(http, adapter=FramedAdapter())
+    call.response_received(response(call, headers=NDJSON))
+    assert texts(call.bytes_received(b"a|end")) == ["a"]
+    assert list(call.body_ended()) == [] and call.phase is DONE  # "end" came from flush()
+
+
+def test_a_framed_stream_cut_short_is_the_parsers_error(http: httpx.Client) -> None:
+    call, _ = start(http, adapter=FramedAdapter())
+    call.response_received(response(call, headers=NDJSON))
+    assert texts(call.bytes_received(b"a|b")) == ["a"]
+    chunks = call.body_ended()
+    with pytest.raises(StreamError, match="before the end item"):
+        assert texts(chunks) == ["b"]  # the last item is emitted, then finish() fails
+
+
+def test_a_framed_stream_is_bounded_by_max_response_bytes(http: httpx.Client) -> None:
+    from chatplex.errors import ResponseTooLargeError
+
+    call, _ = start(http, adapter=FramedAdapter(), max_response_bytes=8)
+    call.response_received(response(call, headers=NDJSON))
+    assert texts(call.bytes_received(b"abc|")) == ["abc"]
+    with pytest.raises(ResponseTooLargeError, match="max_response_bytes=8"):
+        call.bytes_received(b"defgh|")
+
+
+def test_a_framed_stream_keeps_the_idle_timeout(http: httpx.Client) -> None:
+    from chatplex.errors import StreamIdleTimeoutError
+
+    now = [0.0]
+    call, _ = start(http, adapter=FramedAdapter(), idle_timeout=5.0, clock=lambda: now[0])
+    call.response_received(response(call, headers=NDJSON))
+    assert texts(call.bytes_received(b"a|")) == ["a"]
+    call.resumed()
+    now[0] = 6.0
+    with pytest.raises(StreamIdleTimeoutError, match="no content for 5 s"):
+        call.bytes_received(b"b|")
+
+
+def test_an_adapter_without_framing_gets_server_sent_events(http: httpx.Client) -> None:
+    call, _ = start(http)
+    call.response_received(response(call, headers=NDJSON))  # the type alone does not choose
+    assert texts(call.bytes_received(sse("hi"))) == ["hi"]
+
+
+def test_an_html_page_is_still_refused_with_a_framing(http: httpx.Client) -> None:
+    from chatplex.errors import UnexpectedContentTypeError
+
+    call, _ = start(http, adapter=FramedAdapter())
+    page = response(call, headers={"content-type": "text/html"}, content=b"<html>")
+    with pytest.raises(UnexpectedContentTypeError, match="text/html"):
+        call.response_received(page)
+
+
+def test_a_json_error_body_to_a_framed_stream_is_read_whole(http: httpx.Client) -> None:
+    call, _ = start(http, adapter=FramedAdapter())
+    failed = response(call, 404, json={"error": "model 'x' not found"}, headers=NDJSON)
+    assert call.response_received(failed) is READ_WHOLE
+    with pytest.raises(APIError):
+        read_whole(call)

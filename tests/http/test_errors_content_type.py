@@ -34,6 +34,8 @@ def response(content_type: str | None) -> httpx.Response:
         "application/json",
         "application/json; charset=utf-8",
         "application/problem+json",
+        "application/x-ndjson",  # Ollama's stream (the adapter's stream_framing reads it)
+        "application/vnd.amazon.eventstream",  # Bedrock's stream
         None,  # no content type at all: some servers omit it on event streams
         "",
     ],
@@ -43,7 +45,7 @@ def test_readable_bodies_pass(content_type: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "content_type", ["text/html", "text/html; charset=utf-8", "text/plain", "application/x-ndjson"]
+    "content_type", ["text/html", "text/html; charset=utf-8", "text/plain", "application/xml"]
 )
 def test_other_bodies_are_a_typed_error_naming_what_came(content_type: str) -> None:
     err = unexpected_content_type("anthropic", response(content_type))

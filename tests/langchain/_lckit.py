@@ -45,5 +45,6 @@ def set_server(server: MockServer | None) -> None:
 def base_url(provider: str) -> str:
     if _server is None:
         raise RuntimeError("the standard_server fixture has not started the mock server")
-    # The Responses API is served at the OpenAI base URL too (`/v1/responses`).
-    return _server.openai_base_url if provider.startswith("openai") else _server.anthropic_base_url
+    # The Responses API is served at the OpenAI base URL too (`/v1/responses`); the other
+    # wires (Anthropic, Gemini, Ollama) take the server's root.
+    return _server.openai_base_url if provider.startswith("openai") else _server.url

@@ -41,12 +41,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         name = getattr(item, "originalname", item.name)
         if name in NEEDS_INTERNET and "tests/langchain" in str(item.path):
             item.add_marker(pytest.mark.skip(reason=f"needs the internet: {NEEDS_INTERNET[name]}"))
-        merge = [
-            m for m in item.iter_markers("xfail") if "NEEDS MERGE" in m.kwargs.get("reason", "")
-        ]
-        if merge and name == "test_no_overrides_DO_NOT_OVERRIDE":
-            # The one test of a class waiting for a merge that passes without it.
-            item.add_marker(pytest.mark.xfail(strict=False, reason=merge[0].kwargs["reason"]))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -23,6 +23,7 @@ MODELS = {
     "azure_openai": "gpt-4o-mini",
     "google_genai": "gemini-2.5-flash",
     "openai_responses": "gpt-4.1-mini",
+    "ollama": "llama3.2",
 }
 OVERRIDES = {
     "openai": "gpt-4o",
@@ -30,6 +31,7 @@ OVERRIDES = {
     "azure_openai": "gpt-4o",
     "google_genai": "gemini-2.5-pro",
     "openai_responses": "gpt-4.1",
+    "ollama": "qwen3",
 }
 #: Azure's settings besides the model: the deployment is the model's name (so a
 #: model override calls another deployment), `?api-version=` on every request.
@@ -156,3 +158,15 @@ class TestOpenAIResponsesWireUnit(_Unit):
 
 class TestOpenAIResponsesWireIntegration(_Integration):
     provider = "openai_responses"
+
+
+class TestOllamaWireUnit(_Unit):
+    provider = "ollama"  # Ollama's native /api/chat
+
+
+class TestOllamaWireIntegration(_Integration):
+    provider = "ollama"
+
+    @property
+    def has_tool_choice(self) -> bool:
+        return False  # Ollama's API has no tool_choice (langchain-ollama declares the same)

@@ -1,0 +1,219 @@
+"""Ollama response side: an `/api/chat` reply, or its NDJSON stream, → `AIMessage` /
+`AIMessageChunk`s; the merged stream equals the non-stream reply.
+
+- `message.content` is the text; `message.thinking` becomes a reasoning block
+  `{"type": "reasoning", "reasoning": ..., "index": 0}` before the answer's text block,
+  as the OpenAI adapter keeps reasoning (a reply without thinking keeps plain str content).
+- `message.tool_calls` carry arguments as objects and, from older servers, no id: each
+  call gets a stable id, `call_` + a digest of its position, name and arguments, so the
+  stream and the non-stream reply of the same answer agree (langchain-ollama draws a
+  random uuid per call; Ollama matches results by `tool_name`, not by id). An id the
+  server sends is kept.
+- `response_metadata` is langchain-ollama's: the reply's top-level fields but `message`
+  (`model`, `created_at`, `done`, `done_reason`, `total_duration`, `load_duration`,
+  `prompt_eval_count`, `prompt_eval_duration`, `eval_count`, `eval_duration`) plus
+  `model_name` and `model_provider`; chatplex adds `provider`, `finish_reason`
+  (`tool_calls` when the reply calls tools, else `stop` / `length`) and
+  `raw_finish_reason` (the `done_reason`).
+- usage: `prompt_eval_count` in, `eval_count` out (on the last line of a stream).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import APIError, StreamError
+from ..messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata
+
+__all__ = [
+    "PROVIDER",
+    "OllamaStreamParser",
+    "error_message",
+    "loads",
+    "parse_reply",
+    "payload_error",
+    "snippet",
+    "tool_call_id",
+    "usage_metadata",
+]
+
+PROVIDER = "ollama"
+FINISH_REASONS = {"stop": "stop", "length": "length"}
+_MAX_TEXT = 500
+#: Words in an error that say the server may do better on another attempt.
+_RETRYABLE_MARKERS = ("overload", "unavailable", "busy", "timed out", "timeout", "try again")
+
+
+def parse_reply(body: bytes) -> AIMessage:
+    """The reply of a non-stream call; raises `APIError` for an error payload or a body
+    that is not a JSON object."""
+    data = loads(body)
+    if not isinstance(data, dict):
+        raise APIError(  # a cut-off or proxy-mangled body: worth another attempt
+            f"response body is not a JSON object: {snippet(body)}",
+            provider=PROVIDER,
+            retryable=True,
+        )
+    if data.get("error"):
+        raise payload_error(data, APIError)
+    message = data.get("message") or {}
+    content, tool_chunks = _parts(message, start=0)
+    meta = {**_head(data), **final_metadata(data, called_tools=bool(tool_chunks))}
+    # Built as one chunk, as a merged stream is: the two parse tool calls the same way.
+    return AIMessageChunk(
+        content=content,
+        response_metadata=meta,
+        tool_call_chunks=tool_chunks,
+        usage_metadata=usage_metadata(data),
+    ).to_message()
+
+
+class OllamaStreamParser:
+    """Turns the lines of one `/api/chat` NDJSON stream (`str`, from `NDJSONDecoder`)
+    into `AIMessageChunk`s. The line with `"done": true` carries the metadata, the
+    finish reason and the usage; a body that ends without it is a `StreamError`, and
+    an `{"error": ...}` line is one too (Ollama's mid-stream error)."""
+
+    __slots__ = ("_calls", "_done", "_first")
+
+    def __init__(self) -> None:
+        self._first = True
+        self._done = False
+        self._calls = 0  # tool calls so far: the next one's index
+
+    def feed(self, line: str) -> AIMessageChunk | None:
+        """The chunk one NDJSON line contributes, or None."""
+        if self._done:
+            return None
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            obj = f"malformed JSON ({exc})"
+        if not isinstance(obj, dict):
+            problem = obj if isinstance(obj, str) else "not a JSON object"
+            raise StreamError(f"stream line is {problem}: {line[:_MAX_TEXT]}", provider=PROVIDER)
+        if obj.get("error"):
+            raise payload_error(obj, StreamError)
+        content, tool_chunks = _parts(obj.get("message") or {}, start=self._calls)
+        self._calls += len(tool_chunks)
+        meta: dict[str, Any] = {}
+        if self._first:
+            self._first = False
+            meta.update(_head(obj))
+        usage = None
+        if obj.get("done"):
+            self._done = True
+            meta.update(final_metadata(obj, called_tools=self._calls > 0))
+            usage = usage_metadata(obj)
+        elif obj.get("logprobs") is not None:
+            meta["logprobs"] = obj["logprobs"]  # lists: merging concatenates them
+        if not (content or tool_chunks or meta or usage):
+            return None
+        return AIMessageChunk(
+            content=content,
+            response_metadata=meta,
+            tool_call_chunks=tool_chunks,
+            usage_metadata=usage,
+        )
+
+    def finish(self) -> None:
+        """Raise `StreamError` if the body ended before the `done` line."""
+        if not self._done:
+            raise StreamError("stream ended before completion", provider=PROVIDER)
+
+
+def _head(obj: Mapping[str, Any]) -> dict[str, Any]:
+    return {"provider": PROVIDER, "model_provider": PROVIDER, "model_name": obj.get("model")}
+
+
+def final_metadata(obj: Mapping[str, Any], *, called_tools: bool) -> dict[str, Any]:
+    """The metadata of a reply's last (or only) object: its fields but `message`."""
+    meta = {k: v for k, v in obj.items() if k != "message"}
+    raw = obj.get("done_reason")
+    finish = FINISH_REASONS.get(raw, raw) if isinstance(raw, str) else raw
+    meta["finish_reason"] = "tool_calls" if called_tools else finish
+    meta["raw_finish_reason"] = raw
+    return meta
+
+
+def _parts(message: Mapping[str, Any], *, start: int) -> tuple[Any, list[ToolCallChunk]]:
+    """(content, tool-call chunks) of one message object; tool calls numbered from
+    `start`."""
+    text = message.get("content") or ""
+    thinking = message.get("thinking")
+    content: Any = text
+    if thinking and isinstance(thinking, str):
+        content = [{"type": "reasoning", "reasoning": thinking, "index": 0}]
+        if text:
+            content.append({"type": "text", "text": text})
+    tool_chunks: list[ToolCallChunk] = []
+    for offset, call in enumerate(message.get("tool_calls") or ()):
+        function = call.get("function") or {}
+        name = function.get("name") or ""
+        arguments = function.get("arguments")
+        args = arguments if isinstance(arguments, str) else json.dumps(arguments or {})
+        index = start + offset
+        tool_chunks.append(
+            {
+                "name": name,
+                "args": args,
+                "id": call.get("id") or tool_call_id(index, name, args),
+                "index": index,
+                "type": "tool_call_chunk",
+            }
+        )
+    return content, tool_chunks
+
+
+def tool_call_id(index: int, name: str, args: str) -> str:
+    """A stable id for a tool call the server sent without one.
+
+    >>> tool_call_id(0, "get_weather", '{"city": "Paris"}') == tool_call_id(
+    ...     0, "get_weather", '{"city": "Paris"}')
+    True
+    """
+    digest = hashlib.sha256(f"{index}\0{name}\0{args}".encode()).hexdigest()
+    return "call_" + digest[:24]
+
+
+def usage_metadata(obj: Mapping[str, Any]) -> UsageMetadata | None:
+    """Usage from `prompt_eval_count` / `eval_count` (None if neither is there: Ollama
+    omits `prompt_eval_count` when the whole prompt came from its cache, so a missing
+    one counts 0 when the other is present)."""
+    prompt, output = obj.get("prompt_eval_count"), obj.get("eval_count")
+    if prompt is None and output is None:
+        return None
+    prompt, output = prompt or 0, output or 0
+    return {"input_tokens": prompt, "output_tokens": output, "total_tokens": prompt + output}
+
+
+def loads(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:  # also UnicodeDecodeError
+        return None
+
+
+def snippet(body: bytes) -> str:
+    return body.decode("utf-8", "replace").strip()[:_MAX_TEXT]
+
+
+def error_message(data: Any) -> str | None:
+    """The message of Ollama's `{"error": "..."}` (or a nested `{"error": {"message"}}`
+    from a proxy in front of it)."""
+    if not isinstance(data, dict):
+        return None
+    error = data.get("error")
+    if isinstance(error, dict):
+        error = error.get("message")
+    return error if isinstance(error, str) and error else None
+
+
+def payload_error(data: dict[str, Any], cls: type[APIError]) -> APIError:
+    """An error payload after HTTP 200: a 200 error body, or an error line mid-stream."""
+    message = error_message(data) or "the server reported an error"
+    retryable = any(m in message.lower() for m in _RETRYABLE_MARKERS)
+    return cls(message, provider=PROVIDER, body=data, retryable=retryable)

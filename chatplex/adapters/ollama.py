@@ -1,0 +1,218 @@
+"""Ollama's native chat API (`POST {host}/api/chat`), NDJSON streaming.
+
+Pure translation, no I/O: messages + settings become an `HTTPRequest`; a reply body or
+the lines of an NDJSON stream (`stream_framing = NDJSONDecoder`: the http layer decodes
+the body with it and feeds each line to `OllamaStreamParser`) become an `AIMessage` /
+`AIMessageChunk`s; an error status becomes a typed error. The merged stream equals the
+non-stream reply (text, thinking, tool calls, usage, metadata).
+
+What the native wire has that Ollama's OpenAI endpoint (`ollama_openai`) does not:
+`options` (`num_ctx`, `num_predict`, `top_k`, `repeat_penalty`, `mirostat`...),
+`keep_alive`, `think` (True/False or "low"/"medium"/"high") with the thinking text
+back, `format` (a JSON schema, or "json"), and the server's timings in the metadata.
+See `_ollama_request.py` and `_ollama_response.py` for the mapping.
+
+>>> from chatplex.messages import HumanMessage
+>>> from chatplex.adapters.base import CallSettings
+>>> adapter = OllamaAdapter(base_url="localhost:11434")
+>>> request = adapter.build_request(
+...     [HumanMessage("Hi")], CallSettings(model="llama3.2", max_tokens=50), stream=False
+... )
+>>> request.url, request.json["options"]
+('http://localhost:11434/api/chat', {'num_predict': 50})
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..errors import APIError, status_error
+from ..messages import AIMessage, BaseMessage
+from ..secret import Secret, redact_url, take_url_credentials
+from ._ndjson import NDJSONDecoder
+from ._ollama_request import OPTION_NAMES, TOP_LEVEL, wire_body
+from ._ollama_response import (
+    PROVIDER,
+    OllamaStreamParser,
+    error_message,
+    loads,
+    parse_reply,
+    snippet,
+)
+from ._validate import BlockTypes, check_messages
+from .base import (
+    BaseURL,
+    CallSettings,
+    HTTPRequest,
+    as_secret,
+    detail_message,
+    environment_key,
+    hold_secrets,
+    key_digest,
+    reveal,
+    secret_header_names,
+)
+
+__all__ = [
+    "BLOCK_TYPES",
+    "DEFAULT_BASE_URL",
+    "OPTION_NAMES",
+    "TOP_LEVEL",
+    "OllamaAdapter",
+    "OllamaStreamParser",
+    "ollama_host",
+]
+
+DEFAULT_BASE_URL = "http://localhost:11434"
+_DEFAULT_PORT = 11434
+#: ollama.com's hosted API: the only host `OLLAMA_API_KEY` goes to from the environment.
+_CLOUD_HOST = "ollama.com"
+#: Content blocks this adapter sends: text, images (as base64), and reasoning (back as
+#: `thinking`); others are refused before any request.
+BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image", "reasoning", "thinking"}))
+
+
+def ollama_host(value: str) -> str:
+    """A host as Ollama's clients take it (`OLLAMA_HOST`): `host[:port][/path]` with the
+    scheme optional -- http and port 11434 when no scheme is given (the ollama SDK's
+    rule), the scheme's own port when one is.
+
+    >>> ollama_host("localhost"), ollama_host("gpu-box:8080"), ollama_host("https://o.example")
+    ('http://localhost:11434', 'http://gpu-box:8080', 'https://o.example')
+    >>> ollama_host("0.0.0.0")  # the server's "listen everywhere": reached on this machine
+    'http://127.0.0.1:11434'
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"base_url must be a str, got {type(value).__name__}")
+    value = value.strip().rstrip("/")
+    if not value:
+        raise ValueError("base_url (or OLLAMA_HOST) is empty")
+    if "://" not in value:
+        parts = urlsplit("http://" + value)
+        host = parts.hostname or ""
+        if host == "0.0.0.0":  # noqa: S104 (a client's address, not a bind)
+            host = "127.0.0.1"
+        if ":" in host:
+            host = f"[{host}]"
+        try:
+            port = parts.port or _DEFAULT_PORT
+        except ValueError:
+            raise ValueError("base_url (or OLLAMA_HOST) has an invalid port") from None
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"{userinfo}@{host}:{port}" if userinfo else f"{host}:{port}"
+        value = f"http://{netloc}{parts.path}"
+    return value
+
+
+class OllamaAdapter:
+    """Ollama's `/api/chat` wire (`POST {base_url}/api/chat`).
+
+    The base URL comes from `base_url=`, else `OLLAMA_HOST` (Ollama's own variable:
+    `host[:port]`, scheme optional), else `http://localhost:11434`. No key by default: a
+    local server takes none. `api_key=` sends `Authorization: Bearer ...` (ollama.com, a
+    proxy); `OLLAMA_API_KEY` from the environment goes only to ollama.com, as every
+    environment key in chatplex goes only to its provider's host. `default_headers=`
+    are sent with every request (`secret_headers=` names the ones to mask).
+    """
+
+    provider = PROVIDER
+    #: The stream is NDJSON, not server-sent events (see `chatplex.http._engine`).
+    stream_framing = NDJSONDecoder
+    #: `with_structured_output`'s default on this wire: the schema as `format` (Ollama
+    #: cannot force a tool call, so "function_calling" may get plain text back).
+    structured_output_method = "json_schema"
+
+    def __init__(
+        self,
+        *,
+        api_key: str | Secret | None = None,
+        base_url: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        secret_headers: Sequence[str] = (),
+        extra_block_types: Sequence[str] = (),
+    ) -> None:
+        # Rebound first: no local of this frame holds a key in clear (tracebacks).
+        api_key = as_secret(api_key)
+        raw = base_url or os.environ.get("OLLAMA_HOST") or DEFAULT_BASE_URL
+        parts = take_url_credentials(ollama_host(raw))
+        del raw, base_url
+        where = BaseURL.parse(parts, "/api/chat")
+        self._url, self._secret_url = where.url, where.secret_url
+        #: The base URL, credentials in its query masked.
+        self.base_url = where.base_url
+        if api_key is None:
+            api_key = environment_key(
+                "OLLAMA_API_KEY", base_url_given=True, host=where.host, official_host=_CLOUD_HOST
+            )
+        secret = api_key or None
+        if secret and where.basic_auth:
+            raise ValueError(
+                "base_url must not contain user:password@ together with an API key (both "
+                "would be the Authorization header)"
+            )
+        self._api_key: Secret | None = secret
+        self._key_digest = key_digest(secret, where)
+        self._secret_names = secret_header_names(secret_headers)
+        self.block_types = BLOCK_TYPES.plus(extra_block_types)
+        headers: dict[str, Any] = {"content-type": "application/json"}
+        if secret:
+            headers["Authorization"] = Secret(f"Bearer {secret.get()}")
+        elif where.basic_auth:
+            headers["Authorization"] = where.basic_auth
+        for name, value in (default_headers or {}).items():
+            for existing in [k for k in headers if k.lower() == name.lower()]:
+                del headers[existing]
+            headers[name] = value
+        self._headers = hold_secrets(headers, self._secret_names)
+
+    def __repr__(self) -> str:
+        base_url = getattr(self, "base_url", None)
+        return (
+            f"OllamaAdapter(base_url={base_url and redact_url(base_url)!r}, "
+            f"api_key={getattr(self, '_api_key', None)!r})"
+        )
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """Validate and translate one call; raises ValueError/TypeError before any I/O."""
+        if not messages:
+            raise ValueError("cannot call a chat model with an empty list of messages")
+        check_messages(messages, provider=PROVIDER, block_types=self.block_types)
+        return HTTPRequest(
+            method="POST",
+            url=self._url,
+            headers=reveal(self._headers, self._secret_names),
+            json=wire_body(messages, settings, stream=stream),
+            secret_headers=self._secret_names,
+            secret_url=self._secret_url,
+        )
+
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        """The reply of a non-stream call."""
+        return parse_reply(body)
+
+    def stream_parser(self, headers: Mapping[str, str]) -> OllamaStreamParser:
+        """A fresh parser for one stream's NDJSON lines."""
+        return OllamaStreamParser()
+
+    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+        """A typed error from an error response (`{"error": "..."}`); never raises."""
+        data = loads(body)
+        message = error_message(data) or detail_message(data) or snippet(body) or f"HTTP {status}"
+        if status == 404 and "not found" in message and "pull" not in message:
+            message += " (pull it first: `ollama pull <model>`)"
+        return status_error(
+            provider=PROVIDER,
+            status=status,
+            message=message,
+            headers=headers,
+            body=data if data is not None else snippet(body),
+        )
+
+    def budget_key(self, model: str) -> tuple[str, ...]:
+        """(provider, base_url, key digest or "", model): never the key itself."""
+        return (PROVIDER, self.base_url, self._key_digest, model)

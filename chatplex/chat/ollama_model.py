@@ -1,0 +1,220 @@
+"""`ChatOllama`: a chatplex chat model that takes langchain-ollama's constructor.
+
+A script written for `langchain_ollama.ChatOllama` ports by changing its import line:
+the parameters are langchain-ollama's (`model`, `base_url`, `temperature`, `num_ctx`,
+`num_predict`, `top_k`, `top_p`, `seed`, `stop`, `keep_alive`, `format`, `reasoning`,
+`mirostat`..., `client_kwargs`), the model is chatplex's over Ollama's native
+`/api/chat` wire (`chatplex.adapters.ollama`), named `ChatOllama` in events, logs and
+callbacks.
+
+>>> model = ChatOllama(model="llama3.2", temperature=0, num_ctx=8192)
+>>> model.get_name(), model.model, model.extra_body
+('ChatOllama', 'llama3.2', {'num_ctx': 8192})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .dropin import check_refused, constructor_names, run_config
+from .model import ChatModel
+from .params import check_api_parameters
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..core.retry import RetryPolicy
+    from ..http import RateLimit
+    from ..secret import Secret
+
+__all__ = ["ChatOllama"]
+
+#: What `client_kwargs=` (the ollama SDK client's httpx settings) may hold: its headers
+#: and timeout have chatplex equivalents; anything else is an httpx client setting.
+_CLIENT_KWARGS = ("headers", "timeout")
+_OWN_CLIENT = (
+    "chatplex sends its own requests (no ollama SDK client); pass "
+    "http_client=httpx.Client(...) / http_async_client=httpx.AsyncClient(...) instead"
+)
+
+
+class ChatOllama(ChatModel):
+    """Ollama's native chat API with langchain-ollama's constructor. Parameters are
+    langchain-ollama's, plus chatplex's own (`api_key`, `timeout`, `max_retries`,
+    `rate_limit`, `retry_policy`, `max_retry_after`, `extra_headers`,
+    `stream_idle_timeout`, `max_response_bytes`, `http_client`, `http_async_client`).
+    Other keywords must be Ollama API parameters or model options (`num_batch`,
+    `min_p`, `think`, `options`...); anything else is a TypeError naming the closest
+    known name.
+
+    The model options (`num_ctx`, `num_predict`, `temperature`, `top_k`, `mirostat`...)
+    go inside the body's `options`; `reasoning` is sent as `think`. Deliberate
+    differences from langchain-ollama: `invoke` makes a non-stream request (LangChain
+    streams and aggregates); tool calls without an id from the server get a stable id
+    derived from the call, not a random uuid; the thinking text is a reasoning content
+    block (`{"type": "reasoning"}`) rather than `additional_kwargs["reasoning_content"]`;
+    `client_kwargs` takes only `headers` and `timeout`; `validate_model_on_init=True`
+    is refused (no request is made at construction: a missing model is a
+    `NotFoundError` on the first call).
+    """
+
+    structured_output_method = "json_schema"  # langchain-ollama's default: format=schema
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        reasoning: bool | str | None = None,
+        validate_model_on_init: bool = False,
+        mirostat: int | None = None,
+        mirostat_eta: float | None = None,
+        mirostat_tau: float | None = None,
+        num_ctx: int | None = None,
+        num_gpu: int | None = None,
+        num_thread: int | None = None,
+        num_predict: int | None = None,
+        repeat_last_n: int | None = None,
+        repeat_penalty: float | None = None,
+        temperature: float | None = None,
+        seed: int | None = None,
+        logprobs: bool | None = None,
+        top_logprobs: int | None = None,
+        stop: str | Sequence[str] | None = None,
+        tfs_z: float | None = None,
+        top_k: int | None = None,
+        top_p: float | None = None,
+        format: str | Mapping[str, Any] | None = None,  # noqa: A002 (LangChain's name)
+        keep_alive: int | str | None = None,
+        base_url: str | None = None,
+        client_kwargs: Mapping[str, Any] | None = None,
+        async_client_kwargs: Mapping[str, Any] | None = None,
+        sync_client_kwargs: Mapping[str, Any] | None = None,
+        rate_limiter: Any = None,
+        cache: Any = None,
+        callbacks: Any = None,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        verbose: bool | None = None,
+        name: str | None = None,
+        api_key: str | Secret | None = None,
+        timeout: float | None = None,
+        max_retries: int = 2,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        stream_idle_timeout: float | None = None,
+        max_response_bytes: int | None = None,
+        max_retry_after: float = 60.0,
+        retry_policy: RetryPolicy | None = None,
+        rate_limit: RateLimit | Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        **api_params: Any,
+    ) -> None:
+        from ..adapters.ollama import OllamaAdapter
+
+        owner = type(self).__name__
+        api_params = check_refused(owner, "ollama", api_params)
+        check_api_parameters(
+            "ollama", api_params, settings=constructor_names(type(self)), owner=owner
+        )
+        if not model:
+            raise TypeError(f"{owner} needs model=... (e.g. 'llama3.2')")
+        if validate_model_on_init:
+            raise TypeError(
+                f"{owner}(validate_model_on_init=True) is not supported: chatplex makes no "
+                "request at construction; a model the server lacks is a NotFoundError on the "
+                "first call"
+            )
+        for setting, given in (
+            ("sync_client_kwargs", sync_client_kwargs),
+            ("async_client_kwargs", async_client_kwargs),
+        ):
+            if given:
+                raise TypeError(f"{owner}({setting}=...) is not supported: {_OWN_CLIENT}")
+        headers, client_timeout = _client_settings(owner, client_kwargs)
+        if top_logprobs is not None and logprobs is None:
+            logprobs = True  # as langchain-ollama: top_logprobs turns logprobs on
+        if top_logprobs is not None and logprobs is False:
+            raise ValueError("top_logprobs is set but logprobs is False: set logprobs=True")
+        named = {
+            "think": reasoning,
+            "mirostat": mirostat,
+            "mirostat_eta": mirostat_eta,
+            "mirostat_tau": mirostat_tau,
+            "num_ctx": num_ctx,
+            "num_gpu": num_gpu,
+            "num_thread": num_thread,
+            "repeat_last_n": repeat_last_n,
+            "repeat_penalty": repeat_penalty,
+            "seed": seed,
+            "logprobs": logprobs,
+            "top_logprobs": top_logprobs,
+            "tfs_z": tfs_z,
+            "top_k": top_k,
+            "format": format,
+            "keep_alive": keep_alive,
+        }
+        body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
+        adapter = OllamaAdapter(api_key=api_key, base_url=base_url, default_headers=headers)
+        super().__init__(
+            adapter,
+            model,
+            temperature=temperature,
+            max_tokens=num_predict,
+            top_p=top_p,
+            stop=stop,
+            timeout=timeout if timeout is not None else client_timeout,
+            max_retries=max_retries,
+            max_retry_after=max_retry_after,
+            retry_policy=retry_policy,
+            rate_limit=rate_limit,
+            extra_headers=extra_headers,
+            stream_idle_timeout=stream_idle_timeout,
+            max_response_bytes=max_response_bytes,
+            http_client=http_client,
+            http_async_client=http_async_client,
+            name=name,
+            rate_limiter=rate_limiter,
+            cache=cache,
+            **body,
+            **api_params,
+        )
+        self.run_defaults = run_config(callbacks, tags, metadata)
+        self.verbose = bool(verbose)  # as in LangChain's chat models: prints nothing
+
+    @property
+    def num_predict(self) -> int | None:
+        """langchain-ollama's name for `max_tokens`."""
+        return self.max_tokens
+
+    @property
+    def base_url(self) -> str:
+        """The server's URL (credentials masked)."""
+        return str(getattr(self.adapter, "base_url", ""))
+
+
+def _client_settings(
+    owner: str, client_kwargs: Mapping[str, Any] | None
+) -> tuple[dict[str, str] | None, float | None]:
+    """(headers, timeout) from langchain-ollama's `client_kwargs`; other keys refused."""
+    if not client_kwargs:
+        return None, None
+    if not isinstance(client_kwargs, Mapping):
+        raise TypeError(f"client_kwargs must be a dict, got {client_kwargs!r}")
+    other = sorted(set(client_kwargs) - set(_CLIENT_KWARGS))
+    if other:
+        raise TypeError(
+            f"{owner}(client_kwargs={{{', '.join(repr(k) for k in other)}: ...}}) is not "
+            f"supported: client_kwargs takes {' and '.join(_CLIENT_KWARGS)} only; "
+            f"{_OWN_CLIENT}"
+        )
+    headers = client_kwargs.get("headers")
+    if headers is not None and not isinstance(headers, Mapping):
+        raise TypeError(f"client_kwargs['headers'] must be a dict, got {headers!r}")
+    timeout = client_kwargs.get("timeout")
+    if timeout is not None and not isinstance(timeout, (int, float)):
+        raise TypeError(
+            f"client_kwargs['timeout'] must be seconds (a number), got {timeout!r}; "
+            "pass timeout=... for chatplex's timeouts"
+        )
+    return (dict(headers) if headers else None), timeout

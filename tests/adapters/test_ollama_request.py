@@ -1,0 +1,148 @@
+"""chatplex messages and settings → Ollama's `/api/chat` body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chatplex.adapters._ollama_request import format_from_response_format, wire_body
+from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5E"
+TOOL = ToolSpec("get_weather", "Weather of a city", {"type": "object", "properties": {}})
+
+
+def body(messages: list[Any] | None = None, stream: bool = False, **settings: Any) -> Any:
+    return wire_body(
+        messages or [HumanMessage("Hi")], CallSettings(model="llama3.2", **settings), stream=stream
+    )
+
+
+def test_a_plain_call() -> None:
+    assert body() == {
+        "model": "llama3.2",
+        "messages": [{"role": "user", "content": "Hi"}],
+        "stream": False,
+    }
+    assert body(stream=True)["stream"] is True  # always sent: Ollama streams without it
+
+
+def test_sampling_settings_go_inside_options() -> None:
+    sent = body(temperature=0.2, top_p=0.9, max_tokens=64, stop=("\n\n",))
+    assert sent["options"] == {
+        "temperature": 0.2,
+        "top_p": 0.9,
+        "num_predict": 64,
+        "stop": ["\n\n"],
+    }
+    assert "temperature" not in sent and "max_tokens" not in sent
+
+
+def test_ollama_options_given_as_body_fields_join_options() -> None:
+    extra = {"num_ctx": 8192, "top_k": 40, "seed": 7, "repeat_penalty": 1.1, "mirostat": 2}
+    sent = body(temperature=0.5, extra_body={**extra, "keep_alive": "5m", "think": "high"})
+    assert sent["options"] == {"temperature": 0.5, **extra}
+    assert sent["keep_alive"] == "5m" and sent["think"] == "high"
+
+
+def test_an_options_dict_merges_and_wins() -> None:
+    sent = body(temperature=0.5, extra_body={"options": {"temperature": 0.1, "num_gpu": 1}})
+    assert sent["options"] == {"temperature": 0.1, "num_gpu": 1}
+    with pytest.raises(TypeError, match="options must be a dict"):
+        body(extra_body={"options": 3})
+
+
+def test_format_json_schema_or_json() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "integer"}}}
+    assert body(extra_body={"format": schema})["format"] == schema
+    assert body(extra_body={"format": "json"})["format"] == "json"
+    with pytest.raises(ValueError, match="format must be"):
+        body(extra_body={"format": "yaml"})
+
+
+def test_response_format_becomes_format() -> None:
+    schema = {"type": "object"}
+    wrapped = {"type": "json_schema", "json_schema": {"name": "A", "schema": schema}}
+    assert body(extra_body={"response_format": wrapped})["format"] == schema
+    assert body(extra_body={"response_format": {"type": "json_object"}})["format"] == "json"
+    assert "format" not in body(extra_body={"response_format": {"type": "text"}})
+    with pytest.raises(ValueError, match="not one Ollama has"):
+        format_from_response_format({"type": "grammar"})
+    with pytest.raises(ValueError, match="json_schema.schema"):
+        format_from_response_format({"type": "json_schema", "json_schema": {}})
+
+
+@pytest.mark.parametrize("think", [True, False, "low", "medium", "high"])
+def test_think_values(think: Any) -> None:
+    assert body(extra_body={"think": think})["think"] == think
+    assert body(extra_body={"reasoning": think})["think"] == think  # langchain-ollama's name
+
+
+def test_a_bad_think_value_is_refused() -> None:
+    with pytest.raises(ValueError, match="think"):
+        body(extra_body={"think": "max"})
+
+
+def test_tools_are_sent_and_none_sends_none() -> None:
+    sent = body(tools=(TOOL,), tool_choice="get_weather")
+    assert sent["tools"] == [
+        {
+            "type": "function",
+            "function": {
+                "name": "get_weather",
+                "description": "Weather of a city",
+                "parameters": {"type": "object", "properties": {}},
+            },
+        }
+    ]
+    assert "tool_choice" not in sent  # Ollama has none
+    assert "tools" not in body(tools=(TOOL,), tool_choice="none")
+
+
+def test_a_tool_round_trip() -> None:
+    call = {"name": "get_weather", "args": {"city": "Paris"}, "id": "call_1"}
+    messages = [
+        SystemMessage("Be brief."),
+        HumanMessage("Weather in Paris?"),
+        AIMessage(
+            [{"type": "reasoning", "reasoning": "Need the tool."}, {"type": "text", "text": ""}],
+            tool_calls=[call],
+        ),
+        ToolMessage("18C, sunny", tool_call_id="call_1"),
+    ]
+    assert body(messages)["messages"] == [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Weather in Paris?"},
+        {
+            "role": "assistant",
+            "thinking": "Need the tool.",
+            "tool_calls": [{"function": {"name": "get_weather", "arguments": {"city": "Paris"}}}],
+        },
+        {"role": "tool", "content": "18C, sunny", "tool_name": "get_weather"},
+    ]
+
+
+def test_images_go_as_base64() -> None:
+    content = [
+        {"type": "text", "text": "What is this?"},
+        {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}},
+        {"type": "image", "source_type": "base64", "data": PNG, "mime_type": "image/png"},
+        {"type": "image", "base64": PNG, "mime_type": "image/png"},
+    ]
+    (sent,) = body([HumanMessage(content)])["messages"]
+    assert sent == {"role": "user", "content": "What is this?", "images": [PNG, PNG, PNG]}
+
+
+def test_image_urls_are_refused_before_any_request() -> None:
+    url = [{"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}}]
+    with pytest.raises(ValueError, match="base64 data, not URLs"):
+        body([HumanMessage(url)])
+    with pytest.raises(ValueError, match="base64 data only"):
+        body([HumanMessage([{"type": "image", "url": "https://example.com/cat.png"}])])
+
+
+def test_other_blocks_are_refused() -> None:
+    with pytest.raises(ValueError, match="not 'input_audio'"):
+        body([HumanMessage([{"type": "input_audio", "input_audio": {}}])])
