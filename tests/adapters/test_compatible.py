@@ -93,7 +93,9 @@ def test_every_profile_is_a_registered_provider_with_its_own_adapter() -> None:
         assert BUILTIN_ADAPTERS[name].endswith(":" + cls.__name__)
         assert "api_key" in adapter_parameters(cls) and "base_url" in adapter_parameters(cls)
     assert preset_adapter_class("groq") is preset_adapter_class("groq")
-    assert "ollama" not in PROFILES and "ollama" not in BUILTIN_ADAPTERS
+    # "ollama" is the native /api/chat adapter, not a preset of the OpenAI wire.
+    assert "ollama" not in PROFILES
+    assert BUILTIN_ADAPTERS["ollama"] == "chatplex.adapters.ollama:OllamaAdapter"
     with pytest.raises(KeyError):
         preset_adapter_class("nope")
 
