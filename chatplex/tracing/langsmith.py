@@ -52,6 +52,11 @@ class LangSmithTracer:
     #: Recording is quick: called in place, never handed to a thread.
     run_inline = True
     raise_error = False
+    # What LangChain's callback managers read when they call it (LangChain's tools and
+    # runnables inside chatplex chains report to it themselves); their keywords beyond
+    # the ones used here are taken and ignored (`**_`).
+    ignore_llm = ignore_chain = ignore_agent = ignore_retriever = False
+    ignore_chat_model = ignore_retry = ignore_custom_event = False
 
     def __init__(self, client: Client | None = None, project_name: str | None = None) -> None:
         self._client = client
@@ -157,6 +162,7 @@ class LangSmithTracer:
         metadata: dict[str, Any] | None = None,
         name: str | None = None,
         run_type: str | None = None,
+        **_: Any,
     ) -> None:
         self._start(
             run_id,
@@ -168,10 +174,10 @@ class LangSmithTracer:
             {"metadata": dict(metadata or {})},
         )
 
-    def on_chain_end(self, outputs: Any, *, run_id: UUID, inputs: Any = None) -> None:
+    def on_chain_end(self, outputs: Any, *, run_id: UUID, inputs: Any = None, **_: Any) -> None:
         self._end(run_id, chain_outputs(outputs))
 
-    def on_chain_error(self, error: BaseException, *, run_id: UUID) -> None:
+    def on_chain_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, error=error)
 
     # ---- chat models -------------------------------------------------------------------
@@ -187,6 +193,7 @@ class LangSmithTracer:
         metadata: dict[str, Any] | None = None,
         name: str | None = None,
         invocation_params: dict[str, Any] | None = None,
+        **_: Any,
     ) -> None:
         params = dict(invocation_params or {})
         extra = {
@@ -200,13 +207,30 @@ class LangSmithTracer:
             run_id, parent_run_id, name or "ChatModel", "llm", inputs, tags, extra, serialized
         )
 
-    def on_llm_end(self, response: Any, *, run_id: UUID) -> None:
+    def on_llm_end(self, response: Any, *, run_id: UUID, **_: Any) -> None:
         usage = usage_of(response)
         metadata = {"usage_metadata": usage} if usage is not None else None
         self._end(run_id, llm_result(response), metadata=metadata)
 
-    def on_llm_error(self, error: BaseException, *, run_id: UUID) -> None:
+    def on_llm_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, error=error)
+
+    def on_retry(self, retry_state: Any, *, run_id: UUID, **_: Any) -> None:
+        """A retry of the call, as LangChain's tracer records one: an event on the run."""
+        run = self._runs.get(run_id)
+        if run is None:
+            return
+        detail: dict[str, Any] = {
+            "slept": retry_state.idle_for,
+            "attempt": retry_state.attempt_number,
+        }
+        outcome = retry_state.outcome
+        if outcome is not None and outcome.failed:
+            error = outcome.exception()
+            detail.update(outcome="failed", exception=str(error))
+            detail["exception_type"] = type(error).__name__
+        now = datetime.now(timezone.utc).isoformat()
+        run.events.append({"name": "retry", "time": now, "kwargs": detail})
 
     # ---- tools (LangChain's tools inside chatplex chains report themselves) --------------
 
@@ -221,6 +245,7 @@ class LangSmithTracer:
         metadata: dict[str, Any] | None = None,
         name: str | None = None,
         inputs: dict[str, Any] | None = None,
+        **_: Any,
     ) -> None:
         self._start(
             run_id,
@@ -232,10 +257,10 @@ class LangSmithTracer:
             {"metadata": dict(metadata or {})},
         )
 
-    def on_tool_end(self, output: Any, *, run_id: UUID) -> None:
+    def on_tool_end(self, output: Any, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, chain_outputs(output))
 
-    def on_tool_error(self, error: BaseException, *, run_id: UUID) -> None:
+    def on_tool_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, error=error)
 
 

@@ -86,6 +86,11 @@ class OTelTracer:
     covered_by = None  # LangChain emits no OpenTelemetry: trace inside it too
     run_inline = True
     raise_error = False
+    # What LangChain's callback managers read when they call it (LangChain's tools and
+    # runnables inside chatplex chains report to it themselves); their keywords beyond
+    # the ones used here are taken and ignored (`**_`).
+    ignore_llm = ignore_chain = ignore_agent = ignore_retriever = False
+    ignore_chat_model = ignore_retry = ignore_custom_event = False
 
     def __init__(
         self,
@@ -167,16 +172,17 @@ class OTelTracer:
         parent_run_id: UUID | None = None,
         name: str | None = None,
         run_type: str | None = None,
+        **_: Any,
     ) -> None:
         name = name or (serialized or {}).get("name") or "Runnable"
         self._begin(run_id, parent_run_id, name, False, {"chatplex.run_type": run_type or "chain"})
 
-    def on_chain_end(self, outputs: Any, *, run_id: UUID) -> None:
+    def on_chain_end(self, outputs: Any, *, run_id: UUID, **_: Any) -> None:
         run = self._finish(run_id)
         if run is not None:
             run.span.end()
 
-    def on_chain_error(self, error: BaseException, *, run_id: UUID) -> None:
+    def on_chain_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         run = self._finish(run_id, error)
         if run is not None:
             run.span.end()
@@ -191,6 +197,7 @@ class OTelTracer:
         run_id: UUID,
         parent_run_id: UUID | None = None,
         invocation_params: dict[str, Any] | None = None,
+        **_: Any,
     ) -> None:
         params = invocation_params or {}
         model = params.get("model") or ""
@@ -225,7 +232,7 @@ class OTelTracer:
             )
         self._begin(run_id, parent_run_id, f"chat {model}".strip(), True, attributes, common)
 
-    def on_llm_end(self, response: Any, *, run_id: UUID) -> None:
+    def on_llm_end(self, response: Any, *, run_id: UUID, **_: Any) -> None:
         run = self._finish(run_id)
         if run is None:
             return
@@ -261,7 +268,7 @@ class OTelTracer:
             span.set_attribute("gen_ai.output.messages", json.dumps([_message_part(message)]))
         span.end()
 
-    def on_llm_error(self, error: BaseException, *, run_id: UUID) -> None:
+    def on_llm_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         run = self._finish(run_id, error)
         if run is not None:
             self._record_duration(run)
@@ -269,7 +276,7 @@ class OTelTracer:
 
     # ---- what happened inside a call (http retries, rate-limit waits) --------------------
 
-    def on_retry(self, retry_state: Any, *, run_id: UUID) -> None:
+    def on_retry(self, retry_state: Any, *, run_id: UUID, **_: Any) -> None:
         run = self._open.get(run_id)
         if run is None:
             return
@@ -283,7 +290,7 @@ class OTelTracer:
             attributes["error.type"] = _error_type(error)
         run.span.add_event("gen_ai.client.retry", attributes)
 
-    def on_rate_limit_wait(self, seconds: float, *, run_id: UUID) -> None:
+    def on_rate_limit_wait(self, seconds: float, *, run_id: UUID, **_: Any) -> None:
         run = self._open.get(run_id)
         if run is not None:
             run.span.add_event("gen_ai.client.rate_limit_wait", {"gen_ai.client.wait": seconds})
@@ -298,15 +305,16 @@ class OTelTracer:
         run_id: UUID,
         parent_run_id: UUID | None = None,
         name: str | None = None,
+        **_: Any,
     ) -> None:
         tool = name or (serialized or {}).get("name") or "tool"
         attributes = {"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool}
         self._begin(run_id, parent_run_id, f"execute_tool {tool}", False, attributes)
 
-    def on_tool_end(self, output: Any, *, run_id: UUID) -> None:
+    def on_tool_end(self, output: Any, *, run_id: UUID, **_: Any) -> None:
         self.on_chain_end(output, run_id=run_id)
 
-    def on_tool_error(self, error: BaseException, *, run_id: UUID) -> None:
+    def on_tool_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         self.on_chain_error(error, run_id=run_id)
 
 
