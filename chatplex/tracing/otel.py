@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from ..version import __version__
+from .. import version
 
 if TYPE_CHECKING:
     from opentelemetry.metrics import MeterProvider
@@ -101,8 +101,8 @@ class OTelTracer:
         from opentelemetry import metrics, trace
 
         self._trace = trace
-        self._tracer = trace.get_tracer("chatplex", __version__, tracer_provider)
-        meter = metrics.get_meter("chatplex", __version__, meter_provider)
+        self._tracer = trace.get_tracer("chatplex", version.__version__, tracer_provider)
+        meter = metrics.get_meter("chatplex", version.__version__, meter_provider)
         self._tokens = meter.create_histogram(
             "gen_ai.client.token.usage",
             unit="{token}",
