@@ -3,11 +3,10 @@
 `LangSmithTracer` is a callback handler (LangChain's method names). Registered as a
 process-wide tracer (`chatplex.core.tracers`, done by `enable_from_env()` when
 `LANGSMITH_TRACING` / `LANGCHAIN_TRACING_V2` is true), it hears every top-level call and
-its children and turns each run into a `langsmith.RunTree`: posted when the run starts,
-patched when it ends, both through the `langsmith` client's own background batching
-(`Client.create_run` / `update_run` queue the run; a thread sends `/runs/multipart`), so
-a call never waits for the network. The client is the `langsmith` package's shared one
-(`get_cached_client()`, the one LangChain's tracer uses too): endpoint, API key and
+its children and sends each run, once, when it ends, through the `langsmith` client's
+own background batching (`Client.create_run` queues the run; the client's thread sends
+`/runs/multipart`), so a call never waits for the network. The client is the `langsmith`
+package's shared one (`get_cached_client()`, LangChain's tracer's too): endpoint, API key and
 project come from the usual variables (`LANGSMITH_ENDPOINT`, `LANGSMITH_API_KEY`,
 `LANGSMITH_PROJECT`, and their `LANGCHAIN_` spellings), and the key is the client's
 business: this module never reads, logs or shows it.
@@ -25,6 +24,7 @@ report: `covered_by = "langchain"` keeps this tracer off that inner call.
 
 from __future__ import annotations
 
+import logging
 import threading
 import traceback
 from datetime import datetime, timezone
@@ -35,9 +35,10 @@ from .serialize import chain_inputs, chain_outputs, dumpd, llm_result, usage_of
 
 if TYPE_CHECKING:
     from langsmith import Client
-    from langsmith.run_trees import RunTree
 
 __all__ = ["LangSmithTracer", "wait_for_all_tracers"]
+
+logger = logging.getLogger("chatplex.tracing")
 
 
 class LangSmithTracer:
@@ -61,7 +62,7 @@ class LangSmithTracer:
     def __init__(self, client: Client | None = None, project_name: str | None = None) -> None:
         self._client = client
         self.project_name = project_name
-        self._runs: dict[UUID, RunTree] = {}
+        self._runs: dict[UUID, dict[str, Any]] = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -92,41 +93,33 @@ class LangSmithTracer:
         extra: dict[str, Any],
         serialized: dict[str, Any] | None = None,
     ) -> None:
-        from langsmith.run_trees import RunTree
-
         now = datetime.now(timezone.utc)
+        own_order = now.strftime("%Y%m%dT%H%M%S%fZ") + str(run_id)
         parent = self._runs.get(parent_run_id) if parent_run_id is not None else None
-        events = [{"name": "start", "time": now.isoformat()}]
-        if parent is not None:
-            run = parent.create_child(
-                name,
-                run_type,  # type: ignore[arg-type]
-                run_id=run_id,
-                serialized=serialized,
-                inputs=inputs,
-                start_time=now,
-                tags=list(tags or ()),
-                extra=extra,
-            )
-            run.events = events
-        else:
-            run = RunTree(
-                name=name,
-                id=run_id,
-                run_type=run_type,
-                inputs=inputs,
-                start_time=now,
-                tags=list(tags or ()),
-                extra=extra,
-                serialized=serialized or {"name": name},
-                events=events,
-                ls_client=self.client,
-            )
-            if self.project_name:
-                run.session_name = self.project_name
+        run: dict[str, Any] = {
+            "id": run_id,
+            "name": name,
+            "run_type": run_type,
+            "inputs": inputs,
+            "start_time": now,
+            "tags": list(tags or ()),
+            "extra": extra,
+            "serialized": serialized or {"name": name},
+            "events": [{"name": "start", "time": now.isoformat()}],
+        }
+        if parent is not None:  # LangChain's order: the parent's, then this run's own
+            run["parent_run_id"] = parent_run_id
+            run["trace_id"] = parent["trace_id"]
+            run["dotted_order"] = f"{parent['dotted_order']}.{own_order}"
+            run["session_name"] = parent.get("session_name")
+        else:  # a root (or a child of a run this tracer never saw: LangChain's own)
+            run["trace_id"] = run_id
+            run["dotted_order"] = own_order
+            run["session_name"] = self.project_name
+            if parent_run_id is not None:
+                run["parent_run_id"] = parent_run_id
         with self._lock:
             self._runs[run_id] = run
-        run.post()
 
     def _end(
         self,
@@ -135,19 +128,30 @@ class LangSmithTracer:
         error: BaseException | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
+        """The run is sent once, whole, when it ends (LangChain's tracer sends a start
+        and an end: one queued operation per run instead of two is what keeps a traced
+        bulk run close to an untraced one). Its children were sent before it, as they
+        ended; LangSmith orders them by `dotted_order`."""
         with self._lock:
             run = self._runs.pop(run_id, None)
         if run is None:
             return
         now = datetime.now(timezone.utc)
-        run.end(outputs=outputs, error=None if error is None else _stacktrace(error), end_time=now)
-        run.events.append(
+        run["end_time"] = now
+        run["outputs"] = outputs or {}
+        if error is not None:
+            run["error"] = _stacktrace(error)
+        run["events"].append(
             {"name": "error" if error is not None else "end", "time": now.isoformat()}
         )
         if metadata:
-            run.extra.setdefault("metadata", {}).update(metadata)
-        run.child_runs = []  # sent already: the tree need not keep them
-        run.patch(exclude_inputs=False)
+            run["extra"].setdefault("metadata", {}).update(metadata)
+        if run.get("session_name") is None:
+            run.pop("session_name")  # the client's project (LANGSMITH_PROJECT, default)
+        try:
+            self.client.create_run(**run)
+        except Exception as exc:  # tracing never breaks the call it watches
+            logger.warning("LangSmith: run %s not queued: %r", run_id, exc)
 
     # ---- chains, prompts, parsers, lambdas ------------------------------------------------
 
@@ -230,7 +234,7 @@ class LangSmithTracer:
             detail.update(outcome="failed", exception=str(error))
             detail["exception_type"] = type(error).__name__
         now = datetime.now(timezone.utc).isoformat()
-        run.events.append({"name": "retry", "time": now, "kwargs": detail})
+        run["events"].append({"name": "retry", "time": now, "kwargs": detail})
 
     # ---- tools (LangChain's tools inside chatplex chains report themselves) --------------
 

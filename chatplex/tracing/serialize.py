@@ -2,8 +2,8 @@
 (or LangChain's) objects, without LangChain.
 
 - a chat model's input messages and reply: LangChain's `dumpd` form (`{"lc": 1, "type":
-  "constructor", "id": [...], "kwargs": {...}}`), which chatplex messages give through
-  `to_json()` as LangChain's do;
+  "constructor", "id": [...], "kwargs": {...}}`), built here (chatplex's own `to_json()`
+  goes through langchain-core, which a LangSmith user need not have);
 - the reply as an `LLMResult` dict (`generations`, `llm_output`, `run`, `type`);
 - any other value (a chain's input, a prompt's output, a parser's input message) as the
   `langsmith` client would serialize LangChain's object: messages as their fields without
@@ -20,12 +20,35 @@ from typing import Any
 __all__ = ["chain_inputs", "chain_outputs", "dumpd", "jsonable", "llm_result", "usage_of"]
 
 
+#: Fields LangChain's serializer keeps even when empty (set by its AIMessage validator).
+_ALWAYS = frozenset({"content", "type", "tool_calls", "invalid_tool_calls"})
+
+
 def dumpd(message: Any) -> Any:
-    """LangChain's `dumpd(message)`: its serializer's constructor form."""
-    to_json = getattr(message, "to_json", None)
-    if callable(to_json):
-        return jsonable(to_json())
-    return jsonable(message)
+    """LangChain's `dumpd(message)` (its serializer's constructor form), built without
+    LangChain: the class name under `langchain.schema.messages`, and the fields LangChain
+    keeps (the set ones: empty and None fields left out, as its `to_json` leaves out
+    defaults). A LangChain message is asked for its own `to_json()`."""
+    if type(message).__module__.startswith("langchain_core"):
+        return message.to_json()
+    dump = getattr(message, "model_dump", None)
+    if not callable(dump):
+        return jsonable(message)
+    fields = dump()
+    kwargs = {k: v for k, v in fields.items() if k in _ALWAYS or v not in (None, {}, [], "")}
+    if fields.get("type") not in ("ai", "AIMessageChunk"):
+        kwargs.pop("tool_calls", None)
+        kwargs.pop("invalid_tool_calls", None)
+    name = next(
+        (k.__name__ for k in type(message).__mro__ if k.__module__.startswith("chatplex.")),
+        type(message).__name__,
+    )
+    return {
+        "lc": 1,
+        "type": "constructor",
+        "id": ["langchain", "schema", "messages", name],
+        "kwargs": kwargs,
+    }
 
 
 def jsonable(value: Any) -> Any:
@@ -81,7 +104,8 @@ def llm_result(result: Any) -> dict[str, Any]:
             message = getattr(generation, "message", None)
             item: dict[str, Any] = {
                 "text": getattr(generation, "text", ""),
-                "generation_info": jsonable(getattr(generation, "generation_info", None)),
+                # Plain data already (the client's serializer takes it as it is).
+                "generation_info": getattr(generation, "generation_info", None),
                 "type": getattr(generation, "type", "ChatGeneration"),
             }
             if message is not None:
@@ -90,7 +114,7 @@ def llm_result(result: Any) -> dict[str, Any]:
         rows.append(out)
     return {
         "generations": rows,
-        "llm_output": jsonable(getattr(result, "llm_output", None)),
+        "llm_output": getattr(result, "llm_output", None),
         "run": None,
         "type": "LLMResult",
     }
@@ -105,7 +129,7 @@ def usage_of(result: Any) -> dict[str, Any] | None:
             usage = getattr(getattr(generation, "message", None), "usage_metadata", None)
             if not usage:
                 continue
-            usage = jsonable(usage)
+            usage = dict(usage)
             total = usage if total is None else _add(total, usage)
     return total
 

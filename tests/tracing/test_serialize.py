@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from chatplex import AIMessage, ChatPromptTemplate, HumanMessage
+from chatplex import (
+    AIMessage,
+    AIMessageChunk,
+    ChatPromptTemplate,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
 from chatplex.chat.callbacks import chat_result
 from chatplex.core.string_prompts import PromptTemplate
 from chatplex.tracing.serialize import (
@@ -27,11 +36,28 @@ def reply() -> AIMessage:
     )
 
 
-def test_messages_dump_as_langchains_do() -> None:
-    lc = pytest.importorskip("langchain_core.load")
-    from langchain_core.messages import HumanMessage as LCHuman
-
-    assert dumpd(HumanMessage("hi")) == lc.dumpd(LCHuman("hi"))
+@pytest.mark.parametrize(
+    "message",
+    [
+        HumanMessage("hi"),
+        HumanMessage("hi", name="bob", id="h1"),
+        SystemMessage("be brief"),
+        ToolMessage("42", tool_call_id="call_1"),
+        AIMessageChunk("par"),
+        AIMessage(
+            "",
+            id="a1",
+            tool_calls=[{"name": "f", "args": {"x": 1}, "id": "call_1", "type": "tool_call"}],
+        ),
+        reply(),
+    ],
+    ids=lambda m: type(m).__name__,
+)
+def test_messages_dump_as_langchains_do(message: Any) -> None:
+    """Built without LangChain, equal to LangChain's own `to_json()` of the same message
+    (chatplex's `to_json` converts through langchain-core)."""
+    pytest.importorskip("langchain_core")
+    assert dumpd(message) == message.to_json()
 
 
 def test_prompt_values_and_messages_as_langsmith_shows_them() -> None:
