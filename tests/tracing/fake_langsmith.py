@@ -28,10 +28,12 @@ class FakeLangSmith:
     posted where), `ls.url` for `LANGSMITH_ENDPOINT`."""
 
     def __init__(self) -> None:
-        self.runs: dict[str, dict[str, Any]] = {}
+        self._runs: dict[str, dict[str, Any]] = {}
         self.paths: list[str] = []
         self.headers: list[dict[str, str]] = []
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._decoding = 0  # bodies answered but not decoded yet
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -69,17 +71,27 @@ class FakeLangSmith:
                 body = self._body()
                 fake._seen(self.path, dict(self.headers))
                 path = self.path.split("?")[0]
-                if path.endswith("/runs/multipart"):
-                    fake._multipart(self.headers.get("content-type", ""), body)
-                elif path.endswith("/runs/batch"):
-                    data = json.loads(body)
-                    for run in data.get("post") or ():
-                        fake._merge(run)
-                    for run in data.get("patch") or ():
-                        fake._merge(run)
-                elif path.endswith("/runs"):
-                    fake._merge(json.loads(body))
-                self._reply(202, {})
+                # Answered first, decoded after, as a real endpoint queues what it
+                # ingests: the client's sender never waits for this server's parsing.
+                with fake._lock:
+                    fake._decoding += 1
+                try:
+                    self._reply(202, {})
+                    self.wfile.flush()
+                    if path.endswith("/runs/multipart"):
+                        fake._multipart(self.headers.get("content-type", ""), body)
+                    elif path.endswith("/runs/batch"):
+                        data = json.loads(body)
+                        for run in data.get("post") or ():
+                            fake._merge(run)
+                        for run in data.get("patch") or ():
+                            fake._merge(run)
+                    elif path.endswith("/runs"):
+                        fake._merge(json.loads(body))
+                finally:
+                    with fake._lock:
+                        fake._decoding -= 1
+                        fake._idle.notify_all()
 
             def do_PATCH(self) -> None:  # noqa: N802
                 body = self._body()
@@ -91,6 +103,13 @@ class FakeLangSmith:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def runs(self) -> dict[str, dict[str, Any]]:
+        """The runs received, once every body answered so far is decoded (bounded wait)."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._decoding == 0, timeout=30)
+            return self._runs
 
     @property
     def url(self) -> str:
@@ -106,8 +125,9 @@ class FakeLangSmith:
         self._server.server_close()
 
     def clear(self) -> None:
-        with self._lock:
-            self.runs.clear()
+        with self._idle:
+            self._idle.wait_for(lambda: self._decoding == 0, timeout=30)
+            self._runs.clear()
             self.paths.clear()
 
     def _seen(self, path: str, headers: dict[str, str]) -> None:
@@ -117,7 +137,7 @@ class FakeLangSmith:
 
     def _merge(self, run: dict[str, Any]) -> None:
         with self._lock:
-            self.runs.setdefault(str(run["id"]), {}).update(
+            self._runs.setdefault(str(run["id"]), {}).update(
                 {k: v for k, v in run.items() if v is not None}
             )
 
@@ -133,7 +153,7 @@ class FakeLangSmith:
             run_id, _, field = rest.partition(".")
             if kind not in ("post", "patch"):
                 continue  # attachments, feedback: not recorded
-            value = json.loads(payload)
+            value = json.loads(bytes(payload))
             if field:
                 self._merge({"id": run_id, field: value})
             else:
