@@ -40,6 +40,11 @@ __all__ = ["LangSmithTracer", "wait_for_all_tracers"]
 
 logger = logging.getLogger("chatplex.tracing")
 
+#: Runs kept open at most. A stream its consumer stopped reading ends without an end or
+#: an error (it was not a failure); its run is never sent, and is dropped, oldest first,
+#: once this many are open, so a long-lived process does not accumulate them.
+MAX_OPEN_RUNS = 10_000
+
 
 class LangSmithTracer:
     """Sends the runs it hears about to LangSmith (see the module docstring).
@@ -120,6 +125,8 @@ class LangSmithTracer:
                 run["parent_run_id"] = parent_run_id
         with self._lock:
             self._runs[run_id] = run
+            if len(self._runs) > MAX_OPEN_RUNS:  # runs that never ended: forget the oldest
+                self._runs.pop(next(iter(self._runs)))
 
     def _end(
         self,

@@ -61,6 +61,10 @@ _PROVIDERS = {
     "perplexity": "perplexity",
 }
 
+#: Spans kept open at most: a stream its consumer stopped reading reports no end; its
+#: span is dropped (never exported), oldest first, once this many are open.
+MAX_OPEN_SPANS = 10_000
+
 #: Bucket boundaries the conventions advise for the two histograms.
 _TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304]
 _DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48]
@@ -142,6 +146,8 @@ class OTelTracer:
         span = self._tracer.start_span(name, context=context, kind=kind, attributes=attributes)
         with self._lock:
             self._open[run_id] = _Open(span, metric_attributes)
+            if len(self._open) > MAX_OPEN_SPANS:  # never ended (an abandoned stream)
+                self._open.pop(next(iter(self._open)))
 
     def _finish(self, run_id: UUID, error: BaseException | None = None) -> _Open | None:
         with self._lock:

@@ -313,3 +313,21 @@ def test_the_environment_switches_it_on_for_a_plain_script(
 def test_repr_shows_no_key(client: langsmith.Client) -> None:
     tracer = LangSmithTracer(client=client, project_name="p")
     assert "lsv2" not in repr(tracer) and repr(tracer) == "LangSmithTracer(project_name='p')"
+
+
+def test_runs_never_ended_are_dropped_oldest_first(
+    monkeypatch: pytest.MonkeyPatch, client: langsmith.Client, endpoint: FakeLangSmith
+) -> None:
+    import uuid
+
+    from chatplex.tracing import langsmith as module
+
+    monkeypatch.setattr(module, "MAX_OPEN_RUNS", 2)
+    tracer = LangSmithTracer(client=client)
+    ids = [uuid.uuid4() for _ in range(4)]
+    for run_id in ids:
+        tracer.on_chain_start({"name": "x"}, {}, run_id=run_id, name="step")
+    assert list(tracer._runs) == ids[2:]
+    tracer.on_chain_end("out", run_id=ids[3])
+    client.flush()
+    assert list(endpoint.runs) == [str(ids[3])]

@@ -298,3 +298,19 @@ def test_instrument_replaces_and_uninstrument_removes() -> None:
     assert first not in tracers() and second in tracers()
     uninstrument()
     assert not any(isinstance(t, OTelTracer) for t in tracers())
+
+
+def test_spans_never_ended_are_dropped_oldest_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uuid
+
+    from chatplex.tracing import otel as module
+
+    monkeypatch.setattr(module, "MAX_OPEN_SPANS", 3)
+    sink = Otel()
+    tracer = OTelTracer(sink.tracer_provider, sink.meter_provider)
+    ids = [uuid.uuid4() for _ in range(5)]
+    for run_id in ids:
+        tracer.on_chain_start({"name": "x"}, {}, run_id=run_id, name="step")
+    assert list(tracer._open) == ids[2:]
+    tracer.on_chain_end({}, run_id=ids[0])  # forgotten: nothing to end, no error
+    assert sink.spans() == []
