@@ -12,7 +12,8 @@ background sender thread included), so the "off" process never imports langsmith
 opentelemetry:
 
 1. CPU per request for `model.invoke` and for `prompt | model | parser`, sequential:
-   off; LangSmith on (`LANGSMITH_TRACING=true`, runs posted to the fake endpoint);
+   off; LangSmith on (`LANGSMITH_TRACING=true`, runs posted to the fake endpoint; the
+   same chain in LangChain, langchain-openai under LangChain's own tracer, as reference);
    OpenTelemetry on (`chatplex.otel.instrument()` over the SDK's TracerProvider with a
    BatchSpanProcessor into an in-memory exporter, and an in-memory metric reader).
    Median of `--repeat` processes per mode, modes alternating.
@@ -49,6 +50,8 @@ ROOT = Path(__file__).resolve().parents[1]
 LATENCY = 0.02
 WINDOW = 64
 MODES = ("off", "langsmith", "otel")
+#: chatplex's model, chatplex's chain, and the same chain in LangChain (LangSmith only).
+WORKLOADS = ("invoke", "chain", "langchain-chain")
 
 
 # -- servers, each in its own process ----------------------------------------------------
@@ -121,6 +124,14 @@ if workload == "chain":
     prompt = chatplex.ChatPromptTemplate.from_messages([("system", "brief"), ("human", "{q}")])
     runnable = prompt | model | chatplex.StrOutputParser()
     arg = {"q": "hello"}
+elif workload == "langchain-chain":  # the reference: LangChain's chain and its own tracer
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+    from langchain_openai import ChatOpenAI
+    lc_model = ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench")
+    prompt = ChatPromptTemplate.from_messages([("system", "brief"), ("human", "{q}")])
+    runnable = prompt | lc_model | StrOutputParser()
+    arg = {"q": "hello"}
 else:
     runnable, arg = model, "hello"
 for _ in range(10):  # warm up: pools, imports, first-call caches
@@ -131,6 +142,9 @@ for _ in range(n):
 if mode == "langsmith":
     from chatplex.tracing.langsmith import wait_for_all_tracers
     wait_for_all_tracers()  # the sending is part of the cost
+    if workload == "langchain-chain":
+        from langchain_core.tracers.langchain import wait_for_all_tracers as lc_wait
+        lc_wait()
 if mode == "otel":
     provider.force_flush()
 end = resource.getrusage(resource.RUSAGE_SELF)
@@ -232,13 +246,14 @@ def main() -> int:
         samples: dict[str, dict[str, list[float]]] = {}
         loaded: dict[str, list[str]] = {}
         for _ in range(options.repeat):  # modes alternate: drift hits all alike
-            for workload in ("invoke", "chain"):
-                for mode in MODES:
+            for workload in WORKLOADS:
+                for mode in MODES if workload != "langchain-chain" else ("off", "langsmith"):
                     result = cpu_per_request(
                         mode, workload, options.requests, mock.url, langsmith.url
                     )
                     samples.setdefault(workload, {}).setdefault(mode, []).append(result["cpu_us"])
-                    loaded[mode] = result["loaded"]
+                    if workload != "langchain-chain":  # langchain_core imports langsmith
+                        loaded[mode] = result["loaded"]
         received = langsmith.ask("count")
         cpu = {
             w: {m: statistics.median(v) for m, v in modes.items()} for w, modes in samples.items()
@@ -280,9 +295,11 @@ def main() -> int:
     print("| workload | off | LangSmith on | OTel on | LangSmith / off | OTel / off |")
     print("|---|---:|---:|---:|---:|---:|")
     for workload, row in cpu.items():
+        otel = f"{row['otel']:.0f}" if "otel" in row else "-"
+        otel_ratio = f"{row['otel'] / row['off']:.2f}" if "otel" in row else "-"
         print(
-            f"| {workload} | {row['off']:.0f} | {row['langsmith']:.0f} | {row['otel']:.0f} "
-            f"| {row['langsmith'] / row['off']:.2f} | {row['otel'] / row['off']:.2f} |"
+            f"| {workload} | {row['off']:.0f} | {row['langsmith']:.0f} | {otel} "
+            f"| {row['langsmith'] / row['off']:.2f} | {otel_ratio} |"
         )
     print(f"\nLibraries loaded per mode: {loaded}")
     print(f"Runs the fake LangSmith endpoint received: {received}")

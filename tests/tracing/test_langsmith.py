@@ -54,6 +54,7 @@ def chatplex_tracer(client: langsmith.Client) -> Any:
     tracer = LangSmithTracer(client=client, project_name="compare")
     add_tracer(tracer)
     yield tracer
+    tracer.flush()  # nothing left waiting for an endpoint that is about to close
     remove_tracer(tracer)
 
 
@@ -135,7 +136,7 @@ def langchain_trees(client: langsmith.Client, endpoint: FakeLangSmith, run: Any)
 
 def chatplex_trees(client: langsmith.Client, endpoint: FakeLangSmith, run: Any) -> list[Any]:
     run(None)
-    client.flush()
+    wait_for_all_tracers()
     trees = tree(endpoint.runs)
     endpoint.clear()
     return trees
@@ -193,7 +194,7 @@ async def test_async_stream_and_batch_are_traced_with_the_same_tree(
     pieces = [p async for p in chain.astream({"q": "hi"})]
     assert "".join(pieces) == "Echo: hi"
     await chain.abatch([{"q": "a"}, {"q": "b"}])
-    client.flush()
+    wait_for_all_tracers()
     roots = tree(endpoint.runs)
     assert len(roots) == 3
     for root in roots:
@@ -216,7 +217,7 @@ def test_anthropic_runs_carry_its_provider(
 
     model = ChatAnthropic(model="claude-sonnet-4-5", base_url=mock.anthropic_base_url, api_key="k")
     model.invoke("hi")
-    client.flush()
+    wait_for_all_tracers()
     (run,) = tree(endpoint.runs)
     assert run["run_type"] == "llm" and run["name"] == "ChatAnthropic"
     meta = run["extra"]["metadata"]
@@ -239,7 +240,7 @@ def test_retries_are_events_of_the_model_run(
     )
     with pytest.raises(Exception, match="503"):
         model.invoke("hi")
-    client.flush()
+    wait_for_all_tracers()
     (run,) = tree(endpoint.runs)
     retries = [e for e in run["events"] if e["name"] == "retry"]
     assert [e["kwargs"]["attempt"] for e in retries] == [1, 2]
@@ -262,7 +263,7 @@ def test_chatchatplex_inside_langchain_appears_once(
     chain = chain | StrOutputParser()
     lc_tracer = LangChainTracer(client=client, project_name="compare")
     assert chain.invoke({"q": "hi"}, {"callbacks": [lc_tracer]}) == "Echo: hi"
-    client.flush()
+    wait_for_all_tracers()
     roots = tree(endpoint.runs)
     assert len(endpoint.runs) == 4  # chain, prompt, llm, parser: the model once
     assert len(roots) == 1
@@ -310,6 +311,31 @@ def test_the_environment_switches_it_on_for_a_plain_script(
     assert any(h.get("x-api-key") == "lsv2-secret-key-xyz" for h in endpoint.headers)
 
 
+def test_a_script_that_just_exits_still_sends_its_runs(
+    mock: MockServer, endpoint: FakeLangSmith
+) -> None:
+    """No flush at the end: the runs waiting to be handed over go at shutdown."""
+    script = textwrap.dedent(
+        f"""
+        import chatplex
+        model = chatplex.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        model.batch(["a", "b", "c"])
+        """
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "LANGSMITH_TRACING": "true",
+        "LANGSMITH_ENDPOINT": endpoint.url,
+        "LANGSMITH_API_KEY": "lsv2-fake",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert len(endpoint.runs) == 3
+
+
 def test_repr_shows_no_key(client: langsmith.Client) -> None:
     tracer = LangSmithTracer(client=client, project_name="p")
     assert "lsv2" not in repr(tracer) and repr(tracer) == "LangSmithTracer(project_name='p')"
@@ -329,5 +355,5 @@ def test_runs_never_ended_are_dropped_oldest_first(
         tracer.on_chain_start({"name": "x"}, {}, run_id=run_id, name="step")
     assert list(tracer._runs) == ids[2:]
     tracer.on_chain_end("out", run_id=ids[3])
-    client.flush()
+    tracer.flush()
     assert list(endpoint.runs) == [str(ids[3])]
