@@ -137,8 +137,14 @@ def test_sync_stream(wire: str, mock: MockServer, otel: Otel) -> None:
 
 
 @pytest.mark.parametrize("wire", WIRES)
-def test_batch_is_one_root_span_per_input(wire: str, mock: MockServer, otel: Otel) -> None:
-    model_for(wire, mock).batch(["a", "b", "c"])
+@pytest.mark.parametrize("use_async", [False, True])
+async def test_batch_is_one_root_span_per_input(
+    wire: str, use_async: bool, mock: MockServer, otel: Otel
+) -> None:
+    if use_async:
+        await model_for(wire, mock).abatch(["a", "b", "c"])
+    else:
+        model_for(wire, mock).batch(["a", "b", "c"])
     spans = otel.chat_spans()
     assert len(spans) == 3
     assert {s.context.trace_id for s in spans}.__len__() == 3
