@@ -85,6 +85,20 @@ class LangSmithTracer:
         """Wait until every run queued so far has been sent."""
         self.client.flush()
 
+    def for_langchain(self, parent: Any) -> Any:
+        """What LangChain's objects inside a chatplex chain (a tool, a retriever) get
+        instead of this tracer (`core/foreign.py`): LangChain's own `LangChainTracer`,
+        told where `parent` (the chatplex run around them) sits in the trace, so their
+        runs nest under it. Given this tracer, LangChain would add its own from the
+        environment too, and the same run would be sent twice, once as a new trace."""
+        from langchain_core.tracers.langchain import LangChainTracer
+
+        tracer = LangChainTracer(client=self.client, project_name=self.project_name)
+        run = self._runs.get(parent.run_id) if parent is not None else None
+        if run is not None:
+            tracer.order_map[parent.run_id] = (run["trace_id"], run["dotted_order"])
+        return tracer
+
     # ---- building runs ------------------------------------------------------------------
 
     def _start(

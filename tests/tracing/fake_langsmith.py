@@ -31,6 +31,8 @@ class FakeLangSmith:
         self._runs: dict[str, dict[str, Any]] = {}
         self.paths: list[str] = []
         self.headers: list[dict[str, str]] = []
+        #: How many times each run id was posted (created): a run sent twice shows here.
+        self.posted: dict[str, int] = {}
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._decoding = 0  # bodies answered but not decoded yet
@@ -129,6 +131,7 @@ class FakeLangSmith:
             self._idle.wait_for(lambda: self._decoding == 0, timeout=30)
             self._runs.clear()
             self.paths.clear()
+            self.posted.clear()
 
     def _seen(self, path: str, headers: dict[str, str]) -> None:
         with self._lock:
@@ -158,6 +161,9 @@ class FakeLangSmith:
                 self._merge({"id": run_id, field: value})
             else:
                 self._merge({**value, "id": run_id})
+                if kind == "post":
+                    with self._lock:
+                        self.posted[run_id] = self.posted.get(run_id, 0) + 1
 
 
 def tree(runs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

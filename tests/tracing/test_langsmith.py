@@ -270,6 +270,33 @@ def test_chatchatplex_inside_langchain_appears_once(
     assert [c["run_type"] for c in roots[0]["children"]] == ["prompt", "llm", "parser"]
 
 
+def test_a_langchain_tool_in_a_chatplex_chain_nests_and_is_sent_once(
+    mock: MockServer, endpoint: FakeLangSmith, client: langsmith.Client, chatplex_tracer: Any
+) -> None:
+    """LangChain's tool reports to LangChain's tracer (which LangChain would add from the
+    environment anyway), told where the chatplex run around it sits."""
+    from langchain_core.tools import tool
+
+    from chatplex import ChatOpenAI
+
+    @tool
+    def shout(text: str) -> str:
+        """Upper-case the text."""
+        return text.upper()
+
+    model = ChatOpenAI(model="m", base_url=mock.openai_base_url, api_key="k").bind_tools([shout])
+    chain = model | (lambda message: message.tool_calls[0]["args"]) | shout
+    assert chain.invoke("use the tool") == "X"
+    wait_for_all_tracers()
+    (root,) = tree(endpoint.runs)
+    kinds = [(c["name"], c["run_type"]) for c in root["children"]]
+    assert kinds == [("ChatOpenAI", "llm"), ("RunnableLambda", "chain"), ("shout", "tool")]
+    tool_run = root["children"][2]
+    assert tool_run["trace_id"] == root["id"] and tool_run["outputs"] == {"output": "X"}
+    assert tool_run["dotted_order"].startswith(root["dotted_order"] + ".")
+    assert set(endpoint.posted.values()) == {1}  # every run sent once
+
+
 def test_no_tracer_no_run(mock: MockServer, endpoint: FakeLangSmith) -> None:
     from chatplex import ChatOpenAI
 
