@@ -20,7 +20,15 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-__all__ = ["FakeLangSmith", "tree"]
+__all__ = ["INFO", "FakeLangSmith", "tree"]
+
+#: What `GET /info` answers: as LangSmith's service does, zstd-compressed ingestion on
+#: (the client then compresses runs as they come and sends one body every half second).
+INFO = {
+    "version": "0.0-fake",
+    "instance_flags": {"zstd_compression_enabled": True},
+    "batch_ingest_config": {},
+}
 
 
 class FakeLangSmith:
@@ -65,7 +73,7 @@ class FakeLangSmith:
             def do_GET(self) -> None:  # noqa: N802
                 fake._seen(self.path, dict(self.headers))
                 if self.path.startswith("/info"):
-                    self._reply(200, {"version": "0.0-fake", "batch_ingest_config": {}})
+                    self._reply(200, INFO)
                 else:
                     self._reply(404, {"detail": "not found"})
 
