@@ -52,6 +52,7 @@ def enable_from_env(environ: Mapping[str, str] | None = None) -> list[str]:
 
             if not any(isinstance(t, LangSmithTracer) for t in tracers()):
                 add_tracer(LangSmithTracer())
+                _import_meanwhile("langsmith.run_trees")
             enabled.append("langsmith")
     if truthy(env.get(OTEL_SWITCH)):
         if importlib.util.find_spec("opentelemetry") is None:
@@ -65,6 +66,22 @@ def enable_from_env(environ: Mapping[str, str] | None = None) -> list[str]:
             instrument()
             enabled.append("otel")
     return enabled
+
+
+def _import_meanwhile(module: str) -> None:
+    """Import `module` in a background thread: the langsmith client takes a good part of
+    a second to import, which the first traced call would otherwise wait for at its end
+    (a call that needs it meanwhile waits on the module's import lock, as it would have)."""
+    import importlib
+    import threading
+
+    def load() -> None:
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # the first run reports it again, where it matters
+            logger.debug("importing %s in the background failed: %r", module, exc)
+
+    threading.Thread(target=load, name=f"chatplex-import-{module}", daemon=True).start()
 
 
 def _any_switch(environ: Mapping[str, str]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -44,6 +45,11 @@ def test_langsmith_switch(name: str) -> None:
     assert tracing.enable_from_env({name: "true"}) == ["langsmith"]  # once
     (tracer,) = tracers()
     assert isinstance(tracer, LangSmithTracer)
+    # The client's import was started in the background (the first run needs it).
+    for thread in threading.enumerate():
+        if thread.name == "chatplex-import-langsmith.run_trees":
+            thread.join(timeout=60)
+    assert "langsmith.run_trees" in sys.modules
 
 
 def test_otel_switch() -> None:
