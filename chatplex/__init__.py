@@ -276,3 +276,23 @@ __all__ = [
     "track_usage",
     "trim_messages",
 ]
+
+
+def _tracing_from_env() -> None:
+    """LangSmith / OpenTelemetry when the environment asks (read once, here): a few
+    dict lookups, and nothing imported, when it does not (chatplex/tracing/)."""
+    import os
+
+    switches = (
+        "LANGSMITH_TRACING",
+        "LANGSMITH_TRACING_V2",
+        "LANGCHAIN_TRACING_V2",
+        "CHATPLEX_OTEL",
+    )
+    if any(os.environ.get(name) for name in switches):
+        from .tracing import enable_from_env
+
+        enable_from_env()
+
+
+_tracing_from_env()

@@ -257,6 +257,10 @@ def test_import_chatplex_loads_the_drop_ins_and_error_helpers_on_first_use() -> 
         "chatplex.messages._dicts",
         "chatplex.messages._pydantic",
         "langchain_core",
+        # tracing (issue 30): loaded only when LANGSMITH_TRACING / CHATPLEX_OTEL is set
+        "chatplex.tracing",
+        "langsmith",
+        "opentelemetry",
         "difflib",
         "urllib.parse",
     ]

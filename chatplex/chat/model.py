@@ -422,7 +422,11 @@ class ChatModel(Runnable[Any, AIMessage]):
         }
 
     def _serialized(self) -> dict[str, Any]:
-        return {"name": self.get_name(), "kwargs": {"model": self.model, "provider": self.provider}}
+        kwargs = {"model": self.model, "provider": self.provider}
+        base_url = getattr(self.adapter, "base_url", None)
+        if isinstance(base_url, str):  # where calls go (OpenTelemetry's server.address)
+            kwargs["base_url"] = base_url
+        return {"name": self.get_name(), "kwargs": kwargs}
 
     # ---- I/O hooks (HTTP through the adapter; FakeChatModel overrides) -----------------
 
@@ -496,14 +500,15 @@ class ChatModel(Runnable[Any, AIMessage]):
         from ..http import send
 
         check_budget()
+        retry, budget = _watched(config, self._retry_policy(), self._budget(adapter, settings))
         message = send(
             adapter,
             request,
             client=self.http_client,
             timeout=self.timeout,
             deadline=config.get("deadline"),
-            retry=self._retry_policy(),
-            budget=self._budget(adapter, settings),
+            retry=retry,
+            budget=budget,
             max_response_bytes=self.max_response_bytes,
         )
         charge(message, _priced_as(adapter), settings.model, request.url)
@@ -536,14 +541,15 @@ class ChatModel(Runnable[Any, AIMessage]):
         from ..http import asend
 
         check_budget()
+        retry, budget = _watched(config, self._retry_policy(), self._budget(adapter, settings))
         message = await asend(
             adapter,
             await _aauthorized(adapter, request),
             client=self.http_async_client,
             timeout=self.timeout,
             deadline=config.get("deadline"),
-            retry=self._retry_policy(),
-            budget=self._budget(adapter, settings),
+            retry=retry,
+            budget=budget,
             max_response_bytes=self.max_response_bytes,
         )
         charge(message, _priced_as(adapter), settings.model, request.url)
@@ -566,6 +572,7 @@ class ChatModel(Runnable[Any, AIMessage]):
                 retry = interrupter.retry_policy(retry)
 
         def start() -> Iterator[AIMessageChunk]:
+            watched_retry, budget = _watched(config, retry, self._budget(adapter, settings))
             chunks = stream(
                 adapter,
                 request,
@@ -573,8 +580,8 @@ class ChatModel(Runnable[Any, AIMessage]):
                 timeout=self.timeout,
                 idle_timeout=self.stream_idle_timeout,
                 deadline=config.get("deadline"),
-                retry=retry,
-                budget=self._budget(adapter, settings),
+                retry=watched_retry,
+                budget=budget,
                 max_response_bytes=self.max_response_bytes,
             )
             return priced_stream(chunks, _priced_as(adapter), settings.model, request.url)
@@ -603,6 +610,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         adapter, request = self._http_request(messages, settings, stream=True, sync=False)
 
         def start() -> AsyncIterator[AIMessageChunk]:
+            retry, budget = _watched(config, self._retry_policy(), self._budget(adapter, settings))
             chunks = _aauthorized_stream(
                 adapter,
                 request,
@@ -613,8 +621,8 @@ class ChatModel(Runnable[Any, AIMessage]):
                     timeout=self.timeout,
                     idle_timeout=self.stream_idle_timeout,
                     deadline=config.get("deadline"),
-                    retry=self._retry_policy(),
-                    budget=self._budget(adapter, settings),
+                    retry=retry,
+                    budget=budget,
                     max_response_bytes=self.max_response_bytes,
                 ),
             )
@@ -647,9 +655,13 @@ class ChatModel(Runnable[Any, AIMessage]):
         messages = coerce_messages(input)
         model = self.bind(**overrides) if overrides else self
         settings = model._settings({})
+        given = config
         if self.run_defaults:  # model-level callbacks, tags, metadata
             config = merge_configs(self.run_defaults, config)
-        return model, messages, settings, start_chat_model_run(config, self.get_name())
+        run = start_chat_model_run(config, self.get_name())
+        if run is not None:
+            given["_chat_run"] = run  # the http layer's retries and waits are told to it
+        return model, messages, settings, run
 
     def _invoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
         model, messages, settings, run = self._prepare(input, config, overrides)
@@ -814,3 +826,14 @@ def _priced_as(adapter: Adapter) -> str:
     adapter's `price_provider` (an OpenAI-compatible preset's own name, so a local
     server is never priced as OpenAI), else its wire."""
     return str(getattr(adapter, "price_provider", None) or adapter.provider)
+
+
+def _watched(config: RunnableConfig, retry: Any, budget: Any) -> tuple[Any, Any]:
+    """The call's retry policy and budget, reporting to its run when one watches
+    (`observed.py`); as they are otherwise (one dict lookup)."""
+    run = config.get("_chat_run")
+    if run is None:
+        return retry, budget
+    from .observed import observe
+
+    return observe(run, retry, budget)

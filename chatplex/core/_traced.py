@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import tracers
 from .chunks import aclose_iterator, acollect_chunks, close_iterator, collect_chunks, merge_outputs
 from .run_config import RunnableConfig, current_config, merge_configs, within_deadline
 from .runs import UNKNOWN, ChainRun, split_callbacks
@@ -329,7 +330,10 @@ async def _alazy(
 
 
 def watched(config: RunnableConfig | Sequence[RunnableConfig] | None) -> bool:
-    """Whether a batch has anyone to report to (its config's or the ambient callbacks)."""
+    """Whether a batch has anyone to report to (its config's or the ambient callbacks,
+    or a process-wide tracer)."""
+    if tracers.ACTIVE:
+        return True
     if isinstance(config, Mapping):
         if config.get("callbacks"):
             return True

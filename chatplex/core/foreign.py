@@ -183,6 +183,8 @@ def _under(handlers: list[Any], parent: Any) -> Any:
     when there is no parent or LangChain's callbacks module is not loaded."""
     module = sys.modules.get("langchain_core.callbacks.manager")
     manager = getattr(module, "CallbackManager", None)
+    if manager is not None:  # a tracer may hand LangChain its own kind (tracing/langsmith.py)
+        handlers = [h.for_langchain(parent) if hasattr(h, "for_langchain") else h for h in handlers]
     if parent is None or manager is None:
         return handlers
     return manager(handlers=handlers, inheritable_handlers=handlers, parent_run_id=parent.run_id)

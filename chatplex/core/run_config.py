@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from typing import Any, TypedDict, TypeVar
 
 from ..errors import DeadlineExceededError
+from . import tracers
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
@@ -65,6 +66,11 @@ class RunnableConfig(TypedDict, total=False):
     # The run of a foreign runnable's own call (core/foreign.py): its id and parent are
     # handed to the foreign object, which reports that run to the handlers itself.
     _own_run: Any
+    # The framework that already traces this call (`"langchain"`: ChatChatplex inside a
+    # LangChain run): process-wide tracers covered by it are not added (core/tracers.py).
+    _traced_by: str
+    # The chat-model run of this call (chat/model.py), told of its retries and waits.
+    _chat_run: Any
 
 
 #: Prefixes of the tags composites give one child only (`child_config`): a run's own
@@ -90,6 +96,8 @@ def ensure_config(config: RunnableConfig | Mapping[str, Any] | None = None) -> R
             raise TypeError(f"config must be a dict (RunnableConfig), got {type(config).__name__}")
         out = merge_configs(ambient, config) if ambient else dict(config)  # type: ignore[assignment]
     _validate(out)
+    if tracers.ACTIVE:  # process-wide tracers (LangSmith, OpenTelemetry): top-level calls
+        tracers.attach_tracers(out)
     timeout = out.get("timeout")
     if timeout is not None:
         deadline = time.monotonic() + timeout
@@ -192,6 +200,9 @@ def get_config_list(
         configs = [dict(config) if config else {} for _ in range(length)]  # type: ignore[misc]
     for c in configs:  # reject a bad max_concurrency/timeout before anything starts
         _validate(c)
+    if tracers.ACTIVE:
+        for c in configs:
+            tracers.attach_tracers(c)
     return configs
 
 

@@ -238,7 +238,10 @@ class RunNode:
         offload = on_portal()
         for handler, fn, kw in self._calls(method, extra):
             try:
-                if offload and not inspect.iscoroutinefunction(fn):
+                # A tracer that only records (`run_inline`: LangSmith, OpenTelemetry) is
+                # quicker than a hop to a thread.
+                inline = getattr(handler, "run_inline", False)
+                if offload and not inline and not inspect.iscoroutinefunction(fn):
                     result = await asyncio.to_thread(fn, *args, **kw)
                 else:
                     result = fn(*args, **kw)

@@ -329,7 +329,7 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         target = self._target(stop, kwargs)
-        reply = target.invoke(to_chatplex_messages(messages), None, **kwargs)
+        reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return _result(reply)
 
     async def _agenerate(
@@ -340,7 +340,7 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         target = self._target(stop, kwargs)
-        reply = await target.ainvoke(to_chatplex_messages(messages), None, **kwargs)
+        reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return _result(reply)
 
     def _stream(
@@ -354,7 +354,7 @@ class ChatChatplex(BaseChatModel):
         # chunk_position="last" chunk), so this only translates.
         target = self._target(stop, kwargs)
         translate = StreamTranslator(blocks=_blocks_requested(target, kwargs, messages))
-        pieces = target.stream(to_chatplex_messages(messages), None, **kwargs)
+        pieces = target.stream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         yield from _last_marked(
             ChatGenerationChunk(message=translate.chunk(_as_chunk(c))) for c in pieces
         )
@@ -368,9 +368,15 @@ class ChatChatplex(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         target = self._target(stop, kwargs)
         translate = StreamTranslator(blocks=_blocks_requested(target, kwargs, messages))
-        pieces = target.astream(to_chatplex_messages(messages), None, **kwargs)
+        pieces = target.astream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         async for piece in _alast_marked(pieces, translate):
             yield piece
+
+
+#: The config of the wrapped model's call: LangChain reports this call to its handlers
+#: and tracer itself, so process-wide tracers LangChain covers (LangSmith) skip it
+#: (`chatplex.core.tracers`); copied by every call, never changed.
+_INSIDE_LANGCHAIN: Any = {"_traced_by": "langchain"}
 
 
 def langchain_spellings(owner: str, values: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,354 @@
+"""Tracing's cost: CPU per request with tracing off, LangSmith on, OpenTelemetry on; and a
+`chatplex run` of 1,000 rows with LangSmith tracing on vs off.
+
+    python bench/bench_tracing.py            # ~1-2 minutes
+    python bench/bench_tracing.py --quick    # tiny counts (the smoke test)
+
+The mock server (`chatplex.testing.MockServer`) and the fake LangSmith endpoint
+(`tests/tracing/fake_langsmith.py`, which decodes every multipart post) each run in
+their own process, so their CPU is not counted. Every measurement is a fresh client
+process whose CPU is read with getrusage (user + system, the langsmith client's
+background sender thread included), so the "off" process never imports langsmith or
+opentelemetry:
+
+1. CPU per request for `model.invoke` and for `prompt | model | parser`, sequential:
+   off; LangSmith on (`LANGSMITH_TRACING=true`, runs posted to the fake endpoint; the
+   same chain in LangChain, langchain-openai under LangChain's own tracer, as reference);
+   OpenTelemetry on (`chatplex.otel.instrument()` over the SDK's TracerProvider with a
+   BatchSpanProcessor into an in-memory exporter, and an in-memory metric reader).
+   Median of `--repeat` processes per mode, modes alternating.
+2. The hook's cost when off: the one check `ensure_config` makes (`tracers.ACTIVE`),
+   timed alone, as a share of a request's CPU.
+3. `chatplex run` over `--rows` rows (64 in flight, 20 ms server latency) with LangSmith
+   tracing off, off with the `langsmith` client imported (what importing it costs, once
+   per process: LangChain users pay it with `import langchain_core`), and on: wall time
+   and CPU of the process, median of `--repeat`, alternating; the fake endpoint's count
+   of runs received checks every row was traced.
+
+Prints markdown tables and writes JSON (`--out`, default bench/results_tracing.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+LATENCY = 0.02
+WINDOW = 64
+MODES = ("off", "langsmith", "otel")
+#: chatplex's model, chatplex's chain, and the same chain in LangChain (LangSmith only).
+WORKLOADS = ("invoke", "chain", "langchain-chain")
+
+
+# -- servers, each in its own process ----------------------------------------------------
+
+
+def _serve_mock(conn: Connection, latency: float) -> None:
+    from chatplex.testing import MockServer
+
+    with MockServer(latency=latency) as server:
+        conn.send(server.url)
+        conn.recv()
+
+
+def _serve_langsmith(conn: Connection) -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.tracing.fake_langsmith import FakeLangSmith
+
+    with FakeLangSmith() as fake:
+        conn.send(fake.url)
+        while True:
+            command = conn.recv()
+            if command == "count":
+                conn.send(len(fake.runs))
+            elif command == "clear":
+                fake.clear()
+                conn.send(True)
+            else:
+                return
+
+
+class Process:
+    def __init__(self, target: Any, *args: Any) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=target, args=(child, *args), daemon=True)
+        self._process.start()
+        self.url: str = self._conn.recv()
+
+    def ask(self, command: str) -> Any:
+        self._conn.send(command)
+        return self._conn.recv()
+
+    def close(self) -> None:
+        self._conn.send("stop")
+        self._process.join(10)
+
+
+# -- the measured clients ------------------------------------------------------------------
+
+
+CLIENT = r"""
+import json, os, resource, sys, time
+mode, workload, n, base_url = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+if mode == "otel":
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    provider = TracerProvider()
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(BatchSpanProcessor(exporter))
+    meters = MeterProvider(metric_readers=[InMemoryMetricReader()])
+import chatplex
+if mode == "otel":
+    import chatplex.otel
+    chatplex.otel.instrument(provider, meters)
+model = chatplex.ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench")
+if workload == "chain":
+    prompt = chatplex.ChatPromptTemplate.from_messages([("system", "brief"), ("human", "{q}")])
+    runnable = prompt | model | chatplex.StrOutputParser()
+    arg = {"q": "hello"}
+elif workload == "langchain-chain":  # the reference: LangChain's chain and its own tracer
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+    from langchain_openai import ChatOpenAI
+    lc_model = ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench")
+    prompt = ChatPromptTemplate.from_messages([("system", "brief"), ("human", "{q}")])
+    runnable = prompt | lc_model | StrOutputParser()
+    arg = {"q": "hello"}
+else:
+    runnable, arg = model, "hello"
+for _ in range(10):  # warm up: pools, imports, first-call caches
+    runnable.invoke(arg)
+start = resource.getrusage(resource.RUSAGE_SELF)
+for _ in range(n):
+    runnable.invoke(arg)
+if mode == "langsmith":
+    from chatplex.tracing.langsmith import wait_for_all_tracers
+    wait_for_all_tracers()  # the sending is part of the cost
+    if workload == "langchain-chain":
+        from langchain_core.tracers.langchain import wait_for_all_tracers as lc_wait
+        lc_wait()
+if mode == "otel":
+    provider.force_flush()
+end = resource.getrusage(resource.RUSAGE_SELF)
+cpu = (end.ru_utime - start.ru_utime) + (end.ru_stime - start.ru_stime)
+loaded = sorted({m.split(".")[0] for m in sys.modules} & {"langsmith", "opentelemetry"})
+print(json.dumps({"cpu_us": cpu / n * 1e6, "loaded": loaded}))
+"""
+
+
+def _env(mode: str, langsmith_url: str | None) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CHATPLEX_", "LANGSMITH_", "LANGCHAIN_", "OTEL_"))
+    }
+    env["PYTHONPATH"] = str(ROOT)
+    env["OPENAI_API_KEY"] = "sk-mock-bench"
+    if mode == "langsmith":
+        assert langsmith_url is not None
+        env.update(
+            LANGSMITH_TRACING="true",
+            LANGSMITH_ENDPOINT=langsmith_url,
+            LANGSMITH_API_KEY="lsv2-fake-bench-key",
+            LANGSMITH_PROJECT="bench",
+        )
+    return env
+
+
+def cpu_per_request(mode: str, workload: str, n: int, mock: str, ls_url: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-c", CLIENT, mode, workload, str(n), mock + "/v1"],
+        env=_env(mode, ls_url),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def hook_check_ns() -> float:
+    """Nanoseconds of the check every call makes when no tracer is registered."""
+    from chatplex.core import tracers
+
+    assert tracers.ACTIVE == ()
+    number = 1_000_000
+    empty = timeit.timeit("pass", number=number)
+    check = timeit.timeit("if t.ACTIVE: pass", globals={"t": tracers}, number=number)
+    return max(0.0, (check - empty) / number * 1e9)
+
+
+#: `chatplex run` with the langsmith client imported but tracing off: the import's cost
+#: apart from the per-row cost of tracing.
+PRELOADED = (
+    "import runpy, sys, langsmith.client; sys.argv = ['chatplex', *sys.argv[1:]]; "
+    "runpy.run_module('chatplex', run_name='__main__', alter_sys=True)"
+)
+
+
+def bulk_run(
+    rows: int, source: Path, out: Path, mock: str, mode: str, ls_url: str
+) -> dict[str, float]:
+    if out.exists():
+        out.unlink()
+    cli = ["run", str(source), "--model", "openai:gpt-4o-mini", "--output", str(out),
+           "--prompt", "{text}", "--base-url", mock + "/v1", "--concurrency", str(WINDOW),
+           "-q"]  # fmt: skip
+    if mode == "preloaded":  # tracing off, langsmith imported first (as LangChain users have)
+        args = [sys.executable, "-c", PRELOADED, *cli]
+    else:
+        args = [sys.executable, "-m", "chatplex", *cli]
+    started = time.perf_counter()
+    process = subprocess.Popen(args, env=_env(mode, ls_url), cwd=ROOT)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"chatplex run failed ({mode})")
+    lines = sum(1 for _ in out.open())
+    if lines != rows:
+        raise SystemExit(f"chatplex run wrote {lines} rows, not {rows} ({mode})")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=300, help="requests per CPU sample")
+    parser.add_argument("--rows", type=int, default=1000, help="rows of the `chatplex run`")
+    parser.add_argument("--repeat", type=int, default=5, help="processes per mode (median)")
+    parser.add_argument("--quick", action="store_true", help="tiny counts (smoke test)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results_tracing.json")
+    options = parser.parse_args()
+    if options.quick:
+        options.requests, options.rows, options.repeat = 20, 50, 1
+
+    mock = Process(_serve_mock, 0.0)
+    slow_mock = Process(_serve_mock, LATENCY)
+    langsmith = Process(_serve_langsmith)
+    try:
+        samples: dict[str, dict[str, list[float]]] = {}
+        loaded: dict[str, list[str]] = {}
+        for _ in range(options.repeat):  # modes alternate: drift hits all alike
+            for workload in WORKLOADS:
+                for mode in MODES if workload != "langchain-chain" else ("off", "langsmith"):
+                    result = cpu_per_request(
+                        mode, workload, options.requests, mock.url, langsmith.url
+                    )
+                    samples.setdefault(workload, {}).setdefault(mode, []).append(result["cpu_us"])
+                    if workload != "langchain-chain":  # langchain_core imports langsmith
+                        loaded[mode] = result["loaded"]
+        received = langsmith.ask("count")
+        cpu = {
+            w: {m: statistics.median(v) for m, v in modes.items()} for w, modes in samples.items()
+        }
+        check_ns = hook_check_ns()
+
+        bulk: dict[str, list[dict[str, float]]] = {"off": [], "preloaded": [], "langsmith": []}
+        traced_runs = []
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp) / "rows.jsonl"
+            with source.open("w") as file:
+                for index in range(options.rows):
+                    file.write(f'{{"id": "r{index}", "text": "row {index}"}}\n')
+            for _ in range(options.repeat):
+                for mode in ("off", "preloaded", "langsmith"):
+                    langsmith.ask("clear")
+                    result = bulk_run(
+                        options.rows, source, Path(tmp) / f"{mode}.jsonl", slow_mock.url,
+                        mode, langsmith.url,
+                    )  # fmt: skip
+                    bulk[mode].append(result)
+                    if mode == "langsmith":
+                        traced_runs.append(langsmith.ask("count"))
+    finally:
+        mock.close()
+        slow_mock.close()
+        langsmith.close()
+
+    def median(mode: str, key: str) -> float:
+        return statistics.median(r[key] for r in bulk[mode])
+
+    wall_ratio = median("langsmith", "wall_s") / median("off", "wall_s")
+    cpu_ratio = median("langsmith", "cpu_s") / median("off", "cpu_s")
+    per_row_wall = median("langsmith", "wall_s") / median("preloaded", "wall_s")
+    per_row_cpu = median("langsmith", "cpu_s") / median("preloaded", "cpu_s")
+    request_cpu_ns = cpu["invoke"]["off"] * 1000
+
+    print(f"\n## CPU per request (µs, median of {options.repeat} processes x {options.requests})\n")
+    print("| workload | off | LangSmith on | OTel on | LangSmith / off | OTel / off |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for workload, row in cpu.items():
+        otel = f"{row['otel']:.0f}" if "otel" in row else "-"
+        otel_ratio = f"{row['otel'] / row['off']:.2f}" if "otel" in row else "-"
+        print(
+            f"| {workload} | {row['off']:.0f} | {row['langsmith']:.0f} | {otel} "
+            f"| {row['langsmith'] / row['off']:.2f} | {otel_ratio} |"
+        )
+    print(f"\nLibraries loaded per mode: {loaded}")
+    print(f"Runs the fake LangSmith endpoint received: {received}")
+    print(
+        f"\nHook cost when off: {check_ns:.1f} ns per call "
+        f"({check_ns / request_cpu_ns * 100:.4f} % of an invoke's CPU)"
+    )
+    title = f"`chatplex run`, {options.rows} rows, {WINDOW} in flight"
+    print(f"\n## {title}, {LATENCY * 1000:.0f} ms latency\n")
+    print("| tracing | wall (s) | CPU (s) |")
+    print("|---|---:|---:|")
+    labels = {
+        "off": "off",
+        "preloaded": "off, langsmith imported",
+        "langsmith": "LangSmith on",
+    }
+    for mode, label in labels.items():
+        print(f"| {label} | {median(mode, 'wall_s'):.2f} | {median(mode, 'cpu_s'):.2f} |")
+    print(f"\non / off: wall {wall_ratio:.3f} (target <= 1.05), CPU {cpu_ratio:.3f}")
+    print(f"on / off with langsmith imported: wall {per_row_wall:.3f}, CPU {per_row_cpu:.3f}")
+    print(f"runs received per traced run: {traced_runs} (rows: {options.rows})")
+
+    result = {
+        "settings": {
+            "requests": options.requests,
+            "rows": options.rows,
+            "repeat": options.repeat,
+            "window": WINDOW,
+            "latency_s": LATENCY,
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+        },
+        "cpu_us_per_request": cpu,
+        "samples_us": samples,
+        "loaded": loaded,
+        "hook_check_ns": check_ns,
+        "bulk": bulk,
+        "bulk_wall_ratio": wall_ratio,
+        "bulk_cpu_ratio": cpu_ratio,
+        "bulk_wall_ratio_import_excluded": per_row_wall,
+        "bulk_cpu_ratio_import_excluded": per_row_cpu,
+        "bulk_traced_runs": traced_runs,
+    }
+    options.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwritten: {options.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    resource.getrlimit(resource.RLIMIT_NOFILE)  # POSIX only (getrusage, wait4)
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Process-wide tracers: handlers that hear every top-level call without being passed.
+
+LangChain adds its `LangChainTracer` to every call when `LANGSMITH_TRACING` is set, at the
+moment it configures the call's callbacks. This is the same place for chatplex: a
+registered tracer is a callback handler (LangChain's method names, see
+`chatplex.chat.callbacks`) that `ensure_config` adds to the callbacks of every call that
+does not nest under a run already; its children inherit it through their config, as they
+inherit the caller's handlers.
+
+With no tracer registered, a call pays one attribute load and one truth test of an
+empty tuple (`ACTIVE`), nothing else: `bench/bench_tracing.py` measures it.
+
+A tracer may say that an outer framework already traces what it would trace: its
+`covered_by` names that framework (e.g. `"langchain"`), and a call whose config carries
+`_traced_by` with that name (set by `ChatChatplex`, which LangChain's own tracer has
+reported already) does not get it, so the model appears once in LangSmith, not twice.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .run_config import RunnableConfig
+
+__all__ = ["ACTIVE", "add_tracer", "attach_tracers", "remove_tracer", "tracers"]
+
+#: The registered tracers, in order. Replaced (never mutated) under `_lock`, so a
+#: reader on another thread sees the old tuple or the new one, never half of either.
+ACTIVE: tuple[Any, ...] = ()
+_lock = threading.Lock()
+
+
+def add_tracer(tracer: Any) -> None:
+    """Register `tracer` (a callback handler) for every top-level call of this process.
+    Adding the same object twice registers it once."""
+    global ACTIVE
+    with _lock:
+        if not any(t is tracer for t in ACTIVE):
+            ACTIVE = (*ACTIVE, tracer)
+
+
+def remove_tracer(tracer: Any) -> None:
+    """Stop sending calls to `tracer` (no error if it was not registered)."""
+    global ACTIVE
+    with _lock:
+        ACTIVE = tuple(t for t in ACTIVE if t is not tracer)
+
+
+def tracers() -> tuple[Any, ...]:
+    """The registered tracers."""
+    return ACTIVE
+
+
+def attach_tracers(config: RunnableConfig) -> None:
+    """Add the registered tracers to `config`'s callbacks (in place), unless the call
+    nests under a run (its tracers came with the parent's config) or already has them.
+
+    Called by `ensure_config` / `get_config_list` only while `ACTIVE` is not empty."""
+    if config.get("_parent_run") is not None:
+        return
+    outside = config.get("_traced_by")
+    current = config.get("callbacks")
+    if current is None:
+        items: list[Any] = []
+    elif isinstance(current, (list, tuple)):
+        items = list(current)
+    elif hasattr(current, "handlers"):  # LangChain's manager: its handlers, by identity
+        items = [current]
+        present = list(current.handlers)
+        new = [t for t in ACTIVE if _wanted(t, outside) and not _among(t, present)]
+        if new:
+            items.extend(new)
+            config["callbacks"] = items
+        return
+    else:
+        items = [current]
+    new = [t for t in ACTIVE if _wanted(t, outside) and not _among(t, items)]
+    if new:
+        config["callbacks"] = [*items, *new]
+
+
+def _wanted(tracer: Any, outside: str | None) -> bool:
+    return outside is None or getattr(tracer, "covered_by", None) != outside
+
+
+def _among(tracer: Any, items: list[Any]) -> bool:
+    return any(item is tracer for item in items)

@@ -1,0 +1,89 @@
+"""Tracing to what users already read: LangSmith, and OpenTelemetry's GenAI conventions.
+
+Both are process-wide tracers (`chatplex.core.tracers`): callback handlers every
+top-level call reports to, without the script passing them. `enable_from_env()` turns
+them on from the environment, once, when `import chatplex` sees one of the switches:
+
+- `LANGSMITH_TRACING=true` (or `LANGCHAIN_TRACING_V2=true`), with the `langsmith`
+  package installed (`pip install chatplex[langsmith]`): `langsmith.LangSmithTracer`.
+- `CHATPLEX_OTEL=1`, with `opentelemetry-api` installed (`chatplex[otel]`):
+  `chatplex.otel.instrument()`.
+
+With neither switch set, nothing here is imported, and neither library is.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+from collections.abc import Mapping
+
+from ..core.tracers import add_tracer, remove_tracer, tracers
+
+__all__ = ["add_tracer", "enable_from_env", "remove_tracer", "tracers", "truthy"]
+
+logger = logging.getLogger("chatplex.tracing")
+
+#: The variables that turn LangSmith tracing on, as LangChain reads them.
+LANGSMITH_SWITCHES = ("LANGSMITH_TRACING_V2", "LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2")
+#: chatplex's switch for OpenTelemetry.
+OTEL_SWITCH = "CHATPLEX_OTEL"
+
+
+def truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def enable_from_env(environ: Mapping[str, str] | None = None) -> list[str]:
+    """Register the tracers the environment asks for; returns their names
+    (`"langsmith"`, `"otel"`). A switch set without its package installed is logged
+    once and skipped: tracing must never break the script it watches."""
+    env = os.environ if environ is None else environ
+    enabled = []
+    if any(truthy(env.get(name)) for name in LANGSMITH_SWITCHES):
+        if importlib.util.find_spec("langsmith") is None:
+            logger.warning(
+                "LANGSMITH_TRACING is set but langsmith is not installed: "
+                "pip install 'chatplex[langsmith]'"
+            )
+        else:
+            from .langsmith import LangSmithTracer
+
+            if not any(isinstance(t, LangSmithTracer) for t in tracers()):
+                add_tracer(LangSmithTracer())
+                _import_meanwhile("langsmith.run_trees")
+            enabled.append("langsmith")
+    if truthy(env.get(OTEL_SWITCH)):
+        if importlib.util.find_spec("opentelemetry") is None:
+            logger.warning(
+                "CHATPLEX_OTEL is set but opentelemetry-api is not installed: "
+                "pip install 'chatplex[otel]'"
+            )
+        else:
+            from .otel import instrument
+
+            instrument()
+            enabled.append("otel")
+    return enabled
+
+
+def _import_meanwhile(module: str) -> None:
+    """Import `module` in a background thread: the langsmith client takes a good part of
+    a second to import, which the first traced call would otherwise wait for at its end
+    (a call that needs it meanwhile waits on the module's import lock, as it would have)."""
+    import importlib
+    import threading
+
+    def load() -> None:
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # the first run reports it again, where it matters
+            logger.debug("importing %s in the background failed: %r", module, exc)
+
+    threading.Thread(target=load, name=f"chatplex-import-{module}", daemon=True).start()
+
+
+def _any_switch(environ: Mapping[str, str]) -> bool:
+    """The check `import chatplex` makes: a few dict lookups."""
+    return any(truthy(environ.get(n)) for n in (*LANGSMITH_SWITCHES, OTEL_SWITCH))

@@ -1,0 +1,309 @@
+"""chatplex runs to LangSmith, as LangChain's `LangChainTracer` sends LangChain's.
+
+`LangSmithTracer` is a callback handler (LangChain's method names). Registered as a
+process-wide tracer (`chatplex.core.tracers`, done by `enable_from_env()` when
+`LANGSMITH_TRACING` / `LANGCHAIN_TRACING_V2` is true), it hears every top-level call and
+its children and sends each run, once, when it ends, through the `langsmith` client's
+own background batching (`Client.create_run` queues the run; the client's thread sends
+`/runs/multipart`), so a call never waits for the network. The client is the `langsmith`
+package's shared one (`get_cached_client()`, LangChain's tracer's too): endpoint, API key and
+project come from the usual variables (`LANGSMITH_ENDPOINT`, `LANGSMITH_API_KEY`,
+`LANGSMITH_PROJECT`, and their `LANGCHAIN_` spellings), and the key is the client's
+business: this module never reads, logs or shows it.
+
+The runs have LangChain's shape: run types `chain` / `prompt` / `parser` / `llm` /
+`tool`, the runnables' names, inputs and outputs serialized as LangChain's
+(`serialize.py`), the chat model's `extra.invocation_params`, `extra.metadata` with
+`ls_provider`, `ls_model_name`, `ls_model_type`, `ls_temperature` (and the reply's
+`usage_metadata` at the end), tags, errors (repr and traceback), `dotted_order` /
+`trace_id` / `parent_run_id` from the run tree.
+
+A chatplex model inside a LangChain chain (`ChatChatplex`) is LangChain's tracer's to
+report: `covered_by = "langchain"` keeps this tracer off that inner call.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from .serialize import chain_inputs, chain_outputs, dumpd, llm_result, usage_of
+
+if TYPE_CHECKING:
+    from langsmith import Client
+
+__all__ = ["LangSmithTracer", "wait_for_all_tracers"]
+
+logger = logging.getLogger("chatplex.tracing")
+
+#: Runs kept open at most. A stream its consumer stopped reading ends without an end or
+#: an error (it was not a failure); its run is never sent, and is dropped, oldest first,
+#: once this many are open, so a long-lived process does not accumulate them.
+MAX_OPEN_RUNS = 10_000
+
+
+class LangSmithTracer:
+    """Sends the runs it hears about to LangSmith (see the module docstring).
+
+    `client`: a `langsmith.Client` (default: the package's shared client, configured
+    from the environment). `project_name`: where root runs go (default: the
+    environment's project)."""
+
+    #: LangChain's own tracer reports calls made inside LangChain (`ChatChatplex`).
+    covered_by = "langchain"
+    #: Recording is quick: called in place, never handed to a thread.
+    run_inline = True
+    raise_error = False
+    # What LangChain's callback managers read when they call it (LangChain's tools and
+    # runnables inside chatplex chains report to it themselves); their keywords beyond
+    # the ones used here are taken and ignored (`**_`).
+    ignore_llm = ignore_chain = ignore_agent = ignore_retriever = False
+    ignore_chat_model = ignore_retry = ignore_custom_event = False
+
+    def __init__(self, client: Client | None = None, project_name: str | None = None) -> None:
+        self._client = client
+        self.project_name = project_name
+        self._runs: dict[UUID, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"LangSmithTracer(project_name={self.project_name!r})"
+
+    @property
+    def client(self) -> Client:
+        if self._client is None:
+            from langsmith.run_trees import get_cached_client
+
+            self._client = get_cached_client()
+        return self._client
+
+    def flush(self) -> None:
+        """Wait until every run queued so far has been sent."""
+        self.client.flush()
+
+    def for_langchain(self, parent: Any) -> Any:
+        """What LangChain's objects inside a chatplex chain (a tool, a retriever) get
+        instead of this tracer (`core/foreign.py`): LangChain's own `LangChainTracer`,
+        told where `parent` (the chatplex run around them) sits in the trace, so their
+        runs nest under it. Given this tracer, LangChain would add its own from the
+        environment too, and the same run would be sent twice, once as a new trace."""
+        from langchain_core.tracers.langchain import LangChainTracer
+
+        tracer = LangChainTracer(client=self.client, project_name=self.project_name)
+        run = self._runs.get(parent.run_id) if parent is not None else None
+        if run is not None:
+            tracer.order_map[parent.run_id] = (run["trace_id"], run["dotted_order"])
+        return tracer
+
+    # ---- building runs ------------------------------------------------------------------
+
+    def _start(
+        self,
+        run_id: UUID,
+        parent_run_id: UUID | None,
+        name: str,
+        run_type: str,
+        inputs: dict[str, Any],
+        tags: list[str] | None,
+        extra: dict[str, Any],
+        serialized: dict[str, Any] | None = None,
+    ) -> None:
+        now = datetime.now(timezone.utc)
+        own_order = now.strftime("%Y%m%dT%H%M%S%fZ") + str(run_id)
+        parent = self._runs.get(parent_run_id) if parent_run_id is not None else None
+        run: dict[str, Any] = {
+            "id": run_id,
+            "name": name,
+            "run_type": run_type,
+            "inputs": inputs,
+            "start_time": now,
+            "tags": list(tags or ()),
+            "extra": extra,
+            "serialized": serialized or {"name": name},
+            "events": [{"name": "start", "time": now.isoformat()}],
+        }
+        if parent is not None:  # LangChain's order: the parent's, then this run's own
+            run["parent_run_id"] = parent_run_id
+            run["trace_id"] = parent["trace_id"]
+            run["dotted_order"] = f"{parent['dotted_order']}.{own_order}"
+            run["session_name"] = parent.get("session_name")
+        else:  # a root (or a child of a run this tracer never saw: LangChain's own)
+            run["trace_id"] = run_id
+            run["dotted_order"] = own_order
+            run["session_name"] = self.project_name
+            if parent_run_id is not None:
+                run["parent_run_id"] = parent_run_id
+        with self._lock:
+            self._runs[run_id] = run
+            if len(self._runs) > MAX_OPEN_RUNS:  # runs that never ended: forget the oldest
+                self._runs.pop(next(iter(self._runs)))
+
+    def _end(
+        self,
+        run_id: UUID,
+        outputs: dict[str, Any] | None = None,
+        error: BaseException | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        """The run is sent once, whole, when it ends (LangChain's tracer sends a start
+        and an end: one queued operation per run instead of two is what keeps a traced
+        bulk run close to an untraced one). Its children were sent before it, as they
+        ended; LangSmith orders them by `dotted_order`."""
+        with self._lock:
+            run = self._runs.pop(run_id, None)
+        if run is None:
+            return
+        now = datetime.now(timezone.utc)
+        run["end_time"] = now
+        run["outputs"] = outputs or {}
+        if error is not None:
+            run["error"] = _stacktrace(error)
+        run["events"].append(
+            {"name": "error" if error is not None else "end", "time": now.isoformat()}
+        )
+        if metadata:
+            run["extra"].setdefault("metadata", {}).update(metadata)
+        if run.get("session_name") is None:
+            run.pop("session_name")  # the client's project (LANGSMITH_PROJECT, default)
+        try:
+            self.client.create_run(**run)
+        except Exception as exc:  # tracing never breaks the call it watches
+            logger.warning("LangSmith: run %s not queued: %r", run_id, exc)
+
+    # ---- chains, prompts, parsers, lambdas ------------------------------------------------
+
+    def on_chain_start(
+        self,
+        serialized: dict[str, Any] | None,
+        inputs: Any,
+        *,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        tags: list[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        name: str | None = None,
+        run_type: str | None = None,
+        **_: Any,
+    ) -> None:
+        self._start(
+            run_id,
+            parent_run_id,
+            name or (serialized or {}).get("name") or "Runnable",
+            run_type or "chain",
+            chain_inputs(inputs),
+            tags,
+            {"metadata": dict(metadata or {})},
+        )
+
+    def on_chain_end(self, outputs: Any, *, run_id: UUID, inputs: Any = None, **_: Any) -> None:
+        self._end(run_id, chain_outputs(outputs))
+
+    def on_chain_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
+        self._end(run_id, error=error)
+
+    # ---- chat models -------------------------------------------------------------------
+
+    def on_chat_model_start(
+        self,
+        serialized: dict[str, Any] | None,
+        messages: list[list[Any]],
+        *,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        tags: list[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        name: str | None = None,
+        invocation_params: dict[str, Any] | None = None,
+        **_: Any,
+    ) -> None:
+        params = dict(invocation_params or {})
+        extra = {
+            "invocation_params": params,
+            "options": {"stop": params.get("stop")},
+            "batch_size": len(messages),
+            "metadata": dict(metadata or {}),
+        }
+        inputs = {"messages": [[dumpd(m) for m in batch] for batch in messages]}
+        self._start(
+            run_id, parent_run_id, name or "ChatModel", "llm", inputs, tags, extra, serialized
+        )
+
+    def on_llm_end(self, response: Any, *, run_id: UUID, **_: Any) -> None:
+        usage = usage_of(response)
+        metadata = {"usage_metadata": usage} if usage is not None else None
+        self._end(run_id, llm_result(response), metadata=metadata)
+
+    def on_llm_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
+        self._end(run_id, error=error)
+
+    def on_retry(self, retry_state: Any, *, run_id: UUID, **_: Any) -> None:
+        """A retry of the call, as LangChain's tracer records one: an event on the run."""
+        run = self._runs.get(run_id)
+        if run is None:
+            return
+        detail: dict[str, Any] = {
+            "slept": retry_state.idle_for,
+            "attempt": retry_state.attempt_number,
+        }
+        outcome = retry_state.outcome
+        if outcome is not None and outcome.failed:
+            error = outcome.exception()
+            detail.update(outcome="failed", exception=str(error))
+            detail["exception_type"] = type(error).__name__
+        now = datetime.now(timezone.utc).isoformat()
+        run["events"].append({"name": "retry", "time": now, "kwargs": detail})
+
+    # ---- tools (LangChain's tools inside chatplex chains report themselves) --------------
+
+    def on_tool_start(
+        self,
+        serialized: dict[str, Any] | None,
+        input_str: str,
+        *,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        tags: list[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        name: str | None = None,
+        inputs: dict[str, Any] | None = None,
+        **_: Any,
+    ) -> None:
+        self._start(
+            run_id,
+            parent_run_id,
+            name or (serialized or {}).get("name") or "tool",
+            "tool",
+            {"input": input_str} if inputs is None else chain_inputs(inputs),
+            tags,
+            {"metadata": dict(metadata or {})},
+        )
+
+    def on_tool_end(self, output: Any, *, run_id: UUID, **_: Any) -> None:
+        self._end(run_id, chain_outputs(output))
+
+    def on_tool_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
+        self._end(run_id, error=error)
+
+
+def _stacktrace(error: BaseException) -> str:
+    """LangChain's tracer's error text: the repr, then the traceback."""
+    message = repr(error)
+    try:
+        return (message + "\n\n".join(traceback.format_exception(error))).strip()
+    except Exception:  # a broken __str__ in a third-party error: the repr is enough
+        return message
+
+
+def wait_for_all_tracers() -> None:
+    """Send every run queued so far (LangChain's function of the same name): for scripts
+    that exit right after their last call, and for tests."""
+    from ..core.tracers import tracers
+
+    for tracer in tracers():
+        flush = getattr(tracer, "flush", None)
+        if callable(flush):
+            flush()

@@ -1,0 +1,380 @@
+"""chatplex runs as OpenTelemetry spans and metrics, per the GenAI semantic conventions.
+
+`OTelTracer` is a callback handler; `instrument()` registers one as a process-wide tracer
+(`chatplex.core.tracers`), so every call is traced without passing it. What it emits:
+
+- a chat-model call: a CLIENT span `chat {model}` with `gen_ai.operation.name="chat"`,
+  `gen_ai.provider.name`, `gen_ai.request.model`, `gen_ai.request.temperature` /
+  `max_tokens` / `top_p` / `stop_sequences`, `server.address` / `server.port`, and from
+  the reply `gen_ai.response.model`, `gen_ai.response.id`,
+  `gen_ai.response.finish_reasons`, `gen_ai.usage.input_tokens` / `output_tokens`; a
+  failure sets `error.type` and the span's status. The metrics
+  `gen_ai.client.operation.duration` (s) and `gen_ai.client.token.usage` ({token}, per
+  `gen_ai.token.type`) are recorded with the same attributes;
+- retries and rate-limit waits of that call: span events `gen_ai.client.retry`
+  (attempt, delay, error type) and `gen_ai.client.rate_limit_wait` (seconds waited);
+- a chain, prompt, parser or lambda: an INTERNAL span named after the runnable, parent
+  of the spans of its steps (`chatplex.run_type` tells which kind);
+- a tool (LangChain's tools report themselves inside chatplex chains): an INTERNAL span
+  `execute_tool {name}` with `gen_ai.operation.name="execute_tool"`, `gen_ai.tool.name`.
+
+A root run's span is a child of the span current where the call was made, so chatplex
+calls nest under the application's own spans. Message content (`gen_ai.input.messages`,
+`gen_ai.output.messages`) is recorded only when
+`OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`, the convention's switch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from .. import version
+
+if TYPE_CHECKING:
+    from opentelemetry.metrics import MeterProvider
+    from opentelemetry.trace import Span, TracerProvider
+
+__all__ = ["CAPTURE_CONTENT", "OTelTracer", "instrument", "uninstrument"]
+
+#: The convention's opt-in for message content on spans.
+CAPTURE_CONTENT = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
+
+#: chatplex provider names → `gen_ai.provider.name` well-known values.
+_PROVIDERS = {
+    "openai": "openai",
+    "anthropic": "anthropic",
+    "azure_openai": "azure.ai.openai",
+    "google_genai": "gcp.gen_ai",
+    "google_vertexai": "gcp.vertex_ai",
+    "bedrock": "aws.bedrock",
+    "mistralai": "mistral_ai",
+    "groq": "groq",
+    "deepseek": "deepseek",
+    "xai": "x_ai",
+    "cohere": "cohere",
+    "perplexity": "perplexity",
+}
+
+#: Spans kept open at most: a stream its consumer stopped reading reports no end; its
+#: span is dropped (never exported), oldest first, once this many are open.
+MAX_OPEN_SPANS = 10_000
+
+#: Bucket boundaries the conventions advise for the two histograms.
+_TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304]
+_DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48]
+
+
+class _Open:
+    """A span in flight, and what its metrics need at the end."""
+
+    __slots__ = ("metric_attributes", "span", "started")
+
+    def __init__(self, span: Span, metric_attributes: dict[str, Any] | None) -> None:
+        self.span = span
+        self.started = time.perf_counter()
+        self.metric_attributes = metric_attributes
+
+
+class OTelTracer:
+    """Spans and metrics for the runs it hears about (see the module docstring).
+
+    `tracer_provider` / `meter_provider`: default the global ones. `capture_content`:
+    default the `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` variable."""
+
+    covered_by = None  # LangChain emits no OpenTelemetry: trace inside it too
+    run_inline = True
+    raise_error = False
+    # What LangChain's callback managers read when they call it (LangChain's tools and
+    # runnables inside chatplex chains report to it themselves); their keywords beyond
+    # the ones used here are taken and ignored (`**_`).
+    ignore_llm = ignore_chain = ignore_agent = ignore_retriever = False
+    ignore_chat_model = ignore_retry = ignore_custom_event = False
+
+    def __init__(
+        self,
+        tracer_provider: TracerProvider | None = None,
+        meter_provider: MeterProvider | None = None,
+        capture_content: bool | None = None,
+    ) -> None:
+        from opentelemetry import metrics, trace
+
+        self._trace = trace
+        self._tracer = trace.get_tracer("chatplex", version.__version__, tracer_provider)
+        meter = metrics.get_meter("chatplex", version.__version__, meter_provider)
+        self._tokens = meter.create_histogram(
+            "gen_ai.client.token.usage",
+            unit="{token}",
+            description="Number of input and output tokens used",
+            explicit_bucket_boundaries_advisory=_TOKEN_BUCKETS,
+        )
+        self._duration = meter.create_histogram(
+            "gen_ai.client.operation.duration",
+            unit="s",
+            description="GenAI operation duration",
+            explicit_bucket_boundaries_advisory=_DURATION_BUCKETS,
+        )
+        if capture_content is None:
+            capture_content = os.environ.get(CAPTURE_CONTENT, "").strip().lower() == "true"
+        self.capture_content = capture_content
+        self._open: dict[UUID, _Open] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"OTelTracer(capture_content={self.capture_content!r})"
+
+    # ---- spans ---------------------------------------------------------------------------
+
+    def _begin(
+        self,
+        run_id: UUID,
+        parent_run_id: UUID | None,
+        name: str,
+        client: bool,
+        attributes: dict[str, Any],
+        metric_attributes: dict[str, Any] | None = None,
+    ) -> None:
+        trace = self._trace
+        parent = self._open.get(parent_run_id) if parent_run_id is not None else None
+        context = trace.set_span_in_context(parent.span) if parent is not None else None
+        kind = trace.SpanKind.CLIENT if client else trace.SpanKind.INTERNAL
+        span = self._tracer.start_span(name, context=context, kind=kind, attributes=attributes)
+        with self._lock:
+            self._open[run_id] = _Open(span, metric_attributes)
+            if len(self._open) > MAX_OPEN_SPANS:  # never ended (an abandoned stream)
+                self._open.pop(next(iter(self._open)))
+
+    def _finish(self, run_id: UUID, error: BaseException | None = None) -> _Open | None:
+        with self._lock:
+            run = self._open.pop(run_id, None)
+        if run is None:
+            return None
+        if error is not None:
+            error_type = _error_type(error)
+            run.span.set_attribute("error.type", error_type)
+            run.span.record_exception(error)
+            run.span.set_status(self._trace.Status(self._trace.StatusCode.ERROR, str(error)[:200]))
+            if run.metric_attributes is not None:
+                run.metric_attributes["error.type"] = error_type
+        return run
+
+    def _record_duration(self, run: _Open) -> None:
+        if run.metric_attributes is not None:
+            self._duration.record(time.perf_counter() - run.started, run.metric_attributes)
+
+    # ---- chains ----------------------------------------------------------------------------
+
+    def on_chain_start(
+        self,
+        serialized: dict[str, Any] | None,
+        inputs: Any,
+        *,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        name: str | None = None,
+        run_type: str | None = None,
+        **_: Any,
+    ) -> None:
+        name = name or (serialized or {}).get("name") or "Runnable"
+        self._begin(run_id, parent_run_id, name, False, {"chatplex.run_type": run_type or "chain"})
+
+    def on_chain_end(self, outputs: Any, *, run_id: UUID, **_: Any) -> None:
+        run = self._finish(run_id)
+        if run is not None:
+            run.span.end()
+
+    def on_chain_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
+        run = self._finish(run_id, error)
+        if run is not None:
+            run.span.end()
+
+    # ---- chat models -------------------------------------------------------------------
+
+    def on_chat_model_start(
+        self,
+        serialized: dict[str, Any] | None,
+        messages: list[list[Any]],
+        *,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        invocation_params: dict[str, Any] | None = None,
+        **_: Any,
+    ) -> None:
+        params = invocation_params or {}
+        model = params.get("model") or ""
+        provider = str(params.get("provider") or "")
+        common: dict[str, Any] = {
+            "gen_ai.operation.name": "chat",
+            "gen_ai.provider.name": _PROVIDERS.get(provider, provider),
+            "gen_ai.request.model": model,
+        }
+        base_url = ((serialized or {}).get("kwargs") or {}).get("base_url")
+        if isinstance(base_url, str):
+            parts = urlsplit(base_url)
+            if parts.hostname:
+                common["server.address"] = parts.hostname
+                common["server.port"] = parts.port or (443 if parts.scheme == "https" else 80)
+        attributes = dict(common)
+        for key, attribute in (
+            ("temperature", "gen_ai.request.temperature"),
+            ("max_tokens", "gen_ai.request.max_tokens"),
+            ("top_p", "gen_ai.request.top_p"),
+        ):
+            if params.get(key) is not None:
+                attributes[attribute] = params[key]
+        stop = params.get("stop")
+        if stop:
+            attributes["gen_ai.request.stop_sequences"] = (
+                [stop] if isinstance(stop, str) else list(stop)
+            )
+        if self.capture_content and messages:
+            attributes["gen_ai.input.messages"] = json.dumps(
+                [_message_part(m) for m in messages[0]]
+            )
+        self._begin(run_id, parent_run_id, f"chat {model}".strip(), True, attributes, common)
+
+    def on_llm_end(self, response: Any, *, run_id: UUID, **_: Any) -> None:
+        run = self._finish(run_id)
+        if run is None:
+            return
+        span = run.span
+        generations = [g for row in getattr(response, "generations", None) or () for g in row]
+        message = getattr(generations[0], "message", None) if generations else None
+        meta = getattr(message, "response_metadata", None) or {}
+        model = meta.get("model_name") or meta.get("model")
+        if model:
+            span.set_attribute("gen_ai.response.model", model)
+            if run.metric_attributes is not None:
+                run.metric_attributes["gen_ai.response.model"] = model
+        if meta.get("id"):
+            span.set_attribute("gen_ai.response.id", str(meta["id"]))
+        reasons = [
+            str(g.generation_info["finish_reason"])
+            for g in generations
+            if (getattr(g, "generation_info", None) or {}).get("finish_reason") is not None
+        ]
+        if reasons:
+            span.set_attribute("gen_ai.response.finish_reasons", reasons)
+        usage = getattr(message, "usage_metadata", None) or {}
+        self._record_duration(run)
+        for key, kind in (("input_tokens", "input"), ("output_tokens", "output")):
+            if usage.get(key) is None:
+                continue
+            span.set_attribute(f"gen_ai.usage.{key}", usage[key])
+            if run.metric_attributes is not None:
+                self._tokens.record(
+                    usage[key], {**run.metric_attributes, "gen_ai.token.type": kind}
+                )
+        if self.capture_content and message is not None:
+            span.set_attribute("gen_ai.output.messages", json.dumps([_message_part(message)]))
+        span.end()
+
+    def on_llm_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
+        run = self._finish(run_id, error)
+        if run is not None:
+            self._record_duration(run)
+            run.span.end()
+
+    # ---- what happened inside a call (http retries, rate-limit waits) --------------------
+
+    def on_retry(self, retry_state: Any, *, run_id: UUID, **_: Any) -> None:
+        run = self._open.get(run_id)
+        if run is None:
+            return
+        outcome = getattr(retry_state, "outcome", None)
+        error = outcome.exception() if outcome is not None and outcome.failed else None
+        action = getattr(retry_state, "next_action", None)
+        attributes: dict[str, Any] = {"gen_ai.client.attempt": retry_state.attempt_number}
+        if action is not None:
+            attributes["gen_ai.client.retry_delay"] = float(action.sleep)
+        if error is not None:
+            attributes["error.type"] = _error_type(error)
+        run.span.add_event("gen_ai.client.retry", attributes)
+
+    def on_rate_limit_wait(self, seconds: float, *, run_id: UUID, **_: Any) -> None:
+        run = self._open.get(run_id)
+        if run is not None:
+            run.span.add_event("gen_ai.client.rate_limit_wait", {"gen_ai.client.wait": seconds})
+
+    # ---- tools -------------------------------------------------------------------------
+
+    def on_tool_start(
+        self,
+        serialized: dict[str, Any] | None,
+        input_str: str,
+        *,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        name: str | None = None,
+        **_: Any,
+    ) -> None:
+        tool = name or (serialized or {}).get("name") or "tool"
+        attributes = {"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool}
+        self._begin(run_id, parent_run_id, f"execute_tool {tool}", False, attributes)
+
+    def on_tool_end(self, output: Any, *, run_id: UUID, **_: Any) -> None:
+        self.on_chain_end(output, run_id=run_id)
+
+    def on_tool_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
+        self.on_chain_error(error, run_id=run_id)
+
+
+def _error_type(error: BaseException) -> str:
+    """`error.type`: the class name (chatplex's own, not an SDK class it was widened to)."""
+    cls = type(error)
+    for base in cls.__mro__:
+        if base.__module__.startswith("chatplex"):
+            return base.__name__
+    return cls.__qualname__
+
+
+def _message_part(message: Any) -> dict[str, Any]:
+    """A message in the conventions' content shape: role and text parts, tool calls."""
+    roles = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
+    kind = getattr(message, "type", "")
+    parts: list[dict[str, Any]] = []
+    text = getattr(message, "text", "")
+    if text:
+        parts.append({"type": "text", "content": text})
+    for call in getattr(message, "tool_calls", None) or ():
+        parts.append(
+            {
+                "type": "tool_call",
+                "id": call.get("id"),
+                "name": call.get("name"),
+                "arguments": call.get("args"),
+            }
+        )
+    return {"role": roles.get(kind, kind), "parts": parts}
+
+
+_INSTRUMENTED: list[OTelTracer] = []
+
+
+def instrument(
+    tracer_provider: TracerProvider | None = None,
+    meter_provider: MeterProvider | None = None,
+    capture_content: bool | None = None,
+) -> OTelTracer:
+    """Trace every chatplex call with OpenTelemetry (see the module docstring); calling it
+    again replaces the previous instrumentation. Returns the tracer."""
+    from ..core.tracers import add_tracer
+
+    uninstrument()
+    tracer = OTelTracer(tracer_provider, meter_provider, capture_content)
+    _INSTRUMENTED.append(tracer)
+    add_tracer(tracer)
+    return tracer
+
+
+def uninstrument() -> None:
+    """Stop tracing chatplex calls with OpenTelemetry."""
+    from ..core.tracers import remove_tracer
+
+    while _INSTRUMENTED:
+        remove_tracer(_INSTRUMENTED.pop())

@@ -1,0 +1,147 @@
+"""Inputs and outputs as LangChain's tracer sends them to LangSmith, built from chatplex's
+(or LangChain's) objects, without LangChain.
+
+- a chat model's input messages and reply: LangChain's `dumpd` form (`{"lc": 1, "type":
+  "constructor", "id": [...], "kwargs": {...}}`), built here (chatplex's own `to_json()`
+  goes through langchain-core, which a LangSmith user need not have);
+- the reply as an `LLMResult` dict (`generations`, `llm_output`, `run`, `type`);
+- any other value (a chain's input, a prompt's output, a parser's input message) as the
+  `langsmith` client would serialize LangChain's object: messages as their fields without
+  the empty ones (`content`, `additional_kwargs`, `response_metadata`, `type`, ...),
+  prompt values as `{"messages": [...]}` / `{"text": ...}`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["chain_inputs", "chain_outputs", "dumpd", "jsonable", "llm_result", "usage_of"]
+
+
+#: Fields LangChain's serializer keeps even when empty (set by its AIMessage validator).
+_ALWAYS = frozenset({"content", "type", "tool_calls", "invalid_tool_calls"})
+
+
+def dumpd(message: Any) -> Any:
+    """LangChain's `dumpd(message)` (its serializer's constructor form), built without
+    LangChain: the class name under `langchain.schema.messages`, and the fields LangChain
+    keeps (the set ones: empty and None fields left out, as its `to_json` leaves out
+    defaults). A LangChain message is asked for its own `to_json()`."""
+    if type(message).__module__.startswith("langchain_core"):
+        return message.to_json()
+    dump = getattr(message, "model_dump", None)
+    if not callable(dump):
+        return jsonable(message)
+    fields = dump()
+    kwargs = {k: v for k, v in fields.items() if k in _ALWAYS or v not in (None, {}, [], "")}
+    if fields.get("type") not in ("ai", "AIMessageChunk"):
+        kwargs.pop("tool_calls", None)
+        kwargs.pop("invalid_tool_calls", None)
+    name = next(
+        (k.__name__ for k in type(message).__mro__ if k.__module__.startswith("chatplex.")),
+        type(message).__name__,
+    )
+    return {
+        "lc": 1,
+        "type": "constructor",
+        "id": ["langchain", "schema", "messages", name],
+        "kwargs": kwargs,
+    }
+
+
+def jsonable(value: Any) -> Any:
+    """`value` as plain JSON data (what LangSmith shows for a LangChain object)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    messages = getattr(value, "messages", None)
+    if isinstance(messages, list) and hasattr(value, "to_messages"):  # ChatPromptValue
+        return {"messages": [jsonable(m) for m in messages]}
+    text = getattr(value, "text", None)
+    if isinstance(text, str) and hasattr(value, "to_messages"):  # StringPromptValue
+        return {"text": text}
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):  # messages (chatplex's and LangChain's), pydantic models
+        try:
+            fields = dump()
+        except TypeError:
+            fields = None
+        if isinstance(fields, dict):
+            return {k: jsonable(v) for k, v in fields.items() if v is not None}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, BaseException):
+        return repr(value)
+    return repr(value)
+
+
+def chain_inputs(inputs: Any) -> dict[str, Any]:
+    """A chain run's `inputs` as LangChain records them: a dict as it is, anything else
+    under `input`."""
+    if isinstance(inputs, Mapping):
+        return {str(k): jsonable(v) for k, v in inputs.items()}
+    return {"input": jsonable(inputs)}
+
+
+def chain_outputs(outputs: Any) -> dict[str, Any]:
+    """A chain run's `outputs`: a dict as it is, anything else under `output`."""
+    if isinstance(outputs, Mapping):
+        return {str(k): jsonable(v) for k, v in outputs.items()}
+    return {"output": jsonable(outputs)}
+
+
+def llm_result(result: Any) -> dict[str, Any]:
+    """`on_llm_end`'s `LLMResult` as LangChain's tracer records it."""
+    rows = []
+    for row in getattr(result, "generations", None) or ():
+        out = []
+        for generation in row:
+            message = getattr(generation, "message", None)
+            item: dict[str, Any] = {
+                "text": getattr(generation, "text", ""),
+                # Plain data already (the client's serializer takes it as it is).
+                "generation_info": getattr(generation, "generation_info", None),
+                "type": getattr(generation, "type", "ChatGeneration"),
+            }
+            if message is not None:
+                item["message"] = dumpd(message)
+            out.append(item)
+        rows.append(out)
+    return {
+        "generations": rows,
+        "llm_output": getattr(result, "llm_output", None),
+        "run": None,
+        "type": "LLMResult",
+    }
+
+
+def usage_of(result: Any) -> dict[str, Any] | None:
+    """The reply's `usage_metadata` (summed over generations), as LangChain's tracer
+    adds it to the run's metadata."""
+    total: dict[str, Any] | None = None
+    for row in getattr(result, "generations", None) or ():
+        for generation in row:
+            usage = getattr(getattr(generation, "message", None), "usage_metadata", None)
+            if not usage:
+                continue
+            usage = dict(usage)
+            total = usage if total is None else _add(total, usage)
+    return total
+
+
+def _add(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
+    out = dict(left)
+    for key, value in right.items():
+        old = out.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            out[key] = _add(old, value)
+        elif isinstance(old, (int, float)) and isinstance(value, (int, float)):
+            out[key] = old + value
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,104 @@
+"""A watched call's retries and rate-limit waits reach its run's handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from chatplex.chat.callbacks import ChatModelRun
+from chatplex.chat.observed import MIN_WAIT, ObservedBudget, ObservedRetry, observe, tell
+from chatplex.core.retry import retry_policy
+from chatplex.errors import BadRequestError, ServerError
+
+
+class Handler:
+    def __init__(self) -> None:
+        self.retries: list[Any] = []
+        self.waits: list[float] = []
+
+    def on_retry(self, retry_state: Any, **kw: Any) -> None:
+        self.retries.append((retry_state, kw["run_id"]))
+
+    def on_rate_limit_wait(self, seconds: float, **kw: Any) -> None:
+        self.waits.append(seconds)
+
+
+class AsyncHandler:
+    called = False
+
+    async def on_retry(self, retry_state: Any, **kw: Any) -> None:
+        AsyncHandler.called = True
+
+
+def run_with(*handlers: Any) -> ChatModelRun:
+    return ChatModelRun(list(handlers), {}, "Model")
+
+
+def test_a_retry_is_told_with_tenacitys_state() -> None:
+    handler = Handler()
+    run = run_with(handler)
+    policy = ObservedRetry(retry_policy(max_retries=2, jitter=0.0), run)
+    error = ServerError("down")
+    assert policy.delay(error, 1) == 0.5
+    ((state, run_id),) = handler.retries
+    assert run_id == run.run_id
+    assert state.attempt_number == 1 and state.next_action.sleep == 0.5
+    assert state.outcome.failed and state.outcome.exception() is error
+    assert policy.sleep is retry_policy(max_retries=2, jitter=0.0).sleep
+
+
+def test_giving_up_is_not_a_retry() -> None:
+    handler = Handler()
+    policy = ObservedRetry(retry_policy(max_retries=2), run_with(handler))
+    assert policy.delay(BadRequestError("bad"), 1) is None
+    assert policy.delay(ServerError("down"), 3) is None
+    assert handler.retries == []
+
+
+def test_async_handlers_are_not_called_from_inside_the_http_loop() -> None:
+    handler = Handler()
+    run = run_with(AsyncHandler(), handler)
+    tell(run, "on_retry", object())
+    assert not AsyncHandler.called and len(handler.retries) == 1
+    assert len(run.handlers) == 2  # restored
+
+
+class SlowBudget:
+    max_pause = 7.0
+
+    def acquire(self, tokens: int, deadline: float | None = None) -> str:
+        time.sleep(0.01)
+        return "permit"
+
+    async def aacquire(self, tokens: int, deadline: float | None = None) -> str:
+        await asyncio.sleep(0.01)
+        return "apermit"
+
+
+class QuickBudget(SlowBudget):
+    def acquire(self, tokens: int, deadline: float | None = None) -> str:
+        return "permit"
+
+
+def test_a_slow_permit_is_a_wait_and_a_quick_one_is_not() -> None:
+    handler = Handler()
+    run = run_with(handler)
+    budget = ObservedBudget(SlowBudget(), run)
+    assert budget.acquire(5) == "permit"
+    assert asyncio.run(budget.aacquire(5)) == "apermit"
+    assert len(handler.waits) == 2 and all(w >= 0.01 for w in handler.waits)
+    assert budget.max_pause == 7.0  # the rest is the budget's
+    ObservedBudget(QuickBudget(), run).acquire(1)
+    assert len(handler.waits) == 2 and MIN_WAIT > 0
+
+
+def test_observe_wraps_only_what_exists_and_only_for_handlers() -> None:
+    run = run_with(Handler())
+    retry, budget = observe(run, None, None)
+    assert retry is None and budget is None
+    policy = retry_policy()
+    wrapped, _ = observe(run, policy, None)
+    assert isinstance(wrapped, ObservedRetry)
+    listeners_only = ChatModelRun([], {}, "Model", listeners=[])
+    assert observe(listeners_only, policy, SlowBudget)[0] is policy

@@ -1,0 +1,35 @@
+"""bench/bench_tracing.py runs end to end (tiny counts) and its checks hold."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "bench_tracing.py"
+
+
+def test_bench_tracing_quick_run(tmp_path: Path) -> None:
+    out_file = tmp_path / "tracing.json"
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--out", str(out_file)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "| workload | off | LangSmith on | OTel on |" in done.stdout
+    result = json.loads(out_file.read_text())
+    # Off loads neither library; each mode loads its own.
+    assert result["loaded"]["off"] == []
+    assert "langsmith" in result["loaded"]["langsmith"]
+    assert result["loaded"]["otel"] == ["opentelemetry"]
+    cpu = result["cpu_us_per_request"]
+    assert set(cpu) == {"invoke", "chain", "langchain-chain"}
+    assert all(v > 0 for row in cpu.values() for v in row.values())
+    # Every row of every traced `chatplex run` reached the fake LangSmith endpoint.
+    rows = result["settings"]["rows"]
+    assert result["bulk_traced_runs"] == [rows] * result["settings"]["repeat"]
+    assert result["bulk_wall_ratio"] > 0 and result["hook_check_ns"] >= 0

@@ -1,0 +1,85 @@
+"""enable_from_env: the switches LangChain users already set, read once."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from chatplex import tracing
+from chatplex.core.tracers import remove_tracer, tracers
+from chatplex.tracing.langsmith import LangSmithTracer
+
+
+@pytest.fixture(autouse=True)
+def clean() -> Iterator[None]:
+    yield
+    for tracer in tracers():
+        remove_tracer(tracer)
+
+
+@pytest.mark.parametrize("value", ["true", "1", "TRUE", " yes "])
+def test_truthy(value: str) -> None:
+    assert tracing.truthy(value)
+
+
+@pytest.mark.parametrize("value", [None, "", "false", "0", "no"])
+def test_not_truthy(value: str | None) -> None:
+    assert not tracing.truthy(value)
+
+
+def test_off_by_default() -> None:
+    assert tracing.enable_from_env({}) == []
+    assert tracing.enable_from_env({"LANGSMITH_TRACING": "false"}) == []
+    assert tracers() == ()
+
+
+@pytest.mark.parametrize("name", ["LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2"])
+def test_langsmith_switch(name: str) -> None:
+    pytest.importorskip("langsmith")
+    assert tracing.enable_from_env({name: "true"}) == ["langsmith"]
+    assert tracing.enable_from_env({name: "true"}) == ["langsmith"]  # once
+    (tracer,) = tracers()
+    assert isinstance(tracer, LangSmithTracer)
+    # The client's import was started in the background (the first run needs it).
+    for thread in threading.enumerate():
+        if thread.name == "chatplex-import-langsmith.run_trees":
+            thread.join(timeout=60)
+    assert "langsmith.run_trees" in sys.modules
+
+
+def test_otel_switch() -> None:
+    pytest.importorskip("opentelemetry")
+    from chatplex.tracing.otel import OTelTracer, uninstrument
+
+    try:
+        assert tracing.enable_from_env({"CHATPLEX_OTEL": "1"}) == ["otel"]
+        assert any(isinstance(t, OTelTracer) for t in tracers())
+    finally:
+        uninstrument()
+
+
+def test_a_switch_without_its_package_warns_and_skips(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(tracing.importlib.util, "find_spec", lambda name: None)
+    with caplog.at_level(logging.WARNING, logger="chatplex.tracing"):
+        assert tracing.enable_from_env({"LANGSMITH_TRACING": "true", "CHATPLEX_OTEL": "1"}) == []
+    assert "chatplex[langsmith]" in caplog.text and "chatplex[otel]" in caplog.text
+
+
+def test_import_chatplex_loads_neither_library_when_off() -> None:
+    code = (
+        "import sys, chatplex\n"
+        "chatplex.init_chat_model('fake:any', responses=['x']).invoke('hi')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('langsmith', 'opentelemetry') or m.startswith('chatplex.tracing')))"
+    )
+    env = {"PATH": "/usr/bin", "PYTHONPATH": ":".join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

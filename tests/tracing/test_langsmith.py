@@ -1,0 +1,386 @@
+"""LangSmithTracer against a fake LangSmith endpoint: the same run trees as LangChain's.
+
+The same `prompt | model | parser` chain runs with langchain-openai's `ChatOpenAI` under
+LangChain's `LangChainTracer` and with chatplex's `ChatOpenAI` under chatplex's tracer,
+both against the mock server; the runs the `langsmith` client posts to a local endpoint
+are compared: shape, names, run types, tags, token usage, `ls_*` metadata, errors.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("langsmith")
+pytest.importorskip("langchain_openai")
+
+import langsmith  # noqa: E402
+
+from chatplex.core.tracers import add_tracer, remove_tracer, tracers  # noqa: E402
+from chatplex.testing import MockServer  # noqa: E402
+from chatplex.tracing.langsmith import LangSmithTracer, wait_for_all_tracers  # noqa: E402
+
+from .fake_langsmith import FakeLangSmith, tree  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+FAULT_400 = {"x-mock-fault": "status=400;message=no such thing"}
+
+
+@pytest.fixture(scope="module")
+def mock() -> Any:
+    with MockServer() as server:
+        yield server
+
+
+@pytest.fixture()
+def endpoint() -> Any:
+    with FakeLangSmith() as fake:
+        yield fake
+
+
+@pytest.fixture()
+def client(endpoint: FakeLangSmith) -> langsmith.Client:
+    return langsmith.Client(api_url=endpoint.url, api_key="lsv2-fake-key-123")
+
+
+@pytest.fixture()
+def chatplex_tracer(client: langsmith.Client) -> Any:
+    tracer = LangSmithTracer(client=client, project_name="compare")
+    add_tracer(tracer)
+    yield tracer
+    tracer.flush()  # nothing left waiting for an endpoint that is about to close
+    remove_tracer(tracer)
+
+
+def shape(run: dict[str, Any]) -> dict[str, Any]:
+    """What must match between LangChain's runs and chatplex's."""
+    meta = (run.get("extra") or {}).get("metadata") or {}
+    out: dict[str, Any] = {
+        "name": run["name"],
+        "run_type": run["run_type"],
+        "tags": sorted(run.get("tags") or []),
+        # The error's class is each library's (LangChain: OpenAIInvalidRequestError), the
+        # status in its text is the same.
+        "error": run.get("error") and ("400" in run["error"] or run["error"][:40]),
+        "children": [shape(c) for c in run["children"]],
+    }
+    if run["run_type"] == "llm":
+        out["ls"] = {k: meta.get(k) for k in ("ls_provider", "ls_model_name", "ls_model_type")}
+        out["usage_metadata"] = {
+            k: v
+            for k, v in (meta.get("usage_metadata") or {}).items()
+            if k in ("input_tokens", "output_tokens", "total_tokens")
+        }
+        message = (run.get("outputs") or {}).get("generations", [[{}]])[0][0].get("message")
+        if not run.get("error"):
+            out["reply"] = message and message["kwargs"]["content"]
+        out["inputs"] = [m["kwargs"] for m in run["inputs"]["messages"][0]]
+    else:
+        inputs = run.get("inputs") or {}
+        value = inputs.get("input")
+        if isinstance(value, dict) and "content" in value:  # a message: ids, metadata differ
+            inputs = {"input": {k: value[k] for k in ("content", "type", "tool_calls")}}
+        out["inputs"] = inputs
+        out["outputs"] = (run.get("outputs") or {}).get("output")
+    return out
+
+
+def langchain_chain(base_url: str, headers: dict[str, str] | None = None) -> Any:
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+    from langchain_openai import ChatOpenAI
+
+    prompt = ChatPromptTemplate.from_messages([("system", "be brief"), ("human", "{q}")])
+    model = ChatOpenAI(
+        model="gpt-4o-mini",
+        base_url=base_url,
+        api_key="sk-test",  # type: ignore[arg-type]
+        temperature=0,
+        max_retries=0,
+        default_headers=headers,
+    )
+    return prompt | model | StrOutputParser()
+
+
+def chatplex_chain(base_url: str, headers: dict[str, str] | None = None) -> Any:
+    from chatplex import ChatOpenAI, ChatPromptTemplate, StrOutputParser
+
+    prompt = ChatPromptTemplate.from_messages([("system", "be brief"), ("human", "{q}")])
+    model = ChatOpenAI(
+        model="gpt-4o-mini",
+        base_url=base_url,
+        api_key="sk-test",
+        temperature=0,
+        max_retries=0,
+        default_headers=headers,
+    )
+    return prompt | model | StrOutputParser()
+
+
+def langchain_trees(client: langsmith.Client, endpoint: FakeLangSmith, run: Any) -> list[Any]:
+    from langchain_core.tracers import LangChainTracer
+
+    tracer = LangChainTracer(client=client, project_name="compare")
+    run({"callbacks": [tracer]})
+    client.flush()
+    trees = tree(endpoint.runs)
+    endpoint.clear()
+    return trees
+
+
+def chatplex_trees(client: langsmith.Client, endpoint: FakeLangSmith, run: Any) -> list[Any]:
+    run(None)
+    wait_for_all_tracers()
+    trees = tree(endpoint.runs)
+    endpoint.clear()
+    return trees
+
+
+def test_the_chain_makes_the_run_tree_langchain_makes(
+    mock: MockServer, endpoint: FakeLangSmith, client: langsmith.Client, chatplex_tracer: Any
+) -> None:
+    lc = langchain_chain(mock.openai_base_url)
+    ours = chatplex_chain(mock.openai_base_url)
+    remove_tracer(chatplex_tracer)  # LangChain's run first, without ours listening
+    expected = langchain_trees(client, endpoint, lambda cfg: lc.invoke({"q": "hi"}, cfg))
+    add_tracer(chatplex_tracer)
+    got = chatplex_trees(client, endpoint, lambda cfg: ours.invoke({"q": "hi"}, cfg))
+    assert len(expected) == len(got) == 1
+    assert [shape(t) for t in got] == [shape(t) for t in expected]
+    root = got[0]
+    assert root["session_name"] == "compare"
+    llm = root["children"][1]
+    assert llm["extra"]["metadata"]["usage_metadata"]["input_tokens"] > 0
+    assert llm["extra"]["metadata"]["ls_temperature"] == 0
+    assert llm["trace_id"] == root["id"] and llm["parent_run_id"] == root["id"]
+    assert llm["dotted_order"].startswith(root["dotted_order"] + ".")
+    assert [e["name"] for e in llm["events"]] == ["start", "end"]
+
+
+def test_a_failing_call_is_reported_as_langchain_reports_it(
+    mock: MockServer, endpoint: FakeLangSmith, client: langsmith.Client, chatplex_tracer: Any
+) -> None:
+    lc = langchain_chain(mock.openai_base_url, FAULT_400)
+    ours = chatplex_chain(mock.openai_base_url, FAULT_400)
+
+    def failing(chain: Any) -> Any:
+        def run(cfg: Any) -> None:
+            with pytest.raises(Exception, match="400|no such thing"):
+                chain.invoke({"q": "hi"}, cfg)
+
+        return run
+
+    remove_tracer(chatplex_tracer)
+    expected = langchain_trees(client, endpoint, failing(lc))
+    add_tracer(chatplex_tracer)
+    got = chatplex_trees(client, endpoint, failing(ours))
+    assert [shape(t) for t in got] == [shape(t) for t in expected]
+    assert got[0]["error"].startswith("BadRequestError(")
+    llm = got[0]["children"][1]
+    assert "no such thing" in llm["error"] and "Traceback" in llm["error"]
+    assert "sk-test" not in str(endpoint.runs) and "sk-test" not in str(got)
+
+
+async def test_async_stream_and_batch_are_traced_with_the_same_tree(
+    mock: MockServer, endpoint: FakeLangSmith, client: langsmith.Client, chatplex_tracer: Any
+) -> None:
+    chain = chatplex_chain(mock.openai_base_url)
+    pieces = [p async for p in chain.astream({"q": "hi"})]
+    assert "".join(pieces) == "Echo: hi"
+    await chain.abatch([{"q": "a"}, {"q": "b"}])
+    wait_for_all_tracers()
+    roots = tree(endpoint.runs)
+    assert len(roots) == 3
+    for root in roots:
+        assert root["name"] == "RunnableSequence" and not root.get("error")
+        kinds = [(c["name"], c["run_type"]) for c in root["children"]]
+        assert kinds == [
+            ("ChatPromptTemplate", "prompt"),
+            ("ChatOpenAI", "llm"),
+            ("StrOutputParser", "parser"),
+        ]
+        usage = root["children"][1]["extra"]["metadata"]["usage_metadata"]
+        assert usage["total_tokens"] == usage["input_tokens"] + usage["output_tokens"]
+    assert sorted(r["outputs"]["output"] for r in roots) == ["Echo: a", "Echo: b", "Echo: hi"]
+
+
+def test_anthropic_runs_carry_its_provider(
+    mock: MockServer, endpoint: FakeLangSmith, client: langsmith.Client, chatplex_tracer: Any
+) -> None:
+    from chatplex import ChatAnthropic
+
+    model = ChatAnthropic(model="claude-sonnet-4-5", base_url=mock.anthropic_base_url, api_key="k")
+    model.invoke("hi")
+    wait_for_all_tracers()
+    (run,) = tree(endpoint.runs)
+    assert run["run_type"] == "llm" and run["name"] == "ChatAnthropic"
+    meta = run["extra"]["metadata"]
+    assert meta["ls_provider"] == "anthropic" and meta["ls_model_name"] == "claude-sonnet-4-5"
+    assert meta["usage_metadata"]["output_tokens"] > 0
+
+
+def test_retries_are_events_of_the_model_run(
+    mock: MockServer, endpoint: FakeLangSmith, client: langsmith.Client, chatplex_tracer: Any
+) -> None:
+    from chatplex import ChatOpenAI
+    from chatplex.http import retry_policy
+
+    model = ChatOpenAI(
+        model="m",
+        base_url=mock.openai_base_url,
+        api_key="k",
+        default_headers={"x-mock-fault": "status=503"},
+        retry_policy=retry_policy(max_retries=2, initial_delay=0.001, max_delay=0.002),
+    )
+    with pytest.raises(Exception, match="503"):
+        model.invoke("hi")
+    wait_for_all_tracers()
+    (run,) = tree(endpoint.runs)
+    retries = [e for e in run["events"] if e["name"] == "retry"]
+    assert [e["kwargs"]["attempt"] for e in retries] == [1, 2]
+    assert retries[0]["kwargs"]["exception_type"].endswith("Error")
+    assert run["events"][-1]["name"] == "error"
+
+
+def test_chatchatplex_inside_langchain_appears_once(
+    mock: MockServer, endpoint: FakeLangSmith, client: langsmith.Client, chatplex_tracer: Any
+) -> None:
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+    from langchain_core.tracers import LangChainTracer
+
+    from chatplex import ChatOpenAI
+    from chatplex.langchain import ChatChatplex
+
+    inner = ChatOpenAI(model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="k")
+    chain = ChatPromptTemplate.from_messages([("human", "{q}")]) | ChatChatplex.from_model(inner)
+    chain = chain | StrOutputParser()
+    lc_tracer = LangChainTracer(client=client, project_name="compare")
+    assert chain.invoke({"q": "hi"}, {"callbacks": [lc_tracer]}) == "Echo: hi"
+    wait_for_all_tracers()
+    roots = tree(endpoint.runs)
+    assert len(endpoint.runs) == 4  # chain, prompt, llm, parser: the model once
+    assert len(roots) == 1
+    assert [c["run_type"] for c in roots[0]["children"]] == ["prompt", "llm", "parser"]
+
+
+def test_a_langchain_tool_in_a_chatplex_chain_nests_and_is_sent_once(
+    mock: MockServer, endpoint: FakeLangSmith, client: langsmith.Client, chatplex_tracer: Any
+) -> None:
+    """LangChain's tool reports to LangChain's tracer (which LangChain would add from the
+    environment anyway), told where the chatplex run around it sits."""
+    from langchain_core.tools import tool
+
+    from chatplex import ChatOpenAI
+
+    @tool
+    def shout(text: str) -> str:
+        """Upper-case the text."""
+        return text.upper()
+
+    model = ChatOpenAI(model="m", base_url=mock.openai_base_url, api_key="k").bind_tools([shout])
+    chain = model | (lambda message: message.tool_calls[0]["args"]) | shout
+    assert chain.invoke("use the tool") == "X"
+    wait_for_all_tracers()
+    (root,) = tree(endpoint.runs)
+    kinds = [(c["name"], c["run_type"]) for c in root["children"]]
+    assert kinds == [("ChatOpenAI", "llm"), ("RunnableLambda", "chain"), ("shout", "tool")]
+    tool_run = root["children"][2]
+    assert tool_run["trace_id"] == root["id"] and tool_run["outputs"] == {"output": "X"}
+    assert tool_run["dotted_order"].startswith(root["dotted_order"] + ".")
+    assert set(endpoint.posted.values()) == {1}  # every run sent once
+
+
+def test_no_tracer_no_run(mock: MockServer, endpoint: FakeLangSmith) -> None:
+    from chatplex import ChatOpenAI
+
+    assert not any(isinstance(t, LangSmithTracer) for t in tracers())
+    ChatOpenAI(model="m", base_url=mock.openai_base_url, api_key="k").invoke("hi")
+    wait_for_all_tracers()
+    assert endpoint.runs == {}
+
+
+def test_the_environment_switches_it_on_for_a_plain_script(
+    mock: MockServer, endpoint: FakeLangSmith
+) -> None:
+    """The user's path: env vars set, `import chatplex`, a call, the script exits."""
+    script = textwrap.dedent(
+        f"""
+        import chatplex
+        from chatplex.tracing.langsmith import wait_for_all_tracers
+        model = chatplex.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        print(model.invoke("hi").text)
+        wait_for_all_tracers()
+        """
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "LANGSMITH_TRACING": "true",
+        "LANGSMITH_ENDPOINT": endpoint.url,
+        "LANGSMITH_API_KEY": "lsv2-secret-key-xyz",
+        "LANGSMITH_PROJECT": "from-env",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "Echo: hi"
+    assert "lsv2-secret-key-xyz" not in out.stdout + out.stderr
+    (run,) = endpoint.runs.values()
+    assert run["session_name"] == "from-env" and run["run_type"] == "llm"
+    assert any(h.get("x-api-key") == "lsv2-secret-key-xyz" for h in endpoint.headers)
+
+
+def test_a_script_that_just_exits_still_sends_its_runs(
+    mock: MockServer, endpoint: FakeLangSmith
+) -> None:
+    """No flush at the end: the runs waiting to be handed over go at shutdown."""
+    script = textwrap.dedent(
+        f"""
+        import chatplex
+        model = chatplex.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        model.batch(["a", "b", "c"])
+        """
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "LANGSMITH_TRACING": "true",
+        "LANGSMITH_ENDPOINT": endpoint.url,
+        "LANGSMITH_API_KEY": "lsv2-fake",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert len(endpoint.runs) == 3
+
+
+def test_repr_shows_no_key(client: langsmith.Client) -> None:
+    tracer = LangSmithTracer(client=client, project_name="p")
+    assert "lsv2" not in repr(tracer) and repr(tracer) == "LangSmithTracer(project_name='p')"
+
+
+def test_runs_never_ended_are_dropped_oldest_first(
+    monkeypatch: pytest.MonkeyPatch, client: langsmith.Client, endpoint: FakeLangSmith
+) -> None:
+    import uuid
+
+    from chatplex.tracing import langsmith as module
+
+    monkeypatch.setattr(module, "MAX_OPEN_RUNS", 2)
+    tracer = LangSmithTracer(client=client)
+    ids = [uuid.uuid4() for _ in range(4)]
+    for run_id in ids:
+        tracer.on_chain_start({"name": "x"}, {}, run_id=run_id, name="step")
+    assert list(tracer._runs) == ids[2:]
+    tracer.on_chain_end("out", run_id=ids[3])
+    tracer.flush()
+    assert list(endpoint.runs) == [str(ids[3])]

@@ -1,0 +1,322 @@
+"""OTelTracer: spans and metrics per the GenAI semantic conventions, read back with the
+OpenTelemetry SDK's in-memory exporter and metric reader, over the mock server on both
+wires, sync and async: invoke, stream, batch, chains, tools, errors, retries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+pytest.importorskip("opentelemetry.sdk")
+
+from opentelemetry.sdk.metrics import MeterProvider  # noqa: E402
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader  # noqa: E402
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider  # noqa: E402
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E402
+    InMemorySpanExporter,
+)
+from opentelemetry.trace import SpanKind, StatusCode  # noqa: E402
+
+from chatplex import ChatAnthropic, ChatOpenAI, ChatPromptTemplate, StrOutputParser  # noqa: E402
+from chatplex.core.tracers import tracers  # noqa: E402
+from chatplex.http import retry_policy  # noqa: E402
+from chatplex.testing import MockServer  # noqa: E402
+from chatplex.tracing.otel import OTelTracer, instrument, uninstrument  # noqa: E402
+
+
+class Otel:
+    def __init__(self) -> None:
+        self.exporter = InMemorySpanExporter()
+        self.tracer_provider = TracerProvider()
+        self.tracer_provider.add_span_processor(SimpleSpanProcessor(self.exporter))
+        self.reader = InMemoryMetricReader()
+        self.meter_provider = MeterProvider(metric_readers=[self.reader])
+
+    def spans(self) -> list[ReadableSpan]:
+        return list(self.exporter.get_finished_spans())
+
+    def chat_spans(self) -> list[ReadableSpan]:
+        return [s for s in self.spans() if s.name.startswith("chat ")]
+
+    def metrics(self) -> dict[str, list[Any]]:
+        data = self.reader.get_metrics_data()
+        out: dict[str, list[Any]] = {}
+        for resource in data.resource_metrics if data else ():
+            for scope in resource.scope_metrics:
+                for metric in scope.metrics:
+                    out.setdefault(metric.name, []).extend(metric.data.data_points)
+        return out
+
+
+@pytest.fixture(scope="module")
+def mock() -> Iterator[MockServer]:
+    with MockServer() as server:
+        yield server
+
+
+@pytest.fixture()
+def otel() -> Iterator[Otel]:
+    sink = Otel()
+    instrument(sink.tracer_provider, sink.meter_provider, capture_content=False)
+    yield sink
+    uninstrument()
+
+
+WIRES = ["openai", "anthropic"]
+
+
+def model_for(wire: str, mock: MockServer, **settings: Any) -> Any:
+    if wire == "openai":
+        return ChatOpenAI(
+            model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="k", **settings
+        )
+    return ChatAnthropic(
+        model="claude-sonnet-4-5", base_url=mock.anthropic_base_url, api_key="k", **settings
+    )
+
+
+def check_chat_span(span: ReadableSpan, wire: str, mock: MockServer) -> None:
+    attrs = dict(span.attributes or {})
+    model = "gpt-4o-mini" if wire == "openai" else "claude-sonnet-4-5"
+    assert span.name == f"chat {model}"
+    assert span.kind is SpanKind.CLIENT
+    assert attrs["gen_ai.operation.name"] == "chat"
+    assert attrs["gen_ai.provider.name"] == wire
+    assert attrs["gen_ai.request.model"] == model
+    assert str(attrs["gen_ai.response.model"]).startswith(model[:6])
+    assert attrs["gen_ai.response.id"]
+    assert attrs["gen_ai.usage.input_tokens"] > 0 and attrs["gen_ai.usage.output_tokens"] > 0
+    assert list(attrs["gen_ai.response.finish_reasons"]) == (
+        ["stop"] if wire == "openai" else ["end_turn"]
+    )
+    assert attrs["server.address"] == "127.0.0.1" and attrs["server.port"] == mock.port
+    assert "gen_ai.input.messages" not in attrs  # content only when opted in
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_invoke_makes_one_chat_span_and_both_metrics(
+    wire: str, mock: MockServer, otel: Otel
+) -> None:
+    model_for(wire, mock, temperature=0.5, max_tokens=50).invoke("hi")
+    (span,) = otel.spans()
+    check_chat_span(span, wire, mock)
+    attrs = dict(span.attributes or {})
+    assert attrs["gen_ai.request.temperature"] == 0.5 and attrs["gen_ai.request.max_tokens"] == 50
+    metrics = otel.metrics()
+    (duration,) = metrics["gen_ai.client.operation.duration"]
+    assert duration.count == 1 and duration.sum > 0
+    assert duration.attributes["gen_ai.provider.name"] == wire
+    tokens = {
+        p.attributes["gen_ai.token.type"]: p.sum for p in metrics["gen_ai.client.token.usage"]
+    }
+    assert tokens["input"] == attrs["gen_ai.usage.input_tokens"]
+    assert tokens["output"] == attrs["gen_ai.usage.output_tokens"]
+
+
+@pytest.mark.parametrize("wire", WIRES)
+async def test_async_invoke_and_stream(wire: str, mock: MockServer, otel: Otel) -> None:
+    model = model_for(wire, mock)
+    await model.ainvoke("hi")
+    chunks = [c async for c in model.astream("hi")]
+    assert chunks
+    spans = otel.chat_spans()
+    assert len(spans) == 2
+    for span in spans:
+        check_chat_span(span, wire, mock)
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_sync_stream(wire: str, mock: MockServer, otel: Otel) -> None:
+    assert "".join(c.text for c in model_for(wire, mock).stream("hello")) == "Echo: hello"
+    (span,) = otel.spans()
+    check_chat_span(span, wire, mock)
+
+
+@pytest.mark.parametrize("wire", WIRES)
+@pytest.mark.parametrize("use_async", [False, True])
+async def test_batch_is_one_root_span_per_input(
+    wire: str, use_async: bool, mock: MockServer, otel: Otel
+) -> None:
+    if use_async:
+        await model_for(wire, mock).abatch(["a", "b", "c"])
+    else:
+        model_for(wire, mock).batch(["a", "b", "c"])
+    spans = otel.chat_spans()
+    assert len(spans) == 3
+    assert {s.context.trace_id for s in spans}.__len__() == 3
+    assert all(s.parent is None for s in spans)
+
+
+@pytest.mark.parametrize("wire", WIRES)
+async def test_a_chain_is_the_parent_span_of_its_steps(
+    wire: str, mock: MockServer, otel: Otel
+) -> None:
+    prompt = ChatPromptTemplate.from_messages([("human", "{q}")])
+    chain = prompt | model_for(wire, mock) | StrOutputParser()
+    assert await chain.ainvoke({"q": "hi"}) == "Echo: hi"
+    spans = {s.name: s for s in otel.spans()}
+    root = spans["RunnableSequence"]
+    assert root.parent is None and root.kind is SpanKind.INTERNAL
+    steps = [n for n in spans if n != "RunnableSequence"]
+    assert sorted(steps) == sorted(
+        ["ChatPromptTemplate", next(iter(otel.chat_spans())).name, "StrOutputParser"]
+    )
+    for name in steps:
+        assert spans[name].parent is not None
+        assert spans[name].parent.span_id == root.context.span_id
+    assert dict(spans["StrOutputParser"].attributes or {})["chatplex.run_type"] == "parser"
+
+
+def test_a_call_inside_an_application_span_nests_under_it(mock: MockServer, otel: Otel) -> None:
+    tracer = otel.tracer_provider.get_tracer("app")
+    with tracer.start_as_current_span("handle_request") as outer:
+        model_for("openai", mock).invoke("hi")
+    (chat,) = otel.chat_spans()
+    assert chat.parent is not None and chat.parent.span_id == outer.get_span_context().span_id
+
+
+@pytest.mark.parametrize("wire", WIRES)
+@pytest.mark.parametrize("use_async", [False, True])
+async def test_an_error_sets_error_type_and_status(
+    wire: str, use_async: bool, mock: MockServer, otel: Otel
+) -> None:
+    model = model_for(wire, mock, default_headers={"x-mock-fault": "status=400"}, max_retries=0)
+    with pytest.raises(Exception, match="400"):
+        if use_async:
+            await model.ainvoke("hi")
+        else:
+            model.invoke("hi")
+    (span,) = otel.spans()
+    attrs = dict(span.attributes or {})
+    assert attrs["error.type"] == "BadRequestError"
+    assert span.status.status_code is StatusCode.ERROR
+    assert any(e.name == "exception" for e in span.events)
+    (duration,) = otel.metrics()["gen_ai.client.operation.duration"]
+    assert duration.attributes["error.type"] == "BadRequestError"
+    assert "gen_ai.client.token.usage" not in otel.metrics()
+
+
+@pytest.mark.parametrize("wire", WIRES)
+@pytest.mark.parametrize("use_async", [False, True])
+async def test_retries_are_span_events(
+    wire: str, use_async: bool, mock: MockServer, otel: Otel
+) -> None:
+    policy = retry_policy(max_retries=2, initial_delay=0.001, max_delay=0.002, jitter=0.0)
+    model = model_for(
+        wire, mock, default_headers={"x-mock-fault": "status=503"}, retry_policy=policy
+    )
+    with pytest.raises(Exception, match="503"):
+        if use_async:
+            await model.ainvoke("hi")
+        else:
+            model.invoke("hi")
+    (span,) = otel.spans()
+    retries = [e for e in span.events if e.name == "gen_ai.client.retry"]
+    assert [e.attributes["gen_ai.client.attempt"] for e in retries] == [1, 2]
+    assert all(
+        e.attributes["error.type"] == "ServiceUnavailableError"
+        or e.attributes["error.type"].endswith("Error")
+        for e in retries
+    )
+    assert retries[0].attributes["gen_ai.client.retry_delay"] == pytest.approx(0.001)
+
+
+def test_stream_retries_are_span_events_too(mock: MockServer, otel: Otel) -> None:
+    policy = retry_policy(max_retries=1, initial_delay=0.001, max_delay=0.002, jitter=0.0)
+    model = model_for(
+        "openai", mock, default_headers={"x-mock-fault": "status=503"}, retry_policy=policy
+    )
+    with pytest.raises(Exception, match="503"):
+        list(model.stream("hi"))
+    (span,) = otel.spans()
+    assert [e.name for e in span.events].count("gen_ai.client.retry") == 1
+
+
+def test_rate_limit_waits_are_span_events(mock: MockServer, otel: Otel) -> None:
+    from chatplex.http import RateLimit
+
+    # A budget of its own (a key no other test uses): one request in flight.
+    model = ChatOpenAI(
+        model="rate-limited-model",
+        base_url=mock.openai_base_url,
+        api_key="k",
+        rate_limit=RateLimit(max_in_flight=1),
+        default_headers={"x-mock-latency": "0.05"},
+    )
+    model.batch(["one", "two"])  # one waits for the other's permit (>= 50 ms)
+    waits = [e for s in otel.spans() for e in s.events if e.name == "gen_ai.client.rate_limit_wait"]
+    assert waits and waits[-1].attributes["gen_ai.client.wait"] > 0
+
+
+def test_langchain_tools_in_a_chatplex_chain_are_execute_tool_spans(
+    mock: MockServer, otel: Otel
+) -> None:
+    pytest.importorskip("langchain_core")
+    from langchain_core.tools import tool
+
+    @tool
+    def shout(text: str) -> str:
+        """Upper-case the text."""
+        return text.upper()
+
+    model = model_for("openai", mock).bind_tools([shout])
+    chain = model | (lambda message: message.tool_calls[0]["args"]) | shout
+    assert chain.invoke("use the tool please") == "X"
+    spans = {s.name: s for s in otel.spans()}
+    tool_span = spans["execute_tool shout"]
+    attrs = dict(tool_span.attributes or {})
+    assert attrs["gen_ai.operation.name"] == "execute_tool" and attrs["gen_ai.tool.name"] == "shout"
+    assert tool_span.parent is not None
+    assert tool_span.parent.span_id == spans["RunnableSequence"].context.span_id
+
+
+def test_message_content_only_when_opted_in(mock: MockServer) -> None:
+    sink = Otel()
+    instrument(sink.tracer_provider, sink.meter_provider, capture_content=True)
+    try:
+        model_for("openai", mock).invoke("secret plans")
+    finally:
+        uninstrument()
+    (span,) = sink.spans()
+    attrs = dict(span.attributes or {})
+    sent = json.loads(str(attrs["gen_ai.input.messages"]))
+    assert sent == [{"role": "user", "parts": [{"type": "text", "content": "secret plans"}]}]
+    got = json.loads(str(attrs["gen_ai.output.messages"]))
+    assert got[0]["role"] == "assistant" and got[0]["parts"][0]["content"] == "Echo: secret plans"
+
+
+def test_the_environment_switch_for_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    sink = Otel()
+    monkeypatch.setenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "true")
+    assert OTelTracer(sink.tracer_provider, sink.meter_provider).capture_content is True
+    monkeypatch.setenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "false")
+    assert OTelTracer(sink.tracer_provider, sink.meter_provider).capture_content is False
+
+
+def test_instrument_replaces_and_uninstrument_removes() -> None:
+    sink = Otel()
+    first = instrument(sink.tracer_provider, sink.meter_provider)
+    second = instrument(sink.tracer_provider, sink.meter_provider)
+    assert first not in tracers() and second in tracers()
+    uninstrument()
+    assert not any(isinstance(t, OTelTracer) for t in tracers())
+
+
+def test_spans_never_ended_are_dropped_oldest_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uuid
+
+    from chatplex.tracing import otel as module
+
+    monkeypatch.setattr(module, "MAX_OPEN_SPANS", 3)
+    sink = Otel()
+    tracer = OTelTracer(sink.tracer_provider, sink.meter_provider)
+    ids = [uuid.uuid4() for _ in range(5)]
+    for run_id in ids:
+        tracer.on_chain_start({"name": "x"}, {}, run_id=run_id, name="step")
+    assert list(tracer._open) == ids[2:]
+    tracer.on_chain_end({}, run_id=ids[0])  # forgotten: nothing to end, no error
+    assert sink.spans() == []
