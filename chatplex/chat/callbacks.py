@@ -90,6 +90,17 @@ class LLMResult:
     type: ClassVar[str] = "LLMResult"
 
 
+#: chatplex's provider names that LangChain's chat models report otherwise as
+#: `ls_provider` (AzureChatOpenAI: "azure", ChatMistralAI: "mistral", ...).
+LS_PROVIDER = {
+    "openai_responses": "openai",
+    "azure_openai": "azure",
+    "mistralai": "mistral",
+    "bedrock_converse": "amazon_bedrock",
+    "bedrock": "amazon_bedrock",
+}
+
+
 def ls_params(params: dict[str, Any]) -> dict[str, Any]:
     """The `ls_*` metadata LangChain's chat models add to their runs (`_get_ls_params`),
     from a call's invocation params.
@@ -99,8 +110,9 @@ def ls_params(params: dict[str, Any]) -> dict[str, Any]:
     {'ls_provider': 'openai', 'ls_model_name': 'gpt-4o', 'ls_model_type': 'chat',
      'ls_temperature': 0, 'ls_stop': ['x']}
     """
+    provider = params.get("provider")
     out = {
-        "ls_provider": params.get("provider"),
+        "ls_provider": LS_PROVIDER.get(provider, provider) if isinstance(provider, str) else None,
         "ls_model_name": params.get("model"),
         "ls_model_type": "chat",
         "ls_temperature": params.get("temperature"),

@@ -410,9 +410,20 @@ class ChatModel(Runnable[Any, AIMessage]):
             extra_body=model.extra_body,
         )
 
+    @property
+    def provider_label(self) -> str:
+        """The provider as users name it (`"groq"`, `"azure_openai"`) where `provider` is
+        its wire (`"openai"`): the adapter's registry name or preset, else its wire."""
+        adapter = self.adapter
+        return str(
+            getattr(adapter, "registry_name", None)
+            or getattr(adapter, "preset", None)
+            or self.provider
+        )
+
     def _invocation_params(self, settings: CallSettings) -> dict[str, Any]:
         return {
-            "provider": self.provider,
+            "provider": self.provider_label,  # traces' `ls_provider`, `gen_ai.provider.name`
             "model": settings.model,
             "temperature": settings.temperature,
             "max_tokens": settings.max_tokens,

@@ -53,6 +53,8 @@ _PROVIDERS = {
     "google_genai": "gcp.gen_ai",
     "google_vertexai": "gcp.vertex_ai",
     "bedrock": "aws.bedrock",
+    "bedrock_converse": "aws.bedrock",
+    "openai_responses": "openai",
     "mistralai": "mistral_ai",
     "groq": "groq",
     "deepseek": "deepseek",

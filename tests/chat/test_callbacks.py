@@ -272,3 +272,13 @@ def test_ls_metadata_reaches_handlers_and_leaves_the_config_alone() -> None:
     assert seen[0]["ls_model_type"] == "chat" and seen[0]["ls_provider"] == "fake"
     assert "ls_temperature" in seen[0] and "ls_stop" not in seen[0]
     assert metadata == {"user": "u1"}  # the caller's dict is not written to
+
+
+def test_ls_provider_names_the_provider_as_langchains_classes_do() -> None:
+    from chatplex.chat.callbacks import ls_params
+
+    assert ls_params({"provider": "groq"})["ls_provider"] == "groq"
+    assert ls_params({"provider": "azure_openai"})["ls_provider"] == "azure"
+    assert ls_params({"provider": "openai_responses"})["ls_provider"] == "openai"
+    assert ls_params({"provider": "bedrock_converse"})["ls_provider"] == "amazon_bedrock"
+    assert ls_params({})["ls_provider"] is None

@@ -327,3 +327,15 @@ async def test_the_adapter_authorizes_every_call_sync_and_async() -> None:
     assert "".join([c.text async for c in model.astream("hi")]) == "ok"
     assert seen == ["sync", "sync", "async", "async"]
     assert adapter.calls == seen
+
+
+def test_invocation_params_name_the_provider_users_chose_not_its_wire() -> None:
+    from chatplex import init_chat_model
+    from chatplex.adapters.base import CallSettings
+
+    groq = init_chat_model("groq:llama-3.3-70b-versatile", api_key="gsk-example")
+    assert groq.provider == "openai" and groq.provider_label == "groq"
+    params = groq._invocation_params(CallSettings(model="llama-3.3-70b-versatile"))
+    assert params["provider"] == "groq"
+    plain = init_chat_model("openai:gpt-4o-mini", api_key="sk-example")
+    assert plain.provider_label == "openai"
