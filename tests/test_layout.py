@@ -66,6 +66,7 @@ CROSS_CUTTING = {
     "test_bench_gemini_smoke.py",  # bench/bench_gemini.py still runs
     "test_bench_ollama_smoke.py",  # bench/bench_ollama.py still runs
     "test_bench_tracing_smoke.py",  # bench/bench_tracing.py still runs
+    "test_bench_served_smoke.py",  # bench/bench_served.py still runs
     "test_secrets.py",  # no key anywhere, over every failure kind, provider and path
     "adapters/test_adapters_stream_tool_calls.py",  # both wires' streamed tool calls
     "langchain/test_standard_suites.py",  # LangChain's own suites over ChatChatplex

@@ -395,4 +395,5 @@ class BedrockStreamParser:
             request_id=self._request_id,
             body=data if data is not None else snippet(event.payload),
             retryable=retryable,
+            rate_limited=error_type == "ThrottlingException",  # the pace learns from it
         )

@@ -37,6 +37,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -85,6 +86,10 @@ class BedrockAdapter:
     """
 
     provider = PROVIDER
+    #: The model this adapter's replies are named by (`for_model`); None on the shared
+    #: adapter. Converse replies do not name their model, so the reply's
+    #: `response_metadata["model_name"]` is the model asked for, as langchain-aws sets it.
+    model: str | None = None
     #: The attempt engine decodes this wire's streams with it (not server-sent events).
     stream_framing: Callable[[], EventStreamDecoder] = EventStreamDecoder
 
@@ -144,6 +149,13 @@ class BedrockAdapter:
         action = "converse-stream" if stream else "converse"
         return f"{self.endpoint_url}/model/{quote(model, safe='')}/{action}"
 
+    def for_model(self, model: str) -> BedrockAdapter:
+        """This adapter for one call to `model`: its replies and streams name that model
+        (a shallow copy: credentials, signer and endpoint are shared)."""
+        view = copy.copy(self)
+        view.model = model
+        return view
+
     # -- request ---------------------------------------------------------------------------
 
     def build_request(
@@ -174,10 +186,10 @@ class BedrockAdapter:
     # -- responses -------------------------------------------------------------------------
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
-        return parse_reply(body, headers, None)
+        return parse_reply(body, headers, self.model)
 
     def stream_parser(self, headers: Mapping[str, str]) -> BedrockStreamParser:
-        return BedrockStreamParser(header_value(headers, REQUEST_ID_HEADER))
+        return BedrockStreamParser(header_value(headers, REQUEST_ID_HEADER), self.model)
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response; never raises, whatever the body."""

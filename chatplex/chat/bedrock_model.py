@@ -90,7 +90,8 @@ class ChatBedrockConverse(ChatModel):
     Deliberate differences from langchain-aws: the reply's `content` is a `str` (a list
     of blocks only when the reply has reasoning, chatplex's `{"type": "reasoning"}`
     blocks); `response_metadata` has no botocore `ResponseMetadata` (it has `request_id`,
-    `stopReason`, `metrics`; no `model_name`: Converse replies do not name the model);
+    `stopReason`, `metrics`; `model_name` is the model asked for, as langchain-aws
+    sets it, since Converse replies do not name the model);
     settings of boto3's client (`client`, `config`) and LangChain-only features
     (`raw_blocks`, `guard_last_turn_only`, `method="prompt_prefill"`) raise with the
     reason. As in langchain-aws, `supports_tool_choice_values` (given, or inferred from

@@ -455,6 +455,9 @@ class ChatModel(Runnable[Any, AIMessage]):
         sync: bool = True,
     ) -> tuple[Adapter, HTTPRequest]:
         adapter = self._require_adapter()
+        for_model = getattr(adapter, "for_model", None)  # replies named by the model asked
+        if for_model is not None:  # for (Bedrock's do not name it)
+            adapter = for_model(settings.model)
         request = adapter.build_request(messages, settings, stream=stream)
         authorize = getattr(adapter, "authorize", None)  # per-call tokens (Azure Entra ID)
         if sync and authorize is not None:

@@ -20,8 +20,11 @@ __all__ = ["release_failed", "stream_used_tokens", "used_tokens"]
 def release_failed(permit: Permit, err: APIError, headers: Mapping[str, str] | None = None) -> None:
     """Hand a failed attempt's permit back: its status (a 429 slows the budget's pace),
     the server's `retry_after` (which pauses the whole budget) and the response's headers
-    (a 429 often announces the limits it enforces)."""
+    (a 429 often announces the limits it enforces). A throttling event inside a 200
+    stream (`StreamError.rate_limited`) counts as the 429 it stands for."""
     status = err.status if err.status is not None and err.status >= 400 else None
+    if status is None and getattr(err, "rate_limited", False):
+        status = 429
     permit.release(status=status, retry_after=err.retry_after, headers=headers)
 
 

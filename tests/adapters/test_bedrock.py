@@ -15,7 +15,7 @@ from chatplex.adapters import adapter_class
 from chatplex.adapters._bedrock_auth import SigV4Signer
 from chatplex.adapters.base import CallSettings
 from chatplex.adapters.bedrock import BedrockAdapter
-from chatplex.adapters.eventstream import EventStreamDecoder
+from chatplex.adapters.eventstream import EventStreamDecoder, EventStreamMessage
 from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
 from chatplex.secret import Secret
@@ -199,6 +199,27 @@ def test_responses_and_errors_go_through_the_adapter() -> None:
     parser = adapter.stream_parser({"x-amzn-requestid": "r-7"})
     with pytest.raises(Exception, match="messageStop"):
         parser.finish()
+
+
+def test_replies_are_named_by_the_model_asked_for() -> None:
+    # Converse replies do not name their model: the per-call adapter names it, as
+    # langchain-aws does (`response_metadata["model_name"]`).
+    shared = keyed()
+    one = shared.for_model("us.anthropic.claude-3-5-haiku-20241022-v1:0")
+    assert shared.model is None and one.budget_key("m") == shared.budget_key("m")
+    message = {"role": "assistant", "content": [{"text": "ok"}]}
+    body = json.dumps({"output": {"message": message}, "stopReason": "end_turn"}).encode()
+    assert "model_name" not in shared.parse_response(body, {}).response_metadata
+    named = one.parse_response(body, {}).response_metadata["model_name"]
+    assert named == "us.anthropic.claude-3-5-haiku-20241022-v1:0"
+    parser = one.stream_parser({})
+    chunk = parser.feed(
+        EventStreamMessage(
+            headers={":message-type": "event", ":event-type": "metadata"},
+            payload=json.dumps({"usage": {"inputTokens": 1, "outputTokens": 1}}).encode(),
+        )
+    )
+    assert chunk is not None and chunk.response_metadata["model_name"] == named
 
 
 def test_docstring_examples() -> None:

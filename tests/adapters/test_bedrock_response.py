@@ -269,13 +269,14 @@ def test_an_exception_message_mid_stream_is_a_typed_stream_error() -> None:
         parser.feed(exception)
     err = caught.value
     assert err.error_type == "ThrottlingException" and err.retryable
+    assert err.rate_limited and err.status is None  # the pace counts it as a 429
     assert "Too many tokens" in err.message and err.request_id == "rid-9"
     validation = EventStreamMessage(
         {":message-type": "exception", ":exception-type": "validationException"}, b"{}"
     )
     with pytest.raises(StreamError) as caught:
         BedrockStreamParser().feed(validation)
-    assert not caught.value.retryable
+    assert not caught.value.retryable and not caught.value.rate_limited
 
 
 def test_a_stream_without_message_stop_is_cut_short() -> None:

@@ -463,6 +463,72 @@ def test_a_failed_attempt_returns_its_status_and_the_servers_retry_after() -> No
     ]
 
 
+def test_a_throttling_event_inside_a_200_stream_is_returned_as_a_429() -> None:
+    permit = Permit()
+    release_failed(permit, StreamError("ThrottlingException: slow", rate_limited=True))  # type: ignore[arg-type]
+    release_failed(permit, StreamError("cut short", retryable=True))  # type: ignore[arg-type]
+    assert [r["status"] for r in permit.released] == [429, None]
+
+
+class FakeClock:
+    """A budget's clock whose sleeps advance it: pacing without waiting."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.t += seconds
+
+    async def asleep(self, seconds: float) -> None:
+        self.t += seconds
+
+
+@parity
+@pytest.mark.parametrize(
+    ("event", "slows"), [("throttlingException", True), ("internalServerException", False)]
+)
+async def test_bedrock_throttling_mid_stream_teaches_the_pace_as_a_429_does(
+    sync: bool, event: str, slows: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    pytest.importorskip("botocore")
+    from chatplex.adapters.base import CallSettings
+    from chatplex.adapters.bedrock import BedrockAdapter
+    from chatplex.messages import HumanMessage
+    from chatplex.testing._mock_wire_bedrock import EVENT_STREAM, encode_message
+
+    for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    headers = {":exception-type": event, ":message-type": "exception"}
+    body = encode_message(headers, b'{"message":"Too many requests, please wait."}')
+    _, handler = scripted(httpx.Response(200, content=body, headers={"content-type": EVENT_STREAM}))
+    adapter = BedrockAdapter(
+        region_name="us-east-1",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    )
+    request = adapter.build_request(
+        [HumanMessage("hi")], CallSettings(model="amazon.nova-lite-v1:0"), stream=True
+    )
+    clock = FakeClock()
+    budget = Budget(
+        RateLimit(requests_per_minute=600), clock=clock.now, sleep=clock.sleep, asleep=clock.asleep
+    )
+    clients = mock_clients(handler)
+    for _ in range(12):  # a share of 429s past the pace's bar once 10 answers came
+        with pytest.raises(StreamError) as caught:
+            await collect(sync, adapter, request, clients=clients, budget=budget)  # type: ignore[arg-type]
+        assert caught.value.status is None  # the status line said 200
+    # A whole share of throttled streams cuts the pace (to half: nothing was accepted to
+    # measure a rate by), as a share of HTTP 429s does; other stream errors do not.
+    assert budget.rate_factor == (0.5 if slows else 1.0)
+
+
 def test_used_tokens_of_a_reply_and_of_a_stream() -> None:
     usage = {"input_tokens": 5, "output_tokens": 2, "total_tokens": 7}
     assert used_tokens(AIMessage("x", usage_metadata=usage)) == 7  # type: ignore[arg-type]

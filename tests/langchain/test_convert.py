@@ -184,3 +184,20 @@ def test_a_translated_stream_merges_to_the_translated_reply(provider: str, quest
     assert merged.usage_metadata == whole.usage_metadata
     for key in ("model_name", "finish_reason"):
         assert merged.response_metadata[key] == whole.response_metadata[key]
+
+
+def test_bedrock_replies_reach_langchain_without_the_converse_mark() -> None:
+    # LangChain's "bedrock_converse" translator reads langchain-aws's content shapes
+    # (tool_use blocks); chatplex's Converse reply is a string plus tool_calls, which
+    # that translator would read as one empty text block and no call.
+    meta = {"model_provider": "bedrock_converse", "stopReason": "tool_use"}
+    reply = AIMessage(content="", tool_calls=[CALL], response_metadata=meta)  # type: ignore[list-item]
+    out = to_langchain_message(reply)
+    assert out.response_metadata == {"stopReason": "tool_use"}
+    assert [b["type"] for b in out.content_blocks] == ["tool_call"]
+    assert reply.response_metadata == meta  # the chatplex reply is left as it was
+    last = AIMessageChunk(content="", response_metadata={"model_provider": "bedrock_converse"})
+    assert "model_provider" not in StreamTranslator().chunk(last).response_metadata
+    # Other providers keep their mark.
+    other = AIMessage(content="hi", response_metadata={"model_provider": "anthropic"})
+    assert to_langchain_message(other).response_metadata == {"model_provider": "anthropic"}

@@ -9,8 +9,10 @@ that needs a chatplex feature still being built (it names the feature and the is
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from _lckit import UNIT_BASE_URL, base_url
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
@@ -24,6 +26,7 @@ MODELS = {
     "google_genai": "gemini-2.5-flash",
     "openai_responses": "gpt-4.1-mini",
     "ollama": "llama3.2",
+    "bedrock_converse": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
 }
 OVERRIDES = {
     "openai": "gpt-4o",
@@ -32,6 +35,7 @@ OVERRIDES = {
     "google_genai": "gemini-2.5-pro",
     "openai_responses": "gpt-4.1",
     "ollama": "qwen3",
+    "bedrock_converse": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
 }
 #: Azure's settings besides the model: the deployment is the model's name (so a
 #: model override calls another deployment), `?api-version=` on every request.
@@ -170,3 +174,67 @@ class TestOllamaWireIntegration(_Integration):
     @property
     def has_tool_choice(self) -> bool:
         return False  # Ollama's API has no tool_choice (langchain-ollama declares the same)
+
+
+#: Bedrock Converse: the fake AWS credentials requests are signed with (SigV4; the mock
+#: checks the header is there, not the signature), and a region; never real ones.
+BEDROCK_CREDENTIALS = {
+    "region_name": "us-east-1",
+    "aws_access_key_id": "AKIDEXAMPLE",
+    "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+}
+
+
+class _BedrockIsolated:
+    """botocore never reads this machine's AWS files, environment or instance metadata."""
+
+    @pytest.fixture(autouse=True)
+    def _isolated_aws(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        for name in (
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_PROFILE",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_BEARER_TOKEN_BEDROCK",
+        ):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+        monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+class TestBedrockWireUnit(_BedrockIsolated, _Unit):
+    provider = "bedrock_converse"
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {
+            "model": f"bedrock_converse:{MODELS['bedrock_converse']}",
+            "endpoint_url": UNIT_BASE_URL,
+            **BEDROCK_CREDENTIALS,
+        }
+
+    @property
+    def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
+        env = {
+            "CHATPLEX_MODEL": f"bedrock_converse:{MODELS['bedrock_converse']}",
+            "AWS_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": BEDROCK_CREDENTIALS["aws_secret_access_key"],
+        }
+        expected = {"model": env["CHATPLEX_MODEL"], "model_name": MODELS["bedrock_converse"]}
+        return env, {}, expected
+
+
+class TestBedrockWireIntegration(_BedrockIsolated, _Integration):
+    provider = "bedrock_converse"
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {
+            "model": f"bedrock_converse:{MODELS['bedrock_converse']}",
+            "endpoint_url": base_url("bedrock_converse"),
+            **BEDROCK_CREDENTIALS,
+        }
