@@ -120,7 +120,6 @@ def _function_calling(
         return BaseChatModel.with_structured_output(llm, schema, include_raw=include_raw, **kwargs)
     # LangChain's binding and parsers, but the wire may answer without the call: that is
     # an error, not None.
-    kwargs.pop("strict", None)
     if kwargs:
         raise ValueError(f"Received unsupported arguments {kwargs}")
     name = convert_to_openai_tool(schema)["function"]["name"]

@@ -24,6 +24,7 @@ MODELS = {
     "google_genai": "gemini-2.5-flash",
     "openai_responses": "gpt-4.1-mini",
     "ollama": "llama3.2",
+    "perplexity": "sonar",
 }
 OVERRIDES = {
     "openai": "gpt-4o",
@@ -32,6 +33,7 @@ OVERRIDES = {
     "google_genai": "gemini-2.5-pro",
     "openai_responses": "gpt-4.1",
     "ollama": "qwen3",
+    "perplexity": "sonar-pro",
 }
 #: Azure's settings besides the model: the deployment is the model's name (so a
 #: model override calls another deployment), `?api-version=` on every request.
@@ -170,3 +172,15 @@ class TestOllamaWireIntegration(_Integration):
     @property
     def has_tool_choice(self) -> bool:
         return False  # Ollama's API has no tool_choice (langchain-ollama declares the same)
+
+
+class TestPerplexityWireIntegration(_Integration):
+    provider = "perplexity"  # Chat Completions at its own root, no tools
+
+    @property
+    def has_tool_calling(self) -> bool:
+        return False  # Sonar takes no tools on Chat Completions (langchain-perplexity's too)
+
+    @property
+    def has_tool_choice(self) -> bool:
+        return False
