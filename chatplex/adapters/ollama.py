@@ -124,6 +124,8 @@ class OllamaAdapter:
     #: `with_structured_output`'s default on this wire: the schema as `format` (Ollama
     #: cannot force a tool call, so "function_calling" may get plain text back).
     structured_output_method = "json_schema"
+    #: Tools are offered, never forced (`chatplex.langchain` reads this).
+    can_force_tool_call = False
 
     def __init__(
         self,

@@ -44,7 +44,13 @@ from .partial_json import parse_json_text, partial_value
 if TYPE_CHECKING:
     from .model import ChatModel
 
-__all__ = ["METHODS", "StructuredOutputError", "StructuredParser", "structured_output"]
+__all__ = [
+    "METHODS",
+    "StructuredOutputError",
+    "StructuredParser",
+    "format_settings",
+    "structured_output",
+]
 
 METHODS = ("function_calling", "json_schema", "json_mode")
 
@@ -337,29 +343,33 @@ def structured_output(
     if method == "function_calling":
         bound = _forced_tool(model, spec, strict)
         parser = StructuredParser(spec, "tool")
-    elif method == "json_schema" and google:
-        # Gemini: generationConfig.responseMimeType + responseJsonSchema (full JSON Schema)
-        bound = model.bind(
-            response_mime_type="application/json", response_json_schema=spec.parameters
-        )
-        parser = StructuredParser(spec, "text")
-    elif method == "json_schema":
-        if anthropic:
-            fmt = {"type": "json_schema", "schema": anthropic_json_schema(spec, schema)}
-            bound = model.bind(output_config={"format": fmt})
-        else:
-            bound = model.bind(response_format=openai_json_schema(spec, schema, strict))
-        # LangChain's OpenAI parser for pydantic schemas takes the whole reply at once.
-        parser = StructuredParser(spec, "text", partials=anthropic or spec.kind != "pydantic")
-    elif google:
-        bound = model.bind(response_mime_type="application/json")
-        parser = StructuredParser(spec, "text")
     else:
-        bound = model.bind(response_format={"type": "json_object"})
-        parser = StructuredParser(spec, "text")
+        bound = model.bind(**format_settings(model.provider, spec, schema, method, strict))
+        # LangChain's OpenAI parser for pydantic schemas takes the whole reply at once.
+        partials = method != "json_schema" or google or anthropic or spec.kind != "pydantic"
+        parser = StructuredParser(spec, "text", partials=partials)
     if include_raw:
         return RunnableParallel(raw=bound) | _WithRaw(parser)
     return bound | parser
+
+
+def format_settings(
+    provider: str, spec: OutputSchema, schema: Any, method: str, strict: bool | None
+) -> dict[str, Any]:
+    """The settings that ask `provider`'s wire for the reply as JSON text, by `method`
+    ("json_schema" or "json_mode", Anthropic's already mapped to "json_schema"), as the
+    provider's LangChain package sends them. `chatplex.langchain` binds the same ones."""
+    if method == "json_schema" and provider in ("google_genai", "google_vertexai"):
+        # Gemini: generationConfig.responseMimeType + responseJsonSchema (full JSON Schema)
+        return {"response_mime_type": "application/json", "response_json_schema": spec.parameters}
+    if method == "json_schema" and provider == "anthropic":
+        fmt = {"type": "json_schema", "schema": anthropic_json_schema(spec, schema)}
+        return {"output_config": {"format": fmt}}
+    if method == "json_schema":
+        return {"response_format": openai_json_schema(spec, schema, strict)}
+    if provider in ("google_genai", "google_vertexai"):
+        return {"response_mime_type": "application/json"}
+    return {"response_format": {"type": "json_object"}}
 
 
 def _forced_tool(model: ChatModel, spec: OutputSchema, strict: bool | None) -> ChatModel:

@@ -14,33 +14,22 @@ constructor parameters: the same names, aliases, checks and refusals (each with 
 reason), and the same requests. The settings of LangChain's `BaseChatModel` (`callbacks`,
 `tags`, `metadata`, `cache`, `rate_limiter`, `name`, `disable_streaming`, ...) and
 `streaming` stay LangChain's, as they are in langchain-openai: LangChain runs them.
-`bind_tools` is `ChatChatplex`'s. `with_structured_output` takes langchain-openai's /
-langchain-anthropic's `method=` (default: the engine's, `json_schema` for OpenAI,
-`function_calling` for Anthropic): `function_calling` is LangChain's own (a forced tool
-call, parsed); `json_schema` sends the provider's structured-output format and
-`json_mode` OpenAI's JSON mode (Anthropic: `json_schema`, as LangChain maps it), the
-reply text parsed by LangChain's JSON / pydantic parsers; `include_raw=True` gives
-`{"raw", "parsed", "parsing_error"}` as LangChain does.
+`bind_tools` and `with_structured_output` are `ChatChatplex`'s: `method=` as
+langchain-openai / langchain-anthropic take it, by default the engine's (`json_schema`
+for OpenAI, `function_calling` for Anthropic; see `chatplex.langchain.structured`).
 """
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any, ClassVar
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
-from langchain_core.runnables import Runnable as LCRunnable
-from langchain_core.runnables import RunnableMap, RunnablePassthrough
-from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
-from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import model_validator
 
 from ..chat import AzureChatOpenAI as AzureEngine
 from ..chat import ChatAnthropic as AnthropicEngine
 from ..chat import ChatModel
 from ..chat import ChatOpenAI as OpenAIEngine
-from ..chat.structured import METHODS
 from .model import ChatChatplex, _with_model_name
 
 __all__ = ["AzureChatOpenAI", "ChatAnthropic", "ChatOpenAI"]
@@ -79,70 +68,6 @@ class _OverChatplex(ChatChatplex):
     @property
     def provider(self) -> str:
         return str(getattr(self.chatplex_model, "provider", None) or self._engine.provider)
-
-    def with_structured_output(
-        self,
-        schema: Any = None,
-        *,
-        method: str | None = None,
-        include_raw: bool = False,
-        strict: bool | None = None,
-        **kwargs: Any,
-    ) -> LCRunnable[Any, Any]:
-        """Replies parsed into `schema`, by `method` (see the module doc)."""
-        method = method or self._engine.structured_output_method
-        if method not in METHODS:
-            raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
-        anthropic = self.provider == "anthropic"
-        if method == "function_calling":
-            return super().with_structured_output(schema, include_raw=include_raw, **kwargs)
-        if kwargs:
-            raise TypeError(f"with_structured_output got unexpected arguments {sorted(kwargs)}")
-        if method == "json_mode" and anthropic:
-            method = "json_schema"
-        if schema is None and method == "json_schema":
-            raise ValueError("method='json_schema' needs a schema (only json_mode works without)")
-        llm = self.bind(
-            **_format_request(schema, method, anthropic, strict),
-            ls_structured_output_format={
-                "kwargs": {"method": method, "strict": strict},
-                "schema": None if schema is None else convert_to_json_schema(schema),
-            },
-        )
-        pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
-        parser: LCRunnable[Any, Any] = (
-            PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
-        )
-        if not include_raw:
-            return llm | parser
-        parsed = RunnablePassthrough.assign(
-            parsed=itemgetter("raw") | parser, parsing_error=lambda _: None
-        )
-        unparsed = RunnablePassthrough.assign(parsed=lambda _: None)
-        return RunnableMap(raw=llm) | parsed.with_fallbacks(
-            [unparsed], exception_key="parsing_error"
-        )
-
-
-def _format_request(
-    schema: Any, method: str, anthropic: bool, strict: bool | None
-) -> dict[str, Any]:
-    """The request parameters that ask for `schema` in the reply text (read by
-    LangChain's converters: pydantic v1/v2 classes, TypedDicts, JSON-schema dicts)."""
-    if method == "json_mode":
-        if strict is not None:
-            raise ValueError("strict= is not supported with method='json_mode'")
-        return {"response_format": {"type": "json_object"}}
-    function = convert_to_openai_tool(schema)["function"]
-    if anthropic:  # Anthropic's structured outputs are strict by design: strict= is moot
-        fmt = {"type": "json_schema", "schema": function["parameters"]}
-        return {"output_config": {"format": fmt}}
-    inner: dict[str, Any] = {"name": function["name"], "schema": function["parameters"]}
-    if function.get("description"):
-        inner["description"] = function["description"]
-    if strict is not None:
-        inner["strict"] = strict
-    return {"response_format": {"type": "json_schema", "json_schema": inner}}
 
 
 def _shown(engine: Any) -> dict[str, Any]:

@@ -284,6 +284,31 @@ class ChatChatplex(BaseChatModel):
                 kwargs["tool_choice"] = choice
         return self.bind(tools=formatted, **kwargs)
 
+    def with_structured_output(
+        self,
+        schema: Any = None,
+        *,
+        method: str | None = None,
+        include_raw: bool = False,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> LCRunnable[LanguageModelInput, Any]:
+        """Replies parsed into `schema`. `method`: "function_calling", "json_schema" or
+        "json_mode"; by default the chatplex model's own (its adapter's, e.g. Ollama's
+        and Perplexity's "json_schema", which cannot force a tool), else LangChain's
+        "function_calling". See `chatplex.langchain.structured`."""
+        from .structured import structured_output
+
+        return structured_output(
+            self,
+            _primary(self.chatplex_model),
+            schema,
+            method=method,
+            include_raw=include_raw,
+            strict=strict,
+            kwargs=kwargs,
+        )
+
     def _on_responses(self) -> bool:
         return getattr(self.chatplex_model, "provider", None) == "openai_responses"
 

@@ -1,20 +1,24 @@
 """Azure OpenAI end to end over the embedded mock server's Azure routes: deployment
 paths with `?api-version=`, the v1 path, the `api-key` header and Entra ID tokens;
 invoke, stream, tool call, structured output, usage and the content-filter refusal,
-sync and async (`chatplex.testing.MockServer` on 127.0.0.1)."""
+sync and async (`chatplex.testing.MockServer` on 127.0.0.1). And a differential oracle
+over the same server: the official SDK's `AzureOpenAI` (the plain client on the v1 API)
+sends chatplex's request body and must read the same text, tool calls, usage and
+content-filter results."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
-from chatplex import AzureChatOpenAI, ChatModel, ToolMessage, init_chat_model
+from chatplex import AIMessage, AzureChatOpenAI, ChatModel, ToolMessage, init_chat_model
 from chatplex.errors import ContentFilterError
 from chatplex.messages import merge_chunks
-from chatplex.testing import MockServer
+from chatplex.testing import MockRequest, MockServer
 
 KEY = "azure-mock-KEY-0123456789"
 VERSION = "2024-10-21"
@@ -124,3 +128,188 @@ class TestAzureOverTheMockServer:
             await invoke(model, sync, "hi")
         assert info.value.status == 400 and info.value.filter_results
         assert KEY not in str(info.value) + repr(info.value)
+
+
+# ---- a differential oracle: the official SDK's AzureOpenAI over the same mock server ----
+
+try:
+    import openai
+except ImportError:  # pragma: no cover - the dev extra has it
+    openai = None
+
+SEEN: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+
+
+def _seen(request: MockRequest) -> None:
+    SEEN.append((request.path, dict(request.headers), dict(request.json or {})))
+
+
+@pytest.fixture(scope="module")
+def recorded() -> Iterator[MockServer]:
+    with MockServer(fault_plan=_seen) as srv:
+        yield srv
+
+
+def _history() -> list[Any]:
+    call = {"name": "get_weather", "args": {"city": "Oslo"}, "id": "call_1", "type": "tool_call"}
+    return [
+        ("system", "Be brief."),
+        ("human", "use the tool: weather in Oslo?"),
+        AIMessage("", tool_calls=[call]),
+        ToolMessage("sunny in Oslo", tool_call_id="call_1"),
+    ]
+
+
+#: name -> (chatplex model built from the plain one, the input)
+AZURE_CASES: dict[str, tuple[Any, Any]] = {
+    "text": (lambda m: m, "hello from both clients"),
+    "tool_call": (lambda m: m.bind_tools([get_weather]), "use the tool for Paris"),
+    "tool_result_turn": (lambda m: m.bind_tools([get_weather]), _history()),
+    "structured": (lambda m: m.with_structured_output(City, include_raw=True), "a city"),
+}
+
+
+def _renumbered(value: Any, number: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(number, "<n>")
+    if isinstance(value, dict):
+        return {k: _renumbered(v, number) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renumbered(v, number) for v in value]
+    return value
+
+
+def _ours(message: AIMessage, stream: bool) -> dict[str, Any]:
+    assert isinstance(message.id, str)
+    meta = message.response_metadata
+    usage = meta["token_usage"] if not stream else None
+    read = {
+        "text": message.text,
+        "tool_calls": [[c["name"], c["args"], c["id"]] for c in message.tool_calls],
+        "usage": {
+            k: (message.usage_metadata or {}).get(k)
+            for k in ("input_tokens", "output_tokens", "total_tokens")
+        },
+        "token_usage": usage,
+        "filters": None
+        if stream
+        else [meta["prompt_filter_results"], meta["content_filter_results"]],
+    }
+    return _renumbered(read, message.id.removeprefix("chatcmpl-"))
+
+
+def _theirs(completion: Any) -> dict[str, Any]:
+    [choice] = completion.choices
+    message = choice.message
+    read = {
+        "text": message.content or "",
+        "tool_calls": [
+            [c.function.name, json.loads(c.function.arguments), c.id]
+            for c in message.tool_calls or ()
+        ],
+        "usage": {
+            "input_tokens": completion.usage.prompt_tokens,
+            "output_tokens": completion.usage.completion_tokens,
+            "total_tokens": completion.usage.total_tokens,
+        },
+        "token_usage": completion.usage.model_dump(exclude_none=True),
+        # Azure's fields beyond OpenAI's: the SDK keeps them as extra attributes.
+        "filters": [completion.prompt_filter_results, choice.content_filter_results],
+    }
+    return _renumbered(read, completion.id.removeprefix("chatcmpl-"))
+
+
+def _theirs_streamed(chunks: list[Any]) -> dict[str, Any]:
+    text, calls, usage = "", {}, None
+    for chunk in chunks:
+        usage = chunk.usage or usage
+        for choice in chunk.choices:
+            text += choice.delta.content or ""
+            for piece in choice.delta.tool_calls or ():
+                call = calls.setdefault(piece.index, ["", "", None])
+                call[0] += piece.function.name or ""
+                call[1] += piece.function.arguments or ""
+                call[2] = piece.id or call[2]
+    read = {
+        "text": text,
+        "tool_calls": [[n, json.loads(a), i] for n, a, i in calls.values()],
+        "usage": {
+            "input_tokens": usage.prompt_tokens,
+            "output_tokens": usage.completion_tokens,
+            "total_tokens": usage.total_tokens,
+        },
+        "token_usage": None,
+        "filters": None,
+    }
+    # Azure's first chunk (the prompt's filter results) has no id.
+    number = next(c.id for c in chunks if c.id).removeprefix("chatcmpl-")
+    return _renumbered(read, number)
+
+
+def _sdk_client(server: MockServer, version: str, async_: bool) -> Any:
+    if version == "v1":  # the /openai/v1/ API: the plain client, as Azure documents it
+        plain = openai.AsyncOpenAI if async_ else openai.OpenAI
+        return plain(base_url=server.azure_endpoint + "/openai/v1/", api_key=KEY, max_retries=0)
+    azure = openai.AsyncAzureOpenAI if async_ else openai.AzureOpenAI
+    return azure(
+        azure_endpoint=server.azure_endpoint, api_key=KEY, api_version=version, max_retries=0
+    )
+
+
+@pytest.mark.skipif(openai is None, reason="the openai SDK (dev extra) is the oracle")
+class TestTheSDKReadsTheSameReplies:
+    """`openai.AzureOpenAI` / `AsyncAzureOpenAI` (and the plain client on the v1 API)
+    send chatplex's request body to the same mock server: the same path, a credential
+    header, and the same text, tool calls (with their ids), usage and content-filter
+    results read back."""
+
+    def chat(self, server: MockServer, version: str) -> Any:
+        return AzureChatOpenAI(
+            azure_endpoint=server.azure_endpoint,
+            azure_deployment="my-gpt4o",
+            api_version=version,
+            api_key=KEY,
+        )
+
+    @pytest.mark.parametrize("sync", [True, False])
+    @pytest.mark.parametrize("version", [VERSION, "v1"])
+    @pytest.mark.parametrize(
+        ("case", "stream"),
+        # Structured output with include_raw reads a whole reply: not streamed.
+        [
+            (c, s)
+            for c in sorted(AZURE_CASES)
+            for s in (False, True)
+            if not (s and c == "structured")
+        ],
+    )
+    async def test_same_reading(
+        self, recorded: MockServer, case: str, version: str, stream: bool, sync: bool
+    ) -> None:
+        build, value = AZURE_CASES[case]
+        chat = build(self.chat(recorded, version))
+        SEEN.clear()
+        if stream:
+            reply = await streamed(chat, sync, value)
+        else:
+            reply = await invoke(chat, sync, value)
+        if case == "structured":
+            assert reply["parsed"] == City(name="x", population=1)
+            reply = reply["raw"]
+        [(path, headers, body)] = SEEN
+        assert headers.get("api-key") == KEY
+        client = _sdk_client(recorded, version, not sync)
+        if sync:
+            with client:
+                answer = client.chat.completions.create(**body)
+                sdk = _theirs_streamed(list(answer)) if stream else _theirs(answer)
+        else:
+            async with client:
+                answer = await client.chat.completions.create(**body)
+                sdk = _theirs_streamed([c async for c in answer]) if stream else _theirs(answer)
+        sdk_path, sdk_headers, sdk_body = SEEN[-1]
+        assert (sdk_path, sdk_body) == (path, body)  # same route, chatplex's body unchanged
+        assert sdk_headers.get("api-key") == KEY or sdk_headers.get("authorization")
+        assert _ours(reply, stream) == sdk
+        if case == "tool_call":
+            assert sdk["tool_calls"] == [["get_weather", {"city": "x"}, "call_<n>"]]

@@ -27,6 +27,7 @@ MODELS = {
     "openai_responses": "gpt-4.1-mini",
     "ollama": "llama3.2",
     "bedrock_converse": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+    "perplexity": "sonar",
 }
 OVERRIDES = {
     "openai": "gpt-4o",
@@ -36,6 +37,7 @@ OVERRIDES = {
     "openai_responses": "gpt-4.1",
     "ollama": "qwen3",
     "bedrock_converse": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "perplexity": "sonar-pro",
 }
 #: Azure's settings besides the model: the deployment is the model's name (so a
 #: model override calls another deployment), `?api-version=` on every request.
@@ -238,3 +240,13 @@ class TestBedrockWireIntegration(_BedrockIsolated, _Integration):
             "endpoint_url": base_url("bedrock_converse"),
             **BEDROCK_CREDENTIALS,
         }
+class TestPerplexityWireIntegration(_Integration):
+    provider = "perplexity"  # Chat Completions at its own root, no tools
+
+    @property
+    def has_tool_calling(self) -> bool:
+        return False  # Sonar takes no tools on Chat Completions (langchain-perplexity's too)
+
+    @property
+    def has_tool_choice(self) -> bool:
+        return False

@@ -1,0 +1,189 @@
+"""`ChatChatplex.with_structured_output`: LangChain's methods, chosen as the chatplex
+model underneath chooses them.
+
+LangChain's own `BaseChatModel.with_structured_output` always binds the schema as a
+forced tool call. Some wires cannot force one (Ollama's `/api/chat` has no
+`tool_choice`) or take no tools at all (Perplexity): there the reply came as text and
+parsed to `None`, silently. Here `method=` is taken as LangChain's chat models take it,
+and when none is named it is the one the wrapped chatplex model would use
+(`chatplex.ChatModel.with_structured_output`): its adapter's `structured_output_method`
+(Ollama, Perplexity: "json_schema"), else the model's own (`chatplex.ChatOpenAI`:
+"json_schema", as langchain-openai), else LangChain's "function_calling".
+
+- "function_calling": LangChain's own (the schema as a forced tool, LangChain's tool
+  parsers). On a wire that cannot force the call the tool is offered, and a reply
+  without its call raises `OutputParserException` instead of giving `None`; on a wire
+  that takes no tools it is a `ValueError` at once.
+- "json_schema" / "json_mode": the request settings chatplex's own structured output
+  sends on that wire (`chatplex.chat.structured.format_settings`: OpenAI's
+  `response_format`, Anthropic's `output_config`, Gemini's `responseJsonSchema`, which
+  the Ollama and Bedrock adapters turn into `format` / `outputConfig`); the reply text
+  is parsed by LangChain's JSON / pydantic parsers. Anthropic has no JSON mode:
+  "json_mode" is "json_schema" there, as in LangChain.
+
+`include_raw=True` gives `{"raw", "parsed", "parsing_error"}` as LangChain does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from operator import itemgetter
+from typing import Any
+
+from langchain_core.exceptions import OutputParserException
+from langchain_core.language_models import BaseChatModel
+from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
+from langchain_core.output_parsers.openai_tools import (
+    JsonOutputKeyToolsParser,
+    PydanticToolsParser,
+)
+from langchain_core.runnables import Runnable as LCRunnable
+from langchain_core.runnables import RunnableGenerator, RunnableMap, RunnablePassthrough
+from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
+from langchain_core.utils.pydantic import is_basemodel_subclass, is_pydantic_v1_subclass
+
+from ..chat.structured import METHODS, format_settings, output_schema
+
+__all__ = ["default_method", "structured_output"]
+
+_GOOGLE = ("google_genai", "google_vertexai")
+
+
+def default_method(inner: Any) -> str:
+    """The method the chatplex model `inner` uses when none is named."""
+    declared = getattr(getattr(inner, "adapter", None), "structured_output_method", None)
+    own = getattr(inner, "structured_output_method", None)
+    for method in (declared, own):
+        if isinstance(method, str):
+            return method
+    return "function_calling"  # LangChain's
+
+
+def structured_output(
+    llm: BaseChatModel,
+    inner: Any,
+    schema: Any,
+    *,
+    method: str | None,
+    include_raw: bool,
+    strict: bool | None,
+    kwargs: dict[str, Any],
+) -> LCRunnable[Any, Any]:
+    """`llm.with_structured_output(...)` for a ChatChatplex `llm` over the chatplex
+    model `inner` (see the module doc)."""
+    method = method or default_method(inner)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+    provider = str(getattr(inner, "provider", "") or "")
+    if method == "function_calling":
+        return _function_calling(llm, inner, schema, include_raw, kwargs)
+    if kwargs:
+        raise TypeError(f"with_structured_output got unexpected arguments {sorted(kwargs)}")
+    if method == "json_mode" and provider == "anthropic":
+        method = "json_schema"  # Anthropic has no JSON mode; LangChain maps it the same way
+    if strict is not None and method == "json_mode":
+        raise ValueError("strict= is not supported with method='json_mode'")
+    if provider == "anthropic" or provider in _GOOGLE:
+        # Their schema outputs are enforced by design: strict= is moot (as in LangChain).
+        strict = None
+    if schema is None and method == "json_schema":
+        raise ValueError("method='json_schema' needs a schema (only json_mode works without)")
+    given = schema
+    if isinstance(schema, type) and is_pydantic_v1_subclass(schema):
+        given = convert_to_openai_tool(schema)["function"]  # chatplex reads pydantic v2 only
+    settings = format_settings(provider, output_schema(given), given, method, strict)
+    bound = llm.bind(
+        **settings,
+        ls_structured_output_format={
+            "kwargs": {"method": method, "strict": strict},
+            "schema": None if schema is None else convert_to_json_schema(schema),
+        },
+    )
+    pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
+    parser: LCRunnable[Any, Any] = (
+        PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
+    )
+    return _parsed(bound, parser, include_raw)
+
+
+def _function_calling(
+    llm: BaseChatModel, inner: Any, schema: Any, include_raw: bool, kwargs: dict[str, Any]
+) -> LCRunnable[Any, Any]:
+    adapter = getattr(inner, "adapter", None)
+    refused = _tools_refused(adapter)
+    if refused:
+        raise ValueError(
+            f"method='function_calling' needs a tool call, and {refused}: use "
+            f"method={default_method(inner)!r} (this model's default)"
+        )
+    if getattr(adapter, "can_force_tool_call", True):
+        return BaseChatModel.with_structured_output(llm, schema, include_raw=include_raw, **kwargs)
+    # LangChain's binding and parsers, but the wire may answer without the call: that is
+    # an error, not None.
+    if kwargs:
+        raise ValueError(f"Received unsupported arguments {kwargs}")
+    name = convert_to_openai_tool(schema)["function"]["name"]
+    bound = llm.bind_tools(
+        [schema],
+        tool_choice="any",
+        ls_structured_output_format={"kwargs": {"method": "function_calling"}, "schema": schema},
+    )
+    parser: LCRunnable[Any, Any]
+    if isinstance(schema, type) and is_basemodel_subclass(schema):
+        parser = PydanticToolsParser(tools=[schema], first_tool_only=True)
+    else:
+        parser = JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
+    why = (
+        f"the reply has no call of the tool {name!r}: {getattr(inner, 'provider', 'this')} "
+        "cannot force a tool call (its API has no tool_choice), so with "
+        "method='function_calling' the model may answer in text; "
+        f"method={default_method(inner)!r} (this model's default) asks for the schema"
+    )
+    return _parsed(bound, parser | _call_required(why), include_raw)
+
+
+def _tools_refused(adapter: Any) -> str | None:
+    """Why the provider takes no tools (an OpenAI-compatible profile's refusal), or None."""
+    profile = getattr(adapter, "profile", None)
+    reason = getattr(profile, "rejects", {}).get("tools")
+    if not isinstance(reason, str):
+        return None
+    return f"{getattr(profile, 'title', 'the provider')} takes no tools ({reason})"
+
+
+def _call_required(why: str) -> LCRunnable[Any, Any]:
+    """Passes the parsed values on; none at all (the parser's None) raises `why`."""
+
+    def required(values: Iterator[Any]) -> Iterator[Any]:
+        came = False
+        for value in values:
+            if value is not None:
+                came = True
+                yield value
+        if not came:
+            raise OutputParserException(why)
+
+    async def arequired(values: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        came = False
+        async for value in values:
+            if value is not None:
+                came = True
+                yield value
+        if not came:
+            raise OutputParserException(why)
+
+    return RunnableGenerator(required, arequired, name="RequireToolCall")
+
+
+def _parsed(
+    llm: LCRunnable[Any, Any], parser: LCRunnable[Any, Any], include_raw: bool
+) -> LCRunnable[Any, Any]:
+    """`llm | parser`, or with `include_raw` LangChain's `{"raw", "parsed",
+    "parsing_error"}` (a parsing error caught, as LangChain catches it)."""
+    if not include_raw:
+        return llm | parser
+    parsed = RunnablePassthrough.assign(
+        parsed=itemgetter("raw") | parser, parsing_error=lambda _: None
+    )
+    unparsed = RunnablePassthrough.assign(parsed=lambda _: None)
+    return RunnableMap(raw=llm) | parsed.with_fallbacks([unparsed], exception_key="parsing_error")

@@ -1,0 +1,185 @@
+"""`ChatChatplex.with_structured_output` follows the chatplex model underneath: the
+default method is its adapter's (Ollama's and Perplexity's "json_schema", as neither can
+force a tool), LangChain's methods by name, and no combination that gives a silent
+`None` -- over the embedded mock server, sync and async, invoke and stream."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from langchain_core.exceptions import OutputParserException
+from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
+
+from chatplex.chat import ChatOpenAI as ChatplexOpenAI
+from chatplex.chat import init_chat_model
+from chatplex.langchain import ChatChatplex
+from chatplex.langchain.structured import default_method
+from chatplex.testing import MockRequest, MockServer
+
+SENT: list[tuple[str, dict[str, Any]]] = []
+
+
+def _record(request: MockRequest) -> None:
+    SENT.append((request.path, dict(request.json or {})))
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockServer]:
+    with MockServer(fault_plan=_record) as srv:
+        yield srv
+
+
+@pytest.fixture(autouse=True)
+def _fresh() -> None:
+    SENT.clear()
+
+
+class Joke(BaseModel):
+    """A joke."""
+
+    setup: str = Field(description="the question")
+    punchline: str = Field(description="the answer")
+
+
+class JokeDict(TypedDict):
+    """A joke."""
+
+    setup: str
+    punchline: str
+
+
+def ollama(server: MockServer) -> ChatChatplex:
+    return ChatChatplex(model="ollama:llama3.2", base_url=server.url)
+
+
+def perplexity(server: MockServer) -> ChatChatplex:
+    return ChatChatplex(model="perplexity:sonar", base_url=server.url, api_key="pplx-mock")
+
+
+async def run(runnable: Any, sync: bool, mode: str, text: str) -> Any:
+    """The runnable's result for `text`: invoked, or the last value streamed."""
+    if mode == "invoke":
+        return runnable.invoke(text) if sync else await runnable.ainvoke(text)
+    values = list(runnable.stream(text)) if sync else [v async for v in runnable.astream(text)]
+    assert values, "the stream gave nothing"
+    return values[-1]
+
+
+def test_the_default_method_is_the_chatplex_models() -> None:
+    base = {"api_key": "k", "base_url": "http://127.0.0.1:9"}
+    assert default_method(init_chat_model("ollama:llama3.2", **base)) == "json_schema"
+    assert default_method(init_chat_model("perplexity:sonar", **base)) == "json_schema"
+    assert default_method(init_chat_model("openai:gpt-4o-mini", **base)) == "function_calling"
+    assert default_method(ChatplexOpenAI(model="gpt-4o-mini", **base)) == "json_schema"
+    assert default_method(object()) == "function_calling"  # LangChain's, for anything else
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_ollama_defaults_to_its_format_field(
+    server: MockServer, sync: bool, mode: str
+) -> None:
+    joke = await run(ollama(server).with_structured_output(Joke), sync, mode, "a joke")
+    assert isinstance(joke, Joke) and joke.setup and joke.punchline
+    path, body = SENT[-1]
+    assert path == "/api/chat"
+    assert body["format"]["properties"].keys() == {"setup", "punchline"}
+    assert "tools" not in body
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_ollama_json_mode_and_typeddict(server: MockServer, sync: bool) -> None:
+    # json_mode asks for any JSON (Ollama's format "json"); the mock echoes, so the
+    # reply is given by its header.
+    structured = ChatChatplex(
+        model="ollama:llama3.2",
+        base_url=server.url,
+        default_headers={"x-mock-reply": '{"setup": "a", "punchline": "b"}'},
+    ).with_structured_output(JokeDict, method="json_mode")
+    value = structured.invoke("JSON") if sync else await structured.ainvoke("JSON")
+    assert value == {"setup": "a", "punchline": "b"}
+    assert SENT[-1][1]["format"] == "json"
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_ollama_function_calling_without_the_call_raises_never_none(
+    server: MockServer, sync: bool, mode: str
+) -> None:
+    structured = ollama(server).with_structured_output(Joke, method="function_calling")
+    with pytest.raises(OutputParserException, match="cannot force a tool call"):
+        await run(structured, sync, mode, "a joke")
+    body = SENT[-1][1]
+    assert [t["function"]["name"] for t in body["tools"]] == ["Joke"]  # offered, not forced
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_ollama_function_calling_when_the_model_calls_the_tool(
+    server: MockServer, sync: bool, mode: str
+) -> None:
+    structured = ollama(server).with_structured_output(JokeDict, method="function_calling")
+    value = await run(structured, sync, mode, "use the tool to tell a joke")
+    assert value == {"setup": "x", "punchline": "x"}  # the mock's example arguments
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_ollama_include_raw_keeps_the_error(server: MockServer, sync: bool) -> None:
+    structured = ollama(server).with_structured_output(
+        Joke, method="function_calling", include_raw=True
+    )
+    out = structured.invoke("a joke") if sync else await structured.ainvoke("a joke")
+    assert out["parsed"] is None and isinstance(out["parsing_error"], OutputParserException)
+    assert out["raw"].content == "Echo: a joke"
+    fitted = ollama(server).with_structured_output(Joke, include_raw=True)
+    out = fitted.invoke("a joke") if sync else await fitted.ainvoke("a joke")
+    assert isinstance(out["parsed"], Joke) and out["parsing_error"] is None
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_perplexity_structured_output_is_its_response_format(
+    server: MockServer, sync: bool, mode: str
+) -> None:
+    joke = await run(perplexity(server).with_structured_output(Joke), sync, mode, "a joke")
+    assert isinstance(joke, Joke)
+    path, body = SENT[-1]
+    assert path == "/chat/completions"
+    assert body["response_format"]["type"] == "json_schema"
+    assert body["response_format"]["json_schema"]["name"] == "Joke"
+    assert "tools" not in body
+
+
+def test_perplexity_function_calling_is_refused_at_once(server: MockServer) -> None:
+    with pytest.raises(ValueError, match=r"Perplexity takes no tools.*'json_schema'"):
+        perplexity(server).with_structured_output(Joke, method="function_calling")
+    assert SENT == []
+
+
+def test_forcing_wires_keep_langchains_function_calling(server: MockServer) -> None:
+    llm = ChatChatplex(model="openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="k")
+    joke = llm.with_structured_output(Joke).invoke("a joke")
+    assert isinstance(joke, Joke)
+    body = SENT[-1][1]
+    assert body["tool_choice"] == "required" and "response_format" not in body
+    as_schema = llm.with_structured_output(Joke, method="json_schema").invoke("a joke")
+    assert isinstance(as_schema, Joke)
+    assert SENT[-1][1]["response_format"]["json_schema"]["strict"] is True  # langchain-openai's
+
+
+def test_bad_combinations_are_clear_errors(server: MockServer) -> None:
+    llm = ollama(server)
+    with pytest.raises(ValueError, match="method must be one of"):
+        llm.with_structured_output(Joke, method="xml")
+    with pytest.raises(ValueError, match="strict= is not supported"):
+        llm.with_structured_output(Joke, method="json_mode", strict=True)
+    with pytest.raises(ValueError, match="needs a schema"):
+        llm.with_structured_output(None)
+    with pytest.raises(TypeError, match="unexpected arguments"):
+        llm.with_structured_output(Joke, tools=[])
+    with pytest.raises(ValueError, match="unsupported arguments"):
+        llm.with_structured_output(Joke, method="function_calling", tools=[])
+    assert SENT == []
