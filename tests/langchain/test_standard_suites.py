@@ -240,6 +240,8 @@ class TestBedrockWireIntegration(_BedrockIsolated, _Integration):
             "endpoint_url": base_url("bedrock_converse"),
             **BEDROCK_CREDENTIALS,
         }
+
+
 class TestPerplexityWireIntegration(_Integration):
     provider = "perplexity"  # Chat Completions at its own root, no tools
 
