@@ -317,7 +317,7 @@ def measure_import_ratio(python: str, runs: int) -> dict[str, float]:
     def once(module: str) -> float:
         done = subprocess.run(
             [python, "-c", IMPORT_TIMER.format(module=module)],
-            cwd=HERE,  # not ROOT: chatplex comes from the interpreter's path (PYTHONPATH)
+            cwd=ROOT,  # `-c` puts the cwd first on the path: this checkout's chatplex
             capture_output=True,
             text=True,
             env=env,
