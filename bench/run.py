@@ -312,7 +312,9 @@ def measure_import_ratio(python: str, runs: int) -> dict[str, float]:
     """Median `import chatplex` and `import asyncio` in fresh processes of the same
     interpreter, alternating (this host's speed drifts within minutes), after one untimed
     import of each so the bytecode caches exist. The ratio is what compares across hosts."""
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    # Bytecode caches on: the untimed first import writes them where they are missing.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONHASHSEED"] = "0"
 
     def once(module: str) -> float:
         done = subprocess.run(
