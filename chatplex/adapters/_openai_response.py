@@ -143,8 +143,9 @@ def _message(
 def choice_metadata(choice: Mapping[str, Any]) -> dict[str, Any]:
     """finish_reason (chatplex's name and the raw one) and logprobs of one choice."""
     meta: dict[str, Any] = {}
-    raw_finish = shared(choice.get("finish_reason"))
-    if raw_finish is not None:
+    raw_finish = choice.get("finish_reason")
+    if raw_finish is not None:  # (on one chunk of a stream: no call on the others)
+        raw_finish = shared(raw_finish)
         meta["finish_reason"] = FINISH_REASONS.get(raw_finish, raw_finish)
         meta["raw_finish_reason"] = raw_finish
     logprobs = choice.get("logprobs")
