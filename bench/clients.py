@@ -40,7 +40,6 @@ MODULES = {
     "httpx": "httpx",
     "aiohttp": "aiohttp",
     "litellm": "litellm",
-    "asyncio": "asyncio",  # the yardstick `import chatplex` is measured against
 }
 #: Which wire protocol a client speaks (raw clients speak OpenAI's, and both for streams).
 WIRE = {
@@ -53,7 +52,6 @@ WIRE = {
     "httpx": "openai",
     "aiohttp": "openai",
     "litellm": "openai",
-    "asyncio": "openai",
 }
 
 
