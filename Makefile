@@ -42,10 +42,13 @@ check: lint typecheck
 test: check
 	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
-# Not part of `test`: ~6 minutes. The peers get their own venv; BENCH_ARGS=--quick for a smoke run.
+# Not part of `test`: ~8 minutes. The peers get their own venv (LiteLLM another: it needs
+# openai < 3); the chart is drawn beside the JSON. BENCH_ARGS=--quick for a smoke run.
 bench: $(VENV)/.installed
 	test -x bench/.peers-venv/bin/python || $(PYTHON) -m venv bench/.peers-venv
 	bench/.peers-venv/bin/python -m pip install --quiet -r bench/requirements-peers.txt
+	test -x bench/.litellm-venv/bin/python || $(PYTHON) -m venv bench/.litellm-venv
+	bench/.litellm-venv/bin/python -m pip install --quiet -r bench/requirements-litellm.txt
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -39,6 +39,7 @@ MODULES = {
     "anthropic-sdk": "anthropic",
     "httpx": "httpx",
     "aiohttp": "aiohttp",
+    "litellm": "litellm",
 }
 #: Which wire protocol a client speaks (raw clients speak OpenAI's, and both for streams).
 WIRE = {
@@ -50,6 +51,7 @@ WIRE = {
     "anthropic-sdk": "anthropic",
     "httpx": "openai",
     "aiohttp": "openai",
+    "litellm": "openai",
 }
 
 
@@ -259,7 +261,32 @@ def _is_delta(event: dict[str, Any]) -> bool:
     return bool(choices and choices[0].get("delta", {}).get("content"))
 
 
+def litellm_workload(url: str, limit: int) -> Run:
+    """LiteLLM's `acompletion` (its own venv: bench/.litellm-venv), fanned out with a
+    semaphore; the OpenAI wire (non-stream only: the chart's sweep)."""
+    # Never fetch the model price map over the network at import; no telemetry.
+    os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    os.environ.setdefault("LITELLM_TELEMETRY", "False")
+    import litellm
+
+    async def one(i: int) -> int:
+        reply = await litellm.acompletion(
+            model=f"openai/{OPENAI_MODEL}",
+            messages=[{"role": "user", "content": f"hello {i}"}],
+            api_key=API_KEY,
+            api_base=f"{url}/v1",
+        )
+        return bool(reply.choices[0].message.content)
+
+    async def run(count: int) -> int:
+        return sum(await bounded(count, limit, one))
+
+    return run
+
+
 def workload(client: str, scenario: str, url: str, limit: int, wire: str) -> Run:
+    if client == "litellm":
+        return litellm_workload(url, limit)
     if client.startswith(("chatplex", "langchain")):
         return model_workload(client, scenario, url, limit)
     if client.endswith("-sdk"):
@@ -300,6 +327,8 @@ def measure_sync_batch(client: str, url: str, n: int, limit: int, warmup: int) -
 
 def measure_import(client: str) -> dict[str, Any]:
     module = MODULES[client]
+    if client == "litellm":
+        os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
     start = time.perf_counter()
     importlib.import_module(module)
     return {"import_s": time.perf_counter() - start, "module": module}

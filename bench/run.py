@@ -36,6 +36,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CLIENTS_PY = HERE / "clients.py"
 PEERS_PYTHON = HERE / ".peers-venv" / "bin" / "python"
+#: LiteLLM needs openai < 3, the other peers openai 3.x: it has a venv of its own.
+LITELLM_PYTHON = HERE / ".litellm-venv" / "bin" / "python"
+CHART_PY = HERE / "chart.py"
 
 CHATPLEX = ("chatplex-openai", "chatplex-anthropic")
 PEERS = (
@@ -60,10 +63,13 @@ RAW = ("httpx", "aiohttp")
 BATCHERS = ("chatplex-openai", "chatplex-anthropic", "langchain-openai", "langchain-anthropic")
 #: Peak RSS of a 10,000-request abatch: chatplex, the target's peer, and the floor.
 RSS_CLIENTS = ("chatplex-openai", "langchain-openai", "aiohttp")
+#: The chart's sweep: abatch CPU/request and peak RSS at each number of requests in flight.
+SWEEP_CLIENTS = ("chatplex-openai", "aiohttp", "openai-sdk", "langchain-openai", "litellm")
 VERSIONS_OF = {
     "chatplex": ("chatplex", "httpx", "aiohttp"),
+    "litellm": ("litellm", "openai", "httpx", "aiohttp"),
     "peers": ("langchain-openai", "langchain-anthropic", "langchain-core", "openai", "anthropic")
-    + ("httpx", "aiohttp"),
+    + ("httpx", "aiohttp", "matplotlib"),
 }
 
 
@@ -81,10 +87,25 @@ class Plan:
     latency: float = 0.02
     repeat: int = 3
     warmup: int = 64
+    #: The sweep: the same abatch size at each level (so RSS differs by what is in flight).
+    sweep_n: int = 320
+    sweep_levels: tuple[int, ...] = (1, 4, 16, 64, 256)
+    #: `import chatplex` against `import asyncio`: fresh processes of each, alternating.
+    import_ratio_runs: int = 15
 
 
 FULL = Plan()
-QUICK = Plan(abatch_n=200, stream_n=16, batch_n=48, import_runs=2, rss_n=500, repeat=1, warmup=16)
+QUICK = Plan(
+    abatch_n=200,
+    stream_n=16,
+    batch_n=48,
+    import_runs=2,
+    rss_n=500,
+    repeat=1,
+    warmup=16,
+    sweep_n=32,
+    import_ratio_runs=3,
+)
 
 
 # --- processes ---------------------------------------------------------------------------
@@ -255,6 +276,90 @@ def measure(
     return runs
 
 
+def measure_sweep(
+    plan: Plan, clients: Sequence[str], pythons: dict[str, str], url: str
+) -> dict[str, list[dict[str, Any]]]:
+    """abatch of `sweep_n` at each level of concurrency, every client once per level (one
+    process per point: the chart shows a trend, the tables above have the medians)."""
+    runs: dict[str, list[dict[str, Any]]] = {}
+    print(f"sweep: abatch of {plan.sweep_n} at {plan.sweep_levels}", file=sys.stderr, flush=True)
+    for level in plan.sweep_levels:
+        for client in clients:
+            key = f"sweep/{client}/{level}"
+            args = [client, "abatch", "--url", url, "--n", str(plan.sweep_n)]
+            args += ["--concurrency", str(level), "--warmup", str(min(level, plan.warmup))]
+            start = time.perf_counter()
+            result = run_client(pythons[client], *args)
+            runs[key] = [result]
+            shown = result.get("error") or (
+                f"cpu {result['cpu_s']:.2f}s wall {result['wall_s']:.2f}s "
+                f"rss {result['maxrss_mb']:.0f} MB"
+            )
+            print(
+                f"  {key:<32} {shown}  ({time.perf_counter() - start:.1f}s)",
+                file=sys.stderr,
+                flush=True,
+            )
+    return runs
+
+
+IMPORT_TIMER = (
+    "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+)
+
+
+def measure_import_ratio(python: str, runs: int) -> dict[str, float]:
+    """Median `import chatplex` and `import asyncio` in fresh processes of the same
+    interpreter, alternating (this host's speed drifts within minutes), after one untimed
+    import of each so the bytecode caches exist. The ratio is what compares across hosts."""
+    # Bytecode caches on: the untimed first import writes them where they are missing.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONHASHSEED"] = "0"
+
+    def once(module: str) -> float:
+        done = subprocess.run(
+            [python, "-c", IMPORT_TIMER.format(module=module)],
+            cwd=ROOT,  # `-c` puts the cwd first on the path: this checkout's chatplex
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        return float(done.stdout.strip().splitlines()[-1])
+
+    once("chatplex"), once("asyncio")
+    times: dict[str, list[float]] = {"chatplex": [], "asyncio": []}
+    for _ in range(runs):
+        for module in times:
+            times[module].append(once(module))
+    chatplex_ms = statistics.median(times["chatplex"]) * 1000
+    asyncio_ms = statistics.median(times["asyncio"]) * 1000
+    print(
+        f"  import chatplex {chatplex_ms:.0f} ms, asyncio {asyncio_ms:.0f} ms "
+        f"(median of {runs} each)",
+        file=sys.stderr,
+        flush=True,
+    )
+    return {
+        "chatplex_ms": chatplex_ms,
+        "asyncio_ms": asyncio_ms,
+        "ratio": chatplex_ms / asyncio_ms,
+        "runs": runs,
+    }
+
+
+def draw_chart(python: str, results: Path, png: Path) -> bool:
+    """bench/chart.py in the peers venv (matplotlib lives there only)."""
+    done = subprocess.run(
+        [python, str(CHART_PY), str(results), str(png)], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        print(f"chart not drawn: {done.stderr.strip()[-500:]}", file=sys.stderr)
+        return False
+    print(f"wrote {png}", file=sys.stderr)
+    return True
+
+
 # --- summarising -------------------------------------------------------------------------
 
 
@@ -270,6 +375,13 @@ def summarise(plan: Plan, runs: dict[str, list[dict[str, Any]]]) -> dict[str, di
             out[key] = {"import_ms": statistics.median(r["import_s"] for r in ok) * 1000}
         elif scenario == "rss":
             out[key] = {"peak_rss_mb": max(r["maxrss_mb"] for r in ok)}
+        elif scenario == "sweep":
+            n = ok[0]["n"]
+            out[key] = {
+                "cpu_us_per_request": statistics.median(r["cpu_s"] for r in ok) / n * 1e6,
+                "requests_per_s": statistics.median(n / r["wall_s"] for r in ok),
+                "peak_rss_mb": max(r["maxrss_mb"] for r in ok),
+            }
         elif scenario == "stream":
             chunks = plan.stream_n * plan.chunks  # the same work for everyone
             out[key] = {
@@ -365,6 +477,16 @@ def targets(summary: dict[str, dict[str, float]]) -> list[Target]:
                 "<=",
             )
         )
+        floor = v(stream_key("aiohttp", wire), "cpu_us_per_chunk")
+        out.append(
+            Target(
+                f"stream CPU/chunk, {client} <= 1.0x raw aiohttp lines+json ({wire}) (the aim)",
+                chunk,
+                floor,
+                "us",
+                "<=",
+            )
+        )
     for client in CHATPLEX:
         sync = v(f"batch/{client}", "cpu_us_per_request")
         own = v(f"abatch/{client}", "cpu_us_per_request")
@@ -382,9 +504,27 @@ def targets(summary: dict[str, dict[str, float]]) -> list[Target]:
     )
     out.append(
         Target(
+            "import chatplex <= 1.3x import asyncio (fresh processes, median)",
+            v("import_ratio/chatplex", "ratio"),
+            1.3,
+            "x",
+            "<=",
+        )
+    )
+    out.append(
+        Target(
             "peak RSS, 10k abatch, chatplex <= 1/2 langchain-openai",
             v("rss/chatplex-openai", "peak_rss_mb"),
             scale(v("rss/langchain-openai", "peak_rss_mb"), 0.5),
+            "MB",
+            "<=",
+        )
+    )
+    out.append(
+        Target(
+            "peak RSS, 10k abatch, chatplex <= 0.45x langchain-openai (the aim)",
+            v("rss/chatplex-openai", "peak_rss_mb"),
+            scale(v("rss/langchain-openai", "peak_rss_mb"), 0.45),
             "MB",
             "<=",
         )
@@ -488,6 +628,16 @@ def markdown(
             for p in peers
         ]
         lines.append("| peak RSS (chatplex-openai) | " + " | ".join(rss_cells) + " |")
+    ratio_of_imports = summary.get("import_ratio/chatplex")
+    if ratio_of_imports:
+        lines += [
+            "",
+            f"`import chatplex` {ratio_of_imports['chatplex_ms']:.0f} ms against `import "
+            f"asyncio` {ratio_of_imports['asyncio_ms']:.0f} ms in fresh processes (median of "
+            f"{ratio_of_imports['runs']:.0f} each, alternating): "
+            f"{ratio_of_imports['ratio']:.2f}×.",
+        ]
+    lines += sweep_markdown(plan, summary)
     lines += ["", "| target | chatplex | bound | met |", "|---|--:|--:|:-:|"]
     for t in found:
         met = {True: "yes", False: "**no**", None: "–"}[t.met]
@@ -498,12 +648,38 @@ def markdown(
     return "\n".join(lines)
 
 
+def sweep_markdown(plan: Plan, summary: dict[str, dict[str, float]]) -> list[str]:
+    clients = [c for c in SWEEP_CLIENTS if any(k.startswith(f"sweep/{c}/") for k in summary)]
+    if not clients:
+        return []
+    levels = plan.sweep_levels
+    lines = [
+        "",
+        f"Sweep (the chart): abatch of {plan.sweep_n} at each number of requests in flight, "
+        "one process per point. CPU µs/request · peak RSS MB.",
+        "",
+        "| client | " + " | ".join(f"{level} in flight" for level in levels) + " |",
+        "|---|" + "--:|" * len(levels),
+    ]
+    for client in clients:
+        cells = []
+        for level in levels:
+            point = summary.get(f"sweep/{client}/{level}", {})
+            cells.append(
+                f"{fmt(point.get('cpu_us_per_request'))} · {fmt(point.get('peak_rss_mb'))}"
+            )
+        lines.append(f"| {client} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small counts: a smoke test")
     parser.add_argument("--no-peers", action="store_true", help="measure chatplex only")
     parser.add_argument("--clients", default=",".join(CLIENTS), help="comma-separated subset")
     parser.add_argument("--peers-python", default=str(PEERS_PYTHON))
+    parser.add_argument("--litellm-python", default=str(LITELLM_PYTHON))
+    parser.add_argument("--no-sweep", action="store_true", help="skip the chart's sweep")
     parser.add_argument("--repeat", type=int, default=None, help="processes per CPU figure")
     parser.add_argument("--out", default=str(HERE / "results.json"))
     args = parser.parse_args(argv)
@@ -522,12 +698,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"no peers interpreter at {args.peers_python}: run `make bench` or pass --no-peers"
         )
     pythons = {c: sys.executable if c in CHATPLEX else args.peers_python for c in clients}
+    sweepers = [] if args.no_sweep else [c for c in SWEEP_CLIENTS if c in pythons]
+    if not args.no_sweep and not args.no_peers:
+        if Path(args.litellm_python).exists():
+            pythons["litellm"] = args.litellm_python
+            sweepers.append("litellm")
+        else:
+            print(f"no LiteLLM at {args.litellm_python}: not in the sweep", file=sys.stderr)
 
     started = time.perf_counter()
     with mock_server(sys.executable, plan) as url:
         print(f"mock server at {url}", file=sys.stderr, flush=True)
         runs = measure(plan, clients, pythons, url)
+        if sweepers:
+            runs.update(measure_sweep(plan, sweepers, pythons, url))
     summary = summarise(plan, runs)
+    if any(c in CHATPLEX for c in clients):
+        print("import chatplex against import asyncio", file=sys.stderr, flush=True)
+        summary["import_ratio/chatplex"] = measure_import_ratio(
+            sys.executable, plan.import_ratio_runs
+        )
     found = targets(summary)
     table = markdown(plan, clients, summary, found)
     print(table)
@@ -546,11 +736,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     if any(c in PEERS for c in clients):
         report["versions"]["peers venv"] = versions(args.peers_python, VERSIONS_OF["peers"])
+    if "litellm" in sweepers:
+        report["versions"]["litellm venv"] = versions(args.litellm_python, VERSIONS_OF["litellm"])
     out = Path(args.out)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(json.dumps(report, indent=2) + "\n")
     tmp.replace(out)
     print(f"\nwrote {out} in {report['seconds']} s", file=sys.stderr)
+    if sweepers and Path(args.peers_python).exists():
+        draw_chart(args.peers_python, out, out.with_suffix(".png"))
     failed = [key for key, results in runs.items() if any("error" in r for r in results)]
     if failed:
         print(f"failed measurements: {', '.join(failed)}", file=sys.stderr)

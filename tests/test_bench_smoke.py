@@ -42,3 +42,20 @@ def test_bench_quick_runs_chatplex_end_to_end(tmp_path: Path) -> None:
     assert summary["rss/chatplex-openai"]["peak_rss_mb"] > 0
     assert "| chatplex-openai |" in done.stdout
     assert "import chatplex <= 150 ms" in report["markdown"]
+    # The chart's sweep (chatplex only here) and the import ratio to asyncio.
+    for level in report["plan"]["sweep_levels"]:
+        point = summary[f"sweep/chatplex-openai/{level}"]
+        assert point["cpu_us_per_request"] > 0 and point["peak_rss_mb"] > 0
+    assert summary["import_ratio/chatplex"]["ratio"] > 0
+    assert "| chatplex-openai | " in report["markdown"].split("Sweep (the chart)")[1]
+    peers_python = ROOT / "bench" / ".peers-venv" / "bin" / "python"
+    if peers_python.exists():  # made by `make bench`; matplotlib lives there only
+        png = tmp_path / "chart.png"
+        drawn = subprocess.run(
+            [str(peers_python), str(ROOT / "bench" / "chart.py"), str(out), str(png)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert drawn.returncode == 0, drawn.stderr[-2000:]
+        assert png.read_bytes().startswith(b"\x89PNG")

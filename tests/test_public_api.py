@@ -263,6 +263,8 @@ def test_import_chatplex_loads_the_drop_ins_and_error_helpers_on_first_use() -> 
         "opentelemetry",
         "difflib",
         "urllib.parse",
+        # run ids are made when a run is traced (uuid brings platform)
+        "uuid",
     ]
     code = "\n".join(
         [

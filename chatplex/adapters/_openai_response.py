@@ -15,6 +15,7 @@ the candidates' usage counts it once.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -92,7 +93,7 @@ def parse_candidates(body: bytes, headers: Mapping[str, str] | None = None) -> l
     for position, choice in enumerate(ordered or [{}]):
         meta = {**head, **choice_metadata(choice)}
         if position == 0 and isinstance(raw_usage, dict):
-            meta["token_usage"] = raw_usage
+            meta["token_usage"] = shared_keys(raw_usage)
         messages.append(
             _message(
                 choice.get("message") or {},
@@ -143,7 +144,8 @@ def choice_metadata(choice: Mapping[str, Any]) -> dict[str, Any]:
     """finish_reason (chatplex's name and the raw one) and logprobs of one choice."""
     meta: dict[str, Any] = {}
     raw_finish = choice.get("finish_reason")
-    if raw_finish is not None:
+    if raw_finish is not None:  # (on one chunk of a stream: no call on the others)
+        raw_finish = shared(raw_finish)
         meta["finish_reason"] = FINISH_REASONS.get(raw_finish, raw_finish)
         meta["raw_finish_reason"] = raw_finish
     logprobs = choice.get("logprobs")
@@ -158,18 +160,37 @@ def head_metadata(
     meta: dict[str, Any] = {
         "provider": PROVIDER,
         "model_provider": PROVIDER,
-        "model_name": obj.get("model"),
+        "model_name": shared(obj.get("model")),
         "id": obj.get("id"),
         "finish_reason": None,
         "raw_finish_reason": None,
     }
     for key in ("system_fingerprint", "service_tier"):
         if obj.get(key) is not None:
-            meta[key] = obj[key]
+            meta[key] = shared(obj[key])
     request_id = request_id or header_value(headers, "x-request-id")
     if request_id:
         meta["request_id"] = request_id
     return meta
+
+
+# A reply keeps these strings for as long as the user keeps the reply; each JSON body
+# makes its own copies (json.loads shares keys within one body only), so 10,000 replies
+# held 10,000 copies of "prompt_tokens", the model's name, "stop", ... (~0.9 KB a reply).
+# Interned, every reply points at one copy; the values stay equal strings.
+
+
+def shared(value: Any) -> Any:
+    """`value`, a string interned (one copy for every reply that carries it)."""
+    return sys.intern(value) if type(value) is str else value
+
+
+def shared_keys(raw: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a usage record (nested dicts included) whose keys are interned strings."""
+    return {
+        sys.intern(k) if type(k) is str else k: shared_keys(v) if type(v) is dict else v
+        for k, v in raw.items()
+    }
 
 
 def loads(body: bytes) -> Any:

@@ -20,12 +20,14 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import uuid
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .portal import on_portal, run_sync
 from .run_config import POSITIONAL_PREFIXES, RunnableConfig
+
+if TYPE_CHECKING:
+    import uuid
 
 __all__ = [
     "UNKNOWN",
@@ -151,6 +153,8 @@ class RunNode:
         handlers: list[Any],
         listeners: list[RunListener],
     ) -> None:
+        import uuid  # (not at import: with `platform`, ~20% of `import chatplex`'s own time)
+
         parent: RunNode | None = config.get("_parent_run")
         self.run_id = uuid.uuid4()
         self.id = str(self.run_id)  # events carry strings; convert once

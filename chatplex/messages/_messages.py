@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import builtins
 import json
+import sys
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, ClassVar, Literal
 
-from typing_extensions import Self
+if sys.version_info >= (3, 11):  # typing_extensions costs ~2-4 ms of `import chatplex`
+    from typing import Self
+else:
+    from typing_extensions import Self
 
 from ._merge import Content, merged_fields
 from ._types import InvalidToolCall, ToolCall, ToolCallChunk, UsageMetadata
@@ -287,7 +291,9 @@ class AIMessageChunk(AIMessage):
                 ]
             _TOOL_CALLS.__set__(self, _PENDING)
             _INVALID_TOOL_CALLS.__set__(self, _PENDING)
-        elif self.tool_calls or self.invalid_tool_calls:
+        # The slots as `__init__` set them: not through `_FromFragments` (a Python-level
+        # `__get__` twice for every streamed chunk, the most common case: no tool calls).
+        elif _TOOL_CALLS.__get__(self) or _INVALID_TOOL_CALLS.__get__(self):
             from ._tool_calls import chunks_from_calls  # (not at import: `import chatplex`)
 
             AIMessage.__post_init__(self)  # (zero-argument super() fails in slots classes)
