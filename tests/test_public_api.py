@@ -245,6 +245,8 @@ def test_import_chatplex_loads_the_drop_ins_and_error_helpers_on_first_use() -> 
         "chatplex.chat.limiter",
         "chatplex.chat.streams",
         "chatplex.chat.params",
+        # a model's call mechanics (chat/sending.py) load with its first call
+        "chatplex.chat.sending",
         # reply caches, in-flight dedupe, usage tracking and prices (chat/call_hooks.py)
         "chatplex.chat.cache",
         "chatplex.chat.inflight",

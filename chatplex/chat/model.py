@@ -1,74 +1,44 @@
 """`ChatModel`: the Runnable that turns messages into a reply through an adapter.
 
 The model owns settings and the call protocol (input coercion, callbacks, streaming,
-batching); the adapter owns the wire format; the http layer owns I/O. Subclasses that
-answer without HTTP (`FakeChatModel`) override the four `_send*` hooks only.
+batching); the adapter owns the wire format; the http layer owns I/O, which the model's
+four `_send*` hooks reach through `chat/sending.py` (the request for a call, its retries,
+budget, reply cache and price). Subclasses that answer without HTTP (`FakeChatModel`)
+override those hooks only.
 """
 
 from __future__ import annotations
 
 import copy
-import dataclasses
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..core import Runnable
 from ..core.chunks import aclose_iterator, close_iterator
 from ..core.run_config import RunnableConfig, merge_configs
 from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
 from ..secret import MaskedHeaders
-from .call_hooks import (
-    apriced_stream,
-    charge,
-    check_budget,
-    check_cache,
-    priced_stream,
-    record_hit,
-    reply_cache,
-)
+from .call_hooks import check_cache, reply_cache
 from .callbacks import ChatModelRun, LLMResult, start_chat_model_run
-from .settings import check_settings
+from .settings import (
+    CALL_SETTINGS,
+    SETTING_NAMES,
+    TRANSPORT_SETTINGS,
+    check_body_fields,
+    check_settings,
+    coerce_rate_limit,
+)
 
 if TYPE_CHECKING:
     import httpx
 
     from ..adapters.base import Adapter, CallSettings, HTTPRequest
     from ..core.retry import RetryPolicy
-    from ..http import Budget, RateLimit
+    from ..http import RateLimit
     from .cache import BaseCache
     from .limiter import ForeignLimiterBudget
 
 __all__ = ["ChatModel"]
-
-#: Settings a call may override through `bind(...)` or `invoke(..., **overrides)`.
-_CALL_SETTINGS = ("temperature", "max_tokens", "top_p", "stop", "tools", "tool_choice")
-#: ...and those that shape the HTTP exchange rather than the request body.
-_TRANSPORT_SETTINGS = (
-    "timeout",
-    "max_retries",
-    "max_retry_after",
-    "retry_policy",
-    "stream_idle_timeout",
-    "max_response_bytes",
-    "cache",
-)
-#: Every name a ChatModel takes as a setting (constructor or per call), for the
-#: "did you mean" of an unknown keyword and for `model_kwargs` checks.
-_SETTING_NAMES = (
-    *_CALL_SETTINGS,
-    *_TRANSPORT_SETTINGS,
-    "rate_limit",
-    "rate_limiter",
-    "extra_headers",
-    "http_client",
-    "http_async_client",
-    "name",
-    "model",
-    "model_kwargs",
-    "extra_body",
-    "streaming",
-    "stream_usage",
-)
 
 
 class ChatModel(Runnable[Any, AIMessage]):
@@ -158,7 +128,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             from .params import check_api_parameters  # loaded when extras are first given
 
             check_api_parameters(
-                adapter.provider, provider_extras, settings=_SETTING_NAMES, owner=self.get_name()
+                adapter.provider, provider_extras, settings=SETTING_NAMES, owner=self.get_name()
             )
         if not isinstance(streaming, bool) or not isinstance(stream_usage, bool):
             raise TypeError("streaming and stream_usage must be True or False")
@@ -188,7 +158,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         self.max_retries = max_retries
         self.max_retry_after = max_retry_after
         self.retry_policy = retry_policy
-        self.rate_limit = _rate_limit(rate_limit)
+        self.rate_limit = coerce_rate_limit(rate_limit)
         self.foreign_limiter: ForeignLimiterBudget | None = None
         if rate_limiter is not None:
             if rate_limit is not None:
@@ -357,10 +327,10 @@ class ChatModel(Runnable[Any, AIMessage]):
             elif key == "extra_headers":  # per call: on top of the model's own
                 self.extra_headers = MaskedHeaders({**self.extra_headers, **(value or {})})
             elif key == "rate_limit":
-                self.rate_limit = _rate_limit(value)
+                self.rate_limit = coerce_rate_limit(value)
             elif key == "cache":
                 self.cache = check_cache(value)
-            elif key in _CALL_SETTINGS or key in _TRANSPORT_SETTINGS:
+            elif key in CALL_SETTINGS or key in TRANSPORT_SETTINGS:
                 setattr(self, key, value)
             elif key in ("model_kwargs", "extra_body"):
                 self._merge_body(key, value)
@@ -373,26 +343,16 @@ class ChatModel(Runnable[Any, AIMessage]):
                     from .params import check_api_parameters
 
                     check_api_parameters(
-                        self.provider, {key: value}, settings=_SETTING_NAMES, owner=self.get_name()
+                        self.provider, {key: value}, settings=SETTING_NAMES, owner=self.get_name()
                     )
                 self.extra_body[key] = value
 
     def _merge_body(self, kind: str, values: Mapping[str, Any] | None) -> None:
         """`model_kwargs` / `extra_body`: request-body fields sent as given (unchecked,
-        for parameters newer than chatplex). `model_kwargs` may not hold a setting that
-        has its own keyword (as in LangChain): it would be ambiguous which one wins."""
-        if values is None:
-            return
-        if not isinstance(values, Mapping) or not all(isinstance(k, str) for k in values):
-            raise TypeError(f"{kind} must be a dict of parameter names to values, got {values!r}")
-        if kind == "model_kwargs":
-            clash = sorted(k for k in values if k in _SETTING_NAMES)
-            if clash:
-                raise ValueError(
-                    f"{self.get_name()}: pass {', '.join(clash)} as keyword argument(s), "
-                    "not inside model_kwargs"
-                )
-        self.extra_body.update(values)
+        for parameters newer than chatplex; see `settings.check_body_fields`)."""
+        if values is not None:
+            check_body_fields(kind, values, self.get_name())
+            self.extra_body.update(values)
 
     def _settings(self, overrides: Mapping[str, Any]) -> CallSettings:
         from ..adapters.base import CallSettings
@@ -439,177 +399,41 @@ class ChatModel(Runnable[Any, AIMessage]):
             kwargs["base_url"] = base_url
         return {"name": self.get_name(), "kwargs": kwargs}
 
-    # ---- I/O hooks (HTTP through the adapter; FakeChatModel overrides) -----------------
-
-    def _require_adapter(self) -> Adapter:
-        if self.adapter is None:
-            raise NotImplementedError(f"{type(self).__name__} has no adapter to send requests")
-        return self.adapter
-
-    def _http_request(
-        self,
-        messages: list[BaseMessage],
-        settings: CallSettings,
-        *,
-        stream: bool,
-        sync: bool = True,
-    ) -> tuple[Adapter, HTTPRequest]:
-        adapter = self._require_adapter()
-        for_model = getattr(adapter, "for_model", None)  # replies named by the model asked
-        if for_model is not None:  # for (Bedrock's do not name it)
-            adapter = for_model(settings.model)
-        request = adapter.build_request(messages, settings, stream=stream)
-        authorize = getattr(adapter, "authorize", None)  # per-call tokens (Azure Entra ID)
-        if sync and authorize is not None:
-            request = authorize(request)
-        if self.extra_headers:
-            base = request.headers  # copied, not rebuilt: keeps a key-masking dict subclass
-            headers = copy.copy(base) if isinstance(base, dict) else dict(base)
-            headers.update(self.extra_headers)
-            request = dataclasses.replace(request, headers=headers)
-        return adapter, request
-
-    def _retry_policy(self) -> RetryPolicy:
-        if self.retry_policy is not None:
-            return self.retry_policy
-        from ..core.retry import retry_policy
-
-        return retry_policy(self.max_retries, self.max_retry_after)
-
-    def _budget(self, adapter: Adapter, settings: CallSettings) -> Budget | None:
-        if self.foreign_limiter is not None:
-            return self.foreign_limiter.as_budget()
-        if self.rate_limit is False:  # no limiter: no calls, no cost
-            return None
-        get_budget = _get_budget or _load_get_budget()
-        budget = get_budget(adapter.budget_key(settings.model), self.rate_limit)
-        if self.retry_policy is None and self.max_retry_after < budget.max_pause:
-            budget.max_pause = self.max_retry_after  # a pause never outlasts a caller's cap
-        return budget
+    # ---- I/O hooks: HTTP through the adapter (chat/sending.py); FakeChatModel overrides
 
     def _send(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AIMessage:
-        adapter, request = self._http_request(messages, settings, stream=False)
+        if sending is None:  # the first call
+            _load_sending()
+        adapter, request = sending.http_request(self, messages, settings, stream=False)
         cache = reply_cache(self.cache)
         if cache is None:
-            return self._post(adapter, request, settings, config)
-        from . import cache as replies
-        from . import inflight
-
-        key = replies.cache_key(adapter.provider, request)
-        call = lambda: self._post(adapter, request, settings, config)  # noqa: E731
-        message, fresh = inflight.cached_call(cache, key, call, config.get("deadline"))
-        if not fresh:
-            record_hit(message, settings.model)
-        return message
-
-    def _post(
-        self,
-        adapter: Adapter,
-        request: HTTPRequest,
-        settings: CallSettings,
-        config: RunnableConfig,
-    ) -> AIMessage:
-        from ..http import send
-
-        check_budget()
-        retry, budget = _watched(config, self._retry_policy(), self._budget(adapter, settings))
-        message = send(
-            adapter,
-            request,
-            client=self.http_client,
-            timeout=self.timeout,
-            deadline=config.get("deadline"),
-            retry=retry,
-            budget=budget,
-            max_response_bytes=self.max_response_bytes,
-        )
-        charge(message, _priced_as(adapter), settings.model, request.url)
-        return message
+            return sending.post(self, adapter, request, settings, config)
+        return sending.cached_post(self, cache, adapter, request, settings, config)
 
     async def _asend(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AIMessage:
-        adapter, request = self._http_request(messages, settings, stream=False, sync=False)
+        if sending is None:  # the first call
+            _load_sending()
+        adapter, request = sending.http_request(self, messages, settings, stream=False, sync=False)
         cache = reply_cache(self.cache)
         if cache is None:
-            return await self._apost(adapter, request, settings, config)
-        from . import cache as replies
-        from . import inflight
-
-        key = replies.cache_key(adapter.provider, request)
-        call = lambda: self._apost(adapter, request, settings, config)  # noqa: E731
-        message, fresh = await inflight.acached_call(cache, key, call, config.get("deadline"))
-        if not fresh:
-            record_hit(message, settings.model)
-        return message
-
-    async def _apost(
-        self,
-        adapter: Adapter,
-        request: HTTPRequest,
-        settings: CallSettings,
-        config: RunnableConfig,
-    ) -> AIMessage:
-        from ..http import asend
-
-        check_budget()
-        retry, budget = _watched(config, self._retry_policy(), self._budget(adapter, settings))
-        message = await asend(
-            adapter,
-            await _aauthorized(adapter, request),
-            client=self.http_async_client,
-            timeout=self.timeout,
-            deadline=config.get("deadline"),
-            retry=retry,
-            budget=budget,
-            max_response_bytes=self.max_response_bytes,
-        )
-        charge(message, _priced_as(adapter), settings.model, request.url)
-        return message
+            return await sending.apost(self, adapter, request, settings, config)
+        return await sending.acached_post(self, cache, adapter, request, settings, config)
 
     def _send_stream(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> Iterator[AIMessageChunk]:
-        from ..http import get_sync_client, interruptible_client, stream
-
-        adapter, request = self._http_request(messages, settings, stream=True)
-        client, retry = self.http_client, self._retry_policy()
-        if config.get("callbacks"):
-            from ..core.interrupt import interrupter_of
-
-            interrupter = interrupter_of(config)
-            if interrupter is not None:  # a sync event stream watches: let it cut us short
-                http = client if client is not None else get_sync_client()
-                client = interruptible_client(http, interrupter)
-                retry = interrupter.retry_policy(retry)
-
-        def start() -> Iterator[AIMessageChunk]:
-            watched_retry, budget = _watched(config, retry, self._budget(adapter, settings))
-            chunks = stream(
-                adapter,
-                request,
-                client=client,
-                timeout=self.timeout,
-                idle_timeout=self.stream_idle_timeout,
-                deadline=config.get("deadline"),
-                retry=watched_retry,
-                budget=budget,
-                max_response_bytes=self.max_response_bytes,
-            )
-            return priced_stream(chunks, _priced_as(adapter), settings.model, request.url)
-
+        if sending is None:  # the first call
+            _load_sending()
+        adapter, request = sending.http_request(self, messages, settings, stream=True)
         cache = reply_cache(self.cache)
         if cache is None:
-            chunks = start()
+            chunks = sending.open_stream(self, adapter, request, settings, config)
         else:  # cached with its usage; `stream_usage=False` strips it from hits too
-            from . import cache as replies
-            from . import inflight
-
-            key = replies.cache_key(adapter.provider, request)
-            hit = lambda message: record_hit(message, settings.model)  # noqa: E731
-            chunks = inflight.cached_stream(cache, key, start, hit, config.get("deadline"))
+            chunks = sending.cached_stream(self, cache, adapter, request, settings, config)
         if self.stream_usage:
             return chunks
         from .streams import without_usage
@@ -619,39 +443,14 @@ class ChatModel(Runnable[Any, AIMessage]):
     def _asend_stream(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AsyncIterator[AIMessageChunk]:
-        from ..http import astream
-
-        adapter, request = self._http_request(messages, settings, stream=True, sync=False)
-
-        def start() -> AsyncIterator[AIMessageChunk]:
-            retry, budget = _watched(config, self._retry_policy(), self._budget(adapter, settings))
-            chunks = _aauthorized_stream(
-                adapter,
-                request,
-                lambda request: astream(
-                    adapter,
-                    request,
-                    client=self.http_async_client,
-                    timeout=self.timeout,
-                    idle_timeout=self.stream_idle_timeout,
-                    deadline=config.get("deadline"),
-                    retry=retry,
-                    budget=budget,
-                    max_response_bytes=self.max_response_bytes,
-                ),
-            )
-            return apriced_stream(chunks, _priced_as(adapter), settings.model, request.url)
-
+        if sending is None:  # the first call
+            _load_sending()
+        adapter, request = sending.http_request(self, messages, settings, stream=True, sync=False)
         cache = reply_cache(self.cache)
         if cache is None:
-            chunks = start()
+            chunks = sending.aopen_stream(self, adapter, request, settings, config)
         else:
-            from . import cache as replies
-            from . import inflight
-
-            key = replies.cache_key(adapter.provider, request)
-            hit = lambda message: record_hit(message, settings.model)  # noqa: E731
-            chunks = inflight.acached_stream(cache, key, start, hit, config.get("deadline"))
+            chunks = sending.acached_stream(self, cache, adapter, request, settings, config)
         if self.stream_usage:
             return chunks
         from .streams import awithout_usage
@@ -773,81 +572,22 @@ class ChatModel(Runnable[Any, AIMessage]):
         """The HTTP request `invoke(input)` would send, checked and built but not sent:
         what `chatplex.batches` writes into Batch API request files. Bad input raises as
         `invoke` would; a model without an adapter raises NotImplementedError."""
-        return self._http_request(coerce_messages(input), self._settings({}), stream=stream)[1]
+        if sending is None:  # the first call
+            _load_sending()
+        messages, settings = coerce_messages(input), self._settings({})
+        return sending.http_request(self, messages, settings, stream=stream)[1]
 
 
-async def _aauthorized(adapter: Adapter, request: HTTPRequest) -> HTTPRequest:
-    """`request` as the adapter authorises an async call (a token from an async
-    provider, awaited); the adapter's sync `authorize`, or nothing, otherwise."""
-    hook = getattr(adapter, "aauthorize", None)
-    if hook is not None:
-        authorized: HTTPRequest = await hook(request)
-        return authorized
-    authorize = getattr(adapter, "authorize", None)
-    return request if authorize is None else authorize(request)
+if TYPE_CHECKING:
+    from . import sending
+else:
+    # chat/sending.py, bound by the first call (`import chatplex` does not load it); a
+    # global, not a per-call import: every call goes through it.
+    sending = None
 
 
-def _aauthorized_stream(
-    adapter: Adapter,
-    request: HTTPRequest,
-    open_stream: Callable[[HTTPRequest], AsyncIterator[AIMessageChunk]],
-) -> AsyncIterator[AIMessageChunk]:
-    """`open_stream(request)`, the request authorised first when the adapter has a
-    per-call hook (the stream itself is returned unwrapped otherwise)."""
-    if not (hasattr(adapter, "aauthorize") or hasattr(adapter, "authorize")):
-        return open_stream(request)
+def _load_sending() -> None:
+    global sending
+    from . import sending as loaded
 
-    async def chunks() -> AsyncIterator[AIMessageChunk]:
-        inner = open_stream(await _aauthorized(adapter, request))
-        try:
-            async for chunk in inner:
-                yield chunk
-        finally:
-            await aclose_iterator(inner)
-
-    return chunks()
-
-
-#: `chatplex.http.get_budget` once the http layer is loaded (every call asks for a budget:
-#: a per-call `from ..http import ...` would cost more than the lookup itself).
-_get_budget: Callable[[tuple[str, ...], RateLimit | None], Budget] | None = None
-
-
-def _load_get_budget() -> Callable[[tuple[str, ...], RateLimit | None], Budget]:
-    global _get_budget
-    from ..http import get_budget
-
-    _get_budget = get_budget
-    return get_budget
-
-
-def _rate_limit(
-    value: RateLimit | Mapping[str, Any] | bool | None,
-) -> RateLimit | Literal[False] | None:
-    """A validated `RateLimit`; None when nothing is configured (the budget learns the
-    server's pace), False for no limiter at all."""
-    if value is False:
-        return False
-    if value is None or value is True:
-        return None
-    from ..http import RateLimit
-
-    return RateLimit.coerce(value)
-
-
-def _priced_as(adapter: Adapter) -> str:
-    """The provider name a reply is priced under when its URL does not say: the
-    adapter's `price_provider` (an OpenAI-compatible preset's own name, so a local
-    server is never priced as OpenAI), else its wire."""
-    return str(getattr(adapter, "price_provider", None) or adapter.provider)
-
-
-def _watched(config: RunnableConfig, retry: Any, budget: Any) -> tuple[Any, Any]:
-    """The call's retry policy and budget, reporting to its run when one watches
-    (`observed.py`); as they are otherwise (one dict lookup)."""
-    run = config.get("_chat_run")
-    if run is None:
-        return retry, budget
-    from .observed import observe
-
-    return observe(run, retry, budget)
+    sending = loaded

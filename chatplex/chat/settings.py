@@ -1,14 +1,56 @@
 """Checks on a chat model's settings, shared by the model and the configuration profiles:
-the ranges and types of the common settings, and which setting names hold secrets.
+the names a ChatModel takes as settings, the ranges and types of the common ones, and
+which setting names hold secrets.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
-__all__ = ["check_settings", "is_secret_name"]
+if TYPE_CHECKING:
+    from ..http import RateLimit
+
+__all__ = [
+    "CALL_SETTINGS",
+    "SETTING_NAMES",
+    "TRANSPORT_SETTINGS",
+    "check_body_fields",
+    "check_settings",
+    "coerce_rate_limit",
+    "is_secret_name",
+]
+
+#: Settings a call may override through `bind(...)` or `invoke(..., **overrides)`.
+CALL_SETTINGS = ("temperature", "max_tokens", "top_p", "stop", "tools", "tool_choice")
+#: ...and those that shape the HTTP exchange rather than the request body.
+TRANSPORT_SETTINGS = (
+    "timeout",
+    "max_retries",
+    "max_retry_after",
+    "retry_policy",
+    "stream_idle_timeout",
+    "max_response_bytes",
+    "cache",
+)
+#: Every name a ChatModel takes as a setting (constructor or per call), for the
+#: "did you mean" of an unknown keyword and for `model_kwargs` checks.
+SETTING_NAMES = (
+    *CALL_SETTINGS,
+    *TRANSPORT_SETTINGS,
+    "rate_limit",
+    "rate_limiter",
+    "extra_headers",
+    "http_client",
+    "http_async_client",
+    "name",
+    "model",
+    "model_kwargs",
+    "extra_body",
+    "streaming",
+    "stream_usage",
+)
 
 _SECRET_NAME = re.compile(r"(^|[_-])(key|token|secret|password)$|^authorization$", re.I)
 
@@ -67,3 +109,31 @@ def check_settings(values: Mapping[str, Any]) -> None:
         and all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items())
     ):
         raise TypeError(f"extra_headers must be a dict of str to str, got {headers!r}")
+
+
+def check_body_fields(kind: str, values: Mapping[str, Any], owner: str) -> None:
+    """`model_kwargs` / `extra_body` must map parameter names to values; `model_kwargs`
+    may not hold a setting that has its own keyword (as in LangChain): it would be
+    ambiguous which one wins. `owner` names the model in the error."""
+    if not isinstance(values, Mapping) or not all(isinstance(k, str) for k in values):
+        raise TypeError(f"{kind} must be a dict of parameter names to values, got {values!r}")
+    if kind == "model_kwargs":
+        clash = sorted(k for k in values if k in SETTING_NAMES)
+        if clash:
+            raise ValueError(
+                f"{owner}: pass {', '.join(clash)} as keyword argument(s), not inside model_kwargs"
+            )
+
+
+def coerce_rate_limit(
+    value: RateLimit | Mapping[str, Any] | bool | None,
+) -> RateLimit | Literal[False] | None:
+    """The `rate_limit` setting as a validated `RateLimit`; None when nothing is
+    configured (the budget learns the server's pace), False for no limiter at all."""
+    if value is False:
+        return False
+    if value is None or value is True:
+        return None
+    from ..http import RateLimit
+
+    return RateLimit.coerce(value)

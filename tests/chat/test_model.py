@@ -13,7 +13,6 @@ import pytest
 
 from chatplex import AIMessage, ChatModel, FakeChatModel
 from chatplex.adapters.openai import OpenAIAdapter
-from chatplex.core.retry import retry_policy
 from chatplex.http import RateLimit
 
 
@@ -257,10 +256,7 @@ def test_call_settings_normalise_stop() -> None:
     assert model._settings({"stop": []}).stop is None
 
 
-def test_retry_policy_and_rate_limit() -> None:
-    assert FakeChatModel(max_retries=4, max_retry_after=9.0)._retry_policy() is retry_policy(4, 9.0)
-    own = retry_policy(0)
-    assert FakeChatModel(retry_policy=own)._retry_policy() is own
+def test_rate_limit_setting() -> None:
     limited = FakeChatModel(rate_limit={"requests_per_minute": 60})
     assert limited.rate_limit == RateLimit(requests_per_minute=60)
     assert FakeChatModel().rate_limit is None

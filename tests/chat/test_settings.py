@@ -8,7 +8,16 @@ from typing import Any
 
 import pytest
 
-from chatplex.chat.settings import check_settings, is_secret_name
+from chatplex.chat.settings import (
+    CALL_SETTINGS,
+    SETTING_NAMES,
+    TRANSPORT_SETTINGS,
+    check_body_fields,
+    check_settings,
+    coerce_rate_limit,
+    is_secret_name,
+)
+from chatplex.http import RateLimit
 
 
 @pytest.mark.parametrize(
@@ -84,3 +93,25 @@ def test_bad_values_are_rejected_naming_the_setting(
 ) -> None:
     with pytest.raises(error, match=f"^{name} must be"):
         check_settings(values)
+
+
+def test_every_call_and_transport_setting_is_a_setting_name() -> None:
+    assert set(CALL_SETTINGS) | set(TRANSPORT_SETTINGS) < set(SETTING_NAMES)
+    assert "model_kwargs" in SETTING_NAMES and "seed" not in SETTING_NAMES
+
+
+def test_body_fields_are_names_to_values_and_model_kwargs_hold_no_setting() -> None:
+    check_body_fields("extra_body", {"seed": 1, "temperature": 0}, "M")  # sent as given
+    check_body_fields("model_kwargs", {"seed": 1}, "M")
+    with pytest.raises(TypeError, match="model_kwargs must be a dict"):
+        check_body_fields("model_kwargs", {1: "x"}, "M")
+    with pytest.raises(ValueError, match="M: pass max_tokens, temperature as keyword"):
+        check_body_fields("model_kwargs", {"temperature": 0, "max_tokens": 5}, "M")
+
+
+def test_rate_limit_setting_coerced() -> None:
+    assert coerce_rate_limit(False) is False
+    assert coerce_rate_limit(None) is None and coerce_rate_limit(True) is None
+    assert coerce_rate_limit({"requests_per_minute": 60}) == RateLimit(requests_per_minute=60)
+    with pytest.raises((TypeError, ValueError)):
+        coerce_rate_limit({"requests_per_hour": 60})

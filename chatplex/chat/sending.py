@@ -1,0 +1,368 @@
+"""How a `ChatModel` call goes over HTTP: the request built for the call, then sent or
+streamed with the model's retries, rate budget, reply cache and pricing.
+
+`ChatModel`'s I/O hooks (`_send`, `_asend`, `_send_stream`, `_asend_stream`, in
+`chat/model.py`) are made of these functions. This module loads with a model's first
+call, not with `import chatplex`; the http layer, caches and tracing it drives load
+later still, when a call first needs them.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import AsyncIterator, Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from ..core.chunks import aclose_iterator
+from .call_hooks import apriced_stream, charge, check_budget, priced_stream, record_hit
+
+if TYPE_CHECKING:
+    from ..adapters.base import Adapter, CallSettings, HTTPRequest
+    from ..core.retry import RetryPolicy
+    from ..core.run_config import RunnableConfig
+    from ..http import Budget, RateLimit
+    from ..messages import AIMessage, AIMessageChunk, BaseMessage
+    from .cache import BaseCache
+    from .model import ChatModel
+
+__all__ = [
+    "aauthorized",
+    "aauthorized_stream",
+    "acached_post",
+    "acached_stream",
+    "aopen_stream",
+    "apost",
+    "budget_for",
+    "cached_post",
+    "cached_stream",
+    "http_request",
+    "open_stream",
+    "post",
+    "priced_as",
+    "retry_policy_for",
+    "watched",
+]
+
+
+# ---- the request ---------------------------------------------------------------------
+
+
+def http_request(
+    model: ChatModel,
+    messages: list[BaseMessage],
+    settings: CallSettings,
+    *,
+    stream: bool,
+    sync: bool = True,
+) -> tuple[Adapter, HTTPRequest]:
+    """The adapter answering for `settings.model` and the request it builds, authorised
+    (sync calls; async ones authorise when sent, see `aauthorized`) and carrying the
+    model's `extra_headers`. A model without an adapter raises NotImplementedError."""
+    adapter = model.adapter
+    if adapter is None:
+        raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
+    for_model = getattr(adapter, "for_model", None)  # replies named by the model asked
+    if for_model is not None:  # for (Bedrock's do not name it)
+        adapter = for_model(settings.model)
+    request = adapter.build_request(messages, settings, stream=stream)
+    authorize = getattr(adapter, "authorize", None)  # per-call tokens (Azure Entra ID)
+    if sync and authorize is not None:
+        request = authorize(request)
+    if model.extra_headers:
+        base = request.headers  # copied, not rebuilt: keeps a key-masking dict subclass
+        headers = copy.copy(base) if isinstance(base, dict) else dict(base)
+        headers.update(model.extra_headers)
+        request = dataclasses.replace(request, headers=headers)
+    return adapter, request
+
+
+async def aauthorized(adapter: Adapter, request: HTTPRequest) -> HTTPRequest:
+    """`request` as the adapter authorises an async call (a token from an async
+    provider, awaited); the adapter's sync `authorize`, or nothing, otherwise."""
+    hook = getattr(adapter, "aauthorize", None)
+    if hook is not None:
+        authorized: HTTPRequest = await hook(request)
+        return authorized
+    authorize = getattr(adapter, "authorize", None)
+    return request if authorize is None else authorize(request)
+
+
+def aauthorized_stream(
+    adapter: Adapter,
+    request: HTTPRequest,
+    open_stream: Callable[[HTTPRequest], AsyncIterator[AIMessageChunk]],
+) -> AsyncIterator[AIMessageChunk]:
+    """`open_stream(request)`, the request authorised first when the adapter has a
+    per-call hook (the stream itself is returned unwrapped otherwise)."""
+    if not (hasattr(adapter, "aauthorize") or hasattr(adapter, "authorize")):
+        return open_stream(request)
+
+    async def chunks() -> AsyncIterator[AIMessageChunk]:
+        inner = open_stream(await aauthorized(adapter, request))
+        try:
+            async for chunk in inner:
+                yield chunk
+        finally:
+            await aclose_iterator(inner)
+
+    return chunks()
+
+
+# ---- what a call runs under: retries, rate budget, its run, its price ------------------
+
+
+def retry_policy_for(model: ChatModel) -> RetryPolicy:
+    """The model's own `retry_policy`, else the one its `max_retries` and
+    `max_retry_after` make."""
+    if model.retry_policy is not None:
+        return model.retry_policy
+    from ..core.retry import retry_policy
+
+    return retry_policy(model.max_retries, model.max_retry_after)
+
+
+#: `chatplex.http.get_budget` once the http layer is loaded (every call asks for a budget:
+#: a per-call `from ..http import ...` would cost more than the lookup itself).
+_get_budget: Callable[[tuple[str, ...], RateLimit | None], Budget] | None = None
+
+
+def _load_get_budget() -> Callable[[tuple[str, ...], RateLimit | None], Budget]:
+    global _get_budget
+    from ..http import get_budget
+
+    _get_budget = get_budget
+    return get_budget
+
+
+def budget_for(model: ChatModel, adapter: Adapter, settings: CallSettings) -> Budget | None:
+    """The rate budget the call waits in: a foreign limiter's, the one shared by every
+    model with the same provider, URL, key and model, or None (`rate_limit=False`)."""
+    if model.foreign_limiter is not None:
+        return model.foreign_limiter.as_budget()
+    if model.rate_limit is False:  # no limiter: no calls, no cost
+        return None
+    get_budget = _get_budget or _load_get_budget()
+    budget = get_budget(adapter.budget_key(settings.model), model.rate_limit)
+    if model.retry_policy is None and model.max_retry_after < budget.max_pause:
+        budget.max_pause = model.max_retry_after  # a pause never outlasts a caller's cap
+    return budget
+
+
+def watched(config: RunnableConfig, retry: Any, budget: Any) -> tuple[Any, Any]:
+    """The call's retry policy and budget, reporting to its run when one watches
+    (`observed.py`); as they are otherwise (one dict lookup)."""
+    run = config.get("_chat_run")
+    if run is None:
+        return retry, budget
+    from .observed import observe
+
+    return observe(run, retry, budget)
+
+
+def priced_as(adapter: Adapter) -> str:
+    """The provider name a reply is priced under when its URL does not say: the
+    adapter's `price_provider` (an OpenAI-compatible preset's own name, so a local
+    server is never priced as OpenAI), else its wire."""
+    return str(getattr(adapter, "price_provider", None) or adapter.provider)
+
+
+# ---- one reply -----------------------------------------------------------------------
+
+
+def post(
+    model: ChatModel,
+    adapter: Adapter,
+    request: HTTPRequest,
+    settings: CallSettings,
+    config: RunnableConfig,
+) -> AIMessage:
+    """The reply to `request` over HTTP, with the model's retries and budget, priced."""
+    from ..http import send
+
+    check_budget()
+    retry, budget = watched(config, retry_policy_for(model), budget_for(model, adapter, settings))
+    message = send(
+        adapter,
+        request,
+        client=model.http_client,
+        timeout=model.timeout,
+        deadline=config.get("deadline"),
+        retry=retry,
+        budget=budget,
+        max_response_bytes=model.max_response_bytes,
+    )
+    charge(message, priced_as(adapter), settings.model, request.url)
+    return message
+
+
+async def apost(
+    model: ChatModel,
+    adapter: Adapter,
+    request: HTTPRequest,
+    settings: CallSettings,
+    config: RunnableConfig,
+) -> AIMessage:
+    """The async `post` (the request authorised now: see `aauthorized`)."""
+    from ..http import asend
+
+    check_budget()
+    retry, budget = watched(config, retry_policy_for(model), budget_for(model, adapter, settings))
+    message = await asend(
+        adapter,
+        await aauthorized(adapter, request),
+        client=model.http_async_client,
+        timeout=model.timeout,
+        deadline=config.get("deadline"),
+        retry=retry,
+        budget=budget,
+        max_response_bytes=model.max_response_bytes,
+    )
+    charge(message, priced_as(adapter), settings.model, request.url)
+    return message
+
+
+def cached_post(
+    model: ChatModel,
+    cache: BaseCache,
+    adapter: Adapter,
+    request: HTTPRequest,
+    settings: CallSettings,
+    config: RunnableConfig,
+) -> AIMessage:
+    """`post`'s reply through `cache`: a stored reply, or the one an identical call in
+    flight gets, costs no HTTP call (and is counted as a hit)."""
+    from . import cache as replies
+    from . import inflight
+
+    key = replies.cache_key(adapter.provider, request)
+    call = partial(post, model, adapter, request, settings, config)
+    message, fresh = inflight.cached_call(cache, key, call, config.get("deadline"))
+    if not fresh:
+        record_hit(message, settings.model)
+    return message
+
+
+async def acached_post(
+    model: ChatModel,
+    cache: BaseCache,
+    adapter: Adapter,
+    request: HTTPRequest,
+    settings: CallSettings,
+    config: RunnableConfig,
+) -> AIMessage:
+    """The async `cached_post`."""
+    from . import cache as replies
+    from . import inflight
+
+    key = replies.cache_key(adapter.provider, request)
+    call = partial(apost, model, adapter, request, settings, config)
+    message, fresh = await inflight.acached_call(cache, key, call, config.get("deadline"))
+    if not fresh:
+        record_hit(message, settings.model)
+    return message
+
+
+# ---- a streamed reply ------------------------------------------------------------------
+
+
+def open_stream(
+    model: ChatModel,
+    adapter: Adapter,
+    request: HTTPRequest,
+    settings: CallSettings,
+    config: RunnableConfig,
+) -> Iterator[AIMessageChunk]:
+    """The reply to `request` as chunks over HTTP, with the model's retries, budget and
+    bounds, priced when it ends."""
+    from ..http import get_sync_client, interruptible_client, stream
+
+    client, retry = model.http_client, retry_policy_for(model)
+    if config.get("callbacks"):
+        from ..core.interrupt import interrupter_of
+
+        interrupter = interrupter_of(config)
+        if interrupter is not None:  # a sync event stream watches: let it cut us short
+            http = client if client is not None else get_sync_client()
+            client = interruptible_client(http, interrupter)
+            retry = interrupter.retry_policy(retry)
+    watched_retry, budget = watched(config, retry, budget_for(model, adapter, settings))
+    chunks = stream(
+        adapter,
+        request,
+        client=client,
+        timeout=model.timeout,
+        idle_timeout=model.stream_idle_timeout,
+        deadline=config.get("deadline"),
+        retry=watched_retry,
+        budget=budget,
+        max_response_bytes=model.max_response_bytes,
+    )
+    return priced_stream(chunks, priced_as(adapter), settings.model, request.url)
+
+
+def aopen_stream(
+    model: ChatModel,
+    adapter: Adapter,
+    request: HTTPRequest,
+    settings: CallSettings,
+    config: RunnableConfig,
+) -> AsyncIterator[AIMessageChunk]:
+    """The async `open_stream` (the request authorised when the stream starts)."""
+    from ..http import astream
+
+    retry, budget = watched(config, retry_policy_for(model), budget_for(model, adapter, settings))
+    chunks = aauthorized_stream(
+        adapter,
+        request,
+        lambda request: astream(
+            adapter,
+            request,
+            client=model.http_async_client,
+            timeout=model.timeout,
+            idle_timeout=model.stream_idle_timeout,
+            deadline=config.get("deadline"),
+            retry=retry,
+            budget=budget,
+            max_response_bytes=model.max_response_bytes,
+        ),
+    )
+    return apriced_stream(chunks, priced_as(adapter), settings.model, request.url)
+
+
+def cached_stream(
+    model: ChatModel,
+    cache: BaseCache,
+    adapter: Adapter,
+    request: HTTPRequest,
+    settings: CallSettings,
+    config: RunnableConfig,
+) -> Iterator[AIMessageChunk]:
+    """`open_stream`'s chunks through `cache`, stored with their usage: a stored reply
+    is replayed as chunks (and counted as a hit)."""
+    from . import cache as replies
+    from . import inflight
+
+    key = replies.cache_key(adapter.provider, request)
+    start = partial(open_stream, model, adapter, request, settings, config)
+    hit = lambda message: record_hit(message, settings.model)  # noqa: E731
+    return inflight.cached_stream(cache, key, start, hit, config.get("deadline"))
+
+
+def acached_stream(
+    model: ChatModel,
+    cache: BaseCache,
+    adapter: Adapter,
+    request: HTTPRequest,
+    settings: CallSettings,
+    config: RunnableConfig,
+) -> AsyncIterator[AIMessageChunk]:
+    """The async `cached_stream`."""
+    from . import cache as replies
+    from . import inflight
+
+    key = replies.cache_key(adapter.provider, request)
+    start = partial(aopen_stream, model, adapter, request, settings, config)
+    hit = lambda message: record_hit(message, settings.model)  # noqa: E731
+    return inflight.acached_stream(cache, key, start, hit, config.get("deadline"))

@@ -1,0 +1,245 @@
+"""`chat/sending.py`: the request a ChatModel builds for a call (adapter per model, per-call
+authorisation, extra headers), the retry policy and rate budget it runs under, and the
+reply sent, cached and streamed over an httpx MockTransport, sync and async."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from chatplex import AIMessageChunk, ChatModel, FakeChatModel, HumanMessage
+from chatplex.adapters.base import HTTPRequest
+from chatplex.adapters.openai import OpenAIAdapter
+from chatplex.chat import sending
+from chatplex.chat.cache import InMemoryCache
+from chatplex.chat.observed import ObservedBudget, ObservedRetry
+from chatplex.core.retry import retry_policy
+from chatplex.core.run_config import RunnableConfig
+from chatplex.secret import MaskedHeaders
+
+KEY = "sk-SENTINEL-sending-0123"
+MESSAGES = [HumanMessage("hi")]
+
+
+class Wire:
+    """Answers like OpenAI (a JSON reply, or SSE chunks when asked to stream)."""
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        body = json.loads(request.content)
+        usage = {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
+        if body.get("stream"):
+            events = [
+                {"id": "c", "model": body["model"], "choices": [{"index": 0, "delta": d}]}
+                for d in ({"role": "assistant", "content": "h"}, {"content": "i"})
+            ]
+            events.append({"id": "c", "model": body["model"], "choices": [], "usage": usage})
+            sse = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
+            return httpx.Response(200, text=sse, headers={"content-type": "text/event-stream"})
+        message = {"role": "assistant", "content": "hi"}
+        choice = {"index": 0, "message": message, "finish_reason": "stop"}
+        reply = {"id": "c", "model": body["model"], "choices": [choice], "usage": usage}
+        return httpx.Response(200, json=reply)
+
+
+def model_over(wire: Wire, **settings: Any) -> ChatModel:
+    transport = httpx.MockTransport(wire.handler)
+    return ChatModel(
+        OpenAIAdapter(api_key=KEY),
+        f"gpt-sending-{uuid.uuid4().hex[:8]}",  # a budget of its own
+        http_client=httpx.Client(transport=transport),
+        http_async_client=httpx.AsyncClient(transport=transport),
+        **settings,
+    )
+
+
+# --- the request --------------------------------------------------------------------------
+
+
+def test_a_model_without_an_adapter_cannot_build_a_request() -> None:
+    with pytest.raises(NotImplementedError, match="FakeChatModel has no adapter"):
+        sending.http_request(FakeChatModel(), MESSAGES, FakeChatModel()._settings({}), stream=False)
+
+
+def test_extra_headers_are_added_to_the_adapters_headers_keeping_their_type() -> None:
+    model = ChatModel(OpenAIAdapter(api_key=KEY), "gpt-x", extra_headers={"x-app": "a"})
+    bare = ChatModel(OpenAIAdapter(api_key=KEY), "gpt-x")
+    _, plain = sending.http_request(bare, MESSAGES, bare._settings({}), stream=False)
+    adapter, request = sending.http_request(model, MESSAGES, model._settings({}), stream=True)
+    assert adapter is model.adapter
+    assert request.headers["x-app"] == "a"
+    assert request.headers["Authorization"] == plain.headers["Authorization"]
+    assert type(request.headers) is type(plain.headers) is MaskedHeaders  # keys stay masked
+    assert "x-app" not in plain.headers and request.json["stream"] is True
+
+
+class Authorizing(OpenAIAdapter):
+    """An adapter with per-call tokens (as Azure's Entra ID one) and one per model."""
+
+    def authorize(self, request: HTTPRequest) -> HTTPRequest:
+        return dataclasses.replace(request, headers={**request.headers, "x-token": "sync"})
+
+    def for_model(self, model: str) -> Authorizing:
+        chosen = Authorizing(api_key=KEY)
+        chosen.chosen_for = model  # type: ignore[attr-defined]
+        return chosen
+
+
+def test_sync_calls_are_authorised_when_built_async_ones_when_sent() -> None:
+    model = ChatModel(Authorizing(api_key=KEY), "gpt-x")
+    adapter, request = sending.http_request(model, MESSAGES, model._settings({}), stream=False)
+    assert request.headers["x-token"] == "sync"
+    assert adapter is not model.adapter and adapter.chosen_for == "gpt-x"  # type: ignore[attr-defined]
+    settings = model._settings({})
+    _, request = sending.http_request(model, MESSAGES, settings, stream=False, sync=False)
+    assert "x-token" not in request.headers
+
+
+class AsyncAuthorizing(OpenAIAdapter):
+    async def aauthorize(self, request: HTTPRequest) -> HTTPRequest:
+        return dataclasses.replace(request, headers={**request.headers, "x-token": "async"})
+
+
+def request_of(adapter: OpenAIAdapter) -> HTTPRequest:
+    model = ChatModel(adapter, "gpt-x")
+    return sending.http_request(model, MESSAGES, model._settings({}), stream=False, sync=False)[1]
+
+
+async def test_aauthorized_prefers_the_async_hook_then_the_sync_one() -> None:
+    for adapter, token in [
+        (AsyncAuthorizing(api_key=KEY), "async"),
+        (Authorizing(api_key=KEY), "sync"),
+    ]:
+        authorized = await sending.aauthorized(adapter, request_of(adapter))
+        assert authorized.headers["x-token"] == token
+    plain = OpenAIAdapter(api_key=KEY)
+    request = request_of(plain)
+    assert await sending.aauthorized(plain, request) is request
+
+
+async def test_aauthorized_stream_authorises_before_opening_and_closes_the_inner_stream() -> None:
+    opened: list[HTTPRequest] = []
+    closed: list[bool] = []
+
+    async def chunks(request: HTTPRequest) -> AsyncIterator[AIMessageChunk]:
+        opened.append(request)
+        try:
+            yield AIMessageChunk(content="a")
+            yield AIMessageChunk(content="b")
+        finally:
+            closed.append(True)
+
+    plain = OpenAIAdapter(api_key=KEY)
+    unwrapped = chunks(request_of(plain))
+    assert sending.aauthorized_stream(plain, request_of(plain), lambda _: unwrapped) is unwrapped
+
+    adapter = AsyncAuthorizing(api_key=KEY)
+    stream = sending.aauthorized_stream(adapter, request_of(adapter), chunks)
+    assert opened == []  # nothing is asked for before the stream is read
+    async for chunk in stream:
+        assert chunk.content == "a"
+        break
+    await stream.aclose()  # type: ignore[attr-defined]
+    assert opened[0].headers["x-token"] == "async" and closed == [True]
+
+
+# --- what a call runs under -------------------------------------------------------------
+
+
+def test_the_retry_policy_is_the_models_own_or_made_from_its_settings() -> None:
+    assert sending.retry_policy_for(FakeChatModel(max_retries=4, max_retry_after=9.0)) is (
+        retry_policy(4, 9.0)
+    )
+    own = retry_policy(0)
+    assert sending.retry_policy_for(FakeChatModel(retry_policy=own)) is own
+
+
+def test_the_budget_is_shared_capped_by_max_retry_after_or_absent() -> None:
+    wire = Wire()
+    model = model_over(wire, max_retry_after=5.0)
+    assert model.adapter is not None
+    settings = model._settings({})
+    budget = sending.budget_for(model, model.adapter, settings)
+    assert budget is not None and budget.max_pause == 5.0
+    assert sending.budget_for(model, model.adapter, settings) is budget  # one per key
+    unlimited = model.bind(rate_limit=False)
+    assert sending.budget_for(unlimited, model.adapter, settings) is None
+
+
+def test_watched_reports_to_the_calls_run_only_when_one_listens() -> None:
+    retry, budget = retry_policy(1), object()
+    assert sending.watched({}, retry, budget) == (retry, budget)
+
+    class Run:
+        handlers = [object()]
+
+    config: RunnableConfig = {"_chat_run": Run()}  # type: ignore[typeddict-unknown-key]
+    observed_retry, observed_budget = sending.watched(config, retry, budget)
+    assert isinstance(observed_retry, ObservedRetry)
+    assert isinstance(observed_budget, ObservedBudget)
+
+
+def test_replies_are_priced_under_the_presets_name_else_the_wire() -> None:
+    adapter = OpenAIAdapter(api_key=KEY)
+    assert sending.priced_as(adapter) == "openai"
+    adapter.price_provider = "groq"  # type: ignore[attr-defined]
+    assert sending.priced_as(adapter) == "groq"
+
+
+# --- sent and streamed --------------------------------------------------------------------
+
+
+def call(model: ChatModel, *, stream: bool, sync: bool) -> tuple[Any, ...]:
+    settings = model._settings({})
+    adapter, request = sending.http_request(model, MESSAGES, settings, stream=stream, sync=sync)
+    return model, adapter, request, settings, RunnableConfig()
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_post_and_a_cached_post(sync: bool) -> None:
+    wire = Wire()
+    model, cache = model_over(wire), InMemoryCache()
+    args = call(model, stream=False, sync=sync)
+    if sync:
+        replies = [sending.post(*args), sending.cached_post(args[0], cache, *args[1:])]
+        replies.append(sending.cached_post(args[0], cache, *args[1:]))
+    else:
+        replies = [await sending.apost(*args)]
+        replies.append(await sending.acached_post(args[0], cache, *args[1:]))
+        replies.append(await sending.acached_post(args[0], cache, *args[1:]))
+    assert [r.text for r in replies] == ["hi"] * 3
+    assert len(wire.requests) == 2  # the third reply came from the cache
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_open_stream_and_a_cached_stream(sync: bool) -> None:
+    wire = Wire()
+    model, cache = model_over(wire), InMemoryCache()
+    args = call(model, stream=True, sync=sync)
+    texts = []
+    for opened in range(3):
+        if sync:
+            chunks = (
+                sending.open_stream(*args)
+                if opened == 0
+                else sending.cached_stream(args[0], cache, *args[1:])
+            )
+            texts.append("".join(c.text for c in chunks))
+        else:
+            achunks = (
+                sending.aopen_stream(*args)
+                if opened == 0
+                else sending.acached_stream(args[0], cache, *args[1:])
+            )
+            texts.append("".join([c.text async for c in achunks]))
+    assert texts == ["hi"] * 3
+    assert len(wire.requests) == 2  # the third stream was replayed from the cache
