@@ -24,6 +24,7 @@ from chatplex import (
     set_llm_cache,
 )
 from chatplex.adapters.base import HTTPRequest
+from chatplex.chat import sending
 from chatplex.chat.cache import cache_key, dump_reply, load_reply
 from chatplex.chat.cost import reply_cost
 from chatplex.testing import MockServer
@@ -101,7 +102,7 @@ def test_hits_skip_the_rate_limiter(mock: MockServer, monkeypatch: pytest.Monkey
     def forbidden(*args: Any) -> Any:
         raise AssertionError("a cache hit asked for a budget")
 
-    monkeypatch.setattr(type(model), "_budget", forbidden)
+    monkeypatch.setattr(sending, "budget_for", forbidden)  # what a sent call asks
     assert model.invoke("once").response_metadata["cached"] is True
 
 
