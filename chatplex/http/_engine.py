@@ -34,7 +34,8 @@ The engine owns the attempt counter, the retry decision (`RetryPolicy.delay`), t
 deadline checks, the metadata-only chunks held back until the first content (so a
 failure before any content is retried unseen), the partial replies of failed streams,
 the mapping of httpx errors to typed ones, and the permit: released exactly once per
-attempt, on every way out. A driver only has to close the response.
+attempt, on every way out. A driver only has to close the response. What a read
+response becomes (the parsed reply, a broken stream's failure) is `_reply.py`'s.
 
 Bounds. Every wait for the server ends by `until()`: the earlier of the call's deadline
 and `waiting_since + limit`, where `limit` is the per-request read timeout (a whole
@@ -62,16 +63,13 @@ from ..errors import (
     APIError,
     APITimeoutError,
     DeadlineExceededError,
-    ResponseTooLargeError,
     StreamError,
     StreamIdleTimeoutError,
 )
-from ..messages import AIMessageChunk, merge_chunks, reply_as_chunk
+from ..messages import AIMessageChunk, merge_chunks
 from ..sdk_errors import sdk_compatible
 from ._errors import (
-    annotate,
     destination,
-    malformed_body,
     request_failure,
     request_id_from,
     status_failure,
@@ -79,6 +77,16 @@ from ._errors import (
     unexpected_content_type,
 )
 from ._redaction import safe_request, scrub
+from ._reply import (
+    has_content,
+    is_json,
+    keep_body,
+    malformed_event,
+    parse_reply,
+    reply_chunk,
+    too_large,
+    with_partial,
+)
 from ._request import build_request, log_response, request_timeout
 from ._retry import release_failed, stream_used_tokens, used_tokens
 from ._sse import SSEDecoder
@@ -98,7 +106,7 @@ __all__ = [
     "Step",
     "estimate",
     "reclamp",
-    "reply_chunk",
+    "reply_chunk",  # from _reply.py, for _send.py
 ]
 
 
@@ -309,15 +317,15 @@ class Call:
         self.status = status = response.status_code
         length = response.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            raise self._too_large(int(length))
+            raise too_large(self.adapter, self.req, self.max_bytes, int(length))
         if not self.stream:
-            self.phase = WHOLE_BODY  # _parse() checks the status
+            self.phase = WHOLE_BODY  # parse_reply() checks the status
             return READ_WHOLE
         log_response(response, None)
         if status >= 300:  # redirects are not followed: report them, do not parse them
             self.phase = ERROR_BODY
             return READ_WHOLE
-        if _is_json(response):
+        if is_json(response):
             self.phase = WHOLE_BODY
             return READ_WHOLE
         wrong = unexpected_content_type(self.adapter.provider, response)
@@ -337,7 +345,7 @@ class Call:
         self.nbytes += len(raw)
         if self.nbytes > self.max_bytes:
             self._parts = []
-            raise self._too_large(self.nbytes)
+            raise too_large(self.adapter, self.req, self.max_bytes, self.nbytes)
         self._parts.append(raw)
         if self.clock() >= self.until():
             raise self.timed_out()
@@ -347,10 +355,10 @@ class Call:
         call, whose reply is now `message`); raises an error status's error."""
         response = self.response
         parts, self._parts = self._parts, []
-        _keep_body(response, parts[0] if len(parts) == 1 else b"".join(parts))
+        keep_body(response, parts[0] if len(parts) == 1 else b"".join(parts))
         parts = []  # the body is the response's: no local keeps it (tracebacks show locals)
         if not self.stream:
-            message = _parse(self.adapter, response)
+            message = parse_reply(self.adapter, response)
             permit = self.permit
             if permit is not None:
                 self.permit = None
@@ -373,7 +381,7 @@ class Call:
             raise self.timed_out()
         self.nbytes += len(raw)
         if self.nbytes > self.max_bytes:
-            raise self._too_large(self.nbytes)
+            raise too_large(self.adapter, self.req, self.max_bytes, self.nbytes)
         received = self.received
         n = len(received)
         parse = self._parse
@@ -390,7 +398,7 @@ class Call:
         if self.started:  # the hot path
             out = received[n:]
             for chunk in out:
-                if _has_content(chunk):
+                if has_content(chunk):
                     self.fresh = True
                     break
             return out
@@ -466,7 +474,7 @@ class Call:
         if self.started:
             return received[n:]
         for i in range(n, len(received)):
-            if _has_content(received[i]):
+            if has_content(received[i]):
                 self.started = self.fresh = True
                 return self._opening()
         return _NOTHING
@@ -494,17 +502,6 @@ class Call:
             used = stream_used_tokens(self.received)
             permit.release(used_tokens=used, status=self.status, headers=self.response.headers)
         return out
-
-    def _too_large(self, size: int) -> ResponseTooLargeError:
-        host = self.req.url.host
-        return ResponseTooLargeError(
-            f"the reply from {host} is larger than max_response_bytes={self.max_bytes} "
-            f"(at least {size} bytes); if such replies are expected, raise the bound: "
-            "ChatModel(max_response_bytes=...) or the max_response_bytes argument of "
-            "chatplex.http's send/stream",
-            provider=self.adapter.provider,
-            retryable=False,
-        )
 
     def _typed(self, exc: Exception) -> Exception:
         """`exc` as the caller should see it: httpx errors mapped (chained to them),
@@ -539,12 +536,12 @@ class Call:
                 mapped.__cause__ = exc
                 exc = mapped
         if isinstance(exc, StreamError):
-            _with_partial(exc, adapter, response, received, self.started)
+            with_partial(exc, adapter, response, received, self.started)
         elif isinstance(exc, DeadlineExceededError):
             if exc.partial is None and received:  # what came before it, held-back included
                 exc.partial = merge_chunks(received)
         elif isinstance(exc, ValueError):  # a parser that let a JSON error escape
-            malformed = _malformed_event(exc, adapter, response, received, self.started)
+            malformed = malformed_event(exc, adapter, response, received, self.started)
             malformed.__cause__ = exc
             return malformed
         return exc
@@ -577,12 +574,6 @@ def wait_limit(
     return math.inf if read is None else float(read)
 
 
-def _keep_body(response: httpx.Response, body: bytes) -> None:
-    """Give a response read piece by piece its body, as `read()` would: errors keep a
-    copy of the response, and users read `err.response.content`."""
-    response._content = body  # noqa: SLF001 - what httpx's own read() sets
-
-
 def reclamp(
     http: httpx.Client | httpx.AsyncClient,
     req: httpx.Request,
@@ -601,81 +592,3 @@ def estimate(request: HTTPRequest) -> int:
     from ._ratelimit import estimate_tokens  # only calls with a rate limit need it
 
     return estimate_tokens(request)
-
-
-def reply_chunk(adapter: Adapter, response: httpx.Response) -> AIMessageChunk:
-    """A fully read JSON reply to a stream request (an error payload raises its typed
-    error), as the single chunk of that stream."""
-    return reply_as_chunk(_parse(adapter, response))
-
-
-def _parse(adapter: Adapter, response: httpx.Response) -> AIMessage:
-    """Status check and parsing of a fully read response."""
-    status = response.status_code
-    body = response.content
-    log_response(response, len(body))
-    if status >= 300:  # redirects are not followed: report them, do not parse them
-        err = status_failure(adapter, response, body)
-        body = b""  # no frame's locals keep what the server said (keys it echoed)
-        raise err
-    headers = response.headers
-    try:
-        message = adapter.parse_response(body, headers)
-    except APIError as err:  # e.g. an error object inside a 200 body
-        annotate(err, adapter.provider, response)
-        raise
-    except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError, bad shapes
-        raise malformed_body(adapter.provider, response, exc) from exc
-    metadata = message.response_metadata
-    if "request_id" not in metadata:
-        request_id = request_id_from(headers)
-        if request_id is not None:
-            metadata["request_id"] = request_id
-    return message
-
-
-def _is_json(response: httpx.Response) -> bool:
-    """A JSON body where events were expected (a 200 error payload, or `stream` ignored)."""
-    content_type: str = response.headers.get("content-type", "")
-    return content_type.startswith("application/json")
-
-
-def _has_content(chunk: AIMessageChunk) -> bool:
-    """Whether a chunk carries some of the reply, not just metadata: leading metadata-only
-    chunks (OpenAI's role chunk, Anthropic's message_start) are held back until the first
-    content, so a failure before any content can still be retried unseen."""
-    return bool(chunk.content or chunk.tool_call_chunks or chunk.additional_kwargs)
-
-
-def _with_partial(
-    err: StreamError,
-    adapter: Adapter,
-    response: httpx.Response,
-    received: list[AIMessageChunk],
-    started: bool,
-) -> None:
-    annotate(err, adapter.provider, response)
-    if err.partial is None:
-        err.partial = merge_chunks(received)
-    if not started and err.error_type is None and err.body is None:
-        # A stream cut short or garbled, not an error the provider declared (those carry
-        # their payload in `body`, and the adapter judged them): with nothing shown to the
-        # caller yet, another attempt is as safe as after a dropped connection.
-        err.retryable = True
-
-
-def _malformed_event(
-    exc: ValueError,
-    adapter: Adapter,
-    response: httpx.Response,
-    received: list[AIMessageChunk],
-    started: bool,
-) -> StreamError:
-    err = StreamError(
-        f"malformed stream event from {response.request.url.host}: {exc}",
-        partial=merge_chunks(received),
-        provider=adapter.provider,
-        retryable=not started,
-    )
-    annotate(err, adapter.provider, response)
-    return err

@@ -1,0 +1,130 @@
+"""What a read response becomes, for the attempt engine (`_engine.Call`): a whole body
+parsed into the reply (or its typed error), the single chunk of a stream answered with
+JSON, a reply past the size bound, and a broken stream's failure with its partial reply
+and whether another attempt is safe. Pure functions of the response and the chunks
+received: no I/O, no call state.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import APIError, ResponseTooLargeError, StreamError
+from ..messages import AIMessageChunk, merge_chunks, reply_as_chunk
+from ._errors import annotate, malformed_body, request_id_from, status_failure
+from ._request import log_response
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..adapters.base import Adapter
+    from ..messages import AIMessage
+
+__all__ = [
+    "has_content",
+    "is_json",
+    "keep_body",
+    "malformed_event",
+    "parse_reply",
+    "reply_chunk",
+    "too_large",
+    "with_partial",
+]
+
+
+def keep_body(response: httpx.Response, body: bytes) -> None:
+    """Give a response read piece by piece its body, as `read()` would: errors keep a
+    copy of the response, and users read `err.response.content`."""
+    response._content = body  # noqa: SLF001 - what httpx's own read() sets
+
+
+def reply_chunk(adapter: Adapter, response: httpx.Response) -> AIMessageChunk:
+    """A fully read JSON reply to a stream request (an error payload raises its typed
+    error), as the single chunk of that stream."""
+    return reply_as_chunk(parse_reply(adapter, response))
+
+
+def parse_reply(adapter: Adapter, response: httpx.Response) -> AIMessage:
+    """Status check and parsing of a fully read response."""
+    status = response.status_code
+    body = response.content
+    log_response(response, len(body))
+    if status >= 300:  # redirects are not followed: report them, do not parse them
+        err = status_failure(adapter, response, body)
+        body = b""  # no frame's locals keep what the server said (keys it echoed)
+        raise err
+    headers = response.headers
+    try:
+        message = adapter.parse_response(body, headers)
+    except APIError as err:  # e.g. an error object inside a 200 body
+        annotate(err, adapter.provider, response)
+        raise
+    except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError, bad shapes
+        raise malformed_body(adapter.provider, response, exc) from exc
+    metadata = message.response_metadata
+    if "request_id" not in metadata:
+        request_id = request_id_from(headers)
+        if request_id is not None:
+            metadata["request_id"] = request_id
+    return message
+
+
+def is_json(response: httpx.Response) -> bool:
+    """A JSON body where events were expected (a 200 error payload, or `stream` ignored)."""
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.startswith("application/json")
+
+
+def has_content(chunk: AIMessageChunk) -> bool:
+    """Whether a chunk carries some of the reply, not just metadata: leading metadata-only
+    chunks (OpenAI's role chunk, Anthropic's message_start) are held back until the first
+    content, so a failure before any content can still be retried unseen."""
+    return bool(chunk.content or chunk.tool_call_chunks or chunk.additional_kwargs)
+
+
+def with_partial(
+    err: StreamError,
+    adapter: Adapter,
+    response: httpx.Response,
+    received: list[AIMessageChunk],
+    started: bool,
+) -> None:
+    annotate(err, adapter.provider, response)
+    if err.partial is None:
+        err.partial = merge_chunks(received)
+    if not started and err.error_type is None and err.body is None:
+        # A stream cut short or garbled, not an error the provider declared (those carry
+        # their payload in `body`, and the adapter judged them): with nothing shown to the
+        # caller yet, another attempt is as safe as after a dropped connection.
+        err.retryable = True
+
+
+def malformed_event(
+    exc: ValueError,
+    adapter: Adapter,
+    response: httpx.Response,
+    received: list[AIMessageChunk],
+    started: bool,
+) -> StreamError:
+    err = StreamError(
+        f"malformed stream event from {response.request.url.host}: {exc}",
+        partial=merge_chunks(received),
+        provider=adapter.provider,
+        retryable=not started,
+    )
+    annotate(err, adapter.provider, response)
+    return err
+
+
+def too_large(
+    adapter: Adapter, req: httpx.Request, max_bytes: int, size: int
+) -> ResponseTooLargeError:
+    """The error for a reply past `max_response_bytes` (not retried: it would be again)."""
+    return ResponseTooLargeError(
+        f"the reply from {req.url.host} is larger than max_response_bytes={max_bytes} "
+        f"(at least {size} bytes); if such replies are expected, raise the bound: "
+        "ChatModel(max_response_bytes=...) or the max_response_bytes argument of "
+        "chatplex.http's send/stream",
+        provider=adapter.provider,
+        retryable=False,
+    )
