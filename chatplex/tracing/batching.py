@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -51,6 +52,8 @@ class RunBatcher:
         self._changed = threading.Condition(threading.Lock())
         self._urgent = 0  # callers of flush() waiting: send without gathering
         self._thread: threading.Thread | None = None
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._forget_parent)
 
     def put(self, run: dict[str, Any]) -> None:
         """Queue `run`; never waits for the network. Wakes the sender only when it idles
@@ -81,6 +84,14 @@ class RunBatcher:
             finally:
                 self._urgent -= 1
         return True
+
+    def _forget_parent(self) -> None:
+        """In a forked child: the parent's thread does not exist here, and the runs it
+        had waiting are the parent's to send; this process starts afresh."""
+        self._changed = threading.Condition(threading.Lock())
+        self._pending = []
+        self._put_count = self._done_count = self._urgent = 0
+        self._thread = None
 
     def _start(self) -> None:  # called under the lock
         self._thread = threading.Thread(target=self._loop, name="chatplex-langsmith", daemon=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import Any
 
@@ -97,3 +98,28 @@ def test_exit_sends_what_waits_and_logs_what_its_deadline_cuts(
 def test_bad_settings_are_refused(settings: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="max_batch"):
         RunBatcher(Recorder(), **settings)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
+def test_a_forked_child_sends_its_own_runs_with_a_thread_of_its_own() -> None:
+    read_end, write_end = os.pipe()
+    sent: list[dict[str, Any]] = []
+    batcher = RunBatcher(lambda batch: sent.extend(batch), interval=0.01)
+    batcher.put({"id": "parent"})
+    assert batcher.flush(timeout=30)
+    pid = os.fork()
+    if pid == 0:  # the child: report what it sent through the pipe, then leave at once
+        try:
+            sent.clear()
+            batcher.put({"id": "child"})
+            ok = batcher.flush(timeout=30)
+            os.write(write_end, f"{ok} {[r['id'] for r in sent]}".encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    _, status = os.waitpid(pid, 0)
+    report = os.read(read_end, 1000).decode()
+    os.close(read_end)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert report == "True ['child']"
+    assert [r["id"] for r in sent] == ["parent"]
