@@ -205,12 +205,12 @@ PRELOADED = (
 
 
 def bulk_run(
-    rows: int, source: Path, out: Path, mock: str, mode: str, ls_url: str
+    rows: int, source: Path, out: Path, mock: str, mode: str, ls_url: str, window: int
 ) -> dict[str, float]:
     if out.exists():
         out.unlink()
     cli = ["run", str(source), "--model", "openai:gpt-4o-mini", "--output", str(out),
-           "--prompt", "{text}", "--base-url", mock + "/v1", "--concurrency", str(WINDOW),
+           "--prompt", "{text}", "--base-url", mock + "/v1", "--concurrency", str(window),
            "-q"]  # fmt: skip
     if mode == "preloaded":  # tracing off, langsmith imported first (as LangChain users have)
         args = [sys.executable, "-c", PRELOADED, *cli]
@@ -234,18 +234,26 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1000, help="rows of the `chatplex run`")
     parser.add_argument("--repeat", type=int, default=5, help="processes per mode (median)")
     parser.add_argument("--quick", action="store_true", help="tiny counts (smoke test)")
+    parser.add_argument("--bulk-only", action="store_true", help="only the `chatplex run` part")
+    parser.add_argument(
+        "--latency", type=float, default=LATENCY, help="server latency of the `chatplex run`"
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=WINDOW, help="rows in flight in the `chatplex run`"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results_tracing.json")
     options = parser.parse_args()
     if options.quick:
         options.requests, options.rows, options.repeat = 20, 50, 1
 
     mock = Process(_serve_mock, 0.0)
-    slow_mock = Process(_serve_mock, LATENCY)
+    slow_mock = Process(_serve_mock, options.latency)
     langsmith = Process(_serve_langsmith)
     try:
         samples: dict[str, dict[str, list[float]]] = {}
         loaded: dict[str, list[str]] = {}
-        for _ in range(options.repeat):  # modes alternate: drift hits all alike
+        # modes alternate: drift hits all alike
+        for _ in range(0 if options.bulk_only else options.repeat):
             for workload in WORKLOADS:
                 for mode in MODES if workload != "langchain-chain" else ("off", "langsmith"):
                     result = cpu_per_request(
@@ -259,6 +267,8 @@ def main() -> int:
             w: {m: statistics.median(v) for m, v in modes.items()} for w, modes in samples.items()
         }
         check_ns = hook_check_ns()
+        if options.bulk_only:  # the ratios below divide by these: nothing was measured
+            cpu = {"invoke": {"off": float("nan")}}
 
         bulk: dict[str, list[dict[str, float]]] = {"off": [], "preloaded": [], "langsmith": []}
         traced_runs = []
@@ -272,7 +282,7 @@ def main() -> int:
                     langsmith.ask("clear")
                     result = bulk_run(
                         options.rows, source, Path(tmp) / f"{mode}.jsonl", slow_mock.url,
-                        mode, langsmith.url,
+                        mode, langsmith.url, options.concurrency,
                     )  # fmt: skip
                     bulk[mode].append(result)
                     if mode == "langsmith":
@@ -291,24 +301,26 @@ def main() -> int:
     per_row_cpu = median("langsmith", "cpu_s") / median("preloaded", "cpu_s")
     request_cpu_ns = cpu["invoke"]["off"] * 1000
 
-    print(f"\n## CPU per request (µs, median of {options.repeat} processes x {options.requests})\n")
-    print("| workload | off | LangSmith on | OTel on | LangSmith / off | OTel / off |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for workload, row in cpu.items():
-        otel = f"{row['otel']:.0f}" if "otel" in row else "-"
-        otel_ratio = f"{row['otel'] / row['off']:.2f}" if "otel" in row else "-"
+    if not options.bulk_only:
+        counts = f"median of {options.repeat} processes x {options.requests}"
+        print(f"\n## CPU per request (µs, {counts})\n")
+        print("| workload | off | LangSmith on | OTel on | LangSmith / off | OTel / off |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for workload, row in cpu.items():
+            otel = f"{row['otel']:.0f}" if "otel" in row else "-"
+            otel_ratio = f"{row['otel'] / row['off']:.2f}" if "otel" in row else "-"
+            print(
+                f"| {workload} | {row['off']:.0f} | {row['langsmith']:.0f} | {otel} "
+                f"| {row['langsmith'] / row['off']:.2f} | {otel_ratio} |"
+            )
+        print(f"\nLibraries loaded per mode: {loaded}")
+        print(f"Runs the fake LangSmith endpoint received: {received}")
         print(
-            f"| {workload} | {row['off']:.0f} | {row['langsmith']:.0f} | {otel} "
-            f"| {row['langsmith'] / row['off']:.2f} | {otel_ratio} |"
+            f"\nHook cost when off: {check_ns:.1f} ns per call "
+            f"({check_ns / request_cpu_ns * 100:.4f} % of an invoke's CPU)"
         )
-    print(f"\nLibraries loaded per mode: {loaded}")
-    print(f"Runs the fake LangSmith endpoint received: {received}")
-    print(
-        f"\nHook cost when off: {check_ns:.1f} ns per call "
-        f"({check_ns / request_cpu_ns * 100:.4f} % of an invoke's CPU)"
-    )
-    title = f"`chatplex run`, {options.rows} rows, {WINDOW} in flight"
-    print(f"\n## {title}, {LATENCY * 1000:.0f} ms latency\n")
+    title = f"`chatplex run`, {options.rows} rows, {options.concurrency} in flight"
+    print(f"\n## {title}, {options.latency * 1000:.0f} ms latency\n")
     print("| tracing | wall (s) | CPU (s) |")
     print("|---|---:|---:|")
     labels = {
@@ -327,8 +339,9 @@ def main() -> int:
             "requests": options.requests,
             "rows": options.rows,
             "repeat": options.repeat,
-            "window": WINDOW,
-            "latency_s": LATENCY,
+            "window": options.concurrency,
+            "latency_s": options.latency,
+            "bulk_only": options.bulk_only,
             "python": platform.python_version(),
             "machine": platform.machine(),
             "cpus": os.cpu_count(),

@@ -384,3 +384,38 @@ def test_runs_never_ended_are_dropped_oldest_first(
     tracer.on_chain_end("out", run_id=ids[3])
     tracer.flush()
     assert list(endpoint.runs) == [str(ids[3])]
+
+
+def test_every_row_of_a_traced_chatplex_run_reaches_the_endpoint(
+    mock: MockServer, endpoint: FakeLangSmith, tmp_path: Path
+) -> None:
+    """A bulk run ends with no explicit flush: the runs still waiting are sent at exit,
+    every one of them, each once."""
+    rows = 150
+    source = tmp_path / "rows.jsonl"
+    source.write_text("".join(f'{{"id": "r{i}", "text": "row {i}"}}\n' for i in range(rows)))
+    output = tmp_path / "out.jsonl"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "OPENAI_API_KEY": "sk-test",
+        "LANGSMITH_TRACING": "true",
+        "LANGSMITH_ENDPOINT": endpoint.url,
+        "LANGSMITH_API_KEY": "lsv2-fake",
+        "LANGSMITH_PROJECT": "bulk",
+    }
+    command = [
+        sys.executable, "-m", "chatplex", "run", str(source), "--model", "openai:gpt-4o-mini",
+        "--output", str(output), "--prompt", "{text}", "--base-url", mock.openai_base_url,
+        "--concurrency", "16", "-q",
+    ]  # fmt: skip
+    out = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert len(output.read_text().splitlines()) == rows
+    runs = endpoint.runs
+    assert len(runs) == rows
+    assert {r["run_type"] for r in runs.values()} == {"llm"}
+    assert {r["session_name"] for r in runs.values()} == {"bulk"}
+    assert set(endpoint.posted.values()) == {1}
+    replies = {r["outputs"]["generations"][0][0]["text"] for r in runs.values()}
+    assert len(replies) == rows  # each row's own reply, not one run sent many times

@@ -1,0 +1,130 @@
+"""Finished runs handed to the langsmith client in batches, from one background thread.
+
+`Client.create_run` per run costs the calling thread (the event loop of a bulk run) the
+client's transform, serialization and compression of that run, and wakes the client's
+sender thread once per run; on a busy process the wake-ups alone cost as much as the
+rest (bench/README.md, "Tracing"). `RunBatcher.put` only appends the run to a list; a
+thread of its own takes what has gathered every `interval` seconds (or as soon as
+`max_batch` runs wait) and hands it to `send` in one call (`Client.multipart_ingest`:
+one transform pass and one `POST /runs/multipart` per batch).
+
+Nothing is dropped silently: a batch `send` refuses is logged with its size; at process
+exit (`atexit`) what is still waiting is sent, for at most `exit_deadline` seconds, and
+what that deadline cuts off is logged.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["RunBatcher"]
+
+logger = logging.getLogger("chatplex.tracing")
+
+
+class RunBatcher:
+    """Gathers runs (`put`) and sends them in batches from a daemon thread (see the
+    module docstring). `flush()` waits until every run put so far is sent (or failed)."""
+
+    def __init__(
+        self,
+        send: Callable[[list[dict[str, Any]]], None],
+        *,
+        max_batch: int = 200,
+        interval: float = 0.1,
+        exit_deadline: float = 30.0,
+    ) -> None:
+        if max_batch < 1 or interval <= 0 or exit_deadline <= 0:
+            raise ValueError("max_batch >= 1, interval > 0 and exit_deadline > 0 are needed")
+        self._send = send
+        self.max_batch = max_batch
+        self.interval = interval
+        self.exit_deadline = exit_deadline
+        self._pending: list[dict[str, Any]] = []
+        self._put_count = 0  # runs put so far
+        self._done_count = 0  # runs sent (or failed) so far
+        self._changed = threading.Condition(threading.Lock())
+        self._urgent = 0  # callers of flush() waiting: send without gathering
+        self._thread: threading.Thread | None = None
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._forget_parent)
+
+    def put(self, run: dict[str, Any]) -> None:
+        """Queue `run`; never waits for the network. Wakes the sender only when it idles
+        (the first run after a quiet spell) or a full batch waits: a wake-up per batch,
+        not per run."""
+        with self._changed:
+            self._pending.append(run)
+            self._put_count += 1
+            if self._thread is None:
+                self._start()
+            elif len(self._pending) == 1 or len(self._pending) >= self.max_batch:
+                self._changed.notify_all()
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every run put so far is sent; False if `timeout` (seconds) ran out
+        first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._changed:
+            target = self._put_count
+            self._urgent += 1  # send now, without gathering more
+            self._changed.notify_all()
+            try:
+                while self._done_count < target:
+                    left = None if deadline is None else deadline - time.monotonic()
+                    if left is not None and left <= 0:
+                        return False
+                    self._changed.wait(left)
+            finally:
+                self._urgent -= 1
+        return True
+
+    def _forget_parent(self) -> None:
+        """In a forked child: the parent's thread does not exist here, and the runs it
+        had waiting are the parent's to send; this process starts afresh."""
+        self._changed = threading.Condition(threading.Lock())
+        self._pending = []
+        self._put_count = self._done_count = self._urgent = 0
+        self._thread = None
+
+    def _start(self) -> None:  # called under the lock
+        self._thread = threading.Thread(target=self._loop, name="chatplex-langsmith", daemon=True)
+        self._thread.start()
+        atexit.register(self._at_exit)
+
+    def _loop(self) -> None:
+        while True:
+            with self._changed:
+                while not self._pending:  # idle until a run comes
+                    self._changed.wait()
+                if len(self._pending) < self.max_batch and not self._urgent:
+                    self._changed.wait(self.interval)  # gather a batch
+                batch = self._pending[: self.max_batch]
+                del self._pending[: self.max_batch]
+            self._send_batch(batch)
+
+    def _send_batch(self, batch: list[dict[str, Any]]) -> None:
+        try:
+            self._send(batch)
+        except Exception as exc:  # tracing never breaks the program it watches
+            logger.warning("LangSmith: %d runs not sent: %r", len(batch), exc)
+        finally:
+            with self._changed:
+                self._done_count += len(batch)
+                self._changed.notify_all()
+
+    def _at_exit(self) -> None:
+        if not self.flush(self.exit_deadline):
+            with self._changed:
+                left = self._put_count - self._done_count
+            logger.warning(
+                "LangSmith: %d runs not sent: exit deadline of %g s reached",
+                left,
+                self.exit_deadline,
+            )

@@ -1,0 +1,125 @@
+"""RunBatcher: runs gathered into batches, sent from one thread, none lost silently."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import Any
+
+import pytest
+
+from chatplex.tracing.batching import RunBatcher
+
+
+class Recorder:
+    """A `send` that records each batch; optionally blocks until released, or fails."""
+
+    def __init__(self, fail: bool = False, block: bool = False) -> None:
+        self.batches: list[list[dict[str, Any]]] = []
+        self.fail = fail
+        self.release = threading.Event()
+        if not block:
+            self.release.set()
+
+    def __call__(self, batch: list[dict[str, Any]]) -> None:
+        self.release.wait(30)
+        self.batches.append(list(batch))
+        if self.fail:
+            raise RuntimeError("endpoint refused")
+
+
+def test_every_run_is_sent_once_in_order_in_batches_no_bigger_than_max() -> None:
+    send = Recorder()
+    batcher = RunBatcher(send, max_batch=7, interval=0.05)
+    for index in range(100):
+        batcher.put({"id": index})
+    assert batcher.flush(timeout=30) is True
+    sent = [run["id"] for batch in send.batches for run in batch]
+    assert sent == list(range(100))
+    assert all(1 <= len(batch) <= 7 for batch in send.batches)
+    assert len(send.batches) >= 100 // 7
+
+
+def test_runs_put_while_a_batch_is_sending_wait_and_go_in_one_batch() -> None:
+    send = Recorder(block=True)
+    batcher = RunBatcher(send, max_batch=1000, interval=0.01)
+    batcher.put({"id": "first"})
+    for index in range(50):  # the sender is stuck on "first" (or gathering): these wait
+        batcher.put({"id": index})
+    send.release.set()
+    assert batcher.flush(timeout=30)
+    sent = [run["id"] for batch in send.batches for run in batch]
+    assert sent == ["first", *range(50)]
+    assert len(send.batches) <= 2  # not one call per run
+
+
+def test_a_refused_batch_is_logged_with_its_size_and_flush_still_returns(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    send = Recorder(fail=True)
+    batcher = RunBatcher(send, max_batch=10, interval=0.01)
+    with caplog.at_level(logging.WARNING, logger="chatplex.tracing"):
+        for index in range(3):
+            batcher.put({"id": index})
+        assert batcher.flush(timeout=30)
+    assert "3 runs not sent" in caplog.text
+    assert sum(len(b) for b in send.batches) == 3
+
+
+def test_flush_gives_up_at_its_timeout_when_the_endpoint_hangs() -> None:
+    send = Recorder(block=True)
+    batcher = RunBatcher(send, interval=0.01)
+    batcher.put({"id": 1})
+    assert batcher.flush(timeout=0.2) is False
+    send.release.set()
+    assert batcher.flush(timeout=30) is True
+
+
+def test_exit_sends_what_waits_and_logs_what_its_deadline_cuts(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    send = Recorder(block=True)
+    batcher = RunBatcher(send, interval=0.01, exit_deadline=0.2)
+    batcher.put({"id": 1})
+    batcher.put({"id": 2})
+    with caplog.at_level(logging.WARNING, logger="chatplex.tracing"):
+        batcher._at_exit()
+    assert "2 runs not sent: exit deadline of 0.2 s reached" in caplog.text
+    send.release.set()
+    assert batcher.flush(timeout=30)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="chatplex.tracing"):
+        batcher._at_exit()  # everything sent: nothing to say
+    assert caplog.text == ""
+
+
+@pytest.mark.parametrize("settings", [{"max_batch": 0}, {"interval": 0}, {"exit_deadline": -1}])
+def test_bad_settings_are_refused(settings: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="max_batch"):
+        RunBatcher(Recorder(), **settings)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
+def test_a_forked_child_sends_its_own_runs_with_a_thread_of_its_own() -> None:
+    read_end, write_end = os.pipe()
+    sent: list[dict[str, Any]] = []
+    batcher = RunBatcher(lambda batch: sent.extend(batch), interval=0.01)
+    batcher.put({"id": "parent"})
+    assert batcher.flush(timeout=30)
+    pid = os.fork()
+    if pid == 0:  # the child: report what it sent through the pipe, then leave at once
+        try:
+            sent.clear()
+            batcher.put({"id": "child"})
+            ok = batcher.flush(timeout=30)
+            os.write(write_end, f"{ok} {[r['id'] for r in sent]}".encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    _, status = os.waitpid(pid, 0)
+    report = os.read(read_end, 1000).decode()
+    os.close(read_end)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert report == "True ['child']"
+    assert [r["id"] for r in sent] == ["parent"]
