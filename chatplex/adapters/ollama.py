@@ -119,6 +119,11 @@ class OllamaAdapter:
     """
 
     provider = PROVIDER
+    #: What a caller may set besides model, messages and stream (checked before any
+    #: request, `chat.params`): the top-level fields, the model options given flat (as
+    #: langchain-ollama takes them), and langchain-ollama's `response_format` (sent as
+    #: `format`) and `reasoning` (sent as `think`).
+    api_parameters = TOP_LEVEL | OPTION_NAMES | {"response_format", "reasoning"}
     #: The stream is NDJSON, not server-sent events (see `chatplex.http._engine`).
     stream_framing = NDJSONDecoder
     #: `with_structured_output`'s default on this wire: the schema as `format` (Ollama

@@ -98,50 +98,6 @@ _ANTHROPIC = frozenset(
     }
 )
 
-#: Body parameters of Ollama's `/api/chat`, besides `model`, `messages` and `stream`:
-#: the top-level ones, and the model options (`options` fields), which chatplex takes
-#: flat, as langchain-ollama's ChatOllama does, and sends inside `options`;
-#: `response_format` (mapped to `format`) and `reasoning` (→ `think`) are
-#: langchain-ollama's names. tests/adapters/test_ollama_sdk.py compares them with the
-#: ollama SDK's `ChatRequest` and `Options`.
-_OLLAMA = frozenset(
-    {"tools", "format", "options", "think", "keep_alive", "logprobs", "top_logprobs"}
-    | {"response_format", "reasoning"}
-    | {
-        "numa",
-        "num_ctx",
-        "num_batch",
-        "num_gpu",
-        "main_gpu",
-        "low_vram",
-        "f16_kv",
-        "logits_all",
-        "vocab_only",
-        "use_mmap",
-        "use_mlock",
-        "embedding_only",
-        "num_thread",
-        "num_keep",
-        "seed",
-        "num_predict",
-        "top_k",
-        "top_p",
-        "tfs_z",
-        "typical_p",
-        "repeat_last_n",
-        "temperature",
-        "repeat_penalty",
-        "presence_penalty",
-        "frequency_penalty",
-        "mirostat",
-        "mirostat_tau",
-        "mirostat_eta",
-        "penalize_newline",
-        "stop",
-        "min_p",
-    }
-)
-
 #: Body parameters of the OpenAI Responses API (`POST /responses`), besides `model`,
 #: `input` and `stream`, which chatplex sets itself; plus the Chat Completions spellings
 #: the Responses adapter translates (`max_tokens`, `response_format`, `reasoning_effort`...).
@@ -230,7 +186,6 @@ API_PARAMETERS: dict[str, frozenset[str]] = {
     "openai": _OPENAI,
     "anthropic": _ANTHROPIC,
     "openai_responses": _OPENAI_RESPONSES,
-    "ollama": _OLLAMA,
 }
 API_PARAMETERS["google_genai"] = API_PARAMETERS["google_vertexai"] = _GEMINI
 
@@ -258,9 +213,19 @@ HEADER_PARAMETERS: dict[str, dict[str, str]] = {
 
 
 def api_parameters(provider: str) -> frozenset[str] | None:
-    """The API parameters of a built-in provider; None for other providers (whose
-    extras are not checked: chatplex does not know their APIs)."""
-    return API_PARAMETERS.get(provider)
+    """The API parameters of a built-in provider: the table above, else what its
+    adapter class declares as `api_parameters` (Ollama's, beside its wire code); None
+    for other providers (whose extras are not checked: chatplex does not know their
+    APIs)."""
+    known = API_PARAMETERS.get(provider)
+    if known is not None:
+        return known
+    from ..adapters import BUILTIN_ADAPTERS, adapter_class  # that provider's model is built
+
+    if provider not in BUILTIN_ADAPTERS:
+        return None
+    declared = getattr(adapter_class(provider), "api_parameters", None)
+    return frozenset(declared) if declared is not None else None
 
 
 def unknown_keyword(owner: str, name: str, known: Iterable[str], hint: str = "") -> TypeError:

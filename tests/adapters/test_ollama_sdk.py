@@ -21,7 +21,7 @@ from chatplex.adapters._ndjson import iter_ndjson_lines
 from chatplex.adapters._ollama_request import OPTION_NAMES, TOP_LEVEL
 from chatplex.adapters.base import CallSettings, ToolSpec
 from chatplex.adapters.ollama import OllamaAdapter
-from chatplex.chat.params import API_PARAMETERS
+from chatplex.chat.params import api_parameters
 from chatplex.messages import (
     AIMessage,
     AIMessageChunk,
@@ -270,4 +270,4 @@ def test_the_known_parameters_are_the_sdks() -> None:
     # min_p: a server option of Ollama's API reference (docs/api.md, "options") that the
     # SDK's Options does not name (it passes a dict of options through unchanged).
     assert set(types.Options.model_fields) == set(OPTION_NAMES) - {"min_p"}
-    assert API_PARAMETERS["ollama"] == TOP_LEVEL | OPTION_NAMES | {"response_format", "reasoning"}
+    assert api_parameters("ollama") == TOP_LEVEL | OPTION_NAMES | {"response_format", "reasoning"}

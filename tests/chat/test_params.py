@@ -44,3 +44,15 @@ def test_known_parameters_are_the_sdk_create_parameters(provider: str) -> None:
 def test_header_parameters_are_known_parameters() -> None:
     for provider, headers in HEADER_PARAMETERS.items():
         assert set(headers) <= API_PARAMETERS[provider]
+
+
+def test_a_provider_outside_the_table_is_checked_by_what_its_adapter_declares() -> None:
+    from chatplex.adapters.ollama import OllamaAdapter
+    from chatplex.chat.params import api_parameters, check_api_parameters
+
+    assert "ollama" not in API_PARAMETERS  # declared beside the wire code, not copied here
+    assert api_parameters("ollama") == OllamaAdapter.api_parameters
+    assert "num_ctx" in OllamaAdapter.api_parameters
+    assert api_parameters("not-a-provider") is None
+    with pytest.raises(TypeError, match="num_ctxx.*did you mean 'num_ctx'"):
+        check_api_parameters("ollama", {"num_ctxx": 1}, settings=(), owner="ChatOllama")
