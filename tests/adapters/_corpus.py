@@ -1,7 +1,13 @@
-"""Loader for the shared wire corpus (../shared/wire-corpus): recorded response bodies
-with a `<case>.meta.json` sidecar each. Tests skip cleanly when the corpus is absent.
+"""Loader for the recorded wire replies: the shared corpus (../shared/wire-corpus, the
+project's given recordings of OpenAI Chat Completions and Anthropic Messages) and
+chatplex's own (tests/wire-corpus, the recordings of every other wire, kept in this
+repository so CI has them whatever the shared folder holds). Both hold a body file and a
+`<case>.meta.json` sidecar per case. Tests of the shared cases skip cleanly when that
+folder is absent.
 
-`CHATPLEX_WIRE_CORPUS` overrides the location.
+`CHATPLEX_WIRE_CORPUS` overrides the shared folder's location.
+`tests/wire-corpus/annotations.json` adds sidecar keys to shared cases (which preset a
+compatible provider's recording belongs to) without editing files we do not own.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Case", "corpus_dir", "load_cases"]
+__all__ = ["OWN_CORPUS", "Case", "case_file", "corpus_dir", "corpus_dirs", "load_cases"]
+
+OWN_CORPUS = Path(__file__).resolve().parents[1] / "wire-corpus"
 
 
 @dataclass(frozen=True)
@@ -47,25 +55,48 @@ class Case:
 
 
 def corpus_dir() -> Path | None:
-    """The corpus directory, or None when it is not there."""
+    """The shared corpus directory, or None when it is not there."""
     env = os.environ.get("CHATPLEX_WIRE_CORPUS")
     path = Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "wire-corpus"
     return path if path.is_dir() else None
 
 
+def corpus_dirs() -> list[Path]:
+    """Where recordings are read from: the shared corpus (if present), then our own."""
+    shared = corpus_dir()
+    return [*([shared] if shared else []), OWN_CORPUS]
+
+
+def case_file(name: str) -> Path | None:
+    """A corpus file by name, from our own recordings or the shared ones."""
+    for folder in reversed(corpus_dirs()):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def _annotations() -> dict[str, dict[str, Any]]:
+    path = OWN_CORPUS / "annotations.json"
+    if not path.is_file():
+        return {}
+    loaded: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
 def load_cases(providers: set[str]) -> list[Case]:
-    """Every case whose sidecar names one of `providers`, sorted by name."""
-    root = corpus_dir()
-    if root is None:
-        return []
-    cases = []
-    for meta_path in sorted(root.glob("*.meta.json")):
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if meta.get("provider") not in providers:
-            continue
-        name = meta_path.name.removesuffix(".meta.json")
-        body_path = root / meta.get("body_file", "")
-        if not meta.get("body_file") or not body_path.is_file():
-            continue
-        cases.append(Case(name=name, meta=meta, body=body_path.read_bytes()))
-    return cases
+    """Every case whose sidecar names one of `providers`, sorted by name; a case in our own
+    corpus wins over a shared one of the same name."""
+    annotations = _annotations()
+    found: dict[str, Case] = {}
+    for root in corpus_dirs():
+        for meta_path in sorted(root.glob("*.meta.json")):
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            name = meta_path.name.removesuffix(".meta.json")
+            meta.update(annotations.get(name, {}))
+            if meta.get("provider") not in providers:
+                continue
+            body_path = root / meta.get("body_file", "")
+            if not meta.get("body_file") or not body_path.is_file():
+                continue
+            found[name] = Case(name=name, meta=meta, body=body_path.read_bytes())
+    return [found[name] for name in sorted(found)]

@@ -1,18 +1,14 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from _corpus import corpus_dirs
 
 from chatplex.adapters.base import SSEEvent
 from chatplex.http._sse import SSEDecoder, aiter_sse_events, iter_sse_events
 
-CORPUS = Path(
-    os.environ.get("CHATPLEX_WIRE_CORPUS")
-    or Path(__file__).resolve().parents[3] / "shared" / "wire-corpus"
-)
-STREAMS = sorted(CORPUS.glob("*.sse"))
+STREAMS = sorted(path for folder in corpus_dirs() for path in folder.glob("*.sse"))
 
 
 def decode(*chunks: bytes) -> list[SSEEvent]:

@@ -18,7 +18,7 @@ from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_routes import wire_for
 from chatplex.testing._mock_wire_responses import WIRE, request_view
-from tests.adapters._corpus import corpus_dir
+from tests.adapters._corpus import case_file
 
 WEATHER: Any = {
     "type": "function",
@@ -110,10 +110,10 @@ def test_stream_events_are_numbered_and_flag_the_deltas() -> None:
 
 
 def test_the_shapes_follow_the_recordings() -> None:
-    recorded_dir = corpus_dir()
-    if recorded_dir is None:
-        pytest.skip("the shared wire corpus is not here")
-    recorded = json.loads((recorded_dir / "openai_responses_nonstream_text.json").read_bytes())
+    text_file = case_file("openai_responses_nonstream_text.json")
+    stream_file = case_file("openai_responses_stream_function_call.sse")
+    assert text_file and stream_file, "tests/wire-corpus holds the Responses API recordings"
+    recorded = json.loads(text_file.read_bytes())
     view = request_view("/v1/responses", {"model": "m", "input": "x"})
     reply = plan_reply("openai", view, text=None, chunks=None, tool_name=None)
     mine = json.loads(WIRE.render_json(reply, "r"))
@@ -122,7 +122,7 @@ def test_the_shapes_follow_the_recordings() -> None:
     assert set(mine["output"][0]["content"][0]) == set(recorded["output"][0]["content"][0])
     assert mine["usage"].keys() == recorded["usage"].keys()
     # The stream of a function call: the same event types in the same order.
-    sse = (recorded_dir / "openai_responses_stream_function_call.sse").read_bytes()
+    sse = stream_file.read_bytes()
     kinds = [line[7:] for line in sse.decode().splitlines() if line.startswith("event: ")]
     tool_view = request_view("/v1/responses", {"input": "use a tool", "tools": [WEATHER]})
     tool_reply = plan_reply("openai", tool_view, text=None, chunks=1, tool_name=None)
