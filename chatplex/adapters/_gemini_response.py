@@ -64,6 +64,7 @@ BLOCKED_FINISH_REASONS = frozenset(
         "IMAGE_SAFETY",
         "IMAGE_PROHIBITED_CONTENT",
         "IMAGE_RECITATION",
+        "MODEL_ARMOR",  # Vertex AI: a Model Armor response template withheld the reply
     }
 )
 _FINISH = {

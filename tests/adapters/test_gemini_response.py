@@ -147,7 +147,9 @@ def test_a_blocked_prompt_raises_naming_the_reason_and_category() -> None:
     assert isinstance(error, APIError)
 
 
-@pytest.mark.parametrize("reason", ["SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST"])
+@pytest.mark.parametrize(
+    "reason", ["SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST", "MODEL_ARMOR"]
+)
 def test_a_withheld_candidate_raises(reason: str) -> None:
     with pytest.raises(SafetyBlockedError, match=reason) as info:
         parse_reply(body(finish=reason), {})
