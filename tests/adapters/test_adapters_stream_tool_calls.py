@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from _corpus import Case, corpus_dir, load_cases
+from _corpus import Case, load_cases
 
 from chatplex import init_chat_model
 from chatplex.adapters.anthropic import AnthropicAdapter
@@ -137,7 +137,6 @@ def calls_of(message: AIMessage) -> list[tuple[Any, Any, Any]]:
     return [(c["id"], c["name"], c["args"]) for c in message.tool_calls]
 
 
-@pytest.mark.skipif(corpus_dir() is None, reason="wire corpus not available")
 @pytest.mark.parametrize("case", STREAMS, ids=[c.name for c in STREAMS])
 def test_corpus_streams_merge_to_the_nonstream_tool_calls(case: Case) -> None:
     expected = nonstream_reply(case)
@@ -158,7 +157,6 @@ def test_corpus_streams_merge_to_the_nonstream_tool_calls(case: Case) -> None:
     assert got.response_metadata == expected.response_metadata
 
 
-@pytest.mark.skipif(corpus_dir() is None, reason="wire corpus not available")
 @pytest.mark.parametrize("case", STREAMS, ids=[c.name for c in STREAMS])
 def test_corpus_tool_calls_grow_while_streaming(case: Case) -> None:
     """At every point of the stream the calls seen so far are a prefix of the final ones

@@ -32,7 +32,7 @@ from chatplex.messages import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "adapters"))
-from _corpus import corpus_dir, load_cases  # noqa: E402
+from _corpus import load_cases  # noqa: E402
 
 from chatplex.http._sse import iter_sse_events  # noqa: E402
 
@@ -300,7 +300,6 @@ def replies(case: Any) -> list[BaseMessage]:
     return [merged, merged.to_message(), *chunks]
 
 
-@pytest.mark.skipif(corpus_dir() is None, reason="wire corpus not available")
 @pytest.mark.parametrize("case", OK, ids=[c.name for c in OK])
 def test_content_blocks_of_corpus_replies(case: Any) -> None:
     """Every reply of the wire corpus (and every chunk of its streams) gives LangChain's
