@@ -1,16 +1,14 @@
-"""The Azure adapter against the recorded Azure OpenAI replies in the shared wire corpus:
+"""The Azure adapter against the recorded Azure OpenAI replies in tests/wire-corpus:
 a real reply's filter results kept in `response_metadata`, a real content-filter 400 as
 `ContentFilterError` carrying Azure's results."""
 
 from __future__ import annotations
 
 import pytest
-from _corpus import Case, corpus_dir, load_cases
+from _corpus import Case, load_cases
 
 from chatplex.adapters.azure_openai import AzureOpenAIAdapter
 from chatplex.errors import ContentFilterError
-
-pytestmark = pytest.mark.skipif(corpus_dir() is None, reason="wire corpus not available")
 
 CASES = load_cases({"azure_openai"})
 REPLIES = [c for c in CASES if c.status < 400]
