@@ -1,4 +1,4 @@
-"""Every recorded Gemini / Vertex AI reply of the shared wire corpus, parsed by the
+"""Every recorded Gemini / Vertex AI reply of tests/wire-corpus, parsed by the
 adapter: text, thoughts, function calls, usage, finish reason, safety blocks, errors."""
 
 from __future__ import annotations

@@ -80,7 +80,6 @@ def chatplex_read(case: Case) -> AIMessage:
     return reply
 
 
-@pytest.mark.skipif(not REPLIES, reason="the shared wire corpus is not here")
 @pytest.mark.parametrize("case", REPLIES, ids=[c.name for c in REPLIES])
 def test_the_sdk_and_chatplex_read_the_same_reply(case: Case) -> None:
     text, calls, usage = sdk_read(case)

@@ -1,5 +1,4 @@
-"""The Ollama adapter reads the shared corpus's Ollama replies (../shared/wire-corpus,
-provider "ollama": examples of the official API reference, see each sidecar) as their
+"""The Ollama adapter reads the Ollama replies of tests/wire-corpus (provider "ollama": examples of the official API reference, see each sidecar) as their
 sidecars expect, and as the official SDK reads them."""
 
 from __future__ import annotations
