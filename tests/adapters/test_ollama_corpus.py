@@ -1,5 +1,6 @@
-"""The Ollama adapter reads the Ollama replies of tests/wire-corpus (provider "ollama": examples of the official API reference, see each sidecar) as their
-sidecars expect, and as the official SDK reads them."""
+"""The Ollama adapter reads the Ollama replies of tests/wire-corpus (provider "ollama":
+a recorded stream, the official API reference's examples and the server tests' bodies; see
+each sidecar) as their sidecars expect, and as the official SDK reads them."""
 
 from __future__ import annotations
 
