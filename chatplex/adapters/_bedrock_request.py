@@ -15,7 +15,12 @@
   `http(s)` image URL is refused before any request.
 - Assistant turns: text, `toolUse` for each tool call, and the signed reasoning blocks
   of a previous reply (`reasoningContent`: Claude needs them back with tool results);
-  reasoning without a signature is not sent.
+  reasoning without a signature is not sent. A server-side tool's call and result
+  (`server_tool_call` / `server_tool_result` blocks, as `_bedrock_response.py` reads
+  them) go back in place as `toolUse` with `"type": "server_tool_use"` and `toolResult`
+  with its own `type` and `status`, as Bedrock returned them (a recorded next turn shows
+  Converse takes them so); a result that is not Converse's content (another provider's)
+  is refused before any request.
 - Settings: `inferenceConfig` (maxTokens, temperature, topP, stopSequences), `toolConfig`
   (tools with `inputSchema.json`; toolChoice auto / any / tool).
 - Extra body fields (`extra_body`, `model_kwargs`, keyword arguments): Converse's own
@@ -46,7 +51,14 @@ from ..messages import (
 )
 from .base import CallSettings, ToolSpec
 
-__all__ = ["CONVERSE_FIELDS", "NATIVE_BLOCK_KEYS", "converse_body", "is_native", "wire_messages"]
+__all__ = [
+    "CONVERSE_FIELDS",
+    "NATIVE_BLOCK_KEYS",
+    "SERVER_TOOL_BLOCK_TYPES",
+    "converse_body",
+    "is_native",
+    "wire_messages",
+]
 
 _Block = dict[str, Any]
 
@@ -69,6 +81,10 @@ _SNAKE = {snake: camel for camel, snake in CONVERSE_FIELDS.items()}
 NATIVE_BLOCK_KEYS = frozenset(
     {"cachePoint", "guardContent", "document", "image", "video", "audio", "json", "searchResult"}
 )
+#: The standard blocks a reply's server-side tool use is kept as (sent back as they came).
+SERVER_TOOL_BLOCK_TYPES = frozenset({"server_tool_call", "server_tool_result"})
+#: What a Converse `toolResult.content` item may hold (botocore's `ToolResultContentBlock`).
+_RESULT_CONTENT_KEYS = frozenset({"json", "text", "image", "document", "video", "searchResult"})
 _IMAGE_FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
 _IMAGE_FORMATS |= {"image/webp": "webp", "image/jpg": "jpeg"}
 
@@ -344,7 +360,7 @@ def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
         if content.strip():
             out.append({"text": content})
     else:
-        for block in content or ():
+        for j, block in enumerate(content or ()):
             if isinstance(block, str):
                 if block.strip():
                     out.append({"text": block})
@@ -359,6 +375,10 @@ def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
                 reasoning = _reasoning_back(block)
                 if reasoning is not None:
                     out.append({"reasoningContent": reasoning})
+            elif kind == "server_tool_call":
+                out.append({"toolUse": _server_call_back(block, i, j)})
+            elif kind == "server_tool_result":
+                out.append({"toolResult": _server_result_back(block, i, j)})
     for call in msg.tool_calls:
         out.append(
             {"toolUse": {"toolUseId": call["id"], "name": call["name"], "input": call["args"]}}
@@ -375,3 +395,43 @@ def _reasoning_back(block: _Block) -> _Block | None:
     if not isinstance(signature, str) or not signature:
         return None
     return {"reasoningText": {"text": block.get("reasoning") or "", "signature": signature}}
+
+
+def _server_call_back(block: _Block, i: int, j: int) -> _Block:
+    """A server-side tool call of a previous reply, as the `toolUse` Bedrock sent."""
+    where = f"message {i}: content block {j} (server_tool_call)"
+    call_id, name, args = block.get("id"), block.get("name"), block.get("args")
+    if not isinstance(call_id, str) or not call_id or not isinstance(name, str) or not name:
+        raise ValueError(f"{where} needs its 'id' and 'name' to be sent back to Bedrock")
+    extras = block.get("extras")
+    if not isinstance(args, dict) or (isinstance(extras, dict) and "unparsed_args" in extras):
+        raise ValueError(
+            f"{where}: its 'args' is not a JSON object (the streamed input did not parse: "
+            "see extras['unparsed_args']); Converse takes a tool input only as an object"
+        )
+    return {"toolUseId": call_id, "name": name, "input": args, "type": "server_tool_use"}
+
+
+def _server_result_back(block: _Block, i: int, j: int) -> _Block:
+    """A server-side tool result of a previous reply, as the `toolResult` Bedrock sent:
+    its content as it came (`[{"json": ...}]`), its own `type` from `extras`."""
+    where = f"message {i}: content block {j} (server_tool_result)"
+    call_id, output = block.get("tool_call_id"), block.get("output")
+    if not isinstance(call_id, str) or not call_id:
+        raise ValueError(f"{where} needs its 'tool_call_id' to be sent back to Bedrock")
+    fits = isinstance(output, list) and all(
+        isinstance(item, dict) and len(item) == 1 and next(iter(item)) in _RESULT_CONTENT_KEYS
+        for item in output
+    )
+    if not fits:
+        raise ValueError(
+            f"{where}: its 'output' is not Converse tool-result content (a list of "
+            f"one-key blocks: {', '.join(sorted(_RESULT_CONTENT_KEYS))}); a server tool "
+            "result from another provider cannot be sent to Bedrock: drop the block"
+        )
+    result: _Block = {"toolUseId": call_id, "content": output}
+    extras = block.get("extras")
+    if isinstance(extras, dict) and isinstance(extras.get("block_type"), str):
+        result["type"] = extras["block_type"]
+    result["status"] = "error" if block.get("status") == "error" else "success"
+    return result

@@ -4,6 +4,16 @@
   reasoning blocks `{"type": "reasoning", "reasoning": ..., "signature": ...}` (or
   `redacted_content`), before the answer, which then follows as `{"type": "text"}`
   blocks (as the OpenAI adapter keeps reasoning). `toolUse` blocks become `tool_calls`.
+- Server-side tools (Nova's built-in `nova_code_interpreter`, declared as a `systemTool`):
+  Bedrock runs them itself and reports the call as a `toolUse` with `"type":
+  "server_tool_use"` and its outcome as a `toolResult` block (`"type":
+  "nova_code_interpreter_result"`). They are not calls for the client, so they stay out
+  of `tool_calls`: the content becomes a list of blocks, in reply order, with LangChain's
+  standard `{"type": "server_tool_call", "id", "name", "args"}` and `{"type":
+  "server_tool_result", "tool_call_id", "status", "output", "extras": {"block_type"}}`
+  (`output` is Converse's result content as it came, `[{"json": {...}}]`), which is what
+  `content_blocks` shows for Anthropic's server tools too. `_bedrock_request.py` sends
+  them back as they came when the message is replayed.
 - `usage_metadata["input_tokens"]` = `inputTokens` + `cacheReadInputTokens` +
   `cacheWriteInputTokens` (as langchain-aws counts them; Bedrock counts cached tokens
   apart), the cached share in `input_token_details` (`cache_read`, `cache_creation`).
@@ -22,8 +32,9 @@
   `AuthenticationError`, a denied IAM permission or model access a
   `PermissionDeniedError`, a validation error a `BadRequestError`, a service quota a
   `QuotaExceededError`.
-- Streams: `messageStart`, `contentBlockStart` (tool-use id and name),
-  `contentBlockDelta` (text, tool input JSON fragments, reasoning text / signature),
+- Streams: `messageStart`, `contentBlockStart` (tool-use id and name; a server tool's
+  call or result), `contentBlockDelta` (text, tool input JSON fragments, reasoning text /
+  signature, server tool result pieces),
   `contentBlockStop`, `messageStop` (stop reason), `metadata` (usage, metrics). An
   exception message (`:message-type: exception`) raises `StreamError` with its type.
   The merged stream equals the non-stream reply.
@@ -227,20 +238,24 @@ def _reasoning_block(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _content(blocks: list[Any]) -> tuple[Any, list[ToolCall]]:
-    texts: list[dict[str, Any]] = []
-    reasoning = False
+    out: list[dict[str, Any]] = []
+    as_blocks = False  # reasoning or server-tool blocks: the content is a list
     calls: list[ToolCall] = []
     for block in blocks:
         if not isinstance(block, dict):
             continue
         if "text" in block:
-            texts.append({"type": "text", "text": block["text"]})
+            out.append({"type": "text", "text": block["text"]})
         elif "reasoningContent" in block:
-            reasoning = True
-            texts.append(_reasoning_block(block["reasoningContent"]))
+            as_blocks = True
+            out.append(_reasoning_block(block["reasoningContent"]))
         elif "toolUse" in block:
             use = block["toolUse"]
             args = use.get("input")
+            if use.get("type") == SERVER_TOOL_USE:
+                as_blocks = True
+                out.append(server_tool_call(use, args if isinstance(args, dict) else {}))
+                continue
             calls.append(
                 {
                     "name": use.get("name"),
@@ -249,26 +264,76 @@ def _content(blocks: list[Any]) -> tuple[Any, list[ToolCall]]:
                     "type": "tool_call",
                 }
             )
-    if reasoning:
-        return texts, calls
-    return "".join(b["text"] for b in texts), calls
+        elif "toolResult" in block:
+            result = block["toolResult"]
+            as_blocks = True
+            out.append(server_tool_result(result, list(result.get("content") or [])))
+    if as_blocks:
+        return out, calls
+    return "".join(b["text"] for b in out), calls
+
+
+#: The `type` Converse gives a `toolUse` that Bedrock ran itself (botocore's `ToolUseType`).
+SERVER_TOOL_USE = "server_tool_use"
+
+
+def server_tool_call(use: Mapping[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+    """LangChain's standard `server_tool_call` block for a server-side `toolUse`."""
+    return {
+        "type": "server_tool_call",
+        "id": use.get("toolUseId"),
+        "name": use.get("name"),
+        "args": args,
+    }
+
+
+def server_tool_result(result: Mapping[str, Any], output: list[Any]) -> dict[str, Any]:
+    """LangChain's standard `server_tool_result` block for a `toolResult` in a reply (only
+    server-side tools put one there); Converse's own result `type` is kept in `extras`
+    (`block_type`, the key chatplex's Anthropic view uses) so the block can go back."""
+    block: dict[str, Any] = {
+        "type": "server_tool_result",
+        "tool_call_id": result.get("toolUseId"),
+        "status": "error" if result.get("status") == "error" else "success",
+        "output": output,
+    }
+    if result.get("type"):
+        block["extras"] = {"block_type": result["type"]}
+    return block
 
 
 class BedrockStreamParser:
     """Turns the decoded messages of one `converse-stream` body into `AIMessageChunk`s.
 
-    Text arrives as `str` content until a reasoning block shows up; from then on text
-    and reasoning arrive as one-block lists carrying the `contentBlockIndex`, which
-    `merge_chunks` joins per block. Tool calls arrive as `tool_call_chunks` indexed by
-    block. Usage and metrics come on the `metadata` event's chunk.
+    Text arrives as `str` content until a reasoning or server-tool block shows up; from
+    then on text and reasoning arrive as one-block lists carrying the
+    `contentBlockIndex`, which `merge_chunks` joins per block. Tool calls arrive as
+    `tool_call_chunks` indexed by block. A server tool's call and result open as blocks
+    at `contentBlockStart`; their input fragments and result pieces are held until
+    `contentBlockStop`, which brings the parsed `args` / the joined `output`, so the
+    merged stream equals the non-stream reply. Usage and metrics come on the `metadata`
+    event's chunk.
     """
 
-    __slots__ = ("_done", "_meta_seen", "_model", "_reasoning", "_request_id", "_stopped")
+    __slots__ = (
+        "_as_blocks",
+        "_done",
+        "_meta_seen",
+        "_model",
+        "_request_id",
+        "_results",
+        "_server_inputs",
+        "_stopped",
+    )
 
     def __init__(self, request_id: str | None = None, model: str | None = None) -> None:
         self._request_id = request_id
         self._model = model
-        self._reasoning = False
+        self._as_blocks = False  # a reasoning or server-tool block was seen
+        #: block index → input JSON fragments of a server tool call, until its stop.
+        self._server_inputs: dict[Any, list[str]] = {}
+        #: block index → result pieces of a server tool result, until its stop.
+        self._results: dict[Any, list[Any]] = {}
         self._stopped = False
         self._meta_seen = False
         self._done = False
@@ -297,27 +362,22 @@ class BedrockStreamParser:
         if kind == "contentBlockDelta":
             return self._delta(data)
         if kind == "contentBlockStart":
-            start = data.get("start") or {}
-            use = start.get("toolUse") if isinstance(start, dict) else None
-            if isinstance(use, dict):
-                chunk: ToolCallChunk = {
-                    "name": use.get("name"),
-                    "args": "",
-                    "id": use.get("toolUseId"),
-                    "index": data.get("contentBlockIndex", 0),
-                    "type": "tool_call_chunk",
-                }
-                return AIMessageChunk(content="", tool_call_chunks=[chunk])
-            return None
+            return self._start(data)
+        if kind == "contentBlockStop":
+            block = self._finish_block(data.get("contentBlockIndex", 0))
+            return AIMessageChunk(content=[block]) if block is not None else None
         if kind == "messageStop":
             self._stopped = True
             meta = _stop_metadata(data.get("stopReason"))
             if data.get("additionalModelResponseFields") is not None:
                 meta["additionalModelResponseFields"] = data["additionalModelResponseFields"]
-            return AIMessageChunk(content="", response_metadata=meta)
+            # Blocks a server left open (no contentBlockStop) close here, not dropped.
+            pending = [*self._server_inputs, *self._results]
+            closed = [b for b in map(self._finish_block, pending) if b is not None]
+            return AIMessageChunk(content=closed or "", response_metadata=meta)
         if kind == "metadata":
             return self._metadata(data)
-        return None  # messageStart, contentBlockStop, and events newer than chatplex
+        return None  # messageStart, and events newer than chatplex
 
     def finish(self) -> None:
         """Raise `StreamError` if the body ended before `messageStop`."""
@@ -328,6 +388,53 @@ class BedrockStreamParser:
                 request_id=self._request_id,
             )
 
+    def _start(self, data: dict[str, Any]) -> AIMessageChunk | None:
+        start = data.get("start")
+        if not isinstance(start, dict):
+            return None
+        index = data.get("contentBlockIndex", 0)
+        use = start.get("toolUse")
+        if isinstance(use, dict) and use.get("type") == SERVER_TOOL_USE:
+            self._as_blocks = True
+            self._server_inputs[index] = []
+            return AIMessageChunk(content=[{**server_tool_call(use, {}), "index": index}])
+        if isinstance(use, dict):
+            chunk: ToolCallChunk = {
+                "name": use.get("name"),
+                "args": "",
+                "id": use.get("toolUseId"),
+                "index": index,
+                "type": "tool_call_chunk",
+            }
+            return AIMessageChunk(content="", tool_call_chunks=[chunk])
+        result = start.get("toolResult")
+        if isinstance(result, dict):
+            self._as_blocks = True
+            self._results[index] = []
+            return AIMessageChunk(content=[{**server_tool_result(result, []), "index": index}])
+        return None  # image starts and start kinds newer than chatplex
+
+    def _finish_block(self, index: Any) -> dict[str, Any] | None:
+        """The closing piece of a server tool block: the call's parsed `args`, or the
+        result's joined `output` (merging replaces the start's `{}` / extends its `[]`)."""
+        fragments = self._server_inputs.pop(index, None)
+        if fragments is not None:
+            raw = "".join(fragments)
+            block: dict[str, Any] = {"type": "server_tool_call", "index": index}
+            try:
+                args = json.loads(raw) if raw.strip() else {}
+            except ValueError:
+                args = None
+            if isinstance(args, dict):
+                block["args"] = args
+            else:  # kept, not dropped: what the server sent is not a JSON object
+                block["extras"] = {"unparsed_args": raw}
+            return block
+        pieces = self._results.pop(index, None)
+        if pieces is not None:
+            return {"type": "server_tool_result", "output": _joined_pieces(pieces), "index": index}
+        return None
+
     def _delta(self, data: dict[str, Any]) -> AIMessageChunk | None:
         delta = data.get("delta")
         if not isinstance(delta, dict):
@@ -335,22 +442,33 @@ class BedrockStreamParser:
         index = data.get("contentBlockIndex", 0)
         text = delta.get("text")
         if isinstance(text, str):
-            if self._reasoning:
+            if self._as_blocks:
                 return AIMessageChunk(content=[{"type": "text", "text": text, "index": index}])
             return AIMessageChunk(content=text)
         use = delta.get("toolUse")
         if isinstance(use, dict):
+            fragment = use.get("input") or ""
+            if index in self._server_inputs:
+                self._server_inputs[index].append(fragment)
+                return None
             piece: ToolCallChunk = {
                 "name": None,
-                "args": use.get("input") or "",
+                "args": fragment,
                 "id": None,
                 "index": index,
                 "type": "tool_call_chunk",
             }
             return AIMessageChunk(content="", tool_call_chunks=[piece])
+        result = delta.get("toolResult")
+        if isinstance(result, list):
+            if index not in self._results:  # no start seen: the block opens here
+                self._as_blocks = True
+                self._results[index] = []
+            self._results[index].extend(result)
+            return None
         reasoning = delta.get("reasoningContent")
         if isinstance(reasoning, dict):
-            self._reasoning = True
+            self._as_blocks = True
             block: dict[str, Any] = {"type": "reasoning"}
             if "text" in reasoning:
                 block["reasoning"] = reasoning["text"]
@@ -397,3 +515,16 @@ class BedrockStreamParser:
             retryable=retryable,
             rate_limited=error_type == "ThrottlingException",  # the pace learns from it
         )
+
+
+def _joined_pieces(pieces: list[Any]) -> list[Any]:
+    """A streamed tool result's pieces (`{"text": ...}` / `{"json": ...}`) as the
+    non-stream result's content: consecutive text pieces are one text block."""
+    out: list[Any] = []
+    for piece in pieces:
+        text = piece.get("text") if isinstance(piece, dict) and len(piece) == 1 else None
+        if isinstance(text, str) and out and isinstance(out[-1], dict) and "text" in out[-1]:
+            out[-1] = {"text": out[-1]["text"] + text}
+        else:
+            out.append(piece)
+    return out

@@ -49,7 +49,7 @@ from ..errors import APIError
 from ..messages import AIMessage, BaseMessage
 from ..secret import Secret, redact_url
 from ._bedrock_auth import BearerToken, SigV4Signer, resolve_region
-from ._bedrock_request import converse_body, is_native
+from ._bedrock_request import SERVER_TOOL_BLOCK_TYPES, converse_body, is_native
 from ._bedrock_response import (
     PROVIDER,
     REQUEST_ID_HEADER,
@@ -63,9 +63,12 @@ from .eventstream import EventStreamDecoder
 
 __all__ = ["BLOCK_TYPES", "BedrockAdapter", "BedrockStreamParser", "EventStreamDecoder"]
 
-#: Content blocks this adapter sends: text, images (base64), and reasoning blocks of
-#: previous replies (sent back signed). Others are refused before any request.
-BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image", "reasoning", "guard_content"}))
+#: Content blocks this adapter sends: text, images (base64), and reasoning and server-tool
+#: blocks of previous replies (sent back as they came). Others are refused before any request.
+BLOCK_TYPES = BlockTypes(
+    frozenset({"text", "image_url", "image", "reasoning", "guard_content"})
+    | SERVER_TOOL_BLOCK_TYPES
+)
 _JSON = "application/json"
 #: A Bedrock API key, as botocore and the AWS SDKs read it.
 _BEARER_VARIABLE = "AWS_BEARER_TOKEN_BEDROCK"

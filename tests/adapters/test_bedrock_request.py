@@ -1,4 +1,5 @@
-"""Converse request bodies: system, turns, tool use and results, images, inference and
+"""Converse request bodies: system, turns, tool use and results, server-side tool use
+sent back (against a recorded next turn), images, inference and
 tool config, extra fields (camelCase and LangChain's snake_case), what is refused
 before any request; and every body accepted by botocore's validation of the
 bedrock-runtime service model's Converse input."""
@@ -13,8 +14,11 @@ from typing import Any
 import pytest
 
 from chatplex.adapters._bedrock_request import converse_body, wire_messages
+from chatplex.adapters._bedrock_response import parse_reply
 from chatplex.adapters.base import CallSettings, ToolSpec
 from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+
+from ._corpus import Case, load_cases
 
 botocore_session = pytest.importorskip("botocore.session")
 from botocore.validate import validate_parameters  # noqa: E402
@@ -286,3 +290,106 @@ def test_converses_own_blocks_pass_as_they_are() -> None:
     model = botocore_session.get_session().get_service_model("bedrock-runtime")
     params["modelId"] = "m"
     validate_parameters(params, model.operation_model("Converse").input_shape)
+
+
+def recorded(name: str) -> Case:
+    found = {c.name: c for c in load_cases({"bedrock_converse"})}
+    if name not in found:
+        pytest.skip(f"wire corpus case {name} not present")
+    return found[name]
+
+
+def test_a_server_tool_turn_goes_back_as_bedrock_took_it_in_the_recorded_next_turn() -> None:
+    """pydantic-ai's recording: the reply with Nova's code interpreter, then the next
+    request replaying that turn, which Bedrock answered 200. chatplex's reading of the
+    reply, replayed, must give that request's messages."""
+    reply = parse_reply(recorded("bedrock_converse_code_interpreter").body, {}, None)
+    sent = recorded("bedrock_converse_code_interpreter_replayed").meta["request"]["body"]
+    messages = [
+        HumanMessage("What is 1234 * 5678?"),
+        reply,
+        ToolMessage("Final result processed.", tool_call_id=str(reply.tool_calls[0]["id"])),
+        HumanMessage("Now multiply that by 2"),
+    ]
+    # The recorded tools: a client toolSpec and the `systemTool` nova_code_interpreter.
+    settings = CallSettings(model="m", extra_body={"toolConfig": sent["toolConfig"]})
+    body = converse_body(messages, settings)
+    assert body["messages"] == sent["messages"]
+    assert "additionalModelRequestFields" not in body
+    assert body["messages"][1]["content"][0]["toolUse"]["type"] == "server_tool_use"
+    botocore_accepts(body)
+    botocore_accepts(body, "ConverseStream")
+
+
+def server_call(**changes: Any) -> dict[str, Any]:
+    block = {"type": "server_tool_call", "id": "tu-s", "name": "nova_code_interpreter"}
+    return {**block, "args": {"snippet": "1+1"}, **changes}
+
+
+def server_result(**changes: Any) -> dict[str, Any]:
+    block = {"type": "server_tool_result", "tool_call_id": "tu-s", "status": "error"}
+    return {**block, "output": [{"text": "boom"}], **changes}
+
+
+def test_server_tool_blocks_are_sent_in_place_with_their_types() -> None:
+    ai = AIMessage(
+        [
+            "Computing.",
+            server_call(),
+            server_result(extras={"block_type": "nova_code_interpreter_result"}),
+            {"type": "text", "text": "Failed."},
+        ]
+    )
+    _, turns = wire_messages([HumanMessage("a"), ai])
+    assert turns[1]["content"] == [
+        {"text": "Computing."},
+        {
+            "toolUse": {
+                "toolUseId": "tu-s",
+                "name": "nova_code_interpreter",
+                "input": {"snippet": "1+1"},
+                "type": "server_tool_use",
+            }
+        },
+        {
+            "toolResult": {
+                "toolUseId": "tu-s",
+                "content": [{"text": "boom"}],
+                "type": "nova_code_interpreter_result",
+                "status": "error",
+            }
+        },
+        {"text": "Failed."},
+    ]
+    _, turns = wire_messages([HumanMessage("a"), AIMessage([server_result(status="success")])])
+    assert turns[1]["content"][0]["toolResult"] == {
+        "toolUseId": "tu-s",
+        "content": [{"text": "boom"}],
+        "status": "success",
+    }
+
+
+@pytest.mark.parametrize(
+    ("block", "match"),
+    [
+        (server_call(args={}, id=""), "needs its 'id' and 'name'"),
+        (server_call(args={}, extras={"unparsed_args": "{bad"}), "not a JSON object"),
+        (server_result(tool_call_id=None), "needs its 'tool_call_id'"),
+        # Anthropic's web-search results, as chatplex's standard view gives them.
+        (
+            server_result(output=[{"type": "web_search_result", "url": "https://x"}]),
+            "another provider cannot be sent to Bedrock",
+        ),
+        (server_result(output={"stdout": "2"}), "is not Converse tool-result content"),
+    ],
+)
+def test_server_tool_blocks_bedrock_cannot_take_are_refused(
+    block: dict[str, Any], match: str
+) -> None:
+    with pytest.raises(ValueError, match=rf"message 1: content block 0 .*{match}"):
+        wire_messages([HumanMessage("a"), AIMessage([block])])
+
+
+def test_server_tool_blocks_are_not_user_content() -> None:
+    with pytest.raises(ValueError, match="'server_tool_call' is not sent"):
+        wire_messages([HumanMessage([server_call()])])

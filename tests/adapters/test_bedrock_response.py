@@ -1,14 +1,18 @@
-"""Converse replies, streams and errors: content, reasoning, tool calls, usage (cache
-tokens included), stop reasons, typed errors by exception name, exception messages
-mid-stream, and the merged stream equal to the non-stream reply."""
+"""Converse replies, streams and errors: content, reasoning, tool calls, server-side
+tool use (blocks, not calls; recorded and built replies, and through ChatBedrockConverse
+sync and async), usage (cache tokens included), stop reasons, typed errors by exception
+name, exception messages mid-stream, and the merged stream equal to the non-stream reply."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from chatplex import ChatBedrockConverse
 from chatplex.adapters._bedrock_response import (
     BedrockStreamParser,
     error_from,
@@ -16,7 +20,7 @@ from chatplex.adapters._bedrock_response import (
     usage_metadata,
 )
 from chatplex.adapters.base import SSEEvent
-from chatplex.adapters.eventstream import EventStreamMessage
+from chatplex.adapters.eventstream import EventStreamDecoder, EventStreamMessage
 from chatplex.errors import (
     APIStatusError,
     AuthenticationError,
@@ -29,7 +33,15 @@ from chatplex.errors import (
     ServerError,
     StreamError,
 )
-from chatplex.messages import AIMessageChunk, merge_chunks
+from chatplex.messages import (
+    AIMessage,
+    AIMessageChunk,
+    HumanMessage,
+    ToolMessage,
+    merge_chunks,
+)
+
+from ._corpus import Case, load_cases
 
 
 def event(kind: str, payload: dict[str, Any]) -> EventStreamMessage:
@@ -303,3 +315,361 @@ def test_unknown_events_and_bookkeeping_give_no_chunk() -> None:
     assert parser.feed(event("contentBlockStop", {"contentBlockIndex": 0})) is None
     assert parser.feed(event("somethingNew", {})) is None
     assert parser.feed(event("contentBlockStart", {"contentBlockIndex": 0, "start": {}})) is None
+
+
+# -- Server-side tools (Nova's built-in code interpreter) ----------------------------------
+
+
+def corpus_case(name: str) -> Case:
+    found = {c.name: c for c in load_cases({"bedrock_converse"})}
+    if name not in found:
+        pytest.skip(f"wire corpus case {name} not present")
+    return found[name]
+
+
+def expected_blocks(expected: dict[str, Any]) -> list[dict[str, Any]]:
+    """The content blocks a recorded reply must give, built from the sidecar's `expected`
+    (read from the body by botocore / json, not by chatplex)."""
+    calls = [
+        {"type": "server_tool_call", "id": c["id"], "name": c["name"], "args": c["input"]}
+        for c in expected["server_tool_calls"]
+    ]
+    results = [
+        {
+            "type": "server_tool_result",
+            "tool_call_id": r["tool_use_id"],
+            "status": r["status"],
+            "output": r["content"],
+            "extras": {"block_type": r["type"]},
+        }
+        for r in expected["server_tool_results"]
+    ]
+    return [block for pair in zip(calls, results, strict=True) for block in pair]
+
+
+def expected_calls(expected: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"name": c["name"], "args": c["input"], "id": c["id"], "type": "tool_call"}
+        for c in expected["tool_calls"]
+    ]
+
+
+def decode(body: bytes, step: int = 61) -> list[EventStreamMessage]:
+    decoder = EventStreamDecoder()
+    messages = [m for i in range(0, len(body), step) for m in decoder.feed(body[i : i + step])]
+    decoder.flush()
+    return messages
+
+
+def test_a_recorded_code_interpreter_reply_keeps_the_server_tool_as_blocks() -> None:
+    case = corpus_case("bedrock_converse_code_interpreter")
+    reply = parse_reply(case.body, {}, None)
+    assert reply.content == expected_blocks(case.expected)
+    # Only the client's own tool is a call to run; Bedrock already ran the interpreter.
+    assert reply.tool_calls == expected_calls(case.expected)
+    assert [c["name"] for c in reply.tool_calls] == ["final_result"]
+    assert reply.text == ""
+    assert [b["type"] for b in reply.content_blocks] == [
+        "server_tool_call",
+        "server_tool_result",
+        "tool_call",
+    ]
+
+
+def test_a_recorded_code_interpreter_stream_merges_into_the_same_blocks() -> None:
+    case = corpus_case("bedrock_converse_stream_code_interpreter")
+    parser = BedrockStreamParser("rid-1")
+    chunks = [c for c in (parser.feed(m) for m in decode(case.body)) if c is not None]
+    parser.finish()
+    assert not any(
+        tc["name"] == "nova_code_interpreter" for c in chunks for tc in c.tool_call_chunks
+    )
+    merged = merge_chunks(chunks).to_message()
+    assert merged.content == expected_blocks(case.expected)
+    assert merged.tool_calls == expected_calls(case.expected)
+    assert merged.response_metadata["finish_reason"] == "tool_calls"
+
+
+SERVER_REPLY = {
+    "output": {
+        "message": {
+            "role": "assistant",
+            "content": [
+                {"text": "Let me compute."},
+                {
+                    "toolUse": {
+                        "toolUseId": "tu-s",
+                        "name": "nova_code_interpreter",
+                        "input": {"snippet": "print(6 * 7)"},
+                        "type": "server_tool_use",
+                    }
+                },
+                {
+                    "toolResult": {
+                        "toolUseId": "tu-s",
+                        "content": [{"text": "42\n"}, {"json": {"exitCode": 1}}],
+                        "status": "error",
+                        "type": "nova_code_interpreter_result",
+                    }
+                },
+                {"text": "It is 42."},
+            ],
+        }
+    },
+    "stopReason": "end_turn",
+    "usage": {"inputTokens": 9, "outputTokens": 4, "totalTokens": 13},
+}
+
+SERVER_STREAM = [
+    event("messageStart", {"role": "assistant"}),
+    event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "Let me "}}),
+    event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "compute."}}),
+    event("contentBlockStop", {"contentBlockIndex": 0}),
+    event(
+        "contentBlockStart",
+        {
+            "contentBlockIndex": 1,
+            "start": {
+                "toolUse": {
+                    "toolUseId": "tu-s",
+                    "name": "nova_code_interpreter",
+                    "type": "server_tool_use",
+                }
+            },
+        },
+    ),
+    event("contentBlockDelta", {"contentBlockIndex": 1, "delta": {"toolUse": {"input": '{"sni'}}}),
+    event(
+        "contentBlockDelta",
+        {"contentBlockIndex": 1, "delta": {"toolUse": {"input": 'ppet": "print(6 * 7)"}'}}},
+    ),
+    event("contentBlockStop", {"contentBlockIndex": 1}),
+    event(
+        "contentBlockStart",
+        {
+            "contentBlockIndex": 2,
+            "start": {
+                "toolResult": {
+                    "toolUseId": "tu-s",
+                    "status": "error",
+                    "type": "nova_code_interpreter_result",
+                }
+            },
+        },
+    ),
+    event("contentBlockDelta", {"contentBlockIndex": 2, "delta": {"toolResult": [{"text": "4"}]}}),
+    event(
+        "contentBlockDelta",
+        {
+            "contentBlockIndex": 2,
+            "delta": {"toolResult": [{"text": "2\n"}, {"json": {"exitCode": 1}}]},
+        },
+    ),
+    event("contentBlockStop", {"contentBlockIndex": 2}),
+    event("contentBlockDelta", {"contentBlockIndex": 3, "delta": {"text": "It is "}}),
+    event("contentBlockDelta", {"contentBlockIndex": 3, "delta": {"text": "42."}}),
+    event("contentBlockStop", {"contentBlockIndex": 3}),
+    event("messageStop", {"stopReason": "end_turn"}),
+    event("metadata", {"usage": SERVER_REPLY["usage"]}),
+]
+
+
+def test_text_around_a_server_tool_stays_in_order_in_both_forms() -> None:
+    reply = parse_reply(json.dumps(SERVER_REPLY).encode(), {"x-amzn-requestid": "rid-1"}, None)
+    assert reply.content == [
+        {"type": "text", "text": "Let me compute."},
+        {
+            "type": "server_tool_call",
+            "id": "tu-s",
+            "name": "nova_code_interpreter",
+            "args": {"snippet": "print(6 * 7)"},
+        },
+        {
+            "type": "server_tool_result",
+            "tool_call_id": "tu-s",
+            "status": "error",
+            "output": [{"text": "42\n"}, {"json": {"exitCode": 1}}],
+            "extras": {"block_type": "nova_code_interpreter_result"},
+        },
+        {"type": "text", "text": "It is 42."},
+    ]
+    assert reply.tool_calls == []
+    assert reply.text == "Let me compute.It is 42."
+    merged = run(SERVER_STREAM).to_message()
+    assert merged.content == reply.content  # result text pieces joined, as Converse's block
+    assert merged.tool_calls == reply.tool_calls
+    assert merged.usage_metadata == reply.usage_metadata
+    assert merged.response_metadata == reply.response_metadata
+
+
+def test_stream_pieces_of_a_server_tool_open_at_start_and_close_at_stop() -> None:
+    parser = BedrockStreamParser()
+    pieces = [parser.feed(e) for e in SERVER_STREAM[4:8]]
+    opened, fragment, _, closed = pieces
+    assert opened is not None and opened.content == [
+        {"type": "server_tool_call", "id": "tu-s", "name": "nova_code_interpreter"}
+        | {"args": {}, "index": 1}
+    ]
+    assert opened.tool_call_chunks == [] and fragment is None
+    assert closed is not None and closed.content == [
+        {"type": "server_tool_call", "args": {"snippet": "print(6 * 7)"}, "index": 1}
+    ]
+
+
+def test_server_input_that_is_not_a_json_object_is_kept_unparsed() -> None:
+    start = {"toolUseId": "tu-x", "name": "nova_code_interpreter", "type": "server_tool_use"}
+    merged = run(
+        [
+            event("contentBlockStart", {"contentBlockIndex": 0, "start": {"toolUse": start}}),
+            event(
+                "contentBlockDelta",
+                {"contentBlockIndex": 0, "delta": {"toolUse": {"input": "{bad"}}},
+            ),
+            event("contentBlockStop", {"contentBlockIndex": 0}),
+            event("messageStop", {"stopReason": "end_turn"}),
+        ]
+    ).to_message()
+    assert merged.content == [
+        {
+            "type": "server_tool_call",
+            "id": "tu-x",
+            "name": "nova_code_interpreter",
+            "args": {},
+            "extras": {"unparsed_args": "{bad"},
+        }
+    ]
+
+
+def test_server_blocks_left_open_close_at_message_stop() -> None:
+    start = {"toolUseId": "tu-o", "name": "nova_code_interpreter", "type": "server_tool_use"}
+    merged = run(
+        [
+            event("contentBlockStart", {"contentBlockIndex": 0, "start": {"toolUse": start}}),
+            event(
+                "contentBlockDelta", {"contentBlockIndex": 0, "delta": {"toolUse": {"input": "{}"}}}
+            ),
+            # A result piece with no contentBlockStart: the block opens at its first delta.
+            event(
+                "contentBlockDelta",
+                {"contentBlockIndex": 1, "delta": {"toolResult": [{"text": "ok"}]}},
+            ),
+            event("messageStop", {"stopReason": "end_turn"}),
+        ]
+    ).to_message()
+    assert merged.content == [
+        {"type": "server_tool_call", "id": "tu-o", "name": "nova_code_interpreter", "args": {}},
+        {"type": "server_tool_result", "output": [{"text": "ok"}]},
+    ]
+
+
+def test_a_client_tool_use_typed_tool_use_is_still_a_tool_call() -> None:
+    body = {
+        "output": {
+            "message": {
+                "role": "assistant",
+                "content": [
+                    {
+                        "toolUse": {
+                            "toolUseId": "tu-c",
+                            "name": "final_result",
+                            "input": {"result": 1},
+                            "type": "tool_use",
+                        }
+                    }
+                ],
+            }
+        },
+        "stopReason": "tool_use",
+    }
+    reply = parse_reply(json.dumps(body).encode(), {}, None)
+    assert reply.content == ""
+    assert reply.tool_calls == [
+        {"name": "final_result", "args": {"result": 1}, "id": "tu-c", "type": "tool_call"}
+    ]
+
+
+# -- The same through ChatBedrockConverse over an httpx transport, sync and async ---------
+
+
+def served_model(json_body: bytes, stream_body: bytes, seen: list[dict[str, Any]]) -> Any:
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content))
+        if request.url.path.endswith("/converse-stream"):
+            kind = "application/vnd.amazon.eventstream"
+            return httpx.Response(200, content=stream_body, headers={"content-type": kind})
+        return httpx.Response(200, content=json_body, headers={"content-type": "application/json"})
+
+    transport = httpx.MockTransport(handle)
+    return ChatBedrockConverse(
+        model="us.amazon.nova-2-lite-v1:0",
+        region_name="us-east-1",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        http_client=httpx.Client(transport=transport),
+        http_async_client=httpx.AsyncClient(transport=transport),
+        max_retries=0,
+        rate_limit=False,
+    )
+
+
+@pytest.fixture(autouse=True)
+def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_BEARER_TOKEN_BEDROCK"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+def next_turn(reply: AIMessage) -> list[Any]:
+    """The recorded conversation's next turn, with chatplex's reading of the reply."""
+    return [
+        HumanMessage("What is 1234 * 5678?"),
+        reply,
+        ToolMessage("Final result processed.", tool_call_id=str(reply.tool_calls[0]["id"])),
+        HumanMessage("Now multiply that by 2"),
+    ]
+
+
+def replayed_messages() -> Any:
+    """The messages of the recorded next request, which Bedrock answered 200."""
+    return corpus_case("bedrock_converse_code_interpreter_replayed").meta["request"]["body"][
+        "messages"
+    ]
+
+
+def check_model_replies(reply: AIMessage, chunks: list[AIMessageChunk], stream_case: Case) -> None:
+    merged = merge_chunks(chunks).to_message()
+    assert merged.content == expected_blocks(stream_case.expected)
+    assert merged.tool_calls == expected_calls(stream_case.expected)
+    # The non-stream recording is another call (other ids): its content is checked by
+    # the caller against its own sidecar.
+    assert [c["name"] for c in reply.tool_calls] == ["final_result"]
+    assert [c["name"] for c in merged.tool_calls] == ["final_result"]
+
+
+def test_chat_model_sync_invoke_and_stream_keep_the_server_tool() -> None:
+    pytest.importorskip("botocore")
+    json_case = corpus_case("bedrock_converse_code_interpreter")
+    stream_case = corpus_case("bedrock_converse_stream_code_interpreter")
+    seen: list[dict[str, Any]] = []
+    llm = served_model(json_case.body, stream_case.body, seen)
+    reply = llm.invoke("What is 1234 * 5678?")
+    check_model_replies(reply, list(llm.stream("What is 1234 * 5678?")), stream_case)
+    assert reply.content == expected_blocks(json_case.expected)
+    llm.invoke(next_turn(reply))
+    assert seen[-1]["messages"] == replayed_messages()
+
+
+async def test_chat_model_async_invoke_and_stream_keep_the_server_tool() -> None:
+    pytest.importorskip("botocore")
+    json_case = corpus_case("bedrock_converse_code_interpreter")
+    stream_case = corpus_case("bedrock_converse_stream_code_interpreter")
+    seen: list[dict[str, Any]] = []
+    llm = served_model(json_case.body, stream_case.body, seen)
+    reply = await llm.ainvoke("What is 1234 * 5678?")
+    chunks = [c async for c in llm.astream("What is 1234 * 5678?")]
+    check_model_replies(reply, chunks, stream_case)
+    assert reply.content == expected_blocks(json_case.expected)
+    await llm.ainvoke(next_turn(reply))
+    assert seen[-1]["messages"] == replayed_messages()
