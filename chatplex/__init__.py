@@ -10,37 +10,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from .chat import ChatModel, FakeChatModel, init_chat_model
-from .chat.callbacks import UsageMetadataCallbackHandler, get_usage_metadata_callback
-from .core import (
-    ChatPromptTemplate,
-    ChatPromptValue,
-    MessagesPlaceholder,
-    OutputParserException,
-    Runnable,
-    RunnableConfig,
-    RunnableGenerator,
-    RunnableLambda,
-    RunnableParallel,
-    RunnablePassthrough,
-    RunnableSequence,
-    StrOutputParser,
-    adispatch_custom_event,
-    chain,
-    dispatch_custom_event,
-)
-from .core._late import LATE as _LATE
-from .errors import BudgetExceededError
-from .messages import (
-    AIMessage,
-    AIMessageChunk,
-    AnyMessage,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolCall,
-    ToolMessage,
-)
+from .postimport import when_imported
 from .version import __version__ as __version__
 
 if TYPE_CHECKING:
@@ -55,6 +25,7 @@ if TYPE_CHECKING:
         ChatGoogleGenerativeAI,
         ChatGroq,
         ChatMistralAI,
+        ChatModel,
         ChatOllama,
         ChatOpenAI,
         ChatOpenRouter,
@@ -62,25 +33,52 @@ if TYPE_CHECKING:
         ChatTogether,
         ChatVertexAI,
         ChatXAI,
+        FakeChatModel,
         InMemoryCache,
         SQLiteCache,
         UsageCallbackHandler,
         UsageTracker,
         get_llm_cache,
+        init_chat_model,
         set_llm_cache,
         track_usage,
     )
+    from .chat.callbacks import UsageMetadataCallbackHandler, get_usage_metadata_callback
     from .core import (
+        ChatPromptTemplate,
+        ChatPromptValue,
         ConfigurableField,
         ConfigurableFieldSpec,
         FewShotChatMessagePromptTemplate,
         JsonOutputParser,
+        MessagesPlaceholder,
+        OutputParserException,
         PromptTemplate,
         PydanticOutputParser,
+        Runnable,
         RunnableBranch,
+        RunnableConfig,
+        RunnableGenerator,
+        RunnableLambda,
+        RunnableParallel,
+        RunnablePassthrough,
+        RunnableSequence,
         SimpleJsonOutputParser,
+        StrOutputParser,
+        adispatch_custom_event,
+        chain,
+        dispatch_custom_event,
     )
+    from .errors import BudgetExceededError
     from .messages import (
+        AIMessage,
+        AIMessageChunk,
+        AnyMessage,
+        BaseMessage,
+        HumanMessage,
+        SystemMessage,
+        ToolCall,
+        ToolMessage,
         convert_to_messages,
         convert_to_openai_messages,
         count_tokens_approximately,
@@ -95,63 +93,119 @@ if TYPE_CHECKING:
     )
 
 
-#: Loaded on first use (module `__getattr__`, PEP 562), so `import chatplex` stays light:
-#: name -> the package that has it (the drop-ins, reply caches and usage tracking in
-#: chat/; the prompts, parsers and runnables core loads lazily; the dict forms).
+#: Every public name loads on first use (module `__getattr__`, PEP 562), so that
+#: `import chatplex` costs almost nothing and a script pays only for what it touches
+#: (`from chatplex import ChatOpenAI` loads the chat model, the Runnable core and
+#: messages, not prompts' parsers or the other drop-ins).
+#: name -> the module of this package that exports it.
 _LAZY = {
-    "BaseCache": "chat",
-    "ChatAnthropic": "chat",
-    "ChatBedrockConverse": "chat",
-    "ChatOllama": "chat",
-    "ChatOpenAI": "chat",
-    "AzureChatOpenAI": "chat",
-    "ChatGoogleGenerativeAI": "chat",
-    "ChatVertexAI": "chat",
-    "ChatCerebras": "chat",
-    "ChatDeepSeek": "chat",
-    "ChatFireworks": "chat",
-    "ChatGroq": "chat",
-    "ChatMistralAI": "chat",
-    "ChatOpenRouter": "chat",
-    "ChatPerplexity": "chat",
-    "ChatTogether": "chat",
-    "ChatXAI": "chat",
-    "InMemoryCache": "chat",
-    "SQLiteCache": "chat",
-    "UsageCallbackHandler": "chat",
-    "UsageTracker": "chat",
-    "get_llm_cache": "chat",
-    "set_llm_cache": "chat",
-    "track_usage": "chat",
-    "ConfigurableField": "core",
-    "ConfigurableFieldSpec": "core",
-    "FewShotChatMessagePromptTemplate": "core",
-    "JsonOutputParser": "core",
-    "PromptTemplate": "core",
-    "PydanticOutputParser": "core",
-    "RunnableBranch": "core",
-    "SimpleJsonOutputParser": "core",
-    "convert_to_messages": "messages",
-    "message_to_dict": "messages",
-    "messages_from_dict": "messages",
-    "messages_to_dict": "messages",
-    "convert_to_openai_messages": "messages",
-    "count_tokens_approximately": "messages",
-    "filter_messages": "messages",
-    "get_buffer_string": "messages",
-    "merge_message_runs": "messages",
-    "message_chunk_to_message": "messages",
-    "trim_messages": "messages",
+    **dict.fromkeys(
+        (
+            "ChatModel",
+            "FakeChatModel",
+            "init_chat_model",
+            # the drop-ins, the reply caches and usage tracking (chat/ loads them lazily)
+            "AzureChatOpenAI",
+            "ChatAnthropic",
+            "ChatBedrockConverse",
+            "ChatCerebras",
+            "ChatDeepSeek",
+            "ChatFireworks",
+            "ChatGoogleGenerativeAI",
+            "ChatGroq",
+            "ChatMistralAI",
+            "ChatOllama",
+            "ChatOpenAI",
+            "ChatOpenRouter",
+            "ChatPerplexity",
+            "ChatTogether",
+            "ChatVertexAI",
+            "ChatXAI",
+            "BaseCache",
+            "InMemoryCache",
+            "SQLiteCache",
+            "get_llm_cache",
+            "set_llm_cache",
+            "UsageCallbackHandler",
+            "UsageTracker",
+            "track_usage",
+        ),
+        ".chat",
+    ),
+    **dict.fromkeys(
+        ("UsageMetadataCallbackHandler", "get_usage_metadata_callback"), ".chat.callbacks"
+    ),
+    **dict.fromkeys(
+        (
+            "ChatPromptTemplate",
+            "ChatPromptValue",
+            "ConfigurableField",
+            "ConfigurableFieldSpec",
+            "FewShotChatMessagePromptTemplate",
+            "JsonOutputParser",
+            "MessagesPlaceholder",
+            "OutputParserException",
+            "PromptTemplate",
+            "PydanticOutputParser",
+            "Runnable",
+            "RunnableBranch",
+            "RunnableConfig",
+            "RunnableGenerator",
+            "RunnableLambda",
+            "RunnableParallel",
+            "RunnablePassthrough",
+            "RunnableSequence",
+            "SimpleJsonOutputParser",
+            "StrOutputParser",
+            "adispatch_custom_event",
+            "chain",
+            "dispatch_custom_event",
+        ),
+        ".core",
+    ),
+    "BudgetExceededError": ".errors",
+    **dict.fromkeys(
+        (
+            "AIMessage",
+            "AIMessageChunk",
+            "AnyMessage",
+            "BaseMessage",
+            "HumanMessage",
+            "SystemMessage",
+            "ToolCall",
+            "ToolMessage",
+            "convert_to_messages",
+            "convert_to_openai_messages",
+            "count_tokens_approximately",
+            "filter_messages",
+            "get_buffer_string",
+            "merge_message_runs",
+            "message_chunk_to_message",
+            "message_to_dict",
+            "messages_from_dict",
+            "messages_to_dict",
+            "trim_messages",
+        ),
+        ".messages",
+    ),
 }
+
+#: The subpackages `import chatplex` used to load, still reachable as attributes
+#: (`chatplex.chat.model` after a bare `import chatplex`): imported on first access.
+_SUBPACKAGES = frozenset(
+    ("adapters", "chat", "core", "errors", "messages", "postimport", "secret", "version")
+)
 
 
 def __getattr__(name: str) -> Any:
-    package = _LAZY.get(name)
-    if package is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from importlib import import_module
 
-    value = getattr(import_module(f".{package}", __name__), name)
+    if name in _SUBPACKAGES:
+        return import_module(f".{name}", __name__)
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
     globals()[name] = value
     return value
 
@@ -166,7 +220,13 @@ def _submit_batch(runnable: Any, inputs: Any, config: Any, is_async: bool) -> An
     return submit_batch(runnable, inputs, config)
 
 
-_LATE.submit_batch = _submit_batch
+def _fill_submit_batch_slot(late_module: Any) -> None:
+    late_module.LATE.submit_batch = _submit_batch
+
+
+# The slot is filled when `chatplex.core._late` loads (always after this module: it is
+# inside this package), so that `import chatplex` does not load the Runnable core.
+when_imported("chatplex.core._late", _fill_submit_batch_slot)
 
 
 def close() -> None:

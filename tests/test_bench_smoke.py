@@ -47,6 +47,7 @@ def test_bench_quick_runs_chatplex_end_to_end(tmp_path: Path) -> None:
         point = summary[f"sweep/chatplex-openai/{level}"]
         assert point["cpu_us_per_request"] > 0 and point["peak_rss_mb"] > 0
     assert summary["import_ratio/chatplex"]["ratio"] > 0
+    assert summary["import_ratio/chatplex"]["first_model_ms"] > 0
     assert "| chatplex-openai | " in report["markdown"].split("Sweep (the chart)")[1]
     peers_python = ROOT / "bench" / ".peers-venv" / "bin" / "python"
     if peers_python.exists():  # made by `make bench`; matplotlib lives there only

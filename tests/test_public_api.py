@@ -226,11 +226,11 @@ def test_the_old_runnables_path_exports_the_whole_core() -> None:
     assert set(core.__all__) <= set(runnables.__all__)
 
 
-def test_import_chatplex_loads_the_drop_ins_and_error_helpers_on_first_use() -> None:
-    """`import chatplex` stays light: the drop-in models (and the URL handling they bring),
+def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> None:
+    """`ChatModel` stays light: the drop-in models (and the URL handling they bring),
     the rate-limiter bridge, stream helpers, the parameter lists, difflib (for "did you
-    mean"), LangChain conversions, reply caches and usage tracking load when first used,
-    not at import."""
+    mean"), LangChain conversions, reply caches and usage tracking, prompts and parsers
+    load when first used, not with the chat model."""
     lazy = [
         "chatplex.chat.openai_model",
         "chatplex.chat.anthropic_model",
@@ -267,10 +267,14 @@ def test_import_chatplex_loads_the_drop_ins_and_error_helpers_on_first_use() -> 
         "urllib.parse",
         # run ids are made when a run is traced (uuid brings platform)
         "uuid",
+        # prompts, parsers and custom events are for chains (chatplex/core/__init__.py)
+        "chatplex.core.prompts",
+        "chatplex.core.parsers",
+        "chatplex.core.events",
     ]
     code = "\n".join(
         [
-            f"import sys, chatplex; lazy = {lazy!r}",
+            f"import sys, chatplex; chatplex.ChatModel; lazy = {lazy!r}",
             "print([m for m in lazy if m in sys.modules])",
             "cls = chatplex.ChatOpenAI",
             "loaded = 'chatplex.chat.dropin' in sys.modules",
@@ -279,3 +283,79 @@ def test_import_chatplex_loads_the_drop_ins_and_error_helpers_on_first_use() -> 
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines() == ["[]", "chatplex.chat.openai_model True True"]
+
+
+def _fresh(code: str) -> list[str]:
+    """Run `code` in a fresh interpreter (nothing of chatplex loaded) and return its lines."""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    return out.stdout.splitlines()
+
+
+def test_import_chatplex_loads_no_layer_of_the_package() -> None:
+    """Issue 29: `import chatplex` costs almost nothing; every public name loads on first
+    use. Checked by what is in `sys.modules`, not by timing."""
+    code = "\n".join(
+        [
+            "import sys",
+            "before = set(sys.modules)",
+            "import chatplex",
+            "new = set(sys.modules) - before",
+            "print(sorted(m for m in new if m.startswith('chatplex')))",
+            "heavy = ['asyncio', 'dataclasses', 'json', 'httpx', 'pydantic', 'tenacity']",
+            "print([m for m in heavy if m in new])",
+        ]
+    )
+    assert _fresh(code) == ["['chatplex', 'chatplex.postimport', 'chatplex.version']", "[]"]
+
+
+def test_every_public_name_resolves_in_a_fresh_process() -> None:
+    code = "\n".join(
+        [
+            "import chatplex",
+            "print([n for n in chatplex.__all__ if n not in dir(chatplex)])",
+            "print([n for n in chatplex.__all__ if getattr(chatplex, n, None) is None])",
+            "namespace = {}",
+            "exec('from chatplex import *', namespace)",
+            "print(sorted(set(chatplex.__all__) - set(namespace)))",
+        ]
+    )
+    assert _fresh(code) == ["[]", "[]", "[]"]
+
+
+def test_an_unknown_name_is_still_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="has no attribute 'ChatNothing'"):
+        chatplex.ChatNothing  # noqa: B018
+    with pytest.raises(ImportError):
+        exec("from chatplex import ChatNothing", {})
+
+
+def test_the_subpackages_import_chatplex_used_to_load_are_still_attributes() -> None:
+    # Scripts that did `import chatplex` and then reached `chatplex.chat.model` keep working.
+    code = "\n".join(
+        [
+            "import chatplex",
+            "print(chatplex.chat.model.ChatModel is chatplex.ChatModel)",
+            "print(chatplex.core.base.Runnable is chatplex.Runnable)",
+            "print(chatplex.errors.BudgetExceededError is chatplex.BudgetExceededError)",
+            "print(chatplex.messages.AIMessage is chatplex.AIMessage)",
+        ]
+    )
+    assert _fresh(code) == ["True"] * 4
+
+
+def test_the_batch_slot_is_filled_when_the_core_loads_after_import_chatplex() -> None:
+    # `Runnable.submit_batch` reaches chatplex.batches through the late slot that the
+    # package root fills once `chatplex.core._late` is imported (not at `import chatplex`).
+    code = "\n".join(
+        [
+            "import sys, chatplex",
+            "print('chatplex.core._late' in sys.modules)",
+            "model = chatplex.FakeChatModel(responses=['x'])",
+            "from chatplex.core._late import LATE",
+            "print(LATE.submit_batch is chatplex._submit_batch)",
+            "print('chatplex.batches' in sys.modules)",
+        ]
+    )
+    assert _fresh(code) == ["False", "True", "False"]

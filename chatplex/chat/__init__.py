@@ -4,9 +4,9 @@ configurable models, the LangChain drop-ins `ChatOpenAI` / `ChatAnthropic` (and
 `init_chat_model` with its provider registry and configuration
 profiles (see ARCHITECTURE.md); reply caches, usage tracking and cost.
 
-The drop-ins, the reply caches and usage tracking load on first use (module
-`__getattr__`, PEP 562): `import chatplex` does not pay for the drop-ins' LangChain
-aliases and URL handling, nor for caches and prices a script may never use.
+Everything but `ChatModel` loads on first use (module `__getattr__`, PEP 562): a
+drop-in does not pay for the provider registry, the fake model or the other drop-ins'
+LangChain aliases and URL handling, nor for caches and prices a script may never use.
 """
 
 from __future__ import annotations
@@ -14,10 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .factory import init_chat_model
-from .fake import FakeChatModel
 from .model import ChatModel
-from .providers import register_provider
 
 if TYPE_CHECKING:
     from .anthropic_model import ChatAnthropic
@@ -36,13 +33,21 @@ if TYPE_CHECKING:
         ChatXAI,
     )
     from .cost import Cost, cost_of, reply_cost
+    from .factory import init_chat_model
+    from .fake import FakeChatModel
     from .google_model import ChatGoogleGenerativeAI, ChatVertexAI
     from .ollama_model import ChatOllama
     from .openai_model import ChatOpenAI
+    from .providers import register_provider
     from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
 
 #: Names loaded on first use, and the module of this package each comes from.
 _LAZY = {
+    # The provider registry (and the built-in adapters it lists) is for
+    # `init_chat_model`: a drop-in like `ChatOpenAI` names its adapter itself.
+    "init_chat_model": "factory",
+    "register_provider": "providers",
+    "FakeChatModel": "fake",
     "ChatOpenAI": "openai_model",
     "AzureChatOpenAI": "azure_model",
     "ChatAnthropic": "anthropic_model",
