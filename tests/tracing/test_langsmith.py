@@ -449,3 +449,36 @@ def test_every_row_of_a_traced_chatplex_run_reaches_the_endpoint(
     assert set(endpoint.posted.values()) == {1}
     replies = {r["outputs"]["generations"][0][0]["text"] for r in runs.values()}
     assert len(replies) == rows  # each row's own reply, not one run sent many times
+
+
+async def test_runs_are_serialized_on_the_sender_thread_not_the_callers(
+    monkeypatch: pytest.MonkeyPatch, mock: MockServer, endpoint: FakeLangSmith
+) -> None:
+    """The caller (here an event loop) hands references over; the sender thread turns
+    them into JSON data, sync and async callers alike."""
+    import threading
+
+    from chatplex.tracing import langsmith as module
+
+    threads: set[str] = set()
+    for name in ("dumpd", "llm_result", "chain_inputs", "chain_outputs"):
+        original = getattr(module, name)
+
+        def spy(value: Any, original: Any = original) -> Any:
+            threads.add(threading.current_thread().name)
+            return original(value)
+
+        monkeypatch.setattr(module, name, spy)
+    tracer = LangSmithTracer(sender=sender_for(endpoint), project_name="threads")
+    add_tracer(tracer)
+    try:
+        chain = chatplex_chain(mock.openai_base_url)
+        assert await chain.ainvoke({"q": "a"}) == "Echo: a"
+        assert chain.invoke({"q": "b"}) == "Echo: b"
+        tracer.flush()
+    finally:
+        remove_tracer(tracer)
+    assert threads == {"chatplex-langsmith"}
+    roots = tree(endpoint.runs)
+    assert sorted(r["outputs"]["output"] for r in roots) == ["Echo: a", "Echo: b"]
+    assert all(r["session_name"] == "threads" for r in roots)
