@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import subprocess
 import sys
@@ -65,7 +66,7 @@ def test_unsupported_setting_falls_back_to_the_langsmith_client() -> None:
 def test_unsupported_setting_without_langsmith_is_logged_and_ignored(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(tracing.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     env = {"LANGSMITH_TRACING": "true", "LANGSMITH_OTEL_ENABLED": "true"}
     with caplog.at_level(logging.WARNING, logger="chatplex.tracing"):
         assert tracing.enable_from_env(env) == ["langsmith"]
@@ -114,7 +115,7 @@ def test_otel_switch() -> None:
 def test_a_switch_without_its_package_warns_and_skips(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(tracing.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with caplog.at_level(logging.WARNING, logger="chatplex.tracing"):
         assert tracing.enable_from_env({"CHATPLEX_OTEL": "1"}) == []
     assert "chatplex[otel]" in caplog.text

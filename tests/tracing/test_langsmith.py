@@ -265,8 +265,8 @@ def test_chatchatplex_inside_langchain_appears_once(
     from chatplex.langchain import ChatChatplex
 
     inner = ChatOpenAI(model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="k")
-    chain = ChatPromptTemplate.from_messages([("human", "{q}")]) | ChatChatplex.from_model(inner)
-    chain = chain | StrOutputParser()
+    prompted = ChatPromptTemplate.from_messages([("human", "{q}")])
+    chain = prompted | ChatChatplex.from_model(inner) | StrOutputParser()
     lc_tracer = LangChainTracer(client=client, project_name="compare")
     assert chain.invoke({"q": "hi"}, {"callbacks": [lc_tracer]}) == "Echo: hi"
     wait_for_all_tracers()

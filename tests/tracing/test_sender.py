@@ -86,12 +86,14 @@ def mocked(handler: Answers, **options: Any) -> tuple[LangSmithSender, list[floa
 def parts(request: httpx.Request) -> dict[str, Any]:
     head = f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode()
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + request.content)
-    out = {}
+    out: dict[str, Any] = {}
     for part in message.iter_parts():
         assert part.get_content_type() == "application/json"
         payload = part.get_payload(decode=True)
+        name = part.get_param("name", header="content-disposition")
+        assert isinstance(payload, bytes) and isinstance(name, str)
         assert int(part["content-length"]) == len(payload)
-        out[part.get_param("name", header="content-disposition")] = json.loads(payload)
+        out[name] = json.loads(payload)
     return out
 
 
