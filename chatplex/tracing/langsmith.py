@@ -3,16 +3,16 @@
 `LangSmithTracer` is a callback handler (LangChain's method names). Registered as a
 process-wide tracer (`chatplex.core.tracers`, done by `enable_from_env()` when
 `LANGSMITH_TRACING` / `LANGCHAIN_TRACING_V2` is true), it hears every top-level call and
-its children and sends each run, once, when it ends, through the `langsmith` client's
-batch API: the ended run is appended to a list (`batching.RunBatcher`), and a thread of
-its own hands what has gathered to `Client.multipart_ingest` (one `POST /runs/multipart`
-per batch), so a call never waits for the network, and a bulk run's event loop does not
-pay the client's per-run work (`create_run` per run made a traced 1,000-row
-`chatplex run` take 1.7x the CPU of an untraced one; bench/README.md). The client is the `langsmith`
-package's shared one (`get_cached_client()`, LangChain's tracer's too): endpoint, API key and
-project come from the usual variables (`LANGSMITH_ENDPOINT`, `LANGSMITH_API_KEY`,
-`LANGSMITH_PROJECT`, and their `LANGCHAIN_` spellings), and the key is the client's
-business: this module never reads, logs or shows it.
+its children and sends each run, once, when it ends: the ended run (its inputs and
+outputs still chatplex's objects, by reference) is appended to a bounded list
+(`batching.RunBatcher`), and a thread of its own turns what has gathered into LangChain's
+JSON forms and posts it in one `POST /runs/multipart` per batch through chatplex's own
+sender (`sender.LangSmithSender`: endpoint, API key, project and the other settings from
+the usual variables), so a call never waits for the network and the caller's event loop
+does no serialization. The `langsmith` package is not imported; a `langsmith.Client`
+given (or `use_langsmith_client=True`, the fallback for settings the sender lacks) sends
+instead, through `Client.multipart_ingest`. The key is the sender's (or the client's)
+business: this module never logs or shows it.
 
 The runs have LangChain's shape: run types `chain` / `prompt` / `parser` / `llm` /
 `tool`, the runnables' names, inputs and outputs serialized as LangChain's
