@@ -223,10 +223,23 @@ class LangSmithSender:
             if self.settings.workspace_id:
                 headers["X-Tenant-Id"] = self.settings.workspace_id
             self._http = httpx.Client(
-                headers=headers, timeout=self.timeout, transport=self._transport
+                headers=headers,
+                timeout=self.timeout,
+                transport=self._transport,
+                verify=self._tls(),
             )
             self._pid = os.getpid()
         return self._http
+
+    def _tls(self) -> Any:
+        """No TLS context for a plain-http endpoint (loading the CA bundle costs ~20 ms of
+        CPU); for https, the one the calls' clients share (`configure_pool(verify=...)`
+        applies here too)."""
+        if not self.settings.endpoint.startswith("https://"):
+            return False
+        from ..http._pool import _shared_ssl_context, pool_settings
+
+        return _shared_ssl_context(pool_settings())
 
     def _post(self, body: bytes, content_type: str, count: int) -> None:
         url = f"{self.settings.endpoint}/runs/multipart"
