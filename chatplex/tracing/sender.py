@@ -233,13 +233,13 @@ class LangSmithSender:
 
     def _tls(self) -> Any:
         """No TLS context for a plain-http endpoint (loading the CA bundle costs ~20 ms of
-        CPU); for https, the one the calls' clients share (`configure_pool(verify=...)`
+        CPU); for https, what the calls' clients verify with (`configure_pool(verify=...)`
         applies here too)."""
         if not self.settings.endpoint.startswith("https://"):
             return False
-        from ..http._pool import _shared_ssl_context, pool_settings
+        from ..http import pool_settings
 
-        return _shared_ssl_context(pool_settings())
+        return pool_settings().verify
 
     def _post(self, body: bytes, content_type: str, count: int) -> None:
         url = f"{self.settings.endpoint}/runs/multipart"

@@ -304,3 +304,11 @@ def test_the_key_is_in_no_repr() -> None:
     sender = LangSmithSender(settings(project="p"))
     assert KEY not in repr(sender) and KEY not in repr(sender.settings)
     assert repr(sender) == "LangSmithSender(endpoint='http://127.0.0.1:9', project='p')"
+
+
+def test_tls_only_for_https_with_the_pools_verification() -> None:
+    from chatplex.http import pool_settings
+
+    assert LangSmithSender(settings("http://127.0.0.1:9"))._tls() is False  # no CA bundle
+    https = LangSmithSender(settings("https://api.smith.langchain.com"))
+    assert https._tls() == pool_settings().verify
