@@ -155,7 +155,8 @@ class LangSmithTracer:
         environment too, and the same run would be sent twice, once as a new trace."""
         from langchain_core.tracers.langchain import LangChainTracer
 
-        tracer = LangChainTracer(client=self.client, project_name=self.project_name)
+        project = self.project_name or (self.sender.project if self.sender else None)
+        tracer = LangChainTracer(client=self.client, project_name=project)
         run = self._runs.get(parent.run_id) if parent is not None else None
         if run is not None:
             tracer.order_map[parent.run_id] = (run["trace_id"], run["dotted_order"])

@@ -300,6 +300,7 @@ def test_a_langchain_tool_in_a_chatplex_chain_nests_and_is_sent_once(
     assert kinds == [("ChatOpenAI", "llm"), ("RunnableLambda", "chain"), ("shout", "tool")]
     tool_run = root["children"][2]
     assert tool_run["trace_id"] == root["id"] and tool_run["outputs"] == {"output": "X"}
+    assert tool_run["session_name"] == root["session_name"] == "compare"
     assert tool_run["dotted_order"].startswith(root["dotted_order"] + ".")
     assert set(endpoint.posted.values()) == {1}  # every run sent once
 
