@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -153,3 +154,4 @@ def test_a_full_queue_drops_new_runs_counts_and_logs_them_and_never_blocks(
     with caplog.at_level(logging.WARNING, logger="chatplex.tracing"):
         batcher._at_exit()
     assert f"{batcher.dropped} runs dropped: the queue was full" in caplog.text
+    atexit.unregister(batcher._at_exit)  # said once here; not again when pytest exits
