@@ -7,9 +7,9 @@
 The mock server (`chatplex.testing.MockServer`) and the fake LangSmith endpoint
 (`tests/tracing/fake_langsmith.py`, which decodes every multipart post) each run in
 their own process, so their CPU is not counted. Every measurement is a fresh client
-process whose CPU is read with getrusage (user + system, the langsmith client's
-background sender thread included), so the "off" process never imports langsmith or
-opentelemetry:
+process whose CPU is read with getrusage (user + system, the LangSmith sender thread
+included), so the "off" process never imports langsmith or opentelemetry (nor does the
+LangSmith one, whose sender is chatplex's own):
 
 1. CPU per request for `model.invoke` and for `prompt | model | parser`, sequential:
    off; LangSmith on (`LANGSMITH_TRACING=true`, runs posted to the fake endpoint; the
