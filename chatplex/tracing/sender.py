@@ -206,6 +206,8 @@ class LangSmithSender:
                     continue
                 if (key == "inputs" and s.hide_inputs) or (key == "outputs" and s.hide_outputs):
                     value = {}
+                elif key == "extra":  # where the run came from, as the langsmith client adds
+                    value = {**value, "runtime": {**_runtime(), **(value.get("runtime") or {})}}
                 chunks.append(_part(boundary, f"post.{run_id}.{key}", dumps(value)))
         chunks.append(f"--{boundary}--\r\n".encode())
         return b"".join(chunks)
@@ -288,6 +290,28 @@ def _retry_after(value: str | None, fallback: float) -> float:
         return max(0.0, float(value))
     except ValueError:
         return fallback  # an HTTP date: rare from LangSmith; the backoff does
+
+
+_RUNTIME: dict[str, str] = {}
+
+
+def _runtime() -> dict[str, str]:
+    """`extra.runtime` of every run (computed once): chatplex, Python, the platform."""
+    if not _RUNTIME:
+        import platform
+
+        from .. import version
+
+        _RUNTIME.update(
+            sdk="chatplex",
+            sdk_version=version.__version__,
+            library="chatplex",
+            platform=platform.platform(),
+            runtime="python",
+            py_implementation=platform.python_implementation(),
+            runtime_version=platform.python_version(),
+        )
+    return _RUNTIME
 
 
 def _as_uuid(value: Any) -> uuid.UUID:

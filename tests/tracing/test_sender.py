@@ -115,7 +115,9 @@ def test_the_fake_endpoint_decodes_the_runs_it_is_sent() -> None:
     assert top["inputs"] == {"input": "question"} and top["outputs"] == {"output": "answer"}
     assert top["start_time"] == "2026-01-02T03:04:05.678901+00:00"
     assert top["events"] == [{"name": "start", "time": "2026-01-02T03:04:05.678901+00:00"}]
-    assert top["extra"] == {"metadata": {"k": 1}} and top["tags"] == ["t"]
+    assert top["extra"]["metadata"] == {"k": 1} and top["tags"] == ["t"]
+    runtime = top["extra"]["runtime"]  # as the langsmith client adds it, chatplex's own
+    assert runtime["sdk"] == "chatplex" and runtime["runtime"] == "python"
     (inner,) = top["children"]
     assert inner["parent_run_id"] == str(root["id"]) and inner["trace_id"] == str(root["id"])
     assert inner["run_type"] == "llm" and inner["error"] == "ValueError('x')"
