@@ -7,9 +7,9 @@
 The mock server (`chatplex.testing.MockServer`) and the fake LangSmith endpoint
 (`tests/tracing/fake_langsmith.py`, which decodes every multipart post) each run in
 their own process, so their CPU is not counted. Every measurement is a fresh client
-process whose CPU is read with getrusage (user + system, the langsmith client's
-background sender thread included), so the "off" process never imports langsmith or
-opentelemetry:
+process whose CPU is read with getrusage (user + system, the LangSmith sender thread
+included), so the "off" process never imports langsmith or opentelemetry (nor does the
+LangSmith one, whose sender is chatplex's own):
 
 1. CPU per request for `model.invoke` and for `prompt | model | parser`, sequential:
    off; LangSmith on (`LANGSMITH_TRACING=true`, runs posted to the fake endpoint; the
@@ -24,6 +24,11 @@ opentelemetry:
    per process: LangChain users pay it with `import langchain_core`), and on: wall time
    and CPU of the process, median of `--repeat`, alternating; the fake endpoint's count
    of runs received checks every row was traced.
+
+`--before DIR` adds the same measurements of another copy of chatplex (e.g. `git archive`
+of the previous commit unpacked in DIR: the langsmith-client path) as mode "before",
+alternating with the others, so old and new code are compared side by side on the same
+loaded machine; in the `chatplex run` part it replaces "off, langsmith imported".
 
 Prints markdown tables and writes JSON (`--out`, default bench/results_tracing.json).
 """
@@ -154,15 +159,19 @@ print(json.dumps({"cpu_us": cpu / n * 1e6, "loaded": loaded}))
 """
 
 
+#: Where mode "before" imports chatplex from (`--before`).
+BEFORE: Path | None = None
+
+
 def _env(mode: str, langsmith_url: str | None) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("CHATPLEX_", "LANGSMITH_", "LANGCHAIN_", "OTEL_"))
     }
-    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONPATH"] = str(BEFORE if mode == "before" else ROOT)
     env["OPENAI_API_KEY"] = "sk-mock-bench"
-    if mode == "langsmith":
+    if mode in ("langsmith", "before"):
         assert langsmith_url is not None
         env.update(
             LANGSMITH_TRACING="true",
@@ -174,13 +183,14 @@ def _env(mode: str, langsmith_url: str | None) -> dict[str, str]:
 
 
 def cpu_per_request(mode: str, workload: str, n: int, mock: str, ls_url: str) -> dict[str, Any]:
+    client_mode = "langsmith" if mode == "before" else mode
     out = subprocess.run(
-        [sys.executable, "-c", CLIENT, mode, workload, str(n), mock + "/v1"],
+        [sys.executable, "-c", CLIENT, client_mode, workload, str(n), mock + "/v1"],
         env=_env(mode, ls_url),
         capture_output=True,
         text=True,
         check=True,
-        cwd=ROOT,
+        cwd=tempfile.gettempdir(),  # `-c` puts the cwd first on the path: not ./chatplex
     )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
@@ -217,7 +227,8 @@ def bulk_run(
     else:
         args = [sys.executable, "-m", "chatplex", *cli]
     started = time.perf_counter()
-    process = subprocess.Popen(args, env=_env(mode, ls_url), cwd=ROOT)
+    # Not run from ROOT: "before" must import its own copy, not ./chatplex.
+    process = subprocess.Popen(args, env=_env(mode, ls_url), cwd=out.parent)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -242,7 +253,14 @@ def main() -> int:
         "--concurrency", type=int, default=WINDOW, help="rows in flight in the `chatplex run`"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results_tracing.json")
+    parser.add_argument(
+        "--before", type=Path, help="another chatplex tree, measured as mode 'before'"
+    )
     options = parser.parse_args()
+    global BEFORE
+    BEFORE = options.before.resolve() if options.before else None
+    modes = (*MODES, "before") if BEFORE else MODES
+    bulk_modes = ("off", "before", "langsmith") if BEFORE else ("off", "preloaded", "langsmith")
     if options.quick:
         options.requests, options.rows, options.repeat = 20, 50, 1
 
@@ -255,7 +273,7 @@ def main() -> int:
         # modes alternate: drift hits all alike
         for _ in range(0 if options.bulk_only else options.repeat):
             for workload in WORKLOADS:
-                for mode in MODES if workload != "langchain-chain" else ("off", "langsmith"):
+                for mode in modes if workload != "langchain-chain" else ("off", "langsmith"):
                     result = cpu_per_request(
                         mode, workload, options.requests, mock.url, langsmith.url
                     )
@@ -270,7 +288,7 @@ def main() -> int:
         if options.bulk_only:  # the ratios below divide by these: nothing was measured
             cpu = {"invoke": {"off": float("nan")}}
 
-        bulk: dict[str, list[dict[str, float]]] = {"off": [], "preloaded": [], "langsmith": []}
+        bulk: dict[str, list[dict[str, float]]] = {mode: [] for mode in bulk_modes}
         traced_runs = []
         with tempfile.TemporaryDirectory() as tmp:
             source = Path(tmp) / "rows.jsonl"
@@ -278,15 +296,18 @@ def main() -> int:
                 for index in range(options.rows):
                     file.write(f'{{"id": "r{index}", "text": "row {index}"}}\n')
             for _ in range(options.repeat):
-                for mode in ("off", "preloaded", "langsmith"):
+                for mode in bulk_modes:
                     langsmith.ask("clear")
                     result = bulk_run(
                         options.rows, source, Path(tmp) / f"{mode}.jsonl", slow_mock.url,
                         mode, langsmith.url, options.concurrency,
                     )  # fmt: skip
                     bulk[mode].append(result)
-                    if mode == "langsmith":
-                        traced_runs.append(langsmith.ask("count"))
+                    if mode in ("langsmith", "before"):
+                        arrived = langsmith.ask("count")
+                        traced_runs.append(arrived)
+                        if arrived != options.rows:
+                            raise SystemExit(f"{arrived} runs arrived, not {options.rows} ({mode})")
     finally:
         mock.close()
         slow_mock.close()
@@ -297,21 +318,31 @@ def main() -> int:
 
     wall_ratio = median("langsmith", "wall_s") / median("off", "wall_s")
     cpu_ratio = median("langsmith", "cpu_s") / median("off", "cpu_s")
-    per_row_wall = median("langsmith", "wall_s") / median("preloaded", "wall_s")
-    per_row_cpu = median("langsmith", "cpu_s") / median("preloaded", "cpu_s")
+    second = "before" if BEFORE else "preloaded"
+    per_row_wall = median("langsmith", "wall_s") / median(second, "wall_s")
+    per_row_cpu = median("langsmith", "cpu_s") / median(second, "cpu_s")
     request_cpu_ns = cpu["invoke"]["off"] * 1000
 
     if not options.bulk_only:
         counts = f"median of {options.repeat} processes x {options.requests}"
         print(f"\n## CPU per request (µs, {counts})\n")
-        print("| workload | off | LangSmith on | OTel on | LangSmith / off | OTel / off |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print(
+            "| workload | off | LangSmith on | OTel on | LangSmith before "
+            "| LangSmith / off | OTel / off | before / off |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for workload, row in cpu.items():
-            otel = f"{row['otel']:.0f}" if "otel" in row else "-"
-            otel_ratio = f"{row['otel'] / row['off']:.2f}" if "otel" in row else "-"
+
+            def cell(mode: str, row: dict[str, float] = row) -> str:
+                return f"{row[mode]:.0f}" if mode in row else "-"
+
+            def ratio(mode: str, row: dict[str, float] = row) -> str:
+                return f"{row[mode] / row['off']:.2f}" if mode in row else "-"
+
             print(
-                f"| {workload} | {row['off']:.0f} | {row['langsmith']:.0f} | {otel} "
-                f"| {row['langsmith'] / row['off']:.2f} | {otel_ratio} |"
+                f"| {workload} | {cell('off')} | {cell('langsmith')} | {cell('otel')} "
+                f"| {cell('before')} | {ratio('langsmith')} | {ratio('otel')} "
+                f"| {ratio('before')} |"
             )
         print(f"\nLibraries loaded per mode: {loaded}")
         print(f"Runs the fake LangSmith endpoint received: {received}")
@@ -326,12 +357,21 @@ def main() -> int:
     labels = {
         "off": "off",
         "preloaded": "off, langsmith imported",
+        "before": "LangSmith on, before (langsmith client)",
         "langsmith": "LangSmith on",
     }
     for mode, label in labels.items():
+        if mode not in bulk:
+            continue
         print(f"| {label} | {median(mode, 'wall_s'):.2f} | {median(mode, 'cpu_s'):.2f} |")
     print(f"\non / off: wall {wall_ratio:.3f} (target <= 1.05), CPU {cpu_ratio:.3f}")
-    print(f"on / off with langsmith imported: wall {per_row_wall:.3f}, CPU {per_row_cpu:.3f}")
+    if BEFORE:
+        before_wall = median("before", "wall_s") / median("off", "wall_s")
+        before_cpu = median("before", "cpu_s") / median("off", "cpu_s")
+        print(f"before / off: wall {before_wall:.3f}, CPU {before_cpu:.3f}")
+        print(f"on / before: wall {per_row_wall:.3f}, CPU {per_row_cpu:.3f}")
+    else:
+        print(f"on / off with langsmith imported: wall {per_row_wall:.3f}, CPU {per_row_cpu:.3f}")
     print(f"runs received per traced run: {traced_runs} (rows: {options.rows})")
 
     result = {
@@ -342,6 +382,7 @@ def main() -> int:
             "window": options.concurrency,
             "latency_s": options.latency,
             "bulk_only": options.bulk_only,
+            "before": str(BEFORE) if BEFORE else None,
             "python": platform.python_version(),
             "machine": platform.machine(),
             "cpus": os.cpu_count(),
@@ -353,8 +394,9 @@ def main() -> int:
         "bulk": bulk,
         "bulk_wall_ratio": wall_ratio,
         "bulk_cpu_ratio": cpu_ratio,
-        "bulk_wall_ratio_import_excluded": per_row_wall,
-        "bulk_cpu_ratio_import_excluded": per_row_cpu,
+        # against "before" when --before was given, else against "preloaded"
+        f"bulk_wall_ratio_vs_{second}": per_row_wall,
+        f"bulk_cpu_ratio_vs_{second}": per_row_cpu,
         "bulk_traced_runs": traced_runs,
     }
     options.out.write_text(json.dumps(result, indent=2) + "\n")

@@ -4,8 +4,11 @@ Both are process-wide tracers (`chatplex.core.tracers`): callback handlers every
 top-level call reports to, without the script passing them. `enable_from_env()` turns
 them on from the environment, once, when `import chatplex` sees one of the switches:
 
-- `LANGSMITH_TRACING=true` (or `LANGCHAIN_TRACING_V2=true`), with the `langsmith`
-  package installed (`pip install chatplex[langsmith]`): `langsmith.LangSmithTracer`.
+- `LANGSMITH_TRACING=true` (or `LANGCHAIN_TRACING_V2=true`): `langsmith.LangSmithTracer`,
+  posting through chatplex's own sender (`sender.py`; the `langsmith` package is not
+  needed nor imported). A setting the sender does not implement
+  (`LANGSMITH_RUNS_ENDPOINTS`, LangSmith's OTel mode) makes it use the `langsmith`
+  client when installed (`pip install chatplex[langsmith]`), else it is logged and ignored.
 - `CHATPLEX_OTEL=1`, with `opentelemetry-api` installed (`chatplex[otel]`):
   `chatplex.otel.instrument()`.
 
@@ -18,6 +21,7 @@ import importlib.util
 import logging
 import os
 from collections.abc import Mapping
+from typing import Any
 
 from ..core.tracers import add_tracer, remove_tracer, tracers
 
@@ -42,17 +46,8 @@ def enable_from_env(environ: Mapping[str, str] | None = None) -> list[str]:
     env = os.environ if environ is None else environ
     enabled = []
     if any(truthy(env.get(name)) for name in LANGSMITH_SWITCHES):
-        if importlib.util.find_spec("langsmith") is None:
-            logger.warning(
-                "LANGSMITH_TRACING is set but langsmith is not installed: "
-                "pip install 'chatplex[langsmith]'"
-            )
-        else:
-            from .langsmith import LangSmithTracer
-
-            if not any(isinstance(t, LangSmithTracer) for t in tracers()):
-                add_tracer(LangSmithTracer())
-                _import_meanwhile("langsmith.run_trees")
+        tracer = _langsmith_tracer(env)
+        if tracer is not None:
             enabled.append("langsmith")
     if truthy(env.get(OTEL_SWITCH)):
         if importlib.util.find_spec("opentelemetry") is None:
@@ -66,6 +61,37 @@ def enable_from_env(environ: Mapping[str, str] | None = None) -> list[str]:
             instrument()
             enabled.append("otel")
     return enabled
+
+
+def _langsmith_tracer(env: Mapping[str, str]) -> Any:
+    """The registered LangSmith tracer, made and registered now if there is none; None
+    when the environment's settings are refused (logged)."""
+    from .langsmith import LangSmithTracer
+    from .sender import LangSmithSender, SenderSettings, unsupported_settings
+
+    for tracer in tracers():
+        if isinstance(tracer, LangSmithTracer):
+            return tracer
+    unsupported = unsupported_settings(env)
+    if unsupported and importlib.util.find_spec("langsmith") is not None:
+        tracer = LangSmithTracer(use_langsmith_client=True)
+        add_tracer(tracer)
+        _import_meanwhile("langsmith.run_trees")
+        return tracer
+    if unsupported:
+        logger.warning(
+            "LangSmith: %s not supported without the langsmith package "
+            "(pip install 'chatplex[langsmith]'); ignored",
+            ", ".join(unsupported),
+        )
+    try:
+        settings = SenderSettings.from_env(env)
+    except ValueError as exc:  # tracing must not break the script: say why it is off
+        logger.warning("LangSmith tracing off: %s", exc)
+        return None
+    tracer = LangSmithTracer(sender=LangSmithSender(settings))
+    add_tracer(tracer)
+    return tracer
 
 
 def _import_meanwhile(module: str) -> None:

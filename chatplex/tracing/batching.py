@@ -8,9 +8,11 @@ thread of its own takes what has gathered every `interval` seconds (or as soon a
 `max_batch` runs wait) and hands it to `send` in one call (`Client.multipart_ingest`:
 one transform pass and one `POST /runs/multipart` per batch).
 
-Nothing is dropped silently: a batch `send` refuses is logged with its size; at process
-exit (`atexit`) what is still waiting is sent, for at most `exit_deadline` seconds, and
-what that deadline cuts off is logged.
+The queue is bounded (`max_pending` runs waiting): a run that finds it full is dropped
+at once, never making the caller wait, counted (`dropped`) and logged (at the first drop
+of a spell, and the total at exit). Nothing is dropped silently: a batch `send` refuses
+is logged with its size; at process exit (`atexit`) what is still waiting is sent, for
+at most `exit_deadline` seconds, and what that deadline cuts off is logged.
 """
 
 from __future__ import annotations
@@ -39,10 +41,17 @@ class RunBatcher:
         max_batch: int = 200,
         interval: float = 0.1,
         exit_deadline: float = 30.0,
+        max_pending: int = 50_000,
     ) -> None:
-        if max_batch < 1 or interval <= 0 or exit_deadline <= 0:
-            raise ValueError("max_batch >= 1, interval > 0 and exit_deadline > 0 are needed")
+        if max_batch < 1 or interval <= 0 or exit_deadline <= 0 or max_pending < 1:
+            raise ValueError(
+                "max_batch >= 1, interval > 0, exit_deadline > 0 and max_pending >= 1 are needed"
+            )
         self._send = send
+        self.max_pending = max_pending
+        #: Runs dropped because the queue was full (since the start, or the fork).
+        self.dropped = 0
+        self._dropping = False  # in a spell of drops: logged once per spell
         self.max_batch = max_batch
         self.interval = interval
         self.exit_deadline = exit_deadline
@@ -60,6 +69,17 @@ class RunBatcher:
         (the first run after a quiet spell) or a full batch waits: a wake-up per batch,
         not per run."""
         with self._changed:
+            if len(self._pending) >= self.max_pending:
+                self.dropped += 1
+                if not self._dropping:
+                    self._dropping = True
+                    logger.warning(
+                        "LangSmith: %d runs waiting to be sent already: dropping new runs "
+                        "until the sender catches up",
+                        self.max_pending,
+                    )
+                return
+            self._dropping = False
             self._pending.append(run)
             self._put_count += 1
             if self._thread is None:
@@ -90,7 +110,8 @@ class RunBatcher:
         had waiting are the parent's to send; this process starts afresh."""
         self._changed = threading.Condition(threading.Lock())
         self._pending = []
-        self._put_count = self._done_count = self._urgent = 0
+        self._put_count = self._done_count = self._urgent = self.dropped = 0
+        self._dropping = False
         self._thread = None
 
     def _start(self) -> None:  # called under the lock
@@ -120,6 +141,8 @@ class RunBatcher:
                 self._changed.notify_all()
 
     def _at_exit(self) -> None:
+        if self.dropped:
+            logger.warning("LangSmith: %d runs dropped: the queue was full", self.dropped)
         if not self.flush(self.exit_deadline):
             with self._changed:
                 left = self._put_count - self._done_count

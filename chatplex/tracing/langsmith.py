@@ -3,16 +3,16 @@
 `LangSmithTracer` is a callback handler (LangChain's method names). Registered as a
 process-wide tracer (`chatplex.core.tracers`, done by `enable_from_env()` when
 `LANGSMITH_TRACING` / `LANGCHAIN_TRACING_V2` is true), it hears every top-level call and
-its children and sends each run, once, when it ends, through the `langsmith` client's
-batch API: the ended run is appended to a list (`batching.RunBatcher`), and a thread of
-its own hands what has gathered to `Client.multipart_ingest` (one `POST /runs/multipart`
-per batch), so a call never waits for the network, and a bulk run's event loop does not
-pay the client's per-run work (`create_run` per run made a traced 1,000-row
-`chatplex run` take 1.7x the CPU of an untraced one; bench/README.md). The client is the `langsmith`
-package's shared one (`get_cached_client()`, LangChain's tracer's too): endpoint, API key and
-project come from the usual variables (`LANGSMITH_ENDPOINT`, `LANGSMITH_API_KEY`,
-`LANGSMITH_PROJECT`, and their `LANGCHAIN_` spellings), and the key is the client's
-business: this module never reads, logs or shows it.
+its children and sends each run, once, when it ends: the ended run (its inputs and
+outputs still chatplex's objects, by reference) is appended to a bounded list
+(`batching.RunBatcher`), and a thread of its own turns what has gathered into LangChain's
+JSON forms and posts it in one `POST /runs/multipart` per batch through chatplex's own
+sender (`sender.LangSmithSender`: endpoint, API key, project and the other settings from
+the usual variables), so a call never waits for the network and the caller's event loop
+does no serialization. The `langsmith` package is not imported; a `langsmith.Client`
+given (or `use_langsmith_client=True`, the fallback for settings the sender lacks) sends
+instead, through `Client.multipart_ingest`. The key is the sender's (or the client's)
+business: this module never logs or shows it.
 
 The runs have LangChain's shape: run types `chain` / `prompt` / `parser` / `llm` /
 `tool`, the runnables' names, inputs and outputs serialized as LangChain's
@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -39,6 +40,8 @@ from .serialize import chain_inputs, chain_outputs, dumpd, llm_result, usage_of
 
 if TYPE_CHECKING:
     from langsmith import Client
+
+    from .sender import LangSmithSender
 
 __all__ = ["LangSmithTracer", "wait_for_all_tracers"]
 
@@ -53,9 +56,11 @@ MAX_OPEN_RUNS = 10_000
 class LangSmithTracer:
     """Sends the runs it hears about to LangSmith (see the module docstring).
 
-    `client`: a `langsmith.Client` (default: the package's shared client, configured
-    from the environment). `project_name`: where root runs go (default: the
-    environment's project)."""
+    `sender`: chatplex's own `LangSmithSender` (the default, configured from the
+    environment; the `langsmith` package is not needed). `client`: a `langsmith.Client`
+    to send through instead (`use_langsmith_client=True`: the package's shared one, for
+    settings the sender does not implement). `project_name`: where root runs go
+    (default: the environment's project)."""
 
     #: LangChain's own tracer reports calls made inside LangChain (`ChatChatplex`).
     covered_by = "langchain"
@@ -68,8 +73,23 @@ class LangSmithTracer:
     ignore_llm = ignore_chain = ignore_agent = ignore_retriever = False
     ignore_chat_model = ignore_retry = ignore_custom_event = False
 
-    def __init__(self, client: Client | None = None, project_name: str | None = None) -> None:
+    def __init__(
+        self,
+        client: Client | None = None,
+        project_name: str | None = None,
+        *,
+        sender: LangSmithSender | None = None,
+        use_langsmith_client: bool = False,
+    ) -> None:
+        if sender is not None and (client is not None or use_langsmith_client):
+            raise ValueError("LangSmithTracer: give a sender or a langsmith client, not both")
         self._client = client
+        self._via_client = client is not None or use_langsmith_client
+        if sender is None and not self._via_client:
+            from .sender import LangSmithSender
+
+            sender = LangSmithSender()
+        self.sender = sender
         self.project_name = project_name
         self._runs: dict[UUID, dict[str, Any]] = {}
         self._lock = threading.Lock()
@@ -80,20 +100,42 @@ class LangSmithTracer:
 
     @property
     def client(self) -> Client:
+        """The `langsmith` client: the one sending (fallback path), or, with chatplex's
+        sender, one made for LangChain's own objects inside a chatplex chain (they report
+        through LangChain's tracer), pointed where the sender posts."""
         if self._client is None:
-            from langsmith.run_trees import get_cached_client
+            if self.sender is None:
+                from langsmith.run_trees import get_cached_client
 
-            self._client = get_cached_client()
+                self._client = get_cached_client()
+            else:
+                from langsmith import Client
+
+                settings = self.sender.settings
+                self._client = Client(
+                    api_url=settings.endpoint,
+                    api_key=settings.api_key,
+                    workspace_id=settings.workspace_id,
+                )
         return self._client
 
     def flush(self) -> None:
         """Wait until every run ended so far has been sent."""
         self._batcher.flush()
-        self.client.flush()
+        if self._client is not None:  # the fallback's, or LangChain's objects'
+            self._client.flush()
 
     def _send(self, runs: list[dict[str, Any]]) -> None:
-        """One batch, from the batcher's thread: roots without a project get the
-        environment's (`LANGSMITH_PROJECT`), as `create_run` gives them."""
+        """One batch, from the batcher's thread: the runs' inputs and outputs are turned
+        into LangChain's JSON forms here (not on the caller's event loop), then posted by
+        the sender, or handed to the langsmith client."""
+        for run in runs:
+            _materialize(run)
+        if self.sender is not None:
+            self.sender.send(runs)
+            return
+        # The langsmith client: roots without a project get the environment's
+        # (`LANGSMITH_PROJECT`), as `create_run` gives them.
         client = self.client
         default_project = None
         for run in runs:
@@ -113,7 +155,8 @@ class LangSmithTracer:
         environment too, and the same run would be sent twice, once as a new trace."""
         from langchain_core.tracers.langchain import LangChainTracer
 
-        tracer = LangChainTracer(client=self.client, project_name=self.project_name)
+        project = self.project_name or (self.sender.project if self.sender else None)
+        tracer = LangChainTracer(client=self.client, project_name=project)
         run = self._runs.get(parent.run_id) if parent is not None else None
         if run is not None:
             tracer.order_map[parent.run_id] = (run["trace_id"], run["dotted_order"])
@@ -127,7 +170,7 @@ class LangSmithTracer:
         parent_run_id: UUID | None,
         name: str,
         run_type: str,
-        inputs: dict[str, Any],
+        inputs: Any,
         tags: list[str] | None,
         extra: dict[str, Any],
         serialized: dict[str, Any] | None = None,
@@ -144,7 +187,7 @@ class LangSmithTracer:
             "tags": list(tags or ()),
             "extra": extra,
             "serialized": serialized or {"name": name},
-            "events": [{"name": "start", "time": now.isoformat()}],
+            "events": [{"name": "start", "time": now}],
         }
         if parent is not None:  # LangChain's order: the parent's, then this run's own
             run["parent_run_id"] = parent_run_id
@@ -165,9 +208,9 @@ class LangSmithTracer:
     def _end(
         self,
         run_id: UUID,
-        outputs: dict[str, Any] | None = None,
+        outputs: Any = None,
         error: BaseException | None = None,
-        metadata: dict[str, Any] | None = None,
+        usage_from: Any = None,
     ) -> None:
         """The run is sent once, whole, when it ends (LangChain's tracer sends a start
         and an end: one operation per run instead of two halves the sending). Its
@@ -179,15 +222,13 @@ class LangSmithTracer:
             return
         now = datetime.now(timezone.utc)
         run["end_time"] = now
-        run["outputs"] = outputs or {}
+        run["outputs"] = {} if outputs is None else outputs
         if error is not None:
-            run["error"] = _stacktrace(error)
-        run["events"].append(
-            {"name": "error" if error is not None else "end", "time": now.isoformat()}
-        )
-        if metadata:
-            run["extra"].setdefault("metadata", {}).update(metadata)
-        self._batcher.put(run)
+            run["error"] = _Later(_stacktrace, error)
+        run["events"].append({"name": "error" if error is not None else "end", "time": now})
+        if usage_from is not None:
+            run["_usage_from"] = usage_from
+        self._batcher.put(run)  # a reference: serialized on the batcher's thread
 
     # ---- chains, prompts, parsers, lambdas ------------------------------------------------
 
@@ -209,13 +250,13 @@ class LangSmithTracer:
             parent_run_id,
             name or (serialized or {}).get("name") or "Runnable",
             run_type or "chain",
-            chain_inputs(inputs),
+            _Later(chain_inputs, inputs),
             tags,
             {"metadata": dict(metadata or {})},
         )
 
     def on_chain_end(self, outputs: Any, *, run_id: UUID, inputs: Any = None, **_: Any) -> None:
-        self._end(run_id, chain_outputs(outputs))
+        self._end(run_id, _Later(chain_outputs, outputs))
 
     def on_chain_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, error=error)
@@ -242,15 +283,13 @@ class LangSmithTracer:
             "batch_size": len(messages),
             "metadata": dict(metadata or {}),
         }
-        inputs = {"messages": [[dumpd(m) for m in batch] for batch in messages]}
+        inputs = _Later(_message_inputs, messages)
         self._start(
             run_id, parent_run_id, name or "ChatModel", "llm", inputs, tags, extra, serialized
         )
 
     def on_llm_end(self, response: Any, *, run_id: UUID, **_: Any) -> None:
-        usage = usage_of(response)
-        metadata = {"usage_metadata": usage} if usage is not None else None
-        self._end(run_id, llm_result(response), metadata=metadata)
+        self._end(run_id, _Later(llm_result, response), usage_from=response)
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, error=error)
@@ -269,7 +308,7 @@ class LangSmithTracer:
             error = outcome.exception()
             detail.update(outcome="failed", exception=str(error))
             detail["exception_type"] = type(error).__name__
-        now = datetime.now(timezone.utc).isoformat()
+        now = datetime.now(timezone.utc)
         run["events"].append({"name": "retry", "time": now, "kwargs": detail})
 
     # ---- tools (LangChain's tools inside chatplex chains report themselves) --------------
@@ -292,16 +331,45 @@ class LangSmithTracer:
             parent_run_id,
             name or (serialized or {}).get("name") or "tool",
             "tool",
-            {"input": input_str} if inputs is None else chain_inputs(inputs),
+            {"input": input_str} if inputs is None else _Later(chain_inputs, inputs),
             tags,
             {"metadata": dict(metadata or {})},
         )
 
     def on_tool_end(self, output: Any, *, run_id: UUID, **_: Any) -> None:
-        self._end(run_id, chain_outputs(output))
+        self._end(run_id, _Later(chain_outputs, output))
 
     def on_tool_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, error=error)
+
+
+class _Later:
+    """A value to convert on the batcher's thread: the function and its argument, kept
+    by reference when the run starts or ends (the objects are not changed afterwards:
+    messages and replies are immutable in use)."""
+
+    __slots__ = ("convert", "value")
+
+    def __init__(self, convert: Callable[[Any], Any], value: Any) -> None:
+        self.convert = convert
+        self.value = value
+
+
+def _materialize(run: dict[str, Any]) -> None:
+    """Turn a run's deferred fields into JSON data (in place), on the batcher's thread."""
+    for key in ("inputs", "outputs", "error"):
+        value = run.get(key)
+        if isinstance(value, _Later):
+            run[key] = value.convert(value.value)
+    response = run.pop("_usage_from", None)
+    if response is not None:
+        usage = usage_of(response)
+        if usage is not None:
+            run["extra"].setdefault("metadata", {})["usage_metadata"] = usage
+
+
+def _message_inputs(messages: list[list[Any]]) -> dict[str, Any]:
+    return {"messages": [[dumpd(m) for m in batch] for batch in messages]}
 
 
 def _stacktrace(error: BaseException) -> str:

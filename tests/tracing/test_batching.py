@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -94,7 +96,9 @@ def test_exit_sends_what_waits_and_logs_what_its_deadline_cuts(
     assert caplog.text == ""
 
 
-@pytest.mark.parametrize("settings", [{"max_batch": 0}, {"interval": 0}, {"exit_deadline": -1}])
+@pytest.mark.parametrize(
+    "settings", [{"max_batch": 0}, {"interval": 0}, {"exit_deadline": -1}, {"max_pending": 0}]
+)
 def test_bad_settings_are_refused(settings: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="max_batch"):
         RunBatcher(Recorder(), **settings)
@@ -123,3 +127,31 @@ def test_a_forked_child_sends_its_own_runs_with_a_thread_of_its_own() -> None:
     assert os.waitstatus_to_exitcode(status) == 0
     assert report == "True ['child']"
     assert [r["id"] for r in sent] == ["parent"]
+
+
+def test_a_full_queue_drops_new_runs_counts_and_logs_them_and_never_blocks(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    send = Recorder(block=True)
+    batcher = RunBatcher(send, max_batch=1, interval=0.01, max_pending=3)
+    with caplog.at_level(logging.WARNING, logger="chatplex.tracing"):
+        batcher.put({"id": "first"})
+        deadline = time.monotonic() + 30
+        while batcher._pending and time.monotonic() < deadline:
+            time.sleep(0.001)  # until the sender took "first" (and is stuck on it)
+        for index in range(10):  # 3 fit; the others are dropped, without waiting
+            batcher.put({"id": index})
+    assert batcher.dropped == 7
+    assert caplog.text.count("dropping new runs") == 1  # once per spell, not per run
+    send.release.set()
+    assert batcher.flush(timeout=30)
+    sent = [run["id"] for batch in send.batches for run in batch]
+    assert len(sent) == 11 - batcher.dropped
+    batcher.put({"id": "after"})  # room again: taken
+    assert batcher.flush(timeout=30)
+    assert send.batches[-1] == [{"id": "after"}]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="chatplex.tracing"):
+        batcher._at_exit()
+    assert f"{batcher.dropped} runs dropped: the queue was full" in caplog.text
+    atexit.unregister(batcher._at_exit)  # said once here; not again when pytest exits

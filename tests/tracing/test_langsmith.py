@@ -2,8 +2,9 @@
 
 The same `prompt | model | parser` chain runs with langchain-openai's `ChatOpenAI` under
 LangChain's `LangChainTracer` and with chatplex's `ChatOpenAI` under chatplex's tracer,
-both against the mock server; the runs the `langsmith` client posts to a local endpoint
-are compared: shape, names, run types, tags, token usage, `ls_*` metadata, errors.
+both against the mock server; the runs the `langsmith` client posts (for LangChain) and
+chatplex's own sender posts (for chatplex) to a local endpoint are compared: shape, names,
+run types, tags, token usage, `ls_*` metadata, errors.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import langsmith  # noqa: E402
 from chatplex.core.tracers import add_tracer, remove_tracer, tracers  # noqa: E402
 from chatplex.testing import MockServer  # noqa: E402
 from chatplex.tracing.langsmith import LangSmithTracer, wait_for_all_tracers  # noqa: E402
+from chatplex.tracing.sender import LangSmithSender, SenderSettings  # noqa: E402
 
 from .fake_langsmith import FakeLangSmith, tree  # noqa: E402
 
@@ -49,9 +51,13 @@ def client(endpoint: FakeLangSmith) -> langsmith.Client:
     return langsmith.Client(api_url=endpoint.url, api_key="lsv2-fake-key-123")
 
 
+def sender_for(endpoint: FakeLangSmith) -> LangSmithSender:
+    return LangSmithSender(SenderSettings(endpoint=endpoint.url, api_key="lsv2-fake-key-123"))
+
+
 @pytest.fixture()
-def chatplex_tracer(client: langsmith.Client) -> Any:
-    tracer = LangSmithTracer(client=client, project_name="compare")
+def chatplex_tracer(endpoint: FakeLangSmith) -> Any:
+    tracer = LangSmithTracer(sender=sender_for(endpoint), project_name="compare")
     add_tracer(tracer)
     yield tracer
     tracer.flush()  # nothing left waiting for an endpoint that is about to close
@@ -259,11 +265,12 @@ def test_chatchatplex_inside_langchain_appears_once(
     from chatplex.langchain import ChatChatplex
 
     inner = ChatOpenAI(model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="k")
-    chain = ChatPromptTemplate.from_messages([("human", "{q}")]) | ChatChatplex.from_model(inner)
-    chain = chain | StrOutputParser()
+    prompted = ChatPromptTemplate.from_messages([("human", "{q}")])
+    chain = prompted | ChatChatplex.from_model(inner) | StrOutputParser()
     lc_tracer = LangChainTracer(client=client, project_name="compare")
     assert chain.invoke({"q": "hi"}, {"callbacks": [lc_tracer]}) == "Echo: hi"
     wait_for_all_tracers()
+    client.flush()  # LangChain's tracer's runs go through the langsmith client
     roots = tree(endpoint.runs)
     assert len(endpoint.runs) == 4  # chain, prompt, llm, parser: the model once
     assert len(roots) == 1
@@ -293,6 +300,7 @@ def test_a_langchain_tool_in_a_chatplex_chain_nests_and_is_sent_once(
     assert kinds == [("ChatOpenAI", "llm"), ("RunnableLambda", "chain"), ("shout", "tool")]
     tool_run = root["children"][2]
     assert tool_run["trace_id"] == root["id"] and tool_run["outputs"] == {"output": "X"}
+    assert tool_run["session_name"] == root["session_name"] == "compare"
     assert tool_run["dotted_order"].startswith(root["dotted_order"] + ".")
     assert set(endpoint.posted.values()) == {1}  # every run sent once
 
@@ -363,9 +371,32 @@ def test_a_script_that_just_exits_still_sends_its_runs(
     assert len(endpoint.runs) == 3
 
 
-def test_repr_shows_no_key(client: langsmith.Client) -> None:
-    tracer = LangSmithTracer(client=client, project_name="p")
-    assert "lsv2" not in repr(tracer) and repr(tracer) == "LangSmithTracer(project_name='p')"
+def test_repr_shows_no_key(client: langsmith.Client, endpoint: FakeLangSmith) -> None:
+    for tracer in (
+        LangSmithTracer(client=client, project_name="p"),
+        LangSmithTracer(sender=sender_for(endpoint), project_name="p"),
+    ):
+        assert "lsv2" not in repr(tracer) and repr(tracer) == "LangSmithTracer(project_name='p')"
+        assert "lsv2" not in repr(tracer.sender)
+
+
+def test_the_langsmith_client_path_still_sends_the_same_runs(
+    mock: MockServer, endpoint: FakeLangSmith, client: langsmith.Client
+) -> None:
+    """The fallback (settings chatplex's sender does not implement): the same runs,
+    through `Client.multipart_ingest`."""
+    tracer = LangSmithTracer(client=client, project_name="via-client")
+    add_tracer(tracer)
+    try:
+        chatplex_chain(mock.openai_base_url).invoke({"q": "hi"})
+        tracer.flush()
+    finally:
+        remove_tracer(tracer)
+    (root,) = tree(endpoint.runs)
+    assert root["session_name"] == "via-client" and root["outputs"] == {"output": "Echo: hi"}
+    llm = root["children"][1]
+    assert llm["extra"]["metadata"]["usage_metadata"]["total_tokens"] > 0
+    assert llm["inputs"]["messages"][0][1]["kwargs"]["content"] == "hi"
 
 
 def test_runs_never_ended_are_dropped_oldest_first(
@@ -376,7 +407,7 @@ def test_runs_never_ended_are_dropped_oldest_first(
     from chatplex.tracing import langsmith as module
 
     monkeypatch.setattr(module, "MAX_OPEN_RUNS", 2)
-    tracer = LangSmithTracer(client=client)
+    tracer = LangSmithTracer(sender=sender_for(endpoint))
     ids = [uuid.uuid4() for _ in range(4)]
     for run_id in ids:
         tracer.on_chain_start({"name": "x"}, {}, run_id=run_id, name="step")
@@ -419,3 +450,36 @@ def test_every_row_of_a_traced_chatplex_run_reaches_the_endpoint(
     assert set(endpoint.posted.values()) == {1}
     replies = {r["outputs"]["generations"][0][0]["text"] for r in runs.values()}
     assert len(replies) == rows  # each row's own reply, not one run sent many times
+
+
+async def test_runs_are_serialized_on_the_sender_thread_not_the_callers(
+    monkeypatch: pytest.MonkeyPatch, mock: MockServer, endpoint: FakeLangSmith
+) -> None:
+    """The caller (here an event loop) hands references over; the sender thread turns
+    them into JSON data, sync and async callers alike."""
+    import threading
+
+    from chatplex.tracing import langsmith as module
+
+    threads: set[str] = set()
+    for name in ("dumpd", "llm_result", "chain_inputs", "chain_outputs"):
+        original = getattr(module, name)
+
+        def spy(value: Any, original: Any = original) -> Any:
+            threads.add(threading.current_thread().name)
+            return original(value)
+
+        monkeypatch.setattr(module, name, spy)
+    tracer = LangSmithTracer(sender=sender_for(endpoint), project_name="threads")
+    add_tracer(tracer)
+    try:
+        chain = chatplex_chain(mock.openai_base_url)
+        assert await chain.ainvoke({"q": "a"}) == "Echo: a"
+        assert chain.invoke({"q": "b"}) == "Echo: b"
+        tracer.flush()
+    finally:
+        remove_tracer(tracer)
+    assert threads == {"chatplex-langsmith"}
+    roots = tree(endpoint.runs)
+    assert sorted(r["outputs"]["output"] for r in roots) == ["Echo: a", "Echo: b"]
+    assert all(r["session_name"] == "threads" for r in roots)

@@ -1,0 +1,318 @@
+"""chatplex's own sender for LangSmith's ingest API: no `langsmith` package needed.
+
+`LangSmithSender.send(runs)` posts a batch of ended runs to `{endpoint}/runs/multipart`,
+the wire the `langsmith` client writes (`Client.multipart_ingest`): one form part
+`post.<id>` per run (its fields as JSON, without the big ones), and one part per big field
+(`post.<id>.inputs`, `.outputs`, `.events`, `.extra`, `.error`, `.serialized`), each
+`application/json` with its length; headers `x-api-key`, and `X-Tenant-Id` when a
+workspace is set. Serialization (orjson when installed, else json) happens here, on the
+batcher's thread, never on the caller's event loop.
+
+It is called from one thread only (the `RunBatcher`'s), and owns its `httpx.Client`,
+made on that thread at the first batch: not the calls' pooled client, not the event loop.
+Every request has a bounded timeout; 429 and 5xx answers and connection errors are
+retried at most `max_attempts` times, waiting what `Retry-After` says (capped) or a short
+backoff. The API key is sent as a header and never appears in a repr, log or error.
+
+`SenderSettings.from_env()` reads the variables the `langsmith` client reads;
+`unsupported_settings()` names the ones this sender does not implement (the tracer then
+uses the `langsmith` client when it is installed).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+__all__ = ["LangSmithSender", "SenderSettings", "dumps", "unsupported_settings"]
+
+logger = logging.getLogger("chatplex.tracing")
+
+DEFAULT_ENDPOINT = "https://api.smith.langchain.com"
+#: The fields sent as parts of their own (as the langsmith client splits a run).
+BIG_FIELDS = ("inputs", "outputs", "events", "extra", "error", "serialized")
+#: Variables of the langsmith client this sender does not implement.
+UNSUPPORTED = ("LANGSMITH_RUNS_ENDPOINTS", "LANGSMITH_OTEL_ENABLED", "LANGSMITH_OTEL_ONLY")
+RETRIED_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+def _first(env: Mapping[str, str], *names: str) -> str | None:
+    for name in names:
+        value = (env.get(name) or "").strip()
+        if value:
+            return value
+    return None
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class SenderSettings:
+    """Where and how runs go. `api_key` is left out of the repr."""
+
+    endpoint: str = DEFAULT_ENDPOINT
+    api_key: str | None = field(default=None, repr=False)
+    project: str = "default"
+    workspace_id: str | None = None
+    hide_inputs: bool = False
+    hide_outputs: bool = False
+    sampling_rate: float | None = None
+
+    def __post_init__(self) -> None:
+        if not self.endpoint.startswith(("http://", "https://")):
+            raise ValueError(f"LangSmith endpoint must be an http(s) URL, got {self.endpoint!r}")
+        rate = self.sampling_rate
+        if rate is not None and not 0.0 <= rate <= 1.0:
+            raise ValueError(f"LANGSMITH_TRACING_SAMPLING_RATE must be in [0, 1], got {rate}")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> SenderSettings:
+        """The settings as the `langsmith` client reads them (LANGSMITH_ first, then
+        LANGCHAIN_)."""
+        env = os.environ if environ is None else environ
+        rate_text = _first(
+            env, "LANGSMITH_TRACING_SAMPLING_RATE", "LANGCHAIN_TRACING_SAMPLING_RATE"
+        )
+        try:
+            rate = None if rate_text is None else float(rate_text)
+        except ValueError:
+            raise ValueError(
+                f"LANGSMITH_TRACING_SAMPLING_RATE must be a number, got {rate_text!r}"
+            ) from None
+        return cls(
+            endpoint=(
+                _first(env, "LANGSMITH_ENDPOINT", "LANGCHAIN_ENDPOINT") or DEFAULT_ENDPOINT
+            ).rstrip("/"),
+            api_key=_first(env, "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"),
+            project=_first(env, "LANGSMITH_PROJECT", "LANGCHAIN_PROJECT") or "default",
+            workspace_id=_first(env, "LANGSMITH_WORKSPACE_ID", "LANGCHAIN_WORKSPACE_ID"),
+            hide_inputs=_truthy(_first(env, "LANGSMITH_HIDE_INPUTS", "LANGCHAIN_HIDE_INPUTS")),
+            hide_outputs=_truthy(_first(env, "LANGSMITH_HIDE_OUTPUTS", "LANGCHAIN_HIDE_OUTPUTS")),
+            sampling_rate=rate,
+        )
+
+
+def unsupported_settings(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The variables set in the environment that this sender does not implement."""
+    env = os.environ if environ is None else environ
+    return [name for name in UNSUPPORTED if (env.get(name) or "").strip()]
+
+
+def _default(value: Any) -> Any:
+    """What json cannot write by itself: datetimes, UUIDs, anything else as its repr."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return repr(value)
+
+
+def _json_dumps(value: Any) -> bytes:
+    return json.dumps(value, default=_default, ensure_ascii=False).encode()
+
+
+try:  # orjson when the user has it (not a dependency): several times faster
+    import orjson
+
+    def dumps(value: Any) -> bytes:
+        """`value` as JSON bytes."""
+        try:
+            return orjson.dumps(value, default=_default, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError:  # e.g. an int too big for orjson: json writes it
+            return _json_dumps(value)
+
+except ImportError:  # pragma: no cover - depends on the environment
+    dumps = _json_dumps
+
+
+class LangSmithSender:
+    """Posts batches of runs to LangSmith (see the module docstring).
+
+    `settings`: default `SenderSettings.from_env()`. `transport`: for tests (an
+    `httpx.MockTransport`). `sleep`: what waits between retries (injected by tests)."""
+
+    def __init__(
+        self,
+        settings: SenderSettings | None = None,
+        *,
+        timeout: float = 10.0,
+        max_attempts: int = 4,
+        max_retry_wait: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if timeout <= 0 or max_attempts < 1 or max_retry_wait < 0:
+            raise ValueError("timeout > 0, max_attempts >= 1 and max_retry_wait >= 0 are needed")
+        self.settings = settings if settings is not None else SenderSettings.from_env()
+        self.timeout = timeout
+        self.max_attempts = max_attempts
+        self.max_retry_wait = max_retry_wait
+        self._transport = transport
+        self._sleep = sleep
+        self._http: httpx.Client | None = None
+        self._pid = os.getpid()
+
+    def __repr__(self) -> str:
+        s = self.settings
+        return f"LangSmithSender(endpoint={s.endpoint!r}, project={s.project!r})"
+
+    @property
+    def project(self) -> str:
+        return self.settings.project
+
+    def sampled(self, trace_id: uuid.UUID) -> bool:
+        """Whether the trace is kept (LANGSMITH_TRACING_SAMPLING_RATE): decided from its
+        id, so a trace is kept or dropped whole."""
+        rate = self.settings.sampling_rate
+        if rate is None or rate >= 1.0:
+            return True
+        return (trace_id.int & 0xFFFF_FFFF) / 0x1_0000_0000 < rate
+
+    def send(self, runs: list[dict[str, Any]]) -> None:
+        """Post `runs` (run dicts, not serialized yet) in one request; raises when the
+        endpoint refused them after the retries (the batcher logs it with the count)."""
+        runs = [r for r in runs if self.sampled(_as_uuid(r.get("trace_id") or r["id"]))]
+        if not runs:
+            return
+        boundary = uuid.uuid4().hex
+        body = self.encode(runs, boundary)
+        self._post(body, f"multipart/form-data; boundary={boundary}", len(runs))
+
+    def encode(self, runs: list[dict[str, Any]], boundary: str) -> bytes:
+        """The multipart body: the parts the langsmith client writes for `create`."""
+        s = self.settings
+        chunks: list[bytes] = []
+        for run in runs:
+            run_id = str(run["id"])
+            main = {k: v for k, v in run.items() if k not in BIG_FIELDS and v is not None}
+            main.setdefault("session_name", s.project)  # a root without a project
+            chunks.append(_part(boundary, f"post.{run_id}", dumps(main)))
+            for key in BIG_FIELDS:
+                value = run.get(key)
+                if value is None:
+                    continue
+                if (key == "inputs" and s.hide_inputs) or (key == "outputs" and s.hide_outputs):
+                    value = {}
+                elif key == "extra":  # where the run came from, as the langsmith client adds
+                    value = {**value, "runtime": {**_runtime(), **(value.get("runtime") or {})}}
+                chunks.append(_part(boundary, f"post.{run_id}.{key}", dumps(value)))
+        chunks.append(f"--{boundary}--\r\n".encode())
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def _client(self) -> httpx.Client:
+        if self._http is None or self._pid != os.getpid():  # a forked child: its own
+            headers = {"Accept": "application/json", "User-Agent": "chatplex-tracing"}
+            if self.settings.api_key:
+                headers["x-api-key"] = self.settings.api_key
+            if self.settings.workspace_id:
+                headers["X-Tenant-Id"] = self.settings.workspace_id
+            self._http = httpx.Client(
+                headers=headers,
+                timeout=self.timeout,
+                transport=self._transport,
+                verify=self._tls(),
+            )
+            self._pid = os.getpid()
+        return self._http
+
+    def _tls(self) -> Any:
+        """No TLS context for a plain-http endpoint (loading the CA bundle costs ~20 ms of
+        CPU); for https, what the calls' clients verify with (`configure_pool(verify=...)`
+        applies here too)."""
+        if not self.settings.endpoint.startswith("https://"):
+            return False
+        from ..http import pool_settings
+
+        return pool_settings().verify
+
+    def _post(self, body: bytes, content_type: str, count: int) -> None:
+        url = f"{self.settings.endpoint}/runs/multipart"
+        headers = {"Content-Type": content_type}
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                response = self._client().post(url, content=body, headers=headers)
+            except httpx.TransportError as exc:  # its text names the URL, not the headers
+                problem = f"{type(exc).__name__}: {exc}"
+                wait = self._backoff(attempt)
+            else:
+                if response.status_code < 300:
+                    return
+                problem = f"HTTP {response.status_code}"
+                if response.status_code not in RETRIED_STATUSES:
+                    raise RuntimeError(f"LangSmith refused {count} runs at {url}: {problem}")
+                wait = _retry_after(response.headers.get("retry-after"), self._backoff(attempt))
+            if attempt == self.max_attempts:
+                break
+            logger.debug("LangSmith: %s, retrying in %.2f s", problem, wait)
+            self._sleep(min(wait, self.max_retry_wait))
+        raise RuntimeError(
+            f"LangSmith did not take {count} runs at {url} after "
+            f"{self.max_attempts} attempts: {problem}"
+        )
+
+    @staticmethod
+    def _backoff(attempt: int) -> float:
+        return 0.5 * 2.0 ** (attempt - 1)
+
+
+def _part(boundary: str, name: str, payload: bytes) -> bytes:
+    head = (
+        f"--{boundary}\r\n"
+        f'Content-Disposition: form-data; name="{name}"\r\n'
+        "Content-Type: application/json\r\n"
+        f"Content-Length: {len(payload)}\r\n\r\n"
+    )
+    return head.encode() + payload + b"\r\n"
+
+
+def _retry_after(value: str | None, fallback: float) -> float:
+    if value is None:
+        return fallback
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return fallback  # an HTTP date: rare from LangSmith; the backoff does
+
+
+_RUNTIME: dict[str, str] = {}
+
+
+def _runtime() -> dict[str, str]:
+    """`extra.runtime` of every run (computed once): chatplex, Python, the platform."""
+    if not _RUNTIME:
+        import platform
+
+        from .. import version
+
+        _RUNTIME.update(
+            sdk="chatplex",
+            sdk_version=version.__version__,
+            library="chatplex",
+            platform=platform.platform(),
+            runtime="python",
+            py_implementation=platform.python_implementation(),
+            runtime_version=platform.python_version(),
+        )
+    return _RUNTIME
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
