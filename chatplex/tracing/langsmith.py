@@ -344,15 +344,30 @@ class LangSmithTracer:
 
 
 class _Later:
-    """A value to convert on the batcher's thread: the function and its argument, kept
-    by reference when the run starts or ends (the objects are not changed afterwards:
-    messages and replies are immutable in use)."""
+    """A value to convert on the batcher's thread: the function and its argument as they
+    were when the run started or ended. The containers are copied now (`_snapshot`):
+    a chat loop appends to the history list it just passed, before the batcher's thread
+    gets to it; the objects in them (messages, replies) are kept by reference, as they
+    are not changed in use."""
 
     __slots__ = ("convert", "value")
 
     def __init__(self, convert: Callable[[Any], Any], value: Any) -> None:
         self.convert = convert
-        self.value = value
+        self.value = _snapshot(value)
+
+
+def _snapshot(value: Any, depth: int = 0) -> Any:
+    """`value` with its lists, tuples and dicts copied (a few levels deep), the rest by
+    reference: what the caller changes afterwards does not reach the trace."""
+    if depth > 8:
+        return value
+    kind = type(value)
+    if kind is list or kind is tuple:
+        return kind(_snapshot(item, depth + 1) for item in value)
+    if kind is dict:
+        return {key: _snapshot(item, depth + 1) for key, item in value.items()}
+    return value
 
 
 def _materialize(run: dict[str, Any]) -> None:

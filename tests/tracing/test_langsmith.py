@@ -483,3 +483,35 @@ async def test_runs_are_serialized_on_the_sender_thread_not_the_callers(
     roots = tree(endpoint.runs)
     assert sorted(r["outputs"]["output"] for r in roots) == ["Echo: a", "Echo: b"]
     assert all(r["session_name"] == "threads" for r in roots)
+
+
+def test_the_trace_shows_the_inputs_as_they_were_at_the_call(
+    mock: MockServer, endpoint: FakeLangSmith
+) -> None:
+    """A chat loop appends to the history it just passed before the sender thread
+    serializes the run: the trace still shows the conversation the model was given."""
+    from chatplex import ChatOpenAI
+    from chatplex.messages import AIMessage, HumanMessage
+
+    tracer = LangSmithTracer(sender=sender_for(endpoint), project_name="history")
+    model = ChatOpenAI(model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="sk-test")
+    history: list[Any] = [HumanMessage("first")]
+    chain_input = {"history": history}
+    add_tracer(tracer)
+    try:
+        reply = model.invoke(history)
+        history.append(reply)  # before the sender's next batch (every 0.1 s)
+        history.append(HumanMessage("second"))
+        from chatplex.core import RunnableLambda
+
+        RunnableLambda(lambda d: len(d["history"])).invoke(chain_input)
+        history.append(AIMessage("third"))
+        chain_input["late"] = "added after the call"
+        tracer.flush()
+    finally:
+        remove_tracer(tracer)
+    runs = {r["run_type"]: r for r in endpoint.runs.values()}
+    messages = runs["llm"]["inputs"]["messages"][0]
+    assert [m["kwargs"]["content"] for m in messages] == ["first"]
+    chain_history = runs["chain"]["inputs"]["history"]
+    assert len(chain_history) == 3 and set(runs["chain"]["inputs"]) == {"history"}
