@@ -211,7 +211,8 @@ class ThinkingParts:
 
 
 def _thinking_text(pieces: Any) -> str:
-    # Mistral: a list of {"type": "text", "text": ...}; a bare string is taken as is.
+    # Mistral: a list of {"type": "text", "text": ...} (only text pieces are known and
+    # kept); a bare string is taken as is.
     if isinstance(pieces, str):
         return pieces
     if not isinstance(pieces, list):

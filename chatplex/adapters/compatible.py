@@ -172,7 +172,7 @@ PROFILES: dict[str, Profile] = {
             tool_choices={"required": "any"},
             # Usage comes on the last chunk unasked (langchain-mistralai never sends it).
             stream_options=False,
-            # Magistral models think in `content` lists (docs.mistral.ai, "Reasoning").
+            # Magistral models send their thinking inside `content` lists.
             thinking_parts=True,
         ),
         Profile(
