@@ -10,6 +10,13 @@ A reply asked for with `n > 1` has one choice per candidate. The message is choi
 `AIMessage`s, so nothing paid for is out of reach; `parse_candidates` gives all n.
 Usage counts the whole response (every candidate), so it is on choice 0 only: summing
 the candidates' usage counts it once.
+
+Reasoning: a `reasoning` / `reasoning_content` string beside `content` (DeepSeek, Groq...)
+becomes a `{"type": "reasoning"}` block before the text. Mistral's Magistral sends it inside
+`content` instead, as a list of parts (`{"type": "thinking", "thinking": [{"type": "text",
+"text": ...}]}`, then `{"type": "text", ...}`); that is read only when asked
+(`thinking_parts=True`, the `mistralai` profile's declared feature, see `ThinkingParts`),
+so no other reply pays for it.
 """
 
 from __future__ import annotations
@@ -27,8 +34,10 @@ __all__ = [
     "FINISH_REASONS",
     "OTHER_CANDIDATES",
     "PROVIDER",
+    "ThinkingParts",
     "args_text",
     "choice_metadata",
+    "content_from_parts",
     "error_fields",
     "head_metadata",
     "loads",
@@ -54,15 +63,20 @@ _MAX_TEXT = 500
 _RETRYABLE_MARKERS = ("server_error", "overload", "unavailable", "internal", "timeout")
 
 
-def parse_reply(body: bytes, headers: Mapping[str, str] | None) -> AIMessage:
-    """The reply of a non-stream call: choice 0, the other choices in its metadata."""
-    first, *others = parse_candidates(body, headers)
+def parse_reply(
+    body: bytes, headers: Mapping[str, str] | None, *, thinking_parts: bool = False
+) -> AIMessage:
+    """The reply of a non-stream call: choice 0, the other choices in its metadata.
+    `thinking_parts`: list `content` may carry `thinking` parts (see `ThinkingParts`)."""
+    first, *others = parse_candidates(body, headers, thinking_parts=thinking_parts)
     if others:
         first.response_metadata[OTHER_CANDIDATES] = others
     return first
 
 
-def parse_candidates(body: bytes, headers: Mapping[str, str] | None = None) -> list[AIMessage]:
+def parse_candidates(
+    body: bytes, headers: Mapping[str, str] | None = None, *, thinking_parts: bool = False
+) -> list[AIMessage]:
     """Every choice of a Chat Completions body, in choice order, as `AIMessage`s.
 
     Pure (for `generate()`, which reports all candidates). The response's usage is on
@@ -100,23 +114,32 @@ def parse_candidates(body: bytes, headers: Mapping[str, str] | None = None) -> l
                 data.get("id"),
                 meta,
                 usage_metadata(raw_usage) if position == 0 else None,
+                thinking_parts,
             )
         )
     return messages
 
 
 def _message(
-    message: dict[str, Any], msg_id: Any, meta: dict[str, Any], usage: UsageMetadata | None
+    message: dict[str, Any],
+    msg_id: Any,
+    meta: dict[str, Any],
+    usage: UsageMetadata | None,
+    thinking_parts: bool,
 ) -> AIMessage:
     content = message.get("content")
+    if thinking_parts and type(content) is list:
+        content = content_from_parts(content)
     additional: dict[str, Any] = {}
     refusal = message.get("refusal")
     if refusal:
         additional["refusal"] = meta["refusal"] = refusal
     reasoning = message.get("reasoning") or message.get("reasoning_content")
     if reasoning and isinstance(reasoning, str):
-        blocks: list[dict[str, Any]] = [{"type": "reasoning", "reasoning": reasoning}]
-        if content:
+        blocks: list[Any] = [{"type": "reasoning", "reasoning": reasoning}]
+        if isinstance(content, list):  # (thinking parts read above)
+            blocks.extend(content)
+        elif content:
             blocks.append({"type": "text", "text": content})
         content = blocks
     tool_chunks: list[ToolCallChunk] = [
@@ -138,6 +161,97 @@ def _message(
         tool_call_chunks=tool_chunks,
         usage_metadata=usage,
     ).to_message()
+
+
+class ThinkingParts:
+    """Reads list `content` whose parts may be `thinking` (Mistral's Magistral) into
+    chatplex blocks: a thinking part's text pieces, joined, become a `{"type":
+    "reasoning", "reasoning": ..., "index": n}` block, text parts `{"type": "text"}`
+    blocks, other parts stay as sent (a str part is text).
+
+    Stateful, for the deltas of one stream: thinking parts in a row are one reasoning
+    block (one `index`, which merging joins); a thinking part after text or another part
+    opens the next index. An empty text ends no run (streams send `""` deltas).
+    """
+
+    __slots__ = ("in_thinking", "index")
+
+    def __init__(self) -> None:
+        self.index = -1
+        self.in_thinking = False
+
+    def blocks(self, parts: list[Any]) -> list[Any]:
+        """The blocks of one `content` list (a whole reply's, or one delta's)."""
+        out: list[Any] = []
+        for part in parts:
+            if isinstance(part, str):
+                part = {"type": "text", "text": part}
+            kind = part.get("type") if isinstance(part, dict) else None
+            if kind == "thinking":
+                if not self.in_thinking:
+                    self.index += 1
+                    self.in_thinking = True
+                text = _thinking_text(part.get("thinking"))
+                if text:
+                    out.append({"type": "reasoning", "reasoning": text, "index": self.index})
+                continue
+            if kind == "text":
+                text = part.get("text")
+                if not text:
+                    continue
+                out.append({"type": "text", "text": text})
+            else:
+                out.append(part)
+            self.in_thinking = False
+        return out
+
+    def text_seen(self) -> None:
+        """A plain-string text delta arrived: the next thinking part opens a new block."""
+        self.in_thinking = False
+
+
+def _thinking_text(pieces: Any) -> str:
+    # Mistral: a list of {"type": "text", "text": ...} (only text pieces are known and
+    # kept); a bare string is taken as is.
+    if isinstance(pieces, str):
+        return pieces
+    if not isinstance(pieces, list):
+        return ""
+    return "".join(
+        p["text"]
+        for p in pieces
+        if isinstance(p, dict) and p.get("type") == "text" and isinstance(p.get("text"), str)
+    )
+
+
+def content_from_parts(parts: list[Any]) -> str | list[Any]:
+    """A whole reply's list `content` with thinking parts, as a merged stream of the same
+    reply holds it: each run of thinking one reasoning block, text parts in a row one text
+    block, a str when only text is left.
+
+    >>> content_from_parts([{"type": "thinking", "thinking": [{"type": "text", "text": "Hm"}]},
+    ...                     {"type": "text", "text": "Yes"}])
+    [{'type': 'reasoning', 'reasoning': 'Hm'}, {'type': 'text', 'text': 'Yes'}]
+    >>> content_from_parts([{"type": "text", "text": "a"}, "b"])
+    'ab'
+    """
+    joined: list[Any] = []
+    for block in ThinkingParts().blocks(parts):
+        last: Any = joined[-1] if joined else None
+        kind = block.get("type") if isinstance(block, dict) else None
+        last_kind = last.get("type") if isinstance(last, dict) else None
+        if kind == "reasoning" and last_kind == kind and last["index"] == block["index"]:
+            last["reasoning"] += block["reasoning"]
+        elif kind == "text" and last_kind == kind:
+            last["text"] += block["text"]
+        else:
+            joined.append(block)
+    if all(isinstance(b, dict) and b.get("type") == "text" for b in joined):
+        return "".join(b["text"] for b in joined)
+    for block in joined:
+        if isinstance(block, dict) and block.get("type") == "reasoning":
+            del block["index"]  # as a non-stream reasoning block (DeepSeek's) has none
+    return joined
 
 
 def choice_metadata(choice: Mapping[str, Any]) -> dict[str, Any]:

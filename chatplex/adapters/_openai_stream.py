@@ -16,6 +16,7 @@ from ..messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata, 
 from ._openai_response import (
     OTHER_CANDIDATES,
     PROVIDER,
+    ThinkingParts,
     args_text,
     choice_metadata,
     head_metadata,
@@ -35,7 +36,10 @@ class OpenAIStreamParser:
     """Turns the events of one Chat Completions stream into `AIMessageChunk`s.
 
     Reasoning deltas become one-block list chunks `{"type": "reasoning", "reasoning": ...,
-    "index": 0}`, which merge into one block before the answer text.
+    "index": 0}`, which merge into one block before the answer text. With
+    `thinking_parts=True` (Mistral's Magistral), a `delta.content` list is read by
+    `ThinkingParts`: its thinking pieces become reasoning blocks the same way (one per run
+    of thinking), its text a text delta; without it such a list passes through unread.
     Tool calls are numbered 0, 1, 2... whatever the server sends (see `_ToolCallIndexes`);
     their ids and names are sent once per call. Usage is emitted as the increase over
     the usage seen before, so servers that report cumulative usage on many chunks still sum
@@ -45,15 +49,27 @@ class OpenAIStreamParser:
     stream holds the complete refusal.
     """
 
-    __slots__ = ("_choices", "_done", "_first", "_head", "_id", "_others", "_req_id", "_usage")
+    __slots__ = (
+        "_choice_type",
+        "_choices",
+        "_done",
+        "_first",
+        "_head",
+        "_id",
+        "_others",
+        "_req_id",
+        "_usage",
+    )
 
-    def __init__(self, request_id: str | None = None) -> None:
+    def __init__(self, request_id: str | None = None, *, thinking_parts: bool = False) -> None:
         self._req_id = request_id
         self._done = False
         self._first = True
         self._id: str | None = None
         self._head: dict[str, Any] = {}
-        self._choices: dict[int, _Choice] = {0: _Choice()}
+        # Chosen once per stream, so a delta of any other provider pays nothing for it.
+        self._choice_type = _ThinkingChoice if thinking_parts else _Choice
+        self._choices: dict[int, _Choice] = {0: self._choice_type()}
         self._others: dict[int, list[AIMessageChunk]] = {}  # n > 1: choices 1..n-1
         self._usage: UsageMetadata | None = None
 
@@ -109,7 +125,7 @@ class OpenAIStreamParser:
             index = choice.get("index") or 0
             state = self._choices.get(index)
             if state is None:
-                state = self._choices[index] = _Choice()
+                state = self._choices[index] = self._choice_type()
             parts = state.parts(choice)
             if index == 0:
                 content, tool_chunks, additional, meta = parts
@@ -226,6 +242,37 @@ class _Choice:
                 }
             )
         return out
+
+
+class _ThinkingChoice(_Choice):
+    """A choice whose `delta.content` may be a list with thinking parts (Mistral)."""
+
+    __slots__ = ("thinking",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.thinking = ThinkingParts()
+
+    def parts(
+        self, choice: dict[str, Any]
+    ) -> tuple[Any, list[ToolCallChunk], dict[str, Any], dict[str, Any]]:
+        delta: Any = choice.get("delta")
+        raw = delta.get("content") if delta else None
+        if type(raw) is not list:
+            if raw:
+                self.thinking.text_seen()
+            return super().parts(choice)
+        # The rest of the delta (tool calls, refusal, finish) read as any other.
+        content, tool_chunks, additional, meta = super().parts(
+            {**choice, "delta": {**delta, "content": None}}
+        )
+        blocks = self.thinking.blocks(raw)
+        if not content and all(isinstance(b, dict) and b.get("type") == "text" for b in blocks):
+            content = "".join(b["text"] for b in blocks)  # a text delta, as a str one is
+        elif blocks:
+            # (a reasoning string beside the list: its block first, as for a str delta)
+            content = [*content, *blocks] if content else blocks
+        return content, tool_chunks, additional, meta
 
 
 class _ToolCallIndexes:

@@ -7,7 +7,9 @@ environment variables of its key and base URL (LangChain's names), its official 
 the provider, before any request) or names otherwise, and the reply fields it adds that
 chatplex keeps. Everything else -- messages, tools, streams, usage, reasoning text
 (`reasoning_content` from DeepSeek, `reasoning` from Groq and OpenRouter: both read by
-the OpenAI adapter) -- is the OpenAI adapter's.
+the OpenAI adapter) -- is the OpenAI adapter's. Mistral's reasoning comes inside
+`content`, as `thinking` parts of a list; its profile declares that (`thinking_parts`),
+so only its replies are read for them.
 
 >>> PROFILES["groq"].base_url
 'https://api.groq.com/openai/v1'
@@ -37,8 +39,16 @@ from urllib.parse import urlsplit
 
 from ..messages import AIMessage, AIMessageChunk, BaseMessage
 from ..secret import Secret, redact_url
+from ._openai_response import parse_reply
 from ._openai_stream import OpenAIStreamParser
-from .base import CallSettings, HTTPRequest, SSEEvent, as_secret, withheld_key_note
+from .base import (
+    CallSettings,
+    HTTPRequest,
+    SSEEvent,
+    as_secret,
+    header_value,
+    withheld_key_note,
+)
 from .openai import OpenAIAdapter
 
 __all__ = [
@@ -92,6 +102,11 @@ class Profile:
     #: The reasoning text field its replies are known to use (for docs: the OpenAI adapter
     #: reads `reasoning` and `reasoning_content` from every server). None: not checked.
     reasoning_field: str | None = None
+    #: Whether its replies' `content` may be a list with `thinking` parts (Mistral's
+    #: Magistral: `[{"type": "thinking", "thinking": [{"type": "text", "text": ...}]},
+    #: {"type": "text", "text": ...}]`), read as reasoning blocks before the text. Off:
+    #: list content passes through as sent, and no other provider's reply pays for it.
+    thinking_parts: bool = False
     #: Whether it has OpenAI's Batch API (`/files` + `/batches`): Groq does
     #: (console.groq.com/docs/batch); others have none or their own shape.
     batch_api: bool = False
@@ -157,6 +172,8 @@ PROFILES: dict[str, Profile] = {
             tool_choices={"required": "any"},
             # Usage comes on the last chunk unasked (langchain-mistralai never sends it).
             stream_options=False,
+            # Magistral models send their thinking inside `content` lists.
+            thinking_parts=True,
         ),
         Profile(
             "fireworks",
@@ -320,8 +337,12 @@ class CompatibleAdapter(OpenAIAdapter):
         return dataclasses.replace(request, json=body)
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
-        """The OpenAI adapter's reply, with the profile's kept fields in its metadata."""
-        message = super().parse_response(body, headers)
+        """The OpenAI adapter's reply, with the profile's kept fields in its metadata
+        (and thinking parts read as reasoning, for a profile that declares them)."""
+        if self.profile.thinking_parts:
+            message = parse_reply(body, headers, thinking_parts=True)
+        else:
+            message = super().parse_response(body, headers)
         if self.profile.kept_fields:
             try:
                 data = json.loads(body)
@@ -331,9 +352,14 @@ class CompatibleAdapter(OpenAIAdapter):
         return message
 
     def stream_parser(self, headers: Mapping[str, str]) -> OpenAIStreamParser:
-        """A fresh parser for one stream; keeps the profile's fields (from the first
-        event that carries them) when it has any."""
-        parser = super().stream_parser(headers)
+        """A fresh parser for one stream; reads thinking parts when the profile declares
+        them; keeps the profile's fields (from the first event that carries them) when it
+        has any."""
+        if self.profile.thinking_parts:
+            request_id = header_value(headers, "x-request-id")
+            parser = OpenAIStreamParser(request_id, thinking_parts=True)
+        else:
+            parser = super().stream_parser(headers)
         if not self.profile.kept_fields:
             return parser
         return _KeepingStreamParser(parser, self.profile.kept_fields)

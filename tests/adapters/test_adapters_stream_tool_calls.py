@@ -18,8 +18,8 @@ import pytest
 from _corpus import Case, load_cases
 
 from chatplex import init_chat_model
+from chatplex.adapters import adapter_class
 from chatplex.adapters.anthropic import AnthropicAdapter
-from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
 
@@ -30,10 +30,11 @@ STREAMS = [
 ]
 
 
-def adapter_for(provider: str) -> Any:
-    if provider == "anthropic":
+def adapter_for(case: Case) -> Any:
+    if case.provider == "anthropic":
         return AnthropicAdapter(api_key="sk-ant-test")
-    return OpenAIAdapter(api_key="sk-test")
+    # A named provider's case through its preset (Mistral's thinking parts are read there).
+    return adapter_class(case.meta.get("preset") or "openai")(api_key="sk-test")
 
 
 def events_of(body: bytes) -> list[dict[str, Any]]:
@@ -50,12 +51,18 @@ def events_of(body: bytes) -> list[dict[str, Any]]:
 def openai_body(events: list[dict[str, Any]]) -> dict[str, Any]:
     first = events[0]
     text, reasoning, finish, usage = "", "", None, None
+    parts: list[Any] = []  # Mistral: a delta's content may be a list of parts
     calls: dict[int, dict[str, Any]] = {}
     for event in events:
         usage = event.get("usage") or usage
         for choice in event.get("choices") or ():
             delta = choice.get("delta") or {}
-            text += delta.get("content") or ""
+            content = delta.get("content") or ""
+            if isinstance(content, list):
+                parts += content
+            else:
+                text += content
+                parts.append({"type": "text", "text": content})
             reasoning += delta.get("reasoning") or delta.get("reasoning_content") or ""
             for tc in delta.get("tool_calls") or ():
                 call = calls.setdefault(tc["index"], {"id": None, "name": None, "arguments": ""})
@@ -65,6 +72,8 @@ def openai_body(events: list[dict[str, Any]]) -> dict[str, Any]:
                 call["arguments"] += function.get("arguments") or ""
             finish = choice.get("finish_reason") or finish
     message: dict[str, Any] = {"role": "assistant", "content": text or None}
+    if any(p["type"] != "text" for p in parts):  # the parts in order, as Mistral sends them
+        message["content"] = parts
     if reasoning:
         message["reasoning"] = reasoning
     if calls:
@@ -122,11 +131,11 @@ def nonstream_reply(case: Case) -> AIMessage:
     events = events_of(case.body)
     build = anthropic_body if case.provider == "anthropic" else openai_body
     body = json.dumps(build(events)).encode()
-    return adapter_for(case.provider).parse_response(body, case.headers)
+    return adapter_for(case).parse_response(body, case.headers)
 
 
 def stream_chunks(case: Case) -> list[AIMessageChunk]:
-    parser = adapter_for(case.provider).stream_parser(case.headers)
+    parser = adapter_for(case).stream_parser(case.headers)
     pieces = [case.body[i : i + 61] for i in range(0, len(case.body), 61)]
     chunks = [c for e in iter_sse_events(pieces) if (c := parser.feed(e)) is not None]
     parser.finish()

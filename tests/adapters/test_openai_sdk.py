@@ -73,8 +73,10 @@ def sdk_view(case: Case) -> dict[str, Any]:
         if case.kind == "json":
             completion = client.chat.completions.create(**kwargs)
             message = completion.choices[0].message
+            text, reasoning = sdk_content(message.content)
             return {
-                "text": message.content or "",
+                "text": text,
+                "reasoning": reasoning,
                 "calls": [
                     (tc.id, tc.function.name, json.loads(tc.function.arguments))
                     for tc in message.tool_calls or ()
@@ -89,10 +91,28 @@ def sdk_view(case: Case) -> dict[str, Any]:
         client.close()
 
 
+def sdk_content(content: Any) -> tuple[str, str]:
+    """(text, reasoning) of a `content` as the SDK object holds it: a str, or -- the SDK
+    does not validate it -- Mistral's list of plain dicts as sent, whose `text` parts are
+    the answer and whose `thinking` parts hold the reasoning's text pieces."""
+    if not isinstance(content, list):
+        return content or "", ""
+    text = "".join(p["text"] for p in content if p.get("type") == "text")
+    reasoning = "".join(
+        piece["text"]
+        for p in content
+        if p.get("type") == "thinking"
+        for piece in p["thinking"]
+        if piece.get("type") == "text"
+    )
+    return text, reasoning
+
+
 def accumulate(stream: Iterator[Any]) -> dict[str, Any]:
-    """Fold SDK chunks the way SDK users do: text joined; per tool-call index the id and
-    name taken once (compatible servers may repeat them), arguments joined."""
-    text, calls, usage, finish, first = [], {}, None, None, None
+    """Fold SDK chunks the way SDK users do: text joined (a list `delta.content`, Mistral's
+    thinking, read by `sdk_content`); per tool-call index the id and name taken once
+    (compatible servers may repeat them), arguments joined."""
+    text, reasoning, calls, usage, finish, first = [], [], {}, None, None, None
     for chunk in stream:
         first = first or chunk
         usage = chunk.usage or usage
@@ -100,7 +120,9 @@ def accumulate(stream: Iterator[Any]) -> dict[str, Any]:
             if choice.index != 0:
                 continue
             finish = choice.finish_reason or finish
-            text.append(choice.delta.content or "")
+            delta_text, delta_reasoning = sdk_content(choice.delta.content)
+            text.append(delta_text)
+            reasoning.append(delta_reasoning)
             for tc in choice.delta.tool_calls or ():
                 slot = calls.setdefault(tc.index, {"id": None, "name": None, "args": ""})
                 slot["id"] = slot["id"] or tc.id
@@ -109,6 +131,7 @@ def accumulate(stream: Iterator[Any]) -> dict[str, Any]:
                     slot["args"] += tc.function.arguments or ""
     return {
         "text": "".join(text),
+        "reasoning": "".join(reasoning),
         "calls": [(c["id"], c["name"], json.loads(c["args"])) for _, c in sorted(calls.items())],
         "usage": usage,
         "finish": finish,
@@ -143,6 +166,10 @@ def test_response_matches_sdk(case: Case) -> None:
     assert ours.text == sdk["text"]
     if not case.expected.get("reasoning"):  # else a reasoning block precedes the text
         assert ours.content == sdk["text"]
+    if sdk["reasoning"]:  # thinking parts in `content` (Mistral): one reasoning block
+        assert isinstance(ours.content, list)
+        reasoning = [b["reasoning"] for b in ours.content if b["type"] == "reasoning"]
+        assert reasoning == [sdk["reasoning"]]
     assert [(c["id"], c["name"], c["args"]) for c in ours.tool_calls] == sdk["calls"]
     assert ours.response_metadata["raw_finish_reason"] == sdk["finish"]
     assert ours.id == sdk["id"]
