@@ -338,9 +338,7 @@ __all__ = [
 ]
 
 
-def _tracing_from_env() -> None:
-    """LangSmith / OpenTelemetry when the environment asks (read once, here): a few
-    dict lookups, and nothing imported, when it does not (chatplex/tracing/)."""
+def _tracing_switched_on() -> bool:
     import os
 
     switches = (
@@ -349,10 +347,29 @@ def _tracing_from_env() -> None:
         "LANGCHAIN_TRACING_V2",
         "CHATPLEX_OTEL",
     )
-    if any(os.environ.get(name) for name in switches):
-        from .tracing import enable_from_env
+    return any(os.environ.get(name) for name in switches)
 
-        enable_from_env()
+
+def _enable_tracing() -> None:
+    from .tracing import enable_from_env
+
+    enable_from_env()
+
+
+def _tracing_from_env() -> None:
+    """LangSmith / OpenTelemetry when the environment asks: a few dict lookups, and
+    nothing imported, when it does not (chatplex/tracing/). Read now, and once more at
+    the first call (where LangChain reads it), for a script that sets the variable after
+    `import chatplex`."""
+    if _tracing_switched_on():
+        _enable_tracing()
+        return
+
+    def at_first_call() -> None:
+        if _tracing_switched_on():
+            _enable_tracing()
+
+    when_imported("chatplex.core.tracers", lambda module: module.probe_at_first_call(at_first_call))
 
 
 _tracing_from_env()

@@ -10,6 +10,12 @@ inherit the caller's handlers.
 With no tracer registered, a call pays one attribute load and one truth test of an
 empty tuple (`ACTIVE`), nothing else: `bench/bench_tracing.py` measures it.
 
+The environment is read where LangChain reads it: LangChain checks `LANGSMITH_TRACING`
+at the first call it configures (and caches the answer), so a script that sets the
+variable after its imports is traced. `probe_at_first_call(callback)` (called by
+`chatplex/__init__.py` when `import chatplex` saw no switch) puts a stand-in in `ACTIVE`
+that runs the callback, once, at the first top-level call, and leaves.
+
 A tracer may say that an outer framework already traces what it would trace: its
 `covered_by` names that framework (e.g. `"langchain"`), and a call whose config carries
 `_traced_by` with that name (set by `ChatChatplex`, which LangChain's own tracer has
@@ -18,13 +24,24 @@ reported already) does not get it, so the model appears once in LangSmith, not t
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .run_config import RunnableConfig
 
-__all__ = ["ACTIVE", "add_tracer", "attach_tracers", "remove_tracer", "tracers"]
+__all__ = [
+    "ACTIVE",
+    "add_tracer",
+    "attach_tracers",
+    "probe_at_first_call",
+    "remove_tracer",
+    "tracers",
+]
+
+logger = logging.getLogger("chatplex.tracing")
 
 #: The registered tracers, in order. Replaced (never mutated) under `_lock`, so a
 #: reader on another thread sees the old tuple or the new one, never half of either.
@@ -50,7 +67,43 @@ def remove_tracer(tracer: Any) -> None:
 
 def tracers() -> tuple[Any, ...]:
     """The registered tracers."""
-    return ACTIVE
+    return tuple(t for t in ACTIVE if t is not _PROBE)
+
+
+class _FirstCallProbe:
+    """Stands first in `ACTIVE` until the first top-level call runs `_probe_callback`."""
+
+    covered_by = None
+
+    def __repr__(self) -> str:
+        return "<chatplex tracers: environment read at the first call>"
+
+
+_PROBE = _FirstCallProbe()
+_probe_callback: Callable[[], None] | None = None
+
+
+def probe_at_first_call(callback: Callable[[], None]) -> None:
+    """Run `callback` (which may add tracers) once, at the first top-level call of the
+    process, before that call's tracers are attached: the call it happens in is traced."""
+    global ACTIVE, _probe_callback
+    with _lock:
+        _probe_callback = callback
+        if not any(t is _PROBE for t in ACTIVE):
+            ACTIVE = (_PROBE, *ACTIVE)
+
+
+def _run_probe() -> None:
+    global ACTIVE, _probe_callback
+    with _lock:
+        callback, _probe_callback = _probe_callback, None
+        ACTIVE = tuple(t for t in ACTIVE if t is not _PROBE)
+    if callback is None:  # another thread's first call ran it
+        return
+    try:
+        callback()
+    except Exception as exc:  # tracing never breaks the program it watches
+        logger.warning("turning tracing on from the environment failed: %r", exc)
 
 
 def attach_tracers(config: RunnableConfig) -> None:
@@ -58,6 +111,10 @@ def attach_tracers(config: RunnableConfig) -> None:
     nests under a run (its tracers came with the parent's config) or already has them.
 
     Called by `ensure_config` / `get_config_list` only while `ACTIVE` is not empty."""
+    if ACTIVE and ACTIVE[0] is _PROBE:
+        _run_probe()
+        if not ACTIVE:
+            return
     if config.get("_parent_run") is not None:
         return
     outside = config.get("_traced_by")

@@ -2,7 +2,8 @@
 
 Both are process-wide tracers (`chatplex.core.tracers`): callback handlers every
 top-level call reports to, without the script passing them. `enable_from_env()` turns
-them on from the environment, once, when `import chatplex` sees one of the switches:
+them on from the environment when `import chatplex` sees one of the switches, or at the
+first call when the script set it after its imports:
 
 - `LANGSMITH_TRACING=true` (or `LANGCHAIN_TRACING_V2=true`): `langsmith.LangSmithTracer`,
   posting through chatplex's own sender (`sender.py`; the `langsmith` package is not
@@ -108,8 +109,3 @@ def _import_meanwhile(module: str) -> None:
             logger.debug("importing %s in the background failed: %r", module, exc)
 
     threading.Thread(target=load, name=f"chatplex-import-{module}", daemon=True).start()
-
-
-def _any_switch(environ: Mapping[str, str]) -> bool:
-    """The check `import chatplex` makes: a few dict lookups."""
-    return any(truthy(environ.get(n)) for n in (*LANGSMITH_SWITCHES, OTEL_SWITCH))

@@ -54,8 +54,9 @@ def recorder() -> Iterator[Recorder]:
 
 
 def test_none_registered_means_configs_are_untouched() -> None:
-    assert tracers() == () and hook.ACTIVE == ()
+    # The first call of the process reads the environment (the probe), then leaves.
     assert "callbacks" not in ensure_config({"tags": ["x"]})
+    assert tracers() == () and hook.ACTIVE == ()
     assert all("callbacks" not in c for c in get_config_list(None, 3))
 
 
@@ -143,3 +144,63 @@ def test_inline_tracers_are_not_sent_to_a_thread_on_the_portal(recorder: Recorde
     model.batch(["a", "b", "c"])
     assert len(recorder.starts) == 3
     assert not any(name.startswith("asyncio_") for name in recorder.threads)
+
+
+@pytest.fixture()
+def fresh_probe() -> Iterator[None]:
+    """The hook as `import chatplex` leaves it when no switch was set, restored after."""
+    saved = hook.ACTIVE
+    hook.ACTIVE = ()
+    yield
+    hook.ACTIVE = saved
+    hook._probe_callback = None
+
+
+def test_the_probe_runs_once_at_the_first_top_level_call(fresh_probe: None) -> None:
+    """The environment is read at the first call (as LangChain reads LANGSMITH_TRACING):
+    a tracer the probe adds hears that very call."""
+    recorder = Recorder()
+    runs: list[int] = []
+
+    def probe() -> None:
+        runs.append(1)
+        add_tracer(recorder)
+
+    hook.probe_at_first_call(probe)
+    assert tracers() == ()  # the stand-in is not a tracer
+    try:
+        assert RunnableLambda(lambda x: x + 1).invoke(1) == 2
+        assert RunnableLambda(lambda x: x + 1).invoke(2) == 3
+    finally:
+        remove_tracer(recorder)
+    assert runs == [1]
+    assert [s[1] for s in recorder.starts] == ["RunnableLambda", "RunnableLambda"]
+
+
+def test_a_probe_that_finds_nothing_leaves_calls_untouched(fresh_probe: None) -> None:
+    hook.probe_at_first_call(lambda: None)
+    assert hook.ACTIVE != ()
+    assert "callbacks" not in ensure_config({"tags": ["x"]})
+    assert hook.ACTIVE == () and all("callbacks" not in c for c in get_config_list(None, 2))
+
+
+def test_a_failing_probe_is_logged_not_raised(
+    fresh_probe: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("no tracing today")
+
+    hook.probe_at_first_call(broken)
+    assert RunnableLambda(lambda x: x).invoke(5) == 5
+    assert "no tracing today" in caplog.text and hook.ACTIVE == ()
+
+
+def test_threads_racing_to_the_first_call_run_the_probe_once(fresh_probe: None) -> None:
+    runs: list[int] = []
+    hook.probe_at_first_call(lambda: runs.append(1))
+    threads = [threading.Thread(target=ensure_config, args=({},)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert runs == [1] and hook.ACTIVE == ()

@@ -346,6 +346,58 @@ def test_the_environment_switches_it_on_for_a_plain_script(
     assert any(h.get("x-api-key") == "lsv2-secret-key-xyz" for h in endpoint.headers)
 
 
+def test_a_variable_set_after_the_import_is_read_at_the_first_call(
+    mock: MockServer, endpoint: FakeLangSmith
+) -> None:
+    """Notebooks set LANGSMITH_TRACING after their imports (LangChain reads it at the
+    first call): the first call and the next are traced; a variable set only after the
+    first call is not read again (LangChain caches it too)."""
+    script = textwrap.dedent(
+        f"""
+        import os
+        import chatplex
+        from chatplex.tracing.langsmith import wait_for_all_tracers
+        os.environ.update(LANGSMITH_TRACING="true", LANGSMITH_ENDPOINT={endpoint.url!r},
+                          LANGSMITH_API_KEY="lsv2-fake", LANGSMITH_PROJECT="late")
+        model = chatplex.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        model.invoke("one")
+        model.invoke("two")
+        wait_for_all_tracers()
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if "TRACING" not in k}
+    env["PYTHONPATH"] = str(ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert sorted(r["session_name"] for r in endpoint.runs.values()) == ["late", "late"]
+
+
+def test_a_variable_set_after_the_first_call_is_not_read(
+    mock: MockServer, endpoint: FakeLangSmith
+) -> None:
+    script = textwrap.dedent(
+        f"""
+        import os
+        import chatplex
+        from chatplex.core.tracers import tracers
+        model = chatplex.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        model.invoke("one")
+        os.environ.update(LANGSMITH_TRACING="true", LANGSMITH_ENDPOINT={endpoint.url!r})
+        model.invoke("two")
+        print(len(tracers()))
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if "TRACING" not in k}
+    env["PYTHONPATH"] = str(ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "0" and endpoint.runs == {}
+
+
 def test_a_script_that_just_exits_still_sends_its_runs(
     mock: MockServer, endpoint: FakeLangSmith
 ) -> None:
