@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from .batching import RunBatcher
-from .serialize import chain_inputs, chain_outputs, dumpd, llm_result, usage_of
+from .serialize import chain_inputs, chain_outputs, dumpd, llm_result, plain_data, usage_of
 
 if TYPE_CHECKING:
     from langsmith import Client
@@ -139,6 +139,10 @@ class LangSmithTracer:
         client = self.client
         default_project = None
         for run in runs:
+            # Its JSON writer does not know chatplex's messages nested in `dumpd`'s output.
+            for key in ("inputs", "outputs"):
+                if key in run:
+                    run[key] = plain_data(run[key])
             if run.get("session_name") is None:
                 if default_project is None:
                     from langsmith.utils import get_tracer_project
