@@ -134,7 +134,7 @@ class ChatModelRun(RunNode):
 
     error_callback = "on_llm_error"
 
-    __slots__ = ("input", "langchain")
+    __slots__ = ("input", "langchain", "mixed")
 
     def __init__(
         self,
@@ -147,6 +147,8 @@ class ChatModelRun(RunNode):
         self.input: dict[str, Any] = {}
         #: Per handler, in order: whether it is LangChain's own (and gets its objects).
         self.langchain = [_is_langchain_handler(h) for h in handlers]
+        #: Whether any is: only then are handlers fired one group at a time.
+        self.mixed = any(self.langchain)
 
     def _notify_start(self, messages: list[BaseMessage], params: dict[str, Any]) -> None:
         self.started = True
@@ -268,6 +270,10 @@ class ChatModelRun(RunNode):
         langchain: Callable[[], tuple[Any, ...]],
         **extra: Any,
     ) -> None:
+        if not self.mixed:  # the usual case (tracers, plain handlers): one pass
+            extra.pop("lc_chunk", None)
+            self.fire(method, *plain, **extra)
+            return
         handlers = self.handlers
         try:
             for group, name, args, kw in self._groups(method, plain, langchain, extra):
@@ -283,6 +289,10 @@ class ChatModelRun(RunNode):
         langchain: Callable[[], tuple[Any, ...]],
         **extra: Any,
     ) -> None:
+        if not self.mixed:
+            extra.pop("lc_chunk", None)
+            await self.afire(method, *plain, **extra)
+            return
         handlers = self.handlers
         try:
             for group, name, args, kw in self._groups(method, plain, langchain, extra):

@@ -228,7 +228,7 @@ class RunNode:
         for handler, fn, kw in self._calls(method, extra):
             try:
                 result = fn(*args, **kw)
-                if inspect.isawaitable(result):
+                if result is not None and inspect.isawaitable(result):
                     run_sync(_awaited(result))
             except Exception as exc:
                 _handler_failed(handler, method, exc)
@@ -239,17 +239,21 @@ class RunNode:
         On the portal loop (a sync `batch` of a chat model), sync methods run in a worker
         thread: the caller chose sync code, and a slow handler there would stall every
         request on that shared loop, as if the batch ran one call at a time."""
-        offload = on_portal()
+        offload: bool | None = None  # asked only for a handler that could be offloaded
         for handler, fn, kw in self._calls(method, extra):
             try:
                 # A tracer that only records (`run_inline`: LangSmith, OpenTelemetry) is
                 # quicker than a hop to a thread.
-                inline = getattr(handler, "run_inline", False)
-                if offload and not inline and not inspect.iscoroutinefunction(fn):
-                    result = await asyncio.to_thread(fn, *args, **kw)
-                else:
+                if getattr(handler, "run_inline", False) or inspect.iscoroutinefunction(fn):
                     result = fn(*args, **kw)
-                if inspect.isawaitable(result):
+                else:
+                    if offload is None:
+                        offload = on_portal()
+                    if offload:
+                        result = await asyncio.to_thread(fn, *args, **kw)
+                    else:
+                        result = fn(*args, **kw)
+                if result is not None and inspect.isawaitable(result):
                     await result
             except Exception as exc:
                 _handler_failed(handler, method, exc)

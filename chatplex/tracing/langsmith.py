@@ -287,7 +287,8 @@ class LangSmithTracer:
             "batch_size": len(messages),
             "metadata": dict(metadata or {}),
         }
-        inputs = _Later(_message_inputs, messages)
+        # The history as it is now (a chat loop appends to its list), a list per prompt.
+        inputs = _Later(_message_inputs, [list(batch) for batch in messages], copied=True)
         self._start(
             run_id, parent_run_id, name or "ChatModel", "llm", inputs, tags, extra, serialized
         )
@@ -356,9 +357,9 @@ class _Later:
 
     __slots__ = ("convert", "value")
 
-    def __init__(self, convert: Callable[[Any], Any], value: Any) -> None:
+    def __init__(self, convert: Callable[[Any], Any], value: Any, copied: bool = False) -> None:
         self.convert = convert
-        self.value = _snapshot(value)
+        self.value = value if copied else _snapshot(value)
 
 
 def _snapshot(value: Any, depth: int = 0) -> Any:
