@@ -134,7 +134,7 @@ class ChatModelRun(RunNode):
 
     error_callback = "on_llm_error"
 
-    __slots__ = ("input", "langchain", "mixed")
+    __slots__ = ("input", "langchain", "mixed", "token_handlers")
 
     def __init__(
         self,
@@ -149,6 +149,8 @@ class ChatModelRun(RunNode):
         self.langchain = [_is_langchain_handler(h) for h in handlers]
         #: Whether any is: only then are handlers fired one group at a time.
         self.mixed = any(self.langchain)
+        #: Positions of the handlers still told about tokens (None: before the first).
+        self.token_handlers: list[int] | None = None
 
     def _notify_start(self, messages: list[BaseMessage], params: dict[str, Any]) -> None:
         self.started = True
@@ -183,10 +185,41 @@ class ChatModelRun(RunNode):
                 invocation_params=params,
             )
 
+    # Tokens go to the handlers with an `on_llm_new_token`; one that only wants the first
+    # (`first_token_only`: a tracer recording the time to the first token) is told once,
+    # so the rest of a stream costs it nothing per chunk.
+
+    def _token_picks(self) -> list[int]:
+        """The positions of the handlers still told about tokens."""
+        if self.token_handlers is None:
+            self.token_handlers = [
+                i
+                for i, h in enumerate(self.handlers)
+                if callable(getattr(h, "on_llm_new_token", None))
+            ]
+        return self.token_handlers
+
+    def _narrow_to(self, picks: list[int]) -> tuple[list[Any], list[bool]]:
+        """Narrow `handlers` (and their LangChain flags) to `picks`; the old lists."""
+        handlers, flags = self.handlers, self.langchain
+        if len(picks) != len(handlers):
+            self.handlers = [handlers[i] for i in picks]
+            self.langchain = [flags[i] for i in picks]
+        return handlers, flags
+
+    def _after_first_token(self, picks: list[int]) -> None:
+        self.token_handlers = [
+            i for i in picks if not getattr(self.handlers[i], "first_token_only", False)
+        ]
+
     def token(self, chunk: AIMessageChunk) -> None:
         for listener in self.listeners:
             listener.on_stream(self, chunk)
-        if self.handlers:
+        picks = self._token_picks() if self.handlers else None
+        if not picks:
+            return
+        handlers, flags = self._narrow_to(picks)
+        try:
             self._fire_each(
                 "on_llm_new_token",
                 (chunk.text,),
@@ -194,11 +227,18 @@ class ChatModelRun(RunNode):
                 chunk=_Generation(chunk),
                 lc_chunk=lambda: _lc_generation(chunk),
             )
+        finally:
+            self.handlers, self.langchain = handlers, flags
+        self._after_first_token(picks)
 
     async def atoken(self, chunk: AIMessageChunk) -> None:
         for listener in self.listeners:
             listener.on_stream(self, chunk)
-        if self.handlers:
+        picks = self._token_picks() if self.handlers else None
+        if not picks:
+            return
+        handlers, flags = self._narrow_to(picks)
+        try:
             await self._afire_each(
                 "on_llm_new_token",
                 (chunk.text,),
@@ -206,6 +246,9 @@ class ChatModelRun(RunNode):
                 chunk=_Generation(chunk),
                 lc_chunk=lambda: _lc_generation(chunk),
             )
+        finally:
+            self.handlers, self.langchain = handlers, flags
+        self._after_first_token(picks)
 
     def _notify_end(self, message: AIMessage) -> None:
         data = {"output": message, "input": self.input}

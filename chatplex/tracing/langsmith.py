@@ -293,6 +293,22 @@ class LangSmithTracer:
             run_id, parent_run_id, name or "ChatModel", "llm", inputs, tags, extra, serialized
         )
 
+    #: Told the first token of a stream only (`ChatModelRun`), as LangChain's tracer
+    #: records only the first: LangSmith reads the time to the first token from it, and
+    #: an event per token would grow each run by the reply's length again (the reply is
+    #: in the outputs) and cost the caller's event loop a call per chunk.
+    first_token_only = True
+
+    def on_llm_new_token(self, token: Any, *, run_id: UUID, **_: Any) -> None:
+        """The first streamed token: a `new_token` event, as LangChain's tracer adds."""
+        run = self._runs.get(run_id)
+        if run is None or run.get("_had_token"):
+            return
+        run["_had_token"] = True  # a handler told of every token records only the first
+        now = datetime.now(timezone.utc)
+        # LangChain's tracer sends the event without the token (its text is in the reply).
+        run["events"].append({"name": "new_token", "time": now})
+
     def on_llm_end(self, response: Any, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, _Later(llm_result, response), usage_from=response)
 
@@ -381,6 +397,7 @@ def _materialize(run: dict[str, Any]) -> None:
         value = run.get(key)
         if isinstance(value, _Later):
             run[key] = value.convert(value.value)
+    run.pop("_had_token", None)
     response = run.pop("_usage_from", None)
     if response is not None:
         usage = usage_of(response)
