@@ -56,7 +56,9 @@ LATENCY = 0.02
 WINDOW = 64
 MODES = ("off", "langsmith", "otel")
 #: chatplex's model, chatplex's chain, and the same chain in LangChain (LangSmith only).
-WORKLOADS = ("invoke", "chain", "langchain-chain")
+WORKLOADS = ("invoke", "chain", "stream", "langchain-chain")
+#: Content deltas per request of the "stream" workload (its CPU per chunk: / this).
+STREAM_CHUNKS = 100
 
 
 # -- servers, each in its own process ----------------------------------------------------
@@ -139,11 +141,17 @@ elif workload == "langchain-chain":  # the reference: LangChain's chain and its 
     arg = {"q": "hello"}
 else:
     runnable, arg = model, "hello"
+if workload == "stream":  # a stream of STREAM_CHUNKS content deltas per request
+    runnable = chatplex.ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench",
+                                   default_headers={"x-mock-chunks": "%(chunks)d"})
+    call = lambda: sum(1 for _ in runnable.stream(arg))
+else:
+    call = lambda: runnable.invoke(arg)
 for _ in range(10):  # warm up: pools, imports, first-call caches
-    runnable.invoke(arg)
+    call()
 start = resource.getrusage(resource.RUSAGE_SELF)
 for _ in range(n):
-    runnable.invoke(arg)
+    call()
 if mode == "langsmith":
     from chatplex.tracing.langsmith import wait_for_all_tracers
     wait_for_all_tracers()  # the sending is part of the cost
@@ -185,7 +193,15 @@ def _env(mode: str, langsmith_url: str | None) -> dict[str, str]:
 def cpu_per_request(mode: str, workload: str, n: int, mock: str, ls_url: str) -> dict[str, Any]:
     client_mode = "langsmith" if mode == "before" else mode
     out = subprocess.run(
-        [sys.executable, "-c", CLIENT, client_mode, workload, str(n), mock + "/v1"],
+        [
+            sys.executable,
+            "-c",
+            CLIENT % {"chunks": STREAM_CHUNKS},
+            client_mode,
+            workload,
+            str(n),
+            mock + "/v1",
+        ],  # fmt: skip
         env=_env(mode, ls_url),
         capture_output=True,
         text=True,
