@@ -134,7 +134,7 @@ class ChatModelRun(RunNode):
 
     error_callback = "on_llm_error"
 
-    __slots__ = ("input", "langchain", "mixed", "token_handlers")
+    __slots__ = ("inline", "input", "langchain", "mixed", "token_handlers")
 
     def __init__(
         self,
@@ -146,9 +146,14 @@ class ChatModelRun(RunNode):
         super().__init__(config, name, "chat_model", handlers, listeners or [])
         self.input: dict[str, Any] = {}
         #: Per handler, in order: whether it is LangChain's own (and gets its objects).
-        self.langchain = [_is_langchain_handler(h) for h in handlers]
+        base = _langchain_handler_class()
+        self.langchain = [base is not None and isinstance(h, base) for h in handlers]
         #: Whether any is: only then are handlers fired one group at a time.
         self.mixed = any(self.langchain)
+        #: Whether every handler records in place (`run_inline`: process-wide tracers,
+        #: whose methods are plain functions): the async path then calls them as the
+        #: sync one does, without a coroutine per step.
+        self.inline = bool(handlers) and all(getattr(h, "run_inline", False) for h in handlers)
         #: Positions of the handlers still told about tokens (None: before the first).
         self.token_handlers: list[int] | None = None
 
@@ -165,6 +170,11 @@ class ChatModelRun(RunNode):
         self, messages: list[BaseMessage], serialized: dict[str, Any], params: dict[str, Any]
     ) -> None:
         self._notify_start(messages, params)
+        self._start_handlers(messages, serialized, params)
+
+    def _start_handlers(
+        self, messages: list[BaseMessage], serialized: dict[str, Any], params: dict[str, Any]
+    ) -> None:
         if self.handlers:
             self._fire_each(
                 "on_chat_model_start",
@@ -177,7 +187,9 @@ class ChatModelRun(RunNode):
         self, messages: list[BaseMessage], serialized: dict[str, Any], params: dict[str, Any]
     ) -> None:
         self._notify_start(messages, params)
-        if self.handlers:
+        if self.inline:  # what `afire` does for them, without a coroutine per step
+            self._start_handlers(messages, serialized, params)
+        elif self.handlers:
             await self._afire_each(
                 "on_chat_model_start",
                 (serialized, [messages]),
@@ -266,7 +278,10 @@ class ChatModelRun(RunNode):
         self._notify_end(message)
         if self.handlers:
             result = _result(message)
-            await self._afire_each("on_llm_end", (result,), lambda: (_lc_result(result),))
+            if self.inline:
+                self._fire_each("on_llm_end", (result,), lambda: (_lc_result(result),))
+            else:
+                await self._afire_each("on_llm_end", (result,), lambda: (_lc_result(result),))
 
     # Chatplex's objects for most handlers, LangChain's for LangChain's own: with both
     # kinds present, handlers are fired one at a time (`self.handlers` narrowed to each
@@ -513,12 +528,12 @@ def _llm_output(message: AIMessage) -> dict[str, Any]:
 # -- LangChain's own objects, for LangChain's own handlers -------------------------------------
 
 
-def _is_langchain_handler(handler: Any) -> bool:
-    # A LangChain handler exists only if langchain_core is imported already: look there,
-    # never import it (`import chatplex` stays free of LangChain).
+def _langchain_handler_class() -> type | None:
+    """LangChain's `BaseCallbackHandler`, if langchain_core is imported already: a
+    LangChain handler exists only then. Never imported here (`import chatplex` stays
+    free of LangChain)."""
     base = sys.modules.get("langchain_core.callbacks.base")
-    cls = getattr(base, "BaseCallbackHandler", None)
-    return cls is not None and isinstance(handler, cls)
+    return None if base is None else getattr(base, "BaseCallbackHandler", None)
 
 
 def _has_chat_model_start(handler: Any) -> bool:

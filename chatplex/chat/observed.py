@@ -96,9 +96,22 @@ class ObservedBudget:
             tell(self._run, "on_rate_limit_wait", seconds)
 
 
+#: Per function: whether it is a plain one (`inspect.iscoroutinefunction` is slow for a
+#: question asked of every watched call).
+_PLAIN: dict[Any, bool] = {}
+
+
 def _hears(handler: Any, method: str) -> bool:
     fn = getattr(handler, method, None)
-    return callable(fn) and not inspect.iscoroutinefunction(fn)
+    if fn is None:  # the usual answer (LangSmith's tracer and on_rate_limit_wait): quick
+        return False
+    key = getattr(fn, "__func__", None)  # a method: its function, the same every call
+    if key is None:
+        return callable(fn) and not inspect.iscoroutinefunction(fn)
+    plain = _PLAIN.get(key)
+    if plain is None:
+        plain = _PLAIN[key] = not inspect.iscoroutinefunction(fn)
+    return plain
 
 
 def _listened(handlers: list[Any], method: str) -> bool:

@@ -62,6 +62,9 @@ def attach_tracers(config: RunnableConfig) -> None:
         return
     outside = config.get("_traced_by")
     current = config.get("callbacks")
+    if current is None and outside is None:  # the usual top-level call: all of them
+        config["callbacks"] = list(ACTIVE)
+        return
     if current is None:
         items: list[Any] = []
     elif isinstance(current, (list, tuple)):

@@ -345,3 +345,28 @@ def test_a_stream_with_no_token_handler_fires_nothing_per_chunk() -> None:
     for text in ("a", "b", "c"):
         run.token(AIMessageChunk(text))
     assert calls == ["on_llm_new_token"]  # asked once, when the stream began
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_inline_handlers_are_called_in_place_on_both_paths(sync: bool) -> None:
+    """Process-wide tracers (`run_inline`) record on the calling thread, sync and async
+    (no coroutine per step, no hop to a worker thread)."""
+    import threading
+
+    seen: list[tuple[str, threading.Thread]] = []
+
+    class Tracer:
+        run_inline = True
+
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
+            seen.append(("start", threading.current_thread()))
+
+        def on_llm_end(self, response: Any, **kw: Any) -> None:
+            seen.append(("end", threading.current_thread()))
+
+    model = FakeChatModel(responses=["hi"])
+    config: Any = {"callbacks": [Tracer()]}
+    reply = model.invoke("x", config) if sync else await model.ainvoke("x", config)
+    assert reply.text == "hi"
+    here = threading.current_thread()
+    assert seen == [("start", here), ("end", here)]
