@@ -163,7 +163,7 @@ class LangSmithTracer:
         tracer = LangChainTracer(client=self.client, project_name=project)
         run = self._runs.get(parent.run_id) if parent is not None else None
         if run is not None:
-            tracer.order_map[parent.run_id] = (run["trace_id"], run["dotted_order"])
+            tracer.order_map[parent.run_id] = (run["trace_id"], dotted_order(run))
         return tracer
 
     # ---- building runs ------------------------------------------------------------------
@@ -180,7 +180,6 @@ class LangSmithTracer:
         serialized: dict[str, Any] | None = None,
     ) -> None:
         now = datetime.now(timezone.utc)
-        own_order = now.strftime("%Y%m%dT%H%M%S%fZ") + str(run_id)
         parent = self._runs.get(parent_run_id) if parent_run_id is not None else None
         run: dict[str, Any] = {
             "id": run_id,
@@ -193,14 +192,15 @@ class LangSmithTracer:
             "serialized": serialized or {"name": name},
             "events": [{"name": "start", "time": now}],
         }
+        # `dotted_order` is written when first read (`dotted_order()`: on the sender's
+        # thread, unless a LangChain object nests under this run first).
         if parent is not None:  # LangChain's order: the parent's, then this run's own
             run["parent_run_id"] = parent_run_id
             run["trace_id"] = parent["trace_id"]
-            run["dotted_order"] = f"{parent['dotted_order']}.{own_order}"
+            run["_parent"] = parent
             run["session_name"] = parent.get("session_name")
         else:  # a root (or a child of a run this tracer never saw: LangChain's own)
             run["trace_id"] = run_id
-            run["dotted_order"] = own_order
             run["session_name"] = self.project_name
             if parent_run_id is not None:
                 run["parent_run_id"] = parent_run_id
@@ -391,8 +391,23 @@ def _snapshot(value: Any, depth: int = 0) -> Any:
     return value
 
 
+def dotted_order(run: dict[str, Any]) -> str:
+    """The run's `dotted_order` (LangSmith sorts a trace by it): its parent's, then its
+    start time and id. Made when first asked for, not when the run starts: most runs
+    are only asked on the sender's thread. The same string whichever thread asks."""
+    order = run.get("dotted_order")
+    if order is None:
+        own = run["start_time"].strftime("%Y%m%dT%H%M%S%fZ") + str(run["id"])
+        parent = run.get("_parent")
+        order = own if parent is None else f"{dotted_order(parent)}.{own}"
+        run["dotted_order"] = order
+    return order
+
+
 def _materialize(run: dict[str, Any]) -> None:
     """Turn a run's deferred fields into JSON data (in place), on the batcher's thread."""
+    dotted_order(run)
+    run.pop("_parent", None)
     for key in ("inputs", "outputs", "error"):
         value = run.get(key)
         if isinstance(value, _Later):

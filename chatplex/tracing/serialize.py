@@ -117,18 +117,22 @@ def is_message(value: Any) -> bool:
 def nested_message(value: Any) -> dict[str, Any]:
     """A message inside a message's field as `model_dump` writes it: `{"type", "data"}`
     (what `messages_to_dict` writes), its own fields copied the same way."""
-    from ..messages._pydantic import plain
+    from ..messages import message_to_dict
 
-    return plain(value)  # type: ignore[no-any-return]
+    return message_to_dict(value)
 
 
 def plain_data(value: Any) -> Any:
     """`value` with the messages nested in it written as `nested_message` (a deep copy):
     what `dumpd`'s output becomes for a JSON writer that does not call
     `nested_message` itself (the `langsmith` client's)."""
-    from ..messages._pydantic import plain
-
-    return plain(value)
+    if isinstance(value, dict):
+        return {k: plain_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_data(v) for v in value]
+    if is_message(value):
+        return nested_message(value)
+    return value
 
 
 def jsonable(value: Any) -> Any:
