@@ -373,7 +373,7 @@ def main() -> int:
     labels = {
         "off": "off",
         "preloaded": "off, langsmith imported",
-        "before": "LangSmith on, before (langsmith client)",
+        "before": "LangSmith on, before (the --before tree)",
         "langsmith": "LangSmith on",
     }
     for mode, label in labels.items():
