@@ -11,7 +11,8 @@ process whose CPU is read with getrusage (user + system, the LangSmith sender th
 included), so the "off" process never imports langsmith or opentelemetry (nor does the
 LangSmith one, whose sender is chatplex's own):
 
-1. CPU per request for `model.invoke` and for `prompt | model | parser`, sequential:
+1. CPU per request for `model.invoke`, `prompt | model | parser` and a `model.stream` of
+   STREAM_CHUNKS content deltas, sequential:
    off; LangSmith on (`LANGSMITH_TRACING=true`, runs posted to the fake endpoint; the
    same chain in LangChain, langchain-openai under LangChain's own tracer, as reference);
    OpenTelemetry on (`chatplex.otel.instrument()` over the SDK's TracerProvider with a
@@ -26,7 +27,7 @@ LangSmith one, whose sender is chatplex's own):
    of runs received checks every row was traced.
 
 `--before DIR` adds the same measurements of another copy of chatplex (e.g. `git archive`
-of the previous commit unpacked in DIR: the langsmith-client path) as mode "before",
+of an earlier commit unpacked in DIR) as mode "before",
 alternating with the others, so old and new code are compared side by side on the same
 loaded machine; in the `chatplex run` part it replaces "off, langsmith imported".
 
