@@ -147,13 +147,19 @@ class ChatModelRun(RunNode):
         self.input: dict[str, Any] = {}
         #: Per handler, in order: whether it is LangChain's own (and gets its objects).
         base = _langchain_handler_class()
-        self.langchain = [base is not None and isinstance(h, base) for h in handlers]
+        self.langchain = (
+            [False] * len(handlers) if base is None else [isinstance(h, base) for h in handlers]
+        )
         #: Whether any is: only then are handlers fired one group at a time.
-        self.mixed = any(self.langchain)
+        self.mixed = base is not None and any(self.langchain)
         #: Whether every handler records in place (`run_inline`: process-wide tracers,
         #: whose methods are plain functions): the async path then calls them as the
         #: sync one does, without a coroutine per step.
-        self.inline = bool(handlers) and all(getattr(h, "run_inline", False) for h in handlers)
+        self.inline = bool(handlers)
+        for handler in handlers:
+            if not getattr(handler, "run_inline", False):
+                self.inline = False
+                break
         #: Positions of the handlers still told about tokens (None: before the first).
         self.token_handlers: list[int] | None = None
 
@@ -162,9 +168,10 @@ class ChatModelRun(RunNode):
         # As LangChain's chat models: the LangSmith keys over the config's metadata.
         self.metadata = {**self.metadata, **ls_params(params)}
         self.input = {"messages": [messages]}
-        data = {"input": self.input}
-        for listener in self.listeners:
-            listener.on_start(self, data)
+        if self.listeners:
+            data = {"input": self.input}
+            for listener in self.listeners:
+                listener.on_start(self, data)
 
     def start(
         self, messages: list[BaseMessage], serialized: dict[str, Any], params: dict[str, Any]
@@ -263,9 +270,10 @@ class ChatModelRun(RunNode):
         self._after_first_token(picks)
 
     def _notify_end(self, message: AIMessage) -> None:
-        data = {"output": message, "input": self.input}
-        for listener in self.listeners:
-            listener.on_end(self, data)
+        if self.listeners:
+            data = {"output": message, "input": self.input}
+            for listener in self.listeners:
+                listener.on_end(self, data)
 
     def end(self, message: AIMessage) -> None:
         """The reply: an `AIMessage`, or for a stream the merged `AIMessageChunk`."""

@@ -164,8 +164,8 @@ class RunNode:
     """
 
     __slots__ = (
+        "_id",
         "handlers",
-        "id",
         "listeners",
         "metadata",
         "name",
@@ -187,7 +187,7 @@ class RunNode:
     ) -> None:
         parent: RunNode | None = config.get("_parent_run")
         self.run_id = new_run_id()
-        self.id = str(self.run_id)  # events carry strings; convert once
+        self._id: str | None = None  # `id`, made when first read
         self.parent = parent
         #: Ancestors' ids, root first (from the outermost run of the process).
         self.parent_ids: tuple[str, ...] = () if parent is None else (*parent.parent_ids, parent.id)
@@ -198,6 +198,14 @@ class RunNode:
         self.handlers = handlers
         self.listeners = listeners
         self.started = False
+
+    @property
+    def id(self) -> str:
+        """The run id as a string (what events carry), converted once, when first read:
+        a run only tracers hear never needs it."""
+        if self._id is None:
+            self._id = str(self.run_id)
+        return self._id
 
     @property
     def parent_run_id(self) -> uuid.UUID | None:
