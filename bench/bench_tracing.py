@@ -11,7 +11,8 @@ process whose CPU is read with getrusage (user + system, the LangSmith sender th
 included), so the "off" process never imports langsmith or opentelemetry (nor does the
 LangSmith one, whose sender is chatplex's own):
 
-1. CPU per request for `model.invoke` and for `prompt | model | parser`, sequential:
+1. CPU per request for `model.invoke`, `prompt | model | parser` and a `model.stream` of
+   STREAM_CHUNKS content deltas, sequential:
    off; LangSmith on (`LANGSMITH_TRACING=true`, runs posted to the fake endpoint; the
    same chain in LangChain, langchain-openai under LangChain's own tracer, as reference);
    OpenTelemetry on (`chatplex.otel.instrument()` over the SDK's TracerProvider with a
@@ -26,7 +27,7 @@ LangSmith one, whose sender is chatplex's own):
    of runs received checks every row was traced.
 
 `--before DIR` adds the same measurements of another copy of chatplex (e.g. `git archive`
-of the previous commit unpacked in DIR: the langsmith-client path) as mode "before",
+of an earlier commit unpacked in DIR) as mode "before",
 alternating with the others, so old and new code are compared side by side on the same
 loaded machine; in the `chatplex run` part it replaces "off, langsmith imported".
 
@@ -56,7 +57,9 @@ LATENCY = 0.02
 WINDOW = 64
 MODES = ("off", "langsmith", "otel")
 #: chatplex's model, chatplex's chain, and the same chain in LangChain (LangSmith only).
-WORKLOADS = ("invoke", "chain", "langchain-chain")
+WORKLOADS = ("invoke", "chain", "stream", "langchain-chain")
+#: Content deltas per request of the "stream" workload (its CPU per chunk: / this).
+STREAM_CHUNKS = 100
 
 
 # -- servers, each in its own process ----------------------------------------------------
@@ -139,11 +142,17 @@ elif workload == "langchain-chain":  # the reference: LangChain's chain and its 
     arg = {"q": "hello"}
 else:
     runnable, arg = model, "hello"
+if workload == "stream":  # a stream of STREAM_CHUNKS content deltas per request
+    runnable = chatplex.ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench",
+                                   default_headers={"x-mock-chunks": "%(chunks)d"})
+    call = lambda: sum(1 for _ in runnable.stream(arg))
+else:
+    call = lambda: runnable.invoke(arg)
 for _ in range(10):  # warm up: pools, imports, first-call caches
-    runnable.invoke(arg)
+    call()
 start = resource.getrusage(resource.RUSAGE_SELF)
 for _ in range(n):
-    runnable.invoke(arg)
+    call()
 if mode == "langsmith":
     from chatplex.tracing.langsmith import wait_for_all_tracers
     wait_for_all_tracers()  # the sending is part of the cost
@@ -185,7 +194,15 @@ def _env(mode: str, langsmith_url: str | None) -> dict[str, str]:
 def cpu_per_request(mode: str, workload: str, n: int, mock: str, ls_url: str) -> dict[str, Any]:
     client_mode = "langsmith" if mode == "before" else mode
     out = subprocess.run(
-        [sys.executable, "-c", CLIENT, client_mode, workload, str(n), mock + "/v1"],
+        [
+            sys.executable,
+            "-c",
+            CLIENT % {"chunks": STREAM_CHUNKS},
+            client_mode,
+            workload,
+            str(n),
+            mock + "/v1",
+        ],  # fmt: skip
         env=_env(mode, ls_url),
         capture_output=True,
         text=True,
@@ -357,7 +374,7 @@ def main() -> int:
     labels = {
         "off": "off",
         "preloaded": "off, langsmith imported",
-        "before": "LangSmith on, before (langsmith client)",
+        "before": "LangSmith on, before (the --before tree)",
         "langsmith": "LangSmith on",
     }
     for mode, label in labels.items():

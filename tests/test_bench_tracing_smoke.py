@@ -22,13 +22,13 @@ def test_bench_tracing_quick_run(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "| workload | off | LangSmith on | OTel on |" in done.stdout
     result = json.loads(out_file.read_text())
-    # Off loads neither library; LangSmith tracing goes through chatplex's own sender
-    # (no `langsmith` import), OpenTelemetry through its SDK.
+    # Off loads neither library; LangSmith's runs go through chatplex's own sender (no
+    # `langsmith` import); OTel loads its SDK.
     assert result["loaded"]["off"] == []
     assert result["loaded"]["langsmith"] == []
     assert result["loaded"]["otel"] == ["opentelemetry"]
     cpu = result["cpu_us_per_request"]
-    assert set(cpu) == {"invoke", "chain", "langchain-chain"}
+    assert set(cpu) == {"invoke", "chain", "stream", "langchain-chain"}
     assert all(v > 0 for row in cpu.values() for v in row.values())
     # Every row of every traced `chatplex run` reached the fake LangSmith endpoint.
     rows = result["settings"]["rows"]

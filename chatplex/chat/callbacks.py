@@ -8,7 +8,7 @@ keyword arguments their signature accepts (`run_id`, `parent_run_id`, `tags`,
 `metadata`, `name`, `chunk`, ...), so handlers written for LangChain work unchanged.
 `parent_run_id` is the enclosing run (the chain, or the lambda the model was called in).
 
-What `on_llm_end` receives is what LangChain gives (`_result`): an `LLMResult` whose
+What `on_llm_end` receives is what LangChain gives (`llm_results.py`): an `LLMResult` whose
 `llm_output` has the provider's raw usage under
 `token_usage` (keys `prompt_tokens`... for OpenAI, `input_tokens`... for Anthropic) and
 `model_name`, and generations carrying `generation_info` (`finish_reason`, `logprobs`).
@@ -31,11 +31,10 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from ..core.chunks import aclose_iterator, close_iterator
 from ..core.run_config import RunnableConfig
@@ -48,6 +47,14 @@ from ..messages import (
     add_usage,
     merge_chunks,
 )
+from .llm_results import (  # here too: where they were first (the same objects)
+    ChatGeneration,
+    ChatGenerationChunk,
+    LLMResult,
+    chat_result,
+    combine_llm_outputs,
+)
+from .llm_results import result_of as _result
 
 __all__ = [
     "ChatGeneration",
@@ -60,34 +67,6 @@ __all__ = [
     "get_usage_metadata_callback",
     "start_chat_model_run",
 ]
-
-
-@dataclass(slots=True)
-class ChatGeneration:
-    """One generated message (LangChain's `ChatGeneration` shape)."""
-
-    message: AIMessage
-    text: str = ""
-    generation_info: dict[str, Any] | None = None
-    type: ClassVar[str] = "ChatGeneration"
-
-
-class ChatGenerationChunk(ChatGeneration):
-    """A generation from a stream: `message` is the (merged) `AIMessageChunk`."""
-
-    __slots__ = ()  # the same fields (a plain subclass: no second dataclass to build)
-    type: ClassVar[str] = "ChatGenerationChunk"
-
-
-@dataclass(slots=True)
-class LLMResult:
-    """What `on_llm_end` receives: `result.generations[0][0].message` is the reply."""
-
-    generations: list[list[ChatGeneration]]
-    llm_output: dict[str, Any] | None = None
-    run: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
-    type: ClassVar[str] = "LLMResult"
 
 
 #: chatplex's provider names that LangChain's chat models report otherwise as
@@ -134,7 +113,7 @@ class ChatModelRun(RunNode):
 
     error_callback = "on_llm_error"
 
-    __slots__ = ("input", "langchain")
+    __slots__ = ("inline", "input", "langchain", "mixed", "token_handlers")
 
     def __init__(
         self,
@@ -146,21 +125,42 @@ class ChatModelRun(RunNode):
         super().__init__(config, name, "chat_model", handlers, listeners or [])
         self.input: dict[str, Any] = {}
         #: Per handler, in order: whether it is LangChain's own (and gets its objects).
-        self.langchain = [_is_langchain_handler(h) for h in handlers]
+        base = _langchain_handler_class()
+        self.langchain = (
+            [False] * len(handlers) if base is None else [isinstance(h, base) for h in handlers]
+        )
+        #: Whether any is: only then are handlers fired one group at a time.
+        self.mixed = base is not None and any(self.langchain)
+        #: Whether every handler records in place (`run_inline`: process-wide tracers,
+        #: whose methods are plain functions): the async path then calls them as the
+        #: sync one does, without a coroutine per step.
+        self.inline = bool(handlers)
+        for handler in handlers:
+            if not getattr(handler, "run_inline", False):
+                self.inline = False
+                break
+        #: Positions of the handlers still told about tokens (None: before the first).
+        self.token_handlers: list[int] | None = None
 
     def _notify_start(self, messages: list[BaseMessage], params: dict[str, Any]) -> None:
         self.started = True
         # As LangChain's chat models: the LangSmith keys over the config's metadata.
         self.metadata = {**self.metadata, **ls_params(params)}
         self.input = {"messages": [messages]}
-        data = {"input": self.input}
-        for listener in self.listeners:
-            listener.on_start(self, data)
+        if self.listeners:
+            data = {"input": self.input}
+            for listener in self.listeners:
+                listener.on_start(self, data)
 
     def start(
         self, messages: list[BaseMessage], serialized: dict[str, Any], params: dict[str, Any]
     ) -> None:
         self._notify_start(messages, params)
+        self._start_handlers(messages, serialized, params)
+
+    def _start_handlers(
+        self, messages: list[BaseMessage], serialized: dict[str, Any], params: dict[str, Any]
+    ) -> None:
         if self.handlers:
             self._fire_each(
                 "on_chat_model_start",
@@ -173,7 +173,9 @@ class ChatModelRun(RunNode):
         self, messages: list[BaseMessage], serialized: dict[str, Any], params: dict[str, Any]
     ) -> None:
         self._notify_start(messages, params)
-        if self.handlers:
+        if self.inline:  # what `afire` does for them, without a coroutine per step
+            self._start_handlers(messages, serialized, params)
+        elif self.handlers:
             await self._afire_each(
                 "on_chat_model_start",
                 (serialized, [messages]),
@@ -181,10 +183,41 @@ class ChatModelRun(RunNode):
                 invocation_params=params,
             )
 
+    # Tokens go to the handlers with an `on_llm_new_token`; one that only wants the first
+    # (`first_token_only`: a tracer recording the time to the first token) is told once,
+    # so the rest of a stream costs it nothing per chunk.
+
+    def _token_picks(self) -> list[int]:
+        """The positions of the handlers still told about tokens."""
+        if self.token_handlers is None:
+            self.token_handlers = [
+                i
+                for i, h in enumerate(self.handlers)
+                if callable(getattr(h, "on_llm_new_token", None))
+            ]
+        return self.token_handlers
+
+    def _narrow_to(self, picks: list[int]) -> tuple[list[Any], list[bool]]:
+        """Narrow `handlers` (and their LangChain flags) to `picks`; the old lists."""
+        handlers, flags = self.handlers, self.langchain
+        if len(picks) != len(handlers):
+            self.handlers = [handlers[i] for i in picks]
+            self.langchain = [flags[i] for i in picks]
+        return handlers, flags
+
+    def _after_first_token(self, picks: list[int]) -> None:
+        self.token_handlers = [
+            i for i in picks if not getattr(self.handlers[i], "first_token_only", False)
+        ]
+
     def token(self, chunk: AIMessageChunk) -> None:
         for listener in self.listeners:
             listener.on_stream(self, chunk)
-        if self.handlers:
+        picks = self._token_picks() if self.handlers else None
+        if not picks:
+            return
+        handlers, flags = self._narrow_to(picks)
+        try:
             self._fire_each(
                 "on_llm_new_token",
                 (chunk.text,),
@@ -192,11 +225,18 @@ class ChatModelRun(RunNode):
                 chunk=_Generation(chunk),
                 lc_chunk=lambda: _lc_generation(chunk),
             )
+        finally:
+            self.handlers, self.langchain = handlers, flags
+        self._after_first_token(picks)
 
     async def atoken(self, chunk: AIMessageChunk) -> None:
         for listener in self.listeners:
             listener.on_stream(self, chunk)
-        if self.handlers:
+        picks = self._token_picks() if self.handlers else None
+        if not picks:
+            return
+        handlers, flags = self._narrow_to(picks)
+        try:
             await self._afire_each(
                 "on_llm_new_token",
                 (chunk.text,),
@@ -204,11 +244,15 @@ class ChatModelRun(RunNode):
                 chunk=_Generation(chunk),
                 lc_chunk=lambda: _lc_generation(chunk),
             )
+        finally:
+            self.handlers, self.langchain = handlers, flags
+        self._after_first_token(picks)
 
     def _notify_end(self, message: AIMessage) -> None:
-        data = {"output": message, "input": self.input}
-        for listener in self.listeners:
-            listener.on_end(self, data)
+        if self.listeners:
+            data = {"output": message, "input": self.input}
+            for listener in self.listeners:
+                listener.on_end(self, data)
 
     def end(self, message: AIMessage) -> None:
         """The reply: an `AIMessage`, or for a stream the merged `AIMessageChunk`."""
@@ -221,7 +265,10 @@ class ChatModelRun(RunNode):
         self._notify_end(message)
         if self.handlers:
             result = _result(message)
-            await self._afire_each("on_llm_end", (result,), lambda: (_lc_result(result),))
+            if self.inline:
+                self._fire_each("on_llm_end", (result,), lambda: (_lc_result(result),))
+            else:
+                await self._afire_each("on_llm_end", (result,), lambda: (_lc_result(result),))
 
     # Chatplex's objects for most handlers, LangChain's for LangChain's own: with both
     # kinds present, handlers are fired one at a time (`self.handlers` narrowed to each
@@ -268,6 +315,10 @@ class ChatModelRun(RunNode):
         langchain: Callable[[], tuple[Any, ...]],
         **extra: Any,
     ) -> None:
+        if not self.mixed:  # the usual case (tracers, plain handlers): one pass
+            extra.pop("lc_chunk", None)
+            self.fire(method, *plain, **extra)
+            return
         handlers = self.handlers
         try:
             for group, name, args, kw in self._groups(method, plain, langchain, extra):
@@ -283,6 +334,10 @@ class ChatModelRun(RunNode):
         langchain: Callable[[], tuple[Any, ...]],
         **extra: Any,
     ) -> None:
+        if not self.mixed:
+            extra.pop("lc_chunk", None)
+            await self.afire(method, *plain, **extra)
+            return
         handlers = self.handlers
         try:
             for group, name, args, kw in self._groups(method, plain, langchain, extra):
@@ -336,136 +391,15 @@ class _Generation:
         return self.message.text
 
 
-# -- what LangChain's providers put in an LLMResult ------------------------------------------
-
-#: llm_output keys of langchain-openai (`_create_chat_result`), from response_metadata.
-_OPENAI_OUTPUT = ("model_provider", "model_name", "system_fingerprint", "id", "service_tier")
-#: response_metadata keys chatplex adds that are not part of any provider's llm_output.
-_CHATPLEX_KEYS = frozenset(
-    {
-        "provider",
-        "finish_reason",
-        "raw_finish_reason",
-        "request_id",
-        "attempts",
-        "logprobs",
-        "refusal",
-        "other_candidates",
-        "token_usage",
-    }
-)
-
-
-def chat_result(message: AIMessage) -> LLMResult:
-    """The `LLMResult` LangChain's providers build for one reply (what `on_llm_end`
-    receives): one generation per candidate (`n > 1`), each with its `generation_info`
-    (`finish_reason`, `logprobs`), and the provider's `llm_output` (`token_usage` with
-    the provider's keys, `model_name`, ...). For `generate()`: one row per prompt, and
-    `combine_llm_outputs` over the rows' `llm_output`."""
-    return _result(message)
-
-
-def combine_llm_outputs(outputs: Sequence[dict[str, Any] | None]) -> dict[str, Any]:
-    """langchain-openai's `_combine_llm_outputs`, for any provider: the rows' raw
-    `token_usage` summed key by key (nested counts too), the first `model_name` and
-    `system_fingerprint`.
-
-    >>> combine_llm_outputs([{"token_usage": {"prompt_tokens": 2}, "model_name": "m"},
-    ...                      {"token_usage": {"prompt_tokens": 3}}])
-    {'token_usage': {'prompt_tokens': 5}, 'model_name': 'm'}
-    """
-    usage: dict[str, Any] = {}
-    model_name = fingerprint = None
-    for output in outputs:
-        if not output:
-            continue
-        _add_counts(usage, output.get("token_usage") or {})
-        model_name = model_name or output.get("model_name")
-        fingerprint = fingerprint or output.get("system_fingerprint")
-    combined: dict[str, Any] = {"token_usage": usage, "model_name": model_name}
-    if fingerprint:
-        combined["system_fingerprint"] = fingerprint
-    return combined
-
-
-def _add_counts(into: dict[str, Any], new: dict[str, Any]) -> None:
-    for key, value in new.items():
-        if value is None:
-            continue
-        old = into.get(key)
-        if isinstance(old, dict) and isinstance(value, dict):
-            _add_counts(old, value)
-        elif isinstance(value, dict):
-            into[key] = {}
-            _add_counts(into[key], value)
-        elif isinstance(old, (int, float)) and isinstance(value, (int, float)):
-            into[key] = old + value
-        elif old is None:
-            into[key] = value
-
-
-def _result(message: AIMessage) -> LLMResult:
-    """The LLMResult langchain-openai / langchain-anthropic would build for this reply;
-    other candidates (`n > 1`) come after the reply, as in `generate()`."""
-    meta = message.response_metadata
-    cls = ChatGenerationChunk if isinstance(message, AIMessageChunk) else ChatGeneration
-    info = _generation_info(meta)
-    if cls is ChatGenerationChunk and info is not None and meta.get("model_provider") == "openai":
-        # A langchain-openai stream carries these in every chunk's generation_info.
-        info.update(
-            {k: meta[k] for k in ("model_name", "system_fingerprint", "service_tier") if k in meta}
-        )
-    generations: list[ChatGeneration] = [
-        cls(message=message, text=message.text, generation_info=info)
-    ]
-    for other in meta.get("other_candidates") or ():
-        if isinstance(other, AIMessage):
-            info = _generation_info(other.response_metadata)
-            generations.append(ChatGeneration(message=other, text=other.text, generation_info=info))
-    return LLMResult(generations=[generations], llm_output=_llm_output(message))
-
-
-def _generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
-    """`finish_reason` (the provider's own word, as LangChain reports it), and `logprobs`
-    where the provider sends them (OpenAI)."""
-    info: dict[str, Any] = {}
-    raw = meta.get("raw_finish_reason", meta.get("finish_reason"))
-    if raw is not None:
-        info["finish_reason"] = raw
-    if meta.get("model_provider") == "openai" or "logprobs" in meta:
-        info["logprobs"] = meta.get("logprobs")
-    return info or None
-
-
-def _llm_output(message: AIMessage) -> dict[str, Any]:
-    meta = message.response_metadata
-    provider = meta.get("model_provider") or meta.get("provider")
-    raw_usage = meta.get("token_usage")
-    if provider == "anthropic":
-        # langchain-anthropic: the reply's top-level fields (id, model, stop_reason,
-        # stop_sequence, usage, ...) and model_name; `token_usage` too, as OpenAI has it.
-        out = {k: v for k, v in meta.items() if k not in _CHATPLEX_KEYS}
-        raw_usage = meta.get("usage")
-    elif provider == "openai":
-        out = {k: meta[k] for k in _OPENAI_OUTPUT if k in meta}
-        out.setdefault("system_fingerprint", "")
-    else:
-        out = {"model_name": meta.get("model_name")}
-    usage = raw_usage if isinstance(raw_usage, dict) else message.usage_metadata
-    out["token_usage"] = dict(usage) if usage else {}
-    out.setdefault("model_name", meta.get("model_name"))
-    return out
-
-
 # -- LangChain's own objects, for LangChain's own handlers -------------------------------------
 
 
-def _is_langchain_handler(handler: Any) -> bool:
-    # A LangChain handler exists only if langchain_core is imported already: look there,
-    # never import it (`import chatplex` stays free of LangChain).
+def _langchain_handler_class() -> type | None:
+    """LangChain's `BaseCallbackHandler`, if langchain_core is imported already: a
+    LangChain handler exists only then. Never imported here (`import chatplex` stays
+    free of LangChain)."""
     base = sys.modules.get("langchain_core.callbacks.base")
-    cls = getattr(base, "BaseCallbackHandler", None)
-    return cls is not None and isinstance(handler, cls)
+    return None if base is None else getattr(base, "BaseCallbackHandler", None)
 
 
 def _has_chat_model_start(handler: Any) -> bool:

@@ -32,12 +32,16 @@ MIN_WAIT = 0.001
 
 def observe(run: ChatModelRun, retry: RetryPolicy | None, budget: Any) -> tuple[Any, Any]:
     """`retry` and `budget` reporting to `run` (either may be None: left as is)."""
-    if not run.handlers:  # event streams only: they have no retry events
+    handlers = run.handlers
+    if not handlers:  # event streams only: they have no retry events
         return retry, budget
-    return (
-        None if retry is None else ObservedRetry(retry, run),
-        None if budget is None else ObservedBudget(budget, run),
-    )
+    # Wrapped only for a handler that hears it (`tell`'s rule): a tracer without
+    # `on_rate_limit_wait` costs no timing of every permit.
+    if retry is not None and _listened(handlers, "on_retry"):
+        retry = ObservedRetry(retry, run)
+    if budget is not None and _listened(handlers, "on_rate_limit_wait"):
+        budget = ObservedBudget(budget, run)
+    return retry, budget
 
 
 class ObservedRetry(RetryPolicy):
@@ -92,17 +96,34 @@ class ObservedBudget:
             tell(self._run, "on_rate_limit_wait", seconds)
 
 
+#: Per function: whether it is a plain one (`inspect.iscoroutinefunction` is slow for a
+#: question asked of every watched call).
+_PLAIN: dict[Any, bool] = {}
+
+
+def _hears(handler: Any, method: str) -> bool:
+    fn = getattr(handler, method, None)
+    if fn is None:  # the usual answer (LangSmith's tracer and on_rate_limit_wait): quick
+        return False
+    key = getattr(fn, "__func__", None)  # a method: its function, the same every call
+    if key is None:
+        return callable(fn) and not inspect.iscoroutinefunction(fn)
+    plain = _PLAIN.get(key)
+    if plain is None:
+        plain = _PLAIN[key] = not inspect.iscoroutinefunction(fn)
+    return plain
+
+
+def _listened(handlers: list[Any], method: str) -> bool:
+    return any(_hears(h, method) for h in handlers)
+
+
 def tell(run: ChatModelRun, method: str, *args: Any) -> None:
     """Call `method` on the run's handlers that have it as a plain function: this runs
     inside the http layer's loop (maybe on an event loop), where an async handler could
     not be awaited; those hear the call's start and end as usual."""
     handlers = run.handlers
-    run.handlers = [
-        h
-        for h in handlers
-        if callable(getattr(h, method, None))
-        and not inspect.iscoroutinefunction(getattr(h, method))
-    ]
+    run.handlers = [h for h in handlers if _hears(h, method)]
     try:
         if run.handlers:
             run.fire(method, *args)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -34,6 +35,7 @@ __all__ = [
     "ChainRun",
     "RunListener",
     "RunNode",
+    "new_run_id",
     "run_tags",
     "split_callbacks",
 ]
@@ -99,6 +101,36 @@ def run_tags(config: RunnableConfig) -> list[str]:
     return [position, *own] if position else own
 
 
+#: The generator of run ids, made at the first run (see `new_run_id`).
+_ids: Any = None  # a random.Random
+_UUID: Any = None  # uuid.UUID, imported with the first run
+
+
+def new_run_id() -> uuid.UUID:
+    """A random (version 4) UUID for a run.
+
+    Not `uuid.uuid4()`: that asks the OS for 16 bytes per run, a system call that cost
+    ~6 µs of a traced call in a bulk run. A generator of this module's own, seeded by
+    the OS, so a script's `random.seed(...)` cannot make two runs share ids; a forked
+    child reseeds it (its ids must not repeat the parent's)."""
+    global _ids, _UUID
+    if _ids is None:
+        # (not at import: uuid with `platform` was ~20% of `import chatplex`'s own time)
+        import random
+        import uuid
+
+        _UUID = uuid.UUID
+        _ids = random.Random()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=_ids.seed)
+    return _UUID(int=(_ids.getrandbits(128) & _V4_CLEAR) | _V4_SET)  # type: ignore[no-any-return]
+
+
+#: Version 4, RFC 4122 variant: the bits `uuid.UUID(..., version=4)` sets.
+_V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_V4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
 _ACCEPTED: dict[tuple[type, str], frozenset[str] | None] = {}
 
 
@@ -132,8 +164,8 @@ class RunNode:
     """
 
     __slots__ = (
+        "_id",
         "handlers",
-        "id",
         "listeners",
         "metadata",
         "name",
@@ -153,11 +185,9 @@ class RunNode:
         handlers: list[Any],
         listeners: list[RunListener],
     ) -> None:
-        import uuid  # (not at import: with `platform`, ~20% of `import chatplex`'s own time)
-
         parent: RunNode | None = config.get("_parent_run")
-        self.run_id = uuid.uuid4()
-        self.id = str(self.run_id)  # events carry strings; convert once
+        self.run_id = new_run_id()
+        self._id: str | None = None  # `id`, made when first read
         self.parent = parent
         #: Ancestors' ids, root first (from the outermost run of the process).
         self.parent_ids: tuple[str, ...] = () if parent is None else (*parent.parent_ids, parent.id)
@@ -168,6 +198,14 @@ class RunNode:
         self.handlers = handlers
         self.listeners = listeners
         self.started = False
+
+    @property
+    def id(self) -> str:
+        """The run id as a string (what events carry), converted once, when first read:
+        a run only tracers hear never needs it."""
+        if self._id is None:
+            self._id = str(self.run_id)
+        return self._id
 
     @property
     def parent_run_id(self) -> uuid.UUID | None:
@@ -228,7 +266,7 @@ class RunNode:
         for handler, fn, kw in self._calls(method, extra):
             try:
                 result = fn(*args, **kw)
-                if inspect.isawaitable(result):
+                if result is not None and inspect.isawaitable(result):
                     run_sync(_awaited(result))
             except Exception as exc:
                 _handler_failed(handler, method, exc)
@@ -239,17 +277,21 @@ class RunNode:
         On the portal loop (a sync `batch` of a chat model), sync methods run in a worker
         thread: the caller chose sync code, and a slow handler there would stall every
         request on that shared loop, as if the batch ran one call at a time."""
-        offload = on_portal()
+        offload: bool | None = None  # asked only for a handler that could be offloaded
         for handler, fn, kw in self._calls(method, extra):
             try:
                 # A tracer that only records (`run_inline`: LangSmith, OpenTelemetry) is
                 # quicker than a hop to a thread.
-                inline = getattr(handler, "run_inline", False)
-                if offload and not inline and not inspect.iscoroutinefunction(fn):
-                    result = await asyncio.to_thread(fn, *args, **kw)
-                else:
+                if getattr(handler, "run_inline", False) or inspect.iscoroutinefunction(fn):
                     result = fn(*args, **kw)
-                if inspect.isawaitable(result):
+                else:
+                    if offload is None:
+                        offload = on_portal()
+                    if offload:
+                        result = await asyncio.to_thread(fn, *args, **kw)
+                    else:
+                        result = fn(*args, **kw)
+                if result is not None and inspect.isawaitable(result):
                     await result
             except Exception as exc:
                 _handler_failed(handler, method, exc)

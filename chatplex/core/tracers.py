@@ -20,6 +20,11 @@ A tracer may say that an outer framework already traces what it would trace: its
 `covered_by` names that framework (e.g. `"langchain"`), and a call whose config carries
 `_traced_by` with that name (set by `ChatChatplex`, which LangChain's own tracer has
 reported already) does not get it, so the model appears once in LangSmith, not twice.
+
+A tracer that sets `run_inline = True` promises plain (not async) methods that only
+record: they are called in place, on the caller's thread or event loop, never handed
+to a worker thread. One that sets `first_token_only = True` is told the first token of
+a stream only (`on_llm_new_token`), not every chunk.
 """
 
 from __future__ import annotations
@@ -119,6 +124,9 @@ def attach_tracers(config: RunnableConfig) -> None:
         return
     outside = config.get("_traced_by")
     current = config.get("callbacks")
+    if current is None and outside is None:  # the usual top-level call: all of them
+        config["callbacks"] = list(ACTIVE)
+        return
     if current is None:
         items: list[Any] = []
     elif isinstance(current, (list, tuple)):

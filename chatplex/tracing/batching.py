@@ -58,7 +58,10 @@ class RunBatcher:
         self._pending: list[dict[str, Any]] = []
         self._put_count = 0  # runs put so far
         self._done_count = 0  # runs sent (or failed) so far
-        self._changed = threading.Condition(threading.Lock())
+        # `put` takes the lock itself (the Condition's `with` is a Python-level call more
+        # on every traced call); the same lock, so waiting and notifying stay consistent.
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
         self._urgent = 0  # callers of flush() waiting: send without gathering
         self._thread: threading.Thread | None = None
         if hasattr(os, "register_at_fork"):
@@ -68,7 +71,7 @@ class RunBatcher:
         """Queue `run`; never waits for the network. Wakes the sender only when it idles
         (the first run after a quiet spell) or a full batch waits: a wake-up per batch,
         not per run."""
-        with self._changed:
+        with self._lock:
             if len(self._pending) >= self.max_pending:
                 self.dropped += 1
                 if not self._dropping:
@@ -108,7 +111,8 @@ class RunBatcher:
     def _forget_parent(self) -> None:
         """In a forked child: the parent's thread does not exist here, and the runs it
         had waiting are the parent's to send; this process starts afresh."""
-        self._changed = threading.Condition(threading.Lock())
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
         self._pending = []
         self._put_count = self._done_count = self._urgent = self.dropped = 0
         self._dropping = False

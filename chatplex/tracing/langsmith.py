@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from .batching import RunBatcher
-from .serialize import chain_inputs, chain_outputs, dumpd, llm_result, usage_of
+from .serialize import chain_inputs, chain_outputs, dumpd, llm_result, plain_data, usage_of
 
 if TYPE_CHECKING:
     from langsmith import Client
@@ -139,6 +139,10 @@ class LangSmithTracer:
         client = self.client
         default_project = None
         for run in runs:
+            # Its JSON writer does not know chatplex's messages nested in `dumpd`'s output.
+            for key in ("inputs", "outputs"):
+                if key in run:
+                    run[key] = plain_data(run[key])
             if run.get("session_name") is None:
                 if default_project is None:
                     from langsmith.utils import get_tracer_project
@@ -159,7 +163,7 @@ class LangSmithTracer:
         tracer = LangChainTracer(client=self.client, project_name=project)
         run = self._runs.get(parent.run_id) if parent is not None else None
         if run is not None:
-            tracer.order_map[parent.run_id] = (run["trace_id"], run["dotted_order"])
+            tracer.order_map[parent.run_id] = (run["trace_id"], dotted_order(run))
         return tracer
 
     # ---- building runs ------------------------------------------------------------------
@@ -176,7 +180,6 @@ class LangSmithTracer:
         serialized: dict[str, Any] | None = None,
     ) -> None:
         now = datetime.now(timezone.utc)
-        own_order = now.strftime("%Y%m%dT%H%M%S%fZ") + str(run_id)
         parent = self._runs.get(parent_run_id) if parent_run_id is not None else None
         run: dict[str, Any] = {
             "id": run_id,
@@ -189,14 +192,15 @@ class LangSmithTracer:
             "serialized": serialized or {"name": name},
             "events": [{"name": "start", "time": now}],
         }
+        # `dotted_order` is written when first read (`dotted_order()`: on the sender's
+        # thread, unless a LangChain object nests under this run first).
         if parent is not None:  # LangChain's order: the parent's, then this run's own
             run["parent_run_id"] = parent_run_id
             run["trace_id"] = parent["trace_id"]
-            run["dotted_order"] = f"{parent['dotted_order']}.{own_order}"
+            run["_parent"] = parent
             run["session_name"] = parent.get("session_name")
         else:  # a root (or a child of a run this tracer never saw: LangChain's own)
             run["trace_id"] = run_id
-            run["dotted_order"] = own_order
             run["session_name"] = self.project_name
             if parent_run_id is not None:
                 run["parent_run_id"] = parent_run_id
@@ -283,10 +287,27 @@ class LangSmithTracer:
             "batch_size": len(messages),
             "metadata": dict(metadata or {}),
         }
-        inputs = _Later(_message_inputs, messages)
+        # The history as it is now (a chat loop appends to its list), a list per prompt.
+        inputs = _Later(_message_inputs, [list(batch) for batch in messages], copied=True)
         self._start(
             run_id, parent_run_id, name or "ChatModel", "llm", inputs, tags, extra, serialized
         )
+
+    #: Told the first token of a stream only (`ChatModelRun`), as LangChain's tracer
+    #: records only the first: LangSmith reads the time to the first token from it, and
+    #: an event per token would grow each run by the reply's length again (the reply is
+    #: in the outputs) and cost the caller's event loop a call per chunk.
+    first_token_only = True
+
+    def on_llm_new_token(self, token: Any, *, run_id: UUID, **_: Any) -> None:
+        """The first streamed token: a `new_token` event, as LangChain's tracer adds."""
+        run = self._runs.get(run_id)
+        if run is None or run.get("_had_token"):
+            return
+        run["_had_token"] = True  # a handler told of every token records only the first
+        now = datetime.now(timezone.utc)
+        # LangChain's tracer sends the event without the token (its text is in the reply).
+        run["events"].append({"name": "new_token", "time": now})
 
     def on_llm_end(self, response: Any, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, _Later(llm_result, response), usage_from=response)
@@ -352,9 +373,9 @@ class _Later:
 
     __slots__ = ("convert", "value")
 
-    def __init__(self, convert: Callable[[Any], Any], value: Any) -> None:
+    def __init__(self, convert: Callable[[Any], Any], value: Any, copied: bool = False) -> None:
         self.convert = convert
-        self.value = _snapshot(value)
+        self.value = value if copied else _snapshot(value)
 
 
 def _snapshot(value: Any, depth: int = 0) -> Any:
@@ -370,12 +391,28 @@ def _snapshot(value: Any, depth: int = 0) -> Any:
     return value
 
 
+def dotted_order(run: dict[str, Any]) -> str:
+    """The run's `dotted_order` (LangSmith sorts a trace by it): its parent's, then its
+    start time and id. Made when first asked for, not when the run starts: most runs
+    are only asked on the sender's thread. The same string whichever thread asks."""
+    order = run.get("dotted_order")
+    if order is None:
+        own = run["start_time"].strftime("%Y%m%dT%H%M%S%fZ") + str(run["id"])
+        parent = run.get("_parent")
+        order = own if parent is None else f"{dotted_order(parent)}.{own}"
+        run["dotted_order"] = order
+    return order
+
+
 def _materialize(run: dict[str, Any]) -> None:
     """Turn a run's deferred fields into JSON data (in place), on the batcher's thread."""
+    dotted_order(run)
+    run.pop("_parent", None)
     for key in ("inputs", "outputs", "error"):
         value = run.get(key)
         if isinstance(value, _Later):
             run[key] = value.convert(value.value)
+    run.pop("_had_token", None)
     response = run.pop("_usage_from", None)
     if response is not None:
         usage = usage_of(response)

@@ -21,6 +21,7 @@ uses the `langsmith` client when it is installed).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -32,6 +33,8 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+
+from .serialize import is_message, nested_message
 
 __all__ = ["LangSmithSender", "SenderSettings", "dumps", "unsupported_settings"]
 
@@ -110,13 +113,19 @@ def unsupported_settings(environ: Mapping[str, str] | None = None) -> list[str]:
 
 
 def _default(value: Any) -> Any:
-    """What json cannot write by itself: datetimes, UUIDs, anything else as its repr."""
+    """What json cannot write by itself: datetimes, UUIDs, messages nested in a message's
+    fields (`serialize.dumpd` leaves them in place) as `model_dump` writes them, other
+    dataclasses as their fields (as orjson writes them), anything else as its repr."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
+    if is_message(value):
+        return nested_message(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     return repr(value)
 
 
@@ -127,10 +136,13 @@ def _json_dumps(value: Any) -> bytes:
 try:  # orjson when the user has it (not a dependency): several times faster
     import orjson
 
+    # Dataclasses go to `_default` (a message there is written as `model_dump` writes it).
+    _OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
+
     def dumps(value: Any) -> bytes:
         """`value` as JSON bytes."""
         try:
-            return orjson.dumps(value, default=_default, option=orjson.OPT_NON_STR_KEYS)
+            return orjson.dumps(value, default=_default, option=_OPTIONS)
         except TypeError:  # e.g. an int too big for orjson: json writes it
             return _json_dumps(value)
 

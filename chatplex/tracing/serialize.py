@@ -17,7 +17,17 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["chain_inputs", "chain_outputs", "dumpd", "jsonable", "llm_result", "usage_of"]
+__all__ = [
+    "chain_inputs",
+    "chain_outputs",
+    "dumpd",
+    "is_message",
+    "jsonable",
+    "llm_result",
+    "nested_message",
+    "plain_data",
+    "usage_of",
+]
 
 
 #: Fields LangChain's serializer keeps even when empty (set by its AIMessage validator).
@@ -28,7 +38,59 @@ def dumpd(message: Any) -> Any:
     """LangChain's `dumpd(message)` (its serializer's constructor form), built without
     LangChain: the class name under `langchain.schema.messages`, and the fields LangChain
     keeps (the set ones: empty and None fields left out, as its `to_json` leaves out
-    defaults). A LangChain message is asked for its own `to_json()`."""
+    defaults). A LangChain message is asked for its own `to_json()`.
+
+    A chatplex message's fields are read in place, not copied (`model_dump` deep-copies
+    them: most of the cost of a traced call's serialization): this runs on the sender's
+    thread right before the batch is written, and replies are not changed in use. A
+    message nested in a field (the other candidates of an `n > 1` reply) is left as it
+    is here and written as `model_dump` writes it (`nested_message`) by the JSON writer."""
+    cls = type(message)
+    order = getattr(cls, "_field_order", None)
+    if order is None or not cls.__module__.startswith("chatplex."):
+        return _dumpd_other(message)
+    kwargs = {}
+    for name in order:
+        value = message.type if name == "type" else getattr(message, name)
+        if name in _ALWAYS or not _empty(value):
+            kwargs[name] = value
+    if message.type not in ("ai", "AIMessageChunk"):
+        kwargs.pop("tool_calls", None)
+        kwargs.pop("invalid_tool_calls", None)
+    return {
+        "lc": 1,
+        "type": "constructor",
+        "id": ["langchain", "schema", "messages", _class_name(cls)],
+        "kwargs": kwargs,
+    }
+
+
+def _empty(value: Any) -> bool:
+    # `value in (None, {}, [], "")` without the comparisons a rich value might redefine.
+    if value is None:
+        return True
+    kind = type(value)
+    return (kind is str or kind is dict or kind is list) and not value
+
+
+#: Per message class: the chatplex class LangChain's id names (a subclass of
+#: `HumanMessage` a user wrote is sent as `HumanMessage`).
+_CLASS_NAMES: dict[type, str] = {}
+
+
+def _class_name(cls: type) -> str:
+    name = _CLASS_NAMES.get(cls)
+    if name is None:
+        name = next(
+            (k.__name__ for k in cls.__mro__ if k.__module__.startswith("chatplex.")),
+            cls.__name__,
+        )
+        _CLASS_NAMES[cls] = name
+    return name
+
+
+def _dumpd_other(message: Any) -> Any:
+    """`dumpd` for what is not a chatplex message: LangChain's own, anything else."""
     if type(message).__module__.startswith("langchain_core"):
         return message.to_json()
     dump = getattr(message, "model_dump", None)
@@ -39,16 +101,38 @@ def dumpd(message: Any) -> Any:
     if fields.get("type") not in ("ai", "AIMessageChunk"):
         kwargs.pop("tool_calls", None)
         kwargs.pop("invalid_tool_calls", None)
-    name = next(
-        (k.__name__ for k in type(message).__mro__ if k.__module__.startswith("chatplex.")),
-        type(message).__name__,
-    )
     return {
         "lc": 1,
         "type": "constructor",
-        "id": ["langchain", "schema", "messages", name],
+        "id": ["langchain", "schema", "messages", _class_name(type(message))],
         "kwargs": kwargs,
     }
+
+
+def is_message(value: Any) -> bool:
+    """Whether `value` is a chatplex message (what `nested_message` turns into data)."""
+    return getattr(type(value), "_field_order", None) is not None
+
+
+def nested_message(value: Any) -> dict[str, Any]:
+    """A message inside a message's field as `model_dump` writes it: `{"type", "data"}`
+    (what `messages_to_dict` writes), its own fields copied the same way."""
+    from ..messages import message_to_dict
+
+    return message_to_dict(value)
+
+
+def plain_data(value: Any) -> Any:
+    """`value` with the messages nested in it written as `nested_message` (a deep copy):
+    what `dumpd`'s output becomes for a JSON writer that does not call
+    `nested_message` itself (the `langsmith` client's)."""
+    if isinstance(value, dict):
+        return {k: plain_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_data(v) for v in value]
+    if is_message(value):
+        return nested_message(value)
+    return value
 
 
 def jsonable(value: Any) -> Any:

@@ -282,3 +282,91 @@ def test_ls_provider_names_the_provider_as_langchains_classes_do() -> None:
     assert ls_params({"provider": "openai_responses"})["ls_provider"] == "openai"
     assert ls_params({"provider": "bedrock_converse"})["ls_provider"] == "amazon_bedrock"
     assert ls_params({})["ls_provider"] is None
+
+
+class EveryToken:
+    def __init__(self) -> None:
+        self.tokens: list[str] = []
+
+    def on_llm_new_token(self, token: str, **kw: Any) -> None:
+        self.tokens.append(token)
+
+
+class FirstTokenOnly(EveryToken):
+    first_token_only = True
+
+
+class NoTokens:
+    def on_llm_end(self, response: Any, **kw: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("with_langchain_handler", [False, True])
+async def test_a_first_token_only_handler_hears_one_token_the_others_all(
+    sync: bool, with_langchain_handler: bool
+) -> None:
+    """A tracer recording time to first token is told once per stream; handlers beside
+    it (LangChain's own among them) still hear every token."""
+    every, first = EveryToken(), FirstTokenOnly()
+    handlers: list[Any] = [NoTokens(), first, every]
+    lc_tokens: list[str] = []
+    if with_langchain_handler:
+        from langchain_core.callbacks import BaseCallbackHandler
+
+        class LangChains(BaseCallbackHandler):
+            def on_llm_new_token(self, token: str, **kw: Any) -> None:
+                lc_tokens.append(token)
+
+        handlers.append(LangChains())
+    run = start_chat_model_run({"callbacks": handlers}, "m")
+    assert run is not None and run.mixed is with_langchain_handler
+    for text in ("a", "b", "c"):
+        if sync:
+            run.token(AIMessageChunk(text))
+        else:
+            await run.atoken(AIMessageChunk(text))
+    assert first.tokens == ["a"] and every.tokens == ["a", "b", "c"]
+    assert lc_tokens == (["a", "b", "c"] if with_langchain_handler else [])
+    assert run.handlers == handlers and len(run.langchain) == len(handlers)  # restored
+
+
+def test_a_stream_with_no_token_handler_fires_nothing_per_chunk() -> None:
+    calls: list[str] = []
+
+    class Counting(NoTokens):
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("on_"):
+                calls.append(name)
+            raise AttributeError(name)
+
+    run = start_chat_model_run({"callbacks": [Counting(), FirstTokenOnly()]}, "m")
+    assert run is not None
+    for text in ("a", "b", "c"):
+        run.token(AIMessageChunk(text))
+    assert calls == ["on_llm_new_token"]  # asked once, when the stream began
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_inline_handlers_are_called_in_place_on_both_paths(sync: bool) -> None:
+    """Process-wide tracers (`run_inline`) record on the calling thread, sync and async
+    (no coroutine per step, no hop to a worker thread)."""
+    import threading
+
+    seen: list[tuple[str, threading.Thread]] = []
+
+    class Tracer:
+        run_inline = True
+
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
+            seen.append(("start", threading.current_thread()))
+
+        def on_llm_end(self, response: Any, **kw: Any) -> None:
+            seen.append(("end", threading.current_thread()))
+
+    model = FakeChatModel(responses=["hi"])
+    config: Any = {"callbacks": [Tracer()]}
+    reply = model.invoke("x", config) if sync else await model.ainvoke("x", config)
+    assert reply.text == "hi"
+    here = threading.current_thread()
+    assert seen == [("start", here), ("end", here)]

@@ -392,37 +392,6 @@ async def test_generate_gives_langchain_openais_result(server: MockServer, sync:
     assert without_none(result.llm_output) == without_none(lc.llm_output)
 
 
-def test_combine_llm_outputs_is_langchain_openais() -> None:
-    """For generate(): the rows' llm_output combined as langchain-openai combines them."""
-    from chatplex.chat.callbacks import combine_llm_outputs
-
-    rows = [
-        {
-            "token_usage": {
-                "prompt_tokens": 4,
-                "completion_tokens": 2,
-                "total_tokens": 6,
-                "prompt_tokens_details": {"cached_tokens": 1, "audio_tokens": None},
-            },
-            "model_name": "gpt-4o-mini",
-            "system_fingerprint": "fp_1",
-        },
-        None,
-        {
-            "token_usage": {
-                "prompt_tokens": 5,
-                "completion_tokens": 3,
-                "total_tokens": 8,
-                "prompt_tokens_details": {"cached_tokens": 2},
-            },
-            "model_name": "gpt-4o-mini",
-            "system_fingerprint": "fp_2",
-        },
-    ]
-    theirs = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")._combine_llm_outputs(rows)
-    assert combine_llm_outputs(rows) == theirs
-
-
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_a_streamed_reply_ends_with_the_merged_chunk_as_in_langchain(sync: bool) -> None:
     # LangChain's chat models end a streamed run with the merged AIMessageChunk

@@ -102,3 +102,24 @@ def test_observe_wraps_only_what_exists_and_only_for_handlers() -> None:
     assert isinstance(wrapped, ObservedRetry)
     listeners_only = ChatModelRun([], {}, "Model", listeners=[])
     assert observe(listeners_only, policy, SlowBudget)[0] is policy
+
+
+class RetriesOnly:
+    def on_retry(self, retry_state: Any, **kw: Any) -> None:
+        pass
+
+
+class AsyncWaits:
+    async def on_rate_limit_wait(self, seconds: float, **kw: Any) -> None:
+        pass
+
+
+def test_observe_wraps_only_for_a_handler_that_hears_it() -> None:
+    """A tracer with `on_retry` but no `on_rate_limit_wait` (LangSmith's) gets no timed
+    budget; an async `on_rate_limit_wait` could not be told from the http loop either."""
+    policy, budget = retry_policy(), SlowBudget()
+    retry, same = observe(run_with(RetriesOnly()), policy, budget)
+    assert isinstance(retry, ObservedRetry) and same is budget
+    assert observe(run_with(AsyncWaits()), policy, budget) == (policy, budget)
+    _, timed = observe(run_with(RetriesOnly(), Handler()), None, budget)
+    assert isinstance(timed, ObservedBudget)

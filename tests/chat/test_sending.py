@@ -179,13 +179,20 @@ def test_watched_reports_to_the_calls_run_only_when_one_listens() -> None:
     retry, budget = retry_policy(1), object()
     assert sending.watched({}, retry, budget) == (retry, budget)
 
+    class Listening:
+        def on_retry(self, retry_state: Any, **kw: Any) -> None: ...
+
+        def on_rate_limit_wait(self, seconds: float, **kw: Any) -> None: ...
+
     class Run:
-        handlers = [object()]
+        handlers: list[Any] = [Listening()]
 
     config: RunnableConfig = {"_chat_run": Run()}  # type: ignore[typeddict-unknown-key]
     observed_retry, observed_budget = sending.watched(config, retry, budget)
     assert isinstance(observed_retry, ObservedRetry)
     assert isinstance(observed_budget, ObservedBudget)
+    Run.handlers = [object()]  # a handler that hears neither: nothing to wrap for
+    assert sending.watched(config, retry, budget) == (retry, budget)
 
 
 def test_replies_are_priced_under_the_presets_name_else_the_wire() -> None:

@@ -201,3 +201,39 @@ def test_an_abandoned_run_reports_no_error() -> None:
     run.error(ValueError("the stop signal"))
     assert [c[0] for c in handler.calls] == ["on_chain_error"]
     assert [s[0] for s in listener.seen] == ["error"]
+
+
+def test_run_ids_are_version_4_uuids_no_script_seed_repeats() -> None:
+    import random
+    import uuid
+
+    from chatplex.core.runs import new_run_id
+
+    ids = [new_run_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    assert all(isinstance(i, uuid.UUID) and i.version == 4 for i in ids)
+    assert all(i == uuid.UUID(str(i)) for i in ids[:50])  # well-formed, round-trips
+    random.seed(7)  # a script's seed does not reach the run ids
+    first = new_run_id()
+    random.seed(7)
+    assert new_run_id() != first
+
+
+def test_a_forked_child_makes_other_run_ids_than_its_parent() -> None:
+    import os
+
+    from chatplex.core.runs import new_run_id
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    new_run_id()  # the generator exists before the fork
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next id, to the parent
+        os.write(write, new_run_id().bytes)
+        os._exit(0)
+    os.close(write)
+    child = os.read(read, 16)
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert len(child) == 16 and child != new_run_id().bytes

@@ -567,3 +567,71 @@ def test_the_trace_shows_the_inputs_as_they_were_at_the_call(
     assert [m["kwargs"]["content"] for m in messages] == ["first"]
     chain_history = runs["chain"]["inputs"]["history"]
     assert len(chain_history) == 3 and set(runs["chain"]["inputs"]) == {"history"}
+
+
+def _llm_events(trees: list[Any]) -> list[dict[str, Any]]:
+    (root,) = trees
+    (llm,) = [r for r in [root, *root["children"]] if r["run_type"] == "llm"]
+    return list(llm["events"])
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_a_stream_records_its_first_token_as_langchain_does(
+    sync: bool,
+    mock: MockServer,
+    endpoint: FakeLangSmith,
+    client: langsmith.Client,
+    chatplex_tracer: Any,
+) -> None:
+    """LangSmith's time to first token: one `new_token` event between start and end, as
+    LangChain's tracer sends it (not one per token)."""
+    import asyncio
+
+    lc = langchain_chain(mock.openai_base_url)
+    ours = chatplex_chain(mock.openai_base_url)
+
+    def streamed(chain: Any) -> Any:
+        def run(cfg: Any) -> None:
+            if sync:
+                assert "".join(chain.stream({"q": "hi there"}, cfg)) == "Echo: hi there"
+            else:
+
+                async def consume() -> str:
+                    return "".join([p async for p in chain.astream({"q": "hi there"}, cfg)])
+
+                assert asyncio.run(consume()) == "Echo: hi there"
+
+        return run
+
+    remove_tracer(chatplex_tracer)
+    expected = _llm_events(langchain_trees(client, endpoint, streamed(lc)))
+    add_tracer(chatplex_tracer)
+    got = _llm_events(chatplex_trees(client, endpoint, streamed(ours)))
+    assert [e["name"] for e in got] == [e["name"] for e in expected]
+    assert [e["name"] for e in got] == ["start", "new_token", "end"]
+    assert got[1] == {"name": "new_token", "time": got[1]["time"]}  # no token, as theirs
+    assert expected[1] == {"name": "new_token", "time": expected[1]["time"]}
+    assert got[0]["time"] <= got[1]["time"] <= got[2]["time"]
+    # A call that does not stream has no token event (LangChain's neither).
+    plain = _llm_events(chatplex_trees(client, endpoint, lambda cfg: ours.invoke({"q": "x"}, cfg)))
+    assert [e["name"] for e in plain] == ["start", "end"]
+
+
+def test_the_dotted_order_is_made_when_read_parent_first() -> None:
+    """Made on the sender's thread (or when a LangChain object nests under the run):
+    the parent's order, then the run's start time and id, whichever is asked first."""
+    from datetime import datetime, timezone
+    from uuid import uuid4
+
+    from chatplex.tracing.langsmith import dotted_order
+
+    start = datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=timezone.utc)
+    root = {"id": uuid4(), "start_time": start}
+    child = {"id": uuid4(), "start_time": start, "_parent": root}
+    grandchild = {"id": uuid4(), "start_time": start, "_parent": child}
+    own = f"20260102T030405000006Z{root['id']}"
+    assert dotted_order(grandchild) == f"{own}.20260102T030405000006Z{child['id']}." + (
+        f"20260102T030405000006Z{grandchild['id']}"
+    )
+    assert root["dotted_order"] == own and child["dotted_order"].startswith(own + ".")
+    assert dotted_order(root) == own

@@ -88,3 +88,67 @@ def test_an_llm_result_and_its_usage() -> None:
     assert generation["generation_info"]["finish_reason"] == "stop"
     assert usage_of(chat_result(reply())) == USAGE
     assert usage_of(chat_result(AIMessage("no usage"))) is None
+
+
+def _through_model_dump(message: Any) -> dict[str, Any]:
+    """What `dumpd` built before it read fields in place: from `model_dump` (a deep
+    copy, nested messages as `{"type", "data"}`)."""
+    fields = message.model_dump()
+    kwargs = {
+        k: v
+        for k, v in fields.items()
+        if k in ("content", "type", "tool_calls", "invalid_tool_calls")
+        or v not in (None, {}, [], "")
+    }
+    if fields["type"] not in ("ai", "AIMessageChunk"):
+        kwargs.pop("tool_calls", None)
+        kwargs.pop("invalid_tool_calls", None)
+    name = type(message).__name__
+    return {"lc": 1, "type": "constructor", "id": ["langchain", "schema", "messages", name],
+            "kwargs": kwargs}  # fmt: skip
+
+
+OTHER = AIMessage("second", response_metadata={"finish_reason": "stop"})
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        HumanMessage([{"type": "text", "text": "a"}], name="bob", id="h1"),
+        ToolMessage("42", tool_call_id="c1", artifact={"rows": [1, 2]}),
+        AIMessage("n=2", response_metadata={"other_candidates": [OTHER], "model_name": "m"}),
+        AIMessageChunk(
+            "par",
+            tool_call_chunks=[
+                {"name": "f", "args": '{"x": 1}', "id": "c", "index": 0, "type": "tool_call_chunk"}
+            ],
+            response_metadata={"other_candidates": [OTHER]},
+        ),
+        reply(),
+    ],
+    ids=lambda m: type(m).__name__,
+)
+@pytest.mark.parametrize("writer", ["orjson", "json"])
+def test_fields_read_in_place_write_the_same_json_as_model_dump(message: Any, writer: str) -> None:
+    """`dumpd` reads a chatplex message's fields without copying them; the bytes the
+    sender writes are those of the `model_dump` form, nested messages included."""
+    from chatplex.tracing import sender
+
+    write = sender.dumps if writer == "orjson" else sender._json_dumps
+    assert dumpd(message)["kwargs"] is not None
+    assert write(dumpd(message)) == write(_through_model_dump(message))
+    if isinstance(message, AIMessage):  # the reply inside the LLMResult too
+        result = chat_result(message)
+        expected = llm_result(result)
+        for row, generations in zip(expected["generations"], result.generations, strict=True):
+            for item, generation in zip(row, generations, strict=True):
+                item["message"] = _through_model_dump(generation.message)
+        assert write(llm_result(result)) == write(expected)
+
+
+def test_the_langsmith_clients_writer_gets_nested_messages_as_data() -> None:
+    from chatplex.tracing.serialize import plain_data
+
+    data = plain_data(dumpd(AIMessage("n=2", response_metadata={"other_candidates": [OTHER]})))
+    (nested,) = data["kwargs"]["response_metadata"]["other_candidates"]
+    assert nested == {"type": "ai", "data": OTHER.model_dump()}

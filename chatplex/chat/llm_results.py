@@ -1,0 +1,174 @@
+"""The `LLMResult` LangChain's chat models give `on_llm_end`, built from a chatplex reply.
+
+What `on_llm_end` receives is what LangChain gives: an `LLMResult` whose `llm_output`
+has the provider's raw usage under `token_usage` (keys `prompt_tokens`... for OpenAI,
+`input_tokens`... for Anthropic) and `model_name`, and generations carrying
+`generation_info` (`finish_reason`, `logprobs`); one generation per candidate (`n > 1`).
+`generate()` combines the rows' `llm_output` as langchain-openai does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ..messages import AIMessage, AIMessageChunk
+
+__all__ = [
+    "ChatGeneration",
+    "ChatGenerationChunk",
+    "LLMResult",
+    "chat_result",
+    "combine_llm_outputs",
+    "result_of",
+]
+
+
+@dataclass(slots=True)
+class ChatGeneration:
+    """One generated message (LangChain's `ChatGeneration` shape)."""
+
+    message: AIMessage
+    text: str = ""
+    generation_info: dict[str, Any] | None = None
+    type: ClassVar[str] = "ChatGeneration"
+
+
+class ChatGenerationChunk(ChatGeneration):
+    """A generation from a stream: `message` is the (merged) `AIMessageChunk`."""
+
+    __slots__ = ()  # the same fields (a plain subclass: no second dataclass to build)
+    type: ClassVar[str] = "ChatGenerationChunk"
+
+
+@dataclass(slots=True)
+class LLMResult:
+    """What `on_llm_end` receives: `result.generations[0][0].message` is the reply."""
+
+    generations: list[list[ChatGeneration]]
+    llm_output: dict[str, Any] | None = None
+    run: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    type: ClassVar[str] = "LLMResult"
+
+
+# -- what LangChain's providers put in an LLMResult ------------------------------------------
+
+#: llm_output keys of langchain-openai (`_create_chat_result`), from response_metadata.
+_OPENAI_OUTPUT = ("model_provider", "model_name", "system_fingerprint", "id", "service_tier")
+#: response_metadata keys chatplex adds that are not part of any provider's llm_output.
+_CHATPLEX_KEYS = frozenset(
+    {
+        "provider",
+        "finish_reason",
+        "raw_finish_reason",
+        "request_id",
+        "attempts",
+        "logprobs",
+        "refusal",
+        "other_candidates",
+        "token_usage",
+    }
+)
+
+
+def chat_result(message: AIMessage) -> LLMResult:
+    """The `LLMResult` LangChain's providers build for one reply (what `on_llm_end`
+    receives): one generation per candidate (`n > 1`), each with its `generation_info`
+    (`finish_reason`, `logprobs`), and the provider's `llm_output` (`token_usage` with
+    the provider's keys, `model_name`, ...). For `generate()`: one row per prompt, and
+    `combine_llm_outputs` over the rows' `llm_output`."""
+    return result_of(message)
+
+
+def combine_llm_outputs(outputs: Sequence[dict[str, Any] | None]) -> dict[str, Any]:
+    """langchain-openai's `_combine_llm_outputs`, for any provider: the rows' raw
+    `token_usage` summed key by key (nested counts too), the first `model_name` and
+    `system_fingerprint`.
+
+    >>> combine_llm_outputs([{"token_usage": {"prompt_tokens": 2}, "model_name": "m"},
+    ...                      {"token_usage": {"prompt_tokens": 3}}])
+    {'token_usage': {'prompt_tokens': 5}, 'model_name': 'm'}
+    """
+    usage: dict[str, Any] = {}
+    model_name = fingerprint = None
+    for output in outputs:
+        if not output:
+            continue
+        _add_counts(usage, output.get("token_usage") or {})
+        model_name = model_name or output.get("model_name")
+        fingerprint = fingerprint or output.get("system_fingerprint")
+    combined: dict[str, Any] = {"token_usage": usage, "model_name": model_name}
+    if fingerprint:
+        combined["system_fingerprint"] = fingerprint
+    return combined
+
+
+def _add_counts(into: dict[str, Any], new: dict[str, Any]) -> None:
+    for key, value in new.items():
+        if value is None:
+            continue
+        old = into.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            _add_counts(old, value)
+        elif isinstance(value, dict):
+            into[key] = {}
+            _add_counts(into[key], value)
+        elif isinstance(old, (int, float)) and isinstance(value, (int, float)):
+            into[key] = old + value
+        elif old is None:
+            into[key] = value
+
+
+def result_of(message: AIMessage) -> LLMResult:
+    """The LLMResult langchain-openai / langchain-anthropic would build for this reply;
+    other candidates (`n > 1`) come after the reply, as in `generate()`."""
+    meta = message.response_metadata
+    cls = ChatGenerationChunk if isinstance(message, AIMessageChunk) else ChatGeneration
+    info = _generation_info(meta)
+    if cls is ChatGenerationChunk and info is not None and meta.get("model_provider") == "openai":
+        # A langchain-openai stream carries these in every chunk's generation_info.
+        info.update(
+            {k: meta[k] for k in ("model_name", "system_fingerprint", "service_tier") if k in meta}
+        )
+    generations: list[ChatGeneration] = [
+        cls(message=message, text=message.text, generation_info=info)
+    ]
+    for other in meta.get("other_candidates") or ():
+        if isinstance(other, AIMessage):
+            info = _generation_info(other.response_metadata)
+            generations.append(ChatGeneration(message=other, text=other.text, generation_info=info))
+    return LLMResult(generations=[generations], llm_output=_llm_output(message))
+
+
+def _generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
+    """`finish_reason` (the provider's own word, as LangChain reports it), and `logprobs`
+    where the provider sends them (OpenAI)."""
+    info: dict[str, Any] = {}
+    raw = meta.get("raw_finish_reason", meta.get("finish_reason"))
+    if raw is not None:
+        info["finish_reason"] = raw
+    if meta.get("model_provider") == "openai" or "logprobs" in meta:
+        info["logprobs"] = meta.get("logprobs")
+    return info or None
+
+
+def _llm_output(message: AIMessage) -> dict[str, Any]:
+    meta = message.response_metadata
+    provider = meta.get("model_provider") or meta.get("provider")
+    raw_usage = meta.get("token_usage")
+    if provider == "anthropic":
+        # langchain-anthropic: the reply's top-level fields (id, model, stop_reason,
+        # stop_sequence, usage, ...) and model_name; `token_usage` too, as OpenAI has it.
+        out = {k: v for k, v in meta.items() if k not in _CHATPLEX_KEYS}
+        raw_usage = meta.get("usage")
+    elif provider == "openai":
+        out = {k: meta[k] for k in _OPENAI_OUTPUT if k in meta}
+        out.setdefault("system_fingerprint", "")
+    else:
+        out = {"model_name": meta.get("model_name")}
+    usage = raw_usage if isinstance(raw_usage, dict) else message.usage_metadata
+    out["token_usage"] = dict(usage) if usage else {}
+    out.setdefault("model_name", meta.get("model_name"))
+    return out

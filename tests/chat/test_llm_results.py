@@ -1,0 +1,105 @@
+"""The LLMResult chatplex hands `on_llm_end`, as LangChain's chat models build it."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("langchain_openai")
+
+from langchain_openai import ChatOpenAI  # noqa: E402
+
+from chatplex.chat import callbacks  # noqa: E402
+from chatplex.chat.llm_results import (  # noqa: E402
+    ChatGeneration,
+    ChatGenerationChunk,
+    LLMResult,
+    chat_result,
+    combine_llm_outputs,
+)
+from chatplex.messages import AIMessage, AIMessageChunk  # noqa: E402
+
+USAGE = {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5}
+
+
+def test_an_openai_reply_and_its_candidates() -> None:
+    other = AIMessage("b", response_metadata={"finish_reason": "length"})
+    reply = AIMessage(
+        "a",
+        usage_metadata=USAGE,  # type: ignore[arg-type]
+        response_metadata={
+            "model_provider": "openai",
+            "model_name": "gpt-4o-mini",
+            "finish_reason": "stop",
+            "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+            "other_candidates": [other],
+        },
+    )
+    result = chat_result(reply)
+    assert isinstance(result, LLMResult) and result.type == "LLMResult"
+    [row] = result.generations
+    assert [type(g) for g in row] == [ChatGeneration, ChatGeneration]
+    assert [g.text for g in row] == ["a", "b"]
+    assert row[0].generation_info == {"finish_reason": "stop", "logprobs": None}
+    assert row[1].generation_info == {"finish_reason": "length"}
+    assert result.llm_output == {
+        "model_provider": "openai",
+        "model_name": "gpt-4o-mini",
+        "system_fingerprint": "",
+        "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+    }
+
+
+def test_a_stream_ends_with_a_chunk_generation_and_anthropics_usage() -> None:
+    chunk = AIMessageChunk(
+        "hi",
+        usage_metadata=USAGE,  # type: ignore[arg-type]
+        response_metadata={
+            "model_provider": "anthropic",
+            "model_name": "claude",
+            "stop_reason": "end_turn",
+            "usage": {"input_tokens": 3, "output_tokens": 2},
+            "finish_reason": "stop",
+        },
+    )
+    result = chat_result(chunk)
+    [[generation]] = result.generations
+    assert type(generation) is ChatGenerationChunk and generation.message is chunk
+    assert result.llm_output is not None
+    assert result.llm_output["token_usage"] == {"input_tokens": 3, "output_tokens": 2}
+    assert result.llm_output["stop_reason"] == "end_turn"
+    assert "finish_reason" not in result.llm_output  # chatplex's own key, not Anthropic's
+
+
+def test_callbacks_still_offers_the_same_objects() -> None:
+    """Moved out of `callbacks.py`; imports from there keep working."""
+    assert callbacks.LLMResult is LLMResult and callbacks.chat_result is chat_result
+    assert callbacks.combine_llm_outputs is combine_llm_outputs
+
+
+def test_combine_llm_outputs_is_langchain_openais() -> None:
+    """For generate(): the rows' llm_output combined as langchain-openai combines them."""
+    rows = [
+        {
+            "token_usage": {
+                "prompt_tokens": 4,
+                "completion_tokens": 2,
+                "total_tokens": 6,
+                "prompt_tokens_details": {"cached_tokens": 1, "audio_tokens": None},
+            },
+            "model_name": "gpt-4o-mini",
+            "system_fingerprint": "fp_1",
+        },
+        None,
+        {
+            "token_usage": {
+                "prompt_tokens": 5,
+                "completion_tokens": 3,
+                "total_tokens": 8,
+                "prompt_tokens_details": {"cached_tokens": 2},
+            },
+            "model_name": "gpt-4o-mini",
+            "system_fingerprint": "fp_2",
+        },
+    ]
+    theirs = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")._combine_llm_outputs(rows)
+    assert combine_llm_outputs(rows) == theirs
