@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..core.retry import RetryPolicy, retry_policy
     from ._budgets import get_budget
+    from ._errors import retry_after_from
     from ._interrupt import interruptible_client
     from ._mocking import http_is_mocked
     from ._pool import (
@@ -57,6 +58,7 @@ __all__ = [
     "interruptible_client",
     "iter_sse_events",
     "pool_settings",
+    "retry_after_from",
     "retry_policy",
     "send",
     "stream",
@@ -87,6 +89,7 @@ _HOME = {
     "interruptible_client": "._interrupt",
     "iter_sse_events": "._sse",
     "pool_settings": "._pool",
+    "retry_after_from": "._errors",
     "retry_policy": "..core.retry",
     "send": "._send",
     "stream": "._stream",

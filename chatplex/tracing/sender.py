@@ -34,6 +34,8 @@ from typing import Any
 
 import httpx
 
+from ..http import retry_after_from
+from . import truthy
 from .serialize import is_message, nested_message
 
 __all__ = ["LangSmithSender", "SenderSettings", "dumps", "unsupported_settings"]
@@ -54,10 +56,6 @@ def _first(env: Mapping[str, str], *names: str) -> str | None:
         if value:
             return value
     return None
-
-
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -100,8 +98,8 @@ class SenderSettings:
             api_key=_first(env, "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"),
             project=_first(env, "LANGSMITH_PROJECT", "LANGCHAIN_PROJECT") or "default",
             workspace_id=_first(env, "LANGSMITH_WORKSPACE_ID", "LANGCHAIN_WORKSPACE_ID"),
-            hide_inputs=_truthy(_first(env, "LANGSMITH_HIDE_INPUTS", "LANGCHAIN_HIDE_INPUTS")),
-            hide_outputs=_truthy(_first(env, "LANGSMITH_HIDE_OUTPUTS", "LANGCHAIN_HIDE_OUTPUTS")),
+            hide_inputs=truthy(_first(env, "LANGSMITH_HIDE_INPUTS", "LANGCHAIN_HIDE_INPUTS")),
+            hide_outputs=truthy(_first(env, "LANGSMITH_HIDE_OUTPUTS", "LANGCHAIN_HIDE_OUTPUTS")),
             sampling_rate=rate,
         )
 
@@ -270,7 +268,8 @@ class LangSmithSender:
                 problem = f"HTTP {response.status_code}"
                 if response.status_code not in RETRIED_STATUSES:
                     raise RuntimeError(f"LangSmith refused {count} runs at {url}: {problem}")
-                wait = _retry_after(response.headers.get("retry-after"), self._backoff(attempt))
+                asked = retry_after_from(response.headers)  # seconds or an HTTP date
+                wait = self._backoff(attempt) if asked is None else asked
             if attempt == self.max_attempts:
                 break
             logger.debug("LangSmith: %s, retrying in %.2f s", problem, wait)
@@ -293,15 +292,6 @@ def _part(boundary: str, name: str, payload: bytes) -> bytes:
         f"Content-Length: {len(payload)}\r\n\r\n"
     )
     return head.encode() + payload + b"\r\n"
-
-
-def _retry_after(value: str | None, fallback: float) -> float:
-    if value is None:
-        return fallback
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return fallback  # an HTTP date: rare from LangSmith; the backoff does
 
 
 _RUNTIME: dict[str, str] = {}
