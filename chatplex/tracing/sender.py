@@ -35,7 +35,6 @@ from typing import Any
 import httpx
 
 from ..http import retry_after_from
-from . import truthy
 from .serialize import is_message, nested_message
 
 __all__ = ["LangSmithSender", "SenderSettings", "dumps", "unsupported_settings"]
@@ -56,6 +55,12 @@ def _first(env: Mapping[str, str], *names: str) -> str | None:
         if value:
             return value
     return None
+
+
+def _truthy(value: str | None) -> bool:
+    # As `chatplex.tracing.truthy`, which this module cannot import (the package's
+    # `__init__` imports this module: a cycle).
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -98,8 +103,8 @@ class SenderSettings:
             api_key=_first(env, "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"),
             project=_first(env, "LANGSMITH_PROJECT", "LANGCHAIN_PROJECT") or "default",
             workspace_id=_first(env, "LANGSMITH_WORKSPACE_ID", "LANGCHAIN_WORKSPACE_ID"),
-            hide_inputs=truthy(_first(env, "LANGSMITH_HIDE_INPUTS", "LANGCHAIN_HIDE_INPUTS")),
-            hide_outputs=truthy(_first(env, "LANGSMITH_HIDE_OUTPUTS", "LANGCHAIN_HIDE_OUTPUTS")),
+            hide_inputs=_truthy(_first(env, "LANGSMITH_HIDE_INPUTS", "LANGCHAIN_HIDE_INPUTS")),
+            hide_outputs=_truthy(_first(env, "LANGSMITH_HIDE_OUTPUTS", "LANGCHAIN_HIDE_OUTPUTS")),
             sampling_rate=rate,
         )
 
