@@ -314,6 +314,18 @@ def test_no_tracer_no_run(mock: MockServer, endpoint: FakeLangSmith) -> None:
     assert endpoint.runs == {}
 
 
+def run_script(script: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    """Run `script` in a fresh interpreter with this checkout on the path, no tracing
+    variable of the caller's environment, and `variables`; it must succeed."""
+    env = {k: v for k, v in os.environ.items() if "TRACING" not in k}
+    env.update(PYTHONPATH=str(ROOT), **variables)
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    return out
+
+
 def test_the_environment_switches_it_on_for_a_plain_script(
     mock: MockServer, endpoint: FakeLangSmith
 ) -> None:
@@ -327,18 +339,13 @@ def test_the_environment_switches_it_on_for_a_plain_script(
         wait_for_all_tracers()
         """
     )
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "LANGSMITH_TRACING": "true",
-        "LANGSMITH_ENDPOINT": endpoint.url,
-        "LANGSMITH_API_KEY": "lsv2-secret-key-xyz",
-        "LANGSMITH_PROJECT": "from-env",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    out = run_script(
+        script,
+        LANGSMITH_TRACING="true",
+        LANGSMITH_ENDPOINT=endpoint.url,
+        LANGSMITH_API_KEY="lsv2-secret-key-xyz",
+        LANGSMITH_PROJECT="from-env",
     )
-    assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "Echo: hi"
     assert "lsv2-secret-key-xyz" not in out.stdout + out.stderr
     (run,) = endpoint.runs.values()
@@ -365,12 +372,7 @@ def test_a_variable_set_after_the_import_is_read_at_the_first_call(
         wait_for_all_tracers()
         """
     )
-    env = {k: v for k, v in os.environ.items() if "TRACING" not in k}
-    env["PYTHONPATH"] = str(ROOT)
-    out = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
-    )
-    assert out.returncode == 0, out.stderr
+    run_script(script)
     assert sorted(r["session_name"] for r in endpoint.runs.values()) == ["late", "late"]
 
 
@@ -389,12 +391,7 @@ def test_a_variable_set_after_the_first_call_is_not_read(
         print(len(tracers()))
         """
     )
-    env = {k: v for k, v in os.environ.items() if "TRACING" not in k}
-    env["PYTHONPATH"] = str(ROOT)
-    out = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
-    )
-    assert out.returncode == 0, out.stderr
+    out = run_script(script)
     assert out.stdout.strip() == "0" and endpoint.runs == {}
 
 
@@ -409,17 +406,12 @@ def test_a_script_that_just_exits_still_sends_its_runs(
         model.batch(["a", "b", "c"])
         """
     )
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "LANGSMITH_TRACING": "true",
-        "LANGSMITH_ENDPOINT": endpoint.url,
-        "LANGSMITH_API_KEY": "lsv2-fake",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    run_script(
+        script,
+        LANGSMITH_TRACING="true",
+        LANGSMITH_ENDPOINT=endpoint.url,
+        LANGSMITH_API_KEY="lsv2-fake",
     )
-    assert out.returncode == 0, out.stderr
     assert len(endpoint.runs) == 3
 
 
