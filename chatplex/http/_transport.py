@@ -46,7 +46,14 @@ if TYPE_CHECKING:
 
     import aiohttp
 
-__all__ = ["AioHTTPTransport", "ResponseCookies", "env_proxy_mounts", "mock_is_active"]
+__all__ = [
+    "AioHTTPTransport",
+    "ResponseCookies",
+    "env_proxy_mounts",
+    "mock_is_active",
+    "response_body",
+    "response_extensions",
+]
 
 _HTTP_VERSIONS = {(1, 1): b"HTTP/1.1", (1, 0): b"HTTP/1.0"}
 # Header lines of LLM responses can be long (e.g. rate-limit policies); httpcore accepts
@@ -88,6 +95,8 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
         self._timeouts: dict[tuple[float | None, float | None], aiohttp.ClientTimeout] = {}
         self._in_flight = 0
         self._closed = False
+        #: Requests sent on the direct path (`_direct.send_direct`): a diagnostic.
+        self.direct_sends = 0
 
     def connections_in_use(self) -> int:
         """Requests holding a connection: sent, or with an unclosed response."""
@@ -97,6 +106,18 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if http_is_mocked(is_async=True):
             return await self._fallback.handle_async_request(request)
+        response = await self.open(request)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.raw_headers,
+            stream=_ResponseBody(response, self, request),
+            extensions=response_extensions(response),
+        )
+
+    async def open(self, request: httpx.Request) -> aiohttp.ClientResponse:
+        """Send `request` through aiohttp: its response, headers in, holding a slot of
+        the pool until its body (`response_body`) is closed. No mock check: callers
+        make it (`handle_async_request`, or the direct path's `direct_transport`)."""
         if self._closed:
             raise RuntimeError("the transport is closed")
         session = self._session if self._session is not None else self._open()
@@ -136,15 +157,7 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
             # it leaves with neither (a traceback that starts at this frame, cleared).
             headers = body = None  # type: ignore[assignment]
             raise exc.with_traceback(None)  # noqa: B904 - the same exception, re-raised
-        return httpx.Response(
-            status_code=response.status,
-            headers=response.raw_headers,
-            stream=_ResponseBody(response, self, request),
-            extensions={
-                "http_version": _http_version(response.version),
-                "reason_phrase": (response.reason or "").encode("ascii", "replace"),
-            },
-        )
+        return response
 
     async def aclose(self) -> None:
         self._closed = True
@@ -279,6 +292,21 @@ class _ResponseBody(httpx.AsyncByteStream):
             self._open = False
             self._response.release()
             self._transport._release()
+
+
+def response_body(
+    response: aiohttp.ClientResponse, transport: AioHTTPTransport, request: httpx.Request
+) -> httpx.AsyncByteStream:
+    """The body of a response `transport.open()` returned, as httpx reads bodies."""
+    return _ResponseBody(response, transport, request)
+
+
+def response_extensions(response: aiohttp.ClientResponse) -> dict[str, bytes]:
+    """The httpx response extensions httpcore would set (version, reason phrase)."""
+    return {
+        "http_version": _http_version(response.version),
+        "reason_phrase": (response.reason or "").encode("ascii", "replace"),
+    }
 
 
 def _http_version(version: tuple[int, int] | None) -> bytes:
