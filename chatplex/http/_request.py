@@ -210,8 +210,10 @@ def _remember_headers(
     if key is None:
         return
     raw = built.headers.raw
-    if not raw or raw[-1][0] != b"Content-Length" or any(
-        k.lower() == "content-length" for k in headers
+    if (
+        not raw
+        or raw[-1][0] != b"Content-Length"
+        or any(k.lower() == "content-length" for k in headers)
     ):
         return
     import httpx
