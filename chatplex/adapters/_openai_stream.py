@@ -215,7 +215,11 @@ class _Choice:
             if refusal:
                 self.refusal += refusal
                 additional["refusal"] = self.refusal
-        meta = choice_metadata(choice)
+        # Most deltas carry neither a finish reason nor logprobs: no call for those.
+        if choice.get("finish_reason") is None and choice.get("logprobs") is None:
+            meta: dict[str, Any] = {}
+        else:
+            meta = choice_metadata(choice)
         if "refusal" in additional:
             meta["refusal"] = self.refusal
         if "finish_reason" in meta:

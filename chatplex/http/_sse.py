@@ -95,11 +95,49 @@ class SSEDecoder:
             self._pending = []
             self._pending_size = 0
         events: list[SSEEvent] = []
-        for line in lines:
-            self._line(line, events)
+        if self._started and self._data is None and self._event is None:
+            self._feed_plain(lines, events)
+        else:
+            for line in lines:
+                self._line(line, events)
         if rest:
             self._keep(rest)
         return events
+
+    def _feed_plain(self, lines: list[bytes], events: list[SSEEvent]) -> None:
+        """`_line` for every line, with the usual shape of a stream inlined: events of
+        one `data:` line and a blank line, with no event name -- the line-by-line cost of
+        a stream's every chunk (two method calls and a dozen attribute reads) was as
+        much as the adapter's JSON parsing. Anything else goes through `_line`, from the
+        line on, until the state is again "between plain events"."""
+        limit = self._max
+        retry = self._retry
+        data: str | None = None  # one data line read, its event not yet dispatched
+        size = 0  # its bytes, as `_data_size` counts them
+        line_iter = iter(lines)
+        for line in line_iter:
+            if data is None:
+                if line[:5] == b"data:" and len(line) <= limit:
+                    value = line[6:] if line[5:6] == b" " else line[5:]
+                    data = value.decode("utf-8", "replace")
+                    size = len(value)
+                    continue
+                if not line or line[:1] == b":":
+                    continue  # a blank line with no data, or a comment: nothing to do
+            elif not line:
+                events.append(SSEEvent("message", data, self._last_id, retry))
+                data = None
+                continue
+            # Anything else (a second data line, an event name, id, retry...): the
+            # general path, starting from the state this loop kept in locals.
+            if data is not None:
+                self._data, self._data_size = [data], size
+            self._line(line, events)
+            for rest in line_iter:
+                self._line(rest, events)
+            return
+        if data is not None:  # the event's blank line is in a later read
+            self._data, self._data_size = [data], size
 
     def flush(self) -> list[SSEEvent]:
         """End of body: complete a last line and event that lacked their terminators."""
