@@ -95,7 +95,11 @@ class SSEDecoder:
             self._pending = []
             self._pending_size = 0
         events: list[SSEEvent] = []
-        if self._started and self._data is None and self._event is None:
+        if not self._started:  # the first line may start with a BOM: `_line` drops it
+            self._line(lines[0], events)
+            del lines[0]
+        data = self._data
+        if self._event is None and (data is None or len(data) == 1):
             self._feed_plain(lines, events)
         else:
             for line in lines:
@@ -112,8 +116,13 @@ class SSEDecoder:
         line on, until the state is again "between plain events"."""
         limit = self._max
         retry = self._retry
-        data: str | None = None  # one data line read, its event not yet dispatched
-        size = 0  # its bytes, as `_data_size` counts them
+        # One data line read, its event not yet dispatched (maybe from an earlier read),
+        # and its bytes, as `_data_size` counts them.
+        data: str | None = None
+        size = 0
+        if self._data is not None:
+            data, size = self._data[0], self._data_size
+            self._data, self._data_size = None, 0
         line_iter = iter(lines)
         for line in line_iter:
             if data is None:
