@@ -68,20 +68,21 @@ async def send_direct(
         await hook(request)  # e.g. the no-network guard: may refuse before any I/O
     raw = await transport.open(request)
     transport.direct_sends += 1
-    headers = httpx.Headers(raw.raw_headers)
-    body = response_body(raw, transport, request)
-    if "content-encoding" in headers:
-        # gzip, br...: httpx's decoders, as on httpx's own path (rare for LLM APIs).
-        response: httpx.Response = httpx.Response(
-            raw.status,
-            headers=headers,
-            stream=body,
-            request=request,
-            extensions=response_extensions(raw),
-        )
-    else:
-        response = DirectResponse(raw, headers, body, request)
+    body = response_body(raw, transport, request)  # closing it frees the pool slot
+    response: httpx.Response | None = None
     try:
+        headers = httpx.Headers(raw.raw_headers)
+        if "content-encoding" in headers:
+            # gzip, br...: httpx's decoders, as on httpx's path (rare for LLM APIs).
+            response = httpx.Response(
+                raw.status,
+                headers=headers,
+                stream=body,
+                request=request,
+                extensions=response_extensions(raw),
+            )
+        else:
+            response = DirectResponse(raw, headers, body, request)
         http.cookies.extract_cookies(response)
         if _httpx_log.isEnabledFor(logging.INFO):
             _httpx_log.info(
@@ -95,7 +96,8 @@ async def send_direct(
         for hook in hooks["response"]:
             await hook(response)  # the cassette recorder tees `response.stream`
     except BaseException:
-        await response.aclose()
+        # As httpx's send: a failing hook closes the response (any tee a hook put in).
+        await (body.aclose() if response is None else response.aclose())
         raise
     return response
 

@@ -25,6 +25,13 @@ exception left in their chain: those carry the request headers). Differences: th
 is no `write` timeout (request bodies are small JSON), and idle connections are capped by
 `keepalive_expiry`, not by `max_keepalive_connections`.
 
+Two ways in. `handle_async_request` is httpx's: any `httpx.AsyncClient` built on this
+transport (a user's, or the shared one on its httpx path) gets `httpx.Response`s through
+it. `open` is the direct path's (`_direct.send_direct`): when chatplex owns the client,
+its attempt driver skips `AsyncClient.send` and reads aiohttp's response itself; both go
+through `open`, so the pool, timeouts, error mapping and slot accounting
+(`connections_in_use`) are the same either way.
+
 aiohttp is imported when the first request is sent, not when chatplex is imported.
 """
 
