@@ -48,8 +48,8 @@ def direct_transport(http: httpx.AsyncClient, request: httpx.Request) -> AioHTTP
     `http.send` does what the request needs (see the module docstring). A few attribute
     reads: it runs before every attempt, so a mock started mid-call is seen."""
     transport = http._transport
-    if type(transport) is not AioHTTPTransport:
-        return None
+    if type(transport) is not AioHTTPTransport or http.is_closed:
+        return None  # (a closed client: httpx's send raises its own error)
     if http._mounts and http._transport_for_url(request.url) is not transport:
         return None  # an environment proxy routes this URL (NO_PROXY hosts stay direct)
     if http._auth is not None or request.url.userinfo:

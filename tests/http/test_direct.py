@@ -19,7 +19,7 @@ import httpx
 import pytest
 import respx
 from _httpkit import SECRET, FakeAdapter, sse
-from test_transport import raw_server, read_request, respond
+from test_transport import Handler, raw_server, read_request, respond
 
 from chatplex.errors import APIConnectionError, RateLimitError, StreamError
 from chatplex.http import asend, astream, connections_in_use, get_async_client, send
@@ -38,7 +38,7 @@ async def own_client() -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=AioHTTPTransport())
 
 
-def recording(seen: list[bytes], reply: bytes) -> object:
+def recording(seen: list[bytes], reply: bytes) -> Handler:
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
@@ -58,7 +58,7 @@ OK = (
 
 async def test_the_direct_path_sends_the_same_bytes_as_httpx() -> None:
     seen: list[bytes] = []
-    async with raw_server(recording(seen, OK)) as url:  # type: ignore[arg-type]
+    async with raw_server(recording(seen, OK)) as url:
         adapter = FakeAdapter(url)
         transport = shared_transport()
         assert (await asend(adapter, adapter.request(n=1))).text == "hi"
@@ -114,6 +114,12 @@ def test_direct_transport_declines_what_only_httpx_send_does() -> None:
     assert direct_transport(proxied, request) is None
     no_proxy = httpx.AsyncClient(transport=transport, mounts={"http://127.0.0.1": None})
     assert direct_transport(no_proxy, request) is transport  # a NO_PROXY host
+
+
+async def test_a_closed_client_is_left_to_httpx_send_and_its_error() -> None:
+    client = httpx.AsyncClient(transport=AioHTTPTransport())
+    await client.aclose()
+    assert direct_transport(client, httpx.Request("POST", "http://127.0.0.1:9/")) is None
 
 
 @pytest.mark.parametrize("stream", [False, True])
@@ -242,7 +248,7 @@ async def test_a_request_hook_that_refuses_stops_the_request_before_any_io() -> 
     seen: list[bytes] = []
     client = get_async_client()
     client.event_hooks = {"request": [refuse], "response": []}
-    async with raw_server(recording(seen, OK)) as url:  # type: ignore[arg-type]
+    async with raw_server(recording(seen, OK)) as url:
         adapter = FakeAdapter(url)
         with pytest.raises(Refused):
             await asend(adapter, adapter.request())
