@@ -10,7 +10,9 @@ stream, one async generator deep.
 
 What stays the same, so nothing a user or a test sees changes: the request is the
 `httpx.Request` the client built (same bytes, same headers, the same timeouts in its
-extensions, which the transport applies as before: pool, connect, per-read); the client's
+extensions: pool and connect applied by the transport as before; the per-read one by the
+driver's attempt watch, `_watch`, which already bounds every wait at `call.until()`, never
+later than the read timeout, so aiohttp's per-read timer is not armed); the client's
 event hooks run as `send` runs them (the chatplex pytest plugin's no-network guard and
 cassette recorder, chatplex.ray's row tally), and may replace the response's stream; the
 response is an `httpx.Response` (`DirectResponse`, a subclass: the engine, errors and
@@ -62,11 +64,15 @@ def direct_transport(http: httpx.AsyncClient, request: httpx.Request) -> AioHTTP
 async def send_direct(
     http: httpx.AsyncClient, transport: AioHTTPTransport, request: httpx.Request
 ) -> httpx.Response:
-    """`http.send(request, stream=True)` without httpx's per-request machinery."""
+    """`http.send(request, stream=True)` without httpx's per-request machinery. For
+    the async driver only: its attempt watch bounds the reads (see the module doc)."""
     hooks = http._event_hooks
     for hook in hooks["request"]:
         await hook(request)  # e.g. the no-network guard: may refuse before any I/O
-    raw = await transport.open(request)
+    # Every wait of the attempt is bounded by its watch (`_watch`, armed by the driver at
+    # `call.until()`: the read timeout, or a stream's idle timeout, restarted by content
+    # only): aiohttp's own per-read timer would only repeat it, at a cost on every read.
+    raw = await transport.open(request, reads_bounded=True)
     transport.direct_sends += 1
     body = response_body(raw, transport, request)  # closing it frees the pool slot
     response: httpx.Response | None = None

@@ -121,10 +121,17 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
             extensions=response_extensions(response),
         )
 
-    async def open(self, request: httpx.Request) -> aiohttp.ClientResponse:
+    async def open(
+        self, request: httpx.Request, *, reads_bounded: bool = False
+    ) -> aiohttp.ClientResponse:
         """Send `request` through aiohttp: its response, headers in, holding a slot of
         the pool until its body (`response_body`) is closed. No mock check: callers
-        make it (`handle_async_request`, or the direct path's `direct_transport`)."""
+        make it (`handle_async_request`, or the direct path's `direct_transport`).
+
+        `reads_bounded`: the caller bounds every wait for the server itself, never later
+        than the request's read timeout (the direct path's attempt watch, `_watch`), so
+        aiohttp's per-read timer -- re-armed on every socket read, a timer handle and a
+        heap push each -- is not armed."""
         if self._closed:
             raise RuntimeError("the transport is closed")
         session = self._session if self._session is not None else self._open()
@@ -150,7 +157,9 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
                     headers=headers,
                     data=body or None,
                     allow_redirects=False,
-                    timeout=self._timeout(timeouts.get("connect"), timeouts.get("read")),
+                    timeout=self._timeout(
+                        timeouts.get("connect"), None if reads_bounded else timeouts.get("read")
+                    ),
                     server_hostname=request.extensions.get("sni_hostname"),
                 )
             except aiohttp.ClientError as exc:

@@ -309,3 +309,36 @@ async def test_httpx_log_line_is_still_written(caplog: pytest.LogCaptureFixture)
     assert shared_transport().direct_sends == 1
     lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
     assert lines == [f'HTTP Request: POST {url}/chat "HTTP/1.1 200 OK"']
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_a_stalled_server_is_cut_off_at_the_read_timeout(stream: bool) -> None:
+    """aiohttp's per-read timer is not armed on the direct path: the attempt's watch
+    bounds the wait, with the same typed error and within the timeout (never NEVER)."""
+    from _httpkit import NEVER, PROMPTLY
+
+    from chatplex.errors import APITimeoutError, StreamIdleTimeoutError
+
+    async def stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        kind = b"text/event-stream" if stream else b"application/json"
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: %s\r\ncontent-length: 99\r\n\r\n" % kind)
+        writer.write(sse("a", done=False) if stream else b'{"te')
+        await writer.drain()
+        await asyncio.sleep(NEVER)
+
+    loop = asyncio.get_running_loop()
+    async with raw_server(stall) as url:
+        adapter = FakeAdapter(url)
+        started = loop.time()
+        if stream:
+            with pytest.raises(StreamIdleTimeoutError):
+                async with astream(adapter, adapter.request(), idle_timeout=0.3) as chunks:
+                    async for _ in chunks:
+                        pass
+        else:
+            with pytest.raises(APITimeoutError):
+                await asend(adapter, adapter.request(), timeout=0.3)
+    assert loop.time() - started < PROMPTLY
+    assert shared_transport().direct_sends == 1
+    assert connections_in_use(get_async_client()) == 0
