@@ -28,9 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIENTS_PY = ROOT / "bench" / "clients.py"
 
 
-def start_server(latency: float, chunks: int) -> tuple[subprocess.Popen[str], str]:
+def start_server(
+    latency: float, chunks: int, chunk_delay: float
+) -> tuple[subprocess.Popen[str], str]:
     cmd = [sys.executable, "-m", "chatplex.testing.mock_server", "--port", "0"]
     cmd += ["--latency", str(latency), "--chunks", str(chunks)]
+    cmd += ["--chunk-delay", str(chunk_delay)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
@@ -66,6 +69,13 @@ def main() -> int:
     parser.add_argument("--abatch-n", type=int, default=2000)
     parser.add_argument("--stream-n", type=int, default=200)
     parser.add_argument("--chunks", type=int, default=200)
+    parser.add_argument(
+        "--chunk-delay",
+        type=float,
+        default=0.0,
+        help="seconds between a stream's events (e.g. 0.001: each event its own socket "
+        "read, as a provider's tokens arrive; 0: the server writes them back to back)",
+    )
     parser.add_argument("--scenario", action="append", choices=["abatch", "stream"])
     parser.add_argument("--wire", action="append", choices=["openai", "anthropic"])
     args = parser.parse_args()
@@ -73,7 +83,7 @@ def main() -> int:
     trees = {name: str(Path(path).resolve()) for name, path in trees.items()}
     scenarios = args.scenario or ["abatch", "stream"]
     wires = args.wire or ["openai", "anthropic"]
-    server, url = start_server(0.02, args.chunks)
+    server, url = start_server(0.02, args.chunks, args.chunk_delay)
     runs: dict[str, list[float]] = {}
     try:
         for _ in range(args.rounds):
