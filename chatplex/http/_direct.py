@@ -22,8 +22,9 @@ httpx's INFO log line is still written; aiohttp's errors are still raised as htt
 When the direct path is not taken (`direct_transport` says None), the request goes through
 `AsyncClient.send` exactly as before: a client a user passed in, any mock of httpx's send
 path (respx, pytest-httpx: `mock_is_active`, checked per request), an environment proxy
-that routes the URL, credentials in the URL or on the client (httpx's auth flow), or a
-`content-encoding`d reply (the body then gets httpx's decoders, as a plain response).
+that routes the URL, or credentials in the URL or on the client (httpx's auth flow). A
+`content-encoding`d reply stays on the direct path but is a plain `httpx.Response`, whose
+reads go through httpx's decoders (gzip, br...), as on httpx's path.
 """
 
 from __future__ import annotations
