@@ -113,6 +113,19 @@ class OpenAIStreamParser:
             )
 
     def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
+        if not self._first:
+            text = _plain_text(obj)
+            if text is not None and self._choice_type is _Choice:
+                # What the general path below makes of a plain text delta, minus its
+                # dozen lookups and three temporary containers: most events are these.
+                return AIMessageChunk(
+                    content=text,
+                    id=self._id,
+                    additional_kwargs={},
+                    response_metadata={},
+                    tool_call_chunks=[],
+                    usage_metadata=None,
+                )
         if self._first:
             self._id = obj.get("id")
             self._head = head_metadata(obj, None, self._req_id)
@@ -170,6 +183,22 @@ class OpenAIStreamParser:
         return usage_minus(usage, previous)  # type: ignore[no-any-return]
 
 
+def _plain_text(obj: dict[str, Any]) -> str | None:
+    """The text of an event that is only a text delta of choice 0 -- no usage, finish
+    reason, logprobs, role or any other delta field -- else None."""
+    choices = obj.get("choices")
+    if not choices or len(choices) != 1 or obj.get("usage"):
+        return None
+    choice = choices[0]
+    delta = choice.get("delta")
+    if not delta or len(delta) != 1 or choice.get("index"):
+        return None
+    if choice.get("finish_reason") is not None or choice.get("logprobs") is not None:
+        return None
+    text = delta.get("content")
+    return text if text and type(text) is str else None
+
+
 def _as_chunk(
     content: Any, tool_chunks: list[ToolCallChunk], additional: dict[str, Any], meta: dict[str, Any]
 ) -> AIMessageChunk:
@@ -215,7 +244,11 @@ class _Choice:
             if refusal:
                 self.refusal += refusal
                 additional["refusal"] = self.refusal
-        meta = choice_metadata(choice)
+        # Most deltas carry neither a finish reason nor logprobs: no call for those.
+        if choice.get("finish_reason") is None and choice.get("logprobs") is None:
+            meta: dict[str, Any] = {}
+        else:
+            meta = choice_metadata(choice)
         if "refusal" in additional:
             meta["refusal"] = self.refusal
         if "finish_reason" in meta:

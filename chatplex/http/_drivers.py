@@ -13,6 +13,7 @@ from collections.abc import AsyncGenerator, Generator
 from typing import TYPE_CHECKING
 
 from ._clamp import active
+from ._direct import direct_transport, send_direct
 from ._engine import READ_WHOLE
 from ._pool import get_async_client, get_sync_client
 from ._watch import Watch
@@ -68,7 +69,9 @@ async def adrive(
     call: Call, client: httpx.AsyncClient | None
 ) -> AsyncGenerator[AIMessageChunk, None]:
     """`call` on `client` (None: the running loop's shared one); every wait for the
-    server is cut off at `call.until()` by one timer per attempt (`_watch`)."""
+    server is cut off at `call.until()` by one timer per attempt (`_watch`). The shared
+    client's requests take the direct path to aiohttp when they can (`_direct`)."""
+    owned = client is None
     http = client if client is not None else get_async_client()
     req, budget = call.prepare(http), call.budget
     watch = Watch(call)
@@ -79,7 +82,11 @@ async def adrive(
         response = None
         try:
             watch.enter()
-            response = await http.send(req, stream=True)
+            direct = direct_transport(http, req) if owned else None
+            if direct is not None:
+                response = await send_direct(http, direct, req)
+            else:
+                response = await http.send(req, stream=True)
             if call.response_received(response) is READ_WHOLE:
                 part = call.body_part
                 async for raw in response.aiter_bytes():

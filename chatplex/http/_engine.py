@@ -395,12 +395,13 @@ class Call:
             if out:
                 return _then_raise(out, exc)
             raise
-        if self.started:  # the hot path
+        if self.started:  # the hot path (has_content inlined: it runs once per chunk)
             out = received[n:]
-            for chunk in out:
-                if has_content(chunk):
-                    self.fresh = True
-                    break
+            if not self.fresh:
+                for chunk in out:
+                    if chunk.content or chunk.tool_call_chunks or chunk.additional_kwargs:
+                        self.fresh = True
+                        break
             return out
         return self._emit(n)
 

@@ -95,11 +95,58 @@ class SSEDecoder:
             self._pending = []
             self._pending_size = 0
         events: list[SSEEvent] = []
-        for line in lines:
-            self._line(line, events)
+        if not self._started:  # the first line may start with a BOM: `_line` drops it
+            self._line(lines[0], events)
+            del lines[0]
+        data = self._data
+        if self._event is None and (data is None or len(data) == 1):
+            self._feed_plain(lines, events)
+        else:
+            for line in lines:
+                self._line(line, events)
         if rest:
             self._keep(rest)
         return events
+
+    def _feed_plain(self, lines: list[bytes], events: list[SSEEvent]) -> None:
+        """`_line` for every line, with the usual shape of a stream inlined: events of
+        one `data:` line and a blank line, with no event name -- the line-by-line cost of
+        a stream's every chunk (two method calls and a dozen attribute reads) was as
+        much as the adapter's JSON parsing. Anything else goes through `_line`, from the
+        line on, until the state is again "between plain events"."""
+        limit = self._max
+        retry = self._retry
+        # One data line read, its event not yet dispatched (maybe from an earlier read),
+        # and its bytes, as `_data_size` counts them.
+        data: str | None = None
+        size = 0
+        if self._data is not None:
+            data, size = self._data[0], self._data_size
+            self._data, self._data_size = None, 0
+        line_iter = iter(lines)
+        for line in line_iter:
+            if data is None:
+                if line[:5] == b"data:" and len(line) <= limit:
+                    value = line[6:] if line[5:6] == b" " else line[5:]
+                    data = value.decode("utf-8", "replace")
+                    size = len(value)
+                    continue
+                if not line or line[:1] == b":":
+                    continue  # a blank line with no data, or a comment: nothing to do
+            elif not line:
+                events.append(SSEEvent("message", data, self._last_id, retry))
+                data = None
+                continue
+            # Anything else (a second data line, an event name, id, retry...): the
+            # general path, starting from the state this loop kept in locals.
+            if data is not None:
+                self._data, self._data_size = [data], size
+            self._line(line, events)
+            for rest in line_iter:
+                self._line(rest, events)
+            return
+        if data is not None:  # the event's blank line is in a later read
+            self._data, self._data_size = [data], size
 
     def flush(self) -> list[SSEEvent]:
         """End of body: complete a last line and event that lacked their terminators."""

@@ -25,6 +25,13 @@ exception left in their chain: those carry the request headers). Differences: th
 is no `write` timeout (request bodies are small JSON), and idle connections are capped by
 `keepalive_expiry`, not by `max_keepalive_connections`.
 
+Two ways in. `handle_async_request` is httpx's: any `httpx.AsyncClient` built on this
+transport (a user's, or the shared one on its httpx path) gets `httpx.Response`s through
+it. `open` is the direct path's (`_direct.send_direct`): when chatplex owns the client,
+its attempt driver skips `AsyncClient.send` and reads aiohttp's response itself; both go
+through `open`, so the pool, timeouts, error mapping and slot accounting
+(`connections_in_use`) are the same either way.
+
 aiohttp is imported when the first request is sent, not when chatplex is imported.
 """
 
@@ -46,7 +53,14 @@ if TYPE_CHECKING:
 
     import aiohttp
 
-__all__ = ["AioHTTPTransport", "ResponseCookies", "env_proxy_mounts", "mock_is_active"]
+__all__ = [
+    "AioHTTPTransport",
+    "ResponseCookies",
+    "env_proxy_mounts",
+    "mock_is_active",
+    "response_body",
+    "response_extensions",
+]
 
 _HTTP_VERSIONS = {(1, 1): b"HTTP/1.1", (1, 0): b"HTTP/1.0"}
 # Header lines of LLM responses can be long (e.g. rate-limit policies); httpcore accepts
@@ -88,6 +102,8 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
         self._timeouts: dict[tuple[float | None, float | None], aiohttp.ClientTimeout] = {}
         self._in_flight = 0
         self._closed = False
+        #: Requests sent on the direct path (`_direct.send_direct`): a diagnostic.
+        self.direct_sends = 0
 
     def connections_in_use(self) -> int:
         """Requests holding a connection: sent, or with an unclosed response."""
@@ -97,6 +113,25 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if http_is_mocked(is_async=True):
             return await self._fallback.handle_async_request(request)
+        response = await self.open(request)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.raw_headers,
+            stream=_ResponseBody(response, self, request),
+            extensions=response_extensions(response),
+        )
+
+    async def open(
+        self, request: httpx.Request, *, reads_bounded: bool = False
+    ) -> aiohttp.ClientResponse:
+        """Send `request` through aiohttp: its response, headers in, holding a slot of
+        the pool until its body (`response_body`) is closed. No mock check: callers
+        make it (`handle_async_request`, or the direct path's `direct_transport`).
+
+        `reads_bounded`: the caller bounds every wait for the server itself, never later
+        than the request's read timeout (the direct path's attempt watch, `_watch`), so
+        aiohttp's per-read timer -- re-armed on every socket read, a timer handle and a
+        heap push each -- is not armed."""
         if self._closed:
             raise RuntimeError("the transport is closed")
         session = self._session if self._session is not None else self._open()
@@ -122,7 +157,9 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
                     headers=headers,
                     data=body or None,
                     allow_redirects=False,
-                    timeout=self._timeout(timeouts.get("connect"), timeouts.get("read")),
+                    timeout=self._timeout(
+                        timeouts.get("connect"), None if reads_bounded else timeouts.get("read")
+                    ),
                     server_hostname=request.extensions.get("sni_hostname"),
                 )
             except aiohttp.ClientError as exc:
@@ -136,15 +173,7 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
             # it leaves with neither (a traceback that starts at this frame, cleared).
             headers = body = None  # type: ignore[assignment]
             raise exc.with_traceback(None)  # noqa: B904 - the same exception, re-raised
-        return httpx.Response(
-            status_code=response.status,
-            headers=response.raw_headers,
-            stream=_ResponseBody(response, self, request),
-            extensions={
-                "http_version": _http_version(response.version),
-                "reason_phrase": (response.reason or "").encode("ascii", "replace"),
-            },
-        )
+        return response
 
     async def aclose(self) -> None:
         self._closed = True
@@ -279,6 +308,21 @@ class _ResponseBody(httpx.AsyncByteStream):
             self._open = False
             self._response.release()
             self._transport._release()
+
+
+def response_body(
+    response: aiohttp.ClientResponse, transport: AioHTTPTransport, request: httpx.Request
+) -> httpx.AsyncByteStream:
+    """The body of a response `transport.open()` returned, as httpx reads bodies."""
+    return _ResponseBody(response, transport, request)
+
+
+def response_extensions(response: aiohttp.ClientResponse) -> dict[str, bytes]:
+    """The httpx response extensions httpcore would set (version, reason phrase)."""
+    return {
+        "http_version": _http_version(response.version),
+        "reason_phrase": (response.reason or "").encode("ascii", "replace"),
+    }
 
 
 def _http_version(version: tuple[int, int] | None) -> bytes:

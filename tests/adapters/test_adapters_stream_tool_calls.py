@@ -379,3 +379,37 @@ async def test_anthropic_parallel_calls(sync: bool) -> None:
     # The tool_use blocks stay in content, with their inputs, as in the non-stream reply.
     assert full.to_message().content == reply.content
     assert [b["type"] for b in reply.content] == ["text", "tool_use", "tool_use"]  # type: ignore[index]
+
+
+OPENAI_STREAMS = [c for c in STREAMS if c.provider != "anthropic"]
+
+
+@pytest.mark.parametrize("case", OPENAI_STREAMS, ids=lambda c: c.name)
+def test_the_plain_text_shortcut_gives_the_general_paths_chunks(
+    case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OpenAI parser builds plain text deltas without its general path: every
+    corpus stream gives the same chunks with the shortcut as without it."""
+    from chatplex.adapters import _openai_stream
+
+    with_shortcut = stream_chunks(case)
+    monkeypatch.setattr(_openai_stream, "_plain_text", lambda obj: None)
+    assert stream_chunks(case) == with_shortcut
+
+
+def test_the_plain_text_shortcut_is_taken_for_plain_deltas_only() -> None:
+    from chatplex.adapters._openai_stream import _plain_text
+
+    def event(delta: dict[str, Any], **choice: Any) -> dict[str, Any]:
+        return {"id": "c", "choices": [{"index": 0, "delta": delta, **choice}]}
+
+    assert _plain_text(event({"content": "hi"}, finish_reason=None, logprobs=None)) == "hi"
+    assert _plain_text(event({"content": "hi"}, finish_reason="stop")) is None
+    assert _plain_text(event({"content": "hi"}, logprobs={"content": []})) is None
+    assert _plain_text(event({"content": "hi", "role": "assistant"})) is None
+    assert _plain_text(event({"content": ""})) is None
+    assert _plain_text(event({"tool_calls": []})) is None
+    assert _plain_text({**event({"content": "hi"}), "usage": {"total_tokens": 1}}) is None
+    two = {"choices": [{"index": 0, "delta": {"content": "a"}}] * 2}
+    assert _plain_text(two) is None
+    assert _plain_text({"choices": [{"index": 1, "delta": {"content": "a"}}]}) is None

@@ -9,7 +9,9 @@ import pytest
 from _httpkit import FakeAdapter
 
 from chatplex.errors import APITimeoutError, DeadlineExceededError
+from chatplex.http._redaction import SECRET_HEADERS_KEY
 from chatplex.http._request import (
+    _templates,
     build_request,
     deadline_passed,
     encode_json,
@@ -108,3 +110,87 @@ def test_content_bytes_an_adapter_serialised_are_sent_as_they_are() -> None:
         built = build_request(client, request, timeout=None)
     assert built.content == raw
     assert "content=" not in repr(request)
+
+
+def _same(a: httpx.Request, b: httpx.Request) -> None:
+    assert (a.method, a.url, a.headers.raw, a.content) == (
+        b.method,
+        b.url,
+        b.headers.raw,
+        b.content,
+    )
+    assert a.extensions == b.extensions
+    assert type(a.stream) is type(b.stream)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"authorization": "Bearer k"},
+        {"Authorization": "Bearer k", "Accept": "text/event-stream", "X-Extra": "1"},
+        {"user-agent": "mine/1", "content-type": "application/json; charset=utf-8"},
+    ],
+)
+@pytest.mark.parametrize("sync", [False, True])
+def test_a_request_built_from_the_template_is_the_one_httpx_builds(
+    headers: dict[str, str], sync: bool
+) -> None:
+    """The second request of a client, URL and headers is built from the first one's
+    headers: the same method, URL, headers (case and order), body and extensions as
+    `client.build_request` gives, whatever the timeouts and the extensions."""
+    from chatplex.adapters.base import HTTPRequest
+
+    client: httpx.Client | httpx.AsyncClient = httpx.Client() if sync else httpx.AsyncClient()
+    client.headers["x-client-default"] = "d"
+    url = "http://x.example/v1/chat"
+    for n, (timeout, secret) in enumerate(
+        [
+            (None, frozenset()),
+            (None, frozenset()),
+            (3.0, frozenset({"x-extra"})),
+            (None, frozenset()),
+        ]
+    ):
+        request = HTTPRequest("POST", url, headers, json={"n": "é" * n}, secret_headers=secret)
+        built = build_request(
+            client, request, timeout=timeout, idle_timeout=2.0 if n == 3 else None
+        )
+        reference = client.build_request(
+            "POST",
+            url,
+            content=encode_json(request.json),
+            headers=built_headers(headers),
+            timeout=request_timeout(client, timeout, idle_timeout=2.0 if n == 3 else None),
+            extensions={SECRET_HEADERS_KEY: secret} if secret else None,
+        )
+        _same(built, reference)
+        assert _templates.get(client), "later requests are built from the template"
+
+
+def built_headers(headers: dict[str, str]) -> dict[str, str]:
+    """What build_request adds to an adapter's headers before httpx merges them."""
+    out = dict(headers)
+    names = {name.lower() for name in headers}
+    if "content-type" not in names:
+        out["content-type"] = "application/json"
+    if "user-agent" not in names:
+        from chatplex.version import USER_AGENT
+
+        out["user-agent"] = USER_AGENT
+    return out
+
+
+def test_the_template_is_not_used_when_httpx_would_merge_something_per_request() -> None:
+    from chatplex.adapters.base import HTTPRequest
+
+    client = httpx.Client(params={"api-version": "1"})
+    request = HTTPRequest("POST", "http://x.example/v1/chat", {"a": "b"}, json={})
+    first = build_request(client, request, timeout=None)
+    second = build_request(client, request, timeout=None)
+    assert str(second.url) == str(first.url) == "http://x.example/v1/chat?api-version=1"
+    assert client not in _templates
+    jar = httpx.Client()
+    build_request(jar, request, timeout=None)
+    assert jar in _templates
+    jar.cookies.set("s", "1", domain="x.example")
+    assert build_request(jar, request, timeout=None).headers["cookie"] == "s=1"

@@ -128,3 +128,37 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(_sse)
     assert failures == 0 and tried > 0
+
+
+def test_the_inlined_path_decodes_exactly_as_the_line_by_line_one() -> None:
+    """`feed` inlines the usual stream (one data line, a blank line); any other line
+    hands over to `_line`. Both must give the same events whatever the shapes and splits."""
+    import random
+
+    class LineByLine(SSEDecoder):
+        __slots__ = ()
+
+        def _feed_plain(self, lines: list[bytes], events: list[SSEEvent]) -> None:
+            for line in lines:
+                self._line(line, events)
+
+    pieces = [
+        b'data: {"a":1}\n\n', b"data:x\n\n", b": ping\n\n", b"event: e\ndata: y\n\n",
+        b"data: a\ndata: b\n\n", b"id: 7\ndata: z\n\n", b"retry: 5\n", b"\n",
+        b"data: \xc3\xa9\n\n", b"data: q\r\n\r\n", b"\xef\xbb\xbfdata: bom\n\n",
+        b"data: [DONE]\n\n", b"data\n\n", b"data: tail",
+    ]  # fmt: skip
+    rng = random.Random(1)
+    inlined_events = 0
+    for _ in range(2000):
+        body = b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        cuts = sorted(rng.sample(range(len(body) + 1), min(len(body) + 1, rng.randint(0, 6))))
+        parts = [body[i:j] for i, j in zip([0, *cuts], [*cuts, len(body)], strict=True)]
+        results = []
+        for kind in (SSEDecoder, LineByLine):
+            decoder = kind()
+            events = [event for part in parts for event in decoder.feed(part)]
+            results.append(events + decoder.flush())
+        assert results[0] == results[1], (body, parts)
+        inlined_events += len(results[0])
+    assert inlined_events > 2000  # the streams did have events to compare

@@ -1,0 +1,153 @@
+"""The direct path: a request of chatplex's own shared async client handed straight to aiohttp.
+
+Why. `httpx.AsyncClient.send` wraps every request in machinery a shared chatplex client
+never uses -- the auth flow (a generator per request), the redirect loop, a
+`BoundAsyncStream` around the body, httpx's `Response` with its decoder stack per read --
+and that cost as much CPU per request as aiohttp's whole request (bench/README.md). When
+chatplex owns the client, the attempt driver (`_drivers.adrive`) sends through the
+transport's aiohttp session itself (`send_direct`) and reads the body off aiohttp's
+stream, one async generator deep.
+
+What stays the same, so nothing a user or a test sees changes: the request is the
+`httpx.Request` the client built (same bytes, same headers, the same timeouts in its
+extensions: pool and connect applied by the transport as before; the per-read one by the
+driver's attempt watch, `_watch`, which already bounds every wait at `call.until()`, never
+later than the read timeout, so aiohttp's per-read timer is not armed); the client's
+event hooks run as `send` runs them (the chatplex pytest plugin's no-network guard and
+cassette recorder, chatplex.ray's row tally), and may replace the response's stream; the
+response is an `httpx.Response` (`DirectResponse`, a subclass: the engine, errors and
+redaction read it as any other); cookies a server sets still reach the client's jar;
+httpx's INFO log line is still written; aiohttp's errors are still raised as httpx's.
+
+When the direct path is not taken (`direct_transport` says None), the request goes through
+`AsyncClient.send` exactly as before: a client a user passed in, any mock of httpx's send
+path (respx, pytest-httpx: `mock_is_active`, checked per request), an environment proxy
+that routes the URL, or credentials in the URL or on the client (httpx's auth flow). A
+`content-encoding`d reply stays on the direct path but is a plain `httpx.Response`, whose
+reads go through httpx's decoders (gzip, br...), as on httpx's path.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+import httpx
+
+from ._transport import AioHTTPTransport, mock_is_active, response_body, response_extensions
+
+if TYPE_CHECKING:
+    import aiohttp
+
+__all__ = ["DirectResponse", "direct_transport", "send_direct"]
+
+# httpx's own logger and line: users who turned it on keep seeing their requests.
+_httpx_log = logging.getLogger("httpx")
+
+
+def direct_transport(http: httpx.AsyncClient, request: httpx.Request) -> AioHTTPTransport | None:
+    """The aiohttp transport `request` may be sent through directly, or None when only
+    `http.send` does what the request needs (see the module docstring). A few attribute
+    reads: it runs before every attempt, so a mock started mid-call is seen."""
+    transport = http._transport
+    if type(transport) is not AioHTTPTransport or http.is_closed:
+        return None  # (a closed client: httpx's send raises its own error)
+    if http._mounts and http._transport_for_url(request.url) is not transport:
+        return None  # an environment proxy routes this URL (NO_PROXY hosts stay direct)
+    if http._auth is not None or request.url.userinfo:
+        return None  # httpx's auth flow adds the Authorization header
+    if mock_is_active():
+        return None  # the mock patches httpx's path: it must see the request
+    return transport
+
+
+async def send_direct(
+    http: httpx.AsyncClient, transport: AioHTTPTransport, request: httpx.Request
+) -> httpx.Response:
+    """`http.send(request, stream=True)` without httpx's per-request machinery. For
+    the async driver only: its attempt watch bounds the reads (see the module doc)."""
+    hooks = http._event_hooks
+    for hook in hooks["request"]:
+        await hook(request)  # e.g. the no-network guard: may refuse before any I/O
+    # Every wait of the attempt is bounded by its watch (`_watch`, armed by the driver at
+    # `call.until()`: the read timeout, or a stream's idle timeout, restarted by content
+    # only): aiohttp's own per-read timer would only repeat it, at a cost on every read.
+    raw = await transport.open(request, reads_bounded=True)
+    transport.direct_sends += 1
+    body = response_body(raw, transport, request)  # closing it frees the pool slot
+    response: httpx.Response | None = None
+    try:
+        headers = httpx.Headers(raw.raw_headers)
+        if "content-encoding" in headers:
+            # gzip, br...: httpx's decoders, as on httpx's path (rare for LLM APIs).
+            response = httpx.Response(
+                raw.status,
+                headers=headers,
+                stream=body,
+                request=request,
+                extensions=response_extensions(raw),
+            )
+        else:
+            response = DirectResponse(raw, headers, body, request)
+        http.cookies.extract_cookies(response)
+        if _httpx_log.isEnabledFor(logging.INFO):
+            _httpx_log.info(
+                'HTTP Request: %s %s "%s %d %s"',
+                request.method,
+                request.url,
+                response.http_version,
+                response.status_code,
+                response.reason_phrase,
+            )
+        for hook in hooks["response"]:
+            await hook(response)  # the cassette recorder tees `response.stream`
+    except BaseException:
+        # As httpx's send: a failing hook closes the response (any tee a hook put in).
+        await (body.aclose() if response is None else response.aclose())
+        raise
+    return response
+
+
+class DirectResponse(httpx.Response):
+    """An `httpx.Response` read straight off aiohttp: its bytes are the body as sent
+    (no `content-encoding` here: such replies get a plain `httpx.Response`), one async
+    generator deep. Built without `httpx.Response.__init__`'s copies; everything the
+    attempt engine, the error mapping and redaction read is set.
+    """
+
+    def __init__(
+        self,
+        raw: aiohttp.ClientResponse,
+        headers: httpx.Headers,
+        body: httpx.AsyncByteStream,
+        request: httpx.Request,
+    ) -> None:
+        # Not super().__init__(): it would copy the headers and the extensions again.
+        self.status_code = raw.status
+        self.headers = headers
+        self._request = request
+        self.next_request = None
+        self.extensions = response_extensions(raw)
+        self.history = []
+        self.is_closed = False
+        self.is_stream_consumed = False
+        self.default_encoding = "utf-8"
+        self.stream = body
+        self._num_bytes_downloaded = 0
+
+    def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """The body's reads as they arrive (`chunk_size` re-chunks, as httpx's does)."""
+        if chunk_size is not None:
+            return super().aiter_bytes(chunk_size)
+        self.is_stream_consumed = True
+        stream = self.stream
+        assert isinstance(stream, httpx.AsyncByteStream)
+        return stream.__aiter__()
+
+    async def aclose(self) -> None:
+        if not self.is_closed:
+            self.is_closed = True
+            stream = self.stream
+            assert isinstance(stream, httpx.AsyncByteStream)
+            await stream.aclose()
