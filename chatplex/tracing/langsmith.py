@@ -35,6 +35,8 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from ..chat.callbacks import ls_params
+from ..chat.llm_results import result_of
 from .batching import RunBatcher
 from .serialize import chain_inputs, chain_outputs, dumpd, llm_result, plain_data, usage_of
 
@@ -129,6 +131,7 @@ class LangSmithTracer:
         """One batch, from the batcher's thread: the runs' inputs and outputs are turned
         into LangChain's JSON forms here (not on the caller's event loop), then posted by
         the sender, or handed to the langsmith client."""
+        runs = [run if type(run) is dict else _recorded_run(run) for run in runs]
         for run in runs:
             _materialize(run)
         if self.sender is not None:
@@ -320,17 +323,24 @@ class LangSmithTracer:
         run = self._runs.get(run_id)
         if run is None:
             return
-        detail: dict[str, Any] = {
-            "slept": retry_state.idle_for,
-            "attempt": retry_state.attempt_number,
-        }
-        outcome = retry_state.outcome
-        if outcome is not None and outcome.failed:
-            error = outcome.exception()
-            detail.update(outcome="failed", exception=str(error))
-            detail["exception_type"] = type(error).__name__
         now = datetime.now(timezone.utc)
-        run["events"].append({"name": "retry", "time": now, "kwargs": detail})
+        run["events"].append({"name": "retry", "time": now, "kwargs": _retry_detail(retry_state)})
+
+    # ---- chat-model calls recorded by the call itself (`chat/recorded_run.py`) -----------
+
+    #: A call whose only listener is this tracer records its run itself
+    #: (`RecordedChatRun`): no handler calls, no run dict on the caller's event loop; the
+    #: record is turned into the same run dict on the batcher's thread (`_recorded_run`).
+    records_chat_runs = True
+
+    def parent_record(self, parent_run_id: UUID) -> dict[str, Any] | None:
+        """The open run a recorded call nests under (None: one this tracer never saw)."""
+        return self._runs.get(parent_run_id)
+
+    def record_chat_run(self, record: Any) -> None:
+        """An ended `RecordedChatRun`: queued as it is, turned into a run on the
+        batcher's thread."""
+        self._batcher.put(record)
 
     # ---- tools (LangChain's tools inside chatplex chains report themselves) --------------
 
@@ -418,6 +428,84 @@ def _materialize(run: dict[str, Any]) -> None:
         usage = usage_of(response)
         if usage is not None:
             run["extra"].setdefault("metadata", {})["usage_metadata"] = usage
+
+
+def _retry_detail(retry_state: Any) -> dict[str, Any]:
+    """A retry event's `kwargs`, as LangChain's tracer writes them."""
+    detail: dict[str, Any] = {
+        "slept": retry_state.idle_for,
+        "attempt": retry_state.attempt_number,
+    }
+    outcome = retry_state.outcome
+    if outcome is not None and outcome.failed:
+        error = outcome.exception()
+        detail.update(outcome="failed", exception=str(error))
+        detail["exception_type"] = type(error).__name__
+    return detail
+
+
+def _recorded_run(record: Any) -> dict[str, Any]:
+    """The run dict `on_chat_model_start` ... `on_llm_end` (or `on_llm_error`) would have
+    built for a `RecordedChatRun`, key for key and in the same order; built on the
+    batcher's thread. The deferred fields are then converted by `_materialize`."""
+    started = datetime.fromtimestamp(record.start_time, timezone.utc)
+    params = dict(record.params)
+    metadata = {**record.metadata, **ls_params(params)}
+    extra = {
+        "invocation_params": params,
+        "options": {"stop": params.get("stop")},
+        "batch_size": 1,
+        "metadata": metadata,
+    }
+    name = record.name or "ChatModel"
+    run: dict[str, Any] = {
+        "id": record.run_id,
+        "name": name,
+        "run_type": "llm",
+        "inputs": _Later(_message_inputs, [record.messages], copied=True),
+        "start_time": started,
+        "tags": list(record.tags),
+        "extra": extra,
+        "serialized": record.serialized or {"name": name},
+        "events": [{"name": "start", "time": started}],
+    }
+    parent = record.parent_record
+    parent_run_id = record.parent_run_id
+    if parent is not None:
+        run["parent_run_id"] = parent_run_id
+        run["trace_id"] = parent["trace_id"]
+        run["_parent"] = parent
+        run["session_name"] = parent.get("session_name")
+    else:
+        run["trace_id"] = record.run_id
+        run["session_name"] = record.tracer.project_name
+        if parent_run_id is not None:
+            run["parent_run_id"] = parent_run_id
+    events = run["events"]
+    happened: list[tuple[float, str, Any]] = []
+    if record.token_time is not None:
+        happened.append((record.token_time, "new_token", None))
+    for when, state in record.retries or ():
+        happened.append((when, "retry", state))
+    for when, kind, state in sorted(happened, key=lambda item: item[0]):
+        moment = datetime.fromtimestamp(when, timezone.utc)
+        if kind == "new_token":
+            events.append({"name": "new_token", "time": moment})
+        else:
+            events.append({"name": "retry", "time": moment, "kwargs": _retry_detail(state)})
+    ended = datetime.fromtimestamp(record.end_time, timezone.utc)
+    run["end_time"] = ended
+    error = record.failure
+    if error is None:
+        result = result_of(record.reply)
+        run["outputs"] = _Later(llm_result, result, copied=True)
+        events.append({"name": "end", "time": ended})
+        run["_usage_from"] = result
+    else:
+        run["outputs"] = {}
+        run["error"] = _Later(_stacktrace, error, copied=True)
+        events.append({"name": "error", "time": ended})
+    return run
 
 
 def _message_inputs(messages: list[list[Any]]) -> dict[str, Any]:
