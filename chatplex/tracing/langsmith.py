@@ -95,7 +95,10 @@ class LangSmithTracer:
         self.project_name = project_name
         self._runs: dict[UUID, dict[str, Any]] = {}
         self._lock = threading.Lock()
-        self._batcher = RunBatcher(self._send)
+        if sender is None:
+            self._batcher = RunBatcher(self._send)
+        else:  # runs written as they end (short-lived objects), posted once per interval
+            self._batcher = RunBatcher(self._post_prepared, prepare=self._prepare)
 
     def __repr__(self) -> str:
         return f"LangSmithTracer(project_name={self.project_name!r})"
@@ -127,16 +130,27 @@ class LangSmithTracer:
         if self._client is not None:  # the fallback's, or LangChain's objects'
             self._client.flush()
 
-    def _send(self, runs: list[dict[str, Any]]) -> None:
-        """One batch, from the batcher's thread: the runs' inputs and outputs are turned
-        into LangChain's JSON forms here (not on the caller's event loop), then posted by
-        the sender, or handed to the langsmith client."""
+    def _prepare(self, runs: list[Any]) -> tuple[bytes, int]:
+        """A few ended runs, from the batcher's thread: turned into LangChain's JSON forms
+        and written as the sender's multipart parts."""
         runs = [run if type(run) is dict else _recorded_run(run) for run in runs]
         for run in runs:
             _materialize(run)
-        if self.sender is not None:
-            self.sender.send(runs)
-            return
+        assert self.sender is not None
+        return self.sender.prepare(runs), len(runs)
+
+    def _post_prepared(self, pieces: list[tuple[bytes, int]]) -> None:
+        """What `_prepare` wrote since the last post, in one request."""
+        assert self.sender is not None
+        self.sender.post_prepared([body for body, _ in pieces], sum(n for _, n in pieces))
+
+    def _send(self, runs: list[dict[str, Any]]) -> None:
+        """One batch for the langsmith client, from the batcher's thread: the runs' inputs
+        and outputs are turned into LangChain's JSON forms here (not on the caller's
+        event loop), then handed to the client."""
+        runs = [run if type(run) is dict else _recorded_run(run) for run in runs]
+        for run in runs:
+            _materialize(run)
         # The langsmith client: roots without a project get the environment's
         # (`LANGSMITH_PROJECT`), as `create_run` gives them.
         client = self.client

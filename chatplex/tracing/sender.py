@@ -179,6 +179,8 @@ class LangSmithSender:
         self._sleep = sleep
         self._http: httpx.Client | None = None
         self._pid = os.getpid()
+        #: The boundary of the bodies `prepare` writes (parts written apart, posted as one).
+        self._boundary = uuid.uuid4().hex
 
     def __repr__(self) -> str:
         s = self.settings
@@ -206,8 +208,28 @@ class LangSmithSender:
         body = self.encode(runs, boundary)
         self._post(body, f"multipart/form-data; boundary={boundary}", len(runs))
 
+    def prepare(self, runs: list[dict[str, Any]]) -> bytes:
+        """The kept runs (`sampled`) as their multipart parts, without the body's closing
+        line: written as soon as the runs end, posted later with others
+        (`post_prepared`), so the runs' objects do not live on until the post."""
+        runs = [r for r in runs if self.sampled(_as_uuid(r.get("trace_id") or r["id"]))]
+        return self._parts(runs, self._boundary) if runs else b""
+
+    def post_prepared(self, pieces: list[bytes], count: int) -> None:
+        """Post what `prepare` wrote for `count` runs, in one request (none if every run
+        was sampled out); raises as `send` does."""
+        body = b"".join(pieces)
+        if not body:
+            return
+        boundary = self._boundary
+        body += f"--{boundary}--\r\n".encode()
+        self._post(body, f"multipart/form-data; boundary={boundary}", count)
+
     def encode(self, runs: list[dict[str, Any]], boundary: str) -> bytes:
         """The multipart body: the parts the langsmith client writes for `create`."""
+        return self._parts(runs, boundary) + f"--{boundary}--\r\n".encode()
+
+    def _parts(self, runs: list[dict[str, Any]], boundary: str) -> bytes:
         s = self.settings
         chunks: list[bytes] = []
         for run in runs:
@@ -224,7 +246,6 @@ class LangSmithSender:
                 elif key == "extra":  # where the run came from, as the langsmith client adds
                     value = {**value, "runtime": {**_runtime(), **(value.get("runtime") or {})}}
                 chunks.append(_part(boundary, f"post.{run_id}.{key}", dumps(value)))
-        chunks.append(f"--{boundary}--\r\n".encode())
         return b"".join(chunks)
 
     def close(self) -> None:

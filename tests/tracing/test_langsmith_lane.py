@@ -37,14 +37,16 @@ MOCK_ID = re.compile(rb"(chatcmpl-mock|req_mock)[0-9a-f]+")
 
 
 class CapturingSender(LangSmithSender):
-    """Keeps the bodies it would post (`encode`, the real wire form) instead of posting."""
+    """Keeps the bodies it would post (the real wire form), with their boundary replaced
+    by `BOUNDARY`, instead of posting them."""
 
     def __init__(self) -> None:
         super().__init__(SenderSettings(endpoint="http://127.0.0.1:9", api_key="lsv2-k"))
         self.bodies: list[bytes] = []
 
-    def send(self, runs: list[dict[str, Any]]) -> None:
-        self.bodies.append(self.encode(runs, BOUNDARY))
+    def _post(self, body: bytes, content_type: str, count: int) -> None:
+        boundary = content_type.split("boundary=")[1]
+        self.bodies.append(body.replace(boundary.encode(), BOUNDARY.encode()))
 
 
 class Bystander:
