@@ -232,11 +232,17 @@ class LangSmithSender:
     def _parts(self, runs: list[dict[str, Any]], boundary: str) -> bytes:
         s = self.settings
         chunks: list[bytes] = []
+        add = chunks.append
+        runtime = _runtime_json()
         for run in runs:
-            run_id = str(run["id"])
+            # Each part's head, made once per run: `--boundary`, its name, type, length.
+            opening = f'--{boundary}\r\nContent-Disposition: form-data; name="post.{run["id"]}'
             main = {k: v for k, v in run.items() if k not in BIG_FIELDS and v is not None}
             main.setdefault("session_name", s.project)  # a root without a project
-            chunks.append(_part(boundary, f"post.{run_id}", dumps(main)))
+            payload = dumps(main)
+            add(f'{opening}"\r\n{_JSON_TYPE}{len(payload)}\r\n\r\n'.encode())
+            add(payload)
+            add(b"\r\n")
             for key in BIG_FIELDS:
                 value = run.get(key)
                 if value is None:
@@ -244,8 +250,19 @@ class LangSmithSender:
                 if (key == "inputs" and s.hide_inputs) or (key == "outputs" and s.hide_outputs):
                     value = {}
                 elif key == "extra":  # where the run came from, as the langsmith client adds
-                    value = {**value, "runtime": {**_runtime(), **(value.get("runtime") or {})}}
-                chunks.append(_part(boundary, f"post.{run_id}.{key}", dumps(value)))
+                    if type(value) is dict and "runtime" not in value:
+                        payload = _with_runtime(dumps(value), runtime)
+                    else:
+                        merged = {**_runtime(), **(value.get("runtime") or {})}
+                        payload = dumps({**value, "runtime": merged})
+                    add(f'{opening}.extra"\r\n{_JSON_TYPE}{len(payload)}\r\n\r\n'.encode())
+                    add(payload)
+                    add(b"\r\n")
+                    continue
+                payload = dumps(value)
+                add(f'{opening}.{key}"\r\n{_JSON_TYPE}{len(payload)}\r\n\r\n'.encode())
+                add(payload)
+                add(b"\r\n")
         return b"".join(chunks)
 
     def close(self) -> None:
@@ -310,14 +327,24 @@ class LangSmithSender:
         return 0.5 * 2.0 ** (attempt - 1)
 
 
-def _part(boundary: str, name: str, payload: bytes) -> bytes:
-    head = (
-        f"--{boundary}\r\n"
-        f'Content-Disposition: form-data; name="{name}"\r\n'
-        "Content-Type: application/json\r\n"
-        f"Content-Length: {len(payload)}\r\n\r\n"
-    )
-    return head.encode() + payload + b"\r\n"
+_JSON_TYPE = "Content-Type: application/json\r\nContent-Length: "
+
+
+def _with_runtime(extra_json: bytes, runtime_json: bytes) -> bytes:
+    """`dumps({**extra, "runtime": runtime})` from `dumps(extra)` (a dict without a
+    `runtime` key) and `dumps(runtime)`, without copying `extra` into a new dict."""
+    if extra_json == b"{}":
+        return b'{"runtime":' + runtime_json + b"}"
+    return extra_json[:-1] + b',"runtime":' + runtime_json + b"}"
+
+
+_RUNTIME_JSON: list[bytes] = []
+
+
+def _runtime_json() -> bytes:
+    if not _RUNTIME_JSON:
+        _RUNTIME_JSON.append(dumps(_runtime()))
+    return _RUNTIME_JSON[0]
 
 
 _RUNTIME: dict[str, str] = {}
