@@ -25,6 +25,7 @@ import dataclasses
 import json
 import logging
 import os
+import random
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -46,6 +47,8 @@ DEFAULT_ENDPOINT = "https://api.smith.langchain.com"
 BIG_FIELDS = ("inputs", "outputs", "events", "extra", "error", "serialized")
 #: Variables of the langsmith client this sender does not implement.
 UNSUPPORTED = ("LANGSMITH_RUNS_ENDPOINTS", "LANGSMITH_OTEL_ENABLED", "LANGSMITH_OTEL_ONLY")
+#: Sampling decisions remembered (a trace's runs are sent within moments of each other).
+MAX_SAMPLED_TRACES = 10_000
 RETRIED_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
@@ -157,7 +160,8 @@ class LangSmithSender:
     """Posts batches of runs to LangSmith (see the module docstring).
 
     `settings`: default `SenderSettings.from_env()`. `transport`: for tests (an
-    `httpx.MockTransport`). `sleep`: what waits between retries (injected by tests)."""
+    `httpx.MockTransport`). `sleep`: what waits between retries, `draw`: what draws
+    the sampling decisions (both injected by tests)."""
 
     def __init__(
         self,
@@ -168,6 +172,7 @@ class LangSmithSender:
         max_retry_wait: float = 10.0,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        draw: Callable[[], float] = random.random,
     ) -> None:
         if timeout <= 0 or max_attempts < 1 or max_retry_wait < 0:
             raise ValueError("timeout > 0, max_attempts >= 1 and max_retry_wait >= 0 are needed")
@@ -181,6 +186,9 @@ class LangSmithSender:
         self._pid = os.getpid()
         #: The boundary of the bodies `prepare` writes (parts written apart, posted as one).
         self._boundary = uuid.uuid4().hex
+        #: Per trace id, whether it is kept (`sampled`); only the sender's thread uses it.
+        self._sampling: dict[uuid.UUID, bool] = {}
+        self._draw = draw
 
     def __repr__(self) -> str:
         s = self.settings
@@ -191,12 +199,20 @@ class LangSmithSender:
         return self.settings.project
 
     def sampled(self, trace_id: uuid.UUID) -> bool:
-        """Whether the trace is kept (LANGSMITH_TRACING_SAMPLING_RATE): decided from its
-        id, so a trace is kept or dropped whole."""
+        """Whether the trace is kept (LANGSMITH_TRACING_SAMPLING_RATE): decided at random
+        when a run of it is first seen, as the langsmith client decides per trace, and
+        remembered for its other runs, so a trace is kept or dropped whole (the last
+        `MAX_SAMPLED_TRACES` decisions are kept: a trace's runs end close together)."""
         rate = self.settings.sampling_rate
         if rate is None or rate >= 1.0:
             return True
-        return (trace_id.int & 0xFFFF_FFFF) / 0x1_0000_0000 < rate
+        decisions = self._sampling
+        kept = decisions.get(trace_id)
+        if kept is None:
+            kept = decisions[trace_id] = self._draw() < rate
+            if len(decisions) > MAX_SAMPLED_TRACES:
+                del decisions[next(iter(decisions))]
+        return kept
 
     def send(self, runs: list[dict[str, Any]]) -> None:
         """Post `runs` (run dicts, not serialized yet) in one request; raises when the
