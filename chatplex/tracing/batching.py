@@ -8,6 +8,13 @@ thread of its own takes what has gathered every `interval` seconds (or as soon a
 `max_batch` runs wait) and hands it to `send` in one call (`Client.multipart_ingest`:
 one transform pass and one `POST /runs/multipart` per batch).
 
+With `prepare` (chatplex's own sender), the thread does not wait for a whole batch to
+turn runs into what is sent: it hands them to `prepare` a few at a time
+(`prepare_every`) as they come, and `send` gets what was prepared once per `interval`
+(or `max_batch` runs). A run's objects then live for milliseconds, not up to `interval`:
+runs held ~0.1 s outlived two collections of the garbage collector's young generations,
+and their numbers in the old one set off an extra full collection in a 1,000-row run.
+
 The queue is bounded (`max_pending` runs waiting): a run that finds it full is dropped
 at once, never making the caller wait, counted (`dropped`) and logged (at the first drop
 of a spell, and the total at exit). Nothing is dropped silently: a batch `send` refuses

@@ -23,6 +23,18 @@ The runs have LangChain's shape: run types `chain` / `prompt` / `parser` / `llm`
 
 A chatplex model inside a LangChain chain (`ChatChatplex`) is LangChain's tracer's to
 report: `covered_by = "langchain"` keeps this tracer off that inner call.
+
+A chat-model call this tracer alone listens to (no user handler, no event stream) does
+not go through the handler protocol at all (`records_chat_runs`): the call records its
+run itself (`chat/recorded_run.py`: ids, parent, times, the messages, the reply or the
+error, retries, the first token) and hands the record over at its end; the run dict,
+the `LLMResult`-shaped outputs and the JSON are made from it on the batcher's thread
+(`_recorded_run`), the same run as the handler path makes, key for key. With chatplex's
+sender, the batcher's thread writes runs to multipart parts a few at a time as they end
+(their objects die young) and posts what was written once per interval.
+
+Each run is posted once, whole, when it ends; LangChain's tracer posts a run when it
+starts and patches it when it ends, so LangSmith shows a chatplex run only once it ended.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ the wire the `langsmith` client writes (`Client.multipart_ingest`): one form par
 workspace is set. Serialization (orjson when installed, else json) happens here, on the
 batcher's thread, never on the caller's event loop.
 
+`prepare(runs)` writes runs' parts as they end, `post_prepared(pieces, count)` posts
+what was written in one body (the batcher's `prepare` mode); `send(runs)` does both.
 It is called from one thread only (the `RunBatcher`'s), and owns its `httpx.Client`,
 made on that thread at the first batch: not the calls' pooled client, not the event loop.
 Every request has a bounded timeout; 429 and 5xx answers and connection errors are
