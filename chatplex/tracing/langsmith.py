@@ -145,9 +145,7 @@ class LangSmithTracer:
     def _prepare(self, runs: list[Any]) -> tuple[bytes, int]:
         """A few ended runs, from the batcher's thread: turned into LangChain's JSON forms
         and written as the sender's multipart parts."""
-        runs = [run if type(run) is dict else _recorded_run(run) for run in runs]
-        for run in runs:
-            _materialize(run)
+        runs = [_materialized(run) if type(run) is dict else _recorded_run(run) for run in runs]
         assert self.sender is not None
         return self.sender.prepare(runs), len(runs)
 
@@ -160,9 +158,7 @@ class LangSmithTracer:
         """One batch for the langsmith client, from the batcher's thread: the runs' inputs
         and outputs are turned into LangChain's JSON forms here (not on the caller's
         event loop), then handed to the client."""
-        runs = [run if type(run) is dict else _recorded_run(run) for run in runs]
-        for run in runs:
-            _materialize(run)
+        runs = [_materialized(run) if type(run) is dict else _recorded_run(run) for run in runs]
         # The langsmith client: roots without a project get the environment's
         # (`LANGSMITH_PROJECT`), as `create_run` gives them.
         client = self.client
@@ -440,6 +436,11 @@ def dotted_order(run: dict[str, Any]) -> str:
     return order
 
 
+def _materialized(run: dict[str, Any]) -> dict[str, Any]:
+    _materialize(run)
+    return run
+
+
 def _materialize(run: dict[str, Any]) -> None:
     """Turn a run's deferred fields into JSON data (in place), on the batcher's thread."""
     dotted_order(run)
@@ -472,8 +473,8 @@ def _retry_detail(retry_state: Any) -> dict[str, Any]:
 
 def _recorded_run(record: Any) -> dict[str, Any]:
     """The run dict `on_chat_model_start` ... `on_llm_end` (or `on_llm_error`) would have
-    built for a `RecordedChatRun`, key for key and in the same order; built on the
-    batcher's thread. The deferred fields are then converted by `_materialize`."""
+    built for a `RecordedChatRun`, then `_materialize`d: key for key and in the same
+    order; built whole on the batcher's thread."""
     started = datetime.fromtimestamp(record.start_time, timezone.utc)
     params = dict(record.params)
     metadata = {**record.metadata, **ls_params(params)}
@@ -484,53 +485,60 @@ def _recorded_run(record: Any) -> dict[str, Any]:
         "metadata": metadata,
     }
     name = record.name or "ChatModel"
+    run_id = record.run_id
+    events: list[dict[str, Any]] = [{"name": "start", "time": started}]
     run: dict[str, Any] = {
-        "id": record.run_id,
+        "id": run_id,
         "name": name,
         "run_type": "llm",
-        "inputs": _Later(_message_inputs, [record.messages], copied=True),
+        "inputs": _message_inputs([record.messages]),
         "start_time": started,
         "tags": list(record.tags),
         "extra": extra,
         "serialized": record.serialized or {"name": name},
-        "events": [{"name": "start", "time": started}],
+        "events": events,
     }
+    own_order = started.strftime("%Y%m%dT%H%M%S%fZ") + str(run_id)
     parent = record.parent_record
     parent_run_id = record.parent_run_id
     if parent is not None:
         run["parent_run_id"] = parent_run_id
         run["trace_id"] = parent["trace_id"]
-        run["_parent"] = parent
         run["session_name"] = parent.get("session_name")
+        order = f"{dotted_order(parent)}.{own_order}"
     else:
-        run["trace_id"] = record.run_id
+        run["trace_id"] = run_id
         run["session_name"] = record.tracer.project_name
         if parent_run_id is not None:
             run["parent_run_id"] = parent_run_id
-    events = run["events"]
-    happened: list[tuple[float, str, Any]] = []
-    if record.token_time is not None:
-        happened.append((record.token_time, "new_token", None))
-    for when, state in record.retries or ():
-        happened.append((when, "retry", state))
-    for when, kind, state in sorted(happened, key=lambda item: item[0]):
-        moment = datetime.fromtimestamp(when, timezone.utc)
-        if kind == "new_token":
-            events.append({"name": "new_token", "time": moment})
-        else:
-            events.append({"name": "retry", "time": moment, "kwargs": _retry_detail(state)})
+        order = own_order
+    if record.token_time is not None or record.retries:
+        happened: list[tuple[float, str, Any]] = []
+        if record.token_time is not None:
+            happened.append((record.token_time, "new_token", None))
+        for when, state in record.retries or ():
+            happened.append((when, "retry", state))
+        for when, kind, state in sorted(happened, key=lambda item: item[0]):
+            moment = datetime.fromtimestamp(when, timezone.utc)
+            if kind == "new_token":
+                events.append({"name": "new_token", "time": moment})
+            else:
+                events.append({"name": "retry", "time": moment, "kwargs": _retry_detail(state)})
     ended = datetime.fromtimestamp(record.end_time, timezone.utc)
     run["end_time"] = ended
     error = record.failure
     if error is None:
         result = result_of(record.reply)
-        run["outputs"] = _Later(llm_result, result, copied=True)
+        run["outputs"] = llm_result(result)
         events.append({"name": "end", "time": ended})
-        run["_usage_from"] = result
+        usage = usage_of(result)
+        if usage is not None:
+            metadata["usage_metadata"] = usage
     else:
         run["outputs"] = {}
-        run["error"] = _Later(_stacktrace, error, copied=True)
+        run["error"] = _stacktrace(error)
         events.append({"name": "error", "time": ended})
+    run["dotted_order"] = order
     return run
 
 

@@ -47,6 +47,7 @@ logger = logging.getLogger("chatplex.tracing")
 DEFAULT_ENDPOINT = "https://api.smith.langchain.com"
 #: The fields sent as parts of their own (as the langsmith client splits a run).
 BIG_FIELDS = ("inputs", "outputs", "events", "extra", "error", "serialized")
+_BIG = frozenset(BIG_FIELDS)
 #: Variables of the langsmith client this sender does not implement.
 UNSUPPORTED = ("LANGSMITH_RUNS_ENDPOINTS", "LANGSMITH_OTEL_ENABLED", "LANGSMITH_OTEL_ONLY")
 #: Sampling decisions remembered (a trace's runs are sent within moments of each other).
@@ -255,7 +256,7 @@ class LangSmithSender:
         for run in runs:
             # Each part's head, made once per run: `--boundary`, its name, type, length.
             opening = f'--{boundary}\r\nContent-Disposition: form-data; name="post.{run["id"]}'
-            main = {k: v for k, v in run.items() if k not in BIG_FIELDS and v is not None}
+            main = {k: v for k, v in run.items() if k not in _BIG and v is not None}
             main.setdefault("session_name", s.project)  # a root without a project
             payload = dumps(main)
             add(f'{opening}"\r\n{_JSON_TYPE}{len(payload)}\r\n\r\n'.encode())
