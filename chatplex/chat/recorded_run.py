@@ -54,7 +54,7 @@ class RecordedChatRun(ChatModelRun):
     """One chat-model call, recorded for `tracer` (see the module docstring).
 
     Read by the tracer's thread after `record_chat_run`: `run_id`, `parent_run_id`,
-    `parent` (what the tracer's `parent_record` gave), `name`, `tags`, `metadata` (the
+    `parent_record` (what the tracer's `parent_record()` gave), `name`, `tags`, `metadata` (the
     config's), `serialized`, `params`, `messages`, `start_time` / `end_time` (`time.time()`),
     `reply` or `failure`, `token_time`, `retries` (`(time, RetryCallState)` pairs)."""
 
