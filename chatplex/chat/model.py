@@ -19,7 +19,8 @@ from ..core.run_config import RunnableConfig, merge_configs
 from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
 from ..secret import MaskedHeaders
 from .call_hooks import check_cache, reply_cache
-from .callbacks import ChatModelRun, LLMResult, start_chat_model_run
+from .callbacks import ChatModelRun, LLMResult
+from .recorded_run import start_run
 from .settings import (
     CALL_SETTINGS,
     SETTING_NAMES,
@@ -471,7 +472,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         given = config
         if self.run_defaults:  # model-level callbacks, tags, metadata
             config = merge_configs(self.run_defaults, config)
-        run = start_chat_model_run(config, self.get_name())
+        run = start_run(config, self.get_name())  # recorded_run: tracers' own lane
         if run is not None:
             given["_chat_run"] = run  # the http layer's retries and waits are told to it
         return model, messages, settings, run

@@ -23,6 +23,18 @@ The runs have LangChain's shape: run types `chain` / `prompt` / `parser` / `llm`
 
 A chatplex model inside a LangChain chain (`ChatChatplex`) is LangChain's tracer's to
 report: `covered_by = "langchain"` keeps this tracer off that inner call.
+
+A chat-model call this tracer alone listens to (no user handler, no event stream) does
+not go through the handler protocol at all (`records_chat_runs`): the call records its
+run itself (`chat/recorded_run.py`: ids, parent, times, the messages, the reply or the
+error, retries, the first token) and hands the record over at its end; the run dict,
+the `LLMResult`-shaped outputs and the JSON are made from it on the batcher's thread
+(`_recorded_run`), the same run as the handler path makes, key for key. With chatplex's
+sender, the batcher's thread writes runs to multipart parts a few at a time as they end
+(their objects die young) and posts what was written once per interval.
+
+Each run is posted once, whole, when it ends; LangChain's tracer posts a run when it
+starts and patches it when it ends, so LangSmith shows a chatplex run only once it ended.
 """
 
 from __future__ import annotations
@@ -35,6 +47,8 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from ..chat.callbacks import ls_params
+from ..chat.llm_results import result_of
 from .batching import RunBatcher
 from .serialize import chain_inputs, chain_outputs, dumpd, llm_result, plain_data, usage_of
 
@@ -93,7 +107,10 @@ class LangSmithTracer:
         self.project_name = project_name
         self._runs: dict[UUID, dict[str, Any]] = {}
         self._lock = threading.Lock()
-        self._batcher = RunBatcher(self._send)
+        if sender is None:
+            self._batcher = RunBatcher(self._send)
+        else:  # runs written as they end (short-lived objects), posted once per interval
+            self._batcher = RunBatcher(self._post_prepared, prepare=self._prepare)
 
     def __repr__(self) -> str:
         return f"LangSmithTracer(project_name={self.project_name!r})"
@@ -125,15 +142,23 @@ class LangSmithTracer:
         if self._client is not None:  # the fallback's, or LangChain's objects'
             self._client.flush()
 
+    def _prepare(self, runs: list[Any]) -> tuple[bytes, int]:
+        """A few ended runs, from the batcher's thread: turned into LangChain's JSON forms
+        and written as the sender's multipart parts."""
+        runs = [_materialized(run) if type(run) is dict else _recorded_run(run) for run in runs]
+        assert self.sender is not None
+        return self.sender.prepare(runs), len(runs)
+
+    def _post_prepared(self, pieces: list[tuple[bytes, int]]) -> None:
+        """What `_prepare` wrote since the last post, in one request."""
+        assert self.sender is not None
+        self.sender.post_prepared([body for body, _ in pieces], sum(n for _, n in pieces))
+
     def _send(self, runs: list[dict[str, Any]]) -> None:
-        """One batch, from the batcher's thread: the runs' inputs and outputs are turned
-        into LangChain's JSON forms here (not on the caller's event loop), then posted by
-        the sender, or handed to the langsmith client."""
-        for run in runs:
-            _materialize(run)
-        if self.sender is not None:
-            self.sender.send(runs)
-            return
+        """One batch for the langsmith client, from the batcher's thread: the runs' inputs
+        and outputs are turned into LangChain's JSON forms here (not on the caller's
+        event loop), then handed to the client."""
+        runs = [_materialized(run) if type(run) is dict else _recorded_run(run) for run in runs]
         # The langsmith client: roots without a project get the environment's
         # (`LANGSMITH_PROJECT`), as `create_run` gives them.
         client = self.client
@@ -320,17 +345,24 @@ class LangSmithTracer:
         run = self._runs.get(run_id)
         if run is None:
             return
-        detail: dict[str, Any] = {
-            "slept": retry_state.idle_for,
-            "attempt": retry_state.attempt_number,
-        }
-        outcome = retry_state.outcome
-        if outcome is not None and outcome.failed:
-            error = outcome.exception()
-            detail.update(outcome="failed", exception=str(error))
-            detail["exception_type"] = type(error).__name__
         now = datetime.now(timezone.utc)
-        run["events"].append({"name": "retry", "time": now, "kwargs": detail})
+        run["events"].append({"name": "retry", "time": now, "kwargs": _retry_detail(retry_state)})
+
+    # ---- chat-model calls recorded by the call itself (`chat/recorded_run.py`) -----------
+
+    #: A call whose only listener is this tracer records its run itself
+    #: (`RecordedChatRun`): no handler calls, no run dict on the caller's event loop; the
+    #: record is turned into the same run dict on the batcher's thread (`_recorded_run`).
+    records_chat_runs = True
+
+    def parent_record(self, parent_run_id: UUID) -> dict[str, Any] | None:
+        """The open run a recorded call nests under (None: one this tracer never saw)."""
+        return self._runs.get(parent_run_id)
+
+    def record_chat_run(self, record: Any) -> None:
+        """An ended `RecordedChatRun`: queued as it is, turned into a run on the
+        batcher's thread."""
+        self._batcher.put(record)
 
     # ---- tools (LangChain's tools inside chatplex chains report themselves) --------------
 
@@ -404,6 +436,11 @@ def dotted_order(run: dict[str, Any]) -> str:
     return order
 
 
+def _materialized(run: dict[str, Any]) -> dict[str, Any]:
+    _materialize(run)
+    return run
+
+
 def _materialize(run: dict[str, Any]) -> None:
     """Turn a run's deferred fields into JSON data (in place), on the batcher's thread."""
     dotted_order(run)
@@ -418,6 +455,91 @@ def _materialize(run: dict[str, Any]) -> None:
         usage = usage_of(response)
         if usage is not None:
             run["extra"].setdefault("metadata", {})["usage_metadata"] = usage
+
+
+def _retry_detail(retry_state: Any) -> dict[str, Any]:
+    """A retry event's `kwargs`, as LangChain's tracer writes them."""
+    detail: dict[str, Any] = {
+        "slept": retry_state.idle_for,
+        "attempt": retry_state.attempt_number,
+    }
+    outcome = retry_state.outcome
+    if outcome is not None and outcome.failed:
+        error = outcome.exception()
+        detail.update(outcome="failed", exception=str(error))
+        detail["exception_type"] = type(error).__name__
+    return detail
+
+
+def _recorded_run(record: Any) -> dict[str, Any]:
+    """The run dict `on_chat_model_start` ... `on_llm_end` (or `on_llm_error`) would have
+    built for a `RecordedChatRun`, then `_materialize`d: key for key and in the same
+    order; built whole on the batcher's thread."""
+    started = datetime.fromtimestamp(record.start_time, timezone.utc)
+    params = dict(record.params)
+    metadata = {**record.metadata, **ls_params(params)}
+    extra = {
+        "invocation_params": params,
+        "options": {"stop": params.get("stop")},
+        "batch_size": 1,
+        "metadata": metadata,
+    }
+    name = record.name or "ChatModel"
+    run_id = record.run_id
+    events: list[dict[str, Any]] = [{"name": "start", "time": started}]
+    run: dict[str, Any] = {
+        "id": run_id,
+        "name": name,
+        "run_type": "llm",
+        "inputs": _message_inputs([record.messages]),
+        "start_time": started,
+        "tags": list(record.tags),
+        "extra": extra,
+        "serialized": record.serialized or {"name": name},
+        "events": events,
+    }
+    own_order = started.strftime("%Y%m%dT%H%M%S%fZ") + str(run_id)
+    parent = record.parent_record
+    parent_run_id = record.parent_run_id
+    if parent is not None:
+        run["parent_run_id"] = parent_run_id
+        run["trace_id"] = parent["trace_id"]
+        run["session_name"] = parent.get("session_name")
+        order = f"{dotted_order(parent)}.{own_order}"
+    else:
+        run["trace_id"] = run_id
+        run["session_name"] = record.tracer.project_name
+        if parent_run_id is not None:
+            run["parent_run_id"] = parent_run_id
+        order = own_order
+    if record.token_time is not None or record.retries:
+        happened: list[tuple[float, str, Any]] = []
+        if record.token_time is not None:
+            happened.append((record.token_time, "new_token", None))
+        for when, state in record.retries or ():
+            happened.append((when, "retry", state))
+        for when, kind, state in sorted(happened, key=lambda item: item[0]):
+            moment = datetime.fromtimestamp(when, timezone.utc)
+            if kind == "new_token":
+                events.append({"name": "new_token", "time": moment})
+            else:
+                events.append({"name": "retry", "time": moment, "kwargs": _retry_detail(state)})
+    ended = datetime.fromtimestamp(record.end_time, timezone.utc)
+    run["end_time"] = ended
+    error = record.failure
+    if error is None:
+        result = result_of(record.reply)
+        run["outputs"] = llm_result(result)
+        events.append({"name": "end", "time": ended})
+        usage = usage_of(result)
+        if usage is not None:
+            metadata["usage_metadata"] = usage
+    else:
+        run["outputs"] = {}
+        run["error"] = _stacktrace(error)
+        events.append({"name": "error", "time": ended})
+    run["dotted_order"] = order
+    return run
 
 
 def _message_inputs(messages: list[list[Any]]) -> dict[str, Any]:

@@ -8,6 +8,8 @@ the wire the `langsmith` client writes (`Client.multipart_ingest`): one form par
 workspace is set. Serialization (orjson when installed, else json) happens here, on the
 batcher's thread, never on the caller's event loop.
 
+`prepare(runs)` writes runs' parts as they end, `post_prepared(pieces, count)` posts
+what was written in one body (the batcher's `prepare` mode); `send(runs)` does both.
 It is called from one thread only (the `RunBatcher`'s), and owns its `httpx.Client`,
 made on that thread at the first batch: not the calls' pooled client, not the event loop.
 Every request has a bounded timeout; 429 and 5xx answers and connection errors are
@@ -25,6 +27,7 @@ import dataclasses
 import json
 import logging
 import os
+import random
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -44,8 +47,11 @@ logger = logging.getLogger("chatplex.tracing")
 DEFAULT_ENDPOINT = "https://api.smith.langchain.com"
 #: The fields sent as parts of their own (as the langsmith client splits a run).
 BIG_FIELDS = ("inputs", "outputs", "events", "extra", "error", "serialized")
+_BIG = frozenset(BIG_FIELDS)
 #: Variables of the langsmith client this sender does not implement.
 UNSUPPORTED = ("LANGSMITH_RUNS_ENDPOINTS", "LANGSMITH_OTEL_ENABLED", "LANGSMITH_OTEL_ONLY")
+#: Sampling decisions remembered (a trace's runs are sent within moments of each other).
+MAX_SAMPLED_TRACES = 10_000
 RETRIED_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
@@ -157,7 +163,8 @@ class LangSmithSender:
     """Posts batches of runs to LangSmith (see the module docstring).
 
     `settings`: default `SenderSettings.from_env()`. `transport`: for tests (an
-    `httpx.MockTransport`). `sleep`: what waits between retries (injected by tests)."""
+    `httpx.MockTransport`). `sleep`: what waits between retries, `draw`: what draws
+    the sampling decisions (both injected by tests)."""
 
     def __init__(
         self,
@@ -168,6 +175,7 @@ class LangSmithSender:
         max_retry_wait: float = 10.0,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        draw: Callable[[], float] = random.random,
     ) -> None:
         if timeout <= 0 or max_attempts < 1 or max_retry_wait < 0:
             raise ValueError("timeout > 0, max_attempts >= 1 and max_retry_wait >= 0 are needed")
@@ -179,6 +187,11 @@ class LangSmithSender:
         self._sleep = sleep
         self._http: httpx.Client | None = None
         self._pid = os.getpid()
+        #: The boundary of the bodies `prepare` writes (parts written apart, posted as one).
+        self._boundary = uuid.uuid4().hex
+        #: Per trace id, whether it is kept (`sampled`); only the sender's thread uses it.
+        self._sampling: dict[uuid.UUID, bool] = {}
+        self._draw = draw
 
     def __repr__(self) -> str:
         s = self.settings
@@ -189,12 +202,20 @@ class LangSmithSender:
         return self.settings.project
 
     def sampled(self, trace_id: uuid.UUID) -> bool:
-        """Whether the trace is kept (LANGSMITH_TRACING_SAMPLING_RATE): decided from its
-        id, so a trace is kept or dropped whole."""
+        """Whether the trace is kept (LANGSMITH_TRACING_SAMPLING_RATE): decided at random
+        when a run of it is first seen, as the langsmith client decides per trace, and
+        remembered for its other runs, so a trace is kept or dropped whole (the last
+        `MAX_SAMPLED_TRACES` decisions are kept: a trace's runs end close together)."""
         rate = self.settings.sampling_rate
         if rate is None or rate >= 1.0:
             return True
-        return (trace_id.int & 0xFFFF_FFFF) / 0x1_0000_0000 < rate
+        decisions = self._sampling
+        kept = decisions.get(trace_id)
+        if kept is None:
+            kept = decisions[trace_id] = self._draw() < rate
+            if len(decisions) > MAX_SAMPLED_TRACES:
+                del decisions[next(iter(decisions))]
+        return kept
 
     def send(self, runs: list[dict[str, Any]]) -> None:
         """Post `runs` (run dicts, not serialized yet) in one request; raises when the
@@ -206,15 +227,41 @@ class LangSmithSender:
         body = self.encode(runs, boundary)
         self._post(body, f"multipart/form-data; boundary={boundary}", len(runs))
 
+    def prepare(self, runs: list[dict[str, Any]]) -> bytes:
+        """The kept runs (`sampled`) as their multipart parts, without the body's closing
+        line: written as soon as the runs end, posted later with others
+        (`post_prepared`), so the runs' objects do not live on until the post."""
+        runs = [r for r in runs if self.sampled(_as_uuid(r.get("trace_id") or r["id"]))]
+        return self._parts(runs, self._boundary) if runs else b""
+
+    def post_prepared(self, pieces: list[bytes], count: int) -> None:
+        """Post what `prepare` wrote for `count` runs, in one request (none if every run
+        was sampled out); raises as `send` does."""
+        body = b"".join(pieces)
+        if not body:
+            return
+        boundary = self._boundary
+        body += f"--{boundary}--\r\n".encode()
+        self._post(body, f"multipart/form-data; boundary={boundary}", count)
+
     def encode(self, runs: list[dict[str, Any]], boundary: str) -> bytes:
         """The multipart body: the parts the langsmith client writes for `create`."""
+        return self._parts(runs, boundary) + f"--{boundary}--\r\n".encode()
+
+    def _parts(self, runs: list[dict[str, Any]], boundary: str) -> bytes:
         s = self.settings
         chunks: list[bytes] = []
+        add = chunks.append
+        runtime = _runtime_json()
         for run in runs:
-            run_id = str(run["id"])
-            main = {k: v for k, v in run.items() if k not in BIG_FIELDS and v is not None}
+            # Each part's head, made once per run: `--boundary`, its name, type, length.
+            opening = f'--{boundary}\r\nContent-Disposition: form-data; name="post.{run["id"]}'
+            main = {k: v for k, v in run.items() if k not in _BIG and v is not None}
             main.setdefault("session_name", s.project)  # a root without a project
-            chunks.append(_part(boundary, f"post.{run_id}", dumps(main)))
+            payload = dumps(main)
+            add(f'{opening}"\r\n{_JSON_TYPE}{len(payload)}\r\n\r\n'.encode())
+            add(payload)
+            add(b"\r\n")
             for key in BIG_FIELDS:
                 value = run.get(key)
                 if value is None:
@@ -222,9 +269,19 @@ class LangSmithSender:
                 if (key == "inputs" and s.hide_inputs) or (key == "outputs" and s.hide_outputs):
                     value = {}
                 elif key == "extra":  # where the run came from, as the langsmith client adds
-                    value = {**value, "runtime": {**_runtime(), **(value.get("runtime") or {})}}
-                chunks.append(_part(boundary, f"post.{run_id}.{key}", dumps(value)))
-        chunks.append(f"--{boundary}--\r\n".encode())
+                    if type(value) is dict and "runtime" not in value:
+                        payload = _with_runtime(dumps(value), runtime)
+                    else:
+                        merged = {**_runtime(), **(value.get("runtime") or {})}
+                        payload = dumps({**value, "runtime": merged})
+                    add(f'{opening}.extra"\r\n{_JSON_TYPE}{len(payload)}\r\n\r\n'.encode())
+                    add(payload)
+                    add(b"\r\n")
+                    continue
+                payload = dumps(value)
+                add(f'{opening}.{key}"\r\n{_JSON_TYPE}{len(payload)}\r\n\r\n'.encode())
+                add(payload)
+                add(b"\r\n")
         return b"".join(chunks)
 
     def close(self) -> None:
@@ -289,14 +346,24 @@ class LangSmithSender:
         return 0.5 * 2.0 ** (attempt - 1)
 
 
-def _part(boundary: str, name: str, payload: bytes) -> bytes:
-    head = (
-        f"--{boundary}\r\n"
-        f'Content-Disposition: form-data; name="{name}"\r\n'
-        "Content-Type: application/json\r\n"
-        f"Content-Length: {len(payload)}\r\n\r\n"
-    )
-    return head.encode() + payload + b"\r\n"
+_JSON_TYPE = "Content-Type: application/json\r\nContent-Length: "
+
+
+def _with_runtime(extra_json: bytes, runtime_json: bytes) -> bytes:
+    """`dumps({**extra, "runtime": runtime})` from `dumps(extra)` (a dict without a
+    `runtime` key) and `dumps(runtime)`, without copying `extra` into a new dict."""
+    if extra_json == b"{}":
+        return b'{"runtime":' + runtime_json + b"}"
+    return extra_json[:-1] + b',"runtime":' + runtime_json + b"}"
+
+
+_RUNTIME_JSON: list[bytes] = []
+
+
+def _runtime_json() -> bytes:
+    if not _RUNTIME_JSON:
+        _RUNTIME_JSON.append(dumps(_runtime()))
+    return _RUNTIME_JSON[0]
 
 
 _RUNTIME: dict[str, str] = {}

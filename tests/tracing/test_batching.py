@@ -155,3 +155,51 @@ def test_a_full_queue_drops_new_runs_counts_and_logs_them_and_never_blocks(
         batcher._at_exit()
     assert f"{batcher.dropped} runs dropped: the queue was full" in caplog.text
     atexit.unregister(batcher._at_exit)  # said once here; not again when pytest exits
+
+
+def test_with_prepare_runs_are_prepared_a_few_at_a_time_and_sent_together() -> None:
+    """`prepare` gets the runs in small groups as they come; `send` gets what was
+    prepared, in order, in calls covering at most `max_batch` runs."""
+    prepared: list[list[int]] = []
+
+    def prepare(batch: list[dict[str, Any]]) -> list[int]:
+        prepared.append([run["id"] for run in batch])
+        return [run["id"] for run in batch]
+
+    send = Recorder()
+    batcher = RunBatcher(send, max_batch=40, interval=30.0, prepare=prepare, prepare_every=4)
+    for start in range(0, 100, 4):
+        for index in range(start, start + 4):
+            batcher.put({"id": index})
+        # Four waiting wake the thread, which prepares them without waiting for more.
+        waited = time.monotonic() + 30
+        while sum(map(len, prepared)) < start + 4 and time.monotonic() < waited:
+            time.sleep(0.001)
+    # The interval is long: only full `max_batch` sends went before the flush.
+    assert len(send.batches) == 2
+    assert batcher.flush(timeout=30) is True
+    assert prepared == [list(range(i, i + 4)) for i in range(0, 100, 4)]
+    sent = [i for call in send.batches for piece in call for i in piece]
+    assert sent == list(range(100))
+    assert [sum(map(len, call)) for call in send.batches] == [40, 40, 20]
+
+
+def test_with_prepare_a_failure_is_logged_counted_and_flush_returns(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def prepare(batch: list[dict[str, Any]]) -> Any:
+        if any(run["id"] == "bad" for run in batch):
+            raise ValueError("cannot write it")
+        return batch
+
+    send = Recorder()
+    batcher = RunBatcher(send, interval=0.01, prepare=prepare, prepare_every=1)
+    with caplog.at_level(logging.WARNING, logger="chatplex.tracing"):
+        batcher.put({"id": "bad"})
+        assert batcher.flush(timeout=30) is True
+        batcher.put({"id": "good"})
+        assert batcher.flush(timeout=30) is True
+    assert "1 runs not sent" in caplog.text and "cannot write it" in caplog.text
+    assert [run["id"] for call in send.batches for piece in call for run in piece] == ["good"]
+    with pytest.raises(ValueError, match="prepare_every"):
+        RunBatcher(send, prepare=prepare, prepare_every=0)

@@ -314,3 +314,20 @@ def test_tls_only_for_https_with_the_pools_verification() -> None:
     assert LangSmithSender(settings("http://127.0.0.1:9"))._tls() is False  # no CA bundle
     https = LangSmithSender(settings("https://api.smith.langchain.com"))
     assert https._tls() == pool_settings().verify
+
+
+def test_sampling_is_drawn_once_per_trace_whichever_run_comes_first() -> None:
+    """As the langsmith client: a random draw per trace (not a function of its id), the
+    same for every run of it, the children (which end first) included."""
+    draws = iter([0.9, 0.1, 0.3])  # trace a: dropped; b: kept; c: kept
+    handler = Answers()
+    sender = LangSmithSender(
+        settings(sampling_rate=0.5),
+        transport=httpx.MockTransport(handler),
+        draw=lambda: next(draws),
+    )
+    a, b, c = run("a"), run("b"), run("c")
+    a1, b1, a2 = run("a1", a), run("b1", b), run("a2", a)
+    sender.send([a1, b1, a, b, a2, c])
+    sent = {name.split(".")[1] for name in parts(handler.requests[0]) if name.count(".") == 1}
+    assert sent == {str(r["id"]) for r in (b1, b, c)}

@@ -1,0 +1,201 @@
+"""A chat-model call recorded for the LangSmith tracer (`chat/recorded_run.py`) is sent as
+the same run, byte for byte but for its ids and times, as the handler protocol's path
+sends it (`on_chat_model_start` ... `on_llm_end`); the lane is taken only when the tracer
+is the call's one listener.
+
+Each case runs twice against the mock server: with the tracer alone (the lane), and with
+a user handler beside it (the general path); the multipart bodies the sender would post
+are compared after the run ids and the times are replaced by placeholders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from chatplex import ChatOpenAI, ChatPromptTemplate, StrOutputParser
+from chatplex.chat.callbacks import ChatModelRun
+from chatplex.chat.recorded_run import RecordedChatRun
+from chatplex.core.tracers import add_tracer, remove_tracer
+from chatplex.http import retry_policy
+from chatplex.testing import MockServer
+from chatplex.tracing.langsmith import LangSmithTracer
+from chatplex.tracing.sender import LangSmithSender, SenderSettings
+
+BOUNDARY = "lane-boundary"
+UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+ISO_TIME = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00")
+DOTTED_TIME = re.compile(rb"\d{8}T\d{6}\d{6}Z")
+LENGTH = re.compile(rb"Content-Length: \d+")
+#: The mock server's reply and request ids (a counter per reply: each path has its own).
+MOCK_ID = re.compile(rb"(chatcmpl-mock|req_mock)[0-9a-f]+")
+
+
+class CapturingSender(LangSmithSender):
+    """Keeps the bodies it would post (the real wire form), with their boundary replaced
+    by `BOUNDARY`, instead of posting them."""
+
+    def __init__(self) -> None:
+        super().__init__(SenderSettings(endpoint="http://127.0.0.1:9", api_key="lsv2-k"))
+        self.bodies: list[bytes] = []
+
+    def _post(self, body: bytes, content_type: str, count: int) -> None:
+        boundary = content_type.split("boundary=")[1]
+        self.bodies.append(body.replace(boundary.encode(), BOUNDARY.encode()))
+
+
+class Bystander:
+    """A user handler: its presence sends the call down the general callback path."""
+
+    def __init__(self) -> None:
+        self.ends = 0
+
+    def on_llm_end(self, response: Any, **_: Any) -> None:
+        self.ends += 1
+
+
+@pytest.fixture(scope="module")
+def mock() -> Any:
+    with MockServer() as server:
+        yield server
+
+
+def normalized(bodies: list[bytes]) -> list[bytes]:
+    """The body's parts with run ids numbered by first appearance, times and the mock's
+    reply ids blanked."""
+    ids: dict[bytes, bytes] = {}
+
+    def number(match: re.Match[bytes]) -> bytes:
+        return ids.setdefault(match.group(0), b"<id%d>" % len(ids))
+
+    parts = []
+    for body in bodies:  # (how the runs were split into batches is the timer's business)
+        for part in body.split(f"--{BOUNDARY}".encode())[1:-1]:
+            part = UUID.sub(number, part)
+            part = DOTTED_TIME.sub(b"<t>", ISO_TIME.sub(b"<time>", part))
+            part = MOCK_ID.sub(rb"\1<n>", part)
+            head, payload = part.split(b"\r\n\r\n", 1)
+            # A run's `dotted_order` key comes before or after `end_time` as the sender
+            # thread first asked for it (a child's order reads its parent's): either path.
+            payload = json.dumps(
+                json.loads(payload), sort_keys=True, separators=(",", ":")
+            ).encode()
+            parts.append(LENGTH.sub(b"Content-Length: <n>", head) + payload)
+    return parts
+
+
+def both_paths(call: Callable[[Any], Any]) -> tuple[list[bytes], list[bytes]]:
+    """The bodies of `call` traced through the lane, then through the general path."""
+    out = []
+    for bystander in (None, Bystander()):
+        sender = CapturingSender()
+        tracer = LangSmithTracer(sender=sender, project_name="lane")
+        add_tracer(tracer)
+        try:
+            call(None if bystander is None else {"callbacks": [bystander]})
+            tracer.flush()
+        finally:
+            remove_tracer(tracer)
+        assert sender.bodies, "nothing was sent"
+        if bystander is not None:
+            assert bystander.ends or b'"error"' in b"".join(sender.bodies)
+        out.append(normalized(sender.bodies))
+    return out[0], out[1]
+
+
+def model(mock: MockServer, **options: Any) -> ChatOpenAI:
+    return ChatOpenAI(
+        model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="sk-test", **options
+    )
+
+
+def test_an_invoke_is_sent_as_the_general_path_sends_it(mock: MockServer) -> None:
+    chat = model(mock, temperature=0.2, max_tokens=50, stop=["x"])
+    lane, general = both_paths(
+        lambda cfg: chat.invoke("hi", {**(cfg or {}), "tags": ["t1"], "metadata": {"k": "v"}})  # type: ignore[arg-type]
+    )
+    assert lane == general
+    joined = b"".join(lane)
+    assert b'"usage_metadata"' in joined and b'"ls_temperature":0.2' in joined
+    assert b'"tags":["t1"]' in joined and b'"k":"v"' in joined
+
+
+def test_an_async_invoke_and_a_chain_are_sent_the_same(mock: MockServer) -> None:
+    prompt = ChatPromptTemplate.from_messages([("system", "be brief"), ("human", "{q}")])
+    chain = prompt | model(mock) | StrOutputParser()
+    lane, general = both_paths(lambda cfg: asyncio.run(chain.ainvoke({"q": "a"}, cfg)))
+    assert lane == general
+    assert sum(p.count(b'name="post.') for p in lane) >= 4  # the chain, its three steps
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_a_stream_is_sent_the_same_with_its_first_token(mock: MockServer, sync: bool) -> None:
+    chat = model(mock)
+
+    def stream(cfg: Any) -> None:
+        if sync:
+            assert "".join(c.text for c in chat.stream("hi there", cfg))
+        else:
+
+            async def consume() -> list[Any]:
+                return [c async for c in chat.astream("hi there", cfg)]
+
+            assert asyncio.run(consume())
+
+    lane, general = both_paths(stream)
+    assert lane == general
+    assert b'"new_token"' in b"".join(lane)
+
+
+def test_a_failure_with_retries_is_sent_the_same(mock: MockServer) -> None:
+    chat = model(
+        mock,
+        default_headers={"x-mock-fault": "status=503"},
+        retry_policy=retry_policy(max_retries=2, initial_delay=0.001, max_delay=0.002),
+    )
+
+    def failing(cfg: Any) -> None:
+        with pytest.raises(Exception, match="503"):
+            chat.invoke("hi", cfg)
+
+    lane, general = both_paths(failing)
+    assert lane == general
+    joined = b"".join(lane)
+    assert joined.count(b'"name":"retry"') == 2 and b"Traceback" in joined
+
+
+def test_the_lane_is_taken_only_when_the_tracer_listens_alone(mock: MockServer) -> None:
+    """The tracer alone: a recorded run; with a user handler or inside
+    `get_usage_metadata_callback`, the general one (they must hear the call)."""
+    from chatplex.chat.callbacks import get_usage_metadata_callback
+
+    seen: list[type] = []
+    chat = model(mock)
+    original = ChatOpenAI._prepare
+
+    def spy(self: Any, *args: Any) -> Any:
+        prepared = original(self, *args)
+        seen.append(type(prepared[3]))
+        return prepared
+
+    tracer = LangSmithTracer(sender=CapturingSender(), project_name="lane")
+    add_tracer(tracer)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(ChatOpenAI, "_prepare", spy)
+            chat.invoke("a")
+            bystander = Bystander()
+            chat.invoke("b", {"callbacks": [bystander]})
+            with get_usage_metadata_callback() as usage:
+                chat.invoke("c")
+        tracer.flush()
+    finally:
+        remove_tracer(tracer)
+    assert seen == [RecordedChatRun, ChatModelRun, ChatModelRun]
+    assert bystander.ends == 1 and usage.usage_metadata
+    assert len(tracer.sender.bodies) >= 1  # type: ignore[union-attr]
