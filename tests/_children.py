@@ -58,7 +58,7 @@ class ChildGuard:
                 guard.started.append(Started(popen, owner, where))
 
         self._original_init = original
-        subprocess.Popen.__init__ = init  # type: ignore[method-assign]
+        subprocess.Popen.__init__ = init  # type: ignore[method-assign, assignment]
 
     def uninstall(self) -> None:
         if self._original_init is not None:

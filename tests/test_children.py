@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -82,10 +83,10 @@ def test_children_started_by_third_party_code_are_not_tracked(guard: ChildGuard)
     guard.enter(owner)
     # As if a library outside the project (Ray, pip) started it.
     code = compile("child = subprocess.Popen(SLEEPER)", "/usr/lib/elsewhere/lib.py", "exec")
-    scope = {"subprocess": subprocess, "SLEEPER": SLEEPER}
+    scope: dict[str, Any] = {"subprocess": subprocess, "SLEEPER": SLEEPER}
     exec(code, scope)
     guard.leave(owner)
-    child = scope["child"]
+    child: subprocess.Popen[bytes] = scope["child"]
     try:
         assert guard.check(owner) == []
         assert child.poll() is None
