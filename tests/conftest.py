@@ -1,4 +1,6 @@
-"""Suite-wide fixtures: the local Ray cluster of the tests marked `ray`.
+"""Suite-wide fixtures: the local Ray cluster of the tests marked `ray`; and the guard
+that fails a test (or fixture) leaving a child process unwaited or its pipes open
+(tests/_children.py).
 
 Ray is imported only when a test asks for the cluster, so the rest of the suite never
 imports it; without the `ray` extra those tests are skipped, saying why.
@@ -7,11 +9,14 @@ imports it; without the `ray` extra those tests are skipped, saying why.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests._children import ChildGuard
 
 RAY_MISSING = "needs Ray: pip install 'chatplex[ray]' (make test installs it)"
 
@@ -45,3 +50,60 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("ray"):
             item.add_marker(pytest.mark.xdist_group("ray"))
+
+
+# ---- the child-process guard ---------------------------------------------------------
+
+_CHILDREN = ChildGuard()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _CHILDREN.install()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _CHILDREN.uninstall()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any]) -> Generator[None, Any, Any]:
+    _CHILDREN.enter(fixturedef)  # what its setup starts, its teardown must have ended
+    try:
+        return (yield)
+    finally:
+        _CHILDREN.leave(fixturedef)
+
+
+def pytest_fixture_post_finalizer(fixturedef: pytest.FixtureDef[Any]) -> None:
+    _fail_on(_CHILDREN.check(fixturedef), f"fixture {fixturedef.argname!r}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, Any, Any]:
+    _CHILDREN.enter(item)
+    try:
+        return (yield)
+    finally:
+        _CHILDREN.leave(item)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
+    result = yield  # the function-scoped fixtures are torn down (and checked) first
+    _fail_on(_CHILDREN.check(item), "the test")
+    return result
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Children started outside any test or fixture (at collection): tidied, and the run
+    # fails, since no test is left to fail.
+    loose = _CHILDREN.check(None)
+    if loose:
+        print("\nleft running or unclosed at the end:\n  " + "\n  ".join(loose), file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _fail_on(loose: list[str], owner: str) -> None:
+    if loose:
+        pytest.fail(f"{owner} left child processes behind: " + "; ".join(loose), pytrace=False)

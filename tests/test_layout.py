@@ -73,6 +73,7 @@ CROSS_CUTTING = {
     "langchain/test_langgraph.py",  # ChatChatplex inside LangGraph
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file
+    "test_children.py",  # the suite's own guard against leaked child processes
     "test_public_api.py",  # chatplex.__all__ and the facades
     "test_respx_users.py",  # a user's plain respx mock, through every path
 }

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,17 @@ def cli_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "chatplex", "run", *args]
 
 
-def start_cli(*args: str, cwd: Path, **popen: Any) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(cli_command(*args), cwd=cwd, env=cli_env(), **popen)
+@contextmanager
+def started_cli(*args: str, cwd: Path, **popen: Any) -> Iterator[subprocess.Popen[bytes]]:
+    """The CLI running in the background; killed (if a check failed before it ended),
+    reaped and its pipes closed when the block ends, so no failure leaves it running."""
+    with subprocess.Popen(cli_command(*args), cwd=cwd, env=cli_env(), **popen) as process:
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=30)  # then Popen's exit closes the pipes
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

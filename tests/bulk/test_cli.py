@@ -17,7 +17,7 @@ from chatplex.bulk.cli import add_run_arguments, model_from_args, model_settings
 from chatplex.chat import ChatModel
 from chatplex.testing import MockRequest, MockServer
 
-from .conftest import cli_command, cli_env, read_output, run_cli, start_cli, write_jsonl
+from .conftest import cli_command, cli_env, read_output, run_cli, started_cli, write_jsonl
 
 MODEL = "openai:gpt-4o-mini"
 
@@ -59,10 +59,10 @@ def test_sigkill_then_rerun_finishes_every_row_once(tmp_path: Path) -> None:
             "16",
             "-q",
         )
-        process = start_cli(*args, cwd=tmp_path)
-        _wait_for_lines(out, 600, process)
-        process.kill()  # SIGKILL: no cleanup at all
-        process.wait(timeout=30)
+        with started_cli(*args, cwd=tmp_path) as process:
+            _wait_for_lines(out, 600, process)
+            process.kill()  # SIGKILL: no cleanup at all
+            process.wait(timeout=30)
         kept = out.read_bytes().count(b"\n")
         assert 600 <= kept < 2000
         sent_before = server.stats.requests
@@ -103,7 +103,7 @@ def test_sigint_finishes_in_flight_rows_and_prints_the_summary(tmp_path: Path) -
     source = write_jsonl(tmp_path / "in.jsonl", 500)
     out = tmp_path / "out.jsonl"
     with MockServer(latency=0.3) as server:
-        process = start_cli(
+        with started_cli(
             str(source),
             "-m",
             MODEL,
@@ -117,10 +117,10 @@ def test_sigint_finishes_in_flight_rows_and_prints_the_summary(tmp_path: Path) -
             "4",
             cwd=tmp_path,
             stderr=subprocess.PIPE,
-        )
-        _wait_for_lines(out, 4, process)
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
+        ) as process:
+            _wait_for_lines(out, 4, process)
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=30)
         text = stderr.decode()
         assert process.returncode == 130, text
         assert "finishing the rows in flight" in text and "stopped: interrupted" in text
@@ -133,7 +133,7 @@ def test_second_sigint_cancels_rows_in_flight(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 50)
     out = tmp_path / "out.jsonl"
     with MockServer(latency=30) as server:
-        process = start_cli(
+        with started_cli(
             str(source),
             "-m",
             MODEL,
@@ -147,14 +147,14 @@ def test_second_sigint_cancels_rows_in_flight(tmp_path: Path) -> None:
             "4",
             cwd=tmp_path,
             stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 30
-        while server.stats.requests < 4 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        process.send_signal(signal.SIGINT)
-        time.sleep(0.3)
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=20)  # far less than the 30 s latency
+        ) as process:
+            deadline = time.monotonic() + 30
+            while server.stats.requests < 4 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            process.send_signal(signal.SIGINT)
+            time.sleep(0.3)
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=20)  # far less than the 30 s latency
         assert process.returncode == 130
         assert "stopped: cancelled" in stderr.decode()
         assert out.read_bytes() == b""  # cancelled rows are not written: the rerun sends them
@@ -165,7 +165,7 @@ def test_progress_bar_in_a_terminal(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     with MockServer(latency=0.01) as server:
         leader, follower = pty.openpty()
-        process = start_cli(
+        with started_cli(
             str(source),
             "-m",
             MODEL,
@@ -180,21 +180,23 @@ def test_progress_bar_in_a_terminal(tmp_path: Path) -> None:
             cwd=tmp_path,
             stdout=follower,
             stderr=follower,
-        )
-        os.close(follower)
-        screen = b""
-        while True:
-            ready, _, _ = select.select([leader], [], [], 60)
-            assert ready, "no output from the terminal"
+        ) as process:
+            os.close(follower)
+            screen = b""
             try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed: the process is gone
-                break
-            if not chunk:
-                break
-            screen += chunk
-        os.close(leader)
-        assert process.wait(timeout=30) == 0
+                while True:
+                    ready, _, _ = select.select([leader], [], [], 60)
+                    assert ready, "no output from the terminal"
+                    try:
+                        chunk = os.read(leader, 65536)
+                    except OSError:  # the terminal closed: the process is gone
+                        break
+                    if not chunk:
+                        break
+                    screen += chunk
+            finally:
+                os.close(leader)
+            assert process.wait(timeout=30) == 0
     text = screen.decode(errors="replace")
     assert "\r" in text  # redrawn in place, as a bar
     last_bar = [part for part in text.split("\r") if "300/300" in part][-1]
@@ -564,15 +566,12 @@ def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
             server.url,
             "-q",
         )
-        first = start_cli(*common, "--concurrency", "1", cwd=tmp_path)
-        try:
+        with started_cli(*common, "--concurrency", "1", cwd=tmp_path) as first:
             _wait_for_lines(out, 2, first)
             for extra in ((), ("--retry-failed",)):
                 line = _one_line_error(run_cli(*common, *extra, cwd=tmp_path))
                 assert f"being written by another run (pid {first.pid})" in line
-        finally:
             first.kill()
-            first.wait()
         assert out.read_bytes().endswith(b"\n") or out.read_bytes() == b""
         result = run_cli(*common, "--concurrency", "32", cwd=tmp_path)  # the lock died with it
         assert result.returncode == 0, result.stderr

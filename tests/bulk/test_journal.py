@@ -122,12 +122,14 @@ def test_a_lock_held_by_another_process_names_it(tmp_path: Path) -> None:
     ready_r, ready_w = os.pipe()
     done_r, done_w = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child holds the journal until told to stop
-        journal = Journal(path)
-        os.write(ready_w, b"1")
-        os.read(done_r, 1)
-        journal.close()
-        os._exit(0)
+    if pid == 0:  # the child holds the journal until told to stop; never back into pytest
+        try:
+            journal = Journal(path)
+            os.write(ready_w, b"1")
+            os.read(done_r, 1)
+            journal.close()
+        finally:
+            os._exit(0)
     try:
         os.read(ready_r, 1)
         with pytest.raises(JournalLockedError, match=rf"pid {pid}\)"):
@@ -135,6 +137,8 @@ def test_a_lock_held_by_another_process_names_it(tmp_path: Path) -> None:
     finally:
         os.write(done_w, b"1")
         os.waitpid(pid, 0)
+        for end in (ready_r, ready_w, done_r, done_w):
+            os.close(end)
     Journal(path).close()
 
 

@@ -6,8 +6,9 @@ imported chatplex before anything of LangChain, and in one that imported LangCha
 child starts its own mock server, runs both sides and sends back its observations. The
 process prints `{case name: [LangChain's observation, the ported script's]}` as JSON.
 The test module starts both processes once (`start`, from conftest as soon as the suite
-is collected, so they run beside the in-process cases) and reads their answers
-(`order_observations`). Needs `os.fork` (POSIX).
+is collected, so they run beside the in-process cases; under pytest-xdist when a test
+first needs them) and reads their answers (`order_observations`); conftest stops any
+left at the session's end (`stop_all`). Needs `os.fork` (POSIX).
 """
 
 from __future__ import annotations
@@ -64,11 +65,34 @@ def order_observations(order: str) -> dict[str, Any]:
     """The observations of the interpreter for `order` (started if it was not)."""
     if order not in _ANSWERS:
         start(order)
-        out, err = _RUNS[order].communicate(timeout=_TIMEOUT_S)
+        try:
+            out, err = _RUNS[order].communicate(timeout=_TIMEOUT_S)
+        except BaseException:  # a hang (or ^C): not left running behind the suite
+            _stop(_RUNS[order])
+            raise
         if _RUNS[order].returncode != 0:
             raise RuntimeError(f"the {order} interpreter failed:\n{err[-3000:]}")
         _ANSWERS[order] = json.loads(out)
     return _ANSWERS[order]
+
+
+def stop_all() -> None:
+    """Kill and reap every interpreter still running, and close its pipes.
+
+    One started but never read (its tests ran elsewhere, or not at all) would otherwise
+    outlive the session: "subprocess ... is still running" and two unclosed pipes.
+    """
+    for run in _RUNS.values():
+        _stop(run)
+
+
+def _stop(run: subprocess.Popen[str]) -> None:
+    if run.poll() is None:
+        run.kill()
+    run.wait(timeout=_TIMEOUT_S)
+    for pipe in (run.stdout, run.stderr):
+        if pipe is not None:
+            pipe.close()
 
 
 def _run_one(case_name: str) -> list[Any]:

@@ -5,6 +5,7 @@ same / deliberately different / different."""
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 
 import compat_order
@@ -47,14 +48,27 @@ def _point_both_libraries_at_the_server(
     monkeypatch.delenv("LANGCHAIN_TRACING_V2", raising=False)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Under pytest-xdist (--dist loadgroup) the import-order tests share one worker, so
+    # each interpreter runs once, not once per worker that got one of its tests.
+    for item in items:
+        if "test_import_order" in item.nodeid:
+            item.add_marker(pytest.mark.xdist_group("compat_import_order"))
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     # The import-order interpreters run beside the in-process cases (2 cores), when
-    # their tests are among those selected.
-    if target_unavailable():
+    # their tests are among those selected. Not under pytest-xdist: every worker collects
+    # every test, but only one runs these, and the workers already fill the cores.
+    if target_unavailable() or os.environ.get("PYTEST_XDIST_WORKER"):
         return
     for order in compat_order.ORDERS:
         if any("test_import_order" in i.nodeid and order in i.nodeid for i in session.items):
             compat_order.start(order)
+
+
+def pytest_sessionfinish() -> None:
+    compat_order.stop_all()  # none outlives the session, read or not
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -73,11 +73,14 @@ def outputs() -> Iterator[dict[str, str]]:
             assert err == "", f"{name} wrote to stderr:\n{err}"
             results[name] = out
         yield results
-    finally:
+    finally:  # after a failure, the scripts not yet read: killed, reaped, pipes closed
         for proc in procs.values():
             if proc.poll() is None:
                 proc.kill()
-                proc.wait()
+            proc.wait(timeout=30)
+            for pipe in (proc.stdout, proc.stderr):
+                if pipe is not None:
+                    pipe.close()
 
 
 def seconds(pattern: str, text: str) -> float:
