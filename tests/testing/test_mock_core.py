@@ -4,7 +4,12 @@ event loop and spoken to in raw HTTP/1.1 over 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
+import socket
+import threading
+import time
+import warnings
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -219,3 +224,39 @@ async def test_the_content_filter_fault_on_every_wire(core: tuple[MockCore, int]
     status, _, raw = await exchange(port, post("/v1/responses", responses, fault))
     assert status == 200 and b"event: response.incomplete" in raw
     assert b'"incomplete_details":{"reason":"content_filter"}' in raw
+
+
+def _storm(port: int, stop: threading.Event, clients: list[socket.socket]) -> None:
+    """Connect again and again until told to stop or refused."""
+    while not stop.is_set():
+        try:
+            clients.append(socket.create_connection(("127.0.0.1", port), timeout=1))
+        except OSError:
+            return
+
+
+def test_closing_under_a_connection_storm_leaves_no_socket_behind() -> None:
+    """A connection accepted while the server closes must still be closed by it (CPython
+    gh-109564: `Server.close()` first left such sockets to the garbage collector, which
+    reported them in whatever test ran next). Without the fix most rounds leaked."""
+    from chatplex.testing import MockServer
+
+    for _ in range(30):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            server = MockServer().__enter__()
+            clients: list[socket.socket] = []
+            stop = threading.Event()
+
+            thread = threading.Thread(target=_storm, args=(server.port, stop, clients))
+            thread.start()
+            time.sleep(0.002)
+            server.__exit__(None, None, None)
+            stop.set()
+            thread.join()
+            for client in clients:
+                client.close()
+            del server
+            gc.collect()
+        leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+        assert not leaks, leaks
