@@ -14,11 +14,14 @@ from ._messages import (
     BaseMessage,
     Content,
     HumanMessage,
+    LazyMetadata,
     SystemMessage,
     ToolMessage,
     content_text,
     merge_chunks,
+    metadata_value,
     reply_as_chunk,
+    set_metadata,
 )
 from ._types import (
     InputTokenDetails,
@@ -94,6 +97,7 @@ __all__ = [
     "HumanMessage",
     "InputTokenDetails",
     "InvalidToolCall",
+    "LazyMetadata",
     "OutputTokenDetails",
     "SystemMessage",
     "ToolCall",
@@ -112,6 +116,7 @@ __all__ = [
     "merge_content",
     "merge_message_runs",
     "message_chunk_to_message",
+    "metadata_value",
     "message_from_dict",
     "message_from_role",
     "message_to_dict",
@@ -120,6 +125,7 @@ __all__ = [
     "normalise_role",
     "parse_partial_json",
     "reply_as_chunk",
+    "set_metadata",
     "to_langchain",
     "trim_messages",
 ]

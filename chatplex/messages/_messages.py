@@ -28,11 +28,14 @@ __all__ = [
     "BaseMessage",
     "Content",
     "HumanMessage",
+    "LazyMetadata",
     "SystemMessage",
     "ToolMessage",
     "content_text",
     "merge_chunks",
+    "metadata_value",
     "reply_as_chunk",
+    "set_metadata",
 ]
 
 
@@ -310,9 +313,7 @@ class AIMessageChunk(AIMessage):
     @property
     def is_complete(self) -> bool:
         """Whether this chunk holds the end of its reply (so arguments are final)."""
-        return (
-            self.chunk_position == "last" or self.response_metadata.get("finish_reason") is not None
-        )
+        return self.chunk_position == "last" or metadata_value(self, "finish_reason") is not None
 
     def __add__(self, other: object) -> AIMessageChunk:
         if isinstance(other, AIMessageChunk):
@@ -340,7 +341,7 @@ class AIMessageChunk(AIMessage):
             id=self.id,
             name=self.name,
             additional_kwargs=dict(self.additional_kwargs),
-            response_metadata=dict(self.response_metadata),
+            response_metadata=_metadata_copy(self),
             tool_calls=tool_calls,
             invalid_tool_calls=invalid,
             usage_metadata=self.usage_metadata,
@@ -380,6 +381,91 @@ class _FromFragments:
 # Set after the class is made: in the class body the dataclass would take them for defaults.
 AIMessageChunk.tool_calls = _FromFragments(_TOOL_CALLS)  # type: ignore[assignment,misc]
 AIMessageChunk.invalid_tool_calls = _FromFragments(_INVALID_TOOL_CALLS)  # type: ignore[assignment,misc]
+
+
+class LazyMetadata:
+    """A reply's `response_metadata` not built yet: the dict is made on first read.
+
+    Most replies of a batch are never asked for their metadata, and most of it is the
+    same for every reply of a model (provider, model name, fingerprint, tier): `head` is
+    one dict shared by those replies (never handed out, never mutated), `keys`/`values`
+    the reply's own entries. Reading `message.response_metadata` builds a fresh `dict`
+    (head's entries in order, the reply's own values in their places or after), stores it
+    in the message and returns it, so what a user sees and mutates is the reply's own
+    dict, as before; equality, repr, pickling, copies and dumps all read it that way.
+    """
+
+    __slots__ = ("head", "keys", "values")
+
+    def __init__(self, head: dict[str, Any], keys: tuple[str, ...], values: tuple[Any, ...]):
+        self.head = head
+        self.keys = keys
+        self.values = values
+
+    def build(self) -> dict[str, Any]:
+        """The metadata as the reply's own dict."""
+        meta = dict(self.head)
+        meta.update(zip(self.keys, self.values, strict=True))
+        return meta
+
+    def get(self, key: str) -> Any:
+        """One entry, without building the dict."""
+        for own, value in zip(self.keys, self.values, strict=True):
+            if own == key:
+                return value
+        return self.head.get(key)
+
+
+#: The slot holding a message's response_metadata (a dict, or a `LazyMetadata`).
+_RESPONSE_METADATA: Any = vars(BaseMessage)["response_metadata"]
+
+
+class _BuiltOnRead:
+    """`BaseMessage.response_metadata`: a `LazyMetadata` in the slot is built into its
+    dict on first read (and the dict kept). Writes go straight to the slot."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: BaseMessage | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self.slot.__get__(obj, owner)
+        if type(value) is LazyMetadata:
+            value = value.build()
+            self.slot.__set__(obj, value)
+        return value
+
+    def __set__(self, obj: BaseMessage, value: Any) -> None:
+        self.slot.__set__(obj, value)
+
+
+def metadata_value(message: BaseMessage, key: str) -> Any:
+    """`message.response_metadata.get(key)`, leaving lazy metadata unbuilt."""
+    return _RESPONSE_METADATA.__get__(message).get(key)
+
+
+def set_metadata(message: BaseMessage, key: str, value: Any) -> None:
+    """`message.response_metadata[key] = value`, leaving lazy metadata unbuilt when `key`
+    is new to it (the value joins the reply's own entries, after the others)."""
+    meta = _RESPONSE_METADATA.__get__(message)
+    if type(meta) is LazyMetadata and key not in meta.keys and key not in meta.head:
+        grown = LazyMetadata(meta.head, (*meta.keys, key), (*meta.values, value))
+        _RESPONSE_METADATA.__set__(message, grown)
+    else:
+        message.response_metadata[key] = value
+
+
+def _metadata_copy(message: BaseMessage) -> Any:
+    """The metadata for another message: a copy of a built dict; a `LazyMetadata` is
+    immutable, so the other message takes the same one (each builds its own dict)."""
+    meta = _RESPONSE_METADATA.__get__(message)
+    return meta if type(meta) is LazyMetadata else dict(meta)
+
+
+BaseMessage.response_metadata = _BuiltOnRead(_RESPONSE_METADATA)  # type: ignore[assignment,misc]
 
 
 def _strip_block_indexes(content: Content) -> Content:

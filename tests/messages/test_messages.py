@@ -275,3 +275,36 @@ def test_a_reply_as_one_chunk_merges_back_to_the_reply() -> None:
     (invalid,) = merged.invalid_tool_calls  # the merge says why the arguments are invalid
     assert (invalid["name"], invalid["args"], invalid["id"]) == ("bad", "{oops", "c2")
     assert (merged.text, merged.id, merged.usage_metadata) == ("done", "r1", reply.usage_metadata)
+
+
+# --- lazily built response_metadata (`LazyMetadata`) -------------------------------------
+
+
+def test_lazy_metadata_is_built_into_a_fresh_dict_on_first_read() -> None:
+    from chatplex.messages import LazyMetadata, metadata_value, set_metadata
+    from chatplex.messages._messages import _RESPONSE_METADATA
+
+    head = {"provider": "p", "id": None, "finish_reason": None}
+    lazy = LazyMetadata(head, ("id", "finish_reason", "extra"), ("i1", "stop", 1))
+    chunk = AIMessageChunk(content="a", response_metadata=lazy)  # type: ignore[arg-type]
+    assert chunk.is_complete  # read without building
+    assert metadata_value(chunk, "provider") == "p" and metadata_value(chunk, "nope") is None
+    message = chunk.to_message()
+    assert _RESPONSE_METADATA.__get__(message) is lazy  # immutable: passed on as it is
+    set_metadata(message, "attempts", 1)
+    assert message.response_metadata == {
+        "provider": "p",
+        "id": "i1",
+        "finish_reason": "stop",
+        "extra": 1,
+        "attempts": 1,
+    }
+    assert list(chunk.response_metadata) == ["provider", "id", "finish_reason", "extra"]
+    assert chunk.response_metadata is not message.response_metadata
+    assert head == {"provider": "p", "id": None, "finish_reason": None}  # never mutated
+    eager = AIMessage(content="a", response_metadata=dict(message.response_metadata))
+    assert message == eager and repr(message) == repr(eager)
+    merged = AIMessageChunk(content="x", response_metadata=lazy) + AIMessageChunk(content="y")  # type: ignore[arg-type]
+    assert merged.content == "xy" and merged.response_metadata["id"] == "i1"
+    with pytest.raises(ValueError):
+        LazyMetadata(head, ("id",), ()).build()  # keys and values out of step: a bug
