@@ -145,6 +145,9 @@ def mock_server(python: str, plan: Plan) -> Iterator[str]:
 
 def run_client(python: str, *args: str, timeout: float = 600) -> dict[str, Any]:
     env = {**os.environ, "PYTHONHASHSEED": "0", "LANGSMITH_TRACING": "false"}
+    if python == str(CHATPLEX_PYTHON):
+        # This checkout's code (its installed copy may be older); the venv's dependencies.
+        env["PYTHONPATH"] = str(ROOT)
     done = subprocess.run(
         [python, str(CLIENTS_PY), *args],
         cwd=ROOT,
