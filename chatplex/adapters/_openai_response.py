@@ -27,7 +27,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import RETRYABLE_STATUSES, APIError
-from ..messages import AIMessage, AIMessageChunk, LazyMetadata, ToolCallChunk, UsageMetadata
+from ..messages import (
+    AIMessage,
+    AIMessageChunk,
+    LazyMetadata,
+    LazyValue,
+    ToolCallChunk,
+    UsageMetadata,
+)
 from .base import header_value
 
 __all__ = [
@@ -108,15 +115,19 @@ def parse_candidates(
     messages = []
     for position, choice in enumerate(ordered or [{}]):
         own = {**own_head, **choice_metadata(choice)}
+        usage: LazyValue | None = None
         if position == 0 and isinstance(raw_usage, dict):
-            own["token_usage"] = shared_keys(raw_usage)
+            own["token_usage"] = token_usage = shared_keys(raw_usage)
+            # Built on first read (`usage_metadata` makes fresh dicts; the metadata's
+            # copy of token_usage is the user's own, so edits there never reach it).
+            usage = LazyValue(usage_metadata, token_usage)
         messages.append(
             _message(
                 choice.get("message") or {},
                 data.get("id"),
                 template,
                 own,
-                usage_metadata(raw_usage) if position == 0 else None,
+                usage,
                 thinking_parts,
             )
         )
@@ -128,7 +139,7 @@ def _message(
     msg_id: Any,
     template: dict[str, Any],
     own: dict[str, Any],
-    usage: UsageMetadata | None,
+    usage: LazyValue | None,
     thinking_parts: bool,
 ) -> AIMessage:
     content = message.get("content")
@@ -163,7 +174,7 @@ def _message(
         additional_kwargs=additional,
         response_metadata=LazyMetadata(template, shared_tuple(tuple(own)), tuple(own.values())),  # type: ignore[arg-type]
         tool_call_chunks=tool_chunks,
-        usage_metadata=usage,
+        usage_metadata=usage,  # type: ignore[arg-type]
     ).to_message()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -29,11 +29,13 @@ __all__ = [
     "Content",
     "HumanMessage",
     "LazyMetadata",
+    "LazyValue",
     "SystemMessage",
     "ToolMessage",
     "content_text",
     "merge_chunks",
     "metadata_value",
+    "peek_usage",
     "reply_as_chunk",
     "set_metadata",
 ]
@@ -344,7 +346,7 @@ class AIMessageChunk(AIMessage):
             response_metadata=_metadata_copy(self),
             tool_calls=tool_calls,
             invalid_tool_calls=invalid,
-            usage_metadata=self.usage_metadata,
+            usage_metadata=_USAGE_METADATA.__get__(self),  # (a `LazyValue` passed on unbuilt)
         )
 
 
@@ -403,9 +405,10 @@ class LazyMetadata:
         self.values = values
 
     def build(self) -> dict[str, Any]:
-        """The metadata as the reply's own dict."""
+        """The metadata as the reply's own dict (its dict values copied too: a `LazyValue`
+        may be built from the same token usage, and must not see the user's edits)."""
         meta = dict(self.head)
-        meta.update(zip(self.keys, self.values, strict=True))
+        meta.update(zip(self.keys, map(_own_copy, self.values), strict=True))
         return meta
 
     def get(self, key: str) -> Any:
@@ -416,13 +419,40 @@ class LazyMetadata:
         return self.head.get(key)
 
 
+def _own_copy(value: Any) -> Any:
+    if type(value) is dict:
+        return {k: _own_copy(v) for k, v in value.items()}
+    return value
+
+
+class LazyValue:
+    """A field value made on first read, `make(source)` (an AI message's
+    `usage_metadata` from the reply's raw usage: three dicts a reply fewer while no one
+    reads it). `make` must return a fresh value each call and leave `source` as it is."""
+
+    __slots__ = ("make", "source")
+
+    def __init__(self, make: Callable[[Any], Any], source: Any) -> None:
+        self.make = make
+        self.source = source
+
+    def build(self) -> Any:
+        """The value."""
+        return self.make(self.source)
+
+
+_LAZY_TYPES = (LazyMetadata, LazyValue)
+
 #: The slot holding a message's response_metadata (a dict, or a `LazyMetadata`).
 _RESPONSE_METADATA: Any = vars(BaseMessage)["response_metadata"]
+#: The slot holding an AI message's usage_metadata (a dict, None, or a `LazyValue`).
+_USAGE_METADATA: Any = vars(AIMessage)["usage_metadata"]
 
 
 class _BuiltOnRead:
-    """`BaseMessage.response_metadata`: a `LazyMetadata` in the slot is built into its
-    dict on first read (and the dict kept). Writes go straight to the slot."""
+    """`BaseMessage.response_metadata` / `AIMessage.usage_metadata`: a `LazyMetadata` or
+    `LazyValue` in the slot is built on first read (and the value kept). Writes go
+    straight to the slot."""
 
     __slots__ = ("slot",)
 
@@ -433,7 +463,7 @@ class _BuiltOnRead:
         if obj is None:
             return self
         value = self.slot.__get__(obj, owner)
-        if type(value) is LazyMetadata:
+        if type(value) in _LAZY_TYPES:
             value = value.build()
             self.slot.__set__(obj, value)
         return value
@@ -458,6 +488,13 @@ def set_metadata(message: BaseMessage, key: str, value: Any) -> None:
         message.response_metadata[key] = value
 
 
+def peek_usage(message: AIMessage) -> UsageMetadata | None:
+    """`message.usage_metadata`, without keeping a built copy in the message when it is
+    lazy (a `LazyValue`): for code that reads the counts once and moves on."""
+    usage = _USAGE_METADATA.__get__(message)
+    return usage.build() if type(usage) is LazyValue else usage  # type: ignore[no-any-return]
+
+
 def _metadata_copy(message: BaseMessage) -> Any:
     """The metadata for another message: a copy of a built dict; a `LazyMetadata` is
     immutable, so the other message takes the same one (each builds its own dict)."""
@@ -466,6 +503,7 @@ def _metadata_copy(message: BaseMessage) -> Any:
 
 
 BaseMessage.response_metadata = _BuiltOnRead(_RESPONSE_METADATA)  # type: ignore[assignment,misc]
+AIMessage.usage_metadata = _BuiltOnRead(_USAGE_METADATA)  # type: ignore[assignment,misc]
 
 
 def _strip_block_indexes(content: Content) -> Content:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import json
 import pickle
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -148,10 +150,55 @@ def test_shared_heads_are_bounded_and_odd_values_are_not_shared(
 
 def test_to_langchain_sees_the_same_metadata() -> None:
     pytest.importorskip("langchain_core")
-    from chatplex.messages import to_langchain
+    # A fresh interpreter: loading LangChain's classes changes what this process's
+    # messages report as their class (the border), which other tests here do not expect.
+    script = (
+        "import json, sys\n"
+        "from chatplex.adapters._openai_response import parse_reply\n"
+        "from chatplex.messages import to_langchain\n"
+        "body = sys.stdin.buffer.read()\n"
+        "unread, read = parse_reply(body, None), parse_reply(body, None)\n"
+        "expected = dict(read.response_metadata)\n"
+        "converted = to_langchain(unread)\n"
+        "assert type(converted).__module__.startswith('langchain_core'), type(converted)\n"
+        "assert converted.response_metadata == expected\n"
+        "assert list(converted.response_metadata) == list(expected)\n"
+        "assert converted.usage_metadata == read.usage_metadata\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=body(6), capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert done.stdout.strip() == b"ok"
 
-    unread, read = parse_reply(body(6), None), parse_reply(body(6), None)
-    expected = dict(read.response_metadata)
-    converted = to_langchain(unread)
-    assert converted.response_metadata == expected
-    assert list(converted.response_metadata) == list(expected)
+
+def test_usage_metadata_is_built_on_read_and_never_sees_edits_to_token_usage() -> None:
+    from chatplex.messages import LazyValue, peek_usage
+    from chatplex.messages._messages import _USAGE_METADATA
+
+    data = json.loads(body(7))
+    data["usage"]["prompt_tokens_details"] = {"cached_tokens": 2}
+    data["usage"]["completion_tokens_details"] = {"reasoning_tokens": 1}
+    reply = parse_reply(json.dumps(data).encode(), None)
+    assert type(_USAGE_METADATA.__get__(reply)) is LazyValue
+    expected = {
+        "input_tokens": 5,
+        "output_tokens": 7,
+        "total_tokens": 12,
+        "input_token_details": {"cache_read": 2},
+        "output_token_details": {"reasoning": 1},
+    }
+    assert peek_usage(reply) == expected
+    assert type(_USAGE_METADATA.__get__(reply)) is LazyValue  # peeking keeps nothing
+    reply.response_metadata["token_usage"]["prompt_tokens"] = 99
+    reply.response_metadata["token_usage"]["prompt_tokens_details"]["cached_tokens"] = 99
+    assert reply.usage_metadata == expected
+    assert _USAGE_METADATA.__get__(reply) is reply.usage_metadata  # built once, then kept
+    reply.usage_metadata["input_tokens"] = 0  # type: ignore[index]
+    assert peek_usage(reply) is reply.usage_metadata
+    other = parse_reply(json.dumps(data).encode(), None)
+    assert other.usage_metadata == expected  # each reply builds its own
+    assert pickle.loads(pickle.dumps(other)) == other
+    no_usage = parse_reply(json.dumps({**data, "usage": None}).encode(), None)
+    assert no_usage.usage_metadata is None and peek_usage(no_usage) is None

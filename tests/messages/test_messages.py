@@ -308,3 +308,23 @@ def test_lazy_metadata_is_built_into_a_fresh_dict_on_first_read() -> None:
     assert merged.content == "xy" and merged.response_metadata["id"] == "i1"
     with pytest.raises(ValueError):
         LazyMetadata(head, ("id",), ()).build()  # keys and values out of step: a bug
+
+
+def test_lazy_value_usage_is_made_on_read_and_passed_on_unbuilt() -> None:
+    from chatplex.messages import LazyValue, peek_usage
+    from chatplex.messages._messages import _USAGE_METADATA
+
+    made: list[int] = []
+
+    def make(total: int) -> UsageMetadata:
+        made.append(total)
+        return {"input_tokens": 1, "output_tokens": total - 1, "total_tokens": total}
+
+    lazy = LazyValue(make, 3)
+    chunk = AIMessageChunk(content="a", usage_metadata=lazy)  # type: ignore[arg-type]
+    message = chunk.to_message()
+    assert _USAGE_METADATA.__get__(message) is lazy and made == []
+    assert peek_usage(message) == {"input_tokens": 1, "output_tokens": 2, "total_tokens": 3}
+    assert message.usage_metadata == peek_usage(chunk) and made == [3, 3, 3]
+    assert message.usage_metadata is not chunk.usage_metadata  # each its own
+    assert peek_usage(AIMessage(content="x")) is None
