@@ -33,6 +33,7 @@ __all__ = [
     "SystemMessage",
     "ToolMessage",
     "content_text",
+    "has_metadata",
     "merge_chunks",
     "metadata_value",
     "peek_usage",
@@ -475,6 +476,14 @@ class _BuiltOnRead:
 def metadata_value(message: BaseMessage, key: str) -> Any:
     """`message.response_metadata.get(key)`, leaving lazy metadata unbuilt."""
     return _RESPONSE_METADATA.__get__(message).get(key)
+
+
+def has_metadata(message: BaseMessage, key: str) -> bool:
+    """`key in message.response_metadata`, leaving lazy metadata unbuilt."""
+    meta = _RESPONSE_METADATA.__get__(message)
+    if type(meta) is LazyMetadata:
+        return key in meta.keys or key in meta.head
+    return key in meta
 
 
 def set_metadata(message: BaseMessage, key: str, value: Any) -> None:

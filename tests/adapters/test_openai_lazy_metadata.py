@@ -17,7 +17,7 @@ import pytest
 
 from chatplex.adapters import _openai_response
 from chatplex.adapters._openai_response import parse_candidates, parse_reply
-from chatplex.messages import AIMessage, LazyMetadata, metadata_value, set_metadata
+from chatplex.messages import AIMessage, LazyMetadata, has_metadata, metadata_value, set_metadata
 from chatplex.messages._messages import _RESPONSE_METADATA
 
 
@@ -107,10 +107,13 @@ def test_metadata_value_and_set_metadata_leave_it_unbuilt() -> None:
     assert metadata_value(reply, "finish_reason") == "stop"
     assert metadata_value(reply, "model_name") == "gpt-4o-mini"
     assert metadata_value(reply, "request_id") is None
+    assert has_metadata(reply, "id") and has_metadata(reply, "provider")
+    assert not has_metadata(reply, "request_id")
     set_metadata(reply, "attempts", 2)
     set_metadata(reply, "id", "other")  # a key it has: built, then set
     assert type(raw_slot(reply)) is dict
     assert reply.response_metadata["id"] == "other"
+    assert has_metadata(reply, "attempts") and not has_metadata(reply, "nope")
     fresh = parse_reply(body(5), None)
     set_metadata(fresh, "attempts", 2)
     assert type(raw_slot(fresh)) is LazyMetadata
