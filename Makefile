@@ -44,7 +44,11 @@ test: check
 
 # Not part of `test`: ~8 minutes. The peers get their own venv (LiteLLM another: it needs
 # openai < 3); the chart is drawn beside the JSON. BENCH_ARGS=--quick for a smoke run.
+# chatplex runs from bench/.chatplex-venv: `pip install .` (no dev extras), as a user
+# has it; .venv's dev tools would add ~7 MB. run.py puts this checkout first on its path.
 bench: $(VENV)/.installed
+	test -x bench/.chatplex-venv/bin/python || $(PYTHON) -m venv bench/.chatplex-venv
+	bench/.chatplex-venv/bin/python -m pip install --quiet .
 	test -x bench/.peers-venv/bin/python || $(PYTHON) -m venv bench/.peers-venv
 	bench/.peers-venv/bin/python -m pip install --quiet -r bench/requirements-peers.txt
 	test -x bench/.litellm-venv/bin/python || $(PYTHON) -m venv bench/.litellm-venv

@@ -7,7 +7,8 @@ server, which is another process) and `ru_maxrss` is this client's own peak.
     python bench/clients.py CLIENT SCENARIO --url http://127.0.0.1:PORT [--n N] [--concurrency C]
 
 Only the standard library is imported at the top: each client imports its own library,
-so the chatplex clients run in the project's .venv and the peers in bench/.peers-venv.
+so the chatplex clients run in bench/.chatplex-venv (or the project's .venv) and the
+peers in bench/.peers-venv.
 Each timed run is preceded by an untimed warm-up (connections opened, code paths loaded).
 """
 

@@ -7,7 +7,9 @@
 One mock server process (`python -m chatplex.testing.mock_server`, 20 ms before each
 response head, 200 content deltas per stream) serves every client. Each measurement runs
 in a fresh client process (`bench/clients.py`), so getrusage() counts that client's CPU
-and nothing of the server's. chatplex runs from this interpreter (the project's .venv);
+and nothing of the server's. chatplex runs from bench/.chatplex-venv (`pip install .`,
+no dev extras: as a user installs it; `make bench` makes it), or from this interpreter
+when that venv is absent (CI's smoke run) or `--chatplex-python` names another;
 the peers run from bench/.peers-venv (`bench/requirements-peers.txt`), so they never
 become chatplex dependencies. CPU figures are the median of `--repeat` processes, taken
 in rounds (every client once per round) so that drift on the machine hits all alike.
@@ -38,6 +40,11 @@ CLIENTS_PY = HERE / "clients.py"
 PEERS_PYTHON = HERE / ".peers-venv" / "bin" / "python"
 #: LiteLLM needs openai < 3, the other peers openai 3.x: it has a venv of its own.
 LITELLM_PYTHON = HERE / ".litellm-venv" / "bin" / "python"
+# chatplex as a user installs it (`pip install .`, no dev extras), made by `make bench`:
+# the project's .venv also holds dev tools, and `import httpx` loads rich/click/pygments
+# wherever they are installed (~7 MB of RSS the peers' venv does not pay). Without it
+# (CI's --quick smoke run) the chatplex clients run in the interpreter running this file.
+CHATPLEX_PYTHON = HERE / ".chatplex-venv" / "bin" / "python"
 CHART_PY = HERE / "chart.py"
 
 CHATPLEX = ("chatplex-openai", "chatplex-anthropic")
@@ -138,6 +145,9 @@ def mock_server(python: str, plan: Plan) -> Iterator[str]:
 
 def run_client(python: str, *args: str, timeout: float = 600) -> dict[str, Any]:
     env = {**os.environ, "PYTHONHASHSEED": "0", "LANGSMITH_TRACING": "false"}
+    if python == str(CHATPLEX_PYTHON):
+        # This checkout's code (its installed copy may be older); the venv's dependencies.
+        env["PYTHONPATH"] = str(ROOT)
     done = subprocess.run(
         [python, str(CLIENTS_PY), *args],
         cwd=ROOT,
@@ -693,6 +703,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small counts: a smoke test")
     parser.add_argument("--no-peers", action="store_true", help="measure chatplex only")
     parser.add_argument("--clients", default=",".join(CLIENTS), help="comma-separated subset")
+    parser.add_argument(
+        "--chatplex-python",
+        default=None,
+        help=f"interpreter of the chatplex clients (default: {CHATPLEX_PYTHON} when present, "
+        "else this one)",
+    )
     parser.add_argument("--peers-python", default=str(PEERS_PYTHON))
     parser.add_argument("--litellm-python", default=str(LITELLM_PYTHON))
     parser.add_argument("--no-sweep", action="store_true", help="skip the chart's sweep")
@@ -713,7 +729,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(
             f"no peers interpreter at {args.peers_python}: run `make bench` or pass --no-peers"
         )
-    pythons = {c: sys.executable if c in CHATPLEX else args.peers_python for c in clients}
+    chatplex_python = args.chatplex_python or (
+        str(CHATPLEX_PYTHON) if CHATPLEX_PYTHON.exists() else sys.executable
+    )
+    pythons = {c: chatplex_python if c in CHATPLEX else args.peers_python for c in clients}
     sweepers = [] if args.no_sweep else [c for c in SWEEP_CLIENTS if c in pythons]
     if not args.no_sweep and not args.no_peers:
         if Path(args.litellm_python).exists():
@@ -732,7 +751,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if any(c in CHATPLEX for c in clients):
         print("import chatplex against import asyncio", file=sys.stderr, flush=True)
         summary["import_ratio/chatplex"] = measure_import_ratio(
-            sys.executable, plan.import_ratio_runs
+            chatplex_python, plan.import_ratio_runs
         )
     found = targets(summary)
     table = markdown(plan, clients, summary, found)
@@ -743,7 +762,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "seconds": round(time.perf_counter() - started, 1),
         "machine": machine(),
-        "versions": {"chatplex venv": versions(sys.executable, VERSIONS_OF["chatplex"])},
+        "chatplex_python": chatplex_python,
+        "versions": {"chatplex venv": versions(chatplex_python, VERSIONS_OF["chatplex"])},
         "plan": asdict(plan),
         "summary": summary,
         "targets": [{**asdict(t), "met": t.met} for t in found],

@@ -27,7 +27,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import RETRYABLE_STATUSES, APIError
-from ..messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata
+from ..messages import (
+    AIMessage,
+    AIMessageChunk,
+    LazyMetadata,
+    LazyValue,
+    ToolCallChunk,
+    UsageMetadata,
+)
 from .base import header_value
 
 __all__ = [
@@ -102,18 +109,25 @@ def parse_candidates(
         (c for c in choices or () if isinstance(c, dict)), key=lambda c: c.get("index") or 0
     )
     head = head_metadata(data, headers)
+    own_head = {key: head[key] for key in _OWN_HEAD_KEYS if key in head}
+    template = shared_template(head)
     raw_usage = data.get("usage")
     messages = []
     for position, choice in enumerate(ordered or [{}]):
-        meta = {**head, **choice_metadata(choice)}
+        own = {**own_head, **choice_metadata(choice)}
+        usage: LazyValue | None = None
         if position == 0 and isinstance(raw_usage, dict):
-            meta["token_usage"] = shared_keys(raw_usage)
+            own["token_usage"] = token_usage = shared_keys(raw_usage)
+            # Built on first read (`usage_metadata` makes fresh dicts; the metadata's
+            # copy of token_usage is the user's own, so edits there never reach it).
+            usage = LazyValue(usage_metadata, token_usage)
         messages.append(
             _message(
                 choice.get("message") or {},
                 data.get("id"),
-                meta,
-                usage_metadata(raw_usage) if position == 0 else None,
+                template,
+                own,
+                usage,
                 thinking_parts,
             )
         )
@@ -123,8 +137,9 @@ def parse_candidates(
 def _message(
     message: dict[str, Any],
     msg_id: Any,
-    meta: dict[str, Any],
-    usage: UsageMetadata | None,
+    template: dict[str, Any],
+    own: dict[str, Any],
+    usage: LazyValue | None,
     thinking_parts: bool,
 ) -> AIMessage:
     content = message.get("content")
@@ -133,7 +148,7 @@ def _message(
     additional: dict[str, Any] = {}
     refusal = message.get("refusal")
     if refusal:
-        additional["refusal"] = meta["refusal"] = refusal
+        additional["refusal"] = own["refusal"] = refusal
     reasoning = message.get("reasoning") or message.get("reasoning_content")
     if reasoning and isinstance(reasoning, str):
         blocks: list[Any] = [{"type": "reasoning", "reasoning": reasoning}]
@@ -157,9 +172,9 @@ def _message(
         content=content if content is not None else "",
         id=msg_id,
         additional_kwargs=additional,
-        response_metadata=meta,
+        response_metadata=LazyMetadata(template, shared_tuple(tuple(own)), tuple(own.values())),  # type: ignore[arg-type]
         tool_call_chunks=tool_chunks,
-        usage_metadata=usage,
+        usage_metadata=usage,  # type: ignore[arg-type]
     ).to_message()
 
 
@@ -286,6 +301,43 @@ def head_metadata(
     if request_id:
         meta["request_id"] = request_id
     return meta
+
+
+# A reply's metadata, lazily (see `LazyMetadata`): what is the same for every reply of a
+# model (provider, model name, fingerprint, tier) is one dict shared by those replies,
+# the reply's own entries (id, request id, finish reason, logprobs, token usage, refusal)
+# a tuple; the dict a user reads is built from both on first access (~0.3 KB less a
+# reply while no one reads it, as in a large batch).
+#: The head entries that differ from reply to reply.
+_OWN_HEAD_KEYS = ("id", "request_id")
+#: Shared heads and key tuples, by value; bounded (cleared when full: a process that
+#: sees ever-new fingerprints keeps at most this many).
+_SHARED: dict[Any, Any] = {}
+_SHARED_MAX = 512
+
+
+def shared_template(head: dict[str, Any]) -> dict[str, Any]:
+    """`head` with the per-reply entries (`_OWN_HEAD_KEYS`) None: one dict for every
+    reply with the same constants (callers never mutate it)."""
+    template = {k: None if k in _OWN_HEAD_KEYS else v for k, v in head.items()}
+    return _share(("head", *template.items()), template)  # type: ignore[no-any-return]
+
+
+def shared_tuple(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """One copy of each tuple of metadata keys."""
+    return _share(keys, keys)  # type: ignore[no-any-return]
+
+
+def _share(key: Any, value: Any) -> Any:
+    try:
+        return _SHARED[key]
+    except KeyError:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        _SHARED[key] = value
+        return value
+    except TypeError:  # an unhashable value (a server sending a list as a fingerprint)
+        return value
 
 
 # A reply keeps these strings for as long as the user keeps the reply; each JSON body

@@ -66,7 +66,7 @@ from ..errors import (
     StreamError,
     StreamIdleTimeoutError,
 )
-from ..messages import AIMessageChunk, merge_chunks
+from ..messages import AIMessageChunk, merge_chunks, set_metadata
 from ..sdk_errors import sdk_compatible
 from ._errors import (
     destination,
@@ -365,7 +365,7 @@ class Call:
                 permit.release(
                     used_tokens=used_tokens(message), status=self.status, headers=response.headers
                 )
-            message.response_metadata["attempts"] = self.attempt
+            set_metadata(message, "attempts", self.attempt)  # leaves lazy metadata unbuilt
             self.message = message
             self.phase = DONE
             return _NOTHING

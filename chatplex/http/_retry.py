@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from ..errors import APIError
+from ..messages import peek_usage
 
 if TYPE_CHECKING:
     from ..messages import AIMessage, AIMessageChunk
@@ -30,7 +31,7 @@ def release_failed(permit: Permit, err: APIError, headers: Mapping[str, str] | N
 
 def used_tokens(message: AIMessage) -> int | None:
     """Total tokens a reply reports; None when the provider reported none."""
-    usage = message.usage_metadata
+    usage = peek_usage(message)  # counts once, leaves lazy usage unbuilt in the reply
     return usage.get("total_tokens") if usage else None
 
 

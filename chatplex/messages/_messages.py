@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -28,11 +28,17 @@ __all__ = [
     "BaseMessage",
     "Content",
     "HumanMessage",
+    "LazyMetadata",
+    "LazyValue",
     "SystemMessage",
     "ToolMessage",
     "content_text",
+    "has_metadata",
     "merge_chunks",
+    "metadata_value",
+    "peek_usage",
     "reply_as_chunk",
+    "set_metadata",
 ]
 
 
@@ -310,9 +316,7 @@ class AIMessageChunk(AIMessage):
     @property
     def is_complete(self) -> bool:
         """Whether this chunk holds the end of its reply (so arguments are final)."""
-        return (
-            self.chunk_position == "last" or self.response_metadata.get("finish_reason") is not None
-        )
+        return self.chunk_position == "last" or metadata_value(self, "finish_reason") is not None
 
     def __add__(self, other: object) -> AIMessageChunk:
         if isinstance(other, AIMessageChunk):
@@ -340,10 +344,10 @@ class AIMessageChunk(AIMessage):
             id=self.id,
             name=self.name,
             additional_kwargs=dict(self.additional_kwargs),
-            response_metadata=dict(self.response_metadata),
+            response_metadata=_metadata_copy(self),
             tool_calls=tool_calls,
             invalid_tool_calls=invalid,
-            usage_metadata=self.usage_metadata,
+            usage_metadata=_USAGE_METADATA.__get__(self),  # (a `LazyValue` passed on unbuilt)
         )
 
 
@@ -380,6 +384,135 @@ class _FromFragments:
 # Set after the class is made: in the class body the dataclass would take them for defaults.
 AIMessageChunk.tool_calls = _FromFragments(_TOOL_CALLS)  # type: ignore[assignment,misc]
 AIMessageChunk.invalid_tool_calls = _FromFragments(_INVALID_TOOL_CALLS)  # type: ignore[assignment,misc]
+
+
+class LazyMetadata:
+    """A reply's `response_metadata` not built yet: the dict is made on first read.
+
+    Most replies of a batch are never asked for their metadata, and most of it is the
+    same for every reply of a model (provider, model name, fingerprint, tier): `head` is
+    one dict shared by those replies (never handed out, never mutated), `keys`/`values`
+    the reply's own entries. Reading `message.response_metadata` builds a fresh `dict`
+    (head's entries in order, the reply's own values in their places or after), stores it
+    in the message and returns it, so what a user sees and mutates is the reply's own
+    dict, as before; equality, repr, pickling, copies and dumps all read it that way.
+    """
+
+    __slots__ = ("head", "keys", "values")
+
+    def __init__(self, head: dict[str, Any], keys: tuple[str, ...], values: tuple[Any, ...]):
+        self.head = head
+        self.keys = keys
+        self.values = values
+
+    def build(self) -> dict[str, Any]:
+        """The metadata as the reply's own dict (its dict values copied too: a `LazyValue`
+        may be built from the same token usage, and must not see the user's edits)."""
+        meta = dict(self.head)
+        meta.update(zip(self.keys, map(_own_copy, self.values), strict=True))
+        return meta
+
+    def get(self, key: str) -> Any:
+        """One entry, without building the dict."""
+        for own, value in zip(self.keys, self.values, strict=True):
+            if own == key:
+                return value
+        return self.head.get(key)
+
+
+def _own_copy(value: Any) -> Any:
+    if type(value) is dict:
+        return {k: _own_copy(v) for k, v in value.items()}
+    return value
+
+
+class LazyValue:
+    """A field value made on first read, `make(source)` (an AI message's
+    `usage_metadata` from the reply's raw usage: three dicts a reply fewer while no one
+    reads it). `make` must return a fresh value each call and leave `source` as it is."""
+
+    __slots__ = ("make", "source")
+
+    def __init__(self, make: Callable[[Any], Any], source: Any) -> None:
+        self.make = make
+        self.source = source
+
+    def build(self) -> Any:
+        """The value."""
+        return self.make(self.source)
+
+
+_LAZY_TYPES = (LazyMetadata, LazyValue)
+
+#: The slot holding a message's response_metadata (a dict, or a `LazyMetadata`).
+_RESPONSE_METADATA: Any = vars(BaseMessage)["response_metadata"]
+#: The slot holding an AI message's usage_metadata (a dict, None, or a `LazyValue`).
+_USAGE_METADATA: Any = vars(AIMessage)["usage_metadata"]
+
+
+class _BuiltOnRead:
+    """`BaseMessage.response_metadata` / `AIMessage.usage_metadata`: a `LazyMetadata` or
+    `LazyValue` in the slot is built on first read (and the value kept). Writes go
+    straight to the slot."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: BaseMessage | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self.slot.__get__(obj, owner)
+        if type(value) in _LAZY_TYPES:
+            value = value.build()
+            self.slot.__set__(obj, value)
+        return value
+
+    def __set__(self, obj: BaseMessage, value: Any) -> None:
+        self.slot.__set__(obj, value)
+
+
+def metadata_value(message: BaseMessage, key: str) -> Any:
+    """`message.response_metadata.get(key)`, leaving lazy metadata unbuilt."""
+    return _RESPONSE_METADATA.__get__(message).get(key)
+
+
+def has_metadata(message: BaseMessage, key: str) -> bool:
+    """`key in message.response_metadata`, leaving lazy metadata unbuilt."""
+    meta = _RESPONSE_METADATA.__get__(message)
+    if type(meta) is LazyMetadata:
+        return key in meta.keys or key in meta.head
+    return key in meta
+
+
+def set_metadata(message: BaseMessage, key: str, value: Any) -> None:
+    """`message.response_metadata[key] = value`, leaving lazy metadata unbuilt when `key`
+    is new to it (the value joins the reply's own entries, after the others)."""
+    meta = _RESPONSE_METADATA.__get__(message)
+    if type(meta) is LazyMetadata and key not in meta.keys and key not in meta.head:
+        grown = LazyMetadata(meta.head, (*meta.keys, key), (*meta.values, value))
+        _RESPONSE_METADATA.__set__(message, grown)
+    else:
+        message.response_metadata[key] = value
+
+
+def peek_usage(message: AIMessage) -> UsageMetadata | None:
+    """`message.usage_metadata`, without keeping a built copy in the message when it is
+    lazy (a `LazyValue`): for code that reads the counts once and moves on."""
+    usage = _USAGE_METADATA.__get__(message)
+    return usage.build() if type(usage) is LazyValue else usage  # type: ignore[no-any-return]
+
+
+def _metadata_copy(message: BaseMessage) -> Any:
+    """The metadata for another message: a copy of a built dict; a `LazyMetadata` is
+    immutable, so the other message takes the same one (each builds its own dict)."""
+    meta = _RESPONSE_METADATA.__get__(message)
+    return meta if type(meta) is LazyMetadata else dict(meta)
+
+
+BaseMessage.response_metadata = _BuiltOnRead(_RESPONSE_METADATA)  # type: ignore[assignment,misc]
+AIMessage.usage_metadata = _BuiltOnRead(_USAGE_METADATA)  # type: ignore[assignment,misc]
 
 
 def _strip_block_indexes(content: Content) -> Content:
