@@ -1,14 +1,15 @@
 """Cancellation: a cancelled `ainvoke` / `astream` / `abatch` task, an `aclose()`d stream,
 a `break` out of `for chunk in model.stream(...)`, and a task cancelled while waiting to
 retry all close the HTTP response at once and give the connection back to the pool --
-with no "Task was destroyed but it is pending" and no ResourceWarning (pytest runs with
-warnings as errors)."""
+with no "Task was destroyed but it is pending" and no ResourceWarning (checked by the
+`no_orphan_tasks` fixture)."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import logging
+import warnings
 from collections.abc import Awaitable, Iterator
 from typing import Any
 
@@ -20,6 +21,11 @@ from chatplex.http import connections_in_use, get_async_client, get_sync_client
 from chatplex.http._ratelimit import get_budget
 from chatplex.testing import MockServer
 
+# A leak during a test fails it at once (the project's default only shows them, since
+# the garbage collector reports them in whichever test runs next; `no_orphan_tasks`
+# collects earlier garbage before each test here).
+pytestmark = pytest.mark.filterwarnings("error::ResourceWarning")
+
 SLOW = {"x-mock-latency": f"{NEVER:g}"}  # still waiting when we cancel, however slow we are
 TRICKLE = {"x-mock-chunk-delay": "0.1"}  # with WORDS, still going when we stop (30 s)
 WORDS = " ".join(f"w{i}" for i in range(300))
@@ -27,11 +33,22 @@ WORDS = " ".join(f"w{i}" for i in range(300))
 
 @pytest.fixture(autouse=True)
 def no_orphan_tasks(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """Nothing left for the garbage collector or the loop to complain about."""
-    with caplog.at_level(logging.ERROR, logger="asyncio"):
+    """Nothing left for the garbage collector or the loop to complain about: no asyncio
+    error and no ResourceWarning from this test (earlier tests' garbage is collected
+    first, so it cannot be blamed on this one)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+    with (
+        caplog.at_level(logging.ERROR, logger="asyncio"),
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        warnings.simplefilter("always", ResourceWarning)
         yield
         gc.collect()
     assert not [r for r in caplog.records if r.name == "asyncio"], caplog.text
+    leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert not leaks, leaks
 
 
 async def cancel_when_busy(coro: Awaitable[Any], client: httpx.AsyncClient) -> None:
