@@ -49,7 +49,7 @@ from ._mock_wire import MockWire
 from ._mock_wire_openai import WIRE as CHAT_COMPLETIONS
 from ._script_reply import scripted_reply
 
-__all__ = ["MockCore"]
+__all__ = ["MockCore", "stop_accepting"]
 
 logger = logging.getLogger("chatplex.testing.mock_server")
 
@@ -132,6 +132,21 @@ def _reset(writer: asyncio.StreamWriter) -> None:
     writer.transport.abort()
 
 
+async def stop_accepting(server: asyncio.Server) -> None:
+    """Stop `server` accepting connections, without closing it yet.
+
+    Close an asyncio server only after this and after its handlers are done: a
+    connection accepted while `Server.close()` runs gets no transport, and its socket is
+    never closed (CPython gh-109564); the garbage collector reports it later, in whatever
+    runs then. The few loop turns carry a just-accepted socket to its registered handler.
+    """
+    loop = asyncio.get_running_loop()
+    for listening in server.sockets:
+        loop.remove_reader(listening.fileno())
+    for _ in range(3):
+        await asyncio.sleep(0)
+
+
 class MockCore:
     """Serves every wire in `_mock_routes.WIRES` on one event loop."""
 
@@ -157,15 +172,7 @@ class MockCore:
     async def close(self) -> None:
         """Stop listening and drop every connection, including stalled ones."""
         if self._server is not None:
-            # Stop accepting first and close the server last: a connection accepted while
-            # `Server.close()` runs gets no transport and its socket is never closed
-            # (CPython gh-109564); the garbage collector then reports it in whatever runs
-            # next. A few loop turns carry an accepted socket to its registered handler.
-            loop = asyncio.get_running_loop()
-            for listening in self._server.sockets:
-                loop.remove_reader(listening.fileno())
-            for _ in range(3):
-                await asyncio.sleep(0)
+            await stop_accepting(self._server)  # and close it last (see there)
         while True:
             await asyncio.sleep(0)  # let just-accepted connections register their task
             pending = [task for task in self._tasks if not task.done()]

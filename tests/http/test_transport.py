@@ -33,6 +33,7 @@ from chatplex.http._transport import (
     env_proxy_mounts,
     mock_is_active,
 )
+from chatplex.testing._mock_core import stop_accepting
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -57,14 +58,7 @@ async def raw_server(handler: Handler) -> AsyncIterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        # Stop accepting before closing: a connection accepted while `Server.close()` runs
-        # gets no transport and its socket is left to the garbage collector (CPython
-        # gh-109564), reported as a leak in whichever test runs next.
-        loop = asyncio.get_running_loop()
-        for listening in server.sockets:
-            loop.remove_reader(listening.fileno())
-        for _ in range(3):  # an accepted socket reaches its handler in a few loop turns
-            await asyncio.sleep(0)
+        await stop_accepting(server)  # before close(): CPython gh-109564
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

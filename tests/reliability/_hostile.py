@@ -14,6 +14,8 @@ import threading
 from collections import Counter
 from collections.abc import Awaitable, Callable
 
+from chatplex.testing._mock_core import stop_accepting
+
 #: How often a trickling server sends its next byte (or ping): well under any timeout
 #: the tests use, so a per-read timeout alone would never fire.
 TICK = 0.05
@@ -71,18 +73,13 @@ class HostileServer:
 
     async def _stop(self) -> None:
         assert self._server is not None
-        # Stop accepting first, but close the server only once every connection accepted
-        # so far has its transport: Python's Server.close() racing an accept still under
-        # way fails that transport's creation and leaks its socket (CPython gh-109564), and
-        # a later garbage collection, in some other test, warns "unclosed transport".
-        loop = asyncio.get_running_loop()
-        for listening in self._server.sockets:
-            loop.remove_reader(listening.fileno())
+        # Close the server only once every connection accepted so far has its transport
+        # and its handler is done (`stop_accepting` says why: CPython gh-109564).
+        await stop_accepting(self._server)
         # Every other task of this loop (accepts under way, handlers) is let run until it
         # is done; started handlers (trickling to a client that left) are cancelled. A
         # handler not yet started is not cancelled: it would never reach writer.close().
         me = asyncio.current_task()
-        await asyncio.sleep(0)
         while others := [task for task in asyncio.all_tasks() if task is not me]:
             for task in others:
                 if task in self._tasks:
