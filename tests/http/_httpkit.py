@@ -8,14 +8,10 @@ an `event: done`, and an error body is `{"error": ...}`.
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
-import socket
 import threading
 import time
-import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -158,33 +154,6 @@ async def collect(
             return list(chunks)
     async with astream(adapter, request, client=clients[1] if clients else None, **kw) as achunks:
         return [chunk async for chunk in achunks]
-
-
-@contextmanager
-def no_resource_warnings() -> Iterator[None]:
-    """Fail if the block leaked a socket/transport (GC forced at its end).
-
-    Only the block's own leaks count. An earlier test on this worker may have left an
-    unclosed transport in a reference cycle; collected inside the block, it would be
-    reported here (CI saw exactly that). So garbage is collected first, quietly, and every
-    socket and transport alive before the block is held until the block is judged, so none
-    of them can be reclaimed (and reported) inside it.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
-    earlier = [o for o in gc.get_objects() if isinstance(o, (asyncio.BaseTransport, socket.socket))]
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield
-            gc.collect()
-        leaks = [w for w in caught if issubclass(w.category, ResourceWarning)]
-        assert not leaks, [str(w.message) for w in leaks]
-    finally:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            del earlier
 
 
 # --- a local HTTP/1.1 server ------------------------------------------------------------

@@ -7,7 +7,7 @@ import threading
 
 import httpx
 import pytest
-from _httpkit import FakeAdapter, no_resource_warnings
+from _httpkit import FakeAdapter
 
 import chatplex.http
 from chatplex.http import (
@@ -22,6 +22,7 @@ from chatplex.http import (
     get_sync_client,
     pool_settings,
 )
+from tests._leaks import no_resource_warnings
 
 
 def live_loops() -> int:

@@ -7,9 +7,7 @@ with no "Task was destroyed but it is pending" and no ResourceWarning (checked b
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
-import warnings
 from collections.abc import Awaitable, Iterator
 from typing import Any
 
@@ -20,6 +18,7 @@ from _faultkit import NEVER, FaultPlan, make_model, providers, until
 from chatplex.http import connections_in_use, get_async_client, get_sync_client
 from chatplex.http._ratelimit import get_budget
 from chatplex.testing import MockServer
+from tests._leaks import no_resource_warnings
 
 # A leak during a test fails it at once (the project's default only shows them, since
 # the garbage collector reports them in whichever test runs next; `no_orphan_tasks`
@@ -34,21 +33,11 @@ WORDS = " ".join(f"w{i}" for i in range(300))
 @pytest.fixture(autouse=True)
 def no_orphan_tasks(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """Nothing left for the garbage collector or the loop to complain about: no asyncio
-    error and no ResourceWarning from this test (earlier tests' garbage is collected
-    first, so it cannot be blamed on this one)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
-    with (
-        caplog.at_level(logging.ERROR, logger="asyncio"),
-        warnings.catch_warnings(record=True) as caught,
-    ):
-        warnings.simplefilter("always", ResourceWarning)
+    error and no ResourceWarning from this test (`no_resource_warnings` judges only the
+    test's own leaks)."""
+    with caplog.at_level(logging.ERROR, logger="asyncio"), no_resource_warnings():
         yield
-        gc.collect()
     assert not [r for r in caplog.records if r.name == "asyncio"], caplog.text
-    leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
-    assert not leaks, leaks
 
 
 async def cancel_when_busy(coro: Awaitable[Any], client: httpx.AsyncClient) -> None:
