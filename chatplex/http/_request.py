@@ -120,7 +120,8 @@ def build_request(
     per_request = request_timeout(client, timeout, idle_timeout=idle_timeout, deadline=deadline)
     # Extra credential header names, for whatever shows this request later (errors).
     extensions = {SECRET_HEADERS_KEY: secret_names} if secret_names else None
-    built = _built_again(client, request.method, url, content, headers, per_request, extensions)
+    key = _template_key(client, request.url, url, headers)
+    built = _built_again(client, key, request.method, url, content, per_request, extensions)
     if built is None:
         built = client.build_request(
             request.method,
@@ -130,7 +131,7 @@ def build_request(
             timeout=per_request,
             extensions=extensions,
         )
-        _remember_headers(client, built, url, headers)
+        _remember_headers(client, key, built, headers)
     if request.secret_url is not None:  # a credential in the query: a URL that masks it
         built.url = secret_url(request.secret_url)
     return built
@@ -154,8 +155,14 @@ _TEMPLATES_PER_CLIENT = 32
 
 
 def _template_key(
-    client: httpx.Client | httpx.AsyncClient, url: Any, headers: dict[str, str]
+    client: httpx.Client | httpx.AsyncClient,
+    given: Any,
+    url: Any,
+    headers: dict[str, str],
 ) -> tuple[Any, ...] | None:
+    """The template's key, or None when the request must be built by httpx. `given` is
+    the adapter's URL: its string (hashed once, cached by str) stands for `url`, the
+    `httpx.URL` parsed from it, whose hash and == rebuild and re-parse the string."""
     import httpx
 
     if type(client) not in (httpx.AsyncClient, httpx.Client) or "build_request" in vars(client):
@@ -164,24 +171,32 @@ def _template_key(
         return None  # query params or a Cookie header would be merged per request
     if not all(type(v) is str for v in headers.values()):
         return None
-    return (url, tuple(headers.items()), tuple(client.headers.raw))
+    return (
+        given if type(given) is str else url,
+        tuple(headers.items()),
+        tuple(client.headers._list),
+    )
 
 
 def _built_again(
     client: httpx.Client | httpx.AsyncClient,
+    key: tuple[Any, ...] | None,
     method: str,
     url: Any,
     content: bytes,
-    headers: dict[str, str],
     timeout: httpx.Timeout | UseClientDefault,
     extensions: dict[str, Any] | None,
 ) -> httpx.Request | None:
-    """The request `client.build_request` would build, from a template; None: no template."""
-    templates = _templates.get(client)
-    if templates is None:
+    """The request `client.build_request` would build, from a template; None: no template.
+
+    Set field by field, not through `httpx.Request.__init__` (~5 us of copies and
+    re-parsing): the same method, URL (immutable: shared), headers (the template's plus
+    Content-Length, with its already-known header encoding), extensions and body -- read,
+    as `Request(content=...)` leaves it -- as httpx's own."""
+    if key is None:
         return None
-    key = _template_key(client, url, headers)
-    template = templates.get(key) if key is not None else None
+    templates = _templates.get(client)
+    template = templates.get(key) if templates is not None else None
     if template is None:
         return None
     import httpx
@@ -189,24 +204,30 @@ def _built_again(
     # As build_request: the timeout joins the extensions after any given ones.
     chosen = client.timeout if timeout is httpx.USE_CLIENT_DEFAULT else timeout
     assert isinstance(chosen, httpx.Timeout)  # request_timeout returns one of the two
-    extensions = {**(extensions or {}), "timeout": chosen.as_dict()}
-    built = httpx.Request(
-        method, url, headers=template, stream=httpx.ByteStream(content), extensions=extensions
+    headers = httpx.Headers.__new__(httpx.Headers)
+    length = str(len(content)).encode("ascii")
+    headers._list = [*template._list, (b"Content-Length", b"content-length", length)]
+    headers._encoding = template._encoding  # set by _remember_headers: ascii is the norm
+    built = httpx.Request.__new__(httpx.Request)
+    built.method = method.upper()
+    built.url = url
+    built.headers = headers
+    built.extensions = (
+        {**extensions, "timeout": chosen.as_dict()} if extensions else {"timeout": chosen.as_dict()}
     )
-    built.headers["Content-Length"] = str(len(content))  # where Request._prepare puts it
-    built.read()  # `content` set, as for a request built with content=
+    built.stream = httpx.ByteStream(content)
+    built._content = content  # what `Request.read()` sets
     return built
 
 
 def _remember_headers(
     client: httpx.Client | httpx.AsyncClient,
+    key: tuple[Any, ...] | None,
     built: httpx.Request,
-    url: Any,
     headers: dict[str, str],
 ) -> None:
     """Keep `built`'s headers as the template of its (client, URL, headers), if they are
     what a template rebuilds: httpx added Content-Length last (it was not ours)."""
-    key = _template_key(client, url, headers)
     if key is None:
         return
     raw = built.headers.raw
@@ -221,7 +242,11 @@ def _remember_headers(
     templates = _templates.setdefault(client, {})
     if len(templates) >= _TEMPLATES_PER_CLIENT:
         templates.clear()  # rotating keys or URLs: start over rather than grow
-    templates[key] = httpx.Headers(raw[:-1])
+    template = httpx.Headers(raw[:-1])
+    # Found once here rather than by every request's first header read (a decode pass
+    # over all headers); Content-Length's digits fit any of httpx's encodings.
+    template.encoding  # noqa: B018 - the property caches what it finds
+    templates[key] = template
 
 
 def _default_agent(client: httpx.Client | httpx.AsyncClient) -> bool:

@@ -194,3 +194,29 @@ def test_the_template_is_not_used_when_httpx_would_merge_something_per_request()
     assert jar in _templates
     jar.cookies.set("s", "1", domain="x.example")
     assert build_request(jar, request, timeout=None).headers["cookie"] == "s=1"
+
+
+@pytest.mark.parametrize("client_value", [b"plain", "é".encode(), b"\xe9"])
+def test_a_template_request_decodes_its_headers_as_httpx_would(client_value: bytes) -> None:
+    """Template requests carry the header encoding httpx would find (ascii, utf-8, or
+    latin-1 for a client header set as bytes), so what is sent decodes the same; and a
+    change to the client's headers is seen by the next request."""
+    from chatplex.adapters.base import HTTPRequest
+
+    client = httpx.Client()
+    # As httpx keeps a header set as bytes (its setter takes str only).
+    client.headers._list.append((b"X-Client", b"x-client", client_value))
+    request = HTTPRequest("POST", "http://x.example/v1/chat", {"a": "b"}, json={"n": 1})
+    build_request(client, request, timeout=None)  # the template
+    built = build_request(client, request, timeout=None)
+    reference = client.build_request(
+        "POST",
+        "http://x.example/v1/chat",
+        content=encode_json(request.json),
+        headers=built_headers({"a": "b"}),
+    )
+    _same(built, reference)
+    assert built.headers.encoding == reference.headers.encoding
+    assert built.headers.multi_items() == reference.headers.multi_items()
+    client.headers["x-client"] = "changed"
+    assert build_request(client, request, timeout=None).headers["x-client"] == "changed"
