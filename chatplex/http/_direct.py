@@ -35,7 +35,13 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._transport import AioHTTPTransport, mock_is_active, response_body, response_extensions
+from ._transport import (
+    AioHTTPTransport,
+    mock_is_active,
+    response_body,
+    response_extensions,
+    response_headers,
+)
 
 if TYPE_CHECKING:
     import aiohttp
@@ -78,7 +84,7 @@ async def send_direct(
     body = response_body(raw, transport, request)  # closing it frees the pool slot
     response: httpx.Response | None = None
     try:
-        headers = httpx.Headers(raw.raw_headers)
+        headers = response_headers(raw)
         if "content-encoding" in headers:
             # gzip, br...: httpx's decoders, as on httpx's path (rare for LLM APIs).
             response = httpx.Response(

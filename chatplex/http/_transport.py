@@ -60,6 +60,8 @@ __all__ = [
     "mock_is_active",
     "response_body",
     "response_extensions",
+    "response_headers",
+    "wire_headers",
 ]
 
 _HTTP_VERSIONS = {(1, 1): b"HTTP/1.1", (1, 0): b"HTTP/1.0"}
@@ -116,7 +118,7 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
         response = await self.open(request)
         return httpx.Response(
             status_code=response.status,
-            headers=response.raw_headers,
+            headers=response_headers(response),
             stream=_ResponseBody(response, self, request),
             extensions=response_extensions(response),
         )
@@ -139,7 +141,7 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
         await self._acquire(timeouts.get("pool"), request)
         self._in_flight += 1
         try:
-            headers = request.headers.multi_items()
+            headers = wire_headers(request.headers)
             try:
                 body = request.content
             except httpx.RequestNotRead:
@@ -315,6 +317,22 @@ def response_body(
 ) -> httpx.AsyncByteStream:
     """The body of a response `transport.open()` returned, as httpx reads bodies."""
     return _ResponseBody(response, transport, request)
+
+
+def wire_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
+    """`headers.multi_items()` (lower-case names, as this transport always sent), with the
+    encoding looked up once rather than twice per header."""
+    encoding = headers.encoding
+    return [(key.decode(encoding), value.decode(encoding)) for _, key, value in headers._list]
+
+
+def response_headers(response: aiohttp.ClientResponse) -> httpx.Headers:
+    """`httpx.Headers(response.raw_headers)` without its per-header type checks: aiohttp's
+    raw headers are already byte pairs, which httpx keeps as they are."""
+    headers = httpx.Headers.__new__(httpx.Headers)
+    headers._list = [(key, key.lower(), value) for key, value in response.raw_headers]
+    headers._encoding = None  # found on first read, as for any httpx.Headers
+    return headers
 
 
 def response_extensions(response: aiohttp.ClientResponse) -> dict[str, bytes]:
