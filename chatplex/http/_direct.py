@@ -35,13 +35,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._transport import (
-    AioHTTPTransport,
-    mock_is_active,
-    response_body,
-    response_extensions,
-    response_headers,
-)
+from ._headers import response_headers
+from ._transport import AioHTTPTransport, mock_is_active, response_body, response_extensions
 
 if TYPE_CHECKING:
     import aiohttp

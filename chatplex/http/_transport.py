@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._headers import response_headers, wire_headers
 from ._mocking import http_is_mocked
 from ._redaction import clear_url
 
@@ -60,8 +61,6 @@ __all__ = [
     "mock_is_active",
     "response_body",
     "response_extensions",
-    "response_headers",
-    "wire_headers",
 ]
 
 _HTTP_VERSIONS = {(1, 1): b"HTTP/1.1", (1, 0): b"HTTP/1.0"}
@@ -317,22 +316,6 @@ def response_body(
 ) -> httpx.AsyncByteStream:
     """The body of a response `transport.open()` returned, as httpx reads bodies."""
     return _ResponseBody(response, transport, request)
-
-
-def wire_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
-    """`headers.multi_items()` (lower-case names, as this transport always sent), with the
-    encoding looked up once rather than twice per header."""
-    encoding = headers.encoding
-    return [(key.decode(encoding), value.decode(encoding)) for _, key, value in headers._list]
-
-
-def response_headers(response: aiohttp.ClientResponse) -> httpx.Headers:
-    """`httpx.Headers(response.raw_headers)` without its per-header type checks: aiohttp's
-    raw headers are already byte pairs, which httpx keeps as they are."""
-    headers = httpx.Headers.__new__(httpx.Headers)
-    headers._list = [(key, key.lower(), value) for key, value in response.raw_headers]
-    headers._encoding = None  # found on first read, as for any httpx.Headers
-    return headers
 
 
 def response_extensions(response: aiohttp.ClientResponse) -> dict[str, bytes]:

@@ -485,29 +485,3 @@ async def test_respx_side_effects_map_per_attempt(sync: bool) -> None:
         third = await call(sync, adapter, adapter.request())
     assert first.value.retryable and second.value.retryable
     assert third.text == "third time"
-
-
-@pytest.mark.parametrize(
-    "raw",
-    [
-        [(b"Host", b"x.example"), (b"Authorization", b"Bearer k"), (b"Content-Length", b"2")],
-        [(b"X-Name", "é".encode()), (b"x-name", b"second")],  # utf-8, a repeated name
-        [(b"X-Latin", b"\xe9")],  # not utf-8: httpx falls back to latin-1
-    ],
-)
-def test_wire_and_response_headers_are_what_httpx_would_make(
-    raw: list[tuple[bytes, bytes]],
-) -> None:
-    """The header fast paths give exactly httpx's own: `multi_items()` for what is sent,
-    `httpx.Headers(raw_headers)` for what came back (names, case, order, encoding)."""
-    from types import SimpleNamespace
-
-    from chatplex.http._transport import response_headers, wire_headers
-
-    reference = httpx.Headers(raw)
-    assert wire_headers(httpx.Headers(raw)) == reference.multi_items()
-    made = response_headers(SimpleNamespace(raw_headers=tuple(raw)))  # type: ignore[arg-type]
-    assert made.raw == reference.raw
-    assert made.multi_items() == reference.multi_items()
-    assert made.encoding == reference.encoding
-    assert dict(made) == dict(reference)
