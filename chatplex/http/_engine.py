@@ -362,9 +362,9 @@ class Call:
             permit = self.permit
             if permit is not None:
                 self.permit = None
-                permit.release(
-                    used_tokens=used_tokens(message), status=self.status, headers=response.headers
-                )
+                # Reading the usage builds the reply's lazy usage: only when it is charged.
+                used = used_tokens(message) if getattr(permit, "wants_usage", True) else None
+                permit.release(used_tokens=used, status=self.status, headers=response.headers)
             set_metadata(message, "attempts", self.attempt)  # leaves lazy metadata unbuilt
             self.message = message
             self.phase = DONE

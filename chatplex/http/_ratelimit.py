@@ -200,6 +200,12 @@ class Permit:
         """
         self._budget._release(self, used_tokens, status, retry_after, headers)
 
+    @property
+    def wants_usage(self) -> bool:
+        """Whether a success's `used_tokens` counts: only while a tokens/min pace is in
+        force (`settle` charges it at that pace). The engine skips reading the usage else."""
+        return self._budget.counts_tokens
+
 
 class _Waiter:
     """One queued caller and how to wake it: an Event (sync) or a future on its loop."""

@@ -623,3 +623,23 @@ def test_a_json_error_body_to_a_framed_stream_is_read_whole(http: httpx.Client) 
     assert call.response_received(failed) is READ_WHOLE
     with pytest.raises(APIError):
         read_whole(call)
+
+
+@pytest.mark.parametrize("wants", [False, True, None], ids=["no-tokens", "tokens", "unsaid"])
+def test_a_replys_usage_is_read_only_for_a_permit_that_charges_it(
+    http: httpx.Client, monkeypatch: pytest.MonkeyPatch, wants: bool | None
+) -> None:
+    """Reading the usage builds the reply's lazy usage: skipped when the permit says a
+    success's usage is not charged (`wants_usage`); a permit that does not say gets it."""
+    import chatplex.http._engine as engine
+
+    read: list[object] = []
+    monkeypatch.setattr(engine, "used_tokens", lambda message: read.append(message) or 42)
+    call, permit = start(http, stream=False)
+    if wants is not None:
+        permit.wants_usage = wants  # type: ignore[attr-defined]
+    call.response_received(response(call, json={"text": "hi"}))
+    read_whole(call)
+    charged = wants is not False
+    assert permit.releases == [{"used_tokens": 42 if charged else None, "status": 200}]
+    assert read == ([call.message] if charged else [])

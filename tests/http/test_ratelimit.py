@@ -144,6 +144,16 @@ async def test_reported_usage_corrects_the_estimate(used: int | None, wait: floa
     assert sum(clock.slept) == pytest.approx(wait)
 
 
+def test_a_permit_wants_the_usage_only_while_tokens_are_paced() -> None:
+    """`wants_usage` is what settle's charge depends on: a tokens/min pace in force now."""
+    paced, _ = fake_budget(tokens_per_minute=600)
+    unpaced, _ = fake_budget(requests_per_minute=600)
+    assert paced.acquire(1).wants_usage and not unpaced.acquire(1).wants_usage
+    permit = unpaced.acquire(1)
+    unpaced.set_limit(RateLimit(requests_per_minute=600, tokens_per_minute=600))
+    assert permit.wants_usage  # the pace at release is what charges it
+
+
 async def test_release_counts_once() -> None:
     budget, clock = fake_budget(tokens_per_minute=600)
     permit = budget.acquire(30)
