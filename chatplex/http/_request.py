@@ -251,8 +251,12 @@ def _remember_headers(
 
 def _default_agent(client: httpx.Client | httpx.AsyncClient) -> bool:
     """Whether the client sends httpx's own User-Agent (not one its owner chose)."""
-    agent = client.headers.get("user-agent")
-    return agent is None or agent.startswith("python-httpx/")
+    # The client's own header list, read directly: httpx's get() encodes the name and
+    # decodes every value; the first User-Agent decides, as in get()'s joined value.
+    for _, name, value in client.headers._list:
+        if name == b"user-agent":
+            return value.startswith(b"python-httpx/")
+    return True
 
 
 def _url(url: str | httpx.URL) -> str | httpx.URL:

@@ -330,12 +330,26 @@ def _http_version(version: tuple[int, int] | None) -> bytes:
     return _HTTP_VERSIONS.get((version[0], version[1]), b"HTTP/1.1") if version else b"HTTP/1.1"
 
 
+#: id(httpx URL) -> (that URL, its yarl URL): the adapters' URLs are parsed once each
+#: (`_request._parsed_url`), so the same few objects come back call after call.
+_yarl_urls: dict[int, tuple[httpx.URL, Any]] = {}
+
+
 def _url(url: httpx.URL) -> Any:
     """httpx's URL is already percent-encoded: tell yarl not to re-quote it. (`clear_url`:
-    a `MaskedURL`'s str masks the query credential the server needs.)"""
+    a `MaskedURL`'s str masks the query credential the server needs.) Kept per URL object
+    (its string is rebuilt on every str()), except URLs with a query: some carry a key."""
+    known = _yarl_urls.get(id(url))
+    if known is not None and known[0] is url:  # the same object: not a reused id
+        return known[1]
     from yarl import URL
 
-    return URL(clear_url(url), encoded=True)
+    made = URL(clear_url(url), encoded=True)
+    if not url.query:
+        if len(_yarl_urls) >= 64:
+            _yarl_urls.clear()  # many distinct URL objects: start over rather than grow
+        _yarl_urls[id(url)] = (url, made)
+    return made
 
 
 def _httpx_error(exc: Exception, request: httpx.Request) -> httpx.RequestError:

@@ -485,3 +485,17 @@ async def test_respx_side_effects_map_per_attempt(sync: bool) -> None:
         third = await call(sync, adapter, adapter.request())
     assert first.value.retryable and second.value.retryable
     assert third.text == "third time"
+
+
+def test_yarl_urls_are_kept_per_url_object_but_never_with_a_query() -> None:
+    """The same httpx URL object gives the same yarl URL (parsed once); a URL with a
+    query (a key may be in it) is not kept here."""
+    from chatplex.http._transport import _url, _yarl_urls
+
+    plain = httpx.URL("https://x.example/v1/chat%20x")
+    assert _url(plain) is _url(plain)
+    assert str(_url(plain)) == "https://x.example/v1/chat%20x"  # not re-quoted
+    assert _url(httpx.URL("https://x.example/v1/chat%20x")) == _url(plain)
+    keyed = httpx.URL("https://x.example/v1/chat?key=SECRET")
+    assert str(_url(keyed)) == "https://x.example/v1/chat?key=SECRET"
+    assert all("SECRET" not in str(made) for _, made in _yarl_urls.values())
