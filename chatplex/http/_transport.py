@@ -67,6 +67,9 @@ _HTTP_VERSIONS = {(1, 1): b"HTTP/1.1", (1, 0): b"HTTP/1.0"}
 # Header lines of LLM responses can be long (e.g. rate-limit policies); httpcore accepts
 # far more than aiohttp's 8 KiB default, so match it closely.
 _MAX_HEADER_FIELD = 64 * 1024
+#: The headers aiohttp adds when a request lacks them (its defaults, and a body's type):
+#: `open` names the missing ones to skip, so exactly the headers httpx built are sent.
+_AUTO_HEADERS = frozenset({"accept", "accept-encoding", "user-agent", "content-type"})
 
 
 def mock_is_active() -> bool:
@@ -150,6 +153,9 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
                 headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
             import aiohttp
 
+            # What aiohttp would add to a request lacking it: named for this one only
+            # (a session-wide skip list costs aiohttp a merge on every request).
+            missing = _AUTO_HEADERS.difference([name for name, _ in headers])
             error: httpx.RequestError | None = None
             try:
                 response = await session.request(
@@ -162,6 +168,7 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
                         timeouts.get("connect"), None if reads_bounded else timeouts.get("read")
                     ),
                     server_hostname=request.extensions.get("sni_hostname"),
+                    skip_auto_headers=missing or None,
                 )
             except aiohttp.ClientError as exc:
                 error = _httpx_error(exc, request)
@@ -199,8 +206,6 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
             cookie_jar=aiohttp.DummyCookieJar(),  # cookies are httpx's business
             auto_decompress=False,  # httpx decodes content-encoding
             trust_env=False,  # proxies are mounted as httpx transports (env_proxy_mounts)
-            # Send exactly the headers httpx built: no aiohttp defaults added.
-            skip_auto_headers=("Accept", "Accept-Encoding", "User-Agent", "Content-Type"),
             timeout=aiohttp.ClientTimeout(total=None),
             max_line_size=_MAX_HEADER_FIELD,
             max_field_size=_MAX_HEADER_FIELD,

@@ -127,6 +127,45 @@ async def test_wire_bytes_are_exactly_what_httpx_built() -> None:
     assert body == b"{}"
 
 
+async def test_aiohttp_adds_no_header_a_request_lacks() -> None:
+    """Without httpx's defaults (Accept, Accept-Encoding, User-Agent) and with a body but
+    no Content-Type, aiohttp still adds none of its own; the next request, which has
+    them all, is sent with them as they were."""
+    seen: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.append(await read_request(reader))
+        writer.write(b"HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 2\r\n\r\nok")
+        await writer.drain()
+        writer.close()
+
+    async with raw_server(handler) as url, httpx.AsyncClient(transport=AioHTTPTransport()) as c:
+        for name in ("accept", "accept-encoding", "user-agent"):
+            del c.headers[name]
+        await c.post(url + "/bare", content=b"{}")
+        await c.post(url + "/full", content=b"{}", headers=_ALL_AUTO)
+
+    def names(raw: bytes) -> list[bytes]:
+        return sorted(
+            line.split(b":")[0].lower() for line in raw.split(b"\r\n\r\n")[0].split(b"\r\n")[1:]
+        )
+
+    assert names(seen[0]) == [b"connection", b"content-length", b"host"]
+    assert names(seen[1]) == sorted(
+        [b"connection", b"content-length", b"host"] + [k.encode() for k in _ALL_AUTO]
+    )
+    for key, value in _ALL_AUTO.items():
+        assert f"{key}: {value}".encode() in seen[1]
+
+
+_ALL_AUTO = {
+    "accept": "a/b",
+    "accept-encoding": "identity",
+    "user-agent": "me/1",
+    "content-type": "text/x",
+}
+
+
 async def test_a_streaming_request_body_is_sent_whole() -> None:
     seen: list[bytes] = []
 
