@@ -500,7 +500,9 @@ class Call:
         permit = self.permit
         if permit is not None:
             self.permit = None
-            used = stream_used_tokens(self.received)
+            # Summing the chunks' usage walks the whole stream: only when it is charged.
+            wanted = getattr(permit, "wants_usage", True)
+            used = stream_used_tokens(self.received) if wanted else None
             permit.release(used_tokens=used, status=self.status, headers=self.response.headers)
         return out
 

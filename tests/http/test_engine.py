@@ -643,3 +643,20 @@ def test_a_replys_usage_is_read_only_for_a_permit_that_charges_it(
     charged = wants is not False
     assert permit.releases == [{"used_tokens": 42 if charged else None, "status": 200}]
     assert read == ([call.message] if charged else [])
+
+
+@pytest.mark.parametrize("wants", [False, True], ids=["no-tokens", "tokens"])
+def test_a_streams_usage_is_summed_only_for_a_permit_that_charges_it(
+    http: httpx.Client, monkeypatch: pytest.MonkeyPatch, wants: bool
+) -> None:
+    import chatplex.http._engine as engine
+
+    summed: list[object] = []
+    monkeypatch.setattr(engine, "stream_used_tokens", lambda chunks: summed.append(1) or 7)
+    call, permit = start(http)
+    permit.wants_usage = wants  # type: ignore[attr-defined]
+    call.response_received(response(call))
+    list(call.bytes_received(sse("a")))
+    list(call.body_ended())
+    assert permit.releases == [{"used_tokens": 7 if wants else None, "status": 200}]
+    assert summed == ([1] if wants else [])
