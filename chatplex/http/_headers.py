@@ -81,6 +81,10 @@ class ResponseHeaders(httpx.Headers):
     def __contains__(self, key: Any) -> bool:
         return key.lower() in self._index()
 
+    def __repr__(self) -> str:
+        # As an httpx.Headers shows itself (its repr names the class).
+        return repr(httpx.Headers(self, encoding=self.encoding))
+
     # Every change goes through one of these (MutableMapping's pop, setdefault, clear...
     # call the first two): the index is rebuilt on the next lookup.
     def __setitem__(self, key: str, value: str) -> None:

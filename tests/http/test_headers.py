@@ -37,6 +37,7 @@ def test_response_headers_answer_as_httpx_headers(raw: list[tuple[bytes, bytes]]
     assert made.multi_items() == reference.multi_items()
     assert made.encoding == reference.encoding
     assert made == reference and dict(made) == dict(reference)
+    assert repr(made) == repr(reference)  # credentials masked, the class named alike
     names = [key.decode("latin-1") for key, _ in raw] + ["absent", "X-NAME", "set-cookie2"]
     for name in names:
         assert made.get(name) == reference.get(name)
