@@ -2,6 +2,7 @@
 
     bench/.peers-venv/bin/python bench/profile.py                  # abatch 2,000 at 64
     bench/.peers-venv/bin/python bench/profile.py --scenario stream --provider anthropic
+    bench/.peers-venv/bin/python bench/profile.py --top 15     # + chatplex/http's functions
 
 pyinstrument lives in the peers venv (never a chatplex dependency); chatplex is imported
 from this checkout, its dependencies (httpx, aiohttp, pydantic, tenacity) being in that
@@ -68,6 +69,19 @@ def by_layer(frame: Any, totals: dict[str, float]) -> None:
         by_layer(child, totals)
 
 
+def by_function(frame: Any, totals: dict[str, float], under: str) -> None:
+    """Self time per function of the files whose path contains `under` (`--top`): a
+    built-in's time counts for the function that called it, as in `layer`."""
+    owner = frame
+    while owner is not None and (not owner.file_path or owner.file_path.startswith("<")):
+        owner = owner.parent
+    if owner is not None and under in owner.file_path:
+        name = owner.file_path.rsplit("/chatplex/", 1)[-1]
+        totals[f"{name}:{owner.function}"] += frame.total_self_time
+    for child in frame.children:
+        by_function(child, totals, under)
+
+
 async def workload(scenario: str, provider: str, url: str, n: int) -> None:
     from chatplex import init_chat_model
 
@@ -95,6 +109,13 @@ def main() -> int:
     parser.add_argument("--scenario", choices=["abatch", "stream"], default="abatch")
     parser.add_argument("--provider", choices=["openai", "anthropic"], default="openai")
     parser.add_argument("--n", type=int, default=None, help="2000 requests / 100 streams")
+    parser.add_argument(
+        "--top",
+        type=int,
+        default=0,
+        help="also list the N functions of --under with the most self time",
+    )
+    parser.add_argument("--under", default="/chatplex/http/", help="path part for --top")
     args = parser.parse_args()
     n = args.n or (2000 if args.scenario == "abatch" else 100)
 
@@ -134,6 +155,12 @@ def main() -> int:
     print("| layer | share |\n|---|--:|")
     for name, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):
         print(f"| {name} | {seconds / whole:.0%} |")
+    if args.top:
+        functions: dict[str, float] = defaultdict(float)
+        by_function(root, functions, args.under)
+        print(f"\n| function ({args.under}) | share of all samples |\n|---|--:|")
+        for name, seconds in sorted(functions.items(), key=lambda kv: -kv[1])[: args.top]:
+            print(f"| {name} | {seconds / whole:.1%} |")
     print()
     print(profiler.output_text(unicode=False, color=False, show_all=False))
     return 0
