@@ -105,24 +105,18 @@ def build_request(
 ) -> httpx.Request:
     """The httpx request for an adapter's `HTTPRequest` (raises DeadlineExceededError if
     the deadline already passed: nothing is sent then)."""
-    headers = dict(request.headers)
-    names = {name.lower() for name in headers}
-    # We send bytes, so httpx will not add a content type the way json= would.
-    if "content-type" not in names:
-        headers["content-type"] = "application/json"
-    # Say who is calling (servers and gateways log it), unless the adapter's
-    # default_headers, the call's extra_headers or your own client already say it.
-    if "user-agent" not in names and _default_agent(client):
-        headers["user-agent"] = USER_AGENT
     secret_names = request.secret_headers
     url = _url(request.url)
     content = request.content if request.content is not None else encode_json(request.json)
     per_request = request_timeout(client, timeout, idle_timeout=idle_timeout, deadline=deadline)
     # Extra credential header names, for whatever shows this request later (errors).
     extensions = {SECRET_HEADERS_KEY: secret_names} if secret_names else None
-    key = _template_key(client, request.url, url, headers)
+    # Keyed by the adapter's own headers: what _with_defaults adds to them depends only
+    # on them and on the client's headers, which the key holds too.
+    key = _template_key(client, request.url, url, request.headers)
     built = _built_again(client, key, request.method, url, content, per_request, extensions)
     if built is None:
+        headers = _with_defaults(client, request.headers)
         built = client.build_request(
             request.method,
             url,
@@ -135,6 +129,22 @@ def build_request(
     if request.secret_url is not None:  # a credential in the query: a URL that masks it
         built.url = secret_url(request.secret_url)
     return built
+
+
+def _with_defaults(
+    client: httpx.Client | httpx.AsyncClient, given: Mapping[str, str]
+) -> dict[str, str]:
+    """The adapter's headers plus the two chatplex adds when they are missing."""
+    headers = dict(given)
+    names = {name.lower() for name in headers}
+    # We send bytes, so httpx will not add a content type the way json= would.
+    if "content-type" not in names:
+        headers["content-type"] = "application/json"
+    # Say who is calling (servers and gateways log it), unless the adapter's
+    # default_headers, the call's extra_headers or your own client already say it.
+    if "user-agent" not in names and _default_agent(client):
+        headers["user-agent"] = USER_AGENT
+    return headers
 
 
 # --- the same request, built again cheaply ---------------------------------------------
@@ -158,7 +168,7 @@ def _template_key(
     client: httpx.Client | httpx.AsyncClient,
     given: Any,
     url: Any,
-    headers: dict[str, str],
+    headers: Mapping[str, str],
 ) -> tuple[Any, ...] | None:
     """The template's key, or None when the request must be built by httpx. `given` is
     the adapter's URL: its string (hashed once, cached by str) stands for `url`, the

@@ -220,3 +220,18 @@ def test_a_template_request_decodes_its_headers_as_httpx_would(client_value: byt
     assert built.headers.multi_items() == reference.headers.multi_items()
     client.headers["x-client"] = "changed"
     assert build_request(client, request, timeout=None).headers["x-client"] == "changed"
+
+
+def test_a_change_of_the_clients_user_agent_reaches_the_next_template_request() -> None:
+    """Templates are keyed by the adapter's own headers and the client's: chatplex's
+    User-Agent is added only while the client sends httpx's default one."""
+    from chatplex.adapters.base import HTTPRequest
+    from chatplex.version import USER_AGENT
+
+    client = httpx.Client()
+    request = HTTPRequest("POST", "http://x.example/v1/chat", {"a": "b"}, json={})
+    for _ in range(2):  # the first builds the template, the second uses it
+        assert build_request(client, request, timeout=None).headers["user-agent"] == USER_AGENT
+    client.headers["user-agent"] = "mine/1"
+    for _ in range(2):
+        assert build_request(client, request, timeout=None).headers["user-agent"] == "mine/1"
