@@ -52,6 +52,7 @@ from ..messages import (
     Content,
     ToolCall,
     UsageMetadata,
+    text_chunk,
 )
 from ..secret import Secret, redact_url
 from ._anthropic_request import to_wire_messages, wire_tool_choice, wire_tools
@@ -386,7 +387,7 @@ class AnthropicStreamParser:
                 return None
             if self._cited and data.get("index") in self._cited:
                 return _block_chunk({"type": "text", "text": text, "index": data.get("index")})
-            return AIMessageChunk(content=text)
+            return text_chunk(text)
         index = data.get("index")
         if kind == "input_json_delta":
             part = delta.get("partial_json")
