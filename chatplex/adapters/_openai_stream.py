@@ -8,7 +8,6 @@ non-stream reply there too.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..errors import StreamError
@@ -20,6 +19,7 @@ from ..messages import (
     merge_chunks,
     text_chunk,
 )
+from ._json import loads_text
 from ._openai_response import (
     OTHER_CANDIDATES,
     PROVIDER,
@@ -98,7 +98,7 @@ class OpenAIStreamParser:
         if not data:
             return None
         try:
-            obj = json.loads(data)
+            obj = loads_text(data)
         except ValueError as exc:
             obj = f"malformed JSON ({exc})"
         if not isinstance(obj, dict):

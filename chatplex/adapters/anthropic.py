@@ -56,6 +56,7 @@ from ..messages import (
 )
 from ..secret import Secret, redact_url
 from ._anthropic_request import to_wire_messages, wire_tool_choice, wire_tools
+from ._json import loads_text
 from ._validate import BlockTypes, check_messages
 from .base import (
     BaseURL,
@@ -351,7 +352,7 @@ class AnthropicStreamParser:
         if event.event == "ping" or not event.data:
             return None
         try:
-            data = json.loads(event.data)
+            data = loads_text(event.data)
         except ValueError as exc:
             raise self._error(f"malformed event data ({exc}): {event.data[:200]}") from exc
         if not isinstance(data, dict):
