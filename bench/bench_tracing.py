@@ -77,7 +77,7 @@ def _serve_langsmith(conn: Connection) -> None:
     sys.path.insert(0, str(ROOT))
     from tests.tracing.fake_langsmith import FakeLangSmith
 
-    with FakeLangSmith() as fake:
+    with FakeLangSmith(keep_alive=True) as fake:  # as LangSmith: one connection, reused
         conn.send(fake.url)
         while True:
             command = conn.recv()

@@ -8,11 +8,18 @@ non-stream reply there too.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..errors import StreamError
-from ..messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata, merge_chunks
+from ..messages import (
+    AIMessage,
+    AIMessageChunk,
+    ToolCallChunk,
+    UsageMetadata,
+    merge_chunks,
+    text_chunk,
+)
+from ._json import loads_text
 from ._openai_response import (
     OTHER_CANDIDATES,
     PROVIDER,
@@ -91,7 +98,7 @@ class OpenAIStreamParser:
         if not data:
             return None
         try:
-            obj = json.loads(data)
+            obj = loads_text(data)
         except ValueError as exc:
             obj = f"malformed JSON ({exc})"
         if not isinstance(obj, dict):
@@ -118,14 +125,7 @@ class OpenAIStreamParser:
             if text is not None and self._choice_type is _Choice:
                 # What the general path below makes of a plain text delta, minus its
                 # dozen lookups and three temporary containers: most events are these.
-                return AIMessageChunk(
-                    content=text,
-                    id=self._id,
-                    additional_kwargs={},
-                    response_metadata={},
-                    tool_call_chunks=[],
-                    usage_metadata=None,
-                )
+                return text_chunk(text, self._id)
         if self._first:
             self._id = obj.get("id")
             self._head = head_metadata(obj, None, self._req_id)

@@ -23,11 +23,11 @@ every chunk's block carries it, so pieces merge into one block:
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..errors import StreamError
 from ..messages import AIMessageChunk, ToolCallChunk
+from ._json import loads_text
 from ._responses_response import (
     PROVIDER,
     failure,
@@ -64,7 +64,7 @@ class ResponsesStreamParser:
         if self._done or not event.data or event.data.startswith("[DONE]"):
             return None
         try:
-            obj = json.loads(event.data)
+            obj = loads_text(event.data)
         except ValueError as exc:
             obj = f"malformed JSON ({exc})"
         if not isinstance(obj, dict):

@@ -52,9 +52,11 @@ from ..messages import (
     Content,
     ToolCall,
     UsageMetadata,
+    text_chunk,
 )
 from ..secret import Secret, redact_url
 from ._anthropic_request import to_wire_messages, wire_tool_choice, wire_tools
+from ._json import loads_text
 from ._validate import BlockTypes, check_messages
 from .base import (
     BaseURL,
@@ -350,7 +352,7 @@ class AnthropicStreamParser:
         if event.event == "ping" or not event.data:
             return None
         try:
-            data = json.loads(event.data)
+            data = loads_text(event.data)
         except ValueError as exc:
             raise self._error(f"malformed event data ({exc}): {event.data[:200]}") from exc
         if not isinstance(data, dict):
@@ -386,7 +388,7 @@ class AnthropicStreamParser:
                 return None
             if self._cited and data.get("index") in self._cited:
                 return _block_chunk({"type": "text", "text": text, "index": data.get("index")})
-            return AIMessageChunk(content=text)
+            return text_chunk(text)
         index = data.get("index")
         if kind == "input_json_delta":
             part = delta.get("partial_json")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import ClassVar
 
-from ..adapters.base import SSEEvent
+from ..adapters.base import SSEEvent, message_event
 from ..errors import ResponseTooLargeError
 
 __all__ = ["DEFAULT_MAX_EVENT_BYTES", "SSEDecoder", "aiter_sse_events", "iter_sse_events"]
@@ -134,7 +134,7 @@ class SSEDecoder:
                 if not line or line[:1] == b":":
                     continue  # a blank line with no data, or a comment: nothing to do
             elif not line:
-                events.append(SSEEvent("message", data, self._last_id, retry))
+                events.append(message_event(data, self._last_id, retry))
                 data = None
                 continue
             # Anything else (a second data line, an event name, id, retry...): the

@@ -25,6 +25,7 @@ from ._messages import (
     peek_usage,
     reply_as_chunk,
     set_metadata,
+    text_chunk,
 )
 from ._types import (
     InputTokenDetails,
@@ -132,6 +133,7 @@ __all__ = [
     "peek_usage",
     "reply_as_chunk",
     "set_metadata",
+    "text_chunk",
     "to_langchain",
     "trim_messages",
 ]

@@ -39,6 +39,7 @@ __all__ = [
     "peek_usage",
     "reply_as_chunk",
     "set_metadata",
+    "text_chunk",
 ]
 
 
@@ -513,6 +514,41 @@ def _metadata_copy(message: BaseMessage) -> Any:
 
 BaseMessage.response_metadata = _BuiltOnRead(_RESPONSE_METADATA)  # type: ignore[assignment,misc]
 AIMessage.usage_metadata = _BuiltOnRead(_USAGE_METADATA)  # type: ignore[assignment,misc]
+
+
+# Slot setters of a chunk's fields, for `text_chunk`.
+_SET_CONTENT = vars(BaseMessage)["content"].__set__
+_SET_ID = vars(BaseMessage)["id"].__set__
+_SET_NAME = vars(BaseMessage)["name"].__set__
+_SET_ADDITIONAL = vars(BaseMessage)["additional_kwargs"].__set__
+_SET_CHUNK_RESPONSE_METADATA = _RESPONSE_METADATA.__set__
+_SET_TOOL_CALLS = _TOOL_CALLS.__set__
+_SET_INVALID_TOOL_CALLS = _INVALID_TOOL_CALLS.__set__
+_SET_CHUNK_USAGE = _USAGE_METADATA.__set__
+_SET_FRAGMENTS = vars(AIMessageChunk)["tool_call_chunks"].__set__
+_SET_POSITION = vars(AIMessageChunk)["chunk_position"].__set__
+_SET_FROM_CALLS = vars(AIMessageChunk)["_from_calls"].__set__
+_new_object = object.__new__
+
+
+def text_chunk(text: Content, id: str | None = None) -> AIMessageChunk:
+    """`AIMessageChunk(content=text, id=id)`, every other field at its default (fresh
+    containers), in half the time: the stream parsers' most common chunk, a text delta,
+    is built once per token, and the dataclass `__init__` + `__post_init__` cost as much
+    as parsing the event's JSON. Equal to the chunk `__init__` builds (tests)."""
+    chunk: AIMessageChunk = _new_object(AIMessageChunk)
+    _SET_CONTENT(chunk, text)
+    _SET_ID(chunk, id)
+    _SET_NAME(chunk, None)
+    _SET_ADDITIONAL(chunk, {})
+    _SET_CHUNK_RESPONSE_METADATA(chunk, {})
+    _SET_TOOL_CALLS(chunk, [])
+    _SET_INVALID_TOOL_CALLS(chunk, [])
+    _SET_CHUNK_USAGE(chunk, None)
+    _SET_FRAGMENTS(chunk, [])
+    _SET_POSITION(chunk, None)
+    _SET_FROM_CALLS(chunk, False)
+    return chunk
 
 
 def _strip_block_indexes(content: Content) -> Content:

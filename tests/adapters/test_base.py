@@ -10,7 +10,14 @@ import httpx
 import pytest
 
 from chatplex.adapters import base
-from chatplex.adapters.base import CallSettings, HTTPRequest, SSEEvent, endpoint_url, header_value
+from chatplex.adapters.base import (
+    CallSettings,
+    HTTPRequest,
+    SSEEvent,
+    endpoint_url,
+    header_value,
+    message_event,
+)
 
 
 @pytest.mark.parametrize(
@@ -95,3 +102,13 @@ def test_call_settings_and_sse_event_defaults() -> None:
 def test_docstring_examples() -> None:
     failures, tried = doctest.testmod(base)
     assert failures == 0 and tried > 0
+
+
+@pytest.mark.parametrize(("data", "id", "retry"), [("d", None, None), ("{}", "7", 3000)])
+def test_message_event_is_the_event_init_builds(
+    data: str, id: str | None, retry: int | None
+) -> None:
+    fast, built = message_event(data, id, retry), SSEEvent("message", data, id, retry)
+    assert fast == built and hash(fast) == hash(built) and repr(fast) == repr(built)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.data = "other"  # type: ignore[misc]

@@ -21,6 +21,7 @@ from chatplex.messages import (
     ToolMessage,
     UsageMetadata,
     content_text,
+    text_chunk,
 )
 
 # --- helpers ----------------------------------------------------------------------------
@@ -328,3 +329,28 @@ def test_lazy_value_usage_is_made_on_read_and_passed_on_unbuilt() -> None:
     assert message.usage_metadata == peek_usage(chunk) and made == [3, 3, 3]
     assert message.usage_metadata is not chunk.usage_metadata  # each its own
     assert peek_usage(AIMessage(content="x")) is None
+
+
+# --- text_chunk: the stream parsers' fast constructor -------------------------------------
+
+
+@pytest.mark.parametrize("id", [None, "chatcmpl-1"])
+def test_text_chunk_is_the_chunk_init_builds(id: str | None) -> None:
+    fast, built = text_chunk("to", id), AIMessageChunk(content="to", id=id)
+    assert fast == built
+    assert repr(fast) == repr(built)
+    assert fast.model_dump() == built.model_dump()
+    for name in ("tool_calls", "invalid_tool_calls", "tool_call_chunks", "chunk_position"):
+        assert getattr(fast, name) == getattr(built, name), name
+    assert not fast.is_complete
+    assert (fast + built).content == "toto"
+    assert fast.to_message() == built.to_message()
+
+
+def test_text_chunks_do_not_share_their_containers() -> None:
+    first, second = text_chunk("a"), text_chunk("b")
+    first.additional_kwargs["x"] = 1
+    first.response_metadata["y"] = 2
+    first.tool_call_chunks.append({"name": "f", "args": "{}", "id": "c", "index": 0})
+    assert second.additional_kwargs == {} and second.response_metadata == {}
+    assert second.tool_call_chunks == [] and second.tool_calls == []

@@ -33,9 +33,13 @@ INFO = {
 
 class FakeLangSmith:
     """`with FakeLangSmith() as ls:` ... `ls.runs` (id → run dict), `ls.paths` (what was
-    posted where), `ls.url` for `LANGSMITH_ENDPOINT`."""
+    posted where), `ls.url` for `LANGSMITH_ENDPOINT`.
 
-    def __init__(self) -> None:
+    `keep_alive=True` answers in HTTP/1.1 and keeps connections open, as LangSmith does
+    (the benchmark's setting: otherwise every post pays a new TCP connection no real
+    endpoint asks for); tests keep the default, one connection per request."""
+
+    def __init__(self, *, keep_alive: bool = False) -> None:
         self._runs: dict[str, dict[str, Any]] = {}
         self.paths: list[str] = []
         self.headers: list[dict[str, str]] = []
@@ -46,6 +50,8 @@ class FakeLangSmith:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
             def log_message(self, *args: Any) -> None:  # quiet
                 pass
 
