@@ -50,6 +50,8 @@ from ..messages import (
     AIMessageChunk,
     BaseMessage,
     Content,
+    LazyMetadata,
+    LazyValue,
     ToolCall,
     UsageMetadata,
     text_chunk,
@@ -57,6 +59,7 @@ from ..messages import (
 from ..secret import Secret, redact_url
 from ._anthropic_request import to_wire_messages, wire_tool_choice, wire_tools
 from ._json import loads_text
+from ._openai_response import shared, shared_keys, shared_template
 from ._validate import BlockTypes, check_messages
 from .base import (
     BaseURL,
@@ -270,15 +273,25 @@ class AnthropicAdapter:
             raise err
         content, tool_calls = _parse_content(data.get("content") or ())
         usage = data.get("usage")
+        lazy = _lazy_reply_metadata(data, usage)
+        if lazy is None:  # a reply with fields chatplex does not model: built now
+            return AIMessage(
+                content=content,
+                id=data.get("id"),
+                tool_calls=tool_calls,
+                usage_metadata=_usage(usage) if usage else None,
+                response_metadata={
+                    **_start_metadata(data),
+                    **_stop_metadata(data.get("stop_reason"), data.get("stop_sequence")),
+                },
+            )
+        metadata, usage_metadata = lazy
         return AIMessage(
             content=content,
             id=data.get("id"),
             tool_calls=tool_calls,
-            usage_metadata=_usage(usage) if usage else None,
-            response_metadata={
-                **_start_metadata(data),
-                **_stop_metadata(data.get("stop_reason"), data.get("stop_sequence")),
-            },
+            usage_metadata=usage_metadata,  # type: ignore[arg-type]
+            response_metadata=metadata,  # type: ignore[arg-type]
         )
 
     def stream_parser(self, headers: Mapping[str, str]) -> AnthropicStreamParser:
@@ -553,6 +566,46 @@ def _start_metadata(message: Mapping[str, Any]) -> dict[str, Any]:
         if key not in _MESSAGE_FIELDS and value is not None:
             meta[key] = value
     return meta
+
+
+def _lazy_reply_metadata(
+    data: Mapping[str, Any], usage: Any
+) -> tuple[LazyMetadata, LazyValue | None] | None:
+    """A non-stream reply's metadata and usage, unbuilt (see `LazyMetadata`): the same
+    keys, order and values as `_start_metadata` + `_stop_metadata` on first read. What
+    every reply of a model that stopped the same way shares (provider, model, the stop
+    fields) is one dict; the reply's own entries are its id and raw usage. None for a
+    reply with a top-level field chatplex does not model (`container`...) or a usage that
+    is not an object: those are built at once, as before."""
+    if usage is not None and type(usage) is not dict:
+        return None
+    if any(key not in _MESSAGE_FIELDS and value is not None for key, value in data.items()):
+        return None
+    reason, model = shared(data.get("stop_reason")), shared(data.get("model"))
+    head: dict[str, Any] = {
+        "provider": _PROVIDER,
+        "model_provider": _PROVIDER,
+        "model": model,
+        "model_name": model,
+        "id": None,
+    }
+    if usage is None:
+        keys: tuple[str, ...] = _OWN_ID
+        values: tuple[Any, ...] = (data.get("id"),)
+        usage_value = None
+    else:
+        head["usage"] = None
+        raw_usage = shared_keys(usage)
+        keys, values = _OWN_ID_USAGE, (data.get("id"), raw_usage)
+        # Built on first read from the reply's copy of the raw usage (the metadata's copy
+        # is built apart, so the user's edits there never reach it).
+        usage_value = LazyValue(_usage, raw_usage) if raw_usage else None
+    head.update(_stop_metadata(reason, shared(data.get("stop_sequence"))))
+    return LazyMetadata(shared_template(head), keys, values), usage_value
+
+
+_OWN_ID = ("id",)
+_OWN_ID_USAGE = ("id", "usage")
 
 
 def _stop_metadata(reason: str | None, stop_sequence: str | None) -> dict[str, Any]:
