@@ -8,10 +8,7 @@ the reply's own, equal, repr'd, copied, pickled and dumped alike.
 
 from __future__ import annotations
 
-import copy
 import json
-import pickle
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -27,6 +24,8 @@ from chatplex.messages import (
     set_metadata,
 )
 from chatplex.messages._messages import _RESPONSE_METADATA, _USAGE_METADATA
+
+from ._message_views import VIEWS
 
 ADAPTER = AnthropicAdapter(api_key="sk-ant-test")
 
@@ -139,18 +138,7 @@ def test_an_unread_reply_compares_copies_pickles_and_dumps_as_a_read_one() -> No
         response_metadata=dict(read.response_metadata),
         usage_metadata=read.usage_metadata,
     )
-    cases: list[Callable[[AIMessage], Any]] = [
-        lambda m: m,
-        repr,
-        lambda m: m.model_dump(),
-        lambda m: m.model_dump_json(),
-        lambda m: pickle.loads(pickle.dumps(m)),
-        copy.copy,
-        copy.deepcopy,
-        lambda m: m.model_copy(deep=True),
-        lambda m: vars(m),
-    ]
-    for view in cases:
+    for view in VIEWS:
         unread = parse(reply_data(4))
         assert type(raw_slot(unread)) is LazyMetadata
         assert view(unread) == view(built)

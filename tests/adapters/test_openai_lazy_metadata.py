@@ -20,6 +20,8 @@ from chatplex.adapters._openai_response import parse_candidates, parse_reply
 from chatplex.messages import AIMessage, LazyMetadata, has_metadata, metadata_value, set_metadata
 from chatplex.messages._messages import _RESPONSE_METADATA
 
+from ._message_views import VIEWS
+
 
 def body(i: int, **extra: Any) -> bytes:
     choice: dict[str, Any] = {"index": 0, "message": {"content": f"hi {i}"}}
@@ -83,18 +85,7 @@ def test_an_unread_reply_compares_copies_pickles_and_dumps_as_a_read_one() -> No
         response_metadata=dict(read.response_metadata),
         usage_metadata=read.usage_metadata,
     )
-    cases = [
-        lambda m: m,
-        repr,
-        lambda m: m.model_dump(),
-        lambda m: m.model_dump_json(),
-        lambda m: pickle.loads(pickle.dumps(m)),
-        copy.copy,
-        copy.deepcopy,
-        lambda m: m.model_copy(deep=True),
-        lambda m: vars(m),
-    ]
-    for view in cases:
+    for view in VIEWS:
         unread = parse_reply(body(4), {"x-request-id": "r"})
         assert type(raw_slot(unread)) is LazyMetadata
         assert view(unread) == view(eager)
