@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.anthropic import AnthropicAdapter, _start_metadata, _stop_metadata, _usage
+from chatplex.adapters._anthropic_response import _start_metadata, _stop_metadata, _usage
+from chatplex.adapters.anthropic import AnthropicAdapter
 from chatplex.messages import (
     AIMessage,
     LazyMetadata,
