@@ -98,14 +98,15 @@ class _Connection(asyncio.Protocol):
         try:
             parser.feed_eof()
         except ParseError as error:
-            if not parser.started and isinstance(exc, OSError):
-                # A reset before any reply: aiohttp's ClientOSError, httpx's ReadError.
-                exchange.fail(httpx.ReadError(str(OSError(*exc.args)), request=exchange.request))
+            request = exchange.request
+            if parser.head is None and isinstance(exc, OSError):
+                # A reset before the reply's head: aiohttp's ClientOSError, a ReadError.
+                exchange.fail(httpx.ReadError(str(OSError(*exc.args)), request=request))
             elif not parser.started:
                 text = "Server disconnected"  # aiohttp's ServerDisconnectedError
-                exchange.fail(httpx.RemoteProtocolError(text, request=exchange.request))
-            else:
-                exchange.fail(httpx.RemoteProtocolError(str(error), request=exchange.request))
+                exchange.fail(httpx.RemoteProtocolError(text, request=request))
+            else:  # aiohttp's ServerDisconnectedError or ClientPayloadError
+                exchange.fail(httpx.RemoteProtocolError(str(error), request=request))
             return
         exchange.received(parser)  # a body that ran to the end of the connection
 
@@ -345,7 +346,7 @@ class Pool:
             host,
             port,
             ssl=tls,
-            server_hostname=host if tls is not None else None,
+            server_hostname=host.rstrip(".") if tls is not None else None,  # as aiohttp
             happy_eyeballs_delay=_HAPPY_EYEBALLS_DELAY,
             interleave=_INTERLEAVE,
         )
