@@ -75,14 +75,16 @@ async def send_direct(
     """`http.send(request, stream=True)` without httpx's per-request machinery. For
     the async driver only: its attempt watch bounds the reads (see the module doc).
     `whole`: the reply will be read whole (a non-stream call): sent on a lean connection
-    (`_lean`) when the transport can (`lean_request`), else through aiohttp."""
+    (`_lean`) when the transport can (`lean_ok`), else through aiohttp."""
     hooks = http._event_hooks
     for hook in hooks["request"]:
         await hook(request)  # e.g. the no-network guard: may refuse before any I/O
-    lean = transport.lean_request(request) if whole else None
+    # (The request's bytes are made where they are written, in no frame that waits:
+    # a cancellation's traceback shows the locals of the frames it passes.)
+    lean = whole and transport.lean_ok(request)
     body: httpx.AsyncByteStream
-    if lean is not None:
-        reply = await transport.open_lean(request, lean)
+    if lean:
+        reply = await transport.open_lean(request)
         head = reply.head
         assert head is not None
         status, headers, extensions = head[0], headers_from_raw(head[3]), lean_extensions(head)
@@ -98,7 +100,7 @@ async def send_direct(
     transport.direct_sends += 1
     response: httpx.Response | None = None
     try:
-        if lean is None:
+        if not lean:
             headers = response_headers(raw)
         if "content-encoding" in headers:
             # gzip, br...: httpx's decoders, as on httpx's path (rare for LLM APIs).

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import ssl
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -36,13 +37,16 @@ from typing import Any
 
 import httpx
 
-from ._h1 import ParseError, ResponseParser
+from ._h1 import ParseError, ResponseParser, request_head
+from ._headers import wire_headers
 
-__all__ = ["LeanBody", "Pool"]
+__all__ = ["LeanBody", "Pool", "wire_bytes"]
 
 #: aiohttp's defaults for connecting to a host with several addresses.
 _HAPPY_EYEBALLS_DELAY = 0.25
 _INTERLEAVE = 1
+#: aiohttp's lookup flags (its ThreadedResolver).
+_AI_ADDRCONFIG = socket.AI_ADDRCONFIG & getattr(socket, "AI_MASK", ~0)
 
 
 class _Connection(asyncio.Protocol):
@@ -219,6 +223,10 @@ class LeanBody(httpx.AsyncByteStream):
         release, self._release = self._release, None
         if release is not None:
             release()
+        if connection is not None:
+            # One loop turn: asyncio closes the aborted socket in a callback, which a
+            # caller's loop ending right after this (a cancelled batch) would never run.
+            await asyncio.sleep(0)
 
 
 class Pool:
@@ -246,15 +254,15 @@ class Pool:
     async def send(
         self,
         request: httpx.Request,
-        data: bytes,
         connect_timeout: float | None,
         release: Callable[[], None],
         *,
         keep: bool = True,
     ) -> LeanBody:
-        """Write `data` (the whole request) on a pooled or new connection for `request`'s
-        origin; return once the reply's head is in. `release` is the caller's slot: the
-        returned body releases it when closed; on an error raised here the caller does."""
+        """Write `request` on a pooled or new connection for its origin; return once the
+        reply's head is in. `release` is the caller's slot: the returned body releases it
+        when closed; on an error raised here the caller does. `keep`: the connection may
+        be reused after the reply (the request did not say `Connection: close`)."""
         url = request.url
         scheme = url.scheme
         port = url.port or (443 if scheme == "https" else 80)
@@ -268,7 +276,7 @@ class Pool:
         connection.keep = keep
         connection.exchange = body
         assert connection.transport is not None
-        connection.transport.write(data)
+        connection.transport.write(wire_bytes(request))  # no local holds them (secrets)
         try:
             while body.head is None:
                 body.raise_failure()
@@ -341,21 +349,12 @@ class Pool:
         loop = asyncio.get_running_loop()
         tls: Any = self._ssl_context if scheme == "https" else None
         error: httpx.TransportError | None = None
-        connecting = loop.create_connection(
-            lambda: _Connection(self, key),
-            host,
-            port,
-            ssl=tls,
-            server_hostname=host.rstrip(".") if tls is not None else None,  # as aiohttp
-            happy_eyeballs_delay=_HAPPY_EYEBALLS_DELAY,
-            interleave=_INTERLEAVE,
-        )
         try:
             if sys.version_info >= (3, 11):
                 async with asyncio.timeout(timeout):
-                    _, connection = await connecting
+                    connection = await self._connect_within(loop, key, tls)
             else:
-                _, connection = await asyncio.wait_for(connecting, timeout)
+                connection = await asyncio.wait_for(self._connect_within(loop, key, tls), timeout)
         except asyncio.TimeoutError:
             text = f"Connection timeout to host {_shown_url(request)}"
             error = httpx.ConnectTimeout(text, request=request)
@@ -363,9 +362,60 @@ class Pool:
             # The text the aiohttp path gives (`_transport._safe_text`).
             text = os.strerror(exc.errno) if exc.errno else str(exc) or "cannot connect"
             error = httpx.ConnectError(text, request=request)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0)  # as in `LeanBody.aclose`: a half-made socket closed now
+            raise
         if error is not None:
+            await asyncio.sleep(0)  # idem
             raise error  # outside the except block: no OS error in its context
         return connection
+
+    async def _connect_within(
+        self, loop: asyncio.AbstractEventLoop, key: tuple[str, str, int], tls: Any
+    ) -> _Connection:
+        """DNS, TCP (happy eyeballs over the addresses, as aiohttp connects) and TLS.
+
+        Not `loop.create_connection(host, port, happy_eyeballs_delay=...)`: asyncio's
+        own race (`staggered_race`) can leave a connected socket unclosed when the
+        connect is cancelled (up to Python 3.12); aiohappyeyeballs, aiohttp's, closes it.
+        """
+        import aiohappyeyeballs
+
+        _, host, port = key
+        try:  # an IP address: no lookup (and no executor thread)
+            infos = socket.getaddrinfo(
+                host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST
+            )
+        except socket.gaierror:
+            infos = await loop.getaddrinfo(
+                host, port, type=socket.SOCK_STREAM, flags=_AI_ADDRCONFIG
+            )
+        sock = await aiohappyeyeballs.start_connection(
+            infos,
+            happy_eyeballs_delay=_HAPPY_EYEBALLS_DELAY,
+            interleave=_INTERLEAVE,
+            loop=loop,
+        )
+        try:
+            _, connection = await loop.create_connection(
+                lambda: _Connection(self, key),
+                sock=sock,
+                ssl=tls,
+                server_hostname=host.rstrip(".") if tls is not None else None,  # as aiohttp
+            )
+        except BaseException:
+            sock.close()
+            raise
+        return connection
+
+
+def wire_bytes(request: httpx.Request) -> bytes:
+    """The whole request as aiohttp writes it: the request line, httpx's headers
+    (`_headers.wire_headers`), the body."""
+    head = request_head(
+        request.method.encode("ascii"), request.url.raw_path, wire_headers(request.headers)
+    )
+    return head + request.content
 
 
 def _shown_url(request: httpx.Request) -> str:

@@ -45,7 +45,6 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._h1 import request_head
 from ._headers import response_headers, wire_headers
 from ._mocking import http_is_mocked
 from ._redaction import clear_url
@@ -194,38 +193,36 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
             raise exc.with_traceback(None)  # noqa: B904 - the same exception, re-raised
         return response
 
-    def lean_request(self, request: httpx.Request) -> bytes | None:
-        """The bytes of `request` for a lean connection (`_lean`), or None when it must
-        go through aiohttp (`open`): anything but a POST of a body already read, with
-        httpx's Host and Content-Length and no Transfer-Encoding, over http(s) without
-        a custom SNI name, to an origin that has not answered HTTP/1.0."""
+    def lean_ok(self, request: httpx.Request) -> bool:
+        """Whether `request` may go on a lean connection (`_lean`) rather than through
+        aiohttp (`open`): a POST of a body already read, with httpx's Host and
+        Content-Length and no Transfer-Encoding (else aiohttp would add or fix a header:
+        its bytes, not ours), over http(s) without a custom SNI name, to an origin that
+        has not answered HTTP/1.0."""
         url = request.url
         if request.method != "POST" or url.scheme not in ("http", "https"):
-            return None
+            return False
         if "sni_hostname" in request.extensions:
-            return None
+            return False
         if self._lean_off and _origin(url) in self._lean_off:
-            return None
+            return False
         try:
-            body = request.content
+            size = len(request.content)
         except httpx.RequestNotRead:
-            return None
-        headers = wire_headers(request.headers)
+            return False
         length = host = None
-        for name, value in headers:
-            if name == "content-length":
+        for _, name, value in request.headers._list:
+            if name == b"content-length":
                 length = value
-            elif name == "host":
+            elif name == b"host":
                 host = value
-            elif name == "transfer-encoding":
-                return None
-        if host is None or length != str(len(body)):
-            return None  # aiohttp would add or fix a header: its bytes, not ours
-        return request_head(b"POST", url.raw_path, headers) + body
+            elif name == b"transfer-encoding":
+                return False
+        return host is not None and length == b"%d" % size
 
-    async def open_lean(self, request: httpx.Request, data: bytes) -> LeanBody:
-        """Send `data` (`lean_request`'s) on a lean connection: the reply, head in,
-        holding a slot of the pool until the returned body is closed."""
+    async def open_lean(self, request: httpx.Request) -> LeanBody:
+        """Send `request` (`lean_ok`) on a lean connection: the reply, head in, holding
+        a slot of the pool until the returned body is closed."""
         if self._closed:
             raise RuntimeError("the transport is closed")
         pool = self._lean
@@ -240,7 +237,7 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
         self._in_flight += 1
         try:
             keep = "close" not in request.headers.get("connection", "").lower()
-            body = await pool.send(request, data, timeouts.get("connect"), self._release, keep=keep)
+            body = await pool.send(request, timeouts.get("connect"), self._release, keep=keep)
         except BaseException as exc:
             self._release()
             raise exc.with_traceback(None)  # noqa: B904 - as `open`: no locals shown

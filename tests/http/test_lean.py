@@ -212,9 +212,8 @@ async def test_an_unread_reply_drops_its_connection_and_frees_its_slot() -> None
     async with raw_server(peer) as url:
         transport = AioHTTPTransport()
         request = post(f"{url}/chat")
-        data = transport.lean_request(request)
-        assert data is not None
-        body = await transport.open_lean(request, data)
+        assert transport.lean_ok(request)
+        body = await transport.open_lean(request)
         assert isinstance(body, LeanBody)
         assert transport.connections_in_use() == 1
         connection = body._connection
@@ -230,13 +229,13 @@ async def test_the_pool_limit_and_its_timeout_hold() -> None:
     async with raw_server(peer) as url:
         transport = AioHTTPTransport(limits=httpx.Limits(max_connections=1))
         first = post(f"{url}/chat")
-        body = await transport.open_lean(first, transport.lean_request(first) or b"")
+        body = await transport.open_lean(first)
         second = post(f"{url}/chat", pool=0.05)
         with pytest.raises(httpx.PoolTimeout):
-            await transport.open_lean(second, transport.lean_request(second) or b"")
+            await transport.open_lean(second)
         assert b"".join([part async for part in body]) == b'{"text": "hi"}'
         await body.aclose()
-        again = await transport.open_lean(second, transport.lean_request(second) or b"")
+        again = await transport.open_lean(second)
         await again.aclose()
         assert transport.connections_in_use() == 0
         await transport.aclose()
@@ -250,9 +249,7 @@ async def test_a_cancelled_request_frees_its_slot_and_drops_its_connection() -> 
     async with raw_server(stall) as url:
         transport = AioHTTPTransport()
         request = post(f"{url}/chat")
-        task = asyncio.ensure_future(
-            transport.open_lean(request, transport.lean_request(request) or b"")
-        )
+        task = asyncio.ensure_future(transport.open_lean(request))
         await until(lambda: transport._lean is not None and transport.connections_in_use() == 1)
         await asyncio.sleep(0.05)
         task.cancel()
@@ -268,7 +265,7 @@ async def test_idle_connections_expire() -> None:
     async with raw_server(peer) as url:
         transport = AioHTTPTransport(limits=httpx.Limits(keepalive_expiry=0.05))
         request = post(f"{url}/chat")
-        body = await transport.open_lean(request, transport.lean_request(request) or b"")
+        body = await transport.open_lean(request)
         [part async for part in body]
         await body.aclose()
         pool = transport._lean
@@ -301,17 +298,19 @@ async def test_bytes_on_an_idle_connection_close_it() -> None:
 async def test_a_connect_timeout_is_httpx_connect_timeout(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import aiohappyeyeballs
+
     loop = asyncio.get_running_loop()
 
     async def never(*args: object, **kwargs: object) -> None:
         await asyncio.sleep(NEVER)
 
-    monkeypatch.setattr(loop, "create_connection", never)
+    monkeypatch.setattr(aiohappyeyeballs, "start_connection", never)
     transport = AioHTTPTransport()
     request = post("http://127.0.0.1:9/chat?key=SECRET", connect=0.05)
     started = loop.time()
     with pytest.raises(httpx.ConnectTimeout) as caught:
-        await transport.open_lean(request, transport.lean_request(request) or b"")
+        await transport.open_lean(request)
     assert loop.time() - started < PROMPTLY
     assert str(caught.value) == "Connection timeout to host http://127.0.0.1:9/chat?..."
     assert transport.connections_in_use() == 0
@@ -321,18 +320,18 @@ async def test_a_connect_timeout_is_httpx_connect_timeout(
 def test_what_goes_through_aiohttp_instead() -> None:
     transport = AioHTTPTransport()
     url = "http://127.0.0.1:9/chat"
-    assert transport.lean_request(httpx.Request("POST", url, content=b"{}")) is not None
-    assert transport.lean_request(httpx.Request("GET", url)) is None
-    assert transport.lean_request(httpx.Request("POST", "ftp://h/x", content=b"{}")) is None
+    assert transport.lean_ok(httpx.Request("POST", url, content=b"{}"))
+    assert not transport.lean_ok(httpx.Request("GET", url))
+    assert not transport.lean_ok(httpx.Request("POST", "ftp://h/x", content=b"{}"))
     sni = httpx.Request("POST", url, content=b"{}", extensions={"sni_hostname": "x"})
-    assert transport.lean_request(sni) is None
+    assert not transport.lean_ok(sni)
 
     async def parts() -> AsyncIterator[bytes]:
         yield b"{}"
 
-    assert transport.lean_request(httpx.Request("POST", url, content=parts())) is None
+    assert not transport.lean_ok(httpx.Request("POST", url, content=parts()))
     wrong = httpx.Request("POST", url, content=b"{}", headers={"content-length": "5"})
-    assert transport.lean_request(wrong) is None
+    assert not transport.lean_ok(wrong)
 
 
 # --- TLS: the transport's SSL context and verify setting --------------------------------
@@ -411,7 +410,7 @@ async def test_tls_uses_the_transports_context_and_verify_setting(tmp_path: Path
             transport = ours._transport
             assert isinstance(transport, AioHTTPTransport)
             request = post(f"{url}/chat")
-            body = await transport.open_lean(request, transport.lean_request(request) or b"")
+            body = await transport.open_lean(request)
             assert b"".join([part async for part in body]) == b'{"text": "hi"}'
             await body.aclose()
         # Verified against the system's roots, the self-signed certificate fails alike
@@ -443,7 +442,7 @@ async def test_a_reply_finishing_after_the_transport_closed_closes_its_connectio
     async with raw_server(late) as url:
         transport = AioHTTPTransport()
         request = post(f"{url}/chat")
-        body = await transport.open_lean(request, transport.lean_request(request) or b"")
+        body = await transport.open_lean(request)
         connection = body._connection
         assert connection is not None
         await transport.aclose()
@@ -452,3 +451,28 @@ async def test_a_reply_finishing_after_the_transport_closed_closes_its_connectio
         await body.aclose()
         await until(lambda: connection.closed)
         assert transport.connections_in_use() == 0
+
+
+async def test_connects_cancelled_at_any_point_leave_no_socket_open() -> None:
+    """Cancelled while resolving, connecting or waiting for the head: every socket is
+    closed (asyncio's own happy-eyeballs race could drop a connected one unclosed)."""
+    from tests._leaks import no_resource_warnings
+
+    async def stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        await asyncio.sleep(NEVER)
+
+    async with raw_server(stall) as url:
+        transport = AioHTTPTransport()
+        with no_resource_warnings():
+            for delay in (0, 0, 0.001, 0.002, 0.005, 0.01):
+                tasks = [
+                    asyncio.ensure_future(transport.open_lean(post(f"{url}/chat")))
+                    for _ in range(8)
+                ]
+                await asyncio.sleep(delay)
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                assert transport.connections_in_use() == 0
+        await transport.aclose()
