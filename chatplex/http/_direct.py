@@ -6,7 +6,9 @@ never uses -- the auth flow (a generator per request), the redirect loop, a
 and that cost as much CPU per request as aiohttp's whole request (bench/README.md). When
 chatplex owns the client, the attempt driver (`_drivers.adrive`) sends through the
 transport's aiohttp session itself (`send_direct`) and reads the body off aiohttp's
-stream, one async generator deep.
+stream, one async generator deep. A non-stream request, read whole, goes on the
+transport's lean connections instead (`_lean`: chatplex's own keep-alive HTTP/1.1, no
+aiohttp session), when the transport can send it there (`lean_ok`).
 
 What stays the same, so nothing a user or a test sees changes: the request is the
 `httpx.Request` the client built (same bytes, same headers, the same timeouts in its

@@ -275,8 +275,11 @@ class Pool:
         connection.parser.start(no_body=request.method == "HEAD")
         connection.keep = keep
         connection.exchange = body
-        assert connection.transport is not None
-        connection.transport.write(wire_bytes(request))  # no local holds them (secrets)
+        if connection.closed:  # a new connection the server closed before any request
+            body.fail(httpx.RemoteProtocolError("Server disconnected", request=request))
+        else:
+            assert connection.transport is not None
+            connection.transport.write(wire_bytes(request))  # no local holds them (secrets)
         try:
             while body.head is None:
                 body.raise_failure()

@@ -30,7 +30,9 @@ transport (a user's, or the shared one on its httpx path) gets `httpx.Response`s
 it. `open` is the direct path's (`_direct.send_direct`): when chatplex owns the client,
 its attempt driver skips `AsyncClient.send` and reads aiohttp's response itself; both go
 through `open`, so the pool, timeouts, error mapping and slot accounting
-(`connections_in_use`) are the same either way.
+(`connections_in_use`) are the same either way. A third, `open_lean`, is the direct
+path's for a non-stream request (`lean_ok`): chatplex's own keep-alive connections
+(`_lean`), with the same slots, connect and pool timeouts, SSL context and httpx errors.
 
 aiohttp is imported when the first request is sent, not when chatplex is imported.
 """

@@ -476,3 +476,22 @@ async def test_connects_cancelled_at_any_point_leave_no_socket_open() -> None:
                 await asyncio.gather(*tasks, return_exceptions=True)
                 assert transport.connections_in_use() == 0
         await transport.aclose()
+
+
+async def test_a_server_hanging_up_on_a_new_connection_fails_it_at_once() -> None:
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()  # before any request: never waited for until a timeout
+
+    errors: list[APIConnectionError] = []
+    async with raw_server(hang_up) as url:
+        adapter = FakeAdapter(url)
+        async with httpx.AsyncClient(transport=AioHTTPTransport()) as mine:
+            for client in (None, mine):
+                with pytest.raises(APIConnectionError) as caught:
+                    await asend(adapter, adapter.request(), client=client, timeout=NEVER)
+                errors.append(caught.value)
+    # The same errors: "Server disconnected", or the reset of a request written before
+    # the server's FIN was read (which one is a race, on either path).
+    for err in errors:
+        assert isinstance(err.__cause__, (httpx.RemoteProtocolError, httpx.ReadError))
+    assert connections_in_use(get_async_client()) == 0
