@@ -6,7 +6,9 @@ never uses -- the auth flow (a generator per request), the redirect loop, a
 and that cost as much CPU per request as aiohttp's whole request (bench/README.md). When
 chatplex owns the client, the attempt driver (`_drivers.adrive`) sends through the
 transport's aiohttp session itself (`send_direct`) and reads the body off aiohttp's
-stream, one async generator deep.
+stream, one async generator deep. A non-stream request, read whole, goes on the
+transport's lean connections instead (`_lean`: chatplex's own keep-alive HTTP/1.1, no
+aiohttp session), when the transport can send it there (`lean_ok`).
 
 What stays the same, so nothing a user or a test sees changes: the request is the
 `httpx.Request` the client built (same bytes, same headers, the same timeouts in its
@@ -31,15 +33,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
 
 import httpx
 
-from ._headers import response_headers
-from ._transport import AioHTTPTransport, mock_is_active, response_body, response_extensions
-
-if TYPE_CHECKING:
-    import aiohttp
+from ._headers import headers_from_raw, response_headers
+from ._transport import (
+    AioHTTPTransport,
+    lean_extensions,
+    mock_is_active,
+    response_body,
+    response_extensions,
+)
 
 __all__ = ["DirectResponse", "direct_transport", "send_direct"]
 
@@ -64,33 +68,49 @@ def direct_transport(http: httpx.AsyncClient, request: httpx.Request) -> AioHTTP
 
 
 async def send_direct(
-    http: httpx.AsyncClient, transport: AioHTTPTransport, request: httpx.Request
+    http: httpx.AsyncClient,
+    transport: AioHTTPTransport,
+    request: httpx.Request,
+    *,
+    whole: bool = False,
 ) -> httpx.Response:
     """`http.send(request, stream=True)` without httpx's per-request machinery. For
-    the async driver only: its attempt watch bounds the reads (see the module doc)."""
+    the async driver only: its attempt watch bounds the reads (see the module doc).
+    `whole`: the reply will be read whole (a non-stream call): sent on a lean connection
+    (`_lean`) when the transport can (`lean_ok`), else through aiohttp."""
     hooks = http._event_hooks
     for hook in hooks["request"]:
         await hook(request)  # e.g. the no-network guard: may refuse before any I/O
-    # Every wait of the attempt is bounded by its watch (`_watch`, armed by the driver at
-    # `call.until()`: the read timeout, or a stream's idle timeout, restarted by content
-    # only): aiohttp's own per-read timer would only repeat it, at a cost on every read.
-    raw = await transport.open(request, reads_bounded=True)
+    # (The request's bytes are made where they are written, in no frame that waits:
+    # a cancellation's traceback shows the locals of the frames it passes.)
+    lean = whole and transport.lean_ok(request)
+    body: httpx.AsyncByteStream
+    if lean:
+        reply = await transport.open_lean(request)
+        head = reply.head
+        assert head is not None
+        status, headers, extensions = head[0], headers_from_raw(head[3]), lean_extensions(head)
+        body = reply
+    else:
+        # Every wait of the attempt is bounded by its watch (`_watch`, armed by the driver
+        # at `call.until()`: the read timeout, or a stream's idle timeout, restarted by
+        # content only): aiohttp's own per-read timer would only repeat it, at a cost on
+        # every read.
+        raw = await transport.open(request, reads_bounded=True)
+        body = response_body(raw, transport, request)  # closing it frees the pool slot
+        status, extensions = raw.status, response_extensions(raw)
     transport.direct_sends += 1
-    body = response_body(raw, transport, request)  # closing it frees the pool slot
     response: httpx.Response | None = None
     try:
-        headers = response_headers(raw)
+        if not lean:
+            headers = response_headers(raw)
         if "content-encoding" in headers:
             # gzip, br...: httpx's decoders, as on httpx's path (rare for LLM APIs).
             response = httpx.Response(
-                raw.status,
-                headers=headers,
-                stream=body,
-                request=request,
-                extensions=response_extensions(raw),
+                status, headers=headers, stream=body, request=request, extensions=extensions
             )
         else:
-            response = DirectResponse(raw, headers, body, request)
+            response = DirectResponse(status, headers, body, request, extensions)
         http.cookies.extract_cookies(response)
         if _httpx_log.isEnabledFor(logging.INFO):
             _httpx_log.info(
@@ -111,25 +131,27 @@ async def send_direct(
 
 
 class DirectResponse(httpx.Response):
-    """An `httpx.Response` read straight off aiohttp: its bytes are the body as sent
-    (no `content-encoding` here: such replies get a plain `httpx.Response`), one async
+    """An `httpx.Response` read straight off aiohttp or a lean connection (`_lean`): its
+    bytes are the body as sent (no `content-encoding` here: such replies get a plain
+    `httpx.Response`), one async
     generator deep. Built without `httpx.Response.__init__`'s copies; everything the
     attempt engine, the error mapping and redaction read is set.
     """
 
     def __init__(
         self,
-        raw: aiohttp.ClientResponse,
+        status: int,
         headers: httpx.Headers,
         body: httpx.AsyncByteStream,
         request: httpx.Request,
+        extensions: dict[str, bytes],
     ) -> None:
         # Not super().__init__(): it would copy the headers and the extensions again.
-        self.status_code = raw.status
+        self.status_code = status
         self.headers = headers
         self._request = request
         self.next_request = None
-        self.extensions = response_extensions(raw)
+        self.extensions = extensions
         self.history = []
         self.is_closed = False
         self.is_stream_consumed = False

@@ -84,7 +84,7 @@ async def adrive(
             watch.enter()
             direct = direct_transport(http, req) if owned else None
             if direct is not None:
-                response = await send_direct(http, direct, req)
+                response = await send_direct(http, direct, req, whole=not call.stream)
             else:
                 response = await http.send(req, stream=True)
             if call.response_received(response) is READ_WHOLE:

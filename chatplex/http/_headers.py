@@ -10,6 +10,7 @@ built on the first one; any change to it drops that dict.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -17,7 +18,7 @@ import httpx
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["ResponseHeaders", "response_headers", "wire_headers"]
+__all__ = ["ResponseHeaders", "headers_from_raw", "response_headers", "wire_headers"]
 
 
 def wire_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
@@ -30,8 +31,14 @@ def wire_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
 def response_headers(response: aiohttp.ClientResponse) -> ResponseHeaders:
     """`httpx.Headers(response.raw_headers)`, without its per-header type checks:
     aiohttp's raw headers are already the byte pairs httpx keeps as they are."""
+    return headers_from_raw(response.raw_headers)
+
+
+def headers_from_raw(raw: Iterable[tuple[bytes, bytes]]) -> ResponseHeaders:
+    """`httpx.Headers(raw)` for (name, value) byte pairs as read off the wire (names in
+    their own case, values stripped), without httpx's per-header type checks."""
     headers = ResponseHeaders.__new__(ResponseHeaders)
-    headers._list = [(key, key.lower(), value) for key, value in response.raw_headers]
+    headers._list = [(key, key.lower(), value) for key, value in raw]
     headers._encoding = None  # found on first read, as for any httpx.Headers
     headers._by_name = None
     return headers

@@ -30,7 +30,9 @@ transport (a user's, or the shared one on its httpx path) gets `httpx.Response`s
 it. `open` is the direct path's (`_direct.send_direct`): when chatplex owns the client,
 its attempt driver skips `AsyncClient.send` and reads aiohttp's response itself; both go
 through `open`, so the pool, timeouts, error mapping and slot accounting
-(`connections_in_use`) are the same either way.
+(`connections_in_use`) are the same either way. A third, `open_lean`, is the direct
+path's for a non-stream request (`lean_ok`): chatplex's own keep-alive connections
+(`_lean`), with the same slots, connect and pool timeouts, SSL context and httpx errors.
 
 aiohttp is imported when the first request is sent, not when chatplex is imported.
 """
@@ -54,10 +56,13 @@ if TYPE_CHECKING:
 
     import aiohttp
 
+    from ._lean import LeanBody, Pool
+
 __all__ = [
     "AioHTTPTransport",
     "ResponseCookies",
     "env_proxy_mounts",
+    "lean_extensions",
     "mock_is_active",
     "response_body",
     "response_extensions",
@@ -108,6 +113,13 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
         self._closed = False
         #: Requests sent on the direct path (`_direct.send_direct`): a diagnostic.
         self.direct_sends = 0
+        #: The lean connections' idle pool (`_lean`), made on first use.
+        self._lean: Pool | None = None
+        #: Origins (scheme, host, port) whose server answered HTTP/1.0 on a lean
+        #: connection: their requests go through aiohttp from then on.
+        self._lean_off: set[tuple[str, str, int | None]] = set()
+        #: Requests sent on lean connections: a diagnostic.
+        self.lean_sends = 0
 
     def connections_in_use(self) -> int:
         """Requests holding a connection: sent, or with an unclosed response."""
@@ -183,8 +195,66 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
             raise exc.with_traceback(None)  # noqa: B904 - the same exception, re-raised
         return response
 
+    def lean_ok(self, request: httpx.Request) -> bool:
+        """Whether `request` may go on a lean connection (`_lean`) rather than through
+        aiohttp (`open`): a POST of a body already read, with httpx's Host and
+        Content-Length and no Transfer-Encoding (else aiohttp would add or fix a header:
+        its bytes, not ours), over http(s) without a custom SNI name, to an origin that
+        has not answered HTTP/1.0."""
+        url = request.url
+        if request.method != "POST" or url.scheme not in ("http", "https"):
+            return False
+        if "sni_hostname" in request.extensions:
+            return False
+        if self._lean_off and _origin(url) in self._lean_off:
+            return False
+        try:
+            size = len(request.content)
+        except httpx.RequestNotRead:
+            return False
+        length = host = None
+        for _, name, value in request.headers._list:
+            if name == b"content-length":
+                length = value
+            elif name == b"host":
+                host = value
+            elif name == b"transfer-encoding":
+                return False
+        return host is not None and length == b"%d" % size
+
+    async def open_lean(self, request: httpx.Request) -> LeanBody:
+        """Send `request` (`lean_ok`) on a lean connection: the reply, head in, holding
+        a slot of the pool until the returned body is closed."""
+        if self._closed:
+            raise RuntimeError("the transport is closed")
+        pool = self._lean
+        if pool is None:
+            from ._lean import Pool
+
+            if self._session is None:
+                self._open()  # the slots (and aiohttp's session, for streams)
+            pool = self._lean = Pool(self._ssl_context, self._limits.keepalive_expiry)
+        timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
+        await self._acquire(timeouts.get("pool"), request)
+        self._in_flight += 1
+        try:
+            keep = "close" not in request.headers.get("connection", "").lower()
+            body = await pool.send(request, timeouts.get("connect"), self._release, keep=keep)
+        except BaseException as exc:
+            self._release()
+            raise exc.with_traceback(None)  # noqa: B904 - as `open`: no locals shown
+        self.lean_sends += 1
+        head = body.head
+        assert head is not None
+        if head[2] != b"HTTP/1.1":
+            self._lean_off.add(_origin(request.url))  # an HTTP/1.0 peer: aiohttp from now
+        return body
+
     async def aclose(self) -> None:
         self._closed = True
+        pool, self._lean = self._lean, None
+        if pool is not None:
+            pool.close()
         session, self._session = self._session, None
         if session is not None:
             await session.close()
@@ -329,6 +399,18 @@ def response_extensions(response: aiohttp.ClientResponse) -> dict[str, bytes]:
         "http_version": _http_version(response.version),
         "reason_phrase": (response.reason or "").encode("ascii", "replace"),
     }
+
+
+def lean_extensions(head: tuple[int, bytes, bytes, list[tuple[bytes, bytes]]]) -> dict[str, bytes]:
+    """`response_extensions` of a lean connection's reply head, as aiohttp's would be."""
+    reason = head[1]
+    if not reason.isascii():  # aiohttp decodes it as UTF-8; httpcore's is ASCII
+        reason = reason.decode("utf-8", "replace").encode("ascii", "replace")
+    return {"http_version": head[2], "reason_phrase": reason}
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return (url.scheme, url.host, url.port)
 
 
 def _http_version(version: tuple[int, int] | None) -> bytes:

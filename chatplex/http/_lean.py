@@ -1,0 +1,432 @@
+"""The lean connection: a non-stream request of the direct path sent on chatplex's own
+keep-alive HTTP/1.1 connections instead of aiohttp's session.
+
+Why. For a JSON POST whose reply is read whole, aiohttp's per-request machinery
+(`ClientSession._request`, its `ClientRequest` / `ClientResponse` objects, timers,
+connector bookkeeping and a writer task) was about half of chatplex's client CPU per
+request; an `asyncio.Protocol` per connection that writes the request in one call and
+parses the reply as it arrives (`_h1.ResponseParser`, no I/O) costs a fraction of it
+(bench/README.md, "The lean connection"). Streams stay on aiohttp.
+
+What stays the same: the bytes on the wire (`_h1.request_head`: the request line and
+httpx's headers as aiohttp writes them), the transport's pool slots (`max_connections`,
+the pool timeout), its SSL context (so its verify settings), its connect timeout
+(bounding DNS, TCP and TLS together), idle connections dropped after
+`keepalive_expiry`, and errors raised as the httpx exceptions the aiohttp path raises,
+with the same texts where aiohttp's come from the system (connect failures, resets).
+No read timer: the direct path's attempt watch bounds every wait (`_direct`).
+
+A pooled connection the server has closed is never written to (found closed when taken
+from the pool, it is dropped and another taken). A request is sent once: a POST whose
+connection fails after it was written is not sent again here (aiohttp does not either;
+the engine's retry policy decides), as the server may have acted on it.
+
+`Pool` holds the idle connections of one transport, per origin; the transport's slot
+(taken by the caller) is released when the reply's body is closed (`LeanBody.aclose`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import ssl
+import sys
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+
+from ._h1 import ParseError, ResponseParser, request_head
+from ._headers import wire_headers
+
+__all__ = ["LeanBody", "Pool", "wire_bytes"]
+
+#: aiohttp's defaults for connecting to a host with several addresses.
+_HAPPY_EYEBALLS_DELAY = 0.25
+_INTERLEAVE = 1
+#: aiohttp's lookup flags (its ThreadedResolver).
+_AI_ADDRCONFIG = socket.AI_ADDRCONFIG & getattr(socket, "AI_MASK", ~0)
+
+
+class _Connection(asyncio.Protocol):
+    """One TCP (or TLS) connection: one request at a time, its reply parsed as read."""
+
+    __slots__ = ("closed", "exchange", "idle_since", "keep", "key", "parser", "pool", "transport")
+
+    def __init__(self, pool: Pool, key: tuple[str, str, int]) -> None:
+        self.pool = pool
+        self.transport: asyncio.Transport | None = None
+        self.parser = ResponseParser()
+        self.exchange: LeanBody | None = None
+        self.closed = False
+        self.idle_since = 0.0
+        self.key = key
+        #: The request in progress allows reuse (it did not say `Connection: close`).
+        self.keep = True
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        exchange = self.exchange
+        if exchange is None:  # bytes nobody asked for on an idle connection
+            self.close()
+            return
+        parser = self.parser
+        try:
+            parser.feed(data)
+        except ParseError as exc:
+            self.exchange = None
+            exchange.fail(httpx.RemoteProtocolError(str(exc), request=exchange.request))
+            self.close()
+            return
+        exchange.received(parser)
+        if parser.done:
+            self.exchange = None
+            if parser.reusable and self.keep:
+                self.pool.put(self)
+            else:
+                self.close()
+
+    def eof_received(self) -> bool | None:
+        return None  # close the transport: connection_lost follows
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        exchange, self.exchange = self.exchange, None
+        if exchange is None:
+            return
+        parser = self.parser
+        try:
+            parser.feed_eof()
+        except ParseError as error:
+            request = exchange.request
+            if parser.head is None and isinstance(exc, OSError):
+                # A reset before the reply's head: aiohttp's ClientOSError, a ReadError.
+                exchange.fail(httpx.ReadError(str(OSError(*exc.args)), request=request))
+            elif not parser.started:
+                text = "Server disconnected"  # aiohttp's ServerDisconnectedError
+                exchange.fail(httpx.RemoteProtocolError(text, request=request))
+            else:  # aiohttp's ServerDisconnectedError or ClientPayloadError
+                exchange.fail(httpx.RemoteProtocolError(str(error), request=request))
+            return
+        exchange.received(parser)  # a body that ran to the end of the connection
+
+    def close(self) -> None:
+        self.closed = True
+        if self.transport is not None:
+            self.transport.close()
+
+    def abort(self) -> None:
+        self.closed = True
+        if self.transport is not None:
+            self.transport.abort()
+
+
+class LeanBody(httpx.AsyncByteStream):
+    """The reply to one request: its head (a future the sender awaits) and its body as
+    read, handed to httpx as the response's stream. Closing it releases the caller's
+    slot (`release`) and, if the reply was not read to its end, drops the connection."""
+
+    __slots__ = (
+        "_connection",
+        "_error",
+        "_parts",
+        "_release",
+        "_waiter",
+        "done",
+        "head",
+        "request",
+    )
+
+    def __init__(
+        self,
+        request: httpx.Request,
+        connection: _Connection,
+        waiter: asyncio.Future[None],
+        release: Callable[[], None],
+    ) -> None:
+        self.request = request
+        self._connection: _Connection | None = connection
+        self._waiter: asyncio.Future[None] | None = waiter
+        self._release: Callable[[], None] | None = release
+        self._parts: list[bytes] = []
+        self._error: httpx.TransportError | None = None
+        self.head: tuple[int, bytes, bytes, list[tuple[bytes, bytes]]] | None = None
+        self.done = False
+
+    # --- called by the connection --------------------------------------------------------
+
+    def received(self, parser: ResponseParser) -> None:
+        if parser.body:
+            self._parts += parser.body
+            parser.body = []
+        if parser.done:
+            self.done = True
+            self._connection = None  # the connection is no longer this reply's
+        if self.head is None:
+            self.head = parser.head
+            if self.head is None:
+                return  # the head is not complete yet
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def fail(self, error: httpx.TransportError) -> None:
+        self._error = error
+        self._connection = None
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    # --- read by the caller --------------------------------------------------------------
+
+    async def wait(self) -> None:
+        """Until more of the reply (or its failure) is in."""
+        waiter = self._waiter
+        if waiter is None:
+            waiter = self._waiter = asyncio.get_running_loop().create_future()
+        elif waiter.done():  # something came in since the caller looked: look again
+            self._waiter = None
+            return
+        try:
+            await waiter
+        finally:
+            self._waiter = None
+
+    def raise_failure(self) -> None:
+        error = self._error
+        if error is not None:
+            raise error
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while True:
+            parts = self._parts
+            if parts:
+                self._parts = []
+                for part in parts:
+                    yield part
+                continue
+            if self._error is not None:
+                raise self._error
+            if self.done:
+                return
+            await self.wait()
+
+    async def aclose(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:  # the reply was not read to its end
+            connection.exchange = None
+            connection.abort()
+        release, self._release = self._release, None
+        if release is not None:
+            release()
+        if connection is not None:
+            # One loop turn: asyncio closes the aborted socket in a callback, which a
+            # caller's loop ending right after this (a cancelled batch) would never run.
+            await asyncio.sleep(0)
+
+
+class Pool:
+    """Idle connections of one transport, per origin (scheme, host, port), with the
+    transport's SSL context and keep-alive expiry."""
+
+    def __init__(self, ssl_context: ssl.SSLContext, keepalive_expiry: float | None) -> None:
+        self._ssl_context = ssl_context
+        self._expiry = keepalive_expiry
+        self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
+        self._sweeper: asyncio.TimerHandle | None = None
+        self._closed = False
+
+    def put(self, connection: _Connection) -> None:
+        """A connection whose reply is complete, ready for another request."""
+        if self._closed or self._expiry is not None and self._expiry <= 0:
+            connection.close()
+            return
+        loop = asyncio.get_running_loop()
+        connection.idle_since = loop.time()
+        self._idle.setdefault(connection.key, []).append(connection)
+        if self._sweeper is None and self._expiry is not None:
+            self._sweeper = loop.call_later(self._expiry, self._sweep)
+
+    async def send(
+        self,
+        request: httpx.Request,
+        connect_timeout: float | None,
+        release: Callable[[], None],
+        *,
+        keep: bool = True,
+    ) -> LeanBody:
+        """Write `request` on a pooled or new connection for its origin; return once the
+        reply's head is in. `release` is the caller's slot: the returned body releases it
+        when closed; on an error raised here the caller does. `keep`: the connection may
+        be reused after the reply (the request did not say `Connection: close`)."""
+        url = request.url
+        scheme = url.scheme
+        port = url.port or (443 if scheme == "https" else 80)
+        key = (scheme, url.host, port)
+        connection = self._take(key)
+        if connection is None:
+            connection = await self._connect(request, key, connect_timeout)
+        loop = asyncio.get_running_loop()
+        body = LeanBody(request, connection, loop.create_future(), release)
+        connection.parser.start(no_body=request.method == "HEAD")
+        connection.keep = keep
+        connection.exchange = body
+        if connection.closed:  # a new connection the server closed before any request
+            body.fail(httpx.RemoteProtocolError("Server disconnected", request=request))
+        else:
+            assert connection.transport is not None
+            connection.transport.write(wire_bytes(request))  # no local holds them (secrets)
+        try:
+            while body.head is None:
+                body.raise_failure()
+                await body.wait()
+        except BaseException:
+            # Cancelled (the attempt's watch, a caller) or failed: the connection is
+            # dropped, never reused mid-reply; the caller releases the slot.
+            body._release = None
+            await body.aclose()
+            raise
+        return body
+
+    def close(self) -> None:
+        """Close the idle connections; those in use close when their reply is done."""
+        self._closed = True
+        idle, self._idle = self._idle, {}
+        for connections in idle.values():
+            for connection in connections:
+                connection.close()
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _take(self, key: tuple[str, str, int]) -> _Connection | None:
+        idle = self._idle.get(key)
+        if not idle:
+            return None
+        expiry = self._expiry
+        now = asyncio.get_running_loop().time() if expiry is not None else 0.0
+        while idle:
+            connection = idle.pop()
+            transport = connection.transport
+            if connection.closed or transport is None or transport.is_closing():
+                continue  # closed by the server while idle: never written to
+            if expiry is not None and now - connection.idle_since > expiry:
+                connection.close()
+                continue
+            return connection
+        return None
+
+    def _sweep(self) -> None:
+        """Close connections idle longer than the expiry (as aiohttp's connector does)."""
+        self._sweeper = None
+        expiry = self._expiry
+        assert expiry is not None
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        for key, idle in list(self._idle.items()):
+            kept = []
+            for connection in idle:
+                if connection.closed:
+                    continue
+                if now - connection.idle_since > expiry:
+                    connection.close()
+                else:
+                    kept.append(connection)
+            if kept:
+                self._idle[key] = kept
+            else:
+                del self._idle[key]
+        if self._idle:
+            self._sweeper = loop.call_later(expiry, self._sweep)
+
+    async def _connect(
+        self, request: httpx.Request, key: tuple[str, str, int], timeout: float | None
+    ) -> _Connection:
+        scheme, host, port = key
+        loop = asyncio.get_running_loop()
+        tls: Any = self._ssl_context if scheme == "https" else None
+        error: httpx.TransportError | None = None
+        try:
+            if sys.version_info >= (3, 11):
+                async with asyncio.timeout(timeout):
+                    connection = await self._connect_within(loop, key, tls)
+            else:
+                connection = await asyncio.wait_for(self._connect_within(loop, key, tls), timeout)
+        except asyncio.TimeoutError:
+            text = f"Connection timeout to host {_shown_url(request)}"
+            error = httpx.ConnectTimeout(text, request=request)
+        except OSError as exc:  # refused, DNS, TLS (ssl.SSLError is an OSError)
+            # The text the aiohttp path gives (`_transport._safe_text`).
+            text = os.strerror(exc.errno) if exc.errno else str(exc) or "cannot connect"
+            error = httpx.ConnectError(text, request=request)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0)  # as in `LeanBody.aclose`: a half-made socket closed now
+            raise
+        if error is not None:
+            await asyncio.sleep(0)  # idem
+            raise error  # outside the except block: no OS error in its context
+        return connection
+
+    async def _connect_within(
+        self, loop: asyncio.AbstractEventLoop, key: tuple[str, str, int], tls: Any
+    ) -> _Connection:
+        """DNS, TCP (happy eyeballs over the addresses, as aiohttp connects) and TLS.
+
+        Not `loop.create_connection(host, port, happy_eyeballs_delay=...)`: asyncio's
+        own race (`staggered_race`) can leave a connected socket unclosed when the
+        connect is cancelled (up to Python 3.12); aiohappyeyeballs, aiohttp's, closes it.
+        """
+        import aiohappyeyeballs
+
+        _, host, port = key
+        try:  # an IP address: no lookup (and no executor thread)
+            infos = socket.getaddrinfo(
+                host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST
+            )
+        except socket.gaierror:
+            infos = await loop.getaddrinfo(
+                host, port, type=socket.SOCK_STREAM, flags=_AI_ADDRCONFIG
+            )
+        sock = await aiohappyeyeballs.start_connection(
+            infos,
+            happy_eyeballs_delay=_HAPPY_EYEBALLS_DELAY,
+            interleave=_INTERLEAVE,
+            loop=loop,
+        )
+        try:
+            _, connection = await loop.create_connection(
+                lambda: _Connection(self, key),
+                sock=sock,
+                ssl=tls,
+                server_hostname=host.rstrip(".") if tls is not None else None,  # as aiohttp
+            )
+        except BaseException:
+            sock.close()
+            raise
+        return connection
+
+
+def wire_bytes(request: httpx.Request) -> bytes:
+    """The whole request as aiohttp writes it: the request line, httpx's headers
+    (`_headers.wire_headers`), the body."""
+    head = request_head(
+        request.method.encode("ascii"), request.url.raw_path, wire_headers(request.headers)
+    )
+    return head + request.content
+
+
+def _shown_url(request: httpx.Request) -> str:
+    """The URL as aiohttp's connect-timeout text shows it, its query masked."""
+    from ._redaction import clear_url
+
+    text = clear_url(request.url)
+    query = request.url.query
+    if query:
+        text = text.replace(query.decode("ascii", "replace"), "...")
+    return text
