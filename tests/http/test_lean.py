@@ -15,7 +15,7 @@ import socket
 import ssl
 import struct
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 import httpx
@@ -374,30 +374,16 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
 
 @asynccontextmanager
 async def tls_server(handler: Handler, cert: Path, key: Path) -> AsyncIterator[str]:
+    """`raw_server` over TLS with `cert`; a client refusing the certificate is no error."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    tasks: set[asyncio.Task[None]] = set()
 
-    async def tracked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        tasks.add(task)  # type: ignore[arg-type]
-        try:
+    async def tolerant(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with suppress(ssl.SSLError, ConnectionError):
             await handler(reader, writer)
-        except (ssl.SSLError, ConnectionError):
-            pass
-        finally:
-            writer.close()
 
-    server = await asyncio.start_server(tracked, "127.0.0.1", 0, ssl=context)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"https://127.0.0.1:{port}"
-    finally:
-        server.close()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+    async with raw_server(tolerant, tls=context) as url:
+        yield url
 
 
 async def test_tls_uses_the_transports_context_and_verify_setting(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import ssl
 import sys
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -39,9 +40,10 @@ Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]
 
 
 @asynccontextmanager
-async def raw_server(handler: Handler) -> AsyncIterator[str]:
-    """A scripted HTTP peer on 127.0.0.1, on the test's own loop; yields its URL. On exit
-    every connection handler is cancelled and its socket closed (no ResourceWarning)."""
+async def raw_server(handler: Handler, *, tls: ssl.SSLContext | None = None) -> AsyncIterator[str]:
+    """A scripted HTTP peer on 127.0.0.1 (HTTPS with `tls`, a server context), on the
+    test's own loop; yields its URL. On exit every connection handler is cancelled and its
+    socket closed (no ResourceWarning)."""
     tasks: set[asyncio.Task[None]] = set()
 
     async def tracked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -53,10 +55,10 @@ async def raw_server(handler: Handler) -> AsyncIterator[str]:
         finally:
             writer.close()
 
-    server = await asyncio.start_server(tracked, "127.0.0.1", 0)
+    server = await asyncio.start_server(tracked, "127.0.0.1", 0, ssl=tls)
     port = server.sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     finally:
         await stop_accepting(server)  # before close(): CPython gh-109564
         for task in tasks:
