@@ -423,10 +423,6 @@ def wire_bytes(request: httpx.Request) -> bytes:
 
 def _shown_url(request: httpx.Request) -> str:
     """The URL as aiohttp's connect-timeout text shows it, its query masked."""
-    from ._redaction import clear_url
+    from ._redaction import clear_url, without_query
 
-    text = clear_url(request.url)
-    query = request.url.query
-    if query:
-        text = text.replace(query.decode("ascii", "replace"), "...")
-    return text
+    return without_query(clear_url(request.url), request.url)

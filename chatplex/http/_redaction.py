@@ -61,6 +61,7 @@ __all__ = [
     "scrub",
     "scrub_secrets",
     "secret_url",
+    "without_query",
 ]
 
 #: Request extension holding the extra secret header names (a frozenset of lower-case
@@ -107,6 +108,15 @@ def secret_url(secret: Secret) -> MaskedURL:
 def clear_url(url: httpx.URL) -> str:
     """The URL as a string to send (a `MaskedURL`'s str is masked)."""
     return httpx.URL.__str__(url)
+
+
+def without_query(text: str, url: httpx.URL) -> str:
+    """`text` with `url`'s query, wherever it appears, replaced by `...` (some APIs take
+    the key there): what a transport's error text may show of the URL."""
+    query = url.query
+    if query:
+        text = text.replace(query.decode("ascii", "replace"), "...")
+    return text
 
 
 def request_secrets(request: httpx.Request) -> list[str]:

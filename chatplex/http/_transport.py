@@ -49,7 +49,7 @@ import httpx
 
 from ._headers import response_headers, wire_headers
 from ._mocking import http_is_mocked
-from ._redaction import clear_url
+from ._redaction import clear_url, without_query
 
 if TYPE_CHECKING:
     import ssl
@@ -481,10 +481,7 @@ def _safe_text(exc: Exception, request: httpx.Request) -> str:
         return os.strerror(cause.errno) if cause.errno else str(cause) or "cannot connect"
     # ClientResponseError's str appends `url=...`; its `message` is the reason alone.
     text = exc.message if isinstance(exc, aiohttp.ClientResponseError) else str(exc)
-    query = request.url.query
-    if query:
-        text = text.replace(query.decode("ascii", "replace"), "...")
-    return text or type(exc).__name__
+    return without_query(text, request.url) or type(exc).__name__
 
 
 class ResponseCookies(httpx.Cookies):
