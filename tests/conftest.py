@@ -44,12 +44,41 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     ray.shutdown()
 
 
+@pytest.hookimpl(trylast=True)  # after the hooks that add xdist_group marks (tests/compat)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Under pytest-xdist (--dist loadgroup) the Ray tests share one worker, so one local
     # cluster is started, not one per worker.
     for item in items:
         if item.get_closest_marker("ray"):
             item.add_marker(pytest.mark.xdist_group("ray"))
+    _name_the_groups(config, items)
+
+
+def _name_the_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """What pytest-xdist's worker does for --dist loadgroup, where it no longer works.
+
+    The scheduler groups tests by a `@group` suffix of their node ids, which xdist's own
+    hook writes to `item._nodeid`; since pytest 9.2 a node's id is `item._id` (a NodeId),
+    so that write changes nothing: no test was grouped, and each worker started a Ray
+    cluster and ran the import-order interpreters of its own (pytest-xdist issue #1386).
+    A test xdist did suffix (a pytest before 9.2) is left as it is.
+    """
+    if not getattr(config.option, "loadgroup", False):  # set in xdist's workers only
+        return
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        suffix = "@" + "_".join(sorted(names))
+        if not names or item.nodeid.endswith(suffix):
+            continue
+        if hasattr(item, "_id"):
+            from _pytest.nodeid import NodeId  # pytest >= 9.2
+
+            item._id = NodeId.parse(item.nodeid + suffix)
+        else:
+            item._nodeid = item.nodeid + suffix
 
 
 # ---- the child-process guard ---------------------------------------------------------
