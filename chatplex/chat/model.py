@@ -395,8 +395,10 @@ class ChatModel(Runnable[Any, AIMessage]):
 
     def _serialized(self) -> dict[str, Any]:
         kwargs = {"model": self.model, "provider": self.provider}
-        base_url = getattr(self.adapter, "base_url", None)
-        if isinstance(base_url, str):  # where calls go (OpenTelemetry's server.address)
+        # Where calls go (OpenTelemetry's server.address): Bedrock names it endpoint_url.
+        adapter = self.adapter
+        base_url = getattr(adapter, "base_url", None) or getattr(adapter, "endpoint_url", None)
+        if isinstance(base_url, str):
             kwargs["base_url"] = base_url
         return {"name": self.get_name(), "kwargs": kwargs}
 
