@@ -20,8 +20,9 @@
 
 A root run's span is a child of the span current where the call was made, so chatplex
 calls nest under the application's own spans. Message content (`gen_ai.input.messages`,
-`gen_ai.output.messages`) is recorded only when
-`OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`, the convention's switch.
+`gen_ai.output.messages`, `gen_ai.system_instructions`; shapes in `otel_content.py`) is
+recorded only when `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`, the
+convention's switch.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from .. import version
+from .otel_content import input_content, output_message
 
 if TYPE_CHECKING:
     from opentelemetry.metrics import MeterProvider
@@ -235,9 +237,10 @@ class OTelTracer:
                 [stop] if isinstance(stop, str) else list(stop)
             )
         if self.capture_content and messages:
-            attributes["gen_ai.input.messages"] = json.dumps(
-                [_message_part(m) for m in messages[0]]
-            )
+            system, history = input_content(messages[0], provider)
+            if system:
+                attributes["gen_ai.system_instructions"] = json.dumps(system, default=str)
+            attributes["gen_ai.input.messages"] = json.dumps(history, default=str)
         self._begin(run_id, parent_run_id, f"chat {model}".strip(), True, attributes, common)
 
     def on_llm_end(self, response: Any, *, run_id: UUID, **_: Any) -> None:
@@ -273,7 +276,8 @@ class OTelTracer:
                     usage[key], {**run.metric_attributes, "gen_ai.token.type": kind}
                 )
         if self.capture_content and message is not None:
-            span.set_attribute("gen_ai.output.messages", json.dumps([_message_part(message)]))
+            content = json.dumps([output_message(message)], default=str)
+            span.set_attribute("gen_ai.output.messages", content)
         span.end()
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
@@ -333,26 +337,6 @@ def _error_type(error: BaseException) -> str:
         if base.__module__.startswith("chatplex"):
             return base.__name__
     return cls.__qualname__
-
-
-def _message_part(message: Any) -> dict[str, Any]:
-    """A message in the conventions' content shape: role and text parts, tool calls."""
-    roles = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
-    kind = getattr(message, "type", "")
-    parts: list[dict[str, Any]] = []
-    text = getattr(message, "text", "")
-    if text:
-        parts.append({"type": "text", "content": text})
-    for call in getattr(message, "tool_calls", None) or ():
-        parts.append(
-            {
-                "type": "tool_call",
-                "id": call.get("id"),
-                "name": call.get("name"),
-                "arguments": call.get("args"),
-            }
-        )
-    return {"role": roles.get(kind, kind), "parts": parts}
 
 
 _INSTRUMENTED: list[OTelTracer] = []

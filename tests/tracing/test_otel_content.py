@@ -1,0 +1,70 @@
+"""otel_content: messages in the GenAI conventions' content shapes (no OpenTelemetry
+needed): roles and parts, tool calls and results, system instructions apart where the
+provider takes them apart, and the output message's finish reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatplex.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage
+from chatplex.tracing.otel_content import SEPARATE_SYSTEM, input_content, output_message
+
+HISTORY = [
+    SystemMessage("Be brief."),
+    HumanMessage("hi"),
+    AIMessage("", tool_calls=[{"id": "c1", "name": "f", "args": {"a": 1}}]),
+    ToolMessage([{"type": "text", "text": "done"}], tool_call_id="c1"),
+]
+
+
+def test_system_stays_among_the_messages_where_the_api_keeps_it_there() -> None:
+    system, messages = input_content(HISTORY, "openai")
+    assert system == []
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "tool"]
+    assert messages[2]["parts"] == [
+        {"type": "tool_call", "id": "c1", "name": "f", "arguments": {"a": 1}}
+    ]
+    # A tool result's content blocks: their text is the response.
+    assert messages[3]["parts"] == [{"type": "tool_call_response", "id": "c1", "response": "done"}]
+
+
+@pytest.mark.parametrize("provider", sorted(SEPARATE_SYSTEM))
+def test_system_instructions_apart_where_the_api_takes_them_apart(provider: str) -> None:
+    system, messages = input_content(HISTORY, provider)
+    assert system == [{"type": "text", "content": "Be brief."}]
+    assert [m["role"] for m in messages] == ["user", "assistant", "tool"]
+
+
+@pytest.mark.parametrize(
+    ("metadata", "expected"),
+    [
+        ({"finish_reason": "stop", "raw_finish_reason": "end_turn"}, "stop"),
+        ({"finish_reason": "length", "raw_finish_reason": "MAX_TOKENS"}, "length"),
+        ({"finish_reason": "content_filter", "raw_finish_reason": "SAFETY"}, "content_filter"),
+        ({"finish_reason": "tool_calls"}, "tool_call"),
+        ({"finish_reason": "pause_turn", "raw_finish_reason": "pause_turn"}, "pause_turn"),
+        ({}, "stop"),
+    ],
+)
+def test_the_output_message_says_why_the_model_stopped(
+    metadata: dict[str, str], expected: str
+) -> None:
+    out = output_message(AIMessage("ok", response_metadata=metadata))
+    assert out == {
+        "role": "assistant",
+        "parts": [{"type": "text", "content": "ok"}],
+        "finish_reason": expected,
+    }
+
+
+def test_a_reply_calling_tools_stopped_for_them_whatever_the_provider_said() -> None:
+    reply = AIMessage(
+        "",
+        tool_calls=[{"id": "c1", "name": "f", "args": {}}],
+        response_metadata={"finish_reason": "stop", "raw_finish_reason": "STOP"},
+    )
+    assert output_message(reply)["finish_reason"] == "tool_call"
+
+
+def test_a_streamed_reply_is_the_assistant() -> None:
+    assert output_message(AIMessageChunk("x"))["role"] == "assistant"
