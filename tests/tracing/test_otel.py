@@ -1,11 +1,14 @@
 """OTelTracer: spans and metrics per the GenAI semantic conventions, read back with the
-OpenTelemetry SDK's in-memory exporter and metric reader, over the mock server on both
-wires, sync and async: invoke, stream, batch, chains, tools, errors, retries."""
+OpenTelemetry SDK's in-memory exporter and metric reader, over the mock server on every
+wire (Chat Completions, Messages, Responses, Azure, Gemini, Vertex AI, Bedrock Converse,
+Ollama), sync and async: invoke, stream, batch, chains, tool calls, errors, retries, and
+message content when opted in."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -21,7 +24,16 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E4
 )
 from opentelemetry.trace import SpanKind, StatusCode  # noqa: E402
 
-from chatplex import ChatAnthropic, ChatOpenAI, ChatPromptTemplate, StrOutputParser  # noqa: E402
+from chatplex import (  # noqa: E402
+    AzureChatOpenAI,
+    ChatAnthropic,
+    ChatBedrockConverse,
+    ChatOpenAI,
+    ChatPromptTemplate,
+    ChatVertexAI,
+    StrOutputParser,
+    init_chat_model,
+)
 from chatplex.core.tracers import tracers  # noqa: E402
 from chatplex.http import retry_policy  # noqa: E402
 from chatplex.testing import MockServer  # noqa: E402
@@ -66,40 +78,128 @@ def otel() -> Iterator[Otel]:
     uninstrument()
 
 
-WIRES = ["openai", "anthropic"]
+@pytest.fixture(autouse=True)
+def no_aws_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Bedrock's model gets its keys as arguments: nothing of this machine's AWS setup.
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
-def model_for(wire: str, mock: MockServer, **settings: Any) -> Any:
-    if wire == "openai":
-        return ChatOpenAI(
-            model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="k", **settings
-        )
-    return ChatAnthropic(
-        model="claude-sonnet-4-5", base_url=mock.anthropic_base_url, api_key="k", **settings
+class FakeGoogleCredentials:
+    """What ChatVertexAI asks of google-auth credentials: a token after `refresh`."""
+
+    token: str | None = None
+    valid = False
+    project_id = "proj"
+
+    def refresh(self, request: Any) -> None:
+        self.token, self.valid = "ya29.test", True
+
+
+@dataclass(frozen=True)
+class Wire:
+    """One provider wire as the tests drive it over the mock server."""
+
+    name: str  # chatplex's provider name (the test id)
+    provider: str  # gen_ai.provider.name
+    model: str
+    text_stop: str  # gen_ai.response.finish_reasons of a text reply: the provider's word
+    tool_stop: str  # ... of a reply calling a tool
+    has_response_id: bool  # the wire's reply carries an id (Bedrock's and Ollama's do not)
+    build: Callable[..., Any]  # (mock, headers, **settings) -> the chat model
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _openai(mock: MockServer, headers: dict[str, str], **settings: Any) -> Any:
+    return ChatOpenAI(
+        model="gpt-4o-mini",
+        base_url=mock.openai_base_url,
+        api_key="k",
+        default_headers=headers,
+        **settings,
     )
 
 
-def check_chat_span(span: ReadableSpan, wire: str, mock: MockServer) -> None:
+WIRES = [
+    Wire("openai", "openai", "gpt-4o-mini", "stop", "tool_calls", True, _openai),
+    Wire(
+        "anthropic", "anthropic", "claude-sonnet-4-5", "end_turn", "tool_use", True,
+        lambda mock, headers, **s: ChatAnthropic(
+            model="claude-sonnet-4-5", base_url=mock.anthropic_base_url, api_key="k",
+            default_headers=headers, **s,
+        ),
+    ),
+    Wire(
+        "openai_responses", "openai", "gpt-4o-mini", "completed", "completed", True,
+        lambda mock, headers, **s: _openai(mock, headers, use_responses_api=True, **s),
+    ),
+    Wire(
+        "azure_openai", "azure.ai.openai", "gpt-4o-mini", "stop", "tool_calls", True,
+        lambda mock, headers, **s: AzureChatOpenAI(
+            azure_endpoint=mock.azure_endpoint, azure_deployment="gpt-4o-mini", api_key="k",
+            api_version="2024-10-21", default_headers=headers, **s,
+        ),
+    ),
+    Wire(
+        "google_genai", "gcp.gen_ai", "gemini-2.5-flash", "STOP", "STOP", True,
+        lambda mock, headers, **s: init_chat_model(
+            "google_genai:gemini-2.5-flash", base_url=mock.url, api_key="k",
+            default_headers=headers, **s,
+        ),
+    ),
+    Wire(
+        "google_vertexai", "gcp.vertex_ai", "gemini-2.5-flash", "STOP", "STOP", True,
+        lambda mock, headers, **s: ChatVertexAI(
+            model="gemini-2.5-flash", project="proj", location="us-east5",
+            credentials=FakeGoogleCredentials(), base_url=mock.url, extra_headers=headers, **s,
+        ),
+    ),
+    Wire(
+        "bedrock_converse", "aws.bedrock", "anthropic.claude-3-5-haiku-20241022-v1:0",
+        "end_turn", "tool_use", False,
+        lambda mock, headers, **s: ChatBedrockConverse(
+            model="anthropic.claude-3-5-haiku-20241022-v1:0", region_name="us-east-1",
+            endpoint_url=mock.url, aws_access_key_id="AKIDEXAMPLE",
+            aws_secret_access_key="secret", default_headers=headers, **s,
+        ),
+    ),
+    Wire(
+        "ollama", "ollama", "llama3.2", "stop", "stop", False,
+        lambda mock, headers, **s: init_chat_model(
+            "ollama:llama3.2", base_url=mock.url, default_headers=headers, **s
+        ),
+    ),
+]  # fmt: skip
+OPENAI = WIRES[0]
+
+
+def model_for(
+    wire: Wire, mock: MockServer, headers: dict[str, str] | None = None, **settings: Any
+) -> Any:
+    return wire.build(mock, headers or {}, **settings)
+
+
+def check_chat_span(span: ReadableSpan, wire: Wire, mock: MockServer) -> None:
     attrs = dict(span.attributes or {})
-    model = "gpt-4o-mini" if wire == "openai" else "claude-sonnet-4-5"
-    assert span.name == f"chat {model}"
+    assert span.name == f"chat {wire.model}"
     assert span.kind is SpanKind.CLIENT
     assert attrs["gen_ai.operation.name"] == "chat"
-    assert attrs["gen_ai.provider.name"] == wire
-    assert attrs["gen_ai.request.model"] == model
-    assert str(attrs["gen_ai.response.model"]).startswith(model[:6])
-    assert attrs["gen_ai.response.id"]
+    assert attrs["gen_ai.provider.name"] == wire.provider
+    assert attrs["gen_ai.request.model"] == wire.model
+    assert attrs["gen_ai.response.model"] == wire.model
+    assert bool(attrs.get("gen_ai.response.id")) is wire.has_response_id
     assert attrs["gen_ai.usage.input_tokens"] > 0 and attrs["gen_ai.usage.output_tokens"] > 0
-    assert list(attrs["gen_ai.response.finish_reasons"]) == (
-        ["stop"] if wire == "openai" else ["end_turn"]
-    )
+    assert list(attrs["gen_ai.response.finish_reasons"]) == [wire.text_stop]
     assert attrs["server.address"] == "127.0.0.1" and attrs["server.port"] == mock.port
     assert "gen_ai.input.messages" not in attrs  # content only when opted in
 
 
-@pytest.mark.parametrize("wire", WIRES)
+@pytest.mark.parametrize("wire", WIRES, ids=str)
 def test_invoke_makes_one_chat_span_and_both_metrics(
-    wire: str, mock: MockServer, otel: Otel
+    wire: Wire, mock: MockServer, otel: Otel
 ) -> None:
     model_for(wire, mock, temperature=0.5, max_tokens=50).invoke("hi")
     (span,) = otel.spans()
@@ -109,7 +209,7 @@ def test_invoke_makes_one_chat_span_and_both_metrics(
     metrics = otel.metrics()
     (duration,) = metrics["gen_ai.client.operation.duration"]
     assert duration.count == 1 and duration.sum > 0
-    assert duration.attributes["gen_ai.provider.name"] == wire
+    assert duration.attributes["gen_ai.provider.name"] == wire.provider
     tokens = {
         p.attributes["gen_ai.token.type"]: p.sum for p in metrics["gen_ai.client.token.usage"]
     }
@@ -117,8 +217,8 @@ def test_invoke_makes_one_chat_span_and_both_metrics(
     assert tokens["output"] == attrs["gen_ai.usage.output_tokens"]
 
 
-@pytest.mark.parametrize("wire", WIRES)
-async def test_async_invoke_and_stream(wire: str, mock: MockServer, otel: Otel) -> None:
+@pytest.mark.parametrize("wire", WIRES, ids=str)
+async def test_async_invoke_and_stream(wire: Wire, mock: MockServer, otel: Otel) -> None:
     model = model_for(wire, mock)
     await model.ainvoke("hi")
     chunks = [c async for c in model.astream("hi")]
@@ -129,17 +229,17 @@ async def test_async_invoke_and_stream(wire: str, mock: MockServer, otel: Otel) 
         check_chat_span(span, wire, mock)
 
 
-@pytest.mark.parametrize("wire", WIRES)
-def test_sync_stream(wire: str, mock: MockServer, otel: Otel) -> None:
+@pytest.mark.parametrize("wire", WIRES, ids=str)
+def test_sync_stream(wire: Wire, mock: MockServer, otel: Otel) -> None:
     assert "".join(c.text for c in model_for(wire, mock).stream("hello")) == "Echo: hello"
     (span,) = otel.spans()
     check_chat_span(span, wire, mock)
 
 
-@pytest.mark.parametrize("wire", WIRES)
+@pytest.mark.parametrize("wire", WIRES, ids=str)
 @pytest.mark.parametrize("use_async", [False, True])
 async def test_batch_is_one_root_span_per_input(
-    wire: str, use_async: bool, mock: MockServer, otel: Otel
+    wire: Wire, use_async: bool, mock: MockServer, otel: Otel
 ) -> None:
     if use_async:
         await model_for(wire, mock).abatch(["a", "b", "c"])
@@ -151,9 +251,9 @@ async def test_batch_is_one_root_span_per_input(
     assert all(s.parent is None for s in spans)
 
 
-@pytest.mark.parametrize("wire", WIRES)
+@pytest.mark.parametrize("wire", WIRES, ids=str)
 async def test_a_chain_is_the_parent_span_of_its_steps(
-    wire: str, mock: MockServer, otel: Otel
+    wire: Wire, mock: MockServer, otel: Otel
 ) -> None:
     prompt = ChatPromptTemplate.from_messages([("human", "{q}")])
     chain = prompt | model_for(wire, mock) | StrOutputParser()
@@ -174,17 +274,17 @@ async def test_a_chain_is_the_parent_span_of_its_steps(
 def test_a_call_inside_an_application_span_nests_under_it(mock: MockServer, otel: Otel) -> None:
     tracer = otel.tracer_provider.get_tracer("app")
     with tracer.start_as_current_span("handle_request") as outer:
-        model_for("openai", mock).invoke("hi")
+        model_for(OPENAI, mock).invoke("hi")
     (chat,) = otel.chat_spans()
     assert chat.parent is not None and chat.parent.span_id == outer.get_span_context().span_id
 
 
-@pytest.mark.parametrize("wire", WIRES)
+@pytest.mark.parametrize("wire", WIRES, ids=str)
 @pytest.mark.parametrize("use_async", [False, True])
 async def test_an_error_sets_error_type_and_status(
-    wire: str, use_async: bool, mock: MockServer, otel: Otel
+    wire: Wire, use_async: bool, mock: MockServer, otel: Otel
 ) -> None:
-    model = model_for(wire, mock, default_headers={"x-mock-fault": "status=400"}, max_retries=0)
+    model = model_for(wire, mock, {"x-mock-fault": "status=400"}, max_retries=0)
     with pytest.raises(Exception, match="400"):
         if use_async:
             await model.ainvoke("hi")
@@ -200,15 +300,13 @@ async def test_an_error_sets_error_type_and_status(
     assert "gen_ai.client.token.usage" not in otel.metrics()
 
 
-@pytest.mark.parametrize("wire", WIRES)
+@pytest.mark.parametrize("wire", WIRES, ids=str)
 @pytest.mark.parametrize("use_async", [False, True])
 async def test_retries_are_span_events(
-    wire: str, use_async: bool, mock: MockServer, otel: Otel
+    wire: Wire, use_async: bool, mock: MockServer, otel: Otel
 ) -> None:
     policy = retry_policy(max_retries=2, initial_delay=0.001, max_delay=0.002, jitter=0.0)
-    model = model_for(
-        wire, mock, default_headers={"x-mock-fault": "status=503"}, retry_policy=policy
-    )
+    model = model_for(wire, mock, {"x-mock-fault": "status=503"}, retry_policy=policy)
     with pytest.raises(Exception, match="503"):
         if use_async:
             await model.ainvoke("hi")
@@ -227,9 +325,7 @@ async def test_retries_are_span_events(
 
 def test_stream_retries_are_span_events_too(mock: MockServer, otel: Otel) -> None:
     policy = retry_policy(max_retries=1, initial_delay=0.001, max_delay=0.002, jitter=0.0)
-    model = model_for(
-        "openai", mock, default_headers={"x-mock-fault": "status=503"}, retry_policy=policy
-    )
+    model = model_for(OPENAI, mock, {"x-mock-fault": "status=503"}, retry_policy=policy)
     with pytest.raises(Exception, match="503"):
         list(model.stream("hi"))
     (span,) = otel.spans()
@@ -263,7 +359,7 @@ def test_langchain_tools_in_a_chatplex_chain_are_execute_tool_spans(
         """Upper-case the text."""
         return text.upper()
 
-    model = model_for("openai", mock).bind_tools([shout])
+    model = model_for(OPENAI, mock).bind_tools([shout])
     chain = model | (lambda message: message.tool_calls[0]["args"]) | shout
     assert chain.invoke("use the tool please") == "X"
     spans = {s.name: s for s in otel.spans()}
@@ -274,19 +370,105 @@ def test_langchain_tools_in_a_chatplex_chain_are_execute_tool_spans(
     assert tool_span.parent.span_id == spans["RunnableSequence"].context.span_id
 
 
-def test_message_content_only_when_opted_in(mock: MockServer) -> None:
+def get_weather(city: str) -> str:
+    """The weather in a city."""
+    return "sunny"
+
+
+@pytest.fixture()
+def otel_with_content() -> Iterator[Otel]:
     sink = Otel()
     instrument(sink.tracer_provider, sink.meter_provider, capture_content=True)
-    try:
-        model_for("openai", mock).invoke("secret plans")
-    finally:
-        uninstrument()
-    (span,) = sink.spans()
+    yield sink
+    uninstrument()
+
+
+@pytest.mark.parametrize("wire", WIRES, ids=str)
+@pytest.mark.parametrize("use_async", [False, True])
+async def test_a_tool_call_reply(
+    wire: Wire, use_async: bool, mock: MockServer, otel_with_content: Otel
+) -> None:
+    model = model_for(wire, mock).bind_tools([get_weather])
+    if use_async:
+        reply = await model.ainvoke("use the tool please")
+    else:
+        reply = model.invoke("use the tool please")
+    (call,) = reply.tool_calls
+    (span,) = otel_with_content.spans()
+    attrs = dict(span.attributes or {})
+    assert list(attrs["gen_ai.response.finish_reasons"]) == [wire.tool_stop]
+    (out,) = json.loads(str(attrs["gen_ai.output.messages"]))
+    assert out == {
+        "role": "assistant",
+        "parts": [
+            {
+                "type": "tool_call",
+                "id": call["id"],
+                "name": "get_weather",
+                "arguments": call["args"],
+            }
+        ],
+        "finish_reason": "tool_call",  # the conventions' word, whatever the provider said
+    }
+
+
+@pytest.mark.parametrize("wire", WIRES, ids=str)
+def test_message_content_only_when_opted_in(
+    wire: Wire, mock: MockServer, otel_with_content: Otel
+) -> None:
+    from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+
+    history = [
+        SystemMessage("Be brief."),
+        HumanMessage("weather?"),
+        AIMessage("", tool_calls=[{"id": "call_1", "name": "get_weather", "args": {"city": "x"}}]),
+        ToolMessage("sunny", tool_call_id="call_1"),
+        HumanMessage("secret plans"),
+    ]
+    model_for(wire, mock).bind_tools([get_weather]).invoke(history)
+    (span,) = otel_with_content.spans()
     attrs = dict(span.attributes or {})
     sent = json.loads(str(attrs["gen_ai.input.messages"]))
-    assert sent == [{"role": "user", "parts": [{"type": "text", "content": "secret plans"}]}]
+    system = {"role": "system", "parts": [{"type": "text", "content": "Be brief."}]}
+    call = {"type": "tool_call", "id": "call_1", "name": "get_weather", "arguments": {"city": "x"}}
+    result = {"type": "tool_call_response", "id": "call_1", "response": "sunny"}
+    conversation = [
+        {"role": "user", "parts": [{"type": "text", "content": "weather?"}]},
+        {"role": "assistant", "parts": [call]},
+        {"role": "tool", "parts": [result]},
+        {"role": "user", "parts": [{"type": "text", "content": "secret plans"}]},
+    ]
+    if wire.name in ("anthropic", "google_genai", "google_vertexai", "bedrock_converse"):
+        # These APIs take the system prompt apart: the conventions' own attribute for it.
+        assert json.loads(str(attrs["gen_ai.system_instructions"])) == system["parts"]
+        assert sent == conversation
+    else:
+        assert "gen_ai.system_instructions" not in attrs
+        assert sent == [system, *conversation]
     got = json.loads(str(attrs["gen_ai.output.messages"]))
-    assert got[0]["role"] == "assistant" and got[0]["parts"][0]["content"] == "Echo: secret plans"
+    assert got == [
+        {
+            "role": "assistant",
+            "parts": [{"type": "text", "content": "Echo: secret plans"}],
+            "finish_reason": "stop",
+        }
+    ]
+
+
+@pytest.mark.parametrize("wire", WIRES, ids=str)
+async def test_a_streamed_reply_is_an_assistant_message(
+    wire: Wire, mock: MockServer, otel_with_content: Otel
+) -> None:
+    assert "".join([c.text async for c in model_for(wire, mock).astream("hello")]) == "Echo: hello"
+    (span,) = otel_with_content.spans()
+    got = json.loads(str(dict(span.attributes or {})["gen_ai.output.messages"]))
+    assert got == [
+        {
+            "role": "assistant",
+            "parts": [{"type": "text", "content": "Echo: hello"}],
+            "finish_reason": "stop",
+        }
+    ]
 
 
 def test_the_environment_switch_for_content(monkeypatch: pytest.MonkeyPatch) -> None:
