@@ -41,6 +41,29 @@ if TYPE_CHECKING:
 
 __all__ = ["ChatModel"]
 
+#: Per provider, the class LangChain's `init_chat_model` returns: what a model
+#: `init_chat_model` built is named in traces and events (`get_name`), as LangChain's is.
+#: A provider LangChain has no class for keeps "ChatModel".
+LANGCHAIN_CLASS_NAMES = {
+    "openai": "ChatOpenAI",
+    "openai_responses": "ChatOpenAI",  # LangChain's ChatOpenAI(use_responses_api=True)
+    "azure_openai": "AzureChatOpenAI",
+    "anthropic": "ChatAnthropic",
+    "google_genai": "ChatGoogleGenerativeAI",
+    "google_vertexai": "ChatVertexAI",
+    "bedrock": "ChatBedrock",
+    "bedrock_converse": "ChatBedrockConverse",
+    "ollama": "ChatOllama",
+    "groq": "ChatGroq",
+    "deepseek": "ChatDeepSeek",
+    "xai": "ChatXAI",
+    "mistralai": "ChatMistralAI",
+    "fireworks": "ChatFireworks",
+    "together": "ChatTogether",
+    "perplexity": "ChatPerplexity",
+    "huggingface": "ChatHuggingFace",
+}
+
 
 class ChatModel(Runnable[Any, AIMessage]):
     """A chat model over one provider adapter.
@@ -198,7 +221,13 @@ class ChatModel(Runnable[Any, AIMessage]):
         return f"{type(self).__name__}(provider={getattr(self, 'provider', None)!r}, {args})"
 
     def get_name(self) -> str:
-        return self.name or type(self).__name__
+        if self.name:
+            return self.name
+        # Built by init_chat_model: LangChain's class name (once there is an adapter: an
+        # error while constructing names "ChatModel").
+        if type(self) is ChatModel and getattr(self, "adapter", None) is not None:
+            return LANGCHAIN_CLASS_NAMES.get(self.provider_label, "ChatModel")
+        return type(self).__name__
 
     @property
     def field_aliases(self) -> Mapping[str, str]:

@@ -545,11 +545,13 @@ async def test_sequence_over_http_tokens_reach_the_root_in_order(
     prompt = ChatPromptTemplate.from_template("Tell me about {topic}")
     events = await collect(prompt | http_model(server, provider) | StrOutputParser(), sync, "x")
     kinds = names(events)
+    # Named as LangChain names the class its init_chat_model returns.
+    model_name = "ChatOpenAI" if provider == "openai" else "ChatAnthropic"
     assert kinds[:4] == [SEQ, ("on_prompt_start", PROMPT), ("on_prompt_end", PROMPT)] + [
-        ("on_chat_model_start", "ChatModel")
+        ("on_chat_model_start", model_name)
     ]
     assert kinds[-3:] == [
-        ("on_chat_model_end", "ChatModel"),
+        ("on_chat_model_end", model_name),
         ("on_parser_end", PARSER),
         ("on_chain_end", "RunnableSequence"),
     ]
