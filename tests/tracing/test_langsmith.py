@@ -29,6 +29,7 @@ from chatplex.tracing.langsmith import LangSmithTracer, wait_for_all_tracers  # 
 from chatplex.tracing.sender import LangSmithSender, SenderSettings  # noqa: E402
 
 from .fake_langsmith import FakeLangSmith, tree  # noqa: E402
+from .wires import WIRES, Wire, model_for, no_aws_files  # noqa: E402, F401
 
 ROOT = Path(__file__).resolve().parents[2]
 FAULT_400 = {"x-mock-fault": "status=400;message=no such thing"}
@@ -216,19 +217,27 @@ async def test_async_stream_and_batch_are_traced_with_the_same_tree(
     assert sorted(r["outputs"]["output"] for r in roots) == ["Echo: a", "Echo: b", "Echo: hi"]
 
 
-def test_anthropic_runs_carry_its_provider(
-    mock: MockServer, endpoint: FakeLangSmith, client: langsmith.Client, chatplex_tracer: Any
+@pytest.mark.parametrize("wire", WIRES, ids=str)
+@pytest.mark.parametrize("use_async", [False, True])
+async def test_every_wire_is_traced_as_langchain_names_it(
+    wire: Wire, use_async: bool, mock: MockServer, endpoint: FakeLangSmith, chatplex_tracer: Any
 ) -> None:
-    from chatplex import ChatAnthropic
-
-    model = ChatAnthropic(model="claude-sonnet-4-5", base_url=mock.anthropic_base_url, api_key="k")
-    model.invoke("hi")
+    """Each wire's model: a run named after its LangChain class, with LangChain's
+    `ls_provider` and model name, the reply and its token usage."""
+    model = model_for(wire, mock)
+    if use_async:
+        await model.ainvoke("hi")
+    else:
+        model.invoke("hi")
     wait_for_all_tracers()
     (run,) = tree(endpoint.runs)
-    assert run["run_type"] == "llm" and run["name"] == "ChatAnthropic"
+    assert run["run_type"] == "llm" and run["name"] == wire.run_name
     meta = run["extra"]["metadata"]
-    assert meta["ls_provider"] == "anthropic" and meta["ls_model_name"] == "claude-sonnet-4-5"
+    assert meta["ls_provider"] == wire.ls_provider and meta["ls_model_name"] == wire.model
     assert meta["usage_metadata"]["output_tokens"] > 0
+    generation = run["outputs"]["generations"][0][0]
+    assert generation["text"] == "Echo: hi"  # Responses' content is a list of blocks
+    assert generation["message"]["id"][-1] == "AIMessage"
 
 
 def test_retries_are_events_of_the_model_run(

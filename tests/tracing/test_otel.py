@@ -7,8 +7,7 @@ message content when opted in."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,20 +23,13 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E4
 )
 from opentelemetry.trace import SpanKind, StatusCode  # noqa: E402
 
-from chatplex import (  # noqa: E402
-    AzureChatOpenAI,
-    ChatAnthropic,
-    ChatBedrockConverse,
-    ChatOpenAI,
-    ChatPromptTemplate,
-    ChatVertexAI,
-    StrOutputParser,
-    init_chat_model,
-)
+from chatplex import ChatOpenAI, ChatPromptTemplate, StrOutputParser  # noqa: E402
 from chatplex.core.tracers import tracers  # noqa: E402
 from chatplex.http import retry_policy  # noqa: E402
 from chatplex.testing import MockServer  # noqa: E402
 from chatplex.tracing.otel import OTelTracer, instrument, uninstrument  # noqa: E402
+
+from .wires import OPENAI, WIRES, Wire, model_for, no_aws_files  # noqa: E402, F401
 
 
 class Otel:
@@ -76,110 +68,6 @@ def otel() -> Iterator[Otel]:
     instrument(sink.tracer_provider, sink.meter_provider, capture_content=False)
     yield sink
     uninstrument()
-
-
-@pytest.fixture(autouse=True)
-def no_aws_files(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Bedrock's model gets its keys as arguments: nothing of this machine's AWS setup.
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-
-
-class FakeGoogleCredentials:
-    """What ChatVertexAI asks of google-auth credentials: a token after `refresh`."""
-
-    token: str | None = None
-    valid = False
-    project_id = "proj"
-
-    def refresh(self, request: Any) -> None:
-        self.token, self.valid = "ya29.test", True
-
-
-@dataclass(frozen=True)
-class Wire:
-    """One provider wire as the tests drive it over the mock server."""
-
-    name: str  # chatplex's provider name (the test id)
-    provider: str  # gen_ai.provider.name
-    model: str
-    text_stop: str  # gen_ai.response.finish_reasons of a text reply: the provider's word
-    tool_stop: str  # ... of a reply calling a tool
-    has_response_id: bool  # the wire's reply carries an id (Bedrock's and Ollama's do not)
-    build: Callable[..., Any]  # (mock, headers, **settings) -> the chat model
-
-    def __str__(self) -> str:
-        return self.name
-
-
-def _openai(mock: MockServer, headers: dict[str, str], **settings: Any) -> Any:
-    return ChatOpenAI(
-        model="gpt-4o-mini",
-        base_url=mock.openai_base_url,
-        api_key="k",
-        default_headers=headers,
-        **settings,
-    )
-
-
-WIRES = [
-    Wire("openai", "openai", "gpt-4o-mini", "stop", "tool_calls", True, _openai),
-    Wire(
-        "anthropic", "anthropic", "claude-sonnet-4-5", "end_turn", "tool_use", True,
-        lambda mock, headers, **s: ChatAnthropic(
-            model="claude-sonnet-4-5", base_url=mock.anthropic_base_url, api_key="k",
-            default_headers=headers, **s,
-        ),
-    ),
-    Wire(
-        "openai_responses", "openai", "gpt-4o-mini", "completed", "completed", True,
-        lambda mock, headers, **s: _openai(mock, headers, use_responses_api=True, **s),
-    ),
-    Wire(
-        "azure_openai", "azure.ai.openai", "gpt-4o-mini", "stop", "tool_calls", True,
-        lambda mock, headers, **s: AzureChatOpenAI(
-            azure_endpoint=mock.azure_endpoint, azure_deployment="gpt-4o-mini", api_key="k",
-            api_version="2024-10-21", default_headers=headers, **s,
-        ),
-    ),
-    Wire(
-        "google_genai", "gcp.gen_ai", "gemini-2.5-flash", "STOP", "STOP", True,
-        lambda mock, headers, **s: init_chat_model(
-            "google_genai:gemini-2.5-flash", base_url=mock.url, api_key="k",
-            default_headers=headers, **s,
-        ),
-    ),
-    Wire(
-        "google_vertexai", "gcp.vertex_ai", "gemini-2.5-flash", "STOP", "STOP", True,
-        lambda mock, headers, **s: ChatVertexAI(
-            model="gemini-2.5-flash", project="proj", location="us-east5",
-            credentials=FakeGoogleCredentials(), base_url=mock.url, extra_headers=headers, **s,
-        ),
-    ),
-    Wire(
-        "bedrock_converse", "aws.bedrock", "anthropic.claude-3-5-haiku-20241022-v1:0",
-        "end_turn", "tool_use", False,
-        lambda mock, headers, **s: ChatBedrockConverse(
-            model="anthropic.claude-3-5-haiku-20241022-v1:0", region_name="us-east-1",
-            endpoint_url=mock.url, aws_access_key_id="AKIDEXAMPLE",
-            aws_secret_access_key="secret", default_headers=headers, **s,
-        ),
-    ),
-    Wire(
-        "ollama", "ollama", "llama3.2", "stop", "stop", False,
-        lambda mock, headers, **s: init_chat_model(
-            "ollama:llama3.2", base_url=mock.url, default_headers=headers, **s
-        ),
-    ),
-]  # fmt: skip
-OPENAI = WIRES[0]
-
-
-def model_for(
-    wire: Wire, mock: MockServer, headers: dict[str, str] | None = None, **settings: Any
-) -> Any:
-    return wire.build(mock, headers or {}, **settings)
 
 
 def check_chat_span(span: ReadableSpan, wire: Wire, mock: MockServer) -> None:
