@@ -28,7 +28,7 @@ from chatplex.errors import (
 )
 from chatplex.http import connections_in_use, get_async_client, get_sync_client, retry_policy
 from chatplex.sdk_errors import chatplex_class  # the class raised, SDK-compatible or not
-from tests._leaks import no_resource_warnings
+from tests._leaks import frozen_heap, no_resource_warnings
 
 #: The per-request timeout and stream idle timeout of these models (s).
 BOUND = 0.3
@@ -45,6 +45,14 @@ assert set(TIMING_FAULTS + SIZE_FAULTS) == set(FAULTS)
 
 modes = pytest.mark.parametrize("mode", ["invoke", "stream"])
 providers = pytest.mark.parametrize("provider", PROVIDERS)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _frozen_heap() -> Iterator[None]:
+    """Each call's leak check collects garbage twice: over only what this module made, not
+    the whole worker's heap (seconds a call on a loaded worker; tests/_leaks.py)."""
+    with frozen_heap():
+        yield
 
 
 @pytest.fixture(scope="module")

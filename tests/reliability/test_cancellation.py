@@ -18,7 +18,7 @@ from _faultkit import NEVER, FaultPlan, make_model, providers, until
 from chatplex.http import connections_in_use, get_async_client, get_sync_client
 from chatplex.http._ratelimit import get_budget
 from chatplex.testing import MockServer
-from tests._leaks import no_resource_warnings
+from tests._leaks import frozen_heap, no_resource_warnings
 
 # A leak during a test fails it at once (the project's default only shows them, since
 # the garbage collector reports them in whichever test runs next; `no_orphan_tasks`
@@ -28,6 +28,14 @@ pytestmark = pytest.mark.filterwarnings("error::ResourceWarning")
 SLOW = {"x-mock-latency": f"{NEVER:g}"}  # still waiting when we cancel, however slow we are
 TRICKLE = {"x-mock-chunk-delay": "0.1"}  # with WORDS, still going when we stop (30 s)
 WORDS = " ".join(f"w{i}" for i in range(300))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _frozen_heap() -> Iterator[None]:
+    """`no_orphan_tasks` collects garbage twice a test: over only what this module made,
+    not the whole worker's heap (seconds a test on a loaded worker; tests/_leaks.py)."""
+    with frozen_heap():
+        yield
 
 
 @pytest.fixture(autouse=True)
