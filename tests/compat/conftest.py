@@ -4,7 +4,6 @@ same / deliberately different / different."""
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterator
 
@@ -14,6 +13,7 @@ from compat_harness import TARGET, record_request, target_unavailable
 from compat_results import RESULTS
 
 from chatplex.testing import MockServer
+from tests._leaks import frozen_heap
 
 API_KEY = "sk-compat-suite-0000"
 
@@ -27,13 +27,11 @@ def compat_server() -> Iterator[MockServer]:
     import langchain_core.runnables  # noqa: F401
     import langchain_openai  # noqa: F401
 
-    gc.collect()
-    gc.freeze()
-    try:
-        with MockServer(fault_plan=record_request) as server:
-            yield server
-    finally:
-        gc.unfreeze()
+    # Unfrozen at the end unless a freeze was already in force (tests/langchain/conftest.py
+    # freezes what collection loaded, for the session): gc.unfreeze() undid that one too,
+    # and every later test on the worker paid for full collections again.
+    with frozen_heap(), MockServer(fault_plan=record_request) as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)
