@@ -40,6 +40,7 @@ from chatplex.chat.callbacks import (
 from chatplex.core.runs import RunListener
 from chatplex.messages import AIMessageChunk, HumanMessage, merge_chunks
 from chatplex.testing import MockServer
+from tests._leaks import frozen_heap
 
 PROVIDERS = ["openai", "anthropic"]
 
@@ -48,6 +49,14 @@ PROVIDERS = ["openai", "anthropic"]
 def server() -> Iterator[MockServer]:
     with MockServer() as srv:
         yield srv
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _frozen_heap() -> Iterator[None]:
+    """Each test's collection (below) walks what this module made, not the worker's whole
+    heap (tests/_leaks.py)."""
+    with frozen_heap():
+        yield
 
 
 #: LangChain caches its HTTP clients per process, an async one bound to the first event
