@@ -38,7 +38,9 @@ def test_the_script_runs_on_both_wires() -> None:
     assert out.stderr == ""
     text = out.stdout
     assert text.count("[retriever] 2 note(s)") == 2
-    assert text.count("[model start] ChatModel (seq:step:3) with 2 messages") == 2
+    # init_chat_model's model is named as LangChain's class for the wire.
+    for name in ("ChatOpenAI", "ChatAnthropic"):
+        assert text.count(f"[model start] {name} (seq:step:3) with 2 messages") == 1
     assert text.count("Echo: How do I see tokens and events as they stream?") == 2
     assert text.count("[model end] 11 tokens") == 2
     assert "OpenAI Chat Completions wire" in text and "Anthropic Messages wire" in text
