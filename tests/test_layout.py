@@ -53,7 +53,8 @@ NOT_YET_MIRRORED: dict[str, str] = {
 }
 
 #: Test files that are not about one module: end-to-end and cross-cutting suites.
-CROSS_CUTTING_DIRS = ("reliability", "examples", "compat")  # compat: LangChain side by side
+CROSS_CUTTING_DIRS = ("reliability", "examples", "compat", "partners")
+# compat: LangChain side by side; partners: each wire beside its LangChain partner package
 CROSS_CUTTING = {
     "test_architecture.py",  # the layers and import rules, over the whole package
     "test_bench_events_smoke.py",  # the event-stream benchmark still runs
