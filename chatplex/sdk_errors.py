@@ -9,9 +9,14 @@ moves the error into it, at raise time only: errors are rare, and only when the 
 already imported (`sys.modules`): a script that names `openai.RateLimitError` has
 imported `openai`, and `import chatplex` never imports an SDK.
 
-Which SDK: the one of the wire the call spoke (`provider` "openai" → `openai`,
-"anthropic" → `anthropic`, whatever the base URL). Which class: the one the SDK itself
-would raise for that status (its own table, ending in `InternalServerError` for 5xx and
+Which SDK: the wire the call spoke declares it (its adapter's `error_families`, one
+`ErrorFamily` per module whose classes its users catch: `openai` for the OpenAI wire,
+whatever the base URL, `anthropic` for Anthropic's, a partner package's own classes
+beside its SDK's), and langchain_core's `ModelError` family (`ModelRateLimitError`,
+`ModelTimeoutError`...) joins on every wire once `langchain_core.exceptions` is imported,
+as langchain-openai and langchain-anthropic raise them. Which class of the
+Stainless-made SDKs (openai, anthropic, groq): the one the SDK itself would raise for
+that status (its own table, ending in `InternalServerError` for 5xx and
 `APIStatusError` for the rest), `APITimeoutError` for timeouts and a passed deadline,
 `APIConnectionError` for a failed connection or a stream that broke off, `APIStatusError`
 for an error event inside a stream (Anthropic's `overloaded_error`: `OverloadedError`),
@@ -36,7 +41,9 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, cast
 
 from .errors import (
@@ -47,15 +54,30 @@ from .errors import (
     StreamError,
 )
 
-__all__ = ["chatplex_class", "sdk_class_for", "sdk_compatible"]
+__all__ = [
+    "LANGCHAIN_MODEL_ERRORS",
+    "ErrorFamily",
+    "chatplex_class",
+    "langchain_class_for",
+    "sdk_class_for",
+    "sdk_compatible",
+    "stainless_family",
+]
 
-#: The SDK module of each built-in wire (the adapter's `provider`).
-SDK_OF_PROVIDER = {
-    "openai": "openai",
-    "anthropic": "anthropic",
-    "azure_openai": "openai",
-    "openai_responses": "openai",
-}
+
+@dataclass(frozen=True, slots=True)
+class ErrorFamily:
+    """A module whose exception classes users of a wire catch, and how an error maps to
+    one of them. Declared by the wire (its adapter's `error_families`); used only when
+    `module` is already imported."""
+
+    #: The module holding the classes ("openai", "groq", "langchain_core.exceptions").
+    module: str
+    #: The class of that module the error should also be, or None (none stands for it).
+    pick: Callable[[BaseException, ModuleType], type[BaseException] | None]
+    #: Sets the attributes that module's users read and chatplex has no name for.
+    fill: Callable[[BaseException], None] | None = None
+
 
 #: Status → the SDK's class name, as the SDKs pick them (`_make_status_error`). A name
 #: the installed SDK lacks (openai has no 402; an old anthropic no OverloadedError)
@@ -80,7 +102,7 @@ _STATUS_CLASS = {
     529: "OverloadedError",
 }
 
-_COMBINED: dict[tuple[type, type], type] = {}
+_COMBINED: dict[tuple[type, ...], type] = {}
 
 
 def chatplex_class(err: BaseException) -> type[BaseException]:
@@ -119,27 +141,82 @@ def sdk_class_for(err: BaseException, sdk: Any) -> type[BaseException] | None:
 
 def sdk_compatible(
     err: BaseException,
-    provider: str | None,
+    families: Sequence[ErrorFamily],
     request: Callable[[], Any] | None = None,
 ) -> BaseException:
-    """`err`, moved into a class that also subclasses the matching class of `provider`'s
-    SDK when that SDK is imported; `err` unchanged otherwise (and for any error no SDK
-    class stands for). `request` gives a credential-free copy of the HTTP request, for
-    the SDK's `request` attribute when the error holds no response. Never raises."""
-    module_name = SDK_OF_PROVIDER.get(provider or "")
-    sdk = sys.modules.get(module_name) if module_name else None
-    if sdk is None:
-        return err
+    """`err`, moved into a class that also subclasses the matching class of each family
+    whose module is imported (the wire's `families`, then langchain_core's ModelError
+    family); `err` unchanged when none is (or none has a class for it). `request` gives a
+    credential-free copy of the HTTP request, for the SDKs' `request` attribute when the
+    error holds no response. Never raises."""
     try:
-        sdk_cls = sdk_class_for(err, sdk)
-        if sdk_cls is None or isinstance(err, sdk_cls):
-            return err
-        combined = _combined(type(err), sdk_cls, module_name or "")
-        err.__class__ = combined
-        _fill_sdk_fields(err, request)
+        picked: list[tuple[str, type[BaseException], ErrorFamily]] = []
+        for family in (*families, LANGCHAIN_MODEL_ERRORS):
+            module = sys.modules.get(family.module)
+            if module is None:
+                continue
+            cls = family.pick(err, module)
+            if cls is not None:
+                picked.append((family.module, cls, family))
+        if all(isinstance(err, cls) for _, cls, _ in picked):
+            return err  # none to join, or joined already (an error raised again)
+        base = chatplex_class(err)
+        extra = tuple((name, cls.__name__) for name, cls, _ in picked)
+        err.__class__ = _combined(base, tuple(cls for _, cls, _ in picked), extra)
+        _fill_common_fields(err, request)
+        for *_, family in picked:
+            if family.fill is not None:
+                family.fill(err)
     except Exception:  # an SDK shaped unlike the ones known: the plain error still holds
         return err
     return err
+
+
+def stainless_family(module: str) -> ErrorFamily:
+    """The family of an SDK generated by Stainless (openai, anthropic, groq): the same
+    class names by status, the same fields."""
+    return ErrorFamily(module, sdk_class_for, _fill_status_fields)
+
+
+def langchain_class_for(err: BaseException, exceptions: Any) -> type[BaseException] | None:
+    """The class of langchain_core's ModelError family `err` should also be, as
+    langchain-openai picks it (400 → `ModelInvalidRequestError`, or `ContextOverflowError`
+    when the message says the context is exceeded; 401, 403, 404, 429, 5xx, a timeout, a
+    failed connection); None for the rest (LangChain re-raises those unchanged)."""
+    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
+        return _named(exceptions, "ModelTimeoutError")
+    if not isinstance(err, APIError):
+        return None
+    if isinstance(err, APIConnectionError):
+        return _named(exceptions, "ModelConnectionError")
+    status = err.status
+    if status == 400:
+        text = f"{err} {err.body}"
+        if any(words in text for words in _CONTEXT_OVERFLOW):
+            return _named(exceptions, "ContextOverflowError")
+        return _named(exceptions, "ModelInvalidRequestError")
+    name = _MODEL_ERROR_OF_STATUS.get(status or 0)
+    if name is None and status is not None and status >= 500:
+        name = "ModelAPIError"
+    return _named(exceptions, name)
+
+
+#: What langchain-openai reads as a context overflow in a 400's message.
+_CONTEXT_OVERFLOW = (
+    "context_length_exceeded",
+    "Input tokens exceed the configured limit",
+    "prompt is too long",
+    "ContextWindowExceededError",
+)
+_MODEL_ERROR_OF_STATUS = {
+    401: "ModelAuthenticationError",
+    403: "ModelPermissionDeniedError",
+    404: "ModelNotFoundError",
+    429: "ModelRateLimitError",
+}
+
+#: langchain_core's ModelError family: joins every wire's own families.
+LANGCHAIN_MODEL_ERRORS = ErrorFamily("langchain_core.exceptions", langchain_class_for)
 
 
 def _named(sdk: Any, name: str | None) -> type[BaseException] | None:
@@ -147,16 +224,15 @@ def _named(sdk: Any, name: str | None) -> type[BaseException] | None:
     return found if isinstance(found, type) and issubclass(found, BaseException) else None
 
 
-def _combined(base: type, sdk_cls: type, module_name: str) -> type:
+def _combined(base: type, extras: tuple[type, ...], names: tuple[tuple[str, str], ...]) -> type:
     """The class (cached) subclassing chatplex's `base` first (its attributes, `str()`
-    and pickling win), then `sdk_cls`."""
-    key = (base, sdk_cls)
+    and pickling win), then each of `extras` (named by (module, class) in `names`)."""
+    key = (base, *extras)
     found = _COMBINED.get(key)
     if found is None:
-        sdk_name = sdk_cls.__name__
 
         def __reduce__(self: BaseException) -> tuple[Any, ...]:
-            return _reduce(self, base, module_name, sdk_name)
+            return _reduce(self, base, names)
 
         namespace = {
             "__module__": base.__module__,
@@ -165,14 +241,15 @@ def _combined(base: type, sdk_cls: type, module_name: str) -> type:
             "__reduce__": __reduce__,
             "_chatplex_class": base,
         }
-        built = type(base.__name__, (base, sdk_cls), namespace)
+        built = type(base.__name__, (base, *extras), namespace)
         # setdefault: two threads building it at once still share one class.
         found = _COMBINED.setdefault(key, built)
     return found
 
 
-def _fill_sdk_fields(err: Any, request: Callable[[], Any] | None) -> None:
-    """The SDK attributes chatplex has no name for, from what the error holds."""
+def _fill_common_fields(err: Any, request: Callable[[], Any] | None) -> None:
+    """The attributes every SDK's errors have, from what the error holds (chatplex's own
+    values kept where it has them)."""
     fields = err.__dict__
     response = fields.get("response")
     req = None
@@ -189,6 +266,13 @@ def _fill_sdk_fields(err: Any, request: Callable[[], Any] | None) -> None:
     fields.setdefault("code", None)
     fields.setdefault("request_id", None)
     fields.setdefault("response", None)
+
+
+def _fill_status_fields(err: BaseException) -> None:
+    """The Stainless SDKs' attributes chatplex has no name for (OpenAI's `type` and
+    `param`, Anthropic's `api_message`, `error_code`, `workspace_id`)."""
+    fields = err.__dict__
+    response = fields.get("response")
     error = _error_object(fields.get("body"))
     fields.setdefault("type", fields.get("error_type") or error.get("type"))
     fields.setdefault("param", error.get("param"))
@@ -212,16 +296,17 @@ def _error_object(body: Any) -> dict[str, Any]:
     return inner if isinstance(inner, dict) else body
 
 
-def _reduce(err: BaseException, base: type, module_name: str, sdk_name: str) -> tuple[Any, ...]:
+def _reduce(err: BaseException, base: type, names: tuple[tuple[str, str], ...]) -> tuple[Any, ...]:
     """chatplex's own pickling of `err` (its class swapped back to chatplex's), wrapped so
-    that unpickling makes it SDK-compatible again where the SDK can be imported. The
-    request and response are not carried (sockets, credentials' masks: not needed)."""
+    that unpickling makes it a member of the same families again where their modules can
+    be imported. The request and response are not carried (sockets, credentials' masks:
+    not needed)."""
     reduced: Any = cast(Any, base).__reduce__(err)
     fn, args, *rest = reduced
     fn = base if fn is type(err) else fn
     args = tuple(_portable(a, err, base) for a in args)
     rest = [_portable(r, err, base) for r in rest]
-    return (_restore, (fn, args, module_name, sdk_name), *rest)
+    return (_restore, (fn, args, names), *rest)
 
 
 def _portable(value: Any, err: BaseException, base: type) -> Any:
@@ -232,13 +317,21 @@ def _portable(value: Any, err: BaseException, base: type) -> Any:
     return value
 
 
-def _restore(fn: Callable[..., Any], args: tuple[Any, ...], module_name: str, sdk_name: str) -> Any:
+def _restore(
+    fn: Callable[..., Any], args: tuple[Any, ...], names: tuple[tuple[str, str], ...]
+) -> Any:
     err = fn(*args)
-    try:
-        sdk = importlib.import_module(module_name)
-    except ImportError:
-        return err
-    sdk_cls = _named(sdk, sdk_name)
-    if sdk_cls is not None and not isinstance(err, sdk_cls):
-        err.__class__ = _combined(type(err), sdk_cls, module_name)
+    extras: list[type] = []
+    kept: list[tuple[str, str]] = []
+    for module_name, class_name in names:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        cls = _named(module, class_name)
+        if cls is not None and not isinstance(err, cls):
+            extras.append(cls)
+            kept.append((module_name, class_name))
+    if extras:
+        err.__class__ = _combined(type(err), tuple(extras), tuple(kept))
     return err

@@ -4,10 +4,14 @@ loading no SDK."""
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import json
 import pickle
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import anthropic
@@ -17,7 +21,18 @@ import pytest
 import respx
 
 from chatplex import ChatAnthropic, ChatOpenAI, errors
-from chatplex.sdk_errors import chatplex_class, sdk_class_for, sdk_compatible
+from chatplex.sdk_errors import (
+    LANGCHAIN_MODEL_ERRORS,
+    chatplex_class,
+    langchain_class_for,
+    sdk_class_for,
+    sdk_compatible,
+    stainless_family,
+)
+
+#: The families the OpenAI and Anthropic wires declare (their adapters' error_families).
+OPENAI = (stainless_family("openai"),)
+ANTHROPIC = (stainless_family("anthropic"),)
 
 OPENAI_URL = "https://api.openai.com/v1/chat/completions"
 ANTHROPIC_URL = "https://api.anthropic.com/v1/messages"
@@ -185,11 +200,11 @@ def test_anthropic_overloaded_event_inside_a_stream() -> None:
 
 def test_a_stream_that_broke_off_is_a_connection_error() -> None:
     err = errors.StreamError("cut", provider="openai", retryable=True)
-    assert isinstance(sdk_compatible(err, "openai"), openai.APIConnectionError)
+    assert isinstance(sdk_compatible(err, OPENAI), openai.APIConnectionError)
     event = errors.StreamError("bad", provider="openai", error_type="server_error")
-    assert isinstance(sdk_compatible(event, "openai"), openai.APIStatusError)
+    assert isinstance(sdk_compatible(event, OPENAI), openai.APIStatusError)
     malformed = errors.APIError("malformed", provider="anthropic", status=200)
-    widened = sdk_compatible(malformed, "anthropic")
+    widened = sdk_compatible(malformed, ANTHROPIC)
     assert isinstance(widened, anthropic.APIError)
     assert not isinstance(widened, anthropic.APIStatusError)
 
@@ -229,8 +244,8 @@ def test_pickle_round_trip_keeps_both_classes_and_the_fields(provider: str) -> N
 
 
 def test_pickle_of_a_widened_timeout_and_deadline() -> None:
-    timeout = sdk_compatible(errors.APITimeoutError("t", provider="openai"), "openai")
-    deadline = sdk_compatible(errors.DeadlineExceededError("passed"), "openai")
+    timeout = sdk_compatible(errors.APITimeoutError("t", provider="openai"), OPENAI)
+    deadline = sdk_compatible(errors.DeadlineExceededError("passed"), OPENAI)
     for err, ours in ((timeout, errors.APITimeoutError), (deadline, errors.DeadlineExceededError)):
         copy = pickle.loads(pickle.dumps(err))
         assert isinstance(copy, ours)
@@ -239,13 +254,12 @@ def test_pickle_of_a_widened_timeout_and_deadline() -> None:
 
 
 def test_unpickled_where_the_sdk_is_missing_is_a_plain_chatplex_error() -> None:
-    err = sdk_compatible(
-        errors.status_error(provider="openai", status=404, message="gone"), "openai"
-    )
+    err = sdk_compatible(errors.status_error(provider="openai", status=404, message="gone"), OPENAI)
     data = pickle.dumps(err)
     code = (
         "import pickle, sys\n"
         "sys.modules['openai'] = None  # an environment without the SDK\n"
+        "sys.modules['langchain_core.exceptions'] = None  # nor LangChain\n"
         f"e = pickle.loads({data!r})\n"
         "from chatplex.errors import NotFoundError\n"
         "assert type(e) is NotFoundError, type(e).__mro__\n"
@@ -258,21 +272,21 @@ def test_unpickled_where_the_sdk_is_missing_is_a_plain_chatplex_error() -> None:
 
 def test_no_sdk_class_for_errors_no_sdk_has() -> None:
     budget = errors.BudgetExceededError("spent", spent=2.0, max_cost=1.0)
-    assert sdk_compatible(budget, "openai") is budget
+    assert sdk_compatible(budget, OPENAI) is budget
     assert type(budget) is errors.BudgetExceededError
     assert sdk_class_for(ValueError("bug"), openai) is None
-    # A provider with no SDK known: unchanged.
+    # A wire that declares no family, without LangChain loaded: unchanged.
     err = errors.status_error(provider="groq-native", status=429, message="slow")
-    assert type(sdk_compatible(err, "groq-native")) is errors.RateLimitError
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(sys.modules, "langchain_core.exceptions", None)  # type: ignore[arg-type]
+        assert type(sdk_compatible(err, ())) is errors.RateLimitError
 
 
 def test_status_without_own_sdk_class_falls_back() -> None:
-    err = sdk_compatible(
-        errors.status_error(provider="openai", status=402, message="pay"), "openai"
-    )
+    err = sdk_compatible(errors.status_error(provider="openai", status=402, message="pay"), OPENAI)
     assert type(err).__mro__[1:].count(openai.APIStatusError) == 1
     assert not isinstance(err, openai.InternalServerError)
-    five = sdk_compatible(errors.status_error(provider="openai", status=502, message="x"), "openai")
+    five = sdk_compatible(errors.status_error(provider="openai", status=502, message="x"), OPENAI)
     assert isinstance(five, openai.InternalServerError)
 
 
@@ -289,12 +303,13 @@ def test_import_chatplex_loads_no_sdk() -> None:
 
 def test_without_the_sdk_imported_the_error_is_left_as_it_is(monkeypatch: Any) -> None:
     monkeypatch.delitem(sys.modules, "openai")
+    monkeypatch.setitem(sys.modules, "langchain_core.exceptions", None)
     err = errors.status_error(provider="openai", status=429, message="slow")
-    assert type(sdk_compatible(err, "openai")) is errors.RateLimitError
+    assert type(sdk_compatible(err, OPENAI)) is errors.RateLimitError
 
 
 def test_chatplex_class_names_the_class_raised() -> None:
-    err = sdk_compatible(errors.status_error(provider="openai", status=429, message="x"), "openai")
+    err = sdk_compatible(errors.status_error(provider="openai", status=429, message="x"), OPENAI)
     assert type(err) is not errors.RateLimitError
     assert chatplex_class(err) is errors.RateLimitError
     assert type(err).__name__ == "RateLimitError" and type(err).__module__ == "chatplex.errors"
@@ -304,7 +319,7 @@ def test_chatplex_class_names_the_class_raised() -> None:
 
 def test_unpickled_in_another_process_is_the_sdk_class_again() -> None:
     err = sdk_compatible(
-        errors.status_error(provider="anthropic", status=529, message="busy"), "anthropic"
+        errors.status_error(provider="anthropic", status=529, message="busy"), ANTHROPIC
     )
     code = (
         "import pickle, sys\n"
@@ -320,3 +335,119 @@ def test_unpickled_in_another_process_is_the_sdk_class_again() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["529", "True"]
+
+
+# ---- langchain_core's ModelError family, on every wire -----------------------------------
+
+lc_exceptions = pytest.importorskip("langchain_core.exceptions")
+
+# status -> the ModelError class langchain-openai raises for it (None: re-raised unchanged)
+MODEL_ERRORS: dict[int, Any] = {
+    400: lc_exceptions.ModelInvalidRequestError,
+    401: lc_exceptions.ModelAuthenticationError,
+    403: lc_exceptions.ModelPermissionDeniedError,
+    404: lc_exceptions.ModelNotFoundError,
+    409: None,
+    422: None,
+    429: lc_exceptions.ModelRateLimitError,
+    500: lc_exceptions.ModelAPIError,
+    503: lc_exceptions.ModelAPIError,
+}
+
+
+@contextlib.contextmanager
+def _status_server(status: int, body: dict[str, Any]) -> Iterator[str]:
+    """A server on 127.0.0.1 answering every POST with `status` and `body` (the openai SDK
+    sends through its own HTTP client, which respx does not see)."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.mark.parametrize("status", sorted(MODEL_ERRORS))
+def test_model_error_family_matches_langchain_openai(status: int) -> None:
+    langchain_openai = pytest.importorskip("langchain_openai")
+    settings = {"model": "gpt-4o-mini", "api_key": "sk-test", "max_retries": 0}
+    with _status_server(status, _error_body(status, "openai")) as url:
+        with pytest.raises(openai.APIStatusError) as theirs:
+            langchain_openai.ChatOpenAI(base_url=url, **settings).invoke("hi")
+        with pytest.raises(errors.APIStatusError) as ours:
+            ChatOpenAI(base_url=url, **settings).invoke("hi")
+    expected = MODEL_ERRORS[status]
+    if expected is None:
+        assert not isinstance(theirs.value, lc_exceptions.ModelError)
+        assert not isinstance(ours.value, lc_exceptions.ModelError)
+    else:
+        assert isinstance(theirs.value, expected)  # the table is langchain-openai's
+        assert isinstance(ours.value, expected)
+    sdk_class = next(c for c in type(theirs.value).__mro__ if c.__module__.startswith("openai"))
+    assert isinstance(ours.value, sdk_class)  # and the SDK's class it wraps
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_model_errors_caught_on_both_wires_sync_and_async(provider: str) -> None:
+    import asyncio
+
+    with respx.mock:
+        respx.post(_url(provider)).mock(
+            return_value=httpx.Response(429, json=_error_body(429, provider))
+        )
+        with pytest.raises(lc_exceptions.ModelRateLimitError) as sync:
+            _model(provider).invoke("hi")
+        with pytest.raises(lc_exceptions.ModelRateLimitError) as asynchronous:
+            asyncio.run(_model(provider).ainvoke("hi"))
+    for caught in (sync.value, asynchronous.value):
+        assert isinstance(caught, errors.RateLimitError)
+        assert chatplex_class(caught) is errors.RateLimitError
+        assert caught.is_retryable is True  # LangChain's own attribute, from its class
+
+
+def test_context_overflow_and_timeouts() -> None:
+    overflow = errors.status_error(
+        provider="openai",
+        status=400,
+        message="This model's maximum context length is 8192",
+        body={"error": {"code": "context_length_exceeded", "message": "too long"}},
+    )
+    assert langchain_class_for(overflow, lc_exceptions) is lc_exceptions.ContextOverflowError
+    widened = sdk_compatible(overflow, OPENAI)
+    assert isinstance(widened, lc_exceptions.ContextOverflowError)
+    assert isinstance(widened, openai.BadRequestError)
+    timeout = errors.APITimeoutError("slow", provider="openai")
+    assert isinstance(sdk_compatible(timeout, ()), lc_exceptions.ModelTimeoutError)
+    refused = errors.APIConnectionError("refused", provider="anthropic")
+    assert isinstance(sdk_compatible(refused, ANTHROPIC), lc_exceptions.ModelConnectionError)
+    assert isinstance(refused, anthropic.APIConnectionError)
+    # A spent budget is no model error.
+    budget = errors.BudgetExceededError("spent", spent=2.0, max_cost=1.0)
+    assert langchain_class_for(budget, lc_exceptions) is None
+    assert LANGCHAIN_MODEL_ERRORS.module == "langchain_core.exceptions"
+
+
+def test_pickle_keeps_every_family() -> None:
+    err = sdk_compatible(errors.status_error(provider="openai", status=429, message="x"), OPENAI)
+    copy = pickle.loads(pickle.dumps(err))
+    assert isinstance(copy, openai.RateLimitError)
+    assert isinstance(copy, lc_exceptions.ModelRateLimitError)
+    assert isinstance(copy, errors.RateLimitError)
+    assert type(copy) is type(err)

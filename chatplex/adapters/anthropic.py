@@ -49,6 +49,7 @@ from ..messages import (
     AIMessage,
     BaseMessage,
 )
+from ..sdk_errors import stainless_family
 from ..secret import Secret, redact_url
 from ._anthropic_request import to_wire_messages, wire_tool_choice, wire_tools
 from ._anthropic_response import (
@@ -123,6 +124,8 @@ class AnthropicAdapter:
     """
 
     provider: str = _PROVIDER
+    #: What its users catch: the anthropic SDK's classes (`except anthropic.RateLimitError`).
+    error_families = (stainless_family("anthropic"),)
 
     def __init__(
         self,

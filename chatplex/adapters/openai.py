@@ -45,6 +45,7 @@ from typing import Any
 
 from ..errors import APIError, status_error
 from ..messages import AIMessage, BaseMessage, SystemMessage
+from ..sdk_errors import stainless_family
 from ..secret import Secret, redact_url
 from ._openai_request import OPENAI_ROLE_KEY, wire_message, wire_tool, wire_tool_choice
 from ._openai_response import (
@@ -134,6 +135,8 @@ class OpenAIAdapter:
     """
 
     provider = _PROVIDER
+    #: What its users catch: the openai SDK's classes (`except openai.RateLimitError`).
+    error_families = (stainless_family("openai"),)
 
     def __init__(
         self,

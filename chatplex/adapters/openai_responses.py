@@ -42,6 +42,7 @@ from collections.abc import Mapping, Sequence
 
 from ..errors import APIError
 from ..messages import AIMessage, BaseMessage
+from ..sdk_errors import stainless_family
 from ..secret import Secret, redact_url, take_url_credentials
 from ._responses_request import since_last_response, wire_body
 from ._responses_response import PROVIDER, parse_reply
@@ -79,6 +80,8 @@ class OpenAIResponsesAdapter:
     """
 
     provider = PROVIDER
+    #: What its users catch: the openai SDK's classes (`except openai.RateLimitError`).
+    error_families = (stainless_family("openai"),)
 
     def __init__(
         self,

@@ -459,7 +459,8 @@ class Call:
     def _shown(self, err: BaseException) -> BaseException:
         """`err` as raised to the caller: also an instance of the provider SDK's class
         when the script imported that SDK (`except openai.RateLimitError` keeps working)."""
-        return sdk_compatible(err, self.adapter.provider, lambda: safe_request(self.req))
+        families = getattr(self.adapter, "error_families", ())
+        return sdk_compatible(err, families, lambda: safe_request(self.req))
 
     # ---- internals ---------------------------------------------------------------------
 

@@ -171,7 +171,9 @@ def test_errors_are_the_openai_sdks_classes_too() -> None:
     from chatplex.sdk_errors import sdk_compatible
 
     err = OpenAIResponsesAdapter(api_key="k").map_error(429, b"{}", {})
-    assert isinstance(sdk_compatible(err, err.provider), openai.RateLimitError)
+    assert isinstance(
+        sdk_compatible(err, OpenAIResponsesAdapter.error_families), openai.RateLimitError
+    )
 
 
 def test_replies_are_priced_as_openai() -> None:
