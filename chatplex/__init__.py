@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
+from .moved import install as _answer_old_paths
 from .postimport import when_imported
 from .version import __version__ as __version__
 
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
         ChatGroq,
         ChatMistralAI,
         ChatModel,
-        ChatOllama,
         ChatOpenAI,
         ChatOpenRouter,
         ChatPerplexity,
@@ -91,6 +91,7 @@ if TYPE_CHECKING:
         messages_to_dict,
         trim_messages,
     )
+    from .providers.ollama.dropin import ChatOllama
 
 
 #: Every public name loads on first use (module `__getattr__`, PEP 562), so that
@@ -114,7 +115,6 @@ _LAZY = {
             "ChatGoogleGenerativeAI",
             "ChatGroq",
             "ChatMistralAI",
-            "ChatOllama",
             "ChatOpenAI",
             "ChatOpenRouter",
             "ChatPerplexity",
@@ -135,6 +135,8 @@ _LAZY = {
     **dict.fromkeys(
         ("UsageMetadataCallbackHandler", "get_usage_metadata_callback"), ".chat.callbacks"
     ),
+    # The drop-ins that live in their provider's folder.
+    "ChatOllama": ".providers.ollama.dropin",
     **dict.fromkeys(
         (
             "ChatPromptTemplate",
@@ -373,3 +375,4 @@ def _tracing_from_env() -> None:
 
 
 _tracing_from_env()
+_answer_old_paths()

@@ -1,8 +1,10 @@
 """Provider adapters: pure translation between messages and each wire API.
 
 Each adapter module owns its wire format and its settings (the keyword-only parameters
-of its constructor); the built-in ones are registered here by provider name and loaded
-on first use, so `import chatplex` reads neither.
+of its constructor); each provider's spec (`chatplex.specs`) names its adapter, loaded
+on first use, so `import chatplex` reads neither. This package is also the kit the
+provider folders (`chatplex.providers`) build on: the adapter protocol and request
+types (`base.py`), input checks, tools, the OpenAI and Anthropic wires.
 
 >>> adapter_class("openai").__name__
 'OpenAIAdapter'
@@ -12,40 +14,32 @@ from __future__ import annotations
 
 import functools
 import importlib
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
 
-__all__ = ["BUILTIN_ADAPTERS", "adapter_class", "adapter_parameters"]
+from ..specs import specs
 
-#: Provider name → "module:class" of its adapter.
-BUILTIN_ADAPTERS = {
-    "openai": "chatplex.adapters.openai:OpenAIAdapter",
-    "anthropic": "chatplex.adapters.anthropic:AnthropicAdapter",
-    "azure_openai": "chatplex.adapters.azure_openai:AzureOpenAIAdapter",
-    "bedrock_converse": "chatplex.adapters.bedrock:BedrockAdapter",
-    "bedrock": "chatplex.adapters.bedrock:BedrockAdapter",
-    "google_genai": "chatplex.adapters.gemini:GeminiAdapter",
-    "google_vertexai": "chatplex.adapters.gemini:VertexAIAdapter",
-    # OpenAI-compatible providers: declared profiles over the OpenAI adapter (compatible.py).
-    "groq": "chatplex.adapters.compatible:GroqAdapter",
-    "deepseek": "chatplex.adapters.compatible:DeepseekAdapter",
-    "xai": "chatplex.adapters.compatible:XaiAdapter",
-    "mistralai": "chatplex.adapters.compatible:MistralaiAdapter",
-    "fireworks": "chatplex.adapters.compatible:FireworksAdapter",
-    "together": "chatplex.adapters.compatible:TogetherAdapter",
-    "perplexity": "chatplex.adapters.compatible:PerplexityAdapter",
-    "cerebras": "chatplex.adapters.compatible:CerebrasAdapter",
-    "openrouter": "chatplex.adapters.compatible:OpenRouterAdapter",
-    "huggingface": "chatplex.adapters.compatible:HuggingfaceAdapter",
-    "vllm": "chatplex.adapters.compatible:VllmAdapter",
-    "lmstudio": "chatplex.adapters.compatible:LmstudioAdapter",
-    "ollama_openai": "chatplex.adapters.compatible:OllamaOpenaiAdapter",
-    "openai_responses": "chatplex.adapters.openai_responses:OpenAIResponsesAdapter",
-    "ollama": "chatplex.adapters.ollama:OllamaAdapter",
-}
+__all__ = ["BUILTIN_ADAPTERS", "adapter_class", "adapter_parameters", "builtin_adapters"]
+
+
+def __getattr__(name: str) -> Any:
+    # BUILTIN_ADAPTERS, built from the providers' specs on first use (PEP 562).
+    if name == "BUILTIN_ADAPTERS":
+        return builtin_adapters()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def builtin_adapters() -> Mapping[str, str]:
+    """Provider name → "module:Class" of its adapter, as each provider's spec declares
+    it (`chatplex.specs`)."""
+    return MappingProxyType({name: s.adapter for name, s in specs().items()})
 
 
 def adapter_class(provider: str) -> type:
     """The adapter class of a built-in provider (KeyError for others)."""
-    module, _, name = BUILTIN_ADAPTERS[provider].partition(":")
+    module, _, name = builtin_adapters()[provider].partition(":")
     cls: type = getattr(importlib.import_module(module), name)
     return cls
 

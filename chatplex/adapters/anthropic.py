@@ -64,7 +64,6 @@ from ._anthropic_response import (
     _usage,
 )
 from ._anthropic_stream import AnthropicStreamParser
-from ._validate import BlockTypes, check_messages
 from .base import (
     BaseURL,
     CallSettings,
@@ -80,6 +79,7 @@ from .base import (
     take_base_url,
     withheld_key_note,
 )
+from .validate import BlockTypes, check_messages
 
 __all__ = ["BLOCK_TYPES", "DEFAULT_BASE_URL", "AnthropicAdapter", "AnthropicStreamParser"]
 

@@ -361,7 +361,7 @@ class StreamParser(Protocol):
     an adapter whose wire frames its stream otherwise declares `stream_framing`, a
     zero-argument callable (a class) returning a decoder with `feed(raw: bytes) -> list`
     and `flush() -> list` (as `chatplex.http.SSEDecoder`), and its parser takes that
-    decoder's items (Ollama: NDJSON lines as `str`; Bedrock: event-stream messages). The
+    decoder's items (NDJSON lines as `str`, AWS event-stream messages...). The
     http layer makes one decoder and one parser per response."""
 
     def feed(self, event: Any) -> AIMessageChunk | None:

@@ -57,9 +57,9 @@ from ._bedrock_response import (
     error_from,
     parse_reply,
 )
-from ._validate import BlockTypes, check_messages
 from .base import BaseURL, CallSettings, HTTPRequest, MaskedHeaders, as_secret, header_value
 from .eventstream import EventStreamDecoder
+from .validate import BlockTypes, check_messages
 
 __all__ = ["BLOCK_TYPES", "BedrockAdapter", "BedrockStreamParser", "EventStreamDecoder"]
 

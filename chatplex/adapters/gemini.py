@@ -35,7 +35,6 @@ from ..secret import Secret, redact_url
 from ._gemini_request import build_body
 from ._gemini_response import error_fields, loads, parse_candidates, parse_reply, snippet
 from ._gemini_stream import GeminiStreamParser
-from ._validate import BlockTypes, check_messages
 from ._vertex_auth import VertexAuth
 from .base import (
     BaseURL,
@@ -53,6 +52,7 @@ from .base import (
     take_base_url,
     withheld_key_note,
 )
+from .validate import BlockTypes, check_messages
 
 __all__ = [
     "BLOCK_TYPES",

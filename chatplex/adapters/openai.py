@@ -1,5 +1,5 @@
-"""OpenAI Chat Completions, and every server that speaks it (vLLM, Ollama, Groq, Together,
-OpenRouter, LM Studio...): point `base_url` at the server.
+"""OpenAI Chat Completions, and every server that speaks it (vLLM, LM Studio, the
+OpenAI-compatible presets...): point `base_url` at the server.
 
 Pure translation, no I/O: messages + settings become an `HTTPRequest`; a response body or
 a stream of server-sent events becomes an `AIMessage` / `AIMessageChunk`s; an error status
@@ -58,7 +58,6 @@ from ._openai_response import (
     snippet,
 )
 from ._openai_stream import OpenAIStreamParser
-from ._validate import BlockTypes, check_messages
 from .base import (
     BaseURL,
     CallSettings,
@@ -74,6 +73,7 @@ from .base import (
     take_base_url,
     withheld_key_note,
 )
+from .validate import BlockTypes, check_messages
 
 __all__ = [
     "BLOCK_TYPES",
@@ -129,7 +129,7 @@ class OpenAIAdapter:
     (`https://user:password@host`) is sent as `Authorization: Basic ...`, so it cannot be
     combined with an API key (both would be the Authorization header).
 
-    >>> local = OpenAIAdapter(base_url="http://localhost:11434/v1")  # Ollama, no key
+    >>> local = OpenAIAdapter(base_url="http://localhost:11434/v1")  # a local server, no key
     >>> local.budget_key("llama3.2")
     ('openai', 'http://localhost:11434/v1', '', 'llama3.2')
     """

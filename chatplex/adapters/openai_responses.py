@@ -47,9 +47,9 @@ from ..secret import Secret, redact_url, take_url_credentials
 from ._responses_request import since_last_response, wire_body
 from ._responses_response import PROVIDER, parse_reply
 from ._responses_stream import ResponsesStreamParser
-from ._validate import BlockTypes, check_messages
 from .base import BaseURL, CallSettings, HTTPRequest, header_value, reveal
 from .openai import OpenAIAdapter
+from .validate import BlockTypes, check_messages
 
 __all__ = ["BLOCK_TYPES", "OpenAIResponsesAdapter", "ResponsesStreamParser"]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ..moved import moved_name
 from .model import ChatModel
 
 if TYPE_CHECKING:
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from .factory import init_chat_model
     from .fake import FakeChatModel
     from .google_model import ChatGoogleGenerativeAI, ChatVertexAI
-    from .ollama_model import ChatOllama
     from .openai_model import ChatOpenAI
     from .providers import register_provider
     from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
@@ -69,7 +69,6 @@ _LAZY = {
         ),
         "compatible_models",
     ),
-    "ChatOllama": "ollama_model",
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
     ),
@@ -81,7 +80,7 @@ _LAZY = {
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        return moved_name(__name__, name)  # a drop-in now in its provider's folder
     value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value
@@ -106,7 +105,6 @@ __all__ = [
     "ChatGroq",
     "ChatMistralAI",
     "ChatModel",
-    "ChatOllama",
     "ChatOpenAI",
     "ChatOpenRouter",
     "ChatPerplexity",

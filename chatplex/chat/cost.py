@@ -37,23 +37,11 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
 
+from ..specs import spec
+
 __all__ = ["Cost", "cost_of", "load_prices", "price_table_version", "reply_cost"]
 
 _log = logging.getLogger("chatplex.cost")
-
-#: chatplex provider names whose table entry has another name.
-#: (The table matches ids loosely: "ollama_openai" would find OpenAI's prices.)
-_PROVIDER_IDS: dict[str, str] = {
-    "xai": "x-ai",
-    "mistralai": "mistral",
-    "ollama_openai": "ollama",
-    "openai_responses": "openai",
-}
-
-#: The Batch APIs' flat discount, for models the table lists no batch price for (it lists
-#: them for some models only, e.g. claude-sonnet-4-5 but not claude-3-5-haiku). Both
-#: providers document 50% off every model their Batch API serves.
-_BATCH_DISCOUNT = {"openai": 0.5, "anthropic": 0.5, "openai_responses": 0.5}
 
 
 class Cost(TypedDict):
@@ -235,7 +223,10 @@ def _make_plan(provider: str, host: str | None, model: str, batch: bool) -> _Pla
     candidates: list[dict[str, str]] = []
     if host is not None:
         candidates.append({"provider_api_url": host})
-    candidates.append({"provider_id": _PROVIDER_IDS.get(provider, provider)})
+    # The provider's id in the table, as its spec declares it (the table matches ids
+    # loosely: a preset named after another provider would find that one's prices).
+    declared = spec(provider)
+    candidates.append({"provider_id": (declared and declared.price_id) or provider})
     for candidate in candidates:
         try:
             gp.calc_price(gp.Usage(input_tokens=0, output_tokens=0), model, **candidate)
@@ -259,8 +250,11 @@ def _make_plan(provider: str, host: str | None, model: str, batch: bool) -> _Pla
             counts["output_audio_tokens"] = a_out
         return gp.calc_price(gp.Usage(**counts), model, price_context=context, **where)
 
-    if batch and provider in _BATCH_DISCOUNT and _no_batch_price(gp, model, where):
-        exact = _discounted(exact, _BATCH_DISCOUNT[provider])
+    # The Batch API's flat discount the spec declares, for models the table lists no
+    # batch price for (it lists them for some models only).
+    discount = declared and declared.batch_discount
+    if batch and discount and _no_batch_price(gp, model, where):
+        exact = _discounted(exact, discount)
     try:
         base = exact(0, 0, 0, 0)
         if _varies_by_time_of_day(gp, base.model):

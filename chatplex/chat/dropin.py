@@ -90,9 +90,6 @@ REFUSED: dict[str, dict[str, str]] = {
         "reuse_last_container": "chatplex does not track containers between calls; "
         "pass container=... per call",
     },
-    # ChatOllama refuses its client settings itself (client_kwargs: headers and timeout
-    # only; validate_model_on_init): see chatplex/chat/ollama_model.py.
-    "ollama": {},
 }
 
 #: LangChain's other spellings of chatplex's settings, as `ChatOpenAI` / `ChatAnthropic`
@@ -155,7 +152,8 @@ def pick(owner: str, **candidates: Any) -> Any:
 def check_refused(owner: str, provider: str, extras: Mapping[str, Any]) -> dict[str, Any]:
     """`extras` without the refused settings at their "off" values; a refused setting
     at any other value is a TypeError with the reason."""
-    refused = {**REFUSED["common"], **REFUSED[provider]}
+    # A drop-in in its provider's folder refuses its own settings there.
+    refused = {**REFUSED["common"], **REFUSED.get(provider, {})}
     kept: dict[str, Any] = {}
     for name, value in extras.items():
         if name not in refused:

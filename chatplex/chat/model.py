@@ -18,6 +18,7 @@ from ..core.chunks import aclose_iterator, close_iterator
 from ..core.run_config import RunnableConfig, merge_configs
 from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
 from ..secret import MaskedHeaders
+from ..specs import spec
 from .call_hooks import check_cache, reply_cache
 from .callbacks import ChatModelRun, LLMResult
 from .recorded_run import start_run
@@ -40,29 +41,6 @@ if TYPE_CHECKING:
     from .limiter import ForeignLimiterBudget
 
 __all__ = ["ChatModel"]
-
-#: Per provider, the class LangChain's `init_chat_model` returns: what a model
-#: `init_chat_model` built is named in traces and events (`get_name`), as LangChain's is.
-#: A provider LangChain has no class for keeps "ChatModel".
-LANGCHAIN_CLASS_NAMES = {
-    "openai": "ChatOpenAI",
-    "openai_responses": "ChatOpenAI",  # LangChain's ChatOpenAI(use_responses_api=True)
-    "azure_openai": "AzureChatOpenAI",
-    "anthropic": "ChatAnthropic",
-    "google_genai": "ChatGoogleGenerativeAI",
-    "google_vertexai": "ChatVertexAI",
-    "bedrock": "ChatBedrock",
-    "bedrock_converse": "ChatBedrockConverse",
-    "ollama": "ChatOllama",
-    "groq": "ChatGroq",
-    "deepseek": "ChatDeepSeek",
-    "xai": "ChatXAI",
-    "mistralai": "ChatMistralAI",
-    "fireworks": "ChatFireworks",
-    "together": "ChatTogether",
-    "perplexity": "ChatPerplexity",
-    "huggingface": "ChatHuggingFace",
-}
 
 
 class ChatModel(Runnable[Any, AIMessage]):
@@ -223,10 +201,12 @@ class ChatModel(Runnable[Any, AIMessage]):
     def get_name(self) -> str:
         if self.name:
             return self.name
-        # Built by init_chat_model: LangChain's class name (once there is an adapter: an
-        # error while constructing names "ChatModel").
+        # Built by init_chat_model: the class LangChain's init_chat_model returns, as the
+        # provider's spec names it (once there is an adapter: an error while constructing
+        # names "ChatModel"; so does a provider LangChain has no class for).
         if type(self) is ChatModel and getattr(self, "adapter", None) is not None:
-            return LANGCHAIN_CLASS_NAMES.get(self.provider_label, "ChatModel")
+            declared = spec(self.provider_label)
+            return (declared and declared.langchain_class) or "ChatModel"
         return type(self).__name__
 
     @property
@@ -299,8 +279,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         return structured_output(
             self,
             schema,
-            # An adapter may name the method its wire needs (Perplexity: no tools; Ollama:
-            # `format`, as it cannot force a tool call).
+            # An adapter may name the method its wire needs (one that takes no tools, or
+            # cannot force a tool call, asks for "json_schema").
             method=method
             or getattr(self.adapter, "structured_output_method", None)
             or self.structured_output_method,

@@ -214,7 +214,7 @@ HEADER_PARAMETERS: dict[str, dict[str, str]] = {
 
 def api_parameters(provider: str) -> frozenset[str] | None:
     """The API parameters of a built-in provider: the table above, else what its
-    adapter class declares as `api_parameters` (Ollama's, beside its wire code); None
+    adapter class declares as `api_parameters` (beside its wire code); None
     for other providers (whose extras are not checked: chatplex does not know their
     APIs)."""
     known = API_PARAMETERS.get(provider)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
+from ..specs import infer_provider
 from .fake import FakeChatModel
 from .model import ChatModel
 
@@ -101,26 +102,6 @@ PROVIDERS: dict[str, ModelFactory] = {
     "fake": _fake,
 }
 
-# Bare model names whose provider is unambiguous: LangChain's inference
-# (`_attempt_infer_model_provider` in langchain's chat_models/base.py), first match wins,
-# on the lower-cased name. A provider inferred here may not be available in chatplex:
-# `build` then says which name it inferred.
-_PREFIXES = (
-    (("gpt-", "o1", "o3", "o4", "chatgpt-"), "openai"),
-    (("claude-",), "anthropic"),
-    (("chatgpt", "text-davinci"), "openai"),
-    (("claude",), "anthropic"),
-    (("command",), "cohere"),
-    (("accounts/fireworks",), "fireworks"),
-    (("gemini",), "google_vertexai"),  # LangChain's choice (it warns it will be google_genai)
-    (("amazon.", "anthropic.", "meta."), "bedrock"),
-    (("mistral", "mixtral"), "mistralai"),
-    (("deepseek",), "deepseek"),
-    (("grok",), "xai"),
-    (("sonar",), "perplexity"),
-    (("solar",), "upstage"),
-)
-
 
 def register_provider(name: str, factory: ModelFactory) -> None:
     """Make `init_chat_model("name:model")` use `factory(model, **settings)`."""
@@ -134,10 +115,9 @@ def split_model_name(name: str) -> tuple[str, str]:
         if not provider or not model:
             raise ValueError(f"model must look like 'provider:model', got {name!r}")
         return provider, model
-    lowered = name.lower()
-    for prefixes, inferred in _PREFIXES:
-        if lowered.startswith(prefixes):
-            return inferred, name
+    inferred = infer_provider(name)  # LangChain's inference, from the providers' specs
+    if inferred is not None:
+        return inferred, name
     raise ValueError(
         f"cannot tell the provider of model {name!r}; write it as 'provider:model' "
         f"with provider one of: {', '.join(sorted(PROVIDERS))}"

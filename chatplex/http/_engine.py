@@ -4,7 +4,7 @@ Every HTTP call is one `Call` -- a non-stream call (`send`) reads its reply whol
 parses it to one `AIMessage`; a stream call (`stream`) feeds the body's bytes to a
 decoder -- server-sent events, or the adapter's own framing: `stream_framing`, a
 zero-argument callable returning an object with `feed(raw) -> list` and `flush() -> list`
-(Ollama's NDJSON, Bedrock's AWS event-stream) -- and each decoded item to the adapter's
+(newline-delimited JSON, the AWS event-stream) -- and each decoded item to the adapter's
 parser, and emits `AIMessageChunk`s. A driver (`_drivers.py`, one sync, one async) does the
 I/O -- sending, reading, sleeping, waiting for the rate limiter -- and tells the engine
 what happened; the engine answers with the next step (as h11 does for HTTP/1.1):

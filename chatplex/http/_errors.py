@@ -223,7 +223,7 @@ def stream_failure(
 
 
 #: Bodies a stream request may get with a success status: events (server-sent events,
-#: Ollama's NDJSON lines, AWS event-stream messages: an adapter's `stream_framing` reads
+#: newline-delimited JSON lines, AWS event-stream messages: an adapter's `stream_framing` reads
 #: the last two), or a JSON reply (a server that ignored `stream`, or an error payload;
 #: read whole by the stream path).
 _STREAMABLE = (

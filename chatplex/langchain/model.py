@@ -294,8 +294,8 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> LCRunnable[LanguageModelInput, Any]:
         """Replies parsed into `schema`. `method`: "function_calling", "json_schema" or
-        "json_mode"; by default the chatplex model's own (its adapter's, e.g. Ollama's
-        and Perplexity's "json_schema", which cannot force a tool), else LangChain's
+        "json_mode"; by default the chatplex model's own (its adapter's, e.g.
+        "json_schema" on a wire that cannot force a tool), else LangChain's
         "function_calling". See `chatplex.langchain.structured`."""
         from .structured import structured_output
 

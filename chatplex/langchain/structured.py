@@ -2,12 +2,12 @@
 model underneath chooses them.
 
 LangChain's own `BaseChatModel.with_structured_output` always binds the schema as a
-forced tool call. Some wires cannot force one (Ollama's `/api/chat` has no
-`tool_choice`) or take no tools at all (Perplexity): there the reply came as text and
+forced tool call. Some wires cannot force one (their API has no
+`tool_choice`) or take no tools at all: there the reply came as text and
 parsed to `None`, silently. Here `method=` is taken as LangChain's chat models take it,
 and when none is named it is the one the wrapped chatplex model would use
 (`chatplex.ChatModel.with_structured_output`): its adapter's `structured_output_method`
-(Ollama, Perplexity: "json_schema"), else the model's own (`chatplex.ChatOpenAI`:
+("json_schema" on such wires), else the model's own (`chatplex.ChatOpenAI`:
 "json_schema", as langchain-openai), else LangChain's "function_calling".
 
 - "function_calling": LangChain's own (the schema as a forced tool, LangChain's tool
@@ -17,7 +17,7 @@ and when none is named it is the one the wrapped chatplex model would use
 - "json_schema" / "json_mode": the request settings chatplex's own structured output
   sends on that wire (`chatplex.chat.structured.format_settings`: OpenAI's
   `response_format`, Anthropic's `output_config`, Gemini's `responseJsonSchema`, which
-  the Ollama and Bedrock adapters turn into `format` / `outputConfig`); the reply text
+  other adapters turn into their own fields); the reply text
   is parsed by LangChain's JSON / pydantic parsers. Anthropic has no JSON mode:
   "json_mode" is "json_schema" there, as in LangChain.
 

@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from .. import version
+from ..specs import spec
 from .otel_content import input_content, output_message
 
 if TYPE_CHECKING:
@@ -46,24 +47,6 @@ __all__ = ["CAPTURE_CONTENT", "OTelTracer", "instrument", "uninstrument"]
 
 #: The convention's opt-in for message content on spans.
 CAPTURE_CONTENT = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
-
-#: chatplex provider names → `gen_ai.provider.name` well-known values.
-_PROVIDERS = {
-    "openai": "openai",
-    "anthropic": "anthropic",
-    "azure_openai": "azure.ai.openai",
-    "google_genai": "gcp.gen_ai",
-    "google_vertexai": "gcp.vertex_ai",
-    "bedrock": "aws.bedrock",
-    "bedrock_converse": "aws.bedrock",
-    "openai_responses": "openai",
-    "mistralai": "mistral_ai",
-    "groq": "groq",
-    "deepseek": "deepseek",
-    "xai": "x_ai",
-    "cohere": "cohere",
-    "perplexity": "perplexity",
-}
 
 #: Spans kept open at most: a stream its consumer stopped reading reports no end; its
 #: span is dropped (never exported), oldest first, once this many are open.
@@ -214,7 +197,7 @@ class OTelTracer:
         provider = str(params.get("provider") or "")
         common: dict[str, Any] = {
             "gen_ai.operation.name": "chat",
-            "gen_ai.provider.name": _PROVIDERS.get(provider, provider),
+            "gen_ai.provider.name": _otel_name(provider),
             "gen_ai.request.model": model,
         }
         base_url = ((serialized or {}).get("kwargs") or {}).get("base_url")
@@ -364,3 +347,10 @@ def uninstrument() -> None:
 
     while _INSTRUMENTED:
         remove_tracer(_INSTRUMENTED.pop())
+
+
+def _otel_name(provider: str) -> str:
+    """The conventions' well-known `gen_ai.provider.name` the provider's spec declares,
+    else chatplex's provider name."""
+    declared = spec(provider)
+    return (declared and declared.otel_name) or provider

@@ -96,8 +96,8 @@ def _parts(message: Any) -> list[dict[str, Any]]:
 
 
 def _finish_reason(message: Any) -> str:
-    # A reply that calls tools stopped for them, whatever word the provider used (Gemini
-    # and Ollama say STOP / stop).
+    # A reply that calls tools stopped for them, whatever word the provider used (some
+    # say STOP / stop).
     if getattr(message, "tool_calls", None):
         return "tool_call"
     meta = getattr(message, "response_metadata", None) or {}

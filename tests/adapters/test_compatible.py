@@ -95,7 +95,7 @@ def test_every_profile_is_a_registered_provider_with_its_own_adapter() -> None:
     assert preset_adapter_class("groq") is preset_adapter_class("groq")
     # "ollama" is the native /api/chat adapter, not a preset of the OpenAI wire.
     assert "ollama" not in PROFILES
-    assert BUILTIN_ADAPTERS["ollama"] == "chatplex.adapters.ollama:OllamaAdapter"
+    assert BUILTIN_ADAPTERS["ollama"] == "chatplex.providers.ollama.adapter:OllamaAdapter"
     with pytest.raises(KeyError):
         preset_adapter_class("nope")
 

@@ -47,8 +47,8 @@ def test_header_parameters_are_known_parameters() -> None:
 
 
 def test_a_provider_outside_the_table_is_checked_by_what_its_adapter_declares() -> None:
-    from chatplex.adapters.ollama import OllamaAdapter
     from chatplex.chat.params import api_parameters, check_api_parameters
+    from chatplex.providers.ollama.adapter import OllamaAdapter
 
     assert "ollama" not in API_PARAMETERS  # declared beside the wire code, not copied here
     assert api_parameters("ollama") == OllamaAdapter.api_parameters

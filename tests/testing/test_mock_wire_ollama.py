@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._ndjson import iter_ndjson_lines
-from chatplex.adapters.ollama import OllamaAdapter
 from chatplex.messages import merge_chunks
+from chatplex.providers.ollama.adapter import OllamaAdapter
+from chatplex.providers.ollama.ndjson import iter_ndjson_lines
 from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_replies import Reply, plan_reply
 from chatplex.testing._mock_wire_ollama import NDJSON, WIRE, ollama_view

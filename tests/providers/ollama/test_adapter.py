@@ -11,10 +11,10 @@ import pytest
 
 from chatplex.adapters import adapter_class
 from chatplex.adapters.base import CallSettings
-from chatplex.adapters.ollama import OllamaAdapter, ollama_host
 from chatplex.chat import ChatModel, init_chat_model
 from chatplex.errors import BadRequestError, NotFoundError, ServerError, StreamError
 from chatplex.messages import HumanMessage
+from chatplex.providers.ollama.adapter import OllamaAdapter, ollama_host
 
 DONE = {
     "done": True,

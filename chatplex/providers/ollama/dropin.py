@@ -4,7 +4,7 @@ A script written for `langchain_ollama.ChatOllama` ports by changing its import 
 the parameters are langchain-ollama's (`model`, `base_url`, `temperature`, `num_ctx`,
 `num_predict`, `top_k`, `top_p`, `seed`, `stop`, `keep_alive`, `format`, `reasoning`,
 `mirostat`..., `client_kwargs`), the model is chatplex's over Ollama's native
-`/api/chat` wire (`chatplex.adapters.ollama`), named `ChatOllama` in events, logs and
+`/api/chat` wire (`chatplex.providers.ollama.adapter`), named `ChatOllama` in events, logs and
 callbacks.
 
 >>> model = ChatOllama(model="llama3.2", temperature=0, num_ctx=8192)
@@ -17,16 +17,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .dropin import check_refused, constructor_names, run_config
-from .model import ChatModel
-from .params import check_api_parameters
+from ...chat.dropin import check_refused, constructor_names, run_config
+from ...chat.model import ChatModel
+from ...chat.params import check_api_parameters
 
 if TYPE_CHECKING:
     import httpx
 
-    from ..core.retry import RetryPolicy
-    from ..http import RateLimit
-    from ..secret import Secret
+    from ...core.retry import RetryPolicy
+    from ...http import RateLimit
+    from ...secret import Secret
 
 __all__ = ["ChatOllama"]
 
@@ -110,7 +110,7 @@ class ChatOllama(ChatModel):
         extra_headers: Mapping[str, str] | None = None,
         **api_params: Any,
     ) -> None:
-        from ..adapters.ollama import OllamaAdapter
+        from .adapter import OllamaAdapter
 
         owner = type(self).__name__
         api_params = check_refused(owner, "ollama", api_params)

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
-from ..errors import ResponseTooLargeError
+from ...errors import ResponseTooLargeError
 
 __all__ = ["DEFAULT_MAX_LINE_BYTES", "NDJSONDecoder", "iter_ndjson_lines"]
 
@@ -108,7 +108,7 @@ class NDJSONDecoder:
         return ResponseTooLargeError(
             f"an NDJSON line grew past max_event_bytes={self._max} bytes; if the server "
             "really sends lines this large, raise the bound: "
-            "chatplex.adapters._ndjson.NDJSONDecoder.default_max_event_bytes = <bytes>",
+            "chatplex.providers.ollama.ndjson.NDJSONDecoder.default_max_event_bytes = <bytes>",
             retryable=False,
         )
 

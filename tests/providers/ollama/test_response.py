@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._ndjson import NDJSONDecoder
-from chatplex.adapters._ollama_response import (
+from chatplex.errors import APIError, StreamError
+from chatplex.messages import AIMessageChunk, merge_chunks
+from chatplex.providers.ollama.ndjson import NDJSONDecoder
+from chatplex.providers.ollama.response import (
     OllamaStreamParser,
     parse_reply,
     tool_call_id,
     usage_metadata,
 )
-from chatplex.errors import APIError, StreamError
-from chatplex.messages import AIMessageChunk, merge_chunks
 
 TIMINGS = {
     "total_duration": 4883583458,

@@ -17,10 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex.adapters._ndjson import iter_ndjson_lines
-from chatplex.adapters._ollama_request import OPTION_NAMES, TOP_LEVEL
 from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.adapters.ollama import OllamaAdapter
 from chatplex.chat.params import api_parameters
 from chatplex.messages import (
     AIMessage,
@@ -30,6 +27,9 @@ from chatplex.messages import (
     ToolMessage,
     merge_chunks,
 )
+from chatplex.providers.ollama.adapter import OllamaAdapter
+from chatplex.providers.ollama.ndjson import iter_ndjson_lines
+from chatplex.providers.ollama.request import OPTION_NAMES, TOP_LEVEL
 
 ollama = pytest.importorskip("ollama")
 types = pytest.importorskip("ollama._types")

@@ -25,8 +25,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import APIError, StreamError
-from ..messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata
+from ...errors import APIError, StreamError
+from ...messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata
 
 __all__ = [
     "PROVIDER",

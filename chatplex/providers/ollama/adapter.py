@@ -10,7 +10,7 @@ What the native wire has that Ollama's OpenAI endpoint (`ollama_openai`) does no
 `options` (`num_ctx`, `num_predict`, `top_k`, `repeat_penalty`, `mirostat`...),
 `keep_alive`, `think` (True/False or "low"/"medium"/"high") with the thinking text
 back, `format` (a JSON schema, or "json"), and the server's timings in the metadata.
-See `_ollama_request.py` and `_ollama_response.py` for the mapping.
+See `request.py` and `response.py` for the mapping.
 
 >>> from chatplex.messages import HumanMessage
 >>> from chatplex.adapters.base import CallSettings
@@ -29,21 +29,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import APIError, status_error
-from ..messages import AIMessage, BaseMessage
-from ..secret import Secret, redact_url, take_url_credentials
-from ._ndjson import NDJSONDecoder
-from ._ollama_request import OPTION_NAMES, TOP_LEVEL, wire_body
-from ._ollama_response import (
-    PROVIDER,
-    OllamaStreamParser,
-    error_message,
-    loads,
-    parse_reply,
-    snippet,
-)
-from ._validate import BlockTypes, check_messages
-from .base import (
+from ...adapters.base import (
     BaseURL,
     CallSettings,
     HTTPRequest,
@@ -54,6 +40,20 @@ from .base import (
     key_digest,
     reveal,
     secret_header_names,
+)
+from ...adapters.validate import BlockTypes, check_messages
+from ...errors import APIError, status_error
+from ...messages import AIMessage, BaseMessage
+from ...secret import Secret, redact_url, take_url_credentials
+from .ndjson import NDJSONDecoder
+from .request import OPTION_NAMES, TOP_LEVEL, wire_body
+from .response import (
+    PROVIDER,
+    OllamaStreamParser,
+    error_message,
+    loads,
+    parse_reply,
+    snippet,
 )
 
 __all__ = [

@@ -20,7 +20,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..messages import (
+from ...adapters.base import CallSettings, ToolSpec
+from ...messages import (
     AIMessage,
     AIMessageChunk,
     BaseMessage,
@@ -28,7 +29,6 @@ from ..messages import (
     SystemMessage,
     ToolMessage,
 )
-from .base import CallSettings, ToolSpec
 
 __all__ = ["OPTION_NAMES", "TOP_LEVEL", "wire_body", "wire_messages", "wire_tool"]
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from _corpus import Case, load_cases
 
-from chatplex.adapters._ndjson import iter_ndjson_lines
-from chatplex.adapters.ollama import OllamaAdapter
 from chatplex.errors import APIStatusError, StreamError
 from chatplex.messages import AIMessage, merge_chunks
+from chatplex.providers.ollama.adapter import OllamaAdapter
+from chatplex.providers.ollama.ndjson import iter_ndjson_lines
 
 CASES = load_cases({"ollama"})
 REPLIES = [c for c in CASES if c.status < 400 and not c.expected.get("error")]

@@ -1,0 +1,97 @@
+"""Old import paths of code that moved into a provider folder: they keep working for one
+release, with a `DeprecationWarning` naming the new path.
+
+A module that moved (`chatplex.adapters.ollama` → `chatplex.providers.ollama.adapter`)
+is found by a `sys.meta_path` finder placed last, so it is asked only for a name no
+file answers: the old name becomes another name of the new module (the same object,
+its classes the same). A name a package re-exported (`chatplex.chat.ChatOllama`) is
+answered by that package's `__getattr__` through `moved_name`.
+
+>>> import warnings
+>>> with warnings.catch_warnings(record=True) as seen:
+...     warnings.simplefilter("always")
+...     from chatplex.chat import ChatOllama
+>>> ChatOllama.__module__, seen[0].category.__name__
+('chatplex.providers.ollama.dropin', 'DeprecationWarning')
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import warnings
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
+
+__all__ = ["MOVED_MODULES", "MOVED_NAMES", "install", "moved_name"]
+
+#: Old module path → new module path (removed in the release after the move).
+MOVED_MODULES = {
+    "chatplex.adapters.ollama": "chatplex.providers.ollama.adapter",
+    "chatplex.chat.ollama_model": "chatplex.providers.ollama.dropin",
+}
+
+#: (package, name it re-exported) → the module that defines the name now.
+MOVED_NAMES = {
+    ("chatplex.chat", "ChatOllama"): "chatplex.providers.ollama.dropin",
+}
+
+
+def _warn(old: str, new: str) -> None:
+    warnings.warn(
+        f"{old} moved to {new}; the old path will be removed in the next release",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
+def moved_name(package: str, name: str) -> Any:
+    """The object `package.name` was before it moved (with a DeprecationWarning), or
+    AttributeError for a name that never was there."""
+    new = MOVED_NAMES.get((package, name))
+    if new is None:
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+    _warn(f"{package}.{name}", f"{new}.{name}")
+    return getattr(importlib.import_module(new), name)
+
+
+class _Alias:
+    """Loads an old module name as the module it moved to (a loader by protocol:
+    `import chatplex` does not load importlib.abc for it)."""
+
+    def __init__(self, new: str) -> None:
+        self.new = new
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType:
+        _warn(spec.name, self.new)
+        return importlib.import_module(self.new)
+
+    def exec_module(self, module: ModuleType) -> None:
+        """Nothing to run: the new module ran when it was imported."""
+
+
+class _MovedFinder:
+    """A meta path finder (by protocol) for the old module paths."""
+
+    def find_spec(
+        self, fullname: str, path: Any = None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        new = MOVED_MODULES.get(fullname)
+        if new is None:
+            return None
+        from importlib.util import spec_from_loader  # only when an old path is imported
+
+        loader: Any = _Alias(new)  # a loader by protocol (create_module, exec_module)
+        return spec_from_loader(fullname, loader)
+
+
+_FINDER = _MovedFinder()
+
+
+def install() -> None:
+    """Answer the old module paths (once; last on `sys.meta_path`)."""
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.append(_FINDER)

@@ -1,0 +1,1 @@
+"""Anthropic's Messages API (its translation still lives in `chatplex.adapters`)."""

@@ -1,0 +1,16 @@
+"""Anthropic's provider name."""
+
+from __future__ import annotations
+
+from ...specs import ProviderSpec
+
+SPECS = (
+    ProviderSpec(
+        "anthropic",
+        "chatplex.adapters.anthropic:AnthropicAdapter",
+        langchain_class="ChatAnthropic",
+        otel_name="anthropic",
+        model_prefixes=("claude",),
+        batch_discount=0.5,  # 50% off every model its Batch API serves
+    ),
+)

@@ -1,0 +1,1 @@
+"""AWS Bedrock's Converse API (its translation still lives in `chatplex.adapters`)."""

@@ -1,0 +1,22 @@
+"""AWS Bedrock's provider names: `bedrock_converse`, and `bedrock` (LangChain's
+`ChatBedrock`; chatplex speaks Converse for both)."""
+
+from __future__ import annotations
+
+from ...specs import ProviderSpec
+
+SPECS = (
+    ProviderSpec(
+        "bedrock_converse",
+        "chatplex.adapters.bedrock:BedrockAdapter",
+        langchain_class="ChatBedrockConverse",
+        otel_name="aws.bedrock",
+    ),
+    ProviderSpec(
+        "bedrock",
+        "chatplex.adapters.bedrock:BedrockAdapter",
+        langchain_class="ChatBedrock",
+        otel_name="aws.bedrock",
+        model_prefixes=("amazon.", "anthropic.", "meta."),
+    ),
+)

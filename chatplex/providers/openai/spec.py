@@ -1,0 +1,31 @@
+"""OpenAI's provider names: Chat Completions, the Responses API (LangChain's
+`ChatOpenAI(use_responses_api=True)`), Azure OpenAI."""
+
+from __future__ import annotations
+
+from ...specs import ProviderSpec
+
+SPECS = (
+    ProviderSpec(
+        "openai",
+        "chatplex.adapters.openai:OpenAIAdapter",
+        langchain_class="ChatOpenAI",
+        otel_name="openai",
+        model_prefixes=("gpt-", "o1", "o3", "o4", "chatgpt", "text-davinci"),
+        batch_discount=0.5,  # 50% off every model its Batch API serves
+    ),
+    ProviderSpec(
+        "openai_responses",
+        "chatplex.adapters.openai_responses:OpenAIResponsesAdapter",
+        langchain_class="ChatOpenAI",
+        otel_name="openai",
+        price_id="openai",
+        batch_discount=0.5,
+    ),
+    ProviderSpec(
+        "azure_openai",
+        "chatplex.adapters.azure_openai:AzureOpenAIAdapter",
+        langchain_class="AzureChatOpenAI",
+        otel_name="azure.ai.openai",
+    ),
+)

@@ -1,0 +1,99 @@
+"""What each provider declares about itself, and where the declarations are.
+
+A provider is a folder, `chatplex/providers/<wire>/`, whose `spec.py` holds `SPECS`: one
+`ProviderSpec` per provider name that wire serves (the Google folder serves
+`google_genai` and `google_vertexai`). Shared code never names a provider: it asks
+`spec(name)` for the fact it needs (the adapter class, LangChain's class name, the
+OpenTelemetry name, the model names LangChain infers as it).
+
+`WIRES` is the registry: the one row a new wire adds outside its own folder. The spec
+modules are pure data (they import only this module), loaded together on the first
+question, never by `import chatplex`.
+
+>>> spec("groq").langchain_class
+'ChatGroq'
+>>> spec("openai").otel_name
+'openai'
+>>> spec("no-such") is None
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["WIRES", "ProviderSpec", "infer_provider", "spec", "specs"]
+
+#: The provider folders under chatplex/providers/, each declaring its providers in
+#: `spec.py`. The one row a new wire adds here.
+WIRES = ("openai", "anthropic", "google", "bedrock", "ollama", "compatible")
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSpec:
+    """One provider name, as LangChain's `init_chat_model` knows it, and its facts."""
+
+    #: LangChain's provider name (`init_chat_model("groq:...")`).
+    name: str
+    #: "module:Class" of its adapter (loaded when a model is built).
+    adapter: str
+    #: The class LangChain's `init_chat_model` returns for it (LangSmith run names,
+    #: `astream_events` names); None: "ChatModel" (LangChain has none).
+    langchain_class: str | None = None
+    #: `gen_ai.provider.name` in OpenTelemetry spans (the conventions' well-known value);
+    #: None: the provider name itself.
+    otel_name: str | None = None
+    #: Bare model names LangChain's `init_chat_model` infers as this provider (lower-cased
+    #: prefixes; the longest match over all providers wins).
+    model_prefixes: tuple[str, ...] = ()
+    #: Its id in the price table (genai-prices' provider id); None: the name itself.
+    price_id: str | None = None
+    #: The Batch API's flat discount, for models the price table lists no batch price
+    #: for (a fraction of the price paid); None: no documented flat discount.
+    batch_discount: float | None = None
+
+
+@functools.cache
+def specs() -> Mapping[str, ProviderSpec]:
+    """Every declared provider by name (loaded once, on the first question)."""
+    found: dict[str, ProviderSpec] = {}
+    for wire in WIRES:
+        module = importlib.import_module(f"chatplex.providers.{wire}.spec")
+        for declared in module.SPECS:
+            if declared.name in found:
+                raise RuntimeError(f"provider {declared.name!r} is declared twice ({wire})")
+            found[declared.name] = declared
+    return found
+
+
+def spec(name: str) -> ProviderSpec | None:
+    """The spec of provider `name`, or None for a name no wire declares."""
+    return specs().get(name)
+
+
+#: Prefixes LangChain infers for providers chatplex has no wire for: a bare name with one
+#: of these is named in the error rather than mistaken for another provider.
+_ELSEWHERE = (("command", "cohere"), ("solar", "upstage"))
+
+
+@functools.cache
+def _prefix_table() -> tuple[tuple[str, str], ...]:
+    rows = [(p, s.name) for s in specs().values() for p in s.model_prefixes]
+    rows.extend(_ELSEWHERE)
+    return tuple(sorted(rows, key=lambda row: -len(row[0])))
+
+
+def infer_provider(model: str) -> str | None:
+    """The provider LangChain's `init_chat_model` infers from a bare model name (its
+    `_attempt_infer_model_provider`), or None.
+
+    >>> infer_provider("gpt-4o-mini"), infer_provider("claude-sonnet-4-5")
+    ('openai', 'anthropic')
+    >>> infer_provider("command-r"), infer_provider("my-model")
+    ('cohere', None)
+    """
+    lowered = model.lower()
+    return next((name for prefix, name in _prefix_table() if lowered.startswith(prefix)), None)

@@ -1,0 +1,25 @@
+"""What every wire's `spec.py` test checks: its providers resolve to adapter classes
+that speak for them, and the names are LangChain's."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from chatplex import specs
+
+
+def check_wire(wire: str) -> ModuleType:
+    """The wire's spec module, after checking its declarations against the registry and
+    the adapter classes they name."""
+    module = importlib.import_module(f"chatplex.providers.{wire}.spec")
+    assert module.SPECS, f"{wire} declares no provider"
+    for declared in module.SPECS:
+        assert specs.spec(declared.name) is declared
+        path, _, name = declared.adapter.partition(":")
+        cls = getattr(importlib.import_module(path), name)
+        assert isinstance(cls, type) and callable(getattr(cls, "build_request", None))
+        if declared.langchain_class is not None:
+            assert declared.langchain_class.startswith(("Chat", "AzureChat"))
+        assert all(p == p.lower() for p in declared.model_prefixes)
+    return module

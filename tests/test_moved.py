@@ -1,0 +1,59 @@
+"""Old import paths of moved code: the same objects, with a DeprecationWarning."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+from chatplex import moved
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(moved.MOVED_MODULES.items()))
+def test_an_old_module_path_is_the_new_module(old: str, new: str) -> None:
+    code = (
+        "import warnings, importlib, chatplex\n"
+        "with warnings.catch_warnings(record=True) as seen:\n"
+        "    warnings.simplefilter('always')\n"
+        f"    old = importlib.import_module({old!r})\n"
+        f"new = importlib.import_module({new!r})\n"
+        "assert old is new, (old, new)\n"
+        "print([(w.category.__name__, str(w.message)) for w in seen])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "DeprecationWarning" in out.stdout and f"moved to {new}" in out.stdout
+
+
+@pytest.mark.parametrize(("place", "new"), sorted(moved.MOVED_NAMES.items()))
+def test_an_old_name_is_the_new_object(place: tuple[str, str], new: str) -> None:
+    package, name = place
+    with pytest.warns(DeprecationWarning, match=f"moved to {new}.{name}"):
+        value = getattr(importlib.import_module(package), name)
+    assert value is getattr(importlib.import_module(new), name)
+
+
+def test_names_never_there_are_still_attribute_errors() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'NoSuchThing'"):
+        moved.moved_name("chatplex.chat", "NoSuchThing")
+    import chatplex.chat
+
+    with pytest.raises(AttributeError):
+        chatplex.chat.NoSuchThing  # noqa: B018
+
+
+def test_the_finder_answers_only_moved_paths() -> None:
+    assert moved._FINDER.find_spec("chatplex.adapters.nope") is None
+    found = moved._FINDER.find_spec("chatplex.adapters.ollama")
+    assert found is not None and found.name == "chatplex.adapters.ollama"
+    moved.install()
+    assert sys.meta_path.count(moved._FINDER) == 1  # installed once, by import chatplex
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    failures, tried = doctest.testmod(moved)
+    assert failures == 0 and tried > 0

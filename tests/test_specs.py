@@ -1,0 +1,106 @@
+"""The providers' declared specs: every wire's `spec.py` loads, names are unique, each
+names an adapter that exists and a LangChain class; LangChain's bare-name inference."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from chatplex import specs
+from chatplex.adapters import adapter_class
+
+
+def test_every_wire_folder_declares_its_providers() -> None:
+    declared = specs.specs()
+    assert set(declared) >= {
+        "openai",
+        "openai_responses",
+        "azure_openai",
+        "anthropic",
+        "google_genai",
+        "google_vertexai",
+        "bedrock",
+        "bedrock_converse",
+        "ollama",
+        "groq",
+        "xai",
+        "deepseek",
+    }
+    for name, spec in declared.items():
+        assert spec.name == name
+        module, _, cls = spec.adapter.partition(":")
+        assert adapter_class(name).__name__ == cls and module.startswith("chatplex.")
+
+
+def test_a_name_declared_twice_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    specs.specs.cache_clear()
+    monkeypatch.setattr(specs, "WIRES", (*specs.WIRES, "ollama"))
+    try:
+        with pytest.raises(RuntimeError, match="'ollama' is declared twice"):
+            specs.specs()
+    finally:
+        specs.specs.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("model", "provider"),
+    [
+        ("gpt-4o-mini", "openai"),
+        ("o3-mini", "openai"),
+        ("chatgpt-4o-latest", "openai"),
+        ("text-davinci-003", "openai"),
+        ("claude-sonnet-4-5", "anthropic"),
+        ("Claude-3", "anthropic"),
+        ("gemini-2.5-flash", "google_vertexai"),
+        ("amazon.nova-pro-v1:0", "bedrock"),
+        ("anthropic.claude-3-haiku", "bedrock"),
+        ("meta.llama3", "bedrock"),
+        ("mistral-large-latest", "mistralai"),
+        ("mixtral-8x7b", "mistralai"),
+        ("deepseek-chat", "deepseek"),
+        ("grok-4", "xai"),
+        ("sonar-pro", "perplexity"),
+        ("accounts/fireworks/models/llama", "fireworks"),
+        ("command-r", "cohere"),
+        ("solar-pro", "upstage"),
+        ("llama3.2", None),
+    ],
+)
+def test_bare_names_are_inferred_as_langchain_infers_them(model: str, provider: str | None) -> None:
+    assert specs.infer_provider(model) == provider
+
+
+def test_langchain_agrees_where_it_is_installed() -> None:
+    base = pytest.importorskip("langchain.chat_models.base")
+    infer = getattr(base, "_attempt_infer_model_provider", None)
+    if infer is None:
+        pytest.skip("this langchain has no _attempt_infer_model_provider")
+    for model in (
+        "gpt-4o",
+        "o1",
+        "claude-3",
+        "gemini-pro",
+        "amazon.titan",
+        "mistral-small",
+        "deepseek-r1",
+        "grok-3",
+        "sonar",
+        "command-r",
+        "accounts/fireworks/x",
+    ):
+        assert specs.infer_provider(model) == infer(model), model
+
+
+def test_import_chatplex_loads_no_spec() -> None:
+    code = "import sys, chatplex; print(sorted(m for m in sys.modules if 'providers' in m))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    failures, tried = doctest.testmod(specs)
+    assert failures == 0 and tried > 0
