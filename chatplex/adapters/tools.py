@@ -367,6 +367,10 @@ def _from_function(fn: Callable[..., Any]) -> ToolSpec:
     except (PydanticUserError, NameError) as exc:
         raise TypeError(f"tool function {name!r}: can't build a JSON schema: {exc}") from exc
     schema = _strip_titles(schema)
+    # pydantic closes a function's arguments (`additionalProperties: false`); LangChain's
+    # `convert_to_openai_tool` does not, and strict tools close it again (`with_strict`).
+    if schema.get("additionalProperties") is False:
+        del schema["additionalProperties"]
     doc = inspect.cleandoc(fn.__doc__ or "")
     properties = schema.get("properties", {})
     for pname, text in _param_docs(doc).items():

@@ -859,3 +859,18 @@ def test_typeddict_description_must_be_a_string() -> None:
 
     with pytest.raises(TypeError, match="must be a description"):
         to_tool_spec(Bad)
+
+
+def test_a_plain_function_tool_is_langchains_shape() -> None:
+    """LangChain's convert_to_openai_tool leaves a function's arguments open (no
+    `additionalProperties`); a strict tool closes them, as there."""
+
+    def add(a: int, b: int = 2) -> int:
+        """Add two integers."""
+        return a + b
+
+    loose = to_tool_spec(add)
+    assert "additionalProperties" not in loose.parameters
+    assert loose.parameters == _langchain_function(add)["parameters"]
+    (strict,) = to_tool_specs([add], strict=True)
+    assert strict.parameters["additionalProperties"] is False

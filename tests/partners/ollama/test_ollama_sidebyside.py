@@ -1,0 +1,416 @@
+"""ChatOllama side by side: each script runs with langchain-ollama's `ChatOllama` and with
+chatplex's, the same constructor call against the same scripted `/api/chat` server, and
+what it returns or raises is compared field by field, with the requests the server got.
+
+Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
+comparison; a script whose outcome differs otherwise fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.partners._sidebyside import (
+    Reply,
+    ScriptedServer,
+    Seen,
+    merged,
+    observe,
+    raised,
+    scripted_server,
+)
+
+langchain_ollama = pytest.importorskip("langchain_ollama")
+ollama_sdk = pytest.importorskip("ollama")
+lc = pytest.importorskip("langchain_core.messages")
+
+from chatplex import ChatOllama as OurChatOllama  # noqa: E402
+
+MODEL = "llama3.2"
+
+
+def ollama_replies(
+    content: str = "Hello there, friend.",
+    *,
+    thinking: str | None = None,
+    tool_calls: list[dict[str, Any]] | None = None,
+    done_reason: str = "stop",
+    status: int = 200,
+    error: str | None = None,
+    mid_stream_error: str | None = None,
+) -> Callable[[Seen], Reply]:
+    """A scripted Ollama: JSON for `stream: false`, NDJSON lines otherwise (the content
+    and thinking in three pieces, the tool calls on the last content line, the counts
+    on the `done` line)."""
+
+    def answer(seen: Seen) -> Reply:
+        if error is not None:
+            return Reply(status, [json.dumps({"error": error}).encode()])
+        final = {
+            "model": MODEL,
+            "created_at": "2026-11-25T10:00:00Z",
+            "done": True,
+            "done_reason": done_reason,
+            "total_duration": 50,
+            "load_duration": 5,
+            "prompt_eval_count": 12,
+            "prompt_eval_duration": 20,
+            "eval_count": 7,
+            "eval_duration": 25,
+        }
+        message: dict[str, Any] = {"role": "assistant", "content": content}
+        if thinking is not None:
+            message["thinking"] = thinking
+        if tool_calls:
+            message["tool_calls"] = tool_calls
+        if not (seen.body or {}).get("stream", True):
+            return Reply(200, [json.dumps({**final, "message": message}).encode()])
+        lines = []
+        for part in _thirds(thinking or ""):
+            lines.append({"role": "assistant", "content": "", "thinking": part})
+        for part in _thirds(content):
+            lines.append({"role": "assistant", "content": part})
+        if tool_calls:
+            lines.append({"role": "assistant", "content": "", "tool_calls": tool_calls})
+        out = [
+            {"model": MODEL, "created_at": "2026-11-25T10:00:00Z", "message": m, "done": False}
+            for m in lines
+        ]
+        if mid_stream_error is not None:
+            out.append({"error": mid_stream_error})
+        else:
+            out.append({**final, "message": {"role": "assistant", "content": ""}})
+        pieces = [json.dumps(line).encode() + b"\n" for line in out]
+        return Reply(200, pieces, "application/x-ndjson")
+
+    return answer
+
+
+def _thirds(text: str) -> list[str]:
+    if not text:
+        return []
+    step = max(1, len(text) // 3)
+    return [text[i : i + step] for i in range(0, len(text), step)]
+
+
+ADD_CALL = [{"function": {"name": "add", "arguments": {"a": 1, "b": 2}}}]
+
+
+def add(a: int, b: int) -> int:
+    """Add two integers."""
+    return a + b
+
+
+# ---- the scripts: (server reply, script(ChatOllama, url) -> result) ------------------
+
+
+def invoke_text(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, base_url=url).invoke("Say hello")
+
+
+def invoke_messages(cls: Any, url: str) -> Any:
+    model = cls(model=MODEL, base_url=url, temperature=0)
+    return model.invoke([lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")])
+
+
+def invoke_tuples(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, base_url=url).invoke([("system", "Be brief."), ("human", "Hi")])
+
+
+def stream_chunks(cls: Any, url: str) -> Any:
+    chunks = list(cls(model=MODEL, base_url=url).stream("Say hello"))
+    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+
+
+def ainvoke_text(cls: Any, url: str) -> Any:
+    return asyncio.run(cls(model=MODEL, base_url=url).ainvoke("Say hello"))
+
+
+def astream_chunks(cls: Any, url: str) -> Any:
+    async def run() -> list[Any]:
+        return [c async for c in cls(model=MODEL, base_url=url).astream("Say hello")]
+
+    chunks = asyncio.run(run())
+    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+
+
+def batch_two(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, base_url=url).batch(["One", "Two"])
+
+
+def abatch_two(cls: Any, url: str) -> Any:
+    return asyncio.run(cls(model=MODEL, base_url=url).abatch(["One", "Two"]))
+
+
+def tool_call_invoke(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, base_url=url).bind_tools([add]).invoke("What is 1+2?")
+
+
+def tool_call_stream(cls: Any, url: str) -> Any:
+    chunks = list(cls(model=MODEL, base_url=url).bind_tools([add]).stream("What is 1+2?"))
+    return merged(chunks).tool_calls
+
+
+def tool_round_trip(cls: Any, url: str) -> Any:
+    model = cls(model=MODEL, base_url=url).bind_tools([add])
+    first = model.invoke("What is 1+2?")
+    call = first.tool_calls[0]
+    result = lc.ToolMessage(str(add.__call__(**call["args"])), tool_call_id=call["id"])
+    return model.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
+
+
+def reasoning_invoke(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, base_url=url, reasoning=True).invoke("How many r in strawberry?")
+
+
+def reasoning_stream(cls: Any, url: str) -> Any:
+    chunks = list(cls(model=MODEL, base_url=url, reasoning=True).stream("How many r?"))
+    return merged(chunks)
+
+
+def reasoning_per_call(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, base_url=url).invoke("How many r?", reasoning=True)
+
+
+def reasoning_level(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, base_url=url, reasoning="high").invoke("How many r?")
+
+
+def reasoning_off(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, base_url=url, reasoning=False).invoke("How many r?")
+
+
+def reasoning_sent_back(cls: Any, url: str) -> Any:
+    model = cls(model=MODEL, base_url=url, reasoning=True)
+    first = model.invoke("How many r?")
+    return model.invoke([lc.HumanMessage("How many r?"), first, lc.HumanMessage("Sure?")])
+
+
+def options_sent(cls: Any, url: str) -> Any:
+    model = cls(
+        model=MODEL,
+        base_url=url,
+        temperature=0.2,
+        num_ctx=4096,
+        num_predict=64,
+        top_k=20,
+        top_p=0.8,
+        seed=3,
+        repeat_penalty=1.2,
+        keep_alive="5m",
+    )
+    return model.invoke("Hi")
+
+
+def stop_sequences(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, base_url=url, stop=["\n"]).invoke("Hi", stop=["END"])
+
+
+def json_format(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, base_url=url, format="json").invoke("Give JSON")
+
+
+def structured_pydantic(cls: Any, url: str) -> Any:
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        total: int
+
+    return cls(model=MODEL, base_url=url).with_structured_output(Sum).invoke("1+2?")
+
+
+def structured_raw(cls: Any, url: str) -> Any:
+    schema = {
+        "title": "Sum",
+        "type": "object",
+        "properties": {"total": {"type": "integer"}},
+        "required": ["total"],
+    }
+    got = cls(model=MODEL, base_url=url).with_structured_output(schema, include_raw=True)
+    return got.invoke("1+2?")
+
+
+def length_stop(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, base_url=url, num_predict=2).invoke("Tell a story")
+
+
+def image_block(cls: Any, url: str) -> Any:
+    data = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    message = lc.HumanMessage(
+        content=[
+            {"type": "text", "text": "What is this?"},
+            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{data}"}},
+        ]
+    )
+    return cls(model=MODEL, base_url=url).invoke([message])
+
+
+def host_from_environment(cls: Any, url: str) -> Any:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OLLAMA_HOST", url)
+        return cls(model=MODEL).invoke("Hi")
+
+
+def error_not_found(cls: Any, url: str) -> Any:
+    return raised(lambda: cls(model="nope", base_url=url).invoke("Hi"))
+
+
+def error_server(cls: Any, url: str) -> Any:
+    return raised(lambda: cls(model=MODEL, base_url=url).invoke("Hi"))
+
+
+def error_in_stream(cls: Any, url: str) -> Any:
+    return raised(lambda: list(cls(model=MODEL, base_url=url).stream("Hi")))
+
+
+def error_async(cls: Any, url: str) -> Any:
+    return raised(lambda: asyncio.run(cls(model="nope", base_url=url).ainvoke("Hi")))
+
+
+def connection_refused(cls: Any, url: str) -> Any:
+    return raised(lambda: cls(model=MODEL, base_url="http://127.0.0.1:9").invoke("Hi"))
+
+
+def chain_with_prompt(cls: Any, url: str) -> Any:
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+
+    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
+    chain = prompt | cls(model=MODEL, base_url=url) | StrOutputParser()
+    return chain.invoke({"style": "brief", "q": "Hi"})
+
+
+SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    "invoke_text": (ollama_replies(), invoke_text),
+    "invoke_messages": (ollama_replies(), invoke_messages),
+    "invoke_tuples": (ollama_replies(), invoke_tuples),
+    "stream_chunks": (ollama_replies(), stream_chunks),
+    "ainvoke_text": (ollama_replies(), ainvoke_text),
+    "astream_chunks": (ollama_replies(), astream_chunks),
+    "batch_two": (ollama_replies(), batch_two),
+    "abatch_two": (ollama_replies(), abatch_two),
+    "tool_call_invoke": (ollama_replies("", tool_calls=ADD_CALL), tool_call_invoke),
+    "tool_call_stream": (ollama_replies("", tool_calls=ADD_CALL), tool_call_stream),
+    "tool_round_trip": (ollama_replies("", tool_calls=ADD_CALL), tool_round_trip),
+    "reasoning_invoke": (ollama_replies("Three.", thinking="Count: s-t-r..."), reasoning_invoke),
+    "reasoning_stream": (ollama_replies("Three.", thinking="Count: s-t-r..."), reasoning_stream),
+    "reasoning_per_call": (
+        ollama_replies("Three.", thinking="Count them."),
+        reasoning_per_call,
+    ),
+    "reasoning_level": (ollama_replies("Three.", thinking="Count them."), reasoning_level),
+    "reasoning_off": (ollama_replies("Three."), reasoning_off),
+    "reasoning_sent_back": (
+        ollama_replies("Three.", thinking="Count them."),
+        reasoning_sent_back,
+    ),
+    "options_sent": (ollama_replies(), options_sent),
+    "stop_sequences": (ollama_replies(), stop_sequences),
+    "json_format": (ollama_replies('{"a": 1}'), json_format),
+    "structured_pydantic": (ollama_replies('{"total": 3}'), structured_pydantic),
+    "structured_raw": (ollama_replies('{"total": 3}'), structured_raw),
+    "length_stop": (ollama_replies("Once", done_reason="length"), length_stop),
+    "image_block": (ollama_replies("A pixel."), image_block),
+    "host_from_environment": (ollama_replies(), host_from_environment),
+    "error_not_found": (
+        ollama_replies(status=404, error="model 'nope' not found"),
+        error_not_found,
+    ),
+    "error_server": (ollama_replies(status=500, error="out of memory"), error_server),
+    "error_in_stream": (ollama_replies(mid_stream_error="model crashed"), error_in_stream),
+    "error_async": (ollama_replies(status=404, error="model 'nope' not found"), error_async),
+    "connection_refused": (ollama_replies(), connection_refused),
+    "chain_with_prompt": (ollama_replies(), chain_with_prompt),
+}
+
+# ---- what differs on purpose, and why --------------------------------------------------
+
+#: Script → why its outcome may differ, and what is taken out before the comparison.
+DIFFERENCES: dict[str, str] = {}
+
+
+def _comparable_request(seen: Seen) -> Any:
+    """A request as the comparison reads it: its method, path and body, without the
+    keys that differ by design in every script:
+    - `stream`: langchain-ollama streams every call (its invoke merges the stream);
+      chatplex asks `stream: false` for invoke and true for stream, and reads the same
+      reply: not observable but in speed.
+    - empty `images` / `tools` lists langchain-ollama sends, which Ollama ignores.
+    - a tool call's `id` and `type` and a tool result's `tool_call_id`: Ollama matches
+      results by `tool_name`, which both send.
+    """
+    body = dict(seen.body or {})
+    body.pop("stream", None)
+    if not body.get("tools"):
+        body.pop("tools", None)
+    messages = []
+    for message in body.get("messages") or []:
+        message = {k: v for k, v in message.items() if not (k == "images" and not v)}
+        message.pop("tool_call_id", None)
+        message["tool_calls"] = [
+            {k: v for k, v in call.items() if k not in ("id", "type")}
+            for call in message.get("tool_calls") or []
+        ]
+        if not message["tool_calls"]:
+            del message["tool_calls"]
+        messages.append(message)
+    if messages:
+        body["messages"] = messages
+    return {"method": seen.method, "path": seen.path, "body": body}
+
+
+def _comparable_result(value: Any) -> Any:
+    """The observed result, with an error read as a script reads it: its classes users
+    catch and the attributes they read."""
+    if isinstance(value, dict) and set(value) == {"error"}:
+        err = value["error"]
+        return {
+            "ResponseError": isinstance(err, ollama_sdk.ResponseError),
+            "ConnectionError": isinstance(err, ConnectionError),
+            "error": getattr(err, "error", None),
+            "status_code": getattr(err, "status_code", None),
+        }
+    return _strip_chatplex_keys(observe(value))
+
+
+def _strip_chatplex_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_chatplex_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_chatplex_keys(v) for v in value]
+    return value
+
+
+def run_both(name: str, server: ScriptedServer) -> tuple[Any, Any, Any, Any]:
+    reply, script = SCRIPTS[name]
+    server.handler = reply
+    server.seen.clear()
+    theirs = _comparable_result(script(langchain_ollama.ChatOllama, server.url))
+    their_requests = [_comparable_request(s) for s in server.seen]
+    server.seen.clear()
+    ours = _comparable_result(script(OurChatOllama, server.url))
+    our_requests = [_comparable_request(s) for s in server.seen]
+    return theirs, ours, their_requests, our_requests
+
+
+@pytest.fixture(scope="module")
+def server() -> Any:
+    with scripted_server() as running:
+        yield running
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_same_as_langchain_ollama(name: str, server: ScriptedServer) -> None:
+    theirs, ours, their_requests, our_requests = run_both(name, server)
+    assert ours == theirs
+    assert our_requests == their_requests
+
+
+def test_at_least_25_scripts() -> None:
+    assert len(SCRIPTS) >= 25
+    assert set(DIFFERENCES) <= set(SCRIPTS)
