@@ -51,9 +51,9 @@ class OpenAIStreamParser:
     their ids and names are sent once per call. Usage is emitted as the increase over
     the usage seen before, so servers that report cumulative usage on many chunks still sum
     right; the raw usage dict goes in `response_metadata["token_usage"]` (later values
-    win when merging: the last, cumulative one). A refusal is carried whole-so-far in
-    `additional_kwargs["refusal"]` (metadata merging keeps the last string), so the merged
-    stream holds the complete refusal.
+    win when merging: the last, cumulative one). A refusal's pieces are each chunk's
+    `additional_kwargs["refusal"]` (merging joins them, as LangChain's does), and the
+    whole-so-far refusal is `response_metadata["refusal"]` (the last one wins).
     """
 
     __slots__ = (
@@ -243,7 +243,7 @@ class _Choice:
             refusal = delta.get("refusal")
             if refusal:
                 self.refusal += refusal
-                additional["refusal"] = self.refusal
+                additional["refusal"] = refusal  # this delta's piece, as langchain-openai
         # Most deltas carry neither a finish reason nor logprobs: no call for those.
         if choice.get("finish_reason") is None and choice.get("logprobs") is None:
             meta: dict[str, Any] = {}

@@ -344,7 +344,8 @@ def structured_output(
         bound = _forced_tool(model, spec, strict)
         parser = StructuredParser(spec, "tool")
     else:
-        bound = model.bind(**format_settings(model.provider, spec, schema, method, strict))
+        settings = format_settings(model.provider, spec, schema, method, strict, model.adapter)
+        bound = model.bind(**settings)
         # LangChain's OpenAI parser for pydantic schemas takes the whole reply at once.
         partials = method != "json_schema" or google or anthropic or spec.kind != "pydantic"
         parser = StructuredParser(spec, "text", partials=partials)
@@ -354,11 +355,22 @@ def structured_output(
 
 
 def format_settings(
-    provider: str, spec: OutputSchema, schema: Any, method: str, strict: bool | None
+    provider: str,
+    spec: OutputSchema,
+    schema: Any,
+    method: str,
+    strict: bool | None,
+    adapter: Any = None,
 ) -> dict[str, Any]:
     """The settings that ask `provider`'s wire for the reply as JSON text, by `method`
     ("json_schema" or "json_mode", Anthropic's already mapped to "json_schema"), as the
-    provider's LangChain package sends them. `chatplex.langchain` binds the same ones."""
+    provider's LangChain package sends them. `chatplex.langchain` binds the same ones.
+    An adapter with `structured_output_settings(spec, schema, method, strict)` says them
+    for its own wire."""
+    own = getattr(adapter, "structured_output_settings", None)
+    if own is not None:
+        settings: dict[str, Any] = own(spec, schema, method, strict)
+        return settings
     if method == "json_schema" and provider in ("google_genai", "google_vertexai"):
         # Gemini: generationConfig.responseMimeType + responseJsonSchema (full JSON Schema)
         return {"response_mime_type": "application/json", "response_json_schema": spec.parameters}

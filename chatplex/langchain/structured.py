@@ -91,7 +91,8 @@ def structured_output(
     given = schema
     if isinstance(schema, type) and is_pydantic_v1_subclass(schema):
         given = convert_to_openai_tool(schema)["function"]  # chatplex reads pydantic v2 only
-    settings = format_settings(provider, output_schema(given), given, method, strict)
+    adapter = getattr(inner, "adapter", None)
+    settings = format_settings(provider, output_schema(given), given, method, strict, adapter)
     bound = llm.bind(
         **settings,
         ls_structured_output_format={

@@ -31,7 +31,7 @@ def merged_fields(chunks: Iterable[AIMessageChunk]) -> dict[str, Any]:
     tools = _ToolCallJoiner()
     usage: UsageMetadata | None = None
     response_metadata: dict[str, Any] = {}
-    additional: dict[str, Any] = {}
+    additional = _KwargsJoiner()
     msg_id: str | None = None
     name: str | None = None
     last = False
@@ -42,7 +42,7 @@ def merged_fields(chunks: Iterable[AIMessageChunk]) -> dict[str, Any]:
             tools.add(tc)
         usage = add_usage(usage, chunk.usage_metadata)
         merge_metadata(response_metadata, chunk.response_metadata)
-        merge_metadata(additional, chunk.additional_kwargs)
+        additional.add(chunk.additional_kwargs)
         msg_id = chunk.id or msg_id
         name = chunk.name or name
         last = last or chunk.chunk_position == "last"
@@ -51,12 +51,68 @@ def merged_fields(chunks: Iterable[AIMessageChunk]) -> dict[str, Any]:
         "content": content.result(),
         "id": msg_id,
         "name": name,
-        "additional_kwargs": additional,
+        "additional_kwargs": additional.result(),
         "response_metadata": response_metadata,
         "usage_metadata": usage,
         "tool_call_chunks": tools.entries,
         "chunk_position": "last" if last else None,
     }
+
+
+#: String keys LangChain's `merge_dicts` does not concatenate when both sides agree.
+_SAME_NOT_JOINED = frozenset({"id", "output_version", "model_provider"})
+
+
+class _KwargsJoiner:
+    """`additional_kwargs` merged as LangChain's `merge_dicts` merges them: strings
+    concatenated (streamed `reasoning_content`, a function call's `arguments`), nested
+    dicts merged alike, lists concatenated, None never overwriting; keys in the order
+    they first came. Top-level strings are gathered as parts and joined once, so a long
+    stream stays linear."""
+
+    __slots__ = ("_merged",)
+
+    def __init__(self) -> None:
+        self._merged: dict[str, Any] = {}  # key -> value, or a list of str parts (_Parts)
+
+    def add(self, new: dict[str, Any]) -> None:
+        merged = self._merged
+        for key, value in new.items():
+            old = merged.get(key)
+            if value is None:
+                merged.setdefault(key, None)
+            elif isinstance(old, _Parts) and isinstance(value, str):
+                if not (key in _SAME_NOT_JOINED and "".join(old) == value):
+                    old.append(value)
+            elif isinstance(value, str) and old is None:
+                merged[key] = _Parts((value,))
+            else:
+                merged[key] = _joined(old, value)
+
+    def result(self) -> dict[str, Any]:
+        return {k: "".join(v) if isinstance(v, _Parts) else v for k, v in self._merged.items()}
+
+
+class _Parts(list[str]):
+    """The pieces of a streamed string value, joined once at the end."""
+
+
+def _joined(old: Any, new: Any) -> Any:
+    """`new` merged into `old` as LangChain's `merge_dicts` does (a new object)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = dict(old)
+        for key, value in new.items():
+            if value is None:
+                out.setdefault(key, None)
+            elif isinstance(out.get(key), str) and isinstance(value, str):
+                same = key in _SAME_NOT_JOINED and out[key] == value
+                out[key] = out[key] if same else out[key] + value
+            else:
+                out[key] = _joined(out.get(key), value)
+        return out
+    if isinstance(old, list) and isinstance(new, list):
+        return old + new
+    return new
 
 
 class _ToolCallJoiner:

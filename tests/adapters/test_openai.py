@@ -810,7 +810,7 @@ def test_stream_refusal_pieces() -> None:
     _, sse = build_reply(refusal=["No", ", sorry"])
     chunks = run_stream(sse)
     refusals = [c.additional_kwargs.get("refusal") for c in chunks]
-    assert refusals == [None, "No", "No, sorry", None]
+    assert refusals == [None, "No", ", sorry", None]  # the pieces, as langchain-openai
     assert merge_chunks(chunks).additional_kwargs == {"refusal": "No, sorry"}
 
 

@@ -45,6 +45,7 @@ from ...adapters.validate import BlockTypes, check_messages
 from ...errors import APIError, status_error
 from ...messages import AIMessage, BaseMessage
 from ...secret import Secret, redact_url, take_url_credentials
+from .errors import ERROR_FAMILIES
 from .ndjson import NDJSONDecoder
 from .request import OPTION_NAMES, TOP_LEVEL, wire_body
 from .response import (
@@ -119,6 +120,8 @@ class OllamaAdapter:
     """
 
     provider = PROVIDER
+    #: What langchain-ollama's users catch: ollama.ResponseError, httpx's transport errors.
+    error_families = ERROR_FAMILIES
     #: What a caller may set besides model, messages and stream (checked before any
     #: request, `chat.params`): the top-level fields, the model options given flat (as
     #: langchain-ollama takes them), and langchain-ollama's `response_format` (sent as
@@ -219,6 +222,24 @@ class OllamaAdapter:
             headers=headers,
             body=data if data is not None else snippet(body),
         )
+
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any]:
+        """What `with_structured_output` binds on this wire, as langchain-ollama binds it:
+        `format` "json" for JSON mode; for a schema, a pydantic model's own JSON schema
+        (titles kept, nothing made strict), a JSON-schema dict as given, a TypedDict's
+        schema with every property required."""
+        # `strict` is ignored, as langchain-ollama ignores it (the format is enforced).
+        if method == "json_mode":
+            return {"format": "json"}
+        if spec.kind == "pydantic":
+            return {"format": spec.target.model_json_schema()}
+        if isinstance(given, Mapping) and ("properties" in given or "type" in given):
+            return {"format": dict(given)}  # a JSON schema, sent as given
+        schema = dict(spec.parameters)
+        schema.setdefault("required", list(schema.get("properties") or {}))
+        return {"format": schema}
 
     def budget_key(self, model: str) -> tuple[str, ...]:
         """(provider, base_url, key digest or "", model): never the key itself."""

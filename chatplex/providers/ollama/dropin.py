@@ -24,8 +24,12 @@ from ...chat.params import check_api_parameters
 if TYPE_CHECKING:
     import httpx
 
+    from ...adapters.base import CallSettings
+    from ...chat.callbacks import ChatModelRun
     from ...core.retry import RetryPolicy
+    from ...core.run_config import RunnableConfig
     from ...http import RateLimit
+    from ...messages import BaseMessage
     from ...secret import Secret
 
 __all__ = ["ChatOllama"]
@@ -49,11 +53,16 @@ class ChatOllama(ChatModel):
     known name.
 
     The model options (`num_ctx`, `num_predict`, `temperature`, `top_k`, `mirostat`...)
-    go inside the body's `options`; `reasoning` is sent as `think`. Deliberate
-    differences from langchain-ollama: `invoke` makes a non-stream request (LangChain
-    streams and aggregates); tool calls without an id from the server get a stable id
-    derived from the call, not a random uuid; the thinking text is a reasoning content
-    block (`{"type": "reasoning"}`) rather than `additional_kwargs["reasoning_content"]`;
+    go inside the body's `options`; `reasoning` is sent as `think`, and the thinking
+    comes back in `additional_kwargs["reasoning_content"]`, as there. Errors are also
+    the classes langchain-ollama lets through (`ollama.ResponseError`, httpx's
+    `ConnectError` / `TimeoutException`). Deliberate differences from langchain-ollama
+    (tests/partners/ollama lists each with why): `invoke` makes a non-stream request
+    (LangChain streams and aggregates); transient failures are retried
+    (`max_retries=2`; 0 for LangChain's single attempt); thinking the server sends is
+    kept even when `reasoning` is not on (LangChain drops it); tool calls without an id
+    get a stable id derived from the call, not a random uuid; `response_metadata` also
+    has chatplex's `finish_reason`, `raw_finish_reason`, `provider` and `attempts`;
     `client_kwargs` takes only `headers` and `timeout`; `validate_model_on_init=True`
     is refused (no request is made at construction: a missing model is a
     `NotFoundError` on the first call).
@@ -191,6 +200,14 @@ class ChatOllama(ChatModel):
     def base_url(self) -> str:
         """The server's URL (credentials masked)."""
         return str(getattr(self.adapter, "base_url", ""))
+
+    def _prepare(
+        self, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]
+    ) -> tuple[ChatModel, list[BaseMessage], CallSettings, ChatModelRun | None]:
+        # As langchain-ollama: a stop list given both here and to the call is an error.
+        if self.stop is not None and overrides.get("stop") is not None:
+            raise ValueError("`stop` found in both the input and default params.")
+        return super()._prepare(input, config, overrides)
 
 
 def _client_settings(

@@ -1,9 +1,12 @@
 """Ollama request side: chatplex messages and settings → the `/api/chat` body.
 
 Messages go as `{"role", "content", "images"?, "thinking"?, "tool_calls"?, "tool_name"?}`:
-text blocks are joined into `content`; images (OpenAI-style `image_url` blocks with a
-base64 data URL, or LangChain's base64 `image` blocks) go as base64 strings in `images`
-(Ollama takes no image URLs); an assistant turn's reasoning blocks go back as `thinking`
+text blocks are joined into `content`, each after a newline (as langchain-ollama does);
+images (OpenAI-style `image_url` blocks with a base64 data URL, or LangChain's base64
+`image` blocks) go as base64 strings in `images`
+(Ollama takes no image URLs); an assistant turn's reasoning (its reasoning blocks, or
+`additional_kwargs["reasoning_content"]`, where langchain-ollama keeps it) goes back as
+`thinking`
 and its tool calls with their arguments as objects; a `ToolMessage` goes as role `tool`
 with the `tool_name` of the call it answers (Ollama matches results by name, not id).
 
@@ -114,9 +117,8 @@ def wire_body(
             body["think"] = value
         else:
             body[name] = value
-    options = {k: v for k, v in options.items() if v is not None}
-    if options:
-        body["options"] = options
+    # Sent even when empty, as langchain-ollama sends it.
+    body["options"] = {k: v for k, v in options.items() if v is not None}
     _check_think(body.get("think"))
     _check_format(body.get("format"))
     return {k: v for k, v in body.items() if v is not None}
@@ -231,6 +233,9 @@ def _assistant(message: AIMessage, i: int) -> dict[str, Any]:
         ]
     text, images = _content(content or "", i)
     wire: dict[str, Any] = {"role": "assistant", "content": text}
+    # Reasoning goes back as `thinking`: from reasoning blocks, or where langchain-ollama
+    # keeps it (`additional_kwargs["reasoning_content"]`).
+    thinking = thinking or message.additional_kwargs.get("reasoning_content") or ""
     if thinking:
         wire["thinking"] = thinking
     if images:
@@ -240,7 +245,7 @@ def _assistant(message: AIMessage, i: int) -> dict[str, Any]:
         calls.append({"function": {"name": bad["name"] or "", "arguments": _args(bad["args"])}})
     if calls:
         wire["tool_calls"] = calls
-        if not text:
+        if not text.strip():
             del wire["content"]  # as the ollama SDK sends a tool-calling turn
     return wire
 
@@ -276,7 +281,8 @@ def _content(content: Any, i: int) -> tuple[str, list[str]]:
             raise ValueError(
                 f"message {i}, block {j}: Ollama takes text and image blocks, not {kind!r}"
             )
-    return "\n".join(texts), images
+    # Each text part after a newline, as langchain-ollama joins them.
+    return "".join("\n" + text for text in texts), images
 
 
 def _image_url(block: Mapping[str, Any], i: int, j: int) -> str:

@@ -1,9 +1,10 @@
 """Ollama response side: an `/api/chat` reply, or its NDJSON stream, → `AIMessage` /
 `AIMessageChunk`s; the merged stream equals the non-stream reply.
 
-- `message.content` is the text; `message.thinking` becomes a reasoning block
-  `{"type": "reasoning", "reasoning": ..., "index": 0}` before the answer's text block,
-  as the OpenAI adapter keeps reasoning (a reply without thinking keeps plain str content).
+- `message.content` is the text (always a str); `message.thinking` goes to
+  `additional_kwargs["reasoning_content"]`, as langchain-ollama keeps it (which does so
+  only when `reasoning` is on and drops it otherwise; chatplex keeps whatever thinking
+  the server sent).
 - `message.tool_calls` carry arguments as objects and, from older servers, no id: each
   call gets a stable id, `call_` + a digest of its position, name and arguments, so the
   stream and the non-stream reply of the same answer agree (langchain-ollama draws a
@@ -12,7 +13,7 @@
 - `response_metadata` is langchain-ollama's: the reply's top-level fields but `message`
   (`model`, `created_at`, `done`, `done_reason`, `total_duration`, `load_duration`,
   `prompt_eval_count`, `prompt_eval_duration`, `eval_count`, `eval_duration`) plus
-  `model_name` and `model_provider`; chatplex adds `provider`, `finish_reason`
+  `model_name`, `model_provider` and `logprobs`; chatplex adds `provider`, `finish_reason`
   (`tool_calls` when the reply calls tools, else `stop` / `length`) and
   `raw_finish_reason` (the `done_reason`).
 - usage: `prompt_eval_count` in, `eval_count` out (on the last line of a stream).
@@ -60,11 +61,12 @@ def parse_reply(body: bytes) -> AIMessage:
     if data.get("error"):
         raise payload_error(data, APIError)
     message = data.get("message") or {}
-    content, tool_chunks = _parts(message, start=0)
+    content, thinking, tool_chunks = _parts(message, start=0)
     meta = {**_head(data), **final_metadata(data, called_tools=bool(tool_chunks))}
     # Built as one chunk, as a merged stream is: the two parse tool calls the same way.
     return AIMessageChunk(
         content=content,
+        additional_kwargs=_reasoning(thinking),
         response_metadata=meta,
         tool_call_chunks=tool_chunks,
         usage_metadata=usage_metadata(data),
@@ -97,7 +99,7 @@ class OllamaStreamParser:
             raise StreamError(f"stream line is {problem}: {line[:_MAX_TEXT]}", provider=PROVIDER)
         if obj.get("error"):
             raise payload_error(obj, StreamError)
-        content, tool_chunks = _parts(obj.get("message") or {}, start=self._calls)
+        content, thinking, tool_chunks = _parts(obj.get("message") or {}, start=self._calls)
         self._calls += len(tool_chunks)
         meta: dict[str, Any] = {}
         if self._first:
@@ -110,10 +112,11 @@ class OllamaStreamParser:
             usage = usage_metadata(obj)
         elif obj.get("logprobs") is not None:
             meta["logprobs"] = obj["logprobs"]  # lists: merging concatenates them
-        if not (content or tool_chunks or meta or usage):
+        if not (content or thinking or tool_chunks or meta or usage):
             return None
         return AIMessageChunk(
             content=content,
+            additional_kwargs=_reasoning(thinking),
             response_metadata=meta,
             tool_call_chunks=tool_chunks,
             usage_metadata=usage,
@@ -132,6 +135,7 @@ def _head(obj: Mapping[str, Any]) -> dict[str, Any]:
 def final_metadata(obj: Mapping[str, Any], *, called_tools: bool) -> dict[str, Any]:
     """The metadata of a reply's last (or only) object: its fields but `message`."""
     meta = {k: v for k, v in obj.items() if k != "message"}
+    meta.setdefault("logprobs", None)  # as the ollama SDK's reply model has it
     raw = obj.get("done_reason")
     finish = FINISH_REASONS.get(raw, raw) if isinstance(raw, str) else raw
     meta["finish_reason"] = "tool_calls" if called_tools else finish
@@ -139,16 +143,17 @@ def final_metadata(obj: Mapping[str, Any], *, called_tools: bool) -> dict[str, A
     return meta
 
 
-def _parts(message: Mapping[str, Any], *, start: int) -> tuple[Any, list[ToolCallChunk]]:
-    """(content, tool-call chunks) of one message object; tool calls numbered from
-    `start`."""
-    text = message.get("content") or ""
+def _reasoning(thinking: str) -> dict[str, Any]:
+    return {"reasoning_content": thinking} if thinking else {}
+
+
+def _parts(message: Mapping[str, Any], *, start: int) -> tuple[str, str, list[ToolCallChunk]]:
+    """(text, thinking, tool-call chunks) of one message object; tool calls numbered
+    from `start`."""
+    content = message.get("content") or ""
     thinking = message.get("thinking")
-    content: Any = text
-    if thinking and isinstance(thinking, str):
-        content = [{"type": "reasoning", "reasoning": thinking, "index": 0}]
-        if text:
-            content.append({"type": "text", "text": text})
+    if not isinstance(thinking, str):
+        thinking = ""
     tool_chunks: list[ToolCallChunk] = []
     for offset, call in enumerate(message.get("tool_calls") or ()):
         function = call.get("function") or {}
@@ -165,7 +170,7 @@ def _parts(message: Mapping[str, Any], *, start: int) -> tuple[Any, list[ToolCal
                 "type": "tool_call_chunk",
             }
         )
-    return content, tool_chunks
+    return content, thinking, tool_chunks
 
 
 def tool_call_id(index: int, name: str, args: str) -> str:

@@ -133,10 +133,8 @@ def sdk_view(parts: list[Any]) -> dict[str, Any]:
 
 
 def our_view(message: AIMessage) -> dict[str, Any]:
-    content = message.content
-    thinking = ""
-    if isinstance(content, list):
-        thinking = "".join(b.get("reasoning", "") for b in content if b["type"] == "reasoning")
+    assert isinstance(message.content, str)  # as langchain-ollama: reasoning kept apart
+    thinking = message.additional_kwargs.get("reasoning_content", "")
     usage = message.usage_metadata or {}
     return {
         "text": message.text,

@@ -25,6 +25,7 @@ def test_a_plain_call() -> None:
         "model": "llama3.2",
         "messages": [{"role": "user", "content": "Hi"}],
         "stream": False,
+        "options": {},  # sent even empty, as langchain-ollama sends it
     }
     assert body(stream=True)["stream"] is True  # always sent: Ollama streams without it
 
@@ -132,7 +133,8 @@ def test_images_go_as_base64() -> None:
         {"type": "image", "base64": PNG, "mime_type": "image/png"},
     ]
     (sent,) = body([HumanMessage(content)])["messages"]
-    assert sent == {"role": "user", "content": "What is this?", "images": [PNG, PNG, PNG]}
+    # Each text part after a newline, as langchain-ollama joins them.
+    assert sent == {"role": "user", "content": "\nWhat is this?", "images": [PNG, PNG, PNG]}
 
 
 def test_image_urls_are_refused_before_any_request() -> None:

@@ -87,12 +87,10 @@ def test_length_is_the_finish_reason_of_a_cut_reply() -> None:
     assert msg.response_metadata["finish_reason"] == "length"
 
 
-def test_thinking_is_a_reasoning_block_before_the_text() -> None:
+def test_thinking_is_kept_apart_from_the_text_as_langchain_ollama_keeps_it() -> None:
     msg = parse_reply(json.dumps(reply({"thinking": "Let me see.", "content": "4"})).encode())
-    assert msg.content == [
-        {"type": "reasoning", "reasoning": "Let me see."},  # (to_message drops the index)
-        {"type": "text", "text": "4"},
-    ]
+    assert msg.content == "4"
+    assert msg.additional_kwargs == {"reasoning_content": "Let me see."}
     assert msg.text == "4"
 
 

@@ -1,0 +1,52 @@
+"""The exceptions scripts written for langchain-ollama catch, as error families of the
+Ollama wire (`sdk_errors.ErrorFamily`): an error status or an error line is the ollama
+SDK's `ResponseError` (its `error` the server's words, its `status_code` the status);
+a failed connection is httpx's `ConnectError` and a timeout httpx's
+`TimeoutException`, which langchain-ollama lets through from the client underneath."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...errors import APIConnectionError, APIError, APITimeoutError, DeadlineExceededError
+from ...sdk_errors import ErrorFamily
+
+__all__ = ["ERROR_FAMILIES"]
+
+
+def _response_error(err: BaseException, ollama: Any) -> type[BaseException] | None:
+    if isinstance(err, APIConnectionError) or not isinstance(err, APIError):
+        return None
+    if err.status is None and err.body is None:
+        return None  # neither a status nor an error line: no ResponseError stands for it
+    found = getattr(ollama, "ResponseError", None)
+    return found if isinstance(found, type) else None
+
+
+def _fill_response_error(err: BaseException) -> None:
+    # The server's own words, as the SDK reads them from `{"error": ...}` (chatplex's
+    # message may add a hint).
+    fields = err.__dict__
+    body = fields.get("body")
+    said = body.get("error") if isinstance(body, dict) else None
+    fields.setdefault("error", said if isinstance(said, str) else fields.get("message"))
+
+
+def _transport_error(err: BaseException, httpx: Any) -> type[BaseException] | None:
+    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
+        return getattr(httpx, "TimeoutException", None)
+    if isinstance(err, APIConnectionError) and err.status is None:
+        return getattr(httpx, "ConnectError", None)
+    return None
+
+
+def _fill_transport_error(err: BaseException) -> None:
+    # httpx's `request` property reads `_request`: the masked request, or none.
+    err.__dict__.setdefault("_request", err.__dict__.get("request"))
+
+
+#: What the Ollama adapter declares (`OllamaAdapter.error_families`).
+ERROR_FAMILIES = (
+    ErrorFamily("ollama", _response_error, _fill_response_error),
+    ErrorFamily("httpx", _transport_error, _fill_transport_error),
+)
