@@ -1,6 +1,7 @@
-"""Suite-wide fixtures: the local Ray cluster of the tests marked `ray`; and the guard
+"""Suite-wide fixtures: the local Ray cluster of the tests marked `ray`; the guard
 that fails a test (or fixture) leaving a child process unwaited or its pipes open
-(tests/_children.py).
+(tests/_children.py); and the one that fails a test connecting anywhere but loopback
+(tests/_netguard.py).
 
 Ray is imported only when a test asks for the cluster, so the rest of the suite never
 imports it; without the `ray` extra those tests are skipped, saying why.
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests._children import ChildGuard
+from tests._netguard import NetGuard
 
 RAY_MISSING = "needs Ray: pip install 'chatplex[ray]' (make test installs it)"
 
@@ -84,13 +86,16 @@ def _name_the_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
 # ---- the child-process guard ---------------------------------------------------------
 
 _CHILDREN = ChildGuard()
+_NETWORK = NetGuard()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     _CHILDREN.install()
+    _NETWORK.install()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    _NETWORK.uninstall()
     _CHILDREN.uninstall()
 
 
@@ -105,6 +110,7 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any]) -> Generator[None, 
 
 def pytest_fixture_post_finalizer(fixturedef: pytest.FixtureDef[Any]) -> None:
     _fail_on(_CHILDREN.check(fixturedef), f"fixture {fixturedef.argname!r}")
+    _fail_on_network(_NETWORK.take(), f"fixture {fixturedef.argname!r}")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -120,6 +126,7 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, Any, Any]:
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
     result = yield  # the function-scoped fixtures are torn down (and checked) first
     _fail_on(_CHILDREN.check(item), "the test")
+    _fail_on_network(_NETWORK.take(), "the test")
     return result
 
 
@@ -131,6 +138,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if loose:
         print("\nleft running or unclosed at the end:\n  " + "\n  ".join(loose), file=sys.stderr)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _fail_on_network(refused: list[str], owner: str) -> None:
+    if refused:
+        tried = "; ".join(refused)
+        pytest.fail(f"{owner} tried to connect beyond loopback: {tried}", pytrace=False)
 
 
 def _fail_on(loose: list[str], owner: str) -> None:

@@ -57,6 +57,7 @@ NOT_YET_MIRRORED: dict[str, str] = {
 CROSS_CUTTING_DIRS = ("reliability", "examples", "compat", "partners")
 # compat: LangChain side by side; partners: each wire beside its LangChain partner package
 CROSS_CUTTING = {
+    "test_netguard.py",  # the suite's own guard against connections beyond loopback
     "test_architecture.py",  # the layers and import rules, over the whole package
     "test_bench_events_smoke.py",  # the event-stream benchmark still runs
     "test_bench_smoke.py",  # the benchmark still runs
