@@ -7,16 +7,24 @@ instead of a provider's 400 about the JSON body, or something silently sent.
 - a block's `type` must be one the adapter declares (`BlockTypes`): an unknown one (a
   typo, another provider's block) is refused rather than forwarded;
 - all text must be encodable as UTF-8: a lone surrogate (a JSON `\\ud83d` escape cut in
-  half, bytes decoded with `surrogateescape`) is named by message and character position.
+  half, bytes decoded with `surrogateescape`) is named by message and character position;
+- the same input means the same on every wire (each check here refuses what some
+  provider refuses with a 400, so no wire sends it): a user turn with no content (`""` or
+  `[]`), an empty block list on any message, inline data that is not valid base64 (a
+  data URL, a LangChain `image` / `file` / `audio` block, an Anthropic `source`), a data
+  URL given as an image that is not an image, a `ToolMessage` answering no tool call of
+  an earlier assistant turn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import base64
+import binascii
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..messages import AIMessage, BaseMessage
+from ..messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 __all__ = ["BlockTypes", "check_messages", "check_text"]
 
@@ -46,16 +54,31 @@ class BlockTypes:
 
 
 def check_messages(
-    messages: Sequence[BaseMessage], *, provider: str, block_types: BlockTypes
+    messages: Sequence[BaseMessage],
+    *,
+    provider: str,
+    block_types: BlockTypes,
+    results_need_calls: bool = True,
 ) -> None:
-    """Raise ValueError/TypeError for the first message an adapter must not send."""
+    """Raise ValueError/TypeError for the first message an adapter must not send.
+
+    `results_need_calls=False` lets a `ToolMessage` answer no earlier tool call, for a
+    wire whose server takes that (Ollama's: it only fills a prompt template)."""
+    calls: set[str] = set()  # the tool-call ids of the assistant turns so far
     for i, message in enumerate(messages):
         if not isinstance(message, BaseMessage):
             raise TypeError(f"message {i}: expected a message, got {type(message).__name__}")
         content: Any = message.content
+        if isinstance(message, HumanMessage) and content in ("", []):
+            raise ValueError(
+                f"message {i}: a user message with no content ({content!r}); send text or "
+                "content blocks (providers refuse an empty turn, or answer it at random)"
+            )
         if isinstance(content, str):
             check_text(content, i, "its text")
         elif isinstance(content, list):
+            if not content and not (isinstance(message, AIMessage) and message.tool_calls):
+                raise ValueError(f"message {i}: content is an empty list of blocks")
             for j, block in enumerate(content):
                 _check_block(block, i, j, provider, block_types)
         elif content is None:
@@ -74,6 +97,31 @@ def check_messages(
         if isinstance(message, AIMessage):
             for call in message.tool_calls:
                 _check_strings(call, i, f"tool call {call.get('name')!r}")
+            calls.update(_call_ids(message))
+        elif (
+            results_need_calls
+            and isinstance(message, ToolMessage)
+            and message.tool_call_id not in calls
+        ):
+            raise ValueError(
+                f"message {i}: a tool result for tool call {message.tool_call_id!r}, which no "
+                "earlier assistant message made (a history cut between a call and its "
+                "result?); keep the assistant message with its tool_calls before it"
+            )
+
+
+def _call_ids(message: AIMessage) -> Iterable[str]:
+    """The ids of the tool calls an assistant turn made: parsed, invalid, or kept in its
+    content blocks (`tool_use`, `function_call` items of a Responses history)."""
+    for call in (*message.tool_calls, *message.invalid_tool_calls):
+        if call.get("id"):
+            yield str(call["id"])
+    if isinstance(message.content, list):
+        for block in message.content:
+            if isinstance(block, dict):
+                for key in ("id", "call_id"):
+                    if isinstance(block.get(key), str):
+                        yield block[key]
 
 
 def check_text(text: str, index: int, where: str) -> None:
@@ -110,6 +158,50 @@ def _check_block(block: Any, i: int, j: int, provider: str, block_types: BlockTy
             "declare it with the adapter setting extra_block_types=[...]"
         )
     _check_strings(block, i, f"content block {j}")
+    _check_inline_data(block, kind, i, j)
+
+
+def _check_inline_data(block: Mapping[str, Any], kind: str, i: int, j: int) -> None:
+    """Inline data must be valid base64, and what is given as an image must be one."""
+    where = f"message {i}: content block {j}"
+    if kind == "image_url":
+        ref = block.get("image_url")
+        url = ref.get("url") if isinstance(ref, Mapping) else ref
+        if isinstance(url, str) and url.startswith("data:"):
+            media, data = _data_url(url, where)
+            if not media.startswith("image/"):
+                raise ValueError(f"{where}: an image_url data URL of type {media!r}, not an image")
+            _check_base64(data, where)
+        return
+    source = block.get("source")
+    if isinstance(source, Mapping) and source.get("type") == "base64":  # Anthropic's shape
+        _check_base64(source.get("data"), where)
+        return
+    inline: Any = block.get("base64")
+    if inline is None and block.get("source_type") == "base64":  # LangChain's older shape
+        inline = block.get("data")
+    if inline is not None:
+        _check_base64(inline, where)
+    url = block.get("url")
+    if kind in ("image", "file", "audio") and isinstance(url, str) and url.startswith("data:"):
+        _check_base64(_data_url(url, where)[1], where)
+
+
+def _data_url(url: str, where: str) -> tuple[str, str]:
+    """(media type, base64 data) of a `data:<type>;base64,<data>` URL."""
+    header, comma, data = url[5:].partition(",")
+    if not comma or not header.endswith(";base64"):
+        raise ValueError(f"{where}: a data URL must be data:<type>;base64,<data>")
+    return header.removesuffix(";base64").split(";")[0].lower(), data
+
+
+def _check_base64(data: Any, where: str) -> None:
+    if not isinstance(data, str) or not data:
+        raise ValueError(f"{where}: its base64 data is empty or not a str")
+    try:  # padding may be left off (providers take it so); anything else is not base64
+        base64.b64decode(data + "=" * (-len(data) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(f"{where}: its base64 data is not valid base64") from None
 
 
 def _check_strings(value: Any, i: int, where: str) -> None:

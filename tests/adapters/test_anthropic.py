@@ -248,7 +248,7 @@ def test_mid_conversation_system_message_rejected(adapter: AnthropicAdapter) -> 
     [
         ([], "at least one message"),
         ([SystemMessage("only")], "only system messages"),
-        ([HumanMessage("")], "message 0: empty user message"),
+        ([HumanMessage("")], "message 0: a user message with no content"),
         ([HumanMessage([{"type": "text", "text": ""}])], "empty user message"),
         ([HumanMessage("x"), AIMessage(content="")], "message 1: empty assistant message"),
         (
@@ -314,11 +314,12 @@ def test_tool_choice(adapter: AnthropicAdapter) -> None:
 
 def test_consecutive_roles_merge_and_tool_results(adapter: AnthropicAdapter) -> None:
     call = {"name": "get_weather", "args": {"city": "Oslo"}, "id": "toolu_1"}
+    broken = {"name": "get_weather", "args": {}, "id": "toolu_2", "error": "bad JSON"}
     body = build(
         adapter,
         [
             HumanMessage("Weather?"),
-            AIMessage(content="", tool_calls=[call]),  # type: ignore[list-item]
+            AIMessage(content="", tool_calls=[call], invalid_tool_calls=[broken]),  # type: ignore[list-item]
             HumanMessage("(also, hurry)"),  # a user turn before the results: results go first
             ToolMessage("rainy", tool_call_id="toolu_1"),
             ToolMessage([{"type": "text", "text": "boom"}], tool_call_id="toolu_2", status="error"),
@@ -404,6 +405,7 @@ def test_build_does_not_mutate_messages(adapter: AnthropicAdapter) -> None:
     messages: list[BaseMessage] = [
         HumanMessage(content),
         HumanMessage("b"),
+        AIMessage("", tool_calls=[{"name": "f", "args": {}, "id": "t"}]),
         ToolMessage("r", tool_call_id="t"),
     ]
     snapshot = json.dumps([m.content for m in messages])

@@ -11,12 +11,14 @@ import httpx
 import pytest
 import respx
 
-from chatplex import AIMessage, HumanMessage, init_chat_model
+from chatplex import AIMessage, HumanMessage, ToolMessage, init_chat_model
 from chatplex.adapters.anthropic import BLOCK_TYPES as ANTHROPIC_TYPES
 from chatplex.adapters.anthropic import AnthropicAdapter
 from chatplex.adapters.base import CallSettings
 from chatplex.adapters.openai import BLOCK_TYPES as OPENAI_TYPES
 from chatplex.adapters.openai import OpenAIAdapter
+from chatplex.adapters.validate import check_messages
+from chatplex.errors import APIError
 
 KEY = "sk-validate-test"
 LONE = "\ud83d"  # half of a surrogate pair, as a JSON "\ud83d" escape cut short
@@ -191,3 +193,116 @@ def test_an_openai_wire_assistant_turn_with_tool_calls_and_null_content_is_sent(
     )
     assert body.json["messages"][1]["content"] is None
     assert body.json["messages"][1]["tool_calls"][0]["id"] == "c1"
+
+
+# -- the same odd input, every wire -------------------------------------------------------
+
+#: Each wire as a user configures it (fake keys; respx answers nothing: no call is made).
+WIRES: dict[str, tuple[str, dict[str, Any]]] = {
+    "openai": ("openai:gpt-4o-mini", {"api_key": KEY}),
+    "openai-responses": ("openai:gpt-4o-mini", {"api_key": KEY, "use_responses_api": True}),
+    "azure": (
+        "azure_openai:gpt-4o",
+        {
+            "api_key": KEY,
+            "azure_endpoint": "https://x.openai.azure.com",
+            "api_version": "2024-10-21",
+        },
+    ),
+    "groq": ("groq:llama-3.1-8b-instant", {"api_key": KEY}),
+    "anthropic": ("anthropic:claude-sonnet-4-5", {"api_key": KEY}),
+    "google": ("google_genai:gemini-2.5-flash", {"api_key": KEY}),
+    "bedrock": (
+        "bedrock_converse:anthropic.claude-3-haiku-20240307-v1:0",
+        {
+            "region_name": "us-east-1",
+            "aws_access_key_id": "AKIAEXAMPLE",
+            "aws_secret_access_key": "s",
+        },
+    ),
+    "ollama": ("ollama:llama3.2", {}),
+}
+
+NOT_BASE64 = "data:image/png;base64,!!not-base64!!"
+#: Input some provider answers with a 400 (or at random): refused alike on every wire.
+ODD: dict[str, tuple[Any, str]] = {
+    "empty-user-text": ([HumanMessage("")], "message 0: a user message with no content ('')"),
+    "empty-user-blocks": ([HumanMessage([])], "message 0: a user message with no content ([])"),
+    "image-not-base64": (
+        [("user", [{"type": "image_url", "image_url": {"url": NOT_BASE64}}])],
+        "message 0: content block 0: its base64 data is not valid base64",
+    ),
+    "image-url-of-text": (
+        [("user", [{"type": "image_url", "image_url": {"url": "data:text/plain;base64,aGk="}}])],
+        "message 0: content block 0: an image_url data URL of type 'text/plain', not an image",
+    ),
+    "data-url-without-base64": (
+        [("user", [{"type": "image_url", "image_url": {"url": "data:image/png,raw"}}])],
+        "message 0: content block 0: a data URL must be data:<type>;base64,<data>",
+    ),
+    "tool-result-without-call": (
+        [("user", "hi"), ToolMessage("rain", tool_call_id="call_9")],
+        "message 1: a tool result for tool call 'call_9', which no earlier assistant message made",
+    ),
+}
+
+#: Where a wire's server takes the input, its wire sends it, as the partner package does.
+TAKEN = {("ollama", "tool-result-without-call")}
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("wire", list(WIRES))
+@pytest.mark.parametrize("case", list(ODD))
+async def test_the_same_odd_input_is_refused_on_every_wire(
+    router: respx.MockRouter, case: str, wire: str, sync: bool
+) -> None:
+    name, settings = WIRES[wire]
+    chat = init_chat_model(name, max_retries=0, **settings)
+    value, words = ODD[case]
+    if (wire, case) in TAKEN:
+        with pytest.raises(APIError):  # sent: the scripted 500 comes back
+            await call(chat, sync, "invoke", value)
+        assert router.calls.call_count == 1
+        return
+    with pytest.raises(ValueError) as info:
+        await call(chat, sync, "invoke", value)
+    assert words in str(info.value)
+    assert router.calls.call_count == 0
+
+
+def test_a_tool_result_answering_an_earlier_call_passes() -> None:
+    call_ = {"name": "f", "args": {}, "id": "c1", "type": "tool_call"}
+    broken = {
+        "name": "f",
+        "args": "{",
+        "id": "c2",
+        "error": "bad JSON",
+        "type": "invalid_tool_call",
+    }
+    history = [
+        HumanMessage("hi"),
+        AIMessage("", tool_calls=[call_], invalid_tool_calls=[broken]),  # type: ignore[list-item]
+        ToolMessage("one", tool_call_id="c1"),
+        ToolMessage("two", tool_call_id="c2"),
+        AIMessage([{"type": "function_call", "call_id": "c3", "name": "f", "arguments": "{}"}]),
+        ToolMessage("three", tool_call_id="c3"),
+    ]
+    check_messages(history, provider="openai", block_types=OPENAI_TYPES.plus(["function_call"]))
+    with pytest.raises(ValueError, match="tool call 'c4'"):
+        check_messages(
+            [*history, ToolMessage("four", tool_call_id="c4")],
+            provider="openai",
+            block_types=OPENAI_TYPES.plus(["function_call"]),
+        )
+    check_messages(  # a wire that takes results without calls says so
+        [HumanMessage("hi"), ToolMessage("four", tool_call_id="c4")],
+        provider="ollama",
+        block_types=OPENAI_TYPES,
+        results_need_calls=False,
+    )
+
+
+def test_base64_may_leave_off_its_padding() -> None:
+    unpadded = "aGk"  # "hi" without its "="
+    block = {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{unpadded}"}}
+    check_messages([HumanMessage([block])], provider="openai", block_types=OPENAI_TYPES)

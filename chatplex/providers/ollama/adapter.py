@@ -191,7 +191,10 @@ class OllamaAdapter:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
         if not messages:
             raise ValueError("cannot call a chat model with an empty list of messages")
-        check_messages(messages, provider=PROVIDER, block_types=self.block_types)
+        # Ollama takes a tool result with no call before it (langchain-ollama sends it).
+        check_messages(
+            messages, provider=PROVIDER, block_types=self.block_types, results_need_calls=False
+        )
         return HTTPRequest(
             method="POST",
             url=self._url,
