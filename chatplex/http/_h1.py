@@ -5,8 +5,12 @@ What it covers is what a JSON POST to an LLM API meets: a status line and header
 once, then a body delimited by `Content-Length`, by `Transfer-Encoding: chunked` or by
 the end of the connection, and interim 1xx replies skipped. Anything else (obsolete
 header folding, a `101 Switching Protocols` nobody asked for, bare-LF line ends, a head
-or line over the size limits, conflicting lengths) is a `ParseError`, which the I/O
-shell raises as `httpx.RemoteProtocolError`, as aiohttp's parser errors are today.
+or trailers over the size limit, conflicting lengths, a status under 100, a header name
+that is not a token or a value with control characters, a transfer coding other than
+`chunked`) is a `ParseError`, which the I/O shell raises as `httpx.RemoteProtocolError`,
+as aiohttp's parser errors are today. Where the vetted parsers (h11 as httpx runs it,
+llhttp as aiohttp does) both refuse some bytes, this one refuses them too
+(tests/http/test_h1_hostile.py runs the three on the same bytes).
 
 `response_framing` and `keep_alive` follow RFC 9112 sections 6.3 and 9.3.
 """
@@ -18,8 +22,9 @@ __all__ = ["MAX_HEAD", "MAX_LINE", "ParseError", "ResponseParser", "request_head
 #: Longest line of a head (status line or header): aiohttp's `max_line_size` /
 #: `max_field_size` as the transport sets them (`_transport._MAX_HEADER_FIELD`).
 MAX_LINE = 64 * 1024
-#: Longest head: 64 lines of the longest kind.
-MAX_HEAD = 64 * MAX_LINE
+#: Longest head, and longest trailers: an API's head is a few KiB; more is a server gone
+#: wrong, bounded where llhttp bounds a line and below httpcore's 100 KiB event limit.
+MAX_HEAD = MAX_LINE
 
 # Parser states.
 _HEAD = 0
@@ -32,6 +37,11 @@ _UNTIL_CLOSE = 6  # the body ends with the connection
 _DONE = 7
 
 _HEX = frozenset(b"0123456789abcdefABCDEF")
+# What a header name may hold (RFC 9110 `token`), and a head (any byte but the control
+# characters other than HTAB and its CRLFs): `bytes.translate` deletes them, what is
+# left is bad.
+_TOKEN = b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_FIELD_CRLF = b"\t\n\r" + bytes(range(0x20, 0x100))
 
 
 class ParseError(Exception):
@@ -56,6 +66,7 @@ class ResponseParser:
     __slots__ = (
         "_buf",
         "_left",
+        "_trailers",
         "_no_body",
         "_state",
         "body",
@@ -72,6 +83,7 @@ class ResponseParser:
         """Expect a reply (`no_body`: to a HEAD request, which has none)."""
         self._buf = b""
         self._left = 0
+        self._trailers = 0  # bytes of trailer lines so far
         self._no_body = no_body
         self._state = _HEAD
         #: (status, reason, version, [(name, value), ...]), bytes as received.
@@ -134,6 +146,10 @@ class ResponseParser:
                     self._state = _CHUNK_SIZE
                 elif not line:  # the empty line after the trailers
                     self._finish()
+                else:
+                    self._trailers += len(line) + 2
+                    if self._trailers > MAX_HEAD:
+                        raise ParseError("reply trailers too long")
             else:  # _DONE: bytes after the reply, which no request asked for
                 self.reusable = False
                 return
@@ -169,23 +185,36 @@ class ResponseParser:
                 raise ParseError("reply head lines not ended by CRLF")
             self._buf = rest
             return -1
-        lines = data[pos:head_end].split(b"\r\n")
+        block = data[pos:head_end]
+        lines = block.split(b"\r\n")
+        # One pass for the whole head: no control characters but HTAB and the CRLFs
+        # that end its lines (a lone CR or LF inside a line included).
+        crlfs = len(lines) - 1
+        if (
+            block.translate(None, _FIELD_CRLF)
+            or block.count(b"\r") != crlfs
+            or block.count(b"\n") != crlfs
+        ):
+            raise ParseError("a control character in the reply head")
         status_line = lines[0]
         version, _, rest = status_line.partition(b" ")
         code, _, reason = rest.partition(b" ")
-        if version not in (b"HTTP/1.1", b"HTTP/1.0") or len(code) != 3 or not code.isdigit():
+        if (
+            version not in (b"HTTP/1.1", b"HTTP/1.0")
+            or len(code) != 3
+            or not code.isdigit()
+            or code[0] == 0x30  # 0xx: no such class (not an interim reply to skip)
+        ):
             raise ParseError(f"invalid status line {status_line[:64]!r}")
         status = int(code)
         headers: list[tuple[bytes, bytes]] = []
         for line in lines[1:]:
             name, sep, value = line.partition(b":")
-            if not sep or not name or name[-1:] in (b" ", b"\t") or line[:1] in (b" ", b"\t"):
+            if not sep or not name or name.translate(None, _TOKEN):
                 raise ParseError(f"invalid header line {line[:64]!r}")
-            if len(line) > MAX_LINE:
-                raise ParseError("header line too long")
             headers.append((name, value.strip(b" \t")))
-        if len(status_line) > MAX_LINE:
-            raise ParseError("status line too long")
+        if head_end - pos > MAX_HEAD:
+            raise ParseError("reply head too long")
         if status < 200:
             if status == 101:
                 raise ParseError("101 Switching Protocols without an upgrade asked for")
@@ -216,15 +245,14 @@ class ResponseParser:
         if self._no_body or status in (204, 304):
             self._finish()
         elif coding is not None:
-            # Chunked last: chunked framing; any other coding: the body runs to the close.
-            # With a Content-Length too, the sender is suspect: no reuse (RFC 9112 6.3).
+            # Only `chunked`, as h11 (no server of an API sends another coding, and one
+            # read as the body to the close can hide a smuggled reply). With a
+            # Content-Length too, the sender is suspect: no reuse (RFC 9112 6.3).
+            if coding.strip(b" \t").lower() != b"chunked":
+                raise ParseError(f"unsupported transfer-encoding {coding[:64]!r}")
             if length is not None:
                 self.reusable = False
-            if coding.rsplit(b",", 1)[-1].strip().lower() == b"chunked":
-                self._state = _CHUNK_SIZE
-            else:
-                self._state = _UNTIL_CLOSE
-                self.reusable = False
+            self._state = _CHUNK_SIZE
         elif length is not None:
             if not length.isdigit() or len(length) > 18:
                 raise ParseError("invalid content-length")
