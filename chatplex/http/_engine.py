@@ -62,6 +62,7 @@ import httpx
 from ..errors import (
     APIError,
     APITimeoutError,
+    ChatplexError,
     DeadlineExceededError,
     StreamError,
     StreamIdleTimeoutError,
@@ -78,6 +79,7 @@ from ._errors import (
 )
 from ._redaction import safe_request, scrub
 from ._reply import (
+    MALFORMED,
     has_content,
     is_json,
     keep_body,
@@ -392,9 +394,12 @@ class Call:
                     received.append(chunk)
         except Exception as exc:
             out = self._emit(n)
+            unread = self._unreadable(exc)
             if out:
-                return _then_raise(out, exc)
-            raise
+                return _then_raise(out, unread)
+            if unread is exc:
+                raise
+            raise unread from exc
         if self.started:  # the hot path (has_content inlined: it runs once per chunk)
             out = received[n:]
             if not self.fresh:
@@ -418,9 +423,12 @@ class Call:
             self._finish()
         except Exception as exc:
             out = self._emit(n)
+            unread = self._unreadable(exc)
             if out:
-                return _then_raise(out, exc)
-            raise
+                return _then_raise(out, unread)
+            if unread is exc:
+                raise
+            raise unread from exc
         return self._end(self._emit(n))
 
     def failed(self, exc: BaseException) -> tuple[RetryPolicy, float]:
@@ -506,6 +514,16 @@ class Call:
             used = stream_used_tokens(self.received) if wanted else None
             permit.release(used_tokens=used, status=self.status, headers=self.response.headers)
         return out
+
+    def _unreadable(self, exc: Exception) -> Exception:
+        """What the decoder or the adapter's parser raised on an event it could not read
+        (bad JSON, a field of the wrong type) as the stream's malformed-event error,
+        chained to it; anything else as it is."""
+        if not isinstance(exc, MALFORMED) or isinstance(exc, ChatplexError):
+            return exc
+        err = malformed_event(exc, self.adapter, self.response, self.received, self.started)
+        err.__cause__ = exc
+        return err
 
     def _typed(self, exc: Exception) -> Exception:
         """`exc` as the caller should see it: httpx errors mapped (chained to them),

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ..messages import AIMessage
 
 __all__ = [
+    "MALFORMED",
     "has_content",
     "is_json",
     "keep_body",
@@ -29,6 +30,7 @@ __all__ = [
     "reply_chunk",
     "too_large",
     "with_partial",
+    "wrong_shape",
 ]
 
 
@@ -59,8 +61,11 @@ def parse_reply(adapter: Adapter, response: httpx.Response) -> AIMessage:
     except APIError as err:  # e.g. an error object inside a 200 body
         annotate(err, adapter.provider, response)
         raise
-    except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError, bad shapes
+    except MALFORMED as exc:  # bad JSON, or a well-framed reply with fields of wrong types
         raise malformed_body(adapter.provider, response, exc) from exc
+    shape = wrong_shape(message)
+    if shape is not None:
+        raise malformed_body(adapter.provider, response, ValueError(shape))
     # has_/set_metadata leave a reply's lazy metadata unbuilt (a dict a reply costs
     # memory: bench/README.md, "Peak RSS"); same meaning as `in` and `[...] =`.
     if not has_metadata(message, "request_id"):
@@ -68,6 +73,30 @@ def parse_reply(adapter: Adapter, response: httpx.Response) -> AIMessage:
         if request_id is not None:
             set_metadata(message, "request_id", request_id)
     return message
+
+
+#: What a parser raises on a reply it cannot read: JSON errors, and the `TypeError`s,
+#: `AttributeError`s and `KeyError`s of a well-framed reply whose fields have the wrong
+#: types (usage as a string, tool calls as a number). Shown as chatplex's malformed-reply
+#: error (retryable, with the status and request id), never as a bare Python error.
+MALFORMED = (ValueError, TypeError, AttributeError, LookupError)
+
+
+def wrong_shape(message: AIMessage) -> str | None:
+    """What makes a parsed reply unusable (its `.text` or a merge would raise), if any."""
+    content = message.content
+    if not isinstance(content, (str, list)):
+        return f"reply content is a {type(content).__name__}, not text or blocks"
+    if isinstance(content, list):
+        for block in content:
+            if not isinstance(block, (str, dict)):
+                return f"a reply content block is a {type(block).__name__}"
+            if isinstance(block, dict) and not isinstance(block.get("text", ""), str):
+                return f"a reply {block.get('type')!r} block's text is not a str"
+    for call in message.tool_calls:
+        if not isinstance(call.get("args"), dict):
+            return f"the arguments of tool call {call.get('name')!r} are not an object"
+    return None
 
 
 def is_json(response: httpx.Response) -> bool:
@@ -101,7 +130,7 @@ def with_partial(
 
 
 def malformed_event(
-    exc: ValueError,
+    exc: Exception,
     adapter: Adapter,
     response: httpx.Response,
     received: list[AIMessageChunk],

@@ -319,8 +319,9 @@ def test_a_read_that_fails_half_way_emits_what_came_before(http: httpx.Client) -
     call.response_received(response(call))
     out = iter(call.bytes_received(sse("a", done=False) + b"data: {not json\n\n"))
     assert next(out).text == "a"  # reached the caller before the failure...
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(StreamError) as info:  # the parser's ValueError, typed at once
         next(out)
+    assert isinstance(info.value.__cause__, ValueError)
     err = fail(call, info.value)  # ...so the malformed event is not retried
     assert isinstance(err, StreamError) and "malformed stream event" in err.message
     assert not err.retryable and err.partial is not None and err.partial.text == "a"

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+import respx
 
 from chatplex import AIMessageChunk
 from chatplex.adapters.openai import OpenAIAdapter
@@ -22,6 +23,7 @@ from chatplex.http._reply import (
     reply_chunk,
     too_large,
     with_partial,
+    wrong_shape,
 )
 
 ADAPTER = OpenAIAdapter(api_key="sk-SENTINEL-reply-0123")
@@ -102,3 +104,120 @@ def test_a_malformed_event_is_a_stream_error_with_what_came_before() -> None:
     )
     assert "malformed stream event from api.example.test: bad json" in str(err)
     assert err.partial is not None and err.partial.text == "a" and err.retryable
+
+
+# -- well-framed replies with fields of the wrong type ------------------------------------
+
+
+def openai_reply(**message: Any) -> dict[str, Any]:
+    choice = {"index": 0, "message": {"role": "assistant", **message}, "finish_reason": "stop"}
+    return {"id": "c", "model": "m", "choices": [choice]}
+
+
+#: (model, its settings, a reply the server frames well with a field of the wrong type)
+WRONG_TYPES: dict[str, tuple[str, dict[str, Any], Any]] = {
+    "openai-content-a-number": ("openai:gpt-4o-mini", {"api_key": "k"}, openai_reply(content=5)),
+    "openai-tool-calls-a-number": (
+        "openai:gpt-4o-mini",
+        {"api_key": "k"},
+        openai_reply(content="a", tool_calls=5),
+    ),
+    "anthropic-content-a-number": (
+        "anthropic:claude-sonnet-4-5",
+        {"api_key": "k"},
+        {
+            "id": "m",
+            "type": "message",
+            "role": "assistant",
+            "content": 5,
+            "stop_reason": "end_turn",
+        },
+    ),
+    "bedrock-content-a-number": (
+        "bedrock_converse:anthropic.claude-3-haiku-20240307-v1:0",
+        {"region_name": "us-east-1", "aws_access_key_id": "AKIAX", "aws_secret_access_key": "s"},
+        {"output": {"message": {"role": "assistant", "content": 5}}, "stopReason": "end_turn"},
+    ),
+    "ollama-tool-calls-a-number": (
+        "ollama:llama3.2",
+        {},
+        {
+            "model": "m",
+            "message": {"role": "assistant", "content": "a", "tool_calls": 5},
+            "done": True,
+        },
+    ),
+    "ollama-count-a-string": (
+        "ollama:llama3.2",
+        {},
+        {
+            "model": "m",
+            "message": {"role": "assistant", "content": "a"},
+            "done": True,
+            "prompt_eval_count": 1,
+            "eval_count": "x",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("case", list(WRONG_TYPES))
+async def test_a_reply_with_fields_of_the_wrong_type_is_a_typed_malformed_error(
+    case: str, sync: bool
+) -> None:
+    from chatplex import init_chat_model
+
+    name, settings, body = WRONG_TYPES[case]
+    chat = init_chat_model(name, max_retries=0, **settings)
+    with respx.mock(assert_all_called=False) as router:
+        router.route().mock(return_value=httpx.Response(200, json=body))
+        with pytest.raises(APIError, match="malformed response body") as raised:
+            if sync:
+                chat.invoke("hi")
+            else:
+                await chat.ainvoke("hi")
+    assert raised.value.status_code == 200
+    assert not isinstance(raised.value, (TypeError, AttributeError))
+
+
+class Shapeless(OpenAIAdapter):
+    """A parser that lets a reply of the wrong shape through."""
+
+    def __init__(self, content: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.content = content
+
+    def parse_response(self, body: bytes, headers: Any) -> Any:
+        message = super().parse_response(reply_body(), headers)
+        message.content = self.content
+        return message
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (5, "reply content is a int"),
+        ([7], "a reply content block is a int"),
+        ([{"type": "text", "text": 5}], "a reply 'text' block's text is not a str"),
+    ],
+)
+def test_a_parsed_reply_whose_text_would_raise_is_refused(content: Any, words: str) -> None:
+    with pytest.raises(APIError, match=words):
+        parse_reply(Shapeless(content, api_key="k"), response(200, reply_body()))
+    assert wrong_shape(parse_reply(ADAPTER, response(200, reply_body()))) is None
+
+
+def test_a_stream_event_with_fields_of_the_wrong_type_is_a_stream_error() -> None:
+    from chatplex import init_chat_model
+
+    event = {"id": "c", "model": "m", "choices": [{"index": 0, "delta": {"content": "a"}}]}
+    bad = {"id": "c", "model": "m", "choices": 5}
+    sse = b"".join(b"data: " + json.dumps(e).encode() + b"\n\n" for e in (event, bad))
+    chat = init_chat_model("openai:gpt-4o-mini", api_key="k", max_retries=0)
+    with respx.mock(assert_all_called=False) as router:
+        headers = {"content-type": "text/event-stream"}
+        router.route().mock(return_value=httpx.Response(200, content=sse, headers=headers))
+        with pytest.raises(StreamError, match="malformed stream event") as raised:
+            list(chat.stream("hi"))
+    assert raised.value.partial is not None and raised.value.partial.text == "a"
