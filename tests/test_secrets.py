@@ -284,6 +284,27 @@ def test_every_credential_header_is_masked_in_an_errors_request_copy() -> None:
     )
 
 
+async def test_a_key_repeated_in_default_headers_is_masked_in_the_errors_request(
+    server: tuple[MockServer, Recorder],
+) -> None:
+    # A user passes the key again under a name chatplex would not guess (a gateway's
+    # session header): the copy an error keeps shows it nowhere.
+    srv, recorder = server
+    recorder.faults["repeated"] = "status=401"
+    model = init_chat_model(
+        "openai:gpt-4o-mini",
+        api_key=KEY,
+        base_url=srv.openai_base_url,
+        max_retries=0,
+        default_headers={"x-session": KEY, "x-trace": f"run {KEY} 1", "x-request-key": "repeated"},
+    )
+    with pytest.raises(ChatplexError) as caught:
+        await model.ainvoke("hi")
+    headers = caught.value.response.request.headers
+    assert headers["x-session"] == "***" and headers["x-trace"] == "run *** 1"
+    assert_no_secret("the error", shown(caught.value))
+
+
 def test_a_gzip_error_body_survives_the_copy() -> None:
     import gzip
 

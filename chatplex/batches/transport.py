@@ -188,7 +188,14 @@ class Transport:
         return self.retry.delay(err, attempt)
 
     def _error(self, response: httpx.Response, body: bytes) -> APIError:
-        return self.adapter.map_error(response.status_code, body, response.headers)
+        from ..http import scrub_secrets
+
+        err = self.adapter.map_error(response.status_code, body, response.headers)
+        body = b""  # no frame's locals keep what the server said (a key it echoed)
+        # A server that echoes the key (a 401's "Incorrect API key provided: sk-...")
+        # does not get it stored in the job's errors nor shown.
+        scrub_secrets(err, response.request)
+        return err
 
     def _failure(self, exc: httpx.RequestError) -> APIError:
         import httpx

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         pool_settings,
     )
     from ._ratelimit import Budget, RateLimit
+    from ._redaction import scrub_secrets
     from ._send import asend, send
     from ._sse import SSEDecoder, aiter_sse_events, iter_sse_events
     from ._stream import AsyncChunkStream, ChunkStream, astream, stream
@@ -60,6 +61,7 @@ __all__ = [
     "pool_settings",
     "retry_after_from",
     "retry_policy",
+    "scrub_secrets",
     "send",
     "stream",
 ]
@@ -91,6 +93,7 @@ _HOME = {
     "pool_settings": "._pool",
     "retry_after_from": "._errors",
     "retry_policy": "..core.retry",
+    "scrub_secrets": "._redaction",
     "send": "._send",
     "stream": "._stream",
 }

@@ -210,20 +210,26 @@ class _NoBody(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 
 def safe_request(request: httpx.Request) -> httpx.Request:
-    """A copy of `request` for display: credential headers and URL query values masked;
+    """A copy of `request` for display: credential headers and URL query values masked,
+    and a credential repeated anywhere else (a `default_headers` value, the body) too;
     method, body and timeouts kept."""
     extra = request.extensions.get(SECRET_HEADERS_KEY, ())
     try:
         content = request.content
     except httpx.RequestNotRead:  # a streaming body (chatplex never sends one)
         content = b""
+    headers = mask_headers(request.headers.multi_items(), extra)
+    secrets = request_secrets(request)
+    if secrets:
+        headers = [(name, scrub_text(value, secrets)) for name, value in headers]
+        content = _scrubbed(content, secrets)
     extensions = {}
     if "timeout" in request.extensions:
         extensions["timeout"] = request.extensions["timeout"]
     return httpx.Request(
         request.method,
         redact_url(str(request.url)),
-        headers=mask_headers(request.headers.multi_items(), extra),
+        headers=headers,
         content=content,
         extensions=extensions,
     )

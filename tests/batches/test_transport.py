@@ -16,7 +16,13 @@ from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.batches.transport import Transport
 from chatplex.batches.wire import Call, Reply, Steps
 from chatplex.core.retry import retry_policy
-from chatplex.errors import APIConnectionError, NotFoundError, RateLimitError, ServerError
+from chatplex.errors import (
+    APIConnectionError,
+    AuthenticationError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+)
 from chatplex.secret import MaskedHeaders
 
 KEY = "sk-transport-secret"
@@ -120,6 +126,23 @@ def test_error_statuses_are_the_adapters_typed_errors(sync: bool) -> None:
         _run(handler, steps, sync)
     assert caught.value.request_id == "req_42" and caught.value.message == "No such batch"
     assert KEY not in repr(caught.value) and KEY not in str(caught.value)
+
+
+@SYNC
+def test_an_error_body_that_echoes_the_key_is_kept_without_it(sync: bool) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        said = f"Incorrect API key provided: {KEY}. Find your key at ..."
+        return httpx.Response(401, json={"error": {"message": said, "code": KEY}})
+
+    def steps() -> Steps[None]:
+        yield Call("POST", "/batches", json={"input_file_id": "file-1"})
+
+    with pytest.raises(AuthenticationError) as caught:
+        _run(handler, steps, sync)
+    err = caught.value
+    shown = [repr(err), str(err), err.message, json.dumps(err.body), repr(err.args), err.code]
+    assert "Incorrect API key provided: ***" in err.message
+    assert not [text for text in shown if KEY in str(text)]
 
 
 @SYNC
