@@ -39,6 +39,7 @@ from ..core import Runnable, RunnableParallel
 from ..core.run_config import RunnableConfig
 from ..errors import ChatplexError
 from ..messages import AIMessage, AIMessageChunk, merge_chunks
+from ..sdk_errors import ErrorFamily, sdk_compatible
 from .partial_json import parse_json_text, partial_value
 
 if TYPE_CHECKING:
@@ -57,12 +58,47 @@ METHODS = ("function_calling", "json_schema", "json_mode")
 
 class StructuredOutputError(ChatplexError, ValueError):
     """A reply that does not fit the schema. `.raw`: the model's message; `.value`: the
-    JSON that came (None when none parsed); `__cause__`: the validation error."""
+    JSON that came (None when none parsed); `__cause__`: the validation error.
+
+    When the script has imported langchain_core, it is also LangChain's
+    `OutputParserException` (with its `llm_output`, `observation`, `send_to_llm`), so an
+    `except OutputParserException:` or a `with_retry`/`with_fallbacks` on it still holds
+    after the import swap."""
 
     def __init__(self, message: str, *, raw: AIMessage | None, value: Any = None) -> None:
         super().__init__(message)
         self.raw = raw
         self.value = value
+        sdk_compatible(self, (_OUTPUT_PARSER_ERRORS,))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Its keyword-only arguments: Exception's own pickling would call it without them
+        # (a bulk run's or a Ray worker's row that failed to parse crosses processes).
+        message = self.args[0] if self.args else ""
+        return (_structured_error, (message, self.raw, self.value))
+
+
+def _structured_error(message: str, raw: AIMessage | None, value: Any) -> StructuredOutputError:
+    return StructuredOutputError(message, raw=raw, value=value)
+
+
+def _output_parser_class(err: BaseException, exceptions: Any) -> type[BaseException] | None:
+    found = getattr(exceptions, "OutputParserException", None)
+    return found if isinstance(found, type) and isinstance(err, StructuredOutputError) else None
+
+
+def _fill_output_parser_fields(err: BaseException) -> None:
+    raw = err.__dict__.get("raw")
+    err.__dict__.update(
+        llm_output=raw.text if isinstance(raw, AIMessage) else None,
+        observation=None,
+        send_to_llm=False,
+    )
+
+
+_OUTPUT_PARSER_ERRORS = ErrorFamily(
+    "langchain_core.exceptions", _output_parser_class, _fill_output_parser_fields
+)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ method on both providers, sync and async, streaming, include_raw and typed error
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from typing import Annotated, Any, Optional
 
@@ -101,6 +102,29 @@ def test_not_json_and_no_tool_call_are_typed_errors() -> None:
     with pytest.raises(StructuredOutputError, match="no call of the tool 'Person'") as caught:
         fake.with_structured_output(Person).invoke("x")
     assert caught.value.raw is not None and caught.value.raw.text == "not json"
+
+
+def test_a_reply_that_does_not_parse_is_langchains_output_parser_exception_too() -> None:
+    # As LangChain's parsers raise it: `except OutputParserException`, a fallback or a
+    # retry on it, and include_raw's parsing_error keep working after the import swap.
+    exceptions = pytest.importorskip("langchain_core.exceptions")
+    fake = FakeChatModel(responses=["not json"])
+    with pytest.raises(exceptions.OutputParserException) as caught:
+        fake.with_structured_output(Person, method="json_schema").invoke("x")
+    err = caught.value
+    assert isinstance(err, StructuredOutputError) and err.llm_output == "not json"
+    assert err.send_to_llm is False and err.observation is None
+    rescued = fake.with_structured_output(Person, method="json_schema").with_fallbacks(
+        [FakeChatModel(responses=["plan b"])],
+        exceptions_to_handle=(exceptions.OutputParserException,),
+    )
+    assert rescued.invoke("x").text == "plan b"
+    failed = FakeChatModel(responses=["{}"]).with_structured_output(
+        Person, method="json_schema", include_raw=True
+    )
+    assert isinstance(failed.invoke("x")["parsing_error"], exceptions.OutputParserException)
+    again = pickle.loads(pickle.dumps(err))  # a bulk run's failed row, across processes
+    assert isinstance(again, exceptions.OutputParserException) and again.raw.text == "not json"
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
