@@ -21,10 +21,11 @@ so no other reply pays for it.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from ..errors import RETRYABLE_STATUSES, APIError
 from ..messages import (
@@ -109,18 +110,28 @@ def parse_candidates(
         (c for c in choices or () if isinstance(c, dict)), key=lambda c: c.get("index") or 0
     )
     head = head_metadata(data, headers)
+    # What langchain-openai's reply shows, read through the openai SDK's models: the
+    # fields a body leaves out are there as None.
+    head.setdefault("system_fingerprint", None)
     own_head = {key: head[key] for key in _OWN_HEAD_KEYS if key in head}
     template = shared_template(head)
     raw_usage = data.get("usage")
     messages = []
     for position, choice in enumerate(ordered or [{}]):
         own = {**own_head, **choice_metadata(choice)}
+        own.setdefault("logprobs", None)
         usage: LazyValue | None = None
         if position == 0 and isinstance(raw_usage, dict):
-            own["token_usage"] = token_usage = shared_keys(raw_usage)
+            own["token_usage"] = token_usage = shared_keys({**_SDK_USAGE, **raw_usage})
             # Built on first read (`usage_metadata` makes fresh dicts; the metadata's
             # copy of token_usage is the user's own, so edits there never reach it).
-            usage = LazyValue(usage_metadata, token_usage)
+            tier = data.get("service_tier")
+            make = (
+                usage_metadata
+                if tier is None
+                else functools.partial(usage_metadata, service_tier=tier)
+            )
+            usage = LazyValue(make, token_usage)
         messages.append(
             _message(
                 choice.get("message") or {},
@@ -157,6 +168,11 @@ def _message(
         elif content:
             blocks.append({"type": "text", "text": content})
         content = blocks
+    if not isinstance(content, list):
+        # None too, as langchain-openai reads it through the openai SDK (a list content,
+        # chatplex's reasoning blocks, is no ChatOpenAI shape: LangChain would read the
+        # key as a v0.3 Responses message there).
+        additional["refusal"] = refusal
     tool_chunks: list[ToolCallChunk] = [
         {
             "name": (tc.get("function") or {}).get("name"),
@@ -385,31 +401,42 @@ def args_text(arguments: Any) -> str | None:
     return json.dumps(arguments)
 
 
-def usage_metadata(raw: Any) -> UsageMetadata | None:
+#: The usage fields the openai SDK's model gives a reply that leaves them out.
+_SDK_USAGE = {"completion_tokens_details": None, "prompt_tokens_details": None}
+
+
+def usage_metadata(raw: Any, service_tier: Any = None) -> UsageMetadata | None:
+    """LangChain's usage of a Chat Completions usage record, as langchain-openai's
+    `_create_usage_metadata` makes it (so usage sums, UsageMetadataCallbackHandler and
+    cost come out the same): the details always there, `{}` when none are known, and
+    the `priority` / `flex` tiers' tokens counted apart."""
     if not isinstance(raw, dict):
         return None
     input_tokens = raw.get("prompt_tokens") or 0
     output_tokens = raw.get("completion_tokens") or 0
     total = raw.get("total_tokens")
-    usage: UsageMetadata = {
+    tier = service_tier if service_tier in ("priority", "flex") else None
+    prefix = f"{tier}_" if tier else ""
+    prompt = raw.get("prompt_tokens_details")
+    prompt = prompt if isinstance(prompt, dict) else {}
+    completion = raw.get("completion_tokens_details")
+    completion = completion if isinstance(completion, dict) else {}
+    inputs = _details(prompt, audio="audio_tokens", **{f"{prefix}cache_read": "cached_tokens"})
+    inputs.update(_details(prompt, **{f"{prefix}cache_creation": "cache_write_tokens"}))
+    outputs = _details(
+        completion, audio="audio_tokens", **{f"{prefix}reasoning": "reasoning_tokens"}
+    )
+    if tier:
+        inputs[tier] = input_tokens - (inputs.get(f"{prefix}cache_read") or 0)
+        outputs[tier] = output_tokens - (outputs.get(f"{prefix}reasoning") or 0)
+    usage: dict[str, Any] = {
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,
         "total_tokens": total if total is not None else input_tokens + output_tokens,
+        "input_token_details": inputs,
+        "output_token_details": outputs,
     }
-    # The details langchain-openai reports (its `_create_usage_metadata`), so usage sums
-    # (UsageMetadataCallbackHandler) come out the same.
-    details = raw.get("prompt_tokens_details")
-    if isinstance(details, dict):
-        found = _details(details, audio="audio_tokens", cache_read="cached_tokens")
-        found.update(_details(details, cache_creation="cache_write_tokens"))
-        if found:
-            usage["input_token_details"] = found  # type: ignore[typeddict-item]
-    details = raw.get("completion_tokens_details")
-    if isinstance(details, dict):
-        found = _details(details, audio="audio_tokens", reasoning="reasoning_tokens")
-        if found:
-            usage["output_token_details"] = found  # type: ignore[typeddict-item]
-    return usage
+    return cast("UsageMetadata", usage)
 
 
 def _details(raw: dict[str, Any], **names: str) -> dict[str, int]:

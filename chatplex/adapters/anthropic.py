@@ -1,7 +1,8 @@
 """Anthropic Messages API adapter (`POST {base_url}/v1/messages`): pure translation, no I/O.
 
-- `max_tokens` is required by the API: calls that do not set it send `default_max_tokens`
-  (4096 unless configured).
+- `max_tokens` is required by the API: calls that do not set it send `default_max_tokens`,
+  or when none is configured langchain-anthropic's for the model (`default_max_tokens_for`:
+  the model's most output tokens, 4096 for a model its table does not name).
 - `usage_metadata["input_tokens"]` = `input_tokens` + `cache_read_input_tokens` +
   `cache_creation_input_tokens`. Anthropic counts cached tokens apart, OpenAI's
   `prompt_tokens` includes them: the sum keeps totals comparable across providers. The
@@ -34,7 +35,7 @@
 ...     [HumanMessage("Hi")], CallSettings(model="claude-haiku-4-5"), stream=False
 ... )
 >>> request.url, request.json["max_tokens"]
-('https://api.anthropic.com/v1/messages', 4096)
+('https://api.anthropic.com/v1/messages', 64000)
 """
 
 from __future__ import annotations
@@ -81,7 +82,15 @@ from .base import (
 )
 from .validate import BlockTypes, check_messages
 
-__all__ = ["BLOCK_TYPES", "DEFAULT_BASE_URL", "AnthropicAdapter", "AnthropicStreamParser"]
+__all__ = [
+    "BLOCK_TYPES",
+    "DEFAULT_BASE_URL",
+    "FALLBACK_MAX_TOKENS",
+    "MAX_OUTPUT_TOKENS",
+    "AnthropicAdapter",
+    "AnthropicStreamParser",
+    "default_max_tokens_for",
+]
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 _ANTHROPIC_HOST = "api.anthropic.com"
@@ -98,6 +107,42 @@ BLOCK_TYPES = BlockTypes(
     ),
     suffixes=("_tool_result",),
 )
+
+
+#: `max_tokens` sent when none is set, per model: langchain-anthropic's rule (the
+#: model's `max_output_tokens` in its model profiles, looked up by exact name; 4096 for
+#: any other model). Copied from langchain-anthropic 1.7.7's profiles; a test compares
+#: the two, so a new release of its table shows up as a failing test here.
+MAX_OUTPUT_TOKENS: dict[str, int] = {
+    "claude-fable-5": 128000,
+    "claude-fable-5-1": 128000,
+    "claude-haiku-4-5": 64000,
+    "claude-haiku-4-5-20251001": 64000,
+    "claude-haiku-5-5": 128000,
+    "claude-opus-4-5": 64000,
+    "claude-opus-4-5-20251101": 64000,
+    "claude-opus-4-6": 128000,
+    "claude-opus-4-7": 128000,
+    "claude-opus-4-8": 128000,
+    "claude-opus-5": 128000,
+    "claude-opus-5-5": 128000,
+    "claude-sonnet-4-5": 64000,
+    "claude-sonnet-4-5-20250929": 64000,
+    "claude-sonnet-4-6": 128000,
+    "claude-sonnet-5": 128000,
+    "claude-sonnet-5-5": 128000,
+}
+#: langchain-anthropic's fallback for models its table does not name.
+FALLBACK_MAX_TOKENS = 4096
+
+
+def default_max_tokens_for(model: str) -> int:
+    """The `max_tokens` langchain-anthropic sends for `model` when none is set.
+
+    >>> default_max_tokens_for("claude-sonnet-4-5"), default_max_tokens_for("claude-3-opus")
+    (64000, 4096)
+    """
+    return MAX_OUTPUT_TOKENS.get(model, FALLBACK_MAX_TOKENS)
 
 
 class AnthropicAdapter:
@@ -134,7 +179,7 @@ class AnthropicAdapter:
         base_url: str | None = None,
         anthropic_version: str = "2023-06-01",
         default_headers: Mapping[str, str] | None = None,
-        default_max_tokens: int = 4096,
+        default_max_tokens: int | None = None,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
     ) -> None:
@@ -164,7 +209,7 @@ class AnthropicAdapter:
         )
         if not self._key and where.host == _ANTHROPIC_HOST:
             raise ValueError("no Anthropic API key: pass api_key=... or set ANTHROPIC_API_KEY")
-        if default_max_tokens < 1:
+        if default_max_tokens is not None and default_max_tokens < 1:
             raise ValueError(f"default_max_tokens must be >= 1, got {default_max_tokens}")
         self.anthropic_version = anthropic_version
         self.default_max_tokens = default_max_tokens
@@ -197,7 +242,7 @@ class AnthropicAdapter:
         check_messages(messages, provider=_PROVIDER, block_types=self.block_types)
         max_tokens = settings.max_tokens
         if max_tokens is None:
-            max_tokens = self.default_max_tokens
+            max_tokens = self.default_max_tokens or default_max_tokens_for(settings.model)
         elif max_tokens < 0:
             raise ValueError(f"max_tokens must be >= 0, got {max_tokens}")
         system, turns = to_wire_messages(messages)

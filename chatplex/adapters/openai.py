@@ -255,6 +255,8 @@ class OpenAIAdapter:
             body["stream"] = True
             if self.include_usage:
                 body["stream_options"] = {"include_usage": True}
+        else:  # as langchain-openai sends it (a server's default is the same)
+            body["stream"] = False
         body.update(settings.extra_body)
         return HTTPRequest(
             method="POST",

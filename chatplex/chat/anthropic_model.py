@@ -29,42 +29,9 @@ if TYPE_CHECKING:
     from ..http import RateLimit
     from ..secret import Secret
 
-__all__ = ["MAX_OUTPUT_TOKENS", "ChatAnthropic", "default_max_tokens_for"]
+from ..adapters.anthropic import FALLBACK_MAX_TOKENS, MAX_OUTPUT_TOKENS, default_max_tokens_for
 
-#: `max_tokens` sent when none is set, per model: langchain-anthropic's rule (the
-#: model's `max_output_tokens` in its model profiles, looked up by exact name; 4096 for
-#: any other model). Copied from langchain-anthropic 1.7.7's profiles; a test compares
-#: the two, so a new release of its table shows up as a failing test here.
-MAX_OUTPUT_TOKENS: dict[str, int] = {
-    "claude-fable-5": 128000,
-    "claude-fable-5-1": 128000,
-    "claude-haiku-4-5": 64000,
-    "claude-haiku-4-5-20251001": 64000,
-    "claude-haiku-5-5": 128000,
-    "claude-opus-4-5": 64000,
-    "claude-opus-4-5-20251101": 64000,
-    "claude-opus-4-6": 128000,
-    "claude-opus-4-7": 128000,
-    "claude-opus-4-8": 128000,
-    "claude-opus-5": 128000,
-    "claude-opus-5-5": 128000,
-    "claude-sonnet-4-5": 64000,
-    "claude-sonnet-4-5-20250929": 64000,
-    "claude-sonnet-4-6": 128000,
-    "claude-sonnet-5": 128000,
-    "claude-sonnet-5-5": 128000,
-}
-#: langchain-anthropic's fallback for models its table does not name.
-FALLBACK_MAX_TOKENS = 4096
-
-
-def default_max_tokens_for(model: str) -> int:
-    """The `max_tokens` langchain-anthropic sends for `model` when none is set.
-
-    >>> default_max_tokens_for("claude-sonnet-4-5"), default_max_tokens_for("claude-3-opus")
-    (64000, 4096)
-    """
-    return MAX_OUTPUT_TOKENS.get(model, FALLBACK_MAX_TOKENS)
+__all__ = ["FALLBACK_MAX_TOKENS", "MAX_OUTPUT_TOKENS", "ChatAnthropic", "default_max_tokens_for"]
 
 
 class ChatAnthropic(ChatModel):

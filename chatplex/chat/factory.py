@@ -11,15 +11,17 @@ Providers are looked up in `chatplex.chat.providers`.
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..secret import Secret
 from .model import ChatModel
-from .providers import build, provider_factory, split_model_name
+from .providers import build, provider_factory, qualified_model_name, split_model_name
 
 if TYPE_CHECKING:
     from ..core import Runnable
     from ..messages import AIMessage
+    from .configurable_fields import Fields
     from .profiles import ModelSpec
 
 __all__ = ["init_chat_model"]
@@ -48,7 +50,14 @@ def _reveal(value: Any) -> Any:
 
 @overload
 def init_chat_model(
-    model: str, *, profile: None = None, configurable: Literal[False] = False, **settings: Any
+    model: str,
+    *,
+    model_provider: str | None = None,
+    configurable_fields: None = None,
+    config_prefix: str | None = None,
+    profile: None = None,
+    configurable: Literal[False] = False,
+    **settings: Any,
 ) -> ChatModel: ...
 
 
@@ -56,6 +65,9 @@ def init_chat_model(
 def init_chat_model(
     model: str | None = None,
     *,
+    model_provider: str | None = None,
+    configurable_fields: Fields | None = None,
+    config_prefix: str | None = None,
     profile: str | None = None,
     configurable: bool = False,
     **settings: Any,
@@ -65,6 +77,9 @@ def init_chat_model(
 def init_chat_model(
     model: str | None = None,
     *,
+    model_provider: str | None = None,
+    configurable_fields: Fields | None = None,
+    config_prefix: str | None = None,
     profile: str | None = None,
     configurable: bool = False,
     **settings: Any,
@@ -85,10 +100,40 @@ def init_chat_model(
     - A model named in code without `profile=` reads no environment and no file.
     - `configurable=True`: a `ConfigurableChatModel` that switches model per call from
       `config["configurable"]["model"]` (see `chatplex.chat.configurable`).
+    - LangChain's keywords mean what they mean there: `model_provider="openai"` beside a
+      bare model name; `configurable_fields=("model", "temperature")` or `"any"` (with
+      `config_prefix`) for a model whose fields each call's `config["configurable"]`
+      sets (see `chatplex.chat.configurable_fields`).
 
     >>> init_chat_model("fake:any").model
     'any'
+    >>> init_chat_model("any", model_provider="fake").model
+    'any'
     """
+    if model is not None and not isinstance(model, str):
+        raise TypeError(
+            f"model must be a string such as 'openai:gpt-4o-mini', got {type(model).__name__}; "
+            "a model already built is used as it is, not passed to init_chat_model()"
+        )
+    if profile is None and not configurable and (configurable_fields or model is None):
+        if model is None and not configurable_fields:
+            if _configured_elsewhere():  # CHATPLEX_MODEL or a chatplex.toml profile
+                return _from_configuration(model, profile, settings)
+            configurable_fields = ("model", "model_provider")  # LangChain's default
+        if configurable_fields:
+            return _fields_configurable(
+                model, model_provider, configurable_fields, config_prefix, settings
+            )
+    if config_prefix:
+        warnings.warn(
+            f"config_prefix={config_prefix!r} has been set but no fields are configurable. "
+            "Set `configurable_fields=(...)` to specify the model params that are configurable.",
+            stacklevel=2,
+        )
+    if model is not None:
+        model = qualified_model_name(model, model_provider)
+    elif model_provider is not None:
+        raise ValueError("model_provider names the provider of a model: give the model too")
     # Configuration files and configurable models load on first use (import speed).
     if configurable:
         from .configurable import ConfigurableChatModel
@@ -101,6 +146,12 @@ def init_chat_model(
         )
     if model is not None and profile is None:
         return build(model, settings)
+    return _from_configuration(model, profile, settings)
+
+
+def _from_configuration(
+    model: str | None, profile: str | None, settings: dict[str, Any]
+) -> Runnable[Any, AIMessage]:
     from .profiles import resolve
 
     resolved = resolve(model, profile=profile, settings=settings)
@@ -108,3 +159,29 @@ def init_chat_model(
     if not resolved.fallbacks:
         return primary
     return primary.with_fallbacks([_build_spec(spec) for spec in resolved.fallbacks])
+
+
+def _configured_elsewhere() -> bool:
+    """Whether a model named nowhere in code comes from chatplex's configuration (the
+    environment's CHATPLEX_MODEL, or a chatplex.toml profile): else LangChain's meaning
+    of `init_chat_model()`, a model configured per call, holds."""
+    from .profiles import has_configuration
+
+    return has_configuration()
+
+
+def _fields_configurable(
+    model: str | None,
+    model_provider: str | None,
+    fields: Fields,
+    prefix: str | None,
+    settings: dict[str, Any],
+) -> Runnable[Any, AIMessage]:
+    from .configurable_fields import FieldsConfigurableModel
+
+    default = dict(settings)
+    if model:
+        default["model"] = model
+    if model_provider:
+        default["model_provider"] = model_provider
+    return FieldsConfigurableModel(default, fields, prefix or "")

@@ -58,6 +58,7 @@ __all__ = [
     "ModelSpec",
     "ResolvedConfig",
     "env_settings",
+    "has_configuration",
     "load_config",
     "resolve",
 ]
@@ -350,6 +351,25 @@ def load_config(
             continue
         return _file_config(path, section, data)
     return None
+
+
+def has_configuration(
+    environ: Mapping[str, str] | None = None, cwd: str | os.PathLike[str] | None = None
+) -> bool:
+    """Whether chatplex's configuration names a model for `init_chat_model()`:
+    CHATPLEX_MODEL, CHATPLEX_PROFILE or CHATPLEX_CONFIG set, or a config file with a
+    default profile.
+
+    >>> has_configuration({"CHATPLEX_MODEL": "fake:m"}), has_configuration({}, cwd="/")
+    (True, False)
+    """
+    env = os.environ if environ is None else environ
+    if any(
+        _getenv(env, name) for name in ("CHATPLEX_MODEL", "CHATPLEX_PROFILE", "CHATPLEX_CONFIG")
+    ):
+        return True
+    file = load_config(cwd, env)
+    return file is not None and file.default_profile is not None
 
 
 def _file_config(path: Path, section: str, data: Any) -> FileConfig:

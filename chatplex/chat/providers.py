@@ -25,6 +25,7 @@ __all__ = [
     "adapter_settings",
     "build",
     "provider_factory",
+    "qualified_model_name",
     "register_provider",
     "split_model_name",
 ]
@@ -108,14 +109,34 @@ def register_provider(name: str, factory: ModelFactory) -> None:
     PROVIDERS[name] = factory
 
 
+def qualified_model_name(model: str, provider: str | None) -> str:
+    """LangChain's `(model, model_provider)` as one "provider:model" name (the provider
+    normalised as LangChain does: `"Azure-OpenAI"` is `azure_openai`).
+
+    >>> qualified_model_name("gpt-4o-mini", "OpenAI"), qualified_model_name("gpt-4o", None)
+    ('openai:gpt-4o-mini', 'gpt-4o')
+    """
+    if not isinstance(model, str):
+        raise TypeError(f"model must be a str such as 'openai:gpt-4o-mini', got {model!r}")
+    if provider is None:
+        return model
+    if not isinstance(provider, str) or not provider:
+        raise ValueError(f"model_provider must be a provider name, got {provider!r}")
+    return f"{provider.replace('-', '_').lower()}:{model}"
+
+
 def split_model_name(name: str) -> tuple[str, str]:
-    """ "openai:gpt-4o-mini" → ("openai", "gpt-4o-mini"); a bare name infers the provider."""
+    """ "openai:gpt-4o-mini" → ("openai", "gpt-4o-mini"); a bare name infers the provider,
+    and so does a name whose prefix names no provider (`ft:gpt-4o-mini:org::id`), as in
+    LangChain."""
     provider, sep, model = name.partition(":")
+    inferred = infer_provider(name)  # LangChain's inference, from the providers' specs
+    if sep and inferred is not None and provider not in PROVIDERS:
+        return inferred, name
     if sep:
         if not provider or not model:
             raise ValueError(f"model must look like 'provider:model', got {name!r}")
         return provider, model
-    inferred = infer_provider(name)  # LangChain's inference, from the providers' specs
     if inferred is not None:
         return inferred, name
     raise ValueError(

@@ -68,7 +68,7 @@ def test_request_basics(adapter: AnthropicAdapter) -> None:
     }
     assert req.json == {
         "model": MODEL,
-        "max_tokens": 4096,
+        "max_tokens": 64000,  # langchain-anthropic's default for the model
         "messages": [{"role": "user", "content": "Hi"}],
     }
 

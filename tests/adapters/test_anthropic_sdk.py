@@ -253,7 +253,8 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
         [HumanMessage("Hello")],
         settings(),
         False,
-        {"max_tokens": 4096, "messages": [{"role": "user", "content": "Hello"}]},
+        # 64000: langchain-anthropic's max_tokens for claude-haiku-4-5
+        {"max_tokens": 64000, "messages": [{"role": "user", "content": "Hello"}]},
     ),
     (
         "system_multi_turn_sampling",
@@ -291,7 +292,7 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
         settings(),
         False,
         {
-            "max_tokens": 4096,
+            "max_tokens": 64000,  # langchain-anthropic's for claude-haiku-4-5
             "system": [
                 {"type": "text", "text": "Doc", "cache_control": {"type": "ephemeral"}},
                 {"type": "text", "text": "Be brief."},
@@ -311,7 +312,7 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
         settings(),
         False,
         {
-            "max_tokens": 4096,
+            "max_tokens": 64000,  # langchain-anthropic's for claude-haiku-4-5
             "messages": [
                 {
                     "role": "user",
@@ -335,7 +336,7 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
             settings(tools=(WEATHER, TIME), tool_choice=choice),
             False,
             {
-                "max_tokens": 4096,
+                "max_tokens": 64000,  # langchain-anthropic's for claude-haiku-4-5
                 "messages": [{"role": "user", "content": "Weather in Paris?"}],
                 "tools": [WEATHER_SDK, TIME_SDK],
                 "tool_choice": sdk_choice,
@@ -361,7 +362,7 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
         settings(tools=(WEATHER, TIME)),
         False,
         {
-            "max_tokens": 4096,
+            "max_tokens": 64000,  # langchain-anthropic's for claude-haiku-4-5
             "tools": [WEATHER_SDK, TIME_SDK],
             "messages": [
                 {"role": "user", "content": "Weather and time in Paris?"},
@@ -408,7 +409,7 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
         settings(),
         False,
         {
-            "max_tokens": 4096,
+            "max_tokens": 64000,  # langchain-anthropic's for claude-haiku-4-5
             "messages": [
                 {
                     "role": "user",
@@ -446,7 +447,7 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
         ),
         True,
         {
-            "max_tokens": 4096,
+            "max_tokens": 64000,  # langchain-anthropic's for claude-haiku-4-5
             "tools": [WEATHER_SDK],
             "thinking": {"type": "enabled", "budget_tokens": 1024},
             "extra_body": {"top_k": 5},  # no typed top_k in SDK 2.11 either
@@ -520,7 +521,9 @@ def sdk_request_body(sdk_kwargs: dict[str, Any]) -> Any:
         return serve(REPLY, "json")(request)
 
     with sdk_client(handler) as client:
-        result = client.messages.create(model=SDK_MODEL, **sdk_kwargs)
+        # An explicit timeout, as langchain-anthropic gives one: the SDK refuses a
+        # non-stream call of 64000 max_tokens under its default timeout.
+        result = client.messages.create(model=SDK_MODEL, timeout=600, **sdk_kwargs)
         if sdk_kwargs.get("stream"):
             result.close()
     assert len(sent) == 1
@@ -605,7 +608,7 @@ def test_cited_text_goes_back_as_the_sdk_sends_it(adapter: AnthropicAdapter) -> 
     assert ours["messages"][1] == {"role": "assistant", "content": CITED_TEXT}
     sdk_body = sdk_request_body(
         {
-            "max_tokens": 4096,
+            "max_tokens": 64000,  # langchain-anthropic's for claude-haiku-4-5
             "messages": [
                 {"role": "user", "content": "Grass?"},
                 {"role": "assistant", "content": CITED_TEXT},

@@ -429,7 +429,13 @@ def test_filter_results_are_kept_in_response_metadata(azure: respx.Router) -> No
     assert reply.text == "Hello!"
     assert reply.response_metadata["prompt_filter_results"] == PROMPT_FILTERS
     assert reply.response_metadata["content_filter_results"] == FILTERS
-    assert reply.usage_metadata == {"input_tokens": 9, "output_tokens": 2, "total_tokens": 11}
+    assert reply.usage_metadata == {
+        "input_tokens": 9,
+        "output_tokens": 2,
+        "total_tokens": 11,
+        "input_token_details": {},
+        "output_token_details": {},
+    }
 
 
 def test_every_candidate_keeps_its_own_filter_results(azure: respx.Router) -> None:
@@ -465,6 +471,8 @@ async def test_a_stream_merges_to_the_non_stream_filter_metadata(azure: respx.Ro
             "input_tokens": 9,
             "output_tokens": 2,
             "total_tokens": 11,
+            "input_token_details": {},
+            "output_token_details": {},
         }
 
 

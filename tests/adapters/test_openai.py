@@ -29,6 +29,7 @@ from chatplex.messages import (
     merge_chunks,
 )
 from chatplex.secret import Secret
+from tests._sdk_nones import without_sdk_nones
 
 SENTINEL = "sk-SENTINEL-123"
 SETTINGS = CallSettings(model="gpt-4o-mini")
@@ -175,7 +176,12 @@ def test_key_never_shown() -> None:
 
 def test_minimal_body_sets_only_what_was_given() -> None:
     body = adapter().build_request(HI, SETTINGS, stream=False).json
-    assert body == {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
+    # "stream": false as langchain-openai sends it
+    assert body == {
+        "model": "gpt-4o-mini",
+        "messages": [{"role": "user", "content": "hi"}],
+        "stream": False,
+    }
 
 
 def test_stream_body() -> None:
@@ -460,8 +466,9 @@ def test_parse_text_and_metadata() -> None:
         "service_tier": "default",
         "request_id": "req_1",
         "token_usage": usage,  # the raw usage dict, as langchain-openai has it
+        "logprobs": None,  # as langchain-openai reads it through the openai SDK's models
     }
-    assert message.additional_kwargs == {}
+    assert message.additional_kwargs == {"refusal": None}
 
 
 @pytest.mark.parametrize(
@@ -668,7 +675,7 @@ REPLIES = {
 def test_non_stream_equals_merged_stream(reply: dict[str, Any]) -> None:
     body, sse = build_reply(**reply)
     a = adapter()
-    direct = a.parse_response(body, {})
+    direct = without_sdk_nones(a.parse_response(body, {}))
     streamed = merge_chunks(run_stream(sse, a)).to_message()
     for field in (
         "content",

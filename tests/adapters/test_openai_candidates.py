@@ -18,6 +18,7 @@ from chatplex.adapters.openai import OTHER_CANDIDATES, OpenAIAdapter, parse_cand
 from chatplex.errors import APIError
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage, merge_chunks
+from tests._sdk_nones import without_sdk_nones
 
 USAGE = {"prompt_tokens": 12, "completion_tokens": 21, "total_tokens": 33}
 
@@ -133,8 +134,14 @@ def check_candidates(first: AIMessage) -> None:
     assert first.text == "Red apple"
     assert first.response_metadata["finish_reason"] == "stop"
     assert first.response_metadata["logprobs"] == logprobs("Red", " apple")
-    assert first.response_metadata["token_usage"] == USAGE
-    assert first.usage_metadata == {"input_tokens": 12, "output_tokens": 21, "total_tokens": 33}
+    assert without_sdk_nones(first).response_metadata["token_usage"] == USAGE
+    assert first.usage_metadata == {
+        "input_tokens": 12,
+        "output_tokens": 21,
+        "total_tokens": 33,
+        "input_token_details": {},
+        "output_token_details": {},
+    }
     second, third = first.response_metadata[OTHER_CANDIDATES]
     assert second.tool_calls == [
         {"name": "pick", "args": {"fruit": "pear"}, "id": "call_1", "type": "tool_call"}
@@ -182,7 +189,9 @@ def test_stream_merges_to_the_nonstream_reply(done: bool) -> None:
     parser.finish()
     merged = merge_chunks(chunks).to_message()
     expected_body = BODY if done else {k: v for k, v in BODY.items() if k != "usage"}
-    expected = adapter.parse_response(json.dumps(expected_body).encode(), {})
+    expected = without_sdk_nones(adapter.parse_response(json.dumps(expected_body).encode(), {}))
+    others = expected.response_metadata[OTHER_CANDIDATES]
+    expected.response_metadata[OTHER_CANDIDATES] = [without_sdk_nones(m) for m in others]
     assert merged.content == expected.content
     assert merged.response_metadata == expected.response_metadata
     if done:

@@ -49,6 +49,7 @@ EXPECTED_KEYS = [
     "system_fingerprint",
     "service_tier",
     "request_id",
+    "logprobs",
     "token_usage",
 ]
 
@@ -67,7 +68,13 @@ def test_metadata_is_unbuilt_until_read_then_a_dict_of_the_replys_own() -> None:
     assert list(meta) == EXPECTED_KEYS
     assert meta["id"] == "chatcmpl-1" and meta["request_id"] == "req-1"
     assert meta["finish_reason"] == "stop" and meta["model_name"] == "gpt-4o-mini"
-    assert meta["token_usage"] == {"prompt_tokens": 5, "completion_tokens": 1, "total_tokens": 6}
+    assert meta["token_usage"] == {
+        "prompt_tokens": 5,
+        "completion_tokens": 1,
+        "total_tokens": 6,
+        "completion_tokens_details": None,  # as the openai SDK's model gives it
+        "prompt_tokens_details": None,
+    }
     meta["model_name"] = "changed"
     meta["mine"] = 1
     assert two.response_metadata["model_name"] == "gpt-4o-mini"
@@ -82,6 +89,7 @@ def test_an_unread_reply_compares_copies_pickles_and_dumps_as_a_read_one() -> No
     eager = AIMessage(
         content=read.content,
         id=read.id,
+        additional_kwargs=dict(read.additional_kwargs),
         response_metadata=dict(read.response_metadata),
         usage_metadata=read.usage_metadata,
     )

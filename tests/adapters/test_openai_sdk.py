@@ -393,8 +393,8 @@ def sdk_request(kwargs: dict[str, Any], *, stream: bool) -> tuple[dict[str, Any]
             extra = {"stream": True, "stream_options": {"include_usage": True}}
             for _ in client.chat.completions.create(**kwargs, **extra):
                 pass
-        else:
-            client.chat.completions.create(**kwargs)
+        else:  # chatplex says stream: false, as langchain-openai does
+            client.chat.completions.create(**kwargs, stream=False)
     finally:
         client.close()
     (request,) = seen

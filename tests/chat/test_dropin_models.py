@@ -315,7 +315,7 @@ TOOLS = [Lookup, Weather, RAW_TOOL]
 def _langchain_body(bound: Any, model: Any) -> dict[str, Any]:
     kwargs = dict(getattr(bound, "kwargs", {}))
     body = model._get_request_payload("hi", **kwargs)
-    return {k: v for k, v in body.items() if k not in ("messages", "stream")}
+    return {k: v for k, v in body.items() if k != "messages"}
 
 
 def _chatplex_body(model: ChatModel) -> dict[str, Any]:

@@ -196,6 +196,8 @@ async def test_a_call_sends_the_models_settings_through_its_adapter(sync: bool) 
         "input_tokens": 3,
         "output_tokens": 1,
         "total_tokens": 4,
+        "input_token_details": {},
+        "output_token_details": {},
     }
     [body] = wire.bodies
     assert body["model"] == "gpt-test" and body["temperature"] == 0.3

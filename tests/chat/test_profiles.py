@@ -160,9 +160,12 @@ def test_unknown_provider_from_env_lists_known_ones(monkeypatch: pytest.MonkeyPa
 
 
 def test_no_model_anywhere_says_where_to_put_one() -> None:
-    with pytest.raises(ConfigError, match="no model configured") as info:
-        init_chat_model()
+    # As LangChain's: a model configured per call; a call that names none says where to.
+    model = init_chat_model()
+    with pytest.raises(ValueError, match="no model configured") as info:
+        model.invoke("hi")
     assert "CHATPLEX_MODEL" in str(info.value) and "chatplex.toml" in str(info.value)
+    assert "config['configurable']['model']" in str(info.value)
 
 
 def test_a_model_named_in_code_reads_no_environment_and_no_file(
@@ -223,8 +226,8 @@ def test_profile_named_default_is_the_default(isolated: Path) -> None:
 
 def test_no_default_profile_and_no_env_is_no_model(isolated: Path) -> None:
     write(isolated / "chatplex.toml", '[profiles.a]\nmodel = "fake:a"')
-    with pytest.raises(ConfigError, match="no model configured"):
-        init_chat_model()
+    with pytest.raises(ValueError, match="no model configured"):
+        init_chat_model().invoke("hi")
 
 
 def test_pyproject_tool_chatplex(isolated: Path) -> None:

@@ -213,7 +213,7 @@ def _langchain_body(runnable: Any, model: Any) -> dict[str, Any]:
     body = model._get_request_payload("hi", **kwargs)
     if isinstance(body.get("response_format"), type):
         body["response_format"] = type_to_response_format_param(body["response_format"])
-    return {k: v for k, v in body.items() if k not in ("messages", "stream")}
+    return {k: v for k, v in body.items() if k != "messages"}
 
 
 def _chatplex_body(runnable: Any) -> dict[str, Any]:

@@ -1,0 +1,25 @@
+"""The fields an OpenAI Chat Completions reply carries as None because langchain-openai
+reads a non-stream reply through the openai SDK's models (`refusal`, `logprobs`,
+`system_fingerprint`, the usage `*_details`), which a stream's chunks do not carry:
+taken off where a test compares a reply with its merged stream."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_METADATA = ("logprobs", "system_fingerprint")
+_USAGE = ("completion_tokens_details", "prompt_tokens_details")
+
+
+def without_sdk_nones(message: Any) -> Any:
+    """A copy of `message` without those fields where they are None."""
+    kwargs = {k: v for k, v in message.additional_kwargs.items() if (k, v) != ("refusal", None)}
+    metadata = {
+        k: v for k, v in message.response_metadata.items() if not (k in _METADATA and v is None)
+    }
+    usage = metadata.get("token_usage")
+    if isinstance(usage, dict):
+        metadata["token_usage"] = {
+            k: v for k, v in usage.items() if not (k in _USAGE and v is None)
+        }
+    return message.model_copy(update={"additional_kwargs": kwargs, "response_metadata": metadata})
