@@ -1004,6 +1004,46 @@ def test_a_construction_error_shows_no_credential_in_chatplexs_frames() -> None:
         assert_no_echo_key(cls.__name__, "".join(frames.format()))
 
 
+CONSTRUCTIONS = {
+    "init-openai": ("openai:gpt-4o-mini", {"api_key": ECHO_KEY}),
+    "init-anthropic": ("anthropic:claude-haiku-4-5", {"api_key": ECHO_KEY}),
+    "init-groq": ("groq:llama-3.1-8b-instant", {"api_key": ECHO_KEY}),
+    "init-google": ("google_genai:gemini-2.5-flash", {"api_key": ECHO_KEY}),
+    "init-bedrock": (
+        "bedrock_converse:anthropic.claude-3-haiku-20240307-v1:0",
+        {
+            "region_name": "us-east-1",
+            "aws_access_key_id": "AKIAX",
+            "aws_secret_access_key": ECHO_KEY,
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CONSTRUCTIONS))
+def test_a_construction_error_through_init_chat_model_shows_no_key_in_any_frame(
+    case: str,
+) -> None:
+    # A bad setting after the key: init_chat_model, the provider factory and the model's
+    # constructor are all on the traceback; none of their frames holds the key in clear.
+    model, settings = CONSTRUCTIONS[case]
+    with pytest.raises(ValueError) as info:
+        init_chat_model(model, temperature=9, **settings)
+    frames = traceback.TracebackException.from_exception(info.value, capture_locals=True)
+    ours = [f for f in frames.stack if "/chatplex/" in f.filename]  # not the caller's own
+    assert len(ours) >= 3 and all(f.locals is not None for f in ours)
+    assert_no_echo_key(case, "".join(f"{f.name} {f.locals}" for f in ours))
+
+
+def test_chatopenai_construction_error_shows_no_key_in_its_frame() -> None:
+    with pytest.raises(ValueError) as info:
+        chatplex.ChatOpenAI(model="gpt-4o-mini", api_key=ECHO_KEY, temperature=9)
+    frames = traceback.TracebackException.from_exception(info.value, capture_locals=True)
+    ours = [f for f in frames.stack if "/chatplex/" in f.filename]
+    assert ours and all(f.locals is not None for f in ours)
+    assert_no_echo_key("ChatOpenAI", "".join(f"{f.name} {f.locals}" for f in ours))
+
+
 def test_a_masked_url_sends_the_real_query_and_shows_it_masked() -> None:
     from chatplex.http._redaction import MaskedURL, clear_url, secret_url
 

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..core.run_config import RunnableConfig
+from ..secret import Secret
 
 __all__ = [
     "LANGCHAIN_ALIASES",
@@ -143,7 +144,8 @@ def pick(owner: str, **candidates: Any) -> Any:
     """The one value given among a setting and its aliases (None if none); a TypeError
     when two different values are given."""
     given = {k: v for k, v in candidates.items() if v is not None}
-    if len({repr(v) for v in given.values()}) > 1:
+    # A key held as a Secret compares by its value (its repr is always masked).
+    if len({v if isinstance(v, Secret) else repr(v) for v in given.values()}) > 1:
         shown = " and ".join(f"{k}={v!r}" for k, v in given.items())
         raise TypeError(f"{owner} got {shown}: pass one of them")
     return next(iter(given.values()), None)

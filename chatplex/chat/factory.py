@@ -110,6 +110,7 @@ def init_chat_model(
     >>> init_chat_model("any", model_provider="fake").model
     'any'
     """
+    _hold_credentials(settings)  # before anything can fail: no frame below shows a key
     if model is not None and not isinstance(model, str):
         raise TypeError(
             f"model must be a string such as 'openai:gpt-4o-mini', got {type(model).__name__}; "
@@ -147,6 +148,18 @@ def init_chat_model(
     if model is not None and profile is None:
         return build(model, settings)
     return _from_configuration(model, profile, settings)
+
+
+def _hold_credentials(settings: dict[str, Any]) -> None:
+    """Credentials among `settings` (`api_key`, `groq_api_key`, `aws_session_token`...)
+    as `Secret`s, in place: the dict is this call's own, so from here on no frame's
+    locals (what a traceback printer with locals, Sentry or rich shows) hold one in
+    clear. Adapters take a `Secret` wherever they take a key."""
+    from .settings import is_secret_name
+
+    for name, value in settings.items():
+        if isinstance(value, str) and is_secret_name(name):
+            settings[name] = Secret(value)
 
 
 def _from_configuration(

@@ -19,6 +19,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..adapters.base import as_secret
 from .dropin import check_refused, constructor_names, pick, run_config, with_query
 from .model import ChatModel
 from .params import check_api_parameters
@@ -133,6 +134,8 @@ class ChatOpenAI(ChatModel):
         use_previous_response_id: bool = False,
         **api_params: Any,
     ) -> None:
+        # Rebound first: no local of this frame (a traceback with locals) holds a key.
+        api_key, openai_api_key = as_secret(api_key), as_secret(openai_api_key)
         owner = type(self).__name__
         api_params = check_refused(owner, "openai", api_params)
         responses_only = {
