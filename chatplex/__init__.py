@@ -20,19 +20,10 @@ if TYPE_CHECKING:
         BaseCache,
         ChatAnthropic,
         ChatBedrockConverse,
-        ChatCerebras,
-        ChatDeepSeek,
-        ChatFireworks,
         ChatGoogleGenerativeAI,
-        ChatGroq,
-        ChatMistralAI,
         ChatModel,
         ChatOpenAI,
-        ChatOpenRouter,
-        ChatPerplexity,
-        ChatTogether,
         ChatVertexAI,
-        ChatXAI,
         FakeChatModel,
         InMemoryCache,
         SQLiteCache,
@@ -91,6 +82,17 @@ if TYPE_CHECKING:
         messages_to_dict,
         trim_messages,
     )
+    from .providers.compatible.dropin import (
+        ChatCerebras,
+        ChatDeepSeek,
+        ChatFireworks,
+        ChatGroq,
+        ChatMistralAI,
+        ChatOpenRouter,
+        ChatPerplexity,
+        ChatTogether,
+        ChatXAI,
+    )
     from .providers.ollama.dropin import ChatOllama
 
 
@@ -109,18 +111,9 @@ _LAZY = {
             "AzureChatOpenAI",
             "ChatAnthropic",
             "ChatBedrockConverse",
-            "ChatCerebras",
-            "ChatDeepSeek",
-            "ChatFireworks",
             "ChatGoogleGenerativeAI",
-            "ChatGroq",
-            "ChatMistralAI",
             "ChatOpenAI",
-            "ChatOpenRouter",
-            "ChatPerplexity",
-            "ChatTogether",
             "ChatVertexAI",
-            "ChatXAI",
             "BaseCache",
             "InMemoryCache",
             "SQLiteCache",
@@ -137,6 +130,20 @@ _LAZY = {
     ),
     # The drop-ins that live in their provider's folder.
     "ChatOllama": ".providers.ollama.dropin",
+    **dict.fromkeys(
+        (
+            "ChatCerebras",
+            "ChatDeepSeek",
+            "ChatFireworks",
+            "ChatGroq",
+            "ChatMistralAI",
+            "ChatOpenRouter",
+            "ChatPerplexity",
+            "ChatTogether",
+            "ChatXAI",
+        ),
+        ".providers.compatible.dropin",
+    ),
     **dict.fromkeys(
         (
             "ChatPromptTemplate",

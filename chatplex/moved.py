@@ -32,11 +32,33 @@ __all__ = ["MOVED_MODULES", "MOVED_NAMES", "install", "moved_name"]
 MOVED_MODULES = {
     "chatplex.adapters.ollama": "chatplex.providers.ollama.adapter",
     "chatplex.chat.ollama_model": "chatplex.providers.ollama.dropin",
+    "chatplex.adapters.compatible": "chatplex.providers.compatible.adapter",
 }
 
 #: (package, name it re-exported) → the module that defines the name now.
 MOVED_NAMES = {
     ("chatplex.chat", "ChatOllama"): "chatplex.providers.ollama.dropin",
+    ("chatplex.chat", "ChatCerebras"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat", "ChatDeepSeek"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat", "ChatFireworks"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat", "ChatGroq"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat", "ChatMistralAI"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat", "ChatOpenRouter"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat", "ChatPerplexity"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat", "ChatTogether"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat", "ChatXAI"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat.compatible_models", "ChatCerebras"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat.compatible_models", "ChatDeepSeek"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat.compatible_models", "ChatFireworks"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat.compatible_models", "ChatGroq"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat.compatible_models", "ChatMistralAI"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat.compatible_models", "ChatOpenRouter"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat.compatible_models", "ChatPerplexity"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat.compatible_models", "ChatTogether"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat.compatible_models", "ChatXAI"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat.compatible_models", "DROP_INS"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat.compatible_models", "DropIn"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat.compatible_models", "PresetChatModel"): "chatplex.providers.compatible.dropin",
 }
 
 

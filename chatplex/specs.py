@@ -54,6 +54,13 @@ class ProviderSpec:
     #: The Batch API's flat discount, for models the price table lists no batch price
     #: for (a fraction of the price paid); None: no documented flat discount.
     batch_discount: float | None = None
+    #: Its LangChain class's other names for settings every chat model takes
+    #: (`groq_api_key` → `api_key`, `endpoint` → `base_url`), which `init_chat_model`
+    #: takes as that class does.
+    setting_aliases: tuple[tuple[str, str], ...] = ()
+    #: Parameters its LangChain class names as fields and sends in the request body
+    #: (LangChain name, body name): `reasoning_format`, `random_seed`...
+    body_settings: tuple[tuple[str, str], ...] = ()
 
 
 @functools.cache

@@ -10,6 +10,7 @@ import pytest
 import chatplex
 from chatplex import chat, config, core, errors, messages, runnables
 from chatplex.chat import callbacks, factory, profiles
+from chatplex.providers.compatible import dropin as compatible_dropin
 from chatplex.providers.ollama import dropin as ollama_dropin
 
 EXPECTED = [
@@ -120,15 +121,15 @@ HOMES = {
     "ChatBedrockConverse": chat,
     "ChatGoogleGenerativeAI": chat,
     "ChatVertexAI": chat,
-    "ChatCerebras": chat,
-    "ChatDeepSeek": chat,
-    "ChatFireworks": chat,
-    "ChatGroq": chat,
-    "ChatMistralAI": chat,
-    "ChatOpenRouter": chat,
-    "ChatPerplexity": chat,
-    "ChatTogether": chat,
-    "ChatXAI": chat,
+    "ChatCerebras": compatible_dropin,
+    "ChatDeepSeek": compatible_dropin,
+    "ChatFireworks": compatible_dropin,
+    "ChatGroq": compatible_dropin,
+    "ChatMistralAI": compatible_dropin,
+    "ChatOpenRouter": compatible_dropin,
+    "ChatPerplexity": compatible_dropin,
+    "ChatTogether": compatible_dropin,
+    "ChatXAI": compatible_dropin,
     "ChatOllama": ollama_dropin,  # in its provider's folder
     "SystemMessage": messages,
     "HumanMessage": messages,
@@ -240,8 +241,8 @@ def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> N
         "chatplex.chat.bedrock_model",
         "chatplex.adapters.bedrock",
         "botocore",
-        "chatplex.chat.compatible_models",
-        "chatplex.adapters.compatible",
+        "chatplex.providers.compatible.dropin",
+        "chatplex.providers.compatible.adapter",
         "chatplex.chat.dropin",
         "chatplex.chat.limiter",
         "chatplex.chat.streams",

@@ -18,6 +18,7 @@ from ..messages import (
     SystemMessage,
     ToolMessage,
 )
+from ._openai_blocks import to_parts
 from .base import ToolSpec
 
 __all__ = ["LANGCHAIN_ROLE_KEY", "OPENAI_ROLE_KEY", "wire_message", "wire_tool", "wire_tool_choice"]
@@ -37,7 +38,7 @@ def wire_message(message: BaseMessage) -> dict[str, Any]:
     if isinstance(message, AIMessage):
         return _wire_ai(message)
     if isinstance(message, HumanMessage):
-        out: dict[str, Any] = {"role": "user", "content": message.content}
+        out: dict[str, Any] = {"role": "user", "content": to_parts(message.content)}
     elif isinstance(message, SystemMessage):
         extra = message.additional_kwargs
         # LangChain marks a developer message with "__openai_role__" (its
@@ -45,9 +46,10 @@ def wire_message(message: BaseMessage) -> dict[str, Any]:
         role = extra.get(OPENAI_ROLE_KEY) or extra.get(LANGCHAIN_ROLE_KEY) or "system"
         if role not in ("system", "developer"):
             raise ValueError(f"{OPENAI_ROLE_KEY} must be 'system' or 'developer', not {role!r}")
-        out = {"role": role, "content": message.content}
+        out = {"role": role, "content": to_parts(message.content)}
     elif isinstance(message, ToolMessage):
-        return {"role": "tool", "tool_call_id": message.tool_call_id, "content": message.content}
+        content = to_parts(message.content)
+        return {"role": "tool", "tool_call_id": message.tool_call_id, "content": content}
     else:
         raise TypeError(
             f"the OpenAI adapter cannot send a {type(message).__name__}; use SystemMessage, "

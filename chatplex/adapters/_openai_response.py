@@ -11,12 +11,12 @@ A reply asked for with `n > 1` has one choice per candidate. The message is choi
 Usage counts the whole response (every candidate), so it is on choice 0 only: summing
 the candidates' usage counts it once.
 
-Reasoning: a `reasoning` / `reasoning_content` string beside `content` (DeepSeek, Groq...)
-becomes a `{"type": "reasoning"}` block before the text. Mistral's Magistral sends it inside
+Reasoning: a `reasoning` / `reasoning_content` string beside `content` (compatible servers)
+becomes a `{"type": "reasoning"}` block before the text. Some servers send it inside
 `content` instead, as a list of parts (`{"type": "thinking", "thinking": [{"type": "text",
 "text": ...}]}`, then `{"type": "text", ...}`); that is read only when asked
-(`thinking_parts=True`, the `mistralai` profile's declared feature, see `ThinkingParts`),
-so no other reply pays for it.
+(`thinking_parts=True`, a profile's declared feature, see `ThinkingParts`), so no other
+reply pays for it.
 """
 
 from __future__ import annotations
@@ -195,7 +195,7 @@ def _message(
 
 
 class ThinkingParts:
-    """Reads list `content` whose parts may be `thinking` (Mistral's Magistral) into
+    """Reads list `content` whose parts may be `thinking` (a declared profile's) into
     chatplex blocks: a thinking part's text pieces, joined, become a `{"type":
     "reasoning", "reasoning": ..., "index": n}` block, text parts `{"type": "text"}`
     blocks, other parts stay as sent (a str part is text).
@@ -242,7 +242,7 @@ class ThinkingParts:
 
 
 def _thinking_text(pieces: Any) -> str:
-    # Mistral: a list of {"type": "text", "text": ...} (only text pieces are known and
+    # A list of {"type": "text", "text": ...} (only text pieces are known and
     # kept); a bare string is taken as is.
     if isinstance(pieces, str):
         return pieces

@@ -44,7 +44,7 @@ class OpenAIStreamParser:
 
     Reasoning deltas become one-block list chunks `{"type": "reasoning", "reasoning": ...,
     "index": 0}`, which merge into one block before the answer text. With
-    `thinking_parts=True` (Mistral's Magistral), a `delta.content` list is read by
+    `thinking_parts=True` (a profile's declared feature), a `delta.content` list is read by
     `ThinkingParts`: its thinking pieces become reasoning blocks the same way (one per run
     of thinking), its text a text delta; without it such a list passes through unread.
     Tool calls are numbered 0, 1, 2... whatever the server sends (see `_ToolCallIndexes`);
@@ -278,7 +278,7 @@ class _Choice:
 
 
 class _ThinkingChoice(_Choice):
-    """A choice whose `delta.content` may be a list with thinking parts (Mistral)."""
+    """A choice whose `delta.content` may be a list with thinking parts."""
 
     __slots__ = ("thinking",)
 

@@ -18,7 +18,7 @@ equal messages (text, tool calls, usage, metadata).
 OpenAI's `developer` role is a `SystemMessage` marked for it: `developer_message("...")`,
 or `SystemMessage("...", additional_kwargs={"__openai_role": "developer"})`.
 
-Reasoning text (`reasoning` from Groq and OpenRouter, `reasoning_content` from DeepSeek,
+Reasoning text (`reasoning` or `reasoning_content` from compatible servers,
 vLLM and others; in `message` or in stream deltas) is kept as a content block
 `{"type": "reasoning", "reasoning": "..."}` before the answer, which then follows as a
 `{"type": "text"}` block; `.text` is the answer only. Stream pieces carry `"index": 0` so
@@ -56,6 +56,7 @@ from ._openai_response import (
     parse_candidates,
     parse_reply,
     snippet,
+    usage_metadata,
 )
 from ._openai_stream import OpenAIStreamParser
 from .base import (
@@ -84,6 +85,8 @@ __all__ = [
     "OpenAIStreamParser",
     "developer_message",
     "parse_candidates",
+    "parse_reply",
+    "usage_metadata",
 ]
 
 
@@ -93,11 +96,13 @@ _PROVIDER = PROVIDER
 #: Models on api.openai.com that take `max_completion_tokens` and reject `max_tokens`.
 _COMPLETION_TOKENS_MODELS = ("o1", "o3", "o4", "gpt-5")
 #: Content blocks this adapter sends: Chat Completions' own, the audio/video URLs of
-#: compatible servers (vLLM), and chatplex's `reasoning` (dropped from assistant turns).
+#: compatible servers (vLLM), LangChain's standard `image` / `audio` / `file` blocks (sent
+#: as `image_url` / `input_audio` / `file` parts, as langchain-openai does), and
+#: chatplex's `reasoning` (dropped from assistant turns).
 #: Others are refused before any request (`extra_block_types=` declares more).
 BLOCK_TYPES = BlockTypes(
     frozenset(
-        {"text", "image_url", "input_audio", "file", "refusal", "reasoning"}
+        {"text", "image_url", "input_audio", "file", "refusal", "reasoning", "image", "audio"}
         | {"video_url", "audio_url"}
     )
 )

@@ -1,6 +1,6 @@
 """Chat models: `ChatModel` over an adapter and the http layer, `FakeChatModel`,
-configurable models, the LangChain drop-ins `ChatOpenAI` / `ChatAnthropic` (and
-`ChatGroq`, `ChatDeepSeek`... for the OpenAI-compatible providers),
+configurable models, the LangChain drop-ins `ChatOpenAI` / `ChatAnthropic` (the
+OpenAI-compatible ones live in `providers/compatible/`),
 `init_chat_model` with its provider registry and configuration
 profiles (see ARCHITECTURE.md); reply caches, usage tracking and cost.
 
@@ -22,17 +22,6 @@ if TYPE_CHECKING:
     from .azure_model import AzureChatOpenAI
     from .bedrock_model import ChatBedrockConverse
     from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
-    from .compatible_models import (
-        ChatCerebras,
-        ChatDeepSeek,
-        ChatFireworks,
-        ChatGroq,
-        ChatMistralAI,
-        ChatOpenRouter,
-        ChatPerplexity,
-        ChatTogether,
-        ChatXAI,
-    )
     from .cost import Cost, cost_of, reply_cost
     from .factory import init_chat_model
     from .fake import FakeChatModel
@@ -54,21 +43,6 @@ _LAZY = {
     "ChatBedrockConverse": "bedrock_model",
     "ChatGoogleGenerativeAI": "google_model",
     "ChatVertexAI": "google_model",
-    # The OpenAI-compatible providers' drop-ins (LangChain's class names).
-    **dict.fromkeys(
-        (
-            "ChatCerebras",
-            "ChatDeepSeek",
-            "ChatFireworks",
-            "ChatGroq",
-            "ChatMistralAI",
-            "ChatOpenRouter",
-            "ChatPerplexity",
-            "ChatTogether",
-            "ChatXAI",
-        ),
-        "compatible_models",
-    ),
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
     ),
@@ -99,17 +73,8 @@ __all__ = [
     "ChatModel",
     "ChatOpenAI",
     "ChatVertexAI",
-    "ChatCerebras",
-    "ChatDeepSeek",
-    "ChatFireworks",
-    "ChatGroq",
-    "ChatMistralAI",
     "ChatModel",
     "ChatOpenAI",
-    "ChatOpenRouter",
-    "ChatPerplexity",
-    "ChatTogether",
-    "ChatXAI",
     "Cost",
     "FakeChatModel",
     "InMemoryCache",

@@ -164,7 +164,11 @@ def test_corpus_streams_merge_to_the_nonstream_tool_calls(case: Case) -> None:
     assert got.content == expected.content
     assert got.tool_calls == expected.tool_calls
     assert got.usage_metadata == expected.usage_metadata
-    assert got.response_metadata == without_sdk_nones(expected).response_metadata
+    if getattr(getattr(adapter_for(case), "profile", None), "style", None) is None:
+        assert got.response_metadata == without_sdk_nones(expected).response_metadata
+    else:  # a preset styled as its partner package: its stream carries fewer keys
+        for key in ("finish_reason", "model_name", "model_provider"):
+            assert got.response_metadata.get(key) == expected.response_metadata.get(key)
 
 
 @pytest.mark.parametrize("case", STREAMS, ids=[c.name for c in STREAMS])

@@ -12,8 +12,8 @@ import pytest
 import chatplex.adapters
 from chatplex.adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
 from chatplex.adapters.anthropic import AnthropicAdapter
-from chatplex.adapters.compatible import PROFILES
 from chatplex.adapters.openai import OpenAIAdapter
+from chatplex.providers.compatible.adapter import PROFILES
 
 
 def test_built_in_providers() -> None:

@@ -1,275 +1,34 @@
-"""The OpenAI-compatible drop-ins (`chat/compatible_models.py`): LangChain's constructor
-parameters and aliases per class, refused settings, unknown keywords, the body
-parameters they send, and a call over the mock server, sync and async."""
+"""`init_chat_model`'s reading of a provider's LangChain names (chat/compatible_models.py)."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import Iterator
-from typing import Any
+import doctest
 
-import httpx
 import pytest
-import respx
 
-import chatplex
-from chatplex import init_chat_model
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.compatible import PROFILES, CompatibleAdapter
-from chatplex.chat.compatible_models import (
-    DROP_INS,
-    ChatGroq,
-    ChatMistralAI,
-    ChatOpenRouter,
-    ChatPerplexity,
-    PresetChatModel,
-    take_body_parameters,
-)
-from chatplex.messages import HumanMessage
-from chatplex.testing import MockServer
-from chatplex.testing.mock_server import MockRequest
-
-CLASSES = sorted(DROP_INS.values(), key=lambda cls: cls.__name__)
-#: LangChain's own spelling of the key and base URL, per class (from its source).
-KEY_ALIAS = {
-    "ChatGroq": "groq_api_key",
-    "ChatXAI": "xai_api_key",
-    "ChatMistralAI": "mistral_api_key",
-    "ChatFireworks": "fireworks_api_key",
-    "ChatTogether": "together_api_key",
-    "ChatPerplexity": "pplx_api_key",
-    "ChatCerebras": "cerebras_api_key",
-    "ChatOpenRouter": "openrouter_api_key",
-}
-BASE_ALIAS = {
-    "ChatGroq": "groq_api_base",
-    "ChatDeepSeek": "api_base",
-    "ChatXAI": "xai_api_base",
-    "ChatMistralAI": "endpoint",
-    "ChatFireworks": "fireworks_api_base",
-    "ChatTogether": "together_api_base",
-    "ChatCerebras": "cerebras_api_base",
-    "ChatOpenRouter": "openrouter_api_base",
-}
+import chatplex.chat.compatible_models as module
+from chatplex.chat.compatible_models import take_body_parameters
+from chatplex.providers.compatible.dropin import ChatGroq
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.requests: list[MockRequest] = []
-
-    def __call__(self, request: MockRequest) -> str | None:
-        self.requests.append(request)
-        return None
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[MockServer, Recorder]]:
-    recorder = Recorder()
-    with MockServer(reply_text="drop-in reply", fault_plan=recorder) as srv:
-        yield srv, recorder
-    chatplex.close()
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for profile in PROFILES.values():
-        for variable in (*profile.key_variables, *profile.base_variables):
-            monkeypatch.delenv(variable, raising=False)
-    for variable in ("OPENROUTER_APP_URL", "OPENROUTER_APP_TITLE"):
-        monkeypatch.delenv(variable, raising=False)
-
-
-def _body(model: PresetChatModel) -> dict[str, Any]:
-    adapter = model.adapter
-    assert isinstance(adapter, CompatibleAdapter)
-    return dict(adapter.build_request([HumanMessage("hi")], model._settings({}), stream=False).json)
-
-
-def test_the_classes_are_langchains_and_exported() -> None:
-    names = {cls.__name__ for cls in CLASSES}
-    assert names == {
-        "ChatGroq",
-        "ChatDeepSeek",
-        "ChatXAI",
-        "ChatMistralAI",
-        "ChatFireworks",
-        "ChatTogether",
-        "ChatPerplexity",
-        "ChatCerebras",
-        "ChatOpenRouter",
-    }
-    for cls in CLASSES:
-        assert getattr(chatplex, cls.__name__) is cls
-        assert cls.dropin.provider in PROFILES
-
-
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_invoke_over_the_mock_sync_and_async(
-    cls: type[PresetChatModel], served: tuple[MockServer, Recorder]
-) -> None:
-    srv, recorder = served
-    model = cls(model="m-1", api_key="k-drop", base_url=srv.openai_base_url, temperature=0)
-    assert model.get_name() == cls.__name__ and model.model_name == "m-1"
-    assert model.invoke("hi").text == "drop-in reply"
-    assert recorder.requests[-1].headers["authorization"] == "Bearer k-drop"
-    assert recorder.requests[-1].json["temperature"] == 0  # type: ignore[index]
-    reply = asyncio.run(model.ainvoke("hi"))
-    assert reply.text == "drop-in reply" and reply.usage_metadata is not None
-
-
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_the_key_and_base_url_aliases(
-    cls: type[PresetChatModel], served: tuple[MockServer, Recorder]
-) -> None:
-    srv, recorder = served
-    name = cls.__name__
-    settings: dict[str, Any] = {"model": "m"}
-    settings[KEY_ALIAS.get(name, "api_key")] = "k-alias"
-    settings[BASE_ALIAS.get(name, "base_url")] = srv.openai_base_url
-    cls(**settings).invoke("hi")
-    assert recorder.requests[-1].headers["authorization"] == "Bearer k-alias"
-    if name in KEY_ALIAS:
-        with pytest.raises(TypeError, match="pass one of them"):
-            cls(model="m", api_key="a", **{KEY_ALIAS[name]: "b"})
-    if name in BASE_ALIAS:
-        with pytest.raises(TypeError, match="pass one of them"):
-            cls(model="m", api_key="a", base_url="http://x/v1", **{BASE_ALIAS[name]: "http://y/v1"})
-
-
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_an_unknown_keyword_is_a_type_error_with_a_suggestion(cls: type[PresetChatModel]) -> None:
-    with pytest.raises(
-        TypeError, match=r"unexpected keyword argument 'temprature' .*'temperature'"
-    ):
-        cls(model="m", api_key="k", temprature=0)
-    with pytest.raises(TypeError, match=r"'zzz_unheard_of'"):
-        cls(model="m", api_key="k", zzz_unheard_of=1)
-
-
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_refused_settings_say_why(cls: type[PresetChatModel]) -> None:
-    with pytest.raises(TypeError, match=r"client=\.\.\.\) is not supported: chatplex sends"):
-        cls(model="m", api_key="k", client=object())
-    with pytest.raises(TypeError, match="custom_get_token_ids"):
-        cls(model="m", api_key="k", custom_get_token_ids=len)
-
-
-def test_chat_completions_parameters_are_taken_and_checked() -> None:
-    model = ChatGroq(model="m", api_key="k", seed=3, reasoning_effort="low")
-    assert {"seed": 3, "reasoning_effort": "low"}.items() <= _body(model).items()
-    with pytest.raises(ValueError, match="ChatGroq: Groq does not accept 'logprobs'"):
-        ChatGroq(model="m", api_key="k", logprobs=True)
-
-
-def test_langchains_defaults_are_sent() -> None:
-    groq = ChatGroq(model="m", api_key="k")
-    assert _body(groq)["temperature"] == 0.7
-    mistral = ChatMistralAI(api_key="k")
-    assert mistral.model == "mistral-small" and mistral.max_retries == 5 and mistral.timeout == 120
-    assert ChatPerplexity(api_key="k").model == "sonar"
-    assert chatplex.ChatXAI(api_key="k").model == "grok-4"
-    with pytest.raises(TypeError, match="ChatGroq needs model"):
-        ChatGroq(api_key="k")
-
-
-def test_provider_body_fields() -> None:
-    groq = ChatGroq(model="m", api_key="k", reasoning_format="parsed")
-    assert _body(groq)["reasoning_format"] == "parsed"
-    mistral = ChatMistralAI(api_key="k", random_seed=5, safe_mode=True)
-    body = _body(mistral)
-    assert body["random_seed"] == 5 and body["safe_prompt"] is True
-    pplx = ChatPerplexity(api_key="k", search_mode="academic", return_images=False)
-    body = _body(pplx)
-    assert body["search_mode"] == "academic" and "return_images" not in body  # False: not sent
-    router = ChatOpenRouter(
-        model="m", api_key="k", openrouter_provider={"order": ["x"]}, reasoning={"effort": "low"}
-    )
-    body = _body(router)
-    assert body["provider"] == {"order": ["x"]} and body["reasoning"] == {"effort": "low"}
-
-
-def test_openrouter_attribution_from_the_constructor() -> None:
-    router = ChatOpenRouter(model="m", api_key="k", app_url="https://me.example", app_title="Me")
-    adapter = router.adapter
-    assert isinstance(adapter, CompatibleAdapter)
-    headers = adapter.build_request([HumanMessage("x")], CallSettings(model="m"), stream=False)
-    assert headers.headers["HTTP-Referer"] == "https://me.example"
-    assert headers.headers["X-Title"] == "Me"
-
-
-def test_perplexity_refuses_its_responses_api_switch() -> None:
-    with pytest.raises(TypeError, match="use_responses_api"):
-        ChatPerplexity(api_key="k", use_responses_api=True)
-    assert ChatPerplexity(api_key="k", use_responses_api=None).model == "sonar"
-
-
-def test_init_chat_model_takes_the_same_body_fields() -> None:
-    model = init_chat_model("groq:m", api_key="k", reasoning_format="hidden")
-    assert model.extra_body == {"reasoning_format": "hidden"}
-    settings = {"random_seed": 1, "temperature": 0}
+def test_body_fields_are_taken_and_aliases_renamed() -> None:
+    settings = {"random_seed": 1, "temperature": 0, "endpoint": "http://h"}
     assert take_body_parameters("mistralai", settings) == {"random_seed": 1}
-    assert settings == {"temperature": 0}
+    assert settings == {"temperature": 0, "base_url": "http://h"}
     assert take_body_parameters("vllm", {"x": 1}) == {}
+    assert take_body_parameters("no-such", {"x": 1}) == {}
 
 
-def test_the_environment_key_and_base_url_as_langchain_reads_them(
-    monkeypatch: pytest.MonkeyPatch, served: tuple[MockServer, Recorder]
-) -> None:
-    srv, recorder = served
-    monkeypatch.setenv("GROQ_API_KEY", "gsk-env")
-    monkeypatch.setenv("GROQ_API_BASE", srv.openai_base_url)
-    ChatGroq(model="m").invoke("hi")
-    assert recorder.requests[-1].headers["authorization"] == "Bearer gsk-env"
-    monkeypatch.delenv("GROQ_API_BASE")
-    ChatGroq(model="m", base_url=srv.openai_base_url).invoke("hi")
-    assert "authorization" not in recorder.requests[-1].headers  # code's base_url: no env key
+def test_an_alias_and_its_name_together_is_an_error() -> None:
+    with pytest.raises(TypeError):
+        take_body_parameters("groq", {"groq_api_key": "a", "api_key": "b"})
 
 
-def test_init_chat_model_takes_the_classes_own_names_for_key_and_base_url(
-    served: tuple[MockServer, Recorder],
-) -> None:
-    srv, recorder = served
-    init_chat_model(
-        "mistralai:m", mistral_api_key="k-mistral", endpoint=srv.openai_base_url
-    ).invoke("hi")
-    assert recorder.requests[-1].headers["authorization"] == "Bearer k-mistral"
-    with pytest.raises(TypeError, match="pass one of them"):
-        init_chat_model("groq:m", api_key="a", groq_api_key="b")
+def test_the_old_names_still_answer_with_a_warning() -> None:
+    with pytest.warns(DeprecationWarning, match="moved to chatplex.providers.compatible"):
+        assert module.ChatGroq is ChatGroq
 
 
 def test_docstring_examples() -> None:
-    import doctest
-
-    import chatplex.chat.compatible_models as module
-
-    result = doctest.testmod(module)
-    assert result.attempted >= 4 and result.failed == 0
-
-
-@respx.mock(assert_all_called=True)
-def test_mistral_sends_its_own_names_on_the_wire(respx_mock: Any) -> None:
-    reply = {
-        "id": "74b5a048",
-        "model": "mistral-small",
-        "choices": [{"index": 0, "message": {"content": "ok"}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }
-    route = respx_mock.post("https://api.mistral.ai/v1/chat/completions").mock(
-        return_value=httpx.Response(200, json=reply)
-    )
-    model = ChatMistralAI(mistral_api_key="k-m", random_seed=4, safe_mode=True, seed=None)
-    tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
-    assert model.bind_tools([tool], tool_choice="required").invoke("hi").text == "ok"
-    sent = json.loads(route.calls.last.request.content)
-    assert sent["random_seed"] == 4 and sent["safe_prompt"] is True and "seed" not in sent
-    assert sent["tool_choice"] == "any" and sent["temperature"] == 0.7
-    assert "stream_options" not in sent
-    assert route.calls.last.request.headers["authorization"] == "Bearer k-m"
-
-
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_max_completion_tokens_is_max_tokens(cls: type[PresetChatModel]) -> None:
-    assert cls(model="m", api_key="k", max_completion_tokens=7).max_tokens == 7
-    with pytest.raises(TypeError, match="pass one of them"):
-        cls(model="m", api_key="k", max_tokens=1, max_completion_tokens=2)
+    failures, tried = doctest.testmod(module)
+    assert failures == 0 and tried > 0

@@ -1,3 +1,5 @@
 """The OpenAI-compatible providers: one declared profile each over the Chat Completions
-wire (their profiles and drop-ins still live in `chatplex.adapters.compatible` and
-`chatplex.chat.compatible_models`; they move here as one row each)."""
+wire. `spec.py`: each provider's name and its LangChain class's names for settings;
+`adapter.py`: the profiles (base URL, key variables, refused and renamed parameters) and
+their adapters over `adapters/openai.py`; `dropin.py`: `ChatGroq`, `ChatDeepSeek`...,
+LangChain's classes of the same names."""

@@ -1,8 +1,471 @@
-"""The OpenAI-compatible providers' names (their profiles: `adapters/compatible.py`)."""
+"""The OpenAI-compatible providers, declared as data: per provider its spec (`SPECS`:
+its name, LangChain class, its class's names for settings, which `init_chat_model` reads
+too), its profile over the Chat Completions wire (`PROFILES`: base URL, key variables,
+refused and renamed parameters, the reply style of its partner package) and, for a
+LangChain class, what that class takes (`DROPINS`). A new preset is a row in each (the
+adapter class and the drop-in class are made from them) and its export in
+`chatplex/__init__.py`.
+
+Pure data: this module imports nothing of chatplex but `chatplex.specs`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
 from ...specs import ProviderSpec
+
+#: The token_usage fields the openai SDK's `CompletionUsage` fills with null
+#: (langchain-openai's subclasses dump it: ChatXAI, ChatDeepSeek).
+OPENAI_USAGE_NULLS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("", ("completion_tokens_details", "prompt_tokens_details")),
+    (
+        "prompt_tokens_details",
+        ("audio_tokens", "cache_write_tokens", "cached_tokens", "image_tokens", "text_tokens"),
+    ),
+    (
+        "completion_tokens_details",
+        (
+            "accepted_prediction_tokens",
+            "audio_tokens",
+            "reasoning_tokens",
+            "rejected_prediction_tokens",
+            "text_tokens",
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyStyle:
+    """What a partner package's replies look like, where they differ from ChatOpenAI's."""
+
+    #: `response_metadata["model_provider"]` (LangChain's provider name).
+    model_provider: str
+    #: `response_metadata` keys of a reply, in the package's order.
+    reply_keys: tuple[str, ...] = (
+        "token_usage",
+        "model_provider",
+        "model_name",
+        "system_fingerprint",
+        "id",
+        "finish_reason",
+        "logprobs",
+    )
+    #: `response_metadata` keys a merged stream carries.
+    stream_keys: tuple[str, ...] = (
+        "model_provider",
+        "finish_reason",
+        "model_name",
+        "system_fingerprint",
+    )
+    #: token_usage fields the package's SDK model fills with null: (where, names), where
+    #: "" is the usage object itself, else the name of a details object (filled only
+    #: when present).
+    usage_nulls: tuple[tuple[str, tuple[str, ...]], ...] = OPENAI_USAGE_NULLS
+    #: Whether `usage_metadata` always has `input_token_details` / `output_token_details`
+    #: (empty when nothing is known), as langchain-openai fills them.
+    empty_token_details: bool = True
+    #: The usage details it reports (`cache_read`, `reasoning`...); None: all that
+    #: chatplex reads (langchain-openai's: audio, cache reads and writes, reasoning).
+    detail_keys: tuple[str, ...] | None = None
+    #: Whether a detail of 0 is kept (langchain-groq drops them).
+    zero_details: bool = True
+    #: Whether `additional_kwargs["refusal"]` is set (None when none), as langchain-openai
+    #: copies the SDK message's field.
+    refusal_key: bool = True
+    #: Whether the raw `tool_calls` are kept in `additional_kwargs` (Groq, Fireworks).
+    raw_tool_calls: bool = False
+    #: Whether reasoning tokens are added to `output_tokens` (xAI leaves them out of
+    #: `completion_tokens`; langchain-xai adds them).
+    reasoning_in_output: bool = False
+    #: Whether a stream's usage comes in the last chunk's `x_groq.usage` (Groq's SDK).
+    usage_in_x_groq: bool = False
+    #: `response_metadata["service_tier"]` when the reply names none (langchain-groq
+    #: reports the tier asked for: "on_demand" by default); None: not reported.
+    service_tier: str | None = None
+
+
+_NO_TOOLS = (
+    "the Sonar models take no client-side function tools on Chat Completions "
+    "(langchain-perplexity sends tools only to its Responses API)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What one OpenAI-compatible provider does differently from OpenAI."""
+
+    #: LangChain's provider name (`init_chat_model("groq:...")`).
+    name: str
+    #: How errors and docs name it.
+    title: str
+    #: The base URL when none is given ("/chat/completions" is appended).
+    base_url: str
+    #: Environment variables holding its key, first found wins; () for keyless servers.
+    key_variables: tuple[str, ...] = ()
+    #: Environment variables holding a base URL (LangChain's), first found wins.
+    base_variables: tuple[str, ...] = ()
+    #: The provider's own API host: the environment's key goes there (None: a local
+    #: server, which gets a key only from `api_key=`).
+    official_host: str | None = None
+    #: Appended to every base URL given (`base_url=` or the environment), as the
+    #: partner package's SDK appends it: Groq's SDK posts to
+    #: `{base}/openai/v1/chat/completions`, Fireworks' to `{base}/v1/chat/completions`.
+    #: The default `base_url` above already has it.
+    sdk_path: str = ""
+    #: How the partner package shapes replies (None: as ChatOpenAI does).
+    style: ReplyStyle | None = None
+    #: The SDK whose exception classes its partner package raises, when not openai's
+    #: (a Stainless SDK: "groq", "fireworks").
+    sdk: str = "openai"
+    #: Whether an error's `body` is the body's `error` object (the openai SDK's
+    #: `APIStatusError.body`), not the whole body (the groq and fireworks SDKs').
+    error_body_inner: bool = False
+    #: Body parameters the provider refuses, and why: an error before any request.
+    rejects: Mapping[str, str] = field(default_factory=dict)
+    #: Body parameters sent under the provider's own name (chatplex/OpenAI name → its).
+    renames: Mapping[str, str] = field(default_factory=dict)
+    #: tool_choice keywords the provider spells otherwise (Mistral: "any").
+    tool_choices: Mapping[str, str] = field(default_factory=dict)
+    #: Whether a stream asks for usage with `stream_options` (False: the provider sends
+    #: usage on its last chunk unasked, or refuses the field).
+    stream_options: bool = True
+    #: The `with_structured_output` method when none is named (None: the model's own):
+    #: Perplexity takes no tools, so its structured output is `response_format`.
+    structured_output_method: str | None = None
+    #: Top-level reply fields kept in `response_metadata` (Perplexity's citations).
+    kept_fields: tuple[str, ...] = ()
+    #: The reasoning text field its replies are known to use (for docs: the OpenAI adapter
+    #: reads `reasoning` and `reasoning_content` from every server). None: not checked.
+    reasoning_field: str | None = None
+    #: Whether its replies' `content` may be a list with `thinking` parts (Mistral's
+    #: Magistral: `[{"type": "thinking", "thinking": [{"type": "text", "text": ...}]},
+    #: {"type": "text", "text": ...}]`), read as reasoning blocks before the text. Off:
+    #: list content passes through as sent, and no other provider's reply pays for it.
+    thinking_parts: bool = False
+    #: Whether it has OpenAI's Batch API (`/files` + `/batches`): Groq does
+    #: (console.groq.com/docs/batch); others have none or their own shape.
+    batch_api: bool = False
+    #: Rate-limit headers it sends, as `http._learn` reads them (for docs): "openai"
+    #: (`x-ratelimit-*`) or None (none that chatplex reads).
+    rate_limit_headers: str | None = None
+
+
+def _local(name: str, title: str, base_url: str) -> Profile:
+    return Profile(name, title, base_url)
+
+
+#: LangChain provider name → profile. Sources: the langchain-<provider> packages
+#: (variables, defaults) and the providers' API references (rejected parameters).
+PROFILES: dict[str, Profile] = {
+    p.name: p
+    for p in (
+        Profile(
+            "groq",
+            "Groq",
+            "https://api.groq.com/openai/v1",
+            key_variables=("GROQ_API_KEY",),
+            base_variables=("GROQ_API_BASE",),
+            official_host="api.groq.com",
+            sdk_path="/openai/v1",
+            # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
+            stream_options=False,
+            style=ReplyStyle(
+                "groq",
+                reply_keys=(
+                    "token_usage",
+                    "model_name",
+                    "system_fingerprint",
+                    "service_tier",
+                    "finish_reason",
+                    "logprobs",
+                    "model_provider",
+                ),
+                stream_keys=("model_provider", "finish_reason", "model_name", "system_fingerprint"),
+                usage_nulls=(
+                    (
+                        "",
+                        (
+                            "completion_time",
+                            "completion_tokens_details",
+                            "prompt_time",
+                            "prompt_tokens_details",
+                            "queue_time",
+                            "total_time",
+                        ),
+                    ),
+                ),
+                empty_token_details=False,
+                detail_keys=("cache_read", "reasoning"),
+                zero_details=False,
+                refusal_key=False,
+                raw_tool_calls=True,
+                usage_in_x_groq=True,
+                service_tier="on_demand",
+            ),
+            sdk="groq",
+            rejects={
+                # console.groq.com/docs/openai: "not yet supported", a 400 if supplied.
+                "logprobs": "Groq does not support logprobs",
+                "top_logprobs": "Groq does not support logprobs",
+                "logit_bias": "Groq does not support logit_bias",
+            },
+            reasoning_field="reasoning",
+            rate_limit_headers="openai",
+            batch_api=True,
+        ),
+        Profile(
+            "deepseek",
+            "DeepSeek",
+            "https://api.deepseek.com/v1",
+            key_variables=("DEEPSEEK_API_KEY",),
+            base_variables=("DEEPSEEK_API_BASE",),
+            official_host="api.deepseek.com",
+            reasoning_field="reasoning_content",
+            style=ReplyStyle("deepseek"),
+            error_body_inner=True,
+        ),
+        Profile(
+            "xai",
+            "xAI",
+            "https://api.x.ai/v1",
+            key_variables=("XAI_API_KEY",),
+            base_variables=("XAI_API_BASE",),
+            official_host="api.x.ai",
+            reasoning_field="reasoning_content",
+            style=ReplyStyle("xai", reasoning_in_output=True),
+            error_body_inner=True,
+        ),
+        Profile(
+            "mistralai",
+            "Mistral AI",
+            "https://api.mistral.ai/v1",
+            key_variables=("MISTRAL_API_KEY",),
+            base_variables=("MISTRAL_BASE_URL",),
+            official_host="api.mistral.ai",
+            # Mistral's API names the seed `random_seed` and its tool_choice "any".
+            renames={"seed": "random_seed"},
+            tool_choices={"required": "any"},
+            # Usage comes on the last chunk unasked (langchain-mistralai never sends it).
+            stream_options=False,
+            # Magistral models send their thinking inside `content` lists.
+            thinking_parts=True,
+        ),
+        Profile(
+            "fireworks",
+            "Fireworks AI",
+            "https://api.fireworks.ai/inference/v1",
+            key_variables=("FIREWORKS_API_KEY",),
+            # langchain-fireworks' variable, then its SDK's.
+            base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
+            official_host="api.fireworks.ai",
+            sdk_path="/v1",
+            style=ReplyStyle(
+                "fireworks",
+                reply_keys=(
+                    "token_usage",
+                    "system_fingerprint",
+                    "finish_reason",
+                    "logprobs",
+                    "model_provider",
+                    "model_name",
+                ),
+                stream_keys=("model_provider", "finish_reason", "model_name"),
+                usage_nulls=(
+                    (
+                        "",
+                        (
+                            "prompt_tokens",
+                            "total_tokens",
+                            "completion_tokens",
+                            "prompt_tokens_details",
+                        ),
+                    ),
+                ),
+                empty_token_details=False,
+                detail_keys=("cache_read", "reasoning"),
+                refusal_key=False,
+                raw_tool_calls=True,
+            ),
+            sdk="fireworks",
+        ),
+        Profile(
+            "together",
+            "Together AI",
+            "https://api.together.xyz/v1",
+            key_variables=("TOGETHER_API_KEY",),
+            base_variables=("TOGETHER_API_BASE",),
+            official_host="api.together.xyz",
+        ),
+        Profile(
+            "perplexity",
+            "Perplexity",
+            "https://api.perplexity.ai",
+            key_variables=("PPLX_API_KEY", "PERPLEXITY_API_KEY"),
+            base_variables=("PERPLEXITY_BASE_URL",),
+            official_host="api.perplexity.ai",
+            rejects={"tools": _NO_TOOLS, "tool_choice": _NO_TOOLS},
+            structured_output_method="json_schema",
+            kept_fields=("citations", "search_results", "images", "related_questions", "videos"),
+        ),
+        Profile(
+            "cerebras",
+            "Cerebras",
+            "https://api.cerebras.ai/v1",
+            key_variables=("CEREBRAS_API_KEY",),
+            base_variables=("CEREBRAS_API_BASE",),
+            official_host="api.cerebras.ai",
+            reasoning_field="reasoning",
+        ),
+        Profile(
+            "openrouter",
+            "OpenRouter",
+            "https://openrouter.ai/api/v1",
+            key_variables=("OPENROUTER_API_KEY",),
+            base_variables=("OPENROUTER_API_BASE",),
+            official_host="openrouter.ai",
+            reasoning_field="reasoning",
+        ),
+        Profile(
+            "huggingface",
+            "Hugging Face",
+            "https://router.huggingface.co/v1",
+            key_variables=("HF_TOKEN", "HUGGINGFACEHUB_API_TOKEN"),
+            official_host="router.huggingface.co",
+        ),
+        _local("vllm", "vLLM", "http://localhost:8000/v1"),
+        _local("lmstudio", "LM Studio", "http://localhost:1234/v1"),
+        _local("ollama_openai", "Ollama (OpenAI endpoint)", "http://localhost:11434/v1"),
+    )
+}
+
+
+_PROXY = "pass http_client=httpx.Client(proxy=...) and http_async_client=... instead"
+_SDK = "chatplex sends its own requests (no SDK client); pass http_client= instead"
+
+_CLIENTS = {"client": _SDK, "async_client": _SDK}
+
+
+@dataclass(frozen=True)
+class DropIn:
+    """What one LangChain class takes beyond the shared parameters."""
+
+    #: The preset (`adapter.PROFILES`) it speaks to; its spec (`spec.py`) says the
+    #: class's other names for shared parameters and the body fields it names.
+    provider: str
+    #: Settings of the preset's adapter it takes (OpenRouter's attribution).
+    adapter_settings: tuple[str, ...] = ()
+    #: LangChain's defaults that change the request: the model, the temperature sent
+    #: when none is given, the retries and timeout.
+    default_model: str | None = None
+    temperature: float | None = None
+    max_retries: int = 2
+    timeout: float | None = None
+    #: LangChain settings chatplex does not have, and why.
+    refused: Mapping[str, str] = field(default_factory=dict)
+    #: Body fields the class always sends (its defaults: langchain-groq's `n` and
+    #: `service_tier`), unless given otherwise.
+    body_defaults: Mapping[str, Any] = field(default_factory=dict)
+    #: `with_structured_output` methods the class answers with another (langchain-
+    #: deepseek: DeepSeek has no `json_schema` response format, so function calling).
+    structured_methods: Mapping[str, str] = field(default_factory=dict)
+    #: Whether a stream asks for usage unless `stream_usage=` says (langchain-openai's
+    #: subclasses: only ChatXAI turns it on).
+    stream_usage: bool = True
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Its other names for shared parameters: LangChain name → shared name."""
+        return dict(_spec(self.provider).setting_aliases)
+
+    @property
+    def body(self) -> dict[str, str]:
+        """Parameters LangChain names as fields, sent in the body when set (not None,
+        not False): LangChain name → body name."""
+        return dict(_spec(self.provider).body_settings)
+
+
+#: Provider name → what its LangChain class takes beyond the shared parameters.
+DROPINS: dict[str, DropIn] = {
+    d.provider: d
+    for d in (
+        DropIn(
+            "groq",
+            temperature=0.7,
+            body_defaults={"n": 1, "service_tier": "on_demand"},
+            refused={**_CLIENTS, "groq_proxy": _PROXY},
+        ),
+        DropIn(
+            "deepseek",
+            refused=_CLIENTS,
+            stream_usage=False,
+            structured_methods={"json_schema": "function_calling"},
+        ),
+        DropIn(
+            "xai",
+            default_model="grok-4",
+            refused={
+                **_CLIENTS,
+                "search_parameters": (
+                    "xAI retired Live Search (LangChain ignores it with a warning)"
+                ),
+            },
+        ),
+        DropIn(
+            "mistralai",
+            default_model="mistral-small",
+            temperature=0.7,
+            max_retries=5,
+            timeout=120.0,
+            refused={
+                **_CLIENTS,
+                "max_concurrent_requests": "pass rate_limit={'max_in_flight': ...} instead",
+            },
+        ),
+        DropIn(
+            "fireworks",
+            refused=_CLIENTS,
+            body_defaults={"n": 1},
+        ),
+        DropIn(
+            "together",
+            default_model="Qwen/Qwen2.5-7B-Instruct-Turbo",
+            refused=_CLIENTS,
+        ),
+        DropIn(
+            "perplexity",
+            default_model="sonar",
+            temperature=0.7,
+            max_retries=6,
+            refused={
+                **_CLIENTS,
+                "use_responses_api": "chatplex speaks Perplexity's Chat Completions API only",
+            },
+        ),
+        DropIn(
+            "cerebras",
+            refused={**_CLIENTS, "cerebras_proxy": _PROXY},
+        ),
+        DropIn(
+            "openrouter",
+            adapter_settings=("app_url", "app_title", "app_categories"),
+            refused=_CLIENTS,
+        ),
+    )
+}
+
+
+def _spec(provider: str) -> ProviderSpec:
+    found = next((s for s in SPECS if s.name == provider), None)
+    if found is None:  # a DropIn names a declared preset; say so if it does not
+        raise LookupError(f"no provider spec declares {provider!r}")
+    return found
+
+
+def _same(*names: str) -> tuple[tuple[str, str], ...]:
+    return tuple((name, name) for name in names)
 
 
 def _preset(
@@ -12,29 +475,102 @@ def _preset(
     model_prefixes: tuple[str, ...] = (),
     adapter: str | None = None,
     price_id: str | None = None,
+    aliases: tuple[tuple[str, str], ...] = (),
+    body: tuple[tuple[str, str], ...] = (),
 ) -> ProviderSpec:
-    # "groq" -> chatplex.adapters.compatible:GroqAdapter, the profile's adapter class.
+    # "groq" -> chatplex.providers.compatible.adapter:GroqAdapter, the profile's class.
     adapter = adapter or "".join(part.capitalize() for part in name.split("_")) + "Adapter"
     return ProviderSpec(
         name,
-        f"chatplex.adapters.compatible:{adapter}",
+        f"chatplex.providers.compatible.adapter:{adapter}",
         langchain_class=langchain_class,
         otel_name=otel_name,
         model_prefixes=model_prefixes,
         price_id=price_id,
+        setting_aliases=aliases,
+        body_settings=body,
     )
 
 
 SPECS = (
-    _preset("groq", "ChatGroq", "groq"),
-    _preset("deepseek", "ChatDeepSeek", "deepseek", ("deepseek",)),
-    _preset("xai", "ChatXAI", "x_ai", ("grok",), price_id="x-ai"),
-    _preset("mistralai", "ChatMistralAI", "mistral_ai", ("mistral", "mixtral"), price_id="mistral"),
-    _preset("fireworks", "ChatFireworks", model_prefixes=("accounts/fireworks",)),
-    _preset("together", "ChatTogether"),
-    _preset("perplexity", "ChatPerplexity", "perplexity", ("sonar",)),
-    _preset("cerebras"),
-    _preset("openrouter", adapter="OpenRouterAdapter"),
+    _preset(
+        "groq",
+        "ChatGroq",
+        "groq",
+        aliases=(("groq_api_key", "api_key"), ("groq_api_base", "base_url")),
+        body=_same("reasoning_format", "reasoning_effort", "service_tier"),
+    ),
+    _preset(
+        "deepseek", "ChatDeepSeek", "deepseek", ("deepseek",), aliases=(("api_base", "base_url"),)
+    ),
+    _preset(
+        "xai",
+        "ChatXAI",
+        "x_ai",
+        ("grok",),
+        price_id="x-ai",
+        aliases=(("xai_api_key", "api_key"), ("xai_api_base", "base_url")),
+    ),
+    _preset(
+        "mistralai",
+        "ChatMistralAI",
+        "mistral_ai",
+        ("mistral", "mixtral"),
+        price_id="mistral",
+        aliases=(("mistral_api_key", "api_key"), ("endpoint", "base_url")),
+        body=(("random_seed", "random_seed"), ("safe_mode", "safe_prompt")),
+    ),
+    _preset(
+        "fireworks",
+        "ChatFireworks",
+        model_prefixes=("accounts/fireworks",),
+        aliases=(("fireworks_api_key", "api_key"), ("fireworks_api_base", "base_url")),
+    ),
+    _preset(
+        "together",
+        "ChatTogether",
+        aliases=(("together_api_key", "api_key"), ("together_api_base", "base_url")),
+    ),
+    _preset(
+        "perplexity",
+        "ChatPerplexity",
+        "perplexity",
+        ("sonar",),
+        aliases=(("pplx_api_key", "api_key"),),
+        body=_same(
+            "search_mode",
+            "language_preference",
+            "search_domain_filter",
+            "return_images",
+            "return_related_questions",
+            "search_recency_filter",
+            "search_after_date_filter",
+            "search_before_date_filter",
+            "last_updated_after_filter",
+            "last_updated_before_filter",
+            "disable_search",
+            "enable_search_classifier",
+            "media_response",
+        ),
+    ),
+    _preset(
+        "cerebras",
+        aliases=(("cerebras_api_key", "api_key"), ("cerebras_api_base", "base_url")),
+        body=_same("disable_reasoning"),
+    ),
+    _preset(
+        "openrouter",
+        adapter="OpenRouterAdapter",
+        aliases=(("openrouter_api_key", "api_key"), ("openrouter_api_base", "base_url")),
+        body=(
+            ("reasoning", "reasoning"),
+            ("openrouter_provider", "provider"),
+            ("route", "route"),
+            ("plugins", "plugins"),
+            ("session_id", "session_id"),
+            ("trace", "trace"),
+        ),
+    ),
     _preset("huggingface", "ChatHuggingFace"),
     _preset("vllm"),
     _preset("lmstudio"),

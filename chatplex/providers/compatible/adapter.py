@@ -1,5 +1,6 @@
 """OpenAI-compatible providers by name: one declared profile each over the Chat
-Completions adapter (`openai.py`), not a copy of it.
+Completions adapter (`adapters/openai.py`), not a copy of it; the profiles are data, in
+`spec.py`.
 
 A profile says what differs from OpenAI: the provider's default base URL, the
 environment variables of its key and base URL (LangChain's names), its official host
@@ -33,15 +34,10 @@ import dataclasses
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..messages import AIMessage, AIMessageChunk, BaseMessage
-from ..secret import Secret, redact_url
-from ._openai_response import parse_reply
-from ._openai_stream import OpenAIStreamParser
-from .base import (
+from ...adapters.base import (
     CallSettings,
     HTTPRequest,
     SSEEvent,
@@ -49,7 +45,13 @@ from .base import (
     header_value,
     withheld_key_note,
 )
-from .openai import OpenAIAdapter
+from ...adapters.openai import OpenAIAdapter, OpenAIStreamParser, parse_reply
+from ...errors import APIError
+from ...messages import AIMessage, AIMessageChunk, BaseMessage
+from ...sdk_errors import ErrorFamily, sdk_class_for
+from ...secret import Secret, redact_url
+from .spec import PROFILES, Profile
+from .style import StyledStreamParser, style_reply
 
 __all__ = [
     "PROFILES",
@@ -58,180 +60,6 @@ __all__ = [
     "Profile",
     "preset_adapter_class",
 ]
-
-_NO_TOOLS = (
-    "the Sonar models take no client-side function tools on Chat Completions "
-    "(langchain-perplexity sends tools only to its Responses API)"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """What one OpenAI-compatible provider does differently from OpenAI."""
-
-    #: LangChain's provider name (`init_chat_model("groq:...")`).
-    name: str
-    #: How errors and docs name it.
-    title: str
-    #: The base URL when none is given ("/chat/completions" is appended).
-    base_url: str
-    #: Environment variables holding its key, first found wins; () for keyless servers.
-    key_variables: tuple[str, ...] = ()
-    #: Environment variables holding a base URL (LangChain's), first found wins.
-    base_variables: tuple[str, ...] = ()
-    #: The provider's own API host: the environment's key goes there (None: a local
-    #: server, which gets a key only from `api_key=`).
-    official_host: str | None = None
-    #: Appended to a base URL that has no path: the provider SDK's style of base URL
-    #: (Groq's SDK and `GROQ_API_BASE` say "https://api.groq.com").
-    sdk_path: str = ""
-    #: Body parameters the provider refuses, and why: an error before any request.
-    rejects: Mapping[str, str] = field(default_factory=dict)
-    #: Body parameters sent under the provider's own name (chatplex/OpenAI name → its).
-    renames: Mapping[str, str] = field(default_factory=dict)
-    #: tool_choice keywords the provider spells otherwise (Mistral: "any").
-    tool_choices: Mapping[str, str] = field(default_factory=dict)
-    #: Whether a stream asks for usage with `stream_options` (False: the provider sends
-    #: usage on its last chunk unasked, or refuses the field).
-    stream_options: bool = True
-    #: The `with_structured_output` method when none is named (None: the model's own):
-    #: Perplexity takes no tools, so its structured output is `response_format`.
-    structured_output_method: str | None = None
-    #: Top-level reply fields kept in `response_metadata` (Perplexity's citations).
-    kept_fields: tuple[str, ...] = ()
-    #: The reasoning text field its replies are known to use (for docs: the OpenAI adapter
-    #: reads `reasoning` and `reasoning_content` from every server). None: not checked.
-    reasoning_field: str | None = None
-    #: Whether its replies' `content` may be a list with `thinking` parts (Mistral's
-    #: Magistral: `[{"type": "thinking", "thinking": [{"type": "text", "text": ...}]},
-    #: {"type": "text", "text": ...}]`), read as reasoning blocks before the text. Off:
-    #: list content passes through as sent, and no other provider's reply pays for it.
-    thinking_parts: bool = False
-    #: Whether it has OpenAI's Batch API (`/files` + `/batches`): Groq does
-    #: (console.groq.com/docs/batch); others have none or their own shape.
-    batch_api: bool = False
-    #: Rate-limit headers it sends, as `http._learn` reads them (for docs): "openai"
-    #: (`x-ratelimit-*`) or None (none that chatplex reads).
-    rate_limit_headers: str | None = None
-
-
-def _local(name: str, title: str, base_url: str) -> Profile:
-    return Profile(name, title, base_url)
-
-
-#: LangChain provider name → profile. Sources: the langchain-<provider> packages
-#: (variables, defaults) and the providers' API references (rejected parameters).
-PROFILES: dict[str, Profile] = {
-    p.name: p
-    for p in (
-        Profile(
-            "groq",
-            "Groq",
-            "https://api.groq.com/openai/v1",
-            key_variables=("GROQ_API_KEY",),
-            base_variables=("GROQ_API_BASE",),
-            official_host="api.groq.com",
-            sdk_path="/openai/v1",
-            rejects={
-                # console.groq.com/docs/openai: "not yet supported", a 400 if supplied.
-                "logprobs": "Groq does not support logprobs",
-                "top_logprobs": "Groq does not support logprobs",
-                "logit_bias": "Groq does not support logit_bias",
-            },
-            reasoning_field="reasoning",
-            rate_limit_headers="openai",
-            batch_api=True,
-        ),
-        Profile(
-            "deepseek",
-            "DeepSeek",
-            "https://api.deepseek.com/v1",
-            key_variables=("DEEPSEEK_API_KEY",),
-            base_variables=("DEEPSEEK_API_BASE",),
-            official_host="api.deepseek.com",
-            reasoning_field="reasoning_content",
-        ),
-        Profile(
-            "xai",
-            "xAI",
-            "https://api.x.ai/v1",
-            key_variables=("XAI_API_KEY",),
-            base_variables=("XAI_API_BASE",),
-            official_host="api.x.ai",
-            reasoning_field="reasoning_content",
-        ),
-        Profile(
-            "mistralai",
-            "Mistral AI",
-            "https://api.mistral.ai/v1",
-            key_variables=("MISTRAL_API_KEY",),
-            base_variables=("MISTRAL_BASE_URL",),
-            official_host="api.mistral.ai",
-            # Mistral's API names the seed `random_seed` and its tool_choice "any".
-            renames={"seed": "random_seed"},
-            tool_choices={"required": "any"},
-            # Usage comes on the last chunk unasked (langchain-mistralai never sends it).
-            stream_options=False,
-            # Magistral models send their thinking inside `content` lists.
-            thinking_parts=True,
-        ),
-        Profile(
-            "fireworks",
-            "Fireworks AI",
-            "https://api.fireworks.ai/inference/v1",
-            key_variables=("FIREWORKS_API_KEY",),
-            base_variables=("FIREWORKS_API_BASE",),
-            official_host="api.fireworks.ai",
-        ),
-        Profile(
-            "together",
-            "Together AI",
-            "https://api.together.xyz/v1",
-            key_variables=("TOGETHER_API_KEY",),
-            base_variables=("TOGETHER_API_BASE",),
-            official_host="api.together.xyz",
-        ),
-        Profile(
-            "perplexity",
-            "Perplexity",
-            "https://api.perplexity.ai",
-            key_variables=("PPLX_API_KEY", "PERPLEXITY_API_KEY"),
-            base_variables=("PERPLEXITY_BASE_URL",),
-            official_host="api.perplexity.ai",
-            rejects={"tools": _NO_TOOLS, "tool_choice": _NO_TOOLS},
-            structured_output_method="json_schema",
-            kept_fields=("citations", "search_results", "images", "related_questions", "videos"),
-        ),
-        Profile(
-            "cerebras",
-            "Cerebras",
-            "https://api.cerebras.ai/v1",
-            key_variables=("CEREBRAS_API_KEY",),
-            base_variables=("CEREBRAS_API_BASE",),
-            official_host="api.cerebras.ai",
-            reasoning_field="reasoning",
-        ),
-        Profile(
-            "openrouter",
-            "OpenRouter",
-            "https://openrouter.ai/api/v1",
-            key_variables=("OPENROUTER_API_KEY",),
-            base_variables=("OPENROUTER_API_BASE",),
-            official_host="openrouter.ai",
-            reasoning_field="reasoning",
-        ),
-        Profile(
-            "huggingface",
-            "Hugging Face",
-            "https://router.huggingface.co/v1",
-            key_variables=("HF_TOKEN", "HUGGINGFACEHUB_API_TOKEN"),
-            official_host="router.huggingface.co",
-        ),
-        _local("vllm", "vLLM", "http://localhost:8000/v1"),
-        _local("lmstudio", "LM Studio", "http://localhost:1234/v1"),
-        _local("ollama_openai", "Ollama (OpenAI endpoint)", "http://localhost:11434/v1"),
-    )
-}
 
 
 class CompatibleAdapter(OpenAIAdapter):
@@ -257,10 +85,11 @@ class CompatibleAdapter(OpenAIAdapter):
         profile = self.profile
         api_key = as_secret(api_key)  # rebound first: no local holds the key in clear
         given = base_url is not None
-        url = base_url or _first_set(profile.base_variables) or profile.base_url
-        if not isinstance(url, str):
-            raise TypeError(f"base_url must be a str, got {type(url).__name__}")
-        url = _with_sdk_path(url, profile.sdk_path)
+        chosen = base_url or _first_set(profile.base_variables)
+        if chosen is not None and not isinstance(chosen, str):
+            raise TypeError(f"base_url must be a str, got {type(chosen).__name__}")
+        # A given base URL is the SDK's: its path follows (the default has it already).
+        url = chosen.rstrip("/") + profile.sdk_path if chosen else profile.base_url
         host = (urlsplit(url).hostname or "").lower()
         official = profile.official_host
         if api_key is None and official and not (given and host != official):
@@ -283,6 +112,27 @@ class CompatibleAdapter(OpenAIAdapter):
         if not api_key and official and profile.key_variables:
             base_note = " or ".join(profile.base_variables) or "the environment"
             self._withheld = withheld_key_note(profile.key_variables[0], base_note, official)
+
+    @property
+    def error_families(self) -> tuple[ErrorFamily, ...]:  # type: ignore[override]
+        """What its users catch: the classes of the SDK its partner package raises
+        (`groq.RateLimitError` for ChatGroq; openai's for ChatXAI and ChatDeepSeek)."""
+        sdk = self.profile.sdk
+        families = _FAMILIES.get(sdk)
+        if families is None:
+            # The groq and fireworks SDKs' errors have no `type` / `param` (openai's):
+            # their class by status, and the fields chatplex has (body, status_code).
+            families = _FAMILIES[sdk] = (ErrorFamily(sdk, sdk_class_for),)
+        return families
+
+    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+        """The OpenAI adapter's error, its `body` the SDK's (the `error` object for the
+        openai SDK's users)."""
+        err = super().map_error(status, body, headers)
+        inner = err.body.get("error") if isinstance(err.body, dict) else None
+        if self.profile.error_body_inner and isinstance(inner, dict):
+            err.body = inner
+        return err
 
     @property
     def structured_output_method(self) -> str | None:
@@ -343,6 +193,8 @@ class CompatibleAdapter(OpenAIAdapter):
             message = parse_reply(body, headers, thinking_parts=True)
         else:
             message = super().parse_response(body, headers)
+        if self.profile.style is not None:
+            message = style_reply(message, _json_object(body), self.profile.style)
         if self.profile.kept_fields:
             try:
                 data = json.loads(body)
@@ -360,6 +212,8 @@ class CompatibleAdapter(OpenAIAdapter):
             parser = OpenAIStreamParser(request_id, thinking_parts=True)
         else:
             parser = super().stream_parser(headers)
+        if self.profile.style is not None:
+            parser = StyledStreamParser(parser, self.profile.style)
         if not self.profile.kept_fields:
             return parser
         return _KeepingStreamParser(parser, self.profile.kept_fields)
@@ -439,6 +293,18 @@ def _kept(data: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: data[name] for name in names if data.get(name) is not None}
 
 
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except ValueError:  # the OpenAI reader accepted it already; be safe anyway
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+#: The openai family is OpenAIAdapter's own (made once).
+_FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {"openai": OpenAIAdapter.error_families}
+
+
 def _first_set(variables: tuple[str, ...]) -> str | None:
     return next((os.environ[v] for v in variables if os.environ.get(v)), None)
 
@@ -446,17 +312,6 @@ def _first_set(variables: tuple[str, ...]) -> str | None:
 def _environment_key(variables: tuple[str, ...]) -> Secret | None:
     value = _first_set(variables)
     return Secret(value) if value else None
-
-
-def _with_sdk_path(url: str, sdk_path: str) -> str:
-    """`url` with the SDK's path appended when it has none (Groq: host-only base URLs)."""
-    if not sdk_path:
-        return url
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return url  # the adapter reports the bad URL
-    return url.rstrip("/") + sdk_path if path in ("", "/") else url
 
 
 _CLASSES: dict[str, type[CompatibleAdapter]] = {}

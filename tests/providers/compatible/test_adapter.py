@@ -18,9 +18,9 @@ import chatplex
 from chatplex import init_chat_model
 from chatplex.adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
 from chatplex.adapters.base import CallSettings, SSEEvent, ToolSpec
-from chatplex.adapters.compatible import PROFILES, CompatibleAdapter, preset_adapter_class
 from chatplex.errors import AuthenticationError
 from chatplex.messages import HumanMessage, merge_chunks
+from chatplex.providers.compatible.adapter import PROFILES, CompatibleAdapter, preset_adapter_class
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
 
@@ -328,13 +328,14 @@ def test_perplexity_keeps_its_citations_in_response_metadata() -> None:
     assert merged.response_metadata["citations"] == reply["citations"]  # once, not twice
 
 
-def test_deepseek_reasoning_content_is_a_reasoning_block() -> None:
+def test_deepseek_reasoning_content_is_in_additional_kwargs_as_langchain_deepseek() -> None:
     adapter = adapter_class("deepseek")(api_key="k")
     message = {"role": "assistant", "content": "4", "reasoning_content": "2+2 is 4"}
     body = {"id": "d", "model": "deepseek-reasoner", "choices": [{"index": 0, "message": message}]}
     reply = adapter.parse_response(json.dumps(body).encode(), {})
-    assert reply.content[0] == {"type": "reasoning", "reasoning": "2+2 is 4"}
-    assert reply.text == "4"
+    assert reply.additional_kwargs["reasoning_content"] == "2+2 is 4"
+    assert reply.content == reply.text == "4"
+    assert reply.response_metadata["model_provider"] == "deepseek"
 
 
 @respx.mock(assert_all_called=True)
@@ -410,7 +411,7 @@ def test_a_reply_from_the_providers_host_is_priced(name: str) -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    import chatplex.adapters.compatible as module
+    import chatplex.providers.compatible.adapter as module
 
     result = doctest.testmod(module)
     assert result.attempted >= 3 and result.failed == 0

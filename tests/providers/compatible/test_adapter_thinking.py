@@ -20,9 +20,9 @@ import pytest
 from chatplex import init_chat_model
 from chatplex.adapters import _openai_response, adapter_class
 from chatplex.adapters._openai_response import ThinkingParts, content_from_parts
-from chatplex.adapters.compatible import PROFILES
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage, merge_chunks
+from chatplex.providers.compatible.adapter import PROFILES
 
 ID = "9abe8b736bff46af8e979b52334a57cd"
 MODEL = "magistral-medium-latest"

@@ -1,0 +1,354 @@
+"""The drop-ins for LangChain's OpenAI-compatible chat models: `ChatGroq`,
+`ChatDeepSeek`, `ChatXAI`, `ChatMistralAI`, `ChatFireworks`, `ChatTogether`,
+`ChatPerplexity`, `ChatCerebras`, `ChatOpenRouter` (each a class of its
+langchain-<provider> package), over the presets of `adapter.py`, each declared as data
+in `spec.py` (`DROPINS`): a preset declared there without a class below gets one made
+from its row (`preset_dropin_class`, and this module's attribute of its class name).
+
+One constructor (`PresetChatModel`) takes the parameters they share (`model` /
+`model_name`, `temperature`, `max_tokens`, `stop` / `stop_sequences`, `timeout` /
+`request_timeout`, `api_key`, `base_url`, ...); each class declares the rest
+(`DropIn`): its own spellings of the key and base URL (`groq_api_key`,
+`mistral_api_key`, `endpoint`, ...), the body parameters LangChain names as fields
+(`reasoning_format`, `random_seed`, `search_mode`, ...), LangChain's defaults, and the
+settings chatplex refuses, with the reason. Any other keyword must be a Chat Completions
+parameter, else a TypeError naming the closest known name.
+
+>>> model = ChatGroq(model="llama-3.3-70b-versatile", groq_api_key="gsk-example")
+>>> model.get_name(), model.model, model.temperature
+('ChatGroq', 'llama-3.3-70b-versatile', 0.7)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ...chat.dropin import check_refused, pick, run_config, with_query
+from ...chat.model import ChatModel
+from ...chat.params import api_parameters, unknown_keyword
+from .spec import DROPINS, SPECS, DropIn
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ...core import Runnable
+    from ...core.retry import RetryPolicy
+    from ...http import RateLimit
+    from ...secret import Secret
+
+__all__ = [
+    "DROP_INS",
+    "ChatCerebras",
+    "ChatDeepSeek",
+    "ChatFireworks",
+    "ChatGroq",
+    "ChatMistralAI",
+    "ChatOpenRouter",
+    "ChatPerplexity",
+    "ChatTogether",
+    "ChatXAI",
+    "DropIn",
+    "PresetChatModel",
+    "preset_dropin_class",
+]
+
+_UNSET: Any = object()  # a LangChain default that is sent (temperature 0.7...)
+
+
+class PresetChatModel(ChatModel):
+    """The shared constructor of the OpenAI-compatible drop-ins (see the module doc).
+    A subclass sets `dropin`; chatplex's own settings (`rate_limit`, `retry_policy`,
+    `max_retry_after`, `extra_headers`, `stream_idle_timeout`, `max_response_bytes`,
+    `name`) are taken by every one."""
+
+    dropin: ClassVar[DropIn]
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        model_name: str | None = None,
+        temperature: float | None = _UNSET,
+        max_tokens: int | None = None,
+        top_p: float | None = None,
+        stop: str | Sequence[str] | None = None,
+        stop_sequences: str | Sequence[str] | None = None,
+        n: int | None = None,
+        timeout: float | None = None,
+        request_timeout: float | None = None,
+        max_retries: int | None = None,
+        api_key: str | Secret | None = None,
+        base_url: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
+        streaming: bool = False,
+        stream_usage: bool | None = None,
+        model_kwargs: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        rate_limiter: Any = None,
+        cache: Any = None,
+        callbacks: Any = None,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        verbose: bool | None = None,
+        name: str | None = None,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        stream_idle_timeout: float | None = None,
+        max_response_bytes: int | None = None,
+        max_retry_after: float = 60.0,
+        retry_policy: RetryPolicy | None = None,
+        rate_limit: RateLimit | Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        **params: Any,
+    ) -> None:
+        from ...adapters import adapter_class
+        from .adapter import PROFILES
+
+        spec = self.dropin
+        owner = type(self).__name__
+        profile = PROFILES[spec.provider]
+        shared: dict[str, Any] = {
+            "model": model,
+            "model_name": model_name,
+            "stop": stop,
+            "stop_sequences": stop_sequences,
+            "timeout": timeout,
+            "request_timeout": request_timeout,
+            "api_key": api_key,
+            "base_url": base_url,
+            "max_tokens": max_tokens,
+        }
+        body: dict[str, Any] = {}
+        adapter_settings: dict[str, Any] = {}
+        api_params: dict[str, Any] = {}
+        known = api_parameters("openai") or frozenset()
+        aliases = {**_COMMON_ALIASES, **spec.aliases}
+        for key, value in check_refused(owner, "common", params).items():
+            if key in aliases:
+                target = aliases[key]
+                shared[target] = pick(owner, **{target: shared[target], key: value})
+            elif key in spec.body:
+                if value is not None and value is not False:
+                    body[spec.body[key]] = value
+            elif key in spec.adapter_settings:
+                adapter_settings[key] = value
+            elif key in spec.refused:
+                if value is not None:
+                    raise TypeError(f"{owner}({key}=...) is not supported: {spec.refused[key]}")
+            elif key in known:
+                if value is not None:  # LangChain's "unset"
+                    api_params[key] = value
+            else:
+                names = [*_SHARED_NAMES, *aliases, *spec.body, *spec.adapter_settings]
+                hint = (
+                    f"; it is neither a parameter of {owner} nor of the Chat Completions API. "
+                    "Send parameters newer than chatplex with model_kwargs={...}"
+                )
+                raise unknown_keyword(owner, key, [*names, *known], hint)
+        for key in (*body, *api_params):
+            if key in profile.rejects:
+                raise ValueError(
+                    f"{owner}: {profile.title} does not accept {key!r}: {profile.rejects[key]}"
+                )
+        name_of_model = pick(owner, model=shared["model"], model_name=shared["model_name"])
+        name_of_model = name_of_model or spec.default_model
+        if not name_of_model:
+            raise TypeError(f"{owner} needs model=...")
+        include_usage = spec.stream_usage if stream_usage is None else bool(stream_usage)
+        adapter = adapter_class(spec.provider)(
+            api_key=shared["api_key"],
+            base_url=with_query(shared["base_url"], default_query),
+            default_headers=default_headers,
+            include_usage=include_usage,
+            **adapter_settings,
+        )
+        if n is not None and (n != 1 or "n" in spec.body_defaults):
+            api_params["n"] = n
+        for key, value in spec.body_defaults.items():
+            if key not in api_params and key not in body:
+                body[key] = value
+        super().__init__(
+            adapter,
+            name_of_model,
+            temperature=spec.temperature if temperature is _UNSET else temperature,
+            max_tokens=shared["max_tokens"],
+            top_p=top_p,
+            stop=pick(owner, stop=shared["stop"], stop_sequences=shared["stop_sequences"]),
+            timeout=pick(
+                owner, timeout=shared["timeout"], request_timeout=shared["request_timeout"]
+            )
+            or spec.timeout,
+            max_retries=spec.max_retries if max_retries is None else max_retries,
+            max_retry_after=max_retry_after,
+            retry_policy=retry_policy,
+            rate_limit=rate_limit,
+            extra_headers=extra_headers,
+            stream_idle_timeout=stream_idle_timeout,
+            max_response_bytes=max_response_bytes,
+            http_client=http_client,
+            http_async_client=http_async_client,
+            name=name,
+            # LangChain sends model_kwargs as they are, in the body: top_p there too.
+            extra_body={**body, **(model_kwargs or {}), **(extra_body or {})},
+            streaming=streaming,
+            stream_usage=include_usage,
+            rate_limiter=rate_limiter,
+            cache=cache,
+            **api_params,
+        )
+        self.run_defaults = run_config(callbacks, tags, metadata)
+        self.verbose = bool(verbose)  # as in LangChain's chat models: prints nothing
+
+    def with_structured_output(
+        self,
+        schema: Any = None,
+        *,
+        method: str | None = None,
+        include_raw: bool = False,
+        strict: bool | None = None,
+    ) -> Runnable[Any, Any]:
+        """As `ChatModel.with_structured_output`, with the methods its LangChain class
+        answers otherwise (ChatDeepSeek: `json_schema` by function calling)."""
+        if method is not None:
+            method = self.dropin.structured_methods.get(method, method)
+        return super().with_structured_output(
+            schema, method=method, include_raw=include_raw, strict=strict
+        )
+
+    @property
+    def model_name(self) -> str:
+        """LangChain's name for `model`."""
+        return self.model
+
+
+_SHARED_NAMES = (
+    "model",
+    "model_name",
+    "temperature",
+    "max_tokens",
+    "top_p",
+    "stop",
+    "stop_sequences",
+    "n",
+    "timeout",
+    "request_timeout",
+    "max_retries",
+    "api_key",
+    "base_url",
+    "default_headers",
+    "default_query",
+    "streaming",
+    "stream_usage",
+    "model_kwargs",
+    "extra_body",
+)
+
+#: Every class's other name for a shared parameter (langchain-openai's BaseChatOpenAI,
+#: which ChatDeepSeek, ChatXAI, ChatTogether and ChatCerebras extend, and ChatOpenRouter).
+_COMMON_ALIASES = {"max_completion_tokens": "max_tokens"}
+
+
+class ChatGroq(PresetChatModel):
+    """langchain-groq's `ChatGroq` (temperature 0.7 unless given, as there)."""
+
+    dropin = DROPINS["groq"]
+
+
+class ChatDeepSeek(PresetChatModel):
+    """langchain-deepseek's `ChatDeepSeek` (`api_base` is its base URL)."""
+
+    dropin = DROPINS["deepseek"]
+
+
+class ChatXAI(PresetChatModel):
+    """langchain-xai's `ChatXAI` (model grok-4 unless given, as there)."""
+
+    dropin = DROPINS["xai"]
+
+
+class ChatMistralAI(PresetChatModel):
+    """langchain-mistralai's `ChatMistralAI`: `endpoint` is its base URL, `random_seed`
+    its seed, `safe_mode` its `safe_prompt`; temperature 0.7, top_p 1, 5 retries and a
+    120 s timeout unless given, as there."""
+
+    dropin = DROPINS["mistralai"]
+
+
+class ChatFireworks(PresetChatModel):
+    """langchain-fireworks' `ChatFireworks`."""
+
+    dropin = DROPINS["fireworks"]
+
+
+class ChatTogether(PresetChatModel):
+    """langchain-together's `ChatTogether` (its default model unless given, as there)."""
+
+    dropin = DROPINS["together"]
+
+
+class ChatPerplexity(PresetChatModel):
+    """langchain-perplexity's `ChatPerplexity` over Chat Completions: its search
+    parameters are sent when set; citations and search results come back in
+    `response_metadata`; structured output uses `response_format` (no tools)."""
+
+    dropin = DROPINS["perplexity"]
+
+
+class ChatCerebras(PresetChatModel):
+    """langchain-cerebras' `ChatCerebras`."""
+
+    dropin = DROPINS["cerebras"]
+
+
+class ChatOpenRouter(PresetChatModel):
+    """langchain-openrouter's `ChatOpenRouter`: `openrouter_provider` goes as the body's
+    `provider`; `app_url` / `app_title` / `app_categories` as attribution headers (sent
+    only when set here or in `OPENROUTER_APP_URL` / `OPENROUTER_APP_TITLE`: LangChain
+    attributes to itself by default)."""
+
+    dropin = DROPINS["openrouter"]
+
+
+#: Provider name → its drop-in class.
+_DEFINED: tuple[type[PresetChatModel], ...] = (
+    ChatGroq,
+    ChatDeepSeek,
+    ChatXAI,
+    ChatMistralAI,
+    ChatFireworks,
+    ChatTogether,
+    ChatPerplexity,
+    ChatCerebras,
+    ChatOpenRouter,
+)
+
+
+def preset_dropin_class(provider: str) -> type[PresetChatModel]:
+    """The drop-in class of a declared preset (`spec.DROPINS`): the one defined above,
+    or, for a preset declared only as data, a `PresetChatModel` subclass made once and
+    named as its spec's LangChain class."""
+    cls = DROP_INS.get(provider)
+    if cls is None:
+        declared = DROPINS[provider]  # KeyError for a preset without a drop-in
+        name = next(
+            (s.langchain_class for s in SPECS if s.name == provider and s.langchain_class), None
+        )
+        cls = type(name or provider, (PresetChatModel,), {"dropin": declared})
+        cls.__module__ = __name__
+        cls.__doc__ = f"The drop-in for LangChain's `{name}` (declared in spec.py)."
+        DROP_INS[provider] = cls
+    return cls
+
+
+#: Provider name → its drop-in class (the data-only ones added when first asked).
+DROP_INS: dict[str, type[PresetChatModel]] = {cls.dropin.provider: cls for cls in _DEFINED}
+
+
+def __getattr__(attribute: str) -> type[PresetChatModel]:
+    # A preset declared only in spec.py, by its LangChain class name (`ChatFoo`).
+    for declared in SPECS:
+        if declared.langchain_class == attribute and declared.name in DROPINS:
+            return preset_dropin_class(declared.name)
+    raise AttributeError(f"module {__name__!r} has no attribute {attribute!r}")

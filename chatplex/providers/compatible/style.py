@@ -1,0 +1,253 @@
+"""How one partner package shapes a reply (`ReplyStyle`, declared per profile), applied
+to what the OpenAI adapter read: where reasoning goes, which `response_metadata` keys a
+reply and a stream carry, what `token_usage` holds (the fields the partner's SDK model
+fills with null), the usage details, and Groq's stream usage (`x_groq.usage`).
+
+langchain-groq, -xai, -deepseek and -fireworks all put reasoning text in
+`additional_kwargs["reasoning_content"]` with `content` a str, not content blocks; Groq
+and Fireworks also keep the raw `tool_calls` in `additional_kwargs`; xAI counts reasoning
+tokens into `output_tokens` (its replies leave them out of `completion_tokens`).
+
+>>> from chatplex.messages import AIMessage
+>>> reply = AIMessage([{"type": "reasoning", "reasoning": "Count."}, {"type": "text", "text": "2"}])
+>>> shaped = style_reply(reply, {"choices": [{"message": {}}]}, ReplyStyle("deepseek"))
+>>> shaped.content, shaped.additional_kwargs
+('2', {'refusal': None, 'reasoning_content': 'Count.'})
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ...adapters.base import SSEEvent
+from ...adapters.openai import OpenAIStreamParser, usage_metadata
+from ...messages import AIMessage, AIMessageChunk
+from .spec import OPENAI_USAGE_NULLS, ReplyStyle
+
+__all__ = ["OPENAI_USAGE_NULLS", "ReplyStyle", "StyledStreamParser", "style_reply"]
+
+#: The `response_metadata` keys the OpenAI adapter sets that a style decides about;
+#: any other key (chatplex's own: `provider`, `raw_finish_reason`...) is kept.
+_STYLED = frozenset(
+    {
+        "model_provider",
+        "model_name",
+        "id",
+        "finish_reason",
+        "system_fingerprint",
+        "token_usage",
+        "service_tier",
+        "logprobs",
+    }
+)
+
+
+def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
+    """`message` (the OpenAI adapter's reading of the reply `data`) as the partner
+    package gives it."""
+    choices = data.get("choices") if isinstance(data, dict) else None
+    choice = choices[0] if choices and isinstance(choices[0], dict) else {}
+    found = choice.get("message")
+    raw: dict[str, Any] = found if isinstance(found, dict) else {}
+    extra: dict[str, Any] = {}
+    if style.refusal_key:
+        extra["refusal"] = raw.get("refusal")
+    message.content, reasoning = _split_reasoning(message.content)
+    if reasoning is not None:
+        extra["reasoning_content"] = reasoning
+    if style.raw_tool_calls and raw.get("tool_calls"):
+        extra["tool_calls"] = [_raw_call(c) for c in raw["tool_calls"]]
+    additional = message.additional_kwargs
+    if not style.refusal_key and additional.get("refusal", "") is None:
+        # The OpenAI adapter sets it to None as langchain-openai does; this package does not.
+        additional = {k: v for k, v in additional.items() if k != "refusal"}
+    if extra or additional is not message.additional_kwargs:
+        message.additional_kwargs = {**extra, **additional}
+    meta = message.response_metadata
+    usage = data.get("usage") if isinstance(data, dict) else None
+    source = {
+        "token_usage": _with_nulls(usage, style.usage_nulls),
+        "model_provider": style.model_provider,
+        "model_name": meta.get("model_name"),
+        "system_fingerprint": data.get("system_fingerprint", ""),
+        "id": data.get("id"),
+        "finish_reason": meta.get("finish_reason"),
+        "logprobs": choice.get("logprobs"),
+        "service_tier": data.get("service_tier") or style.service_tier,
+    }
+    shaped = {key: source[key] for key in style.reply_keys}
+    shaped.update((k, v) for k, v in meta.items() if k not in _STYLED)
+    message.response_metadata = shaped
+    if message.usage_metadata is not None:
+        message.usage_metadata = _usage(dict(message.usage_metadata), style)
+    return message
+
+
+class StyledStreamParser(OpenAIStreamParser):
+    """An OpenAI stream parser whose chunks are shaped as the partner package's (a
+    wrapper: the inner parser does the reading)."""
+
+    __slots__ = ("_calls", "_inner", "_style", "_tier")
+
+    def __init__(self, inner: OpenAIStreamParser, style: ReplyStyle) -> None:
+        self._inner, self._style = inner, style
+        self._calls: dict[int, dict[str, Any]] = {}
+        self._tier: str | None = None
+
+    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
+        chunk = self._inner.feed(event)
+        style = self._style
+        data = event.data
+        obj: Any = None
+        if (style.usage_in_x_groq and '"x_groq"' in data) or (
+            style.raw_tool_calls and '"tool_calls"' in data
+        ):
+            try:
+                obj = json.loads(data)
+            except ValueError:
+                obj = None
+        usage = _x_groq_usage(obj) if style.usage_in_x_groq else None
+        if style.raw_tool_calls and isinstance(obj, dict):
+            self._gather_calls(obj)
+        if '"service_tier"' in data and self._tier is None:
+            found = _loads(data).get("service_tier")
+            self._tier = found if isinstance(found, str) else None
+        if chunk is None:
+            if usage is None:
+                return None
+            chunk = AIMessageChunk(content="")
+        return self._shape(chunk, usage)
+
+    def finish(self) -> None:
+        self._inner.finish()
+
+    def _shape(self, chunk: AIMessageChunk, usage: Any) -> AIMessageChunk:
+        style = self._style
+        chunk.content, reasoning = _split_reasoning(chunk.content)
+        extra: dict[str, Any] = {}
+        if reasoning is not None:
+            extra["reasoning_content"] = reasoning
+        meta = chunk.response_metadata
+        if meta.get("finish_reason") is not None and self._calls:
+            # The raw calls whole, on the chunk that ends the choice: chatplex's merge
+            # joins additional_kwargs lists by position, not by `index` as LangChain's.
+            extra["tool_calls"] = [self._calls[i] for i in sorted(self._calls)]
+            self._calls = {}
+        if extra:
+            chunk.additional_kwargs = {**chunk.additional_kwargs, **extra}
+        shaped = {k: v for k, v in meta.items() if k not in _STYLED or k in style.stream_keys}
+        if "model_provider" in shaped:
+            shaped["model_provider"] = style.model_provider
+        if "finish_reason" in meta and style.service_tier is not None:
+            shaped["service_tier"] = self._tier or style.service_tier
+        chunk.response_metadata = shaped
+        if usage is not None:
+            chunk.usage_metadata = usage
+        if chunk.usage_metadata is not None:
+            chunk.usage_metadata = _usage(dict(chunk.usage_metadata), style)
+        return chunk
+
+    def _gather_calls(self, obj: dict[str, Any]) -> None:
+        for choice in obj.get("choices") or ():
+            if not isinstance(choice, dict) or (choice.get("index") or 0) != 0:
+                continue
+            for call in (choice.get("delta") or {}).get("tool_calls") or ():
+                if not isinstance(call, dict):
+                    continue
+                index = call.get("index") or 0
+                seen = self._calls.setdefault(index, {"index": index})
+                for key, value in call.items():
+                    if key == "function" and isinstance(value, dict):
+                        function = seen.setdefault("function", {})
+                        for name, piece in value.items():
+                            if isinstance(piece, str) and isinstance(function.get(name), str):
+                                function[name] += piece
+                            elif piece is not None:
+                                function[name] = piece
+                    elif key != "index" and value is not None:
+                        seen.setdefault(key, value)
+
+
+def _loads(data: str) -> dict[str, Any]:
+    try:
+        obj = json.loads(data)
+    except ValueError:
+        return {}
+    return obj if isinstance(obj, dict) else {}
+
+
+def _x_groq_usage(obj: Any) -> Any:
+    if not isinstance(obj, dict):
+        return None
+    x_groq = obj.get("x_groq")
+    raw = x_groq.get("usage") if isinstance(x_groq, dict) else None
+    return usage_metadata(raw) if raw else None
+
+
+def _split_reasoning(content: Any) -> tuple[Any, str | None]:
+    """(content as text, the reasoning text or None) for content made of reasoning and
+    text blocks; other content as it is."""
+    if not isinstance(content, list) or not content:
+        return content, None
+    reasoning: list[str] = []
+    text: list[str] = []
+    for block in content:
+        if not isinstance(block, dict):
+            return content, None
+        kind = block.get("type")
+        if kind == "reasoning":
+            reasoning.append(str(block.get("reasoning") or ""))
+        elif kind == "text":
+            text.append(str(block.get("text") or ""))
+        else:
+            return content, None
+    return "".join(text), ("".join(reasoning) if reasoning else None)
+
+
+def _raw_call(call: Any) -> Any:
+    if not isinstance(call, dict):
+        return call
+    function = call.get("function") or {}
+    return {
+        "id": call.get("id"),
+        "function": {"arguments": function.get("arguments"), "name": function.get("name")},
+        "type": call.get("type", "function"),
+    }
+
+
+def _with_nulls(usage: Any, nulls: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:
+    if not isinstance(usage, dict):
+        return usage if usage is not None else {}
+    out = dict(usage)
+    for where, names in nulls:
+        if not where:
+            for name in names:
+                out.setdefault(name, None)
+        elif isinstance(out.get(where), dict):
+            out[where] = {**dict.fromkeys(names), **out[where]}
+    return out
+
+
+def _usage(usage: dict[str, Any], style: ReplyStyle) -> Any:
+    keep, zeros = style.detail_keys, style.zero_details
+    if keep is not None or not zeros:
+        for name in ("input_token_details", "output_token_details"):
+            details = usage.get(name)
+            if not isinstance(details, dict):
+                continue
+            kept = {
+                k: v for k, v in details.items() if (keep is None or k in keep) and (zeros or v)
+            }
+            if kept:
+                usage[name] = kept
+            else:
+                del usage[name]
+    if style.empty_token_details:
+        usage.setdefault("input_token_details", {})
+        usage.setdefault("output_token_details", {})
+    if style.reasoning_in_output:
+        output: Mapping[str, Any] = usage.get("output_token_details") or {}
+        usage["output_tokens"] = usage["output_tokens"] + (output.get("reasoning") or 0)
+    return usage

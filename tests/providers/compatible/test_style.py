@@ -1,0 +1,126 @@
+"""Replies shaped as each partner package's (providers/compatible/style.py)."""
+
+from __future__ import annotations
+
+import doctest
+import json
+from typing import Any
+
+from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.openai import OpenAIAdapter
+from chatplex.messages import merge_chunks
+from chatplex.providers.compatible import style as module
+from chatplex.providers.compatible.adapter import PROFILES
+from chatplex.providers.compatible.style import ReplyStyle, StyledStreamParser, style_reply
+
+ADAPTER = OpenAIAdapter(api_key="sk-test")
+
+
+def _reply(message: dict[str, Any], usage: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "id": "r1",
+        "model": "m",
+        "system_fingerprint": "fp",
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "usage": usage or {"prompt_tokens": 3, "completion_tokens": 5, "total_tokens": 8},
+    }
+
+
+def _shaped(data: dict[str, Any], style: ReplyStyle) -> Any:
+    message = ADAPTER.parse_response(json.dumps(data).encode(), {})
+    return style_reply(message, data, style)
+
+
+def test_reasoning_goes_to_additional_kwargs_and_content_stays_a_str() -> None:
+    data = _reply({"role": "assistant", "content": "4", "reasoning_content": "2+2"})
+    reply = _shaped(data, ReplyStyle("deepseek"))
+    assert reply.content == "4"
+    assert reply.additional_kwargs == {"refusal": None, "reasoning_content": "2+2"}
+
+
+def test_metadata_keys_are_the_packages_and_chatplex_keys_stay() -> None:
+    data = _reply({"role": "assistant", "content": "hi"})
+    reply = _shaped(data, PROFILES["groq"].style)  # type: ignore[arg-type]
+    meta = reply.response_metadata
+    assert meta["model_provider"] == "groq" and meta["service_tier"] == "on_demand"
+    assert "id" not in meta and meta["provider"] == "openai"
+    assert meta["token_usage"]["queue_time"] is None  # the groq SDK's null fields
+
+
+def test_openai_sdk_nulls_fill_present_details_only() -> None:
+    usage = {
+        "prompt_tokens": 3,
+        "completion_tokens": 5,
+        "total_tokens": 8,
+        "prompt_tokens_details": {"cached_tokens": 1},
+    }
+    reply = _shaped(_reply({"role": "assistant", "content": "hi"}, usage), ReplyStyle("xai"))
+    token_usage = reply.response_metadata["token_usage"]
+    assert token_usage["prompt_tokens_details"]["audio_tokens"] is None
+    assert token_usage["completion_tokens_details"] is None
+    assert reply.usage_metadata["input_token_details"] == {"cache_read": 1}
+    assert reply.usage_metadata["output_token_details"] == {}
+
+
+def test_xai_counts_reasoning_tokens_into_output_tokens() -> None:
+    usage = {
+        "prompt_tokens": 3,
+        "completion_tokens": 5,
+        "total_tokens": 12,
+        "completion_tokens_details": {"reasoning_tokens": 4},
+    }
+    reply = _shaped(_reply({"role": "assistant", "content": "hi"}, usage), PROFILES["xai"].style)  # type: ignore[arg-type]
+    assert reply.usage_metadata["output_tokens"] == 9
+
+
+def _events(*objects: dict[str, Any]) -> list[SSEEvent]:
+    return [SSEEvent(data=json.dumps(o)) for o in objects] + [SSEEvent(data="[DONE]")]
+
+
+def test_groq_stream_usage_comes_from_x_groq_and_raw_calls_are_kept_whole() -> None:
+    head = {"id": "r1", "model": "m", "system_fingerprint": "fp"}
+    call = {
+        "index": 0,
+        "id": "c1",
+        "type": "function",
+        "function": {"name": "add", "arguments": ""},
+    }
+    events = _events(
+        {**head, "choices": [{"index": 0, "delta": {"role": "assistant", "tool_calls": [call]}}]},
+        {
+            **head,
+            "choices": [
+                {
+                    "index": 0,
+                    "delta": {"tool_calls": [{"index": 0, "function": {"arguments": '{"a": 1}'}}]},
+                }
+            ],
+        },
+        {
+            **head,
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}],
+            "x_groq": {"usage": {"prompt_tokens": 3, "completion_tokens": 5, "total_tokens": 8}},
+        },
+    )
+    parser = StyledStreamParser(ADAPTER.stream_parser({}), PROFILES["groq"].style)  # type: ignore[arg-type]
+    chunks = [c for e in events if (c := parser.feed(e)) is not None]
+    parser.finish()
+    merged = merge_chunks(chunks)
+    assert merged.usage_metadata == {"input_tokens": 3, "output_tokens": 5, "total_tokens": 8}
+    assert merged.additional_kwargs["tool_calls"] == [
+        {
+            "index": 0,
+            "id": "c1",
+            "type": "function",
+            "function": {"name": "add", "arguments": '{"a": 1}'},
+        }
+    ]
+    assert merged.tool_calls[0]["args"] == {"a": 1}
+    meta = merged.response_metadata
+    assert meta["model_provider"] == "groq" and meta["service_tier"] == "on_demand"
+    assert "id" not in meta and "token_usage" not in meta
+
+
+def test_docstring_examples() -> None:
+    failures, tried = doctest.testmod(module)
+    assert failures == 0 and tried > 0
