@@ -55,3 +55,22 @@ def test_the_pages_say_nothing_about_how_the_project_is_run() -> None:
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"\bissue \d+", text, re.I), f"{page.name} names an issue"
         assert "this branch" not in text, page.name
+
+
+def test_the_changelog_is_in_keep_a_changelog_form() -> None:
+    from chatplex import __version__
+
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "keepachangelog.com" in text and "semver.org" in text
+    sections = re.findall(r"^## \[([^\]]+)\]", text, re.M)
+    assert sections and sections[0] in ("Unreleased", __version__), sections
+    assert set(re.findall(r"^### (\w+)", text, re.M)) <= {
+        "Added",
+        "Changed",
+        "Deprecated",
+        "Removed",
+        "Fixed",
+        "Security",
+    }
+    for section in sections:  # each heading links somewhere
+        assert re.search(rf"^\[{re.escape(section)}\]: https://", text, re.M), section
