@@ -74,3 +74,14 @@ def test_the_changelog_is_in_keep_a_changelog_form() -> None:
     }
     for section in sections:  # each heading links somewhere
         assert re.search(rf"^\[{re.escape(section)}\]: https://", text, re.M), section
+
+
+def test_the_readme_is_a_front_door() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 250  # the rest lives on the site's pages
+    first_screen = "\n".join(text.splitlines()[:12])
+    for wire in ("OpenAI", "Azure", "Anthropic", "Gemini", "Vertex", "Bedrock", "Ollama"):
+        assert wire in first_screen, wire
+    assert "make demo" in first_screen and "make test" in first_screen
+    for name in specs():  # the providers table links each provider's page
+        assert f"(docs/providers/{name}.md)" in text, name
