@@ -47,6 +47,7 @@ from ..messages import (
     add_usage,
     merge_chunks,
 )
+from ..specs import spec
 from .llm_results import (  # here too: where they were first (the same objects)
     ChatGeneration,
     ChatGenerationChunk,
@@ -65,19 +66,20 @@ __all__ = [
     "chat_result",
     "combine_llm_outputs",
     "get_usage_metadata_callback",
+    "ls_provider",
     "start_chat_model_run",
 ]
 
 
-#: chatplex's provider names that LangChain's chat models report otherwise as
-#: `ls_provider` (AzureChatOpenAI: "azure", ChatMistralAI: "mistral", ...).
-LS_PROVIDER = {
-    "openai_responses": "openai",
-    "azure_openai": "azure",
-    "mistralai": "mistral",
-    "bedrock_converse": "amazon_bedrock",
-    "bedrock": "amazon_bedrock",
-}
+def ls_provider(provider: str) -> str:
+    """`ls_provider` as the provider's LangChain class reports it (its spec's
+    `ls_provider`; AzureChatOpenAI says "azure"), else the provider name itself.
+
+    >>> ls_provider("azure_openai"), ls_provider("groq"), ls_provider("my-own")
+    ('azure', 'groq', 'my-own')
+    """
+    declared = spec(provider)
+    return (declared.ls_provider if declared else None) or provider
 
 
 def ls_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -91,7 +93,7 @@ def ls_params(params: dict[str, Any]) -> dict[str, Any]:
     """
     provider = params.get("provider")
     out = {
-        "ls_provider": LS_PROVIDER.get(provider, provider) if isinstance(provider, str) else None,
+        "ls_provider": ls_provider(provider) if isinstance(provider, str) else None,
         "ls_model_name": params.get("model"),
         "ls_model_type": "chat",
         "ls_temperature": params.get("temperature"),

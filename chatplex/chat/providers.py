@@ -4,7 +4,7 @@
 'hi'
 
 Providers beyond the built-in ones are found through the `chatplex.adapters` entry-point
-group: `[project.entry-points."chatplex.adapters"] mistral = "pkg.module:factory"`, where
+group: `[project.entry-points."chatplex.adapters"] myprovider = "pkg.module:factory"`, where
 `factory(model, **settings)` returns a `ChatModel`.
 """
 
@@ -53,7 +53,7 @@ def _adapter_model(provider: str) -> ModelFactory:
         if getattr(cls, "profile", None) is not None:  # an OpenAI-compatible preset
             from .compatible_models import take_body_parameters
 
-            # Its LangChain class's names: groq_api_key renamed, reasoning_format... sent.
+            # Its LangChain class's names: its key's own name renamed, body fields sent.
             moved = take_body_parameters(provider, settings)
             if moved:
                 settings["extra_body"] = {**moved, **(settings.get("extra_body") or {})}

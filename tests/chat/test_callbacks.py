@@ -370,3 +370,16 @@ async def test_inline_handlers_are_called_in_place_on_both_paths(sync: bool) -> 
     assert reply.text == "hi"
     here = threading.current_thread()
     assert seen == [("start", here), ("end", here)]
+
+
+def test_ls_provider_is_read_from_the_provider_spec() -> None:
+    from chatplex.chat.callbacks import ls_provider
+
+    # As the LangChain classes report it: AzureChatOpenAI "azure", ChatMistralAI
+    # "mistral", ChatBedrockConverse "amazon_bedrock"; undeclared names pass through.
+    assert ls_provider("azure_openai") == "azure"
+    assert ls_provider("openai_responses") == "openai"
+    assert ls_provider("mistralai") == "mistral"
+    assert ls_provider("bedrock_converse") == ls_provider("bedrock") == "amazon_bedrock"
+    assert ls_provider("groq") == "groq"
+    assert ls_provider("my-own-entry-point") == "my-own-entry-point"

@@ -11,12 +11,14 @@ SPECS = (
         "chatplex.adapters.bedrock:BedrockAdapter",
         langchain_class="ChatBedrockConverse",
         otel_name="aws.bedrock",
+        ls_provider="amazon_bedrock",
     ),
     ProviderSpec(
         "bedrock",
         "chatplex.adapters.bedrock:BedrockAdapter",
         langchain_class="ChatBedrock",
         otel_name="aws.bedrock",
+        ls_provider="amazon_bedrock",
         model_prefixes=("amazon.", "anthropic.", "meta."),
     ),
 )

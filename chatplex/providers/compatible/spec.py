@@ -477,6 +477,7 @@ def _preset(
     price_id: str | None = None,
     aliases: tuple[tuple[str, str], ...] = (),
     body: tuple[tuple[str, str], ...] = (),
+    ls_provider: str | None = None,
 ) -> ProviderSpec:
     # "groq" -> chatplex.providers.compatible.adapter:GroqAdapter, the profile's class.
     adapter = adapter or "".join(part.capitalize() for part in name.split("_")) + "Adapter"
@@ -489,6 +490,7 @@ def _preset(
         price_id=price_id,
         setting_aliases=aliases,
         body_settings=body,
+        ls_provider=ls_provider,
     )
 
 
@@ -518,6 +520,7 @@ SPECS = (
         ("mistral", "mixtral"),
         price_id="mistral",
         aliases=(("mistral_api_key", "api_key"), ("endpoint", "base_url")),
+        ls_provider="mistral",
         body=(("random_seed", "random_seed"), ("safe_mode", "safe_prompt")),
     ),
     _preset(
