@@ -75,8 +75,8 @@ def ls_provider(provider: str) -> str:
     """`ls_provider` as the provider's LangChain class reports it (its spec's
     `ls_provider`; AzureChatOpenAI says "azure"), else the provider name itself.
 
-    >>> ls_provider("azure_openai"), ls_provider("groq"), ls_provider("my-own")
-    ('azure', 'groq', 'my-own')
+    >>> ls_provider("azure_openai"), ls_provider("openai"), ls_provider("my-own")
+    ('azure', 'openai', 'my-own')
     """
     declared = spec(provider)
     return (declared.ls_provider if declared else None) or provider
