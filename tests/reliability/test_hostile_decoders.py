@@ -25,12 +25,14 @@ import json
 import struct
 import uuid
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
+from _faultkit import PROMPTLY
+from _hostile import HostileServer, Script
 
 from chatplex.adapters.eventstream import MAX_HEADERS_BYTES, EventStreamDecoder
 from chatplex.errors import ResponseTooLargeError
@@ -397,3 +399,382 @@ def test_an_endless_sse_line_or_event_is_refused_at_its_bound(
         for i in range(4 * 1024):  # 4 MB
             decoder.feed(trickle(i))
             assert decoder._pending_size <= 64 * 1024 and decoder._data_size <= 64 * 1024
+
+
+# --- hostile bodies through whole calls, on every wire ---------------------------------
+
+#: A bound far above these tests' bodies and far below what would hurt: an endless
+#: stream is refused at it (it is the chat model's `max_response_bytes`).
+MAX_BYTES = 256 * 1024
+AWS = {"region_name": "us-east-1", "aws_access_key_id": "AKIAHOSTILE", "aws_secret_access_key": "s"}
+
+
+def sse_events(*events: dict[str, Any], named: bool = False) -> bytes:
+    """Events as a server sends them (`event:` lines named from `type`, as Anthropic's)."""
+    out = b""
+    for event in events:
+        name = b"event: %s\n" % event["type"].encode() if named else b""
+        out += name + b"data: " + json.dumps(event).encode() + b"\n\n"
+    return out
+
+
+@dataclass(frozen=True)
+class Wire:
+    """How one wire is called, and its replies built with fields given their values
+    (the right ones by default, a wrong type by a hostile case)."""
+
+    model: str
+    settings: dict[str, Any]
+    content_type: str  # of its streams
+    suffix: str  # after the server's URL, in base_url
+    reply: Callable[..., Any]  # (text, usage, tools, index) -> a non-stream JSON body
+    stream: Callable[..., bytes]  # the same -> a stream body
+    endless: bytes  # one content event, repeated for ever
+    url_setting: str = "base_url"
+
+
+OPENAI_USAGE = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+
+
+def _openai_reply(text: Any = "hi", usage: Any = None, tools: Any = None, index: Any = 0) -> Any:
+    usage = (
+        {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2} if usage is None else usage
+    )
+    message: dict[str, Any] = {"role": "assistant", "content": text}
+    if tools is not None:
+        message["tool_calls"] = tools
+    choice = {"index": index, "message": message, "finish_reason": "stop"}
+    return {
+        "id": "c",
+        "object": "chat.completion",
+        "model": "m",
+        "choices": [choice],
+        "usage": usage,
+    }
+
+
+def _openai_stream(text: Any = "hi", usage: Any = None, tools: Any = None, index: Any = 0) -> bytes:
+    usage = (
+        {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2} if usage is None else usage
+    )
+    delta: dict[str, Any] = {"content": text}
+    if tools is not None:
+        delta["tool_calls"] = tools
+    chunk = {"id": "c", "object": "chat.completion.chunk", "model": "m"}
+    first = {**chunk, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]}
+    content = {**chunk, "choices": [{"index": index, "delta": delta, "finish_reason": None}]}
+    stop = {**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+    return sse_events(first, content, stop, {**chunk, "choices": [], "usage": usage}) + (
+        b"data: [DONE]\n\n"
+    )
+
+
+def _openai_tools(index: Any = 0) -> list[Any]:
+    call = {"id": "t", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    return [{"index": index, **call}]
+
+
+def _anthropic_reply(text: Any = "hi", usage: Any = None, tools: Any = None, index: Any = 0) -> Any:
+    usage = {"input_tokens": 1, "output_tokens": 1} if usage is None else usage
+    content = [{"type": "text", "text": text}] if tools is None else tools
+    return {
+        "id": "m",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude",
+        "content": content,
+        "stop_reason": "end_turn",
+        "usage": usage,
+    }
+
+
+def _anthropic_stream(
+    text: Any = "hi", usage: Any = None, tools: Any = None, index: Any = 0
+) -> bytes:
+    usage = {"output_tokens": 1} if usage is None else usage
+    start = {"type": "message_start", "message": {**_anthropic_reply("", None), "content": []}}
+    block = {"type": "text", "text": ""} if tools is None else tools
+    delta = {"type": "text_delta", "text": text}
+    return sse_events(
+        start,
+        {"type": "content_block_start", "index": index, "content_block": block},
+        {"type": "content_block_delta", "index": index, "delta": delta},
+        {"type": "content_block_stop", "index": index},
+        {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": usage},
+        {"type": "message_stop"},
+        named=True,
+    )
+
+
+def _gemini_reply(text: Any = "hi", usage: Any = None, tools: Any = None, index: Any = 0) -> Any:
+    usage = (
+        {"promptTokenCount": 1, "candidatesTokenCount": 1, "totalTokenCount": 2}
+        if usage is None
+        else usage
+    )
+    parts = [{"text": text}] if tools is None else tools
+    candidate = {
+        "content": {"parts": parts, "role": "model"},
+        "finishReason": "STOP",
+        "index": index,
+    }
+    return {"candidates": [candidate], "usageMetadata": usage, "modelVersion": "gemini-2.5-flash"}
+
+
+def _gemini_stream(text: Any = "hi", usage: Any = None, tools: Any = None, index: Any = 0) -> bytes:
+    event = _gemini_reply(text, usage, tools, index)
+    return b"data: " + json.dumps(event).encode() + b"\r\n\r\n"
+
+
+def _ollama_reply(text: Any = "hi", usage: Any = 1, tools: Any = None, index: Any = 0) -> Any:
+    message: dict[str, Any] = {"role": "assistant", "content": text}
+    if tools is not None:
+        message["tool_calls"] = tools
+    return {
+        "model": "m",
+        "created_at": "2026-01-01T00:00:00Z",
+        "message": message,
+        "done": True,
+        "done_reason": "stop",
+        "prompt_eval_count": 1,
+        "eval_count": usage,
+    }
+
+
+def _ollama_stream(text: Any = "hi", usage: Any = 1, tools: Any = None, index: Any = 0) -> bytes:
+    piece = {**_ollama_reply(text, usage, tools), "done": False}
+    for key in ("done_reason", "prompt_eval_count", "eval_count"):
+        del piece[key]
+    last = _ollama_reply("", usage)
+    return json.dumps(piece).encode() + b"\n" + json.dumps(last).encode() + b"\n"
+
+
+def _bedrock_reply(text: Any = "hi", usage: Any = None, tools: Any = None, index: Any = 0) -> Any:
+    usage = {"inputTokens": 1, "outputTokens": 1, "totalTokens": 2} if usage is None else usage
+    content = [{"text": text}] if tools is None else tools
+    return {
+        "output": {"message": {"role": "assistant", "content": content}},
+        "stopReason": "end_turn",
+        "usage": usage,
+        "metrics": {"latencyMs": 1},
+    }
+
+
+def _bedrock_event(kind: str, payload: Any) -> bytes:
+    block = string_header(":event-type", kind) + string_header(":message-type", "event")
+    block += string_header(":content-type", "application/json")
+    return frame(block, json.dumps(payload).encode())
+
+
+def _bedrock_stream(
+    text: Any = "hi", usage: Any = None, tools: Any = None, index: Any = 0
+) -> bytes:
+    usage = {"inputTokens": 1, "outputTokens": 1, "totalTokens": 2} if usage is None else usage
+    delta = {"text": text} if tools is None else tools
+    return b"".join(
+        [
+            _bedrock_event("messageStart", {"role": "assistant"}),
+            _bedrock_event("contentBlockDelta", {"contentBlockIndex": index, "delta": delta}),
+            _bedrock_event("contentBlockStop", {"contentBlockIndex": index}),
+            _bedrock_event("messageStop", {"stopReason": "end_turn"}),
+            _bedrock_event("metadata", {"usage": usage, "metrics": {"latencyMs": 1}}),
+        ]
+    )
+
+
+_OPENAI_CHUNK = {"id": "c", "model": "m", "choices": [{"index": 0, "delta": {"content": "a"}}]}
+_ANTHROPIC_DELTA = {"type": "content_block_delta", "index": 0}
+_ANTHROPIC_DELTA["delta"] = {"type": "text_delta", "text": "a"}
+
+WIRES: dict[str, Wire] = {
+    "openai": Wire(
+        "openai:gpt-4o-mini",
+        {"api_key": "sk-hostile"},
+        "text/event-stream",
+        "/v1",
+        _openai_reply,
+        _openai_stream,
+        sse_events(_OPENAI_CHUNK),
+    ),
+    "anthropic": Wire(
+        "anthropic:claude-sonnet-4-5",
+        {"api_key": "sk-ant-hostile"},
+        "text/event-stream",
+        "",
+        _anthropic_reply,
+        _anthropic_stream,
+        sse_events(_ANTHROPIC_DELTA, named=True),
+    ),
+    "gemini": Wire(
+        "google_genai:gemini-2.5-flash",
+        {"api_key": "AIza-hostile"},
+        "text/event-stream",
+        "",
+        _gemini_reply,
+        _gemini_stream,
+        _gemini_stream("a"),
+    ),
+    "ollama": Wire(
+        "ollama:llama3.2",
+        {},
+        "application/x-ndjson",
+        "",
+        _ollama_reply,
+        _ollama_stream,
+        json.dumps({"model": "m", "message": {"role": "assistant", "content": "a"}}).encode()
+        + b"\n",
+    ),
+    "bedrock": Wire(
+        "bedrock_converse:anthropic.claude-3-haiku-20240307-v1:0",
+        AWS,
+        "application/vnd.amazon.eventstream",
+        "",
+        _bedrock_reply,
+        _bedrock_stream,
+        _bedrock_event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "a"}}),
+        # init_chat_model drops base_url for Bedrock (LangChain's alias of endpoint_url)
+        url_setting="endpoint_url",
+    ),
+}
+
+#: A field of the wrong type, in a reply the wire frames well (the issue's 12 cases).
+WRONG_TYPES: dict[str, Callable[[str], dict[str, Any]]] = {
+    "usage-a-string": lambda wire: {"usage": "lots"},
+    "content-a-number": lambda wire: {"text": 5},
+    "tool-calls-a-number": lambda wire: {"tools": 5},
+    "index-an-object": lambda wire: (
+        {"index": {"i": 0}, "tools": _openai_tools({"i": 0})}
+        if wire == "openai"
+        else {"index": {"i": 0}}
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[HostileServer]:
+    with HostileServer() as hostile:
+        yield hostile
+
+
+def chat_model(server: HostileServer, wire: str, script: Script, name: str) -> Any:
+    from chatplex import init_chat_model
+
+    spec = WIRES[wire]
+    server.scripts[name] = script
+    return init_chat_model(
+        spec.model,
+        max_retries=0,
+        timeout=PROMPTLY,
+        max_response_bytes=MAX_BYTES,
+        **spec.settings,
+        **{spec.url_setting: f"http://127.0.0.1:{server.port}/script/{name}{spec.suffix}"},
+    )
+
+
+async def outcome(chat: Any, sync: bool, mode: str) -> Any:
+    """The call's reply (a stream's chunks merged), or its error."""
+    from chatplex.messages import merge_chunks
+
+    try:
+        if mode == "invoke":
+            return chat.invoke("hi") if sync else await chat.ainvoke("hi")
+        chunks = list(chat.stream("hi")) if sync else [c async for c in chat.astream("hi")]
+        return merge_chunks(chunks)
+    except Exception as exc:  # noqa: BLE001 - judged by the caller
+        return exc
+
+
+def typed_or_sound(result: Any) -> str:
+    """A chatplex error (whose partial reply reads), or a reply whose fields have their
+    types; never a bare Python error. Says which."""
+    from chatplex.errors import ChatplexError
+
+    if isinstance(result, BaseException):
+        assert isinstance(result, ChatplexError), repr(result)
+        partial = getattr(result, "partial", None)
+        if partial is not None:
+            assert isinstance(partial.text, str)
+        str(result)
+        return type(result).__name__
+    assert isinstance(result.text, str)
+    for call in result.tool_calls:
+        assert isinstance(call["name"], str) and isinstance(call["args"], dict)
+    usage = result.usage_metadata
+    if usage is not None:
+        assert all(isinstance(usage[k], int) for k in ("input_tokens", "output_tokens"))
+    return "reply"
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+@pytest.mark.parametrize("case", list(WRONG_TYPES))
+@pytest.mark.parametrize("wire", list(WIRES))
+async def test_a_field_of_the_wrong_type_is_a_typed_error_on_every_wire(
+    server: HostileServer, wire: str, case: str, mode: str, sync: bool
+) -> None:
+    spec = WIRES[wire]
+    values = WRONG_TYPES[case](wire)
+    if mode == "invoke":
+        script = Script(json.dumps(spec.reply(**values)).encode())
+    else:
+        script = Script(spec.stream(**values), spec.content_type)
+    name = f"{wire}-{case}-{mode}-{sync}"
+    typed_or_sound(await outcome(chat_model(server, wire, script, name), sync, mode))
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("wire", list(WIRES))
+async def test_a_well_formed_reply_reads_on_every_wire(
+    server: HostileServer, wire: str, sync: bool
+) -> None:
+    """The scripts' baseline: what the hostile cases break is a reply that reads."""
+    spec = WIRES[wire]
+    for mode, script in (
+        ("invoke", Script(json.dumps(spec.reply()).encode())),
+        ("stream", Script(spec.stream(), spec.content_type)),
+    ):
+        result = await outcome(chat_model(server, wire, script, f"{wire}-ok-{mode}"), sync, mode)
+        assert typed_or_sound(result) == "reply" and result.text == "hi", (mode, result)
+
+
+def _cut(body: bytes) -> bytes:
+    return body[: len(body) * 2 // 3]
+
+
+#: Stream bodies a hostile server sends, by wire: cut short, garbled in their framing,
+#: or endless (refused at max_response_bytes, whatever the framing).
+def hostile_streams(wire: str) -> dict[str, Script]:
+    spec = WIRES[wire]
+    garbled = {
+        "bedrock": frame(crc=1),
+        "ollama": b"{not json\n",
+    }.get(wire, b"data: {not json\n\n")
+    if wire == "bedrock":  # the framing's endless message: its prelude announces 2 GB
+        endless_message = Script(frame(total=2**31)[:12], spec.content_type, forever=b"a" * 65536)
+    else:
+        first = b"data: " if spec.content_type == "text/event-stream" else b"{"
+        endless_message = Script(first, spec.content_type, forever=b"a" * 65536)
+    return {
+        "cut-short": Script(_cut(spec.stream()), spec.content_type),
+        "garbled": Script(spec.stream()[:0] + garbled, spec.content_type),
+        "endless-events": Script(b"", spec.content_type, forever=spec.endless),
+        "endless-message": endless_message,
+    }
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("case", ["cut-short", "garbled", "endless-events", "endless-message"])
+@pytest.mark.parametrize("wire", list(WIRES))
+async def test_a_hostile_stream_ends_typed_and_bounded_on_every_wire(
+    server: HostileServer, wire: str, case: str, sync: bool
+) -> None:
+    from chatplex.errors import ChatplexError
+
+    script = hostile_streams(wire)[case]
+    result = await outcome(
+        chat_model(server, wire, script, f"{wire}-{case}-{sync}"), sync, "stream"
+    )
+    assert isinstance(result, ChatplexError), repr(result)
+    typed_or_sound(result)
+    if case.startswith("endless"):  # refused at the bound set, not read to the server's cap
+        assert isinstance(result, ResponseTooLargeError), repr(result)
