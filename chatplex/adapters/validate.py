@@ -185,12 +185,12 @@ def _check_inline_data(block: Mapping[str, Any], kind: str, i: int, j: int) -> N
             raise ValueError(f"{where}: an image_url with no URL")
         return
     if kind == "image":  # LangChain's standard block: its media type says what it is
-        media = block.get("mime_type")
+        given: Any = block.get("mime_type")
         url = block.get("url")
-        if media is None and isinstance(url, str) and url.startswith("data:"):
-            media = _data_url(url, where)[0]
-        if isinstance(media, str) and media and not media.lower().startswith("image/"):
-            raise ValueError(f"{where}: an image block of type {media!r}, not an image")
+        if given is None and isinstance(url, str) and url.startswith("data:"):
+            given = _data_url(url, where)[0]
+        if isinstance(given, str) and given and not given.lower().startswith("image/"):
+            raise ValueError(f"{where}: an image block of type {given!r}, not an image")
     source = block.get("source")
     if isinstance(source, Mapping) and source.get("type") == "base64":  # Anthropic's shape
         _check_base64(source.get("data"), where)
