@@ -504,3 +504,18 @@ async def test_a_server_hanging_up_on_a_new_connection_fails_it_at_once() -> Non
     for err in errors:
         assert isinstance(err.__cause__, (httpx.RemoteProtocolError, httpx.ReadError))
     assert connections_in_use(get_async_client()) == 0
+
+
+# --- bytes after a reply on a kept connection ------------------------------------------
+
+SMUGGLED = reply(b'{"text": "evil"}')
+
+
+async def test_bytes_after_a_reply_close_its_connection() -> None:
+    """A reply followed by bytes no request asked for (a second reply smuggled behind
+    the first): the connection is not reused, so the next request never reads them."""
+    peer = Peer(lambda n, _request: OK + SMUGGLED if n == 1 else OK)
+    async with raw_server(peer) as url:
+        adapter = FakeAdapter(url)
+        texts = [(await asend(adapter, adapter.request())).text for _ in range(2)]
+        assert texts == ["hi", "hi"] and peer.connections == 2
