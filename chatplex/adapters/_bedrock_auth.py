@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..secret import Secret
+from ..secret import Secret, is_secret_header
 
 __all__ = [
     "BearerToken",
@@ -48,16 +48,24 @@ def import_botocore() -> Any:
 
 
 class TokenMaskingFilter(logging.Filter):
-    """Masks session tokens in what botocore's signer logs (its canonical request)."""
+    """Masks credentials in what botocore's signer logs (its canonical request, one
+    `name:value` line a signed header): the session token, and any header named like a
+    credential (a gateway's key given in `default_headers`), as errors mask them."""
 
-    _TOKEN = re.compile(r"(x-amz-security-token:)[^\s]+", re.IGNORECASE)
+    _HEADER_LINE = re.compile(r"^([A-Za-z0-9_.-]+):(.+)$", re.MULTILINE)
 
     def filter(self, record: logging.LogRecord) -> bool:
         text = record.getMessage()
-        if "security-token" in text.lower():
-            record.msg = self._TOKEN.sub(r"\1***", text)
+        masked = self._HEADER_LINE.sub(_masked_line, text)
+        if masked != text:
+            record.msg = masked
             record.args = ()
         return True
+
+
+def _masked_line(match: re.Match[str]) -> str:
+    name = match.group(1)
+    return f"{name}:***" if is_secret_header(name) else match.group(0)
 
 
 _filter_lock = threading.Lock()

@@ -62,6 +62,7 @@ from ..errors import (
 from ..messages import AIMessage, AIMessageChunk, ToolCall, ToolCallChunk, UsageMetadata
 from .base import SSEEvent, header_value
 from .eventstream import EventStreamMessage
+from .validate import reply_field
 
 __all__ = [
     "PROVIDER",
@@ -218,7 +219,7 @@ def parse_reply(body: bytes, headers: Mapping[str, str] | None, model: str | Non
     request_id = header_value(headers, REQUEST_ID_HEADER)
     if request_id:
         meta["request_id"] = request_id
-    usage = data.get("usage")
+    usage = reply_field(data.get("usage"), dict, "usage")
     return AIMessage(
         content=content,
         tool_calls=tool_calls,
@@ -436,11 +437,11 @@ class BedrockStreamParser:
         return None
 
     def _delta(self, data: dict[str, Any]) -> AIMessageChunk | None:
-        delta = data.get("delta")
-        if not isinstance(delta, dict):
+        delta = reply_field(data.get("delta"), dict, "delta")
+        if delta is None:
             return None
         index = data.get("contentBlockIndex", 0)
-        text = delta.get("text")
+        text = reply_field(delta.get("text"), str, "delta's text")
         if isinstance(text, str):
             if self._as_blocks:
                 return AIMessageChunk(content=[{"type": "text", "text": text, "index": index}])
@@ -492,7 +493,7 @@ class BedrockStreamParser:
                 meta[key] = data[key]
         if self._request_id:
             meta["request_id"] = self._request_id
-        usage = data.get("usage")
+        usage = reply_field(data.get("usage"), dict, "usage")
         return AIMessageChunk(
             content="",
             usage_metadata=usage_metadata(usage) if isinstance(usage, dict) else None,

@@ -34,6 +34,7 @@ from ..errors import RETRYABLE_STATUSES, APIError, SafetyBlockedError
 from ..messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata, merge_content
 from ._gemini_request import FUNCTION_SIGNATURES_KEY
 from .base import header_value
+from .validate import reply_field
 
 __all__ = [
     "BLOCKED_FINISH_REASONS",
@@ -118,9 +119,10 @@ class PartReader:
         content: str | list[dict[str, Any]] = ""
         calls: list[ToolCallChunk] = []
         additional: dict[str, Any] = {}
-        for part in parts if isinstance(parts, list) else ():
+        for part in reply_field(parts, list, "parts") or ():
             if not isinstance(part, dict):
                 continue
+            reply_field(part.get("text"), str, "part's text")
             piece = self._content(part)
             if piece:
                 content = merge_content(content, piece)
@@ -254,7 +256,7 @@ def candidate_metadata(candidate: Mapping[str, Any], has_calls: bool) -> dict[st
 
 def usage_metadata(raw: Any) -> UsageMetadata | None:
     """`usageMetadata` as LangChain's `usage_metadata` (langchain-google-genai's sums)."""
-    if not isinstance(raw, dict):
+    if reply_field(raw, dict, "usageMetadata") is None:
         return None
     prompt = raw.get("promptTokenCount") or 0
     thoughts = raw.get("thoughtsTokenCount") or 0

@@ -27,6 +27,7 @@ from ._gemini_response import (
 )
 from ._openai_response import usage_minus
 from .base import SSEEvent
+from .validate import reply_field
 
 __all__ = ["GeminiStreamParser"]
 
@@ -137,7 +138,7 @@ class GeminiStreamParser:
                 early = candidate_metadata(candidate, False)
                 meta.update(early)
         usage = None
-        if isinstance(obj.get("usageMetadata"), dict):
+        if reply_field(obj.get("usageMetadata"), dict, "usageMetadata") is not None:
             usage = self._increase(usage_metadata(obj["usageMetadata"]))
         if closing:
             self._finished = True

@@ -37,6 +37,7 @@ from ..messages import (
     UsageMetadata,
 )
 from .base import header_value
+from .validate import reply_field
 
 __all__ = [
     "FINISH_REASONS",
@@ -115,7 +116,7 @@ def parse_candidates(
     head.setdefault("system_fingerprint", None)
     own_head = {key: head[key] for key in _OWN_HEAD_KEYS if key in head}
     template = shared_template(head)
-    raw_usage = data.get("usage")
+    raw_usage = reply_field(data.get("usage"), dict, "usage")
     messages = []
     for position, choice in enumerate(ordered or [{}]):
         own = {**own_head, **choice_metadata(choice)}
