@@ -26,7 +26,16 @@ from chatplex.http._pace import (
 )
 from chatplex.http._ratelimit import RateLimit
 
-from ._pacesim import HiddenLimit, noisy, overload_burst, simulate
+from ._pacesim import (
+    Answer,
+    HiddenLimit,
+    PerSecond,
+    SlidingWindow,
+    noisy,
+    overload_burst,
+    simulate,
+    simulate_fleet,
+)
 
 EMPTY = Announced(requests_remaining=0.0)  # a 429 telling that nothing is left
 
@@ -208,3 +217,31 @@ def test_an_overload_burst_narrows_then_recovers_within_seconds() -> None:
         t / 10 for t in range(80, 150) if run.rate(200, t / 10, t / 10 + 1.0) >= 0.9 * healthy
     )
     assert recovered - 8.0 <= 5.0
+
+
+# ---- the simulated servers of many processes (tests/http/_pacesim.py) ---------------------
+
+
+def test_the_sliding_window_server_is_strict_and_its_retry_after_fixed() -> None:
+    server = SlidingWindow(3, 60.0, retry_after=1.0)
+    assert [server(t, 0, 1).status for t in (0.0, 1.0, 2.0, 3.0)] == [200, 200, 200, 429]
+    assert server(59.9, 0, 1) == Answer(429, 1.0)  # the real wait is 0.1 s; it says 1 s
+    assert server(60.0, 0, 1).status == 200  # the first one left the window
+    assert server(60.5, 0, 1).status == 429
+    told = SlidingWindow(1, headers=True)
+    told(0.0, 0, 1)
+    assert told(0.5, 0, 1).headers == {"x-ratelimit-remaining-requests": "0"}
+
+
+def test_the_per_second_server_counts_calendar_seconds() -> None:
+    server = PerSecond(2)
+    assert [server(t, 0, 1).status for t in (0.1, 0.2, 0.3)] == [200, 200, 429]
+    assert server(0.75, 0, 1).retry_after == pytest.approx(0.25)
+    assert server(1.0, 0, 1).status == 200
+
+
+def test_a_fleet_counts_the_calls_its_processes_gave_up() -> None:
+    fleet = simulate_fleet(SlidingWindow(5, 60.0), processes=2, workers=2, until=10.0)
+    assert fleet.succeeded == 5  # the window's five, then nothing for a minute
+    assert fleet.failed >= 1 and fleet.calls == fleet.succeeded + fleet.failed
+    assert len(fleet.budgets) == 2 and fleet.budgets[0] is not fleet.budgets[1]
