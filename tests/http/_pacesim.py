@@ -67,7 +67,8 @@ class Run:
     cap_seen: float = math.inf  # the narrowest in-flight cap
     pace_seen: float = math.inf  # the slowest request pace (per minute) in force
     waited: float = 0.0  # seconds callers spent waiting for a permit
-    gave_up: int = 0  # requests that failed max_retries + 1 times
+    gave_up: int = 0  # requests that failed max_retries + 1 times...
+    gave_up_at: list[float] = field(default_factory=list)  # ...and when
     finished_at: float = 0.0
 
     def rate(self, status: int, start: float, end: float) -> float:
@@ -266,6 +267,7 @@ async def adrive(
                     break
                 if attempt > max_retries:
                     run.gave_up += 1
+                    run.gave_up_at.append(loop.time())
                     break
                 delay = answer.retry_after
                 await asyncio.sleep(delay if delay is not None else backoff(attempt, rng))

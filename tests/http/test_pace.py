@@ -12,6 +12,7 @@ import pytest
 
 from chatplex.http._learn import Announced
 from chatplex.http._pace import (
+    CEILING_GROWTH,
     DECREASE,
     FLOOR,
     LEARN_DECREASE,
@@ -72,9 +73,16 @@ def test_a_configured_pace_is_aimd_on_evidence() -> None:
     assert pace.state.factor == FLOOR  # a success grows the pace only while it binds
     pace.held_back(100.0)
     pace.answered(200, 100.0, None, now=100.0, in_flight=0)
-    calm = 100.0 - pace.state.last_decrease  # the longer no 429 came, the faster it probes
+    # the 429s came at this very pace: beyond it, it probes slowly
+    assert pace.state.ceiling == pytest.approx(600 * FLOOR)
+    assert pace.state.factor == pytest.approx(FLOOR + LEARN_GROWTH * 60.0 * CEILING_GROWTH / 600)
+    pace.state.ceiling = 600.0  # below where they came, the longer no 429 came, the faster
+    factor = pace.state.factor
+    pace.held_back(101.0)
+    pace.answered(200, 101.0, None, now=101.0, in_flight=0)
+    calm = 101.0 - pace.state.last_decrease
     step = LEARN_GROWTH * 60.0 * (1.0 + calm / 10.0) / 600
-    assert pace.state.factor == pytest.approx(FLOOR + step)
+    assert pace.state.factor == pytest.approx(factor + step)
 
 
 def test_announced_limits_are_in_force_and_beat_a_discovered_pace() -> None:
