@@ -58,6 +58,7 @@ __all__ = [
     "NOISE_KEEP",
     "OVERWHELMING",
     "NOISE_MARGIN",
+    "NOISE_MOST",
     "OVERLOAD_SHARE",
     "OVERLOAD_Z",
     "RATE_TAU",
@@ -88,6 +89,7 @@ SURE_Z = 1.5  #: ...and a share counts as above a bar only this many errors abov
 SURE_Z_FEW = 2.0  #: ...this many while fewer than SHARE_ANSWERS came (a running mean)
 OVERWHELMING = 0.5  #: a 429 share surely above this is cut at once (then judged)
 TRIGGER_SHARE = 0.2  #: a 429 share at least this (and above the noise) suggests a limit
+NOISE_MOST = 0.45  #: a share this high after a cut is not written off as noise: cut again
 NOISE_MARGIN = 0.1  #: ...it must exceed the learned noise share by this much
 NOISE_KEEP = 0.999  #: the noise share fades by this per answer (~1,000 answers' memory)
 CONFIRMED_MARGIN = 0.03  #: at a confirmed limit, a share this above the noise is news
@@ -424,11 +426,11 @@ class Pace:
         # Refused (nearly) all, before the cut and after: a limit's window, closed for a
         # while (noise lets most requests through, and so does a limit paced under).
         blocked = s.trial_ok == 0.0 or _above(share, OVERWHELMING, seen)
-        if blocked:
-            s.confirmed, s.trial_phase = 1.0, 0.0
+        if blocked:  # (and what was taken for noise before was this limit's)
+            s.confirmed, s.trial_phase, s.noise = 1.0, 0.0, 0.0
             self._cut(now, self._phase_rpm(now), held=True)
             s.last_decrease = now
-        elif not (fell or free):  # slowing down did not help: noise
+        elif not (fell or free) and share < NOISE_MOST:  # slowing down did not help: noise
             s.factor, s.discovered_rpm = s.trial_factor, s.trial_rpm
             s.noise, s.trial_phase = max(s.noise, share), 0.0
         elif share < TRIGGER_SHARE:  # slowing down helped: a real limit; what is left, noise

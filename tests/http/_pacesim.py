@@ -330,7 +330,7 @@ class Fleet:
     """What several processes saw, each with its own budget, against one server."""
 
     runs: list[Run]
-    budgets: list[Budget]
+    budgets: list[Any]
 
     @property
     def answers(self) -> list[tuple[float, int]]:
@@ -371,18 +371,22 @@ def simulate_fleet(
     limit: RateLimit | None = None,
     max_retries: int = 2,
     seed: int = 0,
+    make: Callable[[Callable[[], float]], Any] | None = None,
 ) -> Fleet:
     """`processes` budgets sharing nothing (one per simulated process, each configured
     with `limit`, None: the defaults), each driven by `workers` callers that give a call
     up after `max_retries` retries (the clients' default 2), all against one `server`
-    until virtual time `until`."""
+    until virtual time `until`. `make(clock)`: another kind of budget per process (a
+    machine budget on one file: then they share it)."""
     loop = VirtualLoop()
 
+    def budget() -> Any:
+        if make is not None:
+            return make(loop.time)
+        return Budget(limit, clock=loop.time, sleep=_no_sync_sleep, asleep=asyncio.sleep)
+
     async def main() -> Fleet:
-        budgets = [
-            Budget(limit, clock=loop.time, sleep=_no_sync_sleep, asleep=asyncio.sleep)
-            for _ in range(processes)
-        ]
+        budgets = [budget() for _ in range(processes)]
         runs = await asyncio.gather(
             *(
                 adrive(

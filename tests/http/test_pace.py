@@ -4,12 +4,16 @@ answers in, limits out. Budgets driven by simulated clients in virtual time are 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import math
 import random
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from chatplex.http._budget_machine import MachineBudget
 from chatplex.http._learn import Announced
 from chatplex.http._pace import (
     CEILING_GROWTH,
@@ -29,6 +33,7 @@ from chatplex.http._ratelimit import RateLimit
 
 from ._pacesim import (
     Answer,
+    Fleet,
     HiddenLimit,
     PerSecond,
     SlidingWindow,
@@ -253,3 +258,63 @@ def test_a_fleet_counts_the_calls_its_processes_gave_up() -> None:
     assert fleet.succeeded == 5  # the window's five, then nothing for a minute
     assert fleet.failed >= 1 and fleet.calls == fleet.succeeded + fleet.failed
     assert len(fleet.budgets) == 2 and fleet.budgets[0] is not fleet.budgets[1]
+
+
+# ---- 4 processes x 16 callers sharing one limit, sharing nothing (issue 40) ---------------
+
+#: The servers: a strict 600-in-any-60 s window whose 429s say "retry after 1 s" (bare, or
+#: with ``remaining: 0``), token buckets of 10/s holding 1 s or a minute, 10 per second.
+LIMITS = {
+    "window": lambda: SlidingWindow(600, 60.0, retry_after=1.0),
+    "window, remaining 0": lambda: SlidingWindow(600, 60.0, retry_after=1.0, headers=True),
+    "bucket of 1 s": lambda: HiddenLimit(10.0),
+    "bucket of a minute": lambda: HiddenLimit(10.0, burst=600.0),
+    "per second": lambda: PerSecond(10),
+}
+FLEET_UNTIL = 240.0  # virtual seconds: a first minute to learn in, then three
+
+
+def used_after_the_first_minute(fleet: Fleet) -> float:
+    """Successes after the first minute, as a share of the limit's 10/s."""
+    return fleet.rate(200, 60.0, FLEET_UNTIL) / 10.0
+
+
+@pytest.mark.parametrize("server", list(LIMITS))
+def test_processes_with_default_settings_settle_under_a_shared_limit(server: str) -> None:
+    """Defaults (nothing configured): few calls fail after their 2 retries and the
+    limit is used after the first minute (LangChain and chatplex before: 73 % failed on
+    the window, its 429s taken for noise and the saw-tooth back every minute)."""
+    fleet = simulate_fleet(LIMITS[server](), until=FLEET_UNTIL)
+    assert fleet.failed_share <= 0.05
+    assert used_after_the_first_minute(fleet) >= 0.90
+    assert fleet.share(429, 60.0, FLEET_UNTIL) <= 0.05  # settled: no saw-tooth of 429s
+
+
+@pytest.mark.parametrize("server", list(LIMITS))
+def test_processes_each_told_the_whole_limit_settle_too(server: str) -> None:
+    """`RateLimit(600)` in each of the 4 processes: 4x the real limit between them."""
+    fleet = simulate_fleet(LIMITS[server](), until=FLEET_UNTIL, limit=RateLimit(600))
+    assert fleet.failed_share <= 0.02
+    assert used_after_the_first_minute(fleet) >= 0.90
+
+
+@pytest.mark.parametrize("server", ["window", "bucket of 1 s", "per second"])
+def test_a_machine_budget_told_too_much_settles(server: str, tmp_path: Path) -> None:
+    """One machine budget at 900/min over the real 600, shared by the 4 processes."""
+
+    def machine(clock: Callable[[], float]) -> MachineBudget:
+        limit = RateLimit(900, scope="machine")
+        return MachineBudget(limit, tmp_path / "budget", clock=clock, asleep=asyncio.sleep)
+
+    fleet = simulate_fleet(LIMITS[server](), until=FLEET_UNTIL, make=machine)
+    assert fleet.failed_share <= 0.02
+    assert used_after_the_first_minute(fleet) >= 0.90
+
+
+def test_the_window_is_learned_as_a_limit_not_as_noise() -> None:
+    fleet = simulate_fleet(LIMITS["window"](), until=FLEET_UNTIL)
+    for budget in fleet.budgets:
+        state = budget._pace.state
+        assert state.confirmed == 1.0 and state.noise < 0.1
+        # each process paces near its share of 600/min, under where the 429s came
+        assert 100.0 <= budget.current_rate_per_minute <= 200.0
