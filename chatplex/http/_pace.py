@@ -18,6 +18,18 @@ then noise, and raises the bar). A cut pace probes back up while it binds. A per
 share of 503/529s narrows the in-flight window, which widens by one per success and is
 dropped WINDOW_CALM s after the last of them.
 
+A limit shared with other processes (which share nothing with this one) or kept as a strict
+window (600 in any 60 s: a burst goes through, then nothing for most of a minute, each 429
+saying "retry after 1 s") shows in other ways than a share that falls when this process
+slows down, so: a share refused nearly whole after a cut, or at least NOISE_MOST of the
+answers, is a limit, never noise; a cut goes to LEARN_DECREASE of what the server
+sustained over the last LONG_WINDOW s too (the decayed rate is fooled by a window's
+burst), and while the window stays shut (refused again after a pause, no success since)
+the pace holds there and the pause doubles instead, up to GROWN_PAUSE; the rate at which
+the 429s came (`ceiling`) is remembered: the pace probes back up to it fast, beyond it
+CEILING_GROWTH as fast; and a pace learned from 429s goes evenly spaced, no burst.
+Independent processes each doing so converge as AIMD senders do.
+
 Everything learned sits in `PaceState`, a fixed set of floats (no deques, no None), so a
 budget whose numbers live elsewhere -- a file shared by a machine's processes, an actor
 shared by a cluster -- stores the same state and runs this same policy on it.
