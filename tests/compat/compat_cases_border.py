@@ -361,6 +361,26 @@ def main():
         order=True,
     ),
     Case(
+        "border_history_bare_model_tuples",
+        "pattern: RunnableWithMessageHistory around a bare chat model, (role, text) input",
+        _MODEL
+        + """
+from langchain_core.chat_history import InMemoryChatMessageHistory
+from langchain_core.runnables.history import RunnableWithMessageHistory
+
+store = {}
+
+async def main():
+    get_history = lambda sid: store.setdefault(sid, InMemoryChatMessageHistory())
+    chat = RunnableWithMessageHistory(model, get_history)
+    config = {"configurable": {"session_id": "s"}}
+    first = chat.invoke([("human", "hi")], config)
+    second = await chat.ainvoke([("human", "again")], config)
+    text = "".join([c.content for c in chat.stream([("human", "more")], config)])
+    return [first, second, text, store["s"].messages[:4], store["s"].messages[4]]
+""",
+    ),
+    Case(
         "border_history_bare_model_stream",
         "pattern: streaming through RunnableWithMessageHistory",
         _MODEL
