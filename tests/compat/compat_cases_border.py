@@ -683,6 +683,39 @@ async def main():
     return [pieces[-1], len(pieces) > 2]
 """,
     ),
+    Case(
+        "border_astream_events_v1_data",
+        "pattern: astream_events(version='v1') read for a retriever's output",
+        _MODEL
+        + _RETRIEVER
+        + _TOOL
+        + """
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import RunnableLambda
+
+prompt = ChatPromptTemplate.from_template("say {q}")
+chain = (
+    RunnableLambda(lambda q: q)
+    | Shelf()
+    | RunnableLambda(lambda docs: {"q": docs[0].page_content})
+    | prompt
+    | model
+    | StrOutputParser()
+)
+
+async def main():
+    seen = []
+    async for event in chain.astream_events("tea", version="v1"):
+        if not event["event"].endswith("_stream"):
+            seen.append(event)
+        if event["event"] == "on_retriever_end":
+            seen.append(event["data"]["output"])
+    async for event in get_weather.astream_events({"city": "Oslo"}, version="v1"):
+        seen.append([event["event"], event["data"]])
+    return seen
+""",
+    ),
     # ---- callbacks and custom events ----------------------------------------------
     Case(
         "border_callbacks_tool_chain",
