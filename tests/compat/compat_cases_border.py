@@ -716,6 +716,46 @@ async def main():
     return seen
 """,
     ),
+    Case(
+        "border_llm_output_token_usage",
+        "pattern: a handler reading on_llm_end's llm_output['token_usage']",
+        _MODEL
+        + """
+from langchain_anthropic import ChatAnthropic
+from langchain_core.callbacks.base import AsyncCallbackHandler, BaseCallbackHandler
+from langchain_core.messages import HumanMessage
+
+class Usage(BaseCallbackHandler):
+    def __init__(self):
+        self.seen = []
+
+    def on_llm_end(self, response, **kwargs):
+        self.seen.append((response.llm_output, response.generations[0][0].generation_info))
+
+class AsyncUsage(AsyncCallbackHandler):
+    def __init__(self):
+        self.seen = []
+
+    async def on_chat_model_start(self, serialized, messages, **kwargs):
+        pass
+
+    async def on_llm_end(self, response, **kwargs):
+        self.seen.append(response.llm_output)
+
+async def main():
+    handler, ahandler = Usage(), AsyncUsage()
+    config = {"callbacks": [handler, ahandler]}
+    model.invoke("one", config)
+    await model.ainvoke("two", config)
+    streamed = [c async for c in model.astream("three", config)]
+    result = model.generate([[HumanMessage("four")], [HumanMessage("five")]], callbacks=[handler])
+    reply = model.invoke("six")
+    claude = ChatAnthropic(model="claude-3-5-haiku-latest")
+    streamed += [c async for c in claude.astream("eight", config)]
+    return [handler.seen, ahandler.seen, len(streamed) > 2, result.llm_output,
+            reply.response_metadata.get("token_usage")]
+""",
+    ),
     # ---- callbacks and custom events ----------------------------------------------
     Case(
         "border_callbacks_tool_chain",
