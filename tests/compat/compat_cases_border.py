@@ -756,6 +756,51 @@ async def main():
             reply.response_metadata.get("token_usage")]
 """,
     ),
+    Case(
+        "border_chat_model_start_kwargs",
+        "pattern: a handler reading on_chat_model_start's keyword arguments",
+        _MODEL
+        + """
+from langchain_core.callbacks.base import AsyncCallbackHandler, BaseCallbackHandler
+from langchain_core.prompts import ChatPromptTemplate
+
+def shown(serialized, messages, kwargs):
+    return [
+        sorted(kwargs),
+        kwargs.get("name"),
+        kwargs.get("tags"),
+        kwargs["metadata"]["m"],
+        kwargs.get("options"),
+        kwargs.get("batch_size"),
+        (serialized or {}).get("name"),
+        [[m.type for m in row] for row in messages],
+    ]
+
+class Starts(BaseCallbackHandler):
+    def __init__(self):
+        self.seen = []
+
+    def on_chat_model_start(self, serialized, messages, **kwargs):
+        self.seen.append(shown(serialized, messages, kwargs))
+
+class AsyncStarts(AsyncCallbackHandler):
+    def __init__(self):
+        self.seen = []
+
+    async def on_chat_model_start(self, serialized, messages, **kwargs):
+        self.seen.append(shown(serialized, messages, kwargs))
+
+async def main():
+    handler, ahandler = Starts(), AsyncStarts()
+    config = {"callbacks": [handler, ahandler], "tags": ["t"], "metadata": {"m": 1}}
+    model.invoke("one", config)
+    await model.ainvoke("two", {**config, "run_name": "named"})
+    [c for c in model.stream("three", config, stop=["x"])]
+    chain = ChatPromptTemplate.from_template("{q}") | model
+    await chain.ainvoke({"q": "four"}, config)
+    return [handler.seen, ahandler.seen]
+""",
+    ),
     # ---- callbacks and custom events ----------------------------------------------
     Case(
         "border_callbacks_tool_chain",
