@@ -801,6 +801,52 @@ async def main():
     return [handler.seen, ahandler.seen]
 """,
     ),
+    Case(
+        "border_timeout_error_family",
+        "pattern: except langchain_core's ModelTimeoutError / openai's APITimeoutError",
+        """
+import anthropic
+import openai
+from langchain_anthropic import ChatAnthropic
+from langchain_core.exceptions import ModelError, ModelTimeoutError
+from langchain_openai import ChatOpenAI
+
+slow = {"x-mock-latency": "3"}
+
+# Not compared (chatplex's own, see the porting notes): the class name (chatplex's
+# APITimeoutError, also the SDK's and LangChain's classes, where langchain-openai names
+# its class OpenAITimeoutError), str() (which names the host and the limit), and that
+# it is also a builtin TimeoutError.
+def seen(err):
+    return [
+        isinstance(err, ModelTimeoutError),
+        isinstance(err, ModelError),
+        isinstance(err, (openai.APITimeoutError, anthropic.APITimeoutError)),
+        isinstance(err, (openai.APIConnectionError, anthropic.APIConnectionError)),
+        getattr(err, "body", "-"),
+        getattr(err, "status_code", None),
+        getattr(err, "request", None) is not None,
+    ]
+
+async def main():
+    out = []
+    for model in (
+        ChatOpenAI(model="gpt-4o-mini", timeout=0.3, max_retries=0, default_headers=slow),
+        ChatAnthropic(
+            model="claude-3-5-haiku-latest", timeout=0.3, max_retries=0, default_headers=slow
+        ),
+    ):
+        try:
+            model.invoke("slow")
+        except ModelTimeoutError as err:
+            out.append(seen(err))
+        try:
+            await model.ainvoke("slow")
+        except ModelTimeoutError as err:
+            out.append(seen(err))
+    return out
+""",
+    ),
     # ---- callbacks and custom events ----------------------------------------------
     Case(
         "border_callbacks_tool_chain",
