@@ -115,7 +115,7 @@ class ChatModelRun(RunNode):
 
     error_callback = "on_llm_error"
 
-    __slots__ = ("inline", "input", "langchain", "mixed", "token_handlers")
+    __slots__ = ("inline", "input", "langchain", "mixed", "run_name", "token_handlers")
 
     def __init__(
         self,
@@ -126,6 +126,9 @@ class ChatModelRun(RunNode):
     ) -> None:
         super().__init__(config, name, "chat_model", handlers, listeners or [])
         self.input: dict[str, Any] = {}
+        #: What LangChain's chat models give `on_chat_model_start` as `name`: the config's
+        #: run_name, None without one (the run itself is still named after the model).
+        self.run_name: str | None = config.get("run_name")
         #: Per handler, in order: whether it is LangChain's own (and gets its objects).
         base = _langchain_handler_class()
         self.langchain = (
@@ -168,8 +171,18 @@ class ChatModelRun(RunNode):
                 "on_chat_model_start",
                 (serialized, [messages]),
                 lambda: (serialized, [_lc_messages(messages)]),
-                invocation_params=params,
+                **self._start_kwargs(params),
             )
+
+    def _start_kwargs(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The keywords LangChain's chat models pass `on_chat_model_start`."""
+        stop = params.get("stop")
+        return {
+            "invocation_params": params,
+            "options": {"stop": list(stop) if isinstance(stop, tuple) else stop},
+            "name": self.run_name,
+            "batch_size": 1,
+        }
 
     async def astart(
         self, messages: list[BaseMessage], serialized: dict[str, Any], params: dict[str, Any]
@@ -182,7 +195,7 @@ class ChatModelRun(RunNode):
                 "on_chat_model_start",
                 (serialized, [messages]),
                 lambda: (serialized, [_lc_messages(messages)]),
-                invocation_params=params,
+                **self._start_kwargs(params),
             )
 
     # Tokens go to the handlers with an `on_llm_new_token`; one that only wants the first

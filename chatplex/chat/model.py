@@ -96,6 +96,14 @@ class ChatModel(Runnable[Any, AIMessage]):
 
         return AIMessageSchema
 
+    def _listener_inputs(self, input: Any) -> dict[str, Any]:
+        # LangChain's chat-model run records the messages it sent, so listeners (and
+        # RunnableWithMessageHistory, which saves them) see HumanMessages, not tuples.
+        try:
+            return {"messages": [coerce_messages(input)]}
+        except (TypeError, ValueError):  # the call itself reports bad input
+            return super()._listener_inputs(input)
+
     def __init__(
         self,
         adapter: Adapter | None,

@@ -212,7 +212,7 @@ def _theirs(completion: Any) -> dict[str, Any]:
             "output_tokens": completion.usage.completion_tokens,
             "total_tokens": completion.usage.total_tokens,
         },
-        "token_usage": completion.usage.model_dump(exclude_none=True),
+        "token_usage": completion.usage.model_dump(),  # as langchain-openai shows it
         # Azure's fields beyond OpenAI's: the SDK keeps them as extra attributes.
         "filters": [completion.prompt_filter_results, choice.content_filter_results],
     }

@@ -231,7 +231,11 @@ def test_chat_model_start_gets_the_invocation_params() -> None:
     }
     assert start["invocation_params"]["temperature"] == 0.2
     assert start["invocation_params"]["provider"] == "fake"
-    assert start["name"] == "FakeChatModel"
+    # As LangChain's chat models: `name` is the config's run_name (None without one),
+    # one prompt, and the call's stop in `options`.
+    assert (start["name"], start["batch_size"], start["options"]) == (None, 1, {"stop": None})
+    FakeChatModel(responses=["ok"]).invoke("x", {"callbacks": [Start()], "run_name": "n"})
+    assert got[1]["name"] == "n"
 
 
 # ---- LangSmith's ls_* metadata, as LangChain's chat models add it ----------------------
