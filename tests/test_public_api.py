@@ -11,7 +11,12 @@ import chatplex
 from chatplex import chat, config, core, errors, messages, runnables
 from chatplex.chat import callbacks, factory, profiles
 from chatplex.providers.compatible import dropin as compatible_dropin
+from chatplex.providers.compatible.spec import DROPINS
 from chatplex.providers.ollama import dropin as ollama_dropin
+
+#: The OpenAI-compatible presets' drop-ins: declaring a `DROPINS` row is the decision to
+#: export its LangChain class (one file, the spec, plus its export line).
+PRESET_CLASSES = sorted(compatible_dropin.preset_dropin_class(name).__name__ for name in DROPINS)
 
 EXPECTED = [
     "init_chat_model",
@@ -41,15 +46,7 @@ EXPECTED = [
     "ChatGoogleGenerativeAI",
     "ChatVertexAI",
     # Issue 26: the OpenAI-compatible providers' drop-ins, by LangChain's class names.
-    "ChatCerebras",
-    "ChatDeepSeek",
-    "ChatFireworks",
-    "ChatGroq",
-    "ChatMistralAI",
-    "ChatOpenRouter",
-    "ChatPerplexity",
-    "ChatTogether",
-    "ChatXAI",
+    *PRESET_CLASSES,  # ChatCerebras, ChatDeepSeek, ... ChatXAI: one per DROPINS row
     "ChatOllama",
     # LangChain's accounting: usage summed per model over a block of calls.
     "get_usage_metadata_callback",
@@ -121,15 +118,7 @@ HOMES = {
     "ChatBedrockConverse": chat,
     "ChatGoogleGenerativeAI": chat,
     "ChatVertexAI": chat,
-    "ChatCerebras": compatible_dropin,
-    "ChatDeepSeek": compatible_dropin,
-    "ChatFireworks": compatible_dropin,
-    "ChatGroq": compatible_dropin,
-    "ChatMistralAI": compatible_dropin,
-    "ChatOpenRouter": compatible_dropin,
-    "ChatPerplexity": compatible_dropin,
-    "ChatTogether": compatible_dropin,
-    "ChatXAI": compatible_dropin,
+    **dict.fromkeys(PRESET_CLASSES, compatible_dropin),
     "ChatOllama": ollama_dropin,  # in its provider's folder
     "SystemMessage": messages,
     "HumanMessage": messages,

@@ -361,6 +361,8 @@ class DropIn:
     #: when none is given, the retries and timeout.
     default_model: str | None = None
     temperature: float | None = None
+    #: The max_tokens sent when none is given (langchain-sambanova's 1024); None: none.
+    max_tokens: int | None = None
     max_retries: int = 2
     timeout: float | None = None
     #: LangChain settings chatplex does not have, and why.
