@@ -90,6 +90,7 @@ if TYPE_CHECKING:
         ChatMistralAI,
         ChatOpenRouter,
         ChatPerplexity,
+        ChatSambaNova,
         ChatTogether,
         ChatXAI,
     )
@@ -139,6 +140,7 @@ _LAZY = {
             "ChatMistralAI",
             "ChatOpenRouter",
             "ChatPerplexity",
+            "ChatSambaNova",
             "ChatTogether",
             "ChatXAI",
         ),
@@ -292,6 +294,7 @@ __all__ = [
     "ChatPerplexity",
     "ChatTogether",
     "ChatXAI",
+    "ChatSambaNova",
     "ChatPromptTemplate",
     "ChatVertexAI",
     "ChatPromptValue",

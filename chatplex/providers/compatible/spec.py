@@ -338,6 +338,18 @@ PROFILES: dict[str, Profile] = {
         _local("vllm", "vLLM", "http://localhost:8000/v1"),
         _local("lmstudio", "LM Studio", "http://localhost:1234/v1"),
         _local("ollama_openai", "Ollama (OpenAI endpoint)", "http://localhost:11434/v1"),
+        Profile(
+            "sambanova",
+            "SambaNova",
+            "https://api.sambanova.ai/v1",
+            key_variables=("SAMBANOVA_API_KEY",),
+            base_variables=("SAMBANOVA_API_BASE",),
+            official_host="api.sambanova.ai",
+            # langchain-sambanova sends stream_options only when its field is set.
+            stream_options=False,
+            sdk="sambanova",
+            reasoning_field="reasoning",
+        ),
     )
 }
 
@@ -454,6 +466,19 @@ DROPINS: dict[str, DropIn] = {
             "openrouter",
             adapter_settings=("app_url", "app_title", "app_categories"),
             refused=_CLIENTS,
+        ),
+        # langchain-sambanova's ChatSambaNova (ChatSambaNovaCloud was removed in 1.0).
+        DropIn(
+            "sambanova",
+            default_model="Llama-4-Maverick-17B-128E-Instruct",
+            temperature=0.7,
+            max_tokens=1024,
+            refused={
+                **_CLIENTS,
+                "integration_source": "an analytics header of the sambanova SDK",
+                "sambanova_integration_source": "an analytics header of the sambanova SDK",
+            },
+            stream_usage=False,
         ),
     )
 }
@@ -577,4 +602,10 @@ SPECS = (
     _preset("vllm"),
     _preset("lmstudio"),
     _preset("ollama_openai", price_id="ollama"),
+    _preset(
+        "sambanova",
+        "ChatSambaNova",
+        aliases=(("sambanova_api_key", "api_key"), ("sambanova_api_base", "base_url")),
+        body=_same("top_k", "reasoning_effort", "stream_options"),
+    ),
 )
