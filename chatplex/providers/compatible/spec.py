@@ -350,6 +350,16 @@ PROFILES: dict[str, Profile] = {
             sdk="sambanova",
             reasoning_field="reasoning",
         ),
+        Profile(
+            "nebius",
+            "Nebius AI Studio",
+            # langchain-nebius' default (Nebius also answers on api.studio.nebius.com).
+            "https://api.studio.nebius.ai/v1",
+            key_variables=("NEBIUS_API_KEY",),
+            base_variables=("NEBIUS_API_BASE",),
+            official_host="api.studio.nebius.ai",
+            error_body_inner=True,  # ChatNebius raises the openai SDK's errors
+        ),
     )
 }
 
@@ -480,6 +490,14 @@ DROPINS: dict[str, DropIn] = {
             },
             stream_usage=False,
         ),
+        # langchain-nebius' ChatNebius (a BaseChatOpenAI whose own validator leaves
+        # stream_usage off).
+        DropIn(
+            "nebius",
+            default_model="meta-llama/Llama-3.3-70B-Instruct-fast",
+            refused=_CLIENTS,
+            stream_usage=False,
+        ),
     )
 }
 
@@ -607,5 +625,10 @@ SPECS = (
         "ChatSambaNova",
         aliases=(("sambanova_api_key", "api_key"), ("sambanova_api_base", "base_url")),
         body=_same("top_k", "reasoning_effort", "stream_options"),
+    ),
+    _preset(
+        "nebius",
+        "ChatNebius",
+        aliases=(("nebius_api_key", "api_key"), ("nebius_api_base", "base_url")),
     ),
 )
