@@ -157,7 +157,7 @@ def _assistant(message: AIMessage) -> dict[str, Any]:
     return {"role": "assistant", "content": _text(message.content)}
 
 
-def _documents(message: ToolMessage) -> list[Mapping[str, Any]]:
+def _documents(message: ToolMessage) -> list[dict[str, Any]]:
     content: Any = message.content
     if isinstance(content, str):
         items: list[Any] = [{"output": content}]

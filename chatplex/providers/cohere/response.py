@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...errors import APIError
-from ...messages import AIMessage, UsageMetadata
+from ...messages import AIMessage, ToolCall, UsageMetadata
 
 __all__ = [
     "PROVIDER",
@@ -104,7 +104,7 @@ def _openai_call(call: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def tool_call(call: Mapping[str, Any]) -> dict[str, Any]:
+def tool_call(call: Mapping[str, Any]) -> ToolCall:
     """A Cohere tool call as LangChain's `ToolCall` (arguments parsed; {} when none)."""
     function = call.get("function") or {}
     arguments = function.get("arguments")
