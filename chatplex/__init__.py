@@ -82,6 +82,7 @@ if TYPE_CHECKING:
         messages_to_dict,
         trim_messages,
     )
+    from .providers.cohere.dropin import ChatCohere
     from .providers.compatible.dropin import (
         ChatCerebras,
         ChatDeepSeek,
@@ -132,6 +133,7 @@ _LAZY = {
     ),
     # The drop-ins that live in their provider's folder.
     "ChatOllama": ".providers.ollama.dropin",
+    "ChatCohere": ".providers.cohere.dropin",
     **dict.fromkeys(
         (
             "ChatCerebras",
@@ -298,6 +300,7 @@ __all__ = [
     "ChatXAI",
     "ChatSambaNova",
     "ChatNebius",
+    "ChatCohere",
     "ChatPromptTemplate",
     "ChatVertexAI",
     "ChatPromptValue",

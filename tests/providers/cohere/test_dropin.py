@@ -88,3 +88,10 @@ def test_refusals_and_unknown_keywords() -> None:
 def test_docstring_examples() -> None:
     result = doctest.testmod(module)
     assert result.attempted >= 1 and result.failed == 0
+
+
+def test_an_unknown_keyword_names_the_closest_one() -> None:
+    with pytest.raises(TypeError, match=r"'temprature' \(did you mean 'temperature'\?\)"):
+        ChatCohere(model="m", cohere_api_key="k", temprature=0)
+    with pytest.raises(TypeError, match="'zzz_unheard_of'"):
+        ChatCohere(model="m", cohere_api_key="k", zzz_unheard_of=1)
