@@ -82,14 +82,17 @@ if TYPE_CHECKING:
         messages_to_dict,
         trim_messages,
     )
+    from .providers.cohere.dropin import ChatCohere
     from .providers.compatible.dropin import (
         ChatCerebras,
         ChatDeepSeek,
         ChatFireworks,
         ChatGroq,
         ChatMistralAI,
+        ChatNebius,
         ChatOpenRouter,
         ChatPerplexity,
+        ChatSambaNova,
         ChatTogether,
         ChatXAI,
     )
@@ -130,6 +133,7 @@ _LAZY = {
     ),
     # The drop-ins that live in their provider's folder.
     "ChatOllama": ".providers.ollama.dropin",
+    "ChatCohere": ".providers.cohere.dropin",
     **dict.fromkeys(
         (
             "ChatCerebras",
@@ -137,8 +141,10 @@ _LAZY = {
             "ChatFireworks",
             "ChatGroq",
             "ChatMistralAI",
+            "ChatNebius",
             "ChatOpenRouter",
             "ChatPerplexity",
+            "ChatSambaNova",
             "ChatTogether",
             "ChatXAI",
         ),
@@ -292,6 +298,9 @@ __all__ = [
     "ChatPerplexity",
     "ChatTogether",
     "ChatXAI",
+    "ChatSambaNova",
+    "ChatNebius",
+    "ChatCohere",
     "ChatPromptTemplate",
     "ChatVertexAI",
     "ChatPromptValue",

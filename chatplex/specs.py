@@ -29,7 +29,7 @@ __all__ = ["WIRES", "ProviderSpec", "infer_provider", "spec", "specs"]
 
 #: The provider folders under chatplex/providers/, each declaring its providers in
 #: `spec.py`. The one row a new wire adds here.
-WIRES = ("openai", "anthropic", "google", "bedrock", "ollama", "compatible")
+WIRES = ("openai", "anthropic", "google", "bedrock", "ollama", "compatible", "cohere")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ def spec(name: str) -> ProviderSpec | None:
 
 #: Prefixes LangChain infers for providers chatplex has no wire for: a bare name with one
 #: of these is named in the error rather than mistaken for another provider.
-_ELSEWHERE = (("command", "cohere"), ("solar", "upstage"))
+_ELSEWHERE = (("solar", "upstage"),)
 
 
 @functools.cache
