@@ -114,6 +114,23 @@ class _GoogleWire:
         )
         return reply
 
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any]:
+        """What `with_structured_output` binds on this wire, as langchain-google-genai
+        binds it: `responseMimeType` application/json, and for a schema
+        `responseJsonSchema` (full JSON Schema): a pydantic model's own JSON schema
+        (titles kept), a JSON-schema dict as given, a TypedDict's schema titled."""
+        if method != "json_schema":
+            return {"response_mime_type": "application/json"}
+        if spec.kind == "pydantic":
+            schema = spec.target.model_json_schema()
+        elif isinstance(given, Mapping) and ("properties" in given or "type" in given):
+            schema = dict(given)
+        else:
+            schema = {"title": spec.name, **spec.parameters}
+        return {"response_mime_type": "application/json", "response_json_schema": schema}
+
     def stream_parser(self, headers: Mapping[str, str]) -> GeminiStreamParser:
         """A fresh parser for one stream's events."""
         return GeminiStreamParser(header_value(headers, "x-request-id"), self.provider)
