@@ -4,8 +4,10 @@ stream parser shares with it (parts, usage, metadata, blocks, error payloads).
 Content follows langchain-google-genai: a reply without thoughts is a plain str; with
 thought parts (`includeThoughts`) it is a list of blocks, `{"type": "thinking",
 "thinking": ..., "signature": ...}` then `{"type": "text", "text": ...}` (`.text` is the
-answer only). Streamed thinking pieces carry an `"index"` so they merge into one block
-(a finished message keeps no index, as LangChain's).
+answer only); a stream's text pieces stay str (its merged content: the thinking block,
+then the text as a str), as LangChain streams them. Streamed thinking pieces carry an
+`"index"` so they merge into one block (a finished message keeps no index, as
+LangChain's).
 Function calls become tool calls with the id Gemini gave, or a stable generated one
 (the response id and the call's position: the stream and the non-stream reply agree);
 their thought signatures go to `additional_kwargs["__gemini_function_call_thought_
@@ -96,10 +98,13 @@ class PartReader:
     """Turns one candidate's parts into content, tool calls and signatures, keeping what a
     stream needs across chunks (the block index, thoughts seen, calls counted)."""
 
-    __slots__ = ("calls", "candidate", "index", "kind", "response_id", "thoughts")
+    __slots__ = ("calls", "candidate", "index", "kind", "response_id", "streaming", "thoughts")
 
-    def __init__(self, candidate: int = 0) -> None:
+    def __init__(self, candidate: int = 0, *, streaming: bool = False) -> None:
         self.candidate = candidate
+        # A stream's text pieces stay str after thoughts, as langchain-google-genai
+        # streams them (its merged stream: [thinking block, "text"]).
+        self.streaming = streaming
         self.response_id: Any = None
         self.calls = 0
         self.index = -1  # the index of the current block
@@ -147,7 +152,7 @@ class PartReader:
         if signature:  # indexed, so that a later chunk's text does not swallow it
             extras = {"signature": signature}
             return [{"type": "text", "text": text, "extras": extras, "index": self.index}]
-        if self.thoughts:
+        if self.thoughts and not self.streaming:
             return [{"type": "text", "text": text}] if text else ""
         return text
 
@@ -190,10 +195,15 @@ _FEEDBACK_FIELDS = (
 
 
 def _ratings(raw: Any) -> list[dict[str, Any]]:
-    return [
-        {ours: rating.get(wire) for ours, wire in _RATING_FIELDS}
-        for rating in raw if isinstance(rating, dict)
-    ] if isinstance(raw, list) else []
+    return (
+        [
+            {ours: rating.get(wire) for ours, wire in _RATING_FIELDS}
+            for rating in raw
+            if isinstance(rating, dict)
+        ]
+        if isinstance(raw, list)
+        else []
+    )
 
 
 def prompt_feedback(data: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -212,8 +222,6 @@ def head_metadata(data: Mapping[str, Any], request_id: str | None) -> dict[str, 
         "provider": "google_genai",
         "model_provider": "google_genai",
         "model_name": data.get("modelVersion"),
-        "finish_reason": None,
-        "raw_finish_reason": None,
     }
     if not data.get("candidates") and (feedback := prompt_feedback(data)) is not None:
         meta["prompt_feedback"] = feedback

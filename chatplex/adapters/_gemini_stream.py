@@ -114,7 +114,7 @@ class GeminiStreamParser:
             index = candidate.get("index") or 0
             reader = self._readers.get(index)
             if reader is None:
-                reader = self._readers[index] = PartReader(index)
+                reader = self._readers[index] = PartReader(index, streaming=True)
                 reader.response_id = self._id
             parts = (candidate.get("content") or {}).get("parts")
             piece, piece_calls, piece_additional = reader.read(parts)

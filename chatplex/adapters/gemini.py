@@ -32,6 +32,7 @@ from urllib.parse import quote
 from ..errors import APIError, RateLimitError, status_error
 from ..messages import AIMessage, BaseMessage
 from ..secret import Secret, redact_url
+from ._gemini_errors import ERROR_FAMILIES
 from ._gemini_request import build_body
 from ._gemini_response import error_fields, loads, parse_candidates, parse_reply, snippet
 from ._gemini_stream import GeminiStreamParser
@@ -90,6 +91,7 @@ class _GoogleWire:
 
     provider = "google_genai"
     block_types = BLOCK_TYPES
+    error_families = ERROR_FAMILIES
     _withheld = ""
 
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:

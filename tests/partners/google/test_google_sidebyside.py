@@ -406,7 +406,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         gemini_replies(no_candidates=True, prompt_feedback={"blockReason": "SAFETY"}),
         blocked_prompt,
     ),
-    "max_tokens_stop": (gemini_replies([{"text": "Once upon"}], finish="MAX_TOKENS"), max_tokens_stop),
+    "max_tokens_stop": (
+        gemini_replies([{"text": "Once upon"}], finish="MAX_TOKENS"),
+        max_tokens_stop,
+    ),
     "two_candidates": (gemini_replies(candidates=2), two_candidates),
     "usage_details": (
         gemini_replies(
@@ -458,52 +461,228 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
 
 #: `response_metadata` keys chatplex adds on every wire, taken out before comparing:
 #: `raw_finish_reason` (the provider's own word, here the same as `finish_reason`),
-#: `provider`, `attempts` (HTTP attempts made).
-ADDED_METADATA = ("raw_finish_reason", "provider", "attempts")
+#: `provider`, `attempts` (HTTP attempts made), `other_candidates` (with `n > 1`, the
+#: candidates after the first, which LangChain's `invoke` drops).
+ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "other_candidates")
 
 #: Request headers a server reads (the rest name the client: user agents, encodings).
 READ_HEADERS = ("x-goog-api-key", "content-type", "x-team")
 
 Outcome = tuple[Any, Any, list[Any], list[Any]]  # theirs, ours, their requests, ours
 
+
+def _also_sdk_class(outcome: Outcome) -> Outcome:
+    """Our 4xx error read without its google-genai `ClientError` class."""
+    theirs, ours, their_requests, our_requests = outcome
+    return theirs, {**ours, "APIError": False, "ClientError": False}, their_requests, our_requests
+
+
+def _http_status(outcome: Outcome) -> Outcome:
+    """Our ServerError's `status` read as Google's word, which chatplex keeps in
+    `error_type`."""
+    theirs, ours, their_requests, our_requests = outcome
+    fields = {**ours["fields"], "status": theirs["fields"]["status"]}
+    return theirs, {**ours, "fields": fields}, their_requests, our_requests
+
+
 #: Script → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {}
+DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+    name: (
+        "a 4xx is langchain-google-genai's class (ChatGoogleGenerativeAIError, by status "
+        "GoogleInvalidRequestError...) and also google-genai's ClientError, the class the "
+        "SDK raised and LangChain wraps (it is only the `__cause__` there): a script "
+        "catching either keeps catching it; `except ClientError` around LangChain's model "
+        "never fires, so its retry and fallback code is dead",
+        _also_sdk_class,
+    )
+    for name in ("error_400", "error_403", "error_429", "error_async", "error_in_stream")
+}
+
+
+def _declarations(requests: list[Any], key: str) -> list[Any]:
+    found = []
+    for request in requests:
+        for tool in (request["body"] or {}).get("tools") or []:
+            for declaration in tool.get("functionDeclarations") or []:
+                found.append(declaration.pop(key, None))
+    return found
+
+
+def _full_json_schema(outcome: Outcome) -> Outcome:
+    """Function parameters compared apart: theirs as `parameters`, ours as
+    `parametersJsonSchema`, one per declaration."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert all(_declarations(their_requests, "parameters"))
+    assert all(_declarations(our_requests, "parametersJsonSchema"))
+    return theirs, ours, their_requests, our_requests
+
+
+def _image_by_uri(outcome: Outcome) -> Outcome:
+    """Their download of the image and its inline bytes, read as our `fileData` URI."""
+    theirs, ours, their_requests, our_requests = outcome
+    their_requests = [r for r in their_requests if r["method"] == "POST"]
+    their_part = their_requests[0]["body"]["contents"][0]["parts"][1]
+    our_part = our_requests[0]["body"]["contents"][0]["parts"][1]
+    assert their_part["inlineData"]["mimeType"] == "image/png"
+    assert our_part["fileData"]["fileUri"].endswith("/pixel.png")
+    our_part.clear()
+    our_part.update(their_part)
+    return theirs, ours, their_requests, our_requests
+
+
+def _blocked_reply_keeps_usage(outcome: Outcome) -> Outcome:
+    """Our blocked reply read without the usage and model names LangChain drops."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert ours["usage_metadata"]["input_tokens"] == USAGE["promptTokenCount"]
+    meta = {k: v for k, v in ours["response_metadata"].items() if k == "prompt_feedback"}
+    ours = {**ours, "usage_metadata": None, "response_metadata": meta}
+    return theirs, ours, their_requests, our_requests
+
+
+def _usage_once(outcome: Outcome) -> Outcome:
+    """Our second candidate read with the reply's usage LangChain copies onto it."""
+    theirs, ours, their_requests, our_requests = outcome
+    ours[0][1]["usage_metadata"] = ours[0][0]["usage_metadata"]
+    return theirs, ours, their_requests, our_requests
+
+
+def _no_environment_key(outcome: Outcome) -> Outcome:
+    """Their request read without the environment's key chatplex keeps back."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert their_requests[0]["headers"].pop("x-goog-api-key") == "env-google-key"
+    return theirs, ours, their_requests, our_requests
+
+
+def _text_piece_as_str(outcome: Outcome) -> Outcome:
+    """Our merged stream's text block read as the str LangChain's merge leaves."""
+    theirs, ours, their_requests, our_requests = outcome
+    content = list(ours["content"])
+    content[1] = content[1]["text"]
+    return theirs, {**ours, "content": content}, their_requests, our_requests
+
+
+for _name in (
+    "tool_call_invoke",
+    "tool_call_stream",
+    "tool_round_trip",
+    "tool_choice_any",
+    "tool_choice_named",
+    "structured_function_calling",
+):
+    DIFFERENCES[_name] = (
+        "function parameters go as `parametersJsonSchema` (the JSON Schema as given); "
+        "langchain-google-genai converts them to the OpenAPI subset of `parameters`, "
+        "dropping what that subset lacks (a dict's value type `additionalProperties`, "
+        "`minimum`/`maximum`, `minItems`, defaults): the model is never told them",
+        _full_json_schema,
+    )
+DIFFERENCES["image_url"] = (
+    "an image URL goes to Gemini as `fileData.fileUri` (Gemini fetches it); "
+    "langchain-google-genai downloads it in the client, synchronously (also inside "
+    "`ainvoke`, blocking the event loop) and with no size bound, and sends the bytes",
+    _image_by_uri,
+)
+DIFFERENCES["blocked_prompt"] = (
+    "a blocked prompt's reply keeps `usage_metadata` (the prompt tokens Gemini counted), "
+    "`model_name` and `model_provider`, as every reply; langchain-google-genai drops "
+    "them, so its token and cost accounting loses the call",
+    _blocked_reply_keeps_usage,
+)
+DIFFERENCES["two_candidates"] = (
+    "with n > 1 the usage is on the first candidate only; langchain-google-genai copies "
+    "the whole reply's usage onto every candidate, so adding up the generations' usage "
+    "(as callbacks and cost trackers do) counts the call n times",
+    _usage_once,
+)
+DIFFERENCES["environment_key_to_coded_url"] = (
+    "chatplex's one key policy (adapters/base.py `environment_key`, every wire): "
+    "the key read from GOOGLE_API_KEY / GEMINI_API_KEY goes to Google's host or to a "
+    "base URL that also comes from the environment (GOOGLE_GEMINI_BASE_URL), never to a "
+    "base_url written in code; the SDK sends it to any host (a typo or a proxy gets "
+    "the key). Pass google_api_key= to send one there",
+    _no_environment_key,
+)
+DIFFERENCES["thinking_stream"] = (
+    "NOT a LangChain failure: chatplex's stream merge (chatplex/messages/_merge.py, "
+    "shared by every wire) turns a str piece after a block into a text block, where "
+    "langchain-core's merge_content appends the str; left to the owner of messages/",
+    _text_piece_as_str,
+)
+DIFFERENCES["error_500"] = (
+    "`status` is the HTTP status (500) on every chatplex error (`status_code` too), where "
+    "google-genai's is Google's word (INTERNAL), kept in `error_type`: chatplex's retry, "
+    "rate-limit and fallback code reads the one meaning on every wire",
+    _http_status,
+)
+
+
+#: Body objects whose field names the server reads in either spelling (proto3 JSON takes
+#: `thinking_budget` and `thinkingBudget` alike): the google-genai SDK sends some of them
+#: snake_case, chatplex camelCase; compared in one spelling.
+_EITHER_SPELLING = ("thinkingConfig", "inlineData", "fileData")
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
+def _one_spelling(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: (
+                {_camel(i): v for i, v in value[k].items()}
+                if k in _EITHER_SPELLING and isinstance(value[k], dict)
+                else _one_spelling(value[k])
+            )
+            for k in value
+        }
+    if isinstance(value, list):
+        return [_one_spelling(v) for v in value]
+    return value
 
 
 def _comparable_request(seen: Seen) -> Any:
+    """A request as the server reads it: method, path, the headers it reads (the rest
+    name the client: user agents, encodings), the body in one spelling."""
     headers = {k: v for k, v in seen.headers.items() if k in READ_HEADERS}
-    return {"method": seen.method, "path": seen.path, "headers": headers, "body": seen.body}
+    body = _one_spelling(seen.body)
+    return {"method": seen.method, "path": seen.path, "headers": headers, "body": body}
 
 
 def _comparable_result(value: Any) -> Any:
     """The observed result, with an error read as a script reads it: the classes users
-    catch and the attributes they read."""
+    catch and the attributes they read (google-genai's `code`, `status`, `message`,
+    `details` where the error is one of its classes)."""
     if isinstance(value, dict) and set(value) == {"error"}:
         err = value["error"]
-        partner = partner_models
-        return {
-            "ChatGoogleGenerativeAIError": isinstance(err, partner.ChatGoogleGenerativeAIError),
-            "APIError": isinstance(err, genai_errors.APIError),
-            "ClientError": isinstance(err, genai_errors.ClientError),
-            "ServerError": isinstance(err, genai_errors.ServerError),
-            "ModelError": [
-                name
-                for name in (
-                    "ModelInvalidRequestError",
-                    "ModelPermissionDeniedError",
-                    "ModelRateLimitError",
-                    "ModelAPIError",
-                    "ModelAuthenticationError",
-                )
-                if isinstance(err, getattr(lc_exceptions, name, ()))
-            ],
-            "GoogleRateLimitError": isinstance(err, partner.GoogleRateLimitError),
-            "code": getattr(err, "code", None),
-            "status": getattr(err, "status", None),
-            "message": getattr(err, "message", None),
-            "details": getattr(err, "details", None),
-            "str": str(err),
+        out: dict[str, Any] = {
+            name: isinstance(err, cls)
+            for name, cls in (
+                ("ChatGoogleGenerativeAIError", partner_models.ChatGoogleGenerativeAIError),
+                ("GoogleRateLimitError", partner_models.GoogleRateLimitError),
+                ("GoogleAPIError", partner_models.GoogleAPIError),
+                ("APIError", genai_errors.APIError),
+                ("ClientError", genai_errors.ClientError),
+                ("ServerError", genai_errors.ServerError),
+            )
         }
+        out["ModelError"] = [
+            name
+            for name in (
+                "ModelInvalidRequestError",
+                "ModelPermissionDeniedError",
+                "ModelRateLimitError",
+                "ModelAPIError",
+                "ModelAuthenticationError",
+            )
+            if isinstance(err, getattr(lc_exceptions, name))
+        ]
+        if isinstance(err, genai_errors.ServerError):
+            out["fields"] = {
+                name: getattr(err, name, None) for name in ("code", "status", "message", "details")
+            }
+        return out
     return _strip_chatplex_keys(observe(value))
 
 
