@@ -92,7 +92,8 @@ class ChatBedrockConverse(ChatModel):
     blocks); `response_metadata` has no botocore `ResponseMetadata` (it has `request_id`,
     `stopReason`, `metrics`; `model_name` is the model asked for, as langchain-aws
     sets it, since Converse replies do not name the model);
-    settings of boto3's client (`client`, `config`) and LangChain-only features
+    boto3's clients (`client`, `bedrock_client`; of a botocore `config`, chatplex follows
+    `region_name`, the timeouts and `retries`, and refuses the rest) and LangChain-only features
     (`raw_blocks`, `guard_last_turn_only`, `method="prompt_prefill"`) raise with the
     reason. As in langchain-aws, `supports_tool_choice_values` (given, or inferred from
     the model id and `thinking`) decides whether `with_structured_output` forces the
@@ -125,9 +126,11 @@ class ChatBedrockConverse(ChatModel):
         aws_secret_access_key: str | Secret | None = None,
         aws_session_token: str | Secret | None = None,
         api_key: str | Secret | None = None,
+        bedrock_api_key: str | Secret | None = None,
         endpoint_url: str | None = None,
         base_url: str | None = None,
         default_headers: Mapping[str, str] | None = None,
+        config: Any = None,
         guardrail_config: Mapping[str, Any] | None = None,
         guardrails: Mapping[str, Any] | None = None,
         additional_model_request_fields: Mapping[str, Any] | None = None,
@@ -159,8 +162,14 @@ class ChatBedrockConverse(ChatModel):
         extra_headers: Mapping[str, str] | None = None,
         **unknown: Any,
     ) -> None:
-        from ..adapters.bedrock import BedrockAdapter
+        from ..adapters.base import as_secret
+        from ..adapters.bedrock import BedrockAdapter, ClientConfig, client_config
 
+        # Rebound first: no local of this frame (a traceback with locals) holds a key.
+        aws_access_key_id = as_secret(aws_access_key_id)
+        aws_secret_access_key = as_secret(aws_secret_access_key)
+        aws_session_token = as_secret(aws_session_token)
+        api_key, bedrock_api_key = as_secret(api_key), as_secret(bedrock_api_key)
         owner = type(self).__name__
         for name in check_refused(owner, "bedrock", unknown):
             hint = "; send model request fields with additional_model_request_fields={...}"
@@ -181,6 +190,14 @@ class ChatBedrockConverse(ChatModel):
             if supports_tool_choice_values is not None
             else tool_choice_values(self.base_model_id or model_name, fields)
         )
+        # A botocore Config: its region after region_name= and the environment, its
+        # timeouts and retries under timeout= and max_retries= (langchain-aws's order).
+        from_config = client_config(config)
+        timeout = pick(owner, timeout=timeout, request_timeout=request_timeout)
+        if timeout is None:
+            timeout = from_config.timeout
+        if max_retries is None:
+            max_retries = from_config.max_retries
         adapter = BedrockAdapter(
             region_name=region_name,
             endpoint_url=pick(owner, endpoint_url=endpoint_url, base_url=base_url),
@@ -188,8 +205,9 @@ class ChatBedrockConverse(ChatModel):
             aws_secret_access_key=aws_secret_access_key,
             aws_session_token=aws_session_token,
             credentials_profile_name=credentials_profile_name,
-            api_key=api_key,
+            api_key=pick(owner, api_key=api_key, bedrock_api_key=bedrock_api_key),
             default_headers=default_headers,
+            config=ClientConfig(region_name=from_config.region_name),
         )
         guardrail = pick(owner, guardrail_config=guardrail_config, guardrails=guardrails)
         body: dict[str, Any] = {
@@ -209,7 +227,7 @@ class ChatBedrockConverse(ChatModel):
             max_tokens=max_tokens,
             top_p=top_p,
             stop=pick(owner, stop=stop, stop_sequences=stop_sequences),
-            timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
+            timeout=timeout,
             max_retries=2 if max_retries is None else max_retries,
             max_retry_after=max_retry_after,
             retry_policy=retry_policy,
