@@ -64,6 +64,7 @@ from ._bedrock_auth import (
     configured_endpoint,
     resolve_region,
 )
+from ._bedrock_errors import ERROR_FAMILIES
 from ._bedrock_request import SERVER_TOOL_BLOCK_TYPES, converse_body, is_native
 from ._bedrock_response import (
     PROVIDER,
@@ -115,6 +116,8 @@ class BedrockAdapter:
     #: adapter. Converse replies do not name their model, so the reply's
     #: `response_metadata["model_name"]` is the model asked for, as langchain-aws sets it.
     model: str | None = None
+    #: Its errors are also botocore's `ClientError` subclasses, as langchain-aws raises.
+    error_families = ERROR_FAMILIES
     #: The attempt engine decodes this wire's streams with it (not server-sent events).
     stream_framing: Callable[[], EventStreamDecoder] = EventStreamDecoder
 
@@ -234,7 +237,7 @@ class BedrockAdapter:
         return parse_reply(body, headers, self.model)
 
     def stream_parser(self, headers: Mapping[str, str]) -> BedrockStreamParser:
-        return BedrockStreamParser(header_value(headers, REQUEST_ID_HEADER), self.model)
+        return BedrockStreamParser(header_value(headers, REQUEST_ID_HEADER), self.model, headers)
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response; never raises, whatever the body."""

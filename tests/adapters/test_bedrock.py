@@ -88,6 +88,7 @@ def test_the_request_is_signed_over_the_bytes_it_sends() -> None:
     assert json.loads(request.content) == request.json
     assert request.json == {
         "messages": [{"role": "user", "content": [{"text": "Hi"}]}],
+        "system": [],  # sent empty, as langchain-aws sends it
         "inferenceConfig": {"maxTokens": 5},
     }
     headers = dict(request.headers)

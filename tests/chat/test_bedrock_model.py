@@ -134,7 +134,7 @@ def test_invoke_sends_a_signed_converse_request_and_reads_the_reply() -> None:
         "total_tokens": 19,
         "input_token_details": {"cache_read": 3, "cache_creation": 0},
     }
-    assert message.response_metadata["metrics"] == {"latencyMs": 99}
+    assert message.response_metadata["metrics"] == {"latencyMs": [99]}
     (request,) = wire.requests
     assert request.url.raw_path == b"/model/us.anthropic.claude-3-5-haiku-20241022-v1%3A0/converse"
     assert json.loads(request.content) == {
@@ -455,7 +455,12 @@ class TestStreamsThroughTheEngine:
         llm = model(wire)
         merged = merge_chunks(list(llm.stream("hi")))
         assert merged.text == "Bonjour"
-        assert merged.usage_metadata == {"input_tokens": 12, "output_tokens": 4, "total_tokens": 16}
+        assert merged.usage_metadata == {
+            "input_tokens": 12,
+            "output_tokens": 4,
+            "total_tokens": 16,
+            "input_token_details": {"cache_read": 0, "cache_creation": 0},
+        }
         assert wire.requests[0].url.path.endswith("/converse-stream")
         assert wire.signature_covers_what_was_sent(wire.requests[0])
 
