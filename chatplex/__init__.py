@@ -19,7 +19,6 @@ if TYPE_CHECKING:
         AzureChatOpenAI,
         BaseCache,
         ChatAnthropic,
-        ChatBedrockConverse,
         ChatGoogleGenerativeAI,
         ChatModel,
         ChatOpenAI,
@@ -82,6 +81,7 @@ if TYPE_CHECKING:
         messages_to_dict,
         trim_messages,
     )
+    from .providers.bedrock.dropin import ChatBedrockConverse
     from .providers.compatible.dropin import (
         ChatCerebras,
         ChatDeepSeek,
@@ -110,7 +110,6 @@ _LAZY = {
             # the drop-ins, the reply caches and usage tracking (chat/ loads them lazily)
             "AzureChatOpenAI",
             "ChatAnthropic",
-            "ChatBedrockConverse",
             "ChatGoogleGenerativeAI",
             "ChatOpenAI",
             "ChatVertexAI",
@@ -130,6 +129,7 @@ _LAZY = {
     ),
     # The drop-ins that live in their provider's folder.
     "ChatOllama": ".providers.ollama.dropin",
+    "ChatBedrockConverse": ".providers.bedrock.dropin",
     **dict.fromkeys(
         (
             "ChatCerebras",

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from chatplex.adapters import adapter_class
-from chatplex.adapters._bedrock_auth import SigV4Signer
 from chatplex.adapters.base import CallSettings
-from chatplex.adapters.bedrock import BedrockAdapter
 from chatplex.adapters.eventstream import EventStreamDecoder, EventStreamMessage
 from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
+from chatplex.providers.bedrock.adapter import BedrockAdapter
+from chatplex.providers.bedrock.auth import SigV4Signer
 from chatplex.secret import Secret
 
 pytest.importorskip("botocore")
@@ -204,7 +204,7 @@ def test_the_endpoint_boto3_reads_from_the_environment_and_config_file(
 def test_a_botocore_config_is_honoured_or_refused() -> None:
     from botocore.config import Config
 
-    from chatplex.adapters.bedrock import client_config
+    from chatplex.providers.bedrock.adapter import client_config
 
     adapter = BedrockAdapter(
         config=Config(region_name="ap-south-1", user_agent_extra="x"),
@@ -297,9 +297,10 @@ def test_replies_are_named_by_the_model_asked_for() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    from chatplex.adapters import bedrock, eventstream
+    from chatplex.adapters import eventstream
+    from chatplex.providers.bedrock import adapter
 
-    for module in (bedrock, eventstream):
+    for module in (adapter, eventstream):
         failures, tried = doctest.testmod(module)
         assert tried and not failures
 

@@ -17,8 +17,8 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import APIConnectionError, APIError, StreamError
-from ..sdk_errors import ErrorFamily
+from ...errors import APIConnectionError, APIError, StreamError
+from ...sdk_errors import ErrorFamily
 
 __all__ = ["ERROR_FAMILIES", "BotoResponse"]
 

@@ -16,7 +16,7 @@
 - Assistant turns: text, `toolUse` for each tool call, and the signed reasoning blocks
   of a previous reply (`reasoningContent`: Claude needs them back with tool results);
   reasoning without a signature is not sent. A server-side tool's call and result
-  (`server_tool_call` / `server_tool_result` blocks, as `_bedrock_response.py` reads
+  (`server_tool_call` / `server_tool_result` blocks, as `response.py` reads
   them) go back in place as `toolUse` with `"type": "server_tool_use"` and `toolResult`
   with its own `type` and `status`, as Bedrock returned them (a recorded next turn shows
   Converse takes them so); a result that is not Converse's content (another provider's)
@@ -42,7 +42,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..messages import (
+from ...adapters.base import CallSettings, ToolSpec
+from ...messages import (
     AIMessage,
     AIMessageChunk,
     BaseMessage,
@@ -50,7 +51,6 @@ from ..messages import (
     SystemMessage,
     ToolMessage,
 )
-from .base import CallSettings, ToolSpec
 
 __all__ = [
     "CONVERSE_FIELDS",

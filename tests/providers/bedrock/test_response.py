@@ -13,12 +13,6 @@ import httpx
 import pytest
 
 from chatplex import ChatBedrockConverse
-from chatplex.adapters._bedrock_response import (
-    BedrockStreamParser,
-    error_from,
-    parse_reply,
-    usage_metadata,
-)
 from chatplex.adapters.base import SSEEvent
 from chatplex.adapters.eventstream import EventStreamDecoder, EventStreamMessage
 from chatplex.errors import (
@@ -40,8 +34,13 @@ from chatplex.messages import (
     ToolMessage,
     merge_chunks,
 )
-
-from ._corpus import Case, load_cases
+from chatplex.providers.bedrock.response import (
+    BedrockStreamParser,
+    error_from,
+    parse_reply,
+    usage_metadata,
+)
+from tests.adapters._corpus import Case, load_cases
 
 
 def event(kind: str, payload: dict[str, Any]) -> EventStreamMessage:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..secret import Secret
+from ...secret import Secret
 
 __all__ = [
     "BearerToken",

@@ -1,7 +1,7 @@
 """AWS Bedrock Converse (`POST /model/{modelId}/converse` and `/converse-stream`).
 
-Pure translation, as every adapter: the request body (`_bedrock_request.py`), the reply,
-stream events and errors (`_bedrock_response.py`); plus what only AWS has:
+Pure translation, as every adapter: the request body (`request.py`), the reply,
+stream events and errors (`response.py`); plus what only AWS has:
 
 - **Region and endpoint**: `region_name`, else `AWS_REGION`, `AWS_DEFAULT_REGION`, or the
   profile's region; the endpoint `https://bedrock-runtime.{region}.amazonaws.com`
@@ -16,7 +16,7 @@ stream events and errors (`_bedrock_response.py`); plus what only AWS has:
 - **Model ids**: foundation model ids (`anthropic.claude-3-5-haiku-20241022-v1:0`),
   cross-region inference profiles (`us.anthropic.claude-...`) and ARNs (provisioned
   throughput, application inference profiles) go URL-encoded in the path.
-- **Credentials** (`_bedrock_auth.py`, through botocore: `pip install
+- **Credentials** (`auth.py`, through botocore: `pip install
   'chatplex[bedrock]'`): `aws_access_key_id` / `aws_secret_access_key` /
   `aws_session_token`, else `credentials_profile_name`'s profile, else botocore's default
   chain (environment, shared files, SSO, web identity, container and instance roles).
@@ -52,10 +52,20 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from ..errors import APIError
-from ..messages import AIMessage, BaseMessage
-from ..secret import Secret, redact_url
-from ._bedrock_auth import (
+from ...adapters.base import (
+    BaseURL,
+    CallSettings,
+    HTTPRequest,
+    MaskedHeaders,
+    as_secret,
+    header_value,
+)
+from ...adapters.eventstream import EventStreamDecoder
+from ...adapters.validate import BlockTypes, check_messages
+from ...errors import APIError
+from ...messages import AIMessage, BaseMessage
+from ...secret import Secret, redact_url
+from .auth import (
     BearerToken,
     ClientConfig,
     SigV4Signer,
@@ -64,18 +74,15 @@ from ._bedrock_auth import (
     configured_endpoint,
     resolve_region,
 )
-from ._bedrock_errors import ERROR_FAMILIES
-from ._bedrock_request import SERVER_TOOL_BLOCK_TYPES, converse_body, is_native
-from ._bedrock_response import (
+from .errors import ERROR_FAMILIES
+from .request import SERVER_TOOL_BLOCK_TYPES, converse_body, is_native
+from .response import (
     PROVIDER,
     REQUEST_ID_HEADER,
     BedrockStreamParser,
     error_from,
     parse_reply,
 )
-from .base import BaseURL, CallSettings, HTTPRequest, MaskedHeaders, as_secret, header_value
-from .eventstream import EventStreamDecoder
-from .validate import BlockTypes, check_messages
 
 __all__ = [
     "BLOCK_TYPES",

@@ -9,9 +9,9 @@ import json
 import httpx
 import pytest
 
-from chatplex.adapters._bedrock_errors import ERROR_FAMILIES, BotoResponse
-from chatplex.adapters._bedrock_response import error_from
 from chatplex.errors import RateLimitError, StreamError
+from chatplex.providers.bedrock.errors import ERROR_FAMILIES, BotoResponse
+from chatplex.providers.bedrock.response import error_from
 from chatplex.sdk_errors import sdk_compatible
 
 exceptions = pytest.importorskip("botocore.exceptions")

@@ -6,7 +6,7 @@ line: the parameter names and aliases are langchain-aws's (`model`/`model_id`,
 `base_model_id`/`base_model`, `region_name`, `credentials_profile_name`, the three
 `aws_*` keys, `additional_model_request_fields`, `performance_config`, ...), the model
 is chatplex's (its transport, pools, retries and limiter), speaking the Converse wire
-(`chatplex.adapters.bedrock`) with botocore's credentials and SigV4 signing
+(`chatplex.providers.bedrock.adapter`) with botocore's credentials and SigV4 signing
 (`pip install 'chatplex[bedrock]'`).
 
 >>> model = ChatBedrockConverse(model="anthropic.claude-3-5-haiku-20241022-v1:0",
@@ -22,17 +22,17 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .dropin import check_refused, constructor_names, pick, run_config
-from .model import ChatModel
-from .params import unknown_keyword
+from ...chat.dropin import check_refused, constructor_names, pick, run_config
+from ...chat.model import ChatModel
+from ...chat.params import unknown_keyword
 
 if TYPE_CHECKING:
     import httpx
 
-    from ..core import Runnable
-    from ..core.retry import RetryPolicy
-    from ..http import RateLimit
-    from ..secret import Secret
+    from ...core import Runnable
+    from ...core.retry import RetryPolicy
+    from ...http import RateLimit
+    from ...secret import Secret
 
 __all__ = ["ChatBedrockConverse"]
 
@@ -162,8 +162,8 @@ class ChatBedrockConverse(ChatModel):
         extra_headers: Mapping[str, str] | None = None,
         **unknown: Any,
     ) -> None:
-        from ..adapters.base import as_secret
-        from ..adapters.bedrock import BedrockAdapter, ClientConfig, client_config
+        from ...adapters.base import as_secret
+        from .adapter import BedrockAdapter, ClientConfig, client_config
 
         # Rebound first: no local of this frame (a traceback with locals) holds a key.
         aws_access_key_id = as_secret(aws_access_key_id)
@@ -266,7 +266,7 @@ class ChatBedrockConverse(ChatModel):
             return super().with_structured_output(
                 schema, method=method, include_raw=include_raw, strict=strict
             )
-        from .structured import structured_output
+        from ...chat.structured import structured_output
 
         loose = copy.copy(self)
         loose._structured_choice = "any" if "any" in values else None
@@ -299,7 +299,7 @@ class ChatBedrockConverse(ChatModel):
     def field_aliases(self) -> Mapping[str, str]:
         """LangChain's names, and langchain-aws's `model_id` for `model`
         (`configurable_fields(model_id=...)`)."""
-        from .dropin import LANGCHAIN_ALIASES
+        from ...chat.dropin import LANGCHAIN_ALIASES
 
         return {**LANGCHAIN_ALIASES, "model_id": "model"}
 

@@ -13,13 +13,12 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._bedrock_response import BedrockStreamParser, error_from, parse_reply
 from chatplex.adapters.eventstream import EventStreamDecoder
 from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
+from chatplex.providers.bedrock.response import BedrockStreamParser, error_from, parse_reply
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_bedrock import render_events, render_json, request_view
-
-from ._corpus import Case, load_cases
+from tests.adapters._corpus import Case, load_cases
 
 botocore_session = pytest.importorskip("botocore.session")
 import botocore.parsers  # noqa: E402

@@ -17,9 +17,9 @@ import pytest
 from pydantic import BaseModel
 
 from chatplex import ChatBedrockConverse, init_chat_model
-from chatplex.adapters._bedrock_auth import SigV4Signer
 from chatplex.core.retry import retry_policy
 from chatplex.errors import AuthenticationError, BadRequestError, RateLimitError
+from chatplex.providers.bedrock.auth import SigV4Signer
 from chatplex.secret import Secret
 
 pytest.importorskip("botocore")
@@ -519,9 +519,9 @@ def test_no_secret_in_errors_their_response_tracebacks_or_debug_logs(
 def test_docstring_examples() -> None:
     import doctest
 
-    from chatplex.chat import bedrock_model
+    from chatplex.providers.bedrock import dropin
 
-    failures, tried = doctest.testmod(bedrock_model)
+    failures, tried = doctest.testmod(dropin)
     assert tried and not failures
 
 

@@ -12,7 +12,7 @@
   standard `{"type": "server_tool_call", "id", "name", "args"}` and `{"type":
   "server_tool_result", "tool_call_id", "status", "output", "extras": {"block_type"}}`
   (`output` is Converse's result content as it came, `[{"json": {...}}]`), which is what
-  `content_blocks` shows for Anthropic's server tools too. `_bedrock_request.py` sends
+  `content_blocks` shows for Anthropic's server tools too. `request.py` sends
   them back as they came when the message is replayed.
 - `usage_metadata["input_tokens"]` = `inputTokens` + `cacheReadInputTokens` +
   `cacheWriteInputTokens` (as langchain-aws counts them; Bedrock counts cached tokens
@@ -50,7 +50,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import (
+from ...adapters.base import SSEEvent, header_value
+from ...adapters.eventstream import EventStreamMessage
+from ...errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
@@ -63,9 +65,7 @@ from ..errors import (
     StreamError,
     status_error,
 )
-from ..messages import AIMessage, AIMessageChunk, ToolCall, ToolCallChunk, UsageMetadata
-from .base import SSEEvent, header_value
-from .eventstream import EventStreamMessage
+from ...messages import AIMessage, AIMessageChunk, ToolCall, ToolCallChunk, UsageMetadata
 
 __all__ = [
     "PROVIDER",
