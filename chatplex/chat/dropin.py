@@ -55,13 +55,6 @@ REFUSED: dict[str, dict[str, str]] = {
         "openai_proxy": _NO_PROXY,
         "tiktoken_model_name": _NO_TOKENIZER,
     },
-    "bedrock": {
-        "client": _SDK_CLIENTS,
-        "bedrock_client": _SDK_CLIENTS,
-        "guard_last_turn_only": "not built in chatplex: wrap the last user text in a "
-        "guardContent block yourself",
-        "raw_blocks": "not built in chatplex: pass messages",
-    },
     "google_genai": {
         "client": _SDK_CLIENTS,
         "async_client": _SDK_CLIENTS,

@@ -41,6 +41,15 @@ _REGION_PREFIXES = ("us.", "eu.", "apac.", "us-gov.", "jp.", "au.", "global.", "
 #: Claude models that refuse a forced tool while thinking is on.
 _THINKING_CLAUDE = ("claude-3-7-sonnet", "claude-sonnet-4", "claude-opus-4", "claude-haiku-4")
 _FORCED = object()  # with_structured_output forces the schema's tool (the default)
+_CLIENTS = "chatplex sends its own requests (no boto3 client); pass http_client= instead"
+#: langchain-aws's settings chatplex refuses (at any value but their "off" one), and why.
+REFUSED = {
+    "client": _CLIENTS,
+    "bedrock_client": _CLIENTS,
+    "guard_last_turn_only": "not built in chatplex: wrap the last user text in a "
+    "guardContent block yourself",
+    "raw_blocks": "not built in chatplex: pass messages",
+}
 
 
 def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, ...]:
@@ -171,7 +180,11 @@ class ChatBedrockConverse(ChatModel):
         aws_session_token = as_secret(aws_session_token)
         api_key, bedrock_api_key = as_secret(api_key), as_secret(bedrock_api_key)
         owner = type(self).__name__
-        for name in check_refused(owner, "bedrock", unknown):
+        for name, value in unknown.items():
+            if name in REFUSED and value not in (None, False):
+                raise TypeError(f"{owner}({name}=...) is not supported: {REFUSED[name]}")
+        unknown = {k: v for k, v in unknown.items() if k not in REFUSED}
+        for name in check_refused(owner, "bedrock_converse", unknown):
             hint = "; send model request fields with additional_model_request_fields={...}"
             raise unknown_keyword(owner, name, constructor_names(type(self)), hint)
         model_name = pick(owner, model=model, model_id=model_id)
