@@ -19,7 +19,6 @@ if TYPE_CHECKING:
         AzureChatOpenAI,
         BaseCache,
         ChatAnthropic,
-        ChatBedrockConverse,
         ChatGoogleGenerativeAI,
         ChatModel,
         ChatOpenAI,
@@ -82,6 +81,7 @@ if TYPE_CHECKING:
         messages_to_dict,
         trim_messages,
     )
+    from .providers.bedrock.dropin import ChatBedrockConverse
     from .providers.cohere.dropin import ChatCohere
     from .providers.compatible.dropin import (
         ChatCerebras,
@@ -113,7 +113,6 @@ _LAZY = {
             # the drop-ins, the reply caches and usage tracking (chat/ loads them lazily)
             "AzureChatOpenAI",
             "ChatAnthropic",
-            "ChatBedrockConverse",
             "ChatGoogleGenerativeAI",
             "ChatOpenAI",
             "ChatVertexAI",
@@ -134,6 +133,7 @@ _LAZY = {
     # The drop-ins that live in their provider's folder.
     "ChatOllama": ".providers.ollama.dropin",
     "ChatCohere": ".providers.cohere.dropin",
+    "ChatBedrockConverse": ".providers.bedrock.dropin",
     **dict.fromkeys(
         (
             "ChatCerebras",

@@ -12,6 +12,7 @@ import pytest
 import chatplex
 from chatplex import chat, config, core, errors, messages, runnables
 from chatplex.chat import callbacks, factory, profiles
+from chatplex.providers.bedrock import dropin as bedrock_dropin
 from chatplex.providers.compatible import dropin as compatible_dropin
 from chatplex.providers.compatible.spec import DROPINS
 from chatplex.specs import WIRES
@@ -135,7 +136,7 @@ HOMES = {
     "ChatOpenAI": chat,
     "ChatAnthropic": chat,
     "AzureChatOpenAI": chat,
-    "ChatBedrockConverse": chat,
+    "ChatBedrockConverse": bedrock_dropin,  # in its provider's folder
     "ChatGoogleGenerativeAI": chat,
     "ChatVertexAI": chat,
     **FOLDER_DROPINS,
@@ -246,8 +247,8 @@ def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> N
         "chatplex.chat.anthropic_model",
         "chatplex.chat.azure_model",
         "chatplex.adapters.azure_openai",
-        "chatplex.chat.bedrock_model",
-        "chatplex.adapters.bedrock",
+        "chatplex.providers.bedrock.dropin",
+        "chatplex.providers.bedrock.adapter",
         "botocore",
         "chatplex.providers.compatible.dropin",
         "chatplex.providers.compatible.adapter",

@@ -412,7 +412,7 @@ class ChatModel(Runnable[Any, AIMessage]):
 
     def _serialized(self) -> dict[str, Any]:
         kwargs = {"model": self.model, "provider": self.provider}
-        # Where calls go (OpenTelemetry's server.address): Bedrock names it endpoint_url.
+        # Where calls go (OpenTelemetry's server.address): some adapters name it endpoint_url.
         adapter = self.adapter
         base_url = getattr(adapter, "base_url", None) or getattr(adapter, "endpoint_url", None)
         if isinstance(base_url, str):
