@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint typecheck clean bench examples
+.PHONY: demo test check lint typecheck docs clean bench examples
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,docs]'
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed
@@ -37,9 +37,14 @@ typecheck: $(VENV)/.installed-dev
 
 check: lint typecheck
 
+# The documentation site (mkdocs.yml, docs/): warnings are errors, so a broken link or an
+# API name that no longer resolves fails `make test`. Built into site/ (not committed).
+docs: $(VENV)/.installed-dev
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
 # -n auto: one pytest worker per core (pytest-xdist); loadgroup keeps the Ray tests on
 # one worker, so one local cluster is started.
-test: check
+test: check docs
 	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 # Not part of `test`: ~8 minutes. The peers get their own venv (LiteLLM another: it needs
@@ -56,4 +61,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site

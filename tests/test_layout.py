@@ -76,6 +76,8 @@ CROSS_CUTTING = {
     "langchain/test_langgraph.py",  # ChatChatplex inside LangGraph
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file
+    "test_docs_site.py",  # the documentation site: a page per provider, its navigation
+    "test_packaging.py",  # the built wheel and sdist, installed fresh with each extra
     "test_children.py",  # the suite's own guard against leaked child processes
     "test_public_api.py",  # chatplex.__all__ and the facades
     "test_respx_users.py",  # a user's plain respx mock, through every path

@@ -39,7 +39,8 @@ class FakeChatModel(ChatModel):
     >>> model = FakeChatModel(responses=["Hello there"])
     >>> model.invoke("hi").text
     'Hello there'
-    >>> [c.text for c in model.stream("hi")]
+    >>> pieces = [c.text for c in model.stream("hi")]
+    >>> pieces
     ['Hello ', 'there']
     """
 

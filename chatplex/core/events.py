@@ -392,8 +392,9 @@ def dispatch_custom_event(name: str, data: Any, *, config: RunnableConfig | None
     >>> def step(x: int) -> int:
     ...     dispatch_custom_event("progress", {"done": x})
     ...     return x
-    >>> [e["data"] for e in RunnableLambda(step).stream_events(3)
-    ...  if e["event"] == "on_custom_event"]
+    >>> events = RunnableLambda(step).stream_events(3)
+    >>> data = [e["data"] for e in events if e["event"] == "on_custom_event"]
+    >>> data
     [{'done': 3}]
     """
     run = _dispatching_run(name, config)

@@ -74,5 +74,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(
             f"compat (LangChain side by side, ported to {TARGET}): "
             f"{RESULTS['same']} same / {RESULTS['deliberate']} deliberately different / "
-            f"{RESULTS['different']} different (each named in the README)"
+            f"{RESULTS['different']} different (each named in docs/porting.md)"
         )

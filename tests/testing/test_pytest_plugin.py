@@ -1,6 +1,6 @@
 """chatplex's pytest plugin (`testing/pytest_plugin.py`): registered by entry point, it
 guards a fresh session and gives the fixtures; `-p no:chatplex` removes it all; importing
-it imports no HTTP library; the README's complete CI test runs, offline, in a fresh
+it imports no HTTP library; the testing page's complete CI test runs, offline, in a fresh
 pytest session."""
 
 from __future__ import annotations
@@ -15,24 +15,25 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+#: The documentation's testing page, whose complete CI test is this module's subject.
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "testing.md"
 
 
-def readme_ci_test() -> str:
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+def page_ci_test() -> str:
+    blocks = re.findall(r"```python\n(.*?)```", PAGE.read_text(encoding="utf-8"), re.S)
     [block] = [b for b in blocks if "def test_bot(chat_mock)" in b]
     return str(block)
 
 
-def test_the_readme_ci_test_is_short() -> None:
-    assert len(readme_ci_test().strip().splitlines()) < 15
+def test_the_page_ci_test_is_short() -> None:
+    assert len(page_ci_test().strip().splitlines()) < 15
 
 
-def test_the_readme_ci_test_passes(pytester: pytest.Pytester) -> None:
+def test_the_page_ci_test_passes(pytester: pytest.Pytester) -> None:
     pytester.makeini(
         "[pytest]\nfilterwarnings = error\nasyncio_default_fixture_loop_scope = function\n"
     )
-    pytester.makepyfile(test_bot=readme_ci_test())
+    pytester.makepyfile(test_bot=page_ci_test())
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
 

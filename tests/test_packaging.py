@@ -1,0 +1,393 @@
+"""The package as a user gets it: `python -m build` makes the sdist and the wheel,
+`twine check` passes them (what PyPI would render), and the wheel installed into a fresh
+virtual environment works -- alone, with `import chatplex` loading no optional
+dependency, then with each extra installed one after another, each checked by using the
+feature it enables (against the embedded mock server, which ships in the wheel).
+
+Each extra is installed with its dependencies (never `--no-deps`, which would hide a
+missing one), by uv: Ray in seconds where pip takes a minute. uv installs from its cache
+when it holds every package (`--offline`), else from the package index: the only
+network this file may reach (the first run on a machine), never from a test's own code.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the backport chatplex depends on there
+    import tomli as tomllib
+
+uv = pytest.importorskip("uv", reason="the packaging test needs uv (the dev extra has it)")
+
+# One worker builds and installs once: every test here reads the same environment.
+pytestmark = pytest.mark.xdist_group("packaging")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Modules an extra (or a test-only dependency) brings: a bare install must load none of
+#: them at `import chatplex`, nor when every public name is touched.
+OPTIONAL_MODULES = (
+    "botocore",
+    "boto3",
+    "google.auth",
+    "google.genai",
+    "langchain_core",
+    "langsmith",
+    "opentelemetry",
+    "pyarrow",
+    "ray",
+    "respx",
+    "fastapi",
+    "uvicorn",
+    "openai",
+    "anthropic",
+    # dependencies, but loaded only when used (a priced reply, a progress bar)
+    "genai_prices",
+    "tqdm",
+)
+
+
+@dataclass(frozen=True)
+class Dist:
+    wheel: Path
+    sdist: Path
+
+
+@dataclass(frozen=True)
+class Env:
+    python: Path
+
+    workdir: Path
+
+    def run(self, code: str) -> str:
+        """Run `code` in the fresh environment, from a folder of its own (so this
+        checkout is not on the path); its stdout, or a failure with its stderr."""
+        result = subprocess.run(
+            [str(self.python), "-c", textwrap.dedent(code)],
+            cwd=self.workdir,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout
+
+
+def _uv(*args: str) -> None:
+    """Run uv; an install is tried from uv's cache alone first (`--offline`), so once the
+    cache holds the extras' packages this file reaches no network at all."""
+    command = [uv.find_uv_bin(), *args]
+    if args[:2] == ("pip", "install"):
+        offline = subprocess.run([*command, "--offline"], capture_output=True, timeout=300)
+        if offline.returncode == 0:
+            return
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Dist:
+    out = tmp_path_factory.mktemp("dist")
+    # --no-isolation: the build backend (hatchling) comes from the dev extra, not from a
+    # download per run; the sdist is built first and the wheel from it, as PyPA's does.
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    [wheel] = out.glob("*.whl")
+    [sdist] = out.glob("*.tar.gz")
+    return Dist(wheel, sdist)
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory, dist: Dist) -> Iterator[Env]:
+    home = tmp_path_factory.mktemp("fresh")
+    _uv("venv", "--quiet", "--python", sys.executable, str(home / "venv"))
+    (home / "work").mkdir()
+    env = Env(home / "venv" / "bin" / "python", home / "work")
+    _uv("pip", "install", "--quiet", "--python", str(env.python), str(dist.wheel))
+    yield env
+
+
+def install_extra(env: Env, dist: Dist, extra: str) -> None:
+    _uv(
+        "pip",
+        "install",
+        "--quiet",
+        "--python",
+        str(env.python),
+        f"chatplex[{extra}] @ {dist.wheel.as_uri()}",
+    )
+
+
+def test_twine_passes_the_sdist_and_the_wheel(dist: Dist) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", str(dist.wheel), str(dist.sdist)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("PASSED") == 2
+
+
+def test_the_wheel_ships_its_type_marker_plugin_and_command(dist: Dist) -> None:
+    with zipfile.ZipFile(dist.wheel) as wheel:
+        names = set(wheel.namelist())
+        info = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        metadata = wheel.read(info).decode()
+        entry_points = wheel.read(info.replace("METADATA", "entry_points.txt")).decode()
+    assert "chatplex/py.typed" in names  # mypy reads chatplex's types (PEP 561)
+    assert "chatplex/testing/mock_server.py" in names
+    assert not any(n.startswith(("tests/", "bench/", "docs/")) for n in names)
+    assert "chatplex = chatplex.__main__:main" in entry_points  # the `chatplex` command
+    assert "chatplex = chatplex.testing.pytest_plugin" in entry_points  # pytest11
+    for field in ("Classifier: Typing :: Typed", "Project-URL: Documentation", "License"):
+        assert field in metadata
+
+
+def test_a_bare_install_imports_no_optional_dependency(fresh: Env) -> None:
+    out = fresh.run(
+        f"""
+        import sys
+        import chatplex
+        for name in chatplex.__all__:  # every public name, each loaded on first use
+            getattr(chatplex, name)
+        print(sorted(m for m in {OPTIONAL_MODULES!r} if m in sys.modules))
+        """
+    )
+    assert out.strip() == "[]"
+
+
+def test_a_bare_install_calls_a_model(fresh: Env) -> None:
+    out = fresh.run(
+        """
+        from chatplex import ChatAnthropic, ChatOpenAI
+        from chatplex.testing import MockServer
+
+        with MockServer() as server:
+            openai = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url,
+                                api_key="sk-test")
+            claude = ChatAnthropic(model="claude-sonnet-4-5",
+                                   base_url=server.anthropic_base_url, api_key="sk-test")
+            print(openai.invoke("hi").text, "/", claude.invoke("ho").text)
+        """
+    )
+    assert out.strip() == "Echo: hi / Echo: ho"
+
+
+@dataclass(frozen=True)
+class Extra:
+    name: str
+    #: Run before the extra is installed: what the user sees without it (the printed
+    #: text must name the extra) -- None where that is not checked.
+    without: str | None
+    #: Run after: uses the feature, prints "ok" when it worked.
+    check: str
+
+
+#: Indented as the check blocks are, which are dedented once joined.
+_MOCK = "\n        from chatplex.testing import MockServer\n"
+
+#: LangSmith settings only the langsmith client implements (several run endpoints):
+#: chatplex's own sender sends through that client when it is installed, else it logs
+#: that the setting is ignored and names the extra.
+_LANGSMITH = """
+        import io, logging
+        from chatplex.tracing import enable_from_env
+        warned = io.StringIO()
+        logging.getLogger("chatplex").addHandler(logging.StreamHandler(warned))
+        env = {"LANGSMITH_TRACING": "true", "LANGSMITH_API_KEY": "lsv2-test",
+               "LANGSMITH_RUNS_ENDPOINTS": '{"http://127.0.0.1:9": "lsv2-test"}'}
+        assert enable_from_env(env) == ["langsmith"]
+        print(warned.getvalue())
+"""
+
+#: In install order: an extra whose absence is checked comes before any extra that
+#: brings its packages too (langchain-core depends on langsmith; ray[data] on pyarrow).
+EXTRAS = [
+    Extra(
+        "langsmith",
+        _LANGSMITH,
+        _LANGSMITH
+        + """
+        assert not warned.getvalue(), warned.getvalue()  # sent through the langsmith client
+        print("ok")
+        """,
+    ),
+    Extra(
+        "bedrock",
+        _MOCK
+        + """
+        from chatplex import ChatBedrockConverse
+        try:  # refused when the model is built
+            ChatBedrockConverse(
+                model="anthropic.claude-3-5-haiku-20241022-v1:0", region_name="us-east-1",
+                aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="example-secret",
+            )
+        except ImportError as exc:
+            print(exc)
+        """,
+        _MOCK
+        + """
+        from chatplex import ChatBedrockConverse
+        with MockServer() as server:
+            model = ChatBedrockConverse(
+                model="anthropic.claude-3-5-haiku-20241022-v1:0", region_name="us-east-1",
+                endpoint_url=server.url, aws_access_key_id="AKIDEXAMPLE",
+                aws_secret_access_key="example-secret",
+            )
+            assert model.invoke("hi").text == "Echo: hi"   # signed with SigV4 by botocore
+        print("ok")
+        """,
+    ),
+    Extra(
+        "vertexai",
+        _MOCK
+        + """
+        from chatplex import ChatVertexAI
+        with MockServer() as server:
+            try:
+                ChatVertexAI(model="gemini-2.5-flash", project="p", location="us-central1",
+                             base_url=server.url).invoke("hi")
+            except ImportError as exc:
+                print(exc)
+        """,
+        _MOCK
+        + """
+        from google.oauth2.credentials import Credentials
+        from chatplex import ChatVertexAI
+        with MockServer() as server:
+            model = ChatVertexAI(model="gemini-2.5-flash", project="p", location="us-central1",
+                                 base_url=server.url, credentials=Credentials(token="t"))
+            assert model.invoke("hi").text == "Echo: hi"   # a google-auth Bearer token
+        print("ok")
+        """,
+    ),
+    Extra(
+        "langchain",
+        """
+        try:
+            import chatplex.langchain
+        except ImportError as exc:
+            print(exc)
+        """,
+        _MOCK
+        + """
+        from langchain_core.messages import AIMessage
+        from chatplex.langchain import ChatChatplex
+        with MockServer() as server:
+            llm = ChatChatplex(model="openai:gpt-4o-mini", base_url=server.openai_base_url,
+                               api_key="sk-test")
+            reply = llm.invoke("hi")
+        assert isinstance(reply, AIMessage) and reply.content == "Echo: hi"
+        print("ok")
+        """,
+    ),
+    Extra(
+        "otel",
+        None,  # chatplex.otel.instrument() without it: a bare ModuleNotFoundError
+        _MOCK
+        + """
+        import sys
+        import chatplex.otel
+        from chatplex import ChatOpenAI
+        chatplex.otel.instrument()
+        assert "opentelemetry.trace" in sys.modules
+        with MockServer() as server:
+            model = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url,
+                               api_key="sk-test")
+            assert model.invoke("hi").text == "Echo: hi"   # traced through the API's no-op
+        chatplex.otel.uninstrument()
+        print("ok")
+        """,
+    ),
+    Extra(
+        "testing",
+        None,  # ChatMock without respx: a bare ModuleNotFoundError
+        """
+        from chatplex import ChatOpenAI
+        from chatplex.testing import ChatMock
+        with ChatMock() as mock:
+            mock.openai.reply_text("Paris")
+            model = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test", max_retries=0)
+            assert model.invoke("Capital of France?").text == "Paris"
+        print("ok")
+        """,
+    ),
+    Extra(
+        "examples",
+        None,
+        """
+        import fastapi, uvicorn
+        print("ok")
+        """,
+    ),
+    Extra(
+        "parquet",
+        _MOCK
+        + """
+        from chatplex import bulk
+        from chatplex.bulk import InputError
+        open("rows.parquet", "wb").write(b"PAR1")
+        try:
+            list(bulk.iter_rows("rows.parquet"))
+        except (ImportError, InputError) as exc:
+            print(exc)
+        """,
+        _MOCK
+        + """
+        import json
+        import pyarrow as pa, pyarrow.parquet as pq
+        from chatplex import ChatOpenAI, bulk
+        pq.write_table(pa.table({"id": ["a", "b"], "prompt": ["tea", "coffee"]}), "rows.parquet")
+        with MockServer() as server:
+            model = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url,
+                               api_key="sk-test")
+            bulk.run(model, "rows.parquet", output="out.jsonl", progress=False)
+        rows = sorted(json.loads(line)["text"] for line in open("out.jsonl"))
+        assert rows == ["Echo: coffee", "Echo: tea"], rows
+        print("ok")
+        """,
+    ),
+    Extra(
+        "ray",
+        None,  # chatplex.ray without it: a bare ModuleNotFoundError (pyarrow, ray)
+        """
+        import ray
+        import chatplex.ray
+        assert callable(chatplex.ray.map_chat) and ray.data is not None
+        print("ok")
+        """,
+    ),
+]
+
+
+def test_the_extras_are_the_ones_pyproject_declares() -> None:
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    extras = set(declared["project"]["optional-dependencies"]) - {"dev", "docs"}
+    assert extras == {extra.name for extra in EXTRAS}, "check the new extra here"
+
+
+def test_each_extra_enables_its_feature(fresh: Env, dist: Dist) -> None:
+    # One after another in one environment, as the cost of a venv per extra is a minute:
+    # each check runs with the extras before it installed, none after.
+    for extra in EXTRAS:
+        if extra.without is not None:
+            said = fresh.run(extra.without)
+            assert f"chatplex[{extra.name}]" in said, (extra.name, said)
+        install_extra(fresh, dist, extra.name)
+        assert fresh.run(extra.check).strip().endswith("ok"), extra.name
