@@ -43,8 +43,8 @@ import httpx  # noqa: E402
 from botocore.awsrequest import AWSResponse  # noqa: E402
 
 from chatplex import ChatBedrockConverse  # noqa: E402
-from chatplex.adapters._bedrock_response import BedrockStreamParser  # noqa: E402
 from chatplex.adapters.eventstream import EventStreamDecoder  # noqa: E402
+from chatplex.providers.bedrock.response import BedrockStreamParser  # noqa: E402
 from chatplex.testing._mock_wire_bedrock import encode_message  # noqa: E402
 
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
         AzureChatOpenAI,
         BaseCache,
         ChatAnthropic,
-        ChatBedrockConverse,
         ChatGoogleGenerativeAI,
         ChatModel,
         ChatOpenAI,
@@ -82,14 +81,18 @@ if TYPE_CHECKING:
         messages_to_dict,
         trim_messages,
     )
+    from .providers.bedrock.dropin import ChatBedrockConverse
+    from .providers.cohere.dropin import ChatCohere
     from .providers.compatible.dropin import (
         ChatCerebras,
         ChatDeepSeek,
         ChatFireworks,
         ChatGroq,
         ChatMistralAI,
+        ChatNebius,
         ChatOpenRouter,
         ChatPerplexity,
+        ChatSambaNova,
         ChatTogether,
         ChatXAI,
     )
@@ -110,7 +113,6 @@ _LAZY = {
             # the drop-ins, the reply caches and usage tracking (chat/ loads them lazily)
             "AzureChatOpenAI",
             "ChatAnthropic",
-            "ChatBedrockConverse",
             "ChatGoogleGenerativeAI",
             "ChatOpenAI",
             "ChatVertexAI",
@@ -130,6 +132,8 @@ _LAZY = {
     ),
     # The drop-ins that live in their provider's folder.
     "ChatOllama": ".providers.ollama.dropin",
+    "ChatCohere": ".providers.cohere.dropin",
+    "ChatBedrockConverse": ".providers.bedrock.dropin",
     **dict.fromkeys(
         (
             "ChatCerebras",
@@ -137,8 +141,10 @@ _LAZY = {
             "ChatFireworks",
             "ChatGroq",
             "ChatMistralAI",
+            "ChatNebius",
             "ChatOpenRouter",
             "ChatPerplexity",
+            "ChatSambaNova",
             "ChatTogether",
             "ChatXAI",
         ),
@@ -292,6 +298,9 @@ __all__ = [
     "ChatPerplexity",
     "ChatTogether",
     "ChatXAI",
+    "ChatSambaNova",
+    "ChatNebius",
+    "ChatCohere",
     "ChatPromptTemplate",
     "ChatVertexAI",
     "ChatPromptValue",

@@ -217,9 +217,9 @@ class APITimeoutError(APIConnectionError, builtins.TimeoutError):
 class StreamError(APIError):
     """A stream failed after the HTTP status said success: an `event: error`, a malformed
     event, or a connection that ended early. `partial` holds what had arrived.
-    `rate_limited`: the error event says the request was throttled (Bedrock's
-    `throttlingException`): the rate-limit budget's pace learns from it as from a 429,
-    though the status line said 200 (`status` stays None)."""
+    `rate_limited`: the error event says the request was throttled (an AWS event
+    stream's `throttlingException`): the rate-limit budget's pace learns from it as from
+    a 429, though the status line said 200 (`status` stays None)."""
 
     def __init__(
         self,

@@ -33,11 +33,17 @@ MOVED_MODULES = {
     "chatplex.adapters.ollama": "chatplex.providers.ollama.adapter",
     "chatplex.chat.ollama_model": "chatplex.providers.ollama.dropin",
     "chatplex.adapters.compatible": "chatplex.providers.compatible.adapter",
+    "chatplex.adapters.bedrock": "chatplex.providers.bedrock.adapter",
+    "chatplex.adapters._bedrock_auth": "chatplex.providers.bedrock.auth",
+    "chatplex.adapters._bedrock_request": "chatplex.providers.bedrock.request",
+    "chatplex.adapters._bedrock_response": "chatplex.providers.bedrock.response",
+    "chatplex.chat.bedrock_model": "chatplex.providers.bedrock.dropin",
 }
 
 #: (package, name it re-exported) → the module that defines the name now.
 MOVED_NAMES = {
     ("chatplex.chat", "ChatOllama"): "chatplex.providers.ollama.dropin",
+    ("chatplex.chat", "ChatBedrockConverse"): "chatplex.providers.bedrock.dropin",
     ("chatplex.chat", "ChatCerebras"): "chatplex.providers.compatible.dropin",
     ("chatplex.chat", "ChatDeepSeek"): "chatplex.providers.compatible.dropin",
     ("chatplex.chat", "ChatFireworks"): "chatplex.providers.compatible.dropin",

@@ -10,8 +10,8 @@ OpenTelemetry name, the model names LangChain infers as it).
 modules are pure data (they import only this module), loaded together on the first
 question, never by `import chatplex`.
 
->>> spec("groq").langchain_class
-'ChatGroq'
+>>> spec("anthropic").langchain_class
+'ChatAnthropic'
 >>> spec("openai").otel_name
 'openai'
 >>> spec("no-such") is None
@@ -29,14 +29,14 @@ __all__ = ["WIRES", "ProviderSpec", "infer_provider", "spec", "specs"]
 
 #: The provider folders under chatplex/providers/, each declaring its providers in
 #: `spec.py`. The one row a new wire adds here.
-WIRES = ("openai", "anthropic", "google", "bedrock", "ollama", "compatible")
+WIRES = ("openai", "anthropic", "google", "bedrock", "ollama", "compatible", "cohere")
 
 
 @dataclass(frozen=True, slots=True)
 class ProviderSpec:
     """One provider name, as LangChain's `init_chat_model` knows it, and its facts."""
 
-    #: LangChain's provider name (`init_chat_model("groq:...")`).
+    #: LangChain's provider name (`init_chat_model("<name>:...")`).
     name: str
     #: "module:Class" of its adapter (loaded when a model is built).
     adapter: str
@@ -49,13 +49,16 @@ class ProviderSpec:
     #: Bare model names LangChain's `init_chat_model` infers as this provider (lower-cased
     #: prefixes; the longest match over all providers wins).
     model_prefixes: tuple[str, ...] = ()
+    #: `ls_provider` in LangSmith runs, as its LangChain class reports it (AzureChatOpenAI:
+    #: "azure"); None: the provider name itself.
+    ls_provider: str | None = None
     #: Its id in the price table (genai-prices' provider id); None: the name itself.
     price_id: str | None = None
     #: The Batch API's flat discount, for models the price table lists no batch price
     #: for (a fraction of the price paid); None: no documented flat discount.
     batch_discount: float | None = None
     #: Its LangChain class's other names for settings every chat model takes
-    #: (`groq_api_key` → `api_key`, `endpoint` → `base_url`), which `init_chat_model`
+    #: (`<name>_api_key` → `api_key`, `endpoint` → `base_url`), which `init_chat_model`
     #: takes as that class does.
     setting_aliases: tuple[tuple[str, str], ...] = ()
     #: Parameters its LangChain class names as fields and sends in the request body
@@ -83,7 +86,7 @@ def spec(name: str) -> ProviderSpec | None:
 
 #: Prefixes LangChain infers for providers chatplex has no wire for: a bare name with one
 #: of these is named in the error rather than mistaken for another provider.
-_ELSEWHERE = (("command", "cohere"), ("solar", "upstage"))
+_ELSEWHERE = (("solar", "upstage"),)
 
 
 @functools.cache

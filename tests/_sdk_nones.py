@@ -1,7 +1,7 @@
 """The fields an OpenAI Chat Completions reply carries as None because langchain-openai
 reads a non-stream reply through the openai SDK's models (`refusal`, `logprobs`,
-`system_fingerprint`, the usage `*_details`), which a stream's chunks do not carry:
-taken off where a test compares a reply with its merged stream."""
+`system_fingerprint`, the usage `*_details` and their unsent counts), which a stream's
+chunks do not carry: taken off where a test compares a reply with its merged stream."""
 
 from __future__ import annotations
 
@@ -20,6 +20,15 @@ def without_sdk_nones(message: Any) -> Any:
     usage = metadata.get("token_usage")
     if isinstance(usage, dict):
         metadata["token_usage"] = {
-            k: v for k, v in usage.items() if not (k in _USAGE and v is None)
+            k: _without_none_counts(v) if k in _USAGE else v
+            for k, v in usage.items()
+            if not (k in _USAGE and v is None)
         }
     return message.model_copy(update={"additional_kwargs": kwargs, "response_metadata": metadata})
+
+
+def _without_none_counts(details: Any) -> Any:
+    """A details record without the counts the SDK's model shows as None."""
+    if not isinstance(details, dict):
+        return details
+    return {k: v for k, v in details.items() if v is not None}

@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
+from types import ModuleType
 
 import pytest
 
 import chatplex
 from chatplex import chat, config, core, errors, messages, runnables
 from chatplex.chat import callbacks, factory, profiles
+from chatplex.providers.bedrock import dropin as bedrock_dropin
 from chatplex.providers.compatible import dropin as compatible_dropin
-from chatplex.providers.ollama import dropin as ollama_dropin
+from chatplex.providers.compatible.spec import DROPINS
+from chatplex.specs import WIRES
+
+
+def _folder_dropins() -> dict[str, ModuleType]:
+    """The drop-ins of the provider folders, by LangChain class name → their module:
+    declaring a provider's `DROPINS` row or its folder's `dropin.py` with the class its
+    spec names is the decision to export it (with its export line, no edit here)."""
+    found = {
+        compatible_dropin.preset_dropin_class(name).__name__: compatible_dropin for name in DROPINS
+    }
+    for wire in WIRES:
+        try:
+            module = importlib.import_module(f"chatplex.providers.{wire}.dropin")
+        except ModuleNotFoundError:
+            continue  # a wire whose drop-in still lives in chat/
+        for declared in importlib.import_module(f"chatplex.providers.{wire}.spec").SPECS:
+            name = declared.langchain_class
+            if name and name in getattr(module, "__all__", ()):
+                found[name] = module
+    return found
+
+
+#: ChatOllama, ChatGroq, ChatCerebras...: one per provider folder's drop-in.
+FOLDER_DROPINS = _folder_dropins()
 
 EXPECTED = [
     "init_chat_model",
@@ -41,16 +68,7 @@ EXPECTED = [
     "ChatGoogleGenerativeAI",
     "ChatVertexAI",
     # Issue 26: the OpenAI-compatible providers' drop-ins, by LangChain's class names.
-    "ChatCerebras",
-    "ChatDeepSeek",
-    "ChatFireworks",
-    "ChatGroq",
-    "ChatMistralAI",
-    "ChatOpenRouter",
-    "ChatPerplexity",
-    "ChatTogether",
-    "ChatXAI",
-    "ChatOllama",
+    *sorted(FOLDER_DROPINS),  # ChatCerebras, ... ChatOllama, ...: the provider folders'
     # LangChain's accounting: usage summed per model over a block of calls.
     "get_usage_metadata_callback",
     "UsageMetadataCallbackHandler",
@@ -118,19 +136,10 @@ HOMES = {
     "ChatOpenAI": chat,
     "ChatAnthropic": chat,
     "AzureChatOpenAI": chat,
-    "ChatBedrockConverse": chat,
+    "ChatBedrockConverse": bedrock_dropin,  # in its provider's folder
     "ChatGoogleGenerativeAI": chat,
     "ChatVertexAI": chat,
-    "ChatCerebras": compatible_dropin,
-    "ChatDeepSeek": compatible_dropin,
-    "ChatFireworks": compatible_dropin,
-    "ChatGroq": compatible_dropin,
-    "ChatMistralAI": compatible_dropin,
-    "ChatOpenRouter": compatible_dropin,
-    "ChatPerplexity": compatible_dropin,
-    "ChatTogether": compatible_dropin,
-    "ChatXAI": compatible_dropin,
-    "ChatOllama": ollama_dropin,  # in its provider's folder
+    **FOLDER_DROPINS,
     "SystemMessage": messages,
     "HumanMessage": messages,
     "AIMessage": messages,
@@ -238,8 +247,8 @@ def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> N
         "chatplex.chat.anthropic_model",
         "chatplex.chat.azure_model",
         "chatplex.adapters.azure_openai",
-        "chatplex.chat.bedrock_model",
-        "chatplex.adapters.bedrock",
+        "chatplex.providers.bedrock.dropin",
+        "chatplex.providers.bedrock.adapter",
         "botocore",
         "chatplex.providers.compatible.dropin",
         "chatplex.providers.compatible.adapter",

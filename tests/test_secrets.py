@@ -9,6 +9,7 @@ distinctive sentinel; so is a header the user marked secret (`secret_headers=`).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import logging
@@ -1143,3 +1144,132 @@ def test_a_profiles_base_url_gets_the_environment_key_only_when_it_names_it(
     named = init_chat_model(profile="named")
     assert plain.adapter._key_digest == ""  # type: ignore[attr-defined] # no key goes
     assert named.adapter._key_digest != ""  # type: ignore[attr-defined] # the named one does
+
+
+# --- what a server echoes back, on every wire ------------------------------------------
+
+#: A gateway's key in `default_headers`, under a name chatplex masks by its form.
+GATEWAY = ("x-portkey-api-key", TOKEN)
+ECHO = f"Incorrect API key provided: {KEY}; gateway key {TOKEN}"
+AWS_ECHO_KEYS = {"aws_access_key_id": "AKIAECHO", "aws_secret_access_key": "s"}
+
+
+def _sse(*events: tuple[str | None, object]) -> bytes:
+    import json
+
+    return b"".join(
+        (f"event: {name}\n".encode() if name else b"") + b"data: %s\n\n" % json.dumps(data).encode()
+        for name, data in events
+    )
+
+
+def _bedrock_exception(message: str) -> bytes:
+    import json
+
+    from chatplex.testing._mock_wire_bedrock import encode_message
+
+    headers = {":message-type": "exception", ":exception-type": "throttlingException"}
+    return encode_message(
+        {**headers, ":content-type": "application/json"}, json.dumps({"message": message}).encode()
+    )
+
+
+#: wire → (model, its credentials, error status body, a 200 stream whose event echoes
+#: the credentials, that stream's content type)
+ECHO_WIRES: dict[str, tuple[str, dict[str, Any], object, bytes, str]] = {
+    "openai": (
+        "openai:gpt-4o-mini",
+        {"api_key": KEY},
+        {"error": {"message": ECHO, "type": "invalid_request_error", "code": "invalid_api_key"}},
+        _sse((None, {"error": {"message": ECHO, "type": "server_error"}})),
+        "text/event-stream",
+    ),
+    "anthropic": (
+        "anthropic:claude-sonnet-4-5",
+        {"api_key": KEY},
+        {"type": "error", "error": {"type": "authentication_error", "message": ECHO}},
+        _sse(("error", {"type": "error", "error": {"type": "overloaded_error", "message": ECHO}})),
+        "text/event-stream",
+    ),
+    "gemini": (
+        "google_genai:gemini-2.5-flash",
+        {"api_key": KEY},
+        {"error": {"code": 401, "message": ECHO, "status": "UNAUTHENTICATED"}},
+        _sse((None, {"error": {"code": 500, "message": ECHO, "status": "INTERNAL"}})),
+        "text/event-stream",
+    ),
+    "ollama": (
+        "ollama:llama3.2",
+        {},  # behind a proxy that wants a bearer token: the default header carries it
+        {"error": ECHO},
+        b'{"error": "%s"}\n' % ECHO.encode(),
+        "application/x-ndjson",
+    ),
+    "bedrock": (
+        "bedrock_converse:anthropic.claude-3-haiku-20240307-v1:0",
+        {"region_name": "us-east-1", "aws_session_token": KEY, **AWS_ECHO_KEYS},
+        {"message": ECHO},
+        _bedrock_exception(ECHO),
+        "application/vnd.amazon.eventstream",
+    ),
+}
+
+
+async def echoed(model: ChatModel, sync: bool, mode: str) -> BaseException:
+    """The call's error (holding no key in this frame's locals)."""
+    try:
+        if mode == "error-status":
+            await (asyncio.to_thread(model.invoke, "hi") if sync else model.ainvoke("hi"))
+        elif sync:
+            await asyncio.to_thread(lambda: list(model.stream("hi")))
+        else:
+            [chunk async for chunk in model.astream("hi")]
+    except Exception as exc:  # noqa: BLE001 - returned for the test to judge
+        return exc
+    raise AssertionError("the server's error was accepted")
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Iterator[Any]:
+    from tests.reliability._hostile import HostileServer
+
+    with HostileServer() as server:
+        yield server
+
+
+@pytest.mark.parametrize("mode", ["error-status", "stream-event"])
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("wire", list(ECHO_WIRES))
+async def test_a_key_the_server_echoes_is_scrubbed_on_every_wire(
+    hostile: Any, all_logs: io.StringIO, no_env_keys: None, wire: str, sync: bool, mode: str
+) -> None:
+    """The key, and a gateway key given in `default_headers`, quoted back in an error
+    status's body or in an error event of a stream: masked in everything the error shows
+    and reaches, and in its copy of the request's headers."""
+    import json
+
+    from tests.reliability._hostile import Script
+
+    name, credentials, error_body, stream, content_type = ECHO_WIRES[wire]
+    script_name = f"echo-{wire}-{sync}-{mode}"
+    if mode == "error-status":
+        status = "403 Forbidden" if wire == "bedrock" else "401 Unauthorized"
+        hostile.scripts[script_name] = Script(json.dumps(error_body).encode(), status=status)
+    else:
+        hostile.scripts[script_name] = Script(stream, content_type)
+    headers = dict([GATEWAY])
+    if wire == "ollama":
+        headers["authorization"] = f"Bearer {KEY}"
+    url = f"http://127.0.0.1:{hostile.port}/script/{script_name}"
+    where = {"endpoint_url": url} if wire == "bedrock" else {"base_url": url}
+    if wire == "openai":
+        where["base_url"] += "/v1"
+    model = init_chat_model(name, max_retries=0, default_headers=headers, **credentials, **where)
+    del credentials, headers  # this frame is in the error's traceback: it holds no key
+    err = await echoed(model, sync, mode)
+    assert isinstance(err, ChatplexError), repr(err)
+    assert "Incorrect API key provided: ***" in str(err) + repr(getattr(err, "body", None)), err
+    assert_no_secret("the error", shown(err, frame_locals=mode == "error-status"))
+    assert_no_secret("the logs", all_logs.getvalue())
+    if err.response is not None:
+        assert err.response.request.headers[GATEWAY[0]] == "***"

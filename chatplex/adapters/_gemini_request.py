@@ -159,7 +159,8 @@ def wire_tools(tools: Sequence[ToolSpec]) -> list[dict[str, Any]]:
 
 def wire_tool_config(choice: str | None, tools: Sequence[ToolSpec]) -> dict[str, Any] | None:
     """chatplex's tool_choice as `toolConfig.functionCallingConfig`: "auto" → AUTO,
-    "none" → NONE, "required"/"any" → ANY, a tool name → ANY limited to that function.
+    "none" → NONE, "required"/"any" → ANY naming every bound function (as
+    langchain-google-genai does), a tool name → ANY limited to that function.
 
     >>> wire_tool_config("get_weather", ())
     {'functionCallingConfig': {'mode': 'ANY', 'allowedFunctionNames': ['get_weather']}}
@@ -167,6 +168,9 @@ def wire_tool_config(choice: str | None, tools: Sequence[ToolSpec]) -> dict[str,
     if choice is None:
         return None
     mode = _CHOICE_MODES.get(choice)
+    if mode == "ANY" and tools:
+        names = [tool.name for tool in tools]
+        return {"functionCallingConfig": {"mode": mode, "allowedFunctionNames": names}}
     if mode is not None:
         return {"functionCallingConfig": {"mode": mode}}
     return {"functionCallingConfig": {"mode": "ANY", "allowedFunctionNames": [choice]}}

@@ -4,23 +4,29 @@ stream parser shares with it (parts, usage, metadata, blocks, error payloads).
 Content follows langchain-google-genai: a reply without thoughts is a plain str; with
 thought parts (`includeThoughts`) it is a list of blocks, `{"type": "thinking",
 "thinking": ..., "signature": ...}` then `{"type": "text", "text": ...}` (`.text` is the
-answer only). Streamed thinking pieces carry an `"index"` so they merge into one block
-(a finished message keeps no index, as LangChain's).
+answer only); a stream's text pieces stay str (its merged content: the thinking block,
+then the text as a str), as LangChain streams them. Streamed thinking pieces carry an
+`"index"` so they merge into one block (a finished message keeps no index, as
+LangChain's).
 Function calls become tool calls with the id Gemini gave, or a stable generated one
 (the response id and the call's position: the stream and the non-stream reply agree);
 their thought signatures go to `additional_kwargs["__gemini_function_call_thought_
 signatures__"]` (by tool-call id), a text part's signature to the text block's `extras`.
 
-Metadata: `finish_reason` (chatplex's word: stop, length, tool_calls, content_filter)
-and `raw_finish_reason` (Gemini's: STOP, MAX_TOKENS...), `model_name` (`modelVersion`),
-`id` (`responseId`), `safety_ratings`, `prompt_feedback`, `citation_metadata` and
-`grounding_metadata` when sent. Usage as LangChain counts it: output = candidates +
-thoughts tokens, `cache_read` from `cachedContentTokenCount`, `reasoning` from
-`thoughtsTokenCount`.
+Metadata as langchain-google-genai sets it: `finish_reason` is Gemini's own word (STOP,
+MAX_TOKENS, SAFETY..., STOP also for a reply calling tools), `model_name`
+(`modelVersion`), `safety_ratings` (each rating with every field of the SDK's
+`SafetyRating`, snake_case, None when not sent); chatplex adds `raw_finish_reason` (the
+same word), `citation_metadata` and `grounding_metadata` when sent. A function call is
+also `additional_kwargs["function_call"]` (the last one, OpenAI's legacy shape), as there.
+Usage as LangChain counts it: output = candidates + thoughts tokens, `cache_read` from
+`cachedContentTokenCount`, `reasoning` from `thoughtsTokenCount`.
 
-A blocked prompt, and a first candidate withheld for safety, raise `SafetyBlockedError`
-naming the reason and the harm category. With `candidateCount > 1` the others are kept
-in `response_metadata["other_candidates"]`.
+A blocked prompt (no candidates, `promptFeedback.blockReason`) and a candidate withheld
+for safety are replies, not errors, as in langchain-google-genai: an empty message whose
+`finish_reason` says why (SAFETY, RECITATION...), a blocked prompt's feedback in
+`response_metadata["prompt_feedback"]`. With `candidateCount > 1` the others are kept in
+`response_metadata["other_candidates"]`.
 """
 
 from __future__ import annotations
@@ -30,17 +36,18 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import RETRYABLE_STATUSES, APIError, SafetyBlockedError
+from ..errors import RETRYABLE_STATUSES, APIError
 from ..messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata, merge_content
 from ._gemini_request import FUNCTION_SIGNATURES_KEY
 from .base import header_value
+from .validate import reply_field
 
 __all__ = [
     "BLOCKED_FINISH_REASONS",
     "OTHER_CANDIDATES",
     "PartReader",
     "candidate_metadata",
-    "check_blocked",
+    "prompt_feedback",
     "error_fields",
     "head_metadata",
     "loads",
@@ -67,13 +74,6 @@ BLOCKED_FINISH_REASONS = frozenset(
         "MODEL_ARMOR",  # Vertex AI: a Model Armor response template withheld the reply
     }
 )
-_FINISH = {
-    "STOP": "stop",
-    "MAX_TOKENS": "length",
-    "MALFORMED_FUNCTION_CALL": "tool_calls",
-    "UNEXPECTED_TOOL_CALL": "tool_calls",
-    **{reason: "content_filter" for reason in BLOCKED_FINISH_REASONS},
-}
 _MAX_TEXT = 500
 
 
@@ -99,10 +99,13 @@ class PartReader:
     """Turns one candidate's parts into content, tool calls and signatures, keeping what a
     stream needs across chunks (the block index, thoughts seen, calls counted)."""
 
-    __slots__ = ("calls", "candidate", "index", "kind", "response_id", "thoughts")
+    __slots__ = ("calls", "candidate", "index", "kind", "response_id", "streaming", "thoughts")
 
-    def __init__(self, candidate: int = 0) -> None:
+    def __init__(self, candidate: int = 0, *, streaming: bool = False) -> None:
         self.candidate = candidate
+        # A stream's text pieces stay str after thoughts, as langchain-google-genai
+        # streams them (its merged stream: [thinking block, "text"]).
+        self.streaming = streaming
         self.response_id: Any = None
         self.calls = 0
         self.index = -1  # the index of the current block
@@ -118,9 +121,10 @@ class PartReader:
         content: str | list[dict[str, Any]] = ""
         calls: list[ToolCallChunk] = []
         additional: dict[str, Any] = {}
-        for part in parts if isinstance(parts, list) else ():
+        for part in reply_field(parts, list, "parts") or ():
             if not isinstance(part, dict):
                 continue
+            reply_field(part.get("text"), str, "part's text")
             piece = self._content(part)
             if piece:
                 content = merge_content(content, piece)
@@ -150,7 +154,7 @@ class PartReader:
         if signature:  # indexed, so that a later chunk's text does not swallow it
             extras = {"signature": signature}
             return [{"type": "text", "text": text, "extras": extras, "index": self.index}]
-        if self.thoughts:
+        if self.thoughts and not self.streaming:
             return [{"type": "text", "text": text}] if text else ""
         return text
 
@@ -166,54 +170,53 @@ class PartReader:
             "type": "tool_call_chunk",
         }
         self.calls += 1
+        # langchain-google-genai's legacy field: the last call, its arguments as JSON.
+        additional["function_call"] = {"name": call.get("name"), "arguments": chunk["args"]}
         if part.get("thoughtSignature"):
             additional.setdefault(FUNCTION_SIGNATURES_KEY, {})[call_id] = part["thoughtSignature"]
         return chunk
 
 
-def check_blocked(data: Mapping[str, Any], request_id: str | None) -> None:
-    """Raise `SafetyBlockedError` for a blocked prompt (`promptFeedback.blockReason`)."""
+#: The fields of the google-genai SDK's `SafetyRating`, as langchain-google-genai dumps
+#: each rating (snake_case, None when not sent).
+_RATING_FIELDS = (
+    ("blocked", "blocked"),
+    ("category", "category"),
+    ("overwritten_threshold", "overwrittenThreshold"),
+    ("probability", "probability"),
+    ("probability_score", "probabilityScore"),
+    ("severity", "severity"),
+    ("severity_score", "severityScore"),
+)
+#: The same for a blocked prompt's `promptFeedback`.
+_FEEDBACK_FIELDS = (
+    ("block_reason", "blockReason"),
+    ("block_reason_message", "blockReasonMessage"),
+    ("safety_ratings", "safetyRatings"),
+)
+
+
+def _ratings(raw: Any) -> list[dict[str, Any]]:
+    return (
+        [
+            {ours: rating.get(wire) for ours, wire in _RATING_FIELDS}
+            for rating in raw
+            if isinstance(rating, dict)
+        ]
+        if isinstance(raw, list)
+        else []
+    )
+
+
+def prompt_feedback(data: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A blocked prompt's `promptFeedback` as langchain-google-genai dumps it, or None."""
     feedback = data.get("promptFeedback")
-    if isinstance(feedback, dict) and feedback.get("blockReason"):
-        reason = str(feedback["blockReason"])
-        ratings = feedback.get("safetyRatings")
-        category = _blocked_category(ratings) or reason
-        message = feedback.get("blockReasonMessage") or "the prompt was blocked"
-        raise SafetyBlockedError(
-            f"{message} (blockReason {reason}, category {category})",
-            reason=reason,
-            category=category,
-            ratings=ratings,
-            provider="google_genai",
-            error_type=reason,
-            request_id=request_id,
-            body=dict(data),
-        )
-
-
-def check_candidate(candidate: Mapping[str, Any], request_id: str | None) -> None:
-    """Raise `SafetyBlockedError` for a candidate finished with SAFETY, RECITATION..."""
-    reason = candidate.get("finishReason")
-    if reason in BLOCKED_FINISH_REASONS:
-        ratings = candidate.get("safetyRatings")
-        category = _blocked_category(ratings) or str(reason)
-        raise SafetyBlockedError(
-            f"the reply was withheld (finishReason {reason}, category {category})",
-            reason=str(reason),
-            category=category,
-            ratings=ratings,
-            provider="google_genai",
-            error_type=str(reason),
-            request_id=request_id,
-            body=dict(candidate),
-        )
-
-
-def _blocked_category(ratings: Any) -> str | None:
-    for rating in ratings if isinstance(ratings, list) else ():
-        if isinstance(rating, dict) and rating.get("blocked"):
-            return str(rating.get("category"))
-    return None
+    if not isinstance(feedback, dict):
+        return None
+    out = {ours: feedback.get(wire) for ours, wire in _FEEDBACK_FIELDS}
+    if out["safety_ratings"] is not None:
+        out["safety_ratings"] = _ratings(out["safety_ratings"])
+    return out
 
 
 def head_metadata(data: Mapping[str, Any], request_id: str | None) -> dict[str, Any]:
@@ -221,26 +224,21 @@ def head_metadata(data: Mapping[str, Any], request_id: str | None) -> dict[str, 
         "provider": "google_genai",
         "model_provider": "google_genai",
         "model_name": data.get("modelVersion"),
-        "id": data.get("responseId"),
-        "finish_reason": None,
-        "raw_finish_reason": None,
     }
-    if isinstance(data.get("promptFeedback"), dict):
-        meta["prompt_feedback"] = data["promptFeedback"]
+    if not data.get("candidates") and (feedback := prompt_feedback(data)) is not None:
+        meta["prompt_feedback"] = feedback
     if request_id:
         meta["request_id"] = request_id
     return meta
 
 
-def candidate_metadata(candidate: Mapping[str, Any], has_calls: bool) -> dict[str, Any]:
-    """finish_reason (chatplex's word and Gemini's), safety ratings and citations."""
+def candidate_metadata(candidate: Mapping[str, Any]) -> dict[str, Any]:
+    """finish_reason (Gemini's word), safety ratings and citations."""
     meta: dict[str, Any] = {}
     raw = candidate.get("finishReason")
     if raw is not None:
-        finish = _FINISH.get(raw, str(raw).lower())
-        meta["finish_reason"] = "tool_calls" if has_calls and finish == "stop" else finish
-        meta["raw_finish_reason"] = raw
-        meta["safety_ratings"] = candidate.get("safetyRatings") or []
+        meta["finish_reason"] = meta["raw_finish_reason"] = raw
+        meta["safety_ratings"] = _ratings(candidate.get("safetyRatings"))
     for wire, ours in (
         ("citationMetadata", "citation_metadata"),
         ("groundingMetadata", "grounding_metadata"),
@@ -254,7 +252,7 @@ def candidate_metadata(candidate: Mapping[str, Any], has_calls: bool) -> dict[st
 
 def usage_metadata(raw: Any) -> UsageMetadata | None:
     """`usageMetadata` as LangChain's `usage_metadata` (langchain-google-genai's sums)."""
-    if not isinstance(raw, dict):
+    if reply_field(raw, dict, "usageMetadata") is None:
         return None
     prompt = raw.get("promptTokenCount") or 0
     thoughts = raw.get("thoughtsTokenCount") or 0
@@ -294,22 +292,17 @@ def parse_candidates(body: bytes, headers: Mapping[str, str] | None = None) -> l
         )
     if data.get("error"):
         raise payload_error(data, APIError, request_id)
-    check_blocked(data, request_id)
     candidates = sorted(
         (c for c in data.get("candidates") or () if isinstance(c, dict)),
         key=lambda c: c.get("index") or 0,
     )
-    if candidates:
-        check_candidate(candidates[0], request_id)
     head = head_metadata(data, request_id)
     messages = []
     for position, candidate in enumerate(candidates or [{}]):
         reader = PartReader(candidate.get("index") or position)
         reader.response_id = data.get("responseId")
         content, calls, additional = reader.read((candidate.get("content") or {}).get("parts"))
-        meta = {**head, **candidate_metadata(candidate, bool(calls))}
-        if position == 0 and isinstance(data.get("usageMetadata"), dict):
-            meta["usage_metadata"] = data["usageMetadata"]
+        meta = {**head, **candidate_metadata(candidate)}
         messages.append(
             AIMessageChunk(
                 content=content,

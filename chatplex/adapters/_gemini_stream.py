@@ -3,9 +3,10 @@
 Each event is a whole `GenerateContentResponse` holding the next parts of each
 candidate; there is no `[DONE]`: the candidate's `finishReason` ends it. Usage is
 cumulative on every event, so chunks carry its increase (their sum is the last value,
-what the non-stream reply reports); the raw `usageMetadata`, the safety ratings and
-the finish reason go on the closing chunk only, so the merged stream equals the
-non-stream reply built from the same parts (`_gemini_response.py`).
+what the non-stream reply reports); the safety ratings and the finish reason go on the
+closing chunk only, so the merged stream equals the non-stream reply built from the same
+parts (`_gemini_response.py`). A blocked prompt (an event without candidates, with
+`promptFeedback.blockReason`) ends the stream with one empty chunk carrying the feedback.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from ._gemini_response import (
     OTHER_CANDIDATES,
     PartReader,
     candidate_metadata,
-    check_blocked,
-    check_candidate,
     head_metadata,
     loads,
     payload_error,
@@ -27,6 +26,7 @@ from ._gemini_response import (
 )
 from ._openai_response import usage_minus
 from .base import SSEEvent
+from .validate import reply_field
 
 __all__ = ["GeminiStreamParser"]
 
@@ -62,7 +62,7 @@ class GeminiStreamParser:
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         """The chunk one event contributes, or None; raises `StreamError` for an error
-        payload and `SafetyBlockedError` for a blocked prompt or candidate."""
+        payload."""
         try:
             return self._feed(event)
         except APIError as exc:
@@ -84,7 +84,8 @@ class GeminiStreamParser:
             )
         if obj.get("error"):
             raise payload_error(obj, StreamError, self._req_id)
-        check_blocked(obj, self._req_id)
+        if not obj.get("candidates") and (obj.get("promptFeedback") or {}).get("blockReason"):
+            self._finished = True  # a blocked prompt: no candidate will come
         return self._chunk(obj)
 
     def finish(self) -> None:
@@ -114,7 +115,7 @@ class GeminiStreamParser:
             index = candidate.get("index") or 0
             reader = self._readers.get(index)
             if reader is None:
-                reader = self._readers[index] = PartReader(index)
+                reader = self._readers[index] = PartReader(index, streaming=True)
                 reader.response_id = self._id
             parts = (candidate.get("content") or {}).get("parts")
             piece, piece_calls, piece_additional = reader.read(parts)
@@ -123,26 +124,22 @@ class GeminiStreamParser:
                     AIMessageChunk(
                         content=piece,
                         additional_kwargs=piece_additional,
-                        response_metadata=candidate_metadata(candidate, reader.calls > 0),
+                        response_metadata=candidate_metadata(candidate),
                         tool_call_chunks=piece_calls,
                     )
                 )
                 continue
-            check_candidate(candidate, self._req_id)
             content, calls, additional = piece, piece_calls, piece_additional
             if candidate.get("finishReason") is not None:
                 closing = True
-                meta.update(candidate_metadata(candidate, reader.calls > 0))
+                meta.update(candidate_metadata(candidate))
             else:  # citations and grounding may come early; finish data comes last
-                early = candidate_metadata(candidate, False)
-                meta.update(early)
+                meta.update(candidate_metadata(candidate))
         usage = None
-        if isinstance(obj.get("usageMetadata"), dict):
+        if reply_field(obj.get("usageMetadata"), dict, "usageMetadata") is not None:
             usage = self._increase(usage_metadata(obj["usageMetadata"]))
         if closing:
             self._finished = True
-            if isinstance(obj.get("usageMetadata"), dict):
-                meta["usage_metadata"] = obj["usageMetadata"]
             if self._others:
                 meta[OTHER_CANDIDATES] = self._take_others()
         if not (content or calls or usage or meta or additional):

@@ -37,6 +37,7 @@ from ..messages import (
     UsageMetadata,
 )
 from .base import header_value
+from .validate import reply_field
 
 __all__ = [
     "FINISH_REASONS",
@@ -115,14 +116,14 @@ def parse_candidates(
     head.setdefault("system_fingerprint", None)
     own_head = {key: head[key] for key in _OWN_HEAD_KEYS if key in head}
     template = shared_template(head)
-    raw_usage = data.get("usage")
+    raw_usage = reply_field(data.get("usage"), dict, "usage")
     messages = []
     for position, choice in enumerate(ordered or [{}]):
         own = {**own_head, **choice_metadata(choice)}
         own.setdefault("logprobs", None)
         usage: LazyValue | None = None
         if position == 0 and isinstance(raw_usage, dict):
-            own["token_usage"] = token_usage = shared_keys({**_SDK_USAGE, **raw_usage})
+            own["token_usage"] = token_usage = shared_keys(sdk_usage(raw_usage))
             # Built on first read (`usage_metadata` makes fresh dicts; the metadata's
             # copy of token_usage is the user's own, so edits there never reach it).
             tier = data.get("service_tier")
@@ -401,8 +402,45 @@ def args_text(arguments: Any) -> str | None:
     return json.dumps(arguments)
 
 
-#: The usage fields the openai SDK's model gives a reply that leaves them out.
-_SDK_USAGE = {"completion_tokens_details": None, "prompt_tokens_details": None}
+#: The fields of the openai SDK's usage models (`CompletionUsage`'s details), which
+#: its dump shows as None where a reply leaves them out.
+_SDK_DETAILS = {
+    "completion_tokens_details": (
+        "accepted_prediction_tokens",
+        "audio_tokens",
+        "reasoning_tokens",
+        "rejected_prediction_tokens",
+        "text_tokens",
+    ),
+    "prompt_tokens_details": (
+        "audio_tokens",
+        "cache_write_tokens",
+        "cached_tokens",
+        "image_tokens",
+        "text_tokens",
+    ),
+}
+
+
+def sdk_usage(raw: dict[str, Any]) -> dict[str, Any]:
+    """A usage record as langchain-openai's `token_usage` shows it (the openai SDK's
+    `CompletionUsage.model_dump()`): each details record there, None when not sent, and
+    each of a sent record's known fields, None when not sent; unknown keys kept.
+
+    >>> sdk_usage({"prompt_tokens": 1, "prompt_tokens_details": {"cached_tokens": 0}})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'prompt_tokens': 1, 'prompt_tokens_details': {'audio_tokens': None,
+     'cache_write_tokens': None, 'cached_tokens': 0, 'image_tokens': None,
+     'text_tokens': None}, 'completion_tokens_details': None}
+    """
+    usage = dict(raw)
+    for key, fields in _SDK_DETAILS.items():
+        details = usage.get(key)
+        if isinstance(details, dict):
+            usage[key] = {**dict.fromkeys(fields), **details}
+        else:
+            usage.setdefault(key, None)
+    return usage
 
 
 def usage_metadata(raw: Any, service_tier: Any = None) -> UsageMetadata | None:

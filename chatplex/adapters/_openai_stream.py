@@ -33,6 +33,7 @@ from ._openai_response import (
     usage_minus,
 )
 from .base import SSEEvent
+from .validate import reply_field
 
 __all__ = ["OpenAIStreamParser"]
 
@@ -145,7 +146,7 @@ class OpenAIStreamParser:
             else:
                 self._others.setdefault(index, []).append(_as_chunk(*parts))
         usage = None
-        raw_usage = obj.get("usage")
+        raw_usage = reply_field(obj.get("usage"), dict, "usage")
         if raw_usage:
             usage = self._usage_increase(usage_metadata(raw_usage))
             meta["token_usage"] = raw_usage

@@ -145,15 +145,20 @@ def wire_input(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
             role = extra.get(OPENAI_ROLE_KEY) or extra.get(LANGCHAIN_ROLE_KEY) or "system"
             if role not in ("system", "developer"):
                 raise ValueError(f"{OPENAI_ROLE_KEY} must be 'system' or 'developer', not {role!r}")
-            items.append({"role": role, "content": _input_content(message.content)})
+            items.append(_input_message(role, message.content))
         elif isinstance(message, HumanMessage):
-            items.append({"role": "user", "content": _input_content(message.content)})
+            items.append(_input_message("user", message.content))
         else:
             raise TypeError(
                 f"the OpenAI Responses adapter cannot send a {type(message).__name__}; use "
                 "SystemMessage, HumanMessage, AIMessage or ToolMessage"
             )
     return items
+
+
+def _input_message(role: str, content: Any) -> dict[str, Any]:
+    # Typed as langchain-openai types it (the API reads an untyped item the same way).
+    return {"type": "message", "role": role, "content": _input_content(content)}
 
 
 def _input_content(content: Any) -> Any:
@@ -173,10 +178,10 @@ def _input_part(block: Any) -> dict[str, Any]:
     if kind == "image_url":  # the Chat Completions form
         image = block.get("image_url")
         url = image.get("url") if isinstance(image, dict) else image
-        detail = image.get("detail", "auto") if isinstance(image, dict) else "auto"
-        return {"type": "input_image", "image_url": url, "detail": detail}
+        detail = image.get("detail") if isinstance(image, dict) else None
+        return _image_part({"type": "input_image", "image_url": url}, detail)
     if kind == "image":  # LangChain's standard block
-        return {"type": "input_image", "detail": block.get("detail", "auto"), **_source(block)}
+        return _image_part({"type": "input_image", **_source(block)}, block.get("detail"))
     if kind == "file":
         inner = block.get("file")
         if isinstance(inner, dict):  # the Chat Completions form
@@ -186,6 +191,13 @@ def _input_part(block: Any) -> dict[str, Any]:
         f"content block type {kind!r} cannot go in a Responses API input message; use text, "
         "image_url, image, file, input_text, input_image or input_file"
     )
+
+
+def _image_part(part: dict[str, Any], detail: Any) -> dict[str, Any]:
+    # `detail` only when given, as langchain-openai sends it (the API's default: auto).
+    if detail:
+        part["detail"] = detail
+    return part
 
 
 def _source(block: Mapping[str, Any], *, file: bool = False) -> dict[str, Any]:
@@ -217,7 +229,11 @@ def _ai_items(message: AIMessage) -> list[dict[str, Any]]:
     for bad in message.invalid_tool_calls:
         call_items[bad["id"]] = _call_item(bad["id"], bad["name"] or "", bad["args"] or "")
     if isinstance(content, str):
-        items: list[dict[str, Any]] = [{"role": "assistant", "content": content}] if content else []
+        # An output message item, as langchain-openai writes an assistant's text.
+        text = {"type": "output_text", "text": content, "annotations": []}
+        items: list[dict[str, Any]] = (
+            [{"type": "message", "role": "assistant", "content": [text]}] if content else []
+        )
         return items + list(call_items.values())
     items = []
     current: dict[str, Any] | None = None  # the message item text blocks go into
@@ -245,13 +261,27 @@ def _ai_items(message: AIMessage) -> list[dict[str, Any]]:
         if kind == "function_call":
             item = call_items.pop(block.get("call_id"), None)
             if item is not None:  # the call as tool_calls has it, with the item's id
-                if block.get("id"):
-                    item["id"] = block["id"]
+                for key in ("id", "status"):  # and status, as langchain-openai sends it
+                    if block.get(key):
+                        item[key] = block[key]
                 items.append(item)
         elif kind in _ITEM_BLOCKS:
-            items.append({k: v for k, v in block.items() if k not in _BLOCK_ONLY})
+            items.append(_item_of(block))
         # other blocks (another provider's thinking, tool_use...) are not sent back
     return items + list(call_items.values())
+
+
+def _item_of(block: Mapping[str, Any]) -> dict[str, Any]:
+    """An output item given back: the block without the merge keys chunks add (`index`,
+    also inside a reasoning summary's parts, as LangChain's merged streams have them)."""
+    item = {k: v for k, v in block.items() if k not in _BLOCK_ONLY}
+    summary = item.get("summary")
+    if isinstance(summary, list):
+        item["summary"] = [
+            {k: v for k, v in p.items() if k not in _BLOCK_ONLY} if isinstance(p, dict) else p
+            for p in summary
+        ]
+    return item
 
 
 def _call_item(call_id: str | None, name: str, arguments: str) -> dict[str, Any]:

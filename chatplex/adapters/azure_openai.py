@@ -56,6 +56,7 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from ..errors import APIError, ContentFilterError
 from ..messages import AIMessage, AIMessageChunk, BaseMessage
+from ..sdk_errors import ErrorFamily, stainless_family
 from ..secret import Secret, redact_url
 from ._openai_response import OTHER_CANDIDATES, loads
 from ._openai_stream import OpenAIStreamParser
@@ -82,9 +83,20 @@ AZURE_HOST_SUFFIXES = (
 #: sent as `?api-version=`, as Azure's v1 preview features ask.
 _V1_VERSIONS = {"v1": None, "preview": "preview", "latest": "latest"}
 _FILTERED = "content_filter"
+#: `response_metadata` keys of the OpenAI stream parser that langchain-openai's
+#: stream chunks do not carry.
+_NOT_STREAMED = ("id", "token_usage")
 
 TokenProvider = Callable[[], str]
 AsyncTokenProvider = Callable[[], "str | Awaitable[str]"]
+
+
+def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | None:
+    """ValueError for a reply withheld by the filter (no HTTP status), as
+    langchain-openai raises it; None for any other error."""
+    if isinstance(err, ContentFilterError) and err.status is None:
+        return ValueError
+    return None
 
 
 class AzureOpenAIAdapter(OpenAIAdapter):
@@ -95,6 +107,12 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     #: The provider name `init_chat_model` knows it by (`provider` is the wire's, "openai":
     #: the OpenAI SDK's errors, structured-output method and metadata apply).
     registry_name = "azure_openai"
+    #: The openai SDK's classes, and a filtered reply is also the ValueError that
+    #: langchain-openai raises for it (its `except ValueError:` still catches it).
+    error_families: tuple[ErrorFamily, ...] = (  # type: ignore[assignment]
+        stainless_family("openai"),
+        ErrorFamily("builtins", _value_error),
+    )
 
     def __init__(
         self,
@@ -114,6 +132,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         extra_block_types: Sequence[str] = (),
         completion_tokens: bool | None = None,
         model_version: str = "",
+        body_model: bool = True,
     ) -> None:
         # Rebound first: no local of this frame holds a credential in clear.
         api_key, azure_ad_token = as_secret(api_key), as_secret(azure_ad_token)
@@ -161,6 +180,9 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         self._token_provider = azure_ad_token_provider
         self._async_token_provider = azure_ad_async_token_provider
         self.model_version = model_version
+        #: Whether the body names the model: always on the v1 API (it is the deployment
+        #: there); on a deployment URL only when the caller gave one, as langchain-openai.
+        self._body_model = body_model or self.v1
         self._api_key = api_key or None
         self._ad_token = azure_ad_token or None
         shown = self.secret_base_url.get() if self.secret_base_url else self.base_url
@@ -225,6 +247,9 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     ) -> HTTPRequest:
         """The OpenAI adapter's request, sent to the deployment's URL."""
         request = super().build_request(messages, settings, stream=stream)
+        if not self._body_model:
+            body = {k: v for k, v in request.json.items() if k != "model"}
+            request = dataclasses.replace(request, json=body)
         if not self._per_model:
             return request  # the URL does not depend on the model
         where = self._where(settings.model)
@@ -309,10 +334,13 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         """The OpenAI adapter's typed error; Azure's content-filter 400 as
         `ContentFilterError` carrying `innererror.content_filter_result`."""
         error = super().map_error(status, body, headers)
+        found = error.body.get("error") if isinstance(error.body, dict) else None
+        if isinstance(found, dict):
+            error.body = found  # the openai SDK's `body`: the `error` object
         if error.code != _FILTERED:
             return error
         data = error.body if isinstance(error.body, dict) else {}
-        inner = (data.get("error") or {}).get("innererror") or {}
+        inner = data.get("innererror") or {}
         results = inner.get("content_filter_result") or inner.get("content_filter_results")
         return ContentFilterError(
             error.message,
@@ -364,6 +392,12 @@ class AzureStreamParser(OpenAIStreamParser):
         if chunk is not None and self._prompt_results is not None:
             chunk.response_metadata["prompt_filter_results"] = self._prompt_results
             self._prompt_results = None
+        if chunk is not None:
+            # langchain-openai's chunks carry neither: the id is the chunk's own, the
+            # usage its usage_metadata.
+            meta = chunk.response_metadata
+            for name in [k for k in _NOT_STREAMED if k in meta]:
+                del meta[name]
         if chunk is not None and self._version and chunk.response_metadata.get("model_name"):
             name = chunk.response_metadata["model_name"]
             chunk.response_metadata["model_name"] = f"{name}-{self._version.lstrip('-')}"

@@ -261,7 +261,7 @@ class HTTPRequest:
     secret_headers: frozenset[str] = frozenset()
     secret_url: Secret | None = None
     #: The body bytes to send, when the adapter serialised `json` itself (a signature
-    #: covers them: Bedrock's SigV4); None: the http layer serialises `json`.
+    #: covers them: AWS's SigV4); None: the http layer serialises `json`.
     content: bytes | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:

@@ -4,7 +4,8 @@ streaming API).
 
 One message is: a 12-byte prelude (total length, headers length, CRC32 of those 8
 bytes), headers (name, type, value), the payload, and a CRC32 of everything before it.
-Both CRCs are checked; a bad one, or a length that cannot be, is a `ValueError` (the
+Both CRCs are checked; a bad one, a length that cannot be, a header block over 128 KiB
+or a header given twice (both refused by botocore's decoder too) is a `ValueError` (the
 attempt engine reports it as a malformed stream event).
 
 Why not botocore's `EventStreamBuffer`: it appends each read to an immutable `bytes`
@@ -30,10 +31,19 @@ from typing import Any, ClassVar
 
 from ..errors import ResponseTooLargeError
 
-__all__ = ["DEFAULT_MAX_EVENT_BYTES", "EventStreamDecoder", "EventStreamMessage"]
+__all__ = [
+    "DEFAULT_MAX_EVENT_BYTES",
+    "MAX_HEADERS_BYTES",
+    "EventStreamDecoder",
+    "EventStreamMessage",
+]
 
 #: 16 MiB, as the SSE decoder's bound (`chatplex.http.SSEDecoder`).
 DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024
+
+#: Longest header block, as botocore's decoder (and the AWS SDKs) bound it: AWS sends a
+#: few dozen bytes of headers; a longer block is refused as botocore refuses it.
+MAX_HEADERS_BYTES = 128 * 1024
 
 _PRELUDE = 12  # total length, headers length, prelude CRC
 _MIN_MESSAGE = 16  # a prelude and the message CRC
@@ -132,6 +142,11 @@ class EventStreamDecoder:
             raise ValueError(
                 f"event-stream message lengths cannot be (total {total}, headers {headers_length})"
             )
+        if headers_length > MAX_HEADERS_BYTES:
+            raise ValueError(
+                f"event-stream message headers of {headers_length} bytes are longer than "
+                f"{MAX_HEADERS_BYTES}"
+            )
         if total > self._max:
             self._buffer = bytearray()
             raise ResponseTooLargeError(
@@ -189,6 +204,8 @@ def _headers(raw: memoryview) -> dict[str, Any]:
                 pos += packer.size
             else:
                 raise ValueError(f"unknown event-stream header type {kind}")
+            if name in headers:  # which one holds? botocore refuses it too
+                raise ValueError(f"event-stream header {name!r} given twice")
             headers[name] = value
     except (IndexError, struct.error, UnicodeDecodeError) as exc:
         raise ValueError(f"malformed event-stream headers ({exc})") from None

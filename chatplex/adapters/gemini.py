@@ -32,6 +32,7 @@ from urllib.parse import quote
 from ..errors import APIError, RateLimitError, status_error
 from ..messages import AIMessage, BaseMessage
 from ..secret import Secret, redact_url
+from ._gemini_errors import ERROR_FAMILIES
 from ._gemini_request import build_body
 from ._gemini_response import error_fields, loads, parse_candidates, parse_reply, snippet
 from ._gemini_stream import GeminiStreamParser
@@ -90,6 +91,7 @@ class _GoogleWire:
 
     provider = "google_genai"
     block_types = BLOCK_TYPES
+    error_families = ERROR_FAMILIES
     _withheld = ""
 
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
@@ -113,6 +115,23 @@ class _GoogleWire:
             self.provider
         )
         return reply
+
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any]:
+        """What `with_structured_output` binds on this wire, as langchain-google-genai
+        binds it: `responseMimeType` application/json, and for a schema
+        `responseJsonSchema` (full JSON Schema): a pydantic model's own JSON schema
+        (titles kept), a JSON-schema dict as given, a TypedDict's schema titled."""
+        if method != "json_schema":
+            return {"response_mime_type": "application/json"}
+        if spec.kind == "pydantic":
+            schema = spec.target.model_json_schema()
+        elif isinstance(given, Mapping) and ("properties" in given or "type" in given):
+            schema = dict(given)
+        else:
+            schema = {"title": spec.name, **spec.parameters}
+        return {"response_mime_type": "application/json", "response_json_schema": schema}
 
     def stream_parser(self, headers: Mapping[str, str]) -> GeminiStreamParser:
         """A fresh parser for one stream's events."""

@@ -39,10 +39,11 @@ organization, project, headers) are the Chat Completions adapter's: this one hol
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-from ..errors import APIError
+from ..errors import APIConnectionError, APIError
 from ..messages import AIMessage, BaseMessage
-from ..sdk_errors import stainless_family
+from ..sdk_errors import ErrorFamily, stainless_family
 from ..secret import Secret, redact_url, take_url_credentials
 from ._responses_request import since_last_response, wire_body
 from ._responses_response import PROVIDER, parse_reply
@@ -69,6 +70,20 @@ BLOCK_TYPES = BlockTypes(
 )
 
 
+def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | None:
+    """ValueError for a response that failed after the HTTP status said success (a
+    `response.failed` or `error` event, a failed Response object: an error with a code or
+    type and no status), as langchain-openai raises it; None for any other error."""
+    if (
+        isinstance(err, APIError)
+        and not isinstance(err, APIConnectionError)
+        and err.status is None
+        and (err.code or err.error_type)
+    ):
+        return ValueError
+    return None
+
+
 class OpenAIResponsesAdapter:
     """The Responses wire API (`POST {base_url}/responses`), with `OpenAIAdapter`'s
     connection settings (see there: key policy, base URL credentials, headers).
@@ -80,8 +95,13 @@ class OpenAIResponsesAdapter:
     """
 
     provider = PROVIDER
-    #: What its users catch: the openai SDK's classes (`except openai.RateLimitError`).
-    error_families = (stainless_family("openai"),)
+    #: What its users catch: the openai SDK's classes (`except openai.RateLimitError`);
+    #: a failed response (in a 200 body or a stream event) is also the ValueError
+    #: langchain-openai raises for it.
+    error_families: tuple[ErrorFamily, ...] = (
+        stainless_family("openai"),
+        ErrorFamily("builtins", _value_error),
+    )
 
     def __init__(
         self,
@@ -168,6 +188,9 @@ class OpenAIResponsesAdapter:
         """A typed error from an error response (OpenAI's error shapes); never raises."""
         err = self._connection.map_error(status, body, headers)
         err.provider = PROVIDER
+        found = err.body.get("error") if isinstance(err.body, dict) else None
+        if isinstance(found, dict):
+            err.body = found  # the openai SDK's `body`: the `error` object
         return err
 
     def budget_key(self, model: str) -> tuple[str, ...]:

@@ -12,8 +12,9 @@ instead of a provider's 400 about the JSON body, or something silently sent.
   provider refuses with a 400, so no wire sends it): a user turn with no content (`""` or
   `[]`), an empty block list on any message, inline data that is not valid base64 (a
   data URL, a LangChain `image` / `file` / `audio` block, an Anthropic `source`), a data
-  URL given as an image that is not an image, a `ToolMessage` answering no tool call of
-  an earlier assistant turn.
+  URL or a standard `image` block whose media type is not an image, an `image_url` with
+  no URL, a user turn of empty text blocks only, a `ToolMessage` answering no tool call
+  of an earlier assistant turn.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 
 from ..messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-__all__ = ["BlockTypes", "check_messages", "check_text"]
+__all__ = ["BlockTypes", "check_messages", "check_text", "reply_field"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,7 @@ def check_messages(
         if not isinstance(message, BaseMessage):
             raise TypeError(f"message {i}: expected a message, got {type(message).__name__}")
         content: Any = message.content
-        if isinstance(message, HumanMessage) and content in ("", []):
+        if isinstance(message, HumanMessage) and (content in ("", []) or _only_empty_text(content)):
             raise ValueError(
                 f"message {i}: a user message with no content ({content!r}); send text or "
                 "content blocks (providers refuse an empty turn, or answer it at random)"
@@ -108,6 +109,14 @@ def check_messages(
                 "earlier assistant message made (a history cut between a call and its "
                 "result?); keep the assistant message with its tool_calls before it"
             )
+
+
+def _only_empty_text(content: Any) -> bool:
+    """Blocks that say nothing: text blocks of empty text only (as `""` is)."""
+    return isinstance(content, list) and all(
+        (isinstance(b, dict) and b.get("type") == "text" and b.get("text") == "") or b == ""
+        for b in content
+    )
 
 
 def _call_ids(message: AIMessage) -> Iterable[str]:
@@ -172,7 +181,16 @@ def _check_inline_data(block: Mapping[str, Any], kind: str, i: int, j: int) -> N
             if not media.startswith("image/"):
                 raise ValueError(f"{where}: an image_url data URL of type {media!r}, not an image")
             _check_base64(data, where)
+        elif not url:
+            raise ValueError(f"{where}: an image_url with no URL")
         return
+    if kind == "image":  # LangChain's standard block: its media type says what it is
+        given: Any = block.get("mime_type")
+        url = block.get("url")
+        if given is None and isinstance(url, str) and url.startswith("data:"):
+            given = _data_url(url, where)[0]
+        if isinstance(given, str) and given and not given.lower().startswith("image/"):
+            raise ValueError(f"{where}: an image block of type {given!r}, not an image")
     source = block.get("source")
     if isinstance(source, Mapping) and source.get("type") == "base64":  # Anthropic's shape
         _check_base64(source.get("data"), where)
@@ -216,3 +234,22 @@ def _check_strings(value: Any, i: int, where: str) -> None:
     elif isinstance(value, (list, tuple)):
         for item in value:
             _check_strings(item, i, where)
+
+
+def reply_field(value: Any, kind: type | tuple[type, ...], what: str) -> Any:
+    """`value`, a field of a provider's reply, if it is absent (None) or of `kind`; else
+    a `TypeError` naming the field, which the http layer reports as the malformed-reply
+    (or malformed-event) error. The check a reply parser makes where skipping a field of
+    the wrong type would lose what it holds (the usage, the text) without a word.
+
+    >>> reply_field({"a": 1}, dict, "usage")
+    {'a': 1}
+    >>> reply_field("lots", dict, "usage")
+    Traceback (most recent call last):
+    ...
+    TypeError: the reply's usage is a str, not a dict
+    """
+    if value is None or isinstance(value, kind):
+        return value
+    name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+    raise TypeError(f"the reply's {what} is a {type(value).__name__}, not a {name}")

@@ -2,10 +2,11 @@
 
 The files and batches of a resource live at `{endpoint}/openai/files` and
 `{endpoint}/openai/batches` (or under `/openai/v1`), every call with the adapter's
-`?api-version=`; request lines name the deployment as the body's `model` (the adapter's
-request body already does) and `url` "/chat/completions" ("/v1/chat/completions" on the
-v1 API), as Azure's docs write them. Rows are parsed by the Azure adapter, so a row keeps
-its content-filter results and a filtered row is its `ContentFilterError`.
+`?api-version=`; request lines name the deployment as the body's `model` (added when the
+adapter's body leaves it out, as langchain-openai's does on deployment URLs) and `url`
+"/chat/completions" ("/v1/chat/completions" on the v1 API), as Azure's docs write them.
+Rows are parsed by the Azure adapter, so a row keeps its content-filter results and a
+filtered row is its `ContentFilterError`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from ..adapters.base import Adapter
+from ..adapters.base import Adapter, HTTPRequest
 from .openai import LIMITS, OpenAIBatches
 from .wire import Limits, RemoteState, Steps
 
@@ -48,6 +49,12 @@ class AzureBatches(OpenAIBatches):
             return done.value  # type: ignore[no-any-return]
         finally:
             steps.close()
+
+    def request_line(self, cid: str, request: HTTPRequest) -> bytes:
+        deployment = getattr(self.adapter, "azure_deployment", None)
+        if "model" not in request.json and deployment:
+            request = dataclasses.replace(request, json={"model": deployment, **request.json})
+        return super().request_line(cid, request)
 
     def create(self, requests_path: str, count: int, label: str) -> Steps[dict[str, Any]]:
         return self._queried(super().create(requests_path, count, label))

@@ -20,7 +20,6 @@ from .model import ChatModel
 if TYPE_CHECKING:
     from .anthropic_model import ChatAnthropic
     from .azure_model import AzureChatOpenAI
-    from .bedrock_model import ChatBedrockConverse
     from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
     from .cost import Cost, cost_of, reply_cost
     from .factory import init_chat_model
@@ -40,7 +39,6 @@ _LAZY = {
     "ChatOpenAI": "openai_model",
     "AzureChatOpenAI": "azure_model",
     "ChatAnthropic": "anthropic_model",
-    "ChatBedrockConverse": "bedrock_model",
     "ChatGoogleGenerativeAI": "google_model",
     "ChatVertexAI": "google_model",
     **dict.fromkeys(
@@ -68,7 +66,6 @@ __all__ = [
     "AzureChatOpenAI",
     "BaseCache",
     "ChatAnthropic",
-    "ChatBedrockConverse",
     "ChatGoogleGenerativeAI",
     "ChatModel",
     "ChatOpenAI",

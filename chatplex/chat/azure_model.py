@@ -16,10 +16,11 @@ URLs, auth and content filters are the adapter's: see `chatplex.adapters.azure_o
 ('AzureChatOpenAI', 'gpt4o', 'gpt4o')
 
 Deliberate differences from langchain-openai: the model name defaults to the deployment
-(LangChain's `model` is only a label there; chatplex sends it as the body's `model`, which
-Azure's deployment URLs ignore and its v1 API reads); no credentials at all is an error,
-not a fallback to `azure-identity`'s workload identity (pass `azure_ad_token_provider=`);
-`OPENAI_API_KEY` and `OPENAI_API_BASE` are not read (only Azure's variables).
+(LangChain's `model` is only a label there; chatplex names the call by it, and sends it as
+the body's `model` only on Azure's v1 API, which needs it, or when it was given); no
+credentials at all is an error, not a fallback to `azure-identity`'s workload identity
+(pass `azure_ad_token_provider=`); `OPENAI_API_KEY` and `OPENAI_API_BASE` are not read
+(only Azure's variables).
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ class AzureChatOpenAI(ChatOpenAI):
             "azure_ad_token_provider": azure_ad_token_provider,
             "azure_ad_async_token_provider": azure_ad_async_token_provider,
             "model_version": model_version,
+            # langchain-openai sends `model` in the body only when one was given.
+            "body_model": model is not None or settings.get("model_name") is not None,
         }
         self._validate_base_url = validate_base_url
         if model is None and settings.get("model_name") is None:

@@ -47,6 +47,7 @@ from ..messages import (
     add_usage,
     merge_chunks,
 )
+from ..specs import spec
 from .llm_results import (  # here too: where they were first (the same objects)
     ChatGeneration,
     ChatGenerationChunk,
@@ -65,19 +66,20 @@ __all__ = [
     "chat_result",
     "combine_llm_outputs",
     "get_usage_metadata_callback",
+    "ls_provider",
     "start_chat_model_run",
 ]
 
 
-#: chatplex's provider names that LangChain's chat models report otherwise as
-#: `ls_provider` (AzureChatOpenAI: "azure", ChatMistralAI: "mistral", ...).
-LS_PROVIDER = {
-    "openai_responses": "openai",
-    "azure_openai": "azure",
-    "mistralai": "mistral",
-    "bedrock_converse": "amazon_bedrock",
-    "bedrock": "amazon_bedrock",
-}
+def ls_provider(provider: str) -> str:
+    """`ls_provider` as the provider's LangChain class reports it (its spec's
+    `ls_provider`; AzureChatOpenAI says "azure"), else the provider name itself.
+
+    >>> ls_provider("azure_openai"), ls_provider("openai"), ls_provider("my-own")
+    ('azure', 'openai', 'my-own')
+    """
+    declared = spec(provider)
+    return (declared.ls_provider if declared else None) or provider
 
 
 def ls_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -91,7 +93,7 @@ def ls_params(params: dict[str, Any]) -> dict[str, Any]:
     """
     provider = params.get("provider")
     out = {
-        "ls_provider": LS_PROVIDER.get(provider, provider) if isinstance(provider, str) else None,
+        "ls_provider": ls_provider(provider) if isinstance(provider, str) else None,
         "ls_model_name": params.get("model"),
         "ls_model_type": "chat",
         "ls_temperature": params.get("temperature"),
@@ -113,7 +115,7 @@ class ChatModelRun(RunNode):
 
     error_callback = "on_llm_error"
 
-    __slots__ = ("inline", "input", "langchain", "mixed", "token_handlers")
+    __slots__ = ("inline", "input", "langchain", "mixed", "run_name", "token_handlers")
 
     def __init__(
         self,
@@ -124,6 +126,9 @@ class ChatModelRun(RunNode):
     ) -> None:
         super().__init__(config, name, "chat_model", handlers, listeners or [])
         self.input: dict[str, Any] = {}
+        #: What LangChain's chat models give `on_chat_model_start` as `name`: the config's
+        #: run_name, None without one (the run itself is still named after the model).
+        self.run_name: str | None = config.get("run_name")
         #: Per handler, in order: whether it is LangChain's own (and gets its objects).
         base = _langchain_handler_class()
         self.langchain = (
@@ -166,8 +171,18 @@ class ChatModelRun(RunNode):
                 "on_chat_model_start",
                 (serialized, [messages]),
                 lambda: (serialized, [_lc_messages(messages)]),
-                invocation_params=params,
+                **self._start_kwargs(params),
             )
+
+    def _start_kwargs(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The keywords LangChain's chat models pass `on_chat_model_start`."""
+        stop = params.get("stop")
+        return {
+            "invocation_params": params,
+            "options": {"stop": list(stop) if isinstance(stop, tuple) else stop},
+            "name": self.run_name,
+            "batch_size": 1,
+        }
 
     async def astart(
         self, messages: list[BaseMessage], serialized: dict[str, Any], params: dict[str, Any]
@@ -180,7 +195,7 @@ class ChatModelRun(RunNode):
                 "on_chat_model_start",
                 (serialized, [messages]),
                 lambda: (serialized, [_lc_messages(messages)]),
-                invocation_params=params,
+                **self._start_kwargs(params),
             )
 
     # Tokens go to the handlers with an `on_llm_new_token`; one that only wants the first

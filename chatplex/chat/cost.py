@@ -13,7 +13,7 @@ table says (`input_token_details["cache_read"]` at the cache-read price,
 price); `batch=True` uses the table's batch prices, and for a model it lists none for
 (it lists them for some models only) the standard ones at the provider's documented flat
 Batch API discount (50% on OpenAI and Anthropic). The provider is found from the
-request URL first (Azure, OpenRouter, Groq... speak the OpenAI wire at their own prices),
+request URL first (the OpenAI-compatible hosts speak the OpenAI wire at their own prices),
 else from chatplex's provider name.
 
 Speed. The table's own calculator (`genai_prices.calc_price`) costs ~130 us a call --

@@ -55,15 +55,6 @@ REFUSED: dict[str, dict[str, str]] = {
         "openai_proxy": _NO_PROXY,
         "tiktoken_model_name": _NO_TOKENIZER,
     },
-    "bedrock": {
-        "client": _SDK_CLIENTS,
-        "bedrock_client": _SDK_CLIENTS,
-        "config": "a botocore Config for boto3's client; chatplex sends its own requests: "
-        "pass timeout=, max_retries=, http_client= instead",
-        "guard_last_turn_only": "not built in chatplex: wrap the last user text in a "
-        "guardContent block yourself",
-        "raw_blocks": "not built in chatplex: pass messages",
-    },
     "google_genai": {
         "client": _SDK_CLIENTS,
         "async_client": _SDK_CLIENTS,

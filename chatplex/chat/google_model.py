@@ -15,6 +15,7 @@ share one builder (`_google_settings`): only how they reach Google differs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,38 @@ __all__ = ["ChatGoogleGenerativeAI", "ChatVertexAI"]
 #: LangChain's default models when none is named.
 DEFAULT_GENAI_MODEL = "gemini-2.5-flash"
 DEFAULT_VERTEX_MODEL = "gemini-2.0-flash"
+#: langchain-google-genai's temperature when none is given (none for Gemini 3 and later,
+#: which it leaves to the model's own default).
+DEFAULT_GENAI_TEMPERATURE = 0.7
+_GEMINI_MAJOR = re.compile(r"gemini-(\d+)")
+#: A setting not given (LangChain tells "not given" from an explicit None).
+_UNSET: Any = object()
+
+
+def _default_temperature(model: str) -> float | None:
+    name = model.lower().rsplit("/", 1)[-1]
+    if any(int(major) >= 3 for major in _GEMINI_MAJOR.findall(name)):
+        return None
+    return DEFAULT_GENAI_TEMPERATURE
+
+
+def _safety_settings(given: Any) -> Any:
+    """langchain-google-genai's `safety_settings` (a {category: threshold} dict, enums
+    or their names) as the request's list; a list is sent as given."""
+    if isinstance(given, Mapping):
+        return [
+            {"category": getattr(c, "value", c), "threshold": getattr(t, "value", t)}
+            for c, t in given.items()
+        ]
+    return given
+
+
+def _attempts_as_retries(max_retries: int | None) -> int:
+    """langchain-google-genai's `max_retries` counts attempts (the google-genai SDK's
+    `HttpRetryOptions.attempts`: 6 by default, 0 and 1 both a single attempt);
+    chatplex's counts the retries after the first."""
+    attempts = 6 if max_retries is None else max_retries
+    return max(attempts - 1, 0)
 
 
 def _google_settings(
@@ -125,14 +158,14 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         base_url: str | None = None,
         client_options: Mapping[str, Any] | None = None,
         additional_headers: Mapping[str, str] | None = None,
-        temperature: float | None = None,
+        temperature: float | None = _UNSET,
         max_output_tokens: int | None = None,
         max_tokens: int | None = None,
         top_p: float | None = None,
         top_k: int | None = None,
-        n: int | None = None,
+        n: int = 1,
         stop: str | Sequence[str] | None = None,
-        safety_settings: Any = None,
+        safety_settings: Any = (),
         response_mime_type: str | None = None,
         response_schema: Mapping[str, Any] | None = None,
         response_modalities: Sequence[str] | None = None,
@@ -175,6 +208,9 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
             endpoint = f"https://{endpoint}"
         key = pick(owner, google_api_key=google_api_key, api_key=api_key)
         url = pick(owner, base_url=base_url, api_endpoint=endpoint)
+        name_given = pick(owner, model=model, model_name=model_name) or DEFAULT_GENAI_MODEL
+        if temperature is _UNSET:
+            temperature = _default_temperature(name_given)
 
         def adapter() -> GeminiAdapter:
             return GeminiAdapter(api_key=key, base_url=url, default_headers=additional_headers)
@@ -184,11 +220,12 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
             owner,
             "google_genai",
             adapter,
-            pick(owner, model=model, model_name=model_name) or DEFAULT_GENAI_MODEL,
+            name_given,
             generation={
                 "top_k": top_k,
                 "n": n,
-                "safety_settings": safety_settings,
+                # Sent even when empty, as langchain-google-genai sends it.
+                "safety_settings": list(_safety_settings(safety_settings) or ()),
                 "response_mime_type": response_mime_type,
                 "response_schema": response_schema,
                 "response_modalities": response_modalities,
@@ -210,7 +247,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
                 top_p=top_p,
                 stop=stop,
                 timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
-                max_retries=max_retries,
+                max_retries=_attempts_as_retries(max_retries),
                 transport_settings={
                     "max_retry_after": max_retry_after,
                     "retry_policy": retry_policy,

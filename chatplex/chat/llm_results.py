@@ -105,16 +105,22 @@ def combine_llm_outputs(outputs: Sequence[dict[str, Any] | None]) -> dict[str, A
     return combined
 
 
-def _add_counts(into: dict[str, Any], new: dict[str, Any]) -> None:
+def _add_counts(into: dict[str, Any], new: dict[str, Any], *, nested: bool = False) -> None:
     for key, value in new.items():
         if value is None:
+            if nested:  # langchain-openai skips a None record, but keeps a None count
+                into[key] = None
             continue
         old = into.get(key)
         if isinstance(old, dict) and isinstance(value, dict):
-            _add_counts(old, value)
+            # langchain-openai's record holds the later row's keys: an earlier None count
+            # goes (its earlier real counts it loses too; chatplex keeps those).
+            for gone in [k for k, v in old.items() if v is None and k not in value]:
+                del old[gone]
+            _add_counts(old, value, nested=True)
         elif isinstance(value, dict):
             into[key] = {}
-            _add_counts(into[key], value)
+            _add_counts(into[key], value, nested=True)
         elif isinstance(old, (int, float)) and isinstance(value, (int, float)):
             into[key] = old + value
         elif old is None:
@@ -125,13 +131,9 @@ def result_of(message: AIMessage) -> LLMResult:
     """The LLMResult langchain-openai / langchain-anthropic would build for this reply;
     other candidates (`n > 1`) come after the reply, as in `generate()`."""
     meta = message.response_metadata
-    cls = ChatGenerationChunk if isinstance(message, AIMessageChunk) else ChatGeneration
-    info = _generation_info(meta)
-    if cls is ChatGenerationChunk and info is not None and meta.get("model_provider") == "openai":
-        # A langchain-openai stream carries these in every chunk's generation_info.
-        info.update(
-            {k: meta[k] for k in ("model_name", "system_fingerprint", "service_tier") if k in meta}
-        )
+    streamed = isinstance(message, AIMessageChunk)
+    cls = ChatGenerationChunk if streamed else ChatGeneration
+    info = _stream_generation_info(meta) if streamed else _generation_info(meta)
     generations: list[ChatGeneration] = [
         cls(message=message, text=message.text, generation_info=info)
     ]
@@ -139,7 +141,27 @@ def result_of(message: AIMessage) -> LLMResult:
         if isinstance(other, AIMessage):
             info = _generation_info(other.response_metadata)
             generations.append(ChatGeneration(message=other, text=other.text, generation_info=info))
-    return LLMResult(generations=[generations], llm_output=_llm_output(message))
+    # LangChain's stream() ends its run with the merged chunk alone: no llm_output.
+    return LLMResult(
+        generations=[generations], llm_output=None if streamed else _llm_output(message)
+    )
+
+
+def _stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
+    """A merged stream's `generation_info`: langchain-openai's chunks carry the finish
+    reason, model, fingerprint and tier (logprobs when sent); langchain-anthropic's
+    carry none."""
+    provider = meta.get("model_provider")
+    if provider == "anthropic":
+        return None
+    info = _generation_info(meta)
+    if info is not None and provider == "openai":
+        if not meta.get("logprobs"):
+            info.pop("logprobs", None)
+        info.update(
+            {k: meta[k] for k in ("model_name", "system_fingerprint", "service_tier") if k in meta}
+        )
+    return info
 
 
 def _generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:

@@ -96,6 +96,14 @@ class ChatModel(Runnable[Any, AIMessage]):
 
         return AIMessageSchema
 
+    def _listener_inputs(self, input: Any) -> dict[str, Any]:
+        # LangChain's chat-model run records the messages it sent, so listeners (and
+        # RunnableWithMessageHistory, which saves them) see HumanMessages, not tuples.
+        try:
+            return {"messages": [coerce_messages(input)]}
+        except (TypeError, ValueError):  # the call itself reports bad input
+            return super()._listener_inputs(input)
+
     def __init__(
         self,
         adapter: Adapter | None,
@@ -404,7 +412,7 @@ class ChatModel(Runnable[Any, AIMessage]):
 
     def _serialized(self) -> dict[str, Any]:
         kwargs = {"model": self.model, "provider": self.provider}
-        # Where calls go (OpenTelemetry's server.address): Bedrock names it endpoint_url.
+        # Where calls go (OpenTelemetry's server.address): some adapters name it endpoint_url.
         adapter = self.adapter
         base_url = getattr(adapter, "base_url", None) or getattr(adapter, "endpoint_url", None)
         if isinstance(base_url, str):

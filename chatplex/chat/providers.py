@@ -4,7 +4,7 @@
 'hi'
 
 Providers beyond the built-in ones are found through the `chatplex.adapters` entry-point
-group: `[project.entry-points."chatplex.adapters"] mistral = "pkg.module:factory"`, where
+group: `[project.entry-points."chatplex.adapters"] myprovider = "pkg.module:factory"`, where
 `factory(model, **settings)` returns a `ChatModel`.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
-from ..specs import infer_provider
+from ..specs import infer_provider, spec
 from .fake import FakeChatModel
 from .model import ChatModel
 
@@ -50,10 +50,11 @@ def _adapter_model(provider: str) -> ModelFactory:
             wire = responses_wire(model, settings)
         cls = adapter_class(wire)
         names = adapter_parameters(cls)
-        if getattr(cls, "profile", None) is not None:  # an OpenAI-compatible preset
+        if spec_names_settings(provider):
             from .compatible_models import take_body_parameters
 
-            # Its LangChain class's names: groq_api_key renamed, reasoning_format... sent.
+            # Its LangChain class's names, as its spec declares them: its key's own name
+            # renamed, body fields sent.
             moved = take_body_parameters(provider, settings)
             if moved:
                 settings["extra_body"] = {**moved, **(settings.get("extra_body") or {})}
@@ -70,6 +71,13 @@ def _adapter_model(provider: str) -> ModelFactory:
 
     factory.__name__ = f"_{provider}"
     return factory
+
+
+def spec_names_settings(provider: str) -> bool:
+    """Whether the provider's spec declares its LangChain class's own names for settings
+    (`setting_aliases`, `body_settings`), which `init_chat_model` then takes."""
+    declared = spec(provider)
+    return declared is not None and bool(declared.setting_aliases or declared.body_settings)
 
 
 @functools.cache

@@ -64,7 +64,7 @@ def http_request(
     if adapter is None:
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
     for_model = getattr(adapter, "for_model", None)  # replies named by the model asked
-    if for_model is not None:  # for (Bedrock's do not name it)
+    if for_model is not None:  # for (some wires' replies do not name it)
         adapter = for_model(settings.model)
     request = adapter.build_request(messages, settings, stream=stream)
     authorize = getattr(adapter, "authorize", None)  # per-call tokens (Azure Entra ID)

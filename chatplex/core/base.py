@@ -167,6 +167,11 @@ class Runnable(Introspection, Generic[Input, Output]):
     def get_name(self) -> str:
         return self.name or type(self).__name__
 
+    def _listener_inputs(self, input: Any) -> dict[str, Any]:
+        """What a listener's `Run.inputs` shows for `input`: LangChain's shape, a dict as
+        given, anything else as `{"input": value}` (a chat model shows its messages)."""
+        return input if isinstance(input, dict) else {"input": input}
+
     def __call__(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Output:
         """`invoke`: a runnable is accepted wherever a one-argument callable is (a
         LangChain chain, `map`, a callback)."""
@@ -505,6 +510,9 @@ class RunnableBinding(Runnable[Input, Output]):
 
     def get_name(self) -> str:
         return self.config.get("run_name") or self.bound.get_name()
+
+    def _listener_inputs(self, input: Any) -> dict[str, Any]:
+        return self.bound._listener_inputs(input)  # the bound runnable's run is the run
 
     def _merged(self, config: RunnableConfig) -> RunnableConfig:
         # The binding's config is the base; what the caller passed wins. Not prepared

@@ -95,15 +95,22 @@ class EventListener(RunListener):
     """Turns run-tree notifications into `StreamEvent` dicts and hands them to `push`.
 
     `outer` is the run the watched call nests under (None at top level): `parent_ids`
-    are reported from the watched call's own run down, as LangChain does.
+    are reported from the watched call's own run down, as LangChain does. `v1`: the
+    deprecated version's shapes where a script can tell (`_v1_output`).
     """
 
     def __init__(
-        self, push: Callable[[Any], None], filter: EventFilter, outer: RunNode | None
+        self,
+        push: Callable[[Any], None],
+        filter: EventFilter,
+        outer: RunNode | None,
+        *,
+        v1: bool = False,
     ) -> None:
         self.push = push
         self.filter = filter
         self.outer = outer
+        self.v1 = v1
         self.depth = 0 if outer is None else len(outer.parent_ids) + 1
         # run -> (its parent_ids as reported, its event names); absent when filtered out.
         self.kept: dict[RunNode, tuple[list[str], tuple[str, str, str, str]]] = {}
@@ -147,6 +154,8 @@ class EventListener(RunListener):
         if kept is not None:
             if run.parent is self.outer:  # the root: LangChain reports its output only
                 data = {"output": data["output"]}
+            if self.v1:
+                data = _v1_output(run, data)
             self.push(self._event(run, kept[1][2], data, kept[0]))
 
     def on_error(self, run: RunNode, error: BaseException) -> None:
@@ -164,13 +173,21 @@ class EventListener(RunListener):
             self.push(event)
 
 
+def _v1_output(run: RunNode, data: dict[str, Any]) -> dict[str, Any]:
+    """An end event's data as LangChain's v1 reports it: v1 reads outputs off its run
+    tree, where a retriever's output is `{"documents": [...]}`."""
+    if run.run_type == "retriever":
+        return {**data, "output": {"documents": data["output"]}}
+    return data
+
+
 def _check_version(version: str) -> None:
     if version == "v2":
         return
     if version == "v1":
         warnings.warn(
             "astream_events(version='v1') is deprecated: chatplex yields the v2 events "
-            "for it; pass version='v2'",
+            "for it (a retriever's output as v1 shapes it); pass version='v2'",
             DeprecationWarning,
             stacklevel=4,  # the caller of Runnable.astream_events
         )
@@ -195,13 +212,14 @@ def astream_events(
     """`runnable.astream(input, config)`, observed: yields its `StreamEvent`s.
 
     A bad `version` raises here, before anything runs; `"v1"` warns and yields the same
-    events. If the call fails, the events so far are yielded, then its exception raised.
+    events, but for a retriever's output (`{"documents": [...]}`, as v1 has it). If the
+    call fails, the events so far are yielded, then its exception raised.
     """
     _check_version(version)
     event_filter = EventFilter(
         include_names, include_types, include_tags, exclude_names, exclude_types, exclude_tags
     )
-    return _astream_events(runnable, input, config, event_filter, kwargs)
+    return _astream_events(runnable, input, config, event_filter, kwargs, version == "v1")
 
 
 def _astream_events(
@@ -210,13 +228,14 @@ def _astream_events(
     config: RunnableConfig | None,
     event_filter: EventFilter,
     kwargs: dict[str, Any],
+    v1: bool,
 ) -> AsyncIterator[StreamEvent]:
     channel = AsyncChannel()
     listener: EventListener | None = None
 
     def make_listener(outer: RunNode | None) -> EventListener:
         nonlocal listener
-        listener = EventListener(channel.push, event_filter, outer)
+        listener = EventListener(channel.push, event_filter, outer, v1=v1)
         return listener
 
     cfg = watch_config(config, make_listener)
@@ -244,11 +263,16 @@ class _SyncListener(EventListener):
     `interrupter` lets chat models' blocking reads be cut short (see `core/interrupt.py`)."""
 
     def __init__(
-        self, push: Callable[[Any], None], filter: EventFilter, outer: RunNode | None
+        self,
+        push: Callable[[Any], None],
+        filter: EventFilter,
+        outer: RunNode | None,
+        *,
+        v1: bool = False,
     ) -> None:
         from .interrupt import Interrupter
 
-        super().__init__(push, filter, outer)
+        super().__init__(push, filter, outer, v1=v1)
         self.interrupter = Interrupter()
 
     def on_start(self, run: RunNode, data: dict[str, Any]) -> None:
@@ -285,7 +309,7 @@ def stream_events(
     event_filter = EventFilter(
         include_names, include_types, include_tags, exclude_names, exclude_types, exclude_tags
     )
-    return _stream_events(runnable, input, config, event_filter, kwargs)
+    return _stream_events(runnable, input, config, event_filter, kwargs, version == "v1")
 
 
 def _stream_events(
@@ -294,13 +318,14 @@ def _stream_events(
     config: RunnableConfig | None,
     event_filter: EventFilter,
     kwargs: dict[str, Any],
+    v1: bool,
 ) -> Iterator[StreamEvent]:
     out: queue.SimpleQueue[Any] = queue.SimpleQueue()
     listener: _SyncListener | None = None
 
     def make_listener(outer: RunNode | None) -> _SyncListener:
         nonlocal listener
-        listener = _SyncListener(out.put, event_filter, outer)
+        listener = _SyncListener(out.put, event_filter, outer, v1=v1)
         return listener
 
     cfg = watch_config(config, make_listener)

@@ -43,8 +43,9 @@ def _now() -> datetime:
 class Run:
     """What a listener is told about one call (the attributes of LangChain's `Run` that
     listeners use). `inputs` / `outputs` are dicts as in LangChain: a non-dict value is
-    `{"input": value}` / `{"output": value}`. `error` is LangChain's text (the error's
-    repr and traceback); `exception` is the exception itself."""
+    `{"input": value}` / `{"output": value}`, a chat model's input `{"messages": [[...]]}`.
+    `error` is LangChain's text (the error's repr and traceback); `exception` is the
+    exception itself."""
 
     __slots__ = (
         "end_time",
@@ -61,7 +62,9 @@ class Run:
         "tags",
     )
 
-    def __init__(self, name: str, run_type: str, config: RunnableConfig, input: Any) -> None:
+    def __init__(
+        self, name: str, run_type: str, config: RunnableConfig, inputs: dict[str, Any]
+    ) -> None:
         self.id = uuid.uuid4()
         self.name = name
         self.run_type = run_type
@@ -69,7 +72,7 @@ class Run:
         self.metadata: dict[str, Any] = dict(config.get("metadata") or {})
         parent = config.get("_parent_run")
         self.parent_run_id: uuid.UUID | None = getattr(parent, "run_id", None)
-        self.inputs: dict[str, Any] = input if isinstance(input, dict) else {"input": input}
+        self.inputs = inputs
         self.outputs: dict[str, Any] | None = None
         self.error: str | None = None
         self.exception: BaseException | None = None
@@ -132,7 +135,7 @@ class RunnableListeners(RunnableBinding[Any, Any]):
             config.get("run_name") or self.bound.get_name(),
             self.bound._run_type or "chain",
             config,
-            input,
+            self.bound._listener_inputs(input),
         )
 
     def _args(self, fn: Listener, run: Run, config: RunnableConfig) -> tuple[Any, ...]:

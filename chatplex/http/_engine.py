@@ -85,6 +85,7 @@ from ._reply import (
     keep_body,
     malformed_event,
     parse_reply,
+    refuse_wrong_shape,
     reply_chunk,
     too_large,
     with_partial,
@@ -391,6 +392,8 @@ class Call:
             for event in self._decode(raw):
                 chunk = parse(event)
                 if chunk is not None:
+                    if chunk.content.__class__ is not str:  # blocks, or a wrong type
+                        refuse_wrong_shape(chunk)
                     received.append(chunk)
         except Exception as exc:
             out = self._emit(n)
@@ -419,6 +422,8 @@ class Call:
             for event in self._flush():
                 chunk = self._parse(event)
                 if chunk is not None:
+                    if chunk.content.__class__ is not str:
+                        refuse_wrong_shape(chunk)
                     received.append(chunk)
             self._finish()
         except Exception as exc:

@@ -40,7 +40,7 @@ import httpx
 from ._h1 import ParseError, ResponseParser, request_head
 from ._headers import wire_headers
 
-__all__ = ["LeanBody", "Pool", "wire_bytes"]
+__all__ = ["LeanBody", "Pool", "connect_failure_text", "wire_bytes"]
 
 #: aiohttp's defaults for connecting to a host with several addresses.
 _HAPPY_EYEBALLS_DELAY = 0.25
@@ -363,8 +363,7 @@ class Pool:
             error = httpx.ConnectTimeout(text, request=request)
         except OSError as exc:  # refused, DNS, TLS (ssl.SSLError is an OSError)
             # The text the aiohttp path gives (`_transport._safe_text`).
-            text = os.strerror(exc.errno) if exc.errno else str(exc) or "cannot connect"
-            error = httpx.ConnectError(text, request=request)
+            error = httpx.ConnectError(connect_failure_text(exc), request=request)
         except asyncio.CancelledError:
             await asyncio.sleep(0)  # as in `LeanBody.aclose`: a half-made socket closed now
             raise
@@ -410,6 +409,16 @@ class Pool:
             sock.close()
             raise
         return connection
+
+
+def connect_failure_text(cause: OSError) -> str:
+    """Why a connection could not be made, as httpcore says it: the OS's words for an
+    errno (refused, unreachable, DNS), and for TLS the SSL library's reason (an
+    `ssl.SSLError`'s errno is the library's error code, not the OS's: its strerror read
+    "Operation not permitted" for a certificate that failed verification)."""
+    if isinstance(cause, ssl.SSLError):
+        return str(cause) or "TLS handshake failed"
+    return os.strerror(cause.errno) if cause.errno else str(cause) or "cannot connect"
 
 
 def wire_bytes(request: httpx.Request) -> bytes:

@@ -18,6 +18,18 @@ then noise, and raises the bar). A cut pace probes back up while it binds. A per
 share of 503/529s narrows the in-flight window, which widens by one per success and is
 dropped WINDOW_CALM s after the last of them.
 
+A limit shared with other processes (which share nothing with this one) or kept as a strict
+window (600 in any 60 s: a burst goes through, then nothing for most of a minute, each 429
+saying "retry after 1 s") shows in other ways than a share that falls when this process
+slows down, so: a share refused nearly whole after a cut, or at least NOISE_MOST of the
+answers, is a limit, never noise; a cut goes to LEARN_DECREASE of what the server
+sustained over the last LONG_WINDOW s too (the decayed rate is fooled by a window's
+burst), and while the window stays shut (refused again after a pause, no success since)
+the pace holds there and the pause doubles instead, up to GROWN_PAUSE; the rate at which
+the 429s came (`ceiling`) is remembered: the pace probes back up to it fast, beyond it
+CEILING_GROWTH as fast; and a pace learned from 429s goes evenly spaced, no burst.
+Independent processes each doing so converge as AIMD senders do.
+
 Everything learned sits in `PaceState`, a fixed set of floats (no deques, no None), so a
 budget whose numbers live elsewhere -- a file shared by a machine's processes, an actor
 shared by a cluster -- stores the same state and runs this same policy on it.
@@ -40,21 +52,25 @@ if TYPE_CHECKING:
 __all__ = [
     "COLD_WAIT",
     "COLD_WINDOW",
+    "CEILING_GROWTH",
     "CONFIRMED_MARGIN",
     "DECREASE",
     "DISCOVER_MIN",
     "FLOOR",
     "FREE_KEPT",
     "FREE_SENT",
+    "GROWN_PAUSE",
     "HELPED_Z",
     "LEARN_DECREASE",
     "LEARN_GROWTH",
+    "LONG_WINDOW",
     "MIN_ANSWERS",
     "SURE_Z",
     "SURE_Z_FEW",
     "NOISE_KEEP",
     "OVERWHELMING",
     "NOISE_MARGIN",
+    "NOISE_MOST",
     "OVERLOAD_SHARE",
     "OVERLOAD_Z",
     "RATE_TAU",
@@ -73,9 +89,11 @@ __all__ = [
 DECREASE = 0.5  #: a cut with no accepted rate to go by multiplies a known rate by this...
 FLOOR = 0.1  #: ...and no cut goes below this fraction of the configured/announced rates
 LEARN_DECREASE = 0.9  #: a cut paces at this share of the accepted rate (or of the pace)
-LEARN_GROWTH = 0.015  #: requests/s added per success while a cut pace binds
+LEARN_GROWTH = 0.015  #: requests/s added per success while a cut pace binds...
+CEILING_GROWTH = 0.1  #: ...times this above the rate at which the limit's 429s last came
 RATE_WINDOW = 1.0  #: a pace that held a caller back this recently "binds"
 RATE_TAU = 1.0  #: seconds: time constant of the accepted-rate measure
+LONG_WINDOW = 60.0  #: seconds: the span of the long accepted-rate measure (a per-minute limit)
 DISCOVER_MIN = 5  #: recent successes needed to measure a pace (fewer: only pause)
 SHARE_ANSWERS = 20  #: answers the shares of 429s and of 503/529s are weighted over
 MIN_ANSWERS = 10  #: answers seen before a share is weighed at all...
@@ -83,6 +101,7 @@ SURE_Z = 1.5  #: ...and a share counts as above a bar only this many errors abov
 SURE_Z_FEW = 2.0  #: ...this many while fewer than SHARE_ANSWERS came (a running mean)
 OVERWHELMING = 0.5  #: a 429 share surely above this is cut at once (then judged)
 TRIGGER_SHARE = 0.2  #: a 429 share at least this (and above the noise) suggests a limit
+NOISE_MOST = 0.45  #: a share this high after a cut is not written off as noise: cut again
 NOISE_MARGIN = 0.1  #: ...it must exceed the learned noise share by this much
 NOISE_KEEP = 0.999  #: the noise share fades by this per answer (~1,000 answers' memory)
 CONFIRMED_MARGIN = 0.03  #: at a confirmed limit, a share this above the noise is news
@@ -98,6 +117,7 @@ WINDOW_CALM = 1.0  #: no 503/529 for this long (s): the window is dropped
 WINDOW_OPEN = 4096.0  #: a window grown this wide is dropped (nothing caps in-flight)
 COLD_WINDOW = 8  #: in flight before an unconfigured budget's first answer...
 COLD_WAIT = 1.0  #: ...for at most this many seconds after its first admission
+GROWN_PAUSE = 8.0  #: a limit's pause doubles while its retry_after proves short, up to this
 
 _OVERLOAD = frozenset({503, 529})
 _NEVER = -math.inf
@@ -136,6 +156,12 @@ class PaceState:
     trial_accepted: float = 0.0  #: ...and the successes a minute...
     trial_factor: float = 1.0  #: ...and what to go back to if it did not help
     trial_rpm: float = 0.0
+    minute_at: float = _NEVER  #: successes counted since this time (LONG_WINDOW buckets)...
+    minute_ok: float = 0.0  #: ...in the current bucket...
+    previous_ok: float = 0.0  #: ...and in the one before
+    ceiling: float = 0.0  #: requests/min the server sustained when its limit's 429s last came
+    pause_len: float = 0.0  #: the length of the last pause a limit's 429 put on...
+    pause_began: float = _NEVER  #: ...and when it began
 
 
 class Pace:
@@ -318,29 +344,50 @@ class Pace:
             s.last_decrease = now
             self._phase(2.0, now)
             return True
-        if admitted_at <= s.last_decrease or not self._cut(now):
+        # Refused again after a pause, with no success since it began: the window is closed.
+        held = self._refused_again(admitted_at)
+        if admitted_at <= s.last_decrease or not self._cut(now, held=held):
             return False
         s.last_decrease = now
         return True
 
-    def _cut(self, now: float, phase_rpm: float = math.inf) -> bool:
+    def _cut(self, now: float, phase_rpm: float = math.inf, held: bool = False) -> bool:
         """Slow down to LEARN_DECREASE of what the server accepted (or of the pace, if
         that is less); with too few successes to tell a rate, halve a known rate, and
         with none known, do nothing (False: only the pause). `phase_rpm`: the accepted
         rate a trial phase counted afresh (a limit's burst allowance inflates the decayed
-        measure at first; the lower of the two is the safe side)."""
+        measure at first; the lower of the two is the safe side). `held`: the server
+        refuses all for now (a window closed): its pauses do the waiting, and the pace
+        goes to LEARN_DECREASE of what it sustained over the last minute, not lower
+        with every refused probe."""
         s = self.state
-        measured = min(self._accepted_rpm(now) or math.inf, phase_rpm)
+        # What the server accepted lately, and over the last minute: a window limit lets
+        # a burst through, then nothing for most of a minute; only the long measure
+        # tells what it sustains (and a share of it, among processes sharing nothing).
+        sustained = self._long_rpm(now)
+        if not (sustained or pace_known(self)):  # the first few successes: better than none
+            sustained = self._long_rpm(now, least=1.0)
+        lately = math.inf if held else self._accepted_rpm(now) or math.inf
+        measured = min(lately, phase_rpm, sustained or math.inf)
         measured = 0.0 if measured == math.inf else max(measured, 1.0)
+        pace = self.rated_rpm * s.factor if self.rated_rpm else s.discovered_rpm
+        if not measured:
+            if not pace:
+                return False  # a trickle of requests is not a rate to measure: only pause
+            target = pace * (1.0 if held else DECREASE)
+        elif held:
+            target = min(pace or math.inf, LEARN_DECREASE * measured)
+        else:
+            target = LEARN_DECREASE * min(pace or math.inf, measured)
         if self.rated_rpm:
-            pace = self.rated_rpm * s.factor
-            target = LEARN_DECREASE * min(pace, measured) if measured else pace * DECREASE
             s.factor = max(FLOOR, min(s.factor, target / self.rated_rpm))
-            return True
-        if not s.discovered_rpm and not measured:
-            return False  # a trickle of requests is not a rate to measure: only pause
-        base = min(s.discovered_rpm or math.inf, measured or math.inf)
-        s.discovered_rpm = max(1.0, base * LEARN_DECREASE)
+        else:
+            s.discovered_rpm = max(1.0, target)
+        # Remembered: where the 429s came back. The pace probes up to it quickly and
+        # beyond it slowly, so it settles under the limit instead of saw-toothing.
+        s.ceiling = min(pace or math.inf, sustained or math.inf)
+        if s.ceiling == math.inf:
+            s.ceiling = 0.0
         return True
 
     def _phase(self, phase: float, now: float) -> None:
@@ -388,7 +435,14 @@ class Pace:
         # Sending less cost no successes: the server takes a fixed rate, a limit's mark.
         kept = s.trial_accepted > 0.0 and accepted >= FREE_KEPT * s.trial_accepted
         free = kept and sent <= FREE_SENT * s.trial_sent
-        if not (fell or free):  # slowing down did not help: noise
+        # Refused (nearly) all, before the cut and after: a limit's window, closed for a
+        # while (noise lets most requests through, and so does a limit paced under).
+        blocked = s.trial_ok == 0.0 or _above(share, OVERWHELMING, seen)
+        if blocked:  # (and what was taken for noise before was this limit's)
+            s.confirmed, s.trial_phase, s.noise = 1.0, 0.0, 0.0
+            self._cut(now, self._phase_rpm(now), held=True)
+            s.last_decrease = now
+        elif not (fell or free) and share < NOISE_MOST:  # slowing down did not help: noise
             s.factor, s.discovered_rpm = s.trial_factor, s.trial_rpm
             s.noise, s.trial_phase = max(s.noise, share), 0.0
         elif share < TRIGGER_SHARE:  # slowing down helped: a real limit; what is left, noise
@@ -424,8 +478,55 @@ class Pace:
         span = max(0.05, now - s.first_success)
         return recent / (RATE_TAU * -math.expm1(-span / RATE_TAU)) * 60.0
 
+    def _long_rpm(self, now: float, least: float = DISCOVER_MIN) -> float:
+        """Successes per minute over the last LONG_WINDOW s (two buckets, the older one
+        weighed by how much of it is still in the window; 0.0: fewer than DISCOVER_MIN)."""
+        s = self.state
+        self._roll(now)
+        into = min(1.0, max(0.0, (now - s.minute_at) / LONG_WINDOW))
+        count = s.minute_ok + s.previous_ok * (1.0 - into)
+        if count < least:
+            return 0.0
+        span = min(LONG_WINDOW, max(1.0, now - s.first_success))
+        return count / span * 60.0
+
+    def _roll(self, now: float) -> None:
+        s = self.state
+        if s.minute_at == _NEVER:
+            s.minute_at = now
+        elif now - s.minute_at >= LONG_WINDOW:
+            gone = now - s.minute_at >= 2.0 * LONG_WINDOW
+            s.previous_ok, s.minute_ok = (0.0 if gone else s.minute_ok), 0.0
+            s.minute_at = now if gone else s.minute_at + LONG_WINDOW
+
+    def _refused_again(self, admitted_at: float) -> bool:
+        """Sent after the last limit's pause ended, with no success since it began."""
+        s = self.state
+        ended = s.pause_began + s.pause_len
+        return s.pause_len > 0.0 and admitted_at >= ended and s.accepted_at < s.pause_began
+
+    def pause_for(
+        self, retry_after: float, admitted_at: float, now: float, paused_until: float
+    ) -> float:
+        """Seconds a limit's 429 pauses the budget: its `retry_after`, unless a request
+        sent after the last such pause ended was refused again with no success since
+        that pause began -- the server's word was short (a window limit says "1 s" for a
+        minute): then twice the last pause, up to GROWN_PAUSE (or the `retry_after`)."""
+        s = self.state
+        again = self._refused_again(admitted_at) and admitted_at >= paused_until
+        if again:
+            s.pause_len = max(retry_after, min(2.0 * s.pause_len, GROWN_PAUSE))
+        elif admitted_at >= paused_until or s.pause_began == _NEVER:
+            s.pause_len = retry_after  # a fresh pause (a request of the last one's round: as is)
+        else:
+            return retry_after
+        s.pause_began = now
+        return s.pause_len
+
     def _succeeded(self, now: float) -> bool:
         s = self.state
+        self._roll(now)
+        s.minute_ok += 1.0
         s.accepted = s.accepted * math.exp(-(now - s.accepted_at) / RATE_TAU) + 1.0
         s.accepted_at = now
         s.first_success = min(s.first_success, now)
@@ -438,8 +539,11 @@ class Pace:
                 s.window = 0.0
             changed = True
         if not trial and now - s.bound_at < RATE_WINDOW:  # a cut pace holds callers back
-            calm = now - s.last_decrease  # no 429 for long: probe faster
+            calm = now - s.last_decrease  # no 429 for long: probe faster...
             step = LEARN_GROWTH * 60.0 * (1.0 + calm / 10.0)  # requests/min
+            pace = self.rated_rpm * s.factor if self.rated_rpm else s.discovered_rpm
+            if s.ceiling and pace >= s.ceiling:  # ...up to where the 429s came, then slowly
+                step = LEARN_GROWTH * 60.0 * CEILING_GROWTH
             if self.rated_rpm and s.factor < 1.0:
                 s.factor = min(1.0, s.factor + step / self.rated_rpm)
                 changed = True
@@ -457,6 +561,10 @@ class Pace:
         if rpm:
             s.discovered_rpm = 0.0  # the server's word beats our guess
         return True
+
+
+def pace_known(pace: Pace) -> bool:
+    return bool(pace.rated_rpm or pace.state.discovered_rpm)
 
 
 def _above(share: float, bar: float, answers: float, z: float = 0.0) -> bool:

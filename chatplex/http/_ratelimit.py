@@ -49,6 +49,14 @@ slows everyone only on evidence, read from the answers:
   fades by NOISE_KEEP an answer, so it is checked again now and then, except at a
   confirmed limit). At a confirmed limit (or one the headers showed) a 429 is news once
   the share is CONFIRMED_MARGIN (or the noise share, if larger) above the noise.
+- a limit shared with processes that share nothing, or kept as a strict window (a
+  burst, then a minute of 429s each saying "retry after 1 s"), is told apart from noise
+  too: a share refused nearly whole after a cut, or at least NOISE_MOST, is a limit; a
+  cut is also held to LEARN_DECREASE of the successes of the last LONG_WINDOW s; while
+  the server refuses all (refused again after a pause, no success since) the pace holds
+  and the pause doubles, up to GROWN_PAUSE; the pace probes back fast up to the rate at
+  which the last 429s came, CEILING_GROWTH as fast beyond it; a pace learned from 429s
+  admits evenly spaced, no burst.
 - overload (503/529: too many at once, not too many per minute) narrows the in-flight
   window to half of what was in flight, once per round trip, only while 503/529s are
   surely (OVERLOAD_Z errors) at least OVERLOAD_SHARE of the recent answers; then their

@@ -27,6 +27,7 @@ __all__ = [
     "keep_body",
     "malformed_event",
     "parse_reply",
+    "refuse_wrong_shape",
     "reply_chunk",
     "too_large",
     "with_partial",
@@ -97,6 +98,16 @@ def wrong_shape(message: AIMessage) -> str | None:
         if not isinstance(call.get("args"), dict):
             return f"the arguments of tool call {call.get('name')!r} are not an object"
     return None
+
+
+def refuse_wrong_shape(chunk: AIMessageChunk) -> None:
+    """Raise `TypeError` (the stream's malformed-event error, where the engine catches
+    it) for a parsed chunk whose content is not text or blocks: merging it, or its
+    `.text`, would raise in the caller's hands. Called only for content that is not a
+    `str` (the per-token path stays one type check)."""
+    problem = wrong_shape(chunk)
+    if problem is not None:
+        raise TypeError(problem.replace("reply", "chunk", 1))
 
 
 def is_json(response: httpx.Response) -> bool:

@@ -72,8 +72,18 @@ class Schedule(PaceState):
         times = (
             *(self.request_tat, self.token_tat, self.paused_until, self.last_decrease),
             *(self.last_cut, self.last_overload, self.bound_at, self.trial_at),
+            *(self.minute_at, self.pause_began),
         )
         return any(ahead < t < math.inf for t in times) or not FLOOR <= self.factor <= 1.0
+
+
+def _burst(s: Schedule, per_request: float) -> float:
+    """Seconds of schedule that may go back to back: a small burst allowance, none once
+    the pace was cut on a limit's 429s (a burst is what a per-second window or processes
+    waking at the same retry-after refuse: the learned pace goes evenly spaced)."""
+    if s.ceiling:
+        return 0.0
+    return min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
 
 
 def schedule_fields() -> tuple[str, ...]:
@@ -92,7 +102,7 @@ def delay(s: Schedule, pace: Pace, now: float) -> float:
     per_request, per_token = pace.per_request, pace.per_token
     wait = s.paused_until - now
     if per_request:
-        burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
+        burst = _burst(s, per_request)
         wait = max(wait, s.request_tat - burst - now)
     if per_token:
         # Checked before charging, so a request bigger than the burst goes (and pays).
@@ -156,14 +166,17 @@ def settle(
     if used is not None and pace.per_token:  # at the pace the estimate was charged at
         s.token_tat += (used - tokens) * pace.per_token
     evidence = pace.answered(status, admitted_at, announced, now, in_flight)
-    if evidence and retry_after is not None and retry_after > 0:
-        s.paused_until = max(s.paused_until, now + min(retry_after, max_pause))
+    told = retry_after if retry_after is not None and retry_after > 0 else 0.0
+    if evidence and status == 429:  # a limit's pause grows while its retry_after proves short
+        told = pace.pause_for(told, admitted_at, now, s.paused_until)
+    if evidence and told > 0:
+        s.paused_until = max(s.paused_until, now + min(told, max_pause))
     if evidence and status == 429:
         # The server's bucket is empty: restart at the pause's end (or an interval from
         # now) with the burst allowance spent, rather than answer with a burst.
         per_request = pace.per_request
         start = max(s.paused_until, now + per_request)
-        burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
+        burst = _burst(s, per_request)
         s.request_tat = max(s.request_tat, start + burst)
         if pace.per_token:
             s.token_tat = max(s.token_tat, start + BURST_SECONDS)
@@ -182,7 +195,7 @@ def _hold_back(s: Schedule, pace: Pace, announced: Announced, now: float, in_fli
     left = announced.requests_remaining
     if left is not None and per_request:
         left = max(0.0, left - in_flight)
-        burst = min((BURST_REQUESTS - 1) * per_request, BURST_SECONDS)
+        burst = _burst(s, per_request)
         s.request_tat = max(s.request_tat, now + burst + per_request - left * per_request)
     left = announced.tokens_remaining
     if left is not None and per_token:

@@ -40,7 +40,6 @@ aiohttp is imported when the first request is sent, not when chatplex is importe
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
@@ -477,8 +476,9 @@ def _safe_text(exc: Exception, request: httpx.Request) -> str:
     if isinstance(exc, aiohttp.ClientConnectorError):
         # Its str ("Cannot connect to host h:p ssl:default [...]") says ssl:default even
         # for http://; the caller names the URL, this says why.
-        cause = exc.os_error
-        return os.strerror(cause.errno) if cause.errno else str(cause) or "cannot connect"
+        from ._lean import connect_failure_text
+
+        return connect_failure_text(exc.os_error)
     # ClientResponseError's str appends `url=...`; its `message` is the reason alone.
     text = exc.message if isinstance(exc, aiohttp.ClientResponseError) else str(exc)
     return without_query(text, request.url) or type(exc).__name__

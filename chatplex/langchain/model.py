@@ -31,7 +31,7 @@ from pydantic import ConfigDict, Field, SecretStr, model_validator
 
 from ..adapters.tools import normalise_tool_choice, to_tool_specs
 from ..chat import ChatModel, init_chat_model
-from ..chat.callbacks import LS_PROVIDER
+from ..chat.callbacks import ls_provider
 from ..chat.dropin import LANGCHAIN_ALIASES, pick
 from ..chat.settings import is_secret_name
 from ..core import Runnable
@@ -230,7 +230,7 @@ class ChatChatplex(BaseChatModel):
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         name = str(getattr(_primary(self.chatplex_model), "provider_label", self.provider))
         params = LangSmithParams(
-            ls_provider=LS_PROVIDER.get(name, name),  # as LangChain's class names it
+            ls_provider=ls_provider(name),  # as LangChain's class names it
             ls_model_name=kwargs.get("model") or self.model_name,
             ls_model_type="chat",
             ls_temperature=kwargs.get("temperature", self._setting("temperature")),

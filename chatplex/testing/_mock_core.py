@@ -29,6 +29,7 @@ from ._mock_faults import (
     Fault,
     MockUsageError,
     TokenBucket,
+    WindowLimit,
     error_fields,
     html_page,
     parse_fault,
@@ -154,6 +155,7 @@ class MockCore:
         self.settings = settings
         self.stats = StatsRecorder()
         self._limiter = TokenBucket()
+        self._window = WindowLimit()
         self._ids = itertools.count(1)
         self._prefix = secrets.token_hex(4)
         self._server: asyncio.Server | None = None
@@ -296,7 +298,13 @@ class MockCore:
         if settings.rate_limit_rps is not None:
             # Budgets are per wire, whichever alias of its path was used.
             budget = ex.wire.name
-            wait = self._limiter.take(budget, settings.rate_limit_rps, settings.rate_limit_burst)
+            if settings.rate_limit_window is not None:
+                limit = max(1, round(settings.rate_limit_rps * settings.rate_limit_window))
+                wait = self._window.take(budget, limit, settings.rate_limit_window)
+            else:
+                wait = self._limiter.take(
+                    budget, settings.rate_limit_rps, settings.rate_limit_burst
+                )
             self.stats.rate_limit(accepted=wait is None)
             if settings.rate_limit_announce:
                 level = self._limiter.level(budget)
@@ -429,6 +437,9 @@ class MockCore:
 
     async def _send_rate_limited(self, ex: _Exchange, wait: float) -> bool:
         wire = ex.speaks
+        if self.settings.rate_limit_window is not None:  # hidden: "retry after 1 s", no more
+            type_, message, code = error_fields(wire.dialect, 429, None)
+            return await self._send_error(ex, 429, type_, message, code, [("retry-after", "1")])
         millis = max(1, math.ceil(wait * 1000))
         extra = [("retry-after", f"{wait:.3f}"), ("retry-after-ms", str(millis))]
         if not self.settings.rate_limit_announce:  # else the exchange carries the full set

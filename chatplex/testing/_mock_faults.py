@@ -12,6 +12,7 @@ header or from a server's `fault_plan` callable::
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import math
@@ -33,6 +34,7 @@ __all__ = [
     "FaultMix",
     "MockUsageError",
     "TokenBucket",
+    "WindowLimit",
     "error_fields",
     "html_page",
     "parse_fault",
@@ -274,6 +276,31 @@ class TokenBucket:
         """(tokens left, capacity, rate) of a bucket after its last `take`."""
         bucket = self._buckets[key]
         return bucket.tokens, bucket.capacity, bucket.rate
+
+
+class WindowLimit:
+    """Per-key strict sliding windows: at most `limit` requests accepted in any `window`
+    seconds (a per-minute limit kept exactly: a burst then nothing until it slides out).
+    `take` returns None when allowed, else seconds until the oldest one leaves.
+
+    >>> window = WindowLimit(clock=lambda: 0.0)
+    >>> window.take("/v1/chat", limit=1, window=60.0), window.take("/v1/chat", 1, 60.0)
+    (None, 60.0)
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._accepted: dict[str, collections.deque[float]] = {}
+
+    def take(self, key: str, limit: int, window: float) -> float | None:
+        now = self._clock()
+        accepted = self._accepted.setdefault(key, collections.deque())
+        while accepted and accepted[0] <= now - window:
+            accepted.popleft()
+        if len(accepted) < limit:
+            accepted.append(now)
+            return None
+        return accepted[0] + window - now
 
 
 class FaultMix:

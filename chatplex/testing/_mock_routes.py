@@ -13,6 +13,7 @@ from ._mock_wire_anthropic import WIRE as ANTHROPIC
 from ._mock_wire_azure import RESPONSES_WIRE as AZURE_RESPONSES
 from ._mock_wire_azure import WIRE as AZURE
 from ._mock_wire_bedrock import WIRE as BEDROCK
+from ._mock_wire_cohere import WIRE as COHERE
 from ._mock_wire_gemini import WIRE as GEMINI
 from ._mock_wire_ollama import WIRE as OLLAMA
 from ._mock_wire_openai import WIRE as CHAT_COMPLETIONS
@@ -26,6 +27,7 @@ WIRES: list[MockWire] = [
     GEMINI,  # /v1beta/models/{m}:generateContent and Vertex's publishers/google paths
     BEDROCK,  # /model/{id}/converse(-stream)
     OLLAMA,  # /api/chat
+    COHERE,  # /v2/chat
     AZURE,  # before Chat Completions: its paths end in /chat/completions too
     AZURE_RESPONSES,  # before Responses: its paths end in /responses too
     CHAT_COMPLETIONS,  # general: any path ending in /chat/completions

@@ -70,6 +70,10 @@ class MockSettings:
     #: Scripted mode (`chatplex.testing.script`): rules that choose replies.
     script: MockScript | None = None
     rate_limit_announce: bool = False
+    #: With `rate_limit_rps`: a strict sliding window of this many seconds holding
+    #: ``rps * window`` requests instead of the token bucket; its 429s say only
+    #: ``retry-after: 1`` (a hidden per-minute limit, as issue 40 met it).
+    rate_limit_window: float | None = None
 
     def __post_init__(self) -> None:
         if self.chunks is not None and not 1 <= self.chunks <= MAX_CHUNKS:
@@ -78,6 +82,8 @@ class MockSettings:
             raise ValueError("latency and chunk_delay must be between 0 and 3600 seconds")
         if self.rate_limit_rps is not None and not self.rate_limit_rps > 0:
             raise ValueError("rate_limit_rps must be > 0")
+        if self.rate_limit_window is not None and not self.rate_limit_window > 0:
+            raise ValueError("rate_limit_window must be > 0")
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,9 @@ class MockServer:
     ``x-ratelimit-remaining-requests`` (whole requests left in the bucket) and
     ``x-ratelimit-reset-requests`` (``NNNms`` until it is full), or Anthropic's
     ``anthropic-ratelimit-requests-limit`` / ``-remaining`` / ``-reset`` (an RFC 3339
-    time) -- as a real provider does.
+    time) -- as a real provider does. With ``rate_limit_window`` (seconds) the limit is a
+    strict sliding window instead, ``rps * window`` requests in any ``window`` s, whose
+    429s carry ``retry-after: 1`` and nothing else (never announced).
 
     ``stats`` (a `MockStats` snapshot) counts ``requests``, ``connections``,
     ``by_path``, ``by_status``, ``faults`` (by name; ``faults_total``),
@@ -177,6 +179,7 @@ class MockServer:
         rate_limit_burst: float | None = None,
         script: MockScript | None = None,
         rate_limit_announce: bool = False,
+        rate_limit_window: float | None = None,
     ) -> None:
         if host != LOOPBACK:
             raise ValueError(f"MockServer only binds {LOOPBACK}, not {host!r}")
@@ -191,6 +194,7 @@ class MockServer:
             rate_limit_burst=rate_limit_burst,
             script=script,
             rate_limit_announce=rate_limit_announce,
+            rate_limit_window=rate_limit_window,
         )
         self._core = MockCore(self.settings)
         self._requested_port = port

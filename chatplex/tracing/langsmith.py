@@ -315,7 +315,16 @@ class LangSmithTracer:
         # The history as it is now (a chat loop appends to its list), a list per prompt.
         inputs = _Later(_message_inputs, [list(batch) for batch in messages], copied=True)
         self._start(
-            run_id, parent_run_id, name or "ChatModel", "llm", inputs, tags, extra, serialized
+            run_id,
+            parent_run_id,
+            # LangChain's chat models pass only a run_name; LangSmith's run tree then
+            # takes the serialized model's name.
+            name or (serialized or {}).get("name") or "ChatModel",
+            "llm",
+            inputs,
+            tags,
+            extra,
+            serialized,
         )
 
     #: Told the first token of a stream only (`ChatModelRun`), as LangChain's tracer

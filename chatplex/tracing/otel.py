@@ -241,11 +241,7 @@ class OTelTracer:
                 run.metric_attributes["gen_ai.response.model"] = model
         if meta.get("id"):
             span.set_attribute("gen_ai.response.id", str(meta["id"]))
-        reasons = [
-            str(g.generation_info["finish_reason"])
-            for g in generations
-            if (getattr(g, "generation_info", None) or {}).get("finish_reason") is not None
-        ]
+        reasons = [str(r) for r in map(_finish_reason, generations) if r is not None]
         if reasons:
             span.set_attribute("gen_ai.response.finish_reasons", reasons)
         usage = getattr(message, "usage_metadata", None) or {}
@@ -354,3 +350,13 @@ def _otel_name(provider: str) -> str:
     else chatplex's provider name."""
     declared = spec(provider)
     return (declared and declared.otel_name) or provider
+
+
+def _finish_reason(generation: Any) -> Any:
+    """A generation's finish reason: its generation_info's, else (an Anthropic stream,
+    whose merged chunk has no generation_info) its message's `stop_reason`."""
+    reason = (getattr(generation, "generation_info", None) or {}).get("finish_reason")
+    if reason is None:
+        meta = getattr(getattr(generation, "message", None), "response_metadata", None) or {}
+        reason = meta.get("stop_reason")
+    return reason

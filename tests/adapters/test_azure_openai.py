@@ -466,7 +466,9 @@ async def test_a_stream_merges_to_the_non_stream_filter_metadata(azure: respx.Ro
         assert meta["prompt_filter_results"] == PROMPT_FILTERS
         assert meta["content_filter_results"] == FILTERS
         assert meta["model_name"] == "gpt-4o-2024-11-20"  # not the first event's ""
-        assert meta["id"] == "chatcmpl-1"
+        # As langchain-openai's chunks: the id is the chunk's, the usage usage_metadata.
+        assert merged.id == "chatcmpl-1"
+        assert "id" not in meta and "token_usage" not in meta
         assert merged.usage_metadata == {
             "input_tokens": 9,
             "output_tokens": 2,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from _corpus import Case, load_cases
 
+from chatplex.adapters._openai_response import sdk_usage
 from chatplex.adapters.azure_openai import AzureOpenAIAdapter
 from chatplex.errors import ContentFilterError
 
@@ -39,7 +40,7 @@ def test_recorded_reply(adapter: AzureOpenAIAdapter, case: Case) -> None:
     meta = reply.response_metadata
     assert meta["finish_reason"] == expected["finish_reason"]
     assert meta["model_name"] == expected["model"] and meta["id"] == expected["id"]
-    assert meta["token_usage"] == expected["usage"]
+    assert meta["token_usage"] == sdk_usage(expected["usage"])  # as the SDK's model dumps it
     assert meta["prompt_filter_results"] == expected["prompt_filter_results"]
     assert meta["content_filter_results"] == expected["content_filter_results"]
     # x-request-id when the reply has one (as the openai SDK reads it), else Azure's own.

@@ -212,7 +212,7 @@ def _theirs(completion: Any) -> dict[str, Any]:
             "output_tokens": completion.usage.completion_tokens,
             "total_tokens": completion.usage.total_tokens,
         },
-        "token_usage": completion.usage.model_dump(exclude_none=True),
+        "token_usage": completion.usage.model_dump(),  # as langchain-openai shows it
         # Azure's fields beyond OpenAI's: the SDK keeps them as extra attributes.
         "filters": [completion.prompt_filter_results, choice.content_filter_results],
     }
@@ -298,6 +298,9 @@ class TestTheSDKReadsTheSameReplies:
             reply = reply["raw"]
         [(path, headers, body)] = SEEN
         assert headers.get("api-key") == KEY
+        # On a deployment URL chatplex's body names no model (as langchain-openai's, when
+        # none was given); the SDK wants one, and puts it into the same path.
+        body = {"model": "my-gpt4o", **body}
         client = _sdk_client(recorded, version, not sync)
         if sync:
             with client:

@@ -202,14 +202,14 @@ def test_vertex_replies_name_their_provider() -> None:
 
 
 def test_vertex_errors_name_their_provider() -> None:
-    from chatplex.errors import SafetyBlockedError
+    from chatplex.errors import APIError
 
     adapter = VertexAIAdapter(project="p", credentials=FakeCredentials())
-    blocked = json.dumps({"promptFeedback": {"blockReason": "SAFETY"}}).encode()
-    with pytest.raises(SafetyBlockedError) as info:
-        adapter.parse_response(blocked, {})
+    failed = json.dumps({"error": {"code": 500, "message": "boom"}}).encode()
+    with pytest.raises(APIError) as info:
+        adapter.parse_response(failed, {})
     assert info.value.provider == "google_vertexai"
-    with pytest.raises(SafetyBlockedError) as info:
-        adapter.stream_parser({}).feed(SSEEvent(data=blocked.decode()))
+    with pytest.raises(APIError) as info:
+        adapter.stream_parser({}).feed(SSEEvent(data=failed.decode()))
     assert info.value.provider == "google_vertexai"
     assert adapter.map_error(500, b"{}", {}).provider == "google_vertexai"

@@ -15,7 +15,7 @@ from chatplex.adapters._gemini_response import (
     tool_call_id,
     usage_metadata,
 )
-from chatplex.errors import APIError, SafetyBlockedError
+from chatplex.errors import APIError
 
 
 def body(*parts: dict[str, Any], finish: str = "STOP", **extra: Any) -> bytes:
@@ -43,10 +43,12 @@ def test_text_reply_and_its_metadata() -> None:
     assert reply.content == "Hello there"
     assert reply.id == "resp-1"
     meta = reply.response_metadata
-    assert meta["finish_reason"] == "stop" and meta["raw_finish_reason"] == "STOP"
+    assert meta["finish_reason"] == "STOP" == meta["raw_finish_reason"]  # LangChain's word
     assert meta["model_name"] == "gemini-2.5-flash" and meta["request_id"] == "r-9"
     assert meta["model_provider"] == "google_genai"
     assert meta["safety_ratings"][0]["category"] == "HARM_CATEGORY_HARASSMENT"
+    assert meta["safety_ratings"][0]["severity_score"] is None  # the SDK's fields, all there
+    assert "id" not in meta and "usage_metadata" not in meta  # not in LangChain's either
     assert reply.usage_metadata == {
         "input_tokens": 8,
         "output_tokens": 4,
@@ -55,9 +57,9 @@ def test_text_reply_and_its_metadata() -> None:
     }
 
 
-def test_max_tokens_is_length() -> None:
+def test_max_tokens_keeps_geminis_word() -> None:
     reply = parse_reply(body({"text": "Cut"}, finish="MAX_TOKENS"), {})
-    assert reply.response_metadata["finish_reason"] == "length"
+    assert reply.response_metadata["finish_reason"] == "MAX_TOKENS"
 
 
 def test_thoughts_become_thinking_blocks_before_the_answer() -> None:
@@ -88,7 +90,9 @@ def test_function_calls_keep_gemini_ids_or_get_stable_ones_and_keep_signatures()
     assert parse_reply(raw, {}).tool_calls == reply.tool_calls  # stable, not random
     signatures = reply.additional_kwargs["__gemini_function_call_thought_signatures__"]
     assert signatures == {tool_call_id("resp-1", 0, 1): "c2ln"}
-    assert reply.response_metadata["finish_reason"] == "tool_calls"
+    assert reply.response_metadata["finish_reason"] == "STOP"  # as langchain-google-genai
+    # Its legacy field: the last call, the arguments as JSON.
+    assert reply.additional_kwargs["function_call"] == {"name": "g", "arguments": "{}"}
 
 
 def test_usage_counts_thoughts_as_output_and_cached_tokens_as_cache_read() -> None:
@@ -123,7 +127,7 @@ def test_other_candidates_are_kept() -> None:
     assert [m.text for m in parse_candidates(raw)] == ["A", "B"]
 
 
-def test_a_blocked_prompt_raises_naming_the_reason_and_category() -> None:
+def test_a_blocked_prompt_is_an_empty_reply_with_its_feedback() -> None:
     raw = json.dumps(
         {
             "promptFeedback": {
@@ -139,22 +143,21 @@ def test_a_blocked_prompt_raises_naming_the_reason_and_category() -> None:
             "usageMetadata": {"promptTokenCount": 9, "totalTokenCount": 9},
         }
     ).encode()
-    with pytest.raises(SafetyBlockedError) as info:
-        parse_reply(raw, {})
-    error = info.value
-    assert error.reason == "SAFETY" and error.category == "HARM_CATEGORY_DANGEROUS_CONTENT"
-    assert "HARM_CATEGORY_DANGEROUS_CONTENT" in str(error) and not error.retryable
-    assert isinstance(error, APIError)
+    reply = parse_reply(raw, {})  # as langchain-google-genai: a reply, not an error
+    assert reply.content == "" and reply.tool_calls == []
+    feedback = reply.response_metadata["prompt_feedback"]
+    assert feedback["block_reason"] == "SAFETY" and feedback["block_reason_message"] is None
+    assert feedback["safety_ratings"][0]["category"] == "HARM_CATEGORY_DANGEROUS_CONTENT"
+    assert reply.usage_metadata is not None and reply.usage_metadata["input_tokens"] == 9
 
 
 @pytest.mark.parametrize(
     "reason", ["SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST", "MODEL_ARMOR"]
 )
-def test_a_withheld_candidate_raises(reason: str) -> None:
-    with pytest.raises(SafetyBlockedError, match=reason) as info:
-        parse_reply(body(finish=reason), {})
-    assert info.value.reason == reason
-    assert info.value.category == reason  # no rating marked blocked: the reason names it
+def test_a_withheld_candidate_is_an_empty_reply_saying_why(reason: str) -> None:
+    reply = parse_reply(body(finish=reason), {})
+    assert reply.content == ""
+    assert reply.response_metadata["finish_reason"] == reason
 
 
 def test_an_error_payload_and_a_body_that_is_not_json() -> None:

@@ -10,7 +10,7 @@ import pytest
 from chatplex.adapters._gemini_response import parse_reply
 from chatplex.adapters._gemini_stream import GeminiStreamParser
 from chatplex.adapters.base import SSEEvent
-from chatplex.errors import SafetyBlockedError, StreamError
+from chatplex.errors import StreamError
 from chatplex.messages import AIMessage, merge_chunks
 
 HEAD = {"modelVersion": "gemini-2.5-flash", "responseId": "resp-7"}
@@ -110,22 +110,27 @@ def test_an_error_event_is_a_stream_error_with_its_status() -> None:
         GeminiStreamParser().feed(SSEEvent(data="nonsense"))
 
 
-def test_a_candidate_blocked_mid_stream_raises() -> None:
+def test_a_candidate_blocked_mid_stream_ends_it_saying_why() -> None:
     stream = events([[{"text": "Sure, here"}], []], finish="SAFETY")
     stream[-1]["candidates"][0]["safetyRatings"] = [
         {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH", "blocked": True}
     ]
     parser = GeminiStreamParser()
-    parser.feed(SSEEvent(data=json.dumps(stream[0])))
-    with pytest.raises(SafetyBlockedError) as info:
-        parser.feed(SSEEvent(data=json.dumps(stream[1])))
-    assert info.value.category == "HARM_CATEGORY_DANGEROUS_CONTENT"
+    chunks = [parser.feed(SSEEvent(data=json.dumps(event))) for event in stream]
+    parser.finish()  # ended: the finish reason came
+    last = chunks[-1]
+    assert last is not None and last.response_metadata["finish_reason"] == "SAFETY"
+    rating = last.response_metadata["safety_ratings"][0]
+    assert rating["category"] == "HARM_CATEGORY_DANGEROUS_CONTENT" and rating["blocked"]
 
 
-def test_a_blocked_prompt_raises_at_the_first_event() -> None:
+def test_a_blocked_prompt_ends_the_stream_with_its_feedback() -> None:
     event = {"promptFeedback": {"blockReason": "PROHIBITED_CONTENT"}, **HEAD}
-    with pytest.raises(SafetyBlockedError, match="PROHIBITED_CONTENT"):
-        GeminiStreamParser().feed(SSEEvent(data=json.dumps(event)))
+    parser = GeminiStreamParser()
+    chunk = parser.feed(SSEEvent(data=json.dumps(event)))
+    parser.finish()  # no finishReason will come: the stream is complete
+    assert chunk is not None and chunk.content == ""
+    assert chunk.response_metadata["prompt_feedback"]["block_reason"] == "PROHIBITED_CONTENT"
 
 
 def test_other_candidates_arrive_whole_on_the_closing_chunk() -> None:

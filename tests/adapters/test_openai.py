@@ -465,7 +465,25 @@ def test_parse_text_and_metadata() -> None:
         "system_fingerprint": "fp_1",
         "service_tier": "default",
         "request_id": "req_1",
-        "token_usage": usage,  # the raw usage dict, as langchain-openai has it
+        # The raw usage as langchain-openai has it, read through the openai SDK's model:
+        # each details record's unsent counts there as None.
+        "token_usage": {
+            **usage,
+            "prompt_tokens_details": {
+                "audio_tokens": None,
+                "cache_write_tokens": None,
+                "cached_tokens": 64,
+                "image_tokens": None,
+                "text_tokens": None,
+            },
+            "completion_tokens_details": {
+                "accepted_prediction_tokens": None,
+                "audio_tokens": None,
+                "reasoning_tokens": 12,
+                "rejected_prediction_tokens": None,
+                "text_tokens": None,
+            },
+        },
         "logprobs": None,  # as langchain-openai reads it through the openai SDK's models
     }
     assert message.additional_kwargs == {"refusal": None}

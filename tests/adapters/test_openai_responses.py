@@ -85,7 +85,7 @@ def test_use_previous_response_id_sends_only_the_new_turns() -> None:
     ]
     body = request(adapter, history).json
     assert body["previous_response_id"] == "resp_1"
-    assert body["input"] == [{"role": "user", "content": "q2"}]
+    assert body["input"] == [{"type": "message", "role": "user", "content": "q2"}]
     given = request(adapter, history, extra_body={"previous_response_id": "resp_x"}).json
     assert given["previous_response_id"] == "resp_x" and len(given["input"]) == 3
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 import pickle
 
-from chatplex.adapters._openai_response import _SDK_USAGE as SDK_USAGE
-from chatplex.adapters._openai_response import parse_reply, shared, shared_keys
+from chatplex.adapters._openai_response import parse_reply, sdk_usage, shared, shared_keys
 
 
 def body(i: int) -> bytes:
@@ -50,10 +49,10 @@ def test_shared_copies_stay_equal_to_what_the_server_sent() -> None:
     raw = json.loads(body(7))
     reply = parse_reply(body(7), None)
     # The raw usage, the fields the openai SDK's model gives it (None) included.
-    assert reply.response_metadata["token_usage"] == {**SDK_USAGE, **raw["usage"]}
+    assert reply.response_metadata["token_usage"] == sdk_usage(raw["usage"])
     assert reply.response_metadata["token_usage"] is not raw["usage"]
     dumped = json.loads(json.dumps(reply.response_metadata["token_usage"]))
-    assert dumped == {**SDK_USAGE, **raw["usage"]}
+    assert dumped == sdk_usage(raw["usage"])
     assert pickle.loads(pickle.dumps(reply)) == reply
     assert shared_keys({"a": {"b": [1]}, 2: None}) == {"a": {"b": [1]}, 2: None}
     assert shared(None) is None and shared(3) == 3

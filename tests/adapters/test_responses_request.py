@@ -25,12 +25,44 @@ def test_roles_and_text() -> None:
             AIMessage("Hello"),
         ]
     )
+    # Typed message items, an assistant's text as output_text: langchain-openai's input.
     assert items == [
-        {"role": "system", "content": "Be brief."},
-        {"role": "developer", "content": "Dev"},
-        {"role": "user", "content": "Hi"},
-        {"role": "assistant", "content": "Hello"},
+        {"type": "message", "role": "system", "content": "Be brief."},
+        {"type": "message", "role": "developer", "content": "Dev"},
+        {"type": "message", "role": "user", "content": "Hi"},
+        {
+            "type": "message",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": "Hello", "annotations": []}],
+        },
     ]
+
+
+def test_given_back_items_lose_the_merge_keys_of_langchain_streams() -> None:
+    # A reply merged from LangChain's stream chunks keeps `index` in its blocks and in
+    # its reasoning summary parts; the API refuses them.
+    summary = [{"type": "summary_text", "text": "Count.", "index": 0}]
+    reply = AIMessage(
+        [
+            {"type": "reasoning", "id": "rs_1", "summary": summary, "index": 0},
+            {"type": "text", "text": "Two.", "id": "msg_1", "index": 1},
+        ]
+    )
+    (reasoning, _) = wire_input([reply])
+    assert reasoning == {
+        "type": "reasoning",
+        "id": "rs_1",
+        "summary": [{"type": "summary_text", "text": "Count."}],
+    }
+
+
+def test_a_function_call_keeps_its_status_when_given_back() -> None:
+    call = {"name": "add", "args": {"a": 1}, "id": "call_1", "type": "tool_call"}
+    block = {"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "add"}
+    reply = AIMessage([{**block, "arguments": '{"a": 1}', "status": "completed"}],
+                      tool_calls=[call])  # fmt: skip
+    (item,) = wire_input([reply])
+    assert item["status"] == "completed" and item["id"] == "fc_1"
 
 
 def test_user_parts_in_every_accepted_form() -> None:
@@ -46,7 +78,7 @@ def test_user_parts_in_every_accepted_form() -> None:
     assert item["content"] == [
         {"type": "input_text", "text": "Look"},
         {"type": "input_image", "image_url": "https://i.example/a.png", "detail": "low"},
-        {"type": "input_image", "detail": "auto", "image_url": "data:image/jpeg;base64,AAAA"},
+        {"type": "input_image", "image_url": "data:image/jpeg;base64,AAAA"},  # no detail given
         {"type": "input_file", "file_id": "file-1"},
         {
             "type": "input_file",

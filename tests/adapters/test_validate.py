@@ -240,6 +240,26 @@ ODD: dict[str, tuple[Any, str]] = {
         [("user", [{"type": "image_url", "image_url": {"url": "data:image/png,raw"}}])],
         "message 0: content block 0: a data URL must be data:<type>;base64,<data>",
     ),
+    "empty-text-blocks-only": (
+        [HumanMessage([{"type": "text", "text": ""}])],
+        "message 0: a user message with no content",
+    ),
+    "image-url-empty": (
+        [("user", [{"type": "image_url", "image_url": {"url": ""}}])],
+        "message 0: content block 0: an image_url with no URL",
+    ),
+    "standard-image-of-text": (
+        [("user", [{"type": "image", "base64": "aGk=", "mime_type": "text/plain"}])],
+        "message 0: content block 0: an image block of type 'text/plain', not an image",
+    ),
+    "standard-image-data-url-of-text": (
+        [("user", [{"type": "image", "url": "data:text/plain;base64,aGk="}])],
+        "message 0: content block 0: an image block of type 'text/plain', not an image",
+    ),
+    "standard-image-not-base64": (
+        [("user", [{"type": "image", "base64": "!!nope!!", "mime_type": "image/png"}])],
+        "message 0: content block 0: its base64 data is not valid base64",
+    ),
     "tool-result-without-call": (
         [("user", "hi"), ToolMessage("rain", tool_call_id="call_9")],
         "message 1: a tool result for tool call 'call_9', which no earlier assistant message made",

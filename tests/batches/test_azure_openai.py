@@ -132,3 +132,17 @@ def test_submit_batch_runs_a_whole_job(
     assert [m.text for m in job.results()] == ["Echo: one", "Echo: two"]
     saved = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
     assert b"azure-never-saved-0123" not in saved
+
+
+def test_a_deployment_without_a_model_name_is_named_in_the_batch_line() -> None:
+    # AzureChatOpenAI(azure_deployment=...) without model=: the body names no model on
+    # the deployment URL (as langchain-openai's), but a Batch API line must.
+    from chatplex import AzureChatOpenAI
+
+    model = AzureChatOpenAI(
+        azure_endpoint=ENDPOINT, azure_deployment="prod", api_version=VERSION, api_key="k"
+    )
+    request = model.build_request("hi")
+    assert "model" not in request.json
+    line = json.loads(batch_api(model).request_line("cp-0", request))
+    assert line["body"]["model"] == "prod"

@@ -17,7 +17,7 @@ from chatplex.batches import submit_batch
 from chatplex.batches.errors import BatchExpiredError, BatchFormatError
 from chatplex.batches.gemini import GeminiBatches
 from chatplex.batches.wire import Reply
-from chatplex.errors import BadRequestError, SafetyBlockedError
+from chatplex.errors import BadRequestError
 from chatplex.messages import AIMessage, HumanMessage
 
 KEY = "AIza-batch-secret"
@@ -117,7 +117,8 @@ def test_rows_parse_as_real_time_replies_and_errors() -> None:
     _, outcome = API.parse_row(
         json.dumps({"response": blocked, "metadata": {"key": "k-2"}}).encode()
     )
-    assert isinstance(outcome, SafetyBlockedError)
+    assert isinstance(outcome, AIMessage) and outcome.text == ""  # a reply, saying why
+    assert outcome.response_metadata["prompt_feedback"]["block_reason"] == "SAFETY"
     _, outcome = API.parse_row(
         json.dumps({"metadata": {"key": "k-3"}, "batchState": "BATCH_STATE_EXPIRED"}).encode()
     )

@@ -231,7 +231,11 @@ def test_chat_model_start_gets_the_invocation_params() -> None:
     }
     assert start["invocation_params"]["temperature"] == 0.2
     assert start["invocation_params"]["provider"] == "fake"
-    assert start["name"] == "FakeChatModel"
+    # As LangChain's chat models: `name` is the config's run_name (None without one),
+    # one prompt, and the call's stop in `options`.
+    assert (start["name"], start["batch_size"], start["options"]) == (None, 1, {"stop": None})
+    FakeChatModel(responses=["ok"]).invoke("x", {"callbacks": [Start()], "run_name": "n"})
+    assert got[1]["name"] == "n"
 
 
 # ---- LangSmith's ls_* metadata, as LangChain's chat models add it ----------------------
@@ -370,3 +374,16 @@ async def test_inline_handlers_are_called_in_place_on_both_paths(sync: bool) -> 
     assert reply.text == "hi"
     here = threading.current_thread()
     assert seen == [("start", here), ("end", here)]
+
+
+def test_ls_provider_is_read_from_the_provider_spec() -> None:
+    from chatplex.chat.callbacks import ls_provider
+
+    # As the LangChain classes report it: AzureChatOpenAI "azure", ChatMistralAI
+    # "mistral", ChatBedrockConverse "amazon_bedrock"; undeclared names pass through.
+    assert ls_provider("azure_openai") == "azure"
+    assert ls_provider("openai_responses") == "openai"
+    assert ls_provider("mistralai") == "mistral"
+    assert ls_provider("bedrock_converse") == ls_provider("bedrock") == "amazon_bedrock"
+    assert ls_provider("groq") == "groq"
+    assert ls_provider("my-own-entry-point") == "my-own-entry-point"

@@ -49,7 +49,9 @@ def test_an_openai_reply_and_its_candidates() -> None:
     }
 
 
-def test_a_stream_ends_with_a_chunk_generation_and_anthropics_usage() -> None:
+def test_a_stream_ends_with_a_chunk_generation_and_no_llm_output() -> None:
+    # LangChain's stream() ends its run with the merged chunk alone; langchain-anthropic's
+    # chunks carry no generation_info.
     chunk = AIMessageChunk(
         "hi",
         usage_metadata=USAGE,  # type: ignore[arg-type]
@@ -64,10 +66,23 @@ def test_a_stream_ends_with_a_chunk_generation_and_anthropics_usage() -> None:
     result = chat_result(chunk)
     [[generation]] = result.generations
     assert type(generation) is ChatGenerationChunk and generation.message is chunk
-    assert result.llm_output is not None
-    assert result.llm_output["token_usage"] == {"input_tokens": 3, "output_tokens": 2}
-    assert result.llm_output["stop_reason"] == "end_turn"
-    assert "finish_reason" not in result.llm_output  # chatplex's own key, not Anthropic's
+    assert result.llm_output is None and generation.generation_info is None
+
+
+def test_an_openai_streams_generation_info_is_langchain_openais() -> None:
+    meta = {
+        "model_provider": "openai",
+        "model_name": "gpt-4o-mini",
+        "finish_reason": "stop",
+        "system_fingerprint": "fp",
+        "logprobs": None,
+    }
+    [[generation]] = chat_result(AIMessageChunk("hi", response_metadata=meta)).generations
+    assert generation.generation_info == {
+        "finish_reason": "stop",
+        "model_name": "gpt-4o-mini",
+        "system_fingerprint": "fp",
+    }
 
 
 def test_callbacks_still_offers_the_same_objects() -> None:

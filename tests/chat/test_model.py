@@ -4,6 +4,7 @@ it sends through."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from typing import Any
@@ -337,3 +338,19 @@ def test_invocation_params_name_the_provider_users_chose_not_its_wire() -> None:
     assert params["provider"] == "groq"
     plain = init_chat_model("openai:gpt-4o-mini", api_key="sk-example")
     assert plain.provider_label == "openai"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_listeners_see_the_messages_a_chat_model_sent(sync: bool) -> None:
+    # As LangChain's chat-model run records them: RunnableWithMessageHistory saves these,
+    # so (role, text) input must be stored as HumanMessages, not as the raw tuples.
+    from chatplex.messages import HumanMessage, SystemMessage
+
+    seen: list[Any] = []
+    model = FakeChatModel(responses=["ok"]).bind(stop=["x"])
+    chain = model.with_listeners(on_start=lambda run: seen.append(run.inputs))
+    given = [("system", "be brief"), ("human", "hi")]
+    chain.invoke(given) if sync else asyncio.run(chain.ainvoke(given))
+    [messages] = seen[0]["messages"]
+    assert [type(m) for m in messages] == [SystemMessage, HumanMessage]
+    assert [m.content for m in messages] == ["be brief", "hi"]

@@ -78,7 +78,7 @@ def test_use_responses_api_sends_to_responses_sync_and_async() -> None:
     assert str(server.seen[-1].url) == "http://mock.test/v1/responses"
     assert server.last == {
         "model": "gpt-4.1",
-        "input": [{"role": "user", "content": "Hello"}],
+        "input": [{"type": "message", "role": "user", "content": "Hello"}],
         "max_output_tokens": 20,
         "reasoning": {"effort": "low", "summary": "auto"},
         "include": ["reasoning.encrypted_content"],
@@ -86,7 +86,7 @@ def test_use_responses_api_sends_to_responses_sync_and_async() -> None:
         "store": False,
     }
     assert asyncio.run(model.ainvoke("Hello")).text == "Hi!"
-    assert server.last["input"] == [{"role": "user", "content": "Hello"}]
+    assert server.last["input"] == [{"type": "message", "role": "user", "content": "Hello"}]
 
 
 @pytest.mark.parametrize(
@@ -217,4 +217,4 @@ def test_use_previous_response_id_sends_only_the_new_turns() -> None:
     first = model.invoke("q1")
     model.invoke([HumanMessage("q1"), first, HumanMessage("q2")])
     assert server.last["previous_response_id"] == "resp_1"
-    assert server.last["input"] == [{"role": "user", "content": "q2"}]
+    assert server.last["input"] == [{"type": "message", "role": "user", "content": "q2"}]

@@ -109,7 +109,7 @@ async def test_invoke_with_usage_details(server: MockServer, sync: bool, how: st
     assert reply.response_metadata["request_id"] == "req_" + reply.id.removeprefix("resp_")
     path, body = SENT[-1]
     assert path == "/v1/responses" and body["model"] == "gpt-4.1"
-    assert body["input"] == [{"role": "user", "content": "hello responses"}]
+    assert body["input"] == [{"type": "message", "role": "user", "content": "hello responses"}]
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

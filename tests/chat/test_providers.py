@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatModel, FakeChatModel, init_chat_model
+from chatplex import ChatModel, FakeChatModel, init_chat_model, specs
 from chatplex.chat import providers as models
 from chatplex.chat.providers import (
     PROVIDERS,
@@ -79,7 +79,12 @@ def test_bare_name_inference(name: str, provider: str) -> None:
     assert split_model_name(name) == (provider, name)
 
 
-@pytest.mark.parametrize(("name", "provider"), [("command-r", "cohere"), ("solar-pro", "upstage")])
+#: Bare names LangChain infers as a provider chatplex has no wire for (read from the
+#: table, so the row a new wire removes leaves this test): (prefix, provider).
+_NOT_AVAILABLE = [(prefix + "-x", provider) for prefix, provider in specs._ELSEWHERE]
+
+
+@pytest.mark.parametrize(("name", "provider"), _NOT_AVAILABLE)
 def test_an_inferred_provider_that_is_not_available_is_named(name: str, provider: str) -> None:
     assert provider not in PROVIDERS
     with pytest.raises(ValueError) as info:

@@ -361,6 +361,26 @@ def main():
         order=True,
     ),
     Case(
+        "border_history_bare_model_tuples",
+        "pattern: RunnableWithMessageHistory around a bare chat model, (role, text) input",
+        _MODEL
+        + """
+from langchain_core.chat_history import InMemoryChatMessageHistory
+from langchain_core.runnables.history import RunnableWithMessageHistory
+
+store = {}
+
+async def main():
+    get_history = lambda sid: store.setdefault(sid, InMemoryChatMessageHistory())
+    chat = RunnableWithMessageHistory(model, get_history)
+    config = {"configurable": {"session_id": "s"}}
+    first = chat.invoke([("human", "hi")], config)
+    second = await chat.ainvoke([("human", "again")], config)
+    text = "".join([c.content for c in chat.stream([("human", "more")], config)])
+    return [first, second, text, store["s"].messages[:4], store["s"].messages[4]]
+""",
+    ),
+    Case(
         "border_history_bare_model_stream",
         "pattern: streaming through RunnableWithMessageHistory",
         _MODEL
@@ -661,6 +681,170 @@ async def main():
     assigned = RunnablePassthrough.assign(answer=chain).assign(n=lambda d: len(d["answer"]))
     pieces = [p async for p in assigned.astream({"q": "a b c"})]
     return [pieces[-1], len(pieces) > 2]
+""",
+    ),
+    Case(
+        "border_astream_events_v1_data",
+        "pattern: astream_events(version='v1') read for a retriever's output",
+        _MODEL
+        + _RETRIEVER
+        + _TOOL
+        + """
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import RunnableLambda
+
+prompt = ChatPromptTemplate.from_template("say {q}")
+chain = (
+    RunnableLambda(lambda q: q)
+    | Shelf()
+    | RunnableLambda(lambda docs: {"q": docs[0].page_content})
+    | prompt
+    | model
+    | StrOutputParser()
+)
+
+async def main():
+    seen = []
+    async for event in chain.astream_events("tea", version="v1"):
+        if not event["event"].endswith("_stream"):
+            seen.append(event)
+        if event["event"] == "on_retriever_end":
+            seen.append(event["data"]["output"])
+    async for event in get_weather.astream_events({"city": "Oslo"}, version="v1"):
+        seen.append([event["event"], event["data"]])
+    return seen
+""",
+    ),
+    Case(
+        "border_llm_output_token_usage",
+        "pattern: a handler reading on_llm_end's llm_output['token_usage']",
+        _MODEL
+        + """
+from langchain_anthropic import ChatAnthropic
+from langchain_core.callbacks.base import AsyncCallbackHandler, BaseCallbackHandler
+from langchain_core.messages import HumanMessage
+
+class Usage(BaseCallbackHandler):
+    def __init__(self):
+        self.seen = []
+
+    def on_llm_end(self, response, **kwargs):
+        self.seen.append((response.llm_output, response.generations[0][0].generation_info))
+
+class AsyncUsage(AsyncCallbackHandler):
+    def __init__(self):
+        self.seen = []
+
+    async def on_chat_model_start(self, serialized, messages, **kwargs):
+        pass
+
+    async def on_llm_end(self, response, **kwargs):
+        self.seen.append(response.llm_output)
+
+async def main():
+    handler, ahandler = Usage(), AsyncUsage()
+    config = {"callbacks": [handler, ahandler]}
+    model.invoke("one", config)
+    await model.ainvoke("two", config)
+    streamed = [c async for c in model.astream("three", config)]
+    result = model.generate([[HumanMessage("four")], [HumanMessage("five")]], callbacks=[handler])
+    reply = model.invoke("six")
+    claude = ChatAnthropic(model="claude-3-5-haiku-latest")
+    streamed += [c async for c in claude.astream("eight", config)]
+    return [handler.seen, ahandler.seen, len(streamed) > 2, result.llm_output,
+            reply.response_metadata.get("token_usage")]
+""",
+    ),
+    Case(
+        "border_chat_model_start_kwargs",
+        "pattern: a handler reading on_chat_model_start's keyword arguments",
+        _MODEL
+        + """
+from langchain_core.callbacks.base import AsyncCallbackHandler, BaseCallbackHandler
+from langchain_core.prompts import ChatPromptTemplate
+
+def shown(serialized, messages, kwargs):
+    return [
+        sorted(kwargs),
+        kwargs.get("name"),
+        kwargs.get("tags"),
+        kwargs["metadata"]["m"],
+        kwargs.get("options"),
+        kwargs.get("batch_size"),
+        (serialized or {}).get("name"),
+        [[m.type for m in row] for row in messages],
+    ]
+
+class Starts(BaseCallbackHandler):
+    def __init__(self):
+        self.seen = []
+
+    def on_chat_model_start(self, serialized, messages, **kwargs):
+        self.seen.append(shown(serialized, messages, kwargs))
+
+class AsyncStarts(AsyncCallbackHandler):
+    def __init__(self):
+        self.seen = []
+
+    async def on_chat_model_start(self, serialized, messages, **kwargs):
+        self.seen.append(shown(serialized, messages, kwargs))
+
+async def main():
+    handler, ahandler = Starts(), AsyncStarts()
+    config = {"callbacks": [handler, ahandler], "tags": ["t"], "metadata": {"m": 1}}
+    model.invoke("one", config)
+    await model.ainvoke("two", {**config, "run_name": "named"})
+    [c for c in model.stream("three", config, stop=["x"])]
+    chain = ChatPromptTemplate.from_template("{q}") | model
+    await chain.ainvoke({"q": "four"}, config)
+    return [handler.seen, ahandler.seen]
+""",
+    ),
+    Case(
+        "border_timeout_error_family",
+        "pattern: except langchain_core's ModelTimeoutError / openai's APITimeoutError",
+        """
+import anthropic
+import openai
+from langchain_anthropic import ChatAnthropic
+from langchain_core.exceptions import ModelError, ModelTimeoutError
+from langchain_openai import ChatOpenAI
+
+slow = {"x-mock-latency": "3"}
+
+# Not compared (chatplex's own, see the porting notes): the class name (chatplex's
+# APITimeoutError, also the SDK's and LangChain's classes, where langchain-openai names
+# its class OpenAITimeoutError), str() (which names the host and the limit), and that
+# it is also a builtin TimeoutError.
+def seen(err):
+    return [
+        isinstance(err, ModelTimeoutError),
+        isinstance(err, ModelError),
+        isinstance(err, (openai.APITimeoutError, anthropic.APITimeoutError)),
+        isinstance(err, (openai.APIConnectionError, anthropic.APIConnectionError)),
+        getattr(err, "body", "-"),
+        getattr(err, "status_code", None),
+        getattr(err, "request", None) is not None,
+    ]
+
+async def main():
+    out = []
+    for model in (
+        ChatOpenAI(model="gpt-4o-mini", timeout=0.3, max_retries=0, default_headers=slow),
+        ChatAnthropic(
+            model="claude-3-5-haiku-latest", timeout=0.3, max_retries=0, default_headers=slow
+        ),
+    ):
+        try:
+            model.invoke("slow")
+        except ModelTimeoutError as err:
+            out.append(seen(err))
+        try:
+            await model.ainvoke("slow")
+        except ModelTimeoutError as err:
+            out.append(seen(err))
+    return out
 """,
     ),
     # ---- callbacks and custom events ----------------------------------------------

@@ -397,6 +397,33 @@ async def test_v1_is_accepted_with_a_deprecation_warning_and_same_events(sync: b
     assert names(events) == EXPECTED_ORDER
 
 
+class _Shelf(Runnable[str, list[str]]):
+    """A retriever, as events see it (its run type)."""
+
+    _run_type = "retriever"
+
+    def _invoke(self, input: str, config: Any, **kwargs: Any) -> list[str]:
+        return [f"notes on {input}"]
+
+    async def _ainvoke(self, input: str, config: Any, **kwargs: Any) -> list[str]:
+        return self._invoke(input, config)
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("version", ["v1", "v2"])
+@pytest.mark.filterwarnings("ignore:astream_events:DeprecationWarning")
+async def test_a_retrievers_output_in_v1_is_its_documents_dict(sync: bool, version: str) -> None:
+    # LangChain's v1 reads outputs off its run tree, where a retriever's is a dict.
+    chain = RunnableLambda(lambda q: q) | _Shelf()
+    if sync:
+        events = list(chain.stream_events("tea", version=version))
+    else:
+        events = [e async for e in chain.astream_events("tea", version=version)]
+    [end] = [e for e in events if e["event"] == "on_retriever_end"]
+    docs = ["notes on tea"]
+    assert end["data"]["output"] == ({"documents": docs} if version == "v1" else docs)
+
+
 @pytest.mark.parametrize("sync", [True, False])
 @pytest.mark.parametrize("version", ["v3", "", "V2", None])
 def test_other_versions_raise_at_once(sync: bool, version: Any) -> None:

@@ -14,14 +14,16 @@ backoff (0.5 s * 2**n, jittered, capped at 8 s).
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import random
 import selectors
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from chatplex.http._ratelimit import Budget
+from chatplex.http._ratelimit import Budget, RateLimit
 
 
 class _VirtualSelector(selectors.DefaultSelector):
@@ -65,7 +67,8 @@ class Run:
     cap_seen: float = math.inf  # the narrowest in-flight cap
     pace_seen: float = math.inf  # the slowest request pace (per minute) in force
     waited: float = 0.0  # seconds callers spent waiting for a permit
-    gave_up: int = 0  # requests that failed max_retries + 1 times
+    gave_up: int = 0  # requests that failed max_retries + 1 times...
+    gave_up_at: list[float] = field(default_factory=list)  # ...and when
     finished_at: float = 0.0
 
     def rate(self, status: int, start: float, end: float) -> float:
@@ -264,6 +267,7 @@ async def adrive(
                     break
                 if attempt > max_retries:
                     run.gave_up += 1
+                    run.gave_up_at.append(loop.time())
                     break
                 delay = answer.retry_after
                 await asyncio.sleep(delay if delay is not None else backoff(attempt, rng))
@@ -274,3 +278,137 @@ async def adrive(
     await asyncio.gather(*(worker() for _ in range(workers)))
     run.finished_at = loop.time()
     return run
+
+
+class SlidingWindow:
+    """A strict sliding window: at most `limit` requests accepted in any `window` s
+    (600 in any 60 s, as a per-minute limit is often kept). Beyond it, 429 with
+    `retry-after: retry_after` -- the server's fixed word, not the real wait, which may
+    be most of a minute -- and, with `headers`, ``x-ratelimit-remaining-requests: 0``."""
+
+    def __init__(
+        self,
+        limit: int = 600,
+        window: float = 60.0,
+        *,
+        retry_after: float = 1.0,
+        headers: bool = False,
+    ) -> None:
+        self.limit, self.window, self.retry_after = limit, window, retry_after
+        self.headers = headers
+        self.accepted: deque[float] = deque()
+
+    def __call__(self, now: float, rid: int, attempt: int) -> Answer:
+        while self.accepted and self.accepted[0] <= now - self.window:
+            self.accepted.popleft()
+        if len(self.accepted) < self.limit:
+            self.accepted.append(now)
+            return Answer(200)
+        told = {"x-ratelimit-remaining-requests": "0"} if self.headers else None
+        return Answer(429, self.retry_after, told)
+
+
+class PerSecond:
+    """At most `limit` requests per calendar second (a fixed window); beyond it, 429 with
+    `retry-after` the rest of that second."""
+
+    def __init__(self, limit: int = 10) -> None:
+        self.limit, self.second, self.count = limit, -1, 0
+
+    def __call__(self, now: float, rid: int, attempt: int) -> Answer:
+        second = math.floor(now)
+        if second != self.second:
+            self.second, self.count = second, 0
+        if self.count < self.limit:
+            self.count += 1
+            return Answer(200)
+        return Answer(429, max(0.001, second + 1 - now))
+
+
+@dataclass
+class Fleet:
+    """What several processes saw, each with its own budget, against one server."""
+
+    runs: list[Run]
+    budgets: list[Any]
+
+    @property
+    def answers(self) -> list[tuple[float, int]]:
+        return sorted(a for run in self.runs for a in run.answers)
+
+    @property
+    def calls(self) -> int:
+        """Calls finished: succeeded, or given up after their retries."""
+        return self.succeeded + self.failed
+
+    @property
+    def succeeded(self) -> int:
+        return sum(1 for run in self.runs for _, status in run.answers if status < 400)
+
+    @property
+    def failed(self) -> int:
+        return sum(run.gave_up for run in self.runs)
+
+    @property
+    def failed_share(self) -> float:
+        return self.failed / self.calls if self.calls else 0.0
+
+    def rate(self, status: int, start: float, end: float) -> float:
+        return sum(1 for at, s in self.answers if s == status and start <= at < end) / (end - start)
+
+    def share(self, status: int, start: float, end: float) -> float:
+        seen = [s for at, s in self.answers if start <= at < end]
+        return seen.count(status) / len(seen) if seen else 0.0
+
+
+def simulate_fleet(
+    server: Server,
+    *,
+    processes: int = 4,
+    workers: int = 16,
+    until: float = 300.0,
+    latency: float = 0.05,
+    limit: RateLimit | None = None,
+    max_retries: int = 2,
+    seed: int = 0,
+    make: Callable[[Callable[[], float]], Any] | None = None,
+) -> Fleet:
+    """`processes` budgets sharing nothing (one per simulated process, each configured
+    with `limit`, None: the defaults), each driven by `workers` callers that give a call
+    up after `max_retries` retries (the clients' default 2), all against one `server`
+    until virtual time `until`. `make(clock)`: another kind of budget per process (a
+    machine budget on one file: then they share it)."""
+    loop = VirtualLoop()
+
+    def budget() -> Any:
+        if make is not None:
+            return make(loop.time)
+        return Budget(limit, clock=loop.time, sleep=_no_sync_sleep, asleep=asyncio.sleep)
+
+    async def main() -> Fleet:
+        budgets = [budget() for _ in range(processes)]
+        runs = await asyncio.gather(
+            *(
+                adrive(
+                    functools.partial(budget.aacquire, 1),
+                    _releaser,
+                    server,
+                    workers=workers,
+                    until=until,
+                    latency=latency,
+                    seed=seed * 1000 + i,
+                    max_retries=max_retries,
+                )
+                for i, budget in enumerate(budgets)
+            )
+        )
+        return Fleet(list(runs), budgets)
+
+    try:
+        return loop.run_until_complete(main())
+    finally:
+        loop.close()
+
+
+def _releaser(permit: Any, answer: Answer) -> None:
+    permit.release(status=answer.status, retry_after=answer.retry_after, headers=answer.headers)

@@ -75,6 +75,8 @@ CASES: dict[str, bytes] = {
     "chunk-size-bare-lf": CHUNKED + b"2\nhi\r\n0\r\n\r\n",
     "chunk-longer-than-its-size": CHUNKED + b"2\r\nhix\r\n0\r\n\r\n",
     "chunked-no-last-chunk": CHUNKED + b"2\r\nhi\r\n",
+    "bytes-after-the-body": OK + HI + b"HTTP/1.1 200 OK\r\n" + HI,
+    "bytes-after-the-last-chunk": CHUNKED + b"2\r\nhi\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n" + HI,
 }
 
 
@@ -126,3 +128,16 @@ def test_a_slow_endless_head_is_refused_at_the_limit() -> None:
             parser.feed(b"X: " + b"a" * 1000 + b"\r\n")
             fed += 1005
     assert fed <= MAX_HEAD + 2 * 1005
+
+
+@pytest.mark.parametrize("name", ["bytes-after-the-body", "bytes-after-the-last-chunk"])
+def test_bytes_after_a_reply_end_the_connections_reuse(name: str) -> None:
+    """The reply is read (as h11 and llhttp read it); what follows, no request asked
+    for: the connection is not kept, so no later request reads a smuggled reply."""
+    parser = ResponseParser()
+    parser.feed(CASES[name])
+    assert parser.done and b"".join(parser.body) == b"hi"
+    assert not parser.reusable
+    clean = ResponseParser()
+    clean.feed(OK + HI)
+    assert clean.done and clean.reusable

@@ -24,7 +24,7 @@ from _httpkit import NEVER, PROMPTLY, FakeAdapter, sse, until
 from test_transport import Handler, raw_server, read_request
 
 from chatplex.errors import APIConnectionError
-from chatplex.http import asend, astream, connections_in_use, get_async_client
+from chatplex.http import asend, astream, connections_in_use, get_async_client, send
 from chatplex.http._lean import LeanBody
 from chatplex.http._transport import AioHTTPTransport
 
@@ -410,7 +410,30 @@ async def test_tls_uses_the_transports_context_and_verify_setting(tmp_path: Path
         lean, aiohttp = errors
         assert type(lean.__cause__) is type(aiohttp.__cause__) is httpx.ConnectError
         assert str(lean) == str(aiohttp)
+        # The SSL library's reason, not the strerror of its error code ("Operation not
+        # permitted"), as httpx's sync path says it.
+        assert "certificate verify failed: self-signed certificate" in str(lean), str(lean)
+        synced = await asyncio.to_thread(failed_sync, adapter)
+        assert str(synced) == str(lean)
     assert peer.requests and len(peer.requests) == 1
+
+
+def failed_sync(adapter: FakeAdapter) -> APIConnectionError:
+    with pytest.raises(APIConnectionError) as caught:
+        send(adapter, adapter.request())
+    return caught.value
+
+
+async def test_a_refused_stream_says_the_certificate_failed(tmp_path: Path) -> None:
+    cert, key = self_signed(tmp_path)
+    async with tls_server(Peer(same(OK)), cert, key) as url:
+        adapter = FakeAdapter(url)
+        with pytest.raises(APIConnectionError) as caught:
+            async with astream(adapter, adapter.request()) as chunks:
+                async for _ in chunks:
+                    pass
+    assert caught.value.retryable
+    assert "certificate verify failed: self-signed certificate" in str(caught.value)
 
 
 async def test_a_reply_finishing_after_the_transport_closed_closes_its_connection() -> None:
@@ -481,3 +504,18 @@ async def test_a_server_hanging_up_on_a_new_connection_fails_it_at_once() -> Non
     for err in errors:
         assert isinstance(err.__cause__, (httpx.RemoteProtocolError, httpx.ReadError))
     assert connections_in_use(get_async_client()) == 0
+
+
+# --- bytes after a reply on a kept connection ------------------------------------------
+
+SMUGGLED = reply(b'{"text": "evil"}')
+
+
+async def test_bytes_after_a_reply_close_its_connection() -> None:
+    """A reply followed by bytes no request asked for (a second reply smuggled behind
+    the first): the connection is not reused, so the next request never reads them."""
+    peer = Peer(lambda n, _request: OK + SMUGGLED if n == 1 else OK)
+    async with raw_server(peer) as url:
+        adapter = FakeAdapter(url)
+        texts = [(await asend(adapter, adapter.request())).text for _ in range(2)]
+        assert texts == ["hi", "hi"] and peer.connections == 2

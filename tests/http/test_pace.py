@@ -4,14 +4,19 @@ answers in, limits out. Budgets driven by simulated clients in virtual time are 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import math
 import random
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from chatplex.http._budget_machine import MachineBudget
 from chatplex.http._learn import Announced
 from chatplex.http._pace import (
+    CEILING_GROWTH,
     DECREASE,
     FLOOR,
     LEARN_DECREASE,
@@ -26,7 +31,17 @@ from chatplex.http._pace import (
 )
 from chatplex.http._ratelimit import RateLimit
 
-from ._pacesim import HiddenLimit, noisy, overload_burst, simulate
+from ._pacesim import (
+    Answer,
+    Fleet,
+    HiddenLimit,
+    PerSecond,
+    SlidingWindow,
+    noisy,
+    overload_burst,
+    simulate,
+    simulate_fleet,
+)
 
 EMPTY = Announced(requests_remaining=0.0)  # a 429 telling that nothing is left
 
@@ -63,9 +78,16 @@ def test_a_configured_pace_is_aimd_on_evidence() -> None:
     assert pace.state.factor == FLOOR  # a success grows the pace only while it binds
     pace.held_back(100.0)
     pace.answered(200, 100.0, None, now=100.0, in_flight=0)
-    calm = 100.0 - pace.state.last_decrease  # the longer no 429 came, the faster it probes
+    # the 429s came at this very pace: beyond it, it probes slowly
+    assert pace.state.ceiling == pytest.approx(600 * FLOOR)
+    assert pace.state.factor == pytest.approx(FLOOR + LEARN_GROWTH * 60.0 * CEILING_GROWTH / 600)
+    pace.state.ceiling = 600.0  # below where they came, the longer no 429 came, the faster
+    factor = pace.state.factor
+    pace.held_back(101.0)
+    pace.answered(200, 101.0, None, now=101.0, in_flight=0)
+    calm = 101.0 - pace.state.last_decrease
     step = LEARN_GROWTH * 60.0 * (1.0 + calm / 10.0) / 600
-    assert pace.state.factor == pytest.approx(FLOOR + step)
+    assert pace.state.factor == pytest.approx(factor + step)
 
 
 def test_announced_limits_are_in_force_and_beat_a_discovered_pace() -> None:
@@ -208,3 +230,91 @@ def test_an_overload_burst_narrows_then_recovers_within_seconds() -> None:
         t / 10 for t in range(80, 150) if run.rate(200, t / 10, t / 10 + 1.0) >= 0.9 * healthy
     )
     assert recovered - 8.0 <= 5.0
+
+
+# ---- the simulated servers of many processes (tests/http/_pacesim.py) ---------------------
+
+
+def test_the_sliding_window_server_is_strict_and_its_retry_after_fixed() -> None:
+    server = SlidingWindow(3, 60.0, retry_after=1.0)
+    assert [server(t, 0, 1).status for t in (0.0, 1.0, 2.0, 3.0)] == [200, 200, 200, 429]
+    assert server(59.9, 0, 1) == Answer(429, 1.0)  # the real wait is 0.1 s; it says 1 s
+    assert server(60.0, 0, 1).status == 200  # the first one left the window
+    assert server(60.5, 0, 1).status == 429
+    told = SlidingWindow(1, headers=True)
+    told(0.0, 0, 1)
+    assert told(0.5, 0, 1).headers == {"x-ratelimit-remaining-requests": "0"}
+
+
+def test_the_per_second_server_counts_calendar_seconds() -> None:
+    server = PerSecond(2)
+    assert [server(t, 0, 1).status for t in (0.1, 0.2, 0.3)] == [200, 200, 429]
+    assert server(0.75, 0, 1).retry_after == pytest.approx(0.25)
+    assert server(1.0, 0, 1).status == 200
+
+
+def test_a_fleet_counts_the_calls_its_processes_gave_up() -> None:
+    fleet = simulate_fleet(SlidingWindow(5, 60.0), processes=2, workers=2, until=10.0)
+    assert fleet.succeeded == 5  # the window's five, then nothing for a minute
+    assert fleet.failed >= 1 and fleet.calls == fleet.succeeded + fleet.failed
+    assert len(fleet.budgets) == 2 and fleet.budgets[0] is not fleet.budgets[1]
+
+
+# ---- 4 processes x 16 callers sharing one limit, sharing nothing (issue 40) ---------------
+
+#: The servers: a strict 600-in-any-60 s window whose 429s say "retry after 1 s" (bare, or
+#: with ``remaining: 0``), token buckets of 10/s holding 1 s or a minute, 10 per second.
+LIMITS = {
+    "window": lambda: SlidingWindow(600, 60.0, retry_after=1.0),
+    "window, remaining 0": lambda: SlidingWindow(600, 60.0, retry_after=1.0, headers=True),
+    "bucket of 1 s": lambda: HiddenLimit(10.0),
+    "bucket of a minute": lambda: HiddenLimit(10.0, burst=600.0),
+    "per second": lambda: PerSecond(10),
+}
+FLEET_UNTIL = 240.0  # virtual seconds: a first minute to learn in, then three
+
+
+def used_after_the_first_minute(fleet: Fleet) -> float:
+    """Successes after the first minute, as a share of the limit's 10/s."""
+    return fleet.rate(200, 60.0, FLEET_UNTIL) / 10.0
+
+
+@pytest.mark.parametrize("server", list(LIMITS))
+def test_processes_with_default_settings_settle_under_a_shared_limit(server: str) -> None:
+    """Defaults (nothing configured): few calls fail after their 2 retries and the
+    limit is used after the first minute (LangChain and chatplex before: 73 % failed on
+    the window, its 429s taken for noise and the saw-tooth back every minute)."""
+    fleet = simulate_fleet(LIMITS[server](), until=FLEET_UNTIL)
+    assert fleet.failed_share <= 0.05
+    assert used_after_the_first_minute(fleet) >= 0.90
+    assert fleet.share(429, 60.0, FLEET_UNTIL) <= 0.05  # settled: no saw-tooth of 429s
+
+
+@pytest.mark.parametrize("server", list(LIMITS))
+def test_processes_each_told_the_whole_limit_settle_too(server: str) -> None:
+    """`RateLimit(600)` in each of the 4 processes: 4x the real limit between them."""
+    fleet = simulate_fleet(LIMITS[server](), until=FLEET_UNTIL, limit=RateLimit(600))
+    assert fleet.failed_share <= 0.02
+    assert used_after_the_first_minute(fleet) >= 0.90
+
+
+@pytest.mark.parametrize("server", ["window", "bucket of 1 s", "per second"])
+def test_a_machine_budget_told_too_much_settles(server: str, tmp_path: Path) -> None:
+    """One machine budget at 900/min over the real 600, shared by the 4 processes."""
+
+    def machine(clock: Callable[[], float]) -> MachineBudget:
+        limit = RateLimit(900, scope="machine")
+        return MachineBudget(limit, tmp_path / "budget", clock=clock, asleep=asyncio.sleep)
+
+    fleet = simulate_fleet(LIMITS[server](), until=FLEET_UNTIL, make=machine)
+    assert fleet.failed_share <= 0.02
+    assert used_after_the_first_minute(fleet) >= 0.90
+
+
+def test_the_window_is_learned_as_a_limit_not_as_noise() -> None:
+    fleet = simulate_fleet(LIMITS["window"](), until=FLEET_UNTIL)
+    for budget in fleet.budgets:
+        state = budget._pace.state
+        assert state.confirmed == 1.0 and state.noise < 0.1
+        # each process paces near its share of 600/min, under where the 429s came
+        assert 100.0 <= budget.current_rate_per_minute <= 200.0

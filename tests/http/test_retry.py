@@ -495,8 +495,8 @@ async def test_bedrock_throttling_mid_stream_teaches_the_pace_as_a_429_does(
 ) -> None:
     pytest.importorskip("botocore")
     from chatplex.adapters.base import CallSettings
-    from chatplex.adapters.bedrock import BedrockAdapter
     from chatplex.messages import HumanMessage
+    from chatplex.providers.bedrock.adapter import BedrockAdapter
     from chatplex.testing._mock_wire_bedrock import EVENT_STREAM, encode_message
 
     for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):

@@ -30,6 +30,8 @@ class Reply:
     status: int = 200
     pieces: list[bytes] = field(default_factory=list)
     content_type: str = "application/json"
+    #: More response headers (a request id, an error type).
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -72,6 +74,8 @@ class ScriptedServer:
                 self.send_response(reply.status)
                 self.send_header("content-type", reply.content_type)
                 self.send_header("transfer-encoding", "chunked")
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 for piece in reply.pieces:
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))

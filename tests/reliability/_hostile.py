@@ -13,6 +13,7 @@ import asyncio
 import threading
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from chatplex.testing._mock_core import stop_accepting
 
@@ -31,6 +32,22 @@ FAULTS = (
     "huge_announced",  # Content-Length: 200 MB (the body never needs reading)
     "endless",  # a body without length, 64 KiB blocks as fast as the client reads
 )
+#: Beside the faults, `/script/<name>/...` answers with `server.scripts[name]`: a
+#: `Script` (a status line and content type, a body, then a piece sent for ever).
+
+
+@dataclass(frozen=True)
+class Script:
+    """A reply scripted byte for byte: `body` after the head, then `forever` (if any)
+    repeated as fast as the client reads, until it hangs up or `cap` bytes were sent
+    (so a client that never stops cannot keep a test running)."""
+
+    body: bytes
+    content_type: str = "application/json"
+    status: str = "200 OK"
+    forever: bytes = b""
+    cap: int = HUGE
+
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, bool], Awaitable[None]]
 
@@ -50,6 +67,7 @@ class HostileServer:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.base_events.Server | None = None
         self.port = 0
+        self.scripts: dict[str, Script] = {}
 
     def __enter__(self) -> HostileServer:
         self._thread.start()
@@ -105,8 +123,11 @@ class HostileServer:
             )
             body = await reader.readexactly(int(headers.get("content-length", "0")))
             self.attempts[headers.get("x-request-key", "")] += 1
-            fault = path.strip("/").split("/")[0]
-            await _HANDLERS[fault](reader, writer, b'"stream":true' in body)
+            fault, _, rest = path.strip("/").partition("/")
+            if fault == "script":
+                await _scripted(writer, self.scripts[rest.partition("/")[0]])
+            else:
+                await _HANDLERS[fault](reader, writer, b'"stream":true' in body)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass  # the client left: what every fault ends with
         except asyncio.CancelledError:
@@ -128,6 +149,16 @@ async def _forever(writer: asyncio.StreamWriter, piece: bytes, tick: float = TIC
         writer.write(piece)
         await writer.drain()
         await asyncio.sleep(tick)
+
+
+async def _scripted(writer: asyncio.StreamWriter, script: Script) -> None:
+    writer.write(_head(script.status, script.content_type) + script.body)
+    await writer.drain()
+    sent = len(script.body)
+    while script.forever and sent < script.cap:
+        writer.write(script.forever)
+        await writer.drain()
+        sent += len(script.forever)
 
 
 async def _trickle_headers(_r: asyncio.StreamReader, w: asyncio.StreamWriter, _s: bool) -> None:

@@ -16,6 +16,7 @@ from chatplex.testing._mock_faults import (
     FaultMix,
     MockUsageError,
     TokenBucket,
+    WindowLimit,
     error_fields,
     html_page,
     parse_fault,
@@ -152,6 +153,20 @@ def test_token_bucket_refills_at_its_rate_per_key() -> None:
     assert bucket.take("a", rate=1.0, burst=2.0) is None
     assert bucket.take("a", rate=1.0, burst=2.0) == 1.0
     assert bucket.take("a", rate=4.0, burst=2.0) is None  # a new rate starts a new bucket
+
+
+def test_a_window_limit_is_strict_and_slides() -> None:
+    now = [0.0]
+    window = WindowLimit(clock=lambda: now[0])
+    assert window.take("a", limit=2, window=60.0) is None
+    now[0] = 30.0
+    assert window.take("a", limit=2, window=60.0) is None
+    now[0] = 59.0
+    assert window.take("a", 2, 60.0) == 1.0  # full: until the oldest slides out
+    assert window.take("b", 2, 60.0) is None  # another key, its own window
+    now[0] = 60.0
+    assert window.take("a", 2, 60.0) is None  # one slid out: one more, no more
+    assert window.take("a", 2, 60.0) == 30.0
 
 
 def test_docstring_examples() -> None:

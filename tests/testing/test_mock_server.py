@@ -607,6 +607,20 @@ def test_rate_limit_mode() -> None:
     assert stats.rate_limit_accepted == 7 - stats.rate_limit_rejected
 
 
+def test_rate_limit_window_mode_is_hidden_and_says_retry_after_1() -> None:
+    """2 requests/s kept as a strict 60 s window: 120 go, then 429s that announce nothing
+    but ``retry-after: 1``, however long the real wait (issue 40's per-minute limit)."""
+    with MockServer(rate_limit_rps=2, rate_limit_window=60.0) as server:
+        with httpx.Client(base_url=server.url) as c:
+            statuses = [c.post(OPENAI_PATH, json=body("openai")).status_code for _ in range(120)]
+            limited = c.post(OPENAI_PATH, json=body("openai"))
+        stats = server.stats
+    assert statuses == [200] * 120 and limited.status_code == 429
+    assert limited.headers["retry-after"] == "1"
+    assert not [name for name in limited.headers if "ratelimit" in name]
+    assert stats.rate_limit_rejected == 1 and stats.rate_limit_accepted == 120
+
+
 def test_stats_and_reset() -> None:
     with MockServer() as server, httpx.Client(base_url=server.url) as c:
         c.post(OPENAI_PATH, json=body("openai"))

@@ -13,7 +13,6 @@ import pytest
 
 from chatplex.adapters.base import CallSettings, SSEEvent, ToolSpec
 from chatplex.adapters.gemini import GeminiAdapter
-from chatplex.errors import SafetyBlockedError
 from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage, merge_chunks
 from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_replies import Reply, ToolCall, plan_reply
@@ -162,14 +161,20 @@ def test_errors_in_gemini_shape_map_to_typed_errors() -> None:
     ],
 )
 def test_safety_blocks_on_demand(marker: str, reason: str, category: str) -> None:
+    # The client reads a block as langchain-google-genai does: an empty reply saying why.
     reply = Reply("gemini-2.5-flash", marker, (marker,), None, 5, 0)
     for parse in (
         lambda: ADAPTER.parse_response(gemini_json(reply, "r"), {}),
         lambda: stream_message(reply),
     ):
-        with pytest.raises(SafetyBlockedError) as info:
-            parse()
-        assert (info.value.reason, info.value.category) == (reason, category)
+        message = parse()
+        meta = message.response_metadata
+        feedback = meta.get("prompt_feedback")
+        ratings = (feedback or {}).get("safety_ratings") or meta.get("safety_ratings") or []
+        assert message.text == ""
+        assert (feedback["block_reason"] if feedback else meta["finish_reason"]) == reason
+        blocked = [r["category"] for r in ratings if r["blocked"]]
+        assert blocked == ([category] if category != reason else [])
 
 
 def test_auth_needs_an_api_key_or_a_bearer_token() -> None:
@@ -237,8 +242,8 @@ class TestOverMockServer:
             script=script, fault_plan=lambda r: "status=429" if "slow" in str(r.json) else None
         ) as server:
             model = self.model(server)
-            with pytest.raises(SafetyBlockedError):
-                model.invoke("danger ahead")
+            blocked = model.invoke("danger ahead")
+            assert blocked.response_metadata["prompt_feedback"]["block_reason"] == "SAFETY"
             with pytest.raises(RateLimitError):
                 model.invoke("slow please")
 

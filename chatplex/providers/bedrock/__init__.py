@@ -1,1 +1,5 @@
-"""AWS Bedrock's Converse API (its translation still lives in `chatplex.adapters`)."""
+"""AWS Bedrock's Converse API (LangChain's `ChatBedrockConverse`, and `ChatBedrock` served
+over Converse): the spec, the adapter (`adapter.py`: endpoint, region, SigV4 or API key),
+request and response translation (`request.py`, `response.py`), credentials and signing
+through botocore (`auth.py`), botocore's error classes (`errors.py`) and the drop-in
+(`dropin.py`). Its stream framing is `adapters/eventstream.py`'s decoder."""

@@ -8,15 +8,17 @@ from ...specs import ProviderSpec
 SPECS = (
     ProviderSpec(
         "bedrock_converse",
-        "chatplex.adapters.bedrock:BedrockAdapter",
+        "chatplex.providers.bedrock.adapter:BedrockAdapter",
         langchain_class="ChatBedrockConverse",
         otel_name="aws.bedrock",
+        ls_provider="amazon_bedrock",
     ),
     ProviderSpec(
         "bedrock",
-        "chatplex.adapters.bedrock:BedrockAdapter",
+        "chatplex.providers.bedrock.adapter:BedrockAdapter",
         langchain_class="ChatBedrock",
         otel_name="aws.bedrock",
+        ls_provider="amazon_bedrock",
         model_prefixes=("amazon.", "anthropic.", "meta."),
     ),
 )

@@ -173,7 +173,7 @@ class PresetChatModel(ChatModel):
             adapter,
             name_of_model,
             temperature=spec.temperature if temperature is _UNSET else temperature,
-            max_tokens=shared["max_tokens"],
+            max_tokens=spec.max_tokens if shared["max_tokens"] is None else shared["max_tokens"],
             top_p=top_p,
             stop=pick(owner, stop=shared["stop"], stop_sequences=shared["stop_sequences"]),
             timeout=pick(

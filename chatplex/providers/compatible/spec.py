@@ -338,6 +338,28 @@ PROFILES: dict[str, Profile] = {
         _local("vllm", "vLLM", "http://localhost:8000/v1"),
         _local("lmstudio", "LM Studio", "http://localhost:1234/v1"),
         _local("ollama_openai", "Ollama (OpenAI endpoint)", "http://localhost:11434/v1"),
+        Profile(
+            "sambanova",
+            "SambaNova",
+            "https://api.sambanova.ai/v1",
+            key_variables=("SAMBANOVA_API_KEY",),
+            base_variables=("SAMBANOVA_API_BASE",),
+            official_host="api.sambanova.ai",
+            # langchain-sambanova sends stream_options only when its field is set.
+            stream_options=False,
+            sdk="sambanova",
+            reasoning_field="reasoning",
+        ),
+        Profile(
+            "nebius",
+            "Nebius AI Studio",
+            # langchain-nebius' default (Nebius also answers on api.studio.nebius.com).
+            "https://api.studio.nebius.ai/v1",
+            key_variables=("NEBIUS_API_KEY",),
+            base_variables=("NEBIUS_API_BASE",),
+            official_host="api.studio.nebius.ai",
+            error_body_inner=True,  # ChatNebius raises the openai SDK's errors
+        ),
     )
 }
 
@@ -361,6 +383,8 @@ class DropIn:
     #: when none is given, the retries and timeout.
     default_model: str | None = None
     temperature: float | None = None
+    #: The max_tokens sent when none is given (langchain-sambanova's 1024); None: none.
+    max_tokens: int | None = None
     max_retries: int = 2
     timeout: float | None = None
     #: LangChain settings chatplex does not have, and why.
@@ -453,6 +477,27 @@ DROPINS: dict[str, DropIn] = {
             adapter_settings=("app_url", "app_title", "app_categories"),
             refused=_CLIENTS,
         ),
+        # langchain-sambanova's ChatSambaNova (ChatSambaNovaCloud was removed in 1.0).
+        DropIn(
+            "sambanova",
+            default_model="Llama-4-Maverick-17B-128E-Instruct",
+            temperature=0.7,
+            max_tokens=1024,
+            refused={
+                **_CLIENTS,
+                "integration_source": "an analytics header of the sambanova SDK",
+                "sambanova_integration_source": "an analytics header of the sambanova SDK",
+            },
+            stream_usage=False,
+        ),
+        # langchain-nebius' ChatNebius (a BaseChatOpenAI whose own validator leaves
+        # stream_usage off).
+        DropIn(
+            "nebius",
+            default_model="meta-llama/Llama-3.3-70B-Instruct-fast",
+            refused=_CLIENTS,
+            stream_usage=False,
+        ),
     )
 }
 
@@ -477,6 +522,7 @@ def _preset(
     price_id: str | None = None,
     aliases: tuple[tuple[str, str], ...] = (),
     body: tuple[tuple[str, str], ...] = (),
+    ls_provider: str | None = None,
 ) -> ProviderSpec:
     # "groq" -> chatplex.providers.compatible.adapter:GroqAdapter, the profile's class.
     adapter = adapter or "".join(part.capitalize() for part in name.split("_")) + "Adapter"
@@ -489,6 +535,7 @@ def _preset(
         price_id=price_id,
         setting_aliases=aliases,
         body_settings=body,
+        ls_provider=ls_provider,
     )
 
 
@@ -518,6 +565,7 @@ SPECS = (
         ("mistral", "mixtral"),
         price_id="mistral",
         aliases=(("mistral_api_key", "api_key"), ("endpoint", "base_url")),
+        ls_provider="mistral",
         body=(("random_seed", "random_seed"), ("safe_mode", "safe_prompt")),
     ),
     _preset(
@@ -575,4 +623,15 @@ SPECS = (
     _preset("vllm"),
     _preset("lmstudio"),
     _preset("ollama_openai", price_id="ollama"),
+    _preset(
+        "sambanova",
+        "ChatSambaNova",
+        aliases=(("sambanova_api_key", "api_key"), ("sambanova_api_base", "base_url")),
+        body=_same("top_k", "reasoning_effort", "stream_options"),
+    ),
+    _preset(
+        "nebius",
+        "ChatNebius",
+        aliases=(("nebius_api_key", "api_key"), ("nebius_api_base", "base_url")),
+    ),
 )

@@ -98,9 +98,11 @@ class NDJSONDecoder:
     def _line(self, raw: bytes, out: list[str]) -> None:
         if len(raw) > self._max:  # a long line that arrived whole, in one chunk
             raise self._too_large()
-        # A CR before the LF (CRLF) is part of the line end; whitespace-only lines are
-        # blank (JSON allows no other content there).
-        raw = raw.strip()
+        # A CR before the LF (CRLF) is part of the line end; a line of JSON's whitespace
+        # only (space, tab, CR) is blank. Other bytes stay, for the JSON parse to refuse
+        # (a form feed or a vertical tab, which `bytes.strip` would have dropped, are
+        # refused by the ollama client's `json.loads` too).
+        raw = raw.strip(b" \t\r")
         if raw:
             out.append(raw.decode("utf-8", "replace"))
 

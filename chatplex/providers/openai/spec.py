@@ -19,6 +19,7 @@ SPECS = (
         "chatplex.adapters.openai_responses:OpenAIResponsesAdapter",
         langchain_class="ChatOpenAI",
         otel_name="openai",
+        ls_provider="openai",
         price_id="openai",
         batch_discount=0.5,
     ),
@@ -27,5 +28,6 @@ SPECS = (
         "chatplex.adapters.azure_openai:AzureOpenAIAdapter",
         langchain_class="AzureChatOpenAI",
         otel_name="azure.ai.openai",
+        ls_provider="azure",
     ),
 )

@@ -19,17 +19,21 @@ from chatplex.adapters.base import CallSettings
 from chatplex.messages import HumanMessage
 from chatplex.providers.compatible.adapter import PROFILES, CompatibleAdapter
 from chatplex.providers.compatible.dropin import (
-    DROP_INS,
     ChatGroq,
     ChatMistralAI,
     ChatOpenRouter,
     ChatPerplexity,
     PresetChatModel,
+    preset_dropin_class,
 )
+from chatplex.providers.compatible.spec import DROPINS
+from chatplex.specs import spec
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
 
-CLASSES = sorted(DROP_INS.values(), key=lambda cls: cls.__name__)
+#: Every declared drop-in, those made from a `DROPINS` row alone too (a new preset's
+#: class is tested here without a line of its own).
+CLASSES = sorted((preset_dropin_class(name) for name in DROPINS), key=lambda cls: cls.__name__)
 #: LangChain's own spelling of the key and base URL, per class (from its source).
 KEY_ALIAS = {
     "ChatGroq": "groq_api_key",
@@ -51,6 +55,11 @@ BASE_ALIAS = {
     "ChatCerebras": "cerebras_api_base",
     "ChatOpenRouter": "openrouter_api_base",
 }
+
+
+def _alias(cls: type[PresetChatModel], target: str) -> str | None:
+    """The class's own name for `target` ("api_key", "base_url") as its spec declares it."""
+    return next((ours for ours, shared in cls.dropin.aliases.items() if shared == target), None)
 
 
 class Recorder:
@@ -87,7 +96,9 @@ def _body(model: PresetChatModel) -> dict[str, Any]:
 
 def test_the_classes_are_langchains_and_exported() -> None:
     names = {cls.__name__ for cls in CLASSES}
-    assert names == {
+    for cls in CLASSES:  # named as the spec names LangChain's class, where it does
+        assert spec(cls.dropin.provider).langchain_class in (None, cls.__name__)  # type: ignore[union-attr]
+    assert names >= {
         "ChatGroq",
         "ChatDeepSeek",
         "ChatXAI",
@@ -124,16 +135,20 @@ def test_the_key_and_base_url_aliases(
     srv, recorder = served
     name = cls.__name__
     settings: dict[str, Any] = {"model": "m"}
-    settings[KEY_ALIAS.get(name, "api_key")] = "k-alias"
-    settings[BASE_ALIAS.get(name, "base_url")] = srv.openai_base_url
+    key_alias, base_alias = _alias(cls, "api_key"), _alias(cls, "base_url")
+    # The spelling read from LangChain's source is the one the spec declares.
+    assert KEY_ALIAS.get(name, key_alias) == key_alias
+    assert BASE_ALIAS.get(name, base_alias) == base_alias
+    settings[key_alias or "api_key"] = "k-alias"
+    settings[base_alias or "base_url"] = srv.openai_base_url
     cls(**settings).invoke("hi")
     assert recorder.requests[-1].headers["authorization"] == "Bearer k-alias"
-    if name in KEY_ALIAS:
+    if key_alias:
         with pytest.raises(TypeError, match="pass one of them"):
-            cls(model="m", api_key="a", **{KEY_ALIAS[name]: "b"})
-    if name in BASE_ALIAS:
+            cls(model="m", api_key="a", **{key_alias: "b"})
+    if base_alias:
         with pytest.raises(TypeError, match="pass one of them"):
-            cls(model="m", api_key="a", base_url="http://x/v1", **{BASE_ALIAS[name]: "http://y/v1"})
+            cls(model="m", api_key="a", base_url="http://x/v1", **{base_alias: "http://y/v1"})
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
@@ -266,6 +281,7 @@ def test_mistral_sends_its_own_names_on_the_wire(respx_mock: Any) -> None:
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
 def test_max_completion_tokens_is_max_tokens(cls: type[PresetChatModel]) -> None:
     assert cls(model="m", api_key="k", max_completion_tokens=7).max_tokens == 7
+    assert cls(model="m", api_key="k").max_tokens == cls.dropin.max_tokens  # LangChain's
     with pytest.raises(TypeError, match="pass one of them"):
         cls(model="m", api_key="k", max_tokens=1, max_completion_tokens=2)
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from chatplex.adapters import adapter_class
-from chatplex.adapters._bedrock_auth import SigV4Signer
 from chatplex.adapters.base import CallSettings
-from chatplex.adapters.bedrock import BedrockAdapter
 from chatplex.adapters.eventstream import EventStreamDecoder, EventStreamMessage
 from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
+from chatplex.providers.bedrock.adapter import BedrockAdapter
+from chatplex.providers.bedrock.auth import SigV4Signer
 from chatplex.secret import Secret
 
 pytest.importorskip("botocore")
@@ -88,6 +88,7 @@ def test_the_request_is_signed_over_the_bytes_it_sends() -> None:
     assert json.loads(request.content) == request.json
     assert request.json == {
         "messages": [{"role": "user", "content": [{"text": "Hi"}]}],
+        "system": [],  # sent empty, as langchain-aws sends it
         "inferenceConfig": {"maxTokens": 5},
     }
     headers = dict(request.headers)
@@ -154,13 +155,84 @@ def test_a_bedrock_api_key_is_a_bearer_token(monkeypatch: pytest.MonkeyPatch) ->
     request = adapter.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
     assert dict(request.headers)["authorization"] == "Bearer bedrock-api-key-xyz"
     assert "bedrock-api-key-xyz" not in repr(adapter) + repr(request.headers)
-    # Explicit AWS keys win over the environment's API key.
+    # The API key wins over AWS keys, as in langchain-aws (which warns and ignores them).
+    both = BedrockAdapter(
+        region_name="us-east-1", aws_access_key_id="AK", aws_secret_access_key="SK"
+    )
+    request = both.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
+    assert dict(request.headers)["authorization"] == "Bearer bedrock-api-key-xyz"
+    monkeypatch.delenv("AWS_BEARER_TOKEN_BEDROCK")
     signed = BedrockAdapter(
         region_name="us-east-1", aws_access_key_id="AK", aws_secret_access_key="SK"
     )
     request = signed.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
     assert dict(request.headers)["authorization"].startswith("AWS4-HMAC-SHA256")
     assert adapter.budget_key("m") != signed.budget_key("m")
+    # langchain-aws's field name is an alias of api_key.
+    named = BedrockAdapter(region_name="us-east-1", bedrock_api_key="k2")
+    request = named.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
+    assert dict(request.headers)["authorization"] == "Bearer k2"
+    with pytest.raises(ValueError, match="not both"):
+        BedrockAdapter(region_name="us-east-1", api_key="a", bedrock_api_key="b")
+
+
+def test_base_url_is_endpoint_urls_alias() -> None:
+    adapter = keyed(base_url="http://127.0.0.1:9000/")
+    assert adapter.url("m", stream=False) == "http://127.0.0.1:9000/model/m/converse"
+    assert keyed(base_url="http://h:1", endpoint_url="http://h:1").endpoint_url == "http://h:1"
+    with pytest.raises(ValueError, match="not both"):
+        keyed(base_url="http://a:1", endpoint_url="http://b:1")
+
+
+def test_the_endpoint_boto3_reads_from_the_environment_and_config_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:7001")
+    assert keyed().endpoint_url == "http://127.0.0.1:7001"
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "http://127.0.0.1:7002")
+    assert keyed().endpoint_url == "http://127.0.0.1:7002"
+    assert keyed(endpoint_url="http://127.0.0.1:7003").endpoint_url == "http://127.0.0.1:7003"
+    monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
+    assert keyed().endpoint_url == "https://bedrock-runtime.us-west-2.amazonaws.com"
+    monkeypatch.delenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    monkeypatch.delenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
+    (tmp_path / "config").write_text("[default]\nendpoint_url = http://127.0.0.1:7004\n")
+    assert keyed().endpoint_url == "http://127.0.0.1:7004"
+
+
+def test_a_botocore_config_is_honoured_or_refused() -> None:
+    from botocore.config import Config
+
+    from chatplex.providers.bedrock.adapter import client_config
+
+    adapter = BedrockAdapter(
+        config=Config(region_name="ap-south-1", user_agent_extra="x"),
+        aws_access_key_id="AK",
+        aws_secret_access_key="SK",
+    )
+    assert adapter.region_name == "ap-south-1"
+    assert keyed(config=Config(region_name="ap-south-1")).region_name == "us-west-2"
+    read = client_config(Config(read_timeout=7, retries={"max_attempts": 1}))
+    assert (read.timeout, read.max_retries) == (7, 1)
+    assert client_config(Config(retries={"total_max_attempts": 4})).max_retries == 3
+    with pytest.raises(ValueError, match="proxies"):
+        keyed(config=Config(proxies={"https": "http://proxy:3128"}))
+    with pytest.raises(ValueError, match="timeout= and max_retries="):
+        keyed(config=Config(read_timeout=5))
+    with pytest.raises(TypeError, match="botocore.config.Config"):
+        keyed(config={"region_name": "x"})
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"x-note": "caf\u00e9"}, {"x-note": "a\r\nb"}, {"caf\u00e9": "v"}, {"x-n": 3}],
+)
+def test_headers_that_cannot_be_signed_are_refused_at_construction(
+    headers: dict[str, object],
+) -> None:
+    with pytest.raises(ValueError, match="default_headers"):
+        keyed(default_headers=headers)
 
 
 def test_missing_credentials_fail_before_any_request() -> None:
@@ -225,9 +297,10 @@ def test_replies_are_named_by_the_model_asked_for() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    from chatplex.adapters import bedrock, eventstream
+    from chatplex.adapters import eventstream
+    from chatplex.providers.bedrock import adapter
 
-    for module in (bedrock, eventstream):
+    for module in (adapter, eventstream):
         failures, tried = doctest.testmod(module)
         assert tried and not failures
 

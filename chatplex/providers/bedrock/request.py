@@ -16,12 +16,13 @@
 - Assistant turns: text, `toolUse` for each tool call, and the signed reasoning blocks
   of a previous reply (`reasoningContent`: Claude needs them back with tool results);
   reasoning without a signature is not sent. A server-side tool's call and result
-  (`server_tool_call` / `server_tool_result` blocks, as `_bedrock_response.py` reads
+  (`server_tool_call` / `server_tool_result` blocks, as `response.py` reads
   them) go back in place as `toolUse` with `"type": "server_tool_use"` and `toolResult`
   with its own `type` and `status`, as Bedrock returned them (a recorded next turn shows
   Converse takes them so); a result that is not Converse's content (another provider's)
   is refused before any request.
-- Settings: `inferenceConfig` (maxTokens, temperature, topP, stopSequences), `toolConfig`
+- Settings: `inferenceConfig` (sent even when empty, as `system` is, as langchain-aws
+  sends them; maxTokens, temperature, topP, stopSequences), `toolConfig`
   (tools with `inputSchema.json`; toolChoice auto / any / tool).
 - Extra body fields (`extra_body`, `model_kwargs`, keyword arguments): Converse's own
   top-level fields go as they are, in camelCase or in LangChain's snake_case
@@ -41,7 +42,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..messages import (
+from ...adapters.base import CallSettings, ToolSpec
+from ...messages import (
     AIMessage,
     AIMessageChunk,
     BaseMessage,
@@ -49,7 +51,6 @@ from ..messages import (
     SystemMessage,
     ToolMessage,
 )
-from .base import CallSettings, ToolSpec
 
 __all__ = [
     "CONVERSE_FIELDS",
@@ -92,9 +93,8 @@ _IMAGE_FORMATS |= {"image/webp": "webp", "image/jpg": "jpeg"}
 def converse_body(messages: Sequence[BaseMessage], settings: CallSettings) -> dict[str, Any]:
     """The whole Converse body for one call (the model id goes in the URL, not here)."""
     system, turns = wire_messages(messages)
-    body: dict[str, Any] = {"messages": turns}
-    if system:
-        body["system"] = system
+    # `system` and `inferenceConfig` go even when empty, as langchain-aws sends them.
+    body: dict[str, Any] = {"messages": turns, "system": system}
     inference: dict[str, Any] = {}
     if settings.max_tokens is not None:
         inference["maxTokens"] = settings.max_tokens
@@ -104,8 +104,7 @@ def converse_body(messages: Sequence[BaseMessage], settings: CallSettings) -> di
         inference["topP"] = settings.top_p
     if settings.stop is not None:
         inference["stopSequences"] = list(settings.stop)
-    if inference:
-        body["inferenceConfig"] = inference
+    body["inferenceConfig"] = inference
     if settings.tools:
         body["toolConfig"] = _tool_config(settings.tools, settings.tool_choice)
     elif settings.tool_choice not in (None, "auto", "none"):

@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._bedrock_request import converse_body, wire_messages
-from chatplex.adapters._bedrock_response import parse_reply
 from chatplex.adapters.base import CallSettings, ToolSpec
 from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
-
-from ._corpus import Case, load_cases
+from chatplex.providers.bedrock.request import converse_body, wire_messages
+from chatplex.providers.bedrock.response import parse_reply
+from tests.adapters._corpus import Case, load_cases
 
 botocore_session = pytest.importorskip("botocore.session")
 from botocore.validate import validate_parameters  # noqa: E402

@@ -21,14 +21,19 @@ import os
 import re
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from ..secret import Secret
+from ...secret import Secret, is_secret_header
 
 __all__ = [
     "BearerToken",
     "SigV4Signer",
     "TokenMaskingFilter",
+    "ClientConfig",
+    "checked_headers",
+    "client_config",
+    "configured_endpoint",
     "import_botocore",
     "resolve_region",
 ]
@@ -48,16 +53,24 @@ def import_botocore() -> Any:
 
 
 class TokenMaskingFilter(logging.Filter):
-    """Masks session tokens in what botocore's signer logs (its canonical request)."""
+    """Masks credentials in what botocore's signer logs (its canonical request, one
+    `name:value` line a signed header): the session token, and any header named like a
+    credential (a gateway's key given in `default_headers`), as errors mask them."""
 
-    _TOKEN = re.compile(r"(x-amz-security-token:)[^\s]+", re.IGNORECASE)
+    _HEADER_LINE = re.compile(r"^([A-Za-z0-9_.-]+):(.+)$", re.MULTILINE)
 
     def filter(self, record: logging.LogRecord) -> bool:
         text = record.getMessage()
-        if "security-token" in text.lower():
-            record.msg = self._TOKEN.sub(r"\1***", text)
+        masked = self._HEADER_LINE.sub(_masked_line, text)
+        if masked != text:
+            record.msg = masked
             record.args = ()
         return True
+
+
+def _masked_line(match: re.Match[str]) -> str:
+    name = match.group(1)
+    return f"{name}:***" if is_secret_header(name) else match.group(0)
 
 
 _filter_lock = threading.Lock()
@@ -70,10 +83,18 @@ def _install_token_filter() -> None:
             logger.addFilter(TokenMaskingFilter())
 
 
-def resolve_region(region_name: str | None, profile: str | None) -> str:
-    """`region_name`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the profile's
-    region in `~/.aws/config`; a ValueError naming all four when none is set."""
-    region = region_name or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+def resolve_region(
+    region_name: str | None, profile: str | None, configured: str | None = None
+) -> str:
+    """`region_name`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else `configured`
+    (a botocore Config's), else the profile's region in `~/.aws/config` (langchain-aws's
+    order); a ValueError naming them when none is set."""
+    region = (
+        region_name
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or configured
+    )
     if not region:
         botocore = import_botocore()
         session = botocore.session.Session(profile=profile)
@@ -86,6 +107,116 @@ def resolve_region(region_name: str | None, profile: str | None) -> str:
     if not isinstance(region, str) or not re.fullmatch(r"[a-z0-9-]+", region):
         raise ValueError(f"region_name must look like 'us-east-1', got {region!r}")
     return region
+
+
+#: botocore `Config` options that change nothing chatplex sends (its user agent, its
+#: connection pool, botocore's own parameter checks...): read and ignored.
+_IGNORED_OPTIONS = frozenset(
+    {
+        "user_agent",
+        "user_agent_extra",
+        "user_agent_appid",
+        "parameter_validation",
+        "max_pool_connections",
+        "tcp_keepalive",
+        "disable_request_compression",
+        "request_min_compression_size_bytes",
+        "request_checksum_calculation",
+        "response_checksum_validation",
+        "defaults_mode",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """What a botocore `Config` (langchain-aws's `config=`) says that chatplex honours."""
+
+    region_name: str | None = None
+    #: `read_timeout` (else `connect_timeout`), seconds: chatplex's `timeout`.
+    timeout: float | None = None
+    #: `retries={"max_attempts": n}` (retries after the first attempt, as botocore counts
+    #: them) or `{"total_max_attempts": n}` (attempts in all): chatplex's `max_retries`.
+    max_retries: int | None = None
+
+
+def client_config(config: Any) -> ClientConfig:
+    """The options of a botocore `Config` chatplex honours; a ValueError naming any
+    other option it sets (a proxy, a client certificate, FIPS or dual-stack endpoints,
+    unsigned requests...), which chatplex's own requests would silently not follow."""
+    if config is None:
+        return ClientConfig()
+    defaults = getattr(type(config), "OPTION_DEFAULTS", None)
+    if not isinstance(defaults, Mapping):
+        raise TypeError(f"config must be a botocore.config.Config, got {type(config).__name__}")
+    pristine = type(config)()
+    given = {
+        name: getattr(config, name, None)
+        for name in defaults
+        if getattr(config, name, None) != getattr(pristine, name, None)
+    }
+    refused = sorted(set(given) - _IGNORED_OPTIONS - {"region_name", "retries"} - _TIMEOUTS)
+    if refused:
+        raise ValueError(
+            f"config sets {', '.join(refused)}, which chatplex does not follow (it sends its "
+            "own HTTP requests, not boto3's): chatplex honours region_name, connect_timeout, "
+            "read_timeout and retries of a botocore Config; use endpoint_url=, "
+            "http_client= (proxies, certificates) or leave the option out"
+        )
+    retries = given.get("retries") or {}
+    max_retries = retries.get("max_attempts")
+    if max_retries is None and retries.get("total_max_attempts") is not None:
+        max_retries = max(0, retries["total_max_attempts"] - 1)
+    timeout = given.get("read_timeout", given.get("connect_timeout"))
+    return ClientConfig(given.get("region_name"), timeout, max_retries)
+
+
+_TIMEOUTS = frozenset({"connect_timeout", "read_timeout"})
+
+
+def configured_endpoint(profile: str | None) -> str | None:
+    """The Bedrock Runtime endpoint boto3 would use when none is passed: the
+    `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` or `AWS_ENDPOINT_URL` variable, else the shared
+    config file's `endpoint_url` for the profile (unless
+    `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is set), as botocore resolves it; None: the
+    region's public endpoint."""
+    botocore = import_botocore()
+    from botocore.configprovider import ConfiguredEndpointProvider
+
+    try:
+        session = botocore.session.Session(profile=profile)
+        if session.get_config_variable("ignore_configured_endpoint_urls"):
+            return None
+        found = ConfiguredEndpointProvider(
+            full_config=session.full_config,
+            scoped_config=session.get_scoped_config(),
+            client_name="bedrock-runtime",
+        ).provide()
+    except botocore.exceptions.BotoCoreError:
+        return None  # a missing profile: the credential chain names it on the first call
+    return found if isinstance(found, str) and found else None
+
+
+#: What a header may be: printable ASCII (SigV4 signs it; HTTP/1.1 sends it as bytes).
+_HEADER_TEXT = re.compile(r"[\x20-\x7e]*")
+
+
+def checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """`default_headers` with lower-case names, or a ValueError naming the header whose
+    name or value is not printable ASCII: raised at construction, before botocore's
+    signer (which fails on one with a bare error whose frame holds the credentials)."""
+    out: dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not name or not _HEADER_TEXT.fullmatch(name):
+            raise ValueError(f"default_headers: header name {name!r} must be printable ASCII")
+        if not isinstance(value, str) or not _HEADER_TEXT.fullmatch(value):
+            # The value is not shown: a header may hold a credential.
+            raise ValueError(
+                f"default_headers[{name!r}] must be a printable ASCII string (AWS signs "
+                "headers as ASCII text); percent-encode or drop it"
+            )
+        out[name.lower()] = value
+    return out
 
 
 class BearerToken:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._bedrock_auth import (
+from chatplex.providers.bedrock.auth import (
     BearerToken,
     SigV4Signer,
     TokenMaskingFilter,
@@ -91,7 +91,7 @@ def boto3_request(model_id: str, token: str | None) -> Any:
 def test_the_signature_is_botocores_for_the_same_request_and_time(
     model_id: str, token: str | None
 ) -> None:
-    from chatplex.adapters.bedrock import BedrockAdapter
+    from chatplex.providers.bedrock.adapter import BedrockAdapter
 
     sent = boto3_request(model_id, token)
     when = datetime.datetime.strptime(sent.headers["X-Amz-Date"].decode(), "%Y%m%dT%H%M%SZ")

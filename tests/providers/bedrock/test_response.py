@@ -13,12 +13,6 @@ import httpx
 import pytest
 
 from chatplex import ChatBedrockConverse
-from chatplex.adapters._bedrock_response import (
-    BedrockStreamParser,
-    error_from,
-    parse_reply,
-    usage_metadata,
-)
 from chatplex.adapters.base import SSEEvent
 from chatplex.adapters.eventstream import EventStreamDecoder, EventStreamMessage
 from chatplex.errors import (
@@ -40,8 +34,13 @@ from chatplex.messages import (
     ToolMessage,
     merge_chunks,
 )
-
-from ._corpus import Case, load_cases
+from chatplex.providers.bedrock.response import (
+    BedrockStreamParser,
+    error_from,
+    parse_reply,
+    usage_metadata,
+)
+from tests.adapters._corpus import Case, load_cases
 
 
 def event(kind: str, payload: dict[str, Any]) -> EventStreamMessage:
@@ -50,7 +49,8 @@ def event(kind: str, payload: dict[str, Any]) -> EventStreamMessage:
 
 
 def run(events: list[EventStreamMessage], request_id: str | None = "rid-1") -> AIMessageChunk:
-    parser = BedrockStreamParser(request_id)
+    headers = {"x-amzn-requestid": request_id} if request_id else None
+    parser = BedrockStreamParser(request_id, None, headers)
     chunks = [c for c in (parser.feed(e) for e in events) if c is not None]
     parser.finish()
     return merge_chunks(chunks)
@@ -138,7 +138,7 @@ def test_a_reply_with_reasoning_text_and_a_tool_call() -> None:
     }
     meta = message.response_metadata
     assert meta["stopReason"] == "tool_use" and meta["finish_reason"] == "tool_calls"
-    assert meta["metrics"] == {"latencyMs": 321}
+    assert meta["metrics"] == {"latencyMs": [321]}  # in a list, as langchain-aws gives it
     assert meta["request_id"] == "rid-1" and meta["model_provider"] == "bedrock_converse"
 
 
@@ -148,7 +148,8 @@ def test_the_merged_stream_is_the_non_stream_reply() -> None:
     assert merged.content == reply.content
     assert merged.tool_calls == reply.tool_calls
     assert merged.usage_metadata == reply.usage_metadata
-    assert merged.response_metadata == reply.response_metadata
+    # langchain-aws puts a reply's latency in a list, and leaves a stream's as it came.
+    assert merged.response_metadata == {**reply.response_metadata, "metrics": {"latencyMs": 321}}
 
 
 def test_plain_text_stays_a_str_in_both_forms() -> None:
@@ -159,7 +160,12 @@ def test_plain_text_stays_a_str_in_both_forms() -> None:
     }
     reply = parse_reply(json.dumps(body).encode(), {}, "m-1")
     assert reply.content == "Hi there"
-    assert reply.usage_metadata == {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5}
+    assert reply.usage_metadata == {
+        "input_tokens": 3,
+        "output_tokens": 2,
+        "total_tokens": 5,
+        "input_token_details": {"cache_read": 0, "cache_creation": 0},
+    }
     assert reply.response_metadata["model_name"] == "m-1"
     merged = run(
         [
@@ -262,11 +268,27 @@ def test_an_unknown_or_unreadable_error_falls_back_to_the_status() -> None:
     )
 
 
-def test_usage_without_cache_counts_has_no_details() -> None:
+def test_usage_without_cache_counts_has_zero_details_as_langchain_aws() -> None:
     assert usage_metadata({"inputTokens": 1, "outputTokens": 2}) == {
         "input_tokens": 1,
         "output_tokens": 2,
         "total_tokens": 3,
+        "input_token_details": {"cache_read": 0, "cache_creation": 0},
+    }
+
+
+def test_cache_writes_by_ttl_as_langchain_aws() -> None:
+    raw = {
+        "inputTokens": 1,
+        "outputTokens": 2,
+        "cacheWriteInputTokens": 30,
+        "cacheDetails": [{"ttl": "5m", "inputTokens": 10}, {"ttl": "1h", "inputTokens": 20}],
+    }
+    assert usage_metadata(raw)["input_token_details"] == {
+        "cache_read": 0,
+        "cache_creation": 0,
+        "ephemeral_5m_input_tokens": 10,
+        "ephemeral_1h_input_tokens": 20,
     }
 
 

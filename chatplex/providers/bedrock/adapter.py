@@ -1,22 +1,29 @@
 """AWS Bedrock Converse (`POST /model/{modelId}/converse` and `/converse-stream`).
 
-Pure translation, as every adapter: the request body (`_bedrock_request.py`), the reply,
-stream events and errors (`_bedrock_response.py`); plus what only AWS has:
+Pure translation, as every adapter: the request body (`request.py`), the reply,
+stream events and errors (`response.py`); plus what only AWS has:
 
 - **Region and endpoint**: `region_name`, else `AWS_REGION`, `AWS_DEFAULT_REGION`, or the
   profile's region; the endpoint `https://bedrock-runtime.{region}.amazonaws.com`
-  unless `endpoint_url=` says otherwise (a VPC endpoint, a proxy, the mock server).
+  unless `endpoint_url=` (or its alias `base_url=`, as in langchain-aws) says otherwise
+  (a VPC endpoint, a proxy, the mock server), or else the endpoint boto3 would read from
+  `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`, `AWS_ENDPOINT_URL` or the shared config file.
+- **config**: a botocore `Config`'s `region_name` is honoured (after `region_name=` and
+  the environment, as langchain-aws); options chatplex's requests would not follow
+  (proxies, certificates, FIPS endpoints...) are a ValueError (`client_config`).
+- **Headers**: `default_headers` are added to every request and signed with it; a name
+  or value that is not a printable ASCII string is a ValueError at construction.
 - **Model ids**: foundation model ids (`anthropic.claude-3-5-haiku-20241022-v1:0`),
   cross-region inference profiles (`us.anthropic.claude-...`) and ARNs (provisioned
   throughput, application inference profiles) go URL-encoded in the path.
-- **Credentials** (`_bedrock_auth.py`, through botocore: `pip install
+- **Credentials** (`auth.py`, through botocore: `pip install
   'chatplex[bedrock]'`): `aws_access_key_id` / `aws_secret_access_key` /
   `aws_session_token`, else `credentials_profile_name`'s profile, else botocore's default
   chain (environment, shared files, SSO, web identity, container and instance roles).
   Each request is signed with SigV4 over the exact body bytes sent
-  (`HTTPRequest.content`). A Bedrock API key (`api_key=`, else
-  `AWS_BEARER_TOKEN_BEDROCK`, when no explicit AWS keys are given) is sent as a Bearer
-  token instead. Keys and tokens are `Secret`s: no repr, error or log shows them.
+  (`HTTPRequest.content`). A Bedrock API key (`api_key=` or `bedrock_api_key=`, else
+  `AWS_BEARER_TOKEN_BEDROCK`) is sent as a Bearer token instead, and wins over AWS
+  keys, as in langchain-aws. Keys and tokens are `Secret`s: no repr, error or log shows them.
 - **Streams** use AWS's binary event-stream framing: the adapter's `stream_framing`
   (`eventstream.EventStreamDecoder`) decodes it for the attempt engine.
 
@@ -45,23 +52,46 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from ..errors import APIError
-from ..messages import AIMessage, BaseMessage
-from ..secret import Secret, redact_url
-from ._bedrock_auth import BearerToken, SigV4Signer, resolve_region
-from ._bedrock_request import SERVER_TOOL_BLOCK_TYPES, converse_body, is_native
-from ._bedrock_response import (
+from ...adapters.base import (
+    BaseURL,
+    CallSettings,
+    HTTPRequest,
+    MaskedHeaders,
+    as_secret,
+    header_value,
+)
+from ...adapters.eventstream import EventStreamDecoder
+from ...adapters.validate import BlockTypes, check_messages
+from ...errors import APIError
+from ...messages import AIMessage, BaseMessage
+from ...secret import Secret, redact_url
+from .auth import (
+    BearerToken,
+    ClientConfig,
+    SigV4Signer,
+    checked_headers,
+    client_config,
+    configured_endpoint,
+    resolve_region,
+)
+from .errors import ERROR_FAMILIES
+from .request import SERVER_TOOL_BLOCK_TYPES, converse_body, is_native
+from .response import (
     PROVIDER,
     REQUEST_ID_HEADER,
     BedrockStreamParser,
     error_from,
     parse_reply,
 )
-from .base import BaseURL, CallSettings, HTTPRequest, MaskedHeaders, as_secret, header_value
-from .eventstream import EventStreamDecoder
-from .validate import BlockTypes, check_messages
 
-__all__ = ["BLOCK_TYPES", "BedrockAdapter", "BedrockStreamParser", "EventStreamDecoder"]
+__all__ = [
+    "BLOCK_TYPES",
+    "BedrockAdapter",
+    "BedrockStreamParser",
+    "ClientConfig",
+    "EventStreamDecoder",
+    "client_config",
+]
 
 #: Content blocks this adapter sends: text, images (base64), and reasoning and server-tool
 #: blocks of previous replies (sent back as they came). Others are refused before any request.
@@ -93,6 +123,8 @@ class BedrockAdapter:
     #: adapter. Converse replies do not name their model, so the reply's
     #: `response_metadata["model_name"]` is the model asked for, as langchain-aws sets it.
     model: str | None = None
+    #: Its errors are also botocore's `ClientError` subclasses, as langchain-aws raises.
+    error_families = ERROR_FAMILIES
     #: The attempt engine decodes this wire's streams with it (not server-sent events).
     stream_framing: Callable[[], EventStreamDecoder] = EventStreamDecoder
 
@@ -101,12 +133,15 @@ class BedrockAdapter:
         *,
         region_name: str | None = None,
         endpoint_url: str | None = None,
+        base_url: str | None = None,
         aws_access_key_id: str | Secret | None = None,
         aws_secret_access_key: str | Secret | None = None,
         aws_session_token: str | Secret | None = None,
         credentials_profile_name: str | None = None,
         api_key: str | Secret | None = None,
+        bedrock_api_key: str | Secret | None = None,
         default_headers: Mapping[str, str] | None = None,
+        config: Any = None,
         now: Callable[[], Any] | None = None,
     ) -> None:
         # Rebound first: no local of this frame holds a key in clear (tracebacks).
@@ -114,7 +149,22 @@ class BedrockAdapter:
         aws_secret_access_key = _secret(aws_secret_access_key, "aws_secret_access_key")
         aws_session_token = _secret(aws_session_token, "aws_session_token")
         api_key = _secret(api_key, "api_key")
-        self.region_name = resolve_region(region_name, credentials_profile_name)
+        bedrock_api_key = _secret(bedrock_api_key, "bedrock_api_key")
+        if api_key is not None and bedrock_api_key is not None:
+            raise ValueError("pass api_key or bedrock_api_key (its alias), not both")
+        api_key = api_key or bedrock_api_key
+        from_config = config if isinstance(config, ClientConfig) else client_config(config)
+        if from_config.timeout is not None or from_config.max_retries is not None:
+            raise ValueError(
+                "config's timeouts and retries are the chat model's settings: pass timeout= "
+                "and max_retries= (ChatBedrockConverse reads them from config itself)"
+            )
+        self.region_name = resolve_region(
+            region_name, credentials_profile_name, from_config.region_name
+        )
+        if endpoint_url and base_url and endpoint_url != base_url:
+            raise ValueError("pass endpoint_url or base_url (its alias), not both")
+        endpoint_url = endpoint_url or base_url or configured_endpoint(credentials_profile_name)
         default = f"https://bedrock-runtime.{self.region_name}.amazonaws.com"
         where = BaseURL.parse(endpoint_url or default, "")
         if where.secret_url is not None or where.basic_auth is not None:
@@ -122,10 +172,12 @@ class BedrockAdapter:
         #: The endpoint (no trailing "/").
         self.endpoint_url = where.base_url
         self.credentials_profile_name = credentials_profile_name
-        if api_key is None and aws_access_key_id is None and os.environ.get(_BEARER_VARIABLE):
+        if api_key is None and os.environ.get(_BEARER_VARIABLE):
             api_key = Secret(os.environ[_BEARER_VARIABLE])  # no local holds it in clear
         self._auth: SigV4Signer | BearerToken
-        if api_key and aws_access_key_id is None:
+        # A Bedrock API key, given or from the environment, wins over AWS keys, as in
+        # langchain-aws.
+        if api_key:
             self._auth = BearerToken(api_key)
         else:
             self._auth = SigV4Signer(
@@ -137,7 +189,7 @@ class BedrockAdapter:
                 now=now,
             )
         self._digest = hashlib.sha256(self._auth.digest_source().encode()).hexdigest()[:16]
-        self._headers = {k.lower(): v for k, v in (default_headers or {}).items()}
+        self._headers = checked_headers(default_headers)
         self.block_types = BLOCK_TYPES
 
     def __repr__(self) -> str:
@@ -192,7 +244,7 @@ class BedrockAdapter:
         return parse_reply(body, headers, self.model)
 
     def stream_parser(self, headers: Mapping[str, str]) -> BedrockStreamParser:
-        return BedrockStreamParser(header_value(headers, REQUEST_ID_HEADER), self.model)
+        return BedrockStreamParser(header_value(headers, REQUEST_ID_HEADER), self.model, headers)
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response; never raises, whatever the body."""

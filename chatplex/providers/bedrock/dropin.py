@@ -6,7 +6,7 @@ line: the parameter names and aliases are langchain-aws's (`model`/`model_id`,
 `base_model_id`/`base_model`, `region_name`, `credentials_profile_name`, the three
 `aws_*` keys, `additional_model_request_fields`, `performance_config`, ...), the model
 is chatplex's (its transport, pools, retries and limiter), speaking the Converse wire
-(`chatplex.adapters.bedrock`) with botocore's credentials and SigV4 signing
+(`chatplex.providers.bedrock.adapter`) with botocore's credentials and SigV4 signing
 (`pip install 'chatplex[bedrock]'`).
 
 >>> model = ChatBedrockConverse(model="anthropic.claude-3-5-haiku-20241022-v1:0",
@@ -22,17 +22,17 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .dropin import check_refused, constructor_names, pick, run_config
-from .model import ChatModel
-from .params import unknown_keyword
+from ...chat.dropin import check_refused, constructor_names, pick, run_config
+from ...chat.model import ChatModel
+from ...chat.params import unknown_keyword
 
 if TYPE_CHECKING:
     import httpx
 
-    from ..core import Runnable
-    from ..core.retry import RetryPolicy
-    from ..http import RateLimit
-    from ..secret import Secret
+    from ...core import Runnable
+    from ...core.retry import RetryPolicy
+    from ...http import RateLimit
+    from ...secret import Secret
 
 __all__ = ["ChatBedrockConverse"]
 
@@ -41,6 +41,15 @@ _REGION_PREFIXES = ("us.", "eu.", "apac.", "us-gov.", "jp.", "au.", "global.", "
 #: Claude models that refuse a forced tool while thinking is on.
 _THINKING_CLAUDE = ("claude-3-7-sonnet", "claude-sonnet-4", "claude-opus-4", "claude-haiku-4")
 _FORCED = object()  # with_structured_output forces the schema's tool (the default)
+_CLIENTS = "chatplex sends its own requests (no boto3 client); pass http_client= instead"
+#: langchain-aws's settings chatplex refuses (at any value but their "off" one), and why.
+REFUSED = {
+    "client": _CLIENTS,
+    "bedrock_client": _CLIENTS,
+    "guard_last_turn_only": "not built in chatplex: wrap the last user text in a "
+    "guardContent block yourself",
+    "raw_blocks": "not built in chatplex: pass messages",
+}
 
 
 def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, ...]:
@@ -92,7 +101,8 @@ class ChatBedrockConverse(ChatModel):
     blocks); `response_metadata` has no botocore `ResponseMetadata` (it has `request_id`,
     `stopReason`, `metrics`; `model_name` is the model asked for, as langchain-aws
     sets it, since Converse replies do not name the model);
-    settings of boto3's client (`client`, `config`) and LangChain-only features
+    boto3's clients (`client`, `bedrock_client`; of a botocore `config`, chatplex follows
+    `region_name`, the timeouts and `retries`, and refuses the rest) and LangChain-only features
     (`raw_blocks`, `guard_last_turn_only`, `method="prompt_prefill"`) raise with the
     reason. As in langchain-aws, `supports_tool_choice_values` (given, or inferred from
     the model id and `thinking`) decides whether `with_structured_output` forces the
@@ -125,9 +135,11 @@ class ChatBedrockConverse(ChatModel):
         aws_secret_access_key: str | Secret | None = None,
         aws_session_token: str | Secret | None = None,
         api_key: str | Secret | None = None,
+        bedrock_api_key: str | Secret | None = None,
         endpoint_url: str | None = None,
         base_url: str | None = None,
         default_headers: Mapping[str, str] | None = None,
+        config: Any = None,
         guardrail_config: Mapping[str, Any] | None = None,
         guardrails: Mapping[str, Any] | None = None,
         additional_model_request_fields: Mapping[str, Any] | None = None,
@@ -159,10 +171,20 @@ class ChatBedrockConverse(ChatModel):
         extra_headers: Mapping[str, str] | None = None,
         **unknown: Any,
     ) -> None:
-        from ..adapters.bedrock import BedrockAdapter
+        from ...adapters.base import as_secret
+        from .adapter import BedrockAdapter, ClientConfig, client_config
 
+        # Rebound first: no local of this frame (a traceback with locals) holds a key.
+        aws_access_key_id = as_secret(aws_access_key_id)
+        aws_secret_access_key = as_secret(aws_secret_access_key)
+        aws_session_token = as_secret(aws_session_token)
+        api_key, bedrock_api_key = as_secret(api_key), as_secret(bedrock_api_key)
         owner = type(self).__name__
-        for name in check_refused(owner, "bedrock", unknown):
+        for name, value in unknown.items():
+            if name in REFUSED and value not in (None, False):
+                raise TypeError(f"{owner}({name}=...) is not supported: {REFUSED[name]}")
+        unknown = {k: v for k, v in unknown.items() if k not in REFUSED}
+        for name in check_refused(owner, "bedrock_converse", unknown):
             hint = "; send model request fields with additional_model_request_fields={...}"
             raise unknown_keyword(owner, name, constructor_names(type(self)), hint)
         model_name = pick(owner, model=model, model_id=model_id)
@@ -181,6 +203,14 @@ class ChatBedrockConverse(ChatModel):
             if supports_tool_choice_values is not None
             else tool_choice_values(self.base_model_id or model_name, fields)
         )
+        # A botocore Config: its region after region_name= and the environment, its
+        # timeouts and retries under timeout= and max_retries= (langchain-aws's order).
+        from_config = client_config(config)
+        timeout = pick(owner, timeout=timeout, request_timeout=request_timeout)
+        if timeout is None:
+            timeout = from_config.timeout
+        if max_retries is None:
+            max_retries = from_config.max_retries
         adapter = BedrockAdapter(
             region_name=region_name,
             endpoint_url=pick(owner, endpoint_url=endpoint_url, base_url=base_url),
@@ -188,8 +218,9 @@ class ChatBedrockConverse(ChatModel):
             aws_secret_access_key=aws_secret_access_key,
             aws_session_token=aws_session_token,
             credentials_profile_name=credentials_profile_name,
-            api_key=api_key,
+            api_key=pick(owner, api_key=api_key, bedrock_api_key=bedrock_api_key),
             default_headers=default_headers,
+            config=ClientConfig(region_name=from_config.region_name),
         )
         guardrail = pick(owner, guardrail_config=guardrail_config, guardrails=guardrails)
         body: dict[str, Any] = {
@@ -209,7 +240,7 @@ class ChatBedrockConverse(ChatModel):
             max_tokens=max_tokens,
             top_p=top_p,
             stop=pick(owner, stop=stop, stop_sequences=stop_sequences),
-            timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
+            timeout=timeout,
             max_retries=2 if max_retries is None else max_retries,
             max_retry_after=max_retry_after,
             retry_policy=retry_policy,
@@ -248,7 +279,7 @@ class ChatBedrockConverse(ChatModel):
             return super().with_structured_output(
                 schema, method=method, include_raw=include_raw, strict=strict
             )
-        from .structured import structured_output
+        from ...chat.structured import structured_output
 
         loose = copy.copy(self)
         loose._structured_choice = "any" if "any" in values else None
@@ -281,7 +312,7 @@ class ChatBedrockConverse(ChatModel):
     def field_aliases(self) -> Mapping[str, str]:
         """LangChain's names, and langchain-aws's `model_id` for `model`
         (`configurable_fields(model_id=...)`)."""
-        from .dropin import LANGCHAIN_ALIASES
+        from ...chat.dropin import LANGCHAIN_ALIASES
 
         return {**LANGCHAIN_ALIASES, "model_id": "model"}
 

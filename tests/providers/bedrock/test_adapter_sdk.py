@@ -13,13 +13,12 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._bedrock_response import BedrockStreamParser, error_from, parse_reply
 from chatplex.adapters.eventstream import EventStreamDecoder
 from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
+from chatplex.providers.bedrock.response import BedrockStreamParser, error_from, parse_reply
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_bedrock import render_events, render_json, request_view
-
-from ._corpus import Case, load_cases
+from tests.adapters._corpus import Case, load_cases
 
 botocore_session = pytest.importorskip("botocore.session")
 import botocore.parsers  # noqa: E402
@@ -168,18 +167,19 @@ def chatplex_stream(body: bytes, step: int = 97) -> AIMessage:
 
 
 def expected_usage(raw: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The SDK's usage counted as chatplex counts it (cached tokens in the input)."""
+    """The SDK's usage counted as langchain-aws counts it (cached tokens in the input,
+    the cache details always; the total is input + output, where Bedrock's leaves the
+    cached tokens out)."""
     if raw is None:
         return None
-    read, write = raw.get("cacheReadInputTokens"), raw.get("cacheWriteInputTokens")
-    inputs = raw["inputTokens"] + (read or 0) + (write or 0)
+    read, write = raw.get("cacheReadInputTokens") or 0, raw.get("cacheWriteInputTokens") or 0
+    inputs = raw["inputTokens"] + read + write
     usage: dict[str, Any] = {
         "input_tokens": inputs,
         "output_tokens": raw["outputTokens"],
         "total_tokens": inputs + raw["outputTokens"],
+        "input_token_details": {"cache_read": read, "cache_creation": write},
     }
-    if read is not None or write is not None:
-        usage["input_token_details"] = {"cache_read": read or 0, "cache_creation": write or 0}
     return usage
 
 

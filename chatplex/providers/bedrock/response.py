@@ -12,14 +12,18 @@
   standard `{"type": "server_tool_call", "id", "name", "args"}` and `{"type":
   "server_tool_result", "tool_call_id", "status", "output", "extras": {"block_type"}}`
   (`output` is Converse's result content as it came, `[{"json": {...}}]`), which is what
-  `content_blocks` shows for Anthropic's server tools too. `_bedrock_request.py` sends
+  `content_blocks` shows for Anthropic's server tools too. `request.py` sends
   them back as they came when the message is replayed.
 - `usage_metadata["input_tokens"]` = `inputTokens` + `cacheReadInputTokens` +
   `cacheWriteInputTokens` (as langchain-aws counts them; Bedrock counts cached tokens
-  apart), the cached share in `input_token_details` (`cache_read`, `cache_creation`).
+  apart), the cached share in `input_token_details` (`cache_read`, `cache_creation`,
+  zeros included), `total_tokens` their sum (Bedrock's `totalTokens` leaves the cached
+  tokens out).
 - `response_metadata`: `stopReason` (LangChain's key), `finish_reason` (chatplex's
   common words: stop, length, tool_calls, content_filter), `raw_finish_reason`,
-  `metrics` (`latencyMs`), `model_provider`, and `trace` / `additionalModelResponseFields`
+  `metrics` (`latencyMs` in a list, as langchain-aws gives it), `model_provider`,
+  `ResponseMetadata` (botocore's: request id, status, headers; on a stream's metadata
+  chunk), and `trace` / `additionalModelResponseFields`
   / `performanceConfig` / `serviceTier` when the reply has them.
 - `guardrail_intervened` and `content_filtered` stop reasons are kept as a reply (the
   guardrail's text is the content), not raised: langchain-aws does the same, and the
@@ -46,7 +50,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import (
+from ...adapters.base import SSEEvent, header_value
+from ...adapters.eventstream import EventStreamMessage
+from ...adapters.validate import reply_field
+from ...errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
@@ -59,9 +66,7 @@ from ..errors import (
     StreamError,
     status_error,
 )
-from ..messages import AIMessage, AIMessageChunk, ToolCall, ToolCallChunk, UsageMetadata
-from .base import SSEEvent, header_value
-from .eventstream import EventStreamMessage
+from ...messages import AIMessage, AIMessageChunk, ToolCall, ToolCallChunk, UsageMetadata
 
 __all__ = [
     "PROVIDER",
@@ -69,6 +74,7 @@ __all__ = [
     "BedrockStreamParser",
     "error_from",
     "parse_reply",
+    "response_metadata",
     "usage_metadata",
 ]
 
@@ -165,19 +171,46 @@ def error_from(status: int, body: bytes, headers: Mapping[str, str] | None) -> A
 
 
 def usage_metadata(raw: Mapping[str, Any]) -> UsageMetadata:
-    cache_read = raw.get("cacheReadInputTokens")
-    cache_write = raw.get("cacheWriteInputTokens")
-    input_tokens = (raw.get("inputTokens") or 0) + (cache_read or 0) + (cache_write or 0)
+    """langchain-aws's usage: cached tokens counted in `input_tokens`, the cache details
+    always there (zeros included), and the 5-minute and 1-hour cache writes of
+    `cacheDetails` apart. `total_tokens` is input + output: Bedrock's `totalTokens`
+    leaves the cached tokens out, which langchain-aws copies, so its total can be less
+    than its own input count."""
+    cache_read = raw.get("cacheReadInputTokens") or 0
+    cache_write = raw.get("cacheWriteInputTokens") or 0
+    input_tokens = (raw.get("inputTokens") or 0) + cache_read + cache_write
     output_tokens = raw.get("outputTokens") or 0
-    usage: UsageMetadata = {
+    details: dict[str, int] = {"cache_read": cache_read, "cache_creation": cache_write}
+    by_ttl = raw.get("cacheDetails")
+    if isinstance(by_ttl, list) and by_ttl:
+        minutes = _ttl_tokens(by_ttl, "5m")
+        hour = _ttl_tokens(by_ttl, "1h")
+        if minutes:
+            details["ephemeral_5m_input_tokens"] = minutes
+        if hour:
+            details["ephemeral_1h_input_tokens"] = hour
+        if minutes + hour > 0:
+            details["cache_creation"] = 0
+    return {
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,
         "total_tokens": input_tokens + output_tokens,
+        "input_token_details": details,  # type: ignore[typeddict-item]
     }
-    if cache_read is not None or cache_write is not None:
-        details = {"cache_read": cache_read or 0, "cache_creation": cache_write or 0}
-        usage["input_token_details"] = details  # type: ignore[typeddict-item]
-    return usage
+
+
+def _ttl_tokens(details: list[Any], ttl: str) -> int:
+    return sum(
+        d.get("inputTokens") or 0 for d in details if isinstance(d, dict) and d.get("ttl") == ttl
+    )
+
+
+def _metrics(raw: Any) -> dict[str, Any]:
+    """`metrics` as langchain-aws gives them: `latencyMs` in a list."""
+    out = dict(raw)
+    if "latencyMs" in out:
+        out["latencyMs"] = [out["latencyMs"]]
+    return out
 
 
 def _stop_metadata(reason: Any) -> dict[str, Any]:
@@ -188,6 +221,14 @@ def _stop_metadata(reason: Any) -> dict[str, Any]:
         "finish_reason": FINISH_REASONS.get(reason, reason),
         "raw_finish_reason": reason,
     }
+
+
+def response_metadata(headers: Mapping[str, str] | None, request_id: str | None) -> dict[str, Any]:
+    """botocore's `ResponseMetadata` of a reply, which langchain-aws keeps in
+    `response_metadata`: the request id, the status and the headers (names lower-cased).
+    botocore's `RetryAttempts` is not there: chatplex counts `attempts` (retries + 1)."""
+    shown = {str(k).lower(): v for k, v in (headers or {}).items()}
+    return {"RequestId": request_id, "HTTPStatusCode": 200, "HTTPHeaders": shown}
 
 
 _EXTRA_KEYS = ("additionalModelResponseFields", "trace", "performanceConfig", "serviceTier")
@@ -208,7 +249,7 @@ def parse_reply(body: bytes, headers: Mapping[str, str] | None, model: str | Non
     content, tool_calls = _content(message.get("content") or [])
     meta: dict[str, Any] = {**_stop_metadata(data.get("stopReason"))}
     if isinstance(data.get("metrics"), dict):
-        meta["metrics"] = data["metrics"]
+        meta["metrics"] = _metrics(data["metrics"])
     for key in _EXTRA_KEYS:
         if data.get(key) is not None:
             meta[key] = data[key]
@@ -218,7 +259,8 @@ def parse_reply(body: bytes, headers: Mapping[str, str] | None, model: str | Non
     request_id = header_value(headers, REQUEST_ID_HEADER)
     if request_id:
         meta["request_id"] = request_id
-    usage = data.get("usage")
+    meta["ResponseMetadata"] = response_metadata(headers, request_id)
+    usage = reply_field(data.get("usage"), dict, "usage")
     return AIMessage(
         content=content,
         tool_calls=tool_calls,
@@ -318,6 +360,7 @@ class BedrockStreamParser:
     __slots__ = (
         "_as_blocks",
         "_done",
+        "_headers",
         "_meta_seen",
         "_model",
         "_request_id",
@@ -326,8 +369,14 @@ class BedrockStreamParser:
         "_stopped",
     )
 
-    def __init__(self, request_id: str | None = None, model: str | None = None) -> None:
+    def __init__(
+        self,
+        request_id: str | None = None,
+        model: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         self._request_id = request_id
+        self._headers = headers
         self._model = model
         self._as_blocks = False  # a reasoning or server-tool block was seen
         #: block index → input JSON fragments of a server tool call, until its stop.
@@ -436,11 +485,11 @@ class BedrockStreamParser:
         return None
 
     def _delta(self, data: dict[str, Any]) -> AIMessageChunk | None:
-        delta = data.get("delta")
-        if not isinstance(delta, dict):
+        delta = reply_field(data.get("delta"), dict, "delta")
+        if delta is None:
             return None
         index = data.get("contentBlockIndex", 0)
-        text = delta.get("text")
+        text = reply_field(delta.get("text"), str, "delta's text")
         if isinstance(text, str):
             if self._as_blocks:
                 return AIMessageChunk(content=[{"type": "text", "text": text, "index": index}])
@@ -486,13 +535,15 @@ class BedrockStreamParser:
         if self._model:
             meta["model_name"] = self._model
         if isinstance(data.get("metrics"), dict):
-            meta["metrics"] = data["metrics"]
+            meta["metrics"] = data["metrics"]  # as it came (langchain-aws's stream)
         for key in ("trace", "performanceConfig", "serviceTier"):
             if data.get(key) is not None:
                 meta[key] = data[key]
         if self._request_id:
             meta["request_id"] = self._request_id
-        usage = data.get("usage")
+        if self._headers is not None:
+            meta["ResponseMetadata"] = response_metadata(self._headers, self._request_id)
+        usage = reply_field(data.get("usage"), dict, "usage")
         return AIMessageChunk(
             content="",
             usage_metadata=usage_metadata(usage) if isinstance(usage, dict) else None,

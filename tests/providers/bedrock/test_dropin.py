@@ -17,9 +17,9 @@ import pytest
 from pydantic import BaseModel
 
 from chatplex import ChatBedrockConverse, init_chat_model
-from chatplex.adapters._bedrock_auth import SigV4Signer
 from chatplex.core.retry import retry_policy
 from chatplex.errors import AuthenticationError, BadRequestError, RateLimitError
+from chatplex.providers.bedrock.auth import SigV4Signer
 from chatplex.secret import Secret
 
 pytest.importorskip("botocore")
@@ -134,7 +134,7 @@ def test_invoke_sends_a_signed_converse_request_and_reads_the_reply() -> None:
         "total_tokens": 19,
         "input_token_details": {"cache_read": 3, "cache_creation": 0},
     }
-    assert message.response_metadata["metrics"] == {"latencyMs": 99}
+    assert message.response_metadata["metrics"] == {"latencyMs": [99]}
     (request,) = wire.requests
     assert request.url.raw_path == b"/model/us.anthropic.claude-3-5-haiku-20241022-v1%3A0/converse"
     assert json.loads(request.content) == {
@@ -254,7 +254,7 @@ def test_langchains_aliases_and_fields() -> None:
     [
         ({"temprature": 0}, r"'temprature' \(did you mean 'temperature'\?\)"),
         ({"client": object()}, "sends its own requests"),
-        ({"config": object()}, "botocore Config"),
+        ({"config": object()}, "botocore.config.Config"),
         ({"raw_blocks": [{}]}, "not built in chatplex"),
         ({"guard_last_turn_only": True}, "guardContent"),
         ({"model": "a", "model_id": "b"}, "pass one of them"),
@@ -297,6 +297,81 @@ def test_init_chat_model_with_langchains_names(provider: str) -> None:
     request = llm.build_request("hi")
     assert request.url.endswith("/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse")
     assert request.json["additionalModelRequestFields"] == {"top_k": 2}
+
+
+@pytest.mark.parametrize("provider", ["bedrock_converse", "bedrock"])
+@pytest.mark.parametrize("name", ["base_url", "endpoint_url"])
+def test_init_chat_model_honours_the_endpoint(provider: str, name: str) -> None:
+    # It was dropped (sent as a model request field) and the call signed to AWS's host.
+    llm = init_chat_model(
+        f"{provider}:anthropic.claude-3-5-haiku-20241022-v1:0",
+        region_name="us-west-2",
+        aws_access_key_id="AK",
+        aws_secret_access_key=SECRET,
+        **{name: "http://127.0.0.1:8123/proxy"},
+    )
+    request = llm.build_request("hi")
+    assert request.url.startswith("http://127.0.0.1:8123/proxy/model/anthropic.")
+    assert "additionalModelRequestFields" not in request.json
+    assert "host;" in request.headers["authorization"]  # signed for the host it goes to
+
+
+def test_init_chat_model_refuses_what_it_cannot_honour() -> None:
+    from botocore.config import Config
+
+    with pytest.raises(ValueError, match="proxies"):
+        init_chat_model(
+            "bedrock_converse:m", region_name="us-east-1", config=Config(proxies={"a": "b"})
+        )
+    with pytest.raises(ValueError, match="max_retries="):
+        init_chat_model(
+            "bedrock_converse:m",
+            region_name="us-east-1",
+            config=Config(retries={"max_attempts": 3}),
+        )
+    with pytest.raises(ValueError, match="default_headers"):
+        init_chat_model(
+            "bedrock_converse:m", region_name="us-east-1", default_headers={"x": "\u00e9"}
+        )
+
+
+def test_a_botocore_config_means_what_it_means_in_langchain_aws() -> None:
+    from botocore.config import Config
+
+    config = Config(region_name="eu-west-1", read_timeout=9, retries={"max_attempts": 1})
+    llm = ChatBedrockConverse(
+        model=MODEL, config=config, aws_access_key_id="A", aws_secret_access_key="S"
+    )
+    assert (llm.region_name, llm.timeout, llm.max_retries) == ("eu-west-1", 9, 1)
+    # Explicit settings win over the Config's, as langchain-aws merges them.
+    llm = ChatBedrockConverse(
+        model=MODEL,
+        config=config,
+        region_name="us-east-2",
+        timeout=3,
+        max_retries=0,
+        aws_access_key_id="A",
+        aws_secret_access_key="S",
+    )
+    assert (llm.region_name, llm.timeout, llm.max_retries) == ("us-east-2", 3, 0)
+
+
+def test_non_ascii_default_headers_fail_before_any_signer_sees_a_key() -> None:
+    with pytest.raises(ValueError, match="default_headers") as caught:
+        ChatBedrockConverse(
+            model=MODEL,
+            region_name="us-east-1",
+            aws_access_key_id="AK",
+            aws_secret_access_key=SECRET,
+            aws_session_token=TOKEN,
+            default_headers={"x-note": "caf\u00e9"},
+        )
+    frames = []
+    tb = caught.tb
+    while tb is not None:
+        frames.append(repr(tb.tb_frame.f_locals))
+        tb = tb.tb_next
+    assert not any(SECRET in f or TOKEN in f for f in frames)
 
 
 def run_async(fn: Callable[[], Any]) -> Any:
@@ -380,7 +455,12 @@ class TestStreamsThroughTheEngine:
         llm = model(wire)
         merged = merge_chunks(list(llm.stream("hi")))
         assert merged.text == "Bonjour"
-        assert merged.usage_metadata == {"input_tokens": 12, "output_tokens": 4, "total_tokens": 16}
+        assert merged.usage_metadata == {
+            "input_tokens": 12,
+            "output_tokens": 4,
+            "total_tokens": 16,
+            "input_token_details": {"cache_read": 0, "cache_creation": 0},
+        }
         assert wire.requests[0].url.path.endswith("/converse-stream")
         assert wire.signature_covers_what_was_sent(wire.requests[0])
 
@@ -439,9 +519,9 @@ def test_no_secret_in_errors_their_response_tracebacks_or_debug_logs(
 def test_docstring_examples() -> None:
     import doctest
 
-    from chatplex.chat import bedrock_model
+    from chatplex.providers.bedrock import dropin
 
-    failures, tried = doctest.testmod(bedrock_model)
+    failures, tried = doctest.testmod(dropin)
     assert tried and not failures
 
 

@@ -1,0 +1,87 @@
+"""The exceptions scripts written for langchain-google-genai catch, as error families of
+the Gemini wire (`sdk_errors.ErrorFamily`):
+
+- langchain-google-genai's own classes (`langchain_google_genai.chat_models`): an error
+  status 4xx is `ChatGoogleGenerativeAIError`, by status one of its subclasses
+  (`GoogleInvalidRequestError` 400, `GoogleAuthenticationError` 401,
+  `GooglePermissionDeniedError` 403, `GoogleModelNotFoundError` 404,
+  `GoogleRateLimitError` 429; a 400 saying the input is over the token limit
+  `GoogleContextOverflowError`); a 5xx is `GoogleAPIError`, a google-genai `ServerError`;
+- the google-genai SDK's (`google.genai.errors`): `ClientError` for 4xx, `ServerError` for
+  5xx, `APIError` for an error event inside a stream, with its `details` (the decoded
+  error body) and `code`; chatplex's `message` is the SDK's (Google's own words).
+
+`status` stays chatplex's (the HTTP status; Google's word such as "INVALID_ARGUMENT" is
+`error_type`). A failed connection or a timeout is none of these (the SDK lets httpx's
+errors through, as chatplex's `APIConnectionError` / `APITimeoutError` stand for)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import APIConnectionError, APIError, StreamError
+from ..sdk_errors import ErrorFamily
+
+__all__ = ["ERROR_FAMILIES"]
+
+#: langchain-google-genai's class by HTTP status (its `_CLIENT_ERROR_TYPES`).
+_PARTNER_CLASS = {
+    400: "GoogleInvalidRequestError",
+    401: "GoogleAuthenticationError",
+    403: "GooglePermissionDeniedError",
+    404: "GoogleModelNotFoundError",
+    429: "GoogleRateLimitError",
+}
+#: What langchain-google-genai reads as a context overflow in a 4xx's message.
+_OVERFLOW = ("exceeds the maximum number of tokens allowed", "token limit")
+
+
+def _status(err: BaseException) -> int | None:
+    if isinstance(err, APIConnectionError) or not isinstance(err, APIError):
+        return None
+    return err.status
+
+
+def _class(module: Any, name: str) -> type[BaseException] | None:
+    found = getattr(module, name, None)
+    return found if isinstance(found, type) and issubclass(found, BaseException) else None
+
+
+def _partner_error(err: BaseException, chat_models: Any) -> type[BaseException] | None:
+    status = _status(err)
+    if status is None or status < 400:
+        return None
+    if status >= 500:
+        return _class(chat_models, "GoogleAPIError")
+    text = f"{err} {getattr(err, 'body', '')}"
+    if any(words in text or words in text.lower() for words in _OVERFLOW):
+        return _class(chat_models, "GoogleContextOverflowError")
+    name = _PARTNER_CLASS.get(status, "ChatGoogleGenerativeAIError")
+    return _class(chat_models, name) or _class(chat_models, "ChatGoogleGenerativeAIError")
+
+
+def _sdk_error(err: BaseException, errors: Any) -> type[BaseException] | None:
+    status = _status(err)
+    if status is not None and status >= 500:
+        return _class(errors, "ServerError")
+    if status is not None and status >= 400:
+        return _class(errors, "ClientError")
+    if isinstance(err, StreamError) and err.error_type:
+        return _class(errors, "APIError")  # an error event inside a 200 stream
+    return None
+
+
+def _fill_sdk_error(err: BaseException) -> None:
+    # google-genai's `details` is the whole decoded error body; `code` and `message`
+    # chatplex already holds under the same names.
+    fields = err.__dict__
+    body = fields.get("body")
+    fields.setdefault("details", body if isinstance(body, (dict, list)) else None)
+
+
+#: What the Gemini adapters declare (`error_families`); the partner package's family
+#: comes first, so a class and its own base (`GoogleAPIError`, `ServerError`) line up.
+ERROR_FAMILIES = (
+    ErrorFamily("langchain_google_genai.chat_models", _partner_error, _fill_sdk_error),
+    ErrorFamily("google.genai.errors", _sdk_error, _fill_sdk_error),
+)

@@ -1,0 +1,99 @@
+"""The exceptions scripts written for langchain-aws catch, as the Bedrock wire's error
+family (`sdk_errors.ErrorFamily`).
+
+langchain-aws lets botocore's errors through: a Converse error reply is a
+`botocore.exceptions.ClientError` (boto3's client raises its subclass named after the
+error code, `ThrottlingException`, `ValidationException`...), read as
+`e.response["Error"]["Code"]` / `["Message"]` and
+`e.response["ResponseMetadata"]["HTTPStatusCode"]` / `["RequestId"]`, and
+`e.operation_name` ("Converse", "ConverseStream"). A chatplex error from Bedrock is also
+such a class, whose `response` is that dict and still answers the `httpx.Response`
+attributes chatplex's errors expose (`status_code`, `headers`, `request`...).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from ...errors import APIConnectionError, APIError, StreamError
+from ...sdk_errors import ErrorFamily
+
+__all__ = ["ERROR_FAMILIES", "BotoResponse"]
+
+
+class BotoResponse(dict):  # type: ignore[type-arg]
+    """botocore's error response (a dict), which also answers the attributes of the
+    HTTP response it came from (`e.response.status_code` as on chatplex's errors)."""
+
+    __slots__ = ("_http",)
+
+    def __init__(self, fields: Mapping[str, Any], http: Any) -> None:
+        super().__init__(fields)
+        self._http = http
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        http = object.__getattribute__(self, "_http")
+        if http is None:
+            raise AttributeError(name)
+        return getattr(http, name)
+
+
+_classes: dict[str, type[BaseException]] = {}
+_classes_lock = threading.Lock()
+
+
+def _client_error(err: BaseException, exceptions: Any) -> type[BaseException] | None:
+    """A `ClientError` subclass named by the error code, as boto3's client raises."""
+    if isinstance(err, APIConnectionError) or not isinstance(err, APIError):
+        return None
+    base = getattr(exceptions, "ClientError", None)
+    if not isinstance(base, type):
+        return None
+    if isinstance(err, StreamError):  # an exception event inside a stream
+        found = getattr(exceptions, "EventStreamError", base)
+        return found if isinstance(found, type) else base
+    name = err.error_type if isinstance(err.error_type, str) else None
+    if not name or not name.isidentifier():
+        return base
+    with _classes_lock:
+        found = _classes.get(name)
+        if found is None or not issubclass(found, base):
+            found = _classes[name] = type(name, (base,), {"__module__": "botocore.errorfactory"})
+    return found
+
+
+def _fill_client_error(err: BaseException) -> None:
+    fields = err.__dict__
+    http = fields.get("response")
+    headers = getattr(http, "headers", None) or {}
+    status = fields.get("status")
+    code = fields.get("error_type")
+    if isinstance(err, StreamError) and isinstance(code, str):
+        code = code[:1].lower() + code[1:]
+    said = fields.get("body")
+    message = said.get("message") if isinstance(said, dict) else None
+    error = {
+        "Message": message if isinstance(message, str) else fields.get("message"),
+        "Code": code,
+    }
+    shown: dict[str, Any] = {"Error": error}
+    if not isinstance(err, StreamError):  # botocore's stream errors have no metadata
+        shown["ResponseMetadata"] = {
+            "RequestId": fields.get("request_id"),
+            "HTTPStatusCode": status,
+            "HTTPHeaders": {str(k).lower(): v for k, v in dict(headers).items()},
+            "RetryAttempts": max(0, (fields.get("attempts") or 1) - 1),
+        }
+    fields["response"] = BotoResponse(shown, http)
+    request = fields.get("request")
+    url = str(getattr(request, "url", "") or "")
+    stream = isinstance(err, StreamError) or url.endswith("/converse-stream")
+    fields.setdefault("operation_name", "ConverseStream" if stream else "Converse")
+
+
+#: What the Bedrock adapter declares (`BedrockAdapter.error_families`).
+ERROR_FAMILIES = (ErrorFamily("botocore.exceptions", _client_error, _fill_client_error),)

@@ -1,0 +1,199 @@
+"""Cohere's v2 Chat API (`POST {base_url}/v2/chat`), server-sent-event streaming.
+
+Pure translation, no I/O: messages + settings become an `HTTPRequest` (`request.py`);
+a reply body becomes an `AIMessage` (`response.py`), a stream's events
+`AIMessageChunk`s (`stream.py`); an error status a typed error with Cohere's message
+and the request id.
+
+>>> from chatplex.messages import HumanMessage
+>>> from chatplex.adapters.base import CallSettings
+>>> adapter = CohereAdapter(api_key="co-example")
+>>> request = adapter.build_request(
+...     [HumanMessage("Hi")], CallSettings(model="command-a-03-2025"), stream=False
+... )
+>>> request.url, request.json
+('https://api.cohere.com/v2/chat', {'model': 'command-a-03-2025', \
+'messages': [{'role': 'user', 'content': 'Hi'}], 'stream': False})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ...adapters.base import (
+    BaseURL,
+    CallSettings,
+    HTTPRequest,
+    as_secret,
+    environment_key,
+    header_value,
+    hold_secrets,
+    key_digest,
+    reveal,
+    secret_header_names,
+    take_base_url,
+    withheld_key_note,
+)
+from ...adapters.validate import BlockTypes, check_messages
+from ...errors import APIError, status_error
+from ...messages import AIMessage, BaseMessage
+from ...secret import Secret, redact_url
+from .errors import ERROR_FAMILIES
+from .request import API_PARAMETERS, wire_body
+from .response import PROVIDER, error_message, loads, parse_reply, snippet
+from .stream import CohereStreamParser
+
+__all__ = ["BLOCK_TYPES", "DEFAULT_BASE_URL", "KEY_VARIABLES", "CohereAdapter"]
+
+#: The cohere SDK's production environment.
+DEFAULT_BASE_URL = "https://api.cohere.com"
+_OFFICIAL_HOST = "api.cohere.com"
+#: langchain-cohere's variable, then the cohere SDK's.
+KEY_VARIABLES = ("COHERE_API_KEY", "CO_API_KEY")
+#: The cohere SDK's base-URL variable.
+BASE_VARIABLE = "CO_API_URL"
+#: Content blocks this adapter sends: text and images (by URL or data URL).
+BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url"}))
+
+
+class CohereAdapter:
+    """Cohere's `/v2/chat` wire.
+
+    The base URL comes from `base_url=`, else `CO_API_URL` (the cohere SDK's variable),
+    else `https://api.cohere.com`. The key from `api_key=`, else `COHERE_API_KEY`, else
+    `CO_API_KEY`, which go only to api.cohere.com or to a base URL from `CO_API_URL` (as
+    every environment key in chatplex goes only to its provider's host).
+    `default_headers=` are sent with every request (`secret_headers=` names the ones to
+    mask).
+    """
+
+    provider = PROVIDER
+    #: What langchain-cohere's users catch: the cohere SDK's classes, httpx's transport
+    #: errors.
+    error_families = ERROR_FAMILIES
+    #: The v2 body fields a caller may set, and ChatCohere's `preamble`.
+    api_parameters = API_PARAMETERS
+    #: langchain-cohere's `with_structured_output` default: Cohere's `response_format`.
+    structured_output_method = "json_schema"
+
+    def __init__(
+        self,
+        *,
+        api_key: str | Secret | None = None,
+        base_url: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        secret_headers: Sequence[str] = (),
+        extra_block_types: Sequence[str] = (),
+    ) -> None:
+        api_key = as_secret(api_key)  # rebound first: no local holds the key in clear
+        given = base_url is not None
+        where = BaseURL.parse(take_base_url(base_url, BASE_VARIABLE, DEFAULT_BASE_URL), "/v2/chat")
+        del base_url
+        self._url, self._secret_url = where.url, where.secret_url
+        #: The base URL, credentials in its query masked.
+        self.base_url = where.base_url
+        if api_key is None:
+            for variable in KEY_VARIABLES:
+                api_key = environment_key(
+                    variable, base_url_given=given, host=where.host, official_host=_OFFICIAL_HOST
+                )
+                if api_key:
+                    break
+        self._withheld = ""
+        if not api_key and where.host == _OFFICIAL_HOST:
+            raise ValueError(
+                "Cohere API key missing: pass cohere_api_key=... (api_key=) or set "
+                + " or ".join(KEY_VARIABLES)
+            )
+        if not api_key:
+            self._withheld = withheld_key_note(KEY_VARIABLES[0], BASE_VARIABLE, _OFFICIAL_HOST)
+        secret = api_key or None
+        self._api_key: Secret | None = secret
+        self._key_digest = key_digest(secret, where)
+        self._secret_names = secret_header_names(secret_headers)
+        self.block_types = BLOCK_TYPES.plus(extra_block_types)
+        headers: dict[str, Any] = {"content-type": "application/json"}
+        if secret:
+            headers["Authorization"] = Secret(f"Bearer {secret.get()}")
+        elif where.basic_auth:
+            headers["Authorization"] = where.basic_auth
+        for name, value in (default_headers or {}).items():
+            for existing in [k for k in headers if k.lower() == name.lower()]:
+                del headers[existing]
+            headers[name] = value
+        self._headers = hold_secrets(headers, self._secret_names)
+
+    def __repr__(self) -> str:
+        base_url = getattr(self, "base_url", None)
+        return (
+            f"CohereAdapter(base_url={base_url and redact_url(base_url)!r}, "
+            f"api_key={getattr(self, '_api_key', None)!r})"
+        )
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """Validate and translate one call; raises ValueError/TypeError before any I/O."""
+        if not messages:
+            raise ValueError("cannot call a chat model with an empty list of messages")
+        check_messages(messages, provider=PROVIDER, block_types=self.block_types)
+        return HTTPRequest(
+            method="POST",
+            url=self._url,
+            headers=reveal(self._headers, self._secret_names),
+            json=wire_body(messages, settings, stream=stream),
+            secret_headers=self._secret_names,
+            secret_url=self._secret_url,
+        )
+
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        """The reply of a non-stream call."""
+        return parse_reply(body)
+
+    def stream_parser(self, headers: Mapping[str, str]) -> CohereStreamParser:
+        """A fresh parser for one stream's events."""
+        return CohereStreamParser()
+
+    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+        """A typed error from an error response (`{"id", "message"}`); never raises."""
+        data = loads(body)
+        message = error_message(data) or snippet(body) or f"HTTP {status}"
+        if status == 401 and self._withheld:
+            message += self._withheld
+        said_id = data.get("id") if isinstance(data, dict) else None
+        request_id = (
+            header_value(headers, "x-request-id")
+            or header_value(headers, "x-debug-trace-id")
+            or (said_id if isinstance(said_id, str) else None)
+        )
+        return status_error(
+            provider=PROVIDER,
+            status=status,
+            message=message,
+            headers=headers,
+            request_id=request_id,
+            body=data if data is not None else snippet(body),
+        )
+
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any]:
+        """What `with_structured_output` binds on this wire: Cohere's `response_format`,
+        `{"type": "json_object"}` for JSON mode, with the schema as `json_schema` (the v2
+        field) for a schema: a pydantic model's own JSON schema, a dict as given."""
+        if strict is not None:
+            raise ValueError("strict= is not supported by Cohere's response_format")
+        if method == "json_mode":
+            return {"response_format": {"type": "json_object"}}
+        if spec.kind == "pydantic":
+            schema = spec.target.model_json_schema()
+        elif isinstance(given, Mapping) and ("properties" in given or "type" in given):
+            schema = dict(given)
+        else:
+            schema = dict(spec.parameters)
+        return {"response_format": {"type": "json_object", "json_schema": schema}}
+
+    def budget_key(self, model: str) -> tuple[str, ...]:
+        """(provider, base_url, key digest or "", model): never the key itself."""
+        return (PROVIDER, self.base_url, self._key_digest, model)

@@ -1,0 +1,149 @@
+"""`ChatCohere`: a chatplex chat model that takes langchain-cohere's constructor.
+
+A script written for `langchain_cohere.ChatCohere` ports by changing its import line:
+the parameters are langchain-cohere's (`model`, `temperature`, `cohere_api_key`,
+`base_url`, `stop`, `streaming`, `preamble`, `user_agent`, `timeout_seconds`), the
+model is chatplex's over Cohere's v2 Chat API (`chatplex.providers.cohere.adapter`),
+named `ChatCohere` in events, logs and callbacks.
+
+>>> model = ChatCohere(model="command-a-03-2025", cohere_api_key="co-example", temperature=0)
+>>> model.get_name(), model.model, model.temperature
+('ChatCohere', 'command-a-03-2025', 0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ...chat.dropin import check_refused, constructor_names, pick, run_config
+from ...chat.model import ChatModel
+from ...chat.params import check_api_parameters
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ...core.retry import RetryPolicy
+    from ...http import RateLimit
+    from ...secret import Secret
+
+__all__ = ["ChatCohere"]
+
+_OWN_CLIENT = (
+    "chatplex sends its own requests (no cohere SDK client); pass "
+    "http_client=httpx.Client(...) / http_async_client=httpx.AsyncClient(...) instead"
+)
+
+
+class ChatCohere(ChatModel):
+    """Cohere's v2 Chat API with langchain-cohere's constructor. Parameters are
+    langchain-cohere's, plus chatplex's own (`max_tokens`, `top_p`, `max_retries`,
+    `rate_limit`, `retry_policy`, `max_retry_after`, `extra_headers`,
+    `stream_idle_timeout`, `max_response_bytes`, `http_client`, `http_async_client`).
+    Other keywords must be v2 Chat parameters (`seed`, `k`, `documents`,
+    `citation_options`, `safety_mode`, `thinking`...); anything else is a TypeError
+    naming the closest known name.
+
+    `user_agent` is sent as `X-Client-Name`, as the cohere SDK sends it. Errors are also
+    the cohere SDK's classes (`cohere.TooManyRequestsError`...). Deliberate differences
+    from langchain-cohere (tests/partners/cohere lists each with why): `model` is
+    required (LangChain asks Cohere's API for its default model at construction); a
+    stream's last chunk has `usage_metadata`; streamed tool calls keep Cohere's ids;
+    keywords it does not know are an error (LangChain drops them silently); a schema
+    goes as v2's `response_format.json_schema`.
+    """
+
+    structured_output_method = "json_schema"  # langchain-cohere's default
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        temperature: float | None = None,
+        cohere_api_key: str | Secret | None = None,
+        api_key: str | Secret | None = None,
+        base_url: str | None = None,
+        stop: str | Sequence[str] | None = None,
+        streaming: bool = False,
+        preamble: str | None = None,
+        user_agent: str = "langchain:partner",
+        timeout_seconds: float | None = 300,
+        client: Any = None,
+        async_client: Any = None,
+        max_tokens: int | None = None,
+        top_p: float | None = None,
+        rate_limiter: Any = None,
+        cache: Any = None,
+        callbacks: Any = None,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        verbose: bool | None = None,
+        name: str | None = None,
+        timeout: float | None = None,
+        max_retries: int = 2,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        stream_idle_timeout: float | None = None,
+        max_response_bytes: int | None = None,
+        max_retry_after: float = 60.0,
+        retry_policy: RetryPolicy | None = None,
+        rate_limit: RateLimit | Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        **api_params: Any,
+    ) -> None:
+        from .adapter import CohereAdapter
+
+        owner = type(self).__name__
+        api_params = check_refused(owner, "cohere", api_params)
+        check_api_parameters(
+            "cohere", api_params, settings=constructor_names(type(self)), owner=owner
+        )
+        if client is not None or async_client is not None:
+            raise TypeError(f"{owner}(client=...) is not supported: {_OWN_CLIENT}")
+        if not model:
+            raise TypeError(
+                f"{owner} needs model=... (e.g. 'command-a-03-2025'): chatplex makes no "
+                "request at construction to ask Cohere for its default model"
+            )
+        key = pick(owner, cohere_api_key=cohere_api_key, api_key=api_key)
+        headers = {"X-Client-Name": user_agent} if user_agent else None
+        adapter = CohereAdapter(api_key=key, base_url=base_url, default_headers=headers)
+        if preamble is not None:
+            api_params["preamble"] = preamble
+        super().__init__(
+            adapter,
+            model,
+            temperature=temperature,
+            max_tokens=max_tokens,
+            top_p=top_p,
+            stop=stop,
+            timeout=timeout if timeout is not None else timeout_seconds,
+            max_retries=max_retries,
+            max_retry_after=max_retry_after,
+            retry_policy=retry_policy,
+            rate_limit=rate_limit,
+            extra_headers=extra_headers,
+            stream_idle_timeout=stream_idle_timeout,
+            max_response_bytes=max_response_bytes,
+            http_client=http_client,
+            http_async_client=http_async_client,
+            name=name,
+            streaming=streaming,
+            rate_limiter=rate_limiter,
+            cache=cache,
+            **api_params,
+        )
+        self.run_defaults = run_config(callbacks, tags, metadata)
+        self.verbose = bool(verbose)  # as in LangChain's chat models: prints nothing
+        self.preamble = preamble
+        self.user_agent = user_agent
+
+    @property
+    def model_name(self) -> str:
+        """langchain-cohere's name for `model`."""
+        return self.model
+
+    @property
+    def base_url(self) -> str:
+        """The server's URL (credentials masked)."""
+        return str(getattr(self.adapter, "base_url", ""))

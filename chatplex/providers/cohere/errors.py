@@ -1,0 +1,69 @@
+"""The exceptions scripts written for langchain-cohere catch, as error families of the
+Cohere wire (`sdk_errors.ErrorFamily`): an error status is the cohere SDK's class for
+it (`cohere.TooManyRequestsError` for 429, `cohere.UnauthorizedError` for 401...,
+`cohere.core.ApiError` for a status it names none for), with the SDK's `status_code`,
+`body` and `headers`; a failed connection is httpx's `ConnectError` and a timeout
+httpx's `TimeoutException`, which the cohere SDK lets through from its client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...errors import APIConnectionError, APIError, APITimeoutError, DeadlineExceededError
+from ...sdk_errors import ErrorFamily
+
+__all__ = ["ERROR_FAMILIES", "SDK_CLASSES"]
+
+#: Status → the cohere SDK's class (its generated `raw_client`, v2 chat).
+SDK_CLASSES = {
+    400: "BadRequestError",
+    401: "UnauthorizedError",
+    403: "ForbiddenError",
+    404: "NotFoundError",
+    422: "UnprocessableEntityError",
+    429: "TooManyRequestsError",
+    498: "InvalidTokenError",
+    499: "ClientClosedRequestError",
+    500: "InternalServerError",
+    501: "NotImplementedError",
+    503: "ServiceUnavailableError",
+    504: "GatewayTimeoutError",
+}
+
+
+def _sdk_error(err: BaseException, cohere: Any) -> type[BaseException] | None:
+    if isinstance(err, APIConnectionError) or not isinstance(err, APIError):
+        return None
+    if err.status is None:
+        return None  # a broken stream: no status the SDK would raise for
+    found = getattr(cohere, SDK_CLASSES.get(err.status, ""), None)
+    if not isinstance(found, type):
+        found = getattr(getattr(cohere, "core", None), "ApiError", None)
+    return found if isinstance(found, type) else None
+
+
+def _fill_sdk_error(err: BaseException) -> None:
+    # The fields the SDK's ApiError has: status_code, body (the parsed body), headers.
+    fields = err.__dict__
+    fields.setdefault("status_code", fields.get("status"))
+    fields.setdefault("headers", None)
+
+
+def _transport_error(err: BaseException, httpx: Any) -> type[BaseException] | None:
+    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
+        return getattr(httpx, "TimeoutException", None)
+    if isinstance(err, APIConnectionError) and err.status is None:
+        return getattr(httpx, "ConnectError", None)
+    return None
+
+
+def _fill_transport_error(err: BaseException) -> None:
+    # httpx's `request` property reads `_request`: the masked request, or none.
+    err.__dict__.setdefault("_request", err.__dict__.get("request"))
+
+
+#: What the Cohere adapter declares (`CohereAdapter.error_families`).
+ERROR_FAMILIES = (
+    ErrorFamily("cohere", _sdk_error, _fill_sdk_error),
+    ErrorFamily("httpx", _transport_error, _fill_transport_error),
+)

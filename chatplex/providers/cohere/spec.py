@@ -1,0 +1,17 @@
+"""Cohere's v2 Chat API (LangChain's `ChatCohere`, langchain-cohere)."""
+
+from __future__ import annotations
+
+from ...specs import ProviderSpec
+
+SPECS = (
+    ProviderSpec(
+        "cohere",
+        "chatplex.providers.cohere.adapter:CohereAdapter",
+        langchain_class="ChatCohere",
+        otel_name="cohere",
+        # LangChain's init_chat_model infers cohere for bare "command..." names.
+        model_prefixes=("command",),
+        setting_aliases=(("cohere_api_key", "api_key"),),
+    ),
+)

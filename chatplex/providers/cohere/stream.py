@@ -1,0 +1,138 @@
+"""Cohere v2 stream: the server-sent events of `/v2/chat` with `"stream": true` →
+`AIMessageChunk`s, as langchain-cohere yields them.
+
+Events (each `data` a JSON object whose `type` names it): `message-start` (the reply's
+id), `content-start` / `content-delta` (`delta.message.content.text`, or `.thinking`) /
+`content-end`, `tool-plan-delta` (`delta.message.tool_plan`: streamed as text, as
+LangChain does), `tool-call-start` (the call's id and name), `tool-call-delta` (a piece
+of its JSON arguments), `tool-call-end`, `citation-start` / `citation-end`, and
+`message-end` (`delta.finish_reason`, `delta.usage`). A body that ends before
+`message-end` is a `StreamError`.
+
+The last chunk carries langchain-cohere's `finish_reason` and `token_count` (the
+`billed_units`, with their total) and the calls made (`tool_calls`, OpenAI-shaped) in
+both `additional_kwargs` and `response_metadata`; and, unlike langchain-cohere (which
+streams no usage), `usage_metadata` from `usage.tokens`, as the non-stream reply has it.
+Tool-call chunks keep Cohere's call id (langchain-cohere gives each chunk a random one).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...adapters.base import SSEEvent
+from ...errors import StreamError
+from ...messages import AIMessageChunk, text_chunk
+from .response import PROVIDER, usage_metadata
+
+__all__ = ["CohereStreamParser"]
+
+_MAX_TEXT = 500
+#: Events that carry nothing langchain-cohere yields.
+_SILENT = frozenset(
+    {"message-start", "content-start", "content-end", "citation-start", "citation-end", "debug"}
+)
+
+
+class CohereStreamParser:
+    """One stream's parser (stateful: the calls so far, whether thinking came first)."""
+
+    __slots__ = ("_calls", "_done", "_thinking")
+
+    def __init__(self) -> None:
+        self._calls: list[dict[str, Any]] = []  # the calls seen, OpenAI-shaped
+        self._thinking = False
+        self._done = False
+
+    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
+        """The chunk one event contributes, or None."""
+        data = event.data
+        if self._done or not data or data == "[DONE]":
+            return None
+        try:
+            obj = json.loads(data)
+        except ValueError as exc:
+            raise StreamError(
+                f"stream event is malformed JSON ({exc}): {data[:_MAX_TEXT]}", provider=PROVIDER
+            ) from None
+        if not isinstance(obj, dict):
+            raise StreamError(
+                f"stream event is not a JSON object: {data[:_MAX_TEXT]}", provider=PROVIDER
+            )
+        kind = obj.get("type") or event.event
+        if kind in _SILENT:
+            return None
+        message = (obj.get("delta") or {}).get("message") or {}
+        if kind == "content-delta":
+            return self._content(message.get("content") or {})
+        if kind == "tool-plan-delta":
+            return text_chunk(message.get("tool_plan") or "")
+        if kind in ("tool-call-start", "tool-call-delta"):
+            return self._tool_call(kind, obj.get("index"), message.get("tool_calls") or {})
+        if kind == "message-end":
+            return self._end(obj.get("delta") or {})
+        return None  # tool-call-end, and event types newer than this parser
+
+    def finish(self) -> None:
+        """Raise `StreamError` if the body ended before `message-end`."""
+        if not self._done:
+            raise StreamError("stream ended before message-end", provider=PROVIDER)
+
+    def _content(self, content: dict[str, Any]) -> AIMessageChunk | None:
+        thinking = content.get("thinking")
+        if thinking is not None:
+            self._thinking = True
+            block = {"type": "reasoning", "index": 0, "summary": [{"text": thinking, "index": 0}]}
+            return AIMessageChunk(content=[block])
+        text = content.get("text")
+        if text is None:
+            return None
+        if self._thinking:  # after reasoning, text is the second block (LangChain's form)
+            return AIMessageChunk(content=[{"type": "text", "index": 1, "text": text}])
+        return text_chunk(text)
+
+    def _tool_call(self, kind: str, index: Any, call: dict[str, Any]) -> AIMessageChunk:
+        function = call.get("function") or {}
+        name, arguments = function.get("name"), function.get("arguments")
+        if kind == "tool-call-start":
+            self._calls.append(
+                {
+                    "id": call.get("id") or "",
+                    "type": "function",
+                    "function": {"name": name or "", "arguments": arguments or ""},
+                }
+            )
+        elif self._calls and arguments:
+            self._calls[-1]["function"]["arguments"] += arguments
+        chunk = {
+            "name": name,
+            "args": arguments,
+            "id": call.get("id") if kind == "tool-call-start" else None,
+            "index": index,
+            "type": "tool_call_chunk",
+        }
+        return AIMessageChunk(content="", tool_call_chunks=[chunk])  # type: ignore[list-item]
+
+    def _end(self, delta: dict[str, Any]) -> AIMessageChunk:
+        self._done = True
+        usage = delta.get("usage") or {}
+        billed = usage.get("billed_units") or {}
+        prompt, output = billed.get("input_tokens") or 0, billed.get("output_tokens") or 0
+        info: dict[str, Any] = {
+            "finish_reason": delta.get("finish_reason"),
+            "token_count": {
+                "total_tokens": prompt + output,
+                "input_tokens": prompt,
+                "output_tokens": output,
+            },
+        }
+        if self._calls:
+            info["tool_calls"] = self._calls
+        return AIMessageChunk(
+            content="",
+            additional_kwargs=dict(info),
+            response_metadata=info,
+            usage_metadata=usage_metadata(usage.get("tokens")),
+            chunk_position="last",
+        )

@@ -1,0 +1,63 @@
+"""The Gemini wire's error families: chatplex's errors are also the classes scripts for
+langchain-google-genai catch (its own, google-genai's), once those are imported."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chatplex.adapters.gemini import GeminiAdapter
+from chatplex.errors import APIConnectionError, StreamError
+from chatplex.sdk_errors import sdk_compatible
+
+partner = pytest.importorskip("langchain_google_genai.chat_models")
+genai_errors = pytest.importorskip("google.genai.errors")
+
+ADAPTER = GeminiAdapter(api_key="k", base_url="http://127.0.0.1:9")
+
+
+def failed(status: int, google_status: str, message: str = "It failed.") -> BaseException:
+    body = {"error": {"code": status, "message": message, "status": google_status}}
+    err = ADAPTER.map_error(status, json.dumps(body).encode(), {})
+    return sdk_compatible(err, ADAPTER.error_families)
+
+
+@pytest.mark.parametrize(
+    ("status", "word", "name"),
+    [
+        (400, "INVALID_ARGUMENT", "GoogleInvalidRequestError"),
+        (401, "UNAUTHENTICATED", "GoogleAuthenticationError"),
+        (403, "PERMISSION_DENIED", "GooglePermissionDeniedError"),
+        (404, "NOT_FOUND", "GoogleModelNotFoundError"),
+        (429, "RESOURCE_EXHAUSTED", "GoogleRateLimitError"),
+        (409, "ABORTED", "ChatGoogleGenerativeAIError"),
+    ],
+)
+def test_a_4xx_is_the_partner_class_of_its_status_and_a_client_error(
+    status: int, word: str, name: str
+) -> None:
+    err = failed(status, word)
+    assert isinstance(err, getattr(partner, name))
+    assert isinstance(err, partner.ChatGoogleGenerativeAIError)
+    assert isinstance(err, genai_errors.ClientError)
+    assert err.code == status and err.message == "It failed."  # type: ignore[attr-defined]
+    assert err.details["error"]["status"] == word  # type: ignore[attr-defined]
+
+
+def test_a_context_overflow_is_langchains_context_overflow_error() -> None:
+    err = failed(400, "INVALID_ARGUMENT", "The input exceeds the maximum number of tokens allowed")
+    assert isinstance(err, partner.GoogleContextOverflowError)
+
+
+def test_a_5xx_is_googles_api_error_a_server_error() -> None:
+    err = failed(503, "UNAVAILABLE")
+    assert isinstance(err, partner.GoogleAPIError) and isinstance(err, genai_errors.ServerError)
+    assert not isinstance(err, partner.ChatGoogleGenerativeAIError)  # as there
+
+
+def test_an_error_event_in_a_stream_is_an_sdk_api_error_and_a_failed_connection_none() -> None:
+    event = StreamError("overloaded", provider="google_genai", error_type="UNAVAILABLE")
+    assert isinstance(sdk_compatible(event, ADAPTER.error_families), genai_errors.APIError)
+    lost = sdk_compatible(APIConnectionError("refused"), ADAPTER.error_families)
+    assert not isinstance(lost, genai_errors.APIError)

@@ -1,0 +1,740 @@
+"""ChatGoogleGenerativeAI side by side: each script runs with langchain-google-genai's
+`ChatGoogleGenerativeAI` (over the google-genai SDK, pointed at the server by
+`base_url`, which the SDK takes as `http_options.base_url`) and with chatplex's, the same
+constructor call against the same scripted Gemini REST server (`generateContent`,
+`streamGenerateContent?alt=sse`); what each returns or raises is compared field by field,
+with the requests the server got (method, path, body, the headers a server reads).
+
+Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
+comparison; a script whose outcome differs otherwise fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.partners._sidebyside import (
+    Reply,
+    ScriptedServer,
+    Seen,
+    merged,
+    observe,
+    raised,
+    scripted_server,
+)
+
+genai_partner = pytest.importorskip("langchain_google_genai")
+partner_models = pytest.importorskip("langchain_google_genai.chat_models")
+genai_errors = pytest.importorskip("google.genai.errors")
+lc = pytest.importorskip("langchain_core.messages")
+lc_exceptions = pytest.importorskip("langchain_core.exceptions")
+
+import chatplex  # noqa: E402
+from chatplex import ChatGoogleGenerativeAI as OurChat  # noqa: E402
+
+MODEL = "gemini-2.5-flash"
+KEY = "test-key-123"
+PIXEL = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
+    "hQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+USAGE = {"promptTokenCount": 9, "candidatesTokenCount": 4, "totalTokenCount": 13}
+
+
+def gemini_replies(
+    parts: list[dict[str, Any]] | None = None,
+    *,
+    finish: str | None = "STOP",
+    usage: dict[str, Any] | None = None,
+    candidates: int = 1,
+    prompt_feedback: dict[str, Any] | None = None,
+    no_candidates: bool = False,
+    status: int = 200,
+    error: dict[str, Any] | None = None,
+) -> Callable[[Seen], Reply]:
+    """A scripted Gemini: one JSON reply for `generateContent`; for
+    `streamGenerateContent?alt=sse`, the parts as server-sent events (a text part cut in
+    two), the cumulative usage on every event and the finish reason on the last; the
+    pixel image for a GET (an image URL the partner package downloads)."""
+    parts = [{"text": "Hello there, friend."}] if parts is None else parts
+    usage = USAGE if usage is None else usage
+
+    def candidate(index: int, content_parts: list[dict[str, Any]], last: bool) -> Any:
+        out: dict[str, Any] = {"index": index}
+        if content_parts:
+            out["content"] = {"role": "model", "parts": content_parts}
+        if last and finish is not None:
+            out["finishReason"] = finish
+        if finish == "SAFETY" and last:
+            out["safetyRatings"] = [
+                {"category": "HARM_CATEGORY_HARASSMENT", "probability": "HIGH", "blocked": True}
+            ]
+        return out
+
+    def answer(seen: Seen) -> Reply:
+        if seen.method == "GET":
+            return Reply(200, [base64.b64decode(PIXEL)], "image/png")
+        if error is not None:
+            return Reply(status, [json.dumps({"error": error}).encode()])
+        head = {"modelVersion": MODEL, "responseId": "resp-1"}
+        if prompt_feedback is not None:
+            head["promptFeedback"] = prompt_feedback
+        if "alt=sse" not in seen.path:
+            body = dict(head, usageMetadata=usage)
+            if not no_candidates:
+                body["candidates"] = [candidate(i, parts, True) for i in range(candidates)]
+            return Reply(200, [json.dumps(body).encode()])
+        pieces = []
+        for part in parts:
+            text = part.get("text")
+            if isinstance(text, str) and len(text) > 3:
+                half = len(text) // 2
+                pieces.extend([{**part, "text": text[:half]}, {**part, "text": text[half:]}])
+            else:
+                pieces.append(part)
+        events = [dict(head, candidates=[candidate(0, [p], False)]) for p in pieces]
+        if no_candidates:
+            events = [dict(head)]
+        if not events:
+            events = [dict(head, candidates=[candidate(0, [], False)])]
+        if not no_candidates:
+            events[-1]["candidates"] = [candidate(0, [pieces[-1]] if pieces else [], True)]
+        for event in events:
+            event["usageMetadata"] = usage
+        lines = [b"data: " + json.dumps(e).encode() + b"\r\n\r\n" for e in events]
+        return Reply(200, lines, "text/event-stream")
+
+    return answer
+
+
+ADD_CALL = [{"functionCall": {"name": "add", "args": {"a": 1, "b": 2}}}]
+THOUGHT = [
+    {"text": "Count the letters one by one.", "thought": True},
+    {"text": "There are three."},
+]
+THINKING_USAGE = {
+    "promptTokenCount": 9,
+    "candidatesTokenCount": 4,
+    "thoughtsTokenCount": 20,
+    "totalTokenCount": 33,
+}
+
+
+def error_body(code: int, status: str, message: str) -> dict[str, Any]:
+    return {
+        "code": code,
+        "message": message,
+        "status": status,
+        "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": status}],
+    }
+
+
+def add(a: int, b: int) -> int:
+    """Add two integers."""
+    return a + b
+
+
+def model(cls: Any, url: str, **settings: Any) -> Any:
+    return cls(model=MODEL, base_url=url, google_api_key=KEY, **settings)
+
+
+# ---- the scripts: (server reply, script(ChatGoogleGenerativeAI, url) -> result) -------
+
+
+def invoke_text(cls: Any, url: str) -> Any:
+    return model(cls, url).invoke("Say hello")
+
+
+def invoke_system(cls: Any, url: str) -> Any:
+    return model(cls, url, temperature=0).invoke(
+        [lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")]
+    )
+
+
+def multi_turn(cls: Any, url: str) -> Any:
+    return model(cls, url).invoke(
+        [("human", "Hi, I am Ann."), ("ai", "Hello Ann."), ("human", "What is my name?")]
+    )
+
+
+def stream_text(cls: Any, url: str) -> Any:
+    chunks = list(model(cls, url).stream("Say hello"))
+    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+
+
+def ainvoke_text(cls: Any, url: str) -> Any:
+    return asyncio.run(model(cls, url).ainvoke("Say hello"))
+
+
+def astream_text(cls: Any, url: str) -> Any:
+    async def run() -> list[Any]:
+        return [c async for c in model(cls, url).astream("Say hello")]
+
+    chunks = asyncio.run(run())
+    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+
+
+def batch_two(cls: Any, url: str) -> Any:
+    return model(cls, url).batch(["One", "Two"])
+
+
+def generation_settings(cls: Any, url: str) -> Any:
+    return model(
+        cls, url, temperature=0.2, top_p=0.9, top_k=20, max_output_tokens=64, stop=["END"]
+    ).invoke("Hi")
+
+
+def tool_call_invoke(cls: Any, url: str) -> Any:
+    return model(cls, url).bind_tools([add]).invoke("What is 1+2?")
+
+
+def tool_call_stream(cls: Any, url: str) -> Any:
+    return merged(list(model(cls, url).bind_tools([add]).stream("What is 1+2?")))
+
+
+def tool_round_trip(cls: Any, url: str) -> Any:
+    bound = model(cls, url).bind_tools([add])
+    first = bound.invoke("What is 1+2?")
+    call = first.tool_calls[0]
+    result = lc.ToolMessage(str(add(**call["args"])), tool_call_id=call["id"], name="add")
+    return bound.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
+
+
+def tool_choice_any(cls: Any, url: str) -> Any:
+    return model(cls, url).bind_tools([add], tool_choice="any").invoke("Add 1 and 2")
+
+
+def tool_choice_named(cls: Any, url: str) -> Any:
+    return model(cls, url).bind_tools([add], tool_choice="add").invoke("Add 1 and 2")
+
+
+def structured_json_schema(cls: Any, url: str) -> Any:
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        total: int
+
+    return model(cls, url).with_structured_output(Sum).invoke("1+2?")
+
+
+def structured_function_calling(cls: Any, url: str) -> Any:
+    from pydantic import BaseModel
+
+    class add(BaseModel):  # noqa: N801 - the tool's name is the class name
+        """Add two integers."""
+
+        a: int
+        b: int
+
+    got = model(cls, url).with_structured_output(add, method="function_calling")
+    return got.invoke("Add 1 and 2")
+
+
+def structured_include_raw(cls: Any, url: str) -> Any:
+    schema = {
+        "title": "Sum",
+        "type": "object",
+        "properties": {"total": {"type": "integer"}},
+        "required": ["total"],
+    }
+    return model(cls, url).with_structured_output(schema, include_raw=True).invoke("1+2?")
+
+
+def thinking_invoke(cls: Any, url: str) -> Any:
+    return model(cls, url, include_thoughts=True, thinking_budget=128).invoke("How many r?")
+
+
+def thinking_stream(cls: Any, url: str) -> Any:
+    chunks = list(model(cls, url, include_thoughts=True).stream("How many r?"))
+    return merged(chunks)
+
+
+def thinking_hidden(cls: Any, url: str) -> Any:
+    return model(cls, url, thinking_budget=0).invoke("How many r?")
+
+
+def safety_stopped(cls: Any, url: str) -> Any:
+    return model(cls, url).invoke("Something unsafe")
+
+
+def safety_stopped_stream(cls: Any, url: str) -> Any:
+    return merged(list(model(cls, url).stream("Something unsafe")))
+
+
+def blocked_prompt(cls: Any, url: str) -> Any:
+    return model(cls, url).invoke("Something blocked")
+
+
+def max_tokens_stop(cls: Any, url: str) -> Any:
+    return model(cls, url, max_output_tokens=3).invoke("Tell a story")
+
+
+def two_candidates(cls: Any, url: str) -> Any:
+    result = model(cls, url, n=2).generate([[lc.HumanMessage("Hi")]])
+    return [[g.message for g in row] for row in result.generations]
+
+
+def usage_details(cls: Any, url: str) -> Any:
+    return model(cls, url).invoke("Hi")
+
+
+def image_base64(cls: Any, url: str) -> Any:
+    message = lc.HumanMessage(
+        content=[
+            {"type": "text", "text": "What is this?"},
+            {"type": "image", "base64": PIXEL, "mime_type": "image/png"},
+        ]
+    )
+    return model(cls, url).invoke([message])
+
+
+def image_data_url(cls: Any, url: str) -> Any:
+    message = lc.HumanMessage(
+        content=[
+            {"type": "text", "text": "What is this?"},
+            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PIXEL}"}},
+        ]
+    )
+    return model(cls, url).invoke([message])
+
+
+def image_url(cls: Any, url: str) -> Any:
+    message = lc.HumanMessage(
+        content=[
+            {"type": "text", "text": "What is this?"},
+            {"type": "image", "url": f"{url}/pixel.png"},
+        ]
+    )
+    return model(cls, url).invoke([message])
+
+
+def error_400(cls: Any, url: str) -> Any:
+    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
+
+
+def error_403(cls: Any, url: str) -> Any:
+    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
+
+
+def error_429(cls: Any, url: str) -> Any:
+    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
+
+
+def error_500(cls: Any, url: str) -> Any:
+    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
+
+
+def error_async(cls: Any, url: str) -> Any:
+    return raised(lambda: asyncio.run(model(cls, url, max_retries=1).ainvoke("Hi")))
+
+
+def error_in_stream(cls: Any, url: str) -> Any:
+    return raised(lambda: list(model(cls, url, max_retries=1).stream("Hi")))
+
+
+def client_options_endpoint(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, client_options={"api_endpoint": url}, google_api_key=KEY).invoke("Hi")
+
+
+def additional_headers(cls: Any, url: str) -> Any:
+    return model(cls, url, additional_headers={"x-team": "blue"}).invoke("Hi")
+
+
+def key_from_google_api_key(cls: Any, url: str) -> Any:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("GEMINI_API_KEY", raising=False)
+        patch.setenv("GOOGLE_API_KEY", "env-google-key")
+        patch.setenv("GOOGLE_GEMINI_BASE_URL", url)
+        return cls(model=MODEL).invoke("Hi")
+
+
+def key_from_gemini_api_key(cls: Any, url: str) -> Any:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("GOOGLE_API_KEY", raising=False)
+        patch.setenv("GEMINI_API_KEY", "env-gemini-key")
+        patch.setenv("GOOGLE_GEMINI_BASE_URL", url)
+        return cls(model=MODEL).invoke("Hi")
+
+
+def environment_key_to_coded_url(cls: Any, url: str) -> Any:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("GEMINI_API_KEY", raising=False)
+        patch.delenv("GOOGLE_GEMINI_BASE_URL", raising=False)
+        patch.setenv("GOOGLE_API_KEY", "env-google-key")
+        return cls(model=MODEL, base_url=url).invoke("Hi")
+
+
+def chain_with_prompt(cls: Any, url: str) -> Any:
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+
+    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
+    return (prompt | model(cls, url) | StrOutputParser()).invoke({"style": "brief", "q": "Hi"})
+
+
+SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    "invoke_text": (gemini_replies(), invoke_text),
+    "invoke_system": (gemini_replies(), invoke_system),
+    "multi_turn": (gemini_replies([{"text": "Your name is Ann."}]), multi_turn),
+    "stream_text": (gemini_replies(), stream_text),
+    "ainvoke_text": (gemini_replies(), ainvoke_text),
+    "astream_text": (gemini_replies(), astream_text),
+    "batch_two": (gemini_replies(), batch_two),
+    "generation_settings": (gemini_replies(), generation_settings),
+    "tool_call_invoke": (gemini_replies(ADD_CALL), tool_call_invoke),
+    "tool_call_stream": (gemini_replies(ADD_CALL), tool_call_stream),
+    "tool_round_trip": (gemini_replies(ADD_CALL), tool_round_trip),
+    "tool_choice_any": (gemini_replies(ADD_CALL), tool_choice_any),
+    "tool_choice_named": (gemini_replies(ADD_CALL), tool_choice_named),
+    "structured_json_schema": (gemini_replies([{"text": '{"total": 3}'}]), structured_json_schema),
+    "structured_function_calling": (gemini_replies(ADD_CALL), structured_function_calling),
+    "structured_include_raw": (gemini_replies([{"text": '{"total": 3}'}]), structured_include_raw),
+    "thinking_invoke": (gemini_replies(THOUGHT, usage=THINKING_USAGE), thinking_invoke),
+    "thinking_stream": (gemini_replies(THOUGHT, usage=THINKING_USAGE), thinking_stream),
+    "thinking_hidden": (gemini_replies([{"text": "Three."}]), thinking_hidden),
+    "safety_stopped": (gemini_replies([], finish="SAFETY"), safety_stopped),
+    "safety_stopped_stream": (gemini_replies([], finish="SAFETY"), safety_stopped_stream),
+    "blocked_prompt": (
+        gemini_replies(no_candidates=True, prompt_feedback={"blockReason": "SAFETY"}),
+        blocked_prompt,
+    ),
+    "max_tokens_stop": (
+        gemini_replies([{"text": "Once upon"}], finish="MAX_TOKENS"),
+        max_tokens_stop,
+    ),
+    "two_candidates": (gemini_replies(candidates=2), two_candidates),
+    "usage_details": (
+        gemini_replies(
+            usage={
+                "promptTokenCount": 100,
+                "candidatesTokenCount": 5,
+                "cachedContentTokenCount": 64,
+                "totalTokenCount": 105,
+            }
+        ),
+        usage_details,
+    ),
+    "image_base64": (gemini_replies([{"text": "A pixel."}]), image_base64),
+    "image_data_url": (gemini_replies([{"text": "A pixel."}]), image_data_url),
+    "image_url": (gemini_replies([{"text": "A pixel."}]), image_url),
+    "error_400": (
+        gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
+        error_400,
+    ),
+    "error_403": (
+        gemini_replies(status=403, error=error_body(403, "PERMISSION_DENIED", "No access.")),
+        error_403,
+    ),
+    "error_429": (
+        gemini_replies(status=429, error=error_body(429, "RESOURCE_EXHAUSTED", "Quota.")),
+        error_429,
+    ),
+    "error_500": (
+        gemini_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
+        error_500,
+    ),
+    "error_async": (
+        gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
+        error_async,
+    ),
+    "error_in_stream": (
+        gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
+        error_in_stream,
+    ),
+    "client_options_endpoint": (gemini_replies(), client_options_endpoint),
+    "additional_headers": (gemini_replies(), additional_headers),
+    "key_from_google_api_key": (gemini_replies(), key_from_google_api_key),
+    "key_from_gemini_api_key": (gemini_replies(), key_from_gemini_api_key),
+    "environment_key_to_coded_url": (gemini_replies(), environment_key_to_coded_url),
+    "chain_with_prompt": (gemini_replies(), chain_with_prompt),
+}
+
+# ---- what differs on purpose, and why --------------------------------------------------
+
+#: `response_metadata` keys chatplex adds on every wire, taken out before comparing:
+#: `raw_finish_reason` (the provider's own word, here the same as `finish_reason`),
+#: `provider`, `attempts` (HTTP attempts made), `other_candidates` (with `n > 1`, the
+#: candidates after the first, which LangChain's `invoke` drops).
+ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "other_candidates")
+
+#: Request headers a server reads (the rest name the client: user agents, encodings).
+READ_HEADERS = ("x-goog-api-key", "content-type", "x-team")
+
+Outcome = tuple[Any, Any, list[Any], list[Any]]  # theirs, ours, their requests, ours
+
+
+def _also_sdk_class(outcome: Outcome) -> Outcome:
+    """Our 4xx error read without its google-genai `ClientError` class."""
+    theirs, ours, their_requests, our_requests = outcome
+    return theirs, {**ours, "APIError": False, "ClientError": False}, their_requests, our_requests
+
+
+def _http_status(outcome: Outcome) -> Outcome:
+    """Our ServerError's `status` read as Google's word, which chatplex keeps in
+    `error_type`."""
+    theirs, ours, their_requests, our_requests = outcome
+    fields = {**ours["fields"], "status": theirs["fields"]["status"]}
+    return theirs, {**ours, "fields": fields}, their_requests, our_requests
+
+
+#: Script → (why it may differ, how the outcome is read before comparing).
+DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+    name: (
+        "a 4xx is langchain-google-genai's class (ChatGoogleGenerativeAIError, by status "
+        "GoogleInvalidRequestError...) and also google-genai's ClientError, the class the "
+        "SDK raised and LangChain wraps (it is only the `__cause__` there): a script "
+        "catching either keeps catching it; `except ClientError` around LangChain's model "
+        "never fires, so its retry and fallback code is dead",
+        _also_sdk_class,
+    )
+    for name in ("error_400", "error_403", "error_429", "error_async", "error_in_stream")
+}
+
+
+def _declarations(requests: list[Any], key: str) -> list[Any]:
+    found = []
+    for request in requests:
+        for tool in (request["body"] or {}).get("tools") or []:
+            for declaration in tool.get("functionDeclarations") or []:
+                found.append(declaration.pop(key, None))
+    return found
+
+
+def _full_json_schema(outcome: Outcome) -> Outcome:
+    """Function parameters compared apart: theirs as `parameters`, ours as
+    `parametersJsonSchema`, one per declaration."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert all(_declarations(their_requests, "parameters"))
+    assert all(_declarations(our_requests, "parametersJsonSchema"))
+    return theirs, ours, their_requests, our_requests
+
+
+def _image_by_uri(outcome: Outcome) -> Outcome:
+    """Their download of the image and its inline bytes, read as our `fileData` URI."""
+    theirs, ours, their_requests, our_requests = outcome
+    their_requests = [r for r in their_requests if r["method"] == "POST"]
+    their_part = their_requests[0]["body"]["contents"][0]["parts"][1]
+    our_part = our_requests[0]["body"]["contents"][0]["parts"][1]
+    assert their_part["inlineData"]["mimeType"] == "image/png"
+    assert our_part["fileData"]["fileUri"].endswith("/pixel.png")
+    our_part.clear()
+    our_part.update(their_part)
+    return theirs, ours, their_requests, our_requests
+
+
+def _blocked_reply_keeps_usage(outcome: Outcome) -> Outcome:
+    """Our blocked reply read without the usage and model names LangChain drops."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert ours["usage_metadata"]["input_tokens"] == USAGE["promptTokenCount"]
+    meta = {k: v for k, v in ours["response_metadata"].items() if k == "prompt_feedback"}
+    ours = {**ours, "usage_metadata": None, "response_metadata": meta}
+    return theirs, ours, their_requests, our_requests
+
+
+def _usage_once(outcome: Outcome) -> Outcome:
+    """Our second candidate read with the reply's usage LangChain copies onto it."""
+    theirs, ours, their_requests, our_requests = outcome
+    ours[0][1]["usage_metadata"] = ours[0][0]["usage_metadata"]
+    return theirs, ours, their_requests, our_requests
+
+
+def _no_environment_key(outcome: Outcome) -> Outcome:
+    """Their request read without the environment's key chatplex keeps back."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert their_requests[0]["headers"].pop("x-goog-api-key") == "env-google-key"
+    return theirs, ours, their_requests, our_requests
+
+
+def _text_piece_as_str(outcome: Outcome) -> Outcome:
+    """Our merged stream's text block read as the str LangChain's merge leaves."""
+    theirs, ours, their_requests, our_requests = outcome
+    content = list(ours["content"])
+    content[1] = content[1]["text"]
+    return theirs, {**ours, "content": content}, their_requests, our_requests
+
+
+for _name in (
+    "tool_call_invoke",
+    "tool_call_stream",
+    "tool_round_trip",
+    "tool_choice_any",
+    "tool_choice_named",
+    "structured_function_calling",
+):
+    DIFFERENCES[_name] = (
+        "function parameters go as `parametersJsonSchema` (the JSON Schema as given); "
+        "langchain-google-genai converts them to the OpenAPI subset of `parameters`, "
+        "dropping what that subset lacks (a dict's value type `additionalProperties`, "
+        "`minimum`/`maximum`, `minItems`, defaults): the model is never told them",
+        _full_json_schema,
+    )
+DIFFERENCES["image_url"] = (
+    "an image URL goes to Gemini as `fileData.fileUri` (Gemini fetches it); "
+    "langchain-google-genai downloads it in the client, synchronously (also inside "
+    "`ainvoke`, blocking the event loop) and with no size bound, and sends the bytes",
+    _image_by_uri,
+)
+DIFFERENCES["blocked_prompt"] = (
+    "a blocked prompt's reply keeps `usage_metadata` (the prompt tokens Gemini counted), "
+    "`model_name` and `model_provider`, as every reply; langchain-google-genai drops "
+    "them, so its token and cost accounting loses the call",
+    _blocked_reply_keeps_usage,
+)
+DIFFERENCES["two_candidates"] = (
+    "with n > 1 the usage is on the first candidate only; langchain-google-genai copies "
+    "the whole reply's usage onto every candidate, so adding up the generations' usage "
+    "(as callbacks and cost trackers do) counts the call n times",
+    _usage_once,
+)
+DIFFERENCES["environment_key_to_coded_url"] = (
+    "chatplex's one key policy (adapters/base.py `environment_key`, every wire): "
+    "the key read from GOOGLE_API_KEY / GEMINI_API_KEY goes to Google's host or to a "
+    "base URL that also comes from the environment (GOOGLE_GEMINI_BASE_URL), never to a "
+    "base_url written in code; the SDK sends it to any host (a typo or a proxy gets "
+    "the key). Pass google_api_key= to send one there",
+    _no_environment_key,
+)
+DIFFERENCES["thinking_stream"] = (
+    "NOT a LangChain failure: chatplex's stream merge (chatplex/messages/_merge.py, "
+    "shared by every wire) turns a str piece after a block into a text block, where "
+    "langchain-core's merge_content appends the str; left to the owner of messages/",
+    _text_piece_as_str,
+)
+DIFFERENCES["error_500"] = (
+    "`status` is the HTTP status (500) on every chatplex error (`status_code` too), where "
+    "google-genai's is Google's word (INTERNAL), kept in `error_type`: chatplex's retry, "
+    "rate-limit and fallback code reads the one meaning on every wire",
+    _http_status,
+)
+
+
+#: Body objects whose field names the server reads in either spelling (proto3 JSON takes
+#: `thinking_budget` and `thinkingBudget` alike): the google-genai SDK sends some of them
+#: snake_case, chatplex camelCase; compared in one spelling.
+_EITHER_SPELLING = ("thinkingConfig", "inlineData", "fileData")
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
+def _one_spelling(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: (
+                {_camel(i): v for i, v in value[k].items()}
+                if k in _EITHER_SPELLING and isinstance(value[k], dict)
+                else _one_spelling(value[k])
+            )
+            for k in value
+        }
+    if isinstance(value, list):
+        return [_one_spelling(v) for v in value]
+    return value
+
+
+def _comparable_request(seen: Seen) -> Any:
+    """A request as the server reads it: method, path, the headers it reads (the rest
+    name the client: user agents, encodings), the body in one spelling."""
+    headers = {k: v for k, v in seen.headers.items() if k in READ_HEADERS}
+    body = _one_spelling(seen.body)
+    return {"method": seen.method, "path": seen.path, "headers": headers, "body": body}
+
+
+def _comparable_result(value: Any) -> Any:
+    """The observed result, with an error read as a script reads it: the classes users
+    catch and the attributes they read (google-genai's `code`, `status`, `message`,
+    `details` where the error is one of its classes)."""
+    if isinstance(value, dict) and set(value) == {"error"}:
+        err = value["error"]
+        out: dict[str, Any] = {
+            name: isinstance(err, cls)
+            for name, cls in (
+                ("ChatGoogleGenerativeAIError", partner_models.ChatGoogleGenerativeAIError),
+                ("GoogleRateLimitError", partner_models.GoogleRateLimitError),
+                ("GoogleAPIError", partner_models.GoogleAPIError),
+                ("APIError", genai_errors.APIError),
+                ("ClientError", genai_errors.ClientError),
+                ("ServerError", genai_errors.ServerError),
+            )
+        }
+        out["ModelError"] = [
+            name
+            for name in (
+                "ModelInvalidRequestError",
+                "ModelPermissionDeniedError",
+                "ModelRateLimitError",
+                "ModelAPIError",
+                "ModelAuthenticationError",
+            )
+            if isinstance(err, getattr(lc_exceptions, name))
+        ]
+        if isinstance(err, genai_errors.ServerError):
+            out["fields"] = {
+                name: getattr(err, name, None) for name in ("code", "status", "message", "details")
+            }
+        return out
+    return _strip_chatplex_keys(observe(value))
+
+
+def _strip_chatplex_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        out = {k: _strip_chatplex_keys(v) for k, v in value.items()}
+        meta = out.get("response_metadata")
+        if "type" in out and isinstance(meta, dict):
+            out["response_metadata"] = {k: v for k, v in meta.items() if k not in ADDED_METADATA}
+        return out
+    if isinstance(value, list):
+        return [_strip_chatplex_keys(v) for v in value]
+    return value
+
+
+def run_both(name: str, server: ScriptedServer) -> Outcome:
+    reply, script = SCRIPTS[name]
+    server.handler = reply
+    server.seen.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = _comparable_result(script(genai_partner.ChatGoogleGenerativeAI, server.url))
+    their_requests = _in_order([_comparable_request(s) for s in server.seen])
+    server.seen.clear()
+    ours = _comparable_result(script(OurChat, server.url))
+    our_requests = _in_order([_comparable_request(s) for s in server.seen])
+    outcome = theirs, ours, their_requests, our_requests
+    if name in DIFFERENCES:
+        outcome = DIFFERENCES[name][1](outcome)
+    return outcome
+
+
+def _in_order(requests: list[Any]) -> list[Any]:
+    """Requests in a stable order: a batch's run concurrently, in any order."""
+    return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))
+
+
+@pytest.fixture(scope="module")
+def server() -> Any:
+    with scripted_server() as running:
+        yield running
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_same_as_langchain_google_genai(name: str, server: ScriptedServer) -> None:
+    theirs, ours, their_requests, our_requests = run_both(name, server)
+    assert ours == theirs
+    assert our_requests == their_requests
+
+
+def test_at_least_25_scripts() -> None:
+    assert len(SCRIPTS) >= 25
+    assert set(DIFFERENCES) <= set(SCRIPTS)
+    assert all(why for why, _ in DIFFERENCES.values())
+    assert chatplex.ChatGoogleGenerativeAI is OurChat

@@ -1,0 +1,672 @@
+"""ChatOpenAI on the Responses API side by side: each script runs with langchain-openai's
+`ChatOpenAI(use_responses_api=True)` (its default `output_version`, which formats
+replies as `responses/v1` content) and with chatplex's, the same constructor call
+against the same scripted `/v1/responses` server (whole replies, and the typed event
+stream for `stream=True`), and what it returns or raises is compared field by field,
+with the requests the server got.
+
+Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
+comparison; a script whose outcome differs otherwise fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+import chatplex
+from tests.adapters._responses_fixtures import events_of, response, sse_of
+from tests.partners._sidebyside import (
+    Reply,
+    ScriptedServer,
+    Seen,
+    merged,
+    observe,
+    raised,
+    scripted_server,
+)
+
+lc = pytest.importorskip("langchain_core.messages")
+openai = pytest.importorskip("openai")
+partner = pytest.importorskip("langchain_openai")
+
+KEY = "sk-test-0000"
+MODEL = "gpt-4.1"
+ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "OPENAI_ORGANIZATION")
+ENV += ("LC_OUTPUT_VERSION", "OPENAI_PROJECT")
+
+# ---- the scripted Responses server ---------------------------------------------------------
+
+
+def message_item(text: str, annotations: Any = ()) -> dict[str, Any]:
+    part = {"type": "output_text", "text": text, "annotations": list(annotations)}
+    return {"type": "message", "id": "msg_1", "role": "assistant", "status": "completed"} | {
+        "content": [part]
+    }
+
+
+def call_item(name: str, args: dict[str, Any], n: int = 1) -> dict[str, Any]:
+    return {
+        "type": "function_call",
+        "id": f"fc_{n}",
+        "call_id": f"call_{n}",
+        "name": name,
+        "arguments": json.dumps(args),
+        "status": "completed",
+    }
+
+
+REASONING_ITEM = {
+    "type": "reasoning",
+    "id": "rs_1",
+    "summary": [
+        {"type": "summary_text", "text": "**Counting** the letters."},
+        {"type": "summary_text", "text": "Two of them."},
+    ],
+}
+WEB_ITEM = {
+    "type": "web_search_call",
+    "id": "ws_1",
+    "status": "completed",
+    "action": {"type": "search", "query": "weather Paris"},
+}
+CITATION = {
+    "type": "url_citation",
+    "url": "https://w.example",
+    "title": "W",
+    "start_index": 0,
+    "end_index": 6,
+}
+REFUSAL_ITEM = {
+    "type": "message",
+    "id": "msg_r",
+    "role": "assistant",
+    "status": "completed",
+    "content": [{"type": "refusal", "refusal": "I can't help with that."}],
+}
+
+
+@dataclass(frozen=True)
+class Script:
+    """What the server answers: these output items (a function call's `name` None: the
+    request's first tool), or an error."""
+
+    output: list[dict[str, Any]] = field(default_factory=lambda: [message_item("Hello!")])
+    status: int = 200
+    error: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # the Response's other fields
+    fail_in_stream: dict[str, Any] | None = None  # a response.failed event's error
+
+
+def answer(script: Script) -> Callable[[Seen], Reply]:
+    def reply(seen: Seen) -> Reply:
+        if script.error is not None:
+            return Reply(script.status, [json.dumps({"error": script.error}).encode()])
+        body = seen.body or {}
+        output = []
+        for item in script.output:
+            if item["type"] == "function_call" and item["name"] is None:
+                item = {**item, "name": _tool_name(body)}
+            output.append(item)
+        previous = body.get("previous_response_id")
+        resp = response(output, model="gpt-4.1-2025-04-14", **script.extra)
+        resp["id"] = "resp_2" if previous else "resp_1"
+        if not body.get("stream"):
+            return Reply(200, [json.dumps(resp).encode()])
+        events = _with_text_done(events_of(resp))
+        if script.fail_in_stream is not None:
+            failed = {**resp, "status": "failed", "error": script.fail_in_stream, "output": []}
+            events = [*events[:2], {"type": "response.failed", "response": failed}]
+        for number, event in enumerate(events):
+            event["sequence_number"] = number
+        return Reply(200, [sse_of([e]) for e in events], "text/event-stream")
+
+    return reply
+
+
+def _with_text_done(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events with what the API also sends for each text part before it is done:
+    its annotations one by one, and `response.output_text.done`."""
+    out: list[dict[str, Any]] = []
+    for event in events:
+        part = event.get("part") or {}
+        if event["type"] == "response.content_part.done" and part.get("type") == "output_text":
+            where = {k: event[k] for k in ("output_index", "content_index", "item_id")}
+            for number, annotation in enumerate(part.get("annotations") or ()):
+                out.append(
+                    {
+                        "type": "response.output_text.annotation.added",
+                        **where,
+                        "annotation_index": number,
+                        "annotation": annotation,
+                    }
+                )
+            out.append({"type": "response.output_text.done", **where, "text": part["text"]})
+        out.append(event)
+    return out
+
+
+def _tool_name(body: dict[str, Any]) -> str:
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict) and choice.get("name"):
+        return str(choice["name"])
+    functions = [t for t in body.get("tools") or () if t.get("type") == "function"]
+    return str(functions[0]["name"]) if functions else "missing"
+
+
+def add(a: int, b: int) -> int:
+    """Add two integers."""
+    return a + b
+
+
+# ---- the scripts: script(cls, url) -> result ----------------------------------------------
+
+
+def _model(cls: Any, url: str, **more: Any) -> Any:
+    settings: dict[str, Any] = {
+        "model": MODEL,
+        "api_key": KEY,
+        "base_url": url + "/v1",
+        "use_responses_api": True,
+    }
+    settings.update(more)
+    return cls(**{k: v for k, v in settings.items() if v is not None})
+
+
+def invoke_text(cls: Any, url: str) -> Any:
+    return _model(cls, url).invoke("Say hello")
+
+
+def invoke_messages(cls: Any, url: str) -> Any:
+    model = _model(cls, url, temperature=0.5)
+    return model.invoke([lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")])
+
+
+def stream_chunks(cls: Any, url: str) -> Any:
+    chunks = list(_model(cls, url).stream("Say hello"))
+    return {"texts": [c.text for c in chunks if c.text], "merged": merged(chunks)}
+
+
+#: One event loop for every async script: langchain-openai keeps its async HTTP client
+#: per process, bound to the loop of its first call.
+_LOOP = asyncio.new_event_loop()
+
+
+def run_async(work: Any) -> Any:
+    return _LOOP.run_until_complete(work)
+
+
+def ainvoke_text(cls: Any, url: str) -> Any:
+    return run_async(_model(cls, url).ainvoke("Say hello"))
+
+
+def astream_chunks(cls: Any, url: str) -> Any:
+    async def run() -> list[Any]:
+        return [c async for c in _model(cls, url).astream("Say hello")]
+
+    chunks = run_async(run())
+    return {"texts": [c.text for c in chunks if c.text], "merged": merged(chunks)}
+
+
+def batch_two(cls: Any, url: str) -> Any:
+    return _model(cls, url).batch(["One", "Two"])
+
+
+def tool_call_invoke(cls: Any, url: str) -> Any:
+    return _model(cls, url).bind_tools([add]).invoke("What is 1+2?")
+
+
+def tool_call_stream(cls: Any, url: str) -> Any:
+    return merged(list(_model(cls, url).bind_tools([add]).stream("What is 1+2?")))
+
+
+def tool_round_trip(cls: Any, url: str) -> Any:
+    model = _model(cls, url).bind_tools([add])
+    first = model.invoke("What is 1+2?")
+    call = first.tool_calls[0]
+    result = lc.ToolMessage(str(add(**call["args"])), tool_call_id=call["id"])
+    return model.invoke([lc.HumanMessage("What is 1+2?"), first, result])
+
+
+def tool_choice_named(cls: Any, url: str) -> Any:
+    return _model(cls, url).bind_tools([add], tool_choice="add").invoke("1+2?")
+
+
+def invalid_tool_arguments(cls: Any, url: str) -> Any:
+    return _model(cls, url).bind_tools([add]).invoke("1+2?")
+
+
+def _reasoning_model(cls: Any, url: str) -> Any:
+    return _model(cls, url, model="o4-mini", reasoning={"effort": "low", "summary": "auto"})
+
+
+def reasoning_invoke(cls: Any, url: str) -> Any:
+    return _reasoning_model(cls, url).invoke("How many r in berry?")
+
+
+def reasoning_stream(cls: Any, url: str) -> Any:
+    return merged(list(_reasoning_model(cls, url).stream("How many r in berry?")))
+
+
+def reasoning_round_trip(cls: Any, url: str) -> Any:
+    model = _reasoning_model(cls, url)
+    first = model.invoke("How many r in berry?")
+    return model.invoke([lc.HumanMessage("How many r in berry?"), first, lc.HumanMessage("Sure?")])
+
+
+def reasoning_switches_wire(cls: Any, url: str) -> Any:
+    model = cls(model="o4-mini", api_key=KEY, base_url=url + "/v1", reasoning={"effort": "low"})
+    return model.invoke("How many r in berry?")
+
+
+def web_search_invoke(cls: Any, url: str) -> Any:
+    return _model(cls, url).bind_tools([{"type": "web_search"}]).invoke("Weather in Paris?")
+
+
+def web_search_stream(cls: Any, url: str) -> Any:
+    model = _model(cls, url).bind_tools([{"type": "web_search"}])
+    return merged(list(model.stream("Weather in Paris?")))
+
+
+def previous_response_id_auto(cls: Any, url: str) -> Any:
+    model = _model(cls, url, use_previous_response_id=True)
+    first = model.invoke("Say hello")
+    return model.invoke([lc.HumanMessage("Say hello"), first, lc.HumanMessage("Again")])
+
+
+def previous_response_id_given(cls: Any, url: str) -> Any:
+    return _model(cls, url).invoke("Again", previous_response_id="resp_0")
+
+
+SUM_SCHEMA = {
+    "title": "Sum",
+    "description": "A sum.",
+    "type": "object",
+    "properties": {"total": {"type": "integer"}},
+    "required": ["total"],
+    "additionalProperties": False,
+}
+
+
+def structured_pydantic(cls: Any, url: str) -> Any:
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        """A sum."""
+
+        total: int
+
+    return _model(cls, url).with_structured_output(Sum).invoke("1+2?")
+
+
+def structured_raw(cls: Any, url: str) -> Any:
+    got = _model(cls, url).with_structured_output(SUM_SCHEMA, include_raw=True)
+    return got.invoke("1+2?")
+
+
+def structured_function_calling(cls: Any, url: str) -> Any:
+    got = _model(cls, url).with_structured_output(SUM_SCHEMA, method="function_calling")
+    return got.invoke("1+2?")
+
+
+def usage_details(cls: Any, url: str) -> Any:
+    return _model(cls, url).invoke("Hi").usage_metadata
+
+
+def usage_in_stream(cls: Any, url: str) -> Any:
+    return merged(list(_model(cls, url).stream("Hi"))).usage_metadata
+
+
+def refusal(cls: Any, url: str) -> Any:
+    return _model(cls, url).invoke("Something bad")
+
+
+def incomplete(cls: Any, url: str) -> Any:
+    return _model(cls, url, max_tokens=3).invoke("Tell a story")
+
+
+def options_sent(cls: Any, url: str) -> Any:
+    model = _model(cls, url, temperature=0.2, max_tokens=64, top_p=0.9)
+    return model.invoke("Hi")
+
+
+def responses_params_sent(cls: Any, url: str) -> Any:
+    model = _model(
+        cls, url, store=False, truncation="auto", include=["reasoning.encrypted_content"]
+    )
+    return model.invoke("Hi")
+
+
+def streaming_invoke(cls: Any, url: str) -> Any:
+    return _model(cls, url, streaming=True).invoke("Hi")
+
+
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
+    "hQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+def std_image_block(cls: Any, url: str) -> Any:
+    block = {"type": "image", "base64": PNG, "mime_type": "image/png"}
+    message = lc.HumanMessage(content=[{"type": "text", "text": "What is this?"}, block])
+    return _model(cls, url).invoke([message])
+
+
+def _error(cls: Any, url: str) -> Any:
+    return raised(lambda: _model(cls, url, max_retries=0).invoke("Hi"))
+
+
+def error_400(cls: Any, url: str) -> Any:
+    return _error(cls, url)
+
+
+def error_401(cls: Any, url: str) -> Any:
+    return _error(cls, url)
+
+
+def error_429(cls: Any, url: str) -> Any:
+    return _error(cls, url)
+
+
+def error_500(cls: Any, url: str) -> Any:
+    return _error(cls, url)
+
+
+def error_in_stream_call(cls: Any, url: str) -> Any:
+    return raised(lambda: list(_model(cls, url, max_retries=0).stream("Hi")))
+
+
+def error_async(cls: Any, url: str) -> Any:
+    return raised(lambda: run_async(_model(cls, url, max_retries=0).ainvoke("Hi")))
+
+
+def failed_event_in_stream(cls: Any, url: str) -> Any:
+    got = raised(lambda: list(_model(cls, url, max_retries=0).stream("Hi")))
+    return {"ValueError": isinstance(got["error"], ValueError)}
+
+
+TOOL = Script([call_item(None, {"a": 1, "b": 2})])  # type: ignore[arg-type]
+SUM = Script([message_item('{"total": 3}')])
+SUM_CALL = Script([call_item(None, {"total": 3})])  # type: ignore[arg-type]
+REASONING = Script([REASONING_ITEM, message_item("Two.")])
+WEB = Script([WEB_ITEM, message_item("Sunny.", [CITATION])])
+BAD_ARGS = Script(
+    [{**call_item(None, {}), "arguments": '{"a": '}]  # type: ignore[arg-type]
+)
+INCOMPLETE = Script(
+    [message_item("Once")],
+    extra={"status": "incomplete", "incomplete_details": {"reason": "max_output_tokens"}},
+)
+
+
+def _err(
+    status: int, message: str, code: str | None, kind: str, param: str | None = None
+) -> Script:
+    return Script(
+        status=status, error={"message": message, "type": kind, "param": param, "code": code}
+    )
+
+
+SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
+    "invoke_text": (Script(), invoke_text),
+    "invoke_messages": (Script(), invoke_messages),
+    "stream_chunks": (Script(), stream_chunks),
+    "ainvoke_text": (Script(), ainvoke_text),
+    "astream_chunks": (Script(), astream_chunks),
+    "batch_two": (Script(), batch_two),
+    "tool_call_invoke": (TOOL, tool_call_invoke),
+    "tool_call_stream": (TOOL, tool_call_stream),
+    "tool_round_trip": (TOOL, tool_round_trip),
+    "tool_choice_named": (TOOL, tool_choice_named),
+    "invalid_tool_arguments": (BAD_ARGS, invalid_tool_arguments),
+    "reasoning_invoke": (REASONING, reasoning_invoke),
+    "reasoning_stream": (REASONING, reasoning_stream),
+    "reasoning_round_trip": (REASONING, reasoning_round_trip),
+    "reasoning_switches_wire": (REASONING, reasoning_switches_wire),
+    "web_search_invoke": (WEB, web_search_invoke),
+    "web_search_stream": (WEB, web_search_stream),
+    "previous_response_id_auto": (Script(), previous_response_id_auto),
+    "previous_response_id_given": (Script(), previous_response_id_given),
+    "structured_pydantic": (SUM, structured_pydantic),
+    "structured_raw": (SUM, structured_raw),
+    "structured_function_calling": (SUM_CALL, structured_function_calling),
+    "usage_details": (REASONING, usage_details),
+    "usage_in_stream": (REASONING, usage_in_stream),
+    "refusal": (Script([REFUSAL_ITEM]), refusal),
+    "incomplete": (INCOMPLETE, incomplete),
+    "options_sent": (Script(), options_sent),
+    "responses_params_sent": (Script(), responses_params_sent),
+    "streaming_invoke": (Script(), streaming_invoke),
+    "std_image_block": (Script([message_item("A pixel.")]), std_image_block),
+    "error_400": (
+        _err(400, "Invalid value for 'temperature'", "invalid_value", "invalid_request_error"),
+        error_400,
+    ),
+    "error_401": (
+        _err(401, "Incorrect API key provided", "invalid_api_key", "invalid_request_error"),
+        error_401,
+    ),
+    "error_429": (
+        _err(429, "Rate limit reached for gpt-4.1", "rate_limit_exceeded", "tokens"),
+        error_429,
+    ),
+    "error_500": (_err(500, "The server had an error", None, "server_error"), error_500),
+    "error_in_stream_call": (
+        _err(
+            400, "Unsupported parameter: 'stop'", "unsupported_parameter", "invalid_request_error"
+        ),
+        error_in_stream_call,
+    ),
+    "error_async": (
+        _err(401, "Incorrect API key provided", "invalid_api_key", "invalid_request_error"),
+        error_async,
+    ),
+    "failed_event_in_stream": (
+        Script(fail_in_stream={"code": "server_error", "message": "The model failed."}),
+        failed_event_in_stream,
+    ),
+}
+
+# ---- what differs on purpose, and why ------------------------------------------------------
+
+#: `response_metadata` keys chatplex adds on every wire, taken out before comparing:
+#: `raw_finish_reason` (the provider's own word), `provider`, `attempts` (HTTP attempts).
+#: Two more here, which langchain-openai's Responses replies do not carry: `finish_reason`,
+#: chatplex's common finish word on every wire (tracing reads it), and `token_usage`, the
+#: raw usage (`generate()`'s llm_output and the cost tables read it, as on Chat
+#: Completions, where langchain-openai keeps it too).
+ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "finish_reason", "token_usage")
+
+Outcome = tuple[Any, Any, list[Any], list[Any]]  # theirs, ours, their requests, ours
+
+
+def _error_message(outcome: Outcome) -> Outcome:
+    """Their `message` (the SDK's "Error code: 400 - {message}") read as ours, once ours
+    is seen to be the provider's message inside it."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert ours["message"] and ours["message"] in theirs["message"], (ours, theirs)
+    return {**theirs, "message": ours["message"]}, ours, their_requests, our_requests
+
+
+def _as_invoked(outcome: Outcome) -> Outcome:
+    """Their merged stream read as ours, once each block difference is seen to be one of
+    the three: `index` in summary parts (and in blocks of a `streaming=True` invoke),
+    no `annotations: []` on a text without annotations, no function call `status`."""
+    theirs, ours, their_requests, our_requests = outcome
+
+    def settle(mine: Any, other: Any) -> Any:
+        if isinstance(mine, dict) and isinstance(other, dict):
+            if "index" in mine and "index" not in other:
+                mine = {k: v for k, v in mine.items() if k != "index"}
+            if mine.get("type") == "text" and other.get("annotations") == []:
+                mine = {"annotations": [], **mine}
+            if mine.get("type") == "function_call" and other.get("status"):
+                mine = {**mine, "status": other["status"]}
+            return {k: settle(v, other.get(k)) for k, v in mine.items()}
+        if isinstance(mine, list) and isinstance(other, list) and len(mine) == len(other):
+            return [settle(a, b) for a, b in zip(mine, other, strict=True)]
+        return mine
+
+    settled = settle(theirs, ours)
+    assert settled != theirs  # a difference of those kinds was there
+    return settled, ours, their_requests, our_requests
+
+
+def _json_error_words(outcome: Outcome) -> Outcome:
+    """Our invalid call's error read as theirs, once seen to be theirs with a prefix."""
+    theirs, ours, their_requests, our_requests = outcome
+    [mine] = ours["invalid_tool_calls"]
+    [other] = theirs["invalid_tool_calls"]
+    assert mine["error"] == "arguments are not valid JSON: " + other["error"]
+    ours["invalid_tool_calls"] = [{**mine, "error": other["error"]}]
+    return theirs, ours, their_requests, our_requests
+
+
+_WHY_MESSAGE = (
+    "an error's `message` is chatplex's typed field on every wire: the provider's own "
+    'message ("Incorrect API key provided"); the openai SDK\'s is "Error code: 401 - '
+    '{message}", the same with the status chatplex has as `status_code`'
+)
+_WHY_STREAM = (
+    "chatplex's merged stream is exactly the invoked reply (tested on every wire); "
+    "langchain-openai's differs from its own invoke: its blocks keep the merge key "
+    "`index` (in reasoning summary parts, and in every block of a streaming=True "
+    "invoke), a text without annotations has no `annotations` list, and a function "
+    "call's `status` is lost. Code that reads the invoked shape reads chatplex's stream"
+)
+DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+    name: (_WHY_MESSAGE, _error_message)
+    for name in (
+        "error_400",
+        "error_401",
+        "error_429",
+        "error_500",
+        "error_in_stream_call",
+        "error_async",
+    )
+}
+for _name in (
+    "stream_chunks",
+    "astream_chunks",
+    "reasoning_stream",
+    "streaming_invoke",
+    "tool_call_stream",
+):
+    DIFFERENCES[_name] = (_WHY_STREAM, _as_invoked)
+DIFFERENCES["invalid_tool_arguments"] = (
+    "cosmetic, kept: an invalid call's `error` is worded alike on every chatplex wire "
+    "(\"arguments are not valid JSON: <the decoder's message>\"); langchain-openai's "
+    "Responses path gives the decoder's message alone (its Chat Completions path a third "
+    "wording)",
+    _json_error_words,
+)
+
+#: Request headers a script's constructor decides, compared; the rest (user agents, SDK
+#: telemetry `x-stainless-*`) name the client that sent them.
+COMPARED_HEADERS = ("authorization", "content-type")
+
+
+def _comparable_request(seen: Seen) -> Any:
+    """A request as the comparison reads it: method, path, the compared headers, and the
+    body without fields sent as null or `stream: false` (the API's default)."""
+    headers = {k: v for k, v in seen.headers.items() if k in COMPARED_HEADERS}
+    body = seen.body
+    if isinstance(body, dict):
+        body = {k: v for k, v in body.items() if v is not None and (k, v) != ("stream", False)}
+    return {"method": seen.method, "path": seen.path, "headers": headers, "body": body}
+
+
+_SDK_ERRORS = (
+    "APIError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "RateLimitError",
+    "InternalServerError",
+    "APIConnectionError",
+)
+
+
+def _comparable_result(value: Any) -> Any:
+    """The observed result, an error read as a script reads it: the openai classes it is,
+    and the attributes scripts read."""
+    if isinstance(value, dict) and set(value) == {"error"}:
+        err = value["error"]
+        exceptions = pytest.importorskip("langchain_core.exceptions")
+        model_errors = [n for n in dir(exceptions) if n.startswith("Model") and n.endswith("Error")]
+        return {
+            "sdk": {n: isinstance(err, getattr(openai, n)) for n in _SDK_ERRORS},
+            "langchain": {n: isinstance(err, getattr(exceptions, n)) for n in model_errors},
+            "status_code": getattr(err, "status_code", None),
+            "body": getattr(err, "body", None),
+            "code": getattr(err, "code", None),
+            "type": getattr(err, "type", None),
+            "param": getattr(err, "param", None),
+            "message": getattr(err, "message", None),
+        }
+    return _strip_chatplex_keys(observe(value))
+
+
+def _strip_chatplex_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        out = {k: _strip_chatplex_keys(v) for k, v in value.items()}
+        meta = out.get("response_metadata")
+        if "type" in out and isinstance(meta, dict):
+            out["response_metadata"] = {k: v for k, v in meta.items() if k not in ADDED_METADATA}
+        return out
+    if isinstance(value, list):
+        return [_strip_chatplex_keys(v) for v in value]
+    return value
+
+
+def run_both(name: str, server: ScriptedServer) -> Outcome:
+    script, run = SCRIPTS[name]
+    server.handler = answer(script)
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in ENV:
+            patch.delenv(variable, raising=False)
+        server.seen.clear()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the partner package's own warnings, not ours
+            theirs = _comparable_result(run(partner.ChatOpenAI, server.url))
+            gc.collect()
+        their_requests = _in_order([_comparable_request(s) for s in server.seen])
+        server.seen.clear()
+        ours = _comparable_result(run(chatplex.ChatOpenAI, server.url))
+        our_requests = _in_order([_comparable_request(s) for s in server.seen])
+    outcome = theirs, ours, their_requests, our_requests
+    if name in DIFFERENCES:
+        outcome = DIFFERENCES[name][1](outcome)
+    return outcome
+
+
+def _in_order(requests: list[Any]) -> list[Any]:
+    """Requests in a stable order: a batch's run concurrently, in any order."""
+    return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))
+
+
+@pytest.fixture(scope="module")
+def server() -> Any:
+    with scripted_server() as running:
+        yield running
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_same_as_langchain_openai(name: str, server: ScriptedServer) -> None:
+    theirs, ours, their_requests, our_requests = run_both(name, server)
+    assert ours == theirs
+    assert our_requests == their_requests
+
+
+def test_at_least_25_scripts() -> None:
+    assert len(SCRIPTS) >= 25
+    assert set(DIFFERENCES) <= set(SCRIPTS)
+    assert all(why for why, _ in DIFFERENCES.values())

@@ -1,0 +1,72 @@
+"""The Bedrock wire's error family: a chatplex error from Converse is also botocore's
+`ClientError` (its subclass named by the code, `EventStreamError` for an exception
+event in a stream), with `response` and `operation_name` as boto3 sets them."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from chatplex.errors import RateLimitError, StreamError
+from chatplex.providers.bedrock.errors import ERROR_FAMILIES, BotoResponse
+from chatplex.providers.bedrock.response import error_from
+from chatplex.sdk_errors import sdk_compatible
+
+exceptions = pytest.importorskip("botocore.exceptions")
+
+HEADERS = {"x-amzn-requestid": "rid-1", "x-amzn-errortype": "ThrottlingException:http://x/"}
+
+
+def throttled() -> RateLimitError:
+    body = json.dumps({"message": "Too many requests."}).encode()
+    err = error_from(429, body, HEADERS)
+    assert isinstance(err, RateLimitError)
+    request = httpx.Request(
+        "POST", "https://bedrock-runtime.us-east-1.amazonaws.com/model/m/converse"
+    )
+    err.response = httpx.Response(429, headers=HEADERS, content=body, request=request)
+    return err
+
+
+def test_an_error_reply_is_the_client_error_boto3_raises() -> None:
+    err = sdk_compatible(throttled(), ERROR_FAMILIES)
+    assert isinstance(err, RateLimitError)  # still chatplex's
+    assert isinstance(err, exceptions.ClientError)
+    assert "ThrottlingException" in [c.__name__ for c in type(err).__mro__]
+    assert err.response["Error"] == {"Message": "Too many requests.", "Code": "ThrottlingException"}
+    meta = err.response["ResponseMetadata"]
+    assert meta["HTTPStatusCode"] == 429 and meta["RequestId"] == "rid-1"
+    assert meta["HTTPHeaders"]["x-amzn-requestid"] == "rid-1"
+    assert meta["RetryAttempts"] == 0
+    assert err.operation_name == "Converse"
+    assert err.response.status_code == 429  # the HTTP response's attributes still answer
+    with pytest.raises(exceptions.ClientError):
+        raise err
+
+
+def test_the_same_code_is_the_same_class() -> None:
+    first = sdk_compatible(throttled(), ERROR_FAMILIES)
+    second = sdk_compatible(throttled(), ERROR_FAMILIES)
+    assert type(first) is type(second)
+
+
+def test_an_exception_event_in_a_stream_is_an_event_stream_error() -> None:
+    err = StreamError(
+        "ThrottlingException: Slow down.",
+        provider="bedrock_converse",
+        error_type="ThrottlingException",
+        body={"message": "Slow down."},
+    )
+    err = sdk_compatible(err, ERROR_FAMILIES)
+    assert isinstance(err, exceptions.EventStreamError)
+    assert err.response == {"Error": {"Message": "Slow down.", "Code": "throttlingException"}}
+    assert err.operation_name == "ConverseStream"
+
+
+def test_a_response_without_http_answers_no_attribute() -> None:
+    shown = BotoResponse({"Error": {}}, None)
+    assert shown == {"Error": {}}
+    with pytest.raises(AttributeError):
+        shown.status_code  # noqa: B018

@@ -1,0 +1,153 @@
+"""The Cohere adapter (`providers/cohere/adapter.py`): where requests go and with which
+key, typed errors with Cohere's message and the request id, structured output's
+`response_format`, and whole calls (invoke and stream, sync and async) over respx."""
+
+from __future__ import annotations
+
+import asyncio
+import doctest
+import json
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from chatplex.adapters.base import CallSettings
+from chatplex.chat.model import ChatModel
+from chatplex.errors import AuthenticationError, BadRequestError, RateLimitError
+from chatplex.messages import HumanMessage
+from chatplex.providers.cohere import adapter as module
+from chatplex.providers.cohere.adapter import CohereAdapter
+
+URL = "https://api.cohere.com/v2/chat"
+REPLY = {
+    "id": "r-1",
+    "finish_reason": "COMPLETE",
+    "message": {"role": "assistant", "content": [{"type": "text", "text": "Hello"}]},
+    "usage": {
+        "billed_units": {"input_tokens": 3, "output_tokens": 1},
+        "tokens": {"input_tokens": 9, "output_tokens": 1},
+    },
+}
+STREAM = "".join(
+    f"event: {o['type']}\ndata: {json.dumps(o)}\n\n"
+    for o in (
+        {"id": "r-2", "type": "message-start", "delta": {"message": {"role": "assistant"}}},
+        {"type": "content-delta", "index": 0, "delta": {"message": {"content": {"text": "He"}}}},
+        {"type": "content-delta", "index": 0, "delta": {"message": {"content": {"text": "llo"}}}},
+        {"type": "message-end", "delta": {"finish_reason": "COMPLETE", "usage": REPLY["usage"]}},
+    )
+).encode()
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("COHERE_API_KEY", "CO_API_KEY", "CO_API_URL"):
+        monkeypatch.delenv(variable, raising=False)
+
+
+def _request(adapter: CohereAdapter) -> Any:
+    return adapter.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=False)
+
+
+def test_the_key_and_where_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValueError, match="Cohere API key missing"):
+        CohereAdapter()
+    monkeypatch.setenv("CO_API_KEY", "co-sdk-env")
+    assert _request(CohereAdapter()).headers["Authorization"] == "Bearer co-sdk-env"
+    monkeypatch.setenv("COHERE_API_KEY", "co-lc-env")  # langchain-cohere's comes first
+    assert _request(CohereAdapter()).headers["Authorization"] == "Bearer co-lc-env"
+    # A base URL written in code for another host gets no environment key ...
+    local = _request(CohereAdapter(base_url="http://127.0.0.1:9/"))
+    assert "Authorization" not in local.headers and local.url == "http://127.0.0.1:9/v2/chat"
+    # ... one from the environment (the SDK's CO_API_URL) does.
+    monkeypatch.setenv("CO_API_URL", "http://gateway.example")
+    sent = _request(CohereAdapter())
+    assert sent.url == "http://gateway.example/v2/chat"
+    assert sent.headers["Authorization"] == "Bearer co-lc-env"
+
+
+def test_the_key_is_never_shown() -> None:
+    adapter = CohereAdapter(api_key="co-secret-1")
+    assert "co-secret-1" not in repr(adapter) and "co-secret-1" not in repr(_request(adapter))
+    assert "co-secret-1" not in repr(adapter.budget_key("m"))
+
+
+def test_an_error_is_typed_with_status_message_and_request_id() -> None:
+    adapter = CohereAdapter(api_key="k")
+    body = json.dumps({"id": "body-id", "message": "invalid api token"}).encode()
+    err = adapter.map_error(401, body, {"x-request-id": "req-7"})
+    assert isinstance(err, AuthenticationError)
+    assert err.status == 401 and "invalid api token" in str(err) and err.request_id == "req-7"
+    limited = adapter.map_error(429, b'{"message": "slow down"}', {})
+    assert isinstance(limited, RateLimitError) and limited.retryable
+    assert adapter.map_error(400, body, {}).request_id == "body-id"
+    plain = adapter.map_error(502, b"<html>bad gateway</html>", {})
+    assert "bad gateway" in str(plain)
+
+
+def test_structured_output_settings() -> None:
+    from pydantic import BaseModel
+
+    from chatplex.chat.structured import output_schema
+
+    class Answer(BaseModel):
+        city: str
+
+    adapter = CohereAdapter(api_key="k")
+    spec = output_schema(Answer)
+    settings = adapter.structured_output_settings(spec, Answer, "json_schema", None)
+    assert settings == {
+        "response_format": {"type": "json_object", "json_schema": Answer.model_json_schema()}
+    }
+    mode = adapter.structured_output_settings(spec, Answer, "json_mode", None)
+    assert mode == {"response_format": {"type": "json_object"}}
+    with pytest.raises(ValueError, match="strict"):
+        adapter.structured_output_settings(spec, Answer, "json_schema", True)
+
+
+@respx.mock(assert_all_called=True)
+def test_invoke_and_stream_sync_and_async(respx_mock: Any) -> None:
+    def reply(request: httpx.Request) -> httpx.Response:
+        if json.loads(request.content)["stream"]:
+            return httpx.Response(
+                200, content=STREAM, headers={"content-type": "text/event-stream"}
+            )
+        return httpx.Response(200, json=REPLY)
+
+    respx_mock.post(URL).mock(side_effect=reply)
+    model = ChatModel(CohereAdapter(api_key="k"), "command-a-03-2025", temperature=0.3)
+    message = model.invoke("hi")
+    assert message.content == "Hello" and message.response_metadata["finish_reason"] == "COMPLETE"
+    assert message.usage_metadata == {"input_tokens": 9, "output_tokens": 1, "total_tokens": 10}
+    sent = json.loads(respx_mock.calls.last.request.content)
+    assert sent == {
+        "model": "command-a-03-2025",
+        "messages": [{"role": "user", "content": "hi"}],
+        "temperature": 0.3,
+        "stream": False,
+    }
+    assert "".join(str(c.content) for c in model.stream("hi")) == "Hello"
+    assert asyncio.run(model.ainvoke("hi")).content == "Hello"
+
+    async def collect() -> str:
+        return "".join([str(c.content) async for c in model.astream("hi")])
+
+    assert asyncio.run(collect()) == "Hello"
+
+
+@respx.mock
+def test_a_bad_request_raises_the_typed_error(respx_mock: Any) -> None:
+    respx_mock.post(URL).mock(
+        return_value=httpx.Response(400, json={"id": "e-1", "message": "invalid model"})
+    )
+    model = ChatModel(CohereAdapter(api_key="k"), "nope", max_retries=0)
+    with pytest.raises(BadRequestError, match="invalid model") as caught:
+        model.invoke("hi")
+    assert caught.value.status == 400 and caught.value.request_id == "e-1"
+
+
+def test_docstring_examples() -> None:
+    result = doctest.testmod(module)
+    assert result.attempted >= 1 and result.failed == 0

@@ -1,0 +1,39 @@
+"""The cohere SDK's classes for chatplex's errors (`providers/cohere/errors.py`): what
+a script written for langchain-cohere catches, with the fields it reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatplex.errors import APIConnectionError, APITimeoutError, status_error
+from chatplex.providers.cohere.errors import ERROR_FAMILIES, SDK_CLASSES
+from chatplex.sdk_errors import sdk_compatible
+
+
+@pytest.mark.parametrize("status", sorted(SDK_CLASSES))
+def test_an_error_status_is_the_sdks_class_for_it(status: int) -> None:
+    cohere = pytest.importorskip("cohere")
+    err = status_error(
+        provider="cohere", status=status, message="no", request_id="r-1", body={"message": "no"}
+    )
+    moved = sdk_compatible(err, ERROR_FAMILIES)
+    assert isinstance(moved, getattr(cohere, SDK_CLASSES[status]))
+    assert isinstance(moved, cohere.core.ApiError) and isinstance(moved, type(err))
+    assert moved.status_code == status and moved.body == {"message": "no"}  # type: ignore[attr-defined]
+    assert moved.request_id == "r-1"  # type: ignore[attr-defined]
+
+
+def test_a_status_the_sdk_names_none_for_is_its_api_error() -> None:
+    cohere = pytest.importorskip("cohere")
+    moved = sdk_compatible(status_error(provider="cohere", status=502, message="x"), ERROR_FAMILIES)
+    assert isinstance(moved, cohere.core.ApiError)
+    assert not isinstance(moved, cohere.InternalServerError)
+
+
+def test_transport_errors_are_httpxs() -> None:
+    httpx = pytest.importorskip("httpx")
+    pytest.importorskip("cohere")
+    timeout = sdk_compatible(APITimeoutError("slow", provider="cohere"), ERROR_FAMILIES)
+    assert isinstance(timeout, httpx.TimeoutException)
+    refused = sdk_compatible(APIConnectionError("refused", provider="cohere"), ERROR_FAMILIES)
+    assert isinstance(refused, httpx.ConnectError)

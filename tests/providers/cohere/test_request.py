@@ -1,0 +1,156 @@
+"""The v2 Chat request body (`providers/cohere/request.py`): each message kind and
+setting as langchain-cohere sends it, checked against the cohere SDK's own message
+types where it is installed."""
+
+from __future__ import annotations
+
+import doctest
+import json
+from typing import Any
+
+import pytest
+
+from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from chatplex.providers.cohere import request
+from chatplex.providers.cohere.request import TOOL_PLAN, wire_body
+
+WEATHER = ToolSpec(
+    "get_weather",
+    "The weather in a city.",
+    {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+)
+CONVERSATION = [
+    SystemMessage("Be brief."),
+    HumanMessage("Weather in Paris?"),
+    AIMessage("", tool_calls=[{"name": "get_weather", "args": {"city": "Paris"}, "id": "c-1"}]),
+    ToolMessage("18C and sunny", tool_call_id="c-1"),
+]
+
+
+def _body(messages: list[Any], **settings: Any) -> dict[str, Any]:
+    return wire_body(messages, CallSettings(model="command-a-03-2025", **settings), stream=False)
+
+
+def test_a_conversation_with_a_tool_round_trip() -> None:
+    body = _body(CONVERSATION, tools=(WEATHER,))
+    assert body["messages"] == [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Weather in Paris?"},
+        {
+            "role": "assistant",
+            "tool_plan": TOOL_PLAN,
+            "tool_calls": [
+                {
+                    "id": "c-1",
+                    "type": "function",
+                    "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
+                }
+            ],
+        },
+        {
+            "role": "tool",
+            "tool_call_id": "c-1",
+            "content": [{"type": "document", "document": {"data": {"output": "18C and sunny"}}}],
+        },
+    ]
+    assert body["tools"] == [
+        {
+            "type": "function",
+            "function": {
+                "name": "get_weather",
+                "description": "The weather in a city.",
+                "parameters": WEATHER.parameters,
+            },
+        }
+    ]
+    assert body["stream"] is False and "tool_choice" not in body
+
+
+def test_settings_take_cohere_names() -> None:
+    body = _body([HumanMessage("hi")], temperature=0.2, max_tokens=9, top_p=0.5, stop=("x", "y"))
+    assert body == {
+        "model": "command-a-03-2025",
+        "messages": [{"role": "user", "content": "hi"}],
+        "max_tokens": 9,
+        "stop_sequences": ["x", "y"],
+        "temperature": 0.2,
+        "p": 0.5,
+        "stream": False,
+    }
+
+
+@pytest.mark.parametrize(
+    ("choice", "sent", "names"),
+    [
+        ("auto", None, ["get_weather", "other"]),
+        ("none", "NONE", ["get_weather", "other"]),
+        ("required", "REQUIRED", ["get_weather", "other"]),
+        ("any", "REQUIRED", ["get_weather", "other"]),
+        ("other", "REQUIRED", ["other"]),  # Cohere names no tool: the one offered, required
+    ],
+)
+def test_tool_choice(choice: str, sent: str | None, names: list[str]) -> None:
+    other = ToolSpec("other", "", {"type": "object", "properties": {}})
+    body = _body([HumanMessage("hi")], tools=(WEATHER, other), tool_choice=choice)
+    assert body.get("tool_choice") == sent
+    assert [t["function"]["name"] for t in body["tools"]] == names
+
+
+def test_a_tool_choice_naming_no_tool_is_refused() -> None:
+    with pytest.raises(ValueError, match="not among the tools"):
+        _body([HumanMessage("hi")], tools=(WEATHER,), tool_choice="nope")
+
+
+def test_preamble_is_a_first_system_message_and_extras_pass_through() -> None:
+    body = _body(
+        [HumanMessage("hi")],
+        extra_body={"preamble": "You are terse.", "seed": 3, "documents": ["d1"]},
+    )
+    assert body["messages"][0] == {"role": "system", "content": "You are terse."}
+    assert body["seed"] == 3 and body["documents"] == ["d1"] and "preamble" not in body
+
+
+def test_the_last_message_must_be_the_users_or_a_tool_result() -> None:
+    with pytest.raises(ValueError, match="last message must be a HumanMessage or a ToolMessage"):
+        _body([HumanMessage("hi"), AIMessage("hello")])
+
+
+def test_content_blocks_and_tool_documents() -> None:
+    image = {"type": "image_url", "image_url": "data:image/png;base64,iVBORw0KGgo="}
+    body = _body(
+        [
+            AIMessage([{"type": "text", "text": "earlier"}]),
+            HumanMessage([{"type": "text", "text": "look"}, image]),
+            ToolMessage(json.dumps({"a": 1}), tool_call_id="t"),
+        ]
+    )
+    assert body["messages"][0] == {"role": "assistant", "content": "earlier"}
+    assert body["messages"][1]["content"] == [
+        {"type": "text", "text": "look"},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}},
+    ]
+    assert body["messages"][2]["content"][0]["document"]["data"] == {"output": '{"a": 1}'}
+    listed = _body([ToolMessage([{"type": "text", "text": "r"}], tool_call_id="t")])
+    assert listed["messages"][0]["content"][0]["document"]["data"] == {"type": "text", "text": "r"}
+
+
+def test_the_sdk_accepts_the_messages() -> None:
+    pydantic = pytest.importorskip("pydantic")
+    cohere = pytest.importorskip("cohere")
+    body = _body(CONVERSATION, tools=(WEATHER,))
+    adapter = pydantic.TypeAdapter(list[cohere.ChatMessageV2])
+    parsed = adapter.validate_python(body["messages"])
+    assert [type(m).__name__ for m in parsed] == [
+        "SystemChatMessageV2",
+        "UserChatMessageV2",
+        "AssistantChatMessageV2",
+        "ToolChatMessageV2",
+    ]
+    tools = pydantic.TypeAdapter(list[cohere.ToolV2]).validate_python(body["tools"])
+    assert tools[0].function.name == "get_weather"  # type: ignore[union-attr]
+
+
+def test_docstring_examples() -> None:
+    result = doctest.testmod(request)
+    assert result.attempted >= 1 and result.failed == 0

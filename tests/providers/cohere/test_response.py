@@ -1,0 +1,129 @@
+"""A v2 Chat reply (`providers/cohere/response.py`) read as langchain-cohere reads it:
+text, tool calls with their plan, thinking, citations, usage, finish reasons; the
+cohere SDK reads the same bodies to the same values."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chatplex.errors import APIError
+from chatplex.providers.cohere.response import error_message, parse_reply, usage_metadata
+
+USAGE = {
+    "billed_units": {"input_tokens": 3, "output_tokens": 2},
+    "tokens": {"input_tokens": 10, "output_tokens": 2},
+}
+TEXT = {
+    "id": "r-1",
+    "finish_reason": "COMPLETE",
+    "message": {"role": "assistant", "content": [{"type": "text", "text": "Hello there"}]},
+    "usage": USAGE,
+}
+TOOL = {
+    "id": "r-2",
+    "finish_reason": "TOOL_CALL",
+    "message": {
+        "role": "assistant",
+        "tool_plan": "I will look",
+        "tool_calls": [
+            {
+                "id": "get_weather_abc",
+                "type": "function",
+                "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
+            }
+        ],
+    },
+    "usage": USAGE,
+}
+
+
+def _read(reply: dict[str, Any]) -> Any:
+    return parse_reply(json.dumps(reply).encode())
+
+
+def test_text_reply_as_langchain_cohere_reads_it() -> None:
+    message = _read(TEXT)
+    expected = {
+        "id": "r-1",
+        "finish_reason": "COMPLETE",
+        "token_count": {"input_tokens": 10, "output_tokens": 2},
+    }
+    assert message.content == "Hello there"
+    assert message.additional_kwargs == expected and message.response_metadata == expected
+    assert message.usage_metadata == {"input_tokens": 10, "output_tokens": 2, "total_tokens": 12}
+    assert message.tool_calls == []
+
+
+def test_tool_call_reply_has_its_plan_as_content() -> None:
+    message = _read(TOOL)
+    assert message.content == "I will look"
+    assert message.tool_calls == [
+        {
+            "name": "get_weather",
+            "args": {"city": "Paris"},
+            "id": "get_weather_abc",
+            "type": "tool_call",
+        }
+    ]
+    assert message.response_metadata["finish_reason"] == "TOOL_CALL"
+    assert message.response_metadata["tool_plan"] == "I will look"
+    assert message.additional_kwargs["tool_calls"] == TOOL["message"]["tool_calls"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("reason", ["COMPLETE", "STOP_SEQUENCE", "MAX_TOKENS", "ERROR", "TIMEOUT"])
+def test_finish_reasons_are_cohere_words(reason: str) -> None:
+    assert _read({**TEXT, "finish_reason": reason}).response_metadata["finish_reason"] == reason
+
+
+def test_thinking_and_citations() -> None:
+    citations = [{"start": 0, "end": 5, "text": "Hello", "sources": []}]
+    reply = {
+        **TEXT,
+        "message": {
+            "role": "assistant",
+            "content": [
+                {"type": "thinking", "thinking": "Greet back."},
+                {"type": "text", "text": "Hello"},
+            ],
+            "citations": citations,
+        },
+    }
+    message = _read(reply)
+    assert message.content == [
+        {"type": "reasoning", "id": "r-1", "summary": [{"text": "Greet back."}]},
+        {"type": "text", "text": "Hello"},
+    ]
+    assert message.response_metadata["citations"] == citations
+
+
+def test_no_usage_and_a_body_that_is_not_a_reply() -> None:
+    assert _read({**TEXT, "usage": None}).usage_metadata is None
+    assert usage_metadata({"input_tokens": 1.0}) == {
+        "input_tokens": 1,
+        "output_tokens": 0,
+        "total_tokens": 1,
+    }
+    with pytest.raises(APIError, match="not a Cohere chat reply") as caught:
+        parse_reply(b"<html>bad gateway</html>")
+    assert caught.value.retryable
+
+
+def test_error_message() -> None:
+    assert error_message({"id": "e-1", "message": "invalid api token"}) == "invalid api token"
+    assert error_message({"detail": "x"}) is None and error_message("x") is None
+
+
+@pytest.mark.parametrize("reply", [TEXT, TOOL], ids=["text", "tool"])
+def test_the_sdk_reads_the_same_values(reply: dict[str, Any]) -> None:
+    cohere = pytest.importorskip("cohere")
+    from cohere.core.unchecked_base_model import construct_type
+
+    theirs = construct_type(type_=cohere.V2ChatResponse, object_=reply)
+    ours = _read(reply)
+    assert theirs.finish_reason == ours.response_metadata["finish_reason"]
+    assert theirs.usage.tokens.input_tokens == ours.usage_metadata["input_tokens"]
+    calls = theirs.message.tool_calls or []
+    assert [c.id for c in calls] == [c["id"] for c in ours.tool_calls]

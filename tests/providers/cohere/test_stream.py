@@ -1,0 +1,147 @@
+"""The v2 Chat stream (`providers/cohere/stream.py`): events → chunks as langchain-cohere
+yields them, the merged stream equal to the non-stream reply where LangChain's are
+(text, tool calls, finish reason), usage on the last chunk."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chatplex.adapters.base import SSEEvent
+from chatplex.errors import StreamError
+from chatplex.messages import merge_chunks
+from chatplex.providers.cohere.stream import CohereStreamParser
+
+USAGE = {
+    "billed_units": {"input_tokens": 3, "output_tokens": 2},
+    "tokens": {"input_tokens": 10, "output_tokens": 2},
+}
+
+
+def _events(*objs: dict[str, Any]) -> list[SSEEvent]:
+    return [SSEEvent(o["type"], json.dumps(o)) for o in objs]
+
+
+START = {"id": "r-3", "type": "message-start", "delta": {"message": {"role": "assistant"}}}
+
+
+def _delta(text: str) -> dict[str, Any]:
+    return {"type": "content-delta", "index": 0, "delta": {"message": {"content": {"text": text}}}}
+
+
+def _end(reason: str = "COMPLETE") -> dict[str, Any]:
+    return {"type": "message-end", "delta": {"finish_reason": reason, "usage": USAGE}}
+
+
+def _run(events: list[SSEEvent]) -> list[Any]:
+    parser = CohereStreamParser()
+    chunks = [c for e in events if (c := parser.feed(e)) is not None]
+    parser.finish()
+    return chunks
+
+
+def test_text_deltas_then_the_last_chunk() -> None:
+    chunks = _run(
+        _events(
+            START,
+            {"type": "content-start", "index": 0, "delta": {"message": {"content": {"text": ""}}}},
+            _delta("Hel"),
+            _delta("lo"),
+            {"type": "content-end", "index": 0},
+            _end(),
+        )
+        + [SSEEvent("message", "[DONE]")]
+    )
+    assert [c.content for c in chunks] == ["Hel", "lo", ""]
+    last = chunks[-1]
+    info = {
+        "finish_reason": "COMPLETE",
+        "token_count": {"total_tokens": 5, "input_tokens": 3, "output_tokens": 2},
+    }
+    assert last.additional_kwargs == info and last.response_metadata == info
+    assert last.chunk_position == "last"
+    merged = merge_chunks(chunks)
+    assert merged.content == "Hello"
+    assert merged.usage_metadata == {"input_tokens": 10, "output_tokens": 2, "total_tokens": 12}
+
+
+def test_a_tool_call_streamed_in_pieces_keeps_coheres_id() -> None:
+    call = {"id": "get_weather_x", "type": "function", "function": {"name": "get_weather"}}
+    chunks = _run(
+        _events(
+            START,
+            {"type": "tool-plan-delta", "delta": {"message": {"tool_plan": "I will look"}}},
+            {
+                "type": "tool-call-start",
+                "index": 0,
+                "delta": {
+                    "message": {
+                        "tool_calls": {**call, "function": {"name": "get_weather", "arguments": ""}}
+                    }
+                },
+            },
+            {
+                "type": "tool-call-delta",
+                "index": 0,
+                "delta": {"message": {"tool_calls": {"function": {"arguments": '{"city": '}}}},
+            },
+            {
+                "type": "tool-call-delta",
+                "index": 0,
+                "delta": {"message": {"tool_calls": {"function": {"arguments": '"Paris"}'}}}},
+            },
+            {"type": "tool-call-end", "index": 0},
+            _end("TOOL_CALL"),
+        )
+    )
+    merged = merge_chunks(chunks).to_message()
+    assert merged.content == "I will look"
+    assert merged.tool_calls == [
+        {
+            "name": "get_weather",
+            "args": {"city": "Paris"},
+            "id": "get_weather_x",
+            "type": "tool_call",
+        }
+    ]
+    assert merged.response_metadata["finish_reason"] == "TOOL_CALL"
+    assert merged.additional_kwargs["tool_calls"] == [
+        {
+            "id": "get_weather_x",
+            "type": "function",
+            "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
+        }
+    ]
+
+
+def test_thinking_then_text_as_langchain_blocks() -> None:
+    thinking = {
+        "type": "content-delta",
+        "index": 0,
+        "delta": {"message": {"content": {"thinking": "Hmm."}}},
+    }
+    chunks = _run(_events(START, thinking, _delta("Hi"), _end()))
+    assert chunks[0].content == [
+        {"type": "reasoning", "index": 0, "summary": [{"text": "Hmm.", "index": 0}]}
+    ]
+    assert chunks[1].content == [{"type": "text", "index": 1, "text": "Hi"}]
+
+
+def test_a_stream_cut_short_or_malformed_is_a_stream_error() -> None:
+    parser = CohereStreamParser()
+    parser.feed(_events(START)[0])
+    with pytest.raises(StreamError, match="before message-end"):
+        parser.finish()
+    with pytest.raises(StreamError, match="malformed JSON"):
+        CohereStreamParser().feed(SSEEvent("content-delta", "{nope"))
+    with pytest.raises(StreamError, match="not a JSON object"):
+        CohereStreamParser().feed(SSEEvent("content-delta", "[1]"))
+
+
+def test_unknown_and_bookkeeping_events_yield_nothing() -> None:
+    parser = CohereStreamParser()
+    for kind in ("citation-start", "citation-end", "debug", "something-new"):
+        assert parser.feed(SSEEvent(kind, json.dumps({"type": kind}))) is None
+    assert parser.feed(SSEEvent("message", "")) is None
