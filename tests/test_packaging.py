@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 import textwrap
 import zipfile
 from collections.abc import Iterator
@@ -174,6 +175,21 @@ def test_the_wheel_ships_its_type_marker_plugin_and_command(dist: Dist) -> None:
         assert field in metadata
 
 
+def test_the_license_ships_in_the_sdist_and_the_wheel(dist: Dist) -> None:
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License") and "the chatplex authors" in text
+    with zipfile.ZipFile(dist.wheel) as wheel:
+        [licence] = [n for n in wheel.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+        assert wheel.read(licence).decode() == text
+        info = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+        metadata = wheel.read(info).decode()
+    assert "License-Expression: MIT" in metadata and "License-File: LICENSE" in metadata
+    with tarfile.open(dist.sdist) as sdist:
+        [licence] = [n for n in sdist.getnames() if n.count("/") == 1 and n.endswith("/LICENSE")]
+        member = sdist.extractfile(licence)
+        assert member is not None and member.read().decode() == text
+
+
 def test_a_bare_install_imports_no_optional_dependency(fresh: Env) -> None:
     out = fresh.run(
         f"""
@@ -314,7 +330,13 @@ EXTRAS = [
     ),
     Extra(
         "otel",
-        None,  # chatplex.otel.instrument() without it: a bare ModuleNotFoundError
+        """
+        import chatplex.otel
+        try:  # refused when the tracer is made
+            chatplex.otel.instrument()
+        except ImportError as exc:
+            print(exc)
+        """,
         _MOCK
         + """
         import sys
@@ -332,7 +354,12 @@ EXTRAS = [
     ),
     Extra(
         "testing",
-        None,  # ChatMock without respx: a bare ModuleNotFoundError
+        """
+        try:
+            from chatplex.testing import ChatMock
+        except ImportError as exc:
+            print(exc)
+        """,
         """
         from chatplex import ChatOpenAI
         from chatplex.testing import ChatMock
@@ -380,7 +407,12 @@ EXTRAS = [
     ),
     Extra(
         "ray",
-        None,  # chatplex.ray without it: a bare ModuleNotFoundError (pyarrow, ray)
+        """
+        try:  # pyarrow is there (the parquet extra): ray is not
+            import chatplex.ray
+        except ImportError as exc:
+            print(exc)
+        """,
         """
         import ray
         import chatplex.ray
