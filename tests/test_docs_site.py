@@ -12,6 +12,8 @@ import pytest
 
 from chatplex.specs import specs
 
+from . import _porting_tables as porting_tables
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
@@ -85,3 +87,30 @@ def test_the_readme_is_a_front_door() -> None:
     assert "make demo" in first_screen and "make test" in first_screen
     for name in specs():  # the providers table links each provider's page
         assert f"(docs/providers/{name}.md)" in text, name
+
+
+# ---- the porting tables: every kept difference of every side-by-side suite is documented
+
+
+@pytest.mark.parametrize("suite", porting_tables.suites())
+def test_every_kept_difference_is_on_its_provider_page_and_the_porting_page(suite: str) -> None:
+    assert suite in porting_tables.SUITE_PAGES and suite in porting_tables.PORTING_SECTIONS, (
+        f"tests/partners/{suite}/ is new: name its provider page and porting section in "
+        "tests/_porting_tables.py (SUITE_PAGES, PORTING_SECTIONS)"
+    )
+    rows = porting_tables.kept(suite)
+    pages: dict[Path, set[str]] = {porting_tables.PORTING: {row.script for row in rows}}
+    for row in rows:
+        if row.page is not None:
+            pages.setdefault(DOCS / "providers" / f"{row.page}.md", set()).add(row.script)
+    problems = []
+    for page, scripts in pages.items():
+        assert page.is_file(), f"{suite}: no page {page.relative_to(ROOT)}"
+        shown = porting_tables.documented_scripts(page.read_text(encoding="utf-8"), suite)
+        name = page.relative_to(ROOT)
+        problems += [f"{name} lacks the kept difference `{s}`" for s in sorted(scripts - shown)]
+        problems += [f"{name} lists `{s}`, no longer a difference" for s in sorted(shown - scripts)]
+    assert not problems, (
+        f"tests/partners/{suite}/ DIFFERENCES and the docs disagree (regenerate the tables: "
+        ".venv/bin/python -m tests._porting_tables):\n" + "\n".join(problems)
+    )
