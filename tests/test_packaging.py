@@ -13,6 +13,7 @@ from it fails here naming that target.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tarfile
@@ -188,6 +189,26 @@ def test_the_license_ships_in_the_sdist_and_the_wheel(dist: Dist) -> None:
         [licence] = [n for n in sdist.getnames() if n.count("/") == 1 and n.endswith("/LICENSE")]
         member = sdist.extractfile(licence)
         assert member is not None and member.read().decode() == text
+
+
+def test_pypi_s_readme_links_only_to_pages_that_exist(dist: Dist) -> None:
+    # PyPI shows the README without the repository: its relative links are made absolute
+    # at build time (pyproject's fancy-pypi-readme substitutions), docs/ to the site.
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    site, repository = urls["urls"]["Documentation"], urls["urls"]["Homepage"] + "/blob/main/"
+    with zipfile.ZipFile(dist.wheel) as wheel:
+        info = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+        description = wheel.read(info).decode().split("\n\n", 1)[1]
+    links = re.findall(r"\]\(([^)]+)\)", description)
+    assert links and "(docs/" not in description
+    for link in links:
+        target = link.split("#")[0]
+        if target.startswith(site):  # mkdocs' URL of docs/<page>.md (or <dir>/index.md)
+            page = target[len(site) :].rstrip("/") or "index"
+            assert any((ROOT / "docs" / f"{p}.md").is_file() for p in (page, f"{page}/index")), link
+        else:
+            assert target.startswith(repository), link
+            assert (ROOT / target[len(repository) :]).is_file(), link
 
 
 def test_a_bare_install_imports_no_optional_dependency(fresh: Env) -> None:
