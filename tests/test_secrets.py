@@ -320,6 +320,21 @@ def test_a_gzip_error_body_survives_the_copy() -> None:
     assert copy.json() == {"error": "busy"} and copy.headers["content-encoding"] == "gzip"
 
 
+def test_a_utf8_header_value_survives_the_copy() -> None:
+    """A server's header value in UTF-8 (httpx decodes it so): the error's copy keeps it,
+    where building the copy raised a bare UnicodeEncodeError (httpx encodes str values
+    as ASCII unless told otherwise)."""
+    from chatplex.http._headers import headers_from_raw
+    from chatplex.http._redaction import safe_response
+
+    request = httpx.Request("POST", "https://x.test/", headers={"x-api-key": KEY})
+    raw = [(b"x-region", "Zürich".encode()), (b"x-api-key", KEY.encode())]
+    response = httpx.Response(401, headers=headers_from_raw(raw), content=b"{}", request=request)
+    copy = safe_response(response)
+    assert copy.headers["x-region"] == "Zürich" and copy.headers["x-api-key"] == "***"
+    assert copy.request.headers["x-api-key"] == "***"
+
+
 async def test_an_aiohttp_error_is_not_even_a_suppressed_context() -> None:
     """aiohttp's exceptions carry the request headers in `request_info`; the transport's
     httpx error must not keep one as its __context__ (`from None` only hides it)."""
