@@ -59,7 +59,7 @@ from ._bedrock_response import (
 )
 from .base import BaseURL, CallSettings, HTTPRequest, MaskedHeaders, as_secret, header_value
 from .eventstream import EventStreamDecoder
-from .validate import BlockTypes, check_messages
+from .validate import BlockTypes, check_headers, check_messages
 
 __all__ = ["BLOCK_TYPES", "BedrockAdapter", "BedrockStreamParser", "EventStreamDecoder"]
 
@@ -137,6 +137,7 @@ class BedrockAdapter:
                 now=now,
             )
         self._digest = hashlib.sha256(self._auth.digest_source().encode()).hexdigest()[:16]
+        check_headers(default_headers, "default_headers")
         self._headers = {k.lower(): v for k, v in (default_headers or {}).items()}
         self.block_types = BLOCK_TYPES
 
