@@ -53,7 +53,7 @@ from .base import (
     take_base_url,
     withheld_key_note,
 )
-from .validate import BlockTypes, check_messages
+from .validate import BlockTypes, check_headers, check_messages
 
 __all__ = [
     "BLOCK_TYPES",
@@ -249,6 +249,7 @@ class GeminiAdapter(_GoogleWire):
             headers["x-goog-api-key"] = secret
         elif where.basic_auth:
             headers["Authorization"] = where.basic_auth
+        check_headers(default_headers, "default_headers")
         for name, value in (default_headers or {}).items():
             for existing in [k for k in headers if k.lower() == name.lower()]:
                 del headers[existing]
@@ -369,6 +370,7 @@ class VertexAIAdapter(_GoogleWire):
         headers: dict[str, Any] = {"content-type": "application/json"}
         if api_key is not None:
             headers["x-goog-api-key"] = api_key
+        check_headers(default_headers, "default_headers")
         for name, value in (default_headers or {}).items():
             for existing in [k for k in headers if k.lower() == name.lower()]:
                 del headers[existing]

@@ -249,7 +249,7 @@ def test_mid_conversation_system_message_rejected(adapter: AnthropicAdapter) -> 
         ([], "at least one message"),
         ([SystemMessage("only")], "only system messages"),
         ([HumanMessage("")], "message 0: a user message with no content"),
-        ([HumanMessage([{"type": "text", "text": ""}])], "empty user message"),
+        ([HumanMessage([{"type": "text", "text": ""}])], "a user message with no content"),
         ([HumanMessage("x"), AIMessage(content="")], "message 1: empty assistant message"),
         (
             [
@@ -263,7 +263,7 @@ def test_mid_conversation_system_message_rejected(adapter: AnthropicAdapter) -> 
             "base64",
         ),
         ([HumanMessage([{"type": "image_url", "image_url": {"url": "ftp://x/y.png"}}])], "scheme"),
-        ([HumanMessage([{"type": "image_url", "image_url": {}}])], "without a url"),
+        ([HumanMessage([{"type": "image_url", "image_url": {}}])], "an image_url with no URL"),
     ],
 )
 def test_invalid_messages(

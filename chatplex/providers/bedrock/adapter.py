@@ -61,7 +61,7 @@ from ...adapters.base import (
     header_value,
 )
 from ...adapters.eventstream import EventStreamDecoder
-from ...adapters.validate import BlockTypes, check_messages
+from ...adapters.validate import BlockTypes, check_headers, check_messages
 from ...errors import APIError
 from ...messages import AIMessage, BaseMessage
 from ...secret import Secret, redact_url
@@ -69,7 +69,6 @@ from .auth import (
     BearerToken,
     ClientConfig,
     SigV4Signer,
-    checked_headers,
     client_config,
     configured_endpoint,
     resolve_region,
@@ -189,7 +188,8 @@ class BedrockAdapter:
                 now=now,
             )
         self._digest = hashlib.sha256(self._auth.digest_source().encode()).hexdigest()[:16]
-        self._headers = checked_headers(default_headers)
+        check_headers(default_headers, "default_headers")
+        self._headers = {k.lower(): v for k, v in (default_headers or {}).items()}
         self.block_types = BLOCK_TYPES
 
     def __repr__(self) -> str:

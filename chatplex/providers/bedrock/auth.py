@@ -31,7 +31,6 @@ __all__ = [
     "SigV4Signer",
     "TokenMaskingFilter",
     "ClientConfig",
-    "checked_headers",
     "client_config",
     "configured_endpoint",
     "import_botocore",
@@ -195,28 +194,6 @@ def configured_endpoint(profile: str | None) -> str | None:
     except botocore.exceptions.BotoCoreError:
         return None  # a missing profile: the credential chain names it on the first call
     return found if isinstance(found, str) and found else None
-
-
-#: What a header may be: printable ASCII (SigV4 signs it; HTTP/1.1 sends it as bytes).
-_HEADER_TEXT = re.compile(r"[\x20-\x7e]*")
-
-
-def checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
-    """`default_headers` with lower-case names, or a ValueError naming the header whose
-    name or value is not printable ASCII: raised at construction, before botocore's
-    signer (which fails on one with a bare error whose frame holds the credentials)."""
-    out: dict[str, str] = {}
-    for name, value in (headers or {}).items():
-        if not isinstance(name, str) or not name or not _HEADER_TEXT.fullmatch(name):
-            raise ValueError(f"default_headers: header name {name!r} must be printable ASCII")
-        if not isinstance(value, str) or not _HEADER_TEXT.fullmatch(value):
-            # The value is not shown: a header may hold a credential.
-            raise ValueError(
-                f"default_headers[{name!r}] must be a printable ASCII string (AWS signs "
-                "headers as ASCII text); percent-encode or drop it"
-            )
-        out[name.lower()] = value
-    return out
 
 
 class BearerToken:
