@@ -225,7 +225,8 @@ def test_system_messages(adapter: AnthropicAdapter) -> None:
     body = build(
         adapter, [SystemMessage("A"), SystemMessage(""), SystemMessage("B"), HumanMessage("x")]
     )
-    assert body["system"] == "A\n\nB"
+    # As langchain-anthropic: one text block per system message (the empty one left out).
+    assert body["system"] == [{"type": "text", "text": "A"}, {"type": "text", "text": "B"}]
     block = {"type": "text", "text": "cached", "cache_control": {"type": "ephemeral"}}
     body = build(adapter, [SystemMessage("A"), SystemMessage([block]), HumanMessage("x")])
     assert body["system"] == [{"type": "text", "text": "A"}, block]
