@@ -46,7 +46,7 @@ from ...adapters.base import (
     withheld_key_note,
 )
 from ...adapters.openai import OpenAIAdapter, OpenAIStreamParser, parse_reply
-from ...errors import APIError
+from ...errors import APIConnectionError, APIError, APITimeoutError, DeadlineExceededError
 from ...messages import AIMessage, AIMessageChunk, BaseMessage
 from ...sdk_errors import ErrorFamily, sdk_class_for
 from ...secret import Secret, redact_url
@@ -301,8 +301,31 @@ def _json_object(body: bytes) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-#: The openai family is OpenAIAdapter's own (made once).
-_FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {"openai": OpenAIAdapter.error_families}
+def _httpx_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
+    """The httpx class a partner package that calls the API with httpx itself
+    (langchain-mistralai) lets through: `HTTPStatusError` for an error status, a
+    timeout's or a failed connection's class; None for the rest."""
+    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
+        return httpx.TimeoutException  # type: ignore[no-any-return]
+    if isinstance(err, APIConnectionError):
+        return httpx.TransportError  # type: ignore[no-any-return]
+    if isinstance(err, APIError) and err.status is not None and err.status >= 400:
+        return httpx.HTTPStatusError  # type: ignore[no-any-return]
+    return None
+
+
+def _fill_httpx(err: BaseException) -> None:
+    # httpx's `request` is a property over `_request`; `response` is set already.
+    fields = err.__dict__
+    fields.setdefault("_request", fields.get("request"))
+
+
+#: The openai family is OpenAIAdapter's own (made once); httpx's is that of a package
+#: calling the API itself (`Profile.sdk` "httpx").
+_FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {
+    "openai": OpenAIAdapter.error_families,
+    "httpx": (ErrorFamily("httpx", _httpx_class, _fill_httpx),),
+}
 
 
 def _first_set(variables: tuple[str, ...]) -> str | None:

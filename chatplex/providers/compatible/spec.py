@@ -72,6 +72,10 @@ class ReplyStyle:
     detail_keys: tuple[str, ...] | None = None
     #: Whether a detail of 0 is kept (langchain-groq drops them).
     zero_details: bool = True
+    #: Whether reasoning text goes to `additional_kwargs["reasoning_content"]` (content
+    #: then a str); False: it stays the content's reasoning blocks (Mistral's thinking
+    #: parts, which langchain-mistralai leaves in the content list too).
+    split_reasoning: bool = True
     #: Whether `additional_kwargs["refusal"]` is set (None when none), as langchain-openai
     #: copies the SDK message's field.
     refusal_key: bool = True
@@ -245,13 +249,33 @@ PROFILES: dict[str, Profile] = {
             key_variables=("MISTRAL_API_KEY",),
             base_variables=("MISTRAL_BASE_URL",),
             official_host="api.mistral.ai",
-            # Mistral's API names the seed `random_seed` and its tool_choice "any".
+            # Mistral's API names the seed `random_seed` (its tool_choice takes
+            # "required" as well as its own "any", as langchain-mistralai sends it).
             renames={"seed": "random_seed"},
-            tool_choices={"required": "any"},
             # Usage comes on the last chunk unasked (langchain-mistralai never sends it).
             stream_options=False,
             # Magistral models send their thinking inside `content` lists.
             thinking_parts=True,
+            # langchain-mistralai reads the JSON itself (httpx, no SDK): the usage as
+            # sent, no details, the raw tool calls kept, its errors httpx's.
+            style=ReplyStyle(
+                "mistralai",
+                reply_keys=(
+                    "token_usage",
+                    "model_provider",
+                    "model_name",
+                    "model",
+                    "finish_reason",
+                ),
+                stream_keys=("model_provider", "finish_reason", "model_name"),
+                usage_nulls=(),
+                empty_token_details=False,
+                detail_keys=(),
+                refusal_key=False,
+                raw_tool_calls=True,
+                split_reasoning=False,
+            ),
+            sdk="httpx",
         ),
         Profile(
             "fireworks",
@@ -298,6 +322,11 @@ PROFILES: dict[str, Profile] = {
             key_variables=("TOGETHER_API_KEY",),
             base_variables=("TOGETHER_API_BASE",),
             official_host="api.together.xyz",
+            # langchain-together is langchain-openai's ChatOpenAI with Together's name:
+            # the same reply shapes; reasoning text (which it drops) as ChatDeepSeek's.
+            reasoning_field="reasoning_content",
+            style=ReplyStyle("openai"),  # langchain-together names no provider of its own
+            error_body_inner=True,
         ),
         Profile(
             "perplexity",
@@ -423,6 +452,7 @@ DROPINS: dict[str, DropIn] = {
                 **_CLIENTS,
                 "max_concurrent_requests": "pass rate_limit={'max_in_flight': ...} instead",
             },
+            body_defaults={"top_p": 1},  # langchain-mistralai's default, always sent
         ),
         DropIn(
             "fireworks",
@@ -433,6 +463,7 @@ DROPINS: dict[str, DropIn] = {
             "together",
             default_model="Qwen/Qwen2.5-7B-Instruct-Turbo",
             refused=_CLIENTS,
+            stream_usage=False,
         ),
         DropIn(
             "perplexity",

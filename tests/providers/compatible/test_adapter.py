@@ -282,11 +282,11 @@ def test_groq_takes_sdk_style_base_urls() -> None:
     )
 
 
-def test_mistral_renames_seed_and_the_required_tool_choice() -> None:
+def test_mistral_renames_seed_and_sends_the_required_tool_choice() -> None:
     tool = ToolSpec("get_weather", "Weather.", {"type": "object"})
     body = _body("mistralai", True, extra_body={"seed": 7}, tools=(tool,), tool_choice="required")
     assert body["random_seed"] == 7 and "seed" not in body
-    assert body["tool_choice"] == "any"
+    assert body["tool_choice"] == "required"  # Mistral takes it, langchain-mistralai sends it
     assert "stream_options" not in body
 
 
