@@ -187,8 +187,9 @@ class CompatibleAdapter(OpenAIAdapter):
         return dataclasses.replace(request, json=body)
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
-        """The OpenAI adapter's reply, with the profile's kept fields in its metadata
-        (and thinking parts read as reasoning, for a profile that declares them)."""
+        """The OpenAI adapter's reply, with the profile's kept fields in its
+        `additional_kwargs` (and thinking parts read as reasoning, for a profile that
+        declares them)."""
         if self.profile.thinking_parts:
             message = parse_reply(body, headers, thinking_parts=True)
         else:
@@ -200,7 +201,9 @@ class CompatibleAdapter(OpenAIAdapter):
                 data = json.loads(body)
             except ValueError:  # the parent already accepted it; be safe anyway
                 return message
-            message.response_metadata.update(_kept(data, self.profile.kept_fields))
+            kept = _kept(data, self.profile.kept_fields)
+            # Empty ones left out, as langchain-perplexity leaves them out of a reply.
+            message.additional_kwargs.update((k, v) for k, v in kept.items() if v)
         return message
 
     def stream_parser(self, headers: Mapping[str, str]) -> OpenAIStreamParser:
@@ -279,8 +282,8 @@ class _KeepingStreamParser(OpenAIStreamParser):
             return chunk
         self._taken = True
         if chunk is None:
-            return AIMessageChunk(content="", response_metadata=kept)
-        chunk.response_metadata.update(kept)
+            return AIMessageChunk(content="", additional_kwargs=kept)
+        chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
         return chunk
 
     def finish(self) -> None:

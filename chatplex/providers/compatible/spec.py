@@ -67,6 +67,9 @@ class ReplyStyle:
     #: Whether `usage_metadata` always has `input_token_details` / `output_token_details`
     #: (empty when nothing is known), as langchain-openai fills them.
     empty_token_details: bool = True
+    #: Whether `usage_metadata` always has `output_token_details` (empty when nothing is
+    #: known) though not `input_token_details` (langchain-perplexity).
+    empty_output_details: bool = False
     #: The usage details it reports (`cache_read`, `reasoning`...); None: all that
     #: chatplex reads (langchain-openai's: audio, cache reads and writes, reasoning).
     detail_keys: tuple[str, ...] | None = None
@@ -139,7 +142,8 @@ class Profile:
     #: The `with_structured_output` method when none is named (None: the model's own):
     #: Perplexity takes no tools, so its structured output is `response_format`.
     structured_output_method: str | None = None
-    #: Top-level reply fields kept in `response_metadata` (Perplexity's citations).
+    #: Top-level reply fields kept in `additional_kwargs` (Perplexity's citations, where
+    #: langchain-perplexity keeps them).
     kept_fields: tuple[str, ...] = ()
     #: The reasoning text field its replies are known to use (for docs: the OpenAI adapter
     #: reads `reasoning` and `reasoning_content` from every server). None: not checked.
@@ -337,6 +341,19 @@ PROFILES: dict[str, Profile] = {
             official_host="api.perplexity.ai",
             rejects={"tools": _NO_TOOLS, "tool_choice": _NO_TOOLS},
             structured_output_method="json_schema",
+            # langchain-perplexity builds its message itself from the SDK's reply: only
+            # the model name as metadata, reasoning and citation tokens as the details.
+            style=ReplyStyle(
+                "openai",
+                reply_keys=("model_name",),
+                stream_keys=("finish_reason", "model_name"),
+                usage_nulls=(),
+                empty_token_details=False,
+                empty_output_details=True,
+                detail_keys=("reasoning",),
+                refusal_key=False,
+            ),
+            sdk="perplexity",
             kept_fields=("citations", "search_results", "images", "related_questions", "videos"),
         ),
         Profile(
@@ -470,6 +487,9 @@ DROPINS: dict[str, DropIn] = {
             default_model="sonar",
             temperature=0.7,
             max_retries=6,
+            stream_usage=False,
+            # Perplexity has neither tools nor a JSON mode: its one structured output.
+            structured_methods={"json_mode": "json_schema", "function_calling": "json_schema"},
             refused={
                 **_CLIENTS,
                 "use_responses_api": "chatplex speaks Perplexity's Chat Completions API only",

@@ -251,6 +251,7 @@ def _usage(usage: dict[str, Any], style: ReplyStyle) -> Any:
                 del usage[name]
     if style.empty_token_details:
         usage.setdefault("input_token_details", {})
+    if style.empty_token_details or style.empty_output_details:
         usage.setdefault("output_token_details", {})
     if style.reasoning_in_output:
         output: Mapping[str, Any] = usage.get("output_token_details") or {}

@@ -302,7 +302,7 @@ def test_openrouter_sends_its_attribution_headers(monkeypatch: pytest.MonkeyPatc
     assert env_headers["X-Title"] == "From env" and "HTTP-Referer" not in env_headers
 
 
-def test_perplexity_keeps_its_citations_in_response_metadata() -> None:
+def test_perplexity_keeps_its_citations_in_additional_kwargs() -> None:
     adapter = adapter_class("perplexity")(api_key="k")
     reply = {
         "id": "p1",
@@ -313,8 +313,9 @@ def test_perplexity_keeps_its_citations_in_response_metadata() -> None:
         "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
     }
     message = adapter.parse_response(json.dumps(reply).encode(), {})
-    assert message.response_metadata["citations"] == reply["citations"]
-    assert message.response_metadata["search_results"] == reply["search_results"]
+    # Where langchain-perplexity keeps them.
+    assert message.additional_kwargs["citations"] == reply["citations"]
+    assert message.additional_kwargs["search_results"] == reply["search_results"]
     parser = adapter.stream_parser({})
     chunks = []
     for piece in ("x ", "[1]"):
@@ -325,7 +326,7 @@ def test_perplexity_keeps_its_citations_in_response_metadata() -> None:
     parser.finish()
     merged = merge_chunks([c for c in chunks if c is not None])
     assert merged.text == "x [1]"
-    assert merged.response_metadata["citations"] == reply["citations"]  # once, not twice
+    assert merged.additional_kwargs["citations"] == reply["citations"]  # once, not twice
 
 
 def test_deepseek_reasoning_content_is_in_additional_kwargs_as_langchain_deepseek() -> None:
