@@ -31,8 +31,10 @@ servers (vLLM, LM Studio, Ollama) have no official host: they get a key only fro
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -182,6 +184,8 @@ class CompatibleAdapter(OpenAIAdapter):
         choice = body.get("tool_choice")
         if isinstance(choice, str) and choice in profile.tool_choices:
             body["tool_choice"] = profile.tool_choices[choice]
+        if profile.tool_call_id_pattern and isinstance(body.get("messages"), list):
+            body["messages"] = _with_call_ids(body["messages"], profile.tool_call_id_pattern)
         if body == request.json:
             return request
         return dataclasses.replace(request, json=body)
@@ -288,6 +292,46 @@ class _KeepingStreamParser(OpenAIStreamParser):
 
     def finish(self) -> None:
         self._inner.finish()
+
+
+def _with_call_ids(messages: list[Any], pattern: str) -> list[Any]:
+    """`messages` with every tool call id the provider would refuse replaced by
+    `nine_char_id` of it (in the assistant's calls and in the tool results alike)."""
+    accepted = re.compile(pattern)
+
+    def fixed(call_id: Any) -> Any:
+        if not isinstance(call_id, str) or accepted.fullmatch(call_id):
+            return call_id
+        return nine_char_id(call_id)
+
+    out = []
+    for message in messages:
+        if isinstance(message, dict) and message.get("tool_calls"):
+            calls = [
+                {**c, "id": fixed(c.get("id"))} if isinstance(c, dict) else c
+                for c in message["tool_calls"]
+            ]
+            message = {**message, "tool_calls": calls}
+        if isinstance(message, dict) and "tool_call_id" in message:
+            message = {**message, "tool_call_id": fixed(message["tool_call_id"])}
+        out.append(message)
+    return out
+
+
+_BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def nine_char_id(call_id: str) -> str:
+    """A nine-character base-62 id derived from `call_id` (SHA-256, the first nine
+    digits, zero-padded): the same id langchain-mistralai derives, so a history sent by
+    either names its calls alike."""
+    number = int.from_bytes(hashlib.sha256(call_id.encode()).digest(), "big")
+    digits = []
+    while number:
+        number, rest = divmod(number, 62)
+        digits.append(_BASE62[rest])
+    text = "".join(reversed(digits)) or "0"
+    return text[:9].rjust(9, "0")
 
 
 def _kept(data: Any, names: tuple[str, ...]) -> dict[str, Any]:

@@ -153,6 +153,10 @@ class Profile:
     #: {"type": "text", "text": ...}]`), read as reasoning blocks before the text. Off:
     #: list content passes through as sent, and no other provider's reply pays for it.
     thinking_parts: bool = False
+    #: The tool call ids it accepts, as a regular expression; other ids in the history
+    #: (another provider's `call_...`) are sent as `nine_char_id` makes them (Mistral:
+    #: nine letters and digits, derived from the id as langchain-mistralai does).
+    tool_call_id_pattern: str | None = None
     #: Whether it has OpenAI's Batch API (`/files` + `/batches`): Groq does
     #: (console.groq.com/docs/batch); others have none or their own shape.
     batch_api: bool = False
@@ -260,6 +264,8 @@ PROFILES: dict[str, Profile] = {
             stream_options=False,
             # Magistral models send their thinking inside `content` lists.
             thinking_parts=True,
+            # Mistral refuses any other id in a history (400).
+            tool_call_id_pattern=r"[a-zA-Z0-9]{9}",
             # langchain-mistralai reads the JSON itself (httpx, no SDK): the usage as
             # sent, no details, the raw tool calls kept, its errors httpx's.
             style=ReplyStyle(

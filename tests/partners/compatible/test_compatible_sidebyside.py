@@ -371,6 +371,17 @@ def tool_round_trip(cls: Any, p: Package, url: str) -> Any:
     return model.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
 
 
+def history_with_foreign_ids(cls: Any, p: Package, url: str) -> Any:
+    """A history whose tool call came from another provider (an OpenAI-style id)."""
+    call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_abc123XYZ", "type": "tool_call"}
+    history = [
+        lc.HumanMessage("What is 1+2?"),
+        lc.AIMessage("", tool_calls=[call]),
+        lc.ToolMessage("3", tool_call_id="call_abc123XYZ"),
+    ]
+    return _model(cls, p, url).bind_tools([add]).invoke(history).content
+
+
 def tool_choice_named(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add], tool_choice="add").invoke("1+2?")
 
@@ -596,6 +607,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "tool_call_stream": (TOOL, tool_call_stream),
     "tool_round_trip": (TOOL, tool_round_trip),
     "tool_choice_named": (TOOL, tool_choice_named),
+    "history_with_foreign_ids": (Script("It is 3."), history_with_foreign_ids),
     "structured_pydantic": (SUM, structured_pydantic),
     "structured_raw": (SUM, structured_raw),
     "structured_json_mode": (Script('{"total": 3}'), structured_json_mode),
@@ -876,6 +888,10 @@ DIFFERENCES["mistralai", "model_kwargs_sent"] = (
     "chatplex sends a `seed` as `random_seed`, Mistral's name for it; langchain-mistralai "
     "sends model_kwargs' `seed` as given, a field Mistral's API refuses (422)",
     _seed_renamed,
+)
+DIFFERENCES["mistralai", "history_with_foreign_ids"] = (
+    "as tool_round_trip (the ids themselves are sent as langchain-mistralai sends them)",
+    _mistral_turns,
 )
 DIFFERENCES["mistralai", "tool_round_trip"] = (
     "NOT YET FAITHFUL (a known gap; the request builder is the OpenAI adapter's): an "
@@ -1183,6 +1199,7 @@ NOT_RUN: dict[tuple[str, str], str] = {
             "tool_round_trip",
             "tool_choice_named",
             "tool_choice_required",
+            "history_with_foreign_ids",
         )
     },
 }
