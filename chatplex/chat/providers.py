@@ -53,8 +53,8 @@ def _adapter_model(provider: str) -> ModelFactory:
         if spec_names_settings(provider):
             from .compatible_models import take_body_parameters
 
-            # Its LangChain class's names, as its spec declares them: groq_api_key or
-            # cohere_api_key renamed, reasoning_format... sent.
+            # Its LangChain class's names, as its spec declares them: <name>_api_key
+            # renamed, reasoning_format... sent.
             moved = take_body_parameters(provider, settings)
             if moved:
                 settings["extra_body"] = {**moved, **(settings.get("extra_body") or {})}
