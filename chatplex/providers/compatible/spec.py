@@ -410,6 +410,8 @@ PROFILES: dict[str, Profile] = {
             key_variables=("NEBIUS_API_KEY",),
             base_variables=("NEBIUS_API_BASE",),
             official_host="api.studio.nebius.ai",
+            # ChatNebius is a BaseChatOpenAI: its replies are shaped as langchain-openai's.
+            style=ReplyStyle("openai"),
             error_body_inner=True,  # ChatNebius raises the openai SDK's errors
         ),
     )
