@@ -61,6 +61,14 @@ class ProviderSpec:
     #: Parameters its LangChain class names as fields and sends in the request body
     #: (LangChain name, body name): `reasoning_format`, `random_seed`...
     body_settings: tuple[tuple[str, str], ...] = ()
+    #: "module:Class" of the drop-in `init_chat_model` builds for this provider (its
+    #: LangChain class's constructor: keywords, aliases, defaults as there); None: a
+    #: `ChatModel` over the adapter.
+    init_class: str | None = None
+    #: Its replies' own `finish_reason` words (as its LangChain class keeps them: Gemini's
+    #: STOP, MAX_TOKENS...) → chatplex's common words (stop, length, content_filter,
+    #: tool_calls), for what reports in one vocabulary (OpenTelemetry).
+    finish_words: tuple[tuple[str, str], ...] = ()
 
 
 @functools.cache

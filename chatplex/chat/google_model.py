@@ -145,7 +145,17 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
     the closest known name.
 
     The key: `google_api_key` / `api_key`, else `GOOGLE_API_KEY` / `GEMINI_API_KEY`.
-    `base_url` or `client_options={"api_endpoint": ...}` point at another server.
+    `base_url` or `client_options={"api_endpoint": ...}` point at another server,
+    `api_version` picks the API version ("v1beta").
+
+    As langchain-google-genai (compared side by side in tests/partners/google): the
+    request carries `temperature` 0.7 unless given (none for Gemini 3 and later),
+    `candidateCount` (`n`, 1) and `safetySettings` (a {category: threshold} dict or a
+    list); `max_retries` counts attempts (6; 0 or 1: one attempt); replies keep
+    Gemini's finish word (STOP, MAX_TOKENS, SAFETY...); a blocked prompt or a withheld
+    candidate is an empty reply saying why, not an error; errors are also
+    langchain-google-genai's and google-genai's classes when those are imported.
+    `init_chat_model("google_genai:...")` builds this class.
     """
 
     def __init__(
@@ -157,13 +167,16 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         api_key: str | Secret | None = None,
         base_url: str | None = None,
         client_options: Mapping[str, Any] | None = None,
+        api_version: str | None = None,
         additional_headers: Mapping[str, str] | None = None,
+        default_headers: Mapping[str, str] | None = None,
         temperature: float | None = _UNSET,
         max_output_tokens: int | None = None,
         max_tokens: int | None = None,
         top_p: float | None = None,
         top_k: int | None = None,
-        n: int = 1,
+        n: int | None = None,
+        candidate_count: int | None = None,
         stop: str | Sequence[str] | None = None,
         safety_settings: Any = (),
         response_mime_type: str | None = None,
@@ -181,6 +194,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         timeout: float | None = None,
         request_timeout: float | None = None,
         max_retries: int | None = None,
+        retries: int | None = None,
         streaming: bool = False,
         model_kwargs: Mapping[str, Any] | None = None,
         rate_limiter: Any = None,
@@ -208,12 +222,21 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
             endpoint = f"https://{endpoint}"
         key = pick(owner, google_api_key=google_api_key, api_key=api_key)
         url = pick(owner, base_url=base_url, api_endpoint=endpoint)
+        # `default_headers`: the Gemini adapter's name, which init_chat_model took before.
+        headers = pick(
+            owner, additional_headers=additional_headers, default_headers=default_headers
+        )
         name_given = pick(owner, model=model, model_name=model_name) or DEFAULT_GENAI_MODEL
         if temperature is _UNSET:
             temperature = _default_temperature(name_given)
 
         def adapter() -> GeminiAdapter:
-            return GeminiAdapter(api_key=key, base_url=url, default_headers=additional_headers)
+            return GeminiAdapter(
+                api_key=key,
+                base_url=url,
+                default_headers=headers,
+                api_version=api_version or "v1beta",
+            )
 
         _google_settings(
             self,
@@ -223,7 +246,8 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
             name_given,
             generation={
                 "top_k": top_k,
-                "n": n,
+                # Always sent (1 by default), as langchain-google-genai sends it.
+                "n": pick(owner, n=n, candidate_count=candidate_count) or 1,
                 # Sent even when empty, as langchain-google-genai sends it.
                 "safety_settings": list(_safety_settings(safety_settings) or ()),
                 "response_mime_type": response_mime_type,
@@ -247,7 +271,9 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
                 top_p=top_p,
                 stop=stop,
                 timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
-                max_retries=_attempts_as_retries(max_retries),
+                max_retries=_attempts_as_retries(
+                    pick(owner, max_retries=max_retries, retries=retries)
+                ),
                 transport_settings={
                     "max_retry_after": max_retry_after,
                     "retry_policy": retry_policy,

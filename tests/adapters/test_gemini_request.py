@@ -129,8 +129,9 @@ def test_tools_are_function_declarations_with_their_json_schema() -> None:
     [
         ("auto", {"mode": "AUTO"}),
         ("none", {"mode": "NONE"}),
-        ("required", {"mode": "ANY"}),
-        ("any", {"mode": "ANY"}),
+        # Every bound function named, as langchain-google-genai does.
+        ("required", {"mode": "ANY", "allowedFunctionNames": ["get_weather"]}),
+        ("any", {"mode": "ANY", "allowedFunctionNames": ["get_weather"]}),
         ("get_weather", {"mode": "ANY", "allowedFunctionNames": ["get_weather"]}),
     ],
 )

@@ -168,8 +168,10 @@ def test_init_chat_model_reaches_gemini() -> None:
         "google_genai:gemini-2.5-flash", api_key=KEY, http_client=server.client(), top_k=2
     )
     assert model.invoke("Hi").usage_metadata["total_tokens"] == 8  # type: ignore[index]
-    assert server.body()["generationConfig"] == {"topK": 2}
+    # The drop-in's defaults, as LangChain's init_chat_model builds its class.
+    assert server.body()["generationConfig"] == {"topK": 2, "temperature": 0.7, "candidateCount": 1}
     assert "gemini-2.5-flash:generateContent" in str(server.requests[0].url)
+    assert model.get_name() == "ChatGoogleGenerativeAI"
 
 
 def test_typed_errors_reach_the_caller() -> None:
