@@ -20,10 +20,8 @@ if TYPE_CHECKING:
         BaseCache,
         ChatAnthropic,
         ChatBedrockConverse,
-        ChatGoogleGenerativeAI,
         ChatModel,
         ChatOpenAI,
-        ChatVertexAI,
         FakeChatModel,
         InMemoryCache,
         SQLiteCache,
@@ -93,6 +91,7 @@ if TYPE_CHECKING:
         ChatTogether,
         ChatXAI,
     )
+    from .providers.google.dropin import ChatGoogleGenerativeAI, ChatVertexAI
     from .providers.ollama.dropin import ChatOllama
 
 
@@ -111,9 +110,7 @@ _LAZY = {
             "AzureChatOpenAI",
             "ChatAnthropic",
             "ChatBedrockConverse",
-            "ChatGoogleGenerativeAI",
             "ChatOpenAI",
-            "ChatVertexAI",
             "BaseCache",
             "InMemoryCache",
             "SQLiteCache",
@@ -130,6 +127,7 @@ _LAZY = {
     ),
     # The drop-ins that live in their provider's folder.
     "ChatOllama": ".providers.ollama.dropin",
+    **dict.fromkeys(("ChatGoogleGenerativeAI", "ChatVertexAI"), ".providers.google.dropin"),
     **dict.fromkeys(
         (
             "ChatCerebras",

@@ -33,11 +33,19 @@ MOVED_MODULES = {
     "chatplex.adapters.ollama": "chatplex.providers.ollama.adapter",
     "chatplex.chat.ollama_model": "chatplex.providers.ollama.dropin",
     "chatplex.adapters.compatible": "chatplex.providers.compatible.adapter",
+    "chatplex.adapters.gemini": "chatplex.providers.google.adapter",
+    "chatplex.adapters._gemini_request": "chatplex.providers.google.request",
+    "chatplex.adapters._gemini_response": "chatplex.providers.google.response",
+    "chatplex.adapters._gemini_stream": "chatplex.providers.google.stream",
+    "chatplex.adapters._vertex_auth": "chatplex.providers.google.vertex_auth",
+    "chatplex.chat.google_model": "chatplex.providers.google.dropin",
 }
 
 #: (package, name it re-exported) → the module that defines the name now.
 MOVED_NAMES = {
     ("chatplex.chat", "ChatOllama"): "chatplex.providers.ollama.dropin",
+    ("chatplex.chat", "ChatGoogleGenerativeAI"): "chatplex.providers.google.dropin",
+    ("chatplex.chat", "ChatVertexAI"): "chatplex.providers.google.dropin",
     ("chatplex.chat", "ChatCerebras"): "chatplex.providers.compatible.dropin",
     ("chatplex.chat", "ChatDeepSeek"): "chatplex.providers.compatible.dropin",
     ("chatplex.chat", "ChatFireworks"): "chatplex.providers.compatible.dropin",

@@ -11,6 +11,7 @@ import chatplex
 from chatplex import chat, config, core, errors, messages, runnables
 from chatplex.chat import callbacks, factory, profiles
 from chatplex.providers.compatible import dropin as compatible_dropin
+from chatplex.providers.google import dropin as google_dropin
 from chatplex.providers.ollama import dropin as ollama_dropin
 
 EXPECTED = [
@@ -119,8 +120,8 @@ HOMES = {
     "ChatAnthropic": chat,
     "AzureChatOpenAI": chat,
     "ChatBedrockConverse": chat,
-    "ChatGoogleGenerativeAI": chat,
-    "ChatVertexAI": chat,
+    "ChatGoogleGenerativeAI": google_dropin,  # in its provider's folder
+    "ChatVertexAI": google_dropin,
     "ChatCerebras": compatible_dropin,
     "ChatDeepSeek": compatible_dropin,
     "ChatFireworks": compatible_dropin,

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from .cost import Cost, cost_of, reply_cost
     from .factory import init_chat_model
     from .fake import FakeChatModel
-    from .google_model import ChatGoogleGenerativeAI, ChatVertexAI
     from .openai_model import ChatOpenAI
     from .providers import register_provider
     from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
@@ -41,8 +40,6 @@ _LAZY = {
     "AzureChatOpenAI": "azure_model",
     "ChatAnthropic": "anthropic_model",
     "ChatBedrockConverse": "bedrock_model",
-    "ChatGoogleGenerativeAI": "google_model",
-    "ChatVertexAI": "google_model",
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
     ),
@@ -69,10 +66,8 @@ __all__ = [
     "BaseCache",
     "ChatAnthropic",
     "ChatBedrockConverse",
-    "ChatGoogleGenerativeAI",
     "ChatModel",
     "ChatOpenAI",
-    "ChatVertexAI",
     "ChatModel",
     "ChatOpenAI",
     "Cost",

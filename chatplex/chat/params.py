@@ -142,7 +142,7 @@ _OPENAI_RESPONSES = frozenset(
 
 #: Fields of a Gemini `generateContent` body (Gemini API and Vertex AI), in snake_case as
 #: LangChain and the google-genai SDK spell them (camelCase accepted too): generation
-#: fields go into `generationConfig`, the rest at the top (`adapters/_gemini_request.py`).
+#: fields go into `generationConfig`, the rest at the top (`providers/google/request.py`).
 _GEMINI_SNAKE = frozenset(
     {
         "audio_timestamp",

@@ -30,15 +30,15 @@ _FINISH_WORDS = (
 SPECS = (
     ProviderSpec(
         "google_genai",
-        "chatplex.adapters.gemini:GeminiAdapter",
+        "chatplex.providers.google.adapter:GeminiAdapter",
         langchain_class="ChatGoogleGenerativeAI",
         otel_name="gcp.gen_ai",
-        init_class="chatplex.chat.google_model:ChatGoogleGenerativeAI",
+        init_class="chatplex.providers.google.dropin:ChatGoogleGenerativeAI",
         finish_words=_FINISH_WORDS,
     ),
     ProviderSpec(
         "google_vertexai",
-        "chatplex.adapters.gemini:VertexAIAdapter",
+        "chatplex.providers.google.adapter:VertexAIAdapter",
         langchain_class="ChatVertexAI",
         otel_name="gcp.vertex_ai",
         # LangChain's choice for bare "gemini..." names (it warns it will be google_genai).

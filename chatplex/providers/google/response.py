@@ -36,10 +36,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import RETRYABLE_STATUSES, APIError
-from ..messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata, merge_content
-from ._gemini_request import FUNCTION_SIGNATURES_KEY
-from .base import header_value
+from ...adapters.base import header_value
+from ...errors import RETRYABLE_STATUSES, APIError
+from ...messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata, merge_content
+from .request import FUNCTION_SIGNATURES_KEY
 
 __all__ = [
     "BLOCKED_FINISH_REASONS",

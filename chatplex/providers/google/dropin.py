@@ -19,17 +19,17 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .dropin import check_refused, constructor_names, pick, run_config
-from .model import ChatModel
-from .params import check_api_parameters
+from ...chat.dropin import check_refused, constructor_names, pick, run_config
+from ...chat.model import ChatModel
+from ...chat.params import check_api_parameters
 
 if TYPE_CHECKING:
     import httpx
 
-    from ..adapters.base import Adapter
-    from ..core.retry import RetryPolicy
-    from ..http import RateLimit
-    from ..secret import Secret
+    from ...adapters.base import Adapter
+    from ...core.retry import RetryPolicy
+    from ...http import RateLimit
+    from ...secret import Secret
 
 __all__ = ["ChatGoogleGenerativeAI", "ChatVertexAI"]
 
@@ -214,7 +214,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         extra_headers: Mapping[str, str] | None = None,
         **api_params: Any,
     ) -> None:
-        from ..adapters.gemini import GeminiAdapter
+        from .adapter import GeminiAdapter
 
         owner = type(self).__name__
         endpoint = (client_options or {}).get("api_endpoint")
@@ -363,7 +363,7 @@ class ChatVertexAI(_GoogleDropin):
         extra_headers: Mapping[str, str] | None = None,
         **api_params: Any,
     ) -> None:
-        from ..adapters.gemini import VertexAIAdapter
+        from .adapter import VertexAIAdapter
 
         owner = type(self).__name__
         endpoint = pick(owner, base_url=base_url, api_endpoint=api_endpoint)

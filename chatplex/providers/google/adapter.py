@@ -4,8 +4,8 @@ Pure translation, no I/O (but Vertex AI's token refresh, see `VertexAIAdapter`):
 messages + settings become an `HTTPRequest`, a response body or a stream of server-sent
 events (`streamGenerateContent?alt=sse`) an `AIMessage` / `AIMessageChunk`s, an error
 status a typed error. A non-stream reply and the merged stream of the same parts give
-equal messages. Request, response and stream sides live in `_gemini_request.py`,
-`_gemini_response.py` and `_gemini_stream.py`.
+equal messages. Request, response and stream sides live in `request.py`,
+`response.py` and `stream.py`.
 
 >>> from chatplex.messages import HumanMessage
 >>> from chatplex.adapters.base import CallSettings
@@ -29,15 +29,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from ..errors import APIError, RateLimitError, status_error
-from ..messages import AIMessage, BaseMessage
-from ..secret import Secret, redact_url
-from ._gemini_errors import ERROR_FAMILIES
-from ._gemini_request import build_body
-from ._gemini_response import error_fields, loads, parse_candidates, parse_reply, snippet
-from ._gemini_stream import GeminiStreamParser
-from ._vertex_auth import VertexAuth
-from .base import (
+from ...adapters.base import (
     BaseURL,
     CallSettings,
     HTTPRequest,
@@ -53,7 +45,15 @@ from .base import (
     take_base_url,
     withheld_key_note,
 )
-from .validate import BlockTypes, check_messages
+from ...adapters.validate import BlockTypes, check_messages
+from ...errors import APIError, RateLimitError, status_error
+from ...messages import AIMessage, BaseMessage
+from ...secret import Secret, redact_url
+from .errors import ERROR_FAMILIES
+from .request import build_body
+from .response import error_fields, loads, parse_candidates, parse_reply, snippet
+from .stream import GeminiStreamParser
+from .vertex_auth import VertexAuth
 
 __all__ = [
     "BLOCK_TYPES",

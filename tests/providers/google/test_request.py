@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chatplex.adapters._gemini_request import (
+from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from chatplex.providers.google.request import (
     FUNCTION_SIGNATURES_KEY,
     build_body,
     camel,
@@ -12,8 +14,6 @@ from chatplex.adapters._gemini_request import (
     wire_tool_config,
     wire_tools,
 )
-from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
 WEATHER = ToolSpec(
     "get_weather",

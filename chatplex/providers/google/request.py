@@ -29,8 +29,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
-from .base import CallSettings, ToolSpec
+from ...adapters.base import CallSettings, ToolSpec
+from ...messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 __all__ = [
     "FUNCTION_SIGNATURES_KEY",
