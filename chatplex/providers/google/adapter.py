@@ -50,7 +50,7 @@ from ...errors import APIError, RateLimitError, status_error
 from ...messages import AIMessage, BaseMessage
 from ...secret import Secret, redact_url
 from .errors import ERROR_FAMILIES
-from .request import build_body
+from .request import API_PARAMETERS, build_body
 from .response import error_fields, loads, parse_candidates, parse_reply, snippet
 from .stream import GeminiStreamParser
 from .vertex_auth import VertexAuth
@@ -92,6 +92,9 @@ class _GoogleWire:
     provider = "google_genai"
     block_types = BLOCK_TYPES
     error_families = ERROR_FAMILIES
+    api_parameters = API_PARAMETERS
+    #: Gemini enforces a response schema by design: `strict=` is moot for structured output.
+    schema_enforced = True
     _withheld = ""
 
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
