@@ -40,6 +40,41 @@ DEFAULT_VERTEX_MODEL = "gemini-2.0-flash"
 #: which it leaves to the model's own default).
 DEFAULT_GENAI_TEMPERATURE = 0.7
 _GEMINI_MAJOR = re.compile(r"gemini-(\d+)")
+_SDK_CLIENTS = "chatplex sends its own requests (no SDK client); pass http_client= instead"
+_SYSTEM = "deprecated in LangChain; system messages go as systemInstruction"
+#: Settings of the LangChain classes chatplex cannot honour, and why (a TypeError, never
+#: ignored), by provider; `_OFF` their values that change nothing (accepted).
+_REFUSED: dict[str, dict[str, str]] = {
+    "google_genai": {
+        "client": _SDK_CLIENTS,
+        "async_client": _SDK_CLIENTS,
+        "transport": "chatplex speaks REST (JSON over HTTP); transport='rest' only",
+        "convert_system_message_to_human": _SYSTEM,
+        "credentials": "the Gemini API takes an API key; for google-auth credentials use "
+        "ChatVertexAI (provider google_vertexai)",
+        "vertexai": "use ChatVertexAI (provider google_vertexai) for Vertex AI",
+        "tuned_model_name": "tuned models are named by model=",
+        "client_args": "httpx client settings: pass http_client=httpx.Client(...) and "
+        "http_async_client=httpx.AsyncClient(...) instead",
+    },
+    "google_vertexai": {
+        "client": _SDK_CLIENTS,
+        "async_client": _SDK_CLIENTS,
+        "api_transport": "chatplex speaks REST (JSON over HTTP); api_transport='rest' only",
+        "convert_system_message_to_human": _SYSTEM,
+        "tuned_model_name": "tuned models and endpoints are named by model=",
+        "endpoint_version": "chatplex calls the v1 endpoint",
+        "full_model_name": "name the model with model=, the project and location with "
+        "project= and location=",
+    },
+}
+_OFF: dict[str, tuple[Any, ...]] = {
+    "transport": (None, "rest"),
+    "api_transport": (None, "rest"),
+    "convert_system_message_to_human": (None, False),
+    "vertexai": (None, False),
+    "client_args": (None, {}),
+}
 #: A setting not given (LangChain tells "not given" from an explicit None).
 _UNSET: Any = object()
 
@@ -86,7 +121,7 @@ def _google_settings(
     (generation fields, `thinkingConfig` from LangChain's flat thinking settings), the
     API-parameter check, and `ChatModel.__init__`. The adapter is built after the
     checks: Vertex AI's may look up Application Default Credentials."""
-    api_params = check_refused(owner, provider, api_params)
+    api_params = check_refused(owner, provider, api_params, own=_REFUSED[provider], own_off=_OFF)
     check_api_parameters(provider, api_params, settings=constructor_names(type(model)), owner=owner)
     body: dict[str, Any] = {k: v for k, v in generation.items() if v is not None}
     n = body.pop("n", None)

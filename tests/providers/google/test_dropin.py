@@ -201,6 +201,9 @@ def test_unknown_and_refused_keywords_are_type_errors() -> None:
     with pytest.raises(TypeError, match="REST"):
         ChatGoogleGenerativeAI(model="m", api_key=KEY, transport="grpc")
     ChatGoogleGenerativeAI(model="m", api_key=KEY, transport="rest")  # the off value
+    # httpx settings for the SDK's client: an error, never ignored.
+    with pytest.raises(TypeError, match="http_client"):
+        ChatGoogleGenerativeAI(model="m", api_key=KEY, client_args={"verify": False})
     with pytest.raises(TypeError, match="pass one of them"):
         ChatGoogleGenerativeAI(model="m", api_key=KEY, google_api_key="other")
     with pytest.raises(ValueError, match="n must be 1 when streaming"):
