@@ -39,6 +39,7 @@ MOVED_MODULES = {
     "chatplex.adapters._gemini_stream": "chatplex.providers.google.stream",
     "chatplex.adapters._vertex_auth": "chatplex.providers.google.vertex_auth",
     "chatplex.chat.google_model": "chatplex.providers.google.dropin",
+    "chatplex.batches.gemini": "chatplex.providers.google.batch",
 }
 
 #: (package, name it re-exported) → the module that defines the name now.

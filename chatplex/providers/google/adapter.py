@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ...adapters.base import (
@@ -54,6 +54,10 @@ from .request import API_PARAMETERS, build_body
 from .response import error_fields, loads, parse_candidates, parse_reply, snippet
 from .stream import GeminiStreamParser
 from .vertex_auth import VertexAuth
+
+if TYPE_CHECKING:
+    from ...batches.wire import Limits
+    from .batch import GeminiBatches
 
 __all__ = [
     "BLOCK_TYPES",
@@ -292,6 +296,13 @@ class GeminiAdapter(_GoogleWire):
         """(provider, base_url, key digest or "", model): never the key itself."""
         return (self.provider, self.base_url, self._key_digest, model)
 
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> GeminiBatches:
+        """The Gemini API's batch mode (inline requests) for `model`, as `submit_batch`
+        asks it."""
+        from .batch import GeminiBatches  # loaded with the first batch, not with the adapter
+
+        return GeminiBatches(self, model, limits) if limits else GeminiBatches(self, model)
+
 
 def _with_alt(url: str, stream: bool) -> str:
     if not stream:
@@ -414,3 +425,11 @@ class VertexAIAdapter(_GoogleWire):
     def budget_key(self, model: str) -> tuple[str, ...]:
         """(provider, base_url, digest of the key or of the credentials' identity, model)."""
         return (self.provider, self.base_url, self._key_digest, model)
+
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> GeminiBatches:
+        """Vertex AI batch prediction is not built: a clear error, before anything runs."""
+        raise NotImplementedError(
+            "Vertex AI batch prediction (jobs reading from Cloud Storage or BigQuery) is "
+            "not built in chatplex: submit_batch cannot use provider 'google_vertexai'; "
+            "use google_genai's batch mode with a Gemini API key"
+        )

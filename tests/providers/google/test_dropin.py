@@ -262,8 +262,8 @@ def test_refused_settings_fail_before_credentials_are_looked_up() -> None:
 
 
 def test_batch_apis_gemini_batch_mode_and_vertex_not_built() -> None:
-    from chatplex.batches.gemini import GeminiBatches
     from chatplex.batches.submit import batch_api
+    from chatplex.providers.google.batch import GeminiBatches
 
     assert isinstance(batch_api(genai(Gemini())), GeminiBatches)
     vertex = ChatVertexAI(model="gemini-2.5-flash", project="p", credentials=FakeCredentials())
