@@ -12,7 +12,6 @@ import pytest
 import chatplex
 from chatplex import chat, config, core, errors, messages, runnables
 from chatplex.chat import callbacks, factory, profiles
-from chatplex.providers.bedrock import dropin as bedrock_dropin
 from chatplex.providers.compatible import dropin as compatible_dropin
 from chatplex.providers.compatible.spec import DROPINS
 from chatplex.specs import WIRES
@@ -136,9 +135,6 @@ HOMES = {
     "ChatOpenAI": chat,
     "ChatAnthropic": chat,
     "AzureChatOpenAI": chat,
-    "ChatBedrockConverse": bedrock_dropin,  # in its provider's folder
-    "ChatGoogleGenerativeAI": chat,
-    "ChatVertexAI": chat,
     **FOLDER_DROPINS,
     "SystemMessage": messages,
     "HumanMessage": messages,
