@@ -93,10 +93,21 @@ __all__ = [
     "client_config",
 ]
 
-#: Content blocks this adapter sends: text, images (base64), and reasoning and server-tool
-#: blocks of previous replies (sent back as they came). Others are refused before any request.
+#: Content blocks this adapter sends: text, images (base64), and the reasoning, tool-use
+#: and server-tool blocks of previous replies (sent back as they came). Others are refused
+#: before any request.
 BLOCK_TYPES = BlockTypes(
-    frozenset({"text", "image_url", "image", "reasoning", "guard_content"})
+    frozenset(
+        {
+            "text",
+            "image_url",
+            "image",
+            "reasoning",
+            "reasoning_content",
+            "tool_use",
+            "guard_content",
+        }
+    )
     | SERVER_TOOL_BLOCK_TYPES
 )
 _JSON = "application/json"

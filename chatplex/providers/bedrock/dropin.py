@@ -96,13 +96,14 @@ class ChatBedrockConverse(ChatModel):
     is a TypeError naming the closest parameter (langchain-aws moves unknown keywords
     into the request fields, where a typo reaches the service as a field).
 
-    Deliberate differences from langchain-aws: the reply's `content` is a `str` (a list
-    of blocks only when the reply has reasoning, chatplex's `{"type": "reasoning"}`
-    blocks); `response_metadata` has no botocore `ResponseMetadata` (it has `request_id`,
-    `stopReason`, `metrics`; `model_name` is the model asked for, as langchain-aws
-    sets it, since Converse replies do not name the model);
-    boto3's clients (`client`, `bedrock_client`; of a botocore `config`, chatplex follows
-    `region_name`, the timeouts and `retries`, and refuses the rest) and LangChain-only features
+    Replies are langchain-aws's: content (a `str`, or its `text` / `reasoning_content` /
+    `tool_use` blocks; a stream's as indexed blocks), `response_metadata` (`stopReason`,
+    `metrics`, botocore's `ResponseMetadata` without `RetryAttempts`, `model_name`),
+    usage with its cache details; errors are botocore's `ClientError`s. Deliberate
+    differences: `total_tokens` is input + output (langchain-aws copies Bedrock's total,
+    which leaves cached tokens out); boto3's clients (`client`, `bedrock_client`; of a
+    botocore `config`, chatplex follows `region_name`, the timeouts and `retries`, and
+    refuses the rest) and LangChain-only features
     (`raw_blocks`, `guard_last_turn_only`, `method="prompt_prefill"`) raise with the
     reason. As in langchain-aws, `supports_tool_choice_values` (given, or inferred from
     the model id and `thinking`) decides whether `with_structured_output` forces the
