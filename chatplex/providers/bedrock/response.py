@@ -393,7 +393,15 @@ class BedrockStreamParser:
 
     def feed(self, event: EventStreamMessage | SSEEvent) -> AIMessageChunk | None:
         """The chunk one message contributes, or None; raises `StreamError` for an
-        exception message or a payload that is not a JSON object."""
+        exception message or a payload that is not a JSON object. Every chunk names its
+        `model_provider`, as langchain-aws's do (LangChain reads each chunk's content by
+        it: `output_version="v1"`)."""
+        chunk = self._chunk(event)
+        if chunk is not None:
+            chunk.response_metadata["model_provider"] = PROVIDER
+        return chunk
+
+    def _chunk(self, event: EventStreamMessage | SSEEvent) -> AIMessageChunk | None:
         if not isinstance(event, EventStreamMessage):
             raise StreamError(
                 "a Bedrock stream is AWS event-stream frames, but it was decoded as "
