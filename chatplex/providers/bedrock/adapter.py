@@ -72,6 +72,7 @@ from .auth import (
     checked_headers,
     client_config,
     configured_endpoint,
+    configured_retries,
     resolve_region,
 )
 from .errors import ERROR_FAMILIES
@@ -91,6 +92,7 @@ __all__ = [
     "ClientConfig",
     "EventStreamDecoder",
     "client_config",
+    "configured_retries",
 ]
 
 #: Content blocks this adapter sends: text, images (base64), and the reasoning, tool-use
@@ -189,6 +191,12 @@ class BedrockAdapter:
         # A Bedrock API key, given or from the environment, wins over AWS keys, as in
         # langchain-aws.
         if api_key:
+            if not self.endpoint_url.startswith("https://"):
+                # As botocore refuses it: a key sent in clear can be read on the way.
+                raise ValueError(
+                    "a Bedrock API key is sent only over https: endpoint_url is "
+                    f"{redact_url(self.endpoint_url)!r}"
+                )
             self._auth = BearerToken(api_key)
         else:
             self._auth = SigV4Signer(

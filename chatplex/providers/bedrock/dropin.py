@@ -173,7 +173,7 @@ class ChatBedrockConverse(ChatModel):
         **unknown: Any,
     ) -> None:
         from ...adapters.base import as_secret
-        from .adapter import BedrockAdapter, ClientConfig, client_config
+        from .adapter import BedrockAdapter, ClientConfig, client_config, configured_retries
 
         # Rebound first: no local of this frame (a traceback with locals) holds a key.
         aws_access_key_id = as_secret(aws_access_key_id)
@@ -212,6 +212,8 @@ class ChatBedrockConverse(ChatModel):
             timeout = from_config.timeout
         if max_retries is None:
             max_retries = from_config.max_retries
+        if max_retries is None:  # boto3's own count, as langchain-aws leaves it to boto3
+            max_retries = configured_retries(credentials_profile_name)
         adapter = BedrockAdapter(
             region_name=region_name,
             endpoint_url=pick(owner, endpoint_url=endpoint_url, base_url=base_url),
@@ -242,7 +244,7 @@ class ChatBedrockConverse(ChatModel):
             top_p=top_p,
             stop=pick(owner, stop=stop, stop_sequences=stop_sequences),
             timeout=timeout,
-            max_retries=2 if max_retries is None else max_retries,
+            max_retries=max_retries,
             max_retry_after=max_retry_after,
             retry_policy=retry_policy,
             rate_limit=rate_limit,

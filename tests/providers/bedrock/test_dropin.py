@@ -588,3 +588,11 @@ def test_a_reply_without_the_tool_call_is_a_structured_output_error() -> None:
     llm = model(wire, model=SONNET_4, additional_model_request_fields=THINKING)
     with pytest.raises(StructuredOutputError):
         llm.with_structured_output(Weather).invoke("w?")
+
+
+def test_max_retries_left_to_boto3s_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "4")
+    llm = ChatBedrockConverse(
+        model=MODEL, region_name="us-east-1", aws_access_key_id="A", aws_secret_access_key="S"
+    )
+    assert llm.max_retries == 3
