@@ -136,6 +136,9 @@ class BedrockAdapter:
     #: adapter. Converse replies do not name their model, so the reply's
     #: `response_metadata["model_name"]` is the model asked for, as langchain-aws sets it.
     model: str | None = None
+    #: The base model replies are named by instead (a profile's or an ARN's), as
+    #: langchain-aws's `base_model_id` names them; set by `ChatBedrockConverse`.
+    base_model_id: str | None = None
     #: Its errors are also botocore's `ClientError` subclasses, as langchain-aws raises.
     error_families = ERROR_FAMILIES
     #: The attempt engine decodes this wire's streams with it (not server-sent events).
@@ -227,7 +230,7 @@ class BedrockAdapter:
         """This adapter for one call to `model`: its replies and streams name that model
         (a shallow copy: credentials, signer and endpoint are shared)."""
         view = copy.copy(self)
-        view.model = model
+        view.model = self.base_model_id or model
         return view
 
     # -- request ---------------------------------------------------------------------------

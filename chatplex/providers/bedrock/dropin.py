@@ -225,6 +225,7 @@ class ChatBedrockConverse(ChatModel):
             default_headers=default_headers,
             config=ClientConfig(region_name=from_config.region_name),
         )
+        adapter.base_model_id = self.base_model_id  # replies name it, as langchain-aws's
         guardrail = pick(owner, guardrail_config=guardrail_config, guardrails=guardrails)
         body: dict[str, Any] = {
             "system": list(system) if system else None,

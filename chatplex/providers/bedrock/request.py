@@ -155,12 +155,14 @@ def output_config(response_format: Any) -> dict[str, Any]:
     inner = fmt.get("json_schema") or fmt.get("jsonSchema") or {}
     schema = inner.get("schema", {})
     schema = json.loads(schema) if isinstance(schema, str) else copy.deepcopy(schema)
+    # The schema's own description (a pydantic model's docstring), as langchain-aws sends.
+    described = schema.get("description") if isinstance(schema, dict) else None
     _closed_objects(schema)
     name = inner.get("name") or "output_schema"
     definition = {
         "schema": json.dumps(schema, ensure_ascii=False),
         "name": name,
-        "description": inner.get("description") or name,
+        "description": inner.get("description") or described or name,
     }
     structure = {"jsonSchema": definition}
     return {"textFormat": {"type": "json_schema", "structure": structure}}

@@ -370,6 +370,35 @@ def config_region(cls: Any, url: str) -> Any:
     return model.invoke("Hi")
 
 
+def base_model_named(cls: Any, url: str) -> Any:
+    base = "anthropic.claude-3-5-haiku-20241022-v1:0"
+    return make(cls, url, base_model_id=base).invoke("Hi")
+
+
+def structured_json_schema(cls: Any, url: str) -> Any:
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        """A sum."""
+
+        total: int
+
+    return make(cls, url).with_structured_output(Sum, method="json_schema").invoke("1+2?")
+
+
+def guard_content_block(cls: Any, url: str) -> Any:
+    message = lc.HumanMessage(
+        content=[{"type": "text", "text": "Hi"}, {"guardContent": {"text": {"text": "Hi"}}}]
+    )
+    return make(
+        cls, url, guardrail_config={"guardrailIdentifier": "g", "guardrailVersion": "1"}
+    ).invoke([message])
+
+
+def text_and_tool_call(cls: Any, url: str) -> Any:
+    return make(cls, url).bind_tools([add]).invoke("What is 1+2?")
+
+
 def chain_with_prompt(cls: Any, url: str) -> Any:
     from langchain_core.output_parsers import StrOutputParser
     from langchain_core.prompts import ChatPromptTemplate
@@ -443,6 +472,13 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     ),
     "api_key_from_environment": (converse(), api_key_from_environment),
     "config_region": (converse(), config_region),
+    "base_model_named": (converse(), base_model_named),
+    "structured_json_schema": (converse(text('{"total": 3}')), structured_json_schema),
+    "guard_content_block": (converse(), guard_content_block),
+    "text_and_tool_call": (
+        converse(text("Let me add."), ADD_CALL, stop="tool_use"),
+        text_and_tool_call,
+    ),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
