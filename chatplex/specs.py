@@ -61,6 +61,11 @@ class ProviderSpec:
     #: Parameters its LangChain class names as fields and sends in the request body
     #: (LangChain name, body name): `reasoning_format`, `random_seed`...
     body_settings: tuple[tuple[str, str], ...] = ()
+    #: "module:Class" of chatplex's drop-in of `langchain_class`, when `init_chat_model`
+    #: builds it with the model and the settings as LangChain's builds its class (every
+    #: constructor parameter means what it means there); None: a `ChatModel` over the
+    #: adapter.
+    dropin: str | None = None
 
 
 @functools.cache

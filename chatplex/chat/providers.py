@@ -11,11 +11,12 @@ group: `[project.entry-points."chatplex.adapters"] mistral = "pkg.module:factory
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from typing import Any
 
 from ..adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
-from ..specs import infer_provider
+from ..specs import infer_provider, spec
 from .fake import FakeChatModel
 from .model import ChatModel
 
@@ -43,6 +44,11 @@ def _adapter_model(provider: str) -> ModelFactory:
     def factory(model: str, **settings: Any) -> ChatModel:
         from .params import check_api_parameters  # on the first model built, not at import
 
+        declared = spec(provider)
+        if declared is not None and declared.dropin:  # LangChain builds its class: so do we
+            module, _, name = declared.dropin.partition(":")
+            dropin = getattr(importlib.import_module(module), name)
+            return dropin(model=model, **settings)  # type: ignore[no-any-return]
         wire = provider
         if provider == "openai":  # the Responses API where langchain-openai would use it
             from .openai_model import responses_wire

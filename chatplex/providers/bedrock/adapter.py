@@ -194,12 +194,6 @@ class BedrockAdapter:
         # A Bedrock API key, given or from the environment, wins over AWS keys, as in
         # langchain-aws.
         if api_key:
-            if not self.endpoint_url.startswith("https://"):
-                # As botocore refuses it: a key sent in clear can be read on the way.
-                raise ValueError(
-                    "a Bedrock API key is sent only over https: endpoint_url is "
-                    f"{redact_url(self.endpoint_url)!r}"
-                )
             self._auth = BearerToken(api_key)
         else:
             self._auth = SigV4Signer(
@@ -244,6 +238,13 @@ class BedrockAdapter:
             raise ValueError("cannot call a chat model with an empty list of messages")
         if not settings.model or not isinstance(settings.model, str):
             raise ValueError("a Bedrock call needs a model id")
+        if isinstance(self._auth, BearerToken) and not self.endpoint_url.startswith("https://"):
+            # As botocore refuses it (on the call, not at construction): a key sent in
+            # clear can be read on the way.
+            raise ValueError(
+                "a Bedrock API key is sent only over https: endpoint_url is "
+                f"{redact_url(self.endpoint_url)!r}"
+            )
         check_messages(_checkable(messages), provider=PROVIDER, block_types=self.block_types)
         body = converse_body(messages, settings)
         content = _encode(body)  # signed, and sent as they are (`HTTPRequest.content`)

@@ -11,6 +11,7 @@ SPECS = (
         "chatplex.providers.bedrock.adapter:BedrockAdapter",
         langchain_class="ChatBedrockConverse",
         otel_name="aws.bedrock",
+        dropin="chatplex.providers.bedrock.dropin:ChatBedrockConverse",
     ),
     ProviderSpec(
         "bedrock",

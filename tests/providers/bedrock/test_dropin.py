@@ -316,6 +316,22 @@ def test_init_chat_model_honours_the_endpoint(provider: str, name: str) -> None:
     assert "host;" in request.headers["authorization"]  # signed for the host it goes to
 
 
+def test_init_chat_model_builds_the_drop_in_as_langchain_does() -> None:
+    # langchain-aws's own fields were sent as model request fields before.
+    llm = init_chat_model(
+        "bedrock_converse:us.anthropic.claude-3-5-haiku-20241022-v1:0",
+        region_name="us-east-1",
+        aws_access_key_id="AK",
+        aws_secret_access_key=SECRET,
+        provider="anthropic",
+        base_model_id="anthropic.claude-3-5-haiku-20241022-v1:0",
+        supports_tool_choice_values=["auto"],
+    )
+    assert isinstance(llm, ChatBedrockConverse)
+    assert llm.supports_tool_choice_values == ("auto",)
+    assert "additionalModelRequestFields" not in llm.build_request("hi").json
+
+
 def test_init_chat_model_refuses_what_it_cannot_honour() -> None:
     from botocore.config import Config
 
@@ -323,11 +339,15 @@ def test_init_chat_model_refuses_what_it_cannot_honour() -> None:
         init_chat_model(
             "bedrock_converse:m", region_name="us-east-1", config=Config(proxies={"a": "b"})
         )
+    # As LangChain's init_chat_model builds ChatBedrockConverse: a Config's retries hold.
+    built = init_chat_model(
+        "bedrock_converse:m", region_name="us-east-1", config=Config(retries={"max_attempts": 3})
+    )
+    assert built.max_retries == 3
+    # The plain adapter (provider "bedrock") takes only what it can honour.
     with pytest.raises(ValueError, match="max_retries="):
         init_chat_model(
-            "bedrock_converse:m",
-            region_name="us-east-1",
-            config=Config(retries={"max_attempts": 3}),
+            "bedrock:m", region_name="us-east-1", config=Config(retries={"max_attempts": 3})
         )
     with pytest.raises(ValueError, match="default_headers"):
         init_chat_model(
