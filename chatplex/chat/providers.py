@@ -49,7 +49,7 @@ def _adapter_model(provider: str) -> ModelFactory:
             # The class LangChain's init_chat_model returns, with its constructor.
             module, _, name = declared.init_class.partition(":")
             dropin: ModelFactory = getattr(importlib.import_module(module), name)
-            return dropin(model, **settings)
+            return dropin(model=model, **settings)
         wire = provider
         if provider == "openai":  # the Responses API where langchain-openai would use it
             from .openai_model import responses_wire

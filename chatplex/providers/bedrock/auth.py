@@ -33,6 +33,7 @@ __all__ = [
     "ClientConfig",
     "client_config",
     "configured_endpoint",
+    "configured_retries",
     "import_botocore",
     "resolve_region",
 ]
@@ -194,6 +195,25 @@ def configured_endpoint(profile: str | None) -> str | None:
     except botocore.exceptions.BotoCoreError:
         return None  # a missing profile: the credential chain names it on the first call
     return found if isinstance(found, str) and found else None
+
+
+def configured_retries(profile: str | None) -> int:
+    """The retries boto3's client makes when langchain-aws is given no `max_retries`:
+    `AWS_MAX_ATTEMPTS` / the config file's `max_attempts` (attempts in all), else the
+    retry mode's own (`standard` and `adaptive`: 3 attempts; `legacy`: 5)."""
+    botocore = import_botocore()
+    try:
+        session = botocore.session.Session(profile=profile)
+        attempts = session.get_config_variable("max_attempts")
+        mode = session.get_config_variable("retry_mode")
+    except botocore.exceptions.BotoCoreError:
+        attempts, mode = None, None
+    if attempts is not None:
+        try:
+            return max(0, int(attempts) - 1)
+        except (TypeError, ValueError):
+            pass
+    return 4 if mode == "legacy" else 2
 
 
 class BearerToken:

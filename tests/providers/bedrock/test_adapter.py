@@ -316,3 +316,12 @@ def test_native_blocks_get_through_the_checks_and_bad_ones_do_not() -> None:
         adapter.build_request(
             [HumanMessage([{"cachePoint": {}, "extra": 1}])], CallSettings(model="m"), stream=False
         )
+
+
+def test_an_api_key_goes_only_over_https() -> None:
+    # As botocore refuses it: a Bearer key over plain http could be read on the way.
+    keyed_http = BedrockAdapter(region_name="us-east-1", api_key="k", endpoint_url="http://h:9")
+    with pytest.raises(ValueError, match="only over https"):  # on the call, as botocore
+        keyed_http.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
+    signed = keyed(endpoint_url="http://127.0.0.1:9")  # SigV4 reveals no key: allowed
+    assert signed.endpoint_url == "http://127.0.0.1:9"
