@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint typecheck docs clean bench examples
+.PHONY: demo test check lint typecheck docs clean bench examples packaging-cache
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +42,21 @@ check: lint typecheck
 docs: $(VENV)/.installed-dev
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
+# tests/test_packaging.py installs the built wheel and each extra into a fresh venv with
+# `uv pip install --offline` (tests never reach the network): this fills uv's cache with
+# every extra's packages first, from the package index, as .installed-dev does for .venv.
+# Cheap once warm (uv links from its cache); the extras are read from pyproject.toml.
+packaging-cache: $(VENV)/.installed-dev
+	rm -rf $(VENV)/packaging-warm
+	$(BIN)/uv venv --quiet --python $(BIN)/python $(VENV)/packaging-warm
+	extras=$$($(BIN)/python -c "import tomllib; d = tomllib.load(open('pyproject.toml', 'rb')); \
+		print(','.join(sorted(set(d['project']['optional-dependencies']) - {'dev', 'docs'})))"); \
+	$(BIN)/uv pip install --quiet --python $(VENV)/packaging-warm/bin/python ".[$$extras]"
+	rm -rf $(VENV)/packaging-warm
+
 # -n auto: one pytest worker per core (pytest-xdist); loadgroup keeps the Ray tests on
 # one worker, so one local cluster is started.
-test: check docs
+test: check docs packaging-cache
 	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 # Not part of `test`: ~8 minutes. The peers get their own venv (LiteLLM another: it needs

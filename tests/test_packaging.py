@@ -5,15 +5,17 @@ dependency, then with each extra installed one after another, each checked by us
 feature it enables (against the embedded mock server, which ships in the wheel).
 
 Each extra is installed with its dependencies (never `--no-deps`, which would hide a
-missing one), by uv: Ray in seconds where pip takes a minute. uv installs from its cache
-when it holds every package (`--offline`), else from the package index: the only
-network this file may reach (the first run on a machine), never from a test's own code.
+missing one), by uv: Ray in seconds where pip takes a minute. Tests never reach the
+network, so uv runs `--offline`, from its cache alone: `make packaging-cache` (a step of
+`make test`) fills that cache from the package index beforehand, and a package missing
+from it fails here naming that target.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 import textwrap
 import zipfile
 from collections.abc import Iterator
@@ -27,7 +29,10 @@ if sys.version_info >= (3, 11):
 else:  # the backport chatplex depends on there
     import tomli as tomllib
 
-uv = pytest.importorskip("uv", reason="the packaging test needs uv (the dev extra has it)")
+try:
+    import uv
+except ImportError as exc:  # fail, never skip: a skipped packaging test proves nothing
+    raise ImportError("the packaging test needs uv, from the dev extra: make test") from exc
 
 # One worker builds and installs once: every test here reads the same environment.
 pytestmark = pytest.mark.xdist_group("packaging")
@@ -83,16 +88,27 @@ class Env:
         return result.stdout
 
 
+#: What a failed offline install says: which make target fills uv's cache.
+_WARM_THE_CACHE = (
+    "uv's cache lacks a package this test installs (it runs --offline: tests never "
+    "reach the network); run `make packaging-cache` once, then this test again"
+)
+
+
 def _uv(*args: str) -> None:
-    """Run uv; an install is tried from uv's cache alone first (`--offline`), so once the
-    cache holds the extras' packages this file reaches no network at all."""
-    command = [uv.find_uv_bin(), *args]
-    if args[:2] == ("pip", "install"):
-        offline = subprocess.run([*command, "--offline"], capture_output=True, timeout=300)
-        if offline.returncode == 0:
-            return
+    """Run uv offline: packages come from uv's cache, never from the package index."""
+    command = [uv.find_uv_bin(), *args, "--offline"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, f"{_WARM_THE_CACHE}\n{result.stderr[-3000:]}"
+
+
+def test_a_package_missing_from_uvs_cache_fails_naming_the_make_target(
+    tmp_path: Path,
+) -> None:
+    _uv("venv", "--quiet", "--python", sys.executable, str(tmp_path / "venv"))
+    with pytest.raises(AssertionError, match="run `make packaging-cache`"):
+        # a name no index holds, so no cache does either
+        _uv("pip", "install", "--python", str(tmp_path / "venv"), "chatplex-no-such-package")
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +173,21 @@ def test_the_wheel_ships_its_type_marker_plugin_and_command(dist: Dist) -> None:
     assert "chatplex = chatplex.testing.pytest_plugin" in entry_points  # pytest11
     for field in ("Classifier: Typing :: Typed", "Project-URL: Documentation", "License"):
         assert field in metadata
+
+
+def test_the_license_ships_in_the_sdist_and_the_wheel(dist: Dist) -> None:
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License") and "the chatplex authors" in text
+    with zipfile.ZipFile(dist.wheel) as wheel:
+        [licence] = [n for n in wheel.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+        assert wheel.read(licence).decode() == text
+        info = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+        metadata = wheel.read(info).decode()
+    assert "License-Expression: MIT" in metadata and "License-File: LICENSE" in metadata
+    with tarfile.open(dist.sdist) as sdist:
+        [licence] = [n for n in sdist.getnames() if n.count("/") == 1 and n.endswith("/LICENSE")]
+        member = sdist.extractfile(licence)
+        assert member is not None and member.read().decode() == text
 
 
 def test_a_bare_install_imports_no_optional_dependency(fresh: Env) -> None:
@@ -299,7 +330,13 @@ EXTRAS = [
     ),
     Extra(
         "otel",
-        None,  # chatplex.otel.instrument() without it: a bare ModuleNotFoundError
+        """
+        import chatplex.otel
+        try:  # refused when the tracer is made
+            chatplex.otel.instrument()
+        except ImportError as exc:
+            print(exc)
+        """,
         _MOCK
         + """
         import sys
@@ -317,7 +354,12 @@ EXTRAS = [
     ),
     Extra(
         "testing",
-        None,  # ChatMock without respx: a bare ModuleNotFoundError
+        """
+        try:
+            from chatplex.testing import ChatMock
+        except ImportError as exc:
+            print(exc)
+        """,
         """
         from chatplex import ChatOpenAI
         from chatplex.testing import ChatMock
@@ -365,7 +407,12 @@ EXTRAS = [
     ),
     Extra(
         "ray",
-        None,  # chatplex.ray without it: a bare ModuleNotFoundError (pyarrow, ray)
+        """
+        try:  # pyarrow is there (the parquet extra): ray is not
+            import chatplex.ray
+        except ImportError as exc:
+            print(exc)
+        """,
         """
         import ray
         import chatplex.ray

@@ -15,6 +15,12 @@ counts each row once (finished, failed) and the requests sent again after a work
 
 from __future__ import annotations
 
+try:
+    import pyarrow  # noqa: F401  (fail here with a useful message)
+    import ray  # noqa: F401
+except ImportError as exc:  # pragma: no cover - the extra is installed in the tests
+    raise ImportError("chatplex.ray needs Ray Data: pip install 'chatplex[ray]'") from exc
+
 from ._columns import OUTPUT_COLUMNS
 from ._mapper import ChatMapper
 from ._run import ChatRun, map_chat

@@ -207,7 +207,12 @@ class Cassette:
     # ---- replay ---------------------------------------------------------------------------
 
     def _start_replay(self) -> None:
-        import respx
+        try:
+            import respx
+        except ImportError as exc:  # pragma: no cover - the extra is installed in the tests
+            raise ImportError(
+                "replaying a cassette needs respx: pip install 'chatplex[testing]'"
+            ) from exc
 
         self._recordings = read_cassette(self.directory, self.name)
         router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)

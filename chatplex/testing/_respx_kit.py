@@ -33,7 +33,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
-import respx
+
+try:
+    import respx
+except ImportError as exc:  # pragma: no cover - the extra is installed in the tests
+    raise ImportError("ChatMock needs respx: pip install 'chatplex[testing]'") from exc
 
 from ._guard import is_loopback, shown_url
 from ._mock_replies import ANTHROPIC, OPENAI

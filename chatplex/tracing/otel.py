@@ -89,7 +89,12 @@ class OTelTracer:
         meter_provider: MeterProvider | None = None,
         capture_content: bool | None = None,
     ) -> None:
-        from opentelemetry import metrics, trace
+        try:
+            from opentelemetry import metrics, trace
+        except ImportError as exc:  # the extra names itself, as bedrock's and vertexai's do
+            raise ImportError(
+                "chatplex.otel needs opentelemetry-api: pip install 'chatplex[otel]'"
+            ) from exc
 
         self._trace = trace
         self._tracer = trace.get_tracer("chatplex", version.__version__, tracer_provider)
