@@ -63,10 +63,7 @@ EXPECTED = [
     "ChatOpenAI",
     "ChatAnthropic",
     "AzureChatOpenAI",
-    "ChatBedrockConverse",
-    "ChatGoogleGenerativeAI",
-    "ChatVertexAI",
-    # Issue 26: the OpenAI-compatible providers' drop-ins, by LangChain's class names.
+    # The provider folders' drop-ins, by LangChain's class names.
     *sorted(FOLDER_DROPINS),  # ChatCerebras, ... ChatOllama, ...: the provider folders'
     # LangChain's accounting: usage summed per model over a block of calls.
     "get_usage_metadata_callback",
