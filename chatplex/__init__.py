@@ -19,10 +19,8 @@ if TYPE_CHECKING:
         AzureChatOpenAI,
         BaseCache,
         ChatAnthropic,
-        ChatGoogleGenerativeAI,
         ChatModel,
         ChatOpenAI,
-        ChatVertexAI,
         FakeChatModel,
         InMemoryCache,
         SQLiteCache,
@@ -96,6 +94,7 @@ if TYPE_CHECKING:
         ChatTogether,
         ChatXAI,
     )
+    from .providers.google.dropin import ChatGoogleGenerativeAI, ChatVertexAI
     from .providers.ollama.dropin import ChatOllama
 
 
@@ -113,9 +112,7 @@ _LAZY = {
             # the drop-ins, the reply caches and usage tracking (chat/ loads them lazily)
             "AzureChatOpenAI",
             "ChatAnthropic",
-            "ChatGoogleGenerativeAI",
             "ChatOpenAI",
-            "ChatVertexAI",
             "BaseCache",
             "InMemoryCache",
             "SQLiteCache",
@@ -134,6 +131,7 @@ _LAZY = {
     "ChatOllama": ".providers.ollama.dropin",
     "ChatCohere": ".providers.cohere.dropin",
     "ChatBedrockConverse": ".providers.bedrock.dropin",
+    **dict.fromkeys(("ChatGoogleGenerativeAI", "ChatVertexAI"), ".providers.google.dropin"),
     **dict.fromkeys(
         (
             "ChatCerebras",

@@ -258,9 +258,10 @@ class ResponseTooLargeError(APIError):
 
 
 class SafetyBlockedError(APIError):
-    """The provider answered but withheld the reply for safety: Gemini's blocked prompt
-    (`promptFeedback.blockReason`) or a candidate finished with SAFETY, RECITATION,
-    PROHIBITED_CONTENT, BLOCKLIST, SPII... `reason`: the provider's word for why
+    """The provider answered but withheld the reply for safety (a blocked prompt, a reply
+    stopped for SAFETY, RECITATION...), on a wire that reports it as an error (the
+    Google wire returns an empty reply saying why instead, as LangChain does). `reason`:
+    the provider's word for why
     (`SAFETY`, `PROHIBITED_CONTENT`...); `category`: the harm category that tripped it
     when the provider names one (`HARM_CATEGORY_DANGEROUS_CONTENT`), else the reason;
     `ratings`: the safety ratings sent with it. Not retryable: the same request would

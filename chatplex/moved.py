@@ -38,12 +38,21 @@ MOVED_MODULES = {
     "chatplex.adapters._bedrock_request": "chatplex.providers.bedrock.request",
     "chatplex.adapters._bedrock_response": "chatplex.providers.bedrock.response",
     "chatplex.chat.bedrock_model": "chatplex.providers.bedrock.dropin",
+    "chatplex.adapters.gemini": "chatplex.providers.google.adapter",
+    "chatplex.adapters._gemini_request": "chatplex.providers.google.request",
+    "chatplex.adapters._gemini_response": "chatplex.providers.google.response",
+    "chatplex.adapters._gemini_stream": "chatplex.providers.google.stream",
+    "chatplex.adapters._vertex_auth": "chatplex.providers.google.vertex_auth",
+    "chatplex.chat.google_model": "chatplex.providers.google.dropin",
+    "chatplex.batches.gemini": "chatplex.providers.google.batch",
 }
 
 #: (package, name it re-exported) → the module that defines the name now.
 MOVED_NAMES = {
     ("chatplex.chat", "ChatOllama"): "chatplex.providers.ollama.dropin",
     ("chatplex.chat", "ChatBedrockConverse"): "chatplex.providers.bedrock.dropin",
+    ("chatplex.chat", "ChatGoogleGenerativeAI"): "chatplex.providers.google.dropin",
+    ("chatplex.chat", "ChatVertexAI"): "chatplex.providers.google.dropin",
     ("chatplex.chat", "ChatCerebras"): "chatplex.providers.compatible.dropin",
     ("chatplex.chat", "ChatDeepSeek"): "chatplex.providers.compatible.dropin",
     ("chatplex.chat", "ChatFireworks"): "chatplex.providers.compatible.dropin",

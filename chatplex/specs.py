@@ -1,8 +1,8 @@
 """What each provider declares about itself, and where the declarations are.
 
 A provider is a folder, `chatplex/providers/<wire>/`, whose `spec.py` holds `SPECS`: one
-`ProviderSpec` per provider name that wire serves (the Google folder serves
-`google_genai` and `google_vertexai`). Shared code never names a provider: it asks
+`ProviderSpec` per provider name that wire serves (one folder may serve two names,
+as Google's does). Shared code never names a provider: it asks
 `spec(name)` for the fact it needs (the adapter class, LangChain's class name, the
 OpenTelemetry name, the model names LangChain infers as it).
 
@@ -64,6 +64,14 @@ class ProviderSpec:
     #: Parameters its LangChain class names as fields and sends in the request body
     #: (LangChain name, body name): `reasoning_format`, `random_seed`...
     body_settings: tuple[tuple[str, str], ...] = ()
+    #: "module:Class" of the drop-in `init_chat_model` builds for this provider (its
+    #: LangChain class's constructor: keywords, aliases, defaults as there); None: a
+    #: `ChatModel` over the adapter.
+    init_class: str | None = None
+    #: Its replies' own `finish_reason` words (as its LangChain class keeps them: STOP,
+    #: MAX_TOKENS...) → chatplex's common words (stop, length, content_filter,
+    #: tool_calls), for what reports in one vocabulary (OpenTelemetry).
+    finish_words: tuple[tuple[str, str], ...] = ()
 
 
 @functools.cache

@@ -12,7 +12,6 @@ import pytest
 import chatplex
 from chatplex import chat, config, core, errors, messages, runnables
 from chatplex.chat import callbacks, factory, profiles
-from chatplex.providers.bedrock import dropin as bedrock_dropin
 from chatplex.providers.compatible import dropin as compatible_dropin
 from chatplex.providers.compatible.spec import DROPINS
 from chatplex.specs import WIRES
@@ -64,10 +63,7 @@ EXPECTED = [
     "ChatOpenAI",
     "ChatAnthropic",
     "AzureChatOpenAI",
-    "ChatBedrockConverse",
-    "ChatGoogleGenerativeAI",
-    "ChatVertexAI",
-    # Issue 26: the OpenAI-compatible providers' drop-ins, by LangChain's class names.
+    # The provider folders' drop-ins, by LangChain's class names.
     *sorted(FOLDER_DROPINS),  # ChatCerebras, ... ChatOllama, ...: the provider folders'
     # LangChain's accounting: usage summed per model over a block of calls.
     "get_usage_metadata_callback",
@@ -136,9 +132,6 @@ HOMES = {
     "ChatOpenAI": chat,
     "ChatAnthropic": chat,
     "AzureChatOpenAI": chat,
-    "ChatBedrockConverse": bedrock_dropin,  # in its provider's folder
-    "ChatGoogleGenerativeAI": chat,
-    "ChatVertexAI": chat,
     **FOLDER_DROPINS,
     "SystemMessage": messages,
     "HumanMessage": messages,

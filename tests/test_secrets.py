@@ -320,6 +320,21 @@ def test_a_gzip_error_body_survives_the_copy() -> None:
     assert copy.json() == {"error": "busy"} and copy.headers["content-encoding"] == "gzip"
 
 
+def test_a_utf8_header_value_survives_the_copy() -> None:
+    """A server's header value in UTF-8 (httpx decodes it so): the error's copy keeps it,
+    where building the copy raised a bare UnicodeEncodeError (httpx encodes str values
+    as ASCII unless told otherwise)."""
+    from chatplex.http._headers import headers_from_raw
+    from chatplex.http._redaction import safe_response
+
+    request = httpx.Request("POST", "https://x.test/", headers={"x-api-key": KEY})
+    raw = [(b"x-region", "Zürich".encode()), (b"x-api-key", KEY.encode())]
+    response = httpx.Response(401, headers=headers_from_raw(raw), content=b"{}", request=request)
+    copy = safe_response(response)
+    assert copy.headers["x-region"] == "Zürich" and copy.headers["x-api-key"] == "***"
+    assert copy.request.headers["x-api-key"] == "***"
+
+
 async def test_an_aiohttp_error_is_not_even_a_suppressed_context() -> None:
     """aiohttp's exceptions carry the request headers in `request_info`; the transport's
     httpx error must not keep one as its __context__ (`from None` only hides it)."""
@@ -1273,3 +1288,45 @@ async def test_a_key_the_server_echoes_is_scrubbed_on_every_wire(
     assert_no_secret("the logs", all_logs.getvalue())
     if err.response is not None:
         assert err.response.request.headers[GATEWAY[0]] == "***"
+
+
+def test_a_non_ascii_default_header_on_bedrock_leaves_no_token_in_any_frame() -> None:
+    """It raised a bare AttributeError inside botocore's signer, whose frame's locals held
+    the session token; now a ValueError when the model is built, naming the header."""
+    err = bedrock_with_header({"x-note": "Zürich"})
+    assert isinstance(err, ValueError) and "'x-note'" in str(err)
+    assert_no_secret("the error and its frames", shown(err))
+
+
+def bedrock_with_header(headers: dict[str, str]) -> BaseException:
+    try:
+        init_chat_model(
+            "bedrock_converse:anthropic.claude-3-haiku-20240307-v1:0",
+            region_name="us-east-1",
+            aws_access_key_id="AKIAEXAMPLE",
+            aws_secret_access_key=Secret(KEY),
+            aws_session_token=Secret(TOKEN),
+            default_headers=headers,
+        )
+    except Exception as exc:  # noqa: BLE001 - returned for the test to judge
+        return exc
+    raise AssertionError("the header was taken")
+
+
+@pytest.mark.parametrize("per_call", [False, True], ids=["model", "per-call"])
+def test_refused_extra_headers_are_named_not_quoted(per_call: bool) -> None:
+    """extra_headers holding a key beside a value of the wrong type: the error quoted
+    the whole dict, key included."""
+    headers = {"authorization": f"Bearer {KEY}", "x-count": 3}
+    try:
+        if per_call:
+            model = init_chat_model("openai:gpt-4o-mini", api_key="k", base_url="http://x.test/v1")
+            model.invoke("hi", extra_headers=headers)
+        else:
+            init_chat_model("openai:gpt-4o-mini", api_key="k", extra_headers=headers)
+    except TypeError as exc:
+        err: BaseException = exc
+    else:
+        raise AssertionError("the headers were taken")
+    assert "extra_headers" in str(err)
+    assert_no_secret("the error", str(err) + repr(err))

@@ -181,9 +181,12 @@ def _join(a: str | list[_Block], b: str | list[_Block], role: str) -> list[_Bloc
 
 
 def _system(messages: Sequence[BaseMessage]) -> str | list[_Block] | None:
+    """One text system message is sent as its string; more are a list of text blocks, one
+    per message, as langchain-anthropic merges them (empty texts left out: Anthropic
+    rejects an empty text block)."""
     contents = [m.content for m in messages]
-    if all(isinstance(c, str) for c in contents):
-        return "\n\n".join(c for c in contents if c) or None  # type: ignore[misc]
+    if len(contents) == 1 and isinstance(contents[0], str):
+        return contents[0] or None
     blocks: list[_Block] = []
     for i, content in enumerate(contents):
         for block in [content] if isinstance(content, str) else content:

@@ -83,7 +83,8 @@ def wire_body(
         extra.pop(name, None)
     # `stop` is not sent: the Responses API has no stop sequences, and langchain-openai
     # drops it the same way (LangChain's standard tests call every model with one).
-    body: dict[str, Any] = {"model": settings.model, "input": wire_input(messages)}
+    stored = extra.get("store") is not False
+    body: dict[str, Any] = {"model": settings.model, "input": wire_input(messages, stored)}
     if settings.temperature is not None:
         body["temperature"] = settings.temperature
     spelled = [extra.pop(name, None) for name in ("max_completion_tokens", "max_tokens")]
@@ -126,12 +127,15 @@ def since_last_response(messages: Sequence[BaseMessage]) -> tuple[list[BaseMessa
 # -- messages -----------------------------------------------------------------------------
 
 
-def wire_input(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
-    """The `input` items of `messages`, in order."""
+def wire_input(messages: Sequence[BaseMessage], stored: bool = True) -> list[dict[str, Any]]:
+    """The `input` items of `messages`, in order. `stored=False` (the request's `store`
+    is false: the server keeps no items to look ids up in): message items go without
+    their ids and reasoning items only with their `encrypted_content`, as
+    langchain-openai sends them."""
     items: list[dict[str, Any]] = []
     for message in messages:
         if isinstance(message, AIMessage):
-            items.extend(_ai_items(message))
+            items.extend(_ai_items(message, stored))
         elif isinstance(message, ToolMessage):
             items.append(
                 {
@@ -217,7 +221,7 @@ def _source(block: Mapping[str, Any], *, file: bool = False) -> dict[str, Any]:
     raise ValueError(f"a {block.get('type')!r} block needs url, base64 or file_id")
 
 
-def _ai_items(message: AIMessage) -> list[dict[str, Any]]:
+def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
     """An assistant turn as output items: its text in message items (one per message id),
     its reasoning and built-in tool items as they came, its tool calls as function calls."""
     if isinstance(message, AIMessageChunk):
@@ -243,7 +247,8 @@ def _ai_items(message: AIMessage) -> list[dict[str, Any]]:
             msg_id = block.get("id")
             if current is None or current.get("id") != msg_id:
                 current = {"type": "message", "role": "assistant", "content": []}
-                if msg_id:
+                # Only the server's ids (`msg_...`), not LangChain's own (`lc_...`).
+                if msg_id and stored and not str(msg_id).startswith("lc_"):
                     current["id"] = msg_id
                 items.append(current)
             if kind == "refusal":
@@ -265,6 +270,8 @@ def _ai_items(message: AIMessage) -> list[dict[str, Any]]:
                     if block.get(key):
                         item[key] = block[key]
                 items.append(item)
+        elif kind == "reasoning" and not stored and not block.get("encrypted_content"):
+            continue  # an id the server did not keep: not sent back
         elif kind in _ITEM_BLOCKS:
             items.append(_item_of(block))
         # other blocks (another provider's thinking, tool_use...) are not sent back

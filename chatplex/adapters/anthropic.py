@@ -80,7 +80,7 @@ from .base import (
     take_base_url,
     withheld_key_note,
 )
-from .validate import BlockTypes, check_messages
+from .validate import BlockTypes, check_headers, check_messages
 
 __all__ = [
     "BLOCK_TYPES",
@@ -220,6 +220,7 @@ class AnthropicAdapter:
         extra: dict[str, Any] = {}
         if where.basic_auth:  # user info: sent as httpx would, unless a header replaces it
             extra["authorization"] = where.basic_auth
+        check_headers(default_headers, "default_headers")
         extra.update({k.lower(): v for k, v in (default_headers or {}).items()})
         self._extra_headers = hold_secrets(extra, self._secret_names)
         self._key_digest = key_digest(self._key, where)

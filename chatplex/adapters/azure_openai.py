@@ -70,6 +70,7 @@ from .base import (
     key_digest,
 )
 from .openai import OpenAIAdapter
+from .validate import check_headers
 
 __all__ = ["AZURE_HOST_SUFFIXES", "AzureOpenAIAdapter", "AzureStreamParser"]
 
@@ -190,6 +191,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
             self._api_key or self._ad_token, BaseURL.parse(shown, "/chat/completions")
         )
         self._withheld = _withheld_note(explicit, from_env or azure_host)
+        check_headers(default_headers, "default_headers")
         self._headers = hold_secrets(self._azure_headers(default_headers), self._secret_names)
         self._bases: dict[str, BaseURL] = {}
 

@@ -74,7 +74,7 @@ from .base import (
     take_base_url,
     withheld_key_note,
 )
-from .validate import BlockTypes, check_messages
+from .validate import BlockTypes, check_headers, check_messages
 
 __all__ = [
     "BLOCK_TYPES",
@@ -209,6 +209,7 @@ class OpenAIAdapter:
             headers["OpenAI-Organization"] = organization
         if project:
             headers["OpenAI-Project"] = project
+        check_headers(default_headers, "default_headers")
         for name, value in (default_headers or {}).items():
             # A default header replaces ours whatever its capitalisation (no duplicates).
             for existing in [k for k in headers if k.lower() == name.lower()]:

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-__all__ = ["BlockTypes", "check_messages", "check_text", "reply_field"]
+__all__ = ["BlockTypes", "check_headers", "check_messages", "check_text", "reply_field"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,3 +253,38 @@ def reply_field(value: Any, kind: type | tuple[type, ...], what: str) -> Any:
         return value
     name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
     raise TypeError(f"the reply's {what} is a {type(value).__name__}, not a {name}")
+
+
+_TOKEN_CHARS = frozenset(
+    "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+)
+
+
+def check_headers(headers: Mapping[str, Any] | None, setting: str) -> None:
+    """ValueError/TypeError, naming the header (never quoting its value: it may be a key),
+    for headers no request can carry: a name that is not an HTTP token, a value that is
+    not a str (or bytes), or one with a character outside printable ASCII (httpx encodes values as
+    ASCII; a CR or LF would end the header). Checked when the adapter is built, before a
+    signer or a request ever sees them.
+
+    >>> check_headers({"x-note": "Zürich"}, "default_headers")
+    Traceback (most recent call last):
+    ...
+    ValueError: default_headers: the value of 'x-note' has a character that is not ...
+    """
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not name or not _TOKEN_CHARS.issuperset(name):
+            raise ValueError(f"{setting}: {name!r} is not a header name (an HTTP token)")
+        if isinstance(value, bytes):  # sent as given, as httpx sends bytes values
+            continue
+        if not isinstance(value, str):
+            raise TypeError(
+                f"{setting}: the value of {name!r} is a {type(value).__name__}, not a str"
+            )
+        for position, char in enumerate(value):
+            if not (" " <= char <= "~" or char == "\t"):
+                shown = repr(char) if char.isprintable() and not char.isascii() else "a control"
+                raise ValueError(
+                    f"{setting}: the value of {name!r} has a character that is not printable "
+                    f"ASCII ({shown}, position {position}); HTTP header values are ASCII"
+                )

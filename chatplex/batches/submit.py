@@ -67,7 +67,7 @@ def _compose(steps: list[Runnable[Any, Any]]) -> Runnable[Any, Any] | None:
 
 def batch_api(model: ChatModel, limits: Limits | None = None) -> BatchAPI:
     """The Batch API of the model's provider (OpenAI and servers speaking its wire,
-    Anthropic, the Gemini API's batch mode)."""
+    Anthropic, or the one its adapter names: `batch_api_for(model, limits)`)."""
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{model.get_name()} has no adapter: no Batch API to use")
@@ -80,20 +80,10 @@ def batch_api(model: ChatModel, limits: Limits | None = None) -> BatchAPI:
         return OpenAIBatches(adapter, limits) if limits else OpenAIBatches(adapter)
     if adapter.provider == "anthropic":
         return AnthropicBatches(adapter, limits) if limits else AnthropicBatches(adapter)
-    if adapter.provider == "google_genai":
-        from .gemini import GeminiBatches  # Gemini batch mode, inline requests
-
-        return (
-            GeminiBatches(adapter, model.model, limits)
-            if limits
-            else GeminiBatches(adapter, model.model)
-        )
-    if adapter.provider == "google_vertexai":
-        raise NotImplementedError(
-            "Vertex AI batch prediction (jobs reading from Cloud Storage or BigQuery) is "
-            "not built in chatplex: submit_batch cannot use provider 'google_vertexai'; "
-            "use google_genai's batch mode with a Gemini API key"
-        )
+    own = getattr(adapter, "batch_api_for", None)
+    if own is not None:  # a wire whose Batch API lives in its provider's folder
+        found: BatchAPI = own(model.model, limits)
+        return found
     raise ValueError(f"provider {adapter.provider!r} has no Batch API in chatplex")
 
 

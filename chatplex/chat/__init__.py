@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from .cost import Cost, cost_of, reply_cost
     from .factory import init_chat_model
     from .fake import FakeChatModel
-    from .google_model import ChatGoogleGenerativeAI, ChatVertexAI
     from .openai_model import ChatOpenAI
     from .providers import register_provider
     from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
@@ -39,8 +38,6 @@ _LAZY = {
     "ChatOpenAI": "openai_model",
     "AzureChatOpenAI": "azure_model",
     "ChatAnthropic": "anthropic_model",
-    "ChatGoogleGenerativeAI": "google_model",
-    "ChatVertexAI": "google_model",
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
     ),
@@ -66,10 +63,8 @@ __all__ = [
     "AzureChatOpenAI",
     "BaseCache",
     "ChatAnthropic",
-    "ChatGoogleGenerativeAI",
     "ChatModel",
     "ChatOpenAI",
-    "ChatVertexAI",
     "ChatModel",
     "ChatOpenAI",
     "Cost",

@@ -55,28 +55,6 @@ REFUSED: dict[str, dict[str, str]] = {
         "openai_proxy": _NO_PROXY,
         "tiktoken_model_name": _NO_TOKENIZER,
     },
-    "google_genai": {
-        "client": _SDK_CLIENTS,
-        "async_client": _SDK_CLIENTS,
-        "transport": "chatplex speaks REST (JSON over HTTP); transport='rest' only",
-        "convert_system_message_to_human": "deprecated in LangChain; system messages go "
-        "as systemInstruction",
-        "credentials": "the Gemini API takes an API key; for google-auth credentials use "
-        "ChatVertexAI (provider google_vertexai)",
-        "vertexai": "use ChatVertexAI (provider google_vertexai) for Vertex AI",
-        "tuned_model_name": "tuned models are named by model=",
-    },
-    "google_vertexai": {
-        "client": _SDK_CLIENTS,
-        "async_client": _SDK_CLIENTS,
-        "api_transport": "chatplex speaks REST (JSON over HTTP); api_transport='rest' only",
-        "convert_system_message_to_human": "deprecated in LangChain; system messages go "
-        "as systemInstruction",
-        "tuned_model_name": "tuned models and endpoints are named by model=",
-        "endpoint_version": "chatplex calls the v1 endpoint",
-        "full_model_name": "name the model with model=, the project and location with "
-        "project= and location=",
-    },
     "anthropic": {
         "anthropic_proxy": _NO_PROXY,
         "reuse_last_container": "chatplex does not track containers between calls; "
@@ -110,10 +88,6 @@ _OFF: dict[str, tuple[Any, ...]] = {
     "output_version": (None, "v0"),
     "include_response_headers": (False,),
     "guard_last_turn_only": (False,),
-    "transport": (None, "rest"),
-    "api_transport": (None, "rest"),
-    "convert_system_message_to_human": (None, False),
-    "vertexai": (None, False),
 }
 
 
@@ -142,16 +116,24 @@ def pick(owner: str, **candidates: Any) -> Any:
     return next(iter(given.values()), None)
 
 
-def check_refused(owner: str, provider: str, extras: Mapping[str, Any]) -> dict[str, Any]:
+def check_refused(
+    owner: str,
+    provider: str,
+    extras: Mapping[str, Any],
+    *,
+    own: Mapping[str, str] | None = None,
+    own_off: Mapping[str, tuple[Any, ...]] | None = None,
+) -> dict[str, Any]:
     """`extras` without the refused settings at their "off" values; a refused setting
-    at any other value is a TypeError with the reason."""
-    # A drop-in in its provider's folder refuses its own settings there.
-    refused = {**REFUSED["common"], **REFUSED.get(provider, {})}
+    at any other value is a TypeError with the reason. A drop-in in its provider's folder
+    passes its own refusals (`own`: name → why) and their "off" values (`own_off`)."""
+    refused = {**REFUSED["common"], **REFUSED.get(provider, {}), **(own or {})}
+    off = {**_OFF, **(own_off or {})}
     kept: dict[str, Any] = {}
     for name, value in extras.items():
         if name not in refused:
             kept[name] = value
-        elif value not in _OFF.get(name, (None,)):
+        elif value not in off.get(name, (None,)):
             raise TypeError(f"{owner}({name}=...) is not supported: {refused[name]}")
     return kept
 

@@ -140,54 +140,12 @@ _OPENAI_RESPONSES = frozenset(
 
 #: Provider → the parameters its API takes (see the module docstring).
 
-#: Fields of a Gemini `generateContent` body (Gemini API and Vertex AI), in snake_case as
-#: LangChain and the google-genai SDK spell them (camelCase accepted too): generation
-#: fields go into `generationConfig`, the rest at the top (`adapters/_gemini_request.py`).
-_GEMINI_SNAKE = frozenset(
-    {
-        "audio_timestamp",
-        "cached_content",
-        "candidate_count",
-        "enable_enhanced_civic_answers",
-        "frequency_penalty",
-        "generation_config",
-        "image_config",
-        "labels",
-        "logprobs",
-        "max_output_tokens",
-        "media_resolution",
-        "presence_penalty",
-        "response_json_schema",
-        "response_logprobs",
-        "response_mime_type",
-        "response_modalities",
-        "response_schema",
-        "routing_config",
-        "safety_settings",
-        "seed",
-        "service_tier",
-        "speech_config",
-        "stop_sequences",
-        "temperature",
-        "thinking_config",
-        "tool_config",
-        "tools",
-        "top_k",
-        "top_p",
-    }
-)
-_GEMINI = _GEMINI_SNAKE | frozenset(
-    "".join(w.capitalize() if i else w for i, w in enumerate(name.split("_")))
-    for name in _GEMINI_SNAKE
-)
-
 #: Provider → the parameters its API takes (see the module docstring).
 API_PARAMETERS: dict[str, frozenset[str]] = {
     "openai": _OPENAI,
     "anthropic": _ANTHROPIC,
     "openai_responses": _OPENAI_RESPONSES,
 }
-API_PARAMETERS["google_genai"] = API_PARAMETERS["google_vertexai"] = _GEMINI
 
 #: Parameters the API takes that the SDK's `create()` does not name, and why they are kept.
 BEYOND_SDK: dict[str, dict[str, str]] = {

@@ -11,6 +11,7 @@ group: `[project.entry-points."chatplex.adapters"] myprovider = "pkg.module:fact
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +44,12 @@ def _adapter_model(provider: str) -> ModelFactory:
     def factory(model: str, **settings: Any) -> ChatModel:
         from .params import check_api_parameters  # on the first model built, not at import
 
+        declared = spec(provider)
+        if declared is not None and declared.init_class is not None:
+            # The class LangChain's init_chat_model returns, with its constructor.
+            module, _, name = declared.init_class.partition(":")
+            dropin: ModelFactory = getattr(importlib.import_module(module), name)
+            return dropin(model=model, **settings)
         wire = provider
         if provider == "openai":  # the Responses API where langchain-openai would use it
             from .openai_model import responses_wire

@@ -9,6 +9,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..adapters.validate import check_headers
+
 if TYPE_CHECKING:
     from ..http import RateLimit
 
@@ -104,11 +106,13 @@ def check_settings(values: Mapping[str, Any]) -> None:
     ):
         raise ValueError(f"max_retry_after must be a number of seconds >= 0, got {cap!r}")
     headers = values.get("extra_headers")
-    if headers is not None and not (
-        isinstance(headers, Mapping)
-        and all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items())
-    ):
-        raise TypeError(f"extra_headers must be a dict of str to str, got {headers!r}")
+    if headers is not None:
+        # Never quoting the headers: their values may be keys (an `authorization`).
+        if not isinstance(headers, Mapping) or not all(
+            isinstance(v, str) for v in headers.values()
+        ):
+            raise TypeError("extra_headers must be a dict of str to str")
+        check_headers(headers, "extra_headers")
 
 
 def check_body_fields(kind: str, values: Mapping[str, Any], owner: str) -> None:

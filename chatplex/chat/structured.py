@@ -367,10 +367,12 @@ def structured_output(
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     anthropic = model.provider == "anthropic"
-    google = model.provider in ("google_genai", "google_vertexai")
+    # A wire whose schema outputs are enforced by design (its adapter says so): strict=
+    # is refused there, and partial values are streamed.
+    enforced = bool(getattr(model.adapter, "schema_enforced", False))
     if method == "json_mode" and anthropic:
         method = "json_schema"  # Anthropic has no JSON mode; LangChain maps it the same way
-    if strict is not None and (anthropic or google or method == "json_mode"):
+    if strict is not None and (anthropic or enforced or method == "json_mode"):
         raise ValueError(f"strict= is not supported with method={method!r} on {model.provider}")
     if schema is None and method != "json_mode":
         raise ValueError(f"method={method!r} needs a schema (only json_mode works without)")
@@ -383,7 +385,7 @@ def structured_output(
         settings = format_settings(model.provider, spec, schema, method, strict, model.adapter)
         bound = model.bind(**settings)
         # LangChain's OpenAI parser for pydantic schemas takes the whole reply at once.
-        partials = method != "json_schema" or google or anthropic or spec.kind != "pydantic"
+        partials = method != "json_schema" or enforced or anthropic or spec.kind != "pydantic"
         parser = StructuredParser(spec, "text", partials=partials)
     if include_raw:
         return RunnableParallel(raw=bound) | _WithRaw(parser)
@@ -407,16 +409,11 @@ def format_settings(
     if own is not None:
         settings: dict[str, Any] = own(spec, schema, method, strict)
         return settings
-    if method == "json_schema" and provider in ("google_genai", "google_vertexai"):
-        # Gemini: generationConfig.responseMimeType + responseJsonSchema (full JSON Schema)
-        return {"response_mime_type": "application/json", "response_json_schema": spec.parameters}
     if method == "json_schema" and provider == "anthropic":
         fmt = {"type": "json_schema", "schema": anthropic_json_schema(spec, schema)}
         return {"output_config": {"format": fmt}}
     if method == "json_schema":
         return {"response_format": openai_json_schema(spec, schema, strict)}
-    if provider in ("google_genai", "google_vertexai"):
-        return {"response_mime_type": "application/json"}
     return {"response_format": {"type": "json_object"}}
 
 

@@ -117,7 +117,7 @@ WINDOW_CALM = 1.0  #: no 503/529 for this long (s): the window is dropped
 WINDOW_OPEN = 4096.0  #: a window grown this wide is dropped (nothing caps in-flight)
 COLD_WINDOW = 8  #: in flight before an unconfigured budget's first answer...
 COLD_WAIT = 1.0  #: ...for at most this many seconds after its first admission
-GROWN_PAUSE = 8.0  #: a limit's pause doubles while its retry_after proves short, up to this
+GROWN_PAUSE = 4.0  #: a limit's pause doubles while its retry_after proves short, up to this
 
 _OVERLOAD = frozenset({503, 529})
 _NEVER = -math.inf

@@ -229,7 +229,7 @@ def safe_request(request: httpx.Request) -> httpx.Request:
     return httpx.Request(
         request.method,
         redact_url(str(request.url)),
-        headers=headers,
+        headers=httpx.Headers(headers, encoding=request.headers.encoding),
         content=content,
         extensions=extensions,
     )
@@ -249,7 +249,9 @@ def safe_response(response: httpx.Response) -> httpx.Response:
         headers = [(name, scrub_text(value, secrets)) for name, value in headers]
     copy = httpx.Response(
         response.status_code,
-        headers=headers,
+        # In the encoding the values were decoded with: a server's UTF-8 header value
+        # (httpx's own guess) would not encode back as ASCII, httpx's default.
+        headers=httpx.Headers(headers, encoding=response.headers.encoding),
         stream=_NoBody(),
         request=safe_request(request) if request is not None else None,
         extensions={

@@ -26,7 +26,7 @@ record), so translation is mostly a copy. What differs:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from langchain_core.messages import AIMessage as LCAIMessage
@@ -199,22 +199,6 @@ def _block(block: dict[str, Any]) -> dict[str, Any]:
 # ---- chatplex -> LangChain ------------------------------------------------------------
 
 
-#: Providers whose LangChain translator reads content shapes chatplex does not produce:
-#: langchain-aws's Converse content (`tool_use` and `reasoning_content` blocks) for
-#: "bedrock_converse", where chatplex's reply is text, standard `reasoning` blocks and
-#: `tool_calls`. Without the mark LangChain's generic reading fits them (with it,
-#: `content_blocks` would drop the tool calls of a reply whose text is a string).
-_UNMARKED_PROVIDERS = frozenset({"bedrock_converse"})
-
-
-def _lc_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
-    """The reply's metadata for LangChain, the provider mark left out where LangChain
-    would misread chatplex's content by it."""
-    if metadata.get("model_provider") in _UNMARKED_PROVIDERS:
-        return {k: v for k, v in metadata.items() if k != "model_provider"}
-    return dict(metadata)
-
-
 def to_langchain_message(message: AIMessage) -> LCAIMessage:
     """A chatplex reply as a LangChain `AIMessage`."""
     return LCAIMessage(
@@ -222,7 +206,7 @@ def to_langchain_message(message: AIMessage) -> LCAIMessage:
         id=message.id,
         name=message.name,
         additional_kwargs=dict(message.additional_kwargs),
-        response_metadata=_lc_metadata(message.response_metadata),
+        response_metadata=dict(message.response_metadata),
         tool_calls=[_lc_call(c) for c in message.tool_calls],
         invalid_tool_calls=[_lc_invalid(c) for c in message.invalid_tool_calls],
         usage_metadata=_lc_usage(message.usage_metadata),
@@ -274,8 +258,6 @@ class StreamTranslator:
         metadata = chunk.response_metadata
         if "refusal" in additional or "refusal" in metadata:
             additional, metadata = self._refusal_delta(additional, metadata)
-        if metadata.get("model_provider") in _UNMARKED_PROVIDERS:
-            metadata = _lc_metadata(metadata)
         if self._provider is None and isinstance(metadata.get("model_provider"), str):
             self._provider = metadata["model_provider"]
         elif self._provider is not None and "model_provider" not in metadata:

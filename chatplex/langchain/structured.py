@@ -16,8 +16,9 @@ and when none is named it is the one the wrapped chatplex model would use
   that takes no tools it is a `ValueError` at once.
 - "json_schema" / "json_mode": the request settings chatplex's own structured output
   sends on that wire (`chatplex.chat.structured.format_settings`: OpenAI's
-  `response_format`, Anthropic's `output_config`, Gemini's `responseJsonSchema`, which
-  other adapters turn into their own fields); the reply text
+  `response_format`, Anthropic's `output_config`, or what an adapter's own
+  `structured_output_settings` says, which other adapters turn into their own fields);
+  the reply text
   is parsed by LangChain's JSON / pydantic parsers. Anthropic has no JSON mode:
   "json_mode" is "json_schema" there, as in LangChain.
 
@@ -45,8 +46,6 @@ from langchain_core.utils.pydantic import is_basemodel_subclass, is_pydantic_v1_
 from ..chat.structured import METHODS, format_settings, output_schema
 
 __all__ = ["default_method", "structured_output"]
-
-_GOOGLE = ("google_genai", "google_vertexai")
 
 
 def default_method(inner: Any) -> str:
@@ -83,7 +82,8 @@ def structured_output(
         method = "json_schema"  # Anthropic has no JSON mode; LangChain maps it the same way
     if strict is not None and method == "json_mode":
         raise ValueError("strict= is not supported with method='json_mode'")
-    if provider == "anthropic" or provider in _GOOGLE:
+    adapter = getattr(inner, "adapter", None)
+    if provider == "anthropic" or getattr(adapter, "schema_enforced", False):
         # Their schema outputs are enforced by design: strict= is moot (as in LangChain).
         strict = None
     if schema is None and method == "json_schema":
@@ -91,7 +91,6 @@ def structured_output(
     given = schema
     if isinstance(schema, type) and is_pydantic_v1_subclass(schema):
         given = convert_to_openai_tool(schema)["function"]  # chatplex reads pydantic v2 only
-    adapter = getattr(inner, "adapter", None)
     settings = format_settings(provider, output_schema(given), given, method, strict, adapter)
     bound = llm.bind(
         **settings,

@@ -40,6 +40,8 @@ def content_blocks(message: BaseMessage) -> list[_Block]:
     chunk = cast("AIMessageChunk", message) if hasattr(message, "tool_call_chunks") else None
     if provider == "anthropic":
         return _anthropic(message, chunk)
+    if provider == "bedrock_converse":
+        return _converse(message, chunk)
     if provider == "openai":
         if isinstance(message.content, str):
             return _chat_completions(message, chunk)
@@ -112,6 +114,48 @@ def _chat_completions(message: AIMessage, chunk: AIMessageChunk | None) -> list[
         blocks.append(
             {"type": "tool_call", "name": call["name"], "args": call["args"], "id": call.get("id")}
         )
+    return blocks
+
+
+# -- AWS Converse (langchain-aws's content) -------------------------------------------------
+
+
+def _converse(message: AIMessage, chunk: AIMessageChunk | None) -> list[_Block]:
+    """langchain-aws's reply content as LangChain's Converse translator reads it; the
+    standard server-tool blocks chatplex gives Bedrock's own tools stay as they are."""
+    content = message.content
+    if content == "" and not message.additional_kwargs and not message.tool_calls:
+        return []  # a stream's metadata pieces
+    items = [{"type": "text", "text": content}] if isinstance(content, str) else content
+    blocks: list[_Block] = []
+    for block in items:
+        if not isinstance(block, dict):
+            continue
+        kind = block.get("type")
+        if kind == "text":
+            blocks.append(_text(block))
+        elif kind == "reasoning_content":
+            said = block.get("reasoning_content")
+            said = said if isinstance(said, dict) else {}
+            out: _Block = {"type": "reasoning"}
+            if said.get("text"):
+                out["reasoning"] = said["text"]
+            extras = {k: said[k] for k in ("signature", "redacted_content") if said.get(k)}
+            if extras:
+                out["extras"] = extras
+            _index_and_extras(out, block, {"type", "reasoning_content", "index", "extras"})
+            blocks.append(out)
+        elif kind == "tool_use":
+            blocks.append(_tool_use(block, message, chunk))
+        elif kind in ("server_tool_call", "server_tool_result"):
+            blocks.append(dict(block))
+        else:
+            value = dict(block)
+            index = value.pop("index", None)
+            kept: _Block = {"type": "non_standard", "value": value}
+            if index is not None:
+                kept["index"] = index
+            blocks.append(kept)
     return blocks
 
 

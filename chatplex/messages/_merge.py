@@ -237,8 +237,27 @@ def _merge_blocks_into(blocks: list[dict[str, Any]], new: list[dict[str, Any]]) 
                 target[key] = old + value
             elif isinstance(old, list) and isinstance(value, list):
                 target[key] = old + value  # a new list: the chunks' lists stay unchanged
+            elif isinstance(old, dict) and isinstance(value, dict):
+                target[key] = _joined_fields(old, value)  # langchain-aws's reasoning_content
             elif value is not None:
                 target[key] = value
+
+
+def _joined_fields(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """A nested field split across chunks, joined as LangChain's `merge_dicts` joins it
+    (strings concatenated, dicts joined, lists concatenated), into a new dict."""
+    out = dict(old)
+    for key, value in new.items():
+        before = out.get(key)
+        if isinstance(before, str) and isinstance(value, str):
+            out[key] = before + value
+        elif isinstance(before, dict) and isinstance(value, dict):
+            out[key] = _joined_fields(before, value)
+        elif isinstance(before, list) and isinstance(value, list):
+            out[key] = before + value
+        elif value is not None:
+            out[key] = value
+    return out
 
 
 def merge_content(a: Content, b: Content) -> Content:

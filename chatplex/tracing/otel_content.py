@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..specs import spec
+
 __all__ = ["SEPARATE_SYSTEM", "input_content", "output_message"]
 
 #: chatplex provider names whose APIs take system instructions apart from the messages.
@@ -102,6 +104,9 @@ def _finish_reason(message: Any) -> str:
         return "tool_call"
     meta = getattr(message, "response_metadata", None) or {}
     common = meta.get("finish_reason")
+    declared = spec(str(meta.get("provider") or meta.get("model_provider") or ""))
+    if declared is not None and isinstance(common, str):
+        common = dict(declared.finish_words).get(common, common)  # the provider's own word
     if common in _FINISH_REASONS:
         return _FINISH_REASONS[common]
     raw = meta.get("raw_finish_reason") or common

@@ -225,7 +225,8 @@ def test_system_messages(adapter: AnthropicAdapter) -> None:
     body = build(
         adapter, [SystemMessage("A"), SystemMessage(""), SystemMessage("B"), HumanMessage("x")]
     )
-    assert body["system"] == "A\n\nB"
+    # As langchain-anthropic: one text block per system message (the empty one left out).
+    assert body["system"] == [{"type": "text", "text": "A"}, {"type": "text", "text": "B"}]
     block = {"type": "text", "text": "cached", "cache_control": {"type": "ephemeral"}}
     body = build(adapter, [SystemMessage("A"), SystemMessage([block]), HumanMessage("x")])
     assert body["system"] == [{"type": "text", "text": "A"}, block]
@@ -249,7 +250,7 @@ def test_mid_conversation_system_message_rejected(adapter: AnthropicAdapter) -> 
         ([], "at least one message"),
         ([SystemMessage("only")], "only system messages"),
         ([HumanMessage("")], "message 0: a user message with no content"),
-        ([HumanMessage([{"type": "text", "text": ""}])], "empty user message"),
+        ([HumanMessage([{"type": "text", "text": ""}])], "a user message with no content"),
         ([HumanMessage("x"), AIMessage(content="")], "message 1: empty assistant message"),
         (
             [
@@ -263,7 +264,7 @@ def test_mid_conversation_system_message_rejected(adapter: AnthropicAdapter) -> 
             "base64",
         ),
         ([HumanMessage([{"type": "image_url", "image_url": {"url": "ftp://x/y.png"}}])], "scheme"),
-        ([HumanMessage([{"type": "image_url", "image_url": {}}])], "without a url"),
+        ([HumanMessage([{"type": "image_url", "image_url": {}}])], "an image_url with no URL"),
     ],
 )
 def test_invalid_messages(

@@ -25,7 +25,9 @@ def test_leading_system_messages_become_the_system_prompt() -> None:
     system, turns = to_wire_messages(
         [SystemMessage("a"), SystemMessage(""), SystemMessage("b"), HumanMessage("hi")]
     )
-    assert system == "a\n\nb"
+    # As langchain-anthropic: one text block per system message (the empty one left out).
+    assert system == [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]
+    assert to_wire_messages([SystemMessage("one"), HumanMessage("hi")])[0] == "one"
     assert turns == [{"role": "user", "content": "hi"}]
     assert to_wire_messages([HumanMessage("hi")])[0] is None
 

@@ -269,7 +269,10 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
         False,
         {
             "max_tokens": 256,
-            "system": "Be brief.\n\nAnswer in French.",
+            "system": [
+                {"type": "text", "text": "Be brief."},
+                {"type": "text", "text": "Answer in French."},
+            ],
             "messages": [
                 {"role": "user", "content": "Hi"},
                 {"role": "assistant", "content": "Bonjour"},

@@ -211,12 +211,16 @@ def test_extra_body_overrides() -> None:
     assert body["stream_options"] == {"include_usage": False}
 
 
+#: An image by URL, passed through as given (one with no URL is refused on every wire).
+URL = {"url": "https://example.test/cat.png"}
+
+
 def test_messages_translation() -> None:
     history: list[BaseMessage] = [
         SystemMessage("sys"),
         developer_message("dev"),
         SystemMessage("dev2", additional_kwargs={"__openai_role": "developer"}),
-        HumanMessage([{"type": "text", "text": "look"}, {"type": "image_url", "image_url": {}}]),
+        HumanMessage([{"type": "text", "text": "look"}, {"type": "image_url", "image_url": URL}]),
         AIMessage("", tool_calls=[{"name": "f", "args": {"x": 1}, "id": "c1"}]),
         ToolMessage("result", tool_call_id="c1"),
         AIMessage(
@@ -236,7 +240,7 @@ def test_messages_translation() -> None:
         {"role": "developer", "content": "dev2"},
         {
             "role": "user",
-            "content": [{"type": "text", "text": "look"}, {"type": "image_url", "image_url": {}}],
+            "content": [{"type": "text", "text": "look"}, {"type": "image_url", "image_url": URL}],
         },
         {
             "role": "assistant",

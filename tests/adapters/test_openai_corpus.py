@@ -55,9 +55,30 @@ def test_named_providers_go_through_their_presets() -> None:
 
 def _styled(adapter: OpenAIAdapter | None) -> bool:
     """Whether the preset shapes replies as its partner package (providers/compatible/
-    style.py): reasoning in additional_kwargs, the package's metadata keys."""
+    style.py) with reasoning in additional_kwargs (langchain-mistralai keeps Magistral's
+    thinking in the content: a style without `split_reasoning`)."""
+    style = _style(adapter)
+    return style is not None and style.split_reasoning
+
+
+def _style(adapter: OpenAIAdapter | None) -> Any:
     profile = getattr(adapter, "profile", None)
-    return getattr(profile, "style", None) is not None
+    return getattr(profile, "style", None)
+
+
+def _styled_details(details: dict[str, Any], style: Any, output: bool) -> Any:
+    """`details` as a style reports them (its kept keys, zeros, empty dicts), or None."""
+    if style is None or style.empty_token_details:
+        return details
+    keep = style.detail_keys
+    kept = {
+        k: v
+        for k, v in details.items()
+        if (keep is None or k in keep) and (v or style.zero_details)
+    }
+    if kept or (output and style.empty_output_details):
+        return kept
+    return None
 
 
 def stream_chunks(adapter: OpenAIAdapter, case: Case) -> list[AIMessageChunk]:
@@ -121,8 +142,10 @@ def check_message(
     }
     inputs = {k: v for k, v in inputs.items() if v is not None}
     outputs = {k: v for k, v in outputs.items() if v is not None}
-    assert got.get("input_token_details") == inputs  # {} when none: as langchain-openai
-    assert got.get("output_token_details") == outputs
+    style = _style(adapter)
+    # {} when none: as langchain-openai; a style reports them as its package does.
+    assert got.get("input_token_details") == _styled_details(inputs, style, False)
+    assert got.get("output_token_details") == _styled_details(outputs, style, True)
 
 
 def test_corpus_has_openai_cases() -> None:
@@ -137,7 +160,7 @@ def test_parse_response(adapter: OpenAIAdapter, case: Case) -> None:
     check_message(message, case.expected, adapter)
     recorded = json.loads(case.body)
     assert message.id == recorded["id"]
-    if "id" in message.response_metadata or not _styled(adapter):
+    if "id" in message.response_metadata or _style(adapter) is None:
         assert message.response_metadata["id"] == recorded["id"]
     assert message.response_metadata["model_name"] == recorded["model"]
     if "x-request-id" in case.headers:
@@ -153,7 +176,7 @@ def test_stream(adapter: OpenAIAdapter, case: Case) -> None:
     facts = case.expected["stream_facts"]
     first = chunks[0]
     assert facts["id"] == merged.id
-    if not _styled(adapter):  # a styled stream carries its package's keys (no id)
+    if _style(adapter) is None:  # a styled stream carries its package's keys (no id)
         assert first.response_metadata["id"] == facts["id"]
     assert first.response_metadata["model_name"] == facts["model"]
     assert first.content == (facts["first_choice_delta"].get("content") or "")

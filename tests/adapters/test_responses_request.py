@@ -275,3 +275,25 @@ def test_since_last_response() -> None:
     assert since_last_response(history) == ([history[2]], "resp_9")
     plain = [HumanMessage("q"), AIMessage("a", response_metadata={"id": "chatcmpl-1"})]
     assert since_last_response(plain) == (plain, None)
+
+
+def test_unstored_requests_send_no_item_ids_and_no_bare_reasoning() -> None:
+    # store=False: the server kept nothing to look ids up in (langchain-openai's rule).
+    reply = AIMessage(
+        [
+            {"type": "reasoning", "id": "rs_1", "summary": []},
+            {"type": "reasoning", "id": "rs_2", "summary": [], "encrypted_content": "gAAA"},
+            {"type": "text", "text": "Two.", "id": "msg_1"},
+        ]
+    )
+    items = wire_input([reply], stored=False)
+    assert items == [
+        {"type": "reasoning", "id": "rs_2", "summary": [], "encrypted_content": "gAAA"},
+        {
+            "type": "message",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": "Two.", "annotations": []}],
+        },
+    ]
+    stored = wire_input([reply])
+    assert [i.get("id") for i in stored] == ["rs_1", "rs_2", "msg_1"]

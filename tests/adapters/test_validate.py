@@ -17,7 +17,7 @@ from chatplex.adapters.anthropic import AnthropicAdapter
 from chatplex.adapters.base import CallSettings
 from chatplex.adapters.openai import BLOCK_TYPES as OPENAI_TYPES
 from chatplex.adapters.openai import OpenAIAdapter
-from chatplex.adapters.validate import check_messages
+from chatplex.adapters.validate import check_headers, check_messages
 from chatplex.errors import APIError
 
 KEY = "sk-validate-test"
@@ -326,3 +326,30 @@ def test_base64_may_leave_off_its_padding() -> None:
     unpadded = "aGk"  # "hi" without its "="
     block = {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{unpadded}"}}
     check_messages([HumanMessage([block])], provider="openai", block_types=OPENAI_TYPES)
+
+
+@pytest.mark.parametrize(
+    ("headers", "words"),
+    [
+        ({"x-note": "Zürich"}, "the value of 'x-note' has a character that is not printable ASCII"),
+        ({"x-note": "a\r\nx-injected: 1"}, "the value of 'x-note' has a character that is not"),
+        ({"x note": "a"}, "'x note' is not a header name"),
+        ({"x-count": 3}, "the value of 'x-count' is a int, not a str"),
+    ],
+)
+@pytest.mark.parametrize("wire", list(WIRES))
+def test_headers_no_request_can_carry_are_refused_when_the_model_is_built(
+    wire: str, headers: dict[str, Any], words: str
+) -> None:
+    """Before any signer or request sees them (httpx raised a bare UnicodeEncodeError at
+    the first call; on Bedrock, botocore's signer an AttributeError whose frame held the
+    session token), on every wire alike, never quoting the value."""
+    name, settings = WIRES[wire]
+    with pytest.raises((ValueError, TypeError)) as info:
+        init_chat_model(name, default_headers=headers, **settings)
+    assert words in str(info.value) and "default_headers" in str(info.value)
+    assert "Zürich" not in str(info.value) and "injected" not in str(info.value)
+
+
+def test_ascii_and_byte_header_values_pass() -> None:
+    check_headers({"x-a": "plain text\twith a tab", "x-b": b"raw"}, "default_headers")

@@ -847,6 +847,29 @@ async def main():
     return out
 """,
     ),
+    Case(
+        "border_anthropic_two_system_messages",
+        "pattern: two SystemMessages before the question, to ChatAnthropic",
+        """
+from langchain_anthropic import ChatAnthropic
+from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.prompts import ChatPromptTemplate
+
+model = ChatAnthropic(model="claude-3-5-haiku-latest")
+prompt = ChatPromptTemplate.from_messages(
+    [("system", "You are terse."), ("system", "Answer in French."), ("human", "{q}")]
+)
+
+def main():
+    one = model.invoke([SystemMessage("Only one."), HumanMessage("hi")])
+    two = model.invoke([SystemMessage("First."), SystemMessage("Second."), HumanMessage("hi")])
+    blocks = model.invoke(
+        [SystemMessage([{"type": "text", "text": "A"}]), SystemMessage("B"), HumanMessage("x")]
+    )
+    return [one, two, blocks, (prompt | model).invoke({"q": "bonjour"})]
+""",
+        wire=("system", "messages"),
+    ),
     # ---- callbacks and custom events ----------------------------------------------
     Case(
         "border_callbacks_tool_chain",

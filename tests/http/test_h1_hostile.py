@@ -6,8 +6,14 @@ not depend on how the bytes arrive) and nothing is buffered past the head limit.
 
 from __future__ import annotations
 
-import pytest
+import asyncio
 
+import pytest
+from _httpkit import FakeAdapter
+from test_transport import raw_server, read_request
+
+from chatplex.errors import ChatplexError
+from chatplex.http import asend, send
 from chatplex.http._h1 import MAX_HEAD, ParseError, ResponseParser
 from tests.http._peers import Verdict, by_aiohttp, by_h11
 
@@ -141,3 +147,33 @@ def test_bytes_after_a_reply_end_the_connections_reuse(name: str) -> None:
     clean = ResponseParser()
     clean.feed(OK + HI)
     assert clean.done and clean.reusable
+
+
+@pytest.mark.parametrize("name", list(CASES))
+async def test_every_case_ends_a_call_typed_on_both_paths(name: str) -> None:
+    """The same bytes from a server on 127.0.0.1 (then it hangs up), to a whole call:
+    async on chatplex's lean connection, sync through httpx. Each ends, in one of
+    chatplex's typed errors or a reply; what one path reads, the other reads alike
+    (the "hi" bodies are no JSON reply: a typed malformed-reply error on both)."""
+    raw = CASES[name]
+
+    async def scripted(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(raw)
+        await writer.drain()
+
+    async with raw_server(scripted) as url:
+        adapter = FakeAdapter(url)
+        outcomes = []
+        for call in (
+            lambda: asend(adapter, adapter.request(), timeout=10),
+            lambda: asyncio.to_thread(send, adapter, adapter.request(), timeout=10),
+        ):
+            try:
+                outcomes.append((await call()).text)
+            except ChatplexError as error:
+                outcomes.append(type(error).__name__)
+    assert all(isinstance(outcome, str) for outcome in outcomes)
+    lean, httpx_path = outcomes
+    if by_chatplex(raw).accepted and by_h11(raw).accepted:
+        assert lean == httpx_path, outcomes

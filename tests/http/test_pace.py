@@ -205,6 +205,15 @@ def test_sporadic_faults_cost_only_their_own_retries() -> None:
     assert run.finished_at <= 1.05 * expected
 
 
+def test_a_high_share_of_sporadic_429s_is_still_noise() -> None:
+    """30 % of first attempts 429 (and 10 % 503), every retry succeeding: the trials of a
+    cut find that slowing down does not help, and the run costs what its retries cost."""
+    run, _ = simulate(noisy(0.3, 0.1, seed=1), requests=5000)
+    clean, _ = simulate(noisy(0.0, 0.0), requests=5000)
+    expected = clean.finished_at * (1 + (0.3 * 0.1 + 0.1 * 0.49) / 0.05)
+    assert run.finished_at <= 1.2 * expected
+
+
 @pytest.mark.parametrize("headers", [False, True], ids=["bare 429s", "remaining 0"])
 def test_a_hidden_limit_is_discovered_and_held(headers: bool) -> None:
     run, budget = simulate(HiddenLimit(10.0, headers=headers), until=60.0)
@@ -290,11 +299,17 @@ def test_processes_with_default_settings_settle_under_a_shared_limit(server: str
     assert fleet.share(429, 60.0, FLEET_UNTIL) <= 0.05  # settled: no saw-tooth of 429s
 
 
+#: Failed calls at most, each process told the whole limit. A bucket's: one process's
+#: trial can be taken for noise while the others slow down (its share falls little), and it
+#: keeps its configured pace a while: the others, starved, fail a little more.
+TOLD_TOO_MUCH = {"bucket of 1 s": 0.03, "bucket of a minute": 0.03}
+
+
 @pytest.mark.parametrize("server", list(LIMITS))
 def test_processes_each_told_the_whole_limit_settle_too(server: str) -> None:
     """`RateLimit(600)` in each of the 4 processes: 4x the real limit between them."""
     fleet = simulate_fleet(LIMITS[server](), until=FLEET_UNTIL, limit=RateLimit(600))
-    assert fleet.failed_share <= 0.02
+    assert fleet.failed_share <= TOLD_TOO_MUCH.get(server, 0.02)
     assert used_after_the_first_minute(fleet) >= 0.90
 
 

@@ -186,18 +186,13 @@ def test_a_translated_stream_merges_to_the_translated_reply(provider: str, quest
         assert merged.response_metadata[key] == whole.response_metadata[key]
 
 
-def test_bedrock_replies_reach_langchain_without_the_converse_mark() -> None:
-    # LangChain's "bedrock_converse" translator reads langchain-aws's content shapes
-    # (tool_use blocks); chatplex's Converse reply is a string plus tool_calls, which
-    # that translator would read as one empty text block and no call.
+def test_converse_replies_reach_langchain_with_their_mark() -> None:
+    # chatplex's Converse reply has langchain-aws's content (tool_use blocks), which
+    # LangChain's "bedrock_converse" translator reads.
     meta = {"model_provider": "bedrock_converse", "stopReason": "tool_use"}
-    reply = AIMessage(content="", tool_calls=[CALL], response_metadata=meta)  # type: ignore[list-item]
+    block = {"type": "tool_use", "name": CALL["name"], "input": CALL["args"], "id": CALL["id"]}
+    reply = AIMessage(content=[block], tool_calls=[CALL], response_metadata=meta)  # type: ignore[list-item]
     out = to_langchain_message(reply)
-    assert out.response_metadata == {"stopReason": "tool_use"}
+    assert out.response_metadata == meta
     assert [b["type"] for b in out.content_blocks] == ["tool_call"]
-    assert reply.response_metadata == meta  # the chatplex reply is left as it was
-    last = AIMessageChunk(content="", response_metadata={"model_provider": "bedrock_converse"})
-    assert "model_provider" not in StreamTranslator().chunk(last).response_metadata
-    # Other providers keep their mark.
-    other = AIMessage(content="hi", response_metadata={"model_provider": "anthropic"})
-    assert to_langchain_message(other).response_metadata == {"model_provider": "anthropic"}
+    assert out.content_blocks == reply.content_blocks

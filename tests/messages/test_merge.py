@@ -487,3 +487,22 @@ def test_name_fragments_are_joined_and_other_ids_are_other_calls() -> None:
         "", tool_call_chunks=[tc_chunk(0, name="b", id="c2")]
     )
     assert [(t["name"], t["id"]) for t in two.tool_call_chunks] == [("a", "c1"), ("b", "c2")]
+
+
+def test_a_nested_field_split_across_chunks_joins_as_langchain_merges_it() -> None:
+    # langchain-aws streams reasoning as {"reasoning_content": {"text": ...}} pieces, then
+    # {"signature": ...}; LangChain's merge_dicts joins the nested strings.
+    def piece(said: dict[str, Any]) -> AIMessageChunk:
+        block = {"type": "reasoning_content", "reasoning_content": said, "index": 0}
+        return AIMessageChunk(content=[block])
+
+    first = piece({"text": "Count"})
+    merged = first + piece({"text": "ing."}) + piece({"signature": "sig"})
+    assert merged.content == [
+        {
+            "type": "reasoning_content",
+            "reasoning_content": {"text": "Counting.", "signature": "sig"},
+            "index": 0,
+        }
+    ]
+    assert first.content[0]["reasoning_content"] == {"text": "Count"}  # left unchanged

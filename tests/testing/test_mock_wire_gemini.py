@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from chatplex.adapters.base import CallSettings, SSEEvent, ToolSpec
-from chatplex.adapters.gemini import GeminiAdapter
 from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage, merge_chunks
+from chatplex.providers.google.adapter import GeminiAdapter
 from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_replies import Reply, ToolCall, plan_reply
 from chatplex.testing._mock_wire_gemini import (

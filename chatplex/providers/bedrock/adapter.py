@@ -61,7 +61,7 @@ from ...adapters.base import (
     header_value,
 )
 from ...adapters.eventstream import EventStreamDecoder
-from ...adapters.validate import BlockTypes, check_messages
+from ...adapters.validate import BlockTypes, check_headers, check_messages
 from ...errors import APIError
 from ...messages import AIMessage, BaseMessage
 from ...secret import Secret, redact_url
@@ -69,9 +69,9 @@ from .auth import (
     BearerToken,
     ClientConfig,
     SigV4Signer,
-    checked_headers,
     client_config,
     configured_endpoint,
+    configured_retries,
     resolve_region,
 )
 from .errors import ERROR_FAMILIES
@@ -91,12 +91,24 @@ __all__ = [
     "ClientConfig",
     "EventStreamDecoder",
     "client_config",
+    "configured_retries",
 ]
 
-#: Content blocks this adapter sends: text, images (base64), and reasoning and server-tool
-#: blocks of previous replies (sent back as they came). Others are refused before any request.
+#: Content blocks this adapter sends: text, images (base64), and the reasoning, tool-use
+#: and server-tool blocks of previous replies (sent back as they came). Others are refused
+#: before any request.
 BLOCK_TYPES = BlockTypes(
-    frozenset({"text", "image_url", "image", "reasoning", "guard_content"})
+    frozenset(
+        {
+            "text",
+            "image_url",
+            "image",
+            "reasoning",
+            "reasoning_content",
+            "tool_use",
+            "guard_content",
+        }
+    )
     | SERVER_TOOL_BLOCK_TYPES
 )
 _JSON = "application/json"
@@ -123,6 +135,9 @@ class BedrockAdapter:
     #: adapter. Converse replies do not name their model, so the reply's
     #: `response_metadata["model_name"]` is the model asked for, as langchain-aws sets it.
     model: str | None = None
+    #: The base model replies are named by instead (a profile's or an ARN's), as
+    #: langchain-aws's `base_model_id` names them; set by `ChatBedrockConverse`.
+    base_model_id: str | None = None
     #: Its errors are also botocore's `ClientError` subclasses, as langchain-aws raises.
     error_families = ERROR_FAMILIES
     #: The attempt engine decodes this wire's streams with it (not server-sent events).
@@ -189,7 +204,8 @@ class BedrockAdapter:
                 now=now,
             )
         self._digest = hashlib.sha256(self._auth.digest_source().encode()).hexdigest()[:16]
-        self._headers = checked_headers(default_headers)
+        check_headers(default_headers, "default_headers")
+        self._headers = {k.lower(): v for k, v in (default_headers or {}).items()}
         self.block_types = BLOCK_TYPES
 
     def __repr__(self) -> str:
@@ -208,7 +224,7 @@ class BedrockAdapter:
         """This adapter for one call to `model`: its replies and streams name that model
         (a shallow copy: credentials, signer and endpoint are shared)."""
         view = copy.copy(self)
-        view.model = model
+        view.model = self.base_model_id or model
         return view
 
     # -- request ---------------------------------------------------------------------------
@@ -222,6 +238,13 @@ class BedrockAdapter:
             raise ValueError("cannot call a chat model with an empty list of messages")
         if not settings.model or not isinstance(settings.model, str):
             raise ValueError("a Bedrock call needs a model id")
+        if isinstance(self._auth, BearerToken) and not self.endpoint_url.startswith("https://"):
+            # As botocore refuses it (on the call, not at construction): a key sent in
+            # clear can be read on the way.
+            raise ValueError(
+                "a Bedrock API key is sent only over https: endpoint_url is "
+                f"{redact_url(self.endpoint_url)!r}"
+            )
         check_messages(_checkable(messages), provider=PROVIDER, block_types=self.block_types)
         body = converse_body(messages, settings)
         content = _encode(body)  # signed, and sent as they are (`HTTPRequest.content`)

@@ -31,9 +31,9 @@ __all__ = [
     "SigV4Signer",
     "TokenMaskingFilter",
     "ClientConfig",
-    "checked_headers",
     "client_config",
     "configured_endpoint",
+    "configured_retries",
     "import_botocore",
     "resolve_region",
 ]
@@ -197,26 +197,23 @@ def configured_endpoint(profile: str | None) -> str | None:
     return found if isinstance(found, str) and found else None
 
 
-#: What a header may be: printable ASCII (SigV4 signs it; HTTP/1.1 sends it as bytes).
-_HEADER_TEXT = re.compile(r"[\x20-\x7e]*")
-
-
-def checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
-    """`default_headers` with lower-case names, or a ValueError naming the header whose
-    name or value is not printable ASCII: raised at construction, before botocore's
-    signer (which fails on one with a bare error whose frame holds the credentials)."""
-    out: dict[str, str] = {}
-    for name, value in (headers or {}).items():
-        if not isinstance(name, str) or not name or not _HEADER_TEXT.fullmatch(name):
-            raise ValueError(f"default_headers: header name {name!r} must be printable ASCII")
-        if not isinstance(value, str) or not _HEADER_TEXT.fullmatch(value):
-            # The value is not shown: a header may hold a credential.
-            raise ValueError(
-                f"default_headers[{name!r}] must be a printable ASCII string (AWS signs "
-                "headers as ASCII text); percent-encode or drop it"
-            )
-        out[name.lower()] = value
-    return out
+def configured_retries(profile: str | None) -> int:
+    """The retries boto3's client makes when langchain-aws is given no `max_retries`:
+    `AWS_MAX_ATTEMPTS` / the config file's `max_attempts` (attempts in all), else the
+    retry mode's own (`standard` and `adaptive`: 3 attempts; `legacy`: 5)."""
+    botocore = import_botocore()
+    try:
+        session = botocore.session.Session(profile=profile)
+        attempts = session.get_config_variable("max_attempts")
+        mode = session.get_config_variable("retry_mode")
+    except botocore.exceptions.BotoCoreError:
+        attempts, mode = None, None
+    if attempts is not None:
+        try:
+            return max(0, int(attempts) - 1)
+        except (TypeError, ValueError):
+            pass
+    return 4 if mode == "legacy" else 2
 
 
 class BearerToken:

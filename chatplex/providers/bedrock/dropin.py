@@ -96,17 +96,20 @@ class ChatBedrockConverse(ChatModel):
     is a TypeError naming the closest parameter (langchain-aws moves unknown keywords
     into the request fields, where a typo reaches the service as a field).
 
-    Deliberate differences from langchain-aws: the reply's `content` is a `str` (a list
-    of blocks only when the reply has reasoning, chatplex's `{"type": "reasoning"}`
-    blocks); `response_metadata` has no botocore `ResponseMetadata` (it has `request_id`,
-    `stopReason`, `metrics`; `model_name` is the model asked for, as langchain-aws
-    sets it, since Converse replies do not name the model);
-    boto3's clients (`client`, `bedrock_client`; of a botocore `config`, chatplex follows
-    `region_name`, the timeouts and `retries`, and refuses the rest) and LangChain-only features
+    Replies are langchain-aws's: content (a `str`, or its `text` / `reasoning_content` /
+    `tool_use` blocks; a stream's as indexed blocks), `response_metadata` (`stopReason`,
+    `metrics`, botocore's `ResponseMetadata` without `RetryAttempts`, `model_name`),
+    usage with its cache details; errors are botocore's `ClientError`s. Deliberate
+    differences: `total_tokens` is input + output (langchain-aws copies Bedrock's total,
+    which leaves cached tokens out); boto3's clients (`client`, `bedrock_client`; of a
+    botocore `config`, chatplex follows `region_name`, the timeouts and `retries`, and
+    refuses the rest) and LangChain-only features
     (`raw_blocks`, `guard_last_turn_only`, `method="prompt_prefill"`) raise with the
     reason. As in langchain-aws, `supports_tool_choice_values` (given, or inferred from
     the model id and `thinking`) decides whether `with_structured_output` forces the
-    schema's tool; `init_chat_model("bedrock_converse:...")` models always force it.
+    schema's tool; `init_chat_model("bedrock_converse:...")` builds this class, as
+    LangChain's builds langchain-aws's (`init_chat_model("bedrock:...")`, LangChain's
+    `ChatBedrock`, is a chat model over the Converse adapter).
     """
 
     #: langchain-aws's default: the schema as a forced tool. `method="json_schema"` is
@@ -153,6 +156,8 @@ class ChatBedrockConverse(ChatModel):
         request_timeout: float | None = None,
         max_retries: int | None = None,
         streaming: bool = False,
+        stream_usage: bool = True,
+        extra_body: Mapping[str, Any] | None = None,
         model_kwargs: Mapping[str, Any] | None = None,
         rate_limiter: Any = None,
         cache: Any = None,
@@ -172,7 +177,7 @@ class ChatBedrockConverse(ChatModel):
         **unknown: Any,
     ) -> None:
         from ...adapters.base import as_secret
-        from .adapter import BedrockAdapter, ClientConfig, client_config
+        from .adapter import BedrockAdapter, ClientConfig, client_config, configured_retries
 
         # Rebound first: no local of this frame (a traceback with locals) holds a key.
         aws_access_key_id = as_secret(aws_access_key_id)
@@ -211,6 +216,8 @@ class ChatBedrockConverse(ChatModel):
             timeout = from_config.timeout
         if max_retries is None:
             max_retries = from_config.max_retries
+        if max_retries is None:  # boto3's own count, as langchain-aws leaves it to boto3
+            max_retries = configured_retries(credentials_profile_name)
         adapter = BedrockAdapter(
             region_name=region_name,
             endpoint_url=pick(owner, endpoint_url=endpoint_url, base_url=base_url),
@@ -222,6 +229,7 @@ class ChatBedrockConverse(ChatModel):
             default_headers=default_headers,
             config=ClientConfig(region_name=from_config.region_name),
         )
+        adapter.base_model_id = self.base_model_id  # replies name it, as langchain-aws's
         guardrail = pick(owner, guardrail_config=guardrail_config, guardrails=guardrails)
         body: dict[str, Any] = {
             "system": list(system) if system else None,
@@ -241,7 +249,7 @@ class ChatBedrockConverse(ChatModel):
             top_p=top_p,
             stop=pick(owner, stop=stop, stop_sequences=stop_sequences),
             timeout=timeout,
-            max_retries=2 if max_retries is None else max_retries,
+            max_retries=max_retries,
             max_retry_after=max_retry_after,
             retry_policy=retry_policy,
             rate_limit=rate_limit,
@@ -251,8 +259,9 @@ class ChatBedrockConverse(ChatModel):
             http_client=http_client,
             http_async_client=http_async_client,
             name=name,
-            extra_body={k: v for k, v in body.items() if v is not None},
+            extra_body={**{k: v for k, v in body.items() if v is not None}, **(extra_body or {})},
             streaming=streaming,
+            stream_usage=stream_usage,
             rate_limiter=rate_limiter,
             cache=cache,
         )

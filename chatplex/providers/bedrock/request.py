@@ -155,12 +155,14 @@ def output_config(response_format: Any) -> dict[str, Any]:
     inner = fmt.get("json_schema") or fmt.get("jsonSchema") or {}
     schema = inner.get("schema", {})
     schema = json.loads(schema) if isinstance(schema, str) else copy.deepcopy(schema)
+    # The schema's own description (a pydantic model's docstring), as langchain-aws sends.
+    described = schema.get("description") if isinstance(schema, dict) else None
     _closed_objects(schema)
     name = inner.get("name") or "output_schema"
     definition = {
         "schema": json.dumps(schema, ensure_ascii=False),
         "name": name,
-        "description": inner.get("description") or name,
+        "description": inner.get("description") or described or name,
     }
     structure = {"jsonSchema": definition}
     return {"textFormat": {"type": "json_schema", "structure": structure}}
@@ -353,7 +355,11 @@ def _image(block: _Block, i: int, j: int) -> _Block:
 
 
 def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
+    """A previous reply's turn: its content in order, a `tool_use` block (langchain-aws's
+    reply content) standing for the tool call of its id, and the calls no block stands
+    for after them, as langchain-aws sends them."""
     out: list[_Block] = []
+    calls = {call["id"]: call for call in msg.tool_calls}
     content = msg.content
     if isinstance(content, str):
         if content.strip():
@@ -374,15 +380,37 @@ def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
                 reasoning = _reasoning_back(block)
                 if reasoning is not None:
                     out.append({"reasoningContent": reasoning})
+            elif kind == "reasoning_content":
+                reasoning = _reasoning_content_back(block.get("reasoning_content"))
+                if reasoning is not None:
+                    out.append({"reasoningContent": reasoning})
+            elif kind == "tool_use":
+                call = calls.pop(block.get("id"), None)
+                if call is not None:
+                    out.append(_tool_use(call))
             elif kind == "server_tool_call":
                 out.append({"toolUse": _server_call_back(block, i, j)})
             elif kind == "server_tool_result":
                 out.append({"toolResult": _server_result_back(block, i, j)})
-    for call in msg.tool_calls:
-        out.append(
-            {"toolUse": {"toolUseId": call["id"], "name": call["name"], "input": call["args"]}}
-        )
+    out.extend(_tool_use(call) for call in msg.tool_calls if call["id"] in calls)
     return out
+
+
+def _tool_use(call: Any) -> _Block:
+    return {"toolUse": {"toolUseId": call["id"], "name": call["name"], "input": call["args"]}}
+
+
+def _reasoning_content_back(said: Any) -> _Block | None:
+    """langchain-aws's `reasoning_content` block as Converse takes it back (signed only)."""
+    if not isinstance(said, dict):
+        return None
+    redacted = said.get("redacted_content")
+    if redacted:
+        return {"redactedContent": redacted}
+    signature = said.get("signature")
+    if not isinstance(signature, str) or not signature:
+        return None
+    return {"reasoningText": {"text": said.get("text") or "", "signature": signature}}
 
 
 def _reasoning_back(block: _Block) -> _Block | None:

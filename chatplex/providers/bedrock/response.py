@@ -1,9 +1,10 @@
 """Bedrock Converse response side: reply bodies, `converse-stream` events and errors.
 
-- Text blocks join into `str` content; `reasoningContent` blocks become chatplex's
-  reasoning blocks `{"type": "reasoning", "reasoning": ..., "signature": ...}` (or
-  `redacted_content`), before the answer, which then follows as `{"type": "text"}`
-  blocks (as the OpenAI adapter keeps reasoning). `toolUse` blocks become `tool_calls`.
+- Content as langchain-aws gives it: a `str` when the reply is one text block, else the
+  blocks in reply order: `{"type": "text"}`, `{"type": "reasoning_content",
+  "reasoning_content": {"text", "signature"}}` (or `{"redacted_content"}`), and
+  `{"type": "tool_use", "name", "input", "id"}` for each `toolUse`, which is also one of
+  `tool_calls`. `content_blocks` reads them as LangChain's Converse translator does.
 - Server-side tools (Nova's built-in `nova_code_interpreter`, declared as a `systemTool`):
   Bedrock runs them itself and reports the call as a `toolUse` with `"type":
   "server_tool_use"` and its outcome as a `toolResult` block (`"type":
@@ -270,18 +271,19 @@ def parse_reply(body: bytes, headers: Mapping[str, str] | None, model: str | Non
 
 
 def _reasoning_block(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """langchain-aws's `reasoning_content` block (text and signature, or redacted)."""
     text = raw.get("reasoningText")
     if isinstance(text, dict):
-        block: dict[str, Any] = {"type": "reasoning", "reasoning": text.get("text") or ""}
-        if text.get("signature"):
-            block["signature"] = text["signature"]
-        return block
-    return {"type": "reasoning", "reasoning": "", "redacted_content": raw.get("redactedContent")}
+        said = {"text": text.get("text") or "", "signature": text.get("signature") or ""}
+        return {"type": "reasoning_content", "reasoning_content": said}
+    redacted = {"redacted_content": raw.get("redactedContent")}
+    return {"type": "reasoning_content", "reasoning_content": redacted}
 
 
 def _content(blocks: list[Any]) -> tuple[Any, list[ToolCall]]:
+    """langchain-aws's content: a `str` when the reply is one text block, else its
+    blocks in order (`text`, `reasoning_content`, `tool_use`...); and the tool calls."""
     out: list[dict[str, Any]] = []
-    as_blocks = False  # reasoning or server-tool blocks: the content is a list
     calls: list[ToolCall] = []
     for block in blocks:
         if not isinstance(block, dict):
@@ -289,15 +291,21 @@ def _content(blocks: list[Any]) -> tuple[Any, list[ToolCall]]:
         if "text" in block:
             out.append({"type": "text", "text": block["text"]})
         elif "reasoningContent" in block:
-            as_blocks = True
             out.append(_reasoning_block(block["reasoningContent"]))
         elif "toolUse" in block:
             use = block["toolUse"]
             args = use.get("input")
             if use.get("type") == SERVER_TOOL_USE:
-                as_blocks = True
                 out.append(server_tool_call(use, args if isinstance(args, dict) else {}))
                 continue
+            out.append(
+                {
+                    "type": "tool_use",
+                    "name": use.get("name"),
+                    "input": args,
+                    "id": use.get("toolUseId"),
+                }
+            )
             calls.append(
                 {
                     "name": use.get("name"),
@@ -308,11 +316,10 @@ def _content(blocks: list[Any]) -> tuple[Any, list[ToolCall]]:
             )
         elif "toolResult" in block:
             result = block["toolResult"]
-            as_blocks = True
             out.append(server_tool_result(result, list(result.get("content") or [])))
-    if as_blocks:
-        return out, calls
-    return "".join(b["text"] for b in out), calls
+    if len(out) == 1 and out[0]["type"] == "text":
+        return out[0]["text"], calls
+    return out, calls
 
 
 #: The `type` Converse gives a `toolUse` that Bedrock ran itself (botocore's `ToolUseType`).
@@ -347,10 +354,10 @@ def server_tool_result(result: Mapping[str, Any], output: list[Any]) -> dict[str
 class BedrockStreamParser:
     """Turns the decoded messages of one `converse-stream` body into `AIMessageChunk`s.
 
-    Text arrives as `str` content until a reasoning or server-tool block shows up; from
-    then on text and reasoning arrive as one-block lists carrying the
-    `contentBlockIndex`, which `merge_chunks` joins per block. Tool calls arrive as
-    `tool_call_chunks` indexed by block. A server tool's call and result open as blocks
+    As langchain-aws streams them, text, reasoning and tool input arrive as one-block
+    lists carrying the `contentBlockIndex` (`text`, `reasoning_content`, `tool_use` with
+    the input's JSON text), which `merge_chunks` joins per block; tool calls also arrive
+    as `tool_call_chunks` indexed by block. A server tool's call and result open as blocks
     at `contentBlockStart`; their input fragments and result pieces are held until
     `contentBlockStop`, which brings the parsed `args` / the joined `output`, so the
     merged stream equals the non-stream reply. Usage and metrics come on the `metadata`
@@ -358,7 +365,6 @@ class BedrockStreamParser:
     """
 
     __slots__ = (
-        "_as_blocks",
         "_done",
         "_headers",
         "_meta_seen",
@@ -378,7 +384,6 @@ class BedrockStreamParser:
         self._request_id = request_id
         self._headers = headers
         self._model = model
-        self._as_blocks = False  # a reasoning or server-tool block was seen
         #: block index → input JSON fragments of a server tool call, until its stop.
         self._server_inputs: dict[Any, list[str]] = {}
         #: block index → result pieces of a server tool result, until its stop.
@@ -389,7 +394,15 @@ class BedrockStreamParser:
 
     def feed(self, event: EventStreamMessage | SSEEvent) -> AIMessageChunk | None:
         """The chunk one message contributes, or None; raises `StreamError` for an
-        exception message or a payload that is not a JSON object."""
+        exception message or a payload that is not a JSON object. Every chunk names its
+        `model_provider`, as langchain-aws's do (LangChain reads each chunk's content by
+        it: `output_version="v1"`)."""
+        chunk = self._chunk(event)
+        if chunk is not None:
+            chunk.response_metadata["model_provider"] = PROVIDER
+        return chunk
+
+    def _chunk(self, event: EventStreamMessage | SSEEvent) -> AIMessageChunk | None:
         if not isinstance(event, EventStreamMessage):
             raise StreamError(
                 "a Bedrock stream is AWS event-stream frames, but it was decoded as "
@@ -444,7 +457,6 @@ class BedrockStreamParser:
         index = data.get("contentBlockIndex", 0)
         use = start.get("toolUse")
         if isinstance(use, dict) and use.get("type") == SERVER_TOOL_USE:
-            self._as_blocks = True
             self._server_inputs[index] = []
             return AIMessageChunk(content=[{**server_tool_call(use, {}), "index": index}])
         if isinstance(use, dict):
@@ -455,10 +467,10 @@ class BedrockStreamParser:
                 "index": index,
                 "type": "tool_call_chunk",
             }
-            return AIMessageChunk(content="", tool_call_chunks=[chunk])
+            opened = {"type": "tool_use", "name": use.get("name"), "id": use.get("toolUseId")}
+            return AIMessageChunk(content=[{**opened, "index": index}], tool_call_chunks=[chunk])
         result = start.get("toolResult")
         if isinstance(result, dict):
-            self._as_blocks = True
             self._results[index] = []
             return AIMessageChunk(content=[{**server_tool_result(result, []), "index": index}])
         return None  # image starts and start kinds newer than chatplex
@@ -491,9 +503,7 @@ class BedrockStreamParser:
         index = data.get("contentBlockIndex", 0)
         text = reply_field(delta.get("text"), str, "delta's text")
         if isinstance(text, str):
-            if self._as_blocks:
-                return AIMessageChunk(content=[{"type": "text", "text": text, "index": index}])
-            return AIMessageChunk(content=text)
+            return AIMessageChunk(content=[{"type": "text", "text": text, "index": index}])
         use = delta.get("toolUse")
         if isinstance(use, dict):
             fragment = use.get("input") or ""
@@ -507,26 +517,24 @@ class BedrockStreamParser:
                 "index": index,
                 "type": "tool_call_chunk",
             }
-            return AIMessageChunk(content="", tool_call_chunks=[piece])
+            block = {"type": "tool_use", "input": fragment, "index": index}
+            return AIMessageChunk(content=[block], tool_call_chunks=[piece])
         result = delta.get("toolResult")
         if isinstance(result, list):
             if index not in self._results:  # no start seen: the block opens here
-                self._as_blocks = True
                 self._results[index] = []
             self._results[index].extend(result)
             return None
         reasoning = delta.get("reasoningContent")
         if isinstance(reasoning, dict):
-            self._as_blocks = True
-            block: dict[str, Any] = {"type": "reasoning"}
-            if "text" in reasoning:
-                block["reasoning"] = reasoning["text"]
-            if reasoning.get("signature"):
-                block["signature"] = reasoning["signature"]
+            said: dict[str, Any] = {}
             if reasoning.get("redactedContent"):
-                block["reasoning"] = ""
-                block["redacted_content"] = reasoning["redactedContent"]
-            block["index"] = index
+                said["redacted_content"] = reasoning["redactedContent"]
+            if "text" in reasoning:
+                said["text"] = reasoning["text"]
+            if reasoning.get("signature"):
+                said["signature"] = reasoning["signature"]
+            block = {"type": "reasoning_content", "reasoning_content": said, "index": index}
             return AIMessageChunk(content=[block])
         return None
 

@@ -12,6 +12,7 @@ SPECS = (
         langchain_class="ChatBedrockConverse",
         otel_name="aws.bedrock",
         ls_provider="amazon_bedrock",
+        init_class="chatplex.providers.bedrock.dropin:ChatBedrockConverse",
     ),
     ProviderSpec(
         "bedrock",

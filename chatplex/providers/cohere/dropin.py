@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ChatCohere"]
 
+#: Cohere's tool_choice words → chatplex's.
+_COHERE_CHOICES = {"REQUIRED": "required", "NONE": "none"}
 _OWN_CLIENT = (
     "chatplex sends its own requests (no cohere SDK client); pass "
     "http_client=httpx.Client(...) / http_async_client=httpx.AsyncClient(...) instead"
@@ -137,6 +139,22 @@ class ChatCohere(ChatModel):
         self.verbose = bool(verbose)  # as in LangChain's chat models: prints nothing
         self.preamble = preamble
         self.user_agent = user_agent
+
+    def bind_tools(
+        self,
+        tools: Sequence[Any],
+        *,
+        tool_choice: Any = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+    ) -> ChatModel:
+        """`ChatModel.bind_tools`, also taking Cohere's own `tool_choice` words
+        (`"REQUIRED"`, `"NONE"`), which langchain-cohere passes to the API as given."""
+        if isinstance(tool_choice, str):
+            tool_choice = _COHERE_CHOICES.get(tool_choice, tool_choice)
+        return super().bind_tools(
+            tools, tool_choice=tool_choice, strict=strict, parallel_tool_calls=parallel_tool_calls
+        )
 
     @property
     def model_name(self) -> str:

@@ -120,7 +120,8 @@ def _tool(tool: ToolSpec) -> dict[str, Any]:
         "type": "function",
         "function": {
             "name": tool.name,
-            "description": tool.description,
+            # Cohere requires a description: the name when none (langchain-cohere's rule).
+            "description": tool.description or tool.name,
             "parameters": tool.parameters,
         },
     }

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...errors import APIError
-from ...messages import AIMessage, ToolCall, UsageMetadata
+from ...messages import AIMessage, InvalidToolCall, ToolCall, UsageMetadata
 
 __all__ = [
     "PROVIDER",
@@ -67,13 +67,39 @@ def parse_reply(body: bytes) -> AIMessage:
         content = message.get("tool_plan") or ""
     else:
         content = _content(message.get("content"), info["id"])
+    parsed, invalid = _read_calls(calls)
     return AIMessage(
         content=content,
         additional_kwargs=dict(info),
         response_metadata=info,
-        tool_calls=[tool_call(c) for c in calls if (c.get("function") or {}).get("name")],
+        tool_calls=parsed,
+        invalid_tool_calls=invalid,
         usage_metadata=usage_metadata(usage.get("tokens")),
     )
+
+
+def _read_calls(calls: list[dict[str, Any]]) -> tuple[list[ToolCall], list[InvalidToolCall]]:
+    """The named calls, parsed; one whose arguments are not JSON is an invalid tool call
+    (langchain-cohere's invoke raises json's error there and loses the reply)."""
+    parsed: list[ToolCall] = []
+    invalid: list[InvalidToolCall] = []
+    for call in calls:
+        function = call.get("function") or {}
+        if not function.get("name"):
+            continue
+        try:
+            parsed.append(tool_call(call))
+        except ValueError as exc:
+            invalid.append(
+                {
+                    "name": function["name"],
+                    "args": function.get("arguments"),
+                    "id": call.get("id"),
+                    "error": f"arguments are not JSON: {exc}",
+                    "type": "invalid_tool_call",
+                }
+            )
+    return parsed, invalid
 
 
 def _content(parts: Any, reply_id: Any) -> Any:

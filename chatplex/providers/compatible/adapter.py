@@ -31,8 +31,10 @@ servers (vLLM, LM Studio, Ollama) have no official host: they get a key only fro
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,7 +48,7 @@ from ...adapters.base import (
     withheld_key_note,
 )
 from ...adapters.openai import OpenAIAdapter, OpenAIStreamParser, parse_reply
-from ...errors import APIError
+from ...errors import APIConnectionError, APIError, APITimeoutError, DeadlineExceededError
 from ...messages import AIMessage, AIMessageChunk, BaseMessage
 from ...sdk_errors import ErrorFamily, sdk_class_for
 from ...secret import Secret, redact_url
@@ -182,13 +184,16 @@ class CompatibleAdapter(OpenAIAdapter):
         choice = body.get("tool_choice")
         if isinstance(choice, str) and choice in profile.tool_choices:
             body["tool_choice"] = profile.tool_choices[choice]
+        if profile.tool_call_id_pattern and isinstance(body.get("messages"), list):
+            body["messages"] = _with_call_ids(body["messages"], profile.tool_call_id_pattern)
         if body == request.json:
             return request
         return dataclasses.replace(request, json=body)
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
-        """The OpenAI adapter's reply, with the profile's kept fields in its metadata
-        (and thinking parts read as reasoning, for a profile that declares them)."""
+        """The OpenAI adapter's reply, with the profile's kept fields in its
+        `additional_kwargs` (and thinking parts read as reasoning, for a profile that
+        declares them)."""
         if self.profile.thinking_parts:
             message = parse_reply(body, headers, thinking_parts=True)
         else:
@@ -200,7 +205,9 @@ class CompatibleAdapter(OpenAIAdapter):
                 data = json.loads(body)
             except ValueError:  # the parent already accepted it; be safe anyway
                 return message
-            message.response_metadata.update(_kept(data, self.profile.kept_fields))
+            kept = _kept(data, self.profile.kept_fields)
+            # Empty ones left out, as langchain-perplexity leaves them out of a reply.
+            message.additional_kwargs.update((k, v) for k, v in kept.items() if v)
         return message
 
     def stream_parser(self, headers: Mapping[str, str]) -> OpenAIStreamParser:
@@ -279,12 +286,52 @@ class _KeepingStreamParser(OpenAIStreamParser):
             return chunk
         self._taken = True
         if chunk is None:
-            return AIMessageChunk(content="", response_metadata=kept)
-        chunk.response_metadata.update(kept)
+            return AIMessageChunk(content="", additional_kwargs=kept)
+        chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
         return chunk
 
     def finish(self) -> None:
         self._inner.finish()
+
+
+def _with_call_ids(messages: list[Any], pattern: str) -> list[Any]:
+    """`messages` with every tool call id the provider would refuse replaced by
+    `nine_char_id` of it (in the assistant's calls and in the tool results alike)."""
+    accepted = re.compile(pattern)
+
+    def fixed(call_id: Any) -> Any:
+        if not isinstance(call_id, str) or accepted.fullmatch(call_id):
+            return call_id
+        return nine_char_id(call_id)
+
+    out = []
+    for message in messages:
+        if isinstance(message, dict) and message.get("tool_calls"):
+            calls = [
+                {**c, "id": fixed(c.get("id"))} if isinstance(c, dict) else c
+                for c in message["tool_calls"]
+            ]
+            message = {**message, "tool_calls": calls}
+        if isinstance(message, dict) and "tool_call_id" in message:
+            message = {**message, "tool_call_id": fixed(message["tool_call_id"])}
+        out.append(message)
+    return out
+
+
+_BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def nine_char_id(call_id: str) -> str:
+    """A nine-character base-62 id derived from `call_id` (SHA-256, the first nine
+    digits, zero-padded): the same id langchain-mistralai derives, so a history sent by
+    either names its calls alike."""
+    number = int.from_bytes(hashlib.sha256(call_id.encode()).digest(), "big")
+    digits = []
+    while number:
+        number, rest = divmod(number, 62)
+        digits.append(_BASE62[rest])
+    text = "".join(reversed(digits)) or "0"
+    return text[:9].rjust(9, "0")
 
 
 def _kept(data: Any, names: tuple[str, ...]) -> dict[str, Any]:
@@ -301,8 +348,31 @@ def _json_object(body: bytes) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-#: The openai family is OpenAIAdapter's own (made once).
-_FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {"openai": OpenAIAdapter.error_families}
+def _httpx_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
+    """The httpx class a partner package that calls the API with httpx itself
+    (langchain-mistralai) lets through: `HTTPStatusError` for an error status, a
+    timeout's or a failed connection's class; None for the rest."""
+    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
+        return httpx.TimeoutException  # type: ignore[no-any-return]
+    if isinstance(err, APIConnectionError):
+        return httpx.TransportError  # type: ignore[no-any-return]
+    if isinstance(err, APIError) and err.status is not None and err.status >= 400:
+        return httpx.HTTPStatusError  # type: ignore[no-any-return]
+    return None
+
+
+def _fill_httpx(err: BaseException) -> None:
+    # httpx's `request` is a property over `_request`; `response` is set already.
+    fields = err.__dict__
+    fields.setdefault("_request", fields.get("request"))
+
+
+#: The openai family is OpenAIAdapter's own (made once); httpx's is that of a package
+#: calling the API itself (`Profile.sdk` "httpx").
+_FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {
+    "openai": OpenAIAdapter.error_families,
+    "httpx": (ErrorFamily("httpx", _httpx_class, _fill_httpx),),
+}
 
 
 def _first_set(variables: tuple[str, ...]) -> str | None:

@@ -166,8 +166,9 @@ class PresetChatModel(ChatModel):
         )
         if n is not None and (n != 1 or "n" in spec.body_defaults):
             api_params["n"] = n
+        named = {"top_p": top_p, "n": n}  # defaults a named parameter given replaces
         for key, value in spec.body_defaults.items():
-            if key not in api_params and key not in body:
+            if key not in api_params and key not in body and named.get(key) is None:
                 body[key] = value
         super().__init__(
             adapter,

@@ -67,11 +67,18 @@ class ReplyStyle:
     #: Whether `usage_metadata` always has `input_token_details` / `output_token_details`
     #: (empty when nothing is known), as langchain-openai fills them.
     empty_token_details: bool = True
+    #: Whether `usage_metadata` always has `output_token_details` (empty when nothing is
+    #: known) though not `input_token_details` (langchain-perplexity).
+    empty_output_details: bool = False
     #: The usage details it reports (`cache_read`, `reasoning`...); None: all that
     #: chatplex reads (langchain-openai's: audio, cache reads and writes, reasoning).
     detail_keys: tuple[str, ...] | None = None
     #: Whether a detail of 0 is kept (langchain-groq drops them).
     zero_details: bool = True
+    #: Whether reasoning text goes to `additional_kwargs["reasoning_content"]` (content
+    #: then a str); False: it stays the content's reasoning blocks (Mistral's thinking
+    #: parts, which langchain-mistralai leaves in the content list too).
+    split_reasoning: bool = True
     #: Whether `additional_kwargs["refusal"]` is set (None when none), as langchain-openai
     #: copies the SDK message's field.
     refusal_key: bool = True
@@ -135,7 +142,8 @@ class Profile:
     #: The `with_structured_output` method when none is named (None: the model's own):
     #: Perplexity takes no tools, so its structured output is `response_format`.
     structured_output_method: str | None = None
-    #: Top-level reply fields kept in `response_metadata` (Perplexity's citations).
+    #: Top-level reply fields kept in `additional_kwargs` (Perplexity's citations, where
+    #: langchain-perplexity keeps them).
     kept_fields: tuple[str, ...] = ()
     #: The reasoning text field its replies are known to use (for docs: the OpenAI adapter
     #: reads `reasoning` and `reasoning_content` from every server). None: not checked.
@@ -145,6 +153,10 @@ class Profile:
     #: {"type": "text", "text": ...}]`), read as reasoning blocks before the text. Off:
     #: list content passes through as sent, and no other provider's reply pays for it.
     thinking_parts: bool = False
+    #: The tool call ids it accepts, as a regular expression; other ids in the history
+    #: (another provider's `call_...`) are sent as `nine_char_id` makes them (Mistral:
+    #: nine letters and digits, derived from the id as langchain-mistralai does).
+    tool_call_id_pattern: str | None = None
     #: Whether it has OpenAI's Batch API (`/files` + `/batches`): Groq does
     #: (console.groq.com/docs/batch); others have none or their own shape.
     batch_api: bool = False
@@ -245,13 +257,35 @@ PROFILES: dict[str, Profile] = {
             key_variables=("MISTRAL_API_KEY",),
             base_variables=("MISTRAL_BASE_URL",),
             official_host="api.mistral.ai",
-            # Mistral's API names the seed `random_seed` and its tool_choice "any".
+            # Mistral's API names the seed `random_seed` (its tool_choice takes
+            # "required" as well as its own "any", as langchain-mistralai sends it).
             renames={"seed": "random_seed"},
-            tool_choices={"required": "any"},
             # Usage comes on the last chunk unasked (langchain-mistralai never sends it).
             stream_options=False,
             # Magistral models send their thinking inside `content` lists.
             thinking_parts=True,
+            # Mistral refuses any other id in a history (400).
+            tool_call_id_pattern=r"[a-zA-Z0-9]{9}",
+            # langchain-mistralai reads the JSON itself (httpx, no SDK): the usage as
+            # sent, no details, the raw tool calls kept, its errors httpx's.
+            style=ReplyStyle(
+                "mistralai",
+                reply_keys=(
+                    "token_usage",
+                    "model_provider",
+                    "model_name",
+                    "model",
+                    "finish_reason",
+                ),
+                stream_keys=("model_provider", "finish_reason", "model_name"),
+                usage_nulls=(),
+                empty_token_details=False,
+                detail_keys=(),
+                refusal_key=False,
+                raw_tool_calls=True,
+                split_reasoning=False,
+            ),
+            sdk="httpx",
         ),
         Profile(
             "fireworks",
@@ -298,6 +332,11 @@ PROFILES: dict[str, Profile] = {
             key_variables=("TOGETHER_API_KEY",),
             base_variables=("TOGETHER_API_BASE",),
             official_host="api.together.xyz",
+            # langchain-together is langchain-openai's ChatOpenAI with Together's name:
+            # the same reply shapes; reasoning text (which it drops) as ChatDeepSeek's.
+            reasoning_field="reasoning_content",
+            style=ReplyStyle("openai"),  # langchain-together names no provider of its own
+            error_body_inner=True,
         ),
         Profile(
             "perplexity",
@@ -308,6 +347,19 @@ PROFILES: dict[str, Profile] = {
             official_host="api.perplexity.ai",
             rejects={"tools": _NO_TOOLS, "tool_choice": _NO_TOOLS},
             structured_output_method="json_schema",
+            # langchain-perplexity builds its message itself from the SDK's reply: only
+            # the model name as metadata, reasoning and citation tokens as the details.
+            style=ReplyStyle(
+                "openai",
+                reply_keys=("model_name",),
+                stream_keys=("finish_reason", "model_name"),
+                usage_nulls=(),
+                empty_token_details=False,
+                empty_output_details=True,
+                detail_keys=("reasoning",),
+                refusal_key=False,
+            ),
+            sdk="perplexity",
             kept_fields=("citations", "search_results", "images", "related_questions", "videos"),
         ),
         Profile(
@@ -358,6 +410,8 @@ PROFILES: dict[str, Profile] = {
             key_variables=("NEBIUS_API_KEY",),
             base_variables=("NEBIUS_API_BASE",),
             official_host="api.studio.nebius.ai",
+            # ChatNebius is a BaseChatOpenAI: its replies are shaped as langchain-openai's.
+            style=ReplyStyle("openai"),
             error_body_inner=True,  # ChatNebius raises the openai SDK's errors
         ),
     )
@@ -447,6 +501,7 @@ DROPINS: dict[str, DropIn] = {
                 **_CLIENTS,
                 "max_concurrent_requests": "pass rate_limit={'max_in_flight': ...} instead",
             },
+            body_defaults={"top_p": 1},  # langchain-mistralai's default, always sent
         ),
         DropIn(
             "fireworks",
@@ -457,12 +512,16 @@ DROPINS: dict[str, DropIn] = {
             "together",
             default_model="Qwen/Qwen2.5-7B-Instruct-Turbo",
             refused=_CLIENTS,
+            stream_usage=False,
         ),
         DropIn(
             "perplexity",
             default_model="sonar",
             temperature=0.7,
             max_retries=6,
+            stream_usage=False,
+            # Perplexity has neither tools nor a JSON mode: its one structured output.
+            structured_methods={"json_mode": "json_schema", "function_calling": "json_schema"},
             refused={
                 **_CLIENTS,
                 "use_responses_api": "chatplex speaks Perplexity's Chat Completions API only",

@@ -54,7 +54,9 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
     extra: dict[str, Any] = {}
     if style.refusal_key:
         extra["refusal"] = raw.get("refusal")
-    message.content, reasoning = _split_reasoning(message.content)
+    reasoning = None
+    if style.split_reasoning:
+        message.content, reasoning = _split_reasoning(message.content)
     if reasoning is not None:
         extra["reasoning_content"] = reasoning
     if style.raw_tool_calls and raw.get("tool_calls"):
@@ -71,6 +73,7 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         "token_usage": _with_nulls(usage, style.usage_nulls),
         "model_provider": style.model_provider,
         "model_name": meta.get("model_name"),
+        "model": meta.get("model_name"),  # langchain-mistralai's second name for it
         "system_fingerprint": data.get("system_fingerprint", ""),
         "id": data.get("id"),
         "finish_reason": meta.get("finish_reason"),
@@ -125,7 +128,9 @@ class StyledStreamParser(OpenAIStreamParser):
 
     def _shape(self, chunk: AIMessageChunk, usage: Any) -> AIMessageChunk:
         style = self._style
-        chunk.content, reasoning = _split_reasoning(chunk.content)
+        reasoning = None
+        if style.split_reasoning:
+            chunk.content, reasoning = _split_reasoning(chunk.content)
         extra: dict[str, Any] = {}
         if reasoning is not None:
             extra["reasoning_content"] = reasoning
@@ -246,6 +251,7 @@ def _usage(usage: dict[str, Any], style: ReplyStyle) -> Any:
                 del usage[name]
     if style.empty_token_details:
         usage.setdefault("input_token_details", {})
+    if style.empty_token_details or style.empty_output_details:
         usage.setdefault("output_token_details", {})
     if style.reasoning_in_output:
         output: Mapping[str, Any] = usage.get("output_token_details") or {}

@@ -4,19 +4,45 @@ from __future__ import annotations
 
 from ...specs import ProviderSpec
 
+#: Gemini's finishReason words (kept in replies, as langchain-google-genai keeps them) →
+#: chatplex's common words.
+_FINISH_WORDS = (
+    ("STOP", "stop"),
+    ("MAX_TOKENS", "length"),
+    ("MALFORMED_FUNCTION_CALL", "tool_calls"),
+    ("UNEXPECTED_TOOL_CALL", "tool_calls"),
+    *(
+        (word, "content_filter")
+        for word in (
+            "SAFETY",
+            "RECITATION",
+            "PROHIBITED_CONTENT",
+            "BLOCKLIST",
+            "SPII",
+            "IMAGE_SAFETY",
+            "IMAGE_PROHIBITED_CONTENT",
+            "IMAGE_RECITATION",
+            "MODEL_ARMOR",
+        )
+    ),
+)
+
 SPECS = (
     ProviderSpec(
         "google_genai",
-        "chatplex.adapters.gemini:GeminiAdapter",
+        "chatplex.providers.google.adapter:GeminiAdapter",
         langchain_class="ChatGoogleGenerativeAI",
         otel_name="gcp.gen_ai",
+        init_class="chatplex.providers.google.dropin:ChatGoogleGenerativeAI",
+        finish_words=_FINISH_WORDS,
     ),
     ProviderSpec(
         "google_vertexai",
-        "chatplex.adapters.gemini:VertexAIAdapter",
+        "chatplex.providers.google.adapter:VertexAIAdapter",
         langchain_class="ChatVertexAI",
         otel_name="gcp.vertex_ai",
         # LangChain's choice for bare "gemini..." names (it warns it will be google_genai).
         model_prefixes=("gemini",),
+        finish_words=_FINISH_WORDS,
     ),
 )

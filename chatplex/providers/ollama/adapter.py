@@ -41,7 +41,7 @@ from ...adapters.base import (
     reveal,
     secret_header_names,
 )
-from ...adapters.validate import BlockTypes, check_messages
+from ...adapters.validate import BlockTypes, check_headers, check_messages
 from ...errors import APIError, status_error
 from ...messages import AIMessage, BaseMessage
 from ...secret import Secret, redact_url, take_url_credentials
@@ -172,6 +172,7 @@ class OllamaAdapter:
             headers["Authorization"] = Secret(f"Bearer {secret.get()}")
         elif where.basic_auth:
             headers["Authorization"] = where.basic_auth
+        check_headers(default_headers, "default_headers")
         for name, value in (default_headers or {}).items():
             for existing in [k for k in headers if k.lower() == name.lower()]:
                 del headers[existing]

@@ -344,6 +344,61 @@ def error_async(cls: Any, url: str) -> Any:
     return raised(lambda: asyncio.run(make(cls, url).ainvoke("Hi")))
 
 
+def error_server_retried(cls: Any, url: str) -> Any:
+    return raised(lambda: make(cls, url, max_retries=1).invoke("Hi"))
+
+
+def retries_from_environment(cls: Any, url: str) -> Any:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_MAX_ATTEMPTS", "2")  # attempts in all: one retry
+        return raised(lambda: make(cls, url).invoke("Hi"))
+
+
+def api_key_from_environment(cls: Any, url: str) -> Any:
+    # A Bedrock API key wins over AWS keys, and goes only over https (botocore refuses
+    # the scripted http:// server before sending): refused, nothing sent.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_BEARER_TOKEN_BEDROCK", "bedrock-api-key-test")
+        failed = raised(lambda: make(cls, url).invoke("Hi"))["error"]
+        return {"refused": "https" in str(failed).lower()}
+
+
+def config_region(cls: Any, url: str) -> Any:
+    from botocore.config import Config
+
+    model = cls(model=MODEL, endpoint_url=url, config=Config(region_name="eu-west-1"), **KEYS)
+    return model.invoke("Hi")
+
+
+def base_model_named(cls: Any, url: str) -> Any:
+    base = "anthropic.claude-3-5-haiku-20241022-v1:0"
+    return make(cls, url, base_model_id=base).invoke("Hi")
+
+
+def structured_json_schema(cls: Any, url: str) -> Any:
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        """A sum."""
+
+        total: int
+
+    return make(cls, url).with_structured_output(Sum, method="json_schema").invoke("1+2?")
+
+
+def guard_content_block(cls: Any, url: str) -> Any:
+    message = lc.HumanMessage(
+        content=[{"type": "text", "text": "Hi"}, {"guardContent": {"text": {"text": "Hi"}}}]
+    )
+    return make(
+        cls, url, guardrail_config={"guardrailIdentifier": "g", "guardrailVersion": "1"}
+    ).invoke([message])
+
+
+def text_and_tool_call(cls: Any, url: str) -> Any:
+    return make(cls, url).bind_tools([add]).invoke("What is 1+2?")
+
+
 def chain_with_prompt(cls: Any, url: str) -> Any:
     from langchain_core.output_parsers import StrOutputParser
     from langchain_core.prompts import ChatPromptTemplate
@@ -407,6 +462,23 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         error_async,
     ),
     "chain_with_prompt": (converse(), chain_with_prompt),
+    "error_server_retried": (
+        converse(status=500, error=("InternalServerException", "Internal error.")),
+        error_server_retried,
+    ),
+    "retries_from_environment": (
+        converse(status=503, error=("ServiceUnavailableException", "Try again.")),
+        retries_from_environment,
+    ),
+    "api_key_from_environment": (converse(), api_key_from_environment),
+    "config_region": (converse(), config_region),
+    "base_model_named": (converse(), base_model_named),
+    "structured_json_schema": (converse(text('{"total": 3}')), structured_json_schema),
+    "guard_content_block": (converse(), guard_content_block),
+    "text_and_tool_call": (
+        converse(text("Let me add."), ADD_CALL, stop="tool_use"),
+        text_and_tool_call,
+    ),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
@@ -444,30 +516,20 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
 }
 
 #: Scripts whose outcome does not match yet (a strict xfail each: it fails the day it
-#: matches, so the entry is removed). Content shapes of langchain-aws not built yet.
-NOT_YET = {
-    name: "content blocks: a stream's chunks as langchain-aws's one-block lists with "
-    "`index`, tool calls also as `tool_use` blocks in content, reasoning as "
-    "`reasoning_content` blocks"
-    for name in (
-        "stream_chunks",
-        "astream_chunks",
-        "tool_call_invoke",
-        "tool_call_stream",
-        "tool_choice_forced",
-        "tool_round_trip",
-        "reasoning_invoke",
-        "reasoning_stream",
-        "reasoning_sent_back",
-        "structured_raw",
-    )
-}
+#: matches, so the entry is removed).
+NOT_YET: dict[str, str] = {}
 
 
 def _comparable_request(seen: Seen) -> Any:
-    """A request as the comparison reads it: method, path and body (the signature and
-    its date, the user agent and boto3's invocation id differ by nature)."""
-    return {"method": seen.method, "path": seen.path, "body": seen.body}
+    """A request as the comparison reads it: method, path, body, and how it is
+    authorized (a Bearer key as it is; SigV4 by its scope: key id, region, service) --
+    the signature and its date, the user agent and boto3's invocation id differ by
+    nature."""
+    auth = seen.headers.get("authorization", "")
+    if auth.startswith("AWS4-HMAC-SHA256"):
+        scope = auth.split("Credential=")[1].split(",")[0].split("/")
+        auth = f"sigv4 {scope[0]} {scope[2]} {scope[3]}"
+    return {"method": seen.method, "path": seen.path, "body": seen.body, "auth": auth}
 
 
 def _comparable_result(value: Any) -> Any:

@@ -1,10 +1,12 @@
-"""ChatGroq, ChatXAI, ChatDeepSeek and ChatFireworks side by side: each script runs with
-the partner package's class (langchain-groq, -xai, -deepseek, -fireworks) and with
+"""ChatGroq, ChatXAI, ChatDeepSeek, ChatFireworks, ChatTogether, ChatMistralAI and
+ChatPerplexity side by side: each script runs with the partner package's class
+(langchain-groq, -xai, -deepseek, -fireworks, -together, -mistralai, -perplexity) and with
 chatplex's of the same name, the same constructor call against the same scripted Chat
 Completions server, and what it returns or raises is compared field by field, with the
 requests the server got (path, body, the headers a script sets).
 
-One script list, parametrized over the four packages. Differences kept on purpose
+One script list, parametrized over the packages (`NOT_RUN`: the few a package cannot
+run, each with why). Differences kept on purpose
 (`DIFFERENCES`, each with why) are taken out before the comparison; a script whose
 outcome differs otherwise fails.
 """
@@ -50,6 +52,9 @@ class Package:
     key_variable: str
     base_path: str  # what its SDK's base URL is followed by on the server ("/v1" ...)
     reasoning_model: str
+    #: Whether its class takes no base URL and its SDK reads it from `base_variable`
+    #: only (ChatPerplexity): set there for every script, never passed.
+    base_in_environment: bool = False
 
     def partner(self) -> Any:
         return getattr(pytest.importorskip(self.module), self.cls)
@@ -107,6 +112,40 @@ PACKAGES = {
         "/inference",  # a given base URL is followed by /v1/chat/completions
         "accounts/fireworks/models/deepseek-r1",
     ),
+    "together": Package(
+        "together",
+        "langchain_together",
+        "ChatTogether",
+        "openai",
+        "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        "TOGETHER_API_BASE",
+        "TOGETHER_API_KEY",
+        "/v1",
+        "deepseek-ai/DeepSeek-R1",
+    ),
+    "mistralai": Package(
+        "mistralai",
+        "langchain_mistralai",
+        "ChatMistralAI",
+        "httpx",  # langchain-mistralai calls the API with httpx, no SDK
+        "mistral-small-latest",
+        "MISTRAL_BASE_URL",
+        "MISTRAL_API_KEY",
+        "/v1",
+        "magistral-small-latest",
+    ),
+    "perplexity": Package(
+        "perplexity",
+        "langchain_perplexity",
+        "ChatPerplexity",
+        "perplexity",
+        "sonar",
+        "PERPLEXITY_BASE_URL",
+        "PPLX_API_KEY",
+        "",
+        "sonar-reasoning-pro",
+        base_in_environment=True,
+    ),
 }
 
 KEY = "sk-test-0000"
@@ -153,7 +192,9 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
             name = _tool_name(body)
             calls = [
                 {
-                    "id": "call_1",
+                    # Mistral's ids are 9 letters and digits (langchain-mistralai
+                    # rewrites any other id to such a one).
+                    "id": "Ab3dE6gH9" if package.name == "mistralai" else "call_1",
                     "type": "function",
                     "function": {"name": name, "arguments": json.dumps(script.tool_args)},
                 }
@@ -166,6 +207,18 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
             "model": body.get("model", "m"),
             "system_fingerprint": "fp_1",
         }
+        if package.name == "perplexity":  # its sources, on the reply and every chunk
+            head["citations"] = ["https://a.example"]
+            head["search_results"] = [
+                {
+                    "title": "A",
+                    "url": "https://a.example",
+                    "date": "2025-01-02",
+                    "last_updated": "2025-01-03",
+                    "snippet": "A says so.",
+                    "source": "web",
+                }
+            ]
         if not body.get("stream"):
             full = {
                 **head,
@@ -191,7 +244,11 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
                     ]
                 }
             )
-            for part in _thirds(call["function"]["arguments"]):
+            pieces = _thirds(call["function"]["arguments"])
+            if package.name == "mistralai":  # Mistral streams each call whole
+                deltas[-1]["tool_calls"][0]["function"]["arguments"] = "".join(pieces)
+                pieces = []
+            for part in pieces:
                 deltas.append({"tool_calls": [{"index": 0, "function": {"arguments": part}}]})
         else:
             for part in _thirds(script.content):
@@ -255,6 +312,8 @@ def add(a: int, b: int) -> int:
 
 
 def _model(cls: Any, p: Package, url: str, **more: Any) -> Any:
+    if p.base_in_environment:  # run_both has set it
+        return cls(model=p.model, api_key=KEY, **more)
     return cls(model=p.model, api_key=KEY, base_url=p.base(url), **more)
 
 
@@ -310,6 +369,17 @@ def tool_round_trip(cls: Any, p: Package, url: str) -> Any:
     call = first.tool_calls[0]
     result = lc.ToolMessage(str(add(**call["args"])), tool_call_id=call["id"])
     return model.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
+
+
+def history_with_foreign_ids(cls: Any, p: Package, url: str) -> Any:
+    """A history whose tool call came from another provider (an OpenAI-style id)."""
+    call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_abc123XYZ", "type": "tool_call"}
+    history = [
+        lc.HumanMessage("What is 1+2?"),
+        lc.AIMessage("", tool_calls=[call]),
+        lc.ToolMessage("3", tool_call_id="call_abc123XYZ"),
+    ]
+    return _model(cls, p, url).bind_tools([add]).invoke(history).content
 
 
 def tool_choice_named(cls: Any, p: Package, url: str) -> Any:
@@ -503,13 +573,20 @@ def chain_with_prompt(cls: Any, p: Package, url: str) -> Any:
 def missing_key(cls: Any, p: Package, url: str) -> Any:
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv(p.key_variable, raising=False)
-        patch.delenv(p.base_variable, raising=False)
-        got = raised(lambda: cls(model=p.model).invoke("Hi"))
-    return {"raised": True, "ValueError": isinstance(got["error"], ValueError)}
+        patch.delenv("PERPLEXITY_API_KEY", raising=False)  # the Perplexity SDK's own
+        if p.name == "mistralai":  # a class that sends anyway: to the local server
+            patch.setenv(p.base_variable, p.base(url))
+        else:
+            patch.delenv(p.base_variable, raising=False)
+        try:
+            cls(model=p.model).invoke("Hi")
+        except Exception as exc:  # noqa: BLE001 - the error is what is observed
+            return {"raised": True, "ValueError": isinstance(exc, ValueError)}
+    return {"raised": False}
 
 
 TOOL = Script(tool_args={"a": 1, "b": 2})
-SUM = Script(tool_args={"total": 3})
+SUM = Script('{"total": 3}', tool_args={"total": 3})  # a JSON text where no tools go
 REASONING = Script("Two.", reasoning="b-e-r-r-y: two r.", usage=DETAILED_USAGE)
 
 
@@ -530,6 +607,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "tool_call_stream": (TOOL, tool_call_stream),
     "tool_round_trip": (TOOL, tool_round_trip),
     "tool_choice_named": (TOOL, tool_choice_named),
+    "history_with_foreign_ids": (Script("It is 3."), history_with_foreign_ids),
     "structured_pydantic": (SUM, structured_pydantic),
     "structured_raw": (SUM, structured_raw),
     "structured_json_mode": (Script('{"total": 3}'), structured_json_mode),
@@ -631,6 +709,46 @@ def _missing_key_class(outcome: Outcome) -> Outcome:
     return ours, ours, their_requests, our_requests
 
 
+def _keyless(outcome: Outcome) -> Outcome:
+    """Their request's `Authorization: Bearer None` taken out: ours has no such header."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert [r["headers"].pop("authorization") for r in their_requests] == ["Bearer None"]
+    assert all("authorization" not in r["headers"] for r in our_requests)
+    return theirs, ours, their_requests, our_requests
+
+
+def _seed_renamed(outcome: Outcome) -> Outcome:
+    """Our request's `random_seed` read as their `seed`."""
+    theirs, ours, their_requests, our_requests = outcome
+    body = our_requests[0]["body"]
+    body["seed"] = body.pop("random_seed")
+    return theirs, ours, their_requests, our_requests
+
+
+def _mistral_turns(outcome: Outcome) -> Outcome:
+    """Their first request's assistant and tool turns read as ours, once the only
+    differences are `content` "" / None, the calls' `type` and the tool's `name: None`."""
+    theirs, ours, their_requests, our_requests = outcome
+    mine = our_requests[0]["body"]["messages"]
+    other = their_requests[0]["body"]["messages"]
+    assert other[1]["content"] == "" and mine[1]["content"] is None
+    assert [c.pop("type") for c in mine[1]["tool_calls"]] == ["function"]
+    assert other[2].pop("name") is None
+    other[1]["content"] = None
+    return theirs, ours, their_requests, our_requests
+
+
+def _named_choice(outcome: Outcome) -> Outcome:
+    """Our request's named tool_choice and `parallel_tool_calls: false` read as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    body = our_requests[0]["body"]
+    assert body.pop("parallel_tool_calls") is False
+    assert their_requests[0]["body"]["tool_choice"] == "any"
+    assert body["tool_choice"]["function"]["name"] == body["tools"][0]["function"]["name"]
+    body["tool_choice"] = "any"
+    return theirs, ours, their_requests, our_requests
+
+
 def _one_call(outcome: Outcome) -> Outcome:
     """Our structured-output request without `parallel_tool_calls: false`."""
     theirs, ours, their_requests, our_requests = outcome
@@ -646,6 +764,24 @@ def _stop_sent(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
+def _httpx_error(outcome: Outcome) -> Outcome:
+    """Theirs an httpx.HTTPStatusError and nothing else (no status_code, body, code,
+    message fields, no ModelError); ours the same httpx class and response status, with
+    chatplex's typed fields and ModelError class besides: those read as ours."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs["sdk"] == ours["sdk"] and theirs["sdk"]["HTTPStatusError"]
+    assert theirs["response_status"] == ours["response_status"] == ours["status_code"]
+    assert not any(theirs["langchain"].values()) and ours["langchain"]["ModelError"]
+    return {**ours}, ours, their_requests, our_requests
+
+
+_WHY_HTTPX = (
+    "langchain-mistralai lets httpx's HTTPStatusError through (the status as "
+    "`err.response.status_code`, the body only inside its text); chatplex's error is "
+    "that httpx class too (same `response`), and also chatplex's typed error with "
+    "`status_code`, `body`, `code` and the provider's `message`, and langchain_core's "
+    "ModelError of its status, as on every wire"
+)
 _ERRORS = (
     "error_400",
     "error_401",
@@ -687,6 +823,8 @@ for _package in PACKAGES:
             )
         elif _package == "fireworks":
             DIFFERENCES[_package, _script] = (f"{_WHY_MESSAGE}; {_WHY_CODE}", _error_code)
+        elif _package == "mistralai":
+            DIFFERENCES[_package, _script] = (_WHY_HTTPX, _httpx_error)
         else:
             DIFFERENCES[_package, _script] = (_WHY_MESSAGE, _error_message)
     DIFFERENCES[_package, "key_from_environment"] = (_WHY_ENV_KEY, _environment_key)
@@ -695,6 +833,182 @@ DIFFERENCES["groq", "missing_key"] = (
     "(langchain-groq: the groq SDK's GroqError, from its client); chatplex never "
     "imports the groq SDK",
     _missing_key_class,
+)
+DIFFERENCES["together", "missing_key"] = (
+    "without a key chatplex raises ValueError when the model is built, on every wire "
+    "(langchain-together: the openai SDK's OpenAIError, from its client)",
+    _missing_key_class,
+)
+
+
+def _reasoning_kept(outcome: Outcome) -> Outcome:
+    """Our reply's reasoning text taken out, once seen to be the server's."""
+    theirs, ours, their_requests, our_requests = outcome
+    kept = ours["additional_kwargs"].pop("reasoning_content")
+    assert kept == REASONING.reasoning and "reasoning_content" not in theirs["additional_kwargs"]
+    return theirs, ours, their_requests, our_requests
+
+
+for _script in ("reasoning_invoke", "reasoning_stream"):
+    DIFFERENCES["together", _script] = (
+        "a reasoning model's thinking (`reasoning_content`, DeepSeek-R1 and the like on "
+        "Together) is kept in `additional_kwargs['reasoning_content']`, as ChatDeepSeek "
+        "keeps it; langchain-together (langchain-openai's reader) drops it: a loss",
+        _reasoning_kept,
+    )
+DIFFERENCES["mistralai", "missing_key"] = (
+    "without a key (here to a local server, where chatplex needs none) chatplex sends "
+    "no Authorization header; langchain-mistralai sends the literal "
+    "`Authorization: Bearer None`. To Mistral's own host chatplex refuses to build a "
+    "keyless model (ValueError), where langchain-mistralai sends `Bearer None` there too "
+    "and gets a 401 after its retries",
+    _keyless,
+)
+
+
+def _reasoning_block_kept(outcome: Outcome) -> Outcome:
+    """Our reply's reasoning block taken out, once seen to be the server's; its text block
+    read as their str content."""
+    theirs, ours, their_requests, our_requests = outcome
+    reasoning, text = ours["content"]
+    assert reasoning["reasoning"] == REASONING.reasoning and text["text"] == theirs["content"]
+    return theirs, {**ours, "content": text["text"]}, their_requests, our_requests
+
+
+for _script in ("reasoning_invoke", "reasoning_stream"):
+    DIFFERENCES["mistralai", _script] = (
+        "a `reasoning_content` field beside the answer is kept, as a reasoning block "
+        "before the text (as chatplex reads Magistral's thinking parts); "
+        "langchain-mistralai drops the field: a loss. Magistral's own `thinking` parts "
+        "stay in langchain-mistralai's content list as Mistral sent them; chatplex makes "
+        "them reasoning blocks (not compared here: NOT YET FAITHFUL)",
+        _reasoning_block_kept,
+    )
+DIFFERENCES["mistralai", "model_kwargs_sent"] = (
+    "chatplex sends a `seed` as `random_seed`, Mistral's name for it; langchain-mistralai "
+    "sends model_kwargs' `seed` as given, a field Mistral's API refuses (422)",
+    _seed_renamed,
+)
+DIFFERENCES["mistralai", "history_with_foreign_ids"] = (
+    "as tool_round_trip (the ids themselves are sent as langchain-mistralai sends them)",
+    _mistral_turns,
+)
+DIFFERENCES["mistralai", "tool_round_trip"] = (
+    "NOT YET FAITHFUL (a known gap; the request builder is the OpenAI adapter's): an "
+    'assistant turn with tool calls is sent with `content: null` (theirs "") and its '
+    "calls with `type: 'function'`, and a tool result without `name: null`; Mistral's "
+    "API accepts both forms",
+    _mistral_turns,
+)
+for _script in ("structured_pydantic", "structured_raw"):
+    DIFFERENCES["mistralai", _script] = (
+        "NOT YET FAITHFUL (a known gap, not a choice; chat/structured.py is shared): "
+        "chatplex's function-calling structured output names the tool in `tool_choice` "
+        "and asks for one call (`parallel_tool_calls: false`); langchain-mistralai "
+        "sends `tool_choice: 'any'` (any tool: the only one bound). The parsed result "
+        "is the same",
+        _named_choice,
+    )
+for _script in _ERRORS:
+    DIFFERENCES["perplexity", _script] = (
+        f"{_WHY_MESSAGE}; {_WHY_CODE.replace('groq and fireworks', 'perplexity')}; "
+        "chatplex's errors are also langchain_core's ModelError classes on every wire; "
+        "langchain-perplexity raises the perplexity SDK's classes only (ours are those "
+        "too, so every `except perplexity.X` is the same)",
+        _groq_error,
+    )
+DIFFERENCES["perplexity", "missing_key"] = (
+    "without a key chatplex raises ValueError when the model is built, on every wire "
+    "(langchain-perplexity: the perplexity SDK's PerplexityError, from its client)",
+    _missing_key_class,
+)
+
+
+def _sdk_objects(outcome: Outcome) -> Outcome:
+    """Their invoked replies' search results (the SDK's pydantic objects, observed as
+    their fields plus the class name) read as ours (the same fields, plain dicts)."""
+    theirs, ours, their_requests, our_requests = outcome
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items() if k != "model"}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    seen = json.dumps(theirs, sort_keys=True, default=str)
+    assert '"model": "ApiPublicSearchResultOutput"' in seen
+    return plain(theirs), plain(ours), their_requests, our_requests
+
+
+for _script in (
+    "invoke_text",
+    "invoke_messages",
+    "invoke_tuples",
+    "ainvoke_text",
+    "batch_two",
+    "abatch_two",
+    "base_url_from_environment",
+    "image_url_block",
+    "length_finish",
+    "options_sent",
+    "per_call_stop",
+):
+    DIFFERENCES.setdefault(
+        ("perplexity", _script),
+        (
+            "a reply's `search_results` are the JSON Perplexity sent (dicts), in invoked "
+            "replies as in streams; langchain-perplexity puts its SDK's pydantic objects "
+            "there in invoked replies (dicts in streams), which json.dumps of the "
+            "message's fields refuses: a failure",
+            _sdk_objects,
+        ),
+    )
+
+
+def _schema_format(outcome: Outcome) -> Outcome:
+    """Our `response_format` (json_schema, with a name and `strict`) read as theirs
+    (json_schema, the bare schema); the parsed result compared as it is."""
+    theirs, ours, their_requests, our_requests = outcome
+    mine = our_requests[0]["body"]["response_format"]
+    assert mine["type"] == "json_schema" and "strict" in mine["json_schema"]
+    our_requests[0]["body"]["response_format"] = their_requests[0]["body"]["response_format"]
+    return theirs, ours, their_requests, our_requests
+
+
+_WHY_PERPLEXITY_SCHEMA = (
+    "NOT YET FAITHFUL (a known gap, not a choice; chat/structured.py is shared): "
+    "chatplex's json_schema response format names the schema and says `strict` (OpenAI's "
+    "form); langchain-perplexity sends `{'schema': ...}` only. Perplexity reads the schema "
+    "either way; the parsed result is the same"
+)
+
+
+def _reasoning_tokens_kept(outcome: Outcome) -> Outcome:
+    """Our usage's reasoning detail taken out, once seen to be the reply's."""
+    theirs, ours, their_requests, our_requests = outcome
+    details = dict(ours["output_token_details"])
+    sent = (DETAILED_USAGE, ZERO_AND_AUDIO_USAGE)
+    assert details.pop("reasoning") in [
+        u["completion_tokens_details"]["reasoning_tokens"] for u in sent
+    ]
+    return theirs, {**ours, "output_token_details": details}, their_requests, our_requests
+
+
+for _script in ("usage_details", "usage_zero_and_audio_details"):
+    DIFFERENCES["perplexity", _script] = (
+        "a reply's `completion_tokens_details.reasoning_tokens` (the OpenAI form) is "
+        "read as the reasoning detail; langchain-perplexity reads only its top-level "
+        "`reasoning_tokens` and drops this one: a loss. (NOT YET FAITHFUL the other way: "
+        "chatplex does not read Perplexity's top-level `reasoning_tokens` / "
+        "`citation_tokens` / `num_search_queries`, which langchain-perplexity reports)",
+        _reasoning_tokens_kept,
+    )
+for _script in ("structured_json_mode", "structured_json_schema", "structured_pydantic"):
+    DIFFERENCES["perplexity", _script] = (_WHY_PERPLEXITY_SCHEMA, _schema_format)
+DIFFERENCES["perplexity", "structured_raw"] = (
+    f"{_WHY_PERPLEXITY_SCHEMA}; and the raw reply's search results as in invoke_text",
+    lambda outcome: _sdk_objects(_schema_format(outcome)),
 )
 for _package in ("groq", "fireworks"):
     for _script in ("structured_pydantic", "structured_raw"):
@@ -718,13 +1032,14 @@ def _strict_schema(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-for _package in ("groq", "fireworks"):
+for _package in ("groq", "fireworks", "mistralai"):
     DIFFERENCES[_package, "structured_json_schema"] = (
         "NOT YET FAITHFUL (a known gap, not a choice): chatplex's structured output "
         "(chat/structured.py, shared by every OpenAI-compatible preset) sends OpenAI's "
         "strict `json_schema` response format; langchain-groq sends it without "
         "`strict` (and without pydantic's titles), langchain-fireworks sends "
-        "`{'type': 'json_object', 'schema': ...}`. The parsed result is the same",
+        "`{'type': 'json_object', 'schema': ...}`, langchain-mistralai the schema's "
+        "description beside it, without titles. The parsed result is the same",
         _strict_schema,
     )
 
@@ -785,6 +1100,7 @@ def _comparable_result(value: Any, package: Package) -> Any:
             "RateLimitError",
             "InternalServerError",
             "APIConnectionError",
+            "HTTPStatusError",  # httpx's, what langchain-mistralai raises
         )
         exceptions = importlib.import_module("langchain_core.exceptions")
         model_errors = [n for n in dir(exceptions) if n.startswith("Model") and n.endswith("Error")]
@@ -796,6 +1112,7 @@ def _comparable_result(value: Any, package: Package) -> Any:
             "code": getattr(err, "code", None),
             "type": getattr(err, "type", None),
             "message": getattr(err, "message", None),
+            "response_status": getattr(getattr(err, "response", None), "status_code", None),
         }
     return _strip_chatplex_keys(observe(value))
 
@@ -814,16 +1131,20 @@ def _strip_chatplex_keys(value: Any) -> Any:
 
 def run_both(package: Package, name: str, server: ScriptedServer) -> Outcome:
     script, run = SCRIPTS[name]
+    assert (package.name, name) not in NOT_RUN, "a script that would leave this machine"
     server.handler = answer(script, package)
     server.seen.clear()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the partner packages' own warnings, not ours
-        theirs = _comparable_result(run(package.partner(), package, server.url), package)
-        gc.collect()
-    their_requests = _in_order([_comparable_request(s) for s in server.seen])
-    server.seen.clear()
-    ours = _comparable_result(run(package.ours(), package, server.url), package)
-    our_requests = _in_order([_comparable_request(s) for s in server.seen])
+    with pytest.MonkeyPatch.context() as patch:
+        if package.base_in_environment:
+            patch.setenv(package.base_variable, package.base(server.url))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the partner packages' own warnings, not ours
+            theirs = _comparable_result(run(package.partner(), package, server.url), package)
+            gc.collect()
+        their_requests = _in_order([_comparable_request(s) for s in server.seen])
+        server.seen.clear()
+        ours = _comparable_result(run(package.ours(), package, server.url), package)
+        our_requests = _in_order([_comparable_request(s) for s in server.seen])
     outcome = theirs, ours, their_requests, our_requests
     if (package.name, name) in DIFFERENCES:
         outcome = DIFFERENCES[package.name, name][1](outcome)
@@ -841,8 +1162,58 @@ def server() -> Any:
         yield running
 
 
-@pytest.mark.parametrize("name", sorted(SCRIPTS))
-@pytest.mark.parametrize("package", sorted(PACKAGES))
+#: (package, script) → why the script is not run for that package.
+_BASE_IN_CODE = (
+    "the script passes base_url=, which ChatPerplexity does not take (its SDK reads "
+    "PERPLEXITY_BASE_URL only): LangChain would send it as a body field to "
+    "api.perplexity.ai"
+)
+_PERPLEXITY_TOOLS = (
+    "chatplex speaks Perplexity's Chat Completions API, which takes no function tools "
+    "(a ValueError before any request); langchain-perplexity sends requests with tools "
+    "to its Responses (Agent) API, another wire"
+)
+NOT_RUN: dict[tuple[str, str], str] = {
+    **{
+        ("perplexity", s): _BASE_IN_CODE
+        for s in ("reasoning_invoke", "reasoning_stream", "key_from_environment")
+    },
+    ("perplexity", "base_url_with_path"): _BASE_IN_CODE,
+    ("perplexity", "model_kwargs_sent"): (
+        "langchain-perplexity passes model_kwargs to its SDK's create(), which refuses "
+        "`seed` (TypeError, nothing sent: a failure); chatplex sends them"
+    ),
+    **{
+        ("perplexity", s): (
+            "langchain-perplexity sends LangChain's standard image blocks unconverted and "
+            "its SDK refuses them (ValidationError, nothing sent: a failure); chatplex "
+            "sends them as image_url parts, which Perplexity's API takes"
+        )
+        for s in ("std_image_base64_block", "std_image_url_block", "std_image_source_type_block")
+    },
+    **{
+        ("perplexity", s): _PERPLEXITY_TOOLS
+        for s in (
+            "tool_call_invoke",
+            "tool_call_stream",
+            "tool_round_trip",
+            "tool_choice_named",
+            "tool_choice_required",
+            "history_with_foreign_ids",
+        )
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("package", "name"),
+    [
+        (package, name)
+        for package in sorted(PACKAGES)
+        for name in sorted(SCRIPTS)
+        if (package, name) not in NOT_RUN
+    ],
+)
 def test_same_as_the_partner_package(package: str, name: str, server: ScriptedServer) -> None:
     theirs, ours, their_requests, our_requests = run_both(PACKAGES[package], name, server)
     assert ours == theirs
@@ -850,6 +1221,8 @@ def test_same_as_the_partner_package(package: str, name: str, server: ScriptedSe
 
 
 def test_at_least_25_scripts_per_package() -> None:
-    assert len(SCRIPTS) >= 25
+    for package in PACKAGES:
+        assert len([n for n in SCRIPTS if (package, n) not in NOT_RUN]) >= 25
+    assert all(why for why in NOT_RUN.values())
     assert {script for _, script in DIFFERENCES} <= set(SCRIPTS)
     assert all(why for why, _ in DIFFERENCES.values())

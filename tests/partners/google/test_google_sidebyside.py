@@ -380,7 +380,84 @@ def chain_with_prompt(cls: Any, url: str) -> Any:
     return (prompt | model(cls, url) | StrOutputParser()).invoke({"style": "brief", "q": "Hi"})
 
 
+def init_chat_model_thoughts(cls: Any, url: str) -> Any:
+    if cls is OurChat:
+        from chatplex import init_chat_model
+    else:
+        from langchain.chat_models import init_chat_model
+    built = init_chat_model(
+        "google_genai:" + MODEL,
+        base_url=url,
+        google_api_key=KEY,
+        include_thoughts=True,
+        thinking_budget=64,
+    )
+    return {"name": built.get_name(), "reply": built.invoke("How many r?")}
+
+
+def streaming_flag(cls: Any, url: str) -> Any:
+    return model(cls, url, streaming=True).invoke("Say hello")
+
+
+def aliases(cls: Any, url: str) -> Any:
+    return cls(
+        model=MODEL,
+        client_options={"api_endpoint": url},
+        api_key=KEY,
+        candidate_count=1,
+        retries=1,
+        request_timeout=30,
+        max_tokens=50,
+    ).invoke("Hi")
+
+
+def api_version(cls: Any, url: str) -> Any:
+    return model(cls, url, api_version="v1").invoke("Hi")
+
+
+def json_mode(cls: Any, url: str) -> Any:
+    return model(cls, url, response_mime_type="application/json").invoke("Give JSON")
+
+
+def per_call_stop(cls: Any, url: str) -> Any:
+    return model(cls, url).invoke("Hi", stop=["END"])
+
+
+def sampling_settings(cls: Any, url: str) -> Any:
+    return model(cls, url, seed=7, presence_penalty=0.5, frequency_penalty=0.2).invoke("Hi")
+
+
+def signature_round_trip(cls: Any, url: str) -> Any:
+    bound = model(cls, url, include_thoughts=True).bind_tools([add])
+    first = bound.invoke("What is 1+2?")
+    call = first.tool_calls[0]
+    result = lc.ToolMessage("3", tool_call_id=call["id"], name="add")
+    return bound.invoke([lc.HumanMessage("What is 1+2?"), first, result])
+
+
+def safety_settings_dict(cls: Any, url: str) -> Any:
+    settings = {"HARM_CATEGORY_HARASSMENT": "BLOCK_ONLY_HIGH"}
+    return model(cls, url, safety_settings=settings).invoke("Hi")
+
+
+SIGNED_CALL = [
+    {"functionCall": {"name": "add", "args": {"a": 1, "b": 2}}, "thoughtSignature": "c2lnbmVk"}
+]
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    "init_chat_model_thoughts": (
+        gemini_replies(THOUGHT, usage=THINKING_USAGE),
+        init_chat_model_thoughts,
+    ),
+    "streaming_flag": (gemini_replies(), streaming_flag),
+    "aliases": (gemini_replies(), aliases),
+    "api_version": (gemini_replies(), api_version),
+    "json_mode": (gemini_replies([{"text": '{"a": 1}'}]), json_mode),
+    "per_call_stop": (gemini_replies(), per_call_stop),
+    "sampling_settings": (gemini_replies(), sampling_settings),
+    "signature_round_trip": (gemini_replies(SIGNED_CALL), signature_round_trip),
+    "safety_settings_dict": (gemini_replies(), safety_settings_dict),
     "invoke_text": (gemini_replies(), invoke_text),
     "invoke_system": (gemini_replies(), invoke_system),
     "multi_turn": (gemini_replies([{"text": "Your name is Ann."}]), multi_turn),
@@ -568,6 +645,7 @@ for _name in (
     "tool_choice_any",
     "tool_choice_named",
     "structured_function_calling",
+    "signature_round_trip",
 ):
     DIFFERENCES[_name] = (
         "function parameters go as `parametersJsonSchema` (the JSON Schema as given); "
@@ -686,9 +764,16 @@ def _comparable_result(value: Any) -> Any:
     return _strip_chatplex_keys(observe(value))
 
 
+#: Where both keep a function call's thought signature, keyed by the call's id (random
+#: in LangChain): compared as the signatures, in order.
+SIGNATURES = "__gemini_function_call_thought_signatures__"
+
+
 def _strip_chatplex_keys(value: Any) -> Any:
     if isinstance(value, dict):
         out = {k: _strip_chatplex_keys(v) for k, v in value.items()}
+        if isinstance(out.get(SIGNATURES), dict):
+            out[SIGNATURES] = list(out[SIGNATURES].values())
         meta = out.get("response_metadata")
         if "type" in out and isinstance(meta, dict):
             out["response_metadata"] = {k: v for k, v in meta.items() if k not in ADDED_METADATA}

@@ -261,6 +261,12 @@ def reasoning_round_trip(cls: Any, url: str) -> Any:
     return model.invoke([lc.HumanMessage("How many r in berry?"), first, lc.HumanMessage("Sure?")])
 
 
+def reasoning_round_trip_unstored(cls: Any, url: str) -> Any:
+    model = _model(cls, url, model="o4-mini", reasoning={"effort": "low"}, store=False)
+    first = model.invoke("How many r in berry?")
+    return model.invoke([lc.HumanMessage("How many r in berry?"), first, lc.HumanMessage("Sure?")])
+
+
 def reasoning_switches_wire(cls: Any, url: str) -> Any:
     model = cls(model="o4-mini", api_key=KEY, base_url=url + "/v1", reasoning={"effort": "low"})
     return model.invoke("How many r in berry?")
@@ -431,6 +437,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "reasoning_stream": (REASONING, reasoning_stream),
     "reasoning_round_trip": (REASONING, reasoning_round_trip),
     "reasoning_switches_wire": (REASONING, reasoning_switches_wire),
+    "reasoning_round_trip_unstored": (REASONING, reasoning_round_trip_unstored),
     "web_search_invoke": (WEB, web_search_invoke),
     "web_search_stream": (WEB, web_search_stream),
     "previous_response_id_auto": (Script(), previous_response_id_auto),

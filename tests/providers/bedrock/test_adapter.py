@@ -231,7 +231,8 @@ def test_a_botocore_config_is_honoured_or_refused() -> None:
 def test_headers_that_cannot_be_signed_are_refused_at_construction(
     headers: dict[str, object],
 ) -> None:
-    with pytest.raises(ValueError, match="default_headers"):
+    # A value that is not text is a TypeError, a bad name or character a ValueError.
+    with pytest.raises((ValueError, TypeError), match="default_headers"):
         keyed(default_headers=headers)
 
 
@@ -316,3 +317,12 @@ def test_native_blocks_get_through_the_checks_and_bad_ones_do_not() -> None:
         adapter.build_request(
             [HumanMessage([{"cachePoint": {}, "extra": 1}])], CallSettings(model="m"), stream=False
         )
+
+
+def test_an_api_key_goes_only_over_https() -> None:
+    # As botocore refuses it: a Bearer key over plain http could be read on the way.
+    keyed_http = BedrockAdapter(region_name="us-east-1", api_key="k", endpoint_url="http://h:9")
+    with pytest.raises(ValueError, match="only over https"):  # on the call, as botocore
+        keyed_http.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
+    signed = keyed(endpoint_url="http://127.0.0.1:9")  # SigV4 reveals no key: allowed
+    assert signed.endpoint_url == "http://127.0.0.1:9"

@@ -137,7 +137,11 @@ def chatplex_view(message: AIMessage) -> dict[str, Any]:
     blocks = content if isinstance(content, list) else []
     return {
         "text": message.text,
-        "reasoning": "".join(b.get("reasoning", "") for b in blocks if b["type"] == "reasoning"),
+        "reasoning": "".join(
+            b["reasoning_content"].get("text", "")
+            for b in blocks
+            if b["type"] == "reasoning_content"
+        ),
         "tool_calls": [(c["name"], c["args"], c["id"]) for c in message.tool_calls],
         "server_tool_calls": [
             (b["name"], b["args"], b["id"]) for b in blocks if b["type"] == "server_tool_call"
@@ -265,6 +269,8 @@ def test_mock_server_replies_parse_as_the_sdk_parses_them(body: dict[str, Any]) 
     merged = chatplex_stream(stream_body, step=5)
     same(chatplex_view(merged), boto_stream(stream_body))
     non_stream = parse_reply(json_body, {"x-amzn-requestid": "rid"}, None)
-    assert merged.content == non_stream.content
+    # As langchain-aws: a stream's content is its blocks (with their index, a tool's
+    # input as the streamed text), a reply's a str when it is one text block.
+    assert merged.text == non_stream.text
     assert merged.tool_calls == non_stream.tool_calls
     assert merged.usage_metadata == non_stream.usage_metadata

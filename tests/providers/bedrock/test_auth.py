@@ -216,3 +216,15 @@ def test_the_credentials_handed_to_botocore_show_no_key(monkeypatch: pytest.Monk
     chained = SigV4Signer("us-east-1")._credentials()
     assert chained.secret_key == SECRET and chained.token is None
     assert SECRET not in repr(chained)
+
+
+def test_configured_retries_are_boto3s(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chatplex.providers.bedrock.auth import configured_retries
+
+    for name in ("AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"):
+        monkeypatch.delenv(name, raising=False)
+    assert configured_retries(None) == 2  # botocore's standard mode: 3 attempts
+    monkeypatch.setenv("AWS_RETRY_MODE", "legacy")
+    assert configured_retries(None) == 4
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    assert configured_retries(None) == 0

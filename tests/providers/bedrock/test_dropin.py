@@ -316,6 +316,22 @@ def test_init_chat_model_honours_the_endpoint(provider: str, name: str) -> None:
     assert "host;" in request.headers["authorization"]  # signed for the host it goes to
 
 
+def test_init_chat_model_builds_the_drop_in_as_langchain_does() -> None:
+    # langchain-aws's own fields were sent as model request fields before.
+    llm = init_chat_model(
+        "bedrock_converse:us.anthropic.claude-3-5-haiku-20241022-v1:0",
+        region_name="us-east-1",
+        aws_access_key_id="AK",
+        aws_secret_access_key=SECRET,
+        provider="anthropic",
+        base_model_id="anthropic.claude-3-5-haiku-20241022-v1:0",
+        supports_tool_choice_values=["auto"],
+    )
+    assert isinstance(llm, ChatBedrockConverse)
+    assert llm.supports_tool_choice_values == ("auto",)
+    assert "additionalModelRequestFields" not in llm.build_request("hi").json
+
+
 def test_init_chat_model_refuses_what_it_cannot_honour() -> None:
     from botocore.config import Config
 
@@ -323,11 +339,15 @@ def test_init_chat_model_refuses_what_it_cannot_honour() -> None:
         init_chat_model(
             "bedrock_converse:m", region_name="us-east-1", config=Config(proxies={"a": "b"})
         )
+    # As LangChain's init_chat_model builds ChatBedrockConverse: a Config's retries hold.
+    built = init_chat_model(
+        "bedrock_converse:m", region_name="us-east-1", config=Config(retries={"max_attempts": 3})
+    )
+    assert built.max_retries == 3
+    # The plain adapter (provider "bedrock") takes only what it can honour.
     with pytest.raises(ValueError, match="max_retries="):
         init_chat_model(
-            "bedrock_converse:m",
-            region_name="us-east-1",
-            config=Config(retries={"max_attempts": 3}),
+            "bedrock:m", region_name="us-east-1", config=Config(retries={"max_attempts": 3})
         )
     with pytest.raises(ValueError, match="default_headers"):
         init_chat_model(
@@ -588,3 +608,11 @@ def test_a_reply_without_the_tool_call_is_a_structured_output_error() -> None:
     llm = model(wire, model=SONNET_4, additional_model_request_fields=THINKING)
     with pytest.raises(StructuredOutputError):
         llm.with_structured_output(Weather).invoke("w?")
+
+
+def test_max_retries_left_to_boto3s_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "4")
+    llm = ChatBedrockConverse(
+        model=MODEL, region_name="us-east-1", aws_access_key_id="A", aws_secret_access_key="S"
+    )
+    assert llm.max_retries == 3

@@ -122,9 +122,13 @@ STREAM = [
 
 def test_a_reply_with_reasoning_text_and_a_tool_call() -> None:
     message = parse_reply(json.dumps(REPLY).encode(), {"x-amzn-requestid": "rid-1"}, None)
-    assert message.content == [
-        {"type": "reasoning", "reasoning": "Think.", "signature": "sig-1"},
+    assert message.content == [  # langchain-aws's blocks
+        {
+            "type": "reasoning_content",
+            "reasoning_content": {"text": "Think.", "signature": "sig-1"},
+        },
         {"type": "text", "text": "Let me look."},
+        {"type": "tool_use", "name": "get_weather", "input": {"city": "Paris"}, "id": "tu-1"},
     ]
     assert message.text == "Let me look."
     assert message.tool_calls == [
@@ -145,7 +149,13 @@ def test_a_reply_with_reasoning_text_and_a_tool_call() -> None:
 def test_the_merged_stream_is_the_non_stream_reply() -> None:
     merged = run(STREAM).to_message()
     reply = parse_reply(json.dumps(REPLY).encode(), {"x-amzn-requestid": "rid-1"}, None)
-    assert merged.content == reply.content
+    # As langchain-aws's: the stream's blocks carry their index, a tool's input the
+    # streamed JSON text.
+    assert [{k: v for k, v in b.items() if k != "index"} for b in merged.content] == [
+        *reply.content[:2],
+        {"type": "tool_use", "name": "get_weather", "id": "tu-1", "input": '{"city": "Paris"}'},
+    ]
+    assert merged.text == reply.text
     assert merged.tool_calls == reply.tool_calls
     assert merged.usage_metadata == reply.usage_metadata
     # langchain-aws puts a reply's latency in a list, and leaves a stream's as it came.
@@ -174,7 +184,9 @@ def test_plain_text_stays_a_str_in_both_forms() -> None:
             event("messageStop", {"stopReason": "end_turn"}),
         ]
     )
-    assert merged.content == "Hi there"
+    # langchain-aws's stream: one-block lists carrying the block's index.
+    assert merged.content == [{"type": "text", "text": "Hi there", "index": 0}]
+    assert merged.text == "Hi there"
     assert merged.response_metadata["finish_reason"] == "stop"
 
 
@@ -210,7 +222,10 @@ def test_a_redacted_reasoning_block_round_trips_as_a_block() -> None:
         "stopReason": "end_turn",
     }
     reply = parse_reply(json.dumps(body).encode(), {}, None)
-    assert reply.content[0] == {"type": "reasoning", "reasoning": "", "redacted_content": "b64=="}
+    assert reply.content[0] == {
+        "type": "reasoning_content",
+        "reasoning_content": {"redacted_content": "b64=="},
+    }
 
 
 def test_a_body_that_is_not_a_reply_is_a_value_error() -> None:
@@ -376,6 +391,12 @@ def expected_calls(expected: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def without_tool_use(content: Any) -> Any:
+    """The content without the client tools' `tool_use` blocks (their calls are
+    `tool_calls`, compared on their own)."""
+    return [b for b in content if b.get("type") != "tool_use"]
+
+
 def decode(body: bytes, step: int = 61) -> list[EventStreamMessage]:
     decoder = EventStreamDecoder()
     messages = [m for i in range(0, len(body), step) for m in decoder.feed(body[i : i + step])]
@@ -386,7 +407,7 @@ def decode(body: bytes, step: int = 61) -> list[EventStreamMessage]:
 def test_a_recorded_code_interpreter_reply_keeps_the_server_tool_as_blocks() -> None:
     case = corpus_case("bedrock_converse_code_interpreter")
     reply = parse_reply(case.body, {}, None)
-    assert reply.content == expected_blocks(case.expected)
+    assert without_tool_use(reply.content) == expected_blocks(case.expected)
     # Only the client's own tool is a call to run; Bedrock already ran the interpreter.
     assert reply.tool_calls == expected_calls(case.expected)
     assert [c["name"] for c in reply.tool_calls] == ["final_result"]
@@ -407,7 +428,7 @@ def test_a_recorded_code_interpreter_stream_merges_into_the_same_blocks() -> Non
         tc["name"] == "nova_code_interpreter" for c in chunks for tc in c.tool_call_chunks
     )
     merged = merge_chunks(chunks).to_message()
-    assert merged.content == expected_blocks(case.expected)
+    assert without_tool_use(merged.content) == expected_blocks(case.expected)
     assert merged.tool_calls == expected_calls(case.expected)
     assert merged.response_metadata["finish_reason"] == "tool_calls"
 
@@ -604,7 +625,9 @@ def test_a_client_tool_use_typed_tool_use_is_still_a_tool_call() -> None:
         "stopReason": "tool_use",
     }
     reply = parse_reply(json.dumps(body).encode(), {}, None)
-    assert reply.content == ""
+    assert reply.content == [
+        {"type": "tool_use", "name": "final_result", "input": {"result": 1}, "id": "tu-c"}
+    ]
     assert reply.tool_calls == [
         {"name": "final_result", "args": {"result": 1}, "id": "tu-c", "type": "tool_call"}
     ]
@@ -662,7 +685,7 @@ def replayed_messages() -> Any:
 
 def check_model_replies(reply: AIMessage, chunks: list[AIMessageChunk], stream_case: Case) -> None:
     merged = merge_chunks(chunks).to_message()
-    assert merged.content == expected_blocks(stream_case.expected)
+    assert without_tool_use(merged.content) == expected_blocks(stream_case.expected)
     assert merged.tool_calls == expected_calls(stream_case.expected)
     # The non-stream recording is another call (other ids): its content is checked by
     # the caller against its own sidecar.
@@ -678,7 +701,7 @@ def test_chat_model_sync_invoke_and_stream_keep_the_server_tool() -> None:
     llm = served_model(json_case.body, stream_case.body, seen)
     reply = llm.invoke("What is 1234 * 5678?")
     check_model_replies(reply, list(llm.stream("What is 1234 * 5678?")), stream_case)
-    assert reply.content == expected_blocks(json_case.expected)
+    assert without_tool_use(reply.content) == expected_blocks(json_case.expected)
     llm.invoke(next_turn(reply))
     assert seen[-1]["messages"] == replayed_messages()
 
@@ -692,6 +715,6 @@ async def test_chat_model_async_invoke_and_stream_keep_the_server_tool() -> None
     reply = await llm.ainvoke("What is 1234 * 5678?")
     chunks = [c async for c in llm.astream("What is 1234 * 5678?")]
     check_model_replies(reply, chunks, stream_case)
-    assert reply.content == expected_blocks(json_case.expected)
+    assert without_tool_use(reply.content) == expected_blocks(json_case.expected)
     await llm.ainvoke(next_turn(reply))
     assert seen[-1]["messages"] == replayed_messages()

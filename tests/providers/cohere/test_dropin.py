@@ -95,3 +95,10 @@ def test_an_unknown_keyword_names_the_closest_one() -> None:
         ChatCohere(model="m", cohere_api_key="k", temprature=0)
     with pytest.raises(TypeError, match="'zzz_unheard_of'"):
         ChatCohere(model="m", cohere_api_key="k", zzz_unheard_of=1)
+
+
+def test_coheres_own_tool_choice_words() -> None:
+    tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
+    model = ChatCohere(model="m", cohere_api_key="k")
+    assert model.bind_tools([tool], tool_choice="REQUIRED").tool_choice == "required"
+    assert model.bind_tools([tool], tool_choice="NONE").tool_choice == "none"

@@ -127,3 +127,11 @@ def test_the_sdk_reads_the_same_values(reply: dict[str, Any]) -> None:
     assert theirs.usage.tokens.input_tokens == ours.usage_metadata["input_tokens"]
     calls = theirs.message.tool_calls or []
     assert [c.id for c in calls] == [c["id"] for c in ours.tool_calls]
+
+
+def test_a_call_whose_arguments_are_not_json_is_an_invalid_call() -> None:
+    broken = {"id": "c-9", "type": "function", "function": {"name": "f", "arguments": "{oops"}}
+    message = _read({**TOOL, "message": {**TOOL["message"], "tool_calls": [broken]}})  # type: ignore[dict-item]
+    assert message.tool_calls == []
+    (invalid,) = message.invalid_tool_calls
+    assert invalid["name"] == "f" and invalid["args"] == "{oops" and invalid["id"] == "c-9"

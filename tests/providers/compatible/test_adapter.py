@@ -282,11 +282,11 @@ def test_groq_takes_sdk_style_base_urls() -> None:
     )
 
 
-def test_mistral_renames_seed_and_the_required_tool_choice() -> None:
+def test_mistral_renames_seed_and_sends_the_required_tool_choice() -> None:
     tool = ToolSpec("get_weather", "Weather.", {"type": "object"})
     body = _body("mistralai", True, extra_body={"seed": 7}, tools=(tool,), tool_choice="required")
     assert body["random_seed"] == 7 and "seed" not in body
-    assert body["tool_choice"] == "any"
+    assert body["tool_choice"] == "required"  # Mistral takes it, langchain-mistralai sends it
     assert "stream_options" not in body
 
 
@@ -302,7 +302,7 @@ def test_openrouter_sends_its_attribution_headers(monkeypatch: pytest.MonkeyPatc
     assert env_headers["X-Title"] == "From env" and "HTTP-Referer" not in env_headers
 
 
-def test_perplexity_keeps_its_citations_in_response_metadata() -> None:
+def test_perplexity_keeps_its_citations_in_additional_kwargs() -> None:
     adapter = adapter_class("perplexity")(api_key="k")
     reply = {
         "id": "p1",
@@ -313,8 +313,9 @@ def test_perplexity_keeps_its_citations_in_response_metadata() -> None:
         "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
     }
     message = adapter.parse_response(json.dumps(reply).encode(), {})
-    assert message.response_metadata["citations"] == reply["citations"]
-    assert message.response_metadata["search_results"] == reply["search_results"]
+    # Where langchain-perplexity keeps them.
+    assert message.additional_kwargs["citations"] == reply["citations"]
+    assert message.additional_kwargs["search_results"] == reply["search_results"]
     parser = adapter.stream_parser({})
     chunks = []
     for piece in ("x ", "[1]"):
@@ -325,7 +326,7 @@ def test_perplexity_keeps_its_citations_in_response_metadata() -> None:
     parser.finish()
     merged = merge_chunks([c for c in chunks if c is not None])
     assert merged.text == "x [1]"
-    assert merged.response_metadata["citations"] == reply["citations"]  # once, not twice
+    assert merged.additional_kwargs["citations"] == reply["citations"]  # once, not twice
 
 
 def test_deepseek_reasoning_content_is_in_additional_kwargs_as_langchain_deepseek() -> None:
@@ -428,3 +429,25 @@ def test_only_groq_takes_openais_batch_api() -> None:
         model = init_chat_model(f"{name}:m", api_key="k")
         with pytest.raises(ValueError, match=f"provider '{name}' has no OpenAI-shaped Batch API"):
             batch_api(model)
+
+
+def test_mistral_gets_nine_character_tool_call_ids_for_foreign_ones() -> None:
+    from chatplex.messages import AIMessage, ToolMessage
+    from chatplex.providers.compatible.adapter import nine_char_id
+
+    call = {"name": "f", "args": {}, "id": "call_abc123XYZ", "type": "tool_call"}
+    kept = {"name": "f", "args": {}, "id": "Ab3dE6gH9", "type": "tool_call"}
+    history = [
+        HumanMessage("hi"),
+        AIMessage("", tool_calls=[call, kept]),
+        ToolMessage("1", tool_call_id="call_abc123XYZ"),
+        ToolMessage("2", tool_call_id="Ab3dE6gH9"),
+    ]
+    for name, wanted in (("mistralai", nine_char_id("call_abc123XYZ")), ("groq", "call_abc123XYZ")):
+        adapter = adapter_class(name)(api_key="k")
+        body = adapter.build_request(history, CallSettings(model="m"), stream=False).json
+        messages = body["messages"]
+        assert [c["id"] for c in messages[1]["tool_calls"]] == [wanted, "Ab3dE6gH9"]
+        assert [m["tool_call_id"] for m in messages[2:]] == [wanted, "Ab3dE6gH9"]
+    # langchain-mistralai's derivation: SHA-256 in base 62, nine characters.
+    assert nine_char_id("call_1") == "rwU906w5h"

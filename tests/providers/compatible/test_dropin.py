@@ -273,7 +273,7 @@ def test_mistral_sends_its_own_names_on_the_wire(respx_mock: Any) -> None:
     assert model.bind_tools([tool], tool_choice="required").invoke("hi").text == "ok"
     sent = json.loads(route.calls.last.request.content)
     assert sent["random_seed"] == 4 and sent["safe_prompt"] is True and "seed" not in sent
-    assert sent["tool_choice"] == "any" and sent["temperature"] == 0.7
+    assert sent["tool_choice"] == "required" and sent["temperature"] == 0.7
     assert "stream_options" not in sent
     assert route.calls.last.request.headers["authorization"] == "Bearer k-m"
 

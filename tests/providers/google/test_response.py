@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._gemini_response import (
+from chatplex.errors import APIError
+from chatplex.providers.google.response import (
     OTHER_CANDIDATES,
     error_fields,
     parse_candidates,
@@ -15,7 +16,6 @@ from chatplex.adapters._gemini_response import (
     tool_call_id,
     usage_metadata,
 )
-from chatplex.errors import APIError
 
 
 def body(*parts: dict[str, Any], finish: str = "STOP", **extra: Any) -> bytes:

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from _corpus import Case, load_cases
 
-from chatplex.adapters.gemini import GeminiAdapter, VertexAIAdapter
 from chatplex.errors import APIError, NotFoundError
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage, merge_chunks
+from chatplex.providers.google.adapter import GeminiAdapter, VertexAIAdapter
 
 CASES = load_cases({"google_genai", "google_vertexai"})
 pytestmark = pytest.mark.skipif(not CASES, reason="the shared wire corpus is not here")

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from chatplex.adapters.base import CallSettings, SSEEvent
-from chatplex.adapters.gemini import GeminiAdapter, VertexAIAdapter
 from chatplex.errors import (
     BadRequestError,
     PermissionDeniedError,
@@ -17,6 +16,7 @@ from chatplex.errors import (
     ServerError,
 )
 from chatplex.messages import HumanMessage, SystemMessage
+from chatplex.providers.google.adapter import GeminiAdapter, VertexAIAdapter
 
 KEY = "AIzaSy-secret-key-123"
 HI = [HumanMessage("Hi")]

@@ -168,8 +168,10 @@ def test_init_chat_model_reaches_gemini() -> None:
         "google_genai:gemini-2.5-flash", api_key=KEY, http_client=server.client(), top_k=2
     )
     assert model.invoke("Hi").usage_metadata["total_tokens"] == 8  # type: ignore[index]
-    assert server.body()["generationConfig"] == {"topK": 2}
+    # The drop-in's defaults, as LangChain's init_chat_model builds its class.
+    assert server.body()["generationConfig"] == {"topK": 2, "temperature": 0.7, "candidateCount": 1}
     assert "gemini-2.5-flash:generateContent" in str(server.requests[0].url)
+    assert model.get_name() == "ChatGoogleGenerativeAI"
 
 
 def test_typed_errors_reach_the_caller() -> None:
@@ -199,6 +201,9 @@ def test_unknown_and_refused_keywords_are_type_errors() -> None:
     with pytest.raises(TypeError, match="REST"):
         ChatGoogleGenerativeAI(model="m", api_key=KEY, transport="grpc")
     ChatGoogleGenerativeAI(model="m", api_key=KEY, transport="rest")  # the off value
+    # httpx settings for the SDK's client: an error, never ignored.
+    with pytest.raises(TypeError, match="http_client"):
+        ChatGoogleGenerativeAI(model="m", api_key=KEY, client_args={"verify": False})
     with pytest.raises(TypeError, match="pass one of them"):
         ChatGoogleGenerativeAI(model="m", api_key=KEY, google_api_key="other")
     with pytest.raises(ValueError, match="n must be 1 when streaming"):
@@ -257,8 +262,8 @@ def test_refused_settings_fail_before_credentials_are_looked_up() -> None:
 
 
 def test_batch_apis_gemini_batch_mode_and_vertex_not_built() -> None:
-    from chatplex.batches.gemini import GeminiBatches
     from chatplex.batches.submit import batch_api
+    from chatplex.providers.google.batch import GeminiBatches
 
     assert isinstance(batch_api(genai(Gemini())), GeminiBatches)
     vertex = ChatVertexAI(model="gemini-2.5-flash", project="p", credentials=FakeCredentials())

@@ -5,7 +5,7 @@ candidate; there is no `[DONE]`: the candidate's `finishReason` ends it. Usage i
 cumulative on every event, so chunks carry its increase (their sum is the last value,
 what the non-stream reply reports); the safety ratings and the finish reason go on the
 closing chunk only, so the merged stream equals the non-stream reply built from the same
-parts (`_gemini_response.py`). A blocked prompt (an event without candidates, with
+parts (`response.py`). A blocked prompt (an event without candidates, with
 `promptFeedback.blockReason`) ends the stream with one empty chunk carrying the feedback.
 """
 
@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import APIError, StreamError
-from ..messages import AIMessage, AIMessageChunk, UsageMetadata, merge_chunks
-from ._gemini_response import (
+from ...adapters.base import SSEEvent
+from ...adapters.validate import reply_field
+from ...errors import APIError, StreamError
+from ...messages import AIMessage, AIMessageChunk, UsageMetadata, merge_chunks
+from .response import (
     OTHER_CANDIDATES,
     PartReader,
     candidate_metadata,
@@ -24,9 +26,6 @@ from ._gemini_response import (
     payload_error,
     usage_metadata,
 )
-from ._openai_response import usage_minus
-from .base import SSEEvent
-from .validate import reply_field
 
 __all__ = ["GeminiStreamParser"]
 
@@ -167,4 +166,12 @@ class GeminiStreamParser:
         previous, self._usage = self._usage, usage
         if previous is None or usage is None:
             return usage
-        return usage_minus(usage, previous)  # type: ignore[no-any-return]
+        return _usage_minus(usage, previous)  # type: ignore[no-any-return]
+
+
+def _usage_minus(now: Any, before: Any) -> Any:
+    """`now - before` for usage records, nested details included (missing counts 0)."""
+    if isinstance(now, dict):
+        before = before if isinstance(before, dict) else {}
+        return {k: _usage_minus(v, before.get(k)) for k, v in now.items()}
+    return now - (before or 0)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._vertex_auth import VertexAuth
+from chatplex.providers.google.vertex_auth import VertexAuth
 
 
 class Creds:

@@ -20,10 +20,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from ..adapters.base import Adapter, HTTPRequest
-from ..errors import APIError
-from .errors import BatchCanceledError, BatchExpiredError, BatchFormatError
-from .wire import Call, Limits, Outcome, RemoteState, Reply, Steps
+from ...adapters.base import Adapter, HTTPRequest
+from ...batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
+from ...batches.wire import Call, Limits, Outcome, RemoteState, Reply, Steps
+from ...errors import APIError
 
 __all__ = ["LIMITS", "GeminiBatches"]
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from chatplex.adapters.gemini import GeminiAdapter
 from chatplex.errors import APIConnectionError, StreamError
+from chatplex.providers.google.adapter import GeminiAdapter
 from chatplex.sdk_errors import sdk_compatible
 
 partner = pytest.importorskip("langchain_google_genai.chat_models")

@@ -36,14 +36,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import RETRYABLE_STATUSES, APIError
-from ..messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata, merge_content
-from ._gemini_request import FUNCTION_SIGNATURES_KEY
-from .base import header_value
-from .validate import reply_field
+from ...adapters.base import header_value
+from ...adapters.validate import reply_field
+from ...errors import RETRYABLE_STATUSES, APIError
+from ...messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata, merge_content
+from .request import FUNCTION_SIGNATURES_KEY
 
 __all__ = [
-    "BLOCKED_FINISH_REASONS",
     "OTHER_CANDIDATES",
     "PartReader",
     "candidate_metadata",
@@ -60,20 +59,6 @@ __all__ = [
 ]
 
 OTHER_CANDIDATES = "other_candidates"
-#: finishReasons that mean the reply was withheld (SafetyBlockedError).
-BLOCKED_FINISH_REASONS = frozenset(
-    {
-        "SAFETY",
-        "RECITATION",
-        "PROHIBITED_CONTENT",
-        "BLOCKLIST",
-        "SPII",
-        "IMAGE_SAFETY",
-        "IMAGE_PROHIBITED_CONTENT",
-        "IMAGE_RECITATION",
-        "MODEL_ARMOR",  # Vertex AI: a Model Armor response template withheld the reply
-    }
-)
 _MAX_TEXT = 500
 
 
@@ -279,9 +264,8 @@ def parse_reply(body: bytes, headers: Mapping[str, str] | None) -> AIMessage:
 
 def parse_candidates(body: bytes, headers: Mapping[str, str] | None = None) -> list[AIMessage]:
     """Every candidate of a `generateContent` body, in index order, as `AIMessage`s (usage
-    on the first only). Raises `SafetyBlockedError` for a blocked prompt or a first
-    candidate withheld for safety, `APIError` for an error payload or a body that is not
-    a JSON object."""
+    on the first only); a blocked prompt is one empty message. Raises `APIError` for an
+    error payload or a body that is not a JSON object."""
     request_id = header_value(headers, "x-request-id")
     data = loads(body)
     if not isinstance(data, dict):

@@ -4,8 +4,8 @@ Pure translation, no I/O (but Vertex AI's token refresh, see `VertexAIAdapter`):
 messages + settings become an `HTTPRequest`, a response body or a stream of server-sent
 events (`streamGenerateContent?alt=sse`) an `AIMessage` / `AIMessageChunk`s, an error
 status a typed error. A non-stream reply and the merged stream of the same parts give
-equal messages. Request, response and stream sides live in `_gemini_request.py`,
-`_gemini_response.py` and `_gemini_stream.py`.
+equal messages. Request, response and stream sides live in `request.py`,
+`response.py` and `stream.py`.
 
 >>> from chatplex.messages import HumanMessage
 >>> from chatplex.adapters.base import CallSettings
@@ -26,18 +26,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ..errors import APIError, RateLimitError, status_error
-from ..messages import AIMessage, BaseMessage
-from ..secret import Secret, redact_url
-from ._gemini_errors import ERROR_FAMILIES
-from ._gemini_request import build_body
-from ._gemini_response import error_fields, loads, parse_candidates, parse_reply, snippet
-from ._gemini_stream import GeminiStreamParser
-from ._vertex_auth import VertexAuth
-from .base import (
+from ...adapters.base import (
     BaseURL,
     CallSettings,
     HTTPRequest,
@@ -53,7 +45,19 @@ from .base import (
     take_base_url,
     withheld_key_note,
 )
-from .validate import BlockTypes, check_messages
+from ...adapters.validate import BlockTypes, check_headers, check_messages
+from ...errors import APIError, RateLimitError, status_error
+from ...messages import AIMessage, BaseMessage
+from ...secret import Secret, redact_url
+from .errors import ERROR_FAMILIES
+from .request import API_PARAMETERS, build_body
+from .response import error_fields, loads, parse_candidates, parse_reply, snippet
+from .stream import GeminiStreamParser
+from .vertex_auth import VertexAuth
+
+if TYPE_CHECKING:
+    from ...batches.wire import Limits
+    from .batch import GeminiBatches
 
 __all__ = [
     "BLOCK_TYPES",
@@ -92,6 +96,9 @@ class _GoogleWire:
     provider = "google_genai"
     block_types = BLOCK_TYPES
     error_families = ERROR_FAMILIES
+    api_parameters = API_PARAMETERS
+    #: Gemini enforces a response schema by design: `strict=` is moot for structured output.
+    schema_enforced = True
     _withheld = ""
 
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
@@ -249,6 +256,7 @@ class GeminiAdapter(_GoogleWire):
             headers["x-goog-api-key"] = secret
         elif where.basic_auth:
             headers["Authorization"] = where.basic_auth
+        check_headers(default_headers, "default_headers")
         for name, value in (default_headers or {}).items():
             for existing in [k for k in headers if k.lower() == name.lower()]:
                 del headers[existing]
@@ -288,6 +296,13 @@ class GeminiAdapter(_GoogleWire):
     def budget_key(self, model: str) -> tuple[str, ...]:
         """(provider, base_url, key digest or "", model): never the key itself."""
         return (self.provider, self.base_url, self._key_digest, model)
+
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> GeminiBatches:
+        """The Gemini API's batch mode (inline requests) for `model`, as `submit_batch`
+        asks it."""
+        from .batch import GeminiBatches  # loaded with the first batch, not with the adapter
+
+        return GeminiBatches(self, model, limits) if limits else GeminiBatches(self, model)
 
 
 def _with_alt(url: str, stream: bool) -> str:
@@ -369,6 +384,7 @@ class VertexAIAdapter(_GoogleWire):
         headers: dict[str, Any] = {"content-type": "application/json"}
         if api_key is not None:
             headers["x-goog-api-key"] = api_key
+        check_headers(default_headers, "default_headers")
         for name, value in (default_headers or {}).items():
             for existing in [k for k in headers if k.lower() == name.lower()]:
                 del headers[existing]
@@ -411,3 +427,11 @@ class VertexAIAdapter(_GoogleWire):
     def budget_key(self, model: str) -> tuple[str, ...]:
         """(provider, base_url, digest of the key or of the credentials' identity, model)."""
         return (self.provider, self.base_url, self._key_digest, model)
+
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> GeminiBatches:
+        """Vertex AI batch prediction is not built: a clear error, before anything runs."""
+        raise NotImplementedError(
+            "Vertex AI batch prediction (jobs reading from Cloud Storage or BigQuery) is "
+            "not built in chatplex: submit_batch cannot use provider 'google_vertexai'; "
+            "use google_genai's batch mode with a Gemini API key"
+        )

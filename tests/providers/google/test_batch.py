@@ -12,13 +12,13 @@ import pytest
 
 from chatplex import ChatGoogleGenerativeAI
 from chatplex.adapters.base import CallSettings
-from chatplex.adapters.gemini import GeminiAdapter
 from chatplex.batches import submit_batch
 from chatplex.batches.errors import BatchExpiredError, BatchFormatError
-from chatplex.batches.gemini import GeminiBatches
 from chatplex.batches.wire import Reply
 from chatplex.errors import BadRequestError
 from chatplex.messages import AIMessage, HumanMessage
+from chatplex.providers.google.adapter import GeminiAdapter
+from chatplex.providers.google.batch import GeminiBatches
 
 KEY = "AIza-batch-secret"
 ADAPTER = GeminiAdapter(api_key=KEY)

@@ -19,17 +19,17 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .dropin import check_refused, constructor_names, pick, run_config
-from .model import ChatModel
-from .params import check_api_parameters
+from ...chat.dropin import check_refused, constructor_names, pick, run_config
+from ...chat.model import ChatModel
+from ...chat.params import check_api_parameters
 
 if TYPE_CHECKING:
     import httpx
 
-    from ..adapters.base import Adapter
-    from ..core.retry import RetryPolicy
-    from ..http import RateLimit
-    from ..secret import Secret
+    from ...adapters.base import Adapter
+    from ...core.retry import RetryPolicy
+    from ...http import RateLimit
+    from ...secret import Secret
 
 __all__ = ["ChatGoogleGenerativeAI", "ChatVertexAI"]
 
@@ -40,6 +40,41 @@ DEFAULT_VERTEX_MODEL = "gemini-2.0-flash"
 #: which it leaves to the model's own default).
 DEFAULT_GENAI_TEMPERATURE = 0.7
 _GEMINI_MAJOR = re.compile(r"gemini-(\d+)")
+_SDK_CLIENTS = "chatplex sends its own requests (no SDK client); pass http_client= instead"
+_SYSTEM = "deprecated in LangChain; system messages go as systemInstruction"
+#: Settings of the LangChain classes chatplex cannot honour, and why (a TypeError, never
+#: ignored), by provider; `_OFF` their values that change nothing (accepted).
+_REFUSED: dict[str, dict[str, str]] = {
+    "google_genai": {
+        "client": _SDK_CLIENTS,
+        "async_client": _SDK_CLIENTS,
+        "transport": "chatplex speaks REST (JSON over HTTP); transport='rest' only",
+        "convert_system_message_to_human": _SYSTEM,
+        "credentials": "the Gemini API takes an API key; for google-auth credentials use "
+        "ChatVertexAI (provider google_vertexai)",
+        "vertexai": "use ChatVertexAI (provider google_vertexai) for Vertex AI",
+        "tuned_model_name": "tuned models are named by model=",
+        "client_args": "httpx client settings: pass http_client=httpx.Client(...) and "
+        "http_async_client=httpx.AsyncClient(...) instead",
+    },
+    "google_vertexai": {
+        "client": _SDK_CLIENTS,
+        "async_client": _SDK_CLIENTS,
+        "api_transport": "chatplex speaks REST (JSON over HTTP); api_transport='rest' only",
+        "convert_system_message_to_human": _SYSTEM,
+        "tuned_model_name": "tuned models and endpoints are named by model=",
+        "endpoint_version": "chatplex calls the v1 endpoint",
+        "full_model_name": "name the model with model=, the project and location with "
+        "project= and location=",
+    },
+}
+_OFF: dict[str, tuple[Any, ...]] = {
+    "transport": (None, "rest"),
+    "api_transport": (None, "rest"),
+    "convert_system_message_to_human": (None, False),
+    "vertexai": (None, False),
+    "client_args": (None, {}),
+}
 #: A setting not given (LangChain tells "not given" from an explicit None).
 _UNSET: Any = object()
 
@@ -86,7 +121,7 @@ def _google_settings(
     (generation fields, `thinkingConfig` from LangChain's flat thinking settings), the
     API-parameter check, and `ChatModel.__init__`. The adapter is built after the
     checks: Vertex AI's may look up Application Default Credentials."""
-    api_params = check_refused(owner, provider, api_params)
+    api_params = check_refused(owner, provider, api_params, own=_REFUSED[provider], own_off=_OFF)
     check_api_parameters(provider, api_params, settings=constructor_names(type(model)), owner=owner)
     body: dict[str, Any] = {k: v for k, v in generation.items() if v is not None}
     n = body.pop("n", None)
@@ -145,7 +180,17 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
     the closest known name.
 
     The key: `google_api_key` / `api_key`, else `GOOGLE_API_KEY` / `GEMINI_API_KEY`.
-    `base_url` or `client_options={"api_endpoint": ...}` point at another server.
+    `base_url` or `client_options={"api_endpoint": ...}` point at another server,
+    `api_version` picks the API version ("v1beta").
+
+    As langchain-google-genai (compared side by side in tests/partners/google): the
+    request carries `temperature` 0.7 unless given (none for Gemini 3 and later),
+    `candidateCount` (`n`, 1) and `safetySettings` (a {category: threshold} dict or a
+    list); `max_retries` counts attempts (6; 0 or 1: one attempt); replies keep
+    Gemini's finish word (STOP, MAX_TOKENS, SAFETY...); a blocked prompt or a withheld
+    candidate is an empty reply saying why, not an error; errors are also
+    langchain-google-genai's and google-genai's classes when those are imported.
+    `init_chat_model("google_genai:...")` builds this class.
     """
 
     def __init__(
@@ -157,13 +202,16 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         api_key: str | Secret | None = None,
         base_url: str | None = None,
         client_options: Mapping[str, Any] | None = None,
+        api_version: str | None = None,
         additional_headers: Mapping[str, str] | None = None,
+        default_headers: Mapping[str, str] | None = None,
         temperature: float | None = _UNSET,
         max_output_tokens: int | None = None,
         max_tokens: int | None = None,
         top_p: float | None = None,
         top_k: int | None = None,
-        n: int = 1,
+        n: int | None = None,
+        candidate_count: int | None = None,
         stop: str | Sequence[str] | None = None,
         safety_settings: Any = (),
         response_mime_type: str | None = None,
@@ -181,6 +229,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         timeout: float | None = None,
         request_timeout: float | None = None,
         max_retries: int | None = None,
+        retries: int | None = None,
         streaming: bool = False,
         model_kwargs: Mapping[str, Any] | None = None,
         rate_limiter: Any = None,
@@ -200,7 +249,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         extra_headers: Mapping[str, str] | None = None,
         **api_params: Any,
     ) -> None:
-        from ..adapters.gemini import GeminiAdapter
+        from .adapter import GeminiAdapter
 
         owner = type(self).__name__
         endpoint = (client_options or {}).get("api_endpoint")
@@ -208,12 +257,21 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
             endpoint = f"https://{endpoint}"
         key = pick(owner, google_api_key=google_api_key, api_key=api_key)
         url = pick(owner, base_url=base_url, api_endpoint=endpoint)
+        # `default_headers`: the Gemini adapter's name, which init_chat_model took before.
+        headers = pick(
+            owner, additional_headers=additional_headers, default_headers=default_headers
+        )
         name_given = pick(owner, model=model, model_name=model_name) or DEFAULT_GENAI_MODEL
         if temperature is _UNSET:
             temperature = _default_temperature(name_given)
 
         def adapter() -> GeminiAdapter:
-            return GeminiAdapter(api_key=key, base_url=url, default_headers=additional_headers)
+            return GeminiAdapter(
+                api_key=key,
+                base_url=url,
+                default_headers=headers,
+                api_version=api_version or "v1beta",
+            )
 
         _google_settings(
             self,
@@ -223,7 +281,8 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
             name_given,
             generation={
                 "top_k": top_k,
-                "n": n,
+                # Always sent (1 by default), as langchain-google-genai sends it.
+                "n": pick(owner, n=n, candidate_count=candidate_count) or 1,
                 # Sent even when empty, as langchain-google-genai sends it.
                 "safety_settings": list(_safety_settings(safety_settings) or ()),
                 "response_mime_type": response_mime_type,
@@ -247,7 +306,9 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
                 top_p=top_p,
                 stop=stop,
                 timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
-                max_retries=_attempts_as_retries(max_retries),
+                max_retries=_attempts_as_retries(
+                    pick(owner, max_retries=max_retries, retries=retries)
+                ),
                 transport_settings={
                     "max_retry_after": max_retry_after,
                     "retry_policy": retry_policy,
@@ -337,7 +398,7 @@ class ChatVertexAI(_GoogleDropin):
         extra_headers: Mapping[str, str] | None = None,
         **api_params: Any,
     ) -> None:
-        from ..adapters.gemini import VertexAIAdapter
+        from .adapter import VertexAIAdapter
 
         owner = type(self).__name__
         endpoint = pick(owner, base_url=base_url, api_endpoint=api_endpoint)

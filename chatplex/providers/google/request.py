@@ -29,10 +29,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
-from .base import CallSettings, ToolSpec
+from ...adapters.base import CallSettings, ToolSpec
+from ...messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 __all__ = [
+    "API_PARAMETERS",
     "FUNCTION_SIGNATURES_KEY",
     "GENERATION_FIELDS",
     "TOP_LEVEL_FIELDS",
@@ -77,6 +78,42 @@ GENERATION_FIELDS = frozenset(
 TOP_LEVEL_FIELDS = frozenset(
     {"safetySettings", "toolConfig", "tools", "cachedContent", "labels", "serviceTier"}
 )
+#: The fields of a `generateContent` body a model or call may set (Gemini API and Vertex
+#: AI), in snake_case as LangChain and the google-genai SDK spell them, and in camelCase:
+#: generation fields go into `generationConfig`, the rest at the top (`build_body`).
+API_PARAMETERS_SNAKE = frozenset(
+    {
+        "audio_timestamp",
+        "cached_content",
+        "candidate_count",
+        "enable_enhanced_civic_answers",
+        "frequency_penalty",
+        "generation_config",
+        "image_config",
+        "labels",
+        "logprobs",
+        "max_output_tokens",
+        "media_resolution",
+        "presence_penalty",
+        "response_json_schema",
+        "response_logprobs",
+        "response_mime_type",
+        "response_modalities",
+        "response_schema",
+        "routing_config",
+        "safety_settings",
+        "seed",
+        "service_tier",
+        "speech_config",
+        "stop_sequences",
+        "temperature",
+        "thinking_config",
+        "tool_config",
+        "tools",
+        "top_k",
+        "top_p",
+    }
+)
 # Nested dicts whose keys are API field names (safe to re-case); schemas are not.
 _RECASED = frozenset({"thinkingConfig", "toolConfig", "safetySettings", "imageConfig"})
 _CHOICE_MODES = {"auto": "AUTO", "none": "NONE", "required": "ANY", "any": "ANY"}
@@ -90,6 +127,10 @@ def camel(name: str) -> str:
     ('responseJsonSchema', 'topK')
     """
     return _SNAKE.sub(lambda m: m.group(1).upper(), name)
+
+
+#: Every spelling the API takes (what `check_api_parameters` accepts for this wire).
+API_PARAMETERS = API_PARAMETERS_SNAKE | frozenset(camel(name) for name in API_PARAMETERS_SNAKE)
 
 
 def _recase(value: Any) -> Any:

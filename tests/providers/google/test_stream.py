@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._gemini_response import parse_reply
-from chatplex.adapters._gemini_stream import GeminiStreamParser
 from chatplex.adapters.base import SSEEvent
 from chatplex.errors import StreamError
 from chatplex.messages import AIMessage, merge_chunks
+from chatplex.providers.google.response import parse_reply
+from chatplex.providers.google.stream import GeminiStreamParser
 
 HEAD = {"modelVersion": "gemini-2.5-flash", "responseId": "resp-7"}
 RATINGS = [{"category": "HARM_CATEGORY_HATE_SPEECH", "probability": "NEGLIGIBLE"}]

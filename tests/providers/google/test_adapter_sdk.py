@@ -14,10 +14,10 @@ import pytest
 from _corpus import Case, load_cases
 
 from chatplex import ChatGoogleGenerativeAI
-from chatplex.adapters._gemini_request import camel
 from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.adapters.gemini import GeminiAdapter
 from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from chatplex.providers.google.adapter import GeminiAdapter
+from chatplex.providers.google.request import camel
 
 genai = pytest.importorskip("google.genai")
 types = pytest.importorskip("google.genai.types")

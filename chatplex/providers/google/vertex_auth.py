@@ -14,7 +14,7 @@ import os
 import threading
 from typing import Any
 
-from ..secret import Secret
+from ...secret import Secret
 
 __all__ = ["VertexAuth"]
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chatplex.adapters._gemini_request import (
+from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from chatplex.providers.google.request import (
     FUNCTION_SIGNATURES_KEY,
     build_body,
     camel,
@@ -12,8 +14,6 @@ from chatplex.adapters._gemini_request import (
     wire_tool_config,
     wire_tools,
 )
-from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
 WEATHER = ToolSpec(
     "get_weather",
@@ -129,8 +129,9 @@ def test_tools_are_function_declarations_with_their_json_schema() -> None:
     [
         ("auto", {"mode": "AUTO"}),
         ("none", {"mode": "NONE"}),
-        ("required", {"mode": "ANY"}),
-        ("any", {"mode": "ANY"}),
+        # Every bound function named, as langchain-google-genai does.
+        ("required", {"mode": "ANY", "allowedFunctionNames": ["get_weather"]}),
+        ("any", {"mode": "ANY", "allowedFunctionNames": ["get_weather"]}),
         ("get_weather", {"mode": "ANY", "allowedFunctionNames": ["get_weather"]}),
     ],
 )

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import APIConnectionError, APIError, StreamError
-from ..sdk_errors import ErrorFamily
+from ...errors import APIConnectionError, APIError, StreamError
+from ...sdk_errors import ErrorFamily
 
 __all__ = ["ERROR_FAMILIES"]
 

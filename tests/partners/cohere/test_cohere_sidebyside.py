@@ -1,0 +1,575 @@
+"""ChatCohere side by side: each script runs with langchain-cohere's `ChatCohere` and with
+chatplex's, the same constructor call against the same scripted `/v2/chat` server, and
+what it returns or raises is compared field by field, with the requests the server got.
+
+Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
+comparison; a script whose outcome differs otherwise fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.partners._sidebyside import (
+    Reply,
+    ScriptedServer,
+    Seen,
+    merged,
+    observe,
+    raised,
+    scripted_server,
+)
+
+langchain_cohere = pytest.importorskip("langchain_cohere")
+cohere_sdk = pytest.importorskip("cohere")
+httpx = pytest.importorskip("httpx")
+lc = pytest.importorskip("langchain_core.messages")
+
+from chatplex import ChatCohere as OurChatCohere  # noqa: E402
+
+MODEL = "command-a-03-2025"
+KEY = "co-test-key"
+USAGE = {
+    "billed_units": {"input_tokens": 5, "output_tokens": 4},
+    "tokens": {"input_tokens": 12, "output_tokens": 4},
+}
+ADD_CALL = {
+    "id": "add_8d3f",
+    "type": "function",
+    "function": {"name": "add", "arguments": '{"a": 1, "b": 2}'},
+}
+
+
+def cohere_replies(
+    text: str = "Hello there, friend.",
+    *,
+    tool_call: dict[str, Any] | None = None,
+    tool_plan: str = "I will add them.",
+    finish_reason: str | None = None,
+    thinking: str | None = None,
+    citations: list[Any] | None = None,
+    status: int = 200,
+    error: str | None = None,
+) -> Callable[[Seen], Reply]:
+    """A scripted Cohere: JSON for `stream: false`, SSE events otherwise (the text in
+    three pieces, a tool call's arguments in two, usage on `message-end`)."""
+
+    def answer(seen: Seen) -> Reply:
+        if error is not None:
+            body = json.dumps({"id": "err-1", "message": error}).encode()
+            return Reply(status, [body])
+        reason = finish_reason or ("TOOL_CALL" if tool_call else "COMPLETE")
+        if not (seen.body or {}).get("stream"):
+            message: dict[str, Any] = {"role": "assistant"}
+            if tool_call:
+                message.update(tool_plan=tool_plan, tool_calls=[tool_call])
+            else:
+                parts = [{"type": "thinking", "thinking": thinking}] if thinking else []
+                message["content"] = [*parts, {"type": "text", "text": text}]
+            if citations:
+                message["citations"] = citations
+            reply = {"id": "r-1", "finish_reason": reason, "message": message, "usage": USAGE}
+            return Reply(200, [json.dumps(reply).encode()])
+        events: list[dict[str, Any]] = [
+            {"id": "r-1", "type": "message-start", "delta": {"message": {"role": "assistant"}}}
+        ]
+        if tool_call:
+            events.append(
+                {"type": "tool-plan-delta", "delta": {"message": {"tool_plan": tool_plan}}}
+            )
+            head = {**tool_call, "function": {"name": "add", "arguments": ""}}
+            events.append(
+                {"type": "tool-call-start", "index": 0, "delta": {"message": {"tool_calls": head}}}
+            )
+            arguments = tool_call["function"]["arguments"]
+            for part in (arguments[:6], arguments[6:]):
+                delta = {"tool_calls": {"function": {"arguments": part}}}
+                events.append({"type": "tool-call-delta", "index": 0, "delta": {"message": delta}})
+            events.append({"type": "tool-call-end", "index": 0})
+        else:
+            start = {"message": {"content": {"type": "text", "text": ""}}}
+            events.append({"type": "content-start", "index": 0, "delta": start})
+            for part in _thirds(text):
+                delta = {"message": {"content": {"text": part}}}
+                events.append({"type": "content-delta", "index": 0, "delta": delta})
+            events.append({"type": "content-end", "index": 0})
+        events.append({"type": "message-end", "delta": {"finish_reason": reason, "usage": USAGE}})
+        pieces = [f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events]
+        return Reply(200, pieces, "text/event-stream")
+
+    return answer
+
+
+def _thirds(text: str) -> list[str]:
+    step = max(1, len(text) // 3)
+    return [text[i : i + step] for i in range(0, len(text), step)]
+
+
+def add(a: int, b: int) -> int:
+    """Add two integers."""
+    return a + b
+
+
+def _model(cls: Any, url: str, **settings: Any) -> Any:
+    return cls(model=MODEL, cohere_api_key=KEY, base_url=url, **settings)
+
+
+# ---- the scripts: (server reply, script(ChatCohere, url) -> result) ------------------
+
+
+def invoke_text(cls: Any, url: str) -> Any:
+    return _model(cls, url).invoke("Say hello")
+
+
+def invoke_messages(cls: Any, url: str) -> Any:
+    model = _model(cls, url, temperature=0)
+    return model.invoke([lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")])
+
+
+def invoke_tuples(cls: Any, url: str) -> Any:
+    return _model(cls, url).invoke([("system", "Be brief."), ("human", "Hi")])
+
+
+def multi_turn(cls: Any, url: str) -> Any:
+    history = [
+        lc.HumanMessage("My name is Ada."),
+        lc.AIMessage("Nice to meet you, Ada."),
+        lc.HumanMessage("What is my name?"),
+    ]
+    return _model(cls, url).invoke(history)
+
+
+def stream_chunks(cls: Any, url: str) -> Any:
+    chunks = list(_model(cls, url).stream("Say hello"))
+    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+
+
+def ainvoke_text(cls: Any, url: str) -> Any:
+    return asyncio.run(_model(cls, url).ainvoke("Say hello"))
+
+
+def astream_chunks(cls: Any, url: str) -> Any:
+    async def run() -> list[Any]:
+        return [c async for c in _model(cls, url).astream("Say hello")]
+
+    chunks = asyncio.run(run())
+    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+
+
+def batch_two(cls: Any, url: str) -> Any:
+    return _model(cls, url).batch(["One", "Two"])
+
+
+def abatch_two(cls: Any, url: str) -> Any:
+    return asyncio.run(_model(cls, url).abatch(["One", "Two"]))
+
+
+def tool_call_invoke(cls: Any, url: str) -> Any:
+    return _model(cls, url).bind_tools([add]).invoke("What is 1 + 2?")
+
+
+def tool_call_stream(cls: Any, url: str) -> Any:
+    chunks = list(_model(cls, url).bind_tools([add]).stream("What is 1 + 2?"))
+    return merged(chunks)
+
+
+def tool_choice_required(cls: Any, url: str) -> Any:
+    return _model(cls, url).bind_tools([add], tool_choice="REQUIRED").invoke("1 + 2?")
+
+
+def tool_round_trip(cls: Any, url: str) -> Any:
+    call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "add_8d3f"}
+    history = [
+        lc.HumanMessage("What is 1 + 2?"),
+        lc.AIMessage("", tool_calls=[call]),
+        lc.ToolMessage("3", tool_call_id="add_8d3f"),
+    ]
+    return _model(cls, url).bind_tools([add]).invoke(history)
+
+
+def tool_round_trip_with_plan(cls: Any, url: str) -> Any:
+    call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "add_8d3f"}
+    history = [
+        lc.HumanMessage("What is 1 + 2?"),
+        lc.AIMessage("Adding.", tool_calls=[call]),
+        lc.ToolMessage(json.dumps({"sum": 3}), tool_call_id="add_8d3f"),
+    ]
+    return _model(cls, url).bind_tools([add]).invoke(history)
+
+
+def call_settings(cls: Any, url: str) -> Any:
+    return _model(cls, url, temperature=0.3).invoke("Hi", max_tokens=5, stop=["END"], seed=7)
+
+
+def preamble_setting(cls: Any, url: str) -> Any:
+    return _model(cls, url, preamble="You are terse.").invoke("Hi")
+
+
+def max_tokens_finish(cls: Any, url: str) -> Any:
+    return _model(cls, url).invoke("Tell a story", max_tokens=2)
+
+
+def stop_sequence_finish(cls: Any, url: str) -> Any:
+    return _model(cls, url).invoke("Count", stop=["3"])
+
+
+def thinking_reply(cls: Any, url: str) -> Any:
+    return _model(cls, url).invoke("Think first")
+
+
+def citations_reply(cls: Any, url: str) -> Any:
+    return _model(cls, url).invoke("Cite")
+
+
+def json_mode(cls: Any, url: str) -> Any:
+    return _model(cls, url).with_structured_output(None, method="json_mode").invoke("Sum?")
+
+
+def structured_schema(cls: Any, url: str) -> Any:
+    schema = {
+        "title": "Sum",
+        "type": "object",
+        "properties": {"total": {"type": "integer"}},
+        "required": ["total"],
+    }
+    return _model(cls, url).with_structured_output(schema).invoke("1+2?")
+
+
+def structured_tool(cls: Any, url: str) -> Any:
+    return _model(cls, url).with_structured_output(add, method="function_calling").invoke("1+2?")
+
+
+def image_block(cls: Any, url: str) -> Any:
+    image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}
+    message = lc.HumanMessage([{"type": "text", "text": "What is this?"}, image])
+    return _model(cls, url).invoke([message])
+
+
+def constructor_max_tokens(cls: Any, url: str) -> Any:
+    return _model(cls, url, max_tokens=5).invoke("Hi")
+
+
+def chain_with_prompt(cls: Any, url: str) -> Any:
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+
+    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
+    chain = prompt | _model(cls, url) | StrOutputParser()
+    return chain.invoke({"style": "brief", "q": "Hi"})
+
+
+def error_unauthorized(cls: Any, url: str) -> Any:
+    return raised(lambda: _model(cls, url).invoke("Hi"))
+
+
+def error_bad_request(cls: Any, url: str) -> Any:
+    return raised(lambda: _model(cls, url).invoke("Hi"))
+
+
+def error_async(cls: Any, url: str) -> Any:
+    return raised(lambda: asyncio.run(_model(cls, url).ainvoke("Hi")))
+
+
+def error_in_stream_request(cls: Any, url: str) -> Any:
+    return raised(lambda: list(_model(cls, url).stream("Hi")))
+
+
+def last_message_not_users(cls: Any, url: str) -> Any:
+    return raised(lambda: _model(cls, url).invoke([lc.HumanMessage("Hi"), lc.AIMessage("Hey")]))
+
+
+THINKING = "The user wants a greeting."
+CITATIONS = [{"start": 0, "end": 5, "text": "Hello", "sources": [], "type": "TEXT_CONTENT"}]
+
+SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    "invoke_text": (cohere_replies(), invoke_text),
+    "invoke_messages": (cohere_replies(), invoke_messages),
+    "invoke_tuples": (cohere_replies(), invoke_tuples),
+    "multi_turn": (cohere_replies("Your name is Ada."), multi_turn),
+    "stream_chunks": (cohere_replies(), stream_chunks),
+    "ainvoke_text": (cohere_replies(), ainvoke_text),
+    "astream_chunks": (cohere_replies(), astream_chunks),
+    "batch_two": (cohere_replies(), batch_two),
+    "abatch_two": (cohere_replies(), abatch_two),
+    "tool_call_invoke": (cohere_replies(tool_call=ADD_CALL), tool_call_invoke),
+    "tool_call_stream": (cohere_replies(tool_call=ADD_CALL), tool_call_stream),
+    "tool_choice_required": (cohere_replies(tool_call=ADD_CALL), tool_choice_required),
+    "tool_round_trip": (cohere_replies("It is 3."), tool_round_trip),
+    "tool_round_trip_with_plan": (cohere_replies("It is 3."), tool_round_trip_with_plan),
+    "call_settings": (cohere_replies(), call_settings),
+    "preamble_setting": (cohere_replies(), preamble_setting),
+    "max_tokens_finish": (cohere_replies("Once", finish_reason="MAX_TOKENS"), max_tokens_finish),
+    "stop_sequence_finish": (
+        cohere_replies("1, 2, ", finish_reason="STOP_SEQUENCE"),
+        stop_sequence_finish,
+    ),
+    "thinking_reply": (cohere_replies("Hello!", thinking=THINKING), thinking_reply),
+    "citations_reply": (cohere_replies("Hello world", citations=CITATIONS), citations_reply),
+    "json_mode": (cohere_replies('{"total": 3}'), json_mode),
+    "structured_schema": (cohere_replies('{"total": 3}'), structured_schema),
+    "structured_tool": (cohere_replies(tool_call=ADD_CALL), structured_tool),
+    "image_block": (cohere_replies("A pixel."), image_block),
+    "constructor_max_tokens": (cohere_replies(), constructor_max_tokens),
+    "chain_with_prompt": (cohere_replies(), chain_with_prompt),
+    "error_unauthorized": (
+        cohere_replies(status=401, error="invalid api token"),
+        error_unauthorized,
+    ),
+    "error_bad_request": (cohere_replies(status=400, error="invalid model"), error_bad_request),
+    "error_async": (cohere_replies(status=404, error="model not found"), error_async),
+    "error_in_stream_request": (
+        cohere_replies(status=422, error="too many tokens"),
+        error_in_stream_request,
+    ),
+    "last_message_not_users": (cohere_replies(), last_message_not_users),
+}
+
+# ---- what differs on purpose, and why --------------------------------------------------
+
+Outcome = tuple[Any, Any, list[Any], list[Any]]  # theirs, ours, their requests, ours
+
+
+def _stream_usage(outcome: Outcome) -> Outcome:
+    """Our stream's usage_metadata taken out (theirs has none)."""
+    theirs, ours, their_requests, our_requests = outcome
+    return theirs, _without_usage(ours), their_requests, our_requests
+
+
+def _without_usage(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (None if k == "usage_metadata" else _without_usage(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_usage(v) for v in value]
+    return value
+
+
+def _schema_field(outcome: Outcome) -> Outcome:
+    """Our `response_format.json_schema` read under their `schema` key."""
+    theirs, ours, their_requests, our_requests = outcome
+    for request in our_requests:
+        fmt = request["body"].get("response_format")
+        if isinstance(fmt, dict) and "json_schema" in fmt:
+            fmt["schema"] = fmt.pop("json_schema")
+    return theirs, ours, their_requests, our_requests
+
+
+def _forced_tool(outcome: Outcome) -> Outcome:
+    """Our `tool_choice: REQUIRED` taken out."""
+    theirs, ours, their_requests, our_requests = outcome
+    for request in our_requests:
+        request["body"].pop("tool_choice", None)
+    return theirs, ours, their_requests, our_requests
+
+
+def _kept_max_tokens(outcome: Outcome) -> Outcome:
+    """Our `max_tokens` (which theirs drops) taken out."""
+    theirs, ours, their_requests, our_requests = outcome
+    for request in our_requests:
+        request["body"].pop("max_tokens", None)
+    return theirs, ours, their_requests, our_requests
+
+
+def _flat_tools(outcome: Outcome) -> Outcome:
+    """Our tools' parameters read as langchain-cohere flattens them: each property its
+    `type` and `description` ("" when none), nothing else."""
+    theirs, ours, their_requests, our_requests = outcome
+    for request in our_requests:
+        for tool in request["body"].get("tools") or []:
+            parameters = tool["function"]["parameters"]
+            parameters["properties"] = {
+                name: {"type": spec.get("type"), "description": spec.get("description", "")}
+                for name, spec in parameters.get("properties", {}).items()
+            }
+    return theirs, ours, their_requests, our_requests
+
+
+def _astream_usage(outcome: Outcome) -> Outcome:
+    """usage_metadata taken out of both (theirs: billed units; ours: tokens)."""
+    theirs, ours, their_requests, our_requests = outcome
+    return _without_usage(theirs), _without_usage(ours), their_requests, our_requests
+
+
+def _streamed_calls(outcome: Outcome) -> Outcome:
+    """The merged stream's parsed calls taken out of both: theirs are broken (see why);
+    both keep the same call in `additional_kwargs["tool_calls"]`, which is compared."""
+    theirs, ours, their_requests, our_requests = outcome
+    for merged_message in (theirs, ours):
+        merged_message.pop("tool_calls", None)
+        merged_message.pop("invalid_tool_calls", None)
+    return theirs, ours, their_requests, our_requests
+
+
+def _plain_citations(outcome: Outcome) -> Outcome:
+    """Their Citation objects read as the JSON Cohere sent (no class name, no unset
+    fields)."""
+    theirs, ours, their_requests, our_requests = outcome
+    for key in ("additional_kwargs", "response_metadata"):
+        theirs[key]["citations"] = [
+            {k: v for k, v in c.items() if k != "model" and v is not None}
+            for c in theirs[key]["citations"]
+        ]
+    return theirs, ours, their_requests, our_requests
+
+
+def _all(*steps: Callable[[Outcome], Outcome]) -> Callable[[Outcome], Outcome]:
+    def run(outcome: Outcome) -> Outcome:
+        for step in steps:
+            outcome = step(outcome)
+        return outcome
+
+    return run
+
+
+STREAM_USAGE = (
+    "a stream's last chunk carries usage_metadata (Cohere's `usage.tokens`, as the "
+    "non-stream reply has it); langchain-cohere's sync stream has none, so token tracking "
+    "(get_usage_metadata_callback, cost budgets) loses every streamed call"
+)
+ASTREAM_USAGE = (
+    "an async stream's usage_metadata counts `usage.tokens`, as the non-stream reply and "
+    "the sync stream do; langchain-cohere's astream counts `billed_units` instead, so "
+    "the same reply reports other token counts depending on how it was called"
+)
+FLAT_TOOLS = (
+    "tool parameters go as their whole JSON schema; langchain-cohere flattens each "
+    "property to its type and a description, dropping items, enums, nested objects and "
+    "formats, so the model never sees them (a list[str] argument loses its item type)"
+)
+STREAMED_CALLS = (
+    "streamed tool-call chunks keep Cohere's call id (on the start chunk only); "
+    "langchain-cohere gives every chunk a new random id, so its merged stream has three "
+    "calls (one nameless, one with no arguments) and an invalid call with the arguments "
+    "twice, and the call's id matches nothing the server issued"
+)
+CITATIONS = (
+    "citations are the JSON Cohere sent (plain dicts); langchain-cohere keeps the SDK's "
+    "Citation objects in additional_kwargs, which json.dumps of a message (chat "
+    "histories, caches, logs) cannot write"
+)
+
+#: Script → (why it may differ, how the outcome is read before comparing).
+DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+    "stream_chunks": (STREAM_USAGE, _stream_usage),
+    "astream_chunks": (ASTREAM_USAGE, _astream_usage),
+    "tool_call_stream": (
+        " / ".join((STREAM_USAGE, FLAT_TOOLS, STREAMED_CALLS)),
+        _all(_stream_usage, _flat_tools, _streamed_calls),
+    ),
+    "citations_reply": (CITATIONS, _plain_citations),
+    "structured_tool": (
+        "with_structured_output(method='function_calling') requires the tool call "
+        "(`tool_choice: REQUIRED`); langchain-cohere only offers the tool, so a reply in "
+        "text leaves nothing to parse / " + FLAT_TOOLS,
+        _all(_forced_tool, _flat_tools),
+    ),
+}
+for _name in ("tool_call_invoke", "tool_choice_required", "tool_round_trip"):
+    DIFFERENCES[_name] = (FLAT_TOOLS, _flat_tools)
+DIFFERENCES["tool_round_trip_with_plan"] = (FLAT_TOOLS, _flat_tools)
+DIFFERENCES["structured_schema"] = (
+    "the schema goes as v2's `response_format.json_schema` (the cohere SDK's "
+    "JsonResponseFormatV2 field); langchain-cohere sends v1's `schema` key to /v2/chat, "
+    "which the v2 API does not read, so the schema is not enforced",
+    _schema_field,
+)
+DIFFERENCES["constructor_max_tokens"] = (
+    "ChatCohere(max_tokens=5) is sent; langchain-cohere's ChatCohere has no such field "
+    "and drops it without a word (replies are not bounded as the script asked)",
+    _kept_max_tokens,
+)
+
+
+def _comparable_request(seen: Seen) -> Any:
+    """A request as the comparison reads it: its method, path and body."""
+    return {"method": seen.method, "path": seen.path, "body": seen.body}
+
+
+def _comparable_result(value: Any) -> Any:
+    """The observed result, with an error read as a script reads it: the classes users
+    catch and the attributes they read."""
+    if isinstance(value, dict) and set(value) == {"error"}:
+        err = value["error"]
+        return {
+            "ApiError": isinstance(err, cohere_sdk.core.ApiError),
+            "classes": sorted(
+                name
+                for name in (
+                    "BadRequestError",
+                    "UnauthorizedError",
+                    "NotFoundError",
+                    "UnprocessableEntityError",
+                    "TooManyRequestsError",
+                )
+                if isinstance(err, getattr(cohere_sdk, name))
+            ),
+            "ValueError": isinstance(err, ValueError),
+            "status_code": getattr(err, "status_code", None),
+            "body": getattr(err, "body", None),
+        }
+    return _strip_chatplex_keys(observe(value))
+
+
+#: `response_metadata` keys chatplex adds on every wire, taken out before comparing:
+#: `attempts` (the HTTP attempts the call made, which retries and budgets report).
+ADDED_METADATA = ("attempts",)
+
+
+def _strip_chatplex_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        out = {k: _strip_chatplex_keys(v) for k, v in value.items()}
+        meta = out.get("response_metadata")
+        if "type" in out and isinstance(meta, dict):
+            out["response_metadata"] = {k: v for k, v in meta.items() if k not in ADDED_METADATA}
+        return out
+    if isinstance(value, list):
+        return [_strip_chatplex_keys(v) for v in value]
+    return value
+
+
+def run_both(name: str, server: ScriptedServer) -> Outcome:
+    reply, script = SCRIPTS[name]
+    server.handler = reply
+    server.seen.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # langchain-cohere's deprecation notes, its sockets
+        theirs = _comparable_result(script(langchain_cohere.ChatCohere, server.url))
+        gc.collect()
+    their_requests = _in_order([_comparable_request(s) for s in server.seen])
+    server.seen.clear()
+    ours = _comparable_result(script(OurChatCohere, server.url))
+    our_requests = _in_order([_comparable_request(s) for s in server.seen])
+    outcome = theirs, ours, their_requests, our_requests
+    if name in DIFFERENCES:
+        outcome = DIFFERENCES[name][1](outcome)
+    return outcome
+
+
+def _in_order(requests: list[Any]) -> list[Any]:
+    """Requests in a stable order: a batch's run concurrently, in any order."""
+    return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))
+
+
+@pytest.fixture(scope="module")
+def server() -> Any:
+    with scripted_server() as running:
+        yield running
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_same_as_langchain_cohere(name: str, server: ScriptedServer) -> None:
+    theirs, ours, their_requests, our_requests = run_both(name, server)
+    assert ours == theirs
+    assert our_requests == their_requests
+
+
+def test_at_least_25_scripts() -> None:
+    assert len(SCRIPTS) >= 25
+    assert set(DIFFERENCES) <= set(SCRIPTS)
+    assert all(why for why, _ in DIFFERENCES.values())

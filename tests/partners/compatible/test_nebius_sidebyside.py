@@ -1,0 +1,124 @@
+"""ChatNebius side by side: the OpenAI-compatible suite's scripts (tests/partners/
+compatible/test_compatible_sidebyside.py) run with langchain-nebius' `ChatNebius` and
+with chatplex's, against the same scripted Chat Completions server, compared field by
+field with the requests. Its own differences (`DIFFERENCES`, each with why) are taken
+out before the comparison; a script whose partner run crashes is listed in `CRASHES`
+and checked to crash there and to answer here.
+"""
+
+from __future__ import annotations
+
+import gc
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.partners._sidebyside import ScriptedServer, scripted_server
+from tests.partners.compatible import test_compatible_sidebyside as suite
+
+pytest.importorskip("langchain_nebius")
+
+NEBIUS = suite.Package(
+    "nebius",
+    "langchain_nebius",
+    "ChatNebius",
+    "openai",
+    "meta-llama/Llama-3.3-70B-Instruct-fast",
+    "NEBIUS_API_BASE",
+    "NEBIUS_API_KEY",
+    "/v1",
+    "deepseek-ai/DeepSeek-R1-0528",
+)
+
+Outcome = suite.Outcome
+
+
+def _reasoning_kept(outcome: Outcome) -> Outcome:
+    """Our reasoning taken out (the text blocks as the text, no `reasoning_content`)."""
+    theirs, ours, their_requests, our_requests = outcome
+    content = ours["content"]
+    if isinstance(content, list):
+        ours["content"] = "".join(b["text"] for b in content if b.get("type") == "text")
+    ours["additional_kwargs"].pop("reasoning_content", None)
+    return theirs, ours, their_requests, our_requests
+
+
+_WHY_REASONING = (
+    "Nebius' reasoning models send `reasoning_content`; ChatNebius (a BaseChatOpenAI, "
+    "which reads no such field) drops it, so the reasoning is lost; chatplex keeps it, "
+    "as ChatDeepSeek and ChatXAI do"
+)
+
+#: Script → (why it may differ, how the outcome is read before comparing).
+DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+    "missing_key": (
+        "without a key chatplex raises ValueError when the model is built, on every wire "
+        "(langchain-nebius: the openai SDK's OpenAIError, from its client)",
+        suite._missing_key_class,
+    ),
+    "reasoning_invoke": (_WHY_REASONING, _reasoning_kept),
+    "reasoning_stream": (_WHY_REASONING, _reasoning_kept),
+    # As for every openai-SDK package of the main suite (ChatXAI, ChatDeepSeek).
+    "key_from_environment": (suite._WHY_ENV_KEY, suite._environment_key),
+    **{name: (suite._WHY_MESSAGE, suite._error_message) for name in suite._ERRORS},
+}
+
+#: Scripts whose partner run crashes, and why that is a failure of LangChain's.
+CRASHES = {
+    name: (
+        "ChatNebius' own validator replaces BaseChatOpenAI's and never sets `root_client`, "
+        "so with_structured_output's json_mode / json_schema (which call "
+        "root_client.chat.completions.parse) raise AttributeError on every call"
+    )
+    for name in ("structured_json_mode", "structured_json_schema")
+}
+
+
+def run_both(name: str, server: ScriptedServer) -> Outcome:
+    script, run = suite.SCRIPTS[name]
+    server.handler = suite.answer(script, NEBIUS)
+    server.seen.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the partner package's own warnings, not ours
+        theirs = suite._comparable_result(run(NEBIUS.partner(), NEBIUS, server.url), NEBIUS)
+        gc.collect()
+    their_requests = suite._in_order([suite._comparable_request(s) for s in server.seen])
+    server.seen.clear()
+    ours = suite._comparable_result(run(NEBIUS.ours(), NEBIUS, server.url), NEBIUS)
+    our_requests = suite._in_order([suite._comparable_request(s) for s in server.seen])
+    outcome = theirs, ours, their_requests, our_requests
+    if name in DIFFERENCES:
+        outcome = DIFFERENCES[name][1](outcome)
+    return outcome
+
+
+@pytest.fixture(scope="module")
+def server() -> Any:
+    with scripted_server() as running:
+        yield running
+
+
+@pytest.mark.parametrize("name", sorted(set(suite.SCRIPTS) - set(CRASHES)))
+def test_same_as_langchain_nebius(name: str, server: ScriptedServer) -> None:
+    theirs, ours, their_requests, our_requests = run_both(name, server)
+    assert ours == theirs
+    assert our_requests == their_requests
+
+
+@pytest.mark.parametrize("name", sorted(CRASHES))
+def test_where_langchain_nebius_crashes_chatplex_answers(name: str, server: ScriptedServer) -> None:
+    script, run = suite.SCRIPTS[name]
+    server.handler = suite.answer(script, NEBIUS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(AttributeError, match="chat"):
+            run(NEBIUS.partner(), NEBIUS, server.url)
+    assert run(NEBIUS.ours(), NEBIUS, server.url) is not None
+
+
+def test_at_least_25_scripts() -> None:
+    assert len(set(suite.SCRIPTS) - set(CRASHES)) >= 25
+    assert set(DIFFERENCES) | set(CRASHES) <= set(suite.SCRIPTS)
+    assert all(why for why, _ in DIFFERENCES.values()) and all(CRASHES.values())
