@@ -48,14 +48,15 @@ PORTING_SECTIONS = {
 @dataclass(frozen=True)
 class Kept:
     suite: str
-    #: the partner package, for the compatible suite's keys; else None
+    #: the provider the row is about where the suite covers several (the compatible
+    #: suite's (package, script) keys, or its module per provider); else None
     package: str | None
     script: str
     why: str
 
     @property
     def page(self) -> str | None:
-        return self.package if self.suite == "compatible" else SUITE_PAGES[self.suite]
+        return self.package or SUITE_PAGES.get(self.suite)
 
 
 def suites() -> list[str]:
@@ -66,12 +67,17 @@ def suites() -> list[str]:
 
 
 def kept(suite: str) -> list[Kept]:
-    [path] = (ROOT / "tests" / "partners" / suite).glob("test_*.py")
-    module = importlib.import_module(f"tests.partners.{suite}.{path.stem}")
+    """The kept differences of every module of the suite that has a `DIFFERENCES` table."""
     rows = []
-    for key, (why, _) in module.DIFFERENCES.items():
-        package, script = key if isinstance(key, tuple) else (None, key)
-        rows.append(Kept(suite, package, script, " ".join(why.split())))
+    for path in sorted((ROOT / "tests" / "partners" / suite).glob("test_*.py")):
+        module = importlib.import_module(f"tests.partners.{suite}.{path.stem}")
+        # test_nebius_sidebyside.py in a suite of several providers: nebius's rows
+        own = path.stem.removeprefix("test_").removesuffix("_sidebyside")
+        if SUITE_PAGES.get(suite) or not (DOCS / "providers" / f"{own}.md").is_file():
+            own = None
+        for key, (why, _) in getattr(module, "DIFFERENCES", {}).items():
+            package, script = key if isinstance(key, tuple) else (own, key)
+            rows.append(Kept(suite, package, script, " ".join(why.split())))
     return rows
 
 
