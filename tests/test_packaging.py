@@ -376,10 +376,18 @@ EXTRAS = [
     Extra(
         "testing",
         """
+        from chatplex.testing import Cassette
+        said = []
         try:
             from chatplex.testing import ChatMock
         except ImportError as exc:
-            print(exc)
+            said.append(str(exc))
+        try:  # replaying a recorded cassette: respx answers
+            Cassette("c", ".", mode="replay").start()
+        except ImportError as exc:
+            said.append(str(exc))
+        assert len(said) == 2 and all("chatplex[testing]" in s for s in said), said
+        print(said[0])
         """,
         """
         from chatplex import ChatOpenAI
