@@ -259,8 +259,8 @@ class ResponseTooLargeError(APIError):
 
 class SafetyBlockedError(APIError):
     """The provider answered but withheld the reply for safety (a blocked prompt, a reply
-    stopped for SAFETY, RECITATION...), on a wire that reports it as an error (the
-    Google wire returns an empty reply saying why instead, as LangChain does). `reason`:
+    stopped for SAFETY, RECITATION...), on a wire that reports it as an error (a wire
+    whose partner package returns an empty reply saying why does so too). `reason`:
     the provider's word for why
     (`SAFETY`, `PROHIBITED_CONTENT`...); `category`: the harm category that tripped it
     when the provider names one (`HARM_CATEGORY_DANGEROUS_CONTENT`), else the reason;

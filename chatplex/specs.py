@@ -52,6 +52,9 @@ class ProviderSpec:
     #: `ls_provider` in LangSmith runs, as its LangChain class reports it (AzureChatOpenAI:
     #: "azure"); None: the provider name itself.
     ls_provider: str | None = None
+    #: Whether its API takes system instructions apart from the chat history (OpenTelemetry
+    #: then records them as `gen_ai.system_instructions`, as the conventions want).
+    separate_system: bool = False
     #: Its id in the price table (genai-prices' provider id); None: the name itself.
     price_id: str | None = None
     #: The Batch API's flat discount, for models the price table lists no batch price

@@ -1,6 +1,6 @@
 """AWS event-stream decoding (`application/vnd.amazon.eventstream`), incremental over raw
-byte chunks: the binary framing of Bedrock's `converse-stream` (and of every AWS
-streaming API).
+byte chunks: the binary framing of every AWS streaming API (`converse-stream` among
+them).
 
 One message is: a 12-byte prelude (total length, headers length, CRC32 of those 8
 bytes), headers (name, type, value), the payload, and a CRC32 of everything before it.

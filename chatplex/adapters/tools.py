@@ -69,7 +69,7 @@ _DATA_KEYS = frozenset({"default", "const", "enum", "examples"})
 _SCHEMA_MAPS = frozenset({"properties", "$defs", "definitions", "patternProperties"})
 _KEYWORDS = {"auto": "auto", "none": "none", "required": "required", "any": "required"}
 
-# Docstring sections: Google headers ("Args:", "Returns:", ...) and reST field lines.
+# Docstring sections: Napoleon-style headers ("Args:", "Returns:", ...) and reST field lines.
 _ARGS = r"Args|Arguments|Parameters|Params|Keyword Args|Keyword Arguments"
 _ARGS_HEADER = re.compile(rf"\s*(?:{_ARGS})\s*:\s*", re.IGNORECASE)
 _SECTION = re.compile(
@@ -77,7 +77,7 @@ _SECTION = re.compile(
     r"See Also|Warnings?|Todo)\s*:\s*|:(?:param|arg|key|type|return|rtype|raise)\w*.*)",
     re.IGNORECASE,
 )
-_GOOGLE_ENTRY = re.compile(r"\*{0,2}(\w+)\s*(?:\([^)]*\))?\s*:(.*)")
+_ARGS_ENTRY = re.compile(r"\*{0,2}(\w+)\s*(?:\([^)]*\))?\s*:(.*)")
 _REST_PARAM = re.compile(r"\s*:(?:param|arg|key)\w*\s+(?:[^:]*\s)?(\w+)\s*:(.*)")
 _NUMPY_RULE = re.compile(r"\s*-{3,}\s*")
 
@@ -490,7 +490,7 @@ def _object_schema(name: str, parameters: object) -> dict[str, Any]:
 
 
 def _summary(doc: str) -> str:
-    """The docstring up to its first section (Google, reST field list or numpydoc)."""
+    """The docstring up to its first section (Napoleon `Args:`, reST field list or numpydoc)."""
     lines = doc.splitlines()
     for i, line in enumerate(lines):
         numpy = i + 1 < len(lines) and _NUMPY_RULE.fullmatch(lines[i + 1]) and line.strip()
@@ -501,7 +501,7 @@ def _summary(doc: str) -> str:
 
 
 def _param_docs(doc: str) -> dict[str, str]:
-    """Per-parameter descriptions from a Google ``Args:`` section or ``:param x:`` lines."""
+    """Per-parameter descriptions from a Napoleon-style ``Args:`` section or ``:param x:`` lines."""
     docs: dict[str, str] = {}
     name, entry_indent, section = None, 0, None  # section: indent of the open Args: header
     for line in doc.splitlines():
@@ -512,7 +512,7 @@ def _param_docs(doc: str) -> dict[str, str]:
             section = None
         entry = _REST_PARAM.match(line)
         if entry is None and section is not None and (name is None or indent <= entry_indent):
-            entry = _GOOGLE_ENTRY.fullmatch(line.strip())
+            entry = _ARGS_ENTRY.fullmatch(line.strip())
         if _ARGS_HEADER.fullmatch(line):
             section, name = indent, None
         elif entry:

@@ -64,7 +64,7 @@ def check_messages(
     """Raise ValueError/TypeError for the first message an adapter must not send.
 
     `results_need_calls=False` lets a `ToolMessage` answer no earlier tool call, for a
-    wire whose server takes that (Ollama's: it only fills a prompt template)."""
+    wire whose server takes that (one that only fills a prompt template with them)."""
     calls: set[str] = set()  # the tool-call ids of the assistant turns so far
     for i, message in enumerate(messages):
         if not isinstance(message, BaseMessage):

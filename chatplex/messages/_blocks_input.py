@@ -5,8 +5,8 @@ OpenAI `image_url` becomes `{"type": "image", "url": ...}`, an Anthropic `image`
 `source` likewise, LangChain 0.x `source_type` blocks too. These are its rules
 (`block_translators/langchain_v0.py`, `openai.py`, `anthropic.py`), for the three
 families chatplex's adapters speak: keys that have no standard place go to `extras`,
-blocks that fit no rule stay `{"type": "non_standard", "value": block}`. Google's and
-AWS Converse's shapes are not translated (they stay non-standard).
+blocks that fit no rule stay `{"type": "non_standard", "value": block}`. The other
+wires' own shapes are not translated (they stay non-standard).
 """
 
 from __future__ import annotations

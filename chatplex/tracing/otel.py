@@ -244,8 +244,9 @@ class OTelTracer:
             span.set_attribute("gen_ai.response.model", model)
             if run.metric_attributes is not None:
                 run.metric_attributes["gen_ai.response.model"] = model
-        if meta.get("id"):
-            span.set_attribute("gen_ai.response.id", str(meta["id"]))
+        response_id = meta.get("id") or _reply_id(message)
+        if response_id:
+            span.set_attribute("gen_ai.response.id", str(response_id))
         reasons = [str(r) for r in map(_finish_reason, generations) if r is not None]
         if reasons:
             span.set_attribute("gen_ai.response.finish_reasons", reasons)
@@ -365,3 +366,13 @@ def _finish_reason(generation: Any) -> Any:
         meta = getattr(getattr(generation, "message", None), "response_metadata", None) or {}
         reason = meta.get("stop_reason")
     return reason
+
+
+def _reply_id(message: Any) -> str | None:
+    """The provider's id of a reply whose metadata does not repeat it (a merged stream's
+    message keeps it as its own `id`, as LangChain's do), not an id LangChain's run
+    gave a message that had none (`run-...`, `lc_run-...`)."""
+    found = getattr(message, "id", None)
+    if isinstance(found, str) and found and not found.startswith(("run-", "lc_run-")):
+        return found
+    return None

@@ -8,9 +8,9 @@ attributes `gen_ai.system_instructions`, `gen_ai.input.messages` and
 - an output message also says why the model stopped (`finish_reason`, required there):
   the conventions' words (`stop`, `length`, `content_filter`, `tool_call`), else the
   provider's own;
-- where the provider's API takes system instructions apart from the chat history
-  (Anthropic, Gemini, Vertex AI, Bedrock), the conventions want them in
-  `gen_ai.system_instructions` (a list of parts), not among the messages.
+- where the provider's API takes system instructions apart from the chat history (its
+  spec's `separate_system`), the conventions want them in `gen_ai.system_instructions`
+  (a list of parts), not among the messages.
 """
 
 from __future__ import annotations
@@ -19,12 +19,7 @@ from typing import Any
 
 from ..specs import spec
 
-__all__ = ["SEPARATE_SYSTEM", "input_content", "output_message"]
-
-#: chatplex provider names whose APIs take system instructions apart from the messages.
-SEPARATE_SYSTEM = frozenset(
-    {"anthropic", "google_genai", "google_vertexai", "bedrock", "bedrock_converse"}
-)
+__all__ = ["input_content", "output_message"]
 
 _ROLES = {
     "human": "user",
@@ -48,7 +43,8 @@ def input_content(messages: list[Any], provider: str) -> tuple[list[Any], list[A
     """The call's messages as (`gen_ai.system_instructions` parts, `gen_ai.input.messages`):
     system messages go to the first when `provider` takes them apart, else stay in order
     among the messages."""
-    separate = provider in SEPARATE_SYSTEM
+    declared = spec(provider)
+    separate = declared is not None and declared.separate_system
     system: list[Any] = []
     history: list[Any] = []
     for message in messages:

@@ -77,6 +77,16 @@ DIFFERENCES: dict[str, str] = {
 }
 
 
+def test_every_listed_difference_is_a_case_that_differs() -> None:
+    """A listed difference names a real case, where chatplex and its peer do differ."""
+    raws = {**NDJSON, **SSE}
+    for name in DIFFERENCES:
+        assert name in raws, name
+    assert by_ndjson(NDJSON["ndjson-blank-lines"]) != by_ollama_client(NDJSON["ndjson-blank-lines"])
+    bom = SSE["sse-bom-first"]
+    assert by_sse(bom) not in (by_openai_sdk(bom), by_google_genai(bom))
+
+
 # --- the AWS event stream, beside botocore ---------------------------------------------
 
 _PRELUDE = struct.Struct(">II")

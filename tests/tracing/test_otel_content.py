@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from chatplex.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage
-from chatplex.tracing.otel_content import SEPARATE_SYSTEM, input_content, output_message
+from chatplex.specs import specs
+from chatplex.tracing.otel_content import input_content, output_message
 
 HISTORY = [
     SystemMessage("Be brief."),
@@ -28,7 +29,16 @@ def test_system_stays_among_the_messages_where_the_api_keeps_it_there() -> None:
     assert messages[3]["parts"] == [{"type": "tool_call_response", "id": "c1", "response": "done"}]
 
 
-@pytest.mark.parametrize("provider", sorted(SEPARATE_SYSTEM))
+#: The providers whose APIs take system instructions apart, as their specs declare.
+SEPARATE = sorted(name for name, declared in specs().items() if declared.separate_system)
+
+
+def test_the_apis_that_take_system_apart_are_declared() -> None:
+    assert {"anthropic", "google_genai", "google_vertexai", "bedrock_converse"} <= set(SEPARATE)
+    assert "openai" not in SEPARATE and "cohere" not in SEPARATE
+
+
+@pytest.mark.parametrize("provider", SEPARATE)
 def test_system_instructions_apart_where_the_api_takes_them_apart(provider: str) -> None:
     system, messages = input_content(HISTORY, provider)
     assert system == [{"type": "text", "content": "Be brief."}]

@@ -110,7 +110,7 @@ WIRES = [
             default_headers=headers, **s,
         ),
         "gemini-2.5-flash", "ChatGoogleGenerativeAI", "google_genai", "gcp.gen_ai",
-        text_stop="STOP", tool_stop="STOP", has_response_id=False,
+        text_stop="STOP", tool_stop="STOP",  # its responseId is the message's id
     ),
     Wire(
         "google_vertexai",
@@ -119,7 +119,7 @@ WIRES = [
             credentials=FakeGoogleCredentials(), base_url=mock.url, extra_headers=headers, **s,
         ),
         "gemini-2.5-flash", "ChatVertexAI", "google_vertexai", "gcp.vertex_ai",
-        text_stop="STOP", tool_stop="STOP", has_response_id=False,
+        text_stop="STOP", tool_stop="STOP",
     ),
     Wire(
         "bedrock_converse",

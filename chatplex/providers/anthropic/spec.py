@@ -10,6 +10,7 @@ SPECS = (
         "chatplex.adapters.anthropic:AnthropicAdapter",
         langchain_class="ChatAnthropic",
         otel_name="anthropic",
+        separate_system=True,  # `system`, apart from `messages`
         model_prefixes=("claude",),
         batch_discount=0.5,  # 50% off every model its Batch API serves
     ),

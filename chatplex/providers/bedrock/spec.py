@@ -12,6 +12,7 @@ SPECS = (
         langchain_class="ChatBedrockConverse",
         otel_name="aws.bedrock",
         ls_provider="amazon_bedrock",
+        separate_system=True,  # `system`, apart from `messages`
         init_class="chatplex.providers.bedrock.dropin:ChatBedrockConverse",
     ),
     ProviderSpec(
@@ -20,6 +21,7 @@ SPECS = (
         langchain_class="ChatBedrock",
         otel_name="aws.bedrock",
         ls_provider="amazon_bedrock",
+        separate_system=True,  # `system`, apart from `messages`
         model_prefixes=("amazon.", "anthropic.", "meta."),
     ),
 )

@@ -35,6 +35,7 @@ SPECS = (
         otel_name="gcp.gen_ai",
         init_class="chatplex.providers.google.dropin:ChatGoogleGenerativeAI",
         finish_words=_FINISH_WORDS,
+        separate_system=True,  # `systemInstruction`, apart from `contents`
     ),
     ProviderSpec(
         "google_vertexai",
@@ -44,5 +45,6 @@ SPECS = (
         # LangChain's choice for bare "gemini..." names (it warns it will be google_genai).
         model_prefixes=("gemini",),
         finish_words=_FINISH_WORDS,
+        separate_system=True,  # `systemInstruction`, apart from `contents`
     ),
 )

@@ -440,6 +440,17 @@ def safety_settings_dict(cls: Any, url: str) -> Any:
     return model(cls, url, safety_settings=settings).invoke("Hi")
 
 
+def request_timeout(cls: Any, url: str) -> Any:
+    return model(cls, url, timeout=30).invoke("Hi")
+
+
+def client_args(cls: Any, url: str) -> Any:
+    try:
+        return model(cls, url, client_args={"trust_env": False}).invoke("Hi")
+    except TypeError as exc:
+        return {"TypeError": "http_client" in str(exc)}
+
+
 SIGNED_CALL = [
     {"functionCall": {"name": "add", "args": {"a": 1, "b": 2}}, "thoughtSignature": "c2lnbmVk"}
 ]
@@ -458,6 +469,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "sampling_settings": (gemini_replies(), sampling_settings),
     "signature_round_trip": (gemini_replies(SIGNED_CALL), signature_round_trip),
     "safety_settings_dict": (gemini_replies(), safety_settings_dict),
+    "request_timeout": (gemini_replies(), request_timeout),
+    "client_args": (gemini_replies(), client_args),
     "invoke_text": (gemini_replies(), invoke_text),
     "invoke_system": (gemini_replies(), invoke_system),
     "multi_turn": (gemini_replies([{"text": "Your name is Ann."}]), multi_turn),
@@ -685,6 +698,22 @@ DIFFERENCES["thinking_stream"] = (
     "shared by every wire) turns a str piece after a block into a text block, where "
     "langchain-core's merge_content appends the str; left to the owner of messages/",
     _text_piece_as_str,
+)
+
+
+def _refused_client_args(outcome: Outcome) -> Outcome:
+    """Our TypeError (before any request) read as their reply and request."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert ours == {"TypeError": True} and our_requests == []
+    return theirs, theirs, their_requests, their_requests
+
+
+DIFFERENCES["client_args"] = (
+    "`client_args` (settings for the google-genai SDK's own httpx client) is a TypeError "
+    "naming http_client= / http_async_client=: chatplex sends its own requests and cannot "
+    "apply another client's settings, and an argument it cannot honour is an error, "
+    "never ignored (a proxy or TLS setting silently dropped sends traffic elsewhere)",
+    _refused_client_args,
 )
 DIFFERENCES["error_500"] = (
     "`status` is the HTTP status (500) on every chatplex error (`status_code` too), where "
