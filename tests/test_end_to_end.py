@@ -37,6 +37,7 @@ def server() -> Iterator[MockServer]:
 
 def make(server: MockServer, provider: str, **settings: Any) -> ChatModel:
     if provider == "openai":
+        settings.setdefault("stream_usage", True)  # a custom base URL, as with LangChain's
         return init_chat_model(
             "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key=SENTINEL, **settings
         )

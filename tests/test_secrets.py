@@ -1051,13 +1051,38 @@ def test_a_construction_error_through_init_chat_model_shows_no_key_in_any_frame(
     assert_no_echo_key(case, "".join(f"{f.name} {f.locals}" for f in ours))
 
 
-def test_chatopenai_construction_error_shows_no_key_in_its_frame() -> None:
+@pytest.mark.parametrize(
+    ("cls", "model", "key_name"),
+    [
+        ("ChatOpenAI", "gpt-4o-mini", "api_key"),
+        ("ChatOpenAI", "gpt-4o-mini", "openai_api_key"),
+        ("ChatAnthropic", "claude-haiku-4-5", "api_key"),
+        ("ChatAnthropic", "claude-haiku-4-5", "anthropic_api_key"),
+    ],
+)
+def test_a_dropin_construction_error_shows_no_key_in_its_frame(
+    cls: str, model: str, key_name: str
+) -> None:
     with pytest.raises(ValueError) as info:
-        chatplex.ChatOpenAI(model="gpt-4o-mini", api_key=ECHO_KEY, temperature=9)
+        getattr(chatplex, cls)(model=model, temperature=9, **{key_name: ECHO_KEY})
     frames = traceback.TracebackException.from_exception(info.value, capture_locals=True)
     ours = [f for f in frames.stack if "/chatplex/" in f.filename]
     assert ours and all(f.locals is not None for f in ours)
-    assert_no_echo_key("ChatOpenAI", "".join(f"{f.name} {f.locals}" for f in ours))
+    assert_no_echo_key(cls, "".join(f"{f.name} {f.locals}" for f in ours))
+
+
+def test_chatanthropic_key_from_the_environment_shows_in_no_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # LangChain's ANTHROPIC_API_URL reads the key from the environment in the constructor.
+    monkeypatch.setenv("ANTHROPIC_API_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", ECHO_KEY)
+    with pytest.raises(ValueError) as info:
+        chatplex.ChatAnthropic(model="claude-haiku-4-5", temperature=9)
+    frames = traceback.TracebackException.from_exception(info.value, capture_locals=True)
+    ours = [f for f in frames.stack if "/chatplex/" in f.filename]
+    assert ours and all(f.locals is not None for f in ours)
+    assert_no_echo_key("ChatAnthropic", "".join(f"{f.name} {f.locals}" for f in ours))
 
 
 def test_a_masked_url_sends_the_real_query_and_shows_it_masked() -> None:

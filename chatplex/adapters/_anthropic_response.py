@@ -87,13 +87,34 @@ def _lazy_reply_metadata(
         usage_value = None
     else:
         head["usage"] = None
-        raw_usage = shared_keys(usage)
+        raw_usage = shared_keys(sdk_usage(usage))
         keys, values = _OWN_ID_USAGE, (data.get("id"), raw_usage)
         # Built on first read from the reply's copy of the raw usage (the metadata's copy
         # is built apart, so the user's edits there never reach it).
-        usage_value = LazyValue(_usage, raw_usage) if raw_usage else None
+        usage_value = LazyValue(_usage, raw_usage) if usage else None
     head.update(_stop_metadata(reason, shared(data.get("stop_sequence"))))
+    head.update(dict.fromkeys(SDK_MESSAGE_FIELDS))  # what the SDK's model shows as None
     return LazyMetadata(shared_template(head), keys, values), usage_value
+
+
+#: Fields of the anthropic SDK's `Message` and `Usage` models a reply may leave out:
+#: langchain-anthropic's metadata (the SDK's model dumped) shows them as None.
+SDK_MESSAGE_FIELDS = ("container", "diagnostics", "stop_details")
+SDK_USAGE_FIELDS = (
+    "cache_creation",
+    "cache_creation_input_tokens",
+    "cache_read_input_tokens",
+    "inference_geo",
+    "output_tokens_details",
+    "server_tool_use",
+    "service_tier",
+    "speed",
+)
+
+
+def sdk_usage(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A reply's usage as langchain-anthropic's metadata has it (`Usage.model_dump()`)."""
+    return {**dict.fromkeys(SDK_USAGE_FIELDS), **raw}
 
 
 _OWN_ID = ("id",)
@@ -165,8 +186,8 @@ def _usage(raw: Mapping[str, Any]) -> UsageMetadata:
         "total_tokens": input_tokens + output_tokens,
     }
     details = {"cache_read": cache_read, "cache_creation": cache_creation}
-    if cache_read is not None or cache_creation is not None:
-        usage["input_token_details"] = {k: v for k, v in details.items() if v is not None}  # type: ignore[typeddict-item]
+    # Always there, as langchain-anthropic has it ({} when no cache counts were sent).
+    usage["input_token_details"] = {k: v for k, v in details.items() if v is not None}  # type: ignore[typeddict-item]
     out_details = raw.get("output_tokens_details")
     if isinstance(out_details, dict) and out_details.get("thinking_tokens") is not None:
         usage["output_token_details"] = {"reasoning": out_details["thinking_tokens"]}

@@ -56,6 +56,7 @@ from ._anthropic_request import to_wire_messages, wire_tool_choice, wire_tools
 from ._anthropic_response import (
     _PROVIDER,
     _RETRYABLE_STREAM_ERRORS,
+    SDK_MESSAGE_FIELDS,
     _lazy_reply_metadata,
     _parse_content,
     _snippet,
@@ -63,6 +64,7 @@ from ._anthropic_response import (
     _stop_metadata,
     _str_or_none,
     _usage,
+    sdk_usage,
 )
 from ._anthropic_stream import AnthropicStreamParser
 from .base import (
@@ -318,10 +320,12 @@ class AnthropicAdapter:
                 id=data.get("id"),
                 tool_calls=tool_calls,
                 usage_metadata=_usage(usage) if usage else None,
-                response_metadata={
-                    **_start_metadata(data),
-                    **_stop_metadata(data.get("stop_reason"), data.get("stop_sequence")),
-                },
+                response_metadata=_sdk_metadata(
+                    {
+                        **_start_metadata(data),
+                        **_stop_metadata(data.get("stop_reason"), data.get("stop_sequence")),
+                    }
+                ),
             )
         metadata, usage_metadata = lazy
         return AIMessage(
@@ -365,3 +369,13 @@ class AnthropicAdapter:
         """(provider, base_url, key digest or "", model): never the key itself (nor one in
         the base URL's query: masked there, and counted in the digest)."""
         return (_PROVIDER, self.base_url, self._key_digest, model)
+
+
+def _sdk_metadata(meta: dict[str, Any]) -> dict[str, Any]:
+    """A reply's metadata as the anthropic SDK's model dumps it: its usage's and its
+    own fields a reply leaves out there as None (after the rest, as the lazy build)."""
+    if isinstance(meta.get("usage"), dict):
+        meta["usage"] = sdk_usage(meta["usage"])
+    for key in SDK_MESSAGE_FIELDS:
+        meta.setdefault(key, None)
+    return meta

@@ -18,6 +18,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..adapters.base import as_secret
 from .dropin import check_refused, constructor_names, pick, run_config
 from .model import ChatModel
 from .params import HEADER_PARAMETERS, check_api_parameters
@@ -104,6 +105,8 @@ class ChatAnthropic(ChatModel):
     ) -> None:
         from ..adapters.anthropic import AnthropicAdapter
 
+        # Rebound first: no local of this frame (a traceback with locals) holds a key.
+        api_key, anthropic_api_key = as_secret(api_key), as_secret(anthropic_api_key)
         owner = type(self).__name__
         api_params = check_refused(owner, "anthropic", api_params)
         check_api_parameters(
@@ -140,7 +143,7 @@ class ChatAnthropic(ChatModel):
         key = pick(owner, api_key=api_key, anthropic_api_key=anthropic_api_key)
         if url is None and os.environ.get("ANTHROPIC_API_URL"):
             url = os.environ["ANTHROPIC_API_URL"]  # LangChain's variable, as the environment's
-            key = key if key is not None else os.environ.get("ANTHROPIC_API_KEY")
+            key = key if key is not None else as_secret(os.environ.get("ANTHROPIC_API_KEY"))
         adapter = AnthropicAdapter(
             api_key=key,
             base_url=url,

@@ -146,6 +146,10 @@ def init_chat_model(
             init_chat_model(model, profile=profile, **settings), **settings
         )
     if model is not None and profile is None:
+        if "stream_usage" not in settings and split_model_name(model)[0] == "openai":
+            from .openai_model import stream_usage_default
+
+            settings["stream_usage"] = stream_usage_default(settings)  # as LangChain's
         return build(model, settings)
     return _from_configuration(model, profile, settings)
 

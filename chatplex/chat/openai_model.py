@@ -445,3 +445,18 @@ def _candidates(n: int | None, streaming: bool) -> int | None:
     if n > 1 and streaming:
         raise ValueError("n must be 1 when streaming (a stream carries one candidate)")
     return n
+
+
+def init_defaults(adapter_settings: dict[str, Any]) -> None:
+    """For an "openai:..." model of `init_chat_model` (or the provider registry), as the
+    `ChatOpenAI` LangChain's builds: `max_tokens` goes as `max_completion_tokens` to any
+    server."""
+    adapter_settings.setdefault("completion_tokens", True)
+
+
+def stream_usage_default(settings: Mapping[str, Any]) -> bool:
+    """langchain-openai's `stream_usage` default, for `init_chat_model("openai:...")`:
+    asked for only of OpenAI's own host (no base URL given or in OPENAI_BASE_URL, no
+    HTTP client of the user's)."""
+    keys = ("base_url", "openai_api_base", "http_client", "http_async_client")
+    return all(settings.get(k) is None for k in keys) and "OPENAI_BASE_URL" not in os.environ

@@ -74,6 +74,10 @@ def _adapter_model(provider: str) -> ModelFactory:
         own = {name: settings.pop(name) for name in names if name in settings}
         if "include_usage" in names and "stream_usage" in settings:
             own.setdefault("include_usage", settings["stream_usage"])  # LangChain's name
+        if wire == "openai":
+            from .openai_model import init_defaults
+
+            init_defaults(own)
         return ChatModel(cls(**own), model, **settings)
 
     factory.__name__ = f"_{provider}"

@@ -127,7 +127,8 @@ def _stream_run(
 ) -> Iterator[Any]:
     native = _streams_natively(runnable, True)
     emit = bool(run.listeners) and native
-    run.start(input)
+    if not run.started:  # else started on the first piece of its input (`_starting`)
+        run.start(input)
     pieces: list[Any] = []
     iterator = runnable._stream(input, config, **kwargs)
     try:
@@ -160,7 +161,8 @@ async def _astream_run(
 ) -> AsyncIterator[Any]:
     native = _streams_natively(runnable, False)
     emit = bool(run.listeners) and native
-    await run.astart(input)
+    if not run.started:
+        await run.astart(input)
     pieces: list[Any] = []
     iterator = runnable._astream(input, config, **kwargs)
     try:
@@ -214,8 +216,39 @@ def _collected(
     kwargs: dict[str, Any],
 ) -> Iterator[Any]:
     # What the default `_transform` does (collect, then stream), with the run started
-    # once the input is known.
+    # once the input is known, or at its first piece (`_starts_on_first_piece`).
+    if runnable._starts_on_first_piece:
+        chunks = _starting(run, chunks)
     yield from _stream_run(run, runnable, collect_chunks(chunks), config, kwargs)
+
+
+def _starting(run: ChainRun, chunks: Iterator[Any]) -> Iterator[Any]:
+    """`chunks`, starting `run` (its input unknown yet) when the first one arrives."""
+    try:
+        for chunk in chunks:
+            if not run.started:
+                run.start()
+            yield chunk
+    except GeneratorExit:
+        raise
+    except BaseException as exc:
+        if run.started:  # upstream failed after the run began: it fails with it
+            run.error(exc)
+        raise
+
+
+async def _astarting(run: ChainRun, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    try:
+        async for chunk in chunks:
+            if not run.started:
+                await run.astart()
+            yield chunk
+    except GeneratorExit:
+        raise
+    except BaseException as exc:
+        if run.started:
+            await run.aerror(exc)
+        raise
 
 
 def _lazy(
@@ -279,6 +312,8 @@ async def _acollected(
     config: RunnableConfig,
     kwargs: dict[str, Any],
 ) -> AsyncIterator[Any]:
+    if runnable._starts_on_first_piece:
+        chunks = _astarting(run, chunks)
     value = await acollect_chunks(chunks)
     async for piece in _astream_run(run, runnable, value, config, kwargs):
         yield piece

@@ -81,6 +81,11 @@ class Runnable(Introspection, Generic[Input, Output]):
     #: `batch_as_completed` then run the async path on chatplex's portal loop (one loop
     #: and pool for N requests, see `portal.py`) instead of a thread per call.
     _async_native: bool = False
+    #: True when LangChain's class of the same name consumes a streamed input as a
+    #: transform (RunnableLambda): fed a stream, its run starts when the first input piece
+    #: arrives (with no input yet, as LangChain reports it), though the work waits for
+    #: the whole input.
+    _starts_on_first_piece: bool = False
     #: The names of the stream and batch hooks this class overrides (set per subclass):
     #: how tracing tells a real stream from a single result without calling anything.
     _overrides: frozenset[str] = frozenset()

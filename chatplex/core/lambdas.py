@@ -59,6 +59,8 @@ class RunnableLambda(Runnable[Any, Any]):
     'HI'
     """
 
+    _starts_on_first_piece = True  # LangChain's lambda transforms a streamed input
+
     def __init__(
         self,
         func: Callable[..., Any],

@@ -156,6 +156,9 @@ class ChatChatplex(BaseChatModel):
         if self.api_key is not None:
             settings["api_key"] = self.api_key.get_secret_value()
         settings.update(self.model_kwargs)
+        # chatplex's own class: stream usage asked of every server (init_chat_model asks
+        # only OpenAI's own host for it, as LangChain's does).
+        settings.setdefault("stream_usage", True)
         self.chatplex_model = init_chat_model(self.model, profile=self.chatplex_profile, **settings)
         _FROM_FIELDS.add(self.chatplex_model)
         if self.model is None:  # from the environment or a profile: say which

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chatplex.adapters._anthropic_response import sdk_usage
 from chatplex.adapters.anthropic import AnthropicAdapter
 from chatplex.adapters.base import CallSettings, SSEEvent, ToolSpec
 from chatplex.errors import (
@@ -30,6 +31,7 @@ from chatplex.messages import (
     merge_chunks,
 )
 from chatplex.secret import Secret
+from tests._sdk_nones import without_sdk_nones
 
 SENTINEL = "sk-ant-SENTINEL-123"
 MODEL = "claude-haiku-4-5"
@@ -637,7 +639,8 @@ def test_merged_stream_equals_nonstream(
     assert got.tool_calls == expected.tool_calls
     assert got.invalid_tool_calls == []
     assert got.usage_metadata == expected.usage_metadata
-    assert got.response_metadata == expected.response_metadata
+    # A stream has none of the None fields the SDK's model gives a reply.
+    assert got.response_metadata == without_sdk_nones(expected).response_metadata
     assert got.id == expected.id == "msg_test"
 
 
@@ -675,7 +678,12 @@ def test_a_stream_without_message_delta_reports_usage_at_message_stop(
     parser = adapter.stream_parser({})
     chunks = [c for e in events if (c := parser.feed(ev(e))) is not None]
     parser.finish()
-    usage = {"input_tokens": 21, "output_tokens": 4, "total_tokens": 25}
+    usage = {
+        "input_tokens": 21,
+        "output_tokens": 4,
+        "total_tokens": 25,
+        "input_token_details": {},  # always there, as langchain-anthropic has it
+    }
     assert chunks[-1].content == "" and chunks[-1].usage_metadata == usage
     assert [c.usage_metadata for c in chunks[:-1]] == [None] * (len(chunks) - 1)
     assert merge_chunks(chunks).response_metadata["usage"] == start["usage"]
@@ -759,11 +767,16 @@ def test_parse_response_shapes(adapter: AnthropicAdapter) -> None:
         "model": MODEL,
         "model_name": MODEL,
         "id": "msg_test",
-        "usage": REPLIES["thinking_text_tool_use"]["usage"],
+        # The raw usage and reply as the anthropic SDK's models dump them (as in
+        # langchain-anthropic's metadata): the fields not sent are None.
+        "usage": sdk_usage(REPLIES["thinking_text_tool_use"]["usage"]),
         "finish_reason": "tool_calls",
         "raw_finish_reason": "tool_use",
         "stop_reason": "tool_use",
         "stop_sequence": None,
+        "container": None,
+        "diagnostics": None,
+        "stop_details": None,
     }
     text = adapter.parse_response(json.dumps(REPLIES["text_around_tool_use"]).encode(), {})
     assert text.content == [

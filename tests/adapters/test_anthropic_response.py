@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from chatplex.adapters._anthropic_response import _start_metadata, _stop_metadata, _usage
-from chatplex.adapters.anthropic import AnthropicAdapter
+from chatplex.adapters.anthropic import AnthropicAdapter, _sdk_metadata
 from chatplex.messages import (
     AIMessage,
     LazyMetadata,
@@ -58,10 +58,12 @@ def parse(data: dict[str, Any]) -> AIMessage:
 def eager(data: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     """The metadata and usage as they were built before they were lazy."""
     usage = data.get("usage")
-    meta = {
-        **_start_metadata(data),
-        **_stop_metadata(data.get("stop_reason"), data.get("stop_sequence")),
-    }
+    meta = _sdk_metadata(
+        {
+            **_start_metadata(data),
+            **_stop_metadata(data.get("stop_reason"), data.get("stop_sequence")),
+        }
+    )
     return meta, _usage(usage) if usage else None
 
 

@@ -217,6 +217,7 @@ async def test_through_a_model(sync: bool) -> None:
         "openai:gpt-4o-mini",
         api_key="sk-test",
         base_url="http://127.0.0.1:9/v1",
+        stream_usage=True,  # a custom base URL: asked for explicitly, as with LangChain's
         http_client=httpx.Client(transport=transport),
         http_async_client=httpx.AsyncClient(transport=transport),
         n=3,

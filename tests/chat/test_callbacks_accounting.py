@@ -97,8 +97,11 @@ def langchain_model(server: MockServer, provider: str) -> Any:
 
 def chatplex_model(server: MockServer, provider: str) -> Any:
     if provider == "openai":
-        return init_chat_model(
-            "openai:gpt-4o-mini", api_key="sk-test", base_url=server.openai_base_url
+        return init_chat_model(  # stream usage asked for, as on the LangChain side
+            "openai:gpt-4o-mini",
+            api_key="sk-test",
+            base_url=server.openai_base_url,
+            stream_usage=True,
         )
     return init_chat_model(
         "anthropic:claude-sonnet-4-6", api_key="sk-test", base_url=server.anthropic_base_url

@@ -141,7 +141,11 @@ def mock() -> Iterator[MockServer]:
 
 def make(mock: MockServer, provider: str, model: str) -> Any:
     base = mock.openai_base_url if provider == "openai" else mock.anthropic_base_url
-    return init_chat_model(f"{provider}:{model}", base_url=base, api_key=f"sk-{uuid.uuid4()}")
+    # A custom base URL: stream usage asked for explicitly, as with LangChain's.
+    usage = {"stream_usage": True} if provider == "openai" else {}
+    return init_chat_model(
+        f"{provider}:{model}", base_url=base, api_key=f"sk-{uuid.uuid4()}", **usage
+    )
 
 
 async def ask(model: Any, sync: bool, text: str) -> Any:

@@ -451,13 +451,13 @@ def test_openai_sends_max_completion_tokens_as_langchain_openai(
     assert _chatplex_body(ours.bind(max_tokens=5))["max_completion_tokens"] == 5
 
 
-def test_a_plain_chat_model_keeps_max_tokens_for_other_servers() -> None:
-    # init_chat_model's OpenAI-wire models keep max_tokens on servers other than
-    # api.openai.com (Ollama, vLLM...): only the LangChain drop-in follows LangChain.
+def test_init_chat_models_openai_model_sends_max_completion_tokens_anywhere() -> None:
+    # As LangChain's init_chat_model (a ChatOpenAI): max_completion_tokens to any server.
     model = init_chat_model(
         "openai:llama3", base_url="http://127.0.0.1:9/v1", api_key="k", max_tokens=9
     )
-    assert _chatplex_body(model)["max_tokens"] == 9
+    body = _chatplex_body(model)
+    assert body["max_completion_tokens"] == 9 and "max_tokens" not in body
 
 
 @pytest.mark.parametrize("sync", [True, False])

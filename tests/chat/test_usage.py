@@ -42,6 +42,8 @@ def _fresh(mock: MockServer) -> None:
 def make(mock: MockServer, provider: str = "openai", **settings: Any) -> Any:
     settings.setdefault("api_key", f"sk-{uuid.uuid4().hex}")
     if provider == "openai":
+        # A custom base URL: stream usage asked for explicitly, as with LangChain's.
+        settings.setdefault("stream_usage", True)
         return init_chat_model("openai:gpt-4o-mini", base_url=mock.openai_base_url, **settings)
     return init_chat_model(
         "anthropic:claude-sonnet-4-5", base_url=mock.anthropic_base_url, **settings

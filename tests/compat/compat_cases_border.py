@@ -870,6 +870,26 @@ def main():
 """,
         wire=("system", "messages"),
     ),
+    Case(
+        "border_lambda_after_stream_events",
+        "pattern: a plain function after a streaming model, watched with astream_events",
+        _MODEL
+        + """
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import RunnableLambda
+
+prompt = ChatPromptTemplate.from_template("say {q}")
+shout = RunnableLambda(lambda message: message.content.upper())
+chain = prompt | model | shout
+
+async def main():
+    seen = []
+    async for event in chain.astream_events({"q": "a b c"}, version="v2"):
+        seen.append([event["event"], event["name"], sorted(event["data"])])
+    pieces = [p async for p in chain.astream({"q": "x y"})]
+    return [seen, pieces]
+""",
+    ),
     # ---- callbacks and custom events ----------------------------------------------
     Case(
         "border_callbacks_tool_chain",

@@ -397,6 +397,29 @@ async def test_v1_is_accepted_with_a_deprecation_warning_and_same_events(sync: b
     assert names(events) == EXPECTED_ORDER
 
 
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_plain_function_after_a_stream_starts_at_its_first_piece(sync: bool) -> None:
+    # As LangChain's RunnableLambda (a transform): its run starts, with no input yet, when
+    # the first piece arrives; the function itself still gets the whole input at the end.
+    def tokens(x: str) -> Iterator[str]:
+        yield from ["a", "b", "c"]
+
+    chain = RunnableLambda(tokens, name="tokens") | RunnableLambda(
+        lambda s: s.upper(), name="shout"
+    )
+    if sync:
+        events = list(chain.stream_events("x"))
+    else:
+        events = [e async for e in chain.astream_events("x")]
+    seen = [(e["event"], e["name"]) for e in events]
+    start = seen.index(("on_chain_start", "shout"))
+    streamed = [i for i, s in enumerate(seen) if s == ("on_chain_stream", "tokens")]
+    assert streamed[0] < start < streamed[1]
+    assert events[start]["data"] == {}
+    [end] = [e for e in events if (e["event"], e["name"]) == ("on_chain_end", "shout")]
+    assert end["data"] == {"input": "abc", "output": "ABC"}
+
+
 class _Shelf(Runnable[str, list[str]]):
     """A retriever, as events see it (its run type)."""
 
@@ -558,7 +581,9 @@ def http_model(server: Any, provider: str) -> Any:
     from chatplex import init_chat_model
 
     if provider == "openai":
-        return init_chat_model("openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="k")
+        return init_chat_model(  # a custom base URL: stream usage asked for explicitly
+            "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="k", stream_usage=True
+        )
     return init_chat_model(
         "anthropic:claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="k"
     )

@@ -58,7 +58,9 @@ class Tracer:
         **kw: Any,
     ) -> None:
         self.starts.append(
-            {"run_id": run_id, "parent": parent_run_id, "name": name, "type": "chat_model",
+            # As LangChain's tracers: `name` is a run_name only, else the model's own.
+            {"run_id": run_id, "parent": parent_run_id, "name": name or serialized["name"],
+             "type": "chat_model",
              "inputs": messages, "tags": kw.get("tags")}
         )  # fmt: skip
 

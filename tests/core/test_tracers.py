@@ -36,7 +36,9 @@ class Recorder:
     def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
         with self._lock:
             self.threads.add(threading.current_thread().name)
-            self.starts.append(("llm", kw["name"], kw["parent_run_id"]))
+            # As LangChain's tracers: `name` is a run_name only, else the model's own.
+            name = kw["name"] or serialized["name"]
+            self.starts.append(("llm", name, kw["parent_run_id"]))
 
     def on_chain_end(self, outputs: Any, **kw: Any) -> None:
         self.ends.append(kw["run_id"])

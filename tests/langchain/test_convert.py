@@ -172,7 +172,9 @@ def test_a_translated_stream_merges_to_the_translated_reply(provider: str, quest
     }
     with MockServer(script=MockScript()) as server:
         base = server.openai_base_url if provider == "openai" else server.anthropic_base_url
-        model = init_chat_model(f"{provider}:m", base_url=base, api_key="k").bind_tools([tool])
+        model = init_chat_model(  # stream usage asked for: a custom base URL
+            f"{provider}:m", base_url=base, api_key="k", stream_usage=True
+        ).bind_tools([tool])
         whole = to_langchain_message(model.invoke(question))
         translate = StreamTranslator()
         merged = _merged([translate.chunk(c) for c in model.stream(question)])

@@ -156,7 +156,7 @@ def test_assertions_on_what_was_sent(chat_mock: ChatMock) -> None:
     assert openai.last_settings == {
         "model": "gpt-4o-mini",
         "temperature": 0.2,
-        "max_tokens": 50,
+        "max_completion_tokens": 50,  # as LangChain's init_chat_model's ChatOpenAI sends it
         "stop": ["\n"],
         "seed": 7,
     }
