@@ -239,8 +239,11 @@ class OTelTracer:
             span.set_attribute("gen_ai.response.model", model)
             if run.metric_attributes is not None:
                 run.metric_attributes["gen_ai.response.model"] = model
-        if meta.get("id"):
-            span.set_attribute("gen_ai.response.id", str(meta["id"]))
+        # The reply's id: in its metadata, or (a merged stream, as LangChain's partner
+        # packages leave it) the message's own id when the provider gave one.
+        response_id = meta.get("id") or _provider_id(message)
+        if response_id:
+            span.set_attribute("gen_ai.response.id", str(response_id))
         reasons = [
             str(g.generation_info["finish_reason"])
             for g in generations
@@ -354,3 +357,12 @@ def _otel_name(provider: str) -> str:
     else chatplex's provider name."""
     declared = spec(provider)
     return (declared and declared.otel_name) or provider
+
+
+def _provider_id(message: Any) -> str | None:
+    """The message's id when a provider made it (not a run id LangChain or chatplex
+    filled in: `run-...`, `lc_...`)."""
+    found = getattr(message, "id", None)
+    if not isinstance(found, str) or found.startswith(("run-", "lc_", "lc-")):
+        return None
+    return found
