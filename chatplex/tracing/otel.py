@@ -371,8 +371,8 @@ def _finish_reason(generation: Any) -> Any:
 def _reply_id(message: Any) -> str | None:
     """The provider's id of a reply whose metadata does not repeat it (a merged stream's
     message keeps it as its own `id`, as LangChain's do), not an id LangChain's run
-    gave a message that had none (`run-...`, `lc_run-...`)."""
+    or chatplex gave a message that had none (`run-...`, `lc_run-...`)."""
     found = getattr(message, "id", None)
-    if isinstance(found, str) and found and not found.startswith(("run-", "lc_run-")):
+    if isinstance(found, str) and found and not found.startswith(("run-", "lc_", "lc-")):
         return found
     return None

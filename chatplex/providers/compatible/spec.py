@@ -67,6 +67,12 @@ class ReplyStyle:
     #: Whether `usage_metadata` always has `input_token_details` / `output_token_details`
     #: (empty when nothing is known), as langchain-openai fills them.
     empty_token_details: bool = True
+    #: Top-level usage fields read as output details: (field, detail name) (Perplexity's
+    #: `reasoning_tokens`, `citation_tokens`).
+    usage_output_fields: tuple[tuple[str, str], ...] = ()
+    #: Top-level usage fields a reply also carries in `response_metadata` when set
+    #: (Perplexity's `num_search_queries`, `search_context_size`).
+    usage_metadata_fields: tuple[str, ...] = ()
     #: Whether `usage_metadata` always has `output_token_details` (empty when nothing is
     #: known) though not `input_token_details` (langchain-perplexity).
     empty_output_details: bool = False
@@ -356,8 +362,13 @@ PROFILES: dict[str, Profile] = {
                 usage_nulls=(),
                 empty_token_details=False,
                 empty_output_details=True,
-                detail_keys=("reasoning",),
+                detail_keys=("reasoning", "citation_tokens"),
                 refusal_key=False,
+                usage_output_fields=(
+                    ("reasoning_tokens", "reasoning"),
+                    ("citation_tokens", "citation_tokens"),
+                ),
+                usage_metadata_fields=("num_search_queries", "search_context_size"),
             ),
             sdk="perplexity",
             kept_fields=("citations", "search_results", "images", "related_questions", "videos"),

@@ -81,10 +81,12 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         "service_tier": data.get("service_tier") or style.service_tier,
     }
     shaped = {key: source[key] for key in style.reply_keys}
+    raw_usage = usage if isinstance(usage, dict) else {}
+    shaped.update((k, raw_usage[k]) for k in style.usage_metadata_fields if raw_usage.get(k))
     shaped.update((k, v) for k, v in meta.items() if k not in _STYLED)
     message.response_metadata = shaped
     if message.usage_metadata is not None:
-        message.usage_metadata = _usage(dict(message.usage_metadata), style)
+        message.usage_metadata = _usage(dict(message.usage_metadata), style, raw_usage)
     return message
 
 
@@ -151,7 +153,9 @@ class StyledStreamParser(OpenAIStreamParser):
         if usage is not None:
             chunk.usage_metadata = usage
         if chunk.usage_metadata is not None:
-            chunk.usage_metadata = _usage(dict(chunk.usage_metadata), style)
+            chunk.usage_metadata = _usage(
+                dict(chunk.usage_metadata), style, meta.get("token_usage")
+            )
         return chunk
 
     def _gather_calls(self, obj: dict[str, Any]) -> None:
@@ -235,8 +239,15 @@ def _with_nulls(usage: Any, nulls: tuple[tuple[str, tuple[str, ...]], ...]) -> A
     return out
 
 
-def _usage(usage: dict[str, Any], style: ReplyStyle) -> Any:
+def _usage(usage: dict[str, Any], style: ReplyStyle, raw: Mapping[str, Any] | None = None) -> Any:
     keep, zeros = style.detail_keys, style.zero_details
+    found = {
+        ours: raw[field]
+        for field, ours in style.usage_output_fields
+        if raw and raw.get(field) is not None
+    }
+    if found:
+        usage["output_token_details"] = {**(usage.get("output_token_details") or {}), **found}
     if keep is not None or not zeros:
         for name in ("input_token_details", "output_token_details"):
             details = usage.get(name)

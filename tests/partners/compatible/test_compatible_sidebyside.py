@@ -465,6 +465,27 @@ def error_async(cls: Any, p: Package, url: str) -> Any:
     return raised(lambda: asyncio.run(_model(cls, p, url, max_retries=0).ainvoke("Hi")))
 
 
+#: Perplexity's usage: its reasoning and citation tokens and its searches at the top.
+SEARCH_USAGE = {
+    "prompt_tokens": 12,
+    "completion_tokens": 7,
+    "total_tokens": 19,
+    "citation_tokens": 5,
+    "num_search_queries": 2,
+    "reasoning_tokens": 3,
+    "search_context_size": "low",
+}
+
+
+def usage_and_search(cls: Any, p: Package, url: str) -> Any:
+    reply = _model(cls, p, url).invoke("Hi")
+    meta = reply.response_metadata
+    return {
+        "usage": reply.usage_metadata,
+        "searches": [meta.get("num_search_queries"), meta.get("search_context_size")],
+    }
+
+
 def usage_details(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).invoke("Hi").usage_metadata
 
@@ -642,6 +663,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "usage_details": (Script(usage=DETAILED_USAGE), usage_details),
     "usage_in_stream": (Script(usage=DETAILED_USAGE), usage_in_stream),
     "usage_zero_and_audio_details": (Script(usage=ZERO_AND_AUDIO_USAGE), usage_details),
+    "usage_search_fields": (Script(usage=SEARCH_USAGE), usage_and_search),
     "usage_zero_details_in_stream": (Script(usage=ZERO_AND_AUDIO_USAGE), usage_in_stream),
     "streaming_invoke": (Script(usage=DETAILED_USAGE), streaming_invoke),
     "reasoning_invoke": (REASONING, reasoning_invoke),
@@ -999,9 +1021,8 @@ for _script in ("usage_details", "usage_zero_and_audio_details"):
     DIFFERENCES["perplexity", _script] = (
         "a reply's `completion_tokens_details.reasoning_tokens` (the OpenAI form) is "
         "read as the reasoning detail; langchain-perplexity reads only its top-level "
-        "`reasoning_tokens` and drops this one: a loss. (NOT YET FAITHFUL the other way: "
-        "chatplex does not read Perplexity's top-level `reasoning_tokens` / "
-        "`citation_tokens` / `num_search_queries`, which langchain-perplexity reports)",
+        "`reasoning_tokens` and drops this one: a loss. (Perplexity's own top-level "
+        "fields are read alike: usage_search_fields)",
         _reasoning_tokens_kept,
     )
 for _script in ("structured_json_mode", "structured_json_schema", "structured_pydantic"):

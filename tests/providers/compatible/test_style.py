@@ -121,6 +121,29 @@ def test_groq_stream_usage_comes_from_x_groq_and_raw_calls_are_kept_whole() -> N
     assert "id" not in meta and "token_usage" not in meta
 
 
+def test_perplexity_top_level_usage_fields_are_read_as_langchain_perplexity_reads_them() -> None:
+    usage = {"prompt_tokens": 3, "completion_tokens": 5, "total_tokens": 8}
+    usage |= {"reasoning_tokens": 2, "citation_tokens": 4, "num_search_queries": 1}
+    data = _reply({"role": "assistant", "content": "hi"}, usage)
+    reply = _shaped(data, PROFILES["perplexity"].style)  # type: ignore[arg-type]
+    assert reply.usage_metadata == {
+        "input_tokens": 3,
+        "output_tokens": 5,
+        "total_tokens": 8,
+        "output_token_details": {"reasoning": 2, "citation_tokens": 4},
+    }
+    assert reply.response_metadata["num_search_queries"] == 1
+    assert "search_context_size" not in reply.response_metadata  # not sent: not set
+
+
+def test_mistral_keeps_reasoning_blocks_in_the_content() -> None:
+    data = _reply({"role": "assistant", "content": "4", "reasoning_content": "2+2"})
+    reply = _shaped(data, PROFILES["mistralai"].style)  # type: ignore[arg-type]
+    assert isinstance(reply.content, list) and reply.text == "4"
+    assert "reasoning_content" not in reply.additional_kwargs
+    assert set(reply.response_metadata) >= {"model", "model_name", "token_usage"}
+
+
 def test_docstring_examples() -> None:
     failures, tried = doctest.testmod(module)
     assert failures == 0 and tried > 0
