@@ -104,7 +104,8 @@ TRIGGER_SHARE = 0.2  #: a 429 share at least this (and above the noise) suggests
 NOISE_MOST = 0.45  #: a share this high after a cut is not written off as noise: cut again
 NOISE_MARGIN = 0.1  #: ...it must exceed the learned noise share by this much
 NOISE_KEEP = 0.999  #: the noise share fades by this per answer (~1,000 answers' memory)
-CONFIRMED_MARGIN = 0.03  #: at a confirmed limit, a share this above the noise is news
+CONFIRMED_MARGIN = 0.06  #: at a confirmed limit, a share this above the noise is news
+#: (0.06: processes sharing a per-second limit drift in and out of phase and bunch a few)
 HELPED_Z = 3.0  #: a cut helped when the 429 share fell by this many standard errors
 TRIAL_ANSWERS = 30  #: answers sent in a trial phase (before / after a cut) that judge it...
 FREE_SENT = 0.7  #: a cut that sent at most this share of the answers before...
