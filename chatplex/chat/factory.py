@@ -155,10 +155,10 @@ def init_chat_model(
 
 
 def _hold_credentials(settings: dict[str, Any]) -> None:
-    """Credentials among `settings` (`api_key`, `groq_api_key`, `aws_session_token`...)
-    as `Secret`s, in place: the dict is this call's own, so from here on no frame's
-    locals (what a traceback printer with locals, Sentry or rich shows) hold one in
-    clear. Adapters take a `Secret` wherever they take a key."""
+    """Credentials among `settings` (`api_key`, a partner class's `<name>_api_key`,
+    `aws_session_token`...) as `Secret`s, in place: the dict is this call's own, so from
+    here on no frame's locals (what a traceback printer with locals, Sentry or rich
+    show) hold one in clear. Adapters take a `Secret` wherever they take a key."""
     from .settings import is_secret_name
 
     for name, value in settings.items():

@@ -390,7 +390,7 @@ class ChatModel(Runnable[Any, AIMessage]):
 
     @property
     def provider_label(self) -> str:
-        """The provider as users name it (`"groq"`, `"azure_openai"`) where `provider` is
+        """The provider as users name it (a preset's name, `"azure_openai"`) where `provider` is
         its wire (`"openai"`): the adapter's registry name or preset, else its wire."""
         adapter = self.adapter
         return str(

@@ -8,9 +8,8 @@ and the same for ``tokens``. Limits are per minute. Cerebras sends
 ``x-ratelimit-limit-tokens-minute`` / ``-remaining-tokens-minute`` / ``-reset-tokens-minute``
 (seconds) and the same for ``requests-day`` (inference-docs.cerebras.ai/support/rate-limits):
 its tokens are read; its requests, counted per day, are not (the budgets count per minute).
-Groq sends OpenAI's names (console.groq.com/docs/rate-limits), though its requests limit
-there is the daily one: read as a per-minute limit it is looser than the real one, never
-tighter.
+Some OpenAI-compatible hosts send OpenAI's names for a daily requests limit: read as a
+per-minute limit it is looser than the real one, never tighter.
 
 How the headers reach a budget: the attempt engine (`_engine.Call`) hands each
 response's headers to the permit it releases (`Permit.release(headers=...)`), and the
