@@ -282,7 +282,7 @@ def content_from_parts(parts: list[Any]) -> str | list[Any]:
         return "".join(b["text"] for b in joined)
     for block in joined:
         if isinstance(block, dict) and block.get("type") == "reasoning":
-            del block["index"]  # as a non-stream reasoning block (DeepSeek's) has none
+            del block["index"]  # as a non-stream reasoning block has none
     return joined
 
 

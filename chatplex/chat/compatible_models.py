@@ -15,7 +15,7 @@ __all__ = ["take_body_parameters"]
 
 
 def take_body_parameters(provider: str, settings: dict[str, Any]) -> dict[str, Any]:
-    """The class's other names for shared settings (`xai_api_key`, `api_base`...) are
+    """The class's other names for shared settings (`<name>_api_key`, `api_base`...) are
     renamed in `settings`, and the body parameters it names as fields
     (`reasoning_format`, `random_seed`, `search_mode`, ...) are taken out and returned
     under their wire names (for `extra_body`); {} and nothing renamed for providers

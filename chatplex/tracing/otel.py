@@ -91,7 +91,7 @@ class OTelTracer:
     ) -> None:
         try:
             from opentelemetry import metrics, trace
-        except ImportError as exc:  # the extra names itself, as bedrock's and vertexai's do
+        except ImportError as exc:  # the extra names itself, as the others do
             raise ImportError(
                 "chatplex.otel needs opentelemetry-api: pip install 'chatplex[otel]'"
             ) from exc
