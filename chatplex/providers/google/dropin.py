@@ -174,7 +174,8 @@ def _common(
 class ChatGoogleGenerativeAI(_GoogleDropin):
     """The Gemini API with langchain-google-genai's constructor. Parameters are
     LangChain's, plus chatplex's own (`rate_limit`, `retry_policy`, `max_retry_after`,
-    `extra_headers`, `stream_idle_timeout`, `max_response_bytes`, `name`). Other
+    `extra_headers`, `stream_idle_timeout`, `max_response_bytes`, `name`, `stream_usage`:
+    False strips usage from streamed chunks). Other
     keywords must be fields of a Gemini request (`candidate_count`, `seed`,
     `response_json_schema`, `cached_content`...): anything else is a TypeError naming
     the closest known name.
@@ -231,6 +232,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         max_retries: int | None = None,
         retries: int | None = None,
         streaming: bool = False,
+        stream_usage: bool = True,
         model_kwargs: Mapping[str, Any] | None = None,
         rate_limiter: Any = None,
         cache: Any = None,
@@ -321,6 +323,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
                     "name": name,
                     "model_kwargs": model_kwargs,
                     "streaming": streaming,
+                    "stream_usage": stream_usage,
                     "rate_limiter": rate_limiter,
                     "cache": cache,
                 },
@@ -380,6 +383,7 @@ class ChatVertexAI(_GoogleDropin):
         request_timeout: float | None = None,
         max_retries: int | None = None,
         streaming: bool = False,
+        stream_usage: bool = True,
         model_kwargs: Mapping[str, Any] | None = None,
         rate_limiter: Any = None,
         cache: Any = None,
@@ -462,6 +466,7 @@ class ChatVertexAI(_GoogleDropin):
                     "name": name,
                     "model_kwargs": model_kwargs,
                     "streaming": streaming,
+                    "stream_usage": stream_usage,
                     "rate_limiter": rate_limiter,
                     "cache": cache,
                 },

@@ -133,6 +133,21 @@ def test_stream_and_async_paths_give_the_same_message() -> None:
     assert asyncio.run(astream()) == "Hello"
 
 
+def test_stream_usage_false_strips_usage_from_the_stream_sync_and_async() -> None:
+    # chatplex's own setting (langchain-google-genai has none): ChatChatplex and users
+    # turning stream usage off get it on this drop-in too, honoured rather than refused.
+    server = Gemini([{"text": "Hel"}, {"text": "lo"}])
+    with_usage = [c.usage_metadata for c in genai(server).stream("Hi")]
+    assert any(u is not None for u in with_usage)
+    model = genai(server, stream_usage=False)
+    assert all(c.usage_metadata is None for c in model.stream("Hi"))
+
+    async def ausage() -> list[Any]:
+        return [c.usage_metadata async for c in model.astream("Hi")]
+
+    assert all(u is None for u in asyncio.run(ausage()))
+
+
 def test_tool_calls_round_trip() -> None:
     def get_weather(city: str) -> str:
         """Weather of a city."""
