@@ -49,11 +49,19 @@ from ...adapters.validate import BlockTypes, check_headers, check_messages
 from ...errors import APIError, RateLimitError, status_error
 from ...messages import AIMessage, BaseMessage
 from ...secret import Secret, redact_url
-from .errors import ERROR_FAMILIES
+from .errors import ERROR_FAMILIES, VERTEX_ERROR_FAMILIES
 from .request import API_PARAMETERS, build_body
-from .response import error_fields, loads, parse_candidates, parse_reply, snippet
+from .response import (
+    OTHER_CANDIDATES,
+    error_fields,
+    loads,
+    parse_candidates,
+    parse_reply,
+    snippet,
+)
 from .stream import GeminiStreamParser
 from .vertex_auth import VertexAuth
+from .vertex_reply import VertexStreamParser, vertex_metadata
 
 if TYPE_CHECKING:
     from ...batches.wire import Limits
@@ -331,6 +339,7 @@ class VertexAIAdapter(_GoogleWire):
     """
 
     provider = "google_vertexai"
+    error_families = VERTEX_ERROR_FAMILIES  # google-api-core's, as the aiplatform client
 
     def __init__(
         self,
@@ -390,6 +399,20 @@ class VertexAIAdapter(_GoogleWire):
                 del headers[existing]
             headers[name] = value
         self._headers = hold_secrets(headers, self._secret_names | {"x-goog-api-key"})
+
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        """As the Gemini wire's, with `response_metadata` in langchain-google-vertexai's
+        shape (`vertex_reply.py`)."""
+        reply = super().parse_response(body, headers)
+        data = loads(body)
+        vertex_metadata(reply.response_metadata, data, 0, streaming=False)
+        for position, other in enumerate(reply.response_metadata.get(OTHER_CANDIDATES) or ()):
+            vertex_metadata(other.response_metadata, data, position + 1, streaming=False)
+        return reply
+
+    def stream_parser(self, headers: Mapping[str, str]) -> GeminiStreamParser:
+        """A fresh parser for one stream's events, its metadata in the Vertex shape."""
+        return VertexStreamParser(header_value(headers, "x-request-id"), self.provider)
 
     def __repr__(self) -> str:
         return (

@@ -63,7 +63,6 @@ _REFUSED: dict[str, dict[str, str]] = {
         "api_transport": "chatplex speaks REST (JSON over HTTP); api_transport='rest' only",
         "convert_system_message_to_human": _SYSTEM,
         "tuned_model_name": "tuned models and endpoints are named by model=",
-        "endpoint_version": "chatplex calls the v1 endpoint",
         "full_model_name": "name the model with model=, the project and location with "
         "project= and location=",
     },
@@ -341,6 +340,22 @@ class ChatVertexAI(_GoogleDropin):
 
     structured_output_method = "function_calling"  # langchain-google-vertexai's default
 
+    def with_structured_output(
+        self,
+        schema: Any = None,
+        *,
+        method: str | None = None,
+        include_raw: bool = False,
+        strict: bool | None = None,
+    ) -> Any:
+        """As `ChatModel.with_structured_output`; `method="json_mode"` with a schema sends
+        the schema (langchain-google-vertexai's json_mode is a response schema)."""
+        if method == "json_mode" and schema is not None:
+            method = "json_schema"
+        return super().with_structured_output(
+            schema, method=method, include_raw=include_raw, strict=strict
+        )
+
     def __init__(
         self,
         model: str | None = None,
@@ -353,6 +368,7 @@ class ChatVertexAI(_GoogleDropin):
         google_api_key: str | Secret | None = None,
         api_endpoint: str | None = None,
         base_url: str | None = None,
+        endpoint_version: str = "v1beta1",
         additional_headers: Mapping[str, str] | None = None,
         temperature: float | None = None,
         max_output_tokens: int | None = None,
@@ -413,6 +429,8 @@ class ChatVertexAI(_GoogleDropin):
                 credentials=credentials,
                 api_key=key,
                 base_url=endpoint,
+                # langchain-google-vertexai's default, where Vertex AI's newest fields are
+                api_version=endpoint_version,
                 default_headers=additional_headers,
             )
 
@@ -424,7 +442,7 @@ class ChatVertexAI(_GoogleDropin):
             pick(owner, model=model, model_name=model_name) or DEFAULT_VERTEX_MODEL,
             generation={
                 "top_k": top_k,
-                "n": n,
+                "n": n or 1,  # langchain-google-vertexai always sends candidateCount
                 "safety_settings": safety_settings,
                 "response_mime_type": response_mime_type,
                 "response_schema": response_schema,
@@ -449,7 +467,9 @@ class ChatVertexAI(_GoogleDropin):
                 top_p=top_p,
                 stop=stop,
                 timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
-                max_retries=max_retries,
+                # langchain-google-vertexai's counts attempts too (tenacity's
+                # stop_after_attempt): 6 by default, 1 a single attempt
+                max_retries=_attempts_as_retries(max_retries),
                 transport_settings={
                     "max_retry_after": max_retry_after,
                     "retry_policy": retry_policy,

@@ -243,8 +243,8 @@ def test_chat_vertexai_sends_a_bearer_token_to_the_vertex_path() -> None:
     assert model.invoke("Hi").text == "Hello from Gemini"
     request = server.requests[0]
     assert str(request.url) == (
-        "https://us-east5-aiplatform.googleapis.com/v1/projects/proj-from-creds/locations/"
-        "us-east5/publishers/google/models/gemini-2.5-flash:generateContent"
+        "https://us-east5-aiplatform.googleapis.com/v1beta1/projects/proj-from-creds/"
+        "locations/us-east5/publishers/google/models/gemini-2.5-flash:generateContent"
     )
     assert request.headers["authorization"] == "Bearer ya29.vertex"
     assert model.get_name() == "ChatVertexAI" and model.model_name == "gemini-2.5-flash"
@@ -269,3 +269,62 @@ def test_batch_apis_gemini_batch_mode_and_vertex_not_built() -> None:
     vertex = ChatVertexAI(model="gemini-2.5-flash", project="p", credentials=FakeCredentials())
     with pytest.raises(NotImplementedError, match="google_vertexai"):
         batch_api(vertex)
+
+
+def vertex(server: Gemini, **settings: Any) -> ChatVertexAI:
+    return ChatVertexAI(
+        model="gemini-2.5-flash",
+        project="p",
+        credentials=FakeCredentials(),
+        http_client=server.client(),
+        http_async_client=server.async_client(),
+        **settings,
+    )
+
+
+def test_chat_vertexai_endpoint_version_names_the_path() -> None:
+    server = Gemini()
+    vertex(server, endpoint_version="v1").invoke("Hi")
+    assert "/v1/projects/p/locations/us-central1/" in str(server.requests[0].url)
+
+
+def test_chat_vertexai_max_retries_counts_attempts() -> None:
+    # As langchain-google-vertexai (tenacity's stop_after_attempt): 1 is one attempt.
+    once = Gemini(status=429)
+    with pytest.raises(RateLimitError):
+        vertex(once, max_retries=1, max_retry_after=0).invoke("Hi")
+    assert len(once.requests) == 1
+    twice = Gemini(status=429)
+    with pytest.raises(RateLimitError):
+        asyncio.run(vertex(twice, max_retries=2, max_retry_after=0).ainvoke("Hi"))
+    assert len(twice.requests) == 2
+
+
+def test_chat_vertexai_sends_candidate_count_and_json_mode_schema() -> None:
+    server = Gemini([{"text": '{"total": 3}'}])
+
+    class Sum(BaseModel):
+        total: int
+
+    got = vertex(server).with_structured_output(Sum, method="json_mode").invoke("1+2?")
+    assert got == Sum(total=3)
+    config = server.body()["generationConfig"]
+    assert config["candidateCount"] == 1 and config["responseMimeType"] == "application/json"
+    assert config["responseJsonSchema"]["properties"] == {
+        "total": {"title": "Total", "type": "integer"}
+    }
+
+
+def test_init_chat_model_builds_chat_vertexai() -> None:
+    server = Gemini()
+    model = init_chat_model(
+        "google_vertexai:gemini-2.5-flash",
+        project="p",
+        credentials=FakeCredentials(),
+        http_client=server.client(),
+        api_transport="rest",
+    )
+    assert model.get_name() == "ChatVertexAI"
+    reply = model.invoke("Hi")
+    assert reply.response_metadata["is_blocked"] is False
+    assert reply.response_metadata["usage_metadata"]["prompt_token_count"] == 5

@@ -1,0 +1,97 @@
+"""The `response_metadata` of a Vertex AI reply as langchain-google-vertexai writes it
+(its `get_generation_info`, over google-cloud-aiplatform's proto types), where it differs
+from the Gemini Developer API's (langchain-google-genai's):
+
+- `is_blocked`: whether a safety rating of the candidate says it blocked it (not on
+  stream chunks, as there);
+- `safety_ratings`: each as `category`, `probability_label`, `probability_score`,
+  `blocked`, `severity`, `severity_score` (a field the reply lacks as the proto's
+  default: 0.0, False, `HARM_SEVERITY_UNSPECIFIED`);
+- `usage_metadata`: the reply's `usageMetadata` in snake_case, with the proto's defaults
+  for the counts it lacks (0, [] for the per-modality details).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ...messages import AIMessageChunk
+from .stream import GeminiStreamParser
+
+__all__ = ["VertexStreamParser", "vertex_metadata"]
+
+#: The fields of aiplatform's `UsageMetadata` and their proto defaults.
+_USAGE_DEFAULTS: dict[str, Any] = {
+    "prompt_token_count": 0,
+    "candidates_token_count": 0,
+    "total_token_count": 0,
+    "thoughts_token_count": 0,
+    "cached_content_token_count": 0,
+    "prompt_tokens_details": [],
+    "cache_tokens_details": [],
+    "candidates_tokens_details": [],
+}
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+def _snake_keys(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {_snake(str(k)): _snake_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snake_keys(v) for v in value]
+    return value
+
+
+def _usage(raw: Any) -> dict[str, Any]:
+    given = _snake_keys(raw) if isinstance(raw, Mapping) else {}
+    return {
+        **{k: list(v) if isinstance(v, list) else v for k, v in _USAGE_DEFAULTS.items()},
+        **given,
+    }
+
+
+def _rating(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "category": raw.get("category", "HARM_CATEGORY_UNSPECIFIED"),
+        "probability_label": raw.get("probability", "HARM_PROBABILITY_UNSPECIFIED"),
+        "probability_score": float(raw.get("probabilityScore", 0.0)),
+        "blocked": bool(raw.get("blocked", False)),
+        "severity": raw.get("severity", "HARM_SEVERITY_UNSPECIFIED"),
+        "severity_score": float(raw.get("severityScore", 0.0)),
+    }
+
+
+def vertex_metadata(
+    meta: dict[str, Any], data: Mapping[str, Any], candidate: int, *, streaming: bool
+) -> None:
+    """Rewrite `meta` (chatplex's metadata of `candidate` of the decoded reply `data`)
+    in langchain-google-vertexai's shape, in place. A stream chunk's `usage_metadata` is
+    `{}` there (the usage is on the chunk's `usage_metadata` attribute) and only a chunk
+    with candidates has metadata."""
+    candidates = data.get("candidates") or []
+    raw = candidates[candidate] if candidate < len(candidates) else {}
+    ratings = [_rating(r) for r in raw.get("safetyRatings") or [] if isinstance(r, Mapping)]
+    if candidates or "safety_ratings" in meta:
+        meta["safety_ratings"] = ratings
+    if streaming:
+        if candidates:
+            meta["usage_metadata"] = {}
+        return
+    if candidates:
+        meta["is_blocked"] = any(r["blocked"] for r in ratings)
+    meta["usage_metadata"] = _usage(data.get("usageMetadata"))
+
+
+class VertexStreamParser(GeminiStreamParser):
+    """The Gemini wire's stream parser, its chunks' metadata in the Vertex shape."""
+
+    def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
+        chunk = super()._chunk(obj)
+        if chunk is not None:
+            vertex_metadata(chunk.response_metadata, obj, 0, streaming=True)
+        return chunk
