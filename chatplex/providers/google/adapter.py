@@ -405,9 +405,12 @@ class VertexAIAdapter(_GoogleWire):
         shape (`vertex_reply.py`)."""
         reply = super().parse_response(body, headers)
         data = loads(body)
-        vertex_metadata(reply.response_metadata, data, 0, streaming=False)
+        version = self.api_version
+        vertex_metadata(reply.response_metadata, data, 0, streaming=False, version=version)
         for position, other in enumerate(reply.response_metadata.get(OTHER_CANDIDATES) or ()):
-            vertex_metadata(other.response_metadata, data, position + 1, streaming=False)
+            meta = other.response_metadata
+            meta["provider"] = meta["model_provider"] = self.provider
+            vertex_metadata(meta, data, position + 1, streaming=False, version=version)
         return reply
 
     def stream_parser(self, headers: Mapping[str, str]) -> GeminiStreamParser:

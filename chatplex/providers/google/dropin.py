@@ -15,6 +15,7 @@ share one builder (`_google_settings`): only how they reach Google differs.
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -85,14 +86,17 @@ def _default_temperature(model: str) -> float | None:
     return DEFAULT_GENAI_TEMPERATURE
 
 
+def _enum_word(value: Any) -> Any:
+    """An enum member as the word the REST API takes: its name (google-genai's str enums
+    have it as value too; aiplatform's proto enums have a number there)."""
+    return value.name if isinstance(value, enum.Enum) else value
+
+
 def _safety_settings(given: Any) -> Any:
     """langchain-google-genai's `safety_settings` (a {category: threshold} dict, enums
     or their names) as the request's list; a list is sent as given."""
     if isinstance(given, Mapping):
-        return [
-            {"category": getattr(c, "value", c), "threshold": getattr(t, "value", t)}
-            for c, t in given.items()
-        ]
+        return [{"category": _enum_word(c), "threshold": _enum_word(t)} for c, t in given.items()]
     return given
 
 
@@ -340,6 +344,21 @@ class ChatVertexAI(_GoogleDropin):
 
     structured_output_method = "function_calling"  # langchain-google-vertexai's default
 
+    @property
+    def project(self) -> str | None:
+        """The Google Cloud project the calls go to (None in express mode)."""
+        return getattr(self.adapter, "project", None)
+
+    @property
+    def location(self) -> str | None:
+        """The Vertex AI region, or "global"."""
+        return getattr(self.adapter, "location", None)
+
+    @property
+    def max_output_tokens(self) -> int | None:
+        """LangChain's name for `max_tokens`."""
+        return self.max_tokens
+
     def with_structured_output(
         self,
         schema: Any = None,
@@ -442,8 +461,9 @@ class ChatVertexAI(_GoogleDropin):
             pick(owner, model=model, model_name=model_name) or DEFAULT_VERTEX_MODEL,
             generation={
                 "top_k": top_k,
-                "n": n or 1,  # langchain-google-vertexai always sends candidateCount
-                "safety_settings": safety_settings,
+                # langchain-google-vertexai sends candidateCount, except in streams
+                "n": n or (None if streaming else 1),
+                "safety_settings": _safety_settings(safety_settings),
                 "response_mime_type": response_mime_type,
                 "response_schema": response_schema,
                 "response_modalities": response_modalities,

@@ -33,6 +33,11 @@ _USAGE_DEFAULTS: dict[str, Any] = {
     "cache_tokens_details": [],
     "candidates_tokens_details": [],
 }
+#: The v1 endpoint's `UsageMetadata` has two more (v1beta1's lacks them).
+_V1_USAGE_DEFAULTS: dict[str, Any] = {
+    "tool_use_prompt_tokens_details": [],
+    "traffic_type": "TRAFFIC_TYPE_UNSPECIFIED",
+}
 
 
 def _snake(name: str) -> str:
@@ -47,12 +52,10 @@ def _snake_keys(value: Any) -> Any:
     return value
 
 
-def _usage(raw: Any) -> dict[str, Any]:
+def _usage(raw: Any, version: str) -> dict[str, Any]:
     given = _snake_keys(raw) if isinstance(raw, Mapping) else {}
-    return {
-        **{k: list(v) if isinstance(v, list) else v for k, v in _USAGE_DEFAULTS.items()},
-        **given,
-    }
+    defaults = {**_USAGE_DEFAULTS, **(_V1_USAGE_DEFAULTS if version == "v1" else {})}
+    return {**{k: list(v) if isinstance(v, list) else v for k, v in defaults.items()}, **given}
 
 
 def _rating(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -67,7 +70,12 @@ def _rating(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def vertex_metadata(
-    meta: dict[str, Any], data: Mapping[str, Any], candidate: int, *, streaming: bool
+    meta: dict[str, Any],
+    data: Mapping[str, Any],
+    candidate: int,
+    *,
+    streaming: bool,
+    version: str = "v1beta1",
 ) -> None:
     """Rewrite `meta` (chatplex's metadata of `candidate` of the decoded reply `data`)
     in langchain-google-vertexai's shape, in place. A stream chunk's `usage_metadata` is
@@ -84,7 +92,7 @@ def vertex_metadata(
         return
     if candidates:
         meta["is_blocked"] = any(r["blocked"] for r in ratings)
-    meta["usage_metadata"] = _usage(data.get("usageMetadata"))
+    meta["usage_metadata"] = _usage(data.get("usageMetadata"), version)
 
 
 class VertexStreamParser(GeminiStreamParser):

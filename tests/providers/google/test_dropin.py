@@ -328,3 +328,44 @@ def test_init_chat_model_builds_chat_vertexai() -> None:
     reply = model.invoke("Hi")
     assert reply.response_metadata["is_blocked"] is False
     assert reply.response_metadata["usage_metadata"]["prompt_token_count"] == 5
+
+
+def test_chat_vertexai_reads_as_langchains_and_takes_proto_enum_safety_settings() -> None:
+    import enum
+
+    class HarmCategory(enum.IntEnum):  # aiplatform's proto enums: numbers as values
+        HARM_CATEGORY_HARASSMENT = 7
+
+    class HarmBlockThreshold(enum.IntEnum):
+        BLOCK_ONLY_HIGH = 3
+
+    server = Gemini()
+    model = vertex(
+        server,
+        max_output_tokens=20,
+        streaming=True,
+        safety_settings={HarmCategory.HARM_CATEGORY_HARASSMENT: HarmBlockThreshold.BLOCK_ONLY_HIGH},
+    )
+    assert (model.project, model.location, model.max_output_tokens) == ("p", "us-central1", 20)
+    model.invoke("Hi")
+    body = server.body()
+    assert body["safetySettings"] == [
+        {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"}
+    ]
+    assert "candidateCount" not in body["generationConfig"]  # not in streams, as LangChain
+
+
+def test_chat_vertexai_other_candidates_name_the_provider() -> None:
+    server = Gemini()
+    original = server.response
+
+    def two() -> dict[str, Any]:
+        data = original()
+        data["candidates"].append({**data["candidates"][0], "index": 1})
+        return data
+
+    server.response = two  # type: ignore[method-assign]
+    reply = vertex(server, n=2, endpoint_version="v1").invoke("Hi")
+    other = reply.response_metadata["other_candidates"][0]
+    assert other.response_metadata["model_provider"] == "google_vertexai"
+    assert other.response_metadata["usage_metadata"]["traffic_type"] == "TRAFFIC_TYPE_UNSPECIFIED"
