@@ -433,8 +433,9 @@ class VertexAIAdapter(_GoogleWire):
         method = "streamGenerateContent" if stream else "generateContent"
         path = f"{self._prefix}/{_model_path(settings.model)}:{method}"
         headers = dict(self._headers)
-        if self._auth is not None:
-            headers["Authorization"] = self._auth.authorization()
+        authorization = self._auth.authorization() if self._auth is not None else None
+        if authorization is not None:
+            headers["Authorization"] = authorization
         names = self._secret_names | {"x-goog-api-key"}
         secret_url = None
         if self._where.secret_base_url is not None:

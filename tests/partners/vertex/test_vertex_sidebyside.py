@@ -333,6 +333,23 @@ def model_attributes(cls: Any, url: str) -> Any:
     }
 
 
+def anonymous_credentials(cls: Any, url: str) -> Any:
+    from google.auth.credentials import AnonymousCredentials
+
+    return cls(
+        model=MODEL,
+        project=PROJECT,
+        credentials=AnonymousCredentials(),
+        api_transport="rest",
+        base_url=url,
+    ).invoke("Hi")
+
+
+def tool_choice_auto_stream(cls: Any, url: str) -> Any:
+    bound = model(cls, url).bind_tools([add], tool_choice="auto")
+    return merged(list(bound.stream("What is 1+2?")))
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "invoke_text": (vertex_replies(), invoke_text),
     "invoke_system": (vertex_replies(), invoke_system),
@@ -404,6 +421,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "streaming_flag": (vertex_replies(), streaming_flag),
     "endpoint_v1": (vertex_replies(), endpoint_v1),
     "model_attributes": (vertex_replies(), model_attributes),
+    "anonymous_credentials": (vertex_replies(), anonymous_credentials),
+    "tool_choice_auto_stream": (vertex_replies(ADD_CALL), tool_choice_auto_stream),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
@@ -488,6 +507,7 @@ for _name in (
     "tool_choice_named",
     "structured_default",
     "structured_json_mode",
+    "tool_choice_auto_stream",
 ):
     DIFFERENCES[_name] = (
         "function parameters and response schemas go as `parametersJsonSchema` / "
