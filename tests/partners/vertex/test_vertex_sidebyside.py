@@ -350,6 +350,10 @@ def tool_choice_auto_stream(cls: Any, url: str) -> Any:
     return merged(list(bound.stream("What is 1+2?")))
 
 
+def error_404(cls: Any, url: str) -> Any:
+    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "invoke_text": (vertex_replies(), invoke_text),
     "invoke_system": (vertex_replies(), invoke_system),
@@ -422,6 +426,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "endpoint_v1": (vertex_replies(), endpoint_v1),
     "model_attributes": (vertex_replies(), model_attributes),
     "anonymous_credentials": (vertex_replies(), anonymous_credentials),
+    "error_404": (
+        vertex_replies(status=404, error=error_body(404, "NOT_FOUND", "No model.")),
+        error_404,
+    ),
     "tool_choice_auto_stream": (vertex_replies(ADD_CALL), tool_choice_auto_stream),
 }
 
@@ -447,7 +455,7 @@ def _google_message(outcome: Outcome) -> Outcome:
     return {**theirs, "message": words}, ours, their_requests, our_requests
 
 
-for _name in ("error_400", "error_403", "error_429", "error_500", "error_in_stream"):
+for _name in ("error_400", "error_403", "error_404", "error_429", "error_500", "error_in_stream"):
     DIFFERENCES[_name] = (
         "NOT a LangChain failure: `message` is Google's own words, as on every chatplex "
         "error (sdk_errors.py: a field both name keeps chatplex's value); "
