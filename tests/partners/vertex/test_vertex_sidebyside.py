@@ -354,6 +354,33 @@ def error_404(cls: Any, url: str) -> Any:
     return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
 
 
+def structured_include_raw(cls: Any, url: str) -> Any:
+    schema = {
+        "title": "add",
+        "description": "Add two integers.",
+        "type": "object",
+        "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+        "required": ["a", "b"],
+    }
+    return model(cls, url).with_structured_output(schema, include_raw=True).invoke("1+2?")
+
+
+def openai_format_tool(cls: Any, url: str) -> Any:
+    tool = {
+        "type": "function",
+        "function": {
+            "name": "add",
+            "description": "Add two integers.",
+            "parameters": {
+                "type": "object",
+                "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+                "required": ["a", "b"],
+            },
+        },
+    }
+    return model(cls, url).bind_tools([tool]).invoke("What is 1+2?")
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "invoke_text": (vertex_replies(), invoke_text),
     "invoke_system": (vertex_replies(), invoke_system),
@@ -426,6 +453,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "endpoint_v1": (vertex_replies(), endpoint_v1),
     "model_attributes": (vertex_replies(), model_attributes),
     "anonymous_credentials": (vertex_replies(), anonymous_credentials),
+    "structured_include_raw": (vertex_replies(ADD_CALL), structured_include_raw),
+    "openai_format_tool": (vertex_replies(ADD_CALL), openai_format_tool),
     "error_404": (
         vertex_replies(status=404, error=error_body(404, "NOT_FOUND", "No model.")),
         error_404,
@@ -516,6 +545,8 @@ for _name in (
     "structured_default",
     "structured_json_mode",
     "tool_choice_auto_stream",
+    "structured_include_raw",
+    "openai_format_tool",
 ):
     DIFFERENCES[_name] = (
         "function parameters and response schemas go as `parametersJsonSchema` / "
