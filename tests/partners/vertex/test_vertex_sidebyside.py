@@ -11,6 +11,10 @@ The server's replies are the Gemini suite's (`tests/partners/google/`): one wire
 stream is answered as the client asked: server-sent events for `?alt=sse` (chatplex),
 one JSON array otherwise (the aiplatform REST transport).
 
+Read alike, as the server reads them (the same request, not differences): the REST
+transport's framing query (`$alt=json;enum-encoding=int`) and chatplex's `alt=sse`, proto
+enums sent as numbers, an empty `generationConfig`, `systemInstruction`'s `role`.
+
 Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
 comparison; a script whose outcome differs otherwise fails.
 """
