@@ -62,6 +62,8 @@ _REFUSED: dict[str, dict[str, str]] = {
         "client": _SDK_CLIENTS,
         "async_client": _SDK_CLIENTS,
         "api_transport": "chatplex speaks REST (JSON over HTTP); api_transport='rest' only",
+        # langchain-google-vertexai's alias of api_transport
+        "transport": "chatplex speaks REST (JSON over HTTP); transport='rest' only",
         "convert_system_message_to_human": _SYSTEM,
         "tuned_model_name": "tuned models and endpoints are named by model=",
         "full_model_name": "name the model with model=, the project and location with "

@@ -369,3 +369,11 @@ def test_chat_vertexai_other_candidates_name_the_provider() -> None:
     other = reply.response_metadata["other_candidates"][0]
     assert other.response_metadata["model_provider"] == "google_vertexai"
     assert other.response_metadata["usage_metadata"]["traffic_type"] == "TRAFFIC_TYPE_UNSPECIFIED"
+
+
+def test_chat_vertexai_takes_transport_rest_as_langchains_alias() -> None:
+    server = Gemini()
+    vertex(server, transport="rest").invoke("Hi")
+    assert len(server.requests) == 1
+    with pytest.raises(TypeError, match="REST"):
+        vertex(server, transport="grpc")
