@@ -411,7 +411,7 @@ class ChatVertexAI(_GoogleDropin):
         presence_penalty: float | None = None,
         frequency_penalty: float | None = None,
         response_logprobs: bool | None = None,
-        logprobs: int | None = None,
+        logprobs: bool | int | None = None,
         audio_timestamp: bool | None = None,
         timeout: float | None = None,
         request_timeout: float | None = None,
@@ -474,8 +474,10 @@ class ChatVertexAI(_GoogleDropin):
                 "seed": seed,
                 "presence_penalty": presence_penalty,
                 "frequency_penalty": frequency_penalty,
-                "response_logprobs": response_logprobs,
-                "logprobs": logprobs,
+                # langchain-google-vertexai's: True asks for the chosen tokens' logprobs,
+                # a number also for that many top candidates per token
+                "response_logprobs": response_logprobs or (True if logprobs else None),
+                "logprobs": None if isinstance(logprobs, bool) else logprobs or None,
                 "audio_timestamp": audio_timestamp,
             },
             thinking={

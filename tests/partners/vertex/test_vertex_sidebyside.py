@@ -385,6 +385,29 @@ def openai_format_tool(cls: Any, url: str) -> Any:
     return model(cls, url).bind_tools([tool]).invoke("What is 1+2?")
 
 
+def tool_choice_none(cls: Any, url: str) -> Any:
+    return model(cls, url).bind_tools([add], tool_choice="none").invoke("Hi")
+
+
+def pdf_base64(cls: Any, url: str) -> Any:
+    message = lc.HumanMessage(
+        content=[
+            {"type": "text", "text": "Summarise."},
+            {"type": "file", "base64": "JVBERi0xLjQK", "mime_type": "application/pdf"},
+        ]
+    )
+    return model(cls, url).invoke([message])
+
+
+def cached_content(cls: Any, url: str) -> Any:
+    name = f"projects/{PROJECT}/locations/{LOCATION}/cachedContents/c1"
+    return model(cls, url, cached_content=name).invoke("Hi")
+
+
+def response_logprobs(cls: Any, url: str) -> Any:
+    return model(cls, url, logprobs=2).invoke("Hi")
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "invoke_text": (vertex_replies(), invoke_text),
     "invoke_system": (vertex_replies(), invoke_system),
@@ -457,6 +480,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "endpoint_v1": (vertex_replies(), endpoint_v1),
     "model_attributes": (vertex_replies(), model_attributes),
     "anonymous_credentials": (vertex_replies(), anonymous_credentials),
+    "tool_choice_none": (vertex_replies(), tool_choice_none),
+    "pdf_base64": (vertex_replies(), pdf_base64),
+    "cached_content": (vertex_replies(), cached_content),
+    "response_logprobs": (vertex_replies(), response_logprobs),
     "structured_include_raw": (vertex_replies(ADD_CALL), structured_include_raw),
     "openai_format_tool": (vertex_replies(ADD_CALL), openai_format_tool),
     "error_404": (
@@ -551,6 +578,7 @@ for _name in (
     "tool_choice_auto_stream",
     "structured_include_raw",
     "openai_format_tool",
+    "tool_choice_none",
 ):
     DIFFERENCES[_name] = (
         "function parameters and response schemas go as `parametersJsonSchema` / "

@@ -377,3 +377,18 @@ def test_chat_vertexai_takes_transport_rest_as_langchains_alias() -> None:
     assert len(server.requests) == 1
     with pytest.raises(TypeError, match="REST"):
         vertex(server, transport="grpc")
+
+
+@pytest.mark.parametrize(
+    ("logprobs", "sent"),
+    [
+        (True, {"responseLogprobs": True}),
+        (3, {"responseLogprobs": True, "logprobs": 3}),
+        (False, {}),
+    ],
+)
+def test_chat_vertexai_logprobs_as_langchains(logprobs: Any, sent: dict[str, Any]) -> None:
+    server = Gemini()
+    vertex(server, logprobs=logprobs).invoke("Hi")
+    config = server.body()["generationConfig"]
+    assert {k: v for k, v in config.items() if "ogprobs" in k} == sent
