@@ -8,7 +8,10 @@ from the Gemini Developer API's (langchain-google-genai's):
   `blocked`, `severity`, `severity_score` (a field the reply lacks as the proto's
   default: 0.0, False, `HARM_SEVERITY_UNSPECIFIED`);
 - `usage_metadata`: the reply's `usageMetadata` in snake_case, with the proto's defaults
-  for the counts it lacks (0, [] for the per-modality details).
+  for the counts it lacks (0, [] for the per-modality details);
+- `logprobs_result`: one `{"token", "logprob", "top_logprobs"}` per chosen token (the
+  top candidates as `{"token", "logprob"}`), a token with no valid log probability left
+  out, as there.
 """
 
 from __future__ import annotations
@@ -69,6 +72,36 @@ def _rating(raw: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _valid(logprob: Any) -> bool:
+    # A log probability is 0 (certain) or below; NaN and positives are not ones.
+    return isinstance(logprob, (int, float)) and logprob <= 0 and logprob == logprob
+
+
+def _logprobs(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+    tops = raw.get("topCandidates") or []
+    out = []
+    for i, chosen in enumerate(raw.get("chosenCandidates") or []):
+        if not isinstance(chosen, Mapping) or not _valid(chosen.get("logProbability")):
+            continue
+        top = (
+            tops[i].get("candidates") or []
+            if i < len(tops) and isinstance(tops[i], Mapping)
+            else []
+        )
+        out.append(
+            {
+                "token": chosen.get("token"),
+                "logprob": chosen["logProbability"],
+                "top_logprobs": [
+                    {"token": t.get("token"), "logprob": t["logProbability"]}
+                    for t in top
+                    if isinstance(t, Mapping) and _valid(t.get("logProbability"))
+                ],
+            }
+        )
+    return out
+
+
 def vertex_metadata(
     meta: dict[str, Any],
     data: Mapping[str, Any],
@@ -86,6 +119,8 @@ def vertex_metadata(
     ratings = [_rating(r) for r in raw.get("safetyRatings") or [] if isinstance(r, Mapping)]
     if candidates or "safety_ratings" in meta:
         meta["safety_ratings"] = ratings
+    if isinstance(meta.get("logprobs_result"), Mapping):
+        meta["logprobs_result"] = _logprobs(meta["logprobs_result"])
     if streaming:
         if candidates:
             meta["usage_metadata"] = {}

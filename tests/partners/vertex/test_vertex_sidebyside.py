@@ -408,6 +408,32 @@ def response_logprobs(cls: Any, url: str) -> Any:
     return model(cls, url, logprobs=2).invoke("Hi")
 
 
+LOGPROBS = {
+    "chosenCandidates": [{"token": "Hi", "logProbability": -0.25}],
+    "topCandidates": [
+        {
+            "candidates": [
+                {"token": "Hi", "logProbability": -0.25},
+                {"token": "Yo", "logProbability": -2.5},
+            ]
+        }
+    ],
+}
+
+
+def with_logprobs(answer: Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
+    """`answer`'s JSON reply with log probabilities on its candidate."""
+
+    def reply(seen: Seen) -> Reply:
+        got = answer(seen)
+        body = json.loads(b"".join(got.pieces))
+        body["candidates"][0]["logprobsResult"] = LOGPROBS
+        body["candidates"][0]["avgLogprobs"] = -0.25
+        return Reply(got.status, [json.dumps(body).encode()], got.content_type)
+
+    return reply
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "invoke_text": (vertex_replies(), invoke_text),
     "invoke_system": (vertex_replies(), invoke_system),
@@ -483,7 +509,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_choice_none": (vertex_replies(), tool_choice_none),
     "pdf_base64": (vertex_replies(), pdf_base64),
     "cached_content": (vertex_replies(), cached_content),
-    "response_logprobs": (vertex_replies(), response_logprobs),
+    "response_logprobs": (with_logprobs(vertex_replies()), response_logprobs),
     "structured_include_raw": (vertex_replies(ADD_CALL), structured_include_raw),
     "openai_format_tool": (vertex_replies(ADD_CALL), openai_format_tool),
     "error_404": (

@@ -56,3 +56,19 @@ def test_other_candidate_and_stream_chunk() -> None:
     )
     assert "is_blocked" not in blocked_prompt and "safety_ratings" not in blocked_prompt
     assert blocked_prompt["usage_metadata"]["total_token_count"] == 0
+
+
+def test_logprobs_as_one_entry_per_chosen_token() -> None:
+    meta: dict[str, Any] = {
+        "logprobs_result": {
+            "chosenCandidates": [
+                {"token": "Hi", "logProbability": -0.5},
+                {"token": "?", "logProbability": float("nan")},
+            ],
+            "topCandidates": [{"candidates": [{"token": "Yo", "logProbability": -1.0}]}],
+        }
+    }
+    vertex_metadata(meta, {"candidates": [{}]}, 0, streaming=False)
+    assert meta["logprobs_result"] == [
+        {"token": "Hi", "logprob": -0.5, "top_logprobs": [{"token": "Yo", "logprob": -1.0}]}
+    ]
