@@ -61,7 +61,7 @@ from .response import (
 )
 from .stream import GeminiStreamParser
 from .vertex_auth import VertexAuth
-from .vertex_reply import VertexStreamParser, vertex_metadata
+from .vertex_reply import VertexStreamParser, plain_texts, vertex_metadata
 
 if TYPE_CHECKING:
     from ...batches.wire import Limits
@@ -406,6 +406,7 @@ class VertexAIAdapter(_GoogleWire):
         reply = super().parse_response(body, headers)
         data = loads(body)
         version = self.api_version
+        reply.content = plain_texts(reply.content)
         vertex_metadata(reply.response_metadata, data, 0, streaming=False, version=version)
         for position, other in enumerate(reply.response_metadata.get(OTHER_CANDIDATES) or ()):
             meta = other.response_metadata

@@ -9,6 +9,7 @@ from the Gemini Developer API's (langchain-google-genai's):
   default: 0.0, False, `HARM_SEVERITY_UNSPECIFIED`);
 - `usage_metadata`: the reply's `usageMetadata` in snake_case, with the proto's defaults
   for the counts it lacks (0, [] for the per-modality details);
+- content: a text part after a thought is a str (`plain_texts`), not a text block;
 - `logprobs_result`: one `{"token", "logprob", "top_logprobs"}` per chosen token (the
   top candidates as `{"token", "logprob"}`), a token with no valid log probability left
   out, as there.
@@ -23,7 +24,7 @@ from typing import Any
 from ...messages import AIMessageChunk
 from .stream import GeminiStreamParser
 
-__all__ = ["VertexStreamParser", "vertex_metadata"]
+__all__ = ["VertexStreamParser", "plain_texts", "vertex_metadata"]
 
 #: The fields of aiplatform's `UsageMetadata` and their proto defaults.
 _USAGE_DEFAULTS: dict[str, Any] = {
@@ -100,6 +101,19 @@ def _logprobs(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def plain_texts(content: Any) -> Any:
+    """A list content's plain text blocks (no signature, nothing but the text) as the
+    str langchain-google-vertexai puts there, beside its thinking blocks."""
+    if not isinstance(content, list):
+        return content
+    return [
+        block["text"]
+        if isinstance(block, dict) and set(block) == {"type", "text"} and block["type"] == "text"
+        else block
+        for block in content
+    ]
 
 
 def vertex_metadata(

@@ -747,13 +747,11 @@ DIFFERENCES["stream_text"] = (
 
 
 def _thoughts_counted(outcome: Outcome) -> Outcome:
-    """Our output tokens read without the thinking tokens they leave out; our text block
-    read as the str LangChain keeps."""
+    """Our output tokens read without the thinking tokens they leave out."""
     theirs, ours, their_requests, our_requests = outcome
     usage = ours["usage_metadata"]
     assert usage["output_tokens"] == theirs["usage_metadata"]["output_tokens"] + 20
     usage["output_tokens"] -= 20
-    ours["content"][1] = ours["content"][1]["text"]
     return theirs, ours, their_requests, our_requests
 
 
@@ -761,9 +759,7 @@ DIFFERENCES["thinking_invoke"] = (
     "`usage_metadata['output_tokens']` counts the thinking tokens (billed as output; "
     "`output_token_details['reasoning']` says how many), as langchain-google-genai and "
     "chatplex on every wire; langchain-google-vertexai leaves them out, while "
-    "`total_tokens` keeps them, so its cost accounting undercounts thinking models. "
-    "Also NOT a LangChain failure: the text after a thought is a text block where "
-    "LangChain keeps a str (chatplex's reply reader, shared with ChatGoogleGenerativeAI)",
+    "`total_tokens` keeps them, so its cost accounting undercounts thinking models",
     _thoughts_counted,
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chatplex.providers.google.vertex_reply import vertex_metadata
+from chatplex.providers.google.vertex_reply import plain_texts, vertex_metadata
 
 REPLY: dict[str, Any] = {
     "candidates": [
@@ -72,3 +72,11 @@ def test_logprobs_as_one_entry_per_chosen_token() -> None:
     assert meta["logprobs_result"] == [
         {"token": "Hi", "logprob": -0.5, "top_logprobs": [{"token": "Yo", "logprob": -1.0}]}
     ]
+
+
+def test_plain_text_blocks_become_str_beside_thinking() -> None:
+    thought = {"type": "thinking", "thinking": "Hmm."}
+    signed = {"type": "text", "text": "B", "thought_signature": "c2ln"}
+    content = [thought, {"type": "text", "text": "A"}, signed]
+    assert plain_texts(content) == [thought, "A", signed]
+    assert plain_texts("Hi") == "Hi"
