@@ -26,6 +26,7 @@ SUITE_PAGES: dict[str, str | None] = {
     "azure": "azure_openai",
     "responses": "openai_responses",
     "google": "google_genai",
+    "vertex": "google_vertexai",
     "bedrock": "bedrock_converse",
     "cohere": "cohere",
     "compatible": None,  # per package
@@ -37,6 +38,7 @@ PORTING_SECTIONS = {
     "azure": "### OpenAI and Azure OpenAI (langchain-openai)",
     "responses": "### OpenAI and Azure OpenAI (langchain-openai)",
     "google": "### Google Gemini and Vertex AI (langchain-google-genai)",
+    "vertex": "### Google Gemini and Vertex AI (langchain-google-genai)",
     "bedrock": "### AWS Bedrock (langchain-aws)",
     "ollama": "### Ollama (langchain-ollama)",
     "compatible": "### OpenAI-compatible providers",  # a prefix of the heading

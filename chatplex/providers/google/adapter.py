@@ -49,11 +49,19 @@ from ...adapters.validate import BlockTypes, check_headers, check_messages
 from ...errors import APIError, RateLimitError, status_error
 from ...messages import AIMessage, BaseMessage
 from ...secret import Secret, redact_url
-from .errors import ERROR_FAMILIES
+from .errors import ERROR_FAMILIES, VERTEX_ERROR_FAMILIES
 from .request import API_PARAMETERS, build_body
-from .response import error_fields, loads, parse_candidates, parse_reply, snippet
+from .response import (
+    OTHER_CANDIDATES,
+    error_fields,
+    loads,
+    parse_candidates,
+    parse_reply,
+    snippet,
+)
 from .stream import GeminiStreamParser
 from .vertex_auth import VertexAuth
+from .vertex_reply import VertexStreamParser, plain_texts, vertex_metadata
 
 if TYPE_CHECKING:
     from ...batches.wire import Limits
@@ -331,6 +339,7 @@ class VertexAIAdapter(_GoogleWire):
     """
 
     provider = "google_vertexai"
+    error_families = VERTEX_ERROR_FAMILIES  # google-api-core's, as the aiplatform client
 
     def __init__(
         self,
@@ -391,6 +400,24 @@ class VertexAIAdapter(_GoogleWire):
             headers[name] = value
         self._headers = hold_secrets(headers, self._secret_names | {"x-goog-api-key"})
 
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        """As the Gemini wire's, with `response_metadata` in langchain-google-vertexai's
+        shape (`vertex_reply.py`)."""
+        reply = super().parse_response(body, headers)
+        data = loads(body)
+        version = self.api_version
+        reply.content = plain_texts(reply.content)
+        vertex_metadata(reply.response_metadata, data, 0, streaming=False, version=version)
+        for position, other in enumerate(reply.response_metadata.get(OTHER_CANDIDATES) or ()):
+            meta = other.response_metadata
+            meta["provider"] = meta["model_provider"] = self.provider
+            vertex_metadata(meta, data, position + 1, streaming=False, version=version)
+        return reply
+
+    def stream_parser(self, headers: Mapping[str, str]) -> GeminiStreamParser:
+        """A fresh parser for one stream's events, its metadata in the Vertex shape."""
+        return VertexStreamParser(header_value(headers, "x-request-id"), self.provider)
+
     def __repr__(self) -> str:
         return (
             f"VertexAIAdapter(project={getattr(self, 'project', None)!r}, "
@@ -407,8 +434,9 @@ class VertexAIAdapter(_GoogleWire):
         method = "streamGenerateContent" if stream else "generateContent"
         path = f"{self._prefix}/{_model_path(settings.model)}:{method}"
         headers = dict(self._headers)
-        if self._auth is not None:
-            headers["Authorization"] = self._auth.authorization()
+        authorization = self._auth.authorization() if self._auth is not None else None
+        if authorization is not None:
+            headers["Authorization"] = authorization
         names = self._secret_names | {"x-goog-api-key"}
         secret_url = None
         if self._where.secret_base_url is not None:

@@ -15,6 +15,7 @@ share one builder (`_google_settings`): only how they reach Google differs.
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -61,9 +62,10 @@ _REFUSED: dict[str, dict[str, str]] = {
         "client": _SDK_CLIENTS,
         "async_client": _SDK_CLIENTS,
         "api_transport": "chatplex speaks REST (JSON over HTTP); api_transport='rest' only",
+        # langchain-google-vertexai's alias of api_transport
+        "transport": "chatplex speaks REST (JSON over HTTP); transport='rest' only",
         "convert_system_message_to_human": _SYSTEM,
         "tuned_model_name": "tuned models and endpoints are named by model=",
-        "endpoint_version": "chatplex calls the v1 endpoint",
         "full_model_name": "name the model with model=, the project and location with "
         "project= and location=",
     },
@@ -86,14 +88,17 @@ def _default_temperature(model: str) -> float | None:
     return DEFAULT_GENAI_TEMPERATURE
 
 
+def _enum_word(value: Any) -> Any:
+    """An enum member as the word the REST API takes: its name (google-genai's str enums
+    have it as value too; aiplatform's proto enums have a number there)."""
+    return value.name if isinstance(value, enum.Enum) else value
+
+
 def _safety_settings(given: Any) -> Any:
     """langchain-google-genai's `safety_settings` (a {category: threshold} dict, enums
     or their names) as the request's list; a list is sent as given."""
     if isinstance(given, Mapping):
-        return [
-            {"category": getattr(c, "value", c), "threshold": getattr(t, "value", t)}
-            for c, t in given.items()
-        ]
+        return [{"category": _enum_word(c), "threshold": _enum_word(t)} for c, t in given.items()]
     return given
 
 
@@ -344,6 +349,37 @@ class ChatVertexAI(_GoogleDropin):
 
     structured_output_method = "function_calling"  # langchain-google-vertexai's default
 
+    @property
+    def project(self) -> str | None:
+        """The Google Cloud project the calls go to (None in express mode)."""
+        return getattr(self.adapter, "project", None)
+
+    @property
+    def location(self) -> str | None:
+        """The Vertex AI region, or "global"."""
+        return getattr(self.adapter, "location", None)
+
+    @property
+    def max_output_tokens(self) -> int | None:
+        """LangChain's name for `max_tokens`."""
+        return self.max_tokens
+
+    def with_structured_output(
+        self,
+        schema: Any = None,
+        *,
+        method: str | None = None,
+        include_raw: bool = False,
+        strict: bool | None = None,
+    ) -> Any:
+        """As `ChatModel.with_structured_output`; `method="json_mode"` with a schema sends
+        the schema (langchain-google-vertexai's json_mode is a response schema)."""
+        if method == "json_mode" and schema is not None:
+            method = "json_schema"
+        return super().with_structured_output(
+            schema, method=method, include_raw=include_raw, strict=strict
+        )
+
     def __init__(
         self,
         model: str | None = None,
@@ -356,6 +392,7 @@ class ChatVertexAI(_GoogleDropin):
         google_api_key: str | Secret | None = None,
         api_endpoint: str | None = None,
         base_url: str | None = None,
+        endpoint_version: str = "v1beta1",
         additional_headers: Mapping[str, str] | None = None,
         temperature: float | None = None,
         max_output_tokens: int | None = None,
@@ -377,7 +414,7 @@ class ChatVertexAI(_GoogleDropin):
         presence_penalty: float | None = None,
         frequency_penalty: float | None = None,
         response_logprobs: bool | None = None,
-        logprobs: int | None = None,
+        logprobs: bool | int | None = None,
         audio_timestamp: bool | None = None,
         timeout: float | None = None,
         request_timeout: float | None = None,
@@ -417,6 +454,8 @@ class ChatVertexAI(_GoogleDropin):
                 credentials=credentials,
                 api_key=key,
                 base_url=endpoint,
+                # langchain-google-vertexai's default, where Vertex AI's newest fields are
+                api_version=endpoint_version,
                 default_headers=additional_headers,
             )
 
@@ -428,8 +467,9 @@ class ChatVertexAI(_GoogleDropin):
             pick(owner, model=model, model_name=model_name) or DEFAULT_VERTEX_MODEL,
             generation={
                 "top_k": top_k,
-                "n": n,
-                "safety_settings": safety_settings,
+                # langchain-google-vertexai sends candidateCount, except in streams
+                "n": n or (None if streaming else 1),
+                "safety_settings": _safety_settings(safety_settings),
                 "response_mime_type": response_mime_type,
                 "response_schema": response_schema,
                 "response_modalities": response_modalities,
@@ -438,8 +478,10 @@ class ChatVertexAI(_GoogleDropin):
                 "seed": seed,
                 "presence_penalty": presence_penalty,
                 "frequency_penalty": frequency_penalty,
-                "response_logprobs": response_logprobs,
-                "logprobs": logprobs,
+                # langchain-google-vertexai's: True asks for the chosen tokens' logprobs,
+                # a number also for that many top candidates per token
+                "response_logprobs": response_logprobs or (True if logprobs else None),
+                "logprobs": None if isinstance(logprobs, bool) else logprobs or None,
                 "audio_timestamp": audio_timestamp,
             },
             thinking={
@@ -453,7 +495,9 @@ class ChatVertexAI(_GoogleDropin):
                 top_p=top_p,
                 stop=stop,
                 timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
-                max_retries=max_retries,
+                # langchain-google-vertexai's counts attempts too (tenacity's
+                # stop_after_attempt): 6 by default, 1 a single attempt
+                max_retries=_attempts_as_retries(max_retries),
                 transport_settings={
                     "max_retry_after": max_retry_after,
                     "retry_policy": retry_policy,

@@ -22,7 +22,7 @@ from typing import Any
 from ...errors import APIConnectionError, APIError, StreamError
 from ...sdk_errors import ErrorFamily
 
-__all__ = ["ERROR_FAMILIES"]
+__all__ = ["ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES"]
 
 #: langchain-google-genai's class by HTTP status (its `_CLIENT_ERROR_TYPES`).
 _PARTNER_CLASS = {
@@ -81,7 +81,44 @@ def _fill_sdk_error(err: BaseException) -> None:
 
 #: What the Gemini adapters declare (`error_families`); the partner package's family
 #: comes first, so a class and its own base (`GoogleAPIError`, `ServerError`) line up.
-ERROR_FAMILIES = (
+ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     ErrorFamily("langchain_google_genai.chat_models", _partner_error, _fill_sdk_error),
     ErrorFamily("google.genai.errors", _sdk_error, _fill_sdk_error),
+)
+
+
+# ---- Vertex AI: google-api-core's classes (langchain-google-vertexai over aiplatform) ---
+
+
+def _api_core_error(err: BaseException, exceptions: Any) -> type[BaseException] | None:
+    """google-api-core's class for the HTTP status (`exception_class_for_http_status`:
+    BadRequest, Forbidden, TooManyRequests, InternalServerError...), as the aiplatform
+    client raises for a Vertex AI error reply."""
+    status = _status(err)
+    if status is None or status < 400:
+        return None
+    by_status = getattr(exceptions, "exception_class_for_http_status", None)
+    found = by_status(status) if callable(by_status) else None
+    return found if isinstance(found, type) else _class(exceptions, "GoogleAPICallError")
+
+
+def _fill_api_core(err: BaseException) -> None:
+    # api-core reads these as properties over private fields its __init__ would set
+    # (`errors`, `details`, `reason`, `domain`, `metadata`, `response`): filled from the
+    # decoded error body as its `from_http_response` does.
+    fields = err.__dict__
+    body = fields.get("body")
+    error = body.get("error") if isinstance(body, dict) else None
+    error = error if isinstance(error, dict) else {}
+    details = [d for d in error.get("details") or () if isinstance(d, dict)]
+    info = [d for d in details if d.get("@type") == "type.googleapis.com/google.rpc.ErrorInfo"]
+    fields.setdefault("_errors", list(error.get("errors") or ()))
+    fields.setdefault("_details", details)
+    fields.setdefault("_error_info", info[0] if info else None)
+    fields.setdefault("_response", fields.get("response"))
+
+
+#: What the Vertex AI adapter declares (`error_families`).
+VERTEX_ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
+    ErrorFamily("google.api_core.exceptions", _api_core_error, _fill_api_core),
 )

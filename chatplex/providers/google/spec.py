@@ -42,6 +42,7 @@ SPECS = (
         "chatplex.providers.google.adapter:VertexAIAdapter",
         langchain_class="ChatVertexAI",
         otel_name="gcp.vertex_ai",
+        init_class="chatplex.providers.google.dropin:ChatVertexAI",
         # LangChain's choice for bare "gemini..." names (it warns it will be google_genai).
         model_prefixes=("gemini",),
         finish_words=_FINISH_WORDS,

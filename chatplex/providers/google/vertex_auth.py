@@ -63,8 +63,12 @@ class VertexAuth:
         who = getattr(self._credentials, "service_account_email", None)
         return f"{who or type(self._credentials).__name__}@{self.project}"
 
-    def authorization(self) -> Secret:
-        """`Bearer <token>`, refreshed first when the token is missing or expired."""
+    def authorization(self) -> Secret | None:
+        """`Bearer <token>`, refreshed first when the token is missing or expired; None
+        for google-auth's `AnonymousCredentials` (no header, as google-auth applies them:
+        an emulator or a proxy that adds its own)."""
+        if _anonymous(self._credentials):
+            return None
         with self._lock:  # one refresh at a time: concurrent calls reuse its token
             credentials = self._credentials
             if not getattr(credentials, "valid", False) or not getattr(credentials, "token", None):
@@ -73,6 +77,14 @@ class VertexAuth:
         if not isinstance(token, str) or not token:
             raise ValueError("the Vertex AI credentials gave no access token after refresh")
         return Secret(f"Bearer {token}")
+
+
+def _anonymous(credentials: Any) -> bool:
+    try:
+        from google.auth.credentials import AnonymousCredentials
+    except ImportError:
+        return False
+    return isinstance(credentials, AnonymousCredentials)
 
 
 def _auth_request() -> Any:

@@ -61,3 +61,44 @@ def test_an_error_event_in_a_stream_is_an_sdk_api_error_and_a_failed_connection_
     assert isinstance(sdk_compatible(event, ADAPTER.error_families), genai_errors.APIError)
     lost = sdk_compatible(APIConnectionError("refused"), ADAPTER.error_families)
     assert not isinstance(lost, genai_errors.APIError)
+
+
+# ---- Vertex AI: google-api-core's classes, as the aiplatform client raises -------------
+
+
+def vertex_failed(status: int, google_status: str) -> BaseException:
+    from chatplex.providers.google.adapter import VertexAIAdapter
+
+    class Token:
+        token, valid, project_id = "t", True, "p"
+
+        def refresh(self, request: object) -> None:
+            raise AssertionError("never refreshed")
+
+    adapter = VertexAIAdapter(credentials=Token(), base_url="http://127.0.0.1:9")
+    info = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "QUOTA", "domain": "d"}
+    body = {"error": {"code": status, "message": "No.", "status": google_status, "details": [info]}}
+    err = adapter.map_error(status, json.dumps(body).encode(), {})
+    return sdk_compatible(err, adapter.error_families)
+
+
+@pytest.mark.parametrize(
+    ("status", "word", "name"),
+    [
+        (400, "INVALID_ARGUMENT", "BadRequest"),
+        (403, "PERMISSION_DENIED", "Forbidden"),
+        (429, "RESOURCE_EXHAUSTED", "TooManyRequests"),
+        (500, "INTERNAL", "InternalServerError"),
+        (418, "UNKNOWN", "GoogleAPICallError"),
+    ],
+)
+def test_a_vertex_error_is_google_api_cores_class_of_its_status(
+    status: int, word: str, name: str
+) -> None:
+    api_core = pytest.importorskip("google.api_core.exceptions")
+    err = vertex_failed(status, word)
+    assert isinstance(err, getattr(api_core, name))
+    assert not isinstance(err, partner.ChatGoogleGenerativeAIError)
+    assert (err.reason, err.domain, err.errors) == ("QUOTA", "d", [])  # type: ignore[attr-defined]
+    assert err.details[0]["reason"] == "QUOTA"  # type: ignore[attr-defined]
+    assert err.message == "No."  # type: ignore[attr-defined]

@@ -86,3 +86,8 @@ def test_without_google_auth_the_error_names_the_extra(monkeypatch: pytest.Monke
     monkeypatch.setitem(sys.modules, "google.auth.transport.requests", None)
     with pytest.raises(ImportError, match=r"chatplex\[vertexai\]"):
         VertexAuth(Creds(), "p").authorization()
+
+
+def test_anonymous_credentials_send_no_authorization() -> None:
+    credentials = pytest.importorskip("google.auth.credentials")
+    assert VertexAuth(credentials.AnonymousCredentials(), "p").authorization() is None

@@ -1,0 +1,154 @@
+"""The `response_metadata` of a Vertex AI reply as langchain-google-vertexai writes it
+(its `get_generation_info`, over google-cloud-aiplatform's proto types), where it differs
+from the Gemini Developer API's (langchain-google-genai's):
+
+- `is_blocked`: whether a safety rating of the candidate says it blocked it (not on
+  stream chunks, as there);
+- `safety_ratings`: each as `category`, `probability_label`, `probability_score`,
+  `blocked`, `severity`, `severity_score` (a field the reply lacks as the proto's
+  default: 0.0, False, `HARM_SEVERITY_UNSPECIFIED`);
+- `usage_metadata`: the reply's `usageMetadata` in snake_case, with the proto's defaults
+  for the counts it lacks (0, [] for the per-modality details);
+- content: a text part after a thought is a str (`plain_texts`), not a text block;
+- `logprobs_result`: one `{"token", "logprob", "top_logprobs"}` per chosen token (the
+  top candidates as `{"token", "logprob"}`), a token with no valid log probability left
+  out, as there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ...messages import AIMessageChunk
+from .stream import GeminiStreamParser
+
+__all__ = ["VertexStreamParser", "plain_texts", "vertex_metadata"]
+
+#: The fields of aiplatform's `UsageMetadata` and their proto defaults.
+_USAGE_DEFAULTS: dict[str, Any] = {
+    "prompt_token_count": 0,
+    "candidates_token_count": 0,
+    "total_token_count": 0,
+    "thoughts_token_count": 0,
+    "cached_content_token_count": 0,
+    "prompt_tokens_details": [],
+    "cache_tokens_details": [],
+    "candidates_tokens_details": [],
+}
+#: The v1 endpoint's `UsageMetadata` has two more (v1beta1's lacks them).
+_V1_USAGE_DEFAULTS: dict[str, Any] = {
+    "tool_use_prompt_tokens_details": [],
+    "traffic_type": "TRAFFIC_TYPE_UNSPECIFIED",
+}
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+def _snake_keys(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {_snake(str(k)): _snake_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snake_keys(v) for v in value]
+    return value
+
+
+def _usage(raw: Any, version: str) -> dict[str, Any]:
+    given = _snake_keys(raw) if isinstance(raw, Mapping) else {}
+    defaults = {**_USAGE_DEFAULTS, **(_V1_USAGE_DEFAULTS if version == "v1" else {})}
+    return {**{k: list(v) if isinstance(v, list) else v for k, v in defaults.items()}, **given}
+
+
+def _rating(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "category": raw.get("category", "HARM_CATEGORY_UNSPECIFIED"),
+        "probability_label": raw.get("probability", "HARM_PROBABILITY_UNSPECIFIED"),
+        "probability_score": float(raw.get("probabilityScore", 0.0)),
+        "blocked": bool(raw.get("blocked", False)),
+        "severity": raw.get("severity", "HARM_SEVERITY_UNSPECIFIED"),
+        "severity_score": float(raw.get("severityScore", 0.0)),
+    }
+
+
+def _valid(logprob: Any) -> bool:
+    # A log probability is 0 (certain) or below; NaN and positives are not ones.
+    return isinstance(logprob, (int, float)) and logprob <= 0 and logprob == logprob
+
+
+def _logprobs(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+    tops = raw.get("topCandidates") or []
+    out = []
+    for i, chosen in enumerate(raw.get("chosenCandidates") or []):
+        if not isinstance(chosen, Mapping) or not _valid(chosen.get("logProbability")):
+            continue
+        top = (
+            tops[i].get("candidates") or []
+            if i < len(tops) and isinstance(tops[i], Mapping)
+            else []
+        )
+        out.append(
+            {
+                "token": chosen.get("token"),
+                "logprob": chosen["logProbability"],
+                "top_logprobs": [
+                    {"token": t.get("token"), "logprob": t["logProbability"]}
+                    for t in top
+                    if isinstance(t, Mapping) and _valid(t.get("logProbability"))
+                ],
+            }
+        )
+    return out
+
+
+def plain_texts(content: Any) -> Any:
+    """A list content's plain text blocks (no signature, nothing but the text) as the
+    str langchain-google-vertexai puts there, beside its thinking blocks."""
+    if not isinstance(content, list):
+        return content
+    return [
+        block["text"]
+        if isinstance(block, dict) and set(block) == {"type", "text"} and block["type"] == "text"
+        else block
+        for block in content
+    ]
+
+
+def vertex_metadata(
+    meta: dict[str, Any],
+    data: Mapping[str, Any],
+    candidate: int,
+    *,
+    streaming: bool,
+    version: str = "v1beta1",
+) -> None:
+    """Rewrite `meta` (chatplex's metadata of `candidate` of the decoded reply `data`)
+    in langchain-google-vertexai's shape, in place. A stream chunk's `usage_metadata` is
+    `{}` there (the usage is on the chunk's `usage_metadata` attribute) and only a chunk
+    with candidates has metadata."""
+    candidates = data.get("candidates") or []
+    raw = candidates[candidate] if candidate < len(candidates) else {}
+    ratings = [_rating(r) for r in raw.get("safetyRatings") or [] if isinstance(r, Mapping)]
+    if candidates or "safety_ratings" in meta:
+        meta["safety_ratings"] = ratings
+    if isinstance(meta.get("logprobs_result"), Mapping):
+        meta["logprobs_result"] = _logprobs(meta["logprobs_result"])
+    if streaming:
+        if candidates:
+            meta["usage_metadata"] = {}
+        return
+    if candidates:
+        meta["is_blocked"] = any(r["blocked"] for r in ratings)
+    meta["usage_metadata"] = _usage(data.get("usageMetadata"), version)
+
+
+class VertexStreamParser(GeminiStreamParser):
+    """The Gemini wire's stream parser, its chunks' metadata in the Vertex shape."""
+
+    def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
+        chunk = super()._chunk(obj)
+        if chunk is not None:
+            vertex_metadata(chunk.response_metadata, obj, 0, streaming=True)
+        return chunk

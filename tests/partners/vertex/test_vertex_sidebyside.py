@@ -1,0 +1,953 @@
+"""ChatVertexAI side by side: each script runs with langchain-google-vertexai's
+`ChatVertexAI` (google-cloud-aiplatform's `PredictionServiceClient` over its REST
+transport, `api_transport="rest"`, pointed at the server by `base_url`, with a fixed
+OAuth token as `credentials`) and with chatplex's, the same constructor call against the
+same scripted Vertex AI REST server
+(`/v1beta1/projects/<p>/locations/<l>/publishers/google/models/<m>:generateContent`,
+`:streamGenerateContent`); what each returns or raises is compared field by field, with
+the requests the server got (method, path, body, the headers a server reads).
+
+The server's replies are the Gemini suite's (`tests/partners/google/`): one wire. A
+stream is answered as the client asked: server-sent events for `?alt=sse` (chatplex),
+one JSON array otherwise (the aiplatform REST transport).
+
+Read alike, as the server reads them (the same request, not differences): the REST
+transport's framing query (`$alt=json;enum-encoding=int`) and chatplex's `alt=sse`, proto
+enums sent as numbers, an empty `generationConfig`, `systemInstruction`'s `role`.
+
+Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
+comparison; a script whose outcome differs otherwise fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.partners._sidebyside import (
+    Reply,
+    ScriptedServer,
+    Seen,
+    merged,
+    observe,
+    raised,
+    scripted_server,
+)
+from tests.partners.google.test_google_sidebyside import (
+    ADD_CALL,
+    PIXEL,
+    THINKING_USAGE,
+    THOUGHT,
+    add,
+    error_body,
+    gemini_replies,
+)
+
+vertex_partner = pytest.importorskip("langchain_google_vertexai")
+oauth2 = pytest.importorskip("google.oauth2.credentials")
+api_core_errors = pytest.importorskip("google.api_core.exceptions")
+lc = pytest.importorskip("langchain_core.messages")
+
+import chatplex  # noqa: E402
+from chatplex import ChatVertexAI as OurChat  # noqa: E402
+
+MODEL = "gemini-2.5-flash"
+PROJECT = "proj-1"
+LOCATION = "us-central1"
+TOKEN = "fake-token"
+
+
+def vertex_replies(
+    parts: list[dict[str, Any]] | None = None, **settings: Any
+) -> Callable[[Seen], Reply]:
+    """The Gemini suite's scripted replies; a stream asked without `alt=sse` (the
+    aiplatform REST transport's) answered as one JSON array of the same events."""
+    gemini = gemini_replies(parts, **settings)
+
+    def answer(seen: Seen) -> Reply:
+        if ":streamGenerateContent" not in seen.path or "alt=sse" in seen.path:
+            return gemini(seen)
+        as_sse = Seen(seen.method, seen.path + "&alt=sse", seen.headers, seen.body)
+        reply = gemini(as_sse)
+        if reply.content_type != "text/event-stream":
+            return reply
+        events = [json.loads(piece.removeprefix(b"data: ").strip()) for piece in reply.pieces]
+        return Reply(200, [json.dumps(events).encode()])
+
+    return answer
+
+
+def model(cls: Any, url: str, **settings: Any) -> Any:
+    return cls(
+        model=MODEL,
+        project=PROJECT,
+        location=LOCATION,
+        credentials=oauth2.Credentials(token=TOKEN),
+        api_transport="rest",
+        base_url=url,
+        **settings,
+    )
+
+
+# ---- the scripts: (server reply, script(ChatVertexAI, url) -> result) ----------------
+
+
+def invoke_text(cls: Any, url: str) -> Any:
+    return model(cls, url).invoke("Say hello")
+
+
+def invoke_system(cls: Any, url: str) -> Any:
+    return model(cls, url, temperature=0).invoke(
+        [lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")]
+    )
+
+
+def multi_turn(cls: Any, url: str) -> Any:
+    return model(cls, url).invoke(
+        [("human", "Hi, I am Ann."), ("ai", "Hello Ann."), ("human", "What is my name?")]
+    )
+
+
+def stream_text(cls: Any, url: str) -> Any:
+    chunks = list(model(cls, url).stream("Say hello"))
+    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+
+
+def ainvoke_text(cls: Any, url: str) -> Any:
+    return asyncio.run(model(cls, url).ainvoke("Say hello"))
+
+
+def batch_two(cls: Any, url: str) -> Any:
+    return model(cls, url).batch(["One", "Two"])
+
+
+def generation_settings(cls: Any, url: str) -> Any:
+    return model(
+        cls, url, temperature=0.2, top_p=0.9, top_k=20, max_output_tokens=64, stop=["END"]
+    ).invoke("Hi")
+
+
+def tool_call_invoke(cls: Any, url: str) -> Any:
+    return model(cls, url).bind_tools([add]).invoke("What is 1+2?")
+
+
+def tool_call_stream(cls: Any, url: str) -> Any:
+    return merged(list(model(cls, url).bind_tools([add]).stream("What is 1+2?")))
+
+
+def tool_round_trip(cls: Any, url: str) -> Any:
+    bound = model(cls, url).bind_tools([add])
+    first = bound.invoke("What is 1+2?")
+    call = first.tool_calls[0]
+    result = lc.ToolMessage(str(add(**call["args"])), tool_call_id=call["id"], name="add")
+    return bound.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
+
+
+def tool_choice_any(cls: Any, url: str) -> Any:
+    return model(cls, url).bind_tools([add], tool_choice="any").invoke("Add 1 and 2")
+
+
+def tool_choice_named(cls: Any, url: str) -> Any:
+    return model(cls, url).bind_tools([add], tool_choice="add").invoke("Add 1 and 2")
+
+
+def structured_default(cls: Any, url: str) -> Any:
+    from pydantic import BaseModel
+
+    class add(BaseModel):  # noqa: N801 - the tool's name is the class name
+        """Add two integers."""
+
+        a: int
+        b: int
+
+    return model(cls, url).with_structured_output(add).invoke("Add 1 and 2")
+
+
+def structured_json_mode(cls: Any, url: str) -> Any:
+    schema = {
+        "title": "Sum",
+        "type": "object",
+        "properties": {"total": {"type": "integer"}},
+        "required": ["total"],
+    }
+    got = model(cls, url).with_structured_output(schema, method="json_mode", include_raw=True)
+    return got.invoke("1+2?")
+
+
+def thinking_invoke(cls: Any, url: str) -> Any:
+    return model(cls, url, include_thoughts=True, thinking_budget=128).invoke("How many r?")
+
+
+def thinking_hidden(cls: Any, url: str) -> Any:
+    return model(cls, url, thinking_budget=0).invoke("How many r?")
+
+
+def safety_stopped(cls: Any, url: str) -> Any:
+    return model(cls, url).invoke("Something unsafe")
+
+
+def blocked_prompt(cls: Any, url: str) -> Any:
+    return model(cls, url).invoke("Something blocked")
+
+
+def max_tokens_stop(cls: Any, url: str) -> Any:
+    return model(cls, url, max_output_tokens=3).invoke("Tell a story")
+
+
+def usage_details(cls: Any, url: str) -> Any:
+    return model(cls, url).invoke("Hi")
+
+
+def image_base64(cls: Any, url: str) -> Any:
+    message = lc.HumanMessage(
+        content=[
+            {"type": "text", "text": "What is this?"},
+            {"type": "image", "base64": PIXEL, "mime_type": "image/png"},
+        ]
+    )
+    return model(cls, url).invoke([message])
+
+
+def image_data_url(cls: Any, url: str) -> Any:
+    message = lc.HumanMessage(
+        content=[
+            {"type": "text", "text": "What is this?"},
+            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PIXEL}"}},
+        ]
+    )
+    return model(cls, url).invoke([message])
+
+
+def error_400(cls: Any, url: str) -> Any:
+    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
+
+
+def error_403(cls: Any, url: str) -> Any:
+    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
+
+
+def error_429(cls: Any, url: str) -> Any:
+    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
+
+
+def error_500(cls: Any, url: str) -> Any:
+    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
+
+
+def error_in_stream(cls: Any, url: str) -> Any:
+    return raised(lambda: list(model(cls, url, max_retries=1).stream("Hi")))
+
+
+def additional_headers(cls: Any, url: str) -> Any:
+    return model(cls, url, additional_headers={"x-team": "blue"}).invoke("Hi")
+
+
+def chain_with_prompt(cls: Any, url: str) -> Any:
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+
+    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
+    return (prompt | model(cls, url) | StrOutputParser()).invoke({"style": "brief", "q": "Hi"})
+
+
+def init_chat_model_vertex(cls: Any, url: str) -> Any:
+    if cls is OurChat:
+        from chatplex import init_chat_model
+    else:
+        from langchain.chat_models import init_chat_model
+    built = init_chat_model(
+        "google_vertexai:" + MODEL,
+        project=PROJECT,
+        location=LOCATION,
+        credentials=oauth2.Credentials(token=TOKEN),
+        api_transport="rest",
+        base_url=url,
+    )
+    return {"name": built.get_name(), "reply": built.invoke("Hi")}
+
+
+def json_mode(cls: Any, url: str) -> Any:
+    return model(cls, url, response_mime_type="application/json").invoke("Give JSON")
+
+
+def per_call_stop(cls: Any, url: str) -> Any:
+    return model(cls, url).invoke("Hi", stop=["END"])
+
+
+def sampling_settings(cls: Any, url: str) -> Any:
+    return model(cls, url, seed=7, presence_penalty=0.5, frequency_penalty=0.2).invoke("Hi")
+
+
+def labels(cls: Any, url: str) -> Any:
+    return model(cls, url, labels={"team": "blue"}).invoke("Hi")
+
+
+def safety_stopped_stream(cls: Any, url: str) -> Any:
+    return merged(list(model(cls, url).stream("Something unsafe")))
+
+
+def thinking_stream(cls: Any, url: str) -> Any:
+    return merged(list(model(cls, url, include_thoughts=True).stream("How many r?")))
+
+
+def two_candidates(cls: Any, url: str) -> Any:
+    result = model(cls, url, n=2).generate([[lc.HumanMessage("Hi")]])
+    return [[g.message for g in row] for row in result.generations]
+
+
+def aliases(cls: Any, url: str) -> Any:
+    return cls(
+        model_name=MODEL,
+        project=PROJECT,
+        location="europe-west4",
+        credentials=oauth2.Credentials(token=TOKEN),
+        api_transport="rest",
+        api_endpoint=url,
+        max_tokens=50,
+        timeout=30,
+    ).invoke("Hi")
+
+
+def safety_settings_enums(cls: Any, url: str) -> Any:
+    from langchain_google_vertexai import HarmBlockThreshold, HarmCategory
+
+    settings = {HarmCategory.HARM_CATEGORY_HARASSMENT: HarmBlockThreshold.BLOCK_ONLY_HIGH}
+    return model(cls, url, safety_settings=settings).invoke("Hi")
+
+
+def streaming_flag(cls: Any, url: str) -> Any:
+    return model(cls, url, streaming=True).invoke("Say hello")
+
+
+def endpoint_v1(cls: Any, url: str) -> Any:
+    return model(cls, url, endpoint_version="v1").invoke("Hi")
+
+
+def model_attributes(cls: Any, url: str) -> Any:
+    built = model(cls, url, temperature=0.3, max_output_tokens=20)
+    names = ("model_name", "project", "location", "temperature", "max_output_tokens")
+    return {
+        "name": built.get_name(),
+        "fields": {n: getattr(built, n, None) for n in names},
+    }
+
+
+def anonymous_credentials(cls: Any, url: str) -> Any:
+    from google.auth.credentials import AnonymousCredentials
+
+    return cls(
+        model=MODEL,
+        project=PROJECT,
+        credentials=AnonymousCredentials(),
+        api_transport="rest",
+        base_url=url,
+    ).invoke("Hi")
+
+
+def tool_choice_auto_stream(cls: Any, url: str) -> Any:
+    bound = model(cls, url).bind_tools([add], tool_choice="auto")
+    return merged(list(bound.stream("What is 1+2?")))
+
+
+def error_404(cls: Any, url: str) -> Any:
+    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
+
+
+def structured_include_raw(cls: Any, url: str) -> Any:
+    schema = {
+        "title": "add",
+        "description": "Add two integers.",
+        "type": "object",
+        "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+        "required": ["a", "b"],
+    }
+    return model(cls, url).with_structured_output(schema, include_raw=True).invoke("1+2?")
+
+
+def openai_format_tool(cls: Any, url: str) -> Any:
+    tool = {
+        "type": "function",
+        "function": {
+            "name": "add",
+            "description": "Add two integers.",
+            "parameters": {
+                "type": "object",
+                "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+                "required": ["a", "b"],
+            },
+        },
+    }
+    return model(cls, url).bind_tools([tool]).invoke("What is 1+2?")
+
+
+def tool_choice_none(cls: Any, url: str) -> Any:
+    return model(cls, url).bind_tools([add], tool_choice="none").invoke("Hi")
+
+
+def pdf_base64(cls: Any, url: str) -> Any:
+    message = lc.HumanMessage(
+        content=[
+            {"type": "text", "text": "Summarise."},
+            {"type": "file", "base64": "JVBERi0xLjQK", "mime_type": "application/pdf"},
+        ]
+    )
+    return model(cls, url).invoke([message])
+
+
+def cached_content(cls: Any, url: str) -> Any:
+    name = f"projects/{PROJECT}/locations/{LOCATION}/cachedContents/c1"
+    return model(cls, url, cached_content=name).invoke("Hi")
+
+
+def response_logprobs(cls: Any, url: str) -> Any:
+    return model(cls, url, logprobs=2).invoke("Hi")
+
+
+LOGPROBS = {
+    "chosenCandidates": [{"token": "Hi", "logProbability": -0.25}],
+    "topCandidates": [
+        {
+            "candidates": [
+                {"token": "Hi", "logProbability": -0.25},
+                {"token": "Yo", "logProbability": -2.5},
+            ]
+        }
+    ],
+}
+
+
+def with_logprobs(answer: Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
+    """`answer`'s JSON reply with log probabilities on its candidate."""
+
+    def reply(seen: Seen) -> Reply:
+        got = answer(seen)
+        body = json.loads(b"".join(got.pieces))
+        body["candidates"][0]["logprobsResult"] = LOGPROBS
+        body["candidates"][0]["avgLogprobs"] = -0.25
+        return Reply(got.status, [json.dumps(body).encode()], got.content_type)
+
+    return reply
+
+
+SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    "invoke_text": (vertex_replies(), invoke_text),
+    "invoke_system": (vertex_replies(), invoke_system),
+    "multi_turn": (vertex_replies([{"text": "You are Ann."}]), multi_turn),
+    "stream_text": (vertex_replies(), stream_text),
+    "ainvoke_text": (vertex_replies(), ainvoke_text),
+    "batch_two": (vertex_replies(), batch_two),
+    "generation_settings": (vertex_replies(), generation_settings),
+    "tool_call_invoke": (vertex_replies(ADD_CALL), tool_call_invoke),
+    "tool_call_stream": (vertex_replies(ADD_CALL), tool_call_stream),
+    "tool_round_trip": (vertex_replies(ADD_CALL), tool_round_trip),
+    "tool_choice_any": (vertex_replies(ADD_CALL), tool_choice_any),
+    "tool_choice_named": (vertex_replies(ADD_CALL), tool_choice_named),
+    "structured_default": (vertex_replies(ADD_CALL), structured_default),
+    "structured_json_mode": (vertex_replies([{"text": '{"total": 3}'}]), structured_json_mode),
+    "thinking_invoke": (vertex_replies(THOUGHT, usage=THINKING_USAGE), thinking_invoke),
+    "thinking_hidden": (vertex_replies([{"text": "There are three."}]), thinking_hidden),
+    "safety_stopped": (vertex_replies([], finish="SAFETY"), safety_stopped),
+    "blocked_prompt": (
+        vertex_replies(no_candidates=True, prompt_feedback={"blockReason": "SAFETY"}),
+        blocked_prompt,
+    ),
+    "max_tokens_stop": (vertex_replies([{"text": "Once"}], finish="MAX_TOKENS"), max_tokens_stop),
+    "usage_details": (
+        vertex_replies(
+            usage={
+                "promptTokenCount": 9,
+                "candidatesTokenCount": 4,
+                "cachedContentTokenCount": 5,
+                "totalTokenCount": 13,
+            }
+        ),
+        usage_details,
+    ),
+    "image_base64": (vertex_replies([{"text": "A pixel."}]), image_base64),
+    "image_data_url": (vertex_replies([{"text": "A pixel."}]), image_data_url),
+    "error_400": (
+        vertex_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
+        error_400,
+    ),
+    "error_403": (
+        vertex_replies(status=403, error=error_body(403, "PERMISSION_DENIED", "No access.")),
+        error_403,
+    ),
+    "error_429": (
+        vertex_replies(status=429, error=error_body(429, "RESOURCE_EXHAUSTED", "Quota.")),
+        error_429,
+    ),
+    "error_500": (
+        vertex_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
+        error_500,
+    ),
+    "error_in_stream": (
+        vertex_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
+        error_in_stream,
+    ),
+    "additional_headers": (vertex_replies(), additional_headers),
+    "chain_with_prompt": (vertex_replies(), chain_with_prompt),
+    "init_chat_model_vertex": (vertex_replies(), init_chat_model_vertex),
+    "json_mode": (vertex_replies([{"text": '{"a": 1}'}]), json_mode),
+    "per_call_stop": (vertex_replies(), per_call_stop),
+    "sampling_settings": (vertex_replies(), sampling_settings),
+    "labels": (vertex_replies(), labels),
+    "safety_stopped_stream": (vertex_replies([], finish="SAFETY"), safety_stopped_stream),
+    "thinking_stream": (vertex_replies(THOUGHT, usage=THINKING_USAGE), thinking_stream),
+    "two_candidates": (vertex_replies(candidates=2), two_candidates),
+    "aliases": (vertex_replies(), aliases),
+    "safety_settings_enums": (vertex_replies(), safety_settings_enums),
+    "streaming_flag": (vertex_replies(), streaming_flag),
+    "endpoint_v1": (vertex_replies(), endpoint_v1),
+    "model_attributes": (vertex_replies(), model_attributes),
+    "anonymous_credentials": (vertex_replies(), anonymous_credentials),
+    "tool_choice_none": (vertex_replies(), tool_choice_none),
+    "pdf_base64": (vertex_replies(), pdf_base64),
+    "cached_content": (vertex_replies(), cached_content),
+    "response_logprobs": (with_logprobs(vertex_replies()), response_logprobs),
+    "structured_include_raw": (vertex_replies(ADD_CALL), structured_include_raw),
+    "openai_format_tool": (vertex_replies(ADD_CALL), openai_format_tool),
+    "error_404": (
+        vertex_replies(status=404, error=error_body(404, "NOT_FOUND", "No model.")),
+        error_404,
+    ),
+    "tool_choice_auto_stream": (vertex_replies(ADD_CALL), tool_choice_auto_stream),
+}
+
+# ---- what differs on purpose, and why --------------------------------------------------
+
+#: `response_metadata` keys chatplex adds on every wire, taken out before comparing.
+ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "other_candidates")
+
+#: Request headers a server reads (the rest name the client: user agents, encodings).
+READ_HEADERS = ("authorization", "content-type", "x-team")
+
+Outcome = tuple[Any, Any, list[Any], list[Any]]  # theirs, ours, their requests, ours
+
+#: Script → (why it may differ, how the outcome is read before comparing).
+DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {}
+
+
+def _google_message(outcome: Outcome) -> Outcome:
+    """Their message read without the method and URL google-api-core puts before it."""
+    theirs, ours, their_requests, our_requests = outcome
+    prefix, _, words = theirs["message"].partition(": ")
+    assert prefix.startswith("POST http://127.0.0.1:") and words == ours["message"]
+    return {**theirs, "message": words}, ours, their_requests, our_requests
+
+
+for _name in ("error_400", "error_403", "error_404", "error_429", "error_500", "error_in_stream"):
+    DIFFERENCES[_name] = (
+        "NOT a LangChain failure: `message` is Google's own words, as on every chatplex "
+        "error (sdk_errors.py: a field both name keeps chatplex's value); "
+        "google-api-core's puts the HTTP method and the full request URL before them",
+        _google_message,
+    )
+
+
+def _declarations(requests: list[Any], *keys: str) -> list[Any]:
+    found = []
+    for request in requests:
+        body = request["body"] or {}
+        for tool in body.get("tools") or []:
+            for declaration in tool.get("functionDeclarations") or []:
+                found.extend(declaration.pop(key, None) for key in keys)
+        config = body.get("generationConfig") or {}
+        found.extend(config.pop(key, None) for key in keys if key.startswith("response"))
+    return found
+
+
+def _full_json_schema(outcome: Outcome) -> Outcome:
+    """Schemas compared apart: theirs as `parameters` / `responseSchema` (the OpenAPI
+    subset), ours as `parametersJsonSchema` / `responseJsonSchema`, one each; a function
+    call's arguments read as their float-valued JSON."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert any(_declarations(their_requests, "parameters", "responseSchema"))
+    assert any(_declarations(our_requests, "parametersJsonSchema", "responseJsonSchema"))
+    _as_floats(theirs, ours)
+    return theirs, ours, their_requests, our_requests
+
+
+def _as_floats(theirs: Any, ours: Any) -> None:
+    """Our `additional_kwargs["function_call"]["arguments"]` read as theirs (numbers as
+    floats, keys in proto order), once checked to hold the same values."""
+    for their_message, our_message in _message_pairs(theirs, ours):
+        their_call = their_message.get("additional_kwargs", {}).get("function_call")
+        our_call = our_message.get("additional_kwargs", {}).get("function_call")
+        if their_call and our_call:
+            assert json.loads(their_call["arguments"]) == json.loads(our_call["arguments"])
+            our_call["arguments"] = their_call["arguments"]
+
+
+def _message_pairs(theirs: Any, ours: Any) -> list[tuple[Any, Any]]:
+    if isinstance(theirs, dict) and isinstance(ours, dict):
+        pairs = [(theirs, ours)] if "type" in theirs else []
+        for key in set(theirs) & set(ours):
+            pairs += _message_pairs(theirs[key], ours[key])
+        return pairs
+    return []
+
+
+for _name in (
+    "tool_call_invoke",
+    "tool_call_stream",
+    "tool_round_trip",
+    "tool_choice_any",
+    "tool_choice_named",
+    "structured_default",
+    "structured_json_mode",
+    "tool_choice_auto_stream",
+    "structured_include_raw",
+    "openai_format_tool",
+    "tool_choice_none",
+):
+    DIFFERENCES[_name] = (
+        "function parameters and response schemas go as `parametersJsonSchema` / "
+        "`responseJsonSchema` (the JSON Schema as given), and a call's "
+        "`additional_kwargs['function_call']['arguments']` keeps the model's numbers; "
+        "langchain-google-vertexai converts schemas to the OpenAPI subset (`parameters`, "
+        "`responseSchema`), dropping what it lacks (`additionalProperties`, `minimum`, "
+        "defaults...: the model is never told them), and passes arguments through a "
+        "protobuf Struct, so every integer becomes a float (`1` → `1.0`; above 2**53 "
+        "wrong digits)",
+        _full_json_schema,
+    )
+
+
+def _tool_output_as_sent(outcome: Outcome) -> Outcome:
+    """Their tool result ("3" sent as the float text "3.0") read as ours (3)."""
+    theirs, ours, their_requests, our_requests = outcome
+    _full_json_schema(outcome)
+    their_part = their_requests[0]["body"]["contents"][2]["parts"][0]["functionResponse"]
+    our_part = our_requests[0]["body"]["contents"][2]["parts"][0]["functionResponse"]
+    assert their_part["response"] == {"content": "3.0"} and our_part["response"] == {"output": 3}
+    their_part["response"] = our_part["response"]
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["tool_round_trip"] = (
+    "a tool's result goes as Gemini's `{\"output\": <the result>}` (as chatplex's "
+    'ChatGoogleGenerativeAI); langchain-google-vertexai sends the result "3" as the text '
+    '"3.0" (parsed as JSON, through a protobuf float, back to a string): the model '
+    "reads a value the tool never returned. Schemas as in the tool scripts",
+    _tool_output_as_sent,
+)
+
+
+def _async_works(outcome: Outcome) -> Outcome:
+    """Their crash read as our reply: the same request went out, the reply was lost."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs == {"crashed": True} and ours["content"] == "Hello there, friend."
+    return ours, ours, their_requests, our_requests
+
+
+def _run_their_async(script: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
+    def run(cls: Any, url: str) -> Any:
+        if cls is OurChat:
+            return script(cls, url)
+        with pytest.raises(TypeError, match="can't be used in 'await' expression"):
+            script(cls, url)
+        return {"crashed": True}
+
+    return run
+
+
+SCRIPTS["ainvoke_text"] = (vertex_replies(), _run_their_async(ainvoke_text))
+DIFFERENCES["ainvoke_text"] = (
+    "`ainvoke` / `astream` work over REST; langchain-google-vertexai's with "
+    '`api_transport="rest"` crash once the reply is in (TypeError: the aiplatform REST '
+    "client's result is not awaitable; the call is made and billed, its reply lost), "
+    "so an async script has to run over gRPC",
+    _async_works,
+)
+
+
+def _without(*paths: tuple[str, ...]) -> Callable[[Outcome], Outcome]:
+    """Our result read without the fields at `paths` (each checked to be there)."""
+
+    def read(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        for path in paths:
+            holder = ours
+            for key in path[:-1]:
+                holder = holder[key]
+            assert holder.pop(path[-1]) is not None
+        return theirs, ours, their_requests, our_requests
+
+    return read
+
+
+DIFFERENCES["blocked_prompt"] = (
+    "a blocked prompt's reply says why in `response_metadata['prompt_feedback']` "
+    "(`block_reason`, as chatplex's ChatGoogleGenerativeAI); langchain-google-vertexai "
+    "returns an empty message with no reason, so a script cannot tell a blocked prompt "
+    "from an empty answer",
+    _without(("response_metadata", "prompt_feedback")),
+)
+
+
+def _sent_by_us(*keys: str) -> Callable[[Outcome], Outcome]:
+    """Our request read without `generationConfig` fields they drop."""
+
+    def read(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        for request in our_requests:
+            config = request["body"]["generationConfig"]
+            for key in keys:
+                assert config.pop(key) is not None
+        return theirs, ours, their_requests, our_requests
+
+    return read
+
+
+DIFFERENCES["sampling_settings"] = (
+    "`presence_penalty` and `frequency_penalty` are sent; langchain-google-vertexai "
+    "accepts both and silently leaves them out of the request",
+    _sent_by_us("presencePenalty", "frequencyPenalty"),
+)
+
+
+def _data_url_type(outcome: Outcome) -> Outcome:
+    """Their image part's MIME type (image/jpeg for a PNG data URL) read as ours."""
+    theirs, ours, their_requests, our_requests = outcome
+    part = their_requests[0]["body"]["contents"][0]["parts"][1]["inlineData"]
+    assert part["mimeType"] == "image/jpeg"
+    part["mimeType"] = "image/png"
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["image_data_url"] = (
+    "a data URL's image goes with the MIME type the URL names (`image/png`); "
+    "langchain-google-vertexai sends a PNG labelled `image/jpeg`",
+    _data_url_type,
+)
+
+
+def _finish_word(outcome: Outcome) -> Outcome:
+    """Their merged stream's finish reason (the words of every chunk run together) read
+    as ours."""
+    theirs, ours, their_requests, our_requests = outcome
+    meta = theirs["merged"]["response_metadata"]
+    assert meta["finish_reason"] == "FINISH_REASON_UNSPECIFIEDSTOP"
+    meta["finish_reason"] = "STOP"
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["stream_text"] = (
+    "a merged stream's `finish_reason` is the reply's (`STOP`); langchain-google-vertexai "
+    "puts `FINISH_REASON_UNSPECIFIED` on every chunk before the last, so adding the chunks "
+    'up gives `FINISH_REASON_UNSPECIFIEDSTOP`, which no `== "STOP"` check matches',
+    _finish_word,
+)
+
+
+def _thoughts_counted(outcome: Outcome) -> Outcome:
+    """Our output tokens read without the thinking tokens they leave out."""
+    theirs, ours, their_requests, our_requests = outcome
+    usage = ours["usage_metadata"]
+    assert usage["output_tokens"] == theirs["usage_metadata"]["output_tokens"] + 20
+    usage["output_tokens"] -= 20
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["thinking_invoke"] = (
+    "`usage_metadata['output_tokens']` counts the thinking tokens (billed as output; "
+    "`output_token_details['reasoning']` says how many), as langchain-google-genai and "
+    "chatplex on every wire; langchain-google-vertexai leaves them out, while "
+    "`total_tokens` keeps them, so its cost accounting undercounts thinking models",
+    _thoughts_counted,
+)
+
+
+def _invoked_stream_finish(outcome: Outcome) -> Outcome:
+    """As _finish_word, for the message `invoke` adds up from the stream."""
+    theirs, ours, their_requests, our_requests = outcome
+    _stream_finish_words(theirs)
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["streaming_flag"] = (DIFFERENCES["stream_text"][0], _invoked_stream_finish)
+
+
+def _stream_finish_words(merged_message: Any) -> None:
+    meta = merged_message["response_metadata"]
+    assert meta["finish_reason"].endswith("STOP") and meta["finish_reason"] != "STOP"
+    meta["finish_reason"] = "STOP"
+
+
+def _thinking_stream(outcome: Outcome) -> Outcome:
+    """Their merged stream read as ours: the finish words joined, thinking tokens left
+    out, the thought in the pieces it came in."""
+    theirs, ours, their_requests, our_requests = outcome
+    _stream_finish_words(theirs)
+    assert ours["usage_metadata"]["output_tokens"] == theirs["usage_metadata"]["output_tokens"] + 20
+    ours["usage_metadata"]["output_tokens"] -= 20
+    thought = "".join(b["thinking"] for b in theirs["content"][:-1])
+    assert ours["content"][0]["thinking"] == thought
+    theirs["content"] = ours["content"]
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["thinking_stream"] = (
+    "a merged stream's `finish_reason` is `STOP` and its `output_tokens` count the thinking "
+    "tokens (both failures of langchain-google-vertexai's, as in stream_text and "
+    "thinking_invoke). Also NOT a LangChain failure: the thought merges into one "
+    "`thinking` block (with its `index`, chatplex's stream merge shared by every wire) "
+    "where LangChain keeps one block per chunk",
+    _thinking_stream,
+)
+
+
+def _usage_once(outcome: Outcome) -> Outcome:
+    """Our second candidate read with the reply's usage LangChain copies onto it."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert ours[0][1]["usage_metadata"] is None
+    ours[0][1]["usage_metadata"] = ours[0][0]["usage_metadata"]
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["two_candidates"] = (
+    "with n > 1 the usage is on the first candidate only (as chatplex's "
+    "ChatGoogleGenerativeAI); langchain-google-vertexai copies the whole reply's usage onto "
+    "every candidate, so adding up the generations' usage (as callbacks and cost trackers "
+    "do) counts the call n times",
+    _usage_once,
+)
+
+
+#: The aiplatform REST transport's framing, the same request on the wire as chatplex's:
+#: its query asks for JSON replies with enums as numbers (`$alt=json;enum-encoding=int`),
+#: chatplex's for a stream as server-sent events (`alt=sse`); taken off the path.
+_FRAMING = ("?%24alt=json%3Benum-encoding%3Dint", "?alt=sse")
+
+#: Proto enums the REST transport sends as numbers (`enum-encoding=int`), read as their
+#: names (Vertex AI takes either): `Type` of a schema, `Mode` of function calling, a
+#: safety setting's `HarmCategory` and `HarmBlockThreshold`.
+_ENUM_NAMES = {
+    "type": {1: "STRING", 2: "NUMBER", 3: "INTEGER", 4: "BOOLEAN", 5: "ARRAY", 6: "OBJECT"},
+    "mode": {1: "AUTO", 2: "ANY", 3: "NONE", 4: "VALIDATED"},
+}
+
+
+def _enum_names(value: Any) -> Any:
+    if isinstance(value, dict) and isinstance(value.get("category"), int):
+        value = {
+            **value,
+            "category": vertex_partner.HarmCategory(value["category"]).name,
+            "threshold": vertex_partner.HarmBlockThreshold(value["threshold"]).name,
+        }
+    if isinstance(value, dict):
+        return {
+            k: _ENUM_NAMES[k].get(v, v)
+            if k in _ENUM_NAMES and isinstance(v, int)
+            else _enum_names(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_enum_names(v) for v in value]
+    return value
+
+
+def _comparable_body(body: Any) -> Any:
+    """The body as the server reads it: enums by name; `systemInstruction`'s role
+    (which the server ignores; langchain-google-vertexai writes "system") left out."""
+    body = _enum_names(body)
+    if isinstance(body, dict) and body.get("generationConfig") == {}:
+        body = {k: v for k, v in body.items() if k != "generationConfig"}  # absent alike
+    system = body.get("systemInstruction") if isinstance(body, dict) else None
+    if isinstance(system, dict):
+        body = {**body, "systemInstruction": {k: v for k, v in system.items() if k != "role"}}
+    return body
+
+
+def _comparable_request(seen: Seen) -> Any:
+    """A request as the server reads it: method, path (without the framing query),
+    the headers it reads, the body."""
+    headers = {k: v for k, v in seen.headers.items() if k in READ_HEADERS}
+    path = seen.path
+    for query in _FRAMING:
+        path = path.removesuffix(query)
+    body = _comparable_body(seen.body)
+    return {"method": seen.method, "path": path, "headers": headers, "body": body}
+
+
+def _comparable_result(value: Any) -> Any:
+    """The observed result, with an error read as a script reads it: the classes users
+    catch and the attributes they read."""
+    if isinstance(value, dict) and set(value) == {"error"}:
+        err = value["error"]
+        out: dict[str, Any] = {
+            name: isinstance(err, cls)
+            for name, cls in (
+                ("GoogleAPICallError", api_core_errors.GoogleAPICallError),
+                ("ClientError", api_core_errors.ClientError),
+                ("ServerError", api_core_errors.ServerError),
+            )
+        }
+        out["class"] = next(
+            (c.__name__ for c in type(err).__mro__ if c.__module__ == api_core_errors.__name__),
+            type(err).__name__,
+        )
+        for name in ("code", "message", "reason", "domain", "details", "errors"):
+            out[name] = getattr(err, name, None)
+        return out
+    return _strip_chatplex_keys(observe(value))
+
+
+def _strip_chatplex_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        out = {k: _strip_chatplex_keys(v) for k, v in value.items()}
+        meta = out.get("response_metadata")
+        if "type" in out and isinstance(meta, dict):
+            out["response_metadata"] = {k: v for k, v in meta.items() if k not in ADDED_METADATA}
+        return out
+    if isinstance(value, list):
+        return [_strip_chatplex_keys(v) for v in value]
+    return value
+
+
+def run_both(name: str, server: ScriptedServer) -> Outcome:
+    reply, script = SCRIPTS[name]
+    server.handler = reply
+    server.seen.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = _comparable_result(script(vertex_partner.ChatVertexAI, server.url))
+    their_requests = _in_order([_comparable_request(s) for s in server.seen])
+    server.seen.clear()
+    ours = _comparable_result(script(OurChat, server.url))
+    our_requests = _in_order([_comparable_request(s) for s in server.seen])
+    outcome = theirs, ours, their_requests, our_requests
+    if name in DIFFERENCES:
+        outcome = DIFFERENCES[name][1](outcome)
+    return outcome
+
+
+def _in_order(requests: list[Any]) -> list[Any]:
+    """Requests in a stable order: a batch's run concurrently, in any order."""
+    return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))
+
+
+@pytest.fixture(scope="module")
+def server() -> Any:
+    with scripted_server() as running:
+        yield running
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_same_as_langchain_google_vertexai(name: str, server: ScriptedServer) -> None:
+    theirs, ours, their_requests, our_requests = run_both(name, server)
+    assert ours == theirs
+    assert our_requests == their_requests
+
+
+def test_at_least_25_scripts() -> None:
+    assert len(SCRIPTS) >= 25
+    assert set(DIFFERENCES) <= set(SCRIPTS)
+    assert all(why for why, _ in DIFFERENCES.values())
+    assert chatplex.ChatVertexAI is OurChat

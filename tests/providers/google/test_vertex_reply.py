@@ -1,0 +1,82 @@
+"""The Vertex AI reply's metadata in langchain-google-vertexai's shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chatplex.providers.google.vertex_reply import plain_texts, vertex_metadata
+
+REPLY: dict[str, Any] = {
+    "candidates": [
+        {
+            "index": 0,
+            "safetyRatings": [
+                {"category": "HARM_CATEGORY_HARASSMENT", "probability": "HIGH", "blocked": True}
+            ],
+        },
+        {"index": 1},
+    ],
+    "usageMetadata": {"promptTokenCount": 9, "thoughtsTokenCount": 2, "totalTokenCount": 11},
+}
+
+
+def test_ratings_blocked_and_usage_as_the_proto_fields() -> None:
+    meta: dict[str, Any] = {"safety_ratings": []}
+    vertex_metadata(meta, REPLY, 0, streaming=False)
+    assert meta["is_blocked"] is True
+    assert meta["safety_ratings"] == [
+        {
+            "category": "HARM_CATEGORY_HARASSMENT",
+            "probability_label": "HIGH",
+            "probability_score": 0.0,
+            "blocked": True,
+            "severity": "HARM_SEVERITY_UNSPECIFIED",
+            "severity_score": 0.0,
+        }
+    ]
+    assert meta["usage_metadata"] == {
+        "prompt_token_count": 9,
+        "candidates_token_count": 0,
+        "total_token_count": 11,
+        "thoughts_token_count": 2,
+        "cached_content_token_count": 0,
+        "prompt_tokens_details": [],
+        "cache_tokens_details": [],
+        "candidates_tokens_details": [],
+    }
+
+
+def test_other_candidate_and_stream_chunk() -> None:
+    meta: dict[str, Any] = {}
+    vertex_metadata(meta, REPLY, 1, streaming=True)
+    assert meta["safety_ratings"] == [] and "is_blocked" not in meta
+    blocked_prompt: dict[str, Any] = {}
+    vertex_metadata(
+        blocked_prompt, {"promptFeedback": {"blockReason": "SAFETY"}}, 0, streaming=False
+    )
+    assert "is_blocked" not in blocked_prompt and "safety_ratings" not in blocked_prompt
+    assert blocked_prompt["usage_metadata"]["total_token_count"] == 0
+
+
+def test_logprobs_as_one_entry_per_chosen_token() -> None:
+    meta: dict[str, Any] = {
+        "logprobs_result": {
+            "chosenCandidates": [
+                {"token": "Hi", "logProbability": -0.5},
+                {"token": "?", "logProbability": float("nan")},
+            ],
+            "topCandidates": [{"candidates": [{"token": "Yo", "logProbability": -1.0}]}],
+        }
+    }
+    vertex_metadata(meta, {"candidates": [{}]}, 0, streaming=False)
+    assert meta["logprobs_result"] == [
+        {"token": "Hi", "logprob": -0.5, "top_logprobs": [{"token": "Yo", "logprob": -1.0}]}
+    ]
+
+
+def test_plain_text_blocks_become_str_beside_thinking() -> None:
+    thought = {"type": "thinking", "thinking": "Hmm."}
+    signed = {"type": "text", "text": "B", "thought_signature": "c2ln"}
+    content = [thought, {"type": "text", "text": "A"}, signed]
+    assert plain_texts(content) == [thought, "A", signed]
+    assert plain_texts("Hi") == "Hi"
