@@ -11,9 +11,11 @@ out by the suite that runs it, each with its reason, never silently.
 from __future__ import annotations
 
 import contextlib
+import gc
 import http.server
 import json
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,6 +114,42 @@ def scripted_server() -> Iterator[ScriptedServer]:
         yield server
     finally:
         server.stop()
+
+
+#: What one script gives to compare: (theirs, ours, their requests, our requests).
+Outcome = tuple[Any, Any, list[Any], list[Any]]
+
+
+def in_order(requests: list[Any]) -> list[Any]:
+    """Requests in a stable order: a batch's run concurrently, in any order."""
+    return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))
+
+
+def run_both(
+    server: ScriptedServer,
+    theirs: Callable[[], Any],
+    ours: Callable[[], Any],
+    *,
+    result: Callable[[Any], Any],
+    request: Callable[[Seen], Any],
+    collect: bool = False,
+) -> Outcome:
+    """Run the partner package's script, then chatplex's, against `server` (its handler
+    set by the caller), and give what each returned and sent, read by `result` and
+    `request`. The partner's run has its warnings silenced (its own, not chatplex's);
+    `collect` runs the garbage collector after it, for a package whose clients leave
+    sockets for the collector to close."""
+    server.seen.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        their_result = result(theirs())
+        if collect:
+            gc.collect()
+    their_requests = in_order([request(seen) for seen in server.seen])
+    server.seen.clear()
+    our_result = result(ours())
+    our_requests = in_order([request(seen) for seen in server.seen])
+    return their_result, our_result, their_requests, our_requests
 
 
 _MESSAGE_FIELDS = (

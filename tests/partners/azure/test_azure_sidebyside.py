@@ -12,9 +12,7 @@ comparison; a script whose outcome differs otherwise fails.
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +21,7 @@ import pytest
 
 import chatplex
 from tests.partners._sidebyside import (
+    Outcome,
     Reply,
     ScriptedServer,
     Seen,
@@ -31,6 +30,7 @@ from tests.partners._sidebyside import (
     raised,
     scripted_server,
 )
+from tests.partners._sidebyside import run_both as run_scripts
 
 lc = pytest.importorskip("langchain_core.messages")
 openai = pytest.importorskip("openai")
@@ -577,8 +577,6 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
 #: `raw_finish_reason` (the provider's own word), `provider`, `attempts` (HTTP attempts).
 ADDED_METADATA = ("raw_finish_reason", "provider", "attempts")
 
-Outcome = tuple[Any, Any, list[Any], list[Any]]  # theirs, ours, their requests, ours
-
 
 def _error_message(outcome: Outcome) -> Outcome:
     """Their `message` (the SDK's "Error code: 400 - {message}") read as ours, once ours
@@ -739,24 +737,17 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
     with pytest.MonkeyPatch.context() as patch:
         for variable in ENV:
             patch.delenv(variable, raising=False)
-        server.seen.clear()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the partner package's own warnings, not ours
-            theirs = _comparable_result(run(partner.AzureChatOpenAI, server.url))
-            gc.collect()
-        their_requests = _in_order([_comparable_request(s) for s in server.seen])
-        server.seen.clear()
-        ours = _comparable_result(run(chatplex.AzureChatOpenAI, server.url))
-        our_requests = _in_order([_comparable_request(s) for s in server.seen])
-    outcome = theirs, ours, their_requests, our_requests
+        outcome = run_scripts(
+            server,
+            lambda: run(partner.AzureChatOpenAI, server.url),
+            lambda: run(chatplex.AzureChatOpenAI, server.url),
+            result=_comparable_result,
+            request=_comparable_request,
+            collect=True,
+        )
     if name in DIFFERENCES:
         outcome = DIFFERENCES[name][1](outcome)
     return outcome
-
-
-def _in_order(requests: list[Any]) -> list[Any]:
-    """Requests in a stable order: a batch's run concurrently, in any order."""
-    return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))
 
 
 @pytest.fixture(scope="module")

@@ -14,13 +14,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from tests.partners._sidebyside import (
+    Outcome,
     Reply,
     ScriptedServer,
     Seen,
@@ -29,6 +29,7 @@ from tests.partners._sidebyside import (
     raised,
     scripted_server,
 )
+from tests.partners._sidebyside import run_both as run_scripts
 
 langchain_aws = pytest.importorskip("langchain_aws")
 botocore_exceptions = pytest.importorskip("botocore.exceptions")
@@ -491,8 +492,6 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
 #: `ResponseMetadata.RequestId`).
 ADDED_METADATA = ("finish_reason", "raw_finish_reason", "provider", "attempts", "request_id")
 
-Outcome = tuple[Any, Any, list[Any], list[Any]]  # theirs, ours, their requests, ours
-
 
 def _bedrocks_total(outcome: Outcome) -> Outcome:
     """Their `total_tokens` read as ours: input + output."""
@@ -593,23 +592,16 @@ def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[Non
 def run_both(name: str, server: ScriptedServer) -> Outcome:
     reply, script = SCRIPTS[name]
     server.handler = reply
-    server.seen.clear()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        theirs = _comparable_result(script(langchain_aws.ChatBedrockConverse, server.url))
-    their_requests = _in_order([_comparable_request(s) for s in server.seen])
-    server.seen.clear()
-    ours = _comparable_result(script(OurChatBedrockConverse, server.url))
-    our_requests = _in_order([_comparable_request(s) for s in server.seen])
-    outcome = theirs, ours, their_requests, our_requests
+    outcome = run_scripts(
+        server,
+        lambda: script(langchain_aws.ChatBedrockConverse, server.url),
+        lambda: script(OurChatBedrockConverse, server.url),
+        result=_comparable_result,
+        request=_comparable_request,
+    )
     if name in DIFFERENCES:
         outcome = DIFFERENCES[name][1](outcome)
     return outcome
-
-
-def _in_order(requests: list[Any]) -> list[Any]:
-    """Requests in a stable order: a batch's run concurrently, in any order."""
-    return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))
 
 
 @pytest.fixture(scope="module")

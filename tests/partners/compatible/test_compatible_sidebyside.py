@@ -14,10 +14,8 @@ outcome differs otherwise fails.
 from __future__ import annotations
 
 import asyncio
-import gc
 import importlib
 import json
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +24,7 @@ import pytest
 
 import chatplex
 from tests.partners._sidebyside import (
+    Outcome,
     Reply,
     ScriptedServer,
     Seen,
@@ -34,6 +33,7 @@ from tests.partners._sidebyside import (
     raised,
     scripted_server,
 )
+from tests.partners._sidebyside import run_both as run_scripts
 
 lc = pytest.importorskip("langchain_core.messages")
 
@@ -689,8 +689,6 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
 #: word, same as finish_reason here), `provider`, `attempts` (HTTP attempts made).
 ADDED_METADATA = ("raw_finish_reason", "provider", "attempts")
 
-Outcome = tuple[Any, Any, list[Any], list[Any]]  # theirs, ours, their requests, ours
-
 
 def _error_message(outcome: Outcome) -> Outcome:
     """Their `message` (the SDK's "Error code: 400 - {body}") read as ours, once ours is
@@ -1154,27 +1152,20 @@ def run_both(package: Package, name: str, server: ScriptedServer) -> Outcome:
     script, run = SCRIPTS[name]
     assert (package.name, name) not in NOT_RUN, "a script that would leave this machine"
     server.handler = answer(script, package)
-    server.seen.clear()
     with pytest.MonkeyPatch.context() as patch:
         if package.base_in_environment:
             patch.setenv(package.base_variable, package.base(server.url))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the partner packages' own warnings, not ours
-            theirs = _comparable_result(run(package.partner(), package, server.url), package)
-            gc.collect()
-        their_requests = _in_order([_comparable_request(s) for s in server.seen])
-        server.seen.clear()
-        ours = _comparable_result(run(package.ours(), package, server.url), package)
-        our_requests = _in_order([_comparable_request(s) for s in server.seen])
-    outcome = theirs, ours, their_requests, our_requests
+        outcome = run_scripts(
+            server,
+            lambda: run(package.partner(), package, server.url),
+            lambda: run(package.ours(), package, server.url),
+            result=lambda value: _comparable_result(value, package),
+            request=_comparable_request,
+            collect=True,
+        )
     if (package.name, name) in DIFFERENCES:
         outcome = DIFFERENCES[package.name, name][1](outcome)
     return outcome
-
-
-def _in_order(requests: list[Any]) -> list[Any]:
-    """Requests in a stable order: a batch's run concurrently, in any order."""
-    return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ and checked to crash there and to answer here.
 
 from __future__ import annotations
 
-import gc
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.partners._sidebyside import ScriptedServer, scripted_server
+from tests.partners._sidebyside import run_both as run_scripts
 from tests.partners.compatible import test_compatible_sidebyside as suite
 
 pytest.importorskip("langchain_nebius")
@@ -79,16 +79,14 @@ CRASHES = {
 def run_both(name: str, server: ScriptedServer) -> Outcome:
     script, run = suite.SCRIPTS[name]
     server.handler = suite.answer(script, NEBIUS)
-    server.seen.clear()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the partner package's own warnings, not ours
-        theirs = suite._comparable_result(run(NEBIUS.partner(), NEBIUS, server.url), NEBIUS)
-        gc.collect()
-    their_requests = suite._in_order([suite._comparable_request(s) for s in server.seen])
-    server.seen.clear()
-    ours = suite._comparable_result(run(NEBIUS.ours(), NEBIUS, server.url), NEBIUS)
-    our_requests = suite._in_order([suite._comparable_request(s) for s in server.seen])
-    outcome = theirs, ours, their_requests, our_requests
+    outcome = run_scripts(
+        server,
+        lambda: run(NEBIUS.partner(), NEBIUS, server.url),
+        lambda: run(NEBIUS.ours(), NEBIUS, server.url),
+        result=lambda value: suite._comparable_result(value, NEBIUS),
+        request=suite._comparable_request,
+        collect=True,
+    )
     if name in DIFFERENCES:
         outcome = DIFFERENCES[name][1](outcome)
     return outcome

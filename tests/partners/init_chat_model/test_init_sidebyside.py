@@ -17,7 +17,16 @@ from typing import Any
 
 import pytest
 
-from tests.partners._sidebyside import Reply, ScriptedServer, Seen, observe, raised, scripted_server
+from tests.partners._sidebyside import (
+    Outcome,
+    Reply,
+    ScriptedServer,
+    Seen,
+    observe,
+    raised,
+    scripted_server,
+)
+from tests.partners._sidebyside import run_both as run_scripts
 
 lc_chat_models = pytest.importorskip("langchain.chat_models")
 pytest.importorskip("langchain_openai")
@@ -320,7 +329,6 @@ SCRIPTS["queued_structured"] = (chat_replies('{"text": "hello"}'), queued_struct
 #: `provider`, `attempts` (HTTP attempts made), `request_id`.
 ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "request_id")
 
-Outcome = tuple[Any, Any, list[Any], list[Any]]  # theirs, ours, their requests, ours
 
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {}
@@ -357,22 +365,16 @@ def _strip_chatplex_keys(value: Any) -> Any:
     return value
 
 
-def _in_order(requests: list[Any]) -> list[Any]:
-    return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))
-
-
 def run_both(name: str, server: ScriptedServer) -> Outcome:
     reply, script = SCRIPTS[name]
     server.handler = reply
-    server.seen.clear()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        theirs = _comparable_result(script(lc_chat_models.init_chat_model, server.url))
-    their_requests = _in_order([_comparable_request(s) for s in server.seen])
-    server.seen.clear()
-    ours = _comparable_result(script(chatplex.init_chat_model, server.url))
-    our_requests = _in_order([_comparable_request(s) for s in server.seen])
-    outcome = theirs, ours, their_requests, our_requests
+    outcome = run_scripts(
+        server,
+        lambda: script(lc_chat_models.init_chat_model, server.url),
+        lambda: script(chatplex.init_chat_model, server.url),
+        result=_comparable_result,
+        request=_comparable_request,
+    )
     if name in DIFFERENCES:
         outcome = DIFFERENCES[name][1](outcome)
     return outcome

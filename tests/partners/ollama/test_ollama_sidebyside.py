@@ -9,15 +9,14 @@ comparison; a script whose outcome differs otherwise fails.
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tests.partners._sidebyside import (
+    Outcome,
     Reply,
     ScriptedServer,
     Seen,
@@ -26,6 +25,7 @@ from tests.partners._sidebyside import (
     raised,
     scripted_server,
 )
+from tests.partners._sidebyside import run_both as run_scripts
 
 langchain_ollama = pytest.importorskip("langchain_ollama")
 ollama_sdk = pytest.importorskip("ollama")
@@ -345,9 +345,6 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
 ADDED_METADATA = ("finish_reason", "raw_finish_reason", "provider", "attempts")
 
 
-Outcome = tuple[Any, Any, list[Any], list[Any]]  # theirs, ours, their requests, ours
-
-
 def _retried(outcome: Outcome) -> Outcome:
     """Our requests with the retries of the same request taken out."""
     theirs, ours, their_requests, our_requests = outcome
@@ -454,25 +451,17 @@ def _strip_chatplex_keys(value: Any) -> Any:
 def run_both(name: str, server: ScriptedServer) -> Outcome:
     reply, script = SCRIPTS[name]
     server.handler = reply
-    server.seen.clear()
-    with warnings.catch_warnings():
-        # langchain-ollama never closes the async clients it makes: its sockets, not ours.
-        warnings.simplefilter("ignore", ResourceWarning)
-        theirs = _comparable_result(script(langchain_ollama.ChatOllama, server.url))
-        gc.collect()
-    their_requests = _in_order([_comparable_request(s) for s in server.seen])
-    server.seen.clear()
-    ours = _comparable_result(script(OurChatOllama, server.url))
-    our_requests = _in_order([_comparable_request(s) for s in server.seen])
-    outcome = theirs, ours, their_requests, our_requests
+    outcome = run_scripts(
+        server,
+        lambda: script(langchain_ollama.ChatOllama, server.url),
+        lambda: script(OurChatOllama, server.url),
+        result=_comparable_result,
+        request=_comparable_request,
+        collect=True,
+    )
     if name in DIFFERENCES:
         outcome = DIFFERENCES[name][1](outcome)
     return outcome
-
-
-def _in_order(requests: list[Any]) -> list[Any]:
-    """Requests in a stable order: a batch's run concurrently, in any order."""
-    return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))
 
 
 @pytest.fixture(scope="module")

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tests.partners._sidebyside import (
+    Outcome,
     Reply,
     ScriptedServer,
     Seen,
@@ -38,6 +38,7 @@ from tests.partners._sidebyside import (
     raised,
     scripted_server,
 )
+from tests.partners._sidebyside import run_both as run_scripts
 from tests.partners.google.test_google_sidebyside import (
     ADD_CALL,
     PIXEL,
@@ -527,7 +528,6 @@ ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "other_candidates
 #: Request headers a server reads (the rest name the client: user agents, encodings).
 READ_HEADERS = ("authorization", "content-type", "x-team")
 
-Outcome = tuple[Any, Any, list[Any], list[Any]]  # theirs, ours, their requests, ours
 
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {}
@@ -914,23 +914,16 @@ def _strip_chatplex_keys(value: Any) -> Any:
 def run_both(name: str, server: ScriptedServer) -> Outcome:
     reply, script = SCRIPTS[name]
     server.handler = reply
-    server.seen.clear()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        theirs = _comparable_result(script(vertex_partner.ChatVertexAI, server.url))
-    their_requests = _in_order([_comparable_request(s) for s in server.seen])
-    server.seen.clear()
-    ours = _comparable_result(script(OurChat, server.url))
-    our_requests = _in_order([_comparable_request(s) for s in server.seen])
-    outcome = theirs, ours, their_requests, our_requests
+    outcome = run_scripts(
+        server,
+        lambda: script(vertex_partner.ChatVertexAI, server.url),
+        lambda: script(OurChat, server.url),
+        result=_comparable_result,
+        request=_comparable_request,
+    )
     if name in DIFFERENCES:
         outcome = DIFFERENCES[name][1](outcome)
     return outcome
-
-
-def _in_order(requests: list[Any]) -> list[Any]:
-    """Requests in a stable order: a batch's run concurrently, in any order."""
-    return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))
 
 
 @pytest.fixture(scope="module")
