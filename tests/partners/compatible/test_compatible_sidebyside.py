@@ -31,7 +31,6 @@ from tests.partners._sidebyside import (
     merged,
     observe,
     raised,
-    scripted_server,
 )
 from tests.partners._sidebyside import run_both as run_scripts
 
@@ -1166,12 +1165,6 @@ def run_both(package: Package, name: str, server: ScriptedServer) -> Outcome:
     if (package.name, name) in DIFFERENCES:
         outcome = DIFFERENCES[package.name, name][1](outcome)
     return outcome
-
-
-@pytest.fixture(scope="module")
-def server() -> Any:
-    with scripted_server() as running:
-        yield running
 
 
 #: (package, script) → why the script is not run for that package.

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
-from tests.partners._sidebyside import ScriptedServer, scripted_server
+from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import run_both as run_scripts
 from tests.partners.compatible import test_compatible_sidebyside as suite
 
@@ -90,12 +89,6 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
     if name in DIFFERENCES:
         outcome = DIFFERENCES[name][1](outcome)
     return outcome
-
-
-@pytest.fixture(scope="module")
-def server() -> Any:
-    with scripted_server() as running:
-        yield running
 
 
 @pytest.mark.parametrize("name", sorted(set(suite.SCRIPTS) - set(CRASHES)))

@@ -27,7 +27,6 @@ from tests.partners._sidebyside import (
     merged,
     observe,
     raised,
-    scripted_server,
 )
 from tests.partners._sidebyside import run_both as run_scripts
 
@@ -824,12 +823,6 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
     if name in DIFFERENCES:
         outcome = DIFFERENCES[name][1](outcome)
     return outcome
-
-
-@pytest.fixture(scope="module")
-def server() -> Any:
-    with scripted_server() as running:
-        yield running
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
