@@ -52,7 +52,8 @@ from ...errors import APIConnectionError, APIError, APITimeoutError, DeadlineExc
 from ...messages import AIMessage, AIMessageChunk, BaseMessage
 from ...sdk_errors import ErrorFamily, sdk_class_for
 from ...secret import Secret, redact_url
-from .spec import PROFILES, Profile
+from .profile import Profile
+from .spec import PROFILES
 from .style import StyledStreamParser, style_reply
 
 __all__ = [

@@ -24,7 +24,7 @@ from typing import Any
 from ...adapters.base import SSEEvent
 from ...adapters.openai import OpenAIStreamParser, usage_metadata
 from ...messages import AIMessage, AIMessageChunk
-from .spec import OPENAI_USAGE_NULLS, ReplyStyle
+from .profile import OPENAI_USAGE_NULLS, ReplyStyle
 
 __all__ = ["OPENAI_USAGE_NULLS", "ReplyStyle", "StyledStreamParser", "style_reply"]
 

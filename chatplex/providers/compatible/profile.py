@@ -1,0 +1,160 @@
+"""What an OpenAI-compatible preset's profile is made of: `Profile` (how one provider
+differs from OpenAI on the Chat Completions wire) and `ReplyStyle` (how its partner
+package shapes replies). The rows themselves are `spec.py`'s `PROFILES`.
+
+Pure data: this module imports nothing of chatplex."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = ["OPENAI_USAGE_NULLS", "Profile", "ReplyStyle"]
+
+#: The token_usage fields the openai SDK's `CompletionUsage` fills with null
+#: (langchain-openai's subclasses dump it: ChatXAI, ChatDeepSeek).
+OPENAI_USAGE_NULLS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("", ("completion_tokens_details", "prompt_tokens_details")),
+    (
+        "prompt_tokens_details",
+        ("audio_tokens", "cache_write_tokens", "cached_tokens", "image_tokens", "text_tokens"),
+    ),
+    (
+        "completion_tokens_details",
+        (
+            "accepted_prediction_tokens",
+            "audio_tokens",
+            "reasoning_tokens",
+            "rejected_prediction_tokens",
+            "text_tokens",
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyStyle:
+    """What a partner package's replies look like, where they differ from ChatOpenAI's."""
+
+    #: `response_metadata["model_provider"]` (LangChain's provider name).
+    model_provider: str
+    #: `response_metadata` keys of a reply, in the package's order.
+    reply_keys: tuple[str, ...] = (
+        "token_usage",
+        "model_provider",
+        "model_name",
+        "system_fingerprint",
+        "id",
+        "finish_reason",
+        "logprobs",
+    )
+    #: `response_metadata` keys a merged stream carries.
+    stream_keys: tuple[str, ...] = (
+        "model_provider",
+        "finish_reason",
+        "model_name",
+        "system_fingerprint",
+    )
+    #: token_usage fields the package's SDK model fills with null: (where, names), where
+    #: "" is the usage object itself, else the name of a details object (filled only
+    #: when present).
+    usage_nulls: tuple[tuple[str, tuple[str, ...]], ...] = OPENAI_USAGE_NULLS
+    #: Whether `usage_metadata` always has `input_token_details` / `output_token_details`
+    #: (empty when nothing is known), as langchain-openai fills them.
+    empty_token_details: bool = True
+    #: Top-level usage fields read as output details: (field, detail name) (Perplexity's
+    #: `reasoning_tokens`, `citation_tokens`).
+    usage_output_fields: tuple[tuple[str, str], ...] = ()
+    #: Top-level usage fields a reply also carries in `response_metadata` when set
+    #: (Perplexity's `num_search_queries`, `search_context_size`).
+    usage_metadata_fields: tuple[str, ...] = ()
+    #: Whether `usage_metadata` always has `output_token_details` (empty when nothing is
+    #: known) though not `input_token_details` (langchain-perplexity).
+    empty_output_details: bool = False
+    #: The usage details it reports (`cache_read`, `reasoning`...); None: all that
+    #: chatplex reads (langchain-openai's: audio, cache reads and writes, reasoning).
+    detail_keys: tuple[str, ...] | None = None
+    #: Whether a detail of 0 is kept (langchain-groq drops them).
+    zero_details: bool = True
+    #: Whether reasoning text goes to `additional_kwargs["reasoning_content"]` (content
+    #: then a str); False: it stays the content's reasoning blocks (Mistral's thinking
+    #: parts, which langchain-mistralai leaves in the content list too).
+    split_reasoning: bool = True
+    #: Whether `additional_kwargs["refusal"]` is set (None when none), as langchain-openai
+    #: copies the SDK message's field.
+    refusal_key: bool = True
+    #: Whether the raw `tool_calls` are kept in `additional_kwargs` (Groq, Fireworks).
+    raw_tool_calls: bool = False
+    #: Whether reasoning tokens are added to `output_tokens` (xAI leaves them out of
+    #: `completion_tokens`; langchain-xai adds them).
+    reasoning_in_output: bool = False
+    #: Whether a stream's usage comes in the last chunk's `x_groq.usage` (Groq's SDK).
+    usage_in_x_groq: bool = False
+    #: `response_metadata["service_tier"]` when the reply names none (langchain-groq
+    #: reports the tier asked for: "on_demand" by default); None: not reported.
+    service_tier: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What one OpenAI-compatible provider does differently from OpenAI."""
+
+    #: LangChain's provider name (`init_chat_model("groq:...")`).
+    name: str
+    #: How errors and docs name it.
+    title: str
+    #: The base URL when none is given ("/chat/completions" is appended).
+    base_url: str
+    #: Environment variables holding its key, first found wins; () for keyless servers.
+    key_variables: tuple[str, ...] = ()
+    #: Environment variables holding a base URL (LangChain's), first found wins.
+    base_variables: tuple[str, ...] = ()
+    #: The provider's own API host: the environment's key goes there (None: a local
+    #: server, which gets a key only from `api_key=`).
+    official_host: str | None = None
+    #: Appended to every base URL given (`base_url=` or the environment), as the
+    #: partner package's SDK appends it: Groq's SDK posts to
+    #: `{base}/openai/v1/chat/completions`, Fireworks' to `{base}/v1/chat/completions`.
+    #: The default `base_url` above already has it.
+    sdk_path: str = ""
+    #: How the partner package shapes replies (None: as ChatOpenAI does).
+    style: ReplyStyle | None = None
+    #: The SDK whose exception classes its partner package raises, when not openai's
+    #: (a Stainless SDK: "groq", "fireworks").
+    sdk: str = "openai"
+    #: Whether an error's `body` is the body's `error` object (the openai SDK's
+    #: `APIStatusError.body`), not the whole body (the groq and fireworks SDKs').
+    error_body_inner: bool = False
+    #: Body parameters the provider refuses, and why: an error before any request.
+    rejects: Mapping[str, str] = field(default_factory=dict)
+    #: Body parameters sent under the provider's own name (chatplex/OpenAI name → its).
+    renames: Mapping[str, str] = field(default_factory=dict)
+    #: tool_choice keywords the provider spells otherwise (Mistral: "any").
+    tool_choices: Mapping[str, str] = field(default_factory=dict)
+    #: Whether a stream asks for usage with `stream_options` (False: the provider sends
+    #: usage on its last chunk unasked, or refuses the field).
+    stream_options: bool = True
+    #: The `with_structured_output` method when none is named (None: the model's own):
+    #: Perplexity takes no tools, so its structured output is `response_format`.
+    structured_output_method: str | None = None
+    #: Top-level reply fields kept in `additional_kwargs` (Perplexity's citations, where
+    #: langchain-perplexity keeps them).
+    kept_fields: tuple[str, ...] = ()
+    #: The reasoning text field its replies are known to use (for docs: the OpenAI adapter
+    #: reads `reasoning` and `reasoning_content` from every server). None: not checked.
+    reasoning_field: str | None = None
+    #: Whether its replies' `content` may be a list with `thinking` parts (Mistral's
+    #: Magistral: `[{"type": "thinking", "thinking": [{"type": "text", "text": ...}]},
+    #: {"type": "text", "text": ...}]`), read as reasoning blocks before the text. Off:
+    #: list content passes through as sent, and no other provider's reply pays for it.
+    thinking_parts: bool = False
+    #: The tool call ids it accepts, as a regular expression; other ids in the history
+    #: (another provider's `call_...`) are sent as `nine_char_id` makes them (Mistral:
+    #: nine letters and digits, derived from the id as langchain-mistralai does).
+    tool_call_id_pattern: str | None = None
+    #: Whether it has OpenAI's Batch API (`/files` + `/batches`): Groq does
+    #: (console.groq.com/docs/batch); others have none or their own shape.
+    batch_api: bool = False
+    #: Rate-limit headers it sends, as `http._learn` reads them (for docs): "openai"
+    #: (`x-ratelimit-*`) or None (none that chatplex reads).
+    rate_limit_headers: str | None = None
