@@ -98,3 +98,17 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(specs)
     assert failures == 0 and tried > 0
+
+
+def test_every_init_class_takes_the_settings_chatplex_gives_every_model() -> None:
+    # init_chat_model builds these drop-ins with the caller's settings, and ChatChatplex
+    # gives every model `stream_usage`: a drop-in without it breaks that path.
+    import importlib
+    import inspect
+
+    built = [s.init_class for s in specs.specs().values() if s.init_class]
+    assert built  # Gemini, Vertex AI and Bedrock Converse build theirs
+    for target in built:
+        module, _, name = target.partition(":")
+        parameters = inspect.signature(getattr(importlib.import_module(module), name))
+        assert {"model", "stream_usage"} <= set(parameters.parameters), target
