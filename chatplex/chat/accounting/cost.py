@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
 
-from ..specs import spec
+from ...specs import spec
 
 __all__ = ["Cost", "cost_of", "load_prices", "price_table_version", "reply_cost"]
 
