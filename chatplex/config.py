@@ -1,12 +1,12 @@
 """The import path of chatplex's first releases for configuration files and environment
-settings; the code lives in `chatplex.chat.profiles`.
+settings; the code lives in `chatplex.chat.configuration.profiles`.
 
 >>> from chatplex.config import ConfigError, resolve  # still works
 """
 
 from __future__ import annotations
 
-from .chat.profiles import (
+from .chat.configuration.profiles import (
     ENV_SETTINGS,
     ConfigError,
     FileConfig,

@@ -1,5 +1,6 @@
-"""Old import paths of code that moved into a provider folder: they keep working for one
-release, with a `DeprecationWarning` naming the new path.
+"""Old import paths of code that moved (into a provider folder, or into `chat/`'s
+subpackages by concern): they keep working for one release, with a `DeprecationWarning`
+naming the new path.
 
 A module that moved (`chatplex.adapters.ollama` → `chatplex.providers.ollama.adapter`)
 is found by a `sys.meta_path` finder placed last, so it is asked only for a name no
@@ -30,6 +31,21 @@ __all__ = ["MOVED_MODULES", "MOVED_NAMES", "install", "moved_name"]
 
 #: Old module path → new module path (removed in the release after the move).
 MOVED_MODULES = {
+    # chat/ split by concern: caching/, accounting/, configuration/
+    "chatplex.chat.cache": "chatplex.chat.caching.cache",
+    "chatplex.chat.cache_base": "chatplex.chat.caching.base",
+    "chatplex.chat.cache_faults": "chatplex.chat.caching.faults",
+    "chatplex.chat.langchain_cache": "chatplex.chat.caching.langchain_cache",
+    "chatplex.chat.inflight": "chatplex.chat.caching.inflight",
+    "chatplex.chat.cost": "chatplex.chat.accounting.cost",
+    "chatplex.chat.usage": "chatplex.chat.accounting.usage",
+    "chatplex.chat.factory": "chatplex.chat.configuration.factory",
+    "chatplex.chat.configurable": "chatplex.chat.configuration.configurable",
+    "chatplex.chat.configurable_fields": "chatplex.chat.configuration.configurable_fields",
+    "chatplex.chat.profiles": "chatplex.chat.configuration.profiles",
+    "chatplex.chat.providers": "chatplex.chat.configuration.registry",
+    "chatplex.chat.router": "chatplex.chat.configuration.router",
+    # into provider folders
     "chatplex.adapters.ollama": "chatplex.providers.ollama.adapter",
     "chatplex.chat.ollama_model": "chatplex.providers.ollama.dropin",
     "chatplex.adapters.compatible": "chatplex.providers.compatible.adapter",

@@ -18,7 +18,7 @@ from pathlib import Path
 from _demo import demo_config
 
 from chatplex import bulk, init_chat_model
-from chatplex.chat.cache import SQLiteCache
+from chatplex.chat.caching.cache import SQLiteCache
 
 
 def write_rows(path: Path, count: int) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from _demo import demo_config
 
 from chatplex import bulk, init_chat_model
-from chatplex.chat.router import ModelRouter
+from chatplex.chat.configuration.router import ModelRouter
 
 CHEAP, STRONG = "openai:gpt-4o-mini", "openai:gpt-4o"
 

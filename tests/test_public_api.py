@@ -11,7 +11,8 @@ import pytest
 
 import chatplex
 from chatplex import chat, config, core, errors, messages, runnables
-from chatplex.chat import callbacks, factory, profiles
+from chatplex.chat import callbacks
+from chatplex.chat.configuration import factory, profiles
 from chatplex.providers.compatible import dropin as compatible_dropin
 from chatplex.providers.compatible.spec import DROPINS
 from chatplex.specs import WIRES
@@ -252,10 +253,10 @@ def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> N
         # a model's call mechanics (chat/sending.py) load with its first call
         "chatplex.chat.sending",
         # reply caches, in-flight dedupe, usage tracking and prices (chat/call_hooks.py)
-        "chatplex.chat.cache",
-        "chatplex.chat.inflight",
-        "chatplex.chat.usage",
-        "chatplex.chat.cost",
+        "chatplex.chat.caching.cache",
+        "chatplex.chat.caching.inflight",
+        "chatplex.chat.accounting.usage",
+        "chatplex.chat.accounting.cost",
         "hashlib",
         "chatplex.messages._langchain",
         # message utilities, dict forms and pydantic methods (issue 25), and LangChain

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..chat.cost import cost_of
-from ..chat.usage import record_hit
+from ..chat.accounting.cost import cost_of
+from ..chat.accounting.usage import record_hit
 from ..messages import AIMessage
 
 __all__ = ["charge"]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..chat.cost import cost_of
+from ..chat.accounting.cost import cost_of
 from ..errors import APIError
 from ..messages import AIMessage
 from ..secret import redact_urls_in

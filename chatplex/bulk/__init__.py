@@ -13,7 +13,7 @@ are skipped. See `runner` (the window, stopping), `journal` (the output file, re
 
 from __future__ import annotations
 
-from ..chat.router import ModelRouter
+from ..chat.configuration.router import ModelRouter
 from .inputs import InputError, Row, check_input, iter_rows
 from .journal import Journal, JournalError, export_sorted
 from .progress import ProgressCallback

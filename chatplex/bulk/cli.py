@@ -39,8 +39,8 @@ from typing import Any
 
 from ..batches import run_file
 from ..chat import init_chat_model
-from ..chat.cache import SQLiteCache
-from ..chat.profiles import ConfigError, resolve
+from ..chat.caching.cache import SQLiteCache
+from ..chat.configuration.profiles import ConfigError, resolve
 from ..core import Runnable
 from ..errors import ChatplexError
 from ..secret import Secret, redact_urls_in

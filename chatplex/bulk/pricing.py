@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from ..chat.usage import track_usage
+from ..chat.accounting.usage import track_usage
 from ..errors import BudgetExceededError
 
 __all__ = ["is_budget_stop", "pricing"]

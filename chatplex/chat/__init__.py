@@ -2,7 +2,8 @@
 configurable models, the LangChain drop-ins `ChatOpenAI` / `ChatAnthropic` (the
 OpenAI-compatible ones live in `providers/compatible/`),
 `init_chat_model` with its provider registry and configuration
-profiles (see ARCHITECTURE.md); reply caches, usage tracking and cost.
+profiles (`configuration/`), reply caches (`caching/`), usage tracking and cost
+(`accounting/`); see ARCHITECTURE.md.
 
 Everything but `ChatModel` loads on first use (module `__getattr__`, PEP 562): a
 drop-in does not pay for the provider registry, the fake model or the other drop-ins'
@@ -18,31 +19,34 @@ from ..moved import moved_name
 from .model import ChatModel
 
 if TYPE_CHECKING:
+    from .accounting.cost import Cost, cost_of, reply_cost
+    from .accounting.usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
     from .anthropic_model import ChatAnthropic
     from .azure_model import AzureChatOpenAI
-    from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
-    from .cost import Cost, cost_of, reply_cost
-    from .factory import init_chat_model
+    from .caching.cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
+    from .configuration.factory import init_chat_model
+    from .configuration.registry import register_provider
     from .fake import FakeChatModel
     from .openai_model import ChatOpenAI
-    from .providers import register_provider
-    from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
 
 #: Names loaded on first use, and the module of this package each comes from.
 _LAZY = {
     # The provider registry (and the built-in adapters it lists) is for
     # `init_chat_model`: a drop-in like `ChatOpenAI` names its adapter itself.
-    "init_chat_model": "factory",
-    "register_provider": "providers",
+    "init_chat_model": "configuration.factory",
+    "register_provider": "configuration.registry",
     "FakeChatModel": "fake",
     "ChatOpenAI": "openai_model",
     "AzureChatOpenAI": "azure_model",
     "ChatAnthropic": "anthropic_model",
     **dict.fromkeys(
-        ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
+        ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"),
+        "caching.cache",
     ),
-    **dict.fromkeys(("Cost", "cost_of", "reply_cost"), "cost"),
-    **dict.fromkeys(("ModelUsage", "UsageCallbackHandler", "UsageTracker", "track_usage"), "usage"),
+    **dict.fromkeys(("Cost", "cost_of", "reply_cost"), "accounting.cost"),
+    **dict.fromkeys(
+        ("ModelUsage", "UsageCallbackHandler", "UsageTracker", "track_usage"), "accounting.usage"
+    ),
 }
 
 

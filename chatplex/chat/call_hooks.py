@@ -1,11 +1,11 @@
 """What a chat model's call asks of the reply cache and of usage tracking, without
 loading either until something uses it.
 
-chat/cache.py (with chat/inflight.py) and chat/usage.py (with chat/cost.py) are ~12 % of
-`import chatplex`; a script that never caches and never tracks usage never loads them.
-Until something does, their absence from `sys.modules` is the answer: no cache object
-can exist before chat/cache.py is loaded, and no `track_usage()` block can be active
-before chat/usage.py is.
+chat/caching/cache.py (with chat/caching/inflight.py) and chat/accounting/usage.py (with
+chat/accounting/cost.py) are ~12 % of `import chatplex`; a script that never caches and
+never tracks usage never loads them. Until something does, their absence from
+`sys.modules` is the answer: no cache object can exist before chat/caching/cache.py is
+loaded, and no `track_usage()` block can be active before chat/accounting/usage.py is.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..messages import AIMessage, AIMessageChunk
-    from .cache import BaseCache
+    from .caching.cache import BaseCache
 
 __all__ = [
     "apriced_stream",
@@ -30,8 +30,8 @@ __all__ = [
     "reply_cache",
 ]
 
-_CACHE = "chatplex.chat.cache"
-_USAGE = "chatplex.chat.usage"
+_CACHE = "chatplex.chat.caching.cache"
+_USAGE = "chatplex.chat.accounting.usage"
 
 
 def loaded(name: str) -> ModuleType | None:
@@ -49,17 +49,17 @@ def loaded(name: str) -> ModuleType | None:
 
 
 def check_cache(value: Any) -> BaseCache | bool | None:
-    """A `cache=` setting, checked (`chat.cache.check_setting` once an object is given)."""
+    """A `cache=` setting, checked (`chat.caching.cache.check_setting` once an object is given)."""
     if value is None or isinstance(value, bool):
         return value
-    from .cache import check_setting
+    from .caching.cache import check_setting
 
     return check_setting(value)
 
 
 def reply_cache(setting: BaseCache | bool | None) -> BaseCache | None:
-    """The cache a call uses (`chat.cache.resolve`). LangChain's process-wide cache can
-    only be set once `langchain_core.globals` is loaded: then chat/cache.py loads to wrap
+    """The cache a call uses (`chat.caching.cache.resolve`). LangChain's process-wide cache can
+    only be set once `langchain_core.globals` is loaded: then chat/caching/cache.py loads to wrap
     it."""
     if setting is False:
         return None
@@ -72,7 +72,7 @@ def reply_cache(setting: BaseCache | bool | None) -> BaseCache | None:
     return cache
 
 
-# ---- usage tracking (chat/usage.py's functions, a no-op while it is not loaded) ------------
+# ---- usage tracking (chat/accounting/usage.py's functions, a no-op while it is not loaded)
 
 
 def _usage() -> ModuleType | None:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from ..adapters.base import Adapter, CallSettings, HTTPRequest
     from ..core.retry import RetryPolicy
     from ..http import RateLimit
-    from .cache import BaseCache
+    from .caching.cache import BaseCache
     from .limiter import ForeignLimiterBudget
 
 __all__ = ["ChatModel"]

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..core.run_config import RunnableConfig
     from ..http import Budget, RateLimit
     from ..messages import AIMessage, AIMessageChunk, BaseMessage
-    from .cache import BaseCache
+    from .caching.cache import BaseCache
     from .model import ChatModel
 
 __all__ = [
@@ -233,8 +233,8 @@ def cached_post(
 ) -> AIMessage:
     """`post`'s reply through `cache`: a stored reply, or the one an identical call in
     flight gets, costs no HTTP call (and is counted as a hit)."""
-    from . import cache as replies
-    from . import inflight
+    from .caching import cache as replies
+    from .caching import inflight
 
     key = replies.cache_key(adapter.provider, request)
     call = partial(post, model, adapter, request, settings, config)
@@ -253,8 +253,8 @@ async def acached_post(
     config: RunnableConfig,
 ) -> AIMessage:
     """The async `cached_post`."""
-    from . import cache as replies
-    from . import inflight
+    from .caching import cache as replies
+    from .caching import inflight
 
     key = replies.cache_key(adapter.provider, request)
     call = partial(apost, model, adapter, request, settings, config)
@@ -341,8 +341,8 @@ def cached_stream(
 ) -> Iterator[AIMessageChunk]:
     """`open_stream`'s chunks through `cache`, stored with their usage: a stored reply
     is replayed as chunks (and counted as a hit)."""
-    from . import cache as replies
-    from . import inflight
+    from .caching import cache as replies
+    from .caching import inflight
 
     key = replies.cache_key(adapter.provider, request)
     start = partial(open_stream, model, adapter, request, settings, config)
@@ -359,8 +359,8 @@ def acached_stream(
     config: RunnableConfig,
 ) -> AsyncIterator[AIMessageChunk]:
     """The async `cached_stream`."""
-    from . import cache as replies
-    from . import inflight
+    from .caching import cache as replies
+    from .caching import inflight
 
     key = replies.cache_key(adapter.provider, request)
     start = partial(aopen_stream, model, adapter, request, settings, config)

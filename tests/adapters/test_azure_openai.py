@@ -572,7 +572,7 @@ def test_a_filtered_reply_is_the_sdks_api_error(azure: respx.Router) -> None:
 
 
 def test_an_azure_reply_is_priced_by_its_model(azure: respx.Router) -> None:
-    from chatplex.chat.cost import reply_cost
+    from chatplex.chat.accounting.cost import reply_cost
 
     azure.post(url__startswith=DEPLOYMENT_URL).respond(200, json=completion())
     cost = reply_cost(model().invoke("hi"), url=DEPLOYMENT_URL)

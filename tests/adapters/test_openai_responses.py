@@ -177,7 +177,7 @@ def test_errors_are_the_openai_sdks_classes_too() -> None:
 
 
 def test_replies_are_priced_as_openai() -> None:
-    from chatplex.chat.cost import cost_of
+    from chatplex.chat.accounting.cost import cost_of
 
     usage = {"input_tokens": 1000, "output_tokens": 1000, "total_tokens": 2000}
     ours = cost_of(usage, "gpt-4.1", provider="openai_responses", url="http://mock.test/v1")

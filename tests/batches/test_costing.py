@@ -11,7 +11,7 @@ import pytest
 
 from chatplex import track_usage
 from chatplex.batches import costing
-from chatplex.chat.cost import cost_of
+from chatplex.chat.accounting.cost import cost_of
 from chatplex.messages import AIMessage
 
 USAGE = {"input_tokens": 1000, "output_tokens": 200, "total_tokens": 1200}

@@ -17,10 +17,10 @@ from chatplex.testing import MockServer
 
 #: The modules a call without a cache or a tracker must not load.
 OPTIONAL = [
-    "chatplex.chat.cache",
-    "chatplex.chat.inflight",
-    "chatplex.chat.usage",
-    "chatplex.chat.cost",
+    "chatplex.chat.caching.cache",
+    "chatplex.chat.caching.inflight",
+    "chatplex.chat.accounting.usage",
+    "chatplex.chat.accounting.cost",
 ]
 
 
@@ -89,7 +89,7 @@ def test_langchains_process_wide_cache_is_honoured_without_chatplex_loading_a_ca
         "set_llm_cache(InMemoryCache())\n"
         "first, second = m.invoke('y'), m.invoke('y')\n"
         "out = {'cached': second.response_metadata.get('cached'),"
-        " 'loaded': 'chatplex.chat.cache' in sys.modules}"
+        " 'loaded': 'chatplex.chat.caching.cache' in sys.modules}"
     )
     assert out == {"cached": True, "loaded": True}
 
@@ -124,7 +124,7 @@ def test_reply_cache_false_is_no_cache_whatever_is_set() -> None:
 def test_a_module_another_thread_is_importing_is_waited_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Two threads' first calls: one imports chat/cache.py, the other must not see it
+    # Two threads' first calls: one imports chat/caching/cache.py, the other must not see it
     # half-executed (AttributeError: no 'resolve'). A stand-in module whose import the
     # test holds open shows the same.
     import threading

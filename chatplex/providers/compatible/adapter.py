@@ -150,7 +150,7 @@ class CompatibleAdapter(OpenAIAdapter):
     @property
     def price_provider(self) -> str:
         """The name a reply is priced under when its URL's host does not pick a price
-        list (`chat.cost`): the preset's, never OpenAI's."""
+        list ((`chat.accounting.cost`)): the preset's, never OpenAI's."""
         return self.profile.name
 
     @property

@@ -381,8 +381,8 @@ UNPRICED |= {"lmstudio": "gpt-oss-20b", "ollama_openai": "gpt-oss-20b"}
 
 @pytest.mark.parametrize("name", NAMES)
 def test_a_reply_from_the_providers_host_is_priced(name: str) -> None:
-    from chatplex.chat.cost import cost_of
-    from chatplex.chat.usage import track_usage
+    from chatplex.chat.accounting.cost import cost_of
+    from chatplex.chat.accounting.usage import track_usage
 
     # A preset genai-prices does not list (SambaNova, Nebius) is checked under a name
     # OpenAI prices: it must still come out unpriced, never at OpenAI's price.

@@ -1,5 +1,5 @@
-"""`init_chat_model` (`chat/factory.py`): a model named in code, from the configuration
-(environment and profiles, with fallbacks), or configurable per call."""
+"""`init_chat_model` (`chat/configuration/factory.py`): a model named in code, from the
+configuration (environment and profiles, with fallbacks), or configurable per call."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from chatplex import AIMessage, AIMessageChunk, ChatModel, FakeChatModel, init_chat_model
-from chatplex.chat.configurable import ConfigurableChatModel
-from chatplex.chat.factory import _build_spec, _reveal
-from chatplex.chat.profiles import ENV_SETTINGS, ConfigError, ModelSpec
+from chatplex.chat.configuration.configurable import ConfigurableChatModel
+from chatplex.chat.configuration.factory import _build_spec, _reveal
+from chatplex.chat.configuration.profiles import ENV_SETTINGS, ConfigError, ModelSpec
 from chatplex.core.reliability import RunnableWithFallbacks
 from chatplex.secret import Secret
 
@@ -134,7 +134,7 @@ def test_a_model_named_in_code_is_built_as_named(
 def test_docstring_examples() -> None:
     import doctest
 
-    from chatplex.chat import factory
+    from chatplex.chat.configuration import factory
 
     failures, tried = doctest.testmod(factory)
     assert failures == 0 and tried > 0

@@ -1,4 +1,4 @@
-"""Reply cost (chatplex/chat/cost.py): the same figures as the price table's own
+"""Reply cost (chatplex/chat/accounting/cost.py): the same figures as the price table's own
 calculator, cached input tokens and batch prices included; None when the price is
 unknown; in `response_metadata["cost"]` of replies and merged streams; a lazy import."""
 
@@ -18,7 +18,7 @@ from genai_prices import Usage, calc_price
 
 import chatplex
 from chatplex import init_chat_model, track_usage
-from chatplex.chat.cost import cost_of, load_prices, price_table_version, reply_cost
+from chatplex.chat.accounting.cost import cost_of, load_prices, price_table_version, reply_cost
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
 

@@ -46,9 +46,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..secret import Secret
-from .providers import adapter_settings, split_model_name
-from .settings import check_settings, is_secret_name
+from ...secret import Secret
+from ..settings import check_settings, is_secret_name
+from .registry import adapter_settings, split_model_name
 
 __all__ = [
     "ENV_SETTINGS",

@@ -1,4 +1,4 @@
-"""Configuration profiles (`chat/profiles.py`, also `chatplex.config`): environment
+"""Configuration profiles (`chat/configuration/profiles.py`, also `chatplex.config`): environment
 variables, config files, profiles, precedence, secrets.
 
 Every test runs in an empty working directory with no CHATPLEX_*/provider variables, so
@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from chatplex import ChatModel, FakeChatModel, init_chat_model
-from chatplex.chat.profiles import (
+from chatplex.chat.configuration.profiles import (
     ENV_SETTINGS,
     ConfigError,
     LiteralSecretWarning,
@@ -705,7 +705,7 @@ def test_profile_with_fallbacks_answers_from_the_fallback(isolated: Path) -> Non
 
 
 def test_rate_limit_reaches_the_model(monkeypatch: pytest.MonkeyPatch, isolated: Path) -> None:
-    from chatplex.chat import providers as models
+    from chatplex.chat.configuration import registry as models
 
     seen: dict[str, Any] = {}
 
@@ -745,7 +745,7 @@ def test_rate_limit_reaches_the_model(monkeypatch: pytest.MonkeyPatch, isolated:
 def test_docstring_examples() -> None:
     import doctest
 
-    from chatplex.chat import profiles
+    from chatplex.chat.configuration import profiles
 
     failures, tried = doctest.testmod(profiles)
     assert failures == 0 and tried > 0

@@ -1,4 +1,4 @@
-"""Calls through a cache (chatplex/chat/inflight.py): identical calls in flight share one
+"""Calls through a cache (chatplex/chat/caching/inflight.py): identical calls in flight share one
 HTTP call (sync, async, across threads and loops), a provider error reaches every waiter
 and is never stored, a cancelled leader hands over, waiters keep their deadline, streams
 replay and store only when they ended; a backend that fails is a miss said once, its
@@ -17,13 +17,13 @@ import pytest
 
 import chatplex
 from chatplex import AIMessage, InMemoryCache, track_usage
-from chatplex.chat import inflight
-from chatplex.chat.cache import dump_reply, load_reply
+from chatplex.chat.caching import inflight
+from chatplex.chat.caching.cache import dump_reply, load_reply
 from chatplex.errors import BadRequestError
 from chatplex.messages import merge_chunks, reply_as_chunk
 from chatplex.testing import MockServer
 
-from .conftest import ask, ask_batch, make, parity, providers
+from ..conftest import ask, ask_batch, make, parity, providers
 
 pytestmark = pytest.mark.usefixtures("clean_cache")
 

@@ -1,4 +1,4 @@
-"""The reply-cache interface (chatplex/chat/cache_base.py): a backend needs `lookup`,
+"""The reply-cache interface (chatplex/chat/caching/base.py): a backend needs `lookup`,
 `update` and `clear`; the deadline-aware methods calls use fall back to them."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import time
 import pytest
 
 from chatplex import BaseCache
-from chatplex.chat import cache, cache_base
+from chatplex.chat.caching import base as cache_base
+from chatplex.chat.caching import cache
 
 
 class DictCache(BaseCache):

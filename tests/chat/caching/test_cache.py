@@ -1,4 +1,4 @@
-"""Reply caches (chatplex/chat/cache.py): hits send nothing, 50 % duplicates send half,
+"""Reply caches (chatplex/chat/caching/cache.py): hits send nothing, 50 % duplicates send half,
 keys and the stored format, the SQLite file is shared by processes and never holds the
 API key. A SQLite file locked by another process, corrupt, a folder or read-only:
 test_cache_locked_files.py. In flight and streams: test_inflight.py; LangChain's caches:
@@ -25,11 +25,11 @@ from chatplex import (
 )
 from chatplex.adapters.base import HTTPRequest
 from chatplex.chat import sending
-from chatplex.chat.cache import cache_key, dump_reply, load_reply
-from chatplex.chat.cost import reply_cost
+from chatplex.chat.accounting.cost import reply_cost
+from chatplex.chat.caching.cache import cache_key, dump_reply, load_reply
 from chatplex.testing import MockServer
 
-from .conftest import ask, ask_batch, make, parity, providers
+from ..conftest import ask, ask_batch, make, parity, providers
 
 SENTINEL = "sk-SENTINEL-never-in-a-file-7f3a9c"
 pytestmark = pytest.mark.usefixtures("clean_cache")
@@ -242,7 +242,7 @@ def test_hits_are_independent_objects_and_the_decode_memo_is_bounded(
 ) -> None:
     """Hits decode through a memo of marshal bytes: each hit is a fresh object tree, and
     the memo stays within its byte bound."""
-    from chatplex.chat import cache as module
+    from chatplex.chat.caching import cache as module
 
     message = AIMessage(
         "hi",

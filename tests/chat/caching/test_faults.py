@@ -1,4 +1,4 @@
-"""A failing reply cache (chatplex/chat/cache_faults.py): failures are sorted into kinds,
+"""A failing reply cache (chatplex/chat/caching/faults.py): failures are sorted into kinds,
 each said once per cache and kind without a traceback, and waits for a lock end by the
 cache's timeout, the call's deadline and the loop-thread cap. The caches and calls that
 use this: test_cache.py (SQLite), test_inflight.py, test_langchain_cache.py."""
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from chatplex.chat.cache_faults import (
+from chatplex.chat.caching.faults import (
     LOCKED,
     LOOP_THREAD_WAIT,
     describe,

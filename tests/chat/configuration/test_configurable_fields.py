@@ -12,7 +12,7 @@ import pytest
 from pydantic import BaseModel
 
 from chatplex import init_chat_model
-from chatplex.chat.configurable_fields import FieldsConfigurableModel
+from chatplex.chat.configuration.configurable_fields import FieldsConfigurableModel
 
 
 def name_of(reply: Any) -> str:

@@ -3,7 +3,7 @@
 `cached_call` / `acached_call` answer a non-stream call from the cache, from an identical
 call already on the wire, or by sending it (then storing the reply); `cached_stream` /
 `acached_stream` replay a stored reply as one chunk, or store a stream that ended
-normally. The backends, keys and stored format are in `chat/cache.py`.
+normally. The backends, keys and stored format are in `chat/caching/cache.py`.
 
 In flight: while a non-stream call for a key is on the wire, identical calls (same cache,
 same key) wait for it instead of sending, then read its reply; sync and async callers, any
@@ -11,7 +11,7 @@ thread, any event loop (waiters are woken through their own loop). If that call 
 a provider error the waiters get the same error; if it is cancelled or times out, one of
 them sends instead. Streams look the cache up and fill it, but do not wait for each other.
 A backend that fails to store or look up (or is locked past the call's bounds) is a miss,
-logged once per cache and kind of failure (`chat/cache_faults.py`): the cache never fails
+logged once per cache and kind of failure (`chat/caching/faults.py`): the cache never fails
 a call. Lookups and stores get the call's deadline (`BaseCache.lookup_within` ...), and
 async calls await the backend's async methods, so a waiting backend never blocks a loop;
 the waiters of a call whose reply could not be stored still get that reply.
@@ -26,11 +26,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING
 
-from ..core.chunks import aclose_iterator, close_iterator
-from ..errors import APIError, DeadlineExceededError
-from ..messages import AIMessage, AIMessageChunk, merge_chunks, reply_as_chunk
+from ...core.chunks import aclose_iterator, close_iterator
+from ...errors import APIError, DeadlineExceededError
+from ...messages import AIMessage, AIMessageChunk, merge_chunks, reply_as_chunk
 from .cache import BaseCache, dump_reply, load_reply
-from .cache_faults import describe, warn_once
+from .faults import describe, warn_once
 
 if TYPE_CHECKING:
     import asyncio

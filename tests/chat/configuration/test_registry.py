@@ -1,4 +1,4 @@
-"""The provider registry (`chat/providers.py`): "provider:model" names and bare-name
+"""The provider registry (`chat/configuration/registry.py`): "provider:model" names and bare-name
 inference, the built-in providers, and third-party adapters through the
 `chatplex.adapters` entry points.
 
@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from chatplex import ChatModel, FakeChatModel, init_chat_model, specs
-from chatplex.chat import providers as models
-from chatplex.chat.providers import (
+from chatplex.chat.configuration import registry as models
+from chatplex.chat.configuration.registry import (
     PROVIDERS,
     adapter_settings,
     build,

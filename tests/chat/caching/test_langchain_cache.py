@@ -1,4 +1,4 @@
-"""LangChain's caches (chatplex/chat/langchain_cache.py): LangChain's `set_llm_cache` and
+"""LangChain's caches (chatplex/chat/caching/langchain_cache.py): LangChain's `set_llm_cache` and
 a LangChain cache as `cache=` hold chatplex's replies, langchain_core is never imported
 for it, and a LangChain cache that is stuck (a locked file under SQLAlchemy) or fails is
 a miss said once, within the call's deadline, on a loop that keeps running."""
@@ -20,10 +20,10 @@ from langchain_core.caches import BaseCache as LangChainBaseCache
 from langchain_core.globals import set_llm_cache as set_langchain_cache
 
 from chatplex import InMemoryCache, set_llm_cache
-from chatplex.chat import langchain_cache
+from chatplex.chat.caching import langchain_cache
 from chatplex.testing import MockServer
 
-from .conftest import ask, make, parity
+from ..conftest import ask, make, parity
 
 pytestmark = pytest.mark.usefixtures("clean_cache")
 DEADLINE = 3.0

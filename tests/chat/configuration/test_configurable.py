@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from chatplex import ChatModel, ChatPromptTemplate, FakeChatModel, StrOutputParser, init_chat_model
-from chatplex.chat.configurable import ConfigurableChatModel, _split_budget
-from chatplex.chat.profiles import ENV_SETTINGS
+from chatplex.chat.configuration.configurable import ConfigurableChatModel, _split_budget
+from chatplex.chat.configuration.profiles import ENV_SETTINGS
 from chatplex.core.run_config import RunnableConfig
 from chatplex.messages import merge_chunks
 from chatplex.runnables import Runnable
@@ -347,7 +347,7 @@ def test_a_built_model_can_be_passed_in_the_config() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    from chatplex.chat import configurable
+    from chatplex.chat.configuration import configurable
 
     failures, tried = doctest.testmod(configurable)
     assert failures == 0 and tried > 0

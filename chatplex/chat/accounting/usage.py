@@ -2,7 +2,7 @@
 
 A tracker sums replies per model: requests, tokens and cost. Replies a chat model gets
 over HTTP while a `track_usage()` block is active carry their price in
-`response_metadata["cost"]` (see `chat/cost.py`; None when the price is unknown);
+`response_metadata["cost"]` (see `chat/accounting/cost.py`; None when the price is unknown);
 `reply_cost(reply)` prices any reply afterwards. Outside a tracker nothing is priced:
 the price table costs ~0.15 s and ~15 MB to load, and every reply a little CPU, which
 nobody asked for then.
@@ -32,13 +32,13 @@ from dataclasses import asdict, dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from ..core.chunks import aclose_iterator, close_iterator
-from ..errors import BudgetExceededError
-from ..messages import AIMessageChunk, UsageMetadata, add_usage
+from ...core.chunks import aclose_iterator, close_iterator
+from ...errors import BudgetExceededError
+from ...messages import AIMessageChunk, UsageMetadata, add_usage
 from .cost import Cost, cost_of, reply_cost
 
 if TYPE_CHECKING:
-    from ..messages import AIMessage
+    from ...messages import AIMessage
 
 __all__ = [
     "ModelUsage",

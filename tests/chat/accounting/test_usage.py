@@ -1,4 +1,4 @@
-"""Usage and cost summed (chatplex/chat/usage.py): `track_usage()` sync and async, across
+"""Usage and cost summed (chatplex/chat/accounting/usage.py): `track_usage()` sync and async, across
 threads, tasks and the portal loop of sync `batch`; the callback handler; a `max_cost`
 budget that stops new calls with `BudgetExceededError`."""
 
@@ -21,7 +21,7 @@ from chatplex import (
     init_chat_model,
     track_usage,
 )
-from chatplex.chat.cost import cost_of, reply_cost
+from chatplex.chat.accounting.cost import cost_of, reply_cost
 from chatplex.testing import MockServer
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

@@ -23,7 +23,7 @@ the rate limiter and costs nothing. A stream that hits replays the reply as one 
 which merges to the stored message. Errors are never stored, nor a stream its consumer
 left early.
 
-Calls go through a cache in `chat/inflight.py`, which also makes identical calls in
+Calls go through a cache in `chat/caching/inflight.py`, which also makes identical calls in
 flight share one HTTP call.
 
 Backends: `InMemoryCache` (process-local, LRU with `maxsize`) and `SQLiteCache` (one file,
@@ -31,8 +31,8 @@ WAL: safe for several processes on one machine). Both answer in microseconds on 
 calling thread -- no thread hop on a hit. SQLite never waits for a lock itself: chatplex
 retries between short pauses (`asyncio.sleep` on a loop) within the cache's `timeout`
 and half the call's remaining deadline, then goes on as a miss; a locked, corrupt or
-read-only file is a miss logged once (`chat/cache_faults.py`). LangChain's caches:
-`chat/langchain_cache.py`. Your own backend: subclass `BaseCache` (`lookup` / `update` of
+read-only file is a miss logged once (`chat/caching/faults.py`). LangChain's caches:
+`chat/caching/langchain_cache.py`. Your own backend: subclass `BaseCache` (`lookup` / `update` of
 strings by key; `lookup_within` / `update_within` and their async twins get the call's
 deadline).
 """
@@ -51,9 +51,9 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..messages import AIMessage
-from .cache_base import BaseCache
-from .cache_faults import (
+from ...messages import AIMessage
+from .base import BaseCache
+from .faults import (
     LOCKED,
     LOOP_THREAD_WAIT,
     describe,
@@ -67,7 +67,7 @@ from .cache_faults import (
 if TYPE_CHECKING:
     import sqlite3
 
-    from ..adapters.base import HTTPRequest
+    from ...adapters.base import HTTPRequest
 
 __all__ = [
     "FORMAT_VERSION",
@@ -170,7 +170,7 @@ class SQLiteCache(BaseCache):
     so the loop keeps running -- then gives up: a miss, or a reply not stored; after a
     wait given up, that operation tries once without waiting until it succeeds again. A
     locked, corrupt or read-only file (also at construction) is logged once per kind on
-    `chatplex.cache` and the calls go on without it (`chat/cache_faults.py`); a
+    `chatplex.cache` and the calls go on without it (`chat/caching/faults.py`); a
     read-only file still serves its hits. A path that cannot hold the file (a folder, a
     missing folder) raises at construction, a bad setting; one that becomes so later is
     a miss, logged once. `clear()` and `len()` raise instead.

@@ -1,14 +1,14 @@
 """LangChain's reply caches, met by protocol: chatplex's replies stored in the cache a
 script set with LangChain's `set_llm_cache`, or passed as a model's `cache=`.
 
-Each entry is one `Generation` whose `text` is chatplex's stored reply (`chat/cache.py`),
+Each entry is one `Generation` whose `text` is chatplex's stored reply (`chat/caching/cache.py`),
 filed under the chatplex key and `LANGCHAIN_LLM_STRING`. chatplex never imports
 langchain_core for it: the cache is found, and `Generation` taken, where the user's
 LangChain already loaded them. A call waits for such a cache at most `FOREIGN_WAIT` s and
 never past its deadline: async calls await its `alookup` / `aupdate` (LangChain runs a
 sync cache in a thread there, so a locked file blocks no loop), sync calls with a
 deadline ask it from a helper thread. A cache that fails or is too slow is a miss
-(`chat/cache_faults.py`).
+(`chat/caching/faults.py`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import threading
 import time
 from typing import Any
 
-from .cache_base import BaseCache
+from .base import BaseCache
 
 __all__ = [
     "FOREIGN_WAIT",

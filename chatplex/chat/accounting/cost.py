@@ -21,8 +21,8 @@ a third of chatplex's whole CPU per request. Token prices are affine in the four
 within each price tier, so the first reply of a (provider, model, batch) asks the
 calculator for a handful of probe usages and keeps the coefficients; every later reply is
 a few float multiplications (< 2 us), equal to the calculator's figure to ~1e-12 relative
-(`tests/chat/test_cost.py` checks it). Prices that change with the time of day, and audio
-tokens, always go through the calculator. Plans are rebuilt each UTC day, so a dated price
+(`tests/chat/accounting/test_cost.py` checks it). Prices that change with the time of day,
+and audio tokens, always go through the calculator. Plans are rebuilt each UTC day, so a dated price
 change in the table applies from its date.
 
 Importing the table costs ~0.2 s once per process, on the first priced reply (not at
@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
 
-from ..specs import spec
+from ...specs import spec
 
 __all__ = ["Cost", "cost_of", "load_prices", "price_table_version", "reply_cost"]
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from ..core import Runnable
-from ..core.run_config import RunnableConfig
-from ..messages import AIMessage
+from ...core import Runnable
+from ...core.run_config import RunnableConfig
+from ...messages import AIMessage
 from .configurable import ConfigurableChatModel
-from .providers import build, qualified_model_name
+from .registry import build, qualified_model_name
 
 __all__ = ["FieldsConfigurableModel", "Fields"]
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from chatplex.chat.configuration.router import ModelRouter
 from chatplex.chat.fake import FakeChatModel
-from chatplex.chat.router import ModelRouter
 
 
 def _router() -> ModelRouter:

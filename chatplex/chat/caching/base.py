@@ -1,5 +1,5 @@
-"""The interface of a reply cache: a store of serialized replies by key (`chat/cache.py`
-has the backends, keys and stored format; `chat/inflight.py` the calls through it).
+"""The interface of a reply cache: a store of serialized replies by key (`chat/caching/cache.py`
+has the backends, keys and stored format; `chat/caching/inflight.py` the calls through it).
 
 `lookup` / `update` / `clear` are what a backend must have. Calls use the `*_within`
 methods, which get the call's deadline: a backend that can wait (a lock, a network)
@@ -33,7 +33,7 @@ class BaseCache(ABC):
     # What calls use: a backend that can wait (a lock, a network) overrides these to stop
     # waiting by the call's `deadline` (a `time.monotonic()` instant; None: none) and, on
     # an event loop, to wait without blocking it. They may raise: the call then goes on
-    # as a miss (`chat/cache_faults.py`). The defaults call `lookup` / `update`.
+    # as a miss (`chat/caching/faults.py`). The defaults call `lookup` / `update`.
 
     def lookup_within(self, key: str, deadline: float | None) -> str | None:
         """`lookup`, for a call that must end by `deadline`."""

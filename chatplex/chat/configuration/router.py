@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
 
-from ..core import Runnable, RunnableConfig
-from ..core.run_config import child_config
+from ...core import Runnable, RunnableConfig
+from ...core.run_config import child_config
 from .factory import init_chat_model
 
 __all__ = ["ModelRouter"]

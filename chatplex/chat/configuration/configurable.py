@@ -23,14 +23,14 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..core import Runnable
-from ..core.concurrency import agather_bounded, gather_threads, max_concurrency
-from ..core.run_config import RunnableConfig
-from ..messages import AIMessage
-from ..secret import Secret
-from .model import ChatModel
-from .providers import build
-from .settings import is_secret_name
+from ...core import Runnable
+from ...core.concurrency import agather_bounded, gather_threads, max_concurrency
+from ...core.run_config import RunnableConfig
+from ...messages import AIMessage
+from ...secret import Secret
+from ..model import ChatModel
+from ..settings import is_secret_name
+from .registry import build
 
 __all__ = ["CONFIGURABLE_SETTINGS", "ConfigurableChatModel"]
 

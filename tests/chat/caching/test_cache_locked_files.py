@@ -1,4 +1,4 @@
-"""A SQLite reply cache (chatplex/chat/cache.py) whose file is locked by another process,
+"""A SQLite reply cache (chatplex/chat/caching/cache.py) whose file is locked by another process,
 corrupt, truncated, a folder or read-only: each call is a miss (or its reply is not
 stored) within the call's deadline, the event loop keeps running, and the failure is
 logged once per cache and kind, without a traceback. The rest of the cache's tests:
@@ -25,10 +25,10 @@ from typing import Any
 import pytest
 
 from chatplex import AIMessage, SQLiteCache
-from chatplex.chat import inflight
+from chatplex.chat.caching import inflight
 from chatplex.testing import MockServer
 
-from .conftest import ask, make, parity
+from ..conftest import ask, make, parity
 
 pytestmark = pytest.mark.usefixtures("clean_cache")
 

@@ -15,10 +15,10 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from ..adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
-from ..specs import infer_provider, spec
-from .fake import FakeChatModel
-from .model import ChatModel
+from ...adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
+from ...specs import infer_provider, spec
+from ..fake import FakeChatModel
+from ..model import ChatModel
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -42,7 +42,7 @@ def _adapter_model(provider: str) -> ModelFactory:
     the chat model the rest."""
 
     def factory(model: str, **settings: Any) -> ChatModel:
-        from .params import check_api_parameters  # on the first model built, not at import
+        from ..params import check_api_parameters  # on the first model built, not at import
 
         declared = spec(provider)
         if declared is not None and declared.init_class is not None:
@@ -52,13 +52,13 @@ def _adapter_model(provider: str) -> ModelFactory:
             return dropin(model=model, **settings)
         wire = provider
         if provider == "openai":  # the Responses API where langchain-openai would use it
-            from .openai_model import responses_wire
+            from ..openai_model import responses_wire
 
             wire = responses_wire(model, settings)
         cls = adapter_class(wire)
         names = adapter_parameters(cls)
         if spec_names_settings(provider):
-            from .compatible_models import take_body_parameters
+            from ..compatible_models import take_body_parameters
 
             # Its LangChain class's names, as its spec declares them: its key's own name
             # renamed, body fields sent.
@@ -75,7 +75,7 @@ def _adapter_model(provider: str) -> ModelFactory:
         if "include_usage" in names and "stream_usage" in settings:
             own.setdefault("include_usage", settings["stream_usage"])  # LangChain's name
         if wire == "openai":
-            from .openai_model import init_defaults
+            from ..openai_model import init_defaults
 
             init_defaults(own)
         return ChatModel(cls(**own), model, **settings)

@@ -5,8 +5,9 @@
 'hi'
 
 With no model, the model and its settings come from the environment (`CHATPLEX_MODEL`,
-`CHATPLEX_TEMPERATURE`, ...) and a `chatplex.toml` profile: see `chatplex.chat.profiles`.
-Providers are looked up in `chatplex.chat.providers`.
+`CHATPLEX_TEMPERATURE`, ...) and a `chatplex.toml` profile: see
+`chatplex.chat.configuration.profiles`. Providers are looked up in
+`chatplex.chat.configuration.registry`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from ..secret import Secret
-from .model import ChatModel
-from .providers import build, provider_factory, qualified_model_name, split_model_name
+from ...secret import Secret
+from ..model import ChatModel
+from .registry import build, provider_factory, qualified_model_name, split_model_name
 
 if TYPE_CHECKING:
-    from ..core import Runnable
-    from ..messages import AIMessage
+    from ...core import Runnable
+    from ...messages import AIMessage
     from .configurable_fields import Fields
     from .profiles import ModelSpec
 
@@ -95,15 +96,16 @@ def init_chat_model(
 
     - `init_chat_model()`: the model comes from `CHATPLEX_MODEL` or the config file's
       default profile; `init_chat_model(profile="cheap")` names the profile. Call
-      arguments beat the environment, which beats the file (see `chatplex.chat.profiles`).
+      arguments beat the environment, which beats the file (see
+      `chatplex.chat.configuration.profiles`).
       A profile with `fallbacks` gives `model.with_fallbacks([...])`.
     - A model named in code without `profile=` reads no environment and no file.
     - `configurable=True`: a `ConfigurableChatModel` that switches model per call from
-      `config["configurable"]["model"]` (see `chatplex.chat.configurable`).
+      `config["configurable"]["model"]` (see `chatplex.chat.configuration.configurable`).
     - LangChain's keywords mean what they mean there: `model_provider="openai"` beside a
       bare model name; `configurable_fields=("model", "temperature")` or `"any"` (with
       `config_prefix`) for a model whose fields each call's `config["configurable"]`
-      sets (see `chatplex.chat.configurable_fields`).
+      sets (see `chatplex.chat.configuration.configurable_fields`).
 
     >>> init_chat_model("fake:any").model
     'any'
@@ -147,7 +149,7 @@ def init_chat_model(
         )
     if model is not None and profile is None:
         if "stream_usage" not in settings and split_model_name(model)[0] == "openai":
-            from .openai_model import stream_usage_default
+            from ..openai_model import stream_usage_default
 
             settings["stream_usage"] = stream_usage_default(settings)  # as LangChain's
         return build(model, settings)
@@ -159,7 +161,7 @@ def _hold_credentials(settings: dict[str, Any]) -> None:
     `aws_session_token`...) as `Secret`s, in place: the dict is this call's own, so from
     here on no frame's locals (what a traceback printer with locals, Sentry or rich
     show) hold one in clear. Adapters take a `Secret` wherever they take a key."""
-    from .settings import is_secret_name
+    from ..settings import is_secret_name
 
     for name, value in settings.items():
         if isinstance(value, str) and is_secret_name(name):
