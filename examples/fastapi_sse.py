@@ -61,7 +61,11 @@ def create_app(model: Runnable[Any, Any]) -> FastAPI:
 def call_once(port: int) -> None:
     url = f"http://127.0.0.1:{port}/chat"
     start = time.perf_counter()
-    with httpx.stream("GET", url, params={"q": "What is Server-Sent Events?"}) as response:
+    # A stream's first event waits for the model's first token: httpx's default 5 s read
+    # timeout is for quick replies, so this client waits longer between events.
+    timeout = httpx.Timeout(5.0, read=60.0)
+    question = {"q": "What is Server-Sent Events?"}
+    with httpx.stream("GET", url, params=question, timeout=timeout) as response:
         print(f"GET /chat -> {response.status_code} {response.headers['content-type']}")
         for line in response.iter_lines():
             if line:
