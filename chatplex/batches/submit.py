@@ -20,11 +20,11 @@ from typing import Any
 from ..chat import ChatModel, init_chat_model
 from ..core import Runnable, RunnableConfig, RunnableSequence
 from ..core.retry import retry_policy
+from ..providers.anthropic.batch import AnthropicBatches
+from ..providers.openai.azure_batch import AzureBatches
+from ..providers.openai.batch import OpenAIBatches
 from ..secret import redact_url
-from .anthropic import AnthropicBatches
-from .azure_openai import AzureBatches
 from .job import BatchJob
-from .openai import OpenAIBatches
 from .spool import Spooler
 from .store import Handle, default_dir, find, read, write
 from .transport import Transport

@@ -45,29 +45,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import APIError, status_error
-from ..messages import (
-    AIMessage,
-    BaseMessage,
-)
-from ..sdk_errors import stainless_family
-from ..secret import Secret, redact_url
-from ._anthropic_request import to_wire_messages, wire_tool_choice, wire_tools
-from ._anthropic_response import (
-    _PROVIDER,
-    _RETRYABLE_STREAM_ERRORS,
-    SDK_MESSAGE_FIELDS,
-    _lazy_reply_metadata,
-    _parse_content,
-    _snippet,
-    _start_metadata,
-    _stop_metadata,
-    _str_or_none,
-    _usage,
-    sdk_usage,
-)
-from ._anthropic_stream import AnthropicStreamParser
-from .base import (
+from ...adapters.base import (
     BaseURL,
     CallSettings,
     HTTPRequest,
@@ -82,7 +60,29 @@ from .base import (
     take_base_url,
     withheld_key_note,
 )
-from .validate import BlockTypes, check_headers, check_messages
+from ...adapters.validate import BlockTypes, check_headers, check_messages
+from ...errors import APIError, status_error
+from ...messages import (
+    AIMessage,
+    BaseMessage,
+)
+from ...sdk_errors import stainless_family
+from ...secret import Secret, redact_url
+from .request import to_wire_messages, wire_tool_choice, wire_tools
+from .response import (
+    _PROVIDER,
+    _RETRYABLE_STREAM_ERRORS,
+    SDK_MESSAGE_FIELDS,
+    _lazy_reply_metadata,
+    _parse_content,
+    _snippet,
+    _start_metadata,
+    _stop_metadata,
+    _str_or_none,
+    _usage,
+    sdk_usage,
+)
+from .stream import AnthropicStreamParser
 
 __all__ = [
     "BLOCK_TYPES",

@@ -16,10 +16,10 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..adapters.base import Adapter, HTTPRequest
-from ..errors import APIError
-from .errors import BatchCanceledError, BatchExpiredError, BatchFormatError
-from .wire import Call, Limits, Outcome, RemoteState, Reply, Steps
+from ...adapters.base import Adapter, HTTPRequest
+from ...batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
+from ...batches.wire import Call, Limits, Outcome, RemoteState, Reply, Steps
+from ...errors import APIError
 
 __all__ = ["LIMITS", "AnthropicBatches"]
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..messages import (
+from ...adapters.base import CallSettings, ToolSpec
+from ...messages import (
     AIMessage,
     AIMessageChunk,
     BaseMessage,
@@ -21,7 +22,6 @@ from ..messages import (
     SystemMessage,
     ToolMessage,
 )
-from .base import CallSettings, ToolSpec
 
 __all__ = ["to_wire_messages", "wire_tool_choice", "wire_tools"]
 

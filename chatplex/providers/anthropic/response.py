@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from ..messages import (
+from ...messages import (
     Content,
     LazyMetadata,
     LazyValue,
     ToolCall,
     UsageMetadata,
 )
-from ._openai_response import shared, shared_keys, shared_template
+from ..openai.response import shared, shared_keys, shared_template
 
 _PROVIDER = "anthropic"
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..errors import StreamError
-from ..messages import AIMessageChunk, UsageMetadata, text_chunk
-from ._anthropic_response import (
+from ...adapters._json import loads_text
+from ...adapters.base import SSEEvent
+from ...errors import StreamError
+from ...messages import AIMessageChunk, UsageMetadata, text_chunk
+from .response import (
     _MESSAGE_FIELDS,
     _PROVIDER,
     _RETRYABLE_STREAM_ERRORS,
@@ -21,8 +23,6 @@ from ._anthropic_response import (
     _usage,
     _usage_diff,
 )
-from ._json import loads_text
-from .base import SSEEvent
 
 __all__ = ["AnthropicStreamParser"]
 

@@ -29,7 +29,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ..errors import ResponseTooLargeError
+from ...errors import ResponseTooLargeError
 
 __all__ = [
     "DEFAULT_MAX_EVENT_BYTES",

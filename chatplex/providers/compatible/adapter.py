@@ -47,11 +47,11 @@ from ...adapters.base import (
     header_value,
     withheld_key_note,
 )
-from ...adapters.openai import OpenAIAdapter, OpenAIStreamParser, parse_reply
 from ...errors import APIConnectionError, APIError, APITimeoutError, DeadlineExceededError
 from ...messages import AIMessage, AIMessageChunk, BaseMessage
 from ...sdk_errors import ErrorFamily, sdk_class_for
 from ...secret import Secret, redact_url
+from ..openai.adapter import OpenAIAdapter, OpenAIStreamParser, parse_reply
 from .profile import Profile
 from .spec import PROFILES
 from .style import StyledStreamParser, style_reply

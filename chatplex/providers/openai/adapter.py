@@ -43,23 +43,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import APIError, status_error
-from ..messages import AIMessage, BaseMessage, SystemMessage
-from ..sdk_errors import stainless_family
-from ..secret import Secret, redact_url
-from ._openai_request import OPENAI_ROLE_KEY, wire_message, wire_tool, wire_tool_choice
-from ._openai_response import (
-    OTHER_CANDIDATES,
-    PROVIDER,
-    error_fields,
-    loads,
-    parse_candidates,
-    parse_reply,
-    snippet,
-    usage_metadata,
-)
-from ._openai_stream import OpenAIStreamParser
-from .base import (
+from ...adapters.base import (
     BaseURL,
     CallSettings,
     HTTPRequest,
@@ -74,7 +58,23 @@ from .base import (
     take_base_url,
     withheld_key_note,
 )
-from .validate import BlockTypes, check_headers, check_messages
+from ...adapters.validate import BlockTypes, check_headers, check_messages
+from ...errors import APIError, status_error
+from ...messages import AIMessage, BaseMessage, SystemMessage
+from ...sdk_errors import stainless_family
+from ...secret import Secret, redact_url
+from .request import OPENAI_ROLE_KEY, wire_message, wire_tool, wire_tool_choice
+from .response import (
+    OTHER_CANDIDATES,
+    PROVIDER,
+    error_fields,
+    loads,
+    parse_candidates,
+    parse_reply,
+    snippet,
+    usage_metadata,
+)
+from .stream import OpenAIStreamParser
 
 __all__ = [
     "BLOCK_TYPES",

@@ -54,13 +54,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from ..errors import APIError, ContentFilterError
-from ..messages import AIMessage, AIMessageChunk, BaseMessage
-from ..sdk_errors import ErrorFamily, stainless_family
-from ..secret import Secret, redact_url
-from ._openai_response import OTHER_CANDIDATES, loads
-from ._openai_stream import OpenAIStreamParser
-from .base import (
+from ...adapters.base import (
     BaseURL,
     CallSettings,
     HTTPRequest,
@@ -69,8 +63,14 @@ from .base import (
     hold_secrets,
     key_digest,
 )
-from .openai import OpenAIAdapter
-from .validate import check_headers
+from ...adapters.validate import check_headers
+from ...errors import APIError, ContentFilterError
+from ...messages import AIMessage, AIMessageChunk, BaseMessage
+from ...sdk_errors import ErrorFamily, stainless_family
+from ...secret import Secret, redact_url
+from .adapter import OpenAIAdapter
+from .response import OTHER_CANDIDATES, loads
+from .stream import OpenAIStreamParser
 
 __all__ = ["AZURE_HOST_SUFFIXES", "AzureOpenAIAdapter", "AzureStreamParser"]
 

@@ -15,9 +15,9 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from ..adapters.base import Adapter, HTTPRequest
-from .openai import LIMITS, OpenAIBatches
-from .wire import Limits, RemoteState, Steps
+from ...adapters.base import Adapter, HTTPRequest
+from ...batches.wire import Limits, RemoteState, Steps
+from .batch import LIMITS, OpenAIBatches
 
 T = TypeVar("T")
 

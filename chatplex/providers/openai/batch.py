@@ -7,7 +7,7 @@ carries the exact body a real-time call sends (the adapter builds it), and each 
 body goes through the adapter's `parse_response`, so a batch row equals the real-time
 reply of the same body.
 
->>> from chatplex.adapters.openai import OpenAIAdapter
+>>> from chatplex.providers.openai.adapter import OpenAIAdapter
 >>> from chatplex.adapters.base import CallSettings
 >>> from chatplex.messages import HumanMessage
 >>> adapter = OpenAIAdapter(api_key="sk-example")
@@ -22,10 +22,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..adapters.base import Adapter, HTTPRequest
-from ..errors import APIError
-from .errors import BatchCanceledError, BatchExpiredError, BatchFormatError
-from .wire import Call, Limits, Outcome, RemoteState, Reply, Steps
+from ...adapters.base import Adapter, HTTPRequest
+from ...batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
+from ...batches.wire import Call, Limits, Outcome, RemoteState, Reply, Steps
+from ...errors import APIError
 
 __all__ = ["ENDPOINT", "ENDPOINTS", "LIMITS", "OpenAIBatches"]
 

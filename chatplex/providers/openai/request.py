@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..messages import (
+from ...adapters.base import ToolSpec
+from ...messages import (
     AIMessage,
     AIMessageChunk,
     BaseMessage,
@@ -18,8 +19,7 @@ from ..messages import (
     SystemMessage,
     ToolMessage,
 )
-from ._openai_blocks import to_parts
-from .base import ToolSpec
+from .blocks import to_parts
 
 __all__ = ["LANGCHAIN_ROLE_KEY", "OPENAI_ROLE_KEY", "wire_message", "wire_tool", "wire_tool_choice"]
 

@@ -27,8 +27,10 @@ import sys
 from collections.abc import Mapping
 from typing import Any, cast
 
-from ..errors import RETRYABLE_STATUSES, APIError
-from ..messages import (
+from ...adapters.base import header_value
+from ...adapters.validate import reply_field
+from ...errors import RETRYABLE_STATUSES, APIError
+from ...messages import (
     AIMessage,
     AIMessageChunk,
     LazyMetadata,
@@ -36,8 +38,6 @@ from ..messages import (
     ToolCallChunk,
     UsageMetadata,
 )
-from .base import header_value
-from .validate import reply_field
 
 __all__ = [
     "FINISH_REASONS",

@@ -41,16 +41,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import APIConnectionError, APIError
-from ..messages import AIMessage, BaseMessage
-from ..sdk_errors import ErrorFamily, stainless_family
-from ..secret import Secret, redact_url, take_url_credentials
-from ._responses_request import since_last_response, wire_body
-from ._responses_response import PROVIDER, parse_reply
-from ._responses_stream import ResponsesStreamParser
-from .base import BaseURL, CallSettings, HTTPRequest, header_value, reveal
-from .openai import OpenAIAdapter
-from .validate import BlockTypes, check_messages
+from ...adapters.base import BaseURL, CallSettings, HTTPRequest, header_value, reveal
+from ...adapters.validate import BlockTypes, check_messages
+from ...errors import APIConnectionError, APIError
+from ...messages import AIMessage, BaseMessage
+from ...sdk_errors import ErrorFamily, stainless_family
+from ...secret import Secret, redact_url, take_url_credentials
+from .adapter import OpenAIAdapter
+from .responses_request import since_last_response, wire_body
+from .responses_response import PROVIDER, parse_reply
+from .responses_stream import ResponsesStreamParser
 
 __all__ = ["BLOCK_TYPES", "OpenAIResponsesAdapter", "ResponsesStreamParser"]
 

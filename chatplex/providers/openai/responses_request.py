@@ -18,7 +18,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..messages import (
+from ...adapters.base import CallSettings, ToolSpec
+from ...messages import (
     AIMessage,
     AIMessageChunk,
     BaseMessage,
@@ -26,8 +27,7 @@ from ..messages import (
     SystemMessage,
     ToolMessage,
 )
-from ._openai_request import LANGCHAIN_ROLE_KEY, OPENAI_ROLE_KEY
-from .base import CallSettings, ToolSpec
+from .request import LANGCHAIN_ROLE_KEY, OPENAI_ROLE_KEY
 
 __all__ = ["REFUSED_PARAMETERS", "since_last_response", "wire_body", "wire_input"]
 

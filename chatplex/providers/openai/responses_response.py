@@ -26,10 +26,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import APIError
-from ..messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata
-from ._openai_response import loads, payload_error, snippet
-from .base import header_value
+from ...adapters.base import header_value
+from ...errors import APIError
+from ...messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata
+from .response import loads, payload_error, snippet
 
 __all__ = [
     "PROVIDER",

@@ -25,10 +25,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import StreamError
-from ..messages import AIMessageChunk, ToolCallChunk
-from ._json import loads_text
-from ._responses_response import (
+from ...adapters._json import loads_text
+from ...adapters.base import SSEEvent
+from ...errors import StreamError
+from ...messages import AIMessageChunk, ToolCallChunk
+from .responses_response import (
     PROVIDER,
     failure,
     item_blocks,
@@ -36,7 +37,6 @@ from ._responses_response import (
     part_block,
     without_none,
 )
-from .base import SSEEvent
 
 __all__ = ["ResponsesStreamParser"]
 

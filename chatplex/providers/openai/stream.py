@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import StreamError
-from ..messages import (
+from ...adapters._json import loads_text
+from ...adapters.base import SSEEvent
+from ...adapters.validate import reply_field
+from ...errors import StreamError
+from ...messages import (
     AIMessage,
     AIMessageChunk,
     ToolCallChunk,
@@ -19,8 +22,7 @@ from ..messages import (
     merge_chunks,
     text_chunk,
 )
-from ._json import loads_text
-from ._openai_response import (
+from .response import (
     OTHER_CANDIDATES,
     PROVIDER,
     ThinkingParts,
@@ -32,8 +34,6 @@ from ._openai_response import (
     usage_metadata,
     usage_minus,
 )
-from .base import SSEEvent
-from .validate import reply_field
 
 __all__ = ["OpenAIStreamParser"]
 
