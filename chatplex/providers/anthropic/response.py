@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
+from ...adapters.sharing import shared, shared_keys, shared_template
 from ...messages import (
     Content,
     LazyMetadata,
@@ -15,7 +16,6 @@ from ...messages import (
     ToolCall,
     UsageMetadata,
 )
-from ..openai.response import shared, shared_keys, shared_template
 
 _PROVIDER = "anthropic"
 

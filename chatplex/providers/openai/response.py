@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 from collections.abc import Mapping
 from typing import Any, cast
 
 from ...adapters.base import header_value
+from ...adapters.sharing import OWN_HEAD_KEYS, shared, shared_keys, shared_template, shared_tuple
 from ...adapters.validate import reply_field
 from ...errors import RETRYABLE_STATUSES, APIError
 from ...messages import (
@@ -114,7 +114,7 @@ def parse_candidates(
     # What langchain-openai's reply shows, read through the openai SDK's models: the
     # fields a body leaves out are there as None.
     head.setdefault("system_fingerprint", None)
-    own_head = {key: head[key] for key in _OWN_HEAD_KEYS if key in head}
+    own_head = {key: head[key] for key in OWN_HEAD_KEYS if key in head}
     template = shared_template(head)
     raw_usage = reply_field(data.get("usage"), dict, "usage")
     messages = []
@@ -318,62 +318,6 @@ def head_metadata(
     if request_id:
         meta["request_id"] = request_id
     return meta
-
-
-# A reply's metadata, lazily (see `LazyMetadata`): what is the same for every reply of a
-# model (provider, model name, fingerprint, tier) is one dict shared by those replies,
-# the reply's own entries (id, request id, finish reason, logprobs, token usage, refusal)
-# a tuple; the dict a user reads is built from both on first access (~0.3 KB less a
-# reply while no one reads it, as in a large batch).
-#: The head entries that differ from reply to reply.
-_OWN_HEAD_KEYS = ("id", "request_id")
-#: Shared heads and key tuples, by value; bounded (cleared when full: a process that
-#: sees ever-new fingerprints keeps at most this many).
-_SHARED: dict[Any, Any] = {}
-_SHARED_MAX = 512
-
-
-def shared_template(head: dict[str, Any]) -> dict[str, Any]:
-    """`head` with the per-reply entries (`_OWN_HEAD_KEYS`) None: one dict for every
-    reply with the same constants (callers never mutate it)."""
-    template = {k: None if k in _OWN_HEAD_KEYS else v for k, v in head.items()}
-    return _share(("head", *template.items()), template)  # type: ignore[no-any-return]
-
-
-def shared_tuple(keys: tuple[str, ...]) -> tuple[str, ...]:
-    """One copy of each tuple of metadata keys."""
-    return _share(keys, keys)  # type: ignore[no-any-return]
-
-
-def _share(key: Any, value: Any) -> Any:
-    try:
-        return _SHARED[key]
-    except KeyError:
-        if len(_SHARED) >= _SHARED_MAX:
-            _SHARED.clear()
-        _SHARED[key] = value
-        return value
-    except TypeError:  # an unhashable value (a server sending a list as a fingerprint)
-        return value
-
-
-# A reply keeps these strings for as long as the user keeps the reply; each JSON body
-# makes its own copies (json.loads shares keys within one body only), so 10,000 replies
-# held 10,000 copies of "prompt_tokens", the model's name, "stop", ... (~0.9 KB a reply).
-# Interned, every reply points at one copy; the values stay equal strings.
-
-
-def shared(value: Any) -> Any:
-    """`value`, a string interned (one copy for every reply that carries it)."""
-    return sys.intern(value) if type(value) is str else value
-
-
-def shared_keys(raw: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a usage record (nested dicts included) whose keys are interned strings."""
-    return {
-        sys.intern(k) if type(k) is str else k: shared_keys(v) if type(v) is dict else v
-        for k, v in raw.items()
-    }
 
 
 def loads(body: bytes) -> Any:

@@ -15,12 +15,11 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters import _openai_response
-from chatplex.adapters._openai_response import parse_candidates, parse_reply
+from chatplex.adapters import sharing
 from chatplex.messages import AIMessage, LazyMetadata, has_metadata, metadata_value, set_metadata
 from chatplex.messages._messages import _RESPONSE_METADATA
-
-from ._message_views import VIEWS
+from chatplex.providers.openai.response import parse_candidates, parse_reply
+from tests.adapters._message_views import VIEWS
 
 
 def body(i: int, **extra: Any) -> bytes:
@@ -141,11 +140,11 @@ def test_candidates_refusal_and_logprobs_keep_their_places() -> None:
 def test_shared_heads_are_bounded_and_odd_values_are_not_shared(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_openai_response, "_SHARED", {})
-    monkeypatch.setattr(_openai_response, "_SHARED_MAX", 4)
+    monkeypatch.setattr(sharing, "_SHARED", {})
+    monkeypatch.setattr(sharing, "_SHARED_MAX", 4)
     for i in range(10):
         parse_reply(body(i, system_fingerprint=f"fp_{i}"), None)
-        assert len(_openai_response._SHARED) <= 4
+        assert len(sharing._SHARED) <= 4
     odd = parse_reply(body(1, system_fingerprint=["a list"]), None)
     assert odd.response_metadata["system_fingerprint"] == ["a list"]
 
@@ -156,7 +155,7 @@ def test_to_langchain_sees_the_same_metadata() -> None:
     # messages report as their class (the border), which other tests here do not expect.
     script = (
         "import json, sys\n"
-        "from chatplex.adapters._openai_response import parse_reply\n"
+        "from chatplex.providers.openai.response import parse_reply\n"
         "from chatplex.messages import to_langchain\n"
         "body = sys.stdin.buffer.read()\n"
         "unread, read = parse_reply(body, None), parse_reply(body, None)\n"

@@ -1,4 +1,5 @@
-"""Replies parsed from separate bodies share their repeated strings (`_openai_response`).
+"""Replies parsed from separate bodies share their repeated strings
+(`providers/openai/response.py`, through the kit's `adapters/sharing.py`).
 
 A 10,000-reply batch otherwise keeps 10,000 copies of every usage key, of the model's
 name and of the finish reason; what the reply returns must stay equal all the same.
@@ -9,7 +10,8 @@ from __future__ import annotations
 import json
 import pickle
 
-from chatplex.adapters._openai_response import parse_reply, sdk_usage, shared, shared_keys
+from chatplex.adapters.sharing import shared, shared_keys
+from chatplex.providers.openai.response import parse_reply, sdk_usage
 
 
 def body(i: int) -> bytes:
