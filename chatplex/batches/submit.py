@@ -20,9 +20,6 @@ from typing import Any
 from ..chat import ChatModel, init_chat_model
 from ..core import Runnable, RunnableConfig, RunnableSequence
 from ..core.retry import retry_policy
-from ..providers.anthropic.batch import AnthropicBatches
-from ..providers.openai.azure_batch import AzureBatches
-from ..providers.openai.batch import OpenAIBatches
 from ..secret import redact_url
 from .job import BatchJob
 from .spool import Spooler
@@ -66,22 +63,13 @@ def _compose(steps: list[Runnable[Any, Any]]) -> Runnable[Any, Any] | None:
 
 
 def batch_api(model: ChatModel, limits: Limits | None = None) -> BatchAPI:
-    """The Batch API of the model's provider (OpenAI and servers speaking its wire,
-    Anthropic, or the one its adapter names: `batch_api_for(model, limits)`)."""
+    """The Batch API of the model's provider: the one its adapter names
+    (`batch_api_for(model, limits)`, in the provider's folder)."""
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{model.get_name()} has no adapter: no Batch API to use")
-    if getattr(adapter, "registry_name", None) == "azure_openai":
-        return AzureBatches(adapter, limits) if limits else AzureBatches(adapter)
-    if getattr(adapter, "batch_api", True) is False:  # an OpenAI-compatible preset without one
-        name = getattr(adapter, "preset", adapter.provider)
-        raise ValueError(f"provider {name!r} has no OpenAI-shaped Batch API; call it in real time")
-    if adapter.provider in ("openai", "openai_responses"):
-        return OpenAIBatches(adapter, limits) if limits else OpenAIBatches(adapter)
-    if adapter.provider == "anthropic":
-        return AnthropicBatches(adapter, limits) if limits else AnthropicBatches(adapter)
     own = getattr(adapter, "batch_api_for", None)
-    if own is not None:  # a wire whose Batch API lives in its provider's folder
+    if own is not None:
         found: BatchAPI = own(model.model, limits)
         return found
     raise ValueError(f"provider {adapter.provider!r} has no Batch API in chatplex")
@@ -255,7 +243,8 @@ def load(
         built = init_chat_model(f"{handle.provider}:{handle.model}", base_url=handle.base_url)
         assert isinstance(built, ChatModel)
         model = built
-    given = getattr(model.adapter, "registry_name", None) or model.provider  # azure_openai
+    # A subclass adapter registered under its own name (a handle's provider) says so.
+    given = getattr(model.adapter, "registry_name", None) or model.provider
     if given != handle.provider:
         raise ValueError(f"{path} is a {handle.provider} batch; the model given is {given}")
     return _job(model, batch_api(model), handle, then, config)

@@ -43,7 +43,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...adapters.base import (
     BaseURL,
@@ -83,6 +83,10 @@ from .response import (
     sdk_usage,
 )
 from .stream import AnthropicStreamParser
+
+if TYPE_CHECKING:
+    from ...batches.wire import Limits
+    from .batch import AnthropicBatches
 
 __all__ = [
     "BLOCK_TYPES",
@@ -369,6 +373,12 @@ class AnthropicAdapter:
         """(provider, base_url, key digest or "", model): never the key itself (nor one in
         the base URL's query: masked there, and counted in the digest)."""
         return (_PROVIDER, self.base_url, self._key_digest, model)
+
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> AnthropicBatches:
+        """Anthropic's Message Batches API, as `submit_batch` asks it."""
+        from .batch import AnthropicBatches  # loaded with the first batch, not with the adapter
+
+        return AnthropicBatches(self, limits) if limits else AnthropicBatches(self)
 
 
 def _sdk_metadata(meta: dict[str, Any]) -> dict[str, Any]:

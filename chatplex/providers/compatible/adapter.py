@@ -36,7 +36,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ...adapters.base import (
@@ -55,6 +55,10 @@ from ..openai.adapter import OpenAIAdapter, OpenAIStreamParser, parse_reply
 from .profile import Profile
 from .spec import PROFILES
 from .style import StyledStreamParser, style_reply
+
+if TYPE_CHECKING:
+    from ...batches.wire import Limits
+    from ..openai.batch import OpenAIBatches
 
 __all__ = [
     "PROFILES",
@@ -146,6 +150,15 @@ class CompatibleAdapter(OpenAIAdapter):
     def batch_api(self) -> bool:
         """Whether the provider takes OpenAI's Batch API (`batches.submit` asks)."""
         return self.profile.batch_api
+
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> OpenAIBatches:
+        """OpenAI's Batch API at the preset's base URL, or a ValueError naming the preset
+        when its profile says it has none (before anything is written)."""
+        if not self.profile.batch_api:
+            raise ValueError(
+                f"provider {self.preset!r} has no OpenAI-shaped Batch API; call it in real time"
+            )
+        return super().batch_api_for(model, limits)
 
     @property
     def price_provider(self) -> str:

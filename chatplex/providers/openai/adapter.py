@@ -41,7 +41,7 @@ With `n > 1` every candidate is kept: the reply is choice 0 and
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...adapters.base import (
     BaseURL,
@@ -75,6 +75,10 @@ from .response import (
     usage_metadata,
 )
 from .stream import OpenAIStreamParser
+
+if TYPE_CHECKING:
+    from ...batches.wire import Limits
+    from .batch import OpenAIBatches
 
 __all__ = [
     "BLOCK_TYPES",
@@ -307,3 +311,10 @@ class OpenAIAdapter:
         """(provider, base_url, key digest or "", model): never the key itself (nor one in
         the base URL's query: masked there, and counted in the digest)."""
         return (_PROVIDER, self.base_url, self._key_digest, model)
+
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> OpenAIBatches:
+        """OpenAI's Batch API (Chat Completions or, for the Responses adapter, the
+        Responses API), as `submit_batch` asks it; one model per job needs no `model`."""
+        from .batch import OpenAIBatches  # loaded with the first batch, not with the adapter
+
+        return OpenAIBatches(self, limits) if limits else OpenAIBatches(self)

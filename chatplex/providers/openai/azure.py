@@ -51,7 +51,7 @@ import dataclasses
 import inspect
 import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from ...adapters.base import (
@@ -71,6 +71,10 @@ from ...secret import Secret, redact_url
 from .adapter import OpenAIAdapter
 from .response import OTHER_CANDIDATES, loads
 from .stream import OpenAIStreamParser
+
+if TYPE_CHECKING:
+    from ...batches.wire import Limits
+    from .azure_batch import AzureBatches
 
 __all__ = ["AZURE_HOST_SUFFIXES", "AzureOpenAIAdapter", "AzureStreamParser"]
 
@@ -298,6 +302,13 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     def batch_query(self) -> Secret:
         """The query every Batch API call carries ("?api-version=..." or "")."""
         return self._query
+
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> AzureBatches:
+        """Azure OpenAI's Batch API (the resource's `/files` and `/batches`, each line's
+        model its deployment), as `submit_batch` asks it."""
+        from .azure_batch import AzureBatches  # loaded with the first batch
+
+        return AzureBatches(self, limits) if limits else AzureBatches(self)
 
     # -- responses -------------------------------------------------------------------------
 
