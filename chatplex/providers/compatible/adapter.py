@@ -1,6 +1,6 @@
 """OpenAI-compatible providers by name: one declared profile each over the Chat
-Completions adapter (`adapters/openai.py`), not a copy of it; the profiles are data, in
-`spec.py`.
+Completions adapter (`providers/openai/adapter.py`), not a copy of it; the profiles are
+data, in `spec.py`.
 
 A profile says what differs from OpenAI: the provider's default base URL, the
 environment variables of its key and base URL (LangChain's names), its official host

@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._anthropic_response import sdk_usage
-from chatplex.adapters.anthropic import AnthropicAdapter
 from chatplex.adapters.base import CallSettings, SSEEvent, ToolSpec
 from chatplex.errors import (
     APIError,
@@ -30,6 +28,8 @@ from chatplex.messages import (
     ToolMessage,
     merge_chunks,
 )
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
+from chatplex.providers.anthropic.response import sdk_usage
 from chatplex.secret import Secret
 from tests._sdk_nones import without_sdk_nones
 
@@ -799,7 +799,7 @@ def test_parse_response_shapes(adapter: AnthropicAdapter) -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    from chatplex.adapters import anthropic
+    from chatplex.providers.anthropic import adapter as anthropic
 
     failures, tried = doctest.testmod(anthropic)
     assert failures == 0 and tried > 0

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from _corpus import Case, corpus_dir, load_cases
 
-from chatplex.adapters.anthropic import AnthropicAdapter
 from chatplex.adapters.base import SSEEvent
 from chatplex.errors import APIStatusError, BadRequestError, NotFoundError, StreamError
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
 
 pytestmark = pytest.mark.skipif(corpus_dir() is None, reason="wire corpus not available")
 

@@ -28,7 +28,6 @@ import httpx
 import pytest
 from _corpus import Case, load_cases
 
-from chatplex.adapters.anthropic import AnthropicAdapter
 from chatplex.adapters.base import CallSettings, ToolSpec
 from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
@@ -40,6 +39,7 @@ from chatplex.messages import (
     ToolMessage,
     merge_chunks,
 )
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from tests._sdk_nones import without_sdk_nones
 
 anthropic = pytest.importorskip("anthropic")

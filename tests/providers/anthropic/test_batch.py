@@ -10,16 +10,15 @@ import pytest
 from anthropic.types.messages.batch_create_params import Request
 from pydantic import ValidationError
 
-from chatplex.adapters.anthropic import AnthropicAdapter
 from chatplex.adapters.base import CallSettings
-from chatplex.batches.anthropic import LIMITS, AnthropicBatches, stream_body
 from chatplex.batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
 from chatplex.batches.wire import CUSTOM_ID_PATTERN, Reply
 from chatplex.errors import BadRequestError, OverloadedError
 from chatplex.messages import AIMessage, HumanMessage, SystemMessage
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
+from chatplex.providers.anthropic.batch import LIMITS, AnthropicBatches, stream_body
 from tests.adapters._corpus import corpus_dir
-
-from ._sdk import validate_sdk
+from tests.batches._sdk import validate_sdk
 
 ADAPTER = AnthropicAdapter(api_key="sk-ant-test-secret")
 API = AnthropicBatches(ADAPTER)

@@ -1,4 +1,4 @@
-"""The Anthropic request side (`adapters/_anthropic_request.py`): the system prompt,
+"""The Anthropic request side (`providers/anthropic/request.py`): the system prompt,
 alternating turns, tool results and tool uses, images, tools and tool choice."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._anthropic_request import to_wire_messages, wire_tool_choice, wire_tools
 from chatplex.adapters.base import CallSettings, ToolSpec
 from chatplex.messages import (
     AIMessage,
@@ -17,6 +16,7 @@ from chatplex.messages import (
     SystemMessage,
     ToolMessage,
 )
+from chatplex.providers.anthropic.request import to_wire_messages, wire_tool_choice, wire_tools
 
 WEATHER = ToolSpec("weather", "Weather of a city.", {"type": "object"})
 

@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._anthropic_response import _start_metadata, _stop_metadata, _usage
-from chatplex.adapters.anthropic import AnthropicAdapter, _sdk_metadata
 from chatplex.messages import (
     AIMessage,
     LazyMetadata,
@@ -25,8 +23,9 @@ from chatplex.messages import (
     set_metadata,
 )
 from chatplex.messages._messages import _RESPONSE_METADATA, _USAGE_METADATA
-
-from ._message_views import VIEWS
+from chatplex.providers.anthropic.adapter import AnthropicAdapter, _sdk_metadata
+from chatplex.providers.anthropic.response import _start_metadata, _stop_metadata, _usage
+from tests.adapters._message_views import VIEWS
 
 ADAPTER = AnthropicAdapter(api_key="sk-ant-test")
 

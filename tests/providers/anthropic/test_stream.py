@@ -1,4 +1,4 @@
-"""The Anthropic stream parser (`adapters/_anthropic_stream.py`): events it tolerates, an
+"""The Anthropic stream parser (`providers/anthropic/stream.py`): events it tolerates, an
 early end, error events. How a merged stream equals the non-stream reply is tested with
 the adapter, in test_anthropic.py."""
 
@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._anthropic_stream import AnthropicStreamParser
 from chatplex.adapters.base import SSEEvent
 from chatplex.errors import StreamError
+from chatplex.providers.anthropic.stream import AnthropicStreamParser
 
 # -- edge cases -------------------------------------------------------------
 

@@ -11,11 +11,10 @@ import zlib
 
 import pytest
 
-from chatplex.adapters.eventstream import EventStreamDecoder, EventStreamMessage
 from chatplex.errors import ResponseTooLargeError
+from chatplex.providers.bedrock.eventstream import EventStreamDecoder, EventStreamMessage
 from chatplex.testing._mock_wire_bedrock import encode_message
-
-from ._corpus import load_cases
+from tests.adapters._corpus import load_cases
 
 botocore_eventstream = pytest.importorskip("botocore.eventstream")
 

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from chatplex.adapters.base import CallSettings, SSEEvent, ToolSpec
-from chatplex.adapters.openai import OpenAIAdapter, OpenAIStreamParser, developer_message
 from chatplex.errors import (
     APIError,
     AuthenticationError,
@@ -28,6 +27,7 @@ from chatplex.messages import (
     ToolMessage,
     merge_chunks,
 )
+from chatplex.providers.openai.adapter import OpenAIAdapter, OpenAIStreamParser, developer_message
 from chatplex.secret import Secret
 from tests._sdk_nones import without_sdk_nones
 
@@ -991,7 +991,7 @@ def test_env_key_is_not_sent_to_a_base_url_written_in_code(
 def test_docstring_examples() -> None:
     import doctest
 
-    from chatplex.adapters import openai
+    from chatplex.providers.openai import adapter as openai
 
     failures, tried = doctest.testmod(openai)
     assert failures == 0 and tried > 0

@@ -14,12 +14,12 @@ from _corpus import Case, corpus_dir, load_cases
 
 from chatplex.adapters import adapter_class
 from chatplex.adapters.base import CallSettings
-from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.errors import BadRequestError, NotFoundError, RateLimitError, StreamError
 from chatplex.http._sse import iter_sse_events
 from chatplex.http._stream import stream
 from chatplex.messages import AIMessage, AIMessageChunk, HumanMessage, merge_chunks
 from chatplex.providers.compatible.adapter import CompatibleAdapter
+from chatplex.providers.openai.adapter import OpenAIAdapter
 
 CASES = load_cases({"openai", "openai-compatible"})
 OK_JSON = [c for c in CASES if c.kind == "json" and c.status < 400]

@@ -22,7 +22,6 @@ from _corpus import Case, corpus_dir, load_cases
 
 from chatplex.adapters import adapter_class
 from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.adapters.openai import OpenAIAdapter, developer_message
 from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import (
@@ -33,6 +32,7 @@ from chatplex.messages import (
     ToolMessage,
     merge_chunks,
 )
+from chatplex.providers.openai.adapter import OpenAIAdapter, developer_message
 
 openai = pytest.importorskip("openai")
 

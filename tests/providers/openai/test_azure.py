@@ -14,10 +14,10 @@ import pytest
 import respx
 
 from chatplex import ChatModel, init_chat_model
-from chatplex.adapters.azure_openai import AzureOpenAIAdapter
 from chatplex.adapters.base import CallSettings
 from chatplex.errors import AuthenticationError, BadRequestError, ContentFilterError
 from chatplex.messages import HumanMessage, merge_chunks
+from chatplex.providers.openai.azure import AzureOpenAIAdapter
 
 ENDPOINT = "https://res.openai.azure.com"
 VERSION = "2024-10-21"

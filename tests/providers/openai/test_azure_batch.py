@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from chatplex import init_chat_model
-from chatplex.adapters.azure_openai import AzureOpenAIAdapter
-from chatplex.batches.azure_openai import AzureBatches
 from chatplex.batches.submit import _base_url, batch_api
 from chatplex.batches.wire import Call, Reply
 from chatplex.errors import ContentFilterError
+from chatplex.providers.openai.azure import AzureOpenAIAdapter
+from chatplex.providers.openai.azure_batch import AzureBatches
 from chatplex.testing import MockServer
 
 ENDPOINT = "https://res.openai.azure.com"

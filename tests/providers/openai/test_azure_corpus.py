@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from _corpus import Case, load_cases
 
-from chatplex.adapters._openai_response import sdk_usage
-from chatplex.adapters.azure_openai import AzureOpenAIAdapter
 from chatplex.errors import ContentFilterError
+from chatplex.providers.openai.azure import AzureOpenAIAdapter
+from chatplex.providers.openai.response import sdk_usage
 
 CASES = load_cases({"azure_openai"})
 REPLIES = [c for c in CASES if c.status < 400]

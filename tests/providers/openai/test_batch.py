@@ -12,15 +12,14 @@ from openai.types.chat.completion_create_params import CompletionCreateParamsNon
 from pydantic import ValidationError
 
 from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
-from chatplex.batches.openai import ENDPOINT, LIMITS, OpenAIBatches
 from chatplex.batches.wire import Call, Reply
 from chatplex.errors import BadRequestError, RateLimitError
 from chatplex.messages import AIMessage, HumanMessage, SystemMessage
+from chatplex.providers.openai.adapter import OpenAIAdapter
+from chatplex.providers.openai.batch import ENDPOINT, LIMITS, OpenAIBatches
 from tests.adapters._corpus import corpus_dir
-
-from ._sdk import validate_sdk
+from tests.batches._sdk import validate_sdk
 
 ADAPTER = OpenAIAdapter(api_key="sk-test-secret")
 API = OpenAIBatches(ADAPTER)

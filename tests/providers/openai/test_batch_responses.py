@@ -11,15 +11,14 @@ from openai.types import BatchCreateParams
 from openai.types.responses.response_create_params import ResponseCreateParamsNonStreaming
 
 from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.adapters.openai_responses import OpenAIResponsesAdapter
-from chatplex.batches.openai import OpenAIBatches
 from chatplex.batches.submit import batch_api
 from chatplex.batches.wire import Reply
 from chatplex.chat import ChatOpenAI
 from chatplex.errors import BadRequestError
 from chatplex.messages import AIMessage, HumanMessage, SystemMessage
-
-from ._sdk import validate_sdk
+from chatplex.providers.openai.batch import OpenAIBatches
+from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
+from tests.batches._sdk import validate_sdk
 
 ADAPTER = OpenAIResponsesAdapter(api_key="sk-test-secret")
 API = OpenAIBatches(ADAPTER)

@@ -1,4 +1,4 @@
-"""LangChain's standard data blocks as Chat Completions parts (adapters/_openai_blocks.py),
+"""LangChain's standard data blocks as Chat Completions parts (providers/openai/blocks.py),
 compared with langchain_core's own conversion on the same blocks."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters import _openai_blocks as module
-from chatplex.adapters._openai_blocks import is_data_block, to_part, to_parts
 from chatplex.adapters.base import CallSettings
-from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.messages import AIMessage, HumanMessage, ToolMessage
+from chatplex.providers.openai import blocks as module
+from chatplex.providers.openai.adapter import OpenAIAdapter
+from chatplex.providers.openai.blocks import is_data_block, to_part, to_parts
 
 content = pytest.importorskip("langchain_core.messages.content")
 translators = pytest.importorskip("langchain_core.messages.block_translators.openai")

@@ -1,4 +1,4 @@
-"""The OpenAI request side (`adapters/_openai_request.py`): messages, tools and tool choice
+"""The OpenAI request side (`providers/openai/request.py`): messages, tools and tool choice
 in the Chat Completions wire shape."""
 
 from __future__ import annotations
@@ -7,12 +7,6 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters._openai_request import (
-    OPENAI_ROLE_KEY,
-    wire_message,
-    wire_tool,
-    wire_tool_choice,
-)
 from chatplex.adapters.base import ToolSpec
 from chatplex.messages import (
     AIMessage,
@@ -21,6 +15,12 @@ from chatplex.messages import (
     HumanMessage,
     SystemMessage,
     ToolMessage,
+)
+from chatplex.providers.openai.request import (
+    OPENAI_ROLE_KEY,
+    wire_message,
+    wire_tool,
+    wire_tool_choice,
 )
 
 WEATHER = ToolSpec("weather", "Weather of a city.", {"type": "object", "properties": {}})
@@ -155,7 +155,7 @@ def test_a_tool_choice_needs_the_tools_it_names() -> None:
 
 
 def test_a_tools_strict_flag_is_sent_only_when_set() -> None:
-    from chatplex.adapters._openai_request import wire_tool
+    from chatplex.providers.openai.request import wire_tool
 
     schema = {"type": "object", "properties": {}}
     assert "strict" not in wire_tool(ToolSpec("f", "", schema))["function"]

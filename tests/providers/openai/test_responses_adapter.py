@@ -14,10 +14,10 @@ from _corpus import load_cases
 from _responses_fixtures import RESPONSES, events_of, sse_of
 
 from chatplex.adapters.base import CallSettings
-from chatplex.adapters.openai_responses import OpenAIResponsesAdapter
 from chatplex.chat import ChatModel
 from chatplex.errors import BadRequestError, RateLimitError
 from chatplex.messages import AIMessage, HumanMessage
+from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
 
 ERRORS = [c for c in load_cases({"openai_responses"}) if c.status >= 400]
 

@@ -20,10 +20,10 @@ from _corpus import load_cases
 from _responses_fixtures import RESPONSES, events_of, sse_of
 
 from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.adapters.openai_responses import OpenAIResponsesAdapter
 from chatplex.chat.params import API_PARAMETERS
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage, merge_chunks
+from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
 
 openai = pytest.importorskip("openai")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from chatplex.adapters._responses_request import since_last_response, wire_body, wire_input
 from chatplex.adapters.base import CallSettings, ToolSpec
 from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from chatplex.providers.openai.responses_request import since_last_response, wire_body, wire_input
 
 WEATHER = ToolSpec("get_weather", "Weather for a city.", {"type": "object", "properties": {}})
 

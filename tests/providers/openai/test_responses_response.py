@@ -9,8 +9,8 @@ import pytest
 from _corpus import Case, load_cases
 from _responses_fixtures import RESPONSES, response
 
-from chatplex.adapters._responses_response import parse_reply, usage_metadata
 from chatplex.errors import APIError
+from chatplex.providers.openai.responses_response import parse_reply, usage_metadata
 
 REPLIES = [c for c in load_cases({"openai_responses"}) if c.kind == "json" and c.status < 400]
 

@@ -9,12 +9,12 @@ import pytest
 from _corpus import Case, load_cases
 from _responses_fixtures import RESPONSES, events_of, sse_of
 
-from chatplex.adapters._responses_response import parse_reply
-from chatplex.adapters._responses_stream import ResponsesStreamParser
 from chatplex.adapters.base import SSEEvent
 from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
+from chatplex.providers.openai.responses_response import parse_reply
+from chatplex.providers.openai.responses_stream import ResponsesStreamParser
 
 STREAMS = [c for c in load_cases({"openai_responses"}) if c.kind == "sse"]
 
