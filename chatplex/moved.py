@@ -63,6 +63,7 @@ MOVED_MODULES = {
     "chatplex.adapters._anthropic_stream": "chatplex.providers.anthropic.stream",
     "chatplex.batches.anthropic": "chatplex.providers.anthropic.batch",
     "chatplex.adapters.eventstream": "chatplex.providers.bedrock.eventstream",
+    "chatplex.adapters._json": "chatplex.adapters.jsontext",
 }
 
 #: (package, name it re-exported) → the module that defines the name now.

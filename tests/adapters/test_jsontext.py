@@ -1,4 +1,4 @@
-"""`loads_text` (`adapters/_json.py`): `json.loads` of a str, the same value or error."""
+"""`loads_text` (`adapters/jsontext.py`): `json.loads` of a str, the same value or error."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from chatplex.adapters._json import loads_text
+from chatplex.adapters.jsontext import loads_text
 
 VALUES = [
     '{"choices":[{"index":0,"delta":{"content":" tok"},"finish_reason":null}]}',

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...adapters._json import loads_text
 from ...adapters.base import SSEEvent
+from ...adapters.jsontext import loads_text
 from ...errors import StreamError
 from ...messages import AIMessageChunk, UsageMetadata, text_chunk
 from .response import (

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...adapters._json import loads_text
 from ...adapters.base import SSEEvent
+from ...adapters.jsontext import loads_text
 from ...errors import StreamError
 from ...messages import AIMessageChunk, ToolCallChunk
 from .responses_response import (

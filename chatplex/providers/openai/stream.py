@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...adapters._json import loads_text
 from ...adapters.base import SSEEvent
+from ...adapters.jsontext import loads_text
 from ...adapters.validate import reply_field
 from ...errors import StreamError
 from ...messages import (
