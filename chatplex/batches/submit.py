@@ -90,7 +90,8 @@ def _transport(model: ChatModel, headers: Any) -> Transport:
 
 def _base_url(model: ChatModel) -> str:
     # The adapter shows its base URL with query credentials masked; it sends this one.
-    # Azure's Batch API is the resource's (`{endpoint}/openai`), not a deployment's.
+    # An adapter whose Batch API sits elsewhere than its chat endpoint says where
+    # (`batch_base_url`: a resource's, not a deployment's).
     batch_base = getattr(model.adapter, "batch_base_url", None)
     if batch_base is not None:
         return str(batch_base().get())
