@@ -39,7 +39,7 @@ organization, project, headers) are the Chat Completions adapter's: this one hol
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...adapters.base import BaseURL, CallSettings, HTTPRequest, header_value, reveal
 from ...adapters.validate import BlockTypes, check_messages
@@ -51,6 +51,10 @@ from .adapter import OpenAIAdapter
 from .responses_request import since_last_response, wire_body
 from .responses_response import PROVIDER, parse_reply
 from .responses_stream import ResponsesStreamParser
+
+if TYPE_CHECKING:
+    from ...batches.wire import Limits
+    from .batch import OpenAIBatches
 
 __all__ = ["BLOCK_TYPES", "OpenAIResponsesAdapter", "ResponsesStreamParser"]
 
@@ -196,3 +200,10 @@ class OpenAIResponsesAdapter:
     def budget_key(self, model: str) -> tuple[str, ...]:
         """The Chat Completions adapter's budget: both wires spend the same key's limits."""
         return self._connection.budget_key(model)
+
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> OpenAIBatches:
+        """OpenAI's Batch API with Responses API lines (`/v1/responses`), as
+        `submit_batch` asks it."""
+        from .batch import OpenAIBatches  # loaded with the first batch, not with the adapter
+
+        return OpenAIBatches(self, limits) if limits else OpenAIBatches(self)
