@@ -54,7 +54,7 @@ def test_a_request_line_goes_to_responses_with_the_sdks_fields() -> None:
     body = {k: v for k, v in request.json.items() if k != "stream"}
     assert line == {"custom_id": "cpb1-3", "method": "POST", "url": "/v1/responses", "body": body}
     # (pydantic cannot build a validator for the SDK's whole ResponseCreateParams: its
-    # recursive definitions panic pydantic-core; tests/adapters/test_openai_responses_sdk.py
+    # recursive definitions panic pydantic-core; test_responses_adapter_sdk.py (here)
     # sends such bodies through the SDK instead.)
     params = ResponseCreateParamsNonStreaming
     assert set(line["body"]) <= params.__required_keys__ | params.__optional_keys__
