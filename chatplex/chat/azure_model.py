@@ -6,7 +6,7 @@ langchain-openai's names and aliases: `azure_endpoint` (`AZURE_OPENAI_ENDPOINT`)
 (`OPENAI_API_VERSION`), `api_key` / `openai_api_key` (`AZURE_OPENAI_API_KEY`),
 `azure_ad_token` (`AZURE_OPENAI_AD_TOKEN`), `azure_ad_token_provider`,
 `azure_ad_async_token_provider`, `model_version`, `openai_api_type`, `validate_base_url`.
-URLs, auth and content filters are the adapter's: see `chatplex.providers.openai.azure`.
+URLs, auth and content filters are the adapter's: see `chatplex.adapters.azure_openai`.
 
 >>> model = AzureChatOpenAI(
 ...     azure_endpoint="https://res.openai.azure.com", azure_deployment="gpt4o",
