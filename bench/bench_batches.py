@@ -31,9 +31,9 @@ from typing import Any
 import chatplex
 from chatplex import init_chat_model
 from chatplex.batches import load
-from chatplex.batches.anthropic import LIMITS as ANTHROPIC_LIMITS
-from chatplex.batches.openai import LIMITS as OPENAI_LIMITS
 from chatplex.errors import APIError
+from chatplex.providers.anthropic.batch import LIMITS as ANTHROPIC_LIMITS
+from chatplex.providers.openai.batch import LIMITS as OPENAI_LIMITS
 
 HERE = Path(__file__).resolve().parent
 MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-3-5-haiku-latest"}

@@ -27,6 +27,25 @@ def test_an_old_module_path_is_the_new_module(old: str, new: str) -> None:
     assert "DeprecationWarning" in out.stdout and f"moved to {new}" in out.stdout
 
 
+def test_an_old_submodule_imported_from_its_package_is_the_new_module() -> None:
+    # `from chatplex.adapters import anthropic` (not only `import chatplex.adapters.anthropic`)
+    code = (
+        "import warnings, chatplex\n"
+        "with warnings.catch_warnings(record=True) as seen:\n"
+        "    warnings.simplefilter('always')\n"
+        "    from chatplex.adapters import anthropic\n"
+        "    from chatplex.batches import openai\n"
+        "import chatplex.providers.anthropic.adapter as adapter\n"
+        "import chatplex.providers.openai.batch as batch\n"
+        "assert anthropic is adapter and openai is batch\n"
+        "print(sorted(str(w.message) for w in seen if w.category is DeprecationWarning))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "chatplex.adapters.anthropic moved to chatplex.providers.anthropic.adapter" in out.stdout
+    assert "chatplex.batches.openai moved to chatplex.providers.openai.batch" in out.stdout
+
+
 @pytest.mark.parametrize(("place", "new"), sorted(moved.MOVED_NAMES.items()))
 def test_an_old_name_is_the_new_object(place: tuple[str, str], new: str) -> None:
     package, name = place

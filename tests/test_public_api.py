@@ -240,7 +240,7 @@ def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> N
         "chatplex.chat.openai_model",
         "chatplex.chat.anthropic_model",
         "chatplex.chat.azure_model",
-        "chatplex.adapters.azure_openai",
+        "chatplex.providers.openai.azure",
         "chatplex.providers.bedrock.dropin",
         "chatplex.providers.bedrock.adapter",
         "botocore",

@@ -402,8 +402,8 @@ async def test_a_key_in_the_base_url_query_is_masked_in_errors_and_logs(
 
 
 def test_adapters_hold_credentials_only_in_secret() -> None:
-    from chatplex.adapters.anthropic import AnthropicAdapter
-    from chatplex.adapters.openai import OpenAIAdapter
+    from chatplex.providers.anthropic.adapter import AnthropicAdapter
+    from chatplex.providers.openai.adapter import OpenAIAdapter
 
     for cls in (OpenAIAdapter, AnthropicAdapter):
         adapter = cls(
@@ -1008,8 +1008,8 @@ async def test_chatchatplex_callbacks_and_traces_never_see_a_credential(
 def test_a_construction_error_shows_no_credential_in_chatplexs_frames() -> None:
     """A bad base URL fails at construction; the adapter's frames hold it masked (the
     caller's own frames hold what the caller passed: chatplex cannot change those)."""
-    from chatplex.adapters.anthropic import AnthropicAdapter
-    from chatplex.adapters.openai import OpenAIAdapter
+    from chatplex.providers.anthropic.adapter import AnthropicAdapter
+    from chatplex.providers.openai.adapter import OpenAIAdapter
 
     for cls in (OpenAIAdapter, AnthropicAdapter):
         with pytest.raises(ValueError) as info:

@@ -5,8 +5,9 @@
     replies = job.results()                       # input order, typed errors per row
     job = chatplex.batches.load(job.path)         # in any later process
 
-OpenAI's Batch API (`/v1/files` + `/v1/batches`) and Anthropic's Message Batches
-(`/v1/messages/batches`), with requests built by the same adapters as real-time calls.
+Each provider's Batch API lives in its folder (`providers/<wire>/batch.py`), named by
+its adapter's `batch_api_for`; its requests are built by the same adapters as real-time
+calls.
 Names load on first use: `import chatplex` loads nothing of this package.
 """
 

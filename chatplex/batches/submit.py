@@ -21,10 +21,7 @@ from ..chat import ChatModel, init_chat_model
 from ..core import Runnable, RunnableConfig, RunnableSequence
 from ..core.retry import retry_policy
 from ..secret import redact_url
-from .anthropic import AnthropicBatches
-from .azure_openai import AzureBatches
 from .job import BatchJob
-from .openai import OpenAIBatches
 from .spool import Spooler
 from .store import Handle, default_dir, find, read, write
 from .transport import Transport
@@ -66,22 +63,13 @@ def _compose(steps: list[Runnable[Any, Any]]) -> Runnable[Any, Any] | None:
 
 
 def batch_api(model: ChatModel, limits: Limits | None = None) -> BatchAPI:
-    """The Batch API of the model's provider (OpenAI and servers speaking its wire,
-    Anthropic, or the one its adapter names: `batch_api_for(model, limits)`)."""
+    """The Batch API of the model's provider: the one its adapter names
+    (`batch_api_for(model, limits)`, in the provider's folder)."""
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{model.get_name()} has no adapter: no Batch API to use")
-    if getattr(adapter, "registry_name", None) == "azure_openai":
-        return AzureBatches(adapter, limits) if limits else AzureBatches(adapter)
-    if getattr(adapter, "batch_api", True) is False:  # an OpenAI-compatible preset without one
-        name = getattr(adapter, "preset", adapter.provider)
-        raise ValueError(f"provider {name!r} has no OpenAI-shaped Batch API; call it in real time")
-    if adapter.provider in ("openai", "openai_responses"):
-        return OpenAIBatches(adapter, limits) if limits else OpenAIBatches(adapter)
-    if adapter.provider == "anthropic":
-        return AnthropicBatches(adapter, limits) if limits else AnthropicBatches(adapter)
     own = getattr(adapter, "batch_api_for", None)
-    if own is not None:  # a wire whose Batch API lives in its provider's folder
+    if own is not None:
         found: BatchAPI = own(model.model, limits)
         return found
     raise ValueError(f"provider {adapter.provider!r} has no Batch API in chatplex")
@@ -102,7 +90,8 @@ def _transport(model: ChatModel, headers: Any) -> Transport:
 
 def _base_url(model: ChatModel) -> str:
     # The adapter shows its base URL with query credentials masked; it sends this one.
-    # Azure's Batch API is the resource's (`{endpoint}/openai`), not a deployment's.
+    # An adapter whose Batch API sits elsewhere than its chat endpoint says where
+    # (`batch_base_url`: a resource's, not a deployment's).
     batch_base = getattr(model.adapter, "batch_base_url", None)
     if batch_base is not None:
         return str(batch_base().get())
@@ -255,7 +244,8 @@ def load(
         built = init_chat_model(f"{handle.provider}:{handle.model}", base_url=handle.base_url)
         assert isinstance(built, ChatModel)
         model = built
-    given = getattr(model.adapter, "registry_name", None) or model.provider  # azure_openai
+    # A subclass adapter registered under its own name (a handle's provider) says so.
+    given = getattr(model.adapter, "registry_name", None) or model.provider
     if given != handle.provider:
         raise ValueError(f"{path} is a {handle.provider} batch; the model given is {given}")
     return _job(model, batch_api(model), handle, then, config)

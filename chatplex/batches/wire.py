@@ -1,7 +1,7 @@
 """What every Batch API shares, with no I/O: limits, the calls a job makes described as
 data, custom ids, and the per-row outcome.
 
-A provider module (`openai.py`, `anthropic.py`) writes its steps as generators that
+A provider's batch module (`providers/<wire>/batch.py`) writes its steps as generators that
 yield `Call`s and receive `Reply`s; `transport.py` runs them, sync or async, over the
 shared pooled client. So the wire logic is tested without a socket and the I/O is
 written once for both kinds of caller (the shape of h11 under httpx).

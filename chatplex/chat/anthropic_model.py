@@ -30,7 +30,11 @@ if TYPE_CHECKING:
     from ..http import RateLimit
     from ..secret import Secret
 
-from ..adapters.anthropic import FALLBACK_MAX_TOKENS, MAX_OUTPUT_TOKENS, default_max_tokens_for
+from ..providers.anthropic.adapter import (
+    FALLBACK_MAX_TOKENS,
+    MAX_OUTPUT_TOKENS,
+    default_max_tokens_for,
+)
 
 __all__ = ["FALLBACK_MAX_TOKENS", "MAX_OUTPUT_TOKENS", "ChatAnthropic", "default_max_tokens_for"]
 
@@ -103,7 +107,7 @@ class ChatAnthropic(ChatModel):
         extra_headers: Mapping[str, str] | None = None,
         **api_params: Any,
     ) -> None:
-        from ..adapters.anthropic import AnthropicAdapter
+        from ..providers.anthropic.adapter import AnthropicAdapter
 
         # Rebound first: no local of this frame (a traceback with locals) holds a key.
         api_key, anthropic_api_key = as_secret(api_key), as_secret(anthropic_api_key)

@@ -110,7 +110,7 @@ class AzureChatOpenAI(ChatOpenAI):
         use_previous_response_id: bool,
         switchable: bool,
     ) -> tuple[Adapter, None]:
-        from ..adapters.azure_openai import AzureOpenAIAdapter
+        from ..providers.openai.azure import AzureOpenAIAdapter
 
         if responses:
             raise NotImplementedError(

@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     import httpx
 
     from ..adapters.base import Adapter
-    from ..adapters.openai_responses import OpenAIResponsesAdapter
     from ..core.retry import RetryPolicy
     from ..http import RateLimit
+    from ..providers.openai.responses_adapter import OpenAIResponsesAdapter
     from ..secret import Secret
 
 __all__ = ["ChatOpenAI"]
@@ -255,8 +255,8 @@ class ChatOpenAI(ChatModel):
         Responses API's when `responses`, else Chat Completions', with (if `switchable`)
         the Responses adapter that built-in tools bound later switch to. `AzureChatOpenAI`
         overrides it; everything else is shared."""
-        from ..adapters.openai import OpenAIAdapter
-        from ..adapters.openai_responses import OpenAIResponsesAdapter
+        from ..providers.openai.adapter import OpenAIAdapter
+        from ..providers.openai.responses_adapter import OpenAIResponsesAdapter
 
         if base_url is None and os.environ.get("OPENAI_API_BASE"):
             base_url = os.environ["OPENAI_API_BASE"]  # LangChain's variable, as the env's

@@ -44,7 +44,6 @@ from langchain_core.messages import SystemMessage as LCSystemMessage
 from langchain_core.messages import ToolMessage as LCToolMessage
 from langchain_core.messages.ai import UsageMetadata as LCUsageMetadata
 
-from ..adapters.openai import OPENAI_ROLE_KEY
 from ..messages import (
     AIMessage,
     AIMessageChunk,
@@ -55,6 +54,7 @@ from ..messages import (
     ToolMessage,
     message_from_role,
 )
+from ..providers.openai.adapter import OPENAI_ROLE_KEY
 
 __all__ = [
     "StreamTranslator",

@@ -19,9 +19,9 @@ from _corpus import Case, load_cases
 
 from chatplex import init_chat_model
 from chatplex.adapters import adapter_class
-from chatplex.adapters.anthropic import AnthropicAdapter
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from tests._sdk_nones import without_sdk_nones
 
 STREAMS = [
@@ -395,7 +395,7 @@ def test_the_plain_text_shortcut_gives_the_general_paths_chunks(
 ) -> None:
     """The OpenAI parser builds plain text deltas without its general path: every
     corpus stream gives the same chunks with the shortcut as without it."""
-    from chatplex.adapters import _openai_stream
+    from chatplex.providers.openai import stream as _openai_stream
 
     with_shortcut = stream_chunks(case)
     monkeypatch.setattr(_openai_stream, "_plain_text", lambda obj: None)
@@ -403,7 +403,7 @@ def test_the_plain_text_shortcut_gives_the_general_paths_chunks(
 
 
 def test_the_plain_text_shortcut_is_taken_for_plain_deltas_only() -> None:
-    from chatplex.adapters._openai_stream import _plain_text
+    from chatplex.providers.openai.stream import _plain_text
 
     def event(delta: dict[str, Any], **choice: Any) -> dict[str, Any]:
         return {"id": "c", "choices": [{"index": 0, "delta": delta, **choice}]}

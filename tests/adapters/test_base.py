@@ -55,7 +55,7 @@ def test_a_version_already_in_the_base_url_is_not_repeated(base_url: str, expect
 
 
 def test_an_anthropic_model_given_a_v1_base_url_posts_to_v1_messages() -> None:
-    from chatplex.adapters.anthropic import AnthropicAdapter
+    from chatplex.providers.anthropic.adapter import AnthropicAdapter
 
     adapter = AnthropicAdapter(api_key="sk-ant-x", base_url="http://127.0.0.1:9/v1")
     assert adapter._url == "http://127.0.0.1:9/v1/messages"

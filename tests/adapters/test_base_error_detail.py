@@ -12,10 +12,10 @@ import pytest
 import respx
 
 from chatplex import init_chat_model
-from chatplex.adapters.anthropic import AnthropicAdapter
 from chatplex.adapters.base import detail_message
-from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.errors import BadRequestError, NotFoundError, ServerError
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
+from chatplex.providers.openai.adapter import OpenAIAdapter
 
 BODIES: dict[str, tuple[Any, str]] = {
     "string": ({"detail": "Model not loaded: llama-3"}, "Model not loaded: llama-3"),

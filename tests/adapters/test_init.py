@@ -11,9 +11,9 @@ import pytest
 
 import chatplex.adapters
 from chatplex.adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
-from chatplex.adapters.anthropic import AnthropicAdapter
-from chatplex.adapters.openai import OpenAIAdapter
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.compatible.adapter import PROFILES
+from chatplex.providers.openai.adapter import OpenAIAdapter
 
 
 def test_built_in_providers() -> None:
@@ -49,8 +49,8 @@ def test_importing_the_registry_loads_no_adapter() -> None:
     code = (
         "import sys\n"
         "import chatplex.adapters\n"
-        "print([m for m in ('chatplex.adapters.openai', 'chatplex.adapters.anthropic') "
-        "if m in sys.modules])\n"
+        "wires = ('chatplex.providers.openai.adapter', 'chatplex.providers.anthropic.adapter')\n"
+        "print([m for m in wires if m in sys.modules])\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60

@@ -12,13 +12,13 @@ import pytest
 import respx
 
 from chatplex import AIMessage, HumanMessage, ToolMessage, init_chat_model
-from chatplex.adapters.anthropic import BLOCK_TYPES as ANTHROPIC_TYPES
-from chatplex.adapters.anthropic import AnthropicAdapter
 from chatplex.adapters.base import CallSettings
-from chatplex.adapters.openai import BLOCK_TYPES as OPENAI_TYPES
-from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.adapters.validate import check_headers, check_messages
 from chatplex.errors import APIError
+from chatplex.providers.anthropic.adapter import BLOCK_TYPES as ANTHROPIC_TYPES
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
+from chatplex.providers.openai.adapter import BLOCK_TYPES as OPENAI_TYPES
+from chatplex.providers.openai.adapter import OpenAIAdapter
 
 KEY = "sk-validate-test"
 LONE = "\ud83d"  # half of a surrogate pair, as a JSON "\ud83d" escape cut short

@@ -19,10 +19,10 @@ import pytest
 
 from chatplex import ChatPromptTemplate, FakeChatModel, RunnableLambda, StrOutputParser
 from chatplex.batches import load, submit_batch
-from chatplex.batches.openai import OpenAIBatches
 from chatplex.batches.submit import split_chain
 from chatplex.batches.wire import Call
 from chatplex.errors import APIError
+from chatplex.providers.openai.batch import OpenAIBatches
 from chatplex.testing import MockServer
 
 KEY = "sk-never-saved-0123456789"

@@ -12,7 +12,6 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.batches.transport import Transport
 from chatplex.batches.wire import Call, Reply, Steps
 from chatplex.core.retry import retry_policy
@@ -23,6 +22,7 @@ from chatplex.errors import (
     RateLimitError,
     ServerError,
 )
+from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.secret import MaskedHeaders
 
 KEY = "sk-transport-secret"

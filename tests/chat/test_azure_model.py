@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chatplex import AzureChatOpenAI, ChatOpenAI
-from chatplex.adapters.azure_openai import AzureOpenAIAdapter
+from chatplex.providers.openai.azure import AzureOpenAIAdapter
 
 ENDPOINT = "https://res.openai.azure.com"
 VERSION = "2024-10-21"

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from chatplex import AIMessage, ChatModel, FakeChatModel
-from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.http import RateLimit
+from chatplex.providers.openai.adapter import OpenAIAdapter
 
 
 async def invoke(model: ChatModel, input: Any, sync: bool, **kwargs: Any) -> AIMessage:

@@ -15,12 +15,12 @@ import pytest
 
 from chatplex import AIMessageChunk, ChatModel, FakeChatModel, HumanMessage
 from chatplex.adapters.base import HTTPRequest
-from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.chat import sending
 from chatplex.chat.caching.cache import InMemoryCache
 from chatplex.chat.observed import ObservedBudget, ObservedRetry
 from chatplex.core.retry import retry_policy
 from chatplex.core.run_config import RunnableConfig
+from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.secret import MaskedHeaders
 
 KEY = "sk-SENTINEL-sending-0123"

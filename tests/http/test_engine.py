@@ -14,7 +14,6 @@ import httpx
 import pytest
 from _httpkit import FakeAdapter, FakeParser, sse
 
-from chatplex.adapters.anthropic import AnthropicAdapter
 from chatplex.adapters.base import CallSettings, SSEEvent
 from chatplex.errors import (
     APIConnectionError,
@@ -28,6 +27,7 @@ from chatplex.errors import (
 from chatplex.http import RetryPolicy, retry_policy
 from chatplex.http._engine import DONE, READ_EVENTS, READ_WHOLE, RETRY, Call, Phase
 from chatplex.messages import AIMessageChunk, HumanMessage
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
 
 SSE = {"content-type": "text/event-stream", "x-request-id": "req-e"}
 

@@ -12,7 +12,6 @@ import pytest
 import respx
 
 from chatplex import AIMessageChunk
-from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.errors import APIError, ResponseTooLargeError, StreamError
 from chatplex.http._reply import (
     has_content,
@@ -25,6 +24,7 @@ from chatplex.http._reply import (
     with_partial,
     wrong_shape,
 )
+from chatplex.providers.openai.adapter import OpenAIAdapter
 
 ADAPTER = OpenAIAdapter(api_key="sk-SENTINEL-reply-0123")
 URL = "https://api.example.test/v1/chat/completions"

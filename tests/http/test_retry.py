@@ -294,8 +294,8 @@ async def test_an_error_event_the_provider_declared_keeps_its_retryability(
     adapter's judgement of the code stands; only a stream cut short or garbled, which no
     provider declared, is made retryable by the stream loop."""
     from chatplex.adapters.base import CallSettings
-    from chatplex.adapters.openai import OpenAIAdapter
     from chatplex.messages import HumanMessage
+    from chatplex.providers.openai.adapter import OpenAIAdapter
 
     declared = b'data: {"error": {"code": %d, "message": "Provider returned error"}}\n\n' % code
     good = (

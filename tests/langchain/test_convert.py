@@ -14,9 +14,9 @@ from langchain_core.messages import SystemMessage as LCSystem
 from langchain_core.messages import ToolMessage as LCTool
 
 from chatplex import init_chat_model
-from chatplex.adapters.openai import OPENAI_ROLE_KEY
 from chatplex.langchain import StreamTranslator, to_chatplex_messages, to_langchain_message
 from chatplex.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage
+from chatplex.providers.openai.adapter import OPENAI_ROLE_KEY
 from chatplex.testing import MockScript, MockServer
 
 CALL = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_1", "type": "tool_call"}

@@ -8,8 +8,8 @@ default output and under `output_version="v1"` (where LangChain turns every chun
 standard blocks before merging, so a chunk it reads otherwise than ChatAnthropic's
 breaks the merged message).
 
-Usage is compared elsewhere (`tests/adapters/test_anthropic_corpus.py`): ChatAnthropic
-reads a stream's usage from `message_delta` alone, chatplex adds `message_start`'s
+Usage is compared elsewhere (`tests/providers/anthropic/test_adapter_corpus.py`):
+ChatAnthropic reads a stream's usage from `message_delta` alone, chatplex adds `message_start`'s
 fields that `message_delta` does not repeat (as the non-stream reply has them).
 """
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from chatplex.adapters._responses_response import parse_reply
+from chatplex.providers.openai.responses_response import parse_reply
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "adapters"))
 from _corpus import load_cases  # noqa: E402

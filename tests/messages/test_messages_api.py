@@ -16,8 +16,6 @@ import pytest
 from langchain_core import messages as lc
 
 from chatplex.adapters import adapter_class
-from chatplex.adapters.anthropic import AnthropicAdapter
-from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.messages import (
     AIMessage,
     AIMessageChunk,
@@ -31,6 +29,8 @@ from chatplex.messages import (
     messages_from_dict,
     messages_to_dict,
 )
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
+from chatplex.providers.openai.adapter import OpenAIAdapter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "adapters"))
 from _corpus import load_cases  # noqa: E402

@@ -1,7 +1,7 @@
 """Hostile streams, read by chatplex's stream decoders and by the vetted decoders each is
 held to, on the same bytes (the HTTP/1.1 parser's own suite is tests/http/test_h1_hostile.py):
 
-- the AWS event stream (`adapters/eventstream.py`) beside botocore's `EventStreamBuffer`,
+- the AWS event stream (`providers/bedrock/eventstream.py`) beside botocore's `EventStreamBuffer`,
   which boto3 and langchain-aws read Bedrock's streams with;
 - NDJSON (`providers/ollama/ndjson.py`) beside the ollama client's framing, which
   langchain-ollama reads with (httpx's `iter_lines`, then `json.loads` per line);
@@ -34,9 +34,9 @@ import pytest
 from _faultkit import PROMPTLY
 from _hostile import HostileServer, Script
 
-from chatplex.adapters.eventstream import MAX_HEADERS_BYTES, EventStreamDecoder
 from chatplex.errors import ResponseTooLargeError
 from chatplex.http import SSEDecoder
+from chatplex.providers.bedrock.eventstream import MAX_HEADERS_BYTES, EventStreamDecoder
 from chatplex.providers.ollama.ndjson import NDJSONDecoder
 
 

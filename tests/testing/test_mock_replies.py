@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.anthropic import AnthropicAdapter
-from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage, merge_chunks
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
+from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.testing import _mock_replies
 from chatplex.testing._mock_replies import (
     ANTHROPIC,

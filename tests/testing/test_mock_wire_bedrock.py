@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.eventstream import EventStreamDecoder
 from chatplex.errors import AuthenticationError, RateLimitError, ServerError, StreamError
 from chatplex.messages import merge_chunks
+from chatplex.providers.bedrock.eventstream import EventStreamDecoder
 from chatplex.providers.bedrock.response import BedrockStreamParser, error_from
 from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_replies import plan_reply

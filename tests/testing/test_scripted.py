@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.anthropic import AnthropicAdapter
-from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.errors import OverloadedError, RateLimitError
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage, merge_chunks
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
+from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.testing import _scripted
 from chatplex.testing._scripted import JSON, SSE, Scripted, render
 

@@ -7,7 +7,7 @@ from ...specs import ProviderSpec
 SPECS = (
     ProviderSpec(
         "anthropic",
-        "chatplex.adapters.anthropic:AnthropicAdapter",
+        "chatplex.providers.anthropic.adapter:AnthropicAdapter",
         langchain_class="ChatAnthropic",
         otel_name="anthropic",
         separate_system=True,  # `system`, apart from `messages`

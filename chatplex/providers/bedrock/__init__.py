@@ -2,4 +2,4 @@
 over Converse): the spec, the adapter (`adapter.py`: endpoint, region, SigV4 or API key),
 request and response translation (`request.py`, `response.py`), credentials and signing
 through botocore (`auth.py`), botocore's error classes (`errors.py`) and the drop-in
-(`dropin.py`). Its stream framing is `adapters/eventstream.py`'s decoder."""
+(`dropin.py`). Its stream framing is AWS's event stream, decoded by `eventstream.py`."""

@@ -60,7 +60,6 @@ from ...adapters.base import (
     as_secret,
     header_value,
 )
-from ...adapters.eventstream import EventStreamDecoder
 from ...adapters.validate import BlockTypes, check_headers, check_messages
 from ...errors import APIError
 from ...messages import AIMessage, BaseMessage
@@ -75,6 +74,7 @@ from .auth import (
     resolve_region,
 )
 from .errors import ERROR_FAMILIES
+from .eventstream import EventStreamDecoder
 from .request import SERVER_TOOL_BLOCK_TYPES, converse_body, is_native
 from .response import (
     PROVIDER,

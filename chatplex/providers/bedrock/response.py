@@ -52,7 +52,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import SSEEvent, header_value
-from ...adapters.eventstream import EventStreamMessage
 from ...adapters.validate import reply_field
 from ...errors import (
     APIError,
@@ -68,6 +67,7 @@ from ...errors import (
     status_error,
 )
 from ...messages import AIMessage, AIMessageChunk, ToolCall, ToolCallChunk, UsageMetadata
+from .eventstream import EventStreamMessage
 
 __all__ = [
     "PROVIDER",

@@ -1,5 +1,5 @@
 """The OpenAI-compatible providers: one declared profile each over the Chat Completions
 wire. `spec.py`: each provider's name and its LangChain class's names for settings;
 `adapter.py`: the profiles (base URL, key variables, refused and renamed parameters) and
-their adapters over `adapters/openai.py`; `dropin.py`: `ChatGroq`, `ChatDeepSeek`...,
-LangChain's classes of the same names."""
+their adapters over `providers/openai/adapter.py`; `dropin.py`: `ChatGroq`,
+`ChatDeepSeek`..., LangChain's classes of the same names."""

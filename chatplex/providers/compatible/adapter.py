@@ -1,6 +1,6 @@
 """OpenAI-compatible providers by name: one declared profile each over the Chat
-Completions adapter (`adapters/openai.py`), not a copy of it; the profiles are data, in
-`spec.py`.
+Completions adapter (`providers/openai/adapter.py`), not a copy of it; the profiles are
+data, in `spec.py`.
 
 A profile says what differs from OpenAI: the provider's default base URL, the
 environment variables of its key and base URL (LangChain's names), its official host
@@ -36,7 +36,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ...adapters.base import (
@@ -47,14 +47,18 @@ from ...adapters.base import (
     header_value,
     withheld_key_note,
 )
-from ...adapters.openai import OpenAIAdapter, OpenAIStreamParser, parse_reply
 from ...errors import APIConnectionError, APIError, APITimeoutError, DeadlineExceededError
 from ...messages import AIMessage, AIMessageChunk, BaseMessage
 from ...sdk_errors import ErrorFamily, sdk_class_for
 from ...secret import Secret, redact_url
+from ..openai.adapter import OpenAIAdapter, OpenAIStreamParser, parse_reply
 from .profile import Profile
 from .spec import PROFILES
 from .style import StyledStreamParser, style_reply
+
+if TYPE_CHECKING:
+    from ...batches.wire import Limits
+    from ..openai.batch import OpenAIBatches
 
 __all__ = [
     "PROFILES",
@@ -146,6 +150,15 @@ class CompatibleAdapter(OpenAIAdapter):
     def batch_api(self) -> bool:
         """Whether the provider takes OpenAI's Batch API (`batches.submit` asks)."""
         return self.profile.batch_api
+
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> OpenAIBatches:
+        """OpenAI's Batch API at the preset's base URL, or a ValueError naming the preset
+        when its profile says it has none (before anything is written)."""
+        if not self.profile.batch_api:
+            raise ValueError(
+                f"provider {self.preset!r} has no OpenAI-shaped Batch API; call it in real time"
+            )
+        return super().batch_api_for(model, limits)
 
     @property
     def price_provider(self) -> str:

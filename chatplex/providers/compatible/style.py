@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import SSEEvent
-from ...adapters.openai import OpenAIStreamParser, usage_metadata
 from ...messages import AIMessage, AIMessageChunk
+from ..openai.adapter import OpenAIStreamParser, usage_metadata
 from .profile import OPENAI_USAGE_NULLS, ReplyStyle
 
 __all__ = ["OPENAI_USAGE_NULLS", "ReplyStyle", "StyledStreamParser", "style_reply"]

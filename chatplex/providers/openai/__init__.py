@@ -1,2 +1,7 @@
-"""OpenAI: Chat Completions, the Responses API and Azure OpenAI (their translation still
-lives in `chatplex.adapters`; it moves here wire by wire)."""
+"""OpenAI's wires: Chat Completions (`adapter.py` over `request.py`, `response.py`,
+`stream.py`, `blocks.py`: content parts), the Responses API (`responses_adapter.py` over
+`responses_request.py`, `responses_response.py`, `responses_stream.py`, with Chat
+Completions' connection settings), Azure OpenAI (`azure.py`: a subclass of the Chat
+Completions adapter with Azure's URLs, keys, Entra ID tokens and content filters), their
+Batch API steps (`batch.py`, `azure_batch.py`) and the spec. The OpenAI-compatible
+presets (`providers/compatible/`) build on the Chat Completions adapter."""

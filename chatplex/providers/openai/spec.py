@@ -8,7 +8,7 @@ from ...specs import ProviderSpec
 SPECS = (
     ProviderSpec(
         "openai",
-        "chatplex.adapters.openai:OpenAIAdapter",
+        "chatplex.providers.openai.adapter:OpenAIAdapter",
         langchain_class="ChatOpenAI",
         otel_name="openai",
         model_prefixes=("gpt-", "o1", "o3", "o4", "chatgpt", "text-davinci"),
@@ -16,7 +16,7 @@ SPECS = (
     ),
     ProviderSpec(
         "openai_responses",
-        "chatplex.adapters.openai_responses:OpenAIResponsesAdapter",
+        "chatplex.providers.openai.responses_adapter:OpenAIResponsesAdapter",
         langchain_class="ChatOpenAI",
         otel_name="openai",
         ls_provider="openai",
@@ -25,7 +25,7 @@ SPECS = (
     ),
     ProviderSpec(
         "azure_openai",
-        "chatplex.adapters.azure_openai:AzureOpenAIAdapter",
+        "chatplex.providers.openai.azure:AzureOpenAIAdapter",
         langchain_class="AzureChatOpenAI",
         otel_name="azure.ai.openai",
         ls_provider="azure",

@@ -13,11 +13,11 @@ import pytest
 
 from chatplex.adapters import adapter_class
 from chatplex.adapters.base import CallSettings
-from chatplex.adapters.eventstream import EventStreamDecoder, EventStreamMessage
 from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
 from chatplex.providers.bedrock.adapter import BedrockAdapter
 from chatplex.providers.bedrock.auth import SigV4Signer
+from chatplex.providers.bedrock.eventstream import EventStreamDecoder, EventStreamMessage
 from chatplex.secret import Secret
 
 pytest.importorskip("botocore")
@@ -298,8 +298,7 @@ def test_replies_are_named_by_the_model_asked_for() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    from chatplex.adapters import eventstream
-    from chatplex.providers.bedrock import adapter
+    from chatplex.providers.bedrock import adapter, eventstream
 
     for module in (adapter, eventstream):
         failures, tried = doctest.testmod(module)

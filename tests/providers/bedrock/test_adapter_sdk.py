@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.eventstream import EventStreamDecoder
 from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
+from chatplex.providers.bedrock.eventstream import EventStreamDecoder
 from chatplex.providers.bedrock.response import BedrockStreamParser, error_from, parse_reply
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_bedrock import render_events, render_json, request_view

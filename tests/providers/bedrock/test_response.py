@@ -14,7 +14,6 @@ import pytest
 
 from chatplex import ChatBedrockConverse
 from chatplex.adapters.base import SSEEvent
-from chatplex.adapters.eventstream import EventStreamDecoder, EventStreamMessage
 from chatplex.errors import (
     APIStatusError,
     AuthenticationError,
@@ -34,6 +33,7 @@ from chatplex.messages import (
     ToolMessage,
     merge_chunks,
 )
+from chatplex.providers.bedrock.eventstream import EventStreamDecoder, EventStreamMessage
 from chatplex.providers.bedrock.response import (
     BedrockStreamParser,
     error_from,

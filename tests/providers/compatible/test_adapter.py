@@ -421,8 +421,8 @@ def test_docstring_examples() -> None:
 
 
 def test_only_groq_takes_openais_batch_api() -> None:
-    from chatplex.batches.openai import OpenAIBatches
     from chatplex.batches.submit import batch_api
+    from chatplex.providers.openai.batch import OpenAIBatches
 
     assert isinstance(batch_api(init_chat_model("groq:m", api_key="k")), OpenAIBatches)
     for name in [n for n in NAMES if not PROFILES[n].batch_api]:

@@ -18,11 +18,12 @@ import httpx
 import pytest
 
 from chatplex import init_chat_model
-from chatplex.adapters import _openai_response, adapter_class
-from chatplex.adapters._openai_response import ThinkingParts, content_from_parts
+from chatplex.adapters import adapter_class
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage, merge_chunks
 from chatplex.providers.compatible.adapter import PROFILES
+from chatplex.providers.openai import response as openai_response
+from chatplex.providers.openai.response import ThinkingParts, content_from_parts
 
 ID = "9abe8b736bff46af8e979b52334a57cd"
 MODEL = "magistral-medium-latest"
@@ -274,5 +275,5 @@ def test_thinking_parts_reader() -> None:
 
 
 def test_docstring_examples() -> None:
-    failures, tried = doctest.testmod(_openai_response)
+    failures, tried = doctest.testmod(openai_response)
     assert failures == 0 and tried >= 3

@@ -7,11 +7,11 @@ import json
 from typing import Any
 
 from chatplex.adapters.base import SSEEvent
-from chatplex.adapters.openai import OpenAIAdapter
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible import style as module
 from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.style import ReplyStyle, StyledStreamParser, style_reply
+from chatplex.providers.openai.adapter import OpenAIAdapter
 
 ADAPTER = OpenAIAdapter(api_key="sk-test")
 

@@ -1,0 +1,391 @@
+"""Anthropic Messages API adapter (`POST {base_url}/v1/messages`): pure translation, no I/O.
+
+- `max_tokens` is required by the API: calls that do not set it send `default_max_tokens`,
+  or when none is configured langchain-anthropic's for the model (`default_max_tokens_for`:
+  the model's most output tokens, 4096 for a model its table does not name).
+- `usage_metadata["input_tokens"]` = `input_tokens` + `cache_read_input_tokens` +
+  `cache_creation_input_tokens`. Anthropic counts cached tokens apart, OpenAI's
+  `prompt_tokens` includes them: the sum keeps totals comparable across providers. The
+  cached share is in `input_token_details`.
+- `tool_use` blocks become `tool_calls`, outside `content`; thinking, redacted thinking and
+  server-tool blocks stay in `content`, and AIMessage content is sent back as it is (the
+  API needs thinking blocks back with tool results).
+- Streams report usage on the closing chunk, where LangChain's ChatAnthropic puts it:
+  `message_start`'s (provisional) usage is held, and the `message_delta` chunk carries the
+  reply's usage (`message_start`'s counts updated by `message_delta`'s cumulative ones), with
+  that raw usage in `response_metadata["usage"]`; a stream that reported none by
+  `message_stop` gets one chunk `AIMessageChunk(content="", usage_metadata=...)` there.
+  Merged chunks' usage is summed, so a later `message_delta` reports the difference. The
+  merged stream equals `parse_response` of the same reply.
+- A stream that ends without `message_stop` raises `StreamError` in `finish()`, unless a
+  `message_delta` with a `stop_reason` came: the reply is complete then, and only the
+  closing event, which carries no data, is missing.
+- Citations are kept: a text block that has a `citations` list stays a block
+  `{"type": "text", "text": ..., "citations": [...]}` in list content (other text blocks
+  still join into plain text around it; `.text` is all the text). In streams, a text block
+  whose start declares `citations` (as the API does) arrives as blocks carrying its
+  `index`, and each `citations_delta` adds one citation, so the merged stream equals the
+  non-stream reply. A block not declared at its start switches to block pieces at its
+  first citation; text it streamed before that stays plain text. Cited blocks are sent
+  back as they are (the API takes `citations` on assistant text blocks).
+
+>>> from chatplex.messages import HumanMessage
+>>> adapter = AnthropicAdapter(api_key="sk-ant-...")
+>>> request = adapter.build_request(
+...     [HumanMessage("Hi")], CallSettings(model="claude-haiku-4-5"), stream=False
+... )
+>>> request.url, request.json["max_tokens"]
+('https://api.anthropic.com/v1/messages', 64000)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ...adapters.base import (
+    BaseURL,
+    CallSettings,
+    HTTPRequest,
+    as_secret,
+    detail_message,
+    environment_key,
+    header_value,
+    hold_secrets,
+    key_digest,
+    reveal,
+    secret_header_names,
+    take_base_url,
+    withheld_key_note,
+)
+from ...adapters.validate import BlockTypes, check_headers, check_messages
+from ...errors import APIError, status_error
+from ...messages import (
+    AIMessage,
+    BaseMessage,
+)
+from ...sdk_errors import stainless_family
+from ...secret import Secret, redact_url
+from .request import to_wire_messages, wire_tool_choice, wire_tools
+from .response import (
+    _PROVIDER,
+    _RETRYABLE_STREAM_ERRORS,
+    SDK_MESSAGE_FIELDS,
+    _lazy_reply_metadata,
+    _parse_content,
+    _snippet,
+    _start_metadata,
+    _stop_metadata,
+    _str_or_none,
+    _usage,
+    sdk_usage,
+)
+from .stream import AnthropicStreamParser
+
+if TYPE_CHECKING:
+    from ...batches.wire import Limits
+    from .batch import AnthropicBatches
+
+__all__ = [
+    "BLOCK_TYPES",
+    "DEFAULT_BASE_URL",
+    "FALLBACK_MAX_TOKENS",
+    "MAX_OUTPUT_TOKENS",
+    "AnthropicAdapter",
+    "AnthropicStreamParser",
+    "default_max_tokens_for",
+]
+
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+_ANTHROPIC_HOST = "api.anthropic.com"
+
+#: Content blocks this adapter sends: the Messages API's (server-tool results, a growing
+#: family, by their `_tool_result` suffix), OpenAI-style `image_url` (converted) and
+#: `reasoning` (dropped from assistant turns). Others are refused before any request
+#: (`extra_block_types=` declares more).
+BLOCK_TYPES = BlockTypes(
+    frozenset(
+        {"text", "image", "document", "search_result", "tool_use", "tool_result"}
+        | {"thinking", "redacted_thinking", "server_tool_use", "mcp_tool_use"}
+        | {"container_upload", "image_url", "reasoning"}
+    ),
+    suffixes=("_tool_result",),
+)
+
+
+#: `max_tokens` sent when none is set, per model: langchain-anthropic's rule (the
+#: model's `max_output_tokens` in its model profiles, looked up by exact name; 4096 for
+#: any other model). Copied from langchain-anthropic 1.7.7's profiles; a test compares
+#: the two, so a new release of its table shows up as a failing test here.
+MAX_OUTPUT_TOKENS: dict[str, int] = {
+    "claude-fable-5": 128000,
+    "claude-fable-5-1": 128000,
+    "claude-haiku-4-5": 64000,
+    "claude-haiku-4-5-20251001": 64000,
+    "claude-haiku-5-5": 128000,
+    "claude-opus-4-5": 64000,
+    "claude-opus-4-5-20251101": 64000,
+    "claude-opus-4-6": 128000,
+    "claude-opus-4-7": 128000,
+    "claude-opus-4-8": 128000,
+    "claude-opus-5": 128000,
+    "claude-opus-5-5": 128000,
+    "claude-sonnet-4-5": 64000,
+    "claude-sonnet-4-5-20250929": 64000,
+    "claude-sonnet-4-6": 128000,
+    "claude-sonnet-5": 128000,
+    "claude-sonnet-5-5": 128000,
+}
+#: langchain-anthropic's fallback for models its table does not name.
+FALLBACK_MAX_TOKENS = 4096
+
+
+def default_max_tokens_for(model: str) -> int:
+    """The `max_tokens` langchain-anthropic sends for `model` when none is set.
+
+    >>> default_max_tokens_for("claude-sonnet-4-5"), default_max_tokens_for("claude-3-opus")
+    (64000, 4096)
+    """
+    return MAX_OUTPUT_TOKENS.get(model, FALLBACK_MAX_TOKENS)
+
+
+class AnthropicAdapter:
+    """The Anthropic Messages API.
+
+    >>> adapter = AnthropicAdapter(api_key="sk-ant-...", default_max_tokens=1024)
+    >>> adapter
+    AnthropicAdapter(base_url='https://api.anthropic.com', anthropic_version='2023-06-01')
+
+    The key comes from `api_key=` or `ANTHROPIC_API_KEY`, the base URL from `base_url=`,
+    `ANTHROPIC_BASE_URL` or the public API. A missing key is an error at construction,
+    except for a non-public base URL (a local mock or proxy), where no key header is sent.
+
+    `ANTHROPIC_API_KEY` goes only to api.anthropic.com and to a base URL that comes from
+    the environment too (`ANTHROPIC_BASE_URL`); a `base_url=` written in code for another
+    server gets no environment key, only an explicit `api_key=` (`base.environment_key`:
+    the same policy as every provider's).
+
+    Credentials in the base URL are taken out of it here and kept as `Secret`s
+    (`base.BaseURL`): a query credential (`?key=`, `?code=`, `?sig=`...) is sent with each
+    request and shown masked everywhere else (`base_url` included); user info
+    (`https://user:password@host`) is sent as `Authorization: Basic ...` (a gateway's
+    login; the key still goes in `x-api-key`).
+    """
+
+    provider: str = _PROVIDER
+    #: What its users catch: the anthropic SDK's classes (`except anthropic.RateLimitError`).
+    error_families = (stainless_family("anthropic"),)
+
+    def __init__(
+        self,
+        *,
+        api_key: str | Secret | None = None,
+        base_url: str | None = None,
+        anthropic_version: str = "2023-06-01",
+        default_headers: Mapping[str, str] | None = None,
+        default_max_tokens: int | None = None,
+        secret_headers: Sequence[str] = (),
+        extra_block_types: Sequence[str] = (),
+    ) -> None:
+        # The arguments are rebound first, so that no local of this frame (what a
+        # traceback rendered with locals shows) holds a key or a credential in clear.
+        api_key = as_secret(api_key)
+        given = base_url is not None
+        parts = take_base_url(base_url, "ANTHROPIC_BASE_URL", DEFAULT_BASE_URL)
+        base_url = parts.shown
+        where = BaseURL.parse(parts, "/v1/messages")
+        self._url, self._secret_url = where.url, where.secret_url
+        #: The base URL, credentials in its query masked (`secret_base_url`: to send).
+        self.base_url = where.base_url
+        self.secret_base_url = where.secret_base_url
+        if api_key is None:
+            api_key = environment_key(
+                "ANTHROPIC_API_KEY",
+                base_url_given=given,
+                host=where.host,
+                official_host=_ANTHROPIC_HOST,
+            )
+        self._key = api_key or Secret("")
+        self._withheld = (
+            ""
+            if self._key
+            else withheld_key_note("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", _ANTHROPIC_HOST)
+        )
+        if not self._key and where.host == _ANTHROPIC_HOST:
+            raise ValueError("no Anthropic API key: pass api_key=... or set ANTHROPIC_API_KEY")
+        if default_max_tokens is not None and default_max_tokens < 1:
+            raise ValueError(f"default_max_tokens must be >= 1, got {default_max_tokens}")
+        self.anthropic_version = anthropic_version
+        self.default_max_tokens = default_max_tokens
+        self._secret_names = secret_header_names(secret_headers)
+        self.block_types = BLOCK_TYPES.plus(extra_block_types)
+        # Header names are case-insensitive: lower-case them so defaults can override ours.
+        # Credentials among them are kept as `Secret`s, revealed only into each request.
+        extra: dict[str, Any] = {}
+        if where.basic_auth:  # user info: sent as httpx would, unless a header replaces it
+            extra["authorization"] = where.basic_auth
+        check_headers(default_headers, "default_headers")
+        extra.update({k.lower(): v for k, v in (default_headers or {}).items()})
+        self._extra_headers = hold_secrets(extra, self._secret_names)
+        self._key_digest = key_digest(self._key, where)
+
+    def __repr__(self) -> str:
+        # Never raises, even on an instance whose __init__ failed part-way (tracebacks
+        # with locals show it); never shows a key, nor one in the base URL's query.
+        base_url = getattr(self, "base_url", None)
+        return (
+            f"AnthropicAdapter(base_url={base_url and redact_url(base_url)!r}, "
+            f"anthropic_version={getattr(self, 'anthropic_version', None)!r})"
+        )
+
+    def build_request(
+        self, messages: Sequence[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """Validate and translate one call; raises ValueError/TypeError before any I/O."""
+        if not settings.model:
+            raise ValueError("a model name is required")
+        check_messages(messages, provider=_PROVIDER, block_types=self.block_types)
+        max_tokens = settings.max_tokens
+        if max_tokens is None:
+            max_tokens = self.default_max_tokens or default_max_tokens_for(settings.model)
+        elif max_tokens < 0:
+            raise ValueError(f"max_tokens must be >= 0, got {max_tokens}")
+        system, turns = to_wire_messages(messages)
+        body: dict[str, Any] = {"model": settings.model, "max_tokens": max_tokens}
+        if system is not None:
+            body["system"] = system
+        body["messages"] = turns
+        if settings.temperature is not None:
+            if settings.temperature > 1:  # ChatModel allows up to 2 (OpenAI's range)
+                raise ValueError(
+                    f"Anthropic accepts a temperature between 0 and 1, got {settings.temperature}"
+                )
+            body["temperature"] = settings.temperature
+        if settings.top_p is not None:
+            body["top_p"] = settings.top_p
+        if settings.stop:
+            body["stop_sequences"] = list(settings.stop)
+        if settings.tools:
+            body["tools"] = wire_tools(settings)
+        if settings.tool_choice is not None:
+            choice = wire_tool_choice(settings)
+            if choice is not None:
+                body["tool_choice"] = choice
+        if stream:
+            body["stream"] = True
+        if settings.extra_body:
+            body.update(settings.extra_body)
+        headers: dict[str, Any] = {
+            "anthropic-version": self.anthropic_version,
+            "content-type": "application/json",
+        }
+        if self._key:
+            headers["x-api-key"] = self._key
+        headers.update(self._extra_headers)
+        return HTTPRequest(
+            method="POST",
+            url=self._url,
+            headers=reveal(headers, self._secret_names),
+            json=body,
+            secret_headers=self._secret_names,
+            secret_url=self._secret_url,
+        )
+
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        """The reply of a non-streaming call as an `AIMessage`."""
+        try:
+            data = json.loads(body)
+        except ValueError as exc:
+            # A cut-off or proxy-mangled body: worth another attempt.
+            raise APIError(
+                f"Anthropic reply is not JSON ({exc}): {_snippet(body)}",
+                provider=_PROVIDER,
+                retryable=True,
+            ) from exc
+        if not isinstance(data, dict):
+            raise APIError(
+                f"Anthropic reply is not a JSON object: {_snippet(body)}",
+                provider=_PROVIDER,
+                retryable=True,
+            )
+        if data.get("type") == "error":
+            err = self.map_error(200, body, headers)
+            # Status 200 says nothing; the error type says whether waiting helps.
+            err.retryable = err.retryable or err.error_type in _RETRYABLE_STREAM_ERRORS
+            raise err
+        content, tool_calls = _parse_content(data.get("content") or ())
+        usage = data.get("usage")
+        lazy = _lazy_reply_metadata(data, usage)
+        if lazy is None:  # a reply with fields chatplex does not model: built now
+            return AIMessage(
+                content=content,
+                id=data.get("id"),
+                tool_calls=tool_calls,
+                usage_metadata=_usage(usage) if usage else None,
+                response_metadata=_sdk_metadata(
+                    {
+                        **_start_metadata(data),
+                        **_stop_metadata(data.get("stop_reason"), data.get("stop_sequence")),
+                    }
+                ),
+            )
+        metadata, usage_metadata = lazy
+        return AIMessage(
+            content=content,
+            id=data.get("id"),
+            tool_calls=tool_calls,
+            usage_metadata=usage_metadata,  # type: ignore[arg-type]
+            response_metadata=metadata,  # type: ignore[arg-type]
+        )
+
+    def stream_parser(self, headers: Mapping[str, str]) -> AnthropicStreamParser:
+        return AnthropicStreamParser(request_id=header_value(headers, "request-id"))
+
+    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+        """A typed error from an error status; never raises, whatever the body holds."""
+        data: Any = None
+        with contextlib.suppress(ValueError):
+            data = json.loads(body)
+        message = error_type = request_id = None
+        if isinstance(data, dict):
+            err = data.get("error")
+            if isinstance(err, dict):
+                message, error_type = _str_or_none(err.get("message")), err.get("type")
+            elif isinstance(err, str):
+                message = err
+            request_id = _str_or_none(data.get("request_id"))
+        message = message or detail_message(data) or _snippet(body) or f"HTTP {status}"
+        if status == 401:
+            message += self._withheld
+        return status_error(
+            provider=_PROVIDER,
+            status=status,
+            message=message,
+            headers=headers,
+            error_type=error_type if isinstance(error_type, str) else None,
+            request_id=request_id or header_value(headers, "request-id"),
+            body=data if data is not None else _snippet(body),
+        )
+
+    def budget_key(self, model: str) -> tuple[str, ...]:
+        """(provider, base_url, key digest or "", model): never the key itself (nor one in
+        the base URL's query: masked there, and counted in the digest)."""
+        return (_PROVIDER, self.base_url, self._key_digest, model)
+
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> AnthropicBatches:
+        """Anthropic's Message Batches API, as `submit_batch` asks it."""
+        from .batch import AnthropicBatches  # loaded with the first batch, not with the adapter
+
+        return AnthropicBatches(self, limits) if limits else AnthropicBatches(self)
+
+
+def _sdk_metadata(meta: dict[str, Any]) -> dict[str, Any]:
+    """A reply's metadata as the anthropic SDK's model dumps it: its usage's and its
+    own fields a reply leaves out there as None (after the rest, as the lazy build)."""
+    if isinstance(meta.get("usage"), dict):
+        meta["usage"] = sdk_usage(meta["usage"])
+    for key in SDK_MESSAGE_FIELDS:
+        meta.setdefault(key, None)
+    return meta

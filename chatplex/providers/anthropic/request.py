@@ -1,0 +1,237 @@
+"""Anthropic request side: chatplex messages and settings → Messages API body parts.
+
+Leading system messages become `system`; consecutive same-role turns are merged;
+`ToolMessage`s become user `tool_result` blocks (first in their turn, as the API requires);
+OpenAI-style `image_url` blocks become Anthropic `image` blocks. Assistant content goes
+as it is (thinking blocks, cited text blocks with their `citations`), except the
+`reasoning` blocks of OpenAI-compatible replies, which Anthropic does not take: without
+them the message goes with its text, as it would have without reasoning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ...adapters.base import CallSettings, ToolSpec
+from ...messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+
+__all__ = ["to_wire_messages", "wire_tool_choice", "wire_tools"]
+
+_Block = dict[str, Any]
+_TOOL_CHOICES = {"auto": "auto", "required": "any", "any": "any", "none": "none"}
+
+
+def to_wire_messages(
+    messages: Sequence[BaseMessage],
+) -> tuple[str | list[_Block] | None, list[_Block]]:
+    """Leading system messages → `system`; the rest → alternating user/assistant turns."""
+    if not messages:
+        raise ValueError("Anthropic needs at least one message; got an empty list")
+    start = 0
+    while start < len(messages) and isinstance(messages[start], SystemMessage):
+        start += 1
+    if start == len(messages):
+        raise ValueError("Anthropic needs a user or assistant message; got only system messages")
+    turns: list[_Block] = []
+    for i in range(start, len(messages)):
+        role, content = _turn(messages[i], i)
+        if turns and turns[-1]["role"] == role:
+            # Anthropic wants alternating roles: consecutive same-role messages become one.
+            turns[-1]["content"] = _join(turns[-1]["content"], content, role)
+        else:
+            turns.append({"role": role, "content": content})
+    return _system(messages[:start]), turns
+
+
+def _turn(msg: BaseMessage, i: int) -> tuple[str, str | list[_Block]]:
+    if isinstance(msg, HumanMessage):
+        user = msg.content if isinstance(msg.content, str) else _blocks(msg.content, i)
+        if not user:
+            raise ValueError(f"message {i}: empty user message; Anthropic rejects empty content")
+        return "user", user
+    if isinstance(msg, AIMessage):
+        if isinstance(msg, AIMessageChunk):
+            msg = msg.to_message()  # a merged stream: parse tool-call fragments, drop indexes
+        return "assistant", _assistant_content(msg, i)
+    if isinstance(msg, ToolMessage):
+        content = msg.content
+        block: _Block = {
+            "type": "tool_result",
+            "tool_use_id": msg.tool_call_id,
+            "content": content if isinstance(content, str) else _blocks(content, i),
+        }
+        if msg.status == "error":
+            block["is_error"] = True
+        return "user", [block]
+    if isinstance(msg, SystemMessage):
+        raise ValueError(
+            f"message {i}: a system message after the conversation started. Anthropic has no "
+            "mid-conversation system role (system messages become the top-level `system` "
+            "prompt): put them first, or send this one as a user message"
+        )
+    raise TypeError(f"message {i}: unsupported message type {type(msg).__name__}")
+
+
+def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
+    content = msg.content
+    if not isinstance(content, str) and any(
+        isinstance(b, dict) and b.get("type") == "reasoning" for b in content
+    ):
+        kept = [b for b in content if not (isinstance(b, dict) and b.get("type") == "reasoning")]
+        plain = all(b.keys() == {"type", "text"} and b["type"] == "text" for b in kept)
+        content = "".join(b["text"] for b in kept) if plain else kept
+    if isinstance(content, str):
+        if not msg.tool_calls:
+            if not content:
+                raise ValueError(f"message {i}: empty assistant message (no text, no tool calls)")
+            return content
+        blocks: list[_Block] = [{"type": "text", "text": content}] if content else []
+    else:
+        blocks = _blocks(content, i)
+    if any(b.get("type") == "tool_use" for b in blocks):
+        blocks = _tool_use_blocks(blocks, msg)
+    if msg.tool_calls:
+        # Content may already hold Anthropic-native tool_use blocks; do not send them twice.
+        present = {b.get("id") for b in blocks if b.get("type") == "tool_use"}
+        for call in msg.tool_calls:
+            call_id = call.get("id")
+            if not call_id:
+                raise ValueError(
+                    f"message {i}: tool call {call.get('name')!r} has no id; Anthropic matches "
+                    "tool results to tool calls by id"
+                )
+            if call_id not in present:
+                blocks.append(
+                    {"type": "tool_use", "id": call_id, "name": call["name"], "input": call["args"]}
+                )
+    if not blocks:
+        raise ValueError(f"message {i}: empty assistant message (no text, no tool calls)")
+    return blocks
+
+
+def _tool_use_blocks(blocks: list[_Block], msg: AIMessage) -> list[_Block]:
+    """tool_use blocks as the API takes them back: the input is the matching tool call's
+    arguments (the calls are what a program reads and may have edited), and stream-only
+    keys (`index`, LangChain's `partial_json`) are dropped."""
+    args = {c.get("id"): c["args"] for c in msg.tool_calls if c.get("id")}
+    out = []
+    for block in blocks:
+        if block.get("type") == "tool_use":
+            block = {k: v for k, v in block.items() if k not in ("index", "partial_json")}
+            if block.get("id") in args:
+                block["input"] = args[block["id"]]
+        out.append(block)
+    return out
+
+
+def _blocks(content: list[Any], i: int) -> list[_Block]:
+    """Content blocks for the wire; empty text blocks (which Anthropic rejects) dropped."""
+    out: list[_Block] = []
+    for block in content:
+        if isinstance(block, str):
+            block = {"type": "text", "text": block}
+        elif not isinstance(block, dict):
+            raise TypeError(
+                f"message {i}: a content block must be a dict, got {type(block).__name__}"
+            )
+        kind = block.get("type")
+        if kind == "text" and not block.get("text"):
+            continue
+        out.append(_image(block, i) if kind == "image_url" else block)
+    return out
+
+
+def _image(block: _Block, i: int) -> _Block:
+    """OpenAI-style `image_url` → Anthropic `image` (base64 from data URLs, else by URL)."""
+    ref = block.get("image_url")
+    url = ref.get("url") if isinstance(ref, dict) else ref
+    if not isinstance(url, str):
+        raise ValueError(f"message {i}: image_url block without a url")
+    if url.startswith("data:"):
+        header, comma, data = url[5:].partition(",")
+        params = header.split(";")
+        if not comma or params[-1] != "base64" or not params[0]:
+            raise ValueError(
+                f"message {i}: only base64 data URLs (data:<media type>;base64,...) can be sent "
+                "to Anthropic"
+            )
+        source = {"type": "base64", "media_type": params[0], "data": data}
+        return {"type": "image", "source": source}
+    if url.startswith(("https://", "http://")):
+        return {"type": "image", "source": {"type": "url", "url": url}}
+    raise ValueError(f"message {i}: unsupported image URL scheme in {url[:40]!r}")
+
+
+def _join(a: str | list[_Block], b: str | list[_Block], role: str) -> list[_Block]:
+    left = [{"type": "text", "text": a}] if isinstance(a, str) else a
+    right = [{"type": "text", "text": b}] if isinstance(b, str) else b
+    out = left + right
+    if role == "user" and any(x.get("type") == "tool_result" for x in right):
+        # Anthropic wants tool_result blocks first in a user turn; the sort is stable.
+        out.sort(key=lambda x: x.get("type") != "tool_result")
+    return out
+
+
+def _system(messages: Sequence[BaseMessage]) -> str | list[_Block] | None:
+    """One text system message is sent as its string; more are a list of text blocks, one
+    per message, as langchain-anthropic merges them (empty texts left out: Anthropic
+    rejects an empty text block)."""
+    contents = [m.content for m in messages]
+    if len(contents) == 1 and isinstance(contents[0], str):
+        return contents[0] or None
+    blocks: list[_Block] = []
+    for i, content in enumerate(contents):
+        for block in [content] if isinstance(content, str) else content:
+            if isinstance(block, str):
+                block = {"type": "text", "text": block}
+            if block.get("type") != "text":
+                raise ValueError(f"message {i}: Anthropic system prompts take text blocks only")
+            if block.get("text"):
+                blocks.append(block)
+    return blocks or None
+
+
+def wire_tools(settings: CallSettings) -> list[_Block]:
+    tools = [_wire_tool(t) for t in settings.tools]
+    if len({t.name for t in settings.tools}) != len(tools):
+        raise ValueError("tool names must be unique")
+    return tools
+
+
+def _wire_tool(tool: ToolSpec) -> _Block:
+    out: _Block = {
+        "name": tool.name,
+        "description": tool.description,
+        "input_schema": tool.parameters,
+    }
+    if tool.strict is not None:  # strict tool use, as langchain-anthropic sends it
+        out["strict"] = tool.strict
+    if tool.cache_control is not None:  # a prompt-cache breakpoint after this tool
+        out["cache_control"] = dict(tool.cache_control)
+    return out
+
+
+def wire_tool_choice(settings: CallSettings) -> _Block | None:
+    choice = settings.tool_choice
+    extra = settings.extra_body.get("tools")  # server tools (web_search, ...) come this way
+    names = {t.name for t in settings.tools}
+    if isinstance(extra, list):
+        names.update(t["name"] for t in extra if isinstance(t, dict) and "name" in t)
+    if not settings.tools and not extra:
+        if choice in ("auto", "none"):
+            return None  # a no-op without tools, which the API would reject
+        raise ValueError(f"tool_choice={choice!r} needs tools, but none were given")
+    if choice in _TOOL_CHOICES:
+        return {"type": _TOOL_CHOICES[choice]}
+    if choice not in names:
+        known = ", ".join(sorted(names))
+        raise ValueError(f"tool_choice names an unknown tool {choice!r}; tools given: {known}")
+    return {"type": "tool", "name": choice}

@@ -1,0 +1,221 @@
+"""The Anthropic Messages API's replies, read: what the non-stream parser and the stream
+parser share (finish reasons, metadata in LangChain's ChatAnthropic shape, usage with
+cached tokens, content blocks). Pure functions, no I/O; `anthropic.py` documents the
+behaviour they implement."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from ...adapters.sharing import shared, shared_keys, shared_template
+from ...messages import (
+    Content,
+    LazyMetadata,
+    LazyValue,
+    ToolCall,
+    UsageMetadata,
+)
+
+_PROVIDER = "anthropic"
+
+_FINISH_REASONS = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "max_tokens": "length",
+    "tool_use": "tool_calls",
+    "refusal": "content_filter",
+}
+#: Error types of an `event: error` that a fresh request may not hit again.
+_RETRYABLE_STREAM_ERRORS = frozenset({"overloaded_error", "api_error", "rate_limit_error"})
+
+_Block = dict[str, Any]
+
+# -- response helpers ------------------------------------------------------------------
+
+
+#: Top-level fields of a reply that have a place of their own (or none, for `type`).
+_MESSAGE_FIELDS = frozenset(
+    {"content", "role", "type", "id", "model", "usage", "stop_reason", "stop_sequence"}
+)
+
+
+def _start_metadata(message: Mapping[str, Any]) -> dict[str, Any]:
+    """The reply's metadata as LangChain's ChatAnthropic has it (`model`, `model_name`,
+    `model_provider`, `usage`: the raw usage dict, plus any top-level field chatplex does
+    not model, such as `container`), with chatplex's `provider`."""
+    meta: dict[str, Any] = {
+        "provider": _PROVIDER,
+        "model_provider": _PROVIDER,
+        "model": message.get("model"),
+        "model_name": message.get("model"),
+        "id": message.get("id"),
+    }
+    usage = message.get("usage")
+    if isinstance(usage, dict):
+        meta["usage"] = dict(usage)
+    for key, value in message.items():
+        if key not in _MESSAGE_FIELDS and value is not None:
+            meta[key] = value
+    return meta
+
+
+def _lazy_reply_metadata(
+    data: Mapping[str, Any], usage: Any
+) -> tuple[LazyMetadata, LazyValue | None] | None:
+    """A non-stream reply's metadata and usage, unbuilt (see `LazyMetadata`): the same
+    keys, order and values as `_start_metadata` + `_stop_metadata` on first read. What
+    every reply of a model that stopped the same way shares (provider, model, the stop
+    fields) is one dict; the reply's own entries are its id and raw usage. None for a
+    reply with a top-level field chatplex does not model (`container`...) or a usage that
+    is not an object: those are built at once, as before."""
+    if usage is not None and type(usage) is not dict:
+        return None
+    if any(key not in _MESSAGE_FIELDS and value is not None for key, value in data.items()):
+        return None
+    reason, model = shared(data.get("stop_reason")), shared(data.get("model"))
+    head: dict[str, Any] = {
+        "provider": _PROVIDER,
+        "model_provider": _PROVIDER,
+        "model": model,
+        "model_name": model,
+        "id": None,
+    }
+    if usage is None:
+        keys: tuple[str, ...] = _OWN_ID
+        values: tuple[Any, ...] = (data.get("id"),)
+        usage_value = None
+    else:
+        head["usage"] = None
+        raw_usage = shared_keys(sdk_usage(usage))
+        keys, values = _OWN_ID_USAGE, (data.get("id"), raw_usage)
+        # Built on first read from the reply's copy of the raw usage (the metadata's copy
+        # is built apart, so the user's edits there never reach it).
+        usage_value = LazyValue(_usage, raw_usage) if usage else None
+    head.update(_stop_metadata(reason, shared(data.get("stop_sequence"))))
+    head.update(dict.fromkeys(SDK_MESSAGE_FIELDS))  # what the SDK's model shows as None
+    return LazyMetadata(shared_template(head), keys, values), usage_value
+
+
+#: Fields of the anthropic SDK's `Message` and `Usage` models a reply may leave out:
+#: langchain-anthropic's metadata (the SDK's model dumped) shows them as None.
+SDK_MESSAGE_FIELDS = ("container", "diagnostics", "stop_details")
+SDK_USAGE_FIELDS = (
+    "cache_creation",
+    "cache_creation_input_tokens",
+    "cache_read_input_tokens",
+    "inference_geo",
+    "output_tokens_details",
+    "server_tool_use",
+    "service_tier",
+    "speed",
+)
+
+
+def sdk_usage(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A reply's usage as langchain-anthropic's metadata has it (`Usage.model_dump()`)."""
+    return {**dict.fromkeys(SDK_USAGE_FIELDS), **raw}
+
+
+_OWN_ID = ("id",)
+_OWN_ID_USAGE = ("id", "usage")
+
+
+def _stop_metadata(reason: str | None, stop_sequence: str | None) -> dict[str, Any]:
+    finish = _FINISH_REASONS.get(reason, reason) if reason is not None else None
+    return {
+        "finish_reason": finish,
+        "raw_finish_reason": reason,
+        "stop_reason": reason,
+        "stop_sequence": stop_sequence,
+    }
+
+
+def _thinking(block: Mapping[str, Any]) -> _Block:
+    thinking, signature = block.get("thinking") or "", block.get("signature") or ""
+    return {"type": "thinking", "thinking": thinking, "signature": signature}
+
+
+def _parse_content(raw: Sequence[Any]) -> tuple[Content, list[ToolCall]]:
+    """Content blocks → (str when only uncited text, else blocks in order; tool calls)."""
+    blocks: list[_Block] = []
+    tool_calls: list[ToolCall] = []
+    only_text = True
+    for block in raw:
+        kind = block.get("type")
+        if kind == "text":
+            text = block.get("text")
+            citations = block.get("citations")
+            if isinstance(citations, list):
+                only_text = False
+                blocks.append({"type": "text", "text": text or "", "citations": citations})
+                continue
+            if not text:
+                continue  # a stream cannot show an empty block either
+            if blocks and blocks[-1].get("type") == "text" and "citations" not in blocks[-1]:
+                blocks[-1]["text"] += text
+            else:
+                blocks.append({"type": "text", "text": text})
+        elif kind == "tool_use":
+            # Kept in content too, where LangChain keeps it (with the text around it).
+            only_text = False
+            blocks.append(block)
+            name, args = block.get("name") or "", block.get("input") or {}
+            tool_calls.append(
+                {"name": name, "args": args, "id": block.get("id"), "type": "tool_call"}
+            )
+        elif kind == "thinking":
+            only_text = False
+            blocks.append(_thinking(block))
+        else:
+            only_text = False
+            blocks.append(block)
+    if only_text:
+        return (blocks[0]["text"] if blocks else ""), tool_calls
+    return blocks, tool_calls
+
+
+def _usage(raw: Mapping[str, Any]) -> UsageMetadata:
+    cache_read = raw.get("cache_read_input_tokens")
+    cache_creation = raw.get("cache_creation_input_tokens")
+    input_tokens = (raw.get("input_tokens") or 0) + (cache_read or 0) + (cache_creation or 0)
+    output_tokens = raw.get("output_tokens") or 0
+    usage: UsageMetadata = {
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "total_tokens": input_tokens + output_tokens,
+    }
+    details = {"cache_read": cache_read, "cache_creation": cache_creation}
+    # Always there, as langchain-anthropic has it ({} when no cache counts were sent).
+    usage["input_token_details"] = {k: v for k, v in details.items() if v is not None}  # type: ignore[typeddict-item]
+    out_details = raw.get("output_tokens_details")
+    if isinstance(out_details, dict) and out_details.get("thinking_tokens") is not None:
+        usage["output_token_details"] = {"reasoning": out_details["thinking_tokens"]}
+    return usage
+
+
+def _usage_diff(total: UsageMetadata, before: UsageMetadata | None) -> UsageMetadata:
+    """What to emit so that the sum of emitted usage becomes `total`."""
+    if before is None:
+        return total
+    diff: UsageMetadata = {
+        "input_tokens": total["input_tokens"] - before["input_tokens"],
+        "output_tokens": total["output_tokens"] - before["output_tokens"],
+        "total_tokens": total["total_tokens"] - before["total_tokens"],
+    }
+    for key in ("input_token_details", "output_token_details"):
+        new = cast("dict[str, int] | None", total.get(key))
+        if new:
+            old = cast("dict[str, int]", before.get(key) or {})
+            diff[key] = {k: v - old.get(k, 0) for k, v in new.items()}  # type: ignore[typeddict-item]
+    return diff
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _snippet(body: bytes, limit: int = 500) -> str:
+    """Body text for messages: whitespace collapsed (HTML proxy pages), cut at `limit`."""
+    text = " ".join(body[: limit * 4].decode("utf-8", "replace").split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

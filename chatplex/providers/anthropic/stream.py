@@ -1,0 +1,251 @@
+"""The Anthropic Messages API's stream: `AnthropicStreamParser` turns its server-sent
+events into `AIMessageChunk`s (see `anthropic.py` for how usage, citations and an early
+end are reported). Pure, no I/O."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...adapters.base import SSEEvent
+from ...adapters.jsontext import loads_text
+from ...errors import StreamError
+from ...messages import AIMessageChunk, UsageMetadata, text_chunk
+from .response import (
+    _MESSAGE_FIELDS,
+    _PROVIDER,
+    _RETRYABLE_STREAM_ERRORS,
+    _Block,
+    _start_metadata,
+    _stop_metadata,
+    _str_or_none,
+    _thinking,
+    _usage,
+    _usage_diff,
+)
+
+__all__ = ["AnthropicStreamParser"]
+
+
+class AnthropicStreamParser:
+    """Turns the events of one Messages API stream into `AIMessageChunk`s.
+
+    Text arrives as `str` content; thinking, redacted thinking, server-tool and cited text
+    blocks as one-block lists carrying the block `index`, so `merge_chunks` joins their
+    pieces (and concatenates their `citations`); `tool_use` blocks as `tool_call_chunks`
+    indexed by block.
+    """
+
+    __slots__ = (
+        "_cited",
+        "_done",
+        "_inputs",
+        "_reported",
+        "_request_id",
+        "_texts",
+        "_tool_blocks",
+        "_usage",
+    )
+
+    def __init__(self, request_id: str | None = None) -> None:
+        self._request_id = request_id
+        self._tool_blocks: set[Any] = set()  # indexes of tool_use blocks
+        self._texts: set[Any] = set()  # indexes of text blocks
+        self._cited: set[Any] = set()  # indexes of text blocks with citations: block pieces
+        #: partial_json of other blocks taking input (server_tool_use): index →
+        #: (block type, fragments), parsed into the block's `input` at content_block_stop.
+        self._inputs: dict[Any, tuple[str, list[str]]] = {}
+        self._usage: dict[str, Any] = {}  # raw usage so far (message_delta overrides)
+        self._reported: UsageMetadata | None = None  # the sum of usage emitted so far
+        self._done = False
+
+    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
+        if event.event == "ping" or not event.data:
+            return None
+        try:
+            data = loads_text(event.data)
+        except ValueError as exc:
+            raise self._error(f"malformed event data ({exc}): {event.data[:200]}") from exc
+        if not isinstance(data, dict):
+            raise self._error(f"event data is not a JSON object: {event.data[:200]}")
+        kind = data.get("type")
+        if kind == "content_block_delta":
+            return self._delta(data)
+        if kind == "content_block_start":
+            return self._start(data)
+        if kind == "content_block_stop":
+            return self._stop(data)
+        if kind == "message_start":
+            return self._message_start(data)
+        if kind == "message_delta":
+            return self._message_delta(data)
+        if kind == "message_stop":
+            self._done = True
+            return self._closing_usage()
+        if kind == "error" or event.event == "error":
+            raise self._error_event(data)
+        return None  # ping, and event types added after this was written
+
+    def finish(self) -> None:
+        if not self._done:
+            raise self._error("stream ended before message_stop", retryable=True)
+
+    def _delta(self, data: dict[str, Any]) -> AIMessageChunk | None:
+        delta = data.get("delta") or {}
+        kind = delta.get("type")
+        if kind == "text_delta":
+            text = delta.get("text")
+            if not text:
+                return None
+            if self._cited and data.get("index") in self._cited:
+                return _block_chunk({"type": "text", "text": text, "index": data.get("index")})
+            return text_chunk(text)
+        index = data.get("index")
+        if kind == "input_json_delta":
+            part = delta.get("partial_json")
+            if not part:
+                return None
+            pending = self._inputs.get(index)
+            if pending is not None:
+                pending[1].append(part)
+            if index in self._tool_blocks:
+                return _tool_chunk(None, part, None, index)
+            return None
+        if kind == "thinking_delta" or kind == "signature_delta":
+            key = "thinking" if kind == "thinking_delta" else "signature"
+            value = delta.get(key)
+            return _block_chunk({"type": "thinking", key: value, "index": index}) if value else None
+        if kind == "citations_delta":
+            citation = delta.get("citation")
+            if citation is None or index not in self._texts:
+                return None  # no text block started at that index to carry it
+            self._cited.add(index)
+            return _block_chunk(
+                {"type": "text", "text": "", "citations": [citation], "index": index}
+            )
+        return None  # delta types added later: tolerated
+
+    def _start(self, data: dict[str, Any]) -> AIMessageChunk | None:
+        index = data.get("index")
+        block = data.get("content_block") or {}
+        kind = block.get("type")
+        if kind == "text":
+            self._texts.add(index)
+            text = block.get("text")
+            citations = block.get("citations")
+            if isinstance(citations, list):
+                self._cited.add(index)
+                block = {"type": "text", "text": text or "", "citations": citations}
+                return _block_chunk({**block, "index": index})
+            return AIMessageChunk(content=text) if text else None
+        if kind == "tool_use":
+            self._tool_blocks.add(index)
+            self._inputs[index] = ("tool_use", [])
+            given = block.get("input")  # always {} from Anthropic; a proxy may send it whole
+            args = json.dumps(given) if given else ""
+            # The block stays in content, as in the non-stream reply (and LangChain's);
+            # its `input` is filled in at content_block_stop.
+            return AIMessageChunk(
+                content=[{**block, "index": index}],
+                tool_call_chunks=[
+                    {
+                        "name": block.get("name"),
+                        "args": args,
+                        "id": block.get("id"),
+                        "index": index,
+                        "type": "tool_call_chunk",
+                    }
+                ],
+            )
+        if kind == "thinking":
+            return _block_chunk({**_thinking(block), "index": index})
+        # redacted_thinking, server_tool_use, *_tool_result, future types: kept whole.
+        if "input" in block:
+            self._inputs[index] = (str(kind), [])
+        return _block_chunk({**block, "index": index})
+
+    def _stop(self, data: dict[str, Any]) -> AIMessageChunk | None:
+        index = data.get("index")
+        pending = self._inputs.pop(index, None)
+        if pending is None or not pending[1]:
+            return None
+        try:
+            value = json.loads("".join(pending[1]))
+        except ValueError:
+            return None  # the block keeps its start `input`; nothing better to offer
+        return _block_chunk({"type": pending[0], "input": value, "index": index})
+
+    def _message_start(self, data: dict[str, Any]) -> AIMessageChunk:
+        message = data.get("message") or {}
+        # Held until the closing chunk (message_delta), as LangChain reports it: its counts
+        # are provisional (output_tokens 1; input_tokens may still grow with server tools).
+        self._usage = dict(message.get("usage") or {})
+        meta = _start_metadata(message)
+        meta.pop("usage", None)
+        return AIMessageChunk(content="", id=message.get("id"), response_metadata=meta)
+
+    def _message_delta(self, data: dict[str, Any]) -> AIMessageChunk:
+        delta = data.get("delta") or {}
+        reason = delta.get("stop_reason")
+        if reason is not None:
+            self._done = True
+        raw = data.get("usage")
+        if raw:
+            # Cumulative counts: they replace message_start's; absent fields keep theirs.
+            self._usage.update((k, v) for k, v in raw.items() if v is not None)
+        usage: UsageMetadata | None = None
+        meta = _stop_metadata(reason, delta.get("stop_sequence"))
+        if self._usage and (raw or self._reported is None):
+            total = _usage(self._usage)
+            usage = _usage_diff(total, self._reported)
+            self._reported = total
+            # The reply's raw usage so far, whole (merging keeps the last one): the merged
+            # stream has the reply's final raw usage, as the non-stream reply does.
+            meta["usage"] = dict(self._usage)
+        for key, value in delta.items():
+            if key not in _MESSAGE_FIELDS and value is not None:
+                meta[key] = value  # e.g. `container`, which the delta may update
+        return AIMessageChunk(content="", usage_metadata=usage, response_metadata=meta)
+
+    def _closing_usage(self) -> AIMessageChunk | None:
+        """At message_stop: the usage, if no message_delta reported it."""
+        if self._reported is not None or not self._usage:
+            return None
+        self._reported = _usage(self._usage)
+        return AIMessageChunk(
+            content="",
+            usage_metadata=self._reported,
+            response_metadata={"usage": dict(self._usage)},
+        )
+
+    def _error_event(self, data: dict[str, Any]) -> StreamError:
+        err = data.get("error")
+        err = err if isinstance(err, dict) else {}
+        error_type = _str_or_none(err.get("type"))
+        return StreamError(
+            _str_or_none(err.get("message")) or "error event without a message",
+            provider=_PROVIDER,
+            error_type=error_type,
+            request_id=_str_or_none(data.get("request_id")) or self._request_id,
+            body=data,
+            retryable=error_type in _RETRYABLE_STREAM_ERRORS,
+        )
+
+    def _error(self, message: str, *, retryable: bool = False) -> StreamError:
+        return StreamError(
+            message, provider=_PROVIDER, request_id=self._request_id, retryable=retryable
+        )
+
+
+def _block_chunk(block: _Block) -> AIMessageChunk:
+    """A one-block list chunk; its `index` lets merge_chunks join the block's pieces."""
+    return AIMessageChunk(content=[block])
+
+
+def _tool_chunk(name: str | None, args: str, call_id: str | None, index: Any) -> AIMessageChunk:
+    return AIMessageChunk(
+        content="",
+        tool_call_chunks=[
+            {"name": name, "args": args, "id": call_id, "index": index, "type": "tool_call_chunk"}
+        ],
+    )

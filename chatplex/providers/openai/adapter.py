@@ -1,0 +1,320 @@
+"""OpenAI Chat Completions, and every server that speaks it (vLLM, LM Studio, the
+OpenAI-compatible presets...): point `base_url` at the server.
+
+Pure translation, no I/O: messages + settings become an `HTTPRequest`; a response body or
+a stream of server-sent events becomes an `AIMessage` / `AIMessageChunk`s; an error status
+becomes a typed error. A non-stream reply and the merged stream of the same reply give
+equal messages (text, tool calls, usage, metadata).
+
+>>> from chatplex.messages import HumanMessage
+>>> from chatplex.adapters.base import CallSettings
+>>> adapter = OpenAIAdapter(api_key="sk-example")
+>>> request = adapter.build_request(
+...     [HumanMessage("Hi")], CallSettings(model="gpt-4o-mini"), stream=False
+... )
+>>> request.url, request.json["messages"]
+('https://api.openai.com/v1/chat/completions', [{'role': 'user', 'content': 'Hi'}])
+
+OpenAI's `developer` role is a `SystemMessage` marked for it: `developer_message("...")`,
+or `SystemMessage("...", additional_kwargs={"__openai_role": "developer"})`.
+
+Reasoning text (`reasoning` or `reasoning_content` from compatible servers,
+vLLM and others; in `message` or in stream deltas) is kept as a content block
+`{"type": "reasoning", "reasoning": "..."}` before the answer, which then follows as a
+`{"type": "text"}` block; `.text` is the answer only. Stream pieces carry `"index": 0` so
+they merge into one block. A reply without reasoning keeps plain `str` content. Reasoning
+blocks are not sent back: in history, an assistant message goes with its text only.
+
+`max_tokens` goes as `max_completion_tokens` to api.openai.com for o1/o3/o4 and gpt-5
+models, which reject `max_tokens`; other servers get `max_tokens`, unless
+`completion_tokens=True` (the drop-in `ChatOpenAI`, as langchain-openai: always
+`max_completion_tokens`).
+
+With `n > 1` every candidate is kept: the reply is choice 0 and
+`response_metadata["other_candidates"]` holds the others (stream and non-stream alike);
+`parse_candidates(body)` gives all of them. The reply's metadata is langchain-openai's
+(`token_usage`, `model_name`, `finish_reason`, `system_fingerprint`, `logprobs`...): see
+`_openai_response.py`. Request, response and stream sides live in `_openai_request.py`,
+`_openai_response.py` and `_openai_stream.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ...adapters.base import (
+    BaseURL,
+    CallSettings,
+    HTTPRequest,
+    as_secret,
+    detail_message,
+    environment_key,
+    header_value,
+    hold_secrets,
+    key_digest,
+    reveal,
+    secret_header_names,
+    take_base_url,
+    withheld_key_note,
+)
+from ...adapters.validate import BlockTypes, check_headers, check_messages
+from ...errors import APIError, status_error
+from ...messages import AIMessage, BaseMessage, SystemMessage
+from ...sdk_errors import stainless_family
+from ...secret import Secret, redact_url
+from .request import OPENAI_ROLE_KEY, wire_message, wire_tool, wire_tool_choice
+from .response import (
+    OTHER_CANDIDATES,
+    PROVIDER,
+    error_fields,
+    loads,
+    parse_candidates,
+    parse_reply,
+    snippet,
+    usage_metadata,
+)
+from .stream import OpenAIStreamParser
+
+if TYPE_CHECKING:
+    from ...batches.wire import Limits
+    from .batch import OpenAIBatches
+
+__all__ = [
+    "BLOCK_TYPES",
+    "DEFAULT_BASE_URL",
+    "OPENAI_ROLE_KEY",
+    "OTHER_CANDIDATES",
+    "OpenAIAdapter",
+    "OpenAIStreamParser",
+    "developer_message",
+    "parse_candidates",
+    "parse_reply",
+    "usage_metadata",
+]
+
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+_OPENAI_HOST = "api.openai.com"
+_PROVIDER = PROVIDER
+#: Models on api.openai.com that take `max_completion_tokens` and reject `max_tokens`.
+_COMPLETION_TOKENS_MODELS = ("o1", "o3", "o4", "gpt-5")
+#: Content blocks this adapter sends: Chat Completions' own, the audio/video URLs of
+#: compatible servers (vLLM), LangChain's standard `image` / `audio` / `file` blocks (sent
+#: as `image_url` / `input_audio` / `file` parts, as langchain-openai does), and
+#: chatplex's `reasoning` (dropped from assistant turns).
+#: Others are refused before any request (`extra_block_types=` declares more).
+BLOCK_TYPES = BlockTypes(
+    frozenset(
+        {"text", "image_url", "input_audio", "file", "refusal", "reasoning", "image", "audio"}
+        | {"video_url", "audio_url"}
+    )
+)
+
+
+def developer_message(content: str | list[dict[str, Any]]) -> SystemMessage:
+    """A `SystemMessage` sent with OpenAI's `developer` role (o-series and newer models).
+
+    >>> developer_message("Answer briefly.").additional_kwargs
+    {'__openai_role': 'developer'}
+    """
+    return SystemMessage(content, additional_kwargs={OPENAI_ROLE_KEY: "developer"})
+
+
+class OpenAIAdapter:
+    """The Chat Completions wire API (`POST {base_url}/chat/completions`).
+
+    The key comes from `api_key=` or `OPENAI_API_KEY`; the base URL from `base_url=`,
+    `OPENAI_BASE_URL`, or the public API. Servers other than api.openai.com may go keyless.
+
+    `OPENAI_API_KEY` goes only to api.openai.com and to a base URL that comes from the
+    environment too (`OPENAI_BASE_URL`); a `base_url=` written in code for another server
+    gets no environment key, only an explicit `api_key=` (`base.environment_key`: the
+    same policy as every provider's).
+
+    Credentials in the base URL are taken out of it here and kept as `Secret`s
+    (`base.BaseURL`): a query credential (`?api-key=`, `?code=`, `?sig=`...) is sent
+    with each request and shown masked everywhere else (`base_url` included); user info
+    (`https://user:password@host`) is sent as `Authorization: Basic ...`, so it cannot be
+    combined with an API key (both would be the Authorization header).
+
+    >>> local = OpenAIAdapter(base_url="http://localhost:11434/v1")  # a local server, no key
+    >>> local.budget_key("llama3.2")
+    ('openai', 'http://localhost:11434/v1', '', 'llama3.2')
+    """
+
+    provider = _PROVIDER
+    #: What its users catch: the openai SDK's classes (`except openai.RateLimitError`).
+    error_families = (stainless_family("openai"),)
+
+    def __init__(
+        self,
+        *,
+        api_key: str | Secret | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        include_usage: bool = True,
+        secret_headers: Sequence[str] = (),
+        extra_block_types: Sequence[str] = (),
+        completion_tokens: bool | None = None,
+    ) -> None:
+        # The arguments are rebound first, so that no local of this frame (what a
+        # traceback rendered with locals shows) holds a key or a credential in clear.
+        api_key = as_secret(api_key)
+        given = base_url is not None
+        parts = take_base_url(base_url, "OPENAI_BASE_URL", DEFAULT_BASE_URL)
+        base_url = parts.shown
+        where = BaseURL.parse(parts, "/chat/completions")
+        self._url, self._secret_url = where.url, where.secret_url
+        #: The base URL, credentials in its query masked (`secret_base_url`: to send).
+        self.base_url = where.base_url
+        self.secret_base_url = where.secret_base_url
+        self._public = where.host == _OPENAI_HOST
+        if api_key is None:
+            api_key = environment_key(
+                "OPENAI_API_KEY", base_url_given=given, host=where.host, official_host=_OPENAI_HOST
+            )
+        secret = api_key or None
+        self._withheld = (
+            "" if secret else withheld_key_note("OPENAI_API_KEY", "OPENAI_BASE_URL", _OPENAI_HOST)
+        )
+        #: How `max_tokens` goes: True always as `max_completion_tokens` (what
+        #: langchain-openai's ChatOpenAI sends, any server), None as that only where
+        #: api.openai.com requires it, `max_tokens` elsewhere.
+        self.completion_tokens = completion_tokens
+        if not secret and self._public:
+            raise ValueError(
+                "OpenAI API key missing: pass api_key=... or set OPENAI_API_KEY "
+                "(only servers other than api.openai.com may be used without a key)"
+            )
+        if secret and where.basic_auth:
+            raise ValueError(
+                "base_url must not contain user:password@ together with an API key (both "
+                "would be the Authorization header); pass credentials as api_key= or "
+                "default_headers="
+            )
+        self._api_key: Secret | None = secret
+        self._key_digest = key_digest(secret, where)
+        self.organization = organization
+        self.project = project
+        self.include_usage = include_usage
+        self._secret_names = secret_header_names(secret_headers)
+        self.block_types = BLOCK_TYPES.plus(extra_block_types)
+        # Credentials are kept as `Secret`s (the key included: "Bearer <key>" is built from
+        # it), revealed only into each request's headers.
+        headers: dict[str, Any] = {"content-type": "application/json"}
+        if secret:
+            headers["Authorization"] = Secret(f"Bearer {secret.get()}")
+        elif where.basic_auth:
+            headers["Authorization"] = where.basic_auth
+        if organization:
+            headers["OpenAI-Organization"] = organization
+        if project:
+            headers["OpenAI-Project"] = project
+        check_headers(default_headers, "default_headers")
+        for name, value in (default_headers or {}).items():
+            # A default header replaces ours whatever its capitalisation (no duplicates).
+            for existing in [k for k in headers if k.lower() == name.lower()]:
+                del headers[existing]
+            headers[name] = value
+        self._headers = hold_secrets(headers, self._secret_names)
+
+    def __repr__(self) -> str:
+        # Never raises, even on an instance whose __init__ failed part-way (tracebacks
+        # with locals show it); never shows a key, nor one in the base URL's query.
+        base_url = getattr(self, "base_url", None)
+        return (
+            f"OpenAIAdapter(base_url={base_url and redact_url(base_url)!r}, "
+            f"api_key={getattr(self, '_api_key', None)!r}, "
+            f"organization={getattr(self, 'organization', None)!r}, "
+            f"project={getattr(self, 'project', None)!r})"
+        )
+
+    # -- request ---------------------------------------------------------------------------
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """Validate and translate one call; raises ValueError/TypeError before any I/O."""
+        if not messages:
+            raise ValueError("cannot call a chat model with an empty list of messages")
+        check_messages(messages, provider=_PROVIDER, block_types=self.block_types)
+        body: dict[str, Any] = {
+            "model": settings.model,
+            "messages": [wire_message(m) for m in messages],
+        }
+        if settings.temperature is not None:
+            body["temperature"] = settings.temperature
+        if settings.max_tokens is not None:
+            completion = self.completion_tokens or (
+                self._public and settings.model.startswith(_COMPLETION_TOKENS_MODELS)
+            )
+            body["max_completion_tokens" if completion else "max_tokens"] = settings.max_tokens
+        if settings.top_p is not None:
+            body["top_p"] = settings.top_p
+        if settings.stop is not None:
+            body["stop"] = list(settings.stop)
+        if settings.tools:
+            body["tools"] = [wire_tool(t) for t in settings.tools]
+        choice = wire_tool_choice(settings.tool_choice, settings.tools)
+        if choice is not None:
+            body["tool_choice"] = choice
+        if stream:
+            body["stream"] = True
+            if self.include_usage:
+                body["stream_options"] = {"include_usage": True}
+        else:  # as langchain-openai sends it (a server's default is the same)
+            body["stream"] = False
+        body.update(settings.extra_body)
+        return HTTPRequest(
+            method="POST",
+            url=self._url,
+            headers=reveal(self._headers, self._secret_names),
+            json=body,
+            secret_headers=self._secret_names,
+            secret_url=self._secret_url,
+        )
+
+    # -- responses ---------------------------------------------------------------------------
+
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        """The reply of a non-stream call: choice 0, with the other choices (`n > 1`) in
+        `response_metadata["other_candidates"]` (see `parse_candidates`)."""
+        return parse_reply(body, headers)
+
+    def stream_parser(self, headers: Mapping[str, str]) -> OpenAIStreamParser:
+        """A fresh parser for one stream's events."""
+        return OpenAIStreamParser(header_value(headers, "x-request-id"))
+
+    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+        """A typed error from an error response; never raises, whatever the body."""
+        data = loads(body)
+        message, error_type, code = error_fields(data)
+        if not message:
+            message = detail_message(data) or snippet(body) or f"HTTP {status}"
+        if status == 401:
+            message += self._withheld
+        return status_error(
+            provider=_PROVIDER,
+            status=status,
+            message=message,
+            headers=headers,
+            error_type=error_type,
+            code=code,
+            request_id=header_value(headers, "x-request-id"),
+            body=data if data is not None else snippet(body),
+        )
+
+    def budget_key(self, model: str) -> tuple[str, ...]:
+        """(provider, base_url, key digest or "", model): never the key itself (nor one in
+        the base URL's query: masked there, and counted in the digest)."""
+        return (_PROVIDER, self.base_url, self._key_digest, model)
+
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> OpenAIBatches:
+        """OpenAI's Batch API (Chat Completions or, for the Responses adapter, the
+        Responses API), as `submit_batch` asks it; one model per job needs no `model`."""
+        from .batch import OpenAIBatches  # loaded with the first batch, not with the adapter
+
+        return OpenAIBatches(self, limits) if limits else OpenAIBatches(self)

@@ -1,0 +1,69 @@
+"""Azure OpenAI's Batch API: OpenAI's (`OpenAIBatches`), on the resource's URLs.
+
+The files and batches of a resource live at `{endpoint}/openai/files` and
+`{endpoint}/openai/batches` (or under `/openai/v1`), every call with the adapter's
+`?api-version=`; request lines name the deployment as the body's `model` (added when the
+adapter's body leaves it out, as langchain-openai's does on deployment URLs) and `url`
+"/chat/completions" ("/v1/chat/completions" on the v1 API), as Azure's docs write them.
+Rows are parsed by the Azure adapter, so a row keeps its content-filter results and a
+filtered row is its `ContentFilterError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from ...adapters.base import Adapter, HTTPRequest
+from ...batches.wire import Limits, RemoteState, Steps
+from .batch import LIMITS, OpenAIBatches
+
+T = TypeVar("T")
+
+__all__ = ["AzureBatches"]
+
+
+class AzureBatches(OpenAIBatches):
+    """OpenAI's Batch API steps, each call's path given the adapter's query."""
+
+    name = "azure_openai"
+
+    def __init__(self, adapter: Adapter, limits: Limits = LIMITS) -> None:
+        super().__init__(adapter, limits)
+        self.endpoint = str(getattr(adapter, "batch_endpoint", self.endpoint))
+        query = getattr(adapter, "batch_query", None)
+        self._query = query() if query is not None else None
+
+    def _queried(self, steps: Steps[T]) -> Steps[T]:
+        """`steps`, every call's path with the query appended (`?api-version=...`)."""
+        query = self._query.get() if self._query is not None else ""
+        try:
+            call = next(steps)
+            while True:
+                if query:
+                    joined = call.path + ("&" + query[1:] if "?" in call.path else query)
+                    call = dataclasses.replace(call, path=joined)
+                call = steps.send((yield call))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        finally:
+            steps.close()
+
+    def request_line(self, cid: str, request: HTTPRequest) -> bytes:
+        deployment = getattr(self.adapter, "azure_deployment", None)
+        if "model" not in request.json and deployment:
+            request = dataclasses.replace(request, json={"model": deployment, **request.json})
+        return super().request_line(cid, request)
+
+    def create(self, requests_path: str, count: int, label: str) -> Steps[dict[str, Any]]:
+        return self._queried(super().create(requests_path, count, label))
+
+    def poll(self, job: Mapping[str, Any]) -> Steps[RemoteState]:
+        return self._queried(super().poll(job))
+
+    def cancel(self, job: Mapping[str, Any]) -> Steps[RemoteState]:
+        return self._queried(super().cancel(job))
+
+    def download(self, job: Mapping[str, Any], dest: str) -> Steps[list[str]]:
+        return self._queried(super().download(job, dest))

@@ -1,0 +1,128 @@
+"""OpenAI request side: chatplex messages, tools and tool choice → Chat Completions wire.
+
+System messages go as `system` (or `developer`, see `OPENAI_ROLE_KEY`); AI messages carry
+their tool calls (invalid ones with their raw arguments, so the matching tool results stay
+valid); reasoning blocks are not sent back and cited text goes back as plain text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...adapters.base import ToolSpec
+from ...messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from .blocks import to_parts
+
+__all__ = ["LANGCHAIN_ROLE_KEY", "OPENAI_ROLE_KEY", "wire_message", "wire_tool", "wire_tool_choice"]
+
+#: `SystemMessage.additional_kwargs` key choosing the wire role ("system" or "developer").
+OPENAI_ROLE_KEY = "__openai_role"
+#: LangChain's spelling of the same key.
+LANGCHAIN_ROLE_KEY = "__openai_role__"
+#: Assistant content blocks Chat Completions does not take back: reasoning, and the
+#: blocks of an Anthropic reply (its tool_use goes as `tool_calls`; `*_tool_result` too).
+_NOT_SENT_BACK = frozenset(
+    {"reasoning", "thinking", "redacted_thinking", "tool_use", "server_tool_use"}
+)
+
+
+def wire_message(message: BaseMessage) -> dict[str, Any]:
+    if isinstance(message, AIMessage):
+        return _wire_ai(message)
+    if isinstance(message, HumanMessage):
+        out: dict[str, Any] = {"role": "user", "content": to_parts(message.content)}
+    elif isinstance(message, SystemMessage):
+        extra = message.additional_kwargs
+        # LangChain marks a developer message with "__openai_role__" (its
+        # convert_to_messages does): the same thing, spelled its way.
+        role = extra.get(OPENAI_ROLE_KEY) or extra.get(LANGCHAIN_ROLE_KEY) or "system"
+        if role not in ("system", "developer"):
+            raise ValueError(f"{OPENAI_ROLE_KEY} must be 'system' or 'developer', not {role!r}")
+        out = {"role": role, "content": to_parts(message.content)}
+    elif isinstance(message, ToolMessage):
+        content = to_parts(message.content)
+        return {"role": "tool", "tool_call_id": message.tool_call_id, "content": content}
+    else:
+        raise TypeError(
+            f"the OpenAI adapter cannot send a {type(message).__name__}; use SystemMessage, "
+            "HumanMessage, AIMessage or ToolMessage"
+        )
+    if message.name:
+        out["name"] = message.name
+    return out
+
+
+def _wire_ai(message: AIMessage) -> dict[str, Any]:
+    if isinstance(message, AIMessageChunk):
+        message = message.to_message()
+    calls = [_wire_call(c["id"], c["name"], json.dumps(c["args"])) for c in message.tool_calls] + [
+        _wire_call(c["id"], c["name"] or "", c["args"] or "") for c in message.invalid_tool_calls
+    ]
+    content = message.content
+    if not isinstance(content, str) and any(_not_sent_back(b) or "citations" in b for b in content):
+        # The API takes no reasoning back, and none of Anthropic's own blocks (after a
+        # provider switch; tool_use travels as `tool_calls`), and no citations: the answer
+        # goes as the plain text it would have been without them.
+        kept = [
+            {"type": "text", "text": b.get("text") or ""} if b.get("type") == "text" else b
+            for b in content
+            if not _not_sent_back(b)
+        ]
+        plain = all(b["type"] == "text" for b in kept)
+        content = "".join(b["text"] for b in kept) if plain else kept
+    # OpenAI requires content unless tool calls are present; then empty text goes as null.
+    out: dict[str, Any] = {
+        "role": "assistant",
+        "content": None if calls and not content else content,
+    }
+    if calls:
+        out["tool_calls"] = calls
+    if message.name:
+        out["name"] = message.name
+    return out
+
+
+def _not_sent_back(block: dict[str, Any]) -> bool:
+    kind = block.get("type")
+    return kind in _NOT_SENT_BACK or (isinstance(kind, str) and kind.endswith("_tool_result"))
+
+
+def _wire_call(call_id: str | None, name: str, arguments: str) -> dict[str, Any]:
+    if not call_id:
+        raise ValueError(f"tool call {name!r} has no id; OpenAI needs one to match its result")
+    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
+
+
+def wire_tool(tool: ToolSpec) -> dict[str, Any]:
+    function: dict[str, Any] = {
+        "name": tool.name,
+        "description": tool.description,
+        "parameters": tool.parameters,
+    }
+    if tool.strict is not None:  # as LangChain: sent only when set, True or False
+        function["strict"] = tool.strict
+    return {"type": "function", "function": function}
+
+
+def wire_tool_choice(choice: str | None, tools: tuple[ToolSpec, ...]) -> Any:
+    if choice is None:
+        return None
+    if choice in ("auto", "none"):
+        # OpenAI rejects tool_choice without tools; "auto"/"none" mean the same as nothing.
+        return choice if tools else None
+    if not tools:
+        raise ValueError(f"tool_choice={choice!r} needs tools, but none were given")
+    if choice in ("required", "any"):
+        return "required"
+    if choice not in {t.name for t in tools}:
+        names = ", ".join(t.name for t in tools)
+        raise ValueError(f"tool_choice names {choice!r}, which is not among the tools: {names}")
+    return {"type": "function", "function": {"name": choice}}

@@ -1,0 +1,209 @@
+"""OpenAI Responses API (`POST {base_url}/responses`): reasoning items and summaries,
+built-in tools (web_search, file_search, code_interpreter, mcp...), `previous_response_id`.
+
+Pure translation, no I/O, as every adapter. Reached through `ChatOpenAI(use_responses_api=
+True)` (and where langchain-openai switches by itself: `reasoning=`, `include=`,
+`truncation=`, `use_previous_response_id=True`, `output_version="responses/v1"`, built-in
+tools bound), `init_chat_model("openai:gpt-4.1", use_responses_api=True)`, or by its
+provider name `openai_responses` (`ChatModel.from_provider`, `ChatChatplex(provider=...)`).
+
+>>> from chatplex.messages import HumanMessage, SystemMessage
+>>> from chatplex.adapters.base import CallSettings
+>>> adapter = OpenAIResponsesAdapter(api_key="sk-example")
+>>> request = adapter.build_request(
+...     [SystemMessage("Be brief."), HumanMessage("Hi")],
+...     CallSettings(model="gpt-4.1", max_tokens=50, extra_body={"reasoning": {"effort": "low"}}),
+...     stream=False,
+... )
+>>> request.url
+'https://api.openai.com/v1/responses'
+>>> request.json["input"], request.json["max_output_tokens"], request.json["reasoning"]
+([{'role': 'system', 'content': 'Be brief.'}, {'role': 'user', 'content': 'Hi'}], 50, \
+{'effort': 'low'})
+
+The reply's content is a list of blocks in langchain-openai's `responses/v1` shapes (see
+`_responses_response.py`); a stream merges into exactly the non-stream message (see
+`_responses_stream.py`). Chat Completions parameters are translated where the Responses
+API has them (`response_format` → `text.format`, `reasoning_effort` → `reasoning.effort`,
+`max_tokens` → `max_output_tokens`) and refused with the reason where it has not (`n`,
+`seed`, penalties...); `stop` is left out, as langchain-openai leaves it out. Built-in
+tools go in the body's `tools` (`model.bind(tools=[{"type": "web_search"}])`, or bound
+with `ChatOpenAI.bind_tools`), after the function tools; their output items stay in the
+reply's content.
+
+Connection settings (key, `OPENAI_API_KEY` policy, base URL and its credentials,
+organization, project, headers) are the Chat Completions adapter's: this one holds an
+`OpenAIAdapter` for them, so both wires send to a server exactly alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ...adapters.base import BaseURL, CallSettings, HTTPRequest, header_value, reveal
+from ...adapters.validate import BlockTypes, check_messages
+from ...errors import APIConnectionError, APIError
+from ...messages import AIMessage, BaseMessage
+from ...sdk_errors import ErrorFamily, stainless_family
+from ...secret import Secret, redact_url, take_url_credentials
+from .adapter import OpenAIAdapter
+from .responses_request import since_last_response, wire_body
+from .responses_response import PROVIDER, parse_reply
+from .responses_stream import ResponsesStreamParser
+
+if TYPE_CHECKING:
+    from ...batches.wire import Limits
+    from .batch import OpenAIBatches
+
+__all__ = ["BLOCK_TYPES", "OpenAIResponsesAdapter", "ResponsesStreamParser"]
+
+#: Content blocks this adapter sends: inputs in Chat Completions', LangChain's and the
+#: Responses API's own forms, and the blocks of a Responses reply given back.
+BLOCK_TYPES = BlockTypes(
+    frozenset(
+        {"text", "image_url", "image", "file", "refusal", "reasoning", "function_call"}
+        | {"input_text", "input_image", "input_file", "output_text"}
+        | {"thinking", "redacted_thinking", "tool_use", "server_tool_use"}  # not sent back
+        | {"web_search_call", "file_search_call", "computer_call", "code_interpreter_call"}
+        | {"image_generation_call", "mcp_call", "mcp_list_tools", "mcp_approval_request"}
+        | {"custom_tool_call", "local_shell_call", "tool_search_call", "tool_search_output"}
+        | {"apply_patch_call", "apply_patch_call_output", "compaction"}
+    ),
+    suffixes=("_tool_result",),  # another provider's server-tool results: not sent back
+)
+
+
+def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | None:
+    """ValueError for a response that failed after the HTTP status said success (a
+    `response.failed` or `error` event, a failed Response object: an error with a code or
+    type and no status), as langchain-openai raises it; None for any other error."""
+    if (
+        isinstance(err, APIError)
+        and not isinstance(err, APIConnectionError)
+        and err.status is None
+        and (err.code or err.error_type)
+    ):
+        return ValueError
+    return None
+
+
+class OpenAIResponsesAdapter:
+    """The Responses wire API (`POST {base_url}/responses`), with `OpenAIAdapter`'s
+    connection settings (see there: key policy, base URL credentials, headers).
+
+    `use_previous_response_id=True`: send only the messages after the last reply that has
+    a Responses id (`resp_...`), with that id as `previous_response_id`, as
+    langchain-openai does (the server keeps the conversation; needs `store`, the API's
+    default).
+    """
+
+    provider = PROVIDER
+    #: What its users catch: the openai SDK's classes (`except openai.RateLimitError`);
+    #: a failed response (in a 200 body or a stream event) is also the ValueError
+    #: langchain-openai raises for it.
+    error_families: tuple[ErrorFamily, ...] = (
+        stainless_family("openai"),
+        ErrorFamily("builtins", _value_error),
+    )
+
+    def __init__(
+        self,
+        *,
+        api_key: str | Secret | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        secret_headers: Sequence[str] = (),
+        extra_block_types: Sequence[str] = (),
+        use_previous_response_id: bool = False,
+    ) -> None:
+        # The connection (key, headers, base URL) is the Chat Completions adapter's; its
+        # secret base URL is only ever read inside an expression, never held in a local.
+        self._connection = OpenAIAdapter(
+            api_key=api_key,
+            base_url=base_url,
+            organization=organization,
+            project=project,
+            default_headers=default_headers,
+            secret_headers=secret_headers,
+        )
+        del api_key
+        #: The base URL, credentials in its query masked (`secret_base_url`: to send).
+        self.base_url = self._connection.base_url
+        self.secret_base_url = secret = self._connection.secret_base_url
+        where = BaseURL.parse(
+            take_url_credentials(secret.get()) if secret else self.base_url, "/responses"
+        )
+        self._url, self._secret_url = where.url, where.secret_url
+        self.organization = organization
+        self.project = project
+        if not isinstance(use_previous_response_id, bool):
+            raise TypeError(
+                f"use_previous_response_id must be True or False, got {use_previous_response_id!r}"
+            )
+        self.use_previous_response_id = use_previous_response_id
+        self.block_types = BLOCK_TYPES.plus(extra_block_types)
+
+    def __repr__(self) -> str:
+        # Never raises, even half-built; never shows a key (the connection's repr masks it).
+        base_url = getattr(self, "base_url", None)
+        return (
+            f"OpenAIResponsesAdapter(base_url={base_url and redact_url(base_url)!r}, "
+            f"connection={getattr(self, '_connection', None)!r})"
+        )
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """Validate and translate one call; raises ValueError/TypeError before any I/O."""
+        if not messages:
+            raise ValueError("cannot call a chat model with an empty list of messages")
+        check_messages(messages, provider=PROVIDER, block_types=self.block_types)
+        previous = None
+        if self.use_previous_response_id and "previous_response_id" not in settings.extra_body:
+            messages, previous = since_last_response(messages)
+            if not messages:
+                raise ValueError("nothing to send after the last reply (previous_response_id)")
+        body = wire_body(messages, settings, stream=stream)
+        if previous:
+            body["previous_response_id"] = previous
+        # The headers (and credentials) exactly as the Chat Completions request has them.
+        connection = self._connection
+        return HTTPRequest(
+            method="POST",
+            url=self._url,
+            headers=reveal(connection._headers, connection._secret_names),
+            json=body,
+            secret_headers=connection._secret_names,
+            secret_url=self._secret_url,
+        )
+
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        """The reply of a non-stream call (`APIError` for a failed response)."""
+        return parse_reply(body, headers)
+
+    def stream_parser(self, headers: Mapping[str, str]) -> ResponsesStreamParser:
+        """A fresh parser for one stream's events."""
+        return ResponsesStreamParser(header_value(headers, "x-request-id"))
+
+    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+        """A typed error from an error response (OpenAI's error shapes); never raises."""
+        err = self._connection.map_error(status, body, headers)
+        err.provider = PROVIDER
+        found = err.body.get("error") if isinstance(err.body, dict) else None
+        if isinstance(found, dict):
+            err.body = found  # the openai SDK's `body`: the `error` object
+        return err
+
+    def budget_key(self, model: str) -> tuple[str, ...]:
+        """The Chat Completions adapter's budget: both wires spend the same key's limits."""
+        return self._connection.budget_key(model)
+
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> OpenAIBatches:
+        """OpenAI's Batch API with Responses API lines (`/v1/responses`), as
+        `submit_batch` asks it."""
+        from .batch import OpenAIBatches  # loaded with the first batch, not with the adapter
+
+        return OpenAIBatches(self, limits) if limits else OpenAIBatches(self)

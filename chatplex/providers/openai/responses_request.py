@@ -1,0 +1,393 @@
+"""OpenAI Responses API request side: chatplex messages, tools and settings → the body of
+`POST /responses`.
+
+Messages become `input` items: system (or developer, see `OPENAI_ROLE_KEY`) and user
+turns as role messages with `input_text` / `input_image` / `input_file` parts; assistant
+turns as their output items given back (text as `output_text` messages, reasoning items,
+built-in tool items, tool calls as `function_call` items); tool results as
+`function_call_output` items. Chat Completions parameters that have a Responses
+spelling are translated (`max_tokens` → `max_output_tokens`, `response_format` →
+`text.format`, `reasoning_effort` → `reasoning.effort`, `verbosity` → `text.verbosity`);
+those without one are refused before any request, naming the parameter, except `stop`,
+which is left out as langchain-openai leaves it out (the API has no stop sequences).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ...adapters.base import CallSettings, ToolSpec
+from ...messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from .request import LANGCHAIN_ROLE_KEY, OPENAI_ROLE_KEY
+
+__all__ = ["REFUSED_PARAMETERS", "since_last_response", "wire_body", "wire_input"]
+
+#: Chat Completions parameters the Responses API has no field for, and what to do instead.
+REFUSED_PARAMETERS = {
+    "n": "the Responses API returns one candidate per call",
+    "seed": "the Responses API takes no seed",
+    "presence_penalty": "the Responses API has no presence_penalty",
+    "frequency_penalty": "the Responses API has no frequency_penalty",
+    "logit_bias": "the Responses API has no logit_bias",
+    "stream_options": "the Responses API always reports usage in response.completed",
+    "modalities": "the Responses API takes no modalities; use the image_generation tool",
+    "audio": "the Responses API has no audio output",
+    "prediction": "the Responses API has no predicted outputs",
+    "web_search_options": 'bind the built-in tool {"type": "web_search"} instead',
+    "functions": "pass tools=... (function tools)",
+    "function_call": "pass tool_choice=...",
+    "logprobs": 'pass include=["message.output_text.logprobs"] and top_logprobs=...',
+}
+#: Assistant content blocks given back as they are: the output items of a reply.
+_ITEM_BLOCKS = frozenset(
+    {
+        "reasoning",
+        "web_search_call",
+        "file_search_call",
+        "computer_call",
+        "code_interpreter_call",
+        "image_generation_call",
+        "mcp_call",
+        "mcp_list_tools",
+        "mcp_approval_request",
+        "custom_tool_call",
+        "local_shell_call",
+        "tool_search_call",
+        "tool_search_output",
+        "apply_patch_call",
+        "apply_patch_call_output",
+        "compaction",
+    }
+)
+#: Fields of a reply's blocks that are not part of the input item (chatplex's stream index).
+_BLOCK_ONLY = ("index",)
+
+
+def wire_body(
+    messages: Sequence[BaseMessage], settings: CallSettings, *, stream: bool
+) -> dict[str, Any]:
+    """The request body of one call (raises ValueError/TypeError for what cannot go)."""
+    extra = dict(settings.extra_body)
+    for name, reason in REFUSED_PARAMETERS.items():
+        if extra.get(name) is not None and not (name == "n" and extra[name] == 1):
+            raise ValueError(f"{name}= is a Chat Completions parameter: {reason}")
+        extra.pop(name, None)
+    # `stop` is not sent: the Responses API has no stop sequences, and langchain-openai
+    # drops it the same way (LangChain's standard tests call every model with one).
+    stored = extra.get("store") is not False
+    body: dict[str, Any] = {"model": settings.model, "input": wire_input(messages, stored)}
+    if settings.temperature is not None:
+        body["temperature"] = settings.temperature
+    spelled = [extra.pop(name, None) for name in ("max_completion_tokens", "max_tokens")]
+    max_tokens = next((n for n in (settings.max_tokens, *spelled) if n is not None), None)
+    if max_tokens is not None:
+        body["max_output_tokens"] = max_tokens
+    if settings.top_p is not None:
+        body["top_p"] = settings.top_p
+    tools = [wire_tool(t) for t in settings.tools] + _builtin_tools(extra.pop("tools", None))
+    if tools:
+        body["tools"] = tools
+    choice = wire_tool_choice(settings.tool_choice, settings.tools, tools)
+    if choice is not None:
+        body["tool_choice"] = choice
+    text = _text_config(extra)
+    if text:
+        body["text"] = text
+    reasoning = _reasoning(extra)
+    if reasoning:
+        body["reasoning"] = reasoning
+    if stream:
+        body["stream"] = True
+    body.update(extra)
+    return body
+
+
+def since_last_response(messages: Sequence[BaseMessage]) -> tuple[list[BaseMessage], str | None]:
+    """The messages after the last AI reply that has a Responses id (`resp_...`), and that
+    id: what goes with `previous_response_id` (the server holds the rest). Without such
+    a reply: all messages and None. As langchain-openai's `_get_last_messages`."""
+    for i in range(len(messages) - 1, -1, -1):
+        message = messages[i]
+        if isinstance(message, AIMessage):
+            response_id = message.response_metadata.get("id")
+            if isinstance(response_id, str) and response_id.startswith("resp_"):
+                return list(messages[i + 1 :]), response_id
+    return list(messages), None
+
+
+# -- messages -----------------------------------------------------------------------------
+
+
+def wire_input(messages: Sequence[BaseMessage], stored: bool = True) -> list[dict[str, Any]]:
+    """The `input` items of `messages`, in order. `stored=False` (the request's `store`
+    is false: the server keeps no items to look ids up in): message items go without
+    their ids and reasoning items only with their `encrypted_content`, as
+    langchain-openai sends them."""
+    items: list[dict[str, Any]] = []
+    for message in messages:
+        if isinstance(message, AIMessage):
+            items.extend(_ai_items(message, stored))
+        elif isinstance(message, ToolMessage):
+            items.append(
+                {
+                    "type": "function_call_output",
+                    "call_id": message.tool_call_id,
+                    "output": _tool_output(message.content),
+                }
+            )
+        elif isinstance(message, SystemMessage):
+            extra = message.additional_kwargs
+            role = extra.get(OPENAI_ROLE_KEY) or extra.get(LANGCHAIN_ROLE_KEY) or "system"
+            if role not in ("system", "developer"):
+                raise ValueError(f"{OPENAI_ROLE_KEY} must be 'system' or 'developer', not {role!r}")
+            items.append(_input_message(role, message.content))
+        elif isinstance(message, HumanMessage):
+            items.append(_input_message("user", message.content))
+        else:
+            raise TypeError(
+                f"the OpenAI Responses adapter cannot send a {type(message).__name__}; use "
+                "SystemMessage, HumanMessage, AIMessage or ToolMessage"
+            )
+    return items
+
+
+def _input_message(role: str, content: Any) -> dict[str, Any]:
+    # Typed as langchain-openai types it (the API reads an untyped item the same way).
+    return {"type": "message", "role": role, "content": _input_content(content)}
+
+
+def _input_content(content: Any) -> Any:
+    if isinstance(content, str):
+        return content
+    return [_input_part(block) for block in content]
+
+
+def _input_part(block: Any) -> dict[str, Any]:
+    if isinstance(block, str):
+        return {"type": "input_text", "text": block}
+    kind = block.get("type")
+    if kind in ("input_text", "input_image", "input_file"):
+        return {k: v for k, v in block.items() if k not in _BLOCK_ONLY}
+    if kind == "text":
+        return {"type": "input_text", "text": block.get("text") or ""}
+    if kind == "image_url":  # the Chat Completions form
+        image = block.get("image_url")
+        url = image.get("url") if isinstance(image, dict) else image
+        detail = image.get("detail") if isinstance(image, dict) else None
+        return _image_part({"type": "input_image", "image_url": url}, detail)
+    if kind == "image":  # LangChain's standard block
+        return _image_part({"type": "input_image", **_source(block)}, block.get("detail"))
+    if kind == "file":
+        inner = block.get("file")
+        if isinstance(inner, dict):  # the Chat Completions form
+            return {"type": "input_file", **inner}
+        return {"type": "input_file", **_source(block, file=True)}
+    raise ValueError(
+        f"content block type {kind!r} cannot go in a Responses API input message; use text, "
+        "image_url, image, file, input_text, input_image or input_file"
+    )
+
+
+def _image_part(part: dict[str, Any], detail: Any) -> dict[str, Any]:
+    # `detail` only when given, as langchain-openai sends it (the API's default: auto).
+    if detail:
+        part["detail"] = detail
+    return part
+
+
+def _source(block: Mapping[str, Any], *, file: bool = False) -> dict[str, Any]:
+    """Where a LangChain standard image/file block's data is, as Responses fields."""
+    if block.get("file_id"):
+        return {"file_id": block["file_id"]}
+    data = block.get("base64") or block.get("data")
+    if data:
+        mime = block.get("mime_type") or ("application/pdf" if file else "image/png")
+        url = f"data:{mime};base64,{data}"
+        if file:
+            name = block.get("filename") or (block.get("extras") or {}).get("filename") or "file"
+            return {"file_data": url, "filename": name}
+        return {"image_url": url}
+    if block.get("url"):
+        return {"file_url": block["url"]} if file else {"image_url": block["url"]}
+    raise ValueError(f"a {block.get('type')!r} block needs url, base64 or file_id")
+
+
+def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
+    """An assistant turn as output items: its text in message items (one per message id),
+    its reasoning and built-in tool items as they came, its tool calls as function calls."""
+    if isinstance(message, AIMessageChunk):
+        message = message.to_message()
+    content = message.content
+    call_items = {
+        c["id"]: _call_item(c["id"], c["name"], json.dumps(c["args"])) for c in message.tool_calls
+    }
+    for bad in message.invalid_tool_calls:
+        call_items[bad["id"]] = _call_item(bad["id"], bad["name"] or "", bad["args"] or "")
+    if isinstance(content, str):
+        # An output message item, as langchain-openai writes an assistant's text.
+        text = {"type": "output_text", "text": content, "annotations": []}
+        items: list[dict[str, Any]] = (
+            [{"type": "message", "role": "assistant", "content": [text]}] if content else []
+        )
+        return items + list(call_items.values())
+    items = []
+    current: dict[str, Any] | None = None  # the message item text blocks go into
+    for block in content:
+        kind = block.get("type")
+        if kind in ("text", "output_text", "refusal"):
+            msg_id = block.get("id")
+            if current is None or current.get("id") != msg_id:
+                current = {"type": "message", "role": "assistant", "content": []}
+                # Only the server's ids (`msg_...`), not LangChain's own (`lc_...`).
+                if msg_id and stored and not str(msg_id).startswith("lc_"):
+                    current["id"] = msg_id
+                items.append(current)
+            if kind == "refusal":
+                current["content"].append({"type": "refusal", "refusal": block.get("refusal", "")})
+            else:
+                current["content"].append(
+                    {
+                        "type": "output_text",
+                        "text": block.get("text") or "",
+                        "annotations": list(block.get("annotations") or ()),
+                    }
+                )
+            continue
+        current = None
+        if kind == "function_call":
+            item = call_items.pop(block.get("call_id"), None)
+            if item is not None:  # the call as tool_calls has it, with the item's id
+                for key in ("id", "status"):  # and status, as langchain-openai sends it
+                    if block.get(key):
+                        item[key] = block[key]
+                items.append(item)
+        elif kind == "reasoning" and not stored and not block.get("encrypted_content"):
+            continue  # an id the server did not keep: not sent back
+        elif kind in _ITEM_BLOCKS:
+            items.append(_item_of(block))
+        # other blocks (another provider's thinking, tool_use...) are not sent back
+    return items + list(call_items.values())
+
+
+def _item_of(block: Mapping[str, Any]) -> dict[str, Any]:
+    """An output item given back: the block without the merge keys chunks add (`index`,
+    also inside a reasoning summary's parts, as LangChain's merged streams have them)."""
+    item = {k: v for k, v in block.items() if k not in _BLOCK_ONLY}
+    summary = item.get("summary")
+    if isinstance(summary, list):
+        item["summary"] = [
+            {k: v for k, v in p.items() if k not in _BLOCK_ONLY} if isinstance(p, dict) else p
+            for p in summary
+        ]
+    return item
+
+
+def _call_item(call_id: str | None, name: str, arguments: str) -> dict[str, Any]:
+    if not call_id:
+        raise ValueError(f"tool call {name!r} has no id; OpenAI needs one to match its result")
+    return {"type": "function_call", "call_id": call_id, "name": name, "arguments": arguments}
+
+
+def _tool_output(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    texts = [b.get("text", "") if isinstance(b, dict) else str(b) for b in content]
+    if all(isinstance(b, str) or b.get("type") == "text" for b in content):
+        return "".join(texts)
+    return json.dumps(content)
+
+
+# -- tools and settings --------------------------------------------------------------------
+
+
+def wire_tool(tool: ToolSpec) -> dict[str, Any]:
+    """A function tool in the Responses shape (flat: no nested "function")."""
+    out: dict[str, Any] = {
+        "type": "function",
+        "name": tool.name,
+        "description": tool.description,
+        "parameters": tool.parameters,
+    }
+    if tool.strict is not None:
+        out["strict"] = tool.strict
+    return out
+
+
+def _builtin_tools(extra: Any) -> list[dict[str, Any]]:
+    """Built-in tools (`{"type": "web_search"}`, file_search, code_interpreter, mcp...)
+    passed in the body's `tools`: sent as given, after the function tools."""
+    if extra is None:
+        return []
+    if not isinstance(extra, list) or not all(
+        isinstance(t, dict) and isinstance(t.get("type"), str) for t in extra
+    ):
+        raise TypeError(
+            f'tools in the body must be a list of {{"type": ...}} dicts, got {extra!r:.80}'
+        )
+    return [dict(t) for t in extra]
+
+
+def wire_tool_choice(
+    choice: str | None, specs: Sequence[ToolSpec], tools: Sequence[Mapping[str, Any]]
+) -> Any:
+    if choice is None:
+        return None
+    if choice in ("auto", "none"):
+        return choice if tools else None
+    if not tools:
+        raise ValueError(f"tool_choice={choice!r} needs tools, but none were given")
+    if choice in ("required", "any"):
+        return "required"
+    if choice in {t.name for t in specs}:
+        return {"type": "function", "name": choice}
+    if choice in {t.get("type") for t in tools}:  # a built-in tool, by its type
+        return {"type": choice}
+    names = ", ".join(
+        [t.name for t in specs] + [str(t.get("type")) for t in tools if t.get("type") != "function"]
+    )
+    raise ValueError(f"tool_choice names {choice!r}, which is not among the tools: {names}")
+
+
+def _text_config(extra: dict[str, Any]) -> dict[str, Any]:
+    """`text` ({format, verbosity}) from the body's `text`, and the Chat Completions
+    spellings `response_format` and `verbosity`."""
+    text = dict(extra.pop("text", None) or {})
+    response_format = extra.pop("response_format", None)
+    if response_format is not None:
+        text["format"] = _text_format(response_format)
+    verbosity = extra.pop("verbosity", None)
+    if verbosity is not None:
+        text["verbosity"] = verbosity
+    return text
+
+
+def _text_format(response_format: Any) -> dict[str, Any]:
+    if not isinstance(response_format, Mapping):
+        raise TypeError(f"response_format must be a dict, got {response_format!r:.80}")
+    kind = response_format.get("type")
+    if kind == "json_schema" and isinstance(response_format.get("json_schema"), Mapping):
+        # Chat Completions nests name/schema/strict; the Responses API has them flat.
+        return {"type": "json_schema", **response_format["json_schema"]}
+    if kind in ("json_schema", "json_object", "text"):
+        return dict(response_format)
+    raise ValueError(f"response_format type {kind!r} has no Responses API text.format")
+
+
+def _reasoning(extra: dict[str, Any]) -> dict[str, Any]:
+    reasoning = extra.pop("reasoning", None)
+    if reasoning is not None and not isinstance(reasoning, Mapping):
+        raise TypeError(f"reasoning must be a dict like {{'effort': 'low'}}, got {reasoning!r:.80}")
+    out = dict(reasoning or {})
+    effort = extra.pop("reasoning_effort", None)
+    if effort is not None:
+        out.setdefault("effort", effort)
+    return out

@@ -1,0 +1,239 @@
+"""OpenAI Responses API response side: a Response object → `AIMessage`, and the pieces
+the stream parser builds the same message from (blocks per output item, metadata, usage).
+
+The content is a list of blocks in langchain-openai's `output_version="responses/v1"`
+shapes, one per output item (one per content part of a `message` item), in output order:
+
+- `{"type": "text", "text", "annotations", "id"}` for `output_text` (`id`: the message
+  item's), `{"type": "refusal", "refusal", "id"}` for a refusal;
+- `{"type": "function_call", "id", "call_id", "name", "arguments", "status"}`, the call
+  also in `tool_calls` (arguments that are not JSON in `invalid_tool_calls`);
+- every other item as the API sent it (no null fields): `reasoning` with its `summary`
+  list, and the built-in tools' items (`web_search_call`, `file_search_call`,
+  `code_interpreter_call`, `mcp_call`, `image_generation_call`...).
+
+`response_metadata` holds langchain-openai's keys (`id`, `model`, `model_name`,
+`model_provider` "openai", `status`, `created_at`, `object`, `incomplete_details`,
+`service_tier`, `metadata`, `user`) plus chatplex's `provider`, `finish_reason` ("stop",
+"tool_calls", or "length" / "content_filter" for an incomplete reply),
+`raw_finish_reason` (the status, or the incomplete reason), `token_usage` (the raw usage)
+and `request_id`. A refusal is its block only, as langchain-openai has it (not also in
+`additional_kwargs`, which LangChain would read as a second, v0.3-style refusal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ...adapters.base import header_value
+from ...errors import APIError
+from ...messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata
+from .response import loads, payload_error, snippet
+
+__all__ = [
+    "PROVIDER",
+    "failure",
+    "item_blocks",
+    "message_parts",
+    "parse_reply",
+    "reply_metadata",
+    "tool_call_chunk",
+    "usage_metadata",
+]
+
+#: The adapter's provider name (budgets, errors, caches); LangChain's `model_provider`
+#: stays "openai".
+PROVIDER = "openai_responses"
+#: Response fields langchain-openai keeps in `response_metadata`.
+_META_FIELDS = (
+    "created_at",
+    "id",
+    "incomplete_details",
+    "metadata",
+    "object",
+    "status",
+    "user",
+    "model",
+    "service_tier",
+)
+_INCOMPLETE = {"max_output_tokens": "length", "content_filter": "content_filter"}
+
+
+def parse_reply(body: bytes, headers: Mapping[str, str] | None) -> AIMessage:
+    """The `AIMessage` of a non-stream reply; `APIError` for an error or failed response."""
+    data = loads(body)
+    if not isinstance(data, dict):
+        raise APIError(  # a cut-off or proxy-mangled body: worth another attempt
+            f"response body is not a JSON object: {snippet(body)}",
+            provider=PROVIDER,
+            retryable=True,
+        )
+    request_id = header_value(headers, "x-request-id")
+    if data.get("error") or data.get("status") == "failed":
+        raise failure(data, APIError, request_id)
+    return message_of(data, request_id)
+
+
+def message_of(response: Mapping[str, Any], request_id: str | None) -> AIMessage:
+    """The message of a complete Response object (what `response.completed` carries too)."""
+    blocks: list[dict[str, Any]] = []
+    calls: list[ToolCallChunk] = []
+    for item in _items(response):
+        for block in item_blocks(item):
+            if block["type"] == "function_call":
+                calls.append(tool_call_chunk(block, len(blocks)))
+            blocks.append(block)
+    # The same tool-call parsing as a merged stream, so the two always agree.
+    return AIMessageChunk(
+        content=blocks,
+        id=response.get("id"),
+        response_metadata=reply_metadata(response, request_id, bool(calls)),
+        tool_call_chunks=calls,
+        usage_metadata=usage_metadata(response.get("usage")),
+    ).to_message()
+
+
+def _items(response: Mapping[str, Any]) -> list[dict[str, Any]]:
+    output = response.get("output")
+    return [item for item in output or () if isinstance(item, dict)]
+
+
+def item_blocks(item: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The content blocks of one output item (several for a message with several parts)."""
+    kind = item.get("type")
+    if kind == "message":
+        return [b for b in (part_block(p, item) for p in message_parts(item)) if b is not None]
+    if kind == "function_call":
+        block = without_none(dict(item))
+        block.setdefault("arguments", "")
+        return [block]
+    return [without_none(dict(item))]
+
+
+def message_parts(item: Mapping[str, Any]) -> list[dict[str, Any]]:
+    content = item.get("content")
+    return [p for p in content or () if isinstance(p, dict)]
+
+
+def part_block(part: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, Any] | None:
+    """One content part of a message item as a block (None for part types not kept)."""
+    kind = part.get("type")
+    block: dict[str, Any]
+    if kind == "output_text":
+        block = {
+            "type": "text",
+            "text": part.get("text") or "",
+            "annotations": [_annotation(a) for a in part.get("annotations") or ()],
+        }
+    elif kind == "refusal":
+        block = {"type": "refusal", "refusal": part.get("refusal") or ""}
+    else:
+        return None
+    if item.get("id"):
+        block["id"] = item["id"]
+    if item.get("phase") is not None:
+        block["phase"] = item["phase"]
+    return block
+
+
+def _annotation(annotation: Any) -> Any:
+    # `index` is the stream-merge key of blocks; langchain-openai renames a file
+    # citation's `index` the same way.
+    if not isinstance(annotation, dict):
+        return annotation
+    out = without_none(dict(annotation))
+    if out.get("type") == "file_citation" and "index" in out:
+        out["file_index"] = out.pop("index")
+    return out
+
+
+def tool_call_chunk(block: Mapping[str, Any], index: int) -> ToolCallChunk:
+    return {
+        "name": block.get("name"),
+        "args": block.get("arguments") or "",
+        "id": block.get("call_id"),
+        "index": index,
+        "type": "tool_call_chunk",
+    }
+
+
+def without_none(value: Any) -> Any:
+    """`value` without None fields, at every depth (as the SDK's `exclude_none` dump)."""
+    if isinstance(value, dict):
+        return {k: without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_none(v) for v in value]
+    return value
+
+
+def reply_metadata(
+    response: Mapping[str, Any], request_id: str | None, has_calls: bool
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        k: without_none(response[k]) for k in _META_FIELDS if response.get(k) is not None
+    }
+    meta["provider"] = PROVIDER
+    meta["model_provider"] = "openai"
+    meta["model_name"] = response.get("model")
+    status = response.get("status")
+    details = response.get("incomplete_details")
+    reason = details.get("reason") if isinstance(details, dict) else None
+    if status == "incomplete":
+        meta["finish_reason"] = _INCOMPLETE.get(str(reason), str(reason or "incomplete"))
+        meta["raw_finish_reason"] = reason or status
+    else:
+        meta["finish_reason"] = "tool_calls" if has_calls else "stop"
+        meta["raw_finish_reason"] = status
+    usage = response.get("usage")
+    if isinstance(usage, dict):
+        meta["token_usage"] = usage
+    if request_id:
+        meta["request_id"] = request_id
+    return meta
+
+
+def usage_metadata(raw: Any) -> UsageMetadata | None:
+    """Usage as langchain-openai reports it for the Responses API: cached input tokens
+    as `input_token_details.cache_read`, reasoning as `output_token_details.reasoning`."""
+    if not isinstance(raw, dict):
+        return None
+    input_tokens = raw.get("input_tokens") or 0
+    output_tokens = raw.get("output_tokens") or 0
+    total = raw.get("total_tokens")
+    usage: UsageMetadata = {
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "total_tokens": total if total is not None else input_tokens + output_tokens,
+    }
+    details = raw.get("input_tokens_details") or {}
+    found = {
+        ours: details[theirs]
+        for ours, theirs in (
+            ("cache_read", "cached_tokens"),
+            ("cache_creation", "cache_write_tokens"),
+        )
+        if isinstance(details, dict) and details.get(theirs) is not None
+    }
+    if found:
+        usage["input_token_details"] = found  # type: ignore[typeddict-item]
+    details = raw.get("output_tokens_details") or {}
+    if isinstance(details, dict) and details.get("reasoning_tokens") is not None:
+        usage["output_token_details"] = {"reasoning": details["reasoning_tokens"]}
+    return usage
+
+
+def failure(data: Mapping[str, Any], cls: type[APIError], request_id: str | None) -> APIError:
+    """The typed error of an error payload, a failed Response (`{"status": "failed",
+    "error": {...}}`), a `response.failed` event's response or an `error` event."""
+    error = data.get("error")
+    if not error and data.get("status") == "failed":
+        error = {"message": f"response {data.get('id')} failed"}
+    payload: dict[str, Any] = {"error": error} if error else dict(data)
+    if not error and "message" in data:  # an `error` stream event: the fields at the top
+        payload = {"error": {k: data[k] for k in ("message", "code", "type", "param") if k in data}}
+    err = payload_error(payload, cls, request_id)
+    err.provider = PROVIDER
+    if "rate_limit" in f"{err.code} {err.error_type}":
+        err.retryable = True  # a mid-stream rate limit passes like one at the start
+    return err

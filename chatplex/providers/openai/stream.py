@@ -1,0 +1,365 @@
+"""OpenAI stream side: the events of one Chat Completions stream → `AIMessageChunk`s.
+
+The chunks are those of choice 0. With `n > 1` the other choices are gathered as they
+stream and handed over whole, as `response_metadata["other_candidates"]`, on the usage
+chunk that closes the stream (or at `[DONE]`), so the merged stream equals the
+non-stream reply there too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...adapters.base import SSEEvent
+from ...adapters.jsontext import loads_text
+from ...adapters.validate import reply_field
+from ...errors import StreamError
+from ...messages import (
+    AIMessage,
+    AIMessageChunk,
+    ToolCallChunk,
+    UsageMetadata,
+    merge_chunks,
+    text_chunk,
+)
+from .response import (
+    OTHER_CANDIDATES,
+    PROVIDER,
+    ThinkingParts,
+    args_text,
+    choice_metadata,
+    head_metadata,
+    loads,
+    payload_error,
+    usage_metadata,
+    usage_minus,
+)
+
+__all__ = ["OpenAIStreamParser"]
+
+_MAX_TEXT = 500
+
+
+class OpenAIStreamParser:
+    """Turns the events of one Chat Completions stream into `AIMessageChunk`s.
+
+    Reasoning deltas become one-block list chunks `{"type": "reasoning", "reasoning": ...,
+    "index": 0}`, which merge into one block before the answer text. With
+    `thinking_parts=True` (a profile's declared feature), a `delta.content` list is read by
+    `ThinkingParts`: its thinking pieces become reasoning blocks the same way (one per run
+    of thinking), its text a text delta; without it such a list passes through unread.
+    Tool calls are numbered 0, 1, 2... whatever the server sends (see `_ToolCallIndexes`);
+    their ids and names are sent once per call. Usage is emitted as the increase over
+    the usage seen before, so servers that report cumulative usage on many chunks still sum
+    right; the raw usage dict goes in `response_metadata["token_usage"]` (later values
+    win when merging: the last, cumulative one). A refusal's pieces are each chunk's
+    `additional_kwargs["refusal"]` (merging joins them, as LangChain's does), and the
+    whole-so-far refusal is `response_metadata["refusal"]` (the last one wins).
+    """
+
+    __slots__ = (
+        "_choice_type",
+        "_choices",
+        "_done",
+        "_first",
+        "_head",
+        "_id",
+        "_others",
+        "_req_id",
+        "_usage",
+    )
+
+    def __init__(self, request_id: str | None = None, *, thinking_parts: bool = False) -> None:
+        self._req_id = request_id
+        self._done = False
+        self._first = True
+        self._id: str | None = None
+        self._head: dict[str, Any] = {}
+        # Chosen once per stream, so a delta of any other provider pays nothing for it.
+        self._choice_type = _ThinkingChoice if thinking_parts else _Choice
+        self._choices: dict[int, _Choice] = {0: self._choice_type()}
+        self._others: dict[int, list[AIMessageChunk]] = {}  # n > 1: choices 1..n-1
+        self._usage: UsageMetadata | None = None
+
+    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
+        """The chunk one event contributes, or None; raises `StreamError` on error events."""
+        if self._done:
+            return None
+        data = event.data
+        if event.event == "error":
+            payload = loads(data.encode())
+            if not isinstance(payload, dict):
+                payload = {"error": data[:_MAX_TEXT] or "error event without data"}
+            raise payload_error(payload, StreamError, self._req_id)
+        if data.startswith("[DONE]"):
+            self._done = True
+            if self._others:
+                return AIMessageChunk(content="", response_metadata=self._take_others())
+            return None
+        if not data:
+            return None
+        try:
+            obj = loads_text(data)
+        except ValueError as exc:
+            obj = f"malformed JSON ({exc})"
+        if not isinstance(obj, dict):
+            problem = obj if isinstance(obj, str) else "not a JSON object"
+            raise StreamError(
+                f"stream event is {problem}: {data[:_MAX_TEXT]}",
+                provider=PROVIDER,
+                request_id=self._req_id,
+            )
+        if obj.get("error"):
+            raise payload_error(obj, StreamError, self._req_id)
+        return self._chunk(obj)
+
+    def finish(self) -> None:
+        """Raise `StreamError` if the body ended with neither `[DONE]` nor a finish_reason."""
+        if not (self._done or self._choices[0].finished):
+            raise StreamError(
+                "stream ended before completion", provider=PROVIDER, request_id=self._req_id
+            )
+
+    def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
+        if not self._first:
+            text = _plain_text(obj)
+            if text is not None and self._choice_type is _Choice:
+                # What the general path below makes of a plain text delta, minus its
+                # dozen lookups and three temporary containers: most events are these.
+                return text_chunk(text, self._id)
+        if self._first:
+            self._id = obj.get("id")
+            self._head = head_metadata(obj, None, self._req_id)
+        content: Any = ""
+        tool_chunks: list[ToolCallChunk] = []
+        additional: dict[str, Any] = {}
+        meta: dict[str, Any] = {}
+        choices = obj.get("choices")
+        for choice in choices or ():
+            index = choice.get("index") or 0
+            state = self._choices.get(index)
+            if state is None:
+                state = self._choices[index] = self._choice_type()
+            parts = state.parts(choice)
+            if index == 0:
+                content, tool_chunks, additional, meta = parts
+            else:
+                self._others.setdefault(index, []).append(_as_chunk(*parts))
+        usage = None
+        raw_usage = reply_field(obj.get("usage"), dict, "usage")
+        if raw_usage:
+            usage = self._usage_increase(usage_metadata(raw_usage))
+            meta["token_usage"] = raw_usage
+        if not choices and self._others:
+            meta.update(self._take_others())  # the usage chunk closes every choice
+        if self._first:
+            self._first = False
+            meta = {**self._head, **meta}
+        elif not (content or tool_chunks or usage or meta):
+            return None  # role-only repeats, keep-alives, fields chatplex does not model
+        return AIMessageChunk(
+            content=content,
+            id=self._id,
+            additional_kwargs=additional,
+            response_metadata=meta,
+            tool_call_chunks=tool_chunks,
+            usage_metadata=usage,
+        )
+
+    def _take_others(self) -> dict[str, Any]:
+        """The other candidates, whole, as the non-stream reply has them."""
+        others: list[AIMessage] = []
+        for index in sorted(self._others):
+            merged = merge_chunks(self._others[index])
+            merged.response_metadata = {**self._head, **merged.response_metadata}
+            merged.id = self._id
+            others.append(merged.to_message())
+        self._others = {}
+        return {OTHER_CANDIDATES: others}
+
+    def _usage_increase(self, usage: UsageMetadata | None) -> UsageMetadata | None:
+        previous, self._usage = self._usage, usage
+        if previous is None or usage is None:
+            return usage
+        return usage_minus(usage, previous)  # type: ignore[no-any-return]
+
+
+def _plain_text(obj: dict[str, Any]) -> str | None:
+    """The text of an event that is only a text delta of choice 0 -- no usage, finish
+    reason, logprobs, role or any other delta field -- else None."""
+    choices = obj.get("choices")
+    if not choices or len(choices) != 1 or obj.get("usage"):
+        return None
+    choice = choices[0]
+    delta = choice.get("delta")
+    if not delta or len(delta) != 1 or choice.get("index"):
+        return None
+    if choice.get("finish_reason") is not None or choice.get("logprobs") is not None:
+        return None
+    text = delta.get("content")
+    return text if text and type(text) is str else None
+
+
+def _as_chunk(
+    content: Any, tool_chunks: list[ToolCallChunk], additional: dict[str, Any], meta: dict[str, Any]
+) -> AIMessageChunk:
+    return AIMessageChunk(
+        content=content,
+        additional_kwargs=additional,
+        response_metadata=meta,
+        tool_call_chunks=tool_chunks,
+    )
+
+
+class _Choice:
+    """The state of one choice's stream: its tool-call numbering, refusal so far, end."""
+
+    __slots__ = ("finished", "refusal", "tools")
+
+    def __init__(self) -> None:
+        self.finished = False
+        self.refusal = ""
+        self.tools = _ToolCallIndexes()
+
+    def parts(
+        self, choice: dict[str, Any]
+    ) -> tuple[Any, list[ToolCallChunk], dict[str, Any], dict[str, Any]]:
+        """(content, tool-call fragments, additional_kwargs, metadata) of one delta."""
+        content: Any = ""
+        tool_chunks: list[ToolCallChunk] = []
+        additional: dict[str, Any] = {}
+        delta = choice.get("delta")
+        if delta:
+            text = delta.get("content")
+            if text:
+                content = text
+            reasoning = delta.get("reasoning") or delta.get("reasoning_content")
+            if reasoning and isinstance(reasoning, str):
+                content = [{"type": "reasoning", "reasoning": reasoning, "index": 0}]
+                if text:
+                    content.append({"type": "text", "text": text})
+            calls = delta.get("tool_calls")
+            if calls:
+                tool_chunks = self._tool_chunks(calls)
+            refusal = delta.get("refusal")
+            if refusal:
+                self.refusal += refusal
+                additional["refusal"] = refusal  # this delta's piece, as langchain-openai
+        # Most deltas carry neither a finish reason nor logprobs: no call for those.
+        if choice.get("finish_reason") is None and choice.get("logprobs") is None:
+            meta: dict[str, Any] = {}
+        else:
+            meta = choice_metadata(choice)
+        if "refusal" in additional:
+            meta["refusal"] = self.refusal
+        if "finish_reason" in meta:
+            self.finished = True
+        return content, tool_chunks, additional, meta
+
+    def _tool_chunks(self, calls: list[dict[str, Any]]) -> list[ToolCallChunk]:
+        out: list[ToolCallChunk] = []
+        for call in calls:
+            function = call.get("function") or {}
+            call_id = call.get("id") or None
+            name = function.get("name") or None
+            index = self.tools.index_of(call.get("index"), call_id)
+            # Ids and names go once per call: some servers repeat them on every fragment,
+            # which joining would double.
+            call_id, name = self.tools.first_time(index, call_id, name)
+            out.append(
+                {
+                    "name": name,
+                    "args": args_text(function.get("arguments")),
+                    "id": call_id,
+                    "index": index,
+                    "type": "tool_call_chunk",
+                }
+            )
+        return out
+
+
+class _ThinkingChoice(_Choice):
+    """A choice whose `delta.content` may be a list with thinking parts."""
+
+    __slots__ = ("thinking",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.thinking = ThinkingParts()
+
+    def parts(
+        self, choice: dict[str, Any]
+    ) -> tuple[Any, list[ToolCallChunk], dict[str, Any], dict[str, Any]]:
+        delta: Any = choice.get("delta")
+        raw = delta.get("content") if delta else None
+        if type(raw) is not list:
+            if raw:
+                self.thinking.text_seen()
+            return super().parts(choice)
+        # The rest of the delta (tool calls, refusal, finish) read as any other.
+        content, tool_chunks, additional, meta = super().parts(
+            {**choice, "delta": {**delta, "content": None}}
+        )
+        blocks = self.thinking.blocks(raw)
+        if not content and all(isinstance(b, dict) and b.get("type") == "text" for b in blocks):
+            content = "".join(b["text"] for b in blocks)  # a text delta, as a str one is
+        elif blocks:
+            # (a reasoning string beside the list: its block first, as for a str delta)
+            content = [*content, *blocks] if content else blocks
+        return content, tool_chunks, additional, meta
+
+
+class _ToolCallIndexes:
+    """The index of each streamed tool call: 0, 1, 2... in order of appearance.
+
+    OpenAI numbers fragments by `index`. Compatible servers vary: some send no index
+    and repeat the call's id (and name) in every fragment, so a fragment without an index
+    belongs to the call with its id, or without an id to the call in progress; some send
+    every call at index 0, so a new id at a used index is a new call. Mapping all of them
+    to one numbering makes the merged stream's calls those of the non-stream reply.
+    """
+
+    __slots__ = ("by_id", "by_wire", "current", "ids", "named")
+
+    def __init__(self) -> None:
+        self.by_wire: dict[Any, int] = {}
+        self.by_id: dict[str, int] = {}
+        self.ids: list[str | None] = []  # per call: its id once known
+        self.named: list[bool] = []  # per call: whether its name was sent
+        self.current: int | None = None
+
+    def index_of(self, wire: Any, call_id: str | None) -> int:
+        index: int | None = None
+        if wire is not None:
+            index = self.by_wire.get(wire)
+            if index is not None and call_id and self.ids[index] not in (None, call_id):
+                index = None  # another call at the same wire index
+        elif call_id is None:
+            index = self.current
+        if index is None and call_id is not None:
+            index = self.by_id.get(call_id)
+        if index is None:
+            index = len(self.ids)
+            self.ids.append(None)
+            self.named.append(False)
+        if wire is not None:
+            self.by_wire[wire] = index
+        self.current = index
+        return index
+
+    def first_time(
+        self, index: int, call_id: str | None, name: str | None
+    ) -> tuple[str | None, str | None]:
+        """(id, name) to emit: each only the first time the call shows it."""
+        if call_id is not None:
+            if self.ids[index] is None:
+                self.ids[index] = call_id
+                self.by_id.setdefault(call_id, index)
+            else:
+                call_id = None
+        if name is not None:
+            if self.named[index]:
+                name = None
+            else:
+                self.named[index] = True
+        return call_id, name

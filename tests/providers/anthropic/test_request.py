@@ -1,0 +1,227 @@
+"""The Anthropic request side (`providers/anthropic/request.py`): the system prompt,
+alternating turns, tool results and tool uses, images, tools and tool choice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from chatplex.providers.anthropic.request import to_wire_messages, wire_tool_choice, wire_tools
+
+WEATHER = ToolSpec("weather", "Weather of a city.", {"type": "object"})
+
+
+def test_leading_system_messages_become_the_system_prompt() -> None:
+    system, turns = to_wire_messages(
+        [SystemMessage("a"), SystemMessage(""), SystemMessage("b"), HumanMessage("hi")]
+    )
+    # As langchain-anthropic: one text block per system message (the empty one left out).
+    assert system == [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]
+    assert to_wire_messages([SystemMessage("one"), HumanMessage("hi")])[0] == "one"
+    assert turns == [{"role": "user", "content": "hi"}]
+    assert to_wire_messages([HumanMessage("hi")])[0] is None
+
+
+def test_system_blocks_stay_blocks_and_must_be_text() -> None:
+    blocks = [{"type": "text", "text": "cached", "cache_control": {"type": "ephemeral"}}]
+    system, _ = to_wire_messages([SystemMessage("plain"), SystemMessage(blocks), HumanMessage("q")])
+    assert system == [{"type": "text", "text": "plain"}, *blocks]
+    with pytest.raises(ValueError, match="text blocks only"):
+        to_wire_messages([SystemMessage([{"type": "image", "source": {}}]), HumanMessage("q")])
+
+
+def test_consecutive_turns_of_one_role_are_merged() -> None:
+    _, turns = to_wire_messages([HumanMessage("one"), HumanMessage("two"), AIMessage("three")])
+    assert turns == [
+        {
+            "role": "user",
+            "content": [{"type": "text", "text": "one"}, {"type": "text", "text": "two"}],
+        },
+        {"role": "assistant", "content": "three"},
+    ]
+
+
+def test_tool_results_come_first_in_their_user_turn() -> None:
+    call = {"name": "weather", "args": {"city": "Oslo"}, "id": "c1"}
+    _, turns = to_wire_messages(
+        [
+            HumanMessage("weather?"),
+            AIMessage("", tool_calls=[call]),
+            HumanMessage("also this"),
+            ToolMessage("rain", tool_call_id="c1", status="error"),
+        ]
+    )
+    assert turns[1] == {
+        "role": "assistant",
+        "content": [{"type": "tool_use", "id": "c1", "name": "weather", "input": {"city": "Oslo"}}],
+    }
+    assert turns[2] == {
+        "role": "user",
+        "content": [
+            {"type": "tool_result", "tool_use_id": "c1", "content": "rain", "is_error": True},
+            {"type": "text", "text": "also this"},
+        ],
+    }
+
+
+def test_assistant_text_and_tool_uses_without_duplicates() -> None:
+    call = {"name": "weather", "args": {}, "id": "c1"}
+    _, turns = to_wire_messages([HumanMessage("q"), AIMessage("let me look", tool_calls=[call])])
+    assert turns[1]["content"] == [
+        {"type": "text", "text": "let me look"},
+        {"type": "tool_use", "id": "c1", "name": "weather", "input": {}},
+    ]
+    native = [{"type": "tool_use", "id": "c1", "name": "weather", "input": {}}]
+    _, turns = to_wire_messages([HumanMessage("q"), AIMessage(native, tool_calls=[call])])
+    assert turns[1]["content"] == native  # already there: not sent twice
+
+
+def test_reasoning_blocks_are_dropped() -> None:
+    content: list[dict[str, Any]] = [
+        {"type": "reasoning", "text": "hmm"},
+        {"type": "text", "text": "done"},
+    ]
+    _, turns = to_wire_messages([HumanMessage("q"), AIMessage(content)])
+    assert turns[1] == {"role": "assistant", "content": "done"}
+    thinking: list[dict[str, Any]] = [
+        {"type": "reasoning", "text": "hmm"},
+        {"type": "thinking", "thinking": "t", "signature": "s"},
+        {"type": "text", "text": "done"},
+    ]
+    _, turns = to_wire_messages([HumanMessage("q"), AIMessage(thinking)])
+    assert turns[1]["content"] == thinking[1:]  # Anthropic's own thinking goes back
+
+
+def test_a_merged_stream_is_sent_as_its_message() -> None:
+    chunk = AIMessageChunk(
+        "",
+        tool_call_chunks=[{"name": "weather", "args": '{"city": "Rome"}', "id": "c9", "index": 0}],
+    )
+    _, turns = to_wire_messages([HumanMessage("q"), chunk])
+    assert turns[1]["content"] == [
+        {"type": "tool_use", "id": "c9", "name": "weather", "input": {"city": "Rome"}}
+    ]
+
+
+def test_images() -> None:
+    data = {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}
+    link = {"type": "image_url", "image_url": "https://img.example/cat.png"}
+    _, turns = to_wire_messages([HumanMessage([{"type": "text", "text": ""}, data, link])])
+    assert turns[0]["content"] == [  # the empty text block is dropped
+        {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "AAAA"}},
+        {"type": "image", "source": {"type": "url", "url": "https://img.example/cat.png"}},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("data:image/png,AAAA", "only base64 data URLs"),
+        ("data:;base64,AAAA", "only base64 data URLs"),
+        ("ftp://img.example/cat.png", "unsupported image URL scheme"),
+        (None, "without a url"),
+    ],
+)
+def test_images_that_cannot_be_sent(url: Any, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        to_wire_messages([HumanMessage([{"type": "image_url", "image_url": {"url": url}}])])
+
+
+@pytest.mark.parametrize(
+    ("messages", "error", "message"),
+    [
+        ([], ValueError, "at least one message"),
+        ([SystemMessage("only")], ValueError, "only system messages"),
+        ([HumanMessage("")], ValueError, "message 0: empty user message"),
+        ([HumanMessage("q"), AIMessage("")], ValueError, "message 1: empty assistant message"),
+        (
+            [HumanMessage("q"), SystemMessage("late")],
+            ValueError,
+            "message 1: a system message after",
+        ),
+        (
+            [HumanMessage("q"), AIMessage("", tool_calls=[{"name": "w", "args": {}, "id": None}])],
+            ValueError,
+            "tool call 'w' has no id",
+        ),
+        ([HumanMessage(["text", 3])], TypeError, "must be a dict, got int"),  # type: ignore[list-item]
+    ],
+)
+def test_what_anthropic_would_reject_is_refused_naming_the_message(
+    messages: list[BaseMessage], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        to_wire_messages(messages)
+
+
+def test_other_message_types_are_refused() -> None:
+    class Odd(BaseMessage):
+        pass
+
+    with pytest.raises(TypeError, match="message 0: unsupported message type Odd"):
+        to_wire_messages([Odd("x")])
+
+
+def test_wire_tools() -> None:
+    assert wire_tools(CallSettings(model="m", tools=(WEATHER,))) == [
+        {"name": "weather", "description": "Weather of a city.", "input_schema": {"type": "object"}}
+    ]
+    assert wire_tools(CallSettings(model="m")) == []
+    with pytest.raises(ValueError, match="unique"):
+        wire_tools(CallSettings(model="m", tools=(WEATHER, WEATHER)))
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [
+        ("auto", {"type": "auto"}),
+        ("none", {"type": "none"}),
+        ("required", {"type": "any"}),
+        ("any", {"type": "any"}),
+        ("weather", {"type": "tool", "name": "weather"}),
+    ],
+)
+def test_wire_tool_choice(choice: str, expected: dict[str, str]) -> None:
+    assert (
+        wire_tool_choice(CallSettings(model="m", tools=(WEATHER,), tool_choice=choice)) == expected
+    )
+
+
+def test_tool_choice_without_tools_and_server_tools() -> None:
+    assert wire_tool_choice(CallSettings(model="m", tool_choice="auto")) is None
+    assert wire_tool_choice(CallSettings(model="m", tool_choice="none")) is None
+    with pytest.raises(ValueError, match="needs tools"):
+        wire_tool_choice(CallSettings(model="m", tool_choice="required"))
+    server = {"tools": [{"type": "web_search_20250305", "name": "web_search"}]}
+    settings = CallSettings(model="m", tool_choice="web_search", extra_body=server)
+    assert wire_tool_choice(settings) == {"type": "tool", "name": "web_search"}
+    with pytest.raises(ValueError, match="unknown tool 'nope'; tools given: weather"):
+        wire_tool_choice(CallSettings(model="m", tools=(WEATHER,), tool_choice="nope"))
+
+
+def test_a_tools_cache_control_and_strict_are_sent_as_langchain_anthropic_sends_them() -> None:
+    from langchain_anthropic.chat_models import convert_to_anthropic_tool
+
+    from chatplex.adapters.tools import to_tool_spec
+
+    tool = {
+        "name": "get",
+        "description": "Get it.",
+        "input_schema": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "cache_control": {"type": "ephemeral", "ttl": "1h"},
+        "strict": True,
+    }
+    (wired,) = wire_tools(CallSettings(model="m", tools=(to_tool_spec(tool),)))
+    assert wired == dict(convert_to_anthropic_tool(tool)) == tool
+    (plain,) = wire_tools(CallSettings(model="m", tools=(WEATHER,)))
+    assert set(plain) == {"name", "description", "input_schema"}

@@ -1,0 +1,74 @@
+"""The Anthropic stream parser (`providers/anthropic/stream.py`): events it tolerates, an
+early end, error events. How a merged stream equals the non-stream reply is tested with
+the adapter, in test_anthropic.py."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chatplex.adapters.base import SSEEvent
+from chatplex.errors import StreamError
+from chatplex.providers.anthropic.stream import AnthropicStreamParser
+
+# -- edge cases -------------------------------------------------------------
+
+
+def ev(data: dict[str, Any]) -> SSEEvent:
+    return SSEEvent(event=data["type"], data=json.dumps(data))
+
+
+def test_stream_parser_tolerance() -> None:
+    parser = AnthropicStreamParser()
+    assert parser.feed(SSEEvent("ping", "")) is None
+    assert parser.feed(SSEEvent("ping", '{"type": "ping"}')) is None
+    assert parser.feed(ev({"type": "some_future_event", "x": 1})) is None
+    assert parser.feed(SSEEvent("message", "")) is None
+    cite = {"type": "citations_delta", "citation": {"type": "char_location", "cited_text": "x"}}
+    assert parser.feed(ev({"type": "content_block_delta", "index": 0, "delta": cite})) is None
+    with pytest.raises(StreamError, match="not a JSON object"):
+        parser.feed(SSEEvent("message_start", "[1]"))
+    with pytest.raises(StreamError, match="malformed"):
+        parser.feed(SSEEvent("content_block_delta", '{"type": "content_block_delta", "ind'))
+
+
+def test_stream_finish() -> None:
+    with pytest.raises(StreamError, match="before message_stop"):
+        AnthropicStreamParser().finish()
+    # A message_delta with a stop_reason completes the reply; only the (empty) closing
+    # event is missing, which is tolerated.
+    parser = AnthropicStreamParser()
+    parser.feed(
+        ev(
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": "end_turn"},
+                "usage": {"output_tokens": 1},
+            }
+        )
+    )
+    parser.finish()
+
+
+def test_stream_error_event_fields() -> None:
+    parser = AnthropicStreamParser(request_id="req_hdr")
+    data = {
+        "type": "error",
+        "error": {"type": "invalid_request_error", "message": "no"},
+        "request_id": "req_ev",
+    }
+    with pytest.raises(StreamError) as info:
+        parser.feed(ev(data))
+    err = info.value
+    assert (err.error_type, err.message, err.request_id, err.retryable) == (
+        "invalid_request_error",
+        "no",
+        "req_ev",
+        False,
+    )
+    for kind in ("overloaded_error", "api_error", "rate_limit_error"):
+        with pytest.raises(StreamError) as info:
+            parser.feed(ev({"type": "error", "error": {"type": kind, "message": "x"}}))
+        assert info.value.retryable and info.value.request_id == "req_hdr"

@@ -1,0 +1,148 @@
+"""Azure OpenAI's Batch API: OpenAI's steps on the resource's `/openai` URLs with
+`?api-version=`, deployment names in the rows, rows parsed by the Azure adapter; and a
+whole job through `submit_batch` over the mock server's batch routes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chatplex import init_chat_model
+from chatplex.batches.submit import _base_url, batch_api
+from chatplex.batches.wire import Call, Reply
+from chatplex.errors import ContentFilterError
+from chatplex.providers.openai.azure import AzureOpenAIAdapter
+from chatplex.providers.openai.azure_batch import AzureBatches
+from chatplex.testing import MockServer
+
+ENDPOINT = "https://res.openai.azure.com"
+VERSION = "2024-10-21"
+Q = f"?api-version={VERSION}"
+SAFE = {"filtered": False, "severity": "safe"}
+
+
+def adapter(**settings: Any) -> AzureOpenAIAdapter:
+    settings.setdefault("azure_endpoint", ENDPOINT)
+    settings.setdefault("api_version", VERSION)
+    return AzureOpenAIAdapter(api_key="k", **settings)
+
+
+def drive(steps: Any, replies: list[Reply]) -> tuple[list[Call], Any]:
+    calls = [next(steps)]
+    try:
+        for reply in replies:
+            calls.append(steps.send(reply))
+    except StopIteration as done:
+        return calls, done.value
+    raise AssertionError("the steps wanted more replies")
+
+
+def json_reply(body: dict[str, Any]) -> Reply:
+    return Reply(200, {}, json.dumps(body).encode())
+
+
+def test_a_deployment_model_is_batched_on_the_resource_urls_with_the_version() -> None:
+    model = init_chat_model("azure_openai:prod", azure_endpoint=ENDPOINT, api_version=VERSION,
+                            api_key="k")  # fmt: skip
+    api = batch_api(model)
+    assert isinstance(api, AzureBatches)
+    assert _base_url(model) == f"{ENDPOINT}/openai"  # not the deployment's URL
+    line = json.loads(api.request_line("cp-0", model.build_request("hi")))
+    assert (line["url"], line["body"]["model"]) == ("/chat/completions", "prod")
+    calls, kept = drive(
+        api.create("/tmp/r.jsonl", 1, "cp/0"),
+        [json_reply({"id": "file-1"}), json_reply({"id": "batch_1", "status": "validating"})],
+    )
+    assert [c.path for c in calls] == [f"/files{Q}", f"/batches{Q}"]
+    assert calls[1].json is not None and calls[1].json["endpoint"] == "/chat/completions"
+    assert kept["id"] == "batch_1"
+    done = {"id": "batch_1", "status": "completed", "output_file_id": "f-out",
+            "request_counts": {"total": 1, "completed": 1}}  # fmt: skip
+    calls, state = drive(api.poll({"id": "batch_1"}), [json_reply(done)])
+    assert calls[0].path == f"/batches/batch_1{Q}" and state.ended
+    calls, _ = drive(api.download(state.refs, "/tmp/j0"), [Reply(200, {})])
+    assert [c.path for c in calls] == [f"/files/f-out/content{Q}"]
+    calls, _ = drive(api.cancel({"id": "batch_1"}), [json_reply(done)])
+    assert calls[0].path == f"/batches/batch_1/cancel{Q}"
+
+
+@pytest.mark.parametrize(
+    ("settings", "base", "endpoint"),
+    [
+        ({"azure_deployment": "d"}, f"{ENDPOINT}/openai", "/chat/completions"),
+        ({"api_version": "v1"}, f"{ENDPOINT}/openai/v1", "/v1/chat/completions"),
+        (
+            {"azure_endpoint": None, "base_url": f"{ENDPOINT}/openai/deployments/d"},
+            f"{ENDPOINT}/openai",
+            "/chat/completions",
+        ),
+    ],
+)
+def test_the_batch_base_is_never_a_deployment(
+    settings: dict[str, Any], base: str, endpoint: str
+) -> None:
+    azure = adapter(**settings)
+    assert azure.batch_base_url().get() == base
+    assert AzureBatches(azure).endpoint == endpoint
+
+
+def test_a_filtered_row_is_its_content_filter_error() -> None:
+    body = {
+        "id": "c", "model": "gpt-4o",
+        "choices": [{"index": 0, "finish_reason": "content_filter", "message": {"content": None},
+                     "content_filter_results": {"sexual": {"filtered": True, "severity": "high"}}}],
+    }  # fmt: skip
+    ok = {**body, "choices": [{"index": 0, "finish_reason": "stop", "message": {"content": "hi"},
+                               "content_filter_results": {"hate": SAFE}}]}  # fmt: skip
+    api = AzureBatches(adapter())
+    rows = [
+        {"custom_id": "a", "response": {"status_code": 200, "body": body}},
+        {"custom_id": "b", "response": {"status_code": 200, "body": ok}},
+    ]
+    (_, filtered), (_, reply) = [api.parse_row(json.dumps(r).encode()) for r in rows]
+    assert isinstance(filtered, ContentFilterError)
+    assert reply.text == "hi"  # type: ignore[union-attr]
+    assert reply.response_metadata["content_filter_results"] == {"hate": SAFE}  # type: ignore[union-attr]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockServer]:
+    with MockServer() as srv:
+        yield srv
+
+
+def test_submit_batch_runs_a_whole_job(
+    server: MockServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The mock's batch routes are OpenAI's at the root: an Azure v1 base there.
+    monkeypatch.setenv("CHATPLEX_BATCH_DIR", str(tmp_path))
+    model = init_chat_model(
+        "azure_openai:prod",
+        base_url=server.url,
+        api_version="v1",
+        api_key="azure-never-saved-0123",
+        extra_headers={"x-mock-batch-seconds": "0.05"},
+    )
+    job = model.submit_batch(["one", "two"])
+    job.wait(poll_interval=0.02, timeout=30, progress=False)
+    assert [m.text for m in job.results()] == ["Echo: one", "Echo: two"]
+    saved = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    assert b"azure-never-saved-0123" not in saved
+
+
+def test_a_deployment_without_a_model_name_is_named_in_the_batch_line() -> None:
+    # AzureChatOpenAI(azure_deployment=...) without model=: the body names no model on
+    # the deployment URL (as langchain-openai's), but a Batch API line must.
+    from chatplex import AzureChatOpenAI
+
+    model = AzureChatOpenAI(
+        azure_endpoint=ENDPOINT, azure_deployment="prod", api_version=VERSION, api_key="k"
+    )
+    request = model.build_request("hi")
+    assert "model" not in request.json
+    line = json.loads(batch_api(model).request_line("cp-0", request))
+    assert line["body"]["model"] == "prod"

@@ -1,0 +1,166 @@
+"""The OpenAI request side (`providers/openai/request.py`): messages, tools and tool choice
+in the Chat Completions wire shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chatplex.adapters.base import ToolSpec
+from chatplex.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from chatplex.providers.openai.request import (
+    OPENAI_ROLE_KEY,
+    wire_message,
+    wire_tool,
+    wire_tool_choice,
+)
+
+WEATHER = ToolSpec("weather", "Weather of a city.", {"type": "object", "properties": {}})
+TIME = ToolSpec("time", "Time in a zone.", {"type": "object"})
+
+
+def test_plain_messages() -> None:
+    assert wire_message(HumanMessage("hi", name="ann")) == {
+        "role": "user",
+        "content": "hi",
+        "name": "ann",
+    }
+    assert wire_message(SystemMessage("be brief")) == {"role": "system", "content": "be brief"}
+    assert wire_message(ToolMessage("42", tool_call_id="c1")) == {
+        "role": "tool",
+        "tool_call_id": "c1",
+        "content": "42",
+    }
+    blocks = [{"type": "text", "text": "look"}, {"type": "image_url", "image_url": {"url": "u"}}]
+    assert wire_message(HumanMessage(blocks))["content"] == blocks
+
+
+def test_a_system_message_may_go_as_developer() -> None:
+    developer = SystemMessage("rules", additional_kwargs={OPENAI_ROLE_KEY: "developer"})
+    assert wire_message(developer) == {"role": "developer", "content": "rules"}
+    with pytest.raises(ValueError, match="'system' or 'developer'"):
+        wire_message(SystemMessage("x", additional_kwargs={OPENAI_ROLE_KEY: "admin"}))
+
+
+def test_other_message_types_are_refused() -> None:
+    class Odd(BaseMessage):
+        pass
+
+    with pytest.raises(TypeError, match="cannot send a Odd"):
+        wire_message(Odd("x"))
+
+
+def test_ai_message_with_tool_calls() -> None:
+    message = AIMessage(
+        "",
+        tool_calls=[{"name": "weather", "args": {"city": "Oslo"}, "id": "c1"}],
+        invalid_tool_calls=[{"name": "time", "args": '{"tz": ', "id": "c2", "error": "bad"}],
+        name="bot",
+    )
+    assert wire_message(message) == {
+        "role": "assistant",
+        "content": None,  # empty text next to tool calls goes as null
+        "tool_calls": [
+            {
+                "id": "c1",
+                "type": "function",
+                "function": {"name": "weather", "arguments": '{"city": "Oslo"}'},
+            },
+            {"id": "c2", "type": "function", "function": {"name": "time", "arguments": '{"tz": '}},
+        ],
+        "name": "bot",
+    }
+    assert wire_message(AIMessage("just text")) == {"role": "assistant", "content": "just text"}
+
+
+def test_a_tool_call_without_an_id_cannot_be_sent() -> None:
+    message = AIMessage("", tool_calls=[{"name": "weather", "args": {}, "id": None}])
+    with pytest.raises(ValueError, match="'weather' has no id"):
+        wire_message(message)
+
+
+def test_a_merged_stream_goes_as_the_message_it_makes() -> None:
+    chunk = AIMessageChunk(
+        "",
+        tool_call_chunks=[{"name": "weather", "args": '{"city": "Lima"}', "id": "c1", "index": 0}],
+    )
+    assert wire_message(chunk)["tool_calls"][0]["function"] == {
+        "name": "weather",
+        "arguments": '{"city": "Lima"}',
+    }
+
+
+def test_reasoning_is_not_sent_back_and_cited_text_goes_as_plain_text() -> None:
+    content: list[dict[str, Any]] = [
+        {"type": "reasoning", "text": "thinking..."},
+        {"type": "text", "text": "Paris", "citations": [{"url": "u"}]},
+        {"type": "text", "text": " is the capital."},
+    ]
+    assert wire_message(AIMessage(content)) == {
+        "role": "assistant",
+        "content": "Paris is the capital.",
+    }
+    with_image: list[dict[str, Any]] = [
+        {"type": "reasoning", "text": "..."},
+        {"type": "text", "text": "see"},
+        {"type": "image_url", "image_url": {"url": "u"}},
+    ]
+    assert wire_message(AIMessage(with_image))["content"] == [
+        {"type": "text", "text": "see"},
+        {"type": "image_url", "image_url": {"url": "u"}},
+    ]
+
+
+def test_wire_tool() -> None:
+    assert wire_tool(WEATHER) == {
+        "type": "function",
+        "function": {
+            "name": "weather",
+            "description": "Weather of a city.",
+            "parameters": {"type": "object", "properties": {}},
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("choice", "tools", "expected"),
+    [
+        (None, (WEATHER,), None),
+        ("auto", (WEATHER,), "auto"),
+        ("none", (WEATHER,), "none"),
+        ("auto", (), None),  # OpenAI rejects a tool_choice without tools: it means nothing
+        ("none", (), None),
+        ("required", (WEATHER,), "required"),
+        ("any", (WEATHER, TIME), "required"),
+        ("time", (WEATHER, TIME), {"type": "function", "function": {"name": "time"}}),
+    ],
+)
+def test_wire_tool_choice(choice: str | None, tools: tuple[ToolSpec, ...], expected: Any) -> None:
+    assert wire_tool_choice(choice, tools) == expected
+
+
+def test_a_tool_choice_needs_the_tools_it_names() -> None:
+    with pytest.raises(ValueError, match="needs tools"):
+        wire_tool_choice("required", ())
+    with pytest.raises(ValueError, match="'clock', which is not among the tools: weather, time"):
+        wire_tool_choice("clock", (WEATHER, TIME))
+
+
+def test_a_tools_strict_flag_is_sent_only_when_set() -> None:
+    from chatplex.providers.openai.request import wire_tool
+
+    schema = {"type": "object", "properties": {}}
+    assert "strict" not in wire_tool(ToolSpec("f", "", schema))["function"]
+    assert wire_tool(ToolSpec("f", "", schema, strict=False))["function"]["strict"] is False
+    assert wire_tool(ToolSpec("f", "", schema, strict=True))["function"]["strict"] is True
+    # Anthropic's cache_control has no place on the OpenAI wire.
+    tool = ToolSpec("f", "", schema, cache_control={"type": "ephemeral"})
+    assert "cache_control" not in str(wire_tool(tool))

@@ -1,0 +1,205 @@
+"""A parsed OpenAI reply builds its `response_metadata` on first read (`LazyMetadata`).
+
+What the user sees must be what an eagerly built dict gave: the same keys in the same
+order, a dict of the reply's own, equal, repr'd, copied, pickled and dumped alike.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import pickle
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from chatplex.adapters import sharing
+from chatplex.messages import AIMessage, LazyMetadata, has_metadata, metadata_value, set_metadata
+from chatplex.messages._messages import _RESPONSE_METADATA
+from chatplex.providers.openai.response import parse_candidates, parse_reply
+from tests.adapters._message_views import VIEWS
+
+
+def body(i: int, **extra: Any) -> bytes:
+    choice: dict[str, Any] = {"index": 0, "message": {"content": f"hi {i}"}}
+    choice["finish_reason"] = "stop"
+    return json.dumps(
+        {
+            "id": f"chatcmpl-{i}",
+            "model": "gpt-4o-mini",
+            "system_fingerprint": "fp_1",
+            "service_tier": "default",
+            "choices": [choice],
+            "usage": {"prompt_tokens": 5, "completion_tokens": i, "total_tokens": 5 + i},
+            **extra,
+        }
+    ).encode()
+
+
+EXPECTED_KEYS = [
+    "provider",
+    "model_provider",
+    "model_name",
+    "id",
+    "finish_reason",
+    "raw_finish_reason",
+    "system_fingerprint",
+    "service_tier",
+    "request_id",
+    "logprobs",
+    "token_usage",
+]
+
+
+def raw_slot(message: AIMessage) -> Any:
+    return _RESPONSE_METADATA.__get__(message)
+
+
+def test_metadata_is_unbuilt_until_read_then_a_dict_of_the_replys_own() -> None:
+    one = parse_reply(body(1), {"x-request-id": "req-1"})
+    two = parse_reply(body(2), {"x-request-id": "req-2"})
+    assert type(raw_slot(one)) is LazyMetadata
+    assert raw_slot(one).head is raw_slot(two).head  # the model's constants: one dict
+    meta = one.response_metadata
+    assert type(meta) is dict and raw_slot(one) is meta  # built once, then kept
+    assert list(meta) == EXPECTED_KEYS
+    assert meta["id"] == "chatcmpl-1" and meta["request_id"] == "req-1"
+    assert meta["finish_reason"] == "stop" and meta["model_name"] == "gpt-4o-mini"
+    assert meta["token_usage"] == {
+        "prompt_tokens": 5,
+        "completion_tokens": 1,
+        "total_tokens": 6,
+        "completion_tokens_details": None,  # as the openai SDK's model gives it
+        "prompt_tokens_details": None,
+    }
+    meta["model_name"] = "changed"
+    meta["mine"] = 1
+    assert two.response_metadata["model_name"] == "gpt-4o-mini"
+    assert "mine" not in two.response_metadata
+    three = parse_reply(body(3), None)  # the shared head was not touched by the edit
+    assert three.response_metadata["model_name"] == "gpt-4o-mini"
+    assert "request_id" not in three.response_metadata
+
+
+def test_an_unread_reply_compares_copies_pickles_and_dumps_as_a_read_one() -> None:
+    read = parse_reply(body(4), {"x-request-id": "r"})
+    eager = AIMessage(
+        content=read.content,
+        id=read.id,
+        additional_kwargs=dict(read.additional_kwargs),
+        response_metadata=dict(read.response_metadata),
+        usage_metadata=read.usage_metadata,
+    )
+    for view in VIEWS:
+        unread = parse_reply(body(4), {"x-request-id": "r"})
+        assert type(raw_slot(unread)) is LazyMetadata
+        assert view(unread) == view(eager)
+    copied = copy.copy(parse_reply(body(4), None))
+    assert type(copied.response_metadata) is dict
+
+
+def test_metadata_value_and_set_metadata_leave_it_unbuilt() -> None:
+    reply = parse_reply(body(5), None)
+    assert metadata_value(reply, "finish_reason") == "stop"
+    assert metadata_value(reply, "model_name") == "gpt-4o-mini"
+    assert metadata_value(reply, "request_id") is None
+    assert has_metadata(reply, "id") and has_metadata(reply, "provider")
+    assert not has_metadata(reply, "request_id")
+    set_metadata(reply, "attempts", 2)
+    set_metadata(reply, "id", "other")  # a key it has: built, then set
+    assert type(raw_slot(reply)) is dict
+    assert reply.response_metadata["id"] == "other"
+    assert has_metadata(reply, "attempts") and not has_metadata(reply, "nope")
+    fresh = parse_reply(body(5), None)
+    set_metadata(fresh, "attempts", 2)
+    assert type(raw_slot(fresh)) is LazyMetadata
+    assert list(fresh.response_metadata)[-1] == "attempts"
+    assert fresh.response_metadata["attempts"] == 2
+
+
+def test_candidates_refusal_and_logprobs_keep_their_places() -> None:
+    data = {
+        "id": "c",
+        "model": "m",
+        "choices": [
+            {"index": 1, "message": {"content": "b"}, "logprobs": {"content": []}},
+            {"index": 0, "message": {"content": None, "refusal": "no"}, "finish_reason": "stop"},
+        ],
+    }
+    first, second = parse_candidates(json.dumps(data).encode())
+    assert first.response_metadata["refusal"] == "no"
+    assert list(first.response_metadata)[-1] == "refusal"
+    assert second.response_metadata["logprobs"] == {"content": []}
+    assert second.response_metadata["finish_reason"] is None
+    reply = parse_reply(json.dumps(data).encode(), None)  # others in the first's metadata
+    assert [m.text for m in reply.response_metadata["other_candidates"]] == ["b"]
+
+
+def test_shared_heads_are_bounded_and_odd_values_are_not_shared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sharing, "_SHARED", {})
+    monkeypatch.setattr(sharing, "_SHARED_MAX", 4)
+    for i in range(10):
+        parse_reply(body(i, system_fingerprint=f"fp_{i}"), None)
+        assert len(sharing._SHARED) <= 4
+    odd = parse_reply(body(1, system_fingerprint=["a list"]), None)
+    assert odd.response_metadata["system_fingerprint"] == ["a list"]
+
+
+def test_to_langchain_sees_the_same_metadata() -> None:
+    pytest.importorskip("langchain_core")
+    # A fresh interpreter: loading LangChain's classes changes what this process's
+    # messages report as their class (the border), which other tests here do not expect.
+    script = (
+        "import json, sys\n"
+        "from chatplex.providers.openai.response import parse_reply\n"
+        "from chatplex.messages import to_langchain\n"
+        "body = sys.stdin.buffer.read()\n"
+        "unread, read = parse_reply(body, None), parse_reply(body, None)\n"
+        "expected = dict(read.response_metadata)\n"
+        "converted = to_langchain(unread)\n"
+        "assert type(converted).__module__.startswith('langchain_core'), type(converted)\n"
+        "assert converted.response_metadata == expected\n"
+        "assert list(converted.response_metadata) == list(expected)\n"
+        "assert converted.usage_metadata == read.usage_metadata\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=body(6), capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert done.stdout.strip() == b"ok"
+
+
+def test_usage_metadata_is_built_on_read_and_never_sees_edits_to_token_usage() -> None:
+    from chatplex.messages import LazyValue, peek_usage
+    from chatplex.messages._messages import _USAGE_METADATA
+
+    data = json.loads(body(7))
+    data["usage"]["prompt_tokens_details"] = {"cached_tokens": 2}
+    data["usage"]["completion_tokens_details"] = {"reasoning_tokens": 1}
+    reply = parse_reply(json.dumps(data).encode(), None)
+    assert type(_USAGE_METADATA.__get__(reply)) is LazyValue
+    expected = {
+        "input_tokens": 5,
+        "output_tokens": 7,
+        "total_tokens": 12,
+        "input_token_details": {"cache_read": 2},
+        "output_token_details": {"reasoning": 1},
+    }
+    assert peek_usage(reply) == expected
+    assert type(_USAGE_METADATA.__get__(reply)) is LazyValue  # peeking keeps nothing
+    reply.response_metadata["token_usage"]["prompt_tokens"] = 99
+    reply.response_metadata["token_usage"]["prompt_tokens_details"]["cached_tokens"] = 99
+    assert reply.usage_metadata == expected
+    assert _USAGE_METADATA.__get__(reply) is reply.usage_metadata  # built once, then kept
+    reply.usage_metadata["input_tokens"] = 0  # type: ignore[index]
+    assert peek_usage(reply) is reply.usage_metadata
+    other = parse_reply(json.dumps(data).encode(), None)
+    assert other.usage_metadata == expected  # each reply builds its own
+    assert pickle.loads(pickle.dumps(other)) == other
+    no_usage = parse_reply(json.dumps({**data, "usage": None}).encode(), None)
+    assert no_usage.usage_metadata is None and peek_usage(no_usage) is None

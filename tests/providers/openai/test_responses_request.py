@@ -1,0 +1,299 @@
+"""The Responses API request side: messages → input items, tools, tool choice, text
+format, reasoning, translated and refused Chat Completions parameters."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from chatplex.providers.openai.responses_request import since_last_response, wire_body, wire_input
+
+WEATHER = ToolSpec("get_weather", "Weather for a city.", {"type": "object", "properties": {}})
+
+
+def body(messages: list, **settings: object) -> dict:
+    return wire_body(messages, CallSettings(model="gpt-4.1", **settings), stream=False)
+
+
+def test_roles_and_text() -> None:
+    items = wire_input(
+        [
+            SystemMessage("Be brief."),
+            SystemMessage("Dev", additional_kwargs={"__openai_role__": "developer"}),
+            HumanMessage("Hi"),
+            AIMessage("Hello"),
+        ]
+    )
+    # Typed message items, an assistant's text as output_text: langchain-openai's input.
+    assert items == [
+        {"type": "message", "role": "system", "content": "Be brief."},
+        {"type": "message", "role": "developer", "content": "Dev"},
+        {"type": "message", "role": "user", "content": "Hi"},
+        {
+            "type": "message",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": "Hello", "annotations": []}],
+        },
+    ]
+
+
+def test_given_back_items_lose_the_merge_keys_of_langchain_streams() -> None:
+    # A reply merged from LangChain's stream chunks keeps `index` in its blocks and in
+    # its reasoning summary parts; the API refuses them.
+    summary = [{"type": "summary_text", "text": "Count.", "index": 0}]
+    reply = AIMessage(
+        [
+            {"type": "reasoning", "id": "rs_1", "summary": summary, "index": 0},
+            {"type": "text", "text": "Two.", "id": "msg_1", "index": 1},
+        ]
+    )
+    (reasoning, _) = wire_input([reply])
+    assert reasoning == {
+        "type": "reasoning",
+        "id": "rs_1",
+        "summary": [{"type": "summary_text", "text": "Count."}],
+    }
+
+
+def test_a_function_call_keeps_its_status_when_given_back() -> None:
+    call = {"name": "add", "args": {"a": 1}, "id": "call_1", "type": "tool_call"}
+    block = {"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "add"}
+    reply = AIMessage([{**block, "arguments": '{"a": 1}', "status": "completed"}],
+                      tool_calls=[call])  # fmt: skip
+    (item,) = wire_input([reply])
+    assert item["status"] == "completed" and item["id"] == "fc_1"
+
+
+def test_user_parts_in_every_accepted_form() -> None:
+    content = [
+        {"type": "text", "text": "Look"},
+        {"type": "image_url", "image_url": {"url": "https://i.example/a.png", "detail": "low"}},
+        {"type": "image", "base64": "AAAA", "mime_type": "image/jpeg"},
+        {"type": "file", "file": {"file_id": "file-1"}},
+        {"type": "file", "base64": "JVBE", "mime_type": "application/pdf", "filename": "a.pdf"},
+        {"type": "input_text", "text": "raw"},
+    ]
+    (item,) = wire_input([HumanMessage(content)])
+    assert item["content"] == [
+        {"type": "input_text", "text": "Look"},
+        {"type": "input_image", "image_url": "https://i.example/a.png", "detail": "low"},
+        {"type": "input_image", "image_url": "data:image/jpeg;base64,AAAA"},  # no detail given
+        {"type": "input_file", "file_id": "file-1"},
+        {
+            "type": "input_file",
+            "file_data": "data:application/pdf;base64,JVBE",
+            "filename": "a.pdf",
+        },
+        {"type": "input_text", "text": "raw"},
+    ]
+
+
+def test_unknown_user_block_is_refused() -> None:
+    with pytest.raises(ValueError, match="'audio_url'"):
+        wire_input([HumanMessage([{"type": "audio_url", "audio_url": "x"}])])
+
+
+def test_tool_round_trip() -> None:
+    call = AIMessage("", tool_calls=[{"name": "get_weather", "args": {"city": "P"}, "id": "c1"}])
+    items = wire_input([HumanMessage("w?"), call, ToolMessage("sunny", tool_call_id="c1")])
+    assert items[1:] == [
+        {
+            "type": "function_call",
+            "call_id": "c1",
+            "name": "get_weather",
+            "arguments": '{"city": "P"}',
+        },
+        {"type": "function_call_output", "call_id": "c1", "output": "sunny"},
+    ]
+
+
+def test_a_responses_reply_goes_back_as_its_items() -> None:
+    reply = AIMessage(
+        [
+            {"type": "reasoning", "id": "rs_1", "summary": [], "index": 0},
+            {"type": "web_search_call", "id": "ws_1", "status": "completed"},
+            {"type": "text", "text": "Hi", "annotations": [], "id": "msg_1"},
+            {
+                "type": "function_call",
+                "id": "fc_1",
+                "call_id": "c1",
+                "name": "f",
+                "arguments": "{}",
+            },
+        ],
+        tool_calls=[{"name": "f", "args": {}, "id": "c1"}],
+    )
+    assert wire_input([reply]) == [
+        {"type": "reasoning", "id": "rs_1", "summary": []},
+        {"type": "web_search_call", "id": "ws_1", "status": "completed"},
+        {
+            "type": "message",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": "Hi", "annotations": []}],
+            "id": "msg_1",
+        },
+        {"type": "function_call", "call_id": "c1", "name": "f", "arguments": "{}", "id": "fc_1"},
+    ]
+
+
+def test_other_providers_blocks_are_not_sent_back() -> None:
+    reply = AIMessage([{"type": "thinking", "thinking": "hm"}, {"type": "text", "text": "ok"}])
+    assert wire_input([reply]) == [
+        {
+            "type": "message",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": "ok", "annotations": []}],
+        }
+    ]
+
+
+def test_tool_call_without_id_is_refused() -> None:
+    with pytest.raises(ValueError, match="has no id"):
+        wire_input([AIMessage("", tool_calls=[{"name": "f", "args": {}, "id": None}])])
+
+
+def test_settings_and_function_tools() -> None:
+    strict = ToolSpec("s", "", {"type": "object", "properties": {}}, strict=True)
+    out = body(
+        [HumanMessage("Hi")],
+        temperature=0.2,
+        top_p=0.9,
+        max_tokens=64,
+        tools=(WEATHER, strict),
+        tool_choice="get_weather",
+    )
+    assert out["temperature"] == 0.2 and out["top_p"] == 0.9
+    assert out["max_output_tokens"] == 64
+    assert out["tools"] == [
+        {
+            "type": "function",
+            "name": "get_weather",
+            "description": "Weather for a city.",
+            "parameters": {"type": "object", "properties": {}},
+        },
+        {
+            "type": "function",
+            "name": "s",
+            "description": "",
+            "parameters": {"type": "object", "properties": {}},
+            "strict": True,
+        },
+    ]
+    assert out["tool_choice"] == {"type": "function", "name": "get_weather"}
+    assert "stream" not in out
+    assert wire_body([HumanMessage("x")], CallSettings("m"), stream=True)["stream"] is True
+
+
+def test_built_in_tools_pass_through_after_function_tools() -> None:
+    out = body(
+        [HumanMessage("Hi")],
+        tools=(WEATHER,),
+        tool_choice="web_search",
+        extra_body={
+            "tools": [{"type": "web_search"}, {"type": "file_search", "vector_store_ids": ["vs"]}]
+        },
+    )
+    assert [t["type"] for t in out["tools"]] == ["function", "web_search", "file_search"]
+    assert out["tools"][2] == {"type": "file_search", "vector_store_ids": ["vs"]}
+    assert out["tool_choice"] == {"type": "web_search"}
+    assert (
+        body(
+            [HumanMessage("x")],
+            tool_choice="required",
+            extra_body={"tools": [{"type": "web_search"}]},
+        )["tool_choice"]
+        == "required"
+    )
+
+
+def test_tool_choice_errors() -> None:
+    with pytest.raises(ValueError, match="needs tools"):
+        body([HumanMessage("x")], tool_choice="required")
+    with pytest.raises(ValueError, match="not among the tools"):
+        body([HumanMessage("x")], tools=(WEATHER,), tool_choice="nope")
+    assert "tool_choice" not in body([HumanMessage("x")], tool_choice="auto")
+
+
+def test_structured_output_as_text_format() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "integer"}}}
+    chat_style = {
+        "type": "json_schema",
+        "json_schema": {"name": "A", "schema": schema, "strict": True},
+    }
+    out = body([HumanMessage("x")], extra_body={"response_format": chat_style, "verbosity": "low"})
+    assert out["text"] == {
+        "format": {"type": "json_schema", "name": "A", "schema": schema, "strict": True},
+        "verbosity": "low",
+    }
+    assert "response_format" not in out
+    native = {"format": {"type": "json_object"}}
+    assert body([HumanMessage("x")], extra_body={"text": native})["text"] == native
+
+
+def test_reasoning_and_responses_parameters() -> None:
+    out = body(
+        [HumanMessage("x")],
+        extra_body={
+            "reasoning": {"effort": "high", "summary": "auto"},
+            "include": ["reasoning.encrypted_content"],
+            "previous_response_id": "resp_0",
+            "truncation": "auto",
+            "store": False,
+        },
+    )
+    assert out["reasoning"] == {"effort": "high", "summary": "auto"}
+    assert out["include"] == ["reasoning.encrypted_content"]
+    assert (out["previous_response_id"], out["truncation"], out["store"]) == (
+        "resp_0",
+        "auto",
+        False,
+    )
+    assert body([HumanMessage("x")], extra_body={"reasoning_effort": "low"})["reasoning"] == {
+        "effort": "low"
+    }
+    assert (
+        body([HumanMessage("x")], extra_body={"max_completion_tokens": 9})["max_output_tokens"] == 9
+    )
+    both = body([HumanMessage("x")], extra_body={"max_completion_tokens": 9, "max_tokens": 7})
+    assert both["max_output_tokens"] == 9 and "max_tokens" not in both
+
+
+@pytest.mark.parametrize("name", ["seed", "presence_penalty", "logit_bias", "n", "stream_options"])
+def test_chat_completions_only_parameters_are_refused(name: str) -> None:
+    with pytest.raises(ValueError, match=f"{name}= is a Chat Completions parameter"):
+        body([HumanMessage("x")], extra_body={name: 2})
+
+
+def test_stop_is_left_out_as_langchain_openai_does() -> None:
+    assert "stop" not in body([HumanMessage("x")], stop=("\n",))
+
+
+def test_since_last_response() -> None:
+    first = AIMessage("a", response_metadata={"id": "resp_9"})
+    history = [HumanMessage("q1"), first, HumanMessage("q2")]
+    assert since_last_response(history) == ([history[2]], "resp_9")
+    plain = [HumanMessage("q"), AIMessage("a", response_metadata={"id": "chatcmpl-1"})]
+    assert since_last_response(plain) == (plain, None)
+
+
+def test_unstored_requests_send_no_item_ids_and_no_bare_reasoning() -> None:
+    # store=False: the server kept nothing to look ids up in (langchain-openai's rule).
+    reply = AIMessage(
+        [
+            {"type": "reasoning", "id": "rs_1", "summary": []},
+            {"type": "reasoning", "id": "rs_2", "summary": [], "encrypted_content": "gAAA"},
+            {"type": "text", "text": "Two.", "id": "msg_1"},
+        ]
+    )
+    items = wire_input([reply], stored=False)
+    assert items == [
+        {"type": "reasoning", "id": "rs_2", "summary": [], "encrypted_content": "gAAA"},
+        {
+            "type": "message",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": "Two.", "annotations": []}],
+        },
+    ]
+    stored = wire_input([reply])
+    assert [i.get("id") for i in stored] == ["rs_1", "rs_2", "msg_1"]
