@@ -13,12 +13,14 @@ import copy
 import dataclasses
 from collections.abc import AsyncIterator, Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..core.chunks import aclose_iterator
 from .call_hooks import apriced_stream, charge, check_budget, priced_stream, record_hit
 
 if TYPE_CHECKING:
+    import httpx
+
     from ..adapters.base import Adapter, CallSettings, HTTPRequest
     from ..core.retry import RetryPolicy
     from ..core.run_config import RunnableConfig
@@ -161,6 +163,35 @@ def watched(config: RunnableConfig, retry: Any, budget: Any) -> tuple[Any, Any]:
     return observe(run, retry, budget)
 
 
+class _Bounds(TypedDict):
+    """The keywords `send`, `asend`, `stream` and `astream` share."""
+
+    timeout: httpx.Timeout | float | None
+    deadline: float | None
+    retry: RetryPolicy | None
+    budget: Budget | None
+    max_response_bytes: int | None
+
+
+def _bounds(
+    model: ChatModel,
+    adapter: Adapter,
+    settings: CallSettings,
+    config: RunnableConfig,
+    retry: RetryPolicy,
+) -> _Bounds:
+    """What bounds every send of a call: the model's timeout and size cap, the call's
+    deadline, its retries and its rate budget (as its run watches them)."""
+    watched_retry, budget = watched(config, retry, budget_for(model, adapter, settings))
+    return {
+        "timeout": model.timeout,
+        "deadline": config.get("deadline"),
+        "retry": watched_retry,
+        "budget": budget,
+        "max_response_bytes": model.max_response_bytes,
+    }
+
+
 def priced_as(adapter: Adapter) -> str:
     """The provider name a reply is priced under when its URL does not say: the
     adapter's `price_provider` (an OpenAI-compatible preset's own name, so a local
@@ -182,17 +213,8 @@ def post(
     from ..http import send
 
     check_budget()
-    retry, budget = watched(config, retry_policy_for(model), budget_for(model, adapter, settings))
-    message = send(
-        adapter,
-        request,
-        client=model.http_client,
-        timeout=model.timeout,
-        deadline=config.get("deadline"),
-        retry=retry,
-        budget=budget,
-        max_response_bytes=model.max_response_bytes,
-    )
+    bounds = _bounds(model, adapter, settings, config, retry_policy_for(model))
+    message = send(adapter, request, client=model.http_client, **bounds)
     charge(message, priced_as(adapter), settings.model, request.url)
     return message
 
@@ -208,17 +230,9 @@ async def apost(
     from ..http import asend
 
     check_budget()
-    retry, budget = watched(config, retry_policy_for(model), budget_for(model, adapter, settings))
-    message = await asend(
-        adapter,
-        await aauthorized(adapter, request),
-        client=model.http_async_client,
-        timeout=model.timeout,
-        deadline=config.get("deadline"),
-        retry=retry,
-        budget=budget,
-        max_response_bytes=model.max_response_bytes,
-    )
+    bounds = _bounds(model, adapter, settings, config, retry_policy_for(model))
+    authorized = await aauthorized(adapter, request)
+    message = await asend(adapter, authorized, client=model.http_async_client, **bounds)
     charge(message, priced_as(adapter), settings.model, request.url)
     return message
 
@@ -287,17 +301,9 @@ def open_stream(
             http = client if client is not None else get_sync_client()
             client = interruptible_client(http, interrupter)
             retry = interrupter.retry_policy(retry)
-    watched_retry, budget = watched(config, retry, budget_for(model, adapter, settings))
+    bounds = _bounds(model, adapter, settings, config, retry)
     chunks = stream(
-        adapter,
-        request,
-        client=client,
-        timeout=model.timeout,
-        idle_timeout=model.stream_idle_timeout,
-        deadline=config.get("deadline"),
-        retry=watched_retry,
-        budget=budget,
-        max_response_bytes=model.max_response_bytes,
+        adapter, request, client=client, idle_timeout=model.stream_idle_timeout, **bounds
     )
     return priced_stream(chunks, priced_as(adapter), settings.model, request.url)
 
@@ -312,7 +318,7 @@ def aopen_stream(
     """The async `open_stream` (the request authorised when the stream starts)."""
     from ..http import astream
 
-    retry, budget = watched(config, retry_policy_for(model), budget_for(model, adapter, settings))
+    bounds = _bounds(model, adapter, settings, config, retry_policy_for(model))
     chunks = aauthorized_stream(
         adapter,
         request,
@@ -320,12 +326,8 @@ def aopen_stream(
             adapter,
             request,
             client=model.http_async_client,
-            timeout=model.timeout,
             idle_timeout=model.stream_idle_timeout,
-            deadline=config.get("deadline"),
-            retry=retry,
-            budget=budget,
-            max_response_bytes=model.max_response_bytes,
+            **bounds,
         ),
     )
     return apriced_stream(chunks, priced_as(adapter), settings.model, request.url)
