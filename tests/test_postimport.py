@@ -104,6 +104,24 @@ def test_a_module_nobody_can_find_is_left_to_the_usual_error(package_dir: Path) 
     assert seen == []
 
 
+def test_lazy_names_import_a_name_on_first_access_and_keep_it(package_dir: Path) -> None:
+    package = package_dir / "cp_hook_probe_lazy"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "from chatplex.postimport import lazy_names\n"
+        "__getattr__ = lazy_names(__name__, {'VALUE': '._home', 'EXTERNAL': 'json'})\n"
+    )
+    write_module(package, "_home", "VALUE = 42\n")
+    module = importlib.import_module("cp_hook_probe_lazy")
+    assert "cp_hook_probe_lazy._home" not in sys.modules  # nothing loaded before use
+    assert module.VALUE == 42
+    assert vars(module)["VALUE"] == 42  # kept: later lookups skip the hook
+    with pytest.raises(AttributeError, match="'EXTERNAL'"):  # the name its home lacks
+        _ = module.EXTERNAL
+    with pytest.raises(AttributeError, match="module 'cp_hook_probe_lazy' has no attribute"):
+        _ = module.MISSING
+
+
 # What the hook is for: LangChain's isinstance checks accept chatplex's runnables and
 # messages whichever of the two a script imports first. A fresh interpreter each.
 ORDER_PROBE = """
