@@ -16,7 +16,10 @@ from typing import Any
 from .run_config import RunnableConfig, current_config, merge_configs
 from .runs import RunListener, RunNode
 
-__all__ = ["DONE", "AsyncChannel", "EventFilter", "Failed", "drain", "watch_config"]
+__all__ = ["DONE", "AsyncChannel", "EventFilter", "Failed", "Filters", "drain", "watch_config"]
+
+#: The six filters of `astream_events` / `astream_log`, in `EventFilter`'s order.
+Filters = tuple[Sequence[str] | None, ...]
 
 
 class EventFilter:

@@ -42,10 +42,10 @@ import contextvars
 import queue
 import threading
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from ._watch import DONE, AsyncChannel, EventFilter, Failed, drain, watch_config
+from ._watch import DONE, AsyncChannel, EventFilter, Failed, Filters, drain, watch_config
 from .run_config import RunnableConfig, current_config
 from .runs import RunListener, RunNode
 
@@ -198,16 +198,10 @@ def _check_version(version: str) -> None:
 def astream_events(
     runnable: Runnable[Any, Any],
     input: Any,
-    config: RunnableConfig | None = None,
-    *,
-    version: str = "v2",
-    include_names: Sequence[str] | None = None,
-    include_types: Sequence[str] | None = None,
-    include_tags: Sequence[str] | None = None,
-    exclude_names: Sequence[str] | None = None,
-    exclude_types: Sequence[str] | None = None,
-    exclude_tags: Sequence[str] | None = None,
-    **kwargs: Any,
+    config: RunnableConfig | None,
+    version: str,
+    filters: Filters,
+    kwargs: dict[str, Any],
 ) -> AsyncIterator[StreamEvent]:
     """`runnable.astream(input, config)`, observed: yields its `StreamEvent`s.
 
@@ -216,9 +210,7 @@ def astream_events(
     call fails, the events so far are yielded, then its exception raised.
     """
     _check_version(version)
-    event_filter = EventFilter(
-        include_names, include_types, include_tags, exclude_names, exclude_types, exclude_tags
-    )
+    event_filter = EventFilter(*filters)
     return _astream_events(runnable, input, config, event_filter, kwargs, version == "v1")
 
 
@@ -287,16 +279,10 @@ class _SyncListener(EventListener):
 def stream_events(
     runnable: Runnable[Any, Any],
     input: Any,
-    config: RunnableConfig | None = None,
-    *,
-    version: str = "v2",
-    include_names: Sequence[str] | None = None,
-    include_types: Sequence[str] | None = None,
-    include_tags: Sequence[str] | None = None,
-    exclude_names: Sequence[str] | None = None,
-    exclude_types: Sequence[str] | None = None,
-    exclude_tags: Sequence[str] | None = None,
-    **kwargs: Any,
+    config: RunnableConfig | None,
+    version: str,
+    filters: Filters,
+    kwargs: dict[str, Any],
 ) -> Iterator[StreamEvent]:
     """`astream_events` for sync code: the call runs `runnable.stream` in a worker thread
     (so events arrive while it runs) and the iterator yields its events.
@@ -306,9 +292,7 @@ def stream_events(
     connection released -- and joins the thread before returning; handlers hear no
     error for it."""
     _check_version(version)
-    event_filter = EventFilter(
-        include_names, include_types, include_tags, exclude_names, exclude_types, exclude_tags
-    )
+    event_filter = EventFilter(*filters)
     return _stream_events(runnable, input, config, event_filter, kwargs, version == "v1")
 
 
