@@ -210,18 +210,7 @@ def astream_events(
     call fails, the events so far are yielded, then its exception raised.
     """
     _check_version(version)
-    event_filter = EventFilter(*filters)
-    return _astream_events(runnable, input, config, event_filter, kwargs, version == "v1")
-
-
-def _astream_events(
-    runnable: Runnable[Any, Any],
-    input: Any,
-    config: RunnableConfig | None,
-    event_filter: EventFilter,
-    kwargs: dict[str, Any],
-    v1: bool,
-) -> AsyncIterator[StreamEvent]:
+    event_filter, v1 = EventFilter(*filters), version == "v1"
     channel = AsyncChannel()
     listener: EventListener | None = None
 
