@@ -26,7 +26,7 @@ from contextlib import suppress
 from types import ModuleType
 from typing import Any
 
-__all__ = ["lazy_names", "when_imported"]
+__all__ = ["lazy_dir", "lazy_names", "when_imported"]
 
 Callback = Callable[[ModuleType], None]
 
@@ -67,6 +67,17 @@ def lazy_names(package: str, homes: Mapping[str, str]) -> Callable[[str], Any]:
         return value
 
     return __getattr__
+
+
+def lazy_dir(package: str) -> Callable[[], list[str]]:
+    """A module `__dir__` for a package with `lazy_names`: the names it holds and the
+    ones it exports (`__all__`), loaded or not."""
+
+    def __dir__() -> list[str]:
+        module = sys.modules[package]
+        return sorted(set(vars(module)) | set(module.__all__))
+
+    return __dir__
 
 
 def _fire(module: ModuleType) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..postimport import lazy_names
+from ..postimport import lazy_dir, lazy_names
 
 if TYPE_CHECKING:
     from ..core.retry import RetryPolicy, retry_policy
@@ -101,7 +101,4 @@ _HOME = {
 
 
 __getattr__ = lazy_names(__name__, _HOME)
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__dir__ = lazy_dir(__name__)

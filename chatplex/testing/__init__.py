@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..postimport import lazy_names
+from ..postimport import lazy_dir, lazy_names
 
 if TYPE_CHECKING:
     from ..chat.fake import FakeChatModel
@@ -84,7 +84,4 @@ _LAZY = {
 
 
 __getattr__ = lazy_names(__name__, _LAZY)
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__dir__ = lazy_dir(__name__)
