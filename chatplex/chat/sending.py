@@ -13,18 +13,16 @@ import copy
 import dataclasses
 from collections.abc import AsyncIterator, Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any
 
 from ..core.chunks import aclose_iterator
 from .call_hooks import apriced_stream, charge, check_budget, priced_stream, record_hit
 
 if TYPE_CHECKING:
-    import httpx
-
     from ..adapters.base import Adapter, CallSettings, HTTPRequest
     from ..core.retry import RetryPolicy
     from ..core.run_config import RunnableConfig
-    from ..http import Budget, RateLimit
+    from ..http import Budget, CallOptions, RateLimit
     from ..messages import AIMessage, AIMessageChunk, BaseMessage
     from .caching.cache import BaseCache
     from .model import ChatModel
@@ -163,23 +161,13 @@ def watched(config: RunnableConfig, retry: Any, budget: Any) -> tuple[Any, Any]:
     return observe(run, retry, budget)
 
 
-class _Bounds(TypedDict):
-    """The keywords `send`, `asend`, `stream` and `astream` share."""
-
-    timeout: httpx.Timeout | float | None
-    deadline: float | None
-    retry: RetryPolicy | None
-    budget: Budget | None
-    max_response_bytes: int | None
-
-
 def _bounds(
     model: ChatModel,
     adapter: Adapter,
     settings: CallSettings,
     config: RunnableConfig,
     retry: RetryPolicy,
-) -> _Bounds:
+) -> CallOptions:
     """What bounds every send of a call: the model's timeout and size cap, the call's
     deadline, its retries and its rate budget (as its run watches them)."""
     watched_retry, budget = watched(config, retry, budget_for(model, adapter, settings))

@@ -32,13 +32,14 @@ if TYPE_CHECKING:
     )
     from ._ratelimit import Budget, RateLimit
     from ._redaction import scrub_secrets
-    from ._send import asend, send
+    from ._send import CallOptions, asend, send
     from ._sse import SSEDecoder, aiter_sse_events, iter_sse_events
     from ._stream import AsyncChunkStream, ChunkStream, astream, stream
 
 __all__ = [
     "AsyncChunkStream",
     "Budget",
+    "CallOptions",
     "ChunkStream",
     "PoolSettings",
     "RateLimit",
@@ -96,6 +97,7 @@ _HOME = {
     "retry_policy": "..core.retry",
     "scrub_secrets": "._redaction",
     "send": "._send",
+    "CallOptions": "._send",
     "stream": "._stream",
 }
 
