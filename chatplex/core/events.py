@@ -212,15 +212,9 @@ def astream_events(
     _check_version(version)
     event_filter, v1 = EventFilter(*filters), version == "v1"
     channel = AsyncChannel()
-    listener: EventListener | None = None
-
-    def make_listener(outer: RunNode | None) -> EventListener:
-        nonlocal listener
-        listener = EventListener(channel.push, event_filter, outer, v1=v1)
-        return listener
-
-    cfg = watch_config(config, make_listener)
-    assert listener is not None
+    cfg, listener = watch_config(
+        config, lambda outer: EventListener(channel.push, event_filter, outer, v1=v1)
+    )
 
     async def produce() -> None:
         try:
@@ -294,16 +288,9 @@ def _stream_events(
     v1: bool,
 ) -> Iterator[StreamEvent]:
     out: queue.SimpleQueue[Any] = queue.SimpleQueue()
-    listener: _SyncListener | None = None
-
-    def make_listener(outer: RunNode | None) -> _SyncListener:
-        nonlocal listener
-        listener = _SyncListener(out.put, event_filter, outer, v1=v1)
-        return listener
-
-    cfg = watch_config(config, make_listener)
-    assert listener is not None
-    watcher = listener  # narrowed, for the closure below
+    cfg, watcher = watch_config(
+        config, lambda outer: _SyncListener(out.put, event_filter, outer, v1=v1)
+    )
 
     def produce() -> None:
         try:

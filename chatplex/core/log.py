@@ -307,16 +307,9 @@ def _patches(
 ) -> AsyncIterator[RunLogPatch]:
     channel = AsyncChannel()
     root_name = (config or {}).get("run_name") or runnable.get_name()
-    made: LogListener | None = None
-
-    def make_listener(outer: RunNode | None) -> LogListener:
-        nonlocal made
-        made = LogListener(channel.push, event_filter, outer, root_name)
-        return made
-
-    cfg = watch_config(config, make_listener)
-    assert made is not None
-    listener = made  # narrowed, for the closure below
+    cfg, listener = watch_config(
+        config, lambda outer: LogListener(channel.push, event_filter, outer, root_name)
+    )
 
     async def produce() -> None:
         total: Any = _NOTHING
