@@ -36,7 +36,6 @@ NOT_YET_MIRRORED: dict[str, str] = {
     "chatplex/adapters/_openai_response.py": "tests/adapters/test_openai*.py",
     "chatplex/adapters/_openai_stream.py": "tests/adapters/test_adapters_stream_tool_calls.py",
     "chatplex/chat/anthropic_model.py": "tests/chat/test_dropin_models.py",
-    "chatplex/chat/dropin.py": "tests/chat/test_dropin_models.py",
     "chatplex/chat/generate.py": "tests/chat/test_dropin_models.py",
     "chatplex/chat/limiter.py": "tests/chat/test_dropin_models.py",
     "chatplex/chat/openai_model.py": "tests/chat/test_dropin_models.py",
