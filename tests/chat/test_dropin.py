@@ -97,6 +97,7 @@ def test_a_class_sharing_its_bases_init_gets_its_declared_parameters() -> None:
 #: chatplex's drop-in → its partner package's class.
 PARTNERS = {
     "chatplex.providers.ollama.dropin:ChatOllama": "langchain_ollama:ChatOllama",
+    "chatplex.providers.cohere.dropin:ChatCohere": "langchain_cohere:ChatCohere",
 }
 
 
