@@ -98,6 +98,14 @@ def test_a_class_sharing_its_bases_init_gets_its_declared_parameters() -> None:
 PARTNERS = {
     "chatplex.providers.ollama.dropin:ChatOllama": "langchain_ollama:ChatOllama",
     "chatplex.providers.cohere.dropin:ChatCohere": "langchain_cohere:ChatCohere",
+    "chatplex.providers.compatible.dropin:ChatGroq": "langchain_groq:ChatGroq",
+    "chatplex.providers.compatible.dropin:ChatDeepSeek": "langchain_deepseek:ChatDeepSeek",
+    "chatplex.providers.compatible.dropin:ChatXAI": "langchain_xai:ChatXAI",
+    "chatplex.providers.compatible.dropin:ChatMistralAI": "langchain_mistralai:ChatMistralAI",
+    "chatplex.providers.compatible.dropin:ChatFireworks": "langchain_fireworks:ChatFireworks",
+    "chatplex.providers.compatible.dropin:ChatTogether": "langchain_together:ChatTogether",
+    "chatplex.providers.compatible.dropin:ChatPerplexity": "langchain_perplexity:ChatPerplexity",
+    "chatplex.providers.compatible.dropin:ChatNebius": "langchain_nebius:ChatNebius",
 }
 
 
