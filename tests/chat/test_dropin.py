@@ -106,6 +106,7 @@ PARTNERS = {
     "chatplex.providers.compatible.dropin:ChatTogether": "langchain_together:ChatTogether",
     "chatplex.providers.compatible.dropin:ChatPerplexity": "langchain_perplexity:ChatPerplexity",
     "chatplex.providers.compatible.dropin:ChatNebius": "langchain_nebius:ChatNebius",
+    "chatplex.providers.bedrock.dropin:ChatBedrockConverse": "langchain_aws:ChatBedrockConverse",
 }
 
 
