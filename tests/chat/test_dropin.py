@@ -107,6 +107,7 @@ PARTNERS = {
     "chatplex.providers.compatible.dropin:ChatPerplexity": "langchain_perplexity:ChatPerplexity",
     "chatplex.providers.compatible.dropin:ChatNebius": "langchain_nebius:ChatNebius",
     "chatplex.providers.bedrock.dropin:ChatBedrockConverse": "langchain_aws:ChatBedrockConverse",
+    "chatplex.chat.anthropic_model:ChatAnthropic": "langchain_anthropic:ChatAnthropic",
 }
 
 
