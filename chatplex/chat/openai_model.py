@@ -20,17 +20,13 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..adapters.base import as_secret
-from .dropin import check_refused, constructor_names, pick, run_config, with_query
+from .dropin import check_refused, constructor_names, dropin, pick, take_tail, with_query
 from .model import ChatModel
 from .params import check_api_parameters
 
 if TYPE_CHECKING:
-    import httpx
-
     from ..adapters.base import Adapter
     from ..adapters.openai_responses import OpenAIResponsesAdapter
-    from ..core.retry import RetryPolicy
-    from ..http import RateLimit
     from ..secret import Secret
 
 __all__ = ["ChatOpenAI"]
@@ -109,22 +105,8 @@ class ChatOpenAI(ChatModel):
         stream_usage: bool | None = None,
         model_kwargs: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-        rate_limiter: Any = None,
-        cache: Any = None,
-        callbacks: Any = None,
-        tags: Sequence[str] | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        verbose: bool | None = None,
-        name: str | None = None,
-        http_client: httpx.Client | None = None,
-        http_async_client: httpx.AsyncClient | None = None,
         stream_chunk_timeout: float | None = None,
         stream_idle_timeout: float | None = None,
-        max_response_bytes: int | None = None,
-        max_retry_after: float = 60.0,
-        retry_policy: RetryPolicy | None = None,
-        rate_limit: RateLimit | Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
         use_responses_api: bool | None = None,
         output_version: str | None = None,
         reasoning: Mapping[str, Any] | None = None,
@@ -132,12 +114,13 @@ class ChatOpenAI(ChatModel):
         truncation: str | None = None,
         context_management: Any = None,
         use_previous_response_id: bool = False,
-        **api_params: Any,
+        **params: Any,
     ) -> None:
         # Rebound first: no local of this frame (a traceback with locals) holds a key.
         api_key, openai_api_key = as_secret(api_key), as_secret(openai_api_key)
         owner = type(self).__name__
-        api_params = check_refused(owner, "openai", api_params)
+        tail = take_tail(params)
+        api_params = check_refused(owner, "openai", params)
         responses_only = {
             "reasoning": reasoning,
             "include": list(include) if include is not None else None,
@@ -204,6 +187,7 @@ class ChatOpenAI(ChatModel):
         super().__init__(
             adapter,
             pick(owner, model=model, model_name=model_name) or DEFAULT_MODEL,
+            **tail.settings,
             temperature=temperature,
             max_tokens=pick(
                 owner, max_tokens=max_tokens, max_completion_tokens=max_completion_tokens
@@ -212,30 +196,19 @@ class ChatOpenAI(ChatModel):
             stop=pick(owner, stop=stop, stop_sequences=stop_sequences),
             timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
             max_retries=2 if max_retries is None else max_retries,
-            max_retry_after=max_retry_after,
-            retry_policy=retry_policy,
-            rate_limit=rate_limit,
-            extra_headers=extra_headers,
             stream_idle_timeout=pick(
                 owner,
                 stream_idle_timeout=stream_idle_timeout,
                 stream_chunk_timeout=stream_chunk_timeout,
             ),
-            max_response_bytes=max_response_bytes,
-            http_client=http_client,
-            http_async_client=http_async_client,
-            name=name,
             model_kwargs=model_kwargs,
             extra_body=extra_body,
             streaming=streaming,
             stream_usage=stream_usage is not False,
-            rate_limiter=rate_limiter,
-            cache=cache,
             **body,
             **api_params,
         )
-        self.run_defaults = run_config(callbacks, tags, metadata)
-        self.verbose = bool(verbose)  # as in LangChain's chat models: prints nothing
+        tail.settle(self)
 
     def _make_adapter(
         self,
@@ -333,6 +306,10 @@ class ChatOpenAI(ChatModel):
         if named:
             clone.tool_choice = named
         return clone
+
+
+# langchain-openai's fields sent as any API parameter is (listed in the signature).
+dropin(ChatOpenAI, declared=("prompt_cache_options",))
 
 
 #: Body fields only the Responses API has: one of them in the body selects it (as

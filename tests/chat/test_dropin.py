@@ -108,6 +108,7 @@ PARTNERS = {
     "chatplex.providers.compatible.dropin:ChatNebius": "langchain_nebius:ChatNebius",
     "chatplex.providers.bedrock.dropin:ChatBedrockConverse": "langchain_aws:ChatBedrockConverse",
     "chatplex.chat.anthropic_model:ChatAnthropic": "langchain_anthropic:ChatAnthropic",
+    "chatplex.chat.openai_model:ChatOpenAI": "langchain_openai:ChatOpenAI",
 }
 
 
