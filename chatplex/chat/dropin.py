@@ -205,10 +205,11 @@ _Class = TypeVar("_Class", bound=type)
 def dropin(cls: _Class, *, declared: Sequence[str] = ()) -> _Class:
     """Gives a drop-in class its whole signature, for `help()`, `inspect.signature`,
     IDEs and `constructor_names`: its `__init__`'s own parameters, the ones it declares
-    as data (`declared`: keyword-only, None unless given), then the tail's (those it
-    does not declare itself), then `**api_params`. The tail's types and defaults are
-    its base's (`ChatModel`, or the drop-in it extends), which it hands them to. A class
-    sharing its base's `__init__` (the presets) gets its own, calling that one."""
+    as data (`declared`: keyword-only, None unless given), those of the drop-in it
+    extends, then the tail's (those it does not declare itself), then `**api_params`.
+    The tail's types and defaults are its base's (`ChatModel`, or the drop-in it
+    extends), which it hands them to. A class sharing its base's `__init__` (the
+    presets) gets its own, calling that one."""
     built: Any = cls  # its `__init__` is read and set here, whatever its base's type
     if "__init__" not in vars(cls):
         base_init = built.__init__
@@ -222,7 +223,8 @@ def dropin(cls: _Class, *, declared: Sequence[str] = ()) -> _Class:
     init = built.__init__
     # A shared `__init__` is read as written, not with the tail its first class added.
     own = getattr(init, "_own_signature", None) or inspect.signature(init)
-    handed = inspect.signature(built.__mro__[1].__init__).parameters
+    base_init = built.__mro__[1].__init__
+    handed = inspect.signature(base_init).parameters
     kept = [p for p in own.parameters.values() if p.kind is not p.VAR_KEYWORD]
     names = {p.name for p in kept}
     data = [
@@ -231,6 +233,14 @@ def dropin(cls: _Class, *, declared: Sequence[str] = ()) -> _Class:
         if name not in names
     ]
     names.update(declared)
+    if "__init__" in vars(cls) and hasattr(base_init, "_own_signature"):
+        # It extends another drop-in (AzureChatOpenAI, ChatOpenAI): its parameters too.
+        data += [
+            p
+            for p in handed.values()
+            if p.kind is p.KEYWORD_ONLY and p.name not in names and p.name not in TAIL
+        ]
+        names.update(p.name for p in data)
     tail = [
         inspect.Parameter(
             name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=RUN_SETTINGS[name]

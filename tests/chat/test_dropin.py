@@ -109,6 +109,7 @@ PARTNERS = {
     "chatplex.providers.bedrock.dropin:ChatBedrockConverse": "langchain_aws:ChatBedrockConverse",
     "chatplex.chat.anthropic_model:ChatAnthropic": "langchain_anthropic:ChatAnthropic",
     "chatplex.chat.openai_model:ChatOpenAI": "langchain_openai:ChatOpenAI",
+    "chatplex.chat.azure_model:AzureChatOpenAI": "langchain_openai:AzureChatOpenAI",
 }
 
 
