@@ -110,6 +110,10 @@ PARTNERS = {
     "chatplex.chat.anthropic_model:ChatAnthropic": "langchain_anthropic:ChatAnthropic",
     "chatplex.chat.openai_model:ChatOpenAI": "langchain_openai:ChatOpenAI",
     "chatplex.chat.azure_model:AzureChatOpenAI": "langchain_openai:AzureChatOpenAI",
+    "chatplex.providers.google.dropin:ChatGoogleGenerativeAI": (
+        "langchain_google_genai:ChatGoogleGenerativeAI"
+    ),
+    "chatplex.providers.google.dropin:ChatVertexAI": "langchain_google_vertexai:ChatVertexAI",
 }
 
 
