@@ -45,6 +45,8 @@ MOVED_MODULES = {
     "chatplex.adapters._vertex_auth": "chatplex.providers.google.vertex_auth",
     "chatplex.chat.google_model": "chatplex.providers.google.dropin",
     "chatplex.batches.gemini": "chatplex.providers.google.batch",
+    "chatplex.chat.azure_model": "chatplex.providers.openai.azure_dropin",
+    "chatplex.chat.anthropic_model": "chatplex.providers.anthropic.dropin",
 }
 
 #: (package, name it re-exported) → the module that defines the name now.
@@ -74,6 +76,12 @@ MOVED_NAMES = {
     ("chatplex.chat.compatible_models", "DROP_INS"): "chatplex.providers.compatible.dropin",
     ("chatplex.chat.compatible_models", "DropIn"): "chatplex.providers.compatible.dropin",
     ("chatplex.chat.compatible_models", "PresetChatModel"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat", "ChatOpenAI"): "chatplex.providers.openai.dropin",
+    ("chatplex.chat", "AzureChatOpenAI"): "chatplex.providers.openai.azure_dropin",
+    ("chatplex.chat", "ChatAnthropic"): "chatplex.providers.anthropic.dropin",
+    # chat/openai_model.py keeps the Responses-API choice init_chat_model shares.
+    ("chatplex.chat.openai_model", "ChatOpenAI"): "chatplex.providers.openai.dropin",
+    ("chatplex.chat.openai_model", "DEFAULT_MODEL"): "chatplex.providers.openai.dropin",
 }
 
 

@@ -1,6 +1,6 @@
 """Chat models: `ChatModel` over an adapter and the http layer, `FakeChatModel`,
-configurable models, the LangChain drop-ins `ChatOpenAI` / `ChatAnthropic` (the
-OpenAI-compatible ones live in `providers/compatible/`),
+configurable models, the kit the LangChain drop-ins are built with (`dropin.py`; the
+drop-ins live in their provider's folder, `providers/<wire>/dropin.py`),
 `init_chat_model` with its provider registry and configuration
 profiles (see ARCHITECTURE.md); reply caches, usage tracking and cost.
 
@@ -18,13 +18,10 @@ from ..moved import moved_name
 from .model import ChatModel
 
 if TYPE_CHECKING:
-    from .anthropic_model import ChatAnthropic
-    from .azure_model import AzureChatOpenAI
     from .cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
     from .cost import Cost, cost_of, reply_cost
     from .factory import init_chat_model
     from .fake import FakeChatModel
-    from .openai_model import ChatOpenAI
     from .providers import register_provider
     from .usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
 
@@ -35,9 +32,6 @@ _LAZY = {
     "init_chat_model": "factory",
     "register_provider": "providers",
     "FakeChatModel": "fake",
-    "ChatOpenAI": "openai_model",
-    "AzureChatOpenAI": "azure_model",
-    "ChatAnthropic": "anthropic_model",
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"), "cache"
     ),
@@ -60,13 +54,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "AzureChatOpenAI",
     "BaseCache",
-    "ChatAnthropic",
     "ChatModel",
-    "ChatOpenAI",
-    "ChatModel",
-    "ChatOpenAI",
     "Cost",
     "FakeChatModel",
     "InMemoryCache",

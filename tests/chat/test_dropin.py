@@ -107,9 +107,9 @@ PARTNERS = {
     "chatplex.providers.compatible.dropin:ChatPerplexity": "langchain_perplexity:ChatPerplexity",
     "chatplex.providers.compatible.dropin:ChatNebius": "langchain_nebius:ChatNebius",
     "chatplex.providers.bedrock.dropin:ChatBedrockConverse": "langchain_aws:ChatBedrockConverse",
-    "chatplex.chat.anthropic_model:ChatAnthropic": "langchain_anthropic:ChatAnthropic",
-    "chatplex.chat.openai_model:ChatOpenAI": "langchain_openai:ChatOpenAI",
-    "chatplex.chat.azure_model:AzureChatOpenAI": "langchain_openai:AzureChatOpenAI",
+    "chatplex.providers.anthropic.dropin:ChatAnthropic": "langchain_anthropic:ChatAnthropic",
+    "chatplex.providers.openai.dropin:ChatOpenAI": "langchain_openai:ChatOpenAI",
+    "chatplex.providers.openai.azure_dropin:AzureChatOpenAI": "langchain_openai:AzureChatOpenAI",
     "chatplex.providers.google.dropin:ChatGoogleGenerativeAI": (
         "langchain_google_genai:ChatGoogleGenerativeAI"
     ),

@@ -408,7 +408,7 @@ def test_anthropic_default_max_tokens_is_langchain_anthropics(model: str) -> Non
 def test_anthropic_max_tokens_table_is_langchain_anthropics() -> None:
     from langchain_anthropic.chat_models import _FALLBACK_MAX_OUTPUT_TOKENS, _MODEL_PROFILES
 
-    from chatplex.chat.anthropic_model import FALLBACK_MAX_TOKENS, MAX_OUTPUT_TOKENS
+    from chatplex.providers.anthropic.dropin import FALLBACK_MAX_TOKENS, MAX_OUTPUT_TOKENS
 
     theirs = {
         name: profile["max_output_tokens"]

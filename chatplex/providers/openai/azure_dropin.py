@@ -28,12 +28,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .dropin import dropin, pick, with_query
-from .openai_model import ChatOpenAI
+from ...chat.dropin import dropin, pick, with_query
+from .dropin import ChatOpenAI
 
 if TYPE_CHECKING:
-    from ..adapters.base import Adapter
-    from ..secret import Secret
+    from ...adapters.base import Adapter
+    from ...secret import Secret
 
 __all__ = ["AzureChatOpenAI"]
 
@@ -110,7 +110,7 @@ class AzureChatOpenAI(ChatOpenAI):
         use_previous_response_id: bool,
         switchable: bool,
     ) -> tuple[Adapter, None]:
-        from ..adapters.azure_openai import AzureOpenAIAdapter
+        from ...adapters.azure_openai import AzureOpenAIAdapter
 
         if responses:
             raise NotImplementedError(

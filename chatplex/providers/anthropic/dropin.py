@@ -18,15 +18,15 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..adapters.base import as_secret
-from .dropin import check_refused, constructor_names, dropin, pick, take_tail
-from .model import ChatModel
-from .params import HEADER_PARAMETERS, check_api_parameters
+from ...adapters.base import as_secret
+from ...chat.dropin import check_refused, constructor_names, dropin, pick, take_tail
+from ...chat.model import ChatModel
+from ...chat.params import HEADER_PARAMETERS, check_api_parameters
 
 if TYPE_CHECKING:
-    from ..secret import Secret
+    from ...secret import Secret
 
-from ..adapters.anthropic import FALLBACK_MAX_TOKENS, MAX_OUTPUT_TOKENS, default_max_tokens_for
+from ...adapters.anthropic import FALLBACK_MAX_TOKENS, MAX_OUTPUT_TOKENS, default_max_tokens_for
 
 __all__ = ["FALLBACK_MAX_TOKENS", "MAX_OUTPUT_TOKENS", "ChatAnthropic", "default_max_tokens_for"]
 
@@ -84,7 +84,7 @@ class ChatAnthropic(ChatModel):
         default_max_tokens: int | None = None,
         **params: Any,
     ) -> None:
-        from ..adapters.anthropic import AnthropicAdapter
+        from ...adapters.anthropic import AnthropicAdapter
 
         # Rebound first: no local of this frame (a traceback with locals) holds a key.
         api_key, anthropic_api_key = as_secret(api_key), as_secret(anthropic_api_key)
