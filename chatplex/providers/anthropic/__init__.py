@@ -1,1 +1,2 @@
-"""Anthropic's Messages API (its translation still lives in `chatplex.adapters`)."""
+"""Anthropic's Messages API: the drop-in `ChatAnthropic` (`dropin.py`); its translation
+still lives in `chatplex.adapters`."""

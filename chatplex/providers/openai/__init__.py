@@ -1,2 +1,3 @@
-"""OpenAI: Chat Completions, the Responses API and Azure OpenAI (their translation still
-lives in `chatplex.adapters`; it moves here wire by wire)."""
+"""OpenAI: Chat Completions, the Responses API and Azure OpenAI: the drop-ins
+`ChatOpenAI` (`dropin.py`) and `AzureChatOpenAI` (`azure_dropin.py`); their translation
+still lives in `chatplex.adapters` (it moves here wire by wire)."""
