@@ -45,6 +45,7 @@ __all__ = [
     "REFUSED",
     "check_refused",
     "TAIL",
+    "UNSET",
     "Tail",
     "constructor_names",
     "dropin",
@@ -164,6 +165,19 @@ RUN_SETTINGS = {
     "metadata": "Mapping[str, Any] | None",
     "verbose": "bool | None",
 }
+
+
+class _Unset:
+    __slots__ = ()
+
+    def __repr__(self) -> str:  # as help() and inspect.signature show the default
+        return "<its LangChain default>"
+
+
+#: A parameter's default when LangChain tells "not given" from an explicit None (a
+#: preset's temperature 0.7, Gemini's per-model temperature): the drop-in then applies
+#: its partner class's default.
+UNSET: Any = _Unset()
 
 
 class Tail:

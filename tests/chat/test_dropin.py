@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pydoc
 from typing import Any
 
 import pytest
@@ -115,6 +116,14 @@ PARTNERS = {
     ),
     "chatplex.providers.google.dropin:ChatVertexAI": "langchain_google_vertexai:ChatVertexAI",
 }
+
+
+def test_help_shows_the_partners_parameters_and_the_tail() -> None:
+    from chatplex import ChatGroq
+
+    shown = pydoc.render_doc(ChatGroq, renderer=pydoc.plaintext)
+    assert "groq_api_key" in shown and "rate_limiter" in shown and "**api_params" in shown
+    assert "temperature: 'float | None' = <its LangChain default>" in shown
 
 
 def _load(path: str) -> Any:

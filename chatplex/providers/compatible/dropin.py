@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ...chat.dropin import check_refused, dropin, pick, take_tail, with_query
+from ...chat.dropin import UNSET, check_refused, dropin, pick, take_tail, with_query
 from ...chat.model import ChatModel
 from ...chat.params import api_parameters, unknown_keyword
 from .spec import DROPINS, SPECS, DropIn
@@ -49,8 +49,6 @@ __all__ = [
     "preset_dropin_class",
 ]
 
-_UNSET: Any = object()  # a LangChain default that is sent (temperature 0.7...)
-
 
 @dropin
 class PresetChatModel(ChatModel):
@@ -65,7 +63,7 @@ class PresetChatModel(ChatModel):
         model: str | None = None,
         *,
         model_name: str | None = None,
-        temperature: float | None = _UNSET,
+        temperature: float | None = UNSET,
         max_tokens: int | None = None,
         top_p: float | None = None,
         stop: str | Sequence[str] | None = None,
@@ -156,7 +154,7 @@ class PresetChatModel(ChatModel):
             adapter,
             name_of_model,
             **tail.settings,
-            temperature=spec.temperature if temperature is _UNSET else temperature,
+            temperature=spec.temperature if temperature is UNSET else temperature,
             max_tokens=spec.max_tokens if shared["max_tokens"] is None else shared["max_tokens"],
             top_p=top_p,
             stop=pick(owner, stop=shared["stop"], stop_sequences=shared["stop_sequences"]),

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...chat.dropin import check_refused, constructor_names, dropin, pick, take_tail
+from ...chat.dropin import UNSET, check_refused, constructor_names, dropin, pick, take_tail
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
 
@@ -73,8 +73,6 @@ _OFF: dict[str, tuple[Any, ...]] = {
     "vertexai": (None, False),
     "client_args": (None, {}),
 }
-#: A setting not given (LangChain tells "not given" from an explicit None).
-_UNSET: Any = object()
 
 
 def _default_temperature(model: str) -> float | None:
@@ -207,7 +205,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         api_version: str | None = None,
         additional_headers: Mapping[str, str] | None = None,
         default_headers: Mapping[str, str] | None = None,
-        temperature: float | None = _UNSET,
+        temperature: float | None = UNSET,
         max_output_tokens: int | None = None,
         max_tokens: int | None = None,
         top_p: float | None = None,
@@ -251,7 +249,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
             owner, additional_headers=additional_headers, default_headers=default_headers
         )
         name_given = pick(owner, model=model, model_name=model_name) or DEFAULT_GENAI_MODEL
-        if temperature is _UNSET:
+        if temperature is UNSET:
             temperature = _default_temperature(name_given)
 
         def adapter() -> GeminiAdapter:
