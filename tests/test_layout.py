@@ -48,8 +48,6 @@ NOT_YET_MIRRORED: dict[str, str] = {
     "chatplex/messages/_dicts.py": "tests/messages/test_messages_api.py",
     "chatplex/messages/_langchain.py": "tests/messages/test_messages_api.py",
     "chatplex/messages/_pretty.py": "tests/messages/test_messages_api.py",
-    "chatplex/providers/anthropic/dropin.py": "tests/chat/test_dropin_models.py",
-    "chatplex/providers/openai/dropin.py": "tests/chat/test_dropin_models.py",
     "chatplex/testing/_script_reply.py": "tests/testing/test_script.py",
 }
 
