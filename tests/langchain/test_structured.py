@@ -13,7 +13,7 @@ from langchain_core.exceptions import OutputParserException
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from chatplex.chat import ChatOpenAI as ChatplexOpenAI
+from chatplex import ChatOpenAI as ChatplexOpenAI
 from chatplex.chat import init_chat_model
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain.structured import default_method

@@ -287,6 +287,22 @@ _SDK = "chatplex sends its own requests (no SDK client); pass http_client= inste
 
 _CLIENTS = {"client": _SDK, "async_client": _SDK}
 
+#: The Chat Completions parameters langchain-openai's BaseChatOpenAI names as fields
+#: (ChatDeepSeek, ChatXAI, ChatTogether, ChatCerebras and ChatNebius extend it).
+_BASE_CHAT_OPENAI = (
+    "frequency_penalty",
+    "presence_penalty",
+    "seed",
+    "logprobs",
+    "top_logprobs",
+    "logit_bias",
+    "reasoning_effort",
+    "verbosity",
+    "service_tier",
+    "store",
+    "prompt_cache_options",
+)
+
 
 @dataclass(frozen=True)
 class DropIn:
@@ -316,6 +332,9 @@ class DropIn:
     #: Whether a stream asks for usage unless `stream_usage=` says (langchain-openai's
     #: subclasses: only ChatXAI turns it on).
     stream_usage: bool = True
+    #: API parameters its LangChain class names as fields: listed in its signature,
+    #: sent as any Chat Completions parameter is.
+    api_fields: tuple[str, ...] = ()
 
     @property
     def aliases(self) -> dict[str, str]:
@@ -341,12 +360,14 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "deepseek",
+            api_fields=_BASE_CHAT_OPENAI,
             refused=_CLIENTS,
             stream_usage=False,
             structured_methods={"json_schema": "function_calling"},
         ),
         DropIn(
             "xai",
+            api_fields=_BASE_CHAT_OPENAI,
             default_model="grok-4",
             refused={
                 **_CLIENTS,
@@ -369,17 +390,20 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "fireworks",
+            api_fields=("reasoning_effort", "service_tier"),
             refused=_CLIENTS,
             body_defaults={"n": 1},
         ),
         DropIn(
             "together",
+            api_fields=_BASE_CHAT_OPENAI,
             default_model="Qwen/Qwen2.5-7B-Instruct-Turbo",
             refused=_CLIENTS,
             stream_usage=False,
         ),
         DropIn(
             "perplexity",
+            api_fields=("reasoning_effort", "web_search_options"),
             default_model="sonar",
             temperature=0.7,
             max_retries=6,
@@ -393,6 +417,7 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "cerebras",
+            api_fields=_BASE_CHAT_OPENAI,
             refused={**_CLIENTS, "cerebras_proxy": _PROXY},
         ),
         DropIn(
@@ -417,6 +442,7 @@ DROPINS: dict[str, DropIn] = {
         # stream_usage off).
         DropIn(
             "nebius",
+            api_fields=_BASE_CHAT_OPENAI,
             default_model="meta-llama/Llama-3.3-70B-Instruct-fast",
             refused=_CLIENTS,
             stream_usage=False,
