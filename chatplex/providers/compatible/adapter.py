@@ -147,6 +147,28 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.structured_output_method
 
     @property
+    def structured_tool_choice(self) -> str | None:
+        """The `tool_choice` of function-calling structured output, if the profile's
+        partner package sends a keyword rather than the tool's name."""
+        return self.profile.structured_tool_choice
+
+    @property
+    def structured_parsed_key(self) -> bool:  # type: ignore[override]
+        """Whether a structured call's raw reply carries `additional_kwargs["parsed"]`
+        (the profile's style: langchain-openai's subclasses do, the others not)."""
+        style = self.profile.style
+        return style.parsed_key if style is not None else True
+
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any]:
+        """The `response_format` its partner package binds for `with_structured_output`
+        (the profile's `json_schema_shape`, see `compatible/structured.py`)."""
+        from .structured import response_format
+
+        return response_format(self.profile.json_schema_shape, spec, given, method, strict)
+
+    @property
     def batch_api(self) -> bool:
         """Whether the provider takes OpenAI's Batch API (`batches.submit` asks)."""
         return self.profile.batch_api

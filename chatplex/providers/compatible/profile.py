@@ -83,6 +83,10 @@ class ReplyStyle:
     #: Whether `additional_kwargs["refusal"]` is set (None when none), as langchain-openai
     #: copies the SDK message's field.
     refusal_key: bool = True
+    #: Whether a `response_format` structured call's raw reply carries
+    #: `additional_kwargs["parsed"]` (langchain-openai's classes: the openai SDK's
+    #: `parse()` sets it).
+    parsed_key: bool = True
     #: Whether the raw `tool_calls` are kept in `additional_kwargs` (Groq, Fireworks).
     raw_tool_calls: bool = False
     #: Whether reasoning tokens are added to `output_tokens` (xAI leaves them out of
@@ -131,6 +135,10 @@ class Profile:
     renames: Mapping[str, str] = field(default_factory=dict)
     #: tool_choice keywords the provider spells otherwise (Mistral: "any").
     tool_choices: Mapping[str, str] = field(default_factory=dict)
+    #: tool_choice keywords sent as the script gave them, where the OpenAI adapter
+    #: would send its own (Mistral's "any", which langchain-mistralai sends as is; the
+    #: OpenAI adapter sends "required" for it).
+    kept_tool_choices: tuple[str, ...] = ()
     #: Whether a stream asks for usage with `stream_options` (False: the provider sends
     #: usage on its last chunk unasked, or refuses the field).
     stream_options: bool = True
@@ -143,6 +151,17 @@ class Profile:
     #: The reasoning text field its replies are known to use (for docs: the OpenAI adapter
     #: reads `reasoning` and `reasoning_content` from every server). None: not checked.
     reasoning_field: str | None = None
+    #: The `response_format` its partner package sends for `with_structured_output(...,
+    #: method="json_schema")`, one of `structured.JSON_SCHEMA_SHAPES`: "openai"
+    #: (langchain-openai's strict json_schema), "titled" (json_schema of the schema with
+    #: its title and description, `strict` only when given), "json_object"
+    #: (`{"type": "json_object", "schema": ...}`), "function" (json_schema of the tool's
+    #: function, always strict), "bare" (`{"json_schema": {"schema": ...}}`, JSON mode
+    #: too).
+    json_schema_shape: str = "openai"
+    #: The `tool_choice` of function-calling structured output: None, the schema's tool
+    #: by name (LangChain's); else this keyword ("any": the one tool bound).
+    structured_tool_choice: str | None = None
     #: Whether its replies' `content` may be a list with `thinking` parts (Mistral's
     #: Magistral: `[{"type": "thinking", "thinking": [{"type": "text", "text": ...}]},
     #: {"type": "text", "text": ...}]`), read as reasoning blocks before the text. Off:

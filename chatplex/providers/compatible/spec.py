@@ -41,6 +41,7 @@ PROFILES: dict[str, Profile] = {
             base_variables=("GROQ_API_BASE",),
             official_host="api.groq.com",
             sdk_path="/openai/v1",
+            json_schema_shape="titled",  # langchain-groq's response_format
             # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
             stream_options=False,
             style=ReplyStyle(
@@ -72,6 +73,7 @@ PROFILES: dict[str, Profile] = {
                 detail_keys=("cache_read", "reasoning"),
                 zero_details=False,
                 refusal_key=False,
+                parsed_key=False,
                 raw_tool_calls=True,
                 usage_in_x_groq=True,
                 service_tier="on_demand",
@@ -117,8 +119,14 @@ PROFILES: dict[str, Profile] = {
             base_variables=("MISTRAL_BASE_URL",),
             official_host="api.mistral.ai",
             # Mistral's API names the seed `random_seed` (its tool_choice takes
-            # "required" as well as its own "any", as langchain-mistralai sends it).
+            # "required" as well as its own "any": each sent as given, as
+            # langchain-mistralai sends them).
             renames={"seed": "random_seed"},
+            # langchain-mistralai: the schema as a strict tool function; function
+            # calling with tool_choice "any" (it names no tool).
+            json_schema_shape="function",
+            structured_tool_choice="any",
+            kept_tool_choices=("any",),
             # Usage comes on the last chunk unasked (langchain-mistralai never sends it).
             stream_options=False,
             # Magistral models send their thinking inside `content` lists.
@@ -141,6 +149,7 @@ PROFILES: dict[str, Profile] = {
                 empty_token_details=False,
                 detail_keys=(),
                 refusal_key=False,
+                parsed_key=False,
                 raw_tool_calls=True,
                 split_reasoning=False,
             ),
@@ -155,6 +164,7 @@ PROFILES: dict[str, Profile] = {
             base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
             official_host="api.fireworks.ai",
             sdk_path="/v1",
+            json_schema_shape="json_object",  # langchain-fireworks' response_format
             style=ReplyStyle(
                 "fireworks",
                 reply_keys=(
@@ -180,6 +190,7 @@ PROFILES: dict[str, Profile] = {
                 empty_token_details=False,
                 detail_keys=("cache_read", "reasoning"),
                 refusal_key=False,
+                parsed_key=False,
                 raw_tool_calls=True,
             ),
             sdk="fireworks",
@@ -206,6 +217,7 @@ PROFILES: dict[str, Profile] = {
             official_host="api.perplexity.ai",
             rejects={"tools": _NO_TOOLS, "tool_choice": _NO_TOOLS},
             structured_output_method="json_schema",
+            json_schema_shape="bare",  # langchain-perplexity's: the schema alone
             # langchain-perplexity builds its message itself from the SDK's reply: only
             # the model name as metadata, reasoning and citation tokens as the details.
             style=ReplyStyle(
@@ -217,6 +229,7 @@ PROFILES: dict[str, Profile] = {
                 empty_output_details=True,
                 detail_keys=("reasoning", "citation_tokens"),
                 refusal_key=False,
+                parsed_key=False,
                 usage_output_fields=(
                     ("reasoning_tokens", "reasoning"),
                     ("citation_tokens", "citation_tokens"),

@@ -757,17 +757,6 @@ def _mistral_turns(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-def _named_choice(outcome: Outcome) -> Outcome:
-    """Our request's named tool_choice and `parallel_tool_calls: false` read as theirs."""
-    theirs, ours, their_requests, our_requests = outcome
-    body = our_requests[0]["body"]
-    assert body.pop("parallel_tool_calls") is False
-    assert their_requests[0]["body"]["tool_choice"] == "any"
-    assert body["tool_choice"]["function"]["name"] == body["tools"][0]["function"]["name"]
-    body["tool_choice"] = "any"
-    return theirs, ours, their_requests, our_requests
-
-
 def _one_call(outcome: Outcome) -> Outcome:
     """Our structured-output request without `parallel_tool_calls: false`."""
     theirs, ours, their_requests, our_requests = outcome
@@ -919,15 +908,6 @@ DIFFERENCES["mistralai", "tool_round_trip"] = (
     "API accepts both forms",
     _mistral_turns,
 )
-for _script in ("structured_pydantic", "structured_raw"):
-    DIFFERENCES["mistralai", _script] = (
-        "NOT YET FAITHFUL (a known gap, not a choice; chat/structured.py is shared): "
-        "chatplex's function-calling structured output names the tool in `tool_choice` "
-        "and asks for one call (`parallel_tool_calls: false`); langchain-mistralai "
-        "sends `tool_choice: 'any'` (any tool: the only one bound). The parsed result "
-        "is the same",
-        _named_choice,
-    )
 for _script in _ERRORS:
     DIFFERENCES["perplexity", _script] = (
         f"{_WHY_MESSAGE}; {_WHY_CODE.replace('groq and fireworks', 'perplexity')}; "
@@ -985,24 +965,6 @@ for _script in (
     )
 
 
-def _schema_format(outcome: Outcome) -> Outcome:
-    """Our `response_format` (json_schema, with a name and `strict`) read as theirs
-    (json_schema, the bare schema); the parsed result compared as it is."""
-    theirs, ours, their_requests, our_requests = outcome
-    mine = our_requests[0]["body"]["response_format"]
-    assert mine["type"] == "json_schema" and "strict" in mine["json_schema"]
-    our_requests[0]["body"]["response_format"] = their_requests[0]["body"]["response_format"]
-    return theirs, ours, their_requests, our_requests
-
-
-_WHY_PERPLEXITY_SCHEMA = (
-    "NOT YET FAITHFUL (a known gap, not a choice; chat/structured.py is shared): "
-    "chatplex's json_schema response format names the schema and says `strict` (OpenAI's "
-    "form); langchain-perplexity sends `{'schema': ...}` only. Perplexity reads the schema "
-    "either way; the parsed result is the same"
-)
-
-
 def _reasoning_tokens_kept(outcome: Outcome) -> Outcome:
     """Our usage's reasoning detail taken out, once seen to be the reply's."""
     theirs, ours, their_requests, our_requests = outcome
@@ -1022,44 +984,20 @@ for _script in ("usage_details", "usage_zero_and_audio_details"):
         "fields are read alike: usage_search_fields)",
         _reasoning_tokens_kept,
     )
-for _script in ("structured_json_mode", "structured_json_schema", "structured_pydantic"):
-    DIFFERENCES["perplexity", _script] = (_WHY_PERPLEXITY_SCHEMA, _schema_format)
 DIFFERENCES["perplexity", "structured_raw"] = (
-    f"{_WHY_PERPLEXITY_SCHEMA}; and the raw reply's search results as in invoke_text",
-    lambda outcome: _sdk_objects(_schema_format(outcome)),
+    "the raw reply's search results as in invoke_text",
+    _sdk_objects,
 )
-for _package in ("groq", "fireworks"):
+for _package in ("groq", "fireworks", "mistralai"):
     for _script in ("structured_pydantic", "structured_raw"):
         DIFFERENCES[_package, _script] = (
             "chatplex's structured output (function calling) asks for a single call "
             "(`parallel_tool_calls: false`, as langchain-openai does on every "
             "OpenAI-compatible server) so that exactly one object comes back; "
-            "langchain-groq and -fireworks leave it out (a model may then answer with "
-            "two calls, and LangChain parses only the first)",
+            "langchain-groq, -fireworks and -mistralai leave it out (a model may then "
+            "answer with two calls, and LangChain parses only the first)",
             _one_call,
         )
-
-
-def _strict_schema(outcome: Outcome) -> Outcome:
-    """Our `response_format` read as theirs, once seen to be OpenAI's strict form of the
-    same schema (the result, parsed, is compared as it is)."""
-    theirs, ours, their_requests, our_requests = outcome
-    mine = our_requests[0]["body"]["response_format"]
-    assert mine["type"] == "json_schema" and mine["json_schema"]["strict"] is True
-    our_requests[0]["body"]["response_format"] = their_requests[0]["body"]["response_format"]
-    return theirs, ours, their_requests, our_requests
-
-
-for _package in ("groq", "fireworks", "mistralai"):
-    DIFFERENCES[_package, "structured_json_schema"] = (
-        "NOT YET FAITHFUL (a known gap, not a choice): chatplex's structured output "
-        "(chat/structured.py, shared by every OpenAI-compatible preset) sends OpenAI's "
-        "strict `json_schema` response format; langchain-groq sends it without "
-        "`strict` (and without pydantic's titles), langchain-fireworks sends "
-        "`{'type': 'json_object', 'schema': ...}`, langchain-mistralai the schema's "
-        "description beside it, without titles. The parsed result is the same",
-        _strict_schema,
-    )
 
 
 def _required_choice(outcome: Outcome) -> Outcome:
