@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["OPENAI_USAGE_NULLS", "Profile", "ReplyStyle"]
+__all__ = ["OPENAI_USAGE_NULLS", "Profile", "ReplyStyle", "TurnStyle"]
 
 #: The token_usage fields the openai SDK's `CompletionUsage` fills with null
 #: (langchain-openai's subclasses dump it: ChatXAI, ChatDeepSeek).
@@ -77,9 +77,13 @@ class ReplyStyle:
     #: Whether a detail of 0 is kept (langchain-groq drops them).
     zero_details: bool = True
     #: Whether reasoning text goes to `additional_kwargs["reasoning_content"]` (content
-    #: then a str); False: it stays the content's reasoning blocks (Mistral's thinking
-    #: parts, which langchain-mistralai leaves in the content list too).
+    #: then a str); False: it stays the content's reasoning blocks.
     split_reasoning: bool = True
+    #: Whether list `content` stays as the provider sent it, as langchain-mistralai keeps
+    #: it (Magistral's `thinking` parts included): a `reference` part becomes a text
+    #: block with the reference beside its text, and a stream's blocks get its `index`es
+    #: (the next one at each change of block type; a thinking part's pieces 0).
+    content_parts: bool = False
     #: Whether `additional_kwargs["refusal"]` is set (None when none), as langchain-openai
     #: copies the SDK message's field.
     refusal_key: bool = True
@@ -97,6 +101,28 @@ class ReplyStyle:
     #: `response_metadata["service_tier"]` when the reply names none (langchain-groq
     #: reports the tier asked for: "on_demand" by default); None: not reported.
     service_tier: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TurnStyle:
+    """How a partner package writes the history's turns, where it differs from
+    ChatOpenAI's (applied by `turns.py` to the OpenAI adapter's messages)."""
+
+    #: An assistant turn with tool calls is sent with `content: ""` (its text dropped)
+    #: where ChatOpenAI sends null.
+    empty_call_content: bool = False
+    #: Whether each tool call carries `type: "function"`.
+    call_type: bool = True
+    #: Whether call arguments are JSON with non-ASCII escaped (`json.dumps`' default);
+    #: False: kept as is (`ensure_ascii=False`).
+    ascii_arguments: bool = True
+    #: Whether a tool result carries `name` (null when the message has none).
+    tool_name: bool = False
+    #: Whether a user, system or assistant turn carries the message's `name`.
+    turn_names: bool = True
+    #: Whether an assistant's list content goes back as its blocks (the provider's own
+    #: `thinking` parts included), `index` keys dropped, text blocks as type and text.
+    assistant_parts: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +192,11 @@ class Profile:
     #: Magistral: `[{"type": "thinking", "thinking": [{"type": "text", "text": ...}]},
     #: {"type": "text", "text": ...}]`), read as reasoning blocks before the text. Off:
     #: list content passes through as sent, and no other provider's reply pays for it.
+    #: No preset sets it now: Mistral's parts stay as sent, as langchain-mistralai keeps
+    #: them (`ReplyStyle.content_parts`).
     thinking_parts: bool = False
+    #: How its partner package writes history turns (None: as ChatOpenAI does).
+    turns: TurnStyle | None = None
     #: The tool call ids it accepts, as a regular expression; other ids in the history
     #: (another provider's `call_...`) are sent as `nine_char_id` makes them (Mistral:
     #: nine letters and digits, derived from the id as langchain-mistralai does).

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...specs import ProviderSpec
-from .profile import Profile, ReplyStyle
+from .profile import Profile, ReplyStyle, TurnStyle
 
 _NO_TOOLS = (
     "the Sonar models take no client-side function tools on Chat Completions "
@@ -129,8 +129,16 @@ PROFILES: dict[str, Profile] = {
             kept_tool_choices=("any",),
             # Usage comes on the last chunk unasked (langchain-mistralai never sends it).
             stream_options=False,
-            # Magistral models send their thinking inside `content` lists.
-            thinking_parts=True,
+            # langchain-mistralai's history: calls without `type` beside `content: ""`,
+            # a tool result's `name`, thinking parts sent back as they came.
+            turns=TurnStyle(
+                empty_call_content=True,
+                call_type=False,
+                ascii_arguments=False,
+                tool_name=True,
+                turn_names=False,
+                assistant_parts=True,
+            ),
             # Mistral refuses any other id in a history (400).
             tool_call_id_pattern=r"[a-zA-Z0-9]{9}",
             # langchain-mistralai reads the JSON itself (httpx, no SDK): the usage as
@@ -152,6 +160,8 @@ PROFILES: dict[str, Profile] = {
                 parsed_key=False,
                 raw_tool_calls=True,
                 split_reasoning=False,
+                # Magistral's thinking parts stay in the content list, as it sent them.
+                content_parts=True,
             ),
             sdk="httpx",
         ),
