@@ -93,6 +93,9 @@ class ReplyStyle:
     parsed_key: bool = True
     #: Whether the raw `tool_calls` are kept in `additional_kwargs` (Groq, Fireworks).
     raw_tool_calls: bool = False
+    #: Whether a reply's raw tool call carries `index` (null: the sambanova SDK's
+    #: model has the field).
+    raw_call_index: bool = False
     #: Whether reasoning tokens are added to `output_tokens` (xAI leaves them out of
     #: `completion_tokens`; langchain-xai adds them).
     reasoning_in_output: bool = False

@@ -286,6 +286,51 @@ PROFILES: dict[str, Profile] = {
             official_host="api.sambanova.ai",
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,
+            # langchain-sambanova reads the SDK's reply itself: no provider name, the
+            # SDK's usage fields (speed figures) as null, no usage details, the raw
+            # tool calls kept, reasoning in additional_kwargs.
+            style=ReplyStyle(
+                "sambanova",
+                reply_keys=(
+                    "token_usage",
+                    "model_name",
+                    "system_fingerprint",
+                    "finish_reason",
+                    "logprobs",
+                ),
+                stream_keys=("finish_reason", "model_name", "system_fingerprint"),
+                usage_nulls=(
+                    (
+                        "",
+                        (
+                            "acceptance_rate",
+                            "completion_tokens_details",
+                            "prompt_tokens_details",
+                            "completion_tokens_after_first_per_sec",
+                            "completion_tokens_after_first_per_sec_first_ten",
+                            "completion_tokens_after_first_per_sec_graph",
+                            "completion_tokens_per_sec",
+                            "end_time",
+                            "is_last_response",
+                            "start_time",
+                            "stop_reason",
+                            "time_to_first_token",
+                            "time_to_first_token_graph",
+                            "total_latency",
+                            "total_tokens_per_sec",
+                        ),
+                    ),
+                ),
+                empty_token_details=False,
+                detail_keys=(),
+                refusal_key=False,
+                parsed_key=False,
+                raw_tool_calls=True,
+                raw_call_index=True,
+            ),
+            # ChatSambaNova's default method, with langchain-groq's response format.
+            structured_output_method="json_schema",
+            json_schema_shape="titled",
             sdk="sambanova",
             reasoning_field="reasoning",
         ),

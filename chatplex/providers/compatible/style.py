@@ -60,7 +60,7 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
     if reasoning is not None:
         extra["reasoning_content"] = reasoning
     if style.raw_tool_calls and raw.get("tool_calls"):
-        extra["tool_calls"] = [_raw_call(c) for c in raw["tool_calls"]]
+        extra["tool_calls"] = [_raw_call(c, style.raw_call_index) for c in raw["tool_calls"]]
     if style.content_parts and isinstance(message.content, list):
         message.content = _with_references(message.content)
     additional = message.additional_kwargs
@@ -272,15 +272,18 @@ def _split_reasoning(content: Any) -> tuple[Any, str | None]:
     return "".join(text), ("".join(reasoning) if reasoning else None)
 
 
-def _raw_call(call: Any) -> Any:
+def _raw_call(call: Any, with_index: bool = False) -> Any:
     if not isinstance(call, dict):
         return call
     function = call.get("function") or {}
-    return {
+    raw = {
         "id": call.get("id"),
         "function": {"arguments": function.get("arguments"), "name": function.get("name")},
         "type": call.get("type", "function"),
     }
+    if with_index:
+        raw["index"] = call.get("index")
+    return raw
 
 
 def _with_nulls(usage: Any, nulls: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:
