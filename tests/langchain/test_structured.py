@@ -149,7 +149,9 @@ async def test_perplexity_structured_output_is_its_response_format(
     path, body = SENT[-1]
     assert path == "/chat/completions"
     assert body["response_format"]["type"] == "json_schema"
-    assert body["response_format"]["json_schema"]["name"] == "Joke"
+    # langchain-perplexity's shape: the schema alone, named by its title.
+    assert list(body["response_format"]["json_schema"]) == ["schema"]
+    assert body["response_format"]["json_schema"]["schema"]["title"] == "Joke"
     assert "tools" not in body
 
 

@@ -187,6 +187,30 @@ class PresetChatModel(ChatModel):
             schema, method=method, include_raw=include_raw, strict=strict
         )
 
+    def bind_tools(
+        self,
+        tools: Sequence[Any],
+        *,
+        tool_choice: Any = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+    ) -> ChatModel:
+        """As `ChatModel.bind_tools`; a tool_choice keyword its profile keeps
+        (`kept_tool_choices`: Mistral's "any") is sent as given, as its LangChain class
+        sends it, not as Chat Completions' "required"."""
+        clone = super().bind_tools(
+            tools, tool_choice=tool_choice, strict=strict, parallel_tool_calls=parallel_tool_calls
+        )
+        kept = getattr(getattr(self.adapter, "profile", None), "kept_tool_choices", ())
+        if not kept:
+            return clone
+        # An earlier binding's kept keyword goes: this binding's choice decides.
+        body = {k: v for k, v in clone.extra_body.items() if not (k == "tool_choice" and v in kept)}
+        if isinstance(tool_choice, str) and tool_choice in kept:
+            body["tool_choice"] = tool_choice
+        clone.extra_body = body
+        return clone
+
     @property
     def model_name(self) -> str:
         """LangChain's name for `model`."""
