@@ -20,6 +20,7 @@ from chatplex.http._sse import iter_sse_events
 from chatplex.http._stream import stream
 from chatplex.messages import AIMessage, AIMessageChunk, HumanMessage, merge_chunks
 from chatplex.providers.compatible.adapter import CompatibleAdapter
+from tests._merged_text import text_as_blocks
 
 CASES = load_cases({"openai", "openai-compatible"})
 OK_JSON = [c for c in CASES if c.kind == "json" and c.status < 400]
@@ -106,7 +107,7 @@ def check_message(
         blocks = [{"type": "reasoning", "reasoning": reasoning}]
         if expected["text"]:
             blocks.append({"type": "text", "text": expected["text"]})
-        content = message.content
+        content = text_as_blocks(message.content)
         assert isinstance(content, list)
         assert [{k: v for k, v in b.items() if k != "index"} for b in content] == blocks
         assert message.text == (expected["text"] or "")

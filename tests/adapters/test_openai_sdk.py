@@ -33,6 +33,7 @@ from chatplex.messages import (
     ToolMessage,
     merge_chunks,
 )
+from tests._merged_text import text_as_blocks
 
 openai = pytest.importorskip("openai")
 
@@ -168,7 +169,8 @@ def test_response_matches_sdk(case: Case) -> None:
         assert ours.content == sdk["text"]
     if sdk["reasoning"]:  # thinking parts in `content` (Mistral): one reasoning block
         assert isinstance(ours.content, list)
-        reasoning = [b["reasoning"] for b in ours.content if b["type"] == "reasoning"]
+        blocks = text_as_blocks(ours.content)
+        reasoning = [b["reasoning"] for b in blocks if b["type"] == "reasoning"]
         assert reasoning == [sdk["reasoning"]]
     assert [(c["id"], c["name"], c["args"]) for c in ours.tool_calls] == sdk["calls"]
     assert ours.response_metadata["raw_finish_reason"] == sdk["finish"]

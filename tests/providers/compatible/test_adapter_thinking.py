@@ -23,6 +23,7 @@ from chatplex.adapters._openai_response import ThinkingParts, content_from_parts
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage, merge_chunks
 from chatplex.providers.compatible.adapter import PROFILES
+from tests._merged_text import text_as_blocks
 
 ID = "9abe8b736bff46af8e979b52334a57cd"
 MODEL = "magistral-medium-latest"
@@ -148,9 +149,10 @@ REPLIES = [
 
 
 def without_index(content: Any) -> Any:
+    """Blocks without their stream `index`, a merged stream's str text as text blocks."""
     if isinstance(content, str):
         return content
-    return [{k: v for k, v in block.items() if k != "index"} for block in content]
+    return [{k: v for k, v in b.items() if k != "index"} for b in text_as_blocks(content)]
 
 
 def mistral_model(reply: Reply) -> Any:
@@ -204,7 +206,7 @@ async def test_mistral_reply_and_its_stream(reply: Reply, sync: bool) -> None:
     # No raw Mistral part is left anywhere, in the reply or in any chunk.
     for message in (whole, merged, *chunks):
         if isinstance(message.content, list):
-            assert {b["type"] for b in message.content} <= {"reasoning", "text"}
+            assert {b["type"] for b in text_as_blocks(message.content)} <= {"reasoning", "text"}
 
 
 def test_a_stream_gives_one_reasoning_block_not_one_per_delta() -> None:
@@ -215,7 +217,7 @@ def test_a_stream_gives_one_reasoning_block_not_one_per_delta() -> None:
     pieces = [c.content for c in chunks if isinstance(c.content, list)]
     assert pieces == [[{"type": "reasoning", "reasoning": p, "index": 0}] for p in
                       ("Okay", ", the user", " asks.")]  # fmt: skip
-    blocks = merge_chunks(chunks).content
+    blocks = text_as_blocks(merge_chunks(chunks).content)
     assert [b["type"] for b in blocks] == ["reasoning", "text"]
 
 
@@ -230,7 +232,7 @@ def test_only_the_declaring_profile_reads_thinking_parts(preset: str) -> None:
     assert message.content == reply.message["content"]
     parser = adapter.stream_parser({})
     chunks = [c for e in iter_sse_events([reply.sse()]) if (c := parser.feed(e)) is not None]
-    raw = [b for b in merge_chunks(chunks).content if b["type"] == "thinking"]
+    raw = [b for b in text_as_blocks(merge_chunks(chunks).content) if b["type"] == "thinking"]
     assert len(raw) == 4  # one raw block per thinking delta, unread
 
 
