@@ -150,6 +150,29 @@ def _fill_api_core(err: BaseException) -> None:
     fields.setdefault("_details", details)
     fields.setdefault("_error_info", info[0] if info else None)
     fields.setdefault("_response", fields.get("response"))
+    if "sdk_text" in fields:
+        return  # filled already (an error raised again)
+    # `message` and `str()` as api-core writes them (`format_http_response_error`,
+    # `GoogleAPICallError.__str__`): the method and the URL the REST transport called
+    # before Google's words; the code and the details after.
+    request = fields.get("request")
+    method = getattr(request, "method", None)
+    if method:  # (an error built with no request keeps Google's words alone)
+        fields["message"] = f"{method.upper()} {_rest_url(request)}: {fields.get('message')}"
+    text = f"{fields.get('http_status') or fields.get('status')} {fields['message']}"
+    fields["sdk_text"] = f"{text} {details}" if details else text
+
+
+#: The query aiplatform's REST transport adds to every call (`$alt=json;enum-encoding=int`),
+#: which api-core's message shows as part of the URL.
+_REST_QUERY = "?%24alt=json%3Benum-encoding%3Dint"
+
+
+def _rest_url(request: Any) -> str:
+    """The request's URL as the aiplatform REST transport's (its own query, never
+    chatplex's: a query can carry a key)."""
+    url = str(getattr(request, "url", "") or "").partition("?")[0]
+    return url + _REST_QUERY
 
 
 #: What the Vertex AI adapter declares (`error_families`).
