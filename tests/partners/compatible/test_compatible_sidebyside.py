@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 import chatplex
+from tests._merged_text import text_as_blocks
 from tests.partners._sidebyside import (
     Outcome,
     Reply,
@@ -889,7 +890,7 @@ def _reasoning_block_kept(outcome: Outcome) -> Outcome:
     """Our reply's reasoning block taken out, once seen to be the server's; its text block
     read as their str content."""
     theirs, ours, their_requests, our_requests = outcome
-    reasoning, text = ours["content"]
+    reasoning, text = text_as_blocks(ours["content"])  # a merged stream's text is a str
     assert reasoning["reasoning"] == REASONING.reasoning and text["text"] == theirs["content"]
     return theirs, {**ours, "content": text["text"]}, their_requests, our_requests
 
