@@ -7,7 +7,7 @@ the end instead of n times pairwise, which would copy the growing text on every 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ._types import ToolCallChunk, UsageMetadata, add_usage
 
@@ -205,7 +205,9 @@ class _ContentJoiner:
     def result(self) -> Content:
         if self.items is None:
             return "".join(self.text_parts or ())
-        return [("".join(e) if isinstance(e, _Parts) else e) for e in self.items]
+        # str elements beside the blocks, as in LangChain: the `Content` alias names only
+        # the blocks (readers check for str elements, as `content_text` does).
+        return cast(Content, ["".join(e) if isinstance(e, _Parts) else e for e in self.items])
 
 
 def _element(element: Any) -> Any:
