@@ -312,11 +312,12 @@ def _joined_fields(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def merge_content(a: Content, b: Content) -> Content:
-    """Join two contents the way a stream would."""
+def merge_content(first: Content, *contents: Content) -> Content:
+    """Join contents the way a stream would (langchain-core's `merge_content`)."""
     joined = _ContentJoiner()
-    joined.add(a)
-    joined.add(b)
+    joined.add(first)
+    for content in contents:
+        joined.add(content)
     return joined.result()
 
 

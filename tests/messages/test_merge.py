@@ -288,6 +288,7 @@ def test_list_fields_of_same_index_blocks_are_concatenated() -> None:
 
 def test_merge_content_joins_like_a_stream() -> None:
     assert merge_content("a", "b") == "ab"
+    assert merge_content("a", "b", [{"type": "x"}], "c") == ["ab", {"type": "x"}, "c"]
     assert merge_content([{"type": "text", "text": "a", "index": 0}], "b") == [
         {"type": "text", "text": "a", "index": 0},
         "b",
