@@ -103,11 +103,15 @@ class APIError(ChatplexError):
     @property
     def status_code(self) -> int | None:
         """The HTTP status, under the name the openai and anthropic SDKs (and so code
-        written for LangChain) use; the same value as `status`."""
-        return self.status
+        written for LangChain) use; the same value as `status`, unless the error was made
+        one of an SDK's classes whose `status` is a word (google-genai's "INTERNAL"): the
+        HTTP status is then kept as `http_status`."""
+        return self.__dict__.get("http_status", self.status)
 
     def __str__(self) -> str:
         get = self.__dict__.get  # never raises, even on a half-built error
+        if isinstance(get("sdk_text"), str):  # set when it became an SDK's class: its text
+            return str(get("sdk_text"))
         parts = []
         if get("provider"):
             parts.append(str(get("provider")))

@@ -123,7 +123,7 @@ def sdk_class_for(err: BaseException, sdk: Any) -> type[BaseException] | None:
         return None
     if isinstance(err, APIConnectionError):
         return _named(sdk, "APIConnectionError")
-    status = err.status
+    status = err.status_code  # the HTTP status, whatever an SDK's `status` says
     if status is not None and status >= 400:
         name = _STATUS_CLASS.get(status)
         found = _named(sdk, name) if name else None
@@ -189,7 +189,7 @@ def langchain_class_for(err: BaseException, exceptions: Any) -> type[BaseExcepti
         return None
     if isinstance(err, APIConnectionError):
         return _named(exceptions, "ModelConnectionError")
-    status = err.status
+    status = err.status_code  # the HTTP status, whatever an SDK's `status` says
     if status == 400:
         text = f"{err} {err.body}"
         if any(words in text for words in _CONTEXT_OVERFLOW):

@@ -118,7 +118,7 @@ def success_record(row_id: str | int, output: Any, latency_s: float) -> dict[str
 
 def error_kind(error: BaseException) -> str:
     """Whose fault a failed call was: "transient", "setup" or "input" (module docstring)."""
-    status = getattr(error, "status", None)
+    status = getattr(error, "status_code", getattr(error, "status", None))
     if isinstance(status, int) and not isinstance(status, bool):
         return _kind_of_status(status)
     if getattr(error, "retryable", False) or isinstance(error, _NO_ANSWER):
@@ -149,7 +149,7 @@ def _kind_of_status(status: int) -> str:
 def error_record(row_id: str | int, error: BaseException) -> dict[str, Any]:
     """The output row for a call that failed."""
     message = redact_urls_in(str(error))[:_MAX_ERROR_MESSAGE]
-    status = getattr(error, "status", None)
+    status = getattr(error, "status_code", getattr(error, "status", None))
     status = status if isinstance(status, int) and not isinstance(status, bool) else None
     return {
         "id": row_id,

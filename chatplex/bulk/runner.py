@@ -98,7 +98,7 @@ def _unreachable(error: BaseException) -> bool:
     """No connection, or refused for the key, a permission, the URL or the model."""
     if isinstance(error, APIConnectionError) and not isinstance(error, TimeoutError):
         return True
-    return getattr(error, "status", None) in (401, 403, 404)
+    return getattr(error, "status_code", getattr(error, "status", None)) in (401, 403, 404)
 
 
 def _write(journal: Journal, record: dict[str, Any], control: _Control) -> bool:

@@ -83,13 +83,14 @@ def ls_provider(provider: str) -> str:
 
 
 def ls_params(params: dict[str, Any]) -> dict[str, Any]:
-    """The `ls_*` metadata LangChain's chat models add to their runs (`_get_ls_params`),
-    from a call's invocation params.
+    """The `ls_*` metadata LangChain's chat models add to their runs (`_get_ls_params`,
+    with the `ls_integration` every chat model's run carries), from a call's invocation
+    params.
 
     >>> ls_params({"provider": "openai", "model": "gpt-4o", "temperature": 0, "stop": "x"})
     ... # doctest: +NORMALIZE_WHITESPACE
     {'ls_provider': 'openai', 'ls_model_name': 'gpt-4o', 'ls_model_type': 'chat',
-     'ls_temperature': 0, 'ls_stop': ['x']}
+     'ls_temperature': 0, 'ls_stop': ['x'], 'ls_integration': 'langchain_chat_model'}
     """
     provider = params.get("provider")
     out = {
@@ -103,6 +104,7 @@ def ls_params(params: dict[str, Any]) -> dict[str, Any]:
     stop = params.get("stop")
     if stop:
         out["ls_stop"] = [stop] if isinstance(stop, str) else list(stop)
+    out["ls_integration"] = "langchain_chat_model"
     return out
 
 

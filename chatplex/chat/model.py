@@ -92,9 +92,9 @@ class ChatModel(Runnable[Any, AIMessage]):
     @property
     def OutputType(self) -> Any:  # noqa: N802
         """What `invoke` returns, for `get_output_schema`."""
-        from ..core.schemas import AIMessage as AIMessageSchema
+        from ..core.schemas import ChatModelOutput
 
-        return AIMessageSchema
+        return ChatModelOutput
 
     def _listener_inputs(self, input: Any) -> dict[str, Any]:
         # LangChain's chat-model run records the messages it sent, so listeners (and

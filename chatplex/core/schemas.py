@@ -26,8 +26,10 @@ Messages are described by pydantic models mirroring chatplex's message dataclass
 from __future__ import annotations
 
 import inspect
+import json
 import typing
 from collections.abc import AsyncIterator, Iterator
+from importlib import resources
 from typing import Annotated, Any, Literal, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, create_model
@@ -127,6 +129,28 @@ _KNOWN: dict[Any, Any] = {
 
 #: What a chat model accepts (its input coercion accepts more shapes than it advertises).
 ChatModelInput = Union[str, ChatPromptValue, list[AnyMessage]]  # noqa: UP007
+
+
+#: What a chat model returns. Validated (and nested in other schemas) as an AI message;
+#: its own JSON Schema is LangChain's for a chat model's output, the `AnyMessage` union
+#: of the twelve message classes, word for word (`langchain_any_message.json`, written
+#: from langchain-core 1.7's schema): a script comparing or publishing it sees LangChain's.
+ChatModelOutput = Annotated[AIMessage, "a chat model's output"]
+
+
+def _langchain_any_message_schema(title: str) -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("langchain_any_message.json").read_text("utf-8")
+    return {**json.loads(text), "title": title}
+
+
+def _chat_model_output(name: str) -> type[BaseModel]:
+    model = _root(name, AIMessage)
+
+    def model_json_schema(cls: type[BaseModel], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return _langchain_any_message_schema(name)
+
+    model.model_json_schema = classmethod(model_json_schema)  # type: ignore[method-assign,assignment]
+    return model
 
 
 # ---- building models -------------------------------------------------------------------
@@ -331,6 +355,8 @@ def output_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
     if isinstance(runnable, RunnablePassthrough):
         return _root(name, Any)
     declared = getattr(runnable, "OutputType", None)
+    if declared is ChatModelOutput:
+        return _chat_model_output(name)
     if declared is not None:
         return _root(name, declared)
     inner = runnable.bound if isinstance(runnable, RunnableBinding) else _inner(runnable)

@@ -7,7 +7,7 @@ the end instead of n times pairwise, which would copy the growing text on every 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ._types import ToolCallChunk, UsageMetadata, add_usage
 
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 __all__ = ["Content", "merge_content", "merge_metadata", "merged_fields"]
 
 #: Message content: plain text, or a list of provider-style content blocks
-#: (`{"type": "text", "text": ...}`, `{"type": "image_url", ...}`, `{"type": "thinking", ...}`).
+#: (`{"type": "text", "text": ...}`, `{"type": "image_url", ...}`, `{"type": "thinking", ...}`)
+#: and, as in LangChain, str elements (a merged stream's text beside blocks).
 Content = str | list[dict[str, Any]]
 
 
@@ -168,31 +169,53 @@ class _ToolCallJoiner:
 
 
 class _ContentJoiner:
-    """Contents joined in order: plain text stays a string until a list of blocks
-    arrives; from then on text becomes (or extends) a text block."""
+    """Contents joined in order as langchain-core's `merge_content` joins them: text stays
+    a str until a list arrives; then the text so far leads the list as a str element
+    (even ""), and a later str extends a trailing str element or is added as one; list
+    elements with the same int (or "lc_") `index` and no conflicting `id` are one block
+    split across chunks, the rest are appended as they come. One difference, where
+    LangChain loses text: a str after an empty list is kept (LangChain drops it). A
+    trailing str is gathered as parts and joined once, so a long stream stays linear."""
 
-    __slots__ = ("blocks", "text_parts")
+    __slots__ = ("items", "text_parts")
 
     def __init__(self) -> None:
-        self.text_parts: list[str] = []
-        self.blocks: list[dict[str, Any]] | None = None
+        self.text_parts: list[str] | None = None  # None until a str content came
+        self.items: list[Any] | None = None  # once a list came: _Parts or block dicts
 
     def add(self, content: Content) -> None:
+        items = self.items
         if isinstance(content, str):
-            if content:
-                if self.blocks is None:
-                    self.text_parts.append(content)
-                else:
-                    _append_text_block(self.blocks, content)
+            if items is None:
+                if self.text_parts is None:
+                    self.text_parts = []
+                self.text_parts.append(content)
+            elif items and isinstance(items[-1], _Parts):
+                items[-1].append(content)
+            elif content:
+                items.append(_Parts((content,)))
             return
-        if self.blocks is None:
-            text = "".join(self.text_parts)
-            self.blocks = [{"type": "text", "text": text}] if text else []
-            self.text_parts = []
-        _merge_blocks_into(self.blocks, content)
+        if items is None:
+            lead = [] if self.text_parts is None else [_Parts(self.text_parts)]
+            self.items = [*lead, *(_element(e) for e in content)]
+            self.text_parts = None
+            return
+        _merge_blocks_into(items, content)
 
     def result(self) -> Content:
-        return "".join(self.text_parts) if self.blocks is None else self.blocks
+        if self.items is None:
+            return "".join(self.text_parts or ())
+        # str elements beside the blocks, as in LangChain: the `Content` alias names only
+        # the blocks (readers check for str elements, as `content_text` does).
+        return cast(Content, ["".join(e) if isinstance(e, _Parts) else e for e in self.items])
+
+
+def _element(element: Any) -> Any:
+    """A list element as the joiner keeps it: a str as parts, a block as a copy (the
+    chunk's own dict stays unchanged when later pieces join it)."""
+    if isinstance(element, str):
+        return _Parts((element,))
+    return dict(element) if isinstance(element, dict) else element
 
 
 def _join(a: str | None, b: str | None) -> str | None:
@@ -203,68 +226,98 @@ def _join(a: str | None, b: str | None) -> str | None:
     return a + b
 
 
-def _append_text_block(blocks: list[dict[str, Any]], text: str) -> None:
-    if blocks and blocks[-1].get("type") == "text" and "index" not in blocks[-1]:
-        blocks[-1]["text"] += text
-    else:
-        blocks.append({"type": "text", "text": text})
+def _mergeable_index(block: Any) -> bool:
+    """Whether a list element is a piece of an indexed block (langchain-core's
+    `merge_lists`: an int index, or a str one starting "lc_")."""
+    if not isinstance(block, dict) or "index" not in block:
+        return False
+    index = block["index"]
+    return (isinstance(index, int) and not isinstance(index, bool)) or (
+        isinstance(index, str) and index.startswith("lc_")
+    )
 
 
-def _merge_blocks_into(blocks: list[dict[str, Any]], new: list[dict[str, Any]]) -> None:
-    """Blocks carrying the same `index` are one block split across chunks: join their
-    string fields and concatenate their list fields (Anthropic's `citations_delta` adds one
-    citation at a time). Blocks without an index are appended as they come."""
+def _merge_blocks_into(items: list[Any], new: list[Any]) -> None:
+    """`new`'s elements merged into `items` as langchain-core's `merge_lists` does: an
+    indexed block joins the first earlier block with its index whose `id` does not
+    conflict (string fields joined, lists concatenated, nested dicts merged); any other
+    element is appended."""
     for block in new:
-        index = block.get("index")
-        if index is None and block.get("type") == "text" and isinstance(block.get("text"), str):
-            # Same rule as a plain-str chunk, so `+` stays associative.
-            _append_text_block(blocks, block["text"])
-            continue
         target = None
-        if index is not None:
-            for existing in reversed(blocks):
-                if existing.get("index") == index:
+        if _mergeable_index(block):
+            for existing in items:
+                if (
+                    isinstance(existing, dict)
+                    and "index" in existing
+                    and existing["index"] == block["index"]
+                    and (
+                        existing.get("id") in (None, "")
+                        or block.get("id") in (None, "")
+                        or existing.get("id") == block.get("id")
+                    )
+                ):
                     target = existing
                     break
         if target is None:
-            blocks.append(dict(block))
+            items.append(_element(block))
             continue
-        for key, value in block.items():
-            if key in ("index", "type"):
-                continue
-            old = target.get(key)
-            if isinstance(old, str) and isinstance(value, str):
-                target[key] = old + value
-            elif isinstance(old, list) and isinstance(value, list):
-                target[key] = old + value  # a new list: the chunks' lists stay unchanged
-            elif isinstance(old, dict) and isinstance(value, dict):
-                target[key] = _joined_fields(old, value)  # langchain-aws's reasoning_content
-            elif value is not None:
-                target[key] = value
+        _merge_block(target, block)
+
+
+def _merge_block(target: dict[str, Any], block: dict[str, Any]) -> None:
+    """One piece of a block merged into it in place, as `merge_dicts` does (`type` kept
+    from the first piece; a `non_standard` piece's value goes under `extras`)."""
+    if block.get("type") == "non_standard" and isinstance(block.get("value"), dict):
+        value = {k: v for k, v in block["value"].items() if k != "type"}
+        if target.get("type") != "non_standard":
+            block = {"extras": value}
+        else:
+            block = {"value": value, "index": block["index"]}
+    for key, value in block.items():
+        if key == "type":
+            continue
+        target[key] = _merged_value(key, target.get(key), value, key in target)
+
+
+def _merged_value(key: str, old: Any, value: Any, present: bool) -> Any:
+    """`merge_dicts`' rule for one key. Where it raises (two values of different types),
+    the later value is kept: a stream never fails on its own pieces."""
+    if not present or (old is None and value is not None):
+        return value
+    if value is None:
+        return old
+    if isinstance(old, str) and isinstance(value, str):
+        if (key == "index" and old.startswith("lc_")) or (key in _SAME_NOT_JOINED and old == value):
+            return old
+        return old + value
+    if isinstance(old, dict) and isinstance(value, dict):
+        return _joined_fields(old, value)
+    if isinstance(old, list) and isinstance(value, list):
+        merged = [_element(e) for e in old]
+        _merge_blocks_into(merged, value)
+        return [("".join(e) if isinstance(e, _Parts) else e) for e in merged]
+    if old == value:
+        return old
+    if isinstance(old, int) and isinstance(value, int) and not isinstance(old, bool):
+        return value if key in ("index", "created", "timestamp") else old + value
+    return value
 
 
 def _joined_fields(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """A nested field split across chunks, joined as LangChain's `merge_dicts` joins it
-    (strings concatenated, dicts joined, lists concatenated), into a new dict."""
+    """A nested field split across chunks, joined as LangChain's `merge_dicts` joins it,
+    into a new dict."""
     out = dict(old)
     for key, value in new.items():
-        before = out.get(key)
-        if isinstance(before, str) and isinstance(value, str):
-            out[key] = before + value
-        elif isinstance(before, dict) and isinstance(value, dict):
-            out[key] = _joined_fields(before, value)
-        elif isinstance(before, list) and isinstance(value, list):
-            out[key] = before + value
-        elif value is not None:
-            out[key] = value
+        out[key] = _merged_value(key, out.get(key), value, key in out)
     return out
 
 
-def merge_content(a: Content, b: Content) -> Content:
-    """Join two contents the way a stream would."""
+def merge_content(first: Content, *contents: Content) -> Content:
+    """Join contents the way a stream would (langchain-core's `merge_content`)."""
     joined = _ContentJoiner()
-    joined.add(a)
-    joined.add(b)
+    joined.add(first)
+    for content in contents:
+        joined.add(content)
     return joined.result()
 
 

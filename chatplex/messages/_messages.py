@@ -60,13 +60,17 @@ def _langchain_class_of(own: type) -> type:
 
 
 def content_text(content: Content) -> str:
-    """The text of some content: the string itself, or its text blocks joined."""
+    """The text of some content: the string itself, or its str elements and text blocks
+    joined (a merged stream's list holds both, as in LangChain)."""
     if isinstance(content, str):
         return content
     return "".join(
-        block.get("text", "")
-        for block in content
+        block
+        if isinstance(block, str)
+        else block.get("text", "")
         if isinstance(block, dict) and block.get("type") == "text"
+        else ""
+        for block in content
     )
 
 
@@ -555,7 +559,10 @@ def _strip_block_indexes(content: Content) -> Content:
     """Drop the stream-only `index` key that merging uses to line blocks up."""
     if isinstance(content, str):
         return content
-    return [{k: v for k, v in block.items() if k != "index"} for block in content]
+    return [
+        {k: v for k, v in block.items() if k != "index"} if isinstance(block, dict) else block
+        for block in content
+    ]
 
 
 @dataclass(slots=True, kw_only=True)

@@ -257,6 +257,7 @@ async def test_chat_model_events_carry_ls_metadata(sync: bool) -> None:
         "ls_temperature": 0.2,
         "ls_max_tokens": 5,
         "ls_stop": ["\n"],
+        "ls_integration": "langchain_chat_model",
     }
     kinds = {e["event"] for e in events}
     assert {"on_chat_model_start", "on_chat_model_stream", "on_chat_model_end"} <= kinds
@@ -387,3 +388,44 @@ def test_ls_provider_is_read_from_the_provider_spec() -> None:
     assert ls_provider("bedrock_converse") == ls_provider("bedrock") == "amazon_bedrock"
     assert ls_provider("groq") == "groq"
     assert ls_provider("my-own-entry-point") == "my-own-entry-point"
+
+
+@pytest.mark.parametrize(
+    ("package", "name", "model"),
+    [
+        ("langchain_openai", "ChatOpenAI", "gpt-4o-mini"),
+        ("langchain_anthropic", "ChatAnthropic", "claude-3-5-haiku-latest"),
+    ],
+)
+def test_chat_model_start_metadata_is_langchains(package: str, name: str, model: str) -> None:
+    """The metadata a handler's `on_chat_model_start` gets, beside LangChain's own class
+    (called against a closed port: the start comes before any request). Not compared:
+    `lc_versions` (LangChain's package versions, which chatplex does not have) and
+    ChatAnthropic's `ls_max_tokens` (LangChain reports its default of 4096)."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    partner = pytest.importorskip(package)
+    import chatplex
+
+    class Starts(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.seen: list[dict[str, Any]] = []
+
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
+            self.seen.append(dict(kw["metadata"]))
+
+    def started(cls: Any) -> dict[str, Any]:
+        handler = Starts()
+        chat = cls(model=model, base_url="http://127.0.0.1:9", api_key="k", max_retries=0)
+        config: Any = {"callbacks": [handler], "metadata": {"m": 1}}
+        with pytest.raises(Exception):  # noqa: B017 - nothing listens there
+            chat.invoke("hi", config, stop=["x"])
+        (metadata,) = handler.seen
+        metadata.pop("lc_versions", None)
+        if name == "ChatAnthropic":
+            metadata.pop("ls_max_tokens", None)
+        return metadata
+
+    theirs = started(getattr(partner, name))
+    assert started(getattr(chatplex, name)) == theirs
+    assert theirs["ls_integration"] == "langchain_chat_model"

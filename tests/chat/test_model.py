@@ -272,7 +272,7 @@ def test_input_and_output_types_for_the_schemas() -> None:
 
     model = FakeChatModel()
     assert model.InputType is schemas.ChatModelInput
-    assert model.OutputType is schemas.AIMessage
+    assert model.OutputType is schemas.ChatModelOutput  # an AIMessage, described as LangChain
     assert "AIMessage" in model.get_output_jsonschema()["$defs"]
 
 

@@ -802,6 +802,24 @@ async def main():
 """,
     ),
     Case(
+        "border_chain_output_schema",
+        "pattern: a chain's and a model's output JSON Schema (LangChain's AnyMessage union)",
+        _MODEL
+        + """
+from langchain_anthropic import ChatAnthropic
+from langchain_core.prompts import ChatPromptTemplate
+
+def main():
+    chain = ChatPromptTemplate.from_template("{q}") | model
+    claude = ChatAnthropic(model="claude-3-5-haiku-latest")
+    return [
+        chain.output_schema.model_json_schema(),
+        model.get_output_jsonschema(),
+        (chain | claude).output_schema.model_json_schema(),
+    ]
+""",
+    ),
+    Case(
         "border_timeout_error_family",
         "pattern: except langchain_core's ModelTimeoutError / openai's APITimeoutError",
         """

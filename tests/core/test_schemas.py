@@ -77,13 +77,27 @@ def test_chat_model_input_is_a_string_a_prompt_value_or_messages() -> None:
     assert {"human", "ai", "system", "tool"} <= message_types
 
 
-def test_chat_model_output_is_a_message() -> None:
-    schema = FakeChatModel().get_output_jsonschema()
+def test_chat_model_output_is_langchains_any_message_union() -> None:
+    """As LangChain describes a chat model's output: one of the twelve message classes
+    (AIMessage first); validated as an AI message."""
+    model = FakeChatModel()
+    schema = model.get_output_jsonschema()
     assert schema["title"] == "FakeChatModelOutput"
-    assert schema["$ref"] == "#/$defs/AIMessage"
+    assert schema["oneOf"][0] == {"$ref": "#/$defs/AIMessage"}
+    assert len(schema["oneOf"]) == 12
     ai = schema["$defs"]["AIMessage"]
     assert {"content", "tool_calls", "usage_metadata", "type"} <= set(ai["properties"])
     assert ai["properties"]["type"]["const"] == "ai"
+    assert model.output_schema.model_validate({"content": "hi"}).root.content == "hi"
+
+
+def test_chat_model_output_schema_is_langchain_cores_word_for_word() -> None:
+    """The stored schema is the one the installed langchain-core gives (a new
+    langchain-core changing it turns this red: rewrite langchain_any_message.json)."""
+    chat_models = pytest.importorskip("langchain_core.language_models.fake_chat_models")
+    theirs = chat_models.FakeListChatModel(responses=["x"]).get_output_jsonschema()
+    ours = FakeChatModel().get_output_jsonschema()
+    assert ours == {**theirs, "title": "FakeChatModelOutput"}
 
 
 def test_str_output_parser() -> None:
@@ -150,7 +164,7 @@ def test_passthrough_and_assign() -> None:
 
 def test_bound_and_configured_runnables_keep_the_schemas() -> None:
     model = FakeChatModel().bind(temperature=0).with_config(run_name="m")
-    assert model.get_output_jsonschema()["$ref"] == "#/$defs/AIMessage"
+    assert model.get_output_jsonschema()["oneOf"][0] == {"$ref": "#/$defs/AIMessage"}
     named = (prompt() | StrOutputParser()).with_config(tags=["x"])
     assert named.get_input_jsonschema()["required"] == ["style", "topic"]
 

@@ -219,16 +219,20 @@ def test_block_content_merges_by_index_then_text_is_appended() -> None:
         AIMessageChunk(" is 4."),
     ]
     merged = add_all(chunks)
+    # As langchain-core's merge_content: the text so far ("") leads the list, later
+    # text is a str element.
     assert merged.content == [
+        "",
         {"type": "thinking", "thinking": "Let me think.", "signature": "c2lnbmF0dXJl", "index": 0},
-        {"type": "text", "text": "The answer is 4."},
+        "The answer is 4.",
     ]
     assert merged.text == "The answer is 4."
     message = merged.to_message()
     # The stream-only `index` is dropped from the final message.
     assert message.content == [
+        "",
         {"type": "thinking", "thinking": "Let me think.", "signature": "c2lnbmF0dXJl"},
-        {"type": "text", "text": "The answer is 4."},
+        "The answer is 4.",
     ]
     assert merge_chunks(chunks) == merged
 
@@ -249,10 +253,10 @@ def test_blocks_with_different_indexes_stay_apart() -> None:
     assert merged.text == "xy"
 
 
-def test_text_before_blocks_becomes_a_text_block() -> None:
+def test_text_before_blocks_leads_the_list_as_a_str() -> None:
     block = {"type": "server_tool_use", "id": "s1", "name": "web_search", "index": 1}
     merged = AIMessageChunk("Let me ") + AIMessageChunk("search.") + AIMessageChunk([block])
-    assert merged.content == [{"type": "text", "text": "Let me search."}, block]
+    assert merged.content == ["Let me search.", block]
 
 
 def test_list_fields_of_same_index_blocks_are_concatenated() -> None:
@@ -271,9 +275,9 @@ def test_list_fields_of_same_index_blocks_are_concatenated() -> None:
     before = copy.deepcopy(chunks)
     merged = merge_chunks(chunks)
     assert merged.content == [
-        {"type": "text", "text": "See: "},
+        "See: ",
         {"type": "text", "text": "Green and blue.", "citations": [a, b], "index": 1},
-        {"type": "text", "text": " Done."},
+        " Done.",
     ]
     assert merged.text == "See: Green and blue. Done."
     assert chunks == before  # the pieces' lists are not extended in place
@@ -284,9 +288,10 @@ def test_list_fields_of_same_index_blocks_are_concatenated() -> None:
 
 def test_merge_content_joins_like_a_stream() -> None:
     assert merge_content("a", "b") == "ab"
+    assert merge_content("a", "b", [{"type": "x"}], "c") == ["ab", {"type": "x"}, "c"]
     assert merge_content([{"type": "text", "text": "a", "index": 0}], "b") == [
         {"type": "text", "text": "a", "index": 0},
-        {"type": "text", "text": "b"},
+        "b",
     ]
 
 
@@ -422,10 +427,12 @@ def test_random_text_splits_sum_to_the_text(seed: int) -> None:
     assert merge_chunks(chunks).content == text
 
 
-def test_add_is_associative_for_text_before_a_whole_block() -> None:
+def test_add_groups_text_before_a_whole_block_as_langchain_does() -> None:
+    """langchain-core's merge is not associative here, and chatplex's `+` is the same."""
     block = {"type": "server_tool_use", "id": "s1", "name": "web_search", "index": 1}
     a, b, c = AIMessageChunk("Let me "), AIMessageChunk("search."), AIMessageChunk([block])
-    assert a + (b + c) == (a + b) + c
+    assert ((a + b) + c).content == ["Let me search.", block]
+    assert (a + (b + c)).content == ["Let me ", "search.", block]
 
 
 # --- the helpers themselves -------------------------------------------------------------
@@ -470,9 +477,12 @@ def test_merge_content_keeps_text_a_string_until_blocks_arrive() -> None:
     assert merge_content("a", "b") == "ab"
     assert merge_content("", "") == ""
     block = {"type": "image_url", "image_url": {"url": "u"}}
-    assert merge_content("look", [block]) == [{"type": "text", "text": "look"}, block]
-    assert merge_content([block], "then") == [block, {"type": "text", "text": "then"}]
-    assert merge_content("", [block]) == [block]
+    assert merge_content("look", [block]) == ["look", block]
+    assert merge_content([block], "then") == [block, "then"]
+    assert merge_content("", [block]) == ["", block]
+    assert merge_content([block], "") == [block]
+    # Where LangChain drops the text (a str after an empty list), chatplex keeps it.
+    assert merge_content([], "kept") == ["kept"]
 
 
 def test_name_fragments_are_joined_and_other_ids_are_other_calls() -> None:
@@ -506,3 +516,54 @@ def test_a_nested_field_split_across_chunks_joins_as_langchain_merges_it() -> No
         }
     ]
     assert first.content[0]["reasoning_content"] == {"text": "Count"}  # left unchanged
+
+
+# --- the same merge as langchain-core's, piece by piece --------------------------------
+
+
+def _random_content(rng: random.Random) -> Any:
+    """A chunk's content as providers stream it: text, or a list of blocks (indexed
+    pieces of one block, with or without ids; whole blocks; bare str elements)."""
+    if rng.random() < 0.4:
+        return rng.choice(["", "a", "bc", " d"])
+    blocks: list[Any] = []
+    for _ in range(rng.randint(0, 2)):
+        kind = rng.random()
+        if kind < 0.5:
+            block: dict[str, Any] = {
+                "type": rng.choice(["text", "thinking"]),
+                "index": rng.choice([0, 1, "lc_x", "other"]),
+            }
+            block["text" if block["type"] == "text" else "thinking"] = rng.choice(["x", "yz"])
+            if rng.random() < 0.3:
+                block["id"] = rng.choice(["", "i1", "i2"])
+            if rng.random() < 0.2:
+                block["citations"] = [{"n": rng.randint(0, 9)}]
+            blocks.append(block)
+        elif kind < 0.8:
+            blocks.append({"type": "image_url", "image_url": {"url": "u"}})
+        else:
+            blocks.append(rng.choice(["s", "tu"]))
+    return blocks
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_merged_content_is_langchain_cores(seed: int) -> None:
+    """Any stream of contents merges, with `+` and all at once, to what langchain-core's
+    `AIMessageChunk.__add__` gives (except where LangChain drops text: a str after an
+    empty list, which these streams never send)."""
+    lc = pytest.importorskip("langchain_core.messages")
+    rng = random.Random(seed)
+    contents = [_random_content(rng) for _ in range(rng.randint(1, 8))]
+    if contents and contents[0] == []:
+        contents[0] = "a"
+    for i in range(1, len(contents)):  # LangChain's loss case left out
+        if isinstance(contents[i], str) and contents[i] and contents[i - 1] == []:
+            contents[i - 1] = [{"type": "image_url", "image_url": {"url": "u"}}]
+    theirs = functools.reduce(
+        operator.add, [lc.AIMessageChunk(content=copy.deepcopy(c)) for c in contents]
+    )
+    chunks = [AIMessageChunk(copy.deepcopy(c)) for c in contents]
+    assert merge_chunks(chunks).content == theirs.content
+    assert add_all(chunks).content == theirs.content
+    assert merge_chunks(chunks).text == theirs.text

@@ -11,12 +11,17 @@ the Gemini wire (`sdk_errors.ErrorFamily`):
   5xx, `APIError` for an error event inside a stream, with its `details` (the decoded
   error body) and `code`; chatplex's `message` is the SDK's (Google's own words).
 
-`status` stays chatplex's (the HTTP status; Google's word such as "INVALID_ARGUMENT" is
-`error_type`). A failed connection or a timeout is none of these (the SDK lets httpx's
-errors through, as chatplex's `APIConnectionError` / `APITimeoutError` stand for)."""
+Once the error is one of google-genai's classes, it reads as one: `status` is Google's
+word ("INVALID_ARGUMENT", also `error_type`; the HTTP status stays `status_code`), and
+`str()` is the SDK's text (`"400 INVALID_ARGUMENT. {body}"`), or langchain-google-genai's
+around it for its own 4xx classes (`"Error calling model 'gemini-2.5-flash'
+(INVALID_ARGUMENT): 400 ..."`). A failed connection or a timeout is none of these (the
+SDK lets httpx's errors through, as chatplex's `APIConnectionError` / `APITimeoutError`
+stand for)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...errors import APIConnectionError, APIError, StreamError
@@ -39,7 +44,7 @@ _OVERFLOW = ("exceeds the maximum number of tokens allowed", "token limit")
 def _status(err: BaseException) -> int | None:
     if isinstance(err, APIConnectionError) or not isinstance(err, APIError):
         return None
-    return err.status
+    return err.status_code
 
 
 def _class(module: Any, name: str) -> type[BaseException] | None:
@@ -73,16 +78,45 @@ def _sdk_error(err: BaseException, errors: Any) -> type[BaseException] | None:
 
 def _fill_sdk_error(err: BaseException) -> None:
     # google-genai's `details` is the whole decoded error body; `code` and `message`
-    # chatplex already holds under the same names.
+    # chatplex already holds under the same names; `status` is Google's word.
     fields = err.__dict__
     body = fields.get("body")
     fields.setdefault("details", body if isinstance(body, (dict, list)) else None)
+    word = fields.get("error_type")
+    if isinstance(fields.get("status"), int) and isinstance(word, str) and word:
+        fields["http_status"] = fields["status"]
+        fields["status"] = word
+    if fields.get("http_status") is not None:
+        code = fields.get("code") or fields["http_status"]
+        fields.setdefault("sdk_text", f"{code} {fields['status']}. {fields['details']}")
+
+
+def _fill_partner_error(err: BaseException) -> None:
+    # langchain-google-genai wraps the SDK's 4xx error: "Error calling model '<model>'
+    # (<status>): <the SDK's text>"; its 5xx class is the SDK's ServerError, as it is.
+    _fill_sdk_error(err)
+    fields = err.__dict__
+    status = fields.get("http_status")
+    if isinstance(status, int) and status < 500 and fields.get("sdk_text"):
+        model = _model_of(fields.get("request"))
+        fields["sdk_text"] = f"Error calling model '{model}' ({fields['status']}): " + str(
+            fields["sdk_text"]
+        )
+
+
+#: The model of a Gemini or Vertex AI request path (`.../models/{model}:generateContent`).
+_MODEL_IN_PATH = re.compile(r"/models/([^/:?]+):")
+
+
+def _model_of(request: Any) -> str:
+    found = _MODEL_IN_PATH.search(str(getattr(request, "url", "") or ""))
+    return found.group(1) if found else "unknown"
 
 
 #: What the Gemini adapters declare (`error_families`); the partner package's family
 #: comes first, so a class and its own base (`GoogleAPIError`, `ServerError`) line up.
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
-    ErrorFamily("langchain_google_genai.chat_models", _partner_error, _fill_sdk_error),
+    ErrorFamily("langchain_google_genai.chat_models", _partner_error, _fill_partner_error),
     ErrorFamily("google.genai.errors", _sdk_error, _fill_sdk_error),
 )
 
@@ -116,6 +150,29 @@ def _fill_api_core(err: BaseException) -> None:
     fields.setdefault("_details", details)
     fields.setdefault("_error_info", info[0] if info else None)
     fields.setdefault("_response", fields.get("response"))
+    if "sdk_text" in fields:
+        return  # filled already (an error raised again)
+    # `message` and `str()` as api-core writes them (`format_http_response_error`,
+    # `GoogleAPICallError.__str__`): the method and the URL the REST transport called
+    # before Google's words; the code and the details after.
+    request = fields.get("request")
+    method = getattr(request, "method", None)
+    if method:  # (an error built with no request keeps Google's words alone)
+        fields["message"] = f"{method.upper()} {_rest_url(request)}: {fields.get('message')}"
+    text = f"{fields.get('http_status') or fields.get('status')} {fields['message']}"
+    fields["sdk_text"] = f"{text} {details}" if details else text
+
+
+#: The query aiplatform's REST transport adds to every call (`$alt=json;enum-encoding=int`),
+#: which api-core's message shows as part of the URL.
+_REST_QUERY = "?%24alt=json%3Benum-encoding%3Dint"
+
+
+def _rest_url(request: Any) -> str:
+    """The request's URL as the aiplatform REST transport's (its own query, never
+    chatplex's: a query can carry a key)."""
+    url = str(getattr(request, "url", "") or "").partition("?")[0]
+    return url + _REST_QUERY
 
 
 #: What the Vertex AI adapter declares (`error_families`).

@@ -103,7 +103,7 @@ class PartReader:
         """(content, tool-call chunks, additional_kwargs) of a list of parts. The parts'
         contents are joined as a stream's chunks are (`merge_content`), so a reply read
         whole and the same parts read one chunk at a time merge to the same content."""
-        content: str | list[dict[str, Any]] = ""
+        content: str | list[dict[str, Any]] | None = None  # the first piece as it is
         calls: list[ToolCallChunk] = []
         additional: dict[str, Any] = {}
         for part in reply_field(parts, list, "parts") or ():
@@ -112,10 +112,10 @@ class PartReader:
             reply_field(part.get("text"), str, "part's text")
             piece = self._content(part)
             if piece:
-                content = merge_content(content, piece)
+                content = piece if content is None else merge_content(content, piece)
             if isinstance(part.get("functionCall"), dict):
                 calls.append(self._call(part["functionCall"], part, additional))
-        return content, calls, additional
+        return ("" if content is None else content), calls, additional
 
     def _content(self, part: dict[str, Any]) -> str | list[dict[str, Any]]:
         signature = part.get("thoughtSignature")

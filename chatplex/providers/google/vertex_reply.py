@@ -9,7 +9,8 @@ from the Gemini Developer API's (langchain-google-genai's):
   default: 0.0, False, `HARM_SEVERITY_UNSPECIFIED`);
 - `usage_metadata`: the reply's `usageMetadata` in snake_case, with the proto's defaults
   for the counts it lacks (0, [] for the per-modality details);
-- content: a text part after a thought is a str (`plain_texts`), not a text block;
+- content: a text part after a thought is a str (`plain_texts`), not a text block; a
+  stream's thought pieces carry no `index`, so they merge as one block each, as there;
 - `logprobs_result`: one `{"token", "logprob", "top_logprobs"}` per chosen token (the
   top candidates as `{"token", "logprob"}`), a token with no valid log probability left
   out, as there.
@@ -151,4 +152,19 @@ class VertexStreamParser(GeminiStreamParser):
         chunk = super()._chunk(obj)
         if chunk is not None:
             vertex_metadata(chunk.response_metadata, obj, 0, streaming=True)
+            chunk.content = unindexed_thoughts(chunk.content)
         return chunk
+
+
+def unindexed_thoughts(content: Any) -> Any:
+    """A chunk's thinking blocks without the `index` the Gemini reader gives them:
+    langchain-google-vertexai streams each thought piece as a block of its own, so a
+    merged stream keeps one `thinking` block per piece, as there."""
+    if not isinstance(content, list):
+        return content
+    return [
+        {k: v for k, v in block.items() if k != "index"}
+        if isinstance(block, dict) and block.get("type") == "thinking"
+        else block
+        for block in content
+    ]

@@ -67,6 +67,8 @@ def _wire_ai(message: AIMessage) -> dict[str, Any]:
         _wire_call(c["id"], c["name"] or "", c["args"] or "") for c in message.invalid_tool_calls
     ]
     content = message.content
+    if not isinstance(content, str):  # a merged stream's str elements are text, as in LangChain
+        content = [{"type": "text", "text": b} if isinstance(b, str) else b for b in content]
     if not isinstance(content, str) and any(_not_sent_back(b) or "citations" in b for b in content):
         # The API takes no reasoning back, and none of Anthropic's own blocks (after a
         # provider switch; tool_use travels as `tool_calls`), and no citations: the answer

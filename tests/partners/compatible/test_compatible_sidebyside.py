@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 import chatplex
+from tests._merged_text import text_as_blocks
 from tests.partners._sidebyside import (
     Outcome,
     Reply,
@@ -911,7 +912,7 @@ def _reasoning_block_kept(outcome: Outcome) -> Outcome:
     """Our reply's reasoning block taken out, once seen to be the server's; its text block
     read as their str content."""
     theirs, ours, their_requests, our_requests = outcome
-    reasoning, text = ours["content"]
+    reasoning, text = text_as_blocks(ours["content"])  # a merged stream's text is a str
     assert reasoning["reasoning"] == REASONING.reasoning and text["text"] == theirs["content"]
     return theirs, {**ours, "content": text["text"]}, their_requests, our_requests
 
@@ -926,28 +927,6 @@ for _script in ("reasoning_invoke", "reasoning_stream"):
     )
 
 
-def _merged_as_blocks(outcome: Outcome) -> Outcome:
-    """Their merged content (a leading "", the thinking part whose pieces joined by
-    their index, the answer as a str) read as ours, once seen to hold the same text:
-    ours keeps each piece and makes the answer a text block."""
-    theirs, ours, their_requests, our_requests = outcome
-    empty, thinking, answer = theirs["content"]
-    mine, text = ours["content"]
-    pieces = [piece["text"] for piece in mine["thinking"]]
-    assert empty == "" and text == {"type": "text", "text": answer}
-    assert thinking["thinking"][0]["text"] == "".join(pieces) and len(pieces) > 1
-    return theirs, {**ours, "content": theirs["content"]}, their_requests, our_requests
-
-
-DIFFERENCES["mistralai", "thinking_stream"] = (
-    "NOT YET FAITHFUL (a known gap of chatplex's chunk merging, messages/_merge.py, "
-    "shared by every wire): each chunk is langchain-mistralai's (thinking_chunks), but "
-    "adding them up, LangChain keeps the first chunk's \"\" and the answer's str "
-    "pieces as items of the list and joins a thinking part's pieces by their `index`; "
-    "chatplex's merge drops the empty str, makes the answer a text block and keeps "
-    "each thinking piece. The text is the same",
-    _merged_as_blocks,
-)
 DIFFERENCES["mistralai", "model_kwargs_sent"] = (
     "chatplex sends a `seed` as `random_seed`, Mistral's name for it; langchain-mistralai "
     "sends model_kwargs' `seed` as given, a field Mistral's API refuses (422)",

@@ -565,14 +565,6 @@ def _also_sdk_class(outcome: Outcome) -> Outcome:
     return theirs, {**ours, "APIError": False, "ClientError": False}, their_requests, our_requests
 
 
-def _http_status(outcome: Outcome) -> Outcome:
-    """Our ServerError's `status` read as Google's word, which chatplex keeps in
-    `error_type`."""
-    theirs, ours, their_requests, our_requests = outcome
-    fields = {**ours["fields"], "status": theirs["fields"]["status"]}
-    return theirs, {**ours, "fields": fields}, their_requests, our_requests
-
-
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
     name: (
@@ -641,14 +633,6 @@ def _no_environment_key(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-def _text_piece_as_str(outcome: Outcome) -> Outcome:
-    """Our merged stream's text block read as the str LangChain's merge leaves."""
-    theirs, ours, their_requests, our_requests = outcome
-    content = list(ours["content"])
-    content[1] = content[1]["text"]
-    return theirs, {**ours, "content": content}, their_requests, our_requests
-
-
 for _name in (
     "tool_call_invoke",
     "tool_call_stream",
@@ -691,12 +675,6 @@ DIFFERENCES["environment_key_to_coded_url"] = (
     "the key). Pass google_api_key= to send one there",
     _no_environment_key,
 )
-DIFFERENCES["thinking_stream"] = (
-    "NOT a LangChain failure: chatplex's stream merge (chatplex/messages/_merge.py, "
-    "shared by every wire) turns a str piece after a block into a text block, where "
-    "langchain-core's merge_content appends the str; left to the owner of messages/",
-    _text_piece_as_str,
-)
 
 
 def _refused_client_args(outcome: Outcome) -> Outcome:
@@ -713,13 +691,6 @@ DIFFERENCES["client_args"] = (
     "never ignored (a proxy or TLS setting silently dropped sends traffic elsewhere)",
     _refused_client_args,
 )
-DIFFERENCES["error_500"] = (
-    "`status` is the HTTP status (500) on every chatplex error (`status_code` too), where "
-    "google-genai's is Google's word (INTERNAL), kept in `error_type`: chatplex's retry, "
-    "rate-limit and fallback code reads the one meaning on every wire",
-    _http_status,
-)
-
 
 #: Body objects whose field names the server reads in either spelling (proto3 JSON takes
 #: `thinking_budget` and `thinkingBudget` alike): the google-genai SDK sends some of them
@@ -757,8 +728,8 @@ def _comparable_request(seen: Seen) -> Any:
 
 def _comparable_result(value: Any) -> Any:
     """The observed result, with an error read as a script reads it: the classes users
-    catch and the attributes they read (google-genai's `code`, `status`, `message`,
-    `details` where the error is one of its classes)."""
+    catch, the attributes they read (google-genai's `code`, `status`, `message`,
+    `details` where the error is one of its classes) and the text it prints."""
     if isinstance(value, dict) and set(value) == {"error"}:
         err = value["error"]
         out: dict[str, Any] = {
@@ -787,6 +758,7 @@ def _comparable_result(value: Any) -> Any:
             out["fields"] = {
                 name: getattr(err, name, None) for name in ("code", "status", "message", "details")
             }
+        out["str"] = str(err)
         return out
     return _strip_chatplex_keys(observe(value))
 

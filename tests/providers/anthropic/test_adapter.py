@@ -31,6 +31,7 @@ from chatplex.messages import (
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.anthropic.response import sdk_usage
 from chatplex.secret import Secret
+from tests._merged_text import langchain_merge, text_as_blocks
 from tests._sdk_nones import without_sdk_nones
 
 SENTINEL = "sk-ant-SENTINEL-123"
@@ -635,7 +636,10 @@ def test_merged_stream_equals_nonstream(
     chunks = [c for e in stream_of(body, old_usage=old_usage) if (c := parser.feed(e)) is not None]
     parser.finish()
     got = without_call_type(merge_chunks(chunks).to_message())
-    assert got.content == expected.content
+    # Text pieces stay str elements beside blocks, as langchain-core merges them.
+    assert text_as_blocks(got.content) == text_as_blocks(expected.content)
+    theirs = langchain_merge(chunks)
+    assert theirs is None or merge_chunks(chunks).content == theirs
     assert got.tool_calls == expected.tool_calls
     assert got.invalid_tool_calls == []
     assert got.usage_metadata == expected.usage_metadata
@@ -727,13 +731,15 @@ def test_stream_citations_in_any_order(
     parser.finish()
     merged = merge_chunks(chunks).to_message()
     assert merged.text == "A Grass."
-    if declared or not text_first:  # the API's orders: exactly the non-stream content
-        assert merged.content == [
+    theirs = langchain_merge(chunks)
+    assert theirs is None or merge_chunks(chunks).content == theirs
+    if declared or not text_first:  # the API's orders: the non-stream content
+        assert text_as_blocks(merged.content) == [
             {"type": "text", "text": "A "},
             {"type": "text", "text": "Grass.", "citations": [CITE_A]},
         ]
     else:  # text sent before the block was known to be cited stays plain text
-        assert merged.content == [
+        assert text_as_blocks(merged.content) == [
             {"type": "text", "text": "A Grass."},
             {"type": "text", "text": "", "citations": [CITE_A]},
         ]

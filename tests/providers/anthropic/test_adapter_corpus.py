@@ -14,6 +14,7 @@ from chatplex.errors import APIStatusError, BadRequestError, NotFoundError, Stre
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
+from tests._merged_text import text_as_blocks
 
 pytestmark = pytest.mark.skipif(corpus_dir() is None, reason="wire corpus not available")
 
@@ -75,7 +76,9 @@ def expected_usage(raw: dict[str, Any]) -> dict[str, Any]:
 
 def check_message(msg: AIMessage, expected: dict[str, Any], raw_usage: dict[str, Any]) -> None:
     assert msg.text == (expected["text"] or "")
-    blocks = [] if isinstance(msg.content, str) else msg.content
+    # A merged stream's text pieces are str items beside the blocks (langchain-core's
+    # merge): read as the text blocks they stand for.
+    blocks = [] if isinstance(msg.content, str) else text_as_blocks(msg.content)
     thinking = [(b["thinking"], len(b["signature"])) for b in blocks if b["type"] == "thinking"]
     assert thinking == [(t["thinking"], t["signature_len"]) for t in expected["thinking"] or ()]
     # The corpus lists server_tool_use among its tool calls (stream cases say which type);

@@ -33,6 +33,7 @@ from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import (
     AIMessage,
+    AIMessageChunk,
     BaseMessage,
     HumanMessage,
     SystemMessage,
@@ -40,6 +41,7 @@ from chatplex.messages import (
     merge_chunks,
 )
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
+from tests._merged_text import langchain_merge, text_as_blocks
 from tests._sdk_nones import without_sdk_nones
 
 anthropic = pytest.importorskip("anthropic")
@@ -93,13 +95,17 @@ def sdk_message(case: Case) -> Any:
             return stream.get_final_message()
 
 
-def chatplex_message(case: Case, adapter: AnthropicAdapter) -> AIMessage:
-    if case.kind == "json":
-        return adapter.parse_response(case.body, case.headers)
+def stream_chunks(case: Case, adapter: AnthropicAdapter) -> list[AIMessageChunk]:
     parser = adapter.stream_parser(case.headers)
     chunks = [c for e in iter_sse_events([case.body]) if (c := parser.feed(e)) is not None]
     parser.finish()
-    return merge_chunks(chunks).to_message()
+    return chunks
+
+
+def chatplex_message(case: Case, adapter: AnthropicAdapter) -> AIMessage:
+    if case.kind == "json":
+        return adapter.parse_response(case.body, case.headers)
+    return merge_chunks(stream_chunks(case, adapter)).to_message()
 
 
 @pytest.fixture
@@ -111,7 +117,9 @@ def adapter() -> AnthropicAdapter:
 def test_response_agrees_with_sdk(case: Case, adapter: AnthropicAdapter) -> None:
     sdk = sdk_message(case)
     msg = chatplex_message(case, adapter)
-    blocks = [] if isinstance(msg.content, str) else msg.content
+    # A merged stream's text pieces are str items beside the blocks (langchain-core's
+    # merge): read as the text blocks they stand for.
+    blocks = [] if isinstance(msg.content, str) else text_as_blocks(msg.content)
 
     assert msg.text == "".join(b.text for b in sdk.content if b.type == "text")
     assert [(b["thinking"], b["signature"]) for b in blocks if b["type"] == "thinking"] == [
@@ -167,7 +175,11 @@ def test_merged_stream_equals_nonstream_of_same_reply(
     body = json.dumps(sdk_message(case).model_dump(mode="json", exclude_unset=True)).encode()
     nonstream = without_call_type(adapter.parse_response(body, {}))
     streamed = without_call_type(chatplex_message(case, adapter))
-    assert streamed.content == nonstream.content
+    # Text pieces stay str items beside the blocks, as langchain-core merges them.
+    assert text_as_blocks(streamed.content) == text_as_blocks(nonstream.content)
+    chunks = stream_chunks(case, adapter)
+    theirs = langchain_merge(chunks)
+    assert theirs is None or merge_chunks(chunks).content == theirs
     assert streamed.tool_calls == nonstream.tool_calls
     assert streamed.usage_metadata == nonstream.usage_metadata
     # A stream has none of the None fields the SDK's model gives a reply.

@@ -102,3 +102,53 @@ def test_a_vertex_error_is_google_api_cores_class_of_its_status(
     assert (err.reason, err.domain, err.errors) == ("QUOTA", "d", [])  # type: ignore[attr-defined]
     assert err.details[0]["reason"] == "QUOTA"  # type: ignore[attr-defined]
     assert err.message == "No."  # type: ignore[attr-defined]
+
+
+def test_a_vertex_error_reads_as_api_cores_with_the_rest_url_and_no_query() -> None:
+    """api-core's `message` ("POST <url>: words") and `str()` ("<code> <message>
+    <details>"), the URL the aiplatform REST transport's (its own query, never the one
+    sent: a query can carry a key)."""
+    pytest.importorskip("google.api_core.exceptions")
+    import httpx
+
+    from chatplex.providers.google.adapter import VertexAIAdapter
+
+    class Token:
+        token, valid, project_id = "t", True, "p"
+
+        def refresh(self, request: object) -> None:
+            raise AssertionError("never refreshed")
+
+    adapter = VertexAIAdapter(credentials=Token(), base_url="http://127.0.0.1:9")
+    url = "http://127.0.0.1:9/v1/projects/p/locations/l/publishers/google/models/m:generateContent"
+    request = httpx.Request("post", url + "?key=secret-key")
+    info = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "QUOTA", "domain": "d"}
+    body = {
+        "error": {"code": 429, "message": "No.", "status": "RESOURCE_EXHAUSTED", "details": [info]}
+    }
+    err = adapter.map_error(429, json.dumps(body).encode(), {})
+    err = sdk_compatible(err, adapter.error_families, lambda: request)
+    rest = url + "?%24alt=json%3Benum-encoding%3Dint"
+    assert err.message == f"POST {rest}: No."  # type: ignore[attr-defined]
+    assert str(err) == f"429 POST {rest}: No. {[info]}"
+    assert "secret-key" not in str(err) + repr(err)
+
+
+@pytest.mark.parametrize(
+    ("status", "word", "prefix"),
+    [
+        (400, "INVALID_ARGUMENT", "Error calling model 'gemini-x' (INVALID_ARGUMENT): "),
+        (500, "INTERNAL", ""),
+    ],
+)
+def test_a_gemini_error_reads_as_google_genais(status: int, word: str, prefix: str) -> None:
+    """`status` is Google's word and `str()` the SDK's text (langchain-google-genai's
+    around it for its 4xx classes); the HTTP status stays `status_code`."""
+    import httpx
+
+    body = {"error": {"code": status, "message": "No.", "status": word}}
+    err = ADAPTER.map_error(status, json.dumps(body).encode(), {})
+    url = "http://127.0.0.1:9/v1beta/models/gemini-x:generateContent"
+    err = sdk_compatible(err, ADAPTER.error_families, lambda: httpx.Request("POST", url))
+    assert (err.status, err.status_code, err.code) == (word, status, status)  # type: ignore[attr-defined]
+    assert str(err) == f"{prefix}{status} {word}. {body}"

@@ -12,6 +12,7 @@ from chatplex.errors import StreamError
 from chatplex.messages import AIMessage, merge_chunks
 from chatplex.providers.google.response import parse_reply
 from chatplex.providers.google.stream import GeminiStreamParser
+from tests._merged_text import langchain_merge, text_as_blocks
 
 HEAD = {"modelVersion": "gemini-2.5-flash", "responseId": "resp-7"}
 RATINGS = [{"category": "HARM_CATEGORY_HATE_SPEECH", "probability": "NEGLIGIBLE"}]
@@ -78,11 +79,28 @@ CASES = {
 
 @pytest.mark.parametrize("name", CASES)
 def test_a_merged_stream_equals_the_non_stream_reply(name: str) -> None:
+    """Equal but for how text beside blocks is held: str elements in a merged stream (as
+    langchain-core merges langchain-google-genai's chunks), text blocks in a reply."""
     pieces = CASES[name]
     streamed = run(events(pieces))
     reply = parse_reply(whole(pieces), {"x-request-id": "req-1"})
+    assert text_as_blocks(streamed.content) == text_as_blocks(reply.content)
+    streamed.content = reply.content
     assert streamed == reply
     assert streamed.usage_metadata == reply.usage_metadata
+
+
+def test_a_merged_thinking_stream_keeps_its_text_a_str_as_langchain_core() -> None:
+    parser = GeminiStreamParser("req-1")
+    chunks = [parser.feed(SSEEvent(data=json.dumps(e))) for e in events(CASES["thinking"])]
+    chunks = [c for c in chunks if c is not None]
+    merged = merge_chunks(chunks).content
+    assert merged == [
+        {"type": "thinking", "thinking": "Thinking.", "signature": "c2ln", "index": 0},
+        "Answer",
+    ]
+    expected = langchain_merge(chunks)
+    assert expected is None or merged == expected
 
 
 def test_cumulative_usage_is_sent_as_increases_that_sum_to_the_final() -> None:

@@ -29,6 +29,7 @@ from chatplex.messages import (
 )
 from chatplex.providers.openai.adapter import OpenAIAdapter, OpenAIStreamParser, developer_message
 from chatplex.secret import Secret
+from tests._merged_text import langchain_merge, text_as_blocks
 from tests._sdk_nones import without_sdk_nones
 
 SENTINEL = "sk-SENTINEL-123"
@@ -698,9 +699,13 @@ def test_non_stream_equals_merged_stream(reply: dict[str, Any]) -> None:
     body, sse = build_reply(**reply)
     a = adapter()
     direct = without_sdk_nones(a.parse_response(body, {}))
-    streamed = merge_chunks(run_stream(sse, a)).to_message()
+    chunks = run_stream(sse, a)
+    streamed = merge_chunks(chunks).to_message()
+    # Text pieces stay str elements beside blocks, as langchain-core merges them.
+    assert text_as_blocks(streamed.content) == text_as_blocks(direct.content)
+    theirs = langchain_merge(chunks)
+    assert theirs is None or merge_chunks(chunks).content == theirs
     for field in (
-        "content",
         "id",
         "tool_calls",
         "invalid_tool_calls",
@@ -753,10 +758,8 @@ def test_stream_reasoning_pieces_are_indexed_blocks() -> None:
     ]
     merged = merge_chunks(chunks)
     assert merged.text == "Hi"
-    assert merged.to_message().content == [
-        {"type": "reasoning", "reasoning": "We think"},
-        {"type": "text", "text": "Hi"},
-    ]
+    assert merged.to_message().content == ["", {"type": "reasoning", "reasoning": "We think"}, "Hi"]
+    assert merged.content == langchain_merge(chunks)
     # Both fields in one delta (some servers send both): one block, not the text twice.
     parser = adapter().stream_parser({})
     piece = parser.feed(event({"reasoning": "a", "reasoning_content": "a", "content": "b"}))

@@ -20,6 +20,7 @@ from chatplex.http._stream import stream
 from chatplex.messages import AIMessage, AIMessageChunk, HumanMessage, merge_chunks
 from chatplex.providers.compatible.adapter import CompatibleAdapter
 from chatplex.providers.openai.adapter import OpenAIAdapter
+from tests._merged_text import text_as_blocks
 
 CASES = load_cases({"openai", "openai-compatible"})
 OK_JSON = [c for c in CASES if c.kind == "json" and c.status < 400]
@@ -67,7 +68,7 @@ def _thinking_text(content: Any) -> str:
     return "".join(
         piece["text"]
         for block in content
-        if block.get("type") == "thinking"
+        if isinstance(block, dict) and block.get("type") == "thinking"
         for piece in block["thinking"]
     )
 
@@ -121,7 +122,7 @@ def check_message(
         blocks = [{"type": "reasoning", "reasoning": reasoning}]
         if expected["text"]:
             blocks.append({"type": "text", "text": expected["text"]})
-        content = message.content
+        content = text_as_blocks(message.content)
         assert isinstance(content, list)
         assert [{k: v for k, v in b.items() if k != "index"} for b in content] == blocks
         assert message.text == (expected["text"] or "")

@@ -166,10 +166,15 @@ def test_response_matches_sdk(case: Case) -> None:
     assert ours.text == sdk["text"]
     if not case.expected.get("reasoning"):  # else a reasoning block precedes the text
         assert ours.content == sdk["text"]
-    if sdk["reasoning"]:  # thinking parts in `content` (Mistral): one reasoning block
+    if sdk["reasoning"]:  # Mistral's thinking parts, kept in `content` as sent
         assert isinstance(ours.content, list)
-        reasoning = [b["reasoning"] for b in ours.content if b["type"] == "reasoning"]
-        assert reasoning == [sdk["reasoning"]]
+        thinking = [
+            piece["text"]
+            for block in ours.content
+            if isinstance(block, dict) and block.get("type") == "thinking"
+            for piece in block["thinking"]
+        ]
+        assert "".join(thinking) == sdk["reasoning"]
     assert [(c["id"], c["name"], c["args"]) for c in ours.tool_calls] == sdk["calls"]
     assert ours.response_metadata["raw_finish_reason"] == sdk["finish"]
     assert ours.id == sdk["id"]
