@@ -55,9 +55,12 @@ packaging-cache: $(VENV)/.installed-dev
 	rm -rf $(VENV)/packaging-warm
 
 # -n auto: one pytest worker per core (pytest-xdist); loadgroup keeps the Ray tests on
-# one worker, so one local cluster is started.
+# one worker, so one local cluster is started. Bytecode is written for this run even where
+# PYTHONDONTWRITEBYTECODE is set: otherwise each worker, and each interpreter a test
+# starts (docs blocks, examples, benches, Ray workers), compiles chatplex and re-rewrites
+# the asserts of every module pytest rewrites (__pycache__/ is git-ignored).
 test: check docs packaging-cache
-	$(BIN)/python -m pytest -q -n auto --dist loadgroup
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 # Not part of `test`: ~8 minutes. The peers get their own venv (LiteLLM another: it needs
 # openai < 3); the chart is drawn beside the JSON. BENCH_ARGS=--quick for a smoke run.
