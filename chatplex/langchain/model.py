@@ -335,6 +335,11 @@ class ChatChatplex(BaseChatModel):
 
     # ---- calls -------------------------------------------------------------------------
 
+    def _called(self, kwargs: dict[str, Any]) -> str:
+        """The model name this call goes to (a per-call `model=` override, or the model's)."""
+        name = kwargs.get("model")
+        return name if isinstance(name, str) and name else self.model_name
+
     def _target(self, stop: list[str] | None, kwargs: dict[str, Any]) -> Runnable[Any, Any]:
         """The chatplex model for this call, and (in `kwargs`) its per-call settings."""
         target = cast("Runnable[Any, Any]", self.chatplex_model)
@@ -358,9 +363,9 @@ class ChatChatplex(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        target = self._target(stop, kwargs)
+        called, target = self._called(kwargs), self._target(stop, kwargs)
         reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        return _result(reply)
+        return _result(reply, called)
 
     async def _agenerate(
         self,
@@ -369,9 +374,9 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        target = self._target(stop, kwargs)
+        called, target = self._called(kwargs), self._target(stop, kwargs)
         reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        return _result(reply)
+        return _result(reply, called)
 
     def _stream(
         self,
@@ -382,8 +387,9 @@ class ChatChatplex(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         # LangChain reports each token to the callbacks itself (and adds the closing
         # chunk_position="last" chunk), so this only translates.
-        target = self._target(stop, kwargs)
-        translate = StreamTranslator(blocks=_blocks_requested(target, kwargs, messages))
+        called, target = self._called(kwargs), self._target(stop, kwargs)
+        blocks = _blocks_requested(target, kwargs, messages)
+        translate = StreamTranslator(blocks=blocks, model_name=called)
         pieces = target.stream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         yield from _last_marked(
             ChatGenerationChunk(message=translate.chunk(_as_chunk(c))) for c in pieces
@@ -396,8 +402,9 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        target = self._target(stop, kwargs)
-        translate = StreamTranslator(blocks=_blocks_requested(target, kwargs, messages))
+        called, target = self._called(kwargs), self._target(stop, kwargs)
+        blocks = _blocks_requested(target, kwargs, messages)
+        translate = StreamTranslator(blocks=blocks, model_name=called)
         pieces = target.astream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         async for piece in _alast_marked(pieces, translate):
             yield piece
@@ -587,14 +594,15 @@ def _as_chunk(piece: Any) -> AIMessageChunk:
     raise TypeError(f"a chat model streamed {type(piece).__name__}, not AIMessageChunk")
 
 
-def _result(reply: Any) -> ChatResult:
+def _result(reply: Any, called: str | None = None) -> ChatResult:
     if not isinstance(reply, AIMessage):
         raise TypeError(f"a chat model returned {type(reply).__name__}, not AIMessage")
     if isinstance(reply, AIMessageChunk):
         reply = reply.to_message()
     # With n > 1 (OpenAI), the candidates after the first ride in its metadata: each is
     # a generation of its own, as langchain-openai returns them.
-    first = to_langchain_message(reply)
+    first = to_langchain_message(reply, called)
     others = first.response_metadata.pop("other_candidates", None) or ()
-    messages = [first, *(to_langchain_message(m) for m in others if isinstance(m, AIMessage))]
+    rest = (to_langchain_message(m, called) for m in others if isinstance(m, AIMessage))
+    messages = [first, *rest]
     return ChatResult(generations=[ChatGeneration(message=m) for m in messages])
