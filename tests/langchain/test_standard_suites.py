@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from _lckit import UNIT_BASE_URL, base_url
-from langchain_core.language_models import BaseChatModel
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
 
@@ -334,21 +333,8 @@ class TestGroqWireUnit(_Unit):
     provider = "groq"
 
 
-#: Why a streamed Groq or Mistral reply has no usage here (a gap of the mock, not of the
-#: wire): the mock's one Chat Completions wire streams usage only when `stream_options`
-#: asks for it, OpenAI's rule; Groq (`x_groq.usage`) and Mistral send it unasked, so their
-#: profiles, as langchain-groq and langchain-mistralai, never ask. The mock cannot tell
-#: them from OpenAI by path (Groq's `/openai/v1/...` is Azure's v1 API too): it needs a
-#: wire per preset. Strict: the test reports when the mock learns it.
-UNASKED_USAGE = "the mock streams Chat Completions usage only when stream_options asks"
-
-
 class TestGroqWireIntegration(_Integration):
     provider = "groq"
-
-    @pytest.mark.xfail(reason=UNASKED_USAGE, strict=True)
-    def test_usage_metadata_streaming(self, model: BaseChatModel) -> None:
-        super().test_usage_metadata_streaming(model)
 
 
 class TestMistralWireUnit(_Unit):
@@ -357,10 +343,6 @@ class TestMistralWireUnit(_Unit):
 
 class TestMistralWireIntegration(_Integration):
     provider = "mistralai"
-
-    @pytest.mark.xfail(reason=UNASKED_USAGE, strict=True)
-    def test_usage_metadata_streaming(self, model: BaseChatModel) -> None:
-        super().test_usage_metadata_streaming(model)
 
 
 class TestDeepSeekWireUnit(_Unit):
