@@ -1,6 +1,9 @@
 """LangChain's own standard tests for chat-model integrations (`langchain-tests`), run on
-`ChatChatplex` for both wire protocols: OpenAI Chat Completions and Anthropic Messages,
-against the embedded scripted mock server, with chatplex's no-network guard on.
+`ChatChatplex` for every wire (OpenAI's, Anthropic's, Azure's, Gemini's and Vertex AI's,
+Bedrock's, Ollama's, Cohere's, and OpenAI-compatible presets whose partner packages
+differ), against the embedded scripted mock server, with chatplex's no-network guard on.
+Capabilities are declared as the partner packages' own standard-test classes declare
+them (all of them keep LangChain's defaults for the ones used here).
 
 Every skip is the suite's own, from a capability flag below or the internet list in
 conftest.py, and each is listed with its reason in the README. An `xfail` marks a test
