@@ -335,13 +335,11 @@ class ChatChatplex(BaseChatModel):
 
     # ---- calls -------------------------------------------------------------------------
 
-    def _called(self, kwargs: dict[str, Any]) -> str:
-        """The model name this call goes to (a per-call `model=` override, or the model's)."""
-        name = kwargs.get("model")
-        return name if isinstance(name, str) and name else self.model_name
-
-    def _target(self, stop: list[str] | None, kwargs: dict[str, Any]) -> Runnable[Any, Any]:
-        """The chatplex model for this call, and (in `kwargs`) its per-call settings."""
+    def _target(
+        self, stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> tuple[str, Runnable[Any, Any]]:
+        """The model name called and the chatplex model for this call, and (in `kwargs`)
+        its per-call settings."""
         target = cast("Runnable[Any, Any]", self.chatplex_model)
         name = kwargs.pop("model", None)
         if name is not None and name != self.model_name:
@@ -354,7 +352,7 @@ class ChatChatplex(BaseChatModel):
             kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
         if stop is not None:
             kwargs["stop"] = stop
-        return target
+        return (name if isinstance(name, str) and name else self.model_name), target
 
     def _generate(
         self,
@@ -363,7 +361,7 @@ class ChatChatplex(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        called, target = self._called(kwargs), self._target(stop, kwargs)
+        called, target = self._target(stop, kwargs)
         reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return _result(reply, called)
 
@@ -374,7 +372,7 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        called, target = self._called(kwargs), self._target(stop, kwargs)
+        called, target = self._target(stop, kwargs)
         reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return _result(reply, called)
 
@@ -387,7 +385,7 @@ class ChatChatplex(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         # LangChain reports each token to the callbacks itself (and adds the closing
         # chunk_position="last" chunk), so this only translates.
-        called, target = self._called(kwargs), self._target(stop, kwargs)
+        called, target = self._target(stop, kwargs)
         blocks = _blocks_requested(target, kwargs, messages)
         translate = StreamTranslator(blocks=blocks, model_name=called)
         pieces = target.stream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
@@ -402,7 +400,7 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        called, target = self._called(kwargs), self._target(stop, kwargs)
+        called, target = self._target(stop, kwargs)
         blocks = _blocks_requested(target, kwargs, messages)
         translate = StreamTranslator(blocks=blocks, model_name=called)
         pieces = target.astream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
