@@ -199,14 +199,19 @@ def _block(block: dict[str, Any]) -> dict[str, Any]:
 # ---- chatplex -> LangChain ------------------------------------------------------------
 
 
-def to_langchain_message(message: AIMessage) -> LCAIMessage:
-    """A chatplex reply as a LangChain `AIMessage`."""
+def to_langchain_message(message: AIMessage, model_name: str | None = None) -> LCAIMessage:
+    """A chatplex reply as a LangChain `AIMessage`; `model_name` (the model called) is
+    its `response_metadata["model_name"]` when the reply names none (LangChain's
+    standard key: some wires, Cohere's, do not say which model answered)."""
+    metadata = dict(message.response_metadata)
+    if model_name and "model_name" not in metadata:
+        metadata["model_name"] = model_name
     return LCAIMessage(
         content=_lc_content(message.content),
         id=message.id,
         name=message.name,
         additional_kwargs=dict(message.additional_kwargs),
-        response_metadata=dict(message.response_metadata),
+        response_metadata=metadata,
         tool_calls=[_lc_call(c) for c in message.tool_calls],
         invalid_tool_calls=[_lc_invalid(c) for c in message.invalid_tool_calls],
         usage_metadata=_lc_usage(message.usage_metadata),
@@ -221,7 +226,12 @@ class StreamTranslator:
     applies to every chunk) read them as they read ChatOpenAI's and ChatAnthropic's:
 
     - every chunk carries the stream's `response_metadata["model_provider"]` (chatplex's
-      adapters set it on the first chunk only);
+      adapters set it on the first chunk only); the chunk marked last carries
+      `model_name` (the model called) when no chunk named the model;
+    - a chunk's `additional_kwargs["tool_calls"]` (a wire's summary of the calls, as
+      langchain-cohere's last chunk has it) is not read again as tool-call pieces, which
+      LangChain does for a chunk without any: the calls come in `tool_call_chunks`, and
+      merged with such a copy each would be counted twice;
     - refusals: chatplex's OpenAI stream parser carries a refusal whole-so-far on every
       chunk, while LangChain's merging concatenates strings: the new part is sent;
     - Anthropic (`model_provider == "anthropic"`), as `langchain_anthropic.ChatAnthropic`:
@@ -240,12 +250,14 @@ class StreamTranslator:
         "_blocks",
         "_input_blocks",
         "_last_index",
+        "_model_name",
         "_provider",
         "_refusal",
         "_tool_blocks",
     )
 
-    def __init__(self, *, blocks: bool = False) -> None:
+    def __init__(self, *, blocks: bool = False, model_name: str | None = None) -> None:
+        self._model_name = model_name  # None once a chunk named the model
         self._refusal = ""
         self._provider: str | None = None
         self._blocks = blocks  # Anthropic: text as indexed blocks
@@ -262,6 +274,10 @@ class StreamTranslator:
             self._provider = metadata["model_provider"]
         elif self._provider is not None and "model_provider" not in metadata:
             metadata = {**metadata, "model_provider": self._provider}
+        if "model_name" in metadata:
+            self._model_name = None
+        elif self._model_name and chunk.chunk_position == "last":
+            metadata = {**metadata, "model_name": self._model_name}
         fragments = chunk.tool_call_chunks
         calls: list[ToolCallChunk] = [
             {
@@ -291,16 +307,21 @@ class StreamTranslator:
             content = self._anthropic_content(chunk.content, fragments)
         else:
             content = _lc_content(chunk.content)
-        return LCAIMessageChunk(
+        additional = dict(additional)
+        summary = None if calls else additional.pop("tool_calls", None)
+        translated = LCAIMessageChunk(
             content=content,
             id=chunk.id,
             name=chunk.name,
-            additional_kwargs=dict(additional),
+            additional_kwargs=additional,
             response_metadata=dict(metadata),
             tool_call_chunks=calls,
             usage_metadata=_lc_usage(chunk.usage_metadata),
             chunk_position=chunk.chunk_position,
         )
+        if summary is not None:  # set after validation: not parsed into pieces again
+            translated.additional_kwargs["tool_calls"] = summary
+        return translated
 
     def _anthropic_content(
         self, content: Content, fragments: Sequence[Any]

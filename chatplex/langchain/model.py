@@ -335,8 +335,11 @@ class ChatChatplex(BaseChatModel):
 
     # ---- calls -------------------------------------------------------------------------
 
-    def _target(self, stop: list[str] | None, kwargs: dict[str, Any]) -> Runnable[Any, Any]:
-        """The chatplex model for this call, and (in `kwargs`) its per-call settings."""
+    def _target(
+        self, stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> tuple[str, Runnable[Any, Any]]:
+        """The model name called and the chatplex model for this call, and (in `kwargs`)
+        its per-call settings."""
         target = cast("Runnable[Any, Any]", self.chatplex_model)
         name = kwargs.pop("model", None)
         if name is not None and name != self.model_name:
@@ -349,7 +352,7 @@ class ChatChatplex(BaseChatModel):
             kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
         if stop is not None:
             kwargs["stop"] = stop
-        return target
+        return (name if isinstance(name, str) and name else self.model_name), target
 
     def _generate(
         self,
@@ -358,9 +361,9 @@ class ChatChatplex(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        target = self._target(stop, kwargs)
+        called, target = self._target(stop, kwargs)
         reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        return _result(reply)
+        return _result(reply, called)
 
     async def _agenerate(
         self,
@@ -369,9 +372,9 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        target = self._target(stop, kwargs)
+        called, target = self._target(stop, kwargs)
         reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        return _result(reply)
+        return _result(reply, called)
 
     def _stream(
         self,
@@ -382,8 +385,9 @@ class ChatChatplex(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         # LangChain reports each token to the callbacks itself (and adds the closing
         # chunk_position="last" chunk), so this only translates.
-        target = self._target(stop, kwargs)
-        translate = StreamTranslator(blocks=_blocks_requested(target, kwargs, messages))
+        called, target = self._target(stop, kwargs)
+        blocks = _blocks_requested(target, kwargs, messages)
+        translate = StreamTranslator(blocks=blocks, model_name=called)
         pieces = target.stream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         yield from _last_marked(
             ChatGenerationChunk(message=translate.chunk(_as_chunk(c))) for c in pieces
@@ -396,8 +400,9 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        target = self._target(stop, kwargs)
-        translate = StreamTranslator(blocks=_blocks_requested(target, kwargs, messages))
+        called, target = self._target(stop, kwargs)
+        blocks = _blocks_requested(target, kwargs, messages)
+        translate = StreamTranslator(blocks=blocks, model_name=called)
         pieces = target.astream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         async for piece in _alast_marked(pieces, translate):
             yield piece
@@ -478,8 +483,10 @@ def _primary(model: Any) -> Any:
 def _model_name(model: Any) -> str | None:
     model = _primary(model)
     provider, name = getattr(model, "provider", None), getattr(model, "model", None)
-    # The registry's name where it is not the wire's ("azure_openai" speaks "openai").
-    provider = getattr(getattr(model, "adapter", None), "registry_name", None) or provider
+    # The name users gave where it is not the wire's ("azure_openai", the preset "groq"
+    # speak "openai"): the model's `provider_label`, else the adapter's registry name.
+    label = getattr(model, "provider_label", None)
+    provider = label or getattr(getattr(model, "adapter", None), "registry_name", None) or provider
     if isinstance(provider, str) and isinstance(name, str):
         return f"{provider}:{name}"
     return None
@@ -585,14 +592,15 @@ def _as_chunk(piece: Any) -> AIMessageChunk:
     raise TypeError(f"a chat model streamed {type(piece).__name__}, not AIMessageChunk")
 
 
-def _result(reply: Any) -> ChatResult:
+def _result(reply: Any, called: str | None = None) -> ChatResult:
     if not isinstance(reply, AIMessage):
         raise TypeError(f"a chat model returned {type(reply).__name__}, not AIMessage")
     if isinstance(reply, AIMessageChunk):
         reply = reply.to_message()
     # With n > 1 (OpenAI), the candidates after the first ride in its metadata: each is
     # a generation of its own, as langchain-openai returns them.
-    first = to_langchain_message(reply)
+    first = to_langchain_message(reply, called)
     others = first.response_metadata.pop("other_candidates", None) or ()
-    messages = [first, *(to_langchain_message(m) for m in others if isinstance(m, AIMessage))]
+    rest = (to_langchain_message(m, called) for m in others if isinstance(m, AIMessage))
+    messages = [first, *rest]
     return ChatResult(generations=[ChatGeneration(message=m) for m in messages])

@@ -17,6 +17,7 @@ from ._mock_wire_cohere import WIRE as COHERE
 from ._mock_wire_gemini import WIRE as GEMINI
 from ._mock_wire_ollama import WIRE as OLLAMA
 from ._mock_wire_openai import WIRE as CHAT_COMPLETIONS
+from ._mock_wire_presets import GROQ, MISTRAL
 from ._mock_wire_responses import WIRE as RESPONSES
 
 __all__ = ["WIRES", "wire_for"]
@@ -30,6 +31,8 @@ WIRES: list[MockWire] = [
     COHERE,  # /v2/chat
     AZURE,  # before Chat Completions: its paths end in /chat/completions too
     AZURE_RESPONSES,  # before Responses: its paths end in /responses too
+    GROQ,  # /groq/openai/v1/chat/completions: before Chat Completions, as Azure
+    MISTRAL,  # /mistral/v1/chat/completions
     CHAT_COMPLETIONS,  # general: any path ending in /chat/completions
     RESPONSES,  # general: any path ending in /responses
 ]

@@ -31,6 +31,10 @@ STANDARD_SCRIPT = MockScript(
     ]
 )
 
+#: Where the mock serves a preset as the provider streams it: Groq's client appends
+#: `/openai/v1` itself, Mistral's takes its base URL with `/v1`.
+PRESET_PATHS = {"groq": "/groq", "mistralai": "/mistral/v1"}
+
 #: Unit suites build models but never call them: a loopback address nothing listens on.
 UNIT_BASE_URL = "http://127.0.0.1:9"
 
@@ -45,6 +49,9 @@ def set_server(server: MockServer | None) -> None:
 def base_url(provider: str) -> str:
     if _server is None:
         raise RuntimeError("the standard_server fixture has not started the mock server")
-    # The Responses API is served at the OpenAI base URL too (`/v1/responses`); the other
-    # wires (Anthropic, Gemini, Ollama) take the server's root.
-    return _server.openai_base_url if provider.startswith("openai") else _server.url
+    # The Responses API is served at the OpenAI base URL too (`/v1/responses`); Groq and
+    # Mistral at their prefixes (they stream usage unasked, `_mock_wire_presets.py`); the
+    # other wires (Anthropic, Gemini, Ollama, ...) take the server's root.
+    if provider.startswith("openai"):
+        return _server.openai_base_url
+    return _server.url + PRESET_PATHS.get(provider, "")

@@ -188,6 +188,44 @@ def test_a_translated_stream_merges_to_the_translated_reply(provider: str, quest
         assert merged.response_metadata[key] == whole.response_metadata[key]
 
 
+def test_a_wire_that_names_no_model_gets_the_model_called() -> None:
+    # Cohere's replies name no model; LangChain's standard key is the model called.
+    unnamed = AIMessage(content="hi", response_metadata={"finish_reason": "COMPLETE"})
+    assert to_langchain_message(unnamed, "command-a").response_metadata["model_name"] == (
+        "command-a"
+    )
+    named = AIMessage(content="hi", response_metadata={"model_name": "gpt-4o-2024-08-06"})
+    assert to_langchain_message(named, "gpt-4o").response_metadata["model_name"] == (
+        "gpt-4o-2024-08-06"
+    )
+    assert "model_name" not in to_langchain_message(unnamed).response_metadata
+    # In a stream: on the chunk marked last, unless a chunk named the model already.
+    last = AIMessageChunk(content="", chunk_position="last")
+    translate = StreamTranslator(model_name="command-a")
+    out = [translate.chunk(AIMessageChunk(content="hi")), translate.chunk(last)]
+    assert "model_name" not in out[0].response_metadata
+    assert _merged(out).response_metadata["model_name"] == "command-a"
+    translate = StreamTranslator(model_name="gpt-4o")
+    first = AIMessageChunk(content="hi", response_metadata={"model_name": "gpt-4o-2024"})
+    merged = _merged([translate.chunk(first), translate.chunk(last)])
+    assert merged.response_metadata["model_name"] == "gpt-4o-2024"
+
+
+def test_a_streamed_summary_of_the_calls_is_not_counted_again() -> None:
+    # Cohere's closing chunk repeats the calls in additional_kwargs (langchain-cohere's
+    # shape); LangChain would read them as pieces of calls and count each call twice.
+    with MockServer(script=MockScript()) as server:
+        model = init_chat_model("cohere:command-a-03-2025", base_url=server.url, api_key="k")
+        tool = {"name": "lookup", "parameters": {"type": "object", "properties": {}}}
+        translate = StreamTranslator()
+        chunks = [translate.chunk(c) for c in model.bind_tools([tool]).stream("use the tool")]
+    assert chunks[-1].additional_kwargs["tool_calls"][0]["function"]["name"] == "lookup"
+    assert chunks[-1].tool_call_chunks == []
+    merged = _merged(chunks)
+    assert [c["name"] for c in merged.tool_calls] == ["lookup"]
+    assert merged.additional_kwargs["tool_calls"] == chunks[-1].additional_kwargs["tool_calls"]
+
+
 def test_converse_replies_reach_langchain_with_their_mark() -> None:
     # chatplex's Converse reply has langchain-aws's content (tool_use blocks), which
     # LangChain's "bedrock_converse" translator reads.

@@ -178,6 +178,14 @@ def test_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert model.invoke("hey").content == "Echo: hey"
 
 
+def test_from_the_environment_a_preset_keeps_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A preset speaks the OpenAI wire; its name is the one the user gave, not the wire's.
+    monkeypatch.setenv("CHATPLEX_MODEL", "groq:llama-3.1-8b-instant")
+    monkeypatch.setenv("CHATPLEX_BASE_URL", base_url("groq"))
+    model = ChatChatplex(api_key="k")
+    assert (model.model, model.provider) == ("groq:llama-3.1-8b-instant", "openai")
+
+
 def test_a_named_profile_with_fallbacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "chatplex.toml"
     config.write_text(

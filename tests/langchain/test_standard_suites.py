@@ -1,6 +1,9 @@
 """LangChain's own standard tests for chat-model integrations (`langchain-tests`), run on
-`ChatChatplex` for both wire protocols: OpenAI Chat Completions and Anthropic Messages,
-against the embedded scripted mock server, with chatplex's no-network guard on.
+`ChatChatplex` for every wire (OpenAI's, Anthropic's, Azure's, Gemini's and Vertex AI's,
+Bedrock's, Ollama's, Cohere's, and OpenAI-compatible presets whose partner packages
+differ), against the embedded scripted mock server, with chatplex's no-network guard on.
+Capabilities are declared as the partner packages' own standard-test classes declare
+them (all of them keep LangChain's defaults for the ones used here).
 
 Every skip is the suite's own, from a capability flag below or the internet list in
 conftest.py, and each is listed with its reason in the README. An `xfail` marks a test
@@ -28,6 +31,14 @@ MODELS = {
     "ollama": "llama3.2",
     "bedrock_converse": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
     "perplexity": "sonar",
+    "google_vertexai": "gemini-2.5-flash",
+    "cohere": "command-a-03-2025",
+    "groq": "llama-3.3-70b-versatile",
+    "mistralai": "mistral-large-latest",
+    "deepseek": "deepseek-chat",
+    "xai": "grok-4",
+    "fireworks": "accounts/fireworks/models/llama-v3p3-70b-instruct",
+    "together": "meta-llama/Llama-3.3-70B-Instruct-Turbo",
 }
 OVERRIDES = {
     "openai": "gpt-4o",
@@ -38,6 +49,14 @@ OVERRIDES = {
     "ollama": "qwen3",
     "bedrock_converse": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
     "perplexity": "sonar-pro",
+    "google_vertexai": "gemini-2.5-pro",
+    "cohere": "command-r-plus-08-2024",
+    "groq": "llama-3.1-8b-instant",
+    "mistralai": "mistral-small-latest",
+    "deepseek": "deepseek-reasoner",
+    "xai": "grok-3-mini",
+    "fireworks": "accounts/fireworks/models/qwen3-235b-a22b",
+    "together": "Qwen/Qwen2.5-7B-Instruct-Turbo",
 }
 #: Azure's settings besides the model: the deployment is the model's name (so a
 #: model override calls another deployment), `?api-version=` on every request.
@@ -252,3 +271,110 @@ class TestPerplexityWireIntegration(_Integration):
     @property
     def has_tool_choice(self) -> bool:
         return False
+
+
+class FakeGoogleCredentials:
+    """What the Vertex AI wire asks of google-auth credentials: a token after `refresh`
+    (never Application Default Credentials, never a real token)."""
+
+    token: str | None = None
+    valid = False
+    project_id = "proj"
+
+    def refresh(self, request: Any) -> None:
+        self.token, self.valid = "ya29.test", True
+
+
+#: Vertex AI's settings besides the model: a project and a location (the URL's path),
+#: fake credentials.
+VERTEX_SETTINGS = {"project": "proj", "location": "us-east5"}
+
+
+class TestVertexWireUnit(_Unit):
+    # Vertex AI's express mode (an API key, no project, no credentials): the suite adds
+    # `api_key="test"` to most models it builds; the others get it here, so nothing looks
+    # for Application Default Credentials (files, the metadata server).
+    provider = "google_vertexai"
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {**super().chat_model_params, "api_key": "test"}
+
+    @property
+    def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
+        env, extra, expected = super().init_from_env_params
+        # Express mode from the environment too.
+        return {**env, "CHATPLEX_API_KEY": "test"}, extra, expected
+
+
+class TestVertexWireIntegration(_Integration):
+    provider = "google_vertexai"
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {
+            "model": f"google_vertexai:{MODELS['google_vertexai']}",
+            "base_url": base_url("google_vertexai"),
+            **VERTEX_SETTINGS,
+            "credentials": FakeGoogleCredentials(),
+        }
+
+
+class TestCohereWireUnit(_Unit):
+    provider = "cohere"  # Cohere's v2 Chat API
+
+
+class TestCohereWireIntegration(_Integration):
+    provider = "cohere"
+
+
+# The OpenAI-compatible presets whose partner packages differ from ChatOpenAI (reply
+# shapes, stream usage, reasoning fields, base-URL paths): each its own wire profile.
+
+
+class TestGroqWireUnit(_Unit):
+    provider = "groq"
+
+
+class TestGroqWireIntegration(_Integration):
+    provider = "groq"
+
+
+class TestMistralWireUnit(_Unit):
+    provider = "mistralai"
+
+
+class TestMistralWireIntegration(_Integration):
+    provider = "mistralai"
+
+
+class TestDeepSeekWireUnit(_Unit):
+    provider = "deepseek"
+
+
+class TestDeepSeekWireIntegration(_Integration):
+    provider = "deepseek"
+
+
+class TestXAIWireUnit(_Unit):
+    provider = "xai"
+
+
+class TestXAIWireIntegration(_Integration):
+    provider = "xai"
+
+
+class TestFireworksWireUnit(_Unit):
+    provider = "fireworks"
+
+
+class TestFireworksWireIntegration(_Integration):
+    provider = "fireworks"
+
+
+class TestTogetherWireUnit(_Unit):
+    provider = "together"
+
+
+class TestTogetherWireIntegration(_Integration):
+    provider = "together"

@@ -76,6 +76,9 @@ class CohereAdapter:
     api_parameters = API_PARAMETERS
     #: langchain-cohere's `with_structured_output` default: Cohere's `response_format`.
     structured_output_method = "json_schema"
+    #: Cohere constrains its output to a `response_format` schema (docs.cohere.com,
+    #: "Structured Outputs"): `strict=` is moot there, as langchain-cohere ignores it.
+    schema_enforced = True
 
     def __init__(
         self,

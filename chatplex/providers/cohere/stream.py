@@ -13,7 +13,11 @@ The last chunk carries langchain-cohere's `finish_reason` and `token_count` (the
 `billed_units`, with their total) and the calls made (`tool_calls`, OpenAI-shaped) in
 both `additional_kwargs` and `response_metadata`; and, unlike langchain-cohere (which
 streams no usage), `usage_metadata` from `usage.tokens`, as the non-stream reply has it.
-Tool-call chunks keep Cohere's call id (langchain-cohere gives each chunk a random one).
+Tool-call chunks keep Cohere's call id (langchain-cohere gives each chunk a random one),
+and their `index` counts on after the blocks streamed before the calls (the reasoning,
+the tool plan or text), where langchain-cohere gives Cohere's own `index` (0 for the
+first call): LangChain's `output_version="v1"` numbers those blocks from 0 too, and a
+text block and a call with one index are merged into one broken block.
 """
 
 from __future__ import annotations
@@ -38,11 +42,13 @@ _SILENT = frozenset(
 class CohereStreamParser:
     """One stream's parser (stateful: the calls so far, whether thinking came first)."""
 
-    __slots__ = ("_calls", "_done", "_thinking")
+    __slots__ = ("_calls", "_done", "_offset", "_texts", "_thinking")
 
     def __init__(self) -> None:
         self._calls: list[dict[str, Any]] = []  # the calls seen, OpenAI-shaped
         self._thinking = False
+        self._texts = False  # text or a tool plan streamed
+        self._offset: int | None = None  # added to the calls' index, fixed at the first
         self._done = False
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
@@ -67,6 +73,7 @@ class CohereStreamParser:
         if kind == "content-delta":
             return self._content(message.get("content") or {})
         if kind == "tool-plan-delta":
+            self._texts = True
             return text_chunk(message.get("tool_plan") or "")
         if kind in ("tool-call-start", "tool-call-delta"):
             return self._tool_call(kind, obj.get("index"), message.get("tool_calls") or {})
@@ -88,6 +95,7 @@ class CohereStreamParser:
         text = content.get("text")
         if text is None:
             return None
+        self._texts = True
         if self._thinking:  # after reasoning, text is the second block (LangChain's form)
             return AIMessageChunk(content=[{"type": "text", "index": 1, "text": text}])
         return text_chunk(text)
@@ -105,11 +113,13 @@ class CohereStreamParser:
             )
         elif self._calls and arguments:
             self._calls[-1]["function"]["arguments"] += arguments
+        if self._offset is None:
+            self._offset = int(self._thinking) + int(self._texts)
         chunk = {
             "name": name,
             "args": arguments,
             "id": call.get("id") if kind == "tool-call-start" else None,
-            "index": index,
+            "index": index + self._offset if isinstance(index, int) else index,
             "type": "tool_call_chunk",
         }
         return AIMessageChunk(content="", tool_call_chunks=[chunk])  # type: ignore[list-item]

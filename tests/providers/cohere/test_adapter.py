@@ -105,6 +105,12 @@ def test_structured_output_settings() -> None:
     assert mode == {"response_format": {"type": "json_object"}}
     with pytest.raises(ValueError, match="strict"):
         adapter.structured_output_settings(spec, Answer, "json_schema", True)
+    # Cohere enforces the schema: strict= is moot (LangChain's path drops it, as
+    # langchain-cohere ignores it; chatplex's own refuses it, as on Gemini).
+    assert adapter.schema_enforced is True
+    model = ChatModel(adapter, "command-a-03-2025")
+    with pytest.raises(ValueError, match="strict"):
+        model.with_structured_output(Answer, method="json_schema", strict=True)
 
 
 @respx.mock(assert_all_called=True)

@@ -96,6 +96,8 @@ def test_a_tool_call_streamed_in_pieces_keeps_coheres_id() -> None:
             _end("TOOL_CALL"),
         )
     )
+    # Indexed after the plan's block: LangChain's v1 blocks number the plan 0 as well.
+    assert {c["index"] for chunk in chunks for c in chunk.tool_call_chunks} == {1}
     merged = merge_chunks(chunks).to_message()
     assert merged.content == "I will look"
     assert merged.tool_calls == [
@@ -145,3 +147,16 @@ def test_unknown_and_bookkeeping_events_yield_nothing() -> None:
     for kind in ("citation-start", "citation-end", "debug", "something-new"):
         assert parser.feed(SSEEvent(kind, json.dumps({"type": kind}))) is None
     assert parser.feed(SSEEvent("message", "")) is None
+
+
+def test_calls_with_nothing_before_them_keep_coheres_index() -> None:
+    call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    chunks = _run(
+        _events(
+            START,
+            {"type": "tool-call-start", "index": 0, "delta": {"message": {"tool_calls": call}}},
+            {"type": "tool-call-end", "index": 0},
+            _end("TOOL_CALL"),
+        )
+    )
+    assert [c["index"] for chunk in chunks for c in chunk.tool_call_chunks] == [0]
