@@ -41,7 +41,8 @@ from ...messages import AIMessage, BaseMessage
 from ...secret import redact_url
 from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
 from ..anthropic.request import to_wire_messages, wire_tool_choice, wire_tools
-from .adapter import BedrockAdapter, BearerToken, _encode, _masked
+from .adapter import BedrockAdapter, _encode, _masked
+from .auth import BearerToken
 from .invoke_response import INVOKE_PROVIDER, InvokeStreamParser, parse_invoke_reply
 from .response import REQUEST_ID_HEADER
 
@@ -185,9 +186,15 @@ class BedrockInvokeAdapter(BedrockAdapter):
         )
         content = _encode(body)  # signed, and sent as they are
         url = self.url(settings.model, stream=stream)
-        headers = {**self._headers, "content-type": "application/json", "accept": "application/json"}
+        headers = {
+            **self._headers,
+            "content-type": "application/json",
+            "accept": "application/json",
+        }
         signed = self._auth.sign("POST", url, content, headers)
-        return HTTPRequest(method="POST", url=url, headers=_masked(signed), json=body, content=content)
+        return HTTPRequest(
+            method="POST", url=url, headers=_masked(signed), json=body, content=content
+        )
 
     @staticmethod
     def anthropic_body(messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:

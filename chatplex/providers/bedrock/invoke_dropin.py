@@ -102,6 +102,7 @@ class ChatBedrock(ChatBedrockConverse):
         region_name: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
         supports_tool_choice_values: Sequence[str] | None = None,
+        stream_usage: bool = True,
         **settings: Any,
     ) -> None:
         owner = type(self).__name__
@@ -116,7 +117,10 @@ class ChatBedrock(ChatBedrockConverse):
         if self.beta_use_converse_api:
             lifted = {k: v for k, v in (model_kwargs or {}).items() if k in _CONVERSE_KEYS}
             rest = {k: v for k, v in (model_kwargs or {}).items() if k not in _CONVERSE_KEYS}
-            for name, value in (("service_tier", service_tier), ("request_metadata", request_metadata)):
+            for name, value in (
+                ("service_tier", service_tier),
+                ("request_metadata", request_metadata),
+            ):
                 if value is not None:
                     lifted[name] = value
             super().__init__(
@@ -128,6 +132,7 @@ class ChatBedrock(ChatBedrockConverse):
                 model_kwargs=rest or None,
                 extra_body=extra_body,
                 supports_tool_choice_values=supports_tool_choice_values,
+                stream_usage=stream_usage,
                 **{**lifted, **settings},
             )
             return
@@ -143,7 +148,9 @@ class ChatBedrock(ChatBedrockConverse):
                 f"{owner}(request_metadata=...) is not built for InvokeModel in chatplex: "
                 "pass beta_use_converse_api=True (Converse sends it)"
             )
-        family = provider or (model_name and not model_name.startswith("arn") and model_family(model_name))
+        family = provider or (
+            model_name and not model_name.startswith("arn") and model_family(model_name)
+        )
         if family and family not in SUPPORTED_FAMILIES:
             raise unsupported_family(family, owner)
         super().__init__(
@@ -153,6 +160,7 @@ class ChatBedrock(ChatBedrockConverse):
             region_name=region_name,
             extra_body={**(model_kwargs or {}), **(extra_body or {})},
             supports_tool_choice_values=supports_tool_choice_values,
+            stream_usage=stream_usage,
             **settings,
         )
         invoke = BedrockInvokeAdapter.from_converse(self.adapter)  # type: ignore[arg-type]

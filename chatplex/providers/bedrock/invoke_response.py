@@ -221,8 +221,7 @@ class InvokeStreamParser:
             data = None
         if not isinstance(data, dict):
             raise StreamError(
-                f"invoke-with-response-stream chunk is not a base64 JSON event: "
-                f"{snippet(payload)}",
+                f"invoke-with-response-stream chunk is not a base64 JSON event: {snippet(payload)}",
                 provider=INVOKE_PROVIDER,
                 request_id=self._request_id,
             )
@@ -248,7 +247,8 @@ class InvokeStreamParser:
         if kind == "content_block_delta":
             return self._delta(data.get("delta"), index)
         if kind == "message_delta":
-            delta = data.get("delta") if isinstance(data.get("delta"), dict) else {}
+            raw = data.get("delta")
+            delta: dict[str, Any] = raw if isinstance(raw, dict) else {}
             reason = delta.get("stop_reason")
             self._stop_seen = self._stop_seen or isinstance(reason, str)
             meta = {"stop_reason": reason, "stop_sequence": delta.get("stop_sequence")}

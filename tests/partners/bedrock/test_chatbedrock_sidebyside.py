@@ -129,9 +129,7 @@ def invoke(
             "cacheReadInputTokenCount": read,
             "cacheWriteInputTokenCount": write,
         }
-        events.append(
-            _chunk({"type": "message_stop", "amazon-bedrock-invocationMetrics": metrics})
-        )
+        events.append(_chunk({"type": "message_stop", "amazon-bedrock-invocationMetrics": metrics}))
         return Reply(200, events, "application/vnd.amazon.eventstream", headers)
 
     return answer
@@ -139,7 +137,11 @@ def invoke(
 
 def _chunk(event: dict[str, Any]) -> bytes:
     payload = {"bytes": base64.b64encode(json.dumps(event).encode()).decode()}
-    headers = {":event-type": "chunk", ":content-type": "application/json", ":message-type": "event"}
+    headers = {
+        ":event-type": "chunk",
+        ":content-type": "application/json",
+        ":message-type": "event",
+    }
     return encode_message(headers, json.dumps(payload).encode())
 
 
@@ -169,9 +171,7 @@ def _block_events(index: int, block: Block) -> list[bytes]:
         deltas.append({"type": "signature_delta", "signature": block["signature"]})
     else:
         deltas = [{"type": "text_delta", "text": p} for p in _thirds(block["text"])]
-    out.extend(
-        _chunk({"type": "content_block_delta", "index": index, "delta": d}) for d in deltas
-    )
+    out.extend(_chunk({"type": "content_block_delta", "index": index, "delta": d}) for d in deltas)
     out.append(_chunk({"type": "content_block_stop", "index": index}))
     return out
 
@@ -497,7 +497,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         invoke(status=403, error=("AccessDeniedException", "You don't have access.")),
         error_access_denied,
     ),
-    "error_in_stream": (invoke(stream_error=("throttlingException", "Slow down.")), error_in_stream),
+    "error_in_stream": (
+        invoke(stream_error=("throttlingException", "Slow down.")),
+        error_in_stream,
+    ),
     "error_async": (
         invoke(status=400, error=("ValidationException", "Malformed input request.")),
         error_async,
