@@ -378,8 +378,8 @@ class MockCore:
             events = ex.wire.render_events(reply, ex.rid, view)
             await self._stream(ex, [event for event, _ in events], terminate=True)
         else:
-            body = ex.wire.render_json(reply, ex.rid)
-            await self._send(ex, 200, body, _JSON, ex.wire.reply_headers(reply))
+            rendered = ex.wire.render_json(reply, ex.rid)
+            await self._send(ex, 200, rendered, _JSON, ex.wire.reply_headers(reply))
         return ex.keep_alive
 
     # ------------------------------------------------------------------ writing
