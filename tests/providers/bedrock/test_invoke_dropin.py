@@ -160,3 +160,31 @@ def test_the_endpoint_given_is_where_calls_go(name: str) -> None:
     )  # type: ignore[arg-type]
     assert model.region_name == "eu-west-1"
     assert model.build_request("Hi").url.startswith("http://127.0.0.1:8123/p/model/")
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["endpoint_url", "base_url", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL", "init"],
+)
+@pytest.mark.parametrize("converse", [False, True])
+def test_calls_go_only_to_the_endpoint_configured(
+    spelling: str, converse: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whatever the spelling, the call reaches the local server; a call to any other host
+    # fails the test (tests/_netguard.py refuses every non-loopback connection).
+    from chatplex.testing import MockServer
+
+    with MockServer() as server:
+        settings: dict[str, object] = {"beta_use_converse_api": converse, "max_retries": 0}
+        if spelling.startswith("AWS_"):
+            monkeypatch.setenv(spelling, server.url)
+        elif spelling != "init":
+            settings[spelling] = server.url
+        if spelling == "init":
+            model = init_chat_model(
+                f"bedrock:{MODEL}", region_name="us-east-1", base_url=server.url, **KEYS, **settings
+            )
+        else:
+            model = make(**settings)
+        assert model.invoke("hello mock").text == "Echo: hello mock"
+        assert "".join(c.text for c in model.stream("hello mock")) == "Echo: hello mock"
