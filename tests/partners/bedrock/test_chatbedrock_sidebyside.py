@@ -446,6 +446,64 @@ def class_stop(cls: Any, url: str) -> Any:
     return make(cls, url, stop=["END"]).invoke("Hi")
 
 
+def two_system_messages(cls: Any, url: str) -> Any:
+    messages = [lc.SystemMessage("Be brief."), lc.SystemMessage("Be kind."), lc.HumanMessage("Hi")]
+    return make(cls, url).invoke(messages)
+
+
+def citations_document(cls: Any, url: str) -> Any:
+    document = {
+        "type": "document",
+        "source": {"type": "text", "media_type": "text/plain", "data": "The sky is blue."},
+        "citations": {"enabled": True},
+    }
+    message = lc.HumanMessage(content=[document, {"type": "text", "text": "Colour?"}])
+    return make(cls, url).invoke([message])
+
+
+def error_in_async_stream(cls: Any, url: str) -> Any:
+    async def run() -> list[Any]:
+        return [c async for c in make(cls, url, max_retries=0).astream("Hi")]
+
+    return raised(lambda: asyncio.run(run()))
+
+
+def structured_streaming(cls: Any, url: str) -> Any:
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        """A sum."""
+
+        total: int
+
+    return make(cls, url, streaming=True).with_structured_output(Sum).invoke("1+2?")
+
+
+def model_kwargs_temperature(cls: Any, url: str) -> Any:
+    return make(cls, url, model_kwargs={"temperature": 0.1, "top_p": 0.9}).invoke("Hi")
+
+
+def stream_usage_per_chunk(cls: Any, url: str) -> Any:
+    chunks = list(make(cls, url).stream("Hi"))
+    return [c.usage_metadata for c in chunks if c.usage_metadata]
+
+
+def thinking_tool_round_trip(cls: Any, url: str) -> Any:
+    kwargs = {"thinking": {"type": "enabled", "budget_tokens": 1024}}
+    model = make(cls, url, model=THINKING_MODEL, model_kwargs=kwargs).bind_tools([add])
+    first = model.invoke("What is 1+2?")
+    call = first.tool_calls[0]
+    result = lc.ToolMessage(str(add(**call["args"])), tool_call_id=call["id"])
+    return [first, model.invoke([lc.HumanMessage("What is 1+2?"), first, result])]
+
+
+def thinking_tool_stream(cls: Any, url: str) -> Any:
+    kwargs = {"thinking": {"type": "enabled", "budget_tokens": 1024}}
+    model = make(cls, url, model=THINKING_MODEL, model_kwargs=kwargs).bind_tools([add])
+    chunks = list(model.stream("What is 1+2?"))
+    return {"chunks": shown(chunks), "merged": merged(chunks)}
+
+
 SUM_CALL = tool_use("Sum", {"total": 3})
 CACHED = (12, 7, 100, 20)
 
@@ -510,6 +568,26 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "converse_stream_when_asked": (converse(), converse_stream_when_asked),
     "unsupported_family": (invoke(), unsupported_family),
     "class_stop": (invoke(), class_stop),
+    "two_system_messages": (invoke(), two_system_messages),
+    "citations_document": (
+        invoke({"type": "text", "text": "Blue.", "citations": [{"cited_text": "blue"}]}),
+        citations_document,
+    ),
+    "error_in_async_stream": (
+        invoke(stream_error=("throttlingException", "Slow down.")),
+        error_in_async_stream,
+    ),
+    "structured_streaming": (invoke(SUM_CALL, stop="tool_use"), structured_streaming),
+    "model_kwargs_temperature": (invoke(), model_kwargs_temperature),
+    "stream_usage_per_chunk": (invoke(counts=CACHED), stream_usage_per_chunk),
+    "thinking_tool_round_trip": (
+        invoke(thinking("Add them."), ADD_CALL, stop="tool_use"),
+        thinking_tool_round_trip,
+    ),
+    "thinking_tool_stream": (
+        invoke(thinking("Add them."), ADD_CALL, stop="tool_use"),
+        thinking_tool_stream,
+    ),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
