@@ -402,6 +402,17 @@ class TestChatBedrockOverMockServer:
         streamed = merge_chunks(list(llm.bind_tools([Weather], tool_choice="Weather").stream("hi")))
         assert streamed.tool_calls[0]["name"] == "Weather"
 
+    def test_json_schema_is_anthropics_output_config(self, server: Any) -> None:
+        from pydantic import BaseModel
+
+        class Weather(BaseModel):
+            city: str
+
+        llm = self.model(server)
+        assert llm.with_structured_output(Weather, method="json_schema").invoke("hi").city
+        with pytest.raises(ValueError, match="json_mode"):
+            llm.with_structured_output(Weather, method="json_mode")
+
     def test_throttled_is_a_rate_limit_error(self, server: Any) -> None:
         llm = self.model(server, extra_headers={"x-mock-fault": "status=429"})
         with pytest.raises(RateLimitError) as caught:

@@ -224,6 +224,25 @@ class BedrockInvokeAdapter(BedrockAdapter):
             body["stop_sequences"] = list(settings.stop)
         return body
 
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any]:
+        """What `with_structured_output(method="json_schema")` binds on this wire:
+        Anthropic's own `output_config.format` (the Messages body's field, as the
+        Anthropic wire sends it; langchain-aws's ChatBedrock has only the forced tool).
+        Anthropic has no JSON mode: "json_mode" is refused, naming the two that work."""
+        if method != "json_schema":
+            raise ValueError(
+                f"method={method!r} is not available on Anthropic models over InvokeModel: "
+                'use "function_calling" (the default) or "json_schema"'
+            )
+        if strict is not None:
+            raise ValueError("strict= is not supported with method='json_schema' on Anthropic")
+        from ...chat.structured import anthropic_json_schema  # loaded with the first schema
+
+        schema = anthropic_json_schema(spec, given)
+        return {"output_config": {"format": {"type": "json_schema", "schema": schema}}}
+
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         return parse_invoke_reply(body, headers, self.model_id, citations=self._citations)
 

@@ -211,3 +211,22 @@ def test_errors_are_named_bedrock() -> None:
     headers = {"x-amzn-errortype": "ThrottlingException:http://internal.amazon.com/coral/"}
     err = keyed().map_error(429, body, headers)
     assert (err.provider, err.error_type, err.retryable) == ("bedrock", "ThrottlingException", True)
+
+
+def test_json_schema_structured_output_is_anthropics_output_config() -> None:
+    from pydantic import BaseModel
+
+    from chatplex.chat.structured import output_schema
+
+    class Sum(BaseModel):
+        total: int
+
+    settings = keyed().structured_output_settings(output_schema(Sum), Sum, "json_schema", None)
+    fmt = settings["output_config"]["format"]
+    assert fmt["type"] == "json_schema" and fmt["schema"]["properties"] == {
+        "total": {"title": "Total", "type": "integer"}
+    }
+    with pytest.raises(ValueError, match="json_mode"):
+        keyed().structured_output_settings(output_schema(Sum), Sum, "json_mode", None)
+    with pytest.raises(ValueError, match="strict"):
+        keyed().structured_output_settings(output_schema(Sum), Sum, "json_schema", True)
