@@ -67,6 +67,8 @@ _CONVERSE_ONLY = (
     "guardrail_config",
 )
 _NOVA = "amazon.nova"
+#: langchain-aws's default `guardrails` (off).
+_NO_GUARDRAILS = {"trace": None, "guardrailIdentifier": None, "guardrailVersion": None}
 
 
 def _guardrails_enabled(guardrails: Mapping[str, Any] | None) -> bool:
@@ -114,6 +116,11 @@ class ChatBedrock(ChatBedrockConverse):
         #: Whether calls go to Converse (LangChain's field).
         self.beta_use_converse_api = bool(beta_use_converse_api)
         guardrail = guardrails if _guardrails_enabled(guardrails) else None
+        #: langchain-aws's fields, as it keeps them (the endpoint and profile as given).
+        self.model_kwargs = dict(model_kwargs or {})
+        self.guardrails = dict(guardrails) if guardrails is not None else dict(_NO_GUARDRAILS)
+        self.endpoint_url = settings.get("endpoint_url") or settings.get("base_url")
+        self.credentials_profile_name = settings.get("credentials_profile_name")
         if self.beta_use_converse_api:
             lifted = {k: v for k, v in (model_kwargs or {}).items() if k in _CONVERSE_KEYS}
             rest = {k: v for k, v in (model_kwargs or {}).items() if k not in _CONVERSE_KEYS}
@@ -181,6 +188,11 @@ class ChatBedrock(ChatBedrockConverse):
             self.supports_tool_choice_values = tool_choice_values(
                 self.base_model_id or model_name or "", model_kwargs or {}
             )
-        #: langchain-aws's field: the InvokeModel body's extra keys.
-        self.model_kwargs = dict(model_kwargs or {})
-        self.guardrails = dict(guardrails) if guardrails else None
+
+    @property
+    def stop_sequences(self) -> list[str] | None:
+        """langchain-aws's name for `stop`, as a list."""
+        stop = self.stop
+        if not stop:
+            return None
+        return [stop] if isinstance(stop, str) else list(stop)

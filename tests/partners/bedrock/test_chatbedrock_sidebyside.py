@@ -504,6 +504,39 @@ def thinking_tool_stream(cls: Any, url: str) -> Any:
     return {"chunks": shown(chunks), "merged": merged(chunks)}
 
 
+FIELDS = (
+    "model_id",
+    "model",
+    "model_kwargs",
+    "beta_use_converse_api",
+    "region_name",
+    "streaming",
+    "temperature",
+    "max_tokens",
+    "guardrails",
+    "stop_sequences",
+    "base_model_id",
+    "endpoint_url",
+    "credentials_profile_name",
+)
+
+
+def fields_as_kept(cls: Any, url: str) -> Any:
+    plain = make(cls, url)
+    given = make(
+        cls,
+        url,
+        model_kwargs={"top_k": 2},
+        temperature=0.3,
+        max_tokens=9,
+        stop=["END"],
+        streaming=True,
+        base_model_id="anthropic.claude-3-5-haiku-20241022-v1:0",
+    )
+    nova = make(cls, url, model=NOVA)
+    return [{name: getattr(m, name) for name in FIELDS} for m in (plain, given, nova)]
+
+
 SUM_CALL = tool_use("Sum", {"total": 3})
 CACHED = (12, 7, 100, 20)
 
@@ -580,6 +613,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "structured_streaming": (invoke(SUM_CALL, stop="tool_use"), structured_streaming),
     "model_kwargs_temperature": (invoke(), model_kwargs_temperature),
     "stream_usage_per_chunk": (invoke(counts=CACHED), stream_usage_per_chunk),
+    "fields_as_kept": (invoke(), fields_as_kept),
     "thinking_tool_round_trip": (
         invoke(thinking("Add them."), ADD_CALL, stop="tool_use"),
         thinking_tool_round_trip,
