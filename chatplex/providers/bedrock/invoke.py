@@ -60,6 +60,7 @@ ANTHROPIC_VERSION = "bedrock-2023-05-31"
 DEFAULT_MAX_TOKENS = 1024
 #: Regional prefixes of cross-region inference profiles, as langchain-aws reads them.
 _GEO_PREFIXES = frozenset({"eu", "us", "us-gov", "apac", "sa", "amer", "global", "jp", "au"})
+_JSON = "application/json"
 #: Families whose InvokeModel body chatplex builds.
 SUPPORTED_FAMILIES = ("anthropic",)
 
@@ -186,11 +187,13 @@ class BedrockInvokeAdapter(BedrockAdapter):
         )
         content = _encode(body)  # signed, and sent as they are
         url = self.url(settings.model, stream=stream)
-        headers = {
-            **self._headers,
-            "content-type": "application/json",
-            "accept": "application/json",
-        }
+        headers = {**self._headers, "content-type": _JSON}
+        if stream:  # InvokeModelWithResponseStream: the chunks' type in botocore's header
+            headers.update(
+                {"accept": "application/vnd.amazon.eventstream", "x-amzn-bedrock-accept": _JSON}
+            )
+        else:
+            headers["accept"] = _JSON
         signed = self._auth.sign("POST", url, content, headers)
         return HTTPRequest(
             method="POST", url=url, headers=_masked(signed), json=body, content=content

@@ -22,7 +22,8 @@ models. This class does the same for the families chatplex builds:
 The constructor is `ChatBedrockConverse`'s (region, endpoint, credentials, config,
 retries...), with `ChatBedrock`'s own: `model_kwargs` go into the InvokeModel body as
 they are (`{"top_k": 5, "thinking": {...}}`), `guardrails` (`guardrailIdentifier`,
-`guardrailVersion`, `trace`) and `service_tier` as Bedrock's request headers.
+`guardrailVersion`, `trace`), `service_tier` and `request_metadata` as Bedrock's
+request headers.
 Converse-only parameters (`system`, `additional_model_request_fields`,
 `performance_config`...) are a TypeError in InvokeModel mode.
 
@@ -35,6 +36,7 @@ Converse-only parameters (`system`, `additional_model_request_fields`,
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -150,11 +152,6 @@ class ChatBedrock(ChatBedrockConverse):
                     f"beta_use_converse_api=True, or use ChatBedrockConverse (InvokeModel "
                     "takes the model's own body: model_kwargs={...})"
                 )
-        if request_metadata is not None:
-            raise ValueError(
-                f"{owner}(request_metadata=...) is not built for InvokeModel in chatplex: "
-                "pass beta_use_converse_api=True (Converse sends it)"
-            )
         family = provider or (
             model_name and not model_name.startswith("arn") and model_family(model_name)
         )
@@ -182,6 +179,9 @@ class ChatBedrock(ChatBedrockConverse):
             )
         if service_tier is not None:
             invoke.add_headers({"x-amzn-bedrock-service-tier": str(service_tier)})
+        if request_metadata is not None:  # as langchain-aws sends it: the JSON text
+            metadata = json.dumps(dict(request_metadata))
+            invoke.add_headers({"x-amzn-bedrock-request-metadata": metadata})
         self.adapter = invoke
         self.provider = invoke.provider
         if supports_tool_choice_values is None:  # thinking is in the model's kwargs here

@@ -537,6 +537,17 @@ def fields_as_kept(cls: Any, url: str) -> Any:
     return [{name: getattr(m, name) for name in FIELDS} for m in (plain, given, nova)]
 
 
+def request_options(cls: Any, url: str) -> Any:
+    model = make(
+        cls,
+        url,
+        guardrails={"guardrailIdentifier": "g-1", "guardrailVersion": "2", "trace": True},
+        service_tier="priority",
+        request_metadata={"team": "search"},
+    )
+    return [model.invoke("Hi"), merged(list(model.stream("Hi")))]
+
+
 SUM_CALL = tool_use("Sum", {"total": 3})
 CACHED = (12, 7, 100, 20)
 
@@ -614,6 +625,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "model_kwargs_temperature": (invoke(), model_kwargs_temperature),
     "stream_usage_per_chunk": (invoke(counts=CACHED), stream_usage_per_chunk),
     "fields_as_kept": (invoke(), fields_as_kept),
+    "request_options": (invoke(), request_options),
     "thinking_tool_round_trip": (
         invoke(thinking("Add them."), ADD_CALL, stop="tool_use"),
         thinking_tool_round_trip,
@@ -678,6 +690,13 @@ NOT_YET: dict[str, str] = {
 }
 
 
+def _request_with_options(seen: Seen) -> Any:
+    """A request as the Converse suite compares it, and Bedrock's request options, which
+    InvokeModel takes as `x-amzn-bedrock-*` headers (guardrail, trace, service tier...)."""
+    options = {k: v for k, v in seen.headers.items() if k.startswith("x-amzn-bedrock-")}
+    return {**_comparable_request(seen), "options": options}
+
+
 def run_both(name: str, server: ScriptedServer) -> Outcome:
     reply, script = SCRIPTS[name]
     server.handler = reply
@@ -686,7 +705,7 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
         lambda: script(langchain_aws.ChatBedrock, server.url),
         lambda: script(OurChatBedrock, server.url),
         result=_comparable_result,
-        request=_comparable_request,
+        request=_request_with_options,
     )
     if name in DIFFERENCES:
         outcome = DIFFERENCES[name][1](outcome)

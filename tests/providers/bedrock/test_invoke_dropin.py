@@ -111,18 +111,19 @@ def test_other_families_are_refused_at_construction(model: str, family: str) -> 
 def test_converse_parameters_are_refused_on_invoke_model() -> None:
     with pytest.raises(TypeError, match="system=.*Converse parameter"):
         make(system=["Be brief."])
-    with pytest.raises(ValueError, match="request_metadata"):
-        make(request_metadata={"team": "search"})
     with pytest.raises(TypeError, match="guardrailIdentifier"):
         make(guardrails={"trace": True})
 
 
-def test_guardrails_and_service_tier_are_request_headers() -> None:
+def test_guardrails_service_tier_and_request_metadata_are_request_headers() -> None:
     model = make(
         guardrails={"guardrailIdentifier": "g-1", "guardrailVersion": "2", "trace": True},
         service_tier="priority",
+        request_metadata={"team": "search"},
     )
     headers = model.build_request("Hi").headers
+    assert headers["x-amzn-bedrock-request-metadata"] == '{"team": "search"}'
+
     assert headers["x-amzn-bedrock-guardrailidentifier"] == "g-1"
     assert headers["x-amzn-bedrock-guardrailversion"] == "2"
     assert headers["x-amzn-bedrock-trace"] == "ENABLED"
