@@ -548,6 +548,11 @@ def request_options(cls: Any, url: str) -> Any:
     return [model.invoke("Hi"), merged(list(model.stream("Hi")))]
 
 
+def converse_model_kwargs(cls: Any, url: str) -> Any:
+    kwargs = {"top_k": 5, "max_tokens": 64}
+    return make(cls, url, beta_use_converse_api=True, model_kwargs=kwargs).invoke("Hi")
+
+
 SUM_CALL = tool_use("Sum", {"total": 3})
 CACHED = (12, 7, 100, 20)
 
@@ -626,6 +631,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "stream_usage_per_chunk": (invoke(counts=CACHED), stream_usage_per_chunk),
     "fields_as_kept": (invoke(), fields_as_kept),
     "request_options": (invoke(), request_options),
+    "converse_model_kwargs": (converse(), converse_model_kwargs),
     "thinking_tool_round_trip": (
         invoke(thinking("Add them."), ADD_CALL, stop="tool_use"),
         thinking_tool_round_trip,
@@ -658,6 +664,16 @@ def _their_public_host(outcome: Outcome) -> Outcome:
     return ours, ours, our_requests, our_requests
 
 
+def _their_fields_sent(outcome: Outcome) -> Outcome:
+    """Their request read as ours: with the model_kwargs they dropped sent as Converse's
+    request fields."""
+    theirs, ours, their_requests, our_requests = outcome
+    for request in their_requests:
+        assert "additionalModelRequestFields" not in request["body"]
+        request["body"]["additionalModelRequestFields"] = {"top_k": 5}
+    return theirs, ours, their_requests, our_requests
+
+
 _BASE_URL_DROPPED = (
     "base_url= (langchain-aws's alias of endpoint_url on ChatBedrockConverse, and what "
     "init_chat_model passes) is honoured. langchain-aws's ChatBedrock has no such field: "
@@ -669,6 +685,15 @@ _BASE_URL_DROPPED = (
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
     "base_url_alias": (_BASE_URL_DROPPED, _their_public_host),
+    "converse_model_kwargs": (
+        "ChatBedrock(beta_use_converse_api=True, model_kwargs={...}) sends the keys that "
+        "are not inference settings (top_k, thinking...) as Converse's "
+        "additionalModelRequestFields, as ChatBedrockConverse(model_kwargs=...) does. "
+        "langchain-aws's switch to Converse keeps only its listed keys (max_tokens, "
+        "temperature, top_p, stop...) and drops the rest silently (a loss: the model "
+        "runs without them).",
+        _their_fields_sent,
+    ),
     "init_chat_model_base_url": (_BASE_URL_DROPPED, _their_public_host),
     "class_stop": (
         "ChatBedrock(stop=[...]) is sent as the body's stop_sequences. langchain-aws "
