@@ -69,6 +69,14 @@ _CONVERSE_ONLY = (
     "guardrail_config",
 )
 _NOVA = "amazon.nova"
+#: The constructor's keyword arguments that hold a credential.
+_KEY_SETTINGS = (
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "api_key",
+    "bedrock_api_key",
+)
 #: langchain-aws's default `guardrails` (off).
 _NO_GUARDRAILS = {"trace": None, "guardrailIdentifier": None, "guardrailVersion": None}
 
@@ -109,6 +117,12 @@ class ChatBedrock(ChatBedrockConverse):
         stream_usage: bool = True,
         **settings: Any,
     ) -> None:
+        from ...adapters.base import as_secret
+
+        # Keys rebound first: no local of this frame (a traceback with locals) holds one.
+        for name in _KEY_SETTINGS:
+            if name in settings:
+                settings[name] = as_secret(settings[name])
         owner = type(self).__name__
         model_name = pick(owner, model=model, model_id=model_id)
         base = pick(owner, base_model_id=base_model_id, base_model=base_model)

@@ -189,3 +189,19 @@ def test_calls_go_only_to_the_endpoint_configured(
             model = make(**settings)
         assert model.invoke("hello mock").text == "Echo: hello mock"
         assert "".join(c.text for c in model.stream("hello mock")) == "Echo: hello mock"
+
+
+def test_no_frame_of_a_refused_construction_holds_a_key() -> None:
+    try:
+        make("meta.llama3-1-70b-instruct-v1:0", aws_session_token="session-token-in-clear")
+    except NotImplementedError as exc:
+        traceback = exc.__traceback__
+    else:
+        raise AssertionError("a Meta model on InvokeModel is refused")
+    shown = []
+    while traceback is not None:  # chatplex's frames (the test's own hold the keys)
+        if traceback.tb_frame.f_globals["__name__"].startswith("chatplex."):
+            shown.append(repr(traceback.tb_frame.f_locals))
+        traceback = traceback.tb_next
+    assert shown
+    assert not any(SECRET in s or "session-token-in-clear" in s for s in shown)
