@@ -16,11 +16,8 @@ from .version import __version__ as __version__
 
 if TYPE_CHECKING:
     from .chat import (
-        AzureChatOpenAI,
         BaseCache,
-        ChatAnthropic,
         ChatModel,
-        ChatOpenAI,
         FakeChatModel,
         InMemoryCache,
         SQLiteCache,
@@ -79,6 +76,7 @@ if TYPE_CHECKING:
         messages_to_dict,
         trim_messages,
     )
+    from .providers.anthropic.dropin import ChatAnthropic
     from .providers.bedrock.dropin import ChatBedrockConverse
     from .providers.bedrock.invoke_dropin import ChatBedrock
     from .providers.cohere.dropin import ChatCohere
@@ -97,6 +95,8 @@ if TYPE_CHECKING:
     )
     from .providers.google.dropin import ChatGoogleGenerativeAI, ChatVertexAI
     from .providers.ollama.dropin import ChatOllama
+    from .providers.openai.azure_dropin import AzureChatOpenAI
+    from .providers.openai.dropin import ChatOpenAI
 
 
 #: Every public name loads on first use (module `__getattr__`, PEP 562), so that
@@ -110,10 +110,7 @@ _LAZY = {
             "ChatModel",
             "FakeChatModel",
             "init_chat_model",
-            # the drop-ins, the reply caches and usage tracking (chat/ loads them lazily)
-            "AzureChatOpenAI",
-            "ChatAnthropic",
-            "ChatOpenAI",
+            # the reply caches and usage tracking (chat/ loads them lazily)
             "BaseCache",
             "InMemoryCache",
             "SQLiteCache",
@@ -128,7 +125,10 @@ _LAZY = {
     **dict.fromkeys(
         ("UsageMetadataCallbackHandler", "get_usage_metadata_callback"), ".chat.callbacks"
     ),
-    # The drop-ins that live in their provider's folder.
+    # The drop-ins, each in its provider's folder.
+    "ChatOpenAI": ".providers.openai.dropin",
+    "AzureChatOpenAI": ".providers.openai.azure_dropin",
+    "ChatAnthropic": ".providers.anthropic.dropin",
     "ChatOllama": ".providers.ollama.dropin",
     "ChatCohere": ".providers.cohere.dropin",
     "ChatBedrock": ".providers.bedrock.invoke_dropin",

@@ -80,6 +80,8 @@ MOVED_MODULES = {
     "chatplex.batches.anthropic": "chatplex.providers.anthropic.batch",
     "chatplex.adapters.eventstream": "chatplex.providers.bedrock.eventstream",
     "chatplex.adapters._json": "chatplex.adapters.jsontext",
+    "chatplex.chat.azure_model": "chatplex.providers.openai.azure_dropin",
+    "chatplex.chat.anthropic_model": "chatplex.providers.anthropic.dropin",
 }
 
 #: (package, name it re-exported) → the module that defines the name now.
@@ -109,6 +111,12 @@ MOVED_NAMES = {
     ("chatplex.chat.compatible_models", "DROP_INS"): "chatplex.providers.compatible.dropin",
     ("chatplex.chat.compatible_models", "DropIn"): "chatplex.providers.compatible.dropin",
     ("chatplex.chat.compatible_models", "PresetChatModel"): "chatplex.providers.compatible.dropin",
+    ("chatplex.chat", "ChatOpenAI"): "chatplex.providers.openai.dropin",
+    ("chatplex.chat", "AzureChatOpenAI"): "chatplex.providers.openai.azure_dropin",
+    ("chatplex.chat", "ChatAnthropic"): "chatplex.providers.anthropic.dropin",
+    # chat/openai_model.py keeps the Responses-API choice init_chat_model shares.
+    ("chatplex.chat.openai_model", "ChatOpenAI"): "chatplex.providers.openai.dropin",
+    ("chatplex.chat.openai_model", "DEFAULT_MODEL"): "chatplex.providers.openai.dropin",
 }
 
 

@@ -1,4 +1,5 @@
-"""Run a function once a given module has been imported, whoever imports it and when.
+"""Run a function once a given module has been imported, whoever imports it and when;
+import a package's names on their first use (`lazy_names`).
 
 chatplex meets LangChain's objects without importing LangChain (so `import chatplex` stays
 fast and LangChain stays optional), yet some of that meeting needs LangChain's classes:
@@ -18,13 +19,14 @@ nothing is left to wait for. Until then it costs one set lookup per new import.
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from types import ModuleType
 from typing import Any
 
-__all__ = ["when_imported"]
+__all__ = ["lazy_dir", "lazy_names", "when_imported"]
 
 Callback = Callable[[ModuleType], None]
 
@@ -46,6 +48,36 @@ def when_imported(module_name: str, callback: Callback) -> None:
             sys.meta_path.insert(0, _FINDER)
         return
     callback(module)
+
+
+def lazy_names(package: str, homes: Mapping[str, str]) -> Callable[[str], Any]:
+    """A module `__getattr__` (PEP 562) for `package`: each name of `homes` is taken
+    from its module (a path relative to `package`, as `importlib.import_module` reads
+    it) on first access, then kept in the package, so later lookups skip the hook.
+
+    >>> __getattr__ = lazy_names(__name__, {"send": "._send"})  # doctest: +SKIP
+    """
+
+    def __getattr__(name: str) -> Any:
+        home = homes.get(name)
+        if home is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(home, package), name)
+        setattr(sys.modules[package], name, value)
+        return value
+
+    return __getattr__
+
+
+def lazy_dir(package: str) -> Callable[[], list[str]]:
+    """A module `__dir__` for a package with `lazy_names`: the names it holds and the
+    ones it exports (`__all__`), loaded or not."""
+
+    def __dir__() -> list[str]:
+        module = sys.modules[package]
+        return sorted(set(vars(module)) | set(module.__all__))
+
+    return __dir__
 
 
 def _fire(module: ModuleType) -> None:

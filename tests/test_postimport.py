@@ -104,6 +104,27 @@ def test_a_module_nobody_can_find_is_left_to_the_usual_error(package_dir: Path) 
     assert seen == []
 
 
+def test_lazy_names_load_on_first_access_keep_it_and_dir_lists_it(package_dir: Path) -> None:
+    package = package_dir / "cp_hook_probe_lazy"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "from chatplex.postimport import lazy_dir, lazy_names\n"
+        "__all__ = ['VALUE']\n"
+        "__getattr__ = lazy_names(__name__, {'VALUE': '._home', 'EXTERNAL': 'json'})\n"
+        "__dir__ = lazy_dir(__name__)\n"
+    )
+    write_module(package, "_home", "VALUE = 42\n")
+    module = importlib.import_module("cp_hook_probe_lazy")
+    assert "VALUE" in dir(module) and "lazy_dir" in dir(module)  # exported, and held
+    assert "cp_hook_probe_lazy._home" not in sys.modules  # nothing loaded before use
+    assert module.VALUE == 42
+    assert vars(module)["VALUE"] == 42  # kept: later lookups skip the hook
+    with pytest.raises(AttributeError, match="'EXTERNAL'"):  # the name its home lacks
+        _ = module.EXTERNAL
+    with pytest.raises(AttributeError, match="module 'cp_hook_probe_lazy' has no attribute"):
+        _ = module.MISSING
+
+
 # What the hook is for: LangChain's isinstance checks accept chatplex's runnables and
 # messages whichever of the two a script imports first. A fresh interpreter each.
 ORDER_PROBE = """

@@ -15,6 +15,7 @@ from chatplex.chat import callbacks
 from chatplex.chat.configuration import factory, profiles
 from chatplex.providers.compatible import dropin as compatible_dropin
 from chatplex.providers.compatible.spec import DROPINS
+from chatplex.providers.openai import azure_dropin
 from chatplex.specs import WIRES
 
 
@@ -65,9 +66,7 @@ EXPECTED = [
     "close",
     "aclose",
     # Drop-in chat models: a LangChain script ports by changing its import line.
-    "ChatOpenAI",
-    "ChatAnthropic",
-    "AzureChatOpenAI",
+    "AzureChatOpenAI",  # providers/openai/azure_dropin.py; ChatOpenAI, ChatAnthropic below
     # The provider folders' drop-ins, by LangChain's class names.
     *sorted(FOLDER_DROPINS),  # ChatCerebras, ... ChatOllama, ...: the provider folders'
     # LangChain's accounting: usage summed per model over a block of calls.
@@ -134,9 +133,7 @@ HOMES = {
     "init_chat_model": factory,
     "ChatModel": chat,
     "FakeChatModel": chat,
-    "ChatOpenAI": chat,
-    "ChatAnthropic": chat,
-    "AzureChatOpenAI": chat,
+    "AzureChatOpenAI": azure_dropin,
     **FOLDER_DROPINS,
     "SystemMessage": messages,
     "HumanMessage": messages,
@@ -241,9 +238,10 @@ def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> N
     mean"), LangChain conversions, reply caches and usage tracking, prompts and parsers
     load when first used, not with the chat model."""
     lazy = [
+        "chatplex.providers.openai.dropin",
+        "chatplex.providers.anthropic.dropin",
+        "chatplex.providers.openai.azure_dropin",
         "chatplex.chat.openai_model",
-        "chatplex.chat.anthropic_model",
-        "chatplex.chat.azure_model",
         "chatplex.providers.openai.azure",
         "chatplex.providers.bedrock.dropin",
         "chatplex.providers.bedrock.adapter",
@@ -291,7 +289,7 @@ def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> N
         ]
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.splitlines() == ["[]", "chatplex.chat.openai_model True True"]
+    assert out.stdout.splitlines() == ["[]", "chatplex.providers.openai.dropin True True"]
 
 
 def _fresh(code: str) -> list[str]:

@@ -849,7 +849,7 @@ async def test_a_401_says_why_no_key_was_sent(
 def test_langchains_environment_base_url_variables_count_as_the_environment(
     provider: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chatplex.chat import ChatAnthropic, ChatOpenAI
+    from chatplex import ChatAnthropic, ChatOpenAI
 
     key_var, url_var, _ = PROVIDERS[provider]
     monkeypatch.setenv(key_var, "sk-from-the-environment")

@@ -13,8 +13,9 @@ Names load on first use: `import chatplex` loads nothing of this package.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..postimport import lazy_dir, lazy_names
 
 if TYPE_CHECKING:
     from .errors import (
@@ -57,14 +58,5 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(home, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__ = lazy_names(__name__, _HOME)
+__dir__ = lazy_dir(__name__)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
-from types import TracebackType
 from typing import IO, Any
 
 from ..errors import APIError
@@ -121,10 +120,5 @@ class RowReader:
     def __enter__(self) -> RowReader:
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

@@ -32,7 +32,7 @@ from .errors import BatchNotFinishedError
 from .spool import Spooler, iter_lines
 from .store import Handle, write
 from .transport import Transport
-from .wire import BatchAPI, Outcome, Steps, index_of
+from .wire import BatchAPI, Outcome, RemoteState, Steps, index_of
 
 __all__ = ["DEFAULT_POLL_INTERVAL", "DEFAULT_TIMEOUT", "BatchJob", "BatchStatus"]
 
@@ -146,9 +146,16 @@ class BatchJob:
     # ---- status ----------------------------------------------------------------------
 
     def _status_steps(self) -> Steps[BatchStatus]:
+        return self._ask_unfinished(self.api.poll)
+
+    def _ask_unfinished(
+        self, ask: Callable[[Mapping[str, Any]], Steps[RemoteState]]
+    ) -> Steps[BatchStatus]:
+        """`ask` (the API's poll or cancel) each job not ended yet, keeping what it
+        answers (saved at once), then the summary of all jobs."""
         for job in self.handle.jobs:
             if job.get("id") and not job.get("ended"):
-                state = yield from self.api.poll(job)
+                state = yield from ask(job)
                 job.update(state.refs, status=state.status, ended=state.ended)
                 job["counts"] = _fill(state.counts, job["count"], state.ended)
                 self.save()
@@ -248,13 +255,7 @@ class BatchJob:
     # ---- canceling -------------------------------------------------------------------
 
     def _cancel_steps(self) -> Steps[BatchStatus]:
-        for job in self.handle.jobs:
-            if job.get("id") and not job.get("ended"):
-                state = yield from self.api.cancel(job)
-                job.update(state.refs, status=state.status, ended=state.ended)
-                job["counts"] = _fill(state.counts, job["count"], state.ended)
-                self.save()
-        return self._summary()
+        return self._ask_unfinished(self.api.cancel)
 
     def cancel(self) -> BatchStatus:
         """Ask every unfinished job to stop. Rows already run stay billed and collectable;

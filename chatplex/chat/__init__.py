@@ -1,6 +1,6 @@
 """Chat models: `ChatModel` over an adapter and the http layer, `FakeChatModel`,
-configurable models, the LangChain drop-ins `ChatOpenAI` / `ChatAnthropic` (the
-OpenAI-compatible ones live in `providers/compatible/`),
+configurable models, the kit the LangChain drop-ins are built with (`dropin.py`; the
+drop-ins live in their provider's folder, `providers/<wire>/dropin.py`),
 `init_chat_model` with its provider registry and configuration
 profiles (`configuration/`), reply caches (`caching/`), usage tracking and cost
 (`accounting/`); see ARCHITECTURE.md.
@@ -21,13 +21,10 @@ from .model import ChatModel
 if TYPE_CHECKING:
     from .accounting.cost import Cost, cost_of, reply_cost
     from .accounting.usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
-    from .anthropic_model import ChatAnthropic
-    from .azure_model import AzureChatOpenAI
     from .caching.cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
     from .configuration.factory import init_chat_model
     from .configuration.registry import register_provider
     from .fake import FakeChatModel
-    from .openai_model import ChatOpenAI
 
 #: Names loaded on first use, and the module of this package each comes from.
 _LAZY = {
@@ -36,9 +33,6 @@ _LAZY = {
     "init_chat_model": "configuration.factory",
     "register_provider": "configuration.registry",
     "FakeChatModel": "fake",
-    "ChatOpenAI": "openai_model",
-    "AzureChatOpenAI": "azure_model",
-    "ChatAnthropic": "anthropic_model",
     **dict.fromkeys(
         ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"),
         "caching.cache",
@@ -64,13 +58,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "AzureChatOpenAI",
     "BaseCache",
-    "ChatAnthropic",
     "ChatModel",
-    "ChatOpenAI",
-    "ChatModel",
-    "ChatOpenAI",
     "Cost",
     "FakeChatModel",
     "InMemoryCache",

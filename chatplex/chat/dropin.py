@@ -1,6 +1,22 @@
-"""What `ChatOpenAI` and `ChatAnthropic` share: LangChain's aliases, its model-level
-run config, and the LangChain settings chatplex refuses (each with its reason), all
-resolved once, at construction.
+"""The kit every drop-in (a chatplex model taking a LangChain class's constructor) is
+built with: chatplex's own settings every drop-in takes (the tail: `take_tail`, handed
+to `ChatModel` as given, and shown in the class's signature by `@dropin`), LangChain's
+aliases, its model-level run config, and the LangChain settings chatplex refuses (each
+with its reason), all resolved once, at construction.
+
+A drop-in declares only its own parameters, in its `__init__`, ending in `**params`:
+
+>>> from chatplex.chat.model import ChatModel
+>>> @dropin
+... class ChatExample(ChatModel):
+...     def __init__(self, model: str = "m", *, top_k: int | None = None, **params: Any):
+...         tail = take_tail(params)
+...         super().__init__(None, model, **tail.settings, top_k=top_k)
+...         tail.settle(self)
+>>> list(inspect.signature(ChatExample).parameters)[:5]
+['model', 'top_k', 'rate_limiter', 'cache', 'callbacks']
+>>> ChatExample(tags=["a"], max_retries=0).run_defaults, ChatExample().max_retries
+({'tags': ['a']}, 2)
 
 >>> pick("ChatOpenAI", model="gpt-4o", model_name=None)
 'gpt-4o'
@@ -12,20 +28,30 @@ TypeError: ChatOpenAI got model='a' and model_name='b': pass one of them
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..core.run_config import RunnableConfig
 from ..secret import Secret
 
+if TYPE_CHECKING:
+    from .model import ChatModel
+
 __all__ = [
     "LANGCHAIN_ALIASES",
     "REFUSED",
     "check_refused",
+    "TAIL",
+    "UNSET",
+    "Tail",
     "constructor_names",
+    "dropin",
     "pick",
     "run_config",
+    "take_tail",
     "tool_call_body",
     "with_query",
 ]
@@ -103,6 +129,146 @@ def constructor_names(cls: type) -> tuple[str, ...]:
         params = inspect.signature(cls).parameters.values()
         names = _NAMES[cls] = tuple(p.name for p in params if p.kind is not p.VAR_KEYWORD)
     return names
+
+
+#: chatplex's own settings every drop-in takes (the tail after its LangChain
+#: parameters), in the order its signature shows them. The ones handed to `ChatModel`
+#: keep `ChatModel.__init__`'s types and defaults, read from there, so they are written
+#: once; LangChain's model-level run settings (`RUN_SETTINGS`) become the config every
+#: call runs with. A drop-in that spells one of them its own way or gives it another
+#: default (Cohere's `timeout_seconds`, a preset's retries) declares it in its own
+#: `__init__`, which wins.
+TAIL = (
+    "rate_limiter",
+    "cache",
+    "callbacks",
+    "tags",
+    "metadata",
+    "verbose",
+    "name",
+    "timeout",
+    "max_retries",
+    "http_client",
+    "http_async_client",
+    "stream_idle_timeout",
+    "max_response_bytes",
+    "max_retry_after",
+    "retry_policy",
+    "rate_limit",
+    "extra_headers",
+)
+
+#: LangChain's model-level run settings: not `ChatModel`'s, so their types are here.
+RUN_SETTINGS = {
+    "callbacks": "Any",
+    "tags": "Sequence[str] | None",
+    "metadata": "Mapping[str, Any] | None",
+    "verbose": "bool | None",
+}
+
+
+class _Unset:
+    __slots__ = ()
+
+    def __repr__(self) -> str:  # as help() and inspect.signature show the default
+        return "<its LangChain default>"
+
+
+#: A parameter's default when LangChain tells "not given" from an explicit None (a
+#: preset's temperature 0.7, Gemini's per-model temperature): the drop-in then applies
+#: its partner class's default.
+UNSET: Any = _Unset()
+
+
+class Tail:
+    """The tail's values one construction was given (`take_tail`): `settings` go to
+    `ChatModel.__init__` (only those given, so its defaults hold); `settle` then sets
+    the run config and `verbose`."""
+
+    __slots__ = ("run", "settings")
+
+    def __init__(self, settings: dict[str, Any], run: dict[str, Any]) -> None:
+        self.settings = settings
+        self.run = run
+
+    def default(self, setting: str, value: Any) -> None:
+        """`value` for `setting` unless one was given (not None): a drop-in's own
+        spelling or default of a tail setting (`timeout_seconds`, `client_kwargs`)."""
+        if self.settings.get(setting) is None and value is not None:
+            self.settings[setting] = value
+
+    def settle(self, model: ChatModel) -> None:
+        """After `ChatModel.__init__`: LangChain's model-level run config and `verbose`."""
+        run = self.run
+        model.run_defaults = run_config(run.get("callbacks"), run.get("tags"), run.get("metadata"))
+        # As in LangChain's chat models: accepted, prints nothing.
+        model.verbose = bool(run.get("verbose"))  # type: ignore[attr-defined]
+
+
+def take_tail(params: dict[str, Any]) -> Tail:
+    """The tail's settings taken out of a drop-in's `**params` (what is left is its
+    API parameters)."""
+    settings = {k: params.pop(k) for k in TAIL if k in params and k not in RUN_SETTINGS}
+    run = {k: params.pop(k) for k in RUN_SETTINGS if k in params}
+    return Tail(settings, run)
+
+
+_Class = TypeVar("_Class", bound=type)
+
+
+def dropin(cls: _Class, *, declared: Sequence[str] = ()) -> _Class:
+    """Gives a drop-in class its whole signature, for `help()`, `inspect.signature`,
+    IDEs and `constructor_names`: its `__init__`'s own parameters, the ones it declares
+    as data (`declared`: keyword-only, None unless given), those of the drop-in it
+    extends, then the tail's (those it does not declare itself), then `**api_params`.
+    The tail's types and defaults are its base's (`ChatModel`, or the drop-in it
+    extends), which it hands them to. A class sharing its base's `__init__` (the
+    presets) gets its own, calling that one."""
+    built: Any = cls  # its `__init__` is read and set here, whatever its base's type
+    if "__init__" not in vars(cls):
+        base_init = built.__init__
+
+        @functools.wraps(base_init)
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N807
+            base_init(self, *args, **kwargs)
+
+        __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+        built.__init__ = __init__
+    init = built.__init__
+    # A shared `__init__` is read as written, not with the tail its first class added.
+    own = getattr(init, "_own_signature", None) or inspect.signature(init)
+    base_init = built.__mro__[1].__init__
+    handed = inspect.signature(base_init).parameters
+    kept = [p for p in own.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    names = {p.name for p in kept}
+    data = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation="Any")
+        for name in dict.fromkeys(declared)
+        if name not in names
+    ]
+    names.update(declared)
+    if "__init__" in vars(cls) and hasattr(base_init, "_own_signature"):
+        # It extends another drop-in (AzureChatOpenAI, ChatOpenAI): its parameters too.
+        data += [
+            p
+            for p in handed.values()
+            if p.kind is p.KEYWORD_ONLY and p.name not in names and p.name not in TAIL
+        ]
+        names.update(p.name for p in data)
+    tail = [
+        inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=RUN_SETTINGS[name]
+        )
+        if name in RUN_SETTINGS
+        else handed[name]
+        for name in TAIL
+        if name not in names
+    ]
+    rest = inspect.Parameter("api_params", inspect.Parameter.VAR_KEYWORD, annotation="Any")
+    init._own_signature = own
+    init.__signature__ = own.replace(parameters=[*kept, *data, *tail, rest])
+    _NAMES.pop(cls, None)
+    return cls
 
 
 def pick(owner: str, **candidates: Any) -> Any:

@@ -426,34 +426,32 @@ class ChatModel(Runnable[Any, AIMessage]):
     ) -> AIMessage:
         if sending is None:  # the first call
             _load_sending()
-        adapter, request = sending.http_request(self, messages, settings, stream=False)
+        call = sending.outgoing(self, messages, settings, config, stream=False)
         cache = reply_cache(self.cache)
         if cache is None:
-            return sending.post(self, adapter, request, settings, config)
-        return sending.cached_post(self, cache, adapter, request, settings, config)
+            return sending.post(call)
+        return sending.cached_post(call, cache)
 
     async def _asend(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AIMessage:
         if sending is None:  # the first call
             _load_sending()
-        adapter, request = sending.http_request(self, messages, settings, stream=False, sync=False)
+        call = sending.outgoing(self, messages, settings, config, stream=False, sync=False)
         cache = reply_cache(self.cache)
         if cache is None:
-            return await sending.apost(self, adapter, request, settings, config)
-        return await sending.acached_post(self, cache, adapter, request, settings, config)
+            return await sending.apost(call)
+        return await sending.acached_post(call, cache)
 
     def _send_stream(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> Iterator[AIMessageChunk]:
         if sending is None:  # the first call
             _load_sending()
-        adapter, request = sending.http_request(self, messages, settings, stream=True)
+        call = sending.outgoing(self, messages, settings, config, stream=True)
         cache = reply_cache(self.cache)
-        if cache is None:
-            chunks = sending.open_stream(self, adapter, request, settings, config)
-        else:  # cached with its usage; `stream_usage=False` strips it from hits too
-            chunks = sending.cached_stream(self, cache, adapter, request, settings, config)
+        # Cached with its usage; `stream_usage=False` strips it from hits too.
+        chunks = sending.open_stream(call) if cache is None else sending.cached_stream(call, cache)
         if self.stream_usage:
             return chunks
         from .streams import without_usage
@@ -465,12 +463,11 @@ class ChatModel(Runnable[Any, AIMessage]):
     ) -> AsyncIterator[AIMessageChunk]:
         if sending is None:  # the first call
             _load_sending()
-        adapter, request = sending.http_request(self, messages, settings, stream=True, sync=False)
+        call = sending.outgoing(self, messages, settings, config, stream=True, sync=False)
         cache = reply_cache(self.cache)
-        if cache is None:
-            chunks = sending.aopen_stream(self, adapter, request, settings, config)
-        else:
-            chunks = sending.acached_stream(self, cache, adapter, request, settings, config)
+        chunks = (
+            sending.aopen_stream(call) if cache is None else sending.acached_stream(call, cache)
+        )
         if self.stream_usage:
             return chunks
         from .streams import awithout_usage

@@ -22,12 +22,13 @@ if TYPE_CHECKING:
     from ..adapters.base import Adapter, CallSettings, HTTPRequest
     from ..core.retry import RetryPolicy
     from ..core.run_config import RunnableConfig
-    from ..http import Budget, RateLimit
+    from ..http import Budget, CallOptions, RateLimit
     from ..messages import AIMessage, AIMessageChunk, BaseMessage
     from .caching.cache import BaseCache
     from .model import ChatModel
 
 __all__ = [
+    "Outgoing",
     "aauthorized",
     "aauthorized_stream",
     "acached_post",
@@ -39,6 +40,7 @@ __all__ = [
     "cached_stream",
     "http_request",
     "open_stream",
+    "outgoing",
     "post",
     "priced_as",
     "retry_policy_for",
@@ -76,6 +78,33 @@ def http_request(
         headers.update(model.extra_headers)
         request = dataclasses.replace(request, headers=headers)
     return adapter, request
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One call's request on its way out, with what it goes out under: the model (its
+    clients, retries, budget, bounds), the adapter that built the request (and reads the
+    reply), the call's settings and config."""
+
+    model: ChatModel
+    adapter: Adapter
+    request: HTTPRequest
+    settings: CallSettings
+    config: RunnableConfig
+
+
+def outgoing(
+    model: ChatModel,
+    messages: list[BaseMessage],
+    settings: CallSettings,
+    config: RunnableConfig,
+    *,
+    stream: bool,
+    sync: bool = True,
+) -> Outgoing:
+    """The call's request (`http_request`), ready to be posted or streamed."""
+    adapter, request = http_request(model, messages, settings, stream=stream, sync=sync)
+    return Outgoing(model, adapter, request, settings, config)
 
 
 async def aauthorized(adapter: Adapter, request: HTTPRequest) -> HTTPRequest:
@@ -161,6 +190,21 @@ def watched(config: RunnableConfig, retry: Any, budget: Any) -> tuple[Any, Any]:
     return observe(run, retry, budget)
 
 
+def _bounds(call: Outgoing, retry: RetryPolicy) -> CallOptions:
+    """What bounds every send of a call: the model's timeout and size cap, the call's
+    deadline, its retries and its rate budget (as its run watches them)."""
+    model, config = call.model, call.config
+    budget = budget_for(model, call.adapter, call.settings)
+    watched_retry, watched_budget = watched(config, retry, budget)
+    return {
+        "timeout": model.timeout,
+        "deadline": config.get("deadline"),
+        "retry": watched_retry,
+        "budget": watched_budget,
+        "max_response_bytes": model.max_response_bytes,
+    }
+
+
 def priced_as(adapter: Adapter) -> str:
     """The provider name a reply is priced under when its URL does not say: the
     adapter's `price_provider` (an OpenAI-compatible preset's own name, so a local
@@ -171,113 +215,71 @@ def priced_as(adapter: Adapter) -> str:
 # ---- one reply -----------------------------------------------------------------------
 
 
-def post(
-    model: ChatModel,
-    adapter: Adapter,
-    request: HTTPRequest,
-    settings: CallSettings,
-    config: RunnableConfig,
-) -> AIMessage:
-    """The reply to `request` over HTTP, with the model's retries and budget, priced."""
+def post(call: Outgoing) -> AIMessage:
+    """The reply to the call's request over HTTP, with the model's retries and budget,
+    priced."""
     from ..http import send
 
     check_budget()
-    retry, budget = watched(config, retry_policy_for(model), budget_for(model, adapter, settings))
-    message = send(
-        adapter,
-        request,
-        client=model.http_client,
-        timeout=model.timeout,
-        deadline=config.get("deadline"),
-        retry=retry,
-        budget=budget,
-        max_response_bytes=model.max_response_bytes,
-    )
-    charge(message, priced_as(adapter), settings.model, request.url)
+    model, adapter, request = call.model, call.adapter, call.request
+    bounds = _bounds(call, retry_policy_for(model))
+    message = send(adapter, request, client=model.http_client, **bounds)
+    charge(message, priced_as(adapter), call.settings.model, request.url)
     return message
 
 
-async def apost(
-    model: ChatModel,
-    adapter: Adapter,
-    request: HTTPRequest,
-    settings: CallSettings,
-    config: RunnableConfig,
-) -> AIMessage:
+async def apost(call: Outgoing) -> AIMessage:
     """The async `post` (the request authorised now: see `aauthorized`)."""
     from ..http import asend
 
     check_budget()
-    retry, budget = watched(config, retry_policy_for(model), budget_for(model, adapter, settings))
-    message = await asend(
-        adapter,
-        await aauthorized(adapter, request),
-        client=model.http_async_client,
-        timeout=model.timeout,
-        deadline=config.get("deadline"),
-        retry=retry,
-        budget=budget,
-        max_response_bytes=model.max_response_bytes,
-    )
-    charge(message, priced_as(adapter), settings.model, request.url)
+    model, adapter, request = call.model, call.adapter, call.request
+    bounds = _bounds(call, retry_policy_for(model))
+    authorized = await aauthorized(adapter, request)
+    message = await asend(adapter, authorized, client=model.http_async_client, **bounds)
+    charge(message, priced_as(adapter), call.settings.model, request.url)
     return message
 
 
-def cached_post(
-    model: ChatModel,
-    cache: BaseCache,
-    adapter: Adapter,
-    request: HTTPRequest,
-    settings: CallSettings,
-    config: RunnableConfig,
-) -> AIMessage:
+def cached_post(call: Outgoing, cache: BaseCache) -> AIMessage:
     """`post`'s reply through `cache`: a stored reply, or the one an identical call in
     flight gets, costs no HTTP call (and is counted as a hit)."""
-    from .caching import cache as replies
     from .caching import inflight
 
-    key = replies.cache_key(adapter.provider, request)
-    call = partial(post, model, adapter, request, settings, config)
-    message, fresh = inflight.cached_call(cache, key, call, config.get("deadline"))
+    deadline = call.config.get("deadline")
+    message, fresh = inflight.cached_call(cache, _cache_key(call), partial(post, call), deadline)
     if not fresh:
-        record_hit(message, settings.model)
+        record_hit(message, call.settings.model)
     return message
 
 
-async def acached_post(
-    model: ChatModel,
-    cache: BaseCache,
-    adapter: Adapter,
-    request: HTTPRequest,
-    settings: CallSettings,
-    config: RunnableConfig,
-) -> AIMessage:
+async def acached_post(call: Outgoing, cache: BaseCache) -> AIMessage:
     """The async `cached_post`."""
-    from .caching import cache as replies
     from .caching import inflight
 
-    key = replies.cache_key(adapter.provider, request)
-    call = partial(apost, model, adapter, request, settings, config)
-    message, fresh = await inflight.acached_call(cache, key, call, config.get("deadline"))
+    deadline = call.config.get("deadline")
+    key = _cache_key(call)
+    message, fresh = await inflight.acached_call(cache, key, partial(apost, call), deadline)
     if not fresh:
-        record_hit(message, settings.model)
+        record_hit(message, call.settings.model)
     return message
+
+
+def _cache_key(call: Outgoing) -> str:
+    from .caching.cache import cache_key
+
+    return cache_key(call.adapter.provider, call.request)
 
 
 # ---- a streamed reply ------------------------------------------------------------------
 
 
-def open_stream(
-    model: ChatModel,
-    adapter: Adapter,
-    request: HTTPRequest,
-    settings: CallSettings,
-    config: RunnableConfig,
-) -> Iterator[AIMessageChunk]:
-    """The reply to `request` as chunks over HTTP, with the model's retries, budget and
-    bounds, priced when it ends."""
+def open_stream(call: Outgoing) -> Iterator[AIMessageChunk]:
+    """The reply to the call's request as chunks over HTTP, with the model's retries,
+    budget and bounds, priced when it ends."""
     from ..http import get_sync_client, interruptible_client, stream
 
+    model, adapter, request, config = call.model, call.adapter, call.request, call.config
     client, retry = model.http_client, retry_policy_for(model)
     if config.get("callbacks"):
         from ..core.interrupt import interrupter_of
@@ -287,82 +289,49 @@ def open_stream(
             http = client if client is not None else get_sync_client()
             client = interruptible_client(http, interrupter)
             retry = interrupter.retry_policy(retry)
-    watched_retry, budget = watched(config, retry, budget_for(model, adapter, settings))
+    bounds = _bounds(call, retry)
     chunks = stream(
-        adapter,
-        request,
-        client=client,
-        timeout=model.timeout,
-        idle_timeout=model.stream_idle_timeout,
-        deadline=config.get("deadline"),
-        retry=watched_retry,
-        budget=budget,
-        max_response_bytes=model.max_response_bytes,
+        adapter, request, client=client, idle_timeout=model.stream_idle_timeout, **bounds
     )
-    return priced_stream(chunks, priced_as(adapter), settings.model, request.url)
+    return priced_stream(chunks, priced_as(adapter), call.settings.model, request.url)
 
 
-def aopen_stream(
-    model: ChatModel,
-    adapter: Adapter,
-    request: HTTPRequest,
-    settings: CallSettings,
-    config: RunnableConfig,
-) -> AsyncIterator[AIMessageChunk]:
+def aopen_stream(call: Outgoing) -> AsyncIterator[AIMessageChunk]:
     """The async `open_stream` (the request authorised when the stream starts)."""
     from ..http import astream
 
-    retry, budget = watched(config, retry_policy_for(model), budget_for(model, adapter, settings))
+    model, adapter = call.model, call.adapter
+    bounds = _bounds(call, retry_policy_for(model))
     chunks = aauthorized_stream(
         adapter,
-        request,
+        call.request,
         lambda request: astream(
             adapter,
             request,
             client=model.http_async_client,
-            timeout=model.timeout,
             idle_timeout=model.stream_idle_timeout,
-            deadline=config.get("deadline"),
-            retry=retry,
-            budget=budget,
-            max_response_bytes=model.max_response_bytes,
+            **bounds,
         ),
     )
-    return apriced_stream(chunks, priced_as(adapter), settings.model, request.url)
+    return apriced_stream(chunks, priced_as(adapter), call.settings.model, call.request.url)
 
 
-def cached_stream(
-    model: ChatModel,
-    cache: BaseCache,
-    adapter: Adapter,
-    request: HTTPRequest,
-    settings: CallSettings,
-    config: RunnableConfig,
-) -> Iterator[AIMessageChunk]:
+def cached_stream(call: Outgoing, cache: BaseCache) -> Iterator[AIMessageChunk]:
     """`open_stream`'s chunks through `cache`, stored with their usage: a stored reply
     is replayed as chunks (and counted as a hit)."""
-    from .caching import cache as replies
     from .caching import inflight
 
-    key = replies.cache_key(adapter.provider, request)
-    start = partial(open_stream, model, adapter, request, settings, config)
-    hit = lambda message: record_hit(message, settings.model)  # noqa: E731
-    return inflight.cached_stream(cache, key, start, hit, config.get("deadline"))
+    start, hit = partial(open_stream, call), partial(_hit, call)
+    return inflight.cached_stream(cache, _cache_key(call), start, hit, call.config.get("deadline"))
 
 
-def acached_stream(
-    model: ChatModel,
-    cache: BaseCache,
-    adapter: Adapter,
-    request: HTTPRequest,
-    settings: CallSettings,
-    config: RunnableConfig,
-) -> AsyncIterator[AIMessageChunk]:
+def acached_stream(call: Outgoing, cache: BaseCache) -> AsyncIterator[AIMessageChunk]:
     """The async `cached_stream`."""
-    from .caching import cache as replies
     from .caching import inflight
 
-    key = replies.cache_key(adapter.provider, request)
-    start = partial(aopen_stream, model, adapter, request, settings, config)
-    hit = lambda message: record_hit(message, settings.model)  # noqa: E731
-    return inflight.acached_stream(cache, key, start, hit, config.get("deadline"))
+    start, hit = partial(aopen_stream, call), partial(_hit, call)
+    return inflight.acached_stream(cache, _cache_key(call), start, hit, call.config.get("deadline"))
+
+
+def _hit(call: Outgoing, message: AIMessage) -> None:
+    record_hit(message, call.settings.model)

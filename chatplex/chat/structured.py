@@ -50,6 +50,8 @@ __all__ = [
     "StructuredOutputError",
     "StructuredParser",
     "format_settings",
+    "openai_json_schema",
+    "response_format_schema",
     "structured_output",
 ]
 
@@ -144,8 +146,8 @@ def output_schema(schema: Any) -> OutputSchema:
 
     if schema is None:
         return OutputSchema("json", "", {}, "none")
-    if isinstance(schema, Mapping) and _response_format_schema(schema) is not None:
-        inner = _response_format_schema(schema) or {}
+    if isinstance(schema, Mapping) and response_format_schema(schema) is not None:
+        inner = response_format_schema(schema) or {}
         name, described = inner.get("name"), inner.get("description")
         if not isinstance(name, str) or not isinstance(inner.get("schema"), Mapping):
             raise TypeError(
@@ -162,7 +164,7 @@ def output_schema(schema: Any) -> OutputSchema:
     return OutputSchema(spec.name, spec.description, spec.parameters, kind, schema)
 
 
-def _response_format_schema(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
+def response_format_schema(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The `json_schema` object of a dict given in OpenAI's response-format shapes
     (`{"type": "json_schema", "json_schema": {...}}` or `{"name", "schema"}`), else None."""
     if schema.get("type") == "json_schema" and isinstance(schema.get("json_schema"), Mapping):
@@ -182,7 +184,7 @@ def anthropic_json_schema(spec: OutputSchema, given: Any) -> dict[str, Any]:
 
     if spec.kind == "pydantic":
         return anthropic_output_schema(spec.target.model_json_schema())
-    if isinstance(given, Mapping) and _response_format_schema(given) is None:
+    if isinstance(given, Mapping) and response_format_schema(given) is None:
         return anthropic_output_schema(dict(given))
     titled: dict[str, Any] = {"title": spec.name}
     if spec.description:
@@ -202,7 +204,7 @@ def openai_json_schema(spec: OutputSchema, given: Any, strict: bool | None) -> d
         inner: dict[str, Any] = {"schema": schema, "name": spec.target.__name__, "strict": True}
         return {"type": "json_schema", "json_schema": inner}
     if isinstance(given, Mapping):
-        wrapped = _response_format_schema(given)
+        wrapped = response_format_schema(given)
         if wrapped is not None:
             if strict is not None and "strict" in wrapped and wrapped["strict"] is not strict:
                 raise ValueError(
@@ -336,20 +338,33 @@ class StructuredParser(Runnable[Any, Any]):
 
 
 class _WithRaw(Runnable[Any, dict[str, Any]]):
-    """`include_raw=True`: `{"raw": message}` → `{"raw", "parsed", "parsing_error"}`."""
+    """`include_raw=True`: `{"raw": message}` → `{"raw", "parsed", "parsing_error"}`.
+
+    `parsed_key`: the raw reply also carries `additional_kwargs["parsed"]`, as the openai
+    SDK's `parse()` gives langchain-openai's replies to a `response_format` call: the
+    pydantic object for a pydantic schema, else None."""
 
     _run_type = "chain"
 
-    def __init__(self, parser: StructuredParser) -> None:
+    def __init__(self, parser: StructuredParser, *, parsed_key: bool = False) -> None:
         self.parser = parser
+        self.parsed_key = parsed_key
         self.name = "RunnableAssign"
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
         raw = input["raw"]
         try:
-            return {"raw": raw, "parsed": self.parser.parse(raw), "parsing_error": None}
+            parsed = self.parser.parse(raw)
         except StructuredOutputError as exc:
-            return {"raw": raw, "parsed": None, "parsing_error": exc}
+            return {"raw": self._keyed(raw, None), "parsed": None, "parsing_error": exc}
+        return {"raw": self._keyed(raw, parsed), "parsed": parsed, "parsing_error": None}
+
+    def _keyed(self, raw: Any, parsed: Any) -> Any:
+        if not self.parsed_key or not isinstance(raw, AIMessage):
+            return raw
+        kept = parsed if self.parser.schema.kind == "pydantic" else None
+        raw.additional_kwargs = {**raw.additional_kwargs, "parsed": kept}
+        return raw
 
     async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
         return self._invoke(input, config)
@@ -378,17 +393,21 @@ def structured_output(
         raise ValueError(f"method={method!r} needs a schema (only json_mode works without)")
     spec = output_schema(schema)
     bound: Runnable[Any, Any]
+    parsed_key = False
     if method == "function_calling":
         bound = _forced_tool(model, spec, strict)
         parser = StructuredParser(spec, "tool")
     else:
+        # The adapter says whether its partner package's raw reply of a response_format
+        # call carries `additional_kwargs["parsed"]` (langchain-openai's does).
+        parsed_key = getattr(model.adapter, "structured_parsed_key", False) is True
         settings = format_settings(model.provider, spec, schema, method, strict, model.adapter)
         bound = model.bind(**settings)
         # LangChain's OpenAI parser for pydantic schemas takes the whole reply at once.
         partials = method != "json_schema" or enforced or anthropic or spec.kind != "pydantic"
         parser = StructuredParser(spec, "text", partials=partials)
     if include_raw:
-        return RunnableParallel(raw=bound) | _WithRaw(parser)
+        return RunnableParallel(raw=bound) | _WithRaw(parser, parsed_key=parsed_key)
     return bound | parser
 
 
@@ -419,10 +438,14 @@ def format_settings(
 
 def _forced_tool(model: ChatModel, spec: OutputSchema, strict: bool | None) -> ChatModel:
     """The schema as the one tool the model must call; on OpenAI, as langchain-openai
-    binds it: `parallel_tool_calls` false, and `strict` on the tool when given."""
+    binds it: `parallel_tool_calls` false, and `strict` on the tool when given. The
+    `tool_choice` names the tool, unless the adapter declares the keyword its partner
+    package sends instead (`structured_tool_choice`, e.g. "any")."""
     from ..adapters.base import ToolSpec
 
     tool = ToolSpec(spec.name, spec.description, spec.parameters)
+    declared = getattr(model.adapter, "structured_tool_choice", None)
+    choice = declared if isinstance(declared, str) else spec.name
     if model.provider not in ("openai", "openai_responses"):
-        return model.bind_tools([tool], tool_choice=spec.name)
-    return model.bind_tools([tool], tool_choice=spec.name, strict=strict, parallel_tool_calls=False)
+        return model.bind_tools([tool], tool_choice=choice)
+    return model.bind_tools([tool], tool_choice=choice, strict=strict, parallel_tool_calls=False)

@@ -4,11 +4,10 @@ models or HTTP (see ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from ..postimport import when_imported
+from ..postimport import lazy_names, when_imported
 from ._late import LATE
 from .base import Runnable, RunnableBinding
 from .composition import RunnableParallel, RunnableSequence, coerce_to_runnable
@@ -40,39 +39,33 @@ if TYPE_CHECKING:  # loaded on first use (see `__getattr__` below)
 #: on (measured with `python -X importtime -c "from chatplex import ChatOpenAI"`):
 #: prompts, parsers and custom events are for chains.
 _LAZY = {
-    "ChatPromptTemplate": "prompts",
-    "ChatPromptValue": "prompts",
-    "MessagesPlaceholder": "prompts",
-    "OutputParserException": "parsers",
-    "StrOutputParser": "parsers",
-    "StreamEvent": "events",
-    "adispatch_custom_event": "events",
-    "dispatch_custom_event": "events",
-    "RunnableBranch": "branch",
-    "ConfigurableField": "configurable",
-    "ConfigurableFieldMultiOption": "configurable",
-    "ConfigurableFieldSingleOption": "configurable",
-    "ConfigurableFieldSpec": "configurable",
-    "RunnableConfigurableAlternatives": "configurable",
-    "RunnableConfigurableFields": "configurable",
-    "FewShotChatMessagePromptTemplate": "few_shot",
-    "JsonOutputParser": "json_parser",
-    "PydanticOutputParser": "json_parser",
-    "SimpleJsonOutputParser": "json_parser",
-    "Run": "listeners",
-    "RunnableListeners": "listeners",
-    "PromptTemplate": "string_prompts",
-    "StringPromptValue": "string_prompts",
+    "ChatPromptTemplate": ".prompts",
+    "ChatPromptValue": ".prompts",
+    "MessagesPlaceholder": ".prompts",
+    "OutputParserException": ".parsers",
+    "StrOutputParser": ".parsers",
+    "StreamEvent": ".events",
+    "adispatch_custom_event": ".events",
+    "dispatch_custom_event": ".events",
+    "RunnableBranch": ".branch",
+    "ConfigurableField": ".configurable",
+    "ConfigurableFieldMultiOption": ".configurable",
+    "ConfigurableFieldSingleOption": ".configurable",
+    "ConfigurableFieldSpec": ".configurable",
+    "RunnableConfigurableAlternatives": ".configurable",
+    "RunnableConfigurableFields": ".configurable",
+    "FewShotChatMessagePromptTemplate": ".few_shot",
+    "JsonOutputParser": ".json_parser",
+    "PydanticOutputParser": ".json_parser",
+    "SimpleJsonOutputParser": ".json_parser",
+    "Run": ".listeners",
+    "RunnableListeners": ".listeners",
+    "PromptTemplate": ".string_prompts",
+    "StringPromptValue": ".string_prompts",
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY)
 
 
 __all__ = [

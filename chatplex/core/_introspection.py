@@ -48,19 +48,15 @@ class Introspection:
         """
         from .events import astream_events
 
-        return astream_events(
-            self,  # type: ignore[arg-type]
-            input,
-            config,
-            version=version,
-            include_names=include_names,
-            include_types=include_types,
-            include_tags=include_tags,
-            exclude_names=exclude_names,
-            exclude_types=exclude_types,
-            exclude_tags=exclude_tags,
-            **kwargs,
+        filters = (
+            include_names,
+            include_types,
+            include_tags,
+            exclude_names,
+            exclude_types,
+            exclude_tags,
         )
+        return astream_events(self, input, config, version, filters, kwargs)  # type: ignore[arg-type]
 
     def stream_events(
         self,
@@ -83,19 +79,15 @@ class Introspection:
         """
         from .events import stream_events
 
-        return stream_events(
-            self,  # type: ignore[arg-type]
-            input,
-            config,
-            version=version,
-            include_names=include_names,
-            include_types=include_types,
-            include_tags=include_tags,
-            exclude_names=exclude_names,
-            exclude_types=exclude_types,
-            exclude_tags=exclude_tags,
-            **kwargs,
+        filters = (
+            include_names,
+            include_types,
+            include_tags,
+            exclude_names,
+            exclude_types,
+            exclude_tags,
         )
+        return stream_events(self, input, config, version, filters, kwargs)  # type: ignore[arg-type]
 
     @overload
     def astream_log(
@@ -156,19 +148,22 @@ class Introspection:
         """
         from .log import astream_log
 
+        filters = (
+            include_names,
+            include_types,
+            include_tags,
+            exclude_names,
+            exclude_types,
+            exclude_tags,
+        )
         return astream_log(
             self,  # type: ignore[arg-type]
             input,
             config,
-            diff=diff,
-            with_streamed_output_list=with_streamed_output_list,
-            include_names=include_names,
-            include_types=include_types,
-            include_tags=include_tags,
-            exclude_names=exclude_names,
-            exclude_types=exclude_types,
-            exclude_tags=exclude_tags,
-            **kwargs,
+            diff,
+            with_streamed_output_list,
+            filters,
+            kwargs,
         )
 
     # ---- schemas -----------------------------------------------------------------------

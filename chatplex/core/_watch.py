@@ -11,12 +11,17 @@ import asyncio
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from .run_config import RunnableConfig, current_config, merge_configs
 from .runs import RunListener, RunNode
 
-__all__ = ["DONE", "AsyncChannel", "EventFilter", "Failed", "drain", "watch_config"]
+__all__ = ["DONE", "AsyncChannel", "EventFilter", "Failed", "Filters", "drain", "watch_config"]
+
+Listener = TypeVar("Listener", bound=RunListener)
+
+#: The six filters of `astream_events` / `astream_log`, in `EventFilter`'s order.
+Filters = tuple[Sequence[str] | None, ...]
 
 
 class EventFilter:
@@ -69,9 +74,10 @@ def _as_set(values: Sequence[str] | None, what: str) -> frozenset[str] | None:
 
 
 def watch_config(
-    config: RunnableConfig | None, make_listener: Callable[[RunNode | None], RunListener]
-) -> RunnableConfig:
-    """A copy of `config` with a listener added to its callbacks.
+    config: RunnableConfig | None, make_listener: Callable[[RunNode | None], Listener]
+) -> tuple[RunnableConfig, Listener]:
+    """A copy of `config` with a listener added to its callbacks, and the listener
+    (`make_listener(the run the call nests under)`).
 
     The config is not prepared here (`timeout` stays a timeout), so the watched call
     applies its deadline exactly as an unwatched one would."""
@@ -86,7 +92,7 @@ def watch_config(
         cfg["callbacks"] = [*callbacks, listener]
     else:  # one handler object, or a LangChain CallbackManager
         cfg["callbacks"] = [callbacks, listener]
-    return cfg  # type: ignore[return-value]
+    return cfg, listener  # type: ignore[return-value]
 
 
 class Failed:

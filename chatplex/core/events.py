@@ -42,10 +42,10 @@ import contextvars
 import queue
 import threading
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from ._watch import DONE, AsyncChannel, EventFilter, Failed, drain, watch_config
+from ._watch import DONE, AsyncChannel, EventFilter, Failed, Filters, drain, watch_config
 from .run_config import RunnableConfig, current_config
 from .runs import RunListener, RunNode
 
@@ -198,16 +198,10 @@ def _check_version(version: str) -> None:
 def astream_events(
     runnable: Runnable[Any, Any],
     input: Any,
-    config: RunnableConfig | None = None,
-    *,
-    version: str = "v2",
-    include_names: Sequence[str] | None = None,
-    include_types: Sequence[str] | None = None,
-    include_tags: Sequence[str] | None = None,
-    exclude_names: Sequence[str] | None = None,
-    exclude_types: Sequence[str] | None = None,
-    exclude_tags: Sequence[str] | None = None,
-    **kwargs: Any,
+    config: RunnableConfig | None,
+    version: str,
+    filters: Filters,
+    kwargs: dict[str, Any],
 ) -> AsyncIterator[StreamEvent]:
     """`runnable.astream(input, config)`, observed: yields its `StreamEvent`s.
 
@@ -216,30 +210,11 @@ def astream_events(
     call fails, the events so far are yielded, then its exception raised.
     """
     _check_version(version)
-    event_filter = EventFilter(
-        include_names, include_types, include_tags, exclude_names, exclude_types, exclude_tags
-    )
-    return _astream_events(runnable, input, config, event_filter, kwargs, version == "v1")
-
-
-def _astream_events(
-    runnable: Runnable[Any, Any],
-    input: Any,
-    config: RunnableConfig | None,
-    event_filter: EventFilter,
-    kwargs: dict[str, Any],
-    v1: bool,
-) -> AsyncIterator[StreamEvent]:
+    event_filter, v1 = EventFilter(*filters), version == "v1"
     channel = AsyncChannel()
-    listener: EventListener | None = None
-
-    def make_listener(outer: RunNode | None) -> EventListener:
-        nonlocal listener
-        listener = EventListener(channel.push, event_filter, outer, v1=v1)
-        return listener
-
-    cfg = watch_config(config, make_listener)
-    assert listener is not None
+    cfg, listener = watch_config(
+        config, lambda outer: EventListener(channel.push, event_filter, outer, v1=v1)
+    )
 
     async def produce() -> None:
         try:
@@ -287,16 +262,10 @@ class _SyncListener(EventListener):
 def stream_events(
     runnable: Runnable[Any, Any],
     input: Any,
-    config: RunnableConfig | None = None,
-    *,
-    version: str = "v2",
-    include_names: Sequence[str] | None = None,
-    include_types: Sequence[str] | None = None,
-    include_tags: Sequence[str] | None = None,
-    exclude_names: Sequence[str] | None = None,
-    exclude_types: Sequence[str] | None = None,
-    exclude_tags: Sequence[str] | None = None,
-    **kwargs: Any,
+    config: RunnableConfig | None,
+    version: str,
+    filters: Filters,
+    kwargs: dict[str, Any],
 ) -> Iterator[StreamEvent]:
     """`astream_events` for sync code: the call runs `runnable.stream` in a worker thread
     (so events arrive while it runs) and the iterator yields its events.
@@ -306,9 +275,7 @@ def stream_events(
     connection released -- and joins the thread before returning; handlers hear no
     error for it."""
     _check_version(version)
-    event_filter = EventFilter(
-        include_names, include_types, include_tags, exclude_names, exclude_types, exclude_tags
-    )
+    event_filter = EventFilter(*filters)
     return _stream_events(runnable, input, config, event_filter, kwargs, version == "v1")
 
 
@@ -321,16 +288,9 @@ def _stream_events(
     v1: bool,
 ) -> Iterator[StreamEvent]:
     out: queue.SimpleQueue[Any] = queue.SimpleQueue()
-    listener: _SyncListener | None = None
-
-    def make_listener(outer: RunNode | None) -> _SyncListener:
-        nonlocal listener
-        listener = _SyncListener(out.put, event_filter, outer, v1=v1)
-        return listener
-
-    cfg = watch_config(config, make_listener)
-    assert listener is not None
-    watcher = listener  # narrowed, for the closure below
+    cfg, watcher = watch_config(
+        config, lambda outer: _SyncListener(out.put, event_filter, outer, v1=v1)
+    )
 
     def produce() -> None:
         try:

@@ -21,13 +21,13 @@ from typing import Any
 
 from ..messages import BaseMessage
 from ._pure import PureRunnable
-from .prompts import ChatPromptValue, prompt_values
+from .prompts import ChatFormatting, ChatPromptValue, prompt_values
 from .run_config import RunnableConfig
 
 __all__ = ["FewShotChatMessagePromptTemplate"]
 
 
-class FewShotChatMessagePromptTemplate(PureRunnable[Any, ChatPromptValue]):
+class FewShotChatMessagePromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
     """Each example (a dict) filled into `example_prompt` (a chat prompt), in order.
 
     Examples come from `examples`, or from `example_selector` (anything with
@@ -80,15 +80,6 @@ class FewShotChatMessagePromptTemplate(PureRunnable[Any, ChatPromptValue]):
                 raise KeyError(f"few-shot example {index} lacks {missing}: {example!r}")
             messages.extend(self.example_prompt.format_messages(**{k: example[k] for k in keys}))
         return messages
-
-    def format_prompt(self, **kwargs: Any) -> ChatPromptValue:
-        return ChatPromptValue(tuple(self.format_messages(**kwargs)))
-
-    def format(self, **kwargs: Any) -> str:
-        return self.format_prompt(**kwargs).to_string()
-
-    async def aformat_messages(self, **kwargs: Any) -> list[BaseMessage]:
-        return self.format_messages(**kwargs)
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> ChatPromptValue:
         values = prompt_values(self.input_variables, {}, input if input is not None else {})

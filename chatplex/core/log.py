@@ -44,7 +44,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from ._watch import DONE, AsyncChannel, EventFilter, Failed, drain, watch_config
+from ._watch import DONE, AsyncChannel, EventFilter, Failed, Filters, drain, watch_config
 from .chunks import add_chunks
 from .run_config import RunnableConfig
 from .runs import RunListener, RunNode
@@ -283,24 +283,16 @@ class LogListener(RunListener):
 def astream_log(
     runnable: Runnable[Any, Any],
     input: Any,
-    config: RunnableConfig | None = None,
-    *,
-    diff: bool = True,
-    with_streamed_output_list: bool = True,
-    include_names: Sequence[str] | None = None,
-    include_types: Sequence[str] | None = None,
-    include_tags: Sequence[str] | None = None,
-    exclude_names: Sequence[str] | None = None,
-    exclude_types: Sequence[str] | None = None,
-    exclude_tags: Sequence[str] | None = None,
-    **kwargs: Any,
+    config: RunnableConfig | None,
+    diff: bool,
+    with_streamed_output_list: bool,
+    filters: Filters,
+    kwargs: dict[str, Any],
 ) -> AsyncIterator[Any]:
     """`runnable.astream(input, config)`, logged: yields `RunLogPatch`es (or, with
     `diff=False`, the `RunLog` after each). If the call fails, the patches so far are
     yielded, then its exception raised."""
-    event_filter = EventFilter(
-        include_names, include_types, include_tags, exclude_names, exclude_types, exclude_tags
-    )
+    event_filter = EventFilter(*filters)
     patches = _patches(runnable, input, config, with_streamed_output_list, event_filter, kwargs)
     return patches if diff else _accumulated(patches)
 
@@ -315,16 +307,9 @@ def _patches(
 ) -> AsyncIterator[RunLogPatch]:
     channel = AsyncChannel()
     root_name = (config or {}).get("run_name") or runnable.get_name()
-    made: LogListener | None = None
-
-    def make_listener(outer: RunNode | None) -> LogListener:
-        nonlocal made
-        made = LogListener(channel.push, event_filter, outer, root_name)
-        return made
-
-    cfg = watch_config(config, make_listener)
-    assert made is not None
-    listener = made  # narrowed, for the closure below
+    cfg, listener = watch_config(
+        config, lambda outer: LogListener(channel.push, event_filter, outer, root_name)
+    )
 
     async def produce() -> None:
         total: Any = _NOTHING

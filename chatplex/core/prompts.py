@@ -22,6 +22,7 @@ from ._pure import PureRunnable
 from .run_config import RunnableConfig
 
 __all__ = [
+    "ChatFormatting",
     "ChatPromptTemplate",
     "ChatPromptValue",
     "LangChainView",
@@ -215,7 +216,32 @@ def _parts(messages: Sequence[Any]) -> tuple[_Part, ...]:
     return tuple(parts)
 
 
-class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
+class ChatFormatting:
+    """LangChain's formatting methods of a chat prompt, all made from its
+    `format_messages(**values)`: the prompt value, its text, and their async forms."""
+
+    def format_messages(self, **kwargs: Any) -> list[BaseMessage]:
+        raise NotImplementedError
+
+    def format_prompt(self, **kwargs: Any) -> ChatPromptValue:
+        """The filled-in `ChatPromptValue` (what `invoke` returns)."""
+        return ChatPromptValue(tuple(self.format_messages(**kwargs)))
+
+    def format(self, **kwargs: Any) -> str:
+        """The filled-in messages as text: `"System: ...\nHuman: ..."`."""
+        return self.format_prompt(**kwargs).to_string()
+
+    async def aformat_messages(self, **kwargs: Any) -> list[BaseMessage]:
+        return self.format_messages(**kwargs)
+
+    async def aformat_prompt(self, **kwargs: Any) -> ChatPromptValue:
+        return self.format_prompt(**kwargs)
+
+    async def aformat(self, **kwargs: Any) -> str:
+        return self.format(**kwargs)
+
+
+class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
     """A list of message templates; `invoke(dict)` fills them into a `ChatPromptValue`.
 
     With exactly one variable, `invoke` also takes the bare value: `prompt.invoke("tea")`.
@@ -317,23 +343,6 @@ class ChatPromptTemplate(PureRunnable[Any, ChatPromptValue]):
     def format_messages(self, **kwargs: Any) -> list[BaseMessage]:
         """The filled-in messages."""
         return self._messages(self._values(kwargs))
-
-    def format_prompt(self, **kwargs: Any) -> ChatPromptValue:
-        """The filled-in `ChatPromptValue` (what `invoke` returns)."""
-        return ChatPromptValue(tuple(self.format_messages(**kwargs)))
-
-    def format(self, **kwargs: Any) -> str:
-        """The filled-in messages as text: `"System: ...\nHuman: ..."`."""
-        return self.format_prompt(**kwargs).to_string()
-
-    async def aformat_messages(self, **kwargs: Any) -> list[BaseMessage]:
-        return self.format_messages(**kwargs)
-
-    async def aformat_prompt(self, **kwargs: Any) -> ChatPromptValue:
-        return self.format_prompt(**kwargs)
-
-    async def aformat(self, **kwargs: Any) -> str:
-        return self.format(**kwargs)
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> ChatPromptValue:
         return ChatPromptValue(tuple(self._messages(self._values(input))))

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTIVE",
+    "Tracer",
     "add_tracer",
     "attach_tracers",
     "probe_at_first_call",
@@ -52,6 +53,22 @@ logger = logging.getLogger("chatplex.tracing")
 #: reader on another thread sees the old tuple or the new one, never half of either.
 ACTIVE: tuple[Any, ...] = ()
 _lock = threading.Lock()
+
+
+class Tracer:
+    """What chatplex's runs and LangChain's callback managers read of a process-wide
+    tracer, as LangSmith's and OpenTelemetry's answer it: it records in place, a failure
+    of its own never breaks the call it watches, it ignores no kind of run, and no outer
+    framework traces for it (`covered_by`, for a subclass to name one)."""
+
+    covered_by: str | None = None
+    run_inline = True
+    raise_error = False
+    # LangChain's managers read these when they call it (LangChain's tools and runnables
+    # inside chatplex chains report to it themselves); their keywords beyond the ones a
+    # tracer uses are taken and ignored (`**_`).
+    ignore_llm = ignore_chain = ignore_agent = ignore_retriever = False
+    ignore_chat_model = ignore_retry = ignore_custom_event = False
 
 
 def add_tracer(tracer: Any) -> None:

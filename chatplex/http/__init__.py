@@ -8,8 +8,9 @@ Names are loaded on first access, so `import chatplex.http` does not import http
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..postimport import lazy_dir, lazy_names
 
 if TYPE_CHECKING:
     from ..core.retry import RetryPolicy, retry_policy
@@ -31,13 +32,14 @@ if TYPE_CHECKING:
     )
     from ._ratelimit import Budget, RateLimit
     from ._redaction import scrub_secrets
-    from ._send import asend, send
+    from ._send import CallOptions, asend, send
     from ._sse import SSEDecoder, aiter_sse_events, iter_sse_events
     from ._stream import AsyncChunkStream, ChunkStream, astream, stream
 
 __all__ = [
     "AsyncChunkStream",
     "Budget",
+    "CallOptions",
     "ChunkStream",
     "PoolSettings",
     "RateLimit",
@@ -95,18 +97,10 @@ _HOME = {
     "retry_policy": "..core.retry",
     "scrub_secrets": "._redaction",
     "send": "._send",
+    "CallOptions": "._send",
     "stream": "._stream",
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(home, __name__), name)
-    globals()[name] = value  # later lookups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__ = lazy_names(__name__, _HOME)
+__dir__ = lazy_dir(__name__)

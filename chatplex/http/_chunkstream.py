@@ -7,7 +7,6 @@ its pooled connection -- on `close()` / `aclose()` or at the end of a `with` blo
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Generator, Iterator
-from types import TracebackType
 
 from ..messages import AIMessageChunk
 
@@ -35,12 +34,7 @@ class ChunkStream:
     def __enter__(self) -> ChunkStream:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._gen.close()
 
 
@@ -65,10 +59,5 @@ class AsyncChunkStream:
     async def __aenter__(self) -> AsyncChunkStream:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self._agen.aclose()

@@ -396,13 +396,7 @@ class Call:
                         refuse_wrong_shape(chunk)
                     received.append(chunk)
         except Exception as exc:
-            out = self._emit(n)
-            unread = self._unreadable(exc)
-            if out:
-                return _then_raise(out, unread)
-            if unread is exc:
-                raise
-            raise unread from exc
+            return self._read_failed(exc, n)
         if self.started:  # the hot path (has_content inlined: it runs once per chunk)
             out = received[n:]
             if not self.fresh:
@@ -427,13 +421,7 @@ class Call:
                     received.append(chunk)
             self._finish()
         except Exception as exc:
-            out = self._emit(n)
-            unread = self._unreadable(exc)
-            if out:
-                return _then_raise(out, unread)
-            if unread is exc:
-                raise
-            raise unread from exc
+            return self._read_failed(exc, n)
         return self._end(self._emit(n))
 
     def failed(self, exc: BaseException) -> tuple[RetryPolicy, float]:
@@ -519,6 +507,17 @@ class Call:
             used = stream_used_tokens(self.received) if wanted else None
             permit.release(used_tokens=used, status=self.status, headers=self.response.headers)
         return out
+
+    def _read_failed(self, exc: Exception, n: int) -> Iterable[AIMessageChunk]:
+        """A read whose events failed to parse: the chunks parsed before the failure
+        still go out (`_emit` from `n`), then the failure, as `_unreadable` makes it."""
+        out = self._emit(n)
+        unread = self._unreadable(exc)
+        if out:
+            return _then_raise(out, unread)
+        if unread is exc:
+            raise exc
+        raise unread from exc
 
     def _unreadable(self, exc: Exception) -> Exception:
         """What the decoder or the adapter's parser raised on an event it could not read

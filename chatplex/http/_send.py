@@ -17,20 +17,32 @@ is its drivers' (`_drivers.drive` / `adrive`): this module only wires them up.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from ._drivers import adrive, drive
 from ._engine import Call, estimate, reclamp, reply_chunk
 
 if TYPE_CHECKING:
     import httpx
+    from typing_extensions import Unpack
 
     from ..adapters.base import Adapter, HTTPRequest
     from ..core.retry import RetryPolicy
     from ..messages import AIMessage
     from ._ratelimit import Budget
 
-__all__ = ["asend", "estimate", "reclamp", "reply_chunk", "send"]
+__all__ = ["CallOptions", "asend", "estimate", "reclamp", "reply_chunk", "send"]
+
+
+class CallOptions(TypedDict, total=False):
+    """What bounds a call, the keywords of `send`, `asend`, `stream` and `astream`
+    (each None, or left out: no bound): see `send`."""
+
+    timeout: httpx.Timeout | float | None
+    deadline: float | None
+    retry: RetryPolicy | None
+    budget: Budget | None
+    max_response_bytes: int | None
 
 
 def send(
@@ -38,11 +50,7 @@ def send(
     request: HTTPRequest,
     *,
     client: httpx.Client | None = None,
-    timeout: httpx.Timeout | float | None = None,
-    deadline: float | None = None,
-    retry: RetryPolicy | None = None,
-    budget: Budget | None = None,
-    max_response_bytes: int | None = None,
+    **options: Unpack[CallOptions],
 ) -> AIMessage:
     """Send `request` (retrying per `retry`) and parse the reply with `adapter`.
 
@@ -57,16 +65,7 @@ def send(
     `APIConnectionError` when no answer came, `APIError` for an unparseable success body
     -- the last attempt's error, with `attempts` set.
     """
-    call = Call(
-        adapter,
-        request,
-        stream=False,
-        timeout=timeout,
-        deadline=deadline,
-        retry=retry,
-        budget=budget,
-        max_response_bytes=max_response_bytes,
-    )
+    call = Call(adapter, request, stream=False, **options)
     for _ in drive(call, client):
         pass  # a non-stream call yields nothing
     return call.message
@@ -77,24 +76,11 @@ async def asend(
     request: HTTPRequest,
     *,
     client: httpx.AsyncClient | None = None,
-    timeout: httpx.Timeout | float | None = None,
-    deadline: float | None = None,
-    retry: RetryPolicy | None = None,
-    budget: Budget | None = None,
-    max_response_bytes: int | None = None,
+    **options: Unpack[CallOptions],
 ) -> AIMessage:
     """The async `send`: same arguments, same errors, on the running loop's shared
     `httpx.AsyncClient` unless you pass one. Cancelling it closes the response at once."""
-    call = Call(
-        adapter,
-        request,
-        stream=False,
-        timeout=timeout,
-        deadline=deadline,
-        retry=retry,
-        budget=budget,
-        max_response_bytes=max_response_bytes,
-    )
+    call = Call(adapter, request, stream=False, **options)
     async for _ in adrive(call, client):
         pass  # a non-stream call yields nothing
     return call.message

@@ -39,10 +39,10 @@ from ._engine import Call
 
 if TYPE_CHECKING:
     import httpx
+    from typing_extensions import Unpack
 
     from ..adapters.base import Adapter, HTTPRequest
-    from ..core.retry import RetryPolicy
-    from ._ratelimit import Budget
+    from ._send import CallOptions
 
 __all__ = ["AsyncChunkStream", "ChunkStream", "astream", "stream"]
 
@@ -52,12 +52,8 @@ def stream(
     request: HTTPRequest,
     *,
     client: httpx.Client | None = None,
-    timeout: httpx.Timeout | float | None = None,
     idle_timeout: float | None = None,
-    deadline: float | None = None,
-    retry: RetryPolicy | None = None,
-    budget: Budget | None = None,
-    max_response_bytes: int | None = None,
+    **options: Unpack[CallOptions],
 ) -> ChunkStream:
     """Stream a reply: each SSE event goes through the adapter's parser, non-None
     chunks are yielded, and `parser.finish()` runs at the end of the body.
@@ -71,17 +67,7 @@ def stream(
     `deadline` (monotonic), `DeadlineExceededError`, whose `partial` merges what was
     received if anything was. `err.attempts`: HTTP attempts made.
     """
-    call = Call(
-        adapter,
-        request,
-        stream=True,
-        timeout=timeout,
-        idle_timeout=idle_timeout,
-        deadline=deadline,
-        retry=retry,
-        budget=budget,
-        max_response_bytes=max_response_bytes,
-    )
+    call = Call(adapter, request, stream=True, idle_timeout=idle_timeout, **options)
     return ChunkStream(drive(call, client))  # nothing is sent before the first next()
 
 
@@ -90,23 +76,9 @@ def astream(
     request: HTTPRequest,
     *,
     client: httpx.AsyncClient | None = None,
-    timeout: httpx.Timeout | float | None = None,
     idle_timeout: float | None = None,
-    deadline: float | None = None,
-    retry: RetryPolicy | None = None,
-    budget: Budget | None = None,
-    max_response_bytes: int | None = None,
+    **options: Unpack[CallOptions],
 ) -> AsyncChunkStream:
     """The async `stream`: same arguments and errors; use it with `async with`."""
-    call = Call(
-        adapter,
-        request,
-        stream=True,
-        timeout=timeout,
-        idle_timeout=idle_timeout,
-        deadline=deadline,
-        retry=retry,
-        budget=budget,
-        max_response_bytes=max_response_bytes,
-    )
+    call = Call(adapter, request, stream=True, idle_timeout=idle_timeout, **options)
     return AsyncChunkStream(adrive(call, client))

@@ -26,10 +26,10 @@ from typing import Any, ClassVar
 from langchain_core.language_models import BaseChatModel
 from pydantic import model_validator
 
-from ..chat import AzureChatOpenAI as AzureEngine
-from ..chat import ChatAnthropic as AnthropicEngine
 from ..chat import ChatModel
-from ..chat import ChatOpenAI as OpenAIEngine
+from ..providers.anthropic.dropin import ChatAnthropic as AnthropicEngine
+from ..providers.openai.azure_dropin import AzureChatOpenAI as AzureEngine
+from ..providers.openai.dropin import ChatOpenAI as OpenAIEngine
 from .model import ChatChatplex, _with_model_name
 
 __all__ = ["AzureChatOpenAI", "ChatAnthropic", "ChatOpenAI"]

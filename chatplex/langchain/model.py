@@ -318,7 +318,7 @@ class ChatChatplex(BaseChatModel):
     def _with_builtin_tools(self, builtin: list[dict[str, Any]]) -> ChatChatplex:
         """A copy whose chatplex model sends `builtin` in the Responses API's `tools`
         (a `ChatOpenAI` switches to that API, as langchain-openai does)."""
-        from ..chat.openai_model import ChatOpenAI as Engine  # only models given such tools
+        from ..providers.openai.dropin import ChatOpenAI as Engine  # only models given such tools
 
         inner = self.chatplex_model
         if isinstance(inner, Engine):

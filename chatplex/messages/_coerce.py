@@ -18,20 +18,13 @@ from ._messages import (
     SystemMessage,
     ToolMessage,
 )
-from ._types import ToolCall
+from ._types import ROLES, ToolCall
 
 __all__ = ["ROLE_ALIASES", "coerce_messages", "message_from_role", "normalise_role"]
 
-#: Role names accepted in tuples and dicts, mapped to the message type they build.
+#: What tuples and dicts may name: a role, or a LangChain message `type` value.
 ROLE_ALIASES: dict[str, str] = {
-    "human": "human",
-    "user": "human",
-    "ai": "ai",
-    "assistant": "ai",
-    "system": "system",
-    "developer": "system",
-    "tool": "tool",
-    # LangChain message `type` values
+    **ROLES,
     "AIMessageChunk": "ai",
     "HumanMessageChunk": "human",
     "SystemMessageChunk": "system",
@@ -118,7 +111,7 @@ def normalise_role(role: str, *, index: int | None = None) -> str:
     kind = ROLE_ALIASES.get(role)
     if kind is None:
         where = f"message {index}: " if index is not None else ""
-        known = ", ".join(sorted(k for k in ROLE_ALIASES if k.islower()))
+        known = ", ".join(sorted(ROLES))
         raise ValueError(f"{where}unknown role {role!r}; known roles: {known}")
     return kind
 

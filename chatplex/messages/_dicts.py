@@ -26,7 +26,7 @@ from ._messages import (
     ToolMessage,
 )
 from ._pydantic import message_data
-from ._types import ToolCall
+from ._types import ROLES, ToolCall
 
 __all__ = [
     "convert_to_messages",
@@ -65,16 +65,6 @@ _CONSTRUCTORS = {
     "ToolMessage": "tool",
     "ToolMessageChunk": "tool",
 }
-#: Roles of LangChain's ChatMessage that chatplex has a message for.
-_CHAT_ROLES = {
-    "human": "human",
-    "user": "human",
-    "ai": "ai",
-    "assistant": "ai",
-    "system": "system",
-    "developer": "system",
-    "tool": "tool",
-}
 #: The developer role, as LangChain marks it on a SystemMessage.
 _LC_DEVELOPER_KEY = "__openai_role__"
 
@@ -96,11 +86,11 @@ def message_from_dict(message: dict[str, Any]) -> BaseMessage:
     data.pop("type", None)
     if kind in ("chat", "ChatMessageChunk"):
         role = data.pop("role", None)
-        kind = _CHAT_ROLES.get(str(role))
+        kind = ROLES.get(str(role))
         if kind is None:
             raise ValueError(
                 f"cannot read a chat message with role {role!r}: chatplex has the roles "
-                + ", ".join(sorted(_CHAT_ROLES))
+                + ", ".join(sorted(ROLES))
             )
     cls = _BY_TYPE.get(str(kind))
     if cls is None:

@@ -1,4 +1,4 @@
-"""Typed dicts for tool calls and usage.
+"""Typed dicts for tool calls and usage; the role names messages are given by.
 
 These are plain dicts (as in LangChain) so that `msg.tool_calls[0]["args"]` works in code
 written for either library, and so that building one costs no more than a dict literal.
@@ -18,11 +18,24 @@ __all__ = [
     "InputTokenDetails",
     "InvalidToolCall",
     "OutputTokenDetails",
+    "ROLES",
     "ToolCall",
     "ToolCallChunk",
     "UsageMetadata",
     "add_usage",
 ]
+
+#: Role names (of tuples, dicts, LangChain's ChatMessage) mapped to the message type
+#: they build.
+ROLES: dict[str, str] = {
+    "human": "human",
+    "user": "human",
+    "ai": "ai",
+    "assistant": "ai",
+    "system": "system",
+    "developer": "system",
+    "tool": "tool",
+}
 
 
 class ToolCall(TypedDict):

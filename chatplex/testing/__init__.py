@@ -19,8 +19,9 @@ respx is imported only by `ChatMock` and cassette replay.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..postimport import lazy_dir, lazy_names
 
 if TYPE_CHECKING:
     from ..chat.fake import FakeChatModel
@@ -60,36 +61,27 @@ __all__ = [
     "ScriptRule",
 ]
 
-# public name -> submodule defining it (relative to this package: ".x" is chatplex.x)
+# public name -> submodule defining it (relative to this package: "..x" is chatplex.x)
 _LAZY = {
-    "MockRequest": "mock_server",
-    "MockServer": "mock_server",
-    "MockSettings": "mock_server",
-    "MockStats": "mock_server",
-    "MockScript": "script",
-    "ScriptRequest": "script",
-    "ScriptRule": "script",
-    "FakeChatModel": ".chat.fake",
-    "NetworkBlockedError": "_guard",
-    "Cassette": "_recorder",
-    "CassetteError": "_recorder",
-    "CassetteMismatchError": "_recorder",
-    "CassetteNotFoundError": "_recorder",
-    "ChatMock": "_respx_kit",
-    "LoopbackPassThroughWarning": "_respx_kit",
-    "NoReplyQueuedError": "_respx_kit",
-    "ProviderMock": "_respx_kit",
+    "MockRequest": ".mock_server",
+    "MockServer": ".mock_server",
+    "MockSettings": ".mock_server",
+    "MockStats": ".mock_server",
+    "MockScript": ".script",
+    "ScriptRequest": ".script",
+    "ScriptRule": ".script",
+    "FakeChatModel": "..chat.fake",
+    "NetworkBlockedError": "._guard",
+    "Cassette": "._recorder",
+    "CassetteError": "._recorder",
+    "CassetteMismatchError": "._recorder",
+    "CassetteNotFoundError": "._recorder",
+    "ChatMock": "._respx_kit",
+    "LoopbackPassThroughWarning": "._respx_kit",
+    "NoReplyQueuedError": "._respx_kit",
+    "ProviderMock": "._respx_kit",
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value  # later lookups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__ = lazy_names(__name__, _LAZY)
+__dir__ = lazy_dir(__name__)

@@ -40,23 +40,13 @@ __all__ = [
 ]
 
 SCRUBBED = "<scrubbed>"
-SECRET_HEADERS = frozenset(
-    {
-        "authorization",
-        "proxy-authorization",
-        "x-api-key",
-        "api-key",
-        "x-goog-api-key",
-        "cookie",
-        "openai-organization",
-        "openai-project",
-    }
-)
+#: Scrubbed besides the credentials `chatplex.secret` knows (its names, and any header or
+#: query parameter named like one: x-portkey-api-key, helicone-auth, sig...; the rules
+#: shared with errors and logs): these name the account.
+ACCOUNT_HEADERS = frozenset({"openai-organization", "openai-project"})
 DROPPED_RESPONSE_HEADERS = frozenset(
     {"set-cookie", "openai-organization", "openai-project", "anthropic-organization-id"}
 )
-# Any other header or query parameter named like a credential (x-portkey-api-key,
-# helicone-auth, sig...): the rules of chatplex.secret, shared with errors and logs.
 # Framing that belongs to the original connection, not to the replayed body.
 HOP_HEADERS = frozenset(
     {"content-length", "transfer-encoding", "content-encoding", "connection", "keep-alive"}
@@ -95,7 +85,7 @@ class Recording:
 
 
 def _is_secret_header(name: str) -> bool:
-    return name.lower() in SECRET_HEADERS or is_secret_header(name)
+    return is_secret_header(name, ACCOUNT_HEADERS)
 
 
 class Scrubber:

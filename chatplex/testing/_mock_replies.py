@@ -29,6 +29,7 @@ __all__ = [
     "plan_reply",
     "split_text",
     "sse",
+    "tool_schemas",
 ]
 
 OPENAI = "openai"
@@ -217,7 +218,8 @@ def _ends_with_user_turn(messages: list[Any]) -> bool:
     )
 
 
-def _tool_schemas(provider: str, tools: Any) -> list[tuple[str, dict[str, Any]]]:
+def tool_schemas(provider: str, tools: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(name, JSON schema) of each tool a request declares, in its provider's shape."""
     found: list[tuple[str, dict[str, Any]]] = []
     for tool in tools if isinstance(tools, list) else []:
         if not isinstance(tool, dict):
@@ -236,7 +238,7 @@ def _tool_schemas(provider: str, tools: Any) -> list[tuple[str, dict[str, Any]]]
 def _plan_tool(
     provider: str, tools: Any, messages: list[Any], chunks: int | None, forced: str | None
 ) -> ToolCall | None:
-    schemas = _tool_schemas(provider, tools)
+    schemas = tool_schemas(provider, tools)
     if not schemas or not _ends_with_user_turn(messages):
         return None
     if forced is None and not _TOOL_WORD.search(last_user_text(messages)):

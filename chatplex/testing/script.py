@@ -63,7 +63,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from ._mock_faults import MockUsageError
-from ._mock_replies import ANTHROPIC, OPENAI, example_object, last_user_text
+from ._mock_replies import ANTHROPIC, OPENAI, example_object, last_user_text, tool_schemas
 
 __all__ = ["Decision", "MockScript", "ScriptRequest", "ScriptRule"]
 
@@ -114,7 +114,7 @@ class ScriptRequest:
         return cls(
             provider=provider,
             model=model if isinstance(model, str) else "",
-            tools=_tools(provider, body.get("tools")),
+            tools=dict(tool_schemas(provider, body.get("tools"))),
             tool_choice=_tool_choice(body.get("tool_choice")),
             user_text=last_user_text(messages),
             after_tool_result=_after_tool_result(messages),
@@ -293,22 +293,6 @@ def _expand(value: Any, found: re.Match[str] | None) -> Any:
     if isinstance(value, Mapping):
         return {k: _expand(v, found) for k, v in value.items()}
     return value
-
-
-def _tools(provider: str, tools: Any) -> dict[str, Mapping[str, Any]]:
-    found: dict[str, Mapping[str, Any]] = {}
-    for tool in tools if isinstance(tools, list) else []:
-        if not isinstance(tool, dict):
-            continue
-        if provider == OPENAI:
-            spec = tool.get("function")
-            spec = spec if isinstance(spec, dict) else tool
-            name, schema = spec.get("name"), spec.get("parameters")
-        else:
-            name, schema = tool.get("name"), tool.get("input_schema")
-        if isinstance(name, str):
-            found[name] = schema if isinstance(schema, dict) else {}
-    return found
 
 
 def _tool_choice(choice: Any) -> str | None:

@@ -49,6 +49,7 @@ from uuid import UUID
 
 from ..chat.callbacks import ls_params
 from ..chat.llm_results import result_of
+from ..core.tracers import Tracer
 from .batching import RunBatcher
 from .serialize import chain_inputs, chain_outputs, dumpd, llm_result, plain_data, usage_of
 
@@ -67,7 +68,7 @@ logger = logging.getLogger("chatplex.tracing")
 MAX_OPEN_RUNS = 10_000
 
 
-class LangSmithTracer:
+class LangSmithTracer(Tracer):
     """Sends the runs it hears about to LangSmith (see the module docstring).
 
     `sender`: chatplex's own `LangSmithSender` (the default, configured from the
@@ -78,14 +79,6 @@ class LangSmithTracer:
 
     #: LangChain's own tracer reports calls made inside LangChain (`ChatChatplex`).
     covered_by = "langchain"
-    #: Recording is quick: called in place, never handed to a thread.
-    run_inline = True
-    raise_error = False
-    # What LangChain's callback managers read when they call it (LangChain's tools and
-    # runnables inside chatplex chains report to it themselves); their keywords beyond
-    # the ones used here are taken and ignored (`**_`).
-    ignore_llm = ignore_chain = ignore_agent = ignore_retriever = False
-    ignore_chat_model = ignore_retry = ignore_custom_event = False
 
     def __init__(
         self,

@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from .. import version
+from ..core.tracers import Tracer
 from ..specs import spec
 from .otel_content import input_content, output_message
 
@@ -68,20 +69,13 @@ class _Open:
         self.metric_attributes = metric_attributes
 
 
-class OTelTracer:
+class OTelTracer(Tracer):
     """Spans and metrics for the runs it hears about (see the module docstring).
 
     `tracer_provider` / `meter_provider`: default the global ones. `capture_content`:
     default the `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` variable."""
 
     covered_by = None  # LangChain emits no OpenTelemetry: trace inside it too
-    run_inline = True
-    raise_error = False
-    # What LangChain's callback managers read when they call it (LangChain's tools and
-    # runnables inside chatplex chains report to it themselves); their keywords beyond
-    # the ones used here are taken and ignored (`**_`).
-    ignore_llm = ignore_chain = ignore_agent = ignore_retriever = False
-    ignore_chat_model = ignore_retry = ignore_custom_event = False
 
     def __init__(
         self,

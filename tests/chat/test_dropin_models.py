@@ -95,18 +95,6 @@ def test_n_above_one_cannot_stream() -> None:
         ChatOpenAI(api_key="k", n=0)
 
 
-def test_anthropic_headers_from_langchain_settings() -> None:
-    model = ChatAnthropic(
-        model="m", api_key="k", betas=["a-1", "b-2"], user_profile_id="p", effort="high"
-    )
-    request = model.adapter.build_request(  # type: ignore[union-attr]
-        [__import__("chatplex").HumanMessage("hi")], model._settings({}), stream=False
-    )
-    assert request.headers["anthropic-beta"] == "a-1,b-2"
-    assert request.headers["anthropic-user-profile-id"] == "p"
-    assert request.json["output_config"] == {"effort": "high"}
-
-
 def test_default_query_joins_the_base_url() -> None:
     model = ChatOpenAI(api_key="k", base_url="http://h/v1?a=1", default_query={"api-version": "2"})
     assert model.adapter.base_url == "http://h/v1?a=1&api-version=2"  # type: ignore[union-attr]
@@ -391,73 +379,6 @@ def test_anthropic_tool_cache_control_is_sent_as_langchain_anthropic_sends_it() 
     assert got["tools"][0]["cache_control"] == {"type": "ephemeral"}
     # The same through bind(tools=...), as a script may pass them.
     assert _chatplex_body(ours.bind(tools=[tool]))["tools"] == expected["tools"]
-
-
-@pytest.mark.parametrize(
-    "model",
-    ["claude-sonnet-4-5", "claude-sonnet-4-6", "claude-haiku-4-5-20251001", "claude-3-opus", "x"],
-)
-def test_anthropic_default_max_tokens_is_langchain_anthropics(model: str) -> None:
-    import langchain_anthropic
-
-    theirs = langchain_anthropic.ChatAnthropic(model=model, api_key="sk-test")
-    expected = _langchain_body(theirs, theirs)["max_tokens"]
-    assert _chatplex_body(ChatAnthropic(model=model, api_key="sk-test"))["max_tokens"] == expected
-
-
-def test_anthropic_max_tokens_table_is_langchain_anthropics() -> None:
-    from langchain_anthropic.chat_models import _FALLBACK_MAX_OUTPUT_TOKENS, _MODEL_PROFILES
-
-    from chatplex.chat.anthropic_model import FALLBACK_MAX_TOKENS, MAX_OUTPUT_TOKENS
-
-    theirs = {
-        name: profile["max_output_tokens"]
-        for name, profile in _MODEL_PROFILES.items()
-        if profile.get("max_output_tokens") is not None
-    }
-    assert theirs == MAX_OUTPUT_TOKENS
-    assert FALLBACK_MAX_TOKENS == _FALLBACK_MAX_OUTPUT_TOKENS
-
-
-def test_anthropic_max_tokens_set_or_defaulted_explicitly_wins() -> None:
-    assert (
-        _chatplex_body(ChatAnthropic(model="claude-sonnet-4-5", api_key="k", max_tokens=10))[
-            "max_tokens"
-        ]
-        == 10
-    )
-    model = ChatAnthropic(model="claude-sonnet-4-5", api_key="k", default_max_tokens=100)
-    assert _chatplex_body(model)["max_tokens"] == 100
-    assert _chatplex_body(model.bind(max_tokens=7))["max_tokens"] == 7
-
-
-@pytest.mark.parametrize("base_url", [None, "https://gateway.example/v1"])
-@pytest.mark.parametrize("name", ["gpt-4o-mini", "o3", "gpt-5"])
-@pytest.mark.parametrize("alias", ["max_tokens", "max_completion_tokens"])
-def test_openai_sends_max_completion_tokens_as_langchain_openai(
-    base_url: str | None, name: str, alias: str
-) -> None:
-    import langchain_openai
-
-    settings: dict[str, Any] = {alias: 50}
-    if base_url:
-        settings["base_url"] = base_url
-    theirs = langchain_openai.ChatOpenAI(model=name, api_key="sk-test", **settings)
-    ours = ChatOpenAI(model=name, api_key="sk-test", **settings)
-    expected = _langchain_body(theirs, theirs)
-    got = _chatplex_body(ours)
-    assert got == expected
-    assert got["max_completion_tokens"] == 50 and "max_tokens" not in got
-    assert _chatplex_body(ours.bind(max_tokens=5))["max_completion_tokens"] == 5
-
-
-def test_init_chat_models_openai_model_sends_max_completion_tokens_anywhere() -> None:
-    # As LangChain's init_chat_model (a ChatOpenAI): max_completion_tokens to any server.
-    model = init_chat_model(
-        "openai:llama3", base_url="http://127.0.0.1:9/v1", api_key="k", max_tokens=9
-    )
-    body = _chatplex_body(model)
-    assert body["max_completion_tokens"] == 9 and "max_tokens" not in body
 
 
 @pytest.mark.parametrize("sync", [True, False])

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from chatplex import ToolMessage, init_chat_model
-from chatplex.chat import ChatOpenAI
+from chatplex import ChatOpenAI, ToolMessage, init_chat_model
 from chatplex.errors import RateLimitError, StreamError
 from chatplex.messages import AIMessage, merge_chunks
 from chatplex.testing import MockRequest, MockServer

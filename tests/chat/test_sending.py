@@ -205,24 +205,23 @@ def test_replies_are_priced_under_the_presets_name_else_the_wire() -> None:
 # --- sent and streamed --------------------------------------------------------------------
 
 
-def call(model: ChatModel, *, stream: bool, sync: bool) -> tuple[Any, ...]:
+def call(model: ChatModel, *, stream: bool, sync: bool) -> sending.Outgoing:
     settings = model._settings({})
-    adapter, request = sending.http_request(model, MESSAGES, settings, stream=stream, sync=sync)
-    return model, adapter, request, settings, RunnableConfig()
+    return sending.outgoing(model, MESSAGES, settings, RunnableConfig(), stream=stream, sync=sync)
 
 
 @pytest.mark.parametrize("sync", [True, False])
 async def test_post_and_a_cached_post(sync: bool) -> None:
     wire = Wire()
     model, cache = model_over(wire), InMemoryCache()
-    args = call(model, stream=False, sync=sync)
+    out = call(model, stream=False, sync=sync)
     if sync:
-        replies = [sending.post(*args), sending.cached_post(args[0], cache, *args[1:])]
-        replies.append(sending.cached_post(args[0], cache, *args[1:]))
+        replies = [sending.post(out), sending.cached_post(out, cache)]
+        replies.append(sending.cached_post(out, cache))
     else:
-        replies = [await sending.apost(*args)]
-        replies.append(await sending.acached_post(args[0], cache, *args[1:]))
-        replies.append(await sending.acached_post(args[0], cache, *args[1:]))
+        replies = [await sending.apost(out)]
+        replies.append(await sending.acached_post(out, cache))
+        replies.append(await sending.acached_post(out, cache))
     assert [r.text for r in replies] == ["hi"] * 3
     assert len(wire.requests) == 2  # the third reply came from the cache
 
@@ -231,21 +230,15 @@ async def test_post_and_a_cached_post(sync: bool) -> None:
 async def test_open_stream_and_a_cached_stream(sync: bool) -> None:
     wire = Wire()
     model, cache = model_over(wire), InMemoryCache()
-    args = call(model, stream=True, sync=sync)
+    out = call(model, stream=True, sync=sync)
     texts = []
     for opened in range(3):
         if sync:
-            chunks = (
-                sending.open_stream(*args)
-                if opened == 0
-                else sending.cached_stream(args[0], cache, *args[1:])
-            )
+            chunks = sending.open_stream(out) if opened == 0 else sending.cached_stream(out, cache)
             texts.append("".join(c.text for c in chunks))
         else:
             achunks = (
-                sending.aopen_stream(*args)
-                if opened == 0
-                else sending.acached_stream(args[0], cache, *args[1:])
+                sending.aopen_stream(out) if opened == 0 else sending.acached_stream(out, cache)
             )
             texts.append("".join([c.text async for c in achunks]))
     assert texts == ["hi"] * 3

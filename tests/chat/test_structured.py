@@ -342,3 +342,24 @@ def test_partial_json_matches_langchain() -> None:
         except ValueError:
             expected = None
         assert parse_partial_json(prefix) == expected, prefix
+
+
+@pytest.mark.parametrize(("schema", "method"), [(Person, "json_schema"), (Movie, "json_mode")])
+def test_openai_raw_reply_carries_parsed_as_langchain_openai(
+    server: MockServer, schema: Any, method: str
+) -> None:
+    # The openai SDK's parse() gives langchain-openai's reply `parsed`: the pydantic
+    # object for a pydantic schema, None for any other.
+    runnable = make(server, "openai").with_structured_output(
+        schema, method=method, include_raw=True
+    )
+    result = runnable.invoke("hi")
+    expected = result["parsed"] if isinstance(result["parsed"], BaseModel) else None
+    assert "parsed" in result["raw"].additional_kwargs
+    assert result["raw"].additional_kwargs["parsed"] == expected
+    tool = make(server, "openai").with_structured_output(
+        schema, method="function_calling", include_raw=True
+    )
+    assert "parsed" not in tool.invoke("hi")["raw"].additional_kwargs  # no response_format
+    anthropic = make(server, "anthropic").with_structured_output(schema, include_raw=True)
+    assert "parsed" not in anthropic.invoke("hi")["raw"].additional_kwargs

@@ -388,11 +388,12 @@ async def test_error_in_the_middle_of_a_stream(sync: bool) -> None:
 
 @pytest.mark.parametrize("sync", [True, False])
 async def test_v1_is_accepted_with_a_deprecation_warning_and_same_events(sync: bool) -> None:
-    with pytest.warns(DeprecationWarning, match="v1"):
+    with pytest.warns(DeprecationWarning, match="v1") as warned:
         if sync:
             iterator: Any = chain().stream_events({"topic": "t"}, version="v1")
         else:
             iterator = chain().astream_events({"topic": "t"}, version="v1")
+    assert warned[0].filename == __file__  # it points at the caller's line
     events = list(iterator) if sync else [e async for e in iterator]
     assert names(events) == EXPECTED_ORDER
 

@@ -44,3 +44,19 @@ def test_bad_setups_are_refused() -> None:
     few = FewShotChatMessagePromptTemplate(example_prompt=EXAMPLE, examples=[{"input": "a"}])
     with pytest.raises(KeyError, match="lacks"):
         few.format()
+
+
+async def test_the_async_formatting_methods_are_langchains_too() -> None:
+    # LangChain's few-shot template is a BaseChatPromptTemplate: aformat_prompt and
+    # aformat come with it, as they do with chatplex's chat prompts.
+    from langchain_core.prompts import FewShotChatMessagePromptTemplate as LCFewShot
+
+    few = FewShotChatMessagePromptTemplate(
+        example_prompt=EXAMPLE, examples=[{"input": "1+1", "output": "2"}]
+    )
+    for name in ("aformat_messages", "aformat_prompt", "aformat"):
+        assert callable(getattr(LCFewShot, name))
+    assert await few.aformat() == "Human: 1+1\nAI: 2"
+    value = await few.aformat_prompt()
+    assert [m.text for m in value.to_messages()] == ["1+1", "2"]
+    assert [m.text for m in await few.aformat_messages()] == ["1+1", "2"]

@@ -13,13 +13,12 @@ import pytest
 from chatplex import RunnableLambda, init_chat_model
 from chatplex.core import tracers as hook
 from chatplex.core.run_config import ensure_config, get_config_list
-from chatplex.core.tracers import add_tracer, attach_tracers, remove_tracer, tracers
+from chatplex.core.tracers import Tracer, add_tracer, attach_tracers, remove_tracer, tracers
 
 
-class Recorder:
-    """A tracer that records (run type, name, parent) per start, and ends."""
-
-    run_inline = True
+class Recorder(Tracer):
+    """A tracer that records (run type, name, parent) per start, and ends; in place, as
+    every `Tracer` does (`run_inline`)."""
 
     def __init__(self, covered_by: str | None = None) -> None:
         self.covered_by = covered_by

@@ -159,12 +159,13 @@ def test_watch_config_adds_the_listener_and_leaves_the_config_alone() -> None:
         return made[-1]
 
     handler = object()
-    assert watch_config(None, make) == {"callbacks": [made[0]]}
+    assert watch_config(None, make) == ({"callbacks": [made[0]]}, made[0])
     given: RunnableConfig = {"callbacks": [handler], "timeout": 5}
-    watched = watch_config(given, make)
+    watched, listener = watch_config(given, make)
     assert watched == {"callbacks": [handler, made[1]], "timeout": 5}  # not prepared
+    assert listener is made[1]
     assert given == {"callbacks": [handler], "timeout": 5}
-    assert watch_config({"callbacks": handler}, make)["callbacks"] == [handler, made[2]]
+    assert watch_config({"callbacks": handler}, make)[0]["callbacks"] == [handler, made[2]]
     assert all(listener.parent is None for listener in made)
 
 
@@ -172,10 +173,10 @@ def test_watch_config_nests_the_listener_under_the_ambient_run() -> None:
     outer = ChainRun({}, "outer", "chain", [], [])
     token = current_config().set({"_parent_run": outer})
     try:
-        listener = watch_config({}, lambda parent: Listener(parent))["callbacks"][0]
+        cfg, listener = watch_config({}, lambda parent: Listener(parent))
     finally:
         current_config().reset(token)
-    assert listener.parent is outer
+    assert listener.parent is outer and cfg["callbacks"] == [listener]
 
 
 async def test_drain_yields_what_the_producer_pushes_from_any_thread() -> None:

@@ -13,7 +13,7 @@ from langchain_core.exceptions import OutputParserException
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from chatplex.chat import ChatOpenAI as ChatplexOpenAI
+from chatplex import ChatOpenAI as ChatplexOpenAI
 from chatplex.chat import init_chat_model
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain.structured import default_method
@@ -149,7 +149,9 @@ async def test_perplexity_structured_output_is_its_response_format(
     path, body = SENT[-1]
     assert path == "/chat/completions"
     assert body["response_format"]["type"] == "json_schema"
-    assert body["response_format"]["json_schema"]["name"] == "Joke"
+    # langchain-perplexity's shape: the schema alone, named by its title.
+    assert list(body["response_format"]["json_schema"]) == ["schema"]
+    assert body["response_format"]["json_schema"]["schema"]["title"] == "Joke"
     assert "tools" not in body
 
 

@@ -33,3 +33,26 @@ def test_custom_credential_headers_and_url_user_info_are_scrubbed(tmp_path: Path
     for path in tmp_path.iterdir():
         text = path.read_text()
         assert "SENTINEL" not in text and "hunter2" not in text, path.name
+
+
+def test_known_credential_and_account_headers_are_scrubbed_whatever_their_case() -> None:
+    sent = [
+        ("Authorization", "Bearer sk-SENTINEL-0123"),
+        ("OCP-Apim-Subscription-Key", "SENTINEL-apim-0123"),
+        ("Cookie", "session=SENTINEL-cookie-0123"),
+        ("OpenAI-Organization", "org-SENTINEL-0123"),
+        ("openai-project", "proj_SENTINEL-0123"),
+        ("Content-Type", "application/json"),
+    ]
+    headers = Scrubber([]).headers(sent, response=False)
+    assert headers.pop("content-type") == "application/json"
+    assert headers == dict.fromkeys(
+        [
+            "authorization",
+            "ocp-apim-subscription-key",
+            "cookie",
+            "openai-organization",
+            "openai-project",
+        ],
+        "<scrubbed>",
+    )

@@ -22,16 +22,12 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...chat.dropin import check_refused, constructor_names, pick, run_config
+from ...chat.dropin import check_refused, constructor_names, dropin, pick, take_tail
 from ...chat.model import ChatModel
 from ...chat.params import unknown_keyword
 
 if TYPE_CHECKING:
-    import httpx
-
     from ...core import Runnable
-    from ...core.retry import RetryPolicy
-    from ...http import RateLimit
     from ...secret import Secret
 
 __all__ = ["ChatBedrockConverse"]
@@ -85,6 +81,7 @@ def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, .
     return ()
 
 
+@dropin
 class ChatBedrockConverse(ChatModel):
     """AWS Bedrock's Converse API with langchain-aws's constructor. Parameters are
     langchain-aws's, plus chatplex's own (`api_key` for a Bedrock API key, `rate_limit`,
@@ -159,22 +156,7 @@ class ChatBedrockConverse(ChatModel):
         stream_usage: bool = True,
         extra_body: Mapping[str, Any] | None = None,
         model_kwargs: Mapping[str, Any] | None = None,
-        rate_limiter: Any = None,
-        cache: Any = None,
-        callbacks: Any = None,
-        tags: Sequence[str] | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        verbose: bool | None = None,
-        name: str | None = None,
-        http_client: httpx.Client | None = None,
-        http_async_client: httpx.AsyncClient | None = None,
-        stream_idle_timeout: float | None = None,
-        max_response_bytes: int | None = None,
-        max_retry_after: float = 60.0,
-        retry_policy: RetryPolicy | None = None,
-        rate_limit: RateLimit | Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        **unknown: Any,
+        **params: Any,
     ) -> None:
         from ...adapters.base import as_secret
         from .adapter import BedrockAdapter, ClientConfig, client_config, configured_retries
@@ -185,13 +167,14 @@ class ChatBedrockConverse(ChatModel):
         aws_session_token = as_secret(aws_session_token)
         api_key, bedrock_api_key = as_secret(api_key), as_secret(bedrock_api_key)
         owner = type(self).__name__
-        for name, value in unknown.items():
-            if name in REFUSED and value not in (None, False):
-                raise TypeError(f"{owner}({name}=...) is not supported: {REFUSED[name]}")
-        unknown = {k: v for k, v in unknown.items() if k not in REFUSED}
-        for name in check_refused(owner, "bedrock_converse", unknown):
+        tail = take_tail(params)
+        for key, value in params.items():
+            if key in REFUSED and value not in (None, False):
+                raise TypeError(f"{owner}({key}=...) is not supported: {REFUSED[key]}")
+        unknown = {k: v for k, v in params.items() if k not in REFUSED}
+        for key in check_refused(owner, "bedrock_converse", unknown):
             hint = "; send model request fields with additional_model_request_fields={...}"
-            raise unknown_keyword(owner, name, constructor_names(type(self)), hint)
+            raise unknown_keyword(owner, key, constructor_names(type(self)), hint)
         model_name = pick(owner, model=model, model_id=model_id)
         if not model_name:
             raise ValueError(f"{owner} needs model= (a Bedrock model id, profile or ARN)")
@@ -244,29 +227,18 @@ class ChatBedrockConverse(ChatModel):
         super().__init__(
             adapter,
             model_name,
+            **tail.settings,
             temperature=temperature,
             max_tokens=max_tokens,
             top_p=top_p,
             stop=pick(owner, stop=stop, stop_sequences=stop_sequences),
             timeout=timeout,
             max_retries=max_retries,
-            max_retry_after=max_retry_after,
-            retry_policy=retry_policy,
-            rate_limit=rate_limit,
-            extra_headers=extra_headers,
-            stream_idle_timeout=stream_idle_timeout,
-            max_response_bytes=max_response_bytes,
-            http_client=http_client,
-            http_async_client=http_async_client,
-            name=name,
             extra_body={**{k: v for k, v in body.items() if v is not None}, **(extra_body or {})},
             streaming=streaming,
             stream_usage=stream_usage,
-            rate_limiter=rate_limiter,
-            cache=cache,
         )
-        self.run_defaults = run_config(callbacks, tags, metadata)
-        self.verbose = bool(verbose)
+        tail.settle(self)
         self.region_name = adapter.region_name
 
     def with_structured_output(

@@ -13,18 +13,14 @@ named `ChatCohere` in events, logs and callbacks.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...chat.dropin import check_refused, constructor_names, pick, run_config
+from ...chat.dropin import check_refused, constructor_names, dropin, pick, take_tail
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
 
 if TYPE_CHECKING:
-    import httpx
-
-    from ...core.retry import RetryPolicy
-    from ...http import RateLimit
     from ...secret import Secret
 
 __all__ = ["ChatCohere"]
@@ -37,6 +33,7 @@ _OWN_CLIENT = (
 )
 
 
+@dropin
 class ChatCohere(ChatModel):
     """Cohere's v2 Chat API with langchain-cohere's constructor. Parameters are
     langchain-cohere's, plus chatplex's own (`max_tokens`, `top_p`, `max_retries`,
@@ -74,29 +71,13 @@ class ChatCohere(ChatModel):
         async_client: Any = None,
         max_tokens: int | None = None,
         top_p: float | None = None,
-        rate_limiter: Any = None,
-        cache: Any = None,
-        callbacks: Any = None,
-        tags: Sequence[str] | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        verbose: bool | None = None,
-        name: str | None = None,
-        timeout: float | None = None,
-        max_retries: int = 2,
-        http_client: httpx.Client | None = None,
-        http_async_client: httpx.AsyncClient | None = None,
-        stream_idle_timeout: float | None = None,
-        max_response_bytes: int | None = None,
-        max_retry_after: float = 60.0,
-        retry_policy: RetryPolicy | None = None,
-        rate_limit: RateLimit | Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        **api_params: Any,
+        **params: Any,
     ) -> None:
         from .adapter import CohereAdapter
 
         owner = type(self).__name__
-        api_params = check_refused(owner, "cohere", api_params)
+        tail = take_tail(params)
+        api_params = check_refused(owner, "cohere", params)
         check_api_parameters(
             "cohere", api_params, settings=constructor_names(type(self)), owner=owner
         )
@@ -112,31 +93,19 @@ class ChatCohere(ChatModel):
         adapter = CohereAdapter(api_key=key, base_url=base_url, default_headers=headers)
         if preamble is not None:
             api_params["preamble"] = preamble
+        tail.default("timeout", timeout_seconds)
         super().__init__(
             adapter,
             model,
+            **tail.settings,
             temperature=temperature,
             max_tokens=max_tokens,
             top_p=top_p,
             stop=stop,
-            timeout=timeout if timeout is not None else timeout_seconds,
-            max_retries=max_retries,
-            max_retry_after=max_retry_after,
-            retry_policy=retry_policy,
-            rate_limit=rate_limit,
-            extra_headers=extra_headers,
-            stream_idle_timeout=stream_idle_timeout,
-            max_response_bytes=max_response_bytes,
-            http_client=http_client,
-            http_async_client=http_async_client,
-            name=name,
             streaming=streaming,
-            rate_limiter=rate_limiter,
-            cache=cache,
             **api_params,
         )
-        self.run_defaults = run_config(callbacks, tags, metadata)
-        self.verbose = bool(verbose)  # as in LangChain's chat models: prints nothing
+        tail.settle(self)
         self.preamble = preamble
         self.user_agent = user_agent
 

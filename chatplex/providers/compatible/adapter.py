@@ -9,8 +9,10 @@ the provider, before any request) or names otherwise, and the reply fields it ad
 chatplex keeps. Everything else -- messages, tools, streams, usage, reasoning text
 (`reasoning_content` from DeepSeek, `reasoning` from Groq and OpenRouter: both read by
 the OpenAI adapter) -- is the OpenAI adapter's. Mistral's reasoning comes inside
-`content`, as `thinking` parts of a list; its profile declares that (`thinking_parts`),
-so only its replies are read for them.
+`content`, as `thinking` parts of a list, kept there as langchain-mistralai keeps them
+(its reply style's `content_parts`); how its partner package writes the history back
+is its profile's `turns` (`turns.py`), and its structured output's shape
+`json_schema_shape` (`structured.py`).
 
 >>> PROFILES["groq"].base_url
 'https://api.groq.com/openai/v1'
@@ -55,6 +57,7 @@ from ..openai.adapter import OpenAIAdapter, OpenAIStreamParser, parse_reply
 from .profile import Profile
 from .spec import PROFILES
 from .style import StyledStreamParser, style_reply
+from .turns import styled_turns
 
 if TYPE_CHECKING:
     from ...batches.wire import Limits
@@ -113,7 +116,7 @@ class CompatibleAdapter(OpenAIAdapter):
             default_headers=default_headers,
             include_usage=include_usage and profile.stream_options,
             secret_headers=secret_headers,
-            extra_block_types=extra_block_types,
+            extra_block_types=(*extra_block_types, *_returned_block_types(profile)),
         )
         self._withheld = ""
         if not api_key and official and profile.key_variables:
@@ -145,6 +148,28 @@ class CompatibleAdapter(OpenAIAdapter):
     def structured_output_method(self) -> str | None:
         """The profile's `with_structured_output` method, if it needs one."""
         return self.profile.structured_output_method
+
+    @property
+    def structured_tool_choice(self) -> str | None:
+        """The `tool_choice` of function-calling structured output, if the profile's
+        partner package sends a keyword rather than the tool's name."""
+        return self.profile.structured_tool_choice
+
+    @property
+    def structured_parsed_key(self) -> bool:  # type: ignore[override]
+        """Whether a structured call's raw reply carries `additional_kwargs["parsed"]`
+        (the profile's style: langchain-openai's subclasses do, the others not)."""
+        style = self.profile.style
+        return style.parsed_key if style is not None else True
+
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any]:
+        """The `response_format` its partner package binds for `with_structured_output`
+        (the profile's `json_schema_shape`, see `compatible/structured.py`)."""
+        from .structured import response_format
+
+        return response_format(self.profile.json_schema_shape, spec, given, method, strict)
 
     @property
     def batch_api(self) -> bool:
@@ -198,6 +223,8 @@ class CompatibleAdapter(OpenAIAdapter):
         choice = body.get("tool_choice")
         if isinstance(choice, str) and choice in profile.tool_choices:
             body["tool_choice"] = profile.tool_choices[choice]
+        if profile.turns is not None and isinstance(body.get("messages"), list):
+            body["messages"] = styled_turns(messages, body["messages"], profile.turns)
         if profile.tool_call_id_pattern and isinstance(body.get("messages"), list):
             body["messages"] = _with_call_ids(body["messages"], profile.tool_call_id_pattern)
         if body == request.json:
@@ -306,6 +333,12 @@ class _KeepingStreamParser(OpenAIStreamParser):
 
     def finish(self) -> None:
         self._inner.finish()
+
+
+def _returned_block_types(profile: Profile) -> tuple[str, ...]:
+    """Block types a history may hand back because the provider sent them (Mistral's
+    `thinking` parts, sent back as they came: `TurnStyle.assistant_parts`)."""
+    return ("thinking",) if profile.turns is not None and profile.turns.assistant_parts else ()
 
 
 def _with_call_ids(messages: list[Any], pattern: str) -> list[Any]:

@@ -24,17 +24,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ...chat.dropin import check_refused, pick, run_config, with_query
+from ...chat.dropin import UNSET, check_refused, dropin, pick, take_tail, with_query
 from ...chat.model import ChatModel
 from ...chat.params import api_parameters, unknown_keyword
 from .spec import DROPINS, SPECS, DropIn
 
 if TYPE_CHECKING:
-    import httpx
-
     from ...core import Runnable
-    from ...core.retry import RetryPolicy
-    from ...http import RateLimit
     from ...secret import Secret
 
 __all__ = [
@@ -53,14 +49,12 @@ __all__ = [
     "preset_dropin_class",
 ]
 
-_UNSET: Any = object()  # a LangChain default that is sent (temperature 0.7...)
 
-
+@dropin
 class PresetChatModel(ChatModel):
     """The shared constructor of the OpenAI-compatible drop-ins (see the module doc).
-    A subclass sets `dropin`; chatplex's own settings (`rate_limit`, `retry_policy`,
-    `max_retry_after`, `extra_headers`, `stream_idle_timeout`, `max_response_bytes`,
-    `name`) are taken by every one."""
+    A subclass sets `dropin` (and is given, by `_declare`, a signature naming what its
+    row declares); chatplex's own settings (`chat.dropin.TAIL`) are taken by every one."""
 
     dropin: ClassVar[DropIn]
 
@@ -69,7 +63,7 @@ class PresetChatModel(ChatModel):
         model: str | None = None,
         *,
         model_name: str | None = None,
-        temperature: float | None = _UNSET,
+        temperature: float | None = UNSET,
         max_tokens: int | None = None,
         top_p: float | None = None,
         stop: str | Sequence[str] | None = None,
@@ -86,21 +80,6 @@ class PresetChatModel(ChatModel):
         stream_usage: bool | None = None,
         model_kwargs: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-        rate_limiter: Any = None,
-        cache: Any = None,
-        callbacks: Any = None,
-        tags: Sequence[str] | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        verbose: bool | None = None,
-        name: str | None = None,
-        http_client: httpx.Client | None = None,
-        http_async_client: httpx.AsyncClient | None = None,
-        stream_idle_timeout: float | None = None,
-        max_response_bytes: int | None = None,
-        max_retry_after: float = 60.0,
-        retry_policy: RetryPolicy | None = None,
-        rate_limit: RateLimit | Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
         **params: Any,
     ) -> None:
         from ...adapters import adapter_class
@@ -108,6 +87,7 @@ class PresetChatModel(ChatModel):
 
         spec = self.dropin
         owner = type(self).__name__
+        tail = take_tail(params)
         profile = PROFILES[spec.provider]
         shared: dict[str, Any] = {
             "model": model,
@@ -173,7 +153,8 @@ class PresetChatModel(ChatModel):
         super().__init__(
             adapter,
             name_of_model,
-            temperature=spec.temperature if temperature is _UNSET else temperature,
+            **tail.settings,
+            temperature=spec.temperature if temperature is UNSET else temperature,
             max_tokens=spec.max_tokens if shared["max_tokens"] is None else shared["max_tokens"],
             top_p=top_p,
             stop=pick(owner, stop=shared["stop"], stop_sequences=shared["stop_sequences"]),
@@ -182,25 +163,13 @@ class PresetChatModel(ChatModel):
             )
             or spec.timeout,
             max_retries=spec.max_retries if max_retries is None else max_retries,
-            max_retry_after=max_retry_after,
-            retry_policy=retry_policy,
-            rate_limit=rate_limit,
-            extra_headers=extra_headers,
-            stream_idle_timeout=stream_idle_timeout,
-            max_response_bytes=max_response_bytes,
-            http_client=http_client,
-            http_async_client=http_async_client,
-            name=name,
             # LangChain sends model_kwargs as they are, in the body: top_p there too.
             extra_body={**body, **(model_kwargs or {}), **(extra_body or {})},
             streaming=streaming,
             stream_usage=include_usage,
-            rate_limiter=rate_limiter,
-            cache=cache,
             **api_params,
         )
-        self.run_defaults = run_config(callbacks, tags, metadata)
-        self.verbose = bool(verbose)  # as in LangChain's chat models: prints nothing
+        tail.settle(self)
 
     def with_structured_output(
         self,
@@ -217,6 +186,30 @@ class PresetChatModel(ChatModel):
         return super().with_structured_output(
             schema, method=method, include_raw=include_raw, strict=strict
         )
+
+    def bind_tools(
+        self,
+        tools: Sequence[Any],
+        *,
+        tool_choice: Any = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+    ) -> ChatModel:
+        """As `ChatModel.bind_tools`; a tool_choice keyword its profile keeps
+        (`kept_tool_choices`: Mistral's "any") is sent as given, as its LangChain class
+        sends it, not as Chat Completions' "required"."""
+        clone = super().bind_tools(
+            tools, tool_choice=tool_choice, strict=strict, parallel_tool_calls=parallel_tool_calls
+        )
+        kept = getattr(getattr(self.adapter, "profile", None), "kept_tool_choices", ())
+        if not kept:
+            return clone
+        # An earlier binding's kept keyword goes: this binding's choice decides.
+        body = {k: v for k, v in clone.extra_body.items() if not (k == "tool_choice" and v in kept)}
+        if isinstance(tool_choice, str) and tool_choice in kept:
+            body["tool_choice"] = tool_choice
+        clone.extra_body = body
+        return clone
 
     @property
     def model_name(self) -> str:
@@ -326,6 +319,19 @@ _DEFINED: tuple[type[PresetChatModel], ...] = (
 )
 
 
+def _declare(cls: type[PresetChatModel]) -> None:
+    """The class's signature also names what its row declares: its spellings of shared
+    parameters, the body fields, adapter settings and API parameters its LangChain
+    class names."""
+    row = cls.dropin
+    declared = [*_COMMON_ALIASES, *row.aliases, *row.body, *row.adapter_settings, *row.api_fields]
+    dropin(cls, declared=declared)
+
+
+for _defined in _DEFINED:
+    _declare(_defined)
+
+
 def preset_dropin_class(provider: str) -> type[PresetChatModel]:
     """The drop-in class of a declared preset (`spec.DROPINS`): the one defined above,
     or, for a preset declared only as data, a `PresetChatModel` subclass made once and
@@ -339,6 +345,7 @@ def preset_dropin_class(provider: str) -> type[PresetChatModel]:
         cls = type(name or provider, (PresetChatModel,), {"dropin": declared})
         cls.__module__ = __name__
         cls.__doc__ = f"The drop-in for LangChain's `{name}` (declared in spec.py)."
+        _declare(cls)
         DROP_INS[provider] = cls
     return cls
 

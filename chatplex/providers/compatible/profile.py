@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["OPENAI_USAGE_NULLS", "Profile", "ReplyStyle"]
+__all__ = ["OPENAI_USAGE_NULLS", "Profile", "ReplyStyle", "TurnStyle"]
 
 #: The token_usage fields the openai SDK's `CompletionUsage` fills with null
 #: (langchain-openai's subclasses dump it: ChatXAI, ChatDeepSeek).
@@ -77,14 +77,25 @@ class ReplyStyle:
     #: Whether a detail of 0 is kept (langchain-groq drops them).
     zero_details: bool = True
     #: Whether reasoning text goes to `additional_kwargs["reasoning_content"]` (content
-    #: then a str); False: it stays the content's reasoning blocks (Mistral's thinking
-    #: parts, which langchain-mistralai leaves in the content list too).
+    #: then a str); False: it stays the content's reasoning blocks.
     split_reasoning: bool = True
+    #: Whether list `content` stays as the provider sent it, as langchain-mistralai keeps
+    #: it (Magistral's `thinking` parts included): a `reference` part becomes a text
+    #: block with the reference beside its text, and a stream's blocks get its `index`es
+    #: (the next one at each change of block type; a thinking part's pieces 0).
+    content_parts: bool = False
     #: Whether `additional_kwargs["refusal"]` is set (None when none), as langchain-openai
     #: copies the SDK message's field.
     refusal_key: bool = True
+    #: Whether a `response_format` structured call's raw reply carries
+    #: `additional_kwargs["parsed"]` (langchain-openai's classes: the openai SDK's
+    #: `parse()` sets it).
+    parsed_key: bool = True
     #: Whether the raw `tool_calls` are kept in `additional_kwargs` (Groq, Fireworks).
     raw_tool_calls: bool = False
+    #: Whether a reply's raw tool call carries `index` (null: the sambanova SDK's
+    #: model has the field).
+    raw_call_index: bool = False
     #: Whether reasoning tokens are added to `output_tokens` (xAI leaves them out of
     #: `completion_tokens`; langchain-xai adds them).
     reasoning_in_output: bool = False
@@ -93,6 +104,28 @@ class ReplyStyle:
     #: `response_metadata["service_tier"]` when the reply names none (langchain-groq
     #: reports the tier asked for: "on_demand" by default); None: not reported.
     service_tier: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TurnStyle:
+    """How a partner package writes the history's turns, where it differs from
+    ChatOpenAI's (applied by `turns.py` to the OpenAI adapter's messages)."""
+
+    #: An assistant turn with tool calls is sent with `content: ""` (its text dropped)
+    #: where ChatOpenAI sends null.
+    empty_call_content: bool = False
+    #: Whether each tool call carries `type: "function"`.
+    call_type: bool = True
+    #: Whether call arguments are JSON with non-ASCII escaped (`json.dumps`' default);
+    #: False: kept as is (`ensure_ascii=False`).
+    ascii_arguments: bool = True
+    #: Whether a tool result carries `name` (null when the message has none).
+    tool_name: bool = False
+    #: Whether a user, system or assistant turn carries the message's `name`.
+    turn_names: bool = True
+    #: Whether an assistant's list content goes back as its blocks (the provider's own
+    #: `thinking` parts included), `index` keys dropped, text blocks as type and text.
+    assistant_parts: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +164,10 @@ class Profile:
     renames: Mapping[str, str] = field(default_factory=dict)
     #: tool_choice keywords the provider spells otherwise (Mistral: "any").
     tool_choices: Mapping[str, str] = field(default_factory=dict)
+    #: tool_choice keywords sent as the script gave them, where the OpenAI adapter
+    #: would send its own (Mistral's "any", which langchain-mistralai sends as is; the
+    #: OpenAI adapter sends "required" for it).
+    kept_tool_choices: tuple[str, ...] = ()
     #: Whether a stream asks for usage with `stream_options` (False: the provider sends
     #: usage on its last chunk unasked, or refuses the field).
     stream_options: bool = True
@@ -143,11 +180,26 @@ class Profile:
     #: The reasoning text field its replies are known to use (for docs: the OpenAI adapter
     #: reads `reasoning` and `reasoning_content` from every server). None: not checked.
     reasoning_field: str | None = None
+    #: The `response_format` its partner package sends for `with_structured_output(...,
+    #: method="json_schema")`, one of `structured.JSON_SCHEMA_SHAPES`: "openai"
+    #: (langchain-openai's strict json_schema), "titled" (json_schema of the schema with
+    #: its title and description, `strict` only when given), "json_object"
+    #: (`{"type": "json_object", "schema": ...}`), "function" (json_schema of the tool's
+    #: function, always strict), "bare" (`{"json_schema": {"schema": ...}}`, JSON mode
+    #: too).
+    json_schema_shape: str = "openai"
+    #: The `tool_choice` of function-calling structured output: None, the schema's tool
+    #: by name (LangChain's); else this keyword ("any": the one tool bound).
+    structured_tool_choice: str | None = None
     #: Whether its replies' `content` may be a list with `thinking` parts (Mistral's
     #: Magistral: `[{"type": "thinking", "thinking": [{"type": "text", "text": ...}]},
     #: {"type": "text", "text": ...}]`), read as reasoning blocks before the text. Off:
     #: list content passes through as sent, and no other provider's reply pays for it.
+    #: No preset sets it now: Mistral's parts stay as sent, as langchain-mistralai keeps
+    #: them (`ReplyStyle.content_parts`).
     thinking_parts: bool = False
+    #: How its partner package writes history turns (None: as ChatOpenAI does).
+    turns: TurnStyle | None = None
     #: The tool call ids it accepts, as a regular expression; other ids in the history
     #: (another provider's `call_...`) are sent as `nine_char_id` makes them (Mistral:
     #: nine letters and digits, derived from the id as langchain-mistralai does).

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...specs import ProviderSpec
-from .profile import Profile, ReplyStyle
+from .profile import Profile, ReplyStyle, TurnStyle
 
 _NO_TOOLS = (
     "the Sonar models take no client-side function tools on Chat Completions "
@@ -41,6 +41,7 @@ PROFILES: dict[str, Profile] = {
             base_variables=("GROQ_API_BASE",),
             official_host="api.groq.com",
             sdk_path="/openai/v1",
+            json_schema_shape="titled",  # langchain-groq's response_format
             # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
             stream_options=False,
             style=ReplyStyle(
@@ -72,6 +73,7 @@ PROFILES: dict[str, Profile] = {
                 detail_keys=("cache_read", "reasoning"),
                 zero_details=False,
                 refusal_key=False,
+                parsed_key=False,
                 raw_tool_calls=True,
                 usage_in_x_groq=True,
                 service_tier="on_demand",
@@ -117,12 +119,26 @@ PROFILES: dict[str, Profile] = {
             base_variables=("MISTRAL_BASE_URL",),
             official_host="api.mistral.ai",
             # Mistral's API names the seed `random_seed` (its tool_choice takes
-            # "required" as well as its own "any", as langchain-mistralai sends it).
+            # "required" as well as its own "any": each sent as given, as
+            # langchain-mistralai sends them).
             renames={"seed": "random_seed"},
+            # langchain-mistralai: the schema as a strict tool function; function
+            # calling with tool_choice "any" (it names no tool).
+            json_schema_shape="function",
+            structured_tool_choice="any",
+            kept_tool_choices=("any",),
             # Usage comes on the last chunk unasked (langchain-mistralai never sends it).
             stream_options=False,
-            # Magistral models send their thinking inside `content` lists.
-            thinking_parts=True,
+            # langchain-mistralai's history: calls without `type` beside `content: ""`,
+            # a tool result's `name`, thinking parts sent back as they came.
+            turns=TurnStyle(
+                empty_call_content=True,
+                call_type=False,
+                ascii_arguments=False,
+                tool_name=True,
+                turn_names=False,
+                assistant_parts=True,
+            ),
             # Mistral refuses any other id in a history (400).
             tool_call_id_pattern=r"[a-zA-Z0-9]{9}",
             # langchain-mistralai reads the JSON itself (httpx, no SDK): the usage as
@@ -141,8 +157,11 @@ PROFILES: dict[str, Profile] = {
                 empty_token_details=False,
                 detail_keys=(),
                 refusal_key=False,
+                parsed_key=False,
                 raw_tool_calls=True,
                 split_reasoning=False,
+                # Magistral's thinking parts stay in the content list, as it sent them.
+                content_parts=True,
             ),
             sdk="httpx",
         ),
@@ -155,6 +174,7 @@ PROFILES: dict[str, Profile] = {
             base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
             official_host="api.fireworks.ai",
             sdk_path="/v1",
+            json_schema_shape="json_object",  # langchain-fireworks' response_format
             style=ReplyStyle(
                 "fireworks",
                 reply_keys=(
@@ -180,6 +200,7 @@ PROFILES: dict[str, Profile] = {
                 empty_token_details=False,
                 detail_keys=("cache_read", "reasoning"),
                 refusal_key=False,
+                parsed_key=False,
                 raw_tool_calls=True,
             ),
             sdk="fireworks",
@@ -206,6 +227,7 @@ PROFILES: dict[str, Profile] = {
             official_host="api.perplexity.ai",
             rejects={"tools": _NO_TOOLS, "tool_choice": _NO_TOOLS},
             structured_output_method="json_schema",
+            json_schema_shape="bare",  # langchain-perplexity's: the schema alone
             # langchain-perplexity builds its message itself from the SDK's reply: only
             # the model name as metadata, reasoning and citation tokens as the details.
             style=ReplyStyle(
@@ -217,6 +239,7 @@ PROFILES: dict[str, Profile] = {
                 empty_output_details=True,
                 detail_keys=("reasoning", "citation_tokens"),
                 refusal_key=False,
+                parsed_key=False,
                 usage_output_fields=(
                     ("reasoning_tokens", "reasoning"),
                     ("citation_tokens", "citation_tokens"),
@@ -263,6 +286,51 @@ PROFILES: dict[str, Profile] = {
             official_host="api.sambanova.ai",
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,
+            # langchain-sambanova reads the SDK's reply itself: no provider name, the
+            # SDK's usage fields (speed figures) as null, no usage details, the raw
+            # tool calls kept, reasoning in additional_kwargs.
+            style=ReplyStyle(
+                "sambanova",
+                reply_keys=(
+                    "token_usage",
+                    "model_name",
+                    "system_fingerprint",
+                    "finish_reason",
+                    "logprobs",
+                ),
+                stream_keys=("finish_reason", "model_name", "system_fingerprint"),
+                usage_nulls=(
+                    (
+                        "",
+                        (
+                            "acceptance_rate",
+                            "completion_tokens_details",
+                            "prompt_tokens_details",
+                            "completion_tokens_after_first_per_sec",
+                            "completion_tokens_after_first_per_sec_first_ten",
+                            "completion_tokens_after_first_per_sec_graph",
+                            "completion_tokens_per_sec",
+                            "end_time",
+                            "is_last_response",
+                            "start_time",
+                            "stop_reason",
+                            "time_to_first_token",
+                            "time_to_first_token_graph",
+                            "total_latency",
+                            "total_tokens_per_sec",
+                        ),
+                    ),
+                ),
+                empty_token_details=False,
+                detail_keys=(),
+                refusal_key=False,
+                parsed_key=False,
+                raw_tool_calls=True,
+                raw_call_index=True,
+            ),
+            # ChatSambaNova's default method, with langchain-groq's response format.
+            structured_output_method="json_schema",
+            json_schema_shape="titled",
             sdk="sambanova",
             reasoning_field="reasoning",
         ),
@@ -286,6 +354,22 @@ _PROXY = "pass http_client=httpx.Client(proxy=...) and http_async_client=... ins
 _SDK = "chatplex sends its own requests (no SDK client); pass http_client= instead"
 
 _CLIENTS = {"client": _SDK, "async_client": _SDK}
+
+#: The Chat Completions parameters langchain-openai's BaseChatOpenAI names as fields
+#: (ChatDeepSeek, ChatXAI, ChatTogether, ChatCerebras and ChatNebius extend it).
+_BASE_CHAT_OPENAI = (
+    "frequency_penalty",
+    "presence_penalty",
+    "seed",
+    "logprobs",
+    "top_logprobs",
+    "logit_bias",
+    "reasoning_effort",
+    "verbosity",
+    "service_tier",
+    "store",
+    "prompt_cache_options",
+)
 
 
 @dataclass(frozen=True)
@@ -316,6 +400,9 @@ class DropIn:
     #: Whether a stream asks for usage unless `stream_usage=` says (langchain-openai's
     #: subclasses: only ChatXAI turns it on).
     stream_usage: bool = True
+    #: API parameters its LangChain class names as fields: listed in its signature,
+    #: sent as any Chat Completions parameter is.
+    api_fields: tuple[str, ...] = ()
 
     @property
     def aliases(self) -> dict[str, str]:
@@ -341,12 +428,14 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "deepseek",
+            api_fields=_BASE_CHAT_OPENAI,
             refused=_CLIENTS,
             stream_usage=False,
             structured_methods={"json_schema": "function_calling"},
         ),
         DropIn(
             "xai",
+            api_fields=_BASE_CHAT_OPENAI,
             default_model="grok-4",
             refused={
                 **_CLIENTS,
@@ -369,17 +458,20 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "fireworks",
+            api_fields=("reasoning_effort", "service_tier"),
             refused=_CLIENTS,
             body_defaults={"n": 1},
         ),
         DropIn(
             "together",
+            api_fields=_BASE_CHAT_OPENAI,
             default_model="Qwen/Qwen2.5-7B-Instruct-Turbo",
             refused=_CLIENTS,
             stream_usage=False,
         ),
         DropIn(
             "perplexity",
+            api_fields=("reasoning_effort", "web_search_options"),
             default_model="sonar",
             temperature=0.7,
             max_retries=6,
@@ -393,6 +485,7 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "cerebras",
+            api_fields=_BASE_CHAT_OPENAI,
             refused={**_CLIENTS, "cerebras_proxy": _PROXY},
         ),
         DropIn(
@@ -417,6 +510,7 @@ DROPINS: dict[str, DropIn] = {
         # stream_usage off).
         DropIn(
             "nebius",
+            api_fields=_BASE_CHAT_OPENAI,
             default_model="meta-llama/Llama-3.3-70B-Instruct-fast",
             refused=_CLIENTS,
             stream_usage=False,

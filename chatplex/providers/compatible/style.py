@@ -60,7 +60,9 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
     if reasoning is not None:
         extra["reasoning_content"] = reasoning
     if style.raw_tool_calls and raw.get("tool_calls"):
-        extra["tool_calls"] = [_raw_call(c) for c in raw["tool_calls"]]
+        extra["tool_calls"] = [_raw_call(c, style.raw_call_index) for c in raw["tool_calls"]]
+    if style.content_parts and isinstance(message.content, list):
+        message.content = _with_references(message.content)
     additional = message.additional_kwargs
     if not style.refusal_key and additional.get("refusal", "") is None:
         # The OpenAI adapter sets it to None as langchain-openai does; this package does not.
@@ -94,12 +96,13 @@ class StyledStreamParser(OpenAIStreamParser):
     """An OpenAI stream parser whose chunks are shaped as the partner package's (a
     wrapper: the inner parser does the reading)."""
 
-    __slots__ = ("_calls", "_inner", "_style", "_tier")
+    __slots__ = ("_calls", "_inner", "_parts", "_style", "_tier")
 
     def __init__(self, inner: OpenAIStreamParser, style: ReplyStyle) -> None:
         self._inner, self._style = inner, style
         self._calls: dict[int, dict[str, Any]] = {}
         self._tier: str | None = None
+        self._parts = PartIndexes() if style.content_parts else None
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         chunk = self._inner.feed(event)
@@ -130,6 +133,8 @@ class StyledStreamParser(OpenAIStreamParser):
 
     def _shape(self, chunk: AIMessageChunk, usage: Any) -> AIMessageChunk:
         style = self._style
+        if self._parts is not None and isinstance(chunk.content, list):
+            chunk.content = self._parts.indexed(_with_references(chunk.content))
         reasoning = None
         if style.split_reasoning:
             chunk.content, reasoning = _split_reasoning(chunk.content)
@@ -179,6 +184,58 @@ class StyledStreamParser(OpenAIStreamParser):
                         seen.setdefault(key, value)
 
 
+class PartIndexes:
+    """langchain-mistralai's `index`es for the list content of one stream's deltas: a
+    block's is the next one whenever its type (a reference's: "reference") differs from
+    the block before; a thinking part's pieces get 0. Blocks that have one keep it."""
+
+    __slots__ = ("index", "kind")
+
+    def __init__(self) -> None:
+        self.index = -1
+        self.kind: Any = ""
+
+    def indexed(self, content: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for block in content:
+            if isinstance(block, dict):
+                block = dict(block)
+                kind = "reference" if "reference" in block else block.get("type")
+                if kind is not None and kind != self.kind:
+                    self.kind = kind
+                    self.index += 1
+                block.setdefault("index", self.index)
+                pieces = block.get("thinking")
+                if block.get("type") == "thinking" and isinstance(pieces, list):
+                    block["thinking"] = [
+                        {**p, "index": 0} if isinstance(p, dict) and "index" not in p else p
+                        for p in pieces
+                    ]
+            out.append(block)
+        return out
+
+
+def _with_references(content: list[Any]) -> list[Any]:
+    """A content list with each `reference` part a text block whose `reference` holds
+    the part's other fields (so `.text` shows the cited answer), as langchain-mistralai
+    reads it; a list without one as it is."""
+    if not any(isinstance(b, dict) and b.get("type") == "reference" for b in content):
+        return content
+    out: list[Any] = []
+    for block in content:
+        if isinstance(block, dict) and block.get("type") == "reference":
+            text = {
+                "type": "text",
+                "text": block.get("text", ""),
+                "reference": {k: v for k, v in block.items() if k not in ("type", "text")},
+            }
+            if "index" in block:
+                text["index"] = block["index"]
+            block = text
+        out.append(block)
+    return out
+
+
 def _loads(data: str) -> dict[str, Any]:
     try:
         obj = json.loads(data)
@@ -215,15 +272,18 @@ def _split_reasoning(content: Any) -> tuple[Any, str | None]:
     return "".join(text), ("".join(reasoning) if reasoning else None)
 
 
-def _raw_call(call: Any) -> Any:
+def _raw_call(call: Any, with_index: bool = False) -> Any:
     if not isinstance(call, dict):
         return call
     function = call.get("function") or {}
-    return {
+    raw = {
         "id": call.get("id"),
         "function": {"arguments": function.get("arguments"), "name": function.get("name")},
         "type": call.get("type", "function"),
     }
+    if with_index:
+        raw["index"] = call.get("index")
+    return raw
 
 
 def _with_nulls(usage: Any, nulls: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:

@@ -9,8 +9,8 @@ chatplex's, and it is named as LangChain's class in events, logs and callbacks. 
 share one builder (`_google_settings`): only how they reach Google differs.
 
 >>> model = ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key="AIza-example", top_k=3)
->>> model.get_name(), model.model, model.extra_body
-('ChatGoogleGenerativeAI', 'gemini-2.5-flash', {'top_k': 3})
+>>> model.get_name(), model.model, model.extra_body["top_k"], model.extra_body["candidate_count"]
+('ChatGoogleGenerativeAI', 'gemini-2.5-flash', 3, 1)
 """
 
 from __future__ import annotations
@@ -20,16 +20,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...chat.dropin import check_refused, constructor_names, pick, run_config
+from ...chat.dropin import UNSET, check_refused, constructor_names, dropin, pick, take_tail
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
 
 if TYPE_CHECKING:
-    import httpx
-
     from ...adapters.base import Adapter
-    from ...core.retry import RetryPolicy
-    from ...http import RateLimit
     from ...secret import Secret
 
 __all__ = ["ChatGoogleGenerativeAI", "ChatVertexAI"]
@@ -77,8 +73,6 @@ _OFF: dict[str, tuple[Any, ...]] = {
     "vertexai": (None, False),
     "client_args": (None, {}),
 }
-#: A setting not given (LangChain tells "not given" from an explicit None).
-_UNSET: Any = object()
 
 
 def _default_temperature(model: str) -> float | None:
@@ -211,7 +205,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         api_version: str | None = None,
         additional_headers: Mapping[str, str] | None = None,
         default_headers: Mapping[str, str] | None = None,
-        temperature: float | None = _UNSET,
+        temperature: float | None = UNSET,
         max_output_tokens: int | None = None,
         max_tokens: int | None = None,
         top_p: float | None = None,
@@ -239,26 +233,12 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         streaming: bool = False,
         stream_usage: bool = True,
         model_kwargs: Mapping[str, Any] | None = None,
-        rate_limiter: Any = None,
-        cache: Any = None,
-        callbacks: Any = None,
-        tags: Sequence[str] | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        verbose: bool | None = None,
-        name: str | None = None,
-        http_client: httpx.Client | None = None,
-        http_async_client: httpx.AsyncClient | None = None,
-        stream_idle_timeout: float | None = None,
-        max_response_bytes: int | None = None,
-        max_retry_after: float = 60.0,
-        retry_policy: RetryPolicy | None = None,
-        rate_limit: RateLimit | Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        **api_params: Any,
+        **params: Any,
     ) -> None:
         from .adapter import GeminiAdapter
 
         owner = type(self).__name__
+        tail = take_tail(params)
         endpoint = (client_options or {}).get("api_endpoint")
         if endpoint and "://" not in endpoint:
             endpoint = f"https://{endpoint}"
@@ -269,7 +249,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
             owner, additional_headers=additional_headers, default_headers=default_headers
         )
         name_given = pick(owner, model=model, model_name=model_name) or DEFAULT_GENAI_MODEL
-        if temperature is _UNSET:
+        if temperature is UNSET:
             temperature = _default_temperature(name_given)
 
         def adapter() -> GeminiAdapter:
@@ -317,26 +297,15 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
                     pick(owner, max_retries=max_retries, retries=retries)
                 ),
                 transport_settings={
-                    "max_retry_after": max_retry_after,
-                    "retry_policy": retry_policy,
-                    "rate_limit": rate_limit,
-                    "extra_headers": extra_headers,
-                    "stream_idle_timeout": stream_idle_timeout,
-                    "max_response_bytes": max_response_bytes,
-                    "http_client": http_client,
-                    "http_async_client": http_async_client,
-                    "name": name,
+                    **tail.settings,
                     "model_kwargs": model_kwargs,
                     "streaming": streaming,
                     "stream_usage": stream_usage,
-                    "rate_limiter": rate_limiter,
-                    "cache": cache,
                 },
             ),
-            api_params=api_params,
+            api_params=params,
         )
-        self.run_defaults = run_config(callbacks, tags, metadata)
-        self.verbose = bool(verbose)
+        tail.settle(self)
 
 
 class ChatVertexAI(_GoogleDropin):
@@ -422,26 +391,12 @@ class ChatVertexAI(_GoogleDropin):
         streaming: bool = False,
         stream_usage: bool = True,
         model_kwargs: Mapping[str, Any] | None = None,
-        rate_limiter: Any = None,
-        cache: Any = None,
-        callbacks: Any = None,
-        tags: Sequence[str] | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        verbose: bool | None = None,
-        name: str | None = None,
-        http_client: httpx.Client | None = None,
-        http_async_client: httpx.AsyncClient | None = None,
-        stream_idle_timeout: float | None = None,
-        max_response_bytes: int | None = None,
-        max_retry_after: float = 60.0,
-        retry_policy: RetryPolicy | None = None,
-        rate_limit: RateLimit | Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        **api_params: Any,
+        **params: Any,
     ) -> None:
         from .adapter import VertexAIAdapter
 
         owner = type(self).__name__
+        tail = take_tail(params)
         endpoint = pick(owner, base_url=base_url, api_endpoint=api_endpoint)
         if endpoint and "://" not in endpoint:
             endpoint = f"https://{endpoint}"
@@ -499,23 +454,21 @@ class ChatVertexAI(_GoogleDropin):
                 # stop_after_attempt): 6 by default, 1 a single attempt
                 max_retries=_attempts_as_retries(max_retries),
                 transport_settings={
-                    "max_retry_after": max_retry_after,
-                    "retry_policy": retry_policy,
-                    "rate_limit": rate_limit,
-                    "extra_headers": extra_headers,
-                    "stream_idle_timeout": stream_idle_timeout,
-                    "max_response_bytes": max_response_bytes,
-                    "http_client": http_client,
-                    "http_async_client": http_async_client,
-                    "name": name,
+                    **tail.settings,
                     "model_kwargs": model_kwargs,
                     "streaming": streaming,
                     "stream_usage": stream_usage,
-                    "rate_limiter": rate_limiter,
-                    "cache": cache,
                 },
             ),
-            api_params=api_params,
+            api_params=params,
         )
-        self.run_defaults = run_config(callbacks, tags, metadata)
-        self.verbose = bool(verbose)
+        tail.settle(self)
+
+
+# The request fields LangChain's classes name as fields, sent as any API parameter is
+# (listed in their signatures).
+dropin(
+    ChatGoogleGenerativeAI,
+    declared=("image_config", "labels", "media_resolution", "stop_sequences", "thinking_config"),
+)
+dropin(ChatVertexAI, declared=("stop_sequences",))

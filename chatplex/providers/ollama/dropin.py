@@ -17,18 +17,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...chat.dropin import check_refused, constructor_names, run_config
+from ...chat.dropin import check_refused, constructor_names, dropin, take_tail
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
 
 if TYPE_CHECKING:
-    import httpx
-
     from ...adapters.base import CallSettings
     from ...chat.callbacks import ChatModelRun
-    from ...core.retry import RetryPolicy
     from ...core.run_config import RunnableConfig
-    from ...http import RateLimit
     from ...messages import BaseMessage
     from ...secret import Secret
 
@@ -43,6 +39,7 @@ _OWN_CLIENT = (
 )
 
 
+@dropin
 class ChatOllama(ChatModel):
     """Ollama's native chat API with langchain-ollama's constructor. Parameters are
     langchain-ollama's, plus chatplex's own (`api_key`, `timeout`, `max_retries`,
@@ -99,30 +96,14 @@ class ChatOllama(ChatModel):
         client_kwargs: Mapping[str, Any] | None = None,
         async_client_kwargs: Mapping[str, Any] | None = None,
         sync_client_kwargs: Mapping[str, Any] | None = None,
-        rate_limiter: Any = None,
-        cache: Any = None,
-        callbacks: Any = None,
-        tags: Sequence[str] | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        verbose: bool | None = None,
-        name: str | None = None,
         api_key: str | Secret | None = None,
-        timeout: float | None = None,
-        max_retries: int = 2,
-        http_client: httpx.Client | None = None,
-        http_async_client: httpx.AsyncClient | None = None,
-        stream_idle_timeout: float | None = None,
-        max_response_bytes: int | None = None,
-        max_retry_after: float = 60.0,
-        retry_policy: RetryPolicy | None = None,
-        rate_limit: RateLimit | Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        **api_params: Any,
+        **params: Any,
     ) -> None:
         from .adapter import OllamaAdapter
 
         owner = type(self).__name__
-        api_params = check_refused(owner, "ollama", api_params)
+        tail = take_tail(params)
+        api_params = check_refused(owner, "ollama", params)
         check_api_parameters(
             "ollama", api_params, settings=constructor_names(type(self)), owner=owner
         )
@@ -165,31 +146,19 @@ class ChatOllama(ChatModel):
         }
         body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
         adapter = OllamaAdapter(api_key=api_key, base_url=base_url, default_headers=headers)
+        tail.default("timeout", client_timeout)
         super().__init__(
             adapter,
             model,
+            **tail.settings,
             temperature=temperature,
             max_tokens=num_predict,
             top_p=top_p,
             stop=stop,
-            timeout=timeout if timeout is not None else client_timeout,
-            max_retries=max_retries,
-            max_retry_after=max_retry_after,
-            retry_policy=retry_policy,
-            rate_limit=rate_limit,
-            extra_headers=extra_headers,
-            stream_idle_timeout=stream_idle_timeout,
-            max_response_bytes=max_response_bytes,
-            http_client=http_client,
-            http_async_client=http_async_client,
-            name=name,
-            rate_limiter=rate_limiter,
-            cache=cache,
             **body,
             **api_params,
         )
-        self.run_defaults = run_config(callbacks, tags, metadata)
-        self.verbose = bool(verbose)  # as in LangChain's chat models: prints nothing
+        tail.settle(self)
 
     @property
     def num_predict(self) -> int | None:

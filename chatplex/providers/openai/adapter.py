@@ -146,6 +146,9 @@ class OpenAIAdapter:
     provider = _PROVIDER
     #: What its users catch: the openai SDK's classes (`except openai.RateLimitError`).
     error_families = (stainless_family("openai"),)
+    #: A structured call's raw reply carries `additional_kwargs["parsed"]`, as the openai
+    #: SDK's `parse()` gives it to langchain-openai (`chat.structured`).
+    structured_parsed_key = True
 
     def __init__(
         self,

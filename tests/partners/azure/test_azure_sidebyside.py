@@ -613,13 +613,6 @@ def _one_call(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-def _parsed_kwarg(outcome: Outcome) -> Outcome:
-    """Their raw reply's `additional_kwargs["parsed"]` (None) taken out."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert theirs["raw"]["additional_kwargs"].pop("parsed") is None
-    return theirs, ours, their_requests, our_requests
-
-
 _WHY_MESSAGE = (
     "an error's `message` is chatplex's typed field on every wire: the provider's own "
     'message ("Access denied..."); the openai SDK\'s is "Error code: 401 - {message}", '
@@ -659,13 +652,6 @@ DIFFERENCES["structured_function_calling"] = (
     "every model not named exactly 'gpt-4o' (a model may then answer with two calls, and "
     "LangChain parses only the first)",
     _one_call,
-)
-DIFFERENCES["structured_raw"] = (
-    "NOT YET FAITHFUL (a known gap, not a choice; shared with ChatOpenAI, "
-    "chat/structured.py): langchain-openai's raw reply of a json_schema structured call "
-    'carries `additional_kwargs["parsed"]` (None for a dict schema, the object for a '
-    "pydantic one); chatplex's has no such key",
-    _parsed_kwarg,
 )
 
 #: Request headers a script's constructor decides, compared; the rest (user agents, SDK

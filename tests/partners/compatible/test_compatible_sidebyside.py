@@ -163,6 +163,9 @@ class Script:
     status: int = 200
     error: dict[str, Any] | None = None
     usage: dict[str, Any] | None = None
+    #: Magistral's content list (thinking parts, then text), sent instead of `content`:
+    #: whole in a reply, a stream's deltas a thinking piece each, then the text as str.
+    parts: tuple[tuple[str, str], ...] | None = None
 
 
 USAGE = {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19}
@@ -182,6 +185,8 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
         body = seen.body or {}
         usage = script.usage or USAGE
         message: dict[str, Any] = {"role": "assistant", "content": script.content}
+        if script.parts is not None:
+            message["content"] = [_part(kind, text) for kind, text in script.parts]
         reasoning_key = "reasoning" if package.name == "groq" else "reasoning_content"
         if script.reasoning is not None:
             message[reasoning_key] = script.reasoning
@@ -249,6 +254,12 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
                 pieces = []
             for part in pieces:
                 deltas.append({"tool_calls": [{"index": 0, "function": {"arguments": part}}]})
+        elif script.parts is not None:
+            for kind, text in script.parts:
+                for piece in _thirds(text):
+                    deltas.append(
+                        {"content": [_part(kind, piece)] if kind == "thinking" else piece}
+                    )
         else:
             for part in _thirds(script.content):
                 deltas.append({"content": part})
@@ -286,6 +297,13 @@ ZERO_AND_AUDIO_USAGE = {
     "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 2},
     "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 1},
 }
+
+
+def _part(kind: str, text: str) -> dict[str, Any]:
+    """A Magistral content part: a thinking part (its text pieces a list) or a text one."""
+    if kind == "thinking":
+        return {"type": "thinking", "thinking": [{"type": "text", "text": text}]}
+    return {"type": "text", "text": text}
 
 
 def _tool_name(body: dict[str, Any]) -> str:
@@ -506,6 +524,29 @@ def reasoning_stream(cls: Any, p: Package, url: str) -> Any:
     return merged(list(model.stream("r in berry?")))
 
 
+def thinking_invoke(cls: Any, p: Package, url: str) -> Any:
+    return cls(model=p.reasoning_model, api_key=KEY, base_url=p.base(url)).invoke("r in berry?")
+
+
+def thinking_stream(cls: Any, p: Package, url: str) -> Any:
+    model = cls(model=p.reasoning_model, api_key=KEY, base_url=p.base(url))
+    return merged(list(model.stream("r in berry?")))
+
+
+def thinking_chunks(cls: Any, p: Package, url: str) -> Any:
+    """Each chunk's content as it comes (the thinking pieces and their indexes), the
+    empty ones left out as stream_chunks leaves them out."""
+    model = cls(model=p.reasoning_model, api_key=KEY, base_url=p.base(url))
+    return [chunk.content for chunk in model.stream("r in berry?") if chunk.content]
+
+
+def thinking_history(cls: Any, p: Package, url: str) -> Any:
+    """A thinking reply sent back in the history, its parts as they came."""
+    model = cls(model=p.reasoning_model, api_key=KEY, base_url=p.base(url))
+    first = model.invoke("r in berry?")
+    return model.invoke(["r in berry?", first, "Sure?"]).text
+
+
 def base_url_from_environment(cls: Any, p: Package, url: str) -> Any:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(p.base_variable, p.base(url))
@@ -608,6 +649,7 @@ def missing_key(cls: Any, p: Package, url: str) -> Any:
 TOOL = Script(tool_args={"a": 1, "b": 2})
 SUM = Script('{"total": 3}', tool_args={"total": 3})  # a JSON text where no tools go
 REASONING = Script("Two.", reasoning="b-e-r-r-y: two r.", usage=DETAILED_USAGE)
+THINKING = Script(parts=(("thinking", "b-e-r-r-y: two r's here."), ("text", "Two, café.")))
 
 
 def _err(status: int, message: str, code: str | None, kind: str) -> Script:
@@ -667,6 +709,10 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "streaming_invoke": (Script(usage=DETAILED_USAGE), streaming_invoke),
     "reasoning_invoke": (REASONING, reasoning_invoke),
     "reasoning_stream": (REASONING, reasoning_stream),
+    "thinking_invoke": (THINKING, thinking_invoke),
+    "thinking_stream": (THINKING, thinking_stream),
+    "thinking_chunks": (THINKING, thinking_chunks),
+    "thinking_history": (THINKING, thinking_history),
     "base_url_from_environment": (Script(), base_url_from_environment),
     "key_from_environment": (Script(), key_from_environment),
     "base_url_with_path": (Script(), base_url_with_path),
@@ -741,30 +787,6 @@ def _seed_renamed(outcome: Outcome) -> Outcome:
     theirs, ours, their_requests, our_requests = outcome
     body = our_requests[0]["body"]
     body["seed"] = body.pop("random_seed")
-    return theirs, ours, their_requests, our_requests
-
-
-def _mistral_turns(outcome: Outcome) -> Outcome:
-    """Their first request's assistant and tool turns read as ours, once the only
-    differences are `content` "" / None, the calls' `type` and the tool's `name: None`."""
-    theirs, ours, their_requests, our_requests = outcome
-    mine = our_requests[0]["body"]["messages"]
-    other = their_requests[0]["body"]["messages"]
-    assert other[1]["content"] == "" and mine[1]["content"] is None
-    assert [c.pop("type") for c in mine[1]["tool_calls"]] == ["function"]
-    assert other[2].pop("name") is None
-    other[1]["content"] = None
-    return theirs, ours, their_requests, our_requests
-
-
-def _named_choice(outcome: Outcome) -> Outcome:
-    """Our request's named tool_choice and `parallel_tool_calls: false` read as theirs."""
-    theirs, ours, their_requests, our_requests = outcome
-    body = our_requests[0]["body"]
-    assert body.pop("parallel_tool_calls") is False
-    assert their_requests[0]["body"]["tool_choice"] == "any"
-    assert body["tool_choice"]["function"]["name"] == body["tools"][0]["function"]["name"]
-    body["tool_choice"] = "any"
     return theirs, ours, their_requests, our_requests
 
 
@@ -897,37 +919,40 @@ def _reasoning_block_kept(outcome: Outcome) -> Outcome:
 for _script in ("reasoning_invoke", "reasoning_stream"):
     DIFFERENCES["mistralai", _script] = (
         "a `reasoning_content` field beside the answer is kept, as a reasoning block "
-        "before the text (as chatplex reads Magistral's thinking parts); "
-        "langchain-mistralai drops the field: a loss. Magistral's own `thinking` parts "
-        "stay in langchain-mistralai's content list as Mistral sent them; chatplex makes "
-        "them reasoning blocks (not compared here: NOT YET FAITHFUL)",
+        "before the text; langchain-mistralai drops the field: a loss. (Magistral's own "
+        "`thinking` parts stay in the content list as Mistral sent them, in both: "
+        "thinking_invoke, thinking_chunks)",
         _reasoning_block_kept,
     )
+
+
+def _merged_as_blocks(outcome: Outcome) -> Outcome:
+    """Their merged content (a leading "", the thinking part whose pieces joined by
+    their index, the answer as a str) read as ours, once seen to hold the same text:
+    ours keeps each piece and makes the answer a text block."""
+    theirs, ours, their_requests, our_requests = outcome
+    empty, thinking, answer = theirs["content"]
+    mine, text = ours["content"]
+    pieces = [piece["text"] for piece in mine["thinking"]]
+    assert empty == "" and text == {"type": "text", "text": answer}
+    assert thinking["thinking"][0]["text"] == "".join(pieces) and len(pieces) > 1
+    return theirs, {**ours, "content": theirs["content"]}, their_requests, our_requests
+
+
+DIFFERENCES["mistralai", "thinking_stream"] = (
+    "NOT YET FAITHFUL (a known gap of chatplex's chunk merging, messages/_merge.py, "
+    "shared by every wire): each chunk is langchain-mistralai's (thinking_chunks), but "
+    "adding them up, LangChain keeps the first chunk's \"\" and the answer's str "
+    "pieces as items of the list and joins a thinking part's pieces by their `index`; "
+    "chatplex's merge drops the empty str, makes the answer a text block and keeps "
+    "each thinking piece. The text is the same",
+    _merged_as_blocks,
+)
 DIFFERENCES["mistralai", "model_kwargs_sent"] = (
     "chatplex sends a `seed` as `random_seed`, Mistral's name for it; langchain-mistralai "
     "sends model_kwargs' `seed` as given, a field Mistral's API refuses (422)",
     _seed_renamed,
 )
-DIFFERENCES["mistralai", "history_with_foreign_ids"] = (
-    "as tool_round_trip (the ids themselves are sent as langchain-mistralai sends them)",
-    _mistral_turns,
-)
-DIFFERENCES["mistralai", "tool_round_trip"] = (
-    "NOT YET FAITHFUL (a known gap; the request builder is the OpenAI adapter's): an "
-    'assistant turn with tool calls is sent with `content: null` (theirs "") and its '
-    "calls with `type: 'function'`, and a tool result without `name: null`; Mistral's "
-    "API accepts both forms",
-    _mistral_turns,
-)
-for _script in ("structured_pydantic", "structured_raw"):
-    DIFFERENCES["mistralai", _script] = (
-        "NOT YET FAITHFUL (a known gap, not a choice; chat/structured.py is shared): "
-        "chatplex's function-calling structured output names the tool in `tool_choice` "
-        "and asks for one call (`parallel_tool_calls: false`); langchain-mistralai "
-        "sends `tool_choice: 'any'` (any tool: the only one bound). The parsed result "
-        "is the same",
-        _named_choice,
-    )
 for _script in _ERRORS:
     DIFFERENCES["perplexity", _script] = (
         f"{_WHY_MESSAGE}; {_WHY_CODE.replace('groq and fireworks', 'perplexity')}; "
@@ -985,24 +1010,6 @@ for _script in (
     )
 
 
-def _schema_format(outcome: Outcome) -> Outcome:
-    """Our `response_format` (json_schema, with a name and `strict`) read as theirs
-    (json_schema, the bare schema); the parsed result compared as it is."""
-    theirs, ours, their_requests, our_requests = outcome
-    mine = our_requests[0]["body"]["response_format"]
-    assert mine["type"] == "json_schema" and "strict" in mine["json_schema"]
-    our_requests[0]["body"]["response_format"] = their_requests[0]["body"]["response_format"]
-    return theirs, ours, their_requests, our_requests
-
-
-_WHY_PERPLEXITY_SCHEMA = (
-    "NOT YET FAITHFUL (a known gap, not a choice; chat/structured.py is shared): "
-    "chatplex's json_schema response format names the schema and says `strict` (OpenAI's "
-    "form); langchain-perplexity sends `{'schema': ...}` only. Perplexity reads the schema "
-    "either way; the parsed result is the same"
-)
-
-
 def _reasoning_tokens_kept(outcome: Outcome) -> Outcome:
     """Our usage's reasoning detail taken out, once seen to be the reply's."""
     theirs, ours, their_requests, our_requests = outcome
@@ -1022,44 +1029,20 @@ for _script in ("usage_details", "usage_zero_and_audio_details"):
         "fields are read alike: usage_search_fields)",
         _reasoning_tokens_kept,
     )
-for _script in ("structured_json_mode", "structured_json_schema", "structured_pydantic"):
-    DIFFERENCES["perplexity", _script] = (_WHY_PERPLEXITY_SCHEMA, _schema_format)
 DIFFERENCES["perplexity", "structured_raw"] = (
-    f"{_WHY_PERPLEXITY_SCHEMA}; and the raw reply's search results as in invoke_text",
-    lambda outcome: _sdk_objects(_schema_format(outcome)),
+    "the raw reply's search results as in invoke_text",
+    _sdk_objects,
 )
-for _package in ("groq", "fireworks"):
+for _package in ("groq", "fireworks", "mistralai"):
     for _script in ("structured_pydantic", "structured_raw"):
         DIFFERENCES[_package, _script] = (
             "chatplex's structured output (function calling) asks for a single call "
             "(`parallel_tool_calls: false`, as langchain-openai does on every "
             "OpenAI-compatible server) so that exactly one object comes back; "
-            "langchain-groq and -fireworks leave it out (a model may then answer with "
-            "two calls, and LangChain parses only the first)",
+            "langchain-groq, -fireworks and -mistralai leave it out (a model may then "
+            "answer with two calls, and LangChain parses only the first)",
             _one_call,
         )
-
-
-def _strict_schema(outcome: Outcome) -> Outcome:
-    """Our `response_format` read as theirs, once seen to be OpenAI's strict form of the
-    same schema (the result, parsed, is compared as it is)."""
-    theirs, ours, their_requests, our_requests = outcome
-    mine = our_requests[0]["body"]["response_format"]
-    assert mine["type"] == "json_schema" and mine["json_schema"]["strict"] is True
-    our_requests[0]["body"]["response_format"] = their_requests[0]["body"]["response_format"]
-    return theirs, ours, their_requests, our_requests
-
-
-for _package in ("groq", "fireworks", "mistralai"):
-    DIFFERENCES[_package, "structured_json_schema"] = (
-        "NOT YET FAITHFUL (a known gap, not a choice): chatplex's structured output "
-        "(chat/structured.py, shared by every OpenAI-compatible preset) sends OpenAI's "
-        "strict `json_schema` response format; langchain-groq sends it without "
-        "`strict` (and without pydantic's titles), langchain-fireworks sends "
-        "`{'type': 'json_object', 'schema': ...}`, langchain-mistralai the schema's "
-        "description beside it, without titles. The parsed result is the same",
-        _strict_schema,
-    )
 
 
 def _required_choice(outcome: Outcome) -> Outcome:
@@ -1178,7 +1161,17 @@ _PERPLEXITY_TOOLS = (
     "(a ValueError before any request); langchain-perplexity sends requests with tools "
     "to its Responses (Agent) API, another wire"
 )
+_MAGISTRAL = (
+    "a reply whose content is a list of thinking and text parts is Magistral's "
+    "(Mistral's) own shape; this provider's API sends no such list"
+)
 NOT_RUN: dict[tuple[str, str], str] = {
+    **{
+        (package, s): _MAGISTRAL
+        for package in PACKAGES
+        if package != "mistralai"
+        for s in ("thinking_invoke", "thinking_stream", "thinking_chunks", "thinking_history")
+    },
     **{
         ("perplexity", s): _BASE_IN_CODE
         for s in ("reasoning_invoke", "reasoning_stream", "key_from_environment")

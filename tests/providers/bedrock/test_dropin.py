@@ -269,6 +269,10 @@ def test_what_is_refused_says_why(kwargs: dict[str, Any], match: str) -> None:
 def test_guard_last_turn_only_off_is_accepted() -> None:
     llm = ChatBedrockConverse(model=MODEL, region_name="us-east-1", guard_last_turn_only=False)
     assert llm.model == MODEL
+    # The refused setting's name never becomes the model's name (it once shadowed name=).
+    assert llm.get_name() == "ChatBedrockConverse"
+    named = ChatBedrockConverse(model=MODEL, region_name="us-east-1", raw_blocks=None, name="m")
+    assert named.get_name() == "m"
 
 
 def test_a_model_arn_needs_its_provider() -> None:

@@ -1,10 +1,12 @@
 """Mistral's reasoning (Magistral): `content` as a list of `thinking` and `text` parts,
-read as reasoning blocks before the answer by the `mistralai` profile (its declared
-`thinking_parts`), and by no other adapter.
+kept as Mistral sent it, as langchain-mistralai keeps it (the `mistralai` profile's
+`content_parts`): a reply's list as it is, a stream's blocks with langchain-mistralai's
+`index`es, held to its own chunk reader. No profile reads the parts into reasoning
+blocks any more (the OpenAI adapter's `thinking_parts` reader stays, tested below).
 
 Each reply below is written twice, as a non-stream body and as the stream of the same
 reply; through a ChatModel (sync and async, over httpx.MockTransport) the merged stream
-must be exactly the non-stream message: content blocks, text, tool calls, usage.
+must say what the non-stream message says: text, thinking text, tool calls, usage.
 """
 
 from __future__ import annotations
@@ -148,12 +150,6 @@ REPLIES = [
 ]
 
 
-def without_index(content: Any) -> Any:
-    if isinstance(content, str):
-        return content
-    return [{k: v for k, v in block.items() if k != "index"} for block in content]
-
-
 def mistral_model(reply: Reply) -> Any:
     def serve(request: httpx.Request) -> httpx.Response:
         assert request.url.path == "/v1/chat/completions"
@@ -172,9 +168,21 @@ def mistral_model(reply: Reply) -> Any:
     )
 
 
+def thinking_text(content: Any) -> str:
+    """The thinking parts' text of a content list, pieces joined."""
+    if isinstance(content, str):
+        return ""
+    return "".join(
+        piece["text"]
+        for block in content
+        if isinstance(block, dict) and block.get("type") == "thinking"
+        for piece in block["thinking"]
+    )
+
+
 def check(reply: Reply, message: AIMessage) -> None:
-    assert without_index(message.content) == reply.content
     assert message.text == reply.text
+    assert thinking_text(message.content) == thinking_text(reply.message["content"])
     assert message.response_metadata["finish_reason"] == reply.finish
     assert message.usage_metadata == {
         "input_tokens": 10,
@@ -197,34 +205,40 @@ async def test_mistral_reply_and_its_stream(reply: Reply, sync: bool) -> None:
         whole = await model.ainvoke("How do I cross the street?")
         chunks = [c async for c in model.astream("How do I cross the street?")]
     check(reply, whole)
+    assert whole.content == reply.message["content"]  # as Mistral sent it
     merged = merge_chunks(chunks).to_message()
     check(reply, merged)
-    assert without_index(merged.content) == without_index(whole.content)
     assert merged.tool_calls == whole.tool_calls
     assert merged.usage_metadata == whole.usage_metadata
-    # No raw Mistral part is left anywhere, in the reply or in any chunk.
+    # No part is read into chatplex's reasoning blocks, in the reply or in any chunk.
     for message in (whole, merged, *chunks):
         if isinstance(message.content, list):
-            assert {b["type"] for b in message.content} <= {"reasoning", "text"}
+            assert all(b.get("type") != "reasoning" for b in message.content)
 
 
-def test_a_stream_gives_one_reasoning_block_not_one_per_delta() -> None:
-    reply = REPLIES[0]
+@pytest.mark.parametrize("reply", REPLIES, ids=[r.name for r in REPLIES])
+def test_each_chunk_is_langchain_mistralais(reply: Reply) -> None:
+    """Every chunk's content, as langchain-mistralai's own reader makes it from the same
+    events (its block `index`es included)."""
+    partner = pytest.importorskip("langchain_mistralai.chat_models")
+    core = pytest.importorskip("langchain_core.messages")
     parser = adapter_class("mistralai")(api_key="k").stream_parser({})
-    chunks = [c for e in iter_sse_events([reply.sse()]) if (c := parser.feed(e)) is not None]
-    parser.finish()
-    pieces = [c.content for c in chunks if isinstance(c.content, list)]
-    assert pieces == [[{"type": "reasoning", "reasoning": p, "index": 0}] for p in
-                      ("Okay", ", the user", " asks.")]  # fmt: skip
-    blocks = merge_chunks(chunks).content
-    assert [b["type"] for b in blocks] == ["reasoning", "text"]
+    index, index_type = -1, ""
+    for event in iter_sse_events([reply.sse()]):
+        if event.data.startswith("[DONE]"):
+            break
+        ours = parser.feed(event)
+        theirs, index, index_type = partner._convert_chunk_to_message_chunk(
+            json.loads(event.data), core.AIMessageChunk, index, index_type, None
+        )
+        assert (ours.content if ours is not None else "") == theirs.content
 
 
-@pytest.mark.parametrize("preset", ["openai", "deepseek", "groq"])
-def test_only_the_declaring_profile_reads_thinking_parts(preset: str) -> None:
-    """Other adapters pass list content through as sent: the reading is Mistral's own."""
-    assert PROFILES["mistralai"].thinking_parts
-    assert not any(p.thinking_parts for name, p in PROFILES.items() if name != "mistralai")
+@pytest.mark.parametrize("preset", ["openai", "deepseek", "groq", "mistralai"])
+def test_no_profile_reads_thinking_parts_into_reasoning(preset: str) -> None:
+    """Every adapter keeps a reply's list content as sent (Mistral's as
+    langchain-mistralai keeps it); only Mistral's profile indexes a stream's parts."""
+    assert not any(p.thinking_parts for p in PROFILES.values())
     reply = REPLIES[0]
     adapter = adapter_class(preset)(api_key="k")
     message = adapter.parse_response(json.dumps(reply.body()).encode(), {})
@@ -232,25 +246,22 @@ def test_only_the_declaring_profile_reads_thinking_parts(preset: str) -> None:
     parser = adapter.stream_parser({})
     chunks = [c for e in iter_sse_events([reply.sse()]) if (c := parser.feed(e)) is not None]
     raw = [b for b in merge_chunks(chunks).content if b["type"] == "thinking"]
-    assert len(raw) == 4  # one raw block per thinking delta, unread
+    indexed = all("index" in b for b in raw)
+    assert len(raw) >= 1 and indexed == (preset == "mistralai")
 
 
-def test_reasoning_beside_thinking_parts_keeps_both_in_order() -> None:
-    """A reasoning string field and a thinking list in one delta (no known server sends
-    both): the field's block first, then the parts, nothing nested."""
-    parser = adapter_class("mistralai")(api_key="k").stream_parser({})
-    delta = {"reasoning_content": "R", "content": [thinking("T"), text("x")]}
-    event = {"id": ID, "model": MODEL, "choices": [{"index": 0, "delta": delta}]}
-    chunk = parser.feed(next(iter_sse_events([f"data: {json.dumps(event)}\n\n".encode()])))
-    assert chunk is not None
-    assert chunk.content == [
-        {"type": "reasoning", "reasoning": "R", "index": 0},
-        {"type": "reasoning", "reasoning": "T", "index": 0},
-        text("x"),
-    ]
-    body = {"id": ID, "model": MODEL, "choices": [{"index": 0, "message": delta}]}
+def test_a_reference_part_is_text_with_its_reference() -> None:
+    """Mistral's citations: a `reference` part is a text block (its answer text seen by
+    `.text`) carrying the reference, as langchain-mistralai reads it."""
+    part = {"type": "reference", "text": "Paris.", "reference_ids": [1]}
+    body = {"id": ID, "model": MODEL, "choices": [{"index": 0, "message": {
+        "role": "assistant", "content": [text("It is "), part]}}]}  # fmt: skip
     message = adapter_class("mistralai")(api_key="k").parse_response(json.dumps(body).encode(), {})
-    assert message.content == [reasoning("R"), reasoning("T"), text("x")]
+    assert message.content == [
+        text("It is "),
+        {"type": "text", "text": "Paris.", "reference": {"reference_ids": [1]}},
+    ]
+    assert message.text == "It is Paris."
 
 
 def test_thinking_parts_reader() -> None:

@@ -301,3 +301,20 @@ def test_a_preset_declared_only_as_data_gets_its_dropin(monkeypatch: pytest.Monk
     assert model.model == "m" and model.get_name() == "ChatVLLM"
     with pytest.raises(AttributeError):
         module.ChatNoSuch  # noqa: B018
+
+
+def test_a_kept_tool_choice_keyword_is_sent_as_given() -> None:
+    def tool(x: int) -> int:
+        """Echo."""
+        return x
+
+    mistral = ChatMistralAI(api_key="k")
+    bound = mistral.bind_tools([tool], tool_choice="any")
+    assert _body(bound)["tool_choice"] == "any"  # langchain-mistralai sends it as is
+    assert _body(mistral.bind_tools([tool], tool_choice="required"))["tool_choice"] == "required"
+    # A later binding decides: the earlier kept keyword does not linger.
+    assert _body(bound.bind_tools([tool], tool_choice="auto"))["tool_choice"] == "auto"
+    assert "tool_choice" not in _body(bound.bind_tools([tool]))
+    # Other presets send Chat Completions' keyword, as their packages do.
+    groq = ChatGroq(model="m", api_key="k")
+    assert _body(groq.bind_tools([tool], tool_choice="any"))["tool_choice"] == "required"

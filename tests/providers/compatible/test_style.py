@@ -144,6 +144,40 @@ def test_mistral_keeps_reasoning_blocks_in_the_content() -> None:
     assert set(reply.response_metadata) >= {"model", "model_name", "token_usage"}
 
 
+def test_sambanova_raw_calls_carry_their_index_and_its_sdk_usage_nulls() -> None:
+    call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    data = _reply({"role": "assistant", "content": None, "tool_calls": [call]})
+    reply = _shaped(data, PROFILES["sambanova"].style)  # type: ignore[arg-type]
+    assert reply.additional_kwargs == {"tool_calls": [{**call, "index": None}]}
+    usage = reply.response_metadata["token_usage"]
+    assert usage["prompt_tokens"] == 3 and usage["time_to_first_token"] is None
+    assert "model_provider" not in reply.response_metadata
+    groq = _shaped(data, PROFILES["groq"].style)  # type: ignore[arg-type]
+    assert groq.additional_kwargs == {"tool_calls": [call]}  # no index: the groq SDK's
+
+
+def test_reference_parts_and_stream_indexes() -> None:
+    parts = [{"type": "text", "text": "It is "}, {"type": "reference", "text": "P.", "ids": [1]}]
+    assert module._with_references(parts)[1] == {
+        "type": "text",
+        "text": "P.",
+        "reference": {"ids": [1]},
+    }
+    plain = parts[:1]
+    assert module._with_references(plain) is plain  # no reference: the list as it is
+    indexes = module.PartIndexes()
+    thinking = {"type": "thinking", "thinking": [{"type": "text", "text": "a"}]}
+    first = indexes.indexed([thinking])
+    assert first == [
+        {**thinking, "index": 0, "thinking": [{"type": "text", "text": "a", "index": 0}]}
+    ]
+    assert indexes.indexed([thinking])[0]["index"] == 0  # same type: same block
+    assert indexes.indexed([{"type": "text", "text": "b"}]) == [
+        {"type": "text", "text": "b", "index": 1}
+    ]
+    assert indexes.indexed([thinking])[0]["index"] == 2
+
+
 def test_docstring_examples() -> None:
     failures, tried = doctest.testmod(module)
     assert failures == 0 and tried > 0

@@ -10,10 +10,10 @@ from typing import Any
 from openai.types import BatchCreateParams
 from openai.types.responses.response_create_params import ResponseCreateParamsNonStreaming
 
+from chatplex import ChatOpenAI
 from chatplex.adapters.base import CallSettings, ToolSpec
 from chatplex.batches.submit import batch_api
 from chatplex.batches.wire import Reply
-from chatplex.chat import ChatOpenAI
 from chatplex.errors import BadRequestError
 from chatplex.messages import AIMessage, HumanMessage, SystemMessage
 from chatplex.providers.openai.batch import OpenAIBatches

@@ -17,8 +17,7 @@ from typing import Any
 
 import pytest
 
-from chatplex import AIMessage, ToolMessage
-from chatplex.chat import ChatOpenAI
+from chatplex import AIMessage, ChatOpenAI, ToolMessage
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockRequest, MockServer
 

@@ -18,27 +18,20 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..adapters.base import as_secret
-from .dropin import check_refused, constructor_names, pick, run_config
-from .model import ChatModel
-from .params import HEADER_PARAMETERS, check_api_parameters
+from ...adapters.base import as_secret
+from ...chat.dropin import check_refused, constructor_names, dropin, pick, take_tail
+from ...chat.model import ChatModel
+from ...chat.params import HEADER_PARAMETERS, check_api_parameters
 
 if TYPE_CHECKING:
-    import httpx
+    from ...secret import Secret
 
-    from ..core.retry import RetryPolicy
-    from ..http import RateLimit
-    from ..secret import Secret
-
-from ..providers.anthropic.adapter import (
-    FALLBACK_MAX_TOKENS,
-    MAX_OUTPUT_TOKENS,
-    default_max_tokens_for,
-)
+from .adapter import FALLBACK_MAX_TOKENS, MAX_OUTPUT_TOKENS, default_max_tokens_for
 
 __all__ = ["FALLBACK_MAX_TOKENS", "MAX_OUTPUT_TOKENS", "ChatAnthropic", "default_max_tokens_for"]
 
 
+@dropin
 class ChatAnthropic(ChatModel):
     """Anthropic Messages with LangChain's constructor. Parameters are
     langchain-anthropic's, plus chatplex's own (`rate_limit`, `retry_policy`,
@@ -68,7 +61,6 @@ class ChatAnthropic(ChatModel):
         stop_sequences: str | Sequence[str] | None = None,
         timeout: float | None = None,
         default_request_timeout: float | None = None,
-        max_retries: int = 2,
         api_key: str | Secret | None = None,
         anthropic_api_key: str | Secret | None = None,
         base_url: str | None = None,
@@ -88,31 +80,17 @@ class ChatAnthropic(ChatModel):
         stream_usage: bool = True,
         model_kwargs: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-        rate_limiter: Any = None,
-        cache: Any = None,
-        callbacks: Any = None,
-        tags: Sequence[str] | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        verbose: bool | None = None,
-        name: str | None = None,
-        http_client: httpx.Client | None = None,
-        http_async_client: httpx.AsyncClient | None = None,
-        stream_idle_timeout: float | None = None,
-        max_response_bytes: int | None = None,
         anthropic_version: str = "2023-06-01",
         default_max_tokens: int | None = None,
-        max_retry_after: float = 60.0,
-        retry_policy: RetryPolicy | None = None,
-        rate_limit: RateLimit | Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        **api_params: Any,
+        **params: Any,
     ) -> None:
-        from ..providers.anthropic.adapter import AnthropicAdapter
+        from .adapter import AnthropicAdapter
 
         # Rebound first: no local of this frame (a traceback with locals) holds a key.
         api_key, anthropic_api_key = as_secret(api_key), as_secret(anthropic_api_key)
         owner = type(self).__name__
-        api_params = check_refused(owner, "anthropic", api_params)
+        tail = take_tail(params)
+        api_params = check_refused(owner, "anthropic", params)
         check_api_parameters(
             "anthropic", api_params, settings=constructor_names(type(self)), owner=owner
         )
@@ -162,6 +140,7 @@ class ChatAnthropic(ChatModel):
         super().__init__(
             adapter,
             name_of_model,
+            **tail.settings,
             temperature=temperature,
             max_tokens=pick(
                 owner, max_tokens=max_tokens, max_tokens_to_sample=max_tokens_to_sample
@@ -169,24 +148,11 @@ class ChatAnthropic(ChatModel):
             top_p=top_p,
             stop=pick(owner, stop=stop, stop_sequences=stop_sequences),
             timeout=pick(owner, timeout=timeout, default_request_timeout=default_request_timeout),
-            max_retries=max_retries,
-            max_retry_after=max_retry_after,
-            retry_policy=retry_policy,
-            rate_limit=rate_limit,
-            extra_headers=extra_headers,
-            stream_idle_timeout=stream_idle_timeout,
-            max_response_bytes=max_response_bytes,
-            http_client=http_client,
-            http_async_client=http_async_client,
-            name=name,
             model_kwargs=model_kwargs,
             extra_body=extra_body,
             streaming=streaming,
             stream_usage=stream_usage,
-            rate_limiter=rate_limiter,
-            cache=cache,
             **body,
             **api_params,
         )
-        self.run_defaults = run_config(callbacks, tags, metadata)
-        self.verbose = bool(verbose)  # as in LangChain's chat models: prints nothing
+        tail.settle(self)

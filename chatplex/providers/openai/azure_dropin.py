@@ -6,7 +6,7 @@ langchain-openai's names and aliases: `azure_endpoint` (`AZURE_OPENAI_ENDPOINT`)
 (`OPENAI_API_VERSION`), `api_key` / `openai_api_key` (`AZURE_OPENAI_API_KEY`),
 `azure_ad_token` (`AZURE_OPENAI_AD_TOKEN`), `azure_ad_token_provider`,
 `azure_ad_async_token_provider`, `model_version`, `openai_api_type`, `validate_base_url`.
-URLs, auth and content filters are the adapter's: see `chatplex.adapters.azure_openai`.
+URLs, auth and content filters are the adapter's: see `chatplex.providers.openai.azure`.
 
 >>> model = AzureChatOpenAI(
 ...     azure_endpoint="https://res.openai.azure.com", azure_deployment="gpt4o",
@@ -25,16 +25,15 @@ credentials at all is an error, not a fallback to `azure-identity`'s workload id
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .dropin import pick, with_query
-from .openai_model import ChatOpenAI
+from ...chat.dropin import dropin, pick, with_query
+from .dropin import ChatOpenAI
 
 if TYPE_CHECKING:
-    from ..adapters.base import Adapter
-    from ..secret import Secret
+    from ...adapters.base import Adapter
+    from ...secret import Secret
 
 __all__ = ["AzureChatOpenAI"]
 
@@ -42,6 +41,7 @@ __all__ = ["AzureChatOpenAI"]
 _AZURE_API_TYPES = (None, "azure", "azure_ad")
 
 
+@dropin
 class AzureChatOpenAI(ChatOpenAI):
     """Azure OpenAI Chat Completions with langchain-openai's `AzureChatOpenAI`
     constructor: `ChatOpenAI`'s parameters plus Azure's (see the module docstring)."""
@@ -61,7 +61,7 @@ class AzureChatOpenAI(ChatOpenAI):
         model_version: str = "",
         openai_api_type: str | None = None,
         validate_base_url: bool = True,
-        **settings: Any,  # ChatOpenAI's parameters, checked there (see __signature__)
+        **settings: Any,  # ChatOpenAI's parameters, checked there (its signature: @dropin)
     ) -> None:
         owner = type(self).__name__
         if openai_api_type not in _AZURE_API_TYPES:
@@ -110,7 +110,7 @@ class AzureChatOpenAI(ChatOpenAI):
         use_previous_response_id: bool,
         switchable: bool,
     ) -> tuple[Adapter, None]:
-        from ..providers.openai.azure import AzureOpenAIAdapter
+        from .azure import AzureOpenAIAdapter
 
         if responses:
             raise NotImplementedError(
@@ -148,22 +148,3 @@ def _check_base_url(base_url: str, deployment: str | None) -> None:
             'azure_endpoint="https://xxx.openai.azure.com/", azure_deployment="my-deployment", '
             'or base_url="https://xxx.openai.azure.com/openai/deployments/my-deployment"'
         )
-
-
-def _signature() -> inspect.Signature:
-    """Azure's parameters, then ChatOpenAI's: what `inspect`, IDEs and the unknown-keyword
-    suggestions (`dropin.constructor_names`) see."""
-    own = list(inspect.signature(AzureChatOpenAI.__init__).parameters.values())[:-1]
-    names = {p.name for p in own}
-    inherited = [
-        p for p in inspect.signature(ChatOpenAI.__init__).parameters.values() if p.name not in names
-    ]
-    positional = [p for p in own if p.kind is not p.KEYWORD_ONLY]
-    keyword = [p for p in own if p.kind is p.KEYWORD_ONLY] + [
-        p for p in inherited if p.kind is p.KEYWORD_ONLY
-    ]
-    rest = [p for p in inherited if p.kind is p.VAR_KEYWORD]
-    return inspect.Signature([*positional[1:], *keyword, *rest])  # without self
-
-
-AzureChatOpenAI.__signature__ = _signature()  # type: ignore[attr-defined]

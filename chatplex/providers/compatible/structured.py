@@ -1,0 +1,85 @@
+"""The `response_format` a preset's partner package sends for `with_structured_output`,
+by the shape its profile declares (`Profile.json_schema_shape`), so a drop-in sends the
+bytes its LangChain class sent:
+
+- "openai": langchain-openai's (`chat.structured.openai_json_schema`: a pydantic class
+  strict, other schemas with `strict` as given).
+- "titled": `{"type": "json_schema", "json_schema": {"name", "schema"}}`, the schema
+  with its title and description (langchain-core's `convert_to_json_schema`), `strict`
+  only when given (made strict then).
+- "json_object": `{"type": "json_object", "schema": ...}`, the same titled schema.
+- "function": `json_schema` of the schema as a tool's function (name, description,
+  `strict: true`, its parameters made strict as `schema`); `strict=` is ignored. A
+  response-format dict goes as given.
+- "bare": `{"type": "json_schema", "json_schema": {"schema": ...}}`, the titled schema;
+  JSON mode is the same (the provider has no other).
+
+JSON mode is `{"type": "json_object"}` on every other shape.
+
+>>> from chatplex.chat.structured import output_schema
+>>> spec = output_schema({"title": "Sum", "type": "object", "properties": {}})
+>>> response_format("json_object", spec, None, "json_schema", None)["response_format"]
+{'type': 'json_object', 'schema': {'title': 'Sum', 'type': 'object', 'properties': {}}}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ...adapters.strict_schema import strict_tool_schema
+from ...chat.structured import OutputSchema, openai_json_schema, response_format_schema
+
+__all__ = ["JSON_SCHEMA_SHAPES", "response_format"]
+
+JSON_SCHEMA_SHAPES = ("openai", "titled", "json_object", "function", "bare")
+
+
+def response_format(
+    shape: str, spec: OutputSchema, given: Any, method: str, strict: bool | None
+) -> dict[str, Any]:
+    """The settings `with_structured_output(given, method=method, strict=strict)` binds
+    on a preset whose profile declares `shape` (see the module doc)."""
+    if shape not in JSON_SCHEMA_SHAPES:
+        raise ValueError(f"unknown json_schema shape {shape!r}: one of {JSON_SCHEMA_SHAPES}")
+    if method == "json_mode" and shape != "bare":
+        return {"response_format": {"type": "json_object"}}
+    if shape == "openai":
+        return {"response_format": openai_json_schema(spec, given, strict)}
+    if shape == "function":
+        return {"response_format": _function_format(spec, given)}
+    titled = _titled(spec, strict)
+    if shape == "json_object":
+        return {"response_format": {"type": "json_object", "schema": titled}}
+    if shape == "bare":
+        return {"response_format": {"type": "json_schema", "json_schema": {"schema": titled}}}
+    inner: dict[str, Any] = {"name": spec.name, "schema": titled}
+    if strict is not None:
+        inner["strict"] = strict
+    return {"response_format": {"type": "json_schema", "json_schema": inner}}
+
+
+def _titled(spec: OutputSchema, strict: bool | None) -> dict[str, Any]:
+    """langchain-core's `convert_to_json_schema`: the title (the schema's name), the
+    description (always for a pydantic class, even empty), the parameters (strict when
+    `strict`)."""
+    titled: dict[str, Any] = {"title": spec.name}
+    if spec.description or spec.kind == "pydantic":
+        titled["description"] = spec.description
+    parameters = strict_tool_schema(spec.parameters) if strict else spec.parameters
+    return {**titled, **parameters}
+
+
+def _function_format(spec: OutputSchema, given: Any) -> dict[str, Any]:
+    """The schema as a strict tool function, `parameters` named `schema`; a dict in
+    OpenAI's response-format shapes as given."""
+    if isinstance(given, Mapping):
+        wrapped = response_format_schema(given)
+        if wrapped is not None:
+            return {"type": "json_schema", "json_schema": dict(wrapped)}
+    function: dict[str, Any] = {"name": spec.name}
+    if spec.description or spec.kind == "pydantic":
+        function["description"] = spec.description
+    function["strict"] = True
+    function["schema"] = strict_tool_schema(spec.parameters)
+    return {"type": "json_schema", "json_schema": function}

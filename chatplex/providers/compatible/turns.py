@@ -1,0 +1,113 @@
+"""History turns as a preset's partner package writes them (`Profile.turns`, a
+`TurnStyle`), applied to the OpenAI adapter's wire messages (one per chatplex message,
+in order).
+
+langchain-mistralai, for one, writes an assistant turn with tool calls with
+`content: ""` and calls without `type`, its arguments with non-ASCII kept; a tool result
+with its `name` (null when unset); no `name` on other turns; an assistant's list content
+(Magistral's `thinking` parts) sent back as its blocks.
+
+>>> from chatplex.messages import AIMessage
+>>> call = {"name": "add", "args": {"a": "é"}, "id": "Ab3dE6gH9"}
+>>> style = TurnStyle(empty_call_content=True, call_type=False, ascii_arguments=False)
+>>> turn = styled_turns([AIMessage("", tool_calls=[call])], [{"role": "assistant"}], style)[0]
+>>> turn["content"], turn["tool_calls"][0]
+('', {'id': 'Ab3dE6gH9', 'function': {'name': 'add', 'arguments': '{"a": "é"}'}})
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
+from .profile import TurnStyle
+
+__all__ = ["TurnStyle", "styled_turns"]
+
+#: Assistant blocks no Chat Completions server takes back (chatplex's reasoning blocks,
+#: another provider's own); a provider's `thinking` part (its text pieces a list) is
+#: kept by `assistant_parts`.
+_NOT_SENT_BACK = frozenset({"reasoning", "redacted_thinking", "tool_use", "server_tool_use"})
+
+
+def styled_turns(
+    messages: list[BaseMessage], wire: list[dict[str, Any]], style: TurnStyle
+) -> list[dict[str, Any]]:
+    """`wire` (the OpenAI adapter's message for each of `messages`) as `style` writes
+    them; new dicts where a turn changes."""
+    out = []
+    for message, turn in zip(messages, wire, strict=True):
+        turn = dict(turn)
+        if not style.turn_names and not isinstance(message, ToolMessage):
+            turn.pop("name", None)
+        if isinstance(message, AIMessage):
+            turn = _assistant(message, turn, style)
+        elif isinstance(message, ToolMessage) and style.tool_name:
+            turn["name"] = message.name
+        out.append(turn)
+    return out
+
+
+def _assistant(message: AIMessage, turn: dict[str, Any], style: TurnStyle) -> dict[str, Any]:
+    if isinstance(message, AIMessageChunk):
+        message = message.to_message()
+    calls = message.tool_calls or message.invalid_tool_calls
+    if calls and style.empty_call_content:
+        turn["content"] = ""
+    elif not calls and style.assistant_parts and isinstance(message.content, list):
+        turn["content"] = _parts(message.content)
+    if calls and (not style.call_type or not style.ascii_arguments):
+        turn["tool_calls"] = _calls(message, style)
+    return turn
+
+
+def _calls(message: AIMessage, style: TurnStyle) -> list[dict[str, Any]]:
+    """The message's calls (valid, then invalid with their raw arguments), styled."""
+    dumped = [
+        (c["id"], c["name"], json.dumps(c["args"], ensure_ascii=style.ascii_arguments))
+        for c in message.tool_calls
+    ]
+    raw = [(c["id"], c["name"] or "", c["args"] or "") for c in message.invalid_tool_calls]
+    out = []
+    for call_id, name, arguments in dumped + raw:
+        call: dict[str, Any] = {"id": call_id}
+        if style.call_type:
+            call["type"] = "function"
+        call["function"] = {"name": name, "arguments": arguments}
+        out.append(call)
+    return out
+
+
+def _parts(content: list[Any]) -> Any:
+    """An assistant's list content sent back as its blocks: text as type and text, the
+    others (the provider's thinking parts) without `index`; a str piece as a text block
+    once any block is a dict. Blocks no server takes back are left out."""
+    kept: list[Any] = []
+    for block in content:
+        if not isinstance(block, dict):
+            kept.append(block)
+        elif block.get("type") == "text" and "text" in block:
+            kept.append({"type": "text", "text": block["text"]})
+        elif _sent_back(block):
+            kept.append(_without_index(block))
+    if not any(isinstance(block, dict) for block in kept):
+        return "".join(str(block) for block in kept)
+    return [b if isinstance(b, dict) else {"type": "text", "text": b} for b in kept]
+
+
+def _sent_back(block: dict[str, Any]) -> bool:
+    kind = block.get("type")
+    if kind == "thinking":
+        return isinstance(block.get("thinking"), list)  # the provider's own shape
+    return kind not in _NOT_SENT_BACK and not str(kind).endswith("_tool_result")
+
+
+def _without_index(block: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in block.items() if k != "index"}
+    if isinstance(out.get("thinking"), list):
+        out["thinking"] = [
+            {k: v for k, v in piece.items() if k != "index"} if isinstance(piece, dict) else piece
+            for piece in out["thinking"]
+        ]
+    return out

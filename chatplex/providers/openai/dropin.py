@@ -1,0 +1,323 @@
+"""`ChatOpenAI`: a chatplex chat model that takes langchain-openai's constructor.
+
+A script written for `langchain_openai.ChatOpenAI` ports by changing its import line:
+the parameter names and aliases are LangChain's (`model`/`model_name`, `max_tokens`/
+`max_completion_tokens`, `api_key`/`openai_api_key`, `base_url`/`openai_api_base`,
+`timeout`/`request_timeout`, `stop`/`stop_sequences`, ...), the model is chatplex's
+(its transport, pools, retries and limiter), and it is named `ChatOpenAI` in events,
+logs, schemas and callbacks. Everything is resolved here, once: calls cost what a
+`ChatModel`'s do.
+
+>>> model = ChatOpenAI(model="gpt-4o-mini", temperature=0, api_key="sk-example")
+>>> model.get_name(), model.model, model.temperature
+('ChatOpenAI', 'gpt-4o-mini', 0)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ...adapters.base import as_secret
+from ...chat.dropin import check_refused, constructor_names, dropin, pick, take_tail, with_query
+from ...chat.model import ChatModel
+from ...chat.openai_model import is_builtin_tool, wants_responses_api
+from ...chat.params import check_api_parameters
+
+if TYPE_CHECKING:
+    from ...adapters.base import Adapter
+    from ...secret import Secret
+    from .responses_adapter import OpenAIResponsesAdapter
+
+__all__ = ["ChatOpenAI"]
+
+#: LangChain's default model when none is named (`ChatOpenAI()`).
+DEFAULT_MODEL = "gpt-3.5-turbo"
+
+
+class ChatOpenAI(ChatModel):
+    """OpenAI Chat Completions (and every OpenAI-compatible server) with LangChain's
+    constructor. Parameters are langchain-openai's, plus chatplex's own (`rate_limit`,
+    `retry_policy`, `max_retry_after`, `extra_headers`, `stream_idle_timeout`, `max_response_bytes`,
+    `project`, `name`). Other keywords must be parameters of the Chat Completions API
+    (`response_format`, `user`, `parallel_tool_calls`, ...): anything else is a
+    TypeError naming the closest known name; newer API parameters go through
+    `model_kwargs={...}` or `extra_body={...}`.
+
+    `max_tokens` (or `max_completion_tokens`) goes as `max_completion_tokens` to every
+    server, as langchain-openai sends it (o-series and gpt-5 behind Azure or a gateway
+    reject `max_tokens`).
+
+    The Responses API (`POST /responses`, adapter `openai_responses`) is used where
+    langchain-openai uses it: `use_responses_api=True`, or (unless it is False)
+    `output_version="responses/v1"`, `reasoning=`, `include=`, `truncation=`,
+    `context_management=`, `use_previous_response_id=True`, a Responses-only parameter
+    (`previous_response_id`, `text`) in `model_kwargs`, or built-in tools bound
+    (`bind_tools([{"type": "web_search"}])`). Replies then have langchain-openai's
+    `responses/v1` content blocks (reasoning items, built-in tool items, text with
+    annotations); `output_version="v0"` with the Responses API is not supported.
+
+    Deliberate differences from langchain-openai: `stream_usage` defaults to True for
+    every server (LangChain turns it off for a custom base URL; pass False for servers
+    that reject `stream_options`); unknown keywords raise instead of being moved to
+    `model_kwargs` with a warning; LangChain settings chatplex has no equivalent for
+    (`openai_proxy`, `include_response_headers`, ...) raise with the reason. `cache=`
+    takes a chatplex or a LangChain cache, as in LangChain.
+    """
+
+    structured_output_method = "json_schema"  # langchain-openai's default
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        model_name: str | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        max_completion_tokens: int | None = None,
+        top_p: float | None = None,
+        stop: str | Sequence[str] | None = None,
+        stop_sequences: str | Sequence[str] | None = None,
+        n: int | None = None,
+        seed: int | None = None,
+        presence_penalty: float | None = None,
+        frequency_penalty: float | None = None,
+        logprobs: bool | None = None,
+        top_logprobs: int | None = None,
+        logit_bias: Mapping[Any, int] | None = None,
+        reasoning_effort: str | None = None,
+        verbosity: str | None = None,
+        service_tier: str | None = None,
+        store: bool | None = None,
+        timeout: float | None = None,
+        request_timeout: float | None = None,
+        max_retries: int | None = None,
+        api_key: str | Secret | None = None,
+        openai_api_key: str | Secret | None = None,
+        base_url: str | None = None,
+        openai_api_base: str | None = None,
+        organization: str | None = None,
+        openai_organization: str | None = None,
+        project: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
+        streaming: bool = False,
+        stream_usage: bool | None = None,
+        model_kwargs: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        stream_chunk_timeout: float | None = None,
+        stream_idle_timeout: float | None = None,
+        use_responses_api: bool | None = None,
+        output_version: str | None = None,
+        reasoning: Mapping[str, Any] | None = None,
+        include: Sequence[str] | None = None,
+        truncation: str | None = None,
+        context_management: Any = None,
+        use_previous_response_id: bool = False,
+        **params: Any,
+    ) -> None:
+        # Rebound first: no local of this frame (a traceback with locals) holds a key.
+        api_key, openai_api_key = as_secret(api_key), as_secret(openai_api_key)
+        owner = type(self).__name__
+        tail = take_tail(params)
+        api_params = check_refused(owner, "openai", params)
+        responses_only = {
+            "reasoning": reasoning,
+            "include": list(include) if include is not None else None,
+            "truncation": truncation,
+            "context_management": context_management,
+        }
+        responses = wants_responses_api(
+            use_responses_api,
+            output_version,
+            use_previous_response_id=use_previous_response_id,
+            body={**(model_kwargs or {}), **api_params, **responses_only},
+            model=pick(owner, model=model, model_name=model_name),
+        )
+        if not responses and (use_previous_response_id or any(responses_only.values())):
+            raise ValueError(
+                f"{owner}: reasoning, include, truncation, context_management and "
+                "use_previous_response_id are Responses API settings; not with "
+                "use_responses_api=False"
+            )
+        if responses and output_version == "v0":
+            raise NotImplementedError(
+                f"{owner}: the Responses API replies in the 'responses/v1' content format "
+                "in chatplex; output_version='v0' is not supported with it"
+            )
+        if output_version not in (None, "v0", "responses/v1"):
+            raise ValueError(
+                f"output_version must be 'v0' or 'responses/v1', got {output_version!r}"
+            )
+        wire = "openai_responses" if responses else "openai"
+        check_api_parameters(wire, api_params, settings=constructor_names(type(self)), owner=owner)
+        n = _candidates(n, streaming)
+        named = {
+            "n": n,
+            "seed": seed,
+            "presence_penalty": presence_penalty,
+            "frequency_penalty": frequency_penalty,
+            "logprobs": logprobs,
+            "top_logprobs": top_logprobs,
+            "logit_bias": logit_bias,
+            "reasoning_effort": reasoning_effort,
+            "verbosity": verbosity,
+            "service_tier": service_tier,
+            "store": store,
+        }
+        body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
+        #: The Responses adapter, for `bind_tools` with built-in tools (None: not allowed).
+        self._responses_adapter: OpenAIResponsesAdapter | None
+        adapter, self._responses_adapter = self._make_adapter(
+            api_key=pick(owner, api_key=api_key, openai_api_key=openai_api_key),
+            base_url=pick(owner, base_url=base_url, openai_api_base=openai_api_base),
+            organization=pick(
+                owner, organization=organization, openai_organization=openai_organization
+            ),
+            project=project,
+            default_headers=default_headers,
+            default_query=default_query,
+            include_usage=stream_usage is not False,
+            responses=responses,
+            use_previous_response_id=use_previous_response_id,
+            switchable=use_responses_api is None,  # built-in tools bound later switch
+        )
+        if responses:
+            body.update({k: v for k, v in responses_only.items() if v is not None})
+        super().__init__(
+            adapter,
+            pick(owner, model=model, model_name=model_name) or DEFAULT_MODEL,
+            **tail.settings,
+            temperature=temperature,
+            max_tokens=pick(
+                owner, max_tokens=max_tokens, max_completion_tokens=max_completion_tokens
+            ),
+            top_p=top_p,
+            stop=pick(owner, stop=stop, stop_sequences=stop_sequences),
+            timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
+            max_retries=2 if max_retries is None else max_retries,
+            stream_idle_timeout=pick(
+                owner,
+                stream_idle_timeout=stream_idle_timeout,
+                stream_chunk_timeout=stream_chunk_timeout,
+            ),
+            model_kwargs=model_kwargs,
+            extra_body=extra_body,
+            streaming=streaming,
+            stream_usage=stream_usage is not False,
+            **body,
+            **api_params,
+        )
+        tail.settle(self)
+
+    def _make_adapter(
+        self,
+        *,
+        api_key: str | Secret | None,
+        base_url: str | None,
+        organization: str | None,
+        project: str | None,
+        default_headers: Mapping[str, str] | None,
+        default_query: Mapping[str, Any] | None,
+        include_usage: bool,
+        responses: bool,
+        use_previous_response_id: bool,
+        switchable: bool,
+    ) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
+        """The adapter of the constructor's connection settings (aliases resolved): the
+        Responses API's when `responses`, else Chat Completions', with (if `switchable`)
+        the Responses adapter that built-in tools bound later switch to. `AzureChatOpenAI`
+        overrides it; everything else is shared."""
+        from .adapter import OpenAIAdapter
+        from .responses_adapter import OpenAIResponsesAdapter
+
+        if base_url is None and os.environ.get("OPENAI_API_BASE"):
+            base_url = os.environ["OPENAI_API_BASE"]  # LangChain's variable, as the env's
+            api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
+        connection: dict[str, Any] = {
+            "api_key": api_key,
+            "base_url": with_query(base_url, default_query),
+            "organization": organization
+            if organization is not None
+            else os.environ.get("OPENAI_ORG_ID"),
+            "project": project,
+            "default_headers": default_headers,
+        }
+        del api_key  # held by the adapters only, as a Secret
+        try:
+            if responses:
+                adapter = OpenAIResponsesAdapter(
+                    **connection, use_previous_response_id=use_previous_response_id
+                )
+                return adapter, None
+            chat = OpenAIAdapter(
+                **connection,
+                include_usage=include_usage,
+                completion_tokens=True,  # as langchain-openai: max_completion_tokens, any server
+            )
+            return chat, OpenAIResponsesAdapter(**connection) if switchable else None
+        finally:
+            connection.clear()
+
+    @property
+    def model_name(self) -> str:
+        """LangChain's name for `model`."""
+        return self.model
+
+    def bind_tools(
+        self,
+        tools: Sequence[Any],
+        *,
+        tool_choice: Any = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+    ) -> ChatModel:
+        """As `ChatModel.bind_tools`, and built-in tools (`{"type": "web_search"}`,
+        file_search, code_interpreter, mcp, ...: a dict whose type is not "function")
+        too: they go in the Responses API's `tools`, and bind the Responses API, as in
+        langchain-openai (unless `use_responses_api=False`)."""
+        builtin = [t for t in tools if is_builtin_tool(t)]
+        functions = [t for t in tools if not is_builtin_tool(t)]
+        if not builtin:
+            return super().bind_tools(
+                tools,
+                tool_choice=tool_choice,
+                strict=strict,
+                parallel_tool_calls=parallel_tool_calls,
+            )
+        if self.provider != "openai_responses" and self._responses_adapter is None:
+            shown = ", ".join(sorted({str(t["type"]) for t in builtin}))
+            raise ValueError(
+                f"built-in tools ({shown}) need the Responses API; this {self.get_name()} "
+                "has use_responses_api=False"
+            )
+        kinds = {t["type"] for t in builtin}
+        named = tool_choice if isinstance(tool_choice, str) and tool_choice in kinds else None
+        clone = super().bind_tools(
+            functions,
+            tool_choice=None if named else tool_choice,
+            strict=strict,
+            parallel_tool_calls=parallel_tool_calls,
+        )
+        if clone.provider != "openai_responses":
+            clone.adapter = self._responses_adapter
+            clone.provider = "openai_responses"
+        clone.extra_body = {**clone.extra_body, "tools": [dict(t) for t in builtin]}
+        if named:
+            clone.tool_choice = named
+        return clone
+
+
+# langchain-openai's fields sent as any API parameter is (listed in the signature).
+dropin(ChatOpenAI, declared=("prompt_cache_options",))
+
+
+def _candidates(n: int | None, streaming: bool) -> int | None:
+    if n is None:
+        return None
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"n must be an int >= 1, got {n!r}")
+    if n > 1 and streaming:
+        raise ValueError("n must be 1 when streaming (a stream carries one candidate)")
+    return n

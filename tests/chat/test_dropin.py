@@ -1,0 +1,146 @@
+"""The drop-in kit (chatplex/chat/dropin.py): the tail every drop-in takes, handed to
+`ChatModel` once; the signature `@dropin` gives a class; and, for every drop-in built
+with it, that its signature names its partner package's parameters (each one it does
+not list is a TypeError naming it, never silently taken)."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pydoc
+from typing import Any
+
+import pytest
+
+from chatplex.chat.dropin import TAIL, dropin, take_tail
+from chatplex.chat.model import ChatModel
+
+
+@dropin
+class ChatExample(ChatModel):
+    """A drop-in with one parameter of its own and its own default for a tail setting."""
+
+    def __init__(
+        self,
+        model: str = "example",
+        *,
+        top_k: int | None = None,
+        max_retries: int = 5,
+        **params: Any,
+    ) -> None:
+        tail = take_tail(params)
+        tail.default("timeout", 30.0)
+        super().__init__(None, model, **tail.settings, max_retries=max_retries, **params)
+        tail.settle(self)
+        self.top_k = top_k
+
+
+def test_take_tail_takes_the_tail_and_leaves_api_parameters() -> None:
+    params: dict[str, Any] = {"seed": 1, "timeout": 3.0, "tags": ["a"], "name": "n"}
+    tail = take_tail(params)
+    assert params == {"seed": 1}
+    assert tail.settings == {"timeout": 3.0, "name": "n"}
+    assert tail.run == {"tags": ["a"]}
+
+
+def test_a_tail_default_gives_way_to_a_value_given() -> None:
+    given = take_tail({"timeout": 3.0})
+    given.default("timeout", 30.0)
+    assert given.settings["timeout"] == 3.0
+    unset = take_tail({"timeout": None})
+    unset.default("timeout", 30.0)
+    assert unset.settings["timeout"] == 30.0
+
+
+def test_the_tail_reaches_the_model_with_chatmodels_defaults() -> None:
+    model = ChatExample(
+        tags=["t"], metadata={"k": 1}, verbose=True, max_retry_after=5.0, name="mine", seed=7
+    )
+    assert model.run_defaults == {"tags": ["t"], "metadata": {"k": 1}}
+    assert model.verbose is True
+    assert (model.max_retry_after, model.get_name(), model.timeout) == (5.0, "mine", 30.0)
+    assert model.max_retries == 5  # its own default wins over the tail's
+    assert ChatExample(timeout=2.0).timeout == 2.0
+    assert ChatExample().verbose is False
+
+
+def test_bad_run_settings_are_a_type_error_at_construction() -> None:
+    with pytest.raises(TypeError, match="tags must be a list of str"):
+        ChatExample(tags="a")
+
+
+def test_the_signature_lists_own_parameters_then_the_tail_then_api_params() -> None:
+    params = inspect.signature(ChatExample).parameters
+    names = list(params)
+    assert names[:3] == ["model", "top_k", "max_retries"]
+    assert names[3:-1] == [n for n in TAIL if n != "max_retries"]
+    rest = params["api_params"]
+    assert names[-1] == "api_params" and rest.kind is rest.VAR_KEYWORD
+    assert params["max_retries"].default == 5  # its own declaration, not the tail's
+    handed = inspect.signature(ChatModel.__init__).parameters
+    assert params["max_retry_after"].default == handed["max_retry_after"].default
+    assert params["http_client"].annotation == handed["http_client"].annotation
+    assert set(TAIL) <= set(names)
+
+
+def test_a_class_sharing_its_bases_init_gets_its_declared_parameters() -> None:
+    class ChatOther(ChatExample):
+        pass
+
+    dropin(ChatOther, declared=["other_api_key", "top_k"])
+    other = list(inspect.signature(ChatOther).parameters)
+    assert other.index("other_api_key") < other.index("rate_limiter")
+    assert other.count("top_k") == 1
+    assert "other_api_key" not in inspect.signature(ChatExample).parameters
+    assert ChatOther(top_k=3).top_k == 3
+
+
+#: chatplex's drop-in → its partner package's class.
+PARTNERS = {
+    "chatplex.providers.ollama.dropin:ChatOllama": "langchain_ollama:ChatOllama",
+    "chatplex.providers.cohere.dropin:ChatCohere": "langchain_cohere:ChatCohere",
+    "chatplex.providers.compatible.dropin:ChatGroq": "langchain_groq:ChatGroq",
+    "chatplex.providers.compatible.dropin:ChatDeepSeek": "langchain_deepseek:ChatDeepSeek",
+    "chatplex.providers.compatible.dropin:ChatXAI": "langchain_xai:ChatXAI",
+    "chatplex.providers.compatible.dropin:ChatMistralAI": "langchain_mistralai:ChatMistralAI",
+    "chatplex.providers.compatible.dropin:ChatFireworks": "langchain_fireworks:ChatFireworks",
+    "chatplex.providers.compatible.dropin:ChatTogether": "langchain_together:ChatTogether",
+    "chatplex.providers.compatible.dropin:ChatPerplexity": "langchain_perplexity:ChatPerplexity",
+    "chatplex.providers.compatible.dropin:ChatNebius": "langchain_nebius:ChatNebius",
+    "chatplex.providers.bedrock.dropin:ChatBedrockConverse": "langchain_aws:ChatBedrockConverse",
+    "chatplex.providers.anthropic.dropin:ChatAnthropic": "langchain_anthropic:ChatAnthropic",
+    "chatplex.providers.openai.dropin:ChatOpenAI": "langchain_openai:ChatOpenAI",
+    "chatplex.providers.openai.azure_dropin:AzureChatOpenAI": "langchain_openai:AzureChatOpenAI",
+    "chatplex.providers.google.dropin:ChatGoogleGenerativeAI": (
+        "langchain_google_genai:ChatGoogleGenerativeAI"
+    ),
+    "chatplex.providers.google.dropin:ChatVertexAI": "langchain_google_vertexai:ChatVertexAI",
+}
+
+
+def test_help_shows_the_partners_parameters_and_the_tail() -> None:
+    from chatplex import ChatGroq
+
+    shown = pydoc.render_doc(ChatGroq, renderer=pydoc.plaintext)
+    assert "groq_api_key" in shown and "rate_limiter" in shown and "**api_params" in shown
+    assert "temperature: 'float | None' = <its LangChain default>" in shown
+
+
+def _load(path: str) -> Any:
+    module, name = path.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+@pytest.mark.parametrize("ours", sorted(PARTNERS))
+def test_the_signature_names_the_partners_parameters(ours: str) -> None:
+    module, name = PARTNERS[ours].split(":")
+    partner = getattr(pytest.importorskip(module), name)
+    cls = _load(ours)
+    fields = partner.model_fields
+    partner_names = {*fields, *(f.alias for f in fields.values() if f.alias)}
+    listed = set(inspect.signature(cls).parameters)
+    assert partner_names & listed >= {"temperature", "callbacks", "rate_limiter"}
+    for missing in sorted(partner_names - listed):
+        # Not listed: refused (with the reason) or unknown, never silently taken.
+        with pytest.raises(TypeError, match=missing):
+            cls(model="m", **{missing: object()})

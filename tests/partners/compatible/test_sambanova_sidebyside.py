@@ -1,0 +1,127 @@
+"""ChatSambaNova side by side: langchain-sambanova's class and chatplex's run the main
+compatible suite's scripts (`test_compatible_sidebyside.SCRIPTS`) against the same
+scripted Chat Completions server, compared field by field with the requests sent.
+Differences kept on purpose (`DIFFERENCES`) are named with why; scripts not run
+(`NOT_RUN`) too. Each script skips where langchain-sambanova is not installed (the
+tables of differences stay importable for the docs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners.compatible import test_compatible_sidebyside as suite
+
+SAMBANOVA = suite.Package(
+    "sambanova",
+    "langchain_sambanova",
+    "ChatSambaNova",
+    "sambanova",
+    "Meta-Llama-3.3-70B-Instruct",
+    "SAMBANOVA_API_BASE",
+    "SAMBANOVA_API_KEY",
+    "/v1",
+    "DeepSeek-R1-0528",
+)
+
+Outcome = suite.Outcome
+
+
+def _image_parts(outcome: Outcome) -> Outcome:
+    """Their request's standard image block (sent unconverted) read as ours, once seen
+    to be the same image as our `image_url` part."""
+    theirs, ours, their_requests, our_requests = outcome
+    sent = their_requests[0]["body"]["messages"][0]["content"]
+    mine = our_requests[0]["body"]["messages"][0]["content"]
+    block, part = sent[1], mine[1]
+    assert block["type"] == "image" and part["type"] == "image_url"
+    url = part["image_url"]["url"]
+    assert url == block.get("url") or url.endswith(block.get("base64") or block.get("data"))
+    sent[1] = part
+    return theirs, ours, their_requests, our_requests
+
+
+_WHY_CODE = suite._WHY_CODE.replace("groq and fireworks SDKs have", "sambanova SDK has")
+_WHY_REASONING = (
+    "a `reasoning_content` field (the name DeepSeek-R1 and others use on other hosts) is "
+    "kept in additional_kwargs['reasoning_content'], where langchain-sambanova keeps "
+    "SambaNova's own `reasoning` field; langchain-sambanova reads only `reasoning` and "
+    "drops this one: a loss"
+)
+_WHY_IMAGES = (
+    "langchain-sambanova sends LangChain's standard image blocks unconverted "
+    "(`{'type': 'image', 'url' or 'base64'...}`), which Chat Completions servers do not "
+    "take (SambaNova documents only `image_url` parts): a failure. chatplex sends them as "
+    "`image_url` parts, as ChatOpenAI does"
+)
+
+#: Script → (why it may differ, how the outcome is read before comparing).
+DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+    **{
+        name: (
+            f"{suite._WHY_MESSAGE}; {_WHY_CODE}"
+            "; chatplex's errors are also langchain_core's ModelError classes on every "
+            "wire; langchain-sambanova raises the sambanova SDK's classes only (ours are "
+            "those too, so every `except sambanova.X` is the same)",
+            suite._groq_error,
+        )
+        for name in suite._ERRORS
+    },
+    "missing_key": (
+        "without a key chatplex raises ValueError when the model is built, on every wire "
+        "(langchain-sambanova: the sambanova SDK's SambaNovaError, from its client)",
+        suite._missing_key_class,
+    ),
+    "key_from_environment": (suite._WHY_ENV_KEY, suite._environment_key),
+    "reasoning_invoke": (_WHY_REASONING, suite._reasoning_kept),
+    "reasoning_stream": (_WHY_REASONING, suite._reasoning_kept),
+    **{
+        name: (_WHY_IMAGES, _image_parts)
+        for name in ("std_image_base64_block", "std_image_url_block", "std_image_source_type_block")
+    },
+}
+
+#: Scripts not run here, and why.
+NOT_RUN = {
+    **{
+        name: suite._MAGISTRAL
+        for name in ("thinking_invoke", "thinking_stream", "thinking_chunks", "thinking_history")
+    },
+    "model_kwargs_sent": (
+        "langchain-sambanova refuses `top_p` inside model_kwargs (a ValueError when the "
+        "model is built: it has a field of that name); chatplex sends model_kwargs as given"
+    ),
+}
+
+
+def run_both(name: str, server: ScriptedServer) -> Outcome:
+    script, run = suite.SCRIPTS[name]
+    server.handler = suite.answer(script, SAMBANOVA)
+    outcome = run_scripts(
+        server,
+        lambda: run(SAMBANOVA.partner(), SAMBANOVA, server.url),
+        lambda: run(SAMBANOVA.ours(), SAMBANOVA, server.url),
+        result=lambda value: suite._comparable_result(value, SAMBANOVA),
+        request=suite._comparable_request,
+        collect=True,
+    )
+    if name in DIFFERENCES:
+        outcome = DIFFERENCES[name][1](outcome)
+    return outcome
+
+
+@pytest.mark.parametrize("name", sorted(set(suite.SCRIPTS) - set(NOT_RUN)))
+def test_same_as_langchain_sambanova(name: str, server: ScriptedServer) -> None:
+    theirs, ours, their_requests, our_requests = run_both(name, server)
+    assert ours == theirs
+    assert our_requests == their_requests
+
+
+def test_at_least_25_scripts() -> None:
+    assert len(set(suite.SCRIPTS) - set(NOT_RUN)) >= 25
+    assert set(DIFFERENCES) | set(NOT_RUN) <= set(suite.SCRIPTS)
+    assert all(why for why, _ in DIFFERENCES.values()) and all(NOT_RUN.values())

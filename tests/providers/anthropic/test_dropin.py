@@ -1,0 +1,61 @@
+"""ChatAnthropic (providers/anthropic/dropin.py): what it takes from langchain-anthropic's
+constructor into the request (headers, output_config, its per-model max_tokens default).
+Its aliases, refusals and API-parameter checks, shared with ChatOpenAI, are tested in
+tests/chat/test_dropin_models.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatplex import ChatAnthropic
+from tests.chat.test_dropin_models import _chatplex_body, _langchain_body
+
+
+def test_anthropic_headers_from_langchain_settings() -> None:
+    model = ChatAnthropic(
+        model="m", api_key="k", betas=["a-1", "b-2"], user_profile_id="p", effort="high"
+    )
+    request = model.adapter.build_request(  # type: ignore[union-attr]
+        [__import__("chatplex").HumanMessage("hi")], model._settings({}), stream=False
+    )
+    assert request.headers["anthropic-beta"] == "a-1,b-2"
+    assert request.headers["anthropic-user-profile-id"] == "p"
+    assert request.json["output_config"] == {"effort": "high"}
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["claude-sonnet-4-5", "claude-sonnet-4-6", "claude-haiku-4-5-20251001", "claude-3-opus", "x"],
+)
+def test_anthropic_default_max_tokens_is_langchain_anthropics(model: str) -> None:
+    import langchain_anthropic
+
+    theirs = langchain_anthropic.ChatAnthropic(model=model, api_key="sk-test")
+    expected = _langchain_body(theirs, theirs)["max_tokens"]
+    assert _chatplex_body(ChatAnthropic(model=model, api_key="sk-test"))["max_tokens"] == expected
+
+
+def test_anthropic_max_tokens_table_is_langchain_anthropics() -> None:
+    from langchain_anthropic.chat_models import _FALLBACK_MAX_OUTPUT_TOKENS, _MODEL_PROFILES
+
+    from chatplex.providers.anthropic.dropin import FALLBACK_MAX_TOKENS, MAX_OUTPUT_TOKENS
+
+    theirs = {
+        name: profile["max_output_tokens"]
+        for name, profile in _MODEL_PROFILES.items()
+        if profile.get("max_output_tokens") is not None
+    }
+    assert theirs == MAX_OUTPUT_TOKENS
+    assert FALLBACK_MAX_TOKENS == _FALLBACK_MAX_OUTPUT_TOKENS
+
+
+def test_anthropic_max_tokens_set_or_defaulted_explicitly_wins() -> None:
+    assert (
+        _chatplex_body(ChatAnthropic(model="claude-sonnet-4-5", api_key="k", max_tokens=10))[
+            "max_tokens"
+        ]
+        == 10
+    )
+    model = ChatAnthropic(model="claude-sonnet-4-5", api_key="k", default_max_tokens=100)
+    assert _chatplex_body(model)["max_tokens"] == 100
+    assert _chatplex_body(model.bind(max_tokens=7))["max_tokens"] == 7

@@ -1,0 +1,119 @@
+"""History turns as a partner package writes them (`TurnStyle`): Mistral's profile held
+to langchain-mistralai's own message conversion, message by message, and the styles'
+fields one by one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chatplex import messages as cp
+from chatplex.adapters.base import CallSettings
+from chatplex.providers.compatible.adapter import preset_adapter_class
+from chatplex.providers.compatible.spec import PROFILES
+from chatplex.providers.compatible.turns import TurnStyle, styled_turns
+
+partner = pytest.importorskip("langchain_mistralai.chat_models")
+lc = pytest.importorskip("langchain_core.messages")
+
+CALL = {"name": "add", "args": {"a": 1, "word": "café"}, "id": "Ab3dE6gH9"}
+THINKING = {
+    "type": "thinking",
+    "thinking": [{"type": "text", "text": "Count.", "index": 0}],
+    "index": 0,
+}
+ANSWER = {"type": "text", "text": "Two.", "index": 1}
+
+#: (chatplex's message, LangChain's same message)
+HISTORY: list[tuple[Any, Any]] = [
+    (cp.SystemMessage("Be brief."), lc.SystemMessage("Be brief.")),
+    (cp.HumanMessage("What is 1+2?", name="ada"), lc.HumanMessage("What is 1+2?", name="ada")),
+    (cp.AIMessage("", tool_calls=[CALL]), lc.AIMessage("", tool_calls=[CALL])),
+    (cp.ToolMessage("3", tool_call_id="Ab3dE6gH9"), lc.ToolMessage("3", tool_call_id="Ab3dE6gH9")),
+    (
+        cp.AIMessage("Let me add.", tool_calls=[{**CALL, "id": "Zz9yY8xX7"}]),
+        lc.AIMessage("Let me add.", tool_calls=[{**CALL, "id": "Zz9yY8xX7"}]),
+    ),
+    (
+        cp.ToolMessage("3", tool_call_id="Zz9yY8xX7", name="add"),
+        lc.ToolMessage("3", tool_call_id="Zz9yY8xX7", name="add"),
+    ),
+    (cp.AIMessage([THINKING, ANSWER], name="bot"), lc.AIMessage([THINKING, ANSWER], name="bot")),
+    (cp.HumanMessage("Sure?"), lc.HumanMessage("Sure?")),
+]
+
+
+def _ours(history: list[Any]) -> list[dict[str, Any]]:
+    adapter = preset_adapter_class("mistralai")(api_key="k", base_url="http://127.0.0.1:9")
+    request = adapter.build_request(history, CallSettings(model="m"), stream=False)
+    return list(request.json["messages"])
+
+
+def test_mistral_history_is_langchain_mistralais() -> None:
+    ours = _ours([mine for mine, _ in HISTORY])
+    theirs = [partner._convert_message_to_mistral_chat_message(m) for _, m in HISTORY]
+    assert ours == theirs
+
+
+def test_an_invalid_call_goes_with_its_raw_arguments() -> None:
+    bad = {"name": "add", "args": "{not json", "id": "Ab3dE6gH9", "error": "bad"}
+    mine = cp.AIMessage("", invalid_tool_calls=[bad])
+    theirs = lc.AIMessage("", invalid_tool_calls=[bad])
+    tool = (
+        cp.ToolMessage("?", tool_call_id="Ab3dE6gH9"),
+        lc.ToolMessage("?", tool_call_id="Ab3dE6gH9"),
+    )
+    ours = _ours([cp.HumanMessage("x"), mine, tool[0]])
+    expected = [
+        partner._convert_message_to_mistral_chat_message(m)
+        for m in (lc.HumanMessage("x"), theirs, tool[1])
+    ]
+    assert ours == expected
+
+
+def test_chatplex_reasoning_blocks_are_not_sent_back() -> None:
+    """A reasoning block (another provider's, chatplex's own shape) is no Mistral part:
+    left out, as the OpenAI adapter leaves it out, where a thinking part goes back."""
+    message = cp.AIMessage([{"type": "reasoning", "reasoning": "R"}, {"type": "text", "text": "A"}])
+    expected = [{"type": "text", "text": "A"}]  # a list, as langchain-mistralai's stays
+    assert _ours([cp.HumanMessage("x"), message])[1]["content"] == expected
+
+
+def test_openai_style_is_untouched_without_a_turn_style() -> None:
+    assert PROFILES["groq"].turns is None and PROFILES["mistralai"].turns is not None
+    message = cp.AIMessage("", tool_calls=[CALL])
+    wire = [{"role": "assistant", "content": None, "tool_calls": [{"id": "x"}], "name": "n"}]
+    assert styled_turns([message], wire, TurnStyle()) == wire
+
+
+@pytest.mark.parametrize(
+    ("field", "check"),
+    [
+        ("empty_call_content", lambda turn: turn["content"] == ""),
+        ("tool_name", lambda turn: turn == {"role": "assistant", "content": None}),
+    ],
+)
+def test_each_field_changes_only_its_part(field: str, check: Any) -> None:
+    call = cp.AIMessage("", tool_calls=[CALL])
+    wire = [{"role": "assistant", "content": None}]
+    assert check(styled_turns([call], wire, TurnStyle(**{field: True}))[0])
+
+
+def test_call_fields_and_names() -> None:
+    call = cp.AIMessage("", tool_calls=[CALL], name="bot")
+    tool = cp.ToolMessage("3", tool_call_id="Ab3dE6gH9")
+    wire = [{"role": "assistant", "content": None, "name": "bot"}, {"role": "tool"}]
+    typed = styled_turns([call, tool], wire, TurnStyle(ascii_arguments=False))
+    assert typed[0]["tool_calls"][0]["type"] == "function"
+    assert typed[0]["tool_calls"][0]["function"]["arguments"] == '{"a": 1, "word": "café"}'
+    assert typed[0]["name"] == "bot" and "name" not in typed[1]
+    bare = styled_turns(
+        [call, tool], wire, TurnStyle(call_type=False, tool_name=True, turn_names=False)
+    )
+    assert "type" not in bare[0]["tool_calls"][0] and "name" not in bare[0]
+    assert bare[1] == {"role": "tool", "name": None}
+    ascii_kept = styled_turns([call], wire[:1], TurnStyle(call_type=False))
+    assert (
+        ascii_kept[0]["tool_calls"][0]["function"]["arguments"] == '{"a": 1, "word": "caf\\u00e9"}'
+    )
