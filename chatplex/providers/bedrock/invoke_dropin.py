@@ -40,7 +40,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...chat.dropin import pick
+from ...chat.dropin import dropin, pick
 from .dropin import ChatBedrockConverse, tool_choice_values
 from .invoke import SUPPORTED_FAMILIES, BedrockInvokeAdapter, model_family, unsupported_family
 
@@ -93,6 +93,7 @@ def _guardrails_enabled(guardrails: Mapping[str, Any] | None) -> bool:
         ) from None
 
 
+@dropin
 class ChatBedrock(ChatBedrockConverse):
     """langchain-aws's `ChatBedrock`: Bedrock's InvokeModel API for Anthropic models, or
     Converse (`beta_use_converse_api`). See the module docstring."""

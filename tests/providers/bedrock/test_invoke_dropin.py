@@ -205,3 +205,14 @@ def test_no_frame_of_a_refused_construction_holds_a_key() -> None:
         traceback = traceback.tb_next
     assert shown
     assert not any(SECRET in s or "session-token-in-clear" in s for s in shown)
+
+
+def test_its_signature_shows_every_parameter_it_takes() -> None:
+    import inspect
+
+    names = list(inspect.signature(ChatBedrock).parameters)
+    for name in ("beta_use_converse_api", "model_kwargs", "guardrails", "region", "endpoint_url"):
+        assert name in names
+    assert names.count("model_kwargs") == 1 and names[-1] == "api_params"
+    with pytest.raises(TypeError, match="did you mean 'temperature'"):
+        make(temprature=0.2)
