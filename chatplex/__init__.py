@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     )
     from .providers.anthropic.dropin import ChatAnthropic
     from .providers.bedrock.dropin import ChatBedrockConverse
+    from .providers.bedrock.invoke_dropin import ChatBedrock
     from .providers.cohere.dropin import ChatCohere
     from .providers.compatible.dropin import (
         ChatCerebras,
@@ -130,6 +131,7 @@ _LAZY = {
     "ChatAnthropic": ".providers.anthropic.dropin",
     "ChatOllama": ".providers.ollama.dropin",
     "ChatCohere": ".providers.cohere.dropin",
+    "ChatBedrock": ".providers.bedrock.invoke_dropin",
     "ChatBedrockConverse": ".providers.bedrock.dropin",
     **dict.fromkeys(("ChatGoogleGenerativeAI", "ChatVertexAI"), ".providers.google.dropin"),
     **dict.fromkeys(
@@ -282,6 +284,7 @@ __all__ = [
     "BaseMessage",
     "BudgetExceededError",
     "ChatAnthropic",
+    "ChatBedrock",
     "ChatBedrockConverse",
     "ChatGoogleGenerativeAI",
     "ChatModel",

@@ -33,6 +33,10 @@ SUITE_PAGES: dict[str, str | None] = {
     "init_chat_model": None,  # no provider page: the porting page only
 }
 
+#: A suite module whose rows belong to another page than its suite's (langchain-aws's
+#: ChatBedrock, beside ChatBedrockConverse in the bedrock suite).
+MODULE_PAGES = {"test_chatbedrock_sidebyside": "bedrock"}
+
 #: Suite folder -> the porting page's per-wire heading its table goes under.
 PORTING_SECTIONS = {
     "azure": "### OpenAI and Azure OpenAI (langchain-openai)",
@@ -77,6 +81,7 @@ def kept(suite: str) -> list[Kept]:
         own = path.stem.removeprefix("test_").removesuffix("_sidebyside")
         if SUITE_PAGES.get(suite) or not (DOCS / "providers" / f"{own}.md").is_file():
             own = None
+        own = MODULE_PAGES.get(path.stem, own)
         for key, (why, _) in getattr(module, "DIFFERENCES", {}).items():
             package, script = key if isinstance(key, tuple) else (own, key)
             rows.append(Kept(suite, package, script, " ".join(why.split())))

@@ -21,8 +21,9 @@ from chatplex.specs import WIRES
 
 def _folder_dropins() -> dict[str, ModuleType]:
     """The drop-ins of the provider folders, by LangChain class name → their module:
-    declaring a provider's `DROPINS` row or its folder's `dropin.py` with the class its
-    spec names is the decision to export it (with its export line, no edit here)."""
+    declaring a provider's `DROPINS` row, its folder's `dropin.py` with the class its
+    spec names, or a spec whose `init_class` is that class in its folder, is the
+    decision to export it (with its export line, no edit here)."""
     found = {
         compatible_dropin.preset_dropin_class(name).__name__: compatible_dropin for name in DROPINS
     }
@@ -33,7 +34,10 @@ def _folder_dropins() -> dict[str, ModuleType]:
             continue  # a wire whose drop-in still lives in chat/
         for declared in importlib.import_module(f"chatplex.providers.{wire}.spec").SPECS:
             name = declared.langchain_class
-            if name and name in getattr(module, "__all__", ()):
+            home, _, built = (declared.init_class or "").partition(":")
+            if name and built == name and home.startswith(f"chatplex.providers.{wire}."):
+                found[name] = importlib.import_module(home)  # ChatBedrock: invoke_dropin
+            elif name and name in getattr(module, "__all__", ()):
                 found[name] = module
     return found
 

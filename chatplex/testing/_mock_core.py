@@ -378,7 +378,8 @@ class MockCore:
             events = ex.wire.render_events(reply, ex.rid, view)
             await self._stream(ex, [event for event, _ in events], terminate=True)
         else:
-            await self._send(ex, 200, ex.wire.render_json(reply, ex.rid), _JSON)
+            rendered = ex.wire.render_json(reply, ex.rid)
+            await self._send(ex, 200, rendered, _JSON, ex.wire.reply_headers(reply))
         return ex.keep_alive
 
     # ------------------------------------------------------------------ writing

@@ -12,6 +12,7 @@ from ._mock_wire import MockWire
 from ._mock_wire_anthropic import WIRE as ANTHROPIC
 from ._mock_wire_azure import RESPONSES_WIRE as AZURE_RESPONSES
 from ._mock_wire_azure import WIRE as AZURE
+from ._mock_wire_bedrock import INVOKE_WIRE as BEDROCK_INVOKE
 from ._mock_wire_bedrock import WIRE as BEDROCK
 from ._mock_wire_cohere import WIRE as COHERE
 from ._mock_wire_gemini import WIRE as GEMINI
@@ -27,6 +28,7 @@ WIRES: list[MockWire] = [
     ANTHROPIC,
     GEMINI,  # /v1beta/models/{m}:generateContent and Vertex's publishers/google paths
     BEDROCK,  # /model/{id}/converse(-stream)
+    BEDROCK_INVOKE,  # /model/{id}/invoke(-with-response-stream), Anthropic bodies
     OLLAMA,  # /api/chat
     COHERE,  # /v2/chat
     AZURE,  # before Chat Completions: its paths end in /chat/completions too

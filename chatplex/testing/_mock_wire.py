@@ -33,7 +33,14 @@ from typing import Any
 
 from ._mock_replies import Event, Reply
 
-__all__ = ["SSE", "MockWire", "no_auth_check", "no_rate_limit_headers", "no_rate_limited_headers"]
+__all__ = [
+    "SSE",
+    "MockWire",
+    "no_auth_check",
+    "no_rate_limit_headers",
+    "no_rate_limited_headers",
+    "no_reply_headers",
+]
 
 #: The content type of a server-sent-events stream.
 SSE = "text/event-stream; charset=utf-8"
@@ -46,6 +53,11 @@ def no_auth_check(headers: Mapping[str, str]) -> str | None:
 
 def no_rate_limit_headers(tokens: float, capacity: float, rate: float) -> list[tuple[str, str]]:
     """The default `rate_limit_headers`: the wire's provider announces no limits."""
+    return []
+
+
+def no_reply_headers(reply: Reply) -> list[tuple[str, str]]:
+    """The default `reply_headers`: a non-stream reply has no headers of its own."""
     return []
 
 
@@ -89,6 +101,8 @@ class MockWire:
       sent on every reply when the server announces limits; default none.
     - `rate_limited_headers(wait)`: the rate-limit headers a 429 of the limiter carries
       when the full set is not announced (besides `retry-after`); default none.
+    - `reply_headers(reply)`: headers of a non-stream reply's own (Bedrock InvokeModel's
+      token counts); default none.
     - `stream_failed(reply, rid, type_, message, code)`: a frame sent after
       `stream_error`'s on a mid-stream error, for wires whose failure event carries the
       response (the Responses API's `response.failed`); default None (nothing more).
@@ -110,3 +124,4 @@ class MockWire:
     )
     rate_limited_headers: Callable[[float], list[tuple[str, str]]] = no_rate_limited_headers
     stream_failed: Callable[[Reply, str, str, str, str | None], bytes] | None = None
+    reply_headers: Callable[[Reply], list[tuple[str, str]]] = no_reply_headers

@@ -1,18 +1,26 @@
-"""The mock server's Bedrock Converse wire (private): `POST /model/{modelId}/converse`
-and `/model/{modelId}/converse-stream`.
+"""The mock server's Bedrock wires (private): Converse (`POST /model/{modelId}/converse`
+and `/model/{modelId}/converse-stream`), and InvokeModel for Anthropic bodies
+(`/model/{modelId}/invoke` and `/invoke-with-response-stream`: `INVOKE_WIRE`).
 
 Requests are read as Converse bodies (the model id from the path, URL-decoded), planned
 as every wire's (`request_view` gives the Chat Completions view), and answered in
 Converse's shapes: a JSON reply, or a stream of AWS event-stream binary messages
 (`encode_message`: prelude, headers, payload, CRC32s) with the events of
 `converse-stream`. Errors carry Bedrock's exception name in `__type` (what clients read
-when the `x-amzn-errortype` header is absent). A request must carry a SigV4
+when the `x-amzn-errortype` header is absent).
+
+InvokeModel bodies are Anthropic's Messages requests, planned natively (the Anthropic
+dialect, as the Messages wire's); the reply is Anthropic's message JSON with Bedrock's
+`x-amzn-bedrock-*-token-count` headers, the stream Anthropic's events each in an
+event-stream `chunk` message (`{"bytes": base64 JSON}`), `message_stop` carrying
+`amazon-bedrock-invocationMetrics`. A request must carry a SigV4
 `Authorization` header (or a Bearer Bedrock API key): the mock checks that one is
 present, not that it is valid.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import struct
 import zlib
@@ -21,11 +29,13 @@ from typing import Any
 from urllib.parse import unquote
 
 from ._mock_faults import MockUsageError
-from ._mock_replies import Event, Reply, dumps
+from ._mock_replies import ANTHROPIC, Event, Reply, dumps
 from ._mock_wire import MockWire
+from ._mock_wire_anthropic import anthropic_events, anthropic_json
 
 __all__ = [
     "EVENT_STREAM",
+    "INVOKE_WIRE",
     "WIRE",
     "check_auth",
     "encode_message",
@@ -296,4 +306,98 @@ WIRE = MockWire(
     request_id_header="x-amzn-requestid",
     stream_content_type=EVENT_STREAM,
     check_auth=check_auth,
+)
+
+
+# ---- InvokeModel, Anthropic bodies -------------------------------------------------------
+
+_INVOKE_ACTIONS = ("/invoke", "/invoke-with-response-stream")
+
+
+def _split_invoke(path: str) -> tuple[str, bool] | None:
+    """(model id, stream) of an InvokeModel path, or None."""
+    if not path.startswith(_PREFIX):
+        return None
+    for action in _INVOKE_ACTIONS:
+        if path.endswith(action):
+            model = path[len(_PREFIX) : -len(action)]
+            if model and "/" not in model:
+                return unquote(model), action == "/invoke-with-response-stream"
+    return None
+
+
+def invoke_view(path: str, body: dict[str, Any]) -> dict[str, Any]:
+    """An Anthropic body as the Anthropic dialect plans it, its model and stream from the
+    path."""
+    where = _split_invoke(path)
+    if where is None:
+        raise MockUsageError(f"not an InvokeModel path: {path}")
+    if not isinstance(body.get("messages"), list) or not body["messages"]:
+        raise MockUsageError("an InvokeModel body (Anthropic's) needs a 'messages' list")
+    if body.get("anthropic_version") != "bedrock-2023-05-31":
+        raise MockUsageError(
+            "an Anthropic InvokeModel body needs anthropic_version 'bedrock-2023-05-31'"
+        )
+    model, stream = where
+    return {**body, "model": model, "stream": stream}
+
+
+def invoke_headers(reply: Reply) -> list[tuple[str, str]]:
+    """Bedrock's token counts of a non-stream InvokeModel reply."""
+    return [
+        ("x-amzn-bedrock-input-token-count", str(reply.input_tokens)),
+        ("x-amzn-bedrock-output-token-count", str(reply.output_tokens)),
+        ("x-amzn-bedrock-invocation-latency", "1"),
+    ]
+
+
+def _sse_payload(frame: bytes) -> bytes:
+    """The JSON of one SSE frame (`event: ...\ndata: {...}\n\n`)."""
+    for line in frame.split(b"\n"):
+        if line.startswith(b"data:"):
+            return line[5:].strip()
+    return b"{}"
+
+
+def _chunk(payload: bytes) -> bytes:
+    headers = {
+        ":event-type": "chunk",
+        ":content-type": "application/json",
+        ":message-type": "event",
+    }
+    return encode_message(headers, dumps({"bytes": base64.b64encode(payload).decode()}))
+
+
+def invoke_events(reply: Reply, rid: str, view: dict[str, Any]) -> list[Event]:
+    """Anthropic's stream events, each in a `chunk` message; `message_stop` with Bedrock's
+    invocation metrics (Bedrock sends no `ping`)."""
+    events: list[Event] = []
+    for frame, is_delta in anthropic_events(reply, rid):
+        data = json.loads(_sse_payload(frame))
+        if data.get("type") == "ping":
+            continue
+        if data.get("type") == "message_stop":
+            data["amazon-bedrock-invocationMetrics"] = {
+                "inputTokenCount": reply.input_tokens,
+                "outputTokenCount": reply.output_tokens,
+                "invocationLatency": 1,
+                "firstByteLatency": 1,
+            }
+        events.append((_chunk(dumps(data)), is_delta))
+    return events
+
+
+INVOKE_WIRE = MockWire(
+    name="bedrock_invoke",
+    match=lambda path: _split_invoke(path) is not None,
+    request_view=invoke_view,
+    render_json=anthropic_json,
+    render_events=invoke_events,
+    error_body=error_body,
+    stream_error=stream_error,
+    request_id_header="x-amzn-requestid",
+    stream_content_type=EVENT_STREAM,
+    check_auth=check_auth,
+    dialect=ANTHROPIC,
+    reply_headers=invoke_headers,
 )

@@ -6,7 +6,8 @@ langchain-aws lets botocore's errors through: a Converse error reply is a
 error code, `ThrottlingException`, `ValidationException`...), read as
 `e.response["Error"]["Code"]` / `["Message"]` and
 `e.response["ResponseMetadata"]["HTTPStatusCode"]` / `["RequestId"]`, and
-`e.operation_name` ("Converse", "ConverseStream"). A chatplex error from Bedrock is also
+`e.operation_name` ("Converse", "ConverseStream", "InvokeModel",
+"InvokeModelWithResponseStream"). A chatplex error from Bedrock is also
 such a class, whose `response` is that dict and still answers the `httpx.Response`
 attributes chatplex's errors expose (`status_code`, `headers`, `request`...).
 """
@@ -91,8 +92,20 @@ def _fill_client_error(err: BaseException) -> None:
     fields["response"] = BotoResponse(shown, http)
     request = fields.get("request")
     url = str(getattr(request, "url", "") or "")
-    stream = isinstance(err, StreamError) or url.endswith("/converse-stream")
-    fields.setdefault("operation_name", "ConverseStream" if stream else "Converse")
+    stream = isinstance(err, StreamError) or url.endswith(_STREAM_ACTIONS)
+    invoke = url.endswith(_INVOKE_ACTIONS) or fields.get("provider") == "bedrock"
+    fields.setdefault("operation_name", _OPERATIONS[invoke, stream])
+
+
+#: Each API's actions (the path's last part), and botocore's operation names.
+_STREAM_ACTIONS = ("/converse-stream", "/invoke-with-response-stream")
+_INVOKE_ACTIONS = ("/invoke", "/invoke-with-response-stream")
+_OPERATIONS = {
+    (False, False): "Converse",
+    (False, True): "ConverseStream",
+    (True, False): "InvokeModel",
+    (True, True): "InvokeModelWithResponseStream",
+}
 
 
 #: What the Bedrock adapter declares (`BedrockAdapter.error_families`).

@@ -1,5 +1,6 @@
-"""AWS Bedrock's provider names: `bedrock_converse`, and `bedrock` (LangChain's
-`ChatBedrock`; chatplex speaks Converse for both)."""
+"""AWS Bedrock's provider names: `bedrock_converse` (Converse, LangChain's
+`ChatBedrockConverse`), and `bedrock` (LangChain's `ChatBedrock`: InvokeModel for
+Anthropic models, Converse when `beta_use_converse_api` or for Nova)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ SPECS = (
     ),
     ProviderSpec(
         "bedrock",
-        "chatplex.providers.bedrock.adapter:BedrockAdapter",
+        "chatplex.providers.bedrock.invoke:BedrockInvokeAdapter",
         langchain_class="ChatBedrock",
         otel_name="aws.bedrock",
         ls_provider="amazon_bedrock",
         separate_system=True,  # `system`, apart from `messages`
         model_prefixes=("amazon.", "anthropic.", "meta."),
+        init_class="chatplex.providers.bedrock.invoke_dropin:ChatBedrock",
     ),
 )

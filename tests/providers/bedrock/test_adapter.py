@@ -57,8 +57,11 @@ def keyed(**settings: object) -> BedrockAdapter:
 
 
 def test_registered_under_langchains_two_names() -> None:
+    from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
+
     assert adapter_class("bedrock_converse") is BedrockAdapter
-    assert adapter_class("bedrock") is BedrockAdapter
+    # LangChain's ChatBedrock speaks InvokeModel: "bedrock" is that wire (issue 38).
+    assert adapter_class("bedrock") is BedrockInvokeAdapter
 
 
 @pytest.mark.parametrize(

@@ -287,7 +287,7 @@ def test_a_model_arn_needs_its_provider() -> None:
         ChatBedrockConverse(region_name="us-east-1")
 
 
-@pytest.mark.parametrize("provider", ["bedrock_converse", "bedrock"])
+@pytest.mark.parametrize("provider", ["bedrock_converse"])  # "bedrock": test_invoke_dropin
 def test_init_chat_model_with_langchains_names(provider: str) -> None:
     llm = init_chat_model(
         f"{provider}:anthropic.claude-3-5-haiku-20241022-v1:0",
@@ -348,11 +348,6 @@ def test_init_chat_model_refuses_what_it_cannot_honour() -> None:
         "bedrock_converse:m", region_name="us-east-1", config=Config(retries={"max_attempts": 3})
     )
     assert built.max_retries == 3
-    # The plain adapter (provider "bedrock") takes only what it can honour.
-    with pytest.raises(ValueError, match="max_retries="):
-        init_chat_model(
-            "bedrock:m", region_name="us-east-1", config=Config(retries={"max_attempts": 3})
-        )
     with pytest.raises(ValueError, match="default_headers"):
         init_chat_model(
             "bedrock_converse:m", region_name="us-east-1", default_headers={"x": "\u00e9"}

@@ -70,3 +70,18 @@ def test_a_response_without_http_answers_no_attribute() -> None:
     assert shown == {"Error": {}}
     with pytest.raises(AttributeError):
         shown.status_code  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    ("action", "operation"),
+    [("invoke", "InvokeModel"), ("invoke-with-response-stream", "InvokeModelWithResponseStream")],
+)
+def test_invoke_models_errors_name_its_operations(action: str, operation: str) -> None:
+    err = throttled()
+    url = f"https://bedrock-runtime.us-east-1.amazonaws.com/model/m/{action}"
+    err.request = httpx.Request("POST", url)
+    assert sdk_compatible(err, ERROR_FAMILIES).operation_name == operation
+    in_stream = StreamError("ThrottlingException: Slow down.", provider="bedrock")
+    assert sdk_compatible(in_stream, ERROR_FAMILIES).operation_name == (
+        "InvokeModelWithResponseStream"
+    )

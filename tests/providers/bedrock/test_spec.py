@@ -5,8 +5,11 @@ from __future__ import annotations
 from tests.providers._speccheck import check_wire
 
 
-def test_both_names_speak_converse() -> None:
+def test_each_name_speaks_its_langchain_class_api() -> None:
     specs = {s.name: s for s in check_wire("bedrock").SPECS}
-    assert specs["bedrock"].adapter == specs["bedrock_converse"].adapter
+    # langchain-aws's ChatBedrock speaks InvokeModel, ChatBedrockConverse Converse.
+    assert specs["bedrock_converse"].adapter == "chatplex.providers.bedrock.adapter:BedrockAdapter"
+    assert specs["bedrock"].adapter == "chatplex.providers.bedrock.invoke:BedrockInvokeAdapter"
+    assert specs["bedrock"].init_class == "chatplex.providers.bedrock.invoke_dropin:ChatBedrock"
     assert specs["bedrock_converse"].langchain_class == "ChatBedrockConverse"
     assert specs["bedrock"].langchain_class == "ChatBedrock"

@@ -1,0 +1,260 @@
+"""AWS Bedrock InvokeModel for Anthropic models (`POST /model/{modelId}/invoke` and
+`/invoke-with-response-stream`), the API langchain-aws's `ChatBedrock` speaks.
+
+The body is Anthropic's Messages request, built by the Anthropic wire's own translation
+(`providers/anthropic/request.py`: the one declared crossing from this folder, see
+ARCHITECTURE.md), with what Bedrock changes: no `model` (it is in the path), no
+`stream` (the path says it), `anthropic_version: "bedrock-2023-05-31"`, and
+`max_tokens` 1024 when none is set (langchain-aws's default). Everything AWS is the
+Converse adapter's, inherited: region, endpoint, SigV4 or a Bedrock API key, botocore's
+error classes, the event-stream framing. Replies and streams are read by
+`invoke_response.py`.
+
+Only Anthropic models are built: other families (Meta, Mistral, Cohere, Amazon Titan,
+AI21, DeepSeek...) have their own InvokeModel bodies, and a call naming one raises
+`NotImplementedError` before any request (Converse serves them:
+`ChatBedrockConverse`, or `ChatBedrock(beta_use_converse_api=True)`).
+
+>>> from chatplex.messages import HumanMessage
+>>> adapter = BedrockInvokeAdapter(region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE",
+...                                aws_secret_access_key="not-a-real-secret")
+>>> request = adapter.build_request(
+...     [HumanMessage("Hi")], CallSettings(model="anthropic.claude-3-5-haiku-20241022-v1:0"),
+...     stream=False)
+>>> request.url
+'https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke'
+>>> request.json["anthropic_version"], request.json["max_tokens"]
+('bedrock-2023-05-31', 1024)
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from ...adapters.base import CallSettings, HTTPRequest, header_value
+from ...adapters.validate import check_headers, check_messages
+from ...errors import APIError
+from ...messages import AIMessage, BaseMessage
+from ...secret import redact_url
+from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
+from ..anthropic.request import to_wire_messages, wire_tool_choice, wire_tools
+from .adapter import BedrockAdapter, _encode, _masked
+from .auth import BearerToken
+from .invoke_response import INVOKE_PROVIDER, InvokeStreamParser, parse_invoke_reply
+from .response import REQUEST_ID_HEADER
+
+__all__ = [
+    "ANTHROPIC_VERSION",
+    "DEFAULT_MAX_TOKENS",
+    "BedrockInvokeAdapter",
+    "model_family",
+    "unsupported_family",
+]
+
+#: The `anthropic_version` Bedrock takes in an Anthropic body.
+ANTHROPIC_VERSION = "bedrock-2023-05-31"
+#: langchain-aws's `max_tokens` when neither the model nor its kwargs set one.
+DEFAULT_MAX_TOKENS = 1024
+#: Regional prefixes of cross-region inference profiles, as langchain-aws reads them.
+_GEO_PREFIXES = frozenset({"eu", "us", "us-gov", "apac", "sa", "amer", "global", "jp", "au"})
+_JSON = "application/json"
+#: Families whose InvokeModel body chatplex builds.
+SUPPORTED_FAMILIES = ("anthropic",)
+
+
+def model_family(model_id: str) -> str:
+    """The provider of a Bedrock model id, as langchain-aws reads it (a regional
+    profile's second part).
+
+    >>> model_family("us.anthropic.claude-3-5-haiku-20241022-v1:0")
+    'anthropic'
+    >>> model_family("meta.llama3-1-70b-instruct-v1:0")
+    'meta'
+    """
+    parts = model_id.split(".", maxsplit=2)
+    if len(parts) > 1 and parts[0].lower() in _GEO_PREFIXES:
+        return parts[1]
+    return parts[0]
+
+
+def unsupported_family(family: str, owner: str = "ChatBedrock") -> NotImplementedError:
+    """The error for a model family whose InvokeModel body chatplex does not build."""
+    return NotImplementedError(
+        f"{owner} speaks Bedrock's InvokeModel API for Anthropic models only; "
+        f"{family!r} models have their own InvokeModel body, which chatplex does not "
+        f"build. Use the Converse API instead: {owner}(..., beta_use_converse_api=True) "
+        "or ChatBedrockConverse (init_chat_model('bedrock_converse:...'))"
+    )
+
+
+def _thinking_on(body: Mapping[str, Any]) -> bool:
+    thinking = body.get("thinking")
+    return isinstance(thinking, Mapping) and thinking.get("type") in ("enabled", "adaptive")
+
+
+def _citations_enabled(turns: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a document block asks for citations (langchain-aws then keeps blocks)."""
+    for turn in turns:
+        content = turn.get("content")
+        if isinstance(content, list):
+            for block in content:
+                if isinstance(block, Mapping) and block.get("type") == "document":
+                    cited = block.get("citations")
+                    if isinstance(cited, Mapping) and cited.get("enabled"):
+                        return True
+    return False
+
+
+class BedrockInvokeAdapter(BedrockAdapter):
+    """Bedrock's InvokeModel API with Anthropic's Messages body; the constructor is
+    `BedrockAdapter`'s (region, endpoint, credentials, headers, config)."""
+
+    provider = INVOKE_PROVIDER
+    #: The model family the body is built for; None reads it from the model id.
+    family: str | None = None
+    #: The model id asked, per call (`for_model`): replies name it, as langchain-aws's.
+    model_id: str | None = None
+    #: Per call, set by `build_request` on the call's view: whether the stream's text
+    #: comes as indexed blocks (tools, thinking or citations in the request).
+    _stream_blocks = False
+    _citations = False
+
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.block_types = MESSAGES_BLOCK_TYPES
+
+    @classmethod
+    def from_converse(cls, adapter: BedrockAdapter) -> BedrockInvokeAdapter:
+        """This API over a Converse adapter's region, endpoint, credentials and headers
+        (what `ChatBedrock` builds through `ChatBedrockConverse`'s constructor)."""
+        invoke = cls.__new__(cls)
+        invoke.__dict__.update(adapter.__dict__)
+        invoke._headers = dict(adapter._headers)
+        invoke.block_types = MESSAGES_BLOCK_TYPES
+        return invoke
+
+    def add_headers(self, headers: Mapping[str, str]) -> None:
+        """Headers sent (and signed) with every request: Bedrock's request options
+        (guardrail, trace, service tier), which InvokeModel takes as headers."""
+        check_headers(headers, "headers")
+        self._headers.update({k.lower(): v for k, v in headers.items()})
+
+    def __repr__(self) -> str:
+        return (
+            f"BedrockInvokeAdapter(region_name={getattr(self, 'region_name', None)!r}, "
+            f"endpoint_url={redact_url(getattr(self, 'endpoint_url', '') or '')!r}, "
+            f"auth={getattr(self, '_auth', None)!r})"
+        )
+
+    def url(self, model: str, *, stream: bool) -> str:
+        action = "invoke-with-response-stream" if stream else "invoke"
+        return f"{self.endpoint_url}/model/{quote(model, safe='')}/{action}"
+
+    def for_model(self, model: str) -> BedrockInvokeAdapter:
+        """This adapter for one call to `model` (a shallow copy: credentials, signer and
+        endpoint shared); `build_request` records the call's shape on it."""
+        view = copy.copy(self)
+        view.model = self.base_model_id or model
+        view.model_id = model
+        return view
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """Validate, translate and sign one call; raises before any I/O (an unsupported
+        model family: `NotImplementedError`)."""
+        if not messages:
+            raise ValueError("cannot call a chat model with an empty list of messages")
+        if not settings.model or not isinstance(settings.model, str):
+            raise ValueError("a Bedrock call needs a model id")
+        family = self.family or model_family(settings.model)
+        if family not in SUPPORTED_FAMILIES:
+            raise unsupported_family(family)
+        if isinstance(self._auth, BearerToken) and not self.endpoint_url.startswith("https://"):
+            raise ValueError(
+                "a Bedrock API key is sent only over https: endpoint_url is "
+                f"{redact_url(self.endpoint_url)!r}"
+            )
+        check_messages(messages, provider=self.provider, block_types=self.block_types)
+        body = self.anthropic_body(messages, settings)
+        self._citations = _citations_enabled(body["messages"])
+        base = self.base_model_id or settings.model.split(".", 1)[-1]
+        self._stream_blocks = "claude-" in base and (
+            "tools" in body or _thinking_on(body) or self._citations
+        )
+        content = _encode(body)  # signed, and sent as they are
+        url = self.url(settings.model, stream=stream)
+        headers = {**self._headers, "content-type": _JSON}
+        if stream:  # InvokeModelWithResponseStream: the chunks' type in botocore's header
+            headers.update(
+                {"accept": "application/vnd.amazon.eventstream", "x-amzn-bedrock-accept": _JSON}
+            )
+        else:
+            headers["accept"] = _JSON
+        signed = self._auth.sign("POST", url, content, headers)
+        return HTTPRequest(
+            method="POST", url=url, headers=_masked(signed), json=body, content=content
+        )
+
+    @staticmethod
+    def anthropic_body(messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
+        """The InvokeModel body of an Anthropic model, keys as langchain-aws orders them:
+        the model's kwargs, tools, `anthropic_version`, messages, system, `max_tokens`,
+        `temperature` (then `top_p` and `stop_sequences` when set)."""
+        system, turns = to_wire_messages(messages)
+        body: dict[str, Any] = dict(settings.extra_body)
+        if settings.tools:
+            body["tools"] = wire_tools(settings)
+        if settings.tool_choice is not None:
+            choice = wire_tool_choice(settings)
+            if choice is not None:
+                body["tool_choice"] = choice
+        body["anthropic_version"] = ANTHROPIC_VERSION
+        body["messages"] = turns
+        if system is not None:
+            body["system"] = system
+        if settings.max_tokens is not None:
+            body["max_tokens"] = settings.max_tokens
+        body.setdefault("max_tokens", DEFAULT_MAX_TOKENS)
+        if settings.temperature is not None:
+            body["temperature"] = settings.temperature
+        if settings.top_p is not None:
+            body["top_p"] = settings.top_p
+        if settings.stop:
+            body["stop_sequences"] = list(settings.stop)
+        return body
+
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any]:
+        """What `with_structured_output(method="json_schema")` binds on this wire:
+        Anthropic's own `output_config.format` (the Messages body's field, as the
+        Anthropic wire sends it; langchain-aws's ChatBedrock has only the forced tool).
+        Anthropic has no JSON mode: "json_mode" is refused, naming the two that work."""
+        if method != "json_schema":
+            raise ValueError(
+                f"method={method!r} is not available on Anthropic models over InvokeModel: "
+                'use "function_calling" (the default) or "json_schema"'
+            )
+        if strict is not None:
+            raise ValueError("strict= is not supported with method='json_schema' on Anthropic")
+        from ...chat.structured import anthropic_json_schema  # loaded with the first schema
+
+        schema = anthropic_json_schema(spec, given)
+        return {"output_config": {"format": {"type": "json_schema", "schema": schema}}}
+
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        return parse_invoke_reply(body, headers, self.model_id, citations=self._citations)
+
+    def stream_parser(self, headers: Mapping[str, str]) -> InvokeStreamParser:  # type: ignore[override]
+        return InvokeStreamParser(
+            header_value(headers, REQUEST_ID_HEADER), self.model_id, blocks=self._stream_blocks
+        )
+
+    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+        err = super().map_error(status, body, headers)
+        err.provider = INVOKE_PROVIDER
+        return err

@@ -1,0 +1,213 @@
+"""`ChatBedrock`: a chatplex chat model that takes langchain-aws's `ChatBedrock`
+constructor and speaks what it speaks.
+
+langchain-aws's `ChatBedrock` (what LangChain's `init_chat_model("bedrock:...")` builds)
+calls Bedrock's InvokeModel API with each model family's own body, except where it
+switches itself to Converse: `beta_use_converse_api=True`, the default for Amazon Nova
+models. This class does the same for the families chatplex builds:
+
+- **Anthropic models** (`anthropic.*`, `us.anthropic.*` profiles, or
+  `provider="anthropic"`): InvokeModel with Anthropic's Messages body
+  (`invoke.BedrockInvokeAdapter`), replies and streams read as langchain-aws reads them
+  (`invoke_response.py`).
+- **Converse** (`beta_use_converse_api=True`, or a Nova model without it): this class is
+  then `ChatBedrockConverse` (its parent) with langchain-aws's `_as_converse` mapping:
+  `model_kwargs`' inference keys (`max_tokens`, `temperature`, `top_p`, `stop`...) lifted,
+  guardrails passed when configured.
+- **Other families** (Meta, Mistral, Cohere, Amazon Titan, AI21, DeepSeek, Writer,
+  OpenAI, Qwen...): `NotImplementedError` at construction, naming the family and the
+  alternative (`beta_use_converse_api=True`, or `ChatBedrockConverse`): never a request
+  with a body the model does not read.
+
+The constructor is `ChatBedrockConverse`'s (region, endpoint, credentials, config,
+retries...), with `ChatBedrock`'s own: `model_kwargs` go into the InvokeModel body as
+they are (`{"top_k": 5, "thinking": {...}}`), `guardrails` (`guardrailIdentifier`,
+`guardrailVersion`, `trace`), `service_tier` and `request_metadata` as Bedrock's
+request headers.
+Converse-only parameters (`system`, `additional_model_request_fields`,
+`performance_config`...) are a TypeError in InvokeModel mode.
+
+>>> model = ChatBedrock(model="anthropic.claude-3-5-haiku-20241022-v1:0",
+...     region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE",
+...     aws_secret_access_key="not-a-real-secret")
+>>> model.get_name(), model.beta_use_converse_api, model.provider
+('ChatBedrock', False, 'bedrock')
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ...chat.dropin import dropin, pick
+from .dropin import ChatBedrockConverse, tool_choice_values
+from .invoke import SUPPORTED_FAMILIES, BedrockInvokeAdapter, model_family, unsupported_family
+
+__all__ = ["ChatBedrock"]
+
+#: `model_kwargs` keys langchain-aws's `_as_converse` lifts into `ChatBedrockConverse`.
+_CONVERSE_KEYS = (
+    "stop",
+    "stop_sequences",
+    "max_tokens",
+    "temperature",
+    "top_p",
+    "additional_model_request_fields",
+    "additional_model_response_field_paths",
+    "performance_config",
+    "request_metadata",
+    "service_tier",
+)
+#: `ChatBedrockConverse` parameters that are Converse request fields: not InvokeModel's.
+_CONVERSE_ONLY = (
+    "system",
+    "additional_model_request_fields",
+    "additional_model_response_field_paths",
+    "performance_config",
+    "output_config",
+    "guardrail_config",
+)
+_NOVA = "amazon.nova"
+#: The constructor's keyword arguments that hold a credential.
+_KEY_SETTINGS = (
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "api_key",
+    "bedrock_api_key",
+)
+#: langchain-aws's default `guardrails` (off).
+_NO_GUARDRAILS = {"trace": None, "guardrailIdentifier": None, "guardrailVersion": None}
+
+
+def _guardrails_enabled(guardrails: Mapping[str, Any] | None) -> bool:
+    """langchain-aws's test: a mapping with a non-empty identifier and version."""
+    if not isinstance(guardrails, Mapping):
+        return False
+    try:
+        return bool(guardrails["guardrailIdentifier"]) and bool(guardrails["guardrailVersion"])
+    except KeyError:
+        raise TypeError(
+            "guardrails must be a dict with 'guardrailIdentifier' and 'guardrailVersion' keys"
+        ) from None
+
+
+@dropin
+class ChatBedrock(ChatBedrockConverse):
+    """langchain-aws's `ChatBedrock`: Bedrock's InvokeModel API for Anthropic models, or
+    Converse (`beta_use_converse_api`). See the module docstring."""
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        model_id: str | None = None,
+        base_model_id: str | None = None,
+        base_model: str | None = None,
+        provider: str | None = None,
+        beta_use_converse_api: bool | None = None,
+        model_kwargs: Mapping[str, Any] | None = None,
+        guardrails: Mapping[str, Any] | None = None,
+        service_tier: str | None = None,
+        request_metadata: Mapping[str, str] | None = None,
+        region: str | None = None,
+        region_name: str | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        supports_tool_choice_values: Sequence[str] | None = None,
+        stream_usage: bool = True,
+        **settings: Any,
+    ) -> None:
+        from ...adapters.base import as_secret
+
+        # Keys rebound first: no local of this frame (a traceback with locals) holds one.
+        for name in _KEY_SETTINGS:
+            if name in settings:
+                settings[name] = as_secret(settings[name])
+        owner = type(self).__name__
+        model_name = pick(owner, model=model, model_id=model_id)
+        base = pick(owner, base_model_id=base_model_id, base_model=base_model)
+        region_name = pick(owner, region_name=region_name, region=region)
+        if beta_use_converse_api is None:  # langchain-aws's default: Nova speaks Converse
+            beta_use_converse_api = bool(model_name) and _NOVA in f"{model_name} {base or ''}"
+        #: Whether calls go to Converse (LangChain's field).
+        self.beta_use_converse_api = bool(beta_use_converse_api)
+        guardrail = guardrails if _guardrails_enabled(guardrails) else None
+        #: langchain-aws's fields, as it keeps them (the endpoint and profile as given).
+        self.model_kwargs = dict(model_kwargs or {})
+        self.guardrails = dict(guardrails) if guardrails is not None else dict(_NO_GUARDRAILS)
+        self.endpoint_url = settings.get("endpoint_url") or settings.get("base_url")
+        self.credentials_profile_name = settings.get("credentials_profile_name")
+        if self.beta_use_converse_api:
+            lifted = {k: v for k, v in (model_kwargs or {}).items() if k in _CONVERSE_KEYS}
+            rest = {k: v for k, v in (model_kwargs or {}).items() if k not in _CONVERSE_KEYS}
+            for name, value in (
+                ("service_tier", service_tier),
+                ("request_metadata", request_metadata),
+            ):
+                if value is not None:
+                    lifted[name] = value
+            super().__init__(
+                model_name,
+                base_model_id=base,
+                provider=provider,
+                region_name=region_name,
+                guardrail_config=guardrail,
+                model_kwargs=rest or None,
+                extra_body=extra_body,
+                supports_tool_choice_values=supports_tool_choice_values,
+                stream_usage=stream_usage,
+                **{**lifted, **settings},
+            )
+            return
+        for name in _CONVERSE_ONLY:
+            if settings.get(name) is not None:
+                raise TypeError(
+                    f"{owner}({name}=...) is a Converse parameter: pass "
+                    f"beta_use_converse_api=True, or use ChatBedrockConverse (InvokeModel "
+                    "takes the model's own body: model_kwargs={...})"
+                )
+        family = provider or (
+            model_name and not model_name.startswith("arn") and model_family(model_name)
+        )
+        if family and family not in SUPPORTED_FAMILIES:
+            raise unsupported_family(family, owner)
+        super().__init__(
+            model_name,
+            base_model_id=base,
+            provider=provider,
+            region_name=region_name,
+            extra_body={**(model_kwargs or {}), **(extra_body or {})},
+            supports_tool_choice_values=supports_tool_choice_values,
+            stream_usage=stream_usage,
+            **settings,
+        )
+        invoke = BedrockInvokeAdapter.from_converse(self.adapter)  # type: ignore[arg-type]
+        invoke.family = self.provider_name
+        if guardrail is not None:
+            invoke.add_headers(
+                {
+                    "x-amzn-bedrock-guardrailidentifier": str(guardrail["guardrailIdentifier"]),
+                    "x-amzn-bedrock-guardrailversion": str(guardrail["guardrailVersion"]),
+                    **({"x-amzn-bedrock-trace": "ENABLED"} if guardrail.get("trace") else {}),
+                }
+            )
+        if service_tier is not None:
+            invoke.add_headers({"x-amzn-bedrock-service-tier": str(service_tier)})
+        if request_metadata is not None:  # as langchain-aws sends it: the JSON text
+            metadata = json.dumps(dict(request_metadata))
+            invoke.add_headers({"x-amzn-bedrock-request-metadata": metadata})
+        self.adapter = invoke
+        self.provider = invoke.provider
+        if supports_tool_choice_values is None:  # thinking is in the model's kwargs here
+            self.supports_tool_choice_values = tool_choice_values(
+                self.base_model_id or model_name or "", model_kwargs or {}
+            )
+
+    @property
+    def stop_sequences(self) -> list[str] | None:
+        """langchain-aws's name for `stop`, as a list."""
+        stop = self.stop
+        if not stop:
+            return None
+        return [stop] if isinstance(stop, str) else list(stop)

@@ -1,0 +1,300 @@
+"""Bedrock InvokeModel response side for Anthropic models: replies and
+`invoke-with-response-stream` events, read as langchain-aws's `ChatBedrock` reads them.
+
+- **Reply** (`parse_invoke_reply`): the body is Anthropic's Messages reply. `content` is
+  its text blocks joined into a `str`, or the body's blocks as they came when the reply
+  has a thinking block or the request enabled citations; `tool_use` blocks become
+  `tool_calls`. `additional_kwargs` is langchain-aws's `llm_output`: `usage`
+  (`prompt_tokens`, `completion_tokens`, `cache_read_input_tokens`,
+  `cache_write_input_tokens`, `total_tokens`), `stop_reason`, `model_id`. Usage comes
+  from Bedrock's `x-amzn-bedrock-*-token-count` headers (not the body), cached tokens
+  counted in `input_tokens`, as langchain-aws does. `response_metadata`:
+  `model_provider` ("bedrock"), `model_name` (the model id asked), plus chatplex's
+  `finish_reason` / `raw_finish_reason` / `request_id`.
+- **Stream** (`InvokeStreamParser`): AWS event-stream `chunk` events whose `bytes` are
+  base64 Anthropic stream events. As langchain-aws: `message_start` gives an empty chunk;
+  text deltas are `str` pieces, or indexed blocks (`{"type": "text", "text", "index"}`)
+  when the call has tools, thinking or citations (`blocks=True`); a `tool_use` start is
+  an indexed block and a `tool_call_chunk`, its `input_json_delta`s indexed `tool_use`
+  blocks with `partial_json` and `tool_call_chunks`; `thinking_delta` /
+  `signature_delta` indexed `thinking` blocks; `message_delta` a chunk with
+  `stop_reason` / `stop_sequence`; `message_stop` the closing chunk with the usage of
+  Bedrock's `amazon-bedrock-invocationMetrics` and `model_name`. An exception message
+  raises as on the Converse stream (`BedrockStreamParser`'s error, botocore's
+  `EventStreamError` for its users).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ...adapters.base import SSEEvent, header_value
+from ...errors import StreamError
+from ...messages import AIMessage, AIMessageChunk, ToolCall, ToolCallChunk, UsageMetadata
+from .eventstream import EventStreamMessage
+from .response import (
+    FINISH_REASONS,
+    REQUEST_ID_HEADER,
+    BedrockStreamParser,
+    error_from,
+    loads,
+    snippet,
+)
+
+__all__ = [
+    "INVOKE_PROVIDER",
+    "InvokeStreamParser",
+    "header_usage",
+    "parse_invoke_reply",
+]
+
+#: `response_metadata["model_provider"]` of langchain-aws's `ChatBedrock`.
+INVOKE_PROVIDER = "bedrock"
+#: Bedrock's usage headers on an InvokeModel reply (what langchain-aws reads).
+_USAGE_HEADERS = {
+    "prompt_tokens": "x-amzn-bedrock-input-token-count",
+    "completion_tokens": "x-amzn-bedrock-output-token-count",
+    "cache_read_input_tokens": "x-amzn-bedrock-cache-read-input-token-count",
+    "cache_write_input_tokens": "x-amzn-bedrock-cache-write-input-token-count",
+}
+
+
+def _count(value: Any) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def header_usage(headers: Mapping[str, str] | None) -> dict[str, int]:
+    """langchain-aws's `llm_output["usage"]` from the reply's headers (zeros if absent).
+
+    >>> header_usage({"x-amzn-bedrock-input-token-count": "12",
+    ...               "x-amzn-bedrock-output-token-count": "7"})["total_tokens"]
+    19
+    """
+    usage = {key: _count(header_value(headers, name)) for key, name in _USAGE_HEADERS.items()}
+    usage["total_tokens"] = sum(usage.values())
+    return usage
+
+
+def _usage_metadata(
+    prompt: int, completion: int, cache_read: int, cache_write: int
+) -> UsageMetadata:
+    input_tokens = prompt + cache_read + cache_write
+    return {
+        "input_tokens": input_tokens,
+        "output_tokens": completion,
+        "total_tokens": input_tokens + completion,
+        "input_token_details": {"cache_read": cache_read, "cache_creation": cache_write},
+    }
+
+
+def _stop_metadata(reason: Any) -> dict[str, Any]:
+    if not isinstance(reason, str):
+        return {}
+    return {"finish_reason": FINISH_REASONS.get(reason, reason), "raw_finish_reason": reason}
+
+
+def parse_invoke_reply(
+    body: bytes,
+    headers: Mapping[str, str] | None,
+    model_id: str | None,
+    *,
+    citations: bool = False,
+) -> AIMessage:
+    """The `AIMessage` of a non-stream InvokeModel reply of an Anthropic model
+    (ValueError for a body that is not one: the engine reports it as malformed).
+    `citations`: the request enabled citations on a document (content then stays blocks)."""
+    data = json.loads(body)
+    if not isinstance(data, dict):
+        raise ValueError(f"InvokeModel reply is not a JSON object: {snippet(body)}")
+    if "content" not in data and (data.get("message") or data.get("__type")):
+        raise error_from(200, body, headers)  # an error shape inside a 200
+    blocks = data.get("content")
+    if not isinstance(blocks, list):
+        raise ValueError(f"InvokeModel reply has no content list: {snippet(body)}")
+    texts: list[str] = []
+    calls: list[ToolCall] = []
+    thinking = False
+    for block in blocks:
+        kind = block.get("type") if isinstance(block, dict) else None
+        if kind == "text" and isinstance(block.get("text"), str):
+            texts.append(block["text"])
+        elif kind == "thinking":
+            thinking = True
+        elif kind == "tool_use":
+            args = block.get("input")
+            calls.append(
+                {
+                    "name": block.get("name"),
+                    "args": args if isinstance(args, dict) else {},
+                    "id": block.get("id"),
+                    "type": "tool_call",
+                }
+            )
+    usage = header_usage(headers)
+    stop_reason = data.get("stop_reason")
+    llm_output: dict[str, Any] = {"usage": usage, "stop_reason": stop_reason, "model_id": model_id}
+    # LangChain's generate() puts a single reply's `llm_output` under its metadata too.
+    meta: dict[str, Any] = {
+        **llm_output,
+        "model_provider": INVOKE_PROVIDER,
+        "model_name": model_id,
+    }
+    meta.update(_stop_metadata(stop_reason))
+    request_id = header_value(headers, REQUEST_ID_HEADER)
+    if request_id:
+        meta["request_id"] = request_id
+    return AIMessage(
+        content=blocks if blocks and (thinking or citations) else "".join(texts),
+        additional_kwargs=llm_output,
+        tool_calls=calls,
+        usage_metadata=_usage_metadata(
+            usage["prompt_tokens"],
+            usage["completion_tokens"],
+            usage["cache_read_input_tokens"],
+            usage["cache_write_input_tokens"],
+        ),
+        response_metadata=meta,
+    )
+
+
+class InvokeStreamParser:
+    """Turns the decoded messages of one `invoke-with-response-stream` body of an
+    Anthropic model into `AIMessageChunk`s (see the module docstring)."""
+
+    __slots__ = ("_blocks", "_converse", "_model_id", "_request_id", "_stop_seen", "_stopped")
+
+    def __init__(
+        self,
+        request_id: str | None = None,
+        model_id: str | None = None,
+        *,
+        blocks: bool = False,
+    ) -> None:
+        self._request_id = request_id
+        self._model_id = model_id
+        self._blocks = blocks
+        # Exception messages are the same on both Bedrock streams: raised as Converse's.
+        self._converse = BedrockStreamParser(request_id, model_id)
+        self._stopped = False
+        self._stop_seen = False
+
+    def feed(self, event: EventStreamMessage | SSEEvent) -> AIMessageChunk | None:
+        """The chunk one message contributes, or None; raises `StreamError` for an
+        exception message or a payload that is not a base64 JSON event."""
+        if not isinstance(event, EventStreamMessage) or event.message_type != "event":
+            try:
+                return self._converse.feed(event)  # raises: the stream's error
+            except StreamError as err:
+                err.provider = INVOKE_PROVIDER  # botocore's InvokeModelWithResponseStream
+                raise
+        if event.event_type != "chunk":
+            return None  # events newer than chatplex
+        data = self._event(event.payload)
+        chunk = self._chunk(data)
+        if chunk is not None:
+            chunk.response_metadata["model_provider"] = INVOKE_PROVIDER
+        return chunk
+
+    def finish(self) -> None:
+        """Raise `StreamError` if the body ended before `message_stop` (a `message_delta`
+        with a stop reason already completed the reply: only the closing event is lost)."""
+        if not self._stopped and not self._stop_seen:
+            raise StreamError(
+                "invoke-with-response-stream ended before message_stop",
+                provider=INVOKE_PROVIDER,
+                request_id=self._request_id,
+            )
+
+    def _event(self, payload: bytes) -> dict[str, Any]:
+        outer = loads(payload)
+        raw = outer.get("bytes") if isinstance(outer, dict) else None
+        try:
+            data = json.loads(base64.b64decode(raw, validate=True)) if raw else None
+        except (binascii.Error, ValueError, TypeError):
+            data = None
+        if not isinstance(data, dict):
+            raise StreamError(
+                f"invoke-with-response-stream chunk is not a base64 JSON event: {snippet(payload)}",
+                provider=INVOKE_PROVIDER,
+                request_id=self._request_id,
+            )
+        return data
+
+    def _chunk(self, data: dict[str, Any]) -> AIMessageChunk | None:
+        kind = data.get("type")
+        index = data.get("index")
+        if kind == "message_start":
+            return AIMessageChunk(content=[] if self._blocks else "")
+        if kind == "content_block_start":
+            block = data.get("content_block")
+            if not isinstance(block, dict) or block.get("type") != "tool_use":
+                return None
+            call: ToolCallChunk = {
+                "name": block.get("name"),
+                "args": "",
+                "id": block.get("id"),
+                "index": index,
+                "type": "tool_call_chunk",
+            }
+            return AIMessageChunk(content=[{**block, "index": index}], tool_call_chunks=[call])
+        if kind == "content_block_delta":
+            return self._delta(data.get("delta"), index)
+        if kind == "message_delta":
+            raw = data.get("delta")
+            delta: dict[str, Any] = raw if isinstance(raw, dict) else {}
+            reason = delta.get("stop_reason")
+            self._stop_seen = self._stop_seen or isinstance(reason, str)
+            meta = {"stop_reason": reason, "stop_sequence": delta.get("stop_sequence")}
+            return AIMessageChunk(content="", response_metadata={**meta, **_stop_metadata(reason)})
+        if kind == "message_stop":
+            self._stopped = True
+            return self._closing(data.get("amazon-bedrock-invocationMetrics"))
+        return None  # content_block_stop, ping, and events newer than chatplex
+
+    def _delta(self, delta: Any, index: Any) -> AIMessageChunk | None:
+        if not isinstance(delta, dict) or not delta:
+            return AIMessageChunk(content="")
+        kind = delta.get("type")
+        if kind == "text_delta":
+            text = delta.get("text") or ""
+            if not self._blocks:
+                return AIMessageChunk(content=text)
+            return AIMessageChunk(content=[{**delta, "type": "text", "index": index}])
+        if kind == "citations_delta":
+            cited = {"type": "text", "text": "", "citations": [delta.get("citation")]}
+            return AIMessageChunk(content=[{**cited, "index": index}])
+        if kind == "input_json_delta":
+            piece: ToolCallChunk = {
+                "name": None,
+                "args": delta.get("partial_json"),
+                "id": None,
+                "index": index,
+                "type": "tool_call_chunk",
+            }
+            block = {**delta, "type": "tool_use", "index": index}
+            return AIMessageChunk(content=[block], tool_call_chunks=[piece])
+        if kind in ("thinking_delta", "signature_delta"):
+            return AIMessageChunk(content=[{**delta, "type": "thinking", "index": index}])
+        return None
+
+    def _closing(self, metrics: Any) -> AIMessageChunk:
+        meta: dict[str, Any] = {}
+        if self._request_id:
+            meta["request_id"] = self._request_id
+        if not isinstance(metrics, dict):
+            return AIMessageChunk(content="", response_metadata=meta)
+        meta["model_name"] = self._model_id
+        usage = _usage_metadata(
+            _count(metrics.get("inputTokenCount")),
+            _count(metrics.get("outputTokenCount")),
+            _count(metrics.get("cacheReadInputTokenCount")),
+            _count(metrics.get("cacheWriteInputTokenCount")),
+        )
+        return AIMessageChunk(content="", response_metadata=meta, usage_metadata=usage)

@@ -1,0 +1,232 @@
+"""BedrockInvokeAdapter: InvokeModel paths, Anthropic's body as langchain-aws sends it,
+signed requests, the per-call shape its stream parser reads, families refused before
+any request, and errors named as InvokeModel's."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from chatplex.providers.bedrock import invoke
+from chatplex.providers.bedrock.adapter import BedrockAdapter
+from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter, model_family
+
+pytest.importorskip("botocore")
+
+SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+WHEN = datetime.datetime(2026, 11, 23, 12, 0, 0)
+MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
+ADD = ToolSpec(
+    name="add",
+    description="Add two integers.",
+    parameters={"type": "object", "properties": {"a": {"type": "integer"}}},
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    for name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_BEARER_TOKEN_BEDROCK"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    yield
+
+
+def keyed(**settings: object) -> BedrockInvokeAdapter:
+    return BedrockInvokeAdapter(
+        region_name="us-west-2",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key=SECRET,
+        now=lambda: WHEN,
+        **settings,
+    )
+
+
+def call(adapter: BedrockInvokeAdapter, messages: list, stream: bool = False, **settings: object):
+    view = adapter.for_model(str(settings.get("model", MODEL)))
+    request = view.build_request(
+        messages, CallSettings(**{"model": MODEL, **settings}), stream=stream
+    )
+    return view, request
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    failures, tried = doctest.testmod(invoke)
+    assert failures == 0 and tried > 0
+
+
+def test_paths_are_invoke_and_its_stream() -> None:
+    adapter = keyed()
+    _, plain = call(adapter, [HumanMessage("Hi")])
+    _, streamed = call(adapter, [HumanMessage("Hi")], stream=True)
+    base = "https://bedrock-runtime.us-west-2.amazonaws.com/model/"
+    assert plain.url == base + "us.anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke"
+    assert (
+        streamed.url
+        == base + "us.anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke-with-response-stream"
+    )
+
+
+def test_the_body_is_anthropics_as_langchain_aws_sends_it() -> None:
+    messages = [SystemMessage("Be brief."), HumanMessage("Hi")]
+    _, request = call(keyed(), messages, stream=True, temperature=0.5, top_p=0.9, stop=("END",))
+    assert request.json == {
+        "anthropic_version": "bedrock-2023-05-31",
+        "messages": [{"role": "user", "content": "Hi"}],
+        "system": "Be brief.",
+        "max_tokens": 1024,
+        "temperature": 0.5,
+        "top_p": 0.9,
+        "stop_sequences": ["END"],
+    }  # no `model` (in the path), no `stream` (the path says it)
+    assert json.loads(request.content) == request.json  # the bytes signed are the bytes sent
+
+
+def test_model_kwargs_go_in_the_body_and_set_max_tokens() -> None:
+    _, request = call(keyed(), [HumanMessage("Hi")], extra_body={"top_k": 5, "max_tokens": 200})
+    assert (request.json["top_k"], request.json["max_tokens"]) == (5, 200)
+    _, given = call(keyed(), [HumanMessage("Hi")], extra_body={"max_tokens": 200}, max_tokens=9)
+    assert given.json["max_tokens"] == 9
+
+
+def test_tools_and_tool_choice() -> None:
+    _, request = call(keyed(), [HumanMessage("Hi")], tools=(ADD,), tool_choice="add")
+    assert request.json["tools"] == [
+        {"name": "add", "description": "Add two integers.", "input_schema": ADD.parameters}
+    ]
+    assert request.json["tool_choice"] == {"type": "tool", "name": "add"}
+    _, anyone = call(keyed(), [HumanMessage("Hi")], tools=(ADD,), tool_choice="any")
+    assert anyone.json["tool_choice"] == {"type": "any"}
+
+
+def test_a_tool_round_trip_is_sent_as_anthropic_blocks() -> None:
+    first = AIMessage("", tool_calls=[{"name": "add", "args": {"a": 1}, "id": "toolu_1"}])
+    messages = [HumanMessage("1?"), first, ToolMessage("1", tool_call_id="toolu_1")]
+    _, request = call(keyed(), messages, tools=(ADD,))
+    turns = request.json["messages"]
+    assert turns[1]["content"][-1] == {
+        "type": "tool_use",
+        "id": "toolu_1",
+        "name": "add",
+        "input": {"a": 1},
+    }
+    assert turns[2]["content"][0]["type"] == "tool_result"
+
+
+def test_requests_are_signed_with_sigv4() -> None:
+    _, request = call(keyed(), [HumanMessage("Hi")])
+    assert request.headers["authorization"].startswith(
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/us-west-2/bedrock/aws4_request"
+    )
+    assert SECRET not in repr(request.headers) and SECRET not in repr(keyed())
+
+
+def test_stream_text_comes_as_blocks_with_tools_thinking_or_citations() -> None:
+    adapter = keyed()
+    assert call(adapter, [HumanMessage("Hi")], stream=True)[0]._stream_blocks is False
+    assert call(adapter, [HumanMessage("Hi")], stream=True, tools=(ADD,))[0]._stream_blocks
+    thinking = {"thinking": {"type": "enabled", "budget_tokens": 1024}}
+    assert call(adapter, [HumanMessage("Hi")], stream=True, extra_body=thinking)[0]._stream_blocks
+    document = {
+        "type": "document",
+        "source": {"type": "text", "media_type": "text/plain", "data": "The sky is blue."},
+        "citations": {"enabled": True},
+    }
+    cited = HumanMessage(content=[document, {"type": "text", "text": "Colour?"}])
+    view, _ = call(adapter, [cited])
+    assert view._citations and view._stream_blocks
+    assert adapter._stream_blocks is False  # the shared adapter is never changed by a call
+
+
+@pytest.mark.parametrize(
+    ("model", "family"),
+    [
+        ("anthropic.claude-3-5-haiku-20241022-v1:0", "anthropic"),
+        ("eu.anthropic.claude-3-5-haiku-20241022-v1:0", "anthropic"),
+        ("meta.llama3-1-70b-instruct-v1:0", "meta"),
+        ("us.meta.llama3-2-1b-instruct-v1:0", "meta"),
+        ("amazon.titan-text-express-v1", "amazon"),
+    ],
+)
+def test_model_family(model: str, family: str) -> None:
+    assert model_family(model) == family
+
+
+def test_other_families_are_refused_before_any_request() -> None:
+    with pytest.raises(NotImplementedError, match="'mistral'.*beta_use_converse_api=True"):
+        call(keyed(), [HumanMessage("Hi")], model="mistral.mistral-large-2402-v1:0")
+    adapter = keyed()
+    adapter.family = "anthropic"  # provider="anthropic": a profile whose id does not say
+    _, request = call(adapter, [HumanMessage("Hi")], model="my-claude-profile")
+    assert request.url.endswith("/model/my-claude-profile/invoke")
+
+
+def test_bad_input_is_refused_before_any_request() -> None:
+    with pytest.raises(ValueError, match="empty list"):
+        call(keyed(), [])
+    with pytest.raises(ValueError, match="only system messages"):
+        call(keyed(), [SystemMessage("Be brief.")])
+
+
+def test_a_bedrock_api_key_goes_only_over_https() -> None:
+    adapter = keyed(api_key="bedrock-key", endpoint_url="http://127.0.0.1:9")
+    with pytest.raises(ValueError, match="only over https"):
+        call(adapter, [HumanMessage("Hi")])
+
+
+def test_built_over_a_converse_adapter_and_its_headers() -> None:
+    converse = BedrockAdapter(
+        region_name="eu-west-1",
+        endpoint_url="http://127.0.0.1:9",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key=SECRET,
+        default_headers={"x-team": "search"},
+    )
+    adapter = BedrockInvokeAdapter.from_converse(converse)
+    adapter.add_headers({"X-Amzn-Bedrock-GuardrailIdentifier": "g-1"})
+    _, request = call(adapter, [HumanMessage("Hi")])
+    assert (
+        request.url
+        == "http://127.0.0.1:9/model/us.anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke"
+    )
+    assert request.headers["x-team"] == "search"
+    assert request.headers["x-amzn-bedrock-guardrailidentifier"] == "g-1"
+    signed = request.headers["authorization"].split("SignedHeaders=")[1]
+    assert "x-amzn-bedrock-guardrailidentifier" in signed
+    assert "x-amzn-bedrock-guardrailidentifier" not in converse._headers  # its own copy
+    with pytest.raises(ValueError):
+        adapter.add_headers({"x-bad": "caf\u00e9"})
+
+
+def test_errors_are_named_bedrock() -> None:
+    body = json.dumps({"message": "Too many requests."}).encode()
+    headers = {"x-amzn-errortype": "ThrottlingException:http://internal.amazon.com/coral/"}
+    err = keyed().map_error(429, body, headers)
+    assert (err.provider, err.error_type, err.retryable) == ("bedrock", "ThrottlingException", True)
+
+
+def test_json_schema_structured_output_is_anthropics_output_config() -> None:
+    from pydantic import BaseModel
+
+    from chatplex.chat.structured import output_schema
+
+    class Sum(BaseModel):
+        total: int
+
+    settings = keyed().structured_output_settings(output_schema(Sum), Sum, "json_schema", None)
+    fmt = settings["output_config"]["format"]
+    assert fmt["type"] == "json_schema" and fmt["schema"]["properties"] == {
+        "total": {"title": "Total", "type": "integer"}
+    }
+    with pytest.raises(ValueError, match="json_mode"):
+        keyed().structured_output_settings(output_schema(Sum), Sum, "json_mode", None)
+    with pytest.raises(ValueError, match="strict"):
+        keyed().structured_output_settings(output_schema(Sum), Sum, "json_schema", True)

@@ -1,0 +1,218 @@
+"""ChatBedrock: langchain-aws's constructor; InvokeModel for Anthropic models, Converse
+when asked (or for Nova), other families refused at construction; init_chat_model's
+`bedrock:` builds it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from chatplex import ChatBedrock, ChatBedrockConverse, init_chat_model
+from chatplex.providers.bedrock import invoke_dropin
+from chatplex.providers.bedrock.adapter import BedrockAdapter
+from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
+
+pytest.importorskip("botocore")
+
+SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0"
+KEYS = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": SECRET}
+
+
+@pytest.fixture(autouse=True)
+def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    for name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_BEARER_TOKEN_BEDROCK"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_MAX_ATTEMPTS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    yield
+
+
+def make(model: str = MODEL, **settings: object) -> ChatBedrock:
+    return ChatBedrock(model=model, region_name="us-east-1", **KEYS, **settings)  # type: ignore[arg-type]
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    failures, tried = doctest.testmod(invoke_dropin)
+    assert failures == 0 and tried > 0
+
+
+def test_anthropic_models_speak_invoke_model() -> None:
+    model = make(model_kwargs={"top_k": 5}, temperature=0.2, max_tokens=64)
+    assert isinstance(model, ChatBedrockConverse)  # its constructor machinery
+    assert type(model.adapter) is BedrockInvokeAdapter and model.provider == "bedrock"
+    assert (model.beta_use_converse_api, model.model_id, model.model_kwargs) == (
+        False,
+        MODEL,
+        {"top_k": 5},
+    )
+    request = model.build_request("Hi")
+    assert request.url.endswith("/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke")
+    assert request.json == {
+        "top_k": 5,
+        "anthropic_version": "bedrock-2023-05-31",
+        "messages": [{"role": "user", "content": "Hi"}],
+        "max_tokens": 64,
+        "temperature": 0.2,
+    }
+    assert SECRET not in repr(model) and SECRET not in repr(request.headers)
+
+
+def test_profiles_and_a_given_provider() -> None:
+    assert make("us.anthropic.claude-3-5-haiku-20241022-v1:0").adapter.provider == "bedrock"
+    arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc"
+    model = make(arn, provider="anthropic")
+    assert model.build_request("Hi").url.endswith("/invoke")
+    with pytest.raises(ValueError, match="provider="):
+        make(arn)
+
+
+def test_nova_and_beta_use_converse_api_speak_converse() -> None:
+    nova = make("amazon.nova-lite-v1:0")
+    assert nova.beta_use_converse_api and type(nova.adapter) is BedrockAdapter
+    assert nova.build_request("Hi").url.endswith("/converse")
+    asked = make(
+        beta_use_converse_api=True,
+        model_kwargs={"max_tokens": 64, "top_p": 0.5, "top_k": 3},
+        guardrails={"guardrailIdentifier": "g-1", "guardrailVersion": "1"},
+    )
+    body = asked.build_request("Hi").json
+    assert body["inferenceConfig"] == {"maxTokens": 64, "topP": 0.5}  # lifted, as langchain-aws
+    assert body["additionalModelRequestFields"] == {"top_k": 3}
+    assert body["guardrailConfig"] == {"guardrailIdentifier": "g-1", "guardrailVersion": "1"}
+    with pytest.raises(NotImplementedError, match="'amazon'"):  # given: kept, then refused
+        make("amazon.nova-pro-v1:0", beta_use_converse_api=False)
+
+
+@pytest.mark.parametrize(
+    ("model", "family"),
+    [
+        ("meta.llama3-1-70b-instruct-v1:0", "meta"),
+        ("us.meta.llama3-2-1b-instruct-v1:0", "meta"),
+        ("mistral.mistral-large-2402-v1:0", "mistral"),
+        ("cohere.command-r-v1:0", "cohere"),
+        ("amazon.titan-text-express-v1", "amazon"),
+        ("ai21.jamba-1-5-large-v1:0", "ai21"),
+        ("deepseek.r1-v1:0", "deepseek"),
+    ],
+)
+def test_other_families_are_refused_at_construction(model: str, family: str) -> None:
+    with pytest.raises(NotImplementedError, match=f"'{family}'.*beta_use_converse_api=True"):
+        make(model)
+    assert make(model, beta_use_converse_api=True).build_request("Hi").url.endswith("/converse")
+
+
+def test_converse_parameters_are_refused_on_invoke_model() -> None:
+    with pytest.raises(TypeError, match="system=.*Converse parameter"):
+        make(system=["Be brief."])
+    with pytest.raises(TypeError, match="guardrailIdentifier"):
+        make(guardrails={"trace": True})
+
+
+def test_guardrails_service_tier_and_request_metadata_are_request_headers() -> None:
+    model = make(
+        guardrails={"guardrailIdentifier": "g-1", "guardrailVersion": "2", "trace": True},
+        service_tier="priority",
+        request_metadata={"team": "search"},
+    )
+    headers = model.build_request("Hi").headers
+    assert headers["x-amzn-bedrock-request-metadata"] == '{"team": "search"}'
+
+    assert headers["x-amzn-bedrock-guardrailidentifier"] == "g-1"
+    assert headers["x-amzn-bedrock-guardrailversion"] == "2"
+    assert headers["x-amzn-bedrock-trace"] == "ENABLED"
+    assert headers["x-amzn-bedrock-service-tier"] == "priority"
+    # langchain-aws's default guardrails (no identifier) are off: no header.
+    off = make(guardrails={"guardrailIdentifier": None, "guardrailVersion": None, "trace": None})
+    assert "x-amzn-bedrock-guardrailidentifier" not in off.build_request("Hi").headers
+
+
+def test_init_chat_model_bedrock_builds_chat_bedrock() -> None:
+    from botocore.config import Config
+
+    llm = init_chat_model(
+        f"bedrock:{MODEL}",
+        region_name="us-west-2",
+        config=Config(retries={"max_attempts": 3}),
+        model_kwargs={"top_k": 2},
+        **KEYS,
+    )
+    assert type(llm) is ChatBedrock and llm.max_retries == 3  # a Config's retries hold
+    request = llm.build_request("hi")
+    assert request.url == (
+        "https://bedrock-runtime.us-west-2.amazonaws.com/model/"
+        "anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke"
+    )
+    assert request.json["top_k"] == 2
+    with pytest.raises(NotImplementedError, match="'meta'"):
+        init_chat_model("bedrock:meta.llama3-1-70b-instruct-v1:0", region_name="us-east-1")
+
+
+@pytest.mark.parametrize("name", ["base_url", "endpoint_url"])
+def test_the_endpoint_given_is_where_calls_go(name: str) -> None:
+    model = ChatBedrock(
+        model=MODEL, region="eu-west-1", **KEYS, **{name: "http://127.0.0.1:8123/p"}
+    )  # type: ignore[arg-type]
+    assert model.region_name == "eu-west-1"
+    assert model.build_request("Hi").url.startswith("http://127.0.0.1:8123/p/model/")
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["endpoint_url", "base_url", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL", "init"],
+)
+@pytest.mark.parametrize("converse", [False, True])
+def test_calls_go_only_to_the_endpoint_configured(
+    spelling: str, converse: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whatever the spelling, the call reaches the local server; a call to any other host
+    # fails the test (tests/_netguard.py refuses every non-loopback connection).
+    from chatplex.testing import MockServer
+
+    with MockServer() as server:
+        settings: dict[str, object] = {"beta_use_converse_api": converse, "max_retries": 0}
+        if spelling.startswith("AWS_"):
+            monkeypatch.setenv(spelling, server.url)
+        elif spelling != "init":
+            settings[spelling] = server.url
+        if spelling == "init":
+            model = init_chat_model(
+                f"bedrock:{MODEL}", region_name="us-east-1", base_url=server.url, **KEYS, **settings
+            )
+        else:
+            model = make(**settings)
+        assert model.invoke("hello mock").text == "Echo: hello mock"
+        assert "".join(c.text for c in model.stream("hello mock")) == "Echo: hello mock"
+
+
+def test_no_frame_of_a_refused_construction_holds_a_key() -> None:
+    try:
+        make("meta.llama3-1-70b-instruct-v1:0", aws_session_token="session-token-in-clear")
+    except NotImplementedError as exc:
+        traceback = exc.__traceback__
+    else:
+        raise AssertionError("a Meta model on InvokeModel is refused")
+    shown = []
+    while traceback is not None:  # chatplex's frames (the test's own hold the keys)
+        if traceback.tb_frame.f_globals["__name__"].startswith("chatplex."):
+            shown.append(repr(traceback.tb_frame.f_locals))
+        traceback = traceback.tb_next
+    assert shown
+    assert not any(SECRET in s or "session-token-in-clear" in s for s in shown)
+
+
+def test_its_signature_shows_every_parameter_it_takes() -> None:
+    import inspect
+
+    names = list(inspect.signature(ChatBedrock).parameters)
+    for name in ("beta_use_converse_api", "model_kwargs", "guardrails", "region", "endpoint_url"):
+        assert name in names
+    assert names.count("model_kwargs") == 1 and names[-1] == "api_params"
+    with pytest.raises(TypeError, match="did you mean 'temperature'"):
+        make(temprature=0.2)
