@@ -17,9 +17,9 @@ share alone is tried, and undone if slowing down did not lower the share (that s
 then noise, and raises the bar); a share that fell, but not surely, gets a second look
 (one more cut, judged against the same first count) before it is called noise. A cut
 pace probes back up while it binds. At a confirmed limit, cuts that cost successes and
-left the share surely above the bar are in vain: that share was noise after all. A persisting
-share of 503/529s narrows the in-flight window, which widens by one per success and is
-dropped WINDOW_CALM s after the last of them.
+left the share surely above the bar are in vain: that share was noise after all. A
+persisting share of 503/529s narrows the in-flight window, which widens by one per
+success and is dropped WINDOW_CALM s after the last of them.
 
 A limit shared with other processes (which share nothing with this one) or kept as a strict
 window (600 in any 60 s: a burst goes through, then nothing for most of a minute, each 429
