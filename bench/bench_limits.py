@@ -4,7 +4,7 @@ against one embedded mock server that enforces a limit it never announces.
     python bench/bench_limits.py            # every case, 60 s windows (~20 min)
     python bench/bench_limits.py --quick    # 15 s windows at the same 10 requests/s (~7 min)
     python bench/bench_limits.py --quick --cases window   # one case
-    python bench/bench_limits.py --cases "bucket, R" --merge  # re-measure one, keep the rest
+    python bench/bench_limits.py --cases "bucket, R|per-second, R" --merge  # re-measure two
 
 Every process builds its own model (`init_chat_model("openai:gpt-4o-mini")`, the same
 key and base URL, 2 retries: the defaults) and runs 16 callers sending distinct prompts
@@ -264,7 +264,9 @@ def _per_bin(times: list[float], plan: Plan) -> list[int]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="15 s windows, 45 s runs")
-    parser.add_argument("--cases", default="", help="names (or name prefixes), comma-separated")
+    parser.add_argument(
+        "--cases", default="", help="names (or name prefixes), separated by | (or by commas)"
+    )
     parser.add_argument("--no-sporadic", action="store_true", help="skip the sporadic case")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument(
@@ -277,8 +279,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     plan = QUICK if args.quick else Plan()
-    wanted = [w.strip() for w in args.cases.split(",") if w.strip()]
-    cases = [c for c in CASES if not wanted or any(c.name.startswith(w) for w in wanted)]
+    # Case names hold commas: "|" separates them when given (commas do for the old names).
+    wanted = [w.strip() for w in args.cases.split("|" if "|" in args.cases else ",")]
+    wanted = [w for w in wanted if w]
+    names = {c.name for c in CASES}  # a whole name picks that case alone, else a prefix
+    cases = [
+        c
+        for c in CASES
+        if not wanted
+        or any(c.name == w or (w not in names and c.name.startswith(w)) for w in wanted)
+    ]
     cases = [c for c in cases if c.client != "langchain" or _has("langchain_openai")]
     print(
         f"{PROCESSES} processes x {CALLERS} callers, {RATE * plan.window:g} in any "
