@@ -336,11 +336,12 @@ class Pace:
     def _in_vain(self, now: float) -> bool:
         """At a confirmed limit, whether its cuts stopped helping: over TRIAL_ANSWERS
         answers at least since the last such count, the share of 429s stayed surely above
-        the bar (and below NOISE_MOST) while the cuts cost successes (the accepted rate
-        fell below FREE_KEPT of what it was when the count began). A limit takes a fixed
-        rate and its share falls under a cut; noise's share stays whatever the pace and
-        its successes fall with it: that share is noise after all, and the bar rises
-        above it instead of the pace falling for good."""
+        the bar (and below NOISE_MOST less NOISE_MARGIN: a minute's burst allowance just
+        spent shows a share near NOISE_MOST for a while) while the cuts cost successes (the
+        accepted rate fell below FREE_KEPT of what it was when the count began). A limit
+        takes a fixed rate and its share falls under a cut; noise's share stays whatever the
+        pace and its successes fall with it: that share is noise after all, and the bar
+        rises above it instead of the pace falling for good."""
         s = self.state
         seen, accepted = s.cut_answers, self._accepted_rpm(now)
         if not s.cut_accepted:
@@ -351,7 +352,7 @@ class Pace:
         surely = after - 2.0 * math.sqrt(after * (1.0 - after) / seen)
         # (still accepted at all: a limit whose window is shut accepts nothing for a while)
         cost = 0.0 < accepted < FREE_KEPT * s.cut_accepted
-        vain = cost and after < NOISE_MOST and surely >= self._confirmed_bar()
+        vain = cost and after < NOISE_MOST - NOISE_MARGIN and surely >= self._confirmed_bar()
         if vain:
             s.noise = max(s.noise, after)
         if vain or after >= NOISE_MOST or seen >= 2 * TRIAL_ANSWERS:
