@@ -4,6 +4,7 @@ against one embedded mock server that enforces a limit it never announces.
     python bench/bench_limits.py            # every case, 60 s windows (~20 min)
     python bench/bench_limits.py --quick    # 15 s windows at the same 10 requests/s (~7 min)
     python bench/bench_limits.py --quick --cases window   # one case
+    python bench/bench_limits.py --cases "bucket, R|per-second, R" --merge  # re-measure two
 
 Every process builds its own model (`init_chat_model("openai:gpt-4o-mini")`, the same
 key and base URL, 2 retries: the defaults) and runs 16 callers sending distinct prompts
@@ -16,19 +17,23 @@ server (`MockServer(latency=0.05)`, fresh per case) allows 10 requests/s:
   `RateLimit(600)` in each process (4x the real limit between them) and with one
   machine budget `RateLimit(900, scope="machine")` (1.5x the real limit).
 - bucket: a token bucket of 10/s holding one second (429s carry ``retry-after`` and
-  ``x-ratelimit-remaining-requests: 0``, as OpenAI's do); chatplex's defaults.
-- per-second: 10 in any 1 s (a sliding window of 1 s, bare 429s, ``retry-after: 1``).
+  ``x-ratelimit-remaining-requests: 0``, as OpenAI's do); chatplex's defaults, and
+  `RateLimit(600)` in each process.
+- per-second: 10 in any 1 s (a sliding window of 1 s, bare 429s, ``retry-after: 1``);
+  chatplex's defaults, and `RateLimit(600)` in each process.
 - sporadic: no limit, 10 % 429 + 10 % 503 on first attempts: chatplex's wall time vs
   LangChain's (`bench_pace.sporadic`, the same run).
 
 Measured per case: the share of calls failed (all processes, the whole run); the share of
 the limit used after the first window (successes the server counted over the rest of the
-run / 10 per second); the share of 429s then; accepted and 429 answers per tenth of a
-window (10 s in the full run). Targets (issue 40): defaults <= 5 % failed and >= 90 %
+run / 10 per second); the share of 429s then; accepted and 429 answers per bin of
+`Plan.bin` s (10 s; 2.5 s with --quick). Targets (issue 40): defaults <= 5 % failed and >= 90 %
 used; budgets over the limit <= 2 % failed; sporadic <= 1.1x LangChain's wall.
 
-Writes `bench/results_limits.json` (`--out`) and, when matplotlib is importable
-(`--chart-python`: another interpreter that has it, e.g. the peers venv), the chart
+Writes `bench/results_limits.json` (`--out`; with `--merge`, the cases run replace theirs
+in it and the others are kept, each with its own `bin_seconds` and `when`) and, when
+matplotlib is importable (`--chart-python`: another interpreter that has it, e.g. the
+peers venv), the chart
 `bench/results_limits.png` through `bench/chart_limits.py`.
 """
 
@@ -83,7 +88,19 @@ CASES = (
         target_failed=0.02,
     ),
     Case("bucket", "bucket"),
+    Case(
+        "bucket, RateLimit(600) per process",
+        "bucket",
+        rate_limit={"rpm": 600.0},
+        target_failed=0.02,
+    ),
     Case("per-second", "per-second"),
+    Case(
+        "per-second, RateLimit(600) per process",
+        "per-second",
+        rate_limit={"rpm": 600.0},
+        target_failed=0.02,
+    ),
 )
 
 
@@ -91,11 +108,12 @@ CASES = (
 class Plan:
     window: float = 60.0  # seconds of the sliding window (the first one is for learning)
     duration: float = 180.0  # seconds each case runs
+    bin: float = 10.0  # seconds of one bin of the chart (a window holds a whole number)
     sporadic_sizes: tuple[int, ...] = (400, 2000)
     sporadic_repeat: int = 3
 
 
-QUICK = Plan(window=15.0, duration=45.0, sporadic_sizes=(400,), sporadic_repeat=1)
+QUICK = Plan(window=15.0, duration=45.0, bin=2.5, sporadic_sizes=(400,), sporadic_repeat=1)
 
 
 # ---- one process ---------------------------------------------------------------------------
@@ -177,7 +195,7 @@ def run_case(case: Case, plan: Plan) -> dict[str, Any]:
         start.value = time.monotonic() + 0.2
         end.value = start.value + plan.duration
         go.wait(timeout=10)
-        samples = _sample(srv, start.value, end.value, plan.window / 10.0)
+        samples = _sample(srv, start.value, end.value, plan.bin)
         outcomes = [p.get(timeout=plan.duration + 120) for p in pending]
     return _summary(case, plan, samples, outcomes)
 
@@ -207,7 +225,7 @@ def _summary(
 ) -> dict[str, Any]:
     ok = sum(len(o["ok"]) for o in outcomes)
     failed = sum(len(o["failed"]) for o in outcomes)
-    after = bins[10:]  # the first window (ten bins) is for learning
+    after = bins[round(plan.window / plan.bin) :]  # the first window is for learning
     accepted_after = sum(a for a, _ in after)
     refused_after = sum(r for _, r in after)
     span = plan.duration - plan.window
@@ -223,7 +241,9 @@ def _summary(
         "share_429_after_first_window": refused_after / (accepted_after + refused_after)
         if accepted_after + refused_after
         else 0.0,
-        "bin_seconds": plan.window / 10.0,
+        "bin_seconds": plan.bin,
+        "window_seconds": plan.window,
+        "when": time.time(),
         "accepted_per_bin": [a for a, _ in bins],
         "refused_per_bin": [r for _, r in bins],
         "failed_per_bin": _per_bin([t for o in outcomes for t in o["failed"]], plan),
@@ -231,7 +251,7 @@ def _summary(
 
 
 def _per_bin(times: list[float], plan: Plan) -> list[int]:
-    step = plan.window / 10.0
+    step = plan.bin
     counts = [0] * round(plan.duration / step)
     for t in times:
         counts[min(len(counts) - 1, max(0, int(t / step)))] += 1
@@ -244,9 +264,14 @@ def _per_bin(times: list[float], plan: Plan) -> list[int]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="15 s windows, 45 s runs")
-    parser.add_argument("--cases", default="", help="names (or name prefixes), comma-separated")
+    parser.add_argument(
+        "--cases", default="", help="names (or name prefixes), separated by | (or by commas)"
+    )
     parser.add_argument("--no-sporadic", action="store_true", help="skip the sporadic case")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the other cases (and sporadic) of --out"
+    )
     parser.add_argument("--chart", type=Path, default=None)
     parser.add_argument(
         "--chart-python", default=sys.executable, help="a python with matplotlib for the chart"
@@ -254,8 +279,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     plan = QUICK if args.quick else Plan()
-    wanted = [w.strip() for w in args.cases.split(",") if w.strip()]
-    cases = [c for c in CASES if not wanted or any(c.name.startswith(w) for w in wanted)]
+    # Case names hold commas: "|" separates them when given (commas do for the old names).
+    wanted = [w.strip() for w in args.cases.split("|" if "|" in args.cases else ",")]
+    wanted = [w for w in wanted if w]
+    names = {c.name for c in CASES}  # a whole name picks that case alone, else a prefix
+    cases = [
+        c
+        for c in CASES
+        if not wanted
+        or any(c.name == w or (w not in names and c.name.startswith(w)) for w in wanted)
+    ]
     cases = [c for c in cases if c.client != "langchain" or _has("langchain_openai")]
     print(
         f"{PROCESSES} processes x {CALLERS} callers, {RATE * plan.window:g} in any "
@@ -264,11 +297,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print("| case | calls | failed | limit used after the first window | 429 share then | target |")
     print("|---|--:|--:|--:|--:|---|")
+    out = args.out or (None if args.quick else HERE / "results_limits.json")
     results: dict[str, Any] = {"plan": dataclasses.asdict(plan), "cases": []}
     targets: dict[str, bool] = {}
+    if args.merge and out is not None and out.exists():
+        results = json.loads(out.read_text())
+        results["plan"] = dataclasses.asdict(plan)
+        targets = results.get("targets", {})
     for case in cases:
         r = run_case(case, plan)
-        results["cases"].append(r)
+        _put(results["cases"], r)
         met = r["failed_share"] <= case.target_failed and (
             case.target_used is None or r["used_after_first_window"] >= case.target_used
         )
@@ -296,7 +334,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"- {name}: {'met' if met else 'NOT met'}")
     results["targets"] = targets
     results["meta"] = {"python": platform.python_version(), "when": time.time()}
-    out = args.out or (None if args.quick else HERE / "results_limits.json")
     if out is not None:
         out.write_text(json.dumps(results, indent=2) + "\n")
         chart = args.chart or out.with_suffix(".png")
@@ -308,6 +345,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"chart: {chart}" if drawn.returncode == 0 else f"no chart: {drawn.stderr[-300:]}")
     return 0
+
+
+def _put(cases: list[dict[str, Any]], result: dict[str, Any]) -> None:
+    """`result` in place of the case of the same name, else after the others in CASES
+    order (so a merged file keeps the table's order)."""
+    order = [c.name for c in CASES]
+    for i, old in enumerate(cases):
+        if old["case"] == result["case"]:
+            cases[i] = result
+            return
+    rank = order.index(result["case"]) if result["case"] in order else len(order)
+    at = sum(1 for old in cases if old["case"] in order and order.index(old["case"]) < rank)
+    cases.insert(at, result)
 
 
 def _has(module: str) -> bool:

@@ -1,5 +1,5 @@
-"""The chart of bench/bench_limits.py: accepted and 429 answers per tenth of a window,
-one panel per case.
+"""The chart of bench/bench_limits.py: accepted and 429 answers per bin (10 s in the
+full run; each case's `bin_seconds`), one panel per case.
 
     /tmp/venv-with-matplotlib/bin/python bench/chart_limits.py bench/results_limits.json \\
         bench/results_limits.png
@@ -45,11 +45,12 @@ def draw(results: dict[str, Any], out: Path) -> None:
             color=REFUSED,
         )
         ax.axhline(RATE * step, color="black", linestyle="--", linewidth=1)
-        ax.axvspan(0, 10 * step, color="#dddddd", zorder=0)  # the first window: learning
+        window = case.get("window_seconds", 10 * step)  # (older files: ten bins a window)
+        ax.axvspan(0, window, color="#dddddd", zorder=0)  # the first window: learning
         ax.set_ylim(0, RATE * step * 3)  # a burst of 429s above that is cut: the shape shows
         ax.set_title(
             f"{case['case']}: {case['failed_share']:.1%} of calls failed, "
-            f"{case['used_after_first_window']:.0%} of the limit used",
+            f"{case['used_after_first_window']:.0%} of the limit used ({step:g} s bins)",
             fontsize=9,
         )
         ax.set_xlabel("seconds", fontsize=8)
@@ -58,7 +59,7 @@ def draw(results: dict[str, Any], out: Path) -> None:
         ax.axis("off")
     fig.suptitle(
         "4 processes x 16 callers, one hidden limit of 10 requests/s: "
-        "accepted (green) and 429 (red) per bin; dashed: the limit",
+        "accepted (green) and 429 (red) per bin; dashed: the limit; grey: the first minute",
         fontsize=10,
     )
     fig.tight_layout()

@@ -187,9 +187,12 @@ class NotFoundError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429: too many requests or tokens; retried after the provider's Retry-After."""
+    """429: too many requests or tokens; retried after the provider's Retry-After.
+    `limit_spent`: the error body itself says a quota is spent (not only the status), so
+    the rate limiter takes it as a limit's, as it does a ``remaining: 0`` header."""
 
     retryable = True
+    limit_spent = False
 
 
 class QuotaExceededError(RateLimitError):

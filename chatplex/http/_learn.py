@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import NamedTuple
 
-__all__ = ["Announced", "parse_duration", "read_limits"]
+__all__ = ["Announced", "parse_duration", "read_limits", "spent"]
 
 _OPENAI = (
     "x-ratelimit-limit-requests",
@@ -102,6 +102,19 @@ def read_limits(headers: Mapping[str, str]) -> Announced | None:
     told = (announced.requests_limit, announced.tokens_limit)
     left = (announced.requests_remaining, announced.tokens_remaining)
     return announced if any(told) or any(x is not None for x in left) else None
+
+
+def spent(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """A response's headers, and that nothing is left: how an error body that says its
+    quota is spent (`RateLimitError.limit_spent`: Gemini's QuotaFailure) reaches every
+    kind of budget, which read it as the ``remaining: 0`` a server's header would say.
+
+    >>> read_limits(spent(None)).requests_remaining
+    0.0
+    """
+    told = {name.lower(): value for name, value in (headers or {}).items()}
+    told[_OPENAI[1]] = "0"
+    return told
 
 
 def _number(raw: str | None) -> float | None:

@@ -14,9 +14,12 @@ request. A 429 shown to be a limit's -- by its headers (nothing `remaining`) or 
 sustained share of 429s that noise does not explain -- pauses the budget for its
 `retry_after` and cuts the pace to just below what the server accepted; a cut made on a
 share alone is tried, and undone if slowing down did not lower the share (that share is
-then noise, and raises the bar). A cut pace probes back up while it binds. A persisting
-share of 503/529s narrows the in-flight window, which widens by one per success and is
-dropped WINDOW_CALM s after the last of them.
+then noise, and raises the bar); a share that fell, but not surely, gets a second look
+(one more cut, judged against the same first count) before it is called noise. A cut
+pace probes back up while it binds. At a confirmed limit, cuts that cost successes and
+left the share surely above the bar are in vain: that share was noise after all. A
+persisting share of 503/529s narrows the in-flight window, which widens by one per
+success and is dropped WINDOW_CALM s after the last of them.
 
 A limit shared with other processes (which share nothing with this one) or kept as a strict
 window (600 in any 60 s: a burst goes through, then nothing for most of a minute, each 429
@@ -49,42 +52,8 @@ if TYPE_CHECKING:
     from ._learn import Announced
     from ._ratelimit import RateLimit
 
-__all__ = [
-    "COLD_WAIT",
-    "COLD_WINDOW",
-    "CEILING_GROWTH",
-    "CONFIRMED_MARGIN",
-    "DECREASE",
-    "DISCOVER_MIN",
-    "FLOOR",
-    "FREE_KEPT",
-    "FREE_SENT",
-    "GROWN_PAUSE",
-    "HELPED_Z",
-    "LEARN_DECREASE",
-    "LEARN_GROWTH",
-    "LONG_WINDOW",
-    "MIN_ANSWERS",
-    "SURE_Z",
-    "SURE_Z_FEW",
-    "NOISE_KEEP",
-    "OVERWHELMING",
-    "NOISE_MARGIN",
-    "NOISE_MOST",
-    "OVERLOAD_SHARE",
-    "OVERLOAD_Z",
-    "RATE_TAU",
-    "RATE_WINDOW",
-    "SHARE_ANSWERS",
-    "TRIAL_ANSWERS",
-    "TRIAL_SECONDS",
-    "TRIGGER_SHARE",
-    "WINDOW_CALM",
-    "WINDOW_DECREASE",
-    "WINDOW_OPEN",
-    "Pace",
-    "PaceState",
-]
+#: The constants below are the policy's tuning, read by tests and the bench by name.
+__all__ = ["Pace", "PaceState", "pace_known"]
 
 DECREASE = 0.5  #: a cut with no accepted rate to go by multiplies a known rate by this...
 FLOOR = 0.1  #: ...and no cut goes below this fraction of the configured/announced rates
@@ -106,7 +75,8 @@ NOISE_MARGIN = 0.1  #: ...it must exceed the learned noise share by this much
 NOISE_KEEP = 0.999  #: the noise share fades by this per answer (~1,000 answers' memory)
 CONFIRMED_MARGIN = 0.06  #: at a confirmed limit, a share this above the noise is news
 #: (0.06: processes sharing a per-second limit drift in and out of phase and bunch a few)
-HELPED_Z = 3.0  #: a cut helped when the 429 share fell by this many standard errors
+HELPED_Z = 3.0  #: a cut helped when the 429 share fell by this many standard errors...
+LEANING_Z = 1.0  #: ...and one that fell by this many earns a second look (one more cut)
 TRIAL_ANSWERS = 30  #: answers sent in a trial phase (before / after a cut) that judge it...
 FREE_SENT = 0.7  #: a cut that sent at most this share of the answers before...
 FREE_KEPT = 0.8  #: ...and kept at least this share of the successes cost nothing
@@ -157,6 +127,10 @@ class PaceState:
     trial_accepted: float = 0.0  #: ...and the successes a minute...
     trial_factor: float = 1.0  #: ...and what to go back to if it did not help
     trial_rpm: float = 0.0
+    trial_round: float = 0.0  #: cuts judged in this trial so far
+    cut_answers: float = 0.0  #: at a confirmed limit, answers counted afresh...
+    cut_limited: float = 0.0  #: ...how many were 429s (see Pace._in_vain)...
+    cut_accepted: float = 0.0  #: ...and the accepted rate when the count began
     minute_at: float = _NEVER  #: successes counted since this time (LONG_WINDOW buckets)...
     minute_ok: float = 0.0  #: ...in the current bucket...
     previous_ok: float = 0.0  #: ...and in the one before
@@ -299,6 +273,9 @@ class Pace:
         s.answers = min(s.answers + 1.0, float(SHARE_ANSWERS))
         if not s.confirmed:  # what was noise once is checked again, now and then
             s.noise *= NOISE_KEEP
+        else:  # the answers since the last cut at a confirmed limit (see _in_vain)
+            s.cut_answers += 1.0
+            s.cut_limited += limited
         weight = 1.0 / s.answers  # a running mean, then an EWMA over SHARE_ANSWERS
         s.limited_share += weight * (limited - s.limited_share)
         s.overload_share += weight * (overloaded - s.overload_share)
@@ -310,10 +287,12 @@ class Pace:
         if exhausted:
             return True
         if s.confirmed:
-            return s.answers >= MIN_ANSWERS and s.limited_share >= s.noise + max(
-                CONFIRMED_MARGIN, s.noise
-            )
+            return s.answers >= MIN_ANSWERS and s.limited_share >= self._confirmed_bar()
         return self._surely(s.limited_share, self._bar())
+
+    def _confirmed_bar(self) -> float:
+        """At a confirmed limit, the 429 share that is news."""
+        return self.state.noise + max(CONFIRMED_MARGIN, self.state.noise)
 
     def _surely(self, share: float, bar: float, z: float = 0.0) -> bool:
         """Whether a share of the recent answers is above `bar` beyond chance: SURE_Z
@@ -342,15 +321,44 @@ class Pace:
             s.trial_share, s.trial_seen = s.limited_share, s.answers
             s.trial_factor, s.trial_rpm = factor, rpm
             s.trial_sent = s.trial_accepted = 0.0  # not counted afresh: "cost nothing" unknown
-            s.last_decrease = now
+            s.last_decrease, s.trial_round = now, 0.0
             self._phase(2.0, now)
             return True
         # Refused again after a pause, with no success since it began: the window is closed.
         held = self._refused_again(admitted_at)
-        if admitted_at <= s.last_decrease or not self._cut(now, held=held):
+        if admitted_at <= s.last_decrease or (not exhausted and self._in_vain(now)):
+            return False
+        if not self._cut(now, held=held):
             return False
         s.last_decrease = now
         return True
+
+    def _in_vain(self, now: float) -> bool:
+        """At a confirmed limit, whether its cuts stopped helping: over TRIAL_ANSWERS
+        answers at least since the last such count, the share of 429s stayed surely above
+        the bar (and below NOISE_MOST less NOISE_MARGIN: a minute's burst allowance just
+        spent shows a share near NOISE_MOST for a while) while the cuts cost successes (the
+        accepted rate fell below FREE_KEPT of what it was when the count began). A limit
+        takes a fixed rate and its share falls under a cut; noise's share stays whatever the
+        pace and its successes fall with it: that share is noise after all, and the bar
+        rises above it instead of the pace falling for good."""
+        s = self.state
+        seen, accepted = s.cut_answers, self._accepted_rpm(now)
+        if not s.cut_accepted:
+            s.cut_accepted = accepted
+        if seen < TRIAL_ANSWERS:
+            return False
+        after = s.cut_limited / seen
+        surely = after - 2.0 * math.sqrt(after * (1.0 - after) / seen)
+        # (still accepted at all: a limit whose window is shut accepts nothing for a while)
+        cost = 0.0 < accepted < FREE_KEPT * s.cut_accepted
+        vain = cost and after < NOISE_MOST - NOISE_MARGIN and surely >= self._confirmed_bar()
+        if vain:
+            s.noise = max(s.noise, after)
+        if vain or after >= NOISE_MOST or seen >= 2 * TRIAL_ANSWERS:
+            s.cut_answers = s.cut_limited = 0.0  # counted afresh from here
+            s.cut_accepted = accepted
+        return vain
 
     def _cut(self, now: float, phase_rpm: float = math.inf, held: bool = False) -> bool:
         """Slow down to LEARN_DECREASE of what the server accepted (or of the pace, if
@@ -427,12 +435,18 @@ class Pace:
             if not self._cut(now, self._phase_rpm(now)):
                 s.trial_phase = 0.0
                 return False
-            s.last_decrease = now
+            s.last_decrease, s.trial_round = now, 0.0
             self._phase(2.0, now)
             return True
         before, pooled = s.trial_share, (s.trial_share + share) / 2.0
-        error = math.sqrt(pooled * (1.0 - pooled) * (1.0 / s.trial_seen + 1.0 / seen))
+        # A second look's count may hold no 429 at all: its unpooled error then rests on
+        # the first count alone (pooled, 6 of 10 then 0 of 10 would not be a fall).
+        if s.trial_round:
+            error = math.sqrt(before * (1.0 - before) / s.trial_seen + share * (1.0 - share) / seen)
+        else:
+            error = math.sqrt(pooled * (1.0 - pooled) * (1.0 / s.trial_seen + 1.0 / seen))
         fell = before - share >= max(0.05, HELPED_Z * error)
+        leaning = not s.trial_round and before - share >= max(0.05, LEANING_Z * error)
         # Sending less cost no successes: the server takes a fixed rate, a limit's mark.
         kept = s.trial_accepted > 0.0 and accepted >= FREE_KEPT * s.trial_accepted
         free = kept and sent <= FREE_SENT * s.trial_sent
@@ -443,6 +457,11 @@ class Pace:
             s.confirmed, s.trial_phase, s.noise = 1.0, 0.0, 0.0
             self._cut(now, self._phase_rpm(now), held=True)
             s.last_decrease = now
+        elif not (fell or free) and share < NOISE_MOST and leaning:
+            # Fell, not surely: a second look, one more cut judged against the same start.
+            self._cut(now, self._phase_rpm(now))
+            s.last_decrease, s.trial_round = now, s.trial_round + 1.0
+            self._phase(2.0, now)
         elif not (fell or free) and share < NOISE_MOST:  # slowing down did not help: noise
             s.factor, s.discovered_rpm = s.trial_factor, s.trial_rpm
             s.noise, s.trial_phase = max(s.noise, share), 0.0

@@ -40,15 +40,21 @@ slows everyone only on evidence, read from the answers:
 - a cut made on a share alone is a trial of whether slowing down helps. Its first phase
   counts the share afresh at the current pace (TRIAL_ANSWERS answers, fewer when the
   share is overwhelming; a share surely above OVERWHELMING is cut at once instead); then
-  the cut, and a second phase counts again. Under a real
-  limit the share falls as the pace nears the limit, and sending less costs no
-  successes; under noise the share stays whatever the pace. Fell (HELPED_Z errors) or
-  cost nothing, and below TRIGGER_SHARE: a confirmed limit, and what is surely left of
-  the share is its noise; fell but still above: cut again and judge again; neither: the
-  cut is undone and the share seen becomes the noise share, which raises the bar (it
-  fades by NOISE_KEEP an answer, so it is checked again now and then, except at a
-  confirmed limit). At a confirmed limit (or one the headers showed) a 429 is news once
-  the share is CONFIRMED_MARGIN (or the noise share, if larger) above the noise.
+  the cut, and a second phase counts again. Under a real limit the share falls as the
+  pace nears the limit, and sending less costs no successes; under noise the share stays
+  whatever the pace. Fell (HELPED_Z errors) or cost nothing, and below TRIGGER_SHARE: a
+  confirmed limit, and what is surely left of the share is its noise; fell but still
+  above: cut again and judge again; fell by LEANING_Z errors only: a second look (one
+  more cut, judged against the same first count: processes that share a limit all slow
+  down at once, so a process's share may fall less surely than it would alone -- taken
+  for noise, that process kept the whole limit and starved the others); neither: the cut
+  is undone and the share seen becomes the noise share, which raises the bar (it fades
+  by NOISE_KEEP an answer, so it is checked again now and then, except at a confirmed
+  limit). At a confirmed limit (or one the headers showed) a 429 is news once the share
+  is CONFIRMED_MARGIN (or the noise share, if larger) above the noise; but when, over
+  TRIAL_ANSWERS answers, the cuts cost successes and the share stayed surely above that
+  bar, the share is noise after all (a trial fooled by chance once took a 20 % noise for
+  a limit, and the pace fell to a request a minute).
 - a limit shared with processes that share nothing, or kept as a strict window (a
   burst, then a minute of 429s each saying "retry after 1 s"), is told apart from noise
   too: a share refused nearly whole after a cut, or at least NOISE_MOST, is a limit; a

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import APIError
 from ..messages import peek_usage
+from ._learn import spent
 
 if TYPE_CHECKING:
     from ..messages import AIMessage, AIMessageChunk
@@ -22,10 +23,13 @@ def release_failed(permit: Permit, err: APIError, headers: Mapping[str, str] | N
     """Hand a failed attempt's permit back: its status (a 429 slows the budget's pace),
     the server's `retry_after` (which pauses the whole budget) and the response's headers
     (a 429 often announces the limits it enforces). A throttling event inside a 200
-    stream (`StreamError.rate_limited`) counts as the 429 it stands for."""
+    stream (`StreamError.rate_limited`) counts as the 429 it stands for; an error body
+    saying the quota is spent (`RateLimitError.limit_spent`) as a ``remaining: 0``."""
     status = err.status if err.status is not None and err.status >= 400 else None
     if status is None and getattr(err, "rate_limited", False):
         status = 429
+    if getattr(err, "limit_spent", False):
+        headers = spent(headers)
     permit.release(status=status, retry_after=err.retry_after, headers=headers)
 
 

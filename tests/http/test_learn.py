@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from chatplex.http._learn import parse_duration, read_limits
+from chatplex.http._learn import parse_duration, read_limits, spent
 
 OPENAI = {
     "x-ratelimit-limit-requests": "600",
@@ -101,3 +101,11 @@ def test_httpx_headers_without_limits_announce_nothing() -> None:
     mixed_case = httpx.Headers({"X-RateLimit-Limit-Requests": "60"})
     limits = read_limits(mixed_case)
     assert limits is not None and limits.requests_limit == 60
+
+
+def test_a_spent_quota_reads_as_nothing_remaining_and_keeps_what_was_announced() -> None:
+    assert read_limits(spent(None)) == read_limits({"x-ratelimit-remaining-requests": "0"})
+    told = httpx.Headers({"X-RateLimit-Limit-Requests": "600", "x-request-id": "r1"})
+    limits = read_limits(spent(told))
+    assert limits is not None and limits.requests_limit == 600.0
+    assert limits.requests_remaining == 0.0 and spent(told)["x-request-id"] == "r1"

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
+import json
 import math
 import random
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,7 +32,9 @@ from chatplex.http._pace import (
     Pace,
     PaceState,
 )
-from chatplex.http._ratelimit import RateLimit
+from chatplex.http._ratelimit import Budget, RateLimit
+from chatplex.http._retry import release_failed
+from chatplex.providers.google.adapter import GeminiAdapter
 
 from ._pacesim import (
     Answer,
@@ -37,6 +42,9 @@ from ._pacesim import (
     HiddenLimit,
     PerSecond,
     SlidingWindow,
+    VirtualLoop,
+    _no_sync_sleep,
+    adrive,
     noisy,
     overload_burst,
     simulate,
@@ -299,17 +307,18 @@ def test_processes_with_default_settings_settle_under_a_shared_limit(server: str
     assert fleet.share(429, 60.0, FLEET_UNTIL) <= 0.05  # settled: no saw-tooth of 429s
 
 
-#: Failed calls at most, each process told the whole limit. A bucket's: one process's
-#: trial can be taken for noise while the others slow down (its share falls little), and it
-#: keeps its configured pace a while: the others, starved, fail a little more.
-TOLD_TOO_MUCH = {"bucket of 1 s": 0.03, "bucket of a minute": 0.03}
-
-
+@pytest.mark.parametrize("latency", [0.03, 0.05, 0.1])
 @pytest.mark.parametrize("server", list(LIMITS))
-def test_processes_each_told_the_whole_limit_settle_too(server: str) -> None:
-    """`RateLimit(600)` in each of the 4 processes: 4x the real limit between them."""
-    fleet = simulate_fleet(LIMITS[server](), until=FLEET_UNTIL, limit=RateLimit(600))
-    assert fleet.failed_share <= TOLD_TOO_MUCH.get(server, 0.02)
+def test_processes_each_told_the_whole_limit_settle_too(server: str, latency: float) -> None:
+    """`RateLimit(600)` in each of the 4 processes: 4x the real limit between them. On
+    a token bucket one process's trial used to be taken for noise (its share fell, not
+    by three errors, while the others slowed down too): it kept the whole limit, paced
+    evenly at the bucket's own rate it saw no 429 at all, and the others starved (2.3 to
+    2.7 % of calls failed). A share that fell by one error now gets a second look."""
+    fleet = simulate_fleet(
+        LIMITS[server](), until=FLEET_UNTIL, limit=RateLimit(600), latency=latency
+    )
+    assert fleet.failed_share <= 0.02
     assert used_after_the_first_minute(fleet) >= 0.90
 
 
@@ -333,3 +342,71 @@ def test_the_window_is_learned_as_a_limit_not_as_noise() -> None:
         assert state.confirmed == 1.0 and state.noise < 0.1
         # each process paces near its share of 600/min, under where the 429s came
         assert 100.0 <= budget.current_rate_per_minute <= 200.0
+
+
+def test_noise_taken_for_a_limit_is_found_out_at_the_limit() -> None:
+    """A limit confirmed by bad luck (a trial's second count of a 20 % noise came out
+    near nothing): each later 429 share above the bar cut again, and with noise the
+    share never fell -- the pace fell to 1 request a minute (a run 475x as long). Cuts
+    that cost successes and left the share where it was now make that share noise."""
+    pace, rng, now = Pace(None), random.Random(5), 0.0
+    state = pace.state
+    state.confirmed, state.discovered_rpm = 1.0, 600.0
+    pace.refresh()
+    for _ in range(3000):  # as fast as the pace lets them out, one in five a 429
+        now += pace.per_request
+        pace.held_back(now)
+        pace.answered(429 if rng.random() < 0.2 else 200, now - 1e-6, None, now, 0)
+    assert state.confirmed == 1.0 and state.noise >= 0.1
+    assert state.discovered_rpm >= 0.3 * 600.0  # not 1 request a minute
+
+
+# ---- Gemini's quota errors: a 429 whose body says the quota is spent -----------------------
+
+
+def gemini_quota(quota: bool, seen: list[float]) -> Callable[[Any, Answer], None]:
+    """Releases as the attempt engine does for Gemini: each 429 becomes the error the
+    Gemini wire parses from a RESOURCE_EXHAUSTED body (RetryInfo's delay, and with
+    `quota` a QuotaFailure), handed back through `release_failed` with no rate-limit
+    header; `seen` gets, after each 429, whether the budget's limit is confirmed."""
+    adapter = GeminiAdapter(api_key="k", base_url="http://127.0.0.1:9")
+    details = [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "0.1s"}]
+    if quota:
+        details.append({"@type": "type.googleapis.com/google.rpc.QuotaFailure"})
+    body = {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "details": details}}
+    raw = json.dumps(body).encode()
+
+    def release(permit: Any, answer: Answer) -> None:
+        if answer.status < 400:
+            permit.release(status=answer.status)
+            return
+        release_failed(permit, adapter.map_error(429, raw, {}), {})
+        seen.append(permit._budget._pace.state.confirmed)
+
+    return release
+
+
+@pytest.mark.parametrize("quota", [True, False], ids=["quota failure", "retry info only"])
+def test_a_gemini_quota_error_is_a_limit_from_the_first_one(quota: bool) -> None:
+    """A hidden bucket of 10/s answering Gemini's quota errors to 32 callers. With a
+    QuotaFailure in the body the first 429 is a limit's (as a ``remaining: 0`` header
+    is): confirmed at once, no trial, and the budget settles under the bucket. A bare
+    RetryInfo delay is its own request's wait, as any retry-after is: the first 429s
+    are weighed as a share first."""
+    loop, seen = VirtualLoop(), []
+    budget = Budget(None, clock=loop.time, sleep=_no_sync_sleep, asleep=asyncio.sleep)
+    try:
+        run = loop.run_until_complete(
+            adrive(
+                functools.partial(budget.aacquire, 1),
+                gemini_quota(quota, seen),
+                HiddenLimit(10.0),
+                workers=32,
+                until=60.0,
+            )
+        )
+    finally:
+        loop.close()
+    assert seen[0] == (1.0 if quota else 0.0)
+    if quota:
+        assert run.share(429, 10.0, 60.0) <= 0.02 and run.rate(200, 10.0, 60.0) >= 9.5

@@ -49,7 +49,7 @@ from ...adapters.validate import BlockTypes, check_headers, check_messages
 from ...errors import APIError, RateLimitError, status_error
 from ...messages import AIMessage, BaseMessage
 from ...secret import Secret, redact_url
-from .errors import ERROR_FAMILIES, VERTEX_ERROR_FAMILIES
+from .errors import ERROR_FAMILIES, VERTEX_ERROR_FAMILIES, quota_failure
 from .request import API_PARAMETERS, build_body
 from .response import (
     OTHER_CANDIDATES,
@@ -166,7 +166,7 @@ class _GoogleWire:
         shown = data if data is not None else snippet(body)
         delay = _retry_delay(data)
         if status == 429 and delay is not None:
-            return RateLimitError(
+            limited = RateLimitError(
                 message,
                 provider=self.provider,
                 status=status,
@@ -177,6 +177,8 @@ class _GoogleWire:
                 retryable=True,
                 retry_after=delay,
             )
+            limited.limit_spent = quota_failure(data)  # the budget takes it as a limit's
+            return limited
         return status_error(
             provider=self.provider,
             status=status,

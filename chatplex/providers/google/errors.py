@@ -27,7 +27,7 @@ from typing import Any
 from ...errors import APIConnectionError, APIError, StreamError
 from ...sdk_errors import ErrorFamily
 
-__all__ = ["ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES"]
+__all__ = ["ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES", "quota_failure"]
 
 #: langchain-google-genai's class by HTTP status (its `_CLIENT_ERROR_TYPES`).
 _PARTNER_CLASS = {
@@ -39,6 +39,18 @@ _PARTNER_CLASS = {
 }
 #: What langchain-google-genai reads as a context overflow in a 4xx's message.
 _OVERFLOW = ("exceeds the maximum number of tokens allowed", "token limit")
+
+
+def quota_failure(data: Any) -> bool:
+    """Whether a decoded error body's details hold a `google.rpc.QuotaFailure` (the quota
+    a 429 RESOURCE_EXHAUSTED ran out of): a limit's word, not a sporadic refusal."""
+    data = data[0] if isinstance(data, list) and data else data
+    error = data.get("error") if isinstance(data, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    return any(
+        isinstance(detail, dict) and str(detail.get("@type", "")).endswith("rpc.QuotaFailure")
+        for detail in (details if isinstance(details, list) else ())
+    )
 
 
 def _status(err: BaseException) -> int | None:

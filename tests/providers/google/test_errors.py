@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from chatplex.errors import APIConnectionError, StreamError
+from chatplex.errors import APIConnectionError, RateLimitError, StreamError
 from chatplex.providers.google.adapter import GeminiAdapter
+from chatplex.providers.google.errors import quota_failure
 from chatplex.sdk_errors import sdk_compatible
 
 partner = pytest.importorskip("langchain_google_genai.chat_models")
@@ -152,3 +153,32 @@ def test_a_gemini_error_reads_as_google_genais(status: int, word: str, prefix: s
     err = sdk_compatible(err, ADAPTER.error_families, lambda: httpx.Request("POST", url))
     assert (err.status, err.status_code, err.code) == (word, status, status)  # type: ignore[attr-defined]
     assert str(err) == f"{prefix}{status} {word}. {body}"
+
+
+# Gemini's quota errors, as the budget reads them: RetryInfo's delay and QuotaFailure.
+RETRY = {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "13s"}
+QUOTA = {
+    "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+    "violations": [{"quotaMetric": "generativelanguage.googleapis.com/generate_requests"}],
+}
+
+
+def quota_error(*details: dict[str, object]) -> bytes:
+    error = {"code": 429, "message": "Quota exceeded.", "status": "RESOURCE_EXHAUSTED"}
+    return json.dumps({"error": {**error, "details": list(details)}}).encode()
+
+
+def test_a_quota_failure_is_read_from_the_error_details() -> None:
+    assert quota_failure(json.loads(quota_error(RETRY, QUOTA)))
+    assert quota_failure([json.loads(quota_error(QUOTA))])  # a stream's error, in a list
+    assert not quota_failure(json.loads(quota_error(RETRY)))
+    for odd in (None, [], "x", {"error": "x"}, {"error": {"details": {"@type": "x"}}}):
+        assert not quota_failure(odd)
+
+
+def test_a_429_with_a_retry_delay_and_a_quota_failure_is_a_spent_limit() -> None:
+    spent = ADAPTER.map_error(429, quota_error(RETRY, QUOTA), {})
+    assert isinstance(spent, RateLimitError) and spent.retry_after == 13.0
+    assert spent.limit_spent  # the budget takes it as a limit's 429, as `remaining: 0`
+    delayed = ADAPTER.map_error(429, quota_error(RETRY), {})
+    assert delayed.retry_after == 13.0 and not getattr(delayed, "limit_spent", False)
