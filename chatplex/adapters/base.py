@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
@@ -172,10 +172,11 @@ def as_secret(key: str | Secret | None) -> Secret | None:
 
 
 def environment_key(
-    variable: str, *, base_url_given: bool, host: str, official_host: str
+    variable: str | Sequence[str], *, base_url_given: bool, host: str, official_host: str
 ) -> Secret | None:
-    """The provider's environment key (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`), if the
-    policy lets it go where this adapter sends; the same policy for every provider:
+    """The provider's environment key (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`; of several
+    variables, the first one set), if the policy lets it go where this adapter sends;
+    the same policy for every provider:
 
     - an explicit `api_key=` is always sent (the caller does not ask for this then);
     - the environment key goes to the provider's own API host (`official_host`), and to
@@ -192,8 +193,11 @@ def environment_key(
     """
     if base_url_given and host != official_host:
         return None
-    value = os.environ.get(variable)
-    return Secret(value) if value else None
+    for name in (variable,) if isinstance(variable, str) else variable:
+        value = os.environ.get(name)
+        if value:
+            return Secret(value)
+    return None
 
 
 def withheld_key_note(variable: str, base_variable: str, official_host: str) -> str:

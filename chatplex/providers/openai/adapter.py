@@ -58,7 +58,7 @@ from ...adapters.base import (
     withheld_key_note,
 )
 from ...adapters.connection import adapter_repr, json_headers, post_json, with_default_headers
-from ...adapters.validate import BlockTypes, check_messages
+from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, status_error
 from ...messages import AIMessage, BaseMessage, SystemMessage
 from ...sdk_errors import stainless_family
@@ -231,9 +231,7 @@ class OpenAIAdapter:
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
-        if not messages:
-            raise ValueError("cannot call a chat model with an empty list of messages")
-        check_messages(messages, provider=_PROVIDER, block_types=self.block_types)
+        check_call(messages, provider=_PROVIDER, block_types=self.block_types)
         body: dict[str, Any] = {
             "model": settings.model,
             "messages": [wire_message(m) for m in messages],

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...adapters.base import BaseURL, CallSettings, HTTPRequest, header_value
 from ...adapters.connection import adapter_repr, post_json
-from ...adapters.validate import BlockTypes, check_messages
+from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIConnectionError, APIError
 from ...messages import AIMessage, BaseMessage
 from ...sdk_errors import ErrorFamily, stainless_family
@@ -155,9 +155,7 @@ class OpenAIResponsesAdapter:
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
-        if not messages:
-            raise ValueError("cannot call a chat model with an empty list of messages")
-        check_messages(messages, provider=PROVIDER, block_types=self.block_types)
+        check_call(messages, provider=PROVIDER, block_types=self.block_types)
         previous = None
         if self.use_previous_response_id and "previous_response_id" not in settings.extra_body:
             messages, previous = since_last_response(messages)
