@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import header_value
+from ...adapters.bodies import loads, snippet
 from ...adapters.validate import reply_field
 from ...errors import RETRYABLE_STATUSES, APIError
 from ...messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata, merge_content
@@ -59,18 +60,6 @@ __all__ = [
 ]
 
 OTHER_CANDIDATES = "other_candidates"
-_MAX_TEXT = 500
-
-
-def loads(body: bytes | str) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
-
-
-def snippet(body: bytes) -> str:
-    return body.decode("utf-8", "replace").strip()[:_MAX_TEXT]
 
 
 def tool_call_id(response_id: Any, candidate: int, position: int) -> str:

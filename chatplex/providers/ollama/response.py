@@ -26,6 +26,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ...adapters.bodies import loads, snippet
 from ...errors import APIError, StreamError
 from ...messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata
 
@@ -193,17 +194,6 @@ def usage_metadata(obj: Mapping[str, Any]) -> UsageMetadata | None:
         return None
     prompt, output = prompt or 0, output or 0
     return {"input_tokens": prompt, "output_tokens": output, "total_tokens": prompt + output}
-
-
-def loads(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:  # also UnicodeDecodeError
-        return None
-
-
-def snippet(body: bytes) -> str:
-    return body.decode("utf-8", "replace").strip()[:_MAX_TEXT]
 
 
 def error_message(data: Any) -> str | None:
