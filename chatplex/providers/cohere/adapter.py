@@ -35,6 +35,7 @@ from ...adapters.base import (
     withheld_key_note,
 )
 from ...adapters.connection import adapter_repr, json_headers, post_json, with_default_headers
+from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, status_error
 from ...messages import AIMessage, BaseMessage
@@ -163,11 +164,8 @@ class CohereAdapter:
             raise ValueError("strict= is not supported by Cohere's response_format")
         if method == "json_mode":
             return {"response_format": {"type": "json_object"}}
-        if spec.kind == "pydantic":
-            schema = spec.target.model_json_schema()
-        elif isinstance(given, Mapping) and ("properties" in given or "type" in given):
-            schema = dict(given)
-        else:
+        schema = given_json_schema(spec, given)
+        if schema is None:
             schema = dict(spec.parameters)
         return {"response_format": {"type": "json_object", "json_schema": schema}}
 

@@ -45,6 +45,7 @@ from ...adapters.base import (
     withheld_key_note,
 )
 from ...adapters.connection import adapter_repr, json_headers, post_json, with_default_headers
+from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, RateLimitError, status_error
 from ...messages import AIMessage, BaseMessage
@@ -138,11 +139,8 @@ class _GoogleWire:
         (titles kept), a JSON-schema dict as given, a TypedDict's schema titled."""
         if method != "json_schema":
             return {"response_mime_type": "application/json"}
-        if spec.kind == "pydantic":
-            schema = spec.target.model_json_schema()
-        elif isinstance(given, Mapping) and ("properties" in given or "type" in given):
-            schema = dict(given)
-        else:
+        schema = given_json_schema(spec, given)
+        if schema is None:
             schema = {"title": spec.name, **spec.parameters}
         return {"response_mime_type": "application/json", "response_json_schema": schema}
 

@@ -41,6 +41,7 @@ from ...adapters.base import (
     secret_header_names,
 )
 from ...adapters.connection import adapter_repr, json_headers, post_json, with_default_headers
+from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, status_error
 from ...messages import AIMessage, BaseMessage
@@ -216,10 +217,9 @@ class OllamaAdapter:
         # `strict` is ignored, as langchain-ollama ignores it (the format is enforced).
         if method == "json_mode":
             return {"format": "json"}
-        if spec.kind == "pydantic":
-            return {"format": spec.target.model_json_schema()}
-        if isinstance(given, Mapping) and ("properties" in given or "type" in given):
-            return {"format": dict(given)}  # a JSON schema, sent as given
+        schema = given_json_schema(spec, given)
+        if schema is not None:
+            return {"format": schema}
         schema = dict(spec.parameters)
         schema.setdefault("required", list(schema.get("properties") or {}))
         return {"format": schema}
