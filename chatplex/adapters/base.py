@@ -242,6 +242,22 @@ class CallSettings:
     #: `seed`, `thinking`, `metadata`); they override same-named fields chatplex sets.
     extra_body: Mapping[str, Any] = field(default_factory=dict)
 
+    def sampling(self, **names: str) -> dict[str, Any]:
+        """The sampling settings that are set (`temperature`, `top_p`, `max_tokens`,
+        `stop`: a list), each under the wire's name given for it, in the order given.
+
+        >>> CallSettings("m", temperature=0.2, stop=("END",)).sampling(
+        ...     max_tokens="maxTokens", temperature="temperature", stop="stopSequences"
+        ... )
+        {'temperature': 0.2, 'stopSequences': ['END']}
+        """
+        out: dict[str, Any] = {}
+        for setting, wire_name in names.items():
+            value = getattr(self, setting)
+            if value is not None:
+                out[wire_name] = list(value) if setting == "stop" else value
+        return out
+
 
 @dataclass(frozen=True, slots=True)
 class HTTPRequest:
