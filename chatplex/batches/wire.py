@@ -29,12 +29,16 @@ __all__ = [
     "Steps",
     "custom_id",
     "index_of",
+    "json_array_body",
 ]
 
 T = TypeVar("T")
 
 #: Anthropic's rule for custom ids (OpenAI accepts any string): chatplex's ids fit both.
 CUSTOM_ID_PATTERN = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+
+#: About how many bytes of request items `json_array_body` yields at a time.
+_CHUNK = 1 << 16
 
 #: A row's outcome: the reply, or the typed error it ended with.
 Outcome = AIMessage | APIError
@@ -149,3 +153,24 @@ class BatchAPI(Protocol):
     def parse_row(self, line: bytes) -> tuple[str, Outcome]:
         """(custom_id, outcome) of one result line; raises `BatchFormatError`."""
         ...
+
+
+def json_array_body(requests_path: str, head: bytes, tail: bytes) -> Iterator[bytes]:
+    """A request body whose JSON array is a request file of one item a line (blank lines
+    skipped): `head`, the items joined by commas, `tail`, yielded in pieces of about
+    64 KiB, so a large batch is never held whole."""
+    yield head
+    first, pending, size = True, [], 0
+    with open(requests_path, "rb") as handle:
+        for line in handle:
+            item = line.rstrip(b"\n")
+            if not item:
+                continue
+            pending.append(item if first else b"," + item)
+            first = False
+            size += len(item)
+            if size >= _CHUNK:
+                yield b"".join(pending)
+                pending, size = [], 0
+    pending.append(tail)
+    yield b"".join(pending)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from chatplex.batches.wire import CUSTOM_ID_PATTERN, Limits, custom_id, index_of
+from chatplex.batches.wire import CUSTOM_ID_PATTERN, Limits, custom_id, index_of, json_array_body
 
 
 def test_ids_are_unique_valid_and_map_back() -> None:
@@ -25,3 +28,15 @@ def test_ids_this_batch_never_sent_map_to_none(cid: object) -> None:
 def test_limits_must_be_positive() -> None:
     with pytest.raises(ValueError):
         Limits(0, 10)
+
+
+def test_json_array_body_joins_the_lines_in_bounded_pieces(tmp_path: Path) -> None:
+    items = [json.dumps({"n": n, "pad": "x" * 1000}) for n in range(200)]
+    path = tmp_path / "requests.jsonl"
+    path.write_text("\n".join(items[:100]) + "\n\n" + "\n".join(items[100:]) + "\n")
+    pieces = list(json_array_body(str(path), b'{"requests":[', b"]}"))
+    assert json.loads(b"".join(pieces)) == {"requests": [json.loads(i) for i in items]}
+    assert len(pieces) > 3 and max(len(p) for p in pieces) < 2 * (1 << 16)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert b"".join(json_array_body(str(empty), b"[", b"]")) == b"[]"

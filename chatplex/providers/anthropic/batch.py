@@ -18,7 +18,7 @@ from typing import Any
 
 from ...adapters.base import Adapter, HTTPRequest
 from ...batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
-from ...batches.wire import Call, Limits, Outcome, RemoteState, Reply, Steps
+from ...batches.wire import Call, Limits, Outcome, RemoteState, Reply, Steps, json_array_body
 from ...errors import APIError
 
 __all__ = ["LIMITS", "AnthropicBatches"]
@@ -40,7 +40,6 @@ _STATUS = {
     "timeout_error": 504,
     "overloaded_error": 529,
 }
-_CHUNK = 1 << 16
 
 
 def _dumps(value: Any) -> bytes:
@@ -59,23 +58,7 @@ def _object(reply: Reply) -> dict[str, Any]:
 
 def stream_body(requests_path: str) -> Iterator[bytes]:
     """`{"requests":[item,item,...]}` from a file of one item per line, in chunks."""
-    yield _HEAD
-    first = True
-    pending: list[bytes] = []
-    size = 0
-    with open(requests_path, "rb") as handle:
-        for line in handle:
-            item = line.rstrip(b"\n")
-            if not item:
-                continue
-            pending.append(item if first else b"," + item)
-            first = False
-            size += len(item)
-            if size >= _CHUNK:
-                yield b"".join(pending)
-                pending, size = [], 0
-    pending.append(_TAIL)
-    yield b"".join(pending)
+    return json_array_body(requests_path, _HEAD, _TAIL)
 
 
 class AnthropicBatches:

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from ...adapters.base import Adapter, HTTPRequest
 from ...batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
-from ...batches.wire import Call, Limits, Outcome, RemoteState, Reply, Steps
+from ...batches.wire import Call, Limits, Outcome, RemoteState, Reply, Steps, json_array_body
 from ...errors import APIError
 
 __all__ = ["LIMITS", "GeminiBatches"]
@@ -42,7 +42,6 @@ _ENDED = {
     "JOB_STATE_CANCELLED",
     "JOB_STATE_EXPIRED",
 }
-_CHUNK = 1 << 16
 
 
 def _dumps(value: Any) -> bytes:
@@ -65,21 +64,7 @@ def _head(label: str) -> bytes:
 
 def _body(requests_path: str, label: str) -> Iterator[bytes]:
     """The batch body from a file of one request item per line, in chunks."""
-    yield _head(label)
-    first, pending, size = True, [], 0
-    with open(requests_path, "rb") as handle:
-        for line in handle:
-            item = line.rstrip(b"\n")
-            if not item:
-                continue
-            pending.append(item if first else b"," + item)
-            first = False
-            size += len(item)
-            if size >= _CHUNK:
-                yield b"".join(pending)
-                pending, size = [], 0
-    pending.append(_TAIL)
-    yield b"".join(pending)
+    return json_array_body(requests_path, _head(label), _TAIL)
 
 
 class GeminiBatches:
