@@ -26,7 +26,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.bodies import loads, snippet
+from ...adapters.bodies import loads, reply_object, snippet
 from ...errors import APIError, StreamError
 from ...messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata
 
@@ -52,13 +52,7 @@ _RETRYABLE_MARKERS = ("overload", "unavailable", "busy", "timed out", "timeout",
 def parse_reply(body: bytes) -> AIMessage:
     """The reply of a non-stream call; raises `APIError` for an error payload or a body
     that is not a JSON object."""
-    data = loads(body)
-    if not isinstance(data, dict):
-        raise APIError(  # a cut-off or proxy-mangled body: worth another attempt
-            f"response body is not a JSON object: {snippet(body)}",
-            provider=PROVIDER,
-            retryable=True,
-        )
+    data = reply_object(body, PROVIDER)
     if data.get("error"):
         raise payload_error(data, APIError)
     message = data.get("message") or {}

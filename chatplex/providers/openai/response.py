@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from ...adapters.base import header_value
-from ...adapters.bodies import loads, snippet
+from ...adapters.bodies import loads, reply_object, snippet
 from ...adapters.sharing import OWN_HEAD_KEYS, shared, shared_keys, shared_template, shared_tuple
 from ...adapters.validate import reply_field
 from ...errors import RETRYABLE_STATUSES, APIError
@@ -97,13 +97,7 @@ def parse_candidates(
     >>> [m.text for m in parse_candidates(body)]
     ['a', 'b']
     """
-    data = loads(body)
-    if not isinstance(data, dict):
-        raise APIError(  # a cut-off or proxy-mangled body: worth another attempt
-            f"response body is not a JSON object: {snippet(body)}",
-            provider=PROVIDER,
-            retryable=True,
-        )
+    data = reply_object(body, PROVIDER)
     if data.get("error"):
         raise payload_error(data, APIError)
     choices = data.get("choices")
