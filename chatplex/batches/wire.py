@@ -9,6 +9,7 @@ written once for both kinds of caller (the shape of h11 under httpx).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 from ..adapters.base import HTTPRequest
 from ..errors import APIError
 from ..messages import AIMessage
+from .errors import BatchFormatError
 
 __all__ = [
     "CUSTOM_ID_PATTERN",
@@ -28,8 +30,11 @@ __all__ = [
     "Reply",
     "Steps",
     "custom_id",
+    "compact_json",
     "index_of",
     "json_array_body",
+    "named_object",
+    "result_row",
 ]
 
 T = TypeVar("T")
@@ -174,3 +179,29 @@ def json_array_body(requests_path: str, head: bytes, tail: bytes) -> Iterator[by
                 pending, size = [], 0
     pending.append(tail)
     yield b"".join(pending)
+
+
+def compact_json(value: Any) -> bytes:
+    """`value` as compact UTF-8 JSON: a request line, a result row handed to a parser."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def named_object(reply: Reply, key: str, problem: str) -> dict[str, Any]:
+    """The JSON object of a Batch API reply, which names the job by `key` (a batch's
+    `id`, an operation's `name`); else a `BatchFormatError` saying `problem`."""
+    try:
+        data = json.loads(reply.body)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get(key), str):
+        raise BatchFormatError(problem)
+    return data
+
+
+def result_row(line: bytes, source: str) -> Any:
+    """One line of a results file, parsed; a `BatchFormatError` quoting it (and naming
+    `source`, "OpenAI") when it is not JSON."""
+    try:
+        return json.loads(line)
+    except ValueError as exc:
+        raise BatchFormatError(f"{source} result line is not JSON: {line[:200]!r}") from exc

@@ -40,3 +40,27 @@ def test_json_array_body_joins_the_lines_in_bounded_pieces(tmp_path: Path) -> No
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")
     assert b"".join(json_array_body(str(empty), b"[", b"]")) == b"[]"
+
+
+def test_a_batch_reply_must_be_an_object_naming_its_job() -> None:
+    from chatplex.batches.errors import BatchFormatError
+    from chatplex.batches.wire import Reply, named_object
+
+    assert named_object(Reply(200, {}, b'{"id": "b-1", "n": 2}'), "id", "x") == {
+        "id": "b-1",
+        "n": 2,
+    }
+    for body in (b"<html/>", b"[]", b'{"id": 7}', b'{"name": "op"}'):
+        with pytest.raises(BatchFormatError, match="^OpenAI batch: no id$"):
+            named_object(Reply(200, {}, body), "id", "OpenAI batch: no id")
+
+
+def test_result_rows_and_request_lines_are_compact_json() -> None:
+    from chatplex.batches.errors import BatchFormatError
+    from chatplex.batches.wire import compact_json, result_row
+
+    line = compact_json({"custom_id": "r-1", "text": "é"})
+    assert line == '{"custom_id":"r-1","text":"é"}'.encode()
+    assert result_row(line, "OpenAI") == {"custom_id": "r-1", "text": "é"}
+    with pytest.raises(BatchFormatError, match="Gemini result line is not JSON: b'{cut'"):
+        result_row(b"{cut", "Gemini")
