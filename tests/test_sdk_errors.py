@@ -28,6 +28,7 @@ from chatplex.sdk_errors import (
     sdk_class_for,
     sdk_compatible,
     stainless_family,
+    transport_family,
 )
 
 #: The families the OpenAI and Anthropic wires declare (their adapters' error_families).
@@ -451,3 +452,16 @@ def test_pickle_keeps_every_family() -> None:
     assert isinstance(copy, lc_exceptions.ModelRateLimitError)
     assert isinstance(copy, errors.RateLimitError)
     assert type(copy) is type(err)
+
+
+def test_transport_family_makes_timeouts_and_refused_connections_httpxs_own() -> None:
+    request = httpx.Request("POST", "http://127.0.0.1:9/v2/chat")
+    families = (transport_family(),)
+    slow = sdk_compatible(errors.APITimeoutError("slow"), families)
+    late = sdk_compatible(errors.DeadlineExceededError("late"), families)
+    refused = sdk_compatible(errors.APIConnectionError("refused"), families, lambda: request)
+    status = sdk_compatible(errors.RateLimitError("busy", status=429), families)
+    assert isinstance(slow, httpx.TimeoutException) and isinstance(late, httpx.TimeoutException)
+    assert isinstance(refused, httpx.ConnectError)
+    assert refused.request is request  # httpx's property reads what chatplex holds
+    assert not isinstance(status, httpx.HTTPError)  # an error status is the SDK's, not httpx's

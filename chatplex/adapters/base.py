@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
@@ -172,10 +172,11 @@ def as_secret(key: str | Secret | None) -> Secret | None:
 
 
 def environment_key(
-    variable: str, *, base_url_given: bool, host: str, official_host: str
+    variable: str | Sequence[str], *, base_url_given: bool, host: str, official_host: str
 ) -> Secret | None:
-    """The provider's environment key (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`), if the
-    policy lets it go where this adapter sends; the same policy for every provider:
+    """The provider's environment key (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`; of several
+    variables, the first one set), if the policy lets it go where this adapter sends;
+    the same policy for every provider:
 
     - an explicit `api_key=` is always sent (the caller does not ask for this then);
     - the environment key goes to the provider's own API host (`official_host`), and to
@@ -192,8 +193,11 @@ def environment_key(
     """
     if base_url_given and host != official_host:
         return None
-    value = os.environ.get(variable)
-    return Secret(value) if value else None
+    for name in (variable,) if isinstance(variable, str) else variable:
+        value = os.environ.get(name)
+        if value:
+            return Secret(value)
+    return None
 
 
 def withheld_key_note(variable: str, base_variable: str, official_host: str) -> str:
@@ -237,6 +241,22 @@ class CallSettings:
     #: Provider-specific body fields passed through unchanged (e.g. `response_format`,
     #: `seed`, `thinking`, `metadata`); they override same-named fields chatplex sets.
     extra_body: Mapping[str, Any] = field(default_factory=dict)
+
+    def sampling(self, **names: str) -> dict[str, Any]:
+        """The sampling settings that are set (`temperature`, `top_p`, `max_tokens`,
+        `stop`: a list), each under the wire's name given for it, in the order given.
+
+        >>> CallSettings("m", temperature=0.2, stop=("END",)).sampling(
+        ...     max_tokens="maxTokens", temperature="temperature", stop="stopSequences"
+        ... )
+        {'temperature': 0.2, 'stopSequences': ['END']}
+        """
+        out: dict[str, Any] = {}
+        for setting, wire_name in names.items():
+            value = getattr(self, setting)
+            if value is not None:
+                out[wire_name] = list(value) if setting == "stop" else value
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from pydantic.json_schema import GenerateJsonSchema
 
 __all__ = [
+    "given_json_schema",
     "is_typeddict",
     "normalise_tool_choice",
     "to_tool_spec",
@@ -156,6 +157,20 @@ def with_strict(spec: ToolSpec, strict: bool) -> ToolSpec:
 
     parameters = strict_tool_schema(spec.parameters) if strict else spec.parameters
     return replace(spec, parameters=parameters, strict=strict)
+
+
+def given_json_schema(spec: Any, given: object) -> dict[str, Any] | None:
+    """The schema a wire sends for `with_structured_output` as the partner packages that
+    pass schemas through send it: a pydantic model's own JSON schema (titles kept,
+    nothing made strict), a JSON-schema dict (one with `properties` or `type`) as given;
+    None for anything else (a TypedDict, a tool dict: the wire builds it from
+    `spec.parameters`). `spec` is `with_structured_output`'s reading of the schema
+    (`kind`, `target`)."""
+    if spec.kind == "pydantic":
+        return spec.target.model_json_schema()  # type: ignore[no-any-return]
+    if isinstance(given, Mapping) and ("properties" in given or "type" in given):
+        return dict(given)
+    return None
 
 
 def is_typeddict(cls: object) -> bool:

@@ -27,7 +27,14 @@ from typing import Any
 
 from ..messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-__all__ = ["BlockTypes", "check_headers", "check_messages", "check_text", "reply_field"]
+__all__ = [
+    "BlockTypes",
+    "check_call",
+    "check_headers",
+    "check_messages",
+    "check_text",
+    "reply_field",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +59,21 @@ class BlockTypes:
     def describe(self) -> str:
         known = sorted(self.names) + [f"*{suffix}" for suffix in self.suffixes]
         return ", ".join(known)
+
+
+def check_call(
+    messages: Sequence[BaseMessage],
+    *,
+    provider: str,
+    block_types: BlockTypes,
+    results_need_calls: bool = True,
+) -> None:
+    """`check_messages` for one call, which also needs at least one message."""
+    if not messages:
+        raise ValueError("cannot call a chat model with an empty list of messages")
+    check_messages(
+        messages, provider=provider, block_types=block_types, results_need_calls=results_need_calls
+    )
 
 
 def check_messages(

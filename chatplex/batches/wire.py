@@ -9,6 +9,7 @@ written once for both kinds of caller (the shape of h11 under httpx).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 from ..adapters.base import HTTPRequest
 from ..errors import APIError
 from ..messages import AIMessage
+from .errors import BatchFormatError
 
 __all__ = [
     "CUSTOM_ID_PATTERN",
@@ -28,13 +30,20 @@ __all__ = [
     "Reply",
     "Steps",
     "custom_id",
+    "compact_json",
     "index_of",
+    "json_array_body",
+    "named_object",
+    "result_row",
 ]
 
 T = TypeVar("T")
 
 #: Anthropic's rule for custom ids (OpenAI accepts any string): chatplex's ids fit both.
 CUSTOM_ID_PATTERN = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+
+#: About how many bytes of request items `json_array_body` yields at a time.
+_CHUNK = 1 << 16
 
 #: A row's outcome: the reply, or the typed error it ended with.
 Outcome = AIMessage | APIError
@@ -149,3 +158,50 @@ class BatchAPI(Protocol):
     def parse_row(self, line: bytes) -> tuple[str, Outcome]:
         """(custom_id, outcome) of one result line; raises `BatchFormatError`."""
         ...
+
+
+def json_array_body(requests_path: str, head: bytes, tail: bytes) -> Iterator[bytes]:
+    """A request body whose JSON array is a request file of one item a line (blank lines
+    skipped): `head`, the items joined by commas, `tail`, yielded in pieces of about
+    64 KiB, so a large batch is never held whole."""
+    yield head
+    first, pending, size = True, [], 0
+    with open(requests_path, "rb") as handle:
+        for line in handle:
+            item = line.rstrip(b"\n")
+            if not item:
+                continue
+            pending.append(item if first else b"," + item)
+            first = False
+            size += len(item)
+            if size >= _CHUNK:
+                yield b"".join(pending)
+                pending, size = [], 0
+    pending.append(tail)
+    yield b"".join(pending)
+
+
+def compact_json(value: Any) -> bytes:
+    """`value` as compact UTF-8 JSON: a request line, a result row handed to a parser."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def named_object(reply: Reply, key: str, problem: str) -> dict[str, Any]:
+    """The JSON object of a Batch API reply, which names the job by `key` (a batch's
+    `id`, an operation's `name`); else a `BatchFormatError` saying `problem`."""
+    try:
+        data = json.loads(reply.body)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get(key), str):
+        raise BatchFormatError(problem)
+    return data
+
+
+def result_row(line: bytes, source: str) -> Any:
+    """One line of a results file, parsed; a `BatchFormatError` quoting it (and naming
+    `source`, "OpenAI") when it is not JSON."""
+    try:
+        return json.loads(line)
+    except ValueError as exc:
+        raise BatchFormatError(f"{source} result line is not JSON: {line[:200]!r}") from exc

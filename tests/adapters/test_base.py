@@ -112,3 +112,33 @@ def test_message_event_is_the_event_init_builds(
     assert fast == built and hash(fast) == hash(built) and repr(fast) == repr(built)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.data = "other"  # type: ignore[misc]
+
+
+def test_of_several_key_variables_the_first_set_goes_where_the_policy_allows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("FIRST_KEY", raising=False)
+    monkeypatch.setenv("SECOND_KEY", "k-2")
+    names = ("FIRST_KEY", "SECOND_KEY")
+    official = {"host": "api.example", "official_host": "api.example"}
+    found = base.environment_key(names, base_url_given=True, **official)
+    assert found is not None and found.get() == "k-2"
+    monkeypatch.setenv("FIRST_KEY", "k-1")
+    found = base.environment_key(names, base_url_given=False, **official)
+    assert found is not None and found.get() == "k-1"
+    elsewhere = {"host": "gw.example", "official_host": "api.example"}
+    assert base.environment_key(names, base_url_given=True, **elsewhere) is None
+    monkeypatch.delenv("FIRST_KEY")
+    monkeypatch.delenv("SECOND_KEY")
+    assert base.environment_key(names, base_url_given=False, **official) is None
+
+
+def test_sampling_settings_go_under_the_wires_names_in_its_order() -> None:
+    settings = base.CallSettings(
+        "m", temperature=0.0, max_tokens=0, top_p=0.5, stop=("a", "b"), tools=()
+    )
+    fields = settings.sampling(max_tokens="maxTokens", temperature="t", top_p="p", stop="s")
+    assert list(fields.items()) == [("maxTokens", 0), ("t", 0.0), ("p", 0.5), ("s", ["a", "b"])]
+    assert base.CallSettings("m", stop=()).sampling(top_p="p", stop="s") == {"s": []}
+    with pytest.raises(AttributeError):
+        settings.sampling(seed="seed")  # a name CallSettings does not have

@@ -874,3 +874,28 @@ def test_a_plain_function_tool_is_langchains_shape() -> None:
     assert loose.parameters == _langchain_function(add)["parameters"]
     (strict,) = to_tool_specs([add], strict=True)
     assert strict.parameters["additionalProperties"] is False
+
+
+def test_given_json_schema_is_the_models_own_or_the_dict_as_given_else_none() -> None:
+    from pydantic import BaseModel
+    from typing_extensions import TypedDict
+
+    from chatplex.adapters.tools import given_json_schema
+    from chatplex.chat.structured import output_schema
+
+    class Answer(BaseModel):
+        """An answer."""
+
+        text: str
+
+    class Point(TypedDict):
+        x: int
+
+    as_model = given_json_schema(output_schema(Answer), Answer)
+    assert as_model == Answer.model_json_schema() and as_model["title"] == "Answer"
+    schema = {"title": "Pick", "type": "object", "properties": {"n": {"type": "integer"}}}
+    as_dict = given_json_schema(output_schema(schema), schema)
+    assert as_dict == schema and as_dict is not schema  # a copy: the caller's dict untouched
+    assert given_json_schema(output_schema(Point), Point) is None
+    tool = {"name": "pick", "description": "", "parameters": {"type": "object"}}
+    assert given_json_schema(output_schema(tool), tool) is None

@@ -13,7 +13,7 @@ import respx
 
 from chatplex import AIMessage, HumanMessage, ToolMessage, init_chat_model
 from chatplex.adapters.base import CallSettings
-from chatplex.adapters.validate import check_headers, check_messages
+from chatplex.adapters.validate import check_call, check_headers, check_messages
 from chatplex.errors import APIError
 from chatplex.providers.anthropic.adapter import BLOCK_TYPES as ANTHROPIC_TYPES
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
@@ -353,3 +353,14 @@ def test_headers_no_request_can_carry_are_refused_when_the_model_is_built(
 
 def test_ascii_and_byte_header_values_pass() -> None:
     check_headers({"x-a": "plain text\twith a tab", "x-b": b"raw"}, "default_headers")
+
+
+def test_a_call_needs_a_message_and_its_messages_checked() -> None:
+    with pytest.raises(ValueError, match="empty list of messages"):
+        check_call([], provider="openai", block_types=OPENAI_TYPES)
+    tool_result = ToolMessage("42", tool_call_id="call_1")
+    with pytest.raises(ValueError, match="no earlier assistant message made"):
+        check_call([tool_result], provider="openai", block_types=OPENAI_TYPES)
+    check_call(  # a wire that takes a result with no call before it says so
+        [tool_result], provider="ollama", block_types=OPENAI_TYPES, results_need_calls=False
+    )

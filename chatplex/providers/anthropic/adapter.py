@@ -55,11 +55,11 @@ from ...adapters.base import (
     header_value,
     hold_secrets,
     key_digest,
-    reveal,
     secret_header_names,
     take_base_url,
     withheld_key_note,
 )
+from ...adapters.connection import adapter_repr, post_json
 from ...adapters.validate import BlockTypes, check_headers, check_messages
 from ...errors import APIError, status_error
 from ...messages import (
@@ -67,7 +67,7 @@ from ...messages import (
     BaseMessage,
 )
 from ...sdk_errors import stainless_family
-from ...secret import Secret, redact_url
+from ...secret import Secret
 from .request import to_wire_messages, wire_tool_choice, wire_tools
 from .response import (
     _PROVIDER,
@@ -234,11 +234,7 @@ class AnthropicAdapter:
     def __repr__(self) -> str:
         # Never raises, even on an instance whose __init__ failed part-way (tracebacks
         # with locals show it); never shows a key, nor one in the base URL's query.
-        base_url = getattr(self, "base_url", None)
-        return (
-            f"AnthropicAdapter(base_url={base_url and redact_url(base_url)!r}, "
-            f"anthropic_version={getattr(self, 'anthropic_version', None)!r})"
-        )
+        return adapter_repr(self, "AnthropicAdapter", anthropic_version="anthropic_version")
 
     def build_request(
         self, messages: Sequence[BaseMessage], settings: CallSettings, *, stream: bool
@@ -284,14 +280,7 @@ class AnthropicAdapter:
         if self._key:
             headers["x-api-key"] = self._key
         headers.update(self._extra_headers)
-        return HTTPRequest(
-            method="POST",
-            url=self._url,
-            headers=reveal(headers, self._secret_names),
-            json=body,
-            secret_headers=self._secret_names,
-            secret_url=self._secret_url,
-        )
+        return post_json(self._url, body, headers, self._secret_names, self._secret_url)
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-streaming call as an `AIMessage`."""

@@ -12,13 +12,23 @@ The request body is streamed from the job's local request file, never held whole
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...adapters.base import Adapter, HTTPRequest
 from ...batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
-from ...batches.wire import Call, Limits, Outcome, RemoteState, Reply, Steps
+from ...batches.wire import (
+    Call,
+    Limits,
+    Outcome,
+    RemoteState,
+    Reply,
+    Steps,
+    compact_json,
+    json_array_body,
+    named_object,
+    result_row,
+)
 from ...errors import APIError
 
 __all__ = ["LIMITS", "AnthropicBatches"]
@@ -40,42 +50,15 @@ _STATUS = {
     "timeout_error": 504,
     "overloaded_error": 529,
 }
-_CHUNK = 1 << 16
-
-
-def _dumps(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _object(reply: Reply) -> dict[str, Any]:
-    try:
-        data = json.loads(reply.body)
-    except ValueError:
-        data = None
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-        raise BatchFormatError("Anthropic message batch: expected a JSON object with an id")
-    return data
+    return named_object(reply, "id", "Anthropic message batch: expected a JSON object with an id")
 
 
 def stream_body(requests_path: str) -> Iterator[bytes]:
     """`{"requests":[item,item,...]}` from a file of one item per line, in chunks."""
-    yield _HEAD
-    first = True
-    pending: list[bytes] = []
-    size = 0
-    with open(requests_path, "rb") as handle:
-        for line in handle:
-            item = line.rstrip(b"\n")
-            if not item:
-                continue
-            pending.append(item if first else b"," + item)
-            first = False
-            size += len(item)
-            if size >= _CHUNK:
-                yield b"".join(pending)
-                pending, size = [], 0
-    pending.append(_TAIL)
-    yield b"".join(pending)
+    return json_array_body(requests_path, _HEAD, _TAIL)
 
 
 class AnthropicBatches:
@@ -89,7 +72,7 @@ class AnthropicBatches:
 
     def request_line(self, cid: str, request: HTTPRequest) -> bytes:
         params = {k: v for k, v in request.json.items() if k != "stream"}
-        return _dumps({"custom_id": cid, "params": params})
+        return compact_json({"custom_id": cid, "params": params})
 
     def framing(self) -> tuple[int, int]:
         return len(_HEAD) + len(_TAIL), 1  # the list's brackets; a comma per item
@@ -129,10 +112,7 @@ class AnthropicBatches:
         return [path]
 
     def parse_row(self, line: bytes) -> tuple[str, Outcome]:
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            raise BatchFormatError(f"Anthropic result line is not JSON: {line[:200]!r}") from exc
+        row = result_row(line, "Anthropic")
         cid = row.get("custom_id") if isinstance(row, dict) else None
         result = row.get("result") if isinstance(row, dict) else None
         if not isinstance(cid, str) or not isinstance(result, dict):
@@ -142,7 +122,7 @@ class AnthropicBatches:
         kind = result.get("type")
         if kind == "succeeded" and isinstance(result.get("message"), dict):
             try:
-                return cid, self.adapter.parse_response(_dumps(result["message"]), {})
+                return cid, self.adapter.parse_response(compact_json(result["message"]), {})
             except APIError as exc:
                 return cid, exc
         if kind == "errored":
@@ -151,7 +131,7 @@ class AnthropicBatches:
             nested = body.get("error")
             inner: dict[str, Any] = nested if isinstance(nested, dict) else body
             status = _STATUS.get(str(inner.get("type")), 500)
-            return cid, self.adapter.map_error(status, _dumps(body), {})
+            return cid, self.adapter.map_error(status, compact_json(body), {})
         if kind == "expired":
             return cid, BatchExpiredError(
                 "the batch expired before this request ran", provider=self.name

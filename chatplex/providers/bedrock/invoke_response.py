@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import SSEEvent, header_value
+from ...adapters.bodies import loads
 from ...errors import StreamError
 from ...messages import AIMessage, AIMessageChunk, ToolCall, ToolCallChunk, UsageMetadata
 from .eventstream import EventStreamMessage
@@ -41,7 +42,6 @@ from .response import (
     REQUEST_ID_HEADER,
     BedrockStreamParser,
     error_from,
-    loads,
     snippet,
 )
 

@@ -95,15 +95,9 @@ def converse_body(messages: Sequence[BaseMessage], settings: CallSettings) -> di
     system, turns = wire_messages(messages)
     # `system` and `inferenceConfig` go even when empty, as langchain-aws sends them.
     body: dict[str, Any] = {"messages": turns, "system": system}
-    inference: dict[str, Any] = {}
-    if settings.max_tokens is not None:
-        inference["maxTokens"] = settings.max_tokens
-    if settings.temperature is not None:
-        inference["temperature"] = settings.temperature
-    if settings.top_p is not None:
-        inference["topP"] = settings.top_p
-    if settings.stop is not None:
-        inference["stopSequences"] = list(settings.stop)
+    inference = settings.sampling(
+        max_tokens="maxTokens", temperature="temperature", top_p="topP", stop="stopSequences"
+    )
     body["inferenceConfig"] = inference
     if settings.tools:
         body["toolConfig"] = _tool_config(settings.tools, settings.tool_choice)

@@ -52,6 +52,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import SSEEvent, header_value
+from ...adapters.bodies import loads
 from ...adapters.validate import reply_field
 from ...errors import (
     APIError,
@@ -113,13 +114,6 @@ _ERRORS: dict[str, tuple[type[APIError], bool]] = {
     "ExpiredTokenException": (AuthenticationError, False),
     "SignatureDoesNotMatch": (AuthenticationError, False),
 }
-
-
-def loads(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
 
 
 def snippet(body: bytes) -> str:

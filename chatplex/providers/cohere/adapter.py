@@ -30,15 +30,16 @@ from ...adapters.base import (
     header_value,
     hold_secrets,
     key_digest,
-    reveal,
     secret_header_names,
     take_base_url,
     withheld_key_note,
 )
-from ...adapters.validate import BlockTypes, check_messages
+from ...adapters.connection import adapter_repr, json_headers, post_json, with_default_headers
+from ...adapters.tools import given_json_schema
+from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, status_error
 from ...messages import AIMessage, BaseMessage
-from ...secret import Secret, redact_url
+from ...secret import Secret
 from .errors import ERROR_FAMILIES
 from .request import API_PARAMETERS, wire_body
 from .response import PROVIDER, error_message, loads, parse_reply, snippet
@@ -97,12 +98,9 @@ class CohereAdapter:
         #: The base URL, credentials in its query masked.
         self.base_url = where.base_url
         if api_key is None:
-            for variable in KEY_VARIABLES:
-                api_key = environment_key(
-                    variable, base_url_given=given, host=where.host, official_host=_OFFICIAL_HOST
-                )
-                if api_key:
-                    break
+            api_key = environment_key(
+                KEY_VARIABLES, base_url_given=given, host=where.host, official_host=_OFFICIAL_HOST
+            )
         self._withheld = ""
         if not api_key and where.host == _OFFICIAL_HOST:
             raise ValueError(
@@ -116,39 +114,19 @@ class CohereAdapter:
         self._key_digest = key_digest(secret, where)
         self._secret_names = secret_header_names(secret_headers)
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
-        headers: dict[str, Any] = {"content-type": "application/json"}
-        if secret:
-            headers["Authorization"] = Secret(f"Bearer {secret.get()}")
-        elif where.basic_auth:
-            headers["Authorization"] = where.basic_auth
-        for name, value in (default_headers or {}).items():
-            for existing in [k for k in headers if k.lower() == name.lower()]:
-                del headers[existing]
-            headers[name] = value
+        headers = with_default_headers(json_headers(secret, where), default_headers)
         self._headers = hold_secrets(headers, self._secret_names)
 
     def __repr__(self) -> str:
-        base_url = getattr(self, "base_url", None)
-        return (
-            f"CohereAdapter(base_url={base_url and redact_url(base_url)!r}, "
-            f"api_key={getattr(self, '_api_key', None)!r})"
-        )
+        return adapter_repr(self, "CohereAdapter", api_key="_api_key")
 
     def build_request(
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
-        if not messages:
-            raise ValueError("cannot call a chat model with an empty list of messages")
-        check_messages(messages, provider=PROVIDER, block_types=self.block_types)
-        return HTTPRequest(
-            method="POST",
-            url=self._url,
-            headers=reveal(self._headers, self._secret_names),
-            json=wire_body(messages, settings, stream=stream),
-            secret_headers=self._secret_names,
-            secret_url=self._secret_url,
-        )
+        check_call(messages, provider=PROVIDER, block_types=self.block_types)
+        body = wire_body(messages, settings, stream=stream)
+        return post_json(self._url, body, self._headers, self._secret_names, self._secret_url)
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call."""
@@ -189,11 +167,8 @@ class CohereAdapter:
             raise ValueError("strict= is not supported by Cohere's response_format")
         if method == "json_mode":
             return {"response_format": {"type": "json_object"}}
-        if spec.kind == "pydantic":
-            schema = spec.target.model_json_schema()
-        elif isinstance(given, Mapping) and ("properties" in given or "type" in given):
-            schema = dict(given)
-        else:
+        schema = given_json_schema(spec, given)
+        if schema is None:
             schema = dict(spec.parameters)
         return {"response_format": {"type": "json_object", "json_schema": schema}}
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import APIConnectionError, APIError, APITimeoutError, DeadlineExceededError
-from ...sdk_errors import ErrorFamily
+from ...errors import APIConnectionError, APIError
+from ...sdk_errors import ErrorFamily, transport_family
 
 __all__ = ["ERROR_FAMILIES", "SDK_CLASSES"]
 
@@ -49,21 +49,8 @@ def _fill_sdk_error(err: BaseException) -> None:
     fields.setdefault("headers", None)
 
 
-def _transport_error(err: BaseException, httpx: Any) -> type[BaseException] | None:
-    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
-        return getattr(httpx, "TimeoutException", None)
-    if isinstance(err, APIConnectionError) and err.status is None:
-        return getattr(httpx, "ConnectError", None)
-    return None
-
-
-def _fill_transport_error(err: BaseException) -> None:
-    # httpx's `request` property reads `_request`: the masked request, or none.
-    err.__dict__.setdefault("_request", err.__dict__.get("request"))
-
-
 #: What the Cohere adapter declares (`CohereAdapter.error_families`).
 ERROR_FAMILIES = (
     ErrorFamily("cohere", _sdk_error, _fill_sdk_error),
-    ErrorFamily("httpx", _transport_error, _fill_transport_error),
+    transport_family(),
 )

@@ -21,6 +21,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ...adapters.bodies import loads, snippet
 from ...errors import APIError
 from ...messages import AIMessage, InvalidToolCall, ToolCall, UsageMetadata
 
@@ -35,7 +36,6 @@ __all__ = [
 ]
 
 PROVIDER = "cohere"
-_MAX_TEXT = 500
 
 
 def parse_reply(body: bytes) -> AIMessage:
@@ -149,17 +149,6 @@ def usage_metadata(tokens: Any) -> UsageMetadata | None:
     prompt = int(tokens.get("input_tokens") or 0)
     output = int(tokens.get("output_tokens") or 0)
     return {"input_tokens": prompt, "output_tokens": output, "total_tokens": prompt + output}
-
-
-def loads(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:  # also UnicodeDecodeError
-        return None
-
-
-def snippet(body: bytes) -> str:
-    return body.decode("utf-8", "replace").strip()[:_MAX_TEXT]
 
 
 def error_message(data: Any) -> str | None:

@@ -49,10 +49,11 @@ from ...adapters.base import (
     header_value,
     withheld_key_note,
 )
+from ...adapters.connection import adapter_repr
 from ...errors import APIConnectionError, APIError, APITimeoutError, DeadlineExceededError
 from ...messages import AIMessage, AIMessageChunk, BaseMessage
 from ...sdk_errors import ErrorFamily, sdk_class_for
-from ...secret import Secret, redact_url
+from ...secret import Secret
 from ..openai.adapter import OpenAIAdapter, OpenAIStreamParser, parse_reply
 from .profile import Profile
 from .spec import PROFILES
@@ -197,11 +198,7 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.name
 
     def __repr__(self) -> str:
-        base_url = getattr(self, "base_url", None)
-        return (
-            f"{type(self).__name__}(base_url={base_url and redact_url(base_url)!r}, "
-            f"api_key={getattr(self, '_api_key', None)!r})"
-        )
+        return adapter_repr(self, api_key="_api_key")
 
     def build_request(
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool

@@ -40,15 +40,16 @@ from ...adapters.base import (
     header_value,
     hold_secrets,
     key_digest,
-    reveal,
     secret_header_names,
     take_base_url,
     withheld_key_note,
 )
-from ...adapters.validate import BlockTypes, check_headers, check_messages
+from ...adapters.connection import adapter_repr, json_headers, post_json, with_default_headers
+from ...adapters.tools import given_json_schema
+from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, RateLimitError, status_error
 from ...messages import AIMessage, BaseMessage
-from ...secret import Secret, redact_url
+from ...secret import Secret
 from .errors import ERROR_FAMILIES, VERTEX_ERROR_FAMILIES, quota_failure
 from .request import API_PARAMETERS, build_body
 from .response import (
@@ -110,9 +111,7 @@ class _GoogleWire:
     _withheld = ""
 
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
-        if not messages:
-            raise ValueError("cannot call a chat model with an empty list of messages")
-        check_messages(messages, provider=self.provider, block_types=self.block_types)
+        check_call(messages, provider=self.provider, block_types=self.block_types)
         body = build_body(messages, settings)
         if not body["contents"]:
             raise ValueError("Gemini needs at least one message besides system messages")
@@ -140,11 +139,8 @@ class _GoogleWire:
         (titles kept), a JSON-schema dict as given, a TypedDict's schema titled."""
         if method != "json_schema":
             return {"response_mime_type": "application/json"}
-        if spec.kind == "pydantic":
-            schema = spec.target.model_json_schema()
-        elif isinstance(given, Mapping) and ("properties" in given or "type" in given):
-            schema = dict(given)
-        else:
+        schema = given_json_schema(spec, given)
+        if schema is None:
             schema = {"title": spec.name, **spec.parameters}
         return {"response_mime_type": "application/json", "response_json_schema": schema}
 
@@ -242,12 +238,12 @@ class GeminiAdapter(_GoogleWire):
         self.secret_base_url = where.secret_base_url
         self._where = where
         if api_key is None:
-            for variable in ("GOOGLE_API_KEY", "GEMINI_API_KEY"):
-                api_key = environment_key(
-                    variable, base_url_given=given, host=where.host, official_host=_GEMINI_HOST
-                )
-                if api_key:
-                    break
+            api_key = environment_key(
+                ("GOOGLE_API_KEY", "GEMINI_API_KEY"),
+                base_url_given=given,
+                host=where.host,
+                official_host=_GEMINI_HOST,
+            )
         secret = api_key or None
         if not secret:
             self._withheld = withheld_key_note(
@@ -261,24 +257,12 @@ class GeminiAdapter(_GoogleWire):
         self._key_digest = key_digest(secret, where)
         self._secret_names = secret_header_names(secret_headers)
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
-        headers: dict[str, Any] = {"content-type": "application/json"}
-        if secret:
-            headers["x-goog-api-key"] = secret
-        elif where.basic_auth:
-            headers["Authorization"] = where.basic_auth
-        check_headers(default_headers, "default_headers")
-        for name, value in (default_headers or {}).items():
-            for existing in [k for k in headers if k.lower() == name.lower()]:
-                del headers[existing]
-            headers[name] = value
+        headers = json_headers(secret, where, key_header="x-goog-api-key")
+        headers = with_default_headers(headers, default_headers)
         self._headers = hold_secrets(headers, self._secret_names | {"x-goog-api-key"})
 
     def __repr__(self) -> str:
-        base_url = getattr(self, "base_url", None)
-        return (
-            f"GeminiAdapter(base_url={base_url and redact_url(base_url)!r}, "
-            f"api_key={getattr(self, '_api_key', None)!r})"
-        )
+        return adapter_repr(self, "GeminiAdapter", api_key="_api_key")
 
     def build_request(
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
@@ -294,14 +278,7 @@ class GeminiAdapter(_GoogleWire):
                 _with_alt(endpoint_url(self._where.secret_base_url.get(), path), stream)
             )
         names = self._secret_names | {"x-goog-api-key"}
-        return HTTPRequest(
-            method="POST",
-            url=_with_alt(url, stream),
-            headers=reveal(self._headers, names),
-            json=body,
-            secret_headers=names,
-            secret_url=secret_url,
-        )
+        return post_json(_with_alt(url, stream), body, self._headers, names, secret_url)
 
     def budget_key(self, model: str) -> tuple[str, ...]:
         """(provider, base_url, key digest or "", model): never the key itself."""
@@ -395,11 +372,7 @@ class VertexAIAdapter(_GoogleWire):
         headers: dict[str, Any] = {"content-type": "application/json"}
         if api_key is not None:
             headers["x-goog-api-key"] = api_key
-        check_headers(default_headers, "default_headers")
-        for name, value in (default_headers or {}).items():
-            for existing in [k for k in headers if k.lower() == name.lower()]:
-                del headers[existing]
-            headers[name] = value
+        headers = with_default_headers(headers, default_headers)
         self._headers = hold_secrets(headers, self._secret_names | {"x-goog-api-key"})
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
@@ -445,14 +418,8 @@ class VertexAIAdapter(_GoogleWire):
             secret_url = Secret(
                 _with_alt(endpoint_url(self._where.secret_base_url.get(), path), stream)
             )
-        return HTTPRequest(
-            method="POST",
-            url=_with_alt(endpoint_url(self._where.base_url, path), stream),
-            headers=reveal(headers, names),
-            json=body,
-            secret_headers=names,
-            secret_url=secret_url,
-        )
+        url = _with_alt(endpoint_url(self._where.base_url, path), stream)
+        return post_json(url, body, headers, names, secret_url)
 
     def budget_key(self, model: str) -> tuple[str, ...]:
         """(provider, base_url, digest of the key or of the credentials' identity, model)."""

@@ -15,14 +15,24 @@ provider's result file. The same key as real-time calls (`x-goog-api-key`) is se
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
 from ...adapters.base import Adapter, HTTPRequest
 from ...batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
-from ...batches.wire import Call, Limits, Outcome, RemoteState, Reply, Steps
+from ...batches.wire import (
+    Call,
+    Limits,
+    Outcome,
+    RemoteState,
+    Reply,
+    Steps,
+    compact_json,
+    json_array_body,
+    named_object,
+    result_row,
+)
 from ...errors import APIError
 
 __all__ = ["LIMITS", "GeminiBatches"]
@@ -42,44 +52,23 @@ _ENDED = {
     "JOB_STATE_CANCELLED",
     "JOB_STATE_EXPIRED",
 }
-_CHUNK = 1 << 16
-
-
-def _dumps(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _object(reply: Reply) -> dict[str, Any]:
-    try:
-        data = json.loads(reply.body)
-    except ValueError:
-        data = None
-    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
-        raise BatchFormatError("Gemini batch: expected a JSON operation with a name")
-    return data
+    return named_object(reply, "name", "Gemini batch: expected a JSON operation with a name")
 
 
 def _head(label: str) -> bytes:
-    return b'{"batch":{"displayName":' + _dumps(label) + b',"inputConfig":{"requests":{"requests":['
+    return (
+        b'{"batch":{"displayName":'
+        + compact_json(label)
+        + b',"inputConfig":{"requests":{"requests":['
+    )
 
 
 def _body(requests_path: str, label: str) -> Iterator[bytes]:
     """The batch body from a file of one request item per line, in chunks."""
-    yield _head(label)
-    first, pending, size = True, [], 0
-    with open(requests_path, "rb") as handle:
-        for line in handle:
-            item = line.rstrip(b"\n")
-            if not item:
-                continue
-            pending.append(item if first else b"," + item)
-            first = False
-            size += len(item)
-            if size >= _CHUNK:
-                yield b"".join(pending)
-                pending, size = [], 0
-    pending.append(_TAIL)
-    yield b"".join(pending)
+    return json_array_body(requests_path, _head(label), _TAIL)
 
 
 class GeminiBatches:
@@ -93,7 +82,7 @@ class GeminiBatches:
         self.limits = limits
 
     def request_line(self, cid: str, request: HTTPRequest) -> bytes:
-        return _dumps({"request": dict(request.json), "metadata": {"key": cid}})
+        return compact_json({"request": dict(request.json), "metadata": {"key": cid}})
 
     def framing(self) -> tuple[int, int]:
         # the envelope with a label of up to 80 characters; a comma per item
@@ -140,28 +129,25 @@ class GeminiBatches:
         path = dest + ".results.jsonl"
         with open(path, "wb") as out:
             for answer in answers:
-                out.write(_dumps({**answer, "batchState": status}) + b"\n")
+                out.write(compact_json({**answer, "batchState": status}) + b"\n")
         return [path]
 
     def parse_row(self, line: bytes) -> tuple[str, Outcome]:
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            raise BatchFormatError(f"Gemini result line is not JSON: {line[:200]!r}") from exc
+        row = result_row(line, "Gemini")
         meta = row.get("metadata") if isinstance(row, dict) else None
         cid = meta.get("key") if isinstance(meta, dict) else None
         if not isinstance(cid, str):
             raise BatchFormatError(f"Gemini result line without metadata.key: {line[:200]!r}")
         if isinstance(row.get("response"), dict):
             try:
-                return cid, self.adapter.parse_response(_dumps(row["response"]), {})
+                return cid, self.adapter.parse_response(compact_json(row["response"]), {})
             except APIError as exc:
                 return cid, exc
         error = row.get("error")
         if isinstance(error, dict):
             code = error.get("code")
             status = code if isinstance(code, int) and code >= 400 else 500
-            return cid, self.adapter.map_error(status, _dumps({"error": error}), {})
+            return cid, self.adapter.map_error(status, compact_json({"error": error}), {})
         state = str(row.get("batchState"))
         if "EXPIRED" in state:
             return cid, BatchExpiredError(

@@ -147,15 +147,9 @@ def build_body(messages: Sequence[BaseMessage], settings: CallSettings) -> dict[
     body: dict[str, Any] = {"contents": contents}
     if system:
         body["systemInstruction"] = {"parts": system}
-    config: dict[str, Any] = {}
-    if settings.temperature is not None:
-        config["temperature"] = settings.temperature
-    if settings.top_p is not None:
-        config["topP"] = settings.top_p
-    if settings.max_tokens is not None:
-        config["maxOutputTokens"] = settings.max_tokens
-    if settings.stop is not None:
-        config["stopSequences"] = list(settings.stop)
+    config = settings.sampling(
+        temperature="temperature", top_p="topP", max_tokens="maxOutputTokens", stop="stopSequences"
+    )
     if settings.tools:
         body["tools"] = wire_tools(settings.tools)
     tool_config = wire_tool_config(settings.tool_choice, settings.tools)

@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import header_value
+from ...adapters.bodies import loads, reply_object, snippet
 from ...adapters.validate import reply_field
 from ...errors import RETRYABLE_STATUSES, APIError
 from ...messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata, merge_content
@@ -59,18 +60,6 @@ __all__ = [
 ]
 
 OTHER_CANDIDATES = "other_candidates"
-_MAX_TEXT = 500
-
-
-def loads(body: bytes | str) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
-
-
-def snippet(body: bytes) -> str:
-    return body.decode("utf-8", "replace").strip()[:_MAX_TEXT]
 
 
 def tool_call_id(response_id: Any, candidate: int, position: int) -> str:
@@ -267,13 +256,7 @@ def parse_candidates(body: bytes, headers: Mapping[str, str] | None = None) -> l
     on the first only); a blocked prompt is one empty message. Raises `APIError` for an
     error payload or a body that is not a JSON object."""
     request_id = header_value(headers, "x-request-id")
-    data = loads(body)
-    if not isinstance(data, dict):
-        raise APIError(
-            f"response body is not a JSON object: {snippet(body)}",
-            provider="google_genai",
-            retryable=True,
-        )
+    data = reply_object(body, "google_genai")
     if data.get("error"):
         raise payload_error(data, APIError, request_id)
     candidates = sorted(

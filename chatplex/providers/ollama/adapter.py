@@ -38,13 +38,14 @@ from ...adapters.base import (
     environment_key,
     hold_secrets,
     key_digest,
-    reveal,
     secret_header_names,
 )
-from ...adapters.validate import BlockTypes, check_headers, check_messages
+from ...adapters.connection import adapter_repr, json_headers, post_json, with_default_headers
+from ...adapters.tools import given_json_schema
+from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, status_error
 from ...messages import AIMessage, BaseMessage
-from ...secret import Secret, redact_url, take_url_credentials
+from ...secret import Secret, take_url_credentials
 from .errors import ERROR_FAMILIES
 from .ndjson import NDJSONDecoder
 from .request import OPTION_NAMES, TOP_LEVEL, wire_body
@@ -167,43 +168,22 @@ class OllamaAdapter:
         self._key_digest = key_digest(secret, where)
         self._secret_names = secret_header_names(secret_headers)
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
-        headers: dict[str, Any] = {"content-type": "application/json"}
-        if secret:
-            headers["Authorization"] = Secret(f"Bearer {secret.get()}")
-        elif where.basic_auth:
-            headers["Authorization"] = where.basic_auth
-        check_headers(default_headers, "default_headers")
-        for name, value in (default_headers or {}).items():
-            for existing in [k for k in headers if k.lower() == name.lower()]:
-                del headers[existing]
-            headers[name] = value
+        headers = with_default_headers(json_headers(secret, where), default_headers)
         self._headers = hold_secrets(headers, self._secret_names)
 
     def __repr__(self) -> str:
-        base_url = getattr(self, "base_url", None)
-        return (
-            f"OllamaAdapter(base_url={base_url and redact_url(base_url)!r}, "
-            f"api_key={getattr(self, '_api_key', None)!r})"
-        )
+        return adapter_repr(self, "OllamaAdapter", api_key="_api_key")
 
     def build_request(
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
-        if not messages:
-            raise ValueError("cannot call a chat model with an empty list of messages")
         # Ollama takes a tool result with no call before it (langchain-ollama sends it).
-        check_messages(
+        check_call(
             messages, provider=PROVIDER, block_types=self.block_types, results_need_calls=False
         )
-        return HTTPRequest(
-            method="POST",
-            url=self._url,
-            headers=reveal(self._headers, self._secret_names),
-            json=wire_body(messages, settings, stream=stream),
-            secret_headers=self._secret_names,
-            secret_url=self._secret_url,
-        )
+        body = wire_body(messages, settings, stream=stream)
+        return post_json(self._url, body, self._headers, self._secret_names, self._secret_url)
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call."""
@@ -237,10 +217,9 @@ class OllamaAdapter:
         # `strict` is ignored, as langchain-ollama ignores it (the format is enforced).
         if method == "json_mode":
             return {"format": "json"}
-        if spec.kind == "pydantic":
-            return {"format": spec.target.model_json_schema()}
-        if isinstance(given, Mapping) and ("properties" in given or "type" in given):
-            return {"format": dict(given)}  # a JSON schema, sent as given
+        schema = given_json_schema(spec, given)
+        if schema is not None:
+            return {"format": schema}
         schema = dict(spec.parameters)
         schema.setdefault("required", list(schema.get("properties") or {}))
         return {"format": schema}

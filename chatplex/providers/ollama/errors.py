@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import APIConnectionError, APIError, APITimeoutError, DeadlineExceededError
-from ...sdk_errors import ErrorFamily
+from ...errors import APIConnectionError, APIError
+from ...sdk_errors import ErrorFamily, transport_family
 
 __all__ = ["ERROR_FAMILIES"]
 
@@ -32,21 +32,8 @@ def _fill_response_error(err: BaseException) -> None:
     fields.setdefault("error", said if isinstance(said, str) else fields.get("message"))
 
 
-def _transport_error(err: BaseException, httpx: Any) -> type[BaseException] | None:
-    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
-        return getattr(httpx, "TimeoutException", None)
-    if isinstance(err, APIConnectionError) and err.status is None:
-        return getattr(httpx, "ConnectError", None)
-    return None
-
-
-def _fill_transport_error(err: BaseException) -> None:
-    # httpx's `request` property reads `_request`: the masked request, or none.
-    err.__dict__.setdefault("_request", err.__dict__.get("request"))
-
-
 #: What the Ollama adapter declares (`OllamaAdapter.error_families`).
 ERROR_FAMILIES = (
     ErrorFamily("ollama", _response_error, _fill_response_error),
-    ErrorFamily("httpx", _transport_error, _fill_transport_error),
+    transport_family(),
 )

@@ -90,15 +90,9 @@ def wire_body(
         "messages": wire_messages(messages),
         "stream": stream,
     }
-    options: dict[str, Any] = {}
-    if settings.temperature is not None:
-        options["temperature"] = settings.temperature
-    if settings.top_p is not None:
-        options["top_p"] = settings.top_p
-    if settings.max_tokens is not None:
-        options["num_predict"] = settings.max_tokens
-    if settings.stop is not None:
-        options["stop"] = list(settings.stop)
+    options = settings.sampling(
+        temperature="temperature", top_p="top_p", max_tokens="num_predict", stop="stop"
+    )
     if settings.tools and settings.tool_choice != "none":
         # Ollama cannot force a tool (nor has tool_choice): as langchain-ollama, the tools
         # are offered and a forced choice is left to the model; "none" sends no tools.

@@ -26,6 +26,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ...adapters.bodies import loads, reply_object, snippet
 from ...errors import APIError, StreamError
 from ...messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata
 
@@ -51,13 +52,7 @@ _RETRYABLE_MARKERS = ("overload", "unavailable", "busy", "timed out", "timeout",
 def parse_reply(body: bytes) -> AIMessage:
     """The reply of a non-stream call; raises `APIError` for an error payload or a body
     that is not a JSON object."""
-    data = loads(body)
-    if not isinstance(data, dict):
-        raise APIError(  # a cut-off or proxy-mangled body: worth another attempt
-            f"response body is not a JSON object: {snippet(body)}",
-            provider=PROVIDER,
-            retryable=True,
-        )
+    data = reply_object(body, PROVIDER)
     if data.get("error"):
         raise payload_error(data, APIError)
     message = data.get("message") or {}
@@ -193,17 +188,6 @@ def usage_metadata(obj: Mapping[str, Any]) -> UsageMetadata | None:
         return None
     prompt, output = prompt or 0, output or 0
     return {"input_tokens": prompt, "output_tokens": output, "total_tokens": prompt + output}
-
-
-def loads(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:  # also UnicodeDecodeError
-        return None
-
-
-def snippet(body: bytes) -> str:
-    return body.decode("utf-8", "replace").strip()[:_MAX_TEXT]
 
 
 def error_message(data: Any) -> str | None:

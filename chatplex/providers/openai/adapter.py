@@ -53,16 +53,16 @@ from ...adapters.base import (
     header_value,
     hold_secrets,
     key_digest,
-    reveal,
     secret_header_names,
     take_base_url,
     withheld_key_note,
 )
-from ...adapters.validate import BlockTypes, check_headers, check_messages
+from ...adapters.connection import adapter_repr, json_headers, post_json, with_default_headers
+from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, status_error
 from ...messages import AIMessage, BaseMessage, SystemMessage
 from ...sdk_errors import stainless_family
-from ...secret import Secret, redact_url
+from ...secret import Secret
 from .request import OPENAI_ROLE_KEY, wire_message, wire_tool, wire_tool_choice
 from .response import (
     OTHER_CANDIDATES,
@@ -207,32 +207,25 @@ class OpenAIAdapter:
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
         # Credentials are kept as `Secret`s (the key included: "Bearer <key>" is built from
         # it), revealed only into each request's headers.
-        headers: dict[str, Any] = {"content-type": "application/json"}
-        if secret:
-            headers["Authorization"] = Secret(f"Bearer {secret.get()}")
-        elif where.basic_auth:
-            headers["Authorization"] = where.basic_auth
+        headers = json_headers(secret, where)
         if organization:
             headers["OpenAI-Organization"] = organization
         if project:
             headers["OpenAI-Project"] = project
-        check_headers(default_headers, "default_headers")
-        for name, value in (default_headers or {}).items():
-            # A default header replaces ours whatever its capitalisation (no duplicates).
-            for existing in [k for k in headers if k.lower() == name.lower()]:
-                del headers[existing]
-            headers[name] = value
-        self._headers = hold_secrets(headers, self._secret_names)
+        # A default header replaces ours whatever its capitalisation (no duplicates).
+        self._headers = hold_secrets(
+            with_default_headers(headers, default_headers), self._secret_names
+        )
 
     def __repr__(self) -> str:
         # Never raises, even on an instance whose __init__ failed part-way (tracebacks
         # with locals show it); never shows a key, nor one in the base URL's query.
-        base_url = getattr(self, "base_url", None)
-        return (
-            f"OpenAIAdapter(base_url={base_url and redact_url(base_url)!r}, "
-            f"api_key={getattr(self, '_api_key', None)!r}, "
-            f"organization={getattr(self, 'organization', None)!r}, "
-            f"project={getattr(self, 'project', None)!r})"
+        return adapter_repr(
+            self,
+            "OpenAIAdapter",
+            api_key="_api_key",
+            organization="organization",
+            project="project",
         )
 
     # -- request ---------------------------------------------------------------------------
@@ -241,9 +234,7 @@ class OpenAIAdapter:
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
-        if not messages:
-            raise ValueError("cannot call a chat model with an empty list of messages")
-        check_messages(messages, provider=_PROVIDER, block_types=self.block_types)
+        check_call(messages, provider=_PROVIDER, block_types=self.block_types)
         body: dict[str, Any] = {
             "model": settings.model,
             "messages": [wire_message(m) for m in messages],
@@ -271,14 +262,7 @@ class OpenAIAdapter:
         else:  # as langchain-openai sends it (a server's default is the same)
             body["stream"] = False
         body.update(settings.extra_body)
-        return HTTPRequest(
-            method="POST",
-            url=self._url,
-            headers=reveal(self._headers, self._secret_names),
-            json=body,
-            secret_headers=self._secret_names,
-            secret_url=self._secret_url,
-        )
+        return post_json(self._url, body, self._headers, self._secret_names, self._secret_url)
 
     # -- responses ---------------------------------------------------------------------------
 

@@ -63,6 +63,7 @@ from ...adapters.base import (
     hold_secrets,
     key_digest,
 )
+from ...adapters.connection import set_header
 from ...adapters.validate import check_headers
 from ...errors import APIError, ContentFilterError
 from ...messages import AIMessage, AIMessageChunk, BaseMessage
@@ -212,9 +213,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
             *([credential] if credential else []),
             *(default_headers or {}).items(),
         ]:
-            for existing in [k for k in headers if k.lower() == name.lower()]:
-                del headers[existing]
-            headers[name] = value
+            set_header(headers, name, value)
         return headers
 
     def __repr__(self) -> str:

@@ -18,13 +18,22 @@ b'{"custom_id":"cp1-0","method":"POST","url":"/v1/chat/complet'
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import Adapter, HTTPRequest
 from ...batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
-from ...batches.wire import Call, Limits, Outcome, RemoteState, Reply, Steps
+from ...batches.wire import (
+    Call,
+    Limits,
+    Outcome,
+    RemoteState,
+    Reply,
+    Steps,
+    compact_json,
+    named_object,
+    result_row,
+)
 from ...errors import APIError
 
 __all__ = ["ENDPOINT", "ENDPOINTS", "LIMITS", "OpenAIBatches"]
@@ -39,18 +48,8 @@ _ENDED = frozenset({"completed", "failed", "expired", "cancelled"})
 _UNRUN = {"batch_expired": BatchExpiredError, "batch_cancelled": BatchCanceledError}
 
 
-def _dumps(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def _object(reply: Reply, what: str) -> dict[str, Any]:
-    try:
-        data = json.loads(reply.body)
-    except ValueError:
-        data = None
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-        raise BatchFormatError(f"OpenAI {what}: expected a JSON object with an id")
-    return data
+    return named_object(reply, "id", f"OpenAI {what}: expected a JSON object with an id")
 
 
 class OpenAIBatches:
@@ -69,7 +68,9 @@ class OpenAIBatches:
 
     def request_line(self, cid: str, request: HTTPRequest) -> bytes:
         body = {k: v for k, v in request.json.items() if k not in ("stream", "stream_options")}
-        return _dumps({"custom_id": cid, "method": "POST", "url": self.endpoint, "body": body})
+        return compact_json(
+            {"custom_id": cid, "method": "POST", "url": self.endpoint, "body": body}
+        )
 
     def framing(self) -> tuple[int, int]:
         return 0, 1  # a newline after each line
@@ -135,10 +136,7 @@ class OpenAIBatches:
         return paths
 
     def parse_row(self, line: bytes) -> tuple[str, Outcome]:
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            raise BatchFormatError(f"OpenAI result line is not JSON: {line[:200]!r}") from exc
+        row = result_row(line, "OpenAI")
         cid = row.get("custom_id") if isinstance(row, dict) else None
         if not isinstance(cid, str):
             raise BatchFormatError(f"OpenAI result line without a custom_id: {line[:200]!r}")
@@ -155,7 +153,7 @@ class OpenAIBatches:
     def _answer(self, response: Mapping[str, Any]) -> Outcome:
         status = int(response.get("status_code") or 0)
         headers = {"x-request-id": str(response.get("request_id") or "")}
-        body = _dumps(response["body"])
+        body = compact_json(response["body"])
         if status == 200:
             try:
                 return self.adapter.parse_response(body, headers)

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from ...adapters.base import header_value
+from ...adapters.bodies import loads, reply_object, snippet
 from ...adapters.sharing import OWN_HEAD_KEYS, shared, shared_keys, shared_template, shared_tuple
 from ...adapters.validate import reply_field
 from ...errors import RETRYABLE_STATUSES, APIError
@@ -68,7 +69,6 @@ FINISH_REASONS = {
     "function_call": "tool_calls",
     "content_filter": "content_filter",
 }
-_MAX_TEXT = 500
 _RETRYABLE_MARKERS = ("server_error", "overload", "unavailable", "internal", "timeout")
 
 
@@ -97,13 +97,7 @@ def parse_candidates(
     >>> [m.text for m in parse_candidates(body)]
     ['a', 'b']
     """
-    data = loads(body)
-    if not isinstance(data, dict):
-        raise APIError(  # a cut-off or proxy-mangled body: worth another attempt
-            f"response body is not a JSON object: {snippet(body)}",
-            provider=PROVIDER,
-            retryable=True,
-        )
+    data = reply_object(body, PROVIDER)
     if data.get("error"):
         raise payload_error(data, APIError)
     choices = data.get("choices")
@@ -318,17 +312,6 @@ def head_metadata(
     if request_id:
         meta["request_id"] = request_id
     return meta
-
-
-def loads(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:  # also UnicodeDecodeError
-        return None
-
-
-def snippet(body: bytes) -> str:
-    return body.decode("utf-8", "replace").strip()[:_MAX_TEXT]
 
 
 def usage_minus(now: Any, before: Any) -> Any:

@@ -41,12 +41,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...adapters.base import BaseURL, CallSettings, HTTPRequest, header_value, reveal
-from ...adapters.validate import BlockTypes, check_messages
+from ...adapters.base import BaseURL, CallSettings, HTTPRequest, header_value
+from ...adapters.connection import adapter_repr, post_json
+from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIConnectionError, APIError
 from ...messages import AIMessage, BaseMessage
 from ...sdk_errors import ErrorFamily, stainless_family
-from ...secret import Secret, redact_url, take_url_credentials
+from ...secret import Secret, take_url_credentials
 from .adapter import OpenAIAdapter
 from .responses_request import since_last_response, wire_body
 from .responses_response import PROVIDER, parse_reply
@@ -148,19 +149,13 @@ class OpenAIResponsesAdapter:
 
     def __repr__(self) -> str:
         # Never raises, even half-built; never shows a key (the connection's repr masks it).
-        base_url = getattr(self, "base_url", None)
-        return (
-            f"OpenAIResponsesAdapter(base_url={base_url and redact_url(base_url)!r}, "
-            f"connection={getattr(self, '_connection', None)!r})"
-        )
+        return adapter_repr(self, "OpenAIResponsesAdapter", connection="_connection")
 
     def build_request(
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
-        if not messages:
-            raise ValueError("cannot call a chat model with an empty list of messages")
-        check_messages(messages, provider=PROVIDER, block_types=self.block_types)
+        check_call(messages, provider=PROVIDER, block_types=self.block_types)
         previous = None
         if self.use_previous_response_id and "previous_response_id" not in settings.extra_body:
             messages, previous = since_last_response(messages)
@@ -171,13 +166,8 @@ class OpenAIResponsesAdapter:
             body["previous_response_id"] = previous
         # The headers (and credentials) exactly as the Chat Completions request has them.
         connection = self._connection
-        return HTTPRequest(
-            method="POST",
-            url=self._url,
-            headers=reveal(connection._headers, connection._secret_names),
-            json=body,
-            secret_headers=connection._secret_names,
-            secret_url=self._secret_url,
+        return post_json(
+            self._url, body, connection._headers, connection._secret_names, self._secret_url
         )
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:

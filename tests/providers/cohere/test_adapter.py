@@ -157,3 +157,14 @@ def test_a_bad_request_raises_the_typed_error(respx_mock: Any) -> None:
 def test_docstring_examples() -> None:
     result = doctest.testmod(module)
     assert result.attempted >= 1 and result.failed == 0
+
+
+def test_default_headers_replace_ours_and_bad_ones_fail_at_construction() -> None:
+    adapter = CohereAdapter(api_key="co-1", default_headers={"content-type": "text/x"})
+    request = adapter.build_request(
+        [HumanMessage("Hi")], CallSettings(model="command-a-03-2025"), stream=False
+    )
+    assert request.headers["content-type"] == "text/x"
+    assert request.headers["Authorization"] == "Bearer co-1"
+    with pytest.raises(ValueError, match="default_headers: the value of 'x-note'"):
+        CohereAdapter(api_key="co-1", default_headers={"x-note": "line\r\nX-Evil: 1"})

@@ -1,0 +1,49 @@
+"""A reply body as every wire's error path reads it, written once: its JSON, or None
+when it holds none (an HTML error page, a cut-off body, bytes that are not UTF-8), and
+its first characters for an error message; a reply's JSON object, or the retryable
+error a body without one is.
+
+>>> loads(b'{"error": "busy"}'), loads(b"<html>502</html>")
+({'error': 'busy'}, None)
+>>> snippet(b"  <html>Bad gateway</html>\\n")
+'<html>Bad gateway</html>'
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..errors import APIError
+
+__all__ = ["SNIPPET_CHARS", "loads", "reply_object", "snippet"]
+
+#: How much of a body an error message quotes.
+SNIPPET_CHARS = 500
+
+
+def loads(body: bytes | str) -> Any:
+    """The JSON value of `body`, or None when it is not JSON."""
+    try:
+        return json.loads(body)
+    except ValueError:  # also UnicodeDecodeError
+        return None
+
+
+def snippet(body: bytes) -> str:
+    """The first `SNIPPET_CHARS` characters of `body`, stripped (bytes that are not
+    UTF-8 replaced), to quote in an error message."""
+    return body.decode("utf-8", "replace").strip()[:SNIPPET_CHARS]
+
+
+def reply_object(body: bytes, provider: str) -> dict[str, Any]:
+    """The JSON object a non-stream reply's body holds, else a retryable `APIError`
+    quoting the body (a cut-off or proxy-mangled body: worth another attempt)."""
+    data = loads(body)
+    if not isinstance(data, dict):
+        raise APIError(
+            f"response body is not a JSON object: {snippet(body)}",
+            provider=provider,
+            retryable=True,
+        )
+    return data

@@ -1,0 +1,40 @@
+"""Reading a reply body on the error path (`adapters/bodies.py`)."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+from chatplex.adapters import bodies
+from chatplex.adapters.bodies import SNIPPET_CHARS, loads, reply_object, snippet
+from chatplex.errors import APIError
+
+
+def test_the_examples_hold() -> None:
+    failures, tried = doctest.testmod(bodies)
+    assert tried and not failures
+
+
+def test_a_body_that_is_not_json_is_none() -> None:
+    assert loads(b'[1, {"a": null}]') == [1, {"a": None}]
+    assert loads('{"a": 1}') == {"a": 1}
+    assert loads(b"\xff\xfe{") is None  # not UTF-8
+    assert loads(b"") is None
+    assert loads(b'{"a": ') is None  # cut off
+
+
+def test_a_snippet_is_stripped_bounded_and_never_fails_to_decode() -> None:
+    assert snippet(b"\n  x  \n") == "x"
+    assert snippet(b"a\xffb") == "a\ufffdb"
+    long = snippet(b" " + b"y" * (SNIPPET_CHARS + 10))
+    assert long == "y" * SNIPPET_CHARS
+
+
+def test_a_reply_without_a_json_object_is_a_retryable_error_quoting_it() -> None:
+    assert reply_object(b'{"id": "r"}', "openai") == {"id": "r"}
+    for body in (b"<html>502 Bad Gateway</html>", b"[1, 2]", b'{"cut": '):
+        with pytest.raises(APIError, match="not a JSON object") as caught:
+            reply_object(body, "ollama")
+        assert caught.value.retryable and caught.value.provider == "ollama"
+        assert body.decode().strip() in str(caught.value)

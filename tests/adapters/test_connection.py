@@ -1,0 +1,84 @@
+"""The connection pieces every adapter builds its requests with (`adapters/connection.py`)."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+from chatplex.adapters import connection
+from chatplex.adapters.base import BaseURL, HTTPRequest, hold_secrets
+from chatplex.adapters.connection import (
+    adapter_repr,
+    json_headers,
+    post_json,
+    set_header,
+    with_default_headers,
+)
+from chatplex.secret import Secret
+
+
+def test_the_examples_hold() -> None:
+    failures, tried = doctest.testmod(connection)
+    assert tried and not failures
+
+
+def test_a_header_set_again_in_another_case_replaces_the_first() -> None:
+    headers = {"content-type": "application/json", "Authorization": "Bearer a"}
+    set_header(headers, "authorization", "Bearer b")
+    assert headers == {"content-type": "application/json", "authorization": "Bearer b"}
+
+
+def test_default_headers_replace_ours_and_bad_ones_fail_at_construction() -> None:
+    ours = {"content-type": "application/json", "X-Id": "1"}
+    assert with_default_headers(ours, {"x-id": "2", "X-New": "n"}) == {
+        "content-type": "application/json",
+        "x-id": "2",
+        "X-New": "n",
+    }
+    assert with_default_headers({"a": "1"}, None) == {"a": "1"}
+    with pytest.raises(ValueError, match="default_headers: 'bad name'"):
+        with_default_headers({}, {"bad name": "v"})
+    with pytest.raises(TypeError, match="the value of 'x-n' is a int"):
+        with_default_headers({}, {"x-n": 1})  # type: ignore[dict-item]
+
+
+def test_the_credential_header_is_the_key_else_the_url_user_info_else_none() -> None:
+    plain = BaseURL.parse("https://api.example/v1", "/chat")
+    with_user = BaseURL.parse("https://u:pw@api.example/v1", "/chat")
+    key = Secret("k-1")
+    bearer = json_headers(key, with_user)
+    assert bearer["Authorization"].get() == "Bearer k-1"  # the key wins over user info
+    assert json_headers(key, plain, key_header="x-goog-api-key") == {
+        "content-type": "application/json",
+        "x-goog-api-key": key,
+    }
+    assert json_headers(None, with_user)["Authorization"] is with_user.basic_auth
+    assert json_headers(Secret(""), plain) == {"content-type": "application/json"}
+    assert all(isinstance(v, (str, Secret)) for v in bearer.values())
+
+
+def test_post_json_reveals_the_held_headers_only_into_the_request() -> None:
+    names = frozenset({"x-token"})
+    held = hold_secrets({"x-token": "t-1", "content-type": "application/json"}, names)
+    secret_url = Secret("https://api.example/v1/chat?code=c-1")
+    request = post_json("https://api.example/v1/chat?code=***", {"a": 1}, held, names, secret_url)
+    assert isinstance(request, HTTPRequest) and request.method == "POST"
+    assert request.headers["x-token"] == "t-1" and request.json == {"a": 1}
+    assert request.secret_headers == names and request.secret_url is secret_url
+    assert "t-1" not in repr(request) and "t-1" not in repr(request.headers)
+    assert post_json("http://h/x", {}, {}, frozenset()).secret_url is None
+
+
+def test_the_repr_masks_the_url_never_raises_and_names_the_class() -> None:
+    class Wire:
+        def __init__(self) -> None:
+            self.base_url = "https://gw.example/v1?key=k-1"
+            self._api_key = Secret("sk-secret")
+
+    shown = adapter_repr(Wire(), api_key="_api_key")
+    assert shown == "Wire(base_url='https://gw.example/v1?key=***', api_key=Secret('**********'))"
+    half_built = object.__new__(Wire)  # an __init__ that failed before setting anything
+    assert adapter_repr(half_built, "Named", api_key="_api_key", other="other") == (
+        "Named(base_url=None, api_key=None, other=None)"
+    )
