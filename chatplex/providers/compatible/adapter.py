@@ -11,9 +11,9 @@ chatplex keeps. Everything else -- messages, tools, streams, usage, reasoning te
 the OpenAI adapter) -- is the OpenAI adapter's. Mistral's reasoning comes inside
 `content`, as `thinking` parts of a list, kept there as langchain-mistralai keeps them
 (its reply style's `content_parts`) and read into `content_blocks` as that package's
-translator reads them (`blocks.py`, registered when this module loads); how its partner
-package writes the history back is its profile's `turns` (`turns.py`), and its
-structured output's shape `json_schema_shape` (`structured.py`).
+translator reads them (`blocks.py`, registered when this module or `dropin.py` loads);
+how its partner package writes the history back is its profile's `turns` (`turns.py`),
+and its structured output's shape `json_schema_shape` (`structured.py`).
 
 >>> PROFILES["groq"].base_url
 'https://api.groq.com/openai/v1'
@@ -51,11 +51,11 @@ from ...adapters.base import (
     withheld_key_note,
 )
 from ...errors import APIConnectionError, APIError, APITimeoutError, DeadlineExceededError
-from ...messages import AIMessage, AIMessageChunk, BaseMessage, register_blocks
+from ...messages import AIMessage, AIMessageChunk, BaseMessage
 from ...sdk_errors import ErrorFamily, sdk_class_for
 from ...secret import Secret, redact_url
 from ..openai.adapter import OpenAIAdapter, OpenAIStreamParser, parse_reply
-from .blocks import parts_blocks
+from .blocks import register_parts_blocks
 from .profile import Profile
 from .spec import PROFILES
 from .style import StyledStreamParser, style_reply
@@ -435,16 +435,7 @@ def _environment_key(variables: tuple[str, ...]) -> Secret | None:
 
 _CLASSES: dict[str, type[CompatibleAdapter]] = {}
 
-
-def _register_parts_blocks() -> None:
-    """`content_blocks` of the replies kept as the provider's parts read as their
-    partner package's translator (langchain-mistralai registers its own on import)."""
-    for profile in PROFILES.values():
-        if profile.style is not None and profile.style.content_parts:
-            register_blocks(profile.style.model_provider, parts_blocks)
-
-
-_register_parts_blocks()
+register_parts_blocks()  # as its partner package registers its translator on import
 
 
 def preset_adapter_class(name: str) -> type[CompatibleAdapter]:

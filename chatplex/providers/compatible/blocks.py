@@ -2,8 +2,9 @@
 (`ReplyStyle.content_parts`: Mistral's), as langchain-mistralai's translator reads them.
 
 langchain-mistralai registers its translator for its `model_provider` when it is
-imported; `adapter.py` registers this one (`register_blocks`) for each profile whose
-style keeps content parts, when it loads. What it reads:
+imported; `register_parts_blocks` registers this one for each profile whose style keeps
+content parts, called when `adapter.py` or `dropin.py` loads (importing `ChatMistralAI`,
+as importing langchain-mistralai's). What it reads:
 
 - a str item, or a text part, is a `text` block (a part's `index` kept); a text part
   carrying a `reference` (a cited answer, see `style._with_references`) gets one
@@ -25,9 +26,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...messages import AIMessage
+from ...messages import AIMessage, register_blocks
+from .spec import PROFILES
 
-__all__ = ["parts_blocks"]
+__all__ = ["parts_blocks", "register_parts_blocks"]
 
 _Block = dict[str, Any]
 
@@ -52,6 +54,14 @@ def parts_blocks(message: AIMessage) -> list[_Block]:
             {"type": "tool_call", "name": call["name"], "args": call["args"], "id": call.get("id")}
         )
     return blocks
+
+
+def register_parts_blocks() -> None:
+    """Read the replies of each profile whose style keeps content parts with
+    `parts_blocks` (registering again replaces: idempotent)."""
+    for profile in PROFILES.values():
+        if profile.style is not None and profile.style.content_parts:
+            register_blocks(profile.style.model_provider, parts_blocks)
 
 
 def _is_empty_text(block: _Block) -> bool:

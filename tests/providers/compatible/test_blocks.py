@@ -9,6 +9,10 @@ checks are also written out, so the file runs without the partner package.
 from __future__ import annotations
 
 import doctest
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -175,3 +179,30 @@ def test_registered_for_each_profile_that_keeps_content_parts() -> None:
 
 def test_doctests() -> None:
     assert doctest.testmod(blocks).failed == 0
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "from chatplex import ChatMistralAI",
+        "from chatplex.adapters import adapter_class; adapter_class('mistralai')",
+    ],
+)
+def test_importing_the_dropin_or_loading_the_adapter_registers(statement: str) -> None:
+    """As importing langchain-mistralai registers its translator: a fresh interpreter's
+    Mistral reply reads as built-in blocks before, as Mistral's parts after."""
+    code = (
+        "from chatplex.messages import AIMessage\n"
+        "m = AIMessage([{'type': 'thinking', 'thinking': [{'type': 'text', 'text': 'x'}]}],"
+        " response_metadata={'model_provider': 'mistralai'})\n"
+        "print(m.content_blocks[0]['type'])\n"
+        f"{statement}\n"
+        "print(m.content_blocks[0]['type'])\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["non_standard", "reasoning"]
