@@ -46,7 +46,7 @@ def register_blocks(
     if not isinstance(provider, str) or not provider:
         raise ValueError(f"register_blocks: provider must be a non-empty str, got {provider!r}")
     for name, func in (("translate", translate), ("translate_chunk", translate_chunk)):
-        if func is not None and not callable(func):
+        if not callable(func) and (func is not None or name == "translate"):
             raise TypeError(f"register_blocks: {name} must be callable, got {type(func).__name__}")
     _REGISTERED[provider] = (translate, translate_chunk or translate)
 

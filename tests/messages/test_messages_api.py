@@ -457,6 +457,7 @@ def test_a_translator_raising_not_implemented_leaves_the_built_in_reading() -> N
         ("", lambda m: [], None, ValueError),
         (None, lambda m: [], None, ValueError),
         ("p", "not callable", None, TypeError),
+        ("p", None, lambda m: [], TypeError),
         ("p", lambda m: [], 3, TypeError),
     ],
 )
