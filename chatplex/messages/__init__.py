@@ -39,6 +39,7 @@ from ._types import (
 )
 
 if TYPE_CHECKING:
+    from ._blocks import register_blocks
     from ._dicts import (
         convert_to_messages,
         message_from_dict,
@@ -66,6 +67,7 @@ _LAZY = {
     "messages_from_dict": "._dicts",
     "messages_to_dict": "._dicts",
     "parse_partial_json": "._partial_json",
+    "register_blocks": "._blocks",
     "to_langchain": "._langchain",
     "convert_to_openai_messages": ".utils",
     "count_tokens_approximately": ".utils",
@@ -124,6 +126,7 @@ __all__ = [
     "normalise_role",
     "parse_partial_json",
     "peek_usage",
+    "register_blocks",
     "reply_as_chunk",
     "set_metadata",
     "text_chunk",

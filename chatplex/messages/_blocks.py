@@ -5,13 +5,17 @@ translators in `langchain_core.messages.block_translators`): `text`, `reasoning`
 `tool_call` (and `tool_call_chunk` on stream pieces), `image` / `audio` / `file`,
 `server_tool_call` / `server_tool_result`, and `non_standard` for what has no standard
 form. A reply's `response_metadata["model_provider"]` chooses the translator, as in
-LangChain ("openai": Chat Completions; "anthropic": Messages API). One deliberate
+LangChain ("openai": Chat Completions; "anthropic": Messages API). A provider folder
+adds its own with `register_blocks` when its module loads, as a partner package calls
+langchain-core's `register_translator` on import: one registered for a name is asked
+before the built-in ones (this layer names no provider folder's). One deliberate
 difference: an OpenAI reply whose content is a list (chatplex's reasoning blocks) keeps
 its tool calls, which LangChain's Responses-API translator would leave out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from ._blocks_input import from_input_block
@@ -20,9 +24,31 @@ from ._blocks_responses import responses_blocks
 if TYPE_CHECKING:
     from ._messages import AIMessage, AIMessageChunk, BaseMessage
 
-__all__ = ["content_blocks"]
+__all__ = ["content_blocks", "register_blocks"]
 
 _Block = dict[str, Any]
+
+#: A provider's translator: the standard blocks of a reply (or of a stream piece).
+Translate = Callable[[Any], list[_Block]]
+
+#: model_provider -> (translator of replies, translator of stream pieces).
+_REGISTERED: dict[str, tuple[Translate, Translate]] = {}
+
+
+def register_blocks(
+    provider: str, translate: Translate, translate_chunk: Translate | None = None
+) -> None:
+    """Read the content of replies whose `response_metadata["model_provider"]` is
+    `provider` with `translate` (stream pieces with `translate_chunk`, by default the
+    same), as langchain-core's `register_translator`. A translator may raise
+    `NotImplementedError` to leave a message to the built-in reading. Registering a name
+    again replaces its translators."""
+    if not isinstance(provider, str) or not provider:
+        raise ValueError(f"register_blocks: provider must be a non-empty str, got {provider!r}")
+    for name, func in (("translate", translate), ("translate_chunk", translate_chunk)):
+        if not callable(func) and (func is not None or name == "translate"):
+            raise TypeError(f"register_blocks: {name} must be callable, got {type(func).__name__}")
+    _REGISTERED[provider] = (translate, translate_chunk or translate)
 
 
 def content_blocks(message: BaseMessage) -> list[_Block]:
@@ -38,6 +64,13 @@ def content_blocks(message: BaseMessage) -> list[_Block]:
         return list(message.content)
     provider = meta.get("model_provider")
     chunk = cast("AIMessageChunk", message) if hasattr(message, "tool_call_chunks") else None
+    registered = _REGISTERED.get(provider) if isinstance(provider, str) else None
+    if registered is not None:
+        translate, translate_chunk = registered
+        try:
+            return translate(message) if chunk is None else translate_chunk(chunk)
+        except NotImplementedError:
+            pass  # the built-in reading, as LangChain falls back
     if provider == "anthropic":
         return _anthropic(message, chunk)
     if provider == "bedrock_converse":

@@ -303,10 +303,21 @@ def replies(case: Any) -> list[BaseMessage]:
     return [merged, merged.to_message(), *chunks]
 
 
+#: Presets whose partner package registers its own block translator on import.
+PARTNER_TRANSLATORS = {"mistralai": "langchain_mistralai"}
+
+
 @pytest.mark.parametrize("case", OK, ids=[c.name for c in OK])
 def test_content_blocks_of_corpus_replies(case: Any) -> None:
     """Every reply of the wire corpus (and every chunk of its streams) gives LangChain's
-    blocks, its provider's translator chosen by `model_provider` as in LangChain."""
+    blocks, its provider's translator chosen by `model_provider` as in LangChain.
+
+    A partner package's own translator is registered when it is imported (as chatplex's
+    is when its provider folder loads, which `replies` does): the case imports it, so
+    LangChain's twin never depends on what an earlier test imported."""
+    partner = PARTNER_TRANSLATORS.get(case.meta.get("preset"))
+    if partner is not None:
+        pytest.importorskip(partner)
     for message in replies(case):
         # A preset shaped as its partner package names itself (langchain-deepseek's
         # "deepseek"), as LangChain's message would.
@@ -316,7 +327,12 @@ def test_content_blocks_of_corpus_replies(case: Any) -> None:
             case.meta.get("preset"),
         )
         calls = getattr(message, "tool_calls", None)
-        if case.provider != "anthropic" and isinstance(message.content, list) and calls:
+        if (
+            case.provider != "anthropic"
+            and partner is None
+            and isinstance(message.content, list)
+            and calls
+        ):
             # The deliberate difference (test_openai_list_content_keeps_its_tool_calls):
             # LangChain drops these calls; ours are its blocks plus the calls.
             kept = [
@@ -380,3 +396,75 @@ def test_converse_content_blocks_as_langchains_converse_translator() -> None:
     assert ours.content_blocks == theirs.content_blocks
     empty = AIMessage(content="", response_metadata=meta)
     assert empty.content_blocks == []  # a stream's metadata piece, as LangChain's
+
+
+def test_a_registered_translator_is_asked_before_the_built_in_ones() -> None:
+    """`register_blocks`, as langchain-core's `register_translator`: chosen by
+    `model_provider`, the chunk translator for stream pieces, replacing a built-in one."""
+    from chatplex.messages import register_blocks
+
+    seen: list[str] = []
+
+    def whole(message: Any) -> list[dict[str, Any]]:
+        seen.append(type(message).__name__)
+        return [{"type": "text", "text": f"whole:{message.content}"}]
+
+    def piece(message: Any) -> list[dict[str, Any]]:
+        seen.append(type(message).__name__)
+        return [{"type": "text", "text": f"piece:{message.content}"}]
+
+    register_blocks("test-registry-provider", whole, piece)
+    meta = {"model_provider": "test-registry-provider"}
+    assert AIMessage("a", response_metadata=meta).content_blocks == [
+        {"type": "text", "text": "whole:a"}
+    ]
+    assert AIMessageChunk("b", response_metadata=meta).content_blocks == [
+        {"type": "text", "text": "piece:b"}
+    ]
+    assert seen == ["AIMessage", "AIMessageChunk"]
+    # Without a chunk translator, stream pieces go to the same one.
+    register_blocks("test-registry-provider", whole)
+    assert AIMessageChunk("c", response_metadata=meta).content_blocks == [
+        {"type": "text", "text": "whole:c"}
+    ]
+    # A human message has no model_provider to choose by: never translated.
+    assert HumanMessage("h", response_metadata=meta).content_blocks == [
+        {"type": "text", "text": "h"}
+    ]
+
+
+def test_a_translator_raising_not_implemented_leaves_the_built_in_reading() -> None:
+    from chatplex.messages import register_blocks
+
+    def declines(message: Any) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    register_blocks("test-declining-provider", declines)
+    message = AIMessage(
+        [{"type": "text", "text": "t"}, {"type": "odd", "x": 1}],
+        response_metadata={"model_provider": "test-declining-provider"},
+    )
+    assert message.content_blocks == [
+        {"type": "text", "text": "t"},
+        {"type": "non_standard", "value": {"type": "odd", "x": 1}},
+    ]
+    same_blocks(message)  # LangChain's, which knows no translator of that name
+
+
+@pytest.mark.parametrize(
+    ("provider", "translate", "translate_chunk", "error"),
+    [
+        ("", lambda m: [], None, ValueError),
+        (None, lambda m: [], None, ValueError),
+        ("p", "not callable", None, TypeError),
+        ("p", None, lambda m: [], TypeError),
+        ("p", lambda m: [], 3, TypeError),
+    ],
+)
+def test_register_blocks_refuses_bad_input(
+    provider: Any, translate: Any, translate_chunk: Any, error: type[Exception]
+) -> None:
+    from chatplex.messages import register_blocks
+
+    with pytest.raises(error, match="register_blocks"):
+        register_blocks(provider, translate, translate_chunk)

@@ -10,9 +10,10 @@ chatplex keeps. Everything else -- messages, tools, streams, usage, reasoning te
 (`reasoning_content` from DeepSeek, `reasoning` from Groq and OpenRouter: both read by
 the OpenAI adapter) -- is the OpenAI adapter's. Mistral's reasoning comes inside
 `content`, as `thinking` parts of a list, kept there as langchain-mistralai keeps them
-(its reply style's `content_parts`); how its partner package writes the history back
-is its profile's `turns` (`turns.py`), and its structured output's shape
-`json_schema_shape` (`structured.py`).
+(its reply style's `content_parts`) and read into `content_blocks` as that package's
+translator reads them (`blocks.py`, registered when this module or `dropin.py` loads);
+how its partner package writes the history back is its profile's `turns` (`turns.py`),
+and its structured output's shape `json_schema_shape` (`structured.py`).
 
 >>> PROFILES["groq"].base_url
 'https://api.groq.com/openai/v1'
@@ -55,6 +56,7 @@ from ...messages import AIMessage, AIMessageChunk, BaseMessage
 from ...sdk_errors import ErrorFamily, sdk_class_for
 from ...secret import Secret
 from ..openai.adapter import OpenAIAdapter, OpenAIStreamParser, parse_reply
+from .blocks import register_parts_blocks
 from .profile import Profile
 from .spec import PROFILES
 from .style import StyledStreamParser, style_reply
@@ -429,6 +431,8 @@ def _environment_key(variables: tuple[str, ...]) -> Secret | None:
 
 
 _CLASSES: dict[str, type[CompatibleAdapter]] = {}
+
+register_parts_blocks()  # as its partner package registers its translator on import
 
 
 def preset_adapter_class(name: str) -> type[CompatibleAdapter]:

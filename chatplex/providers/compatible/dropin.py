@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ...chat.dropin import UNSET, check_refused, dropin, pick, take_tail, with_query
 from ...chat.model import ChatModel
 from ...chat.params import api_parameters, unknown_keyword
+from .blocks import register_parts_blocks
 from .spec import DROPINS, SPECS, DropIn
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ __all__ = [
     "PresetChatModel",
     "preset_dropin_class",
 ]
+
+# Importing `ChatMistralAI` makes its replies' `content_blocks` langchain-mistralai's, as
+# importing that package registers its translator.
+register_parts_blocks()
 
 
 @dropin
