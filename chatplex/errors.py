@@ -104,7 +104,7 @@ class APIError(ChatplexError):
     def status_code(self) -> int | None:
         """The HTTP status, under the name the openai and anthropic SDKs (and so code
         written for LangChain) use; the same value as `status`, unless the error was made
-        one of an SDK's classes whose `status` is a word (google-genai's "INTERNAL"): the
+        one of an SDK's classes whose `status` is a word (a word such as "INTERNAL"): the
         HTTP status is then kept as `http_status`."""
         return self.__dict__.get("http_status", self.status)
 

@@ -193,8 +193,8 @@ def _fill_httpx_request(err: BaseException) -> None:
 
 
 def transport_family() -> ErrorFamily:
-    """httpx's family as an SDK that lets its client's errors through shows them (the
-    cohere and ollama SDKs): a timeout or a passed deadline is `TimeoutException`, a
+    """httpx's family as an SDK that lets its client's errors through shows them (SDKs
+    built directly on httpx): a timeout or a passed deadline is `TimeoutException`, a
     failed connection `ConnectError`; any other error is none of httpx's."""
     return ErrorFamily("httpx", _httpx_transport_class, _fill_httpx_request)
 

@@ -45,8 +45,8 @@ def json_headers(
     key: Secret | None, where: BaseURL, *, key_header: str | None = None
 ) -> dict[str, Any]:
     """`content-type: application/json` and the credential: the key as `Authorization:
-    Bearer <key>` (with `key_header`, as that header's whole value: Gemini's
-    `x-goog-api-key`), else the base URL's user info as `Authorization: Basic ...`, else
+    Bearer <key>` (with `key_header`, as that header's whole value: an
+    `x-api-key`-style header), else the base URL's user info as `Authorization: Basic ...`, else
     none. Credentials stay `Secret`s (`hold_secrets` / `reveal`)."""
     headers: dict[str, Any] = {"content-type": "application/json"}
     if key and key_header is not None:

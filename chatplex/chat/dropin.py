@@ -136,7 +136,7 @@ def constructor_names(cls: type) -> tuple[str, ...]:
 #: keep `ChatModel.__init__`'s types and defaults, read from there, so they are written
 #: once; LangChain's model-level run settings (`RUN_SETTINGS`) become the config every
 #: call runs with. A drop-in that spells one of them its own way or gives it another
-#: default (Cohere's `timeout_seconds`, a preset's retries) declares it in its own
+#: default (a `timeout_seconds` spelling, a preset's retries) declares it in its own
 #: `__init__`, which wins.
 TAIL = (
     "rate_limiter",
@@ -175,7 +175,7 @@ class _Unset:
 
 
 #: A parameter's default when LangChain tells "not given" from an explicit None (a
-#: preset's temperature 0.7, Gemini's per-model temperature): the drop-in then applies
+#: preset's temperature 0.7, a per-model default temperature): the drop-in then applies
 #: its partner class's default.
 UNSET: Any = _Unset()
 

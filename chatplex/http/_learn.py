@@ -106,7 +106,7 @@ def read_limits(headers: Mapping[str, str]) -> Announced | None:
 
 def spent(headers: Mapping[str, str] | None) -> dict[str, str]:
     """A response's headers, and that nothing is left: how an error body that says its
-    quota is spent (`RateLimitError.limit_spent`: Gemini's QuotaFailure) reaches every
+    quota is spent (`RateLimitError.limit_spent`, a wire's quota-failure detail) reaches every
     kind of budget, which read it as the ``remaining: 0`` a server's header would say.
 
     >>> read_limits(spent(None)).requests_remaining

@@ -202,7 +202,7 @@ def _block(block: dict[str, Any]) -> dict[str, Any]:
 def to_langchain_message(message: AIMessage, model_name: str | None = None) -> LCAIMessage:
     """A chatplex reply as a LangChain `AIMessage`; `model_name` (the model called) is
     its `response_metadata["model_name"]` when the reply names none (LangChain's
-    standard key: some wires, Cohere's, do not say which model answered)."""
+    standard key: some wires do not say which model answered)."""
     metadata = dict(message.response_metadata)
     if model_name and "model_name" not in metadata:
         metadata["model_name"] = model_name
@@ -229,7 +229,7 @@ class StreamTranslator:
       adapters set it on the first chunk only); the chunk marked last carries
       `model_name` (the model called) when no chunk named the model;
     - a chunk's `additional_kwargs["tool_calls"]` (a wire's summary of the calls, as
-      langchain-cohere's last chunk has it) is not read again as tool-call pieces, which
+      a partner package's last chunk may have it) is not read again as tool-call pieces, which
       LangChain does for a chunk without any: the calls come in `tool_call_chunks`, and
       merged with such a copy each would be counted twice;
     - refusals: chatplex's OpenAI stream parser carries a refusal whole-so-far on every

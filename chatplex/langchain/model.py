@@ -483,8 +483,8 @@ def _primary(model: Any) -> Any:
 def _model_name(model: Any) -> str | None:
     model = _primary(model)
     provider, name = getattr(model, "provider", None), getattr(model, "model", None)
-    # The name users gave where it is not the wire's ("azure_openai", the preset "groq"
-    # speak "openai"): the model's `provider_label`, else the adapter's registry name.
+    # The name users gave where it is not the wire's ("azure_openai" and the OpenAI-compatible
+    # presets speak "openai"): the model's `provider_label`, else the adapter's registry name.
     label = getattr(model, "provider_label", None)
     provider = label or getattr(getattr(model, "adapter", None), "registry_name", None) or provider
     if isinstance(provider, str) and isinstance(name, str):
