@@ -260,6 +260,13 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         where = self._where(settings.model)
         return dataclasses.replace(request, url=where.url, secret_url=where.secret_url)
 
+    def responses_where(self) -> BaseURL:
+        """Where Azure's Responses API is, as the openai SDK's `AzureOpenAI` sends it:
+        `{azure_endpoint}/openai/responses?api-version=...` (not under the deployment,
+        which goes as the body's `model`), `.../openai/v1/responses` on the v1 API, or
+        `{base_url}/responses`."""
+        return BaseURL.parse(self._prefix + self._query.get(), "/responses")
+
     def authorize(self, request: HTTPRequest) -> HTTPRequest:
         """`request` with a fresh token from `azure_ad_token_provider` (sync calls);
         unchanged without a provider. Called by the chat model for every call."""
