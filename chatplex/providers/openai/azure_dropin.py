@@ -132,22 +132,27 @@ class AzureChatOpenAI(ChatOpenAI):
             "default_headers": default_headers,
         }
         del api_key  # held by the adapters only, as a Secret
-        # The Responses API always names the model in the body (the deployment, unless
-        # `model` was given), as langchain-openai's payload does.
-        del connection["body_model"]
+        # The Responses API names the model in the body (the deployment, unless `model`
+        # was given) whenever there is one, as langchain-openai's payload does.
+        chat_body_model = connection.pop("body_model")
+        responses_body_model = chat_body_model or bool(connection["azure_deployment"])
         try:
             if responses:
                 adapter = AzureResponsesAdapter(
-                    **connection, use_previous_response_id=use_previous_response_id
+                    **connection,
+                    body_model=responses_body_model,
+                    use_previous_response_id=use_previous_response_id,
                 )
                 return adapter, None
             chat = AzureOpenAIAdapter(
                 **connection,
-                body_model=self._azure["body_model"],
+                body_model=chat_body_model,
                 include_usage=include_usage,
                 completion_tokens=True,  # as langchain-openai: max_completion_tokens
             )
-            return chat, AzureResponsesAdapter(**connection) if switchable else None
+            if not switchable:
+                return chat, None
+            return chat, AzureResponsesAdapter(**connection, body_model=responses_body_model)
         finally:
             connection.clear()
 

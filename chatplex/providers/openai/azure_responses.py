@@ -23,6 +23,7 @@ API, or `{base_url}/responses`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -30,8 +31,9 @@ from .azure import AzureOpenAIAdapter
 from .responses_adapter import OpenAIResponsesAdapter
 
 if TYPE_CHECKING:
-    from ...adapters.base import BaseURL, HTTPRequest
+    from ...adapters.base import BaseURL, CallSettings, HTTPRequest
     from ...batches.wire import Limits
+    from ...messages import BaseMessage
 
 __all__ = ["AzureResponsesAdapter"]
 
@@ -51,8 +53,12 @@ class AzureResponsesAdapter(OpenAIResponsesAdapter):
         *,
         use_previous_response_id: bool = False,
         extra_block_types: Sequence[str] = (),
+        body_model: bool = True,
         **azure: Any,  # AzureOpenAIAdapter's settings, checked there
     ) -> None:
+        #: Whether the body names the model: langchain-openai's payload names it (the
+        #: deployment unless `model` was given), and leaves it out when neither was given.
+        self._body_model = body_model
         self._connection: AzureOpenAIAdapter = AzureOpenAIAdapter(**azure)
         azure.clear()  # no local of this frame keeps a credential
         super().__init__(
@@ -60,6 +66,16 @@ class AzureResponsesAdapter(OpenAIResponsesAdapter):
             use_previous_response_id=use_previous_response_id,
             connection=self._connection,
         )
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """The Responses request, without `model` when none was given (see `body_model`)."""
+        request = super().build_request(messages, settings, stream=stream)
+        if self._body_model:
+            return request
+        body = {k: v for k, v in request.json.items() if k != "model"}
+        return dataclasses.replace(request, json=body)
 
     def _responses_where(self) -> BaseURL:
         return self._connection.responses_where()
