@@ -7,6 +7,9 @@ langchain-openai's names and aliases: `azure_endpoint` (`AZURE_OPENAI_ENDPOINT`)
 `azure_ad_token` (`AZURE_OPENAI_AD_TOKEN`), `azure_ad_token_provider`,
 `azure_ad_async_token_provider`, `model_version`, `openai_api_type`, `validate_base_url`.
 URLs, auth and content filters are the adapter's: see `chatplex.providers.openai.azure`.
+The Responses API (`use_responses_api=True`, and where langchain-openai switches by
+itself: `reasoning=`, `output_version="responses/v1"`, built-in tools bound...) is
+`chatplex.providers.openai.azure_responses`: the same Azure connection.
 
 >>> model = AzureChatOpenAI(
 ...     azure_endpoint="https://res.openai.azure.com", azure_deployment="gpt4o",
