@@ -77,7 +77,13 @@ if TYPE_CHECKING:
     from ...batches.wire import Limits
     from .azure_batch import AzureBatches
 
-__all__ = ["AZURE_HOST_SUFFIXES", "AzureOpenAIAdapter", "AzureStreamParser"]
+__all__ = [
+    "AZURE_HOST_SUFFIXES",
+    "AsyncTokenProvider",
+    "AzureOpenAIAdapter",
+    "AzureStreamParser",
+    "TokenProvider",
+]
 
 #: Hosts the environment's Azure credentials may go to (besides AZURE_OPENAI_ENDPOINT's).
 AZURE_HOST_SUFFIXES = (

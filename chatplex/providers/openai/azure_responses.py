@@ -24,26 +24,28 @@ API, or `{base_url}/responses`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, NoReturn
 
-from .azure import AzureOpenAIAdapter
+from ...adapters.base import as_secret
+from .azure import AsyncTokenProvider, AzureOpenAIAdapter, TokenProvider
 from .responses_adapter import OpenAIResponsesAdapter
 
 if TYPE_CHECKING:
     from ...adapters.base import BaseURL, CallSettings, HTTPRequest
     from ...batches.wire import Limits
     from ...messages import BaseMessage
+    from ...secret import Secret
 
 __all__ = ["AzureResponsesAdapter"]
 
 
 class AzureResponsesAdapter(OpenAIResponsesAdapter):
-    """The Responses API on Azure OpenAI: `AzureOpenAIAdapter`'s keyword arguments (its
-    connection settings), plus the Responses adapter's own (`use_previous_response_id`,
-    `extra_block_types`). Replies, streams and error classes are the Responses API's, as
-    langchain-openai reads them (Azure's Chat Completions content-filter metadata is not
-    part of a Responses reply)."""
+    """The Responses API on Azure OpenAI: `AzureOpenAIAdapter`'s connection settings
+    (its keyword arguments but Chat Completions' own), `body_model`, and the Responses
+    adapter's own (`use_previous_response_id`, `extra_block_types`). Replies, streams and
+    error classes are the Responses API's, as langchain-openai reads them (Azure's Chat
+    Completions content-filter metadata is not part of a Responses reply)."""
 
     #: The provider name users know it by (`provider` stays the wire's: openai_responses).
     registry_name = "azure_openai"
@@ -51,16 +53,42 @@ class AzureResponsesAdapter(OpenAIResponsesAdapter):
     def __init__(
         self,
         *,
-        use_previous_response_id: bool = False,
-        extra_block_types: Sequence[str] = (),
+        azure_endpoint: str | None = None,
+        azure_deployment: str | None = None,
+        api_version: str | None = None,
+        api_key: str | Secret | None = None,
+        azure_ad_token: str | Secret | None = None,
+        azure_ad_token_provider: TokenProvider | None = None,
+        azure_ad_async_token_provider: AsyncTokenProvider | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        secret_headers: Sequence[str] = (),
+        model_version: str = "",
         body_model: bool = True,
-        **azure: Any,  # AzureOpenAIAdapter's settings, checked there
+        extra_block_types: Sequence[str] = (),
+        use_previous_response_id: bool = False,
     ) -> None:
+        # Rebound first: no local of this frame holds a credential in clear.
+        api_key, azure_ad_token = as_secret(api_key), as_secret(azure_ad_token)
         #: Whether the body names the model: langchain-openai's payload names it (the
         #: deployment unless `model` was given), and leaves it out when neither was given.
         self._body_model = body_model
-        self._connection: AzureOpenAIAdapter = AzureOpenAIAdapter(**azure)
-        azure.clear()  # no local of this frame keeps a credential
+        self._connection: AzureOpenAIAdapter = AzureOpenAIAdapter(
+            azure_endpoint=azure_endpoint,
+            azure_deployment=azure_deployment,
+            api_version=api_version,
+            api_key=api_key,
+            azure_ad_token=azure_ad_token,
+            azure_ad_token_provider=azure_ad_token_provider,
+            azure_ad_async_token_provider=azure_ad_async_token_provider,
+            base_url=base_url,
+            organization=organization,
+            default_headers=default_headers,
+            secret_headers=secret_headers,
+            model_version=model_version,
+        )
+        del api_key, azure_ad_token
         super().__init__(
             extra_block_types=extra_block_types,
             use_previous_response_id=use_previous_response_id,

@@ -205,3 +205,20 @@ def test_azure_chat_openai_calls_the_responses_path(azure: respx.Router) -> None
     assert sent.url.params["api-version"] == VERSION
     assert sent.headers["authorization"] == f"Bearer {TOKEN}"
     assert json.loads(sent.content)["model"] == "prod"
+
+
+def test_init_chat_model_calls_azures_responses_api_as_langchain(azure: respx.Router) -> None:
+    # LangChain's init_chat_model("azure_openai:prod", ...) is AzureChatOpenAI(model="prod"):
+    # the body names the model, the call goes beside the deployments.
+    from chatplex import init_chat_model
+
+    route = azure.post(f"{ENDPOINT}/openai/responses").mock(
+        return_value=httpx.Response(200, json=reply("Hi!"))
+    )
+    model = init_chat_model(
+        "azure_openai:prod", azure_endpoint=ENDPOINT, api_version=VERSION, api_key=KEY,
+        use_responses_api=True,
+    )  # fmt: skip
+    assert model.invoke("hi").text == "Hi!"
+    sent = route.calls.last.request
+    assert sent.headers["api-key"] == KEY and json.loads(sent.content)["model"] == "prod"
