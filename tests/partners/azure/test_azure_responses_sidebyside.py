@@ -157,6 +157,38 @@ def environment_settings(cls: Any, url: str) -> Any:
         return cls(azure_deployment=DEPLOYMENT, use_responses_api=True).invoke("Hi")
 
 
+def _init_chat_model(cls: Any) -> Any:
+    """The `init_chat_model` of the library `cls` comes from (LangChain's builds
+    langchain-openai's AzureChatOpenAI for "azure_openai")."""
+    if cls is partner.AzureChatOpenAI:
+        return pytest.importorskip("langchain.chat_models").init_chat_model
+    return chatplex.init_chat_model
+
+
+def init_chat_model_switch(cls: Any, url: str) -> Any:
+    model = _init_chat_model(cls)(
+        "azure_openai:gpt-4.1",
+        azure_endpoint=url,
+        api_version=VERSION,
+        api_key=KEY,
+        use_responses_api=True,
+    )
+    return [model.invoke("Hi"), _text(model.stream("Again"))]
+
+
+def init_chat_model_reasoning(cls: Any, url: str) -> Any:
+    model = _init_chat_model(cls)(
+        "o4-mini",
+        model_provider="azure_openai",
+        azure_endpoint=url,
+        azure_deployment=DEPLOYMENT,
+        api_version=VERSION,
+        api_key=KEY,
+        reasoning={"effort": "low", "summary": "auto"},
+    )
+    return model.invoke("How many r in berry?")
+
+
 def error_404_deployment(cls: Any, url: str) -> Any:
     return raised(lambda: _model(cls, url, max_retries=0).invoke("Hi"))
 
@@ -176,6 +208,8 @@ _OWN: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "azure_ad_token_provider": (Script(), ad_token_provider),
     "azure_ad_async_token_provider": (Script(), ad_async_token_provider),
     "azure_environment_settings": (Script(), environment_settings),
+    "azure_init_chat_model_switch": (Script(), init_chat_model_switch),
+    "azure_init_chat_model_reasoning": (responses.REASONING, init_chat_model_reasoning),
     "azure_error_404_deployment": (
         responses._err(
             404,
