@@ -71,6 +71,11 @@ class ProviderSpec:
     #: LangChain class's constructor: keywords, aliases, defaults as there); None: a
     #: `ChatModel` over the adapter.
     init_class: str | None = None
+    #: "module:Class" of the adapter of its Responses API, which `init_chat_model` builds
+    #: where its LangChain class would call it (`use_responses_api=True`, `reasoning=`,
+    #: `output_version="responses/v1"`...: `chat/openai_model.responses_wire`); None: it
+    #: has none (those settings are refused as unknown).
+    responses_adapter: str | None = None
     #: Its replies' own `finish_reason` words (as its LangChain class keeps them: STOP,
     #: MAX_TOKENS...) → chatplex's common words (stop, length, content_filter,
     #: tool_calls), for what reports in one vocabulary (OpenTelemetry).

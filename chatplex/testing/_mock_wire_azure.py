@@ -4,7 +4,9 @@ Paths: `/openai/deployments/{deployment}/chat/completions?api-version=...` (the 
 the deployment when the body names none) under any prefix, and the newer
 `/azure/openai/v1/chat/completions` (the mock mounts Azure's v1 API under `/azure`:
 `MockServer.azure_endpoint`, because a bare `/openai/v1/` is Groq's Chat Completions),
-and the same for the Responses API (`.../responses`: `RESPONSES_WIRE`).
+and the same for the Responses API (`RESPONSES_WIRE`): `.../responses` there, and
+`/azure/openai/responses?api-version=...`, where the openai SDK's `AzureOpenAI` (and
+`AzureChatOpenAI(use_responses_api=True)`) sends it, beside the deployments.
 A request must carry `api-key` or `Authorization: Bearer` (else Azure's 401). Replies
 carry Azure's `prompt_filter_results` and per-choice `content_filter_results`;
 `x-mock-fault: content_filter` gives Azure's 400 `content_filter` error (a stream ends
@@ -195,8 +197,9 @@ WIRE = MockWire(
     rate_limited_headers=lambda wait: [("x-ratelimit-remaining-requests", "0")],
 )
 
-# Azure's Responses API: `/openai/deployments/{d}/responses` and `/azure/openai/v1/responses`,
-# the Responses wire behind Azure's key check, deployment model and error shapes.
+# Azure's Responses API: `/azure/openai/responses`, `/azure/openai/v1/responses` (and
+# `/openai/deployments/{d}/responses`), the Responses wire behind Azure's key check,
+# deployment model and error shapes.
 RESPONSES_WIRE = dataclasses.replace(
     RESPONSES,
     name="azure_responses",

@@ -11,7 +11,8 @@ path matches answers, the query string ignored):
 - ``POST /v1/messages``: Anthropic Messages.
 - Azure OpenAI: ``POST /openai/deployments/{deployment}/chat/completions?api-version=...``
   (the model is the deployment when the body names none) and ``.../responses``, under any
-  prefix, and Azure's ``/openai/v1/`` API mounted at ``azure_endpoint`` (``url + "/azure"``).
+  prefix, and Azure's ``/openai/v1/`` API mounted at ``azure_endpoint`` (``url + "/azure"``),
+  with the Responses API at ``/azure/openai/responses?api-version=...`` as well.
   A request needs ``api-key`` or ``Authorization: Bearer`` (else Azure's 401 body).
   Replies carry ``prompt_filter_results`` and per-choice ``content_filter_results``.
 - ``POST`` to any path ending in ``/chat/completions``: OpenAI Chat Completions and its

@@ -49,7 +49,14 @@ def test_responses_paths(path: str) -> None:
     assert wire is not None and wire.name == "responses"
 
 
-@pytest.mark.parametrize("path", ["/openai/deployments/d/responses", "/azure/openai/v1/responses"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/openai/deployments/d/responses",
+        "/azure/openai/v1/responses",
+        "/azure/openai/responses",  # AzureOpenAI(azure_endpoint=server.azure_endpoint)
+    ],
+)
 def test_azure_responses_paths(path: str) -> None:
     wire = wire_for(path)
     assert wire is not None and wire.name == "azure_responses"
@@ -230,6 +237,13 @@ def test_sdk_mid_stream_error_and_error_status(client: openai.OpenAI) -> None:
 def test_sdk_azure_responses(server: MockServer) -> None:
     with openai.OpenAI(base_url=server.azure_endpoint + "/openai/v1/", api_key="k") as azure:
         assert azure.responses.create(model="m", input="hi").output_text == "Echo: hi"
+    with openai.AzureOpenAI(
+        azure_endpoint=server.azure_endpoint,
+        azure_deployment="d",
+        api_version="2025-03-01-preview",
+        api_key="k",
+    ) as versioned:  # the SDK's `{endpoint}/openai/responses?api-version=...`
+        assert versioned.responses.create(model="d", input="hi").output_text == "Echo: hi"
 
 
 def test_script_rules_answer_responses_requests() -> None:

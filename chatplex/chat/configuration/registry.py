@@ -50,12 +50,16 @@ def _adapter_model(provider: str) -> ModelFactory:
             module, _, name = declared.init_class.partition(":")
             dropin: ModelFactory = getattr(importlib.import_module(module), name)
             return dropin(model=model, **settings)
-        wire = provider
-        if provider == "openai":  # the Responses API where langchain-openai would use it
+        wire, cls = provider, None
+        if declared is not None and declared.responses_adapter:
+            # Its Responses API where its LangChain class would call it.
             from ..openai_model import responses_wire
 
-            wire = responses_wire(model, settings)
-        cls = adapter_class(wire)
+            if responses_wire(model, settings) == "openai_responses":
+                wire = "openai_responses"
+                module, _, name = declared.responses_adapter.partition(":")
+                cls = getattr(importlib.import_module(module), name)
+        cls = cls or adapter_class(provider)
         names = adapter_parameters(cls)
         if spec_names_settings(provider):
             from ..compatible_models import take_body_parameters

@@ -77,7 +77,13 @@ if TYPE_CHECKING:
     from ...batches.wire import Limits
     from .azure_batch import AzureBatches
 
-__all__ = ["AZURE_HOST_SUFFIXES", "AzureOpenAIAdapter", "AzureStreamParser"]
+__all__ = [
+    "AZURE_HOST_SUFFIXES",
+    "AsyncTokenProvider",
+    "AzureOpenAIAdapter",
+    "AzureStreamParser",
+    "TokenProvider",
+]
 
 #: Hosts the environment's Azure credentials may go to (besides AZURE_OPENAI_ENDPOINT's).
 AZURE_HOST_SUFFIXES = (
@@ -259,6 +265,13 @@ class AzureOpenAIAdapter(OpenAIAdapter):
             return request  # the URL does not depend on the model
         where = self._where(settings.model)
         return dataclasses.replace(request, url=where.url, secret_url=where.secret_url)
+
+    def responses_where(self) -> BaseURL:
+        """Where Azure's Responses API is, as the openai SDK's `AzureOpenAI` sends it:
+        `{azure_endpoint}/openai/responses?api-version=...` (not under the deployment,
+        which goes as the body's `model`), `.../openai/v1/responses` on the v1 API, or
+        `{base_url}/responses`."""
+        return BaseURL.parse(self._prefix + self._query.get(), "/responses")
 
     def authorize(self, request: HTTPRequest) -> HTTPRequest:
         """`request` with a fresh token from `azure_ad_token_provider` (sync calls);

@@ -7,6 +7,9 @@ langchain-openai's names and aliases: `azure_endpoint` (`AZURE_OPENAI_ENDPOINT`)
 `azure_ad_token` (`AZURE_OPENAI_AD_TOKEN`), `azure_ad_token_provider`,
 `azure_ad_async_token_provider`, `model_version`, `openai_api_type`, `validate_base_url`.
 URLs, auth and content filters are the adapter's: see `chatplex.providers.openai.azure`.
+The Responses API (`use_responses_api=True`, and where langchain-openai switches by
+itself: `reasoning=`, `output_version="responses/v1"`, built-in tools bound...) is
+`chatplex.providers.openai.azure_responses`: the same Azure connection.
 
 >>> model = AzureChatOpenAI(
 ...     azure_endpoint="https://res.openai.azure.com", azure_deployment="gpt4o",
@@ -34,6 +37,7 @@ from .dropin import ChatOpenAI
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
     from ...secret import Secret
+    from .responses_adapter import OpenAIResponsesAdapter
 
 __all__ = ["AzureChatOpenAI"]
 
@@ -109,30 +113,51 @@ class AzureChatOpenAI(ChatOpenAI):
         responses: bool,
         use_previous_response_id: bool,
         switchable: bool,
-    ) -> tuple[Adapter, None]:
+    ) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
+        """Azure's Chat Completions adapter, or (`responses`) its Responses adapter: the
+        Responses translation over the same Azure connection; with (if `switchable`) the
+        Responses adapter that built-in tools bound later switch to, as in
+        langchain-openai."""
         from .azure import AzureOpenAIAdapter
+        from .azure_responses import AzureResponsesAdapter
 
-        if responses:
-            raise NotImplementedError(
-                f"{type(self).__name__}: the Responses API on Azure is not built in chatplex "
-                "yet; Azure deployments are called through Chat Completions"
-            )
         if project is not None:
             raise TypeError(
                 f"{type(self).__name__}(project=...) is not supported: Azure has no projects"
             )
         if base_url is not None and self._validate_base_url:
             _check_base_url(base_url, self._azure["azure_deployment"])
-        adapter = AzureOpenAIAdapter(
+        connection: dict[str, Any] = {
             **self._azure,
-            api_key=api_key,
-            base_url=with_query(base_url, default_query) if base_url else None,
-            organization=organization,
-            default_headers=default_headers,
-            include_usage=include_usage,
-            completion_tokens=True,  # as langchain-openai: max_completion_tokens
-        )
-        return adapter, None  # built-in tools bound later do not switch wires on Azure
+            "api_key": api_key,
+            "base_url": with_query(base_url, default_query) if base_url else None,
+            "organization": organization,
+            "default_headers": default_headers,
+        }
+        del api_key  # held by the adapters only, as a Secret
+        # The Responses API names the model in the body (the deployment, unless `model`
+        # was given) whenever there is one, as langchain-openai's payload does.
+        chat_body_model = connection.pop("body_model")
+        responses_body_model = chat_body_model or bool(connection["azure_deployment"])
+        try:
+            if responses:
+                adapter = AzureResponsesAdapter(
+                    **connection,
+                    body_model=responses_body_model,
+                    use_previous_response_id=use_previous_response_id,
+                )
+                return adapter, None
+            chat = AzureOpenAIAdapter(
+                **connection,
+                body_model=chat_body_model,
+                include_usage=include_usage,
+                completion_tokens=True,  # as langchain-openai: max_completion_tokens
+            )
+            if not switchable:
+                return chat, None
+            return chat, AzureResponsesAdapter(**connection, body_model=responses_body_model)
+        finally:
+            connection.clear()
 
 
 def _check_base_url(base_url: str, deployment: str | None) -> None:

@@ -119,24 +119,28 @@ class OpenAIResponsesAdapter:
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
         use_previous_response_id: bool = False,
+        connection: OpenAIAdapter | None = None,
     ) -> None:
-        # The connection (key, headers, base URL) is the Chat Completions adapter's; its
-        # secret base URL is only ever read inside an expression, never held in a local.
-        self._connection = OpenAIAdapter(
-            api_key=api_key,
-            base_url=base_url,
-            organization=organization,
-            project=project,
-            default_headers=default_headers,
-            secret_headers=secret_headers,
-        )
+        # The connection (key, headers, base URL) is the Chat Completions adapter's (or
+        # `connection`, one built by a subclass: Azure's); its secret base URL is only ever
+        # read inside an expression, never held in a local.
+        if connection is None:
+            connection = OpenAIAdapter(
+                api_key=api_key,
+                base_url=base_url,
+                organization=organization,
+                project=project,
+                default_headers=default_headers,
+                secret_headers=secret_headers,
+            )
+        elif api_key is not None or base_url is not None or default_headers is not None:
+            raise TypeError("pass the connection's settings to it, not beside connection=")
         del api_key
+        self._connection = connection
         #: The base URL, credentials in its query masked (`secret_base_url`: to send).
-        self.base_url = self._connection.base_url
-        self.secret_base_url = secret = self._connection.secret_base_url
-        where = BaseURL.parse(
-            take_url_credentials(secret.get()) if secret else self.base_url, "/responses"
-        )
+        self.base_url = connection.base_url
+        self.secret_base_url = connection.secret_base_url
+        where = self._responses_where()
         self._url, self._secret_url = where.url, where.secret_url
         self.organization = organization
         self.project = project
@@ -147,9 +151,16 @@ class OpenAIResponsesAdapter:
         self.use_previous_response_id = use_previous_response_id
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
 
+    def _responses_where(self) -> BaseURL:
+        """Where the calls go: `{base_url}/responses` (a subclass's connection may say)."""
+        secret = self.secret_base_url
+        return BaseURL.parse(
+            take_url_credentials(secret.get()) if secret else self.base_url, "/responses"
+        )
+
     def __repr__(self) -> str:
         # Never raises, even half-built; never shows a key (the connection's repr masks it).
-        return adapter_repr(self, "OpenAIResponsesAdapter", connection="_connection")
+        return adapter_repr(self, connection="_connection")
 
     def build_request(
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool

@@ -13,6 +13,7 @@ SPECS = (
         otel_name="openai",
         model_prefixes=("gpt-", "o1", "o3", "o4", "chatgpt", "text-davinci"),
         batch_discount=0.5,  # 50% off every model its Batch API serves
+        responses_adapter="chatplex.providers.openai.responses_adapter:OpenAIResponsesAdapter",
     ),
     ProviderSpec(
         "openai_responses",
@@ -29,5 +30,6 @@ SPECS = (
         langchain_class="AzureChatOpenAI",
         otel_name="azure.ai.openai",
         ls_provider="azure",
+        responses_adapter="chatplex.providers.openai.azure_responses:AzureResponsesAdapter",
     ),
 )

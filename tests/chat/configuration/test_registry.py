@@ -303,3 +303,36 @@ def test_entry_points_through_monkeypatched_metadata(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(models, "PROVIDERS", dict(models.PROVIDERS))
     monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
     assert init_chat_model("patched:x").invoke("hi").text == "patched"
+
+
+@pytest.mark.parametrize(
+    ("provider", "settings", "adapter"),
+    [
+        ("openai", {"api_key": "k"}, "OpenAIResponsesAdapter"),
+        (
+            "azure_openai",
+            {"api_key": "k", "azure_endpoint": "https://r.openai.azure.com", "api_version": "v1"},
+            "AzureResponsesAdapter",
+        ),
+    ],
+)
+def test_the_responses_switches_build_the_specs_responses_adapter(
+    provider: str, settings: dict[str, Any], adapter: str
+) -> None:
+    # Declared per provider (`ProviderSpec.responses_adapter`), not named by the registry.
+    declared = specs.spec(provider)
+    assert declared is not None and declared.responses_adapter is not None
+    assert declared.responses_adapter.endswith(f":{adapter}")
+    for switch in ({"use_responses_api": True}, {"reasoning": {"effort": "low"}}):
+        model = init_chat_model(f"{provider}:gpt-4.1", **settings, **switch)
+        assert type(model.adapter).__name__ == adapter
+        assert model.provider == "openai_responses"
+        assert model.build_request("hi").url.split("?")[0].endswith("/responses")
+    chat = init_chat_model(f"{provider}:gpt-4.1", **settings, use_responses_api=False)
+    assert type(chat.adapter).__name__ != adapter
+
+
+def test_a_provider_without_a_responses_api_refuses_its_switch() -> None:
+    assert specs.spec("anthropic").responses_adapter is None  # type: ignore[union-attr]
+    with pytest.raises(TypeError, match="use_responses_api"):
+        init_chat_model("anthropic:claude-sonnet-4-5", api_key="k", use_responses_api=True)

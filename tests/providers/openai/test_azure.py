@@ -577,3 +577,13 @@ def test_an_azure_reply_is_priced_by_its_model(azure: respx.Router) -> None:
     azure.post(url__startswith=DEPLOYMENT_URL).respond(200, json=completion())
     cost = reply_cost(model().invoke("hi"), url=DEPLOYMENT_URL)
     assert cost is not None and cost["total"] > 0
+
+
+def test_responses_where_is_beside_the_deployments_not_under_one() -> None:
+    # The openai SDK sends `/responses` (not a deployments endpoint) to the resource.
+    adapter = AzureOpenAIAdapter(
+        azure_endpoint=ENDPOINT, api_version=VERSION, azure_deployment="prod", api_key=KEY
+    )
+    assert adapter.responses_where().url == f"{ENDPOINT}/openai/responses?api-version={VERSION}"
+    v1 = AzureOpenAIAdapter(azure_endpoint=ENDPOINT, api_version="v1", api_key=KEY)
+    assert v1.responses_where().url == f"{ENDPOINT}/openai/v1/responses"

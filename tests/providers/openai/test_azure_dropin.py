@@ -10,6 +10,7 @@ import pytest
 
 from chatplex import AzureChatOpenAI, ChatOpenAI
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
+from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
 
 ENDPOINT = "https://res.openai.azure.com"
 VERSION = "2024-10-21"
@@ -141,9 +142,31 @@ def test_refused_settings_say_why(settings: dict[str, Any], message: str) -> Non
     "settings",
     [{"use_responses_api": True}, {"reasoning": {"effort": "low"}}, {"include": ["x"]}],
 )
-def test_the_responses_api_on_azure_is_not_built_and_says_so(settings: dict[str, Any]) -> None:
-    with pytest.raises(NotImplementedError, match="Responses API on Azure"):
-        build(**settings)
+def test_the_responses_switches_call_azures_responses_api(settings: dict[str, Any]) -> None:
+    model = build(azure_deployment="prod", api_version="2025-03-01-preview", **settings)
+    assert isinstance(model.adapter, AzureResponsesAdapter)
+    assert model.provider == "openai_responses" and model.provider_label == "azure_openai"
+    request = model.build_request("hi")
+    assert request.url == f"{ENDPOINT}/openai/responses?api-version=2025-03-01-preview"
+    assert request.json["model"] == "prod" and request.json["input"]
+    assert model.openai_api_version == "2025-03-01-preview"
+    assert model.azure_endpoint == ENDPOINT
+
+
+def test_a_builtin_tool_bound_switches_to_azures_responses_api() -> None:
+    model = build(azure_deployment="prod", api_version=VERSION)
+    assert isinstance(model.adapter, AzureOpenAIAdapter)
+    bound = model.bind_tools([{"type": "web_search"}])
+    request = bound.build_request("hi")
+    assert request.url == f"{ENDPOINT}/openai/responses?api-version={VERSION}"
+    assert request.json["tools"] == [{"type": "web_search"}]
+    assert dict(request.headers)["api-key"] == "k"
+
+
+def test_use_responses_api_false_keeps_builtin_tools_refused() -> None:
+    model = build(azure_deployment="prod", api_version=VERSION, use_responses_api=False)
+    with pytest.raises(ValueError, match="need the Responses API"):
+        model.bind_tools([{"type": "web_search"}])
 
 
 def test_legacy_api_type_azure_is_accepted() -> None:

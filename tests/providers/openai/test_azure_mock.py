@@ -316,3 +316,45 @@ class TestTheSDKReadsTheSameReplies:
         assert _ours(reply, stream) == sdk
         if case == "tool_call":
             assert sdk["tool_calls"] == [["get_weather", {"city": "x"}, "call_<n>"]]
+
+
+# -- the Responses API (use_responses_api=True) --------------------------------------------
+
+
+def responses_model(server: MockServer, **settings: Any) -> AzureChatOpenAI:
+    settings.setdefault("api_key", KEY)
+    return AzureChatOpenAI(
+        azure_endpoint=server.azure_endpoint,
+        azure_deployment="prod",
+        api_version="2025-03-01-preview",
+        use_responses_api=True,
+        max_retries=0,
+        **settings,
+    )
+
+
+def test_responses_api_invoke_stream_and_tokens_on_the_mock(server: MockServer) -> None:
+    model = responses_model(server)
+    message = model.invoke("hi")
+    assert message.text == "Echo: hi"
+    assert message.response_metadata["model_name"] == "prod"  # the deployment as the model
+    streamed = merge_chunks(list(model.stream("hi")))
+    assert streamed.text == "Echo: hi"
+    tokens = responses_model(server, api_key=None, azure_ad_token_provider=lambda: "tok")
+    assert tokens.invoke("hi").text == "Echo: hi"
+
+
+async def test_responses_api_async_on_the_mock(server: MockServer) -> None:
+    async def token() -> str:
+        return "async-tok"
+
+    model = responses_model(server, api_key=None, azure_ad_async_token_provider=token)
+    assert (await model.ainvoke("hi")).text == "Echo: hi"
+
+
+def test_responses_api_without_a_credential_is_azures_401(server: MockServer) -> None:
+    from chatplex.errors import AuthenticationError
+
+    model = responses_model(server, api_key=None)  # not an Azure host: no error until sent
+    with pytest.raises(AuthenticationError):
+        model.invoke("hi")

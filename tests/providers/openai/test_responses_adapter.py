@@ -17,6 +17,7 @@ from chatplex.adapters.base import CallSettings
 from chatplex.chat import ChatModel
 from chatplex.errors import BadRequestError, RateLimitError
 from chatplex.messages import AIMessage, HumanMessage
+from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
 
 ERRORS = [c for c in load_cases({"openai_responses"}) if c.status >= 400]
@@ -48,6 +49,16 @@ def test_base_url_with_a_query_credential() -> None:
     assert req.secret_url is not None
     assert req.secret_url.get() == "https://gw.example/v1/responses?code=c-123"
     assert "c-123" not in repr(adapter) + repr(vars(adapter))
+
+
+def test_a_given_connection_is_used_as_built() -> None:
+    connection = OpenAIAdapter(base_url="https://gw.example/v1", api_key="k-conn")
+    adapter = OpenAIResponsesAdapter(connection=connection)
+    req = request(adapter)
+    assert req.url == "https://gw.example/v1/responses"
+    assert req.headers["Authorization"] == "Bearer k-conn"
+    with pytest.raises(TypeError, match="not beside connection="):
+        OpenAIResponsesAdapter(connection=connection, api_key="other")
 
 
 def test_key_policy(monkeypatch: pytest.MonkeyPatch) -> None:

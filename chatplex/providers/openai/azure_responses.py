@@ -1,0 +1,134 @@
+"""Azure OpenAI's Responses API: the Responses translation behind Azure's connection.
+
+`AzureResponsesAdapter` is `OpenAIResponsesAdapter` (messages, reasoning items, built-in
+tools, streams, errors: all its own) whose connection is an `AzureOpenAIAdapter` (URL,
+`?api-version=`, the `api-key` header or an Entra ID token, per-call token providers,
+which credentials may leave for which host): neither is copied here. Where a call goes is
+where the openai SDK's `AzureOpenAI` sends `client.responses.create`, which
+langchain-openai's `AzureChatOpenAI(use_responses_api=True)` calls:
+`{azure_endpoint}/openai/responses?api-version=...` (not under the deployment: the
+deployment is the body's `model`), `{azure_endpoint}/openai/v1/responses` on Azure's v1
+API, or `{base_url}/responses`.
+
+>>> from chatplex.messages import HumanMessage
+>>> from chatplex.adapters.base import CallSettings
+>>> adapter = AzureResponsesAdapter(
+...     azure_endpoint="https://res.openai.azure.com", azure_deployment="gpt4o",
+...     api_version="2025-03-01-preview", api_key="k",
+... )
+>>> request = adapter.build_request([HumanMessage("Hi")], CallSettings(model="gpt4o"), stream=False)
+>>> request.url, request.json["model"]
+('https://res.openai.azure.com/openai/responses?api-version=2025-03-01-preview', 'gpt4o')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, NoReturn
+
+from ...adapters.base import as_secret
+from .azure import AsyncTokenProvider, AzureOpenAIAdapter, TokenProvider
+from .responses_adapter import OpenAIResponsesAdapter
+
+if TYPE_CHECKING:
+    from ...adapters.base import BaseURL, CallSettings, HTTPRequest
+    from ...batches.wire import Limits
+    from ...messages import BaseMessage
+    from ...secret import Secret
+
+__all__ = ["AzureResponsesAdapter"]
+
+
+class AzureResponsesAdapter(OpenAIResponsesAdapter):
+    """The Responses API on Azure OpenAI: `AzureOpenAIAdapter`'s connection settings
+    (its keyword arguments but Chat Completions' own), `body_model`, and the Responses
+    adapter's own (`use_previous_response_id`, `extra_block_types`). Replies, streams and
+    error classes are the Responses API's, as langchain-openai reads them (Azure's Chat
+    Completions content-filter metadata is not part of a Responses reply)."""
+
+    #: The provider name users know it by (`provider` stays the wire's: openai_responses).
+    registry_name = "azure_openai"
+
+    def __init__(
+        self,
+        *,
+        azure_endpoint: str | None = None,
+        azure_deployment: str | None = None,
+        api_version: str | None = None,
+        api_key: str | Secret | None = None,
+        azure_ad_token: str | Secret | None = None,
+        azure_ad_token_provider: TokenProvider | None = None,
+        azure_ad_async_token_provider: AsyncTokenProvider | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        secret_headers: Sequence[str] = (),
+        model_version: str = "",
+        body_model: bool = True,
+        extra_block_types: Sequence[str] = (),
+        use_previous_response_id: bool = False,
+    ) -> None:
+        # Rebound first: no local of this frame holds a credential in clear.
+        api_key, azure_ad_token = as_secret(api_key), as_secret(azure_ad_token)
+        #: Whether the body names the model: langchain-openai's payload names it (the
+        #: deployment unless `model` was given), and leaves it out when neither was given.
+        self._body_model = body_model
+        self._connection: AzureOpenAIAdapter = AzureOpenAIAdapter(
+            azure_endpoint=azure_endpoint,
+            azure_deployment=azure_deployment,
+            api_version=api_version,
+            api_key=api_key,
+            azure_ad_token=azure_ad_token,
+            azure_ad_token_provider=azure_ad_token_provider,
+            azure_ad_async_token_provider=azure_ad_async_token_provider,
+            base_url=base_url,
+            organization=organization,
+            default_headers=default_headers,
+            secret_headers=secret_headers,
+            model_version=model_version,
+        )
+        del api_key, azure_ad_token
+        super().__init__(
+            extra_block_types=extra_block_types,
+            use_previous_response_id=use_previous_response_id,
+            connection=self._connection,
+        )
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """The Responses request, without `model` when none was given (see `body_model`)."""
+        request = super().build_request(messages, settings, stream=stream)
+        if self._body_model:
+            return request
+        body = {k: v for k, v in request.json.items() if k != "model"}
+        return dataclasses.replace(request, json=body)
+
+    def _responses_where(self) -> BaseURL:
+        return self._connection.responses_where()
+
+    @property
+    def api_version(self) -> str | None:
+        """The connection's `api_version` (None: Azure's v1 API without one)."""
+        return self._connection.api_version
+
+    @property
+    def azure_endpoint(self) -> str | None:
+        """The connection's endpoint (None when given as `base_url=`)."""
+        return self._connection.azure_endpoint
+
+    def authorize(self, request: HTTPRequest) -> HTTPRequest:
+        """A fresh Entra ID token for a sync call (see `AzureOpenAIAdapter.authorize`)."""
+        return self._connection.authorize(request)
+
+    async def aauthorize(self, request: HTTPRequest) -> HTTPRequest:
+        """A fresh Entra ID token for an async call (see `AzureOpenAIAdapter.aauthorize`)."""
+        return await self._connection.aauthorize(request)
+
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> NoReturn:
+        """Not built: Azure's Batch API is reached through Chat Completions lines."""
+        raise NotImplementedError(
+            "Azure's Batch API with Responses API lines is not built in chatplex; submit "
+            "the batch from an AzureChatOpenAI without use_responses_api"
+        )
