@@ -30,6 +30,7 @@ MODELS = {
     "openai_responses": "gpt-4.1-mini",
     "ollama": "llama3.2",
     "bedrock_converse": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+    "bedrock": "us.anthropic.claude-3-5-haiku-20241022-v1:0",  # InvokeModel (ChatBedrock)
     "perplexity": "sonar",
     "google_vertexai": "gemini-2.5-flash",
     "cohere": "command-a-03-2025",
@@ -48,6 +49,7 @@ OVERRIDES = {
     "openai_responses": "gpt-4.1",
     "ollama": "qwen3",
     "bedrock_converse": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "bedrock": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
     "perplexity": "sonar-pro",
     "google_vertexai": "gemini-2.5-pro",
     "cohere": "command-r-plus-08-2024",
@@ -226,13 +228,11 @@ class _BedrockIsolated:
         monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
-class TestBedrockWireUnit(_BedrockIsolated, _Unit):
-    provider = "bedrock_converse"
-
+class _BedrockUnit(_BedrockIsolated, _Unit):
     @property
     def chat_model_params(self) -> dict[str, Any]:
         return {
-            "model": f"bedrock_converse:{MODELS['bedrock_converse']}",
+            "model": f"{self.provider}:{MODELS[self.provider]}",
             "endpoint_url": UNIT_BASE_URL,
             **BEDROCK_CREDENTIALS,
         }
@@ -240,25 +240,39 @@ class TestBedrockWireUnit(_BedrockIsolated, _Unit):
     @property
     def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
         env = {
-            "CHATPLEX_MODEL": f"bedrock_converse:{MODELS['bedrock_converse']}",
+            "CHATPLEX_MODEL": f"{self.provider}:{MODELS[self.provider]}",
             "AWS_REGION": "us-east-1",
             "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
             "AWS_SECRET_ACCESS_KEY": BEDROCK_CREDENTIALS["aws_secret_access_key"],
         }
-        expected = {"model": env["CHATPLEX_MODEL"], "model_name": MODELS["bedrock_converse"]}
+        expected = {"model": env["CHATPLEX_MODEL"], "model_name": MODELS[self.provider]}
         return env, {}, expected
 
 
-class TestBedrockWireIntegration(_BedrockIsolated, _Integration):
-    provider = "bedrock_converse"
-
+class _BedrockIntegration(_BedrockIsolated, _Integration):
     @property
     def chat_model_params(self) -> dict[str, Any]:
         return {
-            "model": f"bedrock_converse:{MODELS['bedrock_converse']}",
-            "endpoint_url": base_url("bedrock_converse"),
+            "model": f"{self.provider}:{MODELS[self.provider]}",
+            "endpoint_url": base_url(self.provider),
             **BEDROCK_CREDENTIALS,
         }
+
+
+class TestBedrockWireUnit(_BedrockUnit):
+    provider = "bedrock_converse"
+
+
+class TestBedrockWireIntegration(_BedrockIntegration):
+    provider = "bedrock_converse"
+
+
+class TestBedrockInvokeWireUnit(_BedrockUnit):
+    provider = "bedrock"  # InvokeModel, LangChain's ChatBedrock (Anthropic models)
+
+
+class TestBedrockInvokeWireIntegration(_BedrockIntegration):
+    provider = "bedrock"
 
 
 class TestPerplexityWireIntegration(_Integration):

@@ -113,6 +113,9 @@ class BedrockInvokeAdapter(BedrockAdapter):
     `BedrockAdapter`'s (region, endpoint, credentials, headers, config)."""
 
     provider = INVOKE_PROVIDER
+    #: Anthropic enforces an `output_config.format` schema by design: `strict=` is moot
+    #: (refused by chatplex's own models, dropped through LangChain, as on Anthropic's wire).
+    schema_enforced = True
     #: The model family the body is built for; None reads it from the model id.
     family: str | None = None
     #: The model id asked, per call (`for_model`): replies name it, as langchain-aws's.
@@ -233,11 +236,18 @@ class BedrockInvokeAdapter(BedrockAdapter):
         """What `with_structured_output(method="json_schema")` binds on this wire:
         Anthropic's own `output_config.format` (the Messages body's field, as the
         Anthropic wire sends it; langchain-aws's ChatBedrock has only the forced tool).
-        Anthropic has no JSON mode: "json_mode" is refused, naming the two that work."""
-        if method != "json_schema":
+        Anthropic has no JSON mode: "json_mode" with a schema binds the same format (as
+        the Anthropic wire maps it; langchain-aws's ChatBedrock ignores `method` and
+        still returns the schema's object), without one it is refused."""
+        if method not in ("json_schema", "json_mode"):
             raise ValueError(
                 f"method={method!r} is not available on Anthropic models over InvokeModel: "
                 'use "function_calling" (the default) or "json_schema"'
+            )
+        if given is None:
+            raise ValueError(
+                "Anthropic models over InvokeModel have no JSON mode: give a schema "
+                '(method="json_schema"), or use method="function_calling"'
             )
         if strict is not None:
             raise ValueError("strict= is not supported with method='json_schema' on Anthropic")

@@ -226,7 +226,13 @@ def test_json_schema_structured_output_is_anthropics_output_config() -> None:
     assert fmt["type"] == "json_schema" and fmt["schema"]["properties"] == {
         "total": {"title": "Total", "type": "integer"}
     }
-    with pytest.raises(ValueError, match="json_mode"):
-        keyed().structured_output_settings(output_schema(Sum), Sum, "json_mode", None)
+    # No JSON mode on Anthropic: with a schema, json_mode binds the same format...
+    as_json_mode = keyed().structured_output_settings(output_schema(Sum), Sum, "json_mode", None)
+    assert as_json_mode == settings
+    # ...without one it is refused, naming what works.
+    with pytest.raises(ValueError, match="no JSON mode"):
+        keyed().structured_output_settings(None, None, "json_mode", None)
+    with pytest.raises(ValueError, match="function_calling"):
+        keyed().structured_output_settings(output_schema(Sum), Sum, "xml", None)
     with pytest.raises(ValueError, match="strict"):
         keyed().structured_output_settings(output_schema(Sum), Sum, "json_schema", True)
