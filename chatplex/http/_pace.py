@@ -386,6 +386,13 @@ class Pace:
             target = pace * (1.0 if held else DECREASE)
         elif held:
             target = min(pace or math.inf, LEARN_DECREASE * measured)
+        elif pace and s.confirmed and s.limited_share < TRIGGER_SHARE:
+            # A few 429s at a known limit: the pace was just above what the server takes
+            # (one probe too many, or processes drifting into phase on a per-second
+            # window). The minute's average lags a pace that climbed over the minute:
+            # cut from the pace (or from what was accepted lately, if less), as little as
+            # the few 429s say.
+            target = LEARN_DECREASE * min(pace, lately)
         else:
             target = LEARN_DECREASE * min(pace or math.inf, measured)
         if self.rated_rpm:
@@ -393,8 +400,14 @@ class Pace:
         else:
             s.discovered_rpm = max(1.0, target)
         # Remembered: where the 429s came back. The pace probes up to it quickly and
-        # beyond it slowly, so it settles under the limit instead of saw-toothing.
+        # beyond it slowly, so it settles under the limit instead of saw-toothing. That
+        # is the pace, or what the server sustained over the minute if less (a window
+        # lets a burst through first) -- but, unless the window is shut, not below
+        # LEARN_DECREASE of the pace: a minute's average under a climbing pace lies far
+        # below it, and probing slowly from there left a per-second limit 76 % used.
         s.ceiling = min(pace or math.inf, sustained or math.inf)
+        if pace and not held:
+            s.ceiling = max(s.ceiling, LEARN_DECREASE * pace)
         if s.ceiling == math.inf:
             s.ceiling = 0.0
         return True
