@@ -27,9 +27,12 @@ saying "retry after 1 s") shows in other ways than a share that falls when this 
 slows down, so: a share refused nearly whole after a cut, or at least NOISE_MOST of the
 answers, is a limit, never noise; a cut goes to LEARN_DECREASE of what the server
 sustained over the last LONG_WINDOW s too (the decayed rate is fooled by a window's
-burst), and while the window stays shut (refused again after a pause, no success since)
-the pace holds there and the pause doubles instead, up to GROWN_PAUSE; the rate at which
-the 429s came (`ceiling`) is remembered: the pace probes back up to it fast, beyond it
+burst) -- but a few 429s (under TRIGGER_SHARE) at a confirmed limit cut from the pace,
+which a minute's average lags while it climbs -- and while the window stays shut
+(refused again after a pause, no success since) the pace holds there and the pause
+doubles instead, up to GROWN_PAUSE; the rate at which the 429s came (`ceiling`: the
+pace, or what was sustained if less, not below LEARN_DECREASE of the pace unless the
+window is shut) is remembered: the pace probes back up to it fast, beyond it
 CEILING_GROWTH as fast; and a pace learned from 429s goes evenly spaced, no burst.
 Independent processes each doing so converge as AIMD senders do.
 
@@ -386,6 +389,10 @@ class Pace:
             target = pace * (1.0 if held else DECREASE)
         elif held:
             target = min(pace or math.inf, LEARN_DECREASE * measured)
+        elif pace and s.confirmed and s.limited_share < TRIGGER_SHARE:
+            # A few 429s at a known limit (a probe too far; processes drifting into phase
+            # on a per-second window): cut from the pace, not the minute's lagging average.
+            target = LEARN_DECREASE * min(pace, lately)
         else:
             target = LEARN_DECREASE * min(pace or math.inf, measured)
         if self.rated_rpm:
@@ -393,8 +400,13 @@ class Pace:
         else:
             s.discovered_rpm = max(1.0, target)
         # Remembered: where the 429s came back. The pace probes up to it quickly and
-        # beyond it slowly, so it settles under the limit instead of saw-toothing.
+        # beyond it slowly, so it settles under the limit instead of saw-toothing. Not
+        # far below the pace unless a window is shut: a minute's average under a climbing
+        # pace lies far below it, and slow probing from there left a per-second limit
+        # 76 % used.
         s.ceiling = min(pace or math.inf, sustained or math.inf)
+        if pace and not held:
+            s.ceiling = max(s.ceiling, LEARN_DECREASE * pace)
         if s.ceiling == math.inf:
             s.ceiling = 0.0
         return True
