@@ -354,7 +354,7 @@ def test_noise_taken_for_a_limit_is_found_out_at_the_limit() -> None:
     that cost successes and left the share where it was now make that share noise."""
     pace, rng, now = Pace(None), random.Random(5), 0.0
     state = pace.state
-    state.confirmed, state.discovered_rpm = 1.0, 600.0
+    state.confirmed, state.discovered_rpm, state.last_decrease = 1.0, 600.0, 0.0
     pace.refresh()
     for _ in range(3000):  # as fast as the pace lets them out, one in five a 429
         now += pace.per_request
