@@ -17,7 +17,8 @@ share alone is tried, and undone if slowing down did not lower the share (that s
 then noise, and raises the bar); a share that fell, but not surely, gets a second look
 (one more cut, judged against the same first count) before it is called noise. A cut
 pace probes back up while it binds. At a confirmed limit, cuts that cost successes and
-left the share surely above the bar are in vain: that share was noise after all. A
+left the share where it was, surely above the bar, are in vain: that share was noise
+after all (and where its 429s came, no ceiling). A
 persisting share of 503/529s narrows the in-flight window, which widens by one per
 success and is dropped WINDOW_CALM s after the last of them.
 
@@ -135,7 +136,8 @@ class PaceState:
     cut_limited: float = 0.0  #: ...how many were 429s (see Pace._in_vain)...
     cut_ok: float = 0.0  #: ...how many succeeded...
     cut_at: float = _NEVER  #: ...since when...
-    cut_accepted: float = 0.0  #: ...and the successes a minute of the count before
+    cut_accepted: float = 0.0  #: ...and the successes a minute of the count before...
+    cut_share: float = 0.0  #: ...and its 429 share
     minute_at: float = _NEVER  #: successes counted since this time (LONG_WINDOW buckets)...
     minute_ok: float = 0.0  #: ...in the current bucket...
     previous_ok: float = 0.0  #: ...and in the one before
@@ -343,33 +345,32 @@ class Pace:
 
     def _in_vain(self, now: float) -> bool:
         """At a confirmed limit, whether its cuts stopped helping: over TRIAL_ANSWERS
-        answers at least since the last such count, the share of 429s stayed surely above
-        the bar (and below NOISE_MOST less NOISE_MARGIN: a minute's burst allowance just
-        spent shows a share near NOISE_MOST for a while) while the cuts cost successes (the
-        successes a minute of this count fell below FREE_KEPT of the count before's). A limit
-        takes a fixed rate and its share falls under a cut; noise's share stays whatever the
-        pace and its successes fall with it: that share is noise after all, and the bar
-        rises above it instead of the pace falling for good. (The successes are counted,
-        not the decayed RATE_TAU measure: that reads 0.0 below DISCOVER_MIN a second, just
-        where noise has cut a pace.)"""
+        answers at least since the last such count, the 429 share stayed where the count
+        before left it (within two errors), surely above the bar or no less than the noise
+        found so far, and below NOISE_MOST less NOISE_MARGIN (a burst allowance just spent
+        shows a share near NOISE_MOST), while the cuts cost successes (this count's a
+        minute fell below FREE_KEPT of the count before's; counted, as the RATE_TAU measure
+        reads 0.0 below DISCOVER_MIN a second, where noise has cut a pace). A limit takes a
+        fixed rate and its share falls under a cut; noise's share stays whatever the pace
+        and its successes fall with it: that share is noise after all, the bar rises above
+        it and the pace probes back up, instead of falling for good."""
         s = self.state
         seen = s.cut_answers
         if seen < TRIAL_ANSWERS:
             return False
         accepted = s.cut_ok / max(now - s.cut_at, 1e-3) * 60.0
         after = s.cut_limited / seen
-        surely = after - 2.0 * math.sqrt(after * (1.0 - after) / seen)
+        error = 2.0 * math.sqrt(after * (1.0 - after) / seen)
         # (still accepted at all: a limit whose window is shut accepts nothing for a while)
         cost = 0.0 < accepted < FREE_KEPT * s.cut_accepted
-        # (or no less than the noise found so far: a first count that came out low left a
-        # bar the share's swings still cross, and each crossing cut)
-        found = surely >= self._confirmed_bar() or 0.0 < s.noise <= after
-        vain = cost and after < NOISE_MOST - NOISE_MARGIN and found
-        if vain:  # (and where those 429s came was no limit's ceiling: probe back fast)
-            s.noise = max(s.noise, after)
+        noise = after - error >= self._confirmed_bar() or 0.0 < s.noise <= after
+        stayed = abs(after - s.cut_share) <= error and after < NOISE_MOST - NOISE_MARGIN
+        vain = cost and noise and stayed
+        if vain:  # (where its 429s came was no limit's ceiling either)
+            s.noise, s.ceiling = max(s.noise, after), 0.0
         if vain or after >= NOISE_MOST or seen >= 2 * TRIAL_ANSWERS:
             s.cut_answers = s.cut_limited = s.cut_ok = 0.0  # counted afresh from here
-            s.cut_accepted, s.cut_at = accepted, now
+            s.cut_accepted, s.cut_share, s.cut_at = accepted, after, now
         return vain
 
     def _cut(self, now: float, phase_rpm: float = math.inf, held: bool = False) -> bool:
