@@ -65,7 +65,7 @@ _MAGIC = b"CPXB"
 _NUMBERS = schedule_fields()  # the Schedule's floats, in the order the file keeps them
 #: 2: the pace's learned state is shared, rows keep their process's start, the lock
 #: holder's pid follows the rows (1: five numbers, rows of pid and slots).
-_VERSION = 4  # 4: the Schedule grew the trial's second look and the count of cuts in vain
+_VERSION = 5  # 5: the count of cuts in vain keeps its successes, start and share (4: grew it)
 _HEADER = struct.Struct(f"<4sI{len(_NUMBERS)}dq")  # magic, version, the numbers, in flight
 _ROW = struct.Struct("<iIQ")  # pid, its slots in flight, its start (process_start)
 _ROWS = 480  # processes that can hold slots at once

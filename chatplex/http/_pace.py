@@ -17,7 +17,8 @@ share alone is tried, and undone if slowing down did not lower the share (that s
 then noise, and raises the bar); a share that fell, but not surely, gets a second look
 (one more cut, judged against the same first count) before it is called noise. A cut
 pace probes back up while it binds. At a confirmed limit, cuts that cost successes and
-left the share surely above the bar are in vain: that share was noise after all. A
+left the share where it was, surely above the bar, are in vain: that share was noise
+after all (and where its 429s came, no ceiling). A
 persisting share of 503/529s narrows the in-flight window, which widens by one per
 success and is dropped WINDOW_CALM s after the last of them.
 
@@ -133,7 +134,10 @@ class PaceState:
     trial_round: float = 0.0  #: cuts judged in this trial so far
     cut_answers: float = 0.0  #: at a confirmed limit, answers counted afresh...
     cut_limited: float = 0.0  #: ...how many were 429s (see Pace._in_vain)...
-    cut_accepted: float = 0.0  #: ...and the accepted rate when the count began
+    cut_ok: float = 0.0  #: ...how many succeeded...
+    cut_at: float = _NEVER  #: ...since when...
+    cut_accepted: float = 0.0  #: ...and the successes a minute of the count before...
+    cut_share: float = 0.0  #: ...and its 429 share
     minute_at: float = _NEVER  #: successes counted since this time (LONG_WINDOW buckets)...
     minute_ok: float = 0.0  #: ...in the current bucket...
     previous_ok: float = 0.0  #: ...and in the one before
@@ -247,7 +251,7 @@ class Pace:
                 self.refresh()
             return False
         limited, overloaded = status == 429, status in _OVERLOAD
-        self._count(limited, overloaded)
+        self._count(limited, overloaded, status < 400, now)
         if s.trial_phase and admitted_at > s.trial_at:
             s.trial_answers += 1.0
             s.trial_limited += limited
@@ -271,14 +275,17 @@ class Pace:
             self.refresh()
         return evidence
 
-    def _count(self, limited: bool, overloaded: bool) -> None:
+    def _count(self, limited: bool, overloaded: bool, ok: bool, now: float) -> None:
         s = self.state
         s.answers = min(s.answers + 1.0, float(SHARE_ANSWERS))
         if not s.confirmed:  # what was noise once is checked again, now and then
             s.noise *= NOISE_KEEP
         else:  # the answers since the last cut at a confirmed limit (see _in_vain)
+            if s.cut_at == _NEVER:
+                s.cut_at = now
             s.cut_answers += 1.0
             s.cut_limited += limited
+            s.cut_ok += ok
         weight = 1.0 / s.answers  # a running mean, then an EWMA over SHARE_ANSWERS
         s.limited_share += weight * (limited - s.limited_share)
         s.overload_share += weight * (overloaded - s.overload_share)
@@ -338,29 +345,32 @@ class Pace:
 
     def _in_vain(self, now: float) -> bool:
         """At a confirmed limit, whether its cuts stopped helping: over TRIAL_ANSWERS
-        answers at least since the last such count, the share of 429s stayed surely above
-        the bar (and below NOISE_MOST less NOISE_MARGIN: a minute's burst allowance just
-        spent shows a share near NOISE_MOST for a while) while the cuts cost successes (the
-        accepted rate fell below FREE_KEPT of what it was when the count began). A limit
-        takes a fixed rate and its share falls under a cut; noise's share stays whatever the
-        pace and its successes fall with it: that share is noise after all, and the bar
-        rises above it instead of the pace falling for good."""
+        answers at least since the last such count, the 429 share stayed where the count
+        before left it (within two errors), surely above the bar or no less than the noise
+        found so far, and below NOISE_MOST less NOISE_MARGIN (a burst allowance just spent
+        shows a share near NOISE_MOST), while the cuts cost successes (this count's a
+        minute fell below FREE_KEPT of the count before's; counted, as the RATE_TAU measure
+        reads 0.0 below DISCOVER_MIN a second, where noise has cut a pace). A limit takes a
+        fixed rate and its share falls under a cut; noise's share stays whatever the pace
+        and its successes fall with it: that share is noise after all, the bar rises above
+        it and the pace probes back up, instead of falling for good."""
         s = self.state
-        seen, accepted = s.cut_answers, self._accepted_rpm(now)
-        if not s.cut_accepted:
-            s.cut_accepted = accepted
+        seen = s.cut_answers
         if seen < TRIAL_ANSWERS:
             return False
+        accepted = s.cut_ok / max(now - s.cut_at, 1e-3) * 60.0
         after = s.cut_limited / seen
-        surely = after - 2.0 * math.sqrt(after * (1.0 - after) / seen)
+        error = 2.0 * math.sqrt(after * (1.0 - after) / seen)
         # (still accepted at all: a limit whose window is shut accepts nothing for a while)
         cost = 0.0 < accepted < FREE_KEPT * s.cut_accepted
-        vain = cost and after < NOISE_MOST - NOISE_MARGIN and surely >= self._confirmed_bar()
-        if vain:
-            s.noise = max(s.noise, after)
+        noise = after - error >= self._confirmed_bar() or 0.0 < s.noise <= after
+        stayed = abs(after - s.cut_share) <= error and after < NOISE_MOST - NOISE_MARGIN
+        vain = cost and noise and stayed
+        if vain:  # (where its 429s came was no limit's ceiling either)
+            s.noise, s.ceiling = max(s.noise, after), 0.0
         if vain or after >= NOISE_MOST or seen >= 2 * TRIAL_ANSWERS:
-            s.cut_answers = s.cut_limited = 0.0  # counted afresh from here
-            s.cut_accepted = accepted
+            s.cut_answers = s.cut_limited = s.cut_ok = 0.0  # counted afresh from here
+            s.cut_accepted, s.cut_share, s.cut_at = accepted, after, now
         return vain
 
     def _cut(self, now: float, phase_rpm: float = math.inf, held: bool = False) -> bool:
@@ -571,7 +581,8 @@ class Pace:
                 s.window = 0.0
             changed = True
         if not trial and now - s.bound_at < RATE_WINDOW:  # a cut pace holds callers back
-            calm = now - s.last_decrease  # no 429 for long: probe faster...
+            # No 429 for long: probe faster... (never cut: a hand-built state; not at once)
+            calm = now - s.last_decrease if s.last_decrease != _NEVER else 0.0
             step = LEARN_GROWTH * 60.0 * (1.0 + calm / 10.0)  # requests/min
             pace = self.rated_rpm * s.factor if self.rated_rpm else s.discovered_rpm
             if s.ceiling and pace >= s.ceiling:  # ...up to where the 429s came, then slowly

@@ -347,14 +347,17 @@ def test_the_window_is_learned_as_a_limit_not_as_noise() -> None:
         assert 100.0 <= budget.current_rate_per_minute <= 200.0
 
 
-def test_noise_taken_for_a_limit_is_found_out_at_the_limit() -> None:
+@pytest.mark.parametrize("seed", range(10))
+def test_noise_taken_for_a_limit_is_found_out_at_the_limit(seed: int) -> None:
     """A limit confirmed by bad luck (a trial's second count of a 20 % noise came out
-    near nothing): each later 429 share above the bar cut again, and with noise the
-    share never fell -- the pace fell to 1 request a minute (a run 475x as long). Cuts
-    that cost successes and left the share where it was now make that share noise."""
-    pace, rng, now = Pace(None), random.Random(5), 0.0
+    near nothing; confirming cut the pace, hence `last_decrease`): each later 429 share
+    above the bar cut again, and with noise the share never fell -- the pace fell to 1
+    request a minute (a run 475x as long), and, once the accepted rate was measured too
+    slowly to read, to 5-10 a minute. Cuts that cost successes and left the share where
+    it was now make that share noise, and the pace probes back up."""
+    pace, rng, now = Pace(None), random.Random(seed), 0.0
     state = pace.state
-    state.confirmed, state.discovered_rpm = 1.0, 600.0
+    state.confirmed, state.discovered_rpm, state.last_decrease = 1.0, 600.0, 0.0
     pace.refresh()
     for _ in range(3000):  # as fast as the pace lets them out, one in five a 429
         now += pace.per_request
@@ -362,6 +365,17 @@ def test_noise_taken_for_a_limit_is_found_out_at_the_limit() -> None:
         pace.answered(429 if rng.random() < 0.2 else 200, now - 1e-6, None, now, 0)
     assert state.confirmed == 1.0 and state.noise >= 0.1
     assert state.discovered_rpm >= 0.3 * 600.0  # not 1 request a minute
+
+
+def test_a_pace_never_cut_probes_up_by_a_finite_step() -> None:
+    """A hand-built (or stored) state with a discovered pace and no cut on record: "no
+    429 for long" is not forever, so the first probe adds a finite step."""
+    pace = Pace(None)
+    pace.state.discovered_rpm = 60.0
+    pace.refresh()
+    pace.held_back(100.0)
+    pace.answered(200, 99.0, None, 100.0, 0)
+    assert 60.0 < pace.state.discovered_rpm < 120.0 and math.isfinite(pace.per_request)
 
 
 # ---- Gemini's quota errors: a 429 whose body says the quota is spent -----------------------
