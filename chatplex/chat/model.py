@@ -509,7 +509,10 @@ class ChatModel(Runnable[Any, AIMessage]):
         run.start(messages, self._serialized(), self._invocation_params(settings))
         try:
             if run.listeners or model.streaming:  # someone wants tokens: stream
-                message = run.collect(model._send_stream(messages, settings, config))
+                chunks = model._send_stream(messages, settings, config)
+                if _closes_stream(config):  # heard as LangChain's invoke reports it
+                    chunks = closed(chunks, usage_closes=model.usage_closes_stream)
+                message = run.collect(chunks)
             else:
                 message = model._send(messages, settings, config)
         except BaseException as exc:
@@ -529,7 +532,10 @@ class ChatModel(Runnable[Any, AIMessage]):
         await run.astart(messages, self._serialized(), self._invocation_params(settings))
         try:
             if run.listeners or model.streaming:
-                message = await run.acollect(model._asend_stream(messages, settings, config))
+                achunks = model._asend_stream(messages, settings, config)
+                if _closes_stream(config):
+                    achunks = aclosed(achunks, usage_closes=model.usage_closes_stream)
+                message = await run.acollect(achunks)
             else:
                 message = await model._asend(messages, settings, config)
         except BaseException as exc:

@@ -465,3 +465,16 @@ def test_closing_chunk_follows_the_last_chunks_content_kind() -> None:
     out = list(closed(iter([AIMessageChunk("hi"), bare]), usage_closes=True))
     assert _positions(out) == [("hi", None), ("", "last")]
     assert out[-1].usage_metadata == bare.usage_metadata
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_streaming_invoke_reports_the_closing_chunk_as_a_token(
+    server: MockServer, sync: bool
+) -> None:
+    # LangChain's invoke with streaming=True reports its closing chunk too ("").
+    handler = Tokens()
+    model = openai(server, streaming=True, stream_usage=True, callbacks=[handler])
+    reply = model.invoke("a b") if sync else await model.ainvoke("a b")
+    streamed = list(openai(server, stream_usage=True).stream("a b"))
+    assert handler.tokens == [c.text for c in streamed]
+    assert handler.tokens[-1] == "" and reply.text == "Echo: a b"
