@@ -118,6 +118,9 @@ class FakeChatModel(ChatModel):
         chunks.append(
             AIMessageChunk(
                 content=words[-1],
+                # Marked last, as LangChain's fake chat models mark theirs: no empty
+                # closing chunk follows (`ChatModel.stream`).
+                chunk_position="last",
                 usage_metadata=reply.usage_metadata,
                 response_metadata=dict(reply.response_metadata),
                 tool_call_chunks=[

@@ -30,6 +30,7 @@ from .settings import (
     check_settings,
     coerce_rate_limit,
 )
+from .streams import aclosed, closed
 
 if TYPE_CHECKING:
     import httpx
@@ -79,6 +80,10 @@ class ChatModel(Runnable[Any, AIMessage]):
     """
 
     provider: str = "unknown"
+    #: The model asks for a stream usage chunk its partner package would not ask for (a
+    #: listed difference): that chunk, ending a stream, stands in for LangChain's empty
+    #: closing chunk (marked last), so the stream keeps the partner package's length.
+    usage_closes_stream: bool = False
     _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
     _async_native = True  # sync batch: N requests on the portal loop, not N threads
 
@@ -504,7 +509,10 @@ class ChatModel(Runnable[Any, AIMessage]):
         run.start(messages, self._serialized(), self._invocation_params(settings))
         try:
             if run.listeners or model.streaming:  # someone wants tokens: stream
-                message = run.collect(model._send_stream(messages, settings, config))
+                chunks = model._send_stream(messages, settings, config)
+                if _closes_stream(config):  # heard as LangChain's invoke reports it
+                    chunks = closed(chunks, usage_closes=model.usage_closes_stream)
+                message = run.collect(chunks)
             else:
                 message = model._send(messages, settings, config)
         except BaseException as exc:
@@ -524,7 +532,10 @@ class ChatModel(Runnable[Any, AIMessage]):
         await run.astart(messages, self._serialized(), self._invocation_params(settings))
         try:
             if run.listeners or model.streaming:
-                message = await run.acollect(model._asend_stream(messages, settings, config))
+                achunks = model._asend_stream(messages, settings, config)
+                if _closes_stream(config):
+                    achunks = aclosed(achunks, usage_closes=model.usage_closes_stream)
+                message = await run.acollect(achunks)
             else:
                 message = await model._asend(messages, settings, config)
         except BaseException as exc:
@@ -538,6 +549,8 @@ class ChatModel(Runnable[Any, AIMessage]):
     ) -> Iterator[AIMessageChunk]:
         model, messages, settings, run = self._prepare(input, config, overrides)
         chunks = model._send_stream(messages, settings, config)
+        if _closes_stream(config):  # ended on LangChain's last chunk
+            chunks = closed(chunks, usage_closes=model.usage_closes_stream)
         if run is None:
             yield from chunks
             return
@@ -562,6 +575,8 @@ class ChatModel(Runnable[Any, AIMessage]):
     ) -> AsyncIterator[AIMessageChunk]:
         model, messages, settings, run = self._prepare(input, config, overrides)
         chunks = model._asend_stream(messages, settings, config)
+        if _closes_stream(config):
+            chunks = aclosed(chunks, usage_closes=model.usage_closes_stream)
         try:
             if run is None:
                 async for chunk in chunks:
@@ -601,6 +616,12 @@ else:
     # chat/sending.py, bound by the first call (`import chatplex` does not load it); a
     # global, not a per-call import: every call goes through it.
     sending = None
+
+
+def _closes_stream(config: RunnableConfig) -> bool:
+    """Whether `stream` ends on LangChain's empty last chunk itself: not inside
+    LangChain's own `BaseChatModel.stream` (`chatplex.langchain`), which adds it."""
+    return config.get("_traced_by") != "langchain"
 
 
 def _load_sending() -> None:

@@ -1,6 +1,6 @@
 """Chunk streams as a chat model hands them on: merged into one reply (`streaming=True`
-under `invoke`), or without their usage records (`stream_usage=False`). Each closes the
-stream it reads, however it ends."""
+under `invoke`), without their usage records (`stream_usage=False`), or closed with
+LangChain's empty last chunk (`stream`). Each closes the stream it reads, however it ends."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ from collections.abc import AsyncIterator, Iterator
 from ..core.chunks import aclose_iterator, close_iterator
 from ..messages import AIMessage, AIMessageChunk, merge_chunks
 
-__all__ = ["amerged", "awithout_usage", "merged", "without_usage"]
+__all__ = [
+    "aclosed",
+    "amerged",
+    "awithout_usage",
+    "closed",
+    "closing_chunk",
+    "merged",
+    "without_usage",
+]
 
 
 def merged(chunks: Iterator[AIMessageChunk]) -> AIMessage:
@@ -48,3 +56,71 @@ async def awithout_usage(chunks: AsyncIterator[AIMessageChunk]) -> AsyncIterator
             yield chunk
     finally:
         await aclose_iterator(chunks)
+
+
+def closing_chunk(last: AIMessageChunk | None) -> AIMessageChunk | None:
+    """LangChain's rule (`BaseChatModel.stream`/`astream`): a stream that yielded
+    something and whose last chunk is not marked `chunk_position="last"` (as an
+    Anthropic `message_delta` with a stop reason, or a Responses `response.completed`,
+    is marked) ends on one more chunk: empty (`""`, or `[]` when the last chunk's content
+    is a list), marked last, with nothing else. None when no such chunk is due."""
+    if last is None or last.chunk_position == "last":
+        return None
+    return AIMessageChunk(
+        content="" if isinstance(last.content, str) else [], chunk_position="last"
+    )
+
+
+def _bare(chunk: AIMessageChunk) -> bool:
+    """No text and no tool-call piece: a finish-reason or usage chunk."""
+    return not chunk.content and not chunk.tool_call_chunks
+
+
+def closed(chunks: Iterator[AIMessageChunk], *, usage_closes: bool) -> Iterator[AIMessageChunk]:
+    """The stream, ended as LangChain ends it (`closing_chunk`). `usage_closes`: the
+    model asked for a usage chunk its partner package would not have asked for (a listed
+    difference); a stream ending on a bare chunk ends on it, marked last, in place of
+    the closing chunk, so the stream keeps the partner package's length (a bare chunk
+    is held until the next arrives, to know whether it ends the stream)."""
+    last: AIMessageChunk | None = None
+    held: AIMessageChunk | None = None
+    try:
+        for chunk in chunks:
+            if held is not None:
+                yield held
+                held = None
+            if usage_closes and _bare(chunk) and chunk.chunk_position != "last":
+                held = chunk
+            else:
+                yield chunk
+            last = chunk
+    finally:
+        close_iterator(chunks)
+    if held is not None:
+        yield held.model_copy(update={"chunk_position": "last"})
+    elif (closer := closing_chunk(last)) is not None:
+        yield closer
+
+
+async def aclosed(
+    chunks: AsyncIterator[AIMessageChunk], *, usage_closes: bool
+) -> AsyncIterator[AIMessageChunk]:
+    """`closed` over an async stream."""
+    last: AIMessageChunk | None = None
+    held: AIMessageChunk | None = None
+    try:
+        async for chunk in chunks:
+            if held is not None:
+                yield held
+                held = None
+            if usage_closes and _bare(chunk) and chunk.chunk_position != "last":
+                held = chunk
+            else:
+                yield chunk
+            last = chunk
+    finally:
+        await aclose_iterator(chunks)
+    if held is not None:
+        yield held.model_copy(update={"chunk_position": "last"})
+    elif (closer := closing_chunk(last)) is not None:
+        yield closer

@@ -384,13 +384,15 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         # LangChain reports each token to the callbacks itself (and adds the closing
-        # chunk_position="last" chunk), so this only translates.
+        # chunk_position="last" chunk: the engine adds none inside it), so this only
+        # translates.
         called, target = self._target(stop, kwargs)
         blocks = _blocks_requested(target, kwargs, messages)
         translate = StreamTranslator(blocks=blocks, model_name=called)
         pieces = target.stream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         yield from _last_marked(
-            ChatGenerationChunk(message=translate.chunk(_as_chunk(c))) for c in pieces
+            (ChatGenerationChunk(message=translate.chunk(_as_chunk(c))) for c in pieces),
+            hold=_usage_closes(target),
         )
 
     async def _astream(
@@ -404,7 +406,7 @@ class ChatChatplex(BaseChatModel):
         blocks = _blocks_requested(target, kwargs, messages)
         translate = StreamTranslator(blocks=blocks, model_name=called)
         pieces = target.astream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        async for piece in _alast_marked(pieces, translate):
+        async for piece in _alast_marked(pieces, translate, hold=_usage_closes(target)):
             yield piece
 
 
@@ -541,16 +543,26 @@ def _is_empty(piece: ChatGenerationChunk) -> bool:
     return not message.content and not getattr(message, "tool_call_chunks", None)
 
 
-def _last_marked(pieces: Iterator[ChatGenerationChunk]) -> Iterator[ChatGenerationChunk]:
-    """The pieces as they come, except that an empty one (no text, no tool-call piece:
-    the finish reason, the usage) waits for the next: a stream that ends on one ends on
-    it marked `chunk_position="last"`, as langchain-anthropic marks it, so LangChain
-    adds no empty closing chunk of its own (the stream has langchain-openai's length)."""
+def _usage_closes(target: Any) -> bool:
+    """The engine's `usage_closes_stream` (False for any other runnable)."""
+    return getattr(target, "usage_closes_stream", False) is True
+
+
+def _last_marked(
+    pieces: Iterator[ChatGenerationChunk], *, hold: bool
+) -> Iterator[ChatGenerationChunk]:
+    """The pieces as they come. With `hold` (the engine asked for a usage chunk its
+    partner package would not ask for), an empty one (no text, no tool-call piece: the
+    finish reason, the usage) waits for the next: a stream that ends on one ends on it
+    marked `chunk_position="last"`, so LangChain adds no empty closing chunk of its own
+    and the stream keeps the partner package's length, as the engine's own `stream`
+    (`chatplex.chat.streams.closed`). Otherwise LangChain closes the stream as it
+    closes any (a chunk the engine marked last, as an Anthropic stop, ends it)."""
     held: ChatGenerationChunk | None = None
     for piece in pieces:
         if held is not None:
             yield held
-        held = piece if _is_empty(piece) else None
+        held = piece if hold and _is_empty(piece) else None
         if held is None:
             yield piece
     if held is not None:
@@ -559,7 +571,7 @@ def _last_marked(pieces: Iterator[ChatGenerationChunk]) -> Iterator[ChatGenerati
 
 
 async def _alast_marked(
-    chunks: AsyncIterator[Any], translate: StreamTranslator
+    chunks: AsyncIterator[Any], translate: StreamTranslator, *, hold: bool
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`_last_marked` over a chatplex model's async stream, each chunk translated."""
     held: ChatGenerationChunk | None = None
@@ -567,7 +579,7 @@ async def _alast_marked(
         piece = ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
         if held is not None:
             yield held
-        held = piece if _is_empty(piece) else None
+        held = piece if hold and _is_empty(piece) else None
         if held is None:
             yield piece
     if held is not None:

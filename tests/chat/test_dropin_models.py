@@ -410,3 +410,71 @@ async def test_bound_tool_flags_reach_the_wire(sync: bool) -> None:
     assert sent["parallel_tool_calls"] is False
     assert sent["tools"][0]["function"]["strict"] is True
     assert sent["tools"][0]["function"]["parameters"]["additionalProperties"] is False
+
+
+# ---- the end of a stream, as LangChain's BaseChatModel.stream ends it ----------------
+
+
+def _positions(chunks: list[Any]) -> list[Any]:
+    return [(c.content, c.chunk_position) for c in chunks]
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_stream_ends_on_one_chunk_marked_last(server: MockServer, sync: bool) -> None:
+    # stream_usage given: asked as langchain-openai would be asked, so LangChain's rule
+    # holds: the last chunk is unmarked, and one empty chunk marked last follows it.
+    model = openai(server, stream_usage=True)
+    chunks = list(model.stream("a b")) if sync else [c async for c in model.astream("a b")]
+    assert chunks[-1].content == "" and chunks[-1].chunk_position == "last"
+    assert chunks[-1].usage_metadata is None and chunks[-1].response_metadata == {}
+    assert chunks[-2].usage_metadata is not None  # the usage chunk, unmarked
+    assert all(c.chunk_position is None for c in chunks[:-1])
+
+
+def test_usage_asked_beyond_langchain_openai_ends_the_stream_itself(server: MockServer) -> None:
+    # langchain-openai asks no stream usage of a base URL; chatplex's default does: that
+    # usage chunk ends the stream marked last, in place of the empty closing chunk.
+    defaulted, given = openai(server), openai(server, stream_usage=True)
+    assert defaulted.usage_closes_stream and not given.usage_closes_stream
+    ours, theirs = list(defaulted.stream("a b")), list(given.stream("a b"))
+    assert len(ours) == len(theirs) - 1
+    assert ours[-1].chunk_position == "last" and ours[-1].usage_metadata is not None
+    assert _positions(ours[:-1]) == _positions(theirs[:-2])
+
+
+def test_an_anthropic_stream_ends_on_its_stop_chunk(server: MockServer) -> None:
+    chunks = list(anthropic(server).stream("a b"))
+    assert chunks[-1].chunk_position == "last"
+    assert chunks[-1].response_metadata.get("stop_reason")  # no empty chunk after it
+    assert all(c.chunk_position is None for c in chunks[:-1])
+
+
+def test_closing_chunk_follows_the_last_chunks_content_kind() -> None:
+    from chatplex.chat.streams import closed, closing_chunk
+    from chatplex.messages import AIMessageChunk
+
+    assert closing_chunk(None) is None
+    assert closing_chunk(AIMessageChunk("x", chunk_position="last")) is None
+    listed = closing_chunk(AIMessageChunk([{"type": "text", "text": "x"}]))
+    assert listed is not None and listed.content == [] and listed.chunk_position == "last"
+    # An empty stream stays empty; a held bare chunk is marked, not followed.
+    assert list(closed(iter([]), usage_closes=True)) == []
+    bare = AIMessageChunk(
+        "", usage_metadata={"input_tokens": 1, "output_tokens": 1, "total_tokens": 2}
+    )
+    out = list(closed(iter([AIMessageChunk("hi"), bare]), usage_closes=True))
+    assert _positions(out) == [("hi", None), ("", "last")]
+    assert out[-1].usage_metadata == bare.usage_metadata
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_streaming_invoke_reports_the_closing_chunk_as_a_token(
+    server: MockServer, sync: bool
+) -> None:
+    # LangChain's invoke with streaming=True reports its closing chunk too ("").
+    handler = Tokens()
+    model = openai(server, streaming=True, stream_usage=True, callbacks=[handler])
+    reply = model.invoke("a b") if sync else await model.ainvoke("a b")
+    streamed = list(openai(server, stream_usage=True).stream("a b"))
+    assert handler.tokens == [c.text for c in streamed]
+    assert handler.tokens[-1] == "" and reply.text == "Echo: a b"

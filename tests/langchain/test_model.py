@@ -346,8 +346,8 @@ def test_spelled_the_langchain_way_it_calls_the_server(provider: str) -> None:
 @pytest.mark.parametrize("provider", PROVIDERS)
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_a_stream_ends_on_its_own_last_chunk(provider: str, sync: bool) -> None:
-    # As langchain-openai's / langchain-anthropic's streams: LangChain adds no empty
-    # closing chunk when the stream's final (empty) chunk is marked last.
+    # The engine's own stream, chunk for chunk: one chunk marked last ends both (the
+    # engine's closing chunk, or LangChain's in its place; Anthropic's stop chunk).
     model = llm(provider)
     native = list(model.chatplex_model.stream("a b"))
     chunks = list(model.stream("a b")) if sync else [c async for c in model.astream("a b")]

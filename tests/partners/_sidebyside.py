@@ -160,6 +160,7 @@ _MESSAGE_FIELDS = (
     "tool_calls",
     "invalid_tool_calls",
     "name",
+    "chunk_position",  # a chunk's: LangChain ends each stream on one marked "last"
 )
 
 
@@ -204,3 +205,12 @@ def raised(run: Callable[[], Any]) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001 - the error is what is observed
         return {"error": exc}
     raise AssertionError("the script was expected to raise")
+
+
+def with_content_or_last(chunks: list[Any], *, by_text: bool = False) -> list[Any]:
+    """The chunks with content, and LangChain's closing chunk (`chunk_position="last"`),
+    which every wire's stream must end on. For the wires whose other empty chunks still
+    differ from their partner package's (Azure's prompt-filter chunk, a Responses
+    event's, Bedrock's `messageStart`/`contentBlockStop`): those alone are left out.
+    `by_text`: content is judged by its text (Responses chunks carry textless blocks)."""
+    return [c for c in chunks if (c.text if by_text else c.content) or c.chunk_position == "last"]

@@ -205,7 +205,14 @@ class AnthropicStreamParser:
         for key, value in delta.items():
             if key not in _MESSAGE_FIELDS and value is not None:
                 meta[key] = value  # e.g. `container`, which the delta may update
-        return AIMessageChunk(content="", usage_metadata=usage, response_metadata=meta)
+        # With a stop reason it is the reply's last chunk, marked so as langchain-anthropic
+        # marks it: `stream` adds no empty closing chunk after it.
+        return AIMessageChunk(
+            content="",
+            usage_metadata=usage,
+            response_metadata=meta,
+            chunk_position="last" if reason else None,
+        )
 
     def _closing_usage(self) -> AIMessageChunk | None:
         """At message_stop: the usage, if no message_delta reported it."""

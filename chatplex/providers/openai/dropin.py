@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ...adapters.base import as_secret
 from ...chat.dropin import check_refused, constructor_names, dropin, pick, take_tail, with_query
 from ...chat.model import ChatModel
-from ...chat.openai_model import is_builtin_tool, wants_responses_api
+from ...chat.openai_model import is_builtin_tool, stream_usage_default, wants_responses_api
 from ...chat.params import check_api_parameters
 
 if TYPE_CHECKING:
@@ -208,6 +208,14 @@ class ChatOpenAI(ChatModel):
             stream_usage=stream_usage is not False,
             **body,
             **api_params,
+        )
+        # Asked for where langchain-openai would not ask (a base URL): the usage chunk
+        # ends the stream in place of LangChain's empty closing chunk.
+        self.usage_closes_stream = stream_usage is None and not stream_usage_default(
+            {
+                "base_url": pick(owner, base_url=base_url, openai_api_base=openai_api_base),
+                **tail.settings,  # a client of the user's: langchain-openai does not ask
+            }
         )
         tail.settle(self)
 

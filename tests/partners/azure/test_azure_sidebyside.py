@@ -28,6 +28,7 @@ from tests.partners._sidebyside import (
     merged,
     observe,
     raised,
+    with_content_or_last,
 )
 from tests.partners._sidebyside import run_both as run_scripts
 
@@ -228,7 +229,11 @@ def invoke_with_model_name(cls: Any, url: str) -> Any:
 
 def stream_chunks(cls: Any, url: str) -> Any:
     chunks = list(_model(cls, url).stream("Say hello"))
-    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+    return {
+        "texts": [c.content for c in with_content_or_last(chunks)],
+        "positions": [c.chunk_position for c in with_content_or_last(chunks)],
+        "merged": merged(chunks),
+    }
 
 
 def ainvoke_text(cls: Any, url: str) -> Any:
@@ -240,7 +245,11 @@ def astream_chunks(cls: Any, url: str) -> Any:
         return [c async for c in _model(cls, url).astream("Say hello")]
 
     chunks = asyncio.run(run())
-    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+    return {
+        "texts": [c.content for c in with_content_or_last(chunks)],
+        "positions": [c.chunk_position for c in with_content_or_last(chunks)],
+        "merged": merged(chunks),
+    }
 
 
 def batch_two(cls: Any, url: str) -> Any:

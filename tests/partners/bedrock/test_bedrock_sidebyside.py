@@ -27,6 +27,7 @@ from tests.partners._sidebyside import (
     merged,
     observe,
     raised,
+    with_content_or_last,
 )
 from tests.partners._sidebyside import run_both as run_scripts
 
@@ -176,7 +177,11 @@ def invoke_tuples(cls: Any, url: str) -> Any:
 
 def stream_chunks(cls: Any, url: str) -> Any:
     chunks = list(make(cls, url).stream("Say hello"))
-    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+    return {
+        "texts": [c.content for c in with_content_or_last(chunks)],
+        "positions": [c.chunk_position for c in with_content_or_last(chunks)],
+        "merged": merged(chunks),
+    }
 
 
 def ainvoke_text(cls: Any, url: str) -> Any:
@@ -188,7 +193,11 @@ def astream_chunks(cls: Any, url: str) -> Any:
         return [c async for c in make(cls, url).astream("Say hello")]
 
     chunks = asyncio.run(run())
-    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+    return {
+        "texts": [c.content for c in with_content_or_last(chunks)],
+        "positions": [c.chunk_position for c in with_content_or_last(chunks)],
+        "merged": merged(chunks),
+    }
 
 
 def batch_two(cls: Any, url: str) -> Any:

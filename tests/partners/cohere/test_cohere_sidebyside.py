@@ -147,7 +147,11 @@ def multi_turn(cls: Any, url: str) -> Any:
 
 def stream_chunks(cls: Any, url: str) -> Any:
     chunks = list(_model(cls, url).stream("Say hello"))
-    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+    return {
+        "texts": [c.content for c in chunks],
+        "positions": [c.chunk_position for c in chunks],
+        "merged": merged(chunks),
+    }
 
 
 def ainvoke_text(cls: Any, url: str) -> Any:
@@ -159,7 +163,11 @@ def astream_chunks(cls: Any, url: str) -> Any:
         return [c async for c in _model(cls, url).astream("Say hello")]
 
     chunks = asyncio.run(run())
-    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+    return {
+        "texts": [c.content for c in chunks],
+        "positions": [c.chunk_position for c in chunks],
+        "merged": merged(chunks),
+    }
 
 
 def batch_two(cls: Any, url: str) -> Any:

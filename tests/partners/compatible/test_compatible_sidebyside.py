@@ -350,7 +350,11 @@ def invoke_tuples(cls: Any, p: Package, url: str) -> Any:
 
 def stream_chunks(cls: Any, p: Package, url: str) -> Any:
     chunks = list(_model(cls, p, url).stream("Say hello"))
-    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+    return {
+        "texts": [c.content for c in chunks],
+        "positions": [c.chunk_position for c in chunks],
+        "merged": merged(chunks),
+    }
 
 
 def ainvoke_text(cls: Any, p: Package, url: str) -> Any:
@@ -362,7 +366,11 @@ def astream_chunks(cls: Any, p: Package, url: str) -> Any:
         return [c async for c in _model(cls, p, url).astream("Say hello")]
 
     chunks = asyncio.run(run())
-    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+    return {
+        "texts": [c.content for c in chunks],
+        "positions": [c.chunk_position for c in chunks],
+        "merged": merged(chunks),
+    }
 
 
 def batch_two(cls: Any, p: Package, url: str) -> Any:
@@ -536,9 +544,9 @@ def thinking_stream(cls: Any, p: Package, url: str) -> Any:
 
 def thinking_chunks(cls: Any, p: Package, url: str) -> Any:
     """Each chunk's content as it comes (the thinking pieces and their indexes), the
-    empty ones left out as stream_chunks leaves them out."""
+    empty ones and LangChain's closing chunk included."""
     model = cls(model=p.reasoning_model, api_key=KEY, base_url=p.base(url))
-    return [chunk.content for chunk in model.stream("r in berry?") if chunk.content]
+    return [(c.content, c.chunk_position) for c in model.stream("r in berry?")]
 
 
 def thinking_history(cls: Any, p: Package, url: str) -> Any:

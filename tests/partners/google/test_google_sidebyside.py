@@ -167,7 +167,11 @@ def multi_turn(cls: Any, url: str) -> Any:
 
 def stream_text(cls: Any, url: str) -> Any:
     chunks = list(model(cls, url).stream("Say hello"))
-    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+    return {
+        "texts": [c.content for c in chunks],
+        "positions": [c.chunk_position for c in chunks],
+        "merged": merged(chunks),
+    }
 
 
 def ainvoke_text(cls: Any, url: str) -> Any:
@@ -179,7 +183,11 @@ def astream_text(cls: Any, url: str) -> Any:
         return [c async for c in model(cls, url).astream("Say hello")]
 
     chunks = asyncio.run(run())
-    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+    return {
+        "texts": [c.content for c in chunks],
+        "positions": [c.chunk_position for c in chunks],
+        "merged": merged(chunks),
+    }
 
 
 def batch_two(cls: Any, url: str) -> Any:

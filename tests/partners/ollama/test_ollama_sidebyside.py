@@ -125,7 +125,11 @@ def invoke_tuples(cls: Any, url: str) -> Any:
 
 def stream_chunks(cls: Any, url: str) -> Any:
     chunks = list(cls(model=MODEL, base_url=url).stream("Say hello"))
-    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+    return {
+        "texts": [c.content for c in chunks],
+        "positions": [c.chunk_position for c in chunks],
+        "merged": merged(chunks),
+    }
 
 
 def ainvoke_text(cls: Any, url: str) -> Any:
@@ -137,7 +141,11 @@ def astream_chunks(cls: Any, url: str) -> Any:
         return [c async for c in cls(model=MODEL, base_url=url).astream("Say hello")]
 
     chunks = asyncio.run(run())
-    return {"texts": [c.content for c in chunks if c.content], "merged": merged(chunks)}
+    return {
+        "texts": [c.content for c in chunks],
+        "positions": [c.chunk_position for c in chunks],
+        "merged": merged(chunks),
+    }
 
 
 def batch_two(cls: Any, url: str) -> Any:

@@ -29,6 +29,7 @@ from tests.partners._sidebyside import (
     merged,
     observe,
     raised,
+    with_content_or_last,
 )
 from tests.partners._sidebyside import run_both as run_scripts
 
@@ -190,7 +191,11 @@ def invoke_messages(cls: Any, url: str) -> Any:
 
 def stream_chunks(cls: Any, url: str) -> Any:
     chunks = list(_model(cls, url).stream("Say hello"))
-    return {"texts": [c.text for c in chunks if c.text], "merged": merged(chunks)}
+    return {
+        "texts": [c.text for c in with_content_or_last(chunks, by_text=True)],
+        "positions": [c.chunk_position for c in with_content_or_last(chunks, by_text=True)],
+        "merged": merged(chunks),
+    }
 
 
 #: One event loop for every async script: langchain-openai keeps its async HTTP client
@@ -211,7 +216,11 @@ def astream_chunks(cls: Any, url: str) -> Any:
         return [c async for c in _model(cls, url).astream("Say hello")]
 
     chunks = run_async(run())
-    return {"texts": [c.text for c in chunks if c.text], "merged": merged(chunks)}
+    return {
+        "texts": [c.text for c in with_content_or_last(chunks, by_text=True)],
+        "positions": [c.chunk_position for c in with_content_or_last(chunks, by_text=True)],
+        "merged": merged(chunks),
+    }
 
 
 def batch_two(cls: Any, url: str) -> Any:
