@@ -30,7 +30,6 @@ from .settings import (
     check_settings,
     coerce_rate_limit,
 )
-from .streams import aclosed, closed
 
 if TYPE_CHECKING:
     import httpx
@@ -511,6 +510,8 @@ class ChatModel(Runnable[Any, AIMessage]):
             if run.listeners or model.streaming:  # someone wants tokens: stream
                 chunks = model._send_stream(messages, settings, config)
                 if _closes_stream(config):  # heard as LangChain's invoke reports it
+                    from .streams import closed  # loaded with the first stream
+
                     chunks = closed(chunks, usage_closes=model.usage_closes_stream)
                 message = run.collect(chunks)
             else:
@@ -534,6 +535,8 @@ class ChatModel(Runnable[Any, AIMessage]):
             if run.listeners or model.streaming:
                 achunks = model._asend_stream(messages, settings, config)
                 if _closes_stream(config):
+                    from .streams import aclosed
+
                     achunks = aclosed(achunks, usage_closes=model.usage_closes_stream)
                 message = await run.acollect(achunks)
             else:
@@ -550,6 +553,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         model, messages, settings, run = self._prepare(input, config, overrides)
         chunks = model._send_stream(messages, settings, config)
         if _closes_stream(config):  # ended on LangChain's last chunk
+            from .streams import closed  # loaded with the first stream
+
             chunks = closed(chunks, usage_closes=model.usage_closes_stream)
         if run is None:
             yield from chunks
@@ -576,6 +581,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         model, messages, settings, run = self._prepare(input, config, overrides)
         chunks = model._asend_stream(messages, settings, config)
         if _closes_stream(config):
+            from .streams import aclosed
+
             chunks = aclosed(chunks, usage_closes=model.usage_closes_stream)
         try:
             if run is None:
