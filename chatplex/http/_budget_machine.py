@@ -234,14 +234,9 @@ class MachineBudget:
             await asyncio.sleep(min(pause, left))
             pause = min(pause * 2, _LOCK_PAUSE[1])
 
-    def _settle(
-        self,
-        permit: SharedPermit,
-        used: int | None,
-        status: int | None,
-        ra: float | None,
-        headers: Mapping[str, str] | None,
-    ) -> None:
+    def _settle(self, owed: Owed) -> None:
+        """Teach the shared schedule what one release reported, and free its slot."""
+        permit, used, status, ra, headers = owed
         with self._locked() as view:
             now = self._clock()
             schedule, in_flight = _read(view)
@@ -308,7 +303,7 @@ class MachineBudget:
         (nested `_locked` calls reuse it) and settle what releases left owed."""
         self._holding = threading.get_ident()
         while self._owed:
-            self._settle(*self._owed.pop(0))
+            self._settle(self._owed.pop(0))
         assert self._map is not None
         return self._map
 
@@ -336,7 +331,7 @@ class MachineBudget:
                 ):
                     try:
                         self._begin()
-                        self._settle(*owed)
+                        self._settle(owed)
                     finally:
                         self._end()
                     return

@@ -18,9 +18,9 @@ import math
 import secrets
 import socket
 import struct
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ._mock_batches import MockBatches, is_batch_path
 from ._mock_faults import (
@@ -57,6 +57,7 @@ logger = logging.getLogger("chatplex.testing.mock_server")
 _JSON = "application/json"
 _SSE_HEADERS = (("cache-control", "no-cache"), ("transfer-encoding", "chunked"))
 _LINGER_RESET = struct.pack("ii", 1, 0)
+_Number = TypeVar("_Number", int, float)
 
 
 @dataclass
@@ -91,28 +92,37 @@ def _load_json(body: bytes) -> dict[str, Any] | None:
 
 
 def _seconds(headers: Mapping[str, str], name: str, default: float) -> float:
-    raw = headers.get(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise MockUsageError(f"{name}: expected seconds, got {raw!r}") from None
-    if not 0 <= value <= MAX_SECONDS:
-        raise MockUsageError(f"{name}: expected 0..3600 seconds, got {raw!r}")
-    return value
+    bounds = f"0..{MAX_SECONDS:g} seconds"
+    value = _header_number(headers, name, float, "seconds", 0.0, MAX_SECONDS, bounds)
+    return default if value is None else value
 
 
 def _chunks(headers: Mapping[str, str], default: int | None) -> int | None:
-    raw = headers.get("x-mock-chunks")
+    bounds = f"1..{MAX_CHUNKS}"
+    value = _header_number(headers, "x-mock-chunks", int, "an integer", 1, MAX_CHUNKS, bounds)
+    return default if value is None else value
+
+
+def _header_number(
+    headers: Mapping[str, str],
+    name: str,
+    parse: Callable[[str], _Number],
+    kind: str,
+    low: _Number,
+    high: _Number,
+    bounds: str,
+) -> _Number | None:
+    """Header `name` as a number in low..high, None if it was not sent: MockUsageError
+    (a 400) for any other value, saying what was expected (`kind`, then `bounds`)."""
+    raw = headers.get(name)
     if raw is None:
-        return default
+        return None
     try:
-        value = int(raw)
+        value = parse(raw)
     except ValueError:
-        raise MockUsageError(f"x-mock-chunks: expected an integer, got {raw!r}") from None
-    if not 1 <= value <= MAX_CHUNKS:
-        raise MockUsageError(f"x-mock-chunks: expected 1..{MAX_CHUNKS}, got {raw!r}")
+        raise MockUsageError(f"{name}: expected {kind}, got {raw!r}") from None
+    if not low <= value <= high:
+        raise MockUsageError(f"{name}: expected {bounds}, got {raw!r}")
     return value
 
 

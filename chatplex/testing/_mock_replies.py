@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import cycle, islice
@@ -27,8 +27,10 @@ __all__ = [
     "cut_index",
     "dumps",
     "plan_reply",
+    "request_tokens",
     "split_text",
     "sse",
+    "tool_call",
     "tool_schemas",
 ]
 
@@ -171,6 +173,12 @@ def response_schema(provider: str, body: dict[str, Any]) -> dict[str, Any] | Non
     return schema if isinstance(schema, dict) else None
 
 
+def request_tokens(body: Mapping[str, Any]) -> int:
+    """The input tokens the mock reports for `body`: the words of its messages and its
+    system prompt, and 3."""
+    return _count_words(body.get("messages")) + _count_words(body.get("system")) + 3
+
+
 def _count_words(value: Any) -> int:
     if isinstance(value, str):
         return len(value.split())
@@ -244,7 +252,12 @@ def _plan_tool(
     if forced is None and not _TOOL_WORD.search(last_user_text(messages)):
         return None
     name, schema = next(((n, s) for n, s in schemas if n == forced), schemas[0])
-    arguments = example_object(schema, schema, 0)
+    return tool_call(provider, name, example_object(schema, schema, 0), chunks)
+
+
+def tool_call(provider: str, name: str, arguments: dict[str, Any], chunks: int | None) -> ToolCall:
+    """A call of tool `name` with `arguments`, their JSON streamed in `chunks` fragments
+    (None: ARG_FRAGMENT characters each, Anthropic's after an empty one, as it sends them)."""
     text = _ENCODER.encode(arguments)
     leading_empty = provider == ANTHROPIC and chunks is None
     return ToolCall(name, arguments, text, _split_arguments(text, chunks, leading_empty))

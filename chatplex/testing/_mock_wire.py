@@ -31,11 +31,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ._mock_faults import MockUsageError
 from ._mock_replies import Event, Reply
 
 __all__ = [
     "SSE",
     "MockWire",
+    "chat_like_view",
     "no_auth_check",
     "no_rate_limit_headers",
     "no_rate_limited_headers",
@@ -64,6 +66,35 @@ def no_reply_headers(reply: Reply) -> list[tuple[str, str]]:
 def no_rate_limited_headers(wait: float) -> list[tuple[str, str]]:
     """The default `rate_limited_headers`: a 429 carries `retry-after` only."""
     return []
+
+
+def chat_like_view(
+    body: dict[str, Any],
+    what: str,
+    message: Callable[[Any, int], dict[str, Any]],
+    *,
+    stream: bool,
+) -> dict[str, Any]:
+    """The common part of the view of a body shaped like Chat Completions' but for its
+    messages (Cohere's `/v2/chat`, Ollama's `/api/chat`): `model` and `messages` checked
+    (MockUsageError naming `what`, e.g. "a /v2/chat body"), each message read by
+    `message(m, i)`, `stream` as the wire decided, `tools` (OpenAI's function shape
+    already) passed on."""
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        raise MockUsageError(f"{what} needs messages (a list)")
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        raise MockUsageError(f"{what} needs model (a str)")
+    view: dict[str, Any] = {
+        "model": model,
+        "messages": [message(m, i) for i, m in enumerate(messages)],
+        "stream": stream,
+    }
+    tools = body.get("tools")
+    if isinstance(tools, list) and tools:
+        view["tools"] = tools
+    return view
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any
 
 from ._mock_faults import MockUsageError
 from ._mock_replies import Event, Reply, dumps, sse
-from ._mock_wire import MockWire
+from ._mock_wire import MockWire, chat_like_view
 
 __all__ = ["WIRE", "cohere_error", "cohere_events", "cohere_json", "cohere_view"]
 
@@ -33,20 +33,7 @@ _CHOICES = {"REQUIRED": "required", "NONE": "none"}
 
 def cohere_view(path: str, body: dict[str, Any]) -> dict[str, Any]:
     """The `/v2/chat` body as the Chat Completions view the planner reads."""
-    messages = body.get("messages")
-    if not isinstance(messages, list):
-        raise MockUsageError("a /v2/chat body needs messages (a list)")
-    model = body.get("model")
-    if not isinstance(model, str) or not model:
-        raise MockUsageError("a /v2/chat body needs model (a str)")
-    view: dict[str, Any] = {
-        "model": model,
-        "messages": [_message(m, i) for i, m in enumerate(messages)],
-        "stream": body.get("stream") is True,
-    }
-    tools = body.get("tools")
-    if isinstance(tools, list) and tools:
-        view["tools"] = tools  # OpenAI's function shape already
+    view = chat_like_view(body, "a /v2/chat body", _message, stream=body.get("stream") is True)
     choice = body.get("tool_choice")
     if choice in _CHOICES:
         view["tool_choice"] = _CHOICES[choice]

@@ -20,7 +20,7 @@ from typing import Any
 
 from ._mock_faults import MockUsageError
 from ._mock_replies import Event, Reply, dumps
-from ._mock_wire import MockWire
+from ._mock_wire import MockWire, chat_like_view
 
 __all__ = ["NDJSON", "WIRE", "ollama_error", "ollama_events", "ollama_json", "ollama_view"]
 
@@ -39,20 +39,8 @@ _TIMINGS = {
 
 def ollama_view(path: str, body: dict[str, Any]) -> dict[str, Any]:
     """The `/api/chat` body as the Chat Completions view the planner reads."""
-    messages = body.get("messages")
-    if not isinstance(messages, list):
-        raise MockUsageError("an /api/chat body needs messages (a list)")
-    model = body.get("model")
-    if not isinstance(model, str) or not model:
-        raise MockUsageError("an /api/chat body needs model (a str)")
-    view: dict[str, Any] = {
-        "model": model,
-        "messages": [_message(m, i) for i, m in enumerate(messages)],
-        "stream": body.get("stream", True) is not False,  # Ollama streams by default
-    }
-    tools = body.get("tools")
-    if isinstance(tools, list) and tools:
-        view["tools"] = tools  # already OpenAI's function shape
+    streams = body.get("stream", True) is not False  # Ollama streams by default
+    view = chat_like_view(body, "an /api/chat body", _message, stream=streams)
     fmt = body.get("format")
     if isinstance(fmt, dict):
         view["response_format"] = {"type": "json_schema", "json_schema": {"schema": fmt}}

@@ -10,15 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._mock_replies import (
-    ANTHROPIC,
-    Reply,
-    ToolCall,
-    _count_words,
-    _split_arguments,
-    dumps,
-    split_text,
-)
+from ._mock_replies import Reply, request_tokens, split_text, tool_call
 from .script import MockScript
 
 __all__ = ["scripted_reply"]
@@ -37,13 +29,10 @@ def scripted_reply(
         return None
     model = body.get("model")
     model = model if isinstance(model, str) else "mock-model"
-    input_tokens = _count_words(body.get("messages")) + _count_words(body.get("system")) + 3
+    input_tokens = request_tokens(body)
     if decision.tool is not None:
-        arguments = dumps(dict(decision.args)).decode()
-        leading_empty = provider == ANTHROPIC and chunks is None
-        pieces = _split_arguments(arguments, chunks, leading_empty)
-        tool = ToolCall(decision.tool, dict(decision.args), arguments, pieces)
-        output_tokens = max(1, len(re.findall(r"\w+", arguments)))
+        tool = tool_call(provider, decision.tool, dict(decision.args), chunks)
+        output_tokens = max(1, len(re.findall(r"\w+", tool.arguments)))
         return Reply(model, "", (), tool, input_tokens, output_tokens)
     text = decision.text or ""
     pieces = split_text(text, chunks)

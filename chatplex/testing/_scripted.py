@@ -18,16 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._mock_faults import error_fields
-from ._mock_replies import (
-    ANTHROPIC,
-    OPENAI,
-    Reply,
-    ToolCall,
-    _count_words,
-    _split_arguments,
-    dumps,
-    split_text,
-)
+from ._mock_replies import ANTHROPIC, OPENAI, Reply, request_tokens, split_text, tool_call
 from ._mock_wire_anthropic import anthropic_error, anthropic_events, anthropic_json
 from ._mock_wire_openai import openai_error, openai_events, openai_json
 
@@ -104,15 +95,11 @@ def _render_error(reply: Scripted, provider: str, rid: str, id_header: tuple[str
 def _wire_reply(reply: Scripted, provider: str, body: Mapping[str, Any]) -> Reply:
     model = reply.model or body.get("model")
     model = model if isinstance(model, str) else "mock-model"
-    prompt_tokens = _count_words(body.get("messages")) + _count_words(body.get("system")) + 3
-    input_tokens = prompt_tokens if reply.input_tokens is None else reply.input_tokens
-    tool: ToolCall | None = None
+    input_tokens = request_tokens(body) if reply.input_tokens is None else reply.input_tokens
     if reply.tool is not None:
         name, args = reply.tool
-        arguments = dumps(dict(args)).decode()
-        pieces = _split_arguments(arguments, None, provider == ANTHROPIC)
-        tool = ToolCall(name, dict(args), arguments, pieces)
-        output = max(1, len(arguments.split()))
+        tool = tool_call(provider, name, dict(args), None)
+        output = max(1, len(tool.arguments.split()))
         output_tokens = output if reply.output_tokens is None else reply.output_tokens
         return Reply(model, "", (), tool, input_tokens, output_tokens)
     pieces = reply.pieces if reply.pieces is not None else split_text(reply.text, None)

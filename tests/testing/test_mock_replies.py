@@ -26,7 +26,9 @@ from chatplex.testing._mock_replies import (
     example_object,
     last_user_text,
     plan_reply,
+    request_tokens,
     split_text,
+    tool_call,
 )
 from chatplex.testing._mock_wire_anthropic import (
     anthropic_error,
@@ -235,6 +237,21 @@ def test_an_error_event_mid_stream_is_a_stream_error(provider: str) -> None:
     with pytest.raises(StreamError, match="busy"):
         for sse in iter_sse_events([event]):
             parser.feed(sse)
+
+
+def test_request_tokens_count_the_words_of_messages_and_system_and_three() -> None:
+    body = {"system": "be brief", "messages": [{"role": "user", "content": "hi there you"}]}
+    assert request_tokens(body) == 2 + 3 + 3
+    assert request_tokens({}) == 3
+
+
+def test_a_tool_call_streams_its_json_arguments_in_fragments() -> None:
+    call = tool_call(OPENAI, "get_weather", {"city": "Paris, France"}, None)
+    assert (call.name, call.input) == ("get_weather", {"city": "Paris, France"})
+    assert call.arguments == '{"city":"Paris, France"}' == "".join(call.pieces)
+    assert call.pieces[0] == '{"city":"P'  # ARG_FRAGMENT characters each
+    assert tool_call(ANTHROPIC, "f", {"a": 1}, None).pieces == ("", '{"a":1}')
+    assert len(tool_call(ANTHROPIC, "f", {"a": 1}, 3).pieces) == 3  # no empty one then
 
 
 def test_docstring_examples() -> None:

@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from chatplex.testing._mock_wire import SSE, MockWire, no_auth_check
+from chatplex.testing._mock_faults import MockUsageError
+from chatplex.testing._mock_wire import SSE, MockWire, chat_like_view, no_auth_check
 
 
 def _wire(**changes: object) -> MockWire:
@@ -50,3 +51,21 @@ def test_the_functions_given_are_the_ones_called() -> None:
 def test_a_wire_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         _wire().name = "other"  # type: ignore[misc]
+
+
+def test_a_chat_like_view_checks_model_and_messages_and_passes_tools_on() -> None:
+    tools = [{"type": "function", "function": {"name": "f"}}]
+    body = {"model": "m", "messages": [{"role": "user"}], "tools": tools}
+    view = chat_like_view(body, "a demo body", lambda m, i: {**m, "i": i}, stream=True)
+    assert view == {
+        "model": "m",
+        "messages": [{"role": "user", "i": 0}],
+        "stream": True,
+        "tools": tools,
+    }
+    no_tools = chat_like_view({**body, "tools": []}, "a demo body", lambda m, i: m, stream=False)
+    assert "tools" not in no_tools and no_tools["stream"] is False
+    with pytest.raises(MockUsageError, match="a demo body needs messages"):
+        chat_like_view({"model": "m"}, "a demo body", lambda m, i: m, stream=False)
+    with pytest.raises(MockUsageError, match="a demo body needs model"):
+        chat_like_view({"messages": [], "model": ""}, "a demo body", lambda m, i: m, stream=False)
