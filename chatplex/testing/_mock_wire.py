@@ -137,6 +137,8 @@ class MockWire:
     - `stream_failed(reply, rid, type_, message, code)`: a frame sent after
       `stream_error`'s on a mid-stream error, for wires whose failure event carries the
       response (the Responses API's `response.failed`); default None (nothing more).
+    - `general`: whether `match` also accepts paths of more specific wires (any path
+      ending in `/chat/completions`): such a wire is tried after every other one.
     """
 
     name: str
@@ -155,4 +157,5 @@ class MockWire:
     )
     rate_limited_headers: Callable[[float], list[tuple[str, str]]] = no_rate_limited_headers
     stream_failed: Callable[[Reply, str, str, str, str | None], bytes] | None = None
+    general: bool = False
     reply_headers: Callable[[Reply], list[tuple[str, str]]] = no_reply_headers

@@ -209,4 +209,5 @@ RESPONSES_WIRE = dataclasses.replace(
     check_auth=azure_check_auth,
     rate_limit_headers=_rate_limit_headers,
     rate_limited_headers=WIRE.rate_limited_headers,
+    general=False,
 )

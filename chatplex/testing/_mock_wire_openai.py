@@ -193,4 +193,5 @@ WIRE = MockWire(
     stream_error=openai_stream_error,
     rate_limit_headers=openai_rate_limit_headers,
     rate_limited_headers=openai_rate_limited_headers,
+    general=True,  # any path ending in /chat/completions
 )

@@ -80,11 +80,16 @@ def _under(prefix: str) -> Callable[[str], bool]:
 
 
 GROQ: MockWire = replace(
-    CHAT_COMPLETIONS, name="groq", match=_under(GROQ_PREFIX), render_events=_events_with(_groq_tail)
+    CHAT_COMPLETIONS,
+    name="groq",
+    match=_under(GROQ_PREFIX),
+    render_events=_events_with(_groq_tail),
+    general=False,
 )
 MISTRAL: MockWire = replace(
     CHAT_COMPLETIONS,
     name="mistralai",
     match=_under(MISTRAL_PREFIX),
     render_events=_events_with(_mistral_tail),
+    general=False,
 )

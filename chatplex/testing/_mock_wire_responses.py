@@ -245,4 +245,5 @@ WIRE = MockWire(
     rate_limit_headers=openai_rate_limit_headers,
     rate_limited_headers=openai_rate_limited_headers,
     stream_failed=_stream_failed,
+    general=True,  # any path ending in /responses
 )
