@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from ..errors import DeadlineExceededError
 from ..messages import AIMessageChunk, merge_chunks
@@ -40,7 +40,7 @@ from .run_config import (
 if TYPE_CHECKING:
     from .composition import RunnableSequence
 
-__all__ = ["Input", "Output", "Runnable", "RunnableBinding"]
+__all__ = ["BatchForwarding", "BatchTarget", "Input", "Output", "Runnable", "RunnableBinding"]
 
 Input = TypeVar("Input")
 Output = TypeVar("Output")
@@ -496,7 +496,57 @@ class Runnable(Introspection, Generic[Input, Output]):
         )
 
 
-class RunnableBinding(Runnable[Input, Output]):
+class BatchTarget(NamedTuple):
+    """Where a `BatchForwarding` runnable sends a batch: `runnable.batch(inputs, configs,
+    **kwargs)` (or `abatch`)."""
+
+    runnable: Any  # a Runnable, or a foreign object with `batch` / `abatch`
+    configs: Sequence[Mapping[str, Any]]  # as `runnable` takes them
+    kwargs: dict[str, Any]
+
+
+class BatchForwarding(Runnable[Input, Output]):
+    """A runnable that hands a whole batch to another one (a binding to what it binds, an
+    `assign` to its map, a foreign runnable to its object), so that one batches it its own
+    way. A subclass says where it goes (`_batch_target`) and, if it must, what its results
+    become (`_batch_results`); the sync and async hooks are written once, here."""
+
+    def _batch_target(
+        self, inputs: list[Input], configs: list[RunnableConfig], kwargs: dict[str, Any]
+    ) -> BatchTarget:
+        raise NotImplementedError
+
+    def _batch_results(
+        self, inputs: list[Input], outs: Sequence[Any]
+    ) -> list[Output | BaseException]:
+        return list(outs)
+
+    def _batch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        target, cfgs, kw = self._batch_target(inputs, configs, kwargs)
+        outs = target.batch(inputs, cfgs, return_exceptions=return_exceptions, **kw)
+        return self._batch_results(inputs, outs)
+
+    async def _abatch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        target, cfgs, kw = self._batch_target(inputs, configs, kwargs)
+        outs = await target.abatch(inputs, cfgs, return_exceptions=return_exceptions, **kw)
+        return self._batch_results(inputs, outs)
+
+
+class RunnableBinding(BatchForwarding[Input, Output]):
     """A runnable with fixed config and/or keyword arguments (from `with_config`/`bind`)."""
 
     _run_type = None  # transparent: the bound runnable's run carries the merged config
@@ -549,31 +599,11 @@ class RunnableBinding(Runnable[Input, Output]):
     ) -> AsyncIterator[Output]:
         return self.bound.atransform(chunks, self._merged(config), **{**self.kwargs, **kwargs})
 
-    def _batch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
+    def _batch_target(
+        self, inputs: list[Input], configs: list[RunnableConfig], kwargs: dict[str, Any]
+    ) -> BatchTarget:
         merged = [merge_configs(self.config, c) for c in configs]
-        return self.bound.batch(  # type: ignore[return-value]
-            inputs, merged, return_exceptions=return_exceptions, **{**self.kwargs, **kwargs}
-        )
-
-    async def _abatch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
-        merged = [merge_configs(self.config, c) for c in configs]
-        return await self.bound.abatch(  # type: ignore[return-value]
-            inputs, merged, return_exceptions=return_exceptions, **{**self.kwargs, **kwargs}
-        )
+        return BatchTarget(self.bound, merged, {**self.kwargs, **kwargs})
 
     def __getattr__(self, name: str) -> Any:
         # `model.with_config(...).bind_tools(...)` and similar keep working.

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
 from ._pure import PureRunnable
-from .base import Runnable
+from .base import BatchForwarding, BatchTarget
 from .chunks import add_chunks
 from .composition import RunnableParallel, _concurrency_of
 from .run_config import RunnableConfig, child_config
@@ -15,7 +15,7 @@ from .run_config import RunnableConfig, child_config
 __all__ = ["RunnableAssign", "RunnablePassthrough", "RunnablePick", "assign_steps"]
 
 
-class RunnablePassthrough(Runnable[Any, Any]):
+class RunnablePassthrough(PureRunnable[Any, Any]):
     """Returns its input. In a parallel map it forwards the original input to a key.
 
     >>> from chatplex import RunnableParallel
@@ -24,9 +24,6 @@ class RunnablePassthrough(Runnable[Any, Any]):
     """
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
-        return input
-
-    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         return input
 
     def _transform(
@@ -39,26 +36,6 @@ class RunnablePassthrough(Runnable[Any, Any]):
     ) -> AsyncIterator[Any]:
         async for chunk in chunks:
             yield chunk
-
-    def _batch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
-        return list(inputs)
-
-    async def _abatch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
-        return list(inputs)
 
     @classmethod
     def assign(cls, **kwargs: Any) -> RunnableAssign:  # type: ignore[override]
@@ -79,7 +56,7 @@ def assign_steps(steps: Mapping[str, Any]) -> RunnableAssign:
     return RunnableAssign(RunnableParallel(dict(steps)))
 
 
-class RunnableAssign(Runnable[dict[str, Any], dict[str, Any]]):
+class RunnableAssign(BatchForwarding[dict[str, Any], dict[str, Any]]):
     """`{**input, **mapper(input)}` where `mapper` is a parallel map.
 
     Streams as LangChain's does: each input piece is passed on as it comes (without the
@@ -149,35 +126,15 @@ class RunnableAssign(Runnable[dict[str, Any], dict[str, Any]]):
         async for piece in self.mapper.astream(whole, child_config(config)):
             yield piece
 
-    def _batch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
+    def _batch_target(
+        self, inputs: list[Any], configs: list[RunnableConfig], kwargs: dict[str, Any]
+    ) -> BatchTarget:
         for item in inputs:
             self._check(item)
-        cfgs = [child_config(c) | _concurrency_of(c) for c in configs]
-        outs = self.mapper.batch(inputs, cfgs, return_exceptions=return_exceptions)
-        return [
-            o if isinstance(o, BaseException) else {**i, **o}
-            for i, o in zip(inputs, outs, strict=True)
-        ]
+        # The map gets no call keywords, as in `_invoke`.
+        return BatchTarget(self.mapper, [child_config(c) | _concurrency_of(c) for c in configs], {})
 
-    async def _abatch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
-        for item in inputs:
-            self._check(item)
-        cfgs = [child_config(c) | _concurrency_of(c) for c in configs]
-        outs = await self.mapper.abatch(inputs, cfgs, return_exceptions=return_exceptions)
+    def _batch_results(self, inputs: list[Any], outs: Sequence[Any]) -> list[Any]:
         return [
             o if isinstance(o, BaseException) else {**i, **o}
             for i, o in zip(inputs, outs, strict=True)
