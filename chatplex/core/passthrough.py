@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
 from ._pure import PureRunnable
 from .base import BatchForwarding, BatchTarget
-from .chunks import add_chunks
+from .chunks import add_chunks, aiter_one
 from .composition import RunnableParallel, _concurrency_of
 from .run_config import RunnableConfig, child_config
 
@@ -93,37 +94,28 @@ class RunnableAssign(BatchForwarding[dict[str, Any], dict[str, Any]]):
     async def _astream(
         self, input: Any, config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]:
-        async def one() -> AsyncIterator[Any]:
-            yield input
-
-        async for piece in self._atransform(one(), config, **kwargs):
+        async for piece in self._atransform(aiter_one(input), config, **kwargs):
             yield piece
 
     def _transform(
         self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> Iterator[Any]:
-        whole: Any = _NONE
+        pieces: list[Any] = []
         for chunk in chunks:
-            passed = self._passed_on(chunk)
-            whole = chunk if whole is _NONE else add_chunks(whole, chunk)
-            if passed:
+            pieces.append(chunk)
+            if passed := self._passed_on(chunk):
                 yield passed
-        if whole is _NONE:
-            raise ValueError("assign() got no input to add keys to")
-        yield from self.mapper.stream(whole, child_config(config))
+        yield from self.mapper.stream(_whole(pieces), child_config(config))
 
     async def _atransform(
         self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]:
-        whole: Any = _NONE
+        pieces: list[Any] = []
         async for chunk in chunks:
-            passed = self._passed_on(chunk)
-            whole = chunk if whole is _NONE else add_chunks(whole, chunk)
-            if passed:
+            pieces.append(chunk)
+            if passed := self._passed_on(chunk):
                 yield passed
-        if whole is _NONE:
-            raise ValueError("assign() got no input to add keys to")
-        async for piece in self.mapper.astream(whole, child_config(config)):
+        async for piece in self.mapper.astream(_whole(pieces), child_config(config)):
             yield piece
 
     def _batch_target(
@@ -141,7 +133,11 @@ class RunnableAssign(BatchForwarding[dict[str, Any], dict[str, Any]]):
         ]
 
 
-_NONE: Any = object()  # no input piece yet
+def _whole(pieces: list[Any]) -> Any:
+    """The whole input of a streamed `assign`, what its map runs on: its pieces added up."""
+    if not pieces:
+        raise ValueError("assign() got no input to add keys to")
+    return functools.reduce(add_chunks, pieces)
 
 
 class RunnablePick(PureRunnable[Any, Any]):
