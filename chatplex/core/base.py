@@ -11,7 +11,7 @@ defaults. Composition (`|`, dicts, callables) lives in `composition.py`.
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from ..errors import DeadlineExceededError
@@ -293,9 +293,11 @@ class Runnable(Introspection, Generic[Input, Output]):
         if not inputs:
             return []
         configs = get_config_list(config, len(inputs))
-        if _traced.watched(config):
-            return _traced.batch(self, inputs, configs, return_exceptions, kwargs)
-        return self._batch(inputs, configs, return_exceptions=return_exceptions, **kwargs)  # type: ignore[return-value]
+
+        def hook() -> list[Any]:
+            return self._batch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
+
+        return _traced.batch(self, inputs, configs, hook) if _traced.watched(config) else hook()
 
     async def abatch(
         self,
@@ -310,9 +312,13 @@ class Runnable(Introspection, Generic[Input, Output]):
         if not inputs:
             return []
         configs = get_config_list(config, len(inputs))
+
+        def hook() -> Awaitable[list[Any]]:
+            return self._abatch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
+
         if _traced.watched(config):
-            return await _traced.abatch(self, inputs, configs, return_exceptions, kwargs)
-        return await self._abatch(inputs, configs, return_exceptions=return_exceptions, **kwargs)  # type: ignore[return-value]
+            return await _traced.abatch(self, inputs, configs, hook)
+        return await hook()
 
     def batch_as_completed(
         self,
