@@ -29,6 +29,7 @@ from collections.abc import (
     Sequence,
 )
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import tracers
@@ -198,23 +199,15 @@ class _Pieces:
         return [] if self.native else self.kept
 
 
+@dataclass(slots=True)
 class _Traced(Generic[Out]):
     """A call that makes a run: the runnable, its run, and what its hook gets besides the
     input. Each method has an async twin right after it."""
 
-    __slots__ = ("config", "kwargs", "run", "runnable")
-
-    def __init__(
-        self,
-        run: ChainRun,
-        runnable: Runnable[Any, Out],
-        config: RunnableConfig,
-        kwargs: dict[str, Any],
-    ) -> None:
-        self.run = run
-        self.runnable = runnable
-        self.config = config
-        self.kwargs = kwargs
+    run: ChainRun
+    runnable: Runnable[Any, Out]
+    config: RunnableConfig
+    kwargs: dict[str, Any]
 
     @classmethod
     def of(
