@@ -11,12 +11,26 @@ passes the model's run, then each enclosing run's stream wrapper on its way out,
 A streamed step whose class transforms its input natively (a parser, a sequence) starts
 its run when its first input piece arrives, so its start follows the upstream events;
 other steps collect their input first and start with it.
+
+Each sync function has an async twin; what they share is written once, without I/O
+(`_Traced`'s call parts, `_Pieces`: what a piece does and what the run ends with), and
+each twin is a shell that iterates and awaits the run's handlers.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import tracers
 from .chunks import aclose_iterator, acollect_chunks, close_iterator, collect_chunks, merge_outputs
@@ -74,17 +88,8 @@ def _streams_natively(runnable: Runnable[Any, Any], sync: bool) -> bool:
 def invoke(
     runnable: Runnable[Any, Out], input: Any, config: RunnableConfig, kwargs: dict[str, Any]
 ) -> Out:
-    run = _new_run(runnable, config)
-    if run is None:
-        return runnable._invoke(input, config, **kwargs)
-    run.start(input)
-    try:
-        output = runnable._invoke(input, config, **kwargs)
-    except BaseException as exc:
-        run.error(exc)
-        raise
-    run.end(output, input)
-    return output
+    call = _Traced.of(runnable, config, kwargs)
+    return call.invoke(input) if call else runnable._invoke(input, config, **kwargs)
 
 
 async def ainvoke(
@@ -94,104 +99,24 @@ async def ainvoke(
     kwargs: dict[str, Any],
     deadline: float | None,
 ) -> Out:
-    run = _new_run(runnable, config)
-    if run is not None:
-        await run.astart(input)
-    try:
-        call = runnable._ainvoke(input, config, **kwargs)
-        output = await (call if deadline is None else within_deadline(call, deadline))
-    except BaseException as exc:
-        if run is not None:
-            await run.aerror(exc)
-        raise
-    if run is not None:
-        await run.aend(output, input)
-    return output
+    call = _Traced.of(runnable, config, kwargs)
+    if call is not None:
+        return await call.ainvoke(input, deadline)
+    return await _within(runnable._ainvoke(input, config, **kwargs), deadline)
 
 
 def stream(
     runnable: Runnable[Any, Any], input: Any, config: RunnableConfig, kwargs: dict[str, Any]
 ) -> Iterator[Any]:
-    run = _new_run(runnable, config)
-    if run is None:
-        return runnable._stream(input, config, **kwargs)
-    return _stream_run(run, runnable, input, config, kwargs)
-
-
-def _stream_run(
-    run: ChainRun,
-    runnable: Runnable[Any, Any],
-    input: Any,
-    config: RunnableConfig,
-    kwargs: dict[str, Any],
-) -> Iterator[Any]:
-    native = _streams_natively(runnable, True)
-    emit = bool(run.listeners) and native
-    if not run.started:  # else started on the first piece of its input (`_starting`)
-        run.start(input)
-    pieces: list[Any] = []
-    iterator = runnable._stream(input, config, **kwargs)
-    try:
-        for piece in iterator:
-            pieces.append(piece)
-            if emit:
-                run.stream(piece)
-            if native:
-                yield piece
-    except GeneratorExit:
-        raise  # the consumer stopped early: not an error, and no end either
-    except BaseException as exc:
-        run.error(exc)
-        raise
-    finally:
-        close_iterator(iterator)
-    run.end(merge_outputs(pieces), input)
-    if not native:
-        # Its stream is its invoke: it ends before its one result goes on, as in
-        # LangChain (a tool's end comes before the chain streams what it returned).
-        yield from pieces
-
-
-async def _astream_run(
-    run: ChainRun,
-    runnable: Runnable[Any, Any],
-    input: Any,
-    config: RunnableConfig,
-    kwargs: dict[str, Any],
-) -> AsyncIterator[Any]:
-    native = _streams_natively(runnable, False)
-    emit = bool(run.listeners) and native
-    if not run.started:
-        await run.astart(input)
-    pieces: list[Any] = []
-    iterator = runnable._astream(input, config, **kwargs)
-    try:
-        async for piece in iterator:
-            pieces.append(piece)
-            if emit:
-                run.stream(piece)
-            if native:
-                yield piece
-    except GeneratorExit:
-        raise
-    except BaseException as exc:
-        await run.aerror(exc)
-        raise
-    finally:
-        await aclose_iterator(iterator)
-    await run.aend(merge_outputs(pieces), input)
-    if not native:  # as in `_stream_run`: ended before its one result goes on
-        for piece in pieces:
-            yield piece
+    call = _Traced.of(runnable, config, kwargs)
+    return call.stream(input) if call else runnable._stream(input, config, **kwargs)
 
 
 def astream(
     runnable: Runnable[Any, Any], input: Any, config: RunnableConfig, kwargs: dict[str, Any]
 ) -> AsyncIterator[Any]:
-    run = _new_run(runnable, config)
-    if run is None:
-        return runnable._astream(input, config, **kwargs)
-    return _astream_run(run, runnable, input, config, kwargs)
+    call = _Traced.of(runnable, config, kwargs)
+    return call.astream(input) if call else runnable._astream(input, config, **kwargs)
 
 
 def transform(
@@ -200,95 +125,8 @@ def transform(
     config: RunnableConfig,
     kwargs: dict[str, Any],
 ) -> Iterator[Any]:
-    run = _new_run(runnable, config)
-    if run is None:
-        return runnable._transform(chunks, config, **kwargs)
-    if "_transform" not in type(runnable)._overrides:
-        return _collected(run, runnable, chunks, config, kwargs)
-    return _lazy(run, runnable, chunks, config, kwargs)
-
-
-def _collected(
-    run: ChainRun,
-    runnable: Runnable[Any, Any],
-    chunks: Iterator[Any],
-    config: RunnableConfig,
-    kwargs: dict[str, Any],
-) -> Iterator[Any]:
-    # What the default `_transform` does (collect, then stream), with the run started
-    # once the input is known, or at its first piece (`_starts_on_first_piece`).
-    if runnable._starts_on_first_piece:
-        chunks = _starting(run, chunks)
-    yield from _stream_run(run, runnable, collect_chunks(chunks), config, kwargs)
-
-
-def _starting(run: ChainRun, chunks: Iterator[Any]) -> Iterator[Any]:
-    """`chunks`, starting `run` (its input unknown yet) when the first one arrives."""
-    try:
-        for chunk in chunks:
-            if not run.started:
-                run.start()
-            yield chunk
-    except GeneratorExit:
-        raise
-    except BaseException as exc:
-        if run.started:  # upstream failed after the run began: it fails with it
-            run.error(exc)
-        raise
-
-
-async def _astarting(run: ChainRun, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
-    try:
-        async for chunk in chunks:
-            if not run.started:
-                await run.astart()
-            yield chunk
-    except GeneratorExit:
-        raise
-    except BaseException as exc:
-        if run.started:
-            await run.aerror(exc)
-        raise
-
-
-def _lazy(
-    run: ChainRun,
-    runnable: Runnable[Any, Any],
-    chunks: Iterator[Any],
-    config: RunnableConfig,
-    kwargs: dict[str, Any],
-) -> Iterator[Any]:
-    inputs: list[Any] = []
-
-    def tap() -> Iterator[Any]:
-        for chunk in chunks:
-            if not run.started:
-                run.start()
-            inputs.append(chunk)
-            yield chunk
-
-    emit = bool(run.listeners)
-    pieces: list[Any] = []
-    iterator = runnable._transform(tap(), config, **kwargs)
-    try:
-        for piece in iterator:
-            if not run.started:
-                run.start()
-            pieces.append(piece)
-            if emit:
-                run.stream(piece)
-            yield piece
-    except GeneratorExit:
-        raise
-    except BaseException as exc:
-        if run.started:  # a run that never started (upstream failed first) stays silent
-            run.error(exc)
-        raise
-    finally:
-        close_iterator(iterator)
-    if not run.started:
-        run.start()
-    run.end(merge_outputs(pieces), merge_outputs(inputs) if inputs else UNKNOWN)
+    call = _Traced.of(runnable, config, kwargs)
+    return call.transform(chunks) if call else runnable._transform(chunks, config, **kwargs)
 
 
 def atransform(
@@ -297,68 +135,231 @@ def atransform(
     config: RunnableConfig,
     kwargs: dict[str, Any],
 ) -> AsyncIterator[Any]:
-    run = _new_run(runnable, config)
-    if run is None:
-        return runnable._atransform(chunks, config, **kwargs)
-    if "_atransform" not in type(runnable)._overrides:
-        return _acollected(run, runnable, chunks, config, kwargs)
-    return _alazy(run, runnable, chunks, config, kwargs)
+    call = _Traced.of(runnable, config, kwargs)
+    return call.atransform(chunks) if call else runnable._atransform(chunks, config, **kwargs)
 
 
-async def _acollected(
-    run: ChainRun,
-    runnable: Runnable[Any, Any],
-    chunks: AsyncIterator[Any],
-    config: RunnableConfig,
-    kwargs: dict[str, Any],
-) -> AsyncIterator[Any]:
-    if runnable._starts_on_first_piece:
-        chunks = _astarting(run, chunks)
-    value = await acollect_chunks(chunks)
-    async for piece in _astream_run(run, runnable, value, config, kwargs):
-        yield piece
+async def _within(call: Awaitable[Out], deadline: float | None) -> Out:
+    return await (call if deadline is None else within_deadline(call, deadline))
 
 
-async def _alazy(
-    run: ChainRun,
-    runnable: Runnable[Any, Any],
-    chunks: AsyncIterator[Any],
-    config: RunnableConfig,
-    kwargs: dict[str, Any],
-) -> AsyncIterator[Any]:
-    inputs: list[Any] = []
+@contextmanager
+def _failing(run: ChainRun) -> Iterator[None]:
+    """Tell `run` of an error raised inside, if it is one to report (`_reportable`)."""
+    try:
+        yield
+    except BaseException as exc:
+        if _reportable(run, exc):
+            run.error(exc)
+        raise
 
-    async def tap() -> AsyncGenerator[Any, None]:
+
+@asynccontextmanager
+async def _afailing(run: ChainRun) -> AsyncIterator[None]:
+    try:
+        yield
+    except BaseException as exc:
+        if _reportable(run, exc):
+            await run.aerror(exc)
+        raise
+
+
+def _reportable(run: ChainRun, exc: BaseException) -> bool:
+    """Whether `exc` is `run`'s error: not if the run never started (its upstream failed
+    first: it stays silent), nor if a consumer left its stream early (GeneratorExit is no
+    error, and the run then has no end either)."""
+    return run.started and not isinstance(exc, GeneratorExit)
+
+
+class _Pieces:
+    """A traced stream's output pieces, I/O aside. Each is kept (the run's output is their
+    merge); a real stream tells its listeners of each and passes it on at once, while a
+    stream that is an invoke holds its one result until its run has ended."""
+
+    __slots__ = ("emit", "kept", "native", "run")
+
+    def __init__(self, run: ChainRun, native: bool) -> None:
+        self.run = run
+        self.native = native
+        self.emit = native and bool(run.listeners)
+        self.kept: list[Any] = []
+
+    def take(self, piece: Any) -> bool:
+        """Keep `piece`; whether it goes on now."""
+        self.kept.append(piece)
+        if self.emit:
+            self.run.stream(piece)
+        return self.native
+
+    def output(self) -> Any:
+        return merge_outputs(self.kept)
+
+    def held(self) -> list[Any]:
+        """What goes on once the run has ended."""
+        return [] if self.native else self.kept
+
+
+@dataclass(slots=True)
+class _Traced(Generic[Out]):
+    """A call that makes a run: the runnable, its run, and what its hook gets besides the
+    input. Each method has an async twin right after it."""
+
+    run: ChainRun
+    runnable: Runnable[Any, Out]
+    config: RunnableConfig
+    kwargs: dict[str, Any]
+
+    @classmethod
+    def of(
+        cls, runnable: Runnable[Any, Out], config: RunnableConfig, kwargs: dict[str, Any]
+    ) -> _Traced[Out] | None:
+        """The traced call, or None if this runnable makes no run (its hook then runs as
+        it is)."""
+        run = _new_run(runnable, config)
+        return None if run is None else cls(run, runnable, config, kwargs)
+
+    def invoke(self, input: Any) -> Out:
+        run = self.run
+        run.start(input)
+        with _failing(run):
+            output = self.runnable._invoke(input, self.config, **self.kwargs)
+        run.end(output, input)
+        return output
+
+    async def ainvoke(self, input: Any, deadline: float | None) -> Out:
+        run = self.run
+        await run.astart(input)
+        async with _afailing(run):
+            output = await _within(
+                self.runnable._ainvoke(input, self.config, **self.kwargs), deadline
+            )
+        await run.aend(output, input)
+        return output
+
+    def stream(self, input: Any) -> Iterator[Any]:
+        run, pieces = self.run, _Pieces(self.run, _streams_natively(self.runnable, True))
+        if not run.started:  # else started on the first piece of its input (`_starting`)
+            run.start(input)
+        iterator = self.runnable._stream(input, self.config, **self.kwargs)
+        try:
+            with _failing(run):
+                for piece in iterator:
+                    if pieces.take(piece):
+                        yield piece
+        finally:
+            close_iterator(iterator)
+        run.end(pieces.output(), input)
+        # Its stream is its invoke: it ends before its one result goes on, as in
+        # LangChain (a tool's end comes before the chain streams what it returned).
+        yield from pieces.held()
+
+    async def astream(self, input: Any) -> AsyncIterator[Any]:
+        run, pieces = self.run, _Pieces(self.run, _streams_natively(self.runnable, False))
+        if not run.started:
+            await run.astart(input)
+        iterator = self.runnable._astream(input, self.config, **self.kwargs)
+        try:
+            async with _afailing(run):
+                async for piece in iterator:
+                    if pieces.take(piece):
+                        yield piece
+        finally:
+            await aclose_iterator(iterator)
+        await run.aend(pieces.output(), input)
+        for piece in pieces.held():
+            yield piece
+
+    def transform(self, chunks: Iterator[Any]) -> Iterator[Any]:
+        if "_transform" in type(self.runnable)._overrides:
+            return self._lazy(chunks)
+        return self._collected(chunks)
+
+    def atransform(self, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        if "_atransform" in type(self.runnable)._overrides:
+            return self._alazy(chunks)
+        return self._acollected(chunks)
+
+    def _collected(self, chunks: Iterator[Any]) -> Iterator[Any]:
+        # What the default `_transform` does (collect, then stream), with the run started
+        # once the input is known, or at its first piece (`_starts_on_first_piece`).
+        if self.runnable._starts_on_first_piece:
+            chunks = _starting(self.run, chunks)
+        yield from self.stream(collect_chunks(chunks))
+
+    async def _acollected(self, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        if self.runnable._starts_on_first_piece:
+            chunks = _astarting(self.run, chunks)
+        async for piece in self.astream(await acollect_chunks(chunks)):
+            yield piece
+
+    def _lazy(self, chunks: Iterator[Any]) -> Iterator[Any]:
+        """A native transform: the run starts at its first input or output piece."""
+        run, pieces, inputs = self.run, _Pieces(self.run, True), []
+
+        def tap() -> Iterator[Any]:
+            for chunk in chunks:
+                if not run.started:
+                    run.start()
+                inputs.append(chunk)
+                yield chunk
+
+        iterator = self.runnable._transform(tap(), self.config, **self.kwargs)
+        try:
+            with _failing(run):
+                for piece in iterator:
+                    if not run.started:
+                        run.start()
+                    pieces.take(piece)
+                    yield piece
+        finally:
+            close_iterator(iterator)
+        if not run.started:
+            run.start()
+        run.end(pieces.output(), merge_outputs(inputs) if inputs else UNKNOWN)
+
+    async def _alazy(self, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        run, pieces, inputs = self.run, _Pieces(self.run, True), []
+
+        async def tap() -> AsyncGenerator[Any, None]:
+            async for chunk in chunks:
+                if not run.started:
+                    await run.astart()
+                inputs.append(chunk)
+                yield chunk
+
+        source = tap()
+        iterator = self.runnable._atransform(source, self.config, **self.kwargs)
+        try:
+            async with _afailing(run):
+                async for piece in iterator:
+                    if not run.started:
+                        await run.astart()
+                    pieces.take(piece)
+                    yield piece
+        finally:
+            await aclose_iterator(iterator)
+            await source.aclose()
+        if not run.started:
+            await run.astart()
+        await run.aend(pieces.output(), merge_outputs(inputs) if inputs else UNKNOWN)
+
+
+def _starting(run: ChainRun, chunks: Iterator[Any]) -> Iterator[Any]:
+    """`chunks`, starting `run` (its input unknown yet) when the first one arrives; if
+    upstream fails after that, the run fails with it."""
+    with _failing(run):
+        for chunk in chunks:
+            if not run.started:
+                run.start()
+            yield chunk
+
+
+async def _astarting(run: ChainRun, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    async with _afailing(run):
         async for chunk in chunks:
             if not run.started:
                 await run.astart()
-            inputs.append(chunk)
             yield chunk
-
-    emit = bool(run.listeners)
-    pieces: list[Any] = []
-    source = tap()
-    iterator = runnable._atransform(source, config, **kwargs)
-    try:
-        async for piece in iterator:
-            if not run.started:
-                await run.astart()
-            pieces.append(piece)
-            if emit:
-                run.stream(piece)
-            yield piece
-    except GeneratorExit:
-        raise
-    except BaseException as exc:
-        if run.started:
-            await run.aerror(exc)
-        raise
-    finally:
-        await aclose_iterator(iterator)
-        await source.aclose()
-    if not run.started:
-        await run.astart()
-    await run.aend(merge_outputs(pieces), merge_outputs(inputs) if inputs else UNKNOWN)
 
 
 # ---- batch -----------------------------------------------------------------------------
@@ -380,10 +381,11 @@ def watched(config: RunnableConfig | Sequence[RunnableConfig] | None) -> bool:
 
 def _batch_runs(
     runnable: Runnable[Any, Any], configs: list[RunnableConfig]
-) -> list[ChainRun | None] | None:
-    """One run per input, for runnables whose batch does not go through `invoke` /
-    `ainvoke` (which make their own runs): the default `_batch` does, and so does the
-    default `_abatch` it runs for async-native runnables; those are left alone."""
+) -> list[tuple[int, ChainRun]] | None:
+    """`(index, run)` for each input that makes a run, for runnables whose batch does not
+    go through `invoke` / `ainvoke` (which make their own runs): the default `_batch`
+    does, and so does the default `_abatch` it runs for async-native runnables; those
+    are left alone."""
     hooks = type(runnable)._overrides
     if runnable._run_type is None or (
         "_batch" not in hooks and (not runnable._async_native or "_abatch" not in hooks)
@@ -392,37 +394,34 @@ def _batch_runs(
     ambient = current_config().get()
     if ambient:
         configs[:] = [merge_configs(ambient, c) for c in configs]
-    runs = [_new_run(runnable, c) for c in configs]
-    return runs if any(r is not None for r in runs) else None
+    runs = [(i, _new_run(runnable, c)) for i, c in enumerate(configs)]
+    watched = [(i, run) for i, run in runs if run is not None]
+    return watched or None
 
 
 def batch(
     runnable: Runnable[Any, Any],
     inputs: list[Any],
     configs: list[RunnableConfig],
-    return_exceptions: bool,
-    kwargs: dict[str, Any],
+    hook: Callable[[], list[Any]],
 ) -> list[Any]:
-    runs = _batch_runs(runnable, configs)
-    if runs is None:
-        return runnable._batch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
-    for run, item in zip(runs, inputs, strict=True):
-        if run is not None:
-            run.start(item)
+    """`hook()`, the runnable's `_batch` of `inputs`, with a run per input."""
+    watched = _batch_runs(runnable, configs)
+    if watched is None:
+        return hook()
+    for i, run in watched:
+        run.start(inputs[i])
     try:
-        outs = runnable._batch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
+        outs = hook()
     except BaseException as exc:
-        for run in runs:
-            if run is not None:
-                run.error(exc)
+        for _, run in watched:
+            run.error(exc)
         raise
-    for run, item, out in zip(runs, inputs, outs, strict=True):
-        if run is None:
-            continue
-        if isinstance(out, BaseException):
-            run.error(out)
+    for i, run in watched:
+        if isinstance(outs[i], BaseException):
+            run.error(outs[i])
         else:
-            run.end(out, item)
+            run.end(outs[i], inputs[i])
     return outs
 
 
@@ -430,31 +429,23 @@ async def abatch(
     runnable: Runnable[Any, Any],
     inputs: list[Any],
     configs: list[RunnableConfig],
-    return_exceptions: bool,
-    kwargs: dict[str, Any],
+    hook: Callable[[], Awaitable[list[Any]]],
 ) -> list[Any]:
-    runs = _batch_runs(runnable, configs)
-    if runs is None:
-        return await runnable._abatch(
-            inputs, configs, return_exceptions=return_exceptions, **kwargs
-        )
-    for run, item in zip(runs, inputs, strict=True):
-        if run is not None:
-            await run.astart(item)
+    """`await hook()`, the runnable's `_abatch` of `inputs`, with a run per input."""
+    watched = _batch_runs(runnable, configs)
+    if watched is None:
+        return await hook()
+    for i, run in watched:
+        await run.astart(inputs[i])
     try:
-        outs = await runnable._abatch(
-            inputs, configs, return_exceptions=return_exceptions, **kwargs
-        )
+        outs = await hook()
     except BaseException as exc:
-        for run in runs:
-            if run is not None:
-                await run.aerror(exc)
+        for _, run in watched:
+            await run.aerror(exc)
         raise
-    for run, item, out in zip(runs, inputs, outs, strict=True):
-        if run is None:
-            continue
-        if isinstance(out, BaseException):
-            await run.aerror(out)
+    for i, run in watched:
+        if isinstance(outs[i], BaseException):
+            await run.aerror(outs[i])
         else:
-            await run.aend(out, item)
+            await run.aend(outs[i], inputs[i])
     return outs

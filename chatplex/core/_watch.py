@@ -16,7 +16,16 @@ from typing import Any, TypeVar
 from .run_config import RunnableConfig, current_config, merge_configs
 from .runs import RunListener, RunNode
 
-__all__ = ["DONE", "AsyncChannel", "EventFilter", "Failed", "Filters", "drain", "watch_config"]
+__all__ = [
+    "DONE",
+    "AsyncChannel",
+    "EventFilter",
+    "Failed",
+    "Filters",
+    "drain",
+    "finished",
+    "watch_config",
+]
 
 Listener = TypeVar("Listener", bound=RunListener)
 
@@ -105,6 +114,16 @@ class Failed:
 DONE: Any = object()
 
 
+def finished(item: Any) -> bool:
+    """Whether the producer is through: True at `DONE`; a `Failed` raises its error.
+    What each consumer (the async `drain`, the sync event thread's) asks of an item."""
+    if item is DONE:
+        return True
+    if type(item) is Failed:
+        raise item.error
+    return False
+
+
 # ---- async: a producer task and a queue the iterator drains ----------------------------
 
 
@@ -164,10 +183,8 @@ async def drain(
             if not items:
                 await channel.wait()
             item = items.popleft()
-            if item is DONE:
+            if finished(item):
                 return
-            if type(item) is Failed:
-                raise item.error
             yield item
     finally:
         if not task.done():

@@ -11,8 +11,8 @@ defaults. Composition (`|`, dicts, callables) lives in `composition.py`.
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from ..errors import DeadlineExceededError
 from ..messages import AIMessageChunk, merge_chunks
@@ -40,7 +40,7 @@ from .run_config import (
 if TYPE_CHECKING:
     from .composition import RunnableSequence
 
-__all__ = ["Input", "Output", "Runnable", "RunnableBinding"]
+__all__ = ["BatchForwarding", "BatchTarget", "Input", "Output", "Runnable", "RunnableBinding"]
 
 Input = TypeVar("Input")
 Output = TypeVar("Output")
@@ -67,7 +67,8 @@ class Runnable(Introspection, Generic[Input, Output]):
     #   _stream / _astream      to stream output (default: the one result as one piece)
     #   _transform / _atransform  to consume a stream of input pieces as they come
     #                           (default: collect the whole input, then `_stream`)
-    #   _batch / _abatch        to batch differently (default: bounded concurrent calls)
+    #   _batch / _abatch        to batch differently (default: bounded concurrent calls;
+    #                           `BatchForwarding` hands the whole batch to another one)
     #   _run_type, _async_native  class attributes below
     #   _configure              a copy with attributes changed (`configurable_fields`)
     # `get_name` and the composition methods (`bind`, `with_config`, ...) are public API,
@@ -293,9 +294,11 @@ class Runnable(Introspection, Generic[Input, Output]):
         if not inputs:
             return []
         configs = get_config_list(config, len(inputs))
-        if _traced.watched(config):
-            return _traced.batch(self, inputs, configs, return_exceptions, kwargs)
-        return self._batch(inputs, configs, return_exceptions=return_exceptions, **kwargs)  # type: ignore[return-value]
+
+        def hook() -> list[Any]:
+            return self._batch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
+
+        return _traced.batch(self, inputs, configs, hook) if _traced.watched(config) else hook()
 
     async def abatch(
         self,
@@ -310,9 +313,13 @@ class Runnable(Introspection, Generic[Input, Output]):
         if not inputs:
             return []
         configs = get_config_list(config, len(inputs))
+
+        def hook() -> Awaitable[list[Any]]:
+            return self._abatch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
+
         if _traced.watched(config):
-            return await _traced.abatch(self, inputs, configs, return_exceptions, kwargs)
-        return await self._abatch(inputs, configs, return_exceptions=return_exceptions, **kwargs)  # type: ignore[return-value]
+            return await _traced.abatch(self, inputs, configs, hook)
+        return await hook()
 
     def batch_as_completed(
         self,
@@ -496,7 +503,57 @@ class Runnable(Introspection, Generic[Input, Output]):
         )
 
 
-class RunnableBinding(Runnable[Input, Output]):
+class BatchTarget(NamedTuple):
+    """Where a `BatchForwarding` runnable sends a batch: `runnable.batch(inputs, configs,
+    **kwargs)` (or `abatch`)."""
+
+    runnable: Any  # a Runnable, or a foreign object with `batch` / `abatch`
+    configs: Sequence[Mapping[str, Any]]  # as `runnable` takes them
+    kwargs: dict[str, Any]
+
+
+class BatchForwarding(Runnable[Input, Output]):
+    """A runnable that hands a whole batch to another one (a binding to what it binds, an
+    `assign` to its map, a foreign runnable to its object), so that one batches it its own
+    way. A subclass says where it goes (`_batch_target`) and, if it must, what its results
+    become (`_batch_results`); the sync and async hooks are written once, here."""
+
+    def _batch_target(
+        self, inputs: list[Input], configs: list[RunnableConfig], kwargs: dict[str, Any]
+    ) -> BatchTarget:
+        raise NotImplementedError
+
+    def _batch_results(
+        self, inputs: list[Input], outs: Sequence[Any]
+    ) -> list[Output | BaseException]:
+        return list(outs)
+
+    def _batch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        target, cfgs, kw = self._batch_target(inputs, configs, kwargs)
+        outs = target.batch(inputs, cfgs, return_exceptions=return_exceptions, **kw)
+        return self._batch_results(inputs, outs)
+
+    async def _abatch(
+        self,
+        inputs: list[Input],
+        configs: list[RunnableConfig],
+        *,
+        return_exceptions: bool,
+        **kwargs: Any,
+    ) -> list[Output | BaseException]:
+        target, cfgs, kw = self._batch_target(inputs, configs, kwargs)
+        outs = await target.abatch(inputs, cfgs, return_exceptions=return_exceptions, **kw)
+        return self._batch_results(inputs, outs)
+
+
+class RunnableBinding(BatchForwarding[Input, Output]):
     """A runnable with fixed config and/or keyword arguments (from `with_config`/`bind`)."""
 
     _run_type = None  # transparent: the bound runnable's run carries the merged config
@@ -549,31 +606,11 @@ class RunnableBinding(Runnable[Input, Output]):
     ) -> AsyncIterator[Output]:
         return self.bound.atransform(chunks, self._merged(config), **{**self.kwargs, **kwargs})
 
-    def _batch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
+    def _batch_target(
+        self, inputs: list[Input], configs: list[RunnableConfig], kwargs: dict[str, Any]
+    ) -> BatchTarget:
         merged = [merge_configs(self.config, c) for c in configs]
-        return self.bound.batch(  # type: ignore[return-value]
-            inputs, merged, return_exceptions=return_exceptions, **{**self.kwargs, **kwargs}
-        )
-
-    async def _abatch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
-        merged = [merge_configs(self.config, c) for c in configs]
-        return await self.bound.abatch(  # type: ignore[return-value]
-            inputs, merged, return_exceptions=return_exceptions, **{**self.kwargs, **kwargs}
-        )
+        return BatchTarget(self.bound, merged, {**self.kwargs, **kwargs})
 
     def __getattr__(self, name: str) -> Any:
         # `model.with_config(...).bind_tools(...)` and similar keep working.

@@ -15,6 +15,7 @@ __all__ = [
     "aclose_iterator",
     "acollect_chunks",
     "add_chunks",
+    "aiter_one",
     "close_iterator",
     "collect_chunks",
     "merge_outputs",
@@ -53,6 +54,12 @@ async def acollect_chunks(chunks: AsyncIterator[Any]) -> Any:
     if final is _NOTHING:
         raise ValueError("the previous step produced no output to consume")
     return final
+
+
+async def aiter_one(value: Any) -> AsyncIterator[Any]:
+    """An async stream of one piece: the async `iter([value])`, how a runnable that
+    streams by transforming its input streams a single input."""
+    yield value
 
 
 def close_iterator(iterator: Iterator[Any]) -> None:

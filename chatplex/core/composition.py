@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from .base import Input, Output, Runnable
+from .chunks import aiter_one
 from .foreign import ForeignRunnable, is_foreign_runnable
 from .lambdas import RunnableGenerator, RunnableLambda, is_stream_transformer
 from .run_config import RunnableConfig, check_deadline, child_config
@@ -97,10 +98,7 @@ class RunnableSequence(Runnable[Input, Output]):
         return stream
 
     def _astream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> AsyncIterator[Any]:
-        async def one() -> AsyncIterator[Any]:
-            yield input
-
-        return self._atransform(one(), config)
+        return self._atransform(aiter_one(input), config)
 
     def _atransform(
         self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any

@@ -45,7 +45,16 @@ import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from ._watch import DONE, AsyncChannel, EventFilter, Failed, Filters, drain, watch_config
+from ._watch import (
+    DONE,
+    AsyncChannel,
+    EventFilter,
+    Failed,
+    Filters,
+    drain,
+    finished,
+    watch_config,
+)
 from .run_config import RunnableConfig, current_config
 from .runs import RunListener, RunNode
 
@@ -310,10 +319,8 @@ def _stream_events(
     try:
         while True:
             item = out.get()
-            if item is DONE:
+            if finished(item):
                 return
-            if type(item) is Failed:
-                raise item.error
             yield item
     finally:
         if thread.is_alive():

@@ -35,7 +35,7 @@ from types import ModuleType
 from typing import Any
 
 from ..postimport import when_imported
-from .base import Runnable
+from .base import BatchForwarding, BatchTarget, Runnable
 from .run_config import POSITIONAL_PREFIXES, RunnableConfig
 from .runs import split_callbacks
 
@@ -190,7 +190,7 @@ def _under(handlers: list[Any], parent: Any) -> Any:
     return manager(handlers=handlers, inheritable_handlers=handlers, parent_run_id=parent.run_id)
 
 
-class ForeignRunnable(Runnable[Any, Any]):
+class ForeignRunnable(BatchForwarding[Any, Any]):
     """A runnable of another library, used as a chatplex step (see the module doc).
 
     >>> class Upper:  # any object with the six protocol methods
@@ -277,29 +277,10 @@ class ForeignRunnable(Runnable[Any, Any]):
         async for piece in atransform(chunks, foreign_config(config), **kwargs):
             yield piece
 
-    def _batch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
-        cfgs = [foreign_config(c) for c in configs]
-        return list(self.foreign.batch(inputs, cfgs, return_exceptions=return_exceptions, **kwargs))
-
-    async def _abatch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
-        cfgs = [foreign_config(c) for c in configs]
-        return list(
-            await self.foreign.abatch(inputs, cfgs, return_exceptions=return_exceptions, **kwargs)
-        )
+    def _batch_target(
+        self, inputs: list[Any], configs: list[RunnableConfig], kwargs: dict[str, Any]
+    ) -> BatchTarget:
+        return BatchTarget(self.foreign, [foreign_config(c) for c in configs], kwargs)
 
 
 class ForeignCall(ForeignRunnable):

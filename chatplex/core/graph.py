@@ -104,22 +104,23 @@ class Graph:
 
     def trim_first_node(self) -> None:
         """Drop the first node if it has one edge out and another node would be first."""
-        first = self.first_node()
-        if (
-            first is not None
-            and self._single(lambda e: e.target, exclude=first.id) is not None
-            and sum(e.source == first.id for e in self.edges) == 1
-        ):
-            self.remove_node(first)
+        self._trim(self.first_node(), lambda e: e.target, lambda e: e.source)
 
     def trim_last_node(self) -> None:
-        last = self.last_node()
+        """Drop the last node if it has one edge in and another node would be last."""
+        self._trim(self.last_node(), lambda e: e.source, lambda e: e.target)
+
+    def _trim(
+        self, end: Node | None, ends: Callable[[Edge], str], own: Callable[[Edge], str]
+    ) -> None:
+        """Drop `end` (the first or last node, as `_single(ends)` finds it) if one edge
+        alone has it as its `own` end and another node would take its place."""
         if (
-            last is not None
-            and self._single(lambda e: e.source, exclude=last.id) is not None
-            and sum(e.target == last.id for e in self.edges) == 1
+            end is not None
+            and self._single(ends, exclude=end.id) is not None
+            and sum(own(e) == end.id for e in self.edges) == 1
         ):
-            self.remove_node(last)
+            self.remove_node(end)
 
     def reid(self) -> Graph:
         """A copy whose node ids are their names (numbered when a name repeats)."""

@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from .base import Runnable
-from .chunks import acollect_chunks, collect_chunks
+from .chunks import acollect_chunks, aiter_one, collect_chunks
 from .portal import run_sync
 from .run_config import RunnableConfig, child_config, current_config, user_config
 
@@ -189,19 +189,13 @@ class RunnableGenerator(Runnable[Any, Any]):
         return collect_chunks(self._transform(iter([input]), config))
 
     async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
-        async def one() -> AsyncIterator[Any]:
-            yield input
-
-        return await acollect_chunks(self._atransform(one(), config))
+        return await acollect_chunks(self._atransform(aiter_one(input), config))
 
     def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
         return self._transform(iter([input]), config)
 
     def _astream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> AsyncIterator[Any]:
-        async def one() -> AsyncIterator[Any]:
-            yield input
-
-        return self._atransform(one(), config)
+        return self._atransform(aiter_one(input), config)
 
     def _transform(
         self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any

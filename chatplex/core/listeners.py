@@ -215,40 +215,14 @@ class RunnableListeners(RunnableBinding[Any, Any]):
         run._end(merge_outputs(pieces))
         await self._acall(self.on_end, run, config)
 
-    # A stream of input pieces is gathered first, so that listeners see the whole input
-    # when the run starts (as `_stream` and `_astream` do).
-    def _transform(
-        self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
-    ) -> Iterator[Any]:
-        return Runnable._transform(self, chunks, config, **kwargs)
-
-    def _atransform(
-        self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
-    ) -> AsyncIterator[Any]:
-        return Runnable._atransform(self, chunks, config, **kwargs)
-
-    # Batches go through `invoke` / `ainvoke`, one run per input.
-    def _batch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
-        return Runnable._batch(self, inputs, configs, return_exceptions=return_exceptions, **kwargs)
-
-    async def _abatch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
-        return await Runnable._abatch(
-            self, inputs, configs, return_exceptions=return_exceptions, **kwargs
-        )
+    # Runnable's own hooks, not the binding's hand-offs to `bound`: a stream of input
+    # pieces is gathered first, so that listeners see the whole input when the run starts
+    # (as `_stream` and `_astream` do), and a batch goes through `invoke` / `ainvoke`,
+    # one run per input.
+    _transform = Runnable._transform
+    _atransform = Runnable._atransform
+    _batch = Runnable._batch
+    _abatch = Runnable._abatch
 
 
 async def _awaited(awaitable: Any) -> Any:

@@ -3,19 +3,20 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
 from ._pure import PureRunnable
-from .base import Runnable
-from .chunks import add_chunks
+from .base import BatchForwarding, BatchTarget
+from .chunks import add_chunks, aiter_one
 from .composition import RunnableParallel, _concurrency_of
 from .run_config import RunnableConfig, child_config
 
 __all__ = ["RunnableAssign", "RunnablePassthrough", "RunnablePick", "assign_steps"]
 
 
-class RunnablePassthrough(Runnable[Any, Any]):
+class RunnablePassthrough(PureRunnable[Any, Any]):
     """Returns its input. In a parallel map it forwards the original input to a key.
 
     >>> from chatplex import RunnableParallel
@@ -24,9 +25,6 @@ class RunnablePassthrough(Runnable[Any, Any]):
     """
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
-        return input
-
-    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         return input
 
     def _transform(
@@ -39,26 +37,6 @@ class RunnablePassthrough(Runnable[Any, Any]):
     ) -> AsyncIterator[Any]:
         async for chunk in chunks:
             yield chunk
-
-    def _batch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
-        return list(inputs)
-
-    async def _abatch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
-        return list(inputs)
 
     @classmethod
     def assign(cls, **kwargs: Any) -> RunnableAssign:  # type: ignore[override]
@@ -79,7 +57,7 @@ def assign_steps(steps: Mapping[str, Any]) -> RunnableAssign:
     return RunnableAssign(RunnableParallel(dict(steps)))
 
 
-class RunnableAssign(Runnable[dict[str, Any], dict[str, Any]]):
+class RunnableAssign(BatchForwarding[dict[str, Any], dict[str, Any]]):
     """`{**input, **mapper(input)}` where `mapper` is a parallel map.
 
     Streams as LangChain's does: each input piece is passed on as it comes (without the
@@ -116,75 +94,50 @@ class RunnableAssign(Runnable[dict[str, Any], dict[str, Any]]):
     async def _astream(
         self, input: Any, config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]:
-        async def one() -> AsyncIterator[Any]:
-            yield input
-
-        async for piece in self._atransform(one(), config, **kwargs):
+        async for piece in self._atransform(aiter_one(input), config, **kwargs):
             yield piece
 
     def _transform(
         self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> Iterator[Any]:
-        whole: Any = _NONE
+        pieces: list[Any] = []
         for chunk in chunks:
-            passed = self._passed_on(chunk)
-            whole = chunk if whole is _NONE else add_chunks(whole, chunk)
-            if passed:
+            pieces.append(chunk)
+            if passed := self._passed_on(chunk):
                 yield passed
-        if whole is _NONE:
-            raise ValueError("assign() got no input to add keys to")
-        yield from self.mapper.stream(whole, child_config(config))
+        yield from self.mapper.stream(_whole(pieces), child_config(config))
 
     async def _atransform(
         self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]:
-        whole: Any = _NONE
+        pieces: list[Any] = []
         async for chunk in chunks:
-            passed = self._passed_on(chunk)
-            whole = chunk if whole is _NONE else add_chunks(whole, chunk)
-            if passed:
+            pieces.append(chunk)
+            if passed := self._passed_on(chunk):
                 yield passed
-        if whole is _NONE:
-            raise ValueError("assign() got no input to add keys to")
-        async for piece in self.mapper.astream(whole, child_config(config)):
+        async for piece in self.mapper.astream(_whole(pieces), child_config(config)):
             yield piece
 
-    def _batch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
+    def _batch_target(
+        self, inputs: list[Any], configs: list[RunnableConfig], kwargs: dict[str, Any]
+    ) -> BatchTarget:
         for item in inputs:
             self._check(item)
-        cfgs = [child_config(c) | _concurrency_of(c) for c in configs]
-        outs = self.mapper.batch(inputs, cfgs, return_exceptions=return_exceptions)
-        return [
-            o if isinstance(o, BaseException) else {**i, **o}
-            for i, o in zip(inputs, outs, strict=True)
-        ]
+        # The map gets no call keywords, as in `_invoke`.
+        return BatchTarget(self.mapper, [child_config(c) | _concurrency_of(c) for c in configs], {})
 
-    async def _abatch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
-        for item in inputs:
-            self._check(item)
-        cfgs = [child_config(c) | _concurrency_of(c) for c in configs]
-        outs = await self.mapper.abatch(inputs, cfgs, return_exceptions=return_exceptions)
+    def _batch_results(self, inputs: list[Any], outs: Sequence[Any]) -> list[Any]:
         return [
             o if isinstance(o, BaseException) else {**i, **o}
             for i, o in zip(inputs, outs, strict=True)
         ]
 
 
-_NONE: Any = object()  # no input piece yet
+def _whole(pieces: list[Any]) -> Any:
+    """The whole input of a streamed `assign`, what its map runs on: its pieces added up."""
+    if not pieces:
+        raise ValueError("assign() got no input to add keys to")
+    return functools.reduce(add_chunks, pieces)
 
 
 class RunnablePick(PureRunnable[Any, Any]):

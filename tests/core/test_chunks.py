@@ -14,6 +14,7 @@ from chatplex.core.chunks import (
     aclose_iterator,
     acollect_chunks,
     add_chunks,
+    aiter_one,
     close_iterator,
     collect_chunks,
     merge_outputs,
@@ -75,6 +76,12 @@ def test_merge_outputs() -> None:
     assert merge_outputs(message) == merge_chunks(message)
     assert merge_outputs([{"a": "x"}, {"a": "y"}]) == {"a": "xy"}
     assert merge_outputs(["a", 1]) == 1  # no common way to add: the last piece
+
+
+async def test_aiter_one_streams_its_one_value() -> None:
+    value = {"topic": "tea"}
+    assert [piece async for piece in aiter_one(value)] == [value]
+    assert [piece async for piece in aiter_one(None)] == [None]
 
 
 def test_close_iterator_closes_generators_and_skips_plain_iterators() -> None:

@@ -118,3 +118,18 @@ def test_assign_passes_input_pieces_on_as_they_come_without_the_maps_keys() -> N
 def test_assign_stream_rejects_non_dict_pieces() -> None:
     with pytest.raises(TypeError, match="dict input"):
         list(RunnablePassthrough.assign(n=lambda d: 1).stream("text"))
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_assign_fed_an_empty_stream_has_no_input_to_add_keys_to(sync: bool) -> None:
+    assign = RunnablePassthrough.assign(n=lambda d: len(d))
+    with pytest.raises(ValueError, match="no input to add keys to"):
+        if sync:
+            list(assign.transform(iter([])))
+        else:
+
+            async def nothing() -> AsyncIterator[Any]:
+                for piece in ():
+                    yield piece
+
+            [piece async for piece in assign.atransform(nothing())]

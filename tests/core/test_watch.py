@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 from chatplex import ChatPromptTemplate, FakeChatModel, RunnableLambda, StrOutputParser
-from chatplex.core._watch import DONE, AsyncChannel, EventFilter, Failed, drain, watch_config
+from chatplex.core._watch import (
+    DONE,
+    AsyncChannel,
+    EventFilter,
+    Failed,
+    drain,
+    finished,
+    watch_config,
+)
 from chatplex.core.events import dispatch_custom_event
 from chatplex.core.run_config import RunnableConfig, current_config
 from chatplex.core.runs import ChainRun, RunListener, RunNode
@@ -177,6 +185,14 @@ def test_watch_config_nests_the_listener_under_the_ambient_run() -> None:
     finally:
         current_config().reset(token)
     assert listener.parent is outer and cfg["callbacks"] == [listener]
+
+
+def test_finished_at_done_raises_a_failure_and_passes_anything_else() -> None:
+    assert finished(DONE)
+    assert not finished({"event": "on_chain_start"})
+    assert not finished(None)
+    with pytest.raises(KeyError, match="boom"):
+        finished(Failed(KeyError("boom")))
 
 
 async def test_drain_yields_what_the_producer_pushes_from_any_thread() -> None:
