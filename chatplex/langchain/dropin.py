@@ -27,6 +27,7 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import model_validator
 
 from ..chat import ChatModel
+from ..chat.settings import LANGCHAIN_FIELD_SETTINGS
 from ..providers.anthropic.dropin import ChatAnthropic as AnthropicEngine
 from ..providers.openai.azure_dropin import AzureChatOpenAI as AzureEngine
 from ..providers.openai.dropin import ChatOpenAI as OpenAIEngine
@@ -39,7 +40,7 @@ __all__ = ["AzureChatOpenAI", "ChatAnthropic", "ChatOpenAI"]
 _LANGCHAIN_SIDE = frozenset(BaseChatModel.model_fields) | {"streaming"}
 
 #: Settings shown on the LangChain object too (`llm.temperature`), read from the engine.
-_SHOWN = ("temperature", "max_tokens", "top_p", "stop", "timeout", "max_retries")
+_SHOWN = LANGCHAIN_FIELD_SETTINGS
 
 
 class _OverChatplex(ChatChatplex):
