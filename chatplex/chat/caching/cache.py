@@ -279,8 +279,7 @@ class SQLiteCache(BaseCache):
         self, sql: str, params: tuple[Any, ...], fetch: bool, deadline: float | None, where: str
     ) -> Any:
         """`_once`, retried while the file is locked; `_MISS` when it could not be done."""
-        # A sync call on a loop's thread blocks it: wait little.
-        tries = self._tries(sql, params, fetch, deadline, where, on_loop=True)
+        tries = self._tries(sql, params, fetch, deadline, where, sleeps=True)
         for pause in tries:
             time.sleep(pause)
         return tries.result
@@ -291,7 +290,7 @@ class SQLiteCache(BaseCache):
         """`_run` on an event loop: the pauses yield to it."""
         import asyncio
 
-        tries = self._tries(sql, params, fetch, deadline, where, on_loop=False)
+        tries = self._tries(sql, params, fetch, deadline, where, sleeps=False)
         for pause in tries:
             await asyncio.sleep(pause)
         return tries.result
@@ -303,9 +302,9 @@ class SQLiteCache(BaseCache):
         fetch: bool,
         deadline: float | None,
         where: str,
-        on_loop: bool,
+        sleeps: bool,
     ) -> _Tries:
-        waits = self._lock_waits(sql, deadline, on_loop)
+        waits = self._lock_waits(sql, deadline, sleeps)
         return _Tries(lambda: self._attempt(sql, params, fetch, where, waits))
 
     def _attempt(
@@ -331,11 +330,11 @@ class SQLiteCache(BaseCache):
             self._locked_out.discard(sql)
         return row, None
 
-    def _lock_waits(self, sql: str, deadline: float | None, on_loop: bool) -> Iterator[float]:
+    def _lock_waits(self, sql: str, deadline: float | None, sleeps: bool) -> Iterator[float]:
         """The pauses between tries on a locked file, timed from the first lock met (a
-        generator: nothing is computed until then). `on_loop`: cap them when the call
-        blocks an event loop's thread."""
-        cap = LOOP_THREAD_WAIT if on_loop and on_loop_thread() else None
+        generator: nothing is computed until then). `sleeps`: the pauses block the
+        thread; on an event loop's thread they must be short."""
+        cap = LOOP_THREAD_WAIT if sleeps and on_loop_thread() else None
         yield from pauses(self._wait_ends(sql, deadline, cap))
 
     def _wait_ends(self, sql: str, deadline: float | None, cap: float | None) -> float:
