@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CALL_SETTINGS",
-    "LANGCHAIN_FIELD_SETTINGS",
     "SETTING_NAMES",
     "TRANSPORT_SETTINGS",
     "check_body_fields",
@@ -37,9 +36,6 @@ TRANSPORT_SETTINGS = (
     "max_response_bytes",
     "cache",
 )
-#: The settings LangChain's chat classes have as fields (`llm.temperature`); chatplex's
-#: LangChain classes (`ChatChatplex`, the drop-ins) have them too.
-LANGCHAIN_FIELD_SETTINGS = ("temperature", "max_tokens", "top_p", "stop", "timeout", "max_retries")
 #: Every name a ChatModel takes as a setting (constructor or per call), for the
 #: "did you mean" of an unknown keyword and for `model_kwargs` checks.
 SETTING_NAMES = (

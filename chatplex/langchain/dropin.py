@@ -27,11 +27,10 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import model_validator
 
 from ..chat import ChatModel
-from ..chat.settings import LANGCHAIN_FIELD_SETTINGS
 from ..providers.anthropic.dropin import ChatAnthropic as AnthropicEngine
 from ..providers.openai.azure_dropin import AzureChatOpenAI as AzureEngine
 from ..providers.openai.dropin import ChatOpenAI as OpenAIEngine
-from .model import ChatChatplex, _with_model_name
+from .model import _FIELD_SETTINGS, ChatChatplex, _with_model_name
 
 __all__ = ["AzureChatOpenAI", "ChatAnthropic", "ChatOpenAI"]
 
@@ -40,7 +39,7 @@ __all__ = ["AzureChatOpenAI", "ChatAnthropic", "ChatOpenAI"]
 _LANGCHAIN_SIDE = frozenset(BaseChatModel.model_fields) | {"streaming"}
 
 #: Settings shown on the LangChain object too (`llm.temperature`), read from the engine.
-_SHOWN = LANGCHAIN_FIELD_SETTINGS
+_SHOWN = _FIELD_SETTINGS
 
 
 class _OverChatplex(ChatChatplex):

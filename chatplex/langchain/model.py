@@ -33,7 +33,7 @@ from ..adapters.tools import normalise_tool_choice, to_tool_specs
 from ..chat import ChatModel, init_chat_model
 from ..chat.callbacks import ls_provider
 from ..chat.dropin import LANGCHAIN_ALIASES, pick
-from ..chat.settings import LANGCHAIN_FIELD_SETTINGS, is_secret_name
+from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage, AIMessageChunk
 from ..secret import MASK, is_secret_header, redact_url
@@ -49,8 +49,11 @@ def _is_builtin_tool(tool: Any) -> bool:
     return is_builtin_tool(tool)
 
 
+#: The settings LangChain's chat classes carry as fields (`llm.temperature`); so do
+#: ChatChatplex and the drop-ins (`langchain/dropin.py`).
+_FIELD_SETTINGS = ("temperature", "max_tokens", "top_p", "stop", "timeout", "max_retries")
 #: Fields that configure the chatplex model (the rest configure LangChain's side).
-_SETTINGS = (*LANGCHAIN_FIELD_SETTINGS, "api_key", "base_url")
+_SETTINGS = (*_FIELD_SETTINGS, "api_key", "base_url")
 
 
 #: The chatplex models ChatChatplex built from its own fields. LangChain copies a model
