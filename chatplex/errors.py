@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from .messages import AIMessageChunk
@@ -305,26 +305,37 @@ class DeadlineExceededError(ChatplexError, builtins.TimeoutError):
         self.partial = partial
 
 
-class LockTimeoutError(ChatplexError, builtins.TimeoutError):
+class _PickledByFields:
+    """An error built as `cls(message, **fields)` that keeps each field as an attribute
+    of that name (`_fields`): it pickles as the message and those fields, so it crosses
+    process boundaries whole (the default keeps only the message)."""
+
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        fields = {name: getattr(self, name) for name in self._fields}
+        return (_rebuild_with_fields, (type(self), str(self), fields))
+
+
+def _rebuild_with_fields(cls: type[Exception], message: str, fields: dict[str, Any]) -> Exception:
+    return cls(message, **fields)
+
+
+class LockTimeoutError(_PickledByFields, ChatplexError, builtins.TimeoutError):
     """Shared state stayed locked by another process past chatplex's bound: a machine
     rate-limit budget's file lock held longer than its `LOCK_WAIT` (a holder stopped by
     SIGSTOP or a debugger keeps it). `path`: the locked file; `holder`: the pid holding
     it (0 when unknown). Retrying later may succeed once the holder runs again."""
+
+    _fields = ("path", "holder")
 
     def __init__(self, message: str, *, path: str, holder: int) -> None:
         super().__init__(message)
         self.path = path
         self.holder = holder
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_lock_error, (str(self), self.path, self.holder))
 
-
-def _lock_error(message: str, path: str, holder: int) -> LockTimeoutError:
-    return LockTimeoutError(message, path=path, holder=holder)
-
-
-class BudgetExceededError(ChatplexError):
+class BudgetExceededError(_PickledByFields, ChatplexError):
     """A cost budget (`track_usage(max_cost=...)`) was reached: no new call was sent.
 
     `spent` and `max_cost` are in USD. Calls already in flight when the budget was
@@ -333,17 +344,12 @@ class BudgetExceededError(ChatplexError):
 
     retryable = False
 
+    _fields = ("spent", "max_cost")
+
     def __init__(self, message: str, *, spent: float, max_cost: float) -> None:
         super().__init__(message)
         self.spent = spent
         self.max_cost = max_cost
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_budget_error, (str(self), self.spent, self.max_cost))
-
-
-def _budget_error(message: str, spent: float, max_cost: float) -> BudgetExceededError:
-    return BudgetExceededError(message, spent=spent, max_cost=max_cost)
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

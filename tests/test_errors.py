@@ -188,6 +188,18 @@ def test_content_filter_error_is_a_bad_request_carrying_the_filter_results() -> 
     assert copy.filter_results == results and copy.code == "content_filter"
 
 
+def test_lock_and_budget_errors_pickle_with_their_fields() -> None:
+    from chatplex.errors import BudgetExceededError, LockTimeoutError
+
+    lock = LockTimeoutError("locked", path="/tmp/budget", holder=4242)
+    budget = BudgetExceededError("spent", spent=1.5, max_cost=1.0)
+    lock_copy, budget_copy = pickle.loads(pickle.dumps((lock, budget)))
+    assert type(lock_copy) is LockTimeoutError and str(lock_copy) == "locked"
+    assert (lock_copy.path, lock_copy.holder) == ("/tmp/budget", 4242)
+    assert type(budget_copy) is BudgetExceededError and str(budget_copy) == "spent"
+    assert (budget_copy.spent, budget_copy.max_cost) == (1.5, 1.0)
+
+
 def test_safety_blocked_error_names_reason_and_category_and_pickles() -> None:
     import pickle
 

@@ -146,14 +146,6 @@ def _open_cache(path: str) -> SQLiteCache:
         raise ConfigError(f"--cache {path}: cannot open it as a reply cache: {exc}") from None
 
 
-def _reveal(value: Any) -> Any:
-    if isinstance(value, Secret):
-        return value.get()
-    if isinstance(value, dict):
-        return {key: _reveal(item) for key, item in value.items()}
-    return value
-
-
 def model_from_args(args: argparse.Namespace) -> Runnable[Any, Any]:
     """The model the flags, the environment and the profile describe; a ConfigError in
     the command line's words when they do not describe one."""
@@ -162,7 +154,7 @@ def model_from_args(args: argparse.Namespace) -> Runnable[Any, Any]:
     models: list[Runnable[Any, Any]] = []
     for spec in specs:
         try:
-            models.append(init_chat_model(spec.model, **_reveal(spec.settings)))
+            models.append(init_chat_model(spec.model, **spec.revealed_settings()))
         except (ValueError, TypeError, ImportError) as exc:
             raise ConfigError(f"--model {spec.model}: {_cli_words(str(exc))}") from None
     return models[0].with_fallbacks(models[1:]) if len(models) > 1 else models[0]

@@ -214,56 +214,26 @@ class ChatModelRun(RunNode):
             ]
         return self.token_handlers
 
-    def _narrow_to(self, picks: list[int]) -> tuple[list[Any], list[bool]]:
-        """Narrow `handlers` (and their LangChain flags) to `picks`; the old lists."""
-        handlers, flags = self.handlers, self.langchain
-        if len(picks) != len(handlers):
-            self.handlers = [handlers[i] for i in picks]
-            self.langchain = [flags[i] for i in picks]
-        return handlers, flags
-
-    def _after_first_token(self, picks: list[int]) -> None:
-        self.token_handlers = [
-            i for i in picks if not getattr(self.handlers[i], "first_token_only", False)
-        ]
+    def _token_heard(self, chunk: AIMessageChunk) -> list[int] | None:
+        """Tell the listeners of `chunk`; the positions of the handlers to tell next
+        (none: None or empty)."""
+        for listener in self.listeners:
+            listener.on_stream(self, chunk)
+        return self._token_picks() if self.handlers else None
 
     def token(self, chunk: AIMessageChunk) -> None:
-        for listener in self.listeners:
-            listener.on_stream(self, chunk)
-        picks = self._token_picks() if self.handlers else None
-        if not picks:
-            return
-        handlers, flags = self._narrow_to(picks)
-        try:
-            self._fire_each(
-                "on_llm_new_token",
-                (chunk.text,),
-                lambda: (chunk.text,),
-                chunk=_Generation(chunk),
-                lc_chunk=lambda: _lc_generation(chunk),
-            )
-        finally:
-            self.handlers, self.langchain = handlers, flags
-        self._after_first_token(picks)
+        picks = self._token_heard(chunk)
+        if picks:
+            with _Narrowed(self, picks):
+                plain, langchain, extra = _token_event(chunk)
+                self._fire_each("on_llm_new_token", plain, langchain, **extra)
 
     async def atoken(self, chunk: AIMessageChunk) -> None:
-        for listener in self.listeners:
-            listener.on_stream(self, chunk)
-        picks = self._token_picks() if self.handlers else None
-        if not picks:
-            return
-        handlers, flags = self._narrow_to(picks)
-        try:
-            await self._afire_each(
-                "on_llm_new_token",
-                (chunk.text,),
-                lambda: (chunk.text,),
-                chunk=_Generation(chunk),
-                lc_chunk=lambda: _lc_generation(chunk),
-            )
-        finally:
-            self.handlers, self.langchain = handlers, flags
-        self._after_first_token(picks)
+        picks = self._token_heard(chunk)
+        if picks:
+            with _Narrowed(self, picks):
+                plain, langchain, extra = _token_event(chunk)
+                await self._afire_each("on_llm_new_token", plain, langchain, **extra)
 
     def _notify_end(self, message: AIMessage) -> None:
         if self.listeners:
@@ -388,6 +358,32 @@ class ChatModelRun(RunNode):
         return merge_chunks(seen).to_message()
 
 
+class _Narrowed:
+    """A `ChatModelRun`'s handlers (and their LangChain flags) narrowed to `picks` for
+    one token, restored after; once a token went through, the first-token-only handlers
+    are told no more. (A class, not a generator: it runs for every token.)"""
+
+    __slots__ = ("flags", "handlers", "picks", "run")
+
+    def __init__(self, run: ChatModelRun, picks: list[int]) -> None:
+        self.run, self.picks = run, picks
+        self.handlers, self.flags = run.handlers, run.langchain
+
+    def __enter__(self) -> None:
+        run, picks = self.run, self.picks
+        if len(picks) != len(self.handlers):
+            run.handlers = [self.handlers[i] for i in picks]
+            run.langchain = [self.flags[i] for i in picks]
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        run = self.run
+        run.handlers, run.langchain = self.handlers, self.flags
+        if exc_type is None:
+            run.token_handlers = [
+                i for i in self.picks if not getattr(self.handlers[i], "first_token_only", False)
+            ]
+
+
 class _Generation:
     """`chunk=` for on_llm_new_token: LangChain passes a ChatGenerationChunk. (A plain
     class: a dataclass costs ~0.3 ms to build at `import chatplex`.)"""
@@ -443,6 +439,15 @@ def _lc_messages(messages: list[BaseMessage]) -> list[Any]:
     from ..messages import to_langchain
 
     return [to_langchain(m) for m in messages]
+
+
+def _token_event(
+    chunk: AIMessageChunk,
+) -> tuple[tuple[Any, ...], Callable[[], tuple[Any, ...]], dict[str, Any]]:
+    """What `on_llm_new_token` is given for `chunk` (see `_fire_each`): the plain
+    arguments, LangChain's, and the keywords."""
+    extra = {"chunk": _Generation(chunk), "lc_chunk": lambda: _lc_generation(chunk)}
+    return (chunk.text,), lambda: (chunk.text,), extra
 
 
 def _lc_generation(chunk: AIMessageChunk) -> Any:

@@ -128,25 +128,26 @@ class RecordedChatRun(ChatModelRun):
             self.token_time = time.time()
 
     async def atoken(self, chunk: AIMessageChunk) -> None:
-        if self.token_time is None:
-            self.token_time = time.time()
+        self.token(chunk)
 
     def end(self, message: AIMessage) -> None:
         """The reply (for a stream the merged `AIMessageChunk`): the record is complete."""
-        self.end_time = time.time()
         self.reply = message
-        self.tracer.record_chat_run(self)
+        self._complete()
 
     async def aend(self, message: AIMessage) -> None:
         self.end(message)
 
     def error(self, exc: BaseException) -> None:
-        self.end_time = time.time()
         self.failure = exc
-        self.tracer.record_chat_run(self)
+        self._complete()
 
     async def aerror(self, exc: BaseException) -> None:
         self.error(exc)
+
+    def _complete(self) -> None:
+        self.end_time = time.time()
+        self.tracer.record_chat_run(self)
 
     def fire(self, method: str, *args: Any, **extra: Any) -> None:
         """What the http layer tells the run (`observed.tell`): a retry is noted with its

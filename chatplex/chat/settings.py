@@ -6,7 +6,7 @@ which setting names hold secrets.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..adapters.validate import check_headers
@@ -62,49 +62,47 @@ def is_secret_name(name: str) -> bool:
     return bool(_SECRET_NAME.search(name))
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_stop(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, Sequence) and all(isinstance(x, str) for x in value)
+    )
+
+
+_INF = float("inf")
+#: The settings checked by value, in the order they are checked: whether a value (not
+#: None) is acceptable, and what it must be (for the error).
+_VALUE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "temperature": (lambda v: _is_number(v) and 0 <= v <= 2, "a number between 0 and 2"),
+    "max_tokens": (lambda v: _is_int(v) and v > 0, "a positive int"),
+    "top_p": (lambda v: _is_number(v) and 0 <= v <= 1, "a number between 0 and 1"),
+    "stop": (_is_stop, "a str or a list of str"),
+    # `not v <= 0`, as it has always been checked: a NaN timeout passes.
+    "timeout": (lambda v: _is_number(v) and not v <= 0, "a positive number of seconds"),
+    "stream_idle_timeout": (
+        lambda v: _is_number(v) and 0 < v < _INF,
+        "a positive number of seconds",
+    ),
+    "max_response_bytes": (lambda v: _is_int(v) and v > 0, "a positive int (bytes)"),
+    "max_retries": (lambda v: _is_int(v) and v >= 0, "an int >= 0"),
+    "max_retry_after": (lambda v: _is_number(v) and 0 <= v < _INF, "a number of seconds >= 0"),
+}
+
+
 def check_settings(values: Mapping[str, Any]) -> None:
     """Reject bad settings before anything is sent, naming the setting."""
-    t = values.get("temperature")
-    if t is not None and (
-        not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 <= t <= 2
-    ):
-        raise ValueError(f"temperature must be a number between 0 and 2, got {t!r}")
-    m = values.get("max_tokens")
-    if m is not None and (not isinstance(m, int) or isinstance(m, bool) or m <= 0):
-        raise ValueError(f"max_tokens must be a positive int, got {m!r}")
-    p = values.get("top_p")
-    if p is not None and (
-        not isinstance(p, (int, float)) or isinstance(p, bool) or not 0 <= p <= 1
-    ):
-        raise ValueError(f"top_p must be a number between 0 and 1, got {p!r}")
-    s = values.get("stop")
-    if s is not None and not (
-        isinstance(s, str) or (isinstance(s, Sequence) and all(isinstance(x, str) for x in s))
-    ):
-        raise TypeError(f"stop must be a str or a list of str, got {s!r}")
-    timeout = values.get("timeout")
-    if timeout is not None and (
-        not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0
-    ):
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    idle = values.get("stream_idle_timeout")
-    if idle is not None and (
-        not isinstance(idle, (int, float)) or isinstance(idle, bool) or not 0 < idle < float("inf")
-    ):
-        raise ValueError(f"stream_idle_timeout must be a positive number of seconds, got {idle!r}")
-    size = values.get("max_response_bytes")
-    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size <= 0):
-        raise ValueError(f"max_response_bytes must be a positive int (bytes), got {size!r}")
-    retries = values.get("max_retries")
-    if retries is not None and (
-        not isinstance(retries, int) or isinstance(retries, bool) or retries < 0
-    ):
-        raise ValueError(f"max_retries must be an int >= 0, got {retries!r}")
-    cap = values.get("max_retry_after")
-    if cap is not None and (
-        not isinstance(cap, (int, float)) or isinstance(cap, bool) or not 0 <= cap < float("inf")
-    ):
-        raise ValueError(f"max_retry_after must be a number of seconds >= 0, got {cap!r}")
+    for name, (acceptable, must_be) in _VALUE_CHECKS.items():
+        value = values.get(name)
+        if value is not None and not acceptable(value):
+            error = TypeError if name == "stop" else ValueError  # as they always were
+            raise error(f"{name} must be {must_be}, got {value!r}")
     headers = values.get("extra_headers")
     if headers is not None:
         # Never quoting the headers: their values may be keys (an `authorization`).

@@ -76,51 +76,62 @@ def _bare(chunk: AIMessageChunk) -> bool:
     return not chunk.content and not chunk.tool_call_chunks
 
 
+class _Ending:
+    """What `closed` and `aclosed` decide chunk by chunk: which chunks to pass on, which
+    bare chunk to hold back, and what ends the stream."""
+
+    __slots__ = ("held", "last", "usage_closes")
+
+    def __init__(self, usage_closes: bool) -> None:
+        self.usage_closes = usage_closes
+        self.last: AIMessageChunk | None = None
+        self.held: AIMessageChunk | None = None
+
+    def passed_on(self, chunk: AIMessageChunk) -> tuple[AIMessageChunk, ...]:
+        """The chunks to yield now that `chunk` came: the one held before it (it did not
+        end the stream), then `chunk` unless it is bare and held in turn."""
+        before = () if self.held is None else (self.held,)
+        self.last = chunk
+        if self.usage_closes and _bare(chunk) and chunk.chunk_position != "last":
+            self.held = chunk
+            return before
+        self.held = None
+        return (*before, chunk)
+
+    def end(self) -> AIMessageChunk | None:
+        """The chunk the stream ends on: the bare chunk held, marked last, or LangChain's
+        closing chunk (None: none is due)."""
+        if self.held is not None:
+            return self.held.model_copy(update={"chunk_position": "last"})
+        return closing_chunk(self.last)
+
+
 def closed(chunks: Iterator[AIMessageChunk], *, usage_closes: bool) -> Iterator[AIMessageChunk]:
     """The stream, ended as LangChain ends it (`closing_chunk`). `usage_closes`: the
     model asked for a usage chunk its partner package would not have asked for (a listed
     difference); a stream ending on a bare chunk ends on it, marked last, in place of
     the closing chunk, so the stream keeps the partner package's length (a bare chunk
     is held until the next arrives, to know whether it ends the stream)."""
-    last: AIMessageChunk | None = None
-    held: AIMessageChunk | None = None
+    ending = _Ending(usage_closes)
     try:
         for chunk in chunks:
-            if held is not None:
-                yield held
-                held = None
-            if usage_closes and _bare(chunk) and chunk.chunk_position != "last":
-                held = chunk
-            else:
-                yield chunk
-            last = chunk
+            yield from ending.passed_on(chunk)
     finally:
         close_iterator(chunks)
-    if held is not None:
-        yield held.model_copy(update={"chunk_position": "last"})
-    elif (closer := closing_chunk(last)) is not None:
-        yield closer
+    if (last := ending.end()) is not None:
+        yield last
 
 
 async def aclosed(
     chunks: AsyncIterator[AIMessageChunk], *, usage_closes: bool
 ) -> AsyncIterator[AIMessageChunk]:
     """`closed` over an async stream."""
-    last: AIMessageChunk | None = None
-    held: AIMessageChunk | None = None
+    ending = _Ending(usage_closes)
     try:
         async for chunk in chunks:
-            if held is not None:
-                yield held
-                held = None
-            if usage_closes and _bare(chunk) and chunk.chunk_position != "last":
-                held = chunk
-            else:
-                yield chunk
-            last = chunk
+            for passed in ending.passed_on(chunk):
+                yield passed
     finally:
         await aclose_iterator(chunks)
-    if held is not None:
-        yield held.model_copy(update={"chunk_position": "last"})
-    elif (closer := closing_chunk(last)) is not None:
-        yield closer
+    if (last := ending.end()) is not None:
+        yield last

@@ -286,47 +286,29 @@ class StructuredParser(Runnable[Any, Any]):
     async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         return self.parse(input)
 
-    def _step(self, seen: list[AIMessageChunk], previous: Any) -> Any:
-        if not self.partials:
-            return None
-        value = self.schema.partial(self._json(merge_chunks(seen), partial=True))
-        return value if value is not None and value != previous else None
-
     def _transform(
         self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> Iterator[Any]:
-        seen: list[AIMessageChunk] = []
-        previous: Any = None
+        values = _StreamedValues(self)
         for chunk in chunks:
             if not isinstance(chunk, AIMessageChunk):  # a whole message: nothing partial
                 yield self.parse(chunk)
                 return
-            seen.append(chunk)
-            value = self._step(seen, previous)
-            if value is not None:
-                previous = value
-                yield value
-        final = self.parse(merge_chunks(seen).to_message()) if seen else None
-        if seen and final != previous:
-            yield final
+            yield from values.grown(chunk)
+        yield from values.final()
 
     async def _atransform(
         self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]:
-        seen: list[AIMessageChunk] = []
-        previous: Any = None
+        values = _StreamedValues(self)
         async for chunk in chunks:
             if not isinstance(chunk, AIMessageChunk):
                 yield self.parse(chunk)
                 return
-            seen.append(chunk)
-            value = self._step(seen, previous)
-            if value is not None:
-                previous = value
+            for value in values.grown(chunk):
                 yield value
-        final = self.parse(merge_chunks(seen).to_message()) if seen else None
-        if seen and final != previous:
-            yield final
+        for value in values.final():
+            yield value
 
     def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
         yield self.parse(input)
@@ -335,6 +317,38 @@ class StructuredParser(Runnable[Any, Any]):
         self, input: Any, config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]:
         yield self.parse(input)
+
+
+class _StreamedValues:
+    """What a streamed reply yields through a `StructuredParser`: each partial value that
+    differs from the one before (when `partials`) as the reply grows, then the final
+    value unless it repeats the last one."""
+
+    __slots__ = ("parser", "previous", "seen")
+
+    def __init__(self, parser: StructuredParser) -> None:
+        self.parser = parser
+        self.seen: list[AIMessageChunk] = []
+        self.previous: Any = None
+
+    def grown(self, chunk: AIMessageChunk) -> tuple[Any, ...]:
+        """The new partial value `chunk` brings, if any."""
+        self.seen.append(chunk)
+        if not self.parser.partials:
+            return ()
+        parser = self.parser
+        value = parser.schema.partial(parser._json(merge_chunks(self.seen), partial=True))
+        if value is None or value == self.previous:
+            return ()
+        self.previous = value
+        return (value,)
+
+    def final(self) -> tuple[Any, ...]:
+        """The value of the whole reply, unless it is the last partial one again."""
+        if not self.seen:
+            return ()
+        value = self.parser.parse(merge_chunks(self.seen).to_message())
+        return () if value == self.previous else (value,)
 
 
 class _WithRaw(Runnable[Any, dict[str, Any]]):

@@ -30,7 +30,7 @@ from ..chat import ChatModel
 from ..providers.anthropic.dropin import ChatAnthropic as AnthropicEngine
 from ..providers.openai.azure_dropin import AzureChatOpenAI as AzureEngine
 from ..providers.openai.dropin import ChatOpenAI as OpenAIEngine
-from .model import ChatChatplex, _with_model_name
+from .model import _FIELD_SETTINGS, ChatChatplex, _with_model_name
 
 __all__ = ["AzureChatOpenAI", "ChatAnthropic", "ChatOpenAI"]
 
@@ -39,13 +39,15 @@ __all__ = ["AzureChatOpenAI", "ChatAnthropic", "ChatOpenAI"]
 _LANGCHAIN_SIDE = frozenset(BaseChatModel.model_fields) | {"streaming"}
 
 #: Settings shown on the LangChain object too (`llm.temperature`), read from the engine.
-_SHOWN = ("temperature", "max_tokens", "top_p", "stop", "timeout", "max_retries")
+_SHOWN = _FIELD_SETTINGS
 
 
 class _OverChatplex(ChatChatplex):
     """A `ChatChatplex` whose constructor is a chatplex drop-in model's (`_engine`)."""
 
     _engine: ClassVar[type[ChatModel]]
+    #: The partner class's `_llm_type` (LangChain's cache keys include it).
+    _partner_llm_type: ClassVar[str]
 
     @model_validator(mode="before")
     @classmethod
@@ -68,6 +70,10 @@ class _OverChatplex(ChatChatplex):
     @property
     def provider(self) -> str:
         return str(getattr(self.chatplex_model, "provider", None) or self._engine.provider)
+
+    @property
+    def _llm_type(self) -> str:
+        return self._partner_llm_type
 
 
 def _shown(engine: Any) -> dict[str, Any]:
@@ -106,10 +112,7 @@ class ChatOpenAI(_OverChatplex):
     `chatplex.ChatOpenAI` for the parameters and the deliberate differences)."""
 
     _engine = OpenAIEngine
-
-    @property
-    def _llm_type(self) -> str:
-        return "openai-chat"  # langchain-openai's: LangChain's cache keys include it
+    _partner_llm_type = "openai-chat"
 
 
 class ChatAnthropic(_OverChatplex):
@@ -117,10 +120,7 @@ class ChatAnthropic(_OverChatplex):
     doc and `chatplex.ChatAnthropic` for the parameters and the deliberate differences)."""
 
     _engine = AnthropicEngine
-
-    @property
-    def _llm_type(self) -> str:
-        return "anthropic-chat"
+    _partner_llm_type = "anthropic-chat"
 
 
 class AzureChatOpenAI(_OverChatplex):
@@ -128,7 +128,4 @@ class AzureChatOpenAI(_OverChatplex):
     `chatplex.AzureChatOpenAI` for the parameters and the deliberate differences)."""
 
     _engine = AzureEngine
-
-    @property
-    def _llm_type(self) -> str:
-        return "azure-openai-chat"  # langchain-openai's: LangChain's cache keys include it
+    _partner_llm_type = "azure-openai-chat"

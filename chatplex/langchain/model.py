@@ -49,17 +49,11 @@ def _is_builtin_tool(tool: Any) -> bool:
     return is_builtin_tool(tool)
 
 
+#: The settings LangChain's chat classes carry as fields (`llm.temperature`); so do
+#: ChatChatplex and the drop-ins (`langchain/dropin.py`).
+_FIELD_SETTINGS = ("temperature", "max_tokens", "top_p", "stop", "timeout", "max_retries")
 #: Fields that configure the chatplex model (the rest configure LangChain's side).
-_SETTINGS = (
-    "temperature",
-    "max_tokens",
-    "top_p",
-    "stop",
-    "timeout",
-    "max_retries",
-    "api_key",
-    "base_url",
-)
+_SETTINGS = (*_FIELD_SETTINGS, "api_key", "base_url")
 
 
 #: The chatplex models ChatChatplex built from its own fields. LangChain copies a model

@@ -48,7 +48,7 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ...messages import AIMessage
@@ -158,6 +158,25 @@ def _why(exc: Exception, path: str) -> str:
     return str(exc)
 
 
+class _Tries:
+    """The tries of one statement (`SQLiteCache._run`): iterating gives the pause to take
+    before each new try (the caller sleeps, or awaits, it); `result` is then the row, or
+    `_MISS` when it could not be done."""
+
+    __slots__ = ("_attempt", "result")
+
+    def __init__(self, attempt: Callable[[], tuple[Any, float | None]]) -> None:
+        self._attempt = attempt
+        self.result: Any = _MISS
+
+    def __iter__(self) -> Iterator[float]:
+        while True:
+            self.result, pause = self._attempt()
+            if pause is None:
+                return
+            yield pause
+
+
 class SQLiteCache(BaseCache):
     """A cache in one SQLite file: table `chatplex_cache(key TEXT PRIMARY KEY, value TEXT,
     created REAL)` (`PRAGMA user_version` = `FORMAT_VERSION`), WAL journal, so several
@@ -260,52 +279,63 @@ class SQLiteCache(BaseCache):
         self, sql: str, params: tuple[Any, ...], fetch: bool, deadline: float | None, where: str
     ) -> Any:
         """`_once`, retried while the file is locked; `_MISS` when it could not be done."""
-        end: float | None = None
-        waits: Iterator[float] = iter(())
-        while True:
-            try:
-                row = self._once(sql, params, fetch)
-            except Exception as exc:
-                if not is_locked(exc):
-                    return self._failed(exc, where)
-                if end is None:  # a sync call on a loop's thread blocks it: wait little
-                    cap = LOOP_THREAD_WAIT if on_loop_thread() else None
-                    end = self._wait_ends(sql, deadline, cap)
-                    waits = pauses(end)
-                pause = next(waits, None)
-                if pause is None:
-                    return self._gave_up(sql, exc, where)
-                time.sleep(pause)
-                continue
-            if self._locked_out:
-                self._locked_out.discard(sql)
-            return row
+        tries = self._tries(sql, params, fetch, deadline, where, sleeps=True)
+        for pause in tries:
+            time.sleep(pause)
+        return tries.result
 
     async def _arun(
         self, sql: str, params: tuple[Any, ...], fetch: bool, deadline: float | None, where: str
     ) -> Any:
         """`_run` on an event loop: the pauses yield to it."""
-        end: float | None = None
-        waits: Iterator[float] = iter(())
-        while True:
-            try:
-                row = self._once(sql, params, fetch)
-            except Exception as exc:
-                if not is_locked(exc):
-                    return self._failed(exc, where)
-                if end is None:
-                    end = self._wait_ends(sql, deadline, None)
-                    waits = pauses(end)
-                pause = next(waits, None)
-                if pause is None:
-                    return self._gave_up(sql, exc, where)
-                import asyncio
+        import asyncio
 
-                await asyncio.sleep(pause)
-                continue
-            if self._locked_out:
-                self._locked_out.discard(sql)
-            return row
+        tries = self._tries(sql, params, fetch, deadline, where, sleeps=False)
+        for pause in tries:
+            await asyncio.sleep(pause)
+        return tries.result
+
+    def _tries(
+        self,
+        sql: str,
+        params: tuple[Any, ...],
+        fetch: bool,
+        deadline: float | None,
+        where: str,
+        sleeps: bool,
+    ) -> _Tries:
+        waits = self._lock_waits(sql, deadline, sleeps)
+        return _Tries(lambda: self._attempt(sql, params, fetch, where, waits))
+
+    def _attempt(
+        self,
+        sql: str,
+        params: tuple[Any, ...],
+        fetch: bool,
+        where: str,
+        waits: Iterator[float],
+    ) -> tuple[Any, float | None]:
+        """One try of `_run`: (its result, None) when done, (None, the pause to take)
+        when the file is locked and there is time to try again."""
+        try:
+            row = self._once(sql, params, fetch)
+        except Exception as exc:
+            if not is_locked(exc):
+                return self._failed(exc, where), None
+            pause = next(waits, None)
+            if pause is None:
+                return self._gave_up(sql, exc, where), None
+            return None, pause
+        if self._locked_out:
+            self._locked_out.discard(sql)
+        return row, None
+
+    def _lock_waits(self, sql: str, deadline: float | None, sleeps: bool) -> Iterator[float]:
+        """The pauses between tries on a locked file, timed from the first lock met (a
+        generator: nothing is computed until then). `sleeps`: the pauses block the
+        thread; on an event loop's thread they must be short."""
+        cap = LOOP_THREAD_WAIT if sleeps and on_loop_thread() else None
+        yield from pauses(self._wait_ends(sql, deadline, cap))
 
     def _wait_ends(self, sql: str, deadline: float | None, cap: float | None) -> float:
         if sql in self._locked_out:  # waited in vain lately: try once, do not wait again

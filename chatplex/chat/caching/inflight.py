@@ -38,47 +38,45 @@ if TYPE_CHECKING:
 __all__ = ["acached_call", "acached_stream", "cached_call", "cached_stream"]
 
 
-def _dump(cache: BaseCache, message: AIMessage) -> str | None:
+@contextlib.contextmanager
+def _fault_is_miss(cache: BaseCache, doing: str) -> Iterator[None]:
+    """A backend failure inside the block (a full disk, a locked file, an odd value) is
+    logged once and goes no further: the cache never fails a call."""
     try:
+        yield
+    except Exception as exc:
+        warn_once(cache, describe(exc), exc, doing)
+
+
+def _dump(cache: BaseCache, message: AIMessage) -> str | None:
+    with _fault_is_miss(cache, "storing a reply"):
         return dump_reply(message)
-    except Exception as exc:  # an odd value must not fail the call that succeeded
-        warn_once(cache, describe(exc), exc, "storing a reply")
-        return None
+    return None
 
 
 def _store(cache: BaseCache, key: str, value: str | None, deadline: float | None) -> None:
-    if value is None:
-        return
-    try:
-        cache.update_within(key, value, deadline)
-    except Exception as exc:  # a full disk or a locked file must not fail the call
-        warn_once(cache, describe(exc), exc, "storing a reply")
+    if value is not None:
+        with _fault_is_miss(cache, "storing a reply"):
+            cache.update_within(key, value, deadline)
 
 
 async def _astore(cache: BaseCache, key: str, value: str | None, deadline: float | None) -> None:
-    if value is None:
-        return
-    try:
-        await cache.aupdate_within(key, value, deadline)
-    except Exception as exc:
-        warn_once(cache, describe(exc), exc, "storing a reply")
+    if value is not None:
+        with _fault_is_miss(cache, "storing a reply"):
+            await cache.aupdate_within(key, value, deadline)
 
 
 def _lookup(cache: BaseCache, key: str, deadline: float | None) -> AIMessage | None:
-    try:
+    value = None
+    with _fault_is_miss(cache, "looking a reply up"):
         value = cache.lookup_within(key, deadline)
-    except Exception as exc:
-        warn_once(cache, describe(exc), exc, "looking a reply up")
-        return None
     return None if value is None else load_reply(value)
 
 
 async def _alookup(cache: BaseCache, key: str, deadline: float | None) -> AIMessage | None:
-    try:
+    value = None
+    with _fault_is_miss(cache, "looking a reply up"):
         value = await cache.alookup_within(key, deadline)
-    except Exception as exc:
-        warn_once(cache, describe(exc), exc, "looking a reply up")
-        return None
     return None if value is None else load_reply(value)
 
 
@@ -209,37 +207,9 @@ def cached_call(
             return message, True
         if waiter is None:
             return _lead(cache, key, flight, call, deadline), True
-        assert waiter.event is not None
-        if not waiter.event.wait(_seconds_left(deadline)):
-            _leave(flight, waiter)
-            raise DeadlineExceededError("the deadline passed while waiting for an identical call")
-        shared = _outcome(flight)
+        shared = _wait(flight, waiter, deadline)
         if shared is not None:
             return shared, False
-
-
-def _lead(
-    cache: BaseCache,
-    key: str,
-    flight: _Flight,
-    call: Callable[[], AIMessage],
-    deadline: float | None,
-) -> AIMessage:
-    try:
-        message = call()
-    except APIError as err:
-        _land(cache, key, flight, None, err)
-        raise
-    except BaseException:
-        _land(cache, key, flight, None, None)
-        raise
-    # The waiters get the reply even when the cache cannot store it (a locked file).
-    value = _dump(cache, message)
-    try:
-        _store(cache, key, value, deadline)
-    finally:
-        _land(cache, key, flight, value, None)
-    return message
 
 
 async def acached_call(
@@ -256,30 +226,86 @@ async def acached_call(
         flight, waiter = _join(cache, key, loop, sync=False)
         assert flight is not None
         if waiter is None:
-            try:
-                message = await call()
-            except APIError as err:
-                _land(cache, key, flight, None, err)
-                raise
-            except BaseException:
-                _land(cache, key, flight, None, None)
-                raise
-            value = _dump(cache, message)
-            try:  # the store may wait (a locked file): the waiters are woken even if cancelled
-                await _astore(cache, key, value, deadline)
-            finally:
-                _land(cache, key, flight, value, None)
-            return message, True
-        assert waiter.future is not None
-        try:
-            await asyncio.wait((waiter.future,), timeout=_seconds_left(deadline))
-        finally:
-            _leave(flight, waiter)
-        if not waiter.future.done():
-            raise DeadlineExceededError("the deadline passed while waiting for an identical call")
-        shared = _outcome(flight)
+            return await _alead(cache, key, flight, call, deadline), True
+        shared = await _await(flight, waiter, deadline)
         if shared is not None:
             return shared, False
+
+
+@contextlib.contextmanager
+def _lands_if_failed(cache: BaseCache, key: str, flight: _Flight) -> Iterator[None]:
+    """The leader's call: if it fails, the waiters get its provider error, or (cancelled,
+    timed out) nothing: one of them then sends instead."""
+    try:
+        yield
+    except APIError as err:
+        _land(cache, key, flight, None, err)
+        raise
+    except BaseException:
+        _land(cache, key, flight, None, None)
+        raise
+
+
+def _lead(
+    cache: BaseCache,
+    key: str,
+    flight: _Flight,
+    call: Callable[[], AIMessage],
+    deadline: float | None,
+) -> AIMessage:
+    with _lands_if_failed(cache, key, flight):
+        message = call()
+    # The waiters get the reply even when the cache cannot store it (a locked file).
+    value = _dump(cache, message)
+    try:
+        _store(cache, key, value, deadline)
+    finally:
+        _land(cache, key, flight, value, None)
+    return message
+
+
+async def _alead(
+    cache: BaseCache,
+    key: str,
+    flight: _Flight,
+    call: Callable[[], Awaitable[AIMessage]],
+    deadline: float | None,
+) -> AIMessage:
+    with _lands_if_failed(cache, key, flight):
+        message = await call()
+    value = _dump(cache, message)
+    try:  # the store may wait (a locked file): the waiters are woken even if cancelled
+        await _astore(cache, key, value, deadline)
+    finally:
+        _land(cache, key, flight, value, None)
+    return message
+
+
+def _wait(flight: _Flight, waiter: _Waiter, deadline: float | None) -> AIMessage | None:
+    """Block until the flight lands: its `_outcome`."""
+    assert waiter.event is not None
+    if not waiter.event.wait(_seconds_left(deadline)):
+        _leave(flight, waiter)
+        raise _deadline_passed()
+    return _outcome(flight)
+
+
+async def _await(flight: _Flight, waiter: _Waiter, deadline: float | None) -> AIMessage | None:
+    """`_wait` on an event loop."""
+    import asyncio
+
+    assert waiter.future is not None
+    try:
+        await asyncio.wait((waiter.future,), timeout=_seconds_left(deadline))
+    finally:
+        _leave(flight, waiter)
+    if not waiter.future.done():
+        raise _deadline_passed()
+    return _outcome(flight)
+
+
+def _deadline_passed() -> DeadlineExceededError:
+    return DeadlineExceededError("the deadline passed while waiting for an identical call")
 
 
 def cached_stream(

@@ -32,21 +32,12 @@ def _build_spec(spec: ModelSpec) -> ChatModel:
     from .profiles import ConfigError
 
     try:
-        return build(spec.model, _reveal(spec.settings))
+        return build(spec.model, spec.revealed_settings())
     except ConfigError:
         raise
     except ValueError as exc:
         origin = spec.origins.get("model", "configuration")
         raise ConfigError(f"model {spec.model!r} (from {origin}): {exc}") from exc
-
-
-def _reveal(value: Any) -> Any:
-    """Settings as a factory takes them: `Secret`s (kept masked while resolving) as str."""
-    if isinstance(value, Secret):
-        return value.get()
-    if isinstance(value, dict):
-        return {k: _reveal(v) for k, v in value.items()}
-    return [_reveal(v) for v in value] if isinstance(value, list) else value
 
 
 @overload

@@ -189,11 +189,24 @@ class ModelSpec:
         shown = _masked(self.settings, "")
         return f"ModelSpec(model={self.model!r}, settings={shown!r}, profile={self.profile!r})"
 
+    def revealed_settings(self) -> dict[str, Any]:
+        """The settings as a model's constructor takes them: every `Secret` as its str."""
+        revealed: dict[str, Any] = _reveal(self.settings)
+        return revealed
+
 
 def _masked(value: Any, key: str) -> Any:
     if isinstance(value, Mapping):
         return {k: _masked(v, str(k)) for k, v in value.items()}
     return "***" if is_secret_name(key) and value else value
+
+
+def _reveal(value: Any) -> Any:
+    if isinstance(value, Secret):
+        return value.get()
+    if isinstance(value, dict):
+        return {k: _reveal(v) for k, v in value.items()}
+    return [_reveal(v) for v in value] if isinstance(value, list) else value
 
 
 @dataclass(frozen=True)

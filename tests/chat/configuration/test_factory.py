@@ -10,8 +10,8 @@ import pytest
 
 from chatplex import AIMessage, AIMessageChunk, ChatModel, FakeChatModel, init_chat_model
 from chatplex.chat.configuration.configurable import ConfigurableChatModel
-from chatplex.chat.configuration.factory import _build_spec, _reveal
-from chatplex.chat.configuration.profiles import ENV_SETTINGS, ConfigError, ModelSpec
+from chatplex.chat.configuration.factory import _build_spec
+from chatplex.chat.configuration.profiles import ENV_SETTINGS, ConfigError, ModelSpec, _reveal
 from chatplex.core.reliability import RunnableWithFallbacks
 from chatplex.secret import Secret
 
