@@ -382,22 +382,6 @@ def test_to_langchain_gives_langchains_message(message: BaseMessage) -> None:
     assert lc.messages_to_dict([converted]) == messages_to_dict([message])
 
 
-def test_converse_content_blocks_as_langchains_converse_translator() -> None:
-    lc_messages = pytest.importorskip("langchain_core.messages")
-    content = [
-        {"type": "reasoning_content", "reasoning_content": {"text": "t", "signature": "s"}},
-        {"type": "text", "text": "Let me add."},
-        {"type": "tool_use", "name": "add", "input": {"a": 1}, "id": "tu-1"},
-    ]
-    calls = [{"name": "add", "args": {"a": 1}, "id": "tu-1", "type": "tool_call"}]
-    meta = {"model_provider": "bedrock_converse"}
-    theirs = lc_messages.AIMessage(content=content, tool_calls=calls, response_metadata=meta)
-    ours = AIMessage(content=content, tool_calls=calls, response_metadata=meta)  # type: ignore[arg-type]
-    assert ours.content_blocks == theirs.content_blocks
-    empty = AIMessage(content="", response_metadata=meta)
-    assert empty.content_blocks == []  # a stream's metadata piece, as LangChain's
-
-
 def test_a_registered_translator_is_asked_before_the_built_in_ones() -> None:
     """`register_blocks`, as langchain-core's `register_translator`: chosen by
     `model_provider`, the chunk translator for stream pieces, replacing a built-in one."""
