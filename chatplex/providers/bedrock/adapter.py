@@ -73,7 +73,6 @@ from .auth import (
     configured_retries,
     resolve_region,
 )
-from .blocks import register_converse_blocks
 from .errors import ERROR_FAMILIES
 from .eventstream import EventStreamDecoder
 from .request import SERVER_TOOL_BLOCK_TYPES, converse_body, is_native
@@ -312,6 +311,3 @@ def _encode(body: Mapping[str, Any]) -> bytes:
             f"the request has a character that cannot be sent as UTF-8 ({exc.reason}: a "
             "lone surrogate in a tool schema or an extra field); fix or drop it"
         ) from None
-
-
-register_converse_blocks()  # as langchain-core registers its Converse translator

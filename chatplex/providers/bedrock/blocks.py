@@ -2,8 +2,8 @@
 content is langchain-aws's, read as LangChain's Converse translator reads it.
 
 langchain-core registers that translator itself; `register_converse_blocks` registers
-this one with `messages.register_blocks`, called when `adapter.py` loads (which every
-Converse model, `ChatBedrock` over Converse included, is built on). What it reads:
+this one with `messages.register_blocks`, called when `response.py` loads (every Converse
+reply chatplex makes comes from there). What it reads:
 
 - a str, `text` and `tool_use` blocks as Anthropic's (the blocks langchain-aws keeps);
 - a `reasoning_content` block is one `reasoning` block: its text, its `signature` /
@@ -29,7 +29,6 @@ from ...messages import (
     keep_index_and_extras,
     register_blocks,
 )
-from .response import PROVIDER
 
 __all__ = ["converse_blocks", "register_converse_blocks"]
 
@@ -43,9 +42,10 @@ def converse_blocks(message: AIMessage) -> list[_Block]:
     return anthropic_style_blocks(message, _converse_block)
 
 
-def register_converse_blocks() -> None:
-    """Read replies marked as Converse's with `converse_blocks` (idempotent)."""
-    register_blocks(PROVIDER, converse_blocks)
+def register_converse_blocks(model_provider: str) -> None:
+    """Read the replies marked `model_provider` (Converse's) with `converse_blocks`
+    (registering again replaces: idempotent)."""
+    register_blocks(model_provider, converse_blocks)
 
 
 def _converse_block(block: _Block, chunk: AIMessageChunk | None) -> _Block:

@@ -1,5 +1,5 @@
 """`converse_blocks`: Converse replies' content (langchain-aws's) as LangChain's Converse
-translator reads it, and its registration by the Bedrock adapter module."""
+translator reads it, and its registration by the module that makes Converse replies."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import pytest
 
 from chatplex.messages import AIMessage, AIMessageChunk
 from chatplex.providers.bedrock import blocks
-from chatplex.providers.bedrock.adapter import BedrockAdapter
 from chatplex.providers.bedrock.blocks import converse_blocks
+from chatplex.providers.bedrock.response import PROVIDER
 
-META = {"model_provider": "bedrock_converse"}
+META = {"model_provider": PROVIDER}
 
 
 def test_converse_content_blocks_as_langchains_converse_translator() -> None:
@@ -59,16 +59,23 @@ def test_doctests() -> None:
     assert doctest.testmod(blocks).failed == 0
 
 
-def test_loading_the_adapter_registers() -> None:
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import chatplex.providers.bedrock.response",
+        "from chatplex.adapters import adapter_class; adapter_class('bedrock_converse')",
+    ],
+)
+def test_loading_the_reply_module_registers(statement: str) -> None:
     """As langchain-core has its Converse translator: a fresh interpreter's Converse
-    reply reads as built-in blocks before the adapter module loads, as Converse's after."""
-    assert BedrockAdapter is not None  # (loaded here: this interpreter has it registered)
+    reply reads as built-in blocks before a Converse reply can be made, as Converse's
+    after (its adapter loaded, or only the module that parses its replies)."""
     code = (
         "from chatplex.messages import AIMessage\n"
         "m = AIMessage([{'type': 'reasoning_content', 'reasoning_content': {'text': 'x'}}],"
         " response_metadata={'model_provider': 'bedrock_converse'})\n"
         "print(m.content_blocks[0]['type'])\n"
-        "import chatplex.providers.bedrock.adapter\n"
+        f"{statement}\n"
         "print(m.content_blocks[0]['type'])\n"
     )
     root = Path(__file__).resolve().parents[3]
