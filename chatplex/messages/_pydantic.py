@@ -188,12 +188,14 @@ def langchain_class_name(message: Any) -> str:
 
 def langchain_fields(message: Any) -> dict[str, Any]:
     """The fields LangChain's class of a message is built from, as the message holds them:
-    every field but `type`, and but a chunk's calls (LangChain derives them from the
-    fragments)."""
+    every field except `type`, and a chunk's except its calls too (LangChain derives
+    them from the fragments)."""
     order = type(message)._field_order
-    left_out = _CHUNK_DERIVED if "tool_call_chunks" in order else ("type",)
-    return {name: getattr(message, name) for name in order if name not in left_out}
+    derived = _FROM_FRAGMENTS if "tool_call_chunks" in order else ()
+    return {
+        name: getattr(message, name) for name in order if name != "type" and name not in derived
+    }
 
 
 _MESSAGES_MODULE = __name__.rpartition(".")[0] + "._messages"
-_CHUNK_DERIVED = ("type", "tool_calls", "invalid_tool_calls")
+_FROM_FRAGMENTS = ("tool_calls", "invalid_tool_calls")
