@@ -452,3 +452,31 @@ def test_register_blocks_refuses_bad_input(
 
     with pytest.raises(error, match="register_blocks"):
         register_blocks(provider, translate, translate_chunk)
+
+
+def test_anthropic_style_blocks_asks_the_wire_for_its_own_blocks_only() -> None:
+    """`anthropic_style_blocks`, for a wire whose replies keep Anthropic's blocks: text
+    and tool_use read as Anthropic's, every other dict block (with the stream piece, if
+    any) by the wire's reader; what is not a dict is left out."""
+    from chatplex.messages import anthropic_style_blocks
+
+    seen: list[tuple[str, bool]] = []
+
+    def own(block: dict[str, Any], chunk: AIMessageChunk | None) -> dict[str, Any]:
+        seen.append((block["type"], chunk is not None))
+        return {"type": "non_standard", "value": block}
+
+    call = {"type": "tool_use", "name": "add", "input": {"a": 1}, "id": "tu-1"}
+    mine = {"type": "mine", "x": 1}
+    content = [{"type": "text", "text": "hi"}, mine, "left out", call]
+    reply = AIMessage(content, tool_calls=[{"name": "add", "args": {"a": 1}, "id": "tu-1"}])  # type: ignore[arg-type]
+    assert anthropic_style_blocks(reply, own) == [
+        {"type": "text", "text": "hi"},
+        {"type": "non_standard", "value": mine},
+        {"type": "tool_call", "name": "add", "args": {"a": 1}, "id": "tu-1"},
+    ]
+    assert anthropic_style_blocks(AIMessageChunk("piece"), own) == [
+        {"type": "text", "text": "piece"}
+    ]
+    anthropic_style_blocks(AIMessageChunk([mine]), own)  # type: ignore[list-item]
+    assert seen == [("mine", False), ("mine", True)]
