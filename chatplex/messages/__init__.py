@@ -39,7 +39,7 @@ from ._types import (
 )
 
 if TYPE_CHECKING:
-    from ._blocks import register_blocks
+    from ._blocks import anthropic_style_blocks, keep_index_and_extras, register_blocks
     from ._dicts import (
         convert_to_messages,
         message_from_dict,
@@ -61,6 +61,8 @@ if TYPE_CHECKING:
 
 #: Loaded on first use, not by `import chatplex` (module `__getattr__`, PEP 562).
 _LAZY = {
+    "anthropic_style_blocks": "._blocks",
+    "keep_index_and_extras": "._blocks",
     "convert_to_messages": "._dicts",
     "message_from_dict": "._dicts",
     "message_to_dict": "._dicts",
@@ -105,6 +107,7 @@ __all__ = [
     "ToolMessage",
     "UsageMetadata",
     "add_usage",
+    "anthropic_style_blocks",
     "coerce_messages",
     "content_text",
     "convert_to_messages",
@@ -113,6 +116,7 @@ __all__ = [
     "filter_messages",
     "get_buffer_string",
     "has_metadata",
+    "keep_index_and_extras",
     "merge_chunks",
     "merge_content",
     "merge_message_runs",

@@ -8,7 +8,8 @@ form. A reply's `response_metadata["model_provider"]` chooses the translator, as
 LangChain ("openai": Chat Completions; "anthropic": Messages API). A provider folder
 adds its own with `register_blocks` when its module loads, as a partner package calls
 langchain-core's `register_translator` on import: one registered for a name is asked
-before the built-in ones (this layer names no provider folder's). One deliberate
+before the built-in ones (this layer names no provider folder's); a wire whose replies
+keep Anthropic's blocks reads them with `anthropic_style_blocks`. One deliberate
 difference: an OpenAI reply whose content is a list (chatplex's reasoning blocks) keeps
 its tool calls, which LangChain's Responses-API translator would leave out.
 """
@@ -24,7 +25,12 @@ from ._blocks_responses import responses_blocks
 if TYPE_CHECKING:
     from ._messages import AIMessage, AIMessageChunk, BaseMessage
 
-__all__ = ["content_blocks", "register_blocks"]
+__all__ = [
+    "anthropic_style_blocks",
+    "content_blocks",
+    "keep_index_and_extras",
+    "register_blocks",
+]
 
 _Block = dict[str, Any]
 
@@ -63,7 +69,7 @@ def content_blocks(message: BaseMessage) -> list[_Block]:
     if meta.get("output_version") == "v1" and isinstance(message.content, list):
         return list(message.content)
     provider = meta.get("model_provider")
-    chunk = cast("AIMessageChunk", message) if hasattr(message, "tool_call_chunks") else None
+    chunk = _stream_piece(message)
     registered = _REGISTERED.get(provider) if isinstance(provider, str) else None
     if registered is not None:
         translate, translate_chunk = registered
@@ -72,9 +78,7 @@ def content_blocks(message: BaseMessage) -> list[_Block]:
         except NotImplementedError:
             pass  # the built-in reading, as LangChain falls back
     if provider == "anthropic":
-        return _anthropic(message, chunk)
-    if provider == "bedrock_converse":
-        return _converse(message, chunk)
+        return anthropic_style_blocks(message, _anthropic_block)
     if provider == "openai":
         if isinstance(message.content, str):
             return _chat_completions(message, chunk)
@@ -89,6 +93,10 @@ def content_blocks(message: BaseMessage) -> list[_Block]:
         blocks += _tool_call_chunk_blocks(chunk)
         return _with_reasoning(blocks, message)
     return _with_reasoning(_with_tool_calls(blocks, message), message)
+
+
+def _stream_piece(message: AIMessage) -> AIMessageChunk | None:
+    return cast("AIMessageChunk", message) if hasattr(message, "tool_call_chunks") else None
 
 
 def _base(content: Any) -> list[_Block]:
@@ -150,52 +158,18 @@ def _chat_completions(message: AIMessage, chunk: AIMessageChunk | None) -> list[
     return blocks
 
 
-# -- AWS Converse (langchain-aws's content) -------------------------------------------------
-
-
-def _converse(message: AIMessage, chunk: AIMessageChunk | None) -> list[_Block]:
-    """langchain-aws's reply content as LangChain's Converse translator reads it; the
-    standard server-tool blocks chatplex gives Bedrock's own tools stay as they are."""
-    content = message.content
-    if content == "" and not message.additional_kwargs and not message.tool_calls:
-        return []  # a stream's metadata pieces
-    items = [{"type": "text", "text": content}] if isinstance(content, str) else content
-    blocks: list[_Block] = []
-    for block in items:
-        if not isinstance(block, dict):
-            continue
-        kind = block.get("type")
-        if kind == "text":
-            blocks.append(_text(block))
-        elif kind == "reasoning_content":
-            said = block.get("reasoning_content")
-            said = said if isinstance(said, dict) else {}
-            out: _Block = {"type": "reasoning"}
-            if said.get("text"):
-                out["reasoning"] = said["text"]
-            extras = {k: said[k] for k in ("signature", "redacted_content") if said.get(k)}
-            if extras:
-                out["extras"] = extras
-            _index_and_extras(out, block, {"type", "reasoning_content", "index", "extras"})
-            blocks.append(out)
-        elif kind == "tool_use":
-            blocks.append(_tool_use(block, message, chunk))
-        elif kind in ("server_tool_call", "server_tool_result"):
-            blocks.append(dict(block))
-        else:
-            value = dict(block)
-            index = value.pop("index", None)
-            kept: _Block = {"type": "non_standard", "value": value}
-            if index is not None:
-                kept["index"] = index
-            blocks.append(kept)
-    return blocks
-
-
 # -- Anthropic ---------------------------------------------------------------------------------
 
+#: Reads one block of a provider's own kinds, given the stream piece (None for a reply).
+ReadBlock = Callable[[_Block, "AIMessageChunk | None"], _Block]
 
-def _anthropic(message: AIMessage, chunk: AIMessageChunk | None) -> list[_Block]:
+
+def anthropic_style_blocks(message: AIMessage, read_other: ReadBlock) -> list[_Block]:
+    """The standard blocks of content in Anthropic's shape (Anthropic's replies, and a
+    wire's that keeps its blocks): `text` (with citations) and `tool_use` blocks read as
+    LangChain's Anthropic translator reads them, every other block by `read_other`. A str
+    is one text block; what is not a dict is left out. A stream piece is read too."""
+    chunk = _stream_piece(message)
     content = message.content
     items = [{"type": "text", "text": content}] if isinstance(content, str) else content
     blocks: list[_Block] = []
@@ -205,22 +179,27 @@ def _anthropic(message: AIMessage, chunk: AIMessageChunk | None) -> list[_Block]
         kind = block.get("type")
         if kind == "text":
             blocks.append(_text(block))
-        elif kind == "thinking":
-            out: _Block = {"type": "reasoning", "reasoning": block.get("thinking", "")}
-            _index_and_extras(out, block, {"type", "thinking", "index", "extras"})
-            blocks.append(out)
         elif kind == "tool_use":
             blocks.append(_tool_use(block, message, chunk))
-        elif kind == "server_tool_use":
-            blocks.append(_server_tool_use(block, chunk))
-        elif isinstance(kind, str) and kind.endswith("_tool_result"):
-            blocks.append(_server_tool_result(block))
         else:
-            wrapped: _Block = {"type": "non_standard", "value": dict(block)}
-            if "index" in block:
-                wrapped["index"] = wrapped["value"].pop("index")
-            blocks.append(wrapped)
+            blocks.append(read_other(block, chunk))
     return blocks
+
+
+def _anthropic_block(block: _Block, chunk: AIMessageChunk | None) -> _Block:
+    kind = block.get("type")
+    if kind == "thinking":
+        out: _Block = {"type": "reasoning", "reasoning": block.get("thinking", "")}
+        keep_index_and_extras(out, block, {"type", "thinking", "index", "extras"})
+        return out
+    if kind == "server_tool_use":
+        return _server_tool_use(block, chunk)
+    if isinstance(kind, str) and kind.endswith("_tool_result"):
+        return _server_tool_result(block)
+    wrapped: _Block = {"type": "non_standard", "value": dict(block)}
+    if "index" in block:
+        wrapped["index"] = wrapped["value"].pop("index")
+    return wrapped
 
 
 def _text(block: _Block) -> _Block:
@@ -331,7 +310,7 @@ def _server_tool_use(block: _Block, chunk: AIMessageChunk | None) -> _Block:
             "args": block.get("input", {}),
             "id": block.get("id", ""),
         }
-    _index_and_extras(out, block, known)
+    keep_index_and_extras(out, block, known)
     return out
 
 
@@ -349,11 +328,13 @@ def _server_tool_result(block: _Block) -> _Block:
             out["status"] = "error"
     if block.get("is_error"):
         out["status"] = "error"
-    _index_and_extras(out, block, {"type", "tool_use_id", "content", "is_error", "index"})
+    keep_index_and_extras(out, block, {"type", "tool_use_id", "content", "is_error", "index"})
     return out
 
 
-def _index_and_extras(out: _Block, block: _Block, known: set[str]) -> None:
+def keep_index_and_extras(out: _Block, block: _Block, known: set[str]) -> None:
+    """Copy `block`'s `index` onto the standard block `out`, and its keys not in `known`
+    into `out["extras"]`."""
     if "index" in block:
         out["index"] = block["index"]
     for key, value in block.items():

@@ -10,14 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-)
+from ._messages import BaseMessage
+from ._pydantic import langchain_class_name, langchain_fields
 
 __all__ = ["to_langchain"]
 
@@ -30,36 +24,7 @@ def to_langchain(message: BaseMessage) -> Any:
     """
     from langchain_core import messages as lc
 
-    common: dict[str, Any] = {
-        "content": message.content,
-        "id": message.id,
-        "name": message.name,
-        "additional_kwargs": message.additional_kwargs,
-        "response_metadata": message.response_metadata,
-    }
-    if isinstance(message, AIMessageChunk):
-        return lc.AIMessageChunk(
-            **common,
-            tool_call_chunks=message.tool_call_chunks,
-            usage_metadata=message.usage_metadata,
-            chunk_position=message.chunk_position,
-        )
-    if isinstance(message, AIMessage):
-        return lc.AIMessage(
-            **common,
-            tool_calls=message.tool_calls,
-            invalid_tool_calls=message.invalid_tool_calls,
-            usage_metadata=message.usage_metadata,
-        )
-    if isinstance(message, ToolMessage):
-        return lc.ToolMessage(
-            **common,
-            tool_call_id=message.tool_call_id,
-            status=message.status,
-            artifact=message.artifact,
-        )
-    if isinstance(message, SystemMessage):
-        return lc.SystemMessage(**common)
-    if isinstance(message, HumanMessage):
-        return lc.HumanMessage(**common)
-    raise TypeError(f"cannot convert {type(message).__name__} to a LangChain message")
+    name = langchain_class_name(message) if isinstance(message, BaseMessage) else None
+    if name is None or name == "BaseMessage":  # LangChain builds the concrete kinds only
+        raise TypeError(f"cannot convert {type(message).__name__} to a LangChain message")
+    return getattr(lc, name)(**langchain_fields(message))

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import builtins
 import json
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import KW_ONLY, dataclass, field
-from typing import Any, ClassVar, Literal
-
-if sys.version_info >= (3, 11):  # typing_extensions costs ~2-4 ms of `import chatplex`
-    from typing import Self
-else:
-    from typing_extensions import Self
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ._merge import Content, merged_fields
 from ._types import InvalidToolCall, ToolCall, ToolCallChunk, UsageMetadata
+
+if TYPE_CHECKING:  # annotations only: at run time typing_extensions costs ~2-4 ms of imports
+    from typing_extensions import Self
 
 __all__ = [
     "AIMessage",

@@ -129,6 +129,6 @@ def _openai_block(block: Any, index: int, position: int, pass_through: bool) -> 
     if kind in _KEPT_BLOCKS or pass_through:
         return dict(block)
     raise ValueError(
-        f"Unrecognized content block at {where} does not match OpenAI, Anthropic, Bedrock "
-        f"Converse, or VertexAI format. Full content block:\n\n{block}"
+        f"Unrecognized content block at {where} does not match OpenAI's format nor another "
+        f"provider's that LangChain translates. Full content block:\n\n{block}"
     )

@@ -17,6 +17,8 @@ __all__ = [
     "copy_message",
     "dump_message",
     "dump_message_json",
+    "langchain_class_name",
+    "langchain_fields",
     "langchain_json",
     "reduce_message",
     "validate_message",
@@ -169,18 +171,31 @@ def validate_message(cls: type, obj: Any) -> Any:
 
 def langchain_json(message: Any) -> Any:
     """`to_json`, as LangChain's serialiser (`dumpd`) calls it: LangChain's message of the
-    same class (by name: chatplex's message classes are named as LangChain's) and fields,
-    serialised. Imports langchain-core, which only LangChain's own callers have loaded."""
+    same class and fields, serialised. Imports langchain-core, which only LangChain's own
+    callers have loaded."""
     from langchain_core import messages as lc
 
-    mine = next(k for k in type(message).__mro__ if k.__module__ == _MESSAGES_MODULE)
-    theirs = getattr(lc, mine.__name__)
-    data = message_data(message)
-    data.pop("type")
-    if "tool_call_chunks" in data:
-        data.pop("tool_calls")
-        data.pop("invalid_tool_calls")
+    theirs = getattr(lc, langchain_class_name(message))
+    data = {name: plain(value) for name, value in langchain_fields(message).items()}
     return theirs(**data).to_json()
 
 
+def langchain_class_name(message: Any) -> str:
+    """The name of LangChain's class for a message: the chatplex class it is or extends
+    (chatplex's message classes are named as LangChain's)."""
+    return next(k for k in type(message).__mro__ if k.__module__ == _MESSAGES_MODULE).__name__
+
+
+def langchain_fields(message: Any) -> dict[str, Any]:
+    """The fields LangChain's class of a message is built from, as the message holds them:
+    every field except `type`, and a chunk's except its calls too (LangChain derives
+    them from the fragments)."""
+    order = type(message)._field_order
+    derived = _FROM_FRAGMENTS if "tool_call_chunks" in order else ()
+    return {
+        name: getattr(message, name) for name in order if name != "type" and name not in derived
+    }
+
+
 _MESSAGES_MODULE = __name__.rpartition(".")[0] + "._messages"
+_FROM_FRAGMENTS = ("tool_calls", "invalid_tool_calls")

@@ -16,6 +16,7 @@ from langchain_core.messages import ToolMessage as LCTool
 from chatplex import init_chat_model
 from chatplex.langchain import StreamTranslator, to_chatplex_messages, to_langchain_message
 from chatplex.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage
+from chatplex.providers.bedrock import response  # noqa: F401  (registers Converse's content_blocks)
 from chatplex.providers.openai.adapter import OPENAI_ROLE_KEY
 from chatplex.testing import MockScript, MockServer
 

@@ -382,22 +382,6 @@ def test_to_langchain_gives_langchains_message(message: BaseMessage) -> None:
     assert lc.messages_to_dict([converted]) == messages_to_dict([message])
 
 
-def test_converse_content_blocks_as_langchains_converse_translator() -> None:
-    lc_messages = pytest.importorskip("langchain_core.messages")
-    content = [
-        {"type": "reasoning_content", "reasoning_content": {"text": "t", "signature": "s"}},
-        {"type": "text", "text": "Let me add."},
-        {"type": "tool_use", "name": "add", "input": {"a": 1}, "id": "tu-1"},
-    ]
-    calls = [{"name": "add", "args": {"a": 1}, "id": "tu-1", "type": "tool_call"}]
-    meta = {"model_provider": "bedrock_converse"}
-    theirs = lc_messages.AIMessage(content=content, tool_calls=calls, response_metadata=meta)
-    ours = AIMessage(content=content, tool_calls=calls, response_metadata=meta)  # type: ignore[arg-type]
-    assert ours.content_blocks == theirs.content_blocks
-    empty = AIMessage(content="", response_metadata=meta)
-    assert empty.content_blocks == []  # a stream's metadata piece, as LangChain's
-
-
 def test_a_registered_translator_is_asked_before_the_built_in_ones() -> None:
     """`register_blocks`, as langchain-core's `register_translator`: chosen by
     `model_provider`, the chunk translator for stream pieces, replacing a built-in one."""
@@ -468,3 +452,31 @@ def test_register_blocks_refuses_bad_input(
 
     with pytest.raises(error, match="register_blocks"):
         register_blocks(provider, translate, translate_chunk)
+
+
+def test_anthropic_style_blocks_asks_the_wire_for_its_own_blocks_only() -> None:
+    """`anthropic_style_blocks`, for a wire whose replies keep Anthropic's blocks: text
+    and tool_use read as Anthropic's, every other dict block (with the stream piece, if
+    any) by the wire's reader; what is not a dict is left out."""
+    from chatplex.messages import anthropic_style_blocks
+
+    seen: list[tuple[str, bool]] = []
+
+    def own(block: dict[str, Any], chunk: AIMessageChunk | None) -> dict[str, Any]:
+        seen.append((block["type"], chunk is not None))
+        return {"type": "non_standard", "value": block}
+
+    call = {"type": "tool_use", "name": "add", "input": {"a": 1}, "id": "tu-1"}
+    mine = {"type": "mine", "x": 1}
+    content = [{"type": "text", "text": "hi"}, mine, "left out", call]
+    reply = AIMessage(content, tool_calls=[{"name": "add", "args": {"a": 1}, "id": "tu-1"}])  # type: ignore[arg-type]
+    assert anthropic_style_blocks(reply, own) == [
+        {"type": "text", "text": "hi"},
+        {"type": "non_standard", "value": mine},
+        {"type": "tool_call", "name": "add", "args": {"a": 1}, "id": "tu-1"},
+    ]
+    assert anthropic_style_blocks(AIMessageChunk("piece"), own) == [
+        {"type": "text", "text": "piece"}
+    ]
+    anthropic_style_blocks(AIMessageChunk([mine]), own)  # type: ignore[list-item]
+    assert seen == [("mine", False), ("mine", True)]
