@@ -80,6 +80,13 @@ class ProviderSpec:
     #: MAX_TOKENS...) → chatplex's common words (stop, length, content_filter,
     #: tool_calls), for what reports in one vocabulary (OpenTelemetry).
     finish_words: tuple[tuple[str, str], ...] = ()
+    #: "module:function" reading the `content_blocks` of its replies (those whose
+    #: `response_metadata["model_provider"]` is this name), where langchain-core itself
+    #: ships that provider's translator: loaded on the first such reply read, so a reply
+    #: built by hand or loaded from JSON reads alike before the wire is ever used. A
+    #: reading that its partner package registers on import stays with
+    #: `messages.register_blocks` instead.
+    blocks: str | None = None
 
 
 @functools.cache

@@ -112,3 +112,16 @@ def test_every_init_class_takes_the_settings_chatplex_gives_every_model() -> Non
         module, _, name = target.partition(":")
         parameters = inspect.signature(getattr(importlib.import_module(module), name))
         assert {"model", "stream_usage"} <= set(parameters.parameters), target
+
+
+def test_every_declared_blocks_reading_loads_as_a_function() -> None:
+    """`ProviderSpec.blocks` names a function of the provider's folder; a typo would
+    only show the day a reply of that provider is read, so each is loaded here."""
+    import importlib
+
+    declared = {s.name: s.blocks for s in specs.specs().values() if s.blocks}
+    assert "bedrock_converse" in declared
+    for name, path in declared.items():
+        module, _, function = path.partition(":")
+        assert module.startswith("chatplex.providers."), name
+        assert callable(getattr(importlib.import_module(module), function)), name

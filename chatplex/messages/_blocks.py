@@ -7,8 +7,10 @@ translators in `langchain_core.messages.block_translators`): `text`, `reasoning`
 form. A reply's `response_metadata["model_provider"]` chooses the translator, as in
 LangChain ("openai": Chat Completions; "anthropic": Messages API). A provider folder
 adds its own with `register_blocks` when its module loads, as a partner package calls
-langchain-core's `register_translator` on import: one registered for a name is asked
-before the built-in ones (this layer names no provider folder's); a wire whose replies
+langchain-core's `register_translator` on import, or, where langchain-core ships the
+translator itself, declares it in its spec (`ProviderSpec.blocks`, loaded on the first
+reply read): one registered for a name is asked before the built-in ones (this layer
+names no provider folder's); a wire whose replies
 keep Anthropic's blocks reads them with `anthropic_style_blocks`. One deliberate
 difference: an OpenAI reply whose content is a list (chatplex's reasoning blocks) keeps
 its tool calls, which LangChain's Responses-API translator would leave out.
@@ -16,9 +18,12 @@ its tool calls, which LangChain's Responses-API translator would leave out.
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
+from ..specs import spec
 from ._blocks_input import from_input_block
 from ._blocks_responses import responses_blocks
 
@@ -70,7 +75,7 @@ def content_blocks(message: BaseMessage) -> list[_Block]:
         return list(message.content)
     provider = meta.get("model_provider")
     chunk = _stream_piece(message)
-    registered = _REGISTERED.get(provider) if isinstance(provider, str) else None
+    registered = _translators(provider) if isinstance(provider, str) else None
     if registered is not None:
         translate, translate_chunk = registered
         try:
@@ -93,6 +98,25 @@ def content_blocks(message: BaseMessage) -> list[_Block]:
         blocks += _tool_call_chunk_blocks(chunk)
         return _with_reasoning(blocks, message)
     return _with_reasoning(_with_tool_calls(blocks, message), message)
+
+
+def _translators(provider: str) -> tuple[Translate, Translate] | None:
+    """The translators registered for `provider`, else the reading its spec declares
+    (`ProviderSpec.blocks`: one langchain-core always has), registered on first use."""
+    registered = _REGISTERED.get(provider)
+    if registered is None and (declared := _declared_reading(provider)) is not None:
+        register_blocks(provider, declared)
+        registered = _REGISTERED[provider]
+    return registered
+
+
+@functools.cache
+def _declared_reading(provider: str) -> Translate | None:
+    declared = spec(provider)
+    if declared is None or declared.blocks is None:
+        return None
+    module, _, name = declared.blocks.partition(":")
+    return cast(Translate, getattr(importlib.import_module(module), name))
 
 
 def _stream_piece(message: AIMessage) -> AIMessageChunk | None:

@@ -101,7 +101,7 @@ def test_corpus_stream_split_at_every_byte_offset(path: Path) -> None:
 #: Bodies up to this size are cut at every offset. Each cut decodes the whole body again,
 #: so a larger body (a 200 KB Responses API stream) is cut at a sample: every offset of
 #: its first KB, around a spread of its line ends, and at an even stride.
-EVERY_OFFSET_UP_TO = 16 * 1024
+EVERY_OFFSET_UP_TO = 4 * 1024
 
 
 def cut_points(body: bytes) -> list[int]:

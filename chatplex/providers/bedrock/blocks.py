@@ -1,9 +1,9 @@
 """`content_blocks` of Converse replies (`model_provider` "bedrock_converse"): their
 content is langchain-aws's, read as LangChain's Converse translator reads it.
 
-langchain-core registers that translator itself; `register_converse_blocks` registers
-this one with `messages.register_blocks`, called when `response.py` loads (every Converse
-reply chatplex makes comes from there). What it reads:
+langchain-core ships that translator itself, so it is always there: the provider's spec
+names `converse_blocks` (`ProviderSpec.blocks`), which `messages` loads on the first
+Converse reply it reads, made here or built by hand. What it reads:
 
 - a str, `text` and `tool_use` blocks as Anthropic's (the blocks langchain-aws keeps);
 - a `reasoning_content` block is one `reasoning` block: its text, its `signature` /
@@ -27,10 +27,9 @@ from ...messages import (
     AIMessageChunk,
     anthropic_style_blocks,
     keep_index_and_extras,
-    register_blocks,
 )
 
-__all__ = ["converse_blocks", "register_converse_blocks"]
+__all__ = ["converse_blocks"]
 
 _Block = dict[str, Any]
 
@@ -40,12 +39,6 @@ def converse_blocks(message: AIMessage) -> list[_Block]:
     if message.content == "" and not message.additional_kwargs and not message.tool_calls:
         return []  # a stream's metadata pieces
     return anthropic_style_blocks(message, _converse_block)
-
-
-def register_converse_blocks(model_provider: str) -> None:
-    """Read the replies marked `model_provider` (Converse's) with `converse_blocks`
-    (registering again replaces: idempotent)."""
-    register_blocks(model_provider, converse_blocks)
 
 
 def _converse_block(block: _Block, chunk: AIMessageChunk | None) -> _Block:

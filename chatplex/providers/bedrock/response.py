@@ -68,7 +68,6 @@ from ...errors import (
     status_error,
 )
 from ...messages import AIMessage, AIMessageChunk, ToolCall, ToolCallChunk, UsageMetadata
-from .blocks import register_converse_blocks
 from .eventstream import EventStreamMessage
 
 __all__ = [
@@ -582,6 +581,3 @@ def _joined_pieces(pieces: list[Any]) -> list[Any]:
         else:
             out.append(piece)
     return out
-
-
-register_converse_blocks(PROVIDER)  # as langchain-core has its Converse translator

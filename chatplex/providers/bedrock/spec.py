@@ -15,6 +15,7 @@ SPECS = (
         ls_provider="amazon_bedrock",
         separate_system=True,  # `system`, apart from `messages`
         init_class="chatplex.providers.bedrock.dropin:ChatBedrockConverse",
+        blocks="chatplex.providers.bedrock.blocks:converse_blocks",
     ),
     ProviderSpec(
         "bedrock",
