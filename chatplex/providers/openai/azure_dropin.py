@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...chat.dropin import dropin, pick, with_query
+from ...chat.dropin import dropin, spellings, with_query
 from .dropin import ChatOpenAI
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ __all__ = ["AzureChatOpenAI"]
 _AZURE_API_TYPES = (None, "azure", "azure_ad")
 
 
-@dropin
+@dropin(aliases=spellings(deployment_name="azure_deployment", openai_api_version="api_version"))
 class AzureChatOpenAI(ChatOpenAI):
     """Azure OpenAI Chat Completions with langchain-openai's `AzureChatOpenAI`
     constructor: `ChatOpenAI`'s parameters plus Azure's (see the module docstring)."""
@@ -56,9 +56,7 @@ class AzureChatOpenAI(ChatOpenAI):
         *,
         azure_endpoint: str | None = None,
         azure_deployment: str | None = None,
-        deployment_name: str | None = None,
         api_version: str | None = None,
-        openai_api_version: str | None = None,
         azure_ad_token: str | Secret | None = None,
         azure_ad_token_provider: Callable[[], str] | None = None,
         azure_ad_async_token_provider: Callable[[], Awaitable[str]] | None = None,
@@ -75,13 +73,10 @@ class AzureChatOpenAI(ChatOpenAI):
             )
         if not isinstance(model_version, str):
             raise TypeError(f"model_version must be a str, got {model_version!r}")
-        deployment = pick(owner, azure_deployment=azure_deployment, deployment_name=deployment_name)
         self._azure: dict[str, Any] = {
             "azure_endpoint": azure_endpoint,
-            "azure_deployment": deployment,
-            "api_version": pick(
-                owner, api_version=api_version, openai_api_version=openai_api_version
-            ),
+            "azure_deployment": azure_deployment,
+            "api_version": api_version,
             "azure_ad_token": azure_ad_token,
             "azure_ad_token_provider": azure_ad_token_provider,
             "azure_ad_async_token_provider": azure_ad_async_token_provider,
@@ -91,11 +86,11 @@ class AzureChatOpenAI(ChatOpenAI):
         }
         self._validate_base_url = validate_base_url
         if model is None and settings.get("model_name") is None:
-            model = deployment
+            model = azure_deployment
         super().__init__(model, **settings)
         del self._azure
         #: LangChain's attribute names for the Azure settings.
-        self.deployment_name = deployment
+        self.deployment_name = azure_deployment
         self.azure_endpoint = self.adapter.azure_endpoint  # type: ignore[union-attr]
         self.openai_api_version = self.adapter.api_version  # type: ignore[union-attr]
         self.model_version = model_version

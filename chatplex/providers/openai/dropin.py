@@ -19,8 +19,15 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...adapters.base import as_secret
-from ...chat.dropin import check_refused, constructor_names, dropin, pick, take_tail, with_query
+from ...chat.dropin import (
+    check_refused,
+    constructor_names,
+    dropin,
+    pick,
+    spellings,
+    take_tail,
+    with_query,
+)
 from ...chat.model import ChatModel
 from ...chat.openai_model import is_builtin_tool, stream_usage_default, wants_responses_api
 from ...chat.params import check_api_parameters
@@ -72,13 +79,10 @@ class ChatOpenAI(ChatModel):
         self,
         model: str | None = None,
         *,
-        model_name: str | None = None,
         temperature: float | None = None,
         max_tokens: int | None = None,
-        max_completion_tokens: int | None = None,
         top_p: float | None = None,
         stop: str | Sequence[str] | None = None,
-        stop_sequences: str | Sequence[str] | None = None,
         n: int | None = None,
         seed: int | None = None,
         presence_penalty: float | None = None,
@@ -91,14 +95,10 @@ class ChatOpenAI(ChatModel):
         service_tier: str | None = None,
         store: bool | None = None,
         timeout: float | None = None,
-        request_timeout: float | None = None,
         max_retries: int | None = None,
         api_key: str | Secret | None = None,
-        openai_api_key: str | Secret | None = None,
         base_url: str | None = None,
-        openai_api_base: str | None = None,
         organization: str | None = None,
-        openai_organization: str | None = None,
         project: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
@@ -117,8 +117,6 @@ class ChatOpenAI(ChatModel):
         use_previous_response_id: bool = False,
         **params: Any,
     ) -> None:
-        # Rebound first: no local of this frame (a traceback with locals) holds a key.
-        api_key, openai_api_key = as_secret(api_key), as_secret(openai_api_key)
         owner = type(self).__name__
         tail = take_tail(params)
         api_params = check_refused(owner, "openai", params)
@@ -133,7 +131,7 @@ class ChatOpenAI(ChatModel):
             output_version,
             use_previous_response_id=use_previous_response_id,
             body={**(model_kwargs or {}), **api_params, **responses_only},
-            model=pick(owner, model=model, model_name=model_name),
+            model=model,
         )
         if not responses and (use_previous_response_id or any(responses_only.values())):
             raise ValueError(
@@ -170,11 +168,9 @@ class ChatOpenAI(ChatModel):
         #: The Responses adapter, for `bind_tools` with built-in tools (None: not allowed).
         self._responses_adapter: OpenAIResponsesAdapter | None
         adapter, self._responses_adapter = self._make_adapter(
-            api_key=pick(owner, api_key=api_key, openai_api_key=openai_api_key),
-            base_url=pick(owner, base_url=base_url, openai_api_base=openai_api_base),
-            organization=pick(
-                owner, organization=organization, openai_organization=openai_organization
-            ),
+            api_key=api_key,
+            base_url=base_url,
+            organization=organization,
             project=project,
             default_headers=default_headers,
             default_query=default_query,
@@ -187,15 +183,13 @@ class ChatOpenAI(ChatModel):
             body.update({k: v for k, v in responses_only.items() if v is not None})
         super().__init__(
             adapter,
-            pick(owner, model=model, model_name=model_name) or DEFAULT_MODEL,
+            model or DEFAULT_MODEL,
             **tail.settings,
             temperature=temperature,
-            max_tokens=pick(
-                owner, max_tokens=max_tokens, max_completion_tokens=max_completion_tokens
-            ),
+            max_tokens=max_tokens,
             top_p=top_p,
-            stop=pick(owner, stop=stop, stop_sequences=stop_sequences),
-            timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
+            stop=stop,
+            timeout=timeout,
             max_retries=2 if max_retries is None else max_retries,
             stream_idle_timeout=pick(
                 owner,
@@ -213,7 +207,7 @@ class ChatOpenAI(ChatModel):
         # ends the stream in place of LangChain's empty closing chunk.
         self.usage_closes_stream = stream_usage is None and not stream_usage_default(
             {
-                "base_url": pick(owner, base_url=base_url, openai_api_base=openai_api_base),
+                "base_url": base_url,
                 **tail.settings,  # a client of the user's: langchain-openai does not ask
             }
         )
@@ -318,7 +312,19 @@ class ChatOpenAI(ChatModel):
 
 
 # langchain-openai's fields sent as any API parameter is (listed in the signature).
-dropin(ChatOpenAI, declared=("prompt_cache_options",))
+dropin(
+    ChatOpenAI,
+    declared=("prompt_cache_options",),
+    aliases=spellings(
+        "model_name",
+        "max_completion_tokens",
+        "stop_sequences",
+        "request_timeout",
+        "openai_api_key",
+        "openai_api_base",
+        "openai_organization",
+    ),
+)
 
 
 def _candidates(n: int | None, streaming: bool) -> int | None:
