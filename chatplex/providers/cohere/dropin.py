@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...chat.dropin import check_refused, constructor_names, dropin, pick, take_tail
+from ...chat.dropin import check_refused, constructor_names, dropin, spellings, take_tail
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
 
@@ -33,7 +33,7 @@ _OWN_CLIENT = (
 )
 
 
-@dropin
+@dropin(aliases=spellings(api_key="cohere_api_key"))
 class ChatCohere(ChatModel):
     """Cohere's v2 Chat API with langchain-cohere's constructor. Parameters are
     langchain-cohere's, plus chatplex's own (`max_tokens`, `top_p`, `max_retries`,
@@ -60,7 +60,6 @@ class ChatCohere(ChatModel):
         *,
         temperature: float | None = None,
         cohere_api_key: str | Secret | None = None,
-        api_key: str | Secret | None = None,
         base_url: str | None = None,
         stop: str | Sequence[str] | None = None,
         streaming: bool = False,
@@ -88,9 +87,8 @@ class ChatCohere(ChatModel):
                 f"{owner} needs model=... (e.g. 'command-a-03-2025'): chatplex makes no "
                 "request at construction to ask Cohere for its default model"
             )
-        key = pick(owner, cohere_api_key=cohere_api_key, api_key=api_key)
         headers = {"X-Client-Name": user_agent} if user_agent else None
-        adapter = CohereAdapter(api_key=key, base_url=base_url, default_headers=headers)
+        adapter = CohereAdapter(api_key=cohere_api_key, base_url=base_url, default_headers=headers)
         if preamble is not None:
             api_params["preamble"] = preamble
         tail.default("timeout", timeout_seconds)
