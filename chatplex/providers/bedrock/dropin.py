@@ -27,7 +27,6 @@ from ...chat.model import ChatModel
 from ...chat.params import unknown_keyword
 
 if TYPE_CHECKING:
-    from ...core import Runnable
     from ...secret import Secret
 
 __all__ = ["ChatBedrockConverse"]
@@ -235,47 +234,26 @@ class ChatBedrockConverse(ChatModel):
         tail.settle(self)
         self.region_name = adapter.region_name
 
-    def with_structured_output(
-        self,
-        schema: Any = None,
-        *,
-        method: str | None = None,
-        include_raw: bool = False,
-        strict: bool | None = None,
-    ) -> Runnable[Any, Any]:
-        """As `ChatModel.with_structured_output`; with "function_calling", the schema's
-        tool is forced only where the model takes a forced tool
-        (`supports_tool_choice_values` has "tool"), else `any` tool where it takes that,
-        else offered without a choice (a reply without the call then raises
-        `StructuredOutputError`), as langchain-aws does."""
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """`with_structured_output`: with "function_calling", the schema's tool is forced
+        only where the model takes a forced tool (`supports_tool_choice_values` has
+        "tool"), else `any` tool where it takes that, else offered without a choice (a
+        reply without the call then raises `StructuredOutputError`), as langchain-aws
+        does: a copy binding that choice."""
         method = method or self.structured_output_method
         values = self.supports_tool_choice_values
         if method != "function_calling" or "tool" in values:
-            return super().with_structured_output(
-                schema, method=method, include_raw=include_raw, strict=strict
-            )
-        from ...chat.structured import structured_output
-
+            return self, method
         loose = copy.copy(self)
         loose._structured_choice = "any" if "any" in values else None
-        return structured_output(
-            loose, schema, method=method, include_raw=include_raw, strict=strict
-        )
+        return loose, method
 
-    def bind_tools(
-        self,
-        tools: Sequence[Any],
-        *,
-        tool_choice: Any = None,
-        strict: bool | None = None,
-        parallel_tool_calls: bool | None = None,
-    ) -> ChatModel:
-        """As `ChatModel.bind_tools` (the tool choice is sent as given)."""
-        if self._structured_choice is not _FORCED:  # only inside with_structured_output
+    def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
+        """`bind_tools` sends the tool choice as given; inside `with_structured_output`,
+        the one the model takes."""
+        if self._structured_choice is not _FORCED:
             tool_choice = self._structured_choice
-        return super().bind_tools(
-            tools, tool_choice=tool_choice, strict=strict, parallel_tool_calls=parallel_tool_calls
-        )
+        return tools, tool_choice
 
     @classmethod
     def create_cache_point(cls, cache_type: str = "default") -> dict[str, Any]:

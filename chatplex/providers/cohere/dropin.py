@@ -107,21 +107,12 @@ class ChatCohere(ChatModel):
         self.preamble = preamble
         self.user_agent = user_agent
 
-    def bind_tools(
-        self,
-        tools: Sequence[Any],
-        *,
-        tool_choice: Any = None,
-        strict: bool | None = None,
-        parallel_tool_calls: bool | None = None,
-    ) -> ChatModel:
-        """`ChatModel.bind_tools`, also taking Cohere's own `tool_choice` words
-        (`"REQUIRED"`, `"NONE"`), which langchain-cohere passes to the API as given."""
+    def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
+        """`bind_tools` also takes Cohere's own `tool_choice` words (`"REQUIRED"`,
+        `"NONE"`), which langchain-cohere passes to the API as given."""
         if isinstance(tool_choice, str):
             tool_choice = _COHERE_CHOICES.get(tool_choice, tool_choice)
-        return super().bind_tools(
-            tools, tool_choice=tool_choice, strict=strict, parallel_tool_calls=parallel_tool_calls
-        )
+        return tools, tool_choice
 
     @property
     def model_name(self) -> str:

@@ -31,7 +31,6 @@ from .blocks import register_parts_blocks
 from .spec import DROPINS, SPECS, DropIn
 
 if TYPE_CHECKING:
-    from ...core import Runnable
     from ...secret import Secret
 
 __all__ = [
@@ -155,36 +154,19 @@ class PresetChatModel(ChatModel):
         )
         tail.settle(self)
 
-    def with_structured_output(
-        self,
-        schema: Any = None,
-        *,
-        method: str | None = None,
-        include_raw: bool = False,
-        strict: bool | None = None,
-    ) -> Runnable[Any, Any]:
-        """As `ChatModel.with_structured_output`, with the methods its LangChain class
-        answers otherwise (ChatDeepSeek: `json_schema` by function calling)."""
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """`with_structured_output` with the methods its LangChain class answers
+        otherwise (ChatDeepSeek: `json_schema` by function calling)."""
         if method is not None:
             method = self.dropin.structured_methods.get(method, method)
-        return super().with_structured_output(
-            schema, method=method, include_raw=include_raw, strict=strict
-        )
+        return self, method
 
-    def bind_tools(
-        self,
-        tools: Sequence[Any],
-        *,
-        tool_choice: Any = None,
-        strict: bool | None = None,
-        parallel_tool_calls: bool | None = None,
+    def _finish_binding(
+        self, clone: ChatModel, tools: Sequence[Any], tool_choice: Any
     ) -> ChatModel:
-        """As `ChatModel.bind_tools`; a tool_choice keyword its profile keeps
-        (`kept_tool_choices`: Mistral's "any") is sent as given, as its LangChain class
-        sends it, not as Chat Completions' "required"."""
-        clone = super().bind_tools(
-            tools, tool_choice=tool_choice, strict=strict, parallel_tool_calls=parallel_tool_calls
-        )
+        """`bind_tools`: a tool_choice keyword its profile keeps (`kept_tool_choices`:
+        Mistral's "any") is sent as given, as its LangChain class sends it, not as Chat
+        Completions' "required"."""
         kept = getattr(getattr(self.adapter, "profile", None), "kept_tool_choices", ())
         if not kept:
             return clone

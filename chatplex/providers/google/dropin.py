@@ -327,21 +327,12 @@ class ChatVertexAI(_GoogleDropin):
         """LangChain's name for `max_tokens`."""
         return self.max_tokens
 
-    def with_structured_output(
-        self,
-        schema: Any = None,
-        *,
-        method: str | None = None,
-        include_raw: bool = False,
-        strict: bool | None = None,
-    ) -> Any:
-        """As `ChatModel.with_structured_output`; `method="json_mode"` with a schema sends
-        the schema (langchain-google-vertexai's json_mode is a response schema)."""
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """`with_structured_output(method="json_mode")` with a schema sends the schema
+        (langchain-google-vertexai's json_mode is a response schema)."""
         if method == "json_mode" and schema is not None:
             method = "json_schema"
-        return super().with_structured_output(
-            schema, method=method, include_raw=include_raw, strict=strict
-        )
+        return self, method
 
     def __init__(
         self,

@@ -267,45 +267,36 @@ class ChatOpenAI(ChatModel):
         """LangChain's name for `model`."""
         return self.model
 
-    def bind_tools(
-        self,
-        tools: Sequence[Any],
-        *,
-        tool_choice: Any = None,
-        strict: bool | None = None,
-        parallel_tool_calls: bool | None = None,
-    ) -> ChatModel:
-        """As `ChatModel.bind_tools`, and built-in tools (`{"type": "web_search"}`,
-        file_search, code_interpreter, mcp, ...: a dict whose type is not "function")
-        too: they go in the Responses API's `tools`, and bind the Responses API, as in
-        langchain-openai (unless `use_responses_api=False`)."""
+    def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
+        """`bind_tools` takes built-in tools (`{"type": "web_search"}`, file_search,
+        code_interpreter, mcp, ...: a dict whose type is not "function") too: they are
+        not bound as functions, nor a tool_choice naming one's type (`_finish_binding`
+        sends them)."""
         builtin = [t for t in tools if is_builtin_tool(t)]
-        functions = [t for t in tools if not is_builtin_tool(t)]
         if not builtin:
-            return super().bind_tools(
-                tools,
-                tool_choice=tool_choice,
-                strict=strict,
-                parallel_tool_calls=parallel_tool_calls,
-            )
+            return tools, tool_choice
         if self.provider != "openai_responses" and self._responses_adapter is None:
             shown = ", ".join(sorted({str(t["type"]) for t in builtin}))
             raise ValueError(
                 f"built-in tools ({shown}) need the Responses API; this {self.get_name()} "
                 "has use_responses_api=False"
             )
-        kinds = {t["type"] for t in builtin}
-        named = tool_choice if isinstance(tool_choice, str) and tool_choice in kinds else None
-        clone = super().bind_tools(
-            functions,
-            tool_choice=None if named else tool_choice,
-            strict=strict,
-            parallel_tool_calls=parallel_tool_calls,
-        )
+        functions = [t for t in tools if not is_builtin_tool(t)]
+        return functions, None if _builtin_choice(builtin, tool_choice) else tool_choice
+
+    def _finish_binding(
+        self, clone: ChatModel, tools: Sequence[Any], tool_choice: Any
+    ) -> ChatModel:
+        """Built-in tools bound go in the Responses API's `tools`, and bind the Responses
+        API, as in langchain-openai (unless `use_responses_api=False`)."""
+        builtin = [t for t in tools if is_builtin_tool(t)]
+        if not builtin:
+            return clone
         if clone.provider != "openai_responses":
             clone.adapter = self._responses_adapter
             clone.provider = "openai_responses"
         clone.extra_body = {**clone.extra_body, "tools": [dict(t) for t in builtin]}
+        named = _builtin_choice(builtin, tool_choice)
         if named:
             clone.tool_choice = named
         return clone
@@ -325,6 +316,12 @@ dropin(
         "openai_organization",
     ),
 )
+
+
+def _builtin_choice(builtin: Sequence[Mapping[str, Any]], tool_choice: Any) -> str | None:
+    """The tool choice when it names a built-in tool's type (`tool_choice="web_search"`)."""
+    kinds = {t["type"] for t in builtin}
+    return tool_choice if isinstance(tool_choice, str) and tool_choice in kinds else None
 
 
 def _candidates(n: int | None, streaming: bool) -> int | None:
