@@ -44,6 +44,7 @@ __all__ = [
     "LANGCHAIN_ALIASES",
     "REFUSED",
     "check_refused",
+    "checked_api_params",
     "TAIL",
     "UNSET",
     "Tail",
@@ -388,6 +389,26 @@ def check_refused(
         elif value not in off.get(name, (None,)):
             raise TypeError(f"{owner}({name}=...) is not supported: {refused[name]}")
     return kept
+
+
+def checked_api_params(
+    model: object,
+    wire: str,
+    params: Mapping[str, Any],
+    *,
+    own: Mapping[str, str] | None = None,
+    own_off: Mapping[str, tuple[Any, ...]] | None = None,
+) -> dict[str, Any]:
+    """What a drop-in's `**params` hold after `take_tail`, checked: the settings chatplex
+    refuses (`check_refused`, with the drop-in's `own` refusals) dropped at their "off"
+    values, a TypeError saying why at any other; then each must be a parameter of the
+    `wire`'s API, else a TypeError naming the closest of its names and the drop-in's."""
+    from .params import check_api_parameters
+
+    owner = type(model).__name__
+    api_params = check_refused(owner, wire, params, own=own, own_off=own_off)
+    check_api_parameters(wire, api_params, settings=constructor_names(type(model)), owner=owner)
+    return api_params
 
 
 def run_config(

@@ -19,9 +19,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...adapters.base import as_secret
-from ...chat.dropin import check_refused, constructor_names, dropin, spellings, take_tail
+from ...chat.dropin import checked_api_params, dropin, spellings, take_tail
 from ...chat.model import ChatModel
-from ...chat.params import HEADER_PARAMETERS, check_api_parameters
+from ...chat.params import HEADER_PARAMETERS
 
 if TYPE_CHECKING:
     from ...secret import Secret
@@ -91,10 +91,7 @@ class ChatAnthropic(ChatModel):
 
         owner = type(self).__name__
         tail = take_tail(params)
-        api_params = check_refused(owner, "anthropic", params)
-        check_api_parameters(
-            "anthropic", api_params, settings=constructor_names(type(self)), owner=owner
-        )
+        api_params = checked_api_params(self, "anthropic", params)
         if not model:
             raise TypeError(f"{owner} needs model=... (e.g. 'claude-sonnet-4-5')")
         headers = dict(default_headers or {})

@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...chat.dropin import check_refused, constructor_names, dropin, spellings, take_tail
+from ...chat.dropin import checked_api_params, dropin, spellings, take_tail
 from ...chat.model import ChatModel
-from ...chat.params import check_api_parameters
 
 if TYPE_CHECKING:
     from ...secret import Secret
@@ -76,10 +75,7 @@ class ChatCohere(ChatModel):
 
         owner = type(self).__name__
         tail = take_tail(params)
-        api_params = check_refused(owner, "cohere", params)
-        check_api_parameters(
-            "cohere", api_params, settings=constructor_names(type(self)), owner=owner
-        )
+        api_params = checked_api_params(self, "cohere", params)
         if client is not None or async_client is not None:
             raise TypeError(f"{owner}(client=...) is not supported: {_OWN_CLIENT}")
         if not model:

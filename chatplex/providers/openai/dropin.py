@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...chat.dropin import (
@@ -41,6 +42,24 @@ __all__ = ["ChatOpenAI"]
 
 #: LangChain's default model when none is named (`ChatOpenAI()`).
 DEFAULT_MODEL = "gpt-3.5-turbo"
+
+
+@dataclass(frozen=True)
+class AdapterSettings:
+    """What `ChatOpenAI._make_adapter` builds its adapters of: the constructor's
+    connection settings (aliases resolved) and which API it speaks."""
+
+    api_key: str | Secret | None
+    base_url: str | None
+    organization: str | None
+    project: str | None
+    default_headers: Mapping[str, str] | None
+    default_query: Mapping[str, Any] | None
+    include_usage: bool
+    responses: bool
+    use_previous_response_id: bool
+    #: Whether built-in tools bound later switch to a Responses adapter.
+    switchable: bool
 
 
 class ChatOpenAI(ChatModel):
@@ -168,16 +187,18 @@ class ChatOpenAI(ChatModel):
         #: The Responses adapter, for `bind_tools` with built-in tools (None: not allowed).
         self._responses_adapter: OpenAIResponsesAdapter | None
         adapter, self._responses_adapter = self._make_adapter(
-            api_key=api_key,
-            base_url=base_url,
-            organization=organization,
-            project=project,
-            default_headers=default_headers,
-            default_query=default_query,
-            include_usage=stream_usage is not False,
-            responses=responses,
-            use_previous_response_id=use_previous_response_id,
-            switchable=use_responses_api is None,  # built-in tools bound later switch
+            AdapterSettings(
+                api_key=api_key,
+                base_url=base_url,
+                organization=organization,
+                project=project,
+                default_headers=default_headers,
+                default_query=default_query,
+                include_usage=stream_usage is not False,
+                responses=responses,
+                use_previous_response_id=use_previous_response_id,
+                switchable=use_responses_api is None,  # built-in tools bound later switch
+            )
         )
         if responses:
             body.update({k: v for k, v in responses_only.items() if v is not None})
@@ -214,51 +235,41 @@ class ChatOpenAI(ChatModel):
         tail.settle(self)
 
     def _make_adapter(
-        self,
-        *,
-        api_key: str | Secret | None,
-        base_url: str | None,
-        organization: str | None,
-        project: str | None,
-        default_headers: Mapping[str, str] | None,
-        default_query: Mapping[str, Any] | None,
-        include_usage: bool,
-        responses: bool,
-        use_previous_response_id: bool,
-        switchable: bool,
+        self, wanted: AdapterSettings
     ) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
-        """The adapter of the constructor's connection settings (aliases resolved): the
-        Responses API's when `responses`, else Chat Completions', with (if `switchable`)
-        the Responses adapter that built-in tools bound later switch to. `AzureChatOpenAI`
+        """The adapter of the constructor's settings: the Responses API's when
+        `wanted.responses`, else Chat Completions', with (if `wanted.switchable`) the
+        Responses adapter that built-in tools bound later switch to. `AzureChatOpenAI`
         overrides it; everything else is shared."""
         from .adapter import OpenAIAdapter
         from .responses_adapter import OpenAIResponsesAdapter
 
+        api_key, base_url = wanted.api_key, wanted.base_url
         if base_url is None and os.environ.get("OPENAI_API_BASE"):
             base_url = os.environ["OPENAI_API_BASE"]  # LangChain's variable, as the env's
             api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
         connection: dict[str, Any] = {
             "api_key": api_key,
-            "base_url": with_query(base_url, default_query),
-            "organization": organization
-            if organization is not None
+            "base_url": with_query(base_url, wanted.default_query),
+            "organization": wanted.organization
+            if wanted.organization is not None
             else os.environ.get("OPENAI_ORG_ID"),
-            "project": project,
-            "default_headers": default_headers,
+            "project": wanted.project,
+            "default_headers": wanted.default_headers,
         }
         del api_key  # held by the adapters only, as a Secret
         try:
-            if responses:
+            if wanted.responses:
                 adapter = OpenAIResponsesAdapter(
-                    **connection, use_previous_response_id=use_previous_response_id
+                    **connection, use_previous_response_id=wanted.use_previous_response_id
                 )
                 return adapter, None
             chat = OpenAIAdapter(
                 **connection,
-                include_usage=include_usage,
+                include_usage=wanted.include_usage,
                 completion_tokens=True,  # as langchain-openai: max_completion_tokens, any server
             )
-            return chat, OpenAIResponsesAdapter(**connection) if switchable else None
+            return chat, OpenAIResponsesAdapter(**connection) if wanted.switchable else None
         finally:
             connection.clear()
 
