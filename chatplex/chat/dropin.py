@@ -391,22 +391,15 @@ def check_refused(
     return kept
 
 
-def checked_api_params(
-    model: object,
-    wire: str,
-    params: Mapping[str, Any],
-    *,
-    own: Mapping[str, str] | None = None,
-    own_off: Mapping[str, tuple[Any, ...]] | None = None,
-) -> dict[str, Any]:
+def checked_api_params(model: object, wire: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """What a drop-in's `**params` hold after `take_tail`, checked: the settings chatplex
-    refuses (`check_refused`, with the drop-in's `own` refusals) dropped at their "off"
-    values, a TypeError saying why at any other; then each must be a parameter of the
-    `wire`'s API, else a TypeError naming the closest of its names and the drop-in's."""
+    refuses (`check_refused`) dropped at their "off" values, a TypeError saying why at
+    any other; then each must be a parameter of the `wire`'s API, else a TypeError
+    naming the closest of its names and the drop-in's."""
     from .params import check_api_parameters
 
     owner = type(model).__name__
-    api_params = check_refused(owner, wire, params, own=own, own_off=own_off)
+    api_params = check_refused(owner, wire, params)
     check_api_parameters(wire, api_params, settings=constructor_names(type(model)), owner=owner)
     return api_params
 

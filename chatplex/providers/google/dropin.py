@@ -20,8 +20,17 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...chat.dropin import UNSET, checked_api_params, dropin, pick, spellings, take_tail
+from ...chat.dropin import (
+    UNSET,
+    check_refused,
+    constructor_names,
+    dropin,
+    pick,
+    spellings,
+    take_tail,
+)
 from ...chat.model import ChatModel
+from ...chat.params import check_api_parameters
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -119,9 +128,8 @@ def _google_settings(
     (generation fields, `thinkingConfig` from LangChain's flat thinking settings), the
     API-parameter check, and `ChatModel.__init__`. The adapter is built after the
     checks: Vertex AI's may look up Application Default Credentials."""
-    api_params = checked_api_params(
-        model, provider, api_params, own=_REFUSED[provider], own_off=_OFF
-    )
+    api_params = check_refused(owner, provider, api_params, own=_REFUSED[provider], own_off=_OFF)
+    check_api_parameters(provider, api_params, settings=constructor_names(type(model)), owner=owner)
     body: dict[str, Any] = {k: v for k, v in generation.items() if v is not None}
     n = body.pop("n", None)
     if n is not None:
