@@ -18,6 +18,17 @@ A drop-in declares only its own parameters, in its `__init__`, ending in `**para
 >>> ChatExample(tags=["a"], max_retries=0).run_defaults, ChatExample().max_retries
 ({'tags': ['a']}, 2)
 
+Its other spellings of its parameters are data (`dropin(aliases=spellings(...))`): shown
+right after what they stand for, and resolved (`pick`) before its body runs, which reads
+only its own names; a parameter typed `Secret` (a key) reaches the body as one.
+
+>>> @dropin(aliases=spellings("model_name"))
+... class ChatSpelled(ChatModel):
+...     def __init__(self, model: str = "m", **params: Any):
+...         super().__init__(None, model, **params)
+>>> list(inspect.signature(ChatSpelled).parameters)[:2], ChatSpelled(model_name="x").model
+(['model', 'model_name'], 'x')
+
 >>> pick("ChatOpenAI", model="gpt-4o", model_name=None)
 'gpt-4o'
 >>> pick("ChatOpenAI", model="a", model_name="b")
