@@ -18,6 +18,17 @@ A drop-in declares only its own parameters, in its `__init__`, ending in `**para
 >>> ChatExample(tags=["a"], max_retries=0).run_defaults, ChatExample().max_retries
 ({'tags': ['a']}, 2)
 
+Its other spellings of its parameters are data (`dropin(aliases=spellings(...))`): shown
+right after what they stand for, and resolved (`pick`) before its body runs, which reads
+only its own names; a parameter typed `Secret` (a key) reaches the body as one.
+
+>>> @dropin(aliases=spellings("model_name"))
+... class ChatSpelled(ChatModel):
+...     def __init__(self, model: str = "m", **params: Any):
+...         super().__init__(None, model, **params)
+>>> list(inspect.signature(ChatSpelled).parameters)[:2], ChatSpelled(model_name="x").model
+(['model', 'model_name'], 'x')
+
 >>> pick("ChatOpenAI", model="gpt-4o", model_name=None)
 'gpt-4o'
 >>> pick("ChatOpenAI", model="a", model_name="b")
@@ -30,8 +41,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..core.run_config import RunnableConfig
@@ -44,6 +55,7 @@ __all__ = [
     "LANGCHAIN_ALIASES",
     "REFUSED",
     "check_refused",
+    "checked_api_params",
     "TAIL",
     "UNSET",
     "Tail",
@@ -51,6 +63,7 @@ __all__ = [
     "dropin",
     "pick",
     "run_config",
+    "spellings",
     "take_tail",
     "tool_call_body",
     "with_query",
@@ -216,15 +229,96 @@ def take_tail(params: dict[str, Any]) -> Tail:
 _Class = TypeVar("_Class", bound=type)
 
 
-def dropin(cls: _Class, *, declared: Sequence[str] = ()) -> _Class:
+def spellings(*names: str, **own: str) -> dict[str, str]:
+    """A drop-in's other names for its parameters, as `dropin(aliases=...)` takes them
+    (alias → the parameter of its `__init__` it stands for): LangChain's common ones by
+    name (what they stand for read from `LANGCHAIN_ALIASES`), its own as keywords.
+
+    >>> spellings("model_name", api_key="google_api_key")
+    {'model_name': 'model', 'api_key': 'google_api_key'}
+    """
+    return {**{name: LANGCHAIN_ALIASES[name] for name in names}, **own}
+
+
+def _resolving(init: Callable[..., None], aliases: Mapping[str, str]) -> Callable[..., None]:
+    """`init`, taking its aliases too and its keys as `Secret`s: before its body runs,
+    every parameter typed `Secret` (and each alias of one) is made one, so no frame
+    holds a key in clear, and each alias given is resolved (`pick`) into the parameter
+    it stands for. The body reads only its own names."""
+    from ..adapters.base import as_secret
+
+    params = inspect.signature(init).parameters
+    positional = [p.name for p in params.values() if p.kind is p.POSITIONAL_OR_KEYWORD][1:]
+    keys = {name for name, p in params.items() if "Secret" in str(p.annotation)}
+    keys.update(alias for alias, target in aliases.items() if target in keys)
+    if not keys and not aliases:
+        return init
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N807
+        named = positional[: len(args)]
+        if len(args) > len(positional) or any(name in kwargs for name in named):
+            init(self, *args, **kwargs)  # Python's own TypeError for the call
+            return
+        kwargs.update(zip(named, args, strict=True))
+        for name in keys.intersection(kwargs):
+            kwargs[name] = as_secret(kwargs[name])
+        owner = type(self).__name__
+        for alias, target in aliases.items():
+            if alias in kwargs:
+                value = pick(owner, **{target: kwargs.get(target), alias: kwargs.pop(alias)})
+                if value is not None:
+                    kwargs[target] = value
+        init(self, **kwargs)
+
+    return __init__
+
+
+def _with_aliases(own: inspect.Signature, aliases: Mapping[str, str]) -> inspect.Signature:
+    """`own` with each alias listed right after the parameter it stands for (keyword-only,
+    of its type, None unless given), as LangChain's classes list them."""
+    shown: list[inspect.Parameter] = []
+    for param in own.parameters.values():
+        shown.append(param)
+        shown += [
+            inspect.Parameter(
+                alias, inspect.Parameter.KEYWORD_ONLY, annotation=param.annotation
+            ).replace(default=None)
+            for alias, target in aliases.items()
+            if target == param.name
+        ]
+    return own.replace(parameters=shown)
+
+
+@overload
+def dropin(
+    cls: _Class, *, declared: Sequence[str] = (), aliases: Mapping[str, str] | None = None
+) -> _Class: ...
+@overload
+def dropin(
+    cls: None = None, *, declared: Sequence[str] = (), aliases: Mapping[str, str] | None = None
+) -> Callable[[_Class], _Class]: ...
+def dropin(
+    cls: _Class | None = None,
+    *,
+    declared: Sequence[str] = (),
+    aliases: Mapping[str, str] | None = None,
+) -> _Class | Callable[[_Class], _Class]:
     """Gives a drop-in class its whole signature, for `help()`, `inspect.signature`,
-    IDEs and `constructor_names`: its `__init__`'s own parameters, the ones it declares
-    as data (`declared`: keyword-only, None unless given), those of the drop-in it
-    extends, then the tail's (those it does not declare itself), then `**api_params`.
-    The tail's types and defaults are its base's (`ChatModel`, or the drop-in it
-    extends), which it hands them to. A class sharing its base's `__init__` (the
-    presets) gets its own, calling that one."""
+    IDEs and `constructor_names`: its `__init__`'s own parameters (each followed by the
+    aliases it declares as data: `aliases`, resolved before its body runs, see
+    `spellings`), the ones it declares as data (`declared`: keyword-only, None unless
+    given), those of the drop-in it extends, then the tail's (those it does not declare
+    itself), then `**api_params`. The tail's types and defaults are its base's
+    (`ChatModel`, or the drop-in it extends), which it hands them to. A class sharing
+    its base's `__init__` (the presets) gets its own, calling that one. With only
+    keywords, the decorator that does this."""
+    if cls is None:
+        return functools.partial(dropin, declared=declared, aliases=aliases)
     built: Any = cls  # its `__init__` is read and set here, whatever its base's type
+    aliases = aliases or {}
+    if "__init__" in vars(cls) and not hasattr(built.__init__, "_own_signature"):
+        built.__init__ = _resolving(built.__init__, aliases)
     if "__init__" not in vars(cls):
         base_init = built.__init__
 
@@ -233,10 +327,14 @@ def dropin(cls: _Class, *, declared: Sequence[str] = ()) -> _Class:
             base_init(self, *args, **kwargs)
 
         __init__.__qualname__ = f"{cls.__qualname__}.__init__"
-        built.__init__ = __init__
+        built.__init__ = _resolving(__init__, aliases)
     init = built.__init__
-    # A shared `__init__` is read as written, not with the tail its first class added.
-    own = getattr(init, "_own_signature", None) or inspect.signature(init)
+    # A shared `__init__` is read as written, not with the tail its first class added;
+    # an alias it declares is listed there, the others after what they stand for.
+    shown_after = {alias: target for alias, target in aliases.items() if alias not in declared}
+    own = getattr(init, "_own_signature", None) or _with_aliases(
+        inspect.signature(init), shown_after
+    )
     base_init = built.__mro__[1].__init__
     handed = inspect.signature(base_init).parameters
     kept = [p for p in own.parameters.values() if p.kind is not p.VAR_KEYWORD]
@@ -302,6 +400,19 @@ def check_refused(
         elif value not in off.get(name, (None,)):
             raise TypeError(f"{owner}({name}=...) is not supported: {refused[name]}")
     return kept
+
+
+def checked_api_params(model: object, wire: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """What a drop-in's `**params` hold after `take_tail`, checked: the settings chatplex
+    refuses (`check_refused`) dropped at their "off" values, a TypeError saying why at
+    any other; then each must be a parameter of the `wire`'s API, else a TypeError
+    naming the closest of its names and the drop-in's."""
+    from .params import check_api_parameters
+
+    owner = type(model).__name__
+    api_params = check_refused(owner, wire, params)
+    check_api_parameters(wire, api_params, settings=constructor_names(type(model)), owner=owner)
+    return api_params
 
 
 def run_config(

@@ -255,16 +255,37 @@ class ChatModel(Runnable[Any, AIMessage]):
         `chat.dropin.tool_call_body`)."""
         from ..adapters.tools import normalise_tool_choice, to_tool_specs
 
-        specs = to_tool_specs(tools, strict=strict)
+        functions, choice = self._tools_to_bind(tools, tool_choice)
+        specs = to_tool_specs(functions, strict=strict)
         clone = copy.copy(self)
         clone.tools = specs
-        clone.tool_choice = normalise_tool_choice(tool_choice, specs)
+        clone.tool_choice = normalise_tool_choice(choice, specs)
         if parallel_tool_calls is not None:
             from .dropin import tool_call_body
 
             body = tool_call_body(self.provider, parallel_tool_calls, clone.tool_choice)
             clone.extra_body = {**self.extra_body, **body}
+        return self._finish_binding(clone, tools, tool_choice)
+
+    # Where a drop-in's LangChain class binds tools or structured output its own way, it
+    # overrides these hooks, not the methods (whose signatures are LangChain's, once).
+
+    def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
+        """The tools and the tool choice `bind_tools` binds as functions, of those it was
+        given: a drop-in taking others (built-in tools, its own choice words) says which."""
+        return tools, tool_choice
+
+    def _finish_binding(
+        self, clone: ChatModel, tools: Sequence[Any], tool_choice: Any
+    ) -> ChatModel:
+        """The copy `bind_tools` returns, given what it was given (`clone` has the
+        functions bound): a drop-in sending more (built-in tools) adds it."""
         return clone
+
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """The model and method `with_structured_output` uses for the method asked (None:
+        the default): a drop-in whose LangChain class answers a method otherwise says."""
+        return self, method
 
     #: The method `with_structured_output` uses when none is named.
     structured_output_method = "function_calling"
@@ -288,14 +309,15 @@ class ChatModel(Runnable[Any, AIMessage]):
         """
         from .structured import structured_output
 
+        model, method = self._structured_target(method, schema)
         return structured_output(
-            self,
+            model,
             schema,
             # An adapter may name the method its wire needs (one that takes no tools, or
             # cannot force a tool call, asks for "json_schema").
             method=method
-            or getattr(self.adapter, "structured_output_method", None)
-            or self.structured_output_method,
+            or getattr(model.adapter, "structured_output_method", None)
+            or model.structured_output_method,
             include_raw=include_raw,
             strict=strict,
         )

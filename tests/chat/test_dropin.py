@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from chatplex.chat.dropin import TAIL, dropin, take_tail
+from chatplex.chat.dropin import TAIL, dropin, spellings, take_tail
 from chatplex.chat.model import ChatModel
+from chatplex.secret import Secret
 
 
 @dropin
@@ -93,6 +94,60 @@ def test_a_class_sharing_its_bases_init_gets_its_declared_parameters() -> None:
     assert other.count("top_k") == 1
     assert "other_api_key" not in inspect.signature(ChatExample).parameters
     assert ChatOther(top_k=3).top_k == 3
+
+
+@dropin(aliases=spellings("model_name", "openai_api_key", timeout_seconds="timeout"))
+class ChatSpelled(ChatModel):
+    """A drop-in declaring its other spellings as data; it keeps what its body was given."""
+
+    def __init__(
+        self,
+        model: str = "spelled",
+        *,
+        api_key: str | Secret | None = None,
+        timeout: float | None = None,
+        **params: Any,
+    ) -> None:
+        self.given = {"model": model, "api_key": api_key, "timeout": timeout}
+        super().__init__(None, model, timeout=timeout, **params)
+
+
+def test_aliases_are_listed_after_what_they_stand_for() -> None:
+    params = inspect.signature(ChatSpelled).parameters
+    assert list(params)[:6] == [
+        "model",
+        "model_name",
+        "api_key",
+        "openai_api_key",
+        "timeout",
+        "timeout_seconds",
+    ]
+    alias = params["openai_api_key"]
+    assert alias.kind is alias.KEYWORD_ONLY and alias.default is None
+    assert alias.annotation == params["api_key"].annotation
+
+
+def test_an_alias_reaches_the_body_as_what_it_stands_for() -> None:
+    model = ChatSpelled(model_name="m1", timeout_seconds=3.0)
+    assert model.given["model"] == "m1" and model.given["timeout"] == 3.0
+    assert ChatSpelled("m2", model_name="m2").model == "m2"  # the same value twice: one
+    assert ChatSpelled(model_name=None).model == "spelled"  # None: the default holds
+
+
+def test_an_alias_and_its_target_with_two_values_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="ChatSpelled got model='a' and model_name='b'"):
+        ChatSpelled("a", model_name="b")
+    with pytest.raises(TypeError, match="multiple values"):
+        ChatSpelled("a", model="a")  # Python's own error, as without the kit
+
+
+def test_keys_reach_the_body_as_secrets_and_are_never_shown() -> None:
+    model = ChatSpelled(openai_api_key="sk-secret")
+    assert isinstance(model.given["api_key"], Secret)
+    assert model.given["api_key"].get() == "sk-secret"
+    with pytest.raises(TypeError) as raised:
+        ChatSpelled(api_key="sk-one", openai_api_key="sk-two")
+    assert "sk-one" not in str(raised.value) and "sk-two" not in str(raised.value)
 
 
 #: chatplex's drop-in → its partner package's class.

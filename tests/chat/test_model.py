@@ -251,6 +251,33 @@ def test_bind_tools_gives_a_copy_offering_the_tools() -> None:
         model.bind_tools([get_weather], tool_choice="nope")
 
 
+class _Hooked(FakeChatModel):
+    """A model whose LangChain class binds its own way: through the hooks only."""
+
+    def _tools_to_bind(self, tools: Any, tool_choice: Any) -> tuple[Any, Any]:
+        return [t for t in tools if callable(t)], {"pick": "required"}.get(tool_choice, tool_choice)
+
+    def _finish_binding(self, clone: ChatModel, tools: Any, tool_choice: Any) -> ChatModel:
+        clone.extra_body = {"given": [t for t in tools if not callable(t)], "asked": tool_choice}
+        return clone
+
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        return self.bind(temperature=0), "json_schema" if method == "mine" else method
+
+
+def test_drop_ins_change_what_is_bound_through_the_hooks() -> None:
+    def get_weather(city: str) -> str:
+        """Weather of a city."""
+        return city
+
+    bound = _Hooked().bind_tools([get_weather, {"type": "web_search"}], tool_choice="pick")
+    assert [t.name for t in bound.tools] == ["get_weather"] and bound.tool_choice == "required"
+    assert bound.extra_body == {"given": [{"type": "web_search"}], "asked": "pick"}
+    schema = {"title": "Answer", "type": "object", "properties": {"a": {"type": "string"}}}
+    structured = _Hooked(responses=['{"a": "x"}']).with_structured_output(schema, method="mine")
+    assert structured.invoke("q") == {"a": "x"}
+
+
 def test_call_settings_normalise_stop() -> None:
     model = FakeChatModel(stop="END", temperature=0.1)
     settings = model._settings({})

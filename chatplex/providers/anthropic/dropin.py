@@ -19,9 +19,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...adapters.base import as_secret
-from ...chat.dropin import check_refused, constructor_names, dropin, pick, take_tail
+from ...chat.dropin import checked_api_params, dropin, spellings, take_tail
 from ...chat.model import ChatModel
-from ...chat.params import HEADER_PARAMETERS, check_api_parameters
+from ...chat.params import HEADER_PARAMETERS
 
 if TYPE_CHECKING:
     from ...secret import Secret
@@ -31,7 +31,17 @@ from .adapter import FALLBACK_MAX_TOKENS, MAX_OUTPUT_TOKENS, default_max_tokens_
 __all__ = ["FALLBACK_MAX_TOKENS", "MAX_OUTPUT_TOKENS", "ChatAnthropic", "default_max_tokens_for"]
 
 
-@dropin
+@dropin(
+    aliases=spellings(
+        "model_name",
+        "max_tokens_to_sample",
+        "stop_sequences",
+        "default_request_timeout",
+        "anthropic_api_key",
+        "anthropic_api_url",
+        "effort",
+    )
+)
 class ChatAnthropic(ChatModel):
     """Anthropic Messages with LangChain's constructor. Parameters are
     langchain-anthropic's, plus chatplex's own (`rate_limit`, `retry_policy`,
@@ -51,26 +61,19 @@ class ChatAnthropic(ChatModel):
         self,
         model: str | None = None,
         *,
-        model_name: str | None = None,
         max_tokens: int | None = None,
-        max_tokens_to_sample: int | None = None,
         temperature: float | None = None,
         top_k: int | None = None,
         top_p: float | None = None,
         stop: str | Sequence[str] | None = None,
-        stop_sequences: str | Sequence[str] | None = None,
         timeout: float | None = None,
-        default_request_timeout: float | None = None,
         api_key: str | Secret | None = None,
-        anthropic_api_key: str | Secret | None = None,
         base_url: str | None = None,
-        anthropic_api_url: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         betas: Sequence[str] | None = None,
         thinking: Mapping[str, Any] | None = None,
         output_config: Mapping[str, Any] | None = None,
         reasoning_effort: str | None = None,
-        effort: str | None = None,
         mcp_servers: Sequence[Mapping[str, Any]] | None = None,
         context_management: Mapping[str, Any] | None = None,
         container: str | None = None,
@@ -86,16 +89,10 @@ class ChatAnthropic(ChatModel):
     ) -> None:
         from .adapter import AnthropicAdapter
 
-        # Rebound first: no local of this frame (a traceback with locals) holds a key.
-        api_key, anthropic_api_key = as_secret(api_key), as_secret(anthropic_api_key)
         owner = type(self).__name__
         tail = take_tail(params)
-        api_params = check_refused(owner, "anthropic", params)
-        check_api_parameters(
-            "anthropic", api_params, settings=constructor_names(type(self)), owner=owner
-        )
-        name_of_model = pick(owner, model=model, model_name=model_name)
-        if not name_of_model:
+        api_params = checked_api_params(self, "anthropic", params)
+        if not model:
             raise TypeError(f"{owner} needs model=... (e.g. 'claude-sonnet-4-5')")
         headers = dict(default_headers or {})
         if betas:
@@ -116,38 +113,34 @@ class ChatAnthropic(ChatModel):
             }.items()
             if v is not None
         }
-        level = pick(owner, reasoning_effort=reasoning_effort, effort=effort)
-        if output_config is not None or level is not None:
+        if output_config is not None or reasoning_effort is not None:
             body["output_config"] = {**(output_config or {})}
-            if level is not None:
-                body["output_config"]["effort"] = level
-        url = pick(owner, base_url=base_url, anthropic_api_url=anthropic_api_url)
-        key = pick(owner, api_key=api_key, anthropic_api_key=anthropic_api_key)
-        if url is None and os.environ.get("ANTHROPIC_API_URL"):
-            url = os.environ["ANTHROPIC_API_URL"]  # LangChain's variable, as the environment's
-            key = key if key is not None else as_secret(os.environ.get("ANTHROPIC_API_KEY"))
+            if reasoning_effort is not None:
+                body["output_config"]["effort"] = reasoning_effort
+        if base_url is None and os.environ.get("ANTHROPIC_API_URL"):
+            base_url = os.environ["ANTHROPIC_API_URL"]  # LangChain's variable, as the env's
+            if api_key is None:
+                api_key = as_secret(os.environ.get("ANTHROPIC_API_KEY"))
         adapter = AnthropicAdapter(
-            api_key=key,
-            base_url=url,
+            api_key=api_key,
+            base_url=base_url,
             anthropic_version=anthropic_version,
             default_headers=headers,
             default_max_tokens=(
                 default_max_tokens
                 if default_max_tokens is not None
-                else default_max_tokens_for(name_of_model)
+                else default_max_tokens_for(model)
             ),
         )
         super().__init__(
             adapter,
-            name_of_model,
+            model,
             **tail.settings,
             temperature=temperature,
-            max_tokens=pick(
-                owner, max_tokens=max_tokens, max_tokens_to_sample=max_tokens_to_sample
-            ),
+            max_tokens=max_tokens,
             top_p=top_p,
-            stop=pick(owner, stop=stop, stop_sequences=stop_sequences),
-            timeout=pick(owner, timeout=timeout, default_request_timeout=default_request_timeout),
+            stop=stop,
+            timeout=timeout,
             model_kwargs=model_kwargs,
             extra_body=extra_body,
             streaming=streaming,

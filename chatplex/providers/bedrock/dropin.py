@@ -22,12 +22,11 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...chat.dropin import check_refused, constructor_names, dropin, pick, take_tail
+from ...chat.dropin import check_refused, constructor_names, dropin, spellings, take_tail
 from ...chat.model import ChatModel
 from ...chat.params import unknown_keyword
 
 if TYPE_CHECKING:
-    from ...core import Runnable
     from ...secret import Secret
 
 __all__ = ["ChatBedrockConverse"]
@@ -81,7 +80,17 @@ def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, .
     return ()
 
 
-@dropin
+@dropin(
+    aliases=spellings(
+        "stop_sequences",
+        "request_timeout",
+        model_id="model",
+        base_model="base_model_id",
+        bedrock_api_key="api_key",
+        base_url="endpoint_url",
+        guardrails="guardrail_config",
+    )
+)
 class ChatBedrockConverse(ChatModel):
     """AWS Bedrock's Converse API with langchain-aws's constructor. Parameters are
     langchain-aws's, plus chatplex's own (`api_key` for a Bedrock API key, `rate_limit`,
@@ -119,29 +128,23 @@ class ChatBedrockConverse(ChatModel):
         self,
         model: str | None = None,
         *,
-        model_id: str | None = None,
         base_model_id: str | None = None,
-        base_model: str | None = None,
         provider: str | None = None,
         system: Sequence[str | Mapping[str, Any]] | None = None,
         temperature: float | None = None,
         max_tokens: int | None = None,
         top_p: float | None = None,
         stop: str | Sequence[str] | None = None,
-        stop_sequences: str | Sequence[str] | None = None,
         region_name: str | None = None,
         credentials_profile_name: str | None = None,
         aws_access_key_id: str | Secret | None = None,
         aws_secret_access_key: str | Secret | None = None,
         aws_session_token: str | Secret | None = None,
         api_key: str | Secret | None = None,
-        bedrock_api_key: str | Secret | None = None,
         endpoint_url: str | None = None,
-        base_url: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         config: Any = None,
         guardrail_config: Mapping[str, Any] | None = None,
-        guardrails: Mapping[str, Any] | None = None,
         additional_model_request_fields: Mapping[str, Any] | None = None,
         additional_model_response_field_paths: Sequence[str] | None = None,
         performance_config: Mapping[str, Any] | None = None,
@@ -150,7 +153,6 @@ class ChatBedrockConverse(ChatModel):
         request_metadata: Mapping[str, str] | None = None,
         supports_tool_choice_values: Sequence[str] | None = None,
         timeout: float | None = None,
-        request_timeout: float | None = None,
         max_retries: int | None = None,
         streaming: bool = False,
         stream_usage: bool = True,
@@ -158,14 +160,8 @@ class ChatBedrockConverse(ChatModel):
         model_kwargs: Mapping[str, Any] | None = None,
         **params: Any,
     ) -> None:
-        from ...adapters.base import as_secret
         from .adapter import BedrockAdapter, ClientConfig, client_config, configured_retries
 
-        # Rebound first: no local of this frame (a traceback with locals) holds a key.
-        aws_access_key_id = as_secret(aws_access_key_id)
-        aws_secret_access_key = as_secret(aws_secret_access_key)
-        aws_session_token = as_secret(aws_session_token)
-        api_key, bedrock_api_key = as_secret(api_key), as_secret(bedrock_api_key)
         owner = type(self).__name__
         tail = take_tail(params)
         for key, value in params.items():
@@ -175,26 +171,24 @@ class ChatBedrockConverse(ChatModel):
         for key in check_refused(owner, "bedrock_converse", unknown):
             hint = "; send model request fields with additional_model_request_fields={...}"
             raise unknown_keyword(owner, key, constructor_names(type(self)), hint)
-        model_name = pick(owner, model=model, model_id=model_id)
-        if not model_name:
+        if not model:
             raise ValueError(f"{owner} needs model= (a Bedrock model id, profile or ARN)")
-        if provider is None and model_name.startswith("arn"):
+        if provider is None and model.startswith("arn"):
             raise ValueError("pass provider=... with a model ARN (as langchain-aws requires)")
         #: The base model, for an ARN or a cross-region profile (LangChain's field).
-        self.base_model_id = pick(owner, base_model_id=base_model_id, base_model=base_model)
-        self.provider_name = provider or _provider_of(model_name)
+        self.base_model_id = base_model_id
+        self.provider_name = provider or _provider_of(model)
         fields = {**(model_kwargs or {}), **(additional_model_request_fields or {})}
         #: Which tool choices the model takes ("auto", "any", "tool"), as langchain-aws
         #: infers them from the model when not given; with_structured_output follows it.
         self.supports_tool_choice_values = (
             tuple(supports_tool_choice_values)
             if supports_tool_choice_values is not None
-            else tool_choice_values(self.base_model_id or model_name, fields)
+            else tool_choice_values(self.base_model_id or model, fields)
         )
         # A botocore Config: its region after region_name= and the environment, its
         # timeouts and retries under timeout= and max_retries= (langchain-aws's order).
         from_config = client_config(config)
-        timeout = pick(owner, timeout=timeout, request_timeout=request_timeout)
         if timeout is None:
             timeout = from_config.timeout
         if max_retries is None:
@@ -203,20 +197,19 @@ class ChatBedrockConverse(ChatModel):
             max_retries = configured_retries(credentials_profile_name)
         adapter = BedrockAdapter(
             region_name=region_name,
-            endpoint_url=pick(owner, endpoint_url=endpoint_url, base_url=base_url),
+            endpoint_url=endpoint_url,
             aws_access_key_id=aws_access_key_id,
             aws_secret_access_key=aws_secret_access_key,
             aws_session_token=aws_session_token,
             credentials_profile_name=credentials_profile_name,
-            api_key=pick(owner, api_key=api_key, bedrock_api_key=bedrock_api_key),
+            api_key=api_key,
             default_headers=default_headers,
             config=ClientConfig(region_name=from_config.region_name),
         )
         adapter.base_model_id = self.base_model_id  # replies name it, as langchain-aws's
-        guardrail = pick(owner, guardrail_config=guardrail_config, guardrails=guardrails)
         body: dict[str, Any] = {
             "system": list(system) if system else None,
-            "guardrailConfig": guardrail,
+            "guardrailConfig": guardrail_config,
             "additionalModelRequestFields": fields or None,
             "additionalModelResponseFieldPaths": additional_model_response_field_paths,
             "performanceConfig": performance_config,
@@ -226,12 +219,12 @@ class ChatBedrockConverse(ChatModel):
         }
         super().__init__(
             adapter,
-            model_name,
+            model,
             **tail.settings,
             temperature=temperature,
             max_tokens=max_tokens,
             top_p=top_p,
-            stop=pick(owner, stop=stop, stop_sequences=stop_sequences),
+            stop=stop,
             timeout=timeout,
             max_retries=max_retries,
             extra_body={**{k: v for k, v in body.items() if v is not None}, **(extra_body or {})},
@@ -241,47 +234,26 @@ class ChatBedrockConverse(ChatModel):
         tail.settle(self)
         self.region_name = adapter.region_name
 
-    def with_structured_output(
-        self,
-        schema: Any = None,
-        *,
-        method: str | None = None,
-        include_raw: bool = False,
-        strict: bool | None = None,
-    ) -> Runnable[Any, Any]:
-        """As `ChatModel.with_structured_output`; with "function_calling", the schema's
-        tool is forced only where the model takes a forced tool
-        (`supports_tool_choice_values` has "tool"), else `any` tool where it takes that,
-        else offered without a choice (a reply without the call then raises
-        `StructuredOutputError`), as langchain-aws does."""
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """`with_structured_output`: with "function_calling", the schema's tool is forced
+        only where the model takes a forced tool (`supports_tool_choice_values` has
+        "tool"), else `any` tool where it takes that, else offered without a choice (a
+        reply without the call then raises `StructuredOutputError`), as langchain-aws
+        does: a copy binding that choice."""
         method = method or self.structured_output_method
         values = self.supports_tool_choice_values
         if method != "function_calling" or "tool" in values:
-            return super().with_structured_output(
-                schema, method=method, include_raw=include_raw, strict=strict
-            )
-        from ...chat.structured import structured_output
-
+            return self, method
         loose = copy.copy(self)
         loose._structured_choice = "any" if "any" in values else None
-        return structured_output(
-            loose, schema, method=method, include_raw=include_raw, strict=strict
-        )
+        return loose, method
 
-    def bind_tools(
-        self,
-        tools: Sequence[Any],
-        *,
-        tool_choice: Any = None,
-        strict: bool | None = None,
-        parallel_tool_calls: bool | None = None,
-    ) -> ChatModel:
-        """As `ChatModel.bind_tools` (the tool choice is sent as given)."""
-        if self._structured_choice is not _FORCED:  # only inside with_structured_output
+    def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
+        """`bind_tools` sends the tool choice as given; inside `with_structured_output`,
+        the one the model takes."""
+        if self._structured_choice is not _FORCED:
             tool_choice = self._structured_choice
-        return super().bind_tools(
-            tools, tool_choice=tool_choice, strict=strict, parallel_tool_calls=parallel_tool_calls
-        )
+        return tools, tool_choice
 
     @classmethod
     def create_cache_point(cls, cache_type: str = "default") -> dict[str, Any]:

@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...chat.dropin import check_refused, constructor_names, dropin, pick, take_tail
+from ...chat.dropin import checked_api_params, dropin, spellings, take_tail
 from ...chat.model import ChatModel
-from ...chat.params import check_api_parameters
 
 if TYPE_CHECKING:
     from ...secret import Secret
@@ -33,7 +32,7 @@ _OWN_CLIENT = (
 )
 
 
-@dropin
+@dropin(aliases=spellings(api_key="cohere_api_key"))
 class ChatCohere(ChatModel):
     """Cohere's v2 Chat API with langchain-cohere's constructor. Parameters are
     langchain-cohere's, plus chatplex's own (`max_tokens`, `top_p`, `max_retries`,
@@ -60,7 +59,6 @@ class ChatCohere(ChatModel):
         *,
         temperature: float | None = None,
         cohere_api_key: str | Secret | None = None,
-        api_key: str | Secret | None = None,
         base_url: str | None = None,
         stop: str | Sequence[str] | None = None,
         streaming: bool = False,
@@ -77,10 +75,7 @@ class ChatCohere(ChatModel):
 
         owner = type(self).__name__
         tail = take_tail(params)
-        api_params = check_refused(owner, "cohere", params)
-        check_api_parameters(
-            "cohere", api_params, settings=constructor_names(type(self)), owner=owner
-        )
+        api_params = checked_api_params(self, "cohere", params)
         if client is not None or async_client is not None:
             raise TypeError(f"{owner}(client=...) is not supported: {_OWN_CLIENT}")
         if not model:
@@ -88,9 +83,8 @@ class ChatCohere(ChatModel):
                 f"{owner} needs model=... (e.g. 'command-a-03-2025'): chatplex makes no "
                 "request at construction to ask Cohere for its default model"
             )
-        key = pick(owner, cohere_api_key=cohere_api_key, api_key=api_key)
         headers = {"X-Client-Name": user_agent} if user_agent else None
-        adapter = CohereAdapter(api_key=key, base_url=base_url, default_headers=headers)
+        adapter = CohereAdapter(api_key=cohere_api_key, base_url=base_url, default_headers=headers)
         if preamble is not None:
             api_params["preamble"] = preamble
         tail.default("timeout", timeout_seconds)
@@ -109,21 +103,12 @@ class ChatCohere(ChatModel):
         self.preamble = preamble
         self.user_agent = user_agent
 
-    def bind_tools(
-        self,
-        tools: Sequence[Any],
-        *,
-        tool_choice: Any = None,
-        strict: bool | None = None,
-        parallel_tool_calls: bool | None = None,
-    ) -> ChatModel:
-        """`ChatModel.bind_tools`, also taking Cohere's own `tool_choice` words
-        (`"REQUIRED"`, `"NONE"`), which langchain-cohere passes to the API as given."""
+    def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
+        """`bind_tools` also takes Cohere's own `tool_choice` words (`"REQUIRED"`,
+        `"NONE"`), which langchain-cohere passes to the API as given."""
         if isinstance(tool_choice, str):
             tool_choice = _COHERE_CHOICES.get(tool_choice, tool_choice)
-        return super().bind_tools(
-            tools, tool_choice=tool_choice, strict=strict, parallel_tool_calls=parallel_tool_calls
-        )
+        return tools, tool_choice
 
     @property
     def model_name(self) -> str:

@@ -24,14 +24,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ...chat.dropin import UNSET, check_refused, dropin, pick, take_tail, with_query
+from ...chat.dropin import UNSET, check_refused, dropin, spellings, take_tail, with_query
 from ...chat.model import ChatModel
 from ...chat.params import api_parameters, unknown_keyword
 from .blocks import register_parts_blocks
 from .spec import DROPINS, SPECS, DropIn
 
 if TYPE_CHECKING:
-    from ...core import Runnable
     from ...secret import Secret
 
 __all__ = [
@@ -55,7 +54,7 @@ __all__ = [
 register_parts_blocks()
 
 
-@dropin
+@dropin(aliases=spellings("model_name", "stop_sequences", "request_timeout"))
 class PresetChatModel(ChatModel):
     """The shared constructor of the OpenAI-compatible drop-ins (see the module doc).
     A subclass sets `dropin` (and is given, by `_declare`, a signature naming what its
@@ -67,15 +66,12 @@ class PresetChatModel(ChatModel):
         self,
         model: str | None = None,
         *,
-        model_name: str | None = None,
         temperature: float | None = UNSET,
         max_tokens: int | None = None,
         top_p: float | None = None,
         stop: str | Sequence[str] | None = None,
-        stop_sequences: str | Sequence[str] | None = None,
         n: int | None = None,
         timeout: float | None = None,
-        request_timeout: float | None = None,
         max_retries: int | None = None,
         api_key: str | Secret | None = None,
         base_url: str | None = None,
@@ -94,27 +90,13 @@ class PresetChatModel(ChatModel):
         owner = type(self).__name__
         tail = take_tail(params)
         profile = PROFILES[spec.provider]
-        shared: dict[str, Any] = {
-            "model": model,
-            "model_name": model_name,
-            "stop": stop,
-            "stop_sequences": stop_sequences,
-            "timeout": timeout,
-            "request_timeout": request_timeout,
-            "api_key": api_key,
-            "base_url": base_url,
-            "max_tokens": max_tokens,
-        }
         body: dict[str, Any] = {}
         adapter_settings: dict[str, Any] = {}
         api_params: dict[str, Any] = {}
         known = api_parameters("openai") or frozenset()
         aliases = {**_COMMON_ALIASES, **spec.aliases}
         for key, value in check_refused(owner, "common", params).items():
-            if key in aliases:
-                target = aliases[key]
-                shared[target] = pick(owner, **{target: shared[target], key: value})
-            elif key in spec.body:
+            if key in spec.body:
                 if value is not None and value is not False:
                     body[spec.body[key]] = value
             elif key in spec.adapter_settings:
@@ -137,14 +119,13 @@ class PresetChatModel(ChatModel):
                 raise ValueError(
                     f"{owner}: {profile.title} does not accept {key!r}: {profile.rejects[key]}"
                 )
-        name_of_model = pick(owner, model=shared["model"], model_name=shared["model_name"])
-        name_of_model = name_of_model or spec.default_model
+        name_of_model = model or spec.default_model
         if not name_of_model:
             raise TypeError(f"{owner} needs model=...")
         include_usage = spec.stream_usage if stream_usage is None else bool(stream_usage)
         adapter = adapter_class(spec.provider)(
-            api_key=shared["api_key"],
-            base_url=with_query(shared["base_url"], default_query),
+            api_key=api_key,
+            base_url=with_query(base_url, default_query),
             default_headers=default_headers,
             include_usage=include_usage,
             **adapter_settings,
@@ -160,13 +141,10 @@ class PresetChatModel(ChatModel):
             name_of_model,
             **tail.settings,
             temperature=spec.temperature if temperature is UNSET else temperature,
-            max_tokens=spec.max_tokens if shared["max_tokens"] is None else shared["max_tokens"],
+            max_tokens=spec.max_tokens if max_tokens is None else max_tokens,
             top_p=top_p,
-            stop=pick(owner, stop=shared["stop"], stop_sequences=shared["stop_sequences"]),
-            timeout=pick(
-                owner, timeout=shared["timeout"], request_timeout=shared["request_timeout"]
-            )
-            or spec.timeout,
+            stop=stop,
+            timeout=timeout or spec.timeout,
             max_retries=spec.max_retries if max_retries is None else max_retries,
             # LangChain sends model_kwargs as they are, in the body: top_p there too.
             extra_body={**body, **(model_kwargs or {}), **(extra_body or {})},
@@ -176,36 +154,19 @@ class PresetChatModel(ChatModel):
         )
         tail.settle(self)
 
-    def with_structured_output(
-        self,
-        schema: Any = None,
-        *,
-        method: str | None = None,
-        include_raw: bool = False,
-        strict: bool | None = None,
-    ) -> Runnable[Any, Any]:
-        """As `ChatModel.with_structured_output`, with the methods its LangChain class
-        answers otherwise (ChatDeepSeek: `json_schema` by function calling)."""
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """`with_structured_output` with the methods its LangChain class answers
+        otherwise (ChatDeepSeek: `json_schema` by function calling)."""
         if method is not None:
             method = self.dropin.structured_methods.get(method, method)
-        return super().with_structured_output(
-            schema, method=method, include_raw=include_raw, strict=strict
-        )
+        return self, method
 
-    def bind_tools(
-        self,
-        tools: Sequence[Any],
-        *,
-        tool_choice: Any = None,
-        strict: bool | None = None,
-        parallel_tool_calls: bool | None = None,
+    def _finish_binding(
+        self, clone: ChatModel, tools: Sequence[Any], tool_choice: Any
     ) -> ChatModel:
-        """As `ChatModel.bind_tools`; a tool_choice keyword its profile keeps
-        (`kept_tool_choices`: Mistral's "any") is sent as given, as its LangChain class
-        sends it, not as Chat Completions' "required"."""
-        clone = super().bind_tools(
-            tools, tool_choice=tool_choice, strict=strict, parallel_tool_calls=parallel_tool_calls
-        )
+        """`bind_tools`: a tool_choice keyword its profile keeps (`kept_tool_choices`:
+        Mistral's "any") is sent as given, as its LangChain class sends it, not as Chat
+        Completions' "required"."""
         kept = getattr(getattr(self.adapter, "profile", None), "kept_tool_choices", ())
         if not kept:
             return clone
@@ -329,8 +290,9 @@ def _declare(cls: type[PresetChatModel]) -> None:
     parameters, the body fields, adapter settings and API parameters its LangChain
     class names."""
     row = cls.dropin
-    declared = [*_COMMON_ALIASES, *row.aliases, *row.body, *row.adapter_settings, *row.api_fields]
-    dropin(cls, declared=declared)
+    aliases = {**_COMMON_ALIASES, **row.aliases}
+    declared = [*aliases, *row.body, *row.adapter_settings, *row.api_fields]
+    dropin(cls, declared=declared, aliases=aliases)
 
 
 for _defined in _DEFINED:

@@ -20,7 +20,15 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...chat.dropin import UNSET, check_refused, constructor_names, dropin, pick, take_tail
+from ...chat.dropin import (
+    UNSET,
+    check_refused,
+    constructor_names,
+    dropin,
+    pick,
+    spellings,
+    take_tail,
+)
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
 
@@ -197,21 +205,16 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         self,
         model: str | None = None,
         *,
-        model_name: str | None = None,
         google_api_key: str | Secret | None = None,
-        api_key: str | Secret | None = None,
         base_url: str | None = None,
         client_options: Mapping[str, Any] | None = None,
         api_version: str | None = None,
         additional_headers: Mapping[str, str] | None = None,
-        default_headers: Mapping[str, str] | None = None,
         temperature: float | None = UNSET,
         max_output_tokens: int | None = None,
-        max_tokens: int | None = None,
         top_p: float | None = None,
         top_k: int | None = None,
         n: int | None = None,
-        candidate_count: int | None = None,
         stop: str | Sequence[str] | None = None,
         safety_settings: Any = (),
         response_mime_type: str | None = None,
@@ -227,9 +230,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         response_logprobs: bool | None = None,
         logprobs: int | None = None,
         timeout: float | None = None,
-        request_timeout: float | None = None,
         max_retries: int | None = None,
-        retries: int | None = None,
         streaming: bool = False,
         stream_usage: bool = True,
         model_kwargs: Mapping[str, Any] | None = None,
@@ -242,21 +243,16 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         endpoint = (client_options or {}).get("api_endpoint")
         if endpoint and "://" not in endpoint:
             endpoint = f"https://{endpoint}"
-        key = pick(owner, google_api_key=google_api_key, api_key=api_key)
         url = pick(owner, base_url=base_url, api_endpoint=endpoint)
-        # `default_headers`: the Gemini adapter's name, which init_chat_model took before.
-        headers = pick(
-            owner, additional_headers=additional_headers, default_headers=default_headers
-        )
-        name_given = pick(owner, model=model, model_name=model_name) or DEFAULT_GENAI_MODEL
+        name_given = model or DEFAULT_GENAI_MODEL
         if temperature is UNSET:
             temperature = _default_temperature(name_given)
 
         def adapter() -> GeminiAdapter:
             return GeminiAdapter(
-                api_key=key,
+                api_key=google_api_key,
                 base_url=url,
-                default_headers=headers,
+                default_headers=additional_headers,
                 api_version=api_version or "v1beta",
             )
 
@@ -269,7 +265,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
             generation={
                 "top_k": top_k,
                 # Always sent (1 by default), as langchain-google-genai sends it.
-                "n": pick(owner, n=n, candidate_count=candidate_count) or 1,
+                "n": n or 1,
                 # Sent even when empty, as langchain-google-genai sends it.
                 "safety_settings": list(_safety_settings(safety_settings) or ()),
                 "response_mime_type": response_mime_type,
@@ -289,13 +285,11 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
             },
             common=_common(
                 temperature=temperature,
-                max_tokens=pick(owner, max_output_tokens=max_output_tokens, max_tokens=max_tokens),
+                max_tokens=max_output_tokens,
                 top_p=top_p,
                 stop=stop,
-                timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
-                max_retries=_attempts_as_retries(
-                    pick(owner, max_retries=max_retries, retries=retries)
-                ),
+                timeout=timeout,
+                max_retries=_attempts_as_retries(max_retries),
                 transport_settings={
                     **tail.settings,
                     "model_kwargs": model_kwargs,
@@ -333,39 +327,27 @@ class ChatVertexAI(_GoogleDropin):
         """LangChain's name for `max_tokens`."""
         return self.max_tokens
 
-    def with_structured_output(
-        self,
-        schema: Any = None,
-        *,
-        method: str | None = None,
-        include_raw: bool = False,
-        strict: bool | None = None,
-    ) -> Any:
-        """As `ChatModel.with_structured_output`; `method="json_mode"` with a schema sends
-        the schema (langchain-google-vertexai's json_mode is a response schema)."""
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """`with_structured_output(method="json_mode")` with a schema sends the schema
+        (langchain-google-vertexai's json_mode is a response schema)."""
         if method == "json_mode" and schema is not None:
             method = "json_schema"
-        return super().with_structured_output(
-            schema, method=method, include_raw=include_raw, strict=strict
-        )
+        return self, method
 
     def __init__(
         self,
         model: str | None = None,
         *,
-        model_name: str | None = None,
         project: str | None = None,
         location: str | None = None,
         credentials: Any = None,
         api_key: str | Secret | None = None,
-        google_api_key: str | Secret | None = None,
         api_endpoint: str | None = None,
         base_url: str | None = None,
         endpoint_version: str = "v1beta1",
         additional_headers: Mapping[str, str] | None = None,
         temperature: float | None = None,
         max_output_tokens: int | None = None,
-        max_tokens: int | None = None,
         top_p: float | None = None,
         top_k: int | None = None,
         n: int | None = None,
@@ -386,7 +368,6 @@ class ChatVertexAI(_GoogleDropin):
         logprobs: bool | int | None = None,
         audio_timestamp: bool | None = None,
         timeout: float | None = None,
-        request_timeout: float | None = None,
         max_retries: int | None = None,
         streaming: bool = False,
         stream_usage: bool = True,
@@ -400,14 +381,13 @@ class ChatVertexAI(_GoogleDropin):
         endpoint = pick(owner, base_url=base_url, api_endpoint=api_endpoint)
         if endpoint and "://" not in endpoint:
             endpoint = f"https://{endpoint}"
-        key = pick(owner, api_key=api_key, google_api_key=google_api_key)
 
         def adapter() -> VertexAIAdapter:
             return VertexAIAdapter(
                 project=project,
                 location=location,
                 credentials=credentials,
-                api_key=key,
+                api_key=api_key,
                 base_url=endpoint,
                 # langchain-google-vertexai's default, where Vertex AI's newest fields are
                 api_version=endpoint_version,
@@ -419,7 +399,7 @@ class ChatVertexAI(_GoogleDropin):
             owner,
             "google_vertexai",
             adapter,
-            pick(owner, model=model, model_name=model_name) or DEFAULT_VERTEX_MODEL,
+            model or DEFAULT_VERTEX_MODEL,
             generation={
                 "top_k": top_k,
                 # langchain-google-vertexai sends candidateCount, except in streams
@@ -446,10 +426,10 @@ class ChatVertexAI(_GoogleDropin):
             },
             common=_common(
                 temperature=temperature,
-                max_tokens=pick(owner, max_output_tokens=max_output_tokens, max_tokens=max_tokens),
+                max_tokens=max_output_tokens,
                 top_p=top_p,
                 stop=stop,
-                timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
+                timeout=timeout,
                 # langchain-google-vertexai's counts attempts too (tenacity's
                 # stop_after_attempt): 6 by default, 1 a single attempt
                 max_retries=_attempts_as_retries(max_retries),
@@ -466,9 +446,25 @@ class ChatVertexAI(_GoogleDropin):
 
 
 # The request fields LangChain's classes name as fields, sent as any API parameter is
-# (listed in their signatures).
+# (listed in their signatures), and their other spellings of parameters.
 dropin(
     ChatGoogleGenerativeAI,
     declared=("image_config", "labels", "media_resolution", "stop_sequences", "thinking_config"),
+    aliases=spellings(
+        "model_name",
+        "request_timeout",
+        api_key="google_api_key",
+        # the Gemini adapter's name, which init_chat_model took before
+        default_headers="additional_headers",
+        max_tokens="max_output_tokens",
+        candidate_count="n",
+        retries="max_retries",
+    ),
 )
-dropin(ChatVertexAI, declared=("stop_sequences",))
+dropin(
+    ChatVertexAI,
+    declared=("stop_sequences",),
+    aliases=spellings(
+        "model_name", "request_timeout", google_api_key="api_key", max_tokens="max_output_tokens"
+    ),
+)

@@ -17,9 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...chat.dropin import check_refused, constructor_names, dropin, take_tail
+from ...chat.dropin import checked_api_params, dropin, take_tail
 from ...chat.model import ChatModel
-from ...chat.params import check_api_parameters
 
 if TYPE_CHECKING:
     from ...adapters.base import CallSettings
@@ -103,10 +102,7 @@ class ChatOllama(ChatModel):
 
         owner = type(self).__name__
         tail = take_tail(params)
-        api_params = check_refused(owner, "ollama", params)
-        check_api_parameters(
-            "ollama", api_params, settings=constructor_names(type(self)), owner=owner
-        )
+        api_params = checked_api_params(self, "ollama", params)
         if not model:
             raise TypeError(f"{owner} needs model=... (e.g. 'llama3.2')")
         if validate_model_on_init:

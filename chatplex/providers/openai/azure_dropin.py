@@ -28,11 +28,11 @@ credentials at all is an error, not a fallback to `azure-identity`'s workload id
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from ...chat.dropin import dropin, pick, with_query
-from .dropin import ChatOpenAI
+from ...chat.dropin import dropin, spellings, with_query
+from .dropin import AdapterSettings, ChatOpenAI
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -45,7 +45,7 @@ __all__ = ["AzureChatOpenAI"]
 _AZURE_API_TYPES = (None, "azure", "azure_ad")
 
 
-@dropin
+@dropin(aliases=spellings(deployment_name="azure_deployment", openai_api_version="api_version"))
 class AzureChatOpenAI(ChatOpenAI):
     """Azure OpenAI Chat Completions with langchain-openai's `AzureChatOpenAI`
     constructor: `ChatOpenAI`'s parameters plus Azure's (see the module docstring)."""
@@ -56,9 +56,7 @@ class AzureChatOpenAI(ChatOpenAI):
         *,
         azure_endpoint: str | None = None,
         azure_deployment: str | None = None,
-        deployment_name: str | None = None,
         api_version: str | None = None,
-        openai_api_version: str | None = None,
         azure_ad_token: str | Secret | None = None,
         azure_ad_token_provider: Callable[[], str] | None = None,
         azure_ad_async_token_provider: Callable[[], Awaitable[str]] | None = None,
@@ -75,13 +73,10 @@ class AzureChatOpenAI(ChatOpenAI):
             )
         if not isinstance(model_version, str):
             raise TypeError(f"model_version must be a str, got {model_version!r}")
-        deployment = pick(owner, azure_deployment=azure_deployment, deployment_name=deployment_name)
         self._azure: dict[str, Any] = {
             "azure_endpoint": azure_endpoint,
-            "azure_deployment": deployment,
-            "api_version": pick(
-                owner, api_version=api_version, openai_api_version=openai_api_version
-            ),
+            "azure_deployment": azure_deployment,
+            "api_version": api_version,
             "azure_ad_token": azure_ad_token,
             "azure_ad_token_provider": azure_ad_token_provider,
             "azure_ad_async_token_provider": azure_ad_async_token_provider,
@@ -91,69 +86,58 @@ class AzureChatOpenAI(ChatOpenAI):
         }
         self._validate_base_url = validate_base_url
         if model is None and settings.get("model_name") is None:
-            model = deployment
+            model = azure_deployment
         super().__init__(model, **settings)
         del self._azure
         #: LangChain's attribute names for the Azure settings.
-        self.deployment_name = deployment
+        self.deployment_name = azure_deployment
         self.azure_endpoint = self.adapter.azure_endpoint  # type: ignore[union-attr]
         self.openai_api_version = self.adapter.api_version  # type: ignore[union-attr]
         self.model_version = model_version
 
     def _make_adapter(
-        self,
-        *,
-        api_key: str | Secret | None,
-        base_url: str | None,
-        organization: str | None,
-        project: str | None,
-        default_headers: Mapping[str, str] | None,
-        default_query: Mapping[str, Any] | None,
-        include_usage: bool,
-        responses: bool,
-        use_previous_response_id: bool,
-        switchable: bool,
+        self, wanted: AdapterSettings
     ) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
-        """Azure's Chat Completions adapter, or (`responses`) its Responses adapter: the
-        Responses translation over the same Azure connection; with (if `switchable`) the
-        Responses adapter that built-in tools bound later switch to, as in
-        langchain-openai."""
+        """Azure's Chat Completions adapter, or (`wanted.responses`) its Responses
+        adapter: the Responses translation over the same Azure connection; with (if
+        `wanted.switchable`) the Responses adapter that built-in tools bound later switch
+        to, as in langchain-openai."""
         from .azure import AzureOpenAIAdapter
         from .azure_responses import AzureResponsesAdapter
 
-        if project is not None:
+        if wanted.project is not None:
             raise TypeError(
                 f"{type(self).__name__}(project=...) is not supported: Azure has no projects"
             )
+        base_url = wanted.base_url
         if base_url is not None and self._validate_base_url:
             _check_base_url(base_url, self._azure["azure_deployment"])
         connection: dict[str, Any] = {
             **self._azure,
-            "api_key": api_key,
-            "base_url": with_query(base_url, default_query) if base_url else None,
-            "organization": organization,
-            "default_headers": default_headers,
+            "api_key": wanted.api_key,  # held by the adapters only, as a Secret
+            "base_url": with_query(base_url, wanted.default_query) if base_url else None,
+            "organization": wanted.organization,
+            "default_headers": wanted.default_headers,
         }
-        del api_key  # held by the adapters only, as a Secret
         # The Responses API names the model in the body (the deployment, unless `model`
         # was given) whenever there is one, as langchain-openai's payload does.
         chat_body_model = connection.pop("body_model")
         responses_body_model = chat_body_model or bool(connection["azure_deployment"])
         try:
-            if responses:
+            if wanted.responses:
                 adapter = AzureResponsesAdapter(
                     **connection,
                     body_model=responses_body_model,
-                    use_previous_response_id=use_previous_response_id,
+                    use_previous_response_id=wanted.use_previous_response_id,
                 )
                 return adapter, None
             chat = AzureOpenAIAdapter(
                 **connection,
                 body_model=chat_body_model,
-                include_usage=include_usage,
+                include_usage=wanted.include_usage,
                 completion_tokens=True,  # as langchain-openai: max_completion_tokens
             )
-            if not switchable:
+            if not wanted.switchable:
                 return chat, None
             return chat, AzureResponsesAdapter(**connection, body_model=responses_body_model)
         finally:

@@ -17,10 +17,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ...adapters.base import as_secret
-from ...chat.dropin import check_refused, constructor_names, dropin, pick, take_tail, with_query
+from ...chat.dropin import (
+    check_refused,
+    constructor_names,
+    dropin,
+    pick,
+    spellings,
+    take_tail,
+    with_query,
+)
 from ...chat.model import ChatModel
 from ...chat.openai_model import is_builtin_tool, stream_usage_default, wants_responses_api
 from ...chat.params import check_api_parameters
@@ -34,6 +42,24 @@ __all__ = ["ChatOpenAI"]
 
 #: LangChain's default model when none is named (`ChatOpenAI()`).
 DEFAULT_MODEL = "gpt-3.5-turbo"
+
+
+@dataclass(frozen=True)
+class AdapterSettings:
+    """What `ChatOpenAI._make_adapter` builds its adapters of: the constructor's
+    connection settings (aliases resolved) and which API it speaks."""
+
+    api_key: str | Secret | None
+    base_url: str | None
+    organization: str | None
+    project: str | None
+    default_headers: Mapping[str, str] | None
+    default_query: Mapping[str, Any] | None
+    include_usage: bool
+    responses: bool
+    use_previous_response_id: bool
+    #: Whether built-in tools bound later switch to a Responses adapter.
+    switchable: bool
 
 
 class ChatOpenAI(ChatModel):
@@ -72,13 +98,10 @@ class ChatOpenAI(ChatModel):
         self,
         model: str | None = None,
         *,
-        model_name: str | None = None,
         temperature: float | None = None,
         max_tokens: int | None = None,
-        max_completion_tokens: int | None = None,
         top_p: float | None = None,
         stop: str | Sequence[str] | None = None,
-        stop_sequences: str | Sequence[str] | None = None,
         n: int | None = None,
         seed: int | None = None,
         presence_penalty: float | None = None,
@@ -91,14 +114,10 @@ class ChatOpenAI(ChatModel):
         service_tier: str | None = None,
         store: bool | None = None,
         timeout: float | None = None,
-        request_timeout: float | None = None,
         max_retries: int | None = None,
         api_key: str | Secret | None = None,
-        openai_api_key: str | Secret | None = None,
         base_url: str | None = None,
-        openai_api_base: str | None = None,
         organization: str | None = None,
-        openai_organization: str | None = None,
         project: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
@@ -117,8 +136,6 @@ class ChatOpenAI(ChatModel):
         use_previous_response_id: bool = False,
         **params: Any,
     ) -> None:
-        # Rebound first: no local of this frame (a traceback with locals) holds a key.
-        api_key, openai_api_key = as_secret(api_key), as_secret(openai_api_key)
         owner = type(self).__name__
         tail = take_tail(params)
         api_params = check_refused(owner, "openai", params)
@@ -133,7 +150,7 @@ class ChatOpenAI(ChatModel):
             output_version,
             use_previous_response_id=use_previous_response_id,
             body={**(model_kwargs or {}), **api_params, **responses_only},
-            model=pick(owner, model=model, model_name=model_name),
+            model=model,
         )
         if not responses and (use_previous_response_id or any(responses_only.values())):
             raise ValueError(
@@ -170,32 +187,30 @@ class ChatOpenAI(ChatModel):
         #: The Responses adapter, for `bind_tools` with built-in tools (None: not allowed).
         self._responses_adapter: OpenAIResponsesAdapter | None
         adapter, self._responses_adapter = self._make_adapter(
-            api_key=pick(owner, api_key=api_key, openai_api_key=openai_api_key),
-            base_url=pick(owner, base_url=base_url, openai_api_base=openai_api_base),
-            organization=pick(
-                owner, organization=organization, openai_organization=openai_organization
-            ),
-            project=project,
-            default_headers=default_headers,
-            default_query=default_query,
-            include_usage=stream_usage is not False,
-            responses=responses,
-            use_previous_response_id=use_previous_response_id,
-            switchable=use_responses_api is None,  # built-in tools bound later switch
+            AdapterSettings(
+                api_key=api_key,
+                base_url=base_url,
+                organization=organization,
+                project=project,
+                default_headers=default_headers,
+                default_query=default_query,
+                include_usage=stream_usage is not False,
+                responses=responses,
+                use_previous_response_id=use_previous_response_id,
+                switchable=use_responses_api is None,  # built-in tools bound later switch
+            )
         )
         if responses:
             body.update({k: v for k, v in responses_only.items() if v is not None})
         super().__init__(
             adapter,
-            pick(owner, model=model, model_name=model_name) or DEFAULT_MODEL,
+            model or DEFAULT_MODEL,
             **tail.settings,
             temperature=temperature,
-            max_tokens=pick(
-                owner, max_tokens=max_tokens, max_completion_tokens=max_completion_tokens
-            ),
+            max_tokens=max_tokens,
             top_p=top_p,
-            stop=pick(owner, stop=stop, stop_sequences=stop_sequences),
-            timeout=pick(owner, timeout=timeout, request_timeout=request_timeout),
+            stop=stop,
+            timeout=timeout,
             max_retries=2 if max_retries is None else max_retries,
             stream_idle_timeout=pick(
                 owner,
@@ -213,58 +228,48 @@ class ChatOpenAI(ChatModel):
         # ends the stream in place of LangChain's empty closing chunk.
         self.usage_closes_stream = stream_usage is None and not stream_usage_default(
             {
-                "base_url": pick(owner, base_url=base_url, openai_api_base=openai_api_base),
+                "base_url": base_url,
                 **tail.settings,  # a client of the user's: langchain-openai does not ask
             }
         )
         tail.settle(self)
 
     def _make_adapter(
-        self,
-        *,
-        api_key: str | Secret | None,
-        base_url: str | None,
-        organization: str | None,
-        project: str | None,
-        default_headers: Mapping[str, str] | None,
-        default_query: Mapping[str, Any] | None,
-        include_usage: bool,
-        responses: bool,
-        use_previous_response_id: bool,
-        switchable: bool,
+        self, wanted: AdapterSettings
     ) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
-        """The adapter of the constructor's connection settings (aliases resolved): the
-        Responses API's when `responses`, else Chat Completions', with (if `switchable`)
-        the Responses adapter that built-in tools bound later switch to. `AzureChatOpenAI`
+        """The adapter of the constructor's settings: the Responses API's when
+        `wanted.responses`, else Chat Completions', with (if `wanted.switchable`) the
+        Responses adapter that built-in tools bound later switch to. `AzureChatOpenAI`
         overrides it; everything else is shared."""
         from .adapter import OpenAIAdapter
         from .responses_adapter import OpenAIResponsesAdapter
 
+        api_key, base_url = wanted.api_key, wanted.base_url
         if base_url is None and os.environ.get("OPENAI_API_BASE"):
             base_url = os.environ["OPENAI_API_BASE"]  # LangChain's variable, as the env's
             api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
         connection: dict[str, Any] = {
             "api_key": api_key,
-            "base_url": with_query(base_url, default_query),
-            "organization": organization
-            if organization is not None
+            "base_url": with_query(base_url, wanted.default_query),
+            "organization": wanted.organization
+            if wanted.organization is not None
             else os.environ.get("OPENAI_ORG_ID"),
-            "project": project,
-            "default_headers": default_headers,
+            "project": wanted.project,
+            "default_headers": wanted.default_headers,
         }
         del api_key  # held by the adapters only, as a Secret
         try:
-            if responses:
+            if wanted.responses:
                 adapter = OpenAIResponsesAdapter(
-                    **connection, use_previous_response_id=use_previous_response_id
+                    **connection, use_previous_response_id=wanted.use_previous_response_id
                 )
                 return adapter, None
             chat = OpenAIAdapter(
                 **connection,
-                include_usage=include_usage,
+                include_usage=wanted.include_usage,
                 completion_tokens=True,  # as langchain-openai: max_completion_tokens, any server
             )
-            return chat, OpenAIResponsesAdapter(**connection) if switchable else None
+            return chat, OpenAIResponsesAdapter(**connection) if wanted.switchable else None
         finally:
             connection.clear()
 
@@ -273,52 +278,61 @@ class ChatOpenAI(ChatModel):
         """LangChain's name for `model`."""
         return self.model
 
-    def bind_tools(
-        self,
-        tools: Sequence[Any],
-        *,
-        tool_choice: Any = None,
-        strict: bool | None = None,
-        parallel_tool_calls: bool | None = None,
-    ) -> ChatModel:
-        """As `ChatModel.bind_tools`, and built-in tools (`{"type": "web_search"}`,
-        file_search, code_interpreter, mcp, ...: a dict whose type is not "function")
-        too: they go in the Responses API's `tools`, and bind the Responses API, as in
-        langchain-openai (unless `use_responses_api=False`)."""
+    def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
+        """`bind_tools` takes built-in tools (`{"type": "web_search"}`, file_search,
+        code_interpreter, mcp, ...: a dict whose type is not "function") too: they are
+        not bound as functions, nor a tool_choice naming one's type (`_finish_binding`
+        sends them)."""
         builtin = [t for t in tools if is_builtin_tool(t)]
-        functions = [t for t in tools if not is_builtin_tool(t)]
         if not builtin:
-            return super().bind_tools(
-                tools,
-                tool_choice=tool_choice,
-                strict=strict,
-                parallel_tool_calls=parallel_tool_calls,
-            )
+            return tools, tool_choice
         if self.provider != "openai_responses" and self._responses_adapter is None:
             shown = ", ".join(sorted({str(t["type"]) for t in builtin}))
             raise ValueError(
                 f"built-in tools ({shown}) need the Responses API; this {self.get_name()} "
                 "has use_responses_api=False"
             )
-        kinds = {t["type"] for t in builtin}
-        named = tool_choice if isinstance(tool_choice, str) and tool_choice in kinds else None
-        clone = super().bind_tools(
-            functions,
-            tool_choice=None if named else tool_choice,
-            strict=strict,
-            parallel_tool_calls=parallel_tool_calls,
-        )
+        functions = [t for t in tools if not is_builtin_tool(t)]
+        return functions, None if _builtin_choice(builtin, tool_choice) else tool_choice
+
+    def _finish_binding(
+        self, clone: ChatModel, tools: Sequence[Any], tool_choice: Any
+    ) -> ChatModel:
+        """Built-in tools bound go in the Responses API's `tools`, and bind the Responses
+        API, as in langchain-openai (unless `use_responses_api=False`)."""
+        builtin = [t for t in tools if is_builtin_tool(t)]
+        if not builtin:
+            return clone
         if clone.provider != "openai_responses":
             clone.adapter = self._responses_adapter
             clone.provider = "openai_responses"
         clone.extra_body = {**clone.extra_body, "tools": [dict(t) for t in builtin]}
+        named = _builtin_choice(builtin, tool_choice)
         if named:
             clone.tool_choice = named
         return clone
 
 
 # langchain-openai's fields sent as any API parameter is (listed in the signature).
-dropin(ChatOpenAI, declared=("prompt_cache_options",))
+dropin(
+    ChatOpenAI,
+    declared=("prompt_cache_options",),
+    aliases=spellings(
+        "model_name",
+        "max_completion_tokens",
+        "stop_sequences",
+        "request_timeout",
+        "openai_api_key",
+        "openai_api_base",
+        "openai_organization",
+    ),
+)
+
+
+def _builtin_choice(builtin: Sequence[Mapping[str, Any]], tool_choice: Any) -> str | None:
+    """The tool choice when it names a built-in tool's type (`tool_choice="web_search"`)."""
+    kinds = {t["type"] for t in builtin}
+    return tool_choice if isinstance(tool_choice, str) and tool_choice in kinds else None
 
 
 def _candidates(n: int | None, streaming: bool) -> int | None:
