@@ -427,8 +427,17 @@ def converse_stream_when_asked(cls: Any, url: str) -> Any:
     return merged(list(make(cls, url, beta_use_converse_api=True).stream("Hi")))
 
 
+DEEPSEEK = "us.deepseek.r1-v1:0"
+
+
 def unsupported_family(cls: Any, url: str) -> Any:
-    return raised(lambda: make(cls, url, model="meta.llama3-1-70b-instruct-v1:0").invoke("Hi"))
+    return raised(lambda: make(cls, url, model=DEEPSEEK).invoke("Hi"))
+
+
+def cohere_refused(cls: Any, url: str) -> Any:
+    """Cohere's Command models: langchain-aws's ChatBedrock has no chat prompt for them
+    (NotImplementedError at the call), nor has chatplex's (at construction)."""
+    return raised(lambda: make(cls, url, model="cohere.command-r-v1:0").invoke("Hi"))
 
 
 def class_stop(cls: Any, url: str) -> Any:
@@ -542,6 +551,200 @@ def converse_model_kwargs(cls: Any, url: str) -> Any:
     return make(cls, url, beta_use_converse_api=True, model_kwargs=kwargs).invoke("Hi")
 
 
+# ---- the families langchain-aws's ChatBedrock serves with a prompt -----------------------
+
+LLAMA = "us.meta.llama3-1-70b-instruct-v1:0"
+LLAMA2 = "meta.llama2-13b-chat-v1"
+MISTRAL = "mistral.mistral-large-2402-v1:0"
+TITAN = "amazon.titan-text-express-v1"
+
+
+def _meta_event(piece: str, first: bool, n: int, stop: str | None) -> dict[str, Any]:
+    return {
+        "generation": piece,
+        "prompt_token_count": COUNTS[0] if first else None,
+        "generation_token_count": n,
+        "stop_reason": stop,
+    }
+
+
+def _mistral_event(piece: str, first: bool, n: int, stop: str | None) -> dict[str, Any]:
+    return {"outputs": [{"text": piece, "stop_reason": stop}]}
+
+
+def _titan_event(piece: str, first: bool, n: int, stop: str | None) -> dict[str, Any]:
+    return {
+        "outputText": piece,
+        "index": 0,
+        "totalOutputTextTokenCount": n,
+        "completionReason": stop,
+        "inputTextTokenCount": COUNTS[0] if first else None,
+    }
+
+
+def _meta_reply(text: str, stop: str) -> dict[str, Any]:
+    return {
+        "generation": text,
+        "prompt_token_count": COUNTS[0],
+        "generation_token_count": COUNTS[1],
+        "stop_reason": stop,
+    }
+
+
+def _mistral_reply(text: str, stop: str) -> dict[str, Any]:
+    return {"outputs": [{"text": text, "stop_reason": stop}]}
+
+
+def _titan_reply(text: str, stop: str) -> dict[str, Any]:
+    result = {"tokenCount": COUNTS[1], "outputText": text, "completionReason": stop}
+    return {"inputTextTokenCount": COUNTS[0], "results": [result]}
+
+
+#: Family → (reply body, stream event, its usual stop reason), as Bedrock sends them.
+FAMILY_WIRE: dict[str, tuple[Callable[..., Any], Callable[..., Any], str]] = {
+    "meta": (_meta_reply, _meta_event, "stop"),
+    "mistral": (_mistral_reply, _mistral_event, "stop"),
+    "amazon": (_titan_reply, _titan_event, "FINISH"),
+}
+
+
+def prompt_invoke(
+    family: str, reply_text: str = "Hello there, friend.", stop: str | None = None
+) -> Callable[[Seen], Reply]:
+    """A scripted InvokeModel of a prompt family: its JSON reply (usage in Bedrock's
+    headers), or its stream events, text in thirds, the last event with the stop reason
+    and `amazon-bedrock-invocationMetrics`."""
+    reply, event, usual = FAMILY_WIRE[family]
+    reason = stop or usual
+
+    def answer(seen: Seen) -> Reply:
+        headers = {"x-amzn-requestid": REQUEST_ID}
+        if not seen.path.endswith("/invoke-with-response-stream"):
+            headers.update(
+                {
+                    "x-amzn-bedrock-input-token-count": str(COUNTS[0]),
+                    "x-amzn-bedrock-output-token-count": str(COUNTS[1]),
+                    "x-amzn-bedrock-invocation-latency": "321",
+                }
+            )
+            return Reply(200, [json.dumps(reply(reply_text, reason)).encode()], headers=headers)
+        pieces = _thirds(reply_text)
+        events = [event(p, i == 0, i + 1, None) for i, p in enumerate(pieces)]
+        last = event("", False, len(pieces), reason)
+        last["amazon-bedrock-invocationMetrics"] = {
+            "inputTokenCount": COUNTS[0],
+            "outputTokenCount": COUNTS[1],
+            "invocationLatency": 321,
+            "firstByteLatency": 100,
+        }
+        events.append(last)
+        frames = [_chunk(e) for e in events]
+        return Reply(200, frames, "application/vnd.amazon.eventstream", headers)
+
+    return answer
+
+
+def family_invoke(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        return make(cls, url, model=model).invoke("Say hello")
+
+    return script
+
+
+def family_stream(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        chunks = list(make(cls, url, model=model).stream("Say hello"))
+        return {"chunks": chunks, "merged": merged(chunks)}
+
+    return script
+
+
+def family_conversation(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        messages = [
+            lc.SystemMessage("Be brief."),
+            lc.HumanMessage("Hi"),
+            lc.AIMessage("Hello!"),
+            lc.HumanMessage("Say it again"),
+        ]
+        return make(cls, url, model=model, temperature=0.2).invoke(messages)
+
+    return script
+
+
+def family_limits(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        return make(cls, url, model=model, max_tokens=5).invoke("Tell a story", stop=["STOP"])
+
+    return script
+
+
+def family_astream(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        async def run() -> list[Any]:
+            return [c async for c in make(cls, url, model=model).astream("Say hello")]
+
+        return merged(asyncio.run(run()))
+
+    return script
+
+
+def family_model_kwargs(model: str, kwargs: dict[str, Any]) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        return make(cls, url, model=model, model_kwargs=kwargs).invoke("Hi")
+
+    return script
+
+
+def meta_stream_with_stop(cls: Any, url: str) -> Any:
+    return raised(lambda: list(make(cls, url, model=LLAMA).stream("Hi", stop=["STOP"])))
+
+
+def meta_tool_message(cls: Any, url: str) -> Any:
+    messages = [lc.HumanMessage("Hi"), lc.ToolMessage("3", tool_call_id="t1")]
+    return raised(lambda: make(cls, url, model=LLAMA).invoke(messages))
+
+
+STOPPED = "Once upon STOP a time"
+
+FAMILY_SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {}
+for _prefix, _model, _family in (
+    ("meta", LLAMA, "meta"),
+    ("mistral", MISTRAL, "mistral"),
+    ("titan", TITAN, "amazon"),
+):
+    FAMILY_SCRIPTS.update(
+        {
+            f"{_prefix}_invoke": (prompt_invoke(_family), family_invoke(_model)),
+            f"{_prefix}_stream": (prompt_invoke(_family), family_stream(_model)),
+            f"{_prefix}_astream": (prompt_invoke(_family), family_astream(_model)),
+            f"{_prefix}_conversation": (prompt_invoke(_family), family_conversation(_model)),
+            f"{_prefix}_limits": (
+                prompt_invoke(_family, STOPPED, "length" if _family != "amazon" else "LENGTH"),
+                family_limits(_model),
+            ),
+        }
+    )
+FAMILY_SCRIPTS.update(
+    {
+        "meta_llama2_conversation": (prompt_invoke("meta"), family_conversation(LLAMA2)),
+        "meta_model_kwargs": (
+            prompt_invoke("meta"),
+            family_model_kwargs(LLAMA, {"top_p": 0.9, "max_gen_len": 64}),
+        ),
+        "meta_stream_with_stop": (prompt_invoke("meta"), meta_stream_with_stop),
+        "meta_tool_message": (prompt_invoke("meta"), meta_tool_message),
+        "mistral_model_kwargs": (
+            prompt_invoke("mistral"),
+            family_model_kwargs(MISTRAL, {"top_k": 5, "max_tokens": 64}),
+        ),
+        "titan_model_kwargs": (
+            prompt_invoke("amazon"),
+            family_model_kwargs(TITAN, {"topP": 0.9, "maxTokenCount": 64}),
+        ),
+    }
+)
+
 SUM_CALL = tool_use("Sum", {"total": 3})
 CACHED = (12, 7, 100, 20)
 
@@ -605,6 +808,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "converse_when_asked": (converse(), converse_when_asked),
     "converse_stream_when_asked": (converse(), converse_stream_when_asked),
     "unsupported_family": (invoke(), unsupported_family),
+    "cohere_refused": (invoke(), cohere_refused),
     "class_stop": (invoke(), class_stop),
     "two_system_messages": (invoke(), two_system_messages),
     "citations_document": (
@@ -629,6 +833,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         invoke(thinking("Add them."), ADD_CALL, stop="tool_use"),
         thinking_tool_stream,
     ),
+    **FAMILY_SCRIPTS,
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
@@ -671,6 +876,49 @@ _BASE_URL_DROPPED = (
     "endpoint or proxy is bypassed, silently)."
 )
 
+
+def _their_stop_as(key: str | None, inside: str | None = None) -> Callable[[Outcome], Outcome]:
+    """Their request read as ours: the `stop_sequences` langchain-aws sends (a key the
+    family's body refuses) under the family's own key (`None`: Llama has none)."""
+
+    def read(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        for request in their_requests:
+            where = request["body"][inside] if inside else request["body"]
+            stop = where.pop("stop_sequences")
+            if key is not None:
+                where[key] = stop
+        return theirs, ours, their_requests, our_requests
+
+    return read
+
+
+def _their_closing_usage(outcome: Outcome) -> Outcome:
+    """Their stream read as ours: with the closing chunk of the invocation's usage,
+    which langchain-aws never yields for Titan, and Titan's running count of output
+    tokens merged as chatplex merges a count (the last one, not LangChain's sum of
+    running totals)."""
+    theirs, ours, their_requests, our_requests = outcome
+    merged_theirs, merged_ours = theirs.get("merged", theirs), ours.get("merged", ours)
+    assert merged_theirs["usage_metadata"] is None
+    merged_theirs["usage_metadata"] = merged_ours["usage_metadata"]
+    running = "totalOutputTextTokenCount"
+    assert merged_ours["response_metadata"][running] == 4  # the last event's count
+    merged_theirs["response_metadata"][running] = merged_ours["response_metadata"][running]
+    if "chunks" in theirs:
+        closing = [c for c in ours["chunks"] if c["usage_metadata"]]
+        assert len(closing) == 1 and not any(c["usage_metadata"] for c in theirs["chunks"])
+        theirs["chunks"].insert(len(theirs["chunks"]) - 1, closing[0])
+    return theirs, ours, their_requests, our_requests
+
+
+_STOP_KEY_REFUSED = (
+    "langchain-aws sends a per-call stop as `stop_sequences` in every family's body; "
+    "Bedrock refuses that key outside Anthropic's body (`Malformed input request: "
+    "extraneous key [stop_sequences] is not permitted`, langchain-aws issue 62; "
+    "Mistral's key is `stop`, PR 61 upstream). chatplex sends the family's own key: "
+)
+
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
     "base_url_alias": (_BASE_URL_DROPPED, _their_public_host),
@@ -684,6 +932,27 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
         _their_fields_sent,
     ),
     "init_chat_model_base_url": (_BASE_URL_DROPPED, _their_public_host),
+    "meta_limits": (
+        _STOP_KEY_REFUSED + "none for Llama (its body has no stop sequences: the reply "
+        "is cut at them, as langchain-aws also cuts it).",
+        _their_stop_as(None),
+    ),
+    "mistral_limits": (_STOP_KEY_REFUSED + "`stop` for Mistral.", _their_stop_as("stop")),
+    "titan_limits": (
+        _STOP_KEY_REFUSED + "`textGenerationConfig.stopSequences` for Titan (what "
+        "langchain-aws itself sends when streaming).",
+        _their_stop_as("stopSequences", inside="textGenerationConfig"),
+    ),
+    "titan_stream": (
+        "A Titan stream ends with the invocation's usage (Bedrock's "
+        "amazon-bedrock-invocationMetrics on the last event) as a closing chunk, as "
+        "langchain-aws ends Llama's and Mistral's. langchain-aws never ends Titan's "
+        "stream that way: the usage is lost (usage_metadata None). Titan's running "
+        "count totalOutputTextTokenCount merges to its last value (chatplex merges every "
+        "count in response_metadata so); LangChain sums the running totals.",
+        _their_closing_usage,
+    ),
+    "titan_astream": ("As titan_stream.", _their_closing_usage),
     "class_stop": (
         "ChatBedrock(stop=[...]) is sent as the body's stop_sequences. langchain-aws "
         "keeps the field but sends it only on the Converse path: on InvokeModel the "
@@ -697,9 +966,10 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
 #: matches, so the entry is removed).
 NOT_YET: dict[str, str] = {
     "unsupported_family": (
-        "chatplex builds InvokeModel bodies for Anthropic models only: a Meta model "
-        "raises NotImplementedError at construction (naming beta_use_converse_api=True "
-        "and ChatBedrockConverse) where langchain-aws sends Llama's prompt body"
+        "chatplex builds InvokeModel bodies for Anthropic, Meta, Mistral and Titan "
+        "models: a DeepSeek model raises NotImplementedError at construction (naming "
+        "beta_use_converse_api=True and ChatBedrockConverse) where langchain-aws sends "
+        "DeepSeek's prompt body"
     ),
 }
 
@@ -743,8 +1013,8 @@ def test_same_as_langchain_aws(name: str, server: ScriptedServer) -> None:
 
 def test_unsupported_family_raises_before_any_request(server: ScriptedServer) -> None:
     server.seen.clear()
-    with pytest.raises(NotImplementedError, match="'meta'.*beta_use_converse_api=True"):
-        make(OurChatBedrock, server.url, model="meta.llama3-1-70b-instruct-v1:0")
+    with pytest.raises(NotImplementedError, match="'deepseek'.*beta_use_converse_api=True"):
+        make(OurChatBedrock, server.url, model=DEEPSEEK)
     assert server.seen == []
 
 

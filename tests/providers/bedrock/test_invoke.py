@@ -161,8 +161,8 @@ def test_model_family(model: str, family: str) -> None:
 
 
 def test_other_families_are_refused_before_any_request() -> None:
-    with pytest.raises(NotImplementedError, match="'mistral'.*beta_use_converse_api=True"):
-        call(keyed(), [HumanMessage("Hi")], model="mistral.mistral-large-2402-v1:0")
+    with pytest.raises(NotImplementedError, match="'cohere'.*beta_use_converse_api=True"):
+        call(keyed(), [HumanMessage("Hi")], model="cohere.command-r-v1:0")
     adapter = keyed()
     adapter.family = "anthropic"  # provider="anthropic": a profile whose id does not say
     _, request = call(adapter, [HumanMessage("Hi")], model="my-claude-profile")

@@ -86,20 +86,18 @@ def test_nova_and_beta_use_converse_api_speak_converse() -> None:
     assert body["inferenceConfig"] == {"maxTokens": 64, "topP": 0.5}  # lifted, as langchain-aws
     assert body["additionalModelRequestFields"] == {"top_k": 3}
     assert body["guardrailConfig"] == {"guardrailIdentifier": "g-1", "guardrailVersion": "1"}
-    with pytest.raises(NotImplementedError, match="'amazon'"):  # given: kept, then refused
+    with pytest.raises(NotImplementedError, match="'amazon.nova'"):  # given: kept, then refused
         make("amazon.nova-pro-v1:0", beta_use_converse_api=False)
 
 
 @pytest.mark.parametrize(
     ("model", "family"),
     [
-        ("meta.llama3-1-70b-instruct-v1:0", "meta"),
-        ("us.meta.llama3-2-1b-instruct-v1:0", "meta"),
-        ("mistral.mistral-large-2402-v1:0", "mistral"),
         ("cohere.command-r-v1:0", "cohere"),
-        ("amazon.titan-text-express-v1", "amazon"),
         ("ai21.jamba-1-5-large-v1:0", "ai21"),
         ("deepseek.r1-v1:0", "deepseek"),
+        ("us.deepseek.r1-v1:0", "deepseek"),
+        ("openai.gpt-oss-20b-1:0", "openai"),
     ],
 )
 def test_other_families_are_refused_at_construction(model: str, family: str) -> None:
@@ -150,8 +148,8 @@ def test_init_chat_model_bedrock_builds_chat_bedrock() -> None:
         "anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke"
     )
     assert request.json["top_k"] == 2
-    with pytest.raises(NotImplementedError, match="'meta'"):
-        init_chat_model("bedrock:meta.llama3-1-70b-instruct-v1:0", region_name="us-east-1")
+    with pytest.raises(NotImplementedError, match="'deepseek'"):
+        init_chat_model("bedrock:deepseek.r1-v1:0", region_name="us-east-1")
 
 
 @pytest.mark.parametrize("name", ["base_url", "endpoint_url"])
@@ -193,11 +191,11 @@ def test_calls_go_only_to_the_endpoint_configured(
 
 def test_no_frame_of_a_refused_construction_holds_a_key() -> None:
     try:
-        make("meta.llama3-1-70b-instruct-v1:0", aws_session_token="session-token-in-clear")
+        make("deepseek.r1-v1:0", aws_session_token="session-token-in-clear")
     except NotImplementedError as exc:
         traceback = exc.__traceback__
     else:
-        raise AssertionError("a Meta model on InvokeModel is refused")
+        raise AssertionError("a DeepSeek model on InvokeModel is refused")
     shown = []
     while traceback is not None:  # chatplex's frames (the test's own hold the keys)
         if traceback.tb_frame.f_globals["__name__"].startswith("chatplex."):
