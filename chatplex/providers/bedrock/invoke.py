@@ -1,7 +1,7 @@
 """AWS Bedrock InvokeModel (`POST /model/{modelId}/invoke` and
 `/invoke-with-response-stream`), the API langchain-aws's `ChatBedrock` speaks: Anthropic
-models here, Meta Llama, Mistral and Amazon Titan with their prompt bodies
-(`invoke_families.py`).
+models here; Meta Llama, Mistral, Amazon Titan, DeepSeek, OpenAI gpt-oss and Qwen with
+their own bodies (`invoke_families.py`).
 
 The body is Anthropic's Messages request, built by the Anthropic wire's own translation
 (`providers/anthropic/request.py`: the one declared crossing from this folder, see
@@ -12,7 +12,7 @@ Converse adapter's, inherited: region, endpoint, SigV4 or a Bedrock API key, bot
 error classes, the event-stream framing. Replies and streams are read by
 `invoke_response.py`.
 
-Other families (Cohere, AI21, DeepSeek, OpenAI, Qwen, Writer..., and Nova, whose
+Other families (Cohere, AI21, Writer..., and Nova, whose
 `messages-v1` body is not built) have their own InvokeModel bodies, and a call naming one
 raises `NotImplementedError` before any request (Converse serves them:
 `ChatBedrockConverse`, or `ChatBedrock(beta_use_converse_api=True)`).

@@ -10,17 +10,19 @@ models. This class does the same for the families chatplex builds:
   `provider="anthropic"`): InvokeModel with Anthropic's Messages body
   (`invoke.BedrockInvokeAdapter`), replies and streams read as langchain-aws reads them
   (`invoke_response.py`).
-- **Meta Llama, Mistral, Amazon Titan** (`meta.*`, `mistral.*`, `amazon.titan-text*`,
-  their regional profiles, or `provider=`): InvokeModel with the family's prompt body,
-  as langchain-aws builds it (`invoke_families.py`).
+- **Meta Llama, Mistral, Amazon Titan, DeepSeek, OpenAI gpt-oss, Qwen** (`meta.*`,
+  `mistral.*`, `amazon.titan-text*`, `deepseek.*`, `openai.*`, `qwen.*`, their regional
+  profiles, or `provider=`): InvokeModel with the family's prompt (or Chat Completions
+  messages) body, as langchain-aws builds it (`invoke_families.py`); text only (tools
+  are refused: langchain-aws drops them silently).
 - **Converse** (`beta_use_converse_api=True`, or a Nova model without it): this class is
   then `ChatBedrockConverse` (its parent) with langchain-aws's `_as_converse` mapping:
   `model_kwargs`' inference keys (`max_tokens`, `temperature`, `top_p`, `stop`...) lifted,
   guardrails passed when configured.
-- **Other families** (Cohere, AI21, DeepSeek, Writer, OpenAI, Qwen..., and Nova with
-  `beta_use_converse_api=False`): `NotImplementedError` at construction, naming the family and the
-  alternative (`beta_use_converse_api=True`, or `ChatBedrockConverse`): never a request
-  with a body the model does not read.
+- **Other families** (Cohere, AI21, Writer..., and Nova with
+  `beta_use_converse_api=False`): `NotImplementedError` at construction, naming the
+  family and the alternative (`beta_use_converse_api=True`, or `ChatBedrockConverse`):
+  never a request with a body the model does not read.
 
 The constructor is `ChatBedrockConverse`'s (region, endpoint, credentials, config,
 retries...), with `ChatBedrock`'s own: `model_kwargs` go into the InvokeModel body as
@@ -99,8 +101,8 @@ def _guardrails_enabled(guardrails: Mapping[str, Any] | None) -> bool:
 @dropin
 class ChatBedrock(ChatBedrockConverse):
     """langchain-aws's `ChatBedrock`: Bedrock's InvokeModel API for Anthropic, Meta,
-    Mistral and Amazon Titan models, or Converse (`beta_use_converse_api`). See the module
-    docstring."""
+    Mistral, Amazon Titan, DeepSeek, OpenAI and Qwen models, or Converse
+    (`beta_use_converse_api`). See the module docstring."""
 
     def __init__(
         self,

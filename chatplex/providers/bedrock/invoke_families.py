@@ -1,5 +1,6 @@
 """Bedrock InvokeModel for the model families langchain-aws's `ChatBedrock` serves with a
-plain prompt: **Meta Llama**, **Mistral** and **Amazon Titan**. Each family is one
+prompt of its own: **Meta Llama**, **Mistral**, **Amazon Titan**, **DeepSeek**, and
+the Chat Completions messages of **OpenAI's gpt-oss** and **Qwen**. Each family is one
 declared `PromptFamily` (its prompt template, request body, reply reader, stream chunk
 reader and stop reasons) in `PROMPT_FAMILIES`; nothing about a family is decided
 anywhere else.
@@ -18,6 +19,15 @@ As langchain-aws builds them (`ChatPromptAdapter.convert_messages_to_prompt`,
   `{"inputText", "textGenerationConfig": {**model_kwargs, "maxTokenCount",
   "temperature", "stopSequences"}}`. (Nova models speak Converse: see
   `invoke_dropin.py`.)
+- **DeepSeek** (`deepseek.*`): DeepSeek-R1's `<|User|>` / `<|Assistant|>` prompt, body
+  `{**model_kwargs, "prompt", "max_tokens", "temperature", "stop"}`.
+- **OpenAI** (`openai.gpt-oss*`) and **Qwen** (`qwen.*`): the conversation as Chat
+  Completions messages (`convert_to_openai_messages`), body `{**model_kwargs,
+  "messages", "max_completion_tokens"` (OpenAI) or `"max_tokens"` (Qwen),
+  `"temperature", "stop"}`; replies and chunks in Chat Completions' `choices`.
+
+Every family here takes text only (no tools: langchain-aws drops them silently, chatplex
+refuses them before any request).
 
 Replies: the text is the family's output field; `additional_kwargs` is langchain-aws's
 `llm_output` (`usage` from Bedrock's token-count headers, the body's `stop_reason`,
@@ -44,6 +54,7 @@ from ...messages import (
     HumanMessage,
     SystemMessage,
     ToolMessage,
+    convert_to_openai_messages,
 )
 from .eventstream import EventStreamDecoder, EventStreamMessage
 from .invoke_response import (
@@ -67,7 +78,9 @@ __all__ = [
     "prompt_body",
 ]
 
-Prompt = Callable[[Sequence[BaseMessage], str], str]
+#: The conversation as a family's input (messages, base model id): a prompt's text, or
+#: OpenAI-style message dicts.
+Prompt = Callable[[Sequence[BaseMessage], str], Any]
 
 
 # ---- prompts: the conversation as each family's template ------------------------------
@@ -166,7 +179,7 @@ def llama_prompt(messages: Sequence[BaseMessage], base_model: str) -> str:
         return llama4_prompt(messages)
     if "llama3" in base_model:
         return llama3_prompt(messages)
-    return _LLAMA2_PROMPT(messages, base_model)
+    return str(_LLAMA2_PROMPT(messages, base_model))
 
 
 _TITAN_ROLE = _roles("Amazon", system="", human="\n\nUser: ", ai="\n\nBot: ")
@@ -183,6 +196,24 @@ def titan_prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
     if not messages or not isinstance(messages[-1], AIMessage):
         text += "\n\nBot: "
     return text.rstrip()
+
+
+_DEEPSEEK_ROLE = _roles("DeepSeek", system="<|System|>", human="<|User|>", ai="<|Assistant|>")
+
+
+def deepseek_prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
+    r"""DeepSeek-R1's template, as langchain-aws writes it.
+
+    >>> deepseek_prompt([HumanMessage("Hi")])
+    '\n<|begin_of_sentence|><|User|>Hi<|Assistant|>\n\n'
+    """
+    turns = "".join(_DEEPSEEK_ROLE(m) + message_text(m, "DeepSeek") for m in messages)
+    return f"\n<|begin_of_sentence|>{turns}<|Assistant|>\n\n"
+
+
+def openai_messages(messages: Sequence[BaseMessage], base_model: str = "") -> Any:
+    """The conversation as Chat Completions messages (OpenAI's gpt-oss, Qwen)."""
+    return convert_to_openai_messages(list(messages))
 
 
 # ---- bodies ------------------------------------------------------------------------
@@ -209,6 +240,38 @@ def _mistral_body(prompt: str, settings: CallSettings) -> dict[str, Any]:
         body["top_p"] = settings.top_p
     if settings.stop:
         body["stop"] = list(settings.stop)
+    return body
+
+
+def _deepseek_body(prompt: str, settings: CallSettings) -> dict[str, Any]:
+    body = {**settings.extra_body, "prompt": prompt}
+    if settings.max_tokens:
+        body["max_tokens"] = settings.max_tokens
+    if settings.temperature is not None:
+        body["temperature"] = settings.temperature
+    if settings.top_p is not None:
+        body["top_p"] = settings.top_p
+    if settings.stop:
+        body["stop"] = list(settings.stop)
+    return body
+
+
+def _chat_body(max_tokens_key: str) -> Callable[[Any, CallSettings], dict[str, Any]]:
+    """The Chat Completions body of OpenAI's and Qwen's models (the token limit's key
+    differs: GPT-5 and later refuse `max_tokens`)."""
+
+    def body(messages: Any, settings: CallSettings) -> dict[str, Any]:
+        out = {**settings.extra_body, "messages": messages}
+        if settings.max_tokens:
+            out[max_tokens_key] = settings.max_tokens
+        if settings.temperature is not None:
+            out["temperature"] = settings.temperature
+        if settings.top_p is not None:
+            out["top_p"] = settings.top_p
+        if settings.stop:
+            out["stop"] = list(settings.stop)
+        return out
+
     return body
 
 
@@ -305,8 +368,52 @@ TITAN = PromptFamily(
     },
 )
 
+DEEPSEEK = PromptFamily(
+    name="deepseek",
+    prompt=deepseek_prompt,
+    body=_deepseek_body,
+    reply_text=lambda data: _text_of(_first(data, "choices").get("text")),
+    reply_stop=lambda data: _first(data, "choices").get("stop_reason"),
+    chunk_text=lambda data: _text_of(_first(data, "choices").get("text")),
+    chunk_stop=lambda data: _first(data, "choices").get("stop_reason"),
+    hidden=_HIDDEN | {"choices"},
+    finish_reasons={"stop": "stop", "length": "length"},
+)
+
+
+def _message_of(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """A Chat Completions choice's `message` (a reply) or `delta` (a stream event)."""
+    inner = _first(data, "choices").get(key)
+    return inner if isinstance(inner, Mapping) else {}
+
+
+def _chat_family(name: str, max_tokens_key: str) -> PromptFamily:
+    """OpenAI's gpt-oss and Qwen: Chat Completions messages, replies and chunks. A reply
+    without text (the limit hit while reasoning) reads as ""."""
+    return PromptFamily(
+        name=name,
+        prompt=openai_messages,
+        body=_chat_body(max_tokens_key),
+        reply_text=lambda data: (
+            _text_of(_message_of(data, "message").get("content") or "")
+            if _first(data, "choices")
+            else None
+        ),
+        reply_stop=lambda data: _first(data, "choices").get("finish_reason"),
+        chunk_text=lambda data: _text_of(_message_of(data, "delta").get("content")),
+        chunk_stop=lambda data: _first(data, "choices").get("finish_reason"),
+        hidden=_HIDDEN | {"choices"},
+        finish_reasons={"stop": "stop", "length": "length"},
+    )
+
+
+OPENAI = _chat_family("openai", "max_completion_tokens")
+QWEN = _chat_family("qwen", "max_tokens")
+
 #: The families chatplex builds with a prompt, by langchain-aws's provider name.
-PROMPT_FAMILIES: Mapping[str, PromptFamily] = {f.name: f for f in (META, MISTRAL, TITAN)}
+PROMPT_FAMILIES: Mapping[str, PromptFamily] = {
+    f.name: f for f in (META, MISTRAL, TITAN, DEEPSEEK, OPENAI, QWEN)
+}
 
 
 def prompt_body(

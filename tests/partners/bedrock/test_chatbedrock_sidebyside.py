@@ -427,11 +427,11 @@ def converse_stream_when_asked(cls: Any, url: str) -> Any:
     return merged(list(make(cls, url, beta_use_converse_api=True).stream("Hi")))
 
 
-DEEPSEEK = "us.deepseek.r1-v1:0"
+WRITER = "us.writer.palmyra-x5-v1:0"
 
 
 def unsupported_family(cls: Any, url: str) -> Any:
-    return raised(lambda: make(cls, url, model=DEEPSEEK).invoke("Hi"))
+    return raised(lambda: make(cls, url, model=WRITER).invoke("Hi"))
 
 
 def cohere_refused(cls: Any, url: str) -> Any:
@@ -557,6 +557,9 @@ LLAMA = "us.meta.llama3-1-70b-instruct-v1:0"
 LLAMA2 = "meta.llama2-13b-chat-v1"
 MISTRAL = "mistral.mistral-large-2402-v1:0"
 TITAN = "amazon.titan-text-express-v1"
+DEEPSEEK_R1 = "us.deepseek.r1-v1:0"
+GPT_OSS = "openai.gpt-oss-20b-1:0"
+QWEN = "qwen.qwen3-32b-v1:0"
 
 
 def _meta_event(piece: str, first: bool, n: int, stop: str | None) -> dict[str, Any]:
@@ -600,11 +603,39 @@ def _titan_reply(text: str, stop: str) -> dict[str, Any]:
     return {"inputTextTokenCount": COUNTS[0], "results": [result]}
 
 
+def _deepseek_event(piece: str, first: bool, n: int, stop: str | None) -> dict[str, Any]:
+    return {"choices": [{"text": piece, "stop_reason": stop}]}
+
+
+def _deepseek_reply(text: str, stop: str) -> dict[str, Any]:
+    return {"choices": [{"text": text, "stop_reason": stop}]}
+
+
+def _chat_event(piece: str, first: bool, n: int, stop: str | None) -> dict[str, Any]:
+    delta = {"role": "assistant", "content": piece} if first else {"content": piece}
+    choice = {"index": 0, "delta": delta, "finish_reason": stop}
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "choices": [choice],
+    }
+
+
+def _chat_reply(text: str, stop: str) -> dict[str, Any]:
+    choice = {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": stop}
+    usage = {"prompt_tokens": COUNTS[0], "completion_tokens": COUNTS[1], "total_tokens": 19}
+    return {"id": "chatcmpl-1", "object": "chat.completion", "choices": [choice], "usage": usage}
+
+
 #: Family → (reply body, stream event, its usual stop reason), as Bedrock sends them.
 FAMILY_WIRE: dict[str, tuple[Callable[..., Any], Callable[..., Any], str]] = {
     "meta": (_meta_reply, _meta_event, "stop"),
     "mistral": (_mistral_reply, _mistral_event, "stop"),
     "amazon": (_titan_reply, _titan_event, "FINISH"),
+    "deepseek": (_deepseek_reply, _deepseek_event, "stop"),
+    "openai": (_chat_reply, _chat_event, "stop"),
+    "qwen": (_chat_reply, _chat_event, "stop"),
 }
 
 
@@ -714,6 +745,22 @@ def meta_stream_with_stop(cls: Any, url: str) -> Any:
     return raised(lambda: list(make(cls, url, model=LLAMA).stream("Hi", stop=["STOP"])))
 
 
+def family_stream_with_stop(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        try:
+            return merged(list(make(cls, url, model=model).stream("Hi", stop=["STOP"])))
+        except ValueError as exc:  # langchain-aws's refusal
+            return {"error": exc}
+
+    return script
+
+
+def gpt_oss_tool_round(cls: Any, url: str) -> Any:
+    ai = lc.AIMessage("", tool_calls=[{"name": "add", "args": {"a": 1}, "id": "t1"}])
+    messages = [lc.HumanMessage("1+2?"), ai, lc.ToolMessage("3", tool_call_id="t1")]
+    return make(cls, url, model=GPT_OSS).invoke(messages)
+
+
 def meta_tool_message(cls: Any, url: str) -> Any:
     messages = [lc.HumanMessage("Hi"), lc.ToolMessage("3", tool_call_id="t1")]
     return raised(lambda: make(cls, url, model=LLAMA).invoke(messages))
@@ -726,6 +773,9 @@ for _prefix, _model, _family in (
     ("meta", LLAMA, "meta"),
     ("mistral", MISTRAL, "mistral"),
     ("titan", TITAN, "amazon"),
+    ("deepseek", DEEPSEEK_R1, "deepseek"),
+    ("gpt_oss", GPT_OSS, "openai"),
+    ("qwen", QWEN, "qwen"),
 ):
     FAMILY_SCRIPTS.update(
         {
@@ -756,6 +806,12 @@ FAMILY_SCRIPTS.update(
         ),
         "meta_stream_with_stop": (prompt_invoke("meta"), meta_stream_with_stop),
         "meta_tool_message": (prompt_invoke("meta"), meta_tool_message),
+        "deepseek_stream_with_stop": (
+            prompt_invoke("deepseek"),
+            family_stream_with_stop(DEEPSEEK_R1),
+        ),
+        "gpt_oss_stream_with_stop": (prompt_invoke("openai"), family_stream_with_stop(GPT_OSS)),
+        "gpt_oss_tool_round": (prompt_invoke("openai"), gpt_oss_tool_round),
         "mistral_model_kwargs": (
             prompt_invoke("mistral"),
             family_model_kwargs(MISTRAL, {"top_k": 5, "max_tokens": 64}),
@@ -935,6 +991,26 @@ def _their_closing_usage(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
+def _merged_once(outcome: Outcome) -> Outcome:
+    """Their merged stream read as ours: Chat Completions' `object` (the same on every
+    chunk) once, not LangChain's join of every chunk's copy."""
+    theirs, ours, their_requests, our_requests = outcome
+    meta = theirs.get("merged", theirs)["response_metadata"]
+    once = "chat.completion.chunk"
+    assert meta["object"] == once * 5  # five events
+    meta["object"] = once
+    return theirs, ours, their_requests, our_requests
+
+
+def _their_refused_stop(outcome: Outcome) -> Outcome:
+    """Theirs read as ours once checked to be langchain-aws's refusal, before any
+    request (ValueError: "Stop sequence key name for ... is not supported")."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs.get("ClientError") is False and their_requests == []
+    assert [r["body"]["stop"] for r in our_requests] == [["STOP"]]
+    return ours, ours, our_requests, our_requests
+
+
 _STOP_KEY_REFUSED = (
     "langchain-aws sends a per-call stop as `stop_sequences` in every family's body; "
     "Bedrock refuses that key outside Anthropic's body (`Malformed input request: "
@@ -966,6 +1042,37 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
         "langchain-aws itself sends when streaming).",
         _their_stop_as("stopSequences", inside="textGenerationConfig"),
     ),
+    "deepseek_limits": (_STOP_KEY_REFUSED + "`stop` for DeepSeek.", _their_stop_as("stop")),
+    "gpt_oss_limits": (
+        _STOP_KEY_REFUSED + "`stop` for OpenAI's and Qwen's Chat Completions bodies.",
+        _their_stop_as("stop"),
+    ),
+    "qwen_limits": ("As gpt_oss_limits.", _their_stop_as("stop")),
+    "deepseek_stream_with_stop": (
+        "A stream with stop sequences sends them under the family's own key (`stop`). "
+        "langchain-aws refuses it before any request (ValueError: its table of stop keys "
+        "has no entry for DeepSeek, OpenAI or Qwen), though the body takes them.",
+        _their_refused_stop,
+    ),
+    "gpt_oss_stream_with_stop": ("As deepseek_stream_with_stop.", _their_refused_stop),
+    **{
+        name: (
+            "A Chat Completions stream merges to one `object` field (every chunk repeats "
+            "it: chatplex merges a repeated string to itself); LangChain joins every "
+            "chunk's copy into one long string.",
+            _merged_once,
+        )
+        for name in (
+            "gpt_oss_stream",
+            "gpt_oss_astream",
+            "gpt_oss_stream_cut",
+            "gpt_oss_streaming_invoke",
+            "qwen_stream",
+            "qwen_astream",
+            "qwen_stream_cut",
+            "qwen_streaming_invoke",
+        )
+    },
     "titan_stream": (
         "A Titan stream ends with the invocation's usage (Bedrock's "
         "amazon-bedrock-invocationMetrics on the last event) as a closing chunk, as "
@@ -998,10 +1105,10 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
 #: matches, so the entry is removed).
 NOT_YET: dict[str, str] = {
     "unsupported_family": (
-        "chatplex builds InvokeModel bodies for Anthropic, Meta, Mistral and Titan "
-        "models: a DeepSeek model raises NotImplementedError at construction (naming "
-        "beta_use_converse_api=True and ChatBedrockConverse) where langchain-aws sends "
-        "DeepSeek's prompt body"
+        "chatplex builds InvokeModel bodies for Anthropic, Meta, Mistral, Titan, "
+        "DeepSeek, OpenAI and Qwen models: a Writer model raises NotImplementedError at "
+        "construction (naming beta_use_converse_api=True and ChatBedrockConverse) where "
+        "langchain-aws sends Writer's prompt body"
     ),
 }
 
@@ -1045,8 +1152,8 @@ def test_same_as_langchain_aws(name: str, server: ScriptedServer) -> None:
 
 def test_unsupported_family_raises_before_any_request(server: ScriptedServer) -> None:
     server.seen.clear()
-    with pytest.raises(NotImplementedError, match="'deepseek'.*beta_use_converse_api=True"):
-        make(OurChatBedrock, server.url, model=DEEPSEEK)
+    with pytest.raises(NotImplementedError, match="'writer'.*beta_use_converse_api=True"):
+        make(OurChatBedrock, server.url, model=WRITER)
     assert server.seen == []
 
 

@@ -95,9 +95,8 @@ def test_nova_and_beta_use_converse_api_speak_converse() -> None:
     [
         ("cohere.command-r-v1:0", "cohere"),
         ("ai21.jamba-1-5-large-v1:0", "ai21"),
-        ("deepseek.r1-v1:0", "deepseek"),
-        ("us.deepseek.r1-v1:0", "deepseek"),
-        ("openai.gpt-oss-20b-1:0", "openai"),
+        ("writer.palmyra-x5-v1:0", "writer"),
+        ("us.writer.palmyra-x4-v1:0", "writer"),
     ],
 )
 def test_other_families_are_refused_at_construction(model: str, family: str) -> None:
@@ -148,8 +147,8 @@ def test_init_chat_model_bedrock_builds_chat_bedrock() -> None:
         "anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke"
     )
     assert request.json["top_k"] == 2
-    with pytest.raises(NotImplementedError, match="'deepseek'"):
-        init_chat_model("bedrock:deepseek.r1-v1:0", region_name="us-east-1")
+    with pytest.raises(NotImplementedError, match="'writer'"):
+        init_chat_model("bedrock:writer.palmyra-x5-v1:0", region_name="us-east-1")
 
 
 @pytest.mark.parametrize("name", ["base_url", "endpoint_url"])
@@ -191,11 +190,11 @@ def test_calls_go_only_to_the_endpoint_configured(
 
 def test_no_frame_of_a_refused_construction_holds_a_key() -> None:
     try:
-        make("deepseek.r1-v1:0", aws_session_token="session-token-in-clear")
+        make("writer.palmyra-x5-v1:0", aws_session_token="session-token-in-clear")
     except NotImplementedError as exc:
         traceback = exc.__traceback__
     else:
-        raise AssertionError("a DeepSeek model on InvokeModel is refused")
+        raise AssertionError("a Writer model on InvokeModel is refused")
     shown = []
     while traceback is not None:  # chatplex's frames (the test's own hold the keys)
         if traceback.tb_frame.f_globals["__name__"].startswith("chatplex."):

@@ -15,9 +15,12 @@ from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessag
 from chatplex.providers.bedrock.eventstream import EventStreamMessage
 from chatplex.providers.bedrock.invoke_families import (
     CHUNK_END,
+    DEEPSEEK,
     META,
     MISTRAL,
+    OPENAI,
     PROMPT_FAMILIES,
+    QWEN,
     TITAN,
     PromptStreamDecoder,
     PromptStreamParser,
@@ -42,7 +45,7 @@ HEADERS = {
 
 
 def test_the_families_built() -> None:
-    assert set(PROMPT_FAMILIES) == {"meta", "mistral", "amazon"}
+    assert set(PROMPT_FAMILIES) == {"meta", "mistral", "amazon", "deepseek", "openai", "qwen"}
 
 
 def test_llama_templates_by_model_id() -> None:
@@ -249,3 +252,57 @@ def test_a_bad_chunk_is_a_stream_error() -> None:
     )
     with pytest.raises(StreamError, match="not a base64 JSON event"):
         parser.feed(bad)
+
+
+def test_deepseek_prompt_and_body() -> None:
+    settings = CallSettings("m", max_tokens=9, stop=("END",))
+    body = prompt_body(DEEPSEEK, CONVERSATION, settings, "r1-v1:0", stream=True)
+    assert body == {
+        "prompt": "\n<|begin_of_sentence|><|System|>Be brief.<|User|>Hi<|Assistant|>Hello!"
+        "<|User|>Again<|Assistant|>\n\n",
+        "max_tokens": 9,
+        "stop": ["END"],
+    }
+
+
+def test_chat_completions_bodies_differ_by_their_token_limit() -> None:
+    settings = CallSettings("m", max_tokens=9, temperature=0.0)
+    gpt = prompt_body(OPENAI, [HumanMessage("Hi")], settings, "gpt-oss-20b-1:0", stream=False)
+    assert gpt == {
+        "messages": [{"role": "user", "content": "Hi"}],
+        "max_completion_tokens": 9,
+        "temperature": 0.0,
+    }
+    qwen = prompt_body(QWEN, [HumanMessage("Hi")], settings, "qwen3-32b-v1:0", stream=False)
+    assert qwen["max_tokens"] == 9 and "max_completion_tokens" not in qwen
+
+
+def test_a_chat_completions_reply_without_text_reads_as_empty() -> None:
+    body = {
+        "choices": [{"message": {"role": "assistant", "content": None}, "finish_reason": "length"}]
+    }
+    reply = parse_prompt_reply(QWEN, json.dumps(body).encode(), HEADERS, "m")
+    assert reply.content == "" and reply.response_metadata["finish_reason"] == "length"
+    with pytest.raises(ValueError, match="has no text"):
+        parse_prompt_reply(OPENAI, b'{"choices": []}', HEADERS, "m")
+
+
+def test_a_chat_completions_stream() -> None:
+    events = [
+        {
+            "id": "c1",
+            "created": 1,
+            "choices": [{"delta": {"role": "assistant", "content": "Hi"}, "finish_reason": None}],
+        },
+        {
+            "id": "c1",
+            "created": 1,
+            "choices": [{"delta": {}, "finish_reason": "stop"}],
+            "amazon-bedrock-invocationMetrics": METRICS,
+        },
+    ]
+    first, last, closing = _stream(OPENAI, events)
+    assert first.content == "Hi" and first.response_metadata["id"] == "c1"
+    assert "created" not in first.response_metadata  # langchain-aws leaves it out
+    assert last.content == "" and last.response_metadata["finish_reason"] == "stop"
+    assert closing.usage_metadata is not None and closing.usage_metadata["input_tokens"] == 12
