@@ -1012,10 +1012,32 @@ def _their_refused_stop(outcome: Outcome) -> Outcome:
 
 
 _STOP_KEY_REFUSED = (
-    "langchain-aws sends a per-call stop as `stop_sequences` in every family's body; "
-    "Bedrock refuses that key outside Anthropic's body (`Malformed input request: "
-    "extraneous key [stop_sequences] is not permitted`, langchain-aws issue 62; "
-    "Mistral's key is `stop`, PR 61 upstream). chatplex sends the family's own key: "
+    "A per-call stop is sent under the family's own key: none for Llama (its body has "
+    "no stop sequences: the reply is cut at them, as langchain-aws also cuts it), `stop` "
+    "for Mistral, DeepSeek, OpenAI and Qwen, `textGenerationConfig.stopSequences` for "
+    "Titan. langchain-aws sends `stop_sequences` in every family's body, a key Bedrock "
+    "refuses outside Anthropic's (`Malformed input request: extraneous key "
+    "[stop_sequences] is not permitted`, reported as langchain-ai/langchain-aws#62; "
+    "Mistral's key is `stop`: langchain-ai/langchain-aws#61)."
+)
+_STREAM_STOP_REFUSED = (
+    "A stream with stop sequences sends them under the family's own key (`stop`). "
+    "langchain-aws refuses it before any request (ValueError: its table of stop keys "
+    "has no entry for DeepSeek, OpenAI or Qwen), though their bodies take them."
+)
+_OBJECT_JOINED = (
+    "A Chat Completions stream (OpenAI, Qwen) merges to one `object` field (every chunk "
+    "repeats it: chatplex merges a repeated string to itself); LangChain joins every "
+    "chunk's copy into one long string."
+)
+_STREAM_USAGE_LOST = (
+    "A stream ends with the invocation's usage (Bedrock's "
+    "amazon-bedrock-invocationMetrics on the last event) as a closing chunk, whatever "
+    "the stop reason. langchain-aws yields that chunk for Llama's and Mistral's "
+    '"stop" only: after "length", and on every Titan stream, the usage is lost '
+    "(usage_metadata None). Titan's running count totalOutputTextTokenCount merges to "
+    "its last value (chatplex merges every count in response_metadata so); LangChain "
+    "sums the running totals."
 )
 
 #: Script → (why it may differ, how the outcome is read before comparing).
@@ -1031,37 +1053,19 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
         _their_fields_sent,
     ),
     "init_chat_model_base_url": (_BASE_URL_DROPPED, _their_public_host),
-    "meta_limits": (
-        _STOP_KEY_REFUSED + "none for Llama (its body has no stop sequences: the reply "
-        "is cut at them, as langchain-aws also cuts it).",
-        _their_stop_as(None),
-    ),
-    "mistral_limits": (_STOP_KEY_REFUSED + "`stop` for Mistral.", _their_stop_as("stop")),
+    "meta_limits": (_STOP_KEY_REFUSED, _their_stop_as(None)),
+    "mistral_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
     "titan_limits": (
-        _STOP_KEY_REFUSED + "`textGenerationConfig.stopSequences` for Titan (what "
-        "langchain-aws itself sends when streaming).",
+        _STOP_KEY_REFUSED,
         _their_stop_as("stopSequences", inside="textGenerationConfig"),
     ),
-    "deepseek_limits": (_STOP_KEY_REFUSED + "`stop` for DeepSeek.", _their_stop_as("stop")),
-    "gpt_oss_limits": (
-        _STOP_KEY_REFUSED + "`stop` for OpenAI's and Qwen's Chat Completions bodies.",
-        _their_stop_as("stop"),
-    ),
-    "qwen_limits": ("As gpt_oss_limits.", _their_stop_as("stop")),
-    "deepseek_stream_with_stop": (
-        "A stream with stop sequences sends them under the family's own key (`stop`). "
-        "langchain-aws refuses it before any request (ValueError: its table of stop keys "
-        "has no entry for DeepSeek, OpenAI or Qwen), though the body takes them.",
-        _their_refused_stop,
-    ),
-    "gpt_oss_stream_with_stop": ("As deepseek_stream_with_stop.", _their_refused_stop),
+    "deepseek_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
+    "gpt_oss_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
+    "qwen_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
+    "deepseek_stream_with_stop": (_STREAM_STOP_REFUSED, _their_refused_stop),
+    "gpt_oss_stream_with_stop": (_STREAM_STOP_REFUSED, _their_refused_stop),
     **{
-        name: (
-            "A Chat Completions stream merges to one `object` field (every chunk repeats "
-            "it: chatplex merges a repeated string to itself); LangChain joins every "
-            "chunk's copy into one long string.",
-            _merged_once,
-        )
+        name: (_OBJECT_JOINED, _merged_once)
         for name in (
             "gpt_oss_stream",
             "gpt_oss_astream",
@@ -1073,25 +1077,17 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
             "qwen_streaming_invoke",
         )
     },
-    "titan_stream": (
-        "A Titan stream ends with the invocation's usage (Bedrock's "
-        "amazon-bedrock-invocationMetrics on the last event) as a closing chunk, as "
-        "langchain-aws ends Llama's and Mistral's. langchain-aws never ends Titan's "
-        "stream that way: the usage is lost (usage_metadata None). Titan's running "
-        "count totalOutputTextTokenCount merges to its last value (chatplex merges every "
-        "count in response_metadata so); LangChain sums the running totals.",
-        _their_closing_usage,
-    ),
-    "titan_astream": ("As titan_stream.", _their_closing_usage),
-    "titan_streaming_invoke": ("As titan_stream.", _their_closing_usage),
-    "titan_stream_cut": ("As titan_stream.", _their_closing_usage),
-    "meta_stream_cut": (
-        'A Llama stream stopped by its token limit (stop_reason "length") ends with the '
-        'invocation\'s usage as one stopped by "stop" does. langchain-aws yields that '
-        'closing chunk for "stop" only: after "length" the usage is lost.',
-        _their_closing_usage,
-    ),
-    "mistral_stream_cut": ("As meta_stream_cut, for Mistral.", _their_closing_usage),
+    **{
+        name: (_STREAM_USAGE_LOST, _their_closing_usage)
+        for name in (
+            "titan_stream",
+            "titan_astream",
+            "titan_streaming_invoke",
+            "titan_stream_cut",
+            "meta_stream_cut",
+            "mistral_stream_cut",
+        )
+    },
     "class_stop": (
         "ChatBedrock(stop=[...]) is sent as the body's stop_sequences. langchain-aws "
         "keeps the field but sends it only on the Converse path: on InvokeModel the "
