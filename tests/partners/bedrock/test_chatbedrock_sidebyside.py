@@ -640,11 +640,14 @@ FAMILY_WIRE: dict[str, tuple[Callable[..., Any], Callable[..., Any], str]] = {
 
 
 def prompt_invoke(
-    family: str, reply_text: str = "Hello there, friend.", stop: str | None = None
+    family: str,
+    reply_text: str = "Hello there, friend.",
+    stop: str | None = None,
+    stream_error: tuple[str, str] | None = None,
 ) -> Callable[[Seen], Reply]:
     """A scripted InvokeModel of a prompt family: its JSON reply (usage in Bedrock's
     headers), or its stream events, text in thirds, the last event with the stop reason
-    and `amazon-bedrock-invocationMetrics`."""
+    and `amazon-bedrock-invocationMetrics` (or an exception message after the first)."""
     reply, event, usual = FAMILY_WIRE[family]
     reason = stop or usual
 
@@ -661,6 +664,9 @@ def prompt_invoke(
             return Reply(200, [json.dumps(reply(reply_text, reason)).encode()], headers=headers)
         pieces = _thirds(reply_text)
         events = [event(p, i == 0, i + 1, None) for i, p in enumerate(pieces)]
+        if stream_error is not None:
+            frames = [_chunk(events[0]), _exception(*stream_error)]
+            return Reply(200, frames, "application/vnd.amazon.eventstream", headers)
         last = event("", False, len(pieces), reason)
         last["amazon-bedrock-invocationMetrics"] = {
             "inputTokenCount": COUNTS[0],
@@ -761,6 +767,20 @@ def gpt_oss_tool_round(cls: Any, url: str) -> Any:
     return make(cls, url, model=GPT_OSS).invoke(messages)
 
 
+def family_error(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        return raised(lambda: make(cls, url, model=model, max_retries=0).invoke("Hi"))
+
+    return script
+
+
+def family_error_in_stream(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        return raised(lambda: list(make(cls, url, model=model, max_retries=0).stream("Hi")))
+
+    return script
+
+
 def meta_tool_message(cls: Any, url: str) -> Any:
     messages = [lc.HumanMessage("Hi"), lc.ToolMessage("3", tool_call_id="t1")]
     return raised(lambda: make(cls, url, model=LLAMA).invoke(messages))
@@ -806,6 +826,22 @@ FAMILY_SCRIPTS.update(
         ),
         "meta_stream_with_stop": (prompt_invoke("meta"), meta_stream_with_stop),
         "meta_tool_message": (prompt_invoke("meta"), meta_tool_message),
+        "meta_error_throttled": (
+            invoke(status=429, error=("ThrottlingException", "Too many requests.")),
+            family_error(LLAMA),
+        ),
+        "titan_error_validation": (
+            invoke(status=400, error=("ValidationException", "Malformed input request.")),
+            family_error(TITAN),
+        ),
+        "mistral_error_in_stream": (
+            prompt_invoke("mistral", stream_error=("throttlingException", "Slow down.")),
+            family_error_in_stream(MISTRAL),
+        ),
+        "qwen_error_in_stream": (
+            prompt_invoke("qwen", stream_error=("modelStreamErrorException", "Broken.")),
+            family_error_in_stream(QWEN),
+        ),
         "deepseek_stream_with_stop": (
             prompt_invoke("deepseek"),
             family_stream_with_stop(DEEPSEEK_R1),
