@@ -1,6 +1,7 @@
-"""ChatBedrock: langchain-aws's constructor; InvokeModel for Anthropic models, Converse
-when asked (or for Nova), other families refused at construction; init_chat_model's
-`bedrock:` builds it."""
+"""ChatBedrock: langchain-aws's constructor; InvokeModel for Anthropic models and the
+prompt families (Meta, Mistral, Titan, DeepSeek, OpenAI, Qwen), Converse when asked (or
+for Nova), other families refused at construction; init_chat_model's `bedrock:` builds
+it."""
 
 from __future__ import annotations
 
@@ -213,3 +214,43 @@ def test_its_signature_shows_every_parameter_it_takes() -> None:
     assert names.count("model_kwargs") == 1 and names[-1] == "api_params"
     with pytest.raises(TypeError, match="did you mean 'temperature'"):
         make(temprature=0.2)
+
+
+def _add(a: int, b: int) -> int:
+    """Add two integers."""
+    return a + b
+
+
+FAMILY_MODELS = [
+    "us.meta.llama3-1-70b-instruct-v1:0",
+    "meta.llama4-scout-17b-instruct-v1:0",
+    "meta.llama2-13b-chat-v1",
+    "mistral.mistral-large-2402-v1:0",
+    "amazon.titan-text-express-v1",
+    "us.deepseek.r1-v1:0",
+    "openai.gpt-oss-20b-1:0",
+    "qwen.qwen3-32b-v1:0",
+]
+
+
+@pytest.mark.parametrize("model_id", FAMILY_MODELS)
+def test_the_prompt_families_over_the_mock_server(model_id: str) -> None:
+    # The mock answers each family in its own shape: the reply, the stream and the usage
+    # read back as they were planned (an echo of the last user turn).
+    from chatplex.messages import AIMessage, HumanMessage, SystemMessage, merge_chunks
+    from chatplex.testing import MockServer
+
+    with MockServer() as server:
+        model = make(model_id, endpoint_url=server.url, max_retries=0)
+        turns = [SystemMessage("Be brief."), HumanMessage("Hi"), AIMessage("Hello!")]
+        messages = [*turns, HumanMessage("hello mock")]
+        reply = model.invoke(messages)
+        assert reply.text == "Echo: hello mock"
+        assert reply.response_metadata["finish_reason"] == "stop"
+        assert reply.usage_metadata is not None and reply.usage_metadata["output_tokens"] > 0
+        chunks = list(model.stream(messages))
+        merged = merge_chunks(chunks)
+        assert merged.text == "Echo: hello mock" and len(chunks) > 3
+        assert merged.usage_metadata == reply.usage_metadata
+        with pytest.raises(ValueError, match="take no tools"):
+            model.bind_tools([_add]).invoke("hi")
