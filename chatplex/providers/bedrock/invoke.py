@@ -285,6 +285,12 @@ class BedrockInvokeAdapter(BedrockAdapter):
         Anthropic has no JSON mode: "json_mode" with a schema binds the same format (as
         the Anthropic wire maps it; langchain-aws's ChatBedrock ignores `method` and
         still returns the schema's object), without one it is refused."""
+        if self.family in PROMPT_FAMILIES:
+            raise ValueError(
+                f"structured output is not available on {self.family!r} models over "
+                "InvokeModel (their bodies take no tools nor schema, and langchain-aws "
+                "refuses it too): use the Converse API, beta_use_converse_api=True"
+            )
         if method not in ("json_schema", "json_mode"):
             raise ValueError(
                 f"method={method!r} is not available on Anthropic models over InvokeModel: "

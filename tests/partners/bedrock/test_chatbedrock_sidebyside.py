@@ -781,6 +781,23 @@ def family_error_in_stream(model: str) -> Callable[[Any, str], Any]:
     return script
 
 
+def family_structured_output(cls: Any, url: str) -> Any:
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        """A sum."""
+
+        total: int
+
+    return raised(lambda: make(cls, url, model=LLAMA).with_structured_output(Sum).invoke("1+2?"))
+
+
+def meta_profile_given(cls: Any, url: str) -> Any:
+    base = "meta.llama3-1-70b-instruct-v1:0"
+    model = make(cls, url, model="my-llama-profile", provider="meta", base_model_id=base)
+    return model.invoke([lc.SystemMessage("Be brief."), lc.HumanMessage("Hi")])
+
+
 def meta_tool_message(cls: Any, url: str) -> Any:
     messages = [lc.HumanMessage("Hi"), lc.ToolMessage("3", tool_call_id="t1")]
     return raised(lambda: make(cls, url, model=LLAMA).invoke(messages))
@@ -826,6 +843,8 @@ FAMILY_SCRIPTS.update(
         ),
         "meta_stream_with_stop": (prompt_invoke("meta"), meta_stream_with_stop),
         "meta_tool_message": (prompt_invoke("meta"), meta_tool_message),
+        "meta_structured_output": (prompt_invoke("meta"), family_structured_output),
+        "meta_profile_given": (prompt_invoke("meta"), meta_profile_given),
         "meta_error_throttled": (
             invoke(status=429, error=("ThrottlingException", "Too many requests.")),
             family_error(LLAMA),

@@ -254,3 +254,15 @@ def test_the_prompt_families_over_the_mock_server(model_id: str) -> None:
         assert merged.usage_metadata == reply.usage_metadata
         with pytest.raises(ValueError, match="take no tools"):
             model.bind_tools([_add]).invoke("hi")
+
+
+@pytest.mark.parametrize("method", ["json_schema", "json_mode", "function_calling"])
+def test_structured_output_is_refused_on_the_prompt_families(method: str) -> None:
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        total: int
+
+    model = make("us.meta.llama3-1-70b-instruct-v1:0")
+    with pytest.raises(ValueError, match="not available on 'meta' models|take no tools"):
+        model.with_structured_output(Sum, method=method).invoke("1+2?")  # type: ignore[arg-type]
