@@ -45,6 +45,7 @@ from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
 from ..anthropic.request import to_wire_messages, wire_tool_choice, wire_tools
 from .adapter import BedrockAdapter, _encode, _masked
 from .auth import BearerToken
+from .eventstream import EventStreamDecoder
 from .invoke_families import (
     PROMPT_FAMILIES,
     PromptFamily,
@@ -210,8 +211,15 @@ class BedrockInvokeAdapter(BedrockAdapter):
                 f"{redact_url(self.endpoint_url)!r}"
             )
         check_messages(messages, provider=self.provider, block_types=self.block_types)
-        if family in PROMPT_FAMILIES:
-            body = self._prompt_request(PROMPT_FAMILIES[family], messages, settings, base, stream)
+        # The call's shape, recorded on this call's view (`for_model`): how its reply reads.
+        self._prompt_family = PROMPT_FAMILIES.get(family)
+        self._cut_stop = settings.stop
+        # A prompt family's stream: each event-stream message then a marker, room for
+        # the closing chunk after the last event.
+        prompt_stream = self._prompt_family is not None and stream
+        self.stream_framing = PromptStreamDecoder if prompt_stream else EventStreamDecoder
+        if self._prompt_family is not None:
+            body = prompt_body(self._prompt_family, messages, settings, base, stream=stream)
         else:
             body = self.anthropic_body(messages, settings)
             self._citations = _citations_enabled(body["messages"])
@@ -231,22 +239,6 @@ class BedrockInvokeAdapter(BedrockAdapter):
         return HTTPRequest(
             method="POST", url=url, headers=_masked(signed), json=body, content=content
         )
-
-    def _prompt_request(
-        self,
-        family: PromptFamily,
-        messages: list[BaseMessage],
-        settings: CallSettings,
-        base_model: str,
-        stream: bool,
-    ) -> dict[str, Any]:
-        """A prompt family's body; records on this call's view how its reply is read."""
-        body = prompt_body(family, messages, settings, base_model, stream=stream)
-        self._prompt_family = family
-        self._cut_stop = settings.stop
-        if stream:  # each event-stream message then a marker: room for the closing chunk
-            self.stream_framing = PromptStreamDecoder
-        return body
 
     @staticmethod
     def anthropic_body(messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
