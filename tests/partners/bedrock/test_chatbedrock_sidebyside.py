@@ -1159,7 +1159,10 @@ NOT_YET: dict[str, str] = {
         "chatplex builds InvokeModel bodies for Anthropic, Meta, Mistral, Titan, "
         "DeepSeek, OpenAI and Qwen models: a Writer model raises NotImplementedError at "
         "construction (naming beta_use_converse_api=True and ChatBedrockConverse) where "
-        "langchain-aws sends Writer's prompt body"
+        "langchain-aws sends a Writer body with a `prompt` (Llama 2's [INST] text). Left "
+        "unbuilt on purpose: Bedrock's documentation gives Palmyra's InvokeModel body as "
+        "`messages` (model-parameters-palmyra-x5), so the body langchain-aws sends "
+        "looks like one the model does not read; to build once checked against Bedrock"
     ),
 }
 
