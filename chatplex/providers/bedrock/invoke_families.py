@@ -69,7 +69,13 @@ from .response import REQUEST_ID_HEADER, BedrockStreamParser, error_from, snippe
 
 __all__ = [
     "CHUNK_END",
+    "DEEPSEEK",
+    "META",
+    "MISTRAL",
+    "OPENAI",
     "PROMPT_FAMILIES",
+    "QWEN",
+    "TITAN",
     "PromptFamily",
     "PromptStreamDecoder",
     "PromptStreamParser",

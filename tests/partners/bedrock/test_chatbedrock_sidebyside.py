@@ -798,6 +798,11 @@ def meta_profile_given(cls: Any, url: str) -> Any:
     return model.invoke([lc.SystemMessage("Be brief."), lc.HumanMessage("Hi")])
 
 
+def meta_text_blocks(cls: Any, url: str) -> Any:
+    message = lc.HumanMessage([{"type": "text", "text": "Say "}, {"type": "text", "text": "hi"}])
+    return make(cls, url, model=LLAMA).invoke([message])
+
+
 def meta_tool_message(cls: Any, url: str) -> Any:
     messages = [lc.HumanMessage("Hi"), lc.ToolMessage("3", tool_call_id="t1")]
     return raised(lambda: make(cls, url, model=LLAMA).invoke(messages))
@@ -843,6 +848,7 @@ FAMILY_SCRIPTS.update(
         ),
         "meta_stream_with_stop": (prompt_invoke("meta"), meta_stream_with_stop),
         "meta_tool_message": (prompt_invoke("meta"), meta_tool_message),
+        "meta_text_blocks": (prompt_invoke("meta"), meta_text_blocks),
         "meta_structured_output": (prompt_invoke("meta"), family_structured_output),
         "meta_profile_given": (prompt_invoke("meta"), meta_profile_given),
         "meta_error_throttled": (
@@ -1026,6 +1032,17 @@ def _their_stop_as(key: str | None, inside: str | None = None) -> Callable[[Outc
     return read
 
 
+def _their_prompt_of_text(outcome: Outcome) -> Outcome:
+    """Their request read as ours: the message's text where they put the repr of its
+    list of blocks."""
+    theirs, ours, their_requests, our_requests = outcome
+    shown = "[{'type': 'text', 'text': 'Say '}, {'type': 'text', 'text': 'hi'}]"
+    for request in their_requests:
+        assert shown in request["body"]["prompt"]
+        request["body"]["prompt"] = request["body"]["prompt"].replace(shown, "Say hi")
+    return theirs, ours, their_requests, our_requests
+
+
 def _their_closing_usage(outcome: Outcome) -> Outcome:
     """Their stream read as ours: with the closing chunk of the invocation's usage,
     which langchain-aws yields only for Llama's and Mistral's "stop" (never for Titan,
@@ -1118,6 +1135,13 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
     "gpt_oss_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
     "qwen_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
     "deepseek_stream_with_stop": (_STREAM_STOP_REFUSED, _their_refused_stop),
+    "meta_text_blocks": (
+        "A message whose content is a list of text blocks goes into a prompt as its "
+        "text. langchain-aws formats the content with an f-string: the prompt carries "
+        "the Python repr of the list (a loss: the model reads dict syntax). Blocks other "
+        "than text are refused before any request.",
+        _their_prompt_of_text,
+    ),
     "gpt_oss_stream_with_stop": (_STREAM_STOP_REFUSED, _their_refused_stop),
     **{
         name: (_OBJECT_JOINED, _merged_once)
