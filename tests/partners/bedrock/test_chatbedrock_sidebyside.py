@@ -803,6 +803,26 @@ def meta_text_blocks(cls: Any, url: str) -> Any:
     return make(cls, url, model=LLAMA).invoke([message])
 
 
+def init_chat_model_llama(cls: Any, url: str) -> Any:
+    if cls is OurChatBedrock:
+        from chatplex import init_chat_model
+    else:
+        from langchain.chat_models import init_chat_model
+    model = init_chat_model(f"bedrock:{LLAMA}", endpoint_url=url, region_name="us-east-1", **KEYS)
+    return {"class": type(model).__name__, "reply": model.invoke("Hi")}
+
+
+def mistral_request_options(cls: Any, url: str) -> Any:
+    model = make(
+        cls,
+        url,
+        model=MISTRAL,
+        guardrails={"guardrailIdentifier": "g-1", "guardrailVersion": "2", "trace": True},
+        service_tier="priority",
+    )
+    return [model.invoke("Hi"), merged(list(model.stream("Hi")))]
+
+
 def meta_tool_message(cls: Any, url: str) -> Any:
     messages = [lc.HumanMessage("Hi"), lc.ToolMessage("3", tool_call_id="t1")]
     return raised(lambda: make(cls, url, model=LLAMA).invoke(messages))
@@ -849,6 +869,8 @@ FAMILY_SCRIPTS.update(
         "meta_stream_with_stop": (prompt_invoke("meta"), meta_stream_with_stop),
         "meta_tool_message": (prompt_invoke("meta"), meta_tool_message),
         "meta_text_blocks": (prompt_invoke("meta"), meta_text_blocks),
+        "init_chat_model_llama": (prompt_invoke("meta"), init_chat_model_llama),
+        "mistral_request_options": (prompt_invoke("mistral"), mistral_request_options),
         "meta_structured_output": (prompt_invoke("meta"), family_structured_output),
         "meta_profile_given": (prompt_invoke("meta"), meta_profile_given),
         "meta_error_throttled": (
