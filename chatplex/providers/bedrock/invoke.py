@@ -1,5 +1,7 @@
-"""AWS Bedrock InvokeModel for Anthropic models (`POST /model/{modelId}/invoke` and
-`/invoke-with-response-stream`), the API langchain-aws's `ChatBedrock` speaks.
+"""AWS Bedrock InvokeModel (`POST /model/{modelId}/invoke` and
+`/invoke-with-response-stream`), the API langchain-aws's `ChatBedrock` speaks: Anthropic
+models here; Meta Llama, Mistral, Amazon Titan, DeepSeek, OpenAI gpt-oss and Qwen with
+their own bodies (`invoke_families.py`).
 
 The body is Anthropic's Messages request, built by the Anthropic wire's own translation
 (`providers/anthropic/request.py`: the one declared crossing from this folder, see
@@ -10,9 +12,9 @@ Converse adapter's, inherited: region, endpoint, SigV4 or a Bedrock API key, bot
 error classes, the event-stream framing. Replies and streams are read by
 `invoke_response.py`.
 
-Only Anthropic models are built: other families (Meta, Mistral, Cohere, Amazon Titan,
-AI21, DeepSeek...) have their own InvokeModel bodies, and a call naming one raises
-`NotImplementedError` before any request (Converse serves them:
+Other families (Cohere, AI21, Writer..., and Nova, whose
+`messages-v1` body is not built) have their own InvokeModel bodies, and a call naming one
+raises `NotImplementedError` before any request (Converse serves them:
 `ChatBedrockConverse`, or `ChatBedrock(beta_use_converse_api=True)`).
 
 >>> from chatplex.messages import HumanMessage
@@ -43,13 +45,24 @@ from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
 from ..anthropic.request import to_wire_messages, wire_tool_choice, wire_tools
 from .adapter import BedrockAdapter, _encode, _masked
 from .auth import BearerToken
+from .eventstream import EventStreamDecoder
+from .invoke_families import (
+    PROMPT_FAMILIES,
+    PromptFamily,
+    PromptStreamDecoder,
+    PromptStreamParser,
+    parse_prompt_reply,
+    prompt_body,
+)
 from .invoke_response import INVOKE_PROVIDER, InvokeStreamParser, parse_invoke_reply
 from .response import REQUEST_ID_HEADER
 
 __all__ = [
     "ANTHROPIC_VERSION",
     "DEFAULT_MAX_TOKENS",
+    "SUPPORTED_FAMILIES",
     "BedrockInvokeAdapter",
+    "check_buildable",
     "model_family",
     "unsupported_family",
 ]
@@ -61,8 +74,9 @@ DEFAULT_MAX_TOKENS = 1024
 #: Regional prefixes of cross-region inference profiles, as langchain-aws reads them.
 _GEO_PREFIXES = frozenset({"eu", "us", "us-gov", "apac", "sa", "amer", "global", "jp", "au"})
 _JSON = "application/json"
-#: Families whose InvokeModel body chatplex builds.
-SUPPORTED_FAMILIES = ("anthropic",)
+#: Families whose InvokeModel body chatplex builds: Anthropic's Messages body, and the
+#: families with a prompt (`invoke_families.py`).
+SUPPORTED_FAMILIES = ("anthropic", *PROMPT_FAMILIES)
 
 
 def model_family(model_id: str) -> str:
@@ -82,12 +96,23 @@ def model_family(model_id: str) -> str:
 
 def unsupported_family(family: str, owner: str = "ChatBedrock") -> NotImplementedError:
     """The error for a model family whose InvokeModel body chatplex does not build."""
+    built = ", ".join(SUPPORTED_FAMILIES)
     return NotImplementedError(
-        f"{owner} speaks Bedrock's InvokeModel API for Anthropic models only; "
+        f"{owner} speaks Bedrock's InvokeModel API for {built} models; "
         f"{family!r} models have their own InvokeModel body, which chatplex does not "
         f"build. Use the Converse API instead: {owner}(..., beta_use_converse_api=True) "
         "or ChatBedrockConverse (init_chat_model('bedrock_converse:...'))"
     )
+
+
+def check_buildable(family: str, base_model: str, owner: str = "ChatBedrock") -> None:
+    """Raise `NotImplementedError` for a model whose InvokeModel body chatplex does not
+    build: a family not built, or a Nova model (its own `messages-v1` body: langchain-aws
+    would send Titan's, which Nova refuses; Nova speaks Converse by default)."""
+    if family not in SUPPORTED_FAMILIES:
+        raise unsupported_family(family, owner)
+    if family == "amazon" and "nova" in base_model:
+        raise unsupported_family("amazon.nova", owner)
 
 
 def _thinking_on(body: Mapping[str, Any]) -> bool:
@@ -124,6 +149,10 @@ class BedrockInvokeAdapter(BedrockAdapter):
     #: comes as indexed blocks (tools, thinking or citations in the request).
     _stream_blocks = False
     _citations = False
+    #: Per call: the prompt family of a non-Anthropic model, and the stop sequences its
+    #: reply is cut at (a family whose body takes none).
+    _prompt_family: PromptFamily | None = None
+    _cut_stop: tuple[str, ...] | None = None
 
     def __init__(self, **settings: Any) -> None:
         super().__init__(**settings)
@@ -174,20 +203,29 @@ class BedrockInvokeAdapter(BedrockAdapter):
         if not settings.model or not isinstance(settings.model, str):
             raise ValueError("a Bedrock call needs a model id")
         family = self.family or model_family(settings.model)
-        if family not in SUPPORTED_FAMILIES:
-            raise unsupported_family(family)
+        base = self.base_model_id or settings.model.split(".", 1)[-1]
+        check_buildable(family, base)
         if isinstance(self._auth, BearerToken) and not self.endpoint_url.startswith("https://"):
             raise ValueError(
                 "a Bedrock API key is sent only over https: endpoint_url is "
                 f"{redact_url(self.endpoint_url)!r}"
             )
         check_messages(messages, provider=self.provider, block_types=self.block_types)
-        body = self.anthropic_body(messages, settings)
-        self._citations = _citations_enabled(body["messages"])
-        base = self.base_model_id or settings.model.split(".", 1)[-1]
-        self._stream_blocks = "claude-" in base and (
-            "tools" in body or _thinking_on(body) or self._citations
-        )
+        # The call's shape, recorded on this call's view (`for_model`): how its reply reads.
+        self._prompt_family = PROMPT_FAMILIES.get(family)
+        self._cut_stop = settings.stop
+        # A prompt family's stream: each event-stream message then a marker, room for
+        # the closing chunk after the last event.
+        prompt_stream = self._prompt_family is not None and stream
+        self.stream_framing = PromptStreamDecoder if prompt_stream else EventStreamDecoder
+        if self._prompt_family is not None:
+            body = prompt_body(self._prompt_family, messages, settings, base, stream=stream)
+        else:
+            body = self.anthropic_body(messages, settings)
+            self._citations = _citations_enabled(body["messages"])
+            self._stream_blocks = "claude-" in base and (
+                "tools" in body or _thinking_on(body) or self._citations
+            )
         content = _encode(body)  # signed, and sent as they are
         url = self.url(settings.model, stream=stream)
         headers = {**self._headers, "content-type": _JSON}
@@ -239,6 +277,12 @@ class BedrockInvokeAdapter(BedrockAdapter):
         Anthropic has no JSON mode: "json_mode" with a schema binds the same format (as
         the Anthropic wire maps it; langchain-aws's ChatBedrock ignores `method` and
         still returns the schema's object), without one it is refused."""
+        if self.family in PROMPT_FAMILIES:
+            raise ValueError(
+                f"structured output is not available on {self.family!r} models over "
+                "InvokeModel (their bodies take no tools nor schema, and langchain-aws "
+                "refuses it too): use the Converse API, beta_use_converse_api=True"
+            )
         if method not in ("json_schema", "json_mode"):
             raise ValueError(
                 f"method={method!r} is not available on Anthropic models over InvokeModel: "
@@ -257,12 +301,19 @@ class BedrockInvokeAdapter(BedrockAdapter):
         return {"output_config": {"format": {"type": "json_schema", "schema": schema}}}
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        if self._prompt_family is not None:
+            return parse_prompt_reply(
+                self._prompt_family, body, headers, self.model_id, self._cut_stop
+            )
         return parse_invoke_reply(body, headers, self.model_id, citations=self._citations)
 
-    def stream_parser(self, headers: Mapping[str, str]) -> InvokeStreamParser:  # type: ignore[override]
-        return InvokeStreamParser(
-            header_value(headers, REQUEST_ID_HEADER), self.model_id, blocks=self._stream_blocks
-        )
+    def stream_parser(  # type: ignore[override]
+        self, headers: Mapping[str, str]
+    ) -> InvokeStreamParser | PromptStreamParser:
+        request_id = header_value(headers, REQUEST_ID_HEADER)
+        if self._prompt_family is not None:
+            return PromptStreamParser(self._prompt_family, request_id, self.model_id)
+        return InvokeStreamParser(request_id, self.model_id, blocks=self._stream_blocks)
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         err = super().map_error(status, body, headers)

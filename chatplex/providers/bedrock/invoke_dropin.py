@@ -10,14 +10,19 @@ models. This class does the same for the families chatplex builds:
   `provider="anthropic"`): InvokeModel with Anthropic's Messages body
   (`invoke.BedrockInvokeAdapter`), replies and streams read as langchain-aws reads them
   (`invoke_response.py`).
+- **Meta Llama, Mistral, Amazon Titan, DeepSeek, OpenAI gpt-oss, Qwen** (`meta.*`,
+  `mistral.*`, `amazon.titan-text*`, `deepseek.*`, `openai.*`, `qwen.*`, their regional
+  profiles, or `provider=`): InvokeModel with the family's prompt (or Chat Completions
+  messages) body, as langchain-aws builds it (`invoke_families.py`); text only (tools
+  are refused: langchain-aws drops them silently).
 - **Converse** (`beta_use_converse_api=True`, or a Nova model without it): this class is
   then `ChatBedrockConverse` (its parent) with langchain-aws's `_as_converse` mapping:
   `model_kwargs`' inference keys (`max_tokens`, `temperature`, `top_p`, `stop`...) lifted,
   guardrails passed when configured.
-- **Other families** (Meta, Mistral, Cohere, Amazon Titan, AI21, DeepSeek, Writer,
-  OpenAI, Qwen...): `NotImplementedError` at construction, naming the family and the
-  alternative (`beta_use_converse_api=True`, or `ChatBedrockConverse`): never a request
-  with a body the model does not read.
+- **Other families** (Cohere, AI21, Writer..., and Nova with
+  `beta_use_converse_api=False`): `NotImplementedError` at construction, naming the
+  family and the alternative (`beta_use_converse_api=True`, or `ChatBedrockConverse`):
+  never a request with a body the model does not read.
 
 The constructor is `ChatBedrockConverse`'s (region, endpoint, credentials, config,
 retries...), with `ChatBedrock`'s own: `model_kwargs` go into the InvokeModel body as
@@ -42,7 +47,7 @@ from typing import Any
 
 from ...chat.dropin import dropin, pick
 from .dropin import ChatBedrockConverse, tool_choice_values
-from .invoke import SUPPORTED_FAMILIES, BedrockInvokeAdapter, model_family, unsupported_family
+from .invoke import BedrockInvokeAdapter, check_buildable, model_family
 
 __all__ = ["ChatBedrock"]
 
@@ -95,8 +100,9 @@ def _guardrails_enabled(guardrails: Mapping[str, Any] | None) -> bool:
 
 @dropin
 class ChatBedrock(ChatBedrockConverse):
-    """langchain-aws's `ChatBedrock`: Bedrock's InvokeModel API for Anthropic models, or
-    Converse (`beta_use_converse_api`). See the module docstring."""
+    """langchain-aws's `ChatBedrock`: Bedrock's InvokeModel API for Anthropic, Meta,
+    Mistral, Amazon Titan, DeepSeek, OpenAI and Qwen models, or Converse
+    (`beta_use_converse_api`). See the module docstring."""
 
     def __init__(
         self,
@@ -170,8 +176,8 @@ class ChatBedrock(ChatBedrockConverse):
         family = provider or (
             model_name and not model_name.startswith("arn") and model_family(model_name)
         )
-        if family and family not in SUPPORTED_FAMILIES:
-            raise unsupported_family(family, owner)
+        if family:
+            check_buildable(family, base or (model_name or "").split(".", 1)[-1], owner)
         super().__init__(
             model_name,
             base_model_id=base,

@@ -48,8 +48,12 @@ from .response import (
 __all__ = [
     "INVOKE_PROVIDER",
     "InvokeStreamParser",
+    "count",
+    "decode_chunk",
     "header_usage",
     "parse_invoke_reply",
+    "stop_metadata",
+    "usage_metadata",
 ]
 
 #: `response_metadata["model_provider"]` of langchain-aws's `ChatBedrock`.
@@ -63,7 +67,8 @@ _USAGE_HEADERS = {
 }
 
 
-def _count(value: Any) -> int:
+def count(value: Any) -> int:
+    """A token count as Bedrock sends it (a header's text, a number), 0 if unreadable."""
     try:
         return max(0, int(value))
     except (TypeError, ValueError):
@@ -77,14 +82,15 @@ def header_usage(headers: Mapping[str, str] | None) -> dict[str, int]:
     ...               "x-amzn-bedrock-output-token-count": "7"})["total_tokens"]
     19
     """
-    usage = {key: _count(header_value(headers, name)) for key, name in _USAGE_HEADERS.items()}
+    usage = {key: count(header_value(headers, name)) for key, name in _USAGE_HEADERS.items()}
     usage["total_tokens"] = sum(usage.values())
     return usage
 
 
-def _usage_metadata(
+def usage_metadata(
     prompt: int, completion: int, cache_read: int, cache_write: int
 ) -> UsageMetadata:
+    """LangChain's usage from Bedrock's counts (cached tokens counted in the input)."""
     input_tokens = prompt + cache_read + cache_write
     return {
         "input_tokens": input_tokens,
@@ -94,10 +100,11 @@ def _usage_metadata(
     }
 
 
-def _stop_metadata(reason: Any) -> dict[str, Any]:
+def stop_metadata(reason: Any, reasons: Mapping[str, str] = FINISH_REASONS) -> dict[str, Any]:
+    """chatplex's `finish_reason` / `raw_finish_reason` of a model's stop reason."""
     if not isinstance(reason, str):
         return {}
-    return {"finish_reason": FINISH_REASONS.get(reason, reason), "raw_finish_reason": reason}
+    return {"finish_reason": reasons.get(reason, reason), "raw_finish_reason": reason}
 
 
 def parse_invoke_reply(
@@ -146,7 +153,7 @@ def parse_invoke_reply(
         "model_provider": INVOKE_PROVIDER,
         "model_name": model_id,
     }
-    meta.update(_stop_metadata(stop_reason))
+    meta.update(stop_metadata(stop_reason))
     request_id = header_value(headers, REQUEST_ID_HEADER)
     if request_id:
         meta["request_id"] = request_id
@@ -154,7 +161,7 @@ def parse_invoke_reply(
         content=blocks if blocks and (thinking or citations) else "".join(texts),
         additional_kwargs=llm_output,
         tool_calls=calls,
-        usage_metadata=_usage_metadata(
+        usage_metadata=usage_metadata(
             usage["prompt_tokens"],
             usage["completion_tokens"],
             usage["cache_read_input_tokens"],
@@ -162,6 +169,24 @@ def parse_invoke_reply(
         ),
         response_metadata=meta,
     )
+
+
+def decode_chunk(payload: bytes, request_id: str | None) -> dict[str, Any]:
+    """The JSON event inside a `chunk` message (`{"bytes": base64 JSON}`); `StreamError`
+    for anything else."""
+    outer = loads(payload)
+    raw = outer.get("bytes") if isinstance(outer, dict) else None
+    try:
+        data = json.loads(base64.b64decode(raw, validate=True)) if raw else None
+    except (binascii.Error, ValueError, TypeError):
+        data = None
+    if not isinstance(data, dict):
+        raise StreamError(
+            f"invoke-with-response-stream chunk is not a base64 JSON event: {snippet(payload)}",
+            provider=INVOKE_PROVIDER,
+            request_id=request_id,
+        )
+    return data
 
 
 class InvokeStreamParser:
@@ -196,7 +221,7 @@ class InvokeStreamParser:
                 raise
         if event.event_type != "chunk":
             return None  # events newer than chatplex
-        data = self._event(event.payload)
+        data = decode_chunk(event.payload, self._request_id)
         chunk = self._chunk(data)
         if chunk is not None:
             chunk.response_metadata["model_provider"] = INVOKE_PROVIDER
@@ -211,21 +236,6 @@ class InvokeStreamParser:
                 provider=INVOKE_PROVIDER,
                 request_id=self._request_id,
             )
-
-    def _event(self, payload: bytes) -> dict[str, Any]:
-        outer = loads(payload)
-        raw = outer.get("bytes") if isinstance(outer, dict) else None
-        try:
-            data = json.loads(base64.b64decode(raw, validate=True)) if raw else None
-        except (binascii.Error, ValueError, TypeError):
-            data = None
-        if not isinstance(data, dict):
-            raise StreamError(
-                f"invoke-with-response-stream chunk is not a base64 JSON event: {snippet(payload)}",
-                provider=INVOKE_PROVIDER,
-                request_id=self._request_id,
-            )
-        return data
 
     def _chunk(self, data: dict[str, Any]) -> AIMessageChunk | None:
         kind = data.get("type")
@@ -252,7 +262,7 @@ class InvokeStreamParser:
             reason = delta.get("stop_reason")
             self._stop_seen = self._stop_seen or isinstance(reason, str)
             meta = {"stop_reason": reason, "stop_sequence": delta.get("stop_sequence")}
-            return AIMessageChunk(content="", response_metadata={**meta, **_stop_metadata(reason)})
+            return AIMessageChunk(content="", response_metadata={**meta, **stop_metadata(reason)})
         if kind == "message_stop":
             self._stopped = True
             return self._closing(data.get("amazon-bedrock-invocationMetrics"))
@@ -291,10 +301,10 @@ class InvokeStreamParser:
         if not isinstance(metrics, dict):
             return AIMessageChunk(content="", response_metadata=meta)
         meta["model_name"] = self._model_id
-        usage = _usage_metadata(
-            _count(metrics.get("inputTokenCount")),
-            _count(metrics.get("outputTokenCount")),
-            _count(metrics.get("cacheReadInputTokenCount")),
-            _count(metrics.get("cacheWriteInputTokenCount")),
+        usage = usage_metadata(
+            count(metrics.get("inputTokenCount")),
+            count(metrics.get("outputTokenCount")),
+            count(metrics.get("cacheReadInputTokenCount")),
+            count(metrics.get("cacheWriteInputTokenCount")),
         )
         return AIMessageChunk(content="", response_metadata=meta, usage_metadata=usage)

@@ -427,8 +427,17 @@ def converse_stream_when_asked(cls: Any, url: str) -> Any:
     return merged(list(make(cls, url, beta_use_converse_api=True).stream("Hi")))
 
 
+WRITER = "us.writer.palmyra-x5-v1:0"
+
+
 def unsupported_family(cls: Any, url: str) -> Any:
-    return raised(lambda: make(cls, url, model="meta.llama3-1-70b-instruct-v1:0").invoke("Hi"))
+    return raised(lambda: make(cls, url, model=WRITER).invoke("Hi"))
+
+
+def cohere_refused(cls: Any, url: str) -> Any:
+    """Cohere's Command models: langchain-aws's ChatBedrock has no chat prompt for them
+    (NotImplementedError at the call), nor has chatplex's (at construction)."""
+    return raised(lambda: make(cls, url, model="cohere.command-r-v1:0").invoke("Hi"))
 
 
 def class_stop(cls: Any, url: str) -> Any:
@@ -542,6 +551,361 @@ def converse_model_kwargs(cls: Any, url: str) -> Any:
     return make(cls, url, beta_use_converse_api=True, model_kwargs=kwargs).invoke("Hi")
 
 
+# ---- the families langchain-aws's ChatBedrock serves with a prompt -----------------------
+
+LLAMA = "us.meta.llama3-1-70b-instruct-v1:0"
+LLAMA2 = "meta.llama2-13b-chat-v1"
+MISTRAL = "mistral.mistral-large-2402-v1:0"
+TITAN = "amazon.titan-text-express-v1"
+DEEPSEEK_R1 = "us.deepseek.r1-v1:0"
+GPT_OSS = "openai.gpt-oss-20b-1:0"
+QWEN = "qwen.qwen3-32b-v1:0"
+
+
+def _meta_event(piece: str, first: bool, n: int, stop: str | None) -> dict[str, Any]:
+    return {
+        "generation": piece,
+        "prompt_token_count": COUNTS[0] if first else None,
+        "generation_token_count": n,
+        "stop_reason": stop,
+    }
+
+
+def _mistral_event(piece: str, first: bool, n: int, stop: str | None) -> dict[str, Any]:
+    return {"outputs": [{"text": piece, "stop_reason": stop}]}
+
+
+def _titan_event(piece: str, first: bool, n: int, stop: str | None) -> dict[str, Any]:
+    return {
+        "outputText": piece,
+        "index": 0,
+        "totalOutputTextTokenCount": n,
+        "completionReason": stop,
+        "inputTextTokenCount": COUNTS[0] if first else None,
+    }
+
+
+def _meta_reply(text: str, stop: str) -> dict[str, Any]:
+    return {
+        "generation": text,
+        "prompt_token_count": COUNTS[0],
+        "generation_token_count": COUNTS[1],
+        "stop_reason": stop,
+    }
+
+
+def _mistral_reply(text: str, stop: str) -> dict[str, Any]:
+    return {"outputs": [{"text": text, "stop_reason": stop}]}
+
+
+def _titan_reply(text: str, stop: str) -> dict[str, Any]:
+    result = {"tokenCount": COUNTS[1], "outputText": text, "completionReason": stop}
+    return {"inputTextTokenCount": COUNTS[0], "results": [result]}
+
+
+def _deepseek_event(piece: str, first: bool, n: int, stop: str | None) -> dict[str, Any]:
+    return {"choices": [{"text": piece, "stop_reason": stop}]}
+
+
+def _deepseek_reply(text: str, stop: str) -> dict[str, Any]:
+    return {"choices": [{"text": text, "stop_reason": stop}]}
+
+
+def _chat_event(piece: str, first: bool, n: int, stop: str | None) -> dict[str, Any]:
+    delta = {"role": "assistant", "content": piece} if first else {"content": piece}
+    choice = {"index": 0, "delta": delta, "finish_reason": stop}
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "choices": [choice],
+    }
+
+
+def _chat_reply(text: str, stop: str) -> dict[str, Any]:
+    choice = {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": stop}
+    usage = {"prompt_tokens": COUNTS[0], "completion_tokens": COUNTS[1], "total_tokens": 19}
+    return {"id": "chatcmpl-1", "object": "chat.completion", "choices": [choice], "usage": usage}
+
+
+#: Family → (reply body, stream event, its usual stop reason), as Bedrock sends them.
+FAMILY_WIRE: dict[str, tuple[Callable[..., Any], Callable[..., Any], str]] = {
+    "meta": (_meta_reply, _meta_event, "stop"),
+    "mistral": (_mistral_reply, _mistral_event, "stop"),
+    "amazon": (_titan_reply, _titan_event, "FINISH"),
+    "deepseek": (_deepseek_reply, _deepseek_event, "stop"),
+    "openai": (_chat_reply, _chat_event, "stop"),
+    "qwen": (_chat_reply, _chat_event, "stop"),
+}
+
+
+def prompt_invoke(
+    family: str,
+    reply_text: str = "Hello there, friend.",
+    stop: str | None = None,
+    stream_error: tuple[str, str] | None = None,
+) -> Callable[[Seen], Reply]:
+    """A scripted InvokeModel of a prompt family: its JSON reply (usage in Bedrock's
+    headers), or its stream events, text in thirds, the last event with the stop reason
+    and `amazon-bedrock-invocationMetrics` (or an exception message after the first)."""
+    reply, event, usual = FAMILY_WIRE[family]
+    reason = stop or usual
+
+    def answer(seen: Seen) -> Reply:
+        headers = {"x-amzn-requestid": REQUEST_ID}
+        if not seen.path.endswith("/invoke-with-response-stream"):
+            headers.update(
+                {
+                    "x-amzn-bedrock-input-token-count": str(COUNTS[0]),
+                    "x-amzn-bedrock-output-token-count": str(COUNTS[1]),
+                    "x-amzn-bedrock-invocation-latency": "321",
+                }
+            )
+            return Reply(200, [json.dumps(reply(reply_text, reason)).encode()], headers=headers)
+        pieces = _thirds(reply_text)
+        events = [event(p, i == 0, i + 1, None) for i, p in enumerate(pieces)]
+        if stream_error is not None:
+            frames = [_chunk(events[0]), _exception(*stream_error)]
+            return Reply(200, frames, "application/vnd.amazon.eventstream", headers)
+        last = event("", False, len(pieces), reason)
+        last["amazon-bedrock-invocationMetrics"] = {
+            "inputTokenCount": COUNTS[0],
+            "outputTokenCount": COUNTS[1],
+            "invocationLatency": 321,
+            "firstByteLatency": 100,
+        }
+        events.append(last)
+        frames = [_chunk(e) for e in events]
+        return Reply(200, frames, "application/vnd.amazon.eventstream", headers)
+
+    return answer
+
+
+def family_invoke(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        return make(cls, url, model=model).invoke("Say hello")
+
+    return script
+
+
+def family_stream(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        chunks = list(make(cls, url, model=model).stream("Say hello"))
+        return {"chunks": chunks, "merged": merged(chunks)}
+
+    return script
+
+
+def family_conversation(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        messages = [
+            lc.SystemMessage("Be brief."),
+            lc.HumanMessage("Hi"),
+            lc.AIMessage("Hello!"),
+            lc.HumanMessage("Say it again"),
+        ]
+        return make(cls, url, model=model, temperature=0.2).invoke(messages)
+
+    return script
+
+
+def family_limits(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        return make(cls, url, model=model, max_tokens=5).invoke("Tell a story", stop=["STOP"])
+
+    return script
+
+
+def family_astream(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        async def run() -> list[Any]:
+            return [c async for c in make(cls, url, model=model).astream("Say hello")]
+
+        return merged(asyncio.run(run()))
+
+    return script
+
+
+def family_model_kwargs(model: str, kwargs: dict[str, Any]) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        return make(cls, url, model=model, model_kwargs=kwargs).invoke("Hi")
+
+    return script
+
+
+def family_streaming_invoke(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        return make(cls, url, model=model, streaming=True).invoke("Say hello")
+
+    return script
+
+
+def family_stream_cut(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        return merged(list(make(cls, url, model=model, max_tokens=5).stream("Tell a story")))
+
+    return script
+
+
+def meta_stream_with_stop(cls: Any, url: str) -> Any:
+    return raised(lambda: list(make(cls, url, model=LLAMA).stream("Hi", stop=["STOP"])))
+
+
+def family_stream_with_stop(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        try:
+            return merged(list(make(cls, url, model=model).stream("Hi", stop=["STOP"])))
+        except ValueError as exc:  # langchain-aws's refusal
+            return {"error": exc}
+
+    return script
+
+
+def gpt_oss_tool_round(cls: Any, url: str) -> Any:
+    ai = lc.AIMessage("", tool_calls=[{"name": "add", "args": {"a": 1}, "id": "t1"}])
+    messages = [lc.HumanMessage("1+2?"), ai, lc.ToolMessage("3", tool_call_id="t1")]
+    return make(cls, url, model=GPT_OSS).invoke(messages)
+
+
+def family_error(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        return raised(lambda: make(cls, url, model=model, max_retries=0).invoke("Hi"))
+
+    return script
+
+
+def family_error_in_stream(model: str) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        return raised(lambda: list(make(cls, url, model=model, max_retries=0).stream("Hi")))
+
+    return script
+
+
+def family_structured_output(cls: Any, url: str) -> Any:
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        """A sum."""
+
+        total: int
+
+    return raised(lambda: make(cls, url, model=LLAMA).with_structured_output(Sum).invoke("1+2?"))
+
+
+def meta_profile_given(cls: Any, url: str) -> Any:
+    base = "meta.llama3-1-70b-instruct-v1:0"
+    model = make(cls, url, model="my-llama-profile", provider="meta", base_model_id=base)
+    return model.invoke([lc.SystemMessage("Be brief."), lc.HumanMessage("Hi")])
+
+
+def meta_text_blocks(cls: Any, url: str) -> Any:
+    message = lc.HumanMessage([{"type": "text", "text": "Say "}, {"type": "text", "text": "hi"}])
+    return make(cls, url, model=LLAMA).invoke([message])
+
+
+def init_chat_model_llama(cls: Any, url: str) -> Any:
+    if cls is OurChatBedrock:
+        from chatplex import init_chat_model
+    else:
+        from langchain.chat_models import init_chat_model
+    model = init_chat_model(f"bedrock:{LLAMA}", endpoint_url=url, region_name="us-east-1", **KEYS)
+    return {"class": type(model).__name__, "reply": model.invoke("Hi")}
+
+
+def mistral_request_options(cls: Any, url: str) -> Any:
+    model = make(
+        cls,
+        url,
+        model=MISTRAL,
+        guardrails={"guardrailIdentifier": "g-1", "guardrailVersion": "2", "trace": True},
+        service_tier="priority",
+    )
+    return [model.invoke("Hi"), merged(list(model.stream("Hi")))]
+
+
+def meta_tool_message(cls: Any, url: str) -> Any:
+    messages = [lc.HumanMessage("Hi"), lc.ToolMessage("3", tool_call_id="t1")]
+    return raised(lambda: make(cls, url, model=LLAMA).invoke(messages))
+
+
+STOPPED = "Once upon STOP a time"
+
+FAMILY_SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {}
+for _prefix, _model, _family in (
+    ("meta", LLAMA, "meta"),
+    ("mistral", MISTRAL, "mistral"),
+    ("titan", TITAN, "amazon"),
+    ("deepseek", DEEPSEEK_R1, "deepseek"),
+    ("gpt_oss", GPT_OSS, "openai"),
+    ("qwen", QWEN, "qwen"),
+):
+    FAMILY_SCRIPTS.update(
+        {
+            f"{_prefix}_invoke": (prompt_invoke(_family), family_invoke(_model)),
+            f"{_prefix}_stream": (prompt_invoke(_family), family_stream(_model)),
+            f"{_prefix}_astream": (prompt_invoke(_family), family_astream(_model)),
+            f"{_prefix}_conversation": (prompt_invoke(_family), family_conversation(_model)),
+            f"{_prefix}_streaming_invoke": (
+                prompt_invoke(_family),
+                family_streaming_invoke(_model),
+            ),
+            f"{_prefix}_stream_cut": (
+                prompt_invoke(_family, stop="length" if _family != "amazon" else "LENGTH"),
+                family_stream_cut(_model),
+            ),
+            f"{_prefix}_limits": (
+                prompt_invoke(_family, STOPPED, "length" if _family != "amazon" else "LENGTH"),
+                family_limits(_model),
+            ),
+        }
+    )
+FAMILY_SCRIPTS.update(
+    {
+        "meta_llama2_conversation": (prompt_invoke("meta"), family_conversation(LLAMA2)),
+        "meta_model_kwargs": (
+            prompt_invoke("meta"),
+            family_model_kwargs(LLAMA, {"top_p": 0.9, "max_gen_len": 64}),
+        ),
+        "meta_stream_with_stop": (prompt_invoke("meta"), meta_stream_with_stop),
+        "meta_tool_message": (prompt_invoke("meta"), meta_tool_message),
+        "meta_text_blocks": (prompt_invoke("meta"), meta_text_blocks),
+        "init_chat_model_llama": (prompt_invoke("meta"), init_chat_model_llama),
+        "mistral_request_options": (prompt_invoke("mistral"), mistral_request_options),
+        "meta_structured_output": (prompt_invoke("meta"), family_structured_output),
+        "meta_profile_given": (prompt_invoke("meta"), meta_profile_given),
+        "meta_error_throttled": (
+            invoke(status=429, error=("ThrottlingException", "Too many requests.")),
+            family_error(LLAMA),
+        ),
+        "titan_error_validation": (
+            invoke(status=400, error=("ValidationException", "Malformed input request.")),
+            family_error(TITAN),
+        ),
+        "mistral_error_in_stream": (
+            prompt_invoke("mistral", stream_error=("throttlingException", "Slow down.")),
+            family_error_in_stream(MISTRAL),
+        ),
+        "qwen_error_in_stream": (
+            prompt_invoke("qwen", stream_error=("modelStreamErrorException", "Broken.")),
+            family_error_in_stream(QWEN),
+        ),
+        "deepseek_stream_with_stop": (
+            prompt_invoke("deepseek"),
+            family_stream_with_stop(DEEPSEEK_R1),
+        ),
+        "gpt_oss_stream_with_stop": (prompt_invoke("openai"), family_stream_with_stop(GPT_OSS)),
+        "gpt_oss_tool_round": (prompt_invoke("openai"), gpt_oss_tool_round),
+        "mistral_model_kwargs": (
+            prompt_invoke("mistral"),
+            family_model_kwargs(MISTRAL, {"top_k": 5, "max_tokens": 64}),
+        ),
+        "titan_model_kwargs": (
+            prompt_invoke("amazon"),
+            family_model_kwargs(TITAN, {"topP": 0.9, "maxTokenCount": 64}),
+        ),
+    }
+)
+
 SUM_CALL = tool_use("Sum", {"total": 3})
 CACHED = (12, 7, 100, 20)
 
@@ -605,6 +969,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "converse_when_asked": (converse(), converse_when_asked),
     "converse_stream_when_asked": (converse(), converse_stream_when_asked),
     "unsupported_family": (invoke(), unsupported_family),
+    "cohere_refused": (invoke(), cohere_refused),
     "class_stop": (invoke(), class_stop),
     "two_system_messages": (invoke(), two_system_messages),
     "citations_document": (
@@ -629,6 +994,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         invoke(thinking("Add them."), ADD_CALL, stop="tool_use"),
         thinking_tool_stream,
     ),
+    **FAMILY_SCRIPTS,
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
@@ -671,6 +1037,103 @@ _BASE_URL_DROPPED = (
     "endpoint or proxy is bypassed, silently)."
 )
 
+
+def _their_stop_as(key: str | None, inside: str | None = None) -> Callable[[Outcome], Outcome]:
+    """Their request read as ours: the `stop_sequences` langchain-aws sends (a key the
+    family's body refuses) under the family's own key (`None`: Llama has none)."""
+
+    def read(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        for request in their_requests:
+            where = request["body"][inside] if inside else request["body"]
+            stop = where.pop("stop_sequences")
+            if key is not None:
+                where[key] = stop
+        return theirs, ours, their_requests, our_requests
+
+    return read
+
+
+def _their_prompt_of_text(outcome: Outcome) -> Outcome:
+    """Their request read as ours: the message's text where they put the repr of its
+    list of blocks."""
+    theirs, ours, their_requests, our_requests = outcome
+    shown = "[{'type': 'text', 'text': 'Say '}, {'type': 'text', 'text': 'hi'}]"
+    for request in their_requests:
+        assert shown in request["body"]["prompt"]
+        request["body"]["prompt"] = request["body"]["prompt"].replace(shown, "Say hi")
+    return theirs, ours, their_requests, our_requests
+
+
+def _their_closing_usage(outcome: Outcome) -> Outcome:
+    """Their stream read as ours: with the closing chunk of the invocation's usage,
+    which langchain-aws yields only for Llama's and Mistral's "stop" (never for Titan,
+    nor after "length"), and Titan's running count of output tokens merged as chatplex
+    merges a count (the last one, not LangChain's sum of running totals)."""
+    theirs, ours, their_requests, our_requests = outcome
+    merged_theirs, merged_ours = theirs.get("merged", theirs), ours.get("merged", ours)
+    assert merged_theirs["usage_metadata"] is None
+    merged_theirs["usage_metadata"] = merged_ours["usage_metadata"]
+    running = "totalOutputTextTokenCount"
+    if running in merged_ours["response_metadata"]:
+        assert merged_ours["response_metadata"][running] == 4  # the last event's count
+        merged_theirs["response_metadata"][running] = 4
+    if "chunks" in theirs:
+        closing = [c for c in ours["chunks"] if c["usage_metadata"]]
+        assert len(closing) == 1 and not any(c["usage_metadata"] for c in theirs["chunks"])
+        theirs["chunks"].insert(len(theirs["chunks"]) - 1, closing[0])
+    return theirs, ours, their_requests, our_requests
+
+
+def _merged_once(outcome: Outcome) -> Outcome:
+    """Their merged stream read as ours: Chat Completions' `object` (the same on every
+    chunk) once, not LangChain's join of every chunk's copy."""
+    theirs, ours, their_requests, our_requests = outcome
+    meta = theirs.get("merged", theirs)["response_metadata"]
+    once = "chat.completion.chunk"
+    assert meta["object"] == once * 5  # five events
+    meta["object"] = once
+    return theirs, ours, their_requests, our_requests
+
+
+def _their_refused_stop(outcome: Outcome) -> Outcome:
+    """Theirs read as ours once checked to be langchain-aws's refusal, before any
+    request (ValueError: "Stop sequence key name for ... is not supported")."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs.get("ClientError") is False and their_requests == []
+    assert [r["body"]["stop"] for r in our_requests] == [["STOP"]]
+    return ours, ours, our_requests, our_requests
+
+
+_STOP_KEY_REFUSED = (
+    "A per-call stop is sent under the family's own key: none for Llama (its body has "
+    "no stop sequences: the reply is cut at them, as langchain-aws also cuts it), `stop` "
+    "for Mistral, DeepSeek, OpenAI and Qwen, `textGenerationConfig.stopSequences` for "
+    "Titan. langchain-aws sends `stop_sequences` in every family's body, a key Bedrock "
+    "refuses outside Anthropic's (`Malformed input request: extraneous key "
+    "[stop_sequences] is not permitted`, reported as langchain-ai/langchain-aws#62; "
+    "Mistral's key is `stop`: langchain-ai/langchain-aws#61)."
+)
+_STREAM_STOP_REFUSED = (
+    "A stream with stop sequences sends them under the family's own key (`stop`). "
+    "langchain-aws refuses it before any request (ValueError: its table of stop keys "
+    "has no entry for DeepSeek, OpenAI or Qwen), though their bodies take them."
+)
+_OBJECT_JOINED = (
+    "A Chat Completions stream (OpenAI, Qwen) merges to one `object` field (every chunk "
+    "repeats it: chatplex merges a repeated string to itself); LangChain joins every "
+    "chunk's copy into one long string."
+)
+_STREAM_USAGE_LOST = (
+    "A stream ends with the invocation's usage (Bedrock's "
+    "amazon-bedrock-invocationMetrics on the last event) as a closing chunk, whatever "
+    "the stop reason. langchain-aws yields that chunk for Llama's and Mistral's "
+    '"stop" only: after "length", and on every Titan stream, the usage is lost '
+    "(usage_metadata None). Titan's running count totalOutputTextTokenCount merges to "
+    "its last value (chatplex merges every count in response_metadata so); LangChain "
+    "sums the running totals."
+)
+
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
     "base_url_alias": (_BASE_URL_DROPPED, _their_public_host),
@@ -684,6 +1147,48 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
         _their_fields_sent,
     ),
     "init_chat_model_base_url": (_BASE_URL_DROPPED, _their_public_host),
+    "meta_limits": (_STOP_KEY_REFUSED, _their_stop_as(None)),
+    "mistral_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
+    "titan_limits": (
+        _STOP_KEY_REFUSED,
+        _their_stop_as("stopSequences", inside="textGenerationConfig"),
+    ),
+    "deepseek_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
+    "gpt_oss_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
+    "qwen_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
+    "deepseek_stream_with_stop": (_STREAM_STOP_REFUSED, _their_refused_stop),
+    "meta_text_blocks": (
+        "A message whose content is a list of text blocks goes into a prompt as its "
+        "text. langchain-aws formats the content with an f-string: the prompt carries "
+        "the Python repr of the list (a loss: the model reads dict syntax). Blocks other "
+        "than text are refused before any request.",
+        _their_prompt_of_text,
+    ),
+    "gpt_oss_stream_with_stop": (_STREAM_STOP_REFUSED, _their_refused_stop),
+    **{
+        name: (_OBJECT_JOINED, _merged_once)
+        for name in (
+            "gpt_oss_stream",
+            "gpt_oss_astream",
+            "gpt_oss_stream_cut",
+            "gpt_oss_streaming_invoke",
+            "qwen_stream",
+            "qwen_astream",
+            "qwen_stream_cut",
+            "qwen_streaming_invoke",
+        )
+    },
+    **{
+        name: (_STREAM_USAGE_LOST, _their_closing_usage)
+        for name in (
+            "titan_stream",
+            "titan_astream",
+            "titan_streaming_invoke",
+            "titan_stream_cut",
+            "meta_stream_cut",
+            "mistral_stream_cut",
+        )
+    },
     "class_stop": (
         "ChatBedrock(stop=[...]) is sent as the body's stop_sequences. langchain-aws "
         "keeps the field but sends it only on the Converse path: on InvokeModel the "
@@ -697,9 +1202,13 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
 #: matches, so the entry is removed).
 NOT_YET: dict[str, str] = {
     "unsupported_family": (
-        "chatplex builds InvokeModel bodies for Anthropic models only: a Meta model "
-        "raises NotImplementedError at construction (naming beta_use_converse_api=True "
-        "and ChatBedrockConverse) where langchain-aws sends Llama's prompt body"
+        "chatplex builds InvokeModel bodies for Anthropic, Meta, Mistral, Titan, "
+        "DeepSeek, OpenAI and Qwen models: a Writer model raises NotImplementedError at "
+        "construction (naming beta_use_converse_api=True and ChatBedrockConverse) where "
+        "langchain-aws sends a Writer body with a `prompt` (Llama 2's [INST] text). Left "
+        "unbuilt on purpose: Bedrock's documentation gives Palmyra's InvokeModel body as "
+        "`messages` (model-parameters-palmyra-x5), so the body langchain-aws sends "
+        "looks like one the model does not read; to build once checked against Bedrock"
     ),
 }
 
@@ -743,8 +1252,8 @@ def test_same_as_langchain_aws(name: str, server: ScriptedServer) -> None:
 
 def test_unsupported_family_raises_before_any_request(server: ScriptedServer) -> None:
     server.seen.clear()
-    with pytest.raises(NotImplementedError, match="'meta'.*beta_use_converse_api=True"):
-        make(OurChatBedrock, server.url, model="meta.llama3-1-70b-instruct-v1:0")
+    with pytest.raises(NotImplementedError, match="'writer'.*beta_use_converse_api=True"):
+        make(OurChatBedrock, server.url, model=WRITER)
     assert server.seen == []
 
 

@@ -161,8 +161,8 @@ def test_model_family(model: str, family: str) -> None:
 
 
 def test_other_families_are_refused_before_any_request() -> None:
-    with pytest.raises(NotImplementedError, match="'mistral'.*beta_use_converse_api=True"):
-        call(keyed(), [HumanMessage("Hi")], model="mistral.mistral-large-2402-v1:0")
+    with pytest.raises(NotImplementedError, match="'cohere'.*beta_use_converse_api=True"):
+        call(keyed(), [HumanMessage("Hi")], model="cohere.command-r-v1:0")
     adapter = keyed()
     adapter.family = "anthropic"  # provider="anthropic": a profile whose id does not say
     _, request = call(adapter, [HumanMessage("Hi")], model="my-claude-profile")
@@ -236,3 +236,35 @@ def test_json_schema_structured_output_is_anthropics_output_config() -> None:
         keyed().structured_output_settings(output_schema(Sum), Sum, "xml", None)
     with pytest.raises(ValueError, match="strict"):
         keyed().structured_output_settings(output_schema(Sum), Sum, "json_schema", True)
+
+
+def test_a_prompt_familys_call_is_read_as_that_family() -> None:
+    from chatplex.providers.bedrock.eventstream import EventStreamDecoder
+    from chatplex.providers.bedrock.invoke_families import (
+        PromptStreamDecoder,
+        PromptStreamParser,
+    )
+
+    llama = "us.meta.llama3-1-70b-instruct-v1:0"
+    view, request = call(keyed(), [HumanMessage("Hi")], stream=True, model=llama, max_tokens=8)
+    assert request.url.endswith(
+        "/model/us.meta.llama3-1-70b-instruct-v1%3A0/invoke-with-response-stream"
+    )
+    assert request.json == {
+        "prompt": "<|begin_of_text|>\n<|start_header_id|>user<|end_header_id|>Hi<|eot_id|>\n"
+        "<|start_header_id|>assistant<|end_header_id|>\n\n",
+        "max_gen_len": 8,
+    }
+    assert view.stream_framing is PromptStreamDecoder
+    assert isinstance(view.stream_parser({}), PromptStreamParser)
+    reply = view.parse_response(b'{"generation": "Hey", "stop_reason": "stop"}', {})
+    assert reply.text == "Hey" and reply.response_metadata["model_name"] == llama
+    # The same view for a call to a Claude model reads Anthropic's stream again.
+    view.build_request([HumanMessage("Hi")], CallSettings(model=MODEL), stream=True)
+    assert view.stream_framing is EventStreamDecoder
+    assert not isinstance(view.stream_parser({}), PromptStreamParser)
+
+
+def test_a_nova_model_on_invoke_model_is_refused() -> None:
+    with pytest.raises(NotImplementedError, match="'amazon.nova'"):
+        call(keyed(), [HumanMessage("Hi")], model="amazon.nova-lite-v1:0")

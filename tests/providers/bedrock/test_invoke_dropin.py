@@ -1,6 +1,7 @@
-"""ChatBedrock: langchain-aws's constructor; InvokeModel for Anthropic models, Converse
-when asked (or for Nova), other families refused at construction; init_chat_model's
-`bedrock:` builds it."""
+"""ChatBedrock: langchain-aws's constructor; InvokeModel for Anthropic models and the
+prompt families (Meta, Mistral, Titan, DeepSeek, OpenAI, Qwen), Converse when asked (or
+for Nova), other families refused at construction; init_chat_model's `bedrock:` builds
+it."""
 
 from __future__ import annotations
 
@@ -86,20 +87,17 @@ def test_nova_and_beta_use_converse_api_speak_converse() -> None:
     assert body["inferenceConfig"] == {"maxTokens": 64, "topP": 0.5}  # lifted, as langchain-aws
     assert body["additionalModelRequestFields"] == {"top_k": 3}
     assert body["guardrailConfig"] == {"guardrailIdentifier": "g-1", "guardrailVersion": "1"}
-    with pytest.raises(NotImplementedError, match="'amazon'"):  # given: kept, then refused
+    with pytest.raises(NotImplementedError, match="'amazon.nova'"):  # given: kept, then refused
         make("amazon.nova-pro-v1:0", beta_use_converse_api=False)
 
 
 @pytest.mark.parametrize(
     ("model", "family"),
     [
-        ("meta.llama3-1-70b-instruct-v1:0", "meta"),
-        ("us.meta.llama3-2-1b-instruct-v1:0", "meta"),
-        ("mistral.mistral-large-2402-v1:0", "mistral"),
         ("cohere.command-r-v1:0", "cohere"),
-        ("amazon.titan-text-express-v1", "amazon"),
         ("ai21.jamba-1-5-large-v1:0", "ai21"),
-        ("deepseek.r1-v1:0", "deepseek"),
+        ("writer.palmyra-x5-v1:0", "writer"),
+        ("us.writer.palmyra-x4-v1:0", "writer"),
     ],
 )
 def test_other_families_are_refused_at_construction(model: str, family: str) -> None:
@@ -150,8 +148,8 @@ def test_init_chat_model_bedrock_builds_chat_bedrock() -> None:
         "anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke"
     )
     assert request.json["top_k"] == 2
-    with pytest.raises(NotImplementedError, match="'meta'"):
-        init_chat_model("bedrock:meta.llama3-1-70b-instruct-v1:0", region_name="us-east-1")
+    with pytest.raises(NotImplementedError, match="'writer'"):
+        init_chat_model("bedrock:writer.palmyra-x5-v1:0", region_name="us-east-1")
 
 
 @pytest.mark.parametrize("name", ["base_url", "endpoint_url"])
@@ -193,11 +191,11 @@ def test_calls_go_only_to_the_endpoint_configured(
 
 def test_no_frame_of_a_refused_construction_holds_a_key() -> None:
     try:
-        make("meta.llama3-1-70b-instruct-v1:0", aws_session_token="session-token-in-clear")
+        make("writer.palmyra-x5-v1:0", aws_session_token="session-token-in-clear")
     except NotImplementedError as exc:
         traceback = exc.__traceback__
     else:
-        raise AssertionError("a Meta model on InvokeModel is refused")
+        raise AssertionError("a Writer model on InvokeModel is refused")
     shown = []
     while traceback is not None:  # chatplex's frames (the test's own hold the keys)
         if traceback.tb_frame.f_globals["__name__"].startswith("chatplex."):
@@ -216,3 +214,55 @@ def test_its_signature_shows_every_parameter_it_takes() -> None:
     assert names.count("model_kwargs") == 1 and names[-1] == "api_params"
     with pytest.raises(TypeError, match="did you mean 'temperature'"):
         make(temprature=0.2)
+
+
+def _add(a: int, b: int) -> int:
+    """Add two integers."""
+    return a + b
+
+
+FAMILY_MODELS = [
+    "us.meta.llama3-1-70b-instruct-v1:0",
+    "meta.llama4-scout-17b-instruct-v1:0",
+    "meta.llama2-13b-chat-v1",
+    "mistral.mistral-large-2402-v1:0",
+    "amazon.titan-text-express-v1",
+    "us.deepseek.r1-v1:0",
+    "openai.gpt-oss-20b-1:0",
+    "qwen.qwen3-32b-v1:0",
+]
+
+
+@pytest.mark.parametrize("model_id", FAMILY_MODELS)
+def test_the_prompt_families_over_the_mock_server(model_id: str) -> None:
+    # The mock answers each family in its own shape: the reply, the stream and the usage
+    # read back as they were planned (an echo of the last user turn).
+    from chatplex.messages import AIMessage, HumanMessage, SystemMessage, merge_chunks
+    from chatplex.testing import MockServer
+
+    with MockServer() as server:
+        model = make(model_id, endpoint_url=server.url, max_retries=0)
+        turns = [SystemMessage("Be brief."), HumanMessage("Hi"), AIMessage("Hello!")]
+        messages = [*turns, HumanMessage("hello mock")]
+        reply = model.invoke(messages)
+        assert reply.text == "Echo: hello mock"
+        assert reply.response_metadata["finish_reason"] == "stop"
+        assert reply.usage_metadata is not None and reply.usage_metadata["output_tokens"] > 0
+        chunks = list(model.stream(messages))
+        merged = merge_chunks(chunks)
+        assert merged.text == "Echo: hello mock" and len(chunks) > 3
+        assert merged.usage_metadata == reply.usage_metadata
+        with pytest.raises(ValueError, match="take no tools"):
+            model.bind_tools([_add]).invoke("hi")
+
+
+@pytest.mark.parametrize("method", ["json_schema", "json_mode", "function_calling"])
+def test_structured_output_is_refused_on_the_prompt_families(method: str) -> None:
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        total: int
+
+    model = make("us.meta.llama3-1-70b-instruct-v1:0")
+    with pytest.raises(ValueError, match="not available on 'meta' models|take no tools"):
+        model.with_structured_output(Sum, method=method).invoke("1+2?")  # type: ignore[arg-type]

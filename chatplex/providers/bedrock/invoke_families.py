@@ -1,0 +1,613 @@
+"""Bedrock InvokeModel for the model families langchain-aws's `ChatBedrock` serves with a
+prompt of its own: **Meta Llama**, **Mistral**, **Amazon Titan**, **DeepSeek**, and
+the Chat Completions messages of **OpenAI's gpt-oss** and **Qwen**. Each family is one
+declared `PromptFamily` (its prompt template, request body, reply reader, stream chunk
+reader and stop reasons) in `PROMPT_FAMILIES`; nothing about a family is decided
+anywhere else.
+
+As langchain-aws builds them (`ChatPromptAdapter.convert_messages_to_prompt`,
+`LLMInputOutputAdapter.prepare_input`):
+
+- **Meta** (`meta.llama*`): the conversation as Llama's chat template (Llama 4's,
+  Llama 3's, or Llama 2's `[INST]` form, by the model id), body `{**model_kwargs,
+  "prompt", "max_gen_len", "temperature"}`. Llama's body has no stop sequences: they
+  are cut from the reply's text instead (a stream with stop sequences is refused,
+  as langchain-aws refuses it).
+- **Mistral** (`mistral.*`): the `[INST]` prompt, body `{**model_kwargs, "prompt",
+  "max_tokens", "temperature", "stop"}`.
+- **Amazon Titan** (`amazon.titan-text*`): the `User:` / `Bot:` prompt, body
+  `{"inputText", "textGenerationConfig": {**model_kwargs, "maxTokenCount",
+  "temperature", "stopSequences"}}`. (Nova models speak Converse: see
+  `invoke_dropin.py`.)
+- **DeepSeek** (`deepseek.*`): DeepSeek-R1's `<|User|>` / `<|Assistant|>` prompt, body
+  `{**model_kwargs, "prompt", "max_tokens", "temperature", "stop"}`.
+- **OpenAI** (`openai.gpt-oss*`) and **Qwen** (`qwen.*`): the conversation as Chat
+  Completions messages (`convert_to_openai_messages`), body `{**model_kwargs,
+  "messages", "max_completion_tokens"` (OpenAI) or `"max_tokens"` (Qwen),
+  `"temperature", "stop"}`; replies and chunks in Chat Completions' `choices`.
+
+Every family here takes text only (no tools: langchain-aws drops them silently, chatplex
+refuses them before any request).
+
+Replies: the text is the family's output field; `additional_kwargs` is langchain-aws's
+`llm_output` (`usage` from Bedrock's token-count headers, the body's `stop_reason`,
+`thinking: {}`, `model_id`). Streams: each `chunk` event is one `AIMessageChunk` whose
+`response_metadata` is the event's own fields (the text and token counts taken out),
+the first such chunk naming `model_name`; the chunk carrying the stop reason is followed
+by a closing chunk with the usage of `amazon-bedrock-invocationMetrics`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...adapters.base import CallSettings, header_value
+from ...errors import StreamError
+from ...messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+    convert_to_openai_messages,
+)
+from .eventstream import EventStreamDecoder, EventStreamMessage
+from .invoke_response import (
+    INVOKE_PROVIDER,
+    count,
+    decode_chunk,
+    header_usage,
+    stop_metadata,
+    usage_metadata,
+)
+from .response import REQUEST_ID_HEADER, BedrockStreamParser, error_from, snippet
+
+__all__ = [
+    "CHUNK_END",
+    "DEEPSEEK",
+    "META",
+    "MISTRAL",
+    "OPENAI",
+    "PROMPT_FAMILIES",
+    "QWEN",
+    "TITAN",
+    "PromptFamily",
+    "PromptStreamDecoder",
+    "PromptStreamParser",
+    "cut_at_stop",
+    "parse_prompt_reply",
+    "prompt_body",
+]
+
+#: The conversation as a family's input (messages, base model id): a prompt's text, or
+#: OpenAI-style message dicts.
+Prompt = Callable[[Sequence[BaseMessage], str], Any]
+
+
+# ---- prompts: the conversation as each family's template ------------------------------
+
+
+def message_text(message: BaseMessage, family: str) -> str:
+    """A message's text for a prompt: its string, or its text blocks joined (a prompt
+    carries no image or document: those are refused, never sent as their repr)."""
+    content: Any = message.content
+    if isinstance(content, str):
+        return content
+    parts: list[str] = []
+    for block in content or ():
+        if isinstance(block, str):
+            parts.append(block)
+        elif isinstance(block, Mapping) and block.get("type") == "text":
+            parts.append(str(block.get("text") or ""))
+        else:
+            kind = block.get("type") if isinstance(block, Mapping) else type(block).__name__
+            raise ValueError(
+                f"{family} models over InvokeModel take a text prompt: a {kind!r} block "
+                "cannot be sent (use the Converse API: beta_use_converse_api=True)"
+            )
+    return "".join(parts)
+
+
+def _roles(family: str, **roles: str) -> Callable[[BaseMessage], str]:
+    """The role name of each message type the template takes (`system`, `human`, `ai`,
+    `tool`); another type is a ValueError naming the family."""
+
+    def role(message: BaseMessage) -> str:
+        if isinstance(message, SystemMessage):
+            kind = "system"
+        elif isinstance(message, HumanMessage):
+            kind = "human"
+        elif isinstance(message, AIMessage):
+            kind = "ai"
+        elif isinstance(message, ToolMessage):
+            kind = "tool"
+        else:
+            kind = type(message).__name__
+        if kind not in roles:
+            raise ValueError(
+                f"{family} prompts take {', '.join(roles)} messages: got {type(message).__name__}"
+            )
+        return roles[kind]
+
+    return role
+
+
+_LLAMA3_ROLE = _roles("Meta", system="system", human="user", ai="assistant")
+_LLAMA4_ROLE = _roles("Meta", system="system", human="user", ai="assistant", tool="ipython")
+
+
+def llama3_prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
+    r"""Llama 3's chat template, as langchain-aws writes it.
+
+    >>> llama3_prompt([HumanMessage("Hi")])
+    '<|begin_of_text|>\n<|start_header_id|>user<|end_header_id|>Hi<|eot_id|>\n<|start_header_id|>assistant<|end_header_id|>\n\n'
+    """
+    turns = [
+        f"<|start_header_id|>{_LLAMA3_ROLE(m)}<|end_header_id|>{message_text(m, 'Meta')}<|eot_id|>"
+        for m in messages
+    ]
+    opening = "<|start_header_id|>assistant<|end_header_id|>\n\n"
+    return "\n".join(["<|begin_of_text|>", *turns, opening])
+
+
+def llama4_prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
+    """Llama 4's chat template (a tool result is an `ipython` turn ending `<|eom|>`)."""
+    turns = []
+    for m in messages:
+        role = _LLAMA4_ROLE(m)
+        end = "<|eom|>" if role == "ipython" else "<|eot|>"
+        turns.append(f"<|header_start|>{role}<|header_end|>{message_text(m, 'Meta')}{end}")
+    return "\n".join(["<|begin_of_text|>", *turns, "<|header_start|>assistant<|header_end|>"])
+
+
+def inst_prompt(family: str) -> Prompt:
+    """The `[INST]` template of Llama 2 and Mistral: one line per message."""
+    role = _roles(family, system="system", human="human", ai="ai")
+    forms = {"system": "<<SYS>> {} <</SYS>>", "human": "[INST] {} [/INST]", "ai": "{}"}
+
+    def prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
+        return "\n".join(forms[role(m)].format(message_text(m, family)) for m in messages)
+
+    return prompt
+
+
+_LLAMA2_PROMPT = inst_prompt("Meta")
+
+
+def llama_prompt(messages: Sequence[BaseMessage], base_model: str) -> str:
+    """The Llama template for the model, chosen by its id as langchain-aws chooses."""
+    if "llama4" in base_model:
+        return llama4_prompt(messages)
+    if "llama3" in base_model:
+        return llama3_prompt(messages)
+    return str(_LLAMA2_PROMPT(messages, base_model))
+
+
+_TITAN_ROLE = _roles("Amazon", system="", human="\n\nUser: ", ai="\n\nBot: ")
+
+
+def titan_prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
+    r"""Titan's `User:` / `Bot:` transcript ending on the bot's turn (langchain-aws's
+    Claude 2 text template with Titan's names).
+
+    >>> titan_prompt([SystemMessage("Be brief."), HumanMessage("Hi")])
+    'Be brief.\n\nUser: Hi\n\nBot:'
+    """
+    text = "".join(_TITAN_ROLE(m) + message_text(m, "Amazon") for m in messages)
+    if not messages or not isinstance(messages[-1], AIMessage):
+        text += "\n\nBot: "
+    return text.rstrip()
+
+
+_DEEPSEEK_ROLE = _roles("DeepSeek", system="<|System|>", human="<|User|>", ai="<|Assistant|>")
+
+
+def deepseek_prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
+    r"""DeepSeek-R1's template, as langchain-aws writes it.
+
+    >>> deepseek_prompt([HumanMessage("Hi")])
+    '\n<|begin_of_sentence|><|User|>Hi<|Assistant|>\n\n'
+    """
+    turns = "".join(_DEEPSEEK_ROLE(m) + message_text(m, "DeepSeek") for m in messages)
+    return f"\n<|begin_of_sentence|>{turns}<|Assistant|>\n\n"
+
+
+def openai_messages(messages: Sequence[BaseMessage], base_model: str = "") -> Any:
+    """The conversation as Chat Completions messages (OpenAI's gpt-oss, Qwen)."""
+    return convert_to_openai_messages(list(messages))
+
+
+# ---- bodies ------------------------------------------------------------------------
+
+
+def _meta_body(prompt: str, settings: CallSettings) -> dict[str, Any]:
+    body = {**settings.extra_body, "prompt": prompt}
+    if settings.max_tokens:
+        body["max_gen_len"] = settings.max_tokens
+    if settings.temperature is not None:
+        body["temperature"] = settings.temperature
+    if settings.top_p is not None:
+        body["top_p"] = settings.top_p
+    return body
+
+
+def _mistral_body(prompt: str, settings: CallSettings) -> dict[str, Any]:
+    body = {**settings.extra_body, "prompt": prompt}
+    if settings.max_tokens:
+        body["max_tokens"] = settings.max_tokens
+    if settings.temperature is not None:
+        body["temperature"] = settings.temperature
+    if settings.top_p is not None:
+        body["top_p"] = settings.top_p
+    if settings.stop:
+        body["stop"] = list(settings.stop)
+    return body
+
+
+def _deepseek_body(prompt: str, settings: CallSettings) -> dict[str, Any]:
+    body = {**settings.extra_body, "prompt": prompt}
+    if settings.max_tokens:
+        body["max_tokens"] = settings.max_tokens
+    if settings.temperature is not None:
+        body["temperature"] = settings.temperature
+    if settings.top_p is not None:
+        body["top_p"] = settings.top_p
+    if settings.stop:
+        body["stop"] = list(settings.stop)
+    return body
+
+
+def _chat_body(max_tokens_key: str) -> Callable[[Any, CallSettings], dict[str, Any]]:
+    """The Chat Completions body of OpenAI's and Qwen's models (the token limit's key
+    differs: GPT-5 and later refuse `max_tokens`)."""
+
+    def body(messages: Any, settings: CallSettings) -> dict[str, Any]:
+        out = {**settings.extra_body, "messages": messages}
+        if settings.max_tokens:
+            out[max_tokens_key] = settings.max_tokens
+        if settings.temperature is not None:
+            out["temperature"] = settings.temperature
+        if settings.top_p is not None:
+            out["top_p"] = settings.top_p
+        if settings.stop:
+            out["stop"] = list(settings.stop)
+        return out
+
+    return body
+
+
+def _titan_body(prompt: str, settings: CallSettings) -> dict[str, Any]:
+    config = dict(settings.extra_body)
+    if settings.max_tokens:
+        config["maxTokenCount"] = settings.max_tokens
+    if settings.temperature is not None:
+        config["temperature"] = settings.temperature
+    if settings.top_p is not None:
+        config["topP"] = settings.top_p
+    if settings.stop:
+        config["stopSequences"] = list(settings.stop)
+    return {"inputText": prompt, "textGenerationConfig": config}
+
+
+# ---- readers -----------------------------------------------------------------------
+
+
+def _first(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """The first item of a list field (`outputs`, `results`), or {}."""
+    items = data.get(key)
+    first = items[0] if isinstance(items, list) and items else None
+    return first if isinstance(first, Mapping) else {}
+
+
+def _text_of(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class PromptFamily:
+    """One model family's InvokeModel: how its prompt and body are built, and where its
+    replies and stream events hold their text and stop reason."""
+
+    name: str
+    #: The conversation as the family's prompt (messages, base model id).
+    prompt: Prompt
+    #: The request body around the prompt.
+    body: Callable[[str, CallSettings], dict[str, Any]]
+    #: A reply's text, and its stop reason as the model names it.
+    reply_text: Callable[[Mapping[str, Any]], str | None]
+    reply_stop: Callable[[Mapping[str, Any]], Any]
+    #: A stream event's text piece, and its stop reason (None until the last event).
+    chunk_text: Callable[[Mapping[str, Any]], str | None]
+    chunk_stop: Callable[[Mapping[str, Any]], Any]
+    #: An event's fields that are not its chunk's `response_metadata` (langchain-aws's).
+    hidden: frozenset[str]
+    #: The model's stop reasons as chatplex's `finish_reason`.
+    finish_reasons: Mapping[str, str] = field(default_factory=dict)
+    #: Whether the body takes stop sequences (else they are cut from the reply's text).
+    takes_stop: bool = True
+
+
+_HIDDEN = frozenset({"prompt_token_count", "generation_token_count", "created"})
+
+META = PromptFamily(
+    name="meta",
+    prompt=llama_prompt,
+    body=_meta_body,
+    reply_text=lambda data: _text_of(data.get("generation")),
+    reply_stop=lambda data: data.get("stop_reason"),
+    chunk_text=lambda data: _text_of(data.get("generation")),
+    chunk_stop=lambda data: data.get("stop_reason"),
+    hidden=_HIDDEN | {"generation"},
+    finish_reasons={"stop": "stop", "length": "length"},
+    takes_stop=False,
+)
+MISTRAL = PromptFamily(
+    name="mistral",
+    prompt=inst_prompt("Mistral"),
+    body=_mistral_body,
+    reply_text=lambda data: _text_of(_first(data, "outputs").get("text")),
+    reply_stop=lambda data: _first(data, "outputs").get("stop_reason"),
+    chunk_text=lambda data: _text_of(_first(data, "outputs").get("text")),
+    chunk_stop=lambda data: _first(data, "outputs").get("stop_reason"),
+    hidden=_HIDDEN | {"outputs"},
+    finish_reasons={"stop": "stop", "length": "length", "model_length": "length"},
+)
+TITAN = PromptFamily(
+    name="amazon",
+    prompt=titan_prompt,
+    body=_titan_body,
+    reply_text=lambda data: _text_of(_first(data, "results").get("outputText")),
+    reply_stop=lambda data: _first(data, "results").get("completionReason"),
+    chunk_text=lambda data: _text_of(data.get("outputText")),
+    chunk_stop=lambda data: data.get("completionReason"),
+    hidden=_HIDDEN | {"outputText"},
+    finish_reasons={
+        "FINISH": "stop",
+        "STOP_CRITERIA_MET": "stop",
+        "LENGTH": "length",
+        "CONTENT_FILTERED": "content_filter",
+    },
+)
+
+DEEPSEEK = PromptFamily(
+    name="deepseek",
+    prompt=deepseek_prompt,
+    body=_deepseek_body,
+    reply_text=lambda data: _text_of(_first(data, "choices").get("text")),
+    reply_stop=lambda data: _first(data, "choices").get("stop_reason"),
+    chunk_text=lambda data: _text_of(_first(data, "choices").get("text")),
+    chunk_stop=lambda data: _first(data, "choices").get("stop_reason"),
+    hidden=_HIDDEN | {"choices"},
+    finish_reasons={"stop": "stop", "length": "length"},
+)
+
+
+def _message_of(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """A Chat Completions choice's `message` (a reply) or `delta` (a stream event)."""
+    inner = _first(data, "choices").get(key)
+    return inner if isinstance(inner, Mapping) else {}
+
+
+def _chat_family(name: str, max_tokens_key: str) -> PromptFamily:
+    """OpenAI's gpt-oss and Qwen: Chat Completions messages, replies and chunks. A reply
+    without text (the limit hit while reasoning) reads as ""."""
+    return PromptFamily(
+        name=name,
+        prompt=openai_messages,
+        body=_chat_body(max_tokens_key),
+        reply_text=lambda data: (
+            _text_of(_message_of(data, "message").get("content") or "")
+            if _first(data, "choices")
+            else None
+        ),
+        reply_stop=lambda data: _first(data, "choices").get("finish_reason"),
+        chunk_text=lambda data: _text_of(_message_of(data, "delta").get("content")),
+        chunk_stop=lambda data: _first(data, "choices").get("finish_reason"),
+        hidden=_HIDDEN | {"choices"},
+        finish_reasons={"stop": "stop", "length": "length"},
+    )
+
+
+OPENAI = _chat_family("openai", "max_completion_tokens")
+QWEN = _chat_family("qwen", "max_tokens")
+
+#: The families chatplex builds with a prompt, by langchain-aws's provider name.
+PROMPT_FAMILIES: Mapping[str, PromptFamily] = {
+    f.name: f for f in (META, MISTRAL, TITAN, DEEPSEEK, OPENAI, QWEN)
+}
+
+
+def prompt_body(
+    family: PromptFamily,
+    messages: Sequence[BaseMessage],
+    settings: CallSettings,
+    base_model: str,
+    *,
+    stream: bool,
+) -> dict[str, Any]:
+    """The InvokeModel body of one call to a prompt family (ValueError before any
+    request for what the family cannot take: tools, or stop sequences while streaming a
+    family without them)."""
+    name = family.name.capitalize()
+    if settings.tools:
+        raise ValueError(
+            f"{name} models over InvokeModel take no tools (langchain-aws drops them "
+            "silently): use the Converse API, beta_use_converse_api=True"
+        )
+    if stream and settings.stop and not family.takes_stop:
+        raise ValueError(
+            f"{name} models over InvokeModel take no stop sequences, and a stream cannot "
+            "be cut after the fact: invoke without streaming, or use the Converse API "
+            "(beta_use_converse_api=True)"
+        )
+    return family.body(family.prompt(messages, base_model), settings)
+
+
+def cut_at_stop(text: str, stop: Sequence[str] | None) -> str:
+    """The text up to the first stop sequence (langchain-aws's `enforce_stop_tokens`,
+    with the sequences matched as text, not as regular expressions).
+
+    >>> cut_at_stop("one. two STOP three", ["STOP", "."])
+    'one'
+    """
+    if not stop:
+        return text
+    return re.split("|".join(re.escape(s) for s in stop), text, maxsplit=1)[0]
+
+
+def parse_prompt_reply(
+    family: PromptFamily,
+    body: bytes,
+    headers: Mapping[str, str] | None,
+    model_id: str | None,
+    stop: Sequence[str] | None = None,
+) -> AIMessage:
+    """The `AIMessage` of a prompt family's InvokeModel reply (ValueError for a body
+    that is not one: the engine reports it as malformed)."""
+    data = json.loads(body)
+    if not isinstance(data, dict):
+        raise ValueError(f"InvokeModel reply is not a JSON object: {snippet(body)}")
+    text = family.reply_text(data)
+    if text is None:
+        if data.get("message") or data.get("__type"):
+            raise error_from(200, body, headers)  # an error shape inside a 200
+        raise ValueError(f"InvokeModel reply of a {family.name} model has no text: {snippet(body)}")
+    usage = header_usage(headers)
+    # langchain-aws's llm_output: the body's top-level stop_reason (None for Mistral and
+    # Titan, whose reason is inside the output: chatplex's finish_reason reads it there).
+    llm_output: dict[str, Any] = {
+        "usage": usage,
+        "stop_reason": data.get("stop_reason"),
+        "thinking": {},
+        "model_id": model_id,
+    }
+    meta: dict[str, Any] = {**llm_output, "model_provider": INVOKE_PROVIDER, "model_name": model_id}
+    meta.update(stop_metadata(family.reply_stop(data), family.finish_reasons))
+    request_id = header_value(headers, REQUEST_ID_HEADER)
+    if request_id:
+        meta["request_id"] = request_id
+    return AIMessage(
+        content=cut_at_stop(text, stop),
+        additional_kwargs=llm_output,
+        usage_metadata=usage_metadata(
+            usage["prompt_tokens"],
+            usage["completion_tokens"],
+            usage["cache_read_input_tokens"],
+            usage["cache_write_input_tokens"],
+        ),
+        response_metadata=meta,
+    )
+
+
+# ---- streams -----------------------------------------------------------------------
+
+
+class _ChunkEnd:
+    """The marker `PromptStreamDecoder` puts after each event-stream message."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "CHUNK_END"
+
+
+#: After each message: lets the parser give a second chunk for one event (the closing
+#: chunk langchain-aws yields after the event with the stop reason).
+CHUNK_END = _ChunkEnd()
+
+
+class PromptStreamDecoder(EventStreamDecoder):
+    """The event-stream framing, each message followed by `CHUNK_END`."""
+
+    __slots__ = ()
+
+    def feed(self, chunk: bytes) -> list[Any]:
+        out: list[Any] = []
+        for message in super().feed(chunk):
+            out += (message, CHUNK_END)
+        return out
+
+
+class PromptStreamParser:
+    """Turns one `invoke-with-response-stream` body of a prompt family into
+    `AIMessageChunk`s (see the module docstring)."""
+
+    __slots__ = ("_closing", "_converse", "_ended", "_family", "_model_id", "_named", "_request_id")
+
+    def __init__(
+        self, family: PromptFamily, request_id: str | None = None, model_id: str | None = None
+    ) -> None:
+        self._family = family
+        self._request_id = request_id
+        self._model_id = model_id
+        # Exception messages are the same on every Bedrock stream: raised as Converse's.
+        self._converse = BedrockStreamParser(request_id, model_id)
+        self._named = False  # whether a chunk named model_name yet (the first one does)
+        self._ended = False  # a stop reason came: the reply is whole
+        self._closing: AIMessageChunk | None = None
+
+    def feed(self, event: Any) -> AIMessageChunk | None:
+        """The chunk one message contributes, or None; raises `StreamError` for an
+        exception message or a payload that is not a base64 JSON event."""
+        if event is CHUNK_END:
+            closing, self._closing = self._closing, None
+            return closing
+        if not isinstance(event, EventStreamMessage) or event.message_type != "event":
+            try:
+                return self._converse.feed(event)  # raises: the stream's error
+            except StreamError as err:
+                err.provider = INVOKE_PROVIDER
+                raise
+        if event.event_type != "chunk" or self._ended:
+            return None  # events newer than chatplex; nothing after the stop reason
+        return self._chunk(decode_chunk(event.payload, self._request_id))
+
+    def finish(self) -> None:
+        """Raise `StreamError` if the body ended before an event with a stop reason."""
+        if not self._ended:
+            raise StreamError(
+                "invoke-with-response-stream ended before the model's stop reason",
+                provider=INVOKE_PROVIDER,
+                request_id=self._request_id,
+            )
+
+    def _chunk(self, data: dict[str, Any]) -> AIMessageChunk:
+        family = self._family
+        text = family.chunk_text(data) or ""
+        meta = {k: v for k, v in data.items() if k not in family.hidden}
+        reason = family.chunk_stop(data)
+        if meta:  # langchain-aws's generation_info: the first one names the model
+            self._name(meta)
+        if isinstance(reason, str):
+            self._ended = True
+            self._closing = self._closing_chunk(data.get("amazon-bedrock-invocationMetrics"))
+        meta.update(stop_metadata(reason, family.finish_reasons))
+        meta["model_provider"] = INVOKE_PROVIDER
+        return AIMessageChunk(content=text, response_metadata=meta)
+
+    def _name(self, meta: dict[str, Any]) -> None:
+        if not self._named:
+            meta["model_name"] = self._model_id
+            self._named = True
+
+    def _closing_chunk(self, metrics: Any) -> AIMessageChunk:
+        """The chunk after the last event: the invocation's usage when Bedrock gave it."""
+        meta: dict[str, Any] = {}
+        if self._request_id:
+            meta["request_id"] = self._request_id
+        meta["model_provider"] = INVOKE_PROVIDER
+        if not isinstance(metrics, Mapping):
+            return AIMessageChunk(content="", response_metadata=meta)
+        self._name(meta)
+        usage = usage_metadata(
+            count(metrics.get("inputTokenCount")),
+            count(metrics.get("outputTokenCount")),
+            count(metrics.get("cacheReadInputTokenCount")),
+            count(metrics.get("cacheWriteInputTokenCount")),
+        )
+        return AIMessageChunk(content="", response_metadata=meta, usage_metadata=usage)
