@@ -82,3 +82,43 @@ def test_the_repr_masks_the_url_never_raises_and_names_the_class() -> None:
     assert adapter_repr(half_built, "Named", api_key="_api_key", other="other") == (
         "Named(base_url=None, api_key=None, other=None)"
     )
+
+
+_HOME = connection.ProviderHome(
+    "api.example", "https://api.example/v1", ("EXAMPLE_KEY", "EXAMPLE_OLD_KEY"), "EXAMPLE_URL"
+)
+
+
+def test_connect_sends_the_environment_key_only_to_the_home_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EXAMPLE_OLD_KEY", "k-env")
+    home = connection.connect(None, None, _HOME, "/chat")
+    assert home.where.url == "https://api.example/v1/chat"
+    assert home.key == Secret("k-env") and home.withheld == ""
+    elsewhere = connection.connect(None, "https://gw.example", _HOME, "/chat")
+    assert elsewhere.key is None
+    # The note names the variable that is set, the first of them.
+    assert "EXAMPLE_OLD_KEY goes only to api.example or to a base URL from EXAMPLE_URL" in (
+        elsewhere.withheld
+    )
+    monkeypatch.setenv("EXAMPLE_URL", "https://gw.example")
+    assert connection.connect(None, None, _HOME, "/chat").key == Secret("k-env")
+
+
+def test_connect_sends_an_explicit_key_anywhere_and_an_empty_one_nowhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EXAMPLE_KEY", "k-env")
+    given = connection.connect(Secret("k-1"), "https://gw.example", _HOME, "/chat")
+    assert given.key == Secret("k-1") and given.withheld == ""
+    empty = connection.connect(Secret(""), None, _HOME, "/chat")
+    assert empty.key is None and "EXAMPLE_KEY" in empty.withheld
+
+
+def test_held_headers_put_the_callers_over_ours_and_hold_credentials() -> None:
+    held = connection.held_headers(
+        {"content-type": "application/json", "X-Key": "k-1"}, {"x-key": "k-2"}, frozenset({"x-key"})
+    )
+    assert held == {"content-type": "application/json", "x-key": Secret("k-2")}
+    assert isinstance(held["x-key"], Secret)
