@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import ClassVar
 
-from ..adapters.base import SSEEvent, message_event
+from ..adapters.base import SSEEvent, event_bound, message_event
 from ..errors import ResponseTooLargeError
 
 __all__ = ["DEFAULT_MAX_EVENT_BYTES", "SSEDecoder", "aiter_sse_events", "iter_sse_events"]
@@ -57,10 +57,7 @@ class SSEDecoder:
     )
 
     def __init__(self, *, max_event_bytes: int | None = None) -> None:
-        limit = self.default_max_event_bytes if max_event_bytes is None else max_event_bytes
-        if limit < 1:
-            raise ValueError(f"max_event_bytes must be >= 1, got {limit}")
-        self._max = limit
+        self._max = event_bound(max_event_bytes, self.default_max_event_bytes)
         self._pending: list[bytes] = []  # pieces of the line not yet ended, in order
         self._pending_size = 0
         self._data: list[str] | None = None

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
+from ...adapters.base import event_bound
 from ...errors import ResponseTooLargeError
 
 __all__ = ["DEFAULT_MAX_LINE_BYTES", "NDJSONDecoder", "iter_ndjson_lines"]
@@ -49,10 +50,7 @@ class NDJSONDecoder:
     __slots__ = ("_max", "_pending", "_pending_size")
 
     def __init__(self, *, max_event_bytes: int | None = None) -> None:
-        limit = self.default_max_event_bytes if max_event_bytes is None else max_event_bytes
-        if limit < 1:
-            raise ValueError(f"max_event_bytes must be >= 1, got {limit}")
-        self._max = limit
+        self._max = event_bound(max_event_bytes, self.default_max_event_bytes)
         self._pending: list[bytes] = []  # pieces of the line not yet ended, in order
         self._pending_size = 0
 
