@@ -21,7 +21,15 @@ from ...messages import (
 )
 from .blocks import to_parts
 
-__all__ = ["LANGCHAIN_ROLE_KEY", "OPENAI_ROLE_KEY", "wire_message", "wire_tool", "wire_tool_choice"]
+__all__ = [
+    "LANGCHAIN_ROLE_KEY",
+    "OPENAI_ROLE_KEY",
+    "STANDARD_TOOL_CHOICES",
+    "standard_tool_choice",
+    "wire_message",
+    "wire_tool",
+    "wire_tool_choice",
+]
 
 #: `SystemMessage.additional_kwargs` key choosing the wire role ("system" or "developer").
 OPENAI_ROLE_KEY = "__openai_role"
@@ -114,16 +122,29 @@ def wire_tool(tool: ToolSpec) -> dict[str, Any]:
     return {"type": "function", "function": function}
 
 
-def wire_tool_choice(choice: str | None, tools: tuple[ToolSpec, ...]) -> Any:
+#: The tool choices OpenAI's wires take as words (`standard_tool_choice`'s results).
+STANDARD_TOOL_CHOICES = ("auto", "none", "required")
+
+
+def standard_tool_choice(choice: str | None, has_tools: bool) -> str | None:
+    """What the Chat Completions and Responses wires send for a `tool_choice` word: None
+    (nothing) for no choice; "auto" and "none" as they are, or nothing without tools
+    (OpenAI rejects tool_choice without tools; nothing means the same); "required" for
+    "required" and "any". Any other choice, a tool's name, needs tools (a ValueError
+    without) and comes back as it is, for the wire to resolve."""
     if choice is None:
         return None
     if choice in ("auto", "none"):
-        # OpenAI rejects tool_choice without tools; "auto"/"none" mean the same as nothing.
-        return choice if tools else None
-    if not tools:
+        return choice if has_tools else None
+    if not has_tools:
         raise ValueError(f"tool_choice={choice!r} needs tools, but none were given")
-    if choice in ("required", "any"):
-        return "required"
+    return "required" if choice in ("required", "any") else choice
+
+
+def wire_tool_choice(choice: str | None, tools: tuple[ToolSpec, ...]) -> Any:
+    choice = standard_tool_choice(choice, bool(tools))
+    if choice is None or choice in STANDARD_TOOL_CHOICES:
+        return choice
     if choice not in {t.name for t in tools}:
         names = ", ".join(t.name for t in tools)
         raise ValueError(f"tool_choice names {choice!r}, which is not among the tools: {names}")

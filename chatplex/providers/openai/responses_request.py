@@ -27,7 +27,12 @@ from ...messages import (
     SystemMessage,
     ToolMessage,
 )
-from .request import LANGCHAIN_ROLE_KEY, OPENAI_ROLE_KEY
+from .request import (
+    LANGCHAIN_ROLE_KEY,
+    OPENAI_ROLE_KEY,
+    STANDARD_TOOL_CHOICES,
+    standard_tool_choice,
+)
 
 __all__ = ["REFUSED_PARAMETERS", "since_last_response", "wire_body", "wire_input"]
 
@@ -339,14 +344,9 @@ def _builtin_tools(extra: Any) -> list[dict[str, Any]]:
 def wire_tool_choice(
     choice: str | None, specs: Sequence[ToolSpec], tools: Sequence[Mapping[str, Any]]
 ) -> Any:
-    if choice is None:
-        return None
-    if choice in ("auto", "none"):
-        return choice if tools else None
-    if not tools:
-        raise ValueError(f"tool_choice={choice!r} needs tools, but none were given")
-    if choice in ("required", "any"):
-        return "required"
+    choice = standard_tool_choice(choice, bool(tools))
+    if choice is None or choice in STANDARD_TOOL_CHOICES:
+        return choice
     if choice in {t.name for t in specs}:
         return {"type": "function", "name": choice}
     if choice in {t.get("type") for t in tools}:  # a built-in tool, by its type

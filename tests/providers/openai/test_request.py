@@ -18,6 +18,7 @@ from chatplex.messages import (
 )
 from chatplex.providers.openai.request import (
     OPENAI_ROLE_KEY,
+    standard_tool_choice,
     wire_message,
     wire_tool,
     wire_tool_choice,
@@ -164,3 +165,26 @@ def test_a_tools_strict_flag_is_sent_only_when_set() -> None:
     # Anthropic's cache_control has no place on the OpenAI wire.
     tool = ToolSpec("f", "", schema, cache_control={"type": "ephemeral"})
     assert "cache_control" not in str(wire_tool(tool))
+
+
+@pytest.mark.parametrize(
+    ("choice", "has_tools", "sent"),
+    [
+        (None, True, None),
+        ("auto", True, "auto"),
+        ("none", True, "none"),
+        ("auto", False, None),
+        ("none", False, None),
+        ("any", True, "required"),
+        ("required", True, "required"),
+        ("weather", True, "weather"),
+    ],
+)
+def test_the_standard_tool_choice_words(choice: str | None, has_tools: bool, sent: str) -> None:
+    assert standard_tool_choice(choice, has_tools) == sent
+
+
+@pytest.mark.parametrize("choice", ["any", "required", "weather"])
+def test_a_choice_that_needs_tools_is_refused_without(choice: str) -> None:
+    with pytest.raises(ValueError, match="needs tools, but none were given"):
+        standard_tool_choice(choice, False)
