@@ -34,6 +34,7 @@ __all__ = [
     "check_headers",
     "check_messages",
     "check_text",
+    "not_sendable",
     "reply_field",
 ]
 
@@ -234,6 +235,20 @@ def _data_url(url: str, where: str) -> tuple[str, str]:
     if not comma or not header.endswith(";base64"):
         raise ValueError(f"{where}: a data URL must be data:<type>;base64,<data>")
     return header.removesuffix(";base64").split(";")[0].lower(), data
+
+
+def not_sendable(message: object, adapter: str) -> TypeError:
+    """The error for a message `adapter` (as a sentence names it: "the Ollama adapter")
+    cannot send: one of none of the four chat message types.
+
+    >>> not_sendable(object(), "the OpenAI adapter")
+    TypeError('the OpenAI adapter cannot send a object; use SystemMessage, HumanMessage, \
+AIMessage or ToolMessage')
+    """
+    return TypeError(
+        f"{adapter} cannot send a {type(message).__name__}; use SystemMessage, HumanMessage, "
+        "AIMessage or ToolMessage"
+    )
 
 
 def base64_data_url(url: str, where: str, destination: str) -> tuple[str, str]:

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from ...adapters.base import ToolSpec
+from ...adapters.validate import not_sendable
 from ...messages import (
     AIMessage,
     AIMessageChunk,
@@ -26,6 +27,7 @@ __all__ = [
     "OPENAI_ROLE_KEY",
     "STANDARD_TOOL_CHOICES",
     "standard_tool_choice",
+    "system_role",
     "wire_message",
     "wire_tool",
     "wire_tool_choice",
@@ -42,27 +44,29 @@ _NOT_SENT_BACK = frozenset(
 )
 
 
+def system_role(message: SystemMessage) -> str:
+    """The wire role of a system message: "system", or "developer" when marked so
+    (`OPENAI_ROLE_KEY`; LangChain marks a developer message with "__openai_role__", as
+    its convert_to_messages does: the same thing, spelled its way)."""
+    extra = message.additional_kwargs
+    role = extra.get(OPENAI_ROLE_KEY) or extra.get(LANGCHAIN_ROLE_KEY) or "system"
+    if role not in ("system", "developer"):
+        raise ValueError(f"{OPENAI_ROLE_KEY} must be 'system' or 'developer', not {role!r}")
+    return str(role)
+
+
 def wire_message(message: BaseMessage) -> dict[str, Any]:
     if isinstance(message, AIMessage):
         return _wire_ai(message)
     if isinstance(message, HumanMessage):
         out: dict[str, Any] = {"role": "user", "content": to_parts(message.content)}
     elif isinstance(message, SystemMessage):
-        extra = message.additional_kwargs
-        # LangChain marks a developer message with "__openai_role__" (its
-        # convert_to_messages does): the same thing, spelled its way.
-        role = extra.get(OPENAI_ROLE_KEY) or extra.get(LANGCHAIN_ROLE_KEY) or "system"
-        if role not in ("system", "developer"):
-            raise ValueError(f"{OPENAI_ROLE_KEY} must be 'system' or 'developer', not {role!r}")
-        out = {"role": role, "content": to_parts(message.content)}
+        out = {"role": system_role(message), "content": to_parts(message.content)}
     elif isinstance(message, ToolMessage):
         content = to_parts(message.content)
         return {"role": "tool", "tool_call_id": message.tool_call_id, "content": content}
     else:
-        raise TypeError(
-            f"the OpenAI adapter cannot send a {type(message).__name__}; use SystemMessage, "
-            "HumanMessage, AIMessage or ToolMessage"
-        )
+        raise not_sendable(message, "the OpenAI adapter")
     if message.name:
         out["name"] = message.name
     return out

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...adapters.base import CallSettings, ToolSpec
+from ...adapters.validate import not_sendable
 from ...messages import (
     AIMessage,
     AIMessageChunk,
@@ -27,12 +28,7 @@ from ...messages import (
     SystemMessage,
     ToolMessage,
 )
-from .request import (
-    LANGCHAIN_ROLE_KEY,
-    OPENAI_ROLE_KEY,
-    STANDARD_TOOL_CHOICES,
-    standard_tool_choice,
-)
+from .request import STANDARD_TOOL_CHOICES, standard_tool_choice, system_role
 
 __all__ = ["REFUSED_PARAMETERS", "since_last_response", "wire_body", "wire_input"]
 
@@ -150,18 +146,11 @@ def wire_input(messages: Sequence[BaseMessage], stored: bool = True) -> list[dic
                 }
             )
         elif isinstance(message, SystemMessage):
-            extra = message.additional_kwargs
-            role = extra.get(OPENAI_ROLE_KEY) or extra.get(LANGCHAIN_ROLE_KEY) or "system"
-            if role not in ("system", "developer"):
-                raise ValueError(f"{OPENAI_ROLE_KEY} must be 'system' or 'developer', not {role!r}")
-            items.append(_input_message(role, message.content))
+            items.append(_input_message(system_role(message), message.content))
         elif isinstance(message, HumanMessage):
             items.append(_input_message("user", message.content))
         else:
-            raise TypeError(
-                f"the OpenAI Responses adapter cannot send a {type(message).__name__}; use "
-                "SystemMessage, HumanMessage, AIMessage or ToolMessage"
-            )
+            raise not_sendable(message, "the OpenAI Responses adapter")
     return items
 
 

@@ -19,6 +19,7 @@ from chatplex.messages import (
 from chatplex.providers.openai.request import (
     OPENAI_ROLE_KEY,
     standard_tool_choice,
+    system_role,
     wire_message,
     wire_tool,
     wire_tool_choice,
@@ -188,3 +189,13 @@ def test_the_standard_tool_choice_words(choice: str | None, has_tools: bool, sen
 def test_a_choice_that_needs_tools_is_refused_without(choice: str) -> None:
     with pytest.raises(ValueError, match="needs tools, but none were given"):
         standard_tool_choice(choice, False)
+
+
+def test_a_system_message_is_sent_as_system_or_as_developer_when_marked() -> None:
+    assert system_role(SystemMessage("x")) == "system"
+    marked = SystemMessage("x", additional_kwargs={OPENAI_ROLE_KEY: "developer"})
+    assert system_role(marked) == "developer"
+    langchain = SystemMessage("x", additional_kwargs={"__openai_role__": "developer"})
+    assert system_role(langchain) == "developer"
+    with pytest.raises(ValueError, match="must be 'system' or 'developer', not 'user'"):
+        system_role(SystemMessage("x", additional_kwargs={OPENAI_ROLE_KEY: "user"}))
