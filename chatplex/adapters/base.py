@@ -40,7 +40,6 @@ __all__ = [
     "detail_message",
     "endpoint_url",
     "environment_key",
-    "event_bound",
     "hold_secrets",
     "take_base_url",
     "withheld_key_note",
@@ -344,20 +343,6 @@ def reveal(headers: Mapping[str, Any], secret_names: frozenset[str]) -> MaskedHe
     if secret_names:
         out.secret_names = secret_names
     return out
-
-
-def event_bound(max_event_bytes: int | None, default: int) -> int:
-    """The bound of one event of a stream's framing (server-sent events, NDJSON lines,
-    AWS event-stream messages): `max_event_bytes`, else the framing's `default`; a bound
-    below 1 byte is refused.
-
-    >>> event_bound(None, 1024), event_bound(10, 1024)
-    (1024, 10)
-    """
-    limit = default if max_event_bytes is None else max_event_bytes
-    if limit < 1:
-        raise ValueError(f"max_event_bytes must be >= 1, got {limit}")
-    return limit
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ...adapters.base import event_bound
+from ...adapters.framing import event_bound
 from ...errors import ResponseTooLargeError
 
 __all__ = [
