@@ -1,9 +1,9 @@
 """An adapter's connection, written once for every wire: where it sends and with which
-key (`connect`: the base URL and the key from the arguments or the environment, under
-`environment_key`'s policy), the headers its requests carry (JSON, the key or the base
-URL's user info, the caller's `default_headers` replacing any of them whatever their
-case), the POST of a JSON body, and a repr that never raises nor shows a key. Pure, as
-the rest of the kit.
+key (`ProviderHome.connect`: the base URL and the key from the arguments or the
+environment, under `environment_key`'s policy), the headers its requests carry (JSON,
+the key or the base URL's user info, the caller's `default_headers` replacing any of
+them whatever their case), the POST of a JSON body, and a repr that never raises nor
+shows a key. Pure, as the rest of the kit.
 
 >>> from chatplex.secret import Secret
 >>> where = BaseURL.parse("https://gw.example/v1", "/chat/completions")
@@ -24,6 +24,7 @@ from .base import (
     HTTPRequest,
     environment_key,
     hold_secrets,
+    key_digest,
     reveal,
     take_base_url,
     withheld_key_note,
@@ -34,34 +35,12 @@ __all__ = [
     "Connection",
     "ProviderHome",
     "adapter_repr",
-    "connect",
     "held_headers",
     "json_headers",
     "post_json",
     "set_header",
     "with_default_headers",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderHome:
-    """A provider's own API: its host and default base URL, and the environment variables
-    of its key (the first one set is read) and of its base URL. The environment's key
-    goes only there, or to a base URL from `base_variable` (`environment_key`)."""
-
-    host: str
-    default_base_url: str
-    key_variables: tuple[str, ...]
-    base_variable: str
-
-    def withheld_note(self) -> str:
-        """What a 401 adds when the environment's key was kept back ("" when none is
-        set): the note of the first key variable that is set."""
-        for variable in self.key_variables:
-            note = withheld_key_note(variable, self.base_variable, self.host)
-            if note:
-                return note
-        return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,31 +52,58 @@ class Connection:
     key: Secret | None
     withheld: str
 
+    @property
+    def key_digest(self) -> str:
+        """Whose rate-limit budget its calls spend (`key_digest`: never the key itself)."""
+        return key_digest(self.key, self.where)
 
-def connect(
-    api_key: Secret | None, base_url: str | None, home: ProviderHome, path: str
-) -> Connection:
-    """The connection of an adapter to `home`'s API or a server in its place: the base
-    URL is `base_url`, else `home.base_variable`'s, else `home.default_base_url` (taken
-    apart by `BaseURL.parse`, `path` its endpoint); the key is `api_key` (`as_secret`'s
-    form: an explicit "" sends none), else the environment's where `environment_key`
-    lets it go.
+    def json_headers(self, *, key_header: str | None = None) -> dict[str, Any]:
+        """Its requests' JSON and credential headers (`json_headers`)."""
+        return json_headers(self.key, self.where, key_header=key_header)
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderHome:
+    """A provider's own API: its host and default base URL, and the environment variables
+    of its key (the first one set is read) and of its base URL. The environment's key
+    goes only there, or to a base URL from `base_variable` (`environment_key`).
 
     >>> home = ProviderHome("api.example", "https://api.example", ("EXAMPLE_KEY",), "EXAMPLE_URL")
-    >>> link = connect(None, "http://localhost:8000", home, "/v1/chat")
-    >>> link.where.url, link.key
-    ('http://localhost:8000/v1/chat', None)
+    >>> link = home.connect(None, "http://localhost:8000", "/v1/chat")
+    >>> link.where.url, link.key, link.key_digest
+    ('http://localhost:8000/v1/chat', None, '')
     """
-    given = base_url is not None
-    parts = take_base_url(base_url, home.base_variable, home.default_base_url)
-    del base_url  # from here on, no local of this frame holds a credential in clear
-    where = BaseURL.parse(parts, path)
-    if api_key is None:
-        api_key = environment_key(
-            home.key_variables, base_url_given=given, host=where.host, official_host=home.host
-        )
-    key = api_key or None
-    return Connection(where, key, "" if key else home.withheld_note())
+
+    host: str
+    default_base_url: str
+    key_variables: tuple[str, ...]
+    base_variable: str
+
+    def connect(self, api_key: Secret | None, base_url: str | None, path: str) -> Connection:
+        """An adapter's connection to this API or a server in its place: the base URL is
+        `base_url`, else `base_variable`'s, else `default_base_url` (taken apart by
+        `BaseURL.parse`, `path` its endpoint); the key is `api_key` (`as_secret`'s form:
+        an explicit "" sends none), else the environment's where `environment_key` lets
+        it go."""
+        given = base_url is not None
+        parts = take_base_url(base_url, self.base_variable, self.default_base_url)
+        del base_url  # from here on, no local of this frame holds a credential in clear
+        where = BaseURL.parse(parts, path)
+        if api_key is None:
+            api_key = environment_key(
+                self.key_variables, base_url_given=given, host=where.host, official_host=self.host
+            )
+        key = api_key or None
+        return Connection(where, key, "" if key else self.withheld_note())
+
+    def withheld_note(self) -> str:
+        """What a 401 adds when the environment's key was kept back ("" when none is
+        set): the note of the first key variable that is set."""
+        for variable in self.key_variables:
+            note = withheld_key_note(variable, self.base_variable, self.host)
+            if note:
+                return note
+        return ""
 
 
 def set_header(headers: dict[str, Any], name: str, value: Any) -> None:

@@ -93,26 +93,26 @@ def test_connect_sends_the_environment_key_only_to_the_home_host(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("EXAMPLE_OLD_KEY", "k-env")
-    home = connection.connect(None, None, _HOME, "/chat")
+    home = _HOME.connect(None, None, "/chat")
     assert home.where.url == "https://api.example/v1/chat"
     assert home.key == Secret("k-env") and home.withheld == ""
-    elsewhere = connection.connect(None, "https://gw.example", _HOME, "/chat")
+    elsewhere = _HOME.connect(None, "https://gw.example", "/chat")
     assert elsewhere.key is None
     # The note names the variable that is set, the first of them.
     assert "EXAMPLE_OLD_KEY goes only to api.example or to a base URL from EXAMPLE_URL" in (
         elsewhere.withheld
     )
     monkeypatch.setenv("EXAMPLE_URL", "https://gw.example")
-    assert connection.connect(None, None, _HOME, "/chat").key == Secret("k-env")
+    assert _HOME.connect(None, None, "/chat").key == Secret("k-env")
 
 
 def test_connect_sends_an_explicit_key_anywhere_and_an_empty_one_nowhere(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("EXAMPLE_KEY", "k-env")
-    given = connection.connect(Secret("k-1"), "https://gw.example", _HOME, "/chat")
+    given = _HOME.connect(Secret("k-1"), "https://gw.example", "/chat")
     assert given.key == Secret("k-1") and given.withheld == ""
-    empty = connection.connect(Secret(""), None, _HOME, "/chat")
+    empty = _HOME.connect(Secret(""), None, "/chat")
     assert empty.key is None and "EXAMPLE_KEY" in empty.withheld
 
 
@@ -122,3 +122,13 @@ def test_held_headers_put_the_callers_over_ours_and_hold_credentials() -> None:
     )
     assert held == {"content-type": "application/json", "x-key": Secret("k-2")}
     assert isinstance(held["x-key"], Secret)
+
+
+def test_a_connection_builds_its_headers_and_budget_digest_from_its_key() -> None:
+    keyed = _HOME.connect(Secret("k-1"), "https://gw.example", "/chat")
+    assert keyed.json_headers() == json_headers(Secret("k-1"), keyed.where)
+    assert keyed.json_headers(key_header="x-key")["x-key"] == Secret("k-1")
+    assert len(keyed.key_digest) == 16
+    keyless = _HOME.connect(Secret(""), "https://gw.example", "/chat")
+    assert keyless.json_headers() == {"content-type": "application/json"}
+    assert keyless.key_digest == ""

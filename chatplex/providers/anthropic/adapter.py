@@ -52,10 +52,9 @@ from ...adapters.base import (
     detail_message,
     header_value,
     hold_secrets,
-    key_digest,
     secret_header_names,
 )
-from ...adapters.connection import ProviderHome, adapter_repr, connect, post_json
+from ...adapters.connection import ProviderHome, adapter_repr, post_json
 from ...adapters.validate import BlockTypes, check_headers, check_messages
 from ...errors import APIError, status_error
 from ...messages import (
@@ -191,7 +190,7 @@ class AnthropicAdapter:
         # The arguments are rebound first, so that no local of this frame (what a
         # traceback rendered with locals shows) holds a key or a credential in clear.
         api_key = as_secret(api_key)
-        link = connect(api_key, base_url, _HOME, "/v1/messages")
+        link = _HOME.connect(api_key, base_url, "/v1/messages")
         del api_key, base_url
         where = link.where
         self._url, self._secret_url = where.url, where.secret_url
@@ -216,7 +215,7 @@ class AnthropicAdapter:
         check_headers(default_headers, "default_headers")
         extra.update({k.lower(): v for k, v in (default_headers or {}).items()})
         self._extra_headers = hold_secrets(extra, self._secret_names)
-        self._key_digest = key_digest(self._key, where)
+        self._key_digest = link.key_digest
 
     def __repr__(self) -> str:
         # Never raises, even on an instance whose __init__ failed part-way (tracebacks

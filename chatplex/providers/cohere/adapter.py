@@ -26,17 +26,9 @@ from ...adapters.base import (
     HTTPRequest,
     as_secret,
     header_value,
-    key_digest,
     secret_header_names,
 )
-from ...adapters.connection import (
-    ProviderHome,
-    adapter_repr,
-    connect,
-    held_headers,
-    json_headers,
-    post_json,
-)
+from ...adapters.connection import ProviderHome, adapter_repr, held_headers, post_json
 from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, status_error
@@ -94,7 +86,7 @@ class CohereAdapter:
         extra_block_types: Sequence[str] = (),
     ) -> None:
         api_key = as_secret(api_key)  # rebound first: no local holds the key in clear
-        link = connect(api_key, base_url, _HOME, "/v2/chat")
+        link = _HOME.connect(api_key, base_url, "/v2/chat")
         del api_key, base_url
         where, secret = link.where, link.key
         self._url, self._secret_url = where.url, where.secret_url
@@ -107,12 +99,10 @@ class CohereAdapter:
             )
         self._withheld = link.withheld
         self._api_key: Secret | None = secret
-        self._key_digest = key_digest(secret, where)
+        self._key_digest = link.key_digest
         self._secret_names = secret_header_names(secret_headers)
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
-        self._headers = held_headers(
-            json_headers(secret, where), default_headers, self._secret_names
-        )
+        self._headers = held_headers(link.json_headers(), default_headers, self._secret_names)
 
     def __repr__(self) -> str:
         return adapter_repr(self, "CohereAdapter", api_key="_api_key")

@@ -41,14 +41,7 @@ from ...adapters.base import (
     secret_header_names,
     take_base_url,
 )
-from ...adapters.connection import (
-    ProviderHome,
-    adapter_repr,
-    connect,
-    held_headers,
-    json_headers,
-    post_json,
-)
+from ...adapters.connection import ProviderHome, adapter_repr, held_headers, post_json
 from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, RateLimitError, status_error
@@ -238,7 +231,7 @@ class GeminiAdapter(_GoogleWire):
         if not re.fullmatch(r"v\d+[a-z0-9]*", api_version or ""):
             raise ValueError(f"api_version must look like 'v1beta' or 'v1', got {api_version!r}")
         self.api_version = api_version
-        link = connect(api_key, base_url, _HOME, f"/{api_version}/models")
+        link = _HOME.connect(api_key, base_url, f"/{api_version}/models")
         del api_key, base_url
         where, secret = link.where, link.key
         self.base_url = where.base_url
@@ -250,10 +243,10 @@ class GeminiAdapter(_GoogleWire):
                 "Gemini API key missing: pass api_key=... or set GOOGLE_API_KEY (or GEMINI_API_KEY)"
             )
         self._api_key: Secret | None = secret
-        self._key_digest = key_digest(secret, where)
+        self._key_digest = link.key_digest
         self._secret_names = secret_header_names(secret_headers)
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
-        headers = json_headers(secret, where, key_header="x-goog-api-key")
+        headers = link.json_headers(key_header="x-goog-api-key")
         names = self._secret_names | {"x-goog-api-key"}
         self._headers = held_headers(headers, default_headers, names)
 

@@ -49,17 +49,9 @@ from ...adapters.base import (
     as_secret,
     detail_message,
     header_value,
-    key_digest,
     secret_header_names,
 )
-from ...adapters.connection import (
-    ProviderHome,
-    adapter_repr,
-    connect,
-    held_headers,
-    json_headers,
-    post_json,
-)
+from ...adapters.connection import ProviderHome, adapter_repr, held_headers, post_json
 from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, status_error
 from ...messages import AIMessage, BaseMessage, SystemMessage
@@ -169,7 +161,7 @@ class OpenAIAdapter:
         # The arguments are rebound first, so that no local of this frame (what a
         # traceback rendered with locals shows) holds a key or a credential in clear.
         api_key = as_secret(api_key)
-        link = connect(api_key, base_url, _HOME, "/chat/completions")
+        link = _HOME.connect(api_key, base_url, "/chat/completions")
         del api_key, base_url
         where, secret = link.where, link.key
         self._url, self._secret_url = where.url, where.secret_url
@@ -194,7 +186,7 @@ class OpenAIAdapter:
                 "default_headers="
             )
         self._api_key: Secret | None = secret
-        self._key_digest = key_digest(secret, where)
+        self._key_digest = link.key_digest
         self.organization = organization
         self.project = project
         self.include_usage = include_usage
@@ -202,7 +194,7 @@ class OpenAIAdapter:
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
         # Credentials are kept as `Secret`s (the key included: "Bearer <key>" is built from
         # it), revealed only into each request's headers.
-        headers = json_headers(secret, where)
+        headers = link.json_headers()
         if organization:
             headers["OpenAI-Organization"] = organization
         if project:
