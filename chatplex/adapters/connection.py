@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..secret import Secret, redact_url
+from ..secret import Secret, URLCredentials, redact_url, take_url_credentials
 from .base import (
     BaseURL,
     HTTPRequest,
@@ -69,7 +69,7 @@ class ProviderHome:
     goes only there, or to a base URL from `base_variable` (`environment_key`).
 
     >>> home = ProviderHome("api.example", "https://api.example", ("EXAMPLE_KEY",), "EXAMPLE_URL")
-    >>> link = home.connect(None, "http://localhost:8000", "/v1/chat")
+    >>> link = home.connect(None, home.take_url("http://localhost:8000"), "/v1/chat")
     >>> link.where.url, link.key, link.key_digest
     ('http://localhost:8000/v1/chat', None, '')
     """
@@ -79,16 +79,30 @@ class ProviderHome:
     key_variables: tuple[str, ...]
     base_variable: str
 
-    def connect(self, api_key: Secret | None, base_url: str | None, path: str) -> Connection:
+    @staticmethod
+    def take_url(base_url: str | None) -> URLCredentials | None:
+        """A `base_url=` argument with its credentials taken out (`take_url_credentials`),
+        for `connect`; None when none was given. An adapter rebinds its argument to this
+        first, so that no local of its frame holds a credential in clear when a later
+        check raises (tracebacks rendered with locals show them)."""
+        if base_url is None:
+            return None
+        if not isinstance(base_url, str):
+            raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
+        return take_url_credentials(base_url)
+
+    def connect(
+        self, api_key: Secret | None, base_url: URLCredentials | None, path: str
+    ) -> Connection:
         """An adapter's connection to this API or a server in its place: the base URL is
-        `base_url`, else `base_variable`'s, else `default_base_url` (taken apart by
-        `BaseURL.parse`, `path` its endpoint); the key is `api_key` (`as_secret`'s form:
-        an explicit "" sends none), else the environment's where `environment_key` lets
-        it go."""
+        `base_url` (`take_url`'s form: None when not given), else `base_variable`'s, else
+        `default_base_url` (taken apart by `BaseURL.parse`, `path` its endpoint); the key
+        is `api_key` (`as_secret`'s form: an explicit "" sends none), else the
+        environment's where `environment_key` lets it go."""
         given = base_url is not None
-        parts = take_base_url(base_url, self.base_variable, self.default_base_url)
-        del base_url  # from here on, no local of this frame holds a credential in clear
-        where = BaseURL.parse(parts, path)
+        if base_url is None or not base_url.shown:
+            base_url = take_base_url(None, self.base_variable, self.default_base_url)
+        where = BaseURL.parse(base_url, path)
         if api_key is None:
             api_key = environment_key(
                 self.key_variables, base_url_given=given, host=where.host, official_host=self.host

@@ -86,8 +86,9 @@ class CohereAdapter:
         extra_block_types: Sequence[str] = (),
     ) -> None:
         api_key = as_secret(api_key)  # rebound first: no local holds the key in clear
-        link = _HOME.connect(api_key, base_url, "/v2/chat")
-        del api_key, base_url
+        url = _HOME.take_url(base_url)
+        del base_url
+        link = _HOME.connect(api_key, url, "/v2/chat")
         where, secret = link.where, link.key
         self._url, self._secret_url = where.url, where.secret_url
         #: The base URL, credentials in its query masked.

@@ -228,11 +228,12 @@ class GeminiAdapter(_GoogleWire):
         extra_block_types: Sequence[str] = (),
     ) -> None:
         api_key = as_secret(api_key)
+        url = _HOME.take_url(base_url)
+        del base_url  # from here on, no local of this frame holds a credential in clear
         if not re.fullmatch(r"v\d+[a-z0-9]*", api_version or ""):
             raise ValueError(f"api_version must look like 'v1beta' or 'v1', got {api_version!r}")
         self.api_version = api_version
-        link = _HOME.connect(api_key, base_url, f"/{api_version}/models")
-        del api_key, base_url
+        link = _HOME.connect(api_key, url, f"/{api_version}/models")
         where, secret = link.where, link.key
         self.base_url = where.base_url
         self.secret_base_url = where.secret_base_url

@@ -161,8 +161,9 @@ class OpenAIAdapter:
         # The arguments are rebound first, so that no local of this frame (what a
         # traceback rendered with locals shows) holds a key or a credential in clear.
         api_key = as_secret(api_key)
-        link = _HOME.connect(api_key, base_url, "/chat/completions")
-        del api_key, base_url
+        url = _HOME.take_url(base_url)
+        del base_url
+        link = _HOME.connect(api_key, url, "/chat/completions")
         where, secret = link.where, link.key
         self._url, self._secret_url = where.url, where.secret_url
         #: The base URL, credentials in its query masked (`secret_base_url`: to send).
