@@ -1,7 +1,7 @@
-"""What the byte framings of streams share (server-sent events in `chatplex.http`,
-Ollama's NDJSON lines, Bedrock's event-stream messages): the bound of one event and, for
-the two that read lines, the pieces of a line not yet ended. Below the http layer, so
-that an adapter's own framing (its `stream_framing`) builds on it too. Pure, no I/O.
+"""What the byte framings of streams share (server-sent events in `chatplex.http`, NDJSON
+lines, AWS event-stream messages): the bound of one event and, for the two that read
+lines, the pieces of a line not yet ended. Below the http layer, so that an adapter's
+own framing (its `stream_framing`) builds on it too. Pure, no I/O.
 
 >>> framing = LineFraming(None, 1024)
 >>> framing._pending.append(b'{"a"')

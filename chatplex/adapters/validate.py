@@ -238,7 +238,7 @@ def _data_url(url: str, where: str) -> tuple[str, str]:
 
 
 def not_sendable(message: object, adapter: str) -> TypeError:
-    """The error for a message `adapter` (as a sentence names it: "the Ollama adapter")
+    """The error for a message `adapter` (as a sentence names it: "the OpenAI adapter")
     cannot send: one of none of the four chat message types.
 
     >>> not_sendable(object(), "the OpenAI adapter")
