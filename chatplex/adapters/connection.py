@@ -1,6 +1,8 @@
-"""An adapter's connection, written once for every wire: the headers its requests carry
-(JSON, the key or the base URL's user info, the caller's `default_headers` replacing any
-of them whatever their case), the POST of a JSON body, and a repr that never raises nor
+"""An adapter's connection, written once for every wire: where it sends and with which
+key (`ProviderHome.connect`: the base URL and the key from the arguments or the
+environment, under `environment_key`'s policy), the headers its requests carry (JSON,
+the key or the base URL's user info, the caller's `default_headers` replacing any of
+them whatever their case), the POST of a JSON body, and a repr that never raises nor
 shows a key. Pure, as the rest of the kit.
 
 >>> from chatplex.secret import Secret
@@ -13,13 +15,109 @@ shows a key. Pure, as the rest of the kit.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from ..secret import Secret, redact_url
-from .base import BaseURL, HTTPRequest, reveal
+from ..secret import Secret, URLCredentials, redact_url, take_url_credentials
+from .base import (
+    BaseURL,
+    HTTPRequest,
+    environment_key,
+    hold_secrets,
+    key_digest,
+    reveal,
+    take_base_url,
+    withheld_key_note,
+)
 from .validate import check_headers
 
-__all__ = ["adapter_repr", "json_headers", "post_json", "set_header", "with_default_headers"]
+__all__ = [
+    "Connection",
+    "ProviderHome",
+    "adapter_repr",
+    "held_headers",
+    "json_headers",
+    "post_json",
+    "set_header",
+    "with_default_headers",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """Where an adapter sends (`where`) and with which key (None: none), and what a 401
+    adds when the environment's key was kept back (`withheld`, "" otherwise)."""
+
+    where: BaseURL
+    key: Secret | None
+    withheld: str
+
+    @property
+    def key_digest(self) -> str:
+        """Whose rate-limit budget its calls spend (`key_digest`: never the key itself)."""
+        return key_digest(self.key, self.where)
+
+    def json_headers(self, *, key_header: str | None = None) -> dict[str, Any]:
+        """Its requests' JSON and credential headers (`json_headers`)."""
+        return json_headers(self.key, self.where, key_header=key_header)
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderHome:
+    """A provider's own API: its host and default base URL, and the environment variables
+    of its key (the first one set is read) and of its base URL. The environment's key
+    goes only there, or to a base URL from `base_variable` (`environment_key`).
+
+    >>> home = ProviderHome("api.example", "https://api.example", ("EXAMPLE_KEY",), "EXAMPLE_URL")
+    >>> link = home.connect(None, home.take_url("http://localhost:8000"), "/v1/chat")
+    >>> link.where.url, link.key, link.key_digest
+    ('http://localhost:8000/v1/chat', None, '')
+    """
+
+    host: str
+    default_base_url: str
+    key_variables: tuple[str, ...]
+    base_variable: str
+
+    @staticmethod
+    def take_url(base_url: str | None) -> URLCredentials | None:
+        """A `base_url=` argument with its credentials taken out (`take_url_credentials`),
+        for `connect`; None when none was given. An adapter rebinds its argument to this
+        first, so that no local of its frame holds a credential in clear when a later
+        check raises (tracebacks rendered with locals show them)."""
+        if base_url is None:
+            return None
+        if not isinstance(base_url, str):
+            raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
+        return take_url_credentials(base_url)
+
+    def connect(
+        self, api_key: Secret | None, base_url: URLCredentials | None, path: str
+    ) -> Connection:
+        """An adapter's connection to this API or a server in its place: the base URL is
+        `base_url` (`take_url`'s form: None when not given), else `base_variable`'s, else
+        `default_base_url` (taken apart by `BaseURL.parse`, `path` its endpoint); the key
+        is `api_key` (`as_secret`'s form: an explicit "" sends none), else the
+        environment's where `environment_key` lets it go."""
+        given = base_url is not None
+        if base_url is None or not base_url.shown:
+            base_url = take_base_url(None, self.base_variable, self.default_base_url)
+        where = BaseURL.parse(base_url, path)
+        if api_key is None:
+            api_key = environment_key(
+                self.key_variables, base_url_given=given, host=where.host, official_host=self.host
+            )
+        key = api_key or None
+        return Connection(where, key, "" if key else self.withheld_note())
+
+    def withheld_note(self) -> str:
+        """What a 401 adds when the environment's key was kept back ("" when none is
+        set): the note of the first key variable that is set."""
+        for variable in self.key_variables:
+            note = withheld_key_note(variable, self.base_variable, self.host)
+            if note:
+                return note
+        return ""
 
 
 def set_header(headers: dict[str, Any], name: str, value: Any) -> None:
@@ -39,6 +137,16 @@ def with_default_headers(
     for name, value in (default_headers or {}).items():
         set_header(headers, name, value)
     return headers
+
+
+def held_headers(
+    headers: dict[str, Any],
+    default_headers: Mapping[str, str] | None,
+    secret_names: frozenset[str],
+) -> dict[str, Any]:
+    """The headers an adapter keeps: `headers` with the caller's `default_headers=` over
+    them (`with_default_headers`), credentials held as `Secret`s (`hold_secrets`)."""
+    return hold_secrets(with_default_headers(headers, default_headers), secret_names)
 
 
 def json_headers(

@@ -1,4 +1,5 @@
-"""`loads_text`: `json.loads` of a str, minus the wrapper work a streamed event pays per token.
+"""`loads_text`: `json.loads` of a str, minus the wrapper work a streamed event pays per token;
+`event_object`: the JSON object of one streamed event, else the stream's error.
 
 Why. `json.loads(s)` goes through `JSONDecoder.decode`, which runs a whitespace regex
 before and after the value and `raw_decode` around the C scanner: for a ~200-byte stream
@@ -13,7 +14,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["loads_text"]
+from ..errors import StreamError
+
+__all__ = ["QUOTED_CHARS", "event_object", "loads_text"]
+
+#: How much of a bad event a `StreamError` quotes.
+QUOTED_CHARS = 500
 
 # The C scanner of the default decoder's settings (`json.loads` without arguments): it
 # clears its string memo after every call, so one instance serves every caller.
@@ -29,3 +35,30 @@ def loads_text(text: str) -> Any:
     if end != len(text):
         return json.loads(text)  # trailing whitespace (accepted) or extra data (an error)
     return value
+
+
+def event_object(
+    data: str, provider: str, request_id: str | None = None, *, what: str = "stream event"
+) -> dict[str, Any]:
+    """The JSON object one streamed event holds (`loads_text`), else a `StreamError`
+    naming it (`what`: "stream line" for NDJSON) and quoting its start: malformed JSON,
+    or JSON that is not an object.
+
+    >>> event_object('{"a": 1}', "openai")
+    {'a': 1}
+    >>> event_object("[1]", "openai")
+    Traceback (most recent call last):
+    ...
+    chatplex.errors.StreamError: openai: stream event is not a JSON object: [1]
+    """
+    try:
+        value = loads_text(data)
+    except ValueError as exc:
+        problem = f"malformed JSON ({exc})"
+    else:
+        if isinstance(value, dict):
+            return value
+        problem = "not a JSON object"
+    raise StreamError(
+        f"{what} is {problem}: {data[:QUOTED_CHARS]}", provider=provider, request_id=request_id
+    )

@@ -29,10 +29,12 @@ from ..messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 __all__ = [
     "BlockTypes",
+    "base64_data_url",
     "check_call",
     "check_headers",
     "check_messages",
     "check_text",
+    "not_sendable",
     "reply_field",
 ]
 
@@ -233,6 +235,38 @@ def _data_url(url: str, where: str) -> tuple[str, str]:
     if not comma or not header.endswith(";base64"):
         raise ValueError(f"{where}: a data URL must be data:<type>;base64,<data>")
     return header.removesuffix(";base64").split(";")[0].lower(), data
+
+
+def not_sendable(message: object, adapter: str) -> TypeError:
+    """The error for a message `adapter` (as a sentence names it: "the OpenAI adapter")
+    cannot send: one of none of the four chat message types.
+
+    >>> not_sendable(object(), "the OpenAI adapter")
+    TypeError('the OpenAI adapter cannot send a object; use SystemMessage, HumanMessage, \
+AIMessage or ToolMessage')
+    """
+    return TypeError(
+        f"{adapter} cannot send a {type(message).__name__}; use SystemMessage, HumanMessage, "
+        "AIMessage or ToolMessage"
+    )
+
+
+def base64_data_url(url: str, where: str, destination: str) -> tuple[str, str]:
+    """(media type as written, base64 data) of a `data:<media type>[;...];base64,<data>`
+    URL; any other data URL is a ValueError at `where` saying that only those can be sent
+    `destination` ("to Anthropic").
+
+    >>> base64_data_url("data:image/png;base64,iVBO", "message 0", "to Anthropic")
+    ('image/png', 'iVBO')
+    """
+    header, comma, data = url[5:].partition(",")
+    params = header.split(";")
+    if not comma or params[-1] != "base64" or not params[0]:
+        raise ValueError(
+            f"{where}: only base64 data URLs (data:<media type>;base64,...) can be sent "
+            f"{destination}"
+        )
+    return params[0], data
 
 
 def _check_base64(data: Any, where: str) -> None:

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import ClassVar
 
 from ..adapters.base import SSEEvent, message_event
+from ..adapters.framing import LineFraming
 from ..errors import ResponseTooLargeError
 
 __all__ = ["DEFAULT_MAX_EVENT_BYTES", "SSEDecoder", "aiter_sse_events", "iter_sse_events"]
@@ -27,7 +28,7 @@ __all__ = ["DEFAULT_MAX_EVENT_BYTES", "SSEDecoder", "aiter_sse_events", "iter_ss
 DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024
 
 
-class SSEDecoder:
+class SSEDecoder(LineFraming):
     """Feed bytes as they arrive; get back the events they complete.
 
     `max_event_bytes` bounds one line and the data of one event (default:
@@ -43,26 +44,10 @@ class SSEDecoder:
     #: (`chatplex.http.SSEDecoder.default_max_event_bytes = ...`) for larger events.
     default_max_event_bytes: ClassVar[int] = DEFAULT_MAX_EVENT_BYTES
 
-    __slots__ = (
-        "_data",
-        "_data_size",
-        "_event",
-        "_last_id",
-        "_max",
-        "_pending",
-        "_pending_size",
-        "_retry",
-        "_skip_lf",
-        "_started",
-    )
+    __slots__ = ("_data", "_data_size", "_event", "_last_id", "_retry", "_skip_lf", "_started")
 
     def __init__(self, *, max_event_bytes: int | None = None) -> None:
-        limit = self.default_max_event_bytes if max_event_bytes is None else max_event_bytes
-        if limit < 1:
-            raise ValueError(f"max_event_bytes must be >= 1, got {limit}")
-        self._max = limit
-        self._pending: list[bytes] = []  # pieces of the line not yet ended, in order
-        self._pending_size = 0
+        super().__init__(max_event_bytes, self.default_max_event_bytes)
         self._data: list[str] | None = None
         self._data_size = 0  # bytes of `data` in the event being built
         self._event: str | None = None
@@ -90,10 +75,7 @@ class SSEDecoder:
                 self._keep(rest)
             return []
         if self._pending:
-            self._pending.append(lines[0])
-            lines[0] = b"".join(self._pending)
-            self._pending = []
-            self._pending_size = 0
+            lines[0] = self._end_pending(lines[0])
         events: list[SSEEvent] = []
         if not self._started:  # the first line may start with a BOM: `_line` drops it
             self._line(lines[0], events)
@@ -152,10 +134,7 @@ class SSEDecoder:
         """End of body: complete a last line and event that lacked their terminators."""
         events: list[SSEEvent] = []
         if self._pending:
-            line = b"".join(self._pending)
-            self._pending = []
-            self._pending_size = 0
-            self._line(line, events)
+            self._line(self._end_pending(b""), events)
         self._line(b"", events)
         return events
 

@@ -82,3 +82,64 @@ def test_the_repr_masks_the_url_never_raises_and_names_the_class() -> None:
     assert adapter_repr(half_built, "Named", api_key="_api_key", other="other") == (
         "Named(base_url=None, api_key=None, other=None)"
     )
+
+
+_HOME = connection.ProviderHome(
+    "api.example", "https://api.example/v1", ("EXAMPLE_KEY", "EXAMPLE_OLD_KEY"), "EXAMPLE_URL"
+)
+
+
+def test_connect_sends_the_environment_key_only_to_the_home_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EXAMPLE_OLD_KEY", "k-env")
+    home = _HOME.connect(None, None, "/chat")
+    assert home.where.url == "https://api.example/v1/chat"
+    assert home.key == Secret("k-env") and home.withheld == ""
+    elsewhere = _HOME.connect(None, _HOME.take_url("https://gw.example"), "/chat")
+    assert elsewhere.key is None
+    # The note names the variable that is set, the first of them.
+    assert "EXAMPLE_OLD_KEY goes only to api.example or to a base URL from EXAMPLE_URL" in (
+        elsewhere.withheld
+    )
+    monkeypatch.setenv("EXAMPLE_URL", "https://gw.example")
+    assert _HOME.connect(None, None, "/chat").key == Secret("k-env")
+
+
+def test_connect_sends_an_explicit_key_anywhere_and_an_empty_one_nowhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EXAMPLE_KEY", "k-env")
+    given = _HOME.connect(Secret("k-1"), _HOME.take_url("https://gw.example"), "/chat")
+    assert given.key == Secret("k-1") and given.withheld == ""
+    empty = _HOME.connect(Secret(""), None, "/chat")
+    assert empty.key is None and "EXAMPLE_KEY" in empty.withheld
+
+
+def test_held_headers_put_the_callers_over_ours_and_hold_credentials() -> None:
+    held = connection.held_headers(
+        {"content-type": "application/json", "X-Key": "k-1"}, {"x-key": "k-2"}, frozenset({"x-key"})
+    )
+    assert held == {"content-type": "application/json", "x-key": Secret("k-2")}
+    assert isinstance(held["x-key"], Secret)
+
+
+def test_a_connection_builds_its_headers_and_budget_digest_from_its_key() -> None:
+    keyed = _HOME.connect(Secret("k-1"), _HOME.take_url("https://gw.example"), "/chat")
+    assert keyed.json_headers() == json_headers(Secret("k-1"), keyed.where)
+    assert keyed.json_headers(key_header="x-key")["x-key"] == Secret("k-1")
+    assert len(keyed.key_digest) == 16
+    keyless = _HOME.connect(Secret(""), _HOME.take_url("https://gw.example"), "/chat")
+    assert keyless.json_headers() == {"content-type": "application/json"}
+    assert keyless.key_digest == ""
+
+
+def test_a_given_base_url_is_taken_apart_before_connecting() -> None:
+    taken = _HOME.take_url("https://u:pw@gw.example/v1?code=c-1")
+    assert taken is not None and "c-1" not in repr(taken) and "pw" not in repr(taken)
+    assert _HOME.take_url(None) is None
+    with pytest.raises(TypeError, match="base_url must be a str, got int"):
+        _HOME.take_url(1)  # type: ignore[arg-type]
+    # An empty one means the default base URL, as an unset one does.
+    link = _HOME.connect(None, _HOME.take_url(""), "/chat")
+    assert link.where.url == "https://api.example/v1/chat"

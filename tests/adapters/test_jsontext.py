@@ -1,12 +1,16 @@
-"""`loads_text` (`adapters/jsontext.py`): `json.loads` of a str, the same value or error."""
+"""`loads_text` (`adapters/jsontext.py`): `json.loads` of a str, the same value or error;
+`event_object`: a streamed event's JSON object, or the stream's error naming it."""
 
 from __future__ import annotations
 
+import doctest
 import json
 
 import pytest
 
-from chatplex.adapters.jsontext import loads_text
+from chatplex.adapters import jsontext
+from chatplex.adapters.jsontext import event_object, loads_text
+from chatplex.errors import StreamError
 
 VALUES = [
     '{"choices":[{"index":0,"delta":{"content":" tok"},"finish_reason":null}]}',
@@ -41,3 +45,25 @@ def test_strings_are_not_shared_between_calls() -> None:
     first = loads_text('{"k": "v"}')
     second = loads_text('{"k": "w"}')
     assert first == {"k": "v"} and second == {"k": "w"}
+
+
+def test_the_examples_hold() -> None:
+    failures, tried = doctest.testmod(jsontext)
+    assert tried and not failures
+
+
+def test_an_event_object_is_read_as_json_loads_reads_it() -> None:
+    assert event_object(VALUES[0], "openai") == json.loads(VALUES[0])
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"), [("{not json", "malformed JSON (Expecting"), ("[1, 2]", "not a JSON")]
+)
+def test_a_bad_event_is_a_stream_error_naming_it(data: str, problem: str) -> None:
+    long = data + " " * 1000
+    with pytest.raises(StreamError) as caught:
+        event_object(long, "ollama", "req-1", what="stream line")
+    error = caught.value
+    assert error.message.startswith(f"stream line is {problem}")
+    assert error.message.endswith(f": {long[:500]}")  # the event is quoted, not copied whole
+    assert (error.provider, error.request_id) == ("ollama", "req-1")

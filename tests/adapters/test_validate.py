@@ -13,7 +13,13 @@ import respx
 
 from chatplex import AIMessage, HumanMessage, ToolMessage, init_chat_model
 from chatplex.adapters.base import CallSettings
-from chatplex.adapters.validate import check_call, check_headers, check_messages
+from chatplex.adapters.validate import (
+    base64_data_url,
+    check_call,
+    check_headers,
+    check_messages,
+    not_sendable,
+)
 from chatplex.errors import APIError
 from chatplex.providers.anthropic.adapter import BLOCK_TYPES as ANTHROPIC_TYPES
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
@@ -363,4 +369,28 @@ def test_a_call_needs_a_message_and_its_messages_checked() -> None:
         check_call([tool_result], provider="openai", block_types=OPENAI_TYPES)
     check_call(  # a wire that takes a result with no call before it says so
         [tool_result], provider="ollama", block_types=OPENAI_TYPES, results_need_calls=False
+    )
+
+
+def test_a_base64_data_url_gives_its_media_type_and_data() -> None:
+    assert base64_data_url("data:image/png;name=a.png;base64,iVBO", "message 1", "to X") == (
+        "image/png",
+        "iVBO",
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["data:image/png,iVBO", "data:;base64,iVBO", "data:image/png;base64", "data:"]
+)
+def test_other_data_urls_are_refused_naming_the_place_and_the_destination(url: str) -> None:
+    with pytest.raises(ValueError, match=r"^message 1: only base64 data URLs .* sent to X$"):
+        base64_data_url(url, "message 1", "to X")
+
+
+def test_a_message_no_wire_sends_is_named_with_the_four_it_could_be() -> None:
+    error = not_sendable(AIMessage("hi"), "message 2: the X adapter")
+    assert isinstance(error, TypeError)
+    assert str(error) == (
+        "message 2: the X adapter cannot send a AIMessage; use SystemMessage, HumanMessage, "
+        "AIMessage or ToolMessage"
     )

@@ -46,20 +46,15 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...adapters.base import (
-    BaseURL,
     CallSettings,
     HTTPRequest,
     as_secret,
     detail_message,
-    environment_key,
     header_value,
     hold_secrets,
-    key_digest,
     secret_header_names,
-    take_base_url,
-    withheld_key_note,
 )
-from ...adapters.connection import adapter_repr, post_json
+from ...adapters.connection import ProviderHome, adapter_repr, post_json
 from ...adapters.validate import BlockTypes, check_headers, check_messages
 from ...errors import APIError, status_error
 from ...messages import (
@@ -100,6 +95,9 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 _ANTHROPIC_HOST = "api.anthropic.com"
+_HOME = ProviderHome(
+    _ANTHROPIC_HOST, DEFAULT_BASE_URL, ("ANTHROPIC_API_KEY",), "ANTHROPIC_BASE_URL"
+)
 
 #: Content blocks this adapter sends: the Messages API's (server-tool results, a growing
 #: family, by their `_tool_result` suffix), OpenAI-style `image_url` (converted) and
@@ -192,27 +190,16 @@ class AnthropicAdapter:
         # The arguments are rebound first, so that no local of this frame (what a
         # traceback rendered with locals shows) holds a key or a credential in clear.
         api_key = as_secret(api_key)
-        given = base_url is not None
-        parts = take_base_url(base_url, "ANTHROPIC_BASE_URL", DEFAULT_BASE_URL)
-        base_url = parts.shown
-        where = BaseURL.parse(parts, "/v1/messages")
+        url = _HOME.take_url(base_url)
+        del base_url
+        link = _HOME.connect(api_key, url, "/v1/messages")
+        where = link.where
         self._url, self._secret_url = where.url, where.secret_url
         #: The base URL, credentials in its query masked (`secret_base_url`: to send).
         self.base_url = where.base_url
         self.secret_base_url = where.secret_base_url
-        if api_key is None:
-            api_key = environment_key(
-                "ANTHROPIC_API_KEY",
-                base_url_given=given,
-                host=where.host,
-                official_host=_ANTHROPIC_HOST,
-            )
-        self._key = api_key or Secret("")
-        self._withheld = (
-            ""
-            if self._key
-            else withheld_key_note("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", _ANTHROPIC_HOST)
-        )
+        self._key = link.key or Secret("")
+        self._withheld = link.withheld
         if not self._key and where.host == _ANTHROPIC_HOST:
             raise ValueError("no Anthropic API key: pass api_key=... or set ANTHROPIC_API_KEY")
         if default_max_tokens is not None and default_max_tokens < 1:
@@ -229,7 +216,7 @@ class AnthropicAdapter:
         check_headers(default_headers, "default_headers")
         extra.update({k.lower(): v for k, v in (default_headers or {}).items()})
         self._extra_headers = hold_secrets(extra, self._secret_names)
-        self._key_digest = key_digest(self._key, where)
+        self._key_digest = link.key_digest
 
     def __repr__(self) -> str:
         # Never raises, even on an instance whose __init__ failed part-way (tracebacks

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...adapters.base import CallSettings, ToolSpec
+from ...adapters.validate import base64_data_url
 from ...messages import (
     AIMessage,
     AIMessageChunk,
@@ -156,14 +157,8 @@ def _image(block: _Block, i: int) -> _Block:
     if not isinstance(url, str):
         raise ValueError(f"message {i}: image_url block without a url")
     if url.startswith("data:"):
-        header, comma, data = url[5:].partition(",")
-        params = header.split(";")
-        if not comma or params[-1] != "base64" or not params[0]:
-            raise ValueError(
-                f"message {i}: only base64 data URLs (data:<media type>;base64,...) can be sent "
-                "to Anthropic"
-            )
-        source = {"type": "base64", "media_type": params[0], "data": data}
+        media_type, data = base64_data_url(url, f"message {i}", "to Anthropic")
+        source = {"type": "base64", "media_type": media_type, "data": data}
         return {"type": "image", "source": source}
     if url.startswith(("https://", "http://")):
         return {"type": "image", "source": {"type": "url", "url": url}}

@@ -29,6 +29,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ...adapters.framing import event_bound
 from ...errors import ResponseTooLargeError
 
 __all__ = [
@@ -94,10 +95,7 @@ class EventStreamDecoder:
     __slots__ = ("_buffer", "_max", "_need")
 
     def __init__(self, *, max_event_bytes: int | None = None) -> None:
-        limit = self.default_max_event_bytes if max_event_bytes is None else max_event_bytes
-        if limit < 1:
-            raise ValueError(f"max_event_bytes must be >= 1, got {limit}")
-        self._max = limit
+        self._max = event_bound(max_event_bytes, self.default_max_event_bytes)
         self._buffer = bytearray()
         self._need = _PRELUDE  # bytes the buffer must hold before anything can be decoded
 

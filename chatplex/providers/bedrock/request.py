@@ -39,7 +39,7 @@ import base64
 import binascii
 import copy
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ...adapters.base import CallSettings, ToolSpec
@@ -285,18 +285,27 @@ def is_native(block: Any) -> bool:
     )
 
 
+def _typed_blocks(
+    content: Sequence[Any], out: list[_Block], has_text: Callable[[str], Any]
+) -> Iterator[tuple[int, _Block]]:
+    """The pieces of list content that go as they are, appended to `out` -- a str as a
+    text block (when `has_text` says it holds text), a Converse-native block unchanged --
+    and the others yielded, with their index, for the turn to translate."""
+    for j, block in enumerate(content):
+        if isinstance(block, str):
+            if has_text(block):
+                out.append({"text": block})
+        elif is_native(block):
+            out.append(dict(block))
+        else:
+            yield j, block
+
+
 def _user_blocks(content: Any, i: int) -> list[_Block]:
     if isinstance(content, str):
         return [{"text": content}] if content else []
     out: list[_Block] = []
-    for j, block in enumerate(content):
-        if isinstance(block, str):
-            if block:
-                out.append({"text": block})
-            continue
-        if is_native(block):
-            out.append(dict(block))
-            continue
+    for j, block in _typed_blocks(content, out, bool):
         kind = block.get("type")
         if kind == "guard_content":  # langchain-aws's typed form of guardContent
             out.append({"guardContent": {"text": {"text": block.get("text") or ""}}})
@@ -359,14 +368,7 @@ def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
         if content.strip():
             out.append({"text": content})
     else:
-        for j, block in enumerate(content or ()):
-            if isinstance(block, str):
-                if block.strip():
-                    out.append({"text": block})
-                continue
-            if is_native(block):
-                out.append(dict(block))
-                continue
+        for j, block in _typed_blocks(content or (), out, str.strip):
             kind = block.get("type")
             if kind == "text" and str(block.get("text") or "").strip():
                 out.append({"text": block["text"]})

@@ -22,19 +22,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...adapters.base import (
-    BaseURL,
     CallSettings,
     HTTPRequest,
     as_secret,
-    environment_key,
     header_value,
-    hold_secrets,
-    key_digest,
     secret_header_names,
-    take_base_url,
-    withheld_key_note,
 )
-from ...adapters.connection import adapter_repr, json_headers, post_json, with_default_headers
+from ...adapters.connection import ProviderHome, adapter_repr, held_headers, post_json
 from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, status_error
@@ -54,6 +48,7 @@ _OFFICIAL_HOST = "api.cohere.com"
 KEY_VARIABLES = ("COHERE_API_KEY", "CO_API_KEY")
 #: The cohere SDK's base-URL variable.
 BASE_VARIABLE = "CO_API_URL"
+_HOME = ProviderHome(_OFFICIAL_HOST, DEFAULT_BASE_URL, KEY_VARIABLES, BASE_VARIABLE)
 #: Content blocks this adapter sends: text and images (by URL or data URL).
 BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url"}))
 
@@ -91,31 +86,24 @@ class CohereAdapter:
         extra_block_types: Sequence[str] = (),
     ) -> None:
         api_key = as_secret(api_key)  # rebound first: no local holds the key in clear
-        given = base_url is not None
-        where = BaseURL.parse(take_base_url(base_url, BASE_VARIABLE, DEFAULT_BASE_URL), "/v2/chat")
+        url = _HOME.take_url(base_url)
         del base_url
+        link = _HOME.connect(api_key, url, "/v2/chat")
+        where, secret = link.where, link.key
         self._url, self._secret_url = where.url, where.secret_url
         #: The base URL, credentials in its query masked.
         self.base_url = where.base_url
-        if api_key is None:
-            api_key = environment_key(
-                KEY_VARIABLES, base_url_given=given, host=where.host, official_host=_OFFICIAL_HOST
-            )
-        self._withheld = ""
-        if not api_key and where.host == _OFFICIAL_HOST:
+        if not secret and where.host == _OFFICIAL_HOST:
             raise ValueError(
                 "Cohere API key missing: pass cohere_api_key=... (api_key=) or set "
                 + " or ".join(KEY_VARIABLES)
             )
-        if not api_key:
-            self._withheld = withheld_key_note(KEY_VARIABLES[0], BASE_VARIABLE, _OFFICIAL_HOST)
-        secret = api_key or None
+        self._withheld = link.withheld
         self._api_key: Secret | None = secret
-        self._key_digest = key_digest(secret, where)
+        self._key_digest = link.key_digest
         self._secret_names = secret_header_names(secret_headers)
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
-        headers = with_default_headers(json_headers(secret, where), default_headers)
-        self._headers = hold_secrets(headers, self._secret_names)
+        self._headers = held_headers(link.json_headers(), default_headers, self._secret_names)
 
     def __repr__(self) -> str:
         return adapter_repr(self, "CohereAdapter", api_key="_api_key")

@@ -22,17 +22,16 @@ text block and a call with one index are merged into one broken block.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ...adapters.base import SSEEvent
+from ...adapters.jsontext import event_object
 from ...errors import StreamError
 from ...messages import AIMessageChunk, text_chunk
 from .response import PROVIDER, usage_metadata
 
 __all__ = ["CohereStreamParser"]
 
-_MAX_TEXT = 500
 #: Events that carry nothing langchain-cohere yields.
 _SILENT = frozenset(
     {"message-start", "content-start", "content-end", "citation-start", "citation-end", "debug"}
@@ -56,16 +55,7 @@ class CohereStreamParser:
         data = event.data
         if self._done or not data or data == "[DONE]":
             return None
-        try:
-            obj = json.loads(data)
-        except ValueError as exc:
-            raise StreamError(
-                f"stream event is malformed JSON ({exc}): {data[:_MAX_TEXT]}", provider=PROVIDER
-            ) from None
-        if not isinstance(obj, dict):
-            raise StreamError(
-                f"stream event is not a JSON object: {data[:_MAX_TEXT]}", provider=PROVIDER
-            )
+        obj = event_object(data, PROVIDER)
         kind = obj.get("type") or event.event
         if kind in _SILENT:
             return None

@@ -27,7 +27,7 @@ batches and the mock server dispatch on); `preset` names the provider.
 The environment's key follows chatplex's one policy (`base.environment_key`): it goes to
 the provider's official host, and to a base URL that comes from the environment too
 (`GROQ_API_BASE`...), never to a `base_url=` written in code for another host. Local
-servers (vLLM, LM Studio, Ollama) have no official host: they get a key only from
+servers (vLLM, LM Studio and the like) have no official host: they get a key only from
 `api_key=`.
 """
 

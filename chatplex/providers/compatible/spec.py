@@ -4,18 +4,21 @@ too), its profile over the Chat Completions wire (`PROFILES`: base URL, key vari
 refused and renamed parameters, the reply style of its partner package) and, for a
 LangChain class, what that class takes (`DROPINS`). A new preset is a row in each (the
 adapter class and the drop-in class are made from them) and its export in
-`chatplex/__init__.py`.
+`chatplex/__init__.py`. A local server whose native API is a wire of its own folder
+declares its OpenAI-compatible endpoint there (`CHAT_COMPLETIONS_SERVERS` in that
+folder's `spec.py`), and is a preset here like the others.
 
-Pure data: this module imports nothing of chatplex but `chatplex.specs` and the
-shapes of its rows (`profile.py`)."""
+Pure data: this module imports nothing of chatplex but `chatplex.specs`, the shapes of
+its rows (`profile.py`) and the other wires' spec modules (pure data too)."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...specs import ProviderSpec
+from ...specs import WIRES, ProviderSpec
 from .profile import Profile, ReplyStyle, TurnStyle
 
 _NO_TOOLS = (
@@ -26,6 +29,21 @@ _NO_TOOLS = (
 
 def _local(name: str, title: str, base_url: str) -> Profile:
     return Profile(name, title, base_url)
+
+
+def _servers_of_other_wires() -> tuple[tuple[str, str, str, str | None], ...]:
+    """The OpenAI-compatible endpoints of local servers whose native API has its own
+    wire folder: each folder's `CHAT_COMPLETIONS_SERVERS` rows (provider name, title,
+    default base URL, price id), in the registry's order."""
+    rows: list[tuple[str, str, str, str | None]] = []
+    for wire in WIRES:
+        if wire != "compatible":
+            module = importlib.import_module(f"chatplex.providers.{wire}.spec")
+            rows.extend(getattr(module, "CHAT_COMPLETIONS_SERVERS", ()))
+    return tuple(rows)
+
+
+_OTHER_SERVERS = _servers_of_other_wires()
 
 
 #: LangChain provider name → profile. Sources: the langchain-<provider> packages
@@ -276,7 +294,7 @@ PROFILES: dict[str, Profile] = {
         ),
         _local("vllm", "vLLM", "http://localhost:8000/v1"),
         _local("lmstudio", "LM Studio", "http://localhost:1234/v1"),
-        _local("ollama_openai", "Ollama (OpenAI endpoint)", "http://localhost:11434/v1"),
+        *(_local(name, title, base_url) for name, title, base_url, _ in _OTHER_SERVERS),
         Profile(
             "sambanova",
             "SambaNova",
@@ -639,7 +657,7 @@ SPECS = (
     _preset("huggingface", "ChatHuggingFace"),
     _preset("vllm"),
     _preset("lmstudio"),
-    _preset("ollama_openai", price_id="ollama"),
+    *(_preset(name, price_id=price_id) for name, _, _, price_id in _OTHER_SERVERS),
     _preset(
         "sambanova",
         "ChatSambaNova",

@@ -36,15 +36,12 @@ from ...adapters.base import (
     as_secret,
     detail_message,
     endpoint_url,
-    environment_key,
     header_value,
-    hold_secrets,
     key_digest,
     secret_header_names,
     take_base_url,
-    withheld_key_note,
 )
-from ...adapters.connection import adapter_repr, json_headers, post_json, with_default_headers
+from ...adapters.connection import ProviderHome, adapter_repr, held_headers, post_json
 from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, RateLimitError, status_error
@@ -79,6 +76,10 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
 _GEMINI_HOST = "generativelanguage.googleapis.com"
+#: The google-genai SDK's variables, read in its order.
+_HOME = ProviderHome(
+    _GEMINI_HOST, DEFAULT_BASE_URL, ("GOOGLE_API_KEY", "GEMINI_API_KEY"), "GOOGLE_GEMINI_BASE_URL"
+)
 #: Content blocks sent: text, images (data URLs inline, others by URI), LangChain's
 #: standard data blocks, langchain-google-genai's `media`, and thinking from history.
 BLOCK_TYPES = BlockTypes(
@@ -227,39 +228,28 @@ class GeminiAdapter(_GoogleWire):
         extra_block_types: Sequence[str] = (),
     ) -> None:
         api_key = as_secret(api_key)
-        given = base_url is not None
-        parts = take_base_url(base_url, "GOOGLE_GEMINI_BASE_URL", DEFAULT_BASE_URL)
-        base_url = parts.shown
+        url = _HOME.take_url(base_url)
+        del base_url  # from here on, no local of this frame holds a credential in clear
         if not re.fullmatch(r"v\d+[a-z0-9]*", api_version or ""):
             raise ValueError(f"api_version must look like 'v1beta' or 'v1', got {api_version!r}")
         self.api_version = api_version
-        where = BaseURL.parse(parts, f"/{api_version}/models")
+        link = _HOME.connect(api_key, url, f"/{api_version}/models")
+        where, secret = link.where, link.key
         self.base_url = where.base_url
         self.secret_base_url = where.secret_base_url
         self._where = where
-        if api_key is None:
-            api_key = environment_key(
-                ("GOOGLE_API_KEY", "GEMINI_API_KEY"),
-                base_url_given=given,
-                host=where.host,
-                official_host=_GEMINI_HOST,
-            )
-        secret = api_key or None
-        if not secret:
-            self._withheld = withheld_key_note(
-                "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL", _GEMINI_HOST
-            ) or withheld_key_note("GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL", _GEMINI_HOST)
+        self._withheld = link.withheld
         if not secret and where.host == _GEMINI_HOST:
             raise ValueError(
                 "Gemini API key missing: pass api_key=... or set GOOGLE_API_KEY (or GEMINI_API_KEY)"
             )
         self._api_key: Secret | None = secret
-        self._key_digest = key_digest(secret, where)
+        self._key_digest = link.key_digest
         self._secret_names = secret_header_names(secret_headers)
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
-        headers = json_headers(secret, where, key_header="x-goog-api-key")
-        headers = with_default_headers(headers, default_headers)
-        self._headers = hold_secrets(headers, self._secret_names | {"x-goog-api-key"})
+        headers = link.json_headers(key_header="x-goog-api-key")
+        names = self._secret_names | {"x-goog-api-key"}
+        self._headers = held_headers(headers, default_headers, names)
 
     def __repr__(self) -> str:
         return adapter_repr(self, "GeminiAdapter", api_key="_api_key")
@@ -372,8 +362,8 @@ class VertexAIAdapter(_GoogleWire):
         headers: dict[str, Any] = {"content-type": "application/json"}
         if api_key is not None:
             headers["x-goog-api-key"] = api_key
-        headers = with_default_headers(headers, default_headers)
-        self._headers = hold_secrets(headers, self._secret_names | {"x-goog-api-key"})
+        names = self._secret_names | {"x-goog-api-key"}
+        self._headers = held_headers(headers, default_headers, names)
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """As the Gemini wire's, with `response_metadata` in langchain-google-vertexai's

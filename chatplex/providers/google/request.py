@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...adapters.base import CallSettings, ToolSpec
+from ...adapters.validate import base64_data_url
 from ...messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 __all__ = [
@@ -299,14 +300,7 @@ def _media_part(url: Any, mime: str | None, i: int) -> dict[str, Any]:
     if not isinstance(url, str) or not url:
         raise ValueError(f"message {i}: image block without a url")
     if url.startswith("data:"):
-        header, comma, data = url[5:].partition(",")
-        params = header.split(";")
-        if not comma or params[-1] != "base64" or not params[0]:
-            raise ValueError(
-                f"message {i}: only base64 data URLs (data:<media type>;base64,...) can be "
-                "sent inline to Gemini"
-            )
-        return _inline(params[0], data, i)
+        return _inline(*base64_data_url(url, f"message {i}", "inline to Gemini"), i)
     if url.startswith(("https://", "http://", "gs://")):
         file_data = {"fileUri": url}
         if mime:

@@ -36,11 +36,10 @@ from ...adapters.base import (
     as_secret,
     detail_message,
     environment_key,
-    hold_secrets,
     key_digest,
     secret_header_names,
 )
-from ...adapters.connection import adapter_repr, json_headers, post_json, with_default_headers
+from ...adapters.connection import adapter_repr, held_headers, json_headers, post_json
 from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, status_error
@@ -168,8 +167,9 @@ class OllamaAdapter:
         self._key_digest = key_digest(secret, where)
         self._secret_names = secret_header_names(secret_headers)
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
-        headers = with_default_headers(json_headers(secret, where), default_headers)
-        self._headers = hold_secrets(headers, self._secret_names)
+        self._headers = held_headers(
+            json_headers(secret, where), default_headers, self._secret_names
+        )
 
     def __repr__(self) -> str:
         return adapter_repr(self, "OllamaAdapter", api_key="_api_key")

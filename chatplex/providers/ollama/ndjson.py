@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
+from ...adapters.framing import LineFraming
 from ...errors import ResponseTooLargeError
 
 __all__ = ["DEFAULT_MAX_LINE_BYTES", "NDJSONDecoder", "iter_ndjson_lines"]
@@ -35,7 +36,7 @@ __all__ = ["DEFAULT_MAX_LINE_BYTES", "NDJSONDecoder", "iter_ndjson_lines"]
 DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
-class NDJSONDecoder:
+class NDJSONDecoder(LineFraming):
     """Feed bytes as they arrive; get back the lines they complete (`str`, no line end).
 
     The same interface as `SSEDecoder` (`feed`, `flush`), so an adapter names it as its
@@ -46,15 +47,10 @@ class NDJSONDecoder:
     #: The bound used when none is given; raise it here for larger lines.
     default_max_event_bytes: ClassVar[int] = DEFAULT_MAX_LINE_BYTES
 
-    __slots__ = ("_max", "_pending", "_pending_size")
+    __slots__ = ()
 
     def __init__(self, *, max_event_bytes: int | None = None) -> None:
-        limit = self.default_max_event_bytes if max_event_bytes is None else max_event_bytes
-        if limit < 1:
-            raise ValueError(f"max_event_bytes must be >= 1, got {limit}")
-        self._max = limit
-        self._pending: list[bytes] = []  # pieces of the line not yet ended, in order
-        self._pending_size = 0
+        super().__init__(max_event_bytes, self.default_max_event_bytes)
 
     def feed(self, chunk: bytes) -> list[str]:
         """The lines `chunk` completes (blank ones skipped)."""
@@ -66,10 +62,7 @@ class NDJSONDecoder:
             self._keep(rest)
             return []
         if self._pending:
-            self._pending.append(lines[0])
-            lines[0] = b"".join(self._pending)
-            self._pending = []
-            self._pending_size = 0
+            lines[0] = self._end_pending(lines[0])
         out: list[str] = []
         for line in lines:
             self._line(line, out)
@@ -81,11 +74,8 @@ class NDJSONDecoder:
         """End of body: the last line, if it had no newline after it."""
         if not self._pending:
             return []
-        line = b"".join(self._pending)
-        self._pending = []
-        self._pending_size = 0
         out: list[str] = []
-        self._line(line, out)
+        self._line(self._end_pending(b""), out)
         return out
 
     def _keep(self, piece: bytes) -> None:

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...adapters.base import CallSettings, ToolSpec
+from ...adapters.validate import not_sendable
 from ...messages import (
     AIMessage,
     AIMessageChunk,
@@ -204,10 +205,7 @@ def wire_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
                 wire["images"] = images
             out.append(wire)
         else:
-            raise TypeError(
-                f"message {i}: the Ollama adapter cannot send a {type(message).__name__}; use "
-                "SystemMessage, HumanMessage, AIMessage or ToolMessage"
-            )
+            raise not_sendable(message, f"message {i}: the Ollama adapter")
     return out
 
 

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.bodies import loads, reply_object, snippet
+from ...adapters.jsontext import event_object
 from ...errors import APIError, StreamError
 from ...messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata
 
@@ -44,7 +45,6 @@ __all__ = [
 
 PROVIDER = "ollama"
 FINISH_REASONS = {"stop": "stop", "length": "length"}
-_MAX_TEXT = 500
 #: Words in an error that say the server may do better on another attempt.
 _RETRYABLE_MARKERS = ("overload", "unavailable", "busy", "timed out", "timeout", "try again")
 
@@ -85,13 +85,7 @@ class OllamaStreamParser:
         """The chunk one NDJSON line contributes, or None."""
         if self._done:
             return None
-        try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            obj = f"malformed JSON ({exc})"
-        if not isinstance(obj, dict):
-            problem = obj if isinstance(obj, str) else "not a JSON object"
-            raise StreamError(f"stream line is {problem}: {line[:_MAX_TEXT]}", provider=PROVIDER)
+        obj = event_object(line, PROVIDER, what="stream line")
         if obj.get("error"):
             raise payload_error(obj, StreamError)
         content, thinking, tool_chunks = _parts(obj.get("message") or {}, start=self._calls)

@@ -44,20 +44,14 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...adapters.base import (
-    BaseURL,
     CallSettings,
     HTTPRequest,
     as_secret,
     detail_message,
-    environment_key,
     header_value,
-    hold_secrets,
-    key_digest,
     secret_header_names,
-    take_base_url,
-    withheld_key_note,
 )
-from ...adapters.connection import adapter_repr, json_headers, post_json, with_default_headers
+from ...adapters.connection import ProviderHome, adapter_repr, held_headers, post_json
 from ...adapters.validate import BlockTypes, check_call
 from ...errors import APIError, status_error
 from ...messages import AIMessage, BaseMessage, SystemMessage
@@ -96,6 +90,7 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 _OPENAI_HOST = "api.openai.com"
+_HOME = ProviderHome(_OPENAI_HOST, DEFAULT_BASE_URL, ("OPENAI_API_KEY",), "OPENAI_BASE_URL")
 _PROVIDER = PROVIDER
 #: Models on api.openai.com that take `max_completion_tokens` and reject `max_tokens`.
 _COMPLETION_TOKENS_MODELS = ("o1", "o3", "o4", "gpt-5")
@@ -166,23 +161,16 @@ class OpenAIAdapter:
         # The arguments are rebound first, so that no local of this frame (what a
         # traceback rendered with locals shows) holds a key or a credential in clear.
         api_key = as_secret(api_key)
-        given = base_url is not None
-        parts = take_base_url(base_url, "OPENAI_BASE_URL", DEFAULT_BASE_URL)
-        base_url = parts.shown
-        where = BaseURL.parse(parts, "/chat/completions")
+        url = _HOME.take_url(base_url)
+        del base_url
+        link = _HOME.connect(api_key, url, "/chat/completions")
+        where, secret = link.where, link.key
         self._url, self._secret_url = where.url, where.secret_url
         #: The base URL, credentials in its query masked (`secret_base_url`: to send).
         self.base_url = where.base_url
         self.secret_base_url = where.secret_base_url
         self._public = where.host == _OPENAI_HOST
-        if api_key is None:
-            api_key = environment_key(
-                "OPENAI_API_KEY", base_url_given=given, host=where.host, official_host=_OPENAI_HOST
-            )
-        secret = api_key or None
-        self._withheld = (
-            "" if secret else withheld_key_note("OPENAI_API_KEY", "OPENAI_BASE_URL", _OPENAI_HOST)
-        )
+        self._withheld = link.withheld
         #: How `max_tokens` goes: True always as `max_completion_tokens` (what
         #: langchain-openai's ChatOpenAI sends, any server), None as that only where
         #: api.openai.com requires it, `max_tokens` elsewhere.
@@ -199,7 +187,7 @@ class OpenAIAdapter:
                 "default_headers="
             )
         self._api_key: Secret | None = secret
-        self._key_digest = key_digest(secret, where)
+        self._key_digest = link.key_digest
         self.organization = organization
         self.project = project
         self.include_usage = include_usage
@@ -207,15 +195,13 @@ class OpenAIAdapter:
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
         # Credentials are kept as `Secret`s (the key included: "Bearer <key>" is built from
         # it), revealed only into each request's headers.
-        headers = json_headers(secret, where)
+        headers = link.json_headers()
         if organization:
             headers["OpenAI-Organization"] = organization
         if project:
             headers["OpenAI-Project"] = project
         # A default header replaces ours whatever its capitalisation (no duplicates).
-        self._headers = hold_secrets(
-            with_default_headers(headers, default_headers), self._secret_names
-        )
+        self._headers = held_headers(headers, default_headers, self._secret_names)
 
     def __repr__(self) -> str:
         # Never raises, even on an instance whose __init__ failed part-way (tracebacks

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from ...adapters.base import ToolSpec
+from ...adapters.validate import not_sendable
 from ...messages import (
     AIMessage,
     AIMessageChunk,
@@ -21,7 +22,16 @@ from ...messages import (
 )
 from .blocks import to_parts
 
-__all__ = ["LANGCHAIN_ROLE_KEY", "OPENAI_ROLE_KEY", "wire_message", "wire_tool", "wire_tool_choice"]
+__all__ = [
+    "LANGCHAIN_ROLE_KEY",
+    "OPENAI_ROLE_KEY",
+    "STANDARD_TOOL_CHOICES",
+    "standard_tool_choice",
+    "system_role",
+    "wire_message",
+    "wire_tool",
+    "wire_tool_choice",
+]
 
 #: `SystemMessage.additional_kwargs` key choosing the wire role ("system" or "developer").
 OPENAI_ROLE_KEY = "__openai_role"
@@ -34,27 +44,29 @@ _NOT_SENT_BACK = frozenset(
 )
 
 
+def system_role(message: SystemMessage) -> str:
+    """The wire role of a system message: "system", or "developer" when marked so
+    (`OPENAI_ROLE_KEY`; LangChain marks a developer message with "__openai_role__", as
+    its convert_to_messages does: the same thing, spelled its way)."""
+    extra = message.additional_kwargs
+    role = extra.get(OPENAI_ROLE_KEY) or extra.get(LANGCHAIN_ROLE_KEY) or "system"
+    if role not in ("system", "developer"):
+        raise ValueError(f"{OPENAI_ROLE_KEY} must be 'system' or 'developer', not {role!r}")
+    return str(role)
+
+
 def wire_message(message: BaseMessage) -> dict[str, Any]:
     if isinstance(message, AIMessage):
         return _wire_ai(message)
     if isinstance(message, HumanMessage):
         out: dict[str, Any] = {"role": "user", "content": to_parts(message.content)}
     elif isinstance(message, SystemMessage):
-        extra = message.additional_kwargs
-        # LangChain marks a developer message with "__openai_role__" (its
-        # convert_to_messages does): the same thing, spelled its way.
-        role = extra.get(OPENAI_ROLE_KEY) or extra.get(LANGCHAIN_ROLE_KEY) or "system"
-        if role not in ("system", "developer"):
-            raise ValueError(f"{OPENAI_ROLE_KEY} must be 'system' or 'developer', not {role!r}")
-        out = {"role": role, "content": to_parts(message.content)}
+        out = {"role": system_role(message), "content": to_parts(message.content)}
     elif isinstance(message, ToolMessage):
         content = to_parts(message.content)
         return {"role": "tool", "tool_call_id": message.tool_call_id, "content": content}
     else:
-        raise TypeError(
-            f"the OpenAI adapter cannot send a {type(message).__name__}; use SystemMessage, "
-            "HumanMessage, AIMessage or ToolMessage"
-        )
+        raise not_sendable(message, "the OpenAI adapter")
     if message.name:
         out["name"] = message.name
     return out
@@ -114,16 +126,29 @@ def wire_tool(tool: ToolSpec) -> dict[str, Any]:
     return {"type": "function", "function": function}
 
 
-def wire_tool_choice(choice: str | None, tools: tuple[ToolSpec, ...]) -> Any:
+#: The tool choices OpenAI's wires take as words (`standard_tool_choice`'s results).
+STANDARD_TOOL_CHOICES = ("auto", "none", "required")
+
+
+def standard_tool_choice(choice: str | None, has_tools: bool) -> str | None:
+    """What the Chat Completions and Responses wires send for a `tool_choice` word: None
+    (nothing) for no choice; "auto" and "none" as they are, or nothing without tools
+    (OpenAI rejects tool_choice without tools; nothing means the same); "required" for
+    "required" and "any". Any other choice, a tool's name, needs tools (a ValueError
+    without) and comes back as it is, for the wire to resolve."""
     if choice is None:
         return None
     if choice in ("auto", "none"):
-        # OpenAI rejects tool_choice without tools; "auto"/"none" mean the same as nothing.
-        return choice if tools else None
-    if not tools:
+        return choice if has_tools else None
+    if not has_tools:
         raise ValueError(f"tool_choice={choice!r} needs tools, but none were given")
-    if choice in ("required", "any"):
-        return "required"
+    return "required" if choice in ("required", "any") else choice
+
+
+def wire_tool_choice(choice: str | None, tools: tuple[ToolSpec, ...]) -> Any:
+    choice = standard_tool_choice(choice, bool(tools))
+    if choice is None or choice in STANDARD_TOOL_CHOICES:
+        return choice
     if choice not in {t.name for t in tools}:
         names = ", ".join(t.name for t in tools)
         raise ValueError(f"tool_choice names {choice!r}, which is not among the tools: {names}")

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...adapters.base import CallSettings, ToolSpec
+from ...adapters.validate import not_sendable
 from ...messages import (
     AIMessage,
     AIMessageChunk,
@@ -27,7 +28,7 @@ from ...messages import (
     SystemMessage,
     ToolMessage,
 )
-from .request import LANGCHAIN_ROLE_KEY, OPENAI_ROLE_KEY
+from .request import STANDARD_TOOL_CHOICES, standard_tool_choice, system_role
 
 __all__ = ["REFUSED_PARAMETERS", "since_last_response", "wire_body", "wire_input"]
 
@@ -145,18 +146,11 @@ def wire_input(messages: Sequence[BaseMessage], stored: bool = True) -> list[dic
                 }
             )
         elif isinstance(message, SystemMessage):
-            extra = message.additional_kwargs
-            role = extra.get(OPENAI_ROLE_KEY) or extra.get(LANGCHAIN_ROLE_KEY) or "system"
-            if role not in ("system", "developer"):
-                raise ValueError(f"{OPENAI_ROLE_KEY} must be 'system' or 'developer', not {role!r}")
-            items.append(_input_message(role, message.content))
+            items.append(_input_message(system_role(message), message.content))
         elif isinstance(message, HumanMessage):
             items.append(_input_message("user", message.content))
         else:
-            raise TypeError(
-                f"the OpenAI Responses adapter cannot send a {type(message).__name__}; use "
-                "SystemMessage, HumanMessage, AIMessage or ToolMessage"
-            )
+            raise not_sendable(message, "the OpenAI Responses adapter")
     return items
 
 
@@ -339,14 +333,9 @@ def _builtin_tools(extra: Any) -> list[dict[str, Any]]:
 def wire_tool_choice(
     choice: str | None, specs: Sequence[ToolSpec], tools: Sequence[Mapping[str, Any]]
 ) -> Any:
-    if choice is None:
-        return None
-    if choice in ("auto", "none"):
-        return choice if tools else None
-    if not tools:
-        raise ValueError(f"tool_choice={choice!r} needs tools, but none were given")
-    if choice in ("required", "any"):
-        return "required"
+    choice = standard_tool_choice(choice, bool(tools))
+    if choice is None or choice in STANDARD_TOOL_CHOICES:
+        return choice
     if choice in {t.name for t in specs}:
         return {"type": "function", "name": choice}
     if choice in {t.get("type") for t in tools}:  # a built-in tool, by its type

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...adapters.base import SSEEvent
-from ...adapters.jsontext import loads_text
+from ...adapters.jsontext import event_object
 from ...errors import StreamError
 from ...messages import AIMessageChunk, ToolCallChunk
 from .responses_response import (
@@ -40,7 +40,6 @@ from .responses_response import (
 
 __all__ = ["ResponsesStreamParser"]
 
-_MAX_TEXT = 500
 _FINAL = ("response.completed", "response.incomplete")
 #: Fields of an added item sent at once: ids and names, which do not change.
 _STABLE = ("id", "call_id", "name")
@@ -63,17 +62,7 @@ class ResponsesStreamParser:
         """The chunk one event contributes, or None; raises `StreamError` on error events."""
         if self._done or not event.data or event.data.startswith("[DONE]"):
             return None
-        try:
-            obj = loads_text(event.data)
-        except ValueError as exc:
-            obj = f"malformed JSON ({exc})"
-        if not isinstance(obj, dict):
-            problem = obj if isinstance(obj, str) else "not a JSON object"
-            raise StreamError(
-                f"stream event is {problem}: {event.data[:_MAX_TEXT]}",
-                provider=PROVIDER,
-                request_id=self._req_id,
-            )
+        obj = event_object(event.data, PROVIDER, self._req_id)
         kind = obj.get("type") or event.event
         if kind == "error" or event.event == "error":
             raise failure(obj, StreamError, self._req_id)

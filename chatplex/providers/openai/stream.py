@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...adapters.base import SSEEvent
-from ...adapters.jsontext import loads_text
+from ...adapters.jsontext import event_object
 from ...adapters.validate import reply_field
 from ...errors import StreamError
 from ...messages import (
@@ -98,17 +98,7 @@ class OpenAIStreamParser:
             return None
         if not data:
             return None
-        try:
-            obj = loads_text(data)
-        except ValueError as exc:
-            obj = f"malformed JSON ({exc})"
-        if not isinstance(obj, dict):
-            problem = obj if isinstance(obj, str) else "not a JSON object"
-            raise StreamError(
-                f"stream event is {problem}: {data[:_MAX_TEXT]}",
-                provider=PROVIDER,
-                request_id=self._req_id,
-            )
+        obj = event_object(data, PROVIDER, self._req_id)
         if obj.get("error"):
             raise payload_error(obj, StreamError, self._req_id)
         return self._chunk(obj)

@@ -18,6 +18,8 @@ from chatplex.messages import (
 )
 from chatplex.providers.openai.request import (
     OPENAI_ROLE_KEY,
+    standard_tool_choice,
+    system_role,
     wire_message,
     wire_tool,
     wire_tool_choice,
@@ -164,3 +166,36 @@ def test_a_tools_strict_flag_is_sent_only_when_set() -> None:
     # Anthropic's cache_control has no place on the OpenAI wire.
     tool = ToolSpec("f", "", schema, cache_control={"type": "ephemeral"})
     assert "cache_control" not in str(wire_tool(tool))
+
+
+@pytest.mark.parametrize(
+    ("choice", "has_tools", "sent"),
+    [
+        (None, True, None),
+        ("auto", True, "auto"),
+        ("none", True, "none"),
+        ("auto", False, None),
+        ("none", False, None),
+        ("any", True, "required"),
+        ("required", True, "required"),
+        ("weather", True, "weather"),
+    ],
+)
+def test_the_standard_tool_choice_words(choice: str | None, has_tools: bool, sent: str) -> None:
+    assert standard_tool_choice(choice, has_tools) == sent
+
+
+@pytest.mark.parametrize("choice", ["any", "required", "weather"])
+def test_a_choice_that_needs_tools_is_refused_without(choice: str) -> None:
+    with pytest.raises(ValueError, match="needs tools, but none were given"):
+        standard_tool_choice(choice, False)
+
+
+def test_a_system_message_is_sent_as_system_or_as_developer_when_marked() -> None:
+    assert system_role(SystemMessage("x")) == "system"
+    marked = SystemMessage("x", additional_kwargs={OPENAI_ROLE_KEY: "developer"})
+    assert system_role(marked) == "developer"
+    langchain = SystemMessage("x", additional_kwargs={"__openai_role__": "developer"})
+    assert system_role(langchain) == "developer"
+    with pytest.raises(ValueError, match="must be 'system' or 'developer', not 'user'"):
+        system_role(SystemMessage("x", additional_kwargs={OPENAI_ROLE_KEY: "user"}))
