@@ -102,6 +102,20 @@ def specs() -> Mapping[str, ProviderSpec]:
     return found
 
 
+@functools.cache
+def chat_completions_servers() -> tuple[tuple[str, str, str, str | None], ...]:
+    """The OpenAI-compatible endpoints of servers whose native API is a wire of its own
+    folder, each declared in that folder's spec module (`CHAT_COMPLETIONS_SERVERS` rows:
+    provider name, title, default base URL, price id), in `WIRES` order: the compatible
+    wire serves them as presets without naming them. (Its own spec module asks this while
+    it loads, and declares none.)"""
+    rows: list[tuple[str, str, str, str | None]] = []
+    for wire in WIRES:
+        module = importlib.import_module(f"chatplex.providers.{wire}.spec")
+        rows.extend(getattr(module, "CHAT_COMPLETIONS_SERVERS", ()))
+    return tuple(rows)
+
+
 def spec(name: str) -> ProviderSpec | None:
     """The spec of provider `name`, or None for a name no wire declares."""
     return specs().get(name)

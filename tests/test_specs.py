@@ -125,3 +125,16 @@ def test_every_declared_blocks_reading_loads_as_a_function() -> None:
         module, _, function = path.partition(":")
         assert module.startswith("chatplex.providers."), name
         assert callable(getattr(importlib.import_module(module), function)), name
+
+
+def test_a_wire_declares_its_chat_completions_server_and_the_presets_serve_it() -> None:
+    """Ollama's OpenAI endpoint is declared in its own folder and collected by the
+    registry: the compatible wire serves it without naming it."""
+    rows = specs.chat_completions_servers()
+    assert (
+        "ollama_openai",
+        "Ollama (OpenAI endpoint)",
+        "http://localhost:11434/v1",
+        "ollama",
+    ) in rows
+    assert {row[0] for row in rows} <= set(specs.specs())

@@ -6,19 +6,19 @@ LangChain class, what that class takes (`DROPINS`). A new preset is a row in eac
 adapter class and the drop-in class are made from them) and its export in
 `chatplex/__init__.py`. A local server whose native API is a wire of its own folder
 declares its OpenAI-compatible endpoint there (`CHAT_COMPLETIONS_SERVERS` in that
-folder's `spec.py`), and is a preset here like the others.
+folder's `spec.py`, collected by `chatplex.specs.chat_completions_servers`), and is a
+preset here like the others.
 
-Pure data: this module imports nothing of chatplex but `chatplex.specs`, the shapes of
-its rows (`profile.py`) and the other wires' spec modules (pure data too)."""
+Pure data: this module imports nothing of chatplex but `chatplex.specs` and the shapes of
+its rows (`profile.py`)."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...specs import WIRES, ProviderSpec
+from ...specs import ProviderSpec, chat_completions_servers
 from .profile import Profile, ReplyStyle, TurnStyle
 
 _NO_TOOLS = (
@@ -31,19 +31,7 @@ def _local(name: str, title: str, base_url: str) -> Profile:
     return Profile(name, title, base_url)
 
 
-def _servers_of_other_wires() -> tuple[tuple[str, str, str, str | None], ...]:
-    """The OpenAI-compatible endpoints of local servers whose native API has its own
-    wire folder: each folder's `CHAT_COMPLETIONS_SERVERS` rows (provider name, title,
-    default base URL, price id), in the registry's order."""
-    rows: list[tuple[str, str, str, str | None]] = []
-    for wire in WIRES:
-        if wire != "compatible":
-            module = importlib.import_module(f"chatplex.providers.{wire}.spec")
-            rows.extend(getattr(module, "CHAT_COMPLETIONS_SERVERS", ()))
-    return tuple(rows)
-
-
-_OTHER_SERVERS = _servers_of_other_wires()
+_OTHER_SERVERS = chat_completions_servers()
 
 
 #: LangChain provider name → profile. Sources: the langchain-<provider> packages

@@ -6,8 +6,8 @@ from __future__ import annotations
 from ...specs import ProviderSpec
 
 #: Ollama's OpenAI-compatible endpoint (`/v1/chat/completions`), a preset of the
-#: compatible wire (`chatplex.providers.compatible.spec` reads this row: Ollama is named
-#: only in its own folder): provider name, title, default base URL, price id.
+#: compatible wire (collected by `chatplex.specs.chat_completions_servers`: Ollama is
+#: named only in its own folder): provider name, title, default base URL, price id.
 CHAT_COMPLETIONS_SERVERS = (
     ("ollama_openai", "Ollama (OpenAI endpoint)", "http://localhost:11434/v1", "ollama"),
 )
