@@ -29,12 +29,14 @@ slows down, so: a share refused nearly whole after a cut, or at least NOISE_MOST
 answers, is a limit, never noise; a cut goes to LEARN_DECREASE of what the server
 sustained over the last LONG_WINDOW s too (the decayed rate is fooled by a window's
 burst) -- but a few 429s (under TRIGGER_SHARE) at a confirmed limit cut from the pace,
-which a minute's average lags while it climbs -- and while the window stays shut
+which a minute's average lags while it climbs, to FEW_DECREASE of it, and pause nobody
+but their own requests -- and while the window stays shut
 (refused again after a pause, no success since) the pace holds there and the pause
 doubles instead, up to GROWN_PAUSE; the rate at which the 429s came (`ceiling`: the
 pace, or what was sustained if less, not below LEARN_DECREASE of the pace unless the
 window is shut) is remembered: the pace probes back up to it fast, beyond it
-CEILING_GROWTH as fast; and a pace learned from 429s goes evenly spaced, no burst.
+CEILING_GROWTH as fast (both faster the longer no 429 came); and a pace learned from
+429s goes evenly spaced, no burst.
 Independent processes each doing so converge as AIMD senders do.
 
 Everything learned sits in `PaceState`, a fixed set of floats (no deques, no None), so a
@@ -62,6 +64,7 @@ __all__ = ["Pace", "PaceState", "pace_known"]
 DECREASE = 0.5  #: a cut with no accepted rate to go by multiplies a known rate by this...
 FLOOR = 0.1  #: ...and no cut goes below this fraction of the configured/announced rates
 LEARN_DECREASE = 0.9  #: a cut paces at this share of the accepted rate (or of the pace)
+FEW_DECREASE = 0.95  #: ...and a few 429s at a confirmed limit cut the pace to this share
 LEARN_GROWTH = 0.015  #: requests/s added per success while a cut pace binds...
 CEILING_GROWTH = 0.1  #: ...times this above the rate at which the limit's 429s last came
 RATE_WINDOW = 1.0  #: a pace that held a caller back this recently "binds"
@@ -263,8 +266,12 @@ class Pace:
         elif limited:
             evidence = self._at_limit(exhausted)
             changed = (evidence and self._limited(now, admitted_at, exhausted)) or changed
-            # A share still being counted afresh (no cut yet) pauses nobody either.
-            evidence = evidence and (exhausted or bool(s.confirmed) or s.trial_phase == 2.0)
+            # A share still being counted afresh (no cut yet) pauses nobody either, nor do
+            # a few 429s at a confirmed limit: the cut paces the next requests, and each
+            # 429 waits its own retry_after (a per-second window says "1 s" for what
+            # clears in a fraction of it: pausing the budget threw that second away).
+            confirmed = bool(s.confirmed) and not self._few()
+            evidence = evidence and (exhausted or confirmed or s.trial_phase == 2.0)
         elif overloaded:
             s.last_overload = now
             evidence = self._surely(s.overload_share, OVERLOAD_SHARE, OVERLOAD_Z)
@@ -299,6 +306,13 @@ class Pace:
         if s.confirmed:
             return s.answers >= MIN_ANSWERS and s.limited_share >= self._confirmed_bar()
         return self._surely(s.limited_share, self._bar())
+
+    def _few(self) -> bool:
+        """At a confirmed limit, 429s a share under TRIGGER_SHARE: a probe a little too
+        far, or processes paced under a per-second window drifting into phase and
+        bunching a few requests -- not a window shut (that is refused nearly whole)."""
+        s = self.state
+        return bool(s.confirmed) and s.limited_share < TRIGGER_SHARE
 
     def _confirmed_bar(self) -> float:
         """At a confirmed limit, the 429 share that is news."""
@@ -399,10 +413,10 @@ class Pace:
             target = pace * (1.0 if held else DECREASE)
         elif held:
             target = min(pace or math.inf, LEARN_DECREASE * measured)
-        elif pace and s.confirmed and s.limited_share < TRIGGER_SHARE:
-            # A few 429s at a known limit (a probe too far; processes drifting into phase
-            # on a per-second window): cut from the pace, not the minute's lagging average.
-            target = LEARN_DECREASE * min(pace, lately)
+        elif pace and self._few():
+            # A few 429s at a known limit: cut from the pace, not the minute's lagging
+            # average, and by less (the pace was just at the limit, not far beyond it).
+            target = FEW_DECREASE * min(pace, lately)
         else:
             target = LEARN_DECREASE * min(pace or math.inf, measured)
         if self.rated_rpm:
@@ -586,7 +600,9 @@ class Pace:
             step = LEARN_GROWTH * 60.0 * (1.0 + calm / 10.0)  # requests/min
             pace = self.rated_rpm * s.factor if self.rated_rpm else s.discovered_rpm
             if s.ceiling and pace >= s.ceiling:  # ...up to where the 429s came, then slowly
-                step = LEARN_GROWTH * 60.0 * CEILING_GROWTH
+                # (the longer none came, the less that ceiling says: the calm speeds this
+                # up too -- one set in a first minute's turmoil held a fleet low for minutes)
+                step *= CEILING_GROWTH
             if self.rated_rpm and s.factor < 1.0:
                 s.factor = min(1.0, s.factor + step / self.rated_rpm)
                 changed = True

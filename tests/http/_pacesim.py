@@ -235,6 +235,26 @@ def overload_burst(start: float, end: float, share: float = 0.5, seed: int = 0) 
     return answer
 
 
+@dataclass(frozen=True)
+class Jitter:
+    """A loaded machine's scheduling delays, drawn per request (exponential, seeded):
+    `send`, the mean seconds between a permit and the server seeing its request (a
+    process waiting for a core, building and writing the request), and `answer`, the
+    mean seconds between the server's answer and the client reading it. Requests paced
+    evenly in each process reach the server bunched, as the live bench's do."""
+
+    send: float = 0.0
+    answer: float = 0.0
+
+    def draw(self, rng: random.Random) -> tuple[float, float]:
+        """(send, answer) delays of one request."""
+        return _exponential(rng, self.send), _exponential(rng, self.answer)
+
+
+def _exponential(rng: random.Random, mean: float) -> float:
+    return rng.expovariate(1.0 / mean) if mean else 0.0
+
+
 async def adrive(
     acquire: Callable[[], Any],
     release: Callable[[Any, Answer], None],
@@ -245,12 +265,15 @@ async def adrive(
     latency: float = 0.05,
     seed: int = 0,
     max_retries: int = 1000,
+    jitter: Jitter | None = None,
 ) -> Run:
     """`workers` clients sending through any budget until virtual time `until`:
     `await acquire()` for a permit, `release(permit, answer)` to hand it back; retries
-    after the answer's `retry_after` or the SDKs' backoff. Run it on a `VirtualLoop`."""
+    after the answer's `retry_after` or the SDKs' backoff. Run it on a `VirtualLoop`.
+    `jitter`: each request's send and answer delayed (None: never)."""
     loop = asyncio.get_running_loop()
     rng = random.Random(seed)
+    delays = random.Random(seed + 1_000_003)  # its own draws: the backoffs stay the same
     run = Run()
     ids = iter(range(10**9))
 
@@ -259,9 +282,12 @@ async def adrive(
             attempt = 1
             while loop.time() < until:
                 permit = await acquire()
-                await asyncio.sleep(latency)
+                send, read = jitter.draw(delays) if jitter else (0.0, 0.0)
+                await asyncio.sleep(latency + send)  # (the server answers at the end)
                 answer = server(loop.time(), rid, attempt)
                 run.answers.append((loop.time(), answer.status))
+                if read:
+                    await asyncio.sleep(read)
                 release(permit, answer)
                 if answer.status < 400:
                     break
@@ -372,12 +398,14 @@ def simulate_fleet(
     max_retries: int = 2,
     seed: int = 0,
     make: Callable[[Callable[[], float]], Any] | None = None,
+    jitter: Jitter | None = None,
 ) -> Fleet:
     """`processes` budgets sharing nothing (one per simulated process, each configured
     with `limit`, None: the defaults), each driven by `workers` callers that give a call
     up after `max_retries` retries (the clients' default 2), all against one `server`
     until virtual time `until`. `make(clock)`: another kind of budget per process (a
-    machine budget on one file: then they share it)."""
+    machine budget on one file: then they share it). `jitter`: each request's send and
+    answer delayed, as on a loaded machine (None: never)."""
     loop = VirtualLoop()
 
     def budget() -> Any:
@@ -398,6 +426,7 @@ def simulate_fleet(
                     latency=latency,
                     seed=seed * 1000 + i,
                     max_retries=max_retries,
+                    jitter=jitter,
                 )
                 for i, budget in enumerate(budgets)
             )
