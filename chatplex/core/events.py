@@ -244,17 +244,10 @@ class _SyncListener(EventListener):
     """Stops the producer at its next start or piece once the consumer left; its
     `interrupter` lets chat models' blocking reads be cut short (see `core/interrupt.py`)."""
 
-    def __init__(
-        self,
-        push: Callable[[Any], None],
-        filter: EventFilter,
-        outer: RunNode | None,
-        *,
-        v1: bool = False,
-    ) -> None:
+    def __post_init__(self) -> None:
         from .interrupt import Interrupter
 
-        super().__init__(push, filter, outer, v1=v1)
+        super().__post_init__()
         self.interrupter = Interrupter()
 
     def on_start(self, run: RunNode, data: dict[str, Any]) -> None:
