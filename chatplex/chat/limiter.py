@@ -18,16 +18,29 @@ import inspect
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from ..http._budget_shared import Releasable
-
 if TYPE_CHECKING:
     from ..http import Budget, RateLimit
 
 __all__ = ["ForeignLimiterBudget", "split_rate_limiter"]
 
 
-#: What a foreign limiter's acquire gives back: a permit with nothing to hand back later.
-_PERMIT = Releasable()
+class _Permit:
+    """What a foreign limiter's acquire gives back: nothing to hand back later."""
+
+    __slots__ = ()
+
+    def release(
+        self,
+        *,
+        used_tokens: int | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        return None
+
+
+_PERMIT = _Permit()
 
 
 class ForeignLimiterBudget:
@@ -45,11 +58,11 @@ class ForeignLimiterBudget:
     def __repr__(self) -> str:
         return f"ForeignLimiterBudget({type(self.limiter).__name__})"
 
-    def acquire(self, tokens: int, *, deadline: float | None = None) -> Releasable:
+    def acquire(self, tokens: int, *, deadline: float | None = None) -> _Permit:
         self.limiter.acquire(blocking=True)
         return _PERMIT
 
-    async def aacquire(self, tokens: int, *, deadline: float | None = None) -> Releasable:
+    async def aacquire(self, tokens: int, *, deadline: float | None = None) -> _Permit:
         aacquire = getattr(self.limiter, "aacquire", None)
         if aacquire is None:
             raise TypeError(
