@@ -1,6 +1,6 @@
 """What every shared budget (one machine's processes, a Ray cluster) has in common: the
 scopes a budget can have, and the permit a shared budget hands out -- whose `release`
-(`Releasable`) and what it reports (`Outcome`) every budget's permits share.
+(`Releasable`) and what it reports (`Outcome`) the in-process budget's permit shares too.
 
 A shared budget stands where the in-process `Budget` stands -- the attempt engine calls
 `acquire(tokens, deadline=)` / `aacquire(...)` and releases the permit -- but keeps its
@@ -48,9 +48,8 @@ class Outcome:
 
 
 class Releasable:
-    """A permit's `release`, written once for every budget's permits: it hands the
-    `Outcome` to `_answered`, which by default does nothing (a permit with nothing to
-    give back, as a foreign limiter's)."""
+    """A permit's `release`, written once for the in-process and the shared budgets'
+    permits: it hands the `Outcome` to `_answered`, which each permit's class defines."""
 
     __slots__ = ()
 
@@ -79,6 +78,7 @@ class Releasable:
 
     def _answered(self, answer: Outcome) -> None:
         """What the budget does with a released permit's answer."""
+        raise NotImplementedError
 
 
 class SharedPermit(Releasable):
