@@ -19,7 +19,7 @@ import asyncio
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,24 +73,17 @@ class BatchStatus:
         )
 
 
+@dataclass(eq=False, repr=False)  # a job is itself, not its fields; the repr is below
 class BatchJob:
     """A submitted batch. `id`: chatplex's handle id; `ids`: the provider's job ids;
     `path`: the handle file (`chatplex.batches.load(path)` in any later process)."""
 
-    def __init__(
-        self,
-        handle: Handle,
-        api: BatchAPI,
-        transport: Transport,
-        *,
-        post: Runnable[Any, Any] | None = None,
-        config: RunnableConfig | None = None,
-    ) -> None:
-        self.handle = handle
-        self.api = api
-        self.transport = transport
-        self.post = post
-        self.config = config
+    handle: Handle
+    api: BatchAPI
+    transport: Transport
+    _: KW_ONLY
+    post: Runnable[Any, Any] | None = None
+    config: RunnableConfig | None = None
 
     def __repr__(self) -> str:
         return (

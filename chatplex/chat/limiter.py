@@ -29,15 +29,8 @@ class _Permit:
 
     __slots__ = ()
 
-    def release(
-        self,
-        *,
-        used_tokens: int | None = None,
-        status: int | None = None,
-        retry_after: float | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        return None
+    def release(self, **answer: object) -> None:
+        """Takes `Permit.release`'s keywords: a foreign limiter learns nothing from them."""
 
 
 _PERMIT = _Permit()

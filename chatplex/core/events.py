@@ -43,6 +43,7 @@ import queue
 import threading
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import KW_ONLY, dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ._watch import (
@@ -100,6 +101,7 @@ def _names(run_type: str) -> tuple[str, str, str, str]:
     return names
 
 
+@dataclass(eq=False, repr=False)  # a listener is itself, not its fields
 class EventListener(RunListener):
     """Turns run-tree notifications into `StreamEvent` dicts and hands them to `push`.
 
@@ -108,18 +110,14 @@ class EventListener(RunListener):
     deprecated version's shapes where a script can tell (`_v1_output`).
     """
 
-    def __init__(
-        self,
-        push: Callable[[Any], None],
-        filter: EventFilter,
-        outer: RunNode | None,
-        *,
-        v1: bool = False,
-    ) -> None:
-        self.push = push
-        self.filter = filter
-        self.outer = outer
-        self.v1 = v1
+    push: Callable[[Any], None]
+    filter: EventFilter
+    outer: RunNode | None
+    _: KW_ONLY
+    v1: bool = False
+
+    def __post_init__(self) -> None:
+        outer = self.outer
         self.depth = 0 if outer is None else len(outer.parent_ids) + 1
         # run -> (its parent_ids as reported, its event names); absent when filtered out.
         self.kept: dict[RunNode, tuple[list[str], tuple[str, str, str, str]]] = {}
@@ -246,17 +244,10 @@ class _SyncListener(EventListener):
     """Stops the producer at its next start or piece once the consumer left; its
     `interrupter` lets chat models' blocking reads be cut short (see `core/interrupt.py`)."""
 
-    def __init__(
-        self,
-        push: Callable[[Any], None],
-        filter: EventFilter,
-        outer: RunNode | None,
-        *,
-        v1: bool = False,
-    ) -> None:
+    def __post_init__(self) -> None:
         from .interrupt import Interrupter
 
-        super().__init__(push, filter, outer, v1=v1)
+        super().__post_init__()
         self.interrupter = Interrupter()
 
     def on_start(self, run: RunNode, data: dict[str, Any]) -> None:

@@ -41,6 +41,7 @@ import pprint
 import threading
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -190,16 +191,16 @@ def _final_output(run: RunNode, output: Any) -> Any:
     return {"output": output}
 
 
+@dataclass(eq=False, repr=False)  # a listener is itself, not its fields
 class LogListener(RunListener):
     """Turns run-tree notifications into `RunLogPatch`es for `push`."""
 
-    def __init__(
-        self, push: Any, event_filter: EventFilter, outer: RunNode | None, root_name: str
-    ) -> None:
-        self.push = push
-        self.filter = event_filter
-        self.outer = outer
-        self.root_name = root_name
+    push: Any
+    filter: EventFilter
+    outer: RunNode | None
+    root_name: str
+
+    def __post_init__(self) -> None:
         self.root_seen = False
         self.keys: dict[RunNode, str] = {}
         self.counts: dict[str, int] = {}

@@ -34,6 +34,7 @@ import functools
 import random as _random
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from tenacity import RetryCallState, Retrying
 from tenacity.retry import retry_base, retry_if_exception
@@ -105,6 +106,7 @@ class wait_jittered(wait_base):
         return self.base(retry_state) * (1.0 - self.fraction * self.random())
 
 
+@dataclass(eq=False, slots=True, kw_only=True)  # a policy is compared by identity
 class RetryPolicy:
     """tenacity `retry` / `stop` / `wait` strategies, plus how to sleep and read the clock.
 
@@ -118,26 +120,17 @@ class RetryPolicy:
     (0.1, None, None)
     """
 
-    __slots__ = ("_owner", "asleep", "clock", "retry", "sleep", "stop", "wait")
+    retry: retry_base
+    stop: stop_base
+    wait: wait_base
+    sleep: Callable[[float], None] = time.sleep
+    asleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    clock: Callable[[], float] = time.monotonic
+    _owner: Retrying = field(init=False, repr=False)
 
-    def __init__(
-        self,
-        *,
-        retry: retry_base,
-        stop: stop_base,
-        wait: wait_base,
-        sleep: Callable[[float], None] = time.sleep,
-        asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.retry = retry
-        self.stop = stop
-        self.wait = wait
-        self.sleep = sleep
-        self.asleep = asleep
-        self.clock = clock
+    def __post_init__(self) -> None:
         # tenacity's call state wants the Retrying that owns it; it is never run.
-        self._owner = Retrying(retry=retry, stop=stop, wait=wait, sleep=sleep)
+        self._owner = Retrying(retry=self.retry, stop=self.stop, wait=self.wait, sleep=self.sleep)
 
     def delay(
         self, error: BaseException, attempt: int, deadline: float | None = None

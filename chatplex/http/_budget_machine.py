@@ -46,12 +46,12 @@ import struct
 import threading
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 from ..errors import DeadlineExceededError, LockTimeoutError
 from ._budget_files import budget_dir, describe_pid, is_gone, open_budget_file, process_start
-from ._budget_shared import SharedPermit
+from ._budget_shared import Outcome, SharedPermit
 from ._ratelimit import MAX_PAUSE, RateLimit
 from ._schedule import Schedule, admit, schedule_fields, settle
 
@@ -74,7 +74,7 @@ _HOLDER_AT = _HEADER.size + _ROWS * _ROW.size
 _SIZE = _HOLDER_AT + _HOLDER.size
 
 #: A release not yet settled: the permit and what its answer said (see `_release`).
-Owed = tuple[SharedPermit, int | None, int | None, float | None, Mapping[str, str] | None]
+Owed = tuple[SharedPermit, Outcome]
 
 
 def budget_file(key: tuple[str, ...]) -> Path:
@@ -236,7 +236,7 @@ class MachineBudget:
 
     def _settle(self, owed: Owed) -> None:
         """Teach the shared schedule what one release reported, and free its slot."""
-        permit, used, status, ra, headers = owed
+        permit, answer = owed
         with self._locked() as view:
             now = self._clock()
             schedule, in_flight = _read(view)
@@ -247,14 +247,11 @@ class MachineBudget:
             settle(
                 schedule,
                 self.limit,
+                answer,
                 now=now,
                 admitted_at=permit.admitted_at,
                 tokens=permit.tokens,
-                used=used,
-                status=status,
-                retry_after=ra,
                 max_pause=self.max_pause,
-                headers=headers,
                 in_flight=in_flight,
             )
             _write(view, schedule, in_flight)
@@ -311,19 +308,12 @@ class MachineBudget:
         self._holding = None
         self._drop_file_lock()
 
-    def _release(
-        self,
-        permit: SharedPermit,
-        used: int | None,
-        status: int | None,
-        ra: float | None,
-        headers: Mapping[str, str] | None,
-    ) -> None:
+    def _release(self, permit: SharedPermit, answer: Outcome) -> None:
         """A permit's release: settled at once when the file lock comes within
         RELEASE_WAIT, else owed and settled by this process's next lock -- so a stopped
         lock holder neither holds the caller (and its event loop) 5 s nor fails a call
         that has its answer. The slot stays counted until then."""
-        owed: Owed = (permit, used, status, ra, headers)
+        owed: Owed = (permit, answer)
         if self._lock.acquire(timeout=RELEASE_WAIT):
             try:
                 if self._take_file_lock() or self._take_file_lock_by(

@@ -30,11 +30,10 @@ import math
 import threading
 import time
 import weakref
-from collections.abc import Mapping
 from typing import Any
 
 from ..errors import DeadlineExceededError
-from ._budget_shared import SharedPermit
+from ._budget_shared import Outcome, SharedPermit
 from ._learn import Announced, read_limits
 from ._ratelimit import MAX_PAUSE, RateLimit
 from ._schedule import Schedule, admit, settle
@@ -45,12 +44,10 @@ NAMESPACE = "chatplex"
 LEASE = 600.0  #: seconds an in-flight slot stays taken if its holder never releases it
 POLL = 0.05  #: seconds between checks of a waiter held by the in-flight cap
 HORIZON = 0.25  #: how far ahead (s) one call may reserve slots for a caller's other acquires
-#: (lease, admitted_at, tokens, used, status, retry_after, max_pause, the limits the
-#: response's headers announced) of one release: read on the caller's side, so only
-#: these numbers travel.
-Release = tuple[
-    int, float, int, "int | None", "int | None", "float | None", float, "Announced | None"
-]
+#: (lease, admitted_at, tokens, the answer without its headers, max_pause, the limits
+#: the headers announced) of one release: read on the caller's side, so only these
+#: numbers travel.
+Release = tuple[int, float, int, Outcome, float, "Announced | None"]
 #: (lease, admitted_at, delay): the permit, and the seconds to wait before sending.
 Grant = tuple[int, float, float]
 
@@ -174,17 +171,15 @@ class BudgetActor:
         if not releases:
             return
         now = self._clock()
-        for lease, admitted_at, tokens, used, status, retry_after, max_pause, told in releases:
+        for lease, admitted_at, tokens, answer, max_pause, told in releases:
             self._leases.pop(lease, None)
             settle(
                 self._schedule,
                 self.limit,
+                answer,
                 now=now,
                 admitted_at=admitted_at,
                 tokens=tokens,
-                used=used,
-                status=status,
-                retry_after=retry_after,
                 max_pause=max_pause,
                 announced=told,
                 in_flight=len(self._leases),
@@ -334,22 +329,11 @@ class ClusterBudget:
     def _settle(
         self,
         permit: SharedPermit,
-        used: int | None,
-        status: int | None,
-        ra: float | None,
-        headers: Mapping[str, str] | None,
+        answer: Outcome,
     ) -> None:
-        told = read_limits(headers) if headers is not None else None
-        entry = (
-            permit.lease,
-            permit.admitted_at,
-            permit.tokens,
-            used,
-            status,
-            ra,
-            self.max_pause,
-            told,
-        )
+        told = read_limits(answer.headers) if answer.headers is not None else None
+        sent = dataclasses.replace(answer, headers=None)  # what they told travels instead
+        entry = (permit.lease, permit.admitted_at, permit.tokens, sent, self.max_pause, told)
         with self._lock:
             self._pending.append(entry)
             if self._flush_scheduled:

@@ -1,5 +1,6 @@
 """What every shared budget (one machine's processes, a Ray cluster) has in common: the
-scopes a budget can have, and the permit a shared budget hands out.
+scopes a budget can have, and the permit a shared budget hands out -- whose `release`
+(`Releasable`) and what it reports (`Outcome`) the in-process budget's permit shares too.
 
 A shared budget stands where the in-process `Budget` stands -- the attempt engine calls
 `acquire(tokens, deadline=)` / `aacquire(...)` and releases the permit -- but keeps its
@@ -14,21 +15,18 @@ learned) where every sharer can reach them, and applies the same rules to them
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["SCOPES", "BudgetScope", "SharedPermit", "budget_scope"]
+__all__ = ["SCOPES", "Outcome", "BudgetScope", "Releasable", "SharedPermit", "budget_scope"]
 
 #: Who shares one budget: the calls of one process (the default), the processes of one
 #: machine (a small file, no server), or every worker of a Ray cluster (a named actor).
 BudgetScope = Literal["process", "machine", "cluster"]
 SCOPES: tuple[BudgetScope, ...] = ("process", "machine", "cluster")
 
-#: What a shared budget does with a released permit: (permit, used tokens, status,
-#: retry_after, the response's headers).
-Settle = Callable[
-    ["SharedPermit", "int | None", "int | None", "float | None", "Mapping[str, str] | None"],
-    None,
-]
+#: What a shared budget does with a released permit and what its answer said.
+Settle = Callable[["SharedPermit", "Outcome"], None]
 
 
 def budget_scope(value: str) -> BudgetScope:
@@ -38,7 +36,52 @@ def budget_scope(value: str) -> BudgetScope:
     return value
 
 
-class SharedPermit:
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a permit's release reports of its request's answer (`Releasable.release`'s
+    keywords): the usage, the status, the server's retry-after (s), the headers."""
+
+    used: int | None = None
+    status: int | None = None
+    retry_after: float | None = None
+    headers: Mapping[str, str] | None = None
+
+
+class Releasable:
+    """A permit's `release`, written once for the in-process and the shared budgets'
+    permits: it hands the `Outcome` to `_answered`, which each permit's class defines."""
+
+    __slots__ = ()
+
+    def release(
+        self,
+        *,
+        used_tokens: int | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Give the in-flight slot back and report how it went; only the first call counts.
+        `used_tokens`: the reported usage; the difference from the estimate is charged or
+        refunded (a 429 without usage refunds the whole estimate: nothing was processed).
+        `status` and `headers` (the response's; the attempt engine hands them over) are
+        the evidence the pace learns from (see `_ratelimit`'s docstring): a 429 slows the
+        pace and a 503/529 narrows the in-flight window only when judged a limit's or a
+        persisting overload's, < 400 widens both back. `retry_after` (seconds): for such
+        an answer, pause the whole budget that long (at most MAX_PAUSE); a sporadic one's
+        is its own request's delay, not the budget's. A shared budget learns from the
+        answer as the in-process one does.
+
+        >>> permit.release(used_tokens=812, status=200)  # doctest: +SKIP
+        """
+        self._answered(Outcome(used_tokens, status, retry_after, headers))
+
+    def _answered(self, answer: Outcome) -> None:
+        """What the budget does with a released permit's answer."""
+        raise NotImplementedError
+
+
+class SharedPermit(Releasable):
     """The right to send one request from a shared budget: `release` it once the response
     (or failure) is in; only the first call counts."""
 
@@ -51,17 +94,8 @@ class SharedPermit:
         self.lease = lease  # the budget's name for the in-flight slot (an actor's lease id)
         self.released = False
 
-    def release(
-        self,
-        *,
-        used_tokens: int | None = None,
-        status: int | None = None,
-        retry_after: float | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        """As `Permit.release`: a shared budget learns from the answer as the in-process
-        one does (announced limits in `headers`, evidence of a limit, overload)."""
+    def _answered(self, answer: Outcome) -> None:
         if self.released:
             return
         self.released = True
-        self._settle(self, used_tokens, status, retry_after, headers)
+        self._settle(self, answer)

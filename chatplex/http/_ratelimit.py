@@ -95,7 +95,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DeadlineExceededError
-from ._budget_shared import BudgetScope, budget_scope
+from ._budget_shared import BudgetScope, Outcome, Releasable, budget_scope
 from ._learn import read_limits
 from ._pace import COLD_WAIT, COLD_WINDOW, Pace
 from ._schedule import BURST_REQUESTS, BURST_SECONDS, MAX_PAUSE, Schedule, charge, delay, settle
@@ -181,7 +181,7 @@ class RateLimit:
         return f"RateLimit({shown}{scope})"
 
 
-class Permit:
+class Permit(Releasable):
     """The right to send one request: `release` it once the response (or failure) is in."""
 
     __slots__ = ("_budget", "admitted_at", "released", "tokens")
@@ -192,27 +192,8 @@ class Permit:
         self.admitted_at = admitted_at
         self.released = False
 
-    def release(
-        self,
-        *,
-        used_tokens: int | None = None,
-        status: int | None = None,
-        retry_after: float | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        """Give the in-flight slot back and report how it went; only the first call counts.
-        `used_tokens`: the reported usage; the difference from the estimate is charged or
-        refunded (a 429 without usage refunds the whole estimate: nothing was processed).
-        `status` and `headers` (the response's; the attempt engine hands them over) are
-        the evidence the pace learns from (see the module docstring): a 429 slows the
-        pace and a 503/529 narrows the in-flight window only when judged a limit's or a
-        persisting overload's, < 400 widens both back. `retry_after` (seconds): for such
-        an answer, pause the whole budget that long (at most MAX_PAUSE); a sporadic one's
-        is its own request's delay, not the budget's.
-
-        >>> permit.release(used_tokens=812, status=200)  # doctest: +SKIP
-        """
-        self._budget._release(self, used_tokens, status, retry_after, headers)
+    def _answered(self, answer: Outcome) -> None:
+        self._budget._release(self, answer)
 
     @property
     def wants_usage(self) -> bool:
@@ -459,15 +440,8 @@ class Budget:
 
     # ---- what an answer teaches -----------------------------------------------------------
 
-    def _release(
-        self,
-        permit: Permit,
-        used: int | None,
-        status: int | None,
-        retry_after: float | None,
-        headers: Mapping[str, str] | None,
-    ) -> None:
-        announced = read_limits(headers) if headers is not None else None
+    def _release(self, permit: Permit, answer: Outcome) -> None:
+        announced = read_limits(answer.headers) if answer.headers is not None else None
         with self._lock:
             if permit.released:
                 return
@@ -476,12 +450,10 @@ class Budget:
             settle(
                 self._numbers,
                 self.limit,
+                answer,
                 now=self._clock(),
                 admitted_at=permit.admitted_at,
                 tokens=permit.tokens,
-                used=used,
-                status=status,
-                retry_after=retry_after,
                 max_pause=self.max_pause,
                 announced=announced,
                 in_flight=self._in_flight,

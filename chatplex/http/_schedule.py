@@ -20,10 +20,10 @@ of the numbers (CLOCK_MONOTONIC is system-wide on Linux; an actor uses its own).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
+from ._budget_shared import Outcome
 from ._learn import Announced, read_limits
 from ._pace import FLOOR, Pace, PaceState
 
@@ -138,29 +138,27 @@ def admit(
 def settle(
     s: Schedule,
     limit: RateLimit | None,
+    answer: Outcome,
     *,
     now: float,
     admitted_at: float,
     tokens: int,
-    used: int | None,
-    status: int | None,
-    retry_after: float | None,
     max_pause: float = MAX_PAUSE,
-    headers: Mapping[str, str] | None = None,
     announced: Announced | None = None,
     in_flight: int = 0,
     pace: Pace | None = None,
 ) -> bool:
     """What one answer teaches (`in_flight`: requests still out after it): the token
-    estimate corrected by `used`; the pace's lesson (`_pace.Pace.answered`) from its
-    status and its `headers` (or their `announced` limits, already read); for an answer
+    estimate corrected by its `used`; the pace's lesson (`_pace.Pace.answered`) from its
+    status and its headers (or their `announced` limits, already read); for an answer
     that is evidence of a limit or of a persisting overload, its `retry_after` pauses
     everyone, and after such a 429 the schedule restarts with the burst allowance spent;
     a low `remaining` count holds the next admissions back. `pace`: the budget's own
     (the in-process one keeps its cold start there), else one made on `s`. Returns
     whether the answer was such evidence."""
-    if announced is None and headers is not None:
-        announced = read_limits(headers)
+    if announced is None and answer.headers is not None:
+        announced = read_limits(answer.headers)
+    used, status, retry_after = answer.used, answer.status, answer.retry_after
     pace = Pace(limit, s, cold=False) if pace is None else pace
     used = 0 if used is None and status == 429 else used  # a 429 did no work
     if used is not None and pace.per_token:  # at the pace the estimate was charged at

@@ -79,6 +79,7 @@ class _Bucket:
         return max(0.0, need / self.rate)
 
 
+@dataclass(eq=False, kw_only=True)  # a running server is itself, not its settings
 class LimitedServer:
     """Run with `with LimitedServer(...) as srv:` (a thread with its own event loop).
 
@@ -86,22 +87,14 @@ class LimitedServer:
     prompt in `stats.prompts` (memory grows with distinct prompts: tests and bench only).
     """
 
-    def __init__(
-        self,
-        *,
-        requests_per_minute: float,
-        tokens_per_minute: float | None = None,
-        burst_seconds: float = 2.0,
-        latency: float = 0.0,
-        fail_marker: str = "PERMANENT-FAIL",
-        count_prompts: bool = False,
-    ) -> None:
-        self.requests_per_minute = requests_per_minute
-        self.tokens_per_minute = tokens_per_minute
-        self.burst_seconds = burst_seconds
-        self.latency = latency
-        self.fail_marker = fail_marker
-        self.count_prompts = count_prompts
+    requests_per_minute: float
+    tokens_per_minute: float | None = None
+    burst_seconds: float = 2.0
+    latency: float = 0.0
+    fail_marker: str = "PERMANENT-FAIL"
+    count_prompts: bool = False
+
+    def __post_init__(self) -> None:
         self.stats = LimitStats()
         self.port = 0
         self._loop: asyncio.AbstractEventLoop | None = None

@@ -15,6 +15,7 @@ import pytest
 from chatplex.errors import DeadlineExceededError, LockTimeoutError
 from chatplex.http import RateLimit, get_budget
 from chatplex.http._budget_machine import MachineBudget, budget_file, machine_budget
+from chatplex.http._budget_shared import Outcome
 from chatplex.http._schedule import STALE_AHEAD
 
 
@@ -419,7 +420,7 @@ async def test_a_release_during_a_stall_returns_at_once_and_is_settled_later(
 def test_close_settles_what_is_owed(tmp_path: Path) -> None:
     b = MachineBudget(RateLimit(max_in_flight=4), tmp_path / "b")
     permit = b.acquire(1)
-    b._owed.append((permit, None, 200, None, None))  # as a release during a stall leaves it
+    b._owed.append((permit, Outcome(status=200)))  # as a release during a stall leaves it
     permit.released = True
     b.close()
     assert b._owed == [] and MachineBudget(RateLimit(4), tmp_path / "b").in_flight == 0

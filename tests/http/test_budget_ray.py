@@ -13,6 +13,7 @@ import pytest
 from chatplex.errors import DeadlineExceededError
 from chatplex.http import RateLimit
 from chatplex.http._budget_ray import LEASE, BudgetActor, ClusterBudget, actor_name
+from chatplex.http._budget_shared import Outcome
 from chatplex.http._learn import Announced, read_limits
 
 from ._pacesim import Answer, HiddenLimit, VirtualLoop, adrive
@@ -57,7 +58,7 @@ async def test_releases_free_slots_and_teach_the_pace() -> None:
     await asyncio.sleep(0.01)
     assert not waiting.done()  # held by the cap
     empty = Announced(requests_remaining=0.0)  # read from the 429's headers by the caller
-    await actor.release_many([(lease, admitted_at, 1, 1, 429, None, 60.0, empty)])
+    await actor.release_many([(lease, admitted_at, 1, Outcome(used=1, status=429), 60.0, empty)])
     assert await waiting is not None
     assert (await actor.stats())["factor"] == 0.5  # the limit's 429 halved the pace
 
@@ -191,7 +192,8 @@ def test_four_workers_told_too_much_settle_at_the_real_limit() -> None:
 
     def release(permit: tuple[int, float], answer: Answer) -> None:
         told = read_limits(answer.headers) if answer.headers else None
-        entry = (*permit, 1, None, answer.status, answer.retry_after, 60.0, told)
+        outcome = Outcome(status=answer.status, retry_after=answer.retry_after)
+        entry = (*permit, 1, outcome, 60.0, told)
         loop.create_task(actor.release_many([entry]))
 
     try:

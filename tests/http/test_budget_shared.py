@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chatplex.http import RateLimit
-from chatplex.http._budget_shared import SCOPES, SharedPermit, budget_scope
+from chatplex.http._budget_shared import SCOPES, Outcome, SharedPermit, budget_scope
 
 
 def test_scopes_are_checked_by_name() -> None:
@@ -32,10 +32,10 @@ def test_rate_limit_carries_its_scope_and_shows_it_only_when_shared() -> None:
 
 
 def test_a_permit_settles_once_with_what_the_answer_said() -> None:
-    seen: list[tuple[int | None, int | None, float | None, object]] = []
-    permit = SharedPermit(lambda p, used, st, ra, hd: seen.append((used, st, ra, hd)), 7, 1.5)
+    seen: list[Outcome] = []
+    permit = SharedPermit(lambda p, answer: seen.append(answer), 7, 1.5)
     assert (permit.tokens, permit.admitted_at, permit.released) == (7, 1.5, False)
     permit.release(used_tokens=9, status=429, retry_after=2.0, headers={"x": "y"})
     permit.release(used_tokens=1, status=200)
-    assert seen == [(9, 429, 2.0, {"x": "y"})]  # the headers reach the budget too
+    assert seen == [Outcome(9, 429, 2.0, {"x": "y"})]  # the headers reach the budget too
     assert permit.released

@@ -8,6 +8,7 @@ import math
 import pytest
 
 from chatplex.http import RateLimit
+from chatplex.http._budget_shared import Outcome
 from chatplex.http._pace import DECREASE, FLOOR, MIN_ANSWERS, PaceState
 from chatplex.http._ratelimit import BURST_REQUESTS
 from chatplex.http._schedule import (
@@ -46,7 +47,7 @@ def test_tokens_are_charged_and_corrected_by_usage() -> None:
     limit, s = RateLimit(tokens_per_minute=600), Schedule.fresh(0.0)  # 10 tokens/s
     assert admit(s, limit, now=0.0, tokens=10, in_flight=0) == 0.0
     assert s.token_tat == pytest.approx(1.0)
-    settle(s, limit, now=0.0, admitted_at=0.0, tokens=10, used=30, status=200, retry_after=None)
+    settle(s, limit, Outcome(used=30, status=200), now=0.0, admitted_at=0.0, tokens=10)
     assert s.token_tat == pytest.approx(3.0)  # 20 more tokens than estimated
     assert admit(s, limit, now=0.0, tokens=1, in_flight=0) == pytest.approx(2.0)
 
@@ -59,40 +60,31 @@ def test_the_cap_waits_for_a_release() -> None:
 
 def test_a_429_halves_the_pace_once_per_round_trip_and_success_restores_it() -> None:
     limit, s = RateLimit(requests_per_minute=60), Schedule.fresh(0.0)
-    kw = {"tokens": 0, "used": None, "retry_after": None}
-    settle(s, limit, now=5.0, admitted_at=4.0, status=429, **kw)  # type: ignore[arg-type]
+    bare_429, limit_429 = Outcome(status=429), Outcome(status=429, headers=EMPTY)
+    settle(s, limit, bare_429, now=5.0, admitted_at=4.0, tokens=0)
     assert s.factor == 1.0  # a bare 429: that request's retry, nobody else's
-    settle(s, limit, now=5.0, admitted_at=4.0, status=429, headers=EMPTY, **kw)  # type: ignore[arg-type]
+    settle(s, limit, limit_429, now=5.0, admitted_at=4.0, tokens=0)
     assert s.factor == DECREASE
     # Admitted before that cut: its 429 is the same news.
-    settle(s, limit, now=5.5, admitted_at=4.5, status=429, headers=EMPTY, **kw)  # type: ignore[arg-type]
+    settle(s, limit, limit_429, now=5.5, admitted_at=4.5, tokens=0)
     assert s.factor == DECREASE
     assert intervals(limit, s) == (2.0, 0.0)
     admit(s, limit, now=6.0, tokens=0, in_flight=0)  # the halved pace holds it back...
-    settle(s, limit, now=6.0, admitted_at=5.9, status=200, **kw)  # type: ignore[arg-type]
+    settle(s, limit, Outcome(status=200), now=6.0, admitted_at=5.9, tokens=0)
     assert DECREASE < s.factor < DECREASE + 0.1  # ...so a success probes a little faster
     for at in range(10, 20):
-        settle(s, limit, now=at, admitted_at=at - 0.1, status=429, headers=EMPTY, **kw)  # type: ignore[arg-type]
+        settle(s, limit, limit_429, now=at, admitted_at=at - 0.1, tokens=0)
     assert s.factor == FLOOR
 
 
 def test_a_limits_retry_after_pauses_everyone_and_restarts_without_a_burst() -> None:
     limit, s = RateLimit(requests_per_minute=6000), Schedule.fresh(0.0)
     assert not settle(
-        s, limit, now=1.0, admitted_at=0.5, tokens=0, used=None, status=429, retry_after=2.0
+        s, limit, Outcome(status=429, retry_after=2.0), now=1.0, admitted_at=0.5, tokens=0
     )
     assert s.paused_until == -math.inf  # sporadic: its own request's delay
-    assert settle(
-        s,
-        limit,
-        now=1.0,
-        admitted_at=0.5,
-        tokens=0,
-        used=None,
-        status=429,
-        retry_after=2.0,
-        headers=EMPTY,
-    )
+    told_429 = Outcome(status=429, retry_after=2.0, headers=EMPTY)
+    assert settle(s, limit, told_429, now=1.0, admitted_at=0.5, tokens=0)
     assert s.paused_until == 3.0
     assert admit(s, limit, now=1.0, tokens=1, in_flight=0) == pytest.approx(2.0)
     # One goes at the pause's end, then one per interval (0.02 s at half pace): no burst.
@@ -102,11 +94,11 @@ def test_a_limits_retry_after_pauses_everyone_and_restarts_without_a_burst() -> 
 
 def test_a_pause_is_capped_by_max_pause_and_only_a_persisting_overload_pauses() -> None:
     limit, s = RateLimit(requests_per_minute=60), Schedule.fresh(0.0)
-    kw = {"admitted_at": 0.0, "tokens": 0, "used": 0, "max_pause": 5.0}
-    settle(s, limit, now=0.0, status=503, retry_after=999.0, **kw)  # type: ignore[arg-type]
+    overloaded = Outcome(used=0, status=503, retry_after=999.0)
+    settle(s, limit, overloaded, now=0.0, admitted_at=0.0, tokens=0, max_pause=5.0)
     assert s.paused_until == -math.inf and s.factor == 1.0  # one 503 is weather
     for _ in range(MIN_ANSWERS):
-        settle(s, limit, now=0.0, status=503, retry_after=999.0, **kw)  # type: ignore[arg-type]
+        settle(s, limit, overloaded, now=0.0, admitted_at=0.0, tokens=0, max_pause=5.0)
     assert s.paused_until == 5.0
     assert s.factor == 1.0  # a 503 is not a rate signal
 
@@ -122,8 +114,7 @@ def test_the_numbers_are_the_paces_state_and_the_schedules_all_floats() -> None:
 def test_announced_limits_are_learned_by_a_shared_schedule() -> None:
     s = Schedule.fresh(0.0)
     told = {"x-ratelimit-limit-requests": "600", "x-ratelimit-remaining-requests": "599"}
-    settle(s, RateLimit(900), now=0.0, admitted_at=0.0, tokens=0, used=None, status=200,
-           retry_after=None, headers=told)  # fmt: skip
+    settle(s, RateLimit(900), Outcome(status=200, headers=told), now=0.0, admitted_at=0.0, tokens=0)
     assert s.announced_rpm == 600.0
     assert intervals(RateLimit(900), s) == (pytest.approx(0.1), 0.0)  # the tighter one
 
@@ -141,10 +132,9 @@ def test_what_was_learned_survives_a_round_trip_through_its_numbers() -> None:
     them back: everything the pace learned comes back, so every sharer learns it."""
     s, limit = Schedule.fresh(0.0), RateLimit(900)
     for at in range(20):
-        settle(s, limit, now=at / 10, admitted_at=at / 10, tokens=0, used=None, status=200,
-               retry_after=None)  # fmt: skip
-    settle(s, limit, now=2.0, admitted_at=2.0, tokens=0, used=None, status=429,
-           retry_after=0.5, headers=EMPTY)  # fmt: skip
+        settle(s, limit, Outcome(status=200), now=at / 10, admitted_at=at / 10, tokens=0)
+    limit_429 = Outcome(status=429, retry_after=0.5, headers=EMPTY)
+    settle(s, limit, limit_429, now=2.0, admitted_at=2.0, tokens=0)
     numbers = [getattr(s, name) for name in schedule_fields()]
     back = Schedule(**dict(zip(schedule_fields(), numbers, strict=True)))
     assert back == s and back.confirmed == 1.0 and back.factor < 1.0
