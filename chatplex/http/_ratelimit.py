@@ -90,15 +90,30 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import fields
+from typing import TYPE_CHECKING
+from typing import Any
 
 from ..errors import DeadlineExceededError
-from ._budget_shared import BudgetScope, Outcome, Releasable, budget_scope
+from ._budget_shared import BudgetScope
+from ._budget_shared import Outcome
+from ._budget_shared import Releasable
+from ._budget_shared import budget_scope
 from ._learn import read_limits
-from ._pace import COLD_WAIT, COLD_WINDOW, Pace
-from ._schedule import BURST_REQUESTS, BURST_SECONDS, MAX_PAUSE, Schedule, charge, delay, settle
+from ._pace import COLD_WAIT
+from ._pace import COLD_WINDOW
+from ._pace import Pace
+from ._schedule import BURST_REQUESTS
+from ._schedule import BURST_SECONDS
+from ._schedule import MAX_PAUSE
+from ._schedule import Schedule
+from ._schedule import charge
+from ._schedule import delay
+from ._schedule import settle
 
 if TYPE_CHECKING:
     from ..adapters.base import HTTPRequest
