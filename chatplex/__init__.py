@@ -8,92 +8,87 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 from .moved import install as _answer_old_paths
 from .postimport import when_imported
 from .version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from .chat import (
-        BaseCache,
-        ChatModel,
-        FakeChatModel,
-        InMemoryCache,
-        SQLiteCache,
-        UsageCallbackHandler,
-        UsageTracker,
-        get_llm_cache,
-        init_chat_model,
-        set_llm_cache,
-        track_usage,
-    )
-    from .chat.callbacks import UsageMetadataCallbackHandler, get_usage_metadata_callback
-    from .core import (
-        ChatPromptTemplate,
-        ChatPromptValue,
-        ConfigurableField,
-        ConfigurableFieldSpec,
-        FewShotChatMessagePromptTemplate,
-        JsonOutputParser,
-        MessagesPlaceholder,
-        OutputParserException,
-        PromptTemplate,
-        PydanticOutputParser,
-        Runnable,
-        RunnableBranch,
-        RunnableConfig,
-        RunnableGenerator,
-        RunnableLambda,
-        RunnableParallel,
-        RunnablePassthrough,
-        RunnableSequence,
-        SimpleJsonOutputParser,
-        StrOutputParser,
-        adispatch_custom_event,
-        chain,
-        dispatch_custom_event,
-    )
+    from .chat import BaseCache
+    from .chat import ChatModel
+    from .chat import FakeChatModel
+    from .chat import InMemoryCache
+    from .chat import SQLiteCache
+    from .chat import UsageCallbackHandler
+    from .chat import UsageTracker
+    from .chat import get_llm_cache
+    from .chat import init_chat_model
+    from .chat import set_llm_cache
+    from .chat import track_usage
+    from .chat.callbacks import UsageMetadataCallbackHandler
+    from .chat.callbacks import get_usage_metadata_callback
+    from .core import ChatPromptTemplate
+    from .core import ChatPromptValue
+    from .core import ConfigurableField
+    from .core import ConfigurableFieldSpec
+    from .core import FewShotChatMessagePromptTemplate
+    from .core import JsonOutputParser
+    from .core import MessagesPlaceholder
+    from .core import OutputParserException
+    from .core import PromptTemplate
+    from .core import PydanticOutputParser
+    from .core import Runnable
+    from .core import RunnableBranch
+    from .core import RunnableConfig
+    from .core import RunnableGenerator
+    from .core import RunnableLambda
+    from .core import RunnableParallel
+    from .core import RunnablePassthrough
+    from .core import RunnableSequence
+    from .core import SimpleJsonOutputParser
+    from .core import StrOutputParser
+    from .core import adispatch_custom_event
+    from .core import chain
+    from .core import dispatch_custom_event
     from .errors import BudgetExceededError
-    from .messages import (
-        AIMessage,
-        AIMessageChunk,
-        AnyMessage,
-        BaseMessage,
-        HumanMessage,
-        SystemMessage,
-        ToolCall,
-        ToolMessage,
-        convert_to_messages,
-        convert_to_openai_messages,
-        count_tokens_approximately,
-        filter_messages,
-        get_buffer_string,
-        merge_message_runs,
-        message_chunk_to_message,
-        message_to_dict,
-        messages_from_dict,
-        messages_to_dict,
-        trim_messages,
-    )
+    from .messages import AIMessage
+    from .messages import AIMessageChunk
+    from .messages import AnyMessage
+    from .messages import BaseMessage
+    from .messages import HumanMessage
+    from .messages import SystemMessage
+    from .messages import ToolCall
+    from .messages import ToolMessage
+    from .messages import convert_to_messages
+    from .messages import convert_to_openai_messages
+    from .messages import count_tokens_approximately
+    from .messages import filter_messages
+    from .messages import get_buffer_string
+    from .messages import merge_message_runs
+    from .messages import message_chunk_to_message
+    from .messages import message_to_dict
+    from .messages import messages_from_dict
+    from .messages import messages_to_dict
+    from .messages import trim_messages
     from .providers.anthropic.dropin import ChatAnthropic
     from .providers.bedrock.dropin import ChatBedrockConverse
     from .providers.bedrock.invoke_dropin import ChatBedrock
     from .providers.cohere.dropin import ChatCohere
-    from .providers.compatible.dropin import (
-        ChatCerebras,
-        ChatDeepSeek,
-        ChatFireworks,
-        ChatGroq,
-        ChatMistralAI,
-        ChatNebius,
-        ChatOpenRouter,
-        ChatPerplexity,
-        ChatSambaNova,
-        ChatTogether,
-        ChatXAI,
-    )
-    from .providers.google.dropin import ChatGoogleGenerativeAI, ChatVertexAI
+    from .providers.compatible.dropin import ChatCerebras
+    from .providers.compatible.dropin import ChatDeepSeek
+    from .providers.compatible.dropin import ChatFireworks
+    from .providers.compatible.dropin import ChatGroq
+    from .providers.compatible.dropin import ChatMistralAI
+    from .providers.compatible.dropin import ChatNebius
+    from .providers.compatible.dropin import ChatOpenRouter
+    from .providers.compatible.dropin import ChatPerplexity
+    from .providers.compatible.dropin import ChatSambaNova
+    from .providers.compatible.dropin import ChatTogether
+    from .providers.compatible.dropin import ChatXAI
+    from .providers.google.dropin import ChatGoogleGenerativeAI
+    from .providers.google.dropin import ChatVertexAI
     from .providers.ollama.dropin import ChatOllama
     from .providers.openai.azure_dropin import AzureChatOpenAI
     from .providers.openai.dropin import ChatOpenAI
@@ -228,7 +223,8 @@ def __getattr__(name: str) -> Any:
 def _submit_batch(runnable: Any, inputs: Any, config: Any, is_async: bool) -> Any:
     # `Runnable.submit_batch` (core) reaches chatplex.batches, two layers up, through
     # this slot; the package loads on the first batch, not at `import chatplex`.
-    from .batches import asubmit_batch, submit_batch
+    from .batches import asubmit_batch
+    from .batches import submit_batch
 
     if is_async:
         return asubmit_batch(runnable, inputs, config)

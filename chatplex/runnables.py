@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 from . import core
-from .chat import ChatModel, FakeChatModel
-from .chat.callbacks import UsageMetadataCallbackHandler, get_usage_metadata_callback
+from .chat import ChatModel
+from .chat import FakeChatModel
+from .chat.callbacks import UsageMetadataCallbackHandler
+from .chat.callbacks import get_usage_metadata_callback
 from .core import *  # noqa: F403  (the whole core, whatever it exports: core.__all__)
 
 __all__ = [

@@ -41,18 +41,18 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, cast
+from typing import Any
+from typing import cast
 
-from .errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    DeadlineExceededError,
-    StreamError,
-)
+from .errors import APIConnectionError
+from .errors import APIError
+from .errors import APITimeoutError
+from .errors import DeadlineExceededError
+from .errors import StreamError
 
 __all__ = [
     "LANGCHAIN_MODEL_ERRORS",

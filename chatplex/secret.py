@@ -9,8 +9,10 @@ that shows headers or URLs (reprs, logs, errors) masks them with the helpers bel
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+from typing import Any
 
 if TYPE_CHECKING:
     import re
@@ -174,7 +176,8 @@ def redact_url(url: str) -> str:
     >>> redact_url("https://me:pw@gw.example/v1")
     'https://***@gw.example/v1'
     """
-    from urllib.parse import urlsplit, urlunsplit
+    from urllib.parse import urlsplit
+    from urllib.parse import urlunsplit
 
     try:
         parts = urlsplit(url)
@@ -248,7 +251,9 @@ def take_url_credentials(url: str) -> URLCredentials:
     """Split `url` into what may be shown and its credentials (see `URLCredentials`). A
     string that is not a URL comes back as it is, masked (the caller's check refuses it).
     """
-    from urllib.parse import unquote, urlsplit, urlunsplit
+    from urllib.parse import unquote
+    from urllib.parse import urlsplit
+    from urllib.parse import urlunsplit
 
     try:
         parts = urlsplit(url)

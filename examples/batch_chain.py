@@ -15,7 +15,9 @@ import tempfile
 
 from _demo import demo_config
 
-from chatplex import ChatPromptTemplate, StrOutputParser, init_chat_model
+from chatplex import ChatPromptTemplate
+from chatplex import StrOutputParser
+from chatplex import init_chat_model
 from chatplex.batches import load
 
 REVIEWS = [

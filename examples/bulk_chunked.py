@@ -17,7 +17,8 @@ from pathlib import Path
 
 from _demo import demo_config
 
-from chatplex import bulk, init_chat_model
+from chatplex import bulk
+from chatplex import init_chat_model
 
 
 def write_rows(path: Path, count: int) -> None:

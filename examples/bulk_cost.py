@@ -16,7 +16,9 @@ from pathlib import Path
 
 from _demo import demo_config
 
-from chatplex import bulk, init_chat_model, track_usage
+from chatplex import bulk
+from chatplex import init_chat_model
+from chatplex import track_usage
 
 
 def write_rows(path: Path, count: int) -> None:

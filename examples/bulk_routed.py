@@ -18,7 +18,8 @@ from pathlib import Path
 
 from _demo import demo_config
 
-from chatplex import bulk, init_chat_model
+from chatplex import bulk
+from chatplex import init_chat_model
 from chatplex.chat.configuration.router import ModelRouter
 
 CHEAP, STRONG = "openai:gpt-4o-mini", "openai:gpt-4o"

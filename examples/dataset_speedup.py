@@ -15,14 +15,12 @@ from typing import Any
 
 from _demo import demo_config
 
-from chatplex import (
-    ChatPromptTemplate,
-    Runnable,
-    RunnableParallel,
-    RunnablePassthrough,
-    StrOutputParser,
-    init_chat_model,
-)
+from chatplex import ChatPromptTemplate
+from chatplex import Runnable
+from chatplex import RunnableParallel
+from chatplex import RunnablePassthrough
+from chatplex import StrOutputParser
+from chatplex import init_chat_model
 
 PRODUCTS = ["kettle", "headphones", "backpack", "desk lamp", "keyboard"]
 MOODS = ["Love the", "Disappointed by the", "Mixed feelings about the", "Five stars for the"]

@@ -16,7 +16,10 @@ import time
 
 from _demo import demo_config
 
-from chatplex import ChatPromptTemplate, RunnableConfig, StrOutputParser, init_chat_model
+from chatplex import ChatPromptTemplate
+from chatplex import RunnableConfig
+from chatplex import StrOutputParser
+from chatplex import init_chat_model
 from chatplex.errors import DeadlineExceededError
 
 PROMPT = ChatPromptTemplate.from_template("Count slowly from one to {n}.")

@@ -25,7 +25,10 @@ from _demo import demo_config
 from fastapi import FastAPI
 from fastapi.responses import StreamingResponse
 
-from chatplex import ChatPromptTemplate, Runnable, StrOutputParser, init_chat_model
+from chatplex import ChatPromptTemplate
+from chatplex import Runnable
+from chatplex import StrOutputParser
+from chatplex import init_chat_model
 from chatplex.errors import APIError
 
 PROMPT = ChatPromptTemplate.from_messages(

@@ -24,8 +24,11 @@ from typing import Any
 try:
     from langchain_core.messages import AIMessageChunk
     from langchain_core.tools import tool
-    from langgraph.graph import START, MessagesState, StateGraph
-    from langgraph.prebuilt import ToolNode, tools_condition
+    from langgraph.graph import START
+    from langgraph.graph import MessagesState
+    from langgraph.graph import StateGraph
+    from langgraph.prebuilt import ToolNode
+    from langgraph.prebuilt import tools_condition
 except ImportError as exc:  # an optional extra: say what is missing, and stop cleanly
     print(
         f"langgraph_agent: skipped ({exc.name} is not installed); "
@@ -34,7 +37,9 @@ except ImportError as exc:  # an optional extra: say what is missing, and stop c
     sys.exit(0)
 
 from chatplex.langchain import ChatChatplex
-from chatplex.testing import MockScript, MockServer, ScriptRule
+from chatplex.testing import MockScript
+from chatplex.testing import MockServer
+from chatplex.testing import ScriptRule
 
 QUESTION = "What is the weather in Paris?"
 

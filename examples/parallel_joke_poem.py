@@ -12,7 +12,10 @@ import time
 
 from _demo import demo_config
 
-from chatplex import ChatPromptTemplate, RunnableParallel, StrOutputParser, init_chat_model
+from chatplex import ChatPromptTemplate
+from chatplex import RunnableParallel
+from chatplex import StrOutputParser
+from chatplex import init_chat_model
 
 
 def main() -> None:

@@ -14,7 +14,10 @@ import asyncio
 import os
 import time
 
-from chatplex import ChatModel, ChatPromptTemplate, StrOutputParser, init_chat_model
+from chatplex import ChatModel
+from chatplex import ChatPromptTemplate
+from chatplex import StrOutputParser
+from chatplex import init_chat_model
 from chatplex.testing import MockServer
 
 # The mock answers after LATENCY seconds and streams a word every CHUNK_DELAY seconds,

@@ -9,7 +9,9 @@ import time
 
 from _demo import demo_config
 
-from chatplex import ChatPromptTemplate, StrOutputParser, init_chat_model
+from chatplex import ChatPromptTemplate
+from chatplex import StrOutputParser
+from chatplex import init_chat_model
 
 PROMPT = ChatPromptTemplate.from_template(
     "Explain in a few sentences why streaming makes {thing} feel fast."

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chatplex.providers.anthropic.response import SDK_MESSAGE_FIELDS, SDK_USAGE_FIELDS
+from chatplex.providers.anthropic.response import SDK_MESSAGE_FIELDS
+from chatplex.providers.anthropic.response import SDK_USAGE_FIELDS
 
 _METADATA = ("logprobs", "system_fingerprint", *SDK_MESSAGE_FIELDS)
 _USAGE = ("completion_tokens_details", "prompt_tokens_details")

@@ -7,25 +7,23 @@ import pickle
 
 import pytest
 
-from chatplex.errors import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ChatplexError,
-    DeadlineExceededError,
-    NotFoundError,
-    OverloadedError,
-    PermissionDeniedError,
-    QuotaExceededError,
-    RateLimitError,
-    ServerError,
-    StreamError,
-    StreamIdleTimeoutError,
-    status_error,
-)
+from chatplex.errors import APIConnectionError
+from chatplex.errors import APIError
+from chatplex.errors import APIStatusError
+from chatplex.errors import APITimeoutError
+from chatplex.errors import AuthenticationError
+from chatplex.errors import BadRequestError
+from chatplex.errors import ChatplexError
+from chatplex.errors import DeadlineExceededError
+from chatplex.errors import NotFoundError
+from chatplex.errors import OverloadedError
+from chatplex.errors import PermissionDeniedError
+from chatplex.errors import QuotaExceededError
+from chatplex.errors import RateLimitError
+from chatplex.errors import ServerError
+from chatplex.errors import StreamError
+from chatplex.errors import StreamIdleTimeoutError
+from chatplex.errors import status_error
 from chatplex.messages import AIMessageChunk
 
 
@@ -178,7 +176,8 @@ def test_every_error_is_a_chatplex_error() -> None:
 
 
 def test_content_filter_error_is_a_bad_request_carrying_the_filter_results() -> None:
-    from chatplex.errors import BadRequestError, ContentFilterError
+    from chatplex.errors import BadRequestError
+    from chatplex.errors import ContentFilterError
 
     results = {"content_filter_results": {"hate": {"filtered": True, "severity": "high"}}}
     err = ContentFilterError("filtered", filter_results=results, status=400, code="content_filter")
@@ -189,7 +188,8 @@ def test_content_filter_error_is_a_bad_request_carrying_the_filter_results() -> 
 
 
 def test_lock_and_budget_errors_pickle_with_their_fields() -> None:
-    from chatplex.errors import BudgetExceededError, LockTimeoutError
+    from chatplex.errors import BudgetExceededError
+    from chatplex.errors import LockTimeoutError
 
     lock = LockTimeoutError("locked", path="/tmp/budget", holder=4242)
     budget = BudgetExceededError("spent", spent=1.5, max_cost=1.0)
@@ -203,7 +203,8 @@ def test_lock_and_budget_errors_pickle_with_their_fields() -> None:
 def test_safety_blocked_error_names_reason_and_category_and_pickles() -> None:
     import pickle
 
-    from chatplex.errors import APIError, SafetyBlockedError
+    from chatplex.errors import APIError
+    from chatplex.errors import SafetyBlockedError
 
     error = SafetyBlockedError(
         "the prompt was blocked",

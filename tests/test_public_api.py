@@ -10,9 +10,15 @@ from types import ModuleType
 import pytest
 
 import chatplex
-from chatplex import chat, config, core, errors, messages, runnables
+from chatplex import chat
+from chatplex import config
+from chatplex import core
+from chatplex import errors
+from chatplex import messages
+from chatplex import runnables
 from chatplex.chat import callbacks
-from chatplex.chat.configuration import factory, profiles
+from chatplex.chat.configuration import factory
+from chatplex.chat.configuration import profiles
 from chatplex.providers.compatible import dropin as compatible_dropin
 from chatplex.providers.compatible.spec import DROPINS
 from chatplex.providers.openai import azure_dropin

@@ -20,16 +20,16 @@ import openai
 import pytest
 import respx
 
-from chatplex import ChatAnthropic, ChatOpenAI, errors
-from chatplex.sdk_errors import (
-    LANGCHAIN_MODEL_ERRORS,
-    chatplex_class,
-    langchain_class_for,
-    sdk_class_for,
-    sdk_compatible,
-    stainless_family,
-    transport_family,
-)
+from chatplex import ChatAnthropic
+from chatplex import ChatOpenAI
+from chatplex import errors
+from chatplex.sdk_errors import LANGCHAIN_MODEL_ERRORS
+from chatplex.sdk_errors import chatplex_class
+from chatplex.sdk_errors import langchain_class_for
+from chatplex.sdk_errors import sdk_class_for
+from chatplex.sdk_errors import sdk_compatible
+from chatplex.sdk_errors import stainless_family
+from chatplex.sdk_errors import transport_family
 
 #: The families the OpenAI and Anthropic wires declare (their adapters' error_families).
 OPENAI = (stainless_family("openai"),)

@@ -23,7 +23,8 @@ import httpx
 import pytest
 
 import chatplex
-from chatplex import ChatModel, init_chat_model
+from chatplex import ChatModel
+from chatplex import init_chat_model
 from chatplex.errors import ChatplexError
 from chatplex.http import retry_policy
 from chatplex.secret import Secret
@@ -256,7 +257,8 @@ async def test_no_failure_leaves_the_key_anywhere(
 
 
 def test_every_credential_header_is_masked_in_an_errors_request_copy() -> None:
-    from chatplex.http._redaction import SECRET_HEADERS_KEY, safe_response
+    from chatplex.http._redaction import SECRET_HEADERS_KEY
+    from chatplex.http._redaction import safe_response
 
     request = httpx.Request(
         "POST",
@@ -440,7 +442,8 @@ def test_a_half_built_adapters_repr_does_not_raise(provider: str, bad: dict[str,
 
 
 def test_reprs_of_half_built_models_and_errors_do_not_raise() -> None:
-    from chatplex.errors import APIError, StreamError
+    from chatplex.errors import APIError
+    from chatplex.errors import StreamError
 
     for obj in (ChatModel.__new__(ChatModel), APIError.__new__(APIError)):
         repr(obj), str(obj)
@@ -496,7 +499,8 @@ class EchoServer:
 
     def __init__(self) -> None:
         import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from http.server import BaseHTTPRequestHandler
+        from http.server import ThreadingHTTPServer
 
         self.seen: dict[str, str] = {}
         outer = self
@@ -849,7 +853,8 @@ async def test_a_401_says_why_no_key_was_sent(
 def test_langchains_environment_base_url_variables_count_as_the_environment(
     provider: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chatplex import ChatAnthropic, ChatOpenAI
+    from chatplex import ChatAnthropic
+    from chatplex import ChatOpenAI
 
     key_var, url_var, _ = PROVIDERS[provider]
     monkeypatch.setenv(key_var, "sk-from-the-environment")
@@ -886,7 +891,8 @@ def chatchatplex(form: str, provider: str, port: int) -> object:
 @pytest.mark.parametrize("form", list(URL_FORMS))
 def test_chatchatplex_serializes_with_credentials_masked(form: str, provider: str) -> None:
     pytest.importorskip("langchain_core")
-    from langchain_core.load import dumpd, dumps
+    from langchain_core.load import dumpd
+    from langchain_core.load import dumps
 
     llm = chatchatplex(form, provider, 9)
     shown_forms = {
@@ -1086,7 +1092,9 @@ def test_chatanthropic_key_from_the_environment_shows_in_no_frame(
 
 
 def test_a_masked_url_sends_the_real_query_and_shows_it_masked() -> None:
-    from chatplex.http._redaction import MaskedURL, clear_url, secret_url
+    from chatplex.http._redaction import MaskedURL
+    from chatplex.http._redaction import clear_url
+    from chatplex.http._redaction import secret_url
 
     clear = f"https://fn.test/api/chat?api-version=2&code={KEY}"
     url = secret_url(Secret(clear))

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 import chatplex
-from chatplex.version import USER_AGENT, __version__
+from chatplex.version import USER_AGENT
+from chatplex.version import __version__
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -11,21 +11,26 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Protocol
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 from ..errors import APIError
-from ..messages import AIMessage, AIMessageChunk, BaseMessage
-from ..secret import (
-    MaskedHeaders,
-    Secret,
-    URLCredentials,
-    is_secret_header,
-    redact_url,
-    take_url_credentials,
-)
+from ..messages import AIMessage
+from ..messages import AIMessageChunk
+from ..messages import BaseMessage
+from ..secret import MaskedHeaders
+from ..secret import Secret
+from ..secret import URLCredentials
+from ..secret import is_secret_header
+from ..secret import redact_url
+from ..secret import take_url_credentials
 
 __all__ = [
     "Adapter",

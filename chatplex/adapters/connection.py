@@ -18,17 +18,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..secret import Secret, URLCredentials, redact_url, take_url_credentials
-from .base import (
-    BaseURL,
-    HTTPRequest,
-    environment_key,
-    hold_secrets,
-    key_digest,
-    reveal,
-    take_base_url,
-    withheld_key_note,
-)
+from ..secret import Secret
+from ..secret import URLCredentials
+from ..secret import redact_url
+from ..secret import take_url_credentials
+from .base import BaseURL
+from .base import HTTPRequest
+from .base import environment_key
+from .base import hold_secrets
+from .base import key_digest
+from .base import reveal
+from .base import take_base_url
+from .base import withheld_key_note
 from .validate import check_headers
 
 __all__ = [

@@ -36,10 +36,15 @@ from __future__ import annotations
 import inspect
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import cast
 
 from .base import ToolSpec
 
@@ -191,9 +196,13 @@ def typeddict_model(cls: type) -> type[BaseModel]:
 
 
 def _typeddict_model(cls: type, seen: dict[type, Any], depth: int) -> type[BaseModel]:
-    from typing import Annotated, get_args, get_origin, get_type_hints
+    from typing import Annotated
+    from typing import get_args
+    from typing import get_origin
+    from typing import get_type_hints
 
-    from pydantic import Field, create_model
+    from pydantic import Field
+    from pydantic import create_model
 
     if cls in seen:
         return cast("type[BaseModel]", seen[cls])
@@ -224,7 +233,8 @@ def _typeddict_model(cls: type, seen: dict[type, Any], depth: int) -> type[BaseM
 
 def _typeddicts_inside(hint: Any, seen: dict[type, Any], depth: int) -> Any:
     """`hint` with every TypedDict in it (`list[Inner]`, `Inner | None`) made a model."""
-    from typing import get_args, get_origin
+    from typing import get_args
+    from typing import get_origin
 
     if depth > 25:  # LangChain's bound on nesting
         return hint
@@ -374,7 +384,8 @@ def _from_function(fn: Callable[..., Any]) -> ToolSpec:
         if param.annotation is param.empty:
             what = f"tool function {name!r}: parameter {param.name!r}"
             raise TypeError(f"{what} has no type annotation")
-    from pydantic import PydanticUserError, TypeAdapter
+    from pydantic import PydanticUserError
+    from pydantic import TypeAdapter
 
     try:
         adapter: TypeAdapter[Any] = TypeAdapter(cast(Any, fn))

@@ -21,11 +21,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from ..messages import AIMessage
+from ..messages import BaseMessage
+from ..messages import HumanMessage
+from ..messages import ToolMessage
 
 __all__ = [
     "BlockTypes",

@@ -15,18 +15,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..postimport import lazy_dir, lazy_names
+from ..postimport import lazy_dir
+from ..postimport import lazy_names
 
 if TYPE_CHECKING:
-    from .errors import (
-        BatchCanceledError,
-        BatchExpiredError,
-        BatchFormatError,
-        BatchNotFinishedError,
-    )
-    from .job import BatchJob, BatchStatus
+    from .errors import BatchCanceledError
+    from .errors import BatchExpiredError
+    from .errors import BatchFormatError
+    from .errors import BatchNotFinishedError
+    from .job import BatchJob
+    from .job import BatchStatus
     from .runfile import run_file
-    from .submit import asubmit_batch, load, submit_batch
+    from .submit import asubmit_batch
+    from .submit import load
+    from .submit import submit_batch
     from .wire import Limits
 
 __all__ = [

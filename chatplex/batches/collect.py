@@ -12,14 +12,19 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO
+from typing import Any
 
 from ..errors import APIError
 from ..messages import AIMessage
-from .errors import BatchCanceledError, BatchExpiredError, BatchFormatError
+from .errors import BatchCanceledError
+from .errors import BatchExpiredError
+from .errors import BatchFormatError
 from .spool import iter_lines_at
 from .store import Handle
-from .wire import BatchAPI, Outcome, index_of
+from .wire import BatchAPI
+from .wire import Outcome
+from .wire import index_of
 
 __all__ = ["KINDS", "Located", "RowReader", "kind_of", "locate"]
 

@@ -8,7 +8,8 @@ every failed row and `retry_failed()` can tell what is worth sending again.
 
 from __future__ import annotations
 
-from ..errors import APIError, ChatplexError
+from ..errors import APIError
+from ..errors import ChatplexError
 
 __all__ = [
     "BatchCanceledError",

@@ -18,21 +18,36 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from dataclasses import KW_ONLY, dataclass
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from dataclasses import KW_ONLY
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core import Runnable, RunnableConfig
-from ..errors import APIError, DeadlineExceededError
+from ..core import Runnable
+from ..core import RunnableConfig
+from ..errors import APIError
+from ..errors import DeadlineExceededError
 from ..messages import AIMessage
 from . import costing
-from .collect import KINDS, Located, RowReader, locate
+from .collect import KINDS
+from .collect import Located
+from .collect import RowReader
+from .collect import locate
 from .errors import BatchNotFinishedError
-from .spool import Spooler, iter_lines
-from .store import Handle, write
+from .spool import Spooler
+from .spool import iter_lines
+from .store import Handle
+from .store import write
 from .transport import Transport
-from .wire import BatchAPI, Outcome, RemoteState, Steps, index_of
+from .wire import BatchAPI
+from .wire import Outcome
+from .wire import RemoteState
+from .wire import Steps
+from .wire import index_of
 
 __all__ = ["DEFAULT_POLL_INTERVAL", "DEFAULT_TIMEOUT", "BatchJob", "BatchStatus"]
 

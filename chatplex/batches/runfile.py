@@ -21,7 +21,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,9 +31,14 @@ from ..chat.accounting.cost import cost_of
 from ..errors import APIError
 from ..messages import AIMessage
 from ..secret import redact_urls_in
-from .job import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, BatchJob, BatchStatus
+from .job import DEFAULT_POLL_INTERVAL
+from .job import DEFAULT_TIMEOUT
+from .job import BatchJob
+from .job import BatchStatus
 from .store import find
-from .submit import load, split_chain, submit_batch
+from .submit import load
+from .submit import split_chain
+from .submit import submit_batch
 from .wire import Limits
 
 __all__ = ["RunFileResult", "run_file"]

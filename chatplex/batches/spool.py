@@ -9,9 +9,11 @@ is sent, naming the row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
+from typing import Any
 
 from .wire import Limits
 

@@ -13,19 +13,30 @@ saved before the first upload; each job is saved the moment the provider creates
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..chat import ChatModel, init_chat_model
-from ..core import Runnable, RunnableConfig, RunnableSequence
+from ..chat import ChatModel
+from ..chat import init_chat_model
+from ..core import Runnable
+from ..core import RunnableConfig
+from ..core import RunnableSequence
 from ..core.retry import retry_policy
 from ..secret import redact_url
 from .job import BatchJob
 from .spool import Spooler
-from .store import Handle, default_dir, find, read, write
+from .store import Handle
+from .store import default_dir
+from .store import find
+from .store import read
+from .store import write
 from .transport import Transport
-from .wire import BatchAPI, Limits, custom_id
+from .wire import BatchAPI
+from .wire import Limits
+from .wire import custom_id
 
 __all__ = ["asubmit_batch", "load", "split_chain", "submit_batch"]
 

@@ -14,13 +14,23 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import TypeVar
 
 from ..adapters.base import Adapter
-from ..errors import APIConnectionError, APIError, APITimeoutError, RateLimitError
-from ..secret import MaskedHeaders, redact_url
-from .wire import Call, Reply, Steps
+from ..errors import APIConnectionError
+from ..errors import APIError
+from ..errors import APITimeoutError
+from ..errors import RateLimitError
+from ..secret import MaskedHeaders
+from ..secret import redact_url
+from .wire import Call
+from .wire import Reply
+from .wire import Steps
 
 if TYPE_CHECKING:
     import httpx

@@ -14,11 +14,19 @@ are skipped. See `runner` (the window, stopping), `journal` (the output file, re
 from __future__ import annotations
 
 from ..chat.configuration.router import ModelRouter
-from .inputs import InputError, Row, check_input, iter_rows
-from .journal import Journal, JournalError, export_sorted
+from .inputs import InputError
+from .inputs import Row
+from .inputs import check_input
+from .inputs import iter_rows
+from .journal import Journal
+from .journal import JournalError
+from .journal import export_sorted
 from .progress import ProgressCallback
-from .records import error_record, success_record
-from .runner import DEFAULT_CONCURRENCY, arun, run
+from .records import error_record
+from .records import success_record
+from .runner import DEFAULT_CONCURRENCY
+from .runner import arun
+from .runner import run
 from .summary import RunSummary
 
 __all__ = [

@@ -40,13 +40,19 @@ from typing import Any
 from ..batches import run_file
 from ..chat import init_chat_model
 from ..chat.caching.cache import SQLiteCache
-from ..chat.configuration.profiles import ConfigError, resolve
+from ..chat.configuration.profiles import ConfigError
+from ..chat.configuration.profiles import resolve
 from ..core import Runnable
 from ..errors import ChatplexError
-from ..secret import Secret, redact_urls_in
-from .inputs import InputError, check_input, iter_rows
-from .journal import JournalError, export_sorted
-from .runner import DEFAULT_CONCURRENCY, run
+from ..secret import Secret
+from ..secret import redact_urls_in
+from .inputs import InputError
+from .inputs import check_input
+from .inputs import iter_rows
+from .journal import JournalError
+from .journal import export_sorted
+from .runner import DEFAULT_CONCURRENCY
+from .runner import run
 
 __all__ = ["add_run_arguments", "main", "model_from_args", "model_settings", "run_command"]
 

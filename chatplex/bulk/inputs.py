@@ -19,13 +19,16 @@ import csv
 import importlib
 import json
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
+from typing import Any
 
 from ..messages import coerce_messages
-from .idset import IdSet, id_key
+from .idset import IdSet
+from .idset import id_key
 
 __all__ = ["InputError", "InputSummary", "Row", "check_input", "iter_rows", "row_from_record"]
 

@@ -34,10 +34,14 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
+from typing import Any
 
-from .idset import IdSet, id_key
-from .records import RERUN_KINDS, encode, row_error_kind
+from .idset import IdSet
+from .idset import id_key
+from .records import RERUN_KINDS
+from .records import encode
+from .records import row_error_kind
 
 __all__ = [
     "Journal",

@@ -21,7 +21,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import IO, Any, Protocol
+from typing import IO
+from typing import Any
+from typing import Protocol
 
 from ..messages import AIMessage
 from .records import success_record

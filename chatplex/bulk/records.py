@@ -29,7 +29,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import APIConnectionError, DeadlineExceededError
+from ..errors import APIConnectionError
+from ..errors import DeadlineExceededError
 from ..messages import AIMessage
 from ..secret import redact_urls_in
 

@@ -28,20 +28,35 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping, Sized
+from collections.abc import AsyncIterable
+from collections.abc import AsyncIterator
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sized
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
+from typing import Any
 
-from ..core import Runnable, RunnableConfig
+from ..core import Runnable
+from ..core import RunnableConfig
 from ..errors import APIConnectionError
 from ..secret import redact_urls_in
-from .idset import IdSet, id_key
-from .inputs import InputError, Row, check_input, iter_rows
-from .journal import Journal, OutputWriteError
-from .pricing import is_budget_stop, pricing
-from .progress import ProgressDisplay, make_display
-from .records import error_record, success_record
+from .idset import IdSet
+from .idset import id_key
+from .inputs import InputError
+from .inputs import Row
+from .inputs import check_input
+from .inputs import iter_rows
+from .journal import Journal
+from .journal import OutputWriteError
+from .pricing import is_budget_stop
+from .pricing import pricing
+from .progress import ProgressDisplay
+from .progress import make_display
+from .records import error_record
+from .records import success_record
 from .report import write_report
 from .stats import RunStats
 from .summary import RunSummary

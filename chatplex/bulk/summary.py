@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
-from .stats import ModelTotals, RunStats
+from .stats import ModelTotals
+from .stats import RunStats
 
 __all__ = ["RunSummary"]
 

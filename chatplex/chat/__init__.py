@@ -13,15 +13,25 @@ LangChain aliases and URL handling, nor for caches and prices a script may never
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 from ..moved import moved_name
 from .model import ChatModel
 
 if TYPE_CHECKING:
-    from .accounting.cost import Cost, cost_of, reply_cost
-    from .accounting.usage import ModelUsage, UsageCallbackHandler, UsageTracker, track_usage
-    from .caching.cache import BaseCache, InMemoryCache, SQLiteCache, get_llm_cache, set_llm_cache
+    from .accounting.cost import Cost
+    from .accounting.cost import cost_of
+    from .accounting.cost import reply_cost
+    from .accounting.usage import ModelUsage
+    from .accounting.usage import UsageCallbackHandler
+    from .accounting.usage import UsageTracker
+    from .accounting.usage import track_usage
+    from .caching.cache import BaseCache
+    from .caching.cache import InMemoryCache
+    from .caching.cache import SQLiteCache
+    from .caching.cache import get_llm_cache
+    from .caching.cache import set_llm_cache
     from .configuration.factory import init_chat_model
     from .configuration.registry import register_provider
     from .fake import FakeChatModel

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 if TYPE_CHECKING:
-    from ..messages import AIMessage, AIMessageChunk
+    from ..messages import AIMessage
+    from ..messages import AIMessageChunk
     from .caching.cache import BaseCache
 
 __all__ = [

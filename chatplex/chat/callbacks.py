@@ -31,30 +31,31 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from ..core.chunks import aclose_iterator, close_iterator
+from ..core.chunks import aclose_iterator
+from ..core.chunks import close_iterator
 from ..core.run_config import RunnableConfig
-from ..core.runs import RunListener, RunNode, split_callbacks
-from ..messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    UsageMetadata,
-    add_usage,
-    merge_chunks,
-)
+from ..core.runs import RunListener
+from ..core.runs import RunNode
+from ..core.runs import split_callbacks
+from ..messages import AIMessage
+from ..messages import AIMessageChunk
+from ..messages import BaseMessage
+from ..messages import UsageMetadata
+from ..messages import add_usage
+from ..messages import merge_chunks
 from ..specs import spec
-from .llm_results import (  # here too: where they were first (the same objects)
-    ChatGeneration,
-    ChatGenerationChunk,
-    LLMResult,
-    chat_result,
-    combine_llm_outputs,
-)
+from .llm_results import ChatGeneration  # here too: where they were first (the same objects)
+from .llm_results import ChatGenerationChunk  # here too: where they were first (the same objects)
+from .llm_results import LLMResult  # here too: where they were first (the same objects)
+from .llm_results import chat_result  # here too: where they were first (the same objects)
+from .llm_results import combine_llm_outputs  # here too: where they were first (the same objects)
 from .llm_results import result_of as _result
 
 __all__ = [

@@ -10,12 +10,21 @@ import asyncio
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 
 from ..core.run_config import RunnableConfig
 from ..errors import DeadlineExceededError
-from ..messages import AIMessage, AIMessageChunk, BaseMessage, UsageMetadata, merge_chunks
+from ..messages import AIMessage
+from ..messages import AIMessageChunk
+from ..messages import BaseMessage
+from ..messages import UsageMetadata
+from ..messages import merge_chunks
 from .model import ChatModel
 
 if TYPE_CHECKING:

@@ -13,12 +13,15 @@ raw `token_usage` summed, the `model_name` (and `system_fingerprint`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from ..core.run_config import RunnableConfig
 from ..messages import AIMessage
-from .callbacks import LLMResult, chat_result, combine_llm_outputs
+from .callbacks import LLMResult
+from .callbacks import chat_result
+from .callbacks import combine_llm_outputs
 
 __all__ = ["generate_config", "llm_result"]
 

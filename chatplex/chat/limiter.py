@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import cast
 
 if TYPE_CHECKING:
-    from ..http import Budget, RateLimit
+    from ..http import Budget
+    from ..http import RateLimit
 
 __all__ = ["ForeignLimiterBudget", "split_rate_limiter"]
 

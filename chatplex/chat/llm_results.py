@@ -10,10 +10,13 @@ has the provider's raw usage under `token_usage` (keys `prompt_tokens`... for Op
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import ClassVar
 
-from ..messages import AIMessage, AIMessageChunk
+from ..messages import AIMessage
+from ..messages import AIMessageChunk
 
 __all__ = [
     "ChatGeneration",

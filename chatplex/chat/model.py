@@ -10,31 +10,43 @@ override those hooks only.
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 
 from ..core import Runnable
-from ..core.chunks import aclose_iterator, close_iterator
-from ..core.run_config import RunnableConfig, merge_configs
-from ..messages import AIMessage, AIMessageChunk, BaseMessage, coerce_messages, merge_chunks
+from ..core.chunks import aclose_iterator
+from ..core.chunks import close_iterator
+from ..core.run_config import RunnableConfig
+from ..core.run_config import merge_configs
+from ..messages import AIMessage
+from ..messages import AIMessageChunk
+from ..messages import BaseMessage
+from ..messages import coerce_messages
+from ..messages import merge_chunks
 from ..secret import MaskedHeaders
 from ..specs import spec
-from .call_hooks import check_cache, reply_cache
-from .callbacks import ChatModelRun, LLMResult
+from .call_hooks import check_cache
+from .call_hooks import reply_cache
+from .callbacks import ChatModelRun
+from .callbacks import LLMResult
 from .recorded_run import start_run
-from .settings import (
-    CALL_SETTINGS,
-    SETTING_NAMES,
-    TRANSPORT_SETTINGS,
-    check_body_fields,
-    check_settings,
-    coerce_rate_limit,
-)
+from .settings import CALL_SETTINGS
+from .settings import SETTING_NAMES
+from .settings import TRANSPORT_SETTINGS
+from .settings import check_body_fields
+from .settings import check_settings
+from .settings import coerce_rate_limit
 
 if TYPE_CHECKING:
     import httpx
 
-    from ..adapters.base import Adapter, CallSettings, HTTPRequest
+    from ..adapters.base import Adapter
+    from ..adapters.base import CallSettings
+    from ..adapters.base import HTTPRequest
     from ..core.retry import RetryPolicy
     from ..http import RateLimit
     from .caching.cache import BaseCache
@@ -253,7 +265,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         or typed functions. `tool_choice`: "auto", "none", "required"/"any", or a tool
         name. `strict` and `parallel_tool_calls` as in LangChain (see
         `chat.dropin.tool_call_body`)."""
-        from ..adapters.tools import normalise_tool_choice, to_tool_specs
+        from ..adapters.tools import normalise_tool_choice
+        from ..adapters.tools import to_tool_specs
 
         functions, choice = self._tools_to_bind(tools, tool_choice)
         specs = to_tool_specs(functions, strict=strict)
@@ -335,7 +348,8 @@ class ChatModel(Runnable[Any, AIMessage]):
     ) -> LLMResult:
         """LangChain's `generate`: one reply per message list, every candidate kept
         (`n > 1`), as an `LLMResult` (`result.generations[i][j].message`)."""
-        from .generate import generate_config, llm_result
+        from .generate import generate_config
+        from .generate import llm_result
 
         config = generate_config(callbacks, tags, metadata, run_name)
         if stop is not None:
@@ -354,7 +368,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         **overrides: Any,
     ) -> LLMResult:
         """Async `generate`."""
-        from .generate import generate_config, llm_result
+        from .generate import generate_config
+        from .generate import llm_result
 
         config = generate_config(callbacks, tags, metadata, run_name)
         if stop is not None:

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import inspect
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from tenacity import RetryAction, RetryCallState
+from tenacity import RetryAction
+from tenacity import RetryCallState
 
 from ..core.retry import RetryPolicy
 

@@ -19,7 +19,8 @@ TypeError: X got an unexpected keyword argument 'temprature' (did you mean 'temp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
@@ -178,7 +179,8 @@ def api_parameters(provider: str) -> frozenset[str] | None:
     known = API_PARAMETERS.get(provider)
     if known is not None:
         return known
-    from ..adapters import BUILTIN_ADAPTERS, adapter_class  # that provider's model is built
+    from ..adapters import BUILTIN_ADAPTERS  # that provider's model is built
+    from ..adapters import adapter_class  # that provider's model is built
 
     if provider not in BUILTIN_ADAPTERS:
         return None

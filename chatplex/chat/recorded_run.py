@@ -24,9 +24,14 @@ import time
 from typing import Any
 
 from ..core.run_config import RunnableConfig
-from ..core.runs import new_run_id, run_tags
-from ..messages import AIMessage, AIMessageChunk, BaseMessage
-from .callbacks import _CONTEXT_HANDLERS, ChatModelRun, start_chat_model_run
+from ..core.runs import new_run_id
+from ..core.runs import run_tags
+from ..messages import AIMessage
+from ..messages import AIMessageChunk
+from ..messages import BaseMessage
+from .callbacks import _CONTEXT_HANDLERS
+from .callbacks import ChatModelRun
+from .callbacks import start_chat_model_run
 
 __all__ = ["RecordedChatRun", "recorder_of", "start_run"]
 

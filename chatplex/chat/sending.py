@@ -11,19 +11,32 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 from ..core.chunks import aclose_iterator
-from .call_hooks import apriced_stream, charge, check_budget, priced_stream, record_hit
+from .call_hooks import apriced_stream
+from .call_hooks import charge
+from .call_hooks import check_budget
+from .call_hooks import priced_stream
+from .call_hooks import record_hit
 
 if TYPE_CHECKING:
-    from ..adapters.base import Adapter, CallSettings, HTTPRequest
+    from ..adapters.base import Adapter
+    from ..adapters.base import CallSettings
+    from ..adapters.base import HTTPRequest
     from ..core.retry import RetryPolicy
     from ..core.run_config import RunnableConfig
-    from ..http import Budget, CallOptions, RateLimit
-    from ..messages import AIMessage, AIMessageChunk, BaseMessage
+    from ..http import Budget
+    from ..http import CallOptions
+    from ..http import RateLimit
+    from ..messages import AIMessage
+    from ..messages import AIMessageChunk
+    from ..messages import BaseMessage
     from .caching.cache import BaseCache
     from .model import ChatModel
 
@@ -277,7 +290,9 @@ def _cache_key(call: Outgoing) -> str:
 def open_stream(call: Outgoing) -> Iterator[AIMessageChunk]:
     """The reply to the call's request as chunks over HTTP, with the model's retries,
     budget and bounds, priced when it ends."""
-    from ..http import get_sync_client, interruptible_client, stream
+    from ..http import get_sync_client
+    from ..http import interruptible_client
+    from ..http import stream
 
     model, adapter, request, config = call.model, call.adapter, call.request, call.config
     client, retry = model.http_client, retry_policy_for(model)

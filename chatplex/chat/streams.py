@@ -4,10 +4,14 @@ LangChain's empty last chunk (`stream`). Each closes the stream it reads, howeve
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 
-from ..core.chunks import aclose_iterator, close_iterator
-from ..messages import AIMessage, AIMessageChunk, merge_chunks
+from ..core.chunks import aclose_iterator
+from ..core.chunks import close_iterator
+from ..messages import AIMessage
+from ..messages import AIMessageChunk
+from ..messages import merge_chunks
 
 __all__ = [
     "aclosed",

@@ -31,16 +31,24 @@ Joke(setup='...', punchline='...')
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from ..core import Runnable, RunnableParallel
+from ..core import Runnable
+from ..core import RunnableParallel
 from ..core.run_config import RunnableConfig
 from ..errors import ChatplexError
-from ..messages import AIMessage, AIMessageChunk, merge_chunks
-from ..sdk_errors import ErrorFamily, sdk_compatible
-from .partial_json import parse_json_text, partial_value
+from ..messages import AIMessage
+from ..messages import AIMessageChunk
+from ..messages import merge_chunks
+from ..sdk_errors import ErrorFamily
+from ..sdk_errors import sdk_compatible
+from .partial_json import parse_json_text
+from .partial_json import partial_value
 
 if TYPE_CHECKING:
     from .model import ChatModel
@@ -117,7 +125,8 @@ class OutputSchema:
         """The schema's value for `value` (JSON); StructuredOutputError if it does not fit."""
         if self.kind in ("json", "none"):
             return value
-        from pydantic import TypeAdapter, ValidationError
+        from pydantic import TypeAdapter
+        from pydantic import ValidationError
 
         try:
             if self.kind == "pydantic":
@@ -142,7 +151,8 @@ class OutputSchema:
 
 def output_schema(schema: Any) -> OutputSchema:
     """Whatever `with_structured_output` was given, as an `OutputSchema`."""
-    from ..adapters.tools import is_typeddict, to_tool_spec
+    from ..adapters.tools import is_typeddict
+    from ..adapters.tools import to_tool_spec
 
     if schema is None:
         return OutputSchema("json", "", {}, "none")
@@ -197,7 +207,8 @@ def openai_json_schema(spec: OutputSchema, given: Any, strict: bool | None) -> d
     pydantic class goes through the openai SDK, which always sends it strict (its strict
     form of the model's own schema, titles kept); other schemas go with `strict` as
     given, else the schema dict's own `strict`, else false, made strict when true."""
-    from ..adapters.strict_schema import strict_model_schema, strict_tool_schema
+    from ..adapters.strict_schema import strict_model_schema
+    from ..adapters.strict_schema import strict_tool_schema
 
     if spec.kind == "pydantic":
         schema = strict_model_schema(spec.target.model_json_schema())

@@ -5,35 +5,55 @@ models or HTTP (see ARCHITECTURE.md)."""
 from __future__ import annotations
 
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from ..postimport import lazy_names, when_imported
+from ..postimport import lazy_names
+from ..postimport import when_imported
 from ._late import LATE
-from .base import Runnable, RunnableBinding
-from .composition import RunnableParallel, RunnableSequence, coerce_to_runnable
-from .foreign import ForeignRunnable, expose
-from .lambdas import RunnableGenerator, RunnableLambda, chain
-from .passthrough import RunnableAssign, RunnablePassthrough, RunnablePick, assign_steps
-from .reliability import RunnableRetry, RunnableWithFallbacks
-from .run_config import DEFAULT_MAX_CONCURRENCY, RunnableConfig
+from .base import Runnable
+from .base import RunnableBinding
+from .composition import RunnableParallel
+from .composition import RunnableSequence
+from .composition import coerce_to_runnable
+from .foreign import ForeignRunnable
+from .foreign import expose
+from .lambdas import RunnableGenerator
+from .lambdas import RunnableLambda
+from .lambdas import chain
+from .passthrough import RunnableAssign
+from .passthrough import RunnablePassthrough
+from .passthrough import RunnablePick
+from .passthrough import assign_steps
+from .reliability import RunnableRetry
+from .reliability import RunnableWithFallbacks
+from .run_config import DEFAULT_MAX_CONCURRENCY
+from .run_config import RunnableConfig
 
 if TYPE_CHECKING:  # loaded on first use (see `__getattr__` below)
     from .branch import RunnableBranch
-    from .configurable import (
-        ConfigurableField,
-        ConfigurableFieldMultiOption,
-        ConfigurableFieldSingleOption,
-        ConfigurableFieldSpec,
-        RunnableConfigurableAlternatives,
-        RunnableConfigurableFields,
-    )
-    from .events import StreamEvent, adispatch_custom_event, dispatch_custom_event
+    from .configurable import ConfigurableField
+    from .configurable import ConfigurableFieldMultiOption
+    from .configurable import ConfigurableFieldSingleOption
+    from .configurable import ConfigurableFieldSpec
+    from .configurable import RunnableConfigurableAlternatives
+    from .configurable import RunnableConfigurableFields
+    from .events import StreamEvent
+    from .events import adispatch_custom_event
+    from .events import dispatch_custom_event
     from .few_shot import FewShotChatMessagePromptTemplate
-    from .json_parser import JsonOutputParser, PydanticOutputParser, SimpleJsonOutputParser
-    from .listeners import Run, RunnableListeners
-    from .parsers import OutputParserException, StrOutputParser
-    from .prompts import ChatPromptTemplate, ChatPromptValue, MessagesPlaceholder
-    from .string_prompts import PromptTemplate, StringPromptValue
+    from .json_parser import JsonOutputParser
+    from .json_parser import PydanticOutputParser
+    from .json_parser import SimpleJsonOutputParser
+    from .listeners import Run
+    from .listeners import RunnableListeners
+    from .parsers import OutputParserException
+    from .parsers import StrOutputParser
+    from .prompts import ChatPromptTemplate
+    from .prompts import ChatPromptValue
+    from .prompts import MessagesPlaceholder
+    from .string_prompts import PromptTemplate
+    from .string_prompts import StringPromptValue
 
 #: Names loaded when first used, so that a chat model pays only for the core it runs
 #: on (measured with `python -X importtime -c "from chatplex import ChatOpenAI"`):

@@ -19,7 +19,8 @@ edge list ("A -> B"), so no edge is ever left to guesswork.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 __all__ = ["draw"]

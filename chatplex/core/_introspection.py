@@ -6,8 +6,13 @@ Mixed into `Runnable`. Each method imports its implementation on first use, so
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Literal, overload
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Literal
+from typing import overload
 
 from ._late import LATE
 
@@ -15,7 +20,8 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from .events import StreamEvent
-    from .log import RunLog, RunLogPatch
+    from .log import RunLog
+    from .log import RunLogPatch
     from .run_config import RunnableConfig
 
 __all__ = ["Introspection"]

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Input, Output, Runnable
-from .run_config import RunnableConfig, ensure_config
+from .base import Input
+from .base import Output
+from .base import Runnable
+from .run_config import RunnableConfig
+from .run_config import ensure_config
 
 __all__ = ["PureRunnable"]
 

@@ -19,23 +19,34 @@ each twin is a shell that iterates and awaits the run's handlers.
 
 from __future__ import annotations
 
-from collections.abc import (
-    AsyncGenerator,
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Iterator,
-    Mapping,
-    Sequence,
-)
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncGenerator
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from contextlib import asynccontextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Generic
+from typing import TypeVar
 
 from . import tracers
-from .chunks import aclose_iterator, acollect_chunks, close_iterator, collect_chunks, merge_outputs
-from .run_config import RunnableConfig, current_config, merge_configs, within_deadline
-from .runs import UNKNOWN, ChainRun, split_callbacks
+from .chunks import aclose_iterator
+from .chunks import acollect_chunks
+from .chunks import close_iterator
+from .chunks import collect_chunks
+from .chunks import merge_outputs
+from .run_config import RunnableConfig
+from .run_config import current_config
+from .run_config import merge_configs
+from .run_config import within_deadline
+from .runs import UNKNOWN
+from .runs import ChainRun
+from .runs import split_callbacks
 
 if TYPE_CHECKING:
     from .base import Runnable

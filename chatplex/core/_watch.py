@@ -10,11 +10,17 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Sequence
+from typing import Any
+from typing import TypeVar
 
-from .run_config import RunnableConfig, current_config, merge_configs
-from .runs import RunListener, RunNode
+from .run_config import RunnableConfig
+from .run_config import current_config
+from .run_config import merge_configs
+from .runs import RunListener
+from .runs import RunNode
 
 __all__ = [
     "DONE",

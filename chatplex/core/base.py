@@ -11,31 +11,41 @@ defaults. Composition (`|`, dicts, callables) lives in `composition.py`.
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Generic
+from typing import NamedTuple
+from typing import TypeVar
 
 from ..errors import DeadlineExceededError
-from ..messages import AIMessageChunk, merge_chunks
+from ..messages import AIMessageChunk
+from ..messages import merge_chunks
 from . import _traced
 from ._introspection import Introspection
 from ._late import LATE
-from .chunks import aclose_iterator, acollect_chunks, close_iterator, collect_chunks
-from .concurrency import (
-    agather_bounded,
-    aiter_bounded,
-    gather_threads,
-    iter_threads,
-    max_concurrency,
-)
-from .portal import iter_sync, run_sync
-from .run_config import (
-    RunnableConfig,
-    check_deadline,
-    ensure_config,
-    get_config_list,
-    merge_configs,
-    within_deadline,
-)
+from .chunks import aclose_iterator
+from .chunks import acollect_chunks
+from .chunks import close_iterator
+from .chunks import collect_chunks
+from .concurrency import agather_bounded
+from .concurrency import aiter_bounded
+from .concurrency import gather_threads
+from .concurrency import iter_threads
+from .concurrency import max_concurrency
+from .portal import iter_sync
+from .portal import run_sync
+from .run_config import RunnableConfig
+from .run_config import check_deadline
+from .run_config import ensure_config
+from .run_config import get_config_list
+from .run_config import merge_configs
+from .run_config import within_deadline
 
 if TYPE_CHECKING:
     from .composition import RunnableSequence

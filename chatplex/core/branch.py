@@ -11,12 +11,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 from .base import Runnable
 from .composition import coerce_to_runnable
-from .run_config import RunnableConfig, child_config
+from .run_config import RunnableConfig
+from .run_config import child_config
 
 __all__ = ["RunnableBranch"]
 

@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
-from ..messages import AIMessageChunk, merge_chunks
+from ..messages import AIMessageChunk
+from ..messages import merge_chunks
 
 __all__ = [
     "aclose_iterator",

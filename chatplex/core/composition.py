@@ -12,15 +12,26 @@ import asyncio
 import contextvars
 import queue
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from concurrent.futures import Future
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .base import Input, Output, Runnable
+from .base import Input
+from .base import Output
+from .base import Runnable
 from .chunks import aiter_one
-from .foreign import ForeignRunnable, is_foreign_runnable
-from .lambdas import RunnableGenerator, RunnableLambda, is_stream_transformer
-from .run_config import RunnableConfig, check_deadline, child_config
+from .foreign import ForeignRunnable
+from .foreign import is_foreign_runnable
+from .lambdas import RunnableGenerator
+from .lambdas import RunnableLambda
+from .lambdas import is_stream_transformer
+from .run_config import RunnableConfig
+from .run_config import check_deadline
+from .run_config import child_config
 
 __all__ = ["RunnableParallel", "RunnableSequence", "coerce_to_runnable"]
 

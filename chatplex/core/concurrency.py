@@ -14,11 +14,20 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Sequence
+from concurrent.futures import FIRST_EXCEPTION
+from concurrent.futures import Future
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait
+from typing import Any
+from typing import TypeVar
 
-from .run_config import DEFAULT_MAX_CONCURRENCY, RunnableConfig
+from .run_config import DEFAULT_MAX_CONCURRENCY
+from .run_config import RunnableConfig
 
 __all__ = [
     "agather_bounded",

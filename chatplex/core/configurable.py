@@ -24,13 +24,20 @@ parts' specs, one per id (`config_specs_of`), as in LangChain.
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
 from itertools import groupby
-from typing import Any, NamedTuple
+from typing import Any
+from typing import NamedTuple
 
 from .base import Runnable
 from .composition import coerce_to_runnable
-from .foreign import ForeignRunnable, is_foreign_runnable
+from .foreign import ForeignRunnable
+from .foreign import is_foreign_runnable
 from .run_config import RunnableConfig
 
 __all__ = [

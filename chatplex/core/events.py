@@ -42,22 +42,27 @@ import contextvars
 import queue
 import threading
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import KW_ONLY, dataclass
-from typing import TYPE_CHECKING, Any, TypedDict
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import KW_ONLY
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import TypedDict
 
-from ._watch import (
-    DONE,
-    AsyncChannel,
-    EventFilter,
-    Failed,
-    Filters,
-    drain,
-    finished,
-    watch_config,
-)
-from .run_config import RunnableConfig, current_config
-from .runs import RunListener, RunNode
+from ._watch import DONE
+from ._watch import AsyncChannel
+from ._watch import EventFilter
+from ._watch import Failed
+from ._watch import Filters
+from ._watch import drain
+from ._watch import finished
+from ._watch import watch_config
+from .run_config import RunnableConfig
+from .run_config import current_config
+from .runs import RunListener
+from .runs import RunNode
 
 if TYPE_CHECKING:
     from .base import Runnable

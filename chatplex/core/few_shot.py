@@ -16,12 +16,15 @@ prompt as LangChain's is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from ..messages import BaseMessage
 from ._pure import PureRunnable
-from .prompts import ChatFormatting, ChatPromptValue, prompt_values
+from .prompts import ChatFormatting
+from .prompts import ChatPromptValue
+from .prompts import prompt_values
 from .run_config import RunnableConfig
 
 __all__ = ["FewShotChatMessagePromptTemplate"]

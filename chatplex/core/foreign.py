@@ -30,13 +30,17 @@ LangChain is loaded, before or after chatplex; it never imports LangChain itself
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
 from ..postimport import when_imported
-from .base import BatchForwarding, BatchTarget, Runnable
-from .run_config import POSITIONAL_PREFIXES, RunnableConfig
+from .base import BatchForwarding
+from .base import BatchTarget
+from .base import Runnable
+from .run_config import POSITIONAL_PREFIXES
+from .run_config import RunnableConfig
 from .runs import split_callbacks
 
 __all__ = ["ForeignCall", "ForeignRunnable", "expose", "is_foreign_runnable", "run_type_of"]

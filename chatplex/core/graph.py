@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
+from typing import NamedTuple
 
-from .base import Runnable, RunnableBinding
-from .composition import RunnableParallel, RunnableSequence
-from .configurable import RunnableConfigurableAlternatives, RunnableConfigurableFields
-from .passthrough import RunnableAssign, RunnablePassthrough
+from .base import Runnable
+from .base import RunnableBinding
+from .composition import RunnableParallel
+from .composition import RunnableSequence
+from .configurable import RunnableConfigurableAlternatives
+from .configurable import RunnableConfigurableFields
+from .passthrough import RunnableAssign
+from .passthrough import RunnablePassthrough
 from .reliability import RunnableRetry
 from .run_config import RunnableConfig
 

@@ -13,12 +13,14 @@ not deltas); `diff=True` (JSON-Patch deltas) is not supported and says so.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 from ._partial_json import parse_json_markdown
 from ._pure import PureRunnable
-from .parsers import OutputParserException, parser_text
+from .parsers import OutputParserException
+from .parsers import parser_text
 from .run_config import RunnableConfig
 
 __all__ = ["JsonOutputParser", "PydanticOutputParser", "SimpleJsonOutputParser"]

@@ -20,13 +20,20 @@ from __future__ import annotations
 
 import contextvars
 import inspect
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
 from .base import Runnable
-from .chunks import acollect_chunks, aiter_one, collect_chunks
+from .chunks import acollect_chunks
+from .chunks import aiter_one
+from .chunks import collect_chunks
 from .portal import run_sync
-from .run_config import RunnableConfig, child_config, current_config, user_config
+from .run_config import RunnableConfig
+from .run_config import child_config
+from .run_config import current_config
+from .run_config import user_config
 
 __all__ = ["RunnableGenerator", "RunnableLambda", "chain", "is_stream_transformer"]
 

@@ -22,15 +22,20 @@ from __future__ import annotations
 import inspect
 import traceback
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import datetime, timezone
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
+from datetime import datetime
+from datetime import timezone
 from typing import Any
 
-from .base import Runnable, RunnableBinding
+from .base import Runnable
+from .base import RunnableBinding
 from .chunks import merge_outputs
 from .foreign import expose
 from .portal import run_sync
-from .run_config import RunnableConfig, user_config
+from .run_config import RunnableConfig
+from .run_config import user_config
 from .runs import run_tags
 
 __all__ = ["Run", "RunnableListeners"]

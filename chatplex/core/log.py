@@ -40,15 +40,26 @@ import copy
 import pprint
 import threading
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, TypedDict
+from datetime import datetime
+from datetime import timezone
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import TypedDict
 
-from ._watch import DONE, AsyncChannel, EventFilter, Failed, Filters, drain, watch_config
+from ._watch import DONE
+from ._watch import AsyncChannel
+from ._watch import EventFilter
+from ._watch import Failed
+from ._watch import Filters
+from ._watch import drain
+from ._watch import watch_config
 from .chunks import add_chunks
 from .run_config import RunnableConfig
-from .runs import RunListener, RunNode
+from .runs import RunListener
+from .runs import RunNode
 
 if TYPE_CHECKING:
     from .base import Runnable

@@ -4,14 +4,21 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from ._pure import PureRunnable
-from .base import BatchForwarding, BatchTarget
-from .chunks import add_chunks, aiter_one
-from .composition import RunnableParallel, _concurrency_of
-from .run_config import RunnableConfig, child_config
+from .base import BatchForwarding
+from .base import BatchTarget
+from .chunks import add_chunks
+from .chunks import aiter_one
+from .composition import RunnableParallel
+from .composition import _concurrency_of
+from .run_config import RunnableConfig
+from .run_config import child_config
 
 __all__ = ["RunnableAssign", "RunnablePassthrough", "RunnablePick", "assign_steps"]
 

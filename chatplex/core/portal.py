@@ -16,8 +16,12 @@ import contextvars
 import os
 import queue
 import threading
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Coroutine
+from collections.abc import Iterator
+from typing import Any
+from typing import TypeVar
 
 __all__ = ["iter_sync", "on_portal", "run_on_portal", "run_sync"]
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import string
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from ..messages import BaseMessage, coerce_messages, message_from_role, normalise_role
+from ..messages import BaseMessage
+from ..messages import coerce_messages
+from ..messages import message_from_role
+from ..messages import normalise_role
 from ..postimport import when_imported
 from ._pure import PureRunnable
 from .run_config import RunnableConfig

@@ -26,13 +26,21 @@ what remains: a provider that stays down, a parser that rejects a reply, a slow 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 
-from .base import Input, Output, Runnable
-from .chunks import aclose_iterator, close_iterator
+from .base import Input
+from .base import Output
+from .base import Runnable
+from .chunks import aclose_iterator
+from .chunks import close_iterator
 from .composition import coerce_to_runnable
-from .run_config import RunnableConfig, child_config
+from .run_config import RunnableConfig
+from .run_config import child_config
 
 if TYPE_CHECKING:
     from .retry import RetryPolicy
@@ -81,8 +89,11 @@ class RunnableRetry(Runnable[Input, Output]):
         self.policy: RetryPolicy = self._build_policy()
 
     def _build_policy(self) -> RetryPolicy:
-        from tenacity import retry_if_exception_type, stop_after_attempt
-        from tenacity.wait import wait_base, wait_exponential_jitter, wait_none
+        from tenacity import retry_if_exception_type
+        from tenacity import stop_after_attempt
+        from tenacity.wait import wait_base
+        from tenacity.wait import wait_exponential_jitter
+        from tenacity.wait import wait_none
 
         from .retry import RetryPolicy
 

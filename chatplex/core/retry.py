@@ -33,15 +33,22 @@ import asyncio
 import functools
 import random as _random
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
 
-from tenacity import RetryCallState, Retrying
-from tenacity.retry import retry_base, retry_if_exception
-from tenacity.stop import stop_after_attempt, stop_base
-from tenacity.wait import wait_base, wait_exponential
+from tenacity import RetryCallState
+from tenacity import Retrying
+from tenacity.retry import retry_base
+from tenacity.retry import retry_if_exception
+from tenacity.stop import stop_after_attempt
+from tenacity.stop import stop_base
+from tenacity.wait import wait_base
+from tenacity.wait import wait_exponential
 
-from ..errors import APIError, DeadlineExceededError
+from ..errors import APIError
+from ..errors import DeadlineExceededError
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from contextvars import ContextVar
-from typing import Any, TypedDict, TypeVar
+from typing import Any
+from typing import TypedDict
+from typing import TypeVar
 
 from ..errors import DeadlineExceededError
 from . import tracers

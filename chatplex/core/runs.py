@@ -22,10 +22,14 @@ import inspect
 import logging
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from .portal import on_portal, run_sync
-from .run_config import POSITIONAL_PREFIXES, RunnableConfig
+from .portal import on_portal
+from .portal import run_sync
+from .run_config import POSITIONAL_PREFIXES
+from .run_config import RunnableConfig
 
 if TYPE_CHECKING:
     import uuid

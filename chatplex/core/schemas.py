@@ -28,22 +28,37 @@ from __future__ import annotations
 import inspect
 import json
 import typing
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from importlib import resources
-from typing import Annotated, Any, Literal, TypeVar, Union
+from typing import Annotated
+from typing import Any
+from typing import Literal
+from typing import TypeVar
+from typing import Union
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, create_model
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import RootModel
+from pydantic import create_model
 
 from .. import messages as _messages
-from .base import Runnable, RunnableBinding
-from .composition import RunnableParallel, RunnableSequence
+from .base import Runnable
+from .base import RunnableBinding
+from .composition import RunnableParallel
+from .composition import RunnableSequence
 from .few_shot import FewShotChatMessagePromptTemplate
-from .lambdas import RunnableGenerator, RunnableLambda
+from .lambdas import RunnableGenerator
+from .lambdas import RunnableLambda
 from .parsers import StrOutputParser
-from .passthrough import RunnableAssign, RunnablePassthrough
-from .prompts import ChatPromptTemplate, MessagesPlaceholder
+from .passthrough import RunnableAssign
+from .passthrough import RunnablePassthrough
+from .prompts import ChatPromptTemplate
 from .prompts import ChatPromptValue as _ChatPromptValue
-from .string_prompts import PromptTemplate, StringPromptValue
+from .prompts import MessagesPlaceholder
+from .string_prompts import PromptTemplate
+from .string_prompts import StringPromptValue
 
 __all__ = ["AnyMessage", "ChatPromptValue", "input_schema", "output_schema"]
 

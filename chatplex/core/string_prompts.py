@@ -10,13 +10,19 @@ LangChain's (a chat model takes the value as one human message).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..messages import BaseMessage, HumanMessage
+from ..messages import BaseMessage
+from ..messages import HumanMessage
 from ._pure import PureRunnable
-from .prompts import LangChainView, _format, _variables, expose_prompt_value, prompt_values
+from .prompts import LangChainView
+from .prompts import _format
+from .prompts import _variables
+from .prompts import expose_prompt_value
+from .prompts import prompt_values
 from .run_config import RunnableConfig
 
 __all__ = ["PromptTemplate", "StringPromptValue"]

@@ -10,31 +10,39 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..postimport import lazy_dir, lazy_names
+from ..postimport import lazy_dir
+from ..postimport import lazy_names
 
 if TYPE_CHECKING:
-    from ..core.retry import RetryPolicy, retry_policy
+    from ..core.retry import RetryPolicy
+    from ..core.retry import retry_policy
     from ._budgets import get_budget
     from ._errors import retry_after_from
     from ._interrupt import interruptible_client
     from ._mocking import http_is_mocked
-    from ._pool import (
-        PoolSettings,
-        aclose,
-        add_client_hook,
-        close,
-        close_portal_clients,
-        configure_pool,
-        connections_in_use,
-        get_async_client,
-        get_sync_client,
-        pool_settings,
-    )
-    from ._ratelimit import Budget, RateLimit
+    from ._pool import PoolSettings
+    from ._pool import aclose
+    from ._pool import add_client_hook
+    from ._pool import close
+    from ._pool import close_portal_clients
+    from ._pool import configure_pool
+    from ._pool import connections_in_use
+    from ._pool import get_async_client
+    from ._pool import get_sync_client
+    from ._pool import pool_settings
+    from ._ratelimit import Budget
+    from ._ratelimit import RateLimit
     from ._redaction import scrub_secrets
-    from ._send import CallOptions, asend, send
-    from ._sse import SSEDecoder, aiter_sse_events, iter_sse_events
-    from ._stream import AsyncChunkStream, ChunkStream, astream, stream
+    from ._send import CallOptions
+    from ._send import asend
+    from ._send import send
+    from ._sse import SSEDecoder
+    from ._sse import aiter_sse_events
+    from ._sse import iter_sse_events
+    from ._stream import AsyncChunkStream
+    from ._stream import ChunkStream
+    from ._stream import astream
+    from ._stream import stream
 
 __all__ = [
     "AsyncChunkStream",

@@ -46,14 +46,26 @@ import struct
 import threading
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import DeadlineExceededError, LockTimeoutError
-from ._budget_files import budget_dir, describe_pid, is_gone, open_budget_file, process_start
-from ._budget_shared import Outcome, SharedPermit
-from ._ratelimit import MAX_PAUSE, RateLimit
-from ._schedule import Schedule, admit, schedule_fields, settle
+from ..errors import DeadlineExceededError
+from ..errors import LockTimeoutError
+from ._budget_files import budget_dir
+from ._budget_files import describe_pid
+from ._budget_files import is_gone
+from ._budget_files import open_budget_file
+from ._budget_files import process_start
+from ._budget_shared import Outcome
+from ._budget_shared import SharedPermit
+from ._ratelimit import MAX_PAUSE
+from ._ratelimit import RateLimit
+from ._schedule import Schedule
+from ._schedule import admit
+from ._schedule import schedule_fields
+from ._schedule import settle
 
 __all__ = ["POLL", "MachineBudget", "budget_dir", "machine_budget"]
 

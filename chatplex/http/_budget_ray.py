@@ -33,10 +33,15 @@ import weakref
 from typing import Any
 
 from ..errors import DeadlineExceededError
-from ._budget_shared import Outcome, SharedPermit
-from ._learn import Announced, read_limits
-from ._ratelimit import MAX_PAUSE, RateLimit
-from ._schedule import Schedule, admit, settle
+from ._budget_shared import Outcome
+from ._budget_shared import SharedPermit
+from ._learn import Announced
+from ._learn import read_limits
+from ._ratelimit import MAX_PAUSE
+from ._ratelimit import RateLimit
+from ._schedule import Schedule
+from ._schedule import admit
+from ._schedule import settle
 
 __all__ = ["LEASE", "NAMESPACE", "BudgetActor", "ClusterBudget", "actor_name", "cluster_budget"]
 

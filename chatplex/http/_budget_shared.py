@@ -14,7 +14,8 @@ learned) where every sharer can reach them, and applies the same rules to them
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 

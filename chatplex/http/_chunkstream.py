@@ -6,7 +6,11 @@ its pooled connection -- on `close()` / `aclose()` or at the end of a `with` blo
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Generator, Iterator
+from collections.abc import AsyncGenerator
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Generator
+from collections.abc import Iterator
 
 from ..messages import AIMessageChunk
 

@@ -36,14 +36,13 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from ._headers import headers_from_raw, response_headers
-from ._transport import (
-    AioHTTPTransport,
-    lean_extensions,
-    mock_is_active,
-    response_body,
-    response_extensions,
-)
+from ._headers import headers_from_raw
+from ._headers import response_headers
+from ._transport import AioHTTPTransport
+from ._transport import lean_extensions
+from ._transport import mock_is_active
+from ._transport import response_body
+from ._transport import response_extensions
 
 __all__ = ["DirectResponse", "direct_transport", "send_direct"]
 

@@ -9,13 +9,16 @@ the permit. A non-stream call yields nothing: its reply is `call.message`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator
+from collections.abc import Generator
 from typing import TYPE_CHECKING
 
 from ._clamp import active
-from ._direct import direct_transport, send_direct
+from ._direct import direct_transport
+from ._direct import send_direct
 from ._engine import READ_WHOLE
-from ._pool import get_async_client, get_sync_client
+from ._pool import get_async_client
+from ._pool import get_sync_client
 from ._watch import Watch
 
 if TYPE_CHECKING:

@@ -54,51 +54,58 @@ from __future__ import annotations
 import enum
 import math
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 
 import httpx
 
-from ..errors import (
-    APIError,
-    APITimeoutError,
-    ChatplexError,
-    DeadlineExceededError,
-    StreamError,
-    StreamIdleTimeoutError,
-)
-from ..messages import AIMessageChunk, merge_chunks, set_metadata
+from ..errors import APIError
+from ..errors import APITimeoutError
+from ..errors import ChatplexError
+from ..errors import DeadlineExceededError
+from ..errors import StreamError
+from ..errors import StreamIdleTimeoutError
+from ..messages import AIMessageChunk
+from ..messages import merge_chunks
+from ..messages import set_metadata
 from ..sdk_errors import sdk_compatible
-from ._errors import (
-    destination,
-    request_failure,
-    request_id_from,
-    status_failure,
-    stream_failure,
-    unexpected_content_type,
-)
-from ._redaction import safe_request, scrub
-from ._reply import (
-    MALFORMED,
-    has_content,
-    is_json,
-    keep_body,
-    malformed_event,
-    parse_reply,
-    refuse_wrong_shape,
-    reply_chunk,
-    too_large,
-    with_partial,
-)
-from ._request import build_request, log_response, request_timeout
-from ._retry import release_failed, stream_used_tokens, used_tokens
+from ._errors import destination
+from ._errors import request_failure
+from ._errors import request_id_from
+from ._errors import status_failure
+from ._errors import stream_failure
+from ._errors import unexpected_content_type
+from ._redaction import safe_request
+from ._redaction import scrub
+from ._reply import MALFORMED
+from ._reply import has_content
+from ._reply import is_json
+from ._reply import keep_body
+from ._reply import malformed_event
+from ._reply import parse_reply
+from ._reply import refuse_wrong_shape
+from ._reply import reply_chunk
+from ._reply import too_large
+from ._reply import with_partial
+from ._request import build_request
+from ._request import log_response
+from ._request import request_timeout
+from ._retry import release_failed
+from ._retry import stream_used_tokens
+from ._retry import used_tokens
 from ._sse import SSEDecoder
 
 if TYPE_CHECKING:
-    from ..adapters.base import Adapter, HTTPRequest
+    from ..adapters.base import Adapter
+    from ..adapters.base import HTTPRequest
     from ..core.retry import RetryPolicy
     from ..messages import AIMessage
-    from ._ratelimit import Budget, Permit
+    from ._ratelimit import Budget
+    from ._ratelimit import Permit
 
 __all__ = [
     "READ_EVENTS",

@@ -12,23 +12,25 @@ headers, its own traceback and its foreign causes (`_redaction.scrub`).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ..errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    ChatplexError,
-    DeadlineExceededError,
-    StreamError,
-    StreamIdleTimeoutError,
-    UnexpectedContentTypeError,
-    status_error,
-)
-from ..messages import AIMessageChunk, merge_chunks
+from ..errors import APIConnectionError
+from ..errors import APIError
+from ..errors import APITimeoutError
+from ..errors import ChatplexError
+from ..errors import DeadlineExceededError
+from ..errors import StreamError
+from ..errors import StreamIdleTimeoutError
+from ..errors import UnexpectedContentTypeError
+from ..errors import status_error
+from ..messages import AIMessageChunk
+from ..messages import merge_chunks
 from ..secret import redact_urls_in
-from ._redaction import safe_response, scrub, scrub_secrets
+from ._redaction import safe_response
+from ._redaction import scrub
+from ._redaction import scrub_secrets
 from ._request import deadline_passed
 
 if TYPE_CHECKING:

@@ -11,7 +11,8 @@ built on the first one; any change to it drops that dict.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 import httpx
 

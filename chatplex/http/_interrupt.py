@@ -11,9 +11,12 @@ import contextlib
 import functools
 import socket
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import cast
 
-from ..core.interrupt import ConsumerGone, Interrupter
+from ..core.interrupt import ConsumerGone
+from ..core.interrupt import Interrupter
 
 if TYPE_CHECKING:
     import httpx

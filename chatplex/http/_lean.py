@@ -32,12 +32,15 @@ import os
 import socket
 import ssl
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
-from ._h1 import ParseError, ResponseParser, request_head
+from ._h1 import ParseError
+from ._h1 import ResponseParser
+from ._h1 import request_head
 from ._headers import wire_headers
 
 __all__ = ["LeanBody", "Pool", "connect_failure_text", "wire_bytes"]
@@ -432,6 +435,7 @@ def wire_bytes(request: httpx.Request) -> bytes:
 
 def _shown_url(request: httpx.Request) -> str:
     """The URL as aiohttp's connect-timeout text shows it, its query masked."""
-    from ._redaction import clear_url, without_query
+    from ._redaction import clear_url
+    from ._redaction import without_query
 
     return without_query(clear_url(request.url), request.url)

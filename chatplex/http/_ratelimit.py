@@ -51,7 +51,10 @@ slows everyone only on evidence, read from the answers:
   is undone and the share seen becomes the noise share, which raises the bar (it fades
   by NOISE_KEEP an answer, so it is checked again now and then, except at a confirmed
   limit). At a confirmed limit (or one the headers showed) a 429 is news once the share
-  is CONFIRMED_MARGIN (or the noise share, if larger) above the noise; but when, over
+  is CONFIRMED_MARGIN (or the noise share, if larger) above the noise; a few such 429s
+  (a share under TRIGGER_SHARE) cut the pace to FEW_DECREASE of itself and pause only
+  their own requests, not the budget (processes drifting into phase at a per-second
+  limit); but when, over
   TRIAL_ANSWERS answers, the cuts cost successes and the share stayed surely above that
   bar, the share is noise after all (a trial fooled by chance once took a 20 % noise for
   a limit, and the pace fell to a request a minute).
@@ -61,7 +64,8 @@ slows everyone only on evidence, read from the answers:
   cut is also held to LEARN_DECREASE of the successes of the last LONG_WINDOW s; while
   the server refuses all (refused again after a pause, no success since) the pace holds
   and the pause doubles, up to GROWN_PAUSE; the pace probes back fast up to the rate at
-  which the last 429s came, CEILING_GROWTH as fast beyond it; a pace learned from 429s
+  which the last 429s came, CEILING_GROWTH as fast beyond it (both faster the longer
+  no cut came); a pace learned from 429s
   admits evenly spaced, no burst.
 - overload (503/529: too many at once, not too many per minute) narrows the in-flight
   window to half of what was in flight, once per round trip, only while 503/529s are
@@ -90,15 +94,30 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import fields
+from typing import TYPE_CHECKING
+from typing import Any
 
 from ..errors import DeadlineExceededError
-from ._budget_shared import BudgetScope, Outcome, Releasable, budget_scope
+from ._budget_shared import BudgetScope
+from ._budget_shared import Outcome
+from ._budget_shared import Releasable
+from ._budget_shared import budget_scope
 from ._learn import read_limits
-from ._pace import COLD_WAIT, COLD_WINDOW, Pace
-from ._schedule import BURST_REQUESTS, BURST_SECONDS, MAX_PAUSE, Schedule, charge, delay, settle
+from ._pace import COLD_WAIT
+from ._pace import COLD_WINDOW
+from ._pace import Pace
+from ._schedule import BURST_REQUESTS
+from ._schedule import BURST_SECONDS
+from ._schedule import MAX_PAUSE
+from ._schedule import Schedule
+from ._schedule import charge
+from ._schedule import delay
+from ._schedule import settle
 
 if TYPE_CHECKING:
     from ..adapters.base import HTTPRequest

@@ -34,21 +34,20 @@ import binascii
 import functools
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
-from ..secret import (
-    MASK,
-    Secret,
-    is_secret_header,
-    is_secret_query,
-    mask_headers,
-    redact_url,
-    redact_urls_in,
-    scrub_text,
-)
+from ..secret import MASK
+from ..secret import Secret
+from ..secret import is_secret_header
+from ..secret import is_secret_query
+from ..secret import mask_headers
+from ..secret import redact_url
+from ..secret import redact_urls_in
+from ..secret import scrub_text
 
 __all__ = [
     "SECRET_HEADERS_KEY",

@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import APIError, ResponseTooLargeError, StreamError
-from ..messages import AIMessageChunk, has_metadata, merge_chunks, reply_as_chunk, set_metadata
-from ._errors import annotate, malformed_body, request_id_from, status_failure
+from ..errors import APIError
+from ..errors import ResponseTooLargeError
+from ..errors import StreamError
+from ..messages import AIMessageChunk
+from ..messages import has_metadata
+from ..messages import merge_chunks
+from ..messages import reply_as_chunk
+from ..messages import set_metadata
+from ._errors import annotate
+from ._errors import malformed_body
+from ._errors import request_id_from
+from ._errors import status_failure
 from ._request import log_response
 
 if TYPE_CHECKING:

@@ -14,12 +14,18 @@ import logging
 import sys
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import TypeVar
 
 from ..errors import DeadlineExceededError
 from ..version import USER_AGENT
-from ._redaction import SECRET_HEADERS_KEY, install_log_redaction, secret_url
+from ._redaction import SECRET_HEADERS_KEY
+from ._redaction import install_log_redaction
+from ._redaction import secret_url
 
 if TYPE_CHECKING:
     import httpx

@@ -5,7 +5,8 @@ What a finished or failed attempt hands back to the budget it drew its permit fr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..errors import APIError
@@ -13,7 +14,8 @@ from ..messages import peek_usage
 from ._learn import spent
 
 if TYPE_CHECKING:
-    from ..messages import AIMessage, AIMessageChunk
+    from ..messages import AIMessage
+    from ..messages import AIMessageChunk
     from ._ratelimit import Permit
 
 __all__ = ["release_failed", "stream_used_tokens", "used_tokens"]

@@ -20,12 +20,16 @@ of the numbers (CLOCK_MONOTONIC is system-wide on Linux; an actor uses its own).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from dataclasses import fields
 from typing import TYPE_CHECKING
 
 from ._budget_shared import Outcome
-from ._learn import Announced, read_limits
-from ._pace import FLOOR, Pace, PaceState
+from ._learn import Announced
+from ._learn import read_limits
+from ._pace import FLOOR
+from ._pace import Pace
+from ._pace import PaceState
 
 if TYPE_CHECKING:
     from ._ratelimit import RateLimit

@@ -17,16 +17,22 @@ is its drivers' (`_drivers.drive` / `adrive`): this module only wires them up.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
+from typing import TypedDict
 
-from ._drivers import adrive, drive
-from ._engine import Call, estimate, reclamp, reply_chunk
+from ._drivers import adrive
+from ._drivers import drive
+from ._engine import Call
+from ._engine import estimate
+from ._engine import reclamp
+from ._engine import reply_chunk
 
 if TYPE_CHECKING:
     import httpx
     from typing_extensions import Unpack
 
-    from ..adapters.base import Adapter, HTTPRequest
+    from ..adapters.base import Adapter
+    from ..adapters.base import HTTPRequest
     from ..core.retry import RetryPolicy
     from ..messages import AIMessage
     from ._ratelimit import Budget

@@ -14,10 +14,14 @@ than `max_event_bytes` raises `ResponseTooLargeError` instead of growing without
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterable
+from collections.abc import AsyncIterator
+from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import ClassVar
 
-from ..adapters.base import SSEEvent, message_event
+from ..adapters.base import SSEEvent
+from ..adapters.base import message_event
 from ..adapters.framing import LineFraming
 from ..errors import ResponseTooLargeError
 

@@ -33,15 +33,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._chunkstream import AsyncChunkStream, ChunkStream
-from ._drivers import adrive, drive
+from ._chunkstream import AsyncChunkStream
+from ._chunkstream import ChunkStream
+from ._drivers import adrive
+from ._drivers import drive
 from ._engine import Call
 
 if TYPE_CHECKING:
     import httpx
     from typing_extensions import Unpack
 
-    from ..adapters.base import Adapter, HTTPRequest
+    from ..adapters.base import Adapter
+    from ..adapters.base import HTTPRequest
     from ._send import CallOptions
 
 __all__ = ["AsyncChunkStream", "ChunkStream", "astream", "stream"]

@@ -42,20 +42,24 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 import httpx
 
-from ._headers import response_headers, wire_headers
+from ._headers import response_headers
+from ._headers import wire_headers
 from ._mocking import http_is_mocked
-from ._redaction import clear_url, without_query
+from ._redaction import clear_url
+from ._redaction import without_query
 
 if TYPE_CHECKING:
     import ssl
 
     import aiohttp
 
-    from ._lean import LeanBody, Pool
+    from ._lean import LeanBody
+    from ._lean import Pool
 
 __all__ = [
     "AioHTTPTransport",

@@ -26,9 +26,14 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "chatplex.langchain needs langchain-core: pip install 'chatplex[langchain]'"
     ) from exc
 
-from .convert import StreamTranslator, to_chatplex_messages, to_langchain_message
-from .dropin import AzureChatOpenAI, ChatAnthropic, ChatOpenAI
-from .model import ChatChatplex, to_langchain
+from .convert import StreamTranslator
+from .convert import to_chatplex_messages
+from .convert import to_langchain_message
+from .dropin import AzureChatOpenAI
+from .dropin import ChatAnthropic
+from .dropin import ChatOpenAI
+from .model import ChatChatplex
+from .model import to_langchain
 
 __all__ = [
     "AzureChatOpenAI",

@@ -26,34 +26,32 @@ record), so translation is mostly a copy. What differs:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from collections.abc import Iterable
+from collections.abc import Sequence
+from typing import Any
+from typing import cast
 
 from langchain_core.messages import AIMessage as LCAIMessage
 from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
 from langchain_core.messages import BaseMessage as LCBaseMessage
-from langchain_core.messages import (
-    ChatMessage,
-    FunctionMessage,
-    InvalidToolCall,
-    ToolCall,
-    ToolCallChunk,
-)
+from langchain_core.messages import ChatMessage
+from langchain_core.messages import FunctionMessage
 from langchain_core.messages import HumanMessage as LCHumanMessage
+from langchain_core.messages import InvalidToolCall
 from langchain_core.messages import SystemMessage as LCSystemMessage
+from langchain_core.messages import ToolCall
+from langchain_core.messages import ToolCallChunk
 from langchain_core.messages import ToolMessage as LCToolMessage
 from langchain_core.messages.ai import UsageMetadata as LCUsageMetadata
 
-from ..messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    Content,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-    message_from_role,
-)
+from ..messages import AIMessage
+from ..messages import AIMessageChunk
+from ..messages import BaseMessage
+from ..messages import Content
+from ..messages import HumanMessage
+from ..messages import SystemMessage
+from ..messages import ToolMessage
+from ..messages import message_from_role
 from ..providers.openai.adapter import OPENAI_ROLE_KEY
 
 __all__ = [

@@ -21,7 +21,8 @@ for OpenAI, `function_calling` for Anthropic; see `chatplex.langchain.structured
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import model_validator
@@ -30,7 +31,9 @@ from ..chat import ChatModel
 from ..providers.anthropic.dropin import ChatAnthropic as AnthropicEngine
 from ..providers.openai.azure_dropin import AzureChatOpenAI as AzureEngine
 from ..providers.openai.dropin import ChatOpenAI as OpenAIEngine
-from .model import _FIELD_SETTINGS, ChatChatplex, _with_model_name
+from .model import _FIELD_SETTINGS
+from .model import ChatChatplex
+from .model import _with_model_name
 
 __all__ = ["AzureChatOpenAI", "ChatAnthropic", "ChatOpenAI"]
 

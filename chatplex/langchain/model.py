@@ -16,28 +16,48 @@ from __future__ import annotations
 import copy
 import json
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from typing import Any, cast
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Sequence
+from typing import Any
+from typing import cast
 
-from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import LangSmithParams
+from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage as LCAIMessage
 from langchain_core.messages import BaseMessage as LCBaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.outputs import ChatGeneration
+from langchain_core.outputs import ChatGenerationChunk
+from langchain_core.outputs import ChatResult
 from langchain_core.runnables import Runnable as LCRunnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
-from pydantic import ConfigDict, Field, SecretStr, model_validator
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import SecretStr
+from pydantic import model_validator
 
-from ..adapters.tools import normalise_tool_choice, to_tool_specs
-from ..chat import ChatModel, init_chat_model
+from ..adapters.tools import normalise_tool_choice
+from ..adapters.tools import to_tool_specs
+from ..chat import ChatModel
+from ..chat import init_chat_model
 from ..chat.callbacks import ls_provider
-from ..chat.dropin import LANGCHAIN_ALIASES, pick
+from ..chat.dropin import LANGCHAIN_ALIASES
+from ..chat.dropin import pick
 from ..chat.settings import is_secret_name
 from ..core import Runnable
-from ..messages import AIMessage, AIMessageChunk
-from ..secret import MASK, is_secret_header, redact_url
-from .convert import StreamTranslator, to_chatplex_messages, to_langchain_message
+from ..messages import AIMessage
+from ..messages import AIMessageChunk
+from ..secret import MASK
+from ..secret import is_secret_header
+from ..secret import redact_url
+from .convert import StreamTranslator
+from .convert import to_chatplex_messages
+from .convert import to_langchain_message
 
 __all__ = ["ChatChatplex", "to_langchain"]
 

@@ -27,23 +27,29 @@ and when none is named it is the one the wrapped chatplex model would use
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any
 
 from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
-from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
-from langchain_core.output_parsers.openai_tools import (
-    JsonOutputKeyToolsParser,
-    PydanticToolsParser,
-)
+from langchain_core.output_parsers import JsonOutputParser
+from langchain_core.output_parsers import PydanticOutputParser
+from langchain_core.output_parsers.openai_tools import JsonOutputKeyToolsParser
+from langchain_core.output_parsers.openai_tools import PydanticToolsParser
 from langchain_core.runnables import Runnable as LCRunnable
-from langchain_core.runnables import RunnableGenerator, RunnableMap, RunnablePassthrough
-from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
-from langchain_core.utils.pydantic import is_basemodel_subclass, is_pydantic_v1_subclass
+from langchain_core.runnables import RunnableGenerator
+from langchain_core.runnables import RunnableMap
+from langchain_core.runnables import RunnablePassthrough
+from langchain_core.utils.function_calling import convert_to_json_schema
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from langchain_core.utils.pydantic import is_basemodel_subclass
+from langchain_core.utils.pydantic import is_pydantic_v1_subclass
 
-from ..chat.structured import METHODS, format_settings, output_schema
+from ..chat.structured import METHODS
+from ..chat.structured import format_settings
+from ..chat.structured import output_schema
 
 __all__ = ["default_method", "structured_output"]
 

@@ -6,58 +6,54 @@ from typing import TYPE_CHECKING
 
 from ..postimport import lazy_names
 from ._border import install_langchain_view
-from ._coerce import coerce_messages, message_from_role, normalise_role
+from ._coerce import coerce_messages
+from ._coerce import message_from_role
+from ._coerce import normalise_role
 from ._merge import merge_content
-from ._messages import (
-    AIMessage,
-    AIMessageChunk,
-    AnyMessage,
-    BaseMessage,
-    Content,
-    HumanMessage,
-    LazyMetadata,
-    LazyValue,
-    SystemMessage,
-    ToolMessage,
-    content_text,
-    has_metadata,
-    merge_chunks,
-    metadata_value,
-    peek_usage,
-    reply_as_chunk,
-    set_metadata,
-    text_chunk,
-)
-from ._types import (
-    InputTokenDetails,
-    InvalidToolCall,
-    OutputTokenDetails,
-    ToolCall,
-    ToolCallChunk,
-    UsageMetadata,
-    add_usage,
-)
+from ._messages import AIMessage
+from ._messages import AIMessageChunk
+from ._messages import AnyMessage
+from ._messages import BaseMessage
+from ._messages import Content
+from ._messages import HumanMessage
+from ._messages import LazyMetadata
+from ._messages import LazyValue
+from ._messages import SystemMessage
+from ._messages import ToolMessage
+from ._messages import content_text
+from ._messages import has_metadata
+from ._messages import merge_chunks
+from ._messages import metadata_value
+from ._messages import peek_usage
+from ._messages import reply_as_chunk
+from ._messages import set_metadata
+from ._messages import text_chunk
+from ._types import InputTokenDetails
+from ._types import InvalidToolCall
+from ._types import OutputTokenDetails
+from ._types import ToolCall
+from ._types import ToolCallChunk
+from ._types import UsageMetadata
+from ._types import add_usage
 
 if TYPE_CHECKING:
-    from ._blocks import anthropic_style_blocks, keep_index_and_extras, register_blocks
-    from ._dicts import (
-        convert_to_messages,
-        message_from_dict,
-        message_to_dict,
-        messages_from_dict,
-        messages_to_dict,
-    )
+    from ._blocks import anthropic_style_blocks
+    from ._blocks import keep_index_and_extras
+    from ._blocks import register_blocks
+    from ._dicts import convert_to_messages
+    from ._dicts import message_from_dict
+    from ._dicts import message_to_dict
+    from ._dicts import messages_from_dict
+    from ._dicts import messages_to_dict
     from ._langchain import to_langchain
     from ._partial_json import parse_partial_json
-    from .utils import (
-        convert_to_openai_messages,
-        count_tokens_approximately,
-        filter_messages,
-        get_buffer_string,
-        merge_message_runs,
-        message_chunk_to_message,
-        trim_messages,
-    )
+    from .utils import convert_to_openai_messages
+    from .utils import count_tokens_approximately
+    from .utils import filter_messages
+    from .utils import get_buffer_string
+    from .utils import merge_message_runs
+    from .utils import message_chunk_to_message
+    from .utils import trim_messages
 
 #: Loaded on first use, not by `import chatplex` (module `__getattr__`, PEP 562).
 _LAZY = {

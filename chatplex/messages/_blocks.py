@@ -21,14 +21,18 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import cast
 
 from ..specs import spec
 from ._blocks_input import from_input_block
 from ._blocks_responses import responses_blocks
 
 if TYPE_CHECKING:
-    from ._messages import AIMessage, AIMessageChunk, BaseMessage
+    from ._messages import AIMessage
+    from ._messages import AIMessageChunk
+    from ._messages import BaseMessage
 
 __all__ = [
     "anthropic_style_blocks",

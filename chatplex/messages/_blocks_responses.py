@@ -19,7 +19,8 @@ Blocks carry no stream `index` (a merged message has none).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 if TYPE_CHECKING:
     from ._messages import AIMessage

@@ -16,15 +16,13 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..postimport import when_imported
-from ._messages import (
-    AS_LANGCHAIN,
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-)
+from ._messages import AS_LANGCHAIN
+from ._messages import AIMessage
+from ._messages import AIMessageChunk
+from ._messages import BaseMessage
+from ._messages import HumanMessage
+from ._messages import SystemMessage
+from ._messages import ToolMessage
 
 __all__ = ["install_langchain_view"]
 

@@ -11,14 +11,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ._messages import (
-    AIMessage,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-)
-from ._types import ROLES, ToolCall
+from ._messages import AIMessage
+from ._messages import BaseMessage
+from ._messages import HumanMessage
+from ._messages import SystemMessage
+from ._messages import ToolMessage
+from ._types import ROLES
+from ._types import ToolCall
 
 __all__ = ["ROLE_ALIASES", "coerce_messages", "message_from_role", "normalise_role"]
 

@@ -14,19 +14,19 @@ reply (messages inside `response_metadata`) are written as message dicts and rea
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
-from ._messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-)
+from ._messages import AIMessage
+from ._messages import AIMessageChunk
+from ._messages import BaseMessage
+from ._messages import HumanMessage
+from ._messages import SystemMessage
+from ._messages import ToolMessage
 from ._pydantic import message_data
-from ._types import ROLES, ToolCall
+from ._types import ROLES
+from ._types import ToolCall
 
 __all__ = [
     "convert_to_messages",

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ._messages import BaseMessage
-from ._pydantic import langchain_class_name, langchain_fields
+from ._pydantic import langchain_class_name
+from ._pydantic import langchain_fields
 
 __all__ = ["to_langchain"]
 

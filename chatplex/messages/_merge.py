@@ -7,9 +7,13 @@ the end instead of n times pairwise, which would copy the growing text on every 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import cast
 
-from ._types import ToolCallChunk, UsageMetadata, add_usage
+from ._types import ToolCallChunk
+from ._types import UsageMetadata
+from ._types import add_usage
 
 if TYPE_CHECKING:
     from ._messages import AIMessageChunk

@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import KW_ONLY, dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import KW_ONLY
+from dataclasses import dataclass
+from dataclasses import field
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
+from typing import Literal
 
-from ._merge import Content, merged_fields
-from ._types import InvalidToolCall, ToolCall, ToolCallChunk, UsageMetadata
+from ._merge import Content
+from ._merge import merged_fields
+from ._types import InvalidToolCall
+from ._types import ToolCall
+from ._types import ToolCallChunk
+from ._types import UsageMetadata
 
 if TYPE_CHECKING:  # annotations only: at run time typing_extensions costs ~2-4 ms of imports
     from typing_extensions import Self

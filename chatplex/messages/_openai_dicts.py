@@ -4,10 +4,13 @@ writes them (exported from `messages.utils` with LangChain's other message utili
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any
+from typing import Literal
 
 from ._dicts import convert_to_messages as _to_messages
-from ._messages import AIMessage, BaseMessage, ToolMessage
+from ._messages import AIMessage
+from ._messages import BaseMessage
+from ._messages import ToolMessage
 
 __all__ = ["convert_to_openai_messages", "openai_role"]
 

@@ -9,7 +9,8 @@ an interactive session, as LangChain does.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 if TYPE_CHECKING:
     from ._messages import BaseMessage

@@ -17,7 +17,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from ._partial_json import parse_partial_json
-from ._types import InvalidToolCall, ToolCall, ToolCallChunk
+from ._types import InvalidToolCall
+from ._types import ToolCall
+from ._types import ToolCallChunk
 
 __all__ = ["chunks_from_calls", "parse_args", "parse_tool_call_chunks"]
 

@@ -22,13 +22,20 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from functools import partial
-from typing import Any, Literal
+from typing import Any
+from typing import Literal
 
 from ._dicts import convert_to_messages as _to_messages
-from ._messages import AIMessage, AIMessageChunk, BaseMessage, SystemMessage, ToolMessage
-from ._openai_dicts import convert_to_openai_messages, openai_role
+from ._messages import AIMessage
+from ._messages import AIMessageChunk
+from ._messages import BaseMessage
+from ._messages import SystemMessage
+from ._messages import ToolMessage
+from ._openai_dicts import convert_to_openai_messages
+from ._openai_dicts import openai_role
 from ._types import add_usage
 
 __all__ = [

@@ -10,6 +10,8 @@ conventions; chains are parent spans. `CHATPLEX_OTEL=1` does the same at
 
 from __future__ import annotations
 
-from ..tracing.otel import OTelTracer, instrument, uninstrument
+from ..tracing.otel import OTelTracer
+from ..tracing.otel import instrument
+from ..tracing.otel import uninstrument
 
 __all__ = ["OTelTracer", "instrument", "uninstrument"]

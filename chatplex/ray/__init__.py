@@ -23,7 +23,8 @@ except ImportError as exc:  # pragma: no cover - the extra is installed in the t
 
 from ._columns import OUTPUT_COLUMNS
 from ._mapper import ChatMapper
-from ._run import ChatRun, map_chat
+from ._run import ChatRun
+from ._run import map_chat
 from ._tally import TallyReport
 
 __all__ = ["OUTPUT_COLUMNS", "ChatMapper", "ChatRun", "TallyReport", "map_chat"]

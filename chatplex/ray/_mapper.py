@@ -18,13 +18,18 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import hashlib
-from collections.abc import Hashable, Mapping
-from typing import Any, cast
+from collections.abc import Hashable
+from collections.abc import Mapping
+from typing import Any
+from typing import cast
 
 import pyarrow as pa
 
-from ._columns import OUTPUT_COLUMNS, outcome_columns, row_outcome
-from ._tally import SendLog, tally_actor
+from ._columns import OUTPUT_COLUMNS
+from ._columns import outcome_columns
+from ._columns import row_outcome
+from ._tally import SendLog
+from ._tally import tally_actor
 
 __all__ = ["ChatMapper"]
 

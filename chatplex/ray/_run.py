@@ -9,16 +9,20 @@ TallyReport(started=100000, finished=100000, errors=5000, resent=0)
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, cast
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import cast
 
 import ray
 import ray.data
 
 from ._mapper import ChatMapper
 from ._resume import SkipDone
-from ._tally import TallyReport, tally_actor
+from ._tally import TallyReport
+from ._tally import tally_actor
 
 __all__ = ["ChatRun", "map_chat"]
 

@@ -21,25 +21,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..postimport import lazy_dir, lazy_names
+from ..postimport import lazy_dir
+from ..postimport import lazy_names
 
 if TYPE_CHECKING:
     from ..chat.fake import FakeChatModel
     from ._guard import NetworkBlockedError
-    from ._recorder import (
-        Cassette,
-        CassetteError,
-        CassetteMismatchError,
-        CassetteNotFoundError,
-    )
-    from ._respx_kit import (
-        ChatMock,
-        LoopbackPassThroughWarning,
-        NoReplyQueuedError,
-        ProviderMock,
-    )
-    from .mock_server import MockRequest, MockServer, MockSettings, MockStats
-    from .script import MockScript, ScriptRequest, ScriptRule
+    from ._recorder import Cassette
+    from ._recorder import CassetteError
+    from ._recorder import CassetteMismatchError
+    from ._recorder import CassetteNotFoundError
+    from ._respx_kit import ChatMock
+    from ._respx_kit import LoopbackPassThroughWarning
+    from ._respx_kit import NoReplyQueuedError
+    from ._respx_kit import ProviderMock
+    from .mock_server import MockRequest
+    from .mock_server import MockServer
+    from .mock_server import MockSettings
+    from .mock_server import MockStats
+    from .script import MockScript
+    from .script import ScriptRequest
+    from .script import ScriptRule
 
 __all__ = [
     "Cassette",

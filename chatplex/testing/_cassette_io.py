@@ -18,14 +18,21 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
-from ..secret import is_secret_header, is_secret_query
+from ..secret import is_secret_header
+from ..secret import is_secret_query
 
 __all__ = [
     "SCRUBBED",

@@ -25,7 +25,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import threading
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
+from typing import Protocol
 
 if TYPE_CHECKING:
     import httpx

@@ -24,16 +24,23 @@ import tempfile
 import time
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from dataclasses import field
+from typing import TYPE_CHECKING
+from typing import Any
 
-from ._mock_http import HttpRequest, build_head
-from ._mock_replies import ANTHROPIC, OPENAI, dumps, plan_reply
+from ._mock_http import HttpRequest
+from ._mock_http import build_head
+from ._mock_replies import ANTHROPIC
+from ._mock_replies import OPENAI
+from ._mock_replies import dumps
+from ._mock_replies import plan_reply
 from ._mock_routes import wire_for
 from ._mock_types import MockSettings
 
 if TYPE_CHECKING:
-    from ._mock_core import MockCore, _Exchange
+    from ._mock_core import MockCore
+    from ._mock_core import _Exchange
 
 __all__ = ["MockBatches", "is_batch_path"]
 

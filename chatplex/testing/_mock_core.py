@@ -18,34 +18,44 @@ import math
 import secrets
 import socket
 import struct
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
-from ._mock_batches import MockBatches, is_batch_path
-from ._mock_faults import (
-    CONTENT_FILTERED,
-    STREAM_FAULTS,
-    Fault,
-    MockUsageError,
-    TokenBucket,
-    WindowLimit,
-    error_fields,
-    html_page,
-    parse_fault,
-    retry_headers,
-)
-from ._mock_http import CHUNKED_END, HttpError, HttpRequest, build_head, frame, read_request
-from ._mock_replies import ANTHROPIC, Event, Reply, break_event, cut_index, plan_reply
+from ._mock_batches import MockBatches
+from ._mock_batches import is_batch_path
+from ._mock_faults import CONTENT_FILTERED
+from ._mock_faults import STREAM_FAULTS
+from ._mock_faults import Fault
+from ._mock_faults import MockUsageError
+from ._mock_faults import TokenBucket
+from ._mock_faults import WindowLimit
+from ._mock_faults import error_fields
+from ._mock_faults import html_page
+from ._mock_faults import parse_fault
+from ._mock_faults import retry_headers
+from ._mock_http import CHUNKED_END
+from ._mock_http import HttpError
+from ._mock_http import HttpRequest
+from ._mock_http import build_head
+from ._mock_http import frame
+from ._mock_http import read_request
+from ._mock_replies import ANTHROPIC
+from ._mock_replies import Event
+from ._mock_replies import Reply
+from ._mock_replies import break_event
+from ._mock_replies import cut_index
+from ._mock_replies import plan_reply
 from ._mock_routes import wire_for
-from ._mock_types import (
-    LOOPBACK,
-    MAX_CHUNKS,
-    MAX_SECONDS,
-    MockRequest,
-    MockSettings,
-    StatsRecorder,
-)
+from ._mock_types import LOOPBACK
+from ._mock_types import MAX_CHUNKS
+from ._mock_types import MAX_SECONDS
+from ._mock_types import MockRequest
+from ._mock_types import MockSettings
+from ._mock_types import StatsRecorder
 from ._mock_wire import MockWire
 from ._mock_wire_openai import WIRE as CHAT_COMPLETIONS
 from ._script_reply import scripted_reply

@@ -17,7 +17,8 @@ import hashlib
 import json
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import formatdate
 from functools import lru_cache

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import cycle, islice
+from itertools import cycle
+from itertools import islice
 from typing import Any
 
 __all__ = [

@@ -7,9 +7,12 @@ is written by the server's event loop thread and read (as snapshots) by test thr
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from typing import TYPE_CHECKING
+from typing import Any
 
 if TYPE_CHECKING:
     from .script import MockScript

@@ -27,12 +27,14 @@ same on every wire.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ._mock_faults import MockUsageError
-from ._mock_replies import Event, Reply
+from ._mock_replies import Event
+from ._mock_replies import Reply
 
 __all__ = [
     "SSE",

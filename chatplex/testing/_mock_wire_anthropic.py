@@ -13,7 +13,11 @@ from functools import lru_cache
 from typing import Any
 
 from ._mock_faults import MockUsageError
-from ._mock_replies import ANTHROPIC, Event, Reply, dumps, sse
+from ._mock_replies import ANTHROPIC
+from ._mock_replies import Event
+from ._mock_replies import Reply
+from ._mock_replies import dumps
+from ._mock_replies import sse
 from ._mock_wire import MockWire
 
 __all__ = [

@@ -24,15 +24,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._mock_faults import MockUsageError
-from ._mock_replies import Event, Reply, dumps
+from ._mock_replies import Event
+from ._mock_replies import Reply
+from ._mock_replies import dumps
 from ._mock_wire import MockWire
-from ._mock_wire_openai import (
-    is_chat_completions,
-    openai_error,
-    openai_events,
-    openai_json,
-    openai_stream_error,
-)
+from ._mock_wire_openai import is_chat_completions
+from ._mock_wire_openai import openai_error
+from ._mock_wire_openai import openai_events
+from ._mock_wire_openai import openai_json
+from ._mock_wire_openai import openai_stream_error
 from ._mock_wire_responses import WIRE as RESPONSES
 
 __all__ = [

@@ -29,14 +29,19 @@ import base64
 import json
 import struct
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
 from ._mock_faults import MockUsageError
-from ._mock_replies import ANTHROPIC, Event, Reply, dumps
+from ._mock_replies import ANTHROPIC
+from ._mock_replies import Event
+from ._mock_replies import Reply
+from ._mock_replies import dumps
 from ._mock_wire import MockWire
-from ._mock_wire_anthropic import anthropic_events, anthropic_json
+from ._mock_wire_anthropic import anthropic_events
+from ._mock_wire_anthropic import anthropic_json
 
 __all__ = [
     "EVENT_STREAM",

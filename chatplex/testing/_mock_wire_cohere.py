@@ -21,8 +21,12 @@ import json
 from typing import Any
 
 from ._mock_faults import MockUsageError
-from ._mock_replies import Event, Reply, dumps, sse
-from ._mock_wire import MockWire, chat_like_view
+from ._mock_replies import Event
+from ._mock_replies import Reply
+from ._mock_replies import dumps
+from ._mock_replies import sse
+from ._mock_wire import MockWire
+from ._mock_wire import chat_like_view
 
 __all__ = ["WIRE", "cohere_error", "cohere_events", "cohere_json", "cohere_view"]
 

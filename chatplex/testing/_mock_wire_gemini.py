@@ -34,7 +34,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._mock_faults import MockUsageError
-from ._mock_replies import Event, Reply, dumps
+from ._mock_replies import Event
+from ._mock_replies import Reply
+from ._mock_replies import dumps
 from ._mock_wire import MockWire
 
 __all__ = ["WIRE", "gemini_error", "gemini_events", "gemini_json", "request_view"]

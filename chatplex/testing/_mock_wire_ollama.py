@@ -19,8 +19,11 @@ import json
 from typing import Any
 
 from ._mock_faults import MockUsageError
-from ._mock_replies import Event, Reply, dumps
-from ._mock_wire import MockWire, chat_like_view
+from ._mock_replies import Event
+from ._mock_replies import Reply
+from ._mock_replies import dumps
+from ._mock_wire import MockWire
+from ._mock_wire import chat_like_view
 
 __all__ = ["NDJSON", "WIRE", "ollama_error", "ollama_events", "ollama_json", "ollama_view"]
 

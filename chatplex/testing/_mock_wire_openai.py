@@ -14,7 +14,13 @@ from functools import lru_cache
 from typing import Any
 
 from ._mock_faults import MockUsageError
-from ._mock_replies import FINGERPRINT, OPENAI, Event, Reply, ToolCall, dumps, sse
+from ._mock_replies import FINGERPRINT
+from ._mock_replies import OPENAI
+from ._mock_replies import Event
+from ._mock_replies import Reply
+from ._mock_replies import ToolCall
+from ._mock_replies import dumps
+from ._mock_replies import sse
 from ._mock_wire import MockWire
 
 __all__ = [

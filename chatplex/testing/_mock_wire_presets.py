@@ -26,10 +26,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from ._mock_replies import Event, Reply, dumps
+from ._mock_replies import Event
+from ._mock_replies import Reply
+from ._mock_replies import dumps
 from ._mock_wire import MockWire
 from ._mock_wire_openai import WIRE as CHAT_COMPLETIONS
-from ._mock_wire_openai import is_chat_completions, openai_events
+from ._mock_wire_openai import is_chat_completions
+from ._mock_wire_openai import openai_events
 
 __all__ = ["GROQ", "GROQ_PREFIX", "MISTRAL", "MISTRAL_PREFIX"]
 

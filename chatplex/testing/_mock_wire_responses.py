@@ -15,9 +15,15 @@ import time
 from typing import Any
 
 from ._mock_faults import MockUsageError
-from ._mock_replies import Event, Reply, content_text, dumps, sse
+from ._mock_replies import Event
+from ._mock_replies import Reply
+from ._mock_replies import content_text
+from ._mock_replies import dumps
+from ._mock_replies import sse
 from ._mock_wire import MockWire
-from ._mock_wire_openai import openai_error, openai_rate_limit_headers, openai_rate_limited_headers
+from ._mock_wire_openai import openai_error
+from ._mock_wire_openai import openai_rate_limit_headers
+from ._mock_wire_openai import openai_rate_limited_headers
 
 __all__ = ["WIRE", "request_view", "response_events", "response_object", "responses_error"]
 

@@ -23,21 +23,22 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
+from typing import Literal
 
 import httpx
 
 from . import _guard
-from ._cassette_io import (
-    Exchange,
-    Recording,
-    Scrubber,
-    parse_body,
-    read_cassette,
-    remove_cassette,
-)
+from ._cassette_io import Exchange
+from ._cassette_io import Recording
+from ._cassette_io import Scrubber
+from ._cassette_io import parse_body
+from ._cassette_io import read_cassette
+from ._cassette_io import remove_cassette
 from ._cassette_io import write_exchange as _write
 
 __all__ = [

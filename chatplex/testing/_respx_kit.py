@@ -28,8 +28,10 @@ from __future__ import annotations
 import json
 import threading
 import warnings
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 
 import httpx
 
@@ -38,9 +40,12 @@ try:
 except ImportError as exc:  # pragma: no cover - the extra is installed in the tests
     raise ImportError("ChatMock needs respx: pip install 'chatplex[testing]'") from exc
 
-from ._guard import is_loopback, shown_url
-from ._mock_replies import ANTHROPIC, OPENAI
-from ._scripted import Scripted, render
+from ._guard import is_loopback
+from ._guard import shown_url
+from ._mock_replies import ANTHROPIC
+from ._mock_replies import OPENAI
+from ._scripted import Scripted
+from ._scripted import render
 
 if TYPE_CHECKING:
     from typing_extensions import Self

@@ -10,7 +10,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._mock_replies import Reply, request_tokens, split_text, tool_call
+from ._mock_replies import Reply
+from ._mock_replies import request_tokens
+from ._mock_replies import split_text
+from ._mock_replies import tool_call
 from .script import MockScript
 
 __all__ = ["scripted_reply"]

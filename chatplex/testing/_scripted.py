@@ -18,9 +18,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._mock_faults import error_fields
-from ._mock_replies import ANTHROPIC, OPENAI, Reply, request_tokens, split_text, tool_call
-from ._mock_wire_anthropic import anthropic_error, anthropic_events, anthropic_json
-from ._mock_wire_openai import openai_error, openai_events, openai_json
+from ._mock_replies import ANTHROPIC
+from ._mock_replies import OPENAI
+from ._mock_replies import Reply
+from ._mock_replies import request_tokens
+from ._mock_replies import split_text
+from ._mock_replies import tool_call
+from ._mock_wire_anthropic import anthropic_error
+from ._mock_wire_anthropic import anthropic_events
+from ._mock_wire_anthropic import anthropic_json
+from ._mock_wire_openai import openai_error
+from ._mock_wire_openai import openai_events
+from ._mock_wire_openai import openai_json
 
 __all__ = ["JSON", "SSE", "Rendered", "Scripted", "render"]
 

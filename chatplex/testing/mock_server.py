@@ -118,12 +118,16 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 
 from ._mock_core import MockCore
 from ._mock_faults import FaultMix
-from ._mock_types import LOOPBACK, MockRequest, MockSettings, MockStats
+from ._mock_types import LOOPBACK
+from ._mock_types import MockRequest
+from ._mock_types import MockSettings
+from ._mock_types import MockStats
 from .script import MockScript
 
 __all__ = ["FaultMix", "MockRequest", "MockServer", "MockSettings", "MockStats", "main"]

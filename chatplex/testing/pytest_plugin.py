@@ -36,7 +36,8 @@ from . import _guard
 
 if TYPE_CHECKING:
     from ._recorder import Cassette
-    from ._respx_kit import ChatMock, ProviderMock
+    from ._respx_kit import ChatMock
+    from ._respx_kit import ProviderMock
 
 __all__ = [
     "chat_mock",

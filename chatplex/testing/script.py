@@ -57,13 +57,21 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any
+from typing import TypeAlias
 
 from ._mock_faults import MockUsageError
-from ._mock_replies import ANTHROPIC, OPENAI, example_object, last_user_text, tool_schemas
+from ._mock_replies import ANTHROPIC
+from ._mock_replies import OPENAI
+from ._mock_replies import example_object
+from ._mock_replies import last_user_text
+from ._mock_replies import tool_schemas
 
 __all__ = ["Decision", "MockScript", "ScriptRequest", "ScriptRule"]
 

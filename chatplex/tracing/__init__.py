@@ -24,7 +24,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ..core.tracers import add_tracer, remove_tracer, tracers
+from ..core.tracers import add_tracer
+from ..core.tracers import remove_tracer
+from ..core.tracers import tracers
 
 __all__ = ["add_tracer", "enable_from_env", "remove_tracer", "tracers", "truthy"]
 
@@ -68,7 +70,9 @@ def _langsmith_tracer(env: Mapping[str, str]) -> Any:
     """The registered LangSmith tracer, made and registered now if there is none; None
     when the environment's settings are refused (logged)."""
     from .langsmith import LangSmithTracer
-    from .sender import LangSmithSender, SenderSettings, unsupported_settings
+    from .sender import LangSmithSender
+    from .sender import SenderSettings
+    from .sender import unsupported_settings
 
     for tracer in tracers():
         if isinstance(tracer, LangSmithTracer):

@@ -43,15 +43,22 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from datetime import timezone
+from typing import TYPE_CHECKING
+from typing import Any
 from uuid import UUID
 
 from ..chat.callbacks import ls_params
 from ..chat.llm_results import result_of
 from ..core.tracers import Tracer
 from .batching import RunBatcher
-from .serialize import chain_inputs, chain_outputs, dumpd, llm_result, plain_data, usage_of
+from .serialize import chain_inputs
+from .serialize import chain_outputs
+from .serialize import dumpd
+from .serialize import llm_result
+from .serialize import plain_data
+from .serialize import usage_of
 
 if TYPE_CHECKING:
     from langsmith import Client

@@ -31,18 +31,21 @@ import json
 import os
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
 from .. import version
 from ..core.tracers import Tracer
 from ..specs import spec
-from .otel_content import input_content, output_message
+from .otel_content import input_content
+from .otel_content import output_message
 
 if TYPE_CHECKING:
     from opentelemetry.metrics import MeterProvider
-    from opentelemetry.trace import Span, TracerProvider
+    from opentelemetry.trace import Span
+    from opentelemetry.trace import TracerProvider
 
 __all__ = ["CAPTURE_CONTENT", "OTelTracer", "instrument", "uninstrument"]
 
@@ -84,7 +87,8 @@ class OTelTracer(Tracer):
         capture_content: bool | None = None,
     ) -> None:
         try:
-            from opentelemetry import metrics, trace
+            from opentelemetry import metrics
+            from opentelemetry import trace
         except ImportError as exc:  # the extra names itself, as the others do
             raise ImportError(
                 "chatplex.otel needs opentelemetry-api: pip install 'chatplex[otel]'"

@@ -30,15 +30,18 @@ import os
 import random
 import time
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
 import httpx
 
 from ..http import retry_after_from
-from .serialize import is_message, nested_message
+from .serialize import is_message
+from .serialize import nested_message
 
 __all__ = ["LangSmithSender", "SenderSettings", "dumps", "unsupported_settings"]
 

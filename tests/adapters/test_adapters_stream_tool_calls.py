@@ -15,14 +15,18 @@ from typing import Any
 
 import httpx
 import pytest
-from _corpus import Case, load_cases
+from _corpus import Case
+from _corpus import load_cases
 
 from chatplex import init_chat_model
 from chatplex.adapters import adapter_class
 from chatplex.http._sse import iter_sse_events
-from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import merge_chunks
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
-from tests._merged_text import langchain_merge, text_as_blocks
+from tests._merged_text import langchain_merge
+from tests._merged_text import text_as_blocks
 from tests._sdk_nones import without_sdk_nones
 
 STREAMS = [

@@ -10,14 +10,12 @@ import httpx
 import pytest
 
 from chatplex.adapters import base
-from chatplex.adapters.base import (
-    CallSettings,
-    HTTPRequest,
-    SSEEvent,
-    endpoint_url,
-    header_value,
-    message_event,
-)
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import HTTPRequest
+from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.base import endpoint_url
+from chatplex.adapters.base import header_value
+from chatplex.adapters.base import message_event
 
 
 @pytest.mark.parametrize(

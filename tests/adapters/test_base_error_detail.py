@@ -13,7 +13,9 @@ import respx
 
 from chatplex import init_chat_model
 from chatplex.adapters.base import detail_message
-from chatplex.errors import BadRequestError, NotFoundError, ServerError
+from chatplex.errors import BadRequestError
+from chatplex.errors import NotFoundError
+from chatplex.errors import ServerError
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.openai.adapter import OpenAIAdapter
 

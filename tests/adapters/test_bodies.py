@@ -7,7 +7,10 @@ import doctest
 import pytest
 
 from chatplex.adapters import bodies
-from chatplex.adapters.bodies import SNIPPET_CHARS, loads, reply_object, snippet
+from chatplex.adapters.bodies import SNIPPET_CHARS
+from chatplex.adapters.bodies import loads
+from chatplex.adapters.bodies import reply_object
+from chatplex.adapters.bodies import snippet
 from chatplex.errors import APIError
 
 

@@ -8,7 +8,8 @@ import doctest
 import pytest
 
 from chatplex.adapters import framing
-from chatplex.adapters.framing import LineFraming, event_bound
+from chatplex.adapters.framing import LineFraming
+from chatplex.adapters.framing import event_bound
 from chatplex.http import SSEDecoder
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
 from chatplex.providers.ollama.ndjson import NDJSONDecoder

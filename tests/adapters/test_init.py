@@ -10,7 +10,9 @@ import sys
 import pytest
 
 import chatplex.adapters
-from chatplex.adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
+from chatplex.adapters import BUILTIN_ADAPTERS
+from chatplex.adapters import adapter_class
+from chatplex.adapters import adapter_parameters
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.openai.adapter import OpenAIAdapter

@@ -9,7 +9,8 @@ import json
 import pytest
 
 from chatplex.adapters import jsontext
-from chatplex.adapters.jsontext import event_object, loads_text
+from chatplex.adapters.jsontext import event_object
+from chatplex.adapters.jsontext import loads_text
 from chatplex.errors import StreamError
 
 VALUES = [

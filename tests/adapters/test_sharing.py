@@ -6,13 +6,11 @@ from __future__ import annotations
 import pytest
 
 from chatplex.adapters import sharing
-from chatplex.adapters.sharing import (
-    OWN_HEAD_KEYS,
-    shared,
-    shared_keys,
-    shared_template,
-    shared_tuple,
-)
+from chatplex.adapters.sharing import OWN_HEAD_KEYS
+from chatplex.adapters.sharing import shared
+from chatplex.adapters.sharing import shared_keys
+from chatplex.adapters.sharing import shared_template
+from chatplex.adapters.sharing import shared_tuple
 
 
 def test_equal_strings_become_one_copy_and_other_values_pass_through() -> None:

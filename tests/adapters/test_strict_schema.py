@@ -4,18 +4,18 @@ langchain-core's strict tool schema and the openai SDK's strict model schema."""
 from __future__ import annotations
 
 import copy
-from typing import Any, Literal
+from typing import Any
+from typing import Literal
 
 import pytest
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from openai.lib._pydantic import to_strict_json_schema
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+from pydantic import Field
 
-from chatplex.adapters.strict_schema import (
-    anthropic_output_schema,
-    strict_model_schema,
-    strict_tool_schema,
-)
+from chatplex.adapters.strict_schema import anthropic_output_schema
+from chatplex.adapters.strict_schema import strict_model_schema
+from chatplex.adapters.strict_schema import strict_tool_schema
 from chatplex.adapters.tools import to_tool_spec
 
 

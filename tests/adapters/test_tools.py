@@ -7,14 +7,21 @@ import math
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import Annotated
+from typing import Any
+from typing import Literal
+from typing import TypeAlias
 
 import pytest
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel
+from pydantic import Field
+from pydantic import create_model
 
 from chatplex.adapters import tools as _tools
 from chatplex.adapters.base import ToolSpec
-from chatplex.adapters.tools import normalise_tool_choice, to_tool_spec, to_tool_specs
+from chatplex.adapters.tools import normalise_tool_choice
+from chatplex.adapters.tools import to_tool_spec
+from chatplex.adapters.tools import to_tool_specs
 
 # --- fixtures: tools in every accepted form ---------------------------------------------
 
@@ -698,7 +705,8 @@ ALL_FORMS: list[object] = [
 def test_specs_validate_against_openai_param_types() -> None:
     pytest.importorskip("openai")
     from openai.types.chat import ChatCompletionToolParam
-    from pydantic import TypeAdapter, ValidationError
+    from pydantic import TypeAdapter
+    from pydantic import ValidationError
 
     # Honest scope: a TypedDict validates required keys and value types only. It ignores
     # extra keys, doesn't check the name pattern, and FunctionParameters is Dict[str, object],
@@ -723,7 +731,8 @@ def test_specs_validate_against_anthropic_param_types() -> None:
     pytest.importorskip("anthropic")
     from anthropic.types import ToolParam
     from anthropic.types.tool_param import InputSchemaTyped
-    from pydantic import TypeAdapter, ValidationError
+    from pydantic import TypeAdapter
+    from pydantic import ValidationError
 
     # ToolParam.input_schema is Union[InputSchemaTyped, Dict[str, object]], so through
     # ToolParam alone any dict passes. We therefore also validate the schema against

@@ -11,15 +11,16 @@ import httpx
 import pytest
 import respx
 
-from chatplex import AIMessage, HumanMessage, ToolMessage, init_chat_model
+from chatplex import AIMessage
+from chatplex import HumanMessage
+from chatplex import ToolMessage
+from chatplex import init_chat_model
 from chatplex.adapters.base import CallSettings
-from chatplex.adapters.validate import (
-    base64_data_url,
-    check_call,
-    check_headers,
-    check_messages,
-    not_sendable,
-)
+from chatplex.adapters.validate import base64_data_url
+from chatplex.adapters.validate import check_call
+from chatplex.adapters.validate import check_headers
+from chatplex.adapters.validate import check_messages
+from chatplex.adapters.validate import not_sendable
 from chatplex.errors import APIError
 from chatplex.providers.anthropic.adapter import BLOCK_TYPES as ANTHROPIC_TYPES
 from chatplex.providers.anthropic.adapter import AnthropicAdapter

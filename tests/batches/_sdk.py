@@ -5,7 +5,8 @@ pydantic validates the SDKs' TypedDicts; their `Iterable[...]` fields validate l
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import TypeAdapter

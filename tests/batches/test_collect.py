@@ -8,8 +8,13 @@ from typing import Any
 
 import pytest
 
-from chatplex.batches.collect import KINDS, RowReader, kind_of, locate
-from chatplex.batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
+from chatplex.batches.collect import KINDS
+from chatplex.batches.collect import RowReader
+from chatplex.batches.collect import kind_of
+from chatplex.batches.collect import locate
+from chatplex.batches.errors import BatchCanceledError
+from chatplex.batches.errors import BatchExpiredError
+from chatplex.batches.errors import BatchFormatError
 from chatplex.batches.store import Handle
 from chatplex.batches.wire import Outcome
 from chatplex.errors import APIError

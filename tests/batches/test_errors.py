@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pickle
 
-from chatplex.batches.errors import (
-    BatchCanceledError,
-    BatchExpiredError,
-    BatchFormatError,
-    BatchNotFinishedError,
-)
-from chatplex.errors import APIError, ChatplexError
+from chatplex.batches.errors import BatchCanceledError
+from chatplex.batches.errors import BatchExpiredError
+from chatplex.batches.errors import BatchFormatError
+from chatplex.batches.errors import BatchNotFinishedError
+from chatplex.errors import APIError
+from chatplex.errors import ChatplexError
 
 
 def test_rows_that_never_ran_are_api_errors_and_only_expired_is_retryable() -> None:

@@ -11,10 +11,16 @@ from typing import Any
 
 import pytest
 
-from chatplex.batches import BatchJob, BatchNotFinishedError, Limits, load, submit_batch
-from chatplex.batches.errors import BatchCanceledError, BatchExpiredError
+from chatplex.batches import BatchJob
+from chatplex.batches import BatchNotFinishedError
+from chatplex.batches import Limits
+from chatplex.batches import load
+from chatplex.batches import submit_batch
+from chatplex.batches.errors import BatchCanceledError
+from chatplex.batches.errors import BatchExpiredError
 from chatplex.batches.job import BatchStatus
-from chatplex.errors import APIError, DeadlineExceededError
+from chatplex.errors import APIError
+from chatplex.errors import DeadlineExceededError
 from chatplex.messages import AIMessage
 
 PROVIDERS = ["openai", "anthropic"]

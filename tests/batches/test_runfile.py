@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from chatplex.batches import Limits, run_file
+from chatplex.batches import Limits
+from chatplex.batches import run_file
 
 
 def _input(tmp_path: Path, n: int) -> Path:

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from chatplex.batches.spool import Spooler, iter_lines, to_ranges
+from chatplex.batches.spool import Spooler
+from chatplex.batches.spool import iter_lines
+from chatplex.batches.spool import to_ranges
 from chatplex.batches.wire import Limits
 
 

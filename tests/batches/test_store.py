@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from chatplex.batches.errors import BatchFormatError
-from chatplex.batches.store import FORMAT, VERSION, Handle, default_dir, find, read, write
+from chatplex.batches.store import FORMAT
+from chatplex.batches.store import VERSION
+from chatplex.batches.store import Handle
+from chatplex.batches.store import default_dir
+from chatplex.batches.store import find
+from chatplex.batches.store import read
+from chatplex.batches.store import write
 
 
 def _handle(folder: Path) -> Handle:

@@ -17,8 +17,12 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatPromptTemplate, FakeChatModel, RunnableLambda, StrOutputParser
-from chatplex.batches import load, submit_batch
+from chatplex import ChatPromptTemplate
+from chatplex import FakeChatModel
+from chatplex import RunnableLambda
+from chatplex import StrOutputParser
+from chatplex.batches import load
+from chatplex.batches import submit_batch
 from chatplex.batches.submit import split_chain
 from chatplex.batches.wire import Call
 from chatplex.errors import APIError

@@ -13,15 +13,15 @@ import httpx
 import pytest
 
 from chatplex.batches.transport import Transport
-from chatplex.batches.wire import Call, Reply, Steps
+from chatplex.batches.wire import Call
+from chatplex.batches.wire import Reply
+from chatplex.batches.wire import Steps
 from chatplex.core.retry import retry_policy
-from chatplex.errors import (
-    APIConnectionError,
-    AuthenticationError,
-    NotFoundError,
-    RateLimitError,
-    ServerError,
-)
+from chatplex.errors import APIConnectionError
+from chatplex.errors import AuthenticationError
+from chatplex.errors import NotFoundError
+from chatplex.errors import RateLimitError
+from chatplex.errors import ServerError
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.secret import MaskedHeaders
 

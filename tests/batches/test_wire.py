@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from chatplex.batches.wire import CUSTOM_ID_PATTERN, Limits, custom_id, index_of, json_array_body
+from chatplex.batches.wire import CUSTOM_ID_PATTERN
+from chatplex.batches.wire import Limits
+from chatplex.batches.wire import custom_id
+from chatplex.batches.wire import index_of
+from chatplex.batches.wire import json_array_body
 
 
 def test_ids_are_unique_valid_and_map_back() -> None:
@@ -44,7 +48,8 @@ def test_json_array_body_joins_the_lines_in_bounded_pieces(tmp_path: Path) -> No
 
 def test_a_batch_reply_must_be_an_object_naming_its_job() -> None:
     from chatplex.batches.errors import BatchFormatError
-    from chatplex.batches.wire import Reply, named_object
+    from chatplex.batches.wire import Reply
+    from chatplex.batches.wire import named_object
 
     assert named_object(Reply(200, {}, b'{"id": "b-1", "n": 2}'), "id", "x") == {
         "id": "b-1",
@@ -57,7 +62,8 @@ def test_a_batch_reply_must_be_an_object_naming_its_job() -> None:
 
 def test_result_rows_and_request_lines_are_compact_json() -> None:
     from chatplex.batches.errors import BatchFormatError
-    from chatplex.batches.wire import compact_json, result_row
+    from chatplex.batches.wire import compact_json
+    from chatplex.batches.wire import result_row
 
     line = compact_json({"custom_id": "r-1", "text": "é"})
     assert line == '{"custom_id":"r-1","text":"é"}'.encode()

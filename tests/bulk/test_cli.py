@@ -13,11 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from chatplex.bulk.cli import add_run_arguments, model_from_args, model_settings
+from chatplex.bulk.cli import add_run_arguments
+from chatplex.bulk.cli import model_from_args
+from chatplex.bulk.cli import model_settings
 from chatplex.chat import ChatModel
-from chatplex.testing import MockRequest, MockServer
+from chatplex.testing import MockRequest
+from chatplex.testing import MockServer
 
-from .conftest import cli_command, cli_env, read_output, run_cli, started_cli, write_jsonl
+from .conftest import cli_command
+from .conftest import cli_env
+from .conftest import read_output
+from .conftest import run_cli
+from .conftest import started_cli
+from .conftest import write_jsonl
 
 MODEL = "openai:gpt-4o-mini"
 

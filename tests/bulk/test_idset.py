@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from chatplex.bulk import idset
-from chatplex.bulk.idset import IdSet, id_key
+from chatplex.bulk.idset import IdSet
+from chatplex.bulk.idset import id_key
 
 
 def test_keys_tell_types_apart_and_are_stable() -> None:

@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from chatplex.bulk.inputs import InputError, Row, check_input, iter_rows
+from chatplex.bulk.inputs import InputError
+from chatplex.bulk.inputs import Row
+from chatplex.bulk.inputs import check_input
+from chatplex.bulk.inputs import iter_rows
 
 
 def _jsonl(path: Path, *records: object) -> Path:

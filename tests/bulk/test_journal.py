@@ -7,13 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from chatplex.bulk.journal import (
-    Journal,
-    JournalError,
-    JournalLockedError,
-    OutputWriteError,
-    export_sorted,
-)
+from chatplex.bulk.journal import Journal
+from chatplex.bulk.journal import JournalError
+from chatplex.bulk.journal import JournalLockedError
+from chatplex.bulk.journal import OutputWriteError
+from chatplex.bulk.journal import export_sorted
 
 
 def _lines(path: Path) -> list[dict[str, object]]:

@@ -6,11 +6,13 @@ import pytest
 
 from chatplex import init_chat_model
 from chatplex.bulk import run
-from chatplex.bulk.pricing import is_budget_stop, pricing
+from chatplex.bulk.pricing import is_budget_stop
+from chatplex.bulk.pricing import pricing
 from chatplex.errors import BudgetExceededError
 from chatplex.testing import MockServer
 
-from .conftest import read_output, write_jsonl
+from .conftest import read_output
+from .conftest import write_jsonl
 
 
 def test_budget_errors_are_recognised_and_others_not() -> None:

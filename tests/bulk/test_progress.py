@@ -4,7 +4,11 @@ import io
 from pathlib import Path
 from typing import Any
 
-from chatplex.bulk.progress import LogLines, ProgressBar, ProgressCallback, fields, make_display
+from chatplex.bulk.progress import LogLines
+from chatplex.bulk.progress import ProgressBar
+from chatplex.bulk.progress import ProgressCallback
+from chatplex.bulk.progress import fields
+from chatplex.bulk.progress import make_display
 from chatplex.bulk.stats import RunStats
 from chatplex.chat.fake import FakeChatModel
 from chatplex.errors import BadRequestError

@@ -6,14 +6,15 @@ import time
 import pytest
 from pydantic import BaseModel
 
-from chatplex.bulk.records import (
-    encode,
-    error_record,
-    record_cost,
-    row_error_kind,
-    success_record,
-)
-from chatplex.errors import APIConnectionError, DeadlineExceededError, RateLimitError, status_error
+from chatplex.bulk.records import encode
+from chatplex.bulk.records import error_record
+from chatplex.bulk.records import record_cost
+from chatplex.bulk.records import row_error_kind
+from chatplex.bulk.records import success_record
+from chatplex.errors import APIConnectionError
+from chatplex.errors import DeadlineExceededError
+from chatplex.errors import RateLimitError
+from chatplex.errors import status_error
 from chatplex.messages import AIMessage
 
 

@@ -5,7 +5,9 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
-from chatplex.bulk.report import read_history, render_report, write_report
+from chatplex.bulk.report import read_history
+from chatplex.bulk.report import render_report
+from chatplex.bulk.report import write_report
 from chatplex.bulk.stats import RunStats
 from chatplex.bulk.summary import RunSummary
 

@@ -8,13 +8,18 @@ from typing import Any
 
 import pytest
 
-from chatplex import RunnableLambda, init_chat_model
-from chatplex.bulk import InputError, Row, arun, run
+from chatplex import RunnableLambda
+from chatplex import init_chat_model
+from chatplex.bulk import InputError
+from chatplex.bulk import Row
+from chatplex.bulk import arun
+from chatplex.bulk import run
 from chatplex.chat.fake import FakeChatModel
 from chatplex.errors import BadRequestError
 from chatplex.testing import MockServer
 
-from .conftest import read_output, write_jsonl
+from .conftest import read_output
+from .conftest import write_jsonl
 
 
 def _model(server: MockServer) -> Any:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from chatplex.bulk.stats import RunStats, Timeline
+from chatplex.bulk.stats import RunStats
+from chatplex.bulk.stats import Timeline
 
 
 class Clock:

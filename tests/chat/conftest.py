@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 import chatplex
-from chatplex import AIMessage, init_chat_model, set_llm_cache
+from chatplex import AIMessage
+from chatplex import init_chat_model
+from chatplex import set_llm_cache
 from chatplex.testing import MockServer
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

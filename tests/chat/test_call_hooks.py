@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from chatplex.chat.call_hooks import check_cache, reply_cache
+from chatplex.chat.call_hooks import check_cache
+from chatplex.chat.call_hooks import reply_cache
 from chatplex.testing import MockServer
 
 #: The modules a call without a cache or a tracker must not load.

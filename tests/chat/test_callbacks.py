@@ -9,15 +9,19 @@ from typing import Any
 
 import pytest
 
-from chatplex import (
-    ChatPromptTemplate,
-    FakeChatModel,
-    RunnableLambda,
-    StrOutputParser,
-)
-from chatplex.chat.callbacks import ChatGeneration, ChatModelRun, LLMResult, start_chat_model_run
-from chatplex.core.runs import RunListener, RunNode
-from chatplex.messages import AIMessage, AIMessageChunk, HumanMessage
+from chatplex import ChatPromptTemplate
+from chatplex import FakeChatModel
+from chatplex import RunnableLambda
+from chatplex import StrOutputParser
+from chatplex.chat.callbacks import ChatGeneration
+from chatplex.chat.callbacks import ChatModelRun
+from chatplex.chat.callbacks import LLMResult
+from chatplex.chat.callbacks import start_chat_model_run
+from chatplex.core.runs import RunListener
+from chatplex.core.runs import RunNode
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import HumanMessage
 from chatplex.runnables import Runnable
 
 

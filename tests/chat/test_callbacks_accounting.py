@@ -20,7 +20,8 @@ from typing import Any
 import httpx
 import pytest
 from langchain_anthropic import ChatAnthropic
-from langchain_core.callbacks import BaseCallbackHandler, UsageMetadataCallbackHandler
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.callbacks import UsageMetadataCallbackHandler
 from langchain_core.messages import AIMessage as LCAIMessage
 from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
 from langchain_core.messages import HumanMessage as LCHumanMessage
@@ -31,14 +32,14 @@ from langchain_core.outputs import LLMResult as LCLLMResult
 from langchain_openai import ChatOpenAI
 
 from chatplex import init_chat_model
-from chatplex.chat.callbacks import (
-    ChatGenerationChunk,
-    ChatModelRun,
-    LLMResult,
-    get_usage_metadata_callback,
-)
+from chatplex.chat.callbacks import ChatGenerationChunk
+from chatplex.chat.callbacks import ChatModelRun
+from chatplex.chat.callbacks import LLMResult
+from chatplex.chat.callbacks import get_usage_metadata_callback
 from chatplex.core.runs import RunListener
-from chatplex.messages import AIMessageChunk, HumanMessage, merge_chunks
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import HumanMessage
+from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
 from tests._leaks import frozen_heap
 

@@ -12,7 +12,10 @@ from typing import Any
 
 import pytest
 
-from chatplex.chat.dropin import TAIL, dropin, spellings, take_tail
+from chatplex.chat.dropin import TAIL
+from chatplex.chat.dropin import dropin
+from chatplex.chat.dropin import spellings
+from chatplex.chat.dropin import take_tail
 from chatplex.chat.model import ChatModel
 from chatplex.secret import Secret
 

@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatAnthropic, ChatModel, ChatOpenAI, init_chat_model
+from chatplex import ChatAnthropic
+from chatplex import ChatModel
+from chatplex import ChatOpenAI
+from chatplex import init_chat_model
 from chatplex.testing import MockServer
 
 
@@ -271,7 +274,8 @@ def test_keys_are_not_configurable_through_a_config() -> None:
 
 from typing import Annotated  # noqa: E402 - the section's own imports
 
-from pydantic import BaseModel, Field  # noqa: E402
+from pydantic import BaseModel  # noqa: E402
+from pydantic import Field  # noqa: E402
 from typing_extensions import TypedDict  # noqa: E402
 
 
@@ -450,7 +454,8 @@ def test_an_anthropic_stream_ends_on_its_stop_chunk(server: MockServer) -> None:
 
 
 def test_closing_chunk_follows_the_last_chunks_content_kind() -> None:
-    from chatplex.chat.streams import closed, closing_chunk
+    from chatplex.chat.streams import closed
+    from chatplex.chat.streams import closing_chunk
     from chatplex.messages import AIMessageChunk
 
     assert closing_chunk(None) is None

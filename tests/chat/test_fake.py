@@ -9,15 +9,14 @@ from typing import Any
 
 import pytest
 
-from chatplex import (
-    AIMessage,
-    AIMessageChunk,
-    ChatModel,
-    FakeChatModel,
-    HumanMessage,
-    SystemMessage,
-)
-from chatplex.messages import BaseMessage, merge_chunks
+from chatplex import AIMessage
+from chatplex import AIMessageChunk
+from chatplex import ChatModel
+from chatplex import FakeChatModel
+from chatplex import HumanMessage
+from chatplex import SystemMessage
+from chatplex.messages import BaseMessage
+from chatplex.messages import merge_chunks
 
 
 @pytest.fixture(autouse=True)

@@ -9,14 +9,13 @@ pytest.importorskip("langchain_openai")
 from langchain_openai import ChatOpenAI  # noqa: E402
 
 from chatplex.chat import callbacks  # noqa: E402
-from chatplex.chat.llm_results import (  # noqa: E402
-    ChatGeneration,
-    ChatGenerationChunk,
-    LLMResult,
-    chat_result,
-    combine_llm_outputs,
-)
-from chatplex.messages import AIMessage, AIMessageChunk  # noqa: E402
+from chatplex.chat.llm_results import ChatGeneration  # noqa: E402
+from chatplex.chat.llm_results import ChatGenerationChunk  # noqa: E402
+from chatplex.chat.llm_results import LLMResult  # noqa: E402
+from chatplex.chat.llm_results import chat_result  # noqa: E402
+from chatplex.chat.llm_results import combine_llm_outputs  # noqa: E402
+from chatplex.messages import AIMessage  # noqa: E402
+from chatplex.messages import AIMessageChunk  # noqa: E402
 
 USAGE = {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5}
 

@@ -12,7 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex import AIMessage, ChatModel, FakeChatModel
+from chatplex import AIMessage
+from chatplex import ChatModel
+from chatplex import FakeChatModel
 from chatplex.http import RateLimit
 from chatplex.providers.openai.adapter import OpenAIAdapter
 
@@ -371,7 +373,8 @@ def test_invocation_params_name_the_provider_users_chose_not_its_wire() -> None:
 def test_listeners_see_the_messages_a_chat_model_sent(sync: bool) -> None:
     # As LangChain's chat-model run records them: RunnableWithMessageHistory saves these,
     # so (role, text) input must be stored as HumanMessages, not as the raw tuples.
-    from chatplex.messages import HumanMessage, SystemMessage
+    from chatplex.messages import HumanMessage
+    from chatplex.messages import SystemMessage
 
     seen: list[Any] = []
     model = FakeChatModel(responses=["ok"]).bind(stop=["x"])

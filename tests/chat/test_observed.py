@@ -7,9 +7,14 @@ import time
 from typing import Any
 
 from chatplex.chat.callbacks import ChatModelRun
-from chatplex.chat.observed import MIN_WAIT, ObservedBudget, ObservedRetry, observe, tell
+from chatplex.chat.observed import MIN_WAIT
+from chatplex.chat.observed import ObservedBudget
+from chatplex.chat.observed import ObservedRetry
+from chatplex.chat.observed import observe
+from chatplex.chat.observed import tell
 from chatplex.core.retry import retry_policy
-from chatplex.errors import BadRequestError, ServerError
+from chatplex.errors import BadRequestError
+from chatplex.errors import ServerError
 
 
 class Handler:

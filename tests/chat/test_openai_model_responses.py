@@ -11,7 +11,8 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-from chatplex import ChatOpenAI, init_chat_model
+from chatplex import ChatOpenAI
+from chatplex import init_chat_model
 from chatplex.chat.openai_model import wants_responses_api
 
 

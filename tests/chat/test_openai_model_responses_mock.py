@@ -12,10 +12,15 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from chatplex import ChatOpenAI, ToolMessage, init_chat_model
-from chatplex.errors import RateLimitError, StreamError
-from chatplex.messages import AIMessage, merge_chunks
-from chatplex.testing import MockRequest, MockServer
+from chatplex import ChatOpenAI
+from chatplex import ToolMessage
+from chatplex import init_chat_model
+from chatplex.errors import RateLimitError
+from chatplex.errors import StreamError
+from chatplex.messages import AIMessage
+from chatplex.messages import merge_chunks
+from chatplex.testing import MockRequest
+from chatplex.testing import MockServer
 
 KEY = "sk-responses-mock-0123456789"
 SENT: list[tuple[str, dict[str, Any]]] = []

@@ -7,7 +7,9 @@ import inspect
 
 import pytest
 
-from chatplex.chat.params import API_PARAMETERS, BEYOND_SDK, HEADER_PARAMETERS
+from chatplex.chat.params import API_PARAMETERS
+from chatplex.chat.params import BEYOND_SDK
+from chatplex.chat.params import HEADER_PARAMETERS
 
 #: `create()` parameters that are not request-body parameters a user sets: chatplex
 #: builds them from the messages and the call, or they shape the HTTP exchange.
@@ -47,7 +49,8 @@ def test_header_parameters_are_known_parameters() -> None:
 
 
 def test_a_provider_outside_the_table_is_checked_by_what_its_adapter_declares() -> None:
-    from chatplex.chat.params import api_parameters, check_api_parameters
+    from chatplex.chat.params import api_parameters
+    from chatplex.chat.params import check_api_parameters
     from chatplex.providers.ollama.adapter import OllamaAdapter
 
     assert "ollama" not in API_PARAMETERS  # declared beside the wire code, not copied here

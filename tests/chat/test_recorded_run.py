@@ -12,8 +12,11 @@ import pytest
 
 from chatplex import ChatOpenAI
 from chatplex.chat.callbacks import ChatModelRun
-from chatplex.chat.recorded_run import RecordedChatRun, recorder_of, start_run
-from chatplex.core.tracers import add_tracer, remove_tracer
+from chatplex.chat.recorded_run import RecordedChatRun
+from chatplex.chat.recorded_run import recorder_of
+from chatplex.chat.recorded_run import start_run
+from chatplex.core.tracers import add_tracer
+from chatplex.core.tracers import remove_tracer
 from chatplex.http import retry_policy
 from chatplex.testing import MockServer
 

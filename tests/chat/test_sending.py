@@ -13,11 +13,15 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex import AIMessageChunk, ChatModel, FakeChatModel, HumanMessage
+from chatplex import AIMessageChunk
+from chatplex import ChatModel
+from chatplex import FakeChatModel
+from chatplex import HumanMessage
 from chatplex.adapters.base import HTTPRequest
 from chatplex.chat import sending
 from chatplex.chat.caching.cache import InMemoryCache
-from chatplex.chat.observed import ObservedBudget, ObservedRetry
+from chatplex.chat.observed import ObservedBudget
+from chatplex.chat.observed import ObservedRetry
 from chatplex.core.retry import retry_policy
 from chatplex.core.run_config import RunnableConfig
 from chatplex.providers.openai.adapter import OpenAIAdapter

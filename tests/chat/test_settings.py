@@ -8,15 +8,13 @@ from typing import Any
 
 import pytest
 
-from chatplex.chat.settings import (
-    CALL_SETTINGS,
-    SETTING_NAMES,
-    TRANSPORT_SETTINGS,
-    check_body_fields,
-    check_settings,
-    coerce_rate_limit,
-    is_secret_name,
-)
+from chatplex.chat.settings import CALL_SETTINGS
+from chatplex.chat.settings import SETTING_NAMES
+from chatplex.chat.settings import TRANSPORT_SETTINGS
+from chatplex.chat.settings import check_body_fields
+from chatplex.chat.settings import check_settings
+from chatplex.chat.settings import coerce_rate_limit
+from chatplex.chat.settings import is_secret_name
 from chatplex.http import RateLimit
 
 

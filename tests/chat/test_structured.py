@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator
-from typing import Annotated, Any, Optional
+from typing import Annotated
+from typing import Any
+from typing import Optional
 
 import pytest
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+from pydantic import Field
 from typing_extensions import TypedDict
 
-from chatplex import AIMessage, ChatAnthropic, ChatModel, ChatOpenAI, FakeChatModel
+from chatplex import AIMessage
+from chatplex import ChatAnthropic
+from chatplex import ChatModel
+from chatplex import ChatOpenAI
+from chatplex import FakeChatModel
 from chatplex.chat.partial_json import partial_value as parse_partial_json
 from chatplex.chat.structured import StructuredOutputError
 from chatplex.testing import MockServer

@@ -7,7 +7,8 @@ from compat_cases_border import BORDER_CASES
 from compat_cases_chains import CHAIN_CASES
 from compat_cases_patterns import PATTERN_CASES
 from compat_cases_scripts import SCRIPT_CASES
-from compat_cases_seeds import SEED_BLOCKS, SEED_CASES
+from compat_cases_seeds import SEED_BLOCKS
+from compat_cases_seeds import SEED_CASES
 from compat_harness import Case
 
 CASES: list[Case] = [*SEED_CASES, *PATTERN_CASES, *CHAIN_CASES, *BORDER_CASES, *SCRIPT_CASES]

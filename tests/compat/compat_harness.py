@@ -26,7 +26,8 @@ import sys
 import textwrap
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 #: Where a ported script takes its names from: `chatplex` (the default: names chatplex

@@ -99,7 +99,8 @@ def _stop(run: subprocess.Popen[str]) -> None:
 def _run_one(case_name: str) -> list[Any]:
     """In a forked child: serve, run one case on both sides, return the observations."""
     from compat_cases import CASES
-    from compat_harness import record_request, run_case
+    from compat_harness import record_request
+    from compat_harness import run_case
 
     from chatplex.testing import MockServer
 

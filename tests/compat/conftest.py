@@ -9,7 +9,9 @@ from collections.abc import Iterator
 
 import compat_order
 import pytest
-from compat_harness import TARGET, record_request, target_unavailable
+from compat_harness import TARGET
+from compat_harness import record_request
+from compat_harness import target_unavailable
 from compat_results import RESULTS
 
 from chatplex.testing import MockServer

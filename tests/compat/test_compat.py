@@ -13,16 +13,16 @@ import re
 from pathlib import Path
 
 import pytest
-from compat_cases import CASES, SEED_BLOCKS
-from compat_harness import (
-    TARGET,
-    Case,
-    import_only_difference,
-    port,
-    run_case,
-    target_unavailable,
-)
-from compat_order import ORDERS, order_observations
+from compat_cases import CASES
+from compat_cases import SEED_BLOCKS
+from compat_harness import TARGET
+from compat_harness import Case
+from compat_harness import import_only_difference
+from compat_harness import port
+from compat_harness import run_case
+from compat_harness import target_unavailable
+from compat_order import ORDERS
+from compat_order import order_observations
 from compat_results import RESULTS
 
 #: The documentation's porting page, where every difference is named (it was the README's

@@ -7,13 +7,20 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from chatplex import AIMessage, AIMessageChunk, FakeChatModel, RunnableLambda, StrOutputParser
-from chatplex.core import RunnableRetry, RunnableSequence, RunnableWithFallbacks
+from chatplex import AIMessage
+from chatplex import AIMessageChunk
+from chatplex import FakeChatModel
+from chatplex import RunnableLambda
+from chatplex import StrOutputParser
+from chatplex.core import RunnableRetry
+from chatplex.core import RunnableSequence
+from chatplex.core import RunnableWithFallbacks
 from chatplex.core.base import RunnableBinding
 from chatplex.core.portal import on_portal
 from chatplex.core.run_config import RunnableConfig

@@ -5,7 +5,9 @@ from typing import Any
 
 import pytest
 
-from chatplex.core import RunnableBranch, RunnableLambda, RunnablePassthrough
+from chatplex.core import RunnableBranch
+from chatplex.core import RunnableLambda
+from chatplex.core import RunnablePassthrough
 
 
 def _branch() -> RunnableBranch:

@@ -4,22 +4,22 @@ the whole value of a stream, closing iterators."""
 from __future__ import annotations
 
 import doctest
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from chatplex.core import chunks
-from chatplex.core.chunks import (
-    aclose_iterator,
-    acollect_chunks,
-    add_chunks,
-    aiter_one,
-    close_iterator,
-    collect_chunks,
-    merge_outputs,
-)
-from chatplex.messages import AIMessageChunk, merge_chunks
+from chatplex.core.chunks import aclose_iterator
+from chatplex.core.chunks import acollect_chunks
+from chatplex.core.chunks import add_chunks
+from chatplex.core.chunks import aiter_one
+from chatplex.core.chunks import close_iterator
+from chatplex.core.chunks import collect_chunks
+from chatplex.core.chunks import merge_outputs
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import merge_chunks
 
 
 async def aiter_of(items: list[Any]) -> AsyncIterator[Any]:

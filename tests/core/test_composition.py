@@ -8,16 +8,15 @@ from typing import Any
 
 import pytest
 
-from chatplex import (
-    ChatPromptTemplate,
-    FakeChatModel,
-    RunnableLambda,
-    RunnableParallel,
-    RunnablePassthrough,
-    StrOutputParser,
-)
+from chatplex import ChatPromptTemplate
+from chatplex import FakeChatModel
+from chatplex import RunnableLambda
+from chatplex import RunnableParallel
+from chatplex import RunnablePassthrough
+from chatplex import StrOutputParser
 from chatplex.core.run_config import RunnableConfig
-from chatplex.runnables import Runnable, RunnableSequence
+from chatplex.runnables import Runnable
+from chatplex.runnables import RunnableSequence
 
 
 async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:

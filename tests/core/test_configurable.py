@@ -8,13 +8,11 @@ from typing import Any
 import pytest
 
 from chatplex.chat import FakeChatModel
-from chatplex.core import (
-    ChatPromptTemplate,
-    ConfigurableField,
-    ConfigurableFieldSingleOption,
-    PromptTemplate,
-    RunnableLambda,
-)
+from chatplex.core import ChatPromptTemplate
+from chatplex.core import ConfigurableField
+from chatplex.core import ConfigurableFieldSingleOption
+from chatplex.core import PromptTemplate
+from chatplex.core import RunnableLambda
 
 
 def _text(value: Any) -> str:
@@ -258,7 +256,8 @@ def test_a_langchain_runnable_in_a_chain_brings_its_specs() -> None:
 
 def test_langchains_multi_option_and_spec_are_read_too() -> None:
     lc = pytest.importorskip("langchain_core.runnables")
-    from chatplex.core.configurable import ConfigurableFieldMultiOption, as_field
+    from chatplex.core.configurable import ConfigurableFieldMultiOption
+    from chatplex.core.configurable import as_field
 
     multi = as_field(
         lc.ConfigurableFieldMultiOption(

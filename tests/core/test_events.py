@@ -7,19 +7,18 @@ import contextlib
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from chatplex import (
-    AIMessageChunk,
-    ChatPromptTemplate,
-    FakeChatModel,
-    RunnableLambda,
-    RunnableParallel,
-    StrOutputParser,
-)
+from chatplex import AIMessageChunk
+from chatplex import ChatPromptTemplate
+from chatplex import FakeChatModel
+from chatplex import RunnableLambda
+from chatplex import RunnableParallel
+from chatplex import StrOutputParser
 from chatplex.core.prompts import ChatPromptValue
 from chatplex.runnables import Runnable
 

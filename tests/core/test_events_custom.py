@@ -4,13 +4,16 @@ on_custom_event from inside a runnable."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from chatplex import RunnableLambda
-from chatplex.runnables import Runnable, adispatch_custom_event, dispatch_custom_event
+from chatplex.runnables import Runnable
+from chatplex.runnables import adispatch_custom_event
+from chatplex.runnables import dispatch_custom_event
 
 
 async def collect(runnable: Runnable[Any, Any], sync: bool, value: Any) -> list[Any]:

@@ -13,7 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex import ChatPromptTemplate, FakeChatModel, StrOutputParser, init_chat_model
+from chatplex import ChatPromptTemplate
+from chatplex import FakeChatModel
+from chatplex import StrOutputParser
+from chatplex import init_chat_model
 from chatplex.http import connections_in_use
 from chatplex.runnables import Runnable
 

@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from chatplex.core import ChatPromptTemplate, FewShotChatMessagePromptTemplate
+from chatplex.core import ChatPromptTemplate
+from chatplex.core import FewShotChatMessagePromptTemplate
 
 EXAMPLE = ChatPromptTemplate.from_messages([("human", "{input}"), ("ai", "{output}")])
 

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from chatplex.core import ForeignRunnable, RunnableLambda, StrOutputParser, coerce_to_runnable
-from chatplex.core.foreign import expose, foreign_config, is_foreign_runnable
+from chatplex.core import ForeignRunnable
+from chatplex.core import RunnableLambda
+from chatplex.core import StrOutputParser
+from chatplex.core import coerce_to_runnable
+from chatplex.core.foreign import expose
+from chatplex.core.foreign import foreign_config
+from chatplex.core.foreign import is_foreign_runnable
 
 
 class Recorder:
@@ -267,7 +273,8 @@ def test_astream_log_has_the_tool_and_retriever_entries() -> None:
 
 
 def test_run_types_are_told_by_the_methods_an_object_has() -> None:
-    from chatplex.core.foreign import ForeignCall, run_type_of
+    from chatplex.core.foreign import ForeignCall
+    from chatplex.core.foreign import run_type_of
 
     class Chain(Recorder):
         pass

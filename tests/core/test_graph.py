@@ -2,13 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from chatplex.core import (
-    ChatPromptTemplate,
-    RunnableLambda,
-    RunnableParallel,
-    RunnablePassthrough,
-    StrOutputParser,
-)
+from chatplex.core import ChatPromptTemplate
+from chatplex.core import RunnableLambda
+from chatplex.core import RunnableParallel
+from chatplex.core import RunnablePassthrough
+from chatplex.core import StrOutputParser
 from chatplex.core.graph import Graph
 
 

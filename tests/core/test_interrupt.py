@@ -7,7 +7,9 @@ import threading
 
 import pytest
 
-from chatplex.core.interrupt import ConsumerGone, Interrupter, interrupter_of
+from chatplex.core.interrupt import ConsumerGone
+from chatplex.core.interrupt import Interrupter
+from chatplex.core.interrupt import interrupter_of
 from chatplex.core.retry import retry_policy
 from chatplex.errors import ServerError
 

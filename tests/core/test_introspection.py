@@ -11,7 +11,8 @@ import pytest
 from pydantic import BaseModel
 
 from chatplex import RunnableLambda
-from chatplex.core import events, log
+from chatplex.core import events
+from chatplex.core import log
 from chatplex.core._late import LATE
 
 FILTERS = {

@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from chatplex.core import (
-    JsonOutputParser,
-    OutputParserException,
-    PydanticOutputParser,
-    RunnableLambda,
-)
+from chatplex.core import JsonOutputParser
+from chatplex.core import OutputParserException
+from chatplex.core import PydanticOutputParser
+from chatplex.core import RunnableLambda
 from chatplex.core._partial_json import parse_json_markdown
-from chatplex.messages import AIMessage, AIMessageChunk, parse_partial_json
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import parse_partial_json
 
 
 class Joke(BaseModel):

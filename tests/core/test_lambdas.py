@@ -5,15 +5,20 @@ transform a stream."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from chatplex import FakeChatModel, RunnableLambda, StrOutputParser
+from chatplex import FakeChatModel
+from chatplex import RunnableLambda
+from chatplex import StrOutputParser
 from chatplex.core.lambdas import is_stream_transformer
-from chatplex.core.run_config import RunnableConfig, current_config
-from chatplex.runnables import Runnable, RunnableGenerator
+from chatplex.core.run_config import RunnableConfig
+from chatplex.core.run_config import current_config
+from chatplex.runnables import Runnable
+from chatplex.runnables import RunnableGenerator
 
 
 async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:

@@ -10,15 +10,14 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from chatplex.core import (
-    ChatPromptTemplate,
-    RunnableLambda,
-    RunnableRetry,
-    RunnableSequence,
-    RunnableWithFallbacks,
-    coerce_to_runnable,
-)
-from chatplex.core._late import LATE, Late
+from chatplex.core import ChatPromptTemplate
+from chatplex.core import RunnableLambda
+from chatplex.core import RunnableRetry
+from chatplex.core import RunnableSequence
+from chatplex.core import RunnableWithFallbacks
+from chatplex.core import coerce_to_runnable
+from chatplex.core._late import LATE
+from chatplex.core._late import Late
 
 
 def test_every_slot_is_filled_once_chatplex_core_is_imported() -> None:

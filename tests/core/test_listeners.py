@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from chatplex.core import Run, RunnableLambda, RunnableListeners
+from chatplex.core import Run
+from chatplex.core import RunnableLambda
+from chatplex.core import RunnableListeners
 
 
 def _chain() -> Any:

@@ -8,15 +8,14 @@ from typing import Any
 
 import pytest
 
-from chatplex import (
-    AIMessage,
-    AIMessageChunk,
-    ChatPromptTemplate,
-    FakeChatModel,
-    RunnableLambda,
-    StrOutputParser,
-)
-from chatplex.core.log import RunLog, RunLogPatch
+from chatplex import AIMessage
+from chatplex import AIMessageChunk
+from chatplex import ChatPromptTemplate
+from chatplex import FakeChatModel
+from chatplex import RunnableLambda
+from chatplex import StrOutputParser
+from chatplex.core.log import RunLog
+from chatplex.core.log import RunLogPatch
 from chatplex.core.prompts import ChatPromptValue
 from chatplex.runnables import Runnable
 

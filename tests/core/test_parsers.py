@@ -9,16 +9,14 @@ from typing import Any
 
 import pytest
 
-from chatplex import (
-    AIMessage,
-    AIMessageChunk,
-    ChatPromptTemplate,
-    FakeChatModel,
-    HumanMessage,
-    StrOutputParser,
-    SystemMessage,
-    ToolMessage,
-)
+from chatplex import AIMessage
+from chatplex import AIMessageChunk
+from chatplex import ChatPromptTemplate
+from chatplex import FakeChatModel
+from chatplex import HumanMessage
+from chatplex import StrOutputParser
+from chatplex import SystemMessage
+from chatplex import ToolMessage
 
 BLOCKS = [
     {"type": "thinking", "thinking": "hmm"},

@@ -74,7 +74,9 @@ async def test_assign_batches_and_checks_every_input_first(sync: bool) -> None:
 
 
 def _assign_chain() -> Any:
-    from chatplex import FakeChatModel, RunnableLambda, StrOutputParser
+    from chatplex import FakeChatModel
+    from chatplex import RunnableLambda
+    from chatplex import StrOutputParser
 
     model = FakeChatModel(responses=["hello world"])
     answer = RunnableLambda(lambda d: d["q"]) | model | StrOutputParser()

@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 
-from chatplex.core import RunnableLambda, RunnableParallel, RunnablePassthrough, RunnablePick
+from chatplex.core import RunnableLambda
+from chatplex.core import RunnableParallel
+from chatplex.core import RunnablePassthrough
+from chatplex.core import RunnablePick
 
 
 @pytest.mark.parametrize("sync", [True, False])

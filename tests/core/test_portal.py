@@ -10,7 +10,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from chatplex.core.portal import iter_sync, on_portal, run_on_portal, run_sync
+from chatplex.core.portal import iter_sync
+from chatplex.core.portal import on_portal
+from chatplex.core.portal import run_on_portal
+from chatplex.core.portal import run_sync
 
 VAR: contextvars.ContextVar[str] = contextvars.ContextVar("portal_test", default="unset")
 

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 import chatplex
-from chatplex import ChatModel, init_chat_model
+from chatplex import ChatModel
+from chatplex import init_chat_model
 from chatplex.core import portal
 from chatplex.testing import MockServer
 

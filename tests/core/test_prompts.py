@@ -9,15 +9,13 @@ from typing import Any
 
 import pytest
 
-from chatplex import (
-    AIMessage,
-    ChatPromptTemplate,
-    FakeChatModel,
-    HumanMessage,
-    MessagesPlaceholder,
-    SystemMessage,
-    ToolMessage,
-)
+from chatplex import AIMessage
+from chatplex import ChatPromptTemplate
+from chatplex import FakeChatModel
+from chatplex import HumanMessage
+from chatplex import MessagesPlaceholder
+from chatplex import SystemMessage
+from chatplex import ToolMessage
 from chatplex.messages import BaseMessage
 from chatplex.runnables import ChatPromptValue
 

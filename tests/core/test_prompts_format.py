@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from chatplex.core import ChatPromptTemplate, MessagesPlaceholder
+from chatplex.core import ChatPromptTemplate
+from chatplex.core import MessagesPlaceholder
 from chatplex.messages import HumanMessage
 
 

@@ -7,15 +7,19 @@ import asyncio
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from chatplex import FakeChatModel, RunnableLambda
-from chatplex.core.reliability import RunnableRetry, RunnableWithFallbacks
+from chatplex import FakeChatModel
+from chatplex import RunnableLambda
+from chatplex.core.reliability import RunnableRetry
+from chatplex.core.reliability import RunnableWithFallbacks
 from chatplex.errors import DeadlineExceededError
-from chatplex.runnables import Runnable, RunnableConfig
+from chatplex.runnables import Runnable
+from chatplex.runnables import RunnableConfig
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 NO_WAIT: dict[str, Any] = {"wait_exponential_jitter": False}

@@ -7,30 +7,28 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tenacity import retry_if_exception_type, stop_after_attempt, wait_fixed
+from tenacity import retry_if_exception_type
+from tenacity import stop_after_attempt
+from tenacity import wait_fixed
 
-from chatplex.core.retry import (
-    RetryPolicy,
-    is_retryable,
-    retry_policy,
-    wait_jittered,
-    wait_retry_after,
-)
-from chatplex.errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    DeadlineExceededError,
-    NotFoundError,
-    OverloadedError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-    StreamIdleTimeoutError,
-    status_error,
-)
+from chatplex.core.retry import RetryPolicy
+from chatplex.core.retry import is_retryable
+from chatplex.core.retry import retry_policy
+from chatplex.core.retry import wait_jittered
+from chatplex.core.retry import wait_retry_after
+from chatplex.errors import APIConnectionError
+from chatplex.errors import APIError
+from chatplex.errors import APITimeoutError
+from chatplex.errors import AuthenticationError
+from chatplex.errors import BadRequestError
+from chatplex.errors import DeadlineExceededError
+from chatplex.errors import NotFoundError
+from chatplex.errors import OverloadedError
+from chatplex.errors import PermissionDeniedError
+from chatplex.errors import RateLimitError
+from chatplex.errors import ServerError
+from chatplex.errors import StreamIdleTimeoutError
+from chatplex.errors import status_error
 
 
 def error(status: int, **kw: Any) -> APIError:

@@ -10,20 +10,20 @@ from typing import Any
 
 import pytest
 
-from chatplex import FakeChatModel, RunnableLambda
+from chatplex import FakeChatModel
+from chatplex import RunnableLambda
 from chatplex.core import run_config
-from chatplex.core.run_config import (
-    RunnableConfig,
-    check_deadline,
-    child_config,
-    current_config,
-    ensure_config,
-    get_config_list,
-    merge_configs,
-    remaining_time,
-    within_deadline,
-)
-from chatplex.errors import APITimeoutError, DeadlineExceededError
+from chatplex.core.run_config import RunnableConfig
+from chatplex.core.run_config import check_deadline
+from chatplex.core.run_config import child_config
+from chatplex.core.run_config import current_config
+from chatplex.core.run_config import ensure_config
+from chatplex.core.run_config import get_config_list
+from chatplex.core.run_config import merge_configs
+from chatplex.core.run_config import remaining_time
+from chatplex.core.run_config import within_deadline
+from chatplex.errors import APITimeoutError
+from chatplex.errors import DeadlineExceededError
 from chatplex.runnables import Runnable
 
 

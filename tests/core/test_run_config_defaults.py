@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from chatplex.core import RunnableGenerator, RunnableLambda
+from chatplex.core import RunnableGenerator
+from chatplex.core import RunnableLambda
 from chatplex.core.run_config import user_config
 
 

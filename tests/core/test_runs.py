@@ -11,7 +11,12 @@ import pytest
 
 from chatplex import FakeChatModel
 from chatplex.core.run_config import RunnableConfig
-from chatplex.core.runs import UNKNOWN, ChainRun, RunListener, RunNode, run_tags, split_callbacks
+from chatplex.core.runs import UNKNOWN
+from chatplex.core.runs import ChainRun
+from chatplex.core.runs import RunListener
+from chatplex.core.runs import RunNode
+from chatplex.core.runs import run_tags
+from chatplex.core.runs import split_callbacks
 
 
 def test_failing_handler_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:

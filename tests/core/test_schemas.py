@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
+from pydantic import ValidationError
 
-from chatplex import (
-    ChatPromptTemplate,
-    FakeChatModel,
-    MessagesPlaceholder,
-    RunnableLambda,
-    RunnableParallel,
-    RunnablePassthrough,
-    StrOutputParser,
-)
+from chatplex import ChatPromptTemplate
+from chatplex import FakeChatModel
+from chatplex import MessagesPlaceholder
+from chatplex import RunnableLambda
+from chatplex import RunnableParallel
+from chatplex import RunnablePassthrough
+from chatplex import StrOutputParser
 from chatplex.runnables import Runnable
 
 

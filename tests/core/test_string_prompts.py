@@ -5,7 +5,8 @@ import asyncio
 import pytest
 
 from chatplex.chat import FakeChatModel
-from chatplex.core import PromptTemplate, StringPromptValue
+from chatplex.core import PromptTemplate
+from chatplex.core import StringPromptValue
 
 
 def test_from_template_format_and_invoke() -> None:

@@ -4,16 +4,23 @@ batches, and no run tree at all when no callbacks watch."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from chatplex import ChatPromptTemplate, FakeChatModel, RunnableLambda, StrOutputParser
+from chatplex import ChatPromptTemplate
+from chatplex import FakeChatModel
+from chatplex import RunnableLambda
+from chatplex import StrOutputParser
 from chatplex.chat.callbacks import LLMResult
-from chatplex.core import Runnable, _traced
-from chatplex.core.run_config import RunnableConfig, current_config
-from chatplex.core.runs import RunListener, RunNode
+from chatplex.core import Runnable
+from chatplex.core import _traced
+from chatplex.core.run_config import RunnableConfig
+from chatplex.core.run_config import current_config
+from chatplex.core.runs import RunListener
+from chatplex.core.runs import RunNode
 
 
 class Tracer:

@@ -10,10 +10,16 @@ from typing import Any
 
 import pytest
 
-from chatplex import RunnableLambda, init_chat_model
+from chatplex import RunnableLambda
+from chatplex import init_chat_model
 from chatplex.core import tracers as hook
-from chatplex.core.run_config import ensure_config, get_config_list
-from chatplex.core.tracers import Tracer, add_tracer, attach_tracers, remove_tracer, tracers
+from chatplex.core.run_config import ensure_config
+from chatplex.core.run_config import get_config_list
+from chatplex.core.tracers import Tracer
+from chatplex.core.tracers import add_tracer
+from chatplex.core.tracers import attach_tracers
+from chatplex.core.tracers import remove_tracer
+from chatplex.core.tracers import tracers
 
 
 class Recorder(Tracer):

@@ -9,19 +9,23 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatPromptTemplate, FakeChatModel, RunnableLambda, StrOutputParser
-from chatplex.core._watch import (
-    DONE,
-    AsyncChannel,
-    EventFilter,
-    Failed,
-    drain,
-    finished,
-    watch_config,
-)
+from chatplex import ChatPromptTemplate
+from chatplex import FakeChatModel
+from chatplex import RunnableLambda
+from chatplex import StrOutputParser
+from chatplex.core._watch import DONE
+from chatplex.core._watch import AsyncChannel
+from chatplex.core._watch import EventFilter
+from chatplex.core._watch import Failed
+from chatplex.core._watch import drain
+from chatplex.core._watch import finished
+from chatplex.core._watch import watch_config
 from chatplex.core.events import dispatch_custom_event
-from chatplex.core.run_config import RunnableConfig, current_config
-from chatplex.core.runs import ChainRun, RunListener, RunNode
+from chatplex.core.run_config import RunnableConfig
+from chatplex.core.run_config import current_config
+from chatplex.core.runs import ChainRun
+from chatplex.core.runs import RunListener
+from chatplex.core.runs import RunNode
 from chatplex.runnables import Runnable
 
 

@@ -20,7 +20,8 @@ import pytest
 
 from chatplex import init_chat_model
 from chatplex.errors import OverloadedError
-from chatplex.testing import FakeChatModel, MockServer
+from chatplex.testing import FakeChatModel
+from chatplex.testing import MockServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MINE = [

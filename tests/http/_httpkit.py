@@ -11,17 +11,31 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
 
 import httpx
 
-from chatplex.adapters.base import CallSettings, HTTPRequest, SSEEvent
-from chatplex.errors import APIError, StreamError, status_error
-from chatplex.http import asend, astream, send, stream
-from chatplex.messages import AIMessage, AIMessageChunk, BaseMessage
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import HTTPRequest
+from chatplex.adapters.base import SSEEvent
+from chatplex.errors import APIError
+from chatplex.errors import StreamError
+from chatplex.errors import status_error
+from chatplex.http import asend
+from chatplex.http import astream
+from chatplex.http import send
+from chatplex.http import stream
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import BaseMessage
 
 SECRET = "sk-test-never-shown"
 #: Waits the tests rely on *not* ending (a stalled server, headers that never come): far

@@ -19,11 +19,14 @@ import math
 import random
 import selectors
 from collections import deque
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from chatplex.http._ratelimit import Budget, RateLimit
+from chatplex.http._ratelimit import Budget
+from chatplex.http._ratelimit import RateLimit
 
 
 class _VirtualSelector(selectors.DefaultSelector):

@@ -7,7 +7,8 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from _httpkit import FakeAdapter, LocalServer
+from _httpkit import FakeAdapter
+from _httpkit import LocalServer
 
 import chatplex
 import chatplex.http

@@ -13,18 +13,17 @@ import stat
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from chatplex.http._budget_files import (
-    budget_dir,
-    describe_pid,
-    is_gone,
-    open_budget_file,
-    process_start,
-)
+from chatplex.http._budget_files import budget_dir
+from chatplex.http._budget_files import describe_pid
+from chatplex.http._budget_files import is_gone
+from chatplex.http._budget_files import open_budget_file
+from chatplex.http._budget_files import process_start
 
 PRECIOUS = b"the victim's own data\n"
 

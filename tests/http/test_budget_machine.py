@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from chatplex.errors import DeadlineExceededError, LockTimeoutError
-from chatplex.http import RateLimit, get_budget
-from chatplex.http._budget_machine import MachineBudget, budget_file, machine_budget
+from chatplex.errors import DeadlineExceededError
+from chatplex.errors import LockTimeoutError
+from chatplex.http import RateLimit
+from chatplex.http import get_budget
+from chatplex.http._budget_machine import MachineBudget
+from chatplex.http._budget_machine import budget_file
+from chatplex.http._budget_machine import machine_budget
 from chatplex.http._budget_shared import Outcome
 from chatplex.http._schedule import STALE_AHEAD
 
@@ -189,7 +193,8 @@ def test_a_forked_child_opens_its_own_file(tmp_path: Path) -> None:
 def test_four_processes_share_one_budget_or_overshoot(
     scope: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from _scalekit import REQUEST_TOKENS, drive
+    from _scalekit import REQUEST_TOKENS
+    from _scalekit import drive
 
     from chatplex.testing import MockServer
     from chatplex.testing.limited_server import LimitedServer

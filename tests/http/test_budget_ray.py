@@ -12,11 +12,18 @@ import pytest
 
 from chatplex.errors import DeadlineExceededError
 from chatplex.http import RateLimit
-from chatplex.http._budget_ray import LEASE, BudgetActor, ClusterBudget, actor_name
+from chatplex.http._budget_ray import LEASE
+from chatplex.http._budget_ray import BudgetActor
+from chatplex.http._budget_ray import ClusterBudget
+from chatplex.http._budget_ray import actor_name
 from chatplex.http._budget_shared import Outcome
-from chatplex.http._learn import Announced, read_limits
+from chatplex.http._learn import Announced
+from chatplex.http._learn import read_limits
 
-from ._pacesim import Answer, HiddenLimit, VirtualLoop, adrive
+from ._pacesim import Answer
+from ._pacesim import HiddenLimit
+from ._pacesim import VirtualLoop
+from ._pacesim import adrive
 
 
 class Clock:

@@ -19,7 +19,8 @@ def budget_actors(ray: Any) -> list[str]:
 
 
 def test_four_actors_share_one_budget(ray_cluster: Any) -> None:
-    from _scalekit import REQUEST_TOKENS, drive
+    from _scalekit import REQUEST_TOKENS
+    from _scalekit import drive
 
     from chatplex.http._budget_ray import NAMESPACE
 
@@ -51,8 +52,10 @@ def test_four_actors_share_one_budget(ray_cluster: Any) -> None:
 
 
 def test_a_sync_caller_acquires_in_one_call(ray_cluster: Any) -> None:
-    from chatplex.http import RateLimit, get_budget
-    from chatplex.http._budget_ray import ClusterBudget, drop_cluster_budget
+    from chatplex.http import RateLimit
+    from chatplex.http import get_budget
+    from chatplex.http._budget_ray import ClusterBudget
+    from chatplex.http._budget_ray import drop_cluster_budget
 
     key = ("openai", "http://127.0.0.1:9/v1", "", f"sync-{time.time()}")
     budget = get_budget(key, RateLimit(requests_per_minute=6000, scope="cluster"))

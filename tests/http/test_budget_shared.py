@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 
 from chatplex.http import RateLimit
-from chatplex.http._budget_shared import SCOPES, Outcome, SharedPermit, budget_scope
+from chatplex.http._budget_shared import SCOPES
+from chatplex.http._budget_shared import Outcome
+from chatplex.http._budget_shared import SharedPermit
+from chatplex.http._budget_shared import budget_scope
 
 
 def test_scopes_are_checked_by_name() -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from chatplex.http import Budget, RateLimit, get_budget
+from chatplex.http import Budget
+from chatplex.http import RateLimit
+from chatplex.http import get_budget
 from chatplex.http._budgets import get_budget as dispatching
 
 

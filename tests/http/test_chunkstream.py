@@ -3,11 +3,13 @@ chunks of one reply that close the call -- and so its response -- when closed or
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator
+from collections.abc import Generator
 
 import pytest
 
-from chatplex.http._chunkstream import AsyncChunkStream, ChunkStream
+from chatplex.http._chunkstream import AsyncChunkStream
+from chatplex.http._chunkstream import ChunkStream
 from chatplex.messages import AIMessageChunk
 
 

@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from chatplex.http import _clamp
-from chatplex.http._clamp import active, bound_client
+from chatplex.http._clamp import active
+from chatplex.http._clamp import bound_client
 
 
 class Bound:

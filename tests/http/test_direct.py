@@ -18,12 +18,24 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 import respx
-from _httpkit import SECRET, FakeAdapter, sse
-from test_transport import Handler, raw_server, read_request, respond
+from _httpkit import SECRET
+from _httpkit import FakeAdapter
+from _httpkit import sse
+from test_transport import Handler
+from test_transport import raw_server
+from test_transport import read_request
+from test_transport import respond
 
-from chatplex.errors import APIConnectionError, RateLimitError, StreamError
-from chatplex.http import asend, astream, connections_in_use, get_async_client, send
-from chatplex.http._direct import DirectResponse, direct_transport
+from chatplex.errors import APIConnectionError
+from chatplex.errors import RateLimitError
+from chatplex.errors import StreamError
+from chatplex.http import asend
+from chatplex.http import astream
+from chatplex.http import connections_in_use
+from chatplex.http import get_async_client
+from chatplex.http import send
+from chatplex.http._direct import DirectResponse
+from chatplex.http._direct import direct_transport
 from chatplex.http._transport import AioHTTPTransport
 
 
@@ -315,9 +327,11 @@ async def test_httpx_log_line_is_still_written(caplog: pytest.LogCaptureFixture)
 async def test_a_stalled_server_is_cut_off_at_the_read_timeout(stream: bool) -> None:
     """aiohttp's per-read timer is not armed on the direct path: the attempt's watch
     bounds the wait, with the same typed error and within the timeout (never NEVER)."""
-    from _httpkit import NEVER, PROMPTLY
+    from _httpkit import NEVER
+    from _httpkit import PROMPTLY
 
-    from chatplex.errors import APITimeoutError, StreamIdleTimeoutError
+    from chatplex.errors import APITimeoutError
+    from chatplex.errors import StreamIdleTimeoutError
 
     async def stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await read_request(reader)

@@ -11,11 +11,20 @@ from typing import Any
 
 import httpx
 import pytest
-from _httpkit import Body, FakeAdapter, Handler, mock_clients, sse
+from _httpkit import Body
+from _httpkit import FakeAdapter
+from _httpkit import Handler
+from _httpkit import mock_clients
+from _httpkit import sse
 
-from chatplex.errors import APIConnectionError, DeadlineExceededError, ServerError, StreamError
-from chatplex.http import RetryPolicy, retry_policy
-from chatplex.http._drivers import adrive, drive
+from chatplex.errors import APIConnectionError
+from chatplex.errors import DeadlineExceededError
+from chatplex.errors import ServerError
+from chatplex.errors import StreamError
+from chatplex.http import RetryPolicy
+from chatplex.http import retry_policy
+from chatplex.http._drivers import adrive
+from chatplex.http._drivers import drive
 from chatplex.http._engine import Call
 from chatplex.messages import AIMessageChunk
 

@@ -7,26 +7,36 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 import pytest
-from _httpkit import FakeAdapter, FakeParser, sse
+from _httpkit import FakeAdapter
+from _httpkit import FakeParser
+from _httpkit import sse
 
-from chatplex.adapters.base import CallSettings, SSEEvent
-from chatplex.errors import (
-    APIConnectionError,
-    APIError,
-    BadRequestError,
-    DeadlineExceededError,
-    RateLimitError,
-    ServerError,
-    StreamError,
-)
-from chatplex.http import RetryPolicy, retry_policy
-from chatplex.http._engine import DONE, READ_EVENTS, READ_WHOLE, RETRY, Call, Phase
-from chatplex.messages import AIMessageChunk, HumanMessage
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import SSEEvent
+from chatplex.errors import APIConnectionError
+from chatplex.errors import APIError
+from chatplex.errors import BadRequestError
+from chatplex.errors import DeadlineExceededError
+from chatplex.errors import RateLimitError
+from chatplex.errors import ServerError
+from chatplex.errors import StreamError
+from chatplex.http import RetryPolicy
+from chatplex.http import retry_policy
+from chatplex.http._engine import DONE
+from chatplex.http._engine import READ_EVENTS
+from chatplex.http._engine import READ_WHOLE
+from chatplex.http._engine import RETRY
+from chatplex.http._engine import Call
+from chatplex.http._engine import Phase
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import HumanMessage
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 
 SSE = {"content-type": "text/event-stream", "x-request-id": "req-e"}

@@ -6,13 +6,13 @@ import time
 import httpx
 import pytest
 
-from chatplex.errors import APIConnectionError, StreamError, StreamIdleTimeoutError
-from chatplex.http._errors import (
-    request_failure,
-    request_id_from,
-    retry_after_from,
-    stream_failure,
-)
+from chatplex.errors import APIConnectionError
+from chatplex.errors import StreamError
+from chatplex.errors import StreamIdleTimeoutError
+from chatplex.http._errors import request_failure
+from chatplex.http._errors import request_id_from
+from chatplex.http._errors import retry_after_from
+from chatplex.http._errors import stream_failure
 from chatplex.messages import AIMessageChunk
 
 

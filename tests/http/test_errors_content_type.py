@@ -9,7 +9,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from chatplex.errors import APIError, UnexpectedContentTypeError
+from chatplex.errors import APIError
+from chatplex.errors import UnexpectedContentTypeError
 from chatplex.http._errors import unexpected_content_type
 
 KEY = "sk-content-type-test-9d2e"

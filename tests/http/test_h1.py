@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from chatplex.http._h1 import MAX_LINE, ParseError, ResponseParser, request_head
+from chatplex.http._h1 import MAX_LINE
+from chatplex.http._h1 import ParseError
+from chatplex.http._h1 import ResponseParser
+from chatplex.http._h1 import request_head
 
 
 def parse(raw: bytes, *, eof: bool = False, no_body: bool = False) -> ResponseParser:

@@ -10,12 +10,18 @@ import asyncio
 
 import pytest
 from _httpkit import FakeAdapter
-from test_transport import raw_server, read_request
+from test_transport import raw_server
+from test_transport import read_request
 
 from chatplex.errors import ChatplexError
-from chatplex.http import asend, send
-from chatplex.http._h1 import MAX_HEAD, ParseError, ResponseParser
-from tests.http._peers import Verdict, by_aiohttp, by_h11
+from chatplex.http import asend
+from chatplex.http import send
+from chatplex.http._h1 import MAX_HEAD
+from chatplex.http._h1 import ParseError
+from chatplex.http._h1 import ResponseParser
+from tests.http._peers import Verdict
+from tests.http._peers import by_aiohttp
+from tests.http._peers import by_h11
 
 OK = b"HTTP/1.1 200 OK\r\n"
 CHUNKED = OK + b"Transfer-Encoding: chunked\r\n\r\n"

@@ -7,7 +7,9 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
-from chatplex.http._headers import ResponseHeaders, response_headers, wire_headers
+from chatplex.http._headers import ResponseHeaders
+from chatplex.http._headers import response_headers
+from chatplex.http._headers import wire_headers
 
 RAWS = [
     [(b"Host", b"x.example"), (b"Authorization", b"Bearer k"), (b"Content-Length", b"2")],

@@ -11,7 +11,8 @@ import httpx
 import pytest
 from _httpkit import LocalServer
 
-from chatplex.core.interrupt import ConsumerGone, Interrupter
+from chatplex.core.interrupt import ConsumerGone
+from chatplex.core.interrupt import Interrupter
 from chatplex.http import interruptible_client
 
 

@@ -14,17 +14,29 @@ import ipaddress
 import socket
 import ssl
 import struct
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, suppress
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from contextlib import suppress
 from pathlib import Path
 
 import httpx
 import pytest
-from _httpkit import NEVER, PROMPTLY, FakeAdapter, sse, until
-from test_transport import Handler, raw_server, read_request
+from _httpkit import NEVER
+from _httpkit import PROMPTLY
+from _httpkit import FakeAdapter
+from _httpkit import sse
+from _httpkit import until
+from test_transport import Handler
+from test_transport import raw_server
+from test_transport import read_request
 
 from chatplex.errors import APIConnectionError
-from chatplex.http import asend, astream, connections_in_use, get_async_client, send
+from chatplex.http import asend
+from chatplex.http import astream
+from chatplex.http import connections_in_use
+from chatplex.http import get_async_client
+from chatplex.http import send
 from chatplex.http._lean import LeanBody
 from chatplex.http._transport import AioHTTPTransport
 
@@ -339,7 +351,8 @@ def test_what_goes_through_aiohttp_instead() -> None:
 
 def self_signed(directory: Path) -> tuple[Path, Path]:
     x509 = pytest.importorskip("cryptography.x509")
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 

@@ -3,12 +3,16 @@ what a budget does with them is tests/http/test_ratelimit_adaptive.py."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
 
 import httpx
 import pytest
 
-from chatplex.http._learn import parse_duration, read_limits, spent
+from chatplex.http._learn import parse_duration
+from chatplex.http._learn import read_limits
+from chatplex.http._learn import spent
 
 OPENAI = {
     "x-ratelimit-limit-requests": "600",

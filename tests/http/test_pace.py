@@ -18,40 +18,37 @@ import pytest
 
 from chatplex.http._budget_machine import MachineBudget
 from chatplex.http._learn import Announced
-from chatplex.http._pace import (
-    CEILING_GROWTH,
-    DECREASE,
-    FEW_DECREASE,
-    FLOOR,
-    LEARN_DECREASE,
-    LEARN_GROWTH,
-    MIN_ANSWERS,
-    NOISE_MARGIN,
-    TRIAL_ANSWERS,
-    TRIGGER_SHARE,
-    WINDOW_CALM,
-    Pace,
-    PaceState,
-)
-from chatplex.http._ratelimit import Budget, RateLimit
+from chatplex.http._pace import CEILING_GROWTH
+from chatplex.http._pace import DECREASE
+from chatplex.http._pace import FEW_DECREASE
+from chatplex.http._pace import FLOOR
+from chatplex.http._pace import LEARN_DECREASE
+from chatplex.http._pace import LEARN_GROWTH
+from chatplex.http._pace import MIN_ANSWERS
+from chatplex.http._pace import NOISE_MARGIN
+from chatplex.http._pace import TRIAL_ANSWERS
+from chatplex.http._pace import TRIGGER_SHARE
+from chatplex.http._pace import WINDOW_CALM
+from chatplex.http._pace import Pace
+from chatplex.http._pace import PaceState
+from chatplex.http._ratelimit import Budget
+from chatplex.http._ratelimit import RateLimit
 from chatplex.http._retry import release_failed
 from chatplex.providers.google.adapter import GeminiAdapter
 
-from ._pacesim import (
-    Answer,
-    Fleet,
-    HiddenLimit,
-    Jitter,
-    PerSecond,
-    SlidingWindow,
-    VirtualLoop,
-    _no_sync_sleep,
-    adrive,
-    noisy,
-    overload_burst,
-    simulate,
-    simulate_fleet,
-)
+from ._pacesim import Answer
+from ._pacesim import Fleet
+from ._pacesim import HiddenLimit
+from ._pacesim import Jitter
+from ._pacesim import PerSecond
+from ._pacesim import SlidingWindow
+from ._pacesim import VirtualLoop
+from ._pacesim import _no_sync_sleep
+from ._pacesim import adrive
+from ._pacesim import noisy
+from ._pacesim import overload_burst
+from ._pacesim import simulate
+from ._pacesim import simulate_fleet
 
 EMPTY = Announced(requests_remaining=0.0)  # a 429 telling that nothing is left
 

@@ -10,18 +10,16 @@ import pytest
 from _httpkit import FakeAdapter
 
 import chatplex.http
-from chatplex.http import (
-    PoolSettings,
-    _pool,
-    aclose,
-    asend,
-    astream,
-    configure_pool,
-    connections_in_use,
-    get_async_client,
-    get_sync_client,
-    pool_settings,
-)
+from chatplex.http import PoolSettings
+from chatplex.http import _pool
+from chatplex.http import aclose
+from chatplex.http import asend
+from chatplex.http import astream
+from chatplex.http import configure_pool
+from chatplex.http import connections_in_use
+from chatplex.http import get_async_client
+from chatplex.http import get_sync_client
+from chatplex.http import pool_settings
 from tests._leaks import no_resource_warnings
 
 

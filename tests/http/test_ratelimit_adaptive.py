@@ -18,8 +18,13 @@ import pytest
 from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
 from chatplex.http import get_budget
-from chatplex.http._pace import COLD_WAIT, COLD_WINDOW, LEARN_DECREASE, MIN_ANSWERS, WINDOW_CALM
-from chatplex.http._ratelimit import Budget, RateLimit
+from chatplex.http._pace import COLD_WAIT
+from chatplex.http._pace import COLD_WINDOW
+from chatplex.http._pace import LEARN_DECREASE
+from chatplex.http._pace import MIN_ANSWERS
+from chatplex.http._pace import WINDOW_CALM
+from chatplex.http._ratelimit import Budget
+from chatplex.http._ratelimit import RateLimit
 from chatplex.testing import MockServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))

@@ -12,18 +12,18 @@ import pytest
 import respx
 
 from chatplex import AIMessageChunk
-from chatplex.errors import APIError, ResponseTooLargeError, StreamError
-from chatplex.http._reply import (
-    has_content,
-    is_json,
-    keep_body,
-    malformed_event,
-    parse_reply,
-    reply_chunk,
-    too_large,
-    with_partial,
-    wrong_shape,
-)
+from chatplex.errors import APIError
+from chatplex.errors import ResponseTooLargeError
+from chatplex.errors import StreamError
+from chatplex.http._reply import has_content
+from chatplex.http._reply import is_json
+from chatplex.http._reply import keep_body
+from chatplex.http._reply import malformed_event
+from chatplex.http._reply import parse_reply
+from chatplex.http._reply import reply_chunk
+from chatplex.http._reply import too_large
+from chatplex.http._reply import with_partial
+from chatplex.http._reply import wrong_shape
 from chatplex.providers.openai.adapter import OpenAIAdapter
 
 ADAPTER = OpenAIAdapter(api_key="sk-SENTINEL-reply-0123")

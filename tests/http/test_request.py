@@ -8,17 +8,16 @@ import httpx
 import pytest
 from _httpkit import FakeAdapter
 
-from chatplex.errors import APITimeoutError, DeadlineExceededError
+from chatplex.errors import APITimeoutError
+from chatplex.errors import DeadlineExceededError
 from chatplex.http._redaction import SECRET_HEADERS_KEY
-from chatplex.http._request import (
-    _templates,
-    build_request,
-    deadline_passed,
-    encode_json,
-    remaining,
-    request_timeout,
-    within,
-)
+from chatplex.http._request import _templates
+from chatplex.http._request import build_request
+from chatplex.http._request import deadline_passed
+from chatplex.http._request import encode_json
+from chatplex.http._request import remaining
+from chatplex.http._request import request_timeout
+from chatplex.http._request import within
 
 
 def test_encode_json_is_compact_utf8_and_accepts_any_mapping() -> None:

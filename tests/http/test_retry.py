@@ -14,23 +14,32 @@ from typing import Any
 
 import httpx
 import pytest
-from _httpkit import Body, FakeAdapter, LocalServer, call, collect, mock_clients, sse
+from _httpkit import Body
+from _httpkit import FakeAdapter
+from _httpkit import LocalServer
+from _httpkit import call
+from _httpkit import collect
+from _httpkit import mock_clients
+from _httpkit import sse
 
-from chatplex.errors import (
-    APIConnectionError,
-    APIError,
-    AuthenticationError,
-    BadRequestError,
-    DeadlineExceededError,
-    RateLimitError,
-    ServerError,
-    StreamError,
-    StreamIdleTimeoutError,
-)
-from chatplex.http import RetryPolicy, retry_policy
-from chatplex.http._ratelimit import Budget, RateLimit
-from chatplex.http._retry import release_failed, stream_used_tokens, used_tokens
-from chatplex.messages import AIMessage, AIMessageChunk
+from chatplex.errors import APIConnectionError
+from chatplex.errors import APIError
+from chatplex.errors import AuthenticationError
+from chatplex.errors import BadRequestError
+from chatplex.errors import DeadlineExceededError
+from chatplex.errors import RateLimitError
+from chatplex.errors import ServerError
+from chatplex.errors import StreamError
+from chatplex.errors import StreamIdleTimeoutError
+from chatplex.http import RetryPolicy
+from chatplex.http import retry_policy
+from chatplex.http._ratelimit import Budget
+from chatplex.http._ratelimit import RateLimit
+from chatplex.http._retry import release_failed
+from chatplex.http._retry import stream_used_tokens
+from chatplex.http._retry import used_tokens
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 
@@ -497,7 +506,8 @@ async def test_bedrock_throttling_mid_stream_teaches_the_pace_as_a_429_does(
     from chatplex.adapters.base import CallSettings
     from chatplex.messages import HumanMessage
     from chatplex.providers.bedrock.adapter import BedrockAdapter
-    from chatplex.testing._mock_wire_bedrock import EVENT_STREAM, encode_message
+    from chatplex.testing._mock_wire_bedrock import EVENT_STREAM
+    from chatplex.testing._mock_wire_bedrock import encode_message
 
     for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)

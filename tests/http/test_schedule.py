@@ -9,16 +9,17 @@ import pytest
 
 from chatplex.http import RateLimit
 from chatplex.http._budget_shared import Outcome
-from chatplex.http._pace import DECREASE, FLOOR, MIN_ANSWERS, PaceState
+from chatplex.http._pace import DECREASE
+from chatplex.http._pace import FLOOR
+from chatplex.http._pace import MIN_ANSWERS
+from chatplex.http._pace import PaceState
 from chatplex.http._ratelimit import BURST_REQUESTS
-from chatplex.http._schedule import (
-    STALE_AHEAD,
-    Schedule,
-    admit,
-    intervals,
-    schedule_fields,
-    settle,
-)
+from chatplex.http._schedule import STALE_AHEAD
+from chatplex.http._schedule import Schedule
+from chatplex.http._schedule import admit
+from chatplex.http._schedule import intervals
+from chatplex.http._schedule import schedule_fields
+from chatplex.http._schedule import settle
 
 EMPTY = {"x-ratelimit-remaining-requests": "0"}  # a 429 at the limit says so
 

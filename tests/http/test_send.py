@@ -6,19 +6,24 @@ import time
 
 import httpx
 import pytest
-from _httpkit import NEVER, PROMPTLY, SECRET, FakeAdapter, LocalServer, call, mock_clients
+from _httpkit import NEVER
+from _httpkit import PROMPTLY
+from _httpkit import SECRET
+from _httpkit import FakeAdapter
+from _httpkit import LocalServer
+from _httpkit import call
+from _httpkit import mock_clients
 
 import chatplex.http
-from chatplex.errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    AuthenticationError,
-    DeadlineExceededError,
-    RateLimitError,
-    ServerError,
-)
-from chatplex.http import asend, send
+from chatplex.errors import APIConnectionError
+from chatplex.errors import APIError
+from chatplex.errors import APITimeoutError
+from chatplex.errors import AuthenticationError
+from chatplex.errors import DeadlineExceededError
+from chatplex.errors import RateLimitError
+from chatplex.errors import ServerError
+from chatplex.http import asend
+from chatplex.http import send
 from chatplex.sdk_errors import chatplex_class  # the class raised, SDK-compatible or not
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

@@ -6,7 +6,9 @@ import pytest
 from _corpus import corpus_dirs
 
 from chatplex.adapters.base import SSEEvent
-from chatplex.http._sse import SSEDecoder, aiter_sse_events, iter_sse_events
+from chatplex.http._sse import SSEDecoder
+from chatplex.http._sse import aiter_sse_events
+from chatplex.http._sse import iter_sse_events
 
 STREAMS = sorted(path for folder in corpus_dirs() for path in folder.glob("*.sse"))
 

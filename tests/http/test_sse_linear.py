@@ -11,10 +11,15 @@ import time
 
 import httpx
 import pytest
-from _httpkit import Body, FakeAdapter, collect, mock_clients, sse
+from _httpkit import Body
+from _httpkit import FakeAdapter
+from _httpkit import collect
+from _httpkit import mock_clients
+from _httpkit import sse
 
 from chatplex.adapters.base import SSEEvent
-from chatplex.errors import APIError, ResponseTooLargeError
+from chatplex.errors import APIError
+from chatplex.errors import ResponseTooLargeError
 from chatplex.http import SSEDecoder
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

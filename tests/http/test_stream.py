@@ -5,28 +5,28 @@ import time
 
 import httpx
 import pytest
-from _httpkit import (
-    NEVER,
-    PROMPTLY,
-    SECRET,
-    Body,
-    FakeAdapter,
-    Handler,
-    LocalServer,
-    collect,
-    mock_clients,
-    sse,
-    until,
-)
+from _httpkit import NEVER
+from _httpkit import PROMPTLY
+from _httpkit import SECRET
+from _httpkit import Body
+from _httpkit import FakeAdapter
+from _httpkit import Handler
+from _httpkit import LocalServer
+from _httpkit import collect
+from _httpkit import mock_clients
+from _httpkit import sse
+from _httpkit import until
 
 import chatplex.http
-from chatplex.errors import (
-    DeadlineExceededError,
-    RateLimitError,
-    StreamError,
-    StreamIdleTimeoutError,
-)
-from chatplex.http import astream, connections_in_use, get_async_client, get_sync_client, stream
+from chatplex.errors import DeadlineExceededError
+from chatplex.errors import RateLimitError
+from chatplex.errors import StreamError
+from chatplex.errors import StreamIdleTimeoutError
+from chatplex.http import astream
+from chatplex.http import connections_in_use
+from chatplex.http import get_async_client
+from chatplex.http import get_sync_client
+from chatplex.http import stream
 from chatplex.messages import merge_chunks
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

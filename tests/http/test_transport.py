@@ -9,31 +9,34 @@ import gzip
 import ssl
 import sys
 import traceback
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 
 import httpcore
 import httpx
 import pytest
 import respx
-from _httpkit import SECRET, FakeAdapter, call, collect, sse
+from _httpkit import SECRET
+from _httpkit import FakeAdapter
+from _httpkit import call
+from _httpkit import collect
+from _httpkit import sse
 
-from chatplex.errors import APIConnectionError, ServerError
-from chatplex.http import (
-    _pool,
-    asend,
-    astream,
-    connections_in_use,
-    get_async_client,
-    get_sync_client,
-)
-from chatplex.http._transport import (
-    AioHTTPTransport,
-    ResponseCookies,
-    _acquire_within,
-    env_proxy_mounts,
-    mock_is_active,
-)
+from chatplex.errors import APIConnectionError
+from chatplex.errors import ServerError
+from chatplex.http import _pool
+from chatplex.http import asend
+from chatplex.http import astream
+from chatplex.http import connections_in_use
+from chatplex.http import get_async_client
+from chatplex.http import get_sync_client
+from chatplex.http._transport import AioHTTPTransport
+from chatplex.http._transport import ResponseCookies
+from chatplex.http._transport import _acquire_within
+from chatplex.http._transport import env_proxy_mounts
+from chatplex.http._transport import mock_is_active
 from chatplex.testing._mock_core import stop_accepting
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -531,7 +534,8 @@ async def test_respx_side_effects_map_per_attempt(sync: bool) -> None:
 def test_yarl_urls_are_kept_per_url_object_but_never_with_a_query() -> None:
     """The same httpx URL object gives the same yarl URL (parsed once); a URL with a
     query (a key may be in it) is not kept here."""
-    from chatplex.http._transport import _url, _yarl_urls
+    from chatplex.http._transport import _url
+    from chatplex.http._transport import _yarl_urls
 
     plain = httpx.URL("https://x.example/v1/chat%20x")
     assert _url(plain) is _url(plain)

@@ -9,7 +9,9 @@ schema (`MockScript`'s defaults).
 
 from __future__ import annotations
 
-from chatplex.testing import MockScript, MockServer, ScriptRule
+from chatplex.testing import MockScript
+from chatplex.testing import MockServer
+from chatplex.testing import ScriptRule
 
 __all__ = ["STANDARD_SCRIPT", "UNIT_BASE_URL", "base_url", "set_server"]
 

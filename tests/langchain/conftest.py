@@ -11,7 +11,8 @@ import importlib.util
 from collections.abc import Iterator
 
 import pytest
-from _lckit import STANDARD_SCRIPT, set_server
+from _lckit import STANDARD_SCRIPT
+from _lckit import set_server
 
 from chatplex.testing import MockServer
 

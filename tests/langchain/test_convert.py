@@ -5,20 +5,25 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import AIMessage as LCAI
 from langchain_core.messages import AIMessageChunk as LCChunk
-from langchain_core.messages import (
-    ChatMessage,
-    FunctionMessage,
-)
+from langchain_core.messages import ChatMessage
+from langchain_core.messages import FunctionMessage
 from langchain_core.messages import HumanMessage as LCHuman
 from langchain_core.messages import SystemMessage as LCSystem
 from langchain_core.messages import ToolMessage as LCTool
 
 from chatplex import init_chat_model
-from chatplex.langchain import StreamTranslator, to_chatplex_messages, to_langchain_message
-from chatplex.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage
+from chatplex.langchain import StreamTranslator
+from chatplex.langchain import to_chatplex_messages
+from chatplex.langchain import to_langchain_message
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
 from chatplex.providers.bedrock import response  # noqa: F401  (registers Converse's content_blocks)
 from chatplex.providers.openai.adapter import OPENAI_ROLE_KEY
-from chatplex.testing import MockScript, MockServer
+from chatplex.testing import MockScript
+from chatplex.testing import MockServer
 
 CALL = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_1", "type": "tool_call"}
 

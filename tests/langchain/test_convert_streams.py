@@ -20,7 +20,8 @@ import json
 import sys
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,9 @@ from langchain_openai import ChatOpenAI
 from chatplex.langchain import ChatChatplex
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "adapters"))
-from _corpus import Case, corpus_dir, load_cases  # noqa: E402
+from _corpus import Case  # noqa: E402
+from _corpus import corpus_dir  # noqa: E402
+from _corpus import load_cases  # noqa: E402
 
 pytestmark = pytest.mark.skipif(corpus_dir() is None, reason="wire corpus not available")
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _lckit import UNIT_BASE_URL, base_url
+from _lckit import UNIT_BASE_URL
+from _lckit import base_url
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessageChunk
 from langchain_core.tools import tool
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
@@ -17,7 +19,8 @@ from pydantic import BaseModel
 
 from chatplex import ChatAnthropic as EngineAnthropic
 from chatplex import ChatOpenAI as EngineOpenAI
-from chatplex.langchain import ChatAnthropic, ChatOpenAI
+from chatplex.langchain import ChatAnthropic
+from chatplex.langchain import ChatOpenAI
 
 CLASSES = {"openai": ChatOpenAI, "anthropic": ChatAnthropic}
 MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}

@@ -7,11 +7,16 @@ from typing import Any
 
 import pytest
 from _lckit import base_url
-from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
+from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessageChunk
+from langchain_core.messages import ToolMessage
 from langchain_core.runnables import RunnableLambda
 from langchain_core.tools import tool
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.graph import START
+from langgraph.graph import MessagesState
+from langgraph.graph import StateGraph
+from langgraph.prebuilt import ToolNode
+from langgraph.prebuilt import tools_condition
 from langgraph.warnings import LangGraphDeprecatedSinceV10
 
 from chatplex.langchain import ChatChatplex

@@ -15,15 +15,20 @@ from _lckit import base_url
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import AIMessage as LCAI
 from langchain_core.output_parsers import StrOutputParser
-from langchain_core.prompts import ChatPromptTemplate, PromptTemplate
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.prompts import PromptTemplate
 from pydantic import BaseModel
 
-from chatplex import FakeChatModel, Runnable
+from chatplex import FakeChatModel
+from chatplex import Runnable
 from chatplex.core.run_config import RunnableConfig
 from chatplex.errors import AuthenticationError
-from chatplex.langchain import ChatChatplex, to_langchain
-from chatplex.messages import AIMessage, AIMessageChunk
-from chatplex.testing import MockServer, NetworkBlockedError
+from chatplex.langchain import ChatChatplex
+from chatplex.langchain import to_langchain
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.testing import MockServer
+from chatplex.testing import NetworkBlockedError
 
 PROVIDERS = ["openai", "anthropic"]
 

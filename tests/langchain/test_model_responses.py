@@ -11,7 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex.langchain import ChatAnthropic, ChatChatplex, ChatOpenAI
+from chatplex.langchain import ChatAnthropic
+from chatplex.langchain import ChatChatplex
+from chatplex.langchain import ChatOpenAI
 
 REPLY = {
     "id": "resp_9",

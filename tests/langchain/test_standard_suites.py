@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _lckit import UNIT_BASE_URL, base_url
+from _lckit import UNIT_BASE_URL
+from _lckit import base_url
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
 

@@ -10,14 +10,16 @@ from typing import Any
 
 import pytest
 from langchain_core.exceptions import OutputParserException
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+from pydantic import Field
 from typing_extensions import TypedDict
 
 from chatplex import ChatOpenAI as ChatplexOpenAI
 from chatplex.chat import init_chat_model
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain.structured import default_method
-from chatplex.testing import MockRequest, MockServer
+from chatplex.testing import MockRequest
+from chatplex.testing import MockServer
 
 SENT: list[tuple[str, dict[str, Any]]] = []
 

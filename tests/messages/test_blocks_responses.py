@@ -13,7 +13,8 @@ from chatplex.providers.openai.responses_response import parse_reply
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "adapters"))
 from _corpus import load_cases  # noqa: E402
-from _responses_fixtures import RESPONSES, response  # noqa: E402
+from _responses_fixtures import RESPONSES  # noqa: E402
+from _responses_fixtures import response  # noqa: E402
 
 pytest.importorskip("langchain_core")
 from chatplex.langchain.convert import to_langchain_message  # noqa: E402

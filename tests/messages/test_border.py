@@ -18,22 +18,22 @@ pytest.importorskip("langchain_core")
 
 from langchain_core import messages as lc  # noqa: E402
 from langchain_core.chat_history import InMemoryChatMessageHistory  # noqa: E402
-from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser  # noqa: E402
+from langchain_core.output_parsers import JsonOutputParser  # noqa: E402
+from langchain_core.output_parsers import PydanticOutputParser  # noqa: E402
 from langchain_core.runnables.history import RunnableWithMessageHistory  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
 
-from chatplex import (  # noqa: E402
-    AIMessage,
-    AIMessageChunk,
-    ChatPromptTemplate,
-    HumanMessage,
-    MessagesPlaceholder,
-    RunnableLambda,
-    SystemMessage,
-    ToolMessage,
-    init_chat_model,
-)
-from chatplex.messages import BaseMessage, to_langchain  # noqa: E402
+from chatplex import AIMessage  # noqa: E402
+from chatplex import AIMessageChunk  # noqa: E402
+from chatplex import ChatPromptTemplate  # noqa: E402
+from chatplex import HumanMessage  # noqa: E402
+from chatplex import MessagesPlaceholder  # noqa: E402
+from chatplex import RunnableLambda  # noqa: E402
+from chatplex import SystemMessage  # noqa: E402
+from chatplex import ToolMessage  # noqa: E402
+from chatplex import init_chat_model  # noqa: E402
+from chatplex.messages import BaseMessage  # noqa: E402
+from chatplex.messages import to_langchain  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 import pytest
 
-from chatplex.messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-    coerce_messages,
-    message_from_role,
-    normalise_role,
-)
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import BaseMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.messages import coerce_messages
+from chatplex.messages import message_from_role
+from chatplex.messages import normalise_role
 from chatplex.runnables import ChatPromptTemplate
 
 KNOWN_ROLES = ("human", "user", "ai", "assistant", "system", "developer", "tool")

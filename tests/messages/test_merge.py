@@ -15,16 +15,15 @@ from typing import Any
 
 import pytest
 
-from chatplex.messages import (
-    AIMessage,
-    AIMessageChunk,
-    ToolCall,
-    ToolCallChunk,
-    UsageMetadata,
-    merge_chunks,
-    merge_content,
-)
-from chatplex.messages._merge import merge_metadata, merged_fields
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import ToolCall
+from chatplex.messages import ToolCallChunk
+from chatplex.messages import UsageMetadata
+from chatplex.messages import merge_chunks
+from chatplex.messages import merge_content
+from chatplex.messages._merge import merge_metadata
+from chatplex.messages._merge import merged_fields
 
 # --- helpers ----------------------------------------------------------------------------
 

@@ -10,19 +10,17 @@ from typing import Any
 
 import pytest
 
-from chatplex.messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolCall,
-    ToolCallChunk,
-    ToolMessage,
-    UsageMetadata,
-    content_text,
-    text_chunk,
-)
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import BaseMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolCall
+from chatplex.messages import ToolCallChunk
+from chatplex.messages import ToolMessage
+from chatplex.messages import UsageMetadata
+from chatplex.messages import content_text
+from chatplex.messages import text_chunk
 
 # --- helpers ----------------------------------------------------------------------------
 
@@ -257,7 +255,9 @@ def test_deeply_nested_args_do_not_raise() -> None:
 
 
 def test_a_reply_as_one_chunk_merges_back_to_the_reply() -> None:
-    from chatplex.messages import AIMessage, merge_chunks, reply_as_chunk
+    from chatplex.messages import AIMessage
+    from chatplex.messages import merge_chunks
+    from chatplex.messages import reply_as_chunk
 
     reply = AIMessage(
         content="done",
@@ -282,7 +282,9 @@ def test_a_reply_as_one_chunk_merges_back_to_the_reply() -> None:
 
 
 def test_lazy_metadata_is_built_into_a_fresh_dict_on_first_read() -> None:
-    from chatplex.messages import LazyMetadata, metadata_value, set_metadata
+    from chatplex.messages import LazyMetadata
+    from chatplex.messages import metadata_value
+    from chatplex.messages import set_metadata
     from chatplex.messages._messages import _RESPONSE_METADATA
 
     head = {"provider": "p", "id": None, "finish_reason": None}
@@ -312,7 +314,8 @@ def test_lazy_metadata_is_built_into_a_fresh_dict_on_first_read() -> None:
 
 
 def test_lazy_value_usage_is_made_on_read_and_passed_on_unbuilt() -> None:
-    from chatplex.messages import LazyValue, peek_usage
+    from chatplex.messages import LazyValue
+    from chatplex.messages import peek_usage
     from chatplex.messages._messages import _USAGE_METADATA
 
     made: list[int] = []

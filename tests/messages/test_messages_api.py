@@ -16,19 +16,17 @@ import pytest
 from langchain_core import messages as lc
 
 from chatplex.adapters import adapter_class
-from chatplex.messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-    convert_to_messages,
-    merge_chunks,
-    message_to_dict,
-    messages_from_dict,
-    messages_to_dict,
-)
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import BaseMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.messages import convert_to_messages
+from chatplex.messages import merge_chunks
+from chatplex.messages import message_to_dict
+from chatplex.messages import messages_from_dict
+from chatplex.messages import messages_to_dict
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.openai.adapter import OpenAIAdapter
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from chatplex import AIMessage, HumanMessage, SystemMessage, ToolMessage
-from chatplex.messages import BaseMessage, to_langchain
+from chatplex import AIMessage
+from chatplex import HumanMessage
+from chatplex import SystemMessage
+from chatplex import ToolMessage
+from chatplex.messages import BaseMessage
+from chatplex.messages import to_langchain
 from chatplex.messages import utils as ours
 
 lc = pytest.importorskip("langchain_core.messages")

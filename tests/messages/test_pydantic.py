@@ -13,10 +13,17 @@ import pytest
 pytest.importorskip("langchain_core")
 
 from langchain_core import messages as lc  # noqa: E402
-from langchain_core.load import dumpd, load  # noqa: E402
+from langchain_core.load import dumpd  # noqa: E402
+from langchain_core.load import load  # noqa: E402
 
-from chatplex import AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage  # noqa: E402
-from chatplex.messages import BaseMessage, messages_to_dict, to_langchain  # noqa: E402
+from chatplex import AIMessage  # noqa: E402
+from chatplex import AIMessageChunk  # noqa: E402
+from chatplex import HumanMessage  # noqa: E402
+from chatplex import SystemMessage  # noqa: E402
+from chatplex import ToolMessage  # noqa: E402
+from chatplex.messages import BaseMessage  # noqa: E402
+from chatplex.messages import messages_to_dict  # noqa: E402
+from chatplex.messages import to_langchain  # noqa: E402
 
 MESSAGES: list[BaseMessage] = [
     SystemMessage("Be brief.", id="s"),

@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessageChunk as LCChunk
 
-from chatplex.messages import AIMessageChunk, ToolCallChunk, merge_chunks
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import ToolCallChunk
+from chatplex.messages import merge_chunks
 
 
 def frag(

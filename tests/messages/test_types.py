@@ -3,14 +3,12 @@ details included, and `None` is its identity."""
 
 from __future__ import annotations
 
-from chatplex.messages import (
-    AIMessageChunk,
-    InvalidToolCall,
-    ToolCall,
-    ToolCallChunk,
-    UsageMetadata,
-    add_usage,
-)
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import InvalidToolCall
+from chatplex.messages import ToolCall
+from chatplex.messages import ToolCallChunk
+from chatplex.messages import UsageMetadata
+from chatplex.messages import add_usage
 
 
 def usage(

@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from chatplex import (
-    AIMessage,
-    AIMessageChunk,
-    HumanMessage,
-    RunnablePassthrough,
-    SystemMessage,
-    ToolMessage,
-)
-from chatplex.messages import BaseMessage, messages_to_dict, to_langchain
+from chatplex import AIMessage
+from chatplex import AIMessageChunk
+from chatplex import HumanMessage
+from chatplex import RunnablePassthrough
+from chatplex import SystemMessage
+from chatplex import ToolMessage
+from chatplex.messages import BaseMessage
+from chatplex.messages import messages_to_dict
+from chatplex.messages import to_langchain
 from chatplex.messages import utils as ours
 
 lc = pytest.importorskip("langchain_core.messages")

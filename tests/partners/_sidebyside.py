@@ -16,8 +16,10 @@ import http.server
 import json
 import threading
 import warnings
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 #: What a message field holds that is drawn at random per run (ids), shown as this.

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.partners._sidebyside import ScriptedServer, scripted_server
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import scripted_server
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,9 @@ pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
 pa = pytest.importorskip("pyarrow")
 
 from chatplex.messages import AIMessage  # noqa: E402
-from chatplex.ray._columns import OUTPUT_COLUMNS, outcome_columns, row_outcome  # noqa: E402
+from chatplex.ray._columns import OUTPUT_COLUMNS  # noqa: E402
+from chatplex.ray._columns import outcome_columns  # noqa: E402
+from chatplex.ray._columns import row_outcome  # noqa: E402
 
 pytestmark = pytest.mark.ray
 

@@ -10,12 +10,15 @@ import pytest
 pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
 pa = pytest.importorskip("pyarrow")
 
-from _raykit import FakeTally, make_model  # noqa: E402
+from _raykit import FakeTally  # noqa: E402
+from _raykit import make_model  # noqa: E402
 
 from chatplex.http import add_client_hook  # noqa: E402
-from chatplex.ray import OUTPUT_COLUMNS, ChatMapper  # noqa: E402
+from chatplex.ray import OUTPUT_COLUMNS  # noqa: E402
+from chatplex.ray import ChatMapper  # noqa: E402
 from chatplex.ray._mapper import _hook_client  # noqa: E402
-from chatplex.ray._tally import SendLog, TallyReport  # noqa: E402
+from chatplex.ray._tally import SendLog  # noqa: E402
+from chatplex.ray._tally import TallyReport  # noqa: E402
 from chatplex.testing.limited_server import LimitedServer  # noqa: E402
 
 pytestmark = pytest.mark.ray

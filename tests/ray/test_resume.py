@@ -10,7 +10,8 @@ pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
 pa = pytest.importorskip("pyarrow")
 import pyarrow.parquet as pq  # noqa: E402
 
-from chatplex.ray._resume import SkipDone, done_ids  # noqa: E402
+from chatplex.ray._resume import SkipDone  # noqa: E402
+from chatplex.ray._resume import done_ids  # noqa: E402
 
 pytestmark = pytest.mark.ray
 

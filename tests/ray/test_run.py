@@ -15,9 +15,13 @@ import pytest
 pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
 
 import pyarrow.dataset as pads  # noqa: E402  (comes with ray[data])
-from _raykit import FAIL, dies_once, make_model, rows  # noqa: E402
+from _raykit import FAIL  # noqa: E402
+from _raykit import dies_once  # noqa: E402
+from _raykit import make_model  # noqa: E402
+from _raykit import rows  # noqa: E402
 
-from chatplex.ray import TallyReport, map_chat  # noqa: E402
+from chatplex.ray import TallyReport  # noqa: E402
+from chatplex.ray import map_chat  # noqa: E402
 from chatplex.testing.limited_server import LimitedServer  # noqa: E402
 
 pytestmark = pytest.mark.ray

@@ -10,7 +10,9 @@ pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
 
 from _raykit import FakeTally  # noqa: E402
 
-from chatplex.ray._tally import RowTally, SendLog, TallyReport  # noqa: E402
+from chatplex.ray._tally import RowTally  # noqa: E402
+from chatplex.ray._tally import SendLog  # noqa: E402
+from chatplex.ray._tally import TallyReport  # noqa: E402
 
 pytestmark = pytest.mark.ray
 

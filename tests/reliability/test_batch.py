@@ -8,10 +8,17 @@ from __future__ import annotations
 import time
 
 import pytest
-from _faultkit import NEVER, PROMPTLY, FaultPlan, ask_batch, make_model, parity, providers
+from _faultkit import NEVER
+from _faultkit import PROMPTLY
+from _faultkit import FaultPlan
+from _faultkit import ask_batch
+from _faultkit import make_model
+from _faultkit import parity
+from _faultkit import providers
 
 from chatplex.errors import BadRequestError
-from chatplex.http import connections_in_use, get_async_client
+from chatplex.http import connections_in_use
+from chatplex.http import get_async_client
 from chatplex.testing import MockServer
 
 N = 1000

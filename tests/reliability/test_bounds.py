@@ -16,19 +16,28 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _faultkit import API_KEY, PROVIDERS, ask, ask_stream, parity, until
-from _hostile import FAULTS, HostileServer
+from _faultkit import API_KEY
+from _faultkit import PROVIDERS
+from _faultkit import ask
+from _faultkit import ask_stream
+from _faultkit import parity
+from _faultkit import until
+from _hostile import FAULTS
+from _hostile import HostileServer
 
-from chatplex import RunnableConfig, init_chat_model
-from chatplex.errors import (
-    APITimeoutError,
-    DeadlineExceededError,
-    ResponseTooLargeError,
-    StreamIdleTimeoutError,
-)
-from chatplex.http import connections_in_use, get_async_client, get_sync_client, retry_policy
+from chatplex import RunnableConfig
+from chatplex import init_chat_model
+from chatplex.errors import APITimeoutError
+from chatplex.errors import DeadlineExceededError
+from chatplex.errors import ResponseTooLargeError
+from chatplex.errors import StreamIdleTimeoutError
+from chatplex.http import connections_in_use
+from chatplex.http import get_async_client
+from chatplex.http import get_sync_client
+from chatplex.http import retry_policy
 from chatplex.sdk_errors import chatplex_class  # the class raised, SDK-compatible or not
-from tests._leaks import frozen_heap, no_resource_warnings
+from tests._leaks import frozen_heap
+from tests._leaks import no_resource_warnings
 
 #: The per-request timeout and stream idle timeout of these models (s).
 BOUND = 0.3

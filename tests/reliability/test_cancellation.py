@@ -8,17 +8,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from _faultkit import NEVER, FaultPlan, make_model, providers, until
+from _faultkit import NEVER
+from _faultkit import FaultPlan
+from _faultkit import make_model
+from _faultkit import providers
+from _faultkit import until
 
-from chatplex.http import connections_in_use, get_async_client, get_sync_client
+from chatplex.http import connections_in_use
+from chatplex.http import get_async_client
+from chatplex.http import get_sync_client
 from chatplex.http._ratelimit import get_budget
 from chatplex.testing import MockServer
-from tests._leaks import frozen_heap, no_resource_warnings
+from tests._leaks import frozen_heap
+from tests._leaks import no_resource_warnings
 
 # A leak during a test fails it at once (the project's default only shows them, since
 # the garbage collector reports them in whichever test runs next; `no_orphan_tasks`

@@ -15,10 +15,14 @@ from chatplex import init_chat_model
 from chatplex.adapters.base import CallSettings
 from chatplex.chat.fake import FakeChatModel
 from chatplex.core.parsers import StrOutputParser
-from chatplex.errors import ChatplexError, DeadlineExceededError
-from chatplex.http import astream, get_async_client, get_sync_client
+from chatplex.errors import ChatplexError
+from chatplex.errors import DeadlineExceededError
+from chatplex.http import astream
+from chatplex.http import get_async_client
+from chatplex.http import get_sync_client
 from chatplex.http import stream as http_stream
-from chatplex.messages import AIMessageChunk, HumanMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import HumanMessage
 from chatplex.testing import MockServer
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

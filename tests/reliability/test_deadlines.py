@@ -8,20 +8,23 @@ import time
 from typing import Any
 
 import pytest
-from _faultkit import (
-    NEVER,
-    PROMPTLY,
-    FaultPlan,
-    VirtualTime,
-    ask,
-    ask_stream,
-    make_model,
-    parity,
-    providers,
-)
+from _faultkit import NEVER
+from _faultkit import PROMPTLY
+from _faultkit import FaultPlan
+from _faultkit import VirtualTime
+from _faultkit import ask
+from _faultkit import ask_stream
+from _faultkit import make_model
+from _faultkit import parity
+from _faultkit import providers
 
-from chatplex.errors import APITimeoutError, DeadlineExceededError, ServerError
-from chatplex.http import connections_in_use, get_async_client, get_sync_client, retry_policy
+from chatplex.errors import APITimeoutError
+from chatplex.errors import DeadlineExceededError
+from chatplex.errors import ServerError
+from chatplex.http import connections_in_use
+from chatplex.http import get_async_client
+from chatplex.http import get_sync_client
+from chatplex.http import retry_policy
 from chatplex.testing import MockServer
 
 

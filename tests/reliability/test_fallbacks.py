@@ -6,9 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _faultkit import FaultPlan, ask, ask_batch, ask_stream, make_model, parity
+from _faultkit import FaultPlan
+from _faultkit import ask
+from _faultkit import ask_batch
+from _faultkit import ask_stream
+from _faultkit import make_model
+from _faultkit import parity
 
-from chatplex.errors import AuthenticationError, ServerError, StreamError
+from chatplex.errors import AuthenticationError
+from chatplex.errors import ServerError
+from chatplex.errors import StreamError
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
 

@@ -9,28 +9,24 @@ import time
 from typing import Any
 
 import pytest
-from _faultkit import (
-    NEVER,
-    PROMPTLY,
-    FaultPlan,
-    ask,
-    ask_stream,
-    make_model,
-    parity,
-    providers,
-)
+from _faultkit import NEVER
+from _faultkit import PROMPTLY
+from _faultkit import FaultPlan
+from _faultkit import ask
+from _faultkit import ask_stream
+from _faultkit import make_model
+from _faultkit import parity
+from _faultkit import providers
 
-from chatplex.errors import (
-    APIError,
-    AuthenticationError,
-    BadRequestError,
-    NotFoundError,
-    PermissionDeniedError,
-    QuotaExceededError,
-    ServerError,
-    StreamError,
-    StreamIdleTimeoutError,
-)
+from chatplex.errors import APIError
+from chatplex.errors import AuthenticationError
+from chatplex.errors import BadRequestError
+from chatplex.errors import NotFoundError
+from chatplex.errors import PermissionDeniedError
+from chatplex.errors import QuotaExceededError
+from chatplex.errors import ServerError
+from chatplex.errors import StreamError
+from chatplex.errors import StreamIdleTimeoutError
 from chatplex.messages import merge_chunks
 from chatplex.sdk_errors import chatplex_class  # the class raised, SDK-compatible or not
 from chatplex.testing import MockServer

@@ -25,18 +25,21 @@ import json
 import struct
 import uuid
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 from _faultkit import PROMPTLY
-from _hostile import HostileServer, Script
+from _hostile import HostileServer
+from _hostile import Script
 
 from chatplex.errors import ResponseTooLargeError
 from chatplex.http import SSEDecoder
-from chatplex.providers.bedrock.eventstream import MAX_HEADERS_BYTES, EventStreamDecoder
+from chatplex.providers.bedrock.eventstream import MAX_HEADERS_BYTES
+from chatplex.providers.bedrock.eventstream import EventStreamDecoder
 from chatplex.providers.ollama.ndjson import NDJSONDecoder
 
 

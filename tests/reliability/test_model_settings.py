@@ -9,11 +9,17 @@ import time
 from typing import Any
 
 import pytest
-from _faultkit import PROMPTLY, FaultPlan, ask, make_model, parity, providers
+from _faultkit import PROMPTLY
+from _faultkit import FaultPlan
+from _faultkit import ask
+from _faultkit import make_model
+from _faultkit import parity
+from _faultkit import providers
 
 import chatplex.http._ratelimit as ratelimit
 from chatplex.errors import ServerError
-from chatplex.http._ratelimit import RateLimit, get_budget
+from chatplex.http._ratelimit import RateLimit
+from chatplex.http._ratelimit import get_budget
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
 

@@ -21,7 +21,8 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 import httpx
@@ -29,7 +30,9 @@ import pytest
 
 from chatplex import init_chat_model
 from chatplex.errors import DeadlineExceededError
-from chatplex.http._ratelimit import Budget, RateLimit, get_budget
+from chatplex.http._ratelimit import Budget
+from chatplex.http._ratelimit import RateLimit
+from chatplex.http._ratelimit import get_budget
 from chatplex.testing import MockServer
 
 RPS = 20.0  # what the server allows

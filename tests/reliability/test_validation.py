@@ -9,9 +9,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _faultkit import ask, ask_batch, ask_stream, make_model, parity, providers
+from _faultkit import ask
+from _faultkit import ask_batch
+from _faultkit import ask_stream
+from _faultkit import make_model
+from _faultkit import parity
+from _faultkit import providers
 
-from chatplex import ToolMessage, init_chat_model
+from chatplex import ToolMessage
+from chatplex import init_chat_model
 from chatplex.testing import MockServer
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from chatplex.testing._cassette_io import Exchange, Scrubber, write_exchange
+from chatplex.testing._cassette_io import Exchange
+from chatplex.testing._cassette_io import Scrubber
+from chatplex.testing._cassette_io import write_exchange
 
 
 def test_custom_credential_headers_and_url_user_info_are_scrubbed(tmp_path: Path) -> None:

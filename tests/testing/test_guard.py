@@ -9,7 +9,9 @@ import respx
 
 import chatplex.http
 from chatplex import init_chat_model
-from chatplex.testing import MockServer, NetworkBlockedError, _guard
+from chatplex.testing import MockServer
+from chatplex.testing import NetworkBlockedError
+from chatplex.testing import _guard
 
 pytest_plugins = ["pytester"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from chatplex.testing.limited_server import LimitedServer, request_tokens
+from chatplex.testing.limited_server import LimitedServer
+from chatplex.testing.limited_server import request_tokens
 
 
 def body(text: str, max_tokens: int = 10) -> dict[str, object]:

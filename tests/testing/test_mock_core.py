@@ -15,10 +15,13 @@ from typing import Any
 
 import pytest
 
-from chatplex.testing._mock_core import MockCore, _chunks, _seconds
+from chatplex.testing._mock_core import MockCore
+from chatplex.testing._mock_core import _chunks
+from chatplex.testing._mock_core import _seconds
 from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_routes import wire_for
-from chatplex.testing._mock_types import MockRequest, MockSettings
+from chatplex.testing._mock_types import MockRequest
+from chatplex.testing._mock_types import MockSettings
 from tests._leaks import frozen_heap
 
 

@@ -9,19 +9,18 @@ from email.utils import parsedate_to_datetime
 import httpx
 import pytest
 
-from chatplex.testing import MockServer, _mock_faults
-from chatplex.testing._mock_faults import (
-    FAULTS,
-    Fault,
-    FaultMix,
-    MockUsageError,
-    TokenBucket,
-    WindowLimit,
-    error_fields,
-    html_page,
-    parse_fault,
-    retry_headers,
-)
+from chatplex.testing import MockServer
+from chatplex.testing import _mock_faults
+from chatplex.testing._mock_faults import FAULTS
+from chatplex.testing._mock_faults import Fault
+from chatplex.testing._mock_faults import FaultMix
+from chatplex.testing._mock_faults import MockUsageError
+from chatplex.testing._mock_faults import TokenBucket
+from chatplex.testing._mock_faults import WindowLimit
+from chatplex.testing._mock_faults import error_fields
+from chatplex.testing._mock_faults import html_page
+from chatplex.testing._mock_faults import parse_fault
+from chatplex.testing._mock_faults import retry_headers
 
 
 def test_a_spec_parses_to_name_value_and_parameters() -> None:

@@ -9,15 +9,13 @@ import doctest
 import pytest
 
 from chatplex.testing import _mock_http
-from chatplex.testing._mock_http import (
-    CHUNKED_END,
-    HttpError,
-    HttpRequest,
-    build_head,
-    frame,
-    read_request,
-    reason,
-)
+from chatplex.testing._mock_http import CHUNKED_END
+from chatplex.testing._mock_http import HttpError
+from chatplex.testing._mock_http import HttpRequest
+from chatplex.testing._mock_http import build_head
+from chatplex.testing._mock_http import frame
+from chatplex.testing._mock_http import read_request
+from chatplex.testing._mock_http import reason
 
 
 class Writer:

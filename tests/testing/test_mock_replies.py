@@ -12,36 +12,31 @@ import pytest
 
 from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
-from chatplex.messages import AIMessage, merge_chunks
+from chatplex.messages import AIMessage
+from chatplex.messages import merge_chunks
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.testing import _mock_replies
-from chatplex.testing._mock_replies import (
-    ANTHROPIC,
-    OPENAI,
-    Reply,
-    break_event,
-    content_text,
-    cut_index,
-    example_object,
-    last_user_text,
-    plan_reply,
-    request_tokens,
-    split_text,
-    tool_call,
-)
-from chatplex.testing._mock_wire_anthropic import (
-    anthropic_error,
-    anthropic_events,
-    anthropic_json,
-    anthropic_stream_error,
-)
-from chatplex.testing._mock_wire_openai import (
-    openai_error,
-    openai_events,
-    openai_json,
-    openai_stream_error,
-)
+from chatplex.testing._mock_replies import ANTHROPIC
+from chatplex.testing._mock_replies import OPENAI
+from chatplex.testing._mock_replies import Reply
+from chatplex.testing._mock_replies import break_event
+from chatplex.testing._mock_replies import content_text
+from chatplex.testing._mock_replies import cut_index
+from chatplex.testing._mock_replies import example_object
+from chatplex.testing._mock_replies import last_user_text
+from chatplex.testing._mock_replies import plan_reply
+from chatplex.testing._mock_replies import request_tokens
+from chatplex.testing._mock_replies import split_text
+from chatplex.testing._mock_replies import tool_call
+from chatplex.testing._mock_wire_anthropic import anthropic_error
+from chatplex.testing._mock_wire_anthropic import anthropic_events
+from chatplex.testing._mock_wire_anthropic import anthropic_json
+from chatplex.testing._mock_wire_anthropic import anthropic_stream_error
+from chatplex.testing._mock_wire_openai import openai_error
+from chatplex.testing._mock_wire_openai import openai_events
+from chatplex.testing._mock_wire_openai import openai_json
+from chatplex.testing._mock_wire_openai import openai_stream_error
 
 ADAPTERS = {
     OPENAI: OpenAIAdapter(api_key="sk-test"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatplex.testing._mock_routes import WIRES, wire_for
+from chatplex.testing._mock_routes import WIRES
+from chatplex.testing._mock_routes import wire_for
 
 
 @pytest.mark.parametrize(
@@ -51,7 +52,8 @@ SAMPLE_PATHS = {
 
 def test_every_declared_wire_module_is_routed() -> None:
     """A new `_mock_wire_<name>.py` needs no registry edit: its declared wires route."""
-    from chatplex.testing import _mock_wire_cohere, _mock_wire_presets
+    from chatplex.testing import _mock_wire_cohere
+    from chatplex.testing import _mock_wire_presets
 
     assert _mock_wire_cohere.WIRE in WIRES
     assert {_mock_wire_presets.GROQ.name, _mock_wire_presets.MISTRAL.name} <= {

@@ -9,14 +9,17 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from chatplex.testing import MockRequest, MockServer, MockSettings
+from chatplex.testing import MockRequest
+from chatplex.testing import MockServer
+from chatplex.testing import MockSettings
 
 OPENAI_PATH = "/v1/chat/completions"
 ANTHROPIC_PATH = "/v1/messages"

@@ -6,7 +6,10 @@ import threading
 
 import pytest
 
-from chatplex.testing._mock_types import MockRequest, MockSettings, MockStats, StatsRecorder
+from chatplex.testing._mock_types import MockRequest
+from chatplex.testing._mock_types import MockSettings
+from chatplex.testing._mock_types import MockStats
+from chatplex.testing._mock_types import StatsRecorder
 
 
 def test_mock_request_key_and_stream() -> None:

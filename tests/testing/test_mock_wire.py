@@ -7,7 +7,10 @@ import dataclasses
 import pytest
 
 from chatplex.testing._mock_faults import MockUsageError
-from chatplex.testing._mock_wire import SSE, MockWire, chat_like_view, no_auth_check
+from chatplex.testing._mock_wire import SSE
+from chatplex.testing._mock_wire import MockWire
+from chatplex.testing._mock_wire import chat_like_view
+from chatplex.testing._mock_wire import no_auth_check
 
 
 def _wire(**changes: object) -> MockWire:

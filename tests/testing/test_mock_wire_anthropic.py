@@ -9,7 +9,8 @@ import pytest
 
 from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_replies import plan_reply
-from chatplex.testing._mock_wire_anthropic import WIRE, anthropic_rate_limit_headers
+from chatplex.testing._mock_wire_anthropic import WIRE
+from chatplex.testing._mock_wire_anthropic import anthropic_rate_limit_headers
 
 BODY = {"model": "claude", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]}
 

@@ -12,10 +12,14 @@ import httpx
 import openai
 import pytest
 
-from chatplex.testing import MockServer, _mock_wire_azure
+from chatplex.testing import MockServer
+from chatplex.testing import _mock_wire_azure
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_routes import wire_for
-from chatplex.testing._mock_wire_azure import WIRE, azure_check_auth, azure_error, deployment
+from chatplex.testing._mock_wire_azure import WIRE
+from chatplex.testing._mock_wire_azure import azure_check_auth
+from chatplex.testing._mock_wire_azure import azure_error
+from chatplex.testing._mock_wire_azure import deployment
 
 HI: Any = [{"role": "user", "content": "hi there"}]  # the SDK's TypedDicts, loosely
 

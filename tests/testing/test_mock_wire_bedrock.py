@@ -12,23 +12,25 @@ from typing import Any
 
 import pytest
 
-from chatplex.errors import AuthenticationError, RateLimitError, ServerError, StreamError
+from chatplex.errors import AuthenticationError
+from chatplex.errors import RateLimitError
+from chatplex.errors import ServerError
+from chatplex.errors import StreamError
 from chatplex.messages import merge_chunks
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
-from chatplex.providers.bedrock.response import BedrockStreamParser, error_from
+from chatplex.providers.bedrock.response import BedrockStreamParser
+from chatplex.providers.bedrock.response import error_from
 from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_replies import plan_reply
-from chatplex.testing._mock_wire_bedrock import (
-    EVENT_STREAM,
-    WIRE,
-    check_auth,
-    encode_message,
-    error_body,
-    render_events,
-    render_json,
-    request_view,
-    stream_error,
-)
+from chatplex.testing._mock_wire_bedrock import EVENT_STREAM
+from chatplex.testing._mock_wire_bedrock import WIRE
+from chatplex.testing._mock_wire_bedrock import check_auth
+from chatplex.testing._mock_wire_bedrock import encode_message
+from chatplex.testing._mock_wire_bedrock import error_body
+from chatplex.testing._mock_wire_bedrock import render_events
+from chatplex.testing._mock_wire_bedrock import render_json
+from chatplex.testing._mock_wire_bedrock import request_view
+from chatplex.testing._mock_wire_bedrock import stream_error
 
 botocore_eventstream = pytest.importorskip("botocore.eventstream")
 
@@ -327,7 +329,8 @@ INVOKE_BODY = {
 
 def test_invoke_paths_and_view() -> None:
     from chatplex.testing._mock_routes import wire_for
-    from chatplex.testing._mock_wire_bedrock import INVOKE_WIRE, invoke_view
+    from chatplex.testing._mock_wire_bedrock import INVOKE_WIRE
+    from chatplex.testing._mock_wire_bedrock import invoke_view
 
     path = "/model/us.anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke-with-response-stream"
     assert wire_for(path) is INVOKE_WIRE and wire_for("/model/m/invoke") is INVOKE_WIRE

@@ -13,8 +13,11 @@ from chatplex.messages import merge_chunks
 from chatplex.providers.cohere.response import parse_reply
 from chatplex.providers.cohere.stream import CohereStreamParser
 from chatplex.testing._mock_faults import MockUsageError
-from chatplex.testing._mock_replies import Reply, plan_reply
-from chatplex.testing._mock_wire_cohere import TOOL_PLAN, WIRE, cohere_view
+from chatplex.testing._mock_replies import Reply
+from chatplex.testing._mock_replies import plan_reply
+from chatplex.testing._mock_wire_cohere import TOOL_PLAN
+from chatplex.testing._mock_wire_cohere import WIRE
+from chatplex.testing._mock_wire_cohere import cohere_view
 
 WEATHER = {
     "type": "function",

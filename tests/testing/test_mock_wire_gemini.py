@@ -11,19 +11,25 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings, SSEEvent, ToolSpec
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage, merge_chunks
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.base import ToolSpec
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.messages import merge_chunks
 from chatplex.providers.google.adapter import GeminiAdapter
 from chatplex.testing._mock_faults import MockUsageError
-from chatplex.testing._mock_replies import Reply, ToolCall, plan_reply
-from chatplex.testing._mock_wire_gemini import (
-    WIRE,
-    check_auth,
-    gemini_error,
-    gemini_events,
-    gemini_json,
-    request_view,
-)
+from chatplex.testing._mock_replies import Reply
+from chatplex.testing._mock_replies import ToolCall
+from chatplex.testing._mock_replies import plan_reply
+from chatplex.testing._mock_wire_gemini import WIRE
+from chatplex.testing._mock_wire_gemini import check_auth
+from chatplex.testing._mock_wire_gemini import gemini_error
+from chatplex.testing._mock_wire_gemini import gemini_events
+from chatplex.testing._mock_wire_gemini import gemini_json
+from chatplex.testing._mock_wire_gemini import request_view
 
 ADAPTER = GeminiAdapter(api_key="k", base_url="http://127.0.0.1:1")
 WEATHER = ToolSpec(
@@ -233,7 +239,9 @@ class TestOverMockServer:
 
     def test_typed_errors(self) -> None:
         from chatplex.errors import RateLimitError
-        from chatplex.testing import MockScript, MockServer, ScriptRule
+        from chatplex.testing import MockScript
+        from chatplex.testing import MockServer
+        from chatplex.testing import ScriptRule
 
         script = MockScript(
             rules=[ScriptRule(user_text="danger", reply="[gemini:prompt_blocked=SAFETY]")]

@@ -16,8 +16,11 @@ from chatplex.messages import merge_chunks
 from chatplex.providers.ollama.adapter import OllamaAdapter
 from chatplex.providers.ollama.ndjson import iter_ndjson_lines
 from chatplex.testing._mock_faults import MockUsageError
-from chatplex.testing._mock_replies import Reply, plan_reply
-from chatplex.testing._mock_wire_ollama import NDJSON, WIRE, ollama_view
+from chatplex.testing._mock_replies import Reply
+from chatplex.testing._mock_replies import plan_reply
+from chatplex.testing._mock_wire_ollama import NDJSON
+from chatplex.testing._mock_wire_ollama import WIRE
+from chatplex.testing._mock_wire_ollama import ollama_view
 
 WEATHER = {
     "type": "function",

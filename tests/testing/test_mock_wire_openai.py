@@ -9,12 +9,10 @@ import pytest
 
 from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_replies import plan_reply
-from chatplex.testing._mock_wire_openai import (
-    WIRE,
-    is_chat_completions,
-    openai_rate_limit_headers,
-    openai_rate_limited_headers,
-)
+from chatplex.testing._mock_wire_openai import WIRE
+from chatplex.testing._mock_wire_openai import is_chat_completions
+from chatplex.testing._mock_wire_openai import openai_rate_limit_headers
+from chatplex.testing._mock_wire_openai import openai_rate_limited_headers
 
 BODY = {"model": "m", "messages": [{"role": "user", "content": "hi there"}]}
 

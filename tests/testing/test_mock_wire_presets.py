@@ -13,7 +13,8 @@ import pytest
 
 from chatplex import init_chat_model
 from chatplex.messages import merge_chunks
-from chatplex.testing import MockServer, _mock_wire_presets
+from chatplex.testing import MockServer
+from chatplex.testing import _mock_wire_presets
 from chatplex.testing._mock_routes import wire_for
 
 HI = [{"role": "user", "content": "hi there"}]

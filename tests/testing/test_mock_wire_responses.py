@@ -13,11 +13,15 @@ import openai
 import pytest
 from pydantic import BaseModel
 
-from chatplex.testing import MockScript, MockServer, ScriptRule, _mock_wire_responses
+from chatplex.testing import MockScript
+from chatplex.testing import MockServer
+from chatplex.testing import ScriptRule
+from chatplex.testing import _mock_wire_responses
 from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_routes import wire_for
-from chatplex.testing._mock_wire_responses import WIRE, request_view
+from chatplex.testing._mock_wire_responses import WIRE
+from chatplex.testing._mock_wire_responses import request_view
 from tests.adapters._corpus import case_file
 
 WEATHER: Any = {

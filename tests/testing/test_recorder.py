@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatModel, init_chat_model
-from chatplex.testing import (
-    Cassette,
-    CassetteMismatchError,
-    CassetteNotFoundError,
-    MockServer,
-)
+from chatplex import ChatModel
+from chatplex import init_chat_model
+from chatplex.testing import Cassette
+from chatplex.testing import CassetteMismatchError
+from chatplex.testing import CassetteNotFoundError
+from chatplex.testing import MockServer
 
 pytest_plugins = ["pytester"]
 

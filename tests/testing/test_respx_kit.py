@@ -9,10 +9,16 @@ import httpx
 import pytest
 import respx
 
-from chatplex import ChatModel, init_chat_model
-from chatplex.errors import BadRequestError, OverloadedError, RateLimitError
+from chatplex import ChatModel
+from chatplex import init_chat_model
+from chatplex.errors import BadRequestError
+from chatplex.errors import OverloadedError
+from chatplex.errors import RateLimitError
 from chatplex.messages import merge_chunks
-from chatplex.testing import ChatMock, LoopbackPassThroughWarning, MockServer, NoReplyQueuedError
+from chatplex.testing import ChatMock
+from chatplex.testing import LoopbackPassThroughWarning
+from chatplex.testing import MockServer
+from chatplex.testing import NoReplyQueuedError
 
 MODELS = {"openai": "openai:gpt-4o-mini", "anthropic": "anthropic:claude-sonnet-4-5"}
 PROVIDERS = list(MODELS)

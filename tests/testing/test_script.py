@@ -12,7 +12,10 @@ import httpx
 import pytest
 
 from chatplex import init_chat_model
-from chatplex.testing import MockScript, MockServer, ScriptRequest, ScriptRule
+from chatplex.testing import MockScript
+from chatplex.testing import MockServer
+from chatplex.testing import ScriptRequest
+from chatplex.testing import ScriptRule
 from chatplex.testing.mock_server import main as cli_main
 
 MAGIC = {

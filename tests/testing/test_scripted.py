@@ -9,13 +9,18 @@ from typing import Any
 
 import pytest
 
-from chatplex.errors import OverloadedError, RateLimitError
+from chatplex.errors import OverloadedError
+from chatplex.errors import RateLimitError
 from chatplex.http._sse import iter_sse_events
-from chatplex.messages import AIMessage, merge_chunks
+from chatplex.messages import AIMessage
+from chatplex.messages import merge_chunks
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.testing import _scripted
-from chatplex.testing._scripted import JSON, SSE, Scripted, render
+from chatplex.testing._scripted import JSON
+from chatplex.testing._scripted import SSE
+from chatplex.testing._scripted import Scripted
+from chatplex.testing._scripted import render
 
 ADAPTERS = {
     "openai": OpenAIAdapter(api_key="sk-test"),

@@ -17,7 +17,8 @@ import email.policy
 import gzip
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 __all__ = ["INFO", "FakeLangSmith", "tree"]

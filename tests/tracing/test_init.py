@@ -12,7 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from chatplex import tracing
-from chatplex.core.tracers import remove_tracer, tracers
+from chatplex.core.tracers import remove_tracer
+from chatplex.core.tracers import tracers
 from chatplex.tracing.langsmith import LangSmithTracer
 
 
@@ -103,7 +104,8 @@ def test_tracing_on_imports_no_langsmith() -> None:
 
 def test_otel_switch() -> None:
     pytest.importorskip("opentelemetry")
-    from chatplex.tracing.otel import OTelTracer, uninstrument
+    from chatplex.tracing.otel import OTelTracer
+    from chatplex.tracing.otel import uninstrument
 
     try:
         assert tracing.enable_from_env({"CHATPLEX_OTEL": "1"}) == ["otel"]

@@ -23,13 +23,21 @@ pytest.importorskip("langchain_openai")
 
 import langsmith  # noqa: E402
 
-from chatplex.core.tracers import add_tracer, remove_tracer, tracers  # noqa: E402
+from chatplex.core.tracers import add_tracer  # noqa: E402
+from chatplex.core.tracers import remove_tracer  # noqa: E402
+from chatplex.core.tracers import tracers  # noqa: E402
 from chatplex.testing import MockServer  # noqa: E402
-from chatplex.tracing.langsmith import LangSmithTracer, wait_for_all_tracers  # noqa: E402
-from chatplex.tracing.sender import LangSmithSender, SenderSettings  # noqa: E402
+from chatplex.tracing.langsmith import LangSmithTracer  # noqa: E402
+from chatplex.tracing.langsmith import wait_for_all_tracers  # noqa: E402
+from chatplex.tracing.sender import LangSmithSender  # noqa: E402
+from chatplex.tracing.sender import SenderSettings  # noqa: E402
 
-from .fake_langsmith import FakeLangSmith, tree  # noqa: E402
-from .wires import WIRES, Wire, model_for, no_aws_files  # noqa: E402, F401
+from .fake_langsmith import FakeLangSmith  # noqa: E402
+from .fake_langsmith import tree  # noqa: E402
+from .wires import WIRES  # noqa: E402, F401
+from .wires import Wire  # noqa: E402, F401
+from .wires import model_for  # noqa: E402, F401
+from .wires import no_aws_files  # noqa: E402, F401
 
 ROOT = Path(__file__).resolve().parents[2]
 FAULT_400 = {"x-mock-fault": "status=400;message=no such thing"}
@@ -116,7 +124,9 @@ def langchain_chain(base_url: str, headers: dict[str, str] | None = None) -> Any
 
 
 def chatplex_chain(base_url: str, headers: dict[str, str] | None = None) -> Any:
-    from chatplex import ChatOpenAI, ChatPromptTemplate, StrOutputParser
+    from chatplex import ChatOpenAI
+    from chatplex import ChatPromptTemplate
+    from chatplex import StrOutputParser
 
     prompt = ChatPromptTemplate.from_messages([("system", "be brief"), ("human", "{q}")])
     model = ChatOpenAI(
@@ -544,7 +554,8 @@ def test_the_trace_shows_the_inputs_as_they_were_at_the_call(
     """A chat loop appends to the history it just passed before the sender thread
     serializes the run: the trace still shows the conversation the model was given."""
     from chatplex import ChatOpenAI
-    from chatplex.messages import AIMessage, HumanMessage
+    from chatplex.messages import AIMessage
+    from chatplex.messages import HumanMessage
 
     tracer = LangSmithTracer(sender=sender_for(endpoint), project_name="history")
     model = ChatOpenAI(model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="sk-test")
@@ -621,7 +632,8 @@ def test_a_stream_records_its_first_token_as_langchain_does(
 def test_the_dotted_order_is_made_when_read_parent_first() -> None:
     """Made on the sender's thread (or when a LangChain object nests under the run):
     the parent's order, then the run's start time and id, whichever is asked first."""
-    from datetime import datetime, timezone
+    from datetime import datetime
+    from datetime import timezone
     from uuid import uuid4
 
     from chatplex.tracing.langsmith import dotted_order

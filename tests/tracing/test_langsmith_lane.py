@@ -18,14 +18,18 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatOpenAI, ChatPromptTemplate, StrOutputParser
+from chatplex import ChatOpenAI
+from chatplex import ChatPromptTemplate
+from chatplex import StrOutputParser
 from chatplex.chat.callbacks import ChatModelRun
 from chatplex.chat.recorded_run import RecordedChatRun
-from chatplex.core.tracers import add_tracer, remove_tracer
+from chatplex.core.tracers import add_tracer
+from chatplex.core.tracers import remove_tracer
 from chatplex.http import retry_policy
 from chatplex.testing import MockServer
 from chatplex.tracing.langsmith import LangSmithTracer
-from chatplex.tracing.sender import LangSmithSender, SenderSettings
+from chatplex.tracing.sender import LangSmithSender
+from chatplex.tracing.sender import SenderSettings
 
 BOUNDARY = "lane-boundary"
 UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

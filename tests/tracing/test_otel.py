@@ -16,20 +16,28 @@ pytest.importorskip("opentelemetry.sdk")
 
 from opentelemetry.sdk.metrics import MeterProvider  # noqa: E402
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader  # noqa: E402
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider  # noqa: E402
+from opentelemetry.sdk.trace import ReadableSpan  # noqa: E402
+from opentelemetry.sdk.trace import TracerProvider  # noqa: E402
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E402
-    InMemorySpanExporter,
-)
-from opentelemetry.trace import SpanKind, StatusCode  # noqa: E402
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter  # noqa: E402
+from opentelemetry.trace import SpanKind  # noqa: E402
+from opentelemetry.trace import StatusCode  # noqa: E402
 
-from chatplex import ChatOpenAI, ChatPromptTemplate, StrOutputParser  # noqa: E402
+from chatplex import ChatOpenAI  # noqa: E402
+from chatplex import ChatPromptTemplate  # noqa: E402
+from chatplex import StrOutputParser  # noqa: E402
 from chatplex.core.tracers import tracers  # noqa: E402
 from chatplex.http import retry_policy  # noqa: E402
 from chatplex.testing import MockServer  # noqa: E402
-from chatplex.tracing.otel import OTelTracer, instrument, uninstrument  # noqa: E402
+from chatplex.tracing.otel import OTelTracer  # noqa: E402
+from chatplex.tracing.otel import instrument  # noqa: E402
+from chatplex.tracing.otel import uninstrument  # noqa: E402
 
-from .wires import OPENAI, WIRES, Wire, model_for, no_aws_files  # noqa: E402, F401
+from .wires import OPENAI  # noqa: E402, F401
+from .wires import WIRES  # noqa: E402, F401
+from .wires import Wire  # noqa: E402, F401
+from .wires import model_for  # noqa: E402, F401
+from .wires import no_aws_files  # noqa: E402, F401
 
 
 class Otel:
@@ -304,7 +312,10 @@ async def test_a_tool_call_reply(
 def test_message_content_only_when_opted_in(
     wire: Wire, mock: MockServer, otel_with_content: Otel
 ) -> None:
-    from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+    from chatplex.messages import AIMessage
+    from chatplex.messages import HumanMessage
+    from chatplex.messages import SystemMessage
+    from chatplex.messages import ToolMessage
 
     history = [
         SystemMessage("Be brief."),

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from chatplex.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
 from chatplex.specs import specs
-from chatplex.tracing.otel_content import input_content, output_message
+from chatplex.tracing.otel_content import input_content
+from chatplex.tracing.otel_content import output_message
 
 HISTORY = [
     SystemMessage("Be brief."),

@@ -8,22 +8,22 @@ import email.policy
 import json
 import logging
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
+from datetime import timezone
 from typing import Any
 
 import httpx
 import pytest
 
 from chatplex.tracing.batching import RunBatcher
-from chatplex.tracing.sender import (
-    LangSmithSender,
-    SenderSettings,
-    _json_dumps,
-    dumps,
-    unsupported_settings,
-)
+from chatplex.tracing.sender import LangSmithSender
+from chatplex.tracing.sender import SenderSettings
+from chatplex.tracing.sender import _json_dumps
+from chatplex.tracing.sender import dumps
+from chatplex.tracing.sender import unsupported_settings
 
-from .fake_langsmith import FakeLangSmith, tree
+from .fake_langsmith import FakeLangSmith
+from .fake_langsmith import tree
 
 KEY = "lsv2-very-secret-key-42"
 

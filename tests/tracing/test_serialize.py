@@ -6,24 +6,20 @@ from typing import Any
 
 import pytest
 
-from chatplex import (
-    AIMessage,
-    AIMessageChunk,
-    ChatPromptTemplate,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-)
+from chatplex import AIMessage
+from chatplex import AIMessageChunk
+from chatplex import ChatPromptTemplate
+from chatplex import HumanMessage
+from chatplex import SystemMessage
+from chatplex import ToolMessage
 from chatplex.chat.callbacks import chat_result
 from chatplex.core.string_prompts import PromptTemplate
-from chatplex.tracing.serialize import (
-    chain_inputs,
-    chain_outputs,
-    dumpd,
-    jsonable,
-    llm_result,
-    usage_of,
-)
+from chatplex.tracing.serialize import chain_inputs
+from chatplex.tracing.serialize import chain_outputs
+from chatplex.tracing.serialize import dumpd
+from chatplex.tracing.serialize import jsonable
+from chatplex.tracing.serialize import llm_result
+from chatplex.tracing.serialize import usage_of
 
 USAGE = {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5}
 

@@ -14,14 +14,12 @@ from typing import Any
 
 import pytest
 
-from chatplex import (
-    AzureChatOpenAI,
-    ChatAnthropic,
-    ChatBedrockConverse,
-    ChatOpenAI,
-    ChatVertexAI,
-    init_chat_model,
-)
+from chatplex import AzureChatOpenAI
+from chatplex import ChatAnthropic
+from chatplex import ChatBedrockConverse
+from chatplex import ChatOpenAI
+from chatplex import ChatVertexAI
+from chatplex import init_chat_model
 from chatplex.testing import MockServer
 
 __all__ = ["OPENAI", "WIRES", "Wire", "model_for", "no_aws_files"]

@@ -34,8 +34,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
-from typing import Any, TypedDict
+from collections.abc import Callable
+from collections.abc import Mapping
+from typing import Any
+from typing import TypedDict
 
 from ...specs import spec
 

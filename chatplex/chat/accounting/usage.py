@@ -26,16 +26,27 @@ are counted in `unpriced` and add nothing to `cost`, so they cannot stop a budge
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Iterator, Mapping
-from contextvars import ContextVar, Token
-from dataclasses import asdict, dataclass, field
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from collections.abc import Mapping
+from contextvars import ContextVar
+from contextvars import Token
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from ...core.chunks import aclose_iterator, close_iterator
+from ...core.chunks import aclose_iterator
+from ...core.chunks import close_iterator
 from ...errors import BudgetExceededError
-from ...messages import AIMessageChunk, UsageMetadata, add_usage
-from .cost import Cost, cost_of, reply_cost
+from ...messages import AIMessageChunk
+from ...messages import UsageMetadata
+from ...messages import add_usage
+from .cost import Cost
+from .cost import cost_of
+from .cost import reply_cost
 
 if TYPE_CHECKING:
     from ...messages import AIMessage

@@ -10,7 +10,8 @@ microseconds.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import ABC
+from abc import abstractmethod
 
 __all__ = ["BaseCache"]
 

@@ -48,21 +48,21 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from typing import Any
 
 from ...messages import AIMessage
 from .base import BaseCache
-from .faults import (
-    LOCKED,
-    LOOP_THREAD_WAIT,
-    describe,
-    is_locked,
-    lock_wait_ends,
-    on_loop_thread,
-    pauses,
-    warn_once,
-)
+from .faults import LOCKED
+from .faults import LOOP_THREAD_WAIT
+from .faults import describe
+from .faults import is_locked
+from .faults import lock_wait_ends
+from .faults import on_loop_thread
+from .faults import pauses
+from .faults import warn_once
 
 if TYPE_CHECKING:
     import sqlite3
@@ -456,7 +456,8 @@ def check_setting(value: Any) -> BaseCache | bool | None:
     """A model's `cache=` setting, checked; a LangChain cache object comes back wrapped."""
     if value is None or isinstance(value, (bool, BaseCache)):
         return value
-    from .langchain_cache import is_langchain_cache, wrap
+    from .langchain_cache import is_langchain_cache
+    from .langchain_cache import wrap
 
     if is_langchain_cache(value):
         return wrap(value)

@@ -23,14 +23,25 @@ import contextlib
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ...core.chunks import aclose_iterator, close_iterator
-from ...errors import APIError, DeadlineExceededError
-from ...messages import AIMessage, AIMessageChunk, merge_chunks, reply_as_chunk
-from .cache import BaseCache, dump_reply, load_reply
-from .faults import describe, warn_once
+from ...core.chunks import aclose_iterator
+from ...core.chunks import close_iterator
+from ...errors import APIError
+from ...errors import DeadlineExceededError
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import merge_chunks
+from ...messages import reply_as_chunk
+from .cache import BaseCache
+from .cache import dump_reply
+from .cache import load_reply
+from .faults import describe
+from .faults import warn_once
 
 if TYPE_CHECKING:
     import asyncio

@@ -20,11 +20,16 @@ import copy
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from ...core import Runnable
-from ...core.concurrency import agather_bounded, gather_threads, max_concurrency
+from ...core.concurrency import agather_bounded
+from ...core.concurrency import gather_threads
+from ...core.concurrency import max_concurrency
 from ...core.run_config import RunnableConfig
 from ...messages import AIMessage
 from ...secret import Secret

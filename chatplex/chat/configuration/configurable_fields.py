@@ -16,14 +16,17 @@ per model, which changes no result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+from typing import Literal
 
 from ...core import Runnable
 from ...core.run_config import RunnableConfig
 from ...messages import AIMessage
 from .configurable import ConfigurableChatModel
-from .registry import build, qualified_model_name
+from .registry import build
+from .registry import qualified_model_name
 
 __all__ = ["FieldsConfigurableModel", "Fields"]
 

@@ -13,11 +13,17 @@ With no model, the model and its settings come from the environment (`CHATPLEX_M
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Literal
+from typing import overload
 
 from ...secret import Secret
 from ..model import ChatModel
-from .registry import build, provider_factory, qualified_model_name, split_model_name
+from .registry import build
+from .registry import provider_factory
+from .registry import qualified_model_name
+from .registry import split_model_name
 
 if TYPE_CHECKING:
     from ...core import Runnable

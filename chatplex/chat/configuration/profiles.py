@@ -42,13 +42,16 @@ import re
 import sys
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from ...secret import Secret
-from ..settings import check_settings, is_secret_name
-from .registry import adapter_settings, split_model_name
+from ..settings import check_settings
+from ..settings import is_secret_name
+from .registry import adapter_settings
+from .registry import split_model_name
 
 __all__ = [
     "ENV_SETTINGS",

@@ -15,8 +15,11 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from ...adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
-from ...specs import infer_provider, spec
+from ...adapters import BUILTIN_ADAPTERS
+from ...adapters import adapter_class
+from ...adapters import adapter_parameters
+from ...specs import infer_provider
+from ...specs import spec
 from ..fake import FakeChatModel
 from ..model import ChatModel
 

@@ -17,10 +17,14 @@ answered, which is what per-model totals (a bulk run's summary) group by.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any
 
-from ...core import Runnable, RunnableConfig
+from ...core import Runnable
+from ...core import RunnableConfig
 from ...core.run_config import child_config
 from .factory import init_chat_model
 

@@ -42,41 +42,44 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 
-from ...adapters.base import (
-    CallSettings,
-    HTTPRequest,
-    as_secret,
-    detail_message,
-    header_value,
-    hold_secrets,
-    secret_header_names,
-)
-from ...adapters.connection import ProviderHome, adapter_repr, post_json
-from ...adapters.validate import BlockTypes, check_headers, check_messages
-from ...errors import APIError, status_error
-from ...messages import (
-    AIMessage,
-    BaseMessage,
-)
+from ...adapters.base import CallSettings
+from ...adapters.base import HTTPRequest
+from ...adapters.base import as_secret
+from ...adapters.base import detail_message
+from ...adapters.base import header_value
+from ...adapters.base import hold_secrets
+from ...adapters.base import secret_header_names
+from ...adapters.connection import ProviderHome
+from ...adapters.connection import adapter_repr
+from ...adapters.connection import post_json
+from ...adapters.validate import BlockTypes
+from ...adapters.validate import check_headers
+from ...adapters.validate import check_messages
+from ...errors import APIError
+from ...errors import status_error
+from ...messages import AIMessage
+from ...messages import BaseMessage
 from ...sdk_errors import stainless_family
 from ...secret import Secret
-from .request import to_wire_messages, wire_tool_choice, wire_tools
-from .response import (
-    _PROVIDER,
-    _RETRYABLE_STREAM_ERRORS,
-    SDK_MESSAGE_FIELDS,
-    _lazy_reply_metadata,
-    _parse_content,
-    _snippet,
-    _start_metadata,
-    _stop_metadata,
-    _str_or_none,
-    _usage,
-    sdk_usage,
-)
+from .request import to_wire_messages
+from .request import wire_tool_choice
+from .request import wire_tools
+from .response import _PROVIDER
+from .response import _RETRYABLE_STREAM_ERRORS
+from .response import SDK_MESSAGE_FIELDS
+from .response import _lazy_reply_metadata
+from .response import _parse_content
+from .response import _snippet
+from .response import _start_metadata
+from .response import _stop_metadata
+from .response import _str_or_none
+from .response import _usage
+from .response import sdk_usage
 from .stream import AnthropicStreamParser
 
 if TYPE_CHECKING:

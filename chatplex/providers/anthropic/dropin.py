@@ -15,18 +15,25 @@ events, logs, schemas and callbacks. Everything is resolved here, once.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 
 from ...adapters.base import as_secret
-from ...chat.dropin import checked_api_params, dropin, spellings, take_tail
+from ...chat.dropin import checked_api_params
+from ...chat.dropin import dropin
+from ...chat.dropin import spellings
+from ...chat.dropin import take_tail
 from ...chat.model import ChatModel
 from ...chat.params import HEADER_PARAMETERS
 
 if TYPE_CHECKING:
     from ...secret import Secret
 
-from .adapter import FALLBACK_MAX_TOKENS, MAX_OUTPUT_TOKENS, default_max_tokens_for
+from .adapter import FALLBACK_MAX_TOKENS
+from .adapter import MAX_OUTPUT_TOKENS
+from .adapter import default_max_tokens_for
 
 __all__ = ["FALLBACK_MAX_TOKENS", "MAX_OUTPUT_TOKENS", "ChatAnthropic", "default_max_tokens_for"]
 

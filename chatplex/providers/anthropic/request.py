@@ -13,16 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ...adapters.base import CallSettings, ToolSpec
+from ...adapters.base import CallSettings
+from ...adapters.base import ToolSpec
 from ...adapters.validate import base64_data_url
-from ...messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-)
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import BaseMessage
+from ...messages import HumanMessage
+from ...messages import SystemMessage
+from ...messages import ToolMessage
 
 __all__ = ["to_wire_messages", "wire_tool_choice", "wire_tools"]
 

@@ -5,17 +5,19 @@ behaviour they implement."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+from typing import cast
 
-from ...adapters.sharing import shared, shared_keys, shared_template
-from ...messages import (
-    Content,
-    LazyMetadata,
-    LazyValue,
-    ToolCall,
-    UsageMetadata,
-)
+from ...adapters.sharing import shared
+from ...adapters.sharing import shared_keys
+from ...adapters.sharing import shared_template
+from ...messages import Content
+from ...messages import LazyMetadata
+from ...messages import LazyValue
+from ...messages import ToolCall
+from ...messages import UsageMetadata
 
 _PROVIDER = "anthropic"
 

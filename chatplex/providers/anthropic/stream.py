@@ -10,19 +10,19 @@ from typing import Any
 from ...adapters.base import SSEEvent
 from ...adapters.jsontext import loads_text
 from ...errors import StreamError
-from ...messages import AIMessageChunk, UsageMetadata, text_chunk
-from .response import (
-    _MESSAGE_FIELDS,
-    _PROVIDER,
-    _RETRYABLE_STREAM_ERRORS,
-    _Block,
-    _start_metadata,
-    _stop_metadata,
-    _str_or_none,
-    _thinking,
-    _usage,
-    _usage_diff,
-)
+from ...messages import AIMessageChunk
+from ...messages import UsageMetadata
+from ...messages import text_chunk
+from .response import _MESSAGE_FIELDS
+from .response import _PROVIDER
+from .response import _RETRYABLE_STREAM_ERRORS
+from .response import _Block
+from .response import _start_metadata
+from .response import _stop_metadata
+from .response import _str_or_none
+from .response import _thinking
+from .response import _usage
+from .response import _usage_diff
 
 __all__ = ["AnthropicStreamParser"]
 

@@ -48,41 +48,42 @@ import copy
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from ...adapters.base import (
-    BaseURL,
-    CallSettings,
-    HTTPRequest,
-    MaskedHeaders,
-    as_secret,
-    header_value,
-)
-from ...adapters.validate import BlockTypes, check_headers, check_messages
+from ...adapters.base import BaseURL
+from ...adapters.base import CallSettings
+from ...adapters.base import HTTPRequest
+from ...adapters.base import MaskedHeaders
+from ...adapters.base import as_secret
+from ...adapters.base import header_value
+from ...adapters.validate import BlockTypes
+from ...adapters.validate import check_headers
+from ...adapters.validate import check_messages
 from ...errors import APIError
-from ...messages import AIMessage, BaseMessage
-from ...secret import Secret, redact_url
-from .auth import (
-    BearerToken,
-    ClientConfig,
-    SigV4Signer,
-    client_config,
-    configured_endpoint,
-    configured_retries,
-    resolve_region,
-)
+from ...messages import AIMessage
+from ...messages import BaseMessage
+from ...secret import Secret
+from ...secret import redact_url
+from .auth import BearerToken
+from .auth import ClientConfig
+from .auth import SigV4Signer
+from .auth import client_config
+from .auth import configured_endpoint
+from .auth import configured_retries
+from .auth import resolve_region
 from .errors import ERROR_FAMILIES
 from .eventstream import EventStreamDecoder
-from .request import SERVER_TOOL_BLOCK_TYPES, converse_body, is_native
-from .response import (
-    PROVIDER,
-    REQUEST_ID_HEADER,
-    BedrockStreamParser,
-    error_from,
-    parse_reply,
-)
+from .request import SERVER_TOOL_BLOCK_TYPES
+from .request import converse_body
+from .request import is_native
+from .response import PROVIDER
+from .response import REQUEST_ID_HEADER
+from .response import BedrockStreamParser
+from .response import error_from
+from .response import parse_reply
 
 __all__ = [
     "BLOCK_TYPES",

@@ -20,11 +20,13 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...secret import Secret, is_secret_header
+from ...secret import Secret
+from ...secret import is_secret_header
 
 __all__ = [
     "BearerToken",

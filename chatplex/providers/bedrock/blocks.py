@@ -22,12 +22,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...messages import (
-    AIMessage,
-    AIMessageChunk,
-    anthropic_style_blocks,
-    keep_index_and_extras,
-)
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import anthropic_style_blocks
+from ...messages import keep_index_and_extras
 
 __all__ = ["converse_blocks"]
 

@@ -19,10 +19,16 @@ is chatplex's (its transport, pools, retries and limiter), speaking the Converse
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 
-from ...chat.dropin import check_refused, constructor_names, dropin, spellings, take_tail
+from ...chat.dropin import check_refused
+from ...chat.dropin import constructor_names
+from ...chat.dropin import dropin
+from ...chat.dropin import spellings
+from ...chat.dropin import take_tail
 from ...chat.model import ChatModel
 from ...chat.params import unknown_keyword
 
@@ -160,7 +166,10 @@ class ChatBedrockConverse(ChatModel):
         model_kwargs: Mapping[str, Any] | None = None,
         **params: Any,
     ) -> None:
-        from .adapter import BedrockAdapter, ClientConfig, client_config, configured_retries
+        from .adapter import BedrockAdapter
+        from .adapter import ClientConfig
+        from .adapter import client_config
+        from .adapter import configured_retries
 
         owner = type(self).__name__
         tail = take_tail(params)

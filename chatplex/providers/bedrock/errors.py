@@ -18,7 +18,9 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from ...errors import APIConnectionError, APIError, StreamError
+from ...errors import APIConnectionError
+from ...errors import APIError
+from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
 
 __all__ = ["ERROR_FAMILIES", "BotoResponse"]

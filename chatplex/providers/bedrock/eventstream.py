@@ -26,8 +26,10 @@ from __future__ import annotations
 import struct
 import uuid
 import zlib
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import ClassVar
 
 from ...adapters.framing import event_bound
 from ...errors import ResponseTooLargeError

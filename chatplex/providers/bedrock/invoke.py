@@ -32,29 +32,38 @@ raises `NotImplementedError` before any request (Converse serves them:
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from ...adapters.base import CallSettings, HTTPRequest, header_value
-from ...adapters.validate import check_headers, check_messages
+from ...adapters.base import CallSettings
+from ...adapters.base import HTTPRequest
+from ...adapters.base import header_value
+from ...adapters.validate import check_headers
+from ...adapters.validate import check_messages
 from ...errors import APIError
-from ...messages import AIMessage, BaseMessage
+from ...messages import AIMessage
+from ...messages import BaseMessage
 from ...secret import redact_url
 from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
-from ..anthropic.request import to_wire_messages, wire_tool_choice, wire_tools
-from .adapter import BedrockAdapter, _encode, _masked
+from ..anthropic.request import to_wire_messages
+from ..anthropic.request import wire_tool_choice
+from ..anthropic.request import wire_tools
+from .adapter import BedrockAdapter
+from .adapter import _encode
+from .adapter import _masked
 from .auth import BearerToken
 from .eventstream import EventStreamDecoder
-from .invoke_families import (
-    PROMPT_FAMILIES,
-    PromptFamily,
-    PromptStreamDecoder,
-    PromptStreamParser,
-    parse_prompt_reply,
-    prompt_body,
-)
-from .invoke_response import INVOKE_PROVIDER, InvokeStreamParser, parse_invoke_reply
+from .invoke_families import PROMPT_FAMILIES
+from .invoke_families import PromptFamily
+from .invoke_families import PromptStreamDecoder
+from .invoke_families import PromptStreamParser
+from .invoke_families import parse_prompt_reply
+from .invoke_families import prompt_body
+from .invoke_response import INVOKE_PROVIDER
+from .invoke_response import InvokeStreamParser
+from .invoke_response import parse_invoke_reply
 from .response import REQUEST_ID_HEADER
 
 __all__ = [

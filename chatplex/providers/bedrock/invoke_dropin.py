@@ -42,12 +42,17 @@ Converse-only parameters (`system`, `additional_model_request_fields`,
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
-from ...chat.dropin import dropin, pick
-from .dropin import ChatBedrockConverse, tool_choice_values
-from .invoke import BedrockInvokeAdapter, check_buildable, model_family
+from ...chat.dropin import dropin
+from ...chat.dropin import pick
+from .dropin import ChatBedrockConverse
+from .dropin import tool_choice_values
+from .invoke import BedrockInvokeAdapter
+from .invoke import check_buildable
+from .invoke import model_family
 
 __all__ = ["ChatBedrock"]
 

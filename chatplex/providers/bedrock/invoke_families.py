@@ -41,31 +41,35 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from ...adapters.base import CallSettings, header_value
+from ...adapters.base import CallSettings
+from ...adapters.base import header_value
 from ...errors import StreamError
-from ...messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-    convert_to_openai_messages,
-)
-from .eventstream import EventStreamDecoder, EventStreamMessage
-from .invoke_response import (
-    INVOKE_PROVIDER,
-    count,
-    decode_chunk,
-    header_usage,
-    stop_metadata,
-    usage_metadata,
-)
-from .response import REQUEST_ID_HEADER, BedrockStreamParser, error_from, snippet
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import BaseMessage
+from ...messages import HumanMessage
+from ...messages import SystemMessage
+from ...messages import ToolMessage
+from ...messages import convert_to_openai_messages
+from .eventstream import EventStreamDecoder
+from .eventstream import EventStreamMessage
+from .invoke_response import INVOKE_PROVIDER
+from .invoke_response import count
+from .invoke_response import decode_chunk
+from .invoke_response import header_usage
+from .invoke_response import stop_metadata
+from .invoke_response import usage_metadata
+from .response import REQUEST_ID_HEADER
+from .response import BedrockStreamParser
+from .response import error_from
+from .response import snippet
 
 __all__ = [
     "CHUNK_END",
@@ -225,41 +229,35 @@ def openai_messages(messages: Sequence[BaseMessage], base_model: str = "") -> An
 # ---- bodies ------------------------------------------------------------------------
 
 
+def _sampled(
+    settings: CallSettings, *, max_tokens: str, top_p: str = "top_p", stop: str | None = "stop"
+) -> dict[str, Any]:
+    """The sampling settings that are set, under a family's names, in langchain-aws's
+    order: a zero token limit and an empty stop list are left out, as there (Llama has
+    no stop key: `stop=None`)."""
+    out: dict[str, Any] = {}
+    if settings.max_tokens:
+        out[max_tokens] = settings.max_tokens
+    if settings.temperature is not None:
+        out["temperature"] = settings.temperature
+    if settings.top_p is not None:
+        out[top_p] = settings.top_p
+    if stop is not None and settings.stop:
+        out[stop] = list(settings.stop)
+    return out
+
+
 def _meta_body(prompt: str, settings: CallSettings) -> dict[str, Any]:
-    body = {**settings.extra_body, "prompt": prompt}
-    if settings.max_tokens:
-        body["max_gen_len"] = settings.max_tokens
-    if settings.temperature is not None:
-        body["temperature"] = settings.temperature
-    if settings.top_p is not None:
-        body["top_p"] = settings.top_p
-    return body
+    return {
+        **settings.extra_body,
+        "prompt": prompt,
+        **_sampled(settings, max_tokens="max_gen_len", stop=None),
+    }
 
 
-def _mistral_body(prompt: str, settings: CallSettings) -> dict[str, Any]:
-    body = {**settings.extra_body, "prompt": prompt}
-    if settings.max_tokens:
-        body["max_tokens"] = settings.max_tokens
-    if settings.temperature is not None:
-        body["temperature"] = settings.temperature
-    if settings.top_p is not None:
-        body["top_p"] = settings.top_p
-    if settings.stop:
-        body["stop"] = list(settings.stop)
-    return body
-
-
-def _deepseek_body(prompt: str, settings: CallSettings) -> dict[str, Any]:
-    body = {**settings.extra_body, "prompt": prompt}
-    if settings.max_tokens:
-        body["max_tokens"] = settings.max_tokens
-    if settings.temperature is not None:
-        body["temperature"] = settings.temperature
-    if settings.top_p is not None:
-        body["top_p"] = settings.top_p
-    if settings.stop:
-        body["stop"] = list(settings.stop)
-    return body
+def _prompt_body(prompt: str, settings: CallSettings) -> dict[str, Any]:
+    """Mistral's and DeepSeek's body: the prompt, `max_tokens` and `stop`."""
+    return {**settings.extra_body, "prompt": prompt, **_sampled(settings, max_tokens="max_tokens")}
 
 
 def _chat_body(max_tokens_key: str) -> Callable[[Any, CallSettings], dict[str, Any]]:
@@ -267,31 +265,18 @@ def _chat_body(max_tokens_key: str) -> Callable[[Any, CallSettings], dict[str, A
     differs: GPT-5 and later refuse `max_tokens`)."""
 
     def body(messages: Any, settings: CallSettings) -> dict[str, Any]:
-        out = {**settings.extra_body, "messages": messages}
-        if settings.max_tokens:
-            out[max_tokens_key] = settings.max_tokens
-        if settings.temperature is not None:
-            out["temperature"] = settings.temperature
-        if settings.top_p is not None:
-            out["top_p"] = settings.top_p
-        if settings.stop:
-            out["stop"] = list(settings.stop)
-        return out
+        return {
+            **settings.extra_body,
+            "messages": messages,
+            **_sampled(settings, max_tokens=max_tokens_key),
+        }
 
     return body
 
 
 def _titan_body(prompt: str, settings: CallSettings) -> dict[str, Any]:
-    config = dict(settings.extra_body)
-    if settings.max_tokens:
-        config["maxTokenCount"] = settings.max_tokens
-    if settings.temperature is not None:
-        config["temperature"] = settings.temperature
-    if settings.top_p is not None:
-        config["topP"] = settings.top_p
-    if settings.stop:
-        config["stopSequences"] = list(settings.stop)
-    return {"inputText": prompt, "textGenerationConfig": config}
+    limits = _sampled(settings, max_tokens="maxTokenCount", top_p="topP", stop="stopSequences")
+    return {"inputText": prompt, "textGenerationConfig": {**settings.extra_body, **limits}}
 
 
 # ---- readers -----------------------------------------------------------------------
@@ -349,7 +334,7 @@ META = PromptFamily(
 MISTRAL = PromptFamily(
     name="mistral",
     prompt=inst_prompt("Mistral"),
-    body=_mistral_body,
+    body=_prompt_body,
     reply_text=lambda data: _text_of(_first(data, "outputs").get("text")),
     reply_stop=lambda data: _first(data, "outputs").get("stop_reason"),
     chunk_text=lambda data: _text_of(_first(data, "outputs").get("text")),
@@ -377,7 +362,7 @@ TITAN = PromptFamily(
 DEEPSEEK = PromptFamily(
     name="deepseek",
     prompt=deepseek_prompt,
-    body=_deepseek_body,
+    body=_prompt_body,
     reply_text=lambda data: _text_of(_first(data, "choices").get("text")),
     reply_stop=lambda data: _first(data, "choices").get("stop_reason"),
     chunk_text=lambda data: _text_of(_first(data, "choices").get("text")),

@@ -32,18 +32,21 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.base import SSEEvent, header_value
+from ...adapters.base import SSEEvent
+from ...adapters.base import header_value
 from ...adapters.bodies import loads
 from ...errors import StreamError
-from ...messages import AIMessage, AIMessageChunk, ToolCall, ToolCallChunk, UsageMetadata
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import ToolCall
+from ...messages import ToolCallChunk
+from ...messages import UsageMetadata
 from .eventstream import EventStreamMessage
-from .response import (
-    FINISH_REASONS,
-    REQUEST_ID_HEADER,
-    BedrockStreamParser,
-    error_from,
-    snippet,
-)
+from .response import FINISH_REASONS
+from .response import REQUEST_ID_HEADER
+from .response import BedrockStreamParser
+from .response import error_from
+from .response import snippet
 
 __all__ = [
     "INVOKE_PROVIDER",

@@ -51,23 +51,26 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.base import SSEEvent, header_value
+from ...adapters.base import SSEEvent
+from ...adapters.base import header_value
 from ...adapters.bodies import loads
 from ...adapters.validate import reply_field
-from ...errors import (
-    APIError,
-    AuthenticationError,
-    BadRequestError,
-    NotFoundError,
-    OverloadedError,
-    PermissionDeniedError,
-    QuotaExceededError,
-    RateLimitError,
-    ServerError,
-    StreamError,
-    status_error,
-)
-from ...messages import AIMessage, AIMessageChunk, ToolCall, ToolCallChunk, UsageMetadata
+from ...errors import APIError
+from ...errors import AuthenticationError
+from ...errors import BadRequestError
+from ...errors import NotFoundError
+from ...errors import OverloadedError
+from ...errors import PermissionDeniedError
+from ...errors import QuotaExceededError
+from ...errors import RateLimitError
+from ...errors import ServerError
+from ...errors import StreamError
+from ...errors import status_error
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import ToolCall
+from ...messages import ToolCallChunk
+from ...messages import UsageMetadata
 from .eventstream import EventStreamMessage
 
 __all__ = [

@@ -18,25 +18,35 @@ and the request id.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
-from ...adapters.base import (
-    CallSettings,
-    HTTPRequest,
-    as_secret,
-    header_value,
-    secret_header_names,
-)
-from ...adapters.connection import ProviderHome, adapter_repr, held_headers, post_json
+from ...adapters.base import CallSettings
+from ...adapters.base import HTTPRequest
+from ...adapters.base import as_secret
+from ...adapters.base import header_value
+from ...adapters.base import secret_header_names
+from ...adapters.connection import ProviderHome
+from ...adapters.connection import adapter_repr
+from ...adapters.connection import held_headers
+from ...adapters.connection import post_json
 from ...adapters.tools import given_json_schema
-from ...adapters.validate import BlockTypes, check_call
-from ...errors import APIError, status_error
-from ...messages import AIMessage, BaseMessage
+from ...adapters.validate import BlockTypes
+from ...adapters.validate import check_call
+from ...errors import APIError
+from ...errors import status_error
+from ...messages import AIMessage
+from ...messages import BaseMessage
 from ...secret import Secret
 from .errors import ERROR_FAMILIES
-from .request import API_PARAMETERS, wire_body
-from .response import PROVIDER, error_message, loads, parse_reply, snippet
+from .request import API_PARAMETERS
+from .request import wire_body
+from .response import PROVIDER
+from .response import error_message
+from .response import loads
+from .response import parse_reply
+from .response import snippet
 from .stream import CohereStreamParser
 
 __all__ = ["BLOCK_TYPES", "DEFAULT_BASE_URL", "KEY_VARIABLES", "CohereAdapter"]

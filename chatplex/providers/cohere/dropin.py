@@ -14,9 +14,13 @@ named `ChatCohere` in events, logs and callbacks.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from ...chat.dropin import checked_api_params, dropin, spellings, take_tail
+from ...chat.dropin import checked_api_params
+from ...chat.dropin import dropin
+from ...chat.dropin import spellings
+from ...chat.dropin import take_tail
 from ...chat.model import ChatModel
 
 if TYPE_CHECKING:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import APIConnectionError, APIError
-from ...sdk_errors import ErrorFamily, transport_family
+from ...errors import APIConnectionError
+from ...errors import APIError
+from ...sdk_errors import ErrorFamily
+from ...sdk_errors import transport_family
 
 __all__ = ["ERROR_FAMILIES", "SDK_CLASSES"]
 

@@ -29,11 +29,17 @@ shapes it (its `get_cohere_chat_request_v2`).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
-from ...adapters.base import CallSettings, ToolSpec
-from ...messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from ...adapters.base import CallSettings
+from ...adapters.base import ToolSpec
+from ...messages import AIMessage
+from ...messages import BaseMessage
+from ...messages import HumanMessage
+from ...messages import SystemMessage
+from ...messages import ToolMessage
 
 __all__ = ["API_PARAMETERS", "TOOL_PLAN", "wire_body"]
 

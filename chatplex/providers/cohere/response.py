@@ -21,9 +21,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.bodies import loads, snippet
+from ...adapters.bodies import loads
+from ...adapters.bodies import snippet
 from ...errors import APIError
-from ...messages import AIMessage, InvalidToolCall, ToolCall, UsageMetadata
+from ...messages import AIMessage
+from ...messages import InvalidToolCall
+from ...messages import ToolCall
+from ...messages import UsageMetadata
 
 __all__ = [
     "PROVIDER",

@@ -27,8 +27,10 @@ from typing import Any
 from ...adapters.base import SSEEvent
 from ...adapters.jsontext import event_object
 from ...errors import StreamError
-from ...messages import AIMessageChunk, text_chunk
-from .response import PROVIDER, usage_metadata
+from ...messages import AIMessageChunk
+from ...messages import text_chunk
+from .response import PROVIDER
+from .response import usage_metadata
 
 __all__ = ["CohereStreamParser"]
 

@@ -38,28 +38,37 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import urlsplit
 
-from ...adapters.base import (
-    CallSettings,
-    HTTPRequest,
-    SSEEvent,
-    as_secret,
-    header_value,
-    withheld_key_note,
-)
+from ...adapters.base import CallSettings
+from ...adapters.base import HTTPRequest
+from ...adapters.base import SSEEvent
+from ...adapters.base import as_secret
+from ...adapters.base import header_value
+from ...adapters.base import withheld_key_note
 from ...adapters.connection import adapter_repr
-from ...errors import APIConnectionError, APIError, APITimeoutError, DeadlineExceededError
-from ...messages import AIMessage, AIMessageChunk, BaseMessage
-from ...sdk_errors import ErrorFamily, sdk_class_for
+from ...errors import APIConnectionError
+from ...errors import APIError
+from ...errors import APITimeoutError
+from ...errors import DeadlineExceededError
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import BaseMessage
+from ...sdk_errors import ErrorFamily
+from ...sdk_errors import sdk_class_for
 from ...secret import Secret
-from ..openai.adapter import OpenAIAdapter, OpenAIStreamParser, parse_reply
+from ..openai.adapter import OpenAIAdapter
+from ..openai.adapter import OpenAIStreamParser
+from ..openai.adapter import parse_reply
 from .blocks import register_parts_blocks
 from .profile import Profile
 from .spec import PROFILES
-from .style import StyledStreamParser, style_reply
+from .style import StyledStreamParser
+from .style import style_reply
 from .turns import styled_turns
 
 if TYPE_CHECKING:

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...messages import AIMessage, register_blocks
+from ...messages import AIMessage
+from ...messages import register_blocks
 from .spec import PROFILES
 
 __all__ = ["parts_blocks", "register_parts_blocks"]

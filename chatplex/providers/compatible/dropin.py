@@ -21,14 +21,25 @@ parameter, else a TypeError naming the closest known name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from ...chat.dropin import UNSET, check_refused, dropin, spellings, take_tail, with_query
+from ...chat.dropin import UNSET
+from ...chat.dropin import check_refused
+from ...chat.dropin import dropin
+from ...chat.dropin import spellings
+from ...chat.dropin import take_tail
+from ...chat.dropin import with_query
 from ...chat.model import ChatModel
-from ...chat.params import api_parameters, unknown_keyword
+from ...chat.params import api_parameters
+from ...chat.params import unknown_keyword
 from .blocks import register_parts_blocks
-from .spec import DROPINS, SPECS, DropIn
+from .spec import DROPINS
+from .spec import SPECS
+from .spec import DropIn
 
 if TYPE_CHECKING:
     from ...secret import Secret

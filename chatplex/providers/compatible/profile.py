@@ -7,7 +7,8 @@ Pure data: this module imports nothing of chatplex."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 __all__ = ["OPENAI_USAGE_NULLS", "Profile", "ReplyStyle", "TurnStyle"]
 

@@ -15,11 +15,15 @@ its rows (`profile.py`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from ...specs import ProviderSpec, chat_completions_servers
-from .profile import Profile, ReplyStyle, TurnStyle
+from ...specs import ProviderSpec
+from ...specs import chat_completions_servers
+from .profile import Profile
+from .profile import ReplyStyle
+from .profile import TurnStyle
 
 _NO_TOOLS = (
     "the Sonar models take no client-side function tools on Chat Completions "

@@ -28,7 +28,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.strict_schema import strict_tool_schema
-from ...chat.structured import OutputSchema, openai_json_schema, response_format_schema
+from ...chat.structured import OutputSchema
+from ...chat.structured import openai_json_schema
+from ...chat.structured import response_format_schema
 
 __all__ = ["JSON_SCHEMA_SHAPES", "response_format"]
 

@@ -22,9 +22,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import SSEEvent
-from ...messages import AIMessage, AIMessageChunk
-from ..openai.adapter import OpenAIStreamParser, usage_metadata
-from .profile import OPENAI_USAGE_NULLS, ReplyStyle
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ..openai.adapter import OpenAIStreamParser
+from ..openai.adapter import usage_metadata
+from .profile import OPENAI_USAGE_NULLS
+from .profile import ReplyStyle
 
 __all__ = ["OPENAI_USAGE_NULLS", "ReplyStyle", "StyledStreamParser", "style_reply"]
 

@@ -20,7 +20,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import BaseMessage
+from ...messages import ToolMessage
 from .profile import TurnStyle
 
 __all__ = ["TurnStyle", "styled_turns"]

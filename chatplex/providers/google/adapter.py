@@ -25,41 +25,51 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import quote
 
-from ...adapters.base import (
-    BaseURL,
-    CallSettings,
-    HTTPRequest,
-    as_secret,
-    detail_message,
-    endpoint_url,
-    header_value,
-    key_digest,
-    secret_header_names,
-    take_base_url,
-)
-from ...adapters.connection import ProviderHome, adapter_repr, held_headers, post_json
+from ...adapters.base import BaseURL
+from ...adapters.base import CallSettings
+from ...adapters.base import HTTPRequest
+from ...adapters.base import as_secret
+from ...adapters.base import detail_message
+from ...adapters.base import endpoint_url
+from ...adapters.base import header_value
+from ...adapters.base import key_digest
+from ...adapters.base import secret_header_names
+from ...adapters.base import take_base_url
+from ...adapters.connection import ProviderHome
+from ...adapters.connection import adapter_repr
+from ...adapters.connection import held_headers
+from ...adapters.connection import post_json
 from ...adapters.tools import given_json_schema
-from ...adapters.validate import BlockTypes, check_call
-from ...errors import APIError, RateLimitError, status_error
-from ...messages import AIMessage, BaseMessage
+from ...adapters.validate import BlockTypes
+from ...adapters.validate import check_call
+from ...errors import APIError
+from ...errors import RateLimitError
+from ...errors import status_error
+from ...messages import AIMessage
+from ...messages import BaseMessage
 from ...secret import Secret
-from .errors import ERROR_FAMILIES, VERTEX_ERROR_FAMILIES, quota_failure
-from .request import API_PARAMETERS, build_body
-from .response import (
-    OTHER_CANDIDATES,
-    error_fields,
-    loads,
-    parse_candidates,
-    parse_reply,
-    snippet,
-)
+from .errors import ERROR_FAMILIES
+from .errors import VERTEX_ERROR_FAMILIES
+from .errors import quota_failure
+from .request import API_PARAMETERS
+from .request import build_body
+from .response import OTHER_CANDIDATES
+from .response import error_fields
+from .response import loads
+from .response import parse_candidates
+from .response import parse_reply
+from .response import snippet
 from .stream import GeminiStreamParser
 from .vertex_auth import VertexAuth
-from .vertex_reply import VertexStreamParser, plain_texts, vertex_metadata
+from .vertex_reply import VertexStreamParser
+from .vertex_reply import plain_texts
+from .vertex_reply import vertex_metadata
 
 if TYPE_CHECKING:
     from ...batches.wire import Limits

@@ -17,18 +17,19 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 
-from ...chat.dropin import (
-    UNSET,
-    check_refused,
-    constructor_names,
-    dropin,
-    pick,
-    spellings,
-    take_tail,
-)
+from ...chat.dropin import UNSET
+from ...chat.dropin import check_refused
+from ...chat.dropin import constructor_names
+from ...chat.dropin import dropin
+from ...chat.dropin import pick
+from ...chat.dropin import spellings
+from ...chat.dropin import take_tail
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
 

@@ -24,7 +24,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...errors import APIConnectionError, APIError, StreamError
+from ...errors import APIConnectionError
+from ...errors import APIError
+from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
 
 __all__ = ["ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES", "quota_failure"]

@@ -26,12 +26,18 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
-from ...adapters.base import CallSettings, ToolSpec
+from ...adapters.base import CallSettings
+from ...adapters.base import ToolSpec
 from ...adapters.validate import base64_data_url
-from ...messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from ...messages import AIMessage
+from ...messages import BaseMessage
+from ...messages import HumanMessage
+from ...messages import SystemMessage
+from ...messages import ToolMessage
 
 __all__ = [
     "API_PARAMETERS",

@@ -37,10 +37,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import header_value
-from ...adapters.bodies import loads, reply_object, snippet
+from ...adapters.bodies import loads
+from ...adapters.bodies import reply_object
+from ...adapters.bodies import snippet
 from ...adapters.validate import reply_field
-from ...errors import RETRYABLE_STATUSES, APIError
-from ...messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata, merge_content
+from ...errors import RETRYABLE_STATUSES
+from ...errors import APIError
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import ToolCallChunk
+from ...messages import UsageMetadata
+from ...messages import merge_content
 from .request import FUNCTION_SIGNATURES_KEY
 
 __all__ = [

@@ -15,17 +15,19 @@ from typing import Any
 
 from ...adapters.base import SSEEvent
 from ...adapters.validate import reply_field
-from ...errors import APIError, StreamError
-from ...messages import AIMessage, AIMessageChunk, UsageMetadata, merge_chunks
-from .response import (
-    OTHER_CANDIDATES,
-    PartReader,
-    candidate_metadata,
-    head_metadata,
-    loads,
-    payload_error,
-    usage_metadata,
-)
+from ...errors import APIError
+from ...errors import StreamError
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import UsageMetadata
+from ...messages import merge_chunks
+from .response import OTHER_CANDIDATES
+from .response import PartReader
+from .response import candidate_metadata
+from .response import head_metadata
+from .response import loads
+from .response import payload_error
+from .response import usage_metadata
 
 __all__ = ["GeminiStreamParser"]
 

@@ -25,37 +25,43 @@ See `request.py` and `response.py` for the mapping.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from ...adapters.base import (
-    BaseURL,
-    CallSettings,
-    HTTPRequest,
-    as_secret,
-    detail_message,
-    environment_key,
-    key_digest,
-    secret_header_names,
-)
-from ...adapters.connection import adapter_repr, held_headers, json_headers, post_json
+from ...adapters.base import BaseURL
+from ...adapters.base import CallSettings
+from ...adapters.base import HTTPRequest
+from ...adapters.base import as_secret
+from ...adapters.base import detail_message
+from ...adapters.base import environment_key
+from ...adapters.base import key_digest
+from ...adapters.base import secret_header_names
+from ...adapters.connection import adapter_repr
+from ...adapters.connection import held_headers
+from ...adapters.connection import json_headers
+from ...adapters.connection import post_json
 from ...adapters.tools import given_json_schema
-from ...adapters.validate import BlockTypes, check_call
-from ...errors import APIError, status_error
-from ...messages import AIMessage, BaseMessage
-from ...secret import Secret, take_url_credentials
+from ...adapters.validate import BlockTypes
+from ...adapters.validate import check_call
+from ...errors import APIError
+from ...errors import status_error
+from ...messages import AIMessage
+from ...messages import BaseMessage
+from ...secret import Secret
+from ...secret import take_url_credentials
 from .errors import ERROR_FAMILIES
 from .ndjson import NDJSONDecoder
-from .request import OPTION_NAMES, TOP_LEVEL, wire_body
-from .response import (
-    PROVIDER,
-    OllamaStreamParser,
-    error_message,
-    loads,
-    parse_reply,
-    snippet,
-)
+from .request import OPTION_NAMES
+from .request import TOP_LEVEL
+from .request import wire_body
+from .response import PROVIDER
+from .response import OllamaStreamParser
+from .response import error_message
+from .response import loads
+from .response import parse_reply
+from .response import snippet
 
 __all__ = [
     "BLOCK_TYPES",

@@ -14,10 +14,14 @@ callbacks.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 
-from ...chat.dropin import checked_api_params, dropin, take_tail
+from ...chat.dropin import checked_api_params
+from ...chat.dropin import dropin
+from ...chat.dropin import take_tail
 from ...chat.model import ChatModel
 
 if TYPE_CHECKING:

@@ -24,7 +24,8 @@ instead of growing without end.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import ClassVar
 
 from ...adapters.framing import LineFraming

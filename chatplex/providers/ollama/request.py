@@ -20,19 +20,19 @@ JSON schema, or "json" for JSON mode, as langchain-ollama maps it.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
-from ...adapters.base import CallSettings, ToolSpec
+from ...adapters.base import CallSettings
+from ...adapters.base import ToolSpec
 from ...adapters.validate import not_sendable
-from ...messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-)
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import BaseMessage
+from ...messages import HumanMessage
+from ...messages import SystemMessage
+from ...messages import ToolMessage
 
 __all__ = ["OPTION_NAMES", "TOP_LEVEL", "wire_body", "wire_messages", "wire_tool"]
 

@@ -26,10 +26,16 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.bodies import loads, reply_object, snippet
+from ...adapters.bodies import loads
+from ...adapters.bodies import reply_object
+from ...adapters.bodies import snippet
 from ...adapters.jsontext import event_object
-from ...errors import APIError, StreamError
-from ...messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata
+from ...errors import APIError
+from ...errors import StreamError
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import ToolCallChunk
+from ...messages import UsageMetadata
 
 __all__ = [
     "PROVIDER",

@@ -40,34 +40,42 @@ With `n > 1` every candidate is kept: the reply is choice 0 and
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 
-from ...adapters.base import (
-    CallSettings,
-    HTTPRequest,
-    as_secret,
-    detail_message,
-    header_value,
-    secret_header_names,
-)
-from ...adapters.connection import ProviderHome, adapter_repr, held_headers, post_json
-from ...adapters.validate import BlockTypes, check_call
-from ...errors import APIError, status_error
-from ...messages import AIMessage, BaseMessage, SystemMessage
+from ...adapters.base import CallSettings
+from ...adapters.base import HTTPRequest
+from ...adapters.base import as_secret
+from ...adapters.base import detail_message
+from ...adapters.base import header_value
+from ...adapters.base import secret_header_names
+from ...adapters.connection import ProviderHome
+from ...adapters.connection import adapter_repr
+from ...adapters.connection import held_headers
+from ...adapters.connection import post_json
+from ...adapters.validate import BlockTypes
+from ...adapters.validate import check_call
+from ...errors import APIError
+from ...errors import status_error
+from ...messages import AIMessage
+from ...messages import BaseMessage
+from ...messages import SystemMessage
 from ...sdk_errors import stainless_family
 from ...secret import Secret
-from .request import OPENAI_ROLE_KEY, wire_message, wire_tool, wire_tool_choice
-from .response import (
-    OTHER_CANDIDATES,
-    PROVIDER,
-    error_fields,
-    loads,
-    parse_candidates,
-    parse_reply,
-    snippet,
-    usage_metadata,
-)
+from .request import OPENAI_ROLE_KEY
+from .request import wire_message
+from .request import wire_tool
+from .request import wire_tool_choice
+from .response import OTHER_CANDIDATES
+from .response import PROVIDER
+from .response import error_fields
+from .response import loads
+from .response import parse_candidates
+from .response import parse_reply
+from .response import snippet
+from .response import usage_metadata
 from .stream import OpenAIStreamParser
 
 if TYPE_CHECKING:

@@ -50,27 +50,38 @@ import copy
 import dataclasses
 import inspect
 import os
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+from urllib.parse import quote
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
-from ...adapters.base import (
-    BaseURL,
-    CallSettings,
-    HTTPRequest,
-    as_secret,
-    header_value,
-    hold_secrets,
-    key_digest,
-)
+from ...adapters.base import BaseURL
+from ...adapters.base import CallSettings
+from ...adapters.base import HTTPRequest
+from ...adapters.base import as_secret
+from ...adapters.base import header_value
+from ...adapters.base import hold_secrets
+from ...adapters.base import key_digest
 from ...adapters.connection import set_header
 from ...adapters.validate import check_headers
-from ...errors import APIError, ContentFilterError
-from ...messages import AIMessage, AIMessageChunk, BaseMessage
-from ...sdk_errors import ErrorFamily, stainless_family
-from ...secret import Secret, redact_url
+from ...errors import APIError
+from ...errors import ContentFilterError
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import BaseMessage
+from ...sdk_errors import ErrorFamily
+from ...sdk_errors import stainless_family
+from ...secret import Secret
+from ...secret import redact_url
 from .adapter import OpenAIAdapter
-from .response import OTHER_CANDIDATES, loads
+from .response import OTHER_CANDIDATES
+from .response import loads
 from .stream import OpenAIStreamParser
 
 if TYPE_CHECKING:

@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
-from ...adapters.base import Adapter, HTTPRequest
-from ...batches.wire import Limits, RemoteState, Steps
-from .batch import LIMITS, OpenAIBatches
+from ...adapters.base import Adapter
+from ...adapters.base import HTTPRequest
+from ...batches.wire import Limits
+from ...batches.wire import RemoteState
+from ...batches.wire import Steps
+from .batch import LIMITS
+from .batch import OpenAIBatches
 
 T = TypeVar("T")
 

@@ -28,11 +28,16 @@ credentials at all is an error, not a fallback to `azure-identity`'s workload id
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from typing import Any
 
-from ...chat.dropin import dropin, spellings, with_query
-from .dropin import AdapterSettings, ChatOpenAI
+from ...chat.dropin import dropin
+from ...chat.dropin import spellings
+from ...chat.dropin import with_query
+from .dropin import AdapterSettings
+from .dropin import ChatOpenAI
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter

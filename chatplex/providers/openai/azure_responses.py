@@ -24,15 +24,21 @@ API, or `{base_url}/responses`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import NoReturn
 
 from ...adapters.base import as_secret
-from .azure import AsyncTokenProvider, AzureOpenAIAdapter, TokenProvider
+from .azure import AsyncTokenProvider
+from .azure import AzureOpenAIAdapter
+from .azure import TokenProvider
 from .responses_adapter import OpenAIResponsesAdapter
 
 if TYPE_CHECKING:
-    from ...adapters.base import BaseURL, CallSettings, HTTPRequest
+    from ...adapters.base import BaseURL
+    from ...adapters.base import CallSettings
+    from ...adapters.base import HTTPRequest
     from ...batches.wire import Limits
     from ...messages import BaseMessage
     from ...secret import Secret

@@ -21,19 +21,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.base import Adapter, HTTPRequest
-from ...batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
-from ...batches.wire import (
-    Call,
-    Limits,
-    Outcome,
-    RemoteState,
-    Reply,
-    Steps,
-    compact_json,
-    named_object,
-    result_row,
-)
+from ...adapters.base import Adapter
+from ...adapters.base import HTTPRequest
+from ...batches.errors import BatchCanceledError
+from ...batches.errors import BatchExpiredError
+from ...batches.errors import BatchFormatError
+from ...batches.wire import Call
+from ...batches.wire import Limits
+from ...batches.wire import Outcome
+from ...batches.wire import RemoteState
+from ...batches.wire import Reply
+from ...batches.wire import Steps
+from ...batches.wire import compact_json
+from ...batches.wire import named_object
+from ...batches.wire import result_row
 from ...errors import APIError
 
 __all__ = ["ENDPOINT", "ENDPOINTS", "LIMITS", "OpenAIBatches"]

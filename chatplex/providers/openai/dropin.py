@@ -16,21 +16,23 @@ logs, schemas and callbacks. Everything is resolved here, once: calls cost what 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from ...chat.dropin import (
-    check_refused,
-    constructor_names,
-    dropin,
-    pick,
-    spellings,
-    take_tail,
-    with_query,
-)
+from ...chat.dropin import check_refused
+from ...chat.dropin import constructor_names
+from ...chat.dropin import dropin
+from ...chat.dropin import pick
+from ...chat.dropin import spellings
+from ...chat.dropin import take_tail
+from ...chat.dropin import with_query
 from ...chat.model import ChatModel
-from ...chat.openai_model import is_builtin_tool, stream_usage_default, wants_responses_api
+from ...chat.openai_model import is_builtin_tool
+from ...chat.openai_model import stream_usage_default
+from ...chat.openai_model import wants_responses_api
 from ...chat.params import check_api_parameters
 
 if TYPE_CHECKING:

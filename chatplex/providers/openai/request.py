@@ -12,14 +12,12 @@ from typing import Any
 
 from ...adapters.base import ToolSpec
 from ...adapters.validate import not_sendable
-from ...messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-)
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import BaseMessage
+from ...messages import HumanMessage
+from ...messages import SystemMessage
+from ...messages import ToolMessage
 from .blocks import to_parts
 
 __all__ = [

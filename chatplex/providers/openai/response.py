@@ -24,21 +24,27 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
+from typing import cast
 
 from ...adapters.base import header_value
-from ...adapters.bodies import loads, reply_object, snippet
-from ...adapters.sharing import OWN_HEAD_KEYS, shared, shared_keys, shared_template, shared_tuple
+from ...adapters.bodies import loads
+from ...adapters.bodies import reply_object
+from ...adapters.bodies import snippet
+from ...adapters.sharing import OWN_HEAD_KEYS
+from ...adapters.sharing import shared
+from ...adapters.sharing import shared_keys
+from ...adapters.sharing import shared_template
+from ...adapters.sharing import shared_tuple
 from ...adapters.validate import reply_field
-from ...errors import RETRYABLE_STATUSES, APIError
-from ...messages import (
-    AIMessage,
-    AIMessageChunk,
-    LazyMetadata,
-    LazyValue,
-    ToolCallChunk,
-    UsageMetadata,
-)
+from ...errors import RETRYABLE_STATUSES
+from ...errors import APIError
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import LazyMetadata
+from ...messages import LazyValue
+from ...messages import ToolCallChunk
+from ...messages import UsageMetadata
 
 __all__ = [
     "FINISH_REASONS",

@@ -38,19 +38,32 @@ organization, project, headers) are the Chat Completions adapter's: this one hol
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
 
-from ...adapters.base import BaseURL, CallSettings, HTTPRequest, header_value
-from ...adapters.connection import adapter_repr, post_json
-from ...adapters.validate import BlockTypes, check_call
-from ...errors import APIConnectionError, APIError
-from ...messages import AIMessage, BaseMessage
-from ...sdk_errors import ErrorFamily, stainless_family
-from ...secret import Secret, take_url_credentials
+from ...adapters.base import BaseURL
+from ...adapters.base import CallSettings
+from ...adapters.base import HTTPRequest
+from ...adapters.base import header_value
+from ...adapters.connection import adapter_repr
+from ...adapters.connection import post_json
+from ...adapters.validate import BlockTypes
+from ...adapters.validate import check_call
+from ...errors import APIConnectionError
+from ...errors import APIError
+from ...messages import AIMessage
+from ...messages import BaseMessage
+from ...sdk_errors import ErrorFamily
+from ...sdk_errors import stainless_family
+from ...secret import Secret
+from ...secret import take_url_credentials
 from .adapter import OpenAIAdapter
-from .responses_request import since_last_response, wire_body
-from .responses_response import PROVIDER, parse_reply
+from .responses_request import since_last_response
+from .responses_request import wire_body
+from .responses_response import PROVIDER
+from .responses_response import parse_reply
 from .responses_stream import ResponsesStreamParser
 
 if TYPE_CHECKING:

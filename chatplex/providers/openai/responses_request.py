@@ -15,20 +15,22 @@ which is left out as langchain-openai leaves it out (the API has no stop sequenc
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
-from ...adapters.base import CallSettings, ToolSpec
+from ...adapters.base import CallSettings
+from ...adapters.base import ToolSpec
 from ...adapters.validate import not_sendable
-from ...messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-)
-from .request import STANDARD_TOOL_CHOICES, standard_tool_choice, system_role
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import BaseMessage
+from ...messages import HumanMessage
+from ...messages import SystemMessage
+from ...messages import ToolMessage
+from .request import STANDARD_TOOL_CHOICES
+from .request import standard_tool_choice
+from .request import system_role
 
 __all__ = ["REFUSED_PARAMETERS", "since_last_response", "wire_body", "wire_input"]
 

@@ -28,8 +28,13 @@ from typing import Any
 
 from ...adapters.base import header_value
 from ...errors import APIError
-from ...messages import AIMessage, AIMessageChunk, ToolCallChunk, UsageMetadata
-from .response import loads, payload_error, snippet
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import ToolCallChunk
+from ...messages import UsageMetadata
+from .response import loads
+from .response import payload_error
+from .response import snippet
 
 __all__ = [
     "PROVIDER",

@@ -28,15 +28,14 @@ from typing import Any
 from ...adapters.base import SSEEvent
 from ...adapters.jsontext import event_object
 from ...errors import StreamError
-from ...messages import AIMessageChunk, ToolCallChunk
-from .responses_response import (
-    PROVIDER,
-    failure,
-    item_blocks,
-    message_of,
-    part_block,
-    without_none,
-)
+from ...messages import AIMessageChunk
+from ...messages import ToolCallChunk
+from .responses_response import PROVIDER
+from .responses_response import failure
+from .responses_response import item_blocks
+from .responses_response import message_of
+from .responses_response import part_block
+from .responses_response import without_none
 
 __all__ = ["ResponsesStreamParser"]
 

@@ -14,26 +14,22 @@ from ...adapters.base import SSEEvent
 from ...adapters.jsontext import event_object
 from ...adapters.validate import reply_field
 from ...errors import StreamError
-from ...messages import (
-    AIMessage,
-    AIMessageChunk,
-    ToolCallChunk,
-    UsageMetadata,
-    merge_chunks,
-    text_chunk,
-)
-from .response import (
-    OTHER_CANDIDATES,
-    PROVIDER,
-    ThinkingParts,
-    args_text,
-    choice_metadata,
-    head_metadata,
-    loads,
-    payload_error,
-    usage_metadata,
-    usage_minus,
-)
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import ToolCallChunk
+from ...messages import UsageMetadata
+from ...messages import merge_chunks
+from ...messages import text_chunk
+from .response import OTHER_CANDIDATES
+from .response import PROVIDER
+from .response import ThinkingParts
+from .response import args_text
+from .response import choice_metadata
+from .response import head_metadata
+from .response import loads
+from .response import payload_error
+from .response import usage_metadata
+from .response import usage_minus
 
 __all__ = ["OpenAIStreamParser"]
 

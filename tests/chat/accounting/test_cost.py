@@ -14,11 +14,16 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from genai_prices import Usage, calc_price
+from genai_prices import Usage
+from genai_prices import calc_price
 
 import chatplex
-from chatplex import init_chat_model, track_usage
-from chatplex.chat.accounting.cost import cost_of, load_prices, price_table_version, reply_cost
+from chatplex import init_chat_model
+from chatplex import track_usage
+from chatplex.chat.accounting.cost import cost_of
+from chatplex.chat.accounting.cost import load_prices
+from chatplex.chat.accounting.cost import price_table_version
+from chatplex.chat.accounting.cost import reply_cost
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
 

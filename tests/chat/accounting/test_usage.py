@@ -14,14 +14,13 @@ from typing import Any
 import pytest
 
 import chatplex
-from chatplex import (
-    BudgetExceededError,
-    InMemoryCache,
-    UsageCallbackHandler,
-    init_chat_model,
-    track_usage,
-)
-from chatplex.chat.accounting.cost import cost_of, reply_cost
+from chatplex import BudgetExceededError
+from chatplex import InMemoryCache
+from chatplex import UsageCallbackHandler
+from chatplex import init_chat_model
+from chatplex import track_usage
+from chatplex.chat.accounting.cost import cost_of
+from chatplex.chat.accounting.cost import reply_cost
 from chatplex.testing import MockServer
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

@@ -14,22 +14,26 @@ from typing import Any
 
 import pytest
 
-from chatplex import (
-    AIMessage,
-    BaseCache,
-    InMemoryCache,
-    SQLiteCache,
-    get_llm_cache,
-    init_chat_model,
-    set_llm_cache,
-)
+from chatplex import AIMessage
+from chatplex import BaseCache
+from chatplex import InMemoryCache
+from chatplex import SQLiteCache
+from chatplex import get_llm_cache
+from chatplex import init_chat_model
+from chatplex import set_llm_cache
 from chatplex.adapters.base import HTTPRequest
 from chatplex.chat import sending
 from chatplex.chat.accounting.cost import reply_cost
-from chatplex.chat.caching.cache import cache_key, dump_reply, load_reply
+from chatplex.chat.caching.cache import cache_key
+from chatplex.chat.caching.cache import dump_reply
+from chatplex.chat.caching.cache import load_reply
 from chatplex.testing import MockServer
 
-from ..conftest import ask, ask_batch, make, parity, providers
+from ..conftest import ask
+from ..conftest import ask_batch
+from ..conftest import make
+from ..conftest import parity
+from ..conftest import providers
 
 SENTINEL = "sk-SENTINEL-never-in-a-file-7f3a9c"
 pytestmark = pytest.mark.usefixtures("clean_cache")

@@ -24,11 +24,14 @@ from typing import Any
 
 import pytest
 
-from chatplex import AIMessage, SQLiteCache
+from chatplex import AIMessage
+from chatplex import SQLiteCache
 from chatplex.chat.caching import inflight
 from chatplex.testing import MockServer
 
-from ..conftest import ask, make, parity
+from ..conftest import ask
+from ..conftest import make
+from ..conftest import parity
 
 pytestmark = pytest.mark.usefixtures("clean_cache")
 

@@ -13,16 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from chatplex.chat.caching.faults import (
-    LOCKED,
-    LOOP_THREAD_WAIT,
-    describe,
-    is_locked,
-    lock_wait_ends,
-    on_loop_thread,
-    pauses,
-    warn_once,
-)
+from chatplex.chat.caching.faults import LOCKED
+from chatplex.chat.caching.faults import LOOP_THREAD_WAIT
+from chatplex.chat.caching.faults import describe
+from chatplex.chat.caching.faults import is_locked
+from chatplex.chat.caching.faults import lock_wait_ends
+from chatplex.chat.caching.faults import on_loop_thread
+from chatplex.chat.caching.faults import pauses
+from chatplex.chat.caching.faults import warn_once
 
 
 def sqlite_error(path: Path, sql: str = "SELECT 1 FROM sqlite_master") -> sqlite3.Error:

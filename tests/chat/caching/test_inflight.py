@@ -16,14 +16,22 @@ from typing import Any
 import pytest
 
 import chatplex
-from chatplex import AIMessage, InMemoryCache, track_usage
+from chatplex import AIMessage
+from chatplex import InMemoryCache
+from chatplex import track_usage
 from chatplex.chat.caching import inflight
-from chatplex.chat.caching.cache import dump_reply, load_reply
+from chatplex.chat.caching.cache import dump_reply
+from chatplex.chat.caching.cache import load_reply
 from chatplex.errors import BadRequestError
-from chatplex.messages import merge_chunks, reply_as_chunk
+from chatplex.messages import merge_chunks
+from chatplex.messages import reply_as_chunk
 from chatplex.testing import MockServer
 
-from ..conftest import ask, ask_batch, make, parity, providers
+from ..conftest import ask
+from ..conftest import ask_batch
+from ..conftest import make
+from ..conftest import parity
+from ..conftest import providers
 
 pytestmark = pytest.mark.usefixtures("clean_cache")
 

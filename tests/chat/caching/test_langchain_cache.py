@@ -19,11 +19,14 @@ import pytest
 from langchain_core.caches import BaseCache as LangChainBaseCache
 from langchain_core.globals import set_llm_cache as set_langchain_cache
 
-from chatplex import InMemoryCache, set_llm_cache
+from chatplex import InMemoryCache
+from chatplex import set_llm_cache
 from chatplex.chat.caching import langchain_cache
 from chatplex.testing import MockServer
 
-from ..conftest import ask, make, parity
+from ..conftest import ask
+from ..conftest import make
+from ..conftest import parity
 
 pytestmark = pytest.mark.usefixtures("clean_cache")
 DEADLINE = 3.0

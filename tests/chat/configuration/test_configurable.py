@@ -8,13 +8,19 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatModel, ChatPromptTemplate, FakeChatModel, StrOutputParser, init_chat_model
-from chatplex.chat.configuration.configurable import ConfigurableChatModel, _split_budget
+from chatplex import ChatModel
+from chatplex import ChatPromptTemplate
+from chatplex import FakeChatModel
+from chatplex import StrOutputParser
+from chatplex import init_chat_model
+from chatplex.chat.configuration.configurable import ConfigurableChatModel
+from chatplex.chat.configuration.configurable import _split_budget
 from chatplex.chat.configuration.profiles import ENV_SETTINGS
 from chatplex.core.run_config import RunnableConfig
 from chatplex.messages import merge_chunks
 from chatplex.runnables import Runnable
-from chatplex.testing import MockRequest, MockServer
+from chatplex.testing import MockRequest
+from chatplex.testing import MockServer
 
 OPENAI = "openai:gpt-4o-mini"
 ANTHROPIC = "anthropic:claude-sonnet-4-5"

@@ -15,17 +15,18 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatModel, FakeChatModel, init_chat_model
-from chatplex.chat.configuration.profiles import (
-    ENV_SETTINGS,
-    ConfigError,
-    LiteralSecretWarning,
-    env_settings,
-    load_config,
-    resolve,
-)
+from chatplex import ChatModel
+from chatplex import FakeChatModel
+from chatplex import init_chat_model
+from chatplex.chat.configuration.profiles import ENV_SETTINGS
+from chatplex.chat.configuration.profiles import ConfigError
+from chatplex.chat.configuration.profiles import LiteralSecretWarning
+from chatplex.chat.configuration.profiles import env_settings
+from chatplex.chat.configuration.profiles import load_config
+from chatplex.chat.configuration.profiles import resolve
 from chatplex.core.reliability import RunnableWithFallbacks
-from chatplex.testing import MockRequest, MockServer
+from chatplex.testing import MockRequest
+from chatplex.testing import MockServer
 
 SECRET = "sk-SENTINEL-config-0123456789"
 PROVIDER_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL")

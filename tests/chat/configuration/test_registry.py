@@ -17,16 +17,17 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatModel, FakeChatModel, init_chat_model, specs
+from chatplex import ChatModel
+from chatplex import FakeChatModel
+from chatplex import init_chat_model
+from chatplex import specs
 from chatplex.chat.configuration import registry as models
-from chatplex.chat.configuration.registry import (
-    PROVIDERS,
-    adapter_settings,
-    build,
-    provider_factory,
-    register_provider,
-    split_model_name,
-)
+from chatplex.chat.configuration.registry import PROVIDERS
+from chatplex.chat.configuration.registry import adapter_settings
+from chatplex.chat.configuration.registry import build
+from chatplex.chat.configuration.registry import provider_factory
+from chatplex.chat.configuration.registry import register_provider
+from chatplex.chat.configuration.registry import split_model_name
 
 # --- names and the built-in providers -----------------------------------------------
 

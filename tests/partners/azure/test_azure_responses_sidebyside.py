@@ -21,7 +21,9 @@ from typing import Any
 import pytest
 
 import chatplex
-from tests.partners._sidebyside import Outcome, ScriptedServer, raised
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
 from tests.partners.azure import test_azure_sidebyside as chat_completions
 from tests.partners.responses import test_responses_sidebyside as responses

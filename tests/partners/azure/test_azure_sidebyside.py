@@ -20,17 +20,15 @@ from typing import Any
 import pytest
 
 import chatplex
-from tests.partners._sidebyside import (
-    Outcome,
-    Reply,
-    ScriptedServer,
-    Seen,
-    merged,
-    observe,
-    raised,
-    with_content_or_last,
-)
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import with_content_or_last
 
 lc = pytest.importorskip("langchain_core.messages")
 openai = pytest.importorskip("openai")

@@ -14,22 +14,21 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.partners._sidebyside import (
-    Outcome,
-    Reply,
-    ScriptedServer,
-    Seen,
-    merged,
-    observe,
-    raised,
-    with_content_or_last,
-)
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import with_content_or_last
 
 langchain_aws = pytest.importorskip("langchain_aws")
 botocore_exceptions = pytest.importorskip("botocore.exceptions")

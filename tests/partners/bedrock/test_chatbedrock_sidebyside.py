@@ -22,14 +22,17 @@ from typing import Any
 
 import pytest
 
-from tests.partners._sidebyside import Outcome, Reply, ScriptedServer, Seen, merged, raised
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
-from tests.partners.bedrock.test_bedrock_sidebyside import (
-    _comparable_request,
-    _comparable_result,
-    converse,
-    isolated_aws,  # noqa: F401 - the autouse fixture: no AWS setting of the machine leaks in
-)
+from tests.partners.bedrock.test_bedrock_sidebyside import _comparable_request
+from tests.partners.bedrock.test_bedrock_sidebyside import _comparable_result
+from tests.partners.bedrock.test_bedrock_sidebyside import converse
+from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - the autouse fixture: no AWS setting of the machine leaks in
 
 langchain_aws = pytest.importorskip("langchain_aws")
 lc = pytest.importorskip("langchain_core.messages")

@@ -24,15 +24,13 @@ import pytest
 
 import chatplex
 from tests._merged_text import text_as_blocks
-from tests.partners._sidebyside import (
-    Outcome,
-    Reply,
-    ScriptedServer,
-    Seen,
-    merged,
-    observe,
-    raised,
-)
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
 
 lc = pytest.importorskip("langchain_core.messages")

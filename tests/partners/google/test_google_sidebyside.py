@@ -19,15 +19,13 @@ from typing import Any
 
 import pytest
 
-from tests.partners._sidebyside import (
-    Outcome,
-    Reply,
-    ScriptedServer,
-    Seen,
-    merged,
-    observe,
-    raised,
-)
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
 
 genai_partner = pytest.importorskip("langchain_google_genai")

@@ -28,25 +28,21 @@ from typing import Any
 
 import pytest
 
-from tests.partners._sidebyside import (
-    Outcome,
-    Reply,
-    ScriptedServer,
-    Seen,
-    merged,
-    observe,
-    raised,
-)
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
-from tests.partners.google.test_google_sidebyside import (
-    ADD_CALL,
-    PIXEL,
-    THINKING_USAGE,
-    THOUGHT,
-    add,
-    error_body,
-    gemini_replies,
-)
+from tests.partners.google.test_google_sidebyside import ADD_CALL
+from tests.partners.google.test_google_sidebyside import PIXEL
+from tests.partners.google.test_google_sidebyside import THINKING_USAGE
+from tests.partners.google.test_google_sidebyside import THOUGHT
+from tests.partners.google.test_google_sidebyside import add
+from tests.partners.google.test_google_sidebyside import error_body
+from tests.partners.google.test_google_sidebyside import gemini_replies
 
 vertex_partner = pytest.importorskip("langchain_google_vertexai")
 oauth2 = pytest.importorskip("google.oauth2.credentials")
@@ -318,7 +314,8 @@ def aliases(cls: Any, url: str) -> Any:
 
 
 def safety_settings_enums(cls: Any, url: str) -> Any:
-    from langchain_google_vertexai import HarmBlockThreshold, HarmCategory
+    from langchain_google_vertexai import HarmBlockThreshold
+    from langchain_google_vertexai import HarmCategory
 
     settings = {HarmCategory.HARM_CATEGORY_HARASSMENT: HarmBlockThreshold.BLOCK_ONLY_HIGH}
     return model(cls, url, safety_settings=settings).invoke("Hi")

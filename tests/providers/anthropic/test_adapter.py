@@ -8,30 +8,29 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings, SSEEvent, ToolSpec
-from chatplex.errors import (
-    APIError,
-    BadRequestError,
-    OverloadedError,
-    QuotaExceededError,
-    RateLimitError,
-    ServerError,
-    StreamError,
-)
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.base import ToolSpec
+from chatplex.errors import APIError
+from chatplex.errors import BadRequestError
+from chatplex.errors import OverloadedError
+from chatplex.errors import QuotaExceededError
+from chatplex.errors import RateLimitError
+from chatplex.errors import ServerError
+from chatplex.errors import StreamError
 from chatplex.http._retry import stream_used_tokens
-from chatplex.messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-    merge_chunks,
-)
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import BaseMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.messages import merge_chunks
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.anthropic.response import sdk_usage
 from chatplex.secret import Secret
-from tests._merged_text import langchain_merge, text_as_blocks
+from tests._merged_text import langchain_merge
+from tests._merged_text import text_as_blocks
 from tests._sdk_nones import without_sdk_nones
 
 SENTINEL = "sk-ant-SENTINEL-123"

@@ -7,12 +7,19 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _corpus import Case, corpus_dir, load_cases
+from _corpus import Case
+from _corpus import corpus_dir
+from _corpus import load_cases
 
 from chatplex.adapters.base import SSEEvent
-from chatplex.errors import APIStatusError, BadRequestError, NotFoundError, StreamError
+from chatplex.errors import APIStatusError
+from chatplex.errors import BadRequestError
+from chatplex.errors import NotFoundError
+from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
-from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import merge_chunks
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from tests._merged_text import text_as_blocks
 

@@ -21,27 +21,29 @@ from __future__ import annotations
 import functools
 import importlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
 import pytest
-from _corpus import Case, load_cases
+from _corpus import Case
+from _corpus import load_cases
 
-from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
 from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
-from chatplex.messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-    merge_chunks,
-)
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import BaseMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.messages import merge_chunks
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
-from tests._merged_text import langchain_merge, text_as_blocks
+from tests._merged_text import langchain_merge
+from tests._merged_text import text_as_blocks
 from tests._sdk_nones import without_sdk_nones
 
 anthropic = pytest.importorskip("anthropic")

@@ -11,12 +11,20 @@ from anthropic.types.messages.batch_create_params import Request
 from pydantic import ValidationError
 
 from chatplex.adapters.base import CallSettings
-from chatplex.batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
-from chatplex.batches.wire import CUSTOM_ID_PATTERN, Reply
-from chatplex.errors import BadRequestError, OverloadedError
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage
+from chatplex.batches.errors import BatchCanceledError
+from chatplex.batches.errors import BatchExpiredError
+from chatplex.batches.errors import BatchFormatError
+from chatplex.batches.wire import CUSTOM_ID_PATTERN
+from chatplex.batches.wire import Reply
+from chatplex.errors import BadRequestError
+from chatplex.errors import OverloadedError
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
-from chatplex.providers.anthropic.batch import LIMITS, AnthropicBatches, stream_body
+from chatplex.providers.anthropic.batch import LIMITS
+from chatplex.providers.anthropic.batch import AnthropicBatches
+from chatplex.providers.anthropic.batch import stream_body
 from tests.adapters._corpus import corpus_dir
 from tests.batches._sdk import validate_sdk
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from chatplex import ChatAnthropic
-from tests.chat.test_dropin_models import _chatplex_body, _langchain_body
+from tests.chat.test_dropin_models import _chatplex_body
+from tests.chat.test_dropin_models import _langchain_body
 
 
 def test_anthropic_headers_from_langchain_settings() -> None:
@@ -36,9 +37,11 @@ def test_anthropic_default_max_tokens_is_langchain_anthropics(model: str) -> Non
 
 
 def test_anthropic_max_tokens_table_is_langchain_anthropics() -> None:
-    from langchain_anthropic.chat_models import _FALLBACK_MAX_OUTPUT_TOKENS, _MODEL_PROFILES
+    from langchain_anthropic.chat_models import _FALLBACK_MAX_OUTPUT_TOKENS
+    from langchain_anthropic.chat_models import _MODEL_PROFILES
 
-    from chatplex.providers.anthropic.dropin import FALLBACK_MAX_TOKENS, MAX_OUTPUT_TOKENS
+    from chatplex.providers.anthropic.dropin import FALLBACK_MAX_TOKENS
+    from chatplex.providers.anthropic.dropin import MAX_OUTPUT_TOKENS
 
     theirs = {
         name: profile["max_output_tokens"]

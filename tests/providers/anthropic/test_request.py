@@ -7,16 +7,17 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-)
-from chatplex.providers.anthropic.request import to_wire_messages, wire_tool_choice, wire_tools
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import BaseMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.providers.anthropic.request import to_wire_messages
+from chatplex.providers.anthropic.request import wire_tool_choice
+from chatplex.providers.anthropic.request import wire_tools
 
 WEATHER = ToolSpec("weather", "Weather of a city.", {"type": "object"})
 

@@ -13,18 +13,20 @@ from typing import Any
 
 import pytest
 
-from chatplex.messages import (
-    AIMessage,
-    LazyMetadata,
-    LazyValue,
-    has_metadata,
-    metadata_value,
-    peek_usage,
-    set_metadata,
-)
-from chatplex.messages._messages import _RESPONSE_METADATA, _USAGE_METADATA
-from chatplex.providers.anthropic.adapter import AnthropicAdapter, _sdk_metadata
-from chatplex.providers.anthropic.response import _start_metadata, _stop_metadata, _usage
+from chatplex.messages import AIMessage
+from chatplex.messages import LazyMetadata
+from chatplex.messages import LazyValue
+from chatplex.messages import has_metadata
+from chatplex.messages import metadata_value
+from chatplex.messages import peek_usage
+from chatplex.messages import set_metadata
+from chatplex.messages._messages import _RESPONSE_METADATA
+from chatplex.messages._messages import _USAGE_METADATA
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
+from chatplex.providers.anthropic.adapter import _sdk_metadata
+from chatplex.providers.anthropic.response import _start_metadata
+from chatplex.providers.anthropic.response import _stop_metadata
+from chatplex.providers.anthropic.response import _usage
 from tests.adapters._message_views import VIEWS
 
 ADAPTER = AnthropicAdapter(api_key="sk-ant-test")

@@ -17,7 +17,8 @@ from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
 from chatplex.providers.bedrock.adapter import BedrockAdapter
 from chatplex.providers.bedrock.auth import SigV4Signer
-from chatplex.providers.bedrock.eventstream import EventStreamDecoder, EventStreamMessage
+from chatplex.providers.bedrock.eventstream import EventStreamDecoder
+from chatplex.providers.bedrock.eventstream import EventStreamMessage
 from chatplex.secret import Secret
 
 pytest.importorskip("botocore")
@@ -301,7 +302,8 @@ def test_replies_are_named_by_the_model_asked_for() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    from chatplex.providers.bedrock import adapter, eventstream
+    from chatplex.providers.bedrock import adapter
+    from chatplex.providers.bedrock import eventstream
 
     for module in (adapter, eventstream):
         failures, tried = doctest.testmod(module)

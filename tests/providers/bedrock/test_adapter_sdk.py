@@ -13,12 +13,19 @@ from typing import Any
 
 import pytest
 
-from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import merge_chunks
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
-from chatplex.providers.bedrock.response import BedrockStreamParser, error_from, parse_reply
+from chatplex.providers.bedrock.response import BedrockStreamParser
+from chatplex.providers.bedrock.response import error_from
+from chatplex.providers.bedrock.response import parse_reply
 from chatplex.testing._mock_replies import plan_reply
-from chatplex.testing._mock_wire_bedrock import render_events, render_json, request_view
-from tests.adapters._corpus import Case, load_cases
+from chatplex.testing._mock_wire_bedrock import render_events
+from chatplex.testing._mock_wire_bedrock import render_json
+from chatplex.testing._mock_wire_bedrock import request_view
+from tests.adapters._corpus import Case
+from tests.adapters._corpus import load_cases
 
 botocore_session = pytest.importorskip("botocore.session")
 import botocore.parsers  # noqa: E402

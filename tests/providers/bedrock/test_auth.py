@@ -13,12 +13,10 @@ from typing import Any
 
 import pytest
 
-from chatplex.providers.bedrock.auth import (
-    BearerToken,
-    SigV4Signer,
-    TokenMaskingFilter,
-    resolve_region,
-)
+from chatplex.providers.bedrock.auth import BearerToken
+from chatplex.providers.bedrock.auth import SigV4Signer
+from chatplex.providers.bedrock.auth import TokenMaskingFilter
+from chatplex.providers.bedrock.auth import resolve_region
 from chatplex.secret import Secret
 
 boto3 = pytest.importorskip("boto3")

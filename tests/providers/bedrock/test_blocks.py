@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from chatplex.messages import AIMessage, AIMessageChunk
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
 from chatplex.providers.bedrock import blocks
 from chatplex.providers.bedrock.blocks import converse_blocks
 from chatplex.providers.bedrock.response import PROVIDER

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,12 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-from chatplex import ChatBedrockConverse, init_chat_model
+from chatplex import ChatBedrockConverse
+from chatplex import init_chat_model
 from chatplex.core.retry import retry_policy
-from chatplex.errors import AuthenticationError, BadRequestError, RateLimitError
+from chatplex.errors import AuthenticationError
+from chatplex.errors import BadRequestError
+from chatplex.errors import RateLimitError
 from chatplex.providers.bedrock.auth import SigV4Signer
 from chatplex.secret import Secret
 

@@ -9,8 +9,10 @@ import json
 import httpx
 import pytest
 
-from chatplex.errors import RateLimitError, StreamError
-from chatplex.providers.bedrock.errors import ERROR_FAMILIES, BotoResponse
+from chatplex.errors import RateLimitError
+from chatplex.errors import StreamError
+from chatplex.providers.bedrock.errors import ERROR_FAMILIES
+from chatplex.providers.bedrock.errors import BotoResponse
 from chatplex.providers.bedrock.response import error_from
 from chatplex.sdk_errors import sdk_compatible
 

@@ -12,7 +12,8 @@ import zlib
 import pytest
 
 from chatplex.errors import ResponseTooLargeError
-from chatplex.providers.bedrock.eventstream import EventStreamDecoder, EventStreamMessage
+from chatplex.providers.bedrock.eventstream import EventStreamDecoder
+from chatplex.providers.bedrock.eventstream import EventStreamMessage
 from chatplex.testing._mock_wire_bedrock import encode_message
 from tests.adapters._corpus import load_cases
 

@@ -11,11 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
 from chatplex.providers.bedrock import invoke
 from chatplex.providers.bedrock.adapter import BedrockAdapter
-from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter, model_family
+from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
+from chatplex.providers.bedrock.invoke import model_family
 
 pytest.importorskip("botocore")
 
@@ -240,10 +245,8 @@ def test_json_schema_structured_output_is_anthropics_output_config() -> None:
 
 def test_a_prompt_familys_call_is_read_as_that_family() -> None:
     from chatplex.providers.bedrock.eventstream import EventStreamDecoder
-    from chatplex.providers.bedrock.invoke_families import (
-        PromptStreamDecoder,
-        PromptStreamParser,
-    )
+    from chatplex.providers.bedrock.invoke_families import PromptStreamDecoder
+    from chatplex.providers.bedrock.invoke_families import PromptStreamParser
 
     llama = "us.meta.llama3-1-70b-instruct-v1:0"
     view, request = call(keyed(), [HumanMessage("Hi")], stream=True, model=llama, max_tokens=8)

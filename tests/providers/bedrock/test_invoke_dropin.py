@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from chatplex import ChatBedrock, ChatBedrockConverse, init_chat_model
+from chatplex import ChatBedrock
+from chatplex import ChatBedrockConverse
+from chatplex import init_chat_model
 from chatplex.providers.bedrock import invoke_dropin
 from chatplex.providers.bedrock.adapter import BedrockAdapter
 from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
@@ -237,7 +239,10 @@ FAMILY_MODELS = [
 def test_the_prompt_families_over_the_mock_server(model_id: str) -> None:
     # The mock answers each family in its own shape: the reply, the stream and the usage
     # read back as they were planned (an echo of the last user turn).
-    from chatplex.messages import AIMessage, HumanMessage, SystemMessage, merge_chunks
+    from chatplex.messages import AIMessage
+    from chatplex.messages import HumanMessage
+    from chatplex.messages import SystemMessage
+    from chatplex.messages import merge_chunks
     from chatplex.testing import MockServer
 
     with MockServer() as server:

@@ -9,26 +9,28 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
 from chatplex.errors import StreamError
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
 from chatplex.providers.bedrock.eventstream import EventStreamMessage
-from chatplex.providers.bedrock.invoke_families import (
-    CHUNK_END,
-    DEEPSEEK,
-    META,
-    MISTRAL,
-    OPENAI,
-    PROMPT_FAMILIES,
-    QWEN,
-    TITAN,
-    PromptStreamDecoder,
-    PromptStreamParser,
-    cut_at_stop,
-    llama_prompt,
-    parse_prompt_reply,
-    prompt_body,
-)
+from chatplex.providers.bedrock.invoke_families import CHUNK_END
+from chatplex.providers.bedrock.invoke_families import DEEPSEEK
+from chatplex.providers.bedrock.invoke_families import META
+from chatplex.providers.bedrock.invoke_families import MISTRAL
+from chatplex.providers.bedrock.invoke_families import OPENAI
+from chatplex.providers.bedrock.invoke_families import PROMPT_FAMILIES
+from chatplex.providers.bedrock.invoke_families import QWEN
+from chatplex.providers.bedrock.invoke_families import TITAN
+from chatplex.providers.bedrock.invoke_families import PromptStreamDecoder
+from chatplex.providers.bedrock.invoke_families import PromptStreamParser
+from chatplex.providers.bedrock.invoke_families import cut_at_stop
+from chatplex.providers.bedrock.invoke_families import llama_prompt
+from chatplex.providers.bedrock.invoke_families import parse_prompt_reply
+from chatplex.providers.bedrock.invoke_families import prompt_body
 from chatplex.testing._mock_wire_bedrock import encode_message
 
 CONVERSATION = [

@@ -9,15 +9,14 @@ from typing import Any
 
 import pytest
 
-from chatplex.errors import APIError, StreamError
+from chatplex.errors import APIError
+from chatplex.errors import StreamError
 from chatplex.messages import AIMessageChunk
 from chatplex.providers.bedrock import invoke_response
 from chatplex.providers.bedrock.eventstream import EventStreamMessage
-from chatplex.providers.bedrock.invoke_response import (
-    InvokeStreamParser,
-    header_usage,
-    parse_invoke_reply,
-)
+from chatplex.providers.bedrock.invoke_response import InvokeStreamParser
+from chatplex.providers.bedrock.invoke_response import header_usage
+from chatplex.providers.bedrock.invoke_response import parse_invoke_reply
 
 MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
 HEADERS = {

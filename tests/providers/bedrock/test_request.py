@@ -13,11 +13,17 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
-from chatplex.providers.bedrock.request import converse_body, wire_messages
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.providers.bedrock.request import converse_body
+from chatplex.providers.bedrock.request import wire_messages
 from chatplex.providers.bedrock.response import parse_reply
-from tests.adapters._corpus import Case, load_cases
+from tests.adapters._corpus import Case
+from tests.adapters._corpus import load_cases
 
 botocore_session = pytest.importorskip("botocore.session")
 from botocore.validate import validate_parameters  # noqa: E402

@@ -14,33 +14,29 @@ import pytest
 
 from chatplex import ChatBedrockConverse
 from chatplex.adapters.base import SSEEvent
-from chatplex.errors import (
-    APIStatusError,
-    AuthenticationError,
-    BadRequestError,
-    NotFoundError,
-    OverloadedError,
-    PermissionDeniedError,
-    QuotaExceededError,
-    RateLimitError,
-    ServerError,
-    StreamError,
-)
-from chatplex.messages import (
-    AIMessage,
-    AIMessageChunk,
-    HumanMessage,
-    ToolMessage,
-    merge_chunks,
-)
-from chatplex.providers.bedrock.eventstream import EventStreamDecoder, EventStreamMessage
-from chatplex.providers.bedrock.response import (
-    BedrockStreamParser,
-    error_from,
-    parse_reply,
-    usage_metadata,
-)
-from tests.adapters._corpus import Case, load_cases
+from chatplex.errors import APIStatusError
+from chatplex.errors import AuthenticationError
+from chatplex.errors import BadRequestError
+from chatplex.errors import NotFoundError
+from chatplex.errors import OverloadedError
+from chatplex.errors import PermissionDeniedError
+from chatplex.errors import QuotaExceededError
+from chatplex.errors import RateLimitError
+from chatplex.errors import ServerError
+from chatplex.errors import StreamError
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import HumanMessage
+from chatplex.messages import ToolMessage
+from chatplex.messages import merge_chunks
+from chatplex.providers.bedrock.eventstream import EventStreamDecoder
+from chatplex.providers.bedrock.eventstream import EventStreamMessage
+from chatplex.providers.bedrock.response import BedrockStreamParser
+from chatplex.providers.bedrock.response import error_from
+from chatplex.providers.bedrock.response import parse_reply
+from chatplex.providers.bedrock.response import usage_metadata
+from tests.adapters._corpus import Case
+from tests.adapters._corpus import load_cases
 
 
 def event(kind: str, payload: dict[str, Any]) -> EventStreamMessage:

@@ -15,7 +15,9 @@ import respx
 
 from chatplex.adapters.base import CallSettings
 from chatplex.chat.model import ChatModel
-from chatplex.errors import AuthenticationError, BadRequestError, RateLimitError
+from chatplex.errors import AuthenticationError
+from chatplex.errors import BadRequestError
+from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
 from chatplex.providers.cohere import adapter as module
 from chatplex.providers.cohere.adapter import CohereAdapter

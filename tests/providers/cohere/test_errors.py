@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from chatplex.errors import APIConnectionError, APITimeoutError, status_error
-from chatplex.providers.cohere.errors import ERROR_FAMILIES, SDK_CLASSES
+from chatplex.errors import APIConnectionError
+from chatplex.errors import APITimeoutError
+from chatplex.errors import status_error
+from chatplex.providers.cohere.errors import ERROR_FAMILIES
+from chatplex.providers.cohere.errors import SDK_CLASSES
 from chatplex.sdk_errors import sdk_compatible
 
 

@@ -10,10 +10,15 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
 from chatplex.providers.cohere import request
-from chatplex.providers.cohere.request import TOOL_PLAN, wire_body
+from chatplex.providers.cohere.request import TOOL_PLAN
+from chatplex.providers.cohere.request import wire_body
 
 WEATHER = ToolSpec(
     "get_weather",

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from chatplex.errors import APIError
-from chatplex.providers.cohere.response import error_message, parse_reply, usage_metadata
+from chatplex.providers.cohere.response import error_message
+from chatplex.providers.cohere.response import parse_reply
+from chatplex.providers.cohere.response import usage_metadata
 
 USAGE = {
     "billed_units": {"input_tokens": 3, "output_tokens": 2},

@@ -16,11 +16,18 @@ from pydantic import BaseModel
 
 import chatplex
 from chatplex import init_chat_model
-from chatplex.adapters import BUILTIN_ADAPTERS, adapter_class, adapter_parameters
-from chatplex.adapters.base import CallSettings, SSEEvent, ToolSpec
+from chatplex.adapters import BUILTIN_ADAPTERS
+from chatplex.adapters import adapter_class
+from chatplex.adapters import adapter_parameters
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.base import ToolSpec
 from chatplex.errors import AuthenticationError
-from chatplex.messages import HumanMessage, merge_chunks
-from chatplex.providers.compatible.adapter import PROFILES, CompatibleAdapter, preset_adapter_class
+from chatplex.messages import HumanMessage
+from chatplex.messages import merge_chunks
+from chatplex.providers.compatible.adapter import PROFILES
+from chatplex.providers.compatible.adapter import CompatibleAdapter
+from chatplex.providers.compatible.adapter import preset_adapter_class
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
 
@@ -438,7 +445,8 @@ def test_only_groq_takes_openais_batch_api() -> None:
 
 
 def test_mistral_gets_nine_character_tool_call_ids_for_foreign_ones() -> None:
-    from chatplex.messages import AIMessage, ToolMessage
+    from chatplex.messages import AIMessage
+    from chatplex.messages import ToolMessage
     from chatplex.providers.compatible.adapter import nine_char_id
 
     call = {"name": "f", "args": {}, "id": "call_abc123XYZ", "type": "tool_call"}

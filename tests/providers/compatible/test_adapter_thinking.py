@@ -22,10 +22,12 @@ import pytest
 from chatplex import init_chat_model
 from chatplex.adapters import adapter_class
 from chatplex.http._sse import iter_sse_events
-from chatplex.messages import AIMessage, merge_chunks
+from chatplex.messages import AIMessage
+from chatplex.messages import merge_chunks
 from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.openai import response as openai_response
-from chatplex.providers.openai.response import ThinkingParts, content_from_parts
+from chatplex.providers.openai.response import ThinkingParts
+from chatplex.providers.openai.response import content_from_parts
 from tests._merged_text import langchain_merge
 
 ID = "9abe8b736bff46af8e979b52334a57cd"

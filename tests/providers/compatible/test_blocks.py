@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 
-from chatplex.messages import AIMessage, AIMessageChunk, message_to_dict
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import message_to_dict
 from chatplex.providers.compatible import blocks
 from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.blocks import parts_blocks

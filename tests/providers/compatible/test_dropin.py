@@ -17,15 +17,14 @@ import chatplex
 from chatplex import init_chat_model
 from chatplex.adapters.base import CallSettings
 from chatplex.messages import HumanMessage
-from chatplex.providers.compatible.adapter import PROFILES, CompatibleAdapter
-from chatplex.providers.compatible.dropin import (
-    ChatGroq,
-    ChatMistralAI,
-    ChatOpenRouter,
-    ChatPerplexity,
-    PresetChatModel,
-    preset_dropin_class,
-)
+from chatplex.providers.compatible.adapter import PROFILES
+from chatplex.providers.compatible.adapter import CompatibleAdapter
+from chatplex.providers.compatible.dropin import ChatGroq
+from chatplex.providers.compatible.dropin import ChatMistralAI
+from chatplex.providers.compatible.dropin import ChatOpenRouter
+from chatplex.providers.compatible.dropin import ChatPerplexity
+from chatplex.providers.compatible.dropin import PresetChatModel
+from chatplex.providers.compatible.dropin import preset_dropin_class
 from chatplex.providers.compatible.spec import DROPINS
 from chatplex.specs import spec
 from chatplex.testing import MockServer
@@ -288,7 +287,8 @@ def test_max_completion_tokens_is_max_tokens(cls: type[PresetChatModel]) -> None
 
 def test_a_preset_declared_only_as_data_gets_its_dropin(monkeypatch: pytest.MonkeyPatch) -> None:
     import chatplex.providers.compatible.dropin as module
-    from chatplex.providers.compatible.spec import SPECS, DropIn
+    from chatplex.providers.compatible.spec import SPECS
+    from chatplex.providers.compatible.spec import DropIn
     from chatplex.specs import ProviderSpec
 
     row = ProviderSpec("vllm", "x:y", langchain_class="ChatVLLM")

@@ -6,7 +6,9 @@ import dataclasses
 
 import pytest
 
-from chatplex.providers.compatible.profile import OPENAI_USAGE_NULLS, Profile, ReplyStyle
+from chatplex.providers.compatible.profile import OPENAI_USAGE_NULLS
+from chatplex.providers.compatible.profile import Profile
+from chatplex.providers.compatible.profile import ReplyStyle
 
 
 def test_usage_nulls_are_the_optional_fields_of_the_openai_sdks_usage_models() -> None:

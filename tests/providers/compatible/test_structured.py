@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from chatplex.chat.structured import openai_json_schema, output_schema
+from chatplex.chat.structured import openai_json_schema
+from chatplex.chat.structured import output_schema
 from chatplex.providers.compatible.adapter import preset_adapter_class
 from chatplex.providers.compatible.spec import PROFILES
-from chatplex.providers.compatible.structured import JSON_SCHEMA_SHAPES, response_format
+from chatplex.providers.compatible.structured import JSON_SCHEMA_SHAPES
+from chatplex.providers.compatible.structured import response_format
 
 convert = pytest.importorskip("langchain_core.utils.function_calling")
 

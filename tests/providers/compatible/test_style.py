@@ -10,7 +10,9 @@ from chatplex.adapters.base import SSEEvent
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible import style as module
 from chatplex.providers.compatible.adapter import PROFILES
-from chatplex.providers.compatible.style import ReplyStyle, StyledStreamParser, style_reply
+from chatplex.providers.compatible.style import ReplyStyle
+from chatplex.providers.compatible.style import StyledStreamParser
+from chatplex.providers.compatible.style import style_reply
 from chatplex.providers.openai.adapter import OpenAIAdapter
 
 ADAPTER = OpenAIAdapter(api_key="sk-test")

@@ -12,7 +12,8 @@ from chatplex import messages as cp
 from chatplex.adapters.base import CallSettings
 from chatplex.providers.compatible.adapter import preset_adapter_class
 from chatplex.providers.compatible.spec import PROFILES
-from chatplex.providers.compatible.turns import TurnStyle, styled_turns
+from chatplex.providers.compatible.turns import TurnStyle
+from chatplex.providers.compatible.turns import styled_turns
 
 partner = pytest.importorskip("langchain_mistralai.chat_models")
 lc = pytest.importorskip("langchain_core.messages")

@@ -7,16 +7,17 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings, SSEEvent
-from chatplex.errors import (
-    BadRequestError,
-    PermissionDeniedError,
-    QuotaExceededError,
-    RateLimitError,
-    ServerError,
-)
-from chatplex.messages import HumanMessage, SystemMessage
-from chatplex.providers.google.adapter import GeminiAdapter, VertexAIAdapter
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import SSEEvent
+from chatplex.errors import BadRequestError
+from chatplex.errors import PermissionDeniedError
+from chatplex.errors import QuotaExceededError
+from chatplex.errors import RateLimitError
+from chatplex.errors import ServerError
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.providers.google.adapter import GeminiAdapter
+from chatplex.providers.google.adapter import VertexAIAdapter
 
 KEY = "AIzaSy-secret-key-123"
 HI = [HumanMessage("Hi")]

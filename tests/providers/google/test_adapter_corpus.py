@@ -6,12 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _corpus import Case, load_cases
+from _corpus import Case
+from _corpus import load_cases
 
-from chatplex.errors import APIError, NotFoundError
+from chatplex.errors import APIError
+from chatplex.errors import NotFoundError
 from chatplex.http._sse import iter_sse_events
-from chatplex.messages import AIMessage, merge_chunks
-from chatplex.providers.google.adapter import GeminiAdapter, VertexAIAdapter
+from chatplex.messages import AIMessage
+from chatplex.messages import merge_chunks
+from chatplex.providers.google.adapter import GeminiAdapter
+from chatplex.providers.google.adapter import VertexAIAdapter
 
 CASES = load_cases({"google_genai", "google_vertexai"})
 pytestmark = pytest.mark.skipif(not CASES, reason="the shared wire corpus is not here")

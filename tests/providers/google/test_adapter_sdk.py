@@ -11,11 +11,16 @@ from typing import Any
 
 import httpx
 import pytest
-from _corpus import Case, load_cases
+from _corpus import Case
+from _corpus import load_cases
 
 from chatplex import ChatGoogleGenerativeAI
-from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
 from chatplex.providers.google.adapter import GeminiAdapter
 from chatplex.providers.google.request import camel
 

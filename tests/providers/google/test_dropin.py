@@ -11,7 +11,9 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-from chatplex import ChatGoogleGenerativeAI, ChatVertexAI, init_chat_model
+from chatplex import ChatGoogleGenerativeAI
+from chatplex import ChatVertexAI
+from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
 
 KEY = "AIza-test-key"

@@ -7,7 +7,9 @@ import json
 
 import pytest
 
-from chatplex.errors import APIConnectionError, RateLimitError, StreamError
+from chatplex.errors import APIConnectionError
+from chatplex.errors import RateLimitError
+from chatplex.errors import StreamError
 from chatplex.providers.google.adapter import GeminiAdapter
 from chatplex.providers.google.errors import quota_failure
 from chatplex.sdk_errors import sdk_compatible

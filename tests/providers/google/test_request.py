@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
-from chatplex.providers.google.request import (
-    FUNCTION_SIGNATURES_KEY,
-    build_body,
-    camel,
-    wire_contents,
-    wire_tool_config,
-    wire_tools,
-)
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.providers.google.request import FUNCTION_SIGNATURES_KEY
+from chatplex.providers.google.request import build_body
+from chatplex.providers.google.request import camel
+from chatplex.providers.google.request import wire_contents
+from chatplex.providers.google.request import wire_tool_config
+from chatplex.providers.google.request import wire_tools
 
 WEATHER = ToolSpec(
     "get_weather",

@@ -8,14 +8,12 @@ from typing import Any
 import pytest
 
 from chatplex.errors import APIError
-from chatplex.providers.google.response import (
-    OTHER_CANDIDATES,
-    error_fields,
-    parse_candidates,
-    parse_reply,
-    tool_call_id,
-    usage_metadata,
-)
+from chatplex.providers.google.response import OTHER_CANDIDATES
+from chatplex.providers.google.response import error_fields
+from chatplex.providers.google.response import parse_candidates
+from chatplex.providers.google.response import parse_reply
+from chatplex.providers.google.response import tool_call_id
+from chatplex.providers.google.response import usage_metadata
 
 
 def body(*parts: dict[str, Any], finish: str = "STOP", **extra: Any) -> bytes:

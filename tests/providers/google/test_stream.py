@@ -9,10 +9,12 @@ import pytest
 
 from chatplex.adapters.base import SSEEvent
 from chatplex.errors import StreamError
-from chatplex.messages import AIMessage, merge_chunks
+from chatplex.messages import AIMessage
+from chatplex.messages import merge_chunks
 from chatplex.providers.google.response import parse_reply
 from chatplex.providers.google.stream import GeminiStreamParser
-from tests._merged_text import langchain_merge, text_as_blocks
+from tests._merged_text import langchain_merge
+from tests._merged_text import text_as_blocks
 
 HEAD = {"modelVersion": "gemini-2.5-flash", "responseId": "resp-7"}
 RATINGS = [{"category": "HARM_CATEGORY_HATE_SPEECH", "probability": "NEGLIGIBLE"}]

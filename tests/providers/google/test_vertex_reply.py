@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chatplex.providers.google.vertex_reply import plain_texts, vertex_metadata
+from chatplex.providers.google.vertex_reply import plain_texts
+from chatplex.providers.google.vertex_reply import vertex_metadata
 
 REPLY: dict[str, Any] = {
     "candidates": [

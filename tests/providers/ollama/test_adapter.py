@@ -11,10 +11,15 @@ import pytest
 
 from chatplex.adapters import adapter_class
 from chatplex.adapters.base import CallSettings
-from chatplex.chat import ChatModel, init_chat_model
-from chatplex.errors import BadRequestError, NotFoundError, ServerError, StreamError
+from chatplex.chat import ChatModel
+from chatplex.chat import init_chat_model
+from chatplex.errors import BadRequestError
+from chatplex.errors import NotFoundError
+from chatplex.errors import ServerError
+from chatplex.errors import StreamError
 from chatplex.messages import HumanMessage
-from chatplex.providers.ollama.adapter import OllamaAdapter, ollama_host
+from chatplex.providers.ollama.adapter import OllamaAdapter
+from chatplex.providers.ollama.adapter import ollama_host
 
 DONE = {
     "done": True,

@@ -8,10 +8,13 @@ import json
 from typing import Any
 
 import pytest
-from _corpus import Case, load_cases
+from _corpus import Case
+from _corpus import load_cases
 
-from chatplex.errors import APIStatusError, StreamError
-from chatplex.messages import AIMessage, merge_chunks
+from chatplex.errors import APIStatusError
+from chatplex.errors import StreamError
+from chatplex.messages import AIMessage
+from chatplex.messages import merge_chunks
 from chatplex.providers.ollama.adapter import OllamaAdapter
 from chatplex.providers.ollama.ndjson import iter_ndjson_lines
 

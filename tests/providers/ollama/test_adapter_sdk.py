@@ -17,19 +17,19 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
 from chatplex.chat.params import api_parameters
-from chatplex.messages import (
-    AIMessage,
-    AIMessageChunk,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-    merge_chunks,
-)
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.messages import merge_chunks
 from chatplex.providers.ollama.adapter import OllamaAdapter
 from chatplex.providers.ollama.ndjson import iter_ndjson_lines
-from chatplex.providers.ollama.request import OPTION_NAMES, TOP_LEVEL
+from chatplex.providers.ollama.request import OPTION_NAMES
+from chatplex.providers.ollama.request import TOP_LEVEL
 
 ollama = pytest.importorskip("ollama")
 types = pytest.importorskip("ollama._types")

@@ -11,7 +11,10 @@ import httpx
 import pytest
 
 from chatplex import ChatOllama
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
 
 REPLY = {
     "model": "llama3.2",

@@ -12,7 +12,8 @@ from chatplex import errors
 from chatplex.providers.ollama.adapter import OllamaAdapter
 from chatplex.providers.ollama.errors import ERROR_FAMILIES
 from chatplex.providers.ollama.response import payload_error
-from chatplex.sdk_errors import chatplex_class, sdk_compatible
+from chatplex.sdk_errors import chatplex_class
+from chatplex.sdk_errors import sdk_compatible
 
 
 def test_an_error_status_is_the_sdks_response_error() -> None:

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from chatplex.errors import ResponseTooLargeError
-from chatplex.providers.ollama.ndjson import NDJSONDecoder, iter_ndjson_lines
+from chatplex.providers.ollama.ndjson import NDJSONDecoder
+from chatplex.providers.ollama.ndjson import iter_ndjson_lines
 
 BODY = (
     b'{"model":"m","message":{"role":"assistant","content":"H\xc3\xa9"},"done":false}\n'

@@ -6,9 +6,14 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
-from chatplex.providers.ollama.request import format_from_response_format, wire_body
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.providers.ollama.request import format_from_response_format
+from chatplex.providers.ollama.request import wire_body
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5E"
 TOOL = ToolSpec("get_weather", "Weather of a city", {"type": "object", "properties": {}})

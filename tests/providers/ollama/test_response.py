@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from chatplex.errors import APIError, StreamError
-from chatplex.messages import AIMessageChunk, merge_chunks
+from chatplex.errors import APIError
+from chatplex.errors import StreamError
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import merge_chunks
 from chatplex.providers.ollama.ndjson import NDJSONDecoder
-from chatplex.providers.ollama.response import (
-    OllamaStreamParser,
-    parse_reply,
-    tool_call_id,
-    usage_metadata,
-)
+from chatplex.providers.ollama.response import OllamaStreamParser
+from chatplex.providers.ollama.response import parse_reply
+from chatplex.providers.ollama.response import tool_call_id
+from chatplex.providers.ollama.response import usage_metadata
 
 TIMINGS = {
     "total_duration": 4883583458,

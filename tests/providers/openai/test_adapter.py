@@ -8,28 +8,29 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings, SSEEvent, ToolSpec
-from chatplex.errors import (
-    APIError,
-    AuthenticationError,
-    QuotaExceededError,
-    RateLimitError,
-    ServerError,
-    StreamError,
-)
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.base import ToolSpec
+from chatplex.errors import APIError
+from chatplex.errors import AuthenticationError
+from chatplex.errors import QuotaExceededError
+from chatplex.errors import RateLimitError
+from chatplex.errors import ServerError
+from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
-from chatplex.messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-    merge_chunks,
-)
-from chatplex.providers.openai.adapter import OpenAIAdapter, OpenAIStreamParser, developer_message
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import BaseMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.messages import merge_chunks
+from chatplex.providers.openai.adapter import OpenAIAdapter
+from chatplex.providers.openai.adapter import OpenAIStreamParser
+from chatplex.providers.openai.adapter import developer_message
 from chatplex.secret import Secret
-from tests._merged_text import langchain_merge, text_as_blocks
+from tests._merged_text import langchain_merge
+from tests._merged_text import text_as_blocks
 from tests._sdk_nones import without_sdk_nones
 
 SENTINEL = "sk-SENTINEL-123"

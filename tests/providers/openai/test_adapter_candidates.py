@@ -16,8 +16,11 @@ import pytest
 from chatplex import init_chat_model
 from chatplex.errors import APIError
 from chatplex.http._sse import iter_sse_events
-from chatplex.messages import AIMessage, merge_chunks
-from chatplex.providers.openai.adapter import OTHER_CANDIDATES, OpenAIAdapter, parse_candidates
+from chatplex.messages import AIMessage
+from chatplex.messages import merge_chunks
+from chatplex.providers.openai.adapter import OTHER_CANDIDATES
+from chatplex.providers.openai.adapter import OpenAIAdapter
+from chatplex.providers.openai.adapter import parse_candidates
 from tests._sdk_nones import without_sdk_nones
 
 USAGE = {"prompt_tokens": 12, "completion_tokens": 21, "total_tokens": 33}

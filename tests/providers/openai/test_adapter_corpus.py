@@ -10,14 +10,22 @@ from typing import Any
 
 import httpx
 import pytest
-from _corpus import Case, corpus_dir, load_cases
+from _corpus import Case
+from _corpus import corpus_dir
+from _corpus import load_cases
 
 from chatplex.adapters import adapter_class
 from chatplex.adapters.base import CallSettings
-from chatplex.errors import BadRequestError, NotFoundError, RateLimitError, StreamError
+from chatplex.errors import BadRequestError
+from chatplex.errors import NotFoundError
+from chatplex.errors import RateLimitError
+from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
 from chatplex.http._stream import stream
-from chatplex.messages import AIMessage, AIMessageChunk, HumanMessage, merge_chunks
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import HumanMessage
+from chatplex.messages import merge_chunks
 from chatplex.providers.compatible.adapter import CompatibleAdapter
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from tests._merged_text import text_as_blocks

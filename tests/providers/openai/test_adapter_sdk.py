@@ -18,21 +18,23 @@ from typing import Any
 
 import httpx
 import pytest
-from _corpus import Case, corpus_dir, load_cases
+from _corpus import Case
+from _corpus import corpus_dir
+from _corpus import load_cases
 
 from chatplex.adapters import adapter_class
-from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
 from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
-from chatplex.messages import (
-    AIMessage,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-    merge_chunks,
-)
-from chatplex.providers.openai.adapter import OpenAIAdapter, developer_message
+from chatplex.messages import AIMessage
+from chatplex.messages import BaseMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.messages import merge_chunks
+from chatplex.providers.openai.adapter import OpenAIAdapter
+from chatplex.providers.openai.adapter import developer_message
 
 openai = pytest.importorskip("openai")
 

@@ -13,10 +13,14 @@ import httpx
 import pytest
 import respx
 
-from chatplex import ChatModel, init_chat_model
+from chatplex import ChatModel
+from chatplex import init_chat_model
 from chatplex.adapters.base import CallSettings
-from chatplex.errors import AuthenticationError, BadRequestError, ContentFilterError
-from chatplex.messages import HumanMessage, merge_chunks
+from chatplex.errors import AuthenticationError
+from chatplex.errors import BadRequestError
+from chatplex.errors import ContentFilterError
+from chatplex.messages import HumanMessage
+from chatplex.messages import merge_chunks
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
 
 ENDPOINT = "https://res.openai.azure.com"

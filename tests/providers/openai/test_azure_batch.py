@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 
 from chatplex import init_chat_model
-from chatplex.batches.submit import _base_url, batch_api
-from chatplex.batches.wire import Call, Reply
+from chatplex.batches.submit import _base_url
+from chatplex.batches.submit import batch_api
+from chatplex.batches.wire import Call
+from chatplex.batches.wire import Reply
 from chatplex.errors import ContentFilterError
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.azure_batch import AzureBatches

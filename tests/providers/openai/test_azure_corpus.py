@@ -5,7 +5,8 @@ a real reply's filter results kept in `response_metadata`, a real content-filter
 from __future__ import annotations
 
 import pytest
-from _corpus import Case, load_cases
+from _corpus import Case
+from _corpus import load_cases
 
 from chatplex.errors import ContentFilterError
 from chatplex.providers.openai.azure import AzureOpenAIAdapter

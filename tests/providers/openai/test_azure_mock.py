@@ -15,10 +15,15 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from chatplex import AIMessage, AzureChatOpenAI, ChatModel, ToolMessage, init_chat_model
+from chatplex import AIMessage
+from chatplex import AzureChatOpenAI
+from chatplex import ChatModel
+from chatplex import ToolMessage
+from chatplex import init_chat_model
 from chatplex.errors import ContentFilterError
 from chatplex.messages import merge_chunks
-from chatplex.testing import MockRequest, MockServer
+from chatplex.testing import MockRequest
+from chatplex.testing import MockServer
 
 KEY = "azure-mock-KEY-0123456789"
 VERSION = "2024-10-21"

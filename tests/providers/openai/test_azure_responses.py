@@ -15,7 +15,8 @@ import respx
 
 from chatplex import AzureChatOpenAI
 from chatplex.adapters.base import CallSettings
-from chatplex.errors import ContentFilterError, RateLimitError
+from chatplex.errors import ContentFilterError
+from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
 from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
 

@@ -11,13 +11,22 @@ from openai.types import BatchCreateParams
 from openai.types.chat.completion_create_params import CompletionCreateParamsNonStreaming
 from pydantic import ValidationError
 
-from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.batches.errors import BatchCanceledError, BatchExpiredError, BatchFormatError
-from chatplex.batches.wire import Call, Reply
-from chatplex.errors import BadRequestError, RateLimitError
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
+from chatplex.batches.errors import BatchCanceledError
+from chatplex.batches.errors import BatchExpiredError
+from chatplex.batches.errors import BatchFormatError
+from chatplex.batches.wire import Call
+from chatplex.batches.wire import Reply
+from chatplex.errors import BadRequestError
+from chatplex.errors import RateLimitError
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
 from chatplex.providers.openai.adapter import OpenAIAdapter
-from chatplex.providers.openai.batch import ENDPOINT, LIMITS, OpenAIBatches
+from chatplex.providers.openai.batch import ENDPOINT
+from chatplex.providers.openai.batch import LIMITS
+from chatplex.providers.openai.batch import OpenAIBatches
 from tests.adapters._corpus import corpus_dir
 from tests.batches._sdk import validate_sdk
 

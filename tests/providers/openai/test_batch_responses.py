@@ -11,11 +11,14 @@ from openai.types import BatchCreateParams
 from openai.types.responses.response_create_params import ResponseCreateParamsNonStreaming
 
 from chatplex import ChatOpenAI
-from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
 from chatplex.batches.submit import batch_api
 from chatplex.batches.wire import Reply
 from chatplex.errors import BadRequestError
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
 from chatplex.providers.openai.batch import OpenAIBatches
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
 from tests.batches._sdk import validate_sdk

@@ -10,10 +10,14 @@ from typing import Any
 import pytest
 
 from chatplex.adapters.base import CallSettings
-from chatplex.messages import AIMessage, HumanMessage, ToolMessage
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import ToolMessage
 from chatplex.providers.openai import blocks as module
 from chatplex.providers.openai.adapter import OpenAIAdapter
-from chatplex.providers.openai.blocks import is_data_block, to_part, to_parts
+from chatplex.providers.openai.blocks import is_data_block
+from chatplex.providers.openai.blocks import to_part
+from chatplex.providers.openai.blocks import to_parts
 
 content = pytest.importorskip("langchain_core.messages.content")
 translators = pytest.importorskip("langchain_core.messages.block_translators.openai")

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatOpenAI, init_chat_model
-from tests.chat.test_dropin_models import _chatplex_body, _langchain_body
+from chatplex import ChatOpenAI
+from chatplex import init_chat_model
+from tests.chat.test_dropin_models import _chatplex_body
+from tests.chat.test_dropin_models import _langchain_body
 
 
 @pytest.mark.parametrize("base_url", [None, "https://gateway.example/v1"])

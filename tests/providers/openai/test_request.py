@@ -8,22 +8,18 @@ from typing import Any
 import pytest
 
 from chatplex.adapters.base import ToolSpec
-from chatplex.messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-)
-from chatplex.providers.openai.request import (
-    OPENAI_ROLE_KEY,
-    standard_tool_choice,
-    system_role,
-    wire_message,
-    wire_tool,
-    wire_tool_choice,
-)
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import BaseMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.providers.openai.request import OPENAI_ROLE_KEY
+from chatplex.providers.openai.request import standard_tool_choice
+from chatplex.providers.openai.request import system_role
+from chatplex.providers.openai.request import wire_message
+from chatplex.providers.openai.request import wire_tool
+from chatplex.providers.openai.request import wire_tool_choice
 
 WEATHER = ToolSpec("weather", "Weather of a city.", {"type": "object", "properties": {}})
 TIME = ToolSpec("time", "Time in a zone.", {"type": "object"})

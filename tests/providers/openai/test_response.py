@@ -16,9 +16,14 @@ from typing import Any
 import pytest
 
 from chatplex.adapters import sharing
-from chatplex.messages import AIMessage, LazyMetadata, has_metadata, metadata_value, set_metadata
+from chatplex.messages import AIMessage
+from chatplex.messages import LazyMetadata
+from chatplex.messages import has_metadata
+from chatplex.messages import metadata_value
+from chatplex.messages import set_metadata
 from chatplex.messages._messages import _RESPONSE_METADATA
-from chatplex.providers.openai.response import parse_candidates, parse_reply
+from chatplex.providers.openai.response import parse_candidates
+from chatplex.providers.openai.response import parse_reply
 from tests.adapters._message_views import VIEWS
 
 
@@ -175,7 +180,8 @@ def test_to_langchain_sees_the_same_metadata() -> None:
 
 
 def test_usage_metadata_is_built_on_read_and_never_sees_edits_to_token_usage() -> None:
-    from chatplex.messages import LazyValue, peek_usage
+    from chatplex.messages import LazyValue
+    from chatplex.messages import peek_usage
     from chatplex.messages._messages import _USAGE_METADATA
 
     data = json.loads(body(7))

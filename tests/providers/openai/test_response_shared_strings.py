@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import pickle
 
-from chatplex.adapters.sharing import shared, shared_keys
-from chatplex.providers.openai.response import parse_reply, sdk_usage
+from chatplex.adapters.sharing import shared
+from chatplex.adapters.sharing import shared_keys
+from chatplex.providers.openai.response import parse_reply
+from chatplex.providers.openai.response import sdk_usage
 
 
 def body(i: int) -> bytes:

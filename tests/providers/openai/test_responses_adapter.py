@@ -11,12 +11,16 @@ from typing import Any
 import httpx
 import pytest
 from _corpus import load_cases
-from _responses_fixtures import RESPONSES, events_of, sse_of
+from _responses_fixtures import RESPONSES
+from _responses_fixtures import events_of
+from _responses_fixtures import sse_of
 
 from chatplex.adapters.base import CallSettings
 from chatplex.chat import ChatModel
-from chatplex.errors import BadRequestError, RateLimitError
-from chatplex.messages import AIMessage, HumanMessage
+from chatplex.errors import BadRequestError
+from chatplex.errors import RateLimitError
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
 

@@ -17,9 +17,12 @@ from typing import Any
 
 import pytest
 
-from chatplex import AIMessage, ChatOpenAI, ToolMessage
+from chatplex import AIMessage
+from chatplex import ChatOpenAI
+from chatplex import ToolMessage
 from chatplex.messages import merge_chunks
-from chatplex.testing import MockRequest, MockServer
+from chatplex.testing import MockRequest
+from chatplex.testing import MockServer
 
 openai = pytest.importorskip("openai")
 

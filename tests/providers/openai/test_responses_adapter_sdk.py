@@ -17,12 +17,19 @@ from typing import Any
 import httpx
 import pytest
 from _corpus import load_cases
-from _responses_fixtures import RESPONSES, events_of, sse_of
+from _responses_fixtures import RESPONSES
+from _responses_fixtures import events_of
+from _responses_fixtures import sse_of
 
-from chatplex.adapters.base import CallSettings, ToolSpec
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
 from chatplex.chat.params import API_PARAMETERS
 from chatplex.http._sse import iter_sse_events
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage, merge_chunks
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.messages import merge_chunks
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
 
 openai = pytest.importorskip("openai")

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from chatplex.adapters.base import CallSettings, ToolSpec
-from chatplex.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
-from chatplex.providers.openai.responses_request import since_last_response, wire_body, wire_input
+from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import ToolSpec
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.providers.openai.responses_request import since_last_response
+from chatplex.providers.openai.responses_request import wire_body
+from chatplex.providers.openai.responses_request import wire_input
 
 WEATHER = ToolSpec("get_weather", "Weather for a city.", {"type": "object", "properties": {}})
 

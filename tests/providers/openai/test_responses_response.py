@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from _corpus import Case, load_cases
-from _responses_fixtures import RESPONSES, response
+from _corpus import Case
+from _corpus import load_cases
+from _responses_fixtures import RESPONSES
+from _responses_fixtures import response
 
 from chatplex.errors import APIError
-from chatplex.providers.openai.responses_response import parse_reply, usage_metadata
+from chatplex.providers.openai.responses_response import parse_reply
+from chatplex.providers.openai.responses_response import usage_metadata
 
 REPLIES = [c for c in load_cases({"openai_responses"}) if c.kind == "json" and c.status < 400]
 

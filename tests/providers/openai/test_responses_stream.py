@@ -6,13 +6,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from _corpus import Case, load_cases
-from _responses_fixtures import RESPONSES, events_of, sse_of
+from _corpus import Case
+from _corpus import load_cases
+from _responses_fixtures import RESPONSES
+from _responses_fixtures import events_of
+from _responses_fixtures import sse_of
 
 from chatplex.adapters.base import SSEEvent
 from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
-from chatplex.messages import AIMessage, AIMessageChunk, merge_chunks
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import merge_chunks
 from chatplex.providers.openai.responses_response import parse_reply
 from chatplex.providers.openai.responses_stream import ResponsesStreamParser
 
