@@ -78,21 +78,17 @@ def _events_with(
     return render
 
 
-def _under(prefix: str) -> Callable[[str], bool]:
-    return lambda path: path.startswith(prefix + "/") and is_chat_completions(path)
+def _preset(name: str, prefix: str, tail: Callable[[Reply, str], bytes]) -> MockWire:
+    """Chat Completions under `prefix`, its stream ending with `tail`: a specific wire
+    (only its own prefix), unlike the general one it copies."""
+
+    def under(path: str) -> bool:
+        return path.startswith(prefix + "/") and is_chat_completions(path)
+
+    return replace(
+        CHAT_COMPLETIONS, name=name, match=under, render_events=_events_with(tail), general=False
+    )
 
 
-GROQ: MockWire = replace(
-    CHAT_COMPLETIONS,
-    name="groq",
-    match=_under(GROQ_PREFIX),
-    render_events=_events_with(_groq_tail),
-    general=False,
-)
-MISTRAL: MockWire = replace(
-    CHAT_COMPLETIONS,
-    name="mistralai",
-    match=_under(MISTRAL_PREFIX),
-    render_events=_events_with(_mistral_tail),
-    general=False,
-)
+GROQ: MockWire = _preset("groq", GROQ_PREFIX, _groq_tail)
+MISTRAL: MockWire = _preset("mistralai", MISTRAL_PREFIX, _mistral_tail)
