@@ -67,8 +67,7 @@ from ...messages import BaseMessage
 from ...sdk_errors import stainless_family
 from ...secret import Secret
 from .request import to_wire_messages
-from .request import wire_tool_choice
-from .request import wire_tools
+from .request import tool_fields
 from .response import _PROVIDER
 from .response import _RETRYABLE_STREAM_ERRORS
 from .response import SDK_MESSAGE_FIELDS
@@ -253,12 +252,7 @@ class AnthropicAdapter:
             body["top_p"] = settings.top_p
         if settings.stop:
             body["stop_sequences"] = list(settings.stop)
-        if settings.tools:
-            body["tools"] = wire_tools(settings)
-        if settings.tool_choice is not None:
-            choice = wire_tool_choice(settings)
-            if choice is not None:
-                body["tool_choice"] = choice
+        body.update(tool_fields(settings))
         if stream:
             body["stream"] = True
         if settings.extra_body:

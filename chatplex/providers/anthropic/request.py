@@ -23,7 +23,7 @@ from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
 
-__all__ = ["to_wire_messages", "wire_tool_choice", "wire_tools"]
+__all__ = ["to_wire_messages", "tool_fields", "wire_tool_choice", "wire_tools"]
 
 _Block = dict[str, Any]
 _TOOL_CHOICES = {"auto": "auto", "required": "any", "any": "any", "none": "none"}
@@ -191,6 +191,20 @@ def _system(messages: Sequence[BaseMessage]) -> str | list[_Block] | None:
             if block.get("text"):
                 blocks.append(block)
     return blocks or None
+
+
+def tool_fields(settings: CallSettings) -> dict[str, Any]:
+    """The body's `tools` and `tool_choice`, each only when there is one to send (a
+    no-op choice without tools sends nothing): what the Messages API and Bedrock's
+    InvokeModel body for Anthropic models both carry."""
+    fields: dict[str, Any] = {}
+    if settings.tools:
+        fields["tools"] = wire_tools(settings)
+    if settings.tool_choice is not None:
+        choice = wire_tool_choice(settings)
+        if choice is not None:
+            fields["tool_choice"] = choice
+    return fields
 
 
 def wire_tools(settings: CallSettings) -> list[_Block]:

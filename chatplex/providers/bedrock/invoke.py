@@ -48,8 +48,7 @@ from ...messages import BaseMessage
 from ...secret import redact_url
 from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
 from ..anthropic.request import to_wire_messages
-from ..anthropic.request import wire_tool_choice
-from ..anthropic.request import wire_tools
+from ..anthropic.request import tool_fields
 from .adapter import BedrockAdapter
 from .adapter import _encode
 from .adapter import _masked
@@ -256,12 +255,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         `temperature` (then `top_p` and `stop_sequences` when set)."""
         system, turns = to_wire_messages(messages)
         body: dict[str, Any] = dict(settings.extra_body)
-        if settings.tools:
-            body["tools"] = wire_tools(settings)
-        if settings.tool_choice is not None:
-            choice = wire_tool_choice(settings)
-            if choice is not None:
-                body["tool_choice"] = choice
+        body.update(tool_fields(settings))
         body["anthropic_version"] = ANTHROPIC_VERSION
         body["messages"] = turns
         if system is not None:

@@ -49,7 +49,6 @@ from dataclasses import field
 from typing import Any
 
 from ...adapters.base import CallSettings
-from ...adapters.base import header_value
 from ...errors import StreamError
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
@@ -61,12 +60,12 @@ from ...messages import convert_to_openai_messages
 from .eventstream import EventStreamDecoder
 from .eventstream import EventStreamMessage
 from .invoke_response import INVOKE_PROVIDER
-from .invoke_response import count
 from .invoke_response import decode_chunk
 from .invoke_response import header_usage
+from .invoke_response import header_usage_metadata
+from .invoke_response import metrics_usage_metadata
+from .invoke_response import reply_metadata
 from .invoke_response import stop_metadata
-from .invoke_response import usage_metadata
-from .response import REQUEST_ID_HEADER
 from .response import BedrockStreamParser
 from .response import error_from
 from .response import snippet
@@ -471,21 +470,12 @@ def parse_prompt_reply(
         "thinking": {},
         "model_id": model_id,
     }
-    meta: dict[str, Any] = {**llm_output, "model_provider": INVOKE_PROVIDER, "model_name": model_id}
-    meta.update(stop_metadata(family.reply_stop(data), family.finish_reasons))
-    request_id = header_value(headers, REQUEST_ID_HEADER)
-    if request_id:
-        meta["request_id"] = request_id
+    stop_fields = stop_metadata(family.reply_stop(data), family.finish_reasons)
     return AIMessage(
         content=cut_at_stop(text, stop),
         additional_kwargs=llm_output,
-        usage_metadata=usage_metadata(
-            usage["prompt_tokens"],
-            usage["completion_tokens"],
-            usage["cache_read_input_tokens"],
-            usage["cache_write_input_tokens"],
-        ),
-        response_metadata=meta,
+        usage_metadata=header_usage_metadata(usage),
+        response_metadata=reply_metadata(llm_output, model_id, stop_fields, headers),
     )
 
 
@@ -589,10 +579,5 @@ class PromptStreamParser:
         if not isinstance(metrics, Mapping):
             return AIMessageChunk(content="", response_metadata=meta)
         self._name(meta)
-        usage = usage_metadata(
-            count(metrics.get("inputTokenCount")),
-            count(metrics.get("outputTokenCount")),
-            count(metrics.get("cacheReadInputTokenCount")),
-            count(metrics.get("cacheWriteInputTokenCount")),
-        )
+        usage = metrics_usage_metadata(metrics)
         return AIMessageChunk(content="", response_metadata=meta, usage_metadata=usage)

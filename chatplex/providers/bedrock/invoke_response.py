@@ -54,7 +54,10 @@ __all__ = [
     "count",
     "decode_chunk",
     "header_usage",
+    "header_usage_metadata",
+    "metrics_usage_metadata",
     "parse_invoke_reply",
+    "reply_metadata",
     "stop_metadata",
     "usage_metadata",
 ]
@@ -101,6 +104,47 @@ def usage_metadata(
         "total_tokens": input_tokens + completion,
         "input_token_details": {"cache_read": cache_read, "cache_creation": cache_write},
     }
+
+
+def header_usage_metadata(usage: Mapping[str, int]) -> UsageMetadata:
+    """LangChain's usage from `header_usage`'s counts."""
+    return usage_metadata(
+        usage["prompt_tokens"],
+        usage["completion_tokens"],
+        usage["cache_read_input_tokens"],
+        usage["cache_write_input_tokens"],
+    )
+
+
+def metrics_usage_metadata(metrics: Mapping[str, Any]) -> UsageMetadata:
+    """LangChain's usage from a stream's last `amazon-bedrock-invocationMetrics`."""
+    return usage_metadata(
+        count(metrics.get("inputTokenCount")),
+        count(metrics.get("outputTokenCount")),
+        count(metrics.get("cacheReadInputTokenCount")),
+        count(metrics.get("cacheWriteInputTokenCount")),
+    )
+
+
+def reply_metadata(
+    llm_output: Mapping[str, Any],
+    model_id: str | None,
+    stop: Mapping[str, Any],
+    headers: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    """A reply's `response_metadata`: langchain-aws's `llm_output` (LangChain's generate()
+    puts a single reply's there too), the provider and model, the stop reason's fields
+    (`stop_metadata`) and Bedrock's request id when it sent one."""
+    meta: dict[str, Any] = {
+        **llm_output,
+        "model_provider": INVOKE_PROVIDER,
+        "model_name": model_id,
+        **stop,
+    }
+    request_id = header_value(headers, REQUEST_ID_HEADER)
+    if request_id:
+        meta["request_id"] = request_id
+    return meta
 
 
 def stop_metadata(reason: Any, reasons: Mapping[str, str] = FINISH_REASONS) -> dict[str, Any]:
@@ -150,27 +194,12 @@ def parse_invoke_reply(
     usage = header_usage(headers)
     stop_reason = data.get("stop_reason")
     llm_output: dict[str, Any] = {"usage": usage, "stop_reason": stop_reason, "model_id": model_id}
-    # LangChain's generate() puts a single reply's `llm_output` under its metadata too.
-    meta: dict[str, Any] = {
-        **llm_output,
-        "model_provider": INVOKE_PROVIDER,
-        "model_name": model_id,
-    }
-    meta.update(stop_metadata(stop_reason))
-    request_id = header_value(headers, REQUEST_ID_HEADER)
-    if request_id:
-        meta["request_id"] = request_id
     return AIMessage(
         content=blocks if blocks and (thinking or citations) else "".join(texts),
         additional_kwargs=llm_output,
         tool_calls=calls,
-        usage_metadata=usage_metadata(
-            usage["prompt_tokens"],
-            usage["completion_tokens"],
-            usage["cache_read_input_tokens"],
-            usage["cache_write_input_tokens"],
-        ),
-        response_metadata=meta,
+        usage_metadata=header_usage_metadata(usage),
+        response_metadata=reply_metadata(llm_output, model_id, stop_metadata(stop_reason), headers),
     )
 
 
@@ -304,10 +333,5 @@ class InvokeStreamParser:
         if not isinstance(metrics, dict):
             return AIMessageChunk(content="", response_metadata=meta)
         meta["model_name"] = self._model_id
-        usage = usage_metadata(
-            count(metrics.get("inputTokenCount")),
-            count(metrics.get("outputTokenCount")),
-            count(metrics.get("cacheReadInputTokenCount")),
-            count(metrics.get("cacheWriteInputTokenCount")),
-        )
+        usage = metrics_usage_metadata(metrics)
         return AIMessageChunk(content="", response_metadata=meta, usage_metadata=usage)

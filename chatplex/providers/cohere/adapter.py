@@ -27,6 +27,8 @@ from ...adapters.base import HTTPRequest
 from ...adapters.base import as_secret
 from ...adapters.base import header_value
 from ...adapters.base import secret_header_names
+from ...adapters.bodies import loads
+from ...adapters.bodies import snippet
 from ...adapters.connection import ProviderHome
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import held_headers
@@ -44,9 +46,7 @@ from .request import API_PARAMETERS
 from .request import wire_body
 from .response import PROVIDER
 from .response import error_message
-from .response import loads
 from .response import parse_reply
-from .response import snippet
 from .stream import CohereStreamParser
 
 __all__ = ["BLOCK_TYPES", "DEFAULT_BASE_URL", "KEY_VARIABLES", "CohereAdapter"]

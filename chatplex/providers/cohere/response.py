@@ -32,9 +32,7 @@ from ...messages import UsageMetadata
 __all__ = [
     "PROVIDER",
     "error_message",
-    "loads",
     "parse_reply",
-    "snippet",
     "tool_call",
     "usage_metadata",
 ]

@@ -41,6 +41,8 @@ from ...adapters.base import header_value
 from ...adapters.base import key_digest
 from ...adapters.base import secret_header_names
 from ...adapters.base import take_base_url
+from ...adapters.bodies import loads
+from ...adapters.bodies import snippet
 from ...adapters.connection import ProviderHome
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import held_headers
@@ -61,10 +63,8 @@ from .request import API_PARAMETERS
 from .request import build_body
 from .response import OTHER_CANDIDATES
 from .response import error_fields
-from .response import loads
 from .response import parse_candidates
 from .response import parse_reply
-from .response import snippet
 from .stream import GeminiStreamParser
 from .vertex_auth import VertexAuth
 from .vertex_reply import VertexStreamParser

@@ -37,9 +37,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import header_value
-from ...adapters.bodies import loads
 from ...adapters.bodies import reply_object
-from ...adapters.bodies import snippet
 from ...adapters.validate import reply_field
 from ...errors import RETRYABLE_STATUSES
 from ...errors import APIError
@@ -57,11 +55,9 @@ __all__ = [
     "prompt_feedback",
     "error_fields",
     "head_metadata",
-    "loads",
     "parse_candidates",
     "parse_reply",
     "payload_error",
-    "snippet",
     "tool_call_id",
     "usage_metadata",
 ]

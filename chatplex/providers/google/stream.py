@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...adapters.base import SSEEvent
+from ...adapters.bodies import loads
 from ...adapters.validate import reply_field
 from ...errors import APIError
 from ...errors import StreamError
@@ -25,7 +26,6 @@ from .response import OTHER_CANDIDATES
 from .response import PartReader
 from .response import candidate_metadata
 from .response import head_metadata
-from .response import loads
 from .response import payload_error
 from .response import usage_metadata
 

@@ -38,6 +38,8 @@ from ...adapters.base import detail_message
 from ...adapters.base import environment_key
 from ...adapters.base import key_digest
 from ...adapters.base import secret_header_names
+from ...adapters.bodies import loads
+from ...adapters.bodies import snippet
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import held_headers
 from ...adapters.connection import json_headers
@@ -59,9 +61,7 @@ from .request import wire_body
 from .response import PROVIDER
 from .response import OllamaStreamParser
 from .response import error_message
-from .response import loads
 from .response import parse_reply
-from .response import snippet
 
 __all__ = [
     "BLOCK_TYPES",

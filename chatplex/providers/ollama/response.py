@@ -26,9 +26,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.bodies import loads
 from ...adapters.bodies import reply_object
-from ...adapters.bodies import snippet
 from ...adapters.jsontext import event_object
 from ...errors import APIError
 from ...errors import StreamError
@@ -41,10 +39,8 @@ __all__ = [
     "PROVIDER",
     "OllamaStreamParser",
     "error_message",
-    "loads",
     "parse_reply",
     "payload_error",
-    "snippet",
     "tool_call_id",
     "usage_metadata",
 ]

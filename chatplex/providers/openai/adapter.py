@@ -51,6 +51,8 @@ from ...adapters.base import as_secret
 from ...adapters.base import detail_message
 from ...adapters.base import header_value
 from ...adapters.base import secret_header_names
+from ...adapters.bodies import loads
+from ...adapters.bodies import snippet
 from ...adapters.connection import ProviderHome
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import held_headers
@@ -71,10 +73,8 @@ from .request import wire_tool_choice
 from .response import OTHER_CANDIDATES
 from .response import PROVIDER
 from .response import error_fields
-from .response import loads
 from .response import parse_candidates
 from .response import parse_reply
-from .response import snippet
 from .response import usage_metadata
 from .stream import OpenAIStreamParser
 

@@ -68,6 +68,7 @@ from ...adapters.base import as_secret
 from ...adapters.base import header_value
 from ...adapters.base import hold_secrets
 from ...adapters.base import key_digest
+from ...adapters.bodies import loads
 from ...adapters.connection import set_header
 from ...adapters.validate import check_headers
 from ...errors import APIError
@@ -81,7 +82,6 @@ from ...secret import Secret
 from ...secret import redact_url
 from .adapter import OpenAIAdapter
 from .response import OTHER_CANDIDATES
-from .response import loads
 from .stream import OpenAIStreamParser
 
 if TYPE_CHECKING:

@@ -28,9 +28,7 @@ from typing import Any
 from typing import cast
 
 from ...adapters.base import header_value
-from ...adapters.bodies import loads
 from ...adapters.bodies import reply_object
-from ...adapters.bodies import snippet
 from ...adapters.sharing import OWN_HEAD_KEYS
 from ...adapters.sharing import shared
 from ...adapters.sharing import shared_keys
@@ -56,11 +54,9 @@ __all__ = [
     "content_from_parts",
     "error_fields",
     "head_metadata",
-    "loads",
     "parse_candidates",
     "parse_reply",
     "payload_error",
-    "snippet",
     "usage_metadata",
     "usage_minus",
 ]

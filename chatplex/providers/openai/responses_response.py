@@ -27,14 +27,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import header_value
+from ...adapters.bodies import loads
+from ...adapters.bodies import snippet
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import ToolCallChunk
 from ...messages import UsageMetadata
-from .response import loads
 from .response import payload_error
-from .response import snippet
 
 __all__ = [
     "PROVIDER",

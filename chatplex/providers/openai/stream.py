@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...adapters.base import SSEEvent
+from ...adapters.bodies import loads
 from ...adapters.jsontext import event_object
 from ...adapters.validate import reply_field
 from ...errors import StreamError
@@ -26,7 +27,6 @@ from .response import ThinkingParts
 from .response import args_text
 from .response import choice_metadata
 from .response import head_metadata
-from .response import loads
 from .response import payload_error
 from .response import usage_metadata
 from .response import usage_minus

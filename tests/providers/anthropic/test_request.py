@@ -226,3 +226,17 @@ def test_a_tools_cache_control_and_strict_are_sent_as_langchain_anthropic_sends_
     assert wired == dict(convert_to_anthropic_tool(tool)) == tool
     (plain,) = wire_tools(CallSettings(model="m", tools=(WEATHER,)))
     assert set(plain) == {"name", "description", "input_schema"}
+
+
+def test_tool_fields_sends_tools_and_a_choice_only_when_there_are_some() -> None:
+    from chatplex.providers.anthropic.request import tool_fields
+
+    tool = ToolSpec(name="add", description="Add.", parameters={"type": "object"})
+    assert tool_fields(CallSettings("m")) == {}
+    assert tool_fields(CallSettings("m", tool_choice="auto")) == {}  # a no-op alone
+    fields = tool_fields(CallSettings("m", tools=(tool,), tool_choice="add"))
+    assert list(fields) == ["tools", "tool_choice"]
+    assert fields["tools"][0]["name"] == "add"
+    assert fields["tool_choice"] == {"type": "tool", "name": "add"}
+    with pytest.raises(ValueError, match="needs tools"):
+        tool_fields(CallSettings("m", tool_choice="any"))

@@ -221,3 +221,24 @@ def test_a_stream_cut_before_its_stop_raises() -> None:
     complete = InvokeStreamParser("req-1", MODEL)
     feed(complete, CLOSING[0])  # the stop reason came: only the closing event is lost
     complete.finish()
+
+
+def test_reply_metadata_and_usage_helpers() -> None:
+    from chatplex.providers.bedrock.invoke_response import header_usage
+    from chatplex.providers.bedrock.invoke_response import header_usage_metadata
+    from chatplex.providers.bedrock.invoke_response import metrics_usage_metadata
+    from chatplex.providers.bedrock.invoke_response import reply_metadata
+
+    headers = {
+        "x-amzn-bedrock-input-token-count": "5",
+        "x-amzn-bedrock-output-token-count": "2",
+        "x-amzn-requestid": "req-1",
+    }
+    usage = header_usage(headers)
+    assert header_usage_metadata(usage)["total_tokens"] == 7
+    metrics = {"inputTokenCount": 5, "outputTokenCount": 2, "cacheReadInputTokenCount": 1}
+    assert metrics_usage_metadata(metrics)["input_token_details"]["cache_read"] == 1
+    meta = reply_metadata({"usage": usage}, "m", {"finish_reason": "stop"}, headers)
+    assert list(meta) == ["usage", "model_provider", "model_name", "finish_reason", "request_id"]
+    assert meta["model_provider"] == "bedrock" and meta["request_id"] == "req-1"
+    assert "request_id" not in reply_metadata({}, "m", {}, {})
