@@ -58,7 +58,7 @@ from .prompts import ChatPromptTemplate
 from .prompts import ChatPromptValue as _ChatPromptValue
 from .prompts import MessagesPlaceholder
 from .string_prompts import PromptTemplate
-from .string_prompts import StringPromptValue
+from .string_prompts import StringPromptValue as _StringPromptValue
 
 __all__ = ["AnyMessage", "ChatPromptValue", "input_schema", "output_schema"]
 
@@ -142,8 +142,20 @@ _KNOWN: dict[Any, Any] = {
     _ChatPromptValue: ChatPromptValue,
 }
 
-#: What a chat model accepts (its input coercion accepts more shapes than it advertises).
-ChatModelInput = Union[str, ChatPromptValue, list[AnyMessage]]  # noqa: UP007
+
+class StringPromptValue(BaseModel):
+    """String prompt value."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    text: str
+    type: Literal["StringPromptValue"] = "StringPromptValue"
+
+
+#: What a chat model accepts, the four kinds LangChain's input schema lists (a str, a
+#: text prompt's value, a chat prompt's value, a message list); its input coercion
+#: accepts more shapes than it advertises.
+ChatModelInput = Union[str, StringPromptValue, ChatPromptValue, list[AnyMessage]]  # noqa: UP007
 
 
 #: What a chat model returns. Validated (and nested in other schemas) as an AI message;
@@ -360,7 +372,7 @@ def output_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
     if isinstance(runnable, (ChatPromptTemplate, FewShotChatMessagePromptTemplate)):
         return _root(name, ChatPromptValue)
     if isinstance(runnable, PromptTemplate):
-        return _root(name, StringPromptValue)
+        return _root(name, _StringPromptValue)
     if isinstance(runnable, StrOutputParser):
         return _root(name, str)
     if isinstance(runnable, RunnableLambda):

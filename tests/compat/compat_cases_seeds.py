@@ -1061,10 +1061,6 @@ def main():
     schema = model.input_schema.model_json_schema()
     return [schema["title"], len(schema["anyOf"])]
 """,
-        status="different",
-        why="not there yet (not an issue 25 item): chatplex's chat-model input schema lists "
-        "str, ChatPromptValue and message lists; LangChain's has StringPromptValue as a "
-        "fourth kind",
     ),
     Case(
         "seed004_chain_output_schema",

@@ -67,14 +67,40 @@ def test_prompt_output_is_a_prompt_value() -> None:
 
 
 def test_chat_model_input_is_a_string_a_prompt_value_or_messages() -> None:
+    """LangChain's four kinds, in its order: a str, a text prompt's value (its schema
+    word for word), a chat prompt's value, a message list."""
     schema = FakeChatModel().get_input_jsonschema()
     assert schema["title"] == "FakeChatModelInput"
     kinds = schema["anyOf"]
     assert kinds[0] == {"type": "string"}
-    assert kinds[1] == {"$ref": "#/$defs/ChatPromptValue"}
-    assert kinds[2]["type"] == "array"
-    message_types = set(kinds[2]["items"]["discriminator"]["mapping"])
+    assert kinds[1] == {"$ref": "#/$defs/StringPromptValue"}
+    assert schema["$defs"]["StringPromptValue"] == {
+        "description": "String prompt value.",
+        "properties": {
+            "text": {"title": "Text", "type": "string"},
+            "type": {
+                "const": "StringPromptValue",
+                "default": "StringPromptValue",
+                "title": "Type",
+                "type": "string",
+            },
+        },
+        "required": ["text"],
+        "title": "StringPromptValue",
+        "type": "object",
+    }
+    assert kinds[2] == {"$ref": "#/$defs/ChatPromptValue"}
+    assert kinds[3]["type"] == "array"
+    message_types = set(kinds[3]["items"]["discriminator"]["mapping"])
     assert {"human", "ai", "system", "tool"} <= message_types
+
+
+def test_a_text_prompts_value_validates_as_a_chat_models_input() -> None:
+    from chatplex import PromptTemplate
+
+    value = PromptTemplate.from_template("Say {word}").invoke({"word": "hi"})
+    validated = FakeChatModel().input_schema.model_validate(value)
+    assert validated.root.text == "Say hi"  # type: ignore[attr-defined]
 
 
 def test_chat_model_output_is_langchains_any_message_union() -> None:
