@@ -114,7 +114,7 @@ def _translators(provider: str) -> tuple[Translate, Translate] | None:
     return registered
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)  # provider names come from replies: bounded
 def _declared_reading(provider: str) -> Translate | None:
     declared = spec(provider)
     if declared is None or declared.blocks is None:
