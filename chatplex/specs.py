@@ -24,8 +24,17 @@ import functools
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["WIRES", "ProviderSpec", "infer_provider", "spec", "specs"]
+__all__ = [
+    "WIRES",
+    "ProviderSpec",
+    "chat_completions_servers",
+    "declared_object",
+    "infer_provider",
+    "spec",
+    "specs",
+]
 
 #: The provider folders under chatplex/providers/, each declaring its providers in
 #: `spec.py`. The one row a new wire adds here.
@@ -89,13 +98,23 @@ class ProviderSpec:
     blocks: str | None = None
 
 
+def _spec_module(wire: str) -> Any:
+    return importlib.import_module(f"chatplex.providers.{wire}.spec")
+
+
+def declared_object(path: str) -> Any:
+    """What a spec names as "module:name" (its adapter, drop-in, block reading...),
+    imported on first use."""
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 @functools.cache
 def specs() -> Mapping[str, ProviderSpec]:
     """Every declared provider by name (loaded once, on the first question)."""
     found: dict[str, ProviderSpec] = {}
     for wire in WIRES:
-        module = importlib.import_module(f"chatplex.providers.{wire}.spec")
-        for declared in module.SPECS:
+        for declared in _spec_module(wire).SPECS:
             if declared.name in found:
                 raise RuntimeError(f"provider {declared.name!r} is declared twice ({wire})")
             found[declared.name] = declared
@@ -111,8 +130,7 @@ def chat_completions_servers() -> tuple[tuple[str, str, str, str | None], ...]:
     it loads, and declares none.)"""
     rows: list[tuple[str, str, str, str | None]] = []
     for wire in WIRES:
-        module = importlib.import_module(f"chatplex.providers.{wire}.spec")
-        rows.extend(getattr(module, "CHAT_COMPLETIONS_SERVERS", ()))
+        rows.extend(getattr(_spec_module(wire), "CHAT_COMPLETIONS_SERVERS", ()))
     return tuple(rows)
 
 

@@ -138,3 +138,13 @@ def test_a_wire_declares_its_chat_completions_server_and_the_presets_serve_it() 
         "ollama",
     ) in rows
     assert {row[0] for row in rows} <= set(specs.specs())
+
+
+def test_declared_object_imports_what_a_spec_names() -> None:
+    from chatplex.providers.bedrock.blocks import converse_blocks
+
+    assert specs.declared_object("chatplex.providers.bedrock.blocks:converse_blocks") is (
+        converse_blocks
+    )
+    with pytest.raises(AttributeError):
+        specs.declared_object("chatplex.providers.bedrock.blocks:no_such_reading")

@@ -15,11 +15,11 @@ events read fast (`jsontext.py`). The wires themselves live in their provider fo
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from ..specs import declared_object
 from ..specs import specs
 
 __all__ = ["BUILTIN_ADAPTERS", "adapter_class", "adapter_parameters", "builtin_adapters"]
@@ -41,8 +41,7 @@ def builtin_adapters() -> Mapping[str, str]:
 
 def adapter_class(provider: str) -> type:
     """The adapter class of a built-in provider (KeyError for others)."""
-    module, _, name = builtin_adapters()[provider].partition(":")
-    cls: type = getattr(importlib.import_module(module), name)
+    cls: type = declared_object(builtin_adapters()[provider])
     return cls
 
 

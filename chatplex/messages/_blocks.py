@@ -19,12 +19,12 @@ its tool calls, which LangChain's Responses-API translator would leave out.
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
+from ..specs import declared_object
 from ..specs import spec
 from ._blocks_input import from_input_block
 from ._blocks_responses import responses_blocks
@@ -119,8 +119,7 @@ def _declared_reading(provider: str) -> Translate | None:
     declared = spec(provider)
     if declared is None or declared.blocks is None:
         return None
-    module, _, name = declared.blocks.partition(":")
-    return cast(Translate, getattr(importlib.import_module(module), name))
+    return cast(Translate, declared_object(declared.blocks))
 
 
 def _stream_piece(message: AIMessage) -> AIMessageChunk | None:

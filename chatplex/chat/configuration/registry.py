@@ -11,13 +11,13 @@ group: `[project.entry-points."chatplex.adapters"] myprovider = "pkg.module:fact
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Callable
 from typing import Any
 
 from ...adapters import BUILTIN_ADAPTERS
 from ...adapters import adapter_class
 from ...adapters import adapter_parameters
+from ...specs import declared_object
 from ...specs import infer_provider
 from ...specs import spec
 from ..fake import FakeChatModel
@@ -50,8 +50,7 @@ def _adapter_model(provider: str) -> ModelFactory:
         declared = spec(provider)
         if declared is not None and declared.init_class is not None:
             # The class LangChain's init_chat_model returns, with its constructor.
-            module, _, name = declared.init_class.partition(":")
-            dropin: ModelFactory = getattr(importlib.import_module(module), name)
+            dropin: ModelFactory = declared_object(declared.init_class)
             return dropin(model=model, **settings)
         wire, cls = provider, None
         if declared is not None and declared.responses_adapter:
@@ -60,8 +59,7 @@ def _adapter_model(provider: str) -> ModelFactory:
 
             if responses_wire(model, settings) == "openai_responses":
                 wire = "openai_responses"
-                module, _, name = declared.responses_adapter.partition(":")
-                cls = getattr(importlib.import_module(module), name)
+                cls = declared_object(declared.responses_adapter)
         cls = cls or adapter_class(provider)
         names = adapter_parameters(cls)
         if spec_names_settings(provider):
