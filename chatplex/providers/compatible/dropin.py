@@ -68,10 +68,21 @@ register_parts_blocks()
 @dropin(aliases=spellings("model_name", "stop_sequences", "request_timeout"))
 class PresetChatModel(ChatModel):
     """The shared constructor of the OpenAI-compatible drop-ins (see the module doc).
-    A subclass sets `dropin` (and is given, by `_declare`, a signature naming what its
-    row declares); chatplex's own settings (`chat.dropin.TAIL`) are taken by every one."""
+    A subclass names its preset (`provider=`, see `__init_subclass__`); chatplex's own
+    settings (`chat.dropin.TAIL`) are taken by every one."""
 
     dropin: ClassVar[DropIn]
+
+    def __init_subclass__(cls, provider: str | None = None, **kwargs: Any) -> None:
+        """A preset's class names its preset (`class ChatGroq(PresetChatModel,
+        provider="groq")`): its `dropin` is that preset's `DROPINS` row, its signature
+        names what the row declares, and it is the preset's class in `DROP_INS`."""
+        super().__init_subclass__(**kwargs)
+        if provider is None:
+            return  # a subclass of a preset's class (a user's): its base's row
+        cls.dropin = DROPINS[provider]  # KeyError for a preset without a drop-in
+        _declare(cls)
+        DROP_INS[provider] = cls
 
     def __init__(
         self,
@@ -221,81 +232,6 @@ _SHARED_NAMES = (
 _COMMON_ALIASES = {"max_completion_tokens": "max_tokens"}
 
 
-class ChatGroq(PresetChatModel):
-    """langchain-groq's `ChatGroq` (temperature 0.7 unless given, as there)."""
-
-    dropin = DROPINS["groq"]
-
-
-class ChatDeepSeek(PresetChatModel):
-    """langchain-deepseek's `ChatDeepSeek` (`api_base` is its base URL)."""
-
-    dropin = DROPINS["deepseek"]
-
-
-class ChatXAI(PresetChatModel):
-    """langchain-xai's `ChatXAI` (model grok-4 unless given, as there)."""
-
-    dropin = DROPINS["xai"]
-
-
-class ChatMistralAI(PresetChatModel):
-    """langchain-mistralai's `ChatMistralAI`: `endpoint` is its base URL, `random_seed`
-    its seed, `safe_mode` its `safe_prompt`; temperature 0.7, top_p 1, 5 retries and a
-    120 s timeout unless given, as there."""
-
-    dropin = DROPINS["mistralai"]
-
-
-class ChatFireworks(PresetChatModel):
-    """langchain-fireworks' `ChatFireworks`."""
-
-    dropin = DROPINS["fireworks"]
-
-
-class ChatTogether(PresetChatModel):
-    """langchain-together's `ChatTogether` (its default model unless given, as there)."""
-
-    dropin = DROPINS["together"]
-
-
-class ChatPerplexity(PresetChatModel):
-    """langchain-perplexity's `ChatPerplexity` over Chat Completions: its search
-    parameters are sent when set; citations and search results come back in
-    `response_metadata`; structured output uses `response_format` (no tools)."""
-
-    dropin = DROPINS["perplexity"]
-
-
-class ChatCerebras(PresetChatModel):
-    """langchain-cerebras' `ChatCerebras`."""
-
-    dropin = DROPINS["cerebras"]
-
-
-class ChatOpenRouter(PresetChatModel):
-    """langchain-openrouter's `ChatOpenRouter`: `openrouter_provider` goes as the body's
-    `provider`; `app_url` / `app_title` / `app_categories` as attribution headers (sent
-    only when set here or in `OPENROUTER_APP_URL` / `OPENROUTER_APP_TITLE`: LangChain
-    attributes to itself by default)."""
-
-    dropin = DROPINS["openrouter"]
-
-
-#: Provider name → its drop-in class.
-_DEFINED: tuple[type[PresetChatModel], ...] = (
-    ChatGroq,
-    ChatDeepSeek,
-    ChatXAI,
-    ChatMistralAI,
-    ChatFireworks,
-    ChatTogether,
-    ChatPerplexity,
-    ChatCerebras,
-    ChatOpenRouter,
-)
-
-
 def _declare(cls: type[PresetChatModel]) -> None:
     """The class's signature also names what its row declares: its spellings of shared
     parameters, the body fields, adapter settings and API parameters its LangChain
@@ -306,8 +242,52 @@ def _declare(cls: type[PresetChatModel]) -> None:
     dropin(cls, declared=declared, aliases=aliases)
 
 
-for _defined in _DEFINED:
-    _declare(_defined)
+#: Provider name → its drop-in class: each class below as it is defined, the data-only
+#: ones when first asked (`preset_dropin_class`).
+DROP_INS: dict[str, type[PresetChatModel]] = {}
+
+
+class ChatGroq(PresetChatModel, provider="groq"):
+    """langchain-groq's `ChatGroq` (temperature 0.7 unless given, as there)."""
+
+
+class ChatDeepSeek(PresetChatModel, provider="deepseek"):
+    """langchain-deepseek's `ChatDeepSeek` (`api_base` is its base URL)."""
+
+
+class ChatXAI(PresetChatModel, provider="xai"):
+    """langchain-xai's `ChatXAI` (model grok-4 unless given, as there)."""
+
+
+class ChatMistralAI(PresetChatModel, provider="mistralai"):
+    """langchain-mistralai's `ChatMistralAI`: `endpoint` is its base URL, `random_seed`
+    its seed, `safe_mode` its `safe_prompt`; temperature 0.7, top_p 1, 5 retries and a
+    120 s timeout unless given, as there."""
+
+
+class ChatFireworks(PresetChatModel, provider="fireworks"):
+    """langchain-fireworks' `ChatFireworks`."""
+
+
+class ChatTogether(PresetChatModel, provider="together"):
+    """langchain-together's `ChatTogether` (its default model unless given, as there)."""
+
+
+class ChatPerplexity(PresetChatModel, provider="perplexity"):
+    """langchain-perplexity's `ChatPerplexity` over Chat Completions: its search
+    parameters are sent when set; citations and search results come back in
+    `response_metadata`; structured output uses `response_format` (no tools)."""
+
+
+class ChatCerebras(PresetChatModel, provider="cerebras"):
+    """langchain-cerebras' `ChatCerebras`."""
+
+
+class ChatOpenRouter(PresetChatModel, provider="openrouter"):
+    """langchain-openrouter's `ChatOpenRouter`: `openrouter_provider` goes as the body's
+    `provider`; `app_url` / `app_title` / `app_categories` as attribution headers (sent
+    only when set here or in `OPENROUTER_APP_URL` / `OPENROUTER_APP_TITLE`: LangChain
+    attributes to itself by default)."""
 
 
 def preset_dropin_class(provider: str) -> type[PresetChatModel]:
@@ -316,20 +296,15 @@ def preset_dropin_class(provider: str) -> type[PresetChatModel]:
     named as its spec's LangChain class."""
     cls = DROP_INS.get(provider)
     if cls is None:
-        declared = DROPINS[provider]  # KeyError for a preset without a drop-in
         name = next(
             (s.langchain_class for s in SPECS if s.name == provider and s.langchain_class), None
         )
-        cls = type(name or provider, (PresetChatModel,), {"dropin": declared})
-        cls.__module__ = __name__
-        cls.__doc__ = f"The drop-in for LangChain's `{name}` (declared in spec.py)."
-        _declare(cls)
-        DROP_INS[provider] = cls
+        namespace = {
+            "__module__": __name__,
+            "__doc__": f"The drop-in for LangChain's `{name}` (declared in spec.py).",
+        }
+        cls = type(name or provider, (PresetChatModel,), namespace, provider=provider)
     return cls
-
-
-#: Provider name → its drop-in class (the data-only ones added when first asked).
-DROP_INS: dict[str, type[PresetChatModel]] = {cls.dropin.provider: cls for cls in _DEFINED}
 
 
 def __getattr__(attribute: str) -> type[PresetChatModel]:

@@ -303,6 +303,26 @@ def test_a_preset_declared_only_as_data_gets_its_dropin(monkeypatch: pytest.Monk
         module.ChatNoSuch  # noqa: B018
 
 
+def test_a_class_names_its_preset_once_and_a_subclass_keeps_its_bases() -> None:
+    import inspect
+
+    import chatplex.providers.compatible.dropin as module
+
+    assert module.DROP_INS["groq"] is ChatGroq and ChatGroq.dropin is DROPINS["groq"]
+    assert "groq_api_key" in inspect.signature(ChatGroq).parameters  # its row, declared
+
+    class MyGroq(ChatGroq):  # a user's subclass names no preset: it is ChatGroq's kind
+        pass
+
+    assert MyGroq.dropin is DROPINS["groq"] and module.DROP_INS["groq"] is ChatGroq
+    model = MyGroq(model="m", groq_api_key="k")
+    assert model.temperature == 0.7 and model.get_name() == "MyGroq"
+    with pytest.raises(KeyError):
+
+        class ChatNothing(PresetChatModel, provider="nothing"):  # no DROPINS row
+            pass
+
+
 def test_a_kept_tool_choice_keyword_is_sent_as_given() -> None:
     def tool(x: int) -> int:
         """Echo."""
