@@ -6,24 +6,7 @@ settings; the code lives in `chatplex.chat.configuration.profiles`.
 
 from __future__ import annotations
 
-from .chat.configuration.profiles import ENV_SETTINGS
-from .chat.configuration.profiles import ConfigError
-from .chat.configuration.profiles import FileConfig
-from .chat.configuration.profiles import LiteralSecretWarning
-from .chat.configuration.profiles import ModelSpec
-from .chat.configuration.profiles import ResolvedConfig
-from .chat.configuration.profiles import env_settings
-from .chat.configuration.profiles import load_config
-from .chat.configuration.profiles import resolve
+from .chat.configuration import profiles
+from .chat.configuration.profiles import *  # noqa: F403  (its public names: profiles.__all__)
 
-__all__ = [
-    "ENV_SETTINGS",
-    "ConfigError",
-    "FileConfig",
-    "LiteralSecretWarning",
-    "ModelSpec",
-    "ResolvedConfig",
-    "env_settings",
-    "load_config",
-    "resolve",
-]
+__all__ = list(profiles.__all__)

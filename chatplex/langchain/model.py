@@ -30,7 +30,6 @@ from langchain_core.language_models import LangSmithParams
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage as LCAIMessage
 from langchain_core.messages import BaseMessage as LCBaseMessage
-from langchain_core.outputs import ChatGeneration
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 from langchain_core.runnables import Runnable as LCRunnable
@@ -51,13 +50,15 @@ from ..chat.dropin import pick
 from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage
-from ..messages import AIMessageChunk
 from ..secret import MASK
 from ..secret import is_secret_header
 from ..secret import redact_url
 from .convert import StreamTranslator
 from .convert import to_chatplex_messages
-from .convert import to_langchain_message
+from .replies import ageneration_chunks
+from .replies import chat_result
+from .replies import generation_chunks
+from .replies import usage_closes
 
 __all__ = ["ChatChatplex", "to_langchain"]
 
@@ -377,7 +378,7 @@ class ChatChatplex(BaseChatModel):
     ) -> ChatResult:
         called, target = self._target(stop, kwargs)
         reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        return _result(reply, called)
+        return chat_result(reply, called)
 
     async def _agenerate(
         self,
@@ -388,7 +389,7 @@ class ChatChatplex(BaseChatModel):
     ) -> ChatResult:
         called, target = self._target(stop, kwargs)
         reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        return _result(reply, called)
+        return chat_result(reply, called)
 
     def _stream(
         self,
@@ -403,11 +404,8 @@ class ChatChatplex(BaseChatModel):
         called, target = self._target(stop, kwargs)
         blocks = _blocks_requested(target, kwargs, messages)
         translate = StreamTranslator(blocks=blocks, model_name=called)
-        pieces = target.stream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        yield from _last_marked(
-            (ChatGenerationChunk(message=translate.chunk(_as_chunk(c))) for c in pieces),
-            hold=_usage_closes(target),
-        )
+        chunks = target.stream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
+        yield from generation_chunks(chunks, translate, hold=usage_closes(target))
 
     async def _astream(
         self,
@@ -419,8 +417,8 @@ class ChatChatplex(BaseChatModel):
         called, target = self._target(stop, kwargs)
         blocks = _blocks_requested(target, kwargs, messages)
         translate = StreamTranslator(blocks=blocks, model_name=called)
-        pieces = target.astream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        async for piece in _alast_marked(pieces, translate, hold=_usage_closes(target)):
+        chunks = target.astream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
+        async for piece in ageneration_chunks(chunks, translate, hold=usage_closes(target)):
             yield piece
 
 
@@ -550,83 +548,3 @@ def _blocks_requested(
         if isinstance(message.content, list)
         for block in message.content
     )
-
-
-def _is_empty(piece: ChatGenerationChunk) -> bool:
-    message = piece.message
-    return not message.content and not getattr(message, "tool_call_chunks", None)
-
-
-def _usage_closes(target: Any) -> bool:
-    """The engine's `usage_closes_stream` (False for any other runnable)."""
-    return getattr(target, "usage_closes_stream", False) is True
-
-
-def _last_marked(
-    pieces: Iterator[ChatGenerationChunk], *, hold: bool
-) -> Iterator[ChatGenerationChunk]:
-    """The pieces as they come. With `hold` (the engine asked for a usage chunk its
-    partner package would not ask for), an empty one (no text, no tool-call piece: the
-    finish reason, the usage) waits for the next: a stream that ends on one ends on it
-    marked `chunk_position="last"`, so LangChain adds no empty closing chunk of its own
-    and the stream keeps the partner package's length, as the engine's own `stream`
-    (`chatplex.chat.streams.closed`). Otherwise LangChain closes the stream as it
-    closes any (a chunk the engine marked last, as an Anthropic stop, ends it)."""
-    held: ChatGenerationChunk | None = None
-    for piece in pieces:
-        if held is not None:
-            yield held
-        held = piece if hold and _is_empty(piece) else None
-        if held is None:
-            yield piece
-    if held is not None:
-        held.message.chunk_position = "last"  # type: ignore[attr-defined]
-        yield held
-
-
-async def _alast_marked(
-    chunks: AsyncIterator[Any], translate: StreamTranslator, *, hold: bool
-) -> AsyncIterator[ChatGenerationChunk]:
-    """`_last_marked` over a chatplex model's async stream, each chunk translated."""
-    held: ChatGenerationChunk | None = None
-    async for chunk in chunks:
-        piece = ChatGenerationChunk(message=translate.chunk(_as_chunk(chunk)))
-        if held is not None:
-            yield held
-        held = piece if hold and _is_empty(piece) else None
-        if held is None:
-            yield piece
-    if held is not None:
-        held.message.chunk_position = "last"  # type: ignore[attr-defined]
-        yield held
-
-
-def _as_chunk(piece: Any) -> AIMessageChunk:
-    if isinstance(piece, AIMessageChunk):
-        return piece
-    if isinstance(piece, AIMessage):  # a runnable that answers whole, not in pieces
-        return AIMessageChunk(
-            content=piece.content,
-            id=piece.id,
-            name=piece.name,
-            additional_kwargs=piece.additional_kwargs,
-            response_metadata=piece.response_metadata,
-            tool_calls=piece.tool_calls,
-            invalid_tool_calls=piece.invalid_tool_calls,
-            usage_metadata=piece.usage_metadata,
-        )
-    raise TypeError(f"a chat model streamed {type(piece).__name__}, not AIMessageChunk")
-
-
-def _result(reply: Any, called: str | None = None) -> ChatResult:
-    if not isinstance(reply, AIMessage):
-        raise TypeError(f"a chat model returned {type(reply).__name__}, not AIMessage")
-    if isinstance(reply, AIMessageChunk):
-        reply = reply.to_message()
-    # With n > 1 (OpenAI), the candidates after the first ride in its metadata: each is
-    # a generation of its own, as langchain-openai returns them.
-    first = to_langchain_message(reply, called)
-    others = first.response_metadata.pop("other_candidates", None) or ()
-    rest = (to_langchain_message(m, called) for m in others if isinstance(m, AIMessage))
-    messages = [first, *rest]
-    return ChatResult(generations=[ChatGeneration(message=m) for m in messages])

@@ -20,6 +20,7 @@ from ._messages import LazyMetadata
 from ._messages import LazyValue
 from ._messages import SystemMessage
 from ._messages import ToolMessage
+from ._messages import chunk_with_calls
 from ._messages import content_text
 from ._messages import has_metadata
 from ._messages import merge_chunks
@@ -104,6 +105,7 @@ __all__ = [
     "UsageMetadata",
     "add_usage",
     "anthropic_style_blocks",
+    "chunk_with_calls",
     "coerce_messages",
     "content_text",
     "convert_to_messages",

@@ -39,6 +39,7 @@ __all__ = [
     "LazyValue",
     "SystemMessage",
     "ToolMessage",
+    "chunk_with_calls",
     "content_text",
     "has_metadata",
     "merge_chunks",
@@ -623,12 +624,27 @@ def reply_as_chunk(message: AIMessage) -> AIMessageChunk:
         {"name": c["name"], "args": c["args"], "id": c["id"], "index": len(calls) + i}
         for i, c in enumerate(message.invalid_tool_calls)
     ]
+    return AIMessageChunk(**_reply_fields(message), tool_call_chunks=calls)
+
+
+def chunk_with_calls(message: AIMessage) -> AIMessageChunk:
+    """A whole reply as one chunk built with its `tool_calls=`, as LangChain turns a
+    reply into a chunk: one fragment a call, without an index, the calls kept as given
+    (`reply_as_chunk` indexes them instead, for a replay that merges back)."""
     return AIMessageChunk(
-        content=message.content,
-        id=message.id,
-        name=message.name,
-        additional_kwargs=message.additional_kwargs,
-        response_metadata=message.response_metadata,
-        tool_call_chunks=calls,
-        usage_metadata=message.usage_metadata,
+        **_reply_fields(message),
+        tool_calls=message.tool_calls,
+        invalid_tool_calls=message.invalid_tool_calls,
     )
+
+
+def _reply_fields(message: AIMessage) -> dict[str, Any]:
+    """The fields a reply's chunk takes from it as they are: all but the tool calls."""
+    return {
+        "content": message.content,
+        "id": message.id,
+        "name": message.name,
+        "additional_kwargs": message.additional_kwargs,
+        "response_metadata": message.response_metadata,
+        "usage_metadata": message.usage_metadata,
+    }

@@ -25,8 +25,11 @@ import math
 from collections.abc import Callable
 from collections.abc import Sequence
 from functools import partial
+from functools import wraps
 from typing import Any
 from typing import Literal
+from typing import TypeVar
+from typing import cast
 
 from ._dicts import convert_to_messages as _to_messages
 from ._messages import AIMessage
@@ -64,15 +67,30 @@ def _is_type(message: BaseMessage, spec: TypeSpec) -> bool:
 runnable_factory: Callable[[Callable[..., Any], str], Any] | None = None
 
 
-def _runnable(function: Callable[..., list[BaseMessage]], options: dict[str, Any]) -> Any:
-    if runnable_factory is None:  # cannot happen after `import chatplex`
-        raise RuntimeError("chatplex.core is not loaded: import chatplex first")
-    return runnable_factory(partial(function, **options), function.__name__)
+_Utility = TypeVar("_Utility", bound=Callable[..., Any])
+
+
+def _runnable_without_messages(function: _Utility) -> _Utility:
+    """`function` as it is, except called without messages: then a runnable applying it,
+    with the options given, to its input (LangChain's `_runnable_support`)."""
+
+    @wraps(function)
+    def utility(messages: Any = None, **options: Any) -> Any:
+        if messages is not None:
+            return function(messages, **options)
+        # A wrong or missing option fails here, as in a call with messages.
+        inspect.signature(function).bind(None, **options)
+        if runnable_factory is None:  # cannot happen after `import chatplex`
+            raise RuntimeError("chatplex.core is not loaded: import chatplex first")
+        return runnable_factory(partial(function, **options), function.__name__)
+
+    return cast("_Utility", utility)
 
 
 # --- filter_messages ---------------------------------------------------------------------
 
 
+@_runnable_without_messages
 def filter_messages(
     messages: Any = None,
     *,
@@ -88,17 +106,6 @@ def filter_messages(
     name, type or id; then kept if no include filter is given or one matches.
     `exclude_tool_calls=True` drops AI messages with tool calls and tool messages; a list
     of ids drops those calls (and their results) only."""
-    options = {
-        "include_names": include_names,
-        "exclude_names": exclude_names,
-        "include_types": include_types,
-        "exclude_types": exclude_types,
-        "include_ids": include_ids,
-        "exclude_ids": exclude_ids,
-        "exclude_tool_calls": exclude_tool_calls,
-    }
-    if messages is None:
-        return _runnable(filter_messages, options)
     kept: list[BaseMessage] = []
     for message in _to_messages(messages):
         if (
@@ -140,12 +147,11 @@ def filter_messages(
 # --- merge_message_runs ------------------------------------------------------------------
 
 
+@_runnable_without_messages
 def merge_message_runs(messages: Any = None, *, chunk_separator: str = "\n") -> Any:
     """Consecutive messages of the same type merged into one (tool messages never):
     string contents joined by `chunk_separator`, AI tool calls and usage combined, the
     later message's `response_metadata` dropped (LangChain's `merge_message_runs`)."""
-    if messages is None:
-        return _runnable(merge_message_runs, {"chunk_separator": chunk_separator})
     merged: list[BaseMessage] = []
     for message in _to_messages(messages) if messages else []:
         last = merged[-1] if merged else None
@@ -200,6 +206,7 @@ def _join_contents(first: Any, second: Any) -> Any:
 # --- trim_messages -----------------------------------------------------------------------
 
 
+@_runnable_without_messages
 def trim_messages(
     messages: Any = None,
     *,
@@ -222,18 +229,6 @@ def trim_messages(
     `"first"` the earliest. `end_on` drops trailing messages until one of that type.
     `allow_partial` keeps part of the message that does not fit whole (its last content
     blocks, or lines cut by `text_splitter`)."""
-    options = {
-        "max_tokens": max_tokens,
-        "token_counter": token_counter,
-        "strategy": strategy,
-        "allow_partial": allow_partial,
-        "end_on": end_on,
-        "start_on": start_on,
-        "include_system": include_system,
-        "text_splitter": text_splitter,
-    }
-    if messages is None:
-        return _runnable(trim_messages, options)
     if strategy not in ("first", "last"):
         raise ValueError(f"trim_messages strategy must be 'first' or 'last', not {strategy!r}")
     if start_on and strategy == "first":

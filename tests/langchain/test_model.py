@@ -349,20 +349,6 @@ def test_spelled_the_langchain_way_it_calls_the_server(provider: str) -> None:
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
-async def test_a_stream_ends_on_its_own_last_chunk(provider: str, sync: bool) -> None:
-    # The engine's own stream, chunk for chunk: one chunk marked last ends both (the
-    # engine's closing chunk, or LangChain's in its place; Anthropic's stop chunk).
-    model = llm(provider)
-    native = list(model.chatplex_model.stream("a b"))
-    chunks = list(model.stream("a b")) if sync else [c async for c in model.astream("a b")]
-    assert len(chunks) == len(native)
-    assert chunks[-1].chunk_position == "last"
-    assert all(c.chunk_position is None for c in chunks[:-1])
-    assert "".join(c.text for c in chunks) == "Echo: a b"
-
-
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_langchains_configurable_fields_rebuild_the_model_from_its_fields(
     provider: str,
 ) -> None:

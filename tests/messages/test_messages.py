@@ -278,6 +278,19 @@ def test_a_reply_as_one_chunk_merges_back_to_the_reply() -> None:
     assert (merged.text, merged.id, merged.usage_metadata) == ("done", "r1", reply.usage_metadata)
 
 
+def test_a_reply_as_a_chunk_with_its_calls_keeps_them_as_given() -> None:
+    from chatplex.messages import AIMessage
+    from chatplex.messages import chunk_with_calls
+
+    calls = [{"name": "add", "args": {"a": 1}, "id": "c1", "type": "tool_call"}]
+    reply = AIMessage(content="done", id="r1", tool_calls=calls, response_metadata={"m": 1})
+    chunk = chunk_with_calls(reply)
+    assert chunk.tool_calls == calls
+    assert [c["index"] for c in chunk.tool_call_chunks] == [None]  # as LangChain makes them
+    assert (chunk.text, chunk.id, chunk.response_metadata) == ("done", "r1", {"m": 1})
+    assert chunk.to_message() == reply
+
+
 # --- lazily built response_metadata (`LazyMetadata`) -------------------------------------
 
 

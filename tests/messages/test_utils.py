@@ -203,3 +203,11 @@ def test_without_messages_each_is_a_runnable_for_a_chain() -> None:
     assert [m.type for m in only_humans.invoke(MESSAGES)] == ["human"] * 3
     merger = ours.merge_message_runs()
     assert len(asyncio.run(merger.ainvoke(MESSAGES))) == 7
+
+
+def test_without_messages_a_wrong_or_missing_option_fails_at_once() -> None:
+    # As a call with messages would, not later when the chain runs.
+    with pytest.raises(TypeError, match="max_tokens"):
+        ours.trim_messages(token_counter=len)
+    with pytest.raises(TypeError, match="include_typos"):
+        ours.filter_messages(include_typos=["human"])

@@ -54,6 +54,8 @@ CONFIGURABLE_SETTINGS = (
 # What a built model can change with `bind` (base_url needs a new adapter).
 _BINDABLE = frozenset(CONFIGURABLE_SETTINGS) - {"base_url"}
 _CACHE_SIZE = 64
+#: The calls of a batch that go to one model: the model, and the calls' indexes.
+_Group = tuple[Runnable[Any, AIMessage], list[int]]
 
 
 class ConfigurableChatModel(Runnable[Any, AIMessage]):
@@ -189,10 +191,21 @@ class ConfigurableChatModel(Runnable[Any, AIMessage]):
     ) -> AsyncIterator[AIMessage]:
         return self.resolve(config).astream(input, config, **kwargs)
 
+    def _plan(
+        self, configs: list[RunnableConfig], return_exceptions: bool
+    ) -> tuple[list[Any], list[_Group], list[int]]:
+        """What a batch runs: its results so far (the errors of the calls whose model
+        cannot be chosen), the groups of calls going to one model, and each group's share
+        of `max_concurrency`."""
+        results: list[Any] = [None] * len(configs)
+        groups = self._groups(configs, results, return_exceptions)
+        shares = _split_budget(max_concurrency(configs), [len(g[1]) for g in groups])
+        return results, groups, shares
+
     def _groups(
         self, configs: list[RunnableConfig], results: list[Any], return_exceptions: bool
-    ) -> list[tuple[Runnable[Any, AIMessage], list[int]]]:
-        groups: dict[int, tuple[Runnable[Any, AIMessage], list[int]]] = {}
+    ) -> list[_Group]:
+        groups: dict[int, _Group] = {}
         for i, config in enumerate(configs):
             try:
                 model = self.resolve(config)
@@ -206,7 +219,7 @@ class ConfigurableChatModel(Runnable[Any, AIMessage]):
 
     def _group_args(
         self,
-        group: tuple[Runnable[Any, AIMessage], list[int]],
+        group: _Group,
         share: int,
         inputs: list[Any],
         configs: list[RunnableConfig],
@@ -223,9 +236,7 @@ class ConfigurableChatModel(Runnable[Any, AIMessage]):
         return_exceptions: bool,
         **kwargs: Any,
     ) -> list[AIMessage | BaseException]:
-        results: list[Any] = [None] * len(inputs)
-        groups = self._groups(configs, results, return_exceptions)
-        shares = _split_budget(max_concurrency(configs), [len(g[1]) for g in groups])
+        results, groups, shares = self._plan(configs, return_exceptions)
 
         def run(g: int) -> list[Any]:
             ins, cfgs = self._group_args(groups[g], shares[g], inputs, configs)
@@ -244,9 +255,7 @@ class ConfigurableChatModel(Runnable[Any, AIMessage]):
         return_exceptions: bool,
         **kwargs: Any,
     ) -> list[AIMessage | BaseException]:
-        results: list[Any] = [None] * len(inputs)
-        groups = self._groups(configs, results, return_exceptions)
-        shares = _split_budget(max_concurrency(configs), [len(g[1]) for g in groups])
+        results, groups, shares = self._plan(configs, return_exceptions)
 
         async def run(g: int) -> list[Any]:
             ins, cfgs = self._group_args(groups[g], shares[g], inputs, configs)
@@ -290,7 +299,7 @@ def _split_budget(total: int, sizes: list[int]) -> list[int]:
 
 def _place(
     results: list[Any],
-    groups: list[tuple[Runnable[Any, AIMessage], list[int]]],
+    groups: list[_Group],
     outs: list[Any],
 ) -> list[Any]:
     for (_, indexes), out in zip(groups, outs, strict=True):

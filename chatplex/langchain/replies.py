@@ -1,0 +1,112 @@
+"""What LangChain gets back from the chatplex model under a `ChatChatplex`: a reply as a
+`ChatResult` (one generation per candidate), a stream as `ChatGenerationChunk`s,
+translated chunk by chunk and ended as the engine's own stream ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from typing import Any
+
+from langchain_core.outputs import ChatGeneration
+from langchain_core.outputs import ChatGenerationChunk
+from langchain_core.outputs import ChatResult
+
+from ..messages import AIMessage
+from ..messages import AIMessageChunk
+from ..messages import chunk_with_calls
+from .convert import StreamTranslator
+from .convert import to_langchain_message
+
+__all__ = ["ageneration_chunks", "chat_result", "generation_chunks", "usage_closes"]
+
+
+def chat_result(reply: Any, called: str | None = None) -> ChatResult:
+    """The reply of the model `called` (its name) as LangChain's `ChatResult`."""
+    if not isinstance(reply, AIMessage):
+        raise TypeError(f"a chat model returned {type(reply).__name__}, not AIMessage")
+    if isinstance(reply, AIMessageChunk):
+        reply = reply.to_message()
+    # With n > 1 (OpenAI), the candidates after the first ride in its metadata: each is
+    # a generation of its own, as langchain-openai returns them.
+    first = to_langchain_message(reply, called)
+    others = first.response_metadata.pop("other_candidates", None) or ()
+    rest = (to_langchain_message(m, called) for m in others if isinstance(m, AIMessage))
+    messages = [first, *rest]
+    return ChatResult(generations=[ChatGeneration(message=m) for m in messages])
+
+
+def usage_closes(target: Any) -> bool:
+    """The engine's `usage_closes_stream` (False for any other runnable): the `hold` of
+    `generation_chunks`."""
+    return getattr(target, "usage_closes_stream", False) is True
+
+
+def generation_chunks(
+    chunks: Iterator[Any], translate: StreamTranslator, *, hold: bool
+) -> Iterator[ChatGenerationChunk]:
+    """A chatplex model's stream as LangChain's pieces, as they come. With `hold` (the
+    engine asked for a usage chunk its partner package would not ask for), an empty one
+    (no text, no tool-call piece: the finish reason, the usage) waits for the next: a
+    stream that ends on one ends on it marked `chunk_position="last"`, so LangChain adds
+    no empty closing chunk of its own and the stream keeps the partner package's length,
+    as the engine's own `stream` (`chatplex.chat.streams.closed`). Otherwise LangChain
+    closes the stream as it closes any (a chunk the engine marked last, as an Anthropic
+    stop, ends it)."""
+    ending = _Ending(translate, hold)
+    for chunk in chunks:
+        yield from ending.passed_on(chunk)
+    yield from ending.end()
+
+
+async def ageneration_chunks(
+    chunks: AsyncIterator[Any], translate: StreamTranslator, *, hold: bool
+) -> AsyncIterator[ChatGenerationChunk]:
+    """`generation_chunks` of an async stream."""
+    ending = _Ending(translate, hold)
+    async for chunk in chunks:
+        for piece in ending.passed_on(chunk):
+            yield piece
+    for piece in ending.end():
+        yield piece
+
+
+class _Ending:
+    """What `generation_chunks` and `ageneration_chunks` decide chunk by chunk: the
+    piece each chunk becomes, which empty piece to hold back, and what ends the stream."""
+
+    __slots__ = ("held", "hold", "translate")
+
+    def __init__(self, translate: StreamTranslator, hold: bool) -> None:
+        self.translate = translate
+        self.hold = hold
+        self.held: ChatGenerationChunk | None = None
+
+    def passed_on(self, chunk: Any) -> tuple[ChatGenerationChunk, ...]:
+        """The pieces to yield now that `chunk` came: the one held before it (it did not
+        end the stream), then `chunk`'s unless it is empty and held in turn."""
+        piece = ChatGenerationChunk(message=self.translate.chunk(_as_chunk(chunk)))
+        before = () if self.held is None else (self.held,)
+        self.held = piece if self.hold and _is_empty(piece) else None
+        return before if self.held is not None else (*before, piece)
+
+    def end(self) -> tuple[ChatGenerationChunk, ...]:
+        """The piece held at the end, marked last (none if none is held)."""
+        if self.held is None:
+            return ()
+        self.held.message.chunk_position = "last"  # type: ignore[attr-defined]
+        return (self.held,)
+
+
+def _is_empty(piece: ChatGenerationChunk) -> bool:
+    message = piece.message
+    return not message.content and not getattr(message, "tool_call_chunks", None)
+
+
+def _as_chunk(piece: Any) -> AIMessageChunk:
+    if isinstance(piece, AIMessageChunk):
+        return piece
+    if isinstance(piece, AIMessage):  # a runnable that answers whole, not in pieces
+        return chunk_with_calls(piece)
+    raise TypeError(f"a chat model streamed {type(piece).__name__}, not AIMessageChunk")

@@ -1,0 +1,92 @@
+"""What LangChain gets back from ChatChatplex: a reply as a ChatResult (one generation
+per candidate), a stream's pieces ended as the engine's own stream ends."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from _lckit import base_url
+from langchain_core.outputs import ChatGenerationChunk
+
+from chatplex.langchain import ChatChatplex
+from chatplex.langchain.convert import StreamTranslator
+from chatplex.langchain.replies import ageneration_chunks
+from chatplex.langchain.replies import chat_result
+from chatplex.langchain.replies import generation_chunks
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+
+PROVIDERS = ["openai", "anthropic"]
+
+#: A text chunk, then an empty one (the finish reason, the usage).
+STREAM = [
+    AIMessageChunk(content="hi"),
+    AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
+]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_stream_ends_on_its_own_last_chunk(provider: str, sync: bool) -> None:
+    # The engine's own stream, chunk for chunk: one chunk marked last ends both (the
+    # engine's closing chunk, or LangChain's in its place; Anthropic's stop chunk).
+    model = ChatChatplex(model=f"{provider}:m", base_url=base_url(provider), api_key="sk-1")
+    native = list(model.chatplex_model.stream("a b"))
+    chunks = list(model.stream("a b")) if sync else [c async for c in model.astream("a b")]
+    assert len(chunks) == len(native)
+    assert chunks[-1].chunk_position == "last"
+    assert all(c.chunk_position is None for c in chunks[:-1])
+    assert "".join(c.text for c in chunks) == "Echo: a b"
+
+
+def test_each_candidate_is_a_generation_of_its_own() -> None:
+    other = AIMessage(content="second")
+    reply = AIMessage(content="first", response_metadata={"other_candidates": [other]})
+    result = chat_result(reply, "openai:m")
+    assert [g.message.content for g in result.generations] == ["first", "second"]
+    assert "other_candidates" not in result.generations[0].message.response_metadata
+    with pytest.raises(TypeError, match="returned str"):
+        chat_result("not a message")
+
+
+async def _pieces(chunks: list[Any], *, hold: bool, sync: bool) -> list[ChatGenerationChunk]:
+    translate = StreamTranslator()
+    if sync:
+        return list(generation_chunks(iter(chunks), translate, hold=hold))
+
+    async def stream() -> AsyncIterator[Any]:
+        for chunk in chunks:
+            yield chunk
+
+    return [p async for p in ageneration_chunks(stream(), translate, hold=hold)]
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_held_the_empty_last_piece_ends_the_stream_marked_last(sync: bool) -> None:
+    pieces = await _pieces(STREAM, hold=True, sync=sync)
+    assert [p.text for p in pieces] == ["hi", ""]
+    assert [p.message.chunk_position for p in pieces] == [None, "last"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_not_held_the_pieces_pass_unmarked(sync: bool) -> None:
+    pieces = await _pieces(STREAM, hold=False, sync=sync)
+    assert [p.message.chunk_position for p in pieces] == [None, None]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_an_empty_piece_followed_by_more_is_passed_on_unmarked(sync: bool) -> None:
+    pieces = await _pieces([*STREAM, AIMessageChunk(content="more")], hold=True, sync=sync)
+    assert [p.text for p in pieces] == ["hi", "", "more"]
+    assert all(p.message.chunk_position is None for p in pieces)  # type: ignore[attr-defined]
+
+
+def test_a_whole_reply_streams_as_one_piece_and_anything_else_is_refused() -> None:
+    reply = AIMessage(content="whole", tool_calls=[{"name": "f", "args": {"a": 1}, "id": "c1"}])
+    (piece,) = list(generation_chunks(iter([reply]), StreamTranslator(), hold=False))
+    assert piece.text == "whole"
+    assert [c["name"] for c in piece.message.tool_calls] == ["f"]  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match="streamed str"):
+        list(generation_chunks(iter(["text"]), StreamTranslator(), hold=False))
