@@ -178,9 +178,7 @@ class MockBatches:
             if method == "GET" and len(parts) == 2:
                 return await self._json(core, ex, self._openai_object(self._job(parts[1])))
             if method == "POST" and len(parts) == 3 and parts[2] == "cancel":
-                job = self._job(parts[1])
-                self._cancel(job)
-                return await self._json(core, ex, self._openai_object(job))
+                return await self._json(core, ex, self._openai_object(self._cancel(parts[1])))
         raise _Refusal(404, f"Unknown route {method} {request.path} (mock)")
 
     def _stored(self, file_id: str) -> tuple[str, int, str]:
@@ -281,9 +279,7 @@ class MockBatches:
                 raise _Refusal(400, f"batch {job.id} has not ended: no results yet")
             return await self._file(core, ex, job.outputs["results"])
         if method == "POST" and len(parts) == 2 and parts[1] == "cancel":
-            job = self._job(parts[0])
-            self._cancel(job)
-            return await self._json(core, ex, self._anthropic_object(job))
+            return await self._json(core, ex, self._anthropic_object(self._cancel(parts[0])))
         raise _Refusal(404, f"Unknown route {method} {request.path} (mock)")
 
     def _anthropic_create(self, request: HttpRequest) -> dict[str, Any]:
@@ -348,11 +344,14 @@ class MockBatches:
             raise _Refusal(404, f"No batch found with id '{job_id}'", "not_found_error")
         return job
 
-    def _cancel(self, job: _Job) -> None:
+    def _cancel(self, job_id: str) -> _Job:
+        """The job `job_id`, cancelled unless its results are already being written."""
+        job = self._job(job_id)
         if job.state == "in_progress" and not job.started:
             job.canceled = True
             job.state = "canceling"
             job.due = time.monotonic()  # cancels "take" until the next poll
+        return job
 
     def _advance(self, job: _Job) -> None:
         """Start writing results once the job is due; end it once they are written."""
