@@ -118,12 +118,11 @@ def chatplex_class(err: BaseException) -> type[BaseException]:
 def sdk_class_for(err: BaseException, sdk: Any) -> type[BaseException] | None:
     """The class of the SDK module `sdk` that `err` should also be, or None (an error
     no SDK class stands for, such as a spent cost budget)."""
-    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
-        return _named(sdk, "APITimeoutError")
+    failure = _transport_failure(err, timeout="APITimeoutError", connection="APIConnectionError")
+    if failure is not None:
+        return _named(sdk, failure)
     if not isinstance(err, APIError):
         return None
-    if isinstance(err, APIConnectionError):
-        return _named(sdk, "APIConnectionError")
     status = err.status_code  # the HTTP status, whatever an SDK's `status` says
     if status is not None and status >= 400:
         name = _STATUS_CLASS.get(status)
@@ -204,12 +203,13 @@ def langchain_class_for(err: BaseException, exceptions: Any) -> type[BaseExcepti
     langchain-openai picks it (400 → `ModelInvalidRequestError`, or `ContextOverflowError`
     when the message says the context is exceeded; 401, 403, 404, 429, 5xx, a timeout, a
     failed connection); None for the rest (LangChain re-raises those unchanged)."""
-    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
-        return _named(exceptions, "ModelTimeoutError")
+    failure = _transport_failure(
+        err, timeout="ModelTimeoutError", connection="ModelConnectionError"
+    )
+    if failure is not None:
+        return _named(exceptions, failure)
     if not isinstance(err, APIError):
         return None
-    if isinstance(err, APIConnectionError):
-        return _named(exceptions, "ModelConnectionError")
     status = err.status_code  # the HTTP status, whatever an SDK's `status` says
     if status == 400:
         text = f"{err} {err.body}"
@@ -238,6 +238,16 @@ _MODEL_ERROR_OF_STATUS = {
 
 #: langchain_core's ModelError family: joins every wire's own families.
 LANGCHAIN_MODEL_ERRORS = ErrorFamily("langchain_core.exceptions", langchain_class_for)
+
+
+def _transport_failure(err: BaseException, *, timeout: str, connection: str) -> str | None:
+    """The class name a family gives a transport failure: `timeout` for a timeout
+    or a passed deadline, `connection` for a failed connection; None for other errors."""
+    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
+        return timeout
+    if isinstance(err, APIConnectionError):
+        return connection
+    return None
 
 
 def _named(sdk: Any, name: str | None) -> type[BaseException] | None:

@@ -52,7 +52,6 @@ mock transport, your own) still ends within one read of it. `max_bytes` bounds t
 from __future__ import annotations
 
 import enum
-import math
 import time
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -93,7 +92,8 @@ from ._reply import too_large
 from ._reply import with_partial
 from ._request import build_request
 from ._request import log_response
-from ._request import request_timeout
+from ._request import reclamp
+from ._request import wait_limit
 from ._retry import release_failed
 from ._retry import stream_used_tokens
 from ._retry import used_tokens
@@ -115,7 +115,6 @@ __all__ = [
     "Phase",
     "Step",
     "estimate",
-    "reclamp",
     "reply_chunk",  # from _reply.py, for _send.py
 ]
 
@@ -587,38 +586,6 @@ def _then_raise(chunks: Sequence[AIMessageChunk], exc: Exception) -> Iterator[AI
 
 
 # ---- helpers (no I/O either) ---------------------------------------------------------
-
-
-def wait_limit(
-    http: httpx.Client | httpx.AsyncClient,
-    timeout: httpx.Timeout | float | None,
-    idle_timeout: float | None,
-) -> float:
-    """How long one wait for the server may last: the idle timeout if given (streams),
-    else the read timeout -- `timeout`'s, or the client's -- as a bound on the whole body."""
-    if idle_timeout is not None:
-        return float(idle_timeout)
-    if timeout is None:
-        read = http.timeout.read
-    elif isinstance(timeout, httpx.Timeout):
-        read = timeout.read
-    else:
-        read = timeout
-    return math.inf if read is None else float(read)
-
-
-def reclamp(
-    http: httpx.Client | httpx.AsyncClient,
-    req: httpx.Request,
-    timeout: httpx.Timeout | float | None,
-    deadline: float,
-    idle_timeout: float | None = None,
-) -> None:
-    """Before a retry: the same request (same bytes), its timeouts clamped to the time
-    now left before the deadline (DeadlineExceededError if none is)."""
-    clamped = request_timeout(http, timeout, idle_timeout=idle_timeout, deadline=deadline)
-    if isinstance(clamped, httpx.Timeout):
-        req.extensions["timeout"] = clamped.as_dict()
 
 
 def estimate(request: HTTPRequest) -> int:

@@ -11,6 +11,7 @@ import asyncio
 import functools
 import json
 import logging
+import math
 import sys
 import time
 import weakref
@@ -38,8 +39,10 @@ __all__ = [
     "deadline_passed",
     "encode_json",
     "log_response",
+    "reclamp",
     "remaining",
     "request_timeout",
+    "wait_limit",
     "within",
 ]
 
@@ -323,6 +326,42 @@ def request_timeout(
             left if value is None else min(value, left) for value in (connect, read, write, pool)
         )
     return httpx.Timeout(connect=connect, read=read, write=write, pool=pool)
+
+
+def wait_limit(
+    http: httpx.Client | httpx.AsyncClient,
+    timeout: httpx.Timeout | float | None,
+    idle_timeout: float | None,
+) -> float:
+    """How long one wait for the server may last: the idle timeout if given (streams),
+    else the read timeout -- `timeout`'s, or the client's -- as a bound on the whole body."""
+    import httpx
+
+    if idle_timeout is not None:
+        return float(idle_timeout)
+    if timeout is None:
+        read = http.timeout.read
+    elif isinstance(timeout, httpx.Timeout):
+        read = timeout.read
+    else:
+        read = timeout
+    return math.inf if read is None else float(read)
+
+
+def reclamp(
+    http: httpx.Client | httpx.AsyncClient,
+    req: httpx.Request,
+    timeout: httpx.Timeout | float | None,
+    deadline: float,
+    idle_timeout: float | None = None,
+) -> None:
+    """Before a retry: the same request (same bytes), its timeouts clamped to the time
+    now left before the deadline (DeadlineExceededError if none is)."""
+    import httpx
+
+    clamped = request_timeout(http, timeout, idle_timeout=idle_timeout, deadline=deadline)
+    if isinstance(clamped, httpx.Timeout):
+        req.extensions["timeout"] = clamped.as_dict()
 
 
 def remaining(deadline: float) -> float:

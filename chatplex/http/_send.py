@@ -24,8 +24,8 @@ from ._drivers import adrive
 from ._drivers import drive
 from ._engine import Call
 from ._engine import estimate
-from ._engine import reclamp
 from ._engine import reply_chunk
+from ._request import reclamp
 
 if TYPE_CHECKING:
     import httpx

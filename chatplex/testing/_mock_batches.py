@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
 import secrets
 import tempfile
 import time
@@ -29,6 +28,12 @@ from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ._mock_batch_input import ROW_BODY
+from ._mock_batch_input import Refusal
+from ._mock_batch_input import check_input_file
+from ._mock_batch_input import json_object
+from ._mock_batch_input import multipart_upload
+from ._mock_batch_input import split_requests
 from ._mock_http import HttpRequest
 from ._mock_http import build_head
 from ._mock_replies import ANTHROPIC
@@ -46,13 +51,8 @@ __all__ = ["MockBatches", "is_batch_path"]
 
 _OPENAI_PREFIXES = ("/v1/files", "/files", "/v1/batches", "/batches")
 _ANTHROPIC_PREFIX = "/v1/messages/batches"
-_ROW_BODY: dict[str, tuple[str, Any, str]] = {  # OpenAI batch endpoints: what a row holds
-    "/v1/chat/completions": ("messages", list, "a messages list"),
-    "/v1/responses": ("input", (str, list), "an input"),
-}
 _JSON = "application/json"
 _CHUNK = 1 << 16
-_CUSTOM_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 
 
 def is_batch_path(path: str) -> bool:
@@ -60,12 +60,6 @@ def is_batch_path(path: str) -> bool:
     return path.startswith(_ANTHROPIC_PREFIX) or any(
         path == p or path.startswith(p + "/") for p in _OPENAI_PREFIXES
     )
-
-
-class _Refusal(Exception):
-    def __init__(self, status: int, message: str, kind: str = "invalid_request_error") -> None:
-        super().__init__(message)
-        self.status, self.message, self.kind = status, message, kind
 
 
 @dataclass
@@ -94,9 +88,9 @@ def _fraction(request: HttpRequest, name: str) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise _Refusal(400, f"{name}: expected a fraction, got {raw!r}") from None
+        raise Refusal(400, f"{name}: expected a fraction, got {raw!r}") from None
     if not 0 <= value <= 1:
-        raise _Refusal(400, f"{name}: expected 0..1, got {raw!r}")
+        raise Refusal(400, f"{name}: expected 0..1, got {raw!r}")
     return value
 
 
@@ -140,7 +134,7 @@ class MockBatches:
             if request.path.startswith(_ANTHROPIC_PREFIX):
                 return await self._anthropic(core, ex)
             return await self._openai(core, ex)
-        except _Refusal as refusal:
+        except Refusal as refusal:
             return await core._send_error(ex, refusal.status, refusal.kind, refusal.message, None)
 
     async def _json(self, core: MockCore, ex: _Exchange, value: Any) -> bool:
@@ -178,15 +172,13 @@ class MockBatches:
             if method == "GET" and len(parts) == 2:
                 return await self._json(core, ex, self._openai_object(self._job(parts[1])))
             if method == "POST" and len(parts) == 3 and parts[2] == "cancel":
-                job = self._job(parts[1])
-                self._cancel(job)
-                return await self._json(core, ex, self._openai_object(job))
-        raise _Refusal(404, f"Unknown route {method} {request.path} (mock)")
+                return await self._json(core, ex, self._openai_object(self._cancel(parts[1])))
+        raise Refusal(404, f"Unknown route {method} {request.path} (mock)")
 
     def _stored(self, file_id: str) -> tuple[str, int, str]:
         stored = self._files.get(file_id)
         if stored is None:
-            raise _Refusal(404, f"No such File object: {file_id}")
+            raise Refusal(404, f"No such File object: {file_id}")
         return stored
 
     def _file_object(self, file_id: str) -> dict[str, Any]:
@@ -201,11 +193,11 @@ class MockBatches:
         }
 
     def _upload(self, request: HttpRequest) -> dict[str, Any]:
-        fields, filename, content = _multipart(request)
+        fields, filename, content = multipart_upload(request)
         if fields.get("purpose") != "batch":
-            raise _Refusal(400, "purpose must be 'batch' (the only purpose this mock stores)")
+            raise Refusal(400, "purpose must be 'batch' (the only purpose this mock stores)")
         if content is None:
-            raise _Refusal(400, "a multipart 'file' field is required")
+            raise Refusal(400, "a multipart 'file' field is required")
         file_id = "file-" + secrets.token_hex(12)
         path = self._new_path("upload")
         with open(path, "wb") as out:
@@ -214,17 +206,17 @@ class MockBatches:
         return self._file_object(file_id)
 
     def _openai_create(self, request: HttpRequest) -> dict[str, Any]:
-        body = _load(request.body)
+        body = json_object(request.body)
         file_id = body.get("input_file_id")
         if not isinstance(file_id, str):
-            raise _Refusal(400, "input_file_id is required")
+            raise Refusal(400, "input_file_id is required")
         endpoint = body.get("endpoint")
-        if endpoint not in _ROW_BODY:
-            raise _Refusal(400, f"this mock batches {' or '.join(_ROW_BODY)}, not {endpoint!r}")
+        if endpoint not in ROW_BODY:
+            raise Refusal(400, f"this mock batches {' or '.join(ROW_BODY)}, not {endpoint!r}")
         if body.get("completion_window") != "24h":
-            raise _Refusal(400, "completion_window must be '24h'")
+            raise Refusal(400, "completion_window must be '24h'")
         path = self._stored(file_id)[0]
-        total = _check_lines(path, endpoint)
+        total = check_input_file(path, endpoint)
         job = self._new_job(OPENAI, "batch_", path, total, request)
         job.input_file_id, job.endpoint = file_id, endpoint
         job.metadata = body.get("metadata") or {}
@@ -278,17 +270,15 @@ class MockBatches:
             job = self._job(parts[0])
             self._advance(job)
             if job.state != "ended":
-                raise _Refusal(400, f"batch {job.id} has not ended: no results yet")
+                raise Refusal(400, f"batch {job.id} has not ended: no results yet")
             return await self._file(core, ex, job.outputs["results"])
         if method == "POST" and len(parts) == 2 and parts[1] == "cancel":
-            job = self._job(parts[0])
-            self._cancel(job)
-            return await self._json(core, ex, self._anthropic_object(job))
-        raise _Refusal(404, f"Unknown route {method} {request.path} (mock)")
+            return await self._json(core, ex, self._anthropic_object(self._cancel(parts[0])))
+        raise Refusal(404, f"Unknown route {method} {request.path} (mock)")
 
     def _anthropic_create(self, request: HttpRequest) -> dict[str, Any]:
         path = self._new_path("msgbatch")
-        total = _split_requests(request.body, path)
+        total = split_requests(request.body, path)
         return self._anthropic_object(self._new_job(ANTHROPIC, "msgbatch_", path, total, request))
 
     def _anthropic_object(self, job: _Job) -> dict[str, Any]:
@@ -326,9 +316,7 @@ class MockBatches:
         try:
             duration = self.default_seconds if seconds is None else float(seconds)
         except ValueError:
-            raise _Refusal(
-                400, f"x-mock-batch-seconds: expected seconds, got {seconds!r}"
-            ) from None
+            raise Refusal(400, f"x-mock-batch-seconds: expected seconds, got {seconds!r}") from None
         job = _Job(
             provider=provider,
             id=prefix + secrets.token_hex(12),
@@ -345,14 +333,17 @@ class MockBatches:
     def _job(self, job_id: str) -> _Job:
         job = self._jobs.get(job_id)
         if job is None:
-            raise _Refusal(404, f"No batch found with id '{job_id}'", "not_found_error")
+            raise Refusal(404, f"No batch found with id '{job_id}'", "not_found_error")
         return job
 
-    def _cancel(self, job: _Job) -> None:
+    def _cancel(self, job_id: str) -> _Job:
+        """The job `job_id`, cancelled unless its results are already being written."""
+        job = self._job(job_id)
         if job.state == "in_progress" and not job.started:
             job.canceled = True
             job.state = "canceling"
             job.due = time.monotonic()  # cancels "take" until the next poll
+        return job
 
     def _advance(self, job: _Job) -> None:
         """Start writing results once the job is due; end it once they are written."""
@@ -499,108 +490,3 @@ def _odd_then_even(path: str) -> Iterator[bytes]:
             for number, line in enumerate(lines):
                 if number % 2 == parity and line.strip():
                     yield line
-
-
-def _load(body: bytes) -> dict[str, Any]:
-    try:
-        value = json.loads(body)
-    except ValueError:
-        raise _Refusal(400, "the body must be JSON") from None
-    if not isinstance(value, dict):
-        raise _Refusal(400, "the body must be a JSON object")
-    return value
-
-
-def _check_lines(path: str, endpoint: str) -> int:
-    """Validate an OpenAI input file as the API does; return its number of requests."""
-    seen: set[str] = set()
-    model = None
-    with open(path, "rb") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except ValueError:
-                raise _Refusal(400, f"line {number}: not valid JSON") from None
-            cid = item.get("custom_id") if isinstance(item, dict) else None
-            if not isinstance(cid, str):
-                raise _Refusal(400, f"line {number}: custom_id is required")
-            if cid in seen:
-                raise _Refusal(400, f"line {number}: duplicate custom_id {cid!r}")
-            seen.add(cid)
-            if item.get("method") != "POST" or item.get("url") != endpoint:
-                raise _Refusal(400, f"line {number}: method/url must be POST {endpoint}")
-            body = item.get("body")
-            key, kinds, what = _ROW_BODY[endpoint]
-            if not isinstance(body, dict) or not isinstance(body.get(key), kinds):
-                raise _Refusal(400, f"line {number}: body must hold {what}")
-            if model is not None and body.get("model") != model:
-                raise _Refusal(400, f"line {number}: every request must use the same model")
-            model = body.get("model")
-    if not seen:
-        raise _Refusal(400, "the input file holds no requests")
-    return len(seen)
-
-
-def _split_requests(body: bytes, path: str) -> int:
-    """Write `{"requests": [...]}`'s items to `path`, one per line, decoding one item at
-    a time (the list is never built); return how many, checking ids as Anthropic does."""
-    text = body.decode("utf-8")
-    start = text.find("[", text.find('"requests"'))
-    if start < 0:
-        raise _Refusal(400, "requests: Field required")
-    decoder = json.JSONDecoder()
-    seen: set[str] = set()
-    position = start + 1
-    with open(path, "wb") as out:
-        while True:
-            while position < len(text) and text[position] in " \t\r\n,":
-                position += 1
-            if position >= len(text) or text[position] == "]":
-                break
-            item, position = decoder.raw_decode(text, position)
-            cid = item.get("custom_id") if isinstance(item, dict) else None
-            if not isinstance(cid, str) or not _CUSTOM_ID.match(cid):
-                raise _Refusal(
-                    400, f"requests.{len(seen)}.custom_id: must match ^[a-zA-Z0-9_-]{{1,64}}$"
-                )
-            if cid in seen:
-                raise _Refusal(400, f"requests: duplicate custom_id {cid!r}")
-            params = item.get("params")
-            if not isinstance(params, dict) or not isinstance(params.get("messages"), list):
-                raise _Refusal(400, f"requests.{len(seen)}.params.messages: Field required")
-            if "max_tokens" not in params:
-                raise _Refusal(400, f"requests.{len(seen)}.params.max_tokens: Field required")
-            seen.add(cid)
-            out.write(dumps(item) + b"\n")
-    if not seen:
-        raise _Refusal(400, "requests: at least one request is required")
-    return len(seen)
-
-
-def _multipart(request: HttpRequest) -> tuple[dict[str, str], str | None, bytes | None]:
-    """(text fields, the file's name, the file's bytes) of a multipart/form-data body."""
-    ctype = request.headers.get("content-type", "")
-    match = re.search(r'boundary="?([^";]+)"?', ctype)
-    if not ctype.startswith("multipart/form-data") or match is None:
-        raise _Refusal(400, "expected a multipart/form-data upload")
-    delimiter = b"--" + match.group(1).encode()
-    fields: dict[str, str] = {}
-    filename: str | None = None
-    content: bytes | None = None
-    for part in request.body.split(delimiter)[1:]:
-        if part.startswith(b"--"):
-            break
-        head, _, data = part.partition(b"\r\n\r\n")
-        data = data.removesuffix(b"\r\n")
-        disposition = head.decode("latin-1")
-        name = re.search(r'name="([^"]*)"', disposition)
-        file = re.search(r'filename="([^"]*)"', disposition)
-        if name is None:
-            continue
-        if file is not None:
-            filename, content = file.group(1), data
-        else:
-            fields[name.group(1)] = data.decode()
-    return fields, filename, content

@@ -26,6 +26,7 @@ present, not that it is valid.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import struct
 import zlib
@@ -42,6 +43,7 @@ from ._mock_replies import dumps
 from ._mock_wire import MockWire
 from ._mock_wire_anthropic import anthropic_events
 from ._mock_wire_anthropic import anthropic_json
+from ._mock_wire_openai import chat_completions_usage
 
 __all__ = [
     "EVENT_STREAM",
@@ -58,7 +60,9 @@ __all__ = [
 
 EVENT_STREAM = "application/vnd.amazon.eventstream"
 _PREFIX = "/model/"
+#: The (reply, stream) actions after `/model/{modelId}`: Converse's, InvokeModel's.
 _ACTIONS = ("/converse", "/converse-stream")
+_INVOKE_ACTIONS = ("/invoke", "/invoke-with-response-stream")
 #: Chat Completions error types (what the core passes) → Bedrock's exception names.
 _EXCEPTIONS = {
     "rate_limit_exceeded": "ThrottlingException",
@@ -74,20 +78,21 @@ _EXCEPTIONS = {
 }
 
 
-def _split(path: str) -> tuple[str, bool] | None:
-    """(model id, stream) of a Converse path, or None."""
+def _split(path: str, actions: tuple[str, str]) -> tuple[str, bool] | None:
+    """(model id, stream) of a `/model/{modelId}{action}` path, `actions` an API's
+    (reply, stream) pair (`_ACTIONS`, `_INVOKE_ACTIONS`); None for another path."""
     if not path.startswith(_PREFIX):
         return None
-    for action in _ACTIONS:
+    for action in actions:
         if path.endswith(action):
             model = path[len(_PREFIX) : -len(action)]
             if model and "/" not in model:
-                return unquote(model), action == "/converse-stream"
+                return unquote(model), action == actions[1]
     return None
 
 
 def match(path: str) -> bool:
-    return _split(path) is not None
+    return _split(path, _ACTIONS) is not None
 
 
 def _text(blocks: Any) -> str:
@@ -100,7 +105,7 @@ def _text(blocks: Any) -> str:
 
 def request_view(path: str, body: dict[str, Any]) -> dict[str, Any]:
     """The Converse body as a Chat Completions view for planning."""
-    where = _split(path)
+    where = _split(path, _ACTIONS)
     if where is None:
         raise MockUsageError(f"not a Converse path: {path}")
     model, stream = where
@@ -321,21 +326,6 @@ WIRE = MockWire(
 
 # ---- InvokeModel, Anthropic bodies -------------------------------------------------------
 
-_INVOKE_ACTIONS = ("/invoke", "/invoke-with-response-stream")
-
-
-def _split_invoke(path: str) -> tuple[str, bool] | None:
-    """(model id, stream) of an InvokeModel path, or None."""
-    if not path.startswith(_PREFIX):
-        return None
-    for action in _INVOKE_ACTIONS:
-        if path.endswith(action):
-            model = path[len(_PREFIX) : -len(action)]
-            if model and "/" not in model:
-                return unquote(model), action == "/invoke-with-response-stream"
-    return None
-
-
 #: Regional prefixes of cross-region inference profiles (`us.meta.llama...`).
 _GEO_PREFIXES = frozenset({"eu", "us", "us-gov", "apac", "sa", "amer", "global", "jp", "au"})
 
@@ -396,7 +386,7 @@ def _prompt_view(family: str, body: dict[str, Any]) -> dict[str, Any]:
 def invoke_view(path: str, body: dict[str, Any]) -> dict[str, Any]:
     """An InvokeModel body as the Anthropic dialect plans it, its model and stream from
     the path: Anthropic's as it is, another family's by its last user turn."""
-    where = _split_invoke(path)
+    where = _split(path, _INVOKE_ACTIONS)
     if where is None:
         raise MockUsageError(f"not an InvokeModel path: {path}")
     family = _family(where[0])
@@ -504,11 +494,7 @@ def _chat_reply(reply: Reply, stop: str) -> dict[str, Any]:
         "object": "chat.completion",
         "model": reply.model,
         "choices": [{"index": 0, "message": message, "finish_reason": stop}],
-        "usage": {
-            "prompt_tokens": reply.input_tokens,
-            "completion_tokens": reply.output_tokens,
-            "total_tokens": reply.input_tokens + reply.output_tokens,
-        },
+        "usage": chat_completions_usage(reply),
     }
 
 
@@ -572,17 +558,14 @@ def invoke_stream(reply: Reply, rid: str, view: dict[str, Any]) -> list[Event]:
     return events
 
 
-INVOKE_WIRE = MockWire(
+# Converse's errors, request id header, event stream and auth check; its own bodies.
+INVOKE_WIRE = dataclasses.replace(
+    WIRE,
     name="bedrock_invoke",
-    match=lambda path: _split_invoke(path) is not None,
+    match=lambda path: _split(path, _INVOKE_ACTIONS) is not None,
     request_view=invoke_view,
     render_json=invoke_json,
     render_events=invoke_stream,
-    error_body=error_body,
-    stream_error=stream_error,
-    request_id_header="x-amzn-requestid",
-    stream_content_type=EVENT_STREAM,
-    check_auth=check_auth,
     dialect=ANTHROPIC,
     reply_headers=invoke_headers,
 )

@@ -25,6 +25,7 @@ from ._mock_wire import MockWire
 
 __all__ = [
     "WIRE",
+    "chat_completions_usage",
     "is_chat_completions",
     "openai_error",
     "openai_events",
@@ -46,11 +47,19 @@ def _finish_reason(reply: Reply) -> str:
     return "stop" if reply.tool is None else "tool_calls"
 
 
-def _openai_usage(reply: Reply) -> dict[str, Any]:
+def chat_completions_usage(reply: Reply) -> dict[str, int]:
+    """The three counts of a Chat Completions `usage`, all that OpenAI-compatible servers
+    (Groq, Mistral, Bedrock's OpenAI models) send; OpenAI adds its details to them."""
     return {
         "prompt_tokens": reply.input_tokens,
         "completion_tokens": reply.output_tokens,
         "total_tokens": reply.input_tokens + reply.output_tokens,
+    }
+
+
+def _openai_usage(reply: Reply) -> dict[str, Any]:
+    return {
+        **chat_completions_usage(reply),
         "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
         "completion_tokens_details": {
             "reasoning_tokens": 0,

@@ -31,6 +31,7 @@ from ._mock_replies import Reply
 from ._mock_replies import dumps
 from ._mock_wire import MockWire
 from ._mock_wire_openai import WIRE as CHAT_COMPLETIONS
+from ._mock_wire_openai import chat_completions_usage
 from ._mock_wire_openai import is_chat_completions
 from ._mock_wire_openai import openai_events
 
@@ -40,22 +41,14 @@ GROQ_PREFIX = "/groq"
 MISTRAL_PREFIX = "/mistral"
 
 
-def _usage(reply: Reply) -> dict[str, Any]:
-    return {
-        "prompt_tokens": reply.input_tokens,
-        "completion_tokens": reply.output_tokens,
-        "total_tokens": reply.input_tokens + reply.output_tokens,
-    }
-
-
 def _groq_tail(reply: Reply, rid: str) -> bytes:
     timings = {"queue_time": 0.0, "prompt_time": 0.001, "completion_time": 0.002}
-    usage = {**_usage(reply), **timings, "total_time": 0.003}
+    usage = {**chat_completions_usage(reply), **timings, "total_time": 0.003}
     return b',"x_groq":' + dumps({"id": "req_" + rid, "usage": usage})
 
 
 def _mistral_tail(reply: Reply, rid: str) -> bytes:
-    return b',"usage":' + dumps(_usage(reply))
+    return b',"usage":' + dumps(chat_completions_usage(reply))
 
 
 def _events_with(
