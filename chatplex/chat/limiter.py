@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
+from ..http import Releasable
+
 if TYPE_CHECKING:
     from ..http import Budget
     from ..http import RateLimit
@@ -27,13 +29,15 @@ if TYPE_CHECKING:
 __all__ = ["ForeignLimiterBudget", "split_rate_limiter"]
 
 
-class _Permit:
-    """What a foreign limiter's acquire gives back: nothing to hand back later."""
+class _Permit(Releasable):
+    """What a foreign limiter's acquire gives back: nothing to hand back later. Its
+    `release` is every permit's (the same keywords, so a wrong one fails here as it
+    would on chatplex's own budget); a foreign limiter learns nothing from the answer."""
 
     __slots__ = ()
 
-    def release(self, **answer: object) -> None:
-        """Takes `Permit.release`'s keywords: a foreign limiter learns nothing from them."""
+    def _answered(self, answer: object) -> None:
+        pass
 
 
 _PERMIT = _Permit()

@@ -16,6 +16,7 @@ from ..postimport import lazy_names
 if TYPE_CHECKING:
     from ..core.retry import RetryPolicy
     from ..core.retry import retry_policy
+    from ._budget_shared import Releasable
     from ._budgets import get_budget
     from ._errors import retry_after_from
     from ._interrupt import interruptible_client
@@ -51,6 +52,7 @@ __all__ = [
     "ChunkStream",
     "PoolSettings",
     "RateLimit",
+    "Releasable",
     "RetryPolicy",
     "SSEDecoder",
     "aclose",
@@ -83,6 +85,7 @@ _HOME = {
     "ChunkStream": "._stream",
     "PoolSettings": "._pool",
     "RateLimit": "._ratelimit",
+    "Releasable": "._budget_shared",
     "RetryPolicy": "..core.retry",
     "SSEDecoder": "._sse",
     "aclose": "._pool",

@@ -483,3 +483,14 @@ async def test_streaming_invoke_reports_the_closing_chunk_as_a_token(
     streamed = list(openai(server, stream_usage=True).stream("a b"))
     assert handler.tokens == [c.text for c in streamed]
     assert handler.tokens[-1] == "" and reply.text == "Echo: a b"
+
+
+def test_a_foreign_limiters_permit_takes_only_a_permits_release_keywords() -> None:
+    # The http layer releases every permit alike; the foreign limiter's takes the same
+    # keywords (and ignores them), so a misspelt one fails as on chatplex's own budget.
+    from chatplex.chat.limiter import ForeignLimiterBudget
+
+    permit = ForeignLimiterBudget(CountingLimiter()).acquire(0)
+    permit.release(used_tokens=3, status=200, retry_after=None, headers={})
+    with pytest.raises(TypeError, match="used_token"):
+        permit.release(used_token=3)  # type: ignore[call-arg]
