@@ -330,16 +330,38 @@ META = PromptFamily(
     finish_reasons={"stop": "stop", "length": "length"},
     takes_stop=False,
 )
-MISTRAL = PromptFamily(
-    name="mistral",
-    prompt=inst_prompt("Mistral"),
-    body=_prompt_body,
-    reply_text=lambda data: _text_of(_first(data, "outputs").get("text")),
-    reply_stop=lambda data: _first(data, "outputs").get("stop_reason"),
-    chunk_text=lambda data: _text_of(_first(data, "outputs").get("text")),
-    chunk_stop=lambda data: _first(data, "outputs").get("stop_reason"),
-    hidden=_HIDDEN | {"outputs"},
-    finish_reasons={"stop": "stop", "length": "length", "model_length": "length"},
+
+
+def _first_item_family(
+    name: str, prompt: Prompt, key: str, finish_reasons: Mapping[str, str]
+) -> PromptFamily:
+    """Mistral and DeepSeek: a prompt body; replies and stream events alike hold their
+    text and stop reason in the first item of one list (`outputs`, `choices`)."""
+
+    def text(data: Mapping[str, Any]) -> str | None:
+        return _text_of(_first(data, key).get("text"))
+
+    def stop(data: Mapping[str, Any]) -> Any:
+        return _first(data, key).get("stop_reason")
+
+    return PromptFamily(
+        name=name,
+        prompt=prompt,
+        body=_prompt_body,
+        reply_text=text,
+        reply_stop=stop,
+        chunk_text=text,
+        chunk_stop=stop,
+        hidden=_HIDDEN | {key},
+        finish_reasons=finish_reasons,
+    )
+
+
+MISTRAL = _first_item_family(
+    "mistral",
+    inst_prompt("Mistral"),
+    "outputs",
+    {"stop": "stop", "length": "length", "model_length": "length"},
 )
 TITAN = PromptFamily(
     name="amazon",
@@ -358,16 +380,8 @@ TITAN = PromptFamily(
     },
 )
 
-DEEPSEEK = PromptFamily(
-    name="deepseek",
-    prompt=deepseek_prompt,
-    body=_prompt_body,
-    reply_text=lambda data: _text_of(_first(data, "choices").get("text")),
-    reply_stop=lambda data: _first(data, "choices").get("stop_reason"),
-    chunk_text=lambda data: _text_of(_first(data, "choices").get("text")),
-    chunk_stop=lambda data: _first(data, "choices").get("stop_reason"),
-    hidden=_HIDDEN | {"choices"},
-    finish_reasons={"stop": "stop", "length": "length"},
+DEEPSEEK = _first_item_family(
+    "deepseek", deepseek_prompt, "choices", {"stop": "stop", "length": "length"}
 )
 
 
