@@ -28,6 +28,7 @@ from typing import Any
 from typing import cast
 
 from ...adapters.base import header_value
+from ...adapters.bodies import error_member
 from ...adapters.bodies import reply_object
 from ...adapters.sharing import OWN_HEAD_KEYS
 from ...adapters.sharing import shared
@@ -414,11 +415,11 @@ def error_fields(data: Any) -> tuple[str | None, str | None, str | int | None]:
     """(message, type, code) from `{"error": {...}}`, `{"error": "..."}` or `{"message"}`."""
     if not isinstance(data, dict):
         return None, None, None
-    error = data.get("error")
+    error = error_member(data)
     if isinstance(error, str):
         return error, None, None
-    if not isinstance(error, dict):
-        error = data
+    if error is None:
+        error = data  # {"message": ...} at the top level
     message, error_type, code = error.get("message"), error.get("type"), error.get("code")
     return (
         message if isinstance(message, str) else None,
