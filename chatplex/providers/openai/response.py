@@ -59,7 +59,6 @@ __all__ = [
     "parse_reply",
     "payload_error",
     "usage_metadata",
-    "usage_minus",
 ]
 
 PROVIDER = "openai"
@@ -315,14 +314,6 @@ def head_metadata(
     if request_id:
         meta["request_id"] = request_id
     return meta
-
-
-def usage_minus(now: Any, before: Any) -> Any:
-    """`now - before` for usage records, nested details included (missing counts are 0)."""
-    if isinstance(now, dict):
-        before = before if isinstance(before, dict) else {}
-        return {k: usage_minus(v, before.get(k)) for k, v in now.items()}
-    return now - (before or 0)
 
 
 def args_text(arguments: Any) -> str | None:
