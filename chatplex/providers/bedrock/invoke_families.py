@@ -39,7 +39,6 @@ by a closing chunk with the usage of `amazon-bedrock-invocationMetrics`.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from collections.abc import Mapping
@@ -60,6 +59,7 @@ from ...messages import convert_to_openai_messages
 from .eventstream import EventStreamDecoder
 from .eventstream import EventStreamMessage
 from .invoke_response import INVOKE_PROVIDER
+from .invoke_response import INVOKE_STREAM
 from .invoke_response import decode_chunk
 from .invoke_response import header_usage
 from .invoke_response import header_usage_metadata
@@ -68,7 +68,10 @@ from .invoke_response import reply_metadata
 from .invoke_response import stop_metadata
 from .response import BedrockStreamParser
 from .response import error_from
+from .response import error_shaped
+from .response import reply_data
 from .response import snippet
+from .response import stream_cut
 
 __all__ = [
     "CHUNK_END",
@@ -467,13 +470,11 @@ def parse_prompt_reply(
 ) -> AIMessage:
     """The `AIMessage` of a prompt family's InvokeModel reply (ValueError for a body
     that is not one: the engine reports it as malformed)."""
-    data = json.loads(body)
-    if not isinstance(data, dict):
-        raise ValueError(f"InvokeModel reply is not a JSON object: {snippet(body)}")
+    data = reply_data(body, "InvokeModel")
     text = family.reply_text(data)
     if text is None:
-        if data.get("message") or data.get("__type"):
-            raise error_from(200, body, headers)  # an error shape inside a 200
+        if error_shaped(data):
+            raise error_from(200, body, headers)
         raise ValueError(f"InvokeModel reply of a {family.name} model has no text: {snippet(body)}")
     usage = header_usage(headers)
     # langchain-aws's llm_output: the body's top-level stop_reason (None for Mistral and
@@ -559,11 +560,8 @@ class PromptStreamParser:
     def finish(self) -> None:
         """Raise `StreamError` if the body ended before an event with a stop reason."""
         if not self._ended:
-            raise StreamError(
-                "invoke-with-response-stream ended before the model's stop reason",
-                provider=INVOKE_PROVIDER,
-                request_id=self._request_id,
-            )
+            stop = "the model's stop reason"
+            raise stream_cut(INVOKE_STREAM, stop, INVOKE_PROVIDER, self._request_id)
 
     def _chunk(self, data: dict[str, Any]) -> AIMessageChunk:
         family = self._family
