@@ -137,6 +137,27 @@ class _GoogleWire:
             raise ValueError("Gemini needs at least one message besides system messages")
         return body
 
+    def _route(
+        self,
+        where: BaseURL,
+        prefix: str,
+        headers: dict[str, Any],
+        *,
+        default_headers: Mapping[str, str] | None,
+        secret_headers: Sequence[str],
+        extra_block_types: Sequence[str],
+    ) -> None:
+        """Where requests go (the base URL, the path before the model's name), the
+        headers they carry and the blocks they may hold, as both constructors set them."""
+        self.base_url = where.base_url
+        self.secret_base_url = where.secret_base_url
+        self._where = where
+        self._prefix = prefix
+        self._secret_names = secret_header_names(secret_headers)
+        self.block_types = BLOCK_TYPES.plus(extra_block_types)
+        names = self._secret_names | {"x-goog-api-key"}
+        self._headers = held_headers(headers, default_headers, names)
+
     def _call_headers(self) -> Mapping[str, Any]:
         """The headers of one call (Vertex AI adds its bearer token)."""
         return self._headers
@@ -279,24 +300,23 @@ class GeminiAdapter(_GoogleWire):
         if not re.fullmatch(r"v\d+[a-z0-9]*", api_version or ""):
             raise ValueError(f"api_version must look like 'v1beta' or 'v1', got {api_version!r}")
         self.api_version = api_version
-        self._prefix = f"/{api_version}/models"
-        link = _HOME.connect(api_key, url, self._prefix)
-        where, secret = link.where, link.key
-        self.base_url = where.base_url
-        self.secret_base_url = where.secret_base_url
-        self._where = where
-        self._withheld = link.withheld
-        if not secret and where.host == _GEMINI_HOST:
+        prefix = f"/{api_version}/models"
+        link = _HOME.connect(api_key, url, prefix)
+        if not link.key and link.where.host == _GEMINI_HOST:
             raise ValueError(
                 "Gemini API key missing: pass api_key=... or set GOOGLE_API_KEY (or GEMINI_API_KEY)"
             )
-        self._api_key: Secret | None = secret
+        self._withheld = link.withheld
+        self._api_key: Secret | None = link.key
         self._key_digest = link.key_digest
-        self._secret_names = secret_header_names(secret_headers)
-        self.block_types = BLOCK_TYPES.plus(extra_block_types)
-        headers = link.json_headers(key_header="x-goog-api-key")
-        names = self._secret_names | {"x-goog-api-key"}
-        self._headers = held_headers(headers, default_headers, names)
+        self._route(
+            link.where,
+            prefix,
+            link.json_headers(key_header="x-goog-api-key"),
+            default_headers=default_headers,
+            secret_headers=secret_headers,
+            extra_block_types=extra_block_types,
+        )
 
     def __repr__(self) -> str:
         return adapter_repr(self, "GeminiAdapter", api_key="_api_key")
@@ -377,20 +397,20 @@ class VertexAIAdapter(_GoogleWire):
             )
         parts = take_base_url(base_url, "GOOGLE_VERTEX_BASE_URL", f"https://{host}")
         where = BaseURL.parse(parts, prefix)
-        self.base_url = where.base_url
-        self.secret_base_url = where.secret_base_url
-        self._where = where
-        self._prefix = prefix
         self._api_key = api_key
         identity = api_key or (Secret(self._auth.identity) if self._auth else None)
         self._key_digest = key_digest(identity, where)
-        self._secret_names = secret_header_names(secret_headers)
-        self.block_types = BLOCK_TYPES.plus(extra_block_types)
         headers: dict[str, Any] = {"content-type": "application/json"}
         if api_key is not None:
             headers["x-goog-api-key"] = api_key
-        names = self._secret_names | {"x-goog-api-key"}
-        self._headers = held_headers(headers, default_headers, names)
+        self._route(
+            where,
+            prefix,
+            headers,
+            default_headers=default_headers,
+            secret_headers=secret_headers,
+            extra_block_types=extra_block_types,
+        )
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """As the Gemini wire's, with `response_metadata` in langchain-google-vertexai's
