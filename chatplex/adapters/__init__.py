@@ -5,8 +5,9 @@ of its constructor); each provider's spec (`chatplex.specs`) names its adapter, 
 on first use, so `import chatplex` reads neither. This package is also the kit the
 provider folders (`chatplex.providers`) build on: the adapter protocol and request
 types (`base.py`), input checks (`validate.py`), tools (`tools.py`), strict schemas
-(`strict_schema.py`), one copy of values many replies carry (`sharing.py`) and stream
-events read fast (`jsontext.py`). The wires themselves live in their provider folders.
+(`strict_schema.py`), one copy of values many replies carry (`sharing.py`), stream
+events read fast (`jsontext.py`) and a stream's other candidates and cumulative usage
+(`candidates.py`). The wires themselves live in their provider folders.
 
 >>> adapter_class("openai").__name__
 'OpenAIAdapter'

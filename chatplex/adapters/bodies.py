@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import APIError
 
-__all__ = ["SNIPPET_CHARS", "loads", "reply_object", "snippet"]
+__all__ = ["SNIPPET_CHARS", "error_member", "loads", "reply_object", "snippet"]
 
 #: How much of a body an error message quotes.
 SNIPPET_CHARS = 500
@@ -34,6 +34,19 @@ def snippet(body: bytes) -> str:
     """The first `SNIPPET_CHARS` characters of `body`, stripped (bytes that are not
     UTF-8 replaced), to quote in an error message."""
     return body.decode("utf-8", "replace").strip()[:SNIPPET_CHARS]
+
+
+def error_member(data: Any) -> str | dict[str, Any] | None:
+    """What a reply's JSON holds under `error`: a message (a str), an error object (a
+    dict), else None (also for JSON that is not an object).
+
+    >>> error_member({"error": "busy"}), error_member({"error": {"code": 7}})
+    ('busy', {'code': 7})
+    >>> error_member({"error": None}), error_member([{"error": "busy"}])
+    (None, None)
+    """
+    error = data.get("error") if isinstance(data, dict) else None
+    return error if isinstance(error, (str, dict)) else None
 
 
 def reply_object(body: bytes, provider: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import pytest
 
 from chatplex.adapters import bodies
 from chatplex.adapters.bodies import SNIPPET_CHARS
+from chatplex.adapters.bodies import error_member
 from chatplex.adapters.bodies import loads
 from chatplex.adapters.bodies import reply_object
 from chatplex.adapters.bodies import snippet
@@ -41,3 +42,10 @@ def test_a_reply_without_a_json_object_is_a_retryable_error_quoting_it() -> None
             reply_object(body, "ollama")
         assert caught.value.retryable and caught.value.provider == "ollama"
         assert body.decode().strip() in str(caught.value)
+
+
+def test_the_error_member_is_a_message_an_error_object_or_none() -> None:
+    assert error_member({"error": "busy"}) == "busy"
+    assert error_member({"error": {"message": "m", "code": 1}}) == {"message": "m", "code": 1}
+    for data in ({"error": None}, {"error": 5}, {"message": "top"}, [{"error": "x"}], None, "e"):
+        assert error_member(data) is None

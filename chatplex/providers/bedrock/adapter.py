@@ -50,6 +50,7 @@ import json
 import os
 from collections.abc import Callable
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
 
@@ -84,6 +85,9 @@ from .response import REQUEST_ID_HEADER
 from .response import BedrockStreamParser
 from .response import error_from
 from .response import parse_reply
+
+if TYPE_CHECKING:  # annotations only
+    from typing_extensions import Self
 
 __all__ = [
     "BLOCK_TYPES",
@@ -210,8 +214,9 @@ class BedrockAdapter:
         self.block_types = BLOCK_TYPES
 
     def __repr__(self) -> str:
+        # Named by its class: the InvokeModel adapter shows the same fields.
         return (
-            f"BedrockAdapter(region_name={getattr(self, 'region_name', None)!r}, "
+            f"{type(self).__name__}(region_name={getattr(self, 'region_name', None)!r}, "
             f"endpoint_url={redact_url(getattr(self, 'endpoint_url', '') or '')!r}, "
             f"auth={getattr(self, '_auth', None)!r})"
         )
@@ -221,7 +226,7 @@ class BedrockAdapter:
         action = "converse-stream" if stream else "converse"
         return f"{self.endpoint_url}/model/{quote(model, safe='')}/{action}"
 
-    def for_model(self, model: str) -> BedrockAdapter:
+    def for_model(self, model: str) -> Self:
         """This adapter for one call to `model`: its replies and streams name that model
         (a shallow copy: credentials, signer and endpoint are shared)."""
         view = copy.copy(self)

@@ -31,9 +31,9 @@ raises `NotImplementedError` before any request (Converse serves them:
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
 
@@ -64,6 +64,9 @@ from .invoke_response import INVOKE_PROVIDER
 from .invoke_response import InvokeStreamParser
 from .invoke_response import parse_invoke_reply
 from .response import REQUEST_ID_HEADER
+
+if TYPE_CHECKING:  # annotations only
+    from typing_extensions import Self
 
 __all__ = [
     "ANTHROPIC_VERSION",
@@ -182,22 +185,14 @@ class BedrockInvokeAdapter(BedrockAdapter):
         check_headers(headers, "headers")
         self._headers.update({k.lower(): v for k, v in headers.items()})
 
-    def __repr__(self) -> str:
-        return (
-            f"BedrockInvokeAdapter(region_name={getattr(self, 'region_name', None)!r}, "
-            f"endpoint_url={redact_url(getattr(self, 'endpoint_url', '') or '')!r}, "
-            f"auth={getattr(self, '_auth', None)!r})"
-        )
-
     def url(self, model: str, *, stream: bool) -> str:
         action = "invoke-with-response-stream" if stream else "invoke"
         return f"{self.endpoint_url}/model/{quote(model, safe='')}/{action}"
 
-    def for_model(self, model: str) -> BedrockInvokeAdapter:
+    def for_model(self, model: str) -> Self:
         """This adapter for one call to `model` (a shallow copy: credentials, signer and
         endpoint shared); `build_request` records the call's shape on it."""
-        view = copy.copy(self)
-        view.model = self.base_model_id or model
+        view = super().for_model(model)
         view.model_id = model
         return view
 

@@ -39,7 +39,6 @@ by a closing chunk with the usage of `amazon-bedrock-invocationMetrics`.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from collections.abc import Mapping
@@ -60,6 +59,7 @@ from ...messages import convert_to_openai_messages
 from .eventstream import EventStreamDecoder
 from .eventstream import EventStreamMessage
 from .invoke_response import INVOKE_PROVIDER
+from .invoke_response import INVOKE_STREAM
 from .invoke_response import decode_chunk
 from .invoke_response import header_usage
 from .invoke_response import header_usage_metadata
@@ -68,7 +68,10 @@ from .invoke_response import reply_metadata
 from .invoke_response import stop_metadata
 from .response import BedrockStreamParser
 from .response import error_from
+from .response import error_shaped
+from .response import reply_data
 from .response import snippet
+from .response import stream_cut
 
 __all__ = [
     "CHUNK_END",
@@ -330,16 +333,38 @@ META = PromptFamily(
     finish_reasons={"stop": "stop", "length": "length"},
     takes_stop=False,
 )
-MISTRAL = PromptFamily(
-    name="mistral",
-    prompt=inst_prompt("Mistral"),
-    body=_prompt_body,
-    reply_text=lambda data: _text_of(_first(data, "outputs").get("text")),
-    reply_stop=lambda data: _first(data, "outputs").get("stop_reason"),
-    chunk_text=lambda data: _text_of(_first(data, "outputs").get("text")),
-    chunk_stop=lambda data: _first(data, "outputs").get("stop_reason"),
-    hidden=_HIDDEN | {"outputs"},
-    finish_reasons={"stop": "stop", "length": "length", "model_length": "length"},
+
+
+def _first_item_family(
+    name: str, prompt: Prompt, key: str, finish_reasons: Mapping[str, str]
+) -> PromptFamily:
+    """Mistral and DeepSeek: a prompt body; replies and stream events alike hold their
+    text and stop reason in the first item of one list (`outputs`, `choices`)."""
+
+    def text(data: Mapping[str, Any]) -> str | None:
+        return _text_of(_first(data, key).get("text"))
+
+    def stop(data: Mapping[str, Any]) -> Any:
+        return _first(data, key).get("stop_reason")
+
+    return PromptFamily(
+        name=name,
+        prompt=prompt,
+        body=_prompt_body,
+        reply_text=text,
+        reply_stop=stop,
+        chunk_text=text,
+        chunk_stop=stop,
+        hidden=_HIDDEN | {key},
+        finish_reasons=finish_reasons,
+    )
+
+
+MISTRAL = _first_item_family(
+    "mistral",
+    inst_prompt("Mistral"),
+    "outputs",
+    {"stop": "stop", "length": "length", "model_length": "length"},
 )
 TITAN = PromptFamily(
     name="amazon",
@@ -358,16 +383,8 @@ TITAN = PromptFamily(
     },
 )
 
-DEEPSEEK = PromptFamily(
-    name="deepseek",
-    prompt=deepseek_prompt,
-    body=_prompt_body,
-    reply_text=lambda data: _text_of(_first(data, "choices").get("text")),
-    reply_stop=lambda data: _first(data, "choices").get("stop_reason"),
-    chunk_text=lambda data: _text_of(_first(data, "choices").get("text")),
-    chunk_stop=lambda data: _first(data, "choices").get("stop_reason"),
-    hidden=_HIDDEN | {"choices"},
-    finish_reasons={"stop": "stop", "length": "length"},
+DEEPSEEK = _first_item_family(
+    "deepseek", deepseek_prompt, "choices", {"stop": "stop", "length": "length"}
 )
 
 
@@ -453,13 +470,11 @@ def parse_prompt_reply(
 ) -> AIMessage:
     """The `AIMessage` of a prompt family's InvokeModel reply (ValueError for a body
     that is not one: the engine reports it as malformed)."""
-    data = json.loads(body)
-    if not isinstance(data, dict):
-        raise ValueError(f"InvokeModel reply is not a JSON object: {snippet(body)}")
+    data = reply_data(body, "InvokeModel")
     text = family.reply_text(data)
     if text is None:
-        if data.get("message") or data.get("__type"):
-            raise error_from(200, body, headers)  # an error shape inside a 200
+        if error_shaped(data):
+            raise error_from(200, body, headers)
         raise ValueError(f"InvokeModel reply of a {family.name} model has no text: {snippet(body)}")
     usage = header_usage(headers)
     # langchain-aws's llm_output: the body's top-level stop_reason (None for Mistral and
@@ -545,11 +560,8 @@ class PromptStreamParser:
     def finish(self) -> None:
         """Raise `StreamError` if the body ended before an event with a stop reason."""
         if not self._ended:
-            raise StreamError(
-                "invoke-with-response-stream ended before the model's stop reason",
-                provider=INVOKE_PROVIDER,
-                request_id=self._request_id,
-            )
+            stop = "the model's stop reason"
+            raise stream_cut(INVOKE_STREAM, stop, INVOKE_PROVIDER, self._request_id)
 
     def _chunk(self, data: dict[str, Any]) -> AIMessageChunk:
         family = self._family

@@ -46,10 +46,14 @@ from .response import FINISH_REASONS
 from .response import REQUEST_ID_HEADER
 from .response import BedrockStreamParser
 from .response import error_from
+from .response import error_shaped
+from .response import reply_data
 from .response import snippet
+from .response import stream_cut
 
 __all__ = [
     "INVOKE_PROVIDER",
+    "INVOKE_STREAM",
     "InvokeStreamParser",
     "count",
     "decode_chunk",
@@ -64,6 +68,8 @@ __all__ = [
 
 #: `response_metadata["model_provider"]` of langchain-aws's `ChatBedrock`.
 INVOKE_PROVIDER = "bedrock"
+#: The streaming action, as the stream's errors name it.
+INVOKE_STREAM = "invoke-with-response-stream"
 #: Bedrock's usage headers on an InvokeModel reply (what langchain-aws reads).
 _USAGE_HEADERS = {
     "prompt_tokens": "x-amzn-bedrock-input-token-count",
@@ -164,11 +170,9 @@ def parse_invoke_reply(
     """The `AIMessage` of a non-stream InvokeModel reply of an Anthropic model
     (ValueError for a body that is not one: the engine reports it as malformed).
     `citations`: the request enabled citations on a document (content then stays blocks)."""
-    data = json.loads(body)
-    if not isinstance(data, dict):
-        raise ValueError(f"InvokeModel reply is not a JSON object: {snippet(body)}")
-    if "content" not in data and (data.get("message") or data.get("__type")):
-        raise error_from(200, body, headers)  # an error shape inside a 200
+    data = reply_data(body, "InvokeModel")
+    if "content" not in data and error_shaped(data):
+        raise error_from(200, body, headers)
     blocks = data.get("content")
     if not isinstance(blocks, list):
         raise ValueError(f"InvokeModel reply has no content list: {snippet(body)}")
@@ -214,7 +218,7 @@ def decode_chunk(payload: bytes, request_id: str | None) -> dict[str, Any]:
         data = None
     if not isinstance(data, dict):
         raise StreamError(
-            f"invoke-with-response-stream chunk is not a base64 JSON event: {snippet(payload)}",
+            f"{INVOKE_STREAM} chunk is not a base64 JSON event: {snippet(payload)}",
             provider=INVOKE_PROVIDER,
             request_id=request_id,
         )
@@ -263,11 +267,7 @@ class InvokeStreamParser:
         """Raise `StreamError` if the body ended before `message_stop` (a `message_delta`
         with a stop reason already completed the reply: only the closing event is lost)."""
         if not self._stopped and not self._stop_seen:
-            raise StreamError(
-                "invoke-with-response-stream ended before message_stop",
-                provider=INVOKE_PROVIDER,
-                request_id=self._request_id,
-            )
+            raise stream_cut(INVOKE_STREAM, "message_stop", INVOKE_PROVIDER, self._request_id)
 
     def _chunk(self, data: dict[str, Any]) -> AIMessageChunk | None:
         kind = data.get("type")

@@ -78,8 +78,11 @@ __all__ = [
     "REQUEST_ID_HEADER",
     "BedrockStreamParser",
     "error_from",
+    "error_shaped",
     "parse_reply",
+    "reply_data",
     "response_metadata",
+    "stream_cut",
     "usage_metadata",
 ]
 
@@ -121,6 +124,26 @@ _ERRORS: dict[str, tuple[type[APIError], bool]] = {
 
 def snippet(body: bytes) -> str:
     return " ".join(body[: _MAX_TEXT * 4].decode("utf-8", "replace").split())[:_MAX_TEXT]
+
+
+def reply_data(body: bytes, api: str) -> dict[str, Any]:
+    """A non-stream reply's JSON object; ValueError for a body that is not one (the
+    engine reports it as malformed)."""
+    data = json.loads(body)
+    if not isinstance(data, dict):
+        raise ValueError(f"{api} reply is not a JSON object: {snippet(body)}")
+    return data
+
+
+def error_shaped(data: Mapping[str, Any]) -> bool:
+    """Whether a 200 reply without its result has an error's shape instead (Bedrock's
+    `message` / `__type`): `error_from` reads it as the error it is."""
+    return bool(data.get("message") or data.get("__type"))
+
+
+def stream_cut(stream: str, missing: str, provider: str, request_id: str | None) -> StreamError:
+    """The error of a stream whose body ended before `missing` (a parser's `finish`)."""
+    return StreamError(f"{stream} ended before {missing}", provider=provider, request_id=request_id)
 
 
 def _error_type(raw: Any) -> str | None:
@@ -235,11 +258,9 @@ _EXTRA_KEYS = ("additionalModelResponseFields", "trace", "performanceConfig", "s
 def parse_reply(body: bytes, headers: Mapping[str, str] | None, model: str | None) -> AIMessage:
     """The `AIMessage` of a non-stream Converse reply (ValueError for a body that is not
     one: the engine reports it as malformed)."""
-    data = json.loads(body)
-    if not isinstance(data, dict):
-        raise ValueError(f"Converse reply is not a JSON object: {snippet(body)}")
-    if "output" not in data and (data.get("message") or data.get("__type")):
-        raise error_from(200, body, headers)  # an error shape inside a 200
+    data = reply_data(body, "Converse")
+    if "output" not in data and error_shaped(data):
+        raise error_from(200, body, headers)
     output = data.get("output")
     message = output.get("message") if isinstance(output, dict) else None
     if not isinstance(message, dict):
@@ -441,11 +462,7 @@ class BedrockStreamParser:
     def finish(self) -> None:
         """Raise `StreamError` if the body ended before `messageStop`."""
         if not self._stopped:
-            raise StreamError(
-                "converse-stream ended before messageStop",
-                provider=PROVIDER,
-                request_id=self._request_id,
-            )
+            raise stream_cut("converse-stream", "messageStop", PROVIDER, self._request_id)
 
     def _start(self, data: dict[str, Any]) -> AIMessageChunk | None:
         start = data.get("start")

@@ -121,12 +121,69 @@ class _GoogleWire:
     schema_enforced = True
     _withheld = ""
 
+    #: Set by each constructor: where requests go, the URL path before the model's name
+    #: and the headers every request carries.
+    base_url: str
+    _where: BaseURL
+    _prefix: str
+    _headers: dict[str, Any]
+    _secret_names: frozenset[str]
+    _key_digest: str
+
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
         check_call(messages, provider=self.provider, block_types=self.block_types)
         body = build_body(messages, settings)
         if not body["contents"]:
             raise ValueError("Gemini needs at least one message besides system messages")
         return body
+
+    def _route(
+        self,
+        where: BaseURL,
+        prefix: str,
+        headers: dict[str, Any],
+        *,
+        default_headers: Mapping[str, str] | None,
+        secret_headers: Sequence[str],
+        extra_block_types: Sequence[str],
+    ) -> None:
+        """Where requests go (the base URL, the path before the model's name), the
+        headers they carry and the blocks they may hold, as both constructors set them."""
+        self.base_url = where.base_url
+        self.secret_base_url = where.secret_base_url
+        self._where = where
+        self._prefix = prefix
+        self._secret_names = secret_header_names(secret_headers)
+        self.block_types = BLOCK_TYPES.plus(extra_block_types)
+        names = self._secret_names | {"x-goog-api-key"}
+        self._headers = held_headers(headers, default_headers, names)
+
+    def _call_headers(self) -> Mapping[str, Any]:
+        """The headers of one call (Vertex AI adds its bearer token)."""
+        return self._headers
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """Validate and translate one call; raises ValueError/TypeError before any I/O
+        (Vertex AI's token is refreshed after: bad input fails before any refresh)."""
+        body = self._body(messages, settings)
+        method = "streamGenerateContent" if stream else "generateContent"
+        path = f"{self._prefix}/{_model_path(settings.model)}:{method}"
+        headers = self._call_headers()
+        names = self._secret_names | {"x-goog-api-key"}
+        secret_url = None
+        if self._where.secret_base_url is not None:
+            secret_url = Secret(
+                _with_alt(endpoint_url(self._where.secret_base_url.get(), path), stream)
+            )
+        url = _with_alt(endpoint_url(self._where.base_url, path), stream)
+        return post_json(url, body, headers, names, secret_url)
+
+    def budget_key(self, model: str) -> tuple[str, ...]:
+        """(provider, base_url, digest of the key -- or of Vertex AI's credentials'
+        identity -- or "", model): never the key itself."""
+        return (self.provider, self.base_url, self._key_digest, model)
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call: candidate 0, the others (`candidateCount > 1`)
@@ -243,46 +300,26 @@ class GeminiAdapter(_GoogleWire):
         if not re.fullmatch(r"v\d+[a-z0-9]*", api_version or ""):
             raise ValueError(f"api_version must look like 'v1beta' or 'v1', got {api_version!r}")
         self.api_version = api_version
-        link = _HOME.connect(api_key, url, f"/{api_version}/models")
-        where, secret = link.where, link.key
-        self.base_url = where.base_url
-        self.secret_base_url = where.secret_base_url
-        self._where = where
-        self._withheld = link.withheld
-        if not secret and where.host == _GEMINI_HOST:
+        prefix = f"/{api_version}/models"
+        link = _HOME.connect(api_key, url, prefix)
+        if not link.key and link.where.host == _GEMINI_HOST:
             raise ValueError(
                 "Gemini API key missing: pass api_key=... or set GOOGLE_API_KEY (or GEMINI_API_KEY)"
             )
-        self._api_key: Secret | None = secret
+        self._withheld = link.withheld
+        self._api_key: Secret | None = link.key
         self._key_digest = link.key_digest
-        self._secret_names = secret_header_names(secret_headers)
-        self.block_types = BLOCK_TYPES.plus(extra_block_types)
-        headers = link.json_headers(key_header="x-goog-api-key")
-        names = self._secret_names | {"x-goog-api-key"}
-        self._headers = held_headers(headers, default_headers, names)
+        self._route(
+            link.where,
+            prefix,
+            link.json_headers(key_header="x-goog-api-key"),
+            default_headers=default_headers,
+            secret_headers=secret_headers,
+            extra_block_types=extra_block_types,
+        )
 
     def __repr__(self) -> str:
         return adapter_repr(self, "GeminiAdapter", api_key="_api_key")
-
-    def build_request(
-        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
-    ) -> HTTPRequest:
-        """Validate and translate one call; raises ValueError/TypeError before any I/O."""
-        body = self._body(messages, settings)
-        method = "streamGenerateContent" if stream else "generateContent"
-        path = f"/{self.api_version}/models/{_model_path(settings.model)}:{method}"
-        url = endpoint_url(self._where.base_url, path)
-        secret_url = None
-        if self._where.secret_base_url is not None:
-            secret_url = Secret(
-                _with_alt(endpoint_url(self._where.secret_base_url.get(), path), stream)
-            )
-        names = self._secret_names | {"x-goog-api-key"}
-        return post_json(_with_alt(url, stream), body, self._headers, names, secret_url)
-
-    def budget_key(self, model: str) -> tuple[str, ...]:
-        """(provider, base_url, key digest or "", model): never the key itself."""
-        return (self.provider, self.base_url, self._key_digest, model)
 
     def batch_api_for(self, model: str, limits: Limits | None = None) -> GeminiBatches:
         """The Gemini API's batch mode (inline requests) for `model`, as `submit_batch`
@@ -360,20 +397,20 @@ class VertexAIAdapter(_GoogleWire):
             )
         parts = take_base_url(base_url, "GOOGLE_VERTEX_BASE_URL", f"https://{host}")
         where = BaseURL.parse(parts, prefix)
-        self.base_url = where.base_url
-        self.secret_base_url = where.secret_base_url
-        self._where = where
-        self._prefix = prefix
         self._api_key = api_key
         identity = api_key or (Secret(self._auth.identity) if self._auth else None)
         self._key_digest = key_digest(identity, where)
-        self._secret_names = secret_header_names(secret_headers)
-        self.block_types = BLOCK_TYPES.plus(extra_block_types)
         headers: dict[str, Any] = {"content-type": "application/json"}
         if api_key is not None:
             headers["x-goog-api-key"] = api_key
-        names = self._secret_names | {"x-goog-api-key"}
-        self._headers = held_headers(headers, default_headers, names)
+        self._route(
+            where,
+            prefix,
+            headers,
+            default_headers=default_headers,
+            secret_headers=secret_headers,
+            extra_block_types=extra_block_types,
+        )
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """As the Gemini wire's, with `response_metadata` in langchain-google-vertexai's
@@ -400,30 +437,14 @@ class VertexAIAdapter(_GoogleWire):
             f"api_key={getattr(self, '_api_key', None)!r})"
         )
 
-    def build_request(
-        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
-    ) -> HTTPRequest:
-        """Validate and translate one call (bad input fails before any token refresh),
-        then add the bearer token (refreshed by google-auth if it expired)."""
-        body = self._body(messages, settings)
-        method = "streamGenerateContent" if stream else "generateContent"
-        path = f"{self._prefix}/{_model_path(settings.model)}:{method}"
+    def _call_headers(self) -> Mapping[str, Any]:
+        """The headers plus the bearer token (refreshed by google-auth if it expired),
+        asked once the call's input is translated."""
         headers = dict(self._headers)
         authorization = self._auth.authorization() if self._auth is not None else None
         if authorization is not None:
             headers["Authorization"] = authorization
-        names = self._secret_names | {"x-goog-api-key"}
-        secret_url = None
-        if self._where.secret_base_url is not None:
-            secret_url = Secret(
-                _with_alt(endpoint_url(self._where.secret_base_url.get(), path), stream)
-            )
-        url = _with_alt(endpoint_url(self._where.base_url, path), stream)
-        return post_json(url, body, headers, names, secret_url)
-
-    def budget_key(self, model: str) -> tuple[str, ...]:
-        """(provider, base_url, digest of the key or of the credentials' identity, model)."""
-        return (self.provider, self.base_url, self._key_digest, model)
+        return headers
 
     def batch_api_for(self, model: str, limits: Limits | None = None) -> GeminiBatches:
         """Vertex AI batch prediction is not built: a clear error, before anything runs."""

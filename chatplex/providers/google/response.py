@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import header_value
+from ...adapters.bodies import error_member
 from ...adapters.bodies import reply_object
 from ...adapters.validate import reply_field
 from ...errors import RETRYABLE_STATUSES
@@ -291,12 +292,10 @@ def error_fields(data: Any) -> tuple[str | None, str | None, int | None]:
     list holding one, as Vertex sends some errors)."""
     if isinstance(data, list) and data:
         data = data[0]
-    if not isinstance(data, dict):
-        return None, None, None
-    error = data.get("error")
+    error = error_member(data)
     if isinstance(error, str):
         return error, None, None
-    if not isinstance(error, dict):
+    if error is None:
         return None, None, None
     message, status, code = error.get("message"), error.get("status"), error.get("code")
     return (

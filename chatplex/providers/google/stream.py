@@ -15,13 +15,12 @@ from typing import Any
 
 from ...adapters.base import SSEEvent
 from ...adapters.bodies import loads
+from ...adapters.candidates import CumulativeUsage
+from ...adapters.candidates import OtherCandidates
 from ...adapters.validate import reply_field
 from ...errors import APIError
 from ...errors import StreamError
-from ...messages import AIMessage
 from ...messages import AIMessageChunk
-from ...messages import UsageMetadata
-from ...messages import merge_chunks
 from .response import OTHER_CANDIDATES
 from .response import PartReader
 from .response import candidate_metadata
@@ -58,8 +57,8 @@ class GeminiStreamParser:
         self._id: str | None = None
         self._head: dict[str, Any] = {}
         self._readers: dict[int, PartReader] = {}
-        self._others: dict[int, list[AIMessageChunk]] = {}
-        self._usage: UsageMetadata | None = None
+        self._others = OtherCandidates()
+        self._usage = CumulativeUsage()
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         """The chunk one event contributes, or None; raises `StreamError` for an error
@@ -121,13 +120,14 @@ class GeminiStreamParser:
             parts = (candidate.get("content") or {}).get("parts")
             piece, piece_calls, piece_additional = reader.read(parts)
             if index != 0:
-                self._others.setdefault(index, []).append(
+                self._others.add(
+                    index,
                     AIMessageChunk(
                         content=piece,
                         additional_kwargs=piece_additional,
                         response_metadata=candidate_metadata(candidate),
                         tool_call_chunks=piece_calls,
-                    )
+                    ),
                 )
                 continue
             content, calls, additional = piece, piece_calls, piece_additional
@@ -138,11 +138,11 @@ class GeminiStreamParser:
                 meta.update(candidate_metadata(candidate))
         usage = None
         if reply_field(obj.get("usageMetadata"), dict, "usageMetadata") is not None:
-            usage = self._increase(usage_metadata(obj["usageMetadata"]))
+            usage = self._usage.increase(usage_metadata(obj["usageMetadata"]))
         if closing:
             self._finished = True
             if self._others:
-                meta[OTHER_CANDIDATES] = self._take_others()
+                meta[OTHER_CANDIDATES] = self._others.take(self._head, self._id)
         if not (content or calls or usage or meta or additional):
             return None
         return AIMessageChunk(
@@ -153,27 +153,3 @@ class GeminiStreamParser:
             tool_call_chunks=calls,
             usage_metadata=usage,
         )
-
-    def _take_others(self) -> list[AIMessage]:
-        others: list[AIMessage] = []
-        for index in sorted(self._others):
-            merged = merge_chunks(self._others[index])
-            merged.response_metadata = {**self._head, **merged.response_metadata}
-            merged.id = self._id
-            others.append(merged.to_message())
-        self._others = {}
-        return others
-
-    def _increase(self, usage: UsageMetadata | None) -> UsageMetadata | None:
-        previous, self._usage = self._usage, usage
-        if previous is None or usage is None:
-            return usage
-        return _usage_minus(usage, previous)  # type: ignore[no-any-return]
-
-
-def _usage_minus(now: Any, before: Any) -> Any:
-    """`now - before` for usage records, nested details included (missing counts 0)."""
-    if isinstance(now, dict):
-        before = before if isinstance(before, dict) else {}
-        return {k: _usage_minus(v, before.get(k)) for k, v in now.items()}
-    return now - (before or 0)

@@ -28,6 +28,7 @@ from typing import Any
 from typing import cast
 
 from ...adapters.base import header_value
+from ...adapters.bodies import error_member
 from ...adapters.bodies import reply_object
 from ...adapters.sharing import OWN_HEAD_KEYS
 from ...adapters.sharing import shared
@@ -58,7 +59,6 @@ __all__ = [
     "parse_reply",
     "payload_error",
     "usage_metadata",
-    "usage_minus",
 ]
 
 PROVIDER = "openai"
@@ -316,14 +316,6 @@ def head_metadata(
     return meta
 
 
-def usage_minus(now: Any, before: Any) -> Any:
-    """`now - before` for usage records, nested details included (missing counts are 0)."""
-    if isinstance(now, dict):
-        before = before if isinstance(before, dict) else {}
-        return {k: usage_minus(v, before.get(k)) for k, v in now.items()}
-    return now - (before or 0)
-
-
 def args_text(arguments: Any) -> str | None:
     # Some compatible servers send arguments as an object rather than a JSON string.
     if arguments is None or isinstance(arguments, str):
@@ -414,11 +406,11 @@ def error_fields(data: Any) -> tuple[str | None, str | None, str | int | None]:
     """(message, type, code) from `{"error": {...}}`, `{"error": "..."}` or `{"message"}`."""
     if not isinstance(data, dict):
         return None, None, None
-    error = data.get("error")
+    error = error_member(data)
     if isinstance(error, str):
         return error, None, None
-    if not isinstance(error, dict):
-        error = data
+    if error is None:
+        error = data  # {"message": ...} at the top level
     message, error_type, code = error.get("message"), error.get("type"), error.get("code")
     return (
         message if isinstance(message, str) else None,

@@ -12,14 +12,13 @@ from typing import Any
 
 from ...adapters.base import SSEEvent
 from ...adapters.bodies import loads
+from ...adapters.candidates import CumulativeUsage
+from ...adapters.candidates import OtherCandidates
 from ...adapters.jsontext import event_object
 from ...adapters.validate import reply_field
 from ...errors import StreamError
-from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import ToolCallChunk
-from ...messages import UsageMetadata
-from ...messages import merge_chunks
 from ...messages import text_chunk
 from .response import OTHER_CANDIDATES
 from .response import PROVIDER
@@ -29,7 +28,6 @@ from .response import choice_metadata
 from .response import head_metadata
 from .response import payload_error
 from .response import usage_metadata
-from .response import usage_minus
 
 __all__ = ["OpenAIStreamParser"]
 
@@ -74,8 +72,8 @@ class OpenAIStreamParser:
         # Chosen once per stream, so a delta of any other provider pays nothing for it.
         self._choice_type = _ThinkingChoice if thinking_parts else _Choice
         self._choices: dict[int, _Choice] = {0: self._choice_type()}
-        self._others: dict[int, list[AIMessageChunk]] = {}  # n > 1: choices 1..n-1
-        self._usage: UsageMetadata | None = None
+        self._others = OtherCandidates()  # n > 1: choices 1..n-1
+        self._usage = CumulativeUsage()
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         """The chunk one event contributes, or None; raises `StreamError` on error events."""
@@ -130,11 +128,11 @@ class OpenAIStreamParser:
             if index == 0:
                 content, tool_chunks, additional, meta = parts
             else:
-                self._others.setdefault(index, []).append(_as_chunk(*parts))
+                self._others.add(index, _as_chunk(*parts))
         usage = None
         raw_usage = reply_field(obj.get("usage"), dict, "usage")
         if raw_usage:
-            usage = self._usage_increase(usage_metadata(raw_usage))
+            usage = self._usage.increase(usage_metadata(raw_usage))
             meta["token_usage"] = raw_usage
         if not choices and self._others:
             meta.update(self._take_others())  # the usage chunk closes every choice
@@ -154,20 +152,7 @@ class OpenAIStreamParser:
 
     def _take_others(self) -> dict[str, Any]:
         """The other candidates, whole, as the non-stream reply has them."""
-        others: list[AIMessage] = []
-        for index in sorted(self._others):
-            merged = merge_chunks(self._others[index])
-            merged.response_metadata = {**self._head, **merged.response_metadata}
-            merged.id = self._id
-            others.append(merged.to_message())
-        self._others = {}
-        return {OTHER_CANDIDATES: others}
-
-    def _usage_increase(self, usage: UsageMetadata | None) -> UsageMetadata | None:
-        previous, self._usage = self._usage, usage
-        if previous is None or usage is None:
-            return usage
-        return usage_minus(usage, previous)  # type: ignore[no-any-return]
+        return {OTHER_CANDIDATES: self._others.take(self._head, self._id)}
 
 
 def _plain_text(obj: dict[str, Any]) -> str | None:

@@ -33,7 +33,10 @@ from chatplex.providers.bedrock.eventstream import EventStreamDecoder
 from chatplex.providers.bedrock.eventstream import EventStreamMessage
 from chatplex.providers.bedrock.response import BedrockStreamParser
 from chatplex.providers.bedrock.response import error_from
+from chatplex.providers.bedrock.response import error_shaped
 from chatplex.providers.bedrock.response import parse_reply
+from chatplex.providers.bedrock.response import reply_data
+from chatplex.providers.bedrock.response import stream_cut
 from chatplex.providers.bedrock.response import usage_metadata
 from tests.adapters._corpus import Case
 from tests.adapters._corpus import load_cases
@@ -714,3 +717,17 @@ async def test_chat_model_async_invoke_and_stream_keep_the_server_tool() -> None
     assert without_tool_use(reply.content) == expected_blocks(json_case.expected)
     await llm.ainvoke(next_turn(reply))
     assert seen[-1]["messages"] == replayed_messages()
+
+
+def test_the_reply_readers_shared_by_converse_and_invokemodel() -> None:
+    assert reply_data(b'{"output": {}}', "Converse") == {"output": {}}
+    for body in (b"[1]", b'"text"'):
+        with pytest.raises(ValueError, match="^InvokeModel reply is not a JSON object"):
+            reply_data(body, "InvokeModel")
+    assert error_shaped({"message": "Too many requests"})
+    assert error_shaped({"__type": "ThrottlingException"})
+    assert not error_shaped({"message": "", "usage": {}})
+    cut = stream_cut("converse-stream", "messageStop", "bedrock_converse", "req-1")
+    assert isinstance(cut, StreamError)
+    assert cut.message == "converse-stream ended before messageStop"
+    assert (cut.provider, cut.request_id) == ("bedrock_converse", "req-1")
