@@ -33,6 +33,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
+from .base import BatchCall
+from .base import BatchForwarding
+from .base import BatchPlan
+from .base import BatchTarget
 from .base import Input
 from .base import Output
 from .base import Runnable
@@ -194,7 +198,7 @@ class RunnableRetry(Runnable[Input, Output]):
             attempt += 1
 
 
-class RunnableWithFallbacks(Runnable[Input, Output]):
+class RunnableWithFallbacks(BatchForwarding[Input, Output]):
     """`runnable`, then each of `fallbacks` in turn while they fail with one of
     `exceptions_to_handle` (see `Runnable.with_fallbacks`). When all fail, the first
     runnable's error is raised (the others' are added to it as notes on Python 3.11+).
@@ -287,43 +291,15 @@ class RunnableWithFallbacks(Runnable[Input, Output]):
             return
         raise _first(errors)
 
-    def _batch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
-        rounds = _Rounds(len(inputs), self.exceptions_to_handle, return_exceptions)
+    def _batch_plan(self, call: BatchCall) -> BatchPlan:
+        rounds = _Rounds(len(call.inputs), self.exceptions_to_handle, call.return_exceptions)
         for runnable in self.runnables:
             pending = rounds.pending
-            outs = rounds.runnable(runnable).batch(
-                [inputs[i] for i in pending],
-                [configs[i] for i in pending],
-                return_exceptions=return_exceptions,
-                **kwargs,
-            )
-            if not rounds.record(outs):
-                break
-        return rounds.results()
-
-    async def _abatch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
-        rounds = _Rounds(len(inputs), self.exceptions_to_handle, return_exceptions)
-        for runnable in self.runnables:
-            pending = rounds.pending
-            outs = await rounds.runnable(runnable).abatch(
-                [inputs[i] for i in pending],
-                [configs[i] for i in pending],
-                return_exceptions=return_exceptions,
-                **kwargs,
+            outs = yield BatchTarget(
+                rounds.runnable(runnable),
+                [call.inputs[i] for i in pending],
+                [call.configs[i] for i in pending],
+                call.kwargs,
             )
             if not rounds.record(outs):
                 break
