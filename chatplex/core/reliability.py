@@ -150,22 +150,13 @@ class RunnableRetry(Runnable[Input, Output]):
         attempt = 1
         while True:
             iterator = self.bound.stream(input, self._attempt_config(config, attempt), **kwargs)
-            try:
-                first = next(iterator)
-            except StopIteration:
+            started = _started(iterator, (Exception,))
+            if not isinstance(started, BaseException):
+                yield from started
                 return
-            except Exception as exc:
-                close_iterator(iterator)
-                delay = policy.delay(exc, attempt, deadline)
-                if delay is None:
-                    raise
-            else:
-                try:
-                    yield first
-                    yield from iterator
-                finally:
-                    close_iterator(iterator)
-                return
+            delay = policy.delay(started, attempt, deadline)
+            if delay is None:
+                raise started
             policy.sleep(delay)
             attempt += 1
 
@@ -176,24 +167,14 @@ class RunnableRetry(Runnable[Input, Output]):
         attempt = 1
         while True:
             cfg = self._attempt_config(config, attempt)
-            iterator = self.bound.astream(input, cfg, **kwargs)
-            try:
-                first = await anext(iterator)
-            except StopAsyncIteration:
+            started = await _astarted(self.bound.astream(input, cfg, **kwargs), (Exception,))
+            if not isinstance(started, BaseException):
+                async for chunk in started:
+                    yield chunk
                 return
-            except Exception as exc:
-                await aclose_iterator(iterator)
-                delay = policy.delay(exc, attempt, deadline)
-                if delay is None:
-                    raise
-            else:
-                try:
-                    yield first
-                    async for chunk in iterator:
-                        yield chunk
-                finally:
-                    await aclose_iterator(iterator)
-                return
+            delay = policy.delay(started, attempt, deadline)
+            if delay is None:
+                raise started
             await policy.asleep(delay)
             attempt += 1
 
@@ -252,20 +233,11 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
         errors: list[BaseException] = []
         for runnable in self.runnables:
             iterator = runnable.stream(input, child_config(config), **kwargs)
-            try:
-                first = next(iterator)
-            except StopIteration:
+            started = _started(iterator, self.exceptions_to_handle)
+            if not isinstance(started, BaseException):
+                yield from started
                 return
-            except self.exceptions_to_handle as exc:
-                close_iterator(iterator)
-                errors.append(exc)
-                continue
-            try:
-                yield first
-                yield from iterator
-            finally:
-                close_iterator(iterator)
-            return
+            errors.append(started)
         raise _first(errors)
 
     async def _astream(
@@ -274,21 +246,12 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
         errors: list[BaseException] = []
         for runnable in self.runnables:
             iterator = runnable.astream(input, child_config(config), **kwargs)
-            try:
-                first = await anext(iterator)
-            except StopAsyncIteration:
-                return
-            except self.exceptions_to_handle as exc:
-                await aclose_iterator(iterator)
-                errors.append(exc)
-                continue
-            try:
-                yield first
-                async for chunk in iterator:
+            started = await _astarted(iterator, self.exceptions_to_handle)
+            if not isinstance(started, BaseException):
+                async for chunk in started:
                     yield chunk
-            finally:
-                await aclose_iterator(iterator)
-            return
+                return
+            errors.append(started)
         raise _first(errors)
 
     def _batch_plan(self, call: BatchCall) -> BatchPlan:
@@ -391,6 +354,56 @@ class _CatchHandled(Runnable[Any, Any]):
             return await self.runnable.ainvoke(input, config, **kwargs)
         except self.handled as exc:
             return _Handled(exc)
+
+
+# ---- a stream is tried again, or falls back, only before its first piece -------------
+
+
+def _started(
+    iterator: Iterator[Output], handled: tuple[type[BaseException], ...]
+) -> Iterator[Output] | BaseException:
+    """`iterator` once its first piece came (as a stream of all its pieces, closing it
+    when done), or the handled error the first piece failed with (`iterator` closed:
+    the caller tries again). An error not handled propagates."""
+    try:
+        first = next(iterator)
+    except StopIteration:
+        return iterator  # over already: nothing to yield, nothing to close
+    except handled as exc:
+        close_iterator(iterator)
+        return exc
+    return _from_first(first, iterator)
+
+
+def _from_first(first: Output, iterator: Iterator[Output]) -> Iterator[Output]:
+    try:
+        yield first
+        yield from iterator
+    finally:
+        close_iterator(iterator)
+
+
+async def _astarted(
+    iterator: AsyncIterator[Output], handled: tuple[type[BaseException], ...]
+) -> AsyncIterator[Output] | BaseException:
+    """The async `_started`."""
+    try:
+        first = await anext(iterator)
+    except StopAsyncIteration:
+        return iterator
+    except handled as exc:
+        await aclose_iterator(iterator)
+        return exc
+    return _afrom_first(first, iterator)
+
+
+async def _afrom_first(first: Output, iterator: AsyncIterator[Output]) -> AsyncIterator[Output]:
+    try:
+        yield first
+        async for chunk in iterator:
+            yield chunk
+    finally:
+        await aclose_iterator(iterator)
 
 
 def _first(errors: list[BaseException]) -> BaseException:
