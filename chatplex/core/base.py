@@ -543,8 +543,9 @@ class BatchCall(NamedTuple):
     kwargs: dict[str, Any]
 
 
-#: A batch written once for `batch` and `abatch`: it yields each `BatchTarget` to run,
-#: is sent back its results, and returns the batch's results.
+#: A batch written once for `batch` and `abatch`: it yields each `BatchTarget` to run
+#: (at least one: the hooks never get an empty batch), is sent back its results, and
+#: returns the batch's results.
 BatchPlan = Generator[BatchTarget, list[Any], list[Any]]
 
 
