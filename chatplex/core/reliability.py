@@ -26,10 +26,12 @@ what remains: a provider that stays down, a parser that rejects a reply, a slow 
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
+from contextlib import aclosing
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -169,8 +171,9 @@ class RunnableRetry(Runnable[Input, Output]):
             cfg = self._attempt_config(config, attempt)
             started = await _astarted(self.bound.astream(input, cfg, **kwargs), (Exception,))
             if not isinstance(started, BaseException):
-                async for chunk in started:
-                    yield chunk
+                async with aclosing(started):  # closed with this stream, not when collected
+                    async for chunk in started:
+                        yield chunk
                 return
             delay = policy.delay(started, attempt, deadline)
             if delay is None:
@@ -248,8 +251,9 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
             iterator = runnable.astream(input, child_config(config), **kwargs)
             started = await _astarted(iterator, self.exceptions_to_handle)
             if not isinstance(started, BaseException):
-                async for chunk in started:
-                    yield chunk
+                async with aclosing(started):  # closed with this stream, not when collected
+                    async for chunk in started:
+                        yield chunk
                 return
             errors.append(started)
         raise _first(errors)
@@ -385,21 +389,25 @@ def _from_first(first: Output, iterator: Iterator[Output]) -> Iterator[Output]:
 
 async def _astarted(
     iterator: AsyncIterator[Output], handled: tuple[type[BaseException], ...]
-) -> AsyncIterator[Output] | BaseException:
-    """The async `_started`."""
+) -> AsyncGenerator[Output, None] | BaseException:
+    """The async `_started`: an async generator, for the caller to close (`aclosing`)."""
     try:
         first = await anext(iterator)
     except StopAsyncIteration:
-        return iterator
+        return _apieces((), iterator)
     except handled as exc:
         await aclose_iterator(iterator)
         return exc
-    return _afrom_first(first, iterator)
+    return _apieces((first,), iterator)
 
 
-async def _afrom_first(first: Output, iterator: AsyncIterator[Output]) -> AsyncIterator[Output]:
+async def _apieces(
+    firsts: tuple[Output, ...], iterator: AsyncIterator[Output]
+) -> AsyncGenerator[Output, None]:
+    """`firsts`, then the rest of `iterator`, closing it when done."""
     try:
-        yield first
+        for piece in firsts:
+            yield piece
         async for chunk in iterator:
             yield chunk
     finally:
