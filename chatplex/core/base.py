@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import AsyncIterator
 from collections.abc import Awaitable
+from collections.abc import Generator
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -50,7 +51,16 @@ from .run_config import within_deadline
 if TYPE_CHECKING:
     from .composition import RunnableSequence
 
-__all__ = ["BatchForwarding", "BatchTarget", "Input", "Output", "Runnable", "RunnableBinding"]
+__all__ = [
+    "BatchCall",
+    "BatchForwarding",
+    "BatchPlan",
+    "BatchTarget",
+    "Input",
+    "Output",
+    "Runnable",
+    "RunnableBinding",
+]
 
 Input = TypeVar("Input")
 Output = TypeVar("Output")
@@ -78,7 +88,8 @@ class Runnable(Introspection, Generic[Input, Output]):
     #   _transform / _atransform  to consume a stream of input pieces as they come
     #                           (default: collect the whole input, then `_stream`)
     #   _batch / _abatch        to batch differently (default: bounded concurrent calls;
-    #                           `BatchForwarding` hands the whole batch to another one)
+    #                           `BatchForwarding` hands the batch on to other runnables,
+    #                           written once for both as a `_batch_plan`)
     #   _run_type, _async_native  class attributes below
     #   _configure              a copy with attributes changed (`configurable_fields`)
     # `get_name` and the composition methods (`bind`, `with_config`, ...) are public API,
@@ -514,19 +525,38 @@ class Runnable(Introspection, Generic[Input, Output]):
 
 
 class BatchTarget(NamedTuple):
-    """Where a `BatchForwarding` runnable sends a batch: `runnable.batch(inputs, configs,
-    **kwargs)` (or `abatch`)."""
+    """Where a `BatchForwarding` runnable sends a batch, or one round of it:
+    `runnable.batch(inputs, configs, **kwargs)` (or `abatch`)."""
 
     runnable: Any  # a Runnable, or a foreign object with `batch` / `abatch`
+    inputs: list[Any]
     configs: Sequence[Mapping[str, Any]]  # as `runnable` takes them
     kwargs: dict[str, Any]
 
 
+class BatchCall(NamedTuple):
+    """A `batch` / `abatch` call as a `_batch_plan` receives it."""
+
+    inputs: list[Any]
+    configs: list[RunnableConfig]
+    return_exceptions: bool
+    kwargs: dict[str, Any]
+
+
+#: A batch written once for `batch` and `abatch`: it yields each `BatchTarget` to run
+#: (at least one: the hooks never get an empty batch), is sent back its results, and
+#: returns the batch's results.
+BatchPlan = Generator[BatchTarget, list[Any], list[Any]]
+
+
 class BatchForwarding(Runnable[Input, Output]):
-    """A runnable that hands a whole batch to another one (a binding to what it binds, an
-    `assign` to its map, a foreign runnable to its object), so that one batches it its own
-    way. A subclass says where it goes (`_batch_target`) and, if it must, what its results
-    become (`_batch_results`); the sync and async hooks are written once, here."""
+    """A runnable that hands its batch to other runnables (a binding to what it binds, an
+    `assign` to its map, a foreign runnable to its object, a sequence to each step in
+    turn, fallbacks to each runnable the failed inputs go to), so that they batch it
+    their own way. A subclass says where the batch goes: one place (`_batch_target`,
+    and if it must, what the results become: `_batch_results`) or, round after round,
+    as a `_batch_plan`. The sync and async hooks that run a plan are written once, here.
+    """
 
     def _batch_target(
         self, inputs: list[Input], configs: list[RunnableConfig], kwargs: dict[str, Any]
@@ -538,6 +568,12 @@ class BatchForwarding(Runnable[Input, Output]):
     ) -> list[Output | BaseException]:
         return list(outs)
 
+    def _batch_plan(self, call: BatchCall) -> BatchPlan:
+        """Default: the whole batch to `_batch_target`, its results through
+        `_batch_results`."""
+        outs = yield self._batch_target(call.inputs, call.configs, call.kwargs)
+        return self._batch_results(call.inputs, outs)
+
     def _batch(
         self,
         inputs: list[Input],
@@ -546,9 +582,16 @@ class BatchForwarding(Runnable[Input, Output]):
         return_exceptions: bool,
         **kwargs: Any,
     ) -> list[Output | BaseException]:
-        target, cfgs, kw = self._batch_target(inputs, configs, kwargs)
-        outs = target.batch(inputs, cfgs, return_exceptions=return_exceptions, **kw)
-        return self._batch_results(inputs, outs)
+        plan = self._batch_plan(BatchCall(inputs, configs, return_exceptions, kwargs))
+        target = next(plan)
+        while True:
+            outs = target.runnable.batch(
+                target.inputs, target.configs, return_exceptions=return_exceptions, **target.kwargs
+            )
+            try:
+                target = plan.send(outs)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
 
     async def _abatch(
         self,
@@ -558,9 +601,16 @@ class BatchForwarding(Runnable[Input, Output]):
         return_exceptions: bool,
         **kwargs: Any,
     ) -> list[Output | BaseException]:
-        target, cfgs, kw = self._batch_target(inputs, configs, kwargs)
-        outs = await target.abatch(inputs, cfgs, return_exceptions=return_exceptions, **kw)
-        return self._batch_results(inputs, outs)
+        plan = self._batch_plan(BatchCall(inputs, configs, return_exceptions, kwargs))
+        target = next(plan)
+        while True:
+            outs = await target.runnable.abatch(
+                target.inputs, target.configs, return_exceptions=return_exceptions, **target.kwargs
+            )
+            try:
+                target = plan.send(outs)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
 
 
 class RunnableBinding(BatchForwarding[Input, Output]):
@@ -620,7 +670,7 @@ class RunnableBinding(BatchForwarding[Input, Output]):
         self, inputs: list[Input], configs: list[RunnableConfig], kwargs: dict[str, Any]
     ) -> BatchTarget:
         merged = [merge_configs(self.config, c) for c in configs]
-        return BatchTarget(self.bound, merged, {**self.kwargs, **kwargs})
+        return BatchTarget(self.bound, inputs, merged, {**self.kwargs, **kwargs})
 
     def __getattr__(self, name: str) -> Any:
         # `model.with_config(...).bind_tools(...)` and similar keep working.

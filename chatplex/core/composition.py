@@ -20,6 +20,10 @@ from concurrent.futures import Future
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from .base import BatchCall
+from .base import BatchForwarding
+from .base import BatchPlan
+from .base import BatchTarget
 from .base import Input
 from .base import Output
 from .base import Runnable
@@ -56,7 +60,7 @@ def coerce_to_runnable(thing: Any) -> Runnable[Any, Any]:
     )
 
 
-class RunnableSequence(Runnable[Input, Output]):
+class RunnableSequence(BatchForwarding[Input, Output]):
     """Steps run one after another, each getting the previous step's output."""
 
     steps: list[Runnable[Any, Any]]
@@ -119,78 +123,25 @@ class RunnableSequence(Runnable[Input, Output]):
             stream = step.atransform(stream, self._step_config(config, i))
         return stream
 
-    def _batch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
-        results: list[Any] = _batch_steps(self, inputs, configs, return_exceptions, sync=True)
-        return results
-
-    async def _abatch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
-        results: list[Any] = await _batch_steps(
-            self, inputs, configs, return_exceptions, sync=False
-        )
-        return results
-
-
-def _batch_steps(
-    seq: RunnableSequence[Any, Any],
-    inputs: list[Any],
-    configs: list[RunnableConfig],
-    return_exceptions: bool,
-    *,
-    sync: bool,
-) -> Any:
-    """Batch each step over the inputs still alive; failed inputs keep their exception."""
-    results: list[Any] = list(inputs)
-    alive = list(range(len(inputs)))
-
-    def step_args(i: int) -> tuple[list[Any], list[RunnableConfig]]:
-        step_configs = []
-        for j in alive:
-            cfg = seq._step_config(configs[j], i)
-            if "max_concurrency" in configs[j]:
-                cfg["max_concurrency"] = configs[j]["max_concurrency"]
-            step_configs.append(cfg)
-        return [results[j] for j in alive], step_configs
-
-    def record(outs: list[Any]) -> None:
-        nonlocal alive
-        still = []
-        for j, out in zip(alive, outs, strict=True):
-            results[j] = out
-            if not isinstance(out, BaseException):
-                still.append(j)
-        alive = still
-
-    if sync:
-        for i, step in enumerate(seq.steps):
+    def _batch_plan(self, call: BatchCall) -> BatchPlan:
+        """Batch each step over the inputs still alive (with no call keywords, as in
+        `_invoke`); failed inputs keep their exception."""
+        results, configs = list(call.inputs), call.configs
+        alive = list(range(len(results)))
+        for i, step in enumerate(self.steps):
             if not alive:
                 break
-            ins, cfgs = step_args(i)
-            record(step.batch(ins, cfgs, return_exceptions=return_exceptions))
+            step_configs = []
+            for j in alive:
+                cfg = self._step_config(configs[j], i)
+                if "max_concurrency" in configs[j]:
+                    cfg["max_concurrency"] = configs[j]["max_concurrency"]
+                step_configs.append(cfg)
+            outs = yield BatchTarget(step, [results[j] for j in alive], step_configs, {})
+            for j, out in zip(alive, outs, strict=True):
+                results[j] = out
+            alive = [j for j in alive if not isinstance(results[j], BaseException)]
         return results
-
-    async def run() -> list[Any]:
-        for i, step in enumerate(seq.steps):
-            if not alive:
-                break
-            ins, cfgs = step_args(i)
-            record(await step.abatch(ins, cfgs, return_exceptions=return_exceptions))
-        return results
-
-    return run()
 
 
 class RunnableParallel(Runnable[Input, dict[str, Any]]):

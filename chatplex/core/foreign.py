@@ -284,7 +284,7 @@ class ForeignRunnable(BatchForwarding[Any, Any]):
     def _batch_target(
         self, inputs: list[Any], configs: list[RunnableConfig], kwargs: dict[str, Any]
     ) -> BatchTarget:
-        return BatchTarget(self.foreign, [foreign_config(c) for c in configs], kwargs)
+        return BatchTarget(self.foreign, inputs, [foreign_config(c) for c in configs], kwargs)
 
 
 class ForeignCall(ForeignRunnable):

@@ -131,7 +131,8 @@ class RunnableAssign(BatchForwarding[dict[str, Any], dict[str, Any]]):
         for item in inputs:
             self._check(item)
         # The map gets no call keywords, as in `_invoke`.
-        return BatchTarget(self.mapper, [child_config(c) | _concurrency_of(c) for c in configs], {})
+        cfgs = [child_config(c) | _concurrency_of(c) for c in configs]
+        return BatchTarget(self.mapper, inputs, cfgs, {})
 
     def _batch_results(self, inputs: list[Any], outs: Sequence[Any]) -> list[Any]:
         return [

@@ -26,13 +26,19 @@ what remains: a provider that stays down, a parser that rejects a reply, a slow 
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
+from contextlib import aclosing
 from typing import TYPE_CHECKING
 from typing import Any
 
+from .base import BatchCall
+from .base import BatchForwarding
+from .base import BatchPlan
+from .base import BatchTarget
 from .base import Input
 from .base import Output
 from .base import Runnable
@@ -146,22 +152,13 @@ class RunnableRetry(Runnable[Input, Output]):
         attempt = 1
         while True:
             iterator = self.bound.stream(input, self._attempt_config(config, attempt), **kwargs)
-            try:
-                first = next(iterator)
-            except StopIteration:
+            started = _started(iterator, (Exception,))
+            if not isinstance(started, BaseException):
+                yield from started
                 return
-            except Exception as exc:
-                close_iterator(iterator)
-                delay = policy.delay(exc, attempt, deadline)
-                if delay is None:
-                    raise
-            else:
-                try:
-                    yield first
-                    yield from iterator
-                finally:
-                    close_iterator(iterator)
-                return
+            delay = policy.delay(started, attempt, deadline)
+            if delay is None:
+                raise started
             policy.sleep(delay)
             attempt += 1
 
@@ -172,29 +169,20 @@ class RunnableRetry(Runnable[Input, Output]):
         attempt = 1
         while True:
             cfg = self._attempt_config(config, attempt)
-            iterator = self.bound.astream(input, cfg, **kwargs)
-            try:
-                first = await anext(iterator)
-            except StopAsyncIteration:
-                return
-            except Exception as exc:
-                await aclose_iterator(iterator)
-                delay = policy.delay(exc, attempt, deadline)
-                if delay is None:
-                    raise
-            else:
-                try:
-                    yield first
-                    async for chunk in iterator:
+            started = await _astarted(self.bound.astream(input, cfg, **kwargs), (Exception,))
+            if not isinstance(started, BaseException):
+                async with aclosing(started):  # closed with this stream, not when collected
+                    async for chunk in started:
                         yield chunk
-                finally:
-                    await aclose_iterator(iterator)
                 return
+            delay = policy.delay(started, attempt, deadline)
+            if delay is None:
+                raise started
             await policy.asleep(delay)
             attempt += 1
 
 
-class RunnableWithFallbacks(Runnable[Input, Output]):
+class RunnableWithFallbacks(BatchForwarding[Input, Output]):
     """`runnable`, then each of `fallbacks` in turn while they fail with one of
     `exceptions_to_handle` (see `Runnable.with_fallbacks`). When all fail, the first
     runnable's error is raised (the others' are added to it as notes on Python 3.11+).
@@ -248,20 +236,11 @@ class RunnableWithFallbacks(Runnable[Input, Output]):
         errors: list[BaseException] = []
         for runnable in self.runnables:
             iterator = runnable.stream(input, child_config(config), **kwargs)
-            try:
-                first = next(iterator)
-            except StopIteration:
+            started = _started(iterator, self.exceptions_to_handle)
+            if not isinstance(started, BaseException):
+                yield from started
                 return
-            except self.exceptions_to_handle as exc:
-                close_iterator(iterator)
-                errors.append(exc)
-                continue
-            try:
-                yield first
-                yield from iterator
-            finally:
-                close_iterator(iterator)
-            return
+            errors.append(started)
         raise _first(errors)
 
     async def _astream(
@@ -270,60 +249,24 @@ class RunnableWithFallbacks(Runnable[Input, Output]):
         errors: list[BaseException] = []
         for runnable in self.runnables:
             iterator = runnable.astream(input, child_config(config), **kwargs)
-            try:
-                first = await anext(iterator)
-            except StopAsyncIteration:
+            started = await _astarted(iterator, self.exceptions_to_handle)
+            if not isinstance(started, BaseException):
+                async with aclosing(started):  # closed with this stream, not when collected
+                    async for chunk in started:
+                        yield chunk
                 return
-            except self.exceptions_to_handle as exc:
-                await aclose_iterator(iterator)
-                errors.append(exc)
-                continue
-            try:
-                yield first
-                async for chunk in iterator:
-                    yield chunk
-            finally:
-                await aclose_iterator(iterator)
-            return
+            errors.append(started)
         raise _first(errors)
 
-    def _batch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
-        rounds = _Rounds(len(inputs), self.exceptions_to_handle, return_exceptions)
+    def _batch_plan(self, call: BatchCall) -> BatchPlan:
+        rounds = _Rounds(len(call.inputs), self.exceptions_to_handle, call.return_exceptions)
         for runnable in self.runnables:
             pending = rounds.pending
-            outs = rounds.runnable(runnable).batch(
-                [inputs[i] for i in pending],
-                [configs[i] for i in pending],
-                return_exceptions=return_exceptions,
-                **kwargs,
-            )
-            if not rounds.record(outs):
-                break
-        return rounds.results()
-
-    async def _abatch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
-        rounds = _Rounds(len(inputs), self.exceptions_to_handle, return_exceptions)
-        for runnable in self.runnables:
-            pending = rounds.pending
-            outs = await rounds.runnable(runnable).abatch(
-                [inputs[i] for i in pending],
-                [configs[i] for i in pending],
-                return_exceptions=return_exceptions,
-                **kwargs,
+            outs = yield BatchTarget(
+                rounds.runnable(runnable),
+                [call.inputs[i] for i in pending],
+                [call.configs[i] for i in pending],
+                call.kwargs,
             )
             if not rounds.record(outs):
                 break
@@ -415,6 +358,60 @@ class _CatchHandled(Runnable[Any, Any]):
             return await self.runnable.ainvoke(input, config, **kwargs)
         except self.handled as exc:
             return _Handled(exc)
+
+
+# ---- a stream is tried again, or falls back, only before its first piece -------------
+
+
+def _started(
+    iterator: Iterator[Output], handled: tuple[type[BaseException], ...]
+) -> Iterator[Output] | BaseException:
+    """`iterator` once its first piece came (as a stream of all its pieces, closing it
+    when done), or the handled error the first piece failed with (`iterator` closed:
+    the caller tries again). An error not handled propagates."""
+    try:
+        first = next(iterator)
+    except StopIteration:
+        return iterator  # over already: nothing to yield, nothing to close
+    except handled as exc:
+        close_iterator(iterator)
+        return exc
+    return _from_first(first, iterator)
+
+
+def _from_first(first: Output, iterator: Iterator[Output]) -> Iterator[Output]:
+    try:
+        yield first
+        yield from iterator
+    finally:
+        close_iterator(iterator)
+
+
+async def _astarted(
+    iterator: AsyncIterator[Output], handled: tuple[type[BaseException], ...]
+) -> AsyncGenerator[Output, None] | BaseException:
+    """The async `_started`: an async generator, for the caller to close (`aclosing`)."""
+    try:
+        first = await anext(iterator)
+    except StopAsyncIteration:
+        return _apieces((), iterator)
+    except handled as exc:
+        await aclose_iterator(iterator)
+        return exc
+    return _apieces((first,), iterator)
+
+
+async def _apieces(
+    firsts: tuple[Output, ...], iterator: AsyncIterator[Output]
+) -> AsyncGenerator[Output, None]:
+    """`firsts`, then the rest of `iterator`, closing it when done."""
+    try:
+        for piece in firsts:
+            yield piece
+        async for chunk in iterator:
+            yield chunk
+    finally:
+        await aclose_iterator(iterator)
 
 
 def _first(errors: list[BaseException]) -> BaseException:

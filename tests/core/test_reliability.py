@@ -357,3 +357,43 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(reliability)
     assert failures == 0 and tried > 0
+
+
+class Closes(Runnable[str, str]):
+    """Streams two pieces and notes when its stream is closed."""
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    def _stream(self, input: str, config: RunnableConfig, **kwargs: Any) -> Iterator[str]:
+        try:
+            yield from ("one", "two")
+        finally:
+            self.closed = True
+
+    async def _astream(
+        self, input: str, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[str]:
+        try:
+            for piece in ("one", "two"):
+                yield piece
+        finally:
+            self.closed = True
+
+
+@parity
+@pytest.mark.parametrize("wrap", ["retry", "fallbacks"])
+async def test_leaving_a_stream_early_closes_the_wrapped_stream_at_once(
+    sync: bool, wrap: str
+) -> None:
+    inner = Closes()
+    wrapped = inner.with_retry(**NO_WAIT) if wrap == "retry" else inner.with_fallbacks([Flaky()])
+    if sync:
+        pieces = wrapped.stream("x")
+        assert next(pieces) == "one"
+        pieces.close()  # type: ignore[attr-defined]
+    else:
+        apieces = wrapped.astream("x")
+        assert await anext(apieces) == "one"
+        await apieces.aclose()  # type: ignore[attr-defined]
+    assert inner.closed
