@@ -50,8 +50,8 @@ TRANSIENT = {
 }
 #: The read timeout of the stall case only (other cases keep the default timeouts, so a
 #: loaded machine cannot make a healthy retry time out): it must fire on the stall, and
-#: not on the retry that follows.
-READ_TIMEOUT = 2.0
+#: not on the retry that follows -- one local echo, answered in milliseconds.
+READ_TIMEOUT = 1.0
 
 
 @providers
