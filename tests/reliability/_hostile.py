@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from chatplex.testing._mock_core import stop_accepting
 
 #: How often a trickling server sends its next byte (or ping): well under any timeout
-#: the tests use, so a per-read timeout alone would never fire.
-TICK = 0.05
+#: the tests use (a sixth of test_bounds' BOUND), so a per-read timeout alone would never
+#: fire.
+TICK = 0.03
 #: A body larger than any bound the tests set (sent fast, or announced in Content-Length).
 HUGE = 200 * 1024 * 1024
 

@@ -33,7 +33,7 @@ WORDS = " ".join(f"w{i}" for i in range(100))
 CHUNK_DELAY = 0.05
 #: Long enough for the first content (~0.1 s in) to arrive on a loaded machine, and far
 #: shorter than the whole stream: the deadline falls mid-stream.
-DEADLINE = 1.0
+DEADLINE = 0.6
 #: A wait that outlasts any deadline here: "before any chunk".
 NEVER = 60.0
 
