@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from ._dicts import messages_to_dict
     from ._langchain import to_langchain
     from ._partial_json import parse_partial_json
-    from ._tool_calls import worded_invalid_calls
     from .utils import convert_to_openai_messages
     from .utils import count_tokens_approximately
     from .utils import filter_messages
@@ -76,7 +75,6 @@ _LAZY = {
     "merge_message_runs": ".utils",
     "message_chunk_to_message": ".utils",
     "trim_messages": ".utils",
-    "worded_invalid_calls": "._tool_calls",
 }
 
 
@@ -136,5 +134,4 @@ __all__ = [
     "text_chunk",
     "to_langchain",
     "trim_messages",
-    "worded_invalid_calls",
 ]

@@ -13,7 +13,6 @@ non-stream reply of the same answer have the same tool calls.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,25 +21,7 @@ from ._types import InvalidToolCall
 from ._types import ToolCall
 from ._types import ToolCallChunk
 
-__all__ = [
-    "ArgumentsWording",
-    "chatplex_wording",
-    "chunks_from_calls",
-    "parse_args",
-    "parse_tool_call_chunks",
-    "worded_invalid_calls",
-]
-
-#: How an invalid call's `error` is worded: (tool name, raw arguments, the decoder's
-#: error) -> the text. A wire whose replies a partner package reads passes that package's
-#: wording (see `worded_invalid_calls`); the arguments may be quoted, never a request's
-#: headers or key (the wording gets neither).
-ArgumentsWording = Callable[[str, str, ValueError | RecursionError], str]
-
-
-def chatplex_wording(name: str, raw: str, error: ValueError | RecursionError) -> str:
-    """chatplex's own wording: the decoder's reason after a fixed prefix."""
-    return f"arguments are not valid JSON: {error}"
+__all__ = ["chunks_from_calls", "parse_args", "parse_tool_call_chunks"]
 
 
 def parse_tool_call_chunks(
@@ -121,34 +102,18 @@ def _partial_args(raw: str | None) -> tuple[dict[str, Any], str | None]:
     return value, None
 
 
-def parse_args(
-    raw: str, *, name: str = "", wording: ArgumentsWording = chatplex_wording
-) -> tuple[dict[str, Any], str | None]:
-    """Exact parse of complete arguments: (object, None) or ({}, why not), the reason of
-    arguments that are not JSON in `wording` (of the call named `name`)."""
+def parse_args(raw: str) -> tuple[dict[str, Any], str | None]:
+    """Exact parse of complete arguments: (object, None) or ({}, why not)."""
     # Providers send "" for a tool without arguments (see the Anthropic corpus): that is {}.
     if raw.strip() == "":
         return {}, None
     try:
         value = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
-        return {}, wording(name, raw, exc)
+        return {}, f"arguments are not valid JSON: {exc}"
     if not isinstance(value, dict):
         return {}, f"arguments must be a JSON object, got {type(value).__name__}"
     return value, None
-
-
-def worded_invalid_calls(
-    invalid: Iterable[InvalidToolCall], wording: ArgumentsWording
-) -> list[InvalidToolCall]:
-    """`invalid` (a complete reply's invalid calls) with the reason of arguments that are
-    not JSON in `wording` (JSON that is no object keeps chatplex's reason: the partner
-    packages have none to match)."""
-    out: list[InvalidToolCall] = []
-    for call in invalid:
-        _, error = parse_args(call.get("args") or "", name=call.get("name") or "", wording=wording)
-        out.append({**call, "error": error} if error else call)
-    return out
 
 
 def _reject_constant(name: str) -> Any:

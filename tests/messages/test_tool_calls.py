@@ -201,27 +201,3 @@ def test_merge_parses_at_most_once_per_merge(monkeypatch: pytest.MonkeyPatch) ->
     assert parsed == [1]  # one parse, for both fields
     assert merged.tool_calls == merged.to_message().tool_calls  # complete: reused, exact
     assert parsed == [1]
-
-
-def test_a_wire_words_the_reason_of_arguments_that_are_not_json_its_way() -> None:
-    from chatplex.messages import worded_invalid_calls
-
-    done = AIMessageChunk(
-        content="",
-        tool_call_chunks=[
-            frag(0, name="add", args='{"a": ', id="c1"),
-            frag(1, name="add", args="[1, 2]", id="c2"),
-        ],
-        chunk_position="last",
-    ).to_message()
-    mine, listed = done.invalid_tool_calls
-    why = "Expecting value: line 1 column 7 (char 6)"
-    assert mine["error"] == "arguments are not valid JSON: " + why
-
-    def wording(name: str, raw: str, error: Exception) -> str:
-        return f"{name}|{raw}|{error}"
-
-    worded = worded_invalid_calls(done.invalid_tool_calls, wording)
-    assert worded[0] == {**mine, "error": 'add|{"a": |' + why}
-    assert worded[1] == listed  # JSON, but no object: chatplex's reason stays
-    assert done.invalid_tool_calls[0] == mine  # the given list is left as it was

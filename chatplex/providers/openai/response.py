@@ -44,7 +44,6 @@ from ...messages import LazyMetadata
 from ...messages import LazyValue
 from ...messages import ToolCallChunk
 from ...messages import UsageMetadata
-from ...messages import worded_invalid_calls
 
 __all__ = [
     "FINISH_REASONS",
@@ -58,7 +57,6 @@ __all__ = [
     "head_metadata",
     "parse_candidates",
     "parse_reply",
-    "parser_wording",
     "payload_error",
     "usage_metadata",
 ]
@@ -183,7 +181,7 @@ def _message(
         for i, tc in enumerate(message.get("tool_calls") or ())
     ]
     # The same tool-call parsing as a merged stream, so the two always agree.
-    reply = AIMessageChunk(
+    return AIMessageChunk(
         content=content if content is not None else "",
         id=msg_id,
         additional_kwargs=additional,
@@ -191,24 +189,6 @@ def _message(
         tool_call_chunks=tool_chunks,
         usage_metadata=usage,  # type: ignore[arg-type]
     ).to_message()
-    if reply.invalid_tool_calls:
-        reply.invalid_tool_calls = worded_invalid_calls(reply.invalid_tool_calls, parser_wording)
-    return reply
-
-
-def parser_wording(name: str, raw: str, error: ValueError | RecursionError) -> str:
-    """An invalid call's reason as langchain_core's `parse_tool_call` words it: the
-    error of langchain-openai's Chat Completions replies, and of the packages reading
-    that wire with it (langchain-groq, -xai, -deepseek, -fireworks, -together,
-    -mistralai), link included."""
-    if not isinstance(error, json.JSONDecodeError):
-        return str(error)  # (what they would raise there, as its text)
-    return (
-        f"Function {name} arguments:\n\n{raw}\n\nare not valid JSON. "
-        f"Received JSONDecodeError {error}\n"
-        "For troubleshooting, visit: "
-        "https://docs.langchain.com/oss/python/langchain/errors/OUTPUT_PARSING_FAILURE "
-    )
 
 
 class ThinkingParts:

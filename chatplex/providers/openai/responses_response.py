@@ -34,12 +34,10 @@ from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import ToolCallChunk
 from ...messages import UsageMetadata
-from ...messages import worded_invalid_calls
 from .response import payload_error
 
 __all__ = [
     "PROVIDER",
-    "decoder_wording",
     "failure",
     "item_blocks",
     "message_parts",
@@ -92,22 +90,13 @@ def message_of(response: Mapping[str, Any], request_id: str | None) -> AIMessage
                 calls.append(tool_call_chunk(block, len(blocks)))
             blocks.append(block)
     # The same tool-call parsing as a merged stream, so the two always agree.
-    reply = AIMessageChunk(
+    return AIMessageChunk(
         content=blocks,
         id=response.get("id"),
         response_metadata=reply_metadata(response, request_id, bool(calls)),
         tool_call_chunks=calls,
         usage_metadata=usage_metadata(response.get("usage")),
     ).to_message()
-    if reply.invalid_tool_calls:
-        reply.invalid_tool_calls = worded_invalid_calls(reply.invalid_tool_calls, decoder_wording)
-    return reply
-
-
-def decoder_wording(name: str, raw: str, error: ValueError | RecursionError) -> str:
-    """An invalid call's reason as langchain-openai's Responses reader gives it: the
-    JSON decoder's message alone."""
-    return str(error)
 
 
 def _items(response: Mapping[str, Any]) -> list[dict[str, Any]]:

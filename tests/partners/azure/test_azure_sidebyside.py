@@ -20,8 +20,10 @@ from typing import Any
 import pytest
 
 import chatplex
-from tests.partners._cut_short import WHY_CUT_SHORT
-from tests.partners._cut_short import cut_short_arguments
+from tests.partners._invalid_arguments import WHY_CUT_SHORT
+from tests.partners._invalid_arguments import WHY_WORDING
+from tests.partners._invalid_arguments import cut_short_arguments
+from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
@@ -673,6 +675,7 @@ for _name in (
     "tool_call_stream",
 ):
     DIFFERENCES[_name] = (_WHY_FILTERS, _filters_kept)
+DIFFERENCES["invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
 DIFFERENCES["invalid_tool_arguments_stream"] = (
     f"{_WHY_FILTERS}; {WHY_CUT_SHORT}",
     lambda outcome: cut_short_arguments(_filters_kept(outcome)),

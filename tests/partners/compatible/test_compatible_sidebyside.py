@@ -24,8 +24,10 @@ import pytest
 
 import chatplex
 from tests._merged_text import text_as_blocks
-from tests.partners._cut_short import WHY_CUT_SHORT
-from tests.partners._cut_short import cut_short_arguments
+from tests.partners._invalid_arguments import WHY_CUT_SHORT
+from tests.partners._invalid_arguments import WHY_WORDING
+from tests.partners._invalid_arguments import cut_short_arguments
+from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
@@ -898,6 +900,7 @@ for _package in PACKAGES:
             DIFFERENCES[_package, _script] = (_WHY_MESSAGE, _error_message)
     DIFFERENCES[_package, "key_from_environment"] = (_WHY_ENV_KEY, _environment_key)
     if _package != "perplexity":  # (which runs no tool scripts)
+        DIFFERENCES[_package, "invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
         DIFFERENCES[_package, "invalid_tool_arguments_stream"] = (
             WHY_CUT_SHORT,
             cut_short_arguments,

@@ -209,20 +209,3 @@ def test_usage_metadata_is_built_on_read_and_never_sees_edits_to_token_usage() -
     assert pickle.loads(pickle.dumps(other)) == other
     no_usage = parse_reply(json.dumps({**data, "usage": None}).encode(), None)
     assert no_usage.usage_metadata is None and peek_usage(no_usage) is None
-
-
-@pytest.mark.parametrize("raw", ['{"a": ', '{"a": 1}}', "not json", '{"a": "x"'])
-def test_an_invalid_call_is_worded_as_langchain_core_words_it(raw: str) -> None:
-    """The error of arguments that are not JSON, as langchain-openai's Chat Completions
-    reader (langchain_core's parse_tool_call, then make_invalid_tool_call) gives it."""
-    from langchain_core.output_parsers.openai_tools import make_invalid_tool_call
-    from langchain_core.output_parsers.openai_tools import parse_tool_call
-
-    call = {"id": "call_1", "type": "function", "function": {"name": "add", "arguments": raw}}
-    with pytest.raises(Exception) as raised:  # noqa: PT011 - the text is what is compared
-        parse_tool_call(call, return_id=True)
-    theirs = make_invalid_tool_call(call, str(raised.value))
-    message = {"role": "assistant", "content": None, "tool_calls": [call]}
-    reply = {"id": "c", "model": "m", "choices": [{"index": 0, "message": message}]}
-    [ours] = parse_reply(json.dumps(reply).encode(), {}).invalid_tool_calls
-    assert ours == theirs
