@@ -20,6 +20,10 @@ from typing import Any
 import pytest
 
 import chatplex
+from tests.partners._invalid_arguments import WHY_CUT_SHORT
+from tests.partners._invalid_arguments import WHY_WORDING
+from tests.partners._invalid_arguments import cut_short_arguments
+from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
@@ -58,6 +62,9 @@ class Script:
 
     content: str = "Hello there, friend."
     tool_args: dict[str, Any] | None = None  # a call of the request's first tool
+    #: The call's arguments as sent, when they are no JSON of `tool_args` (a model's
+    #: malformed output).
+    raw_args: str | None = None
     finish: str = "stop"
     status: int = 200
     error: dict[str, Any] | None = None
@@ -98,7 +105,7 @@ def answer(script: Script) -> Callable[[Seen], Reply]:
                     "type": "function",
                     "function": {
                         "name": _tool_name(body),
-                        "arguments": json.dumps(script.tool_args),
+                        "arguments": _arguments(script),
                     },
                 }
             ]
@@ -177,6 +184,10 @@ def answer(script: Script) -> Callable[[Seen], Reply]:
         return Reply(200, pieces, "text/event-stream")
 
     return reply
+
+
+def _arguments(script: Script) -> str:
+    return json.dumps(script.tool_args) if script.raw_args is None else script.raw_args
 
 
 def _tool_name(body: dict[str, Any]) -> str:
@@ -260,6 +271,14 @@ def tool_call_invoke(cls: Any, url: str) -> Any:
 
 def tool_call_stream(cls: Any, url: str) -> Any:
     return merged(list(_model(cls, url).bind_tools([add]).stream("What is 1+2?")))
+
+
+def invalid_tool_arguments(cls: Any, url: str) -> Any:
+    return _model(cls, url).bind_tools([add]).invoke("1+2?")
+
+
+def invalid_tool_arguments_stream(cls: Any, url: str) -> Any:
+    return merged(list(_model(cls, url).bind_tools([add]).stream("1+2?")))
 
 
 def tool_round_trip(cls: Any, url: str) -> Any:
@@ -481,6 +500,8 @@ def chain_with_prompt(cls: Any, url: str) -> Any:
 
 
 TOOL = Script(tool_args={"a": 1, "b": 2})
+#: A call whose arguments were cut short: no JSON.
+BAD_ARGS = Script(tool_args={}, raw_args='{"a": 1, "b": ')
 SUM = Script('{"total": 3}', tool_args={"total": 3})
 
 
@@ -509,6 +530,8 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "batch_two": (Script(), batch_two),
     "tool_call_invoke": (TOOL, tool_call_invoke),
     "tool_call_stream": (TOOL, tool_call_stream),
+    "invalid_tool_arguments": (BAD_ARGS, invalid_tool_arguments),
+    "invalid_tool_arguments_stream": (BAD_ARGS, invalid_tool_arguments_stream),
     "tool_round_trip": (TOOL, tool_round_trip),
     "tool_choice_named": (TOOL, tool_choice_named),
     "structured_default": (SUM, structured_default),
@@ -652,6 +675,11 @@ for _name in (
     "tool_call_stream",
 ):
     DIFFERENCES[_name] = (_WHY_FILTERS, _filters_kept)
+DIFFERENCES["invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
+DIFFERENCES["invalid_tool_arguments_stream"] = (
+    f"{_WHY_FILTERS}; {WHY_CUT_SHORT}",
+    lambda outcome: cut_short_arguments(_filters_kept(outcome)),
+)
 DIFFERENCES["structured_function_calling"] = (
     "chatplex's structured output (function calling) asks for a single call "
     "(`parallel_tool_calls: false`, as langchain-openai's ChatOpenAI does) so that exactly "

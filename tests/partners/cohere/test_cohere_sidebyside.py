@@ -43,6 +43,9 @@ ADD_CALL = {
     "function": {"name": "add", "arguments": '{"a": 1, "b": 2}'},
 }
 
+#: A call whose arguments were cut short: no JSON.
+BAD_CALL = {**ADD_CALL, "function": {"name": "add", "arguments": '{"a": 1, "b": '}}
+
 
 def cohere_replies(
     text: str = "Hello there, friend.",
@@ -185,6 +188,13 @@ def tool_call_stream(cls: Any, url: str) -> Any:
     return merged(chunks)
 
 
+def invalid_tool_arguments(cls: Any, url: str) -> Any:
+    try:
+        return _model(cls, url).bind_tools([add]).invoke("What is 1 + 2?")
+    except Exception as exc:  # noqa: BLE001 - the error is what is observed
+        return {"error": exc}
+
+
 def tool_choice_required(cls: Any, url: str) -> Any:
     return _model(cls, url).bind_tools([add], tool_choice="REQUIRED").invoke("1 + 2?")
 
@@ -306,6 +316,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_call_invoke": (cohere_replies(tool_call=ADD_CALL), tool_call_invoke),
     "tool_call_stream": (cohere_replies(tool_call=ADD_CALL), tool_call_stream),
     "tool_choice_required": (cohere_replies(tool_call=ADD_CALL), tool_choice_required),
+    "invalid_tool_arguments": (cohere_replies(tool_call=BAD_CALL), invalid_tool_arguments),
     "tool_round_trip": (cohere_replies("It is 3."), tool_round_trip),
     "tool_round_trip_with_plan": (cohere_replies("It is 3."), tool_round_trip_with_plan),
     "call_settings": (cohere_replies(), call_settings),
@@ -421,6 +432,17 @@ def _plain_citations(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
+def _reply_kept(outcome: Outcome) -> Outcome:
+    """Their error (json's, a ValueError) read as our reply, once ours is seen to hold
+    the call as an invalid one with the arguments as sent."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs["ValueError"] and not theirs["ApiError"] and theirs["status_code"] is None
+    [bad] = ours["invalid_tool_calls"]
+    assert bad["args"] == BAD_CALL["function"]["arguments"] and bad["error"]
+    assert ours["tool_calls"] == []
+    return ours, ours, their_requests, our_requests
+
+
 def _all(*steps: Callable[[Outcome], Outcome]) -> Callable[[Outcome], Outcome]:
     def run(outcome: Outcome) -> Outcome:
         for step in steps:
@@ -476,6 +498,13 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
 for _name in ("tool_call_invoke", "tool_choice_required", "tool_round_trip"):
     DIFFERENCES[_name] = (FLAT_TOOLS, _flat_tools)
 DIFFERENCES["tool_round_trip_with_plan"] = (FLAT_TOOLS, _flat_tools)
+DIFFERENCES["invalid_tool_arguments"] = (
+    "a reply whose tool-call arguments are no JSON (cut short) is a reply with an invalid "
+    "tool call (the raw arguments and why), as on every wire and in LangChain's other "
+    "packages; langchain-cohere's invoke raises json's JSONDecodeError and the reply is "
+    "lost / " + FLAT_TOOLS,
+    _all(_flat_tools, _reply_kept),
+)
 DIFFERENCES["structured_schema"] = (
     "the schema goes as v2's `response_format.json_schema` (the cohere SDK's "
     "JsonResponseFormatV2 field); langchain-cohere sends v1's `schema` key to /v2/chat, "

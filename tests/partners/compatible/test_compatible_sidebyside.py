@@ -24,6 +24,10 @@ import pytest
 
 import chatplex
 from tests._merged_text import text_as_blocks
+from tests.partners._invalid_arguments import WHY_CUT_SHORT
+from tests.partners._invalid_arguments import WHY_WORDING
+from tests.partners._invalid_arguments import cut_short_arguments
+from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
@@ -158,6 +162,9 @@ class Script:
     content: str = "Hello there, friend."
     reasoning: str | None = None
     tool_args: dict[str, Any] | None = None  # a call of the request's first tool
+    #: The call's arguments as sent, when they are no JSON of `tool_args` (a model's
+    #: malformed output).
+    raw_args: str | None = None
     finish: str = "stop"
     status: int = 200
     error: dict[str, Any] | None = None
@@ -199,7 +206,7 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
                     # rewrites any other id to such a one).
                     "id": "Ab3dE6gH9" if package.name == "mistralai" else "call_1",
                     "type": "function",
-                    "function": {"name": name, "arguments": json.dumps(script.tool_args)},
+                    "function": {"name": name, "arguments": _arguments(script)},
                 }
             ]
             message = {"role": "assistant", "content": None, "tool_calls": calls}
@@ -305,6 +312,10 @@ def _part(kind: str, text: str) -> dict[str, Any]:
     return {"type": "text", "text": text}
 
 
+def _arguments(script: Script) -> str:
+    return json.dumps(script.tool_args) if script.raw_args is None else script.raw_args
+
+
 def _tool_name(body: dict[str, Any]) -> str:
     choice = body.get("tool_choice")
     if isinstance(choice, dict):
@@ -385,6 +396,14 @@ def tool_call_invoke(cls: Any, p: Package, url: str) -> Any:
 
 def tool_call_stream(cls: Any, p: Package, url: str) -> Any:
     return merged(list(_model(cls, p, url).bind_tools([add]).stream("What is 1+2?")))
+
+
+def invalid_tool_arguments(cls: Any, p: Package, url: str) -> Any:
+    return _model(cls, p, url).bind_tools([add]).invoke("1+2?")
+
+
+def invalid_tool_arguments_stream(cls: Any, p: Package, url: str) -> Any:
+    return merged(list(_model(cls, p, url).bind_tools([add]).stream("1+2?")))
 
 
 def tool_round_trip(cls: Any, p: Package, url: str) -> Any:
@@ -654,6 +673,8 @@ def missing_key(cls: Any, p: Package, url: str) -> Any:
 
 
 TOOL = Script(tool_args={"a": 1, "b": 2})
+#: A call whose arguments were cut short: no JSON.
+BAD_ARGS = Script(tool_args={}, raw_args='{"a": 1, "b": ')
 SUM = Script('{"total": 3}', tool_args={"total": 3})  # a JSON text where no tools go
 REASONING = Script("Two.", reasoning="b-e-r-r-y: two r.", usage=DETAILED_USAGE)
 THINKING = Script(parts=(("thinking", "b-e-r-r-y: two r's here."), ("text", "Two, café.")))
@@ -674,6 +695,8 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "abatch_two": (Script(), abatch_two),
     "tool_call_invoke": (TOOL, tool_call_invoke),
     "tool_call_stream": (TOOL, tool_call_stream),
+    "invalid_tool_arguments": (BAD_ARGS, invalid_tool_arguments),
+    "invalid_tool_arguments_stream": (BAD_ARGS, invalid_tool_arguments_stream),
     "tool_round_trip": (TOOL, tool_round_trip),
     "tool_choice_named": (TOOL, tool_choice_named),
     "history_with_foreign_ids": (Script("It is 3."), history_with_foreign_ids),
@@ -876,6 +899,12 @@ for _package in PACKAGES:
         else:
             DIFFERENCES[_package, _script] = (_WHY_MESSAGE, _error_message)
     DIFFERENCES[_package, "key_from_environment"] = (_WHY_ENV_KEY, _environment_key)
+    if _package != "perplexity":  # (which runs no tool scripts)
+        DIFFERENCES[_package, "invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
+        DIFFERENCES[_package, "invalid_tool_arguments_stream"] = (
+            WHY_CUT_SHORT,
+            cut_short_arguments,
+        )
 DIFFERENCES["groq", "missing_key"] = (
     "without a key chatplex raises ValueError when the model is built, on every wire "
     "(langchain-groq: the groq SDK's GroqError, from its client); chatplex never "
@@ -1183,6 +1212,8 @@ NOT_RUN: dict[tuple[str, str], str] = {
             "tool_choice_named",
             "tool_choice_required",
             "history_with_foreign_ids",
+            "invalid_tool_arguments",
+            "invalid_tool_arguments_stream",
         )
     },
 }

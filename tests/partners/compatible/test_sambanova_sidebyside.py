@@ -12,6 +12,10 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.partners._invalid_arguments import WHY_CUT_SHORT
+from tests.partners._invalid_arguments import WHY_WORDING
+from tests.partners._invalid_arguments import cut_short_arguments
+from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import run_both as run_scripts
 from tests.partners.compatible import test_compatible_sidebyside as suite
@@ -77,6 +81,8 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
         suite._missing_key_class,
     ),
     "key_from_environment": (suite._WHY_ENV_KEY, suite._environment_key),
+    "invalid_tool_arguments": (WHY_WORDING, parser_wording),
+    "invalid_tool_arguments_stream": (WHY_CUT_SHORT, cut_short_arguments),
     "reasoning_invoke": (_WHY_REASONING, suite._reasoning_kept),
     "reasoning_stream": (_WHY_REASONING, suite._reasoning_kept),
     **{
