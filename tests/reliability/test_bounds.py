@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from _faultkit import API_KEY
+from _faultkit import PROMPTLY
 from _faultkit import PROVIDERS
 from _faultkit import ask
 from _faultkit import ask_stream
@@ -183,7 +184,16 @@ async def test_a_refused_endless_reply_holds_at_most_twice_the_bound(
     """Peak memory traced while an endless body is refused at an 8 MiB bound: the parts
     read so far (at most the bound) and the read in hand, not the 200 MB on offer."""
     bound = 8 * 1024 * 1024
-    chat = model(server, "endless", "openai", max_response_bytes=bound)
+    # Refused by its size, never by time: reading 8 MiB under tracemalloc on a loaded
+    # machine can take longer than BOUND, and a stream's one unending event is no content.
+    chat = model(
+        server,
+        "endless",
+        "openai",
+        max_response_bytes=bound,
+        timeout=PROMPTLY,
+        stream_idle_timeout=PROMPTLY,
+    )
     await call(chat, sync, mode, "warm-up")  # imports and pools: not the reply's memory
     tracemalloc.start()
     try:
