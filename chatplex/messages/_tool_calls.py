@@ -108,7 +108,9 @@ def parse_args(raw: str) -> tuple[dict[str, Any], str | None]:
     if raw.strip() == "":
         return {}, None
     try:
-        value = json.loads(raw, parse_constant=_reject_constant)
+        # strict=False: a raw control character (a newline) inside a string is taken, as
+        # LangChain's parsers take it; models writing code into an argument send them.
+        value = json.loads(raw, strict=False, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         return {}, f"arguments are not valid JSON: {exc}"
     if not isinstance(value, dict):

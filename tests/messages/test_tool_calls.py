@@ -122,6 +122,24 @@ def test_complete_reply_is_parsed_exactly() -> None:
     assert streaming.to_message().invalid_tool_calls == done.invalid_tool_calls
 
 
+def test_a_raw_newline_inside_an_argument_string_is_a_valid_call_as_in_langchain() -> None:
+    # Models writing code into an argument send raw control characters inside strings;
+    # LangChain's parsers take them (json's strict=False), so the call is valid there too.
+    from langchain_core.output_parsers.openai_tools import parse_tool_call
+
+    args = '{"code": "print(1)\nprint(2)"}'
+    done = merge_chunks(
+        [
+            AIMessageChunk("", tool_call_chunks=[frag(0, name="run", id="c", args=args)]),
+            AIMessageChunk("", chunk_position="last"),
+        ]
+    )
+    theirs = parse_tool_call({"id": "c", "function": {"name": "run", "arguments": args}})
+    assert calls(done) == [("run", {"code": "print(1)\nprint(2)"}, "c")]
+    assert theirs is not None and theirs["args"] == {"code": "print(1)\nprint(2)"}
+    assert done.to_message().invalid_tool_calls == []
+
+
 def test_partial_invalid_arguments_match_langchain() -> None:
     ours = AIMessageChunk("", tool_call_chunks=[frag(0, name="f", id="c", args='"just a string"')])
     theirs = LCChunk(content="", tool_call_chunks=[dict(ours.tool_call_chunks[0])])  # type: ignore[list-item]
