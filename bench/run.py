@@ -102,16 +102,19 @@ class Plan:
 
 
 FULL = Plan()
+#: The harness, not the numbers: each client process is mostly its imports, so a few
+#: requests per measurement and no warm-up still run every scenario, table and sweep point.
 QUICK = Plan(
-    abatch_n=200,
-    stream_n=16,
-    batch_n=48,
-    import_runs=2,
-    rss_n=500,
+    abatch_n=8,
+    stream_n=2,
+    chunks=20,
+    batch_n=4,
+    import_runs=1,
+    rss_n=64,
     repeat=1,
-    warmup=16,
-    sweep_n=32,
-    import_ratio_runs=3,
+    warmup=0,
+    sweep_n=8,
+    import_ratio_runs=1,
 )
 
 
