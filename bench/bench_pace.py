@@ -3,7 +3,7 @@ openai / anthropic SDKs, every client against the same embedded mock server, in 
 
     python bench/bench_pace.py                     # every scenario, both wires (~10 min)
     python bench/bench_pace.py --quick             # small counts, short runs (~1 min)
-    python bench/bench_pace.py --quick --clients chatplex --wires openai   # smoke (~15 s)
+    python bench/bench_pace.py --quick --clients chatplex --wires openai   # smoke (~5 s)
 
 Every client runs with no rate limit configured and its defaults otherwise (2 retries,
 the SDKs' backoff), 32 requests in flight, against `MockServer(latency=0.05)` started
