@@ -179,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     if args.quick:
-        args.chunks, args.streams, args.repeat = 20, 2, 1
+        args.chunks, args.streams, args.repeat = 20, 1, 1
     peers: str | None = None
     if not args.no_peers:
         peers = args.python or (str(PEERS_PYTHON) if PEERS_PYTHON.exists() else None)

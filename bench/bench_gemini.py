@@ -67,8 +67,8 @@ def transport(chunks: int) -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
-def cpu(call: Callable[[], Any], requests: int) -> float:
-    for _ in range(min(5, requests)):
+def cpu(call: Callable[[], Any], requests: int, warmup: int) -> float:
+    for _ in range(warmup):
         call()  # warm-up: imports, pools
     start = time.process_time()
     for _ in range(requests):
@@ -83,8 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunks", type=int, default=100)
     parser.add_argument("--out", default=str(HERE / "results_gemini.json"))
     args = parser.parse_args(argv)
-    requests = 10 if args.quick else args.requests
+    requests = 2 if args.quick else args.requests
     chunks = 10 if args.quick else args.chunks
+    warmup = 0 if args.quick else min(5, requests)
 
     from google import genai
     from google.genai import types
@@ -118,8 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             sdk_stream,
         ),
     ):
-        per_request = cpu(invoke, requests)
-        per_stream = cpu(stream, requests)
+        per_request = cpu(invoke, requests, warmup)
+        per_stream = cpu(stream, requests, warmup)
         rows.append(
             {
                 "client": client,

@@ -87,18 +87,22 @@ async def one_stream(chain: Any) -> int:
     return pieces
 
 
-async def measure(client: str, mode: str, url: str, count: int) -> dict[str, Any]:
+async def measure(
+    client: str, mode: str, url: str, count: int, warm_up: bool = True
+) -> dict[str, Any]:
     chain = build_chain(client, url)
     config = {"max_concurrency": CONCURRENCY}
     if mode == "abatch":
-        await chain.abatch([{"topic": "warm-up"}] * 8, config)  # pool and code paths warm
+        if warm_up:
+            await chain.abatch([{"topic": "warm-up"}] * 8, config)  # pool and code paths warm
         inputs = [{"topic": f"topic {i}"} for i in range(count)]
         wall, start = time.perf_counter(), cpu_seconds()
         out = await chain.abatch(inputs, config)
         cpu, wall = cpu_seconds() - start, time.perf_counter() - wall
         assert len(out) == count and all(isinstance(x, str) and x for x in out)
         return {"client": client, "mode": mode, "units": count, "cpu_s": cpu, "wall_s": wall}
-    await one_stream(chain)
+    if warm_up:
+        await one_stream(chain)
     wall, start = time.perf_counter(), cpu_seconds()
     chunks = 0
     for _ in range(count):
@@ -129,9 +133,9 @@ def mock_server(chunks: int) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def run_worker(client: str, mode: str, url: str, count: int) -> dict[str, Any]:
+def run_worker(client: str, mode: str, url: str, count: int, warm_up: bool) -> dict[str, Any]:
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", client, mode]
-    command += ["--url", url, "--count", str(count)]
+    command += ["--url", url, "--count", str(count)] + ([] if warm_up else ["--no-warm-up"])
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}  # third-party deprecation chatter
     out = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
@@ -192,6 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--worker", nargs=2, metavar=("CLIENT", "MODE"), help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--no-warm-up", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--requests", type=int, default=2000, help="abatch size")
     parser.add_argument("--streams", type=int, default=20, help="timed streams per process")
     parser.add_argument("--chunks", type=int, default=200, help="content deltas per reply")
@@ -202,10 +207,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.worker:
         client, mode = args.worker
-        print(json.dumps(asyncio.run(measure(client, mode, args.url, args.count))))
+        measured = measure(client, mode, args.url, args.count, warm_up=not args.no_warm_up)
+        print(json.dumps(asyncio.run(measured)))
         return 0
-    if args.quick:
-        args.requests, args.streams, args.chunks, args.repeat = 40, 2, 20, 1
+    if args.quick:  # the harness, not the numbers: every worker is mostly imports
+        args.requests, args.streams, args.chunks, args.repeat = 4, 1, 5, 1
 
     started = time.time()
     results: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -214,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for client in CLIENTS:
                 for mode in MODES:
                     count = args.requests if mode == "abatch" else args.streams
-                    run = run_worker(client, mode, url, count)
+                    run = run_worker(client, mode, url, count, warm_up=not args.quick)
                     results.setdefault((client, mode), []).append(run)
             print(f"round {round_no + 1}/{args.repeat} done", file=sys.stderr)
     summary = report(results, args)

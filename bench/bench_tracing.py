@@ -60,6 +60,8 @@ MODES = ("off", "langsmith", "otel")
 WORKLOADS = ("invoke", "chain", "stream", "langchain-chain")
 #: Content deltas per request of the "stream" workload (its CPU per chunk: / this).
 STREAM_CHUNKS = 100
+#: Untimed calls before each CPU sample (pools, imports, first-call caches).
+WARMUP = 10
 
 
 # -- servers, each in its own process ----------------------------------------------------
@@ -113,6 +115,7 @@ class Process:
 CLIENT = r"""
 import json, os, resource, sys, time
 mode, workload, n, base_url = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+warmup = int(sys.argv[5])
 if mode == "otel":
     from opentelemetry.sdk.metrics import MeterProvider
     from opentelemetry.sdk.metrics.export import InMemoryMetricReader
@@ -148,7 +151,7 @@ if workload == "stream":  # a stream of STREAM_CHUNKS content deltas per request
     call = lambda: sum(1 for _ in runnable.stream(arg))
 else:
     call = lambda: runnable.invoke(arg)
-for _ in range(10):  # warm up: pools, imports, first-call caches
+for _ in range(warmup):  # warm up: pools, imports, first-call caches
     call()
 start = resource.getrusage(resource.RUSAGE_SELF)
 for _ in range(n):
@@ -191,7 +194,9 @@ def _env(mode: str, langsmith_url: str | None) -> dict[str, str]:
     return env
 
 
-def cpu_per_request(mode: str, workload: str, n: int, mock: str, ls_url: str) -> dict[str, Any]:
+def cpu_per_request(
+    mode: str, workload: str, n: int, mock: str, ls_url: str, warmup: int = WARMUP
+) -> dict[str, Any]:
     client_mode = "langsmith" if mode == "before" else mode
     out = subprocess.run(
         [
@@ -202,6 +207,7 @@ def cpu_per_request(mode: str, workload: str, n: int, mock: str, ls_url: str) ->
             workload,
             str(n),
             mock + "/v1",
+            str(warmup),
         ],  # fmt: skip
         env=_env(mode, ls_url),
         capture_output=True,
@@ -212,14 +218,14 @@ def cpu_per_request(mode: str, workload: str, n: int, mock: str, ls_url: str) ->
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def hook_check_ns() -> float:
-    """Nanoseconds of the check every call makes when no tracer is registered."""
+def hook_check_ns(number: int) -> float:
+    """Nanoseconds of the check every call makes when no tracer is registered (timed
+    `number` times)."""
     from chatplex.core import tracers
     from chatplex.core.run_config import ensure_config
 
     ensure_config({})  # the first call reads the environment once (the probe), then leaves
     assert tracers.ACTIVE == ()
-    number = 1_000_000
     empty = timeit.timeit("pass", number=number)
     check = timeit.timeit("if t.ACTIVE: pass", globals={"t": tracers}, number=number)
     return max(0.0, (check - empty) / number * 1e9)
@@ -280,8 +286,10 @@ def main() -> int:
     BEFORE = options.before.resolve() if options.before else None
     modes = (*MODES, "before") if BEFORE else MODES
     bulk_modes = ("off", "before", "langsmith") if BEFORE else ("off", "preloaded", "langsmith")
-    if options.quick:
-        options.requests, options.rows, options.repeat = 20, 50, 1
+    warmup, hook_checks = WARMUP, 1_000_000
+    if options.quick:  # the harness, not the numbers: every process is mostly imports
+        options.requests, options.rows, options.repeat = 2, 10, 1
+        warmup, hook_checks = 0, 10_000
 
     # Measured as users run it, with bytecode caches: an installed package has them,
     # and a checkout writes them at its first import, unless PYTHONDONTWRITEBYTECODE is
@@ -302,7 +310,7 @@ def main() -> int:
             for workload in WORKLOADS:
                 for mode in modes if workload != "langchain-chain" else ("off", "langsmith"):
                     result = cpu_per_request(
-                        mode, workload, options.requests, mock.url, langsmith.url
+                        mode, workload, options.requests, mock.url, langsmith.url, warmup
                     )
                     samples.setdefault(workload, {}).setdefault(mode, []).append(result["cpu_us"])
                     if workload != "langchain-chain":  # langchain_core imports langsmith
@@ -311,7 +319,7 @@ def main() -> int:
         cpu = {
             w: {m: statistics.median(v) for m, v in modes.items()} for w, modes in samples.items()
         }
-        check_ns = hook_check_ns()
+        check_ns = hook_check_ns(hook_checks)
         if options.bulk_only:  # the ratios below divide by these: nothing was measured
             cpu = {"invoke": {"off": float("nan")}}
 

@@ -102,16 +102,22 @@ class Plan:
 
 
 FULL = Plan()
+#: The harness, not the numbers: each client process is mostly its imports, so a few
+#: requests per measurement, no server latency, no warm-up and two sweep points still run
+#: every scenario, table and the sweep.
 QUICK = Plan(
-    abatch_n=200,
-    stream_n=16,
-    batch_n=48,
-    import_runs=2,
-    rss_n=500,
+    abatch_n=8,
+    stream_n=2,
+    chunks=20,
+    batch_n=4,
+    import_runs=1,
+    rss_n=64,
+    latency=0.0,
     repeat=1,
-    warmup=16,
-    sweep_n=32,
-    import_ratio_runs=3,
+    warmup=0,
+    sweep_n=8,
+    sweep_levels=(1, 16),
+    import_ratio_runs=1,
 )
 
 
@@ -327,11 +333,11 @@ IMPORT_CASES = {
 }
 
 
-def measure_import_ratio(python: str, runs: int) -> dict[str, float]:
+def measure_import_ratio(python: str, runs: int, warm_up: bool = True) -> dict[str, float]:
     """Median `import chatplex` and `import asyncio` (and a first `ChatOpenAI(...)`) in
     fresh processes of the same interpreter, alternating (this host's speed drifts within
-    minutes), after one untimed run of each so the bytecode caches exist. The ratio is
-    what compares across hosts."""
+    minutes), after one untimed run of each (`warm_up`) so the bytecode caches exist. The
+    ratio is what compares across hosts."""
     # Bytecode caches on: the untimed first import writes them where they are missing.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONHASHSEED"] = "0"
@@ -347,7 +353,7 @@ def measure_import_ratio(python: str, runs: int) -> dict[str, float]:
         )
         return float(done.stdout.strip().splitlines()[-1])
 
-    for case in IMPORT_CASES:
+    for case in IMPORT_CASES if warm_up else ():
         once(case)
     times: dict[str, list[float]] = {case: [] for case in IMPORT_CASES}
     for _ in range(runs):
@@ -751,7 +757,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if any(c in CHATPLEX for c in clients):
         print("import chatplex against import asyncio", file=sys.stderr, flush=True)
         summary["import_ratio/chatplex"] = measure_import_ratio(
-            chatplex_python, plan.import_ratio_runs
+            chatplex_python, plan.import_ratio_runs, warm_up=plan.warmup > 0
         )
     found = targets(summary)
     table = markdown(plan, clients, summary, found)
