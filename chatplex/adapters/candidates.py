@@ -1,5 +1,5 @@
-"""What the streams of wires that answer with several candidates share (Gemini's
-`candidateCount`, Chat Completions' `n`): the chunks of the candidates after the first,
+"""What the streams of wires that answer with several candidates share (a request's
+`candidateCount` or `n`): the chunks of the candidates after the first,
 kept until the stream hands them over whole, and usage as the increase over what the
 stream reported before (servers repeat cumulative usage on many chunks). Pure, no I/O.
 
