@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import importlib.util
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from types import ModuleType
 
 from chatplex import init_chat_model
 from chatplex.testing import MockServer
+
+from ._scripts import SideBySide
+from .conftest import SCRIPTS_GROUP
+
+pytestmark = SCRIPTS_GROUP  # the script runs side by side with the folder's others
 
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "watch_events.py"
 
@@ -24,16 +26,8 @@ def load_example() -> ModuleType:
     return module
 
 
-def test_the_script_runs_on_both_wires() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "CHATPLEX_MODEL"}
-    out = subprocess.run(
-        [sys.executable, str(SCRIPT)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**env, "PYTHONWARNINGS": "error"},
-        check=False,
-    )
+def test_the_script_runs_on_both_wires(scripts: SideBySide) -> None:
+    out = scripts.result("watch_events")
     assert out.returncode == 0, out.stderr
     assert out.stderr == ""
     text = out.stdout
