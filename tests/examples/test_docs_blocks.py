@@ -4,10 +4,10 @@ embedded mock server, with only the two base-URL variables set. A block that sto
 running fails `make test`.
 
 Each block runs in a process of its own. One whose first import is chatplex runs in a
-child forked from an interpreter that has only imported chatplex (tests/examples/
-_zygote.py), which spares each block a second or so of imports; any other (a block
-that imports LangChain, respx, Ray... before chatplex, where the order could matter)
-runs in a fresh interpreter, `python -c`."""
+child forked from an interpreter that has only imported chatplex (tests/_zygote.py),
+which spares each block a second or so of imports; any other (a block that imports
+LangChain, respx, Ray... before chatplex, where the order could matter) runs in a fresh
+interpreter, `python -c`."""
 
 from __future__ import annotations
 
@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 
 from chatplex.testing import MockServer
-
-from ._zygote import Zygote
+from tests._zygote import Zygote
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]

@@ -1,15 +1,16 @@
 """Run many short scripts each in a process of its own without paying each one's imports:
 a "zygote" interpreter imports chatplex once, then forks one child per script.
 
-The child is what `python -c CODE` started in the script's folder would be, except that
-chatplex (every public name, and the modules of PRELOAD) is already imported: a fresh
-`__main__`, `sys.argv == ["-c"]`, the folder first on `sys.path`, stdin from /dev/null,
+The child is what `python -c CODE` (`Zygote.run`) or `python -m MODULE ARGS...`
+(`Zygote.run_module`) started in the given folder would be, except that chatplex (every
+public name, and the modules of PRELOAD) is already imported: a fresh `__main__`,
+`sys.argv` as Python sets it, the folder first on `sys.path`, stdin from /dev/null,
 stdout and stderr to files, and a normal interpreter exit (atexit handlers, non-daemon
 threads joined; an uncaught exception prints its traceback and exits 1). Nothing but
 imports ran in the zygote before the fork: no chatplex code, no thread (checked), so
 every child starts from the same state and no script sees another's.
 
-`Zygote.run` returns a `subprocess.CompletedProcess`; a script running past its timeout
+Both return a `subprocess.CompletedProcess`; a script running past its timeout
 is killed by SIGALRM (returncode -14). Needs `os.fork` (POSIX).
 """
 
@@ -87,25 +88,34 @@ _redirect(1, _job["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
 _redirect(2, _job["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
 sys.stdin = open(0, closefd=False)
 signal.alarm(_job["timeout"])
-sys.argv[:] = ["-c"]
-sys.path[0] = ""  # the current folder, as for `python -c`
 _main = types.ModuleType("__main__")
 _main.__builtins__, _main.__loader__ = __builtins__, __loader__
 sys.modules["__main__"] = _main
-exec(compile(_job["code"], "<string>", "exec"), _main.__dict__)
+if "module" in _job:  # `python -m`: the folder (in full) first on the path
+    import runpy
+
+    sys.argv[:] = ["-m", *_job["args"]]  # argv[0] becomes the module's file
+    sys.path[0] = os.getcwd()
+    runpy._run_module_as_main(_job["module"])  # what `python -m` calls
+else:  # `python -c`: the folder, as ""
+    sys.argv[:] = ["-c"]
+    sys.path[0] = ""
+    exec(compile(_job["code"], "<string>", "exec"), _main.__dict__)
 """
 
 
 class Zygote:
-    """The zygote process: start it with `env` (its log and the scripts' output go to
-    `folder`), `run` scripts one at a time, `close` it."""
+    """The zygote process: start it with `env` and what to `preload` (its log and the
+    scripts' output go to `folder`), `run` scripts one at a time, `close` it."""
 
-    def __init__(self, folder: Path, env: dict[str, str]) -> None:
+    def __init__(
+        self, folder: Path, env: dict[str, str], preload: tuple[str, ...] = PRELOAD
+    ) -> None:
         self._folder = folder
         self._log = folder / "zygote.stderr"
         with self._log.open("w") as log:
             self._process = subprocess.Popen(
-                [sys.executable, "-c", f"PRELOAD = {PRELOAD!r}\n{_PROGRAM}"],
+                [sys.executable, "-c", f"PRELOAD = {preload!r}\n{_PROGRAM}"],
                 cwd=folder,
                 env=env,
                 stdin=subprocess.PIPE,
@@ -116,9 +126,22 @@ class Zygote:
         self._expect("ready")
 
     def run(self, code: str, cwd: Path, timeout: int) -> subprocess.CompletedProcess[str]:
-        """`code` run in a forked child in `cwd`: its exit code, stdout and stderr."""
+        """`python -c code` in `cwd`, forked: its exit code, stdout and stderr."""
+        return self._fork({"code": code}, ["-c", code], cwd, timeout)
+
+    def run_module(
+        self, module: str, *args: str, cwd: Path, timeout: int
+    ) -> subprocess.CompletedProcess[str]:
+        """`python -m module args...` in `cwd`, forked: its exit code, stdout and stderr."""
+        return self._fork(
+            {"module": module, "args": list(args)}, ["-m", module, *args], cwd, timeout
+        )
+
+    def _fork(
+        self, what: dict[str, object], argv: list[str], cwd: Path, timeout: int
+    ) -> subprocess.CompletedProcess[str]:
         out, err = self._folder / "stdout", self._folder / "stderr"
-        job = {"code": code, "cwd": str(cwd), "stdout": str(out), "stderr": str(err)}
+        job = {**what, "cwd": str(cwd), "stdout": str(out), "stderr": str(err)}
         assert self._process.stdin is not None
         self._process.stdin.write(json.dumps({**job, "timeout": timeout}) + "\n")
         self._process.stdin.flush()
@@ -127,7 +150,7 @@ class Zygote:
         if returncode == -signal.SIGALRM:
             stderr += f"\n[killed: still running after {timeout} s]"
         stdout = out.read_text(encoding="utf-8", errors="replace")
-        return subprocess.CompletedProcess(["-c", code], returncode, stdout, stderr)
+        return subprocess.CompletedProcess(argv, returncode, stdout, stderr)
 
     def close(self) -> None:
         """End the zygote (it exits at the end of its input), reaped, pipes closed."""
