@@ -4,10 +4,10 @@ embedded mock server, with only the two base-URL variables set. A block that sto
 running fails `make test`.
 
 Each block runs in a process of its own. One whose first import is chatplex runs in a
-child forked from an interpreter that has only imported chatplex (tests/_zygote.py),
-which spares each block a second or so of imports; any other (a block that imports
-LangChain, respx, Ray... before chatplex, where the order could matter) runs in a fresh
-interpreter, `python -c`."""
+child forked from an interpreter that has only imported chatplex and its HTTP stack
+(tests/_zygote.py), which spares each block a few tenths of a second of imports; any
+other (a block that imports LangChain, respx, Ray... before chatplex, where the order
+could matter) runs in a fresh interpreter, `python -c`."""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ def test_the_docs_have_python_blocks() -> None:
     assert len(blocks()) >= 40  # the pages' own, at least: a broken pattern finds none
 
 
-def test_blocks_that_import_something_else_first_run_fresh() -> None:
+def test_only_blocks_that_import_chatplex_first_are_forked() -> None:
     assert _chatplex_first("import asyncio, json\nfrom chatplex import bulk\nx = 1\n")
     assert _chatplex_first("# a comment\nimport chatplex.testing\n")
     assert not _chatplex_first("import respx\nfrom chatplex import init_chat_model\n")
