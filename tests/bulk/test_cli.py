@@ -9,6 +9,8 @@ import select
 import signal
 import subprocess
 import time
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,15 +21,39 @@ from chatplex.bulk.cli import model_settings
 from chatplex.chat import ChatModel
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
+from tests._zygote import PRELOAD
+from tests._zygote import Zygote
 
 from .conftest import cli_command
 from .conftest import cli_env
 from .conftest import read_output
-from .conftest import run_cli
 from .conftest import started_cli
 from .conftest import write_jsonl
 
 MODEL = "openai:gpt-4o-mini"
+
+#: `chatplex run ARGS... ` in its folder, to the end: exit code, stdout, stderr.
+Cli = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    """`python -m chatplex run ...` in a child forked from an interpreter that imported
+    chatplex and the CLI (tests/_zygote.py): a process of its own, as a person runs it,
+    without paying the imports again for each of the file's runs. The runs that are
+    signalled, killed, in a terminal or given a small disk start their own interpreter
+    (conftest.started_cli, subprocess)."""
+    zygote = Zygote(
+        tmp_path_factory.mktemp("cli-zygote"), cli_env(), PRELOAD + ("chatplex.bulk.cli",)
+    )
+
+    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        return zygote.run_module("chatplex", "run", *args, cwd=cwd, timeout=120)
+
+    try:
+        yield run
+    finally:
+        zygote.close()
 
 
 def _wait_for_lines(
@@ -49,7 +75,7 @@ def _check_complete(out: Path, count: int) -> None:
     assert all(r["text"] == f"Echo: row {r['id'][1:]}" for r in rows)
 
 
-def test_sigkill_then_rerun_finishes_every_row_once(tmp_path: Path) -> None:
+def test_sigkill_then_rerun_finishes_every_row_once(tmp_path: Path, cli: Cli) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 2000)
     out = tmp_path / "out.jsonl"
     with MockServer(latency=0.002) as server:
@@ -74,7 +100,7 @@ def test_sigkill_then_rerun_finishes_every_row_once(tmp_path: Path) -> None:
         kept = out.read_bytes().count(b"\n")
         assert 600 <= kept < 2000
         sent_before = server.stats.requests
-        finished = run_cli(*args, cwd=tmp_path)
+        finished = cli(*args, cwd=tmp_path)
         assert finished.returncode == 0, finished.stderr
         _check_complete(out, 2000)
         # Only the rows in flight at the kill (at most the window) were sent twice.
@@ -82,7 +108,9 @@ def test_sigkill_then_rerun_finishes_every_row_once(tmp_path: Path) -> None:
         assert server.stats.requests - sent_before == 2000 - kept
 
 
-def test_torn_last_line_is_repaired_by_the_next_run(tmp_path: Path, server: MockServer) -> None:
+def test_torn_last_line_is_repaired_by_the_next_run(
+    tmp_path: Path, server: MockServer, cli: Cli
+) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 30)
     out = tmp_path / "out.jsonl"
     args = (
@@ -97,10 +125,10 @@ def test_torn_last_line_is_repaired_by_the_next_run(tmp_path: Path, server: Mock
         server.url,
         "-q",
     )
-    assert run_cli(*args, cwd=tmp_path).returncode == 0
+    assert cli(*args, cwd=tmp_path).returncode == 0
     data = out.read_bytes()
     out.write_bytes(data[: len(data) - 7])  # the last write cut short
-    result = run_cli(*args, cwd=tmp_path)
+    result = cli(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "torn last line" in result.stderr
     _check_complete(out, 30)
@@ -213,9 +241,9 @@ def test_progress_bar_in_a_terminal(tmp_path: Path) -> None:
     assert "chatplex run: complete" in text
 
 
-def test_plain_lines_when_not_a_terminal(tmp_path: Path, server: MockServer) -> None:
+def test_plain_lines_when_not_a_terminal(tmp_path: Path, server: MockServer, cli: Cli) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 20)
-    result = run_cli(
+    result = cli(
         str(source),
         "-m",
         MODEL,
@@ -238,10 +266,10 @@ def test_plain_lines_when_not_a_terminal(tmp_path: Path, server: MockServer) -> 
     assert "eta=" in lines[-1]
 
 
-def test_bad_input_exits_2_before_any_request(tmp_path: Path, server: MockServer) -> None:
+def test_bad_input_exits_2_before_any_request(tmp_path: Path, server: MockServer, cli: Cli) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text('{"id": 1, "text": "a"}\n{"id": 2, "txt": "b"}\n')
-    result = run_cli(
+    result = cli(
         str(source),
         "-m",
         MODEL,
@@ -258,7 +286,7 @@ def test_bad_input_exits_2_before_any_request(tmp_path: Path, server: MockServer
     assert server.stats.requests == 0
 
 
-def test_csv_input_retry_failed_and_sorted_export(tmp_path: Path) -> None:
+def test_csv_input_retry_failed_and_sorted_export(tmp_path: Path, cli: Cli) -> None:
     source = tmp_path / "in.csv"
     source.write_text("id,text\n" + "".join(f"r{i},row {i}\n" for i in range(20)))
     out, ordered = tmp_path / "out.jsonl", tmp_path / "sorted.jsonl"
@@ -280,25 +308,25 @@ def test_csv_input_retry_failed_and_sorted_export(tmp_path: Path) -> None:
             server.url,
             "-q",
         )
-        first = run_cli(*args, cwd=tmp_path)
+        first = cli(*args, cwd=tmp_path)
         assert first.returncode == 1  # some rows failed: their error rows are written
         errors = {r["id"]: r["error"] for r in read_output(out) if "error" in r}
         assert set(errors) == {"r1", "r7"} and errors["r1"]["status"] == 400
         server.settings.fault_plan = None
         before = server.stats.requests
-        again = run_cli(*args, cwd=tmp_path)
+        again = cli(*args, cwd=tmp_path)
         assert again.returncode == 0 and server.stats.requests == before  # errors count as done
-        retried = run_cli(*args, "--retry-failed", "--sorted-output", str(ordered), cwd=tmp_path)
+        retried = cli(*args, "--retry-failed", "--sorted-output", str(ordered), cwd=tmp_path)
         assert retried.returncode == 0, retried.stderr
         assert server.stats.requests == before + 2
     assert [r["id"] for r in read_output(ordered)] == [f"r{i}" for i in range(20)]
     assert all("error" not in r for r in read_output(out))
 
 
-def test_no_key_in_any_file(tmp_path: Path, server: MockServer) -> None:
+def test_no_key_in_any_file(tmp_path: Path, server: MockServer, cli: Cli) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 5)
     report = tmp_path / "r.html"
-    result = run_cli(
+    result = cli(
         str(source),
         "-m",
         MODEL,
@@ -324,13 +352,13 @@ def test_no_key_in_any_file(tmp_path: Path, server: MockServer) -> None:
 
 @pytest.mark.parametrize("model", ["groq:llama-3.3-70b-versatile", "mistralai:mistral-small"])
 def test_an_openai_compatible_preset_runs_by_name(
-    tmp_path: Path, server: MockServer, model: str
+    tmp_path: Path, server: MockServer, model: str, cli: Cli
 ) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 3)
     out = tmp_path / "out.jsonl"
     url = server.openai_base_url  # ends in /v1: Groq would add its SDK path to a bare host
     args = ("-m", model, "-o", str(out), "--prompt", "{text}", "--base-url", url, "-q")
-    result = run_cli(str(source), *args, cwd=tmp_path)
+    result = cli(str(source), *args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     _check_complete(out, 3)
 
@@ -353,15 +381,17 @@ def test_flags_become_model_settings(tmp_path: Path, monkeypatch: pytest.MonkeyP
         parser.parse_args(["in.jsonl", "-o", "o.jsonl", "--concurrency", "0"])
 
 
-def test_cache_flag_makes_a_rerun_cost_nothing(tmp_path: Path, server: MockServer) -> None:
+def test_cache_flag_makes_a_rerun_cost_nothing(
+    tmp_path: Path, server: MockServer, cli: Cli
+) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 20)
     common = (str(source), "-m", MODEL, "--prompt", "{text}", "--base-url", server.url)
     cache = ("--cache", str(tmp_path / "replies.db"))
-    first = run_cli(*common, "-o", str(tmp_path / "a.jsonl"), *cache, cwd=tmp_path)
+    first = cli(*common, "-o", str(tmp_path / "a.jsonl"), *cache, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert server.stats.requests == 20
     # A new output file (nothing to resume): every row comes from the cache, none is sent.
-    second = run_cli(*common, "-o", str(tmp_path / "b.jsonl"), *cache, cwd=tmp_path)
+    second = cli(*common, "-o", str(tmp_path / "b.jsonl"), *cache, cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert server.stats.requests == 20
     rows = read_output(tmp_path / "b.jsonl")
@@ -372,10 +402,10 @@ def test_cache_flag_makes_a_rerun_cost_nothing(tmp_path: Path, server: MockServe
 
 
 def test_cache_flag_with_a_bad_path_fails_before_any_request(
-    tmp_path: Path, server: MockServer
+    tmp_path: Path, server: MockServer, cli: Cli
 ) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 3)
-    result = run_cli(
+    result = cli(
         str(source),
         "-m",
         MODEL,
@@ -392,20 +422,20 @@ def test_cache_flag_with_a_bad_path_fails_before_any_request(
 
 
 def test_batch_api_submits_then_a_rerun_collects_the_rows_in_input_order(
-    tmp_path: Path, server: MockServer
+    tmp_path: Path, server: MockServer, cli: Cli
 ) -> None:
     source = tmp_path / "in.csv"  # any input the real-time run takes, --prompt included
     source.write_text("id,text\n" + "".join(f"c{i},row {i}\n" for i in range(12)))
     out = tmp_path / "out.jsonl"
     args = (str(source), "-m", MODEL, "-o", str(out), "--prompt", "Say {text}")
     args += ("--base-url", server.url, "--batch-api")
-    submitted = run_cli(*args, cwd=tmp_path)
+    submitted = cli(*args, cwd=tmp_path)
     assert submitted.returncode == 75, submitted.stderr
     assert "batch submitted" in submitted.stderr and "run the same command again" in (
         submitted.stderr
     )
     assert not out.exists() and list((tmp_path / "out.jsonl.batch").glob("cpb-*.json"))
-    collected = run_cli(*args, "--wait", "--poll-interval", "0.05", cwd=tmp_path)
+    collected = cli(*args, "--wait", "--poll-interval", "0.05", cwd=tmp_path)
     assert collected.returncode == 0, collected.stderr
     assert "batch written" in collected.stderr
     # The summary shows the batch price against the real-time one: half.
@@ -419,20 +449,20 @@ def test_batch_api_submits_then_a_rerun_collects_the_rows_in_input_order(
 
 
 def test_batch_api_refuses_what_it_cannot_honour_before_any_request(
-    tmp_path: Path, server: MockServer
+    tmp_path: Path, server: MockServer, cli: Cli
 ) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 3)
     common = (str(source), "-m", MODEL, "-o", str(tmp_path / "o.jsonl"), "--prompt", "{text}")
     common += ("--base-url", server.url)
-    mixed = run_cli(*common, "--batch-api", "--max-cost", "1", "--cache", "c.db", cwd=tmp_path)
+    mixed = cli(*common, "--batch-api", "--max-cost", "1", "--cache", "c.db", cwd=tmp_path)
     assert mixed.returncode == 2 and "--cache, --max-cost cannot go with --batch-api" in (
         mixed.stderr
     )
-    alone = run_cli(*common, "--wait", cwd=tmp_path)
+    alone = cli(*common, "--wait", cwd=tmp_path)
     assert alone.returncode == 2 and "--wait goes with --batch-api" in alone.stderr
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": 1, "text": "a"}\n{"id": 2}\n')
-    broken = run_cli(
+    broken = cli(
         str(bad),
         "-m",
         MODEL,
@@ -470,15 +500,17 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_configuration_mistakes_are_one_line_each(tmp_path: Path, server: MockServer) -> None:
+def test_configuration_mistakes_are_one_line_each(
+    tmp_path: Path, server: MockServer, cli: Cli
+) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 3)
     out = str(tmp_path / "out.jsonl")
     line = _one_line_error(
-        run_cli(str(source), "-m", "opnai:gpt-4o", "-o", out, "--prompt", "{text}", cwd=tmp_path)
+        cli(str(source), "-m", "opnai:gpt-4o", "-o", out, "--prompt", "{text}", cwd=tmp_path)
     )
     assert "--model opnai:gpt-4o: unknown provider 'opnai'; did you mean 'openai'?" in line
     line = _one_line_error(
-        run_cli(
+        cli(
             str(source),
             "-m",
             "anthropic:claude-sonnet-4-5",
@@ -491,7 +523,7 @@ def test_configuration_mistakes_are_one_line_each(tmp_path: Path, server: MockSe
     )
     assert "ANTHROPIC_API_KEY" in line and "--api-key-env" in line and "api_key=" not in line
     line = _one_line_error(
-        run_cli(
+        cli(
             str(source),
             "-m",
             MODEL,
@@ -506,7 +538,7 @@ def test_configuration_mistakes_are_one_line_each(tmp_path: Path, server: MockSe
     )
     assert "--api-key-env NO_SUCH_VAR: that variable is not set" in line
     line = _one_line_error(
-        run_cli(
+        cli(
             str(source),
             "-m",
             MODEL,
@@ -523,14 +555,14 @@ def test_configuration_mistakes_are_one_line_each(tmp_path: Path, server: MockSe
     latin = tmp_path / "latin.jsonl"
     latin.write_bytes(b'{"id": 1, "prompt": "caf\xe9"}\n')
     line = _one_line_error(
-        run_cli(str(latin), "-m", MODEL, "--prompt", "{text}", "-o", out, cwd=tmp_path)
+        cli(str(latin), "-m", MODEL, "--prompt", "{text}", "-o", out, cwd=tmp_path)
     )
     assert "latin.jsonl:1: not UTF-8 text (byte 0xe9)" in line
     assert server.stats.requests == 0
 
 
 def test_a_wrong_base_url_stops_early_and_the_rerun_sends_every_row(
-    tmp_path: Path, server: MockServer
+    tmp_path: Path, server: MockServer, cli: Cli
 ) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 300)
     out = tmp_path / "out.jsonl"
@@ -547,18 +579,18 @@ def test_a_wrong_base_url_stops_early_and_the_rerun_sends_every_row(
         "4",
         "-q",
     )
-    line = _one_line_error(run_cli(*common, "--base-url", wrong, cwd=tmp_path))
+    line = _one_line_error(cli(*common, "--base-url", wrong, cwd=tmp_path))
     assert "the first 8 rows all failed (APIConnectionError" in line
     failed = read_output(out)
     assert 8 <= len(failed) < 300  # stopped early: not one error row per input row
     assert {row["error"]["kind"] for row in failed} == {"transient"}
     # The same command with the right URL sends them again: no --retry-failed needed.
-    result = run_cli(*common, "--base-url", server.url, cwd=tmp_path)
+    result = cli(*common, "--base-url", server.url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     _check_complete(out, 300)
 
 
-def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
+def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path, cli: Cli) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 400)
     out = tmp_path / "out.jsonl"
     with MockServer(latency=0.05) as server:
@@ -577,16 +609,18 @@ def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
         with started_cli(*common, "--concurrency", "1", cwd=tmp_path) as first:
             _wait_for_lines(out, 2, first)
             for extra in ((), ("--retry-failed",)):
-                line = _one_line_error(run_cli(*common, *extra, cwd=tmp_path))
+                line = _one_line_error(cli(*common, *extra, cwd=tmp_path))
                 assert f"being written by another run (pid {first.pid})" in line
             first.kill()
         assert out.read_bytes().endswith(b"\n") or out.read_bytes() == b""
-        result = run_cli(*common, "--concurrency", "32", cwd=tmp_path)  # the lock died with it
+        result = cli(*common, "--concurrency", "32", cwd=tmp_path)  # the lock died with it
         assert result.returncode == 0, result.stderr
     _check_complete(out, 400)
 
 
-def test_a_full_disk_stops_the_run_and_keeps_whole_rows(tmp_path: Path, server: MockServer) -> None:
+def test_a_full_disk_stops_the_run_and_keeps_whole_rows(
+    tmp_path: Path, server: MockServer, cli: Cli
+) -> None:
     import resource
 
     source = write_jsonl(tmp_path / "in.jsonl", 50)
@@ -617,7 +651,7 @@ def test_a_full_disk_stops_the_run_and_keeps_whole_rows(tmp_path: Path, server: 
     assert f"{len(kept)} done" in result.stderr
     # With room again, the same command finishes the rest.
     assert (
-        run_cli(
+        cli(
             str(source),
             "-m",
             MODEL,

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+from ._scripts import SideBySide
+from .conftest import SCRIPTS_GROUP
 
-
-def _run(name: str) -> str:
-    drop = ("CHATPLEX_", "OPENAI_", "ANTHROPIC_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLES / f"{name}.py")],
-        cwd=EXAMPLES,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+pytestmark = SCRIPTS_GROUP  # the scripts run side by side with the folder's others
 
 
 @pytest.mark.parametrize("name", ["tiered_batch", "batch_chain"])
-def test_runs_on_the_mock_server(name: str) -> None:
-    out = _run(name)
+def test_runs_on_the_mock_server(name: str, scripts: SideBySide) -> None:
+    done = scripts.result(name)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
     assert "embedded mock server on http://127.0.0.1:" in out
     if name == "tiered_batch":
         lines = [line for line in out.splitlines() if line.startswith("[")][1:]

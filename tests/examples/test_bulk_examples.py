@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from ._scripts import SideBySide
+from .conftest import SCRIPTS_GROUP
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+pytestmark = SCRIPTS_GROUP  # the scripts run side by side with the folder's others
 
 
-def _run(name: str) -> subprocess.CompletedProcess[str]:
-    drop = ("CHATPLEX_", "OPENAI_", "ANTHROPIC_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
-    return subprocess.run(
-        [sys.executable, str(EXAMPLES / f"{name}.py")],
-        env={**env, "PYTHONWARNINGS": "error"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=EXAMPLES,
-    )
-
-
-def test_chunked_run_resumes_and_the_batch_gets_a_bar() -> None:
-    done = _run("bulk_chunked")
+def test_chunked_run_resumes_and_the_batch_gets_a_bar(scripts: SideBySide) -> None:
+    done = scripts.result("bulk_chunked")
     assert done.returncode == 0, done.stderr
     assert "before the rerun: 300 rows on disk" in done.stdout
     assert "after the rerun: 1000 rows on disk, 300 skipped, 700 sent now" in done.stdout
@@ -32,8 +17,8 @@ def test_chunked_run_resumes_and_the_batch_gets_a_bar() -> None:
     assert "300 already in the output (of 1000)" in done.stderr  # the summary
 
 
-def test_routed_run_counts_each_model() -> None:
-    done = _run("bulk_routed")
+def test_routed_run_counts_each_model(scripts: SideBySide) -> None:
+    done = scripts.result("bulk_routed")
     assert done.returncode == 0, done.stderr
     assert "rows per model: {'gpt-4o': 8, 'gpt-4o-mini': 32}" in done.stdout
     assert (
@@ -42,15 +27,17 @@ def test_routed_run_counts_each_model() -> None:
     )
 
 
-def test_cached_run_sends_each_distinct_prompt_once_and_a_rerun_nothing() -> None:
-    done = _run("bulk_cached")
+def test_cached_run_sends_each_distinct_prompt_once_and_a_rerun_nothing(
+    scripts: SideBySide,
+) -> None:
+    done = scripts.result("bulk_cached")
     assert done.returncode == 0, done.stderr
     assert "first run: 200 rows, 50 sent, 150 from the cache" in done.stdout
     assert "rerun: 200 rows, 0 sent, 200 from the cache, cost $0.000000" in done.stdout
 
 
-def test_cost_run_stops_at_its_budget_then_carries_on() -> None:
-    done = _run("bulk_cost")
+def test_cost_run_stops_at_its_budget_then_carries_on(scripts: SideBySide) -> None:
+    done = scripts.result("bulk_cost")
     assert done.returncode == 0, done.stderr
     assert "stopped: cost budget reached;" in done.stdout
     stopped = int(done.stdout.split("cost budget reached; ")[1].split(" rows")[0])

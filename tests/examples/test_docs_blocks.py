@@ -1,10 +1,17 @@
 """Every Python block of README.md and of the documentation site's pages (docs/**/*.md)
 runs as written, as the pages' "Try it offline" says: in a fresh directory, against the
 embedded mock server, with only the two base-URL variables set. A block that stops
-running fails `make test`."""
+running fails `make test`.
+
+Each block runs in a process of its own. One whose first import is chatplex runs in a
+child forked from an interpreter that has only imported chatplex and its HTTP stack
+(tests/_zygote.py), which spares each block a few tenths of a second of imports; any
+other (a block that imports LangChain, respx, Ray... before chatplex, where the order
+could matter) runs in a fresh interpreter, `python -c`."""
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -15,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from chatplex.testing import MockServer
+from tests._zygote import Zygote
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
@@ -44,30 +52,101 @@ def cases() -> list[object]:
     ]
 
 
+def _chatplex_first(code: str) -> bool:
+    """Whether the block imports chatplex before running anything else or importing
+    anything but the standard library: for such a block, chatplex imported before its
+    first line changes nothing it could see."""
+    for statement in ast.parse(code).body:
+        if isinstance(statement, ast.Import):
+            modules = {alias.name.split(".")[0] for alias in statement.names}
+        elif isinstance(statement, ast.ImportFrom) and statement.level == 0:
+            modules = {(statement.module or "").split(".")[0]}
+        else:
+            return False
+        if "chatplex" in modules:
+            return True
+        if not modules <= sys.stdlib_module_names:
+            return False
+    return False
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[MockServer]:
     with MockServer() as srv:
+        # A Batch API job "takes" no time (1 s by default): the bulk page's block polls
+        # every 5 s, and it finds its jobs done at the first poll instead of the third.
+        srv._core.batches.default_seconds = 0.0
         yield srv
+
+
+def block_env(server: MockServer) -> dict[str, str]:
+    drop = ("CHATPLEX_", "OPENAI_", "ANTHROPIC_", "LANGSMITH_", "LANGCHAIN_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    env["OPENAI_BASE_URL"] = server.openai_base_url
+    env["ANTHROPIC_BASE_URL"] = server.anthropic_base_url
+    return env
+
+
+@pytest.fixture(scope="module")
+def zygote(server: MockServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zygote]:
+    started = Zygote(tmp_path_factory.mktemp("zygote"), block_env(server))
+    try:
+        yield started
+    finally:
+        started.close()
 
 
 def test_the_docs_have_python_blocks() -> None:
     assert len(blocks()) >= 40  # the pages' own, at least: a broken pattern finds none
 
 
+def test_only_blocks_that_import_chatplex_first_are_forked() -> None:
+    assert _chatplex_first("import asyncio, json\nfrom chatplex import bulk\nx = 1\n")
+    assert _chatplex_first("# a comment\nimport chatplex.testing\n")
+    assert not _chatplex_first("import respx\nfrom chatplex import init_chat_model\n")
+    assert not _chatplex_first("import os\nos.environ['X'] = '1'\nimport chatplex\n")
+    assert not _chatplex_first("print(1)\n")
+    forked = [where for where, code in blocks() if _chatplex_first(code)]
+    assert len(forked) >= 30  # most blocks: the zygote is worth its start
+
+
+def test_a_forked_block_runs_as_python_c_would(zygote: Zygote, tmp_path: Path) -> None:
+    first = zygote.run(
+        "import atexit, os, sys\n"
+        "leaked = 1\n"
+        "atexit.register(print, 'at exit')\n"
+        "print(os.getcwd(), sys.argv, repr(sys.path[0]), __name__, sys.stdin.read() == '')\n"
+        "print(sys.modules['__main__'].leaked, end='')  # flushed at exit\n",
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == f"{tmp_path} ['-c'] '' __main__ True\n1at exit\n"
+    second = zygote.run("print(leaked)", cwd=tmp_path, timeout=60)  # a fresh __main__
+    assert second.returncode == 1 and second.stdout == ""
+    assert second.stderr.startswith("Traceback") and "NameError: name 'leaked'" in second.stderr
+    exits = zygote.run("import sys; sys.exit(3)", cwd=tmp_path, timeout=60)
+    assert exits.returncode == 3
+    hangs = zygote.run("import time; time.sleep(30)", cwd=tmp_path, timeout=1)
+    assert hangs.returncode < 0 and "still running after 1 s" in hangs.stderr
+
+
 @pytest.mark.parametrize(("where", "code"), cases())
-def test_a_block_runs_as_written(where: str, code: str, server: MockServer, tmp_path: Path) -> None:
+def test_a_block_runs_as_written(
+    where: str, code: str, server: MockServer, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     if _needs_ray(code):
         pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
-    drop = ("CHATPLEX_", "OPENAI_", "ANTHROPIC_", "LANGSMITH_", "LANGCHAIN_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
-    env["OPENAI_BASE_URL"] = server.openai_base_url
-    env["ANTHROPIC_BASE_URL"] = server.anthropic_base_url
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    if _chatplex_first(code):
+        zygote: Zygote = request.getfixturevalue("zygote")
+        result = zygote.run(code, cwd=tmp_path, timeout=240)
+    else:
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=tmp_path,
+            env=block_env(server),
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
     assert result.returncode == 0, f"{where} failed:\n{result.stderr[-3000:]}"

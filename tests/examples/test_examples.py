@@ -23,6 +23,10 @@ from chatplex.errors import OverloadedError
 from chatplex.testing import FakeChatModel
 from chatplex.testing import MockServer
 
+#: Under pytest-xdist the module's tests share one worker: `outputs` runs the scripts once
+#: (each worker reaching it started all seven again).
+pytestmark = pytest.mark.xdist_group("examples_timed")
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MINE = [
     "social_posts",

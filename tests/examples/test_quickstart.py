@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from ._scripts import SideBySide
+from .conftest import SCRIPTS_GROUP
 
-SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "quickstart.py"
+pytestmark = SCRIPTS_GROUP  # the script runs side by side with the folder's others
 
 
-def test_quickstart_runs_every_step_on_both_wire_protocols() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "CHATPLEX_MODEL"}
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT)], env=env, capture_output=True, text=True, timeout=120
-    )
+def test_quickstart_runs_every_step_on_both_wire_protocols(scripts: SideBySide) -> None:
+    done = scripts.result("quickstart")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "embedded mock server on http://127.0.0.1:" in out

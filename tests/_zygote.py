@@ -1,0 +1,173 @@
+"""Run many short scripts each in a process of its own without paying each one's imports:
+a "zygote" interpreter imports chatplex once, then forks one child per script.
+
+The child is what `python -c CODE` (`Zygote.run`) or `python -m MODULE ARGS...`
+(`Zygote.run_module`) started in the given folder would be, except that chatplex (every
+public name, and the modules of PRELOAD) is already imported: a fresh `__main__`,
+`sys.argv` as Python sets it, the folder first on `sys.path`, stdin from /dev/null,
+stdout and stderr to files, and a normal interpreter exit (atexit handlers, non-daemon
+threads joined; an uncaught exception prints its traceback and exits 1). Nothing but
+imports ran in the zygote before the fork: no chatplex code, no thread (checked), so
+every child starts from the same state and no script sees another's.
+
+Both return a `subprocess.CompletedProcess`; a script running past its timeout
+is killed by SIGALRM (returncode -14). Needs `os.fork` (POSIX).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+#: What a model call over HTTP and the mock server load on first use (beyond chatplex's
+#: public names): the zygote loads them once, where each script would again.
+PRELOAD = (
+    "httpx",
+    "httpcore",
+    "h11",
+    "anyio",
+    "tenacity",
+    "certifi",
+    "encodings.idna",
+    "chatplex.http._pool",
+    "chatplex.http._engine",
+    "chatplex.http._send",
+    "chatplex.http._stream",
+    "chatplex.http._schedule",
+    "chatplex.core.retry",
+    "chatplex.chat.sending",
+    "chatplex.chat.streams",
+    "chatplex.providers.openai.adapter",
+    "chatplex.providers.anthropic.adapter",
+    "chatplex.testing.mock_server",
+)
+
+#: The zygote's own program: imports, then a loop reading one job a line from stdin and
+#: answering each with the exit code of the child that ran it. The child leaves the loop
+#: and runs the script at the top level, so it ends as `python -c` would.
+_PROGRAM = r"""
+import importlib, json, os, signal, sys, threading, types
+
+import chatplex
+
+for _name in chatplex.__all__:  # loaded on first use: loaded here, once
+    getattr(chatplex, _name)
+for _module in PRELOAD:
+    importlib.import_module(_module)
+assert threading.active_count() == 1, threading.enumerate()  # forking is safe
+
+
+def _serve():
+    print("ready", flush=True)
+    for line in sys.stdin:
+        job = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            return job
+        _, status = os.waitpid(pid, 0)
+        print(json.dumps(os.waitstatus_to_exitcode(status)), flush=True)
+    return None
+
+
+def _redirect(fd, path, flags):
+    opened = os.open(path, flags, 0o644)
+    os.dup2(opened, fd)
+    os.close(opened)
+
+
+_job = _serve()
+if _job is None:
+    sys.exit(0)
+# The child, from here on: `python -c CODE` in the script's folder.
+os.chdir(_job["cwd"])
+_redirect(0, os.devnull, os.O_RDONLY)  # the zygote's stdin and stdout pipes: replaced
+_redirect(1, _job["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+_redirect(2, _job["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+sys.stdin = open(0, closefd=False)
+signal.alarm(_job["timeout"])
+_main = types.ModuleType("__main__")
+_main.__builtins__, _main.__loader__ = __builtins__, __loader__
+sys.modules["__main__"] = _main
+if "module" in _job:  # `python -m`: the folder (in full) first on the path
+    import runpy
+
+    sys.argv[:] = ["-m", *_job["args"]]  # argv[0] becomes the module's file
+    sys.path[0] = os.getcwd()
+    runpy._run_module_as_main(_job["module"])  # what `python -m` calls
+else:  # `python -c`: the folder, as ""
+    sys.argv[:] = ["-c"]
+    sys.path[0] = ""
+    exec(compile(_job["code"], "<string>", "exec"), _main.__dict__)
+"""
+
+
+class Zygote:
+    """The zygote process: start it with `env` and what to `preload` (its log and the
+    scripts' output go to `folder`), `run` scripts one at a time, `close` it."""
+
+    def __init__(
+        self, folder: Path, env: dict[str, str], preload: tuple[str, ...] = PRELOAD
+    ) -> None:
+        self._folder = folder
+        self._log = folder / "zygote.stderr"
+        with self._log.open("w") as log:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", f"PRELOAD = {preload!r}\n{_PROGRAM}"],
+                cwd=folder,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+            )
+        self._expect("ready")
+
+    def run(self, code: str, cwd: Path, timeout: int) -> subprocess.CompletedProcess[str]:
+        """`python -c code` in `cwd`, forked: its exit code, stdout and stderr."""
+        return self._fork({"code": code}, ["-c", code], cwd, timeout)
+
+    def run_module(
+        self, module: str, *args: str, cwd: Path, timeout: int
+    ) -> subprocess.CompletedProcess[str]:
+        """`python -m module args...` in `cwd`, forked: its exit code, stdout and stderr."""
+        return self._fork(
+            {"module": module, "args": list(args)}, ["-m", module, *args], cwd, timeout
+        )
+
+    def _fork(
+        self, what: dict[str, object], argv: list[str], cwd: Path, timeout: int
+    ) -> subprocess.CompletedProcess[str]:
+        out, err = self._folder / "stdout", self._folder / "stderr"
+        job = {**what, "cwd": str(cwd), "stdout": str(out), "stderr": str(err)}
+        assert self._process.stdin is not None
+        self._process.stdin.write(json.dumps({**job, "timeout": timeout}) + "\n")
+        self._process.stdin.flush()
+        returncode = int(self._expect())
+        stderr = err.read_text(encoding="utf-8", errors="replace")
+        if returncode == -signal.SIGALRM:
+            stderr += f"\n[killed: still running after {timeout} s]"
+        stdout = out.read_text(encoding="utf-8", errors="replace")
+        return subprocess.CompletedProcess(argv, returncode, stdout, stderr)
+
+    def close(self) -> None:
+        """End the zygote (it exits at the end of its input), reaped, pipes closed."""
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None:
+                pipe.close()
+        try:
+            self._process.wait(timeout=30)
+        finally:
+            if self._process.poll() is None:
+                self._process.kill()
+                self._process.wait(timeout=30)
+
+    def _expect(self, line: str | None = None) -> str:
+        assert self._process.stdout is not None
+        answer = self._process.stdout.readline().strip()
+        if not answer or (line is not None and answer != line):
+            log = self._log.read_text(encoding="utf-8", errors="replace")
+            raise RuntimeError(f"the zygote stopped answering ({answer!r}):\n{log[-3000:]}")
+        return answer
