@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -117,23 +118,35 @@ def _run_one(case_name: str) -> list[Any]:
         return list(run_case(case))
 
 
-def _forked(case_name: str) -> Any:
+def _in_child(answer: Callable[[], str]) -> str:
+    """Run `answer` in a forked child and give back the text it returned, through a pipe.
+    The child never returns into the parent's code: it exits once it has written."""
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: answer through the pipe, never return into the parent's code
-        os.close(read_end)
+    if pid == 0:
         try:
-            answer = json.dumps(_run_one(case_name), default=repr)
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent as the answer
-            answer = json.dumps({"child failed": repr(exc)[:500]})
-        with os.fdopen(write_end, "w") as pipe:
-            pipe.write(answer)
-        os._exit(0)
+            os.close(read_end)
+            with os.fdopen(write_end, "w") as pipe:
+                pipe.write(answer())
+        finally:
+            os._exit(0)
     os.close(write_end)
     with os.fdopen(read_end) as pipe:
-        answer = pipe.read()
+        text = pipe.read()
     os.waitpid(pid, 0)
-    return json.loads(answer)
+    return text
+
+
+def _forked(case_name: str) -> Any:
+    """The observations of one case, run in a forked child."""
+
+    def observations() -> str:
+        try:
+            return json.dumps(_run_one(case_name), default=repr)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent as the answer
+            return json.dumps({"child failed": repr(exc)[:500]})
+
+    return json.loads(_in_child(observations))
 
 
 def _main(order: str) -> None:
@@ -172,24 +185,16 @@ def _load_what_a_case_loads(case_name: str) -> None:
 
 def _forked_probe(case_name: str) -> list[str]:
     """The modules a forked child loaded to run `case_name`."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: answer through the pipe, never return into the parent's code
-        os.close(read_end)
+
+    def newly_loaded() -> str:
         loaded = set(sys.modules)
         try:
             _run_one(case_name)
-            answer = json.dumps(sorted(set(sys.modules) - loaded))
+            return json.dumps(sorted(set(sys.modules) - loaded))
         except BaseException:  # noqa: BLE001 - the cases' own runs will report it
-            answer = "[]"
-        with os.fdopen(write_end, "w") as pipe:
-            pipe.write(answer)
-        os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        answer = pipe.read()
-    os.waitpid(pid, 0)
-    modules: list[str] = json.loads(answer)
+            return "[]"
+
+    modules: list[str] = json.loads(_in_child(newly_loaded))
     return modules
 
 
