@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 from typing import Any
 
+from .dropins import DROP_IN_MODULES as _DROP_IN_MODULES
 from .moved import install as _answer_old_paths
 from .postimport import when_imported
 from .version import __version__ as __version__
@@ -120,31 +121,8 @@ _LAZY = {
     **dict.fromkeys(
         ("UsageMetadataCallbackHandler", "get_usage_metadata_callback"), ".chat.callbacks"
     ),
-    # The drop-ins, each in its provider's folder.
-    "ChatOpenAI": ".providers.openai.dropin",
-    "AzureChatOpenAI": ".providers.openai.azure_dropin",
-    "ChatAnthropic": ".providers.anthropic.dropin",
-    "ChatOllama": ".providers.ollama.dropin",
-    "ChatCohere": ".providers.cohere.dropin",
-    "ChatBedrock": ".providers.bedrock.invoke_dropin",
-    "ChatBedrockConverse": ".providers.bedrock.dropin",
-    **dict.fromkeys(("ChatGoogleGenerativeAI", "ChatVertexAI"), ".providers.google.dropin"),
-    **dict.fromkeys(
-        (
-            "ChatCerebras",
-            "ChatDeepSeek",
-            "ChatFireworks",
-            "ChatGroq",
-            "ChatMistralAI",
-            "ChatNebius",
-            "ChatOpenRouter",
-            "ChatPerplexity",
-            "ChatSambaNova",
-            "ChatTogether",
-            "ChatXAI",
-        ),
-        ".providers.compatible.dropin",
-    ),
+    # The drop-ins' engines, each in its provider's folder (`dropins.py`).
+    **{name: module.removeprefix("chatplex") for name, module in _DROP_IN_MODULES.items()},
     **dict.fromkeys(
         (
             "ChatPromptTemplate",
@@ -207,12 +185,25 @@ _SUBPACKAGES = frozenset(
 )
 
 
+#: Where LangChain's names resolve to LangChain chat models when langchain-core is
+#: installed (`dropins.py`): each drop-in name, and `init_chat_model`.
+_LANGCHAIN_NATIVE = {
+    **dict.fromkeys(_DROP_IN_MODULES, ".langchain.dropin"),
+    "init_chat_model": ".langchain.factory",
+}
+
+
 def __getattr__(name: str) -> Any:
     from importlib import import_module
 
     if name in _SUBPACKAGES:
         return import_module(f".{name}", __name__)
     module = _LAZY.get(name)
+    if name in _LANGCHAIN_NATIVE:
+        from .dropins import langchain_wanted
+
+        if langchain_wanted():
+            module = _LANGCHAIN_NATIVE[name]
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(import_module(module, __name__), name)

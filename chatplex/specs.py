@@ -96,6 +96,10 @@ class ProviderSpec:
     #: reading that its partner package registers on import stays with
     #: `messages.register_blocks` instead.
     blocks: str | None = None
+    #: Whether LangChain's `init_chat_model` knows this name and builds `langchain_class`
+    #: for it (False: a name of chatplex's own, such as "openai_responses", whose class
+    #: is another name's).
+    langchain_init: bool = True
 
 
 def _spec_module(wire: str) -> Any:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import ClassVar
 
 from ..core import Runnable
 from ..core.chunks import aclose_iterator
@@ -95,6 +96,11 @@ class ChatModel(Runnable[Any, AIMessage]):
     #: listed difference): that chunk, ending a stream, stands in for LangChain's empty
     #: closing chunk (marked last), so the stream keeps the partner package's length.
     usage_closes_stream: bool = False
+    #: The `_llm_type` of the LangChain class a drop-in stands in for (its LangChain chat
+    #: model, `chatplex.langchain`, reports it; LangChain's cache keys include it), and
+    #: that class's serializer namespace (None: LangChain does not serialize it).
+    langchain_llm_type: ClassVar[str | None] = None
+    langchain_namespace: ClassVar[tuple[str, ...] | None] = None
     _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
     _async_native = True  # sync batch: N requests on the portal loop, not N threads
 

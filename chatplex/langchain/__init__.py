@@ -8,9 +8,10 @@ HTTP, retries, shared rate limiter, deadlines and typed errors underneath.
 >>> llm = ChatChatplex(model="openai:gpt-4o-mini", temperature=0)      # doctest: +SKIP
 >>> (prompt | llm | StrOutputParser()).invoke({"topic": "cats"})       # doctest: +SKIP
 
-`ChatOpenAI` / `AzureChatOpenAI` / `ChatAnthropic` (`dropin.py`) are the same with
-langchain-openai's and langchain-anthropic's constructors: `from chatplex.langchain import
-ChatOpenAI`.
+Every drop-in name (`ChatOpenAI`, `ChatAnthropic`, `ChatGroq`, ...; `dropin.py`) is the
+same with its partner package's constructor, and `init_chat_model` (`factory.py`) builds
+them as LangChain's does: these are what `chatplex.ChatOpenAI` and
+`chatplex.init_chat_model` give wherever langchain-core is installed.
 
 Or wrap a chatplex model you already have: `ChatChatplex.from_model(model)` (the same as
 `to_langchain(model)`). This package sits above `chatplex.chat` (it builds and wraps chat
@@ -29,19 +30,28 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 from .convert import StreamTranslator
 from .convert import to_chatplex_messages
 from .convert import to_langchain_message
-from .dropin import AzureChatOpenAI
-from .dropin import ChatAnthropic
-from .dropin import ChatOpenAI
+from ..dropins import DROP_IN_MODULES
+from .dropin import DropInChatModel
+from .dropin import langchain_class
+from .factory import init_chat_model
 from .model import ChatChatplex
 from .model import to_langchain
 
 __all__ = [
-    "AzureChatOpenAI",
-    "ChatAnthropic",
     "ChatChatplex",
-    "ChatOpenAI",
+    "DropInChatModel",
     "StreamTranslator",
+    "init_chat_model",
+    "langchain_class",
     "to_chatplex_messages",
     "to_langchain",
     "to_langchain_message",
+    *sorted(DROP_IN_MODULES),
 ]
+
+
+def __getattr__(name: str) -> type[DropInChatModel]:
+    # Each drop-in's LangChain chat model, made on first use (`dropin.langchain_class`).
+    if name in DROP_IN_MODULES:
+        return langchain_class(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,26 +1,30 @@
-"""`ChatOpenAI` and `ChatAnthropic` as LangChain chat models: langchain-openai's and
-langchain-anthropic's constructors, chatplex's engine underneath.
+"""The drop-ins as LangChain chat models: `ChatOpenAI`, `ChatAnthropic`, `ChatGroq`, ...
+each a real `langchain_core` `BaseChatModel` with its partner package's constructor,
+running on chatplex's engine.
 
-For code that keeps LangChain everywhere else (LangGraph agents, LangChain's callbacks,
-caches and rate limiters), only the import line changes:
+These are what `chatplex.ChatOpenAI` (and the other drop-in names, and
+`chatplex.init_chat_model`) give wherever langchain-core is installed
+(`chatplex/dropins.py`): LangChain's agents, LangGraph, middleware, callbacks, streaming
+handlers, caches, serializers and `with_retry` meet LangChain's own class, and only the
+call underneath is chatplex's.
 
->>> from chatplex.langchain import ChatOpenAI                        # doctest: +SKIP
+>>> from chatplex import ChatOpenAI                                   # doctest: +SKIP
 >>> llm = ChatOpenAI(model="gpt-4o-mini", temperature=0)              # doctest: +SKIP
->>> create_react_agent(llm, tools).invoke({"messages": [("user", "hi")]})  # doctest: +SKIP
+>>> create_agent(llm, tools).invoke({"messages": [("user", "hi")]})   # doctest: +SKIP
 
-Each is a `ChatChatplex` (a LangChain `BaseChatModel`) over chatplex's own drop-in model
-of the same name (`chatplex.ChatOpenAI` / `chatplex.ChatAnthropic`), which takes the
-constructor parameters: the same names, aliases, checks and refusals (each with its
-reason), and the same requests. The settings of LangChain's `BaseChatModel` (`callbacks`,
-`tags`, `metadata`, `cache`, `rate_limiter`, `name`, `disable_streaming`, ...) and
-`streaming` stay LangChain's, as they are in langchain-openai: LangChain runs them.
-`bind_tools` and `with_structured_output` are `ChatChatplex`'s: `method=` as
-langchain-openai / langchain-anthropic take it, by default the engine's (`json_schema`
-for OpenAI, `function_calling` for Anthropic; see `chatplex.langchain.structured`).
+Each class is made once, on first use, from the engine of the same name (chatplex's own
+drop-in, `providers/<wire>/dropin.py`), which takes the constructor parameters: the same
+names, aliases, checks and refusals, and the same requests. The settings of LangChain's
+`BaseChatModel` (`callbacks`, `tags`, `metadata`, `cache`, `rate_limiter`, `name`,
+`disable_streaming`, `profile`, ...) and `streaming` stay LangChain's: LangChain runs
+them. The engine is `model.chatplex_model`.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+from importlib import import_module
 from typing import Any
 from typing import ClassVar
 
@@ -28,14 +32,12 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import model_validator
 
 from ..chat import ChatModel
-from ..providers.anthropic.dropin import ChatAnthropic as AnthropicEngine
-from ..providers.openai.azure_dropin import AzureChatOpenAI as AzureEngine
-from ..providers.openai.dropin import ChatOpenAI as OpenAIEngine
+from ..dropins import DROP_IN_MODULES
 from .model import _FIELD_SETTINGS
 from .model import ChatChatplex
 from .model import _with_model_name
 
-__all__ = ["AzureChatOpenAI", "ChatAnthropic", "ChatOpenAI"]
+__all__ = ["DropInChatModel", "langchain_class", *sorted(DROP_IN_MODULES)]
 
 #: Keywords LangChain's side keeps: `BaseChatModel`'s fields, and `streaming` (LangChain
 #: streams on `invoke` with it, and callbacks see each token).
@@ -45,12 +47,11 @@ _LANGCHAIN_SIDE = frozenset(BaseChatModel.model_fields) | {"streaming"}
 _SHOWN = _FIELD_SETTINGS
 
 
-class _OverChatplex(ChatChatplex):
-    """A `ChatChatplex` whose constructor is a chatplex drop-in model's (`_engine`)."""
+class DropInChatModel(ChatChatplex):
+    """A `ChatChatplex` whose constructor is a chatplex drop-in's (`_engine`): the base
+    of every class `langchain_class` makes."""
 
     _engine: ClassVar[type[ChatModel]]
-    #: The partner class's `_llm_type` (LangChain's cache keys include it).
-    _partner_llm_type: ClassVar[str]
 
     @model_validator(mode="before")
     @classmethod
@@ -65,7 +66,7 @@ class _OverChatplex(ChatChatplex):
         return {**langchain_side, "chatplex_model": cls._engine(**settings)}
 
     @model_validator(mode="after")
-    def _show_settings(self) -> _OverChatplex:
+    def _show_settings(self) -> DropInChatModel:
         for name, value in _shown(self.chatplex_model).items():
             setattr(self, name, value)
         return self
@@ -76,7 +77,20 @@ class _OverChatplex(ChatChatplex):
 
     @property
     def _llm_type(self) -> str:
-        return self._partner_llm_type
+        return self._engine.langchain_llm_type or "chatplex"
+
+    @classmethod
+    def is_lc_serializable(cls) -> bool:
+        """As the partner class: serializable where LangChain's is."""
+        return cls._engine.langchain_namespace is not None
+
+    @classmethod
+    def get_lc_namespace(cls) -> list[str]:
+        """The partner class's namespace, so `dumpd` writes LangChain's id for it."""
+        namespace = cls._engine.langchain_namespace
+        if namespace is None:
+            raise ValueError(f"{cls.__name__} is not serializable, as LangChain's is not")
+        return list(namespace)
 
 
 def _shown(engine: Any) -> dict[str, Any]:
@@ -110,25 +124,44 @@ def _rebound(values: dict[str, Any]) -> dict[str, Any]:
     return {**values, "chatplex_model": engine}
 
 
-class ChatOpenAI(_OverChatplex):
-    """langchain-openai's `ChatOpenAI` constructor over chatplex (see the module doc and
-    `chatplex.ChatOpenAI` for the parameters and the deliberate differences)."""
+@functools.cache
+def langchain_class(name: str) -> type[DropInChatModel]:
+    """The LangChain chat model of the drop-in `name` ("ChatOpenAI", ...): made once,
+    from its engine, with the engine's signature and LangChain's own settings."""
+    module = DROP_IN_MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"chatplex has no drop-in named {name!r}")
+    engine = getattr(import_module(module), name)
+    doc = (
+        f"LangChain's `{name}` as a LangChain chat model running on chatplex: the "
+        f"constructor is the partner package's (see `{module}.{name}` for the parameters "
+        "and the differences kept); LangChain's own settings (`callbacks`, `cache`, "
+        "`rate_limiter`, `disable_streaming`, `profile`, ...) are LangChain's."
+    )
+    namespace = {"__module__": __name__, "__qualname__": name, "__doc__": doc, "_engine": engine}
+    cls = type(name, (DropInChatModel,), namespace)
+    cls.__signature__ = _signature(engine)  # type: ignore[attr-defined]
+    return cls
 
-    _engine = OpenAIEngine
-    _partner_llm_type = "openai-chat"
+
+def _signature(engine: type[ChatModel]) -> inspect.Signature:
+    """The engine's parameters (the partner's constructor and chatplex's settings), then
+    LangChain's own settings, then the engine's `**api_params`."""
+    params = list(inspect.signature(engine).parameters.values())
+    tail = [p for p in params if p.kind is inspect.Parameter.VAR_KEYWORD]
+    named = [p for p in params if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    taken = {p.name for p in named}
+    own = [
+        inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=f.get_default())
+        for n, f in BaseChatModel.model_fields.items()
+        if n not in taken
+    ]
+    if "streaming" not in taken:
+        own.append(inspect.Parameter("streaming", inspect.Parameter.KEYWORD_ONLY, default=False))
+    return inspect.Signature([*named, *own, *tail])
 
 
-class ChatAnthropic(_OverChatplex):
-    """langchain-anthropic's `ChatAnthropic` constructor over chatplex (see the module
-    doc and `chatplex.ChatAnthropic` for the parameters and the deliberate differences)."""
-
-    _engine = AnthropicEngine
-    _partner_llm_type = "anthropic-chat"
-
-
-class AzureChatOpenAI(_OverChatplex):
-    """langchain-openai's `AzureChatOpenAI` constructor over chatplex (see
-    `chatplex.AzureChatOpenAI` for the parameters and the deliberate differences)."""
-
-    _engine = AzureEngine
-    _partner_llm_type = "azure-openai-chat"
+def __getattr__(name: str) -> type[DropInChatModel]:
+    if name in DROP_IN_MODULES:
+        return langchain_class(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

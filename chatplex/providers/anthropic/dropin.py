@@ -64,6 +64,9 @@ class ChatAnthropic(ChatModel):
     as the headers the SDK sends them in.
     """
 
+    langchain_llm_type = "anthropic-chat"
+    langchain_namespace = ("langchain", "chat_models", "anthropic")
+
     def __init__(
         self,
         model: str | None = None,

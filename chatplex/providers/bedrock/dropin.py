@@ -127,6 +127,8 @@ class ChatBedrockConverse(ChatModel):
     #: langchain-aws's default: the schema as a forced tool. `method="json_schema"` is
     #: Converse's native structured output (`outputConfig`, Claude 4.5+ and some others).
     structured_output_method = "function_calling"
+    langchain_llm_type = "amazon_bedrock_converse_chat"
+    langchain_namespace = ("langchain_aws", "chat_models")
     #: The tool choice with_structured_output's copy uses instead of forcing the tool.
     _structured_choice: str | None | object = _FORCED
 

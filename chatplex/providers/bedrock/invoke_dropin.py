@@ -109,6 +109,9 @@ class ChatBedrock(ChatBedrockConverse):
     Mistral, Amazon Titan, DeepSeek, OpenAI and Qwen models, or Converse
     (`beta_use_converse_api`). See the module docstring."""
 
+    langchain_llm_type = "amazon_bedrock_chat"
+    langchain_namespace = ("langchain", "chat_models", "bedrock")
+
     def __init__(
         self,
         model: str | None = None,

@@ -56,6 +56,8 @@ class ChatCohere(ChatModel):
     """
 
     structured_output_method = "json_schema"  # langchain-cohere's default
+    langchain_llm_type = "cohere-chat"
+    langchain_namespace = None
 
     def __init__(
         self,

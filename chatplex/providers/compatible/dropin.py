@@ -81,6 +81,8 @@ class PresetChatModel(ChatModel):
         if provider is None:
             return  # a subclass of a preset's class (a user's): its base's row
         cls.dropin = DROPINS[provider]  # KeyError for a preset without a drop-in
+        cls.langchain_llm_type = cls.dropin.llm_type
+        cls.langchain_namespace = cls.dropin.lc_namespace
         _declare(cls)
         DROP_INS[provider] = cls
 

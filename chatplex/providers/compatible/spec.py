@@ -413,6 +413,10 @@ class DropIn:
     #: API parameters its LangChain class names as fields: listed in its signature,
     #: sent as any Chat Completions parameter is.
     api_fields: tuple[str, ...] = ()
+    #: Its LangChain class's `_llm_type` and serializer namespace (None: that class is
+    #: not serializable), which the class's LangChain chat model reports.
+    llm_type: str | None = None
+    lc_namespace: tuple[str, ...] | None = None
 
     @property
     def aliases(self) -> dict[str, str]:
@@ -432,12 +436,15 @@ DROPINS: dict[str, DropIn] = {
     for d in (
         DropIn(
             "groq",
+            llm_type="groq-chat",
+            lc_namespace=("langchain_groq", "chat_models"),
             temperature=0.7,
             body_defaults={"n": 1, "service_tier": "on_demand"},
             refused={**_CLIENTS, "groq_proxy": _PROXY},
         ),
         DropIn(
             "deepseek",
+            llm_type="chat-deepseek",
             api_fields=_BASE_CHAT_OPENAI,
             refused=_CLIENTS,
             stream_usage=False,
@@ -445,6 +452,8 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "xai",
+            llm_type="xai-chat",
+            lc_namespace=("langchain_xai", "chat_models"),
             api_fields=_BASE_CHAT_OPENAI,
             default_model="grok-4",
             refused={
@@ -456,6 +465,8 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "mistralai",
+            llm_type="mistralai-chat",
+            lc_namespace=("langchain", "chat_models", "mistralai"),
             default_model="mistral-small",
             temperature=0.7,
             max_retries=5,
@@ -468,12 +479,15 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "fireworks",
+            llm_type="fireworks-chat",
+            lc_namespace=("langchain", "chat_models", "fireworks"),
             api_fields=("reasoning_effort", "service_tier"),
             refused=_CLIENTS,
             body_defaults={"n": 1},
         ),
         DropIn(
             "together",
+            llm_type="together-chat",
             api_fields=_BASE_CHAT_OPENAI,
             default_model="Qwen/Qwen2.5-7B-Instruct-Turbo",
             refused=_CLIENTS,
@@ -481,6 +495,7 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "perplexity",
+            llm_type="perplexitychat",
             api_fields=("reasoning_effort", "web_search_options"),
             default_model="sonar",
             temperature=0.7,
@@ -506,6 +521,8 @@ DROPINS: dict[str, DropIn] = {
         # langchain-sambanova's ChatSambaNova (ChatSambaNovaCloud was removed in 1.0).
         DropIn(
             "sambanova",
+            llm_type="sambanova-chat",
+            lc_namespace=("langchain_sambanova", "chat_models"),
             default_model="Llama-4-Maverick-17B-128E-Instruct",
             temperature=0.7,
             max_tokens=1024,
@@ -520,6 +537,7 @@ DROPINS: dict[str, DropIn] = {
         # stream_usage off).
         DropIn(
             "nebius",
+            llm_type="nebius-chat",
             api_fields=_BASE_CHAT_OPENAI,
             default_model="meta-llama/Llama-3.3-70B-Instruct-fast",
             refused=_CLIENTS,

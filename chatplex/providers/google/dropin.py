@@ -202,6 +202,9 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
     `init_chat_model("google_genai:...")` builds this class.
     """
 
+    langchain_llm_type = "chat-google-generative-ai"
+    langchain_namespace = ("langchain_google_genai", "chat_models")
+
     def __init__(
         self,
         model: str | None = None,
@@ -310,6 +313,9 @@ class ChatVertexAI(_GoogleDropin):
     for Vertex AI express mode; generation settings as `ChatGoogleGenerativeAI`'s.
     `with_structured_output` calls a function by default, as langchain-google-vertexai.
     """
+
+    langchain_llm_type = "vertexai"
+    langchain_namespace = ("langchain", "chat_models", "vertexai")
 
     structured_output_method = "function_calling"  # langchain-google-vertexai's default
 

@@ -69,6 +69,8 @@ class ChatOllama(ChatModel):
     """
 
     structured_output_method = "json_schema"  # langchain-ollama's default: format=schema
+    langchain_llm_type = "chat-ollama"
+    langchain_namespace = None
 
     def __init__(
         self,

@@ -55,6 +55,9 @@ class AzureChatOpenAI(ChatOpenAI):
     """Azure OpenAI Chat Completions with langchain-openai's `AzureChatOpenAI`
     constructor: `ChatOpenAI`'s parameters plus Azure's (see the module docstring)."""
 
+    langchain_llm_type = "azure-openai-chat"
+    langchain_namespace = ("langchain", "chat_models", "azure_openai")
+
     def __init__(
         self,
         model: str | None = None,

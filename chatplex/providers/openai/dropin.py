@@ -95,6 +95,8 @@ class ChatOpenAI(ChatModel):
     """
 
     structured_output_method = "json_schema"  # langchain-openai's default
+    langchain_llm_type = "openai-chat"
+    langchain_namespace = ("langchain", "chat_models", "openai")
 
     def __init__(
         self,

@@ -23,6 +23,7 @@ SPECS = (
         ls_provider="openai",
         price_id="openai",
         batch_discount=0.5,
+        langchain_init=False,  # chatplex's name: LangChain's is ChatOpenAI(use_responses_api=True)
     ),
     ProviderSpec(
         "azure_openai",

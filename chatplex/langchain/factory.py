@@ -1,0 +1,73 @@
+"""`init_chat_model` as LangChain's: a "provider:model" name gives the LangChain class
+LangChain's `init_chat_model` gives for it (`ChatOpenAI`, `ChatAnthropic`, `ChatGroq`...),
+here the drop-in's LangChain chat model (`dropin.py`) with the same constructor call,
+`Class(model=name, **settings)`, so its defaults are that class's (`OPENAI_API_BASE`,
+`with_structured_output`'s method, stream usage).
+
+`chatplex.init_chat_model` is this function wherever langchain-core is installed
+(`chatplex/dropins.py`). A provider only chatplex names (`openai_responses`, `vllm`,
+`lmstudio`...) gives a `ChatChatplex` over chatplex's model; chatplex's own forms
+(`configurable=True`, `configurable_fields`, a configuration profile, `fake:`) give
+chatplex's models, as `chatplex.chat.init_chat_model` builds them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from typing import Any
+
+from ..chat import ChatModel
+from ..chat import init_chat_model as chatplex_init_chat_model
+from ..chat.configuration.registry import qualified_model_name
+from ..chat.configuration.registry import split_model_name
+from ..chat.fake import FakeChatModel
+from ..dropins import DROP_IN_MODULES
+from ..specs import spec
+from .dropin import langchain_class
+from .model import ChatChatplex
+
+if TYPE_CHECKING:
+    from ..chat.configuration.configurable_fields import Fields
+
+__all__ = ["init_chat_model"]
+
+
+def init_chat_model(
+    model: str | None = None,
+    *,
+    model_provider: str | None = None,
+    configurable_fields: Fields | None = None,
+    config_prefix: str | None = None,
+    profile: str | None = None,
+    configurable: bool = False,
+    **settings: Any,
+) -> Any:
+    """Build a chat model from a "provider:model" name, as LangChain's
+    `init_chat_model` does: `init_chat_model("openai:gpt-4o-mini", temperature=0)` is
+    `ChatOpenAI(model="gpt-4o-mini", temperature=0)`, a LangChain chat model on
+    chatplex's engine. The other forms are `chatplex.chat.init_chat_model`'s."""
+    if model is not None and profile is None and not configurable and not configurable_fields:
+        if not isinstance(model, str):
+            raise TypeError(
+                f"model must be a string such as 'openai:gpt-4o-mini', got {type(model).__name__}"
+            )
+        provider, name = split_model_name(qualified_model_name(model, model_provider))
+        declared = spec(provider)
+        if (
+            declared is not None
+            and declared.langchain_init
+            and declared.langchain_class in DROP_IN_MODULES
+        ):
+            return langchain_class(declared.langchain_class)(model=name, **settings)
+    built = chatplex_init_chat_model(
+        model,
+        model_provider=model_provider,
+        configurable_fields=configurable_fields,
+        config_prefix=config_prefix,
+        profile=profile,
+        configurable=configurable,
+        **settings,
+    )
+    if isinstance(built, ChatModel) and not isinstance(built, FakeChatModel):
+        return ChatChatplex.from_model(built)
+    return built
