@@ -27,10 +27,10 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "chatplex.langchain needs langchain-core: pip install 'chatplex[langchain]'"
     ) from exc
 
+from ..dropins import DROP_IN_MODULES
 from .convert import StreamTranslator
 from .convert import to_chatplex_messages
 from .convert import to_langchain_message
-from ..dropins import DROP_IN_MODULES
 from .dropin import DropInChatModel
 from .dropin import langchain_class
 from .factory import init_chat_model
