@@ -101,6 +101,19 @@ class ChatModel(Runnable[Any, AIMessage]):
     #: that class's serializer namespace (None: LangChain does not serialize it).
     langchain_llm_type: ClassVar[str | None] = None
     langchain_namespace: ClassVar[tuple[str, ...] | None] = None
+    #: The model profiles its LangChain class reports (`chatplex/langchain/profiles/
+    #: <name>.json`, the partner package's data); None: LangChain's class has none.
+    langchain_profiles: ClassVar[str | None] = None
+
+    def langchain_profile_names(self) -> tuple[str, ...]:
+        """The names its LangChain class looks the model's profile up by, in order."""
+        return (self.model,)
+
+    def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
+        """The profile as its LangChain class adjusts it to this model's settings
+        (`profile` is empty where its data has none for the model; None: no profile)."""
+        return profile or None
+
     _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
     _async_native = True  # sync batch: N requests on the portal loop, not N threads
 

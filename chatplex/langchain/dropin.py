@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 from importlib import import_module
+from importlib import resources
 from typing import Any
 from typing import ClassVar
+from typing import cast
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import ModelProfile
 from pydantic import model_validator
 
 from ..chat import ChatModel
@@ -78,6 +82,17 @@ class DropInChatModel(ChatChatplex):
     @property
     def _llm_type(self) -> str:
         return self._engine.langchain_llm_type or "chatplex"
+
+    def _resolve_model_profile(self) -> ModelProfile | None:
+        """The partner class's profile of this model (its data, shipped by chatplex in
+        `profiles/`), adjusted by the engine as the partner adjusts it."""
+        engine = self.chatplex_model
+        table = profile_table(self._engine.langchain_profiles)
+        if not table or not isinstance(engine, ChatModel):
+            return None
+        names = engine.langchain_profile_names()
+        found = next((table[n] for n in names if table.get(n)), {})
+        return cast("ModelProfile | None", engine.langchain_profile(dict(found)))
 
     @classmethod
     def is_lc_serializable(cls) -> bool:
@@ -159,6 +174,18 @@ def _signature(engine: type[ChatModel]) -> inspect.Signature:
     if "streaming" not in taken:
         own.append(inspect.Parameter("streaming", inspect.Parameter.KEYWORD_ONLY, default=False))
     return inspect.Signature([*named, *own, *tail])
+
+
+@functools.cache
+def profile_table(name: str | None) -> dict[str, dict[str, Any]]:
+    """A partner package's model profiles as chatplex ships them (`profiles/<name>.json`:
+    data derived from the models.dev project, MIT License, as the partner's own);
+    read once, on the first model that asks."""
+    if name is None:
+        return {}
+    text = resources.files(__package__).joinpath("profiles", f"{name}.json").read_text("utf-8")
+    table: dict[str, dict[str, Any]] = json.loads(text)
+    return table
 
 
 def __getattr__(name: str) -> type[DropInChatModel]:

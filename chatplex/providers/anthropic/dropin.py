@@ -66,6 +66,7 @@ class ChatAnthropic(ChatModel):
 
     langchain_llm_type = "anthropic-chat"
     langchain_namespace = ("langchain", "chat_models", "anthropic")
+    langchain_profiles = "anthropic"
 
     def __init__(
         self,

@@ -39,6 +39,13 @@ __all__ = ["ChatBedrockConverse"]
 
 #: Regional prefixes of cross-region inference profiles (`us.anthropic.claude-...`).
 _REGION_PREFIXES = ("us.", "eu.", "apac.", "us-gov.", "jp.", "au.", "global.", "sa.", "amer.")
+
+
+def _base_model(model_id: str) -> str:
+    """The model id without its regional (cross-region inference) prefix."""
+    return model_id.partition(".")[2] if model_id.startswith(_REGION_PREFIXES) else model_id
+
+
 #: Claude models that refuse a forced tool while thinking is on.
 _THINKING_CLAUDE = ("claude-3-7-sonnet", "claude-sonnet-4", "claude-opus-4", "claude-haiku-4")
 _FORCED = object()  # with_structured_output forces the schema's tool (the default)
@@ -62,7 +69,7 @@ def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, .
     >>> tool_choice_values("meta.llama3-1-70b-instruct-v1:0", {})
     ('auto',)
     """
-    base = model_id.partition(".")[2] if model_id.startswith(_REGION_PREFIXES) else model_id
+    base = _base_model(model_id)
     if "claude" in base:
         thinking = fields.get("thinking")
         enabled = isinstance(thinking, Mapping) and thinking.get("type") == "enabled"
@@ -129,6 +136,18 @@ class ChatBedrockConverse(ChatModel):
     structured_output_method = "function_calling"
     langchain_llm_type = "amazon_bedrock_converse_chat"
     langchain_namespace = ("langchain_aws", "chat_models")
+    langchain_profiles = "aws"
+
+    def langchain_profile_names(self) -> tuple[str, ...]:
+        # The model id, then without its regional prefix (langchain-aws's base model).
+        return (self.model, _base_model(self.model))
+
+    def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any]:
+        # Converse hoists every system message and declares tools up front (langchain-aws).
+        profile.pop("mid_conversation_system_messages", None)
+        profile.pop("mid_conversation_tools", None)
+        return profile  # empty, not None, where the data has no such model (langchain-aws)
+
     #: The tool choice with_structured_output's copy uses instead of forcing the tool.
     _structured_choice: str | None | object = _FORCED
 

@@ -417,6 +417,9 @@ class DropIn:
     #: not serializable), which the class's LangChain chat model reports.
     llm_type: str | None = None
     lc_namespace: tuple[str, ...] | None = None
+    #: Its LangChain class's model profiles (`chatplex/langchain/profiles/<name>.json`);
+    #: None: that class has none.
+    profiles: str | None = None
 
     @property
     def aliases(self) -> dict[str, str]:
@@ -436,6 +439,7 @@ DROPINS: dict[str, DropIn] = {
     for d in (
         DropIn(
             "groq",
+            profiles="groq",
             llm_type="groq-chat",
             lc_namespace=("langchain_groq", "chat_models"),
             temperature=0.7,
@@ -444,6 +448,7 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "deepseek",
+            profiles="deepseek",
             llm_type="chat-deepseek",
             api_fields=_BASE_CHAT_OPENAI,
             refused=_CLIENTS,
@@ -452,6 +457,7 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "xai",
+            profiles="xai",
             llm_type="xai-chat",
             lc_namespace=("langchain_xai", "chat_models"),
             api_fields=_BASE_CHAT_OPENAI,
@@ -465,6 +471,7 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "mistralai",
+            profiles="mistralai",
             llm_type="mistralai-chat",
             lc_namespace=("langchain", "chat_models", "mistralai"),
             default_model="mistral-small",
@@ -479,6 +486,7 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "fireworks",
+            profiles="fireworks",
             llm_type="fireworks-chat",
             lc_namespace=("langchain", "chat_models", "fireworks"),
             api_fields=("reasoning_effort", "service_tier"),
@@ -495,6 +503,7 @@ DROPINS: dict[str, DropIn] = {
         ),
         DropIn(
             "perplexity",
+            profiles="perplexity",
             llm_type="perplexitychat",
             api_fields=("reasoning_effort", "web_search_options"),
             default_model="sonar",

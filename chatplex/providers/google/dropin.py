@@ -204,6 +204,12 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
 
     langchain_llm_type = "chat-google-generative-ai"
     langchain_namespace = ("langchain_google_genai", "chat_models")
+    langchain_profiles = "google_genai"
+
+    def langchain_profile_names(self) -> tuple[str, ...]:
+        # langchain-google-genai's key: no resource path, no regional or version suffix.
+        name = re.sub(r"^[a-z]{2,}\.(?=(?:gemini|gemma)-)", "", self.model.lower().rsplit("/")[-1])
+        return (re.sub(r"-\d{3}$", "", name),)
 
     def __init__(
         self,
@@ -316,6 +322,10 @@ class ChatVertexAI(_GoogleDropin):
 
     langchain_llm_type = "vertexai"
     langchain_namespace = ("langchain", "chat_models", "vertexai")
+    langchain_profiles = "google_vertexai"
+
+    def langchain_profile_names(self) -> tuple[str, ...]:
+        return (re.sub(r"-\d{3}$", "", self.model.replace("models/", "")),)
 
     structured_output_method = "function_calling"  # langchain-google-vertexai's default
 

@@ -58,6 +58,10 @@ class AzureChatOpenAI(ChatOpenAI):
     langchain_llm_type = "azure-openai-chat"
     langchain_namespace = ("langchain", "chat_models", "azure_openai")
 
+    def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
+        profile.pop("mid_conversation_tools", None)  # as langchain-openai's Azure class
+        return profile or None
+
     def __init__(
         self,
         model: str | None = None,

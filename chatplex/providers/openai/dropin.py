@@ -97,6 +97,13 @@ class ChatOpenAI(ChatModel):
     structured_output_method = "json_schema"  # langchain-openai's default
     langchain_llm_type = "openai-chat"
     langchain_namespace = ("langchain", "chat_models", "openai")
+    langchain_profiles = "openai"
+
+    def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
+        # As langchain-openai: only the Responses API carries a tool added mid-conversation.
+        if profile.get("mid_conversation_tools") and self.provider != "openai_responses":
+            profile["mid_conversation_tools"] = False
+        return profile or None
 
     def __init__(
         self,
