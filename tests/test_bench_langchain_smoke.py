@@ -27,9 +27,12 @@ def test_bench_langchain_quick_run(tmp_path: Path) -> None:
         check=False,
     )
     assert out.returncode == 0, out.stderr
-    for client in ("chatchatplex", "langchain-openai", "chatplex"):
+    for client in ("dropin", "chatchatplex", "langchain-openai", "chatplex"):
         assert f"| {client} |" in out.stdout
-    assert "ChatChatplex ÷ ChatOpenAI:" in out.stdout
+    assert "ChatChatplex ÷ langchain-openai's ChatOpenAI:" in out.stdout
+    assert "chatplex.ChatOpenAI (the drop-in, a LangChain chat model)" in out.stdout
     results = json.loads(out_file.read_text())
     assert set(results["summary"]["chatchatplex_vs_chatopenai"]) == {"abatch", "astream"}
+    assert set(results["summary"]["dropin_vs_chatopenai"]) == {"abatch", "astream"}
     assert len(results["runs"]["chatchatplex/abatch"]) == 1
+    assert len(results["runs"]["dropin/abatch"]) == 1
