@@ -181,7 +181,7 @@ _LAZY = {
 #: The subpackages `import chatplex` used to load, still reachable as attributes
 #: (`chatplex.chat.model` after a bare `import chatplex`): imported on first access.
 _SUBPACKAGES = frozenset(
-    ("adapters", "chat", "core", "errors", "messages", "postimport", "secret", "version")
+    ("adapters", "chat", "core", "errors", "lean", "messages", "postimport", "secret", "version")
 )
 
 

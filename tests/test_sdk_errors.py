@@ -20,9 +20,9 @@ import openai
 import pytest
 import respx
 
-from chatplex import ChatAnthropic
-from chatplex import ChatOpenAI
 from chatplex import errors
+from chatplex.lean import ChatAnthropic
+from chatplex.lean import ChatOpenAI
 from chatplex.sdk_errors import LANGCHAIN_MODEL_ERRORS
 from chatplex.sdk_errors import chatplex_class
 from chatplex.sdk_errors import langchain_class_for

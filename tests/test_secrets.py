@@ -24,9 +24,9 @@ import pytest
 
 import chatplex
 from chatplex import ChatModel
-from chatplex import init_chat_model
 from chatplex.errors import ChatplexError
 from chatplex.http import retry_policy
+from chatplex.lean import init_chat_model
 from chatplex.secret import Secret
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
@@ -853,8 +853,8 @@ async def test_a_401_says_why_no_key_was_sent(
 def test_langchains_environment_base_url_variables_count_as_the_environment(
     provider: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chatplex import ChatAnthropic
-    from chatplex import ChatOpenAI
+    from chatplex.lean import ChatAnthropic
+    from chatplex.lean import ChatOpenAI
 
     key_var, url_var, _ = PROVIDERS[provider]
     monkeypatch.setenv(key_var, "sk-from-the-environment")
@@ -1084,7 +1084,7 @@ def test_chatanthropic_key_from_the_environment_shows_in_no_frame(
     monkeypatch.setenv("ANTHROPIC_API_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("ANTHROPIC_API_KEY", ECHO_KEY)
     with pytest.raises(ValueError) as info:
-        chatplex.ChatAnthropic(model="claude-haiku-4-5", temperature=9)
+        chatplex.lean.ChatAnthropic(model="claude-haiku-4-5", temperature=9)
     frames = traceback.TracebackException.from_exception(info.value, capture_locals=True)
     ours = [f for f in frames.stack if "/chatplex/" in f.filename]
     assert ours and all(f.locals is not None for f in ours)

@@ -125,7 +125,7 @@ def test_ctrl_c_after_the_upload_leaves_a_handle_that_finishes_the_job(
 _SUBMITTER = textwrap.dedent(
     """
     import sys, time
-    from chatplex import init_chat_model
+    from chatplex.lean import init_chat_model
     from chatplex.batches import Limits, submit_batch
 
     provider, base, folder = sys.argv[1:4]

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from chatplex import RunnableLambda
-from chatplex import init_chat_model
 from chatplex.bulk import InputError
 from chatplex.bulk import Row
 from chatplex.bulk import arun
 from chatplex.bulk import run
 from chatplex.chat.fake import FakeChatModel
 from chatplex.errors import BadRequestError
+from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 
 from .conftest import read_output

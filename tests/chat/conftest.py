@@ -13,8 +13,8 @@ import pytest
 
 import chatplex
 from chatplex import AIMessage
-from chatplex import init_chat_model
 from chatplex import set_llm_cache
+from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

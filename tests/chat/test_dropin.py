@@ -177,7 +177,7 @@ PARTNERS = {
 
 
 def test_help_shows_the_partners_parameters_and_the_tail() -> None:
-    from chatplex import ChatGroq
+    from chatplex.lean import ChatGroq
 
     shown = pydoc.render_doc(ChatGroq, renderer=pydoc.plaintext)
     assert "groq_api_key" in shown and "rate_limiter" in shown and "**api_params" in shown

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatAnthropic
 from chatplex import ChatModel
-from chatplex import ChatOpenAI
-from chatplex import init_chat_model
+from chatplex.lean import ChatAnthropic
+from chatplex.lean import ChatOpenAI
+from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 
 

@@ -358,8 +358,8 @@ async def test_the_adapter_authorizes_every_call_sync_and_async() -> None:
 
 
 def test_invocation_params_name_the_provider_users_chose_not_its_wire() -> None:
-    from chatplex import init_chat_model
     from chatplex.adapters.base import CallSettings
+    from chatplex.lean import init_chat_model
 
     groq = init_chat_model("groq:llama-3.3-70b-versatile", api_key="gsk-example")
     assert groq.provider == "openai" and groq.provider_label == "groq"

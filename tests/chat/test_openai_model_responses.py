@@ -11,9 +11,9 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-from chatplex import ChatOpenAI
-from chatplex import init_chat_model
 from chatplex.chat.openai_model import wants_responses_api
+from chatplex.lean import ChatOpenAI
+from chatplex.lean import init_chat_model
 
 
 def reply(output: list[dict[str, Any]]) -> dict[str, Any]:

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from chatplex import ChatOpenAI
 from chatplex import ToolMessage
-from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
 from chatplex.errors import StreamError
+from chatplex.lean import ChatOpenAI
+from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockRequest

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatOpenAI
 from chatplex.chat.callbacks import ChatModelRun
 from chatplex.chat.recorded_run import RecordedChatRun
 from chatplex.chat.recorded_run import recorder_of
@@ -18,6 +17,7 @@ from chatplex.chat.recorded_run import start_run
 from chatplex.core.tracers import add_tracer
 from chatplex.core.tracers import remove_tracer
 from chatplex.http import retry_policy
+from chatplex.lean import ChatOpenAI
 from chatplex.testing import MockServer
 
 

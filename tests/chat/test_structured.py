@@ -15,12 +15,12 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from chatplex import AIMessage
-from chatplex import ChatAnthropic
 from chatplex import ChatModel
-from chatplex import ChatOpenAI
 from chatplex import FakeChatModel
 from chatplex.chat.partial_json import partial_value as parse_partial_json
 from chatplex.chat.structured import StructuredOutputError
+from chatplex.lean import ChatAnthropic
+from chatplex.lean import ChatOpenAI
 from chatplex.testing import MockServer
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
 from chatplex.http import get_budget
 from chatplex.http._pace import COLD_WAIT
@@ -25,6 +24,7 @@ from chatplex.http._pace import MIN_ANSWERS
 from chatplex.http._pace import WINDOW_CALM
 from chatplex.http._ratelimit import Budget
 from chatplex.http._ratelimit import RateLimit
+from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))

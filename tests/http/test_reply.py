@@ -166,7 +166,7 @@ WRONG_TYPES: dict[str, tuple[str, dict[str, Any], Any]] = {
 async def test_a_reply_with_fields_of_the_wrong_type_is_a_typed_malformed_error(
     case: str, sync: bool
 ) -> None:
-    from chatplex import init_chat_model
+    from chatplex.lean import init_chat_model
 
     name, settings, body = WRONG_TYPES[case]
     chat = init_chat_model(name, max_retries=0, **settings)
@@ -209,7 +209,7 @@ def test_a_parsed_reply_whose_text_would_raise_is_refused(content: Any, words: s
 
 
 def test_a_stream_event_with_fields_of_the_wrong_type_is_a_stream_error() -> None:
-    from chatplex import init_chat_model
+    from chatplex.lean import init_chat_model
 
     event = {"id": "c", "model": "m", "choices": [{"index": 0, "delta": {"content": "a"}}]}
     bad = {"id": "c", "model": "m", "choices": 5}

@@ -9,7 +9,6 @@ import pytest
 
 from chatplex.langchain import langchain_class
 from chatplex.langchain.dropin import profile_table
-
 from tests.langchain._profiles import OUT
 from tests.langchain._profiles import SOURCES
 from tests.langchain._profiles import partner_profiles

@@ -31,7 +31,7 @@ def test_public_names() -> None:
 
 @pytest.mark.ray
 def test_a_model_holding_its_key_is_refused_with_what_to_do(ray_cluster: object) -> None:
-    from chatplex import ChatOpenAI
+    from chatplex.lean import ChatOpenAI
     from chatplex.ray import map_chat
 
     model = ChatOpenAI(model="m", api_key="sk-not-sent-anywhere", base_url="http://127.0.0.1:9/v1")

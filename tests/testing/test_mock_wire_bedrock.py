@@ -234,7 +234,7 @@ class TestOverMockServer:
             yield srv
 
     def model(self, server: Any, **kw: Any) -> Any:
-        from chatplex import ChatBedrockConverse
+        from chatplex.lean import ChatBedrockConverse
 
         return ChatBedrockConverse(
             model="anthropic.claude-3-5-haiku-20241022-v1:0",
@@ -369,7 +369,7 @@ class TestChatBedrockOverMockServer:
             yield srv
 
     def model(self, server: Any, **kw: Any) -> Any:
-        from chatplex import init_chat_model
+        from chatplex.lean import init_chat_model
 
         return init_chat_model(
             "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0",

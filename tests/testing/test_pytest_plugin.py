@@ -55,7 +55,7 @@ def test_importing_the_plugin_imports_no_http_library() -> None:
 
 INNER = """
 import pytest
-from chatplex import init_chat_model
+from chatplex.lean import init_chat_model
 
 def test_unmocked():
     init_chat_model("openai:gpt-4o-mini", api_key="sk-test", max_retries=0).invoke("hi")

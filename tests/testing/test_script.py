@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex import init_chat_model
+from chatplex.lean import init_chat_model
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
 from chatplex.testing import ScriptRequest

@@ -124,9 +124,9 @@ def langchain_chain(base_url: str, headers: dict[str, str] | None = None) -> Any
 
 
 def chatplex_chain(base_url: str, headers: dict[str, str] | None = None) -> Any:
-    from chatplex import ChatOpenAI
     from chatplex import ChatPromptTemplate
     from chatplex import StrOutputParser
+    from chatplex.lean import ChatOpenAI
 
     prompt = ChatPromptTemplate.from_messages([("system", "be brief"), ("human", "{q}")])
     model = ChatOpenAI(
@@ -253,8 +253,8 @@ async def test_every_wire_is_traced_as_langchain_names_it(
 def test_retries_are_events_of_the_model_run(
     mock: MockServer, endpoint: FakeLangSmith, client: langsmith.Client, chatplex_tracer: Any
 ) -> None:
-    from chatplex import ChatOpenAI
     from chatplex.http import retry_policy
+    from chatplex.lean import ChatOpenAI
 
     model = ChatOpenAI(
         model="m",
@@ -280,8 +280,8 @@ def test_chatchatplex_inside_langchain_appears_once(
     from langchain_core.prompts import ChatPromptTemplate
     from langchain_core.tracers import LangChainTracer
 
-    from chatplex import ChatOpenAI
     from chatplex.langchain import ChatChatplex
+    from chatplex.lean import ChatOpenAI
 
     inner = ChatOpenAI(model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="k")
     prompted = ChatPromptTemplate.from_messages([("human", "{q}")])
@@ -303,7 +303,7 @@ def test_a_langchain_tool_in_a_chatplex_chain_nests_and_is_sent_once(
     environment anyway), told where the chatplex run around it sits."""
     from langchain_core.tools import tool
 
-    from chatplex import ChatOpenAI
+    from chatplex.lean import ChatOpenAI
 
     @tool
     def shout(text: str) -> str:
@@ -325,7 +325,7 @@ def test_a_langchain_tool_in_a_chatplex_chain_nests_and_is_sent_once(
 
 
 def test_no_tracer_no_run(mock: MockServer, endpoint: FakeLangSmith) -> None:
-    from chatplex import ChatOpenAI
+    from chatplex.lean import ChatOpenAI
 
     assert not any(isinstance(t, LangSmithTracer) for t in tracers())
     ChatOpenAI(model="m", base_url=mock.openai_base_url, api_key="k").invoke("hi")
@@ -353,7 +353,7 @@ def test_the_environment_switches_it_on_for_a_plain_script(
         f"""
         import chatplex
         from chatplex.tracing.langsmith import wait_for_all_tracers
-        model = chatplex.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        model = chatplex.lean.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
         print(model.invoke("hi").text)
         wait_for_all_tracers()
         """
@@ -385,7 +385,7 @@ def test_a_variable_set_after_the_import_is_read_at_the_first_call(
         from chatplex.tracing.langsmith import wait_for_all_tracers
         os.environ.update(LANGSMITH_TRACING="true", LANGSMITH_ENDPOINT={endpoint.url!r},
                           LANGSMITH_API_KEY="lsv2-fake", LANGSMITH_PROJECT="late")
-        model = chatplex.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        model = chatplex.lean.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
         model.invoke("one")
         model.invoke("two")
         wait_for_all_tracers()
@@ -403,7 +403,7 @@ def test_a_variable_set_after_the_first_call_is_not_read(
         import os
         import chatplex
         from chatplex.core.tracers import tracers
-        model = chatplex.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        model = chatplex.lean.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
         model.invoke("one")
         os.environ.update(LANGSMITH_TRACING="true", LANGSMITH_ENDPOINT={endpoint.url!r})
         model.invoke("two")
@@ -421,7 +421,7 @@ def test_a_script_that_just_exits_still_sends_its_runs(
     script = textwrap.dedent(
         f"""
         import chatplex
-        model = chatplex.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        model = chatplex.lean.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
         model.batch(["a", "b", "c"])
         """
     )
@@ -553,7 +553,7 @@ def test_the_trace_shows_the_inputs_as_they_were_at_the_call(
 ) -> None:
     """A chat loop appends to the history it just passed before the sender thread
     serializes the run: the trace still shows the conversation the model was given."""
-    from chatplex import ChatOpenAI
+    from chatplex.lean import ChatOpenAI
     from chatplex.messages import AIMessage
     from chatplex.messages import HumanMessage
 

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatOpenAI
 from chatplex import ChatPromptTemplate
 from chatplex import StrOutputParser
 from chatplex.chat.callbacks import ChatModelRun
@@ -26,6 +25,7 @@ from chatplex.chat.recorded_run import RecordedChatRun
 from chatplex.core.tracers import add_tracer
 from chatplex.core.tracers import remove_tracer
 from chatplex.http import retry_policy
+from chatplex.lean import ChatOpenAI
 from chatplex.testing import MockServer
 from chatplex.tracing.langsmith import LangSmithTracer
 from chatplex.tracing.sender import LangSmithSender

@@ -23,11 +23,11 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind  # noqa: E402
 from opentelemetry.trace import StatusCode  # noqa: E402
 
-from chatplex import ChatOpenAI  # noqa: E402
 from chatplex import ChatPromptTemplate  # noqa: E402
 from chatplex import StrOutputParser  # noqa: E402
 from chatplex.core.tracers import tracers  # noqa: E402
 from chatplex.http import retry_policy  # noqa: E402
+from chatplex.lean import ChatOpenAI  # noqa: E402
 from chatplex.testing import MockServer  # noqa: E402
 from chatplex.tracing.otel import OTelTracer  # noqa: E402
 from chatplex.tracing.otel import instrument  # noqa: E402

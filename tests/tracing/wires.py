@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from chatplex import AzureChatOpenAI
-from chatplex import ChatAnthropic
-from chatplex import ChatBedrockConverse
-from chatplex import ChatOpenAI
-from chatplex import ChatVertexAI
-from chatplex import init_chat_model
+from chatplex.lean import AzureChatOpenAI
+from chatplex.lean import ChatAnthropic
+from chatplex.lean import ChatBedrockConverse
+from chatplex.lean import ChatOpenAI
+from chatplex.lean import ChatVertexAI
+from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 
 __all__ = ["OPENAI", "WIRES", "Wire", "model_for", "no_aws_files"]

@@ -18,12 +18,12 @@ from genai_prices import Usage
 from genai_prices import calc_price
 
 import chatplex
-from chatplex import init_chat_model
 from chatplex import track_usage
 from chatplex.chat.accounting.cost import cost_of
 from chatplex.chat.accounting.cost import load_prices
 from chatplex.chat.accounting.cost import price_table_version
 from chatplex.chat.accounting.cost import reply_cost
+from chatplex.lean import init_chat_model
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
 

@@ -19,7 +19,6 @@ from chatplex import BaseCache
 from chatplex import InMemoryCache
 from chatplex import SQLiteCache
 from chatplex import get_llm_cache
-from chatplex import init_chat_model
 from chatplex import set_llm_cache
 from chatplex.adapters.base import HTTPRequest
 from chatplex.chat import sending
@@ -27,6 +26,7 @@ from chatplex.chat.accounting.cost import reply_cost
 from chatplex.chat.caching.cache import cache_key
 from chatplex.chat.caching.cache import dump_reply
 from chatplex.chat.caching.cache import load_reply
+from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 
 from ..conftest import ask

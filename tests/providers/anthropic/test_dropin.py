@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatplex import ChatAnthropic
+from chatplex.lean import ChatAnthropic
 from tests.chat.test_dropin_models import _chatplex_body
 from tests.chat.test_dropin_models import _langchain_body
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from chatplex import ChatBedrock
-from chatplex import ChatBedrockConverse
-from chatplex import init_chat_model
+from chatplex.lean import ChatBedrock
+from chatplex.lean import ChatBedrockConverse
+from chatplex.lean import init_chat_model
 from chatplex.providers.bedrock import invoke_dropin
 from chatplex.providers.bedrock.adapter import BedrockAdapter
 from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter

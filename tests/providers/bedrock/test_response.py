@@ -12,7 +12,6 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex import ChatBedrockConverse
 from chatplex.adapters.base import SSEEvent
 from chatplex.errors import APIStatusError
 from chatplex.errors import AuthenticationError
@@ -24,6 +23,7 @@ from chatplex.errors import QuotaExceededError
 from chatplex.errors import RateLimitError
 from chatplex.errors import ServerError
 from chatplex.errors import StreamError
+from chatplex.lean import ChatBedrockConverse
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage

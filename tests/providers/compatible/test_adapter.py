@@ -15,7 +15,6 @@ import respx
 from pydantic import BaseModel
 
 import chatplex
-from chatplex import init_chat_model
 from chatplex.adapters import BUILTIN_ADAPTERS
 from chatplex.adapters import adapter_class
 from chatplex.adapters import adapter_parameters
@@ -23,6 +22,7 @@ from chatplex.adapters.base import CallSettings
 from chatplex.adapters.base import SSEEvent
 from chatplex.adapters.base import ToolSpec
 from chatplex.errors import AuthenticationError
+from chatplex.lean import init_chat_model
 from chatplex.messages import HumanMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible.adapter import PROFILES

@@ -14,8 +14,8 @@ import pytest
 import respx
 
 import chatplex
-from chatplex import init_chat_model
 from chatplex.adapters.base import CallSettings
+from chatplex.lean import init_chat_model
 from chatplex.messages import HumanMessage
 from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.adapter import CompatibleAdapter
@@ -181,7 +181,7 @@ def test_langchains_defaults_are_sent() -> None:
     mistral = ChatMistralAI(api_key="k")
     assert mistral.model == "mistral-small" and mistral.max_retries == 5 and mistral.timeout == 120
     assert ChatPerplexity(api_key="k").model == "sonar"
-    assert chatplex.ChatXAI(api_key="k").model == "grok-4"
+    assert chatplex.lean.ChatXAI(api_key="k").model == "grok-4"
     with pytest.raises(TypeError, match="ChatGroq needs model"):
         ChatGroq(api_key="k")
 

@@ -14,9 +14,9 @@ import pytest
 from _corpus import Case
 from _corpus import load_cases
 
-from chatplex import ChatGoogleGenerativeAI
 from chatplex.adapters.base import CallSettings
 from chatplex.adapters.base import ToolSpec
+from chatplex.lean import ChatGoogleGenerativeAI
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage

@@ -10,13 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex import ChatGoogleGenerativeAI
 from chatplex.adapters.base import CallSettings
 from chatplex.batches import submit_batch
 from chatplex.batches.errors import BatchExpiredError
 from chatplex.batches.errors import BatchFormatError
 from chatplex.batches.wire import Reply
 from chatplex.errors import BadRequestError
+from chatplex.lean import ChatGoogleGenerativeAI
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.providers.google.adapter import GeminiAdapter

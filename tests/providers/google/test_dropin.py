@@ -11,10 +11,10 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-from chatplex import ChatGoogleGenerativeAI
-from chatplex import ChatVertexAI
-from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
+from chatplex.lean import ChatGoogleGenerativeAI
+from chatplex.lean import ChatVertexAI
+from chatplex.lean import init_chat_model
 
 KEY = "AIza-test-key"
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex import ChatOllama
+from chatplex.lean import ChatOllama
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage

@@ -14,11 +14,11 @@ import pytest
 import respx
 
 from chatplex import ChatModel
-from chatplex import init_chat_model
 from chatplex.adapters.base import CallSettings
 from chatplex.errors import AuthenticationError
 from chatplex.errors import BadRequestError
 from chatplex.errors import ContentFilterError
+from chatplex.lean import init_chat_model
 from chatplex.messages import HumanMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.openai.azure import AzureOpenAIAdapter

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from chatplex import AzureChatOpenAI
-from chatplex import ChatOpenAI
+from chatplex.lean import AzureChatOpenAI
+from chatplex.lean import ChatOpenAI
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
 

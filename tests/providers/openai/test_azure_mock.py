@@ -16,11 +16,11 @@ import pytest
 from pydantic import BaseModel
 
 from chatplex import AIMessage
-from chatplex import AzureChatOpenAI
 from chatplex import ChatModel
 from chatplex import ToolMessage
-from chatplex import init_chat_model
 from chatplex.errors import ContentFilterError
+from chatplex.lean import AzureChatOpenAI
+from chatplex.lean import init_chat_model
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer

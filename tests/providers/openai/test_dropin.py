@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from chatplex import ChatOpenAI
-from chatplex import init_chat_model
+from chatplex.lean import ChatOpenAI
+from chatplex.lean import init_chat_model
 from tests.chat.test_dropin_models import _chatplex_body
 from tests.chat.test_dropin_models import _langchain_body
 

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from chatplex import AIMessage
-from chatplex import ChatOpenAI
 from chatplex import ToolMessage
+from chatplex.lean import ChatOpenAI
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
