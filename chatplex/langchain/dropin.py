@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+from collections.abc import Sequence
 from importlib import import_module
 from importlib import resources
 from typing import Any
@@ -32,13 +33,17 @@ from typing import ClassVar
 from typing import cast
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import LanguageModelInput
 from langchain_core.language_models import ModelProfile
+from langchain_core.messages import AIMessage as LCAIMessage
+from langchain_core.runnables import Runnable as LCRunnable
 from pydantic import model_validator
 
 from ..chat import ChatModel
 from ..dropins import DROP_IN_MODULES
 from .model import _FIELD_SETTINGS
 from .model import ChatChatplex
+from .model import _is_builtin_tool
 from .model import _with_model_name
 
 __all__ = ["DropInChatModel", "langchain_class", *sorted(DROP_IN_MODULES)]
@@ -56,6 +61,7 @@ class DropInChatModel(ChatChatplex):
     of every class `langchain_class` makes."""
 
     _engine: ClassVar[type[ChatModel]]
+    _names_model = False  # the engine's replies carry what the partner class's carry
 
     @model_validator(mode="before")
     @classmethod
@@ -74,6 +80,20 @@ class DropInChatModel(ChatChatplex):
         for name, value in _shown(self.chatplex_model).items():
             setattr(self, name, value)
         return self
+
+    def bind_tools(
+        self,
+        tools: Sequence[Any],
+        *,
+        tool_choice: str | dict[str, Any] | bool | None = None,
+        **kwargs: Any,
+    ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
+        """`ChatChatplex.bind_tools`, with the tool choice spelled as the partner class
+        takes it (Cohere's `"REQUIRED"`...): the engine's own reading of it."""
+        engine = self.chatplex_model
+        if isinstance(engine, ChatModel) and not any(_is_builtin_tool(t) for t in tools):
+            _, tool_choice = engine._tools_to_bind(tools, tool_choice)
+        return super().bind_tools(tools, tool_choice=tool_choice, **kwargs)
 
     @property
     def provider(self) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Sequence
 from typing import Any
+from typing import ClassVar
 from typing import cast
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
@@ -368,6 +369,14 @@ class ChatChatplex(BaseChatModel):
             kwargs["stop"] = stop
         return (name if isinstance(name, str) and name else self.model_name), target
 
+    #: Whether a reply that names no model gets `response_metadata["model_name"]` (the
+    #: model called): LangChain's standard key, which some wires' replies lack. A
+    #: drop-in's replies are its partner class's as they are (`dropin.py`).
+    _names_model: ClassVar[bool] = True
+
+    def _named(self, called: str) -> str | None:
+        return called if self._names_model else None
+
     def _generate(
         self,
         messages: list[LCBaseMessage],
@@ -377,7 +386,7 @@ class ChatChatplex(BaseChatModel):
     ) -> ChatResult:
         called, target = self._target(stop, kwargs)
         reply = target.invoke(_engine_input(messages), _INSIDE_LANGCHAIN, **kwargs)
-        return chat_result(reply, called)
+        return chat_result(reply, self._named(called))
 
     async def _agenerate(
         self,
@@ -388,7 +397,7 @@ class ChatChatplex(BaseChatModel):
     ) -> ChatResult:
         called, target = self._target(stop, kwargs)
         reply = await target.ainvoke(_engine_input(messages), _INSIDE_LANGCHAIN, **kwargs)
-        return chat_result(reply, called)
+        return chat_result(reply, self._named(called))
 
     def _stream(
         self,
@@ -402,7 +411,7 @@ class ChatChatplex(BaseChatModel):
         # translates.
         called, target = self._target(stop, kwargs)
         blocks = _blocks_requested(target, kwargs, messages)
-        translate = StreamTranslator(blocks=blocks, model_name=called)
+        translate = StreamTranslator(blocks=blocks, model_name=self._named(called))
         chunks = target.stream(_engine_input(messages), _INSIDE_LANGCHAIN, **kwargs)
         yield from generation_chunks(chunks, translate, hold=usage_closes(target))
 
@@ -415,7 +424,7 @@ class ChatChatplex(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         called, target = self._target(stop, kwargs)
         blocks = _blocks_requested(target, kwargs, messages)
-        translate = StreamTranslator(blocks=blocks, model_name=called)
+        translate = StreamTranslator(blocks=blocks, model_name=self._named(called))
         chunks = target.astream(_engine_input(messages), _INSIDE_LANGCHAIN, **kwargs)
         async for piece in ageneration_chunks(chunks, translate, hold=usage_closes(target)):
             yield piece
