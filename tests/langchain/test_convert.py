@@ -11,10 +11,10 @@ from langchain_core.messages import HumanMessage as LCHuman
 from langchain_core.messages import SystemMessage as LCSystem
 from langchain_core.messages import ToolMessage as LCTool
 
-from chatplex import init_chat_model
 from chatplex.langchain import StreamTranslator
 from chatplex.langchain import to_chatplex_messages
 from chatplex.langchain import to_langchain_message
+from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage

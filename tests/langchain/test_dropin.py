@@ -17,10 +17,10 @@ from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
 from pydantic import BaseModel
 
-from chatplex import ChatAnthropic as EngineAnthropic
-from chatplex import ChatOpenAI as EngineOpenAI
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
+from chatplex.lean import ChatAnthropic as EngineAnthropic
+from chatplex.lean import ChatOpenAI as EngineOpenAI
 
 CLASSES = {"openai": ChatOpenAI, "anthropic": ChatAnthropic}
 MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
@@ -299,8 +299,8 @@ async def test_n_candidates_are_generations_as_in_langchain_openai(sync: bool) -
 
 
 def test_azure_chat_openai_is_a_langchain_model_over_the_azure_engine() -> None:
-    from chatplex import AzureChatOpenAI as EngineAzure
     from chatplex.langchain import AzureChatOpenAI
+    from chatplex.lean import AzureChatOpenAI as EngineAzure
 
     llm = AzureChatOpenAI(
         azure_endpoint="https://res.openai.azure.com",

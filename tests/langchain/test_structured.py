@@ -14,10 +14,10 @@ from pydantic import BaseModel
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from chatplex import ChatOpenAI as ChatplexOpenAI
 from chatplex.chat import init_chat_model
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain.structured import default_method
+from chatplex.lean import ChatOpenAI as ChatplexOpenAI
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 
