@@ -55,7 +55,8 @@ def cpu_seconds() -> float:
 
 def build_chain(library: str, url: str) -> Any:
     if library == "chatplex":
-        from chatplex import ChatPromptTemplate, StrOutputParser, init_chat_model
+        from chatplex import ChatPromptTemplate, StrOutputParser
+        from chatplex.lean import init_chat_model
 
         model: Any = init_chat_model(f"openai:{MODEL}", base_url=f"{url}/v1", api_key=API_KEY)
     else:

@@ -82,7 +82,7 @@ Calls = tuple[Callable[[], Any], Callable[[], Any]]
 def bedrock_calls(client: str, url: str) -> Calls:
     """(invoke(), stream()) on the Converse wire for `client`."""
     if client == "chatplex":
-        from chatplex import ChatBedrockConverse
+        from chatplex.lean import ChatBedrockConverse
 
         ours = ChatBedrockConverse(
             model=BEDROCK_MODEL,
@@ -125,7 +125,7 @@ def bedrock_calls(client: str, url: str) -> Calls:
 def gemini_calls(client: str, url: str) -> Calls:
     """(invoke(), stream()) on the Gemini API wire for `client`."""
     if client == "chatplex":
-        from chatplex import ChatGoogleGenerativeAI
+        from chatplex.lean import ChatGoogleGenerativeAI
 
         ours = ChatGoogleGenerativeAI(
             model=GEMINI_MODEL, api_key="bench-key", base_url=url, max_retries=0

@@ -130,7 +130,7 @@ import chatplex
 if mode == "otel":
     import chatplex.otel
     chatplex.otel.instrument(provider, meters)
-model = chatplex.ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench")
+model = chatplex.lean.ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench")
 if workload == "chain":
     prompt = chatplex.ChatPromptTemplate.from_messages([("system", "brief"), ("human", "{q}")])
     runnable = prompt | model | chatplex.StrOutputParser()
@@ -146,7 +146,7 @@ elif workload == "langchain-chain":  # the reference: LangChain's chain and its 
 else:
     runnable, arg = model, "hello"
 if workload == "stream":  # a stream of STREAM_CHUNKS content deltas per request
-    runnable = chatplex.ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench",
+    runnable = chatplex.lean.ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench",
                                    default_headers={"x-mock-chunks": "%(chunks)d"})
     call = lambda: sum(1 for _ in runnable.stream(arg))
 else:
