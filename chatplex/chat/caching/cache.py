@@ -199,10 +199,22 @@ class SQLiteCache(BaseCache):
     >>> cache = SQLiteCache("replies.db")  # doctest: +SKIP
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 1.0) -> None:
+    def __init__(
+        self,
+        database_path: str | os.PathLike[str] = ".langchain.db",
+        *,
+        timeout: float = 1.0,
+        path: str | os.PathLike[str] | None = None,
+    ) -> None:
+        # `database_path` and its default are LangChain's (`SQLiteCache(database_path=...)`);
+        # `path` is chatplex's earlier name for it.
+        if path is not None:
+            if database_path != ".langchain.db" and os.fspath(database_path) != os.fspath(path):
+                raise TypeError("SQLiteCache got database_path= and path=: pass one of them")
+            database_path = path
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
             raise ValueError(f"timeout must be a number of seconds >= 0, got {timeout!r}")
-        self.path = os.fspath(path)
+        self.path = os.fspath(database_path)
         self.timeout = float(timeout)
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None

@@ -6,6 +6,7 @@ test_langchain_cache.py."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import multiprocessing
 import sqlite3
@@ -267,3 +268,14 @@ def test_hits_are_independent_objects_and_the_decode_memo_is_bounded(
         load_reply(dump_reply(AIMessage(f"reply {i}")))
     assert module._memo_size <= 10_000
     assert sum(len(k) + len(v) for k, v in module._memo.items()) == module._memo_size
+
+
+def test_sqlite_cache_takes_langchains_database_path(tmp_path: Path) -> None:
+    """`SQLiteCache(database_path=...)` as LangChain's spells it (its default file too);
+    `path=` stays chatplex's earlier name, and both at once with two values is refused."""
+    by_langchains_name = SQLiteCache(database_path=tmp_path / "a.db")
+    assert by_langchains_name.path == str(tmp_path / "a.db")
+    assert SQLiteCache(path=tmp_path / "b.db").path == str(tmp_path / "b.db")
+    assert inspect.signature(SQLiteCache).parameters["database_path"].default == ".langchain.db"
+    with pytest.raises(TypeError, match="database_path= and path="):
+        SQLiteCache(database_path=tmp_path / "a.db", path=tmp_path / "b.db")
