@@ -149,10 +149,15 @@ def _ai_message(message: LCAIMessage) -> AIMessage:
         }
         for c in message.invalid_tool_calls
     ]
+    # What the reply carried beside its content goes back as it came: a wire reads it
+    # when the history is replayed (Ollama's reasoning in `reasoning_content`, the
+    # Responses API's item ids in `response_metadata`), as it does for its own replies.
     return AIMessage(
         content=_content(content),
         id=message.id,
         name=message.name,
+        additional_kwargs=dict(message.additional_kwargs),
+        response_metadata=dict(message.response_metadata),
         tool_calls=calls,  # type: ignore[arg-type]
         invalid_tool_calls=invalid,  # type: ignore[arg-type]
         usage_metadata=cast("Any", message.usage_metadata),

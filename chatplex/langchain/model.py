@@ -55,6 +55,7 @@ from ..secret import MASK
 from ..secret import is_secret_header
 from ..secret import redact_url
 from .convert import StreamTranslator
+from .convert import to_chatplex_messages
 from .replies import ageneration_chunks
 from .replies import chat_result
 from .replies import generation_chunks
@@ -385,7 +386,7 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         called, target = self._target(stop, kwargs)
-        reply = target.invoke(_engine_input(messages), _INSIDE_LANGCHAIN, **kwargs)
+        reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return chat_result(reply, self._named(called))
 
     async def _agenerate(
@@ -396,7 +397,7 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         called, target = self._target(stop, kwargs)
-        reply = await target.ainvoke(_engine_input(messages), _INSIDE_LANGCHAIN, **kwargs)
+        reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return chat_result(reply, self._named(called))
 
     def _stream(
@@ -412,7 +413,7 @@ class ChatChatplex(BaseChatModel):
         called, target = self._target(stop, kwargs)
         blocks = _blocks_requested(target, kwargs, messages)
         translate = StreamTranslator(blocks=blocks, model_name=self._named(called))
-        chunks = target.stream(_engine_input(messages), _INSIDE_LANGCHAIN, **kwargs)
+        chunks = target.stream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         yield from generation_chunks(chunks, translate, hold=usage_closes(target))
 
     async def _astream(
@@ -425,17 +426,9 @@ class ChatChatplex(BaseChatModel):
         called, target = self._target(stop, kwargs)
         blocks = _blocks_requested(target, kwargs, messages)
         translate = StreamTranslator(blocks=blocks, model_name=self._named(called))
-        chunks = target.astream(_engine_input(messages), _INSIDE_LANGCHAIN, **kwargs)
+        chunks = target.astream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         async for piece in ageneration_chunks(chunks, translate, hold=usage_closes(target)):
             yield piece
-
-
-def _engine_input(messages: list[LCBaseMessage]) -> list[Any]:
-    """LangChain's messages as the engine takes them: as they are. chatplex models read
-    a LangChain message through its dict form, every field kept (`additional_kwargs`
-    such as a reply's reasoning, `response_metadata`, v1 content blocks), as the drop-in
-    engines read them when a script passes them directly."""
-    return list(messages)
 
 
 #: The config of the wrapped model's call: LangChain reports this call to its handlers
