@@ -474,3 +474,10 @@ def _forced_tool(model: ChatModel, spec: OutputSchema, strict: bool | None) -> C
     if model.provider not in ("openai", "openai_responses"):
         return model.bind_tools([tool], tool_choice=choice)
     return model.bind_tools([tool], tool_choice=choice, strict=strict, parallel_tool_calls=False)
+
+
+def forced_tool_model(model: ChatModel, schema: Any, strict: bool | None = None) -> ChatModel:
+    """`model` with `schema` bound as the one tool it must call, as its partner package
+    binds it for `with_structured_output(method="function_calling")`: what the LangChain
+    chat models over the drop-ins (`chatplex.langchain`) send, their parsing LangChain's."""
+    return _forced_tool(model, output_schema(schema), strict)

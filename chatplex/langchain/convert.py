@@ -221,6 +221,29 @@ def to_langchain_message(message: AIMessage, model_name: str | None = None) -> L
     )
 
 
+def _unsent(metadata: dict[str, Any], sent: dict[str, Any]) -> dict[str, Any]:
+    """`metadata` without the strings an earlier chunk of the stream already carried with
+    the same value (at any depth), and `sent` updated. chatplex's chunks may repeat a
+    reply's constant strings (Azure's content-filter severities, an `object` name), which
+    its own merging keeps once; LangChain's merging concatenates strings, and a partner
+    package sends each once."""
+    out: dict[str, Any] = {}
+    for key, value in metadata.items():
+        before = sent.get(key)
+        if isinstance(value, str):
+            if before == value and key != "model_provider":
+                continue
+            sent[key] = value
+        elif isinstance(value, dict) and value:
+            inner = before if isinstance(before, dict) else {}
+            value = _unsent(value, inner)
+            sent[key] = inner
+            if not value:
+                continue
+        out[key] = value
+    return out
+
+
 class StreamTranslator:
     """Turns one chatplex stream's chunks into LangChain chunks (one instance per stream).
 
@@ -256,6 +279,7 @@ class StreamTranslator:
         "_model_name",
         "_provider",
         "_refusal",
+        "_sent",
         "_tool_blocks",
     )
 
@@ -267,6 +291,7 @@ class StreamTranslator:
         self._last_index: int | None = None  # of the last indexed Anthropic block
         self._tool_blocks: set[Any] = set()  # indexes of Anthropic tool_use blocks
         self._input_blocks: set[Any] = set()  # ... and of all blocks with an `input`
+        self._sent: dict[str, Any] = {}  # the metadata strings sent so far, by key
 
     def chunk(self, chunk: AIMessageChunk) -> LCAIMessageChunk:
         additional = chunk.additional_kwargs
@@ -277,6 +302,8 @@ class StreamTranslator:
             self._provider = metadata["model_provider"]
         elif self._provider is not None and "model_provider" not in metadata:
             metadata = {**metadata, "model_provider": self._provider}
+        if metadata:
+            metadata = _unsent(metadata, self._sent)
         if "model_name" in metadata:
             self._model_name = None
         elif self._model_name and chunk.chunk_position == "last":

@@ -36,15 +36,22 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.language_models import ModelProfile
 from langchain_core.messages import AIMessage as LCAIMessage
+from langchain_core.output_parsers.openai_tools import JsonOutputKeyToolsParser
+from langchain_core.output_parsers.openai_tools import PydanticToolsParser
 from langchain_core.runnables import Runnable as LCRunnable
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import model_validator
 
 from ..chat import ChatModel
+from ..chat.structured import forced_tool_model
 from ..dropins import DROP_IN_MODULES
 from .model import _FIELD_SETTINGS
 from .model import ChatChatplex
 from .model import _is_builtin_tool
 from .model import _with_model_name
+from .structured import default_method
+from .structured import parsed
 
 __all__ = ["DropInChatModel", "langchain_class", *sorted(DROP_IN_MODULES)]
 
@@ -81,6 +88,17 @@ class DropInChatModel(ChatChatplex):
             setattr(self, name, value)
         return self
 
+    def __getattr__(self, name: str) -> Any:
+        # The partner class's other attributes (`model_id`, `request_timeout`,
+        # `default_headers`, `beta_use_converse_api`...) are the engine's, read from it.
+        try:
+            return super().__getattr__(name)  # type: ignore[misc]
+        except AttributeError:
+            engine = self.__dict__.get("chatplex_model")
+            if name.startswith("_") or engine is None:
+                raise
+            return getattr(engine, name)
+
     def bind_tools(
         self,
         tools: Sequence[Any],
@@ -94,6 +112,48 @@ class DropInChatModel(ChatChatplex):
         if isinstance(engine, ChatModel) and not any(_is_builtin_tool(t) for t in tools):
             _, tool_choice = engine._tools_to_bind(tools, tool_choice)
         return super().bind_tools(tools, tool_choice=tool_choice, **kwargs)
+
+    def with_structured_output(
+        self,
+        schema: Any = None,
+        *,
+        method: str | None = None,
+        include_raw: bool = False,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> LCRunnable[LanguageModelInput, Any]:
+        """The partner class's request (the engine's: which method answers, how the tool
+        is forced), LangChain's parsing and errors (`OutputParserException`, pydantic's
+        `ValidationError`, `include_raw`'s `parsing_error`)."""
+        engine = self.chatplex_model
+        if not isinstance(engine, ChatModel):
+            return super().with_structured_output(
+                schema, method=method, include_raw=include_raw, strict=strict, **kwargs
+            )
+        target, method = engine._structured_target(method, schema)
+        method = method or default_method(target)
+        forced = getattr(target.adapter, "can_force_tool_call", True)
+        if method != "function_calling" or not forced or kwargs or schema is None:
+            llm = self if target is engine else self.model_copy(update={"chatplex_model": target})
+            return ChatChatplex.with_structured_output(
+                llm, schema, method=method, include_raw=include_raw, strict=strict, **kwargs
+            )
+        bound = self.model_copy(
+            update={"chatplex_model": forced_tool_model(target, schema, strict)}
+        )
+        tool = convert_to_openai_tool(schema)["function"]["name"]
+        parser: LCRunnable[Any, Any]
+        if isinstance(schema, type) and is_basemodel_subclass(schema):
+            parser = PydanticToolsParser(tools=[schema], first_tool_only=True)
+        else:
+            parser = JsonOutputKeyToolsParser(key_name=tool, first_tool_only=True)
+        traced = bound.bind(
+            ls_structured_output_format={
+                "kwargs": {"method": method, "strict": strict},
+                "schema": convert_to_openai_tool(schema),
+            }
+        )
+        return parsed(traced, parser, include_raw)
 
     @property
     def provider(self) -> str:
@@ -174,6 +234,10 @@ def langchain_class(name: str) -> type[DropInChatModel]:
         "`rate_limiter`, `disable_streaming`, `profile`, ...) are LangChain's."
     )
     namespace = {"__module__": __name__, "__qualname__": name, "__doc__": doc, "_engine": engine}
+    # The partner class's class-level helpers (`ChatBedrockConverse.create_cache_point`).
+    for attribute, value in vars(engine).items():
+        if isinstance(value, (classmethod, staticmethod)) and not attribute.startswith("_"):
+            namespace.setdefault(attribute, value)
     cls = type(name, (DropInChatModel,), namespace)
     cls.__signature__ = _signature(engine)  # type: ignore[attr-defined]
     return cls

@@ -51,7 +51,7 @@ from ..chat.structured import METHODS
 from ..chat.structured import format_settings
 from ..chat.structured import output_schema
 
-__all__ = ["default_method", "structured_output"]
+__all__ = ["default_method", "parsed", "structured_output"]
 
 
 def default_method(inner: Any) -> str:
@@ -109,7 +109,7 @@ def structured_output(
     parser: LCRunnable[Any, Any] = (
         PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
     )
-    return _parsed(bound, parser, include_raw)
+    return parsed(bound, parser, include_raw)
 
 
 def _function_calling(
@@ -145,7 +145,7 @@ def _function_calling(
         "method='function_calling' the model may answer in text; "
         f"method={default_method(inner)!r} (this model's default) asks for the schema"
     )
-    return _parsed(bound, parser | _call_required(why), include_raw)
+    return parsed(bound, parser | _call_required(why), include_raw)
 
 
 def _tools_refused(adapter: Any) -> str | None:
@@ -181,7 +181,7 @@ def _call_required(why: str) -> LCRunnable[Any, Any]:
     return RunnableGenerator(required, arequired, name="RequireToolCall")
 
 
-def _parsed(
+def parsed(
     llm: LCRunnable[Any, Any], parser: LCRunnable[Any, Any], include_raw: bool
 ) -> LCRunnable[Any, Any]:
     """`llm | parser`, or with `include_raw` LangChain's `{"raw", "parsed",
