@@ -54,7 +54,7 @@ from typing import Any
 from ...adapters.base import SSEEvent
 from ...adapters.base import header_value
 from ...adapters.bodies import loads
-from ...adapters.validate import reply_field
+from ...adapters.reading import reply_field
 from ...errors import APIError
 from ...errors import AuthenticationError
 from ...errors import BadRequestError

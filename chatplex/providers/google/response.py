@@ -39,7 +39,7 @@ from typing import Any
 from ...adapters.base import header_value
 from ...adapters.bodies import error_member
 from ...adapters.bodies import reply_object
-from ...adapters.validate import reply_field
+from ...adapters.reading import reply_field
 from ...errors import RETRYABLE_STATUSES
 from ...errors import APIError
 from ...messages import AIMessage

@@ -17,7 +17,7 @@ from ...adapters.base import SSEEvent
 from ...adapters.bodies import loads
 from ...adapters.candidates import CumulativeUsage
 from ...adapters.candidates import OtherCandidates
-from ...adapters.validate import reply_field
+from ...adapters.reading import reply_field
 from ...errors import APIError
 from ...errors import StreamError
 from ...messages import AIMessageChunk

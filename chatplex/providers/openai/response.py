@@ -30,12 +30,12 @@ from typing import cast
 from ...adapters.base import header_value
 from ...adapters.bodies import error_member
 from ...adapters.bodies import reply_object
+from ...adapters.reading import reply_field
 from ...adapters.sharing import OWN_HEAD_KEYS
 from ...adapters.sharing import shared
 from ...adapters.sharing import shared_keys
 from ...adapters.sharing import shared_template
 from ...adapters.sharing import shared_tuple
-from ...adapters.validate import reply_field
 from ...errors import RETRYABLE_STATUSES
 from ...errors import APIError
 from ...messages import AIMessage

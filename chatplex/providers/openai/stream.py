@@ -15,7 +15,7 @@ from ...adapters.bodies import loads
 from ...adapters.candidates import CumulativeUsage
 from ...adapters.candidates import OtherCandidates
 from ...adapters.jsontext import event_object
-from ...adapters.validate import reply_field
+from ...adapters.reading import reply_field
 from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import ToolCallChunk
