@@ -3,7 +3,7 @@ its type, else the reply is refused with a typed error. Never a default, never `
 a field of the wrong type holds what the server said (the usage, the text, a tool
 call), and reading it as empty would lose it without a word.
 
-- `reply_field`, `reply_text`, `reply_list`, `reply_object`, `reply_count`: the value
+- `reply_field`, `reply_text`, `reply_list`, `reply_dict`, `reply_count`: the value
   of one field, or `MalformedReply` naming it. The http layer reports that (as every
   `TypeError` a parser raises) as chatplex's malformed-reply error, an `APIError` with
   the status and request id (`StreamError` in a stream).
@@ -39,7 +39,7 @@ __all__ = [
     "reply_count",
     "reply_field",
     "reply_list",
-    "reply_object",
+    "reply_dict",
     "reply_text",
     "worth_retrying",
 ]
@@ -85,7 +85,7 @@ def reply_list(value: Any, what: str) -> list[Any]:
     return reply_field(value, list, what) or []
 
 
-def reply_object(value: Any, what: str) -> dict[str, Any]:
+def reply_dict(value: Any, what: str) -> dict[str, Any]:
     """An object field: the dict, or `{}` when absent."""
     return reply_field(value, dict, what) or {}
 

@@ -13,9 +13,9 @@ from chatplex.adapters.reading import MalformedReply
 from chatplex.adapters.reading import complete_json
 from chatplex.adapters.reading import reply_args
 from chatplex.adapters.reading import reply_count
+from chatplex.adapters.reading import reply_dict
 from chatplex.adapters.reading import reply_field
 from chatplex.adapters.reading import reply_list
-from chatplex.adapters.reading import reply_object
 from chatplex.adapters.reading import reply_text
 from chatplex.adapters.reading import worth_retrying
 from chatplex.adapters.validate import reply_field as validate_reply_field
@@ -29,7 +29,7 @@ def test_a_field_of_its_type_or_absent_is_read_as_it_is() -> None:
     assert reply_field(3, (int, float), "count") == 3
     assert reply_text("x", "text") == "x" and reply_text(None, "text") is None
     assert reply_list([1], "content") == [1] and reply_list(None, "content") == []
-    assert reply_object({"k": 1}, "usage") == {"k": 1} and reply_object(None, "usage") == {}
+    assert reply_dict({"k": 1}, "usage") == {"k": 1} and reply_dict(None, "usage") == {}
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_a_field_of_its_type_or_absent_is_read_as_it_is() -> None:
         (lambda v: reply_field(v, (int, float), "n"), "1", "n is a str, not a int or float"),
         (lambda v: reply_text(v, "text"), 5, "text is a int, not a str"),
         (lambda v: reply_list(v, "content"), "x", "content is a str, not a list"),
-        (lambda v: reply_object(v, "usage"), [1], "usage is a list, not a dict"),
+        (lambda v: reply_dict(v, "usage"), [1], "usage is a list, not a dict"),
     ],
 )
 def test_a_field_of_the_wrong_type_is_refused_naming_it(read: Any, value: Any, words: str) -> None:

@@ -52,9 +52,9 @@ from dataclasses import field
 from typing import Any
 
 from ...adapters.base import CallSettings
+from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_field
 from ...adapters.reading import reply_list
-from ...adapters.reading import reply_object
 from ...adapters.reading import reply_text
 from ...errors import StreamError
 from ...messages import AIMessage
@@ -296,7 +296,7 @@ def _first(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     """The first item of a list field (`outputs`, `results`), or {} when there is none;
     `MalformedReply` when the field is not a list of objects (never read as empty)."""
     items = reply_list(data.get(key), key)
-    return reply_object(items[0], f"{key}[0]") if items else {}
+    return reply_dict(items[0], f"{key}[0]") if items else {}
 
 
 def _text_of(value: Any) -> str | None:
@@ -399,7 +399,7 @@ DEEPSEEK = _first_item_family(
 
 def _message_of(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     """A Chat Completions choice's `message` (a reply) or `delta` (a stream event)."""
-    return reply_object(_first(data, "choices").get(key), f"choice's {key}")
+    return reply_dict(_first(data, "choices").get(key), f"choice's {key}")
 
 
 def _chat_family(name: str, max_tokens_key: str) -> PromptFamily:

@@ -41,8 +41,8 @@ from ...adapters.base import header_value
 from ...adapters.bodies import loads
 from ...adapters.reading import MalformedReply
 from ...adapters.reading import reply_count
+from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_field
-from ...adapters.reading import reply_object
 from ...adapters.reading import reply_text
 from ...errors import StreamError
 from ...messages import AIMessage
@@ -206,7 +206,7 @@ def parse_invoke_reply(
     calls: list[ToolCall] = []
     thinking = False
     for block in blocks:
-        kind = reply_object(block, "content block").get("type")
+        kind = reply_dict(block, "content block").get("type")
         if kind == "text":
             texts.append(reply_text(block.get("text"), "text block's text") or "")
         elif kind == "thinking":
@@ -215,7 +215,7 @@ def parse_invoke_reply(
             calls.append(
                 {
                     "name": reply_text(block.get("name"), "tool_use block's name") or "",
-                    "args": reply_object(block.get("input"), "tool_use block's input"),
+                    "args": reply_dict(block.get("input"), "tool_use block's input"),
                     "id": block.get("id"),
                     "type": "tool_call",
                 }
@@ -300,7 +300,7 @@ class InvokeStreamParser:
         if kind == "message_start":
             return AIMessageChunk(content=[] if self._blocks else "")
         if kind == "content_block_start":
-            block = reply_object(data.get("content_block"), "content_block")
+            block = reply_dict(data.get("content_block"), "content_block")
             if block.get("type") != "tool_use":
                 return None
             call: ToolCallChunk = {
@@ -314,7 +314,7 @@ class InvokeStreamParser:
         if kind == "content_block_delta":
             return self._delta(data.get("delta"), index)
         if kind == "message_delta":
-            delta = reply_object(data.get("delta"), "message_delta's delta")
+            delta = reply_dict(data.get("delta"), "message_delta's delta")
             reason = reply_text(delta.get("stop_reason"), "stop reason")
             self._stop_seen = self._stop_seen or isinstance(reason, str)
             meta = {"stop_reason": reason, "stop_sequence": delta.get("stop_sequence")}
@@ -325,7 +325,7 @@ class InvokeStreamParser:
         return None  # content_block_stop, ping, and events newer than chatplex
 
     def _delta(self, delta: Any, index: Any) -> AIMessageChunk | None:
-        if not reply_object(delta, "content_block_delta's delta"):
+        if not reply_dict(delta, "content_block_delta's delta"):
             return AIMessageChunk(content="")
         kind = delta.get("type")
         if kind == "text_delta":

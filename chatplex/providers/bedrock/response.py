@@ -55,9 +55,9 @@ from ...adapters.base import SSEEvent
 from ...adapters.base import header_value
 from ...adapters.bodies import loads
 from ...adapters.reading import reply_count
+from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_field
 from ...adapters.reading import reply_list
-from ...adapters.reading import reply_object
 from ...adapters.reading import reply_text
 from ...errors import APIError
 from ...errors import AuthenticationError
@@ -315,9 +315,9 @@ def _content(blocks: list[Any]) -> tuple[Any, list[ToolCall]]:
         elif "reasoningContent" in block:
             out.append(_reasoning_block(block["reasoningContent"]))
         elif "toolUse" in block:
-            use: Any = reply_object(block["toolUse"], "toolUse")
+            use: Any = reply_dict(block["toolUse"], "toolUse")
             reply_text(use.get("name"), "toolUse's name")
-            args = reply_object(use.get("input"), "toolUse's input")
+            args = reply_dict(use.get("input"), "toolUse's input")
             if use.get("type") == SERVER_TOOL_USE:
                 out.append(server_tool_call(use, args))
                 continue

@@ -24,9 +24,9 @@ from ...adapters.bodies import loads
 from ...adapters.bodies import snippet
 from ...adapters.reading import reply_args
 from ...adapters.reading import reply_count
+from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_field
 from ...adapters.reading import reply_list
-from ...adapters.reading import reply_object
 from ...adapters.reading import reply_text
 from ...errors import APIError
 from ...messages import AIMessage
@@ -72,7 +72,7 @@ def parse_reply(body: bytes) -> AIMessage:
         info["tool_calls"] = [_openai_call(c) for c in calls]
     if message.get("citations"):
         info["citations"] = message["citations"]
-    usage = reply_object(data.get("usage"), "usage")
+    usage = reply_dict(data.get("usage"), "usage")
     tokens = reply_field(usage.get("tokens"), dict, "usage's tokens")
     if tokens is not None:
         info["token_count"] = dict(tokens)
@@ -175,7 +175,7 @@ def _openai_call(call: Mapping[str, Any]) -> dict[str, Any]:
 def tool_call(call: Mapping[str, Any]) -> ToolCall:
     """A Cohere tool call as LangChain's `ToolCall` (arguments parsed; {} when none);
     ValueError for arguments that are not a JSON object."""
-    function = reply_object(call.get("function"), "tool call's function")
+    function = reply_dict(call.get("function"), "tool call's function")
     args, error = reply_args(function.get("arguments"))
     if error is not None:
         raise ValueError(error)

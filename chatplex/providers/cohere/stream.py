@@ -30,7 +30,7 @@ from typing import Any
 from ...adapters.base import SSEEvent
 from ...adapters.jsontext import event_object
 from ...adapters.reading import reply_count
-from ...adapters.reading import reply_object
+from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_text
 from ...errors import StreamError
 from ...messages import AIMessageChunk
@@ -68,15 +68,15 @@ class CohereStreamParser:
         kind = obj.get("type") or event.event
         if kind in _SILENT:
             return None
-        delta = reply_object(obj.get("delta"), "event's delta")
-        message = reply_object(delta.get("message"), "delta's message")
+        delta = reply_dict(obj.get("delta"), "event's delta")
+        message = reply_dict(delta.get("message"), "delta's message")
         if kind == "content-delta":
-            return self._content(reply_object(message.get("content"), "delta's content"))
+            return self._content(reply_dict(message.get("content"), "delta's content"))
         if kind == "tool-plan-delta":
             self._texts = True
             return text_chunk(reply_text(message.get("tool_plan"), "delta's tool_plan") or "")
         if kind in ("tool-call-start", "tool-call-delta"):
-            call = reply_object(message.get("tool_calls"), "delta's tool_calls")
+            call = reply_dict(message.get("tool_calls"), "delta's tool_calls")
             return self._tool_call(kind, obj.get("index"), call)
         if kind == "message-end":
             return self._end(delta)
@@ -102,7 +102,7 @@ class CohereStreamParser:
         return text_chunk(text)
 
     def _tool_call(self, kind: str, index: Any, call: dict[str, Any]) -> AIMessageChunk:
-        function = reply_object(call.get("function"), "tool call's function")
+        function = reply_dict(call.get("function"), "tool call's function")
         name = reply_text(function.get("name"), "tool call's name")
         arguments = reply_text(function.get("arguments"), "tool call's arguments")
         if kind == "tool-call-start":
@@ -131,8 +131,8 @@ class CohereStreamParser:
         failed = failed_generation(delta.get("finish_reason"), delta.get("error"))
         if failed is not None:  # the partial reply goes with it (the engine adds it)
             raise StreamError(failed, provider=PROVIDER, error_type="generation_error", body=delta)
-        usage = reply_object(delta.get("usage"), "usage")
-        billed = reply_object(usage.get("billed_units"), "usage's billed_units")
+        usage = reply_dict(delta.get("usage"), "usage")
+        billed = reply_dict(usage.get("billed_units"), "usage's billed_units")
         prompt = reply_count(billed.get("input_tokens"), "billed input_tokens") or 0
         output = reply_count(billed.get("output_tokens"), "billed output_tokens") or 0
         info: dict[str, Any] = {
