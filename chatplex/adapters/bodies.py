@@ -50,13 +50,14 @@ def error_member(data: Any) -> str | dict[str, Any] | None:
 
 
 def reply_object(body: bytes, provider: str) -> dict[str, Any]:
-    """The JSON object a non-stream reply's body holds, else a retryable `APIError`
-    quoting the body (a cut-off or proxy-mangled body: worth another attempt)."""
+    """The JSON object a non-stream reply's body holds, else an `APIError` quoting the
+    body: retryable when the body is not JSON (a cut-off or proxy-mangled body: worth
+    another attempt), not when it is other JSON (the server's whole answer, again)."""
     data = loads(body)
     if not isinstance(data, dict):
         raise APIError(
             f"response body is not a JSON object: {snippet(body)}",
             provider=provider,
-            retryable=True,
+            retryable=data is None,
         )
     return data

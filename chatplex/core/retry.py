@@ -8,9 +8,11 @@ state at all, and a stream can be retried only while nothing has reached the cal
 HTTP defaults, as in the OpenAI and Anthropic SDKs:
 
 * retried: errors whose `retryable` is true -- 408, 409, 429, 5xx, 529, connection errors,
-  read timeouts, malformed success bodies, Anthropic `overloaded_error` before the first
-  chunk, anything the server marked `x-should-retry: true`. Not retried: 400/401/403/404/
-  422, `QuotaExceededError`, `x-should-retry: false`, `DeadlineExceededError`.
+  read timeouts, success bodies that are not whole JSON (cut short, a proxy's page),
+  Anthropic `overloaded_error` before the first chunk, anything the server marked
+  `x-should-retry: true`. Not retried: 400/401/403/404/422, `QuotaExceededError`,
+  `x-should-retry: false`, `DeadlineExceededError`, and a 200 reply sent whole with a
+  field of the wrong type (it would come again, billed again).
 * `max_retries=2` (3 attempts).
 * delay: the server's `retry-after-ms` / `retry-after` (seconds or HTTP date), capped at
   `max_retry_after` (60 s); otherwise exponential backoff 0.5 s, 1 s, 2 s, 4 s, 8 s (cap),

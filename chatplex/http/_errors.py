@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from ..adapters.reading import worth_retrying
 from ..errors import APIConnectionError
 from ..errors import APIError
 from ..errors import APITimeoutError
@@ -140,8 +141,10 @@ def status_failure(adapter: Adapter, response: httpx.Response, body: bytes) -> A
 def malformed_body(provider: str, response: httpx.Response, exc: Exception) -> APIError:
     """A success status whose body the adapter could not parse (truncated, HTML...).
 
-    A plain `APIError` with the real status, retryable: a proxy or a cut-off body is the
-    usual cause, and a second attempt usually succeeds.
+    A plain `APIError` with the real status. Retryable only when the body is not whole
+    JSON (a proxy or a cut-off body, which a second attempt usually gets past); a reply
+    the server sent whole with a field of the wrong type would come back the same, and
+    each attempt is billed: never retried (`adapters.reading.worth_retrying`).
     """
     err = APIError(
         f"malformed response body from {response.request.url.host}: {exc}",
@@ -149,7 +152,7 @@ def malformed_body(provider: str, response: httpx.Response, exc: Exception) -> A
         status=response.status_code,
         request_id=request_id_from(response.headers),
         response=safe_response(response),
-        retryable=True,
+        retryable=worth_retrying(exc, response.content),
     )
     scrub_secrets(err, response.request)  # the parser's message may quote the body
     return err

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..adapters.reading import worth_retrying
 from ..errors import APIError
 from ..errors import ResponseTooLargeError
 from ..errors import StreamError
@@ -87,9 +88,11 @@ def parse_reply(adapter: Adapter, response: httpx.Response) -> AIMessage:
 
 #: What a parser raises on a reply it cannot read: JSON errors, and the `TypeError`s,
 #: `AttributeError`s and `KeyError`s of a well-framed reply whose fields have the wrong
-#: types (usage as a string, tool calls as a number). Shown as chatplex's malformed-reply
-#: error (retryable, with the status and request id), never as a bare Python error.
-MALFORMED = (ValueError, TypeError, AttributeError, LookupError)
+#: types (usage as a string, tool calls as a number), and the `RecursionError` of JSON
+#: nested deeper than Python's parser reads. Shown as chatplex's malformed-reply error
+#: (with the status and request id; retried only when the bytes were not whole JSON:
+#: `adapters.reading.worth_retrying`), never as a bare Python error.
+MALFORMED = (ValueError, TypeError, AttributeError, LookupError, RecursionError)
 
 
 def wrong_shape(message: AIMessage) -> str | None:
@@ -142,10 +145,13 @@ def with_partial(
     annotate(err, adapter.provider, response)
     if err.partial is None:
         err.partial = merge_chunks(received)
-    if not started and err.error_type is None and err.body is None:
+    cause = err.__cause__  # an event the parser refused (`malformed_event`)
+    sent_whole = isinstance(cause, MALFORMED) and not worth_retrying(cause)
+    if not started and err.error_type is None and err.body is None and not sent_whole:
         # A stream cut short or garbled, not an error the provider declared (those carry
-        # their payload in `body`, and the adapter judged them): with nothing shown to the
-        # caller yet, another attempt is as safe as after a dropped connection.
+        # their payload in `body`, and the adapter judged them), nor an event it sent
+        # whole with a field of the wrong type (which would come again): with nothing
+        # shown to the caller yet, another attempt is as safe as after a dropped connection.
         err.retryable = True
 
 
@@ -160,7 +166,7 @@ def malformed_event(
         f"malformed stream event from {response.request.url.host}: {exc}",
         partial=merge_chunks(received),
         provider=adapter.provider,
-        retryable=not started,
+        retryable=not started and worth_retrying(exc),
     )
     annotate(err, adapter.provider, response)
     return err

@@ -29,6 +29,7 @@ from ._messages import peek_usage
 from ._messages import reply_as_chunk
 from ._messages import set_metadata
 from ._messages import text_chunk
+from ._tool_calls import parse_args
 from ._types import InputTokenDetails
 from ._types import InvalidToolCall
 from ._types import OutputTokenDetails
@@ -126,6 +127,7 @@ __all__ = [
     "messages_from_dict",
     "messages_to_dict",
     "normalise_role",
+    "parse_args",
     "parse_partial_json",
     "peek_usage",
     "register_blocks",

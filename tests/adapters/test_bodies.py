@@ -35,12 +35,15 @@ def test_a_snippet_is_stripped_bounded_and_never_fails_to_decode() -> None:
     assert long == "y" * SNIPPET_CHARS
 
 
-def test_a_reply_without_a_json_object_is_a_retryable_error_quoting_it() -> None:
+def test_a_reply_without_a_json_object_is_an_error_quoting_it() -> None:
     assert reply_object(b'{"id": "r"}', "openai") == {"id": "r"}
     for body in (b"<html>502 Bad Gateway</html>", b"[1, 2]", b'{"cut": '):
         with pytest.raises(APIError, match="not a JSON object") as caught:
             reply_object(body, "ollama")
-        assert caught.value.retryable and caught.value.provider == "ollama"
+        assert caught.value.provider == "ollama"
+        # Bytes that are not JSON may be the road's (retried); other JSON is the server's
+        # whole answer, which would come again (not retried: each attempt is billed).
+        assert caught.value.retryable is (body != b"[1, 2]")
         assert body.decode().strip() in str(caught.value)
 
 

@@ -221,3 +221,120 @@ def test_a_stream_event_with_fields_of_the_wrong_type_is_a_stream_error() -> Non
         with pytest.raises(StreamError, match="malformed stream event") as raised:
             list(chat.stream("hi"))
     assert raised.value.partial is not None and raised.value.partial.text == "a"
+
+
+# -- a reply the server sent whole is never sent for again -------------------------------
+
+
+def counted(body: bytes, content_type: str = "application/json") -> tuple[Any, list[int]]:
+    """An httpx MockTransport handler answering `body` with a 200, and its request count."""
+    requests: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(1)
+        return httpx.Response(200, content=body, headers={"content-type": content_type})
+
+    return handler, requests
+
+
+async def ask_with_retries(handler: Any, sync: bool, *, stream: bool = False) -> BaseException:
+    """One OpenAI call allowed two retries (no wait between them) over an httpx mock
+    transport answering with `handler`; the error it ended in."""
+    from chatplex import init_chat_model
+    from chatplex.http import retry_policy
+
+    transport = httpx.MockTransport(handler)
+    policy = retry_policy(2, initial_delay=0.0, max_delay=0.0, jitter=0.0)
+    sync_client, async_client = (
+        httpx.Client(transport=transport),
+        httpx.AsyncClient(transport=transport),
+    )
+    chat = init_chat_model(
+        "openai:gpt-4o-mini",
+        api_key="k",
+        retry_policy=policy,
+        http_client=sync_client,
+        http_async_client=async_client,
+    )
+    try:
+        if sync and stream:
+            list(chat.stream("hi"))
+        elif sync:
+            chat.invoke("hi")
+        elif stream:
+            [c async for c in chat.astream("hi")]
+        else:
+            await chat.ainvoke("hi")
+    except Exception as exc:  # noqa: BLE001 - the caller judges it
+        return exc
+    finally:
+        sync_client.close()
+        await async_client.aclose()
+    raise AssertionError("the call did not fail")
+
+
+def openai_event(**fields: Any) -> dict[str, Any]:
+    return {"id": "c", "object": "chat.completion.chunk", "model": "m", **fields}
+
+
+#: Replies the server sent whole, each with a field of the wrong type (a whole body, or
+#: a stream's first event with content), and the body type they come as.
+SENT_WHOLE: dict[str, tuple[bytes, str]] = {
+    "usage-a-string": (
+        json.dumps({**json.loads(reply_body()), "usage": "lots"}).encode(),
+        "application/json",
+    ),
+    "content-a-number": (json.dumps(openai_reply(content=5)).encode(), "application/json"),
+    "choices-a-number": (json.dumps(openai_event(choices=5)).encode(), "application/json"),
+    "stream-choices-a-number": (
+        b"data: " + json.dumps(openai_event(choices=5)).encode() + b"\n\n",
+        "text/event-stream",
+    ),
+    "stream-usage-a-string": (
+        b"data: " + json.dumps(openai_event(choices=[], usage="lots")).encode() + b"\n\n",
+        "text/event-stream",
+    ),
+}
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("stream", [False, True], ids=["invoke", "stream"])
+@pytest.mark.parametrize("case", list(SENT_WHOLE))
+async def test_a_reply_sent_whole_with_a_wrong_field_is_asked_for_once(
+    case: str, stream: bool, sync: bool
+) -> None:
+    body, content_type = SENT_WHOLE[case]
+    if case.startswith("stream-") and not stream:
+        pytest.skip("events are no whole reply: invoke reads them as a body cut short")
+    handler, requests = counted(body, content_type)
+    err = await ask_with_retries(handler, sync, stream=stream)
+    assert isinstance(err, APIError) and not err.retryable, repr(err)
+    assert "malformed" in str(err)
+    assert len(requests) == 1  # billed once: the same request would get the same reply
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_body_cut_short_is_still_asked_for_again(sync: bool) -> None:
+    handler, requests = counted(reply_body()[:-7])
+    err = await ask_with_retries(handler, sync)
+    assert isinstance(err, APIError) and err.retryable
+    assert len(requests) == 3  # not whole JSON: the road's fault, which another try passes
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_garbled_event_before_any_content_is_still_asked_for_again(sync: bool) -> None:
+    handler, requests = counted(b"data: {not json\n\n", "text/event-stream")
+    err = await ask_with_retries(handler, sync, stream=True)
+    assert isinstance(err, StreamError) and err.retryable
+    assert len(requests) == 3
+
+
+def test_which_failures_another_attempt_could_read() -> None:
+    from chatplex.adapters.reading import MalformedReply
+
+    def event(exc: Exception) -> StreamError:
+        return malformed_event(exc, ADAPTER, response(200, b""), [], False)
+
+    assert not event(MalformedReply("usage")).retryable
+    assert not event(AttributeError("get")).retryable
+    assert event(ValueError("cut")).retryable

@@ -49,6 +49,8 @@ class Script:
     status: str = "200 OK"
     forever: bytes = b""
     cap: int = HUGE
+    #: More header lines (`name: value`), e.g. Bedrock's token counts.
+    headers: tuple[str, ...] = ()
 
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, bool], Awaitable[None]]
@@ -154,7 +156,7 @@ async def _forever(writer: asyncio.StreamWriter, piece: bytes, tick: float = TIC
 
 
 async def _scripted(writer: asyncio.StreamWriter, script: Script) -> None:
-    writer.write(_head(script.status, script.content_type) + script.body)
+    writer.write(_head(script.status, script.content_type, *script.headers) + script.body)
     await writer.drain()
     sent = len(script.body)
     while script.forever and sent < script.cap:

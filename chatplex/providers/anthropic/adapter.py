@@ -277,18 +277,17 @@ class AnthropicAdapter:
                 provider=_PROVIDER,
                 retryable=True,
             ) from exc
-        if not isinstance(data, dict):
+        if not isinstance(data, dict):  # whole JSON, the server's answer: not retried
             raise APIError(
                 f"Anthropic reply is not a JSON object: {_snippet(body)}",
                 provider=_PROVIDER,
-                retryable=True,
             )
         if data.get("type") == "error":
             err = self.map_error(200, body, headers)
             # Status 200 says nothing; the error type says whether waiting helps.
             err.retryable = err.retryable or err.error_type in _RETRYABLE_STREAM_ERRORS
             raise err
-        content, tool_calls = _parse_content(data.get("content") or ())
+        content, tool_calls = _parse_content(data.get("content"))
         usage = data.get("usage")
         lazy = _lazy_reply_metadata(data, usage)
         if lazy is None:  # a reply with fields chatplex does not model: built now

@@ -6,10 +6,13 @@ behaviour they implement."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from collections.abc import Sequence
 from typing import Any
 from typing import cast
 
+from ...adapters.reading import reply_count
+from ...adapters.reading import reply_dict
+from ...adapters.reading import reply_list
+from ...adapters.reading import reply_text
 from ...adapters.sharing import shared
 from ...adapters.sharing import shared_keys
 from ...adapters.sharing import shared_template
@@ -73,6 +76,8 @@ def _lazy_reply_metadata(
     is not an object: those are built at once, as before."""
     if usage is not None and type(usage) is not dict:
         return None
+    if usage:
+        check_counts(usage)  # refused now, not when the lazy usage is first read
     if any(key not in _MESSAGE_FIELDS and value is not None for key, value in data.items()):
         return None
     reason, model = shared(data.get("stop_reason")), shared(data.get("model"))
@@ -134,19 +139,22 @@ def _stop_metadata(reason: str | None, stop_sequence: str | None) -> dict[str, A
 
 
 def _thinking(block: Mapping[str, Any]) -> _Block:
-    thinking, signature = block.get("thinking") or "", block.get("signature") or ""
+    thinking = reply_text(block.get("thinking"), "thinking block's thinking") or ""
+    signature = reply_text(block.get("signature"), "thinking block's signature") or ""
     return {"type": "thinking", "thinking": thinking, "signature": signature}
 
 
-def _parse_content(raw: Sequence[Any]) -> tuple[Content, list[ToolCall]]:
-    """Content blocks → (str when only uncited text, else blocks in order; tool calls)."""
+def _parse_content(raw: Any) -> tuple[Content, list[ToolCall]]:
+    """Content blocks → (str when only uncited text, else blocks in order; tool calls).
+    Read by the kit's rule (`adapters/reading.py`): a block, text, name or input of the
+    wrong type is `MalformedReply`, never skipped or read as empty."""
     blocks: list[_Block] = []
     tool_calls: list[ToolCall] = []
     only_text = True
-    for block in raw:
-        kind = block.get("type")
+    for block in reply_list(raw, "content"):
+        kind = reply_dict(block, "content block").get("type")
         if kind == "text":
-            text = block.get("text")
+            text = reply_text(block.get("text"), "text block's text")
             citations = block.get("citations")
             if isinstance(citations, list):
                 only_text = False
@@ -162,7 +170,8 @@ def _parse_content(raw: Sequence[Any]) -> tuple[Content, list[ToolCall]]:
             # Kept in content too, where LangChain keeps it (with the text around it).
             only_text = False
             blocks.append(block)
-            name, args = block.get("name") or "", block.get("input") or {}
+            name = reply_text(block.get("name"), "tool_use block's name") or ""
+            args = reply_dict(block.get("input"), "tool_use block's input")
             tool_calls.append(
                 {"name": name, "args": args, "id": block.get("id"), "type": "tool_call"}
             )
@@ -177,11 +186,28 @@ def _parse_content(raw: Sequence[Any]) -> tuple[Content, list[ToolCall]]:
     return blocks, tool_calls
 
 
+_COUNTS = (
+    "input_tokens",
+    "output_tokens",
+    "cache_read_input_tokens",
+    "cache_creation_input_tokens",
+)
+
+
+def check_counts(raw: Mapping[str, Any]) -> None:
+    """`MalformedReply` for a token count of a reply's usage that is not one."""
+    for key in _COUNTS:
+        reply_count(raw.get(key), key)
+
+
 def _usage(raw: Mapping[str, Any]) -> UsageMetadata:
-    cache_read = raw.get("cache_read_input_tokens")
-    cache_creation = raw.get("cache_creation_input_tokens")
-    input_tokens = (raw.get("input_tokens") or 0) + (cache_read or 0) + (cache_creation or 0)
-    output_tokens = raw.get("output_tokens") or 0
+    cache_read = reply_count(raw.get("cache_read_input_tokens"), "cache_read_input_tokens")
+    cache_creation = reply_count(
+        raw.get("cache_creation_input_tokens"), "cache_creation_input_tokens"
+    )
+    prompt = reply_count(raw.get("input_tokens"), "input_tokens") or 0
+    input_tokens = prompt + (cache_read or 0) + (cache_creation or 0)
+    output_tokens = reply_count(raw.get("output_tokens"), "output_tokens") or 0
     usage: UsageMetadata = {
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,

@@ -9,6 +9,8 @@ from typing import Any
 
 from ...adapters.base import SSEEvent
 from ...adapters.jsontext import loads_text
+from ...adapters.reading import reply_dict
+from ...adapters.reading import reply_text
 from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import UsageMetadata
@@ -95,6 +97,9 @@ class AnthropicStreamParser:
         kind = delta.get("type")
         if kind == "text_delta":
             text = delta.get("text")
+            if type(text) is not str:  # one check on the per-token path
+                reply_text(text, "text_delta's text")  # absent: nothing; else refused
+                return None
             if not text:
                 return None
             if self._cited and data.get("index") in self._cited:
@@ -102,7 +107,7 @@ class AnthropicStreamParser:
             return text_chunk(text)
         index = data.get("index")
         if kind == "input_json_delta":
-            part = delta.get("partial_json")
+            part = reply_text(delta.get("partial_json"), "input_json_delta's partial_json")
             if not part:
                 return None
             pending = self._inputs.get(index)
@@ -179,7 +184,7 @@ class AnthropicStreamParser:
         message = data.get("message") or {}
         # Held until the closing chunk (message_delta), as LangChain reports it: its counts
         # are provisional (output_tokens 1; input_tokens may still grow with server tools).
-        self._usage = dict(message.get("usage") or {})
+        self._usage = dict(reply_dict(message.get("usage"), "message_start's usage"))
         meta = _start_metadata(message)
         meta.pop("usage", None)
         return AIMessageChunk(content="", id=message.get("id"), response_metadata=meta)
@@ -189,7 +194,7 @@ class AnthropicStreamParser:
         reason = delta.get("stop_reason")
         if reason is not None:
             self._done = True
-        raw = data.get("usage")
+        raw = reply_dict(data.get("usage"), "message_delta's usage")
         if raw:
             # Cumulative counts: they replace message_start's; absent fields keep theirs.
             self._usage.update((k, v) for k, v in raw.items() if v is not None)

@@ -29,6 +29,10 @@ As langchain-aws builds them (`ChatPromptAdapter.convert_messages_to_prompt`,
 Every family here takes text only (no tools: langchain-aws drops them silently, chatplex
 refuses them before any request).
 
+Every field is read by the kit's rule (`adapters/reading.py`): an output list, its
+text, a stop reason or a token count of the wrong type is a typed malformed-reply
+error (langchain-aws raises there), never read as empty or 0.
+
 Replies: the text is the family's output field; `additional_kwargs` is langchain-aws's
 `llm_output` (`usage` from Bedrock's token-count headers, the body's `stop_reason`,
 `thinking: {}`, `model_id`). Streams: each `chunk` event is one `AIMessageChunk` whose
@@ -48,6 +52,10 @@ from dataclasses import field
 from typing import Any
 
 from ...adapters.base import CallSettings
+from ...adapters.reading import reply_dict
+from ...adapters.reading import reply_field
+from ...adapters.reading import reply_list
+from ...adapters.reading import reply_text
 from ...errors import StreamError
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
@@ -285,14 +293,15 @@ def _titan_body(prompt: str, settings: CallSettings) -> dict[str, Any]:
 
 
 def _first(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    """The first item of a list field (`outputs`, `results`), or {}."""
-    items = data.get(key)
-    first = items[0] if isinstance(items, list) and items else None
-    return first if isinstance(first, Mapping) else {}
+    """The first item of a list field (`outputs`, `results`), or {} when there is none;
+    `MalformedReply` when the field is not a list of objects (never read as empty)."""
+    items = reply_list(data.get(key), key)
+    return reply_dict(items[0], f"{key}[0]") if items else {}
 
 
 def _text_of(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+    """A text field: a str, None when absent, else `MalformedReply`."""
+    return reply_text(value, "text")
 
 
 @dataclass(frozen=True)
@@ -390,8 +399,7 @@ DEEPSEEK = _first_item_family(
 
 def _message_of(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     """A Chat Completions choice's `message` (a reply) or `delta` (a stream event)."""
-    inner = _first(data, "choices").get(key)
-    return inner if isinstance(inner, Mapping) else {}
+    return reply_dict(_first(data, "choices").get(key), f"choice's {key}")
 
 
 def _chat_family(name: str, max_tokens_key: str) -> PromptFamily:
@@ -588,7 +596,7 @@ class PromptStreamParser:
         if self._request_id:
             meta["request_id"] = self._request_id
         meta["model_provider"] = INVOKE_PROVIDER
-        if not isinstance(metrics, Mapping):
+        if reply_field(metrics, dict, "amazon-bedrock-invocationMetrics") is None:
             return AIMessageChunk(content="", response_metadata=meta)
         self._name(meta)
         usage = metrics_usage_metadata(metrics)

@@ -11,6 +11,10 @@
   counted in `input_tokens`, as langchain-aws does. `response_metadata`:
   `model_provider` ("bedrock"), `model_name` (the model id asked), plus chatplex's
   `finish_reason` / `raw_finish_reason` / `request_id`.
+- Every field is read by the kit's rule (`adapters/reading.py`): one of the wrong type
+  (a block, its text or input, a stop reason, a token count in the headers or the
+  stream's metrics) is a typed malformed-reply error, never read as empty or 0, as
+  langchain-aws raises there.
 - **Stream** (`InvokeStreamParser`): AWS event-stream `chunk` events whose `bytes` are
   base64 Anthropic stream events. As langchain-aws: `message_start` gives an empty chunk;
   text deltas are `str` pieces, or indexed blocks (`{"type": "text", "text", "index"}`)
@@ -35,6 +39,11 @@ from typing import Any
 from ...adapters.base import SSEEvent
 from ...adapters.base import header_value
 from ...adapters.bodies import loads
+from ...adapters.reading import MalformedReply
+from ...adapters.reading import reply_count
+from ...adapters.reading import reply_dict
+from ...adapters.reading import reply_field
+from ...adapters.reading import reply_text
 from ...errors import StreamError
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
@@ -57,6 +66,7 @@ __all__ = [
     "InvokeStreamParser",
     "count",
     "decode_chunk",
+    "header_count",
     "header_usage",
     "header_usage_metadata",
     "metrics_usage_metadata",
@@ -79,12 +89,25 @@ _USAGE_HEADERS = {
 }
 
 
-def count(value: Any) -> int:
-    """A token count as Bedrock sends it (a header's text, a number), 0 if unreadable."""
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
+def count(value: Any, what: str = "token count") -> int:
+    """A token count in a JSON body (the stream's metrics), 0 when absent; anything but
+    a whole number is `MalformedReply` (langchain-aws's sums raise there), never 0."""
+    return reply_count(value, what) or 0
+
+
+def header_count(value: str | None, name: str) -> int:
+    """A token count in one of Bedrock's headers (its digits), 0 when absent; other text
+    is `MalformedReply` (langchain-aws's `int()` raises there too), never read as 0.
+
+    >>> header_count("12", "h"), header_count(None, "h")
+    (12, 0)
+    """
+    if value is None:
         return 0
+    digits = value.strip()
+    if not digits.isascii() or not digits.isdigit():
+        raise MalformedReply(f"the reply's {name} header is not a count: {value[:40]!r}")
+    return int(digits)
 
 
 def header_usage(headers: Mapping[str, str] | None) -> dict[str, int]:
@@ -94,7 +117,9 @@ def header_usage(headers: Mapping[str, str] | None) -> dict[str, int]:
     ...               "x-amzn-bedrock-output-token-count": "7"})["total_tokens"]
     19
     """
-    usage = {key: count(header_value(headers, name)) for key, name in _USAGE_HEADERS.items()}
+    usage = {
+        key: header_count(header_value(headers, name), name) for key, name in _USAGE_HEADERS.items()
+    }
     usage["total_tokens"] = sum(usage.values())
     return usage
 
@@ -125,10 +150,10 @@ def header_usage_metadata(usage: Mapping[str, int]) -> UsageMetadata:
 def metrics_usage_metadata(metrics: Mapping[str, Any]) -> UsageMetadata:
     """LangChain's usage from a stream's last `amazon-bedrock-invocationMetrics`."""
     return usage_metadata(
-        count(metrics.get("inputTokenCount")),
-        count(metrics.get("outputTokenCount")),
-        count(metrics.get("cacheReadInputTokenCount")),
-        count(metrics.get("cacheWriteInputTokenCount")),
+        count(metrics.get("inputTokenCount"), "inputTokenCount"),
+        count(metrics.get("outputTokenCount"), "outputTokenCount"),
+        count(metrics.get("cacheReadInputTokenCount"), "cacheReadInputTokenCount"),
+        count(metrics.get("cacheWriteInputTokenCount"), "cacheWriteInputTokenCount"),
     )
 
 
@@ -154,8 +179,9 @@ def reply_metadata(
 
 
 def stop_metadata(reason: Any, reasons: Mapping[str, str] = FINISH_REASONS) -> dict[str, Any]:
-    """chatplex's `finish_reason` / `raw_finish_reason` of a model's stop reason."""
-    if not isinstance(reason, str):
+    """chatplex's `finish_reason` / `raw_finish_reason` of a model's stop reason (none
+    when absent; `MalformedReply` when it is not text)."""
+    if reply_text(reason, "stop reason") is None:
         return {}
     return {"finish_reason": reasons.get(reason, reason), "raw_finish_reason": reason}
 
@@ -180,17 +206,16 @@ def parse_invoke_reply(
     calls: list[ToolCall] = []
     thinking = False
     for block in blocks:
-        kind = block.get("type") if isinstance(block, dict) else None
-        if kind == "text" and isinstance(block.get("text"), str):
-            texts.append(block["text"])
+        kind = reply_dict(block, "content block").get("type")
+        if kind == "text":
+            texts.append(reply_text(block.get("text"), "text block's text") or "")
         elif kind == "thinking":
             thinking = True
         elif kind == "tool_use":
-            args = block.get("input")
             calls.append(
                 {
-                    "name": block.get("name"),
-                    "args": args if isinstance(args, dict) else {},
+                    "name": reply_text(block.get("name"), "tool_use block's name") or "",
+                    "args": reply_dict(block.get("input"), "tool_use block's input"),
                     "id": block.get("id"),
                     "type": "tool_call",
                 }
@@ -275,11 +300,11 @@ class InvokeStreamParser:
         if kind == "message_start":
             return AIMessageChunk(content=[] if self._blocks else "")
         if kind == "content_block_start":
-            block = data.get("content_block")
-            if not isinstance(block, dict) or block.get("type") != "tool_use":
+            block = reply_dict(data.get("content_block"), "content_block")
+            if block.get("type") != "tool_use":
                 return None
             call: ToolCallChunk = {
-                "name": block.get("name"),
+                "name": reply_text(block.get("name"), "tool_use block's name"),
                 "args": "",
                 "id": block.get("id"),
                 "index": index,
@@ -289,9 +314,8 @@ class InvokeStreamParser:
         if kind == "content_block_delta":
             return self._delta(data.get("delta"), index)
         if kind == "message_delta":
-            raw = data.get("delta")
-            delta: dict[str, Any] = raw if isinstance(raw, dict) else {}
-            reason = delta.get("stop_reason")
+            delta = reply_dict(data.get("delta"), "message_delta's delta")
+            reason = reply_text(delta.get("stop_reason"), "stop reason")
             self._stop_seen = self._stop_seen or isinstance(reason, str)
             meta = {"stop_reason": reason, "stop_sequence": delta.get("stop_sequence")}
             return AIMessageChunk(content="", response_metadata={**meta, **stop_metadata(reason)})
@@ -301,11 +325,11 @@ class InvokeStreamParser:
         return None  # content_block_stop, ping, and events newer than chatplex
 
     def _delta(self, delta: Any, index: Any) -> AIMessageChunk | None:
-        if not isinstance(delta, dict) or not delta:
+        if not reply_dict(delta, "content_block_delta's delta"):
             return AIMessageChunk(content="")
         kind = delta.get("type")
         if kind == "text_delta":
-            text = delta.get("text") or ""
+            text = reply_text(delta.get("text"), "text_delta's text") or ""
             if not self._blocks:
                 return AIMessageChunk(content=text)
             return AIMessageChunk(content=[{**delta, "type": "text", "index": index}])
@@ -315,7 +339,7 @@ class InvokeStreamParser:
         if kind == "input_json_delta":
             piece: ToolCallChunk = {
                 "name": None,
-                "args": delta.get("partial_json"),
+                "args": reply_text(delta.get("partial_json"), "partial_json"),
                 "id": None,
                 "index": index,
                 "type": "tool_call_chunk",
@@ -330,7 +354,7 @@ class InvokeStreamParser:
         meta: dict[str, Any] = {}
         if self._request_id:
             meta["request_id"] = self._request_id
-        if not isinstance(metrics, dict):
+        if reply_field(metrics, dict, "amazon-bedrock-invocationMetrics") is None:
             return AIMessageChunk(content="", response_metadata=meta)
         meta["model_name"] = self._model_id
         usage = metrics_usage_metadata(metrics)

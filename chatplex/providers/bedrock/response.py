@@ -54,7 +54,11 @@ from typing import Any
 from ...adapters.base import SSEEvent
 from ...adapters.base import header_value
 from ...adapters.bodies import loads
-from ...adapters.validate import reply_field
+from ...adapters.reading import reply_count
+from ...adapters.reading import reply_dict
+from ...adapters.reading import reply_field
+from ...adapters.reading import reply_list
+from ...adapters.reading import reply_text
 from ...errors import APIError
 from ...errors import AuthenticationError
 from ...errors import BadRequestError
@@ -197,10 +201,11 @@ def usage_metadata(raw: Mapping[str, Any]) -> UsageMetadata:
     `cacheDetails` apart. `total_tokens` is input + output: Bedrock's `totalTokens`
     leaves the cached tokens out, which langchain-aws copies, so its total can be less
     than its own input count."""
-    cache_read = raw.get("cacheReadInputTokens") or 0
-    cache_write = raw.get("cacheWriteInputTokens") or 0
-    input_tokens = (raw.get("inputTokens") or 0) + cache_read + cache_write
-    output_tokens = raw.get("outputTokens") or 0
+    cache_read = reply_count(raw.get("cacheReadInputTokens"), "cacheReadInputTokens") or 0
+    cache_write = reply_count(raw.get("cacheWriteInputTokens"), "cacheWriteInputTokens") or 0
+    prompt = reply_count(raw.get("inputTokens"), "inputTokens") or 0
+    input_tokens = prompt + cache_read + cache_write
+    output_tokens = reply_count(raw.get("outputTokens"), "outputTokens") or 0
     details: dict[str, int] = {"cache_read": cache_read, "cache_creation": cache_write}
     by_ttl = raw.get("cacheDetails")
     if isinstance(by_ttl, list) and by_ttl:
@@ -265,7 +270,7 @@ def parse_reply(body: bytes, headers: Mapping[str, str] | None, model: str | Non
     message = output.get("message") if isinstance(output, dict) else None
     if not isinstance(message, dict):
         raise ValueError(f"Converse reply has no output.message: {snippet(body)}")
-    content, tool_calls = _content(message.get("content") or [])
+    content, tool_calls = _content(reply_list(message.get("content"), "message's content"))
     meta: dict[str, Any] = {**_stop_metadata(data.get("stopReason"))}
     if isinstance(data.get("metrics"), dict):
         meta["metrics"] = _metrics(data["metrics"])
@@ -304,17 +309,17 @@ def _content(blocks: list[Any]) -> tuple[Any, list[ToolCall]]:
     out: list[dict[str, Any]] = []
     calls: list[ToolCall] = []
     for block in blocks:
-        if not isinstance(block, dict):
-            continue
+        reply_field(block, dict, "content block")
         if "text" in block:
             out.append({"type": "text", "text": block["text"]})
         elif "reasoningContent" in block:
             out.append(_reasoning_block(block["reasoningContent"]))
         elif "toolUse" in block:
-            use = block["toolUse"]
-            args = use.get("input")
+            use: Any = reply_dict(block["toolUse"], "toolUse")
+            reply_text(use.get("name"), "toolUse's name")
+            args = reply_dict(use.get("input"), "toolUse's input")
             if use.get("type") == SERVER_TOOL_USE:
-                out.append(server_tool_call(use, args if isinstance(args, dict) else {}))
+                out.append(server_tool_call(use, args))
                 continue
             out.append(
                 {
@@ -327,7 +332,7 @@ def _content(blocks: list[Any]) -> tuple[Any, list[ToolCall]]:
             calls.append(
                 {
                     "name": use.get("name"),
-                    "args": args if isinstance(args, dict) else {},
+                    "args": args,
                     "id": use.get("toolUseId"),
                     "type": "tool_call",
                 }
@@ -518,9 +523,9 @@ class BedrockStreamParser:
         text = reply_field(delta.get("text"), str, "delta's text")
         if isinstance(text, str):
             return AIMessageChunk(content=[{"type": "text", "text": text, "index": index}])
-        use = delta.get("toolUse")
-        if isinstance(use, dict):
-            fragment = use.get("input") or ""
+        use = reply_field(delta.get("toolUse"), dict, "delta's toolUse")
+        if use is not None:
+            fragment = reply_text(use.get("input"), "delta's toolUse input") or ""
             if index in self._server_inputs:
                 self._server_inputs[index].append(fragment)
                 return None

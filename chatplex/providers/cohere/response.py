@@ -17,12 +17,17 @@ langchain-cohere shapes it, and the error body's fields.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.bodies import loads
 from ...adapters.bodies import snippet
+from ...adapters.reading import reply_args
+from ...adapters.reading import reply_count
+from ...adapters.reading import reply_dict
+from ...adapters.reading import reply_field
+from ...adapters.reading import reply_list
+from ...adapters.reading import reply_text
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import InvalidToolCall
@@ -30,8 +35,10 @@ from ...messages import ToolCall
 from ...messages import UsageMetadata
 
 __all__ = [
+    "FAILED_REASONS",
     "PROVIDER",
     "error_message",
+    "failed_generation",
     "parse_reply",
     "tool_call",
     "usage_metadata",
@@ -42,33 +49,34 @@ PROVIDER = "cohere"
 
 def parse_reply(body: bytes) -> AIMessage:
     """The reply of a non-stream call; raises `APIError` for a body that is not a JSON
-    object with a `message`."""
+    object with a `message` (retryable only when it is not JSON at all), `MalformedReply`
+    for a field of the wrong type (`adapters/reading.py`: never read as empty), and
+    `APIError` for a failed generation (`failed_generation`)."""
     data = loads(body)
     if not isinstance(data, dict) or not isinstance(data.get("message"), dict):
         raise APIError(  # a cut-off or proxy-mangled body: worth another attempt
             f"response body is not a Cohere chat reply: {snippet(body)}",
             provider=PROVIDER,
-            retryable=True,
+            retryable=data is None,
         )
     message: Mapping[str, Any] = data["message"]
     info: dict[str, Any] = {"id": data.get("id"), "finish_reason": data.get("finish_reason")}
-    calls = [
-        c for c in message.get("tool_calls") or () if isinstance(c, dict) and c.get("function")
-    ]
-    if message.get("tool_plan"):
-        info["tool_plan"] = message["tool_plan"]
+    failed = failed_generation(info["finish_reason"], data.get("error"))
+    if failed is not None:
+        raise APIError(failed, provider=PROVIDER, error_type="generation_error", body=data)
+    calls = [c for c in _calls(message.get("tool_calls")) if c.get("function")]
+    tool_plan = reply_text(message.get("tool_plan"), "message's tool_plan")
+    if tool_plan:
+        info["tool_plan"] = tool_plan
     if calls:
         info["tool_calls"] = [_openai_call(c) for c in calls]
     if message.get("citations"):
         info["citations"] = message["citations"]
-    usage = data.get("usage") or {}
-    if isinstance(usage.get("tokens"), dict):
-        info["token_count"] = dict(usage["tokens"])
-    content: Any
-    if calls:
-        content = message.get("tool_plan") or ""
-    else:
-        content = _content(message.get("content"), info["id"])
+    usage = reply_dict(data.get("usage"), "usage")
+    tokens = reply_field(usage.get("tokens"), dict, "usage's tokens")
+    if tokens is not None:
+        info["token_count"] = dict(tokens)
+    content: Any = (tool_plan or "") if calls else _content(message.get("content"), info["id"])
     parsed, invalid = _read_calls(calls)
     return AIMessage(
         content=content,
@@ -76,28 +84,61 @@ def parse_reply(body: bytes) -> AIMessage:
         response_metadata=info,
         tool_calls=parsed,
         invalid_tool_calls=invalid,
-        usage_metadata=usage_metadata(usage.get("tokens")),
+        usage_metadata=usage_metadata(tokens),
     )
 
 
+#: Cohere's finish reasons of a generation that failed (`ERROR`; `ERROR_TOXIC` and
+#: `ERROR_LIMIT` of its stream-end type): its reply is an error, not a normal answer.
+FAILED_REASONS = frozenset({"ERROR", "ERROR_TOXIC", "ERROR_LIMIT"})
+
+
+def failed_generation(finish_reason: Any, error: Any) -> str | None:
+    """What a failed generation's error says (Cohere's `error` text, else its finish
+    reason), or None for a generation that ended normally.
+
+    >>> failed_generation("ERROR", "model crashed"), failed_generation("COMPLETE", None)
+    ('the generation failed (ERROR): model crashed', None)
+    """
+    said = reply_text(error, "error")
+    if finish_reason not in FAILED_REASONS and not said:
+        return None
+    reason = finish_reason if isinstance(finish_reason, str) else "ERROR"
+    return f"the generation failed ({reason})" + (f": {said}" if said else "")
+
+
+def _calls(raw: Any) -> list[dict[str, Any]]:
+    """A reply's `tool_calls`: a list of call objects, else `MalformedReply`."""
+    calls = reply_list(raw, "message's tool_calls")
+    for call in calls:
+        reply_field(call, dict, "tool call")
+        reply_field(call.get("function"), dict, "tool call's function")
+    return calls
+
+
 def _read_calls(calls: list[dict[str, Any]]) -> tuple[list[ToolCall], list[InvalidToolCall]]:
-    """The named calls, parsed; one whose arguments are not JSON is an invalid tool call
-    (langchain-cohere's invoke raises json's error there and loses the reply)."""
+    """The calls, parsed as the OpenAI wire parses its calls (`reading.reply_args`): one
+    whose arguments are not a JSON object, or nested too deep to read, is an invalid tool
+    call with the reason (langchain-cohere's invoke raises json's error there and loses
+    the reply); one without a name is invalid too, never dropped."""
     parsed: list[ToolCall] = []
     invalid: list[InvalidToolCall] = []
     for call in calls:
-        function = call.get("function") or {}
-        if not function.get("name"):
-            continue
-        try:
-            parsed.append(tool_call(call))
-        except ValueError as exc:
+        function = call["function"]
+        name = reply_text(function.get("name"), "tool call's name")
+        arguments = function.get("arguments")
+        args, error = reply_args(arguments)
+        if not name:
+            error = "the tool call has no name"
+        if error is None and name:
+            parsed.append({"name": name, "args": args, "id": call.get("id"), "type": "tool_call"})
+        else:
             invalid.append(
                 {
-                    "name": function["name"],
-                    "args": function.get("arguments"),
+                    "name": name,
+                    "args": arguments,
                     "id": call.get("id"),
-                    "error": f"arguments are not JSON: {exc}",
+                    "error": error,
                     "type": "invalid_tool_call",
                 }
             )
@@ -106,13 +147,12 @@ def _read_calls(calls: list[dict[str, Any]]) -> tuple[list[ToolCall], list[Inval
 
 def _content(parts: Any, reply_id: Any) -> Any:
     text, thinking = "", ""
-    for part in parts or ():
-        if not isinstance(part, dict):
-            continue
+    for part in reply_list(parts, "message's content"):
+        reply_field(part, dict, "message's content part")
         if part.get("type") == "text":
-            text = part.get("text") or ""
+            text = reply_text(part.get("text"), "content part's text") or ""
         elif part.get("type") == "thinking":
-            thinking = part.get("thinking") or ""
+            thinking = reply_text(part.get("thinking"), "content part's thinking") or ""
     if not thinking:
         return text
     blocks: list[Any] = [
@@ -133,23 +173,28 @@ def _openai_call(call: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def tool_call(call: Mapping[str, Any]) -> ToolCall:
-    """A Cohere tool call as LangChain's `ToolCall` (arguments parsed; {} when none)."""
-    function = call.get("function") or {}
-    arguments = function.get("arguments")
+    """A Cohere tool call as LangChain's `ToolCall` (arguments parsed; {} when none);
+    ValueError for arguments that are not a JSON object."""
+    function = reply_dict(call.get("function"), "tool call's function")
+    args, error = reply_args(function.get("arguments"))
+    if error is not None:
+        raise ValueError(error)
     return {
         "name": str(function.get("name")),
-        "args": json.loads(arguments) if arguments else {},
+        "args": args,
         "id": call.get("id"),
         "type": "tool_call",
     }
 
 
 def usage_metadata(tokens: Any) -> UsageMetadata | None:
-    """`{"input_tokens", "output_tokens"}` counts as LangChain's usage (ints)."""
-    if not isinstance(tokens, dict):
+    """`{"input_tokens", "output_tokens"}` counts as LangChain's usage (ints);
+    `MalformedReply` for counts that are not."""
+    tokens = reply_field(tokens, dict, "usage's tokens")
+    if tokens is None:
         return None
-    prompt = int(tokens.get("input_tokens") or 0)
-    output = int(tokens.get("output_tokens") or 0)
+    prompt = reply_count(tokens.get("input_tokens"), "usage's input_tokens") or 0
+    output = reply_count(tokens.get("output_tokens"), "usage's output_tokens") or 0
     return {"input_tokens": prompt, "output_tokens": output, "total_tokens": prompt + output}
 
 

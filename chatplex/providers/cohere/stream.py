@@ -7,7 +7,10 @@ id), `content-start` / `content-delta` (`delta.message.content.text`, or `.think
 LangChain does), `tool-call-start` (the call's id and name), `tool-call-delta` (a piece
 of its JSON arguments), `tool-call-end`, `citation-start` / `citation-end`, and
 `message-end` (`delta.finish_reason`, `delta.usage`). A body that ends before
-`message-end` is a `StreamError`.
+`message-end` is a `StreamError`, and so is a `message-end` of a failed generation
+(finish reason `ERROR`, or an `error` text: langchain-cohere reads it as a normal end),
+with what came before as its partial. Fields are read by the kit's rule
+(`adapters/reading.py`): one of the wrong type is the stream's malformed-event error.
 
 The last chunk carries langchain-cohere's `finish_reason` and `token_count` (the
 `billed_units`, with their total) and the calls made (`tool_calls`, OpenAI-shaped) in
@@ -26,10 +29,14 @@ from typing import Any
 
 from ...adapters.base import SSEEvent
 from ...adapters.jsontext import event_object
+from ...adapters.reading import reply_count
+from ...adapters.reading import reply_dict
+from ...adapters.reading import reply_text
 from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import text_chunk
 from .response import PROVIDER
+from .response import failed_generation
 from .response import usage_metadata
 
 __all__ = ["CohereStreamParser"]
@@ -61,16 +68,18 @@ class CohereStreamParser:
         kind = obj.get("type") or event.event
         if kind in _SILENT:
             return None
-        message = (obj.get("delta") or {}).get("message") or {}
+        delta = reply_dict(obj.get("delta"), "event's delta")
+        message = reply_dict(delta.get("message"), "delta's message")
         if kind == "content-delta":
-            return self._content(message.get("content") or {})
+            return self._content(reply_dict(message.get("content"), "delta's content"))
         if kind == "tool-plan-delta":
             self._texts = True
-            return text_chunk(message.get("tool_plan") or "")
+            return text_chunk(reply_text(message.get("tool_plan"), "delta's tool_plan") or "")
         if kind in ("tool-call-start", "tool-call-delta"):
-            return self._tool_call(kind, obj.get("index"), message.get("tool_calls") or {})
+            call = reply_dict(message.get("tool_calls"), "delta's tool_calls")
+            return self._tool_call(kind, obj.get("index"), call)
         if kind == "message-end":
-            return self._end(obj.get("delta") or {})
+            return self._end(delta)
         return None  # tool-call-end, and event types newer than this parser
 
     def finish(self) -> None:
@@ -79,12 +88,12 @@ class CohereStreamParser:
             raise StreamError("stream ended before message-end", provider=PROVIDER)
 
     def _content(self, content: dict[str, Any]) -> AIMessageChunk | None:
-        thinking = content.get("thinking")
+        thinking = reply_text(content.get("thinking"), "delta's thinking")
         if thinking is not None:
             self._thinking = True
             block = {"type": "reasoning", "index": 0, "summary": [{"text": thinking, "index": 0}]}
             return AIMessageChunk(content=[block])
-        text = content.get("text")
+        text = reply_text(content.get("text"), "delta's text")
         if text is None:
             return None
         self._texts = True
@@ -93,8 +102,9 @@ class CohereStreamParser:
         return text_chunk(text)
 
     def _tool_call(self, kind: str, index: Any, call: dict[str, Any]) -> AIMessageChunk:
-        function = call.get("function") or {}
-        name, arguments = function.get("name"), function.get("arguments")
+        function = reply_dict(call.get("function"), "tool call's function")
+        name = reply_text(function.get("name"), "tool call's name")
+        arguments = reply_text(function.get("arguments"), "tool call's arguments")
         if kind == "tool-call-start":
             self._calls.append(
                 {
@@ -118,9 +128,13 @@ class CohereStreamParser:
 
     def _end(self, delta: dict[str, Any]) -> AIMessageChunk:
         self._done = True
-        usage = delta.get("usage") or {}
-        billed = usage.get("billed_units") or {}
-        prompt, output = billed.get("input_tokens") or 0, billed.get("output_tokens") or 0
+        failed = failed_generation(delta.get("finish_reason"), delta.get("error"))
+        if failed is not None:  # the partial reply goes with it (the engine adds it)
+            raise StreamError(failed, provider=PROVIDER, error_type="generation_error", body=delta)
+        usage = reply_dict(delta.get("usage"), "usage")
+        billed = reply_dict(usage.get("billed_units"), "usage's billed_units")
+        prompt = reply_count(billed.get("input_tokens"), "billed input_tokens") or 0
+        output = reply_count(billed.get("output_tokens"), "billed output_tokens") or 0
         info: dict[str, Any] = {
             "finish_reason": delta.get("finish_reason"),
             "token_count": {

@@ -39,7 +39,11 @@ from typing import Any
 from ...adapters.base import header_value
 from ...adapters.bodies import error_member
 from ...adapters.bodies import reply_object
-from ...adapters.validate import reply_field
+from ...adapters.reading import reply_count
+from ...adapters.reading import reply_dict
+from ...adapters.reading import reply_field
+from ...adapters.reading import reply_list
+from ...adapters.reading import reply_text
 from ...errors import RETRYABLE_STATUSES
 from ...errors import APIError
 from ...messages import AIMessage
@@ -99,15 +103,15 @@ class PartReader:
         content: str | list[dict[str, Any]] | None = None  # the first piece as it is
         calls: list[ToolCallChunk] = []
         additional: dict[str, Any] = {}
-        for part in reply_field(parts, list, "parts") or ():
-            if not isinstance(part, dict):
-                continue
+        for part in reply_list(parts, "parts"):
+            reply_field(part, dict, "part")
             reply_field(part.get("text"), str, "part's text")
             piece = self._content(part)
             if piece:
                 content = piece if content is None else merge_content(content, piece)
-            if isinstance(part.get("functionCall"), dict):
-                calls.append(self._call(part["functionCall"], part, additional))
+            call = reply_field(part.get("functionCall"), dict, "functionCall")
+            if call is not None:
+                calls.append(self._call(call, part, additional))
         return ("" if content is None else content), calls, additional
 
     def _content(self, part: dict[str, Any]) -> str | list[dict[str, Any]]:
@@ -140,9 +144,10 @@ class PartReader:
         self, call: dict[str, Any], part: dict[str, Any], additional: dict[str, Any]
     ) -> ToolCallChunk:
         call_id = call.get("id") or tool_call_id(self.response_id, self.candidate, self.calls)
+        args = reply_field(call.get("args"), dict, "functionCall's args")
         chunk: ToolCallChunk = {
-            "name": call.get("name"),
-            "args": json.dumps(call.get("args") or {}),
+            "name": reply_text(call.get("name"), "functionCall's name"),
+            "args": json.dumps(args or {}),
             "id": call_id,
             "index": self.calls,
             "type": "tool_call_chunk",
@@ -232,15 +237,18 @@ def usage_metadata(raw: Any) -> UsageMetadata | None:
     """`usageMetadata` as LangChain's `usage_metadata` (langchain-google-genai's sums)."""
     if reply_field(raw, dict, "usageMetadata") is None:
         return None
-    prompt = raw.get("promptTokenCount") or 0
-    thoughts = raw.get("thoughtsTokenCount") or 0
-    output = (raw.get("candidatesTokenCount") or 0) + thoughts
-    total = raw.get("totalTokenCount")
+    prompt = reply_count(raw.get("promptTokenCount"), "promptTokenCount") or 0
+    thoughts = reply_count(raw.get("thoughtsTokenCount"), "thoughtsTokenCount") or 0
+    output = (reply_count(raw.get("candidatesTokenCount"), "candidatesTokenCount") or 0) + thoughts
+    total = reply_count(raw.get("totalTokenCount"), "totalTokenCount")
     usage: UsageMetadata = {
         "input_tokens": prompt,
         "output_tokens": output,
         "total_tokens": total if total is not None else prompt + output,
-        "input_token_details": {"cache_read": raw.get("cachedContentTokenCount") or 0},
+        "input_token_details": {
+            "cache_read": reply_count(raw.get("cachedContentTokenCount"), "cachedContentTokenCount")
+            or 0
+        },
     }
     if thoughts:
         usage["output_token_details"] = {"reasoning": thoughts}
@@ -264,7 +272,7 @@ def parse_candidates(body: bytes, headers: Mapping[str, str] | None = None) -> l
     if data.get("error"):
         raise payload_error(data, APIError, request_id)
     candidates = sorted(
-        (c for c in data.get("candidates") or () if isinstance(c, dict)),
+        (reply_dict(c, "candidate") for c in reply_list(data.get("candidates"), "candidates")),
         key=lambda c: c.get("index") or 0,
     )
     head = head_metadata(data, request_id)

@@ -17,7 +17,8 @@ from ...adapters.base import SSEEvent
 from ...adapters.bodies import loads
 from ...adapters.candidates import CumulativeUsage
 from ...adapters.candidates import OtherCandidates
-from ...adapters.validate import reply_field
+from ...adapters.reading import reply_field
+from ...adapters.reading import reply_list
 from ...errors import APIError
 from ...errors import StreamError
 from ...messages import AIMessageChunk
@@ -109,9 +110,8 @@ class GeminiStreamParser:
         calls: list[Any] = []
         additional: dict[str, Any] = {}
         closing = False
-        for candidate in obj.get("candidates") or ():
-            if not isinstance(candidate, dict):
-                continue
+        for candidate in reply_list(obj.get("candidates"), "candidates"):
+            reply_field(candidate, dict, "candidate")
             index = candidate.get("index") or 0
             reader = self._readers.get(index)
             if reader is None:

@@ -28,6 +28,11 @@ from typing import Any
 
 from ...adapters.bodies import reply_object
 from ...adapters.jsontext import event_object
+from ...adapters.reading import reply_count
+from ...adapters.reading import reply_dict
+from ...adapters.reading import reply_field
+from ...adapters.reading import reply_list
+from ...adapters.reading import reply_text
 from ...errors import APIError
 from ...errors import StreamError
 from ...messages import AIMessage
@@ -57,7 +62,7 @@ def parse_reply(body: bytes) -> AIMessage:
     data = reply_object(body, PROVIDER)
     if data.get("error"):
         raise payload_error(data, APIError)
-    message = data.get("message") or {}
+    message = reply_dict(data.get("message"), "message")
     content, thinking, tool_chunks = _parts(message, start=0)
     meta = {**_head(data), **final_metadata(data, called_tools=bool(tool_chunks))}
     # Built as one chunk, as a merged stream is: the two parse tool calls the same way.
@@ -90,7 +95,8 @@ class OllamaStreamParser:
         obj = event_object(line, PROVIDER, what="stream line")
         if obj.get("error"):
             raise payload_error(obj, StreamError)
-        content, thinking, tool_chunks = _parts(obj.get("message") or {}, start=self._calls)
+        message = reply_dict(obj.get("message"), "message")
+        content, thinking, tool_chunks = _parts(message, start=self._calls)
         self._calls += len(tool_chunks)
         meta: dict[str, Any] = {}
         if self._first:
@@ -141,15 +147,13 @@ def _reasoning(thinking: str) -> dict[str, Any]:
 def _parts(message: Mapping[str, Any], *, start: int) -> tuple[str, str, list[ToolCallChunk]]:
     """(text, thinking, tool-call chunks) of one message object; tool calls numbered
     from `start`."""
-    content = message.get("content") or ""
-    thinking = message.get("thinking")
-    if not isinstance(thinking, str):
-        thinking = ""
+    content = reply_text(message.get("content"), "message's content") or ""
+    thinking = reply_text(message.get("thinking"), "message's thinking") or ""
     tool_chunks: list[ToolCallChunk] = []
-    for offset, call in enumerate(message.get("tool_calls") or ()):
-        function = call.get("function") or {}
-        name = function.get("name") or ""
-        arguments = function.get("arguments")
+    for offset, call in enumerate(reply_list(message.get("tool_calls"), "tool_calls")):
+        function = reply_dict(reply_dict(call, "tool call").get("function"), "function")
+        name = reply_text(function.get("name"), "tool call's name") or ""
+        arguments = reply_field(function.get("arguments"), (dict, str), "tool call's arguments")
         args = arguments if isinstance(arguments, str) else json.dumps(arguments or {})
         index = start + offset
         tool_chunks.append(
@@ -179,7 +183,8 @@ def usage_metadata(obj: Mapping[str, Any]) -> UsageMetadata | None:
     """Usage from `prompt_eval_count` / `eval_count` (None if neither is there: Ollama
     omits `prompt_eval_count` when the whole prompt came from its cache, so a missing
     one counts 0 when the other is present)."""
-    prompt, output = obj.get("prompt_eval_count"), obj.get("eval_count")
+    prompt = reply_count(obj.get("prompt_eval_count"), "prompt_eval_count")
+    output = reply_count(obj.get("eval_count"), "eval_count")
     if prompt is None and output is None:
         return None
     prompt, output = prompt or 0, output or 0

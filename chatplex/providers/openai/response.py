@@ -30,12 +30,14 @@ from typing import cast
 from ...adapters.base import header_value
 from ...adapters.bodies import error_member
 from ...adapters.bodies import reply_object
+from ...adapters.reading import reply_count
+from ...adapters.reading import reply_field
+from ...adapters.reading import reply_text
 from ...adapters.sharing import OWN_HEAD_KEYS
 from ...adapters.sharing import shared
 from ...adapters.sharing import shared_keys
 from ...adapters.sharing import shared_template
 from ...adapters.sharing import shared_tuple
-from ...adapters.validate import reply_field
 from ...errors import RETRYABLE_STATUSES
 from ...errors import APIError
 from ...messages import AIMessage
@@ -51,6 +53,7 @@ __all__ = [
     "PROVIDER",
     "ThinkingParts",
     "args_text",
+    "check_counts",
     "choice_metadata",
     "content_from_parts",
     "error_fields",
@@ -119,6 +122,7 @@ def parse_candidates(
         own.setdefault("logprobs", None)
         usage: LazyValue | None = None
         if position == 0 and isinstance(raw_usage, dict):
+            check_counts(raw_usage)  # refused now, not when the lazy usage is first read
             own["token_usage"] = token_usage = shared_keys(sdk_usage(raw_usage))
             # Built on first read (`usage_metadata` makes fresh dicts; the metadata's
             # copy of token_usage is the user's own, so edits there never reach it).
@@ -172,7 +176,7 @@ def _message(
         additional["refusal"] = refusal
     tool_chunks: list[ToolCallChunk] = [
         {
-            "name": (tc.get("function") or {}).get("name"),
+            "name": reply_text((tc.get("function") or {}).get("name"), "tool call's name"),
             "args": args_text((tc.get("function") or {}).get("arguments")),
             "id": tc.get("id"),
             "index": i,
@@ -364,6 +368,12 @@ def sdk_usage(raw: dict[str, Any]) -> dict[str, Any]:
     return usage
 
 
+def check_counts(raw: dict[str, Any]) -> None:
+    """`MalformedReply` for a token count of a usage record that is not one."""
+    for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
+        reply_count(raw.get(key), key)
+
+
 def usage_metadata(raw: Any, service_tier: Any = None) -> UsageMetadata | None:
     """LangChain's usage of a Chat Completions usage record, as langchain-openai's
     `_create_usage_metadata` makes it (so usage sums, UsageMetadataCallbackHandler and
@@ -371,9 +381,9 @@ def usage_metadata(raw: Any, service_tier: Any = None) -> UsageMetadata | None:
     the `priority` / `flex` tiers' tokens counted apart."""
     if not isinstance(raw, dict):
         return None
-    input_tokens = raw.get("prompt_tokens") or 0
-    output_tokens = raw.get("completion_tokens") or 0
-    total = raw.get("total_tokens")
+    input_tokens = reply_count(raw.get("prompt_tokens"), "prompt_tokens") or 0
+    output_tokens = reply_count(raw.get("completion_tokens"), "completion_tokens") or 0
+    total = reply_count(raw.get("total_tokens"), "total_tokens")
     tier = service_tier if service_tier in ("priority", "flex") else None
     prefix = f"{tier}_" if tier else ""
     prompt = raw.get("prompt_tokens_details")

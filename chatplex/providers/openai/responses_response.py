@@ -29,6 +29,11 @@ from typing import Any
 from ...adapters.base import header_value
 from ...adapters.bodies import loads
 from ...adapters.bodies import snippet
+from ...adapters.reading import reply_count
+from ...adapters.reading import reply_dict
+from ...adapters.reading import reply_field
+from ...adapters.reading import reply_list
+from ...adapters.reading import reply_text
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
@@ -100,8 +105,8 @@ def message_of(response: Mapping[str, Any], request_id: str | None) -> AIMessage
 
 
 def _items(response: Mapping[str, Any]) -> list[dict[str, Any]]:
-    output = response.get("output")
-    return [item for item in output or () if isinstance(item, dict)]
+    output = reply_list(response.get("output"), "output")
+    return [reply_dict(item, "output item") for item in output]
 
 
 def item_blocks(item: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -117,8 +122,8 @@ def item_blocks(item: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def message_parts(item: Mapping[str, Any]) -> list[dict[str, Any]]:
-    content = item.get("content")
-    return [p for p in content or () if isinstance(p, dict)]
+    content = reply_list(item.get("content"), "message item's content")
+    return [reply_dict(p, "content part") for p in content]
 
 
 def part_block(part: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -128,11 +133,11 @@ def part_block(part: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, An
     if kind == "output_text":
         block = {
             "type": "text",
-            "text": part.get("text") or "",
+            "text": reply_text(part.get("text"), "output_text's text") or "",
             "annotations": [_annotation(a) for a in part.get("annotations") or ()],
         }
     elif kind == "refusal":
-        block = {"type": "refusal", "refusal": part.get("refusal") or ""}
+        block = {"type": "refusal", "refusal": reply_text(part.get("refusal"), "refusal") or ""}
     else:
         return None
     if item.get("id"):
@@ -155,8 +160,8 @@ def _annotation(annotation: Any) -> Any:
 
 def tool_call_chunk(block: Mapping[str, Any], index: int) -> ToolCallChunk:
     return {
-        "name": block.get("name"),
-        "args": block.get("arguments") or "",
+        "name": reply_text(block.get("name"), "function_call's name"),
+        "args": reply_text(block.get("arguments"), "function_call's arguments") or "",
         "id": block.get("call_id"),
         "index": index,
         "type": "tool_call_chunk",
@@ -201,11 +206,11 @@ def reply_metadata(
 def usage_metadata(raw: Any) -> UsageMetadata | None:
     """Usage as langchain-openai reports it for the Responses API: cached input tokens
     as `input_token_details.cache_read`, reasoning as `output_token_details.reasoning`."""
-    if not isinstance(raw, dict):
+    if reply_field(raw, dict, "usage") is None:
         return None
-    input_tokens = raw.get("input_tokens") or 0
-    output_tokens = raw.get("output_tokens") or 0
-    total = raw.get("total_tokens")
+    input_tokens = reply_count(raw.get("input_tokens"), "input_tokens") or 0
+    output_tokens = reply_count(raw.get("output_tokens"), "output_tokens") or 0
+    total = reply_count(raw.get("total_tokens"), "total_tokens")
     usage: UsageMetadata = {
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,

@@ -15,7 +15,8 @@ from ...adapters.bodies import loads
 from ...adapters.candidates import CumulativeUsage
 from ...adapters.candidates import OtherCandidates
 from ...adapters.jsontext import event_object
-from ...adapters.validate import reply_field
+from ...adapters.reading import reply_field
+from ...adapters.reading import reply_text
 from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import ToolCallChunk
@@ -232,7 +233,7 @@ class _Choice:
         for call in calls:
             function = call.get("function") or {}
             call_id = call.get("id") or None
-            name = function.get("name") or None
+            name = reply_text(function.get("name"), "tool call's name") or None
             index = self.tools.index_of(call.get("index"), call_id)
             # Ids and names go once per call: some servers repeat them on every fragment,
             # which joining would double.

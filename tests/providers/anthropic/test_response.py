@@ -175,3 +175,24 @@ def test_tool_calls_and_content_are_unchanged() -> None:
     reply = parse(data)
     assert reply.tool_calls == [{"name": "f", "args": {"a": 1}, "id": "t1", "type": "tool_call"}]
     assert reply.response_metadata["finish_reason"] == "tool_calls"
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ({"content": "x"}, "content is a str, not a list"),
+        ({"content": [5]}, "content block is a int"),
+        ({"content": [{"type": "text", "text": 0}]}, "text block's text is a int"),
+        ({"content": [{"type": "tool_use", "id": "t", "name": "f", "input": []}]}, "input"),
+        ({"content": [{"type": "tool_use", "id": "t", "name": 5, "input": {}}]}, "name is a"),
+        ({"content": [{"type": "thinking", "thinking": 5}]}, "thinking is a int"),
+        ({"usage": {"input_tokens": "5", "output_tokens": 1}}, "input_tokens is a str"),
+    ],
+)
+def test_a_field_of_the_wrong_type_is_refused_never_read_as_empty(
+    extra: dict[str, Any], words: str
+) -> None:
+    from chatplex.adapters.reading import MalformedReply
+
+    with pytest.raises(MalformedReply, match=words):
+        parse(reply_data(1, **extra))

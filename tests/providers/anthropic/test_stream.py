@@ -72,3 +72,23 @@ def test_stream_error_event_fields() -> None:
         with pytest.raises(StreamError) as info:
             parser.feed(ev({"type": "error", "error": {"type": kind, "message": "x"}}))
         assert info.value.retryable and info.value.request_id == "req_hdr"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": 0}},
+        {
+            "type": "content_block_delta",
+            "index": 0,
+            "delta": {"type": "input_json_delta", "partial_json": 5},
+        },
+        {"type": "message_start", "message": {"id": "m", "usage": "lots"}},
+        {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": "lots"},
+    ],
+)
+def test_an_event_field_of_the_wrong_type_is_refused(data: dict[str, Any]) -> None:
+    from chatplex.adapters.reading import MalformedReply
+
+    with pytest.raises(MalformedReply):
+        AnthropicStreamParser().feed(ev(data))

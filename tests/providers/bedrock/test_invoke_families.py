@@ -11,6 +11,7 @@ import pytest
 
 from chatplex.adapters.base import CallSettings
 from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.reading import MalformedReply
 from chatplex.errors import StreamError
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
@@ -308,3 +309,56 @@ def test_a_chat_completions_stream() -> None:
     assert "created" not in first.response_metadata  # langchain-aws leaves it out
     assert last.content == "" and last.response_metadata["finish_reason"] == "stop"
     assert closing.usage_metadata is not None and closing.usage_metadata["input_tokens"] == 12
+
+
+#: A reply of each family with one field of the wrong type (langchain-aws raises on each).
+WRONG_REPLIES = [
+    pytest.param(META, {"generation": 5, "stop_reason": "stop"}, "text is a int", id="meta-text"),
+    pytest.param(META, {"generation": "Hi", "stop_reason": 5}, "stop reason", id="meta-stop"),
+    pytest.param(MISTRAL, {"outputs": {"text": "Hi"}}, "outputs is a dict", id="mistral-list"),
+    pytest.param(MISTRAL, {"outputs": ["Hi"]}, r"outputs\[0\] is a str", id="mistral-item"),
+    pytest.param(TITAN, {"results": [{"outputText": ["Hi"]}]}, "text is a list", id="titan"),
+    pytest.param(DEEPSEEK, {"choices": "Hi"}, "choices is a str", id="deepseek"),
+    pytest.param(
+        OPENAI, {"choices": [{"message": "Hi"}]}, "choice's message is a str", id="openai"
+    ),
+    pytest.param(QWEN, {"choices": [{"message": {"content": 5}}]}, "text is a int", id="qwen"),
+]
+
+
+@pytest.mark.parametrize(("family", "body", "words"), WRONG_REPLIES)
+def test_a_reply_field_of_the_wrong_type_is_refused(
+    family: Any, body: dict[str, Any], words: str
+) -> None:
+    with pytest.raises(MalformedReply, match=words):
+        parse_prompt_reply(family, json.dumps(body).encode(), HEADERS, "m")
+
+
+def test_a_usage_header_that_is_not_a_count_is_refused_not_zero() -> None:
+    body = json.dumps({"generation": "Hi", "stop_reason": "stop"}).encode()
+    with pytest.raises(MalformedReply, match="output-token-count"):
+        parse_prompt_reply(META, body, {**HEADERS, "x-amzn-bedrock-output-token-count": "7x"}, "m")
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        pytest.param({"generation": 5}, id="text-a-number"),
+        pytest.param({"generation": "a", "stop_reason": ["stop"]}, id="stop-a-list"),
+        pytest.param(
+            {"generation": "", "stop_reason": "stop", "amazon-bedrock-invocationMetrics": "x"},
+            id="metrics-a-string",
+        ),
+        pytest.param(
+            {
+                "generation": "",
+                "stop_reason": "stop",
+                "amazon-bedrock-invocationMetrics": {"inputTokenCount": "12"},
+            },
+            id="count-a-string",
+        ),
+    ],
+)
+def test_a_stream_event_field_of_the_wrong_type_is_refused(event: dict[str, Any]) -> None:
+    with pytest.raises(MalformedReply):
+        _stream(META, [event])

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from chatplex.adapters.reading import MalformedReply
 from chatplex.errors import APIError
 from chatplex.errors import StreamError
 from chatplex.messages import AIMessageChunk
@@ -49,7 +50,10 @@ def test_header_usage_counts_cached_tokens_in_the_total() -> None:
         "cache_write_input_tokens": 20,
         "total_tokens": 139,
     }
-    assert header_usage({"x-amzn-bedrock-input-token-count": "junk"})["total_tokens"] == 0
+    assert header_usage({})["total_tokens"] == 0  # no headers: no count
+    # A count that is not one is refused (langchain-aws's int() raises), never read as 0.
+    with pytest.raises(MalformedReply, match="input-token-count header is not a count"):
+        header_usage({"x-amzn-bedrock-input-token-count": "junk"})
 
 
 def test_a_text_reply() -> None:
@@ -242,3 +246,36 @@ def test_reply_metadata_and_usage_helpers() -> None:
     assert list(meta) == ["usage", "model_provider", "model_name", "finish_reason", "request_id"]
     assert meta["model_provider"] == "bedrock" and meta["request_id"] == "req-1"
     assert "request_id" not in reply_metadata({}, "m", {}, {})
+
+
+@pytest.mark.parametrize(
+    ("content", "stop", "words"),
+    [
+        ([5], "end_turn", "content block is a int"),
+        ([{"type": "text", "text": 5}], "end_turn", "text block's text is a int"),
+        ([{"type": "tool_use", "name": "f", "id": "t", "input": "x"}], "tool_use", "input"),
+        ([{"type": "tool_use", "name": 5, "id": "t", "input": {}}], "tool_use", "name"),
+        ([{"type": "text", "text": "Hi"}], 5, "stop reason is a int"),
+    ],
+)
+def test_a_reply_field_of_the_wrong_type_is_refused_never_dropped(
+    content: list[Any], stop: Any, words: str
+) -> None:
+    body = json.dumps({"id": "m", "type": "message", "content": content, "stop_reason": stop})
+    with pytest.raises(MalformedReply, match=words):
+        parse_invoke_reply(body.encode(), HEADERS, MODEL)
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": 5}},
+        {"type": "content_block_delta", "index": 0, "delta": "x"},
+        {"type": "message_delta", "delta": {"stop_reason": 5}},
+        {"type": "message_stop", "amazon-bedrock-invocationMetrics": {"inputTokenCount": "1"}},
+        {"type": "message_stop", "amazon-bedrock-invocationMetrics": [1]},
+    ],
+)
+def test_a_stream_event_field_of_the_wrong_type_is_refused(event: dict[str, Any]) -> None:
+    with pytest.raises(MalformedReply):
+        feed(InvokeStreamParser("rid", MODEL), event)

@@ -731,3 +731,29 @@ def test_the_reply_readers_shared_by_converse_and_invokemodel() -> None:
     assert isinstance(cut, StreamError)
     assert cut.message == "converse-stream ended before messageStop"
     assert (cut.provider, cut.request_id) == ("bedrock_converse", "req-1")
+
+
+@pytest.mark.parametrize(
+    ("message", "usage", "words"),
+    [
+        ({"role": "assistant", "content": "x"}, None, "content is a str, not a list"),
+        ({"role": "assistant", "content": [5]}, None, "content block is a int"),
+        (
+            {"role": "assistant", "content": [{"toolUse": {"name": "f", "input": "x"}}]},
+            None,
+            "toolUse's input is a str",
+        ),
+        ({"role": "assistant", "content": [{"text": "Hi"}]}, {"inputTokens": "1"}, "inputTokens"),
+    ],
+)
+def test_a_converse_reply_field_of_the_wrong_type_is_refused_never_empty(
+    message: dict[str, Any], usage: Any, words: str
+) -> None:
+    from chatplex.adapters.reading import MalformedReply
+    from chatplex.providers.bedrock.response import parse_reply
+
+    body = {"output": {"message": message}, "stopReason": "end_turn"}
+    if usage is not None:
+        body["usage"] = usage
+    with pytest.raises(MalformedReply, match=words):
+        parse_reply(json.dumps(body).encode(), {}, "m")

@@ -75,9 +75,23 @@ def test_tool_call_reply_has_its_plan_as_content() -> None:
     assert message.additional_kwargs["tool_calls"] == TOOL["message"]["tool_calls"]  # type: ignore[index]
 
 
-@pytest.mark.parametrize("reason", ["COMPLETE", "STOP_SEQUENCE", "MAX_TOKENS", "ERROR", "TIMEOUT"])
+@pytest.mark.parametrize("reason", ["COMPLETE", "STOP_SEQUENCE", "MAX_TOKENS", "TIMEOUT"])
 def test_finish_reasons_are_cohere_words(reason: str) -> None:
     assert _read({**TEXT, "finish_reason": reason}).response_metadata["finish_reason"] == reason
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"finish_reason": "ERROR"}, r"the generation failed \(ERROR\)$"),
+        ({"finish_reason": "ERROR_TOXIC"}, r"failed \(ERROR_TOXIC\)"),
+        ({"finish_reason": "ERROR", "error": "model crashed"}, "failed .ERROR.: model crashed"),
+    ],
+)
+def test_a_failed_generation_is_an_error_not_a_reply(fields: dict[str, Any], words: str) -> None:
+    with pytest.raises(APIError, match=words) as raised:
+        _read({**TEXT, **fields})
+    assert raised.value.error_type == "generation_error" and not raised.value.retryable
 
 
 def test_thinking_and_citations() -> None:
@@ -137,3 +151,51 @@ def test_a_call_whose_arguments_are_not_json_is_an_invalid_call() -> None:
     assert message.tool_calls == []
     (invalid,) = message.invalid_tool_calls
     assert invalid["name"] == "f" and invalid["args"] == "{oops" and invalid["id"] == "c-9"
+
+
+def _with_message(**fields: Any) -> dict[str, Any]:
+    return {**TEXT, "message": {"role": "assistant", **fields}}
+
+
+def _call(arguments: Any, name: Any = "f") -> dict[str, Any]:
+    return {"id": "c1", "type": "function", "function": {"name": name, "arguments": arguments}}
+
+
+@pytest.mark.parametrize(
+    ("reply", "words"),
+    [
+        (_with_message(content="x"), "content is a str, not a list"),
+        (_with_message(content=[5]), "content part is a int"),
+        (_with_message(content=[{"type": "text", "text": 5}]), "text is a int"),
+        (_with_message(tool_calls={"id": "c1"}), "tool_calls is a dict, not a list"),
+        (_with_message(tool_calls="call"), "tool_calls is a str, not a list"),
+        (_with_message(tool_calls=[5]), "tool call is a int"),
+        (_with_message(tool_calls=[_call({"city": "Paris"})]), "arguments are a dict"),
+        (_with_message(tool_calls=[_call(5)]), "arguments are a int"),
+        (_with_message(tool_calls=[_call("{}", name=5)]), "name is a int"),
+        ({**TEXT, "usage": "lots"}, "usage is a str"),
+        ({**TEXT, "usage": {"tokens": {"input_tokens": "10"}}}, "input_tokens is a str"),
+    ],
+)
+def test_a_field_of_the_wrong_type_is_refused_never_read_as_empty(
+    reply: dict[str, Any], words: str
+) -> None:
+    from chatplex.adapters.reading import MalformedReply
+
+    with pytest.raises(MalformedReply, match=words):
+        _read(reply)
+
+
+def test_arguments_nested_too_deep_make_the_call_invalid_and_keep_the_reply() -> None:
+    deep = '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    reply = _with_message(tool_plan="plan", tool_calls=[_call(deep), _call('{"x": 1}', "g")])
+    message = _read(reply)
+    assert message.content == "plan" and message.usage_metadata is not None
+    assert [c["name"] for c in message.tool_calls] == ["g"]
+    [invalid] = message.invalid_tool_calls
+    assert invalid["name"] == "f" and invalid["args"] == deep and invalid["error"]
+
+
+def test_a_call_without_a_name_is_invalid_not_dropped() -> None:
+    message = _read(_with_message(tool_calls=[_call('{"x": 1}', name="")]))
+    assert message.tool_calls == [] and len(message.invalid_tool_calls) == 1

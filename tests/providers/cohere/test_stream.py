@@ -160,3 +160,49 @@ def test_calls_with_nothing_before_them_keep_coheres_index() -> None:
         )
     )
     assert [c["index"] for chunk in chunks for c in chunk.tool_call_chunks] == [0]
+
+
+def test_a_failed_generation_at_the_end_is_a_stream_error_not_a_normal_end() -> None:
+    failed = {"type": "message-end", "delta": {"finish_reason": "ERROR", "error": "boom"}}
+    parser = CohereStreamParser()
+    assert parser.feed(_events(_delta("Hel"))[0]) is not None
+    with pytest.raises(StreamError, match=r"failed \(ERROR\): boom") as raised:
+        parser.feed(_events(failed)[0])
+    assert raised.value.error_type == "generation_error"
+
+
+@pytest.mark.parametrize(
+    ("event", "words"),
+    [
+        ({"type": "content-delta", "delta": {"message": {"content": "x"}}}, "content is a str"),
+        (
+            {"type": "content-delta", "delta": {"message": {"content": {"text": 5}}}},
+            "text is a int",
+        ),
+        (
+            {
+                "type": "tool-call-start",
+                "index": 0,
+                "delta": {"message": {"tool_calls": [{"id": "c"}]}},
+            },
+            "tool_calls is a list",
+        ),
+        (
+            {
+                "type": "tool-call-delta",
+                "index": 0,
+                "delta": {"message": {"tool_calls": {"function": {"arguments": {"a": 1}}}}},
+            },
+            "arguments is a dict",
+        ),
+        (
+            {"type": "message-end", "delta": {"usage": {"billed_units": {"input_tokens": "3"}}}},
+            "input_tokens is a str",
+        ),
+    ],
+)
+def test_an_event_field_of_the_wrong_type_is_refused(event: dict[str, Any], words: str) -> None:
+    from chatplex.adapters.reading import MalformedReply
+
+    with pytest.raises(MalformedReply, match=words):
+        CohereStreamParser().feed(_events(event)[0])

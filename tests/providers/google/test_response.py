@@ -172,3 +172,30 @@ def test_error_fields_read_google_errors_and_lists_of_them() -> None:
     assert error_fields(error) == ("bad", "INVALID_ARGUMENT", 400)
     assert error_fields([error]) == ("bad", "INVALID_ARGUMENT", 400)
     assert error_fields("nope") == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ({"candidates": {"content": {}}}, "candidates is a dict, not a list"),
+        ({"candidates": ["hi"]}, "candidate is a str"),
+        ({"candidates": [{"content": {"parts": ["hi"]}}]}, "part is a str"),
+        ({"candidates": [{"content": {"parts": [{"functionCall": "f"}]}}]}, "functionCall is"),
+        (
+            {"candidates": [{"content": {"parts": [{"functionCall": {"name": "f", "args": []}}]}}]},
+            "args is a list",
+        ),
+        (
+            {
+                "candidates": [{"content": {"parts": [{"text": "a"}]}}],
+                "usageMetadata": {"promptTokenCount": "5"},
+            },
+            "promptTokenCount is a str",
+        ),
+    ],
+)
+def test_a_field_of_the_wrong_type_is_refused_never_dropped(raw: Any, words: str) -> None:
+    from chatplex.adapters.reading import MalformedReply
+
+    with pytest.raises(MalformedReply, match=words):
+        parse_reply(json.dumps(raw).encode(), {})

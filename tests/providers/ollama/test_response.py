@@ -257,3 +257,31 @@ def test_logprobs_per_line_are_concatenated() -> None:
     body = b"".join(json.dumps(x).encode() + b"\n" for x in lines)
     merged = merge_chunks(parse_stream(body))
     assert [p["token"] for p in merged.response_metadata["logprobs"]] == ["a", "b"]
+
+
+def _call(arguments: Any, name: Any = "f") -> dict[str, Any]:
+    return {"function": {"name": name, "arguments": arguments}}
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (reply({"role": "assistant", "content": "a"}, prompt_eval_count="1"), "prompt_eval_count"),
+        (reply({"role": "assistant", "content": "a"}, eval_count="2"), "eval_count is a str"),
+        (reply({"role": "assistant", "content": 0}), "content is a int"),
+        (reply({"role": "assistant", "content": "a", "thinking": 5}), "thinking is a int"),
+        (reply({"role": "assistant", "content": "", "tool_calls": {"a": 1}}), "tool_calls"),
+        (reply({"role": "assistant", "content": "", "tool_calls": [_call([])]}), "arguments"),
+        (reply({"role": "assistant", "content": "", "tool_calls": [_call({}, 5)]}), "name"),
+        ({**DONE, "message": "hi"}, "message is a str"),
+    ],
+)
+def test_a_field_of_the_wrong_type_is_refused_never_read_as_empty(
+    body: dict[str, Any], words: str
+) -> None:
+    from chatplex.adapters.reading import MalformedReply
+
+    with pytest.raises(MalformedReply, match=words):
+        parse_reply(json.dumps(body).encode())
+    with pytest.raises(MalformedReply, match=words):  # the same line, streamed
+        OllamaStreamParser().feed(json.dumps(body))

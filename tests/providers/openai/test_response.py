@@ -209,3 +209,26 @@ def test_usage_metadata_is_built_on_read_and_never_sees_edits_to_token_usage() -
     assert pickle.loads(pickle.dumps(other)) == other
     no_usage = parse_reply(json.dumps({**data, "usage": None}).encode(), None)
     assert no_usage.usage_metadata is None and peek_usage(no_usage) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "usage", "words"),
+    [
+        ({"content": "hi"}, {"prompt_tokens": "5", "completion_tokens": 1}, "prompt_tokens"),
+        (
+            {"content": "", "tool_calls": [{"id": "t", "function": {"name": 5, "arguments": ""}}]},
+            None,
+            "name is a int",
+        ),
+    ],
+)
+def test_a_field_of_the_wrong_type_is_refused_when_the_reply_is_read(
+    message: dict[str, Any], usage: Any, words: str
+) -> None:
+    from chatplex.adapters.reading import MalformedReply
+    from chatplex.providers.openai.response import parse_candidates
+
+    choice = {"index": 0, "message": {"role": "assistant", **message}, "finish_reason": "stop"}
+    body = {"id": "c", "model": "m", "choices": [choice], "usage": usage}
+    with pytest.raises(MalformedReply, match=words):  # not later, when usage is first read
+        parse_candidates(json.dumps(body).encode())

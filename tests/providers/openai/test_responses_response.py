@@ -4,6 +4,7 @@ tool calls, usage details, finish reasons, refusals, failures; recorded replies 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from _corpus import Case
@@ -174,3 +175,32 @@ def test_recorded_replies(case: Case) -> None:
     assert message.response_metadata["id"] == expected["id"]
     summaries = [p for b in message.content if b["type"] == "reasoning" for p in b["summary"]]
     assert len(summaries) == expected["reasoning_summaries"]
+
+
+def _message_item(*parts: Any) -> dict[str, Any]:
+    return {"type": "message", "id": "msg_1", "role": "assistant", "content": list(parts)}
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"output": {"type": "message"}}, "output is a dict, not a list"),
+        ({"output": ["hi"]}, "output item is a str"),
+        ({"output": [_message_item("hi")]}, "content part is a str"),
+        ({"output": [{"type": "message", "content": "hi"}]}, "content is a str"),
+        ({"output": [_message_item({"type": "output_text", "text": 0})]}, "text is a int"),
+        (
+            {"output": [{"type": "function_call", "call_id": "c", "name": 5, "arguments": "{}"}]},
+            "name is a int",
+        ),
+        ({"usage": "lots"}, "usage is a str"),
+        ({"usage": {"input_tokens": "5", "output_tokens": 1}}, "input_tokens is a str"),
+    ],
+)
+def test_a_field_of_the_wrong_type_is_refused_never_dropped(
+    fields: dict[str, Any], words: str
+) -> None:
+    from chatplex.adapters.reading import MalformedReply
+
+    with pytest.raises(MalformedReply, match=words):
+        parse({**RESPONSES["text"], **fields})
