@@ -64,7 +64,7 @@ __all__ = [
 #: LangChain's (langchain-openai's) key for the `developer` role of a SystemMessage.
 _LC_OPENAI_ROLE = "__openai_role__"
 #: What a text block keeps: the text, and Anthropic's cache marks and citations.
-_TEXT_KEYS = frozenset({"type", "text", "cache_control", "citations"})
+_TEXT_KEYS = frozenset({"type", "text", "cache_control", "citations", "id", "annotations"})
 #: The keys of the piece chatplex's Anthropic parser sends at the end of a block with an
 #: `input` (tool_use, server_tool_use): the input parsed from the block's fragments.
 _END_KEYS = frozenset({"type", "input", "index"})
@@ -194,8 +194,8 @@ def _block(block: dict[str, Any]) -> dict[str, Any]:
     if kind == "text":
         # v1 text blocks carry index/id/annotations; keep what a provider takes back.
         return {k: v for k, v in block.items() if k in _TEXT_KEYS}
-    if kind == "reasoning":  # v1 reasoning: the adapters leave it out of requests anyway
-        return {"type": "reasoning", "reasoning": block.get("reasoning") or ""}
+    # A reasoning block goes as it came: the Responses API replays its item (id, summary,
+    # encrypted content), the other wires' adapters leave it out of requests.
     return block
 
 

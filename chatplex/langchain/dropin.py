@@ -41,9 +41,11 @@ from langchain_core.output_parsers.openai_tools import PydanticToolsParser
 from langchain_core.runnables import Runnable as LCRunnable
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
+from langchain_core.utils.pydantic import is_pydantic_v1_subclass
 from pydantic import model_validator
 
 from ..chat import ChatModel
+from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
 from ..dropins import DROP_IN_MODULES
 from .model import _FIELD_SETTINGS
@@ -138,12 +140,16 @@ class DropInChatModel(ChatChatplex):
             return ChatChatplex.with_structured_output(
                 llm, schema, method=method, include_raw=include_raw, strict=strict, **kwargs
             )
-        bound = self.model_copy(
-            update={"chatplex_model": forced_tool_model(target, schema, strict)}
-        )
+        given = schema
+        if isinstance(schema, type) and is_pydantic_v1_subclass(schema):
+            given = convert_to_openai_tool(schema)["function"]  # chatplex reads pydantic v2
+        forcing = forced_tool_model(target, given, strict)
+        bound = self.model_copy(update={"chatplex_model": forcing})
         tool = convert_to_openai_tool(schema)["function"]["name"]
         parser: LCRunnable[Any, Any]
-        if isinstance(schema, type) and is_basemodel_subclass(schema):
+        if isinstance(schema, type) and (
+            is_basemodel_subclass(schema) or is_pydantic_v1_subclass(schema)
+        ):
             parser = PydanticToolsParser(tools=[schema], first_tool_only=True)
         else:
             parser = JsonOutputKeyToolsParser(key_name=tool, first_tool_only=True)
@@ -176,16 +182,29 @@ class DropInChatModel(ChatChatplex):
 
     @classmethod
     def is_lc_serializable(cls) -> bool:
-        """As the partner class: serializable where LangChain's is."""
+        """As the partner class: serializable where LangChain's is, with its id, so
+        `dumpd` writes what the partner package writes (and `load` of it builds the
+        partner package's class, as it would from the partner's dump)."""
         return cls._engine.langchain_namespace is not None
 
     @classmethod
     def get_lc_namespace(cls) -> list[str]:
-        """The partner class's namespace, so `dumpd` writes LangChain's id for it."""
         namespace = cls._engine.langchain_namespace
         if namespace is None:
             raise ValueError(f"{cls.__name__} is not serializable, as LangChain's is not")
         return list(namespace)
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        """Every credential the constructor takes, by the environment variable `load`
+        reads it from (`openai_api_key` -> OPENAI_API_KEY; `api_key` -> the
+        provider's): `dumpd` writes a reference, never the key."""
+        own = f"{self.provider.upper()}_API_KEY"
+        return {
+            name: own if name == "api_key" else name.upper()
+            for name in inspect.signature(type(self)).parameters
+            if is_secret_name(name)
+        }
 
 
 def _shown(engine: Any) -> dict[str, Any]:

@@ -172,6 +172,17 @@ class _Unit(_Capabilities, ChatModelUnitTests):
         expected = {"model_name": MODELS[self.provider], "base_url": list(env.values())[1]}
         return env, {"model": MODELS[self.provider]}, expected
 
+    @pytest.mark.xfail(
+        strict=True,
+        reason=(
+            "dumpd writes the partner class's id, as the partner package does (the snapshot "
+            "holds it), and LangChain's load() builds the class its allowlist maps that id "
+            "to: the partner package's own, whose fields differ from the drop-in's"
+        ),
+    )
+    def test_serdes(self, model: Any, snapshot: Any) -> None:
+        super().test_serdes(model, snapshot)
+
 
 class _Integration(_Capabilities, ChatModelIntegrationTests):
     @property
