@@ -61,6 +61,9 @@ __all__ = ["DropInChatModel", "langchain_class", *sorted(DROP_IN_MODULES)]
 #: streams on `invoke` with it, and callbacks see each token).
 _LANGCHAIN_SIDE = frozenset(BaseChatModel.model_fields) | {"streaming"}
 
+#: LangChain's settings that the engines take too, where they declare them.
+_SHARED = frozenset({"output_version"})
+
 #: Settings shown on the LangChain object too (`llm.temperature`), read from the engine.
 _SHOWN = _FIELD_SETTINGS
 
@@ -82,6 +85,10 @@ class DropInChatModel(ChatChatplex):
             return _rebound(values)
         langchain_side = {k: v for k, v in values.items() if k in _LANGCHAIN_SIDE}
         settings = {k: v for k, v in values.items() if k not in _LANGCHAIN_SIDE}
+        # LangChain's settings that also choose the request: the engine takes them too
+        # (`output_version="responses/v1"` is langchain-openai's switch to the Responses API).
+        for name in _SHARED & values.keys() & _parameters(cls._engine):
+            settings[name] = values[name]
         return {**langchain_side, "chatplex_model": cls._engine(**settings)}
 
     @model_validator(mode="after")
@@ -236,6 +243,12 @@ def _rebound(values: dict[str, Any]) -> dict[str, Any]:
     if name is not None:
         engine = _with_model_name(engine, name)
     return {**values, "chatplex_model": engine}
+
+
+@functools.cache
+def _parameters(engine: type[ChatModel]) -> frozenset[str]:
+    """The engine's named constructor parameters."""
+    return frozenset(inspect.signature(engine).parameters)
 
 
 @functools.cache

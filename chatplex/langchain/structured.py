@@ -109,7 +109,10 @@ def structured_output(
     parser: LCRunnable[Any, Any] = (
         PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
     )
-    return parsed(bound, parser, include_raw)
+    # Where the partner's raw reply to a response_format call carries
+    # `additional_kwargs["parsed"]` (langchain-openai's: the SDK's parse()), so does ours.
+    keyed = getattr(adapter, "structured_parsed_key", False) is True and method == "json_schema"
+    return parsed(bound, parser, include_raw, parsed_key=keyed, pydantic=pydantic)
 
 
 def _function_calling(
@@ -182,14 +185,31 @@ def _call_required(why: str) -> LCRunnable[Any, Any]:
 
 
 def parsed(
-    llm: LCRunnable[Any, Any], parser: LCRunnable[Any, Any], include_raw: bool
+    llm: LCRunnable[Any, Any],
+    parser: LCRunnable[Any, Any],
+    include_raw: bool,
+    *,
+    parsed_key: bool = False,
+    pydantic: bool = False,
 ) -> LCRunnable[Any, Any]:
     """`llm | parser`, or with `include_raw` LangChain's `{"raw", "parsed",
-    "parsing_error"}` (a parsing error caught, as LangChain catches it)."""
+    "parsing_error"}` (a parsing error caught, as LangChain catches it). `parsed_key`:
+    the raw reply carries `additional_kwargs["parsed"]` too (the object for a pydantic
+    schema, else None)."""
     if not include_raw:
         return llm | parser
     parsed = RunnablePassthrough.assign(
         parsed=itemgetter("raw") | parser, parsing_error=lambda _: None
     )
     unparsed = RunnablePassthrough.assign(parsed=lambda _: None)
-    return RunnableMap(raw=llm) | parsed.with_fallbacks([unparsed], exception_key="parsing_error")
+    chain = RunnableMap(raw=llm) | parsed.with_fallbacks([unparsed], exception_key="parsing_error")
+    if not parsed_key:
+        return chain
+
+    def keyed(result: dict[str, Any]) -> dict[str, Any]:
+        raw = result["raw"]
+        kept = result["parsed"] if pydantic else None
+        raw.additional_kwargs = {**raw.additional_kwargs, "parsed": kept}
+        return result
+
+    return chain | keyed
