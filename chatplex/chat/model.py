@@ -329,7 +329,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             # An adapter may name the method its wire needs (one that takes no tools, or
             # cannot force a tool call, asks for "json_schema").
             method=method
-            or getattr(model.adapter, "structured_output_method", None)
+            or (model.adapter and model.adapter.structured_output_method)
             or model.structured_output_method,
             include_raw=include_raw,
             strict=strict,
@@ -434,11 +434,9 @@ class ChatModel(Runnable[Any, AIMessage]):
         """The provider as users name it (a preset's name, `"azure_openai"`) where `provider` is
         its wire (`"openai"`): the adapter's registry name or preset, else its wire."""
         adapter = self.adapter
-        return str(
-            getattr(adapter, "registry_name", None)
-            or getattr(adapter, "preset", None)
-            or self.provider
-        )
+        if adapter is None:
+            return self.provider
+        return adapter.registry_name or adapter.preset or self.provider
 
     def _invocation_params(self, settings: CallSettings) -> dict[str, Any]:
         return {
@@ -455,7 +453,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         kwargs = {"model": self.model, "provider": self.provider}
         # Where calls go (OpenTelemetry's server.address): some adapters name it endpoint_url.
         adapter = self.adapter
-        base_url = getattr(adapter, "base_url", None) or getattr(adapter, "endpoint_url", None)
+        base_url = adapter and (adapter.base_url or adapter.endpoint_url)
         if isinstance(base_url, str):
             kwargs["base_url"] = base_url
         return {"name": self.get_name(), "kwargs": kwargs}

@@ -21,7 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from typing import Any
+
+if TYPE_CHECKING:
+    from ..adapters.base import Adapter
 
 __all__ = [
     "API_PARAMETERS",
@@ -184,7 +188,8 @@ def api_parameters(provider: str) -> frozenset[str] | None:
 
     if provider not in BUILTIN_ADAPTERS:
         return None
-    declared = getattr(adapter_class(provider), "api_parameters", None)
+    wire: type[Adapter] = adapter_class(provider)
+    declared = wire.api_parameters
     return frozenset(declared) if declared is not None else None
 
 

@@ -51,6 +51,7 @@ from .partial_json import parse_json_text
 from .partial_json import partial_value
 
 if TYPE_CHECKING:
+    from ..adapters.base import Adapter
     from .model import ChatModel
 
 __all__ = [
@@ -409,7 +410,7 @@ def structured_output(
     anthropic = model.provider == "anthropic"
     # A wire whose schema outputs are enforced by design (its adapter says so): strict=
     # is refused there, and partial values are streamed.
-    enforced = bool(getattr(model.adapter, "schema_enforced", False))
+    enforced = model.adapter is not None and model.adapter.schema_enforced
     if method == "json_mode" and anthropic:
         method = "json_schema"  # Anthropic has no JSON mode; LangChain maps it the same way
     if strict is not None and (anthropic or enforced or method == "json_mode"):
@@ -425,7 +426,7 @@ def structured_output(
     else:
         # The adapter says whether its partner package's raw reply of a response_format
         # call carries `additional_kwargs["parsed"]` (langchain-openai's does).
-        parsed_key = getattr(model.adapter, "structured_parsed_key", False) is True
+        parsed_key = model.adapter is not None and model.adapter.structured_parsed_key
         settings = format_settings(model.provider, spec, schema, method, strict, model.adapter)
         bound = model.bind(**settings)
         # LangChain's OpenAI parser for pydantic schemas takes the whole reply at once.
@@ -442,17 +443,16 @@ def format_settings(
     schema: Any,
     method: str,
     strict: bool | None,
-    adapter: Any = None,
+    adapter: Adapter | None = None,
 ) -> dict[str, Any]:
     """The settings that ask `provider`'s wire for the reply as JSON text, by `method`
     ("json_schema" or "json_mode", Anthropic's already mapped to "json_schema"), as the
     provider's LangChain package sends them. `chatplex.langchain` binds the same ones.
     An adapter with `structured_output_settings(spec, schema, method, strict)` says them
     for its own wire."""
-    own = getattr(adapter, "structured_output_settings", None)
+    own = adapter.structured_output_settings(spec, schema, method, strict) if adapter else None
     if own is not None:
-        settings: dict[str, Any] = own(spec, schema, method, strict)
-        return settings
+        return own
     if method == "json_schema" and provider == "anthropic":
         fmt = {"type": "json_schema", "schema": anthropic_json_schema(spec, schema)}
         return {"output_config": {"format": fmt}}
@@ -469,8 +469,8 @@ def _forced_tool(model: ChatModel, spec: OutputSchema, strict: bool | None) -> C
     from ..adapters.base import ToolSpec
 
     tool = ToolSpec(spec.name, spec.description, spec.parameters)
-    declared = getattr(model.adapter, "structured_tool_choice", None)
-    choice = declared if isinstance(declared, str) else spec.name
+    declared = model.adapter.structured_tool_choice if model.adapter is not None else None
+    choice = declared or spec.name
     if model.provider not in ("openai", "openai_responses"):
         return model.bind_tools([tool], tool_choice=choice)
     return model.bind_tools([tool], tool_choice=choice, strict=strict, parallel_tool_calls=False)

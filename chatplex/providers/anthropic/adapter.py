@@ -47,6 +47,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ...adapters.base import Adapter
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
 from ...adapters.base import as_secret
@@ -151,7 +152,7 @@ def default_max_tokens_for(model: str) -> int:
     return MAX_OUTPUT_TOKENS.get(model, FALLBACK_MAX_TOKENS)
 
 
-class AnthropicAdapter:
+class AnthropicAdapter(Adapter):
     """The Anthropic Messages API.
 
     >>> adapter = AnthropicAdapter(api_key="sk-ant-...", default_max_tokens=1024)
@@ -173,6 +174,8 @@ class AnthropicAdapter:
     (`https://user:password@host`) is sent as `Authorization: Basic ...` (a gateway's
     login; the key still goes in `x-api-key`).
     """
+
+    base_url: str
 
     provider: str = _PROVIDER
     #: What its users catch: the anthropic SDK's classes (`except anthropic.RateLimitError`).

@@ -43,6 +43,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ...adapters.base import Adapter
 from ...adapters.base import BaseURL
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
@@ -102,7 +103,7 @@ def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | Non
     return None
 
 
-class OpenAIResponsesAdapter:
+class OpenAIResponsesAdapter(Adapter):
     """The Responses wire API (`POST {base_url}/responses`), with `OpenAIAdapter`'s
     connection settings (see there: key policy, base URL credentials, headers).
 
@@ -111,6 +112,8 @@ class OpenAIResponsesAdapter:
     langchain-openai does (the server keeps the conversation; needs `store`, the API's
     default).
     """
+
+    base_url: str
 
     provider = PROVIDER
     #: What its users catch: the openai SDK's classes (`except openai.RateLimitError`);
