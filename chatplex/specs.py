@@ -96,6 +96,13 @@ class ProviderSpec:
     #: reading that its partner package registers on import stays with
     #: `messages.register_blocks` instead.
     blocks: str | None = None
+    #: How its LangChain class fills a result's `llm_output` and `generation_info`
+    #: (`chat/llm_results.py`), for replies whose `response_metadata["model_provider"]`
+    #: is this name: "reply_fields" (the reply's own top-level fields; none in a stream's
+    #: generation info), "chat_completions" (the Chat Completions fields, `logprobs`
+    #: always in the generation info, the model's fields in a stream's); None: the model
+    #: name and usage only.
+    llm_output: str | None = None
 
 
 def _spec_module(wire: str) -> Any:

@@ -58,6 +58,7 @@ from ...adapters.base import secret_header_names
 from ...adapters.connection import ProviderHome
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import post_json
+from ...adapters.output_formats import anthropic_json_schema
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages
@@ -180,6 +181,22 @@ class AnthropicAdapter(Adapter):
     provider: str = _PROVIDER
     #: What its users catch: the anthropic SDK's classes (`except anthropic.RateLimitError`).
     error_families = (stainless_family("anthropic"),)
+    #: Structured output as langchain-anthropic asks it: no JSON mode ("json_mode" is
+    #: "json_schema"), no `strict=` (its schema outputs are constrained), partial values
+    #: streamed.
+    json_mode = "json_schema"
+    strict_refused = True
+    structured_partials = True
+
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any] | None:
+        """`output_config.format` for "json_schema", as langchain-anthropic sends it (its
+        schema: `adapters.output_formats.anthropic_json_schema`); None otherwise."""
+        if method != "json_schema":
+            return None
+        fmt = {"type": "json_schema", "schema": anthropic_json_schema(spec, given)}
+        return {"output_config": {"format": fmt}}
 
     def __init__(
         self,

@@ -13,5 +13,7 @@ SPECS = (
         separate_system=True,  # `system`, apart from `messages`
         model_prefixes=("claude",),
         batch_discount=0.5,  # 50% off every model its Batch API serves
+        llm_output="reply_fields",  # langchain-anthropic's llm_output: the reply's fields
+        blocks="chatplex.messages:messages_api_blocks",  # langchain-core ships it
     ),
 )

@@ -155,6 +155,9 @@ class OpenAIAdapter(Adapter):
     #: A structured call's raw reply carries `additional_kwargs["parsed"]`, as the openai
     #: SDK's `parse()` gives it to langchain-openai (`chat.structured`).
     structured_parsed_key = True
+    #: A forced structured-output tool goes as langchain-openai binds it: `strict` on the
+    #: tool when given, `parallel_tool_calls` false.
+    forced_tool_settings = True
 
     def __init__(
         self,

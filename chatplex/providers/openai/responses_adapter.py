@@ -123,6 +123,9 @@ class OpenAIResponsesAdapter(Adapter):
         stainless_family("openai"),
         ErrorFamily("builtins", _value_error),
     )
+    #: A forced structured-output tool goes as langchain-openai binds it (`strict`,
+    #: `parallel_tool_calls` false).
+    forced_tool_settings = True
 
     def __init__(
         self,

@@ -14,6 +14,8 @@ SPECS = (
         model_prefixes=("gpt-", "o1", "o3", "o4", "chatgpt", "text-davinci"),
         batch_discount=0.5,  # 50% off every model its Batch API serves
         responses_adapter="chatplex.providers.openai.responses_adapter:OpenAIResponsesAdapter",
+        llm_output="chat_completions",  # langchain-openai's llm_output and generation_info
+        blocks="chatplex.providers.openai.blocks:reply_blocks",  # langchain-core ships it
     ),
     ProviderSpec(
         "openai_responses",
