@@ -482,6 +482,12 @@ class Adapter(ABC):
     ) -> HTTPRequest:
         """Validate and translate; raise ValueError/TypeError before any I/O."""
 
+    def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
+        """The body fields of `bind_tools(parallel_tool_calls=parallel)` with this
+        `tool_choice` bound, as its partner package sends them; default: the Chat
+        Completions field `parallel_tool_calls`."""
+        return {"parallel_tool_calls": parallel}
+
     @property
     def authorizes_calls(self) -> bool:
         """Whether each request is authorised when sent (`authorize` / `aauthorize`:

@@ -276,7 +276,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         if parallel_tool_calls is not None:
             from .dropin import tool_call_body
 
-            body = tool_call_body(self.provider, parallel_tool_calls, clone.tool_choice)
+            body = tool_call_body(self.adapter, parallel_tool_calls, clone.tool_choice)
             clone.extra_body = {**self.extra_body, **body}
         return self._finish_binding(clone, tools, tool_choice)
 

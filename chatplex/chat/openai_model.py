@@ -17,8 +17,10 @@ __all__ = [
     "RESPONSES_ONLY",
     "RESPONSES_ONLY_MODELS",
     "init_defaults",
+    "init_settings",
     "is_builtin_tool",
     "prefers_responses_api",
+    "responses_provider",
     "responses_wire",
     "stream_usage_default",
     "wants_responses_api",
@@ -140,6 +142,21 @@ def stream_usage_default(settings: Mapping[str, Any]) -> bool:
     HTTP client of the user's)."""
     keys = ("base_url", "openai_api_base", "http_client", "http_async_client")
     return all(settings.get(k) is None for k in keys) and "OPENAI_BASE_URL" not in os.environ
+
+
+def init_settings(settings: dict[str, Any]) -> None:
+    """`init_chat_model("openai:...")`'s settings as `ChatOpenAI`'s constructor defaults
+    them (the openai spec's `init_settings`): `stream_usage` (`stream_usage_default`)."""
+    if "stream_usage" not in settings:
+        settings["stream_usage"] = stream_usage_default(settings)
+
+
+def responses_provider(model: str, settings: dict[str, Any]) -> str | None:
+    """The OpenAI specs' `wire_choice`: "openai_responses" when the settings ask for the
+    Responses API (`responses_wire`, which takes its switches out of `settings`), else
+    None (the provider's own wire)."""
+    wire = responses_wire(model, settings)
+    return wire if wire == "openai_responses" else None
 
 
 def __getattr__(name: str) -> Any:

@@ -153,6 +153,10 @@ def default_max_tokens_for(model: str) -> int:
     return MAX_OUTPUT_TOKENS.get(model, FALLBACK_MAX_TOKENS)
 
 
+#: chatplex's tool_choice keywords as the Messages API's tool_choice types.
+_TOOL_CHOICE_TYPES = {None: "auto", "auto": "auto", "required": "any", "none": "none"}
+
+
 class AnthropicAdapter(Adapter):
     """The Anthropic Messages API.
 
@@ -187,6 +191,13 @@ class AnthropicAdapter(Adapter):
     json_mode = "json_schema"
     strict_refused = True
     structured_partials = True
+
+    def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
+        """`disable_parallel_tool_use` inside the `tool_choice` object, as
+        langchain-anthropic sends it (`{"type": "auto"}` when no choice was bound)."""
+        kind = _TOOL_CHOICE_TYPES.get(tool_choice)
+        choice = {"type": kind} if kind else {"type": "tool", "name": tool_choice}
+        return {"tool_choice": {**choice, "disable_parallel_tool_use": not parallel}}
 
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None
