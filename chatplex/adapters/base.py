@@ -569,10 +569,10 @@ class Adapter(ABC):
 
     @property
     def structured_partials(self) -> bool:
-        """Whether a "json_schema" call for a pydantic class streams partial values
-        (False where its partner package parses the whole reply at once:
-        langchain-openai)."""
-        return True
+        """Whether a "json_schema" call for a pydantic class streams partial values;
+        default: no, the whole reply is parsed at once (LangChain's parser for
+        `response_format` replies, langchain-openai's)."""
+        return False
 
     @property
     def structured_tool_choice(self) -> str | None:
