@@ -10,8 +10,9 @@ as a partner package calls langchain-core's `register_translator` on import, or,
 langchain-core ships the translator itself, declares it in its spec
 (`ProviderSpec.blocks`, loaded on the first reply read); a reply of a provider with
 neither gets LangChain's best-effort reading. This layer names no provider: it has the
-readings of the shapes wires share, which the specs name (`chat_completions_blocks`:
-Chat Completions replies; `messages_api_blocks`: Messages-API replies;
+readings of the shapes wires share, on which the folders' readings build
+(`chat_completions_blocks`: Chat Completions replies; `messages_api_blocks`: Messages-API
+replies;
 `anthropic_style_blocks`: a wire whose replies keep those blocks, reading its own kinds
 itself). One deliberate difference: a Chat Completions reply whose content is a list
 (chatplex's reasoning blocks) keeps its tool calls, which LangChain's Responses-API
