@@ -10,6 +10,7 @@ override those hooks only.
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -53,6 +54,13 @@ if TYPE_CHECKING:
     from .limiter import ForeignLimiterBudget
 
 __all__ = ["ChatModel"]
+
+
+def _is_adapter(value: object) -> bool:
+    """Whether `value` implements `adapters.base.Adapter`: without importing it (a real
+    adapter's class has loaded it already; `import chatplex` does not)."""
+    base = sys.modules.get("chatplex.adapters.base")
+    return base is not None and isinstance(value, base.Adapter)
 
 
 class ChatModel(Runnable[Any, AIMessage]):
@@ -150,6 +158,11 @@ class ChatModel(Runnable[Any, AIMessage]):
     ) -> None:
         if not isinstance(model, str) or not model:
             raise ValueError("model must be a non-empty model name")
+        if adapter is not None and not _is_adapter(adapter):
+            raise TypeError(
+                "adapter must be an instance of a subclass of chatplex.adapters.base.Adapter "
+                f"(the interface shared code calls), got {type(adapter).__name__}"
+            )
         if adapter is not None and provider_extras:
             from .params import check_api_parameters  # loaded when extras are first given
 
