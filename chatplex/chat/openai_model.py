@@ -43,6 +43,13 @@ def responses_wire(model: str, settings: dict[str, Any]) -> str:
     """For `init_chat_model("openai:...", ...)`: "openai_responses" when the settings ask
     for the Responses API (as `ChatOpenAI` decides), else "openai". Takes
     `use_responses_api` and `output_version` out of `settings` (no adapter has them)."""
+    return responses_provider(model, settings) or "openai"
+
+
+def responses_provider(model: str, settings: dict[str, Any]) -> str | None:
+    """The OpenAI specs' `wire_choice`: "openai_responses" when the settings ask for the
+    Responses API (as `ChatOpenAI` decides), else None (the provider's own wire). Takes
+    `use_responses_api` and `output_version` out of `settings` (no adapter has them)."""
     use = settings.pop("use_responses_api", None)
     version = settings.pop("output_version", None)
     body = {
@@ -59,7 +66,7 @@ def responses_wire(model: str, settings: dict[str, Any]) -> str:
             "the Responses API replies in the 'responses/v1' content format in chatplex; "
             "output_version='v0' is not supported with it"
         )
-    return "openai_responses" if responses else "openai"
+    return "openai_responses" if responses else None
 
 
 #: Models served by the Responses API only (langchain-openai's list), and codex models.
@@ -149,14 +156,6 @@ def init_settings(settings: dict[str, Any]) -> None:
     them (the openai spec's `init_settings`): `stream_usage` (`stream_usage_default`)."""
     if "stream_usage" not in settings:
         settings["stream_usage"] = stream_usage_default(settings)
-
-
-def responses_provider(model: str, settings: dict[str, Any]) -> str | None:
-    """The OpenAI specs' `wire_choice`: "openai_responses" when the settings ask for the
-    Responses API (`responses_wire`, which takes its switches out of `settings`), else
-    None (the provider's own wire)."""
-    wire = responses_wire(model, settings)
-    return wire if wire == "openai_responses" else None
 
 
 def __getattr__(name: str) -> Any:
