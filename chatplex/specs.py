@@ -85,6 +85,11 @@ class ProviderSpec:
     #: `output_version="responses/v1"`...: `chat/openai_model.responses_wire`); None: it
     #: has none (those settings are refused as unknown).
     responses_adapter: str | None = None
+    #: "module:function(model, settings) -> str | None" choosing, for `init_chat_model`,
+    #: whether its `responses_adapter` serves these settings: the provider name whose API
+    #: parameters then apply, or None (its own adapter). It takes the settings that only
+    #: decide this out of `settings`.
+    wire_choice: str | None = None
     #: Its replies' own `finish_reason` words (as its LangChain class keeps them: STOP,
     #: MAX_TOKENS...) → chatplex's common words (stop, length, content_filter,
     #: tool_calls), for what reports in one vocabulary (OpenTelemetry).
@@ -100,6 +105,33 @@ class ProviderSpec:
     #: for it (False: a name of chatplex's own, such as "openai_responses", whose class
     #: is another name's).
     langchain_init: bool = True
+    #: How its LangChain class fills a result's `llm_output` and `generation_info`
+    #: (`chat/llm_results.py`), for replies whose `response_metadata["model_provider"]`
+    #: is this name: "reply_fields" (the reply's own top-level fields; none in a stream's
+    #: generation info), "chat_completions" (the Chat Completions fields, `logprobs`
+    #: always in the generation info, the model's fields in a stream's); None: the model
+    #: name and usage only.
+    llm_output: str | None = None
+    #: The body parameters its API takes (besides what chatplex sets itself), which a
+    #: model's keyword arguments are checked against (`chat.params`); None: its adapter
+    #: class's `api_parameters`, else unchecked.
+    api_parameters: frozenset[str] | None = None
+    #: Of `api_parameters`, those its SDK's `create()` does not name, and why they are
+    #: kept: (name, reason).
+    beyond_sdk: tuple[tuple[str, str], ...] = ()
+    #: Parameters its SDK sends as request headers, not in the body: (name, header).
+    header_parameters: tuple[tuple[str, str], ...] = ()
+    #: Its LangChain class's settings chatplex does not have, and why: (name, reason).
+    #: Passing one (other than its "off" value) is a TypeError (`chat.dropin.check_refused`).
+    refused_settings: tuple[tuple[str, str], ...] = ()
+    #: "module:function" that `init_chat_model("<name>:...")` calls with its settings
+    #: (a dict, changed in place) before building: the defaults its LangChain class's
+    #: constructor gives them. None: none.
+    init_settings: str | None = None
+    #: "module:function" called with the adapter's settings (a dict, changed in place)
+    #: when the provider registry builds its adapter: its LangChain class's defaults for
+    #: them. None: none.
+    adapter_defaults: str | None = None
 
 
 def _spec_module(wire: str) -> Any:

@@ -11,12 +11,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+from abc import ABC
+from abc import abstractmethod
+from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from typing import TYPE_CHECKING
 from typing import Any
+from typing import ClassVar
 from typing import Protocol
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
@@ -25,6 +31,7 @@ from ..errors import APIError
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import BaseMessage
+from ..sdk_errors import ErrorFamily
 from ..secret import MaskedHeaders
 from ..secret import Secret
 from ..secret import URLCredentials
@@ -32,9 +39,14 @@ from ..secret import is_secret_header
 from ..secret import redact_url
 from ..secret import take_url_credentials
 
+if TYPE_CHECKING:  # the Batch API's types: chatplex.batches, above this layer
+    from ..batches.wire import BatchAPI
+    from ..batches.wire import Limits
+
 __all__ = [
     "Adapter",
     "CallSettings",
+    "FrameDecoder",
     "HTTPRequest",
     "MaskedHeaders",
     "BaseURL",
@@ -400,28 +412,204 @@ class StreamParser(Protocol):
         ...
 
 
-class Adapter(Protocol):
-    """One wire API. Instances hold connection settings (base URL, key, headers)."""
+class FrameDecoder(Protocol):
+    """How a stream's bytes are framed into the items its `StreamParser` takes: fed the
+    body's bytes as they come, `flush()` at its end (as `chatplex.http.SSEDecoder`)."""
 
+    def feed(self, raw: bytes) -> list[Any]: ...
+
+    def flush(self) -> list[Any]: ...
+
+
+class Adapter(ABC):
+    """One wire API: the whole contract between the shared engine (chat/, http/,
+    batches/) and a provider's translation, every member with its default. Instances
+    hold connection settings (base URL, key, headers).
+
+    Shared code reads an adapter only through these members (no `getattr`/`hasattr`):
+    a provider declares what differs by overriding one, in its own folder. The five
+    abstract members translate; the rest are hooks and capabilities whose defaults suit
+    a plain HTTP+SSE wire (the members are listed in ARCHITECTURE.md, "The adapter
+    interface"). A capability may be a class attribute, an instance attribute or a
+    property in a subclass.
+    """
+
+    #: The wire's name (`"openai"`, `"anthropic"`...): errors, metadata, budgets.
     provider: str
 
+    # ---- connection: where calls go ---------------------------------------------------
+
+    #: The base URL, credentials in its query masked (reprs, traces, Batch APIs); None
+    #: for a wire that names it otherwise (`endpoint_url`).
+    base_url: str | None = None
+    #: The base URL with its query's credentials, to send (None: `base_url` has none).
+    secret_base_url: Secret | None = None
+    #: Where calls go for a wire whose constructor names it `endpoint_url` (Bedrock).
+    endpoint_url: str | None = None
+
+    # ---- names ------------------------------------------------------------------------
+
+    @property
+    def registry_name(self) -> str | None:
+        """The provider name it is registered under when it differs from its wire
+        (`"azure_openai"` on OpenAI's wire); None: `provider`."""
+        return None
+
+    @property
+    def preset(self) -> str | None:
+        """The preset's name for an adapter that is a preset of another wire (an
+        OpenAI-compatible server: `"groq"`); None otherwise."""
+        return None
+
+    #: The name replies are priced under when their URL does not say (a preset's own,
+    #: never OpenAI's); None: `provider`.
+    price_provider: str | None = None
+
+    # ---- the request ------------------------------------------------------------------
+
+    #: The API's body parameters (`extra_body` keys checked against them), or None: not
+    #: checked. Read on the class (`chat.params.api_parameters`).
+    api_parameters: ClassVar[Collection[str] | None] = None
+
+    def for_model(self, model: str) -> Adapter:
+        """The adapter answering for `model` (a wire whose replies do not name the model
+        asked returns a copy that names it); default: itself."""
+        return self
+
+    @abstractmethod
     def build_request(
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate; raise ValueError/TypeError before any I/O."""
-        ...
 
-    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage: ...
+    def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
+        """The body fields of `bind_tools(parallel_tool_calls=parallel)` with this
+        `tool_choice` bound, as its partner package sends them; default: the Chat
+        Completions field `parallel_tool_calls`."""
+        return {"parallel_tool_calls": parallel}
 
-    def stream_parser(self, headers: Mapping[str, str]) -> StreamParser: ...
+    @property
+    def authorizes_calls(self) -> bool:
+        """Whether each request is authorised when sent (`authorize` / `aauthorize`:
+        per-call tokens, Azure Entra ID): by default, whether its class overrides either
+        hook; False: requests carry their credentials."""
+        cls = type(self)
+        return cls.authorize is not Adapter.authorize or cls.aauthorize is not Adapter.aauthorize
 
+    def authorize(self, request: HTTPRequest) -> HTTPRequest:
+        """`request` authorised for a sync call (when `authorizes_calls`); default: as is."""
+        return request
+
+    async def aauthorize(self, request: HTTPRequest) -> HTTPRequest:
+        """`request` authorised for an async call; default: `authorize(request)`."""
+        return self.authorize(request)
+
+    # ---- the reply --------------------------------------------------------------------
+
+    @abstractmethod
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        """The reply of a whole (non-streamed) response body."""
+
+    @abstractmethod
+    def stream_parser(self, headers: Mapping[str, str]) -> StreamParser:
+        """A fresh parser for one stream's items (see `stream_framing`)."""
+
+    #: A zero-argument callable (a class) making the decoder that frames a stream's bytes
+    #: into the items `stream_parser` takes (NDJSON lines, AWS event-stream messages);
+    #: None: server-sent events (`chatplex.http.SSEDecoder`).
+    stream_framing: Callable[[], FrameDecoder] | None = None
+
+    @abstractmethod
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """Turn an error status and body into a typed error (see `errors.status_error`)."""
-        ...
 
+    @property
+    def error_families(self) -> tuple[ErrorFamily, ...]:
+        """The provider SDKs' error classes an error is also an instance of, when the
+        script imported that SDK (`except openai.RateLimitError`); default: none."""
+        return ()
+
+    @abstractmethod
     def budget_key(self, model: str) -> tuple[str, ...]:
         """Identity of the rate-limit budget (provider, base_url, key digest, model)."""
-        ...
+
+    # ---- structured output ------------------------------------------------------------
+
+    @property
+    def structured_output_method(self) -> str | None:
+        """The `with_structured_output` method its wire needs when none is given (one
+        that takes no tools, or cannot force a call, asks "json_schema"); None: the
+        model's."""
+        return None
+
+    @property
+    def schema_enforced(self) -> bool:
+        """Whether its schema outputs are enforced by design: `strict=` is refused there
+        and partial values are streamed."""
+        return False
+
+    @property
+    def strict_refused(self) -> bool:
+        """Whether `strict=` is refused on every structured method (a wire with no
+        notion of it, as Anthropic's in LangChain); `schema_enforced` implies it for
+        "json_schema"."""
+        return False
+
+    @property
+    def json_mode(self) -> str:
+        """The method "json_mode" becomes on this wire: itself, or "json_schema" where
+        the wire has no JSON mode (Anthropic's, as LangChain maps it)."""
+        return "json_mode"
+
+    @property
+    def structured_parsed_key(self) -> bool:
+        """Whether a structured call's raw reply carries `additional_kwargs["parsed"]`
+        (as its partner package's does: langchain-openai's)."""
+        return False
+
+    @property
+    def structured_partials(self) -> bool:
+        """Whether a "json_schema" call for a pydantic class streams partial values;
+        default: no, the whole reply is parsed at once (LangChain's parser for
+        `response_format` replies, langchain-openai's)."""
+        return False
+
+    @property
+    def structured_tool_choice(self) -> str | None:
+        """The `tool_choice` of function-calling structured output when its partner
+        package sends a keyword ("any") rather than the tool's name; None: the name."""
+        return None
+
+    @property
+    def forced_tool_settings(self) -> bool:
+        """Whether a forced structured-output tool carries `strict` and
+        `parallel_tool_calls=False` (as langchain-openai binds it)."""
+        return False
+
+    @property
+    def can_force_tool_call(self) -> bool:
+        """Whether the wire can force a tool call (`tool_choice` naming a tool)."""
+        return True
+
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any] | None:
+        """The settings `with_structured_output(given, method=method, strict=strict)`
+        binds to get the reply as JSON text ("json_schema" / "json_mode"); None: the
+        shared default (`chat.structured.format_settings`: a `response_format`)."""
+        return None
+
+    # ---- Batch APIs -------------------------------------------------------------------
+
+    def batch_api_for(self, model: str, limits: Limits | None = None) -> BatchAPI:
+        """Its provider's Batch API for `model` (see `chatplex.batches`); default: a
+        ValueError, the provider has none in chatplex."""
+        raise ValueError(f"provider {self.provider!r} has no Batch API in chatplex")
+
+    def batch_base_url(self) -> Secret | None:
+        """Where its Batch API sits when not at `base_url` (an Azure resource's, not a
+        deployment's); None: at the base URL."""
+        return None
 
 
 def detail_message(data: Any) -> str | None:

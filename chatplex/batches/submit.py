@@ -79,11 +79,7 @@ def batch_api(model: ChatModel, limits: Limits | None = None) -> BatchAPI:
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{model.get_name()} has no adapter: no Batch API to use")
-    own = getattr(adapter, "batch_api_for", None)
-    if own is not None:
-        found: BatchAPI = own(model.model, limits)
-        return found
-    raise ValueError(f"provider {adapter.provider!r} has no Batch API in chatplex")
+    return adapter.batch_api_for(model.model, limits)
 
 
 def _transport(model: ChatModel, headers: Any) -> Transport:
@@ -103,11 +99,13 @@ def _base_url(model: ChatModel) -> str:
     # The adapter shows its base URL with query credentials masked; it sends this one.
     # An adapter whose Batch API sits elsewhere than its chat endpoint says where
     # (`batch_base_url`: a resource's, not a deployment's).
-    batch_base = getattr(model.adapter, "batch_base_url", None)
+    adapter = model.adapter
+    assert adapter is not None
+    batch_base = adapter.batch_base_url()
     if batch_base is not None:
-        return str(batch_base().get())
-    secret = getattr(model.adapter, "secret_base_url", None)
-    base = secret.get() if secret is not None else getattr(model.adapter, "base_url", None)
+        return batch_base.get()
+    secret = adapter.secret_base_url
+    base = secret.get() if secret is not None else adapter.base_url
     if not isinstance(base, str):
         raise ValueError(f"{model!r}'s adapter has no base_url to reach a Batch API")
     return base
@@ -256,7 +254,7 @@ def load(
         assert isinstance(built, ChatModel)
         model = built
     # A subclass adapter registered under its own name (a handle's provider) says so.
-    given = getattr(model.adapter, "registry_name", None) or model.provider
+    given = (model.adapter and model.adapter.registry_name) or model.provider
     if given != handle.provider:
         raise ValueError(f"{path} is a {handle.provider} batch; the model given is {given}")
     return _job(model, batch_api(model), handle, then, config)

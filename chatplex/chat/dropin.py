@@ -55,8 +55,10 @@ from urllib.parse import urlunsplit
 
 from ..core.run_config import RunnableConfig
 from ..secret import Secret
+from ..specs import spec
 
 if TYPE_CHECKING:
+    from ..adapters.base import Adapter
     from .model import ChatModel
 
 __all__ = [
@@ -77,35 +79,17 @@ __all__ = [
     "with_query",
 ]
 
-_SDK_CLIENTS = "chatplex sends its own requests (no SDK client); pass http_client= instead"
 _NO_TOKENIZER = "chatplex does not count tokens locally; usage comes from the provider"
-_NO_PROXY = "pass http_client=httpx.Client(proxy=...) and http_async_client=... instead"
 
 #: LangChain settings chatplex does not have, and why: passing one (other than its
 #: "off" value) is a TypeError naming the reason, never a setting silently ignored.
+#: Those of every class here; a provider's own, in its spec (`refused_settings`).
 REFUSED: dict[str, dict[str, str]] = {
     "common": {
         "custom_get_token_ids": _NO_TOKENIZER,
         "disable_streaming": "chatplex always streams when asked; disable_streaming=False only",
         "output_version": "chatplex messages keep LangChain's v0 content; 'v0' only",
         "profile": "chatplex has no model profiles of LangChain's kind",
-    },
-    "openai": {
-        "async_client": _SDK_CLIENTS,
-        "client": _SDK_CLIENTS,
-        "root_async_client": _SDK_CLIENTS,
-        "root_client": _SDK_CLIENTS,
-        "include_response_headers": "response headers are not kept; response_metadata "
-        "has request_id",
-        "disabled_params": "chatplex sends only the parameters you set",
-        "http_socket_options": _NO_PROXY,
-        "openai_proxy": _NO_PROXY,
-        "tiktoken_model_name": _NO_TOKENIZER,
-    },
-    "anthropic": {
-        "anthropic_proxy": _NO_PROXY,
-        "reuse_last_container": "chatplex does not track containers between calls; "
-        "pass container=... per call",
     },
 }
 
@@ -399,7 +383,9 @@ def check_refused(
     """`extras` without the refused settings at their "off" values; a refused setting
     at any other value is a TypeError with the reason. A drop-in in its provider's folder
     passes its own refusals (`own`: name → why) and their "off" values (`own_off`)."""
-    refused = {**REFUSED["common"], **REFUSED.get(provider, {}), **(own or {})}
+    declared = spec(provider)
+    of_provider = dict(declared.refused_settings) if declared is not None else {}
+    refused = {**REFUSED["common"], **of_provider, **(own or {})}
     off = {**_OFF, **(own_off or {})}
     kept: dict[str, Any] = {}
     for name, value in extras.items():
@@ -459,22 +445,18 @@ def with_query(base_url: str | None, query: Mapping[str, Any] | None) -> str | N
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs), parts.fragment))
 
 
-#: chatplex's tool_choice keywords as Anthropic's tool_choice types.
-_ANTHROPIC_CHOICE = {None: "auto", "auto": "auto", "required": "any", "none": "none"}
+def tool_call_body(
+    adapter: Adapter | None, parallel: bool, tool_choice: str | None
+) -> dict[str, Any]:
+    """The body fields of `bind_tools(parallel_tool_calls=...)`, as LangChain sends them
+    on the adapter's wire (`Adapter.parallel_tool_calls_body`; without an adapter,
+    `parallel_tool_calls`).
 
-
-def tool_call_body(provider: str, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
-    """The body fields of `bind_tools(parallel_tool_calls=...)`, as LangChain sends them:
-    OpenAI's `parallel_tool_calls`; for Anthropic, `disable_parallel_tool_use` inside the
-    `tool_choice` object (`{"type": "auto"}` when no choice was bound).
-
-    >>> tool_call_body("anthropic", False, None)
-    {'tool_choice': {'type': 'auto', 'disable_parallel_tool_use': True}}
+    >>> tool_call_body(None, False, None)
+    {'parallel_tool_calls': False}
     """
     if not isinstance(parallel, bool):
         raise TypeError(f"parallel_tool_calls must be True or False, got {parallel!r}")
-    if provider == "anthropic":
-        kind = _ANTHROPIC_CHOICE.get(tool_choice)
-        choice = {"type": kind} if kind else {"type": "tool", "name": tool_choice}
-        return {"tool_choice": {**choice, "disable_parallel_tool_use": not parallel}}
-    return {"parallel_tool_calls": parallel}
+    if adapter is None:
+        return {"parallel_tool_calls": parallel}
+    return adapter.parallel_tool_calls_body(parallel, tool_choice)

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
+from ..specs import spec
 
 __all__ = [
     "ChatGeneration",
@@ -59,7 +60,13 @@ class LLMResult:
 # -- what LangChain's providers put in an LLMResult ------------------------------------------
 
 #: llm_output keys of langchain-openai (`_create_chat_result`), from response_metadata.
-_OPENAI_OUTPUT = ("model_provider", "model_name", "system_fingerprint", "id", "service_tier")
+_CHAT_COMPLETIONS_OUTPUT = (
+    "model_provider",
+    "model_name",
+    "system_fingerprint",
+    "id",
+    "service_tier",
+)
 #: response_metadata keys chatplex adds that are not part of any provider's llm_output.
 _CHATPLEX_KEYS = frozenset(
     {
@@ -153,12 +160,12 @@ def result_of(message: AIMessage) -> LLMResult:
 def _stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
     """A merged stream's `generation_info`: langchain-openai's chunks carry the finish
     reason, model, fingerprint and tier (logprobs when sent); langchain-anthropic's
-    carry none."""
-    provider = meta.get("model_provider")
-    if provider == "anthropic":
+    carry none (the provider's spec says which, `ProviderSpec.llm_output`)."""
+    style = _style(meta.get("model_provider"))
+    if style == "reply_fields":
         return None
     info = _generation_info(meta)
-    if info is not None and provider == "openai":
+    if info is not None and style == "chat_completions":
         if not meta.get("logprobs"):
             info.pop("logprobs", None)
         info.update(
@@ -174,22 +181,22 @@ def _generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
     raw = meta.get("raw_finish_reason", meta.get("finish_reason"))
     if raw is not None:
         info["finish_reason"] = raw
-    if meta.get("model_provider") == "openai" or "logprobs" in meta:
+    if _style(meta.get("model_provider")) == "chat_completions" or "logprobs" in meta:
         info["logprobs"] = meta.get("logprobs")
     return info or None
 
 
 def _llm_output(message: AIMessage) -> dict[str, Any]:
     meta = message.response_metadata
-    provider = meta.get("model_provider") or meta.get("provider")
+    style = _style(meta.get("model_provider") or meta.get("provider"))
     raw_usage = meta.get("token_usage")
-    if provider == "anthropic":
+    if style == "reply_fields":
         # langchain-anthropic: the reply's top-level fields (id, model, stop_reason,
         # stop_sequence, usage, ...) and model_name; `token_usage` too, as OpenAI has it.
         out = {k: v for k, v in meta.items() if k not in _CHATPLEX_KEYS}
         raw_usage = meta.get("usage")
-    elif provider == "openai":
-        out = {k: meta[k] for k in _OPENAI_OUTPUT if k in meta}
+    elif style == "chat_completions":
+        out = {k: meta[k] for k in _CHAT_COMPLETIONS_OUTPUT if k in meta}
         out.setdefault("system_fingerprint", "")
     else:
         out = {"model_name": meta.get("model_name")}
@@ -197,3 +204,10 @@ def _llm_output(message: AIMessage) -> dict[str, Any]:
     out["token_usage"] = dict(usage) if usage else {}
     out.setdefault("model_name", meta.get("model_name"))
     return out
+
+
+def _style(provider: Any) -> str | None:
+    """How the reply's provider's LangChain class fills `llm_output` (its spec's
+    `llm_output`); None for a provider no spec declares."""
+    declared = spec(provider) if isinstance(provider, str) else None
+    return declared.llm_output if declared is not None else None

@@ -10,6 +10,7 @@ override those hooks only.
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -54,6 +55,13 @@ if TYPE_CHECKING:
     from .limiter import ForeignLimiterBudget
 
 __all__ = ["ChatModel"]
+
+
+def _is_adapter(value: object) -> bool:
+    """Whether `value` implements `adapters.base.Adapter`: without importing it (a real
+    adapter's class has loaded it already; `import chatplex` does not)."""
+    base = sys.modules.get("chatplex.adapters.base")
+    return base is not None and isinstance(value, base.Adapter)
 
 
 class ChatModel(Runnable[Any, AIMessage]):
@@ -169,6 +177,11 @@ class ChatModel(Runnable[Any, AIMessage]):
     ) -> None:
         if not isinstance(model, str) or not model:
             raise ValueError("model must be a non-empty model name")
+        if adapter is not None and not _is_adapter(adapter):
+            raise TypeError(
+                "adapter must be an instance of a subclass of chatplex.adapters.base.Adapter "
+                f"(the interface shared code calls), got {type(adapter).__name__}"
+            )
         if adapter is not None and provider_extras:
             from .params import check_api_parameters  # loaded when extras are first given
 
@@ -295,7 +308,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         if parallel_tool_calls is not None:
             from .dropin import tool_call_body
 
-            body = tool_call_body(self.provider, parallel_tool_calls, clone.tool_choice)
+            body = tool_call_body(self.adapter, parallel_tool_calls, clone.tool_choice)
             clone.extra_body = {**self.extra_body, **body}
         return self._finish_binding(clone, tools, tool_choice)
 
@@ -348,7 +361,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             # An adapter may name the method its wire needs (one that takes no tools, or
             # cannot force a tool call, asks for "json_schema").
             method=method
-            or getattr(model.adapter, "structured_output_method", None)
+            or (model.adapter and model.adapter.structured_output_method)
             or model.structured_output_method,
             include_raw=include_raw,
             strict=strict,
@@ -453,11 +466,9 @@ class ChatModel(Runnable[Any, AIMessage]):
         """The provider as users name it (a preset's name, `"azure_openai"`) where `provider` is
         its wire (`"openai"`): the adapter's registry name or preset, else its wire."""
         adapter = self.adapter
-        return str(
-            getattr(adapter, "registry_name", None)
-            or getattr(adapter, "preset", None)
-            or self.provider
-        )
+        if adapter is None:
+            return self.provider
+        return adapter.registry_name or adapter.preset or self.provider
 
     def _invocation_params(self, settings: CallSettings) -> dict[str, Any]:
         return {
@@ -474,7 +485,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         kwargs = {"model": self.model, "provider": self.provider}
         # Where calls go (OpenTelemetry's server.address): some adapters name it endpoint_url.
         adapter = self.adapter
-        base_url = getattr(adapter, "base_url", None) or getattr(adapter, "endpoint_url", None)
+        base_url = adapter and (adapter.base_url or adapter.endpoint_url)
         if isinstance(base_url, str):
             kwargs["base_url"] = base_url
         return {"name": self.get_name(), "kwargs": kwargs}

@@ -17,8 +17,10 @@ __all__ = [
     "RESPONSES_ONLY",
     "RESPONSES_ONLY_MODELS",
     "init_defaults",
+    "init_settings",
     "is_builtin_tool",
     "prefers_responses_api",
+    "responses_provider",
     "responses_wire",
     "stream_usage_default",
     "wants_responses_api",
@@ -41,6 +43,13 @@ def responses_wire(model: str, settings: dict[str, Any]) -> str:
     """For `init_chat_model("openai:...", ...)`: "openai_responses" when the settings ask
     for the Responses API (as `ChatOpenAI` decides), else "openai". Takes
     `use_responses_api` and `output_version` out of `settings` (no adapter has them)."""
+    return responses_provider(model, settings) or "openai"
+
+
+def responses_provider(model: str, settings: dict[str, Any]) -> str | None:
+    """The OpenAI specs' `wire_choice`: "openai_responses" when the settings ask for the
+    Responses API (as `ChatOpenAI` decides), else None (the provider's own wire). Takes
+    `use_responses_api` and `output_version` out of `settings` (no adapter has them)."""
     use = settings.pop("use_responses_api", None)
     version = settings.pop("output_version", None)
     body = {
@@ -57,7 +66,7 @@ def responses_wire(model: str, settings: dict[str, Any]) -> str:
             "the Responses API replies in the 'responses/v1' content format in chatplex; "
             "output_version='v0' is not supported with it"
         )
-    return "openai_responses" if responses else "openai"
+    return "openai_responses" if responses else None
 
 
 #: Models served by the Responses API only (langchain-openai's list), and codex models.
@@ -140,6 +149,13 @@ def stream_usage_default(settings: Mapping[str, Any]) -> bool:
     HTTP client of the user's)."""
     keys = ("base_url", "openai_api_base", "http_client", "http_async_client")
     return all(settings.get(k) is None for k in keys) and "OPENAI_BASE_URL" not in os.environ
+
+
+def init_settings(settings: dict[str, Any]) -> None:
+    """`init_chat_model("openai:...")`'s settings as `ChatOpenAI`'s constructor defaults
+    them (the openai spec's `init_settings`): `stream_usage` (`stream_usage_default`)."""
+    if "stream_usage" not in settings:
+        settings["stream_usage"] = stream_usage_default(settings)
 
 
 def __getattr__(name: str) -> Any:

@@ -19,9 +19,22 @@ TypeError: X got an unexpected keyword argument 'temprature' (did you mean 'temp
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 from typing import Any
+
+from ..specs import spec
+from ..specs import specs
+
+if TYPE_CHECKING:
+    from ..adapters.base import Adapter
+
+    API_PARAMETERS: Mapping[str, frozenset[str]]
+    BEYOND_SDK: Mapping[str, dict[str, str]]
+    HEADER_PARAMETERS: Mapping[str, dict[str, str]]
 
 __all__ = [
     "API_PARAMETERS",
@@ -32,160 +45,46 @@ __all__ = [
     "unknown_keyword",
 ]
 
-#: Body parameters of OpenAI Chat Completions (`POST /chat/completions`), besides
-#: `model`, `messages` and `stream`, which chatplex sets itself.
-_OPENAI = frozenset(
-    {
-        "audio",
-        "frequency_penalty",
-        "function_call",
-        "functions",
-        "logit_bias",
-        "logprobs",
-        "max_completion_tokens",
-        "max_tokens",
-        "metadata",
-        "modalities",
-        "moderation",
-        "n",
-        "parallel_tool_calls",
-        "prediction",
-        "presence_penalty",
-        "prompt_cache_key",
-        "prompt_cache_options",
-        "prompt_cache_retention",
-        "reasoning_effort",
-        "response_format",
-        "safety_identifier",
-        "seed",
-        "service_tier",
-        "stop",
-        "store",
-        "stream_options",
-        "temperature",
-        "tool_choice",
-        "tools",
-        "top_logprobs",
-        "top_p",
-        "user",
-        "verbosity",
-        "web_search_options",
-    }
-)
+#: Provider → the parameters its API takes, as its spec declares them
+#: (`ProviderSpec.api_parameters`); `BEYOND_SDK` and `HEADER_PARAMETERS` likewise, for
+#: the same providers. Built from the specs on first use (module `__getattr__`).
+_TABLES = ("API_PARAMETERS", "BEYOND_SDK", "HEADER_PARAMETERS")
 
-#: Body parameters of Anthropic Messages (`POST /v1/messages`), besides `model`,
-#: `messages`, `system`, `max_tokens` and `stream`, which chatplex sets itself.
-_ANTHROPIC = frozenset(
-    {
-        "cache_control",
-        "container",
-        "context_management",
-        "diagnostics",
-        "inference_geo",
-        "mcp_servers",
-        "metadata",
-        "output_config",
-        "service_tier",
-        "speed",
-        "stop_sequences",
-        "temperature",
-        "thinking",
-        "tool_choice",
-        "tools",
-        "top_k",
-        "top_p",
-        "user_profile_id",
-        "workspace_id",
-    }
-)
 
-#: Body parameters of the OpenAI Responses API (`POST /responses`), besides `model`,
-#: `input` and `stream`, which chatplex sets itself; plus the Chat Completions spellings
-#: the Responses adapter translates (`max_tokens`, `response_format`, `reasoning_effort`...).
-_OPENAI_RESPONSES = frozenset(
-    {
-        "access_programs",
-        "background",
-        "background_options",
-        "context_management",
-        "conversation",
-        "image",
-        "include",
-        "instructions",
-        "max_output_tokens",
-        "max_tool_calls",
-        "metadata",
-        "moderation",
-        "parallel_tool_calls",
-        "previous_response_id",
-        "prompt",
-        "prompt_cache_key",
-        "prompt_cache_options",
-        "prompt_cache_retention",
-        "reasoning",
-        "safety_identifier",
-        "service_tier",
-        "store",
-        "stream_options",
-        "temperature",
-        "text",
-        "tool_choice",
-        "tools",
-        "top_logprobs",
-        "top_p",
-        "truncation",
-        "user",
-    }
-    | {"max_tokens", "max_completion_tokens", "response_format", "reasoning_effort", "verbosity"}
-)
+def __getattr__(name: str) -> Any:
+    if name in _TABLES:
+        return _tables()[_TABLES.index(name)]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-#: Provider → the parameters its API takes (see the module docstring).
 
-#: Provider → the parameters its API takes (see the module docstring).
-API_PARAMETERS: dict[str, frozenset[str]] = {
-    "openai": _OPENAI,
-    "anthropic": _ANTHROPIC,
-    "openai_responses": _OPENAI_RESPONSES,
-}
-
-#: Parameters the API takes that the SDK's `create()` does not name, and why they are kept.
-BEYOND_SDK: dict[str, dict[str, str]] = {
-    "openai": {},
-    "anthropic": {
-        "temperature": "the SDK dropped it from create() (anthropic>=1); the API still "
-        "honours it for the models that take it, and LangChain's ChatAnthropic sends it",
-        "top_p": "as temperature",
-        "top_k": "as temperature",
-        "context_management": "a beta parameter (the SDK's beta.messages.create names it)",
-        "mcp_servers": "a beta parameter (the SDK's beta.messages.create names it)",
-    },
-}
-
-#: Parameters the SDK sends as request headers, not in the body: provider → name → header.
-HEADER_PARAMETERS: dict[str, dict[str, str]] = {
-    "openai": {},
-    "anthropic": {
-        "user_profile_id": "anthropic-user-profile-id",
-        "workspace_id": "anthropic-workspace-id",
-    },
-}
+@functools.cache
+def _tables() -> tuple[
+    Mapping[str, frozenset[str]], Mapping[str, dict[str, str]], Mapping[str, dict[str, str]]
+]:
+    known = {n: s.api_parameters for n, s in specs().items() if s.api_parameters is not None}
+    declared = {n: specs()[n] for n in known}
+    return (
+        MappingProxyType(known),
+        MappingProxyType({n: dict(s.beyond_sdk) for n, s in declared.items()}),
+        MappingProxyType({n: dict(s.header_parameters) for n, s in declared.items()}),
+    )
 
 
 def api_parameters(provider: str) -> frozenset[str] | None:
-    """The API parameters of a built-in provider: the table above, else what its
-    adapter class declares as `api_parameters` (beside its wire code); None
-    for other providers (whose extras are not checked: chatplex does not know their
-    APIs)."""
-    known = API_PARAMETERS.get(provider)
-    if known is not None:
-        return known
+    """The API parameters of a built-in provider: what its spec declares, else what its
+    adapter class declares as `api_parameters` (beside its wire code); None for other
+    providers (whose extras are not checked: chatplex does not know their APIs)."""
+    declared = spec(provider)
+    if declared is not None and declared.api_parameters is not None:
+        return declared.api_parameters
     from ..adapters import BUILTIN_ADAPTERS  # that provider's model is built
     from ..adapters import adapter_class  # that provider's model is built
 
     if provider not in BUILTIN_ADAPTERS:
         return None
-    declared = getattr(adapter_class(provider), "api_parameters", None)
-    return frozenset(declared) if declared is not None else None
+    wire: type[Adapter] = adapter_class(provider)
+    own = wire.api_parameters
+    return frozenset(own) if own is not None else None
 
 
 def unknown_keyword(owner: str, name: str, known: Iterable[str], hint: str = "") -> TypeError:

@@ -78,13 +78,10 @@ def http_request(
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
-    for_model = getattr(adapter, "for_model", None)  # replies named by the model asked
-    if for_model is not None:  # for (some wires' replies do not name it)
-        adapter = for_model(settings.model)
+    adapter = adapter.for_model(settings.model)  # replies named by the model asked for
     request = adapter.build_request(messages, settings, stream=stream)
-    authorize = getattr(adapter, "authorize", None)  # per-call tokens (Azure Entra ID)
-    if sync and authorize is not None:
-        request = authorize(request)
+    if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID)
+        request = adapter.authorize(request)
     if model.extra_headers:
         base = request.headers  # copied, not rebuilt: keeps a key-masking dict subclass
         headers = copy.copy(base) if isinstance(base, dict) else dict(base)
@@ -123,12 +120,9 @@ def outgoing(
 async def aauthorized(adapter: Adapter, request: HTTPRequest) -> HTTPRequest:
     """`request` as the adapter authorises an async call (a token from an async
     provider, awaited); the adapter's sync `authorize`, or nothing, otherwise."""
-    hook = getattr(adapter, "aauthorize", None)
-    if hook is not None:
-        authorized: HTTPRequest = await hook(request)
-        return authorized
-    authorize = getattr(adapter, "authorize", None)
-    return request if authorize is None else authorize(request)
+    if not adapter.authorizes_calls:
+        return request
+    return await adapter.aauthorize(request)
 
 
 def aauthorized_stream(
@@ -138,7 +132,7 @@ def aauthorized_stream(
 ) -> AsyncIterator[AIMessageChunk]:
     """`open_stream(request)`, the request authorised first when the adapter has a
     per-call hook (the stream itself is returned unwrapped otherwise)."""
-    if not (hasattr(adapter, "aauthorize") or hasattr(adapter, "authorize")):
+    if not adapter.authorizes_calls:
         return open_stream(request)
 
     async def chunks() -> AsyncIterator[AIMessageChunk]:
@@ -222,7 +216,7 @@ def priced_as(adapter: Adapter) -> str:
     """The provider name a reply is priced under when its URL does not say: the
     adapter's `price_provider` (an OpenAI-compatible preset's own name, so a local
     server is never priced as OpenAI), else its wire."""
-    return str(getattr(adapter, "price_provider", None) or adapter.provider)
+    return adapter.price_provider or adapter.provider
 
 
 # ---- one reply -----------------------------------------------------------------------

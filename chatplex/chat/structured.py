@@ -38,6 +38,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ..adapters.output_formats import anthropic_json_schema  # here too: where it was first
+from ..adapters.output_formats import openai_json_schema  # here too: where it was first
+from ..adapters.output_formats import response_format_schema  # here too: where it was first
 from ..core import Runnable
 from ..core import RunnableParallel
 from ..core.run_config import RunnableConfig
@@ -51,12 +54,14 @@ from .partial_json import parse_json_text
 from .partial_json import partial_value
 
 if TYPE_CHECKING:
+    from ..adapters.base import Adapter
     from .model import ChatModel
 
 __all__ = [
     "METHODS",
     "StructuredOutputError",
     "StructuredParser",
+    "anthropic_json_schema",
     "format_settings",
     "openai_json_schema",
     "response_format_schema",
@@ -172,66 +177,6 @@ def output_schema(schema: Any) -> OutputSchema:
     is_model = isinstance(schema, type) and hasattr(schema, "model_validate")
     kind = "pydantic" if is_model else "json"
     return OutputSchema(spec.name, spec.description, spec.parameters, kind, schema)
-
-
-def response_format_schema(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The `json_schema` object of a dict given in OpenAI's response-format shapes
-    (`{"type": "json_schema", "json_schema": {...}}` or `{"name", "schema"}`), else None."""
-    if schema.get("type") == "json_schema" and isinstance(schema.get("json_schema"), Mapping):
-        inner: Mapping[str, Any] = schema["json_schema"]
-        return inner
-    if "name" in schema and "schema" in schema:
-        return schema
-    return None
-
-
-def anthropic_json_schema(spec: OutputSchema, given: Any) -> dict[str, Any]:
-    """The `output_config.format.schema` langchain-anthropic sends for
-    `method="json_schema"`: the anthropic SDK's `transform_schema` of the pydantic
-    model's schema, of the dict as given, or of a TypedDict's schema with its title and
-    description."""
-    from ..adapters.strict_schema import anthropic_output_schema
-
-    if spec.kind == "pydantic":
-        return anthropic_output_schema(spec.target.model_json_schema())
-    if isinstance(given, Mapping) and response_format_schema(given) is None:
-        return anthropic_output_schema(dict(given))
-    titled: dict[str, Any] = {"title": spec.name}
-    if spec.description:
-        titled["description"] = spec.description
-    return anthropic_output_schema({**titled, **spec.parameters})
-
-
-def openai_json_schema(spec: OutputSchema, given: Any, strict: bool | None) -> dict[str, Any]:
-    """The `response_format` langchain-openai sends for `method="json_schema"`: a
-    pydantic class goes through the openai SDK, which always sends it strict (its strict
-    form of the model's own schema, titles kept); other schemas go with `strict` as
-    given, else the schema dict's own `strict`, else false, made strict when true."""
-    from ..adapters.strict_schema import strict_model_schema
-    from ..adapters.strict_schema import strict_tool_schema
-
-    if spec.kind == "pydantic":
-        schema = strict_model_schema(spec.target.model_json_schema())
-        inner: dict[str, Any] = {"schema": schema, "name": spec.target.__name__, "strict": True}
-        return {"type": "json_schema", "json_schema": inner}
-    if isinstance(given, Mapping):
-        wrapped = response_format_schema(given)
-        if wrapped is not None:
-            if strict is not None and "strict" in wrapped and wrapped["strict"] is not strict:
-                raise ValueError(
-                    f"the schema already has strict={wrapped['strict']}, which differs from "
-                    f"strict={strict}: set it in one place"
-                )
-            return {"type": "json_schema", "json_schema": dict(wrapped)}
-        if strict is None and isinstance(given.get("strict"), bool):
-            strict = given["strict"]
-    strict = bool(strict)
-    inner = {"name": spec.name, "schema": spec.parameters, "strict": strict}
-    if spec.description:
-        inner["description"] = spec.description
-    if strict:
-        inner["schema"] = strict_tool_schema(spec.parameters)
-    return {"type": "json_schema", "json_schema": inner}
 
 
 # LangChain's parser class for each (source, kind), used as the parser's run name so
@@ -406,13 +351,14 @@ def structured_output(
     """The runnable `model.with_structured_output(...)` returns (see the module doc)."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
-    anthropic = model.provider == "anthropic"
+    adapter = model.adapter
     # A wire whose schema outputs are enforced by design (its adapter says so): strict=
     # is refused there, and partial values are streamed.
-    enforced = bool(getattr(model.adapter, "schema_enforced", False))
-    if method == "json_mode" and anthropic:
-        method = "json_schema"  # Anthropic has no JSON mode; LangChain maps it the same way
-    if strict is not None and (anthropic or enforced or method == "json_mode"):
+    enforced = adapter is not None and adapter.schema_enforced
+    if method == "json_mode" and adapter is not None:
+        method = adapter.json_mode  # a wire without JSON mode maps it, as LangChain does
+    refused = adapter is not None and adapter.strict_refused
+    if strict is not None and (refused or enforced or method == "json_mode"):
         raise ValueError(f"strict= is not supported with method={method!r} on {model.provider}")
     if schema is None and method != "json_mode":
         raise ValueError(f"method={method!r} needs a schema (only json_mode works without)")
@@ -425,11 +371,13 @@ def structured_output(
     else:
         # The adapter says whether its partner package's raw reply of a response_format
         # call carries `additional_kwargs["parsed"]` (langchain-openai's does).
-        parsed_key = getattr(model.adapter, "structured_parsed_key", False) is True
-        settings = format_settings(model.provider, spec, schema, method, strict, model.adapter)
+        parsed_key = adapter is not None and adapter.structured_parsed_key
+        settings = format_settings(model.provider, spec, schema, method, strict, adapter)
         bound = model.bind(**settings)
-        # LangChain's OpenAI parser for pydantic schemas takes the whole reply at once.
-        partials = method != "json_schema" or enforced or anthropic or spec.kind != "pydantic"
+        # LangChain's OpenAI parser for pydantic schemas takes the whole reply at once;
+        # a wire whose partner package streams partial values says so.
+        streams = adapter is not None and adapter.structured_partials
+        partials = method != "json_schema" or enforced or streams or spec.kind != "pydantic"
         parser = StructuredParser(spec, "text", partials=partials)
     if include_raw:
         return RunnableParallel(raw=bound) | _WithRaw(parser, parsed_key=parsed_key)
@@ -442,20 +390,17 @@ def format_settings(
     schema: Any,
     method: str,
     strict: bool | None,
-    adapter: Any = None,
+    adapter: Adapter | None = None,
 ) -> dict[str, Any]:
     """The settings that ask `provider`'s wire for the reply as JSON text, by `method`
-    ("json_schema" or "json_mode", Anthropic's already mapped to "json_schema"), as the
+    ("json_schema" or "json_mode", already mapped by the adapter's `json_mode`), as the
     provider's LangChain package sends them. `chatplex.langchain` binds the same ones.
-    An adapter with `structured_output_settings(spec, schema, method, strict)` says them
-    for its own wire."""
-    own = getattr(adapter, "structured_output_settings", None)
+    The adapter's `structured_output_settings(spec, schema, method, strict)` says them
+    for its own wire; the default (no adapter, or it returns None) is a
+    `response_format`, the shape most wires copy."""
+    own = adapter.structured_output_settings(spec, schema, method, strict) if adapter else None
     if own is not None:
-        settings: dict[str, Any] = own(spec, schema, method, strict)
-        return settings
-    if method == "json_schema" and provider == "anthropic":
-        fmt = {"type": "json_schema", "schema": anthropic_json_schema(spec, schema)}
-        return {"output_config": {"format": fmt}}
+        return own
     if method == "json_schema":
         return {"response_format": openai_json_schema(spec, schema, strict)}
     return {"response_format": {"type": "json_object"}}
@@ -469,9 +414,10 @@ def _forced_tool(model: ChatModel, spec: OutputSchema, strict: bool | None) -> C
     from ..adapters.base import ToolSpec
 
     tool = ToolSpec(spec.name, spec.description, spec.parameters)
-    declared = getattr(model.adapter, "structured_tool_choice", None)
-    choice = declared if isinstance(declared, str) else spec.name
-    if model.provider not in ("openai", "openai_responses"):
+    adapter = model.adapter
+    declared = adapter.structured_tool_choice if adapter is not None else None
+    choice = declared or spec.name
+    if adapter is None or not adapter.forced_tool_settings:
         return model.bind_tools([tool], tool_choice=choice)
     return model.bind_tools([tool], tool_choice=choice, strict=strict, parallel_tool_calls=False)
 

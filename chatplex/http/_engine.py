@@ -343,7 +343,7 @@ class Call:
         self.phase = EVENTS  # before the adapter's code runs: its errors are the stream's
         parser = self.adapter.stream_parser(response.headers)
         # The adapter's own framing (NDJSON, AWS event-stream), else server-sent events.
-        decoder = getattr(self.adapter, "stream_framing", SSEDecoder)()
+        decoder = (self.adapter.stream_framing or SSEDecoder)()
         # Bound once per response: the per-read path makes no attribute lookups for them.
         self._decode, self._flush = decoder.feed, decoder.flush
         self._parse, self._finish = parser.feed, parser.finish
@@ -466,8 +466,7 @@ class Call:
     def _shown(self, err: BaseException) -> BaseException:
         """`err` as raised to the caller: also an instance of the provider SDK's class
         when the script imported that SDK (`except openai.RateLimitError` keeps working)."""
-        families = getattr(self.adapter, "error_families", ())
-        return sdk_compatible(err, families, lambda: safe_request(self.req))
+        return sdk_compatible(err, self.adapter.error_families, lambda: safe_request(self.req))
 
     # ---- internals ---------------------------------------------------------------------
 

@@ -40,8 +40,11 @@ from ._types import add_usage
 
 if TYPE_CHECKING:
     from ._blocks import anthropic_style_blocks
+    from ._blocks import chat_completions_blocks
     from ._blocks import keep_index_and_extras
+    from ._blocks import messages_api_blocks
     from ._blocks import register_blocks
+    from ._blocks_responses import responses_blocks
     from ._dicts import convert_to_messages
     from ._dicts import message_from_dict
     from ._dicts import message_to_dict
@@ -60,6 +63,9 @@ if TYPE_CHECKING:
 #: Loaded on first use, not by `import chatplex` (module `__getattr__`, PEP 562).
 _LAZY = {
     "anthropic_style_blocks": "._blocks",
+    "chat_completions_blocks": "._blocks",
+    "messages_api_blocks": "._blocks",
+    "responses_blocks": "._blocks_responses",
     "keep_index_and_extras": "._blocks",
     "convert_to_messages": "._dicts",
     "message_from_dict": "._dicts",
@@ -106,6 +112,7 @@ __all__ = [
     "UsageMetadata",
     "add_usage",
     "anthropic_style_blocks",
+    "chat_completions_blocks",
     "chunk_with_calls",
     "coerce_messages",
     "content_text",
@@ -120,6 +127,7 @@ __all__ = [
     "merge_content",
     "merge_message_runs",
     "message_chunk_to_message",
+    "messages_api_blocks",
     "metadata_value",
     "message_from_dict",
     "message_from_role",
@@ -132,6 +140,7 @@ __all__ = [
     "peek_usage",
     "register_blocks",
     "reply_as_chunk",
+    "responses_blocks",
     "set_metadata",
     "text_chunk",
     "to_langchain",

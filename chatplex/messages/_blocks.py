@@ -5,15 +5,18 @@ translators in `langchain_core.messages.block_translators`): `text`, `reasoning`
 `tool_call` (and `tool_call_chunk` on stream pieces), `image` / `audio` / `file`,
 `server_tool_call` / `server_tool_result`, and `non_standard` for what has no standard
 form. A reply's `response_metadata["model_provider"]` chooses the translator, as in
-LangChain ("openai": Chat Completions; "anthropic": Messages API). A provider folder
-adds its own with `register_blocks` when its module loads, as a partner package calls
-langchain-core's `register_translator` on import, or, where langchain-core ships the
-translator itself, declares it in its spec (`ProviderSpec.blocks`, loaded on the first
-reply read): one registered for a name is asked before the built-in ones (this layer
-names no provider folder's); a wire whose replies
-keep Anthropic's blocks reads them with `anthropic_style_blocks`. One deliberate
-difference: an OpenAI reply whose content is a list (chatplex's reasoning blocks) keeps
-its tool calls, which LangChain's Responses-API translator would leave out.
+LangChain. A provider folder adds its own with `register_blocks` when its module loads,
+as a partner package calls langchain-core's `register_translator` on import, or, where
+langchain-core ships the translator itself, declares it in its spec
+(`ProviderSpec.blocks`, loaded on the first reply read); a reply of a provider with
+neither gets LangChain's best-effort reading. This layer names no provider: it has the
+readings of the shapes wires share, on which the folders' readings build
+(`chat_completions_blocks`: Chat Completions replies; `messages_api_blocks`: Messages-API
+replies;
+`anthropic_style_blocks`: a wire whose replies keep those blocks, reading its own kinds
+itself). One deliberate difference: a Chat Completions reply whose content is a list
+(chatplex's reasoning blocks) keeps its tool calls, which LangChain's Responses-API
+translator would leave out.
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ from typing import cast
 from ..specs import declared_object
 from ..specs import spec
 from ._blocks_input import from_input_block
-from ._blocks_responses import responses_blocks
 
 if TYPE_CHECKING:
     from ._messages import AIMessage
@@ -36,8 +38,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "anthropic_style_blocks",
+    "chat_completions_blocks",
     "content_blocks",
     "keep_index_and_extras",
+    "messages_api_blocks",
     "register_blocks",
 ]
 
@@ -86,14 +90,6 @@ def content_blocks(message: BaseMessage) -> list[_Block]:
             return translate(message) if chunk is None else translate_chunk(chunk)
         except NotImplementedError:
             pass  # the built-in reading, as LangChain falls back
-    if provider == "anthropic":
-        return anthropic_style_blocks(message, _anthropic_block)
-    if provider == "openai":
-        if isinstance(message.content, str):
-            return _chat_completions(message, chunk)
-        if meta.get("provider") == "openai_responses" and chunk is None:
-            return responses_blocks(message)  # the Responses API's items, as LangChain
-        return _with_tool_calls(_base(message.content), message)
     blocks = _base(message.content)
     piece = chunk is not None and chunk.tool_call_chunks and not chunk.content
     if piece and chunk is not None and chunk.chunk_position != "last":
@@ -172,6 +168,22 @@ def _tool_call_chunk_blocks(chunk: AIMessageChunk) -> list[_Block]:
             block["index"] = tc["index"]
         out.append(block)
     return out
+
+
+def chat_completions_blocks(message: AIMessage) -> list[_Block]:
+    """The standard blocks of a Chat Completions reply or stream piece, as LangChain's
+    OpenAI translator reads it: its text and tool calls (tool-call chunks on a piece);
+    content that is a list (reasoning blocks) keeps its blocks and its tool calls."""
+    if isinstance(message.content, str):
+        return _chat_completions(message, _stream_piece(message))
+    return _with_tool_calls(_base(message.content), message)
+
+
+def messages_api_blocks(message: AIMessage) -> list[_Block]:
+    """The standard blocks of a Messages-API reply or stream piece, as LangChain's
+    Anthropic translator reads it (`anthropic_style_blocks` with its own kinds: thinking,
+    server tool calls and results)."""
+    return anthropic_style_blocks(message, _anthropic_block)
 
 
 def _chat_completions(message: AIMessage, chunk: AIMessageChunk | None) -> list[_Block]:

@@ -384,3 +384,13 @@ def test_listeners_see_the_messages_a_chat_model_sent(sync: bool) -> None:
     [messages] = seen[0]["messages"]
     assert [type(m) for m in messages] == [SystemMessage, HumanMessage]
     assert [m.content for m in messages] == ["be brief", "hi"]
+
+
+def test_an_adapter_must_implement_the_declared_interface() -> None:
+    # Shared code calls the interface's members (issue 48): an object that only looks
+    # like an adapter fails here, before any request, naming what it must be.
+    class LooksLikeOne:
+        provider = "x"
+
+    with pytest.raises(TypeError, match=r"subclass of chatplex\.adapters\.base\.Adapter"):
+        ChatModel(LooksLikeOne(), "m")  # type: ignore[arg-type]

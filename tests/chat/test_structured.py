@@ -370,3 +370,33 @@ def test_openai_raw_reply_carries_parsed_as_langchain_openai(
     assert "parsed" not in tool.invoke("hi")["raw"].additional_kwargs  # no response_format
     anthropic = make(server, "anthropic").with_structured_output(schema, include_raw=True)
     assert "parsed" not in anthropic.invoke("hi")["raw"].additional_kwargs
+
+
+class _Pick(BaseModel):
+    name: str
+
+
+def test_each_wire_says_whether_a_pydantic_json_schema_stream_yields_partials() -> None:
+    # The adapters' `structured_partials` / `schema_enforced` (issue 48: no name branch):
+    # LangChain's OpenAI parser takes the whole reply, Anthropic's streams partials.
+    openai = ChatOpenAI(model="m", api_key="k").with_structured_output(_Pick, method="json_schema")
+    anthropic = ChatAnthropic(model="m", api_key="k").with_structured_output(
+        _Pick, method="json_schema"
+    )
+    typed = ChatOpenAI(model="m", api_key="k").with_structured_output(
+        {"title": "P", "type": "object", "properties": {}}, method="json_schema"
+    )
+    assert openai.steps[-1].partials is False  # type: ignore[attr-defined]
+    assert anthropic.steps[-1].partials is True  # type: ignore[attr-defined]
+    assert typed.steps[-1].partials is True  # type: ignore[attr-defined]
+
+
+def test_json_mode_and_strict_follow_the_wire_not_its_name() -> None:
+    # Anthropic has no JSON mode (LangChain maps it to json_schema) and refuses strict=.
+    anthropic = ChatAnthropic(model="m", api_key="k")
+    bound = anthropic.with_structured_output(_Pick, method="json_mode")
+    assert "output_config" in bound.steps[0].extra_body  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="strict= is not supported"):
+        anthropic.with_structured_output(_Pick, method="json_schema", strict=True)
+    openai = ChatOpenAI(model="m", api_key="k").with_structured_output(_Pick, method="json_mode")
+    assert openai.steps[0].extra_body["response_format"] == {"type": "json_object"}  # type: ignore[attr-defined]

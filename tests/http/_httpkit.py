@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from chatplex.adapters.base import Adapter
 from chatplex.adapters.base import CallSettings
 from chatplex.adapters.base import HTTPRequest
 from chatplex.adapters.base import SSEEvent
@@ -73,7 +74,7 @@ class FakeParser:
             raise StreamError("stream ended before the done event")
 
 
-class FakeAdapter:
+class FakeAdapter(Adapter):
     provider = "fake"
 
     def __init__(self, base_url: str = "https://fake.test") -> None:

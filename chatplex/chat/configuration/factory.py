@@ -19,6 +19,8 @@ from typing import Literal
 from typing import overload
 
 from ...secret import Secret
+from ...specs import declared_object
+from ...specs import spec as provider_spec
 from ..model import ChatModel
 from .registry import build
 from .registry import provider_factory
@@ -145,10 +147,9 @@ def init_chat_model(
             init_chat_model(model, profile=profile, **settings), **settings
         )
     if model is not None and profile is None:
-        if "stream_usage" not in settings and split_model_name(model)[0] == "openai":
-            from ..openai_model import stream_usage_default
-
-            settings["stream_usage"] = stream_usage_default(settings)  # as LangChain's
+        declared = provider_spec(split_model_name(model)[0])
+        if declared is not None and declared.init_settings:  # as its LangChain class's
+            declared_object(declared.init_settings)(settings)
         return build(model, settings)
     return _from_configuration(model, profile, settings)
 

@@ -53,12 +53,11 @@ def _adapter_model(provider: str) -> ModelFactory:
             dropin: ModelFactory = declared_object(declared.init_class)
             return dropin(model=model, **settings)
         wire, cls = provider, None
-        if declared is not None and declared.responses_adapter:
+        if declared is not None and declared.responses_adapter and declared.wire_choice:
             # Its Responses API where its LangChain class would call it.
-            from ..openai_model import responses_wire
-
-            if responses_wire(model, settings) == "openai_responses":
-                wire = "openai_responses"
+            chosen = declared_object(declared.wire_choice)(model, settings)
+            if chosen is not None:
+                wire = chosen
                 cls = declared_object(declared.responses_adapter)
         cls = cls or adapter_class(provider)
         names = adapter_parameters(cls)
@@ -79,10 +78,8 @@ def _adapter_model(provider: str) -> ModelFactory:
         own = {name: settings.pop(name) for name in names if name in settings}
         if "include_usage" in names and "stream_usage" in settings:
             own.setdefault("include_usage", settings["stream_usage"])  # LangChain's name
-        if wire == "openai":
-            from ..openai_model import init_defaults
-
-            init_defaults(own)
+        if wire == provider and declared is not None and declared.adapter_defaults:
+            declared_object(declared.adapter_defaults)(own)  # its LangChain class's
         return ChatModel(cls(**own), model, **settings)
 
     factory.__name__ = f"_{provider}"

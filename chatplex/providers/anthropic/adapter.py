@@ -47,6 +47,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ...adapters.base import Adapter
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
 from ...adapters.base import as_secret
@@ -57,6 +58,7 @@ from ...adapters.base import secret_header_names
 from ...adapters.connection import ProviderHome
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import post_json
+from ...adapters.output_formats import anthropic_json_schema
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages
@@ -151,7 +153,11 @@ def default_max_tokens_for(model: str) -> int:
     return MAX_OUTPUT_TOKENS.get(model, FALLBACK_MAX_TOKENS)
 
 
-class AnthropicAdapter:
+#: chatplex's tool_choice keywords as the Messages API's tool_choice types.
+_TOOL_CHOICE_TYPES = {None: "auto", "auto": "auto", "required": "any", "none": "none"}
+
+
+class AnthropicAdapter(Adapter):
     """The Anthropic Messages API.
 
     >>> adapter = AnthropicAdapter(api_key="sk-ant-...", default_max_tokens=1024)
@@ -174,9 +180,34 @@ class AnthropicAdapter:
     login; the key still goes in `x-api-key`).
     """
 
+    base_url: str
+
     provider: str = _PROVIDER
     #: What its users catch: the anthropic SDK's classes (`except anthropic.RateLimitError`).
     error_families = (stainless_family("anthropic"),)
+    #: Structured output as langchain-anthropic asks it: no JSON mode ("json_mode" is
+    #: "json_schema"), no `strict=` (its schema outputs are constrained), partial values
+    #: streamed.
+    json_mode = "json_schema"
+    strict_refused = True
+    structured_partials = True
+
+    def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
+        """`disable_parallel_tool_use` inside the `tool_choice` object, as
+        langchain-anthropic sends it (`{"type": "auto"}` when no choice was bound)."""
+        kind = _TOOL_CHOICE_TYPES.get(tool_choice)
+        choice = {"type": kind} if kind else {"type": "tool", "name": tool_choice}
+        return {"tool_choice": {**choice, "disable_parallel_tool_use": not parallel}}
+
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any] | None:
+        """`output_config.format` for "json_schema", as langchain-anthropic sends it (its
+        schema: `adapters.output_formats.anthropic_json_schema`); None otherwise."""
+        if method != "json_schema":
+            return None
+        fmt = {"type": "json_schema", "schema": anthropic_json_schema(spec, given)}
+        return {"output_config": {"format": fmt}}
 
     def __init__(
         self,

@@ -16,11 +16,13 @@ from ...adapters.reading import reply_text
 from ...adapters.sharing import shared
 from ...adapters.sharing import shared_keys
 from ...adapters.sharing import shared_template
+from ...messages import AIMessage
 from ...messages import Content
 from ...messages import LazyMetadata
 from ...messages import LazyValue
 from ...messages import ToolCall
 from ...messages import UsageMetadata
+from ...messages import messages_api_blocks
 
 _PROVIDER = "anthropic"
 
@@ -247,3 +249,10 @@ def _snippet(body: bytes, limit: int = 500) -> str:
     """Body text for messages: whitespace collapsed (HTML proxy pages), cut at `limit`."""
     text = " ".join(body[: limit * 4].decode("utf-8", "replace").split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def reply_blocks(message: AIMessage) -> list[dict[str, Any]]:
+    """`content_blocks` of a reply whose `model_provider` is "anthropic" (its spec's
+    `ProviderSpec.blocks`): LangChain's Anthropic translator's reading,
+    `messages.messages_api_blocks`."""
+    return messages_api_blocks(message)

@@ -4,6 +4,57 @@ from __future__ import annotations
 
 from ...specs import ProviderSpec
 
+#: Body parameters of Anthropic Messages (`POST /v1/messages`), besides `model`,
+#: `messages`, `system`, `max_tokens` and `stream`, which chatplex sets itself.
+_MESSAGES = frozenset(
+    {
+        "cache_control",
+        "container",
+        "context_management",
+        "diagnostics",
+        "inference_geo",
+        "mcp_servers",
+        "metadata",
+        "output_config",
+        "service_tier",
+        "speed",
+        "stop_sequences",
+        "temperature",
+        "thinking",
+        "tool_choice",
+        "tools",
+        "top_k",
+        "top_p",
+        "user_profile_id",
+        "workspace_id",
+    }
+)
+
+#: Parameters the API takes that the SDK's `create()` does not name, and why they are kept.
+_BEYOND_SDK = (
+    (
+        "temperature",
+        "the SDK dropped it from create() (anthropic>=1); the API still honours it for the "
+        "models that take it, and LangChain's ChatAnthropic sends it",
+    ),
+    ("top_p", "as temperature"),
+    ("top_k", "as temperature"),
+    ("context_management", "a beta parameter (the SDK's beta.messages.create names it)"),
+    ("mcp_servers", "a beta parameter (the SDK's beta.messages.create names it)"),
+)
+
+#: LangChain settings of ChatAnthropic chatplex does not have, and why.
+_REFUSED = (
+    (
+        "anthropic_proxy",
+        "pass http_client=httpx.Client(proxy=...) and http_async_client=... instead",
+    ),
+    (
+        "reuse_last_container",
+        "chatplex does not track containers between calls; pass container=... per call",
+    ),
+)
+
 SPECS = (
     ProviderSpec(
         "anthropic",
@@ -13,5 +64,15 @@ SPECS = (
         separate_system=True,  # `system`, apart from `messages`
         model_prefixes=("claude",),
         batch_discount=0.5,  # 50% off every model its Batch API serves
+        llm_output="reply_fields",  # langchain-anthropic's llm_output: the reply's fields
+        blocks="chatplex.providers.anthropic.response:reply_blocks",  # langchain-core's
+        api_parameters=_MESSAGES,
+        beyond_sdk=_BEYOND_SDK,
+        # Parameters the SDK sends as request headers, not in the body: name → header.
+        header_parameters=(
+            ("user_profile_id", "anthropic-user-profile-id"),
+            ("workspace_id", "anthropic-workspace-id"),
+        ),
+        refused_settings=_REFUSED,
     ),
 )

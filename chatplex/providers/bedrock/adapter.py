@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
 
+from ...adapters.base import Adapter
 from ...adapters.base import BaseURL
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
@@ -128,12 +129,14 @@ def _secret(value: str | Secret | None, name: str) -> Secret | None:
         raise TypeError(f"{name} must be a str or a Secret") from None
 
 
-class BedrockAdapter:
+class BedrockAdapter(Adapter):
     """The Bedrock Converse wire API, signed with SigV4 (or a Bedrock API key).
 
     See the module docstring for region, endpoint, model ids and credentials. `now`:
     a clock for the signature (tests freeze it; a function returning a UTC datetime).
     """
+
+    endpoint_url: str
 
     provider = PROVIDER
     #: The model this adapter's replies are named by (`for_model`); None on the shared

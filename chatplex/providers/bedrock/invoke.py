@@ -40,6 +40,7 @@ from urllib.parse import quote
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
 from ...adapters.base import header_value
+from ...adapters.output_formats import anthropic_json_schema
 from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages
 from ...errors import APIError
@@ -293,8 +294,6 @@ class BedrockInvokeAdapter(BedrockAdapter):
             )
         if strict is not None:
             raise ValueError("strict= is not supported with method='json_schema' on Anthropic")
-        from ...chat.structured import anthropic_json_schema  # loaded with the first schema
-
         schema = anthropic_json_schema(spec, given)
         return {"output_config": {"format": {"type": "json_schema", "schema": schema}}}
 

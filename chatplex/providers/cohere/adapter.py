@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
+from ...adapters.base import Adapter
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
 from ...adapters.base import as_secret
@@ -63,7 +64,7 @@ _HOME = ProviderHome(_OFFICIAL_HOST, DEFAULT_BASE_URL, KEY_VARIABLES, BASE_VARIA
 BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url"}))
 
 
-class CohereAdapter:
+class CohereAdapter(Adapter):
     """Cohere's `/v2/chat` wire.
 
     The base URL comes from `base_url=`, else `CO_API_URL` (the cohere SDK's variable),
@@ -73,6 +74,8 @@ class CohereAdapter:
     `default_headers=` are sent with every request (`secret_headers=` names the ones to
     mask).
     """
+
+    base_url: str
 
     provider = PROVIDER
     #: What langchain-cohere's users catch: the cohere SDK's classes, httpx's transport

@@ -198,7 +198,7 @@ class CompatibleAdapter(OpenAIAdapter):
         return super().batch_api_for(model, limits)
 
     @property
-    def price_provider(self) -> str:
+    def price_provider(self) -> str:  # type: ignore[override]
         """The name a reply is priced under when its URL's host does not pick a price
         list ((`chat.accounting.cost`)): the preset's, never OpenAI's."""
         return self.profile.name

@@ -27,10 +27,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ...adapters.output_formats import SchemaSpec
+from ...adapters.output_formats import openai_json_schema
+from ...adapters.output_formats import response_format_schema
 from ...adapters.strict_schema import strict_tool_schema
-from ...chat.structured import OutputSchema
-from ...chat.structured import openai_json_schema
-from ...chat.structured import response_format_schema
 
 __all__ = ["JSON_SCHEMA_SHAPES", "response_format"]
 
@@ -38,7 +38,7 @@ JSON_SCHEMA_SHAPES = ("openai", "titled", "json_object", "function", "bare")
 
 
 def response_format(
-    shape: str, spec: OutputSchema, given: Any, method: str, strict: bool | None
+    shape: str, spec: SchemaSpec, given: Any, method: str, strict: bool | None
 ) -> dict[str, Any]:
     """The settings `with_structured_output(given, method=method, strict=strict)` binds
     on a preset whose profile declares `shape` (see the module doc)."""
@@ -61,7 +61,7 @@ def response_format(
     return {"response_format": {"type": "json_schema", "json_schema": inner}}
 
 
-def _titled(spec: OutputSchema, strict: bool | None) -> dict[str, Any]:
+def _titled(spec: SchemaSpec, strict: bool | None) -> dict[str, Any]:
     """langchain-core's `convert_to_json_schema`: the title (the schema's name), the
     description (always for a pydantic class, even empty), the parameters (strict when
     `strict`)."""
@@ -72,7 +72,7 @@ def _titled(spec: OutputSchema, strict: bool | None) -> dict[str, Any]:
     return {**titled, **parameters}
 
 
-def _function_format(spec: OutputSchema, given: Any) -> dict[str, Any]:
+def _function_format(spec: SchemaSpec, given: Any) -> dict[str, Any]:
     """The schema as a strict tool function, `parameters` named `schema`; a dict in
     OpenAI's response-format shapes as given."""
     if isinstance(given, Mapping):

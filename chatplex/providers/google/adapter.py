@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
 
+from ...adapters.base import Adapter
 from ...adapters.base import BaseURL
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
@@ -110,7 +111,7 @@ def _model_path(model: str) -> str:
     return quote(name, safe="/@")
 
 
-class _GoogleWire:
+class _GoogleWire(Adapter):
     """What the Gemini API and Vertex AI share: the body, the replies, the errors."""
 
     provider = "google_genai"

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from ...adapters.base import Adapter
 from ...adapters.base import BaseURL
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
@@ -114,7 +115,7 @@ def ollama_host(value: str) -> str:
     return value
 
 
-class OllamaAdapter:
+class OllamaAdapter(Adapter):
     """Ollama's `/api/chat` wire (`POST {base_url}/api/chat`).
 
     The base URL comes from `base_url=`, else `OLLAMA_HOST` (Ollama's own variable:
@@ -124,6 +125,8 @@ class OllamaAdapter:
     environment key in chatplex goes only to its provider's host. `default_headers=`
     are sent with every request (`secret_headers=` names the ones to mask).
     """
+
+    base_url: str
 
     provider = PROVIDER
     #: What langchain-ollama's users catch: ollama.ResponseError, httpx's transport errors.

@@ -45,6 +45,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ...adapters.base import Adapter
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
 from ...adapters.base import as_secret
@@ -124,7 +125,7 @@ def developer_message(content: str | list[dict[str, Any]]) -> SystemMessage:
     return SystemMessage(content, additional_kwargs={OPENAI_ROLE_KEY: "developer"})
 
 
-class OpenAIAdapter:
+class OpenAIAdapter(Adapter):
     """The Chat Completions wire API (`POST {base_url}/chat/completions`).
 
     The key comes from `api_key=` or `OPENAI_API_KEY`; the base URL from `base_url=`,
@@ -146,12 +147,17 @@ class OpenAIAdapter:
     ('openai', 'http://localhost:11434/v1', '', 'llama3.2')
     """
 
+    base_url: str
+
     provider = _PROVIDER
     #: What its users catch: the openai SDK's classes (`except openai.RateLimitError`).
     error_families = (stainless_family("openai"),)
     #: A structured call's raw reply carries `additional_kwargs["parsed"]`, as the openai
     #: SDK's `parse()` gives it to langchain-openai (`chat.structured`).
     structured_parsed_key = True
+    #: A forced structured-output tool goes as langchain-openai binds it: `strict` on the
+    #: tool when given, `parallel_tool_calls` false.
+    forced_tool_settings = True
 
     def __init__(
         self,

@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypeVar
 
-from ...adapters.base import Adapter
 from ...adapters.base import HTTPRequest
 from ...batches.wire import Limits
 from ...batches.wire import RemoteState
 from ...batches.wire import Steps
 from .batch import LIMITS
 from .batch import OpenAIBatches
+
+if TYPE_CHECKING:
+    from .azure import AzureOpenAIAdapter
 
 T = TypeVar("T")
 
@@ -34,15 +37,15 @@ class AzureBatches(OpenAIBatches):
 
     name = "azure_openai"
 
-    def __init__(self, adapter: Adapter, limits: Limits = LIMITS) -> None:
+    def __init__(self, adapter: AzureOpenAIAdapter, limits: Limits = LIMITS) -> None:
         super().__init__(adapter, limits)
-        self.endpoint = str(getattr(adapter, "batch_endpoint", self.endpoint))
-        query = getattr(adapter, "batch_query", None)
-        self._query = query() if query is not None else None
+        self._azure = adapter  # `self.adapter`, typed as the Azure adapter it is
+        self.endpoint = adapter.batch_endpoint
+        self._query = adapter.batch_query()
 
     def _queried(self, steps: Steps[T]) -> Steps[T]:
         """`steps`, every call's path with the query appended (`?api-version=...`)."""
-        query = self._query.get() if self._query is not None else ""
+        query = self._query.get()
         try:
             call = next(steps)
             while True:
@@ -56,7 +59,7 @@ class AzureBatches(OpenAIBatches):
             steps.close()
 
     def request_line(self, cid: str, request: HTTPRequest) -> bytes:
-        deployment = getattr(self.adapter, "azure_deployment", None)
+        deployment = self._azure.azure_deployment
         if "model" not in request.json and deployment:
             request = dataclasses.replace(request, json={"model": deployment, **request.json})
         return super().request_line(cid, request)

@@ -1,8 +1,10 @@
-"""LangChain's standard data blocks (`{"type": "image", "base64": ...}`, `file`, `audio`,
-and LangChain 0.x `source_type` blocks) as Chat Completions content parts, the way
-langchain-openai and the compatible presets' packages send them (langchain_core's
-`is_data_content_block` and `convert_to_openai_data_block`): an `image_url` part, a
-`file` part, an `input_audio` part. Other blocks pass as they are.
+"""The standard content blocks of its replies (`reply_blocks`: its spec's
+`ProviderSpec.blocks`), and LangChain's standard data blocks (`{"type": "image",
+"base64": ...}`, `file`, `audio`, and LangChain 0.x `source_type` blocks) as Chat
+Completions content parts, the way langchain-openai and the compatible presets'
+packages send them (langchain_core's `is_data_content_block` and
+`convert_to_openai_data_block`): an `image_url` part, a `file` part, an `input_audio`
+part. Other blocks pass as they are.
 
 >>> to_part({"type": "image", "base64": "AAAA", "mime_type": "image/png"})
 {'type': 'image_url', 'image_url': {'url': 'data:image/png;base64,AAAA'}}
@@ -14,7 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["is_data_block", "to_part", "to_parts"]
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
+from ...messages import chat_completions_blocks
+from ...messages import responses_blocks
+
+__all__ = ["is_data_block", "reply_blocks", "to_part", "to_parts"]
 
 _DATA_TYPES = frozenset({"image", "audio", "file", "video", "text-plain"})
 
@@ -102,3 +109,14 @@ def _mime(block: dict[str, Any]) -> str:
     if not mime:
         raise ValueError("mime_type key is required for base64 data.")
     return str(mime)
+
+
+def reply_blocks(message: AIMessage) -> list[dict[str, Any]]:
+    """`content_blocks` of a reply whose `model_provider` is "openai", as LangChain's
+    OpenAI translator reads it: a Responses-API reply's items (a whole reply whose
+    content is a list), else Chat Completions' text and tool calls."""
+    responses = message.response_metadata.get("provider") == "openai_responses"
+    whole = not isinstance(message, AIMessageChunk)
+    if responses and whole and not isinstance(message.content, str):
+        return responses_blocks(message)
+    return chat_completions_blocks(message)

@@ -43,6 +43,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ...adapters.base import Adapter
 from ...adapters.base import BaseURL
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
@@ -102,7 +103,7 @@ def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | Non
     return None
 
 
-class OpenAIResponsesAdapter:
+class OpenAIResponsesAdapter(Adapter):
     """The Responses wire API (`POST {base_url}/responses`), with `OpenAIAdapter`'s
     connection settings (see there: key policy, base URL credentials, headers).
 
@@ -112,6 +113,8 @@ class OpenAIResponsesAdapter:
     default).
     """
 
+    base_url: str
+
     provider = PROVIDER
     #: What its users catch: the openai SDK's classes (`except openai.RateLimitError`);
     #: a failed response (in a 200 body or a stream event) is also the ValueError
@@ -120,6 +123,9 @@ class OpenAIResponsesAdapter:
         stainless_family("openai"),
         ErrorFamily("builtins", _value_error),
     )
+    #: A forced structured-output tool goes as langchain-openai binds it (`strict`,
+    #: `parallel_tool_calls` false).
+    forced_tool_settings = True
 
     def __init__(
         self,

@@ -5,6 +5,108 @@ from __future__ import annotations
 
 from ...specs import ProviderSpec
 
+#: Body parameters of OpenAI Chat Completions (`POST /chat/completions`), besides
+#: `model`, `messages` and `stream`, which chatplex sets itself.
+_CHAT_COMPLETIONS = frozenset(
+    {
+        "audio",
+        "frequency_penalty",
+        "function_call",
+        "functions",
+        "logit_bias",
+        "logprobs",
+        "max_completion_tokens",
+        "max_tokens",
+        "metadata",
+        "modalities",
+        "moderation",
+        "n",
+        "parallel_tool_calls",
+        "prediction",
+        "presence_penalty",
+        "prompt_cache_key",
+        "prompt_cache_options",
+        "prompt_cache_retention",
+        "reasoning_effort",
+        "response_format",
+        "safety_identifier",
+        "seed",
+        "service_tier",
+        "stop",
+        "store",
+        "stream_options",
+        "temperature",
+        "tool_choice",
+        "tools",
+        "top_logprobs",
+        "top_p",
+        "user",
+        "verbosity",
+        "web_search_options",
+    }
+)
+
+#: Body parameters of the OpenAI Responses API (`POST /responses`), besides `model`,
+#: `input` and `stream`, which chatplex sets itself; plus the Chat Completions spellings
+#: the Responses adapter translates (`max_tokens`, `response_format`, `reasoning_effort`...).
+_RESPONSES = frozenset(
+    {
+        "access_programs",
+        "background",
+        "background_options",
+        "context_management",
+        "conversation",
+        "image",
+        "include",
+        "instructions",
+        "max_output_tokens",
+        "max_tool_calls",
+        "metadata",
+        "moderation",
+        "parallel_tool_calls",
+        "previous_response_id",
+        "prompt",
+        "prompt_cache_key",
+        "prompt_cache_options",
+        "prompt_cache_retention",
+        "reasoning",
+        "safety_identifier",
+        "service_tier",
+        "store",
+        "stream_options",
+        "temperature",
+        "text",
+        "tool_choice",
+        "tools",
+        "top_logprobs",
+        "top_p",
+        "truncation",
+        "user",
+    }
+    | {"max_tokens", "max_completion_tokens", "response_format", "reasoning_effort", "verbosity"}
+)
+
+#: LangChain settings of ChatOpenAI chatplex does not have, and why (`chat.dropin.check_refused`).
+_SDK_CLIENTS = "chatplex sends its own requests (no SDK client); pass http_client= instead"
+_NO_PROXY = "pass http_client=httpx.Client(proxy=...) and http_async_client=... instead"
+_REFUSED = (
+    ("async_client", _SDK_CLIENTS),
+    ("client", _SDK_CLIENTS),
+    ("root_async_client", _SDK_CLIENTS),
+    ("root_client", _SDK_CLIENTS),
+    (
+        "include_response_headers",
+        "response headers are not kept; response_metadata has request_id",
+    ),
+    ("disabled_params", "chatplex sends only the parameters you set"),
+    ("http_socket_options", _NO_PROXY),
+    ("openai_proxy", _NO_PROXY),
+    (
+        "tiktoken_model_name",
+        "chatplex does not count tokens locally; usage comes from the provider",
+    ),
+)
+
 SPECS = (
     ProviderSpec(
         "openai",
@@ -14,6 +116,15 @@ SPECS = (
         model_prefixes=("gpt-", "o1", "o3", "o4", "chatgpt", "text-davinci"),
         batch_discount=0.5,  # 50% off every model its Batch API serves
         responses_adapter="chatplex.providers.openai.responses_adapter:OpenAIResponsesAdapter",
+        wire_choice="chatplex.chat.openai_model:responses_provider",
+        llm_output="chat_completions",  # langchain-openai's llm_output and generation_info
+        blocks="chatplex.providers.openai.blocks:reply_blocks",  # langchain-core ships it
+        api_parameters=_CHAT_COMPLETIONS,
+        refused_settings=_REFUSED,
+        # init_chat_model("openai:...") as LangChain's ChatOpenAI: its stream_usage
+        # default, and max_tokens sent as max_completion_tokens.
+        init_settings="chatplex.chat.openai_model:init_settings",
+        adapter_defaults="chatplex.chat.openai_model:init_defaults",
     ),
     ProviderSpec(
         "openai_responses",
@@ -24,6 +135,7 @@ SPECS = (
         price_id="openai",
         batch_discount=0.5,
         langchain_init=False,  # chatplex's name: LangChain's is ChatOpenAI(use_responses_api=True)
+        api_parameters=_RESPONSES,
     ),
     ProviderSpec(
         "azure_openai",
@@ -32,5 +144,6 @@ SPECS = (
         otel_name="azure.ai.openai",
         ls_provider="azure",
         responses_adapter="chatplex.providers.openai.azure_responses:AzureResponsesAdapter",
+        wire_choice="chatplex.chat.openai_model:responses_provider",
     ),
 )

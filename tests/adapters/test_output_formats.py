@@ -1,0 +1,56 @@
+"""The structured-output formats below chat/ (`adapters/output_formats.py`): the shapes the
+Chat Completions and Messages-API wires send, read from any schema spec."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel
+
+from chatplex.adapters import output_formats
+from chatplex.chat import structured
+from chatplex.chat.structured import output_schema
+
+
+class Sum(BaseModel):
+    """A sum."""
+
+    total: int
+
+
+def test_chat_structured_names_are_the_same_objects() -> None:
+    # Moved below chat/ so provider folders build on them; the old names still work.
+    for name in ("anthropic_json_schema", "openai_json_schema", "response_format_schema"):
+        assert getattr(structured, name) is getattr(output_formats, name)
+
+
+def test_a_pydantic_class_goes_strict_as_the_openai_sdk_sends_it() -> None:
+    fmt = output_formats.openai_json_schema(output_schema(Sum), Sum, None)
+    inner = fmt["json_schema"]
+    assert fmt["type"] == "json_schema" and inner["name"] == "Sum" and inner["strict"] is True
+    assert inner["schema"]["additionalProperties"] is False
+    assert inner["schema"]["required"] == ["total"]
+
+
+def test_a_dict_schema_goes_with_strict_as_given() -> None:
+    schema = {"title": "T", "type": "object", "properties": {"a": {"type": "string"}}}
+    loose = output_formats.openai_json_schema(output_schema(schema), schema, None)
+    assert loose["json_schema"]["strict"] is False
+    assert loose["json_schema"]["schema"] == {"type": "object", "properties": schema["properties"]}
+    strict = output_formats.openai_json_schema(output_schema(schema), schema, True)
+    assert strict["json_schema"]["schema"]["additionalProperties"] is False
+
+
+def test_a_response_format_dict_is_kept_and_a_strict_clash_refused() -> None:
+    given = {"type": "json_schema", "json_schema": {"name": "N", "schema": {}, "strict": True}}
+    assert output_formats.response_format_schema(given) == given["json_schema"]
+    assert output_formats.response_format_schema({"type": "object"}) is None
+    spec = output_schema(given)
+    assert output_formats.openai_json_schema(spec, given, None)["json_schema"]["name"] == "N"
+    with pytest.raises(ValueError, match="strict=True"):
+        output_formats.openai_json_schema(spec, given, False)
+
+
+def test_anthropic_schema_is_the_sdks_transform_of_the_models_schema() -> None:
+    schema = output_formats.anthropic_json_schema(output_schema(Sum), Sum)
+    assert schema["type"] == "object" and schema["additionalProperties"] is False
+    assert set(schema["properties"]) == {"total"}
