@@ -245,7 +245,6 @@ def _rebound(values: dict[str, Any]) -> dict[str, Any]:
     return {**values, "chatplex_model": engine}
 
 
-@functools.cache
 def _parameters(engine: type[ChatModel]) -> frozenset[str]:
     """The engine's named constructor parameters."""
     return frozenset(inspect.signature(engine).parameters)
@@ -299,7 +298,12 @@ def profile_table(name: str | None) -> dict[str, dict[str, Any]]:
     read once, on the first model that asks."""
     if name is None:
         return {}
-    text = resources.files(__package__).joinpath("profiles", f"{name}.json").read_text("utf-8")
+    text = (
+        resources.files(__package__)
+        .joinpath("profiles")
+        .joinpath(f"{name}.json")
+        .read_text("utf-8")
+    )
     table: dict[str, dict[str, Any]] = json.loads(text)
     return table
 

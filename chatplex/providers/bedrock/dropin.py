@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import ClassVar
 
 from ...chat.dropin import check_refused
 from ...chat.dropin import constructor_names
@@ -135,7 +136,7 @@ class ChatBedrockConverse(ChatModel):
     #: Converse's native structured output (`outputConfig`, Claude 4.5+ and some others).
     structured_output_method = "function_calling"
     langchain_llm_type = "amazon_bedrock_converse_chat"
-    langchain_namespace = ("langchain_aws", "chat_models")
+    langchain_namespace: ClassVar[tuple[str, ...] | None] = ("langchain_aws", "chat_models")
     langchain_profiles = "aws"
 
     def langchain_profile_names(self) -> tuple[str, ...]:
