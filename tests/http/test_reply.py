@@ -240,8 +240,8 @@ def counted(body: bytes, content_type: str = "application/json") -> tuple[Any, l
 async def ask_with_retries(handler: Any, sync: bool, *, stream: bool = False) -> BaseException:
     """One OpenAI call allowed two retries (no wait between them) over an httpx mock
     transport answering with `handler`; the error it ended in."""
-    from chatplex import init_chat_model
     from chatplex.http import retry_policy
+    from chatplex.lean import init_chat_model
 
     transport = httpx.MockTransport(handler)
     policy = retry_policy(2, initial_delay=0.0, max_delay=0.0, jitter=0.0)
