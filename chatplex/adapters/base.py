@@ -591,6 +591,12 @@ class Adapter(ABC):
         """Whether the wire can force a tool call (`tool_choice` naming a tool)."""
         return True
 
+    @property
+    def tools_refused(self) -> str | None:
+        """Why the provider takes no tools at all (said in a `ValueError` before any
+        request); None: it takes them."""
+        return None
+
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None
     ) -> dict[str, Any] | None:

@@ -141,7 +141,7 @@ class DropInChatModel(ChatChatplex):
             )
         target, method = engine._structured_target(method, schema)
         method = method or default_method(target)
-        forced = getattr(target.adapter, "can_force_tool_call", True)
+        forced = target.adapter is None or target.adapter.can_force_tool_call
         if method != "function_calling" or not forced or kwargs or schema is None:
             llm = self if target is engine else self.model_copy(update={"chatplex_model": target})
             return ChatChatplex.with_structured_output(

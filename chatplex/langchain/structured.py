@@ -47,6 +47,8 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_core.utils.pydantic import is_pydantic_v1_subclass
 
+from ..adapters.base import Adapter
+from ..chat import ChatModel
 from ..chat.structured import METHODS
 from ..chat.structured import format_settings
 from ..chat.structured import output_schema
@@ -56,7 +58,8 @@ __all__ = ["default_method", "parsed", "structured_output"]
 
 def default_method(inner: Any) -> str:
     """The method the chatplex model `inner` uses when none is named."""
-    declared = getattr(getattr(inner, "adapter", None), "structured_output_method", None)
+    adapter = _adapter(inner)
+    declared = None if adapter is None else adapter.structured_output_method
     own = getattr(inner, "structured_output_method", None)
     for method in (declared, own):
         if isinstance(method, str):
@@ -84,12 +87,12 @@ def structured_output(
         return _function_calling(llm, inner, schema, include_raw, kwargs)
     if kwargs:
         raise TypeError(f"with_structured_output got unexpected arguments {sorted(kwargs)}")
-    if method == "json_mode" and provider == "anthropic":
-        method = "json_schema"  # Anthropic has no JSON mode; LangChain maps it the same way
+    adapter = _adapter(inner)
+    if method == "json_mode" and adapter is not None:
+        method = adapter.json_mode  # Anthropic's has none: "json_schema", as in LangChain
     if strict is not None and method == "json_mode":
         raise ValueError("strict= is not supported with method='json_mode'")
-    adapter = getattr(inner, "adapter", None)
-    if provider == "anthropic" or getattr(adapter, "schema_enforced", False):
+    if adapter is not None and (adapter.strict_refused or adapter.schema_enforced):
         # Their schema outputs are enforced by design: strict= is moot (as in LangChain).
         strict = None
     if schema is None and method == "json_schema":
@@ -111,21 +114,21 @@ def structured_output(
     )
     # Where the partner's raw reply to a response_format call carries
     # `additional_kwargs["parsed"]` (langchain-openai's: the SDK's parse()), so does ours.
-    keyed = getattr(adapter, "structured_parsed_key", False) is True and method == "json_schema"
+    keyed = adapter is not None and adapter.structured_parsed_key and method == "json_schema"
     return parsed(bound, parser, include_raw, parsed_key=keyed, pydantic=pydantic)
 
 
 def _function_calling(
     llm: BaseChatModel, inner: Any, schema: Any, include_raw: bool, kwargs: dict[str, Any]
 ) -> LCRunnable[Any, Any]:
-    adapter = getattr(inner, "adapter", None)
-    refused = _tools_refused(adapter)
+    adapter = _adapter(inner)
+    refused = None if adapter is None else adapter.tools_refused
     if refused:
         raise ValueError(
             f"method='function_calling' needs a tool call, and {refused}: use "
             f"method={default_method(inner)!r} (this model's default)"
         )
-    if getattr(adapter, "can_force_tool_call", True):
+    if adapter is None or adapter.can_force_tool_call:
         return BaseChatModel.with_structured_output(llm, schema, include_raw=include_raw, **kwargs)
     # LangChain's binding and parsers, but the wire may answer without the call: that is
     # an error, not None.
@@ -151,13 +154,9 @@ def _function_calling(
     return parsed(bound, parser | _call_required(why), include_raw)
 
 
-def _tools_refused(adapter: Any) -> str | None:
-    """Why the provider takes no tools (an OpenAI-compatible profile's refusal), or None."""
-    profile = getattr(adapter, "profile", None)
-    reason = getattr(profile, "rejects", {}).get("tools")
-    if not isinstance(reason, str):
-        return None
-    return f"{getattr(profile, 'title', 'the provider')} takes no tools ({reason})"
+def _adapter(inner: Any) -> Adapter | None:
+    """The wire of the chatplex model underneath (None for another runnable)."""
+    return inner.adapter if isinstance(inner, ChatModel) else None
 
 
 def _call_required(why: str) -> LCRunnable[Any, Any]:

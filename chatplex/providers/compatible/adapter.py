@@ -162,6 +162,12 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.structured_output_method
 
     @property
+    def tools_refused(self) -> str | None:
+        """The profile's refusal of tools, with its reason."""
+        reason = self.profile.rejects.get("tools")
+        return None if reason is None else f"{self.profile.title} takes no tools ({reason})"
+
+    @property
     def structured_tool_choice(self) -> str | None:
         """The `tool_choice` of function-calling structured output, if the profile's
         partner package sends a keyword rather than the tool's name."""
