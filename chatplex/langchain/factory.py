@@ -13,6 +13,7 @@ chatplex's models, as `chatplex.chat.init_chat_model` builds them.
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -58,6 +59,13 @@ def init_chat_model(
             and declared.langchain_init
             and declared.langchain_class in DROP_IN_MODULES
         ):
+            if config_prefix:
+                warnings.warn(
+                    f"config_prefix={config_prefix!r} has been set but no fields are "
+                    "configurable. Set `configurable_fields=(...)` to specify the model "
+                    "params that are configurable.",
+                    stacklevel=2,
+                )
             return langchain_class(declared.langchain_class)(model=name, **settings)
     built = chatplex_init_chat_model(
         model,
