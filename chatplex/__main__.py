@@ -14,13 +14,12 @@ __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from . import version
     from .bulk import cli
-    from .version import __version__
 
     parser = argparse.ArgumentParser(prog="chatplex", description="chatplex on the command line")
-    parser.add_argument(
-        "--version", action="version", version=f"chatplex {__version__} (Python {_python()})"
-    )
+    shown = f"chatplex {version.__version__} (Python {_python()})"
+    parser.add_argument("--version", action="version", version=shown)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run_parser = commands.add_parser(
         "run", help="run every row of a file through a model, resumably", **cli.parser_help()
