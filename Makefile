@@ -62,7 +62,8 @@ packaging-cache: $(VENV)/.installed-dev
 # lowest and the highest Python of the classifiers (found by version in pyenv or on PATH;
 # a missing one fails naming it), with every required dependency at its declared floor,
 # then at the newest; in each, a call through every dependency against the embedded mock
-# server (.ci/compat_call.py, run from outside the checkout). ~1 min on a warm uv cache.
+# server (.ci/compat_call.py, run from outside the checkout); then each extra resolved
+# at its floors on both Pythons (not installed). 2-4 min on a warm uv cache.
 compat-install: $(VENV)/.installed-dev
 	rm -rf $(VENV)/compat-dist
 	$(BIN)/python -m build --quiet --wheel --no-isolation --outdir $(VENV)/compat-dist .
