@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint typecheck docs clean bench examples packaging-cache
+.PHONY: demo test check lint typecheck docs clean bench examples packaging-cache compat-install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,8 +13,12 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# The tests' tools are the `dev` dependency group (PEP 735: not in the published metadata),
+# which pip installs from 25.1 on (a .venv made before may have an older pip); the extras
+# the tests use come with the checkout.
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev,docs]'
+	$(BIN)/python -m pip install --quiet 'pip>=25.1'
+	$(BIN)/python -m pip install --quiet -e '.[docs,ray,vertexai]' --group dev
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed
@@ -50,16 +54,27 @@ packaging-cache: $(VENV)/.installed-dev
 	rm -rf $(VENV)/packaging-warm
 	$(BIN)/uv venv --quiet --python $(BIN)/python $(VENV)/packaging-warm
 	extras=$$($(BIN)/python -c "import tomllib; d = tomllib.load(open('pyproject.toml', 'rb')); \
-		print(','.join(sorted(set(d['project']['optional-dependencies']) - {'dev', 'docs'})))"); \
+		print(','.join(sorted(set(d['project']['optional-dependencies']) - {'docs'})))"); \
 	$(BIN)/uv pip install --quiet --python $(VENV)/packaging-warm/bin/python ".[$$extras]"
 	rm -rf $(VENV)/packaging-warm
+
+# The wheel installed where the metadata says it works, from the package index: on the
+# lowest and the highest Python of the classifiers (found by version in pyenv or on PATH;
+# a missing one fails naming it), with every required dependency at its declared floor,
+# then at the newest; in each, a call through every dependency against the embedded mock
+# server (.ci/compat_call.py, run from outside the checkout); then each extra resolved
+# at its floors on both Pythons (not installed). 2-4 min on a warm uv cache.
+compat-install: $(VENV)/.installed-dev
+	rm -rf $(VENV)/compat-dist
+	$(BIN)/python -m build --quiet --wheel --no-isolation --outdir $(VENV)/compat-dist .
+	$(BIN)/python .ci/compat_install.py --uv $(BIN)/uv --wheel $(VENV)/compat-dist/chatplex-*.whl
 
 # -n auto: one pytest worker per core (pytest-xdist); loadgroup keeps the Ray tests on
 # one worker, so one local cluster is started. Bytecode is written for this run even where
 # PYTHONDONTWRITEBYTECODE is set: otherwise each worker, and each interpreter a test
 # starts (docs blocks, examples, benches, Ray workers), compiles chatplex and re-rewrites
 # the asserts of every module pytest rewrites (__pycache__/ is git-ignored).
-test: check docs packaging-cache
+test: check docs packaging-cache compat-install
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 # Not part of `test`: ~8 minutes. The peers get their own venv (LiteLLM another: it needs

@@ -12,7 +12,7 @@ import pytest
 
 # find_spec, not importorskip: the bench imports LangChain in its own processes only.
 if importlib.util.find_spec("langchain_openai") is None:  # pragma: no cover
-    pytest.skip("pip install -e '.[dev]' (langchain-openai)", allow_module_level=True)
+    pytest.skip("pip install -e . --group dev (langchain-openai)", allow_module_level=True)
 
 SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "bench_langchain.py"
 

@@ -13,27 +13,25 @@ from it fails here naming that target.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
 import tarfile
 import textwrap
+import tomllib
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # the backport chatplex depends on there
-    import tomli as tomllib
 
 try:
     import uv
 except ImportError as exc:  # fail, never skip: a skipped packaging test proves nothing
-    raise ImportError("the packaging test needs uv, from the dev extra: make test") from exc
+    raise ImportError("the packaging test needs uv, from the dev group: make test") from exc
 
 # One worker builds and installs once: every test here reads the same environment.
 pytestmark = pytest.mark.xdist_group("packaging")
@@ -115,7 +113,7 @@ def test_a_package_missing_from_uvs_cache_fails_naming_the_make_target(
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Dist:
     out = tmp_path_factory.mktemp("dist")
-    # --no-isolation: the build backend (hatchling) comes from the dev extra, not from a
+    # --no-isolation: the build backend (hatchling) comes from the dev group, not from a
     # download per run; the sdist is built first and the wheel from it, as PyPA's does.
     result = subprocess.run(
         [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
@@ -174,6 +172,29 @@ def test_the_wheel_ships_its_type_marker_plugin_and_command(dist: Dist) -> None:
     assert "chatplex = chatplex.testing.pytest_plugin" in entry_points  # pytest11
     for field in ("Classifier: Typing :: Typed", "Project-URL: Documentation", "License"):
         assert field in metadata
+
+
+def test_the_test_only_pins_stay_out_of_the_published_metadata(dist: Dist) -> None:
+    # The tests' tools are a PEP 735 dependency group, which no metadata field carries:
+    # PyPI lists only what users install (the dependencies and the extras).
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = project["project"]["dependencies"] + [
+        pin for pins in project["project"]["optional-dependencies"].values() for pin in pins
+    ]
+    with zipfile.ZipFile(dist.wheel) as wheel:
+        info = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+        headers = wheel.read(info).decode().split("\n\n", 1)[0].splitlines()
+    published = {_name(h.split(": ", 1)[1]) for h in headers if h.startswith("Requires-Dist:")}
+    assert published == {_name(pin) for pin in declared}
+    test_only = {_name(pin) for pin in project["dependency-groups"]["dev"]} - published
+    assert len(test_only) > 30 and {"pytest", "langchain-openai", "mypy"} <= test_only
+    assert "dev" not in project["project"]["optional-dependencies"]
+
+
+def _name(requirement: str) -> str:
+    """A requirement's project name, normalized (PEP 503)."""
+    name = re.split(r"[<>=!~\[; (]", requirement.strip(), maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def test_the_license_ships_in_the_sdist_and_the_wheel(dist: Dist) -> None:
@@ -454,7 +475,7 @@ EXTRAS = [
 
 def test_the_extras_are_the_ones_pyproject_declares() -> None:
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    extras = set(declared["project"]["optional-dependencies"]) - {"dev", "docs"}
+    extras = set(declared["project"]["optional-dependencies"]) - {"docs"}
     assert extras == {extra.name for extra in EXTRAS}, "check the new extra here"
 
 
@@ -467,3 +488,52 @@ def test_each_extra_enables_its_feature(fresh: Env, dist: Dist) -> None:
             assert f"chatplex[{extra.name}]" in said, (extra.name, said)
         install_extra(fresh, dist, extra.name)
         assert fresh.run(extra.check).strip().endswith("ok"), extra.name
+
+
+def _compat_install() -> ModuleType:
+    """`.ci/compat_install.py`, the script of `make compat-install`, as a module."""
+    spec = importlib.util.spec_from_file_location("compat_install", ROOT / ".ci/compat_install.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_compat_install_takes_the_lowest_and_highest_python_the_metadata_declares() -> None:
+    compat = _compat_install()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert compat.declared_pythons(project) == ("3.11", "3.13")
+    with pytest.raises(compat.CompatError, match="lowest Python classifier is 3.11"):
+        compat.declared_pythons({**project, "requires-python": ">=3.10"})
+
+
+def test_compat_install_pins_every_dependency_at_its_declared_floor() -> None:
+    compat = _compat_install()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    floors = compat.floor_constraints(project["dependencies"])
+    assert len(floors) == len(project["dependencies"])
+    assert floors["pydantic"] == "2.10" and floors["genai-prices"] == "0.2"
+    with pytest.raises(compat.CompatError, match="no single '>=' floor"):
+        compat.floor_constraints(["httpx<1"])
+    with pytest.raises(compat.CompatError, match="has a marker"):
+        compat.floor_constraints(["tomli>=2; python_version<'3.11'"])
+
+
+def test_compat_install_finds_pythons_by_version_and_names_a_missing_one(
+    tmp_path: Path,
+) -> None:
+    compat = _compat_install()
+    for patch in ("3.12.1", "3.12.10", "3.13.0"):
+        binary = tmp_path / "versions" / patch / "bin" / f"python{patch[:4]}"
+        binary.parent.mkdir(parents=True)
+        binary.touch(mode=0o755)
+    environ = {"PYENV_ROOT": str(tmp_path), "PATH": str(tmp_path / "empty")}
+    found = compat.find_python("3.12", environ)
+    assert found == tmp_path / "versions/3.12.10/bin/python3.12"  # the newest patch
+    with pytest.raises(compat.CompatError, match=r"Python 3\.11 .*pyenv install 3\.11"):
+        compat.find_python("3.11", environ)
+    path_only = tmp_path / "bin" / "python3.11"
+    path_only.parent.mkdir()
+    path_only.touch(mode=0o755)
+    on_path = {"PYENV_ROOT": str(tmp_path), "PATH": str(path_only.parent)}
+    assert compat.find_python("3.11", on_path) == path_only

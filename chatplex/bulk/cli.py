@@ -1,24 +1,38 @@
-"""`chatplex run`: the bulk runner from the command line.
+"""`chatplex run`: every row of a file through a model, resumably.
 
-    chatplex run INPUT --model PROVIDER:MODEL --output OUT.jsonl [--prompt TEMPLATE]
-        [--concurrency N] [--rpm N] [--tpm N] [--max-cost USD] [--cache PATH]
-        [--retry-failed] [--base-url URL] [--api-key-env NAME] [--report FILE]
-        [--sorted-output FILE] [--batch-api [--wait]]
+Input rows: a .jsonl file, one JSON object a line, of one of these shapes --
+    {"id": "q1", "prompt": "What is tea?"}
+    {"id": "q2", "messages": [{"role": "user", "content": "What is coffee?"}]}
+    {"id": "q3", "question": "What is 2 + 2?"}     with --prompt "Answer: {question}"
+-- or a .csv with the same columns, or a .parquet (pip install 'chatplex[parquet]'). A
+row without "id" gets its line number. The whole file is checked before any request.
+
+Output: one JSON line a row, appended as each row finishes --
+    {"id", "text", "usage", "cost", "attempts", "latency_s", "cached", "model", "at"}
+    {"id", "error": {"type", "status", "message", "kind"}, "at"}
+-- and rerunning the same command resumes: rows already there are skipped, save those
+that failed for a passing reason or the setup (connection, 429, 5xx, 401/403/404), which
+are sent again (--retry-failed: every error row).
+
+Example, offline (chatplex's mock server answers "Echo: ..." to any key):
+    python -m chatplex.testing.mock_server --port 8765 &
+    export OPENAI_API_KEY=sk-mock
+    chatplex run questions.jsonl --model openai:gpt-4o-mini --output answers.jsonl \\
+        --prompt "Answer briefly: {question}" --base-url http://127.0.0.1:8765/v1
+With the real key and without --base-url, the same command asks OpenAI.
 
 The model is built as `init_chat_model` builds one from a profile: `--model` and the
 other flags beat the environment (`CHATPLEX_MODEL`, `CHATPLEX_BASE_URL`, the provider's
 key variable...), which beats `chatplex.toml` (`--profile NAME`). Keys never come from
-flags (they would sit in shell history and `ps`); `--api-key-env` names the variable.
+flags (they would sit in shell history and `ps`): from the provider's variable
+(OPENAI_API_KEY, ANTHROPIC_API_KEY...), or the variable `--api-key-env NAME` names.
 
 Exit status: 0 every row done, 1 some rows failed (their error rows are in the output),
 2 bad input or configuration (nothing was sent), or a run stopped by its setup (its first
-rows could not reach the provider, or the output could not be written: the message says
-which), 130 stopped by Ctrl-C, 70 an internal error (a bug: CHATPLEX_DEBUG=1 shows the
-traceback), and with `--batch-api` 75 when the batch is submitted or still running (run
-the same command again later to collect it). Every error is one line on stderr.
-
-Keys: from the provider's variable (OPENAI_API_KEY, ANTHROPIC_API_KEY), or from the
-variable `--api-key-env NAME` names.
+8 rows could not reach the provider, or the output could not be written: the message
+says which), 130 stopped by Ctrl-C, 70 an internal error (a bug: CHATPLEX_DEBUG=1 shows
+the traceback), and with `--batch-api` 75 when the batch is submitted or still running
+(run the same command again later to collect it). Every error is one line on stderr.
 
 `--batch-api` sends the rows through the provider's Batch API (half price, results
 within 24 h) with `chatplex.batches.run_file`: the first run submits and keeps the handle
@@ -54,7 +68,14 @@ from .journal import export_sorted
 from .runner import DEFAULT_CONCURRENCY
 from .runner import run
 
-__all__ = ["add_run_arguments", "main", "model_from_args", "model_settings", "run_command"]
+__all__ = [
+    "add_run_arguments",
+    "main",
+    "model_from_args",
+    "model_settings",
+    "parser_help",
+    "run_command",
+]
 
 EXIT_OK, EXIT_FAILED_ROWS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_PENDING = 75  # EX_TEMPFAIL: the batch is not finished; run the command again later
@@ -76,35 +97,74 @@ def _positive_float(text: str) -> float:
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    """The arguments of `chatplex run`."""
-    parser.add_argument("input", help="rows: a .jsonl, .csv or .parquet file")
-    parser.add_argument("--output", "-o", required=True, help="the output .jsonl (the journal)")
-    parser.add_argument("--model", "-m", help="provider:model (else CHATPLEX_MODEL / profile)")
-    parser.add_argument("--profile", help="a chatplex.toml profile for the model's settings")
-    parser.add_argument("--prompt", help='a template over each row\'s fields: "Summarise {text}"')
+    """The arguments of `chatplex run` (each default shown in `--help`)."""
+    parser.add_argument("input", help="the rows: a .jsonl, .csv or .parquet file (shapes above)")
     parser.add_argument(
-        "--concurrency", type=_positive_int, default=DEFAULT_CONCURRENCY, help="rows in flight"
+        "--output", "-o", required=True, metavar="OUT.jsonl", help="the output (the journal)"
     )
-    parser.add_argument("--rpm", type=_positive_int, help="requests per minute (rate limit)")
-    parser.add_argument("--tpm", type=_positive_int, help="tokens per minute (rate limit)")
-    parser.add_argument("--max-cost", type=_positive_float, help="stop at this cost (USD)")
-    parser.add_argument("--cache", help="an SQLite reply cache file (reruns cost nothing)")
     parser.add_argument(
-        "--retry-failed", action="store_true", help="re-send the rows that ended in an error"
+        "--model",
+        "-m",
+        metavar="PROVIDER:MODEL",
+        help="e.g. openai:gpt-4o-mini (default: $CHATPLEX_MODEL, else the profile's)",
     )
-    parser.add_argument("--base-url", help="the provider's base URL (a proxy, a mock server)")
+    parser.add_argument(
+        "--profile", metavar="NAME", help="a chatplex.toml profile for the model's settings"
+    )
+    parser.add_argument(
+        "--prompt", metavar="TEMPLATE", help="a template over each row's fields: 'Summarise {text}'"
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help="rows in flight (default: %(default)s; the first 8 until one is answered)",
+    )
+    parser.add_argument(
+        "--rpm",
+        type=_positive_int,
+        metavar="N",
+        help="requests per minute (default: paced by the provider's 429s)",
+    )
+    parser.add_argument(
+        "--tpm",
+        type=_positive_int,
+        metavar="N",
+        help="tokens per minute (default: paced by the provider's 429s)",
+    )
+    parser.add_argument(
+        "--max-cost",
+        type=_positive_float,
+        metavar="USD",
+        help="stop taking rows once the replies cost this (default: no budget)",
+    )
+    parser.add_argument(
+        "--cache", metavar="PATH", help="an SQLite reply cache file (reruns cost nothing)"
+    )
+    parser.add_argument(
+        "--retry-failed", action="store_true", help="re-send every row that ended in an error"
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the provider's base URL: a proxy, a mock server (default: the provider's)",
+    )
     parser.add_argument(
         "--api-key-env",
         metavar="NAME",
         help="read the key from this environment variable (default: the provider's own)",
     )
-    parser.add_argument("--report", help="write an HTML chart of the run to this file")
-    parser.add_argument("--sorted-output", help="also write the output in input order here")
+    parser.add_argument("--report", metavar="FILE", help="write an HTML chart of the run here")
+    parser.add_argument(
+        "--sorted-output", metavar="FILE", help="also write the output in input order here"
+    )
     parser.add_argument(
         "--progress-interval",
         type=_positive_float,
         default=10.0,
-        help="seconds between progress lines when stderr is not a terminal",
+        metavar="SECONDS",
+        help="between progress lines when stderr is not a terminal (default: %(default)s)",
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress, no summary")
     parser.add_argument(
@@ -119,8 +179,15 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "--poll-interval",
         type=_positive_float,
         default=30.0,
-        help="with --batch-api --wait: seconds between status checks",
+        metavar="SECONDS",
+        help="with --batch-api --wait: between status checks (default: %(default)s)",
     )
+
+
+def parser_help() -> dict[str, Any]:
+    """What `chatplex run --help` prints around the arguments: this module's text, as
+    written (the row shapes and the example keep their lines)."""
+    return {"description": __doc__, "formatter_class": argparse.RawDescriptionHelpFormatter}
 
 
 def model_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -316,6 +383,6 @@ def _error(message: str, status: int) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`chatplex run ...` alone (the `chatplex` command dispatches here)."""
-    parser = argparse.ArgumentParser(prog="chatplex run", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="chatplex run", **parser_help())
     add_run_arguments(parser)
     return run_command(parser.parse_args(argv))

@@ -17,7 +17,9 @@ Two faults of the run's setup, not of its rows, stop it the same way and say so 
 summary's `fault`: "setup" when its first SETUP_STOP_AFTER rows all failed to connect or
 were refused with 401/403/404 (a wrong --base-url, key or model: thousands of error rows
 would say nothing more; a plain rerun sends them again, see `records`), and "output"
-when a row cannot be written (a full disk: the file keeps its whole rows).
+when a row cannot be written (a full disk: the file keeps its whole rows). So that a
+wrong setup costs exactly those rows, however wide the window, no more than
+SETUP_STOP_AFTER rows start until one row is answered; the window then opens whole.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sized
 from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import IO
 from typing import Any
@@ -83,14 +86,35 @@ class _Control:
     interrupts: int = 0
     unreached: int = 0  # failed rows, while no row got an answer of its own
     answered: bool = False  # some row got an answer: the setup works
+    probes: int = 0  # rows started while no row was answered (at most SETUP_STOP_AFTER)
+    drained: bool = False  # the source has no row left
+    settled: asyncio.Event = field(default_factory=asyncio.Event)  # answered, stopping, drained
 
     @property
     def stopping(self) -> bool:
         return self.stop_reason is not None
 
+    def drain(self) -> None:
+        """The source is exhausted: waiting workers find no row and end."""
+        self.drained = True
+        self.settled.set()
+
     def stop(self, reason: str, fault: str | None = None) -> None:
         if self.stop_reason is None:
             self.stop_reason, self.fault = reason, fault
+        self.settled.set()
+
+    async def admit(self) -> bool:
+        """Whether a worker may start another row. Until a row is answered only the
+        first SETUP_STOP_AFTER rows start (a wrong URL or key then costs that many error
+        rows, not a window of them); the other workers wait for an answer or the stop."""
+        while not (self.answered or self.stopping or self.drained) and (
+            self.probes >= SETUP_STOP_AFTER
+        ):
+            await self.settled.wait()
+        if not self.answered:
+            self.probes += 1
+        return not self.stopping
 
     def finished(self, error: BaseException | None) -> None:
         """Count one row's outcome toward the setup check."""
@@ -98,6 +122,7 @@ class _Control:
             return
         if error is None or not _unreachable(error):
             self.answered = True
+            self.settled.set()
             return
         self.unreached += 1
         if self.unreached >= SETUP_STOP_AFTER:
@@ -204,9 +229,10 @@ async def _work(
     control: _Control,
     display: ProgressDisplay | None,
 ) -> None:
-    while not control.stopping:
+    while await control.admit():
         row = await feed.next()
         if row is None:
+            control.drain()
             return
         stats.in_flight += 1
         started = time.perf_counter()

@@ -25,8 +25,8 @@ import uuid
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from typing import Any
 
 from .base import Runnable
@@ -42,7 +42,7 @@ __all__ = ["Run", "RunnableListeners"]
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Run:

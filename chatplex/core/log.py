@@ -43,8 +43,8 @@ import uuid
 from collections.abc import AsyncIterator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypedDict
@@ -183,7 +183,7 @@ def _unescape(part: str) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _log_type(run_type: str) -> str:

@@ -232,7 +232,7 @@ async def within_deadline(awaitable: Awaitable[T], deadline: float) -> T:
         raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
     try:
         return await asyncio.wait_for(awaitable, remaining)
-    except asyncio.TimeoutError as exc:
+    except TimeoutError as exc:
         # Only wait_for's own timeout means the deadline; a provider timeout raised
         # inside (APITimeoutError, also a TimeoutError) passes through unchanged.
         if type(exc) not in (asyncio.TimeoutError, TimeoutError):

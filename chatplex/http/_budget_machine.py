@@ -184,7 +184,7 @@ class MachineBudget:
             await asyncio.wait_for(
                 head.acquire(), None if deadline is None else self._left(deadline)
             )
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise DeadlineExceededError(
                 "the deadline passed while waiting in the rate limiter"
             ) from None

@@ -102,7 +102,7 @@ class BudgetActor:
         self._queued += 1
         try:
             await asyncio.wait_for(head.acquire(), None if timeout is None else timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return None
         finally:
             self._queued -= 1

@@ -31,7 +31,6 @@ import asyncio
 import os
 import socket
 import ssl
-import sys
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from typing import Any
@@ -356,12 +355,9 @@ class Pool:
         tls: Any = self._ssl_context if scheme == "https" else None
         error: httpx.TransportError | None = None
         try:
-            if sys.version_info >= (3, 11):
-                async with asyncio.timeout(timeout):
-                    connection = await self._connect_within(loop, key, tls)
-            else:
-                connection = await asyncio.wait_for(self._connect_within(loop, key, tls), timeout)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(timeout):
+                connection = await self._connect_within(loop, key, tls)
+        except TimeoutError:
             text = f"Connection timeout to host {_shown_url(request)}"
             error = httpx.ConnectTimeout(text, request=request)
         except OSError as exc:  # refused, DNS, TLS (ssl.SSLError is an OSError)

@@ -12,7 +12,6 @@ import functools
 import json
 import logging
 import math
-import sys
 import time
 import weakref
 from collections.abc import Awaitable
@@ -383,21 +382,15 @@ async def within(start: Callable[[], Awaitable[T]], deadline: float) -> T:
     deadline has already passed.
     """
     left = remaining(deadline)
-    if sys.version_info >= (3, 11):
-        scope = asyncio.timeout(left)
-        try:
-            async with scope:
-                return await start()
-        except TimeoutError:
-            # APITimeoutError is a TimeoutError too: only our own scope's expiry counts.
-            if scope.expired():
-                raise DeadlineExceededError("the call's deadline passed") from None
-            raise
-    else:  # pragma: no cover - Python 3.10 (asyncio.TimeoutError is its own class there)
-        try:
-            return await asyncio.wait_for(start(), left)
-        except asyncio.TimeoutError:
+    scope = asyncio.timeout(left)
+    try:
+        async with scope:
+            return await start()
+    except TimeoutError:
+        # APITimeoutError is a TimeoutError too: only our own scope's expiry counts.
+        if scope.expired():
             raise DeadlineExceededError("the call's deadline passed") from None
+        raise
 
 
 def log_response(response: httpx.Response, size: int | None) -> None:

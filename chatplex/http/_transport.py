@@ -40,7 +40,6 @@ aiohttp is imported when the first request is sent, not when chatplex is importe
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 from typing import Any
@@ -297,12 +296,9 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
         # Not asyncio.wait_for: up to 3.11 it returns a slot granted in the same loop step
         # as a cancellation instead of raising, so a cancelled request would still go out.
         try:
-            if sys.version_info >= (3, 11):
-                async with asyncio.timeout(pool_timeout):
-                    await slots.acquire()  # cancelled once granted, it passes the slot on
-            else:
-                await _acquire_within(slots, pool_timeout)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(pool_timeout):
+                await slots.acquire()  # cancelled once granted, it passes the slot on
+        except TimeoutError:
             raise httpx.PoolTimeout("no free connection in time", request=request) from None
 
     def _release(self) -> None:
@@ -325,32 +321,6 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
                 self._timeouts.clear()
             self._timeouts[key] = timeout
         return timeout
-
-
-async def _acquire_within(slots: asyncio.Semaphore, timeout: float | None) -> None:
-    """`slots.acquire()` within `timeout`, for Python 3.10 (no `asyncio.timeout`).
-
-    The acquire waits in a task of its own. Whatever ends the wait early (the timeout, or
-    the caller's cancellation, which propagates), that task gives up: a slot it already
-    got is released, a pending acquire is cancelled (and then takes no slot).
-    """
-    waiter = asyncio.ensure_future(slots.acquire())
-    try:
-        await asyncio.wait((waiter,), timeout=timeout)
-    except BaseException:
-        _give_up(waiter, slots)
-        raise
-    if not waiter.done():
-        _give_up(waiter, slots)
-        raise asyncio.TimeoutError
-    waiter.result()  # acquired (or the acquire's own error)
-
-
-def _give_up(waiter: asyncio.Future[Any], slots: asyncio.Semaphore) -> None:
-    if not waiter.done():
-        waiter.cancel()
-    elif not waiter.cancelled() and waiter.exception() is None:
-        slots.release()
 
 
 class _ResponseBody(httpx.AsyncByteStream):

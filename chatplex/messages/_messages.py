@@ -26,7 +26,7 @@ from ._types import ToolCallChunk
 from ._types import UsageMetadata
 
 if TYPE_CHECKING:  # annotations only: at run time typing_extensions costs ~2-4 ms of imports
-    from typing_extensions import Self
+    from typing import Self
 
 __all__ = [
     "AIMessage",

@@ -6,15 +6,10 @@ written for either library, and so that building one costs no more than a dict l
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 from typing import Literal
+from typing import NotRequired
 from typing import TypedDict
-
-if sys.version_info >= (3, 11):  # typing_extensions costs ~2-4 ms of `import chatplex`
-    from typing import NotRequired
-else:
-    from typing_extensions import NotRequired
 
 __all__ = [
     "InputTokenDetails",

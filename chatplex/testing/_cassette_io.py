@@ -22,8 +22,8 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -223,7 +223,7 @@ def write_exchange(
             "body": parse_body(scrubber.content(exchange.request_body)),
         },
         "response_headers": scrubber.headers(headers, response=True),
-        "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "notes": "Recorded by chatplex.testing; API keys and auth headers scrubbed.",
     }
     directory.mkdir(parents=True, exist_ok=True)

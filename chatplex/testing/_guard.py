@@ -1,7 +1,10 @@
 """The no-network guard and the recorder's tap on chatplex's shared HTTP clients (private).
 
 The chatplex pytest plugin calls `activate()` at the start of a session. From then on every
-new shared client (see `chatplex.http.add_client_hook`) gets two httpx *event hooks*.
+shared client (see `chatplex.http.add_client_hook`) gets two httpx *event hooks*: hooked
+when chatplex's HTTP layer is loaded (`chatplex.http._pool`, which brings httpx, asyncio
+and chatplex's core), not before, so a pytest session that makes no chatplex client never
+pays for it.
 httpx runs them before a request reaches the transport and once the response head is in,
 so they see every request chatplex sends through its shared clients, whatever transport
 those clients use, and nothing else: clients a user passes in (`http_client=`) and the
@@ -17,7 +20,8 @@ A request is allowed when any of these holds:
 
 Otherwise it raises `NetworkBlockedError`, naming the URL and how to mock it.
 
-Importing this module costs nothing: it imports the standard library only.
+Importing this module costs nothing: it imports the standard library only (and
+`chatplex.postimport`, which `import chatplex` has already loaded).
 """
 
 from __future__ import annotations
@@ -28,7 +32,11 @@ import threading
 from typing import TYPE_CHECKING
 from typing import Protocol
 
+from ..postimport import when_imported
+
 if TYPE_CHECKING:
+    from types import ModuleType
+
     import httpx
 
 __all__ = [
@@ -72,11 +80,20 @@ _active = 0  # activate() calls minus deactivate() calls (pytester nests session
 _tap: Tap | None = None
 
 
+#: The module that makes chatplex's shared clients: its import is when they get hooked.
+POOL_MODULE = "chatplex.http._pool"
+
+
 def activate() -> None:
-    """Turn the guard on and make sure every shared client (open or future) is hooked."""
+    """Turn the guard on; every shared client (open or future) gets the hooks once
+    chatplex's HTTP layer is loaded (now, if it already is)."""
     global _active
     with _lock:
         _active += 1
+    when_imported(POOL_MODULE, _hook_when_loaded)
+
+
+def _hook_when_loaded(pool: ModuleType) -> None:
     hook_shared_clients()
 
 

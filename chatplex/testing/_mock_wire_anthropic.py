@@ -128,7 +128,7 @@ def anthropic_rate_limit_headers(
 ) -> list[tuple[str, str]]:
     """Anthropic's rate-limit headers: limit per minute, remaining, when full (RFC 3339)."""
     full_in = max(0.0, (capacity - tokens) / rate)
-    full_at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=full_in)
+    full_at = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=full_in)
     return [
         ("anthropic-ratelimit-requests-limit", f"{rate * 60:g}"),
         ("anthropic-ratelimit-requests-remaining", str(max(0, math.floor(tokens)))),

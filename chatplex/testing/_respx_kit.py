@@ -48,7 +48,7 @@ from ._scripted import Scripted
 from ._scripted import render
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
+    from typing import Self
 
 __all__ = ["ChatMock", "LoopbackPassThroughWarning", "NoReplyQueuedError", "ProviderMock"]
 

@@ -43,8 +43,8 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from typing import TYPE_CHECKING
 from typing import Any
 from uuid import UUID
@@ -204,7 +204,7 @@ class LangSmithTracer(Tracer):
         extra: dict[str, Any],
         serialized: dict[str, Any] | None = None,
     ) -> None:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         parent = self._runs.get(parent_run_id) if parent_run_id is not None else None
         run: dict[str, Any] = {
             "id": run_id,
@@ -249,7 +249,7 @@ class LangSmithTracer(Tracer):
             run = self._runs.pop(run_id, None)
         if run is None:
             return
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         run["end_time"] = now
         run["outputs"] = {} if outputs is None else outputs
         if error is not None:
@@ -339,7 +339,7 @@ class LangSmithTracer(Tracer):
         if run is None or run.get("_had_token"):
             return
         run["_had_token"] = True  # a handler told of every token records only the first
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         # LangChain's tracer sends the event without the token (its text is in the reply).
         run["events"].append({"name": "new_token", "time": now})
 
@@ -354,7 +354,7 @@ class LangSmithTracer(Tracer):
         run = self._runs.get(run_id)
         if run is None:
             return
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         run["events"].append({"name": "retry", "time": now, "kwargs": _retry_detail(retry_state)})
 
     # ---- chat-model calls recorded by the call itself (`chat/recorded_run.py`) -----------
@@ -484,7 +484,7 @@ def _recorded_run(record: Any) -> dict[str, Any]:
     """The run dict `on_chat_model_start` ... `on_llm_end` (or `on_llm_error`) would have
     built for a `RecordedChatRun`, then `_materialize`d: key for key and in the same
     order; built whole on the batcher's thread."""
-    started = datetime.fromtimestamp(record.start_time, timezone.utc)
+    started = datetime.fromtimestamp(record.start_time, UTC)
     params = dict(record.params)
     metadata = {**record.metadata, **ls_params(params)}
     extra = {
@@ -528,12 +528,12 @@ def _recorded_run(record: Any) -> dict[str, Any]:
         for when, state in record.retries or ():
             happened.append((when, "retry", state))
         for when, kind, state in sorted(happened, key=lambda item: item[0]):
-            moment = datetime.fromtimestamp(when, timezone.utc)
+            moment = datetime.fromtimestamp(when, UTC)
             if kind == "new_token":
                 events.append({"name": "new_token", "time": moment})
             else:
                 events.append({"name": "retry", "time": moment, "kwargs": _retry_detail(state)})
-    ended = datetime.fromtimestamp(record.end_time, timezone.utc)
+    ended = datetime.fromtimestamp(record.end_time, UTC)
     run["end_time"] = ended
     error = record.failure
     if error is None:

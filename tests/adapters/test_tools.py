@@ -26,7 +26,7 @@ from chatplex.adapters.tools import to_tool_specs
 # --- fixtures: tools in every accepted form ---------------------------------------------
 
 
-class Unit(str, enum.Enum):
+class Unit(str, enum.Enum):  # noqa: UP042 - the mixin users write, not StrEnum
     CELSIUS = "celsius"
     FAHRENHEIT = "fahrenheit"
 

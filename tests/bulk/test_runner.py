@@ -13,7 +13,9 @@ from chatplex.bulk import InputError
 from chatplex.bulk import Row
 from chatplex.bulk import arun
 from chatplex.bulk import run
+from chatplex.bulk.runner import SETUP_STOP_AFTER
 from chatplex.chat.fake import FakeChatModel
+from chatplex.errors import APIConnectionError
 from chatplex.errors import BadRequestError
 from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
@@ -147,3 +149,54 @@ def test_summary_and_report_written(tmp_path: Path) -> None:
     assert "chatplex run: complete" in stream.getvalue()
     assert "2 done, 0 failed" in stream.getvalue()
     assert summary.complete and "<svg" in report.read_text()
+
+
+def _gated(answer_after: int | None) -> tuple[Any, dict[str, int]]:
+    """A runnable counting rows in flight: the first `answer_after` rows fail to connect,
+    then every row is answered (None: every row fails to connect)."""
+    seen = {"started": 0, "in_flight": 0, "peak_before_answer": 0, "peak": 0}
+
+    async def call(text: str) -> str:
+        seen["started"] += 1
+        number = seen["started"]
+        seen["in_flight"] += 1
+        seen["peak"] = max(seen["peak"], seen["in_flight"])
+        if answer_after is None or number <= answer_after:
+            seen["peak_before_answer"] = max(seen["peak_before_answer"], seen["in_flight"])
+        try:
+            await asyncio.sleep(0.001)
+            if answer_after is None or number <= answer_after:
+                raise APIConnectionError("connection refused", provider="fake")
+            await asyncio.sleep(0.002)
+            return text
+        finally:
+            seen["in_flight"] -= 1
+
+    return RunnableLambda(call), seen
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_wrong_setup_costs_exactly_the_first_rows_however_wide_the_window(
+    tmp_path: Path, sync: bool
+) -> None:
+    # 64 rows in flight at once would all fail before the stop (71 error rows, seen with
+    # a wrong --base-url): until a row is answered only SETUP_STOP_AFTER rows start.
+    model, seen = _gated(answer_after=None)
+    out = tmp_path / "out.jsonl"
+    kwargs: dict[str, Any] = {"output": out, "concurrency": 64, "progress": False}
+    rows = [f"q{i}" for i in range(500)]
+    if sync:
+        summary = await asyncio.to_thread(run, model, rows, handle_sigint=False, **kwargs)
+    else:
+        summary = await arun(model, rows, **kwargs)
+    assert summary.fault == "setup" and summary.failed == SETUP_STOP_AFTER == 8
+    assert seen["started"] == 8 and len(read_output(out)) == 8
+
+
+async def test_the_window_opens_whole_once_a_row_is_answered(tmp_path: Path) -> None:
+    model, seen = _gated(answer_after=5)  # 5 rows fail to connect, then the setup works
+    out = tmp_path / "out.jsonl"
+    rows = [f"q{i}" for i in range(300)]
+    summary = await arun(model, rows, output=out, concurrency=32, progress=False)
+    assert summary.fault is None and (summary.failed, summary.succeeded) == (5, 295)
+    assert seen["peak_before_answer"] <= SETUP_STOP_AFTER < seen["peak"] == 32

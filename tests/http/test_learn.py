@@ -3,9 +3,9 @@ what a budget does with them is tests/http/test_ratelimit_adaptive.py."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 
 import httpx
 import pytest
@@ -36,7 +36,7 @@ def test_openai_headers() -> None:
 
 
 def test_anthropic_headers() -> None:
-    reset = (datetime.now(timezone.utc) + timedelta(seconds=30)).isoformat().replace("+00:00", "Z")
+    reset = (datetime.now(UTC) + timedelta(seconds=30)).isoformat().replace("+00:00", "Z")
     limits = read_limits(
         {
             "anthropic-ratelimit-requests-limit": "50",

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import threading
 
 import httpx
@@ -164,8 +163,6 @@ def test_threads_each_running_their_own_loops(local: FakeAdapter) -> None:
 
 
 def test_runner_reuse_keeps_one_client_per_loop(local: FakeAdapter) -> None:
-    if sys.version_info < (3, 11):
-        pytest.skip("asyncio.Runner is new in 3.11")
 
     async def current() -> httpx.AsyncClient:
         await asend(local, local.request("/json"))

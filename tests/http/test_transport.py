@@ -34,7 +34,6 @@ from chatplex.http import get_async_client
 from chatplex.http import get_sync_client
 from chatplex.http._transport import AioHTTPTransport
 from chatplex.http._transport import ResponseCookies
-from chatplex.http._transport import _acquire_within
 from chatplex.http._transport import env_proxy_mounts
 from chatplex.http._transport import mock_is_active
 from chatplex.testing._mock_core import stop_accepting
@@ -371,33 +370,6 @@ async def test_cancelling_a_request_waiting_for_a_slot_sends_nothing_and_keeps_t
         assert transport._slots is not None and transport._slots._value == 1
         assert (await c.post(url, content=b"{}")).text == "ok"
         assert len(seen) == 2
-
-
-async def test_the_python_3_10_slot_wait_never_keeps_a_slot_it_gave_up() -> None:
-    slots = asyncio.Semaphore(1)
-    await slots.acquire()
-    with pytest.raises(asyncio.TimeoutError):
-        await _acquire_within(slots, 0.01)
-    for granted_at_the_same_moment in (False, True):
-        waiting = asyncio.create_task(_acquire_within(slots, 10))
-        for _ in range(3):
-            await asyncio.sleep(0)
-        if granted_at_the_same_moment:
-            slots.release()
-        waiting.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await waiting
-        await asyncio.sleep(0)  # the abandoned acquire ends
-        if granted_at_the_same_moment:
-            assert slots._value == 1  # handed back
-            await slots.acquire()
-        assert slots._value == 0 and not slots._waiters
-    waiting = asyncio.create_task(_acquire_within(slots, 10))
-    await asyncio.sleep(0)
-    slots.release()
-    await waiting
-    assert slots._value == 0
-    slots.release()
 
 
 async def test_mock_detection_follows_respx_and_pytest_httpx_style_patches(

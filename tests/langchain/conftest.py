@@ -1,6 +1,6 @@
 """Shared by the LangChain tests: one scripted mock server for the session.
 
-The directory needs the LangChain pieces of the dev extra (`pip install -e '.[dev]'`,
+The directory needs the LangChain pieces of the dev group (`pip install -e . --group dev`,
 which `make test` runs); without them its tests are not collected.
 """
 

@@ -9,8 +9,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -437,7 +437,7 @@ def test_retry_after_variants(client: httpx.Client) -> None:
     assert r.headers["retry-after-ms"] == "1500" and "retry-after" not in r.headers
     assert r.headers["x-should-retry"] == "true"
     when = parsedate_to_datetime(fault("status=503;retry_after_date=30").headers["retry-after"])
-    assert 28 <= (when - datetime.now(timezone.utc)).total_seconds() <= 32
+    assert 28 <= (when - datetime.now(UTC)).total_seconds() <= 32
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])

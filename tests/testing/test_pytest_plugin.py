@@ -1,7 +1,7 @@
 """chatplex's pytest plugin (`testing/pytest_plugin.py`): registered by entry point, it
 guards a fresh session and gives the fixtures; `-p no:chatplex` removes it all; importing
-it imports no HTTP library; the testing page's complete CI test runs, offline, in a fresh
-pytest session."""
+it, and starting a session with it, imports no HTTP library; the testing page's complete
+CI test runs, offline, in a fresh pytest session."""
 
 from __future__ import annotations
 
@@ -51,6 +51,39 @@ def test_importing_the_plugin_imports_no_http_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_a_session_start_loads_nothing_heavy_until_chatplex_sends() -> None:
+    # pytest loads the plugin in every session where chatplex is installed: its configure
+    # hook (the guard's activation) must not load chatplex's HTTP layer (httpx, asyncio,
+    # chatplex's core: ~80 ms); the hooks go on when that layer is first loaded.
+    code = textwrap.dedent(
+        """
+        import sys
+        import chatplex.testing.pytest_plugin as plugin
+
+        class Config:  # what the hook uses of pytest's
+            def addinivalue_line(self, name, line):
+                assert name == "markers"
+
+        before = set(sys.modules)
+        plugin.pytest_configure(Config())
+        loaded = set(sys.modules) - before
+        heavy = ("chatplex", "httpx", "aiohttp", "asyncio")
+        print(sorted(m for m in loaded if m.startswith(heavy)))
+        import asyncio
+        from chatplex.http import get_async_client, get_sync_client
+        from chatplex.testing import _guard
+        print(_guard._on_request in get_sync_client().event_hooks["request"])
+
+        async def hooked():
+            return _guard._aon_request in get_async_client().event_hooks["request"]
+
+        print(asyncio.run(hooked()))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split("\n")[:3] == ["[]", "True", "True"], out.stdout + out.stderr
 
 
 INNER = """

@@ -21,6 +21,8 @@ import pytest
 pytest.importorskip("langsmith")
 pytest.importorskip("langchain_openai")
 
+from datetime import UTC
+
 import langsmith  # noqa: E402
 
 from chatplex.core.tracers import add_tracer  # noqa: E402
@@ -633,12 +635,11 @@ def test_the_dotted_order_is_made_when_read_parent_first() -> None:
     """Made on the sender's thread (or when a LangChain object nests under the run):
     the parent's order, then the run's start time and id, whichever is asked first."""
     from datetime import datetime
-    from datetime import timezone
     from uuid import uuid4
 
     from chatplex.tracing.langsmith import dotted_order
 
-    start = datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
     root = {"id": uuid4(), "start_time": start}
     child = {"id": uuid4(), "start_time": start, "_parent": root}
     grandchild = {"id": uuid4(), "start_time": start, "_parent": child}

@@ -8,8 +8,8 @@ import email.policy
 import json
 import logging
 import uuid
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from typing import Any
 
 import httpx
@@ -30,7 +30,7 @@ KEY = "lsv2-very-secret-key-42"
 
 def run(name: str, parent: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
     run_id = uuid.uuid4()
-    now = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
     order = now.strftime("%Y%m%dT%H%M%S%fZ") + str(run_id)
     out: dict[str, Any] = {
         "id": run_id,
@@ -176,7 +176,7 @@ def test_sampling_keeps_or_drops_whole_traces() -> None:
 
 
 def test_orjson_and_json_write_the_same_data() -> None:
-    value = {"id": uuid.uuid4(), "t": datetime.now(timezone.utc), "s": {1}, "o": object()}
+    value = {"id": uuid.uuid4(), "t": datetime.now(UTC), "s": {1}, "o": object()}
     fast, plain = json.loads(dumps(value)), json.loads(_json_dumps(value))
     assert fast.keys() == plain.keys()
     assert fast["id"] == plain["id"] == str(value["id"]) and fast["s"] == plain["s"] == [1]

@@ -138,7 +138,7 @@ class LangChainCache(BaseCache):
         wait = self._wait(deadline)
         try:
             return await asyncio.wait_for(method(*args), wait)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise self._timed_out(wait) from None
 
     def clear(self) -> None:

@@ -36,7 +36,6 @@ works but warns (`LiteralSecretWarning`).
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import sys
@@ -337,8 +336,8 @@ def _rate_limit(value: Any, where: str) -> dict[str, Any]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    # tomllib is stdlib from 3.11; before, the `tomli` backport (a 3.10-only dependency).
-    tomllib = importlib.import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")
+    import tomllib  # only when a config file is read, not at `import chatplex`
+
     try:
         with path.open("rb") as fh:
             data: dict[str, Any] = tomllib.load(fh)

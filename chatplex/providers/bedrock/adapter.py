@@ -88,7 +88,7 @@ from .response import error_from
 from .response import parse_reply
 
 if TYPE_CHECKING:  # annotations only
-    from typing_extensions import Self
+    from typing import Self
 
 __all__ = [
     "BLOCK_TYPES",

@@ -67,7 +67,7 @@ from .invoke_response import parse_invoke_reply
 from .response import REQUEST_ID_HEADER
 
 if TYPE_CHECKING:  # annotations only
-    from typing_extensions import Self
+    from typing import Self
 
 __all__ = [
     "ANTHROPIC_VERSION",

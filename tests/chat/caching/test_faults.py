@@ -37,7 +37,7 @@ def test_sqlite_failures_are_sorted_into_kinds(tmp_path: Path) -> None:
     (tmp_path / "folder.db").mkdir()
     assert describe(sqlite_error(tmp_path / "folder.db")) == "cannot be opened"
     assert describe(sqlite_error(tmp_path / "no" / "such" / "x.db")) == "cannot be opened"
-    # Without a result code (Python 3.10, or a backend's own error): by the message.
+    # Without a result code (an error made by hand, or a backend's own): by the message.
     assert describe(sqlite3.OperationalError("database is locked")) == LOCKED
     assert describe(sqlite3.OperationalError("attempt to write a readonly database")) == (
         "read-only"
