@@ -45,12 +45,13 @@ class FakeChatModel(ChatModel):
       equals `text`; or a function `messages -> exception | None`.
     - `calls`: the message lists it received, in order (for assertions).
 
-    >>> model = FakeChatModel(responses=["Hello there"])
-    >>> model.invoke("hi").text
-    'Hello there'
-    >>> pieces = [c.text for c in model.stream("hi")]
-    >>> pieces
-    ['Hello ', 'there']
+    Examples:
+        >>> model = FakeChatModel(responses=["Hello there"])
+        >>> model.invoke("hi").text
+        'Hello there'
+        >>> pieces = [c.text for c in model.stream("hi")]
+        >>> pieces
+        ['Hello ', 'there']
     """
 
     provider = "fake"

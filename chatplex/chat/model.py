@@ -85,9 +85,20 @@ class ChatModel(Runnable[Any, AIMessage]):
     replies carry their price in `response_metadata["cost"]`.
     `retry_policy=chatplex.http.retry_policy(...)` replaces both retry settings (other
     backoff, injected sleep/clock for tests). `extra_headers` go with every request, and
-    can be added per call:
+    can be added per call.
 
-    >>> model.invoke("hi", extra_headers={"x-trace-id": "42"})  # doctest: +SKIP
+    Examples:
+        >>> from chatplex import init_chat_model
+        >>> from chatplex.testing import MockServer
+        >>> with MockServer() as server:
+        ...     model = init_chat_model(
+        ...         "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-test"
+        ...     )
+        ...     reply = model.invoke("hi", extra_headers={"x-trace-id": "42"})
+        ...     "".join(chunk.text for chunk in model.stream("one two"))
+        'Echo: one two'
+        >>> reply.text
+        'Echo: hi'
     """
 
     provider: str = "unknown"
@@ -246,7 +257,22 @@ class ChatModel(Runnable[Any, AIMessage]):
     def bind(self, **settings: Any) -> ChatModel:
         """A copy with some settings changed (validated now, not at call time).
 
-        >>> model.bind(temperature=0, stop=["\\n"])  # doctest: +SKIP
+        Args:
+            **settings: settings of the model (`temperature`, `stop`, `max_tokens`...)
+                or parameters of the provider's API.
+
+        Returns:
+            A new model; this one is unchanged.
+
+        Raises:
+            TypeError: a name that is neither a setting nor an API parameter.
+
+        Examples:
+            >>> from chatplex import init_chat_model
+            >>> model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test")
+            >>> cold = model.bind(temperature=0, stop=["\\n"])
+            >>> cold.temperature, model.temperature
+            (0, None)
         """
         clone = copy.copy(self)
         clone.extra_body = dict(self.extra_body)
@@ -317,8 +343,34 @@ class ChatModel(Runnable[Any, AIMessage]):
         the raw message); `include_raw=True` returns `{"raw", "parsed",
         "parsing_error"}` instead. See `chatplex.chat.structured`.
 
-        >>> model.with_structured_output(Person).invoke("Who is Ada?")  # doctest: +SKIP
-        Person(name='Ada Lovelace', born=1815)
+        Args:
+            schema: a pydantic class, a TypedDict or a JSON-schema dict.
+            method: "function_calling" (the default of most providers), "json_schema"
+                or "json_mode".
+            include_raw: return `{"raw", "parsed", "parsing_error"}` rather than raise.
+            strict: ask the provider to hold the reply to the schema exactly.
+
+        Returns:
+            A runnable whose output is an instance of `schema` (a dict for a TypedDict
+            or JSON schema).
+
+        Raises:
+            StructuredOutputError: at call time, a reply that does not fit the schema.
+
+        Examples:
+            >>> from pydantic import BaseModel
+            >>> from chatplex import init_chat_model
+            >>> from chatplex.testing import MockServer
+            >>> class Person(BaseModel):
+            ...     name: str
+            ...     born: int
+            >>> with MockServer() as server:  # answers with example values of the schema
+            ...     model = init_chat_model(
+            ...         "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-test"
+            ...     )
+            ...     person = model.with_structured_output(Person).invoke("Who is Ada?")
+            >>> type(person).__name__, isinstance(person.born, int)
+            ('Person', True)
         """
         from .structured import structured_output
 

@@ -74,9 +74,10 @@ _OPTIONAL_HOOKS = ("_stream", "_astream", "_transform", "_atransform", "_batch",
 class Runnable(Introspection, Generic[Input, Output]):
     """A unit of work with sync/async, single/batch and streaming entry points.
 
-    >>> from chatplex import RunnableLambda
-    >>> (RunnableLambda(lambda x: x + 1) | RunnableLambda(lambda x: x * 2)).invoke(1)
-    4
+    Examples:
+        >>> from chatplex import RunnableLambda
+        >>> (RunnableLambda(lambda x: x + 1) | RunnableLambda(lambda x: x * 2)).invoke(1)
+        4
     """
 
     name: str | None = None
@@ -416,18 +417,20 @@ class Runnable(Introspection, Generic[Input, Output]):
     def pick(self, keys: str | Sequence[str]) -> RunnableSequence[Input, Any]:
         """Then keep only these keys of the output dict (one key: its value).
 
-        >>> from chatplex import RunnableLambda
-        >>> RunnableLambda(lambda x: {"a": x, "b": 2}).pick("a").invoke(1)
-        1
+        Examples:
+            >>> from chatplex import RunnableLambda
+            >>> RunnableLambda(lambda x: {"a": x, "b": 2}).pick("a").invoke(1)
+            1
         """
         return LATE.sequence(self, LATE.pick(keys))  # type: ignore[no-any-return]
 
     def assign(self, **steps: Any) -> RunnableSequence[Input, dict[str, Any]]:
         """Then add keys computed from the output dict, keeping its own keys.
 
-        >>> from chatplex import RunnableLambda
-        >>> RunnableLambda(lambda x: {"n": x}).assign(m=lambda d: d["n"] * 2).invoke(2)
-        {'n': 2, 'm': 4}
+        Examples:
+            >>> from chatplex import RunnableLambda
+            >>> RunnableLambda(lambda x: {"n": x}).assign(m=lambda d: d["n"] * 2).invoke(2)
+            {'n': 2, 'm': 4}
         """
         return LATE.sequence(self, LATE.assign(steps))  # type: ignore[no-any-return]
 
@@ -497,7 +500,30 @@ class Runnable(Introspection, Generic[Input, Output]):
         in all, with exponential backoff; the call's deadline covers every attempt. A
         stream is retried only before its first chunk. See `reliability.RunnableRetry`.
 
-        >>> model.with_retry(stop_after_attempt=2).invoke("hi")  # doctest: +SKIP
+        Args:
+            retry_if_exception_type: the exceptions that cause another attempt.
+            stop_after_attempt: the most attempts, the first included.
+            wait_exponential_jitter: wait between attempts, longer each time (else not).
+            exponential_jitter_params: `initial`, `max`, `exp_base`, `jitter` of the wait.
+
+        Returns:
+            A runnable that retries this one.
+
+        Examples:
+            >>> from chatplex import RunnableLambda
+            >>> attempts = []
+            >>> def flaky(x: str) -> str:
+            ...     attempts.append(x)
+            ...     if len(attempts) < 2:
+            ...         raise ConnectionError("reset")
+            ...     return x.upper()
+            >>> step = RunnableLambda(flaky).with_retry(
+            ...     retry_if_exception_type=(ConnectionError,),
+            ...     stop_after_attempt=2,
+            ...     wait_exponential_jitter=False,
+            ... )
+            >>> step.invoke("hi"), len(attempts)
+            ('HI', 2)
         """
         return LATE.retry(  # type: ignore[no-any-return]
             self,
@@ -517,7 +543,27 @@ class Runnable(Introspection, Generic[Input, Output]):
         `exceptions_to_handle` (a stream: only before its first chunk; a batch: only the
         failed inputs). See `reliability.RunnableWithFallbacks`.
 
-        >>> openai_model.with_fallbacks([anthropic_model]).invoke("hi")  # doctest: +SKIP
+        Args:
+            fallbacks: the runnables to try next, in order.
+            exceptions_to_handle: the exceptions that move on to the next one.
+
+        Returns:
+            A runnable that answers with the first one that succeeds.
+
+        Examples:
+            >>> from chatplex import FakeChatModel, init_chat_model
+            >>> from chatplex.testing import MockServer
+            >>> with MockServer() as server:
+            ...     failing = init_chat_model(
+            ...         "openai:gpt-4o-mini",
+            ...         base_url=server.openai_base_url,
+            ...         api_key="sk-test",
+            ...         max_retries=0,
+            ...         default_headers={"x-mock-fault": "status=503"},
+            ...     )
+            ...     model = failing.with_fallbacks([FakeChatModel(responses=["from the fallback"])])
+            ...     model.invoke("hi").text
+            'from the fallback'
         """
         return LATE.fallbacks(  # type: ignore[no-any-return]
             self, fallbacks, exceptions_to_handle=exceptions_to_handle

@@ -163,9 +163,18 @@ class MockServer:
     and ``attempts`` per ``x-request-key``. Counters are updated before the response
     is written, so a client that has its response can already see it counted.
 
-    >>> with MockServer(reply_text="hello world") as srv:     # doctest: +SKIP
-    ...     srv.openai_base_url
-    'http://127.0.0.1:54321/v1'
+    Examples:
+        >>> from chatplex import init_chat_model
+        >>> with MockServer(reply_text="hello world") as srv:
+        ...     srv.openai_base_url.startswith("http://127.0.0.1:")
+        ...     model = init_chat_model(
+        ...         "openai:gpt-4o-mini", base_url=srv.openai_base_url, api_key="sk-test"
+        ...     )
+        ...     model.invoke("hi").text
+        ...     srv.stats.requests
+        True
+        'hello world'
+        1
     """
 
     def __init__(
