@@ -206,7 +206,28 @@ class Runnable(Introspection, Generic[Input, Output]):
         return self.invoke(input, config, **kwargs)
 
     def invoke(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Output:
-        """Run once, synchronously."""
+        """Run once, synchronously.
+
+        Args:
+            input: what the runnable takes (for a chat model: a str, a list of messages,
+                `(role, text)` tuples or dicts, or a prompt value).
+            config: the call's settings: `callbacks`, `tags`, `metadata`, `run_name`,
+                `max_concurrency`, `configurable`, and `timeout` (a deadline in seconds
+                for the whole call, retries included).
+            **kwargs: passed to the runnable (a chat model takes per-call settings such
+                as `stop` or `extra_headers`).
+
+        Returns:
+            The output (a chat model's: an `AIMessage`).
+
+        Raises:
+            DeadlineExceededError: `config["timeout"]` passed.
+
+        Examples:
+            >>> from chatplex import RunnableLambda
+            >>> RunnableLambda(lambda x: x * 2).invoke(21)
+            42
+        """
         cfg = ensure_config(config)
         check_deadline(cfg)
         if cfg.get("callbacks"):  # the only cost of the run tree when nobody watches
@@ -216,7 +237,22 @@ class Runnable(Introspection, Generic[Input, Output]):
     async def ainvoke(
         self, input: Input, config: RunnableConfig | None = None, **kwargs: Any
     ) -> Output:
-        """Run once on the running event loop (real async I/O, no threads)."""
+        """Run once on the running event loop (real async I/O, no threads).
+
+        Args:
+            input: as for `invoke`.
+            config: as for `invoke`.
+            **kwargs: as for `invoke`.
+
+        Returns:
+            The output, as `invoke` returns it.
+
+        Examples:
+            >>> import asyncio
+            >>> from chatplex import RunnableLambda
+            >>> asyncio.run(RunnableLambda(lambda x: x * 2).ainvoke(21))
+            42
+        """
         owns_deadline = bool(config and config.get("timeout"))
         cfg = ensure_config(config)
         check_deadline(cfg)
@@ -230,7 +266,23 @@ class Runnable(Introspection, Generic[Input, Output]):
     def stream(
         self, input: Input, config: RunnableConfig | None = None, **kwargs: Any
     ) -> Iterator[Output]:
-        """Yield output pieces as they are produced."""
+        """Yield output pieces as they are produced.
+
+        Args:
+            input: as for `invoke`.
+            config: as for `invoke`; a `timeout` cut raises `DeadlineExceededError`,
+                whose `partial` holds what had arrived.
+            **kwargs: as for `invoke`.
+
+        Yields:
+            The output in pieces (a chat model's: `AIMessageChunk`s, which `+` merges).
+
+        Examples:
+            >>> from chatplex import FakeChatModel
+            >>> model = FakeChatModel(responses=["hello world"])
+            >>> "".join(chunk.text for chunk in model.stream("hi"))
+            'hello world'
+        """
         cfg = ensure_config(config)
         check_deadline(cfg)
         if cfg.get("callbacks"):
@@ -252,7 +304,11 @@ class Runnable(Introspection, Generic[Input, Output]):
     async def astream(
         self, input: Input, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[Output]:
-        """Yield output pieces as they are produced, asynchronously."""
+        """Yield output pieces as they are produced, asynchronously (see `stream`).
+
+        Yields:
+            The output in pieces, as `stream` yields them.
+        """
         owns_deadline = bool(config and config.get("timeout"))
         cfg = ensure_config(config)
         check_deadline(cfg)
@@ -311,6 +367,24 @@ class Runnable(Introspection, Generic[Input, Output]):
         At most `config["max_concurrency"]` calls are in flight (default
         `DEFAULT_MAX_CONCURRENCY`). With `return_exceptions=True` a failed input's slot
         holds its exception; otherwise the first error is raised and the rest cancelled.
+
+        Args:
+            inputs: the inputs, each what `invoke` takes.
+            config: one config for every input, or one per input.
+            return_exceptions: put a failed input's exception in its slot instead of
+                raising it.
+            **kwargs: as for `invoke`.
+
+        Returns:
+            One output per input, in input order.
+
+        Examples:
+            >>> from chatplex import RunnableLambda
+            >>> divide = RunnableLambda(lambda x: 10 // x)
+            >>> divide.batch([1, 2, 5], config={"max_concurrency": 2})
+            [10, 5, 2]
+            >>> [type(r).__name__ for r in divide.batch([1, 0], return_exceptions=True)]
+            ['int', 'ZeroDivisionError']
         """
         inputs = list(inputs)
         if not inputs:
@@ -330,7 +404,11 @@ class Runnable(Introspection, Generic[Input, Output]):
         return_exceptions: bool = False,
         **kwargs: Any,
     ) -> list[Output]:
-        """Async `batch`: same ordering, concurrency and error rules."""
+        """Async `batch`: same ordering, concurrency and error rules.
+
+        Returns:
+            One output per input, in input order.
+        """
         inputs = list(inputs)
         if not inputs:
             return []
