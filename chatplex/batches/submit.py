@@ -211,7 +211,7 @@ def submit_batch(
         limits: per-job limits below the provider's.
 
     Returns:
-        A `BatchJob`: `wait()`, then `results()` in input order.
+        A `BatchJob`; call its `wait()`, then `results()` (in input order).
 
     Raises:
         NotImplementedError: a provider without a Batch API chatplex speaks.

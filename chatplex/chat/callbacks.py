@@ -531,8 +531,8 @@ def get_usage_metadata_callback() -> Iterator[UsageMetadataCallbackHandler]:
     portal via contextvars), whether or not the calls pass callbacks.
 
     Yields:
-        The `UsageMetadataCallbackHandler`: `usage_metadata` maps each model name to
-        its summed `usage_metadata`.
+        The `UsageMetadataCallbackHandler`, whose `usage_metadata` maps each model
+        name to its summed `usage_metadata`.
 
     Examples:
         >>> from chatplex import init_chat_model

@@ -218,7 +218,7 @@ class Runnable(Introspection, Generic[Input, Output]):
                 as `stop` or `extra_headers`).
 
         Returns:
-            The output (a chat model's: an `AIMessage`).
+            The output (a chat model's is an `AIMessage`).
 
         Raises:
             DeadlineExceededError: `config["timeout"]` passed.
@@ -275,7 +275,7 @@ class Runnable(Introspection, Generic[Input, Output]):
             **kwargs: as for `invoke`.
 
         Yields:
-            The output in pieces (a chat model's: `AIMessageChunk`s, which `+` merges).
+            The output in pieces (a chat model's are `AIMessageChunk`s, which `+` merges).
 
         Examples:
             >>> from chatplex import FakeChatModel
