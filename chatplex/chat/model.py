@@ -58,34 +58,57 @@ __all__ = ["ChatModel"]
 class ChatModel(Runnable[Any, AIMessage]):
     """A chat model over one provider adapter.
 
-    Usually built with `init_chat_model("openai:gpt-4o-mini")`. Input: a str, a list of
-    messages / `(role, text)` tuples / dicts, or a prompt value. Output: an `AIMessage`
-    (or `AIMessageChunk`s from `stream`). Keyword arguments not named here must be
-    parameters of the provider's API (`response_format`, `seed`, ...; see
-    `chatplex.chat.params`), sent in the request body: others are a TypeError naming the
-    closest name. `model_kwargs` / `extra_body` carry newer parameters, unchecked.
+    Usually built with `init_chat_model("openai:gpt-4o-mini")` or a drop-in class
+    (`ChatOpenAI(...)`). Input: a str, a list of messages / `(role, text)` tuples /
+    dicts, or a prompt value. Output: an `AIMessage` (or `AIMessageChunk`s from
+    `stream`).
 
     Reliability: transient failures (408, 409, 429, 5xx, 529, connection errors,
-    timeouts) are retried up to `max_retries` times (default 2), after the server's
-    `retry-after` when it sends one (honoured up to `max_retry_after` s, default 60), else
-    with exponential backoff; `RunnableConfig(timeout=...)` bounds the whole call.
-    Bounds on each attempt: `timeout` (s; default the shared pool's read timeout, 600)
-    is the longest a whole reply may take to arrive, however slowly a server trickles
-    it; a stream's `stream_idle_timeout` (default: `timeout`) the longest it may go
-    without content (keep-alive comments and pings do not count); and
-    `max_response_bytes` (default 64 MiB) the largest reply read
-    (`ResponseTooLargeError`, not retried).
-    `rate_limit=RateLimit(...)` or a dict (`requests_per_minute`, `tokens_per_minute`,
-    `max_in_flight`) paces every call sharing the budget (provider, base URL, key, model);
-    without one the budget paces by what the server says (rate-limit headers, 429s, 529s),
-    and `rate_limit=False` turns the limiter off. `cache=`: a `BaseCache` (or a LangChain
-    cache) for this model's replies, `False` for none, None (default) for the one
-    `chatplex.set_llm_cache` set (else LangChain's `set_llm_cache`, if the user loaded
-    it); per call too: `model.invoke(x, cache=False)`. Inside `chatplex.track_usage()`
-    replies carry their price in `response_metadata["cost"]`.
-    `retry_policy=chatplex.http.retry_policy(...)` replaces both retry settings (other
-    backoff, injected sleep/clock for tests). `extra_headers` go with every request, and
-    can be added per call.
+    timeouts) are retried up to `max_retries` times, after the server's `retry-after`
+    when it sends one, else with exponential backoff; `RunnableConfig(timeout=...)`
+    bounds the whole call. Inside `chatplex.track_usage()` replies carry their price in
+    `response_metadata["cost"]`.
+
+    Args:
+        adapter: the provider's wire (built by `init_chat_model` or the drop-in).
+        model: the provider's model name.
+        temperature: sampling temperature (the provider's default when None).
+        max_tokens: the longest reply, in tokens.
+        top_p: nucleus sampling.
+        stop: where the reply stops: one string or several.
+        timeout: seconds one HTTP attempt may take for the whole reply, however slowly
+            a server trickles it (default: the shared pool's read timeout, 600).
+        max_retries: retries after the first attempt (2).
+        max_retry_after: the longest server-asked wait honoured, in seconds (60).
+        retry_policy: replaces both retry settings (`chatplex.http.retry_policy(...)`:
+            other backoff, an injected sleep and clock for tests).
+        rate_limit: a `RateLimit` or a dict (`requests_per_minute`,
+            `tokens_per_minute`, `max_in_flight`) pacing every call that shares the
+            budget (provider, base URL, key, model); None paces by what the server says
+            (rate-limit headers, 429s, 529s); False turns the limiter off.
+        cache: a `BaseCache` (or a LangChain cache) for this model's replies, False for
+            none, None for the one `chatplex.set_llm_cache` set. Per call too:
+            `model.invoke(x, cache=False)`.
+        extra_headers: headers sent with every request (and per call).
+        stream_idle_timeout: the longest a stream may go without content (default:
+            `timeout`); keep-alive comments and pings do not count.
+        max_response_bytes: the largest reply read (64 MiB): `ResponseTooLargeError`.
+        http_client: an `httpx.Client` of your own for sync calls.
+        http_async_client: an `httpx.AsyncClient` of your own for async calls.
+        name: the name in events, traces and callbacks.
+        model_kwargs: parameters sent in the request body as given, unchecked (for
+            parameters newer than chatplex).
+        extra_body: the same, as the SDKs name it.
+        streaming: `invoke` streams under the hood (LangChain's setting).
+        stream_usage: ask for token usage at the end of a stream.
+        rate_limiter: a LangChain rate limiter, asked before every HTTP attempt.
+        **provider_extras: parameters of the provider's API (`response_format`,
+            `seed`, ...; see `chatplex.chat.params`), sent in the request body.
+
+    Raises:
+        TypeError: a keyword that is neither a setting nor a parameter of the provider's
+            API (naming the closest name), or a setting of the wrong type.
+        ValueError: an empty model name or a setting out of range.
 
     Examples:
         >>> from chatplex import init_chat_model
