@@ -310,10 +310,34 @@ class ChatModel(Runnable[Any, AIMessage]):
         strict: bool | None = None,
         parallel_tool_calls: bool | None = None,
     ) -> ChatModel:
-        """A copy that offers these tools: pydantic models, TypedDicts, JSON-schema dicts
-        or typed functions. `tool_choice`: "auto", "none", "required"/"any", or a tool
-        name. `strict` and `parallel_tool_calls` as in LangChain (see
-        `chat.dropin.tool_call_body`)."""
+        """A copy that offers these tools to the model.
+
+        Args:
+            tools: pydantic models, TypedDicts, JSON-schema dicts, typed functions or
+                LangChain tools.
+            tool_choice: "auto", "none", "required" (or "any"), or a tool's name.
+            strict: ask the provider to hold the arguments to each tool's schema.
+            parallel_tool_calls: allow several calls in one reply (as in LangChain).
+
+        Returns:
+            A new model; its replies' `tool_calls` name the tools called.
+
+        Examples:
+            >>> from chatplex import init_chat_model
+            >>> from chatplex.testing import MockServer
+            >>> def get_weather(city: str) -> str:
+            ...     \"\"\"The weather in a city.\"\"\"
+            ...     return "sunny"
+            >>> with MockServer() as server:  # calls a tool it is told to call
+            ...     model = init_chat_model(
+            ...         "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-test"
+            ...     )
+            ...     reply = model.bind_tools([get_weather], tool_choice="get_weather").invoke(
+            ...         "Weather in Paris?"
+            ...     )
+            >>> [call["name"] for call in reply.tool_calls]
+            ['get_weather']
+        """
         from ..adapters.tools import normalise_tool_choice
         from ..adapters.tools import to_tool_specs
 

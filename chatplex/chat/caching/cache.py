@@ -448,7 +448,22 @@ _default: BaseCache | None = None
 
 def set_llm_cache(cache: BaseCache | None) -> None:
     """Cache every chat model's replies in `cache` (None: stop), LangChain-style. A model's
-    own `cache=` setting wins: `cache=False` opts a model (or a call) out."""
+    own `cache=` setting wins: `cache=False` opts a model (or a call) out.
+
+    Args:
+        cache: an `InMemoryCache`, a `SQLiteCache` (or another `BaseCache`), or None.
+
+    Raises:
+        TypeError: anything else (install a LangChain cache with LangChain's
+            `set_llm_cache`: chatplex's models use it too).
+
+    Examples:
+        >>> from chatplex import InMemoryCache, get_llm_cache
+        >>> set_llm_cache(InMemoryCache())
+        >>> type(get_llm_cache()).__name__
+        'InMemoryCache'
+        >>> set_llm_cache(None)
+    """
     global _default
     if cache is not None and not isinstance(cache, BaseCache):
         raise TypeError(f"set_llm_cache takes a chatplex BaseCache or None, got {cache!r}")
