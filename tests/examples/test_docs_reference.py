@@ -35,6 +35,19 @@ PUBLIC_MODULES = (
     "chatplex.ray",
 )
 
+#: Packages of which a few names are for users, each on a reference page too: the
+#: HTTP layer's settings (a model's `rate_limit=` and `retry_policy=` take them).
+PUBLIC_NAMES = {
+    "chatplex.http": (
+        "RateLimit",
+        "RetryPolicy",
+        "retry_policy",
+        "configure_pool",
+        "pool_settings",
+        "PoolSettings",
+    ),
+}
+
 _DIRECTIVE = re.compile(r"^::: ([\w.]+)\s*$", re.M)
 
 
@@ -63,11 +76,12 @@ def resolve(identifier: str) -> Any:
 
 
 def public_names() -> list[tuple[str, str]]:
-    return [
+    every = [
         (module, name)
         for module in PUBLIC_MODULES
         for name in importlib.import_module(module).__all__
     ]
+    return every + [(module, name) for module, names in PUBLIC_NAMES.items() for name in names]
 
 
 def _on_the_pages(identifiers: dict[str, Path]) -> list[Any]:
