@@ -78,8 +78,9 @@ class PoolSettings:
     small keep-alive set is also the fast one. The async clients' aiohttp pool takes an
     idle connection without a scan; it drops idle ones after `keepalive_expiry` only.
 
-    >>> PoolSettings().max_connections
-    100
+    Examples:
+        >>> PoolSettings().max_connections
+        100
     """
 
     connect_timeout: float | None = 5.0
