@@ -65,11 +65,24 @@ class ChatplexError(Exception):
 class APIError(ChatplexError):
     """A call to a provider failed.
 
-    Attributes: `status` (HTTP status, None for transport failures; also `status_code`,
-    as the provider SDKs name it), `provider`,
-    `error_type` and `code` (as the provider names them), `message` (the provider's own
-    words), `request_id`, `retryable`, `attempts` (HTTP attempts made), `body` (the decoded
-    error body when there was one) and `response` (the `httpx.Response`, if any).
+    Attributes:
+        status: the HTTP status, None for transport failures (also `status_code`, as the
+            provider SDKs name it).
+        provider: the provider's name (`"openai"`, `"anthropic"`...).
+        error_type: the provider's error type (`"rate_limit_error"`...).
+        code: the provider's error code, when it sends one.
+        message: the provider's own words.
+        request_id: the provider's request id: quote it to the provider.
+        retryable: whether another attempt may succeed (chatplex retried it if so).
+        attempts: the HTTP attempts made.
+        body: the decoded error body, when there was one.
+        response: the `httpx.Response`, if any.
+
+    Examples:
+        >>> from chatplex.errors import RateLimitError, status_error
+        >>> err = status_error(provider="openai", status=429, message="slow down")
+        >>> isinstance(err, RateLimitError), err.retryable, err.status_code
+        (True, True, 429)
     """
 
     retryable: bool = False

@@ -1,12 +1,23 @@
 """The documentation site covers what users look for: a page per provider name
-`init_chat_model` accepts, each with its parts, every page in the navigation, and the
-performance page's chart equal to the one the benchmark drew. (The site's build itself
-is `make docs`, strict; its Python blocks run in tests/examples/test_docs_blocks.py.)"""
+`init_chat_model` accepts, each with its parts, every page in the navigation, the
+performance page's chart equal to the one the benchmark drew, and the built site's links:
+every internal href and #anchor resolves, the 404 page and the sitemap at the published
+address (`site_url`). The site is `make docs`'s site/ when fresh, else built here (strict).
+Its Python blocks run in tests/examples/test_docs_blocks.py; the API reference's names and
+docstring examples in tests/examples/test_docs_reference.py."""
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+import subprocess
+import sys
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
+from urllib.parse import urljoin
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -117,3 +128,175 @@ def test_every_kept_difference_is_on_its_provider_page_and_the_porting_page(suit
         f"tests/partners/{suite}/ DIFFERENCES and the docs disagree (regenerate the tables: "
         ".venv/bin/python -m tests._porting_tables):\n" + "\n".join(problems)
     )
+
+
+# ---- the built site: every internal link and anchor resolves, at the published address
+
+
+def _site_url() -> str:
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    found = re.search(r"^site_url:\s*(\S+)\s*$", text, re.M)
+    assert found, "mkdocs.yml has no site_url: the 404 page's links and the sitemap break"
+    return found.group(1).rstrip("/") + "/"
+
+
+def _newest_source() -> float:
+    sources = [ROOT / "mkdocs.yml", ROOT / "CHANGELOG.md", *DOCS.rglob("*")]
+    sources += (ROOT / "chatplex").rglob("*.py")  # the API reference is read from them
+    return max(path.stat().st_mtime for path in sources if path.is_file())
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site: `make docs`'s site/ when it is newer than every source (as in
+    `make test`, which builds it first), else a fresh strict build."""
+    built = ROOT / "site"
+    marker = built / "sitemap.xml"
+    if marker.is_file() and marker.stat().st_mtime >= _newest_source():
+        return built
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, f"mkdocs build --strict failed:\n{done.stderr[-3000:]}"
+    return out
+
+
+class _Page(HTMLParser):
+    """A page's ids (anchors) and the URLs it points at (href, src)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in ("id", "name") and tag != "meta":
+                self.ids.add(value)
+            elif name in ("href", "src") and tag != "base":
+                self.links.append(value)
+
+
+@functools.cache
+def _read(page: Path) -> _Page:
+    """A page parsed once (the reference pages are large and linked to many times)."""
+    parsed = _Page()
+    parsed.feed(page.read_text(encoding="utf-8"))
+    return parsed
+
+
+def _target(site: Path, path: str) -> Path | None:
+    """The file a URL path (under the site's root) is served from, or None."""
+    candidate = site / unquote(path).lstrip("/")
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    return candidate if candidate.is_file() else None
+
+
+def _broken(site: Path, page: Path, served_at: str, root_path: str) -> list[str]:
+    """Each link of `page` (served at URL path `served_at`) that points nowhere in the
+    site, or at an anchor its target page lacks."""
+    base = f"https://site.invalid{served_at}"
+    problems = []
+    for link in _read(page).links:
+        if link.startswith(("mailto:", "javascript:", "data:")):
+            continue
+        url = urlsplit(urljoin(base, link))
+        if url.netloc != "site.invalid":
+            if not link.startswith(_site_url()):
+                continue  # another site: not checked here (no network in tests)
+            url = urlsplit(urljoin(base, root_path + link[len(_site_url()) :]))
+        if not url.path.startswith(root_path):
+            problems.append(f"{link!r} leaves the site's path {root_path}")
+            continue
+        target = _target(site, url.path[len(root_path) :])
+        if target is None:
+            problems.append(f"{link!r}: no such page or file")
+        elif (
+            url.fragment
+            and target.suffix == ".html"
+            and unquote(url.fragment) not in _read(target).ids
+        ):
+            problems.append(f"{link!r}: no anchor #{url.fragment} on that page")
+    return [f"{page.relative_to(site)}: {problem}" for problem in problems]
+
+
+def test_every_internal_link_and_anchor_of_the_site_resolves(site: Path) -> None:
+    root_path = urlsplit(_site_url()).path
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        if page.name == "404.html":
+            continue  # below: served at any path
+        relative = page.relative_to(site).as_posix()
+        served_at = root_path + relative.removesuffix("index.html")
+        problems += _broken(site, page, served_at, root_path)
+    assert len(list(site.rglob("*.html"))) > 40  # the pages were found
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("missing", ["no-such-page/", "providers/no/such/page/"])
+def test_the_404_page_works_at_any_path_under_the_published_address(
+    site: Path, missing: str
+) -> None:
+    """A host serves 404.html for every unknown URL, at that URL: its links must be
+    absolute under site_url's path (they are relative to / without site_url)."""
+    root_path = urlsplit(_site_url()).path
+    page = site / "404.html"
+    assert page.is_file()
+    assert not _broken(site, page, root_path + missing, root_path)
+    local = [link for link in _read(page).links if not urlsplit(link).netloc]
+    assert local and all(link.startswith(root_path) for link in local), local
+
+
+def test_the_sitemap_lists_the_pages_at_the_published_address(site: Path) -> None:
+    locations = re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text("utf-8"))
+    assert len(locations) == len(_nav_pages())
+    for location in locations:
+        assert location.startswith(_site_url()), location
+        assert _target(site, location[len(_site_url()) :]) is not None, location
+
+
+def test_the_reference_shows_examples_as_code(site: Path) -> None:
+    """A docstring's `>>>` lines render as a code block, not as nested quotes with the
+    lines run together (what a plain docstring paragraph of `>>>` becomes)."""
+    for page in sorted((site / "reference").rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        # Markdown reads `>>> x` outside a code block as three nested quotes of "x".
+        nested = re.findall(r"<blockquote>\s*<blockquote>\s*<blockquote>\s*<p>([^<]*)", text)
+        assert not nested, f"{page.relative_to(site)}: `>>>` lines shown as quotes: {nested}"
+    models = (site / "reference" / "models" / "index.html").read_text(encoding="utf-8")
+    assert "&gt;&gt;&gt;" in models and "<blockquote>" not in models
+
+
+def test_the_site_links_the_repository_and_the_changelog(site: Path) -> None:
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert re.search(r"^repo_url: https://github\.com/", text, re.M)
+    assert "changelog.md" in _nav_pages()
+    changelog = (site / "changelog" / "index.html").read_text(encoding="utf-8")
+    assert "Keep a Changelog" in changelog  # the repository's CHANGELOG.md, included
+
+
+def test_the_link_check_finds_what_is_broken(tmp_path: Path) -> None:
+    page = tmp_path / "a" / "index.html"
+    page.parent.mkdir()
+    page.write_text(
+        '<h1 id="x">x</h1><a href="#x">ok</a><a href="../b/">missing page</a>'
+        '<a href="#nope">missing anchor</a><a href="/elsewhere/">outside</a>'
+        f'<a href="{_site_url()}a/#x">absolute, fine</a><a href="https://example.com/">other</a>',
+        encoding="utf-8",
+    )
+    assert _broken(tmp_path, page, "/chatplex/a/", "/chatplex/") == [
+        "a/index.html: '../b/': no such page or file",
+        "a/index.html: '#nope': no anchor #nope on that page",
+        "a/index.html: '/elsewhere/' leaves the site's path /chatplex/",
+    ]

@@ -200,8 +200,35 @@ def submit_batch(
     smaller jobs that finish sooner). If submission is cut short, `load(job_path)` then
     `submit_remaining()` finishes it.
 
-    >>> job = submit_batch(prompt | model | parser, rows)  # doctest: +SKIP
-    >>> job.wait(); job.results()  # doctest: +SKIP
+    Args:
+        runnable: a chat model, or a chain `prompt | model | parser` (the steps before
+            the model run now, the ones after it on each reply).
+        inputs: the rows, each what `runnable.invoke` takes.
+        config: the config the chain's steps run with.
+        handle_dir: where the handle and its files go.
+        limits: per-job limits below the provider's.
+
+    Returns:
+        A `BatchJob`; call its `wait()`, then `results()` (in input order).
+
+    Raises:
+        NotImplementedError: a provider without a Batch API chatplex speaks.
+
+    Examples:
+        >>> import tempfile
+        >>> from chatplex import init_chat_model
+        >>> from chatplex.testing import MockServer
+        >>> with MockServer() as server, tempfile.TemporaryDirectory() as handles:
+        ...     model = init_chat_model(
+        ...         "openai:gpt-4o-mini",
+        ...         base_url=server.openai_base_url,
+        ...         api_key="sk-test",
+        ...         default_headers={"x-mock-batch-seconds": "0"},  # the job ends at once
+        ...     )
+        ...     job = submit_batch(model, ["hi", "bye"], handle_dir=handles)
+        ...     status = job.wait(poll_interval=0.05, progress=False)
+        ...     [reply.text for reply in job.results()]
+        ['Echo: hi', 'Echo: bye']
     """
     model, pre, post = split_chain(runnable)
     api = batch_api(model, limits)

@@ -485,10 +485,18 @@ class UsageMetadataCallbackHandler:
     """Sums `usage_metadata` per model name over the chat-model calls it hears about
     (LangChain's handler of the same name, for chatplex's results and LangChain's).
 
-    >>> with get_usage_metadata_callback() as cb:  # doctest: +SKIP
-    ...     model.invoke("hi")
-    >>> cb.usage_metadata  # doctest: +SKIP
-    {'gpt-4o-mini-2024-07-18': {'input_tokens': 8, 'output_tokens': 10, 'total_tokens': 18}}
+    Examples:
+        >>> from chatplex import init_chat_model
+        >>> from chatplex.testing import MockServer
+        >>> handler = UsageMetadataCallbackHandler()
+        >>> with MockServer() as server:
+        ...     model = init_chat_model(
+        ...         "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-test"
+        ...     )
+        ...     reply = model.invoke("hi", config={"callbacks": [handler]})
+        >>> usage = handler.usage_metadata["gpt-4o-mini"]
+        >>> usage["total_tokens"] == usage["input_tokens"] + usage["output_tokens"]
+        True
     """
 
     def __init__(self) -> None:
@@ -522,10 +530,21 @@ def get_usage_metadata_callback() -> Iterator[UsageMetadataCallbackHandler]:
     (this thread or task and what it starts: threads via the config, tasks and the
     portal via contextvars), whether or not the calls pass callbacks.
 
-    >>> with get_usage_metadata_callback() as cb:  # doctest: +SKIP
-    ...     model.invoke("Hello")
-    ...     other_model.invoke("Hello")
-    >>> cb.usage_metadata  # doctest: +SKIP
+    Yields:
+        The `UsageMetadataCallbackHandler`, whose `usage_metadata` maps each model
+        name to its summed `usage_metadata`.
+
+    Examples:
+        >>> from chatplex import init_chat_model
+        >>> from chatplex.testing import MockServer
+        >>> with MockServer() as server, get_usage_metadata_callback() as cb:
+        ...     for name in ("gpt-4o-mini", "gpt-4o"):
+        ...         model = init_chat_model(
+        ...             f"openai:{name}", base_url=server.openai_base_url, api_key="sk-test"
+        ...         )
+        ...         reply = model.invoke("Hello")
+        >>> sorted(cb.usage_metadata)
+        ['gpt-4o', 'gpt-4o-mini']
     """
     handler = UsageMetadataCallbackHandler()
     token = _CONTEXT_HANDLERS.set((*_CONTEXT_HANDLERS.get(), handler))

@@ -40,17 +40,27 @@ ErrorRule = Mapping[str, BaseException] | Callable[[list[BaseMessage]], BaseExce
 class FakeChatModel(ChatModel):
     """Replies with `responses` in turn (cycling), streaming each one word by word.
 
-    - `chunk_delay`: seconds between streamed words; `latency`: seconds before replying.
-    - `errors`: `{text: exception}` raises that exception when the last message's text
-      equals `text`; or a function `messages -> exception | None`.
-    - `calls`: the message lists it received, in order (for assertions).
+    `calls` holds the message lists it received, in order (for assertions).
 
-    >>> model = FakeChatModel(responses=["Hello there"])
-    >>> model.invoke("hi").text
-    'Hello there'
-    >>> pieces = [c.text for c in model.stream("hi")]
-    >>> pieces
-    ['Hello ', 'there']
+    Args:
+        responses: the replies, texts or `AIMessage`s, given in turn and then again.
+        chunk_delay: seconds between streamed words.
+        latency: seconds before replying.
+        errors: `{text: exception}` raises that exception when the last message's text
+            equals `text`; or a function `messages -> exception | None`.
+        model: the model name its replies carry.
+        **settings: `ChatModel`'s settings (`cache`, `callbacks`, `name`...).
+
+    Raises:
+        ValueError: no responses, or a negative delay.
+
+    Examples:
+        >>> model = FakeChatModel(responses=["Hello there"])
+        >>> model.invoke("hi").text
+        'Hello there'
+        >>> pieces = [c.text for c in model.stream("hi")]
+        >>> pieces
+        ['Hello ', 'there']
     """
 
     provider = "fake"

@@ -67,36 +67,70 @@ def _is_adapter(value: object) -> bool:
 class ChatModel(Runnable[Any, AIMessage]):
     """A chat model over one provider adapter.
 
-    Usually built with `init_chat_model("openai:gpt-4o-mini")`. Input: a str, a list of
-    messages / `(role, text)` tuples / dicts, or a prompt value. Output: an `AIMessage`
-    (or `AIMessageChunk`s from `stream`). Keyword arguments not named here must be
-    parameters of the provider's API (`response_format`, `seed`, ...; see
-    `chatplex.chat.params`), sent in the request body: others are a TypeError naming the
-    closest name. `model_kwargs` / `extra_body` carry newer parameters, unchecked.
+    Usually built with `init_chat_model("openai:gpt-4o-mini")` or a drop-in class
+    (`ChatOpenAI(...)`). Input: a str, a list of messages / `(role, text)` tuples /
+    dicts, or a prompt value. Output: an `AIMessage` (or `AIMessageChunk`s from
+    `stream`).
 
     Reliability: transient failures (408, 409, 429, 5xx, 529, connection errors,
-    timeouts) are retried up to `max_retries` times (default 2), after the server's
-    `retry-after` when it sends one (honoured up to `max_retry_after` s, default 60), else
-    with exponential backoff; `RunnableConfig(timeout=...)` bounds the whole call.
-    Bounds on each attempt: `timeout` (s; default the shared pool's read timeout, 600)
-    is the longest a whole reply may take to arrive, however slowly a server trickles
-    it; a stream's `stream_idle_timeout` (default: `timeout`) the longest it may go
-    without content (keep-alive comments and pings do not count); and
-    `max_response_bytes` (default 64 MiB) the largest reply read
-    (`ResponseTooLargeError`, not retried).
-    `rate_limit=RateLimit(...)` or a dict (`requests_per_minute`, `tokens_per_minute`,
-    `max_in_flight`) paces every call sharing the budget (provider, base URL, key, model);
-    without one the budget paces by what the server says (rate-limit headers, 429s, 529s),
-    and `rate_limit=False` turns the limiter off. `cache=`: a `BaseCache` (or a LangChain
-    cache) for this model's replies, `False` for none, None (default) for the one
-    `chatplex.set_llm_cache` set (else LangChain's `set_llm_cache`, if the user loaded
-    it); per call too: `model.invoke(x, cache=False)`. Inside `chatplex.track_usage()`
-    replies carry their price in `response_metadata["cost"]`.
-    `retry_policy=chatplex.http.retry_policy(...)` replaces both retry settings (other
-    backoff, injected sleep/clock for tests). `extra_headers` go with every request, and
-    can be added per call:
+    timeouts) are retried up to `max_retries` times, after the server's `retry-after`
+    when it sends one, else with exponential backoff; `RunnableConfig(timeout=...)`
+    bounds the whole call. Inside `chatplex.track_usage()` replies carry their price in
+    `response_metadata["cost"]`.
 
-    >>> model.invoke("hi", extra_headers={"x-trace-id": "42"})  # doctest: +SKIP
+    Args:
+        adapter: the provider's wire (built by `init_chat_model` or the drop-in).
+        model: the provider's model name.
+        temperature: sampling temperature (the provider's default when None).
+        max_tokens: the longest reply, in tokens.
+        top_p: nucleus sampling.
+        stop: where the reply stops: one string or several.
+        timeout: seconds one HTTP attempt may take for the whole reply, however slowly
+            a server trickles it (default: the shared pool's read timeout, 600).
+        max_retries: retries after the first attempt (2).
+        max_retry_after: the longest server-asked wait honoured, in seconds (60).
+        retry_policy: replaces both retry settings (`chatplex.http.retry_policy(...)`:
+            other backoff, an injected sleep and clock for tests).
+        rate_limit: a `RateLimit` or a dict (`requests_per_minute`,
+            `tokens_per_minute`, `max_in_flight`) pacing every call that shares the
+            budget (provider, base URL, key, model); None paces by what the server says
+            (rate-limit headers, 429s, 529s); False turns the limiter off.
+        cache: a `BaseCache` (or a LangChain cache) for this model's replies, False for
+            none, None for the one `chatplex.set_llm_cache` set. Per call too:
+            `model.invoke(x, cache=False)`.
+        extra_headers: headers sent with every request (and per call).
+        stream_idle_timeout: the longest a stream may go without content (default:
+            `timeout`); keep-alive comments and pings do not count.
+        max_response_bytes: the largest reply read (64 MiB): `ResponseTooLargeError`.
+        http_client: an `httpx.Client` of your own for sync calls.
+        http_async_client: an `httpx.AsyncClient` of your own for async calls.
+        name: the name in events, traces and callbacks.
+        model_kwargs: parameters sent in the request body as given, unchecked (for
+            parameters newer than chatplex).
+        extra_body: the same, as the SDKs name it.
+        streaming: `invoke` streams under the hood (LangChain's setting).
+        stream_usage: ask for token usage at the end of a stream.
+        rate_limiter: a LangChain rate limiter, asked before every HTTP attempt.
+        **provider_extras: parameters of the provider's API (`response_format`,
+            `seed`, ...; see `chatplex.chat.params`), sent in the request body.
+
+    Raises:
+        TypeError: a keyword that is neither a setting nor a parameter of the provider's
+            API (naming the closest name), or a setting of the wrong type.
+        ValueError: an empty model name or a setting out of range.
+
+    Examples:
+        >>> from chatplex import init_chat_model
+        >>> from chatplex.testing import MockServer
+        >>> with MockServer() as server:
+        ...     model = init_chat_model(
+        ...         "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-test"
+        ...     )
+        ...     reply = model.invoke("hi", extra_headers={"x-trace-id": "42"})
+        ...     "".join(chunk.text for chunk in model.stream("one two"))
+        'Echo: one two'
+        >>> reply.text
+        'Echo: hi'
     """
 
     provider: str = "unknown"
@@ -278,7 +312,22 @@ class ChatModel(Runnable[Any, AIMessage]):
     def bind(self, **settings: Any) -> ChatModel:
         """A copy with some settings changed (validated now, not at call time).
 
-        >>> model.bind(temperature=0, stop=["\\n"])  # doctest: +SKIP
+        Args:
+            **settings: settings of the model (`temperature`, `stop`, `max_tokens`...)
+                or parameters of the provider's API.
+
+        Returns:
+            A new model; this one is unchanged.
+
+        Raises:
+            TypeError: a name that is neither a setting nor an API parameter.
+
+        Examples:
+            >>> from chatplex import init_chat_model
+            >>> model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test")
+            >>> cold = model.bind(temperature=0, stop=["\\n"])
+            >>> cold.temperature, model.temperature
+            (0, None)
         """
         clone = copy.copy(self)
         clone.extra_body = dict(self.extra_body)
@@ -293,10 +342,34 @@ class ChatModel(Runnable[Any, AIMessage]):
         strict: bool | None = None,
         parallel_tool_calls: bool | None = None,
     ) -> ChatModel:
-        """A copy that offers these tools: pydantic models, TypedDicts, JSON-schema dicts
-        or typed functions. `tool_choice`: "auto", "none", "required"/"any", or a tool
-        name. `strict` and `parallel_tool_calls` as in LangChain (see
-        `chat.dropin.tool_call_body`)."""
+        """A copy that offers these tools to the model.
+
+        Args:
+            tools: pydantic models, TypedDicts, JSON-schema dicts, typed functions or
+                LangChain tools.
+            tool_choice: "auto", "none", "required" (or "any"), or a tool's name.
+            strict: ask the provider to hold the arguments to each tool's schema.
+            parallel_tool_calls: allow several calls in one reply (as in LangChain).
+
+        Returns:
+            A new model; its replies' `tool_calls` name the tools called.
+
+        Examples:
+            >>> from chatplex import init_chat_model
+            >>> from chatplex.testing import MockServer
+            >>> def get_weather(city: str) -> str:
+            ...     \"\"\"The weather in a city.\"\"\"
+            ...     return "sunny"
+            >>> with MockServer() as server:  # calls a tool it is told to call
+            ...     model = init_chat_model(
+            ...         "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-test"
+            ...     )
+            ...     reply = model.bind_tools([get_weather], tool_choice="get_weather").invoke(
+            ...         "Weather in Paris?"
+            ...     )
+            >>> [call["name"] for call in reply.tool_calls]
+            ['get_weather']
+        """
         from ..adapters.tools import normalise_tool_choice
         from ..adapters.tools import to_tool_specs
 
@@ -349,8 +422,34 @@ class ChatModel(Runnable[Any, AIMessage]):
         the raw message); `include_raw=True` returns `{"raw", "parsed",
         "parsing_error"}` instead. See `chatplex.chat.structured`.
 
-        >>> model.with_structured_output(Person).invoke("Who is Ada?")  # doctest: +SKIP
-        Person(name='Ada Lovelace', born=1815)
+        Args:
+            schema: a pydantic class, a TypedDict or a JSON-schema dict.
+            method: "function_calling" (the default of most providers), "json_schema"
+                or "json_mode".
+            include_raw: return `{"raw", "parsed", "parsing_error"}` rather than raise.
+            strict: ask the provider to hold the reply to the schema exactly.
+
+        Returns:
+            A runnable whose output is an instance of `schema` (a dict for a TypedDict
+            or JSON schema).
+
+        Raises:
+            StructuredOutputError: at call time, a reply that does not fit the schema.
+
+        Examples:
+            >>> from pydantic import BaseModel
+            >>> from chatplex import init_chat_model
+            >>> from chatplex.testing import MockServer
+            >>> class Person(BaseModel):
+            ...     name: str
+            ...     born: int
+            >>> with MockServer() as server:  # answers with example values of the schema
+            ...     model = init_chat_model(
+            ...         "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-test"
+            ...     )
+            ...     person = model.with_structured_output(Person).invoke("Who is Ada?")
+            >>> type(person).__name__, isinstance(person.born, int)
+            ('Person', True)
         """
         from .structured import structured_output
 

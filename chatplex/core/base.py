@@ -74,9 +74,10 @@ _OPTIONAL_HOOKS = ("_stream", "_astream", "_transform", "_atransform", "_batch",
 class Runnable(Introspection, Generic[Input, Output]):
     """A unit of work with sync/async, single/batch and streaming entry points.
 
-    >>> from chatplex import RunnableLambda
-    >>> (RunnableLambda(lambda x: x + 1) | RunnableLambda(lambda x: x * 2)).invoke(1)
-    4
+    Examples:
+        >>> from chatplex import RunnableLambda
+        >>> (RunnableLambda(lambda x: x + 1) | RunnableLambda(lambda x: x * 2)).invoke(1)
+        4
     """
 
     name: str | None = None
@@ -205,7 +206,28 @@ class Runnable(Introspection, Generic[Input, Output]):
         return self.invoke(input, config, **kwargs)
 
     def invoke(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Output:
-        """Run once, synchronously."""
+        """Run once, synchronously.
+
+        Args:
+            input: what the runnable takes (for a chat model: a str, a list of messages,
+                `(role, text)` tuples or dicts, or a prompt value).
+            config: the call's settings: `callbacks`, `tags`, `metadata`, `run_name`,
+                `max_concurrency`, `configurable`, and `timeout` (a deadline in seconds
+                for the whole call, retries included).
+            **kwargs: passed to the runnable (a chat model takes per-call settings such
+                as `stop` or `extra_headers`).
+
+        Returns:
+            The output (a chat model's is an `AIMessage`).
+
+        Raises:
+            DeadlineExceededError: `config["timeout"]` passed.
+
+        Examples:
+            >>> from chatplex import RunnableLambda
+            >>> RunnableLambda(lambda x: x * 2).invoke(21)
+            42
+        """
         cfg = ensure_config(config)
         check_deadline(cfg)
         if cfg.get("callbacks"):  # the only cost of the run tree when nobody watches
@@ -215,7 +237,22 @@ class Runnable(Introspection, Generic[Input, Output]):
     async def ainvoke(
         self, input: Input, config: RunnableConfig | None = None, **kwargs: Any
     ) -> Output:
-        """Run once on the running event loop (real async I/O, no threads)."""
+        """Run once on the running event loop (real async I/O, no threads).
+
+        Args:
+            input: as for `invoke`.
+            config: as for `invoke`.
+            **kwargs: as for `invoke`.
+
+        Returns:
+            The output, as `invoke` returns it.
+
+        Examples:
+            >>> import asyncio
+            >>> from chatplex import RunnableLambda
+            >>> asyncio.run(RunnableLambda(lambda x: x * 2).ainvoke(21))
+            42
+        """
         owns_deadline = bool(config and config.get("timeout"))
         cfg = ensure_config(config)
         check_deadline(cfg)
@@ -229,7 +266,23 @@ class Runnable(Introspection, Generic[Input, Output]):
     def stream(
         self, input: Input, config: RunnableConfig | None = None, **kwargs: Any
     ) -> Iterator[Output]:
-        """Yield output pieces as they are produced."""
+        """Yield output pieces as they are produced.
+
+        Args:
+            input: as for `invoke`.
+            config: as for `invoke`; a `timeout` cut raises `DeadlineExceededError`,
+                whose `partial` holds what had arrived.
+            **kwargs: as for `invoke`.
+
+        Yields:
+            The output in pieces (a chat model's are `AIMessageChunk`s, which `+` merges).
+
+        Examples:
+            >>> from chatplex import FakeChatModel
+            >>> model = FakeChatModel(responses=["hello world"])
+            >>> "".join(chunk.text for chunk in model.stream("hi"))
+            'hello world'
+        """
         cfg = ensure_config(config)
         check_deadline(cfg)
         if cfg.get("callbacks"):
@@ -251,7 +304,11 @@ class Runnable(Introspection, Generic[Input, Output]):
     async def astream(
         self, input: Input, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[Output]:
-        """Yield output pieces as they are produced, asynchronously."""
+        """Yield output pieces as they are produced, asynchronously (see `stream`).
+
+        Yields:
+            The output in pieces, as `stream` yields them.
+        """
         owns_deadline = bool(config and config.get("timeout"))
         cfg = ensure_config(config)
         check_deadline(cfg)
@@ -310,6 +367,24 @@ class Runnable(Introspection, Generic[Input, Output]):
         At most `config["max_concurrency"]` calls are in flight (default
         `DEFAULT_MAX_CONCURRENCY`). With `return_exceptions=True` a failed input's slot
         holds its exception; otherwise the first error is raised and the rest cancelled.
+
+        Args:
+            inputs: the inputs, each what `invoke` takes.
+            config: one config for every input, or one per input.
+            return_exceptions: put a failed input's exception in its slot instead of
+                raising it.
+            **kwargs: as for `invoke`.
+
+        Returns:
+            One output per input, in input order.
+
+        Examples:
+            >>> from chatplex import RunnableLambda
+            >>> divide = RunnableLambda(lambda x: 10 // x)
+            >>> divide.batch([1, 2, 5], config={"max_concurrency": 2})
+            [10, 5, 2]
+            >>> [type(r).__name__ for r in divide.batch([1, 0], return_exceptions=True)]
+            ['int', 'ZeroDivisionError']
         """
         inputs = list(inputs)
         if not inputs:
@@ -329,7 +404,11 @@ class Runnable(Introspection, Generic[Input, Output]):
         return_exceptions: bool = False,
         **kwargs: Any,
     ) -> list[Output]:
-        """Async `batch`: same ordering, concurrency and error rules."""
+        """Async `batch`: same ordering, concurrency and error rules.
+
+        Returns:
+            One output per input, in input order.
+        """
         inputs = list(inputs)
         if not inputs:
             return []
@@ -416,18 +495,20 @@ class Runnable(Introspection, Generic[Input, Output]):
     def pick(self, keys: str | Sequence[str]) -> RunnableSequence[Input, Any]:
         """Then keep only these keys of the output dict (one key: its value).
 
-        >>> from chatplex import RunnableLambda
-        >>> RunnableLambda(lambda x: {"a": x, "b": 2}).pick("a").invoke(1)
-        1
+        Examples:
+            >>> from chatplex import RunnableLambda
+            >>> RunnableLambda(lambda x: {"a": x, "b": 2}).pick("a").invoke(1)
+            1
         """
         return LATE.sequence(self, LATE.pick(keys))  # type: ignore[no-any-return]
 
     def assign(self, **steps: Any) -> RunnableSequence[Input, dict[str, Any]]:
         """Then add keys computed from the output dict, keeping its own keys.
 
-        >>> from chatplex import RunnableLambda
-        >>> RunnableLambda(lambda x: {"n": x}).assign(m=lambda d: d["n"] * 2).invoke(2)
-        {'n': 2, 'm': 4}
+        Examples:
+            >>> from chatplex import RunnableLambda
+            >>> RunnableLambda(lambda x: {"n": x}).assign(m=lambda d: d["n"] * 2).invoke(2)
+            {'n': 2, 'm': 4}
         """
         return LATE.sequence(self, LATE.assign(steps))  # type: ignore[no-any-return]
 
@@ -497,7 +578,30 @@ class Runnable(Introspection, Generic[Input, Output]):
         in all, with exponential backoff; the call's deadline covers every attempt. A
         stream is retried only before its first chunk. See `reliability.RunnableRetry`.
 
-        >>> model.with_retry(stop_after_attempt=2).invoke("hi")  # doctest: +SKIP
+        Args:
+            retry_if_exception_type: the exceptions that cause another attempt.
+            stop_after_attempt: the most attempts, the first included.
+            wait_exponential_jitter: wait between attempts, longer each time (else not).
+            exponential_jitter_params: `initial`, `max`, `exp_base`, `jitter` of the wait.
+
+        Returns:
+            A runnable that retries this one.
+
+        Examples:
+            >>> from chatplex import RunnableLambda
+            >>> attempts = []
+            >>> def flaky(x: str) -> str:
+            ...     attempts.append(x)
+            ...     if len(attempts) < 2:
+            ...         raise ConnectionError("reset")
+            ...     return x.upper()
+            >>> step = RunnableLambda(flaky).with_retry(
+            ...     retry_if_exception_type=(ConnectionError,),
+            ...     stop_after_attempt=2,
+            ...     wait_exponential_jitter=False,
+            ... )
+            >>> step.invoke("hi"), len(attempts)
+            ('HI', 2)
         """
         return LATE.retry(  # type: ignore[no-any-return]
             self,
@@ -517,7 +621,27 @@ class Runnable(Introspection, Generic[Input, Output]):
         `exceptions_to_handle` (a stream: only before its first chunk; a batch: only the
         failed inputs). See `reliability.RunnableWithFallbacks`.
 
-        >>> openai_model.with_fallbacks([anthropic_model]).invoke("hi")  # doctest: +SKIP
+        Args:
+            fallbacks: the runnables to try next, in order.
+            exceptions_to_handle: the exceptions that move on to the next one.
+
+        Returns:
+            A runnable that answers with the first one that succeeds.
+
+        Examples:
+            >>> from chatplex import FakeChatModel, init_chat_model
+            >>> from chatplex.testing import MockServer
+            >>> with MockServer() as server:
+            ...     failing = init_chat_model(
+            ...         "openai:gpt-4o-mini",
+            ...         base_url=server.openai_base_url,
+            ...         api_key="sk-test",
+            ...         max_retries=0,
+            ...         default_headers={"x-mock-fault": "status=503"},
+            ...     )
+            ...     model = failing.with_fallbacks([FakeChatModel(responses=["from the fallback"])])
+            ...     model.invoke("hi").text
+            'from the fallback'
         """
         return LATE.fallbacks(  # type: ignore[no-any-return]
             self, fallbacks, exceptions_to_handle=exceptions_to_handle

@@ -147,8 +147,9 @@ class RunnableSequence(BatchForwarding[Input, Output]):
 class RunnableParallel(Runnable[Input, dict[str, Any]]):
     """Run several runnables on the same input; the output is a dict of their outputs.
 
-    >>> RunnableParallel(a=lambda x: x + 1, b=lambda x: x * 2).invoke(3)
-    {'a': 4, 'b': 6}
+    Examples:
+        >>> RunnableParallel(a=lambda x: x + 1, b=lambda x: x * 2).invoke(3)
+        {'a': 4, 'b': 6}
     """
 
     def __init__(self, steps: Mapping[str, Any] | None = None, /, **kwargs: Any) -> None:

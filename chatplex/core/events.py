@@ -351,14 +351,15 @@ def dispatch_custom_event(name: str, data: Any, *, config: RunnableConfig | None
     handlers with `on_custom_event(name, data, run_id=..., ...)` receive it. With nobody
     watching it costs nothing. Outside any runnable it raises `RuntimeError`.
 
-    >>> from chatplex import RunnableLambda
-    >>> def step(x: int) -> int:
-    ...     dispatch_custom_event("progress", {"done": x})
-    ...     return x
-    >>> events = RunnableLambda(step).stream_events(3)
-    >>> data = [e["data"] for e in events if e["event"] == "on_custom_event"]
-    >>> data
-    [{'done': 3}]
+    Examples:
+        >>> from chatplex import RunnableLambda
+        >>> def step(x: int) -> int:
+        ...     dispatch_custom_event("progress", {"done": x})
+        ...     return x
+        >>> events = RunnableLambda(step).stream_events(3)
+        >>> data = [e["data"] for e in events if e["event"] == "on_custom_event"]
+        >>> data
+        [{'done': 3}]
     """
     run = _dispatching_run(name, config)
     if run is not None:
@@ -370,9 +371,17 @@ async def adispatch_custom_event(
 ) -> None:
     """`dispatch_custom_event` for async code: async handler methods are awaited.
 
-    >>> async def step(x: int) -> int:  # doctest: +SKIP
-    ...     await adispatch_custom_event("progress", {"done": x})
-    ...     return x
+    Examples:
+        >>> import asyncio
+        >>> from chatplex import RunnableLambda
+        >>> async def step(x: int) -> int:
+        ...     await adispatch_custom_event("progress", {"done": x})
+        ...     return x
+        >>> async def main() -> list:
+        ...     events = RunnableLambda(step).astream_events(3)
+        ...     return [e["data"] async for e in events if e["event"] == "on_custom_event"]
+        >>> asyncio.run(main())
+        [{'done': 3}]
     """
     run = _dispatching_run(name, config)
     if run is not None:

@@ -141,12 +141,13 @@ class PydanticOutputParser(JsonOutputParser):
     naming the model, the JSON and pydantic's error. Streamed, it yields a model instance
     each time the value so far validates and differs from the last one.
 
-    >>> from pydantic import BaseModel
-    >>> class Joke(BaseModel):
-    ...     setup: str
-    ...     punchline: str
-    >>> PydanticOutputParser(pydantic_object=Joke).invoke('{"setup": "a", "punchline": "b"}')
-    Joke(setup='a', punchline='b')
+    Examples:
+        >>> from pydantic import BaseModel
+        >>> class Joke(BaseModel):
+        ...     setup: str
+        ...     punchline: str
+        >>> PydanticOutputParser(pydantic_object=Joke).invoke('{"setup": "a", "punchline": "b"}')
+        Joke(setup='a', punchline='b')
     """
 
     def __init__(self, *, pydantic_object: Any) -> None:

@@ -62,8 +62,9 @@ class RunnableLambda(Runnable[Any, Any]):
     If the function returns a Runnable, that runnable is invoked with the same input
     (handy for routing).
 
-    >>> RunnableLambda(lambda x: x.upper()).invoke("hi")
-    'HI'
+    Examples:
+        >>> RunnableLambda(lambda x: x.upper()).invoke("hi")
+        'HI'
     """
 
     _starts_on_first_piece = True  # LangChain's lambda transforms a streamed input
@@ -173,11 +174,12 @@ class RunnableLambda(Runnable[Any, Any]):
 class RunnableGenerator(Runnable[Any, Any]):
     """A generator over the stream of input pieces: `def f(chunks): for c in chunks: yield`.
 
-    >>> def shout(chunks):
-    ...     for c in chunks:
-    ...         yield c.upper()
-    >>> RunnableGenerator(shout).invoke("hi")
-    'HI'
+    Examples:
+        >>> def shout(chunks):
+        ...     for c in chunks:
+        ...         yield c.upper()
+        >>> RunnableGenerator(shout).invoke("hi")
+        'HI'
     """
 
     def __init__(self, transform: Callable[..., Any], *, name: str | None = None) -> None:
@@ -240,10 +242,11 @@ class RunnableGenerator(Runnable[Any, Any]):
 def chain(func: Callable[..., Any]) -> RunnableLambda:
     """LangChain's `@chain` decorator: the function as a runnable, named after it.
 
-    >>> @chain
-    ... def shout(text):
-    ...     return text.upper()
-    >>> shout.invoke("hi"), shout.name
-    ('HI', 'shout')
+    Examples:
+        >>> @chain
+        ... def shout(text):
+        ...     return text.upper()
+        >>> shout.invoke("hi"), shout.name
+        ('HI', 'shout')
     """
     return RunnableLambda(func, name=getattr(func, "__name__", None))

@@ -51,9 +51,10 @@ class StrOutputParser(PureRunnable[Any, str]):
     LangChain yields `""` for them (the joined text is the same; chatplex does not emit
     pieces that carry nothing, nor `on_parser_stream` events for them).
 
-    >>> from chatplex import AIMessage
-    >>> StrOutputParser().invoke(AIMessage(content="hi"))
-    'hi'
+    Examples:
+        >>> from chatplex import AIMessage
+        >>> StrOutputParser().invoke(AIMessage(content="hi"))
+        'hi'
     """
 
     _run_type = "parser"  # events: on_parser_start / on_parser_stream / on_parser_end

@@ -26,9 +26,10 @@ __all__ = ["RunnableAssign", "RunnablePassthrough", "RunnablePick", "assign_step
 class RunnablePassthrough(PureRunnable[Any, Any]):
     """Returns its input. In a parallel map it forwards the original input to a key.
 
-    >>> from chatplex import RunnableParallel
-    >>> RunnableParallel(orig=RunnablePassthrough(), n=lambda x: len(x)).invoke("abc")
-    {'orig': 'abc', 'n': 3}
+    Examples:
+        >>> from chatplex import RunnableParallel
+        >>> RunnableParallel(orig=RunnablePassthrough(), n=lambda x: len(x)).invoke("abc")
+        {'orig': 'abc', 'n': 3}
     """
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
@@ -51,8 +52,9 @@ class RunnablePassthrough(PureRunnable[Any, Any]):
 
         (On an instance or class alike: the passthrough itself adds nothing to keep.)
 
-        >>> RunnablePassthrough.assign(n=lambda d: len(d["text"])).invoke({"text": "abc"})
-        {'text': 'abc', 'n': 3}
+        Examples:
+            >>> RunnablePassthrough.assign(n=lambda d: len(d["text"])).invoke({"text": "abc"})
+            {'text': 'abc', 'n': 3}
         """
         return assign_steps(kwargs)
 

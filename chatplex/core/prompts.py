@@ -249,6 +249,14 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
     """A list of message templates; `invoke(dict)` fills them into a `ChatPromptValue`.
 
     With exactly one variable, `invoke` also takes the bare value: `prompt.invoke("tea")`.
+
+    Examples:
+        >>> prompt = ChatPromptTemplate.from_messages(
+        ...     [("system", "You answer in {language}."), ("human", "{question}")]
+        ... )
+        >>> value = prompt.invoke({"language": "French", "question": "Hello?"})
+        >>> [(m.type, m.content) for m in value.to_messages()]
+        [('system', 'You answer in French.'), ('human', 'Hello?')]
     """
 
     _run_type = "prompt"  # events: on_prompt_start / on_prompt_end

@@ -122,11 +122,12 @@ class RetryPolicy:
     `sleep`, `asleep` and `clock` are injectable so tests run without waiting; `clock`
     must tell `time.monotonic()` time (deadlines are monotonic values).
 
-    >>> from tenacity import retry_if_exception_type, stop_after_attempt, wait_fixed
-    >>> p = RetryPolicy(retry=retry_if_exception_type(OSError), stop=stop_after_attempt(2),
-    ...                 wait=wait_fixed(0.1))
-    >>> p.delay(OSError(), attempt=1), p.delay(OSError(), attempt=2), p.delay(KeyError(), 1)
-    (0.1, None, None)
+    Examples:
+        >>> from tenacity import retry_if_exception_type, stop_after_attempt, wait_fixed
+        >>> p = RetryPolicy(retry=retry_if_exception_type(OSError), stop=stop_after_attempt(2),
+        ...                 wait=wait_fixed(0.1))
+        >>> p.delay(OSError(), attempt=1), p.delay(OSError(), attempt=2), p.delay(KeyError(), 1)
+        (0.1, None, None)
     """
 
     retry: retry_base
@@ -178,11 +179,12 @@ def retry_policy(
     set of arguments and shared (a policy holds no per-call state), so a call pays a
     cache lookup for it.
 
-    >>> from chatplex.errors import ServerError
-    >>> p = retry_policy(max_retries=5, jitter=0.0)
-    >>> [p.delay(ServerError("down"), n) for n in (1, 2, 3)]
-    [0.5, 1.0, 2.0]
-    >>> fast = retry_policy(initial_delay=0.01, max_delay=0.05)  # e.g. for tests
+    Examples:
+        >>> from chatplex.errors import ServerError
+        >>> p = retry_policy(max_retries=5, jitter=0.0)
+        >>> [p.delay(ServerError("down"), n) for n in (1, 2, 3)]
+        [0.5, 1.0, 2.0]
+        >>> fast = retry_policy(initial_delay=0.01, max_delay=0.05)  # e.g. for tests
     """
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
         raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")

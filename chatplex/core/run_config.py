@@ -43,15 +43,26 @@ DEFAULT_MAX_CONCURRENCY = 32
 
 
 class RunnableConfig(TypedDict, total=False):
-    """Options for one call.
+    """Options for one call (a dict: `config={"timeout": 30, "tags": ["nightly"]}`).
 
-    - `max_concurrency`: at most this many calls in flight in `batch`/`abatch`.
-    - `timeout`: seconds for the whole call; raises `DeadlineExceededError` (a
-      `TimeoutError`). In `batch`, each input gets its own budget when it starts.
-    - `tags`, `metadata`, `run_name`: labels passed to callbacks and events.
-    - `callbacks`: handler objects (see `chatplex.chat.callbacks`).
-    - `configurable`: values for configurable fields (e.g. the model to use).
-    - `deadline`: the absolute `time.monotonic()` value derived from `timeout`.
+    Attributes:
+        max_concurrency: at most this many calls in flight in `batch`/`abatch`.
+        timeout: seconds for the whole call, retries and rate-limit waits included;
+            raises `DeadlineExceededError` (a `TimeoutError`). In `batch`, each input
+            gets its own budget when it starts.
+        tags: labels passed to callbacks and events.
+        metadata: key-value labels passed to callbacks and events.
+        run_name: the run's name in callbacks, events and traces.
+        callbacks: handler objects (see `chatplex.chat.callbacks`).
+        configurable: values for configurable fields (e.g. the model to use).
+        deadline: the absolute `time.monotonic()` value derived from `timeout`.
+        recursion_limit: LangChain's key, accepted.
+
+    Examples:
+        >>> from chatplex import RunnableLambda
+        >>> config = RunnableConfig(tags=["demo"], max_concurrency=2, timeout=30)
+        >>> RunnableLambda(lambda x: x + 1).batch([1, 2, 3], config=config)
+        [2, 3, 4]
     """
 
     max_concurrency: int | None

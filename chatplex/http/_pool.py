@@ -78,8 +78,9 @@ class PoolSettings:
     small keep-alive set is also the fast one. The async clients' aiohttp pool takes an
     idle connection without a scan; it drops idle ones after `keepalive_expiry` only.
 
-    >>> PoolSettings().max_connections
-    100
+    Examples:
+        >>> PoolSettings().max_connections
+        100
     """
 
     connect_timeout: float | None = 5.0
@@ -142,12 +143,29 @@ def pool_settings() -> PoolSettings:
 def configure_pool(settings: PoolSettings | None = None, /, **changes: Any) -> PoolSettings:
     """Set the shared clients' timeouts and limits; returns the new settings.
 
-    Pass a whole `PoolSettings`, or change some fields of the current ones:
+    Settings are fixed when a shared client is made, so this runs before the first
+    request (or after `close()` / `await aclose()`).
 
-    >>> configure_pool(connect_timeout=2.0, max_connections=20)  # doctest: +SKIP
+    Args:
+        settings: a whole `PoolSettings` to use.
+        **changes: fields of the current settings to change (`connect_timeout`,
+            `read_timeout`, `max_connections`, `verify`, `trust_env`...).
 
-    Raises RuntimeError while a shared client is open: settings are fixed at creation, so
-    a late change would silently not apply. Call `close()` / `await aclose()` first.
+    Returns:
+        The settings now in force.
+
+    Raises:
+        TypeError: a field `PoolSettings` does not have.
+        RuntimeError: a shared client is open (a late change would silently not apply).
+
+    Examples:
+        >>> from chatplex.http import close, pool_settings
+        >>> close()  # no shared client open: the settings may change
+        >>> before = pool_settings()
+        >>> configure_pool(connect_timeout=2.0, max_connections=20).max_connections
+        20
+        >>> configure_pool(before) == before  # back as they were
+        True
     """
     global _settings, _ssl_context
     known = {f.name for f in fields(PoolSettings)}

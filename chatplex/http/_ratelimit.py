@@ -148,10 +148,11 @@ class RateLimit:
     the budget -- "process" (default), "machine" (every process of this machine, through
     a small file) or "cluster" (every worker of a Ray cluster, through one actor).
 
-    >>> RateLimit.coerce({"requests_per_minute": 500, "max_in_flight": 16})
-    RateLimit(requests_per_minute=500, tokens_per_minute=None, max_in_flight=16)
-    >>> RateLimit.coerce({}) is None  # nothing limited: no budget at all
-    True
+    Examples:
+        >>> RateLimit.coerce({"requests_per_minute": 500, "max_in_flight": 16})
+        RateLimit(requests_per_minute=500, tokens_per_minute=None, max_in_flight=16)
+        >>> RateLimit.coerce({}) is None  # nothing limited: no budget at all
+        True
     """
 
     requests_per_minute: float | None = None

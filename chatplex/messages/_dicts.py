@@ -130,9 +130,10 @@ def convert_to_messages(messages: Iterable[Any] | Any) -> list[BaseMessage]:
     `(role, content)` pairs, role dicts (extra keys go to `additional_kwargs`, as in
     LangChain), constructor envelopes, or a prompt value. An empty list stays empty.
 
-    >>> types = [m.type for m in convert_to_messages([("system", "Be brief."), "hi"])]
-    >>> types
-    ['system', 'human']
+    Examples:
+        >>> types = [m.type for m in convert_to_messages([("system", "Be brief."), "hi"])]
+        >>> types
+        ['system', 'human']
     """
     to_messages = getattr(messages, "to_messages", None)
     if callable(to_messages):

@@ -132,7 +132,33 @@ class ProviderMock:
     ) -> Self:
         """Answer with an error in the provider's shape (type/message default per status).
 
-        >>> mock.anthropic.reply_error(529)           # overloaded_error  # doctest: +SKIP
+        Args:
+            status: the HTTP status, 400..599.
+            type: the provider's error type (default: the provider's word for `status`).
+            message: the error message.
+            code: the provider's error code.
+            headers: headers to send with the error.
+
+        Returns:
+            This mock, to queue more replies.
+
+        Raises:
+            ValueError: a status outside 400..599.
+
+        Examples:
+            >>> from chatplex import init_chat_model
+            >>> from chatplex.errors import OverloadedError
+            >>> from chatplex.testing import ChatMock
+            >>> with ChatMock() as mock:
+            ...     _ = mock.anthropic.reply_error(529)  # overloaded_error
+            ...     model = init_chat_model(
+            ...         "anthropic:claude-3-5-haiku-latest", api_key="sk-ant-test", max_retries=0
+            ...     )
+            ...     try:
+            ...         model.invoke("hi")
+            ...     except OverloadedError as err:
+            ...         print(err.status, err.error_type, err.retryable)
+            529 overloaded_error True
         """
         if not 400 <= status <= 599:
             raise ValueError(f"an error status is 400..599, got {status}")

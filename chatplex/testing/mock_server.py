@@ -163,9 +163,37 @@ class MockServer:
     and ``attempts`` per ``x-request-key``. Counters are updated before the response
     is written, so a client that has its response can already see it counted.
 
-    >>> with MockServer(reply_text="hello world") as srv:     # doctest: +SKIP
-    ...     srv.openai_base_url
-    'http://127.0.0.1:54321/v1'
+    Args:
+        host: the loopback address (the only one it binds).
+        port: the port; 0 picks a free one (read `url` or `openai_base_url`).
+        reply_text: the reply's text (default: "Echo: <last user text>").
+        reply: request body -> reply text, instead of `reply_text`.
+        chunks: exactly this many content deltas in a stream.
+        latency: seconds before each response head.
+        chunk_delay: seconds between stream events.
+        fault_plan: request -> a fault spec (or None), for requests without an
+            `x-mock-fault` header (`FaultMix` makes seeded sporadic faults).
+        rate_limit_rps: requests per second per path, over which it answers 429.
+        rate_limit_burst: the token bucket's capacity (default `max(1, rps)`).
+        script: rules choosing replies from the request (`MockScript`).
+        rate_limit_announce: send the provider's rate-limit headers.
+        rate_limit_window: a strict sliding window of this many seconds instead.
+
+    Raises:
+        ValueError: a host other than the loopback address.
+
+    Examples:
+        >>> from chatplex import init_chat_model
+        >>> with MockServer(reply_text="hello world") as srv:
+        ...     srv.openai_base_url.startswith("http://127.0.0.1:")
+        ...     model = init_chat_model(
+        ...         "openai:gpt-4o-mini", base_url=srv.openai_base_url, api_key="sk-test"
+        ...     )
+        ...     model.invoke("hi").text
+        ...     srv.stats.requests
+        True
+        'hello world'
+        1
     """
 
     def __init__(

@@ -226,10 +226,23 @@ class UsageTracker:
 def track_usage(max_cost: float | None = None) -> UsageTracker:
     """A tracker counting every chat-model call made in its `with` block (sync or async).
 
-    >>> with track_usage(max_cost=1.0) as usage:  # doctest: +SKIP
-    ...     model.invoke("hi")
-    >>> usage.total.requests, usage.cost  # doctest: +SKIP
-    (1, 2.1e-05)
+    Args:
+        max_cost: a budget in USD: once spent, a new call fails with
+            `BudgetExceededError` before it is sent.
+
+    Returns:
+        The `UsageTracker`, to use as a context manager (`with` or `async with`).
+
+    Examples:
+        >>> from chatplex import init_chat_model
+        >>> from chatplex.testing import MockServer
+        >>> with MockServer() as server, track_usage(max_cost=1.0) as usage:
+        ...     model = init_chat_model(
+        ...         "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-test"
+        ...     )
+        ...     reply = model.invoke("hi")
+        >>> usage.total.requests, usage.cost > 0
+        (1, True)
     """
     return UsageTracker(max_cost=max_cost)
 

@@ -101,11 +101,14 @@ _decode = json.JSONDecoder().decode
 class InMemoryCache(BaseCache):
     """A process-local cache; with `maxsize`, the least recently used entries go first.
 
-    >>> cache = InMemoryCache(maxsize=2)
-    >>> cache.update("a", "1"); cache.update("b", "2"); cache.lookup("a"); cache.update("c", "3")
-    '1'
-    >>> cache.lookup("b") is None, len(cache)
-    (True, 2)
+    Examples:
+        >>> cache = InMemoryCache(maxsize=2)
+        >>> cache.update("a", "1"); cache.update("b", "2")
+        >>> cache.lookup("a")  # "a" is now the most recent
+        '1'
+        >>> cache.update("c", "3")  # the oldest, "b", leaves
+        >>> cache.lookup("b") is None, len(cache)
+        (True, 2)
     """
 
     def __init__(self, maxsize: int | None = None) -> None:
@@ -196,7 +199,30 @@ class SQLiteCache(BaseCache):
 
     Picklable (it reopens the file in the other process), and reopened after a fork.
 
-    >>> cache = SQLiteCache("replies.db")  # doctest: +SKIP
+    Args:
+        path: the SQLite file (made if missing).
+        timeout: the longest an operation waits for another process's lock, in s.
+
+    Raises:
+        ValueError: a negative or non-numeric `timeout`, or a path that cannot hold
+            the file.
+
+    Examples:
+        >>> import os, tempfile
+        >>> from chatplex import init_chat_model
+        >>> from chatplex.testing import MockServer
+        >>> cache = SQLiteCache(os.path.join(tempfile.mkdtemp(), "replies.db"))
+        >>> with MockServer() as server:
+        ...     model = init_chat_model(
+        ...         "openai:gpt-4o-mini",
+        ...         base_url=server.openai_base_url,
+        ...         api_key="sk-test",
+        ...         cache=cache,
+        ...     )
+        ...     replies = [model.invoke("hi").text, model.invoke("hi").text]
+        ...     sent = server.stats.requests
+        >>> replies, sent, len(cache)  # the second call is a hit: one request sent
+        (['Echo: hi', 'Echo: hi'], 1, 1)
     """
 
     def __init__(
@@ -434,7 +460,22 @@ _default: BaseCache | None = None
 
 def set_llm_cache(cache: BaseCache | None) -> None:
     """Cache every chat model's replies in `cache` (None: stop), LangChain-style. A model's
-    own `cache=` setting wins: `cache=False` opts a model (or a call) out."""
+    own `cache=` setting wins: `cache=False` opts a model (or a call) out.
+
+    Args:
+        cache: an `InMemoryCache`, a `SQLiteCache` (or another `BaseCache`), or None.
+
+    Raises:
+        TypeError: anything else (install a LangChain cache with LangChain's
+            `set_llm_cache`: chatplex's models use it too).
+
+    Examples:
+        >>> from chatplex import InMemoryCache, get_llm_cache
+        >>> set_llm_cache(InMemoryCache())
+        >>> type(get_llm_cache()).__name__
+        'InMemoryCache'
+        >>> set_llm_cache(None)
+    """
     global _default
     if cache is not None and not isinstance(cache, BaseCache):
         raise TypeError(f"set_llm_cache takes a chatplex BaseCache or None, got {cache!r}")

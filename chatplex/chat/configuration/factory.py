@@ -84,32 +84,60 @@ def init_chat_model(
     configurable: bool = False,
     **settings: Any,
 ) -> Runnable[Any, AIMessage]:
-    """Build a chat model: `init_chat_model("anthropic:claude-sonnet-4-5", temperature=0)`.
+    """Build a chat model from a "provider:model" string, as LangChain's `init_chat_model`.
 
-    Settings: `temperature`, `max_tokens`, `top_p`, `stop`, `timeout`, `max_retries`,
-    `max_retry_after`, `retry_policy`, `rate_limit`, `stream_idle_timeout`,
-    `extra_headers`, `api_key`, `base_url`, `default_headers`, `http_client`,
-    `http_async_client`, `streaming`, `stream_usage`, `rate_limiter`, `model_kwargs`,
-    `extra_body`, and parameters of the provider's API (sent in the request body; for
-    OpenAI and Anthropic an unknown one is a TypeError naming the closest name).
+    A model named in code without `profile=` reads no environment variable but the
+    provider's key and base URL, and no file. Call arguments beat the environment
+    (`CHATPLEX_MODEL`), which beats the configuration file (`chatplex.toml`; see
+    `chatplex.chat.configuration.profiles`).
 
-    - `init_chat_model()`: the model comes from `CHATPLEX_MODEL` or the config file's
-      default profile; `init_chat_model(profile="cheap")` names the profile. Call
-      arguments beat the environment, which beats the file (see
-      `chatplex.chat.configuration.profiles`).
-      A profile with `fallbacks` gives `model.with_fallbacks([...])`.
-    - A model named in code without `profile=` reads no environment and no file.
-    - `configurable=True`: a `ConfigurableChatModel` that switches model per call from
-      `config["configurable"]["model"]` (see `chatplex.chat.configuration.configurable`).
-    - LangChain's keywords mean what they mean there: `model_provider="openai"` beside a
-      bare model name; `configurable_fields=("model", "temperature")` or `"any"` (with
-      `config_prefix`) for a model whose fields each call's `config["configurable"]`
-      sets (see `chatplex.chat.configuration.configurable_fields`).
+    Args:
+        model: "provider:model" (`"openai:gpt-4o-mini"`,
+            `"anthropic:claude-sonnet-4-5"`), or a bare model name whose provider is
+            inferred (`"gpt-4o"`, `"claude-..."`). None: the model of `CHATPLEX_MODEL` or
+            of the configuration file's default profile; with neither, a model each
+            call names (`config={"configurable": {"model": ...}}`), as in LangChain.
+        model_provider: the provider of a bare `model` (LangChain's keyword):
+            `init_chat_model("gpt-4o", model_provider="openai")`.
+        configurable_fields: fields each call may set through
+            `config["configurable"]`: a tuple of names such as `("model",
+            "temperature")`, or `"any"` (see
+            `chatplex.chat.configuration.configurable_fields`).
+        config_prefix: the prefix of those keys (`"{prefix}_model"`).
+        profile: a profile of the configuration file (`[profiles.cheap]`); a profile
+            with `fallbacks` gives `model.with_fallbacks([...])`.
+        configurable: True for a `ConfigurableChatModel` that switches model per call
+            from `config["configurable"]["model"]`.
+        **settings: the model's settings -- `temperature`, `max_tokens`, `top_p`,
+            `stop`, `timeout`, `max_retries`, `max_retry_after`, `retry_policy`,
+            `rate_limit`, `stream_idle_timeout`, `extra_headers`, `api_key`,
+            `base_url`, `default_headers`, `http_client`, `http_async_client`,
+            `streaming`, `stream_usage`, `rate_limiter`, `model_kwargs`, `extra_body`
+            -- and parameters of the provider's API, sent in the request body.
 
-    >>> init_chat_model("fake:any").model
-    'any'
-    >>> init_chat_model("any", model_provider="fake").model
-    'any'
+    Returns:
+        A `ChatModel` (a configurable runnable for `configurable=True` or
+        `configurable_fields`; a runnable with fallbacks for such a profile).
+
+    Raises:
+        ValueError: a provider chatplex does not know (with the closest name), a model
+            whose provider cannot be told (`"groq/llama-3..."` gets "did you mean
+            'groq:llama-3...'?"), or a missing API key.
+        TypeError: a setting that is neither chatplex's nor a parameter of the
+            provider's API (naming the closest one), or a model that is not a string.
+
+    Examples:
+        >>> init_chat_model("fake:any").model
+        'any'
+        >>> init_chat_model("any", model_provider="fake").model
+        'any'
+        >>> from chatplex.testing import MockServer
+        >>> with MockServer() as server:  # an OpenAI-shaped server on 127.0.0.1
+        ...     model = init_chat_model(
+        ...         "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-test"
+        ...     )
+        ...     model.invoke("hello").text
+        'Echo: hello'
     """
     _hold_credentials(settings)  # before anything can fail: no frame below shows a key
     if model is not None and not isinstance(model, str):

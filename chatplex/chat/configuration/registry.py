@@ -161,9 +161,22 @@ def split_model_name(name: str) -> tuple[str, str]:
     if inferred is not None:
         return inferred, name
     raise ValueError(
-        f"cannot tell the provider of model {name!r}; write it as 'provider:model' "
-        f"with provider one of: {', '.join(sorted(PROVIDERS))}"
+        f"cannot tell the provider of model {name!r}; {_slash_hint(name)}write it as "
+        f"'provider:model' with provider one of: {', '.join(sorted(PROVIDERS))}"
     )
+
+
+def _slash_hint(name: str) -> str:
+    """LiteLLM's `provider/model` spelling, read as chatplex's "provider:model": the
+    closest provider name to what precedes the first slash, if any is close."""
+    prefix, slash, model = name.partition("/")
+    if not slash or not model:
+        return ""
+    import difflib  # only on this error path: import chatplex does not load it
+
+    wanted = prefix.replace("-", "_").lower()
+    close = difflib.get_close_matches(wanted, sorted(PROVIDERS), n=1, cutoff=0.7)
+    return f"did you mean '{close[0]}:{model}'? " if close else ""
 
 
 def _entry_points() -> dict[str, Any]:

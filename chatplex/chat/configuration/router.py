@@ -33,7 +33,25 @@ __all__ = ["ModelRouter"]
 
 class ModelRouter(Runnable[Any, Any]):
     """Each input goes to `routes[choose(input)]`; an unknown name is a `KeyError`
-    naming the known ones, raised before anything is sent."""
+    naming the known ones, raised before anything is sent.
+
+    Args:
+        routes: route name -> a runnable, or a "provider:model" name (built with
+            `init_chat_model`).
+        choose: input -> the name of its route.
+
+    Raises:
+        ValueError: no routes.
+
+    Examples:
+        >>> from chatplex import FakeChatModel
+        >>> router = ModelRouter(
+        ...     {"cheap": FakeChatModel(responses=["short"]), "strong": "fake:large"},
+        ...     lambda text: "strong" if len(text) > 20 else "cheap",
+        ... )
+        >>> [reply.text for reply in router.batch(["hi", "a much longer question here"])]
+        ['short', 'Hello from FakeChatModel.']
+    """
 
     _async_native = True
 

@@ -62,6 +62,17 @@ class ChatAnthropic(ChatModel):
     limit, `MAX_OUTPUT_TOKENS`; 4096 for models it does not name), unless
     `default_max_tokens=` says otherwise. `user_profile_id` / `workspace_id` go
     as the headers the SDK sends them in.
+
+    Examples:
+        >>> from chatplex import ChatAnthropic
+        >>> from chatplex.testing import MockServer
+        >>> with MockServer() as server:  # for real: no base_url, ANTHROPIC_API_KEY set
+        ...     model = ChatAnthropic(
+        ...         model="claude-3-5-haiku-latest", max_tokens=256,
+        ...         base_url=server.anthropic_base_url, api_key="sk-ant-test",
+        ...     )
+        ...     model.invoke("hi").text
+        'Echo: hi'
     """
 
     langchain_llm_type = "anthropic-chat"

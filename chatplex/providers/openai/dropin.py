@@ -92,6 +92,17 @@ class ChatOpenAI(ChatModel):
     `model_kwargs` with a warning; LangChain settings chatplex has no equivalent for
     (`openai_proxy`, `include_response_headers`, ...) raise with the reason. `cache=`
     takes a chatplex or a LangChain cache, as in LangChain.
+
+    Examples:
+        >>> from chatplex import ChatOpenAI
+        >>> from chatplex.testing import MockServer
+        >>> with MockServer() as server:  # for real: no base_url, OPENAI_API_KEY set
+        ...     model = ChatOpenAI(
+        ...         model="gpt-4o-mini", temperature=0, base_url=server.openai_base_url,
+        ...         api_key="sk-test",
+        ...     )
+        ...     model.invoke("hi").text
+        'Echo: hi'
     """
 
     structured_output_method = "json_schema"  # langchain-openai's default

@@ -277,6 +277,29 @@ def test_a_misspelt_provider_gets_a_suggestion() -> None:
     assert "did you mean" not in str(info.value)  # nothing close: no guess
 
 
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("groq/llama-3.1-8b-instant", "groq:llama-3.1-8b-instant"),
+        ("openai/gpt-4o", "openai:gpt-4o"),
+        ("Anthropic/claude-3-5-haiku-latest", "anthropic:claude-3-5-haiku-latest"),
+        ("together_ai/meta-llama/Llama-3-8b", "together:meta-llama/Llama-3-8b"),
+        ("fireworks_ai/llama-v3", "fireworks:llama-v3"),
+    ],
+)
+def test_a_litellm_provider_slash_model_string_gets_a_suggestion(name: str, meant: str) -> None:
+    with pytest.raises(ValueError, match=f"did you mean '{meant}'") as info:
+        init_chat_model(name)
+    assert "write it as 'provider:model'" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["meta-llama/Llama-3-8B", "llama3", "zzz/model"])
+def test_a_slash_with_no_close_provider_gets_no_guess(name: str) -> None:
+    with pytest.raises(ValueError, match="cannot tell the provider") as info:
+        split_model_name(name)
+    assert "did you mean" not in str(info.value)
+
+
 def test_an_adapter_that_fails_to_import_is_named(plugin: Path) -> None:
     with pytest.raises(ImportError, match="entry point 'broken'.*chatplex_plugin_demo_missing"):
         init_chat_model("broken:model")
