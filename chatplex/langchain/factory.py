@@ -6,9 +6,9 @@ here the drop-in's LangChain chat model (`dropin.py`) with the same constructor 
 
 `chatplex.init_chat_model` is this function wherever langchain-core is installed
 (`chatplex/dropins.py`). A provider only chatplex names (`openai_responses`, `vllm`,
-`lmstudio`...) gives a `ChatChatplex` over chatplex's model; chatplex's own forms
-(`configurable=True`, `configurable_fields`, a configuration profile, `fake:`) give
-chatplex's models, as `chatplex.chat.init_chat_model` builds them.
+`lmstudio`...) and chatplex's own forms (`configurable=True`, `configurable_fields`,
+the model from the environment or a configuration profile, `fake:`) give chatplex's
+models, as `chatplex.chat.init_chat_model` builds them.
 """
 
 from __future__ import annotations
@@ -17,15 +17,12 @@ import warnings
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ..chat import ChatModel
 from ..chat import init_chat_model as chatplex_init_chat_model
 from ..chat.configuration.registry import qualified_model_name
 from ..chat.configuration.registry import split_model_name
-from ..chat.fake import FakeChatModel
 from ..dropins import DROP_IN_MODULES
 from ..specs import spec
 from .dropin import langchain_class
-from .model import ChatChatplex
 
 if TYPE_CHECKING:
     from ..chat.configuration.configurable_fields import Fields
@@ -46,7 +43,10 @@ def init_chat_model(
     """Build a chat model from a "provider:model" name, as LangChain's
     `init_chat_model` does: `init_chat_model("openai:gpt-4o-mini", temperature=0)` is
     `ChatOpenAI(model="gpt-4o-mini", temperature=0)`, a LangChain chat model on
-    chatplex's engine. The other forms are `chatplex.chat.init_chat_model`'s."""
+    chatplex's engine. chatplex's own forms (a provider only chatplex names, the model
+    from `CHATPLEX_MODEL` or a `chatplex.toml` profile, `configurable`, `fake:`) are
+    `chatplex.chat.init_chat_model`'s: chatplex's models (wrap one for LangChain with
+    `ChatChatplex.from_model`)."""
     if model is not None and profile is None and not configurable and not configurable_fields:
         if not isinstance(model, str):
             raise TypeError(
@@ -67,7 +67,7 @@ def init_chat_model(
                     stacklevel=2,
                 )
             return langchain_class(declared.langchain_class)(model=name, **settings)
-    built = chatplex_init_chat_model(
+    return chatplex_init_chat_model(
         model,
         model_provider=model_provider,
         configurable_fields=configurable_fields,
@@ -76,6 +76,3 @@ def init_chat_model(
         configurable=configurable,
         **settings,
     )
-    if isinstance(built, ChatModel) and not isinstance(built, FakeChatModel):
-        return ChatChatplex.from_model(built)
-    return built
