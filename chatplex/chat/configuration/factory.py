@@ -19,6 +19,7 @@ from typing import Literal
 from typing import overload
 
 from ...secret import Secret
+from ...secret import hold_urls
 from ..model import ChatModel
 from .registry import build
 from .registry import provider_factory
@@ -155,11 +156,13 @@ def init_chat_model(
 
 def _hold_credentials(settings: dict[str, Any]) -> None:
     """Credentials among `settings` (`api_key`, a partner class's `<name>_api_key`,
-    `aws_session_token`...) as `Secret`s, in place: the dict is this call's own, so from
-    here on no frame's locals (what a traceback printer with locals, Sentry or rich
-    show) hold one in clear. Adapters take a `Secret` wherever they take a key."""
+    `aws_session_token`..., and a base URL carrying one: `http://user:KEY@host`,
+    `?code=...`) as `Secret`s, in place: the dict is this call's own, so from here on no
+    frame's locals (what a traceback printer with locals, Sentry or rich show) hold one
+    in clear. Adapters take a `Secret` wherever they take a key or a base URL."""
     from ..settings import is_secret_name
 
+    hold_urls(settings)
     for name, value in settings.items():
         if isinstance(value, str) and is_secret_name(name):
             settings[name] = Secret(value)

@@ -90,7 +90,7 @@ class CohereAdapter:
         self,
         *,
         api_key: str | Secret | None = None,
-        base_url: str | None = None,
+        base_url: str | Secret | None = None,
         default_headers: Mapping[str, str] | None = None,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),

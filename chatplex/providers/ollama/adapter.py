@@ -52,6 +52,7 @@ from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
+from ...secret import hold_url
 from ...secret import take_url_credentials
 from .errors import ERROR_FAMILIES
 from .ndjson import NDJSONDecoder
@@ -145,15 +146,17 @@ class OllamaAdapter:
         self,
         *,
         api_key: str | Secret | None = None,
-        base_url: str | None = None,
+        base_url: str | Secret | None = None,
         default_headers: Mapping[str, str] | None = None,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
     ) -> None:
         # Rebound first: no local of this frame holds a key in clear (tracebacks).
+        base_url = hold_url(base_url)
         api_key = as_secret(api_key)
-        raw = base_url or os.environ.get("OLLAMA_HOST") or DEFAULT_BASE_URL
-        parts = take_url_credentials(ollama_host(raw))
+        raw = base_url or hold_url(os.environ.get("OLLAMA_HOST")) or DEFAULT_BASE_URL
+        # A held URL (it carries a credential) has its scheme: taken apart as it is.
+        parts = take_url_credentials(raw if isinstance(raw, Secret) else ollama_host(raw))
         del raw, base_url
         where = BaseURL.parse(parts, "/api/chat")
         self._url, self._secret_url = where.url, where.secret_url

@@ -157,7 +157,7 @@ class OpenAIAdapter:
         self,
         *,
         api_key: str | Secret | None = None,
-        base_url: str | None = None,
+        base_url: str | Secret | None = None,
         organization: str | None = None,
         project: str | None = None,
         default_headers: Mapping[str, str] | None = None,
