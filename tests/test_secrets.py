@@ -5,6 +5,16 @@ __cause__/__context__ chain) and tracebacks rendered with their frames' locals.
 Every failure kind, both providers, sync and async, invoke and stream, against the
 embedded mock server (and a closed port), with every logger at DEBUG. The key is a
 distinctive sentinel; so is a header the user marked secret (`secret_headers=`).
+
+The vectors, each checked below: (1) reprs, str and vars of models and adapters; (2)
+errors' str and repr; (3) every object an error reaches (its response and request
+copies, its chain); (4) the frames' locals of an error's traceback; (5) the locals of
+every chatplex frame a key passes through, construction and call, found by tracing
+every provider, drop-in and adapter (`FrameWatch`); (6) the frames of a call in flight
+or cancelled; (7) every log record at DEBUG; (8) callbacks' arguments and stream events
+(chatplex's and LangChain's); (9) serialization (`dumpd`; a `Secret` refuses pickle);
+(10) saved files (`chatplex run`'s output); (11) what a server echoes back; (12) where
+a key is sent (the environment's key only where the environment points).
 """
 
 from __future__ import annotations
@@ -1483,6 +1493,18 @@ class FrameWatch:
         assert not self.leaks, f"{what}: frames holding the key in clear:\n{shown_leaks}"
 
 
+class Heard:
+    """A callback handler that records every callback it is given, with its arguments."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object, object]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("on_"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self.calls.append((name, args, kwargs))
+
+
 def _refusing(request: httpx.Request) -> httpx.Response:
     body = {"error": {"message": "invalid key", "type": "authentication_error"}}
     return httpx.Response(401, json={**body, "message": "invalid key"})
@@ -1570,6 +1592,14 @@ async def _traced_build_and_call(build: Any, what: str, form: str) -> FrameWatch
             assert_frame_free(f"{what}'s refusal", shown(exc, frame_locals=False))
             model = build("http://gateway.invalid/openai/v1")
         errors = await _fails_both_ways(model)
+    # What watchers of the call see: every callback's arguments, every event.
+    heard = Heard()
+    seen: list[object] = []
+    with contextlib.suppress(ChatplexError):
+        async for event in model.astream_events("hi", {"callbacks": [heard]}, version="v2"):
+            seen.append(event)
+    assert heard.calls and seen, (heard.calls, seen)
+    assert_frame_free(f"{what}: its callbacks and events", repr(heard.calls) + repr(seen))
     adapter = model.adapter
     assert_frame_free(f"{what}: the model", repr(model) + str(model) + repr(vars(model)))
     assert_frame_free(f"{what}: its adapter", repr(adapter) + repr(vars(adapter)))
