@@ -187,9 +187,15 @@ class OllamaAdapter:
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
-        # Ollama takes a tool result with no call before it (langchain-ollama sends it).
+        # Ollama takes a tool result with no call before it, an empty user turn and an
+        # empty block list (langchain-ollama sends them; the server answers).
         check_call(
-            messages, provider=PROVIDER, block_types=self.block_types, results_need_calls=False
+            messages,
+            provider=PROVIDER,
+            block_types=self.block_types,
+            results_need_calls=False,
+            empty_text=True,
+            empty_list=True,
         )
         body = wire_body(messages, settings, stream=stream)
         return post_json(self._url, body, self._headers, self._secret_names, self._secret_url)

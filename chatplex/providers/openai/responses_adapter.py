@@ -183,7 +183,8 @@ class OpenAIResponsesAdapter:
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
-        check_call(messages, provider=PROVIDER, block_types=self.block_types)
+        # An empty user turn is answered (langchain-openai sends it): sent.
+        check_call(messages, provider=PROVIDER, block_types=self.block_types, empty_text=True)
         previous = None
         if self.use_previous_response_id and "previous_response_id" not in settings.extra_body:
             messages, previous = since_last_response(messages)
