@@ -1681,3 +1681,28 @@ async def test_no_frame_of_an_adapter_holds_a_key_in_clear(
         )
 
     await _traced_build_and_call(build, f"{cls.__name__}(...)", form)
+
+
+@pytest.mark.parametrize("how", ["init_chat_model", "ChatOpenAI"])
+def test_a_parameter_named_like_a_key_that_is_none_is_sent_as_given(how: str) -> None:
+    # Holding every argument named like a credential made OpenAI's `prompt_cache_key`
+    # a Secret, which the body cannot carry (TypeError: not JSON serializable).
+    sent: list[object] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        import json
+
+        sent.append(json.loads(request.content).get("prompt_cache_key"))
+        return httpx.Response(200, json={"choices": [{"message": {"content": "ok"}}]})
+
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    settings: dict[str, Any] = {
+        "api_key": KEY,
+        "prompt_cache_key": "tenant-7",
+        "http_client": client,
+    }
+    if how == "init_chat_model":
+        model = init_chat_model("openai:gpt-4o-mini", **settings)
+    else:
+        model = chatplex.ChatOpenAI(model="gpt-4o-mini", **settings)
+    assert model.invoke("hi").text == "ok" and sent == ["tenant-7"]
