@@ -546,7 +546,10 @@ def keep_finished(error: BaseException, finished: Mapping[int, Any], count: int)
     replies are not lost with the raise, which stays LangChain's default. A note says so
     in the traceback. (Replies a cache was set for are in the cache too: each call stores
     its own as it finishes.)"""
-    error.batch_finished = dict(sorted(finished.items()))  # type: ignore[attr-defined]
+    try:
+        error.batch_finished = dict(sorted(finished.items()))  # type: ignore[attr-defined]
+    except (AttributeError, TypeError):  # an exception type that takes no attribute
+        return
     if finished and isinstance(error, Exception) and hasattr(error, "add_note"):
         error.add_note(
             f"batch: {len(finished)} of {count} inputs had finished; their outputs are "

@@ -500,3 +500,32 @@ async def test_return_exceptions_still_returns_every_slot(sync: bool) -> None:
     )
     assert outs[:5] == [0, 10, 20, 30, 40] and outs[6] == 60
     assert isinstance(outs[5], ValueError) and not hasattr(outs[5], "batch_finished")
+
+
+class _Frozen(Exception):
+    """An exception type that takes no new attribute."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen")
+
+
+def _raise_frozen(x: int) -> int:
+    if x == 1:
+        raise _Frozen("input 1")
+    return x
+
+
+async def _araise_frozen(x: int) -> int:
+    return _raise_frozen(x)
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_an_error_that_takes_no_attribute_is_raised_as_it_is(sync: bool) -> None:
+    runnable = RunnableLambda(_raise_frozen, afunc=_araise_frozen)
+    config: RunnableConfig = {"max_concurrency": 1}
+    with pytest.raises(_Frozen, match="input 1") as caught:
+        if sync:
+            runnable.batch([0, 1, 2], config)
+        else:
+            await runnable.abatch([0, 1, 2], config)
+    assert not hasattr(caught.value, "batch_finished")
