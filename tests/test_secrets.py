@@ -1505,7 +1505,12 @@ class Heard:
         return lambda *args, **kwargs: self.calls.append((name, args, kwargs))
 
 
+#: The requests `_refusing` answered (the calls go nowhere else).
+REFUSED: list[httpx.Request] = []
+
+
 def _refusing(request: httpx.Request) -> httpx.Response:
+    REFUSED.append(request)
     body = {"error": {"message": "invalid key", "type": "authentication_error"}}
     return httpx.Response(401, json={**body, "message": "invalid key"})
 
@@ -1591,7 +1596,9 @@ async def _traced_build_and_call(build: Any, what: str, form: str) -> FrameWatch
             # (Its frames are the watch's: the traceback also holds this test's own.)
             assert_frame_free(f"{what}'s refusal", shown(exc, frame_locals=False))
             model = build("http://gateway.invalid/openai/v1")
+        answered = len(REFUSED)
         errors = await _fails_both_ways(model)
+        assert len(REFUSED) == answered + 2  # both calls reached the mock transport
     # What watchers of the call see: every callback's arguments, every event.
     heard = Heard()
     seen: list[object] = []
