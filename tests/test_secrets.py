@@ -1713,3 +1713,57 @@ def test_a_parameter_named_like_a_key_that_is_none_is_sent_as_given(how: str) ->
     else:
         model = chatplex.ChatOpenAI(model="gpt-4o-mini", **settings)
     assert model.invoke("hi").text == "ok" and sent == ["tenant-7"]
+
+
+def _base_variables() -> list[str]:
+    """The environment variables a base URL is read from, as the wires declare them:
+    each adapter module's `ProviderHome` (`_HOME`), Cohere's, Ollama's, Azure's and the
+    OpenAI-compatible presets' profiles."""
+    import importlib
+
+    from chatplex.adapters import BUILTIN_ADAPTERS
+    from chatplex.adapters import adapter_class
+    from chatplex.providers.compatible.adapter import PROFILES
+
+    found: set[str] = {"OLLAMA_HOST", "AZURE_OPENAI_ENDPOINT", "GOOGLE_VERTEX_BASE_URL"}
+    for provider in BUILTIN_ADAPTERS:
+        module = importlib.import_module(adapter_class(provider).__module__)
+        home = getattr(module, "_HOME", None)
+        if home is not None:
+            found.add(home.base_variable)
+        found.update(v for v in [getattr(module, "BASE_VARIABLE", None)] if v)
+    for profile in PROFILES.values():
+        found.update(profile.base_variables)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("provider", _every_provider())
+async def test_no_frame_holds_a_key_from_a_base_url_in_the_environment(
+    provider: str, monkeypatch: pytest.MonkeyPatch, no_env_keys: None
+) -> None:
+    """The base URL given by the environment (every wire's variable at once), its user
+    info the key: read, held and taken apart with no frame holding it in clear."""
+    for variable in _base_variables():
+        monkeypatch.setenv(variable, FRAME_FORMS["userinfo"][0])
+    model_name = f"{provider}:{FRAME_MODELS.get(provider.split('_')[0], 'm-1')}"
+
+    def build(url: str) -> ChatModel:
+        del url  # the environment's
+        settings = {**_keys(provider, "userinfo"), **_clients()}
+        try:
+            return init_chat_model(model_name, **settings)
+        except ValueError as exc:  # a wire whose base URL no variable sets: its own host
+            if "API key missing" not in str(exc):
+                raise
+            return init_chat_model(model_name, **settings, api_key="plain-key")
+
+    watch = await _traced_build_and_call(
+        build, f"init_chat_model({provider!r}) from env", "userinfo"
+    )
+    assert any(p.startswith("chatplex/providers/") for p in watch.seen), watch.seen
+    hosts = {request.url.host for request in REFUSED[-2:]}
+    # The environment's URL was used, but by the wires no variable points elsewhere
+    # (Bedrock's endpoint is the region's; local servers and the Hugging Face router
+    # have their own defaults).
+    unpointed = {"bedrock", "bedrock_converse", "huggingface", "lmstudio", "ollama_openai", "vllm"}
+    assert hosts == {"gateway.invalid"} or provider in unpointed, hosts
