@@ -1631,7 +1631,8 @@ async def test_no_frame_of_init_chat_model_holds_a_key_in_clear(
 
     def build(url: str) -> ChatModel:
         settings = {**_keys(provider, form), **_clients()}
-        return init_chat_model(model_name, base_url=url, **settings)
+        built: ChatModel = init_chat_model(model_name, base_url=url, **settings)
+        return built
 
     watch = await _traced_build_and_call(build, f"init_chat_model({provider!r})", form)
     # The steps a key passes through were watched: the factory, the registry, the
@@ -1751,11 +1752,12 @@ async def test_no_frame_holds_a_key_from_a_base_url_in_the_environment(
         del url  # the environment's
         settings = {**_keys(provider, "userinfo"), **_clients()}
         try:
-            return init_chat_model(model_name, **settings)
+            built: ChatModel = init_chat_model(model_name, **settings)
         except ValueError as exc:  # a wire whose base URL no variable sets: its own host
             if "API key missing" not in str(exc):
                 raise
-            return init_chat_model(model_name, **settings, api_key="plain-key")
+            built = init_chat_model(model_name, **settings, api_key="plain-key")
+        return built
 
     watch = await _traced_build_and_call(
         build, f"init_chat_model({provider!r}) from env", "userinfo"
