@@ -38,8 +38,10 @@ __all__ = ["init_chat_model"]
 def _build_spec(spec: ModelSpec) -> ChatModel:
     from .profiles import ConfigError
 
+    settings = spec.revealed_settings()
+    _hold_credentials(settings)  # held again before the registry's frames see them
     try:
-        return build(spec.model, spec.revealed_settings())
+        return build(spec.model, settings)
     except ConfigError:
         raise
     except ValueError as exc:
