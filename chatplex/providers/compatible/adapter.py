@@ -297,12 +297,14 @@ class OpenRouterAdapter(CompatibleAdapter):
         include_usage: bool = True,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
-        app_url: str | None = None,
+        app_url: str | Secret | None = None,
         app_title: str | None = None,
         app_categories: Sequence[str] | None = None,
     ) -> None:
         # Rebound first: no local holds a credential in clear.
         base_url, api_key = hold_url(base_url), as_secret(api_key)
+        if isinstance(app_url, Secret):  # held as a URL with a credential-like query
+            app_url = app_url.get()  # a referer, sent as given (not where calls go)
         attribution = {
             "HTTP-Referer": app_url or os.environ.get("OPENROUTER_APP_URL"),
             "X-Title": app_title or os.environ.get("OPENROUTER_APP_TITLE"),
