@@ -9,8 +9,10 @@ that shows headers or URLs (reprs, logs, errors) masks them with the helpers bel
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from collections.abc import Collection
 from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -25,13 +27,22 @@ __all__ = [
     "MaskedHeaders",
     "Secret",
     "URLCredentials",
+    "hold_keys",
+    "hold_url",
+    "hold_urls",
     "is_secret_header",
+    "joined_held",
+    "query_with",
+    "with_userinfo",
     "is_secret_query",
     "mask_headers",
     "redact_url",
     "redact_urls_in",
     "scrub_text",
+    "shown_url",
     "take_url_credentials",
+    "url_joined",
+    "url_with_query",
 ]
 
 #: What a masked value is replaced with (valid in a URL query, unlike "[secret]").
@@ -247,14 +258,17 @@ class URLCredentials:
         return self.secret.get() if self.secret is not None else self.shown
 
 
-def take_url_credentials(url: str) -> URLCredentials:
+def take_url_credentials(url: str | Secret) -> URLCredentials:
     """Split `url` into what may be shown and its credentials (see `URLCredentials`). A
     string that is not a URL comes back as it is, masked (the caller's check refuses it).
+    A URL already held as a `Secret` (`hold_url`) is revealed here, and only here.
     """
     from urllib.parse import unquote
     from urllib.parse import urlsplit
     from urllib.parse import urlunsplit
 
+    if isinstance(url, Secret):
+        url = url.get()
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -267,6 +281,118 @@ def take_url_credentials(url: str) -> URLCredentials:
     bare = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
     shown = redact_url(bare)
     return URLCredentials(shown, Secret(bare) if shown != bare else None, userinfo)
+
+
+def hold_url(value: Any) -> Any:
+    """`value` as a `Secret` when it is a URL carrying a credential (user info, or a query
+    value named like one: `take_url_credentials`), else as it is. The first frame that
+    is handed a base URL calls this before anything else, so that no frame from there
+    to the adapter (`take_url_credentials` takes a held URL apart) holds the credential
+    in clear: a traceback rendered with locals, Sentry or rich would show it.
+
+    >>> hold_url("http://user:pw@gw.example/v1"), hold_url("http://gw.example/v1")
+    (Secret('**********'), 'http://gw.example/v1')
+    >>> hold_url("https://fn.example/api?code=c1").get()
+    'https://fn.example/api?code=c1'
+    """
+    if not isinstance(value, str) or "://" not in value or ("@" not in value and "=" not in value):
+        return value
+    parts = take_url_credentials(value)
+    return Secret(value) if parts.userinfo is not None or parts.secret is not None else value
+
+
+def hold_keys(arguments: dict[str, Any], is_key: Callable[[str], bool]) -> None:
+    """In place, in a call's own keyword dict: every str argument `is_key` names a
+    credential (`api_key`, `aws_secret_access_key`...) made a `Secret`, and every URL
+    carrying one held (`hold_url`). A constructor's first statement, so that none of
+    its frame's locals holds one in clear from there on."""
+    for name in arguments:
+        value = arguments[name]
+        arguments[name] = Secret(value) if isinstance(value, str) and is_key(name) else value
+        arguments[name] = hold_url(arguments[name])
+
+
+def hold_urls(arguments: dict[str, Any]) -> None:
+    """Every argument in `arguments` (a call's own keyword dict) that is a URL carrying
+    a credential made a `Secret` in place (`hold_url`), whatever its name (`base_url`,
+    `openai_api_base`, `endpoint`, `azure_endpoint`...)."""
+    for name in arguments:
+        arguments[name] = hold_url(arguments[name])
+
+
+def url_joined(url: str | Secret, path: str) -> str | Secret:
+    """`url` without its trailing slashes, then `path`; a URL held as a `Secret` stays
+    held (what an adapter appends to a base URL it is given).
+
+    >>> url_joined("http://gw.example/", "/v1"), url_joined(Secret("http://u:p@gw/"), "/v1")
+    ('http://gw.example/v1', Secret('**********'))
+    """
+    if isinstance(url, Secret):
+        return Secret(url.get().rstrip("/") + path)
+    return url.rstrip("/") + path
+
+
+def url_with_query(url: str | Secret, query: Mapping[str, Any]) -> str | Secret:
+    """`url` with `query`'s parameters added to its query; a URL held as a `Secret`
+    stays held.
+
+    >>> url_with_query("http://gw.example/v1?a=1", {"api-version": "2"})
+    'http://gw.example/v1?a=1&api-version=2'
+    """
+    from urllib.parse import parse_qsl
+    from urllib.parse import urlencode
+    from urllib.parse import urlsplit
+    from urllib.parse import urlunsplit
+
+    clear = url.get() if isinstance(url, Secret) else url
+    parts = urlsplit(clear)
+    pairs = [
+        *parse_qsl(parts.query, keep_blank_values=True),
+        *((k, str(v)) for k, v in query.items()),
+    ]
+    joined = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs), parts.fragment))
+    return Secret(joined) if isinstance(url, Secret) else joined
+
+
+def joined_held(*pieces: str | Secret) -> str | Secret:
+    """The pieces of a URL joined; a `Secret` when any piece is one (revealed only here).
+
+    >>> joined_held("http://gw.example/v1", Secret("?code=c1"))
+    Secret('**********')
+    """
+    text = "".join(piece.get() if isinstance(piece, Secret) else piece for piece in pieces)
+    return Secret(text) if any(isinstance(piece, Secret) for piece in pieces) else text
+
+
+def query_with(url: URLCredentials, extra: str) -> Secret:
+    """The query of a URL taken apart (`take_url_credentials`), `extra` ("name=value")
+    appended, as "?query" ("" for none), held: it may carry a credential."""
+    from urllib.parse import urlsplit
+
+    joined = "&".join(q for q in (urlsplit(url.url()).query, extra) if q)
+    return Secret(f"?{joined}" if joined else "")
+
+
+def with_userinfo(url: str, userinfo: Secret | None) -> str | Secret:
+    """`url` with the user info taken out of it (`URLCredentials.userinfo`) put back,
+    held; `url` itself when there was none."""
+    if userinfo is None:
+        return url
+    from urllib.parse import quote
+
+    scheme, sep, rest = url.partition("://")
+    user, _, password = userinfo.get().partition(":")
+    return Secret(f"{scheme}{sep}{quote(user, safe='')}:{quote(password, safe='')}@{rest}")
+
+
+def shown_url(url: str | Secret) -> str:
+    """What may be shown of `url`, held or not: no user info, credential query values
+    masked (`take_url_credentials(url).shown`); its host is the URL's own.
+
+    >>> shown_url(Secret("http://u:p@gw.example/v1?key=k"))
+    'http://gw.example/v1?key=***'
+    """
+    return take_url_credentials(url).shown
 
 
 def scrub_text(text: str, secrets: Collection[str]) -> str:

@@ -126,3 +126,67 @@ def test_scrub_text_masks_every_occurrence_longest_first() -> None:
     text = f"bad key {KEY}; again: {KEY}, prefix {KEY[:8]}"
     assert scrub_text(text, [KEY[:8], KEY]) == "bad key ***; again: ***, prefix ***"
     assert scrub_text(text, []) == text
+
+
+# --- URLs that carry a credential, held from the first frame that sees them ------------
+
+
+def test_a_url_carrying_a_credential_is_held_and_others_are_not() -> None:
+    from chatplex.secret import hold_url
+
+    for url in ("http://u:pw@gw.example/v1", "https://fn.example/api?code=c1&x=1"):
+        held = hold_url(url)
+        assert isinstance(held, Secret) and held.get() == url
+    for value in ("http://gw.example/v1", "https://gw.example/v1?api-version=2", "a@b", None, 3):
+        assert hold_url(value) is value
+
+
+def test_hold_keys_holds_named_keys_and_credential_urls_in_place() -> None:
+    from chatplex.secret import hold_keys
+
+    args: dict[str, object] = {
+        "api_key": "sk-1",
+        "base_url": "http://u:pw@gw.example",
+        "endpoint": "http://gw.example",
+        "temperature": 0.5,
+        "token_limit": 3,  # not a str: left as it is
+    }
+    hold_keys(args, lambda name: name.endswith(("_key", "_limit")))
+    assert args["api_key"] == Secret("sk-1")
+    assert args["base_url"] == Secret("http://u:pw@gw.example")
+    assert args["endpoint"] == "http://gw.example" and args["token_limit"] == 3
+
+
+def test_a_held_url_is_taken_apart_as_the_clear_one() -> None:
+    from chatplex.secret import take_url_credentials
+
+    url = "https://me:pw@gw.example/v1?api-version=2&code=c1"
+    held, clear = take_url_credentials(Secret(url)), take_url_credentials(url)
+    assert (held.shown, held.secret, held.userinfo) == (clear.shown, clear.secret, clear.userinfo)
+
+
+def test_url_pieces_stay_held_when_held() -> None:
+    from chatplex.secret import joined_held
+    from chatplex.secret import query_with
+    from chatplex.secret import shown_url
+    from chatplex.secret import take_url_credentials
+    from chatplex.secret import url_joined
+    from chatplex.secret import url_with_query
+    from chatplex.secret import with_userinfo
+
+    held = Secret("http://u:p%40w@gw.example/")
+    joined = url_joined(held, "/v1")
+    assert isinstance(joined, Secret) and joined.get() == "http://u:p%40w@gw.example/v1"
+    queried = url_with_query(Secret("http://gw.example/v1?code=c"), {"api-version": "2"})
+    assert isinstance(queried, Secret)
+    assert queried.get() == "http://gw.example/v1?code=c&api-version=2"
+    assert url_with_query("http://gw.example/v1", {"a": 1}) == "http://gw.example/v1?a=1"
+    assert joined_held("http://gw", "/v1") == "http://gw/v1"
+    assert joined_held("http://gw", Secret("?code=c")) == Secret("http://gw?code=c")
+    taken = take_url_credentials("https://u:p%40w@gw.example/v1?code=c")
+    assert query_with(taken, "api-version=2") == Secret("?code=c&api-version=2")
+    assert query_with(take_url_credentials("http://gw"), "") == Secret("")
+    back = with_userinfo("https://gw.example/v1", taken.userinfo)
+    assert back == Secret("https://u:p%40w@gw.example/v1")  # as it came: percent-encoded
+    assert with_userinfo("https://gw.example", None) == "https://gw.example"
+    assert shown_url(held) == "http://gw.example/"

@@ -139,14 +139,14 @@ class BaseURL:
     basic_auth: Secret | None
 
     @classmethod
-    def parse(cls, base_url: str | URLCredentials, path: str) -> BaseURL:
+    def parse(cls, base_url: str | Secret | URLCredentials, path: str) -> BaseURL:
         """Check `base_url` (see `endpoint_url`) and take it apart; raises ValueError or
         TypeError naming what is wrong, never showing a credential. (Callers take the
         credentials out first, `take_url_credentials`, so that none of their frame's
         locals holds one if this raises.)"""
         if isinstance(base_url, URLCredentials):
             parts = base_url
-        elif isinstance(base_url, str):
+        elif isinstance(base_url, (str, Secret)):
             parts = take_url_credentials(base_url)
         else:
             raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
@@ -170,11 +170,12 @@ class BaseURL:
         return "\n".join(s.get() for s in (self.secret_url, self.basic_auth) if s is not None)
 
 
-def take_base_url(base_url: str | None, variable: str, default: str) -> URLCredentials:
+def take_base_url(base_url: str | Secret | None, variable: str, default: str) -> URLCredentials:
     """The base URL an adapter uses (`base_url`, else the environment's `variable`, else
-    `default`), its credentials already taken out (see `take_url_credentials`)."""
+    `default`), its credentials already taken out (see `take_url_credentials`; a URL
+    held as a `Secret` is taken apart there)."""
     url = base_url or os.environ.get(variable) or default
-    if not isinstance(url, str):
+    if not isinstance(url, (str, Secret)):
         raise TypeError(f"base_url must be a str, got {type(url).__name__}")
     return take_url_credentials(url)
 

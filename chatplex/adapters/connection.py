@@ -81,14 +81,15 @@ class ProviderHome:
     base_variable: str
 
     @staticmethod
-    def take_url(base_url: str | None) -> URLCredentials | None:
+    def take_url(base_url: str | Secret | None) -> URLCredentials | None:
         """A `base_url=` argument with its credentials taken out (`take_url_credentials`),
         for `connect`; None when none was given. An adapter rebinds its argument to this
         first, so that no local of its frame holds a credential in clear when a later
-        check raises (tracebacks rendered with locals show them)."""
+        check raises (tracebacks rendered with locals show them). A URL `init_chat_model`
+        or a drop-in already held as a `Secret` (`secret.hold_url`) is taken apart here."""
         if base_url is None:
             return None
-        if not isinstance(base_url, str):
+        if not isinstance(base_url, (str, Secret)):
             raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
         return take_url_credentials(base_url)
 

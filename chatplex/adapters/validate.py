@@ -8,13 +8,29 @@ instead of a provider's 400 about the JSON body, or something silently sent.
   typo, another provider's block) is refused rather than forwarded;
 - all text must be encodable as UTF-8: a lone surrogate (a JSON `\\ud83d` escape cut in
   half, bytes decoded with `surrogateescape`) is named by message and character position;
-- the same input means the same on every wire (each check here refuses what some
-  provider refuses with a 400, so no wire sends it): a user turn with no content (`""` or
-  `[]`), an empty block list on any message, inline data that is not valid base64 (a
-  data URL, a LangChain `image` / `file` / `audio` block, an Anthropic `source`), a data
-  URL or a standard `image` block whose media type is not an image, an `image_url` with
-  no URL, a user turn of empty text blocks only, a `ToolMessage` answering no tool call
-  of an earlier assistant turn.
+- the same input means the same on every wire: one check, refusing only what the
+  wire's provider refuses with a 400 (what LangChain's partner package sends and the
+  provider answers is sent); each wire says what its provider takes where providers
+  differ:
+
+  - a user turn of empty text (`""`, or empty text blocks only): refused unless the wire
+    passes `empty_text=True` (OpenAI's Chat Completions and the OpenAI-compatible
+    servers, the Responses API and Ollama answer it, as langchain-openai and
+    langchain-ollama send it; Anthropic, Gemini, Bedrock and Cohere refuse blank text);
+  - an empty block list (`[]`): refused unless `empty_list=True` (Ollama, where
+    langchain-ollama sends it as `""`; OpenAI refuses an empty content array);
+  - a `ToolMessage` answering no tool call of an earlier assistant turn: refused unless
+    `results_need_calls=False` (Ollama, whose server only fills its prompt template
+    with it); every other provider refuses it with a 400 (the tool-call pairing check of
+    OpenAI, Azure and the compatible servers, the Responses API's `call_id` lookup,
+    Anthropic's and Bedrock's `tool_use_id`, Gemini's function-response turn, Cohere's
+    `tool_call_id`), which LangChain's partner packages send to get that 400: chatplex
+    says so before sending;
+  - always refused (every provider does): inline data that is not valid base64 (a data
+    URL, a LangChain `image` / `file` / `audio` block, an Anthropic `source`), a data
+    URL or a standard `image` block whose media type is not an image, an `image_url`
+    with no URL, no messages at all, content of another type (None but for an assistant
+    turn making tool calls).
 """
 
 from __future__ import annotations
@@ -74,12 +90,19 @@ def check_call(
     provider: str,
     block_types: BlockTypes,
     results_need_calls: bool = True,
+    empty_text: bool = False,
+    empty_list: bool = False,
 ) -> None:
     """`check_messages` for one call, which also needs at least one message."""
     if not messages:
         raise ValueError("cannot call a chat model with an empty list of messages")
     check_messages(
-        messages, provider=provider, block_types=block_types, results_need_calls=results_need_calls
+        messages,
+        provider=provider,
+        block_types=block_types,
+        results_need_calls=results_need_calls,
+        empty_text=empty_text,
+        empty_list=empty_list,
     )
 
 
@@ -89,26 +112,41 @@ def check_messages(
     provider: str,
     block_types: BlockTypes,
     results_need_calls: bool = True,
+    empty_text: bool = False,
+    empty_list: bool = False,
 ) -> None:
     """Raise ValueError/TypeError for the first message an adapter must not send.
 
-    `results_need_calls=False` lets a `ToolMessage` answer no earlier tool call, for a
-    wire whose server takes that (one that only fills a prompt template with them)."""
+    What providers differ on, each wire says (see the module docstring): with
+    `results_need_calls=False` a `ToolMessage` may answer no earlier tool call (a server
+    that only fills a prompt template with it); with `empty_text=True` a user turn may
+    be empty text, and with `empty_list=True` any turn an empty list of blocks."""
     calls: set[str] = set()  # the tool-call ids of the assistant turns so far
     for i, message in enumerate(messages):
         if not isinstance(message, BaseMessage):
             raise TypeError(f"message {i}: expected a message, got {type(message).__name__}")
         content: Any = message.content
-        if isinstance(message, HumanMessage) and (content in ("", []) or _only_empty_text(content)):
+        if (
+            isinstance(message, HumanMessage)
+            and not empty_text
+            and (content == "" or (content and _only_empty_text(content)))
+        ):
             raise ValueError(
-                f"message {i}: a user message with no content ({content!r}); send text or "
-                "content blocks (providers refuse an empty turn, or answer it at random)"
+                f"message {i}: a user message of empty text ({content!r}), which the "
+                f"{provider} API refuses; send some text or content blocks"
             )
         if isinstance(content, str):
             check_text(content, i, "its text")
         elif isinstance(content, list):
-            if not content and not (isinstance(message, AIMessage) and message.tool_calls):
-                raise ValueError(f"message {i}: content is an empty list of blocks")
+            if (
+                not content
+                and not empty_list
+                and not (isinstance(message, AIMessage) and message.tool_calls)
+            ):
+                raise ValueError(
+                    f"message {i}: content is an empty list of blocks, which the {provider} "
+                    "API refuses"
+                )
             for j, block in enumerate(content):
                 _check_block(block, i, j, provider, block_types)
         elif content is None:

@@ -48,14 +48,13 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypeVar
 from typing import overload
-from urllib.parse import parse_qsl
-from urllib.parse import urlencode
-from urllib.parse import urlsplit
-from urllib.parse import urlunsplit
 
 from ..core.run_config import RunnableConfig
 from ..secret import Secret
+from ..secret import hold_keys
+from ..secret import url_with_query
 from ..specs import spec
+from .settings import is_secret_name
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
@@ -234,26 +233,30 @@ def spellings(*names: str, **own: str) -> dict[str, str]:
 
 def _resolving(init: Callable[..., None], aliases: Mapping[str, str]) -> Callable[..., None]:
     """`init`, taking its aliases too and its keys as `Secret`s: before its body runs,
-    every parameter typed `Secret` (and each alias of one) is made one, so no frame
-    holds a key in clear, and each alias given is resolved (`pick`) into the parameter
-    it stands for. The body reads only its own names."""
+    every parameter typed `Secret` (and each alias of one) is made one, and so is a URL
+    carrying a credential (`base_url="http://user:KEY@host"`: `secret.hold_urls`), so no
+    frame holds one in clear, and each alias given is resolved (`pick`) into the
+    parameter it stands for. The body reads only its own names."""
     from ..adapters.base import as_secret
 
     params = inspect.signature(init).parameters
     positional = [p.name for p in params.values() if p.kind is p.POSITIONAL_OR_KEYWORD][1:]
     keys = {name for name, p in params.items() if "Secret" in str(p.annotation)}
     keys.update(alias for alias, target in aliases.items() if target in keys)
-    if not keys and not aliases:
-        return init
 
     @functools.wraps(init)
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N807
+        # First: from here on no local holds a key or a credential URL in clear (those
+        # named as keys, of this class or of the drop-in it extends, and typed Secret).
+        hold_keys(kwargs, is_secret_name)
+        for name in keys.intersection(kwargs):
+            kwargs[name] = as_secret(kwargs[name])
         named = positional[: len(args)]
         if len(args) > len(positional) or any(name in kwargs for name in named):
             init(self, *args, **kwargs)  # Python's own TypeError for the call
             return
         kwargs.update(zip(named, args, strict=True))
-        for name in keys.intersection(kwargs):
+        for name in keys.intersection(named):  # a key given by position
             kwargs[name] = as_secret(kwargs[name])
         owner = type(self).__name__
         for alias, target in aliases.items():
@@ -430,19 +433,16 @@ def run_config(
     return config  # type: ignore[return-value]
 
 
-def with_query(base_url: str | None, query: Mapping[str, Any] | None) -> str | None:
+def with_query(
+    base_url: str | Secret | None, query: Mapping[str, Any] | None
+) -> str | Secret | None:
     """`default_query`: parameters added to the base URL's query, which chatplex keeps
-    on every request (Azure-style `?api-version=`)."""
+    on every request (Azure-style `?api-version=`); a held URL stays held."""
     if not query:
         return base_url
     if base_url is None:
         raise ValueError("default_query needs base_url= (the server it is meant for)")
-    parts = urlsplit(base_url)
-    pairs = [
-        *parse_qsl(parts.query, keep_blank_values=True),
-        *((k, str(v)) for k, v in query.items()),
-    ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs), parts.fragment))
+    return url_with_query(base_url, query)
 
 
 def tool_call_body(

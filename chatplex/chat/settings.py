@@ -59,11 +59,14 @@ SETTING_NAMES = (
 )
 
 _SECRET_NAME = re.compile(r"(^|[_-])(key|token|secret|password)$|^authorization$", re.I)
+#: API parameters named like a credential that are none, sent in the body as given
+#: (OpenAI's `prompt_cache_key`: a cache routing hint).
+_NOT_SECRET = frozenset({"prompt_cache_key"})
 
 
 def is_secret_name(name: str) -> bool:
     """Whether a setting of this name holds a credential (`api_key`, `*_token`, ...)."""
-    return bool(_SECRET_NAME.search(name))
+    return name not in _NOT_SECRET and bool(_SECRET_NAME.search(name))
 
 
 def _is_number(value: Any) -> bool:

@@ -60,6 +60,7 @@ __all__ = [
     "Output",
     "Runnable",
     "RunnableBinding",
+    "keep_finished",
 ]
 
 Input = TypeVar("Input")
@@ -154,17 +155,25 @@ class Runnable(Introspection, Generic[Input, Output]):
         **kwargs: Any,
     ) -> list[Output | BaseException]:
         """Default sync batch: the async batch on the portal loop for async-native
-        runnables, else a thread per concurrent call (bounded)."""
+        runnables, else a thread per concurrent call (bounded). An error raised carries
+        the outputs that had finished (`batch_finished`)."""
         if self._async_native:
             return run_sync(
                 self._abatch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
             )
-        return gather_threads(
-            len(inputs),
-            lambda i: self.invoke(inputs[i], configs[i], **kwargs),
-            max_concurrency(configs),
-            return_exceptions=return_exceptions,
-        )
+        finished: dict[int, Any] = {}
+
+        def call(index: int) -> Output:
+            finished[index] = out = self.invoke(inputs[index], configs[index], **kwargs)
+            return out
+
+        try:
+            return gather_threads(
+                len(inputs), call, max_concurrency(configs), return_exceptions=return_exceptions
+            )
+        except BaseException as exc:
+            keep_finished(exc, finished, len(inputs))
+            raise
 
     async def _abatch(
         self,
@@ -174,12 +183,19 @@ class Runnable(Introspection, Generic[Input, Output]):
         return_exceptions: bool,
         **kwargs: Any,
     ) -> list[Output | BaseException]:
-        return await agather_bounded(
-            len(inputs),
-            lambda i: self.ainvoke(inputs[i], configs[i], **kwargs),
-            max_concurrency(configs),
-            return_exceptions=return_exceptions,
-        )
+        finished: dict[int, Any] = {}
+
+        async def call(index: int) -> Output:
+            finished[index] = out = await self.ainvoke(inputs[index], configs[index], **kwargs)
+            return out
+
+        try:
+            return await agather_bounded(
+                len(inputs), call, max_concurrency(configs), return_exceptions=return_exceptions
+            )
+        except BaseException as exc:
+            keep_finished(exc, finished, len(inputs))
+            raise
 
     def _configure(self, values: Mapping[str, Any]) -> Runnable[Input, Output]:
         """A copy with these attributes changed (what `configurable_fields` runs).
@@ -645,6 +661,23 @@ class Runnable(Introspection, Generic[Input, Output]):
         """
         return LATE.fallbacks(  # type: ignore[no-any-return]
             self, fallbacks, exceptions_to_handle=exceptions_to_handle
+        )
+
+
+def keep_finished(error: BaseException, finished: Mapping[int, Any], count: int) -> None:
+    """Put on `error`, which a batch raises because one input failed, the outputs that
+    had finished (`error.batch_finished`: input index -> output, in input order): paid
+    replies are not lost with the raise, which stays LangChain's default. A note says so
+    in the traceback. (Replies a cache was set for are in the cache too: each call stores
+    its own as it finishes.)"""
+    try:
+        error.batch_finished = dict(sorted(finished.items()))  # type: ignore[attr-defined]
+    except (AttributeError, TypeError):  # an exception type that takes no attribute
+        return
+    if finished and isinstance(error, Exception) and hasattr(error, "add_note"):
+        error.add_note(
+            f"batch: {len(finished)} of {count} inputs had finished; their outputs are "
+            "on this error's `batch_finished` (input index -> output)"
         )
 
 

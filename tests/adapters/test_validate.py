@@ -233,8 +233,8 @@ WIRES: dict[str, tuple[str, dict[str, Any]]] = {
 NOT_BASE64 = "data:image/png;base64,!!not-base64!!"
 #: Input some provider answers with a 400 (or at random): refused alike on every wire.
 ODD: dict[str, tuple[Any, str]] = {
-    "empty-user-text": ([HumanMessage("")], "message 0: a user message with no content ('')"),
-    "empty-user-blocks": ([HumanMessage([])], "message 0: a user message with no content ([])"),
+    "empty-user-text": ([HumanMessage("")], "message 0: a user message of empty text ('')"),
+    "empty-user-blocks": ([HumanMessage([])], "message 0: content is an empty list of blocks"),
     "image-not-base64": (
         [("user", [{"type": "image_url", "image_url": {"url": NOT_BASE64}}])],
         "message 0: content block 0: its base64 data is not valid base64",
@@ -249,7 +249,7 @@ ODD: dict[str, tuple[Any, str]] = {
     ),
     "empty-text-blocks-only": (
         [HumanMessage([{"type": "text", "text": ""}])],
-        "message 0: a user message with no content",
+        "message 0: a user message of empty text",
     ),
     "image-url-empty": (
         [("user", [{"type": "image_url", "image_url": {"url": ""}}])],
@@ -273,8 +273,21 @@ ODD: dict[str, tuple[Any, str]] = {
     ),
 }
 
-#: Where a wire's server takes the input, its wire sends it, as the partner package does.
-TAKEN = {("ollama", "tool-result-without-call")}
+#: Where a wire's server takes the input, its wire sends it, as the partner package does
+#: (see `chatplex.adapters.validate`): Ollama takes a tool result without its call and
+#: an empty turn; OpenAI's wires (Azure's and the compatible servers' too) an empty
+#: user text, which langchain-openai sends.
+TAKEN = {
+    ("ollama", "tool-result-without-call"),
+    ("ollama", "empty-user-text"),
+    ("ollama", "empty-user-blocks"),
+    ("ollama", "empty-text-blocks-only"),
+    *(
+        (wire, case)
+        for wire in ("openai", "openai-responses", "azure", "groq")
+        for case in ("empty-user-text", "empty-text-blocks-only")
+    ),
+}
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

@@ -394,3 +394,46 @@ def test_an_adapter_must_implement_the_declared_interface() -> None:
 
     with pytest.raises(TypeError, match=r"subclass of chatplex\.adapters\.base\.Adapter"):
         ChatModel(LooksLikeOne(), "m")  # type: ignore[arg-type]
+
+
+# --- a batch that raises: the finished, paid replies are kept ------------------------------
+
+
+class EchoOrRefuse(Wire):
+    """Answers each prompt with its own text; a 400 (permanent: not retried) for "bad"."""
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        prompt = json.loads(request.content)["messages"][-1]["content"]
+        if prompt == "bad":
+            error = {"error": {"message": "refused", "type": "invalid_request_error"}}
+            return httpx.Response(400, json=error)
+        reply = {
+            "id": f"chatcmpl-{prompt}",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": prompt.upper()}}],
+        }
+        return httpx.Response(200, json=reply)
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_raising_batch_keeps_its_finished_replies_on_the_error_and_in_the_cache(
+    sync: bool,
+) -> None:
+    from chatplex import InMemoryCache
+    from chatplex.errors import BadRequestError
+
+    wire = EchoOrRefuse()
+    model = model_over(wire, cache=InMemoryCache())
+    prompts = ["p0", "p1", "p2", "bad", "p4"]
+    config: Any = {"max_concurrency": 1}  # in input order: p0-p2 finish, "bad" fails
+    with pytest.raises(BadRequestError) as caught:  # LangChain's raise stays the default
+        if sync:
+            model.batch(prompts, config)
+        else:
+            await model.abatch(prompts, config)
+    finished = caught.value.batch_finished  # type: ignore[attr-defined]
+    assert {i: m.text for i, m in finished.items()} == {0: "P0", 1: "P1", 2: "P2"}
+    assert len(wire.requests) == 4  # p4 never sent; the 400 not retried
+    # The cache kept them: running the finished prompts again sends nothing.
+    again = model.batch(prompts[:3]) if sync else await model.abatch(prompts[:3])
+    assert [m.text for m in again] == ["P0", "P1", "P2"] and len(wire.requests) == 4

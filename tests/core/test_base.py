@@ -428,3 +428,104 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(base)
     assert failures == 0 and tried > 0
+
+
+# ---- a batch that raises keeps the outputs that had finished ------------------------------
+
+
+class _FailsOnFive:
+    """Fails for input 5; records every input it ran."""
+
+    def __init__(self) -> None:
+        self.ran: list[int] = []
+
+    def __call__(self, x: int) -> int:
+        self.ran.append(x)
+        if x == 5:
+            raise ValueError("input 5 failed for good")
+        return x * 10
+
+    async def acall(self, x: int) -> int:
+        return self(x)
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_raising_batch_carries_the_outputs_that_had_finished(sync: bool) -> None:
+    fails = _FailsOnFive()
+    runnable = RunnableLambda(fails, afunc=fails.acall)
+    config: RunnableConfig = {"max_concurrency": 1}
+    with pytest.raises(ValueError, match="input 5 failed") as caught:  # LangChain's raise
+        if sync:
+            runnable.batch(list(range(10)), config)
+        else:
+            await runnable.abatch(list(range(10)), config)
+    finished = caught.value.batch_finished  # type: ignore[attr-defined]
+    # Every input that ran and succeeded, none lost: async stops at the failure; the
+    # thread pool may have started queued inputs before it saw it, and keeps those too.
+    assert finished == {x: x * 10 for x in sorted(fails.ran) if x != 5}
+    assert set(range(5)) <= set(finished) and 5 not in finished
+    if not sync:
+        assert sorted(fails.ran) == list(range(6))
+    assert list(finished) == sorted(finished)  # in input order
+    if hasattr(caught.value, "add_note"):  # Python 3.11+: the traceback says where they are
+        count = len(finished)
+        notes = getattr(caught.value, "__notes__", [])
+        assert any(f"{count} of 10 inputs had finished" in n for n in notes)
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_raising_batch_of_a_chat_model_carries_its_finished_replies(sync: bool) -> None:
+    # An async-native runnable: the sync batch runs the async one on the portal loop.
+    model = FakeChatModel(responses=["a", "b", "c"], errors={"3": RuntimeError("no more")})
+    config: RunnableConfig = {"max_concurrency": 1}
+    with pytest.raises(RuntimeError, match="no more") as caught:
+        if sync:
+            model.batch(["1", "2", "3", "4"], config)
+        else:
+            await model.abatch(["1", "2", "3", "4"], config)
+    finished = caught.value.batch_finished  # type: ignore[attr-defined]
+    assert {i: m.text for i, m in finished.items()} == {0: "a", 1: "b"}
+    assert all(isinstance(m, AIMessage) for m in finished.values())
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_return_exceptions_still_returns_every_slot(sync: bool) -> None:
+    fails = _FailsOnFive()
+    runnable = RunnableLambda(fails, afunc=fails.acall)
+    inputs = list(range(7))
+    outs = (
+        runnable.batch(inputs, return_exceptions=True)
+        if sync
+        else await runnable.abatch(inputs, return_exceptions=True)
+    )
+    assert outs[:5] == [0, 10, 20, 30, 40] and outs[6] == 60
+    assert isinstance(outs[5], ValueError) and not hasattr(outs[5], "batch_finished")
+
+
+class _Frozen(Exception):
+    """An exception type that takes no new attribute."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen")
+
+
+def _raise_frozen(x: int) -> int:
+    if x == 1:
+        raise _Frozen("input 1")
+    return x
+
+
+async def _araise_frozen(x: int) -> int:
+    return _raise_frozen(x)
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_an_error_that_takes_no_attribute_is_raised_as_it_is(sync: bool) -> None:
+    runnable = RunnableLambda(_raise_frozen, afunc=_araise_frozen)
+    config: RunnableConfig = {"max_concurrency": 1}
+    with pytest.raises(_Frozen, match="input 1") as caught:
+        if sync:
+            runnable.batch([0, 1, 2], config)
+        else:
+            await runnable.abatch([0, 1, 2], config)
+    assert not hasattr(caught.value, "batch_finished")

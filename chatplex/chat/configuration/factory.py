@@ -19,6 +19,7 @@ from typing import Literal
 from typing import overload
 
 from ...secret import Secret
+from ...secret import hold_urls
 from ...specs import declared_object
 from ...specs import spec as provider_spec
 from ..model import ChatModel
@@ -39,8 +40,10 @@ __all__ = ["init_chat_model"]
 def _build_spec(spec: ModelSpec) -> ChatModel:
     from .profiles import ConfigError
 
+    settings = spec.revealed_settings()
+    _hold_credentials(settings)  # held again before the registry's frames see them
     try:
-        return build(spec.model, spec.revealed_settings())
+        return build(spec.model, settings)
     except ConfigError:
         raise
     except ValueError as exc:
@@ -184,11 +187,13 @@ def init_chat_model(
 
 def _hold_credentials(settings: dict[str, Any]) -> None:
     """Credentials among `settings` (`api_key`, a partner class's `<name>_api_key`,
-    `aws_session_token`...) as `Secret`s, in place: the dict is this call's own, so from
-    here on no frame's locals (what a traceback printer with locals, Sentry or rich
-    show) hold one in clear. Adapters take a `Secret` wherever they take a key."""
+    `aws_session_token`..., and a base URL carrying one: `http://user:KEY@host`,
+    `?code=...`) as `Secret`s, in place: the dict is this call's own, so from here on no
+    frame's locals (what a traceback printer with locals, Sentry or rich show) hold one
+    in clear. Adapters take a `Secret` wherever they take a key or a base URL."""
     from ..settings import is_secret_name
 
+    hold_urls(settings)
     for name, value in settings.items():
         if isinstance(value, str) and is_secret_name(name):
             settings[name] = Secret(value)

@@ -213,7 +213,7 @@ class AnthropicAdapter(Adapter):
         self,
         *,
         api_key: str | Secret | None = None,
-        base_url: str | None = None,
+        base_url: str | Secret | None = None,
         anthropic_version: str = "2023-06-01",
         default_headers: Mapping[str, str] | None = None,
         default_max_tokens: int | None = None,

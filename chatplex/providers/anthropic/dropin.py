@@ -27,6 +27,7 @@ from ...chat.dropin import spellings
 from ...chat.dropin import take_tail
 from ...chat.model import ChatModel
 from ...chat.params import HEADER_PARAMETERS
+from ...secret import hold_url
 
 if TYPE_CHECKING:
     from ...secret import Secret
@@ -140,7 +141,7 @@ class ChatAnthropic(ChatModel):
             if reasoning_effort is not None:
                 body["output_config"]["effort"] = reasoning_effort
         if base_url is None and os.environ.get("ANTHROPIC_API_URL"):
-            base_url = os.environ["ANTHROPIC_API_URL"]  # LangChain's variable, as the env's
+            base_url = hold_url(os.environ["ANTHROPIC_API_URL"])  # LangChain's, as the env's
             if api_key is None:
                 api_key = as_secret(os.environ.get("ANTHROPIC_API_KEY"))
         adapter = AnthropicAdapter(

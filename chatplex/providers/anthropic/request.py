@@ -145,8 +145,40 @@ def _blocks(content: list[Any], i: int) -> list[_Block]:
         kind = block.get("type")
         if kind == "text" and not block.get("text"):
             continue
-        out.append(_image(block, i) if kind == "image_url" else block)
+        if kind == "image_url":
+            block = _image(block, i)
+        elif kind == "image" and "source" not in block:
+            block = _standard_image(block, i)
+        out.append(block)
     return out
+
+
+def _standard_image(block: _Block, i: int) -> _Block:
+    """LangChain's standard image block (`url`, `base64` + `mime_type`, or the 0.x
+    `source_type` form) as Anthropic's `image` with its `source`, as langchain-anthropic
+    converts it; an `id` (a file id) as Anthropic's `file` source."""
+    data = block.get("base64")
+    if data is None and block.get("source_type") == "base64":
+        data = block.get("data")
+    if data is not None:
+        media_type = block.get("mime_type")
+        if not isinstance(media_type, str) or not media_type:
+            raise ValueError(f"message {i}: an image block with base64 data needs its mime_type")
+        return {
+            "type": "image",
+            "source": {"type": "base64", "media_type": media_type, "data": data},
+        }
+    url = block.get("url")
+    if isinstance(url, str) and url.startswith("data:"):
+        return _image({"image_url": {"url": url}}, i)
+    if isinstance(url, str) and url:
+        return {"type": "image", "source": {"type": "url", "url": url}}
+    file_id = block.get("file_id") or (
+        block.get("id") if block.get("source_type") == "id" else None
+    )
+    if isinstance(file_id, str) and file_id:
+        return {"type": "image", "source": {"type": "file", "file_id": file_id}}
+    raise ValueError(f"message {i}: an image block needs a url, base64 data or a file id")
 
 
 def _image(block: _Block, i: int) -> _Block:

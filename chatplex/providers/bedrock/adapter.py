@@ -68,6 +68,7 @@ from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
+from ...secret import hold_url
 from ...secret import redact_url
 from .auth import BearerToken
 from .auth import ClientConfig
@@ -168,6 +169,8 @@ class BedrockAdapter(Adapter):
         now: Callable[[], Any] | None = None,
     ) -> None:
         # Rebound first: no local of this frame holds a key in clear (tracebacks).
+        # Rebound first: no local of this frame holds a credential in clear (tracebacks).
+        endpoint_url, base_url = hold_url(endpoint_url), hold_url(base_url)
         aws_access_key_id = _secret(aws_access_key_id, "aws_access_key_id")
         aws_secret_access_key = _secret(aws_secret_access_key, "aws_secret_access_key")
         aws_session_token = _secret(aws_session_token, "aws_session_token")
@@ -187,6 +190,8 @@ class BedrockAdapter(Adapter):
         )
         if endpoint_url and base_url and endpoint_url != base_url:
             raise ValueError("pass endpoint_url or base_url (its alias), not both")
+        if isinstance(endpoint_url or base_url, Secret):  # held: it carries a credential
+            raise ValueError("endpoint_url must not carry credentials; AWS requests are signed")
         endpoint_url = endpoint_url or base_url or configured_endpoint(credentials_profile_name)
         default = f"https://bedrock-runtime.{self.region_name}.amazonaws.com"
         where = BaseURL.parse(endpoint_url or default, "")

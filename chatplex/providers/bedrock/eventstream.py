@@ -78,6 +78,13 @@ class EventStreamMessage:
                 return value
         return None
 
+    @property
+    def error_message(self) -> str | None:
+        """An error message's text (`:error-message`: AWS puts it in a header, not the
+        payload, which may be empty), else None."""
+        value = self.headers.get(":error-message")
+        return value if isinstance(value, str) and value else None
+
 
 class EventStreamDecoder:
     """Feed bytes as they arrive; get back the messages they complete.

@@ -578,9 +578,13 @@ class BedrockStreamParser:
         )
 
     def _exception(self, event: EventStreamMessage) -> StreamError:
-        """An exception message: its type (`throttlingException`) as Bedrock's error name."""
+        """An exception message: its type (`throttlingException`) as Bedrock's error name;
+        an error message (`:message-type: error`): its code, and its text from the
+        `:error-message` header (as botocore reads it), kept in the error's message."""
         data = loads(event.payload)
         message = data.get("message") or data.get("Message") if isinstance(data, dict) else None
+        if not isinstance(message, str) or not message:
+            message = event.error_message
         name = event.event_type or "UnknownException"
         error_type = name[:1].upper() + name[1:]
         _, retryable = _ERRORS.get(error_type, (None, False))

@@ -61,7 +61,7 @@ KEY_VARIABLES = ("COHERE_API_KEY", "CO_API_KEY")
 BASE_VARIABLE = "CO_API_URL"
 _HOME = ProviderHome(_OFFICIAL_HOST, DEFAULT_BASE_URL, KEY_VARIABLES, BASE_VARIABLE)
 #: Content blocks this adapter sends: text and images (by URL or data URL).
-BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url"}))
+BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image"}))
 
 
 class CohereAdapter(Adapter):
@@ -93,7 +93,7 @@ class CohereAdapter(Adapter):
         self,
         *,
         api_key: str | Secret | None = None,
-        base_url: str | None = None,
+        base_url: str | Secret | None = None,
         default_headers: Mapping[str, str] | None = None,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),

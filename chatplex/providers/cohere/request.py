@@ -4,7 +4,8 @@ shapes it (its `get_cohere_chat_request_v2`).
 - A `SystemMessage` is `{"role": "system", "content": text}`; `preamble` (a setting of
   ChatCohere, or given per call) is a system message put first.
 - A `HumanMessage` is `{"role": "user", "content": ...}`: a str as it is, a list of
-  blocks as Cohere's `text` / `image_url` parts.
+  blocks as Cohere's `text` / `image_url` parts (LangChain's standard `image` block,
+  by URL or base64 data, as an `image_url` part too, as the other wires send it).
 - An `AIMessage` with tool calls is `{"role": "assistant", "tool_plan": <its text, or
   LangChain's stock sentence>, "tool_calls": [{"id", "type": "function", "function":
   {"name", "arguments": <JSON text>}}]}`; without, `{"role": "assistant", "content"}`.
@@ -203,4 +204,24 @@ def _user_content(content: Any) -> Any:
             parts.append(
                 {"type": "image_url", "image_url": url if isinstance(url, dict) else {"url": url}}
             )
+        elif block.get("type") == "image":
+            parts.append({"type": "image_url", "image_url": {"url": _image_url(block)}})
     return parts or ""
+
+
+def _image_url(block: Mapping[str, Any]) -> str:
+    """LangChain's standard image block (`url`, `base64` + `mime_type`, or the 0.x
+    `source_type` form) as the URL of Cohere's `image_url` part: a data URL for inline
+    data, as the other wires send it."""
+    data = block.get("base64")
+    if data is None and block.get("source_type") == "base64":
+        data = block.get("data")
+    if data is not None:
+        mime = block.get("mime_type")
+        if not isinstance(mime, str) or not mime:
+            raise ValueError("an image block with base64 data needs its mime_type")
+        return f"data:{mime};base64,{data}"
+    url = block.get("url")
+    if not isinstance(url, str) or not url:
+        raise ValueError("Cohere takes an image block by url or base64 data, not by file id")
+    return url

@@ -61,6 +61,9 @@ from ...messages import BaseMessage
 from ...sdk_errors import ErrorFamily
 from ...sdk_errors import sdk_class_for
 from ...secret import Secret
+from ...secret import hold_url
+from ...secret import shown_url
+from ...secret import url_joined
 from ..openai.adapter import OpenAIAdapter
 from ..openai.adapter import OpenAIStreamParser
 from ..openai.adapter import parse_reply
@@ -98,21 +101,22 @@ class CompatibleAdapter(OpenAIAdapter):
         self,
         *,
         api_key: str | Secret | None = None,
-        base_url: str | None = None,
+        base_url: str | Secret | None = None,
         default_headers: Mapping[str, str] | None = None,
         include_usage: bool = True,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
     ) -> None:
+        base_url = hold_url(base_url)  # rebound first: no local holds a credential in clear
+        api_key = as_secret(api_key)
         profile = self.profile
-        api_key = as_secret(api_key)  # rebound first: no local holds the key in clear
         given = base_url is not None
-        chosen = base_url or _first_set(profile.base_variables)
-        if chosen is not None and not isinstance(chosen, str):
+        chosen = base_url or hold_url(_first_set(profile.base_variables))
+        if chosen is not None and not isinstance(chosen, (str, Secret)):
             raise TypeError(f"base_url must be a str, got {type(chosen).__name__}")
         # A given base URL is the SDK's: its path follows (the default has it already).
-        url = chosen.rstrip("/") + profile.sdk_path if chosen else profile.base_url
-        host = (urlsplit(url).hostname or "").lower()
+        url = url_joined(chosen, profile.sdk_path) if chosen else profile.base_url
+        host = (urlsplit(shown_url(url)).hostname or "").lower()
         official = profile.official_host
         if api_key is None and official and not (given and host != official):
             api_key = _environment_key(profile.key_variables)
@@ -294,15 +298,19 @@ class OpenRouterAdapter(CompatibleAdapter):
         self,
         *,
         api_key: str | Secret | None = None,
-        base_url: str | None = None,
+        base_url: str | Secret | None = None,
         default_headers: Mapping[str, str] | None = None,
         include_usage: bool = True,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
-        app_url: str | None = None,
+        app_url: str | Secret | None = None,
         app_title: str | None = None,
         app_categories: Sequence[str] | None = None,
     ) -> None:
+        # Rebound first: no local holds a credential in clear.
+        base_url, api_key = hold_url(base_url), as_secret(api_key)
+        if isinstance(app_url, Secret):  # held as a URL with a credential-like query
+            app_url = app_url.get()  # a referer, sent as given (not where calls go)
         attribution = {
             "HTTP-Referer": app_url or os.environ.get("OPENROUTER_APP_URL"),
             "X-Title": app_title or os.environ.get("OPENROUTER_APP_TITLE"),

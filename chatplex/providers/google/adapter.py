@@ -57,6 +57,7 @@ from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
+from ...secret import hold_url
 from .errors import ERROR_FAMILIES
 from .errors import VERTEX_ERROR_FAMILIES
 from .errors import quota_failure
@@ -289,7 +290,7 @@ class GeminiAdapter(_GoogleWire):
         self,
         *,
         api_key: str | Secret | None = None,
-        base_url: str | None = None,
+        base_url: str | Secret | None = None,
         api_version: str = "v1beta",
         default_headers: Mapping[str, str] | None = None,
         secret_headers: Sequence[str] = (),
@@ -365,12 +366,13 @@ class VertexAIAdapter(_GoogleWire):
         location: str | None = None,
         credentials: Any = None,
         api_key: str | Secret | None = None,
-        base_url: str | None = None,
+        base_url: str | Secret | None = None,
         api_version: str = "v1",
         default_headers: Mapping[str, str] | None = None,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
     ) -> None:
+        base_url = hold_url(base_url)  # rebound first: no local holds a credential in clear
         api_key = as_secret(api_key) or None
         if api_key is not None and credentials is not None:
             raise ValueError("pass credentials= or api_key= (express mode), not both")

@@ -396,7 +396,7 @@ class ChatVertexAI(_GoogleDropin):
         owner = type(self).__name__
         tail = take_tail(params)
         endpoint = pick(owner, base_url=base_url, api_endpoint=api_endpoint)
-        if endpoint and "://" not in endpoint:
+        if isinstance(endpoint, str) and endpoint and "://" not in endpoint:
             endpoint = f"https://{endpoint}"
 
         def adapter() -> VertexAIAdapter:

@@ -53,6 +53,7 @@ from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
+from ...secret import hold_url
 from ...secret import take_url_credentials
 from .errors import ERROR_FAMILIES
 from .ndjson import NDJSONDecoder
@@ -148,15 +149,17 @@ class OllamaAdapter(Adapter):
         self,
         *,
         api_key: str | Secret | None = None,
-        base_url: str | None = None,
+        base_url: str | Secret | None = None,
         default_headers: Mapping[str, str] | None = None,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
     ) -> None:
         # Rebound first: no local of this frame holds a key in clear (tracebacks).
+        base_url = hold_url(base_url)
         api_key = as_secret(api_key)
-        raw = base_url or os.environ.get("OLLAMA_HOST") or DEFAULT_BASE_URL
-        parts = take_url_credentials(ollama_host(raw))
+        raw = base_url or hold_url(os.environ.get("OLLAMA_HOST")) or DEFAULT_BASE_URL
+        # A held URL (it carries a credential) has its scheme: taken apart as it is.
+        parts = take_url_credentials(raw if isinstance(raw, Secret) else ollama_host(raw))
         del raw, base_url
         where = BaseURL.parse(parts, "/api/chat")
         self._url, self._secret_url = where.url, where.secret_url
@@ -187,9 +190,15 @@ class OllamaAdapter(Adapter):
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
-        # Ollama takes a tool result with no call before it (langchain-ollama sends it).
+        # Ollama takes a tool result with no call before it, an empty user turn and an
+        # empty block list (langchain-ollama sends them; the server answers).
         check_call(
-            messages, provider=PROVIDER, block_types=self.block_types, results_need_calls=False
+            messages,
+            provider=PROVIDER,
+            block_types=self.block_types,
+            results_need_calls=False,
+            empty_text=True,
+            empty_list=True,
         )
         body = wire_body(messages, settings, stream=stream)
         return post_json(self._url, body, self._headers, self._secret_names, self._secret_url)

@@ -163,7 +163,7 @@ class OpenAIAdapter(Adapter):
         self,
         *,
         api_key: str | Secret | None = None,
-        base_url: str | None = None,
+        base_url: str | Secret | None = None,
         organization: str | None = None,
         project: str | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -234,7 +234,8 @@ class OpenAIAdapter(Adapter):
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
-        check_call(messages, provider=_PROVIDER, block_types=self.block_types)
+        # An empty user turn is answered (langchain-openai sends it): sent.
+        check_call(messages, provider=_PROVIDER, block_types=self.block_types, empty_text=True)
         body: dict[str, Any] = {
             "model": settings.model,
             "messages": [wire_message(m) for m in messages],

@@ -79,7 +79,13 @@ from ...messages import BaseMessage
 from ...sdk_errors import ErrorFamily
 from ...sdk_errors import stainless_family
 from ...secret import Secret
+from ...secret import hold_url
+from ...secret import joined_held
+from ...secret import query_with
 from ...secret import redact_url
+from ...secret import shown_url
+from ...secret import take_url_credentials
+from ...secret import with_userinfo
 from .adapter import OpenAIAdapter
 from .response import OTHER_CANDIDATES
 from .stream import OpenAIStreamParser
@@ -140,14 +146,14 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     def __init__(
         self,
         *,
-        azure_endpoint: str | None = None,
+        azure_endpoint: str | Secret | None = None,
         azure_deployment: str | None = None,
         api_version: str | None = None,
         api_key: str | Secret | None = None,
         azure_ad_token: str | Secret | None = None,
         azure_ad_token_provider: TokenProvider | None = None,
         azure_ad_async_token_provider: AsyncTokenProvider | None = None,
-        base_url: str | None = None,
+        base_url: str | Secret | None = None,
         organization: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         include_usage: bool = True,
@@ -158,6 +164,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         body_model: bool = True,
     ) -> None:
         # Rebound first: no local of this frame holds a credential in clear.
+        azure_endpoint, base_url = hold_url(azure_endpoint), hold_url(base_url)
         api_key, azure_ad_token = as_secret(api_key), as_secret(azure_ad_token)
         explicit = _explicit_credentials(
             api_key, azure_ad_token, azure_ad_token_provider, azure_ad_async_token_provider
@@ -173,11 +180,13 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         self._prefix, query, self.v1 = _url_parts(
             azure_endpoint, base_url, azure_deployment, api_version
         )
-        self._query = Secret(query)  # "?api-version=...", and what else the URL's query had
+        self._query = query  # "?api-version=...", and what else the URL's query had
         #: Whether the deployment in the URL is each call's model name (as the SDK does
         #: without azure_deployment=): not for the v1 API nor a base_url naming one.
         self._per_model = not (
-            self.v1 or azure_deployment or "/deployments/" in urlsplit(self._prefix).path + "/"
+            self.v1
+            or azure_deployment
+            or "/deployments/" in urlsplit(shown_url(self._prefix)).path + "/"
         )
         super().__init__(
             api_key="",  # no Bearer key: Azure's credentials are set below
@@ -208,9 +217,9 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         self._body_model = body_model or self.v1
         self._api_key = api_key or None
         self._ad_token = azure_ad_token or None
-        shown = self.secret_base_url.get() if self.secret_base_url else self.base_url
         self._key_digest = key_digest(
-            self._api_key or self._ad_token, BaseURL.parse(shown, "/chat/completions")
+            self._api_key or self._ad_token,
+            BaseURL.parse(self.secret_base_url or self.base_url, "/chat/completions"),
         )
         self._withheld = _withheld_note(explicit, from_env or azure_host)
         check_headers(default_headers, "default_headers")
@@ -249,10 +258,10 @@ class AzureOpenAIAdapter(OpenAIAdapter):
 
     # -- request ---------------------------------------------------------------------------
 
-    def _deployment_base(self, deployment: str) -> str:
+    def _deployment_base(self, deployment: str) -> str | Secret:
         if self.v1 or not deployment:
-            return self._prefix + self._query.get()  # v1, a base_url naming its deployment
-        return f"{self._prefix}/deployments/{deployment}{self._query.get()}"
+            return joined_held(self._prefix, self._query)  # v1, a base_url naming its own
+        return joined_held(self._prefix, f"/deployments/{deployment}", self._query)
 
     def _where(self, model: str) -> BaseURL:
         """The URL of one deployment (the model's name, without azure_deployment=)."""
@@ -282,7 +291,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         `{azure_endpoint}/openai/responses?api-version=...` (not under the deployment,
         which goes as the body's `model`), `.../openai/v1/responses` on the v1 API, or
         `{base_url}/responses`."""
-        return BaseURL.parse(self._prefix + self._query.get(), "/responses")
+        return BaseURL.parse(joined_held(self._prefix, self._query), "/responses")
 
     def authorize(self, request: HTTPRequest) -> HTTPRequest:
         """`request` with a fresh token from `azure_ad_token_provider` (sync calls);
@@ -317,7 +326,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     def batch_base_url(self) -> Secret:
         """Where the resource's `/files` and `/batches` are (`{endpoint}/openai`, or
         `.../openai/v1`): not under a deployment. No query: see `batch_query`."""
-        parts = urlsplit(self._prefix)
+        parts = urlsplit(shown_url(self._prefix))
         path = parts.path.split("/deployments/", 1)[0]
         netloc = parts.netloc.rpartition("@")[2]  # user info goes as a header, not here
         return Secret(urlunsplit((parts.scheme, netloc, path, "", "")))
@@ -450,29 +459,33 @@ class AzureStreamParser(OpenAIStreamParser):
 
 
 def _url_parts(
-    endpoint: str | None, base_url: str | None, deployment: str | None, api_version: str | None
-) -> tuple[str, str, bool]:
-    """(URL up to where the deployment goes, "?api-version=..." or "", v1 API?)."""
+    endpoint: str | Secret | None,
+    base_url: str | Secret | None,
+    deployment: str | None,
+    api_version: str | None,
+) -> tuple[str | Secret, Secret, bool]:
+    """(URL up to where the deployment goes, "?api-version=..." or "", v1 API?): the
+    first held (a `Secret`) when the URL had user info, the second always (its query may
+    carry a credential, `?code=`). No local holds a credential in clear."""
     given = base_url if base_url is not None else endpoint
-    if not isinstance(given, str) or not given:
+    if not isinstance(given, (str, Secret)) or not given:
         raise TypeError(f"azure_endpoint / base_url must be a URL (str), got {given!r}")
-    parts = urlsplit(given)
-    path = parts.path.rstrip("/")
-    v1 = api_version is None or api_version in _V1_VERSIONS or path.endswith("/openai/v1")
-    if base_url is None:
-        if not path.endswith("/openai/v1"):
-            path += "/openai/v1" if v1 else "/openai"
-    elif deployment:
+    if base_url is not None and deployment:
         raise ValueError(
             "azure_deployment= goes with azure_endpoint=, not base_url= (a base_url names "
             "its deployment: https://<resource>.openai.azure.com/openai/deployments/<name>)"
         )
+    taken = take_url_credentials(given)
+    del given
+    parts = urlsplit(taken.shown)  # no user info; a credential in the query masked
+    path = parts.path.rstrip("/")
+    v1 = api_version is None or api_version in _V1_VERSIONS or path.endswith("/openai/v1")
+    if base_url is None and not path.endswith("/openai/v1"):
+        path += "/openai/v1" if v1 else "/openai"
     version = _V1_VERSIONS.get(api_version or "v1") if v1 else api_version
-    query = parts.query
-    if version:
-        query = "&".join(q for q in (query, urlencode({"api-version": version})) if q)
+    query = query_with(taken, urlencode({"api-version": version}) if version else "")
     prefix = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-    return prefix, f"?{query}" if query else "", v1
+    return with_userinfo(prefix, taken.userinfo), query, v1
 
 
 def _checked_token(token: Any) -> str:
@@ -548,7 +561,9 @@ def _explicit_credentials(
     return explicit
 
 
-def _endpoint(azure_endpoint: str | None, base_url: str | None) -> tuple[str | None, bool]:
+def _endpoint(
+    azure_endpoint: str | Secret | None, base_url: str | Secret | None
+) -> tuple[str | Secret | None, bool]:
     """(the endpoint, whether it came from AZURE_OPENAI_ENDPOINT); None with base_url=."""
     if base_url is not None:
         if azure_endpoint is not None:
@@ -556,7 +571,7 @@ def _endpoint(azure_endpoint: str | None, base_url: str | None) -> tuple[str | N
         return None, False
     if azure_endpoint is not None:
         return azure_endpoint, False
-    from_env = os.environ.get("AZURE_OPENAI_ENDPOINT") or None
+    from_env = hold_url(os.environ.get("AZURE_OPENAI_ENDPOINT")) or None
     if from_env is None:
         raise ValueError(
             "Azure OpenAI needs azure_endpoint= (https://<resource>.openai.azure.com), "

@@ -36,6 +36,7 @@ from typing import Any
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
 from ...chat.dropin import with_query
+from ...secret import shown_url
 from .dropin import AdapterSettings
 from .dropin import ChatOpenAI
 
@@ -156,9 +157,10 @@ class AzureChatOpenAI(ChatOpenAI):
             connection.clear()
 
 
-def _check_base_url(base_url: str, deployment: str | None) -> None:
-    """langchain-openai's `validate_base_url` checks (its messages, shortened)."""
-    if "/openai" not in base_url:
+def _check_base_url(base_url: str | Secret, deployment: str | None) -> None:
+    """langchain-openai's `validate_base_url` checks (its messages, shortened); a held
+    URL (it carries a credential) is checked as shown."""
+    if "/openai" not in shown_url(base_url):
         raise ValueError(
             "Azure endpoints are given as azure_endpoint=, not base_url= (a base_url "
             "must contain /openai); pass validate_base_url=False to send to it anyway"

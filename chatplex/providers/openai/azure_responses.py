@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from typing import NoReturn
 
 from ...adapters.base import as_secret
+from ...secret import hold_url
 from .azure import AsyncTokenProvider
 from .azure import AzureOpenAIAdapter
 from .azure import TokenProvider
@@ -59,14 +60,14 @@ class AzureResponsesAdapter(OpenAIResponsesAdapter):
     def __init__(
         self,
         *,
-        azure_endpoint: str | None = None,
+        azure_endpoint: str | Secret | None = None,
         azure_deployment: str | None = None,
         api_version: str | None = None,
         api_key: str | Secret | None = None,
         azure_ad_token: str | Secret | None = None,
         azure_ad_token_provider: TokenProvider | None = None,
         azure_ad_async_token_provider: AsyncTokenProvider | None = None,
-        base_url: str | None = None,
+        base_url: str | Secret | None = None,
         organization: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         secret_headers: Sequence[str] = (),
@@ -76,6 +77,7 @@ class AzureResponsesAdapter(OpenAIResponsesAdapter):
         use_previous_response_id: bool = False,
     ) -> None:
         # Rebound first: no local of this frame holds a credential in clear.
+        azure_endpoint, base_url = hold_url(azure_endpoint), hold_url(base_url)
         api_key, azure_ad_token = as_secret(api_key), as_secret(azure_ad_token)
         #: Whether the body names the model: langchain-openai's payload names it (the
         #: deployment unless `model` was given), and leaves it out when neither was given.
@@ -120,8 +122,9 @@ class AzureResponsesAdapter(OpenAIResponsesAdapter):
         return self._connection.api_version
 
     @property
-    def azure_endpoint(self) -> str | None:
-        """The connection's endpoint (None when given as `base_url=`)."""
+    def azure_endpoint(self) -> str | Secret | None:
+        """The connection's endpoint (None when given as `base_url=`; held when it
+        carries a credential)."""
         return self._connection.azure_endpoint
 
     def authorize(self, request: HTTPRequest) -> HTTPRequest:

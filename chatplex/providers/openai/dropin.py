@@ -34,6 +34,7 @@ from ...chat.openai_model import is_builtin_tool
 from ...chat.openai_model import stream_usage_default
 from ...chat.openai_model import wants_responses_api
 from ...chat.params import check_api_parameters
+from ...secret import hold_url
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -268,7 +269,7 @@ class ChatOpenAI(ChatModel):
 
         api_key, base_url = wanted.api_key, wanted.base_url
         if base_url is None and os.environ.get("OPENAI_API_BASE"):
-            base_url = os.environ["OPENAI_API_BASE"]  # LangChain's variable, as the env's
+            base_url = hold_url(os.environ["OPENAI_API_BASE"])  # LangChain's variable, as the env's
             api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
         connection: dict[str, Any] = {
             "api_key": api_key,

@@ -47,6 +47,7 @@ from ...adapters.base import Adapter
 from ...adapters.base import BaseURL
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
+from ...adapters.base import as_secret
 from ...adapters.base import header_value
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import post_json
@@ -59,6 +60,7 @@ from ...messages import BaseMessage
 from ...sdk_errors import ErrorFamily
 from ...sdk_errors import stainless_family
 from ...secret import Secret
+from ...secret import hold_url
 from ...secret import take_url_credentials
 from .adapter import OpenAIAdapter
 from .responses_request import since_last_response
@@ -131,7 +133,7 @@ class OpenAIResponsesAdapter(Adapter):
         self,
         *,
         api_key: str | Secret | None = None,
-        base_url: str | None = None,
+        base_url: str | Secret | None = None,
         organization: str | None = None,
         project: str | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -143,6 +145,8 @@ class OpenAIResponsesAdapter(Adapter):
         # The connection (key, headers, base URL) is the Chat Completions adapter's (or
         # `connection`, one built by a subclass: Azure's); its secret base URL is only ever
         # read inside an expression, never held in a local.
+        # Rebound first: no local holds a credential in clear.
+        base_url, api_key = hold_url(base_url), as_secret(api_key)
         if connection is None:
             connection = OpenAIAdapter(
                 api_key=api_key,
@@ -174,7 +178,7 @@ class OpenAIResponsesAdapter(Adapter):
         """Where the calls go: `{base_url}/responses` (a subclass's connection may say)."""
         secret = self.secret_base_url
         return BaseURL.parse(
-            take_url_credentials(secret.get()) if secret else self.base_url, "/responses"
+            take_url_credentials(secret) if secret else self.base_url, "/responses"
         )
 
     def __repr__(self) -> str:
@@ -185,7 +189,8 @@ class OpenAIResponsesAdapter(Adapter):
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
-        check_call(messages, provider=PROVIDER, block_types=self.block_types)
+        # An empty user turn is answered (langchain-openai sends it): sent.
+        check_call(messages, provider=PROVIDER, block_types=self.block_types, empty_text=True)
         previous = None
         if self.use_previous_response_id and "previous_response_id" not in settings.extra_body:
             messages, previous = since_last_response(messages)

@@ -240,3 +240,51 @@ def test_tool_fields_sends_tools_and_a_choice_only_when_there_are_some() -> None
     assert fields["tool_choice"] == {"type": "tool", "name": "add"}
     with pytest.raises(ValueError, match="needs tools"):
         tool_fields(CallSettings("m", tool_choice="any"))
+
+
+PNG = "iVBORw0KGgo="
+
+
+@pytest.mark.parametrize(
+    ("block", "source"),
+    [
+        (
+            {"type": "image", "url": "https://x.example/a.png"},
+            {"type": "url", "url": "https://x.example/a.png"},
+        ),
+        (
+            {"type": "image", "base64": PNG, "mime_type": "image/png"},
+            {"type": "base64", "media_type": "image/png", "data": PNG},
+        ),
+        (
+            {"type": "image", "source_type": "base64", "data": PNG, "mime_type": "image/png"},
+            {"type": "base64", "media_type": "image/png", "data": PNG},
+        ),
+        (
+            {"type": "image", "url": f"data:image/png;base64,{PNG}"},
+            {"type": "base64", "media_type": "image/png", "data": PNG},
+        ),
+        ({"type": "image", "file_id": "file_1"}, {"type": "file", "file_id": "file_1"}),
+    ],
+)
+def test_a_standard_image_block_is_sent_with_its_source_as_langchain_anthropic_sends_it(
+    block: dict[str, Any], source: dict[str, Any]
+) -> None:
+    # It went out as given ({"type": "image", "url": ...}), which Anthropic refuses.
+    _, wire = to_wire_messages([HumanMessage([{"type": "text", "text": "what"}, block])])
+    assert wire[0]["content"][1] == {"type": "image", "source": source}
+    partner = pytest.importorskip("langchain_anthropic.chat_models")
+    from langchain_core.messages import HumanMessage as LCHuman
+
+    if "file_id" not in block:  # the partner package's own translation of the same block
+        theirs = partner._format_messages(
+            [LCHuman([{"type": "text", "text": "what"}, block])], model="claude-sonnet-4-5"
+        )[1]
+        assert theirs[0]["content"][1] == wire[0]["content"][1]
+
+
+def test_a_standard_image_block_without_data_is_refused() -> None:
+    with pytest.raises(ValueError, match="message 0: an image block needs a url"):
+        to_wire_messages([HumanMessage([{"type": "image", "mime_type": "image/png"}])])
+    with pytest.raises(ValueError, match="needs its mime_type"):
+        to_wire_messages([HumanMessage([{"type": "image", "base64": PNG}])])

@@ -327,6 +327,43 @@ def test_an_exception_message_mid_stream_is_a_typed_stream_error() -> None:
     assert not caught.value.retryable and not caught.value.rate_limited
 
 
+@pytest.mark.parametrize("parser_of", ["converse", "invoke"])
+def test_an_error_message_keeps_its_text_as_botocore_reads_it(parser_of: str) -> None:
+    """AWS's `:message-type: error` carries its text in the `:error-message` header and
+    an empty payload: the typed error's message keeps it (it said only 'no message')."""
+    from chatplex.providers.bedrock.invoke_response import InvokeStreamParser
+    from chatplex.testing._mock_wire_bedrock import encode_message
+
+    headers = {
+        ":message-type": "error",
+        ":error-code": "InternalFailure",
+        ":error-message": "The stream broke on our side, request 7a1",
+    }
+    (decoded,) = EventStreamDecoder().feed(encode_message(headers, b""))
+    parser = (
+        BedrockStreamParser("rid-3")
+        if parser_of == "converse"
+        else InvokeStreamParser("rid-3", "anthropic.claude-3-haiku-20240307-v1:0")
+    )
+    with pytest.raises(StreamError) as caught:
+        parser.feed(decoded)
+    err = caught.value
+    assert "The stream broke on our side, request 7a1" in err.message
+    assert err.error_type == "InternalFailure" and err.request_id == "rid-3"
+    botocore_parsers = pytest.importorskip("botocore.parsers")
+    shape = botocore_parsers.EventStreamJSONParser()._do_error_parse(
+        {"headers": decoded.headers, "body": decoded.payload}, _NoMembers()
+    )
+    assert shape["Error"]["Message"] in err.message  # the text botocore's parser reads
+    assert shape["Error"]["Code"] == err.error_type
+
+
+class _NoMembers:
+    """A botocore output shape with no exception member (an error, not an exception)."""
+
+    members: dict[str, Any] = {}
+
+
 def test_a_stream_without_message_stop_is_cut_short() -> None:
     parser = BedrockStreamParser()
     parser.feed(event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "Hi"}}))

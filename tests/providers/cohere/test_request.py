@@ -159,3 +159,45 @@ def test_the_sdk_accepts_the_messages() -> None:
 def test_docstring_examples() -> None:
     result = doctest.testmod(request)
     assert result.attempted >= 1 and result.failed == 0
+
+
+PNG = "iVBORw0KGgo="
+
+
+@pytest.mark.parametrize(
+    ("block", "url"),
+    [
+        ({"type": "image", "url": "https://x.example/a.png"}, "https://x.example/a.png"),
+        (
+            {"type": "image", "base64": PNG, "mime_type": "image/png"},
+            f"data:image/png;base64,{PNG}",
+        ),
+        (
+            {"type": "image", "source_type": "base64", "data": PNG, "mime_type": "image/png"},
+            f"data:image/png;base64,{PNG}",
+        ),
+    ],
+)
+def test_a_standard_image_block_is_sent_as_coheres_image_url_part(
+    block: dict[str, Any], url: str
+) -> None:
+    # It was refused ("the cohere adapter does not send 'image'") where the other wires
+    # send it; Cohere's v2 Chat takes images as `image_url` parts.
+    from chatplex.providers.cohere.adapter import CohereAdapter
+
+    message = HumanMessage([{"type": "text", "text": "what"}, block])
+    sent = CohereAdapter(api_key="k").build_request(
+        [message], CallSettings(model="m"), stream=False
+    )
+    assert sent.json["messages"][0]["content"] == [
+        {"type": "text", "text": "what"},
+        {"type": "image_url", "image_url": {"url": url}},
+    ]
+
+
+def test_an_image_block_by_file_id_is_refused_before_sending() -> None:
+    from chatplex.providers.cohere.adapter import CohereAdapter
+
+    message = HumanMessage([{"type": "image", "file_id": "file_1"}])
+    with pytest.raises(ValueError, match="by url or base64 data, not by file id"):
+        CohereAdapter(api_key="k").build_request([message], CallSettings(model="m"), stream=False)

@@ -465,3 +465,17 @@ def test_mistral_gets_nine_character_tool_call_ids_for_foreign_ones() -> None:
         assert [m["tool_call_id"] for m in messages[2:]] == [wanted, "Ab3dE6gH9"]
     # langchain-mistralai's derivation: SHA-256 in base 62, nine characters.
     assert nine_char_id("call_1") == "rwU906w5h"
+
+
+@pytest.mark.parametrize("how", ["init_chat_model", "ChatOpenRouter"])
+def test_an_app_url_with_a_query_token_is_sent_as_the_referer(how: str) -> None:
+    # A URL with a credential-looking query is held as a Secret by the first frame; the
+    # referer is not where calls go, and goes out as given (it raised a TypeError).
+    import chatplex
+
+    url = "https://app.example/?token=abc"
+    if how == "init_chat_model":
+        model = chatplex.init_chat_model("openrouter:m", api_key="k", app_url=url)
+    else:
+        model = chatplex.ChatOpenRouter(model="m", api_key="k", app_url=url)
+    assert model.build_request("hi").headers["HTTP-Referer"] == url

@@ -1,0 +1,228 @@
+"""The bad-input table: every odd input a script may hand a chat model, on every wire,
+one outcome per cell: refused (a ValueError or TypeError before any request: the
+provider refuses it with a 400) or sent (as LangChain's partner package sends it: its
+provider answers it). Where the partner package is installed, a sent cell's message is
+compared with the one that package builds from the same input.
+
+The rule behind each row is `chatplex.adapters.validate`'s (its module docstring says
+which provider refuses what); each wire passes what its provider takes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from chatplex import AIMessage
+from chatplex import HumanMessage
+from chatplex import ToolMessage
+from chatplex import init_chat_model
+from chatplex.errors import APIError
+
+KEY = "sk-table-0000"
+PNG = (  # a 1x1 PNG
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+AWS = {"region_name": "us-east-1", "aws_access_key_id": "AKIAX", "aws_secret_access_key": "s"}
+
+#: Every wire, as a user configures it (fake keys: respx answers every request).
+WIRES: dict[str, tuple[str, dict[str, Any]]] = {
+    "openai": ("openai:gpt-4o-mini", {"api_key": KEY}),
+    "responses": ("openai:gpt-4o-mini", {"api_key": KEY, "use_responses_api": True}),
+    "azure": (
+        "azure_openai:gpt-4o",
+        {
+            "api_key": KEY,
+            "azure_endpoint": "https://x.openai.azure.com",
+            "api_version": "2024-10-21",
+        },
+    ),
+    "compatible": ("groq:llama-3.1-8b-instant", {"api_key": KEY}),
+    "anthropic": ("anthropic:claude-sonnet-4-5", {"api_key": KEY}),
+    "gemini": ("google_genai:gemini-2.5-flash", {"api_key": KEY}),
+    "vertex": ("google_vertexai:gemini-2.5-flash", {"api_key": KEY}),
+    "converse": ("bedrock_converse:anthropic.claude-3-haiku-20240307-v1:0", AWS),
+    "invoke": ("bedrock:anthropic.claude-3-haiku-20240307-v1:0", AWS),
+    "ollama": ("ollama:llama3.2", {}),
+    "cohere": ("cohere:command-a-03-2025", {"api_key": KEY}),
+}
+OPENAI_WIRES = ("openai", "responses", "azure", "compatible")
+EVERY = tuple(WIRES)
+
+CALL: Any = {"name": "lookup", "args": {}, "id": "call_1", "type": "tool_call"}
+
+#: input -> (the value given to `invoke`, the wires that send it, what a refusal says).
+#: A wire not listed refuses it before any request.
+TABLE: dict[str, tuple[Any, tuple[str, ...], str]] = {
+    # Providers refuse blank text but OpenAI's and Ollama's, which langchain-openai and
+    # langchain-ollama send.
+    "empty string": ([HumanMessage("")], (*OPENAI_WIRES, "ollama"), "a user message of empty text"),
+    "empty text blocks": (
+        [HumanMessage([{"type": "text", "text": ""}])],
+        (*OPENAI_WIRES, "ollama"),
+        "a user message of empty text",
+    ),
+    # An empty content array: OpenAI refuses it; langchain-ollama sends it as "".
+    "empty block list": ([HumanMessage([])], ("ollama",), "content is an empty list of blocks"),
+    # A tool result answering no call: every provider's 400 but Ollama's template.
+    "orphan ToolMessage": (
+        [HumanMessage("hi"), ToolMessage("42", tool_call_id="call_9")],
+        ("ollama",),
+        "which no earlier assistant message made",
+    ),
+    # LangChain's v1 standard image block, base64: every wire sends it in its own shape.
+    "image block v1": (
+        [
+            HumanMessage(
+                [
+                    {"type": "text", "text": "what is this?"},
+                    {"type": "image", "base64": PNG, "mime_type": "image/png"},
+                ]
+            )
+        ],
+        EVERY,
+        "",
+    ),
+    "no messages": ([], (), "empty list of messages|at least one message|no messages"),
+    "None content": ([{"role": "user", "content": None}], (), "content"),
+    "lone surrogate": ([HumanMessage("caf\udce9")], (), "cannot be sent as UTF-8"),
+    "a tool result after its call": (
+        [
+            HumanMessage("hi"),
+            AIMessage("", tool_calls=[CALL]),
+            ToolMessage("42", tool_call_id="call_1"),
+        ],
+        EVERY,
+        "",
+    ),
+}
+
+
+@pytest.fixture
+def router() -> Iterator[respx.MockRouter]:
+    """Every request answered 500 (not retried here): a sent cell is one request."""
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(return_value=httpx.Response(500, json={"message": "scripted"}))
+        yield mock
+
+
+async def _invoke(chat: Any, value: Any, sync: bool) -> None:
+    if sync:
+        chat.invoke(value)
+    else:
+        await chat.ainvoke(value)
+
+
+def _sent_body(router: respx.MockRouter) -> dict[str, Any]:
+    (call,) = router.calls
+    body: dict[str, Any] = json.loads(call.request.content)
+    return body
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("wire", list(WIRES))
+@pytest.mark.parametrize("case", list(TABLE))
+async def test_one_outcome_per_odd_input_and_wire(
+    router: respx.MockRouter, case: str, wire: str, sync: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OLLAMA_HOST", raising=False)
+    name, settings = WIRES[wire]
+    chat = init_chat_model(name, max_retries=0, **settings)
+    value, senders, words = TABLE[case]
+    if wire in senders:
+        with pytest.raises(APIError):  # sent: the scripted 500 came back
+            await _invoke(chat, value, sync)
+        assert router.calls.call_count == 1
+        return
+    with pytest.raises((ValueError, TypeError)) as info:
+        await _invoke(chat, value, sync)
+    assert router.calls.call_count == 0, "refused, yet a request went out"
+    assert re.search(words, str(info.value)), str(info.value)
+
+
+def test_a_huge_tool_name_is_refused_on_every_wire_when_bound() -> None:
+    # Every provider caps a tool's name at 64 characters of [a-zA-Z0-9_-].
+    tool = {"name": "t" * 200, "description": "d", "parameters": {"type": "object"}}
+    for name, settings in WIRES.values():
+        chat = init_chat_model(name, **settings)
+        with pytest.raises(ValueError, match=r"invalid tool name .*\{1,64\}"):
+            chat.bind_tools([tool])
+
+
+# -- a sent cell carries what the partner package sends ---------------------------------
+
+
+@pytest.mark.parametrize("case", ["empty string", "empty text blocks"])
+@pytest.mark.parametrize("wire", ["openai", "azure", "compatible"])
+async def test_an_empty_user_text_goes_out_as_langchain_openai_sends_it(
+    router: respx.MockRouter, wire: str, case: str
+) -> None:
+    partner = pytest.importorskip("langchain_openai.chat_models.base")
+    from langchain_core.messages import HumanMessage as LCHuman
+
+    name, settings = WIRES[wire]
+    value = TABLE[case][0]
+    with pytest.raises(APIError):
+        init_chat_model(name, max_retries=0, **settings).invoke(value)
+    ours = _sent_body(router)["messages"][0]
+    theirs = partner._convert_message_to_dict(LCHuman(value[0].content))
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("case", ["empty string", "empty text blocks", "empty block list"])
+async def test_an_empty_user_turn_goes_out_to_ollama_as_langchain_ollama_sends_it(
+    router: respx.MockRouter, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    partner = pytest.importorskip("langchain_ollama")
+    from langchain_core.messages import HumanMessage as LCHuman
+
+    monkeypatch.delenv("OLLAMA_HOST", raising=False)
+    value = TABLE[case][0]
+    with pytest.raises(APIError):
+        init_chat_model("ollama:llama3.2", max_retries=0).invoke(value)
+    ours = _sent_body(router)["messages"][0]
+    (theirs,) = partner.ChatOllama(model="m")._convert_messages_to_ollama_messages(
+        [LCHuman(value[0].content)]
+    )
+    # The partner sends "images": [] with every message; chatplex leaves an empty list out.
+    assert ours == {k: v for k, v in theirs.items() if v != []}
+
+
+async def test_an_orphan_tool_result_goes_out_to_ollama_as_langchain_ollama_sends_it(
+    router: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    partner = pytest.importorskip("langchain_ollama")
+    from langchain_core.messages import HumanMessage as LCHuman
+    from langchain_core.messages import ToolMessage as LCTool
+
+    monkeypatch.delenv("OLLAMA_HOST", raising=False)
+    with pytest.raises(APIError):
+        init_chat_model("ollama:llama3.2", max_retries=0).invoke(TABLE["orphan ToolMessage"][0])
+    ours = _sent_body(router)["messages"]
+    theirs = partner.ChatOllama(model="m")._convert_messages_to_ollama_messages(
+        [LCHuman("hi"), LCTool("42", tool_call_id="call_9")]
+    )
+    assert [m["role"] for m in ours] == [m["role"] for m in theirs] == ["user", "tool"]
+    assert ours[1]["content"] == theirs[1]["content"] == "42"
+
+
+@pytest.mark.parametrize("wire", ["anthropic", "invoke"])
+async def test_the_v1_image_block_goes_out_as_langchain_anthropic_sends_it(
+    router: respx.MockRouter, wire: str
+) -> None:
+    partner = pytest.importorskip("langchain_anthropic.chat_models")
+    from langchain_core.messages import HumanMessage as LCHuman
+
+    name, settings = WIRES[wire]
+    value = TABLE["image block v1"][0]
+    with pytest.raises(APIError):
+        init_chat_model(name, max_retries=0, **settings).invoke(value)
+    ours = _sent_body(router)["messages"][0]["content"]
+    theirs = partner._format_messages([LCHuman(value[0].content)], model="claude-sonnet-4-5")[1]
+    assert ours == theirs[0]["content"]
