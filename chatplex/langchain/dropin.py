@@ -48,6 +48,7 @@ from ..chat import ChatModel
 from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
 from ..dropins import DROP_IN_MODULES
+from ..secret import hold_keys
 from .model import _FIELD_SETTINGS
 from .model import ChatChatplex
 from .model import _is_builtin_tool
@@ -81,6 +82,8 @@ class DropInChatModel(ChatChatplex):
         """Replaces ChatChatplex's: every keyword but LangChain's own builds the engine."""
         if not isinstance(values, dict):
             return values
+        # Keys and credential URLs as Secrets first: no frame from here on holds one.
+        hold_keys(values, is_secret_name)
         if values.get("chatplex_model") is not None:
             return _rebound(values)
         langchain_side = {k: v for k, v in values.items() if k in _LANGCHAIN_SIDE}

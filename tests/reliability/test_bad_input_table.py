@@ -22,7 +22,7 @@ import respx
 from chatplex import AIMessage
 from chatplex import HumanMessage
 from chatplex import ToolMessage
-from chatplex import init_chat_model
+from chatplex.lean import init_chat_model
 from chatplex.errors import APIError
 
 KEY = "sk-table-0000"

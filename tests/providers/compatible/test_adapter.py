@@ -475,7 +475,7 @@ def test_an_app_url_with_a_query_token_is_sent_as_the_referer(how: str) -> None:
 
     url = "https://app.example/?token=abc"
     if how == "init_chat_model":
-        model = chatplex.init_chat_model("openrouter:m", api_key="k", app_url=url)
+        model = chatplex.lean.init_chat_model("openrouter:m", api_key="k", app_url=url)
     else:
-        model = chatplex.ChatOpenRouter(model="m", api_key="k", app_url=url)
+        model = chatplex.lean.ChatOpenRouter(model="m", api_key="k", app_url=url)
     assert model.build_request("hi").headers["HTTP-Referer"] == url
