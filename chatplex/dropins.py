@@ -17,7 +17,6 @@ models"). Pure data and one check: this module imports nothing of chatplex.
 from __future__ import annotations
 
 import os
-from importlib.util import find_spec
 
 __all__ = ["DROP_IN_MODULES", "LEAN_SWITCH", "langchain_wanted"]
 
@@ -60,6 +59,8 @@ def langchain_wanted() -> bool:
     imported (it is not imported here) and `CHATPLEX_LEAN` does not say otherwise."""
     if os.environ.get(LEAN_SWITCH, "").strip().lower() in ("1", "true", "yes", "on"):
         return False
+    from importlib.util import find_spec  # on the first drop-in name, not at import
+
     try:
         return find_spec("langchain_core") is not None
     except (ImportError, ValueError):  # a broken or half-removed install: no LangChain

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 from types import ModuleType
@@ -10,6 +11,8 @@ from types import ModuleType
 import pytest
 
 import chatplex
+import chatplex.langchain
+import chatplex.lean
 from chatplex import chat
 from chatplex import config
 from chatplex import core
@@ -19,6 +22,7 @@ from chatplex import runnables
 from chatplex.chat import callbacks
 from chatplex.chat.configuration import factory
 from chatplex.chat.configuration import profiles
+from chatplex.dropins import DROP_IN_MODULES
 from chatplex.providers.compatible import dropin as compatible_dropin
 from chatplex.providers.compatible.spec import DROPINS
 from chatplex.providers.openai import azure_dropin
@@ -195,14 +199,41 @@ def test_all_has_no_duplicates() -> None:
     assert len(chatplex.__all__) == len(set(chatplex.__all__))
 
 
+#: LangChain's names that are LangChain chat models where langchain-core is installed (as
+#: in this suite): each drop-in name and init_chat_model (chatplex/dropins.py).
+LANGCHAIN_NATIVE = frozenset(DROP_IN_MODULES) | {"init_chat_model"}
+
+
 @pytest.mark.parametrize("name", EXPECTED)
 def test_each_name_imports_from_the_top_level(name: str) -> None:
     namespace: dict[str, object] = {}
     exec(f"from chatplex import {name}", namespace)
     obj = namespace[name]
     assert obj is getattr(chatplex, name)
+    if name in LANGCHAIN_NATIVE:
+        # The LangChain chat model (chatplex.langchain); the engine is chatplex.lean's,
+        # from its home.
+        assert obj is getattr(chatplex.langchain, name)
+        assert getattr(chatplex.lean, name) is getattr(HOMES.get(name, core), name)
+        return
     home = HOMES.get(name, core)
     assert obj is getattr(home, name)
+
+
+def test_the_langchain_names_are_the_engines_without_langchain() -> None:
+    """Without langchain-core (or with CHATPLEX_LEAN=1), the same names are chatplex's
+    engines, and importing them loads no LangChain."""
+    code = (
+        "import sys, chatplex\n"
+        "from chatplex import ChatOpenAI, ChatGroq, init_chat_model\n"
+        "from chatplex.lean import ChatOpenAI as Engine\n"
+        "assert ChatOpenAI is Engine, ChatOpenAI\n"
+        "assert init_chat_model is chatplex.lean.init_chat_model\n"
+        "assert 'langchain_core' not in sys.modules\n"
+    )
+    env = {**os.environ, "CHATPLEX_LEAN": "1"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_star_import_gives_exactly_the_public_names() -> None:
@@ -295,7 +326,8 @@ def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> N
         ]
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.splitlines() == ["[]", "chatplex.providers.openai.dropin True True"]
+    # The drop-in is the LangChain chat model where langchain-core is installed (as here).
+    assert out.stdout.splitlines() == ["[]", "chatplex.langchain.dropin True True"]
 
 
 def _fresh(code: str) -> list[str]:
@@ -320,9 +352,11 @@ def test_import_chatplex_loads_no_layer_of_the_package() -> None:
             "print([m for m in heavy if m in new])",
         ]
     )
-    # chatplex.moved: the finder that answers the old paths of moved modules.
+    # chatplex.moved: the finder that answers the old paths of moved modules;
+    # chatplex.dropins: the table of drop-in names (data, and the check made on first use).
     assert _fresh(code) == [
-        "['chatplex', 'chatplex.moved', 'chatplex.postimport', 'chatplex.version']",
+        "['chatplex', 'chatplex.dropins', 'chatplex.moved', 'chatplex.postimport', "
+        "'chatplex.version']",
         "[]",
     ]
 
