@@ -111,6 +111,7 @@ __all__ = [
     "READ_EVENTS",
     "READ_WHOLE",
     "DEFAULT_MAX_RESPONSE_BYTES",
+    "PIECE",
     "Call",
     "Phase",
     "Step",
@@ -154,6 +155,9 @@ _NOTHING: tuple[AIMessageChunk, ...] = ()
 #: 64 MiB: far above any real reply (a long generation is a few MB at most; base64 images
 #: in server-tool results are the largest), far below what would hurt a process.
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+#: The longest piece of a read parsed at once (64 KiB, a socket read's size): the bounds
+#: are checked between pieces, so a decoder's huge output cannot outlive them.
+PIECE = 64 * 1024
 #: A timeout firing this close to `until()` is the bound's doing (timers wake a hair early).
 _SLACK = 0.005
 
@@ -385,7 +389,11 @@ class Call:
 
     def bytes_received(self, raw: bytes) -> Iterable[AIMessageChunk]:
         """One read of a stream's body: the chunks to emit now, in order (a failure in
-        the middle of a read comes after the chunks before it)."""
+        the middle of a read comes after the chunks before it). A read longer than
+        `PIECE` (a decoder's output: one gzip read can expand a thousandfold) is taken
+        a piece at a time, each piece checked against the bounds before it is parsed."""
+        if len(raw) > PIECE:
+            return self._in_pieces(raw)
         if self.clock() >= self.until():
             raise self.timed_out()
         self.nbytes += len(raw)
@@ -412,6 +420,18 @@ class Call:
                         break
             return out
         return self._emit(n)
+
+    def _in_pieces(self, raw: bytes) -> Iterator[AIMessageChunk]:
+        """A long read's chunks, piece by piece: a piece is checked against `until()` and
+        `max_bytes` and parsed only once the chunks of the pieces before it were taken,
+        so the bounds hold between decoded pieces as between socket reads, and only one
+        piece's events are held at a time."""
+        try:
+            for start in range(0, len(raw), PIECE):
+                yield from self.bytes_received(raw[start : start + PIECE])
+                self.resumed()  # as the driver does after each read's chunks
+        finally:
+            raw = b""  # the reply's bytes leave no trace in this frame's locals
 
     def body_ended(self) -> Iterable[AIMessageChunk]:
         """The end of a stream's body: the last event (one without a blank line after
