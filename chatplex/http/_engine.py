@@ -175,7 +175,7 @@ class Call:
         "_finish",
         "_flush",
         "_parse",
-        "_parts",
+        "_body",
         "adapter",
         "attempt",
         "budget",
@@ -216,7 +216,7 @@ class Call:
     limit: float  # seconds a wait may last (math.inf: none), set by prepare()
     waiting_since: float  # when the current wait for the server began
     fresh: bool  # content emitted since the last resumed()
-    _parts: list[bytes]  # a whole body's reads so far
+    _body: bytes | bytearray  # a whole body's reads so far (joined as they come)
     # Items are SSEEvents, or what the adapter's `stream_framing` decoder yields.
     _decode: Callable[[bytes], list[Any]]
     _flush: Callable[[], list[Any]]
@@ -286,7 +286,7 @@ class Call:
         self.started = False
         self.fresh = False
         self.nbytes = 0
-        self._parts = []
+        self._body = b""
         self.waiting_since = self.clock()
 
     def permit_acquired(self, permit: Permit) -> None:
@@ -354,12 +354,20 @@ class Call:
         return READ_EVENTS
 
     def body_part(self, raw: bytes) -> None:
-        """One read of a body read whole (bounded in size and time)."""
+        """One read of a body read whole (bounded in size and time). The reads are joined
+        as they come, into one buffer: a list of them cost an object per read, so a reply
+        in tiny reads (1-byte chunks) took fifty times its size."""
         self.nbytes += len(raw)
         if self.nbytes > self.max_bytes:
-            self._parts = []
+            self._body = b""
             raise too_large(self.adapter, self.req, self.max_bytes, self.nbytes)
-        self._parts.append(raw)
+        body = self._body
+        if body.__class__ is bytearray:
+            body += raw  # in place, amortized linear
+        elif body:
+            self._body = bytearray(body) + raw  # a second read: one buffer from now on
+        else:
+            self._body = raw  # the first read, kept as it is (most replies are one read)
         if self.clock() >= self.until():
             raise self.timed_out()
 
@@ -367,9 +375,9 @@ class Call:
         """The whole body is in (`body_part`): the chunks to emit (none for a non-stream
         call, whose reply is now `message`); raises an error status's error."""
         response = self.response
-        parts, self._parts = self._parts, []
-        keep_body(response, parts[0] if len(parts) == 1 else b"".join(parts))
-        parts = []  # the body is the response's: no local keeps it (tracebacks show locals)
+        body, self._body = self._body, b""
+        keep_body(response, body if body.__class__ is bytes else bytes(body))
+        body = b""  # the body is the response's: no local keeps it (tracebacks show locals)
         if not self.stream:
             message = parse_reply(self.adapter, response)
             permit = self.permit
