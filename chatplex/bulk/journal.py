@@ -304,12 +304,17 @@ def export_sorted(output: str | Path, target: str | Path, ids: Iterable[str | in
             offsets[id_key(_parse(line, output, line_no)["id"])] = offset
             offset += len(line)
         written = 0
-        with target.open("wb") as out:
-            for row_id in ids:
-                position = offsets.get(id_key(row_id))
-                if position is None:
-                    raise JournalError(f"{output}: no row for id {row_id!r}; run again first")
-                file.seek(position)
-                out.write(file.readline())
-                written += 1
+        try:
+            with target.open("wb") as out:
+                for row_id in ids:
+                    position = offsets.get(id_key(row_id))
+                    if position is None:
+                        raise JournalError(f"{output}: no row for id {row_id!r}; run again first")
+                    file.seek(position)
+                    out.write(file.readline())
+                    written += 1
+        except OSError as exc:  # a full disk fails in write() or close(): no file named
+            if exc.filename is None:
+                exc.filename = str(target)
+            raise
     return written

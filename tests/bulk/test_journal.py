@@ -227,3 +227,15 @@ def test_a_lock_file_removed_as_it_was_taken_is_taken_again(
         held = os.fstat(calls[-1])
         assert (held.st_dev, held.st_ino) == (lock.stat().st_dev, lock.stat().st_ino)
     assert not lock.exists()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_sorted_export_that_cannot_be_written_names_its_file(tmp_path: Path) -> None:
+    import errno
+
+    path = tmp_path / "out.jsonl"
+    with Journal(path) as journal:
+        journal.write({"id": "a", "text": "x"})
+    with pytest.raises(OSError, match="/dev/full") as info:
+        export_sorted(path, "/dev/full", ["a"])
+    assert info.value.errno == errno.ENOSPC and info.value.filename == "/dev/full"
