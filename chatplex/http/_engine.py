@@ -158,6 +158,10 @@ DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 #: The longest piece of a read parsed at once (64 KiB, a socket read's size): the bounds
 #: are checked between pieces, so a decoder's huge output cannot outlive them.
 PIECE = 64 * 1024
+#: A stream's chunks are merged into one (`Call._compact`) once this many are held...
+COMPACT_MIN = 512
+#: ... or, for a long reply, one per this many bytes of it.
+COMPACT_RATIO = 512
 #: A timeout firing this close to `until()` is the bound's doing (timers wake a hair early).
 _SLACK = 0.005
 
@@ -176,6 +180,7 @@ class Call:
         "_flush",
         "_parse",
         "_body",
+        "_compact_at",
         "adapter",
         "attempt",
         "budget",
@@ -287,6 +292,7 @@ class Call:
         self.fresh = False
         self.nbytes = 0
         self._body = b""
+        self._compact_at = COMPACT_MIN
         self.waiting_since = self.clock()
 
     def permit_acquired(self, permit: Permit) -> None:
@@ -426,6 +432,8 @@ class Call:
                     if chunk.content or chunk.tool_call_chunks or chunk.additional_kwargs:
                         self.fresh = True
                         break
+            if len(received) >= self._compact_at:
+                self._compact()
             return out
         return self._emit(n)
 
@@ -503,6 +511,16 @@ class Call:
         """This attempt's response headers (for the budget to learn limits from), if a
         response came: `status` is reset by `begin()`, `response` is not."""
         return self.response.headers if self.status is not None else None
+
+    def _compact(self) -> None:
+        """The chunks received so far merged into one (they were all emitted): what a
+        failure's partial reply and the usage need, without a chunk object (~450 bytes)
+        kept per event -- tiny events held nine times the reply's size. The next
+        compaction waits for `nbytes // COMPACT_RATIO` more chunks (at least
+        `COMPACT_MIN`), so the text merged again each time costs at most that ratio in
+        bytes copied per chunk, and the chunks held stay below the reply's size."""
+        self.received = [merge_chunks(self.received)]
+        self._compact_at = max(COMPACT_MIN, self.nbytes // COMPACT_RATIO) + 1
 
     def _emit(self, n: int) -> Sequence[AIMessageChunk]:
         """The chunks from `received[n]` on that may reach the caller now: all of them

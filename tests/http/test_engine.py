@@ -407,12 +407,11 @@ def test_a_long_read_counts_each_piece_against_max_response_bytes(http: httpx.Cl
 
     call, _ = start(http, max_response_bytes=2 * PIECE)
     call.response_received(response(call))
-    chunks = call.bytes_received(long_read(4))
+    taken = []
     with pytest.raises(ResponseTooLargeError, match=f"max_response_bytes={2 * PIECE}"):
-        for _ in chunks:
-            pass
+        taken.extend(call.bytes_received(long_read(4)))
     assert call.nbytes == 3 * PIECE  # refused at the first piece past the bound
-    assert len(call.received) == 2 * PIECE // EVENT  # the events the two pieces held
+    assert len(taken) == 2 * PIECE // EVENT  # the events the two pieces held
 
 
 def test_a_long_read_gives_the_consumers_time_back_between_pieces(http: httpx.Client) -> None:
@@ -425,7 +424,33 @@ def test_a_long_read_gives_the_consumers_time_back_between_pieces(http: httpx.Cl
     for _ in call.bytes_received(long_read(3)):
         taken += 1
         now[0] += 0.01  # a consumer that spends 10 ms a chunk: seconds a piece
-    assert now[0] > 5.0 and taken == len(call.received)
+    assert now[0] > 5.0 and taken == 3 * PIECE // EVENT
+
+
+def test_a_long_stream_holds_its_chunks_merged_not_one_object_per_event(
+    http: httpx.Client,
+) -> None:
+    """Memory that follows the reply's size, not its event count: the chunks already
+    emitted are merged into one every so often, and what a failure or the permit reads
+    from them (the partial reply, the usage) is unchanged."""
+    from chatplex.http._engine import COMPACT_MIN
+
+    deadline = time.monotonic() + 60
+    now = [deadline - 2]
+    call, permit = start(http, deadline=deadline, clock=lambda: now[0])
+    call.response_received(response(call))
+    pieces = [f"{i}," for i in range(10 * COMPACT_MIN)]
+    emitted = []
+    for piece in pieces:
+        emitted += call.bytes_received(sse(piece, done=False))
+        assert len(call.received) <= COMPACT_MIN  # never one chunk per event
+    assert [c.text for c in emitted] == pieces  # every chunk still reached the caller
+    now[0] = deadline
+    with pytest.raises(DeadlineExceededError) as info:
+        call.bytes_received(sse("late", done=False))
+    err = fail(call, info.value)
+    assert isinstance(err, DeadlineExceededError) and err.partial is not None
+    assert err.partial.text == "".join(pieces)  # the partial is the whole of what came
 
 
 def test_a_retry_gets_the_time_left_as_its_timeouts(http: httpx.Client) -> None:
