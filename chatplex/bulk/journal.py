@@ -15,8 +15,9 @@ every error row. The rewrite is a temporary file then an atomic rename (a crash 
 the old or the new file, whole), so the file keeps one line per id.
 
 One run at a time: a journal holds an exclusive lock (`flock` on OUT.lock beside it, the
-holder's pid written in it) from before that rewrite until it closes; a second run on the
-same output is refused with a `JournalLockedError` naming the holder.
+holder's pid written in it) from before that rewrite until it closes, then removes
+OUT.lock; a second run on the same output is refused with a `JournalLockedError` naming
+the holder.
 
 Writes are checked: a write cut short (a full disk) is cut back to the last whole line
 and raises `OutputWriteError`; the rows before it stay.
@@ -149,23 +150,54 @@ def _rerun_errors(path: Path, every_error: bool) -> int:
     return count
 
 
+def _lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
 def _lock(path: Path) -> int:
     """An exclusive lock on OUT.lock beside the output, held until the journal closes;
-    JournalLockedError naming the holder when another run has it."""
-    lock_path = path.with_name(path.name + ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-        os.close(fd)
-        raise JournalLockedError(
-            f"{path} is being written by another run (pid {holder}); wait for it to end "
-            "or stop it, or give another --output"
-        ) from None
+    JournalLockedError naming the holder when another run has it.
+
+    The holder removes OUT.lock when it closes (`_unlock`), so a run leaves no file
+    behind. A run that opened the file just before its holder removed it would lock a
+    file no one else can see: after locking, the path must still name the file locked,
+    else the lock is taken again on the file there now."""
+    lock_path = _lock_path(path)
+    while True:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise JournalLockedError(
+                f"{path} is being written by another run (pid {holder}); wait for it to "
+                "end or stop it, or give another --output"
+            ) from None
+        if _names(lock_path, fd):
+            break
+        os.close(fd)  # removed by the run that held it as this one took it: again
     os.ftruncate(fd, 0)
     os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
     return fd
+
+
+def _names(lock_path: Path, fd: int) -> bool:
+    """Does `lock_path` still name the file open as `fd`?"""
+    try:
+        named = os.stat(lock_path, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
+
+
+def _unlock(path: Path, fd: int) -> None:
+    """Remove OUT.lock, then let go of it: removed while still held, so no other run
+    can have locked it in between (and one that opened it meanwhile sees it gone)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(_lock_path(path))
+    os.close(fd)
 
 
 class Journal:
@@ -187,7 +219,7 @@ class Journal:
             self._file: IO[bytes] | None = self.path.open("ab", buffering=0)
             self._end = self._file.seek(0, os.SEEK_END)  # where the last whole line ends
         except BaseException:
-            os.close(self._lock_fd)
+            _unlock(self.path, self._lock_fd)
             raise
 
     def _repair(self, retry_failed: bool) -> None:
@@ -250,7 +282,7 @@ class Journal:
             self._file.close()
             self._file = None
         if self._lock_fd >= 0:
-            os.close(self._lock_fd)  # releases the lock
+            _unlock(self.path, self._lock_fd)  # releases the lock, and leaves no file
             self._lock_fd = -1
 
     def __enter__(self) -> Journal:
@@ -272,12 +304,17 @@ def export_sorted(output: str | Path, target: str | Path, ids: Iterable[str | in
             offsets[id_key(_parse(line, output, line_no)["id"])] = offset
             offset += len(line)
         written = 0
-        with target.open("wb") as out:
-            for row_id in ids:
-                position = offsets.get(id_key(row_id))
-                if position is None:
-                    raise JournalError(f"{output}: no row for id {row_id!r}; run again first")
-                file.seek(position)
-                out.write(file.readline())
-                written += 1
+        try:
+            with target.open("wb") as out:
+                for row_id in ids:
+                    position = offsets.get(id_key(row_id))
+                    if position is None:
+                        raise JournalError(f"{output}: no row for id {row_id!r}; run again first")
+                    file.seek(position)
+                    out.write(file.readline())
+                    written += 1
+        except OSError as exc:  # a full disk fails in write() or close(): no file named
+            if exc.filename is None:
+                exc.filename = str(target)
+            raise
     return written

@@ -294,7 +294,14 @@ def write_report(
     output: str | Path,
     settings: Mapping[str, object] | None = None,
 ) -> Path:
-    """Write the report of `output` (the whole file) to `path`."""
+    """Write the report of `output` (the whole file) to `path`. An OSError names `path`:
+    a full disk fails in write() or close(), whose errors name no file."""
     target = Path(path)
-    target.write_text(render_report(summary, read_history(output), settings), encoding="utf-8")
+    page = render_report(summary, read_history(output), settings)
+    try:
+        target.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(target)
+        raise
     return target

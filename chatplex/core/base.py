@@ -305,7 +305,7 @@ class Runnable(Introspection, Generic[Input, Output]):
             iterator = _traced.stream(self, input, cfg, kwargs)
         else:
             iterator = self._stream(input, cfg, **kwargs)
-        seen: list[Any] = []  # what was yielded: DeadlineExceededError.partial
+        seen = _Seen()  # what was yielded: DeadlineExceededError.partial
         try:
             for chunk in iterator:
                 seen.append(chunk)
@@ -332,7 +332,7 @@ class Runnable(Introspection, Generic[Input, Output]):
             iterator = _traced.astream(self, input, cfg, kwargs)
         else:
             iterator = self._astream(input, cfg, **kwargs)
-        seen: list[Any] = []  # what was yielded: DeadlineExceededError.partial
+        seen = _Seen()  # what was yielded: DeadlineExceededError.partial
         try:
             if owns_deadline:
                 deadline = cfg["deadline"]
@@ -841,8 +841,34 @@ class RunnableBinding(BatchForwarding[Input, Output]):
         return attr
 
 
-def _with_partial(err: DeadlineExceededError, seen: list[Any]) -> None:
+def _with_partial(err: DeadlineExceededError, seen: _Seen) -> None:
     """Give a deadline that cut a message stream short the merged chunks yielded so far
     (kept if a lower layer already set it; left None for streams of other items)."""
-    if err.partial is None and seen and all(isinstance(c, AIMessageChunk) for c in seen):
-        err.partial = merge_chunks(seen)
+    items = seen.items
+    if err.partial is None and items and all(isinstance(c, AIMessageChunk) for c in items):
+        err.partial = merge_chunks(items)
+
+
+class _Seen:
+    """What a stream yielded, kept for a deadline's partial reply. Message chunks are
+    merged into one every so often: a chunk object per event held a long stream of tiny
+    events at many times its size. The next merge waits for as many new chunks as the
+    merged text has bytes / 512 (at least 512), so merging the text again costs at most
+    512 bytes copied a chunk; a stream of other items is kept as it is."""
+
+    __slots__ = ("_at", "items")
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self._at = 512
+
+    def append(self, item: Any) -> None:
+        items = self.items
+        items.append(item)
+        if len(items) >= self._at:
+            if all(isinstance(c, AIMessageChunk) for c in items):
+                merged = merge_chunks(items)
+                self.items = [merged]
+                self._at = 1 + max(512, len(merged.text) // 512)
+            else:
+                self._at *= 2  # (not chunks: checked again only after as many more)

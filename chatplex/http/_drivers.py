@@ -1,7 +1,8 @@
 """The two thin shells around the attempt engine (`_engine.Call`): all of a call's I/O.
 
 Each runs the call's attempts: wait for a permit (with a budget), send, read the body --
-whole, or read by read, handing each to the engine and yielding the chunks it returns --
+whole, or read by read, handing each to the engine and yielding the chunks it returns
+(a gzip or deflate body decoded in bounded pieces: `_decoding`) --
 and on any failure let the engine decide: it raises, or says how long to sleep before the
 next attempt. The response is closed on every way out of an attempt; the engine releases
 the permit. A non-stream call yields nothing: its reply is `call.message`.
@@ -14,6 +15,8 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING
 
 from ._clamp import active
+from ._decoding import abody_reads
+from ._decoding import body_reads
 from ._direct import direct_transport
 from ._direct import send_direct
 from ._engine import READ_WHOLE
@@ -45,12 +48,12 @@ def drive(call: Call, client: httpx.Client | None) -> Generator[AIMessageChunk, 
             response = http.send(req, stream=True)
             if call.response_received(response) is READ_WHOLE:
                 part = call.body_part
-                for raw in response.iter_bytes():
+                for raw in body_reads(response):
                     part(raw)
                 yield from call.body_read()
             else:
                 feed = call.bytes_received
-                for raw in response.iter_bytes():
+                for raw in body_reads(response):
                     chunks = feed(raw)
                     if chunks:
                         yield from chunks
@@ -92,12 +95,12 @@ async def adrive(
                 response = await http.send(req, stream=True)
             if call.response_received(response) is READ_WHOLE:
                 part = call.body_part
-                async for raw in response.aiter_bytes():
+                async for raw in abody_reads(response):
                     part(raw)
                 chunks = call.body_read()
             else:
                 feed = call.bytes_received
-                async for raw in response.aiter_bytes():
+                async for raw in abody_reads(response):
                     chunks = feed(raw)
                     if chunks:
                         watch.leave()  # the consumer's time is not the server's

@@ -111,6 +111,7 @@ __all__ = [
     "READ_EVENTS",
     "READ_WHOLE",
     "DEFAULT_MAX_RESPONSE_BYTES",
+    "PIECE",
     "Call",
     "Phase",
     "Step",
@@ -154,6 +155,13 @@ _NOTHING: tuple[AIMessageChunk, ...] = ()
 #: 64 MiB: far above any real reply (a long generation is a few MB at most; base64 images
 #: in server-tool results are the largest), far below what would hurt a process.
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+#: The longest piece of a read parsed at once (64 KiB, a socket read's size): the bounds
+#: are checked between pieces, so a decoder's huge output cannot outlive them.
+PIECE = 64 * 1024
+#: A stream's chunks are merged into one (`Call._compact`) once this many are held...
+COMPACT_MIN = 512
+#: ... or, for a long reply, one per this many bytes of it.
+COMPACT_RATIO = 512
 #: A timeout firing this close to `until()` is the bound's doing (timers wake a hair early).
 _SLACK = 0.005
 
@@ -171,7 +179,8 @@ class Call:
         "_finish",
         "_flush",
         "_parse",
-        "_parts",
+        "_body",
+        "_compact_at",
         "adapter",
         "attempt",
         "budget",
@@ -212,7 +221,7 @@ class Call:
     limit: float  # seconds a wait may last (math.inf: none), set by prepare()
     waiting_since: float  # when the current wait for the server began
     fresh: bool  # content emitted since the last resumed()
-    _parts: list[bytes]  # a whole body's reads so far
+    _body: bytes | bytearray  # a whole body's reads so far (joined as they come)
     # Items are SSEEvents, or what the adapter's `stream_framing` decoder yields.
     _decode: Callable[[bytes], list[Any]]
     _flush: Callable[[], list[Any]]
@@ -282,7 +291,8 @@ class Call:
         self.started = False
         self.fresh = False
         self.nbytes = 0
-        self._parts = []
+        self._body = b""
+        self._compact_at = COMPACT_MIN
         self.waiting_since = self.clock()
 
     def permit_acquired(self, permit: Permit) -> None:
@@ -350,12 +360,20 @@ class Call:
         return READ_EVENTS
 
     def body_part(self, raw: bytes) -> None:
-        """One read of a body read whole (bounded in size and time)."""
+        """One read of a body read whole (bounded in size and time). The reads are joined
+        as they come, into one buffer: a list of them cost an object per read, so a reply
+        in tiny reads (1-byte chunks) took fifty times its size."""
         self.nbytes += len(raw)
         if self.nbytes > self.max_bytes:
-            self._parts = []
+            self._body = b""
             raise too_large(self.adapter, self.req, self.max_bytes, self.nbytes)
-        self._parts.append(raw)
+        body = self._body
+        if body.__class__ is bytearray:
+            body += raw  # in place, amortized linear
+        elif body:
+            self._body = bytearray(body) + raw  # a second read: one buffer from now on
+        else:
+            self._body = raw  # the first read, kept as it is (most replies are one read)
         if self.clock() >= self.until():
             raise self.timed_out()
 
@@ -363,9 +381,9 @@ class Call:
         """The whole body is in (`body_part`): the chunks to emit (none for a non-stream
         call, whose reply is now `message`); raises an error status's error."""
         response = self.response
-        parts, self._parts = self._parts, []
-        keep_body(response, parts[0] if len(parts) == 1 else b"".join(parts))
-        parts = []  # the body is the response's: no local keeps it (tracebacks show locals)
+        body, self._body = self._body, b""
+        keep_body(response, body if body.__class__ is bytes else bytes(body))
+        body = b""  # the body is the response's: no local keeps it (tracebacks show locals)
         if not self.stream:
             message = parse_reply(self.adapter, response)
             permit = self.permit
@@ -385,7 +403,11 @@ class Call:
 
     def bytes_received(self, raw: bytes) -> Iterable[AIMessageChunk]:
         """One read of a stream's body: the chunks to emit now, in order (a failure in
-        the middle of a read comes after the chunks before it)."""
+        the middle of a read comes after the chunks before it). A read longer than
+        `PIECE` (a decoder's output: one gzip read can expand a thousandfold) is taken
+        a piece at a time, each piece checked against the bounds before it is parsed."""
+        if len(raw) > PIECE:
+            return self._in_pieces(raw)
         if self.clock() >= self.until():
             raise self.timed_out()
         self.nbytes += len(raw)
@@ -410,8 +432,22 @@ class Call:
                     if chunk.content or chunk.tool_call_chunks or chunk.additional_kwargs:
                         self.fresh = True
                         break
+            if len(received) >= self._compact_at:
+                self._compact()
             return out
         return self._emit(n)
+
+    def _in_pieces(self, raw: bytes) -> Iterator[AIMessageChunk]:
+        """A long read's chunks, piece by piece: a piece is checked against `until()` and
+        `max_bytes` and parsed only once the chunks of the pieces before it were taken,
+        so the bounds hold between decoded pieces as between socket reads, and only one
+        piece's events are held at a time."""
+        try:
+            for start in range(0, len(raw), PIECE):
+                yield from self.bytes_received(raw[start : start + PIECE])
+                self.resumed()  # as the driver does after each read's chunks
+        finally:
+            raw = b""  # the reply's bytes leave no trace in this frame's locals
 
     def body_ended(self) -> Iterable[AIMessageChunk]:
         """The end of a stream's body: the last event (one without a blank line after
@@ -474,6 +510,16 @@ class Call:
         """This attempt's response headers (for the budget to learn limits from), if a
         response came: `status` is reset by `begin()`, `response` is not."""
         return self.response.headers if self.status is not None else None
+
+    def _compact(self) -> None:
+        """The chunks received so far merged into one (they were all emitted): what a
+        failure's partial reply and the usage need, without a chunk object (~450 bytes)
+        kept per event -- tiny events held nine times the reply's size. The next
+        compaction waits for `nbytes // COMPACT_RATIO` more chunks (at least
+        `COMPACT_MIN`), so the text merged again each time costs at most that ratio in
+        bytes copied per chunk, and the chunks held stay below the reply's size."""
+        self.received = [merge_chunks(self.received)]
+        self._compact_at = max(COMPACT_MIN, self.nbytes // COMPACT_RATIO) + 1
 
     def _emit(self, n: int) -> Sequence[AIMessageChunk]:
         """The chunks from `received[n]` on that may reach the caller now: all of them

@@ -162,8 +162,11 @@ class LeanBody(httpx.AsyncByteStream):
     # --- called by the connection --------------------------------------------------------
 
     def received(self, parser: ResponseParser) -> None:
-        if parser.body:
-            self._parts += parser.body
+        body = parser.body
+        if body:
+            # One object per network read, however many chunks it held: a reply in
+            # 1-byte chunks would otherwise wait here as an object per byte.
+            self._parts.append(body[0] if len(body) == 1 else b"".join(body))
             parser.body = []
         if parser.done:
             self.done = True

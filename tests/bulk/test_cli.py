@@ -657,3 +657,16 @@ def test_a_full_disk_stops_the_run_and_keeps_whole_rows(
         == 0
     )
     _check_complete(out, 50)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("flag", ["--report", "--sorted-output"])
+def test_a_full_disk_under_report_or_sorted_output_names_the_file(
+    tmp_path: Path, server: MockServer, cli: Cli, flag: str
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 3)
+    out = tmp_path / "out.jsonl"
+    common = ("-m", MODEL, "--prompt", "{text}", "-o", str(out), "--base-url", server.url, "-q")
+    line = _one_line_error(cli(str(source), *common, flag, "/dev/full", cwd=tmp_path))
+    assert line == "chatplex run: error: /dev/full: No space left on device", line
+    assert len(read_output(out)) == 3  # the run's rows are all kept

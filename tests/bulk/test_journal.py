@@ -187,3 +187,55 @@ def test_export_sorted_follows_input_order(tmp_path: Path) -> None:
     assert [r["text"] for r in _lines(tmp_path / "sorted.jsonl")] == ["a", "b", "c"]
     with pytest.raises(JournalError, match="no row for id 4"):
         export_sorted(path, tmp_path / "sorted.jsonl", [1, 4])
+
+
+def test_no_lock_file_stays_after_a_run(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    with Journal(path) as journal:
+        assert (tmp_path / "out.jsonl.lock").exists()  # held while the run runs
+        journal.write({"id": "a", "text": "x"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+    broken = tmp_path / "bad.jsonl"
+    broken.write_text('not json\n{"id": "a"}\n')
+    with pytest.raises(JournalError, match="bad.jsonl"):  # a failed open removes it too
+        Journal(broken)
+    assert not (tmp_path / "bad.jsonl.lock").exists()
+
+
+def test_a_lock_file_removed_as_it_was_taken_is_taken_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that opened OUT.lock just before its holder removed it locks the file there
+    now, not the removed one (else two runs would each hold a lock of their own)."""
+    import fcntl
+
+    path = tmp_path / "out.jsonl"
+    lock = tmp_path / "out.jsonl.lock"
+    real_flock = fcntl.flock
+    calls: list[int] = []
+
+    def flock(fd: int, op: int) -> None:
+        calls.append(fd)
+        if len(calls) == 1:  # the holder ends between this run's open and its lock
+            lock.unlink()
+            lock.write_text("")  # and the next run already made a new one
+        real_flock(fd, op)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    with Journal(path):
+        assert len(calls) == 2  # locked again, on the file the path names
+        held = os.fstat(calls[-1])
+        assert (held.st_dev, held.st_ino) == (lock.stat().st_dev, lock.stat().st_ino)
+    assert not lock.exists()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_sorted_export_that_cannot_be_written_names_its_file(tmp_path: Path) -> None:
+    import errno
+
+    path = tmp_path / "out.jsonl"
+    with Journal(path) as journal:
+        journal.write({"id": "a", "text": "x"})
+    with pytest.raises(OSError, match="/dev/full") as info:
+        export_sorted(path, "/dev/full", ["a"])
+    assert info.value.errno == errno.ENOSPC and info.value.filename == "/dev/full"

@@ -5,6 +5,8 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pytest
+
 from chatplex.bulk.report import read_history
 from chatplex.bulk.report import render_report
 from chatplex.bulk.report import write_report
@@ -98,3 +100,17 @@ def test_write_report_reads_the_output_file(tmp_path: Path) -> None:
     assert path.read_text() == render_report(_summary(), read_history(output), {"model": "m"})
     empty = write_report(tmp_path / "e.html", _summary(), tmp_path / "missing.jsonl")
     assert "<p>None.</p>" in empty.read_text()  # no rows, no errors, still a page
+
+
+full_disk = pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+
+
+@full_disk
+def test_a_report_that_cannot_be_written_names_its_file(tmp_path: Path) -> None:
+    """/dev/full fails every write with ENOSPC, as a full disk does: in write() or
+    close(), whose errors name no file of their own."""
+    import errno
+
+    with pytest.raises(OSError, match="/dev/full") as info:
+        write_report("/dev/full", _summary(), _output(tmp_path))
+    assert info.value.errno == errno.ENOSPC and info.value.filename == "/dev/full"

@@ -351,6 +351,13 @@ class Cut(Runnable[Any, Any]):
         yield from input
         raise DeadlineExceededError("late", partial=kwargs.get("partial"))
 
+    async def _astream(
+        self, input: Any, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        for item in input:
+            yield item
+        raise DeadlineExceededError("late", partial=kwargs.get("partial"))
+
 
 def test_a_deadline_in_a_message_stream_carries_what_was_yielded() -> None:
     chunks = [AIMessageChunk("a"), AIMessageChunk("b")]
@@ -364,6 +371,45 @@ def test_a_deadline_in_a_message_stream_carries_what_was_yielded() -> None:
     with pytest.raises(DeadlineExceededError) as info:
         list(Cut().stream(chunks, partial=lower))
     assert info.value.partial is lower  # a lower layer's partial is kept
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_a_long_message_stream_is_held_merged_and_its_partial_is_all_of_it(sync: bool) -> None:
+    """What a stream keeps for its deadline's partial follows the reply's size, not its
+    chunk count: message chunks are merged every so often (tracemalloc: of a stream of
+    5,000 one-character chunks, at most 512 are held apart, not all 5,000)."""
+    import tracemalloc
+
+    def chunks() -> Iterator[AIMessageChunk]:  # made as the stream runs, as a model's are
+        return (AIMessageChunk(str(i % 10)) for i in range(5000))
+
+    text = "".join(c.text for c in chunks())
+
+    async def consume() -> None:
+        async for _ in Cut().astream(chunks()):
+            pass
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(DeadlineExceededError) as info:
+            if sync:
+                for _ in Cut().stream(chunks()):
+                    pass
+            else:
+                asyncio.run(consume())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    partial = info.value.partial
+    assert isinstance(partial, AIMessageChunk) and partial.text == text
+    assert peak < 600 * 1024  # at most 512 chunks unmerged; all 5,000 held were 2.4 MB
+
+
+def test_a_long_stream_of_other_items_is_kept_as_it_is() -> None:
+    items = [str(i) for i in range(3000)]
+    with pytest.raises(DeadlineExceededError) as info:
+        list(Cut().stream(items))
+    assert info.value.partial is None
 
 
 def test_leaving_a_stream_early_closes_the_hooks_iterator() -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+import tracemalloc
+import zlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -25,6 +27,7 @@ from chatplex.http import RetryPolicy
 from chatplex.http import retry_policy
 from chatplex.http._drivers import adrive
 from chatplex.http._drivers import drive
+from chatplex.http._engine import PIECE
 from chatplex.http._engine import Call
 from chatplex.messages import AIMessageChunk
 
@@ -247,3 +250,73 @@ async def test_an_html_page_for_a_stream_is_a_clear_error_not_retried(sync: bool
     assert len(seen) == 1 and page.closed  # one attempt, and the connection is released
     assert caught.value.retryable is False
     assert [entry[0] for entry in rec.log] == ["acquire", "release"]
+
+
+# ---- a gzip bomb: decoded bytes are counted, and the clock read, piece by piece --------
+
+
+def bomb(event: bytes, decoded: int) -> list[bytes]:
+    """A gzip body that decodes to `decoded` bytes of `event`s, cut in 64 KiB network
+    reads: each read expands about a thousandfold."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    block = event * (1024 * 1024 // len(event))
+    body = b"".join(packer.compress(block) for _ in range(decoded // len(block)))
+    body += packer.flush()
+    return [body[i : i + 65536] for i in range(0, len(body), 65536)]
+
+
+BOMB_EVENT = sse("a", done=False)
+#: 64 MiB decoded, from about 100 KiB on the wire.
+BOMB = bomb(BOMB_EVENT, 64 * 1024 * 1024)
+
+
+def bombed(stream: bool) -> httpx.Response:
+    headers = {**SSE} if stream else {"content-type": "application/json"}
+    headers["content-encoding"] = "gzip"
+    return httpx.Response(200, headers=headers, stream=Body(BOMB))
+
+
+@parity
+@pytest.mark.parametrize("stream", [False, True], ids=["send", "stream"])
+async def test_a_gzip_bomb_is_refused_one_piece_past_max_response_bytes(
+    sync: bool, stream: bool
+) -> None:
+    """The decoded bytes count, as they are decoded: the reply is refused one piece past
+    the bound, and what was held at the peak is that, not a read's thousandfold."""
+    from chatplex.errors import ResponseTooLargeError
+
+    bound = 1024 * 1024
+    call = new_call(stream, max_response_bytes=bound)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ResponseTooLargeError, match=f"max_response_bytes={bound}"):
+            await run(sync, call, answers(bombed(stream))[1])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert bound < call.nbytes <= bound + PIECE
+    if not stream:  # (a stream's parsed events are the next test's)
+        assert peak < 4 * bound  # the bound's bytes and one piece; not a read's 64 MiB
+
+
+@parity
+@pytest.mark.parametrize("stream", [False, True], ids=["send", "stream"])
+async def test_a_gzip_bomb_ends_at_the_deadline_between_decoded_pieces(
+    sync: bool, stream: bool
+) -> None:
+    """With no size bound to stop it, the deadline does: the clock is read between
+    decoded pieces (a virtual clock, one second a reading), not once a network read."""
+    deadline = time.monotonic() + 60
+    now = [deadline - 30]
+
+    def clock() -> float:
+        now[0] += 1
+        return now[0]
+
+    unbounded = {"timeout": 3600, "max_response_bytes": 1 << 40}  # only the deadline ends it
+    call = new_call(stream, deadline=deadline, clock=clock, **unbounded)
+    with pytest.raises(DeadlineExceededError):
+        await run(sync, call, answers(bombed(stream))[1])
+    # About 30 readings (some calls read the clock twice a piece): 30 pieces at most,
+    # never the 1024 pieces of the bomb, and never the first read's 64 MiB in one go.
+    assert 0 < call.nbytes <= 30 * PIECE

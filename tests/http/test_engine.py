@@ -30,6 +30,7 @@ from chatplex.errors import StreamError
 from chatplex.http import RetryPolicy
 from chatplex.http import retry_policy
 from chatplex.http._engine import DONE
+from chatplex.http._engine import PIECE
 from chatplex.http._engine import READ_EVENTS
 from chatplex.http._engine import READ_WHOLE
 from chatplex.http._engine import RETRY
@@ -365,6 +366,91 @@ def test_a_deadline_passing_mid_stream_keeps_the_partial(http: httpx.Client) -> 
     assert err is info.value and call.phase is DONE
     assert isinstance(err.partial, AIMessageChunk) and err.partial.text == "so far"
     assert permit.releases == [{"used_tokens": None, "status": 200}]
+
+
+#: The size of each event of `long_read` (bytes).
+EVENT = 60
+
+
+def long_read(pieces: int) -> bytes:
+    """One read of `pieces` x PIECE bytes of EVENT-byte events: what a decoder may hand
+    over at once."""
+    event = sse("x" * (EVENT - len(sse("", done=False))), done=False)
+    assert len(event) == EVENT
+    return (event * (PIECE * pieces // EVENT + 1))[: PIECE * pieces]
+
+
+def test_a_long_read_is_parsed_piece_by_piece_with_the_deadline_checked_between(
+    http: httpx.Client,
+) -> None:
+    """A decoder's long output (a gzip read can expand a thousandfold) does not outlive
+    the deadline: each PIECE is checked before it is parsed, not only each read."""
+    deadline = time.monotonic() + 60
+    now = [deadline - 2]
+    call, permit = start(http, deadline=deadline, clock=lambda: now[0])
+    call.response_received(response(call))
+    chunks = iter(call.bytes_received(long_read(4)))
+    first = [next(chunks) for _ in range(PIECE // EVENT)]  # the first piece's events, parsed
+    assert call.nbytes == PIECE  # only the first piece counted so far
+    now[0] = deadline  # the deadline passes while the consumer holds them
+    with pytest.raises(DeadlineExceededError, match="mid-stream") as info:
+        next(chunks)
+    assert call.nbytes == PIECE  # the next piece was neither counted nor parsed
+    err = fail(call, info.value)
+    assert isinstance(err, DeadlineExceededError) and err.partial is not None
+    assert err.partial.text == "".join(c.text for c in first)
+    assert permit.releases == [{"used_tokens": None, "status": 200}]
+
+
+def test_a_long_read_counts_each_piece_against_max_response_bytes(http: httpx.Client) -> None:
+    from chatplex.errors import ResponseTooLargeError
+
+    call, _ = start(http, max_response_bytes=2 * PIECE)
+    call.response_received(response(call))
+    taken = []
+    with pytest.raises(ResponseTooLargeError, match=f"max_response_bytes={2 * PIECE}"):
+        taken.extend(call.bytes_received(long_read(4)))
+    assert call.nbytes == 3 * PIECE  # refused at the first piece past the bound
+    assert len(taken) == 2 * PIECE // EVENT  # the events the two pieces held
+
+
+def test_a_long_read_gives_the_consumers_time_back_between_pieces(http: httpx.Client) -> None:
+    """The idle limit restarts after each piece's content was taken, as after a read:
+    a slow consumer of one long read is not the server stalling."""
+    now = [0.0]
+    call, _ = start(http, idle_timeout=5.0, clock=lambda: now[0])
+    call.response_received(response(call))
+    taken = 0
+    for _ in call.bytes_received(long_read(3)):
+        taken += 1
+        now[0] += 0.01  # a consumer that spends 10 ms a chunk: seconds a piece
+    assert now[0] > 5.0 and taken == 3 * PIECE // EVENT
+
+
+def test_a_long_stream_holds_its_chunks_merged_not_one_object_per_event(
+    http: httpx.Client,
+) -> None:
+    """Memory that follows the reply's size, not its event count: the chunks already
+    emitted are merged into one every so often, and what a failure or the permit reads
+    from them (the partial reply, the usage) is unchanged."""
+    from chatplex.http._engine import COMPACT_MIN
+
+    deadline = time.monotonic() + 60
+    now = [deadline - 2]
+    call, permit = start(http, deadline=deadline, clock=lambda: now[0])
+    call.response_received(response(call))
+    pieces = [f"{i}," for i in range(10 * COMPACT_MIN)]
+    emitted = []
+    for piece in pieces:
+        emitted += call.bytes_received(sse(piece, done=False))
+        assert len(call.received) <= COMPACT_MIN  # never one chunk per event
+    assert [c.text for c in emitted] == pieces  # every chunk still reached the caller
+    now[0] = deadline
+    with pytest.raises(DeadlineExceededError) as info:
+        call.bytes_received(sse("late", done=False))
+    err = fail(call, info.value)
+    assert isinstance(err, DeadlineExceededError) and err.partial is not None
+    assert err.partial.text == "".join(pieces)  # the partial is the whole of what came
 
 
 def test_a_retry_gets_the_time_left_as_its_timeouts(http: httpx.Client) -> None:

@@ -49,8 +49,11 @@ class Script:
     status: str = "200 OK"
     forever: bytes = b""
     cap: int = HUGE
-    #: More header lines (`name: value`), e.g. Bedrock's token counts.
+    #: More header lines (`name: value`): Bedrock's token counts, "content-encoding: gzip".
     headers: tuple[str, ...] = ()
+    #: > 0: `body` sent with `transfer-encoding: chunked`, in HTTP chunks of this many
+    #: bytes (no `forever`): a reply in tiny pieces.
+    chunk: int = 0
 
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, bool], Awaitable[None]]
@@ -156,6 +159,9 @@ async def _forever(writer: asyncio.StreamWriter, piece: bytes, tick: float = TIC
 
 
 async def _scripted(writer: asyncio.StreamWriter, script: Script) -> None:
+    if script.chunk:
+        await _chunked(writer, script)
+        return
     writer.write(_head(script.status, script.content_type, *script.headers) + script.body)
     await writer.drain()
     sent = len(script.body)
@@ -163,6 +169,19 @@ async def _scripted(writer: asyncio.StreamWriter, script: Script) -> None:
         writer.write(script.forever)
         await writer.drain()
         sent += len(script.forever)
+
+
+async def _chunked(writer: asyncio.StreamWriter, script: Script) -> None:
+    extra = (*script.headers, "transfer-encoding: chunked")
+    writer.write(_head(script.status, script.content_type, *extra))
+    body, size = script.body, script.chunk
+    for start in range(0, len(body), size):
+        piece = body[start : start + size]
+        writer.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+        if start % (size * 256) == 0:  # the client reads as it comes: no 8 MB buffered here
+            await writer.drain()
+    writer.write(b"0\r\n\r\n")
+    await writer.drain()
 
 
 async def _trickle_headers(_r: asyncio.StreamReader, w: asyncio.StreamWriter, _s: bool) -> None:

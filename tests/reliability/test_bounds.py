@@ -10,8 +10,11 @@ side, and no ResourceWarning.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import time
 import tracemalloc
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,6 +28,7 @@ from _faultkit import parity
 from _faultkit import until
 from _hostile import FAULTS
 from _hostile import HostileServer
+from _hostile import Script
 
 from chatplex import RunnableConfig
 from chatplex.errors import APITimeoutError
@@ -203,3 +207,138 @@ async def test_a_refused_endless_reply_holds_at_most_twice_the_bound(
         tracemalloc.stop()
     assert chatplex_class(err) is ResponseTooLargeError
     assert peak < 2 * bound, f"peak {peak / 2**20:.1f} MiB for an {bound / 2**20:.0f} MiB bound"
+
+
+# ---- a gzip bomb, and a reply in tiny pieces (issue 49) -----------------------------------
+
+#: The events of each wire's stream (one delta of one character) and of its whole reply.
+DELTAS = {
+    "openai": b'data: {"choices":[{"index":0,"delta":{"content":"a"}}]}\n\n',
+    "openai_responses": (
+        b'data: {"type":"response.output_text.delta","output_index":0,'
+        b'"content_index":0,"delta":"a"}\n\n'
+    ),
+}
+WIRES = pytest.mark.parametrize("wire", sorted(DELTAS))
+
+
+def wire_model(server: HostileServer, script: str, wire: str, **settings: Any) -> Any:
+    settings = {"retry_policy": retry_policy(0), **settings}
+    if wire == "openai_responses":
+        settings["use_responses_api"] = True
+    return init_chat_model(
+        "openai:gpt-4o-mini",
+        base_url=server.base_url(f"script/{script}"),
+        api_key=API_KEY,
+        **settings,
+    )
+
+
+def bomb(start: bytes, unit: bytes) -> Script:
+    """A gzip body that never ends: `start`, then `unit` for ever, each MiB of it one
+    ~1 KiB deflate block (a full flush makes every block the same bytes), so each
+    64 KiB the client reads decodes to some 64 MB."""
+    block = unit * (1024 * 1024 // len(unit))
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    head = packer.compress(start + block) + packer.flush(zlib.Z_FULL_FLUSH)
+    again = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    assert again == packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    return Script(
+        body=head,
+        forever=again,
+        content_type="text/event-stream" if start == b"" else "application/json",
+        headers=("content-encoding: gzip",),
+    )
+
+
+@parity
+@modes
+@WIRES
+async def test_a_gzip_bomb_ends_at_the_deadline(
+    server: HostileServer, wire: str, mode: str, sync: bool
+) -> None:
+    """Deadlines hold while decoding and parsing: with no size bound to stop it, a
+    bombed reply ends at its deadline (the Responses stream ran 163 s async and 242 s
+    sync past deadline=60: whole 64 MB reads parsed between two clock readings)."""
+    name = f"bomb-{wire}-{mode}"
+    server.scripts[name] = bomb(b"" if mode == "stream" else b'{"id": "', DELTAS[wire])
+    chat = wire_model(server, name, wire, timeout=60, max_response_bytes=1 << 40)
+    deadline = 0.5
+    key = f"bomb-{wire}-{mode}-{sync}"
+    err, took = await timed_call(chat, sync, mode, key, config=RunnableConfig(timeout=deadline))
+    assert chatplex_class(err) is DeadlineExceededError, repr(err)
+    assert deadline <= took < deadline + MARGIN
+    await assert_let_go(server, sync)
+
+
+@parity
+@modes
+@WIRES
+async def test_a_reply_in_tiny_pieces_costs_memory_by_its_size(
+    server: HostileServer, wire: str, mode: str, sync: bool
+) -> None:
+    """A 1 MiB reply sent in 64-byte HTTP chunks, a whole reply or one-character deltas
+    (a stream), peaks at most 4x its size (plus 1 MiB) in memory traced during the call:
+    not an object per chunk or per event (~40x and ~8x before; 1-byte chunks were as
+    bad, only slower to test). bench/bench_bounds.py measures 8 MiB."""
+    size = 1024 * 1024
+    if mode == "stream":
+        done = {
+            "openai": b"data: [DONE]\n\n",
+            "openai_responses": (
+                b'data: {"type":"response.completed","response":{"id":"r","output":[],'
+                b'"usage":{"input_tokens":1,"output_tokens":1,"total_tokens":2}}}\n\n'
+            ),
+        }[wire]
+        count = size // len(DELTAS[wire])  # characters: one per delta
+        body = DELTAS[wire] * count + done
+        script = Script(body=body, content_type="text/event-stream", chunk=64)
+    else:
+        text = "a" * size
+        reply: dict[str, Any] = (
+            {"id": "c", "choices": [{"index": 0, "message": {"content": text}}]}
+            if wire == "openai"
+            else {
+                "id": "r",
+                "output": [
+                    {
+                        "type": "message",
+                        "id": "m",
+                        "role": "assistant",
+                        "content": [{"type": "output_text", "text": text}],
+                    }
+                ],
+            }
+        )
+        count = size
+        script = Script(body=json.dumps(reply).encode(), chunk=64)
+    name = f"tiny-{wire}-{mode}"
+    server.scripts[name] = script
+    server.scripts["warm-up"] = Script(body=b"{}")
+    chat = wire_model(server, name, wire, timeout=120, stream_idle_timeout=120)
+    with contextlib.suppress(Exception):  # imports and pools: not the reply's memory
+        await ask(wire_model(server, "warm-up", wire), sync, "hi")
+    tracemalloc.start()
+    try:
+        got = await consume(chat, sync, mode)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert got == count  # the whole reply came
+    reply_size = len(script.body)
+    assert peak < 4 * reply_size + 1024 * 1024, f"peak {peak / reply_size:.1f}x the reply"
+
+
+async def consume(chat: Any, sync: bool, mode: str) -> int:
+    """The characters of the reply, its chunks dropped as they come (as a consumer that
+    prints them does): what is traced is the library's memory, not a list of them."""
+    if mode == "invoke":
+        return len((await ask(chat, sync, "hi")).text)
+    got = 0
+    if sync:
+        for chunk in chat.stream("hi"):
+            got += len(chunk.text)
+    else:
+        async for chunk in chat.astream("hi"):
+            got += len(chunk.text)
+    return got

@@ -153,12 +153,22 @@ _REOPEN_AFTER = frozenset({"corrupt", "cannot be opened", "disk I/O error"})
 
 
 def _why(exc: Exception, path: str) -> str:
+    if _dangling(path):
+        return (
+            f"it is a symbolic link to {os.readlink(path)!r}, which does not exist "
+            "(a cache never creates a link's target: make the file, or name another path)"
+        )
     if os.path.isdir(path):
         return "it is a folder"
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         return f"its folder {folder!r} does not exist"
     return str(exc)
+
+
+def _dangling(path: str) -> bool:
+    """A symbolic link whose target does not exist (SQLite would create the target)."""
+    return os.path.islink(path) and not os.path.exists(path)
 
 
 class _Tries:
@@ -194,7 +204,8 @@ class SQLiteCache(BaseCache):
     locked, corrupt or read-only file (also at construction) is logged once per kind on
     `chatplex.cache` and the calls go on without it (`chat/caching/faults.py`); a
     read-only file still serves its hits. A path that cannot hold the file (a folder, a
-    missing folder) raises at construction, a bad setting; one that becomes so later is
+    missing folder, a symbolic link to nothing: never followed, its target never made)
+    raises at construction, a bad setting; one that becomes so later is
     a miss, logged once. `clear()` and `len()` raise instead.
 
     Picklable (it reopens the file in the other process), and reopened after a fork.
@@ -265,6 +276,8 @@ class SQLiteCache(BaseCache):
             return conn
         import sqlite3
 
+        if _dangling(self.path):  # never followed: SQLite would create what it points to
+            raise sqlite3.OperationalError(f"unable to open database file {self.path!r}")
         # timeout=0: SQLite never waits for a lock itself (it would block the thread,
         # an event loop's too); `_run` / `_arun` wait between attempts instead.
         conn = sqlite3.connect(self.path, timeout=0, isolation_level=None, check_same_thread=False)

@@ -167,11 +167,23 @@ class ResponsesStreamParser:
             old = held.get(key)
             if key == "type":
                 continue
-            if isinstance(old, (str, list)) and type(value) is type(old):
-                held[key] = old + value  # type: ignore[operator]
+            if old.__class__ is _Text and type(value) is str:
+                old.append(value)  # a text's pieces, joined when read: linear, not quadratic
+            elif isinstance(old, str) and type(value) is str:
+                held[key] = _Text((old, value))
+            elif isinstance(old, list) and type(value) is list:
+                held[key] = old + value
             elif value is not None:
                 held[key] = value
         return {**block, "index": index}
+
+    def _held(self, index: int) -> dict[str, Any]:
+        """Block `index` as the merged chunks so far hold it (its texts joined)."""
+        held = self._sent.get(index, {})
+        for key, value in held.items():
+            if value.__class__ is _Text:
+                held[key] = "".join(value)
+        return held
 
     def _rest(
         self, position: int, item: dict[str, Any], *, grow_only: bool = False
@@ -180,7 +192,7 @@ class ResponsesStreamParser:
         (`grow_only`: only the missing tails of the fields already sent)."""
         out = []
         for part, final in enumerate(item_blocks(item)):
-            held = self._sent.get(self._slots.get((position, part), -1), {})
+            held = self._held(self._slots.get((position, part), -1))
             if grow_only and not held:
                 continue
             rest = _rest_of(held, final, grow_only)
@@ -203,6 +215,14 @@ class ResponsesStreamParser:
             if b["type"] == "function_call"
         ]
         return AIMessageChunk(content=blocks, tool_call_chunks=calls)
+
+
+class _Text(list):  # type: ignore[type-arg]
+    """The pieces of a streamed text a block holds, in order (`ResponsesStreamParser._held`
+    joins them): `old + piece` on every delta copied the whole text each time, so a
+    long reply in small deltas cost time quadratic in its length."""
+
+    __slots__ = ()
 
 
 def _rest_of(held: dict[str, Any], final: dict[str, Any], grow_only: bool) -> dict[str, Any] | None:

@@ -358,3 +358,37 @@ def check_read_only(folder: Path, folder_writable: bool) -> None:
     assert out["stored"] is None and out["sent"] == 40  # stores dropped, calls answered
     assert len(out["warnings"]) == 1 and "is read-only" in out["warnings"][0]
     assert out["tracebacks"] == 0
+
+
+def test_a_dangling_symlink_is_not_followed_and_its_target_not_made(tmp_path: Path) -> None:
+    link, target = tmp_path / "replies.db", tmp_path / "elsewhere" / "made.db"
+    (tmp_path / "elsewhere").mkdir()
+    link.symlink_to(target)
+    with pytest.raises(sqlite3.OperationalError, match="replies.db.*symbolic link to .*made.db"):
+        SQLiteCache(link)
+    assert sorted(p.name for p in (tmp_path / "elsewhere").iterdir()) == []  # nothing made
+    target.touch()  # a link to a file that exists is a path like any other
+    cache = SQLiteCache(link)
+    cache.update("k", "v")
+    cache.close()
+    assert link.is_symlink() and target.stat().st_size > 0
+
+
+@parity
+async def test_a_link_left_dangling_after_it_opened_is_a_miss_and_makes_nothing(
+    mock: MockServer, sync: bool, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    link, target = tmp_path / "replies.db", tmp_path / "real.db"
+    target.touch()
+    link.symlink_to(target)
+    cache = SQLiteCache(link)
+    model = make(mock, cache=cache)
+    await ask(model, sync, "before")
+    cache.close()  # the next use reopens the path: its target is gone by then
+    for side in ("", "-wal", "-shm"):
+        Path(f"{target}{side}").unlink(missing_ok=True)
+    caplog.set_level(logging.WARNING, logger="chatplex.cache")
+    reply = await ask(model, sync, "before", config={"timeout": DEADLINE})
+    assert "cached" not in reply.response_metadata
+    assert len(cache_warnings(caplog, "cannot be opened")) == 1
+    assert not target.exists()

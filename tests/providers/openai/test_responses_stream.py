@@ -169,3 +169,31 @@ def test_a_rate_limit_in_the_stream_is_retryable() -> None:
     with pytest.raises(StreamError) as info:
         ResponsesStreamParser().feed(SSEEvent("response.failed", json.dumps(failed)))
     assert info.value.retryable
+
+
+def test_a_long_text_in_many_deltas_is_held_as_its_pieces_and_completes_exactly() -> None:
+    """The parser keeps what it sent of a text as its pieces, joined only when the item's
+    done event or the final response is compared with it: adding each delta to the
+    whole text so far copied it every time (an 8 MB reply in 1 KB deltas took 150 s)."""
+    parser = ResponsesStreamParser("req-1")
+    deltas = [f"{i:04d}" * 250 for i in range(2000)]  # 2000 deltas of 1000 characters
+    chunks = [parser.feed(SSEEvent(data=json.dumps(delta_event(d)))) for d in deltas]
+    held = parser._sent[0]["text"]  # noqa: SLF001 - the mechanism under test
+    assert isinstance(held, list) and len(held) == len(deltas)
+    text = "".join(deltas)
+    message = {"type": "message", "id": "m", "role": "assistant", "status": "completed"}
+    message["content"] = [{"type": "output_text", "text": text, "annotations": []}]
+    done = {"type": "response.completed", "response": {"id": "r", "output": [message]}}
+    last = parser.feed(SSEEvent(data=json.dumps(done)))
+    assert last is not None and parser._sent[0]["text"] == text  # noqa: SLF001
+    whole = merge_chunks([c for c in chunks if c is not None] + [last]).to_message()
+    assert whole.text == text  # the final response added no second copy of the text
+
+
+def delta_event(text: str) -> dict[str, object]:
+    return {
+        "type": "response.output_text.delta",
+        "output_index": 0,
+        "content_index": 0,
+        "delta": text,
+    }
