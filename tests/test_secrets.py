@@ -1079,12 +1079,20 @@ def test_a_construction_error_through_init_chat_model_shows_no_key_in_any_frame(
 def test_a_dropin_construction_error_shows_no_key_in_its_frame(
     cls: str, model: str, key_name: str
 ) -> None:
+    # The engine (chatplex.lean) raises from its own frames; the LangChain chat model
+    # (chatplex's top-level name here) raises pydantic's ValidationError, whose traceback
+    # holds no chatplex frame: its text and any chatplex frame must hold no key.
     with pytest.raises(ValueError) as info:
-        getattr(chatplex, cls)(model=model, temperature=9, **{key_name: ECHO_KEY})
+        getattr(chatplex.lean, cls)(model=model, temperature=9, **{key_name: ECHO_KEY})
     frames = traceback.TracebackException.from_exception(info.value, capture_locals=True)
     ours = [f for f in frames.stack if "/chatplex/" in f.filename]
     assert ours and all(f.locals is not None for f in ours)
     assert_no_echo_key(cls, "".join(f"{f.name} {f.locals}" for f in ours))
+    with pytest.raises(ValueError) as native:
+        getattr(chatplex, cls)(model=model, temperature=9, **{key_name: ECHO_KEY})
+    frames = traceback.TracebackException.from_exception(native.value, capture_locals=True)
+    shown = "".join(f"{f.name} {f.locals}" for f in frames.stack if "/chatplex/" in f.filename)
+    assert_no_echo_key(cls, str(native.value) + repr(native.value) + shown)
 
 
 def test_chatanthropic_key_from_the_environment_shows_in_no_frame(
