@@ -70,6 +70,7 @@ CROSS_CUTTING = {
     "test_secrets.py",  # no key anywhere, over every failure kind, provider and path
     "adapters/test_adapters_stream_tool_calls.py",  # both wires' streamed tool calls
     "langchain/test_standard_suites.py",  # LangChain's own suites over ChatChatplex
+    "langchain/test_standard_suites_dropins.py",  # the same suites over every drop-in class
     "langchain/test_langgraph.py",  # ChatChatplex inside LangGraph
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file

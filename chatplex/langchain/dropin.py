@@ -90,8 +90,11 @@ class DropInChatModel(ChatChatplex):
         settings = {k: v for k, v in values.items() if k not in _LANGCHAIN_SIDE}
         # LangChain's settings that also choose the request: the engine takes them too
         # (`output_version="responses/v1"` is langchain-openai's switch to the Responses API).
+        # `output_version="v1"` (LangChain's standard blocks) stays LangChain's alone: its
+        # BaseChatModel writes those blocks from the engine's replies, as for every class.
         for name in _SHARED & values.keys() & _parameters(cls._engine):
-            settings[name] = values[name]
+            if values[name] != "v1":
+                settings[name] = values[name]
         return {**langchain_side, "chatplex_model": cls._engine(**settings)}
 
     @model_validator(mode="after")

@@ -2,18 +2,36 @@
 
 LangChain's integration suite asks for specific answers: a call of `magic_function`
 with `{"input": 3}` for "magic_function(3)", Unicode names carried into tool arguments,
-a weather lookup in its agent loop. These rules give exactly those answers; a forced
+a weather lookup in its agent loop, a joke with `setup` and `punchline` in JSON mode
+(which carries no schema). These rules give exactly those answers; a forced
 `tool_choice` (structured output goes through one) gets example arguments from the
 schema (`MockScript`'s defaults).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import pytest
+
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
 
-__all__ = ["STANDARD_SCRIPT", "UNIT_BASE_URL", "base_url", "set_server"]
+__all__ = [
+    "AZURE_VERSION",
+    "BEDROCK_CREDENTIALS",
+    "MODELS",
+    "OVERRIDES",
+    "STANDARD_SCRIPT",
+    "UNIT_BASE_URL",
+    "VERTEX_SETTINGS",
+    "BedrockIsolated",
+    "FakeGoogleCredentials",
+    "base_url",
+    "set_server",
+]
 
 STANDARD_SCRIPT = MockScript(
     rules=[
@@ -29,6 +47,12 @@ STANDARD_SCRIPT = MockScript(
             user_text=r"weather in (?P<place>[^?]+)",
             call="get_weather",
             args={"location": r"\g<place>"},
+        ),
+        # JSON mode has no schema to answer from: the suite's prompt names the keys.
+        ScriptRule(
+            user_text=r"JSON with 'setup' and 'punchline' keys",
+            schema=True,
+            data={"setup": "Why do cats sit on keyboards?", "punchline": "To keep tabs."},
         ),
     ]
 )
@@ -57,3 +81,103 @@ def base_url(provider: str) -> str:
     if provider.startswith("openai"):
         return _server.openai_base_url
     return _server.url + PRESET_PATHS.get(provider, "")
+
+
+# ---- What the standard suites build models with (ChatChatplex's and the drop-ins') ----
+
+#: The model of each wire, and the one `supports_model_override` switches to.
+MODELS = {
+    "openai": "gpt-4o-mini",
+    "anthropic": "claude-haiku-4-5",
+    "azure_openai": "gpt-4o-mini",
+    "google_genai": "gemini-2.5-flash",
+    "openai_responses": "gpt-4.1-mini",
+    "ollama": "llama3.2",
+    "bedrock_converse": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+    "bedrock": "us.anthropic.claude-3-5-haiku-20241022-v1:0",  # InvokeModel (ChatBedrock)
+    "perplexity": "sonar",
+    "google_vertexai": "gemini-2.5-flash",
+    "cohere": "command-a-03-2025",
+    "groq": "llama-3.3-70b-versatile",
+    "mistralai": "mistral-large-latest",
+    "deepseek": "deepseek-chat",
+    "xai": "grok-4",
+    "fireworks": "accounts/fireworks/models/llama-v3p3-70b-instruct",
+    "together": "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+    "nebius": "meta-llama/Llama-3.3-70B-Instruct",
+    "sambanova": "Meta-Llama-3.3-70B-Instruct",
+    "cerebras": "llama-3.3-70b",
+    "openrouter": "openai/gpt-4o-mini",
+}
+OVERRIDES = {
+    "openai": "gpt-4o",
+    "anthropic": "claude-sonnet-4-5",
+    "azure_openai": "gpt-4o",
+    "google_genai": "gemini-2.5-pro",
+    "openai_responses": "gpt-4.1",
+    "ollama": "qwen3",
+    "bedrock_converse": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "bedrock": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "perplexity": "sonar-pro",
+    "google_vertexai": "gemini-2.5-pro",
+    "cohere": "command-r-plus-08-2024",
+    "groq": "llama-3.1-8b-instant",
+    "mistralai": "mistral-small-latest",
+    "deepseek": "deepseek-reasoner",
+    "xai": "grok-3-mini",
+    "fireworks": "accounts/fireworks/models/qwen3-235b-a22b",
+    "together": "Qwen/Qwen2.5-7B-Instruct-Turbo",
+    "nebius": "Qwen/Qwen3-32B",
+    "sambanova": "DeepSeek-V3-0324",
+    "cerebras": "qwen-3-32b",
+    "openrouter": "anthropic/claude-sonnet-4.5",
+}
+#: Azure's settings besides the model: the deployment is the model's name (so a
+#: model override calls another deployment), `?api-version=` on every request.
+AZURE_VERSION = "2024-10-21"
+
+
+#: Bedrock Converse: the fake AWS credentials requests are signed with (SigV4; the mock
+#: checks the header is there, not the signature), and a region; never real ones.
+BEDROCK_CREDENTIALS = {
+    "region_name": "us-east-1",
+    "aws_access_key_id": "AKIDEXAMPLE",
+    "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+}
+
+
+class BedrockIsolated:
+    """botocore never reads this machine's AWS files, environment or instance metadata."""
+
+    @pytest.fixture(autouse=True)
+    def _isolated_aws(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        for name in (
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_PROFILE",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_BEARER_TOKEN_BEDROCK",
+        ):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+        monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+class FakeGoogleCredentials:
+    """What the Vertex AI wire asks of google-auth credentials: a token after `refresh`
+    (never Application Default Credentials, never a real token)."""
+
+    token: str | None = None
+    valid = False
+    project_id = "proj"
+
+    def refresh(self, request: Any) -> None:
+        self.token, self.valid = "ya29.test", True
+
+
+#: Vertex AI's settings besides the model: a project and a location (the URL's path),
+#: fake credentials.
+VERTEX_SETTINGS = {"project": "proj", "location": "us-east5"}

@@ -12,58 +12,21 @@ that needs a chatplex feature still being built (it names the feature and the is
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
+from _lckit import AZURE_VERSION
+from _lckit import BEDROCK_CREDENTIALS
+from _lckit import MODELS
+from _lckit import OVERRIDES
 from _lckit import UNIT_BASE_URL
+from _lckit import VERTEX_SETTINGS
+from _lckit import BedrockIsolated
+from _lckit import FakeGoogleCredentials
 from _lckit import base_url
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
 
 from chatplex.langchain import ChatChatplex
-
-MODELS = {
-    "openai": "gpt-4o-mini",
-    "anthropic": "claude-haiku-4-5",
-    "azure_openai": "gpt-4o-mini",
-    "google_genai": "gemini-2.5-flash",
-    "openai_responses": "gpt-4.1-mini",
-    "ollama": "llama3.2",
-    "bedrock_converse": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
-    "bedrock": "us.anthropic.claude-3-5-haiku-20241022-v1:0",  # InvokeModel (ChatBedrock)
-    "perplexity": "sonar",
-    "google_vertexai": "gemini-2.5-flash",
-    "cohere": "command-a-03-2025",
-    "groq": "llama-3.3-70b-versatile",
-    "mistralai": "mistral-large-latest",
-    "deepseek": "deepseek-chat",
-    "xai": "grok-4",
-    "fireworks": "accounts/fireworks/models/llama-v3p3-70b-instruct",
-    "together": "meta-llama/Llama-3.3-70B-Instruct-Turbo",
-}
-OVERRIDES = {
-    "openai": "gpt-4o",
-    "anthropic": "claude-sonnet-4-5",
-    "azure_openai": "gpt-4o",
-    "google_genai": "gemini-2.5-pro",
-    "openai_responses": "gpt-4.1",
-    "ollama": "qwen3",
-    "bedrock_converse": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
-    "bedrock": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
-    "perplexity": "sonar-pro",
-    "google_vertexai": "gemini-2.5-pro",
-    "cohere": "command-r-plus-08-2024",
-    "groq": "llama-3.1-8b-instant",
-    "mistralai": "mistral-small-latest",
-    "deepseek": "deepseek-reasoner",
-    "xai": "grok-3-mini",
-    "fireworks": "accounts/fireworks/models/qwen3-235b-a22b",
-    "together": "Qwen/Qwen2.5-7B-Instruct-Turbo",
-}
-#: Azure's settings besides the model: the deployment is the model's name (so a
-#: model override calls another deployment), `?api-version=` on every request.
-AZURE_VERSION = "2024-10-21"
 
 
 class _Capabilities:
@@ -200,36 +163,7 @@ class TestOllamaWireIntegration(_Integration):
         return False  # Ollama's API has no tool_choice (langchain-ollama declares the same)
 
 
-#: Bedrock Converse: the fake AWS credentials requests are signed with (SigV4; the mock
-#: checks the header is there, not the signature), and a region; never real ones.
-BEDROCK_CREDENTIALS = {
-    "region_name": "us-east-1",
-    "aws_access_key_id": "AKIDEXAMPLE",
-    "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-}
-
-
-class _BedrockIsolated:
-    """botocore never reads this machine's AWS files, environment or instance metadata."""
-
-    @pytest.fixture(autouse=True)
-    def _isolated_aws(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-        for name in (
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-            "AWS_PROFILE",
-            "AWS_REGION",
-            "AWS_DEFAULT_REGION",
-            "AWS_BEARER_TOKEN_BEDROCK",
-        ):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-        monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-
-
-class _BedrockUnit(_BedrockIsolated, _Unit):
+class _BedrockUnit(BedrockIsolated, _Unit):
     @property
     def chat_model_params(self) -> dict[str, Any]:
         return {
@@ -250,7 +184,7 @@ class _BedrockUnit(_BedrockIsolated, _Unit):
         return env, {}, expected
 
 
-class _BedrockIntegration(_BedrockIsolated, _Integration):
+class _BedrockIntegration(BedrockIsolated, _Integration):
     @property
     def chat_model_params(self) -> dict[str, Any]:
         return {
@@ -286,23 +220,6 @@ class TestPerplexityWireIntegration(_Integration):
     @property
     def has_tool_choice(self) -> bool:
         return False
-
-
-class FakeGoogleCredentials:
-    """What the Vertex AI wire asks of google-auth credentials: a token after `refresh`
-    (never Application Default Credentials, never a real token)."""
-
-    token: str | None = None
-    valid = False
-    project_id = "proj"
-
-    def refresh(self, request: Any) -> None:
-        self.token, self.valid = "ya29.test", True
-
-
-#: Vertex AI's settings besides the model: a project and a location (the URL's path),
-#: fake credentials.
-VERTEX_SETTINGS = {"project": "proj", "location": "us-east5"}
 
 
 class TestVertexWireUnit(_Unit):
