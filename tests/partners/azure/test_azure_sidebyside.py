@@ -24,10 +24,13 @@ from tests.partners._invalid_arguments import WHY_CUT_SHORT
 from tests.partners._invalid_arguments import WHY_WORDING
 from tests.partners._invalid_arguments import cut_short_arguments
 from tests.partners._invalid_arguments import parser_wording
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -648,13 +651,14 @@ _WHY_MESSAGE = (
     'message ("Access denied..."); the openai SDK\'s is "Error code: 401 - {message}", '
     "the same with the status chatplex has as `status_code`"
 )
-_WHY_FILTERS = (
+_WHY_FILTERS = Difference(
+    Reason.LOSES_DATA,
+    "drops Azure's `prompt_filter_results` and `content_filter_results` from stream "
+    "chunks: a streaming script cannot see what the filter found",
     "a streamed reply keeps Azure's `prompt_filter_results` and `content_filter_results` "
-    "in its response_metadata, as an invoked one does in both libraries; langchain-openai "
-    "drops them from stream chunks, so a streaming script cannot see what the filter "
-    "found (a loss)"
+    "in its response_metadata, as an invoked one does in both libraries",
 )
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     name: (_WHY_MESSAGE, _error_message)
     for name in (
         "error_400",
@@ -677,7 +681,7 @@ for _name in (
     DIFFERENCES[_name] = (_WHY_FILTERS, _filters_kept)
 DIFFERENCES["invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
 DIFFERENCES["invalid_tool_arguments_stream"] = (
-    f"{_WHY_FILTERS}; {WHY_CUT_SHORT}",
+    (_WHY_FILTERS, WHY_CUT_SHORT),
     lambda outcome: cut_short_arguments(_filters_kept(outcome)),
 )
 DIFFERENCES["structured_function_calling"] = (

@@ -28,10 +28,13 @@ from tests.partners._invalid_arguments import WHY_CUT_SHORT
 from tests.partners._invalid_arguments import WHY_WORDING
 from tests.partners._invalid_arguments import cut_short_arguments
 from tests.partners._invalid_arguments import parser_wording
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -884,7 +887,7 @@ _WHY_ENV_KEY = (
 )
 
 #: (package, script) → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[tuple[str, str], tuple[str, Callable[[Outcome], Outcome]]] = {}
+DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {}
 for _package in PACKAGES:
     for _script in _ERRORS:
         if _package == "groq":
@@ -928,9 +931,13 @@ def _reasoning_kept(outcome: Outcome) -> Outcome:
 
 for _script in ("reasoning_invoke", "reasoning_stream"):
     DIFFERENCES["together", _script] = (
-        "a reasoning model's thinking (`reasoning_content`, DeepSeek-R1 and the like on "
-        "Together) is kept in `additional_kwargs['reasoning_content']`, as ChatDeepSeek "
-        "keeps it; langchain-together (langchain-openai's reader) drops it: a loss",
+        Difference(
+            Reason.LOSES_DATA,
+            "drops a reasoning model's thinking (`reasoning_content`, DeepSeek-R1 and the "
+            "like on Together): langchain-openai's reader does not read the field",
+            "the thinking is kept in `additional_kwargs['reasoning_content']`, as "
+            "ChatDeepSeek keeps it",
+        ),
         _reasoning_kept,
     )
 DIFFERENCES["mistralai", "missing_key"] = (
@@ -954,17 +961,22 @@ def _reasoning_block_kept(outcome: Outcome) -> Outcome:
 
 for _script in ("reasoning_invoke", "reasoning_stream"):
     DIFFERENCES["mistralai", _script] = (
-        "a `reasoning_content` field beside the answer is kept, as a reasoning block "
-        "before the text; langchain-mistralai drops the field: a loss. (Magistral's own "
-        "`thinking` parts stay in the content list as Mistral sent them, in both: "
-        "thinking_invoke, thinking_chunks)",
+        Difference(
+            Reason.LOSES_DATA,
+            "drops a `reasoning_content` field beside the answer",
+            "the field is kept, as a reasoning block before the text (Magistral's own "
+            "`thinking` parts stay in the content list as Mistral sent them, in both)",
+        ),
         _reasoning_block_kept,
     )
 
 
 DIFFERENCES["mistralai", "model_kwargs_sent"] = (
-    "chatplex sends a `seed` as `random_seed`, Mistral's name for it; langchain-mistralai "
-    "sends model_kwargs' `seed` as given, a field Mistral's API refuses (422)",
+    Difference(
+        Reason.REJECTED,
+        "sends model_kwargs' `seed` as given, a field Mistral's API refuses (422)",
+        "a `seed` is sent as `random_seed`, Mistral's name for it",
+    ),
     _seed_renamed,
 )
 for _script in _ERRORS:
@@ -999,6 +1011,13 @@ def _sdk_objects(outcome: Outcome) -> Outcome:
     return plain(theirs), plain(ours), their_requests, our_requests
 
 
+_SEARCH_OBJECTS = Difference(
+    Reason.RAISES,
+    "puts its SDK's pydantic objects in an invoked reply's `search_results` (dicts in "
+    "streams): json.dumps of the message's fields raises a TypeError",
+    "a reply's `search_results` are the JSON Perplexity sent (dicts), in invoked "
+    "replies as in streams",
+)
 for _script in (
     "invoke_text",
     "invoke_messages",
@@ -1015,10 +1034,7 @@ for _script in (
     DIFFERENCES.setdefault(
         ("perplexity", _script),
         (
-            "a reply's `search_results` are the JSON Perplexity sent (dicts), in invoked "
-            "replies as in streams; langchain-perplexity puts its SDK's pydantic objects "
-            "there in invoked replies (dicts in streams), which json.dumps of the "
-            "message's fields refuses: a failure",
+            _SEARCH_OBJECTS,
             _sdk_objects,
         ),
     )
@@ -1037,14 +1053,17 @@ def _reasoning_tokens_kept(outcome: Outcome) -> Outcome:
 
 for _script in ("usage_details", "usage_zero_and_audio_details"):
     DIFFERENCES["perplexity", _script] = (
-        "a reply's `completion_tokens_details.reasoning_tokens` (the OpenAI form) is "
-        "read as the reasoning detail; langchain-perplexity reads only its top-level "
-        "`reasoning_tokens` and drops this one: a loss. (Perplexity's own top-level "
-        "fields are read alike: usage_search_fields)",
+        Difference(
+            Reason.LOSES_DATA,
+            "reads only Perplexity's top-level `reasoning_tokens` and drops "
+            "`completion_tokens_details.reasoning_tokens` (the OpenAI form)",
+            "`completion_tokens_details.reasoning_tokens` is read as the reasoning detail "
+            "(Perplexity's own top-level fields are read alike)",
+        ),
         _reasoning_tokens_kept,
     )
 DIFFERENCES["perplexity", "structured_raw"] = (
-    "the raw reply's search results as in invoke_text",
+    _SEARCH_OBJECTS,
     _sdk_objects,
 )
 for _package in ("groq", "fireworks", "mistralai"):
@@ -1068,22 +1087,24 @@ def _required_choice(outcome: Outcome) -> Outcome:
 
 
 DIFFERENCES["fireworks", "tool_choice_required"] = (
-    "langchain-fireworks reads tool_choice='required' as the name of a tool and asks "
-    'for a function called "required" (which does not exist: Fireworks refuses it or '
-    "the model is forced to a tool nobody offered); chatplex sends Chat Completions' "
-    "`required` (any of the offered tools), as langchain-openai and -groq do",
+    Difference(
+        Reason.REJECTED,
+        "reads tool_choice='required' as the name of a tool and asks for a function "
+        'called "required", which does not exist: Fireworks refuses it, or the model is '
+        "forced to a tool nobody offered",
+        "Chat Completions' `required` (any of the offered tools) is sent, as "
+        "langchain-openai and -groq send it",
+    ),
     _required_choice,
 )
-DIFFERENCES["xai", "per_call_stop"] = (
-    "as options_sent: langchain-xai drops `stop` for grok-4 without a word",
-    _stop_sent,
+_STOP_DROPPED = Difference(
+    Reason.LOSES_DATA,
+    "drops `stop` without a word for models its profile marks as reasoning (grok-4): "
+    "an argument silently ignored",
+    "`stop` is sent as asked; xAI's answer (an error for a model that takes no stop) says so",
 )
-DIFFERENCES["xai", "options_sent"] = (
-    "langchain-xai drops `stop` without a word for models its profile marks as "
-    "reasoning (grok-4): an argument silently ignored. chatplex sends what was asked; "
-    "xAI's answer (an error for a model that takes no stop) says so",
-    _stop_sent,
-)
+DIFFERENCES["xai", "per_call_stop"] = (_STOP_DROPPED, _stop_sent)
+DIFFERENCES["xai", "options_sent"] = (_STOP_DROPPED, _stop_sent)
 
 #: Request headers a script's constructor decides, compared; the rest (user agents,
 #: SDK telemetry `x-stainless-*`) name the client that sent them.

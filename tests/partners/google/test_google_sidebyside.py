@@ -19,10 +19,13 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -572,7 +575,7 @@ def _also_sdk_class(outcome: Outcome) -> Outcome:
 
 
 #: Script → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     name: (
         "a 4xx is langchain-google-genai's class (ChatGoogleGenerativeAIError, by status "
         "GoogleInvalidRequestError...) and also google-genai's ClientError, the class the "
@@ -649,28 +652,41 @@ for _name in (
     "signature_round_trip",
 ):
     DIFFERENCES[_name] = (
-        "function parameters go as `parametersJsonSchema` (the JSON Schema as given); "
-        "langchain-google-genai converts them to the OpenAPI subset of `parameters`, "
-        "dropping what that subset lacks (a dict's value type `additionalProperties`, "
-        "`minimum`/`maximum`, `minItems`, defaults): the model is never told them",
+        Difference(
+            Reason.LOSES_DATA,
+            "converts function parameters to the OpenAPI subset of `parameters`, dropping "
+            "what that subset lacks (a dict's value type `additionalProperties`, "
+            "`minimum`/`maximum`, `minItems`, defaults): the model is never told them",
+            "function parameters go as `parametersJsonSchema` (the JSON Schema as given)",
+        ),
         _full_json_schema,
     )
 DIFFERENCES["image_url"] = (
-    "an image URL goes to Gemini as `fileData.fileUri` (Gemini fetches it); "
-    "langchain-google-genai downloads it in the client, synchronously (also inside "
-    "`ainvoke`, blocking the event loop) and with no size bound, and sends the bytes",
+    Difference(
+        Reason.HANGS,
+        "downloads an image URL in the client, synchronously (inside `ainvoke` too, "
+        "blocking the event loop) and with no size bound, and sends the bytes",
+        "an image URL goes to Gemini as `fileData.fileUri` (Gemini fetches it)",
+    ),
     _image_by_uri,
 )
 DIFFERENCES["blocked_prompt"] = (
-    "a blocked prompt's reply keeps `usage_metadata` (the prompt tokens Gemini counted), "
-    "`model_name` and `model_provider`, as every reply; langchain-google-genai drops "
-    "them, so its token and cost accounting loses the call",
+    Difference(
+        Reason.LOSES_DATA,
+        "drops a blocked prompt's `usage_metadata`, `model_name` and `model_provider`: "
+        "its token and cost accounting loses the call",
+        "a blocked prompt's reply keeps `usage_metadata` (the prompt tokens Gemini "
+        "counted), `model_name` and `model_provider`, as every reply",
+    ),
     _blocked_reply_keeps_usage,
 )
 DIFFERENCES["two_candidates"] = (
-    "with n > 1 the usage is on the first candidate only; langchain-google-genai copies "
-    "the whole reply's usage onto every candidate, so adding up the generations' usage "
-    "(as callbacks and cost trackers do) counts the call n times",
+    Difference(
+        Reason.LOSES_DATA,
+        "copies the whole reply's usage onto every candidate when n > 1: adding up the "
+        "generations' usage (as callbacks and cost trackers do) counts the call n times",
+        "with n > 1 the usage is on the first candidate only",
+    ),
     _usage_once,
 )
 DIFFERENCES["environment_key_to_coded_url"] = (

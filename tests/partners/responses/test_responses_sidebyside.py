@@ -24,10 +24,13 @@ import chatplex
 from tests.adapters._responses_fixtures import events_of
 from tests.adapters._responses_fixtures import response
 from tests.adapters._responses_fixtures import sse_of
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -549,14 +552,16 @@ _WHY_MESSAGE = (
     'message ("Incorrect API key provided"); the openai SDK\'s is "Error code: 401 - '
     '{message}", the same with the status chatplex has as `status_code`'
 )
-_WHY_STREAM = (
-    "chatplex's merged stream is exactly the invoked reply (tested on every wire); "
-    "langchain-openai's differs from its own invoke: its blocks keep the merge key "
-    "`index` (in reasoning summary parts, and in every block of a streaming=True "
-    "invoke), a text without annotations has no `annotations` list, and a function "
-    "call's `status` is lost. Code that reads the invoked shape reads chatplex's stream"
+_WHY_STREAM = Difference(
+    Reason.LOSES_DATA,
+    "a merged stream differs from its own invoked reply: a function call's `status` is "
+    "lost, its blocks keep the merge key `index` (in reasoning summary parts, and in "
+    "every block of a streaming=True invoke), and a text without annotations has no "
+    "`annotations` list",
+    "a merged stream is exactly the invoked reply: code that reads the invoked shape "
+    "reads the stream's",
 )
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     name: (_WHY_MESSAGE, _error_message)
     for name in (
         "error_400",
