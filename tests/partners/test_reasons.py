@@ -22,7 +22,6 @@ from tests.partners._sidebyside import problems
 _ERROR = "an error's message/str() as the SDK's; its classes as the partner's"
 _WORDING = "an invalid call's error worded as LangChain's parser words it"
 _PARALLEL = "structured output without parallel_tool_calls=false, as the partner"
-_ENV_KEY = "the environment's key sent to a base_url written in code"
 _MISSING_KEY = "a missing key raises the partner's SDK class and message"
 _CLIENT_ARGS = "client_args honoured, not refused"
 PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
@@ -51,7 +50,6 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "groq", "error_500"): _ERROR,
     ("compatible", "groq", "error_in_stream_call"): _ERROR,
     ("compatible", "groq", "error_async"): _ERROR,
-    ("compatible", "groq", "key_from_environment"): _ENV_KEY,
     ("compatible", "groq", "invalid_tool_arguments"): _WORDING,
     ("compatible", "xai", "error_400"): _ERROR,
     ("compatible", "xai", "error_401"): _ERROR,
@@ -59,7 +57,6 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "xai", "error_500"): _ERROR,
     ("compatible", "xai", "error_in_stream_call"): _ERROR,
     ("compatible", "xai", "error_async"): _ERROR,
-    ("compatible", "xai", "key_from_environment"): _ENV_KEY,
     ("compatible", "xai", "invalid_tool_arguments"): _WORDING,
     ("compatible", "deepseek", "error_400"): _ERROR,
     ("compatible", "deepseek", "error_401"): _ERROR,
@@ -67,7 +64,6 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "deepseek", "error_500"): _ERROR,
     ("compatible", "deepseek", "error_in_stream_call"): _ERROR,
     ("compatible", "deepseek", "error_async"): _ERROR,
-    ("compatible", "deepseek", "key_from_environment"): _ENV_KEY,
     ("compatible", "deepseek", "invalid_tool_arguments"): _WORDING,
     ("compatible", "fireworks", "error_400"): _ERROR,
     ("compatible", "fireworks", "error_401"): _ERROR,
@@ -75,7 +71,6 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "fireworks", "error_500"): _ERROR,
     ("compatible", "fireworks", "error_in_stream_call"): _ERROR,
     ("compatible", "fireworks", "error_async"): _ERROR,
-    ("compatible", "fireworks", "key_from_environment"): _ENV_KEY,
     ("compatible", "fireworks", "invalid_tool_arguments"): _WORDING,
     ("compatible", "together", "error_400"): _ERROR,
     ("compatible", "together", "error_401"): _ERROR,
@@ -83,7 +78,6 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "together", "error_500"): _ERROR,
     ("compatible", "together", "error_in_stream_call"): _ERROR,
     ("compatible", "together", "error_async"): _ERROR,
-    ("compatible", "together", "key_from_environment"): _ENV_KEY,
     ("compatible", "together", "invalid_tool_arguments"): _WORDING,
     ("compatible", "mistralai", "error_400"): _ERROR,
     ("compatible", "mistralai", "error_401"): _ERROR,
@@ -91,7 +85,6 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "mistralai", "error_500"): _ERROR,
     ("compatible", "mistralai", "error_in_stream_call"): _ERROR,
     ("compatible", "mistralai", "error_async"): _ERROR,
-    ("compatible", "mistralai", "key_from_environment"): _ENV_KEY,
     ("compatible", "mistralai", "invalid_tool_arguments"): _WORDING,
     ("compatible", "perplexity", "error_400"): _ERROR,
     ("compatible", "perplexity", "error_401"): _ERROR,
@@ -99,7 +92,6 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "perplexity", "error_500"): _ERROR,
     ("compatible", "perplexity", "error_in_stream_call"): _ERROR,
     ("compatible", "perplexity", "error_async"): _ERROR,
-    ("compatible", "perplexity", "key_from_environment"): _ENV_KEY,
     ("compatible", "groq", "missing_key"): _MISSING_KEY,
     ("compatible", "together", "missing_key"): _MISSING_KEY,
     ("compatible", "mistralai", "missing_key"): _MISSING_KEY,
@@ -111,7 +103,6 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "mistralai", "structured_pydantic"): _PARALLEL,
     ("compatible", "mistralai", "structured_raw"): _PARALLEL,
     ("compatible", "nebius", "missing_key"): _MISSING_KEY,
-    ("compatible", "nebius", "key_from_environment"): _ENV_KEY,
     ("compatible", "nebius", "invalid_tool_arguments"): _WORDING,
     ("compatible", "nebius", "error_400"): _ERROR,
     ("compatible", "nebius", "error_401"): _ERROR,
@@ -126,14 +117,12 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "sambanova", "error_in_stream_call"): _ERROR,
     ("compatible", "sambanova", "error_async"): _ERROR,
     ("compatible", "sambanova", "missing_key"): _MISSING_KEY,
-    ("compatible", "sambanova", "key_from_environment"): _ENV_KEY,
     ("compatible", "sambanova", "invalid_tool_arguments"): _WORDING,
     ("google", None, "error_400"): _ERROR,
     ("google", None, "error_403"): _ERROR,
     ("google", None, "error_429"): _ERROR,
     ("google", None, "error_async"): _ERROR,
     ("google", None, "error_in_stream"): _ERROR,
-    ("google", None, "environment_key_to_coded_url"): _ENV_KEY,
     ("google", None, "client_args"): _CLIENT_ARGS,
     ("ollama", None, "error_in_stream"): _ERROR,
     ("responses", None, "error_400"): _ERROR,

@@ -49,6 +49,7 @@ from ...adapters.base import HTTPRequest
 from ...adapters.base import SSEEvent
 from ...adapters.base import as_secret
 from ...adapters.base import header_value
+from ...adapters.base import holds_environment_key
 from ...adapters.base import withheld_key_note
 from ...adapters.connection import adapter_repr
 from ...errors import APIConnectionError
@@ -114,7 +115,8 @@ class CompatibleAdapter(OpenAIAdapter):
         url = chosen.rstrip("/") + profile.sdk_path if chosen else profile.base_url
         host = (urlsplit(url).hostname or "").lower()
         official = profile.official_host
-        if api_key is None and official and not (given and host != official):
+        held = given and host != official and holds_environment_key()
+        if api_key is None and official and not held:
             api_key = _environment_key(profile.key_variables)
         if not api_key and official and host == official:
             variables = " or ".join(profile.key_variables)

@@ -792,14 +792,6 @@ def _groq_error(outcome: Outcome) -> Outcome:
     return {**theirs, "langchain": ours["langchain"]}, ours, their_requests, our_requests
 
 
-def _environment_key(outcome: Outcome) -> Outcome:
-    """Their request's key from the environment taken out: chatplex sends none."""
-    theirs, ours, their_requests, our_requests = outcome
-    for request in their_requests:
-        assert request["headers"].pop("authorization") == "Bearer sk-from-env"
-    return theirs, ours, their_requests, our_requests
-
-
 def _missing_key_class(outcome: Outcome) -> Outcome:
     """Theirs a groq.GroqError (the SDK's client refuses), ours a ValueError."""
     theirs, ours, their_requests, our_requests = outcome
@@ -878,13 +870,6 @@ _WHY_GROQ = (
     "langchain-openai, -anthropic and -fireworks raise them); langchain-groq raises the "
     "groq SDK's classes only. Both are groq's classes, so every `except groq.X` is the same"
 )
-_WHY_ENV_KEY = (
-    "chatplex's one key policy (adapters/base.environment_key): the environment's key "
-    "goes to the provider's own host or to a base URL from the environment too, never "
-    "to a base_url= written in code for another host (LangChain sends GROQ_API_KEY... "
-    "to any server named in code: a key leak to a proxy or a typo'd host). Pass "
-    "api_key= to send one there"
-)
 
 #: (package, script) → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {}
@@ -901,7 +886,6 @@ for _package in PACKAGES:
             DIFFERENCES[_package, _script] = (_WHY_HTTPX, _httpx_error)
         else:
             DIFFERENCES[_package, _script] = (_WHY_MESSAGE, _error_message)
-    DIFFERENCES[_package, "key_from_environment"] = (_WHY_ENV_KEY, _environment_key)
     if _package != "perplexity":  # (which runs no tool scripts)
         DIFFERENCES[_package, "invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
         DIFFERENCES[_package, "invalid_tool_arguments_stream"] = (

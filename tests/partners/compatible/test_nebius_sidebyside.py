@@ -67,8 +67,6 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     ),
     "reasoning_invoke": (_WHY_REASONING, _reasoning_kept),
     "reasoning_stream": (_WHY_REASONING, _reasoning_kept),
-    # As for every openai-SDK package of the main suite (ChatXAI, ChatDeepSeek).
-    "key_from_environment": (suite._WHY_ENV_KEY, suite._environment_key),
     "invalid_tool_arguments": (WHY_WORDING, parser_wording),
     "invalid_tool_arguments_stream": (WHY_CUT_SHORT, cut_short_arguments),
     **{name: (suite._WHY_MESSAGE, suite._error_message) for name in suite._ERRORS},

@@ -85,7 +85,6 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
         "(langchain-sambanova: the sambanova SDK's SambaNovaError, from its client)",
         suite._missing_key_class,
     ),
-    "key_from_environment": (suite._WHY_ENV_KEY, suite._environment_key),
     "invalid_tool_arguments": (WHY_WORDING, parser_wording),
     "invalid_tool_arguments_stream": (WHY_CUT_SHORT, cut_short_arguments),
     "reasoning_invoke": (_WHY_REASONING, suite._reasoning_kept),

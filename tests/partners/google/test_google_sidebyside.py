@@ -635,13 +635,6 @@ def _usage_once(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-def _no_environment_key(outcome: Outcome) -> Outcome:
-    """Their request read without the environment's key chatplex keeps back."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert their_requests[0]["headers"].pop("x-goog-api-key") == "env-google-key"
-    return theirs, ours, their_requests, our_requests
-
-
 for _name in (
     "tool_call_invoke",
     "tool_call_stream",
@@ -688,14 +681,6 @@ DIFFERENCES["two_candidates"] = (
         "with n > 1 the usage is on the first candidate only",
     ),
     _usage_once,
-)
-DIFFERENCES["environment_key_to_coded_url"] = (
-    "chatplex's one key policy (adapters/base.py `environment_key`, every wire): "
-    "the key read from GOOGLE_API_KEY / GEMINI_API_KEY goes to Google's host or to a "
-    "base URL that also comes from the environment (GOOGLE_GEMINI_BASE_URL), never to a "
-    "base_url written in code; the SDK sends it to any host (a typo or a proxy gets "
-    "the key). Pass google_api_key= to send one there",
-    _no_environment_key,
 )
 
 

@@ -198,9 +198,23 @@ def test_structured_output(
 
 
 @pytest.mark.parametrize("name", KEYED)
+def test_the_environment_key_goes_to_a_base_url_written_in_code_as_the_partners_send_it(
+    name: str, served: tuple[MockServer, Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 47: every SDK and partner package sends its environment key to any base URL
+    (a LiteLLM or vLLM proxy given in code gets it); so does chatplex by default."""
+    monkeypatch.delenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", raising=False)
+    srv, recorder = served
+    monkeypatch.setenv(PROFILES[name].key_variables[0], SENTINEL)
+    _model(name, srv).invoke("hi")
+    assert recorder.requests[-1].headers["authorization"] == f"Bearer {SENTINEL}"
+
+
+@pytest.mark.parametrize("name", KEYED)
 def test_the_environment_key_never_goes_to_a_base_url_written_in_code(
     name: str, served: tuple[MockServer, Recorder], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     srv, recorder = served
     monkeypatch.setenv(PROFILES[name].key_variables[0], SENTINEL)
     monkeypatch.setenv("OPENAI_API_KEY", SENTINEL + "-openai")
@@ -264,6 +278,7 @@ def test_local_servers_go_keyless_and_read_no_environment_key(
 def test_a_401_says_why_the_environment_key_was_kept_back(
     served: tuple[MockServer, Recorder], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     srv, _ = served
     monkeypatch.setenv("GROQ_API_KEY", SENTINEL)
     adapter = adapter_class("groq")(base_url=srv.openai_base_url)
