@@ -61,6 +61,7 @@ from ...messages import AIMessageChunk
 from ...messages import BaseMessage
 from ...sdk_errors import ErrorFamily
 from ...sdk_errors import sdk_class_for
+from ...sdk_errors import stainless_text
 from ...secret import Secret
 from ..openai.adapter import OpenAIAdapter
 from ..openai.adapter import OpenAIStreamParser
@@ -146,7 +147,7 @@ class CompatibleAdapter(OpenAIAdapter):
         if families is None:
             # The groq and fireworks SDKs' errors have no `type` / `param` (openai's):
             # their class by status, and the fields chatplex has (body, status_code).
-            families = _FAMILIES[sdk] = (ErrorFamily(sdk, sdk_class_for),)
+            families = _FAMILIES[sdk] = (ErrorFamily(sdk, sdk_class_for, stainless_text),)
         return families
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
@@ -155,6 +156,7 @@ class CompatibleAdapter(OpenAIAdapter):
         err = super().map_error(status, body, headers)
         inner = err.body.get("error") if isinstance(err.body, dict) else None
         if self.profile.error_body_inner and isinstance(inner, dict):
+            err.whole_body = err.body  # type: ignore[attr-defined] # the SDK's message shows it
             err.body = inner
         return err
 

@@ -22,11 +22,13 @@ reply:
   `azure_ad_async_token_provider`, awaited for every async call. Tokens are kept as
   `Secret`s or behind the provider, never in a repr, log or error. Giving two explicit
   credentials is a ValueError, as in the SDK.
-- The environment's credentials go only to Azure: to the endpoint from
+- The environment's credentials go to the endpoint, as the SDK sends them; under
+  chatplex's option `CHATPLEX_HOLD_ENVIRONMENT_KEY=1` only to Azure: to the endpoint from
   `AZURE_OPENAI_ENDPOINT`, and to `*.openai.azure.com`, `*.cognitiveservices.azure.com`
   and `*.services.ai.azure.com` hosts; an endpoint or base URL written in code for any
-  other host (a gateway, a mock) gets only an explicit credential (`base.environment_key`'s
-  policy). `OPENAI_API_KEY` is never sent to Azure (LangChain still falls back to it).
+  other host (a gateway, a mock) then gets only an explicit credential
+  (`base.environment_key`'s policy). `OPENAI_API_KEY` is never sent to Azure (LangChain
+  still falls back to it).
 - Content filters: `response_metadata["prompt_filter_results"]` and, per choice,
   `response_metadata["content_filter_results"]`, as langchain-openai keeps them (streams:
   the prompt results arrive with the first chunk, each chunk's results merge into the
@@ -67,6 +69,7 @@ from ...adapters.base import HTTPRequest
 from ...adapters.base import as_secret
 from ...adapters.base import header_value
 from ...adapters.base import hold_secrets
+from ...adapters.base import holds_environment_key
 from ...adapters.base import key_digest
 from ...adapters.bodies import loads
 from ...adapters.connection import set_header
@@ -191,7 +194,8 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         )
         host = urlsplit(self.base_url).hostname or ""
         azure_host = host.endswith(AZURE_HOST_SUFFIXES)
-        if not explicit and (from_env or azure_host):  # see the module docstring
+        env_allowed = from_env or azure_host or not holds_environment_key()
+        if not explicit and env_allowed:  # see the module docstring
             azure_ad_token = as_secret(os.environ.get("AZURE_OPENAI_AD_TOKEN") or None)
             if azure_ad_token is None:
                 api_key = as_secret(os.environ.get("AZURE_OPENAI_API_KEY") or None)
@@ -212,7 +216,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         self._key_digest = key_digest(
             self._api_key or self._ad_token, BaseURL.parse(shown, "/chat/completions")
         )
-        self._withheld = _withheld_note(explicit, from_env or azure_host)
+        self._withheld = _withheld_note(explicit, env_allowed)
         check_headers(default_headers, "default_headers")
         self._headers = hold_secrets(self._azure_headers(default_headers), self._secret_names)
         self._bases: dict[str, BaseURL] = {}

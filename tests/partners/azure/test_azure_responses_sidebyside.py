@@ -252,7 +252,6 @@ def _versioned_v1_path(outcome: Outcome) -> Outcome:
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     f"responses_{name}": entry for name, entry in responses.DIFFERENCES.items()
 }
-DIFFERENCES["azure_error_404_deployment"] = responses.DIFFERENCES["error_400"]
 # The same on both of Azure's wires: AzureChatOpenAI drops parallel_tool_calls=False.
 DIFFERENCES["responses_structured_function_calling"] = chat_completions.DIFFERENCES[
     "structured_function_calling"

@@ -610,14 +610,6 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
 ADDED_METADATA = ("raw_finish_reason", "provider", "attempts")
 
 
-def _error_message(outcome: Outcome) -> Outcome:
-    """Their `message` (the SDK's "Error code: 400 - {message}") read as ours, once ours
-    is seen to be the provider's message inside it."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert ours["message"] and ours["message"] in theirs["message"], (ours, theirs)
-    return {**theirs, "message": ours["message"]}, ours, their_requests, our_requests
-
-
 def _filters_kept(outcome: Outcome) -> Outcome:
     """Our streamed reply's filter results taken out, once seen to be the server's."""
     theirs, ours, their_requests, our_requests = outcome
@@ -646,11 +638,6 @@ def _one_call(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-_WHY_MESSAGE = (
-    "an error's `message` is chatplex's typed field on every wire: the provider's own "
-    'message ("Access denied..."); the openai SDK\'s is "Error code: 401 - {message}", '
-    "the same with the status chatplex has as `status_code`"
-)
 _WHY_FILTERS = Difference(
     Reason.LOSES_DATA,
     "drops Azure's `prompt_filter_results` and `content_filter_results` from stream "
@@ -658,19 +645,7 @@ _WHY_FILTERS = Difference(
     "a streamed reply keeps Azure's `prompt_filter_results` and `content_filter_results` "
     "in its response_metadata, as an invoked one does in both libraries",
 )
-DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
-    name: (_WHY_MESSAGE, _error_message)
-    for name in (
-        "error_400",
-        "error_401",
-        "error_404_deployment",
-        "error_429",
-        "error_500",
-        "error_content_filter_400",
-        "error_in_stream_call",
-        "error_async",
-    )
-}
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
 for _name in (
     "stream_chunks",
     "astream_chunks",

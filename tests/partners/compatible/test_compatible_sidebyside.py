@@ -768,18 +768,10 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
 ADDED_METADATA = ("raw_finish_reason", "provider", "attempts")
 
 
-def _error_message(outcome: Outcome) -> Outcome:
-    """Their `message` (the SDK's "Error code: 400 - {body}") read as ours, once ours is
-    seen to be the provider's message inside it."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert ours["message"] and ours["message"] in theirs["message"], (ours, theirs)
-    return {**theirs, "message": ours["message"]}, ours, their_requests, our_requests
-
-
 def _error_code(outcome: Outcome) -> Outcome:
     """Their `code` (None: the groq and fireworks SDKs have no such field) read as ours,
     the body's `error.code`."""
-    theirs, ours, their_requests, our_requests = _error_message(outcome)
+    theirs, ours, their_requests, our_requests = outcome
     assert theirs["code"] is None and ours["code"] == ours["body"]["error"]["code"]
     return {**theirs, "code": ours["code"]}, ours, their_requests, our_requests
 
@@ -856,11 +848,6 @@ _ERRORS = (
     "error_in_stream_call",
     "error_async",
 )
-_WHY_MESSAGE = (
-    "an error's `message` is chatplex's typed field on every wire: the provider's own "
-    'message ("Invalid API Key"); the SDKs\' is "Error code: 401 - {the whole body}", '
-    "which says the same with the status and body chatplex has as `status_code`/`body`"
-)
 _WHY_CODE = (
     "chatplex's `code` is the body's `error.code` on every wire (\"invalid_api_key\"); "
     "the groq and fireworks SDKs have no `code` (None), so code reading it gets None there"
@@ -876,16 +863,11 @@ DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {
 for _package in PACKAGES:
     for _script in _ERRORS:
         if _package == "groq":
-            DIFFERENCES[_package, _script] = (
-                f"{_WHY_MESSAGE}; {_WHY_CODE}; {_WHY_GROQ}",
-                _groq_error,
-            )
+            DIFFERENCES[_package, _script] = (f"{_WHY_CODE}; {_WHY_GROQ}", _groq_error)
         elif _package == "fireworks":
-            DIFFERENCES[_package, _script] = (f"{_WHY_MESSAGE}; {_WHY_CODE}", _error_code)
+            DIFFERENCES[_package, _script] = (_WHY_CODE, _error_code)
         elif _package == "mistralai":
             DIFFERENCES[_package, _script] = (_WHY_HTTPX, _httpx_error)
-        else:
-            DIFFERENCES[_package, _script] = (_WHY_MESSAGE, _error_message)
     if _package != "perplexity":  # (which runs no tool scripts)
         DIFFERENCES[_package, "invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
         DIFFERENCES[_package, "invalid_tool_arguments_stream"] = (
@@ -965,7 +947,7 @@ DIFFERENCES["mistralai", "model_kwargs_sent"] = (
 )
 for _script in _ERRORS:
     DIFFERENCES["perplexity", _script] = (
-        f"{_WHY_MESSAGE}; {_WHY_CODE.replace('groq and fireworks', 'perplexity')}; "
+        f"{_WHY_CODE.replace('groq and fireworks', 'perplexity')}; "
         "chatplex's errors are also langchain_core's ModelError classes on every wire; "
         "langchain-perplexity raises the perplexity SDK's classes only (ours are those "
         "too, so every `except perplexity.X` is the same)",

@@ -69,7 +69,6 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "reasoning_stream": (_WHY_REASONING, _reasoning_kept),
     "invalid_tool_arguments": (WHY_WORDING, parser_wording),
     "invalid_tool_arguments_stream": (WHY_CUT_SHORT, cut_short_arguments),
-    **{name: (suite._WHY_MESSAGE, suite._error_message) for name in suite._ERRORS},
 }
 
 #: Scripts whose partner run crashes, and why that is a failure of LangChain's.

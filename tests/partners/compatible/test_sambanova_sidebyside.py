@@ -72,7 +72,7 @@ _WHY_IMAGES = Difference(
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     **{
         name: (
-            f"{suite._WHY_MESSAGE}; {_WHY_CODE}"
+            f"{_WHY_CODE}"
             "; chatplex's errors are also langchain_core's ModelError classes on every "
             "wire; langchain-sambanova raises the sambanova SDK's classes only (ours are "
             "those too, so every `except sambanova.X` is the same)",
