@@ -67,6 +67,7 @@ from ..openai.adapter import OpenAIAdapter
 from ..openai.adapter import OpenAIStreamParser
 from ..openai.adapter import parse_reply
 from .blocks import register_parts_blocks
+from .missing_key import missing_key_error
 from .profile import Profile
 from .spec import PROFILES
 from .style import StyledStreamParser
@@ -121,9 +122,7 @@ class CompatibleAdapter(OpenAIAdapter):
             api_key = _environment_key(profile.key_variables)
         if not api_key and official and host == official:
             variables = " or ".join(profile.key_variables)
-            raise ValueError(
-                f"{profile.title} API key missing: pass api_key=... or set {variables}"
-            )
+            raise missing_key_error(profile.name, profile.title, variables)
         # An empty Secret: the OpenAI adapter then reads no OPENAI_API_KEY for this server.
         super().__init__(
             api_key=api_key or Secret(""),

@@ -671,7 +671,12 @@ def missing_key(cls: Any, p: Package, url: str) -> Any:
         try:
             cls(model=p.model).invoke("Hi")
         except Exception as exc:  # noqa: BLE001 - the error is what is observed
-            return {"raised": True, "ValueError": isinstance(exc, ValueError)}
+            sdk = importlib.import_module(p.sdk) if p.sdk != "httpx" else None
+            errors = [n for n in dir(sdk) if n.endswith("Error")] if sdk else []
+            classes = {n for n in errors if isinstance(exc, getattr(sdk, n))}
+            words = None if isinstance(exc, ValueError) else str(exc)  # pydantic's: its own
+            found = {"ValueError": isinstance(exc, ValueError), "sdk": classes, "words": words}
+            return {"raised": True, **found}
     return {"raised": False}
 
 
@@ -784,13 +789,6 @@ def _groq_error(outcome: Outcome) -> Outcome:
     return {**theirs, "langchain": ours["langchain"]}, ours, their_requests, our_requests
 
 
-def _missing_key_class(outcome: Outcome) -> Outcome:
-    """Theirs a groq.GroqError (the SDK's client refuses), ours a ValueError."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert theirs == {"raised": True, "ValueError": False} and ours["ValueError"]
-    return ours, ours, their_requests, our_requests
-
-
 def _keyless(outcome: Outcome) -> Outcome:
     """Their request's `Authorization: Bearer None` taken out: ours has no such header."""
     theirs, ours, their_requests, our_requests = outcome
@@ -874,17 +872,6 @@ for _package in PACKAGES:
             WHY_CUT_SHORT,
             cut_short_arguments,
         )
-DIFFERENCES["groq", "missing_key"] = (
-    "without a key chatplex raises ValueError when the model is built, on every wire "
-    "(langchain-groq: the groq SDK's GroqError, from its client); chatplex never "
-    "imports the groq SDK",
-    _missing_key_class,
-)
-DIFFERENCES["together", "missing_key"] = (
-    "without a key chatplex raises ValueError when the model is built, on every wire "
-    "(langchain-together: the openai SDK's OpenAIError, from its client)",
-    _missing_key_class,
-)
 
 
 def _reasoning_kept(outcome: Outcome) -> Outcome:
@@ -953,11 +940,6 @@ for _script in _ERRORS:
         "too, so every `except perplexity.X` is the same)",
         _groq_error,
     )
-DIFFERENCES["perplexity", "missing_key"] = (
-    "without a key chatplex raises ValueError when the model is built, on every wire "
-    "(langchain-perplexity: the perplexity SDK's PerplexityError, from its client)",
-    _missing_key_class,
-)
 
 
 def _sdk_objects(outcome: Outcome) -> Outcome:

@@ -60,11 +60,6 @@ _WHY_REASONING = Difference(
 
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
-    "missing_key": (
-        "without a key chatplex raises ValueError when the model is built, on every wire "
-        "(langchain-nebius: the openai SDK's OpenAIError, from its client)",
-        suite._missing_key_class,
-    ),
     "reasoning_invoke": (_WHY_REASONING, _reasoning_kept),
     "reasoning_stream": (_WHY_REASONING, _reasoning_kept),
     "invalid_tool_arguments": (WHY_WORDING, parser_wording),

@@ -80,11 +80,6 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
         )
         for name in suite._ERRORS
     },
-    "missing_key": (
-        "without a key chatplex raises ValueError when the model is built, on every wire "
-        "(langchain-sambanova: the sambanova SDK's SambaNovaError, from its client)",
-        suite._missing_key_class,
-    ),
     "invalid_tool_arguments": (WHY_WORDING, parser_wording),
     "invalid_tool_arguments_stream": (WHY_CUT_SHORT, cut_short_arguments),
     "reasoning_invoke": (_WHY_REASONING, suite._reasoning_kept),

@@ -23,11 +23,13 @@ from chatplex.adapters.base import CallSettings
 from chatplex.adapters.base import SSEEvent
 from chatplex.adapters.base import ToolSpec
 from chatplex.errors import AuthenticationError
+from chatplex.errors import MissingKeyError
 from chatplex.messages import HumanMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.adapter import CompatibleAdapter
 from chatplex.providers.compatible.adapter import preset_adapter_class
+from chatplex.providers.compatible.missing_key import SDK_CLIENT_ERRORS
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
 
@@ -256,12 +258,20 @@ def test_the_official_host_gets_the_environment_key(
     assert SENTINEL not in repr(adapter) and SENTINEL not in repr(request)
 
 
-@pytest.mark.parametrize("name", KEYED)
+@pytest.mark.parametrize("name", [n for n in KEYED if n not in SDK_CLIENT_ERRORS])
 def test_no_key_for_the_official_host_is_an_error_naming_the_variable(name: str) -> None:
     profile = PROFILES[name]
     with pytest.raises(ValueError, match=f"{profile.title} API key missing") as info:
         init_chat_model(f"{name}:m")
     assert profile.key_variables[0] in str(info.value)
+
+
+@pytest.mark.parametrize("name", [n for n in KEYED if n in SDK_CLIENT_ERRORS])
+def test_no_key_for_the_official_host_is_the_partners_error(name: str) -> None:
+    """Issue 47: the error its partner package's SDK client raises (tested with the SDK
+    in tests/providers/compatible/test_missing_key.py)."""
+    with pytest.raises(MissingKeyError, match="environment variable"):
+        init_chat_model(f"{name}:m")
 
 
 @pytest.mark.parametrize("name", LOCAL)
