@@ -282,7 +282,8 @@ def raised(run: Callable[[], Any]) -> dict[str, Any]:
 def with_content_or_last(chunks: list[Any], *, by_text: bool = False) -> list[Any]:
     """The chunks with content, and LangChain's closing chunk (`chunk_position="last"`),
     which every wire's stream must end on. For the wires whose other empty chunks still
-    differ from their partner package's (Azure's prompt-filter chunk, a Responses
-    event's, Bedrock's `messageStart`/`contentBlockStop`): those alone are left out.
+    differ from their partner package's (a Responses event's, Bedrock's
+    `messageStart`/`contentBlockStop`: issue 47, not yet the partner's): those alone are
+    left out.
     `by_text`: content is judged by its text (Responses chunks carry textless blocks)."""
     return [c for c in chunks if (c.text if by_text else c.content) or c.chunk_position == "last"]

@@ -403,9 +403,10 @@ class AzureOpenAIAdapter(OpenAIAdapter):
 
 class AzureStreamParser(OpenAIStreamParser):
     """The OpenAI stream parser, keeping Azure's filter results: the first event (no
-    choices, empty id and model, `prompt_filter_results`) waits for the first chunk with
-    content; each chunk's `content_filter_results` of choice 0 go in its metadata. A
-    finish_reason `content_filter` raises `ContentFilterError`."""
+    choices, empty id and model, `prompt_filter_results`) is an empty chunk holding them,
+    as langchain-openai yields an empty chunk for it; each chunk's `content_filter_results`
+    of choice 0 go in its metadata. A finish_reason `content_filter` raises
+    `ContentFilterError`."""
 
     __slots__ = ("_filter_meta", "_prompt_results", "_version")
 
@@ -420,7 +421,13 @@ class AzureStreamParser(OpenAIStreamParser):
         if "prompt_filter_results" in obj:
             self._prompt_results = obj["prompt_filter_results"]
             if not choices and not obj.get("usage"):
-                return None  # Azure's filter-only first event: its id and model are empty
+                # Azure's filter-only first event (its id and model empty): an empty
+                # chunk, as langchain-openai yields one for it (issue 47), holding the
+                # prompt's filter results.
+                results, self._prompt_results = self._prompt_results, None
+                return AIMessageChunk(
+                    content="", response_metadata={"prompt_filter_results": results}
+                )
         first = next((c for c in choices if isinstance(c, dict) and not c.get("index")), None)
         chunk = super()._chunk(obj)
         if first is not None and "content_filter_results" in first:

@@ -35,7 +35,6 @@ from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
-from tests.partners._sidebyside import with_content_or_last
 
 lc = pytest.importorskip("langchain_core.messages")
 openai = pytest.importorskip("openai")
@@ -242,8 +241,8 @@ def invoke_with_model_name(cls: Any, url: str) -> Any:
 def stream_chunks(cls: Any, url: str) -> Any:
     chunks = list(_model(cls, url).stream("Say hello"))
     return {
-        "texts": [c.content for c in with_content_or_last(chunks)],
-        "positions": [c.chunk_position for c in with_content_or_last(chunks)],
+        "texts": [c.content for c in chunks],  # every chunk, the empty ones too
+        "positions": [c.chunk_position for c in chunks],
         "merged": merged(chunks),
     }
 
@@ -258,8 +257,8 @@ def astream_chunks(cls: Any, url: str) -> Any:
 
     chunks = asyncio.run(run())
     return {
-        "texts": [c.content for c in with_content_or_last(chunks)],
-        "positions": [c.chunk_position for c in with_content_or_last(chunks)],
+        "texts": [c.content for c in chunks],  # every chunk, the empty ones too
+        "positions": [c.chunk_position for c in chunks],
         "merged": merged(chunks),
     }
 
