@@ -360,12 +360,6 @@ def _retried(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, once
 
 
-def _mid_stream_status(outcome: Outcome) -> Outcome:
-    """Their error's status_code -1 read as ours, None."""
-    theirs, ours, their_requests, our_requests = outcome
-    return {**theirs, "status_code": None}, ours, their_requests, our_requests
-
-
 def _named_tool_results(outcome: Outcome) -> Outcome:
     """Our tool results without the `tool_name` langchain-ollama does not send."""
     theirs, ours, their_requests, our_requests = outcome
@@ -390,11 +384,6 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     )
     for name in ("error_server", "connection_refused")
 }
-DIFFERENCES["error_in_stream"] = (
-    "an error line inside a stream has no HTTP status: chatplex's status_code says so "
-    "(None, as `status`), the ollama SDK's ResponseError says -1",
-    _mid_stream_status,
-)
 DIFFERENCES["tool_round_trip"] = (
     Difference(
         Reason.LOSES_DATA,
