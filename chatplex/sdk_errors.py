@@ -185,35 +185,6 @@ def stainless_family(module: str) -> ErrorFamily:
 def _fill_stainless(err: BaseException) -> None:
     _fill_status_fields(err)
     stainless_text(err)
-    _transport_text(err)
-
-
-def _transport_text(err: BaseException) -> None:
-    """A timeout's or failed connection's `message` and `str()` as the SDK words them
-    (openai's "Request timed out." / "Connection error."; anthropic's longer timeout
-    text): read from an instance of the SDK class the error was made. chatplex's own
-    words stay as `provider_message`. Never raises."""
-    fields = err.__dict__
-    if not isinstance(err, APIConnectionError) or err.status is not None or "sdk_text" in fields:
-        return
-    name = "APITimeoutError" if isinstance(err, APITimeoutError) else "APIConnectionError"
-    found = next(
-        (
-            c
-            for c in type(err).__mro__
-            if c.__name__ == name and c.__module__.partition(".")[0] != "chatplex"
-        ),
-        None,
-    )
-    if found is None:
-        return
-    try:
-        words = cast(Any, found)(request=fields.get("request")).message
-    except Exception:  # an SDK shaped unlike the ones known: chatplex's words stay
-        return
-    if isinstance(words, str) and words:
-        fields.setdefault("provider_message", fields.get("message"))
-        fields["message"] = fields["sdk_text"] = words
 
 
 def stainless_text(err: BaseException, module: str | None = None) -> None:

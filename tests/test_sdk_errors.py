@@ -518,14 +518,13 @@ def test_an_error_with_no_status_keeps_chatplex_words() -> None:
     assert str(event) == "openai server_error: overloaded" and event.message == "overloaded"
 
 
-def test_a_timeout_and_a_failed_connection_are_worded_as_the_sdk_words_them() -> None:
+def test_a_timeout_is_the_sdks_timeout_class() -> None:
+    """The partner's class (issue 47): openai.APITimeoutError, as langchain-openai's
+    SDK raises; chatplex's words ("timed out after ...") stay, saying which bound."""
     timeout = sdk_compatible(errors.APITimeoutError("read timed out", provider="openai"), OPENAI)
-    assert str(timeout) == timeout.message == "Request timed out."
-    assert "read timed out" in timeout.provider_message  # type: ignore[attr-defined]
-    assert isinstance(timeout, openai.APITimeoutError)
+    assert isinstance(timeout, openai.APITimeoutError) and "read timed out" in str(timeout)
     failed = sdk_compatible(errors.APIConnectionError("refused", provider="openai"), OPENAI)
-    assert str(failed) == "Connection error." and isinstance(failed, openai.APIConnectionError)
+    assert isinstance(failed, openai.APIConnectionError)
     anthropic_family = (stainless_family("anthropic"),)
-    theirs = str(anthropic.APITimeoutError(request=httpx.Request("POST", ANTHROPIC_URL)))
     ours = sdk_compatible(errors.APITimeoutError("t", provider="anthropic"), anthropic_family)
-    assert str(ours) == theirs
+    assert isinstance(ours, anthropic.APITimeoutError)
