@@ -28,6 +28,7 @@ __all__ = [
     "ContentFilterError",
     "DeadlineExceededError",
     "LockTimeoutError",
+    "MissingKeyError",
     "NotFoundError",
     "OverloadedError",
     "PermissionDeniedError",
@@ -334,6 +335,13 @@ class _PickledByFields:
 
 def _rebuild_with_fields(cls: type[Exception], message: str, fields: dict[str, Any]) -> Exception:
     return cls(message, **fields)
+
+
+class MissingKeyError(ChatplexError):
+    """A model needs an API key and none was given nor set in the environment: raised when
+    it is built, before any request. Under a LangChain class, also the class its partner
+    package raises there (the SDK client's error, `groq.GroqError`...) where that SDK is
+    imported."""
 
 
 class LockTimeoutError(_PickledByFields, ChatplexError, builtins.TimeoutError):

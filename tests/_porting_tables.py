@@ -1,8 +1,10 @@
 """The kept differences of the side-by-side suites (`tests/partners/<suite>/`, each a
-`DIFFERENCES` table: script -> (why, normaliser)) as the documentation shows them: one
-generated table per suite in its provider page(s) and in the porting page's per-wire
-section, between two markers. tests/test_docs_site.py checks the pages list every kept
-difference; after a suite's table changes, regenerate them:
+`DIFFERENCES` table: script -> (why, normaliser), `why` one or more
+`tests.partners._sidebyside.Difference`) as the documentation shows them: one generated
+table per suite in its provider page(s) and in the porting page's per-wire section,
+between two markers, in plain words for users (what chatplex does, what LangChain does,
+the closed reason it is kept; no test names, no paths). tests/test_docs_site.py checks
+the pages hold exactly these tables; after a suite's table changes, regenerate them:
 
     .venv/bin/python -m tests._porting_tables
 """
@@ -14,6 +16,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import differences
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -58,7 +64,9 @@ class Kept:
     #: suite's (package, script) keys, or its module per provider); else None
     package: str | None
     script: str
-    why: str
+    #: one difference the script shows (a row of several has one Kept each); anything
+    #: else is an invalid row, which tests/partners/test_reasons.py fails
+    why: Difference | object
 
     @property
     def page(self) -> str | None:
@@ -73,7 +81,8 @@ def suites() -> list[str]:
 
 
 def kept(suite: str) -> list[Kept]:
-    """The kept differences of every module of the suite that has a `DIFFERENCES` table."""
+    """The kept differences of every module of the suite that has a `DIFFERENCES` table,
+    one per (script, difference)."""
     rows = []
     for path in sorted((ROOT / "tests" / "partners" / suite).glob("test_*.py")):
         module = importlib.import_module(f"tests.partners.{suite}.{path.stem}")
@@ -84,7 +93,7 @@ def kept(suite: str) -> list[Kept]:
         own = MODULE_PAGES.get(path.stem, own)
         for key, (why, _) in getattr(module, "DIFFERENCES", {}).items():
             package, script = key if isinstance(key, tuple) else (own, key)
-            rows.append(Kept(suite, package, script, " ".join(why.split())))
+            rows += [Kept(suite, package, script, one) for one in differences(why)]
     return rows
 
 
@@ -95,27 +104,48 @@ def begin(suite: str) -> str:
 END = "<!-- /kept differences -->"
 
 
+def _plain(text: str) -> str:
+    return " ".join(text.split()).replace("|", chr(92) + "|")
+
+
+#: How a row with no closed reason yet (chatplex's preference, to become LangChain's
+#: behaviour: tests/partners/test_reasons.py lists them) shows: as it is.
+_NOT_A_REASON = "no closed reason: chatplex's preference, to become LangChain's behaviour"
+
+
+def _shown(why: object) -> Difference:
+    if isinstance(why, Difference):
+        return why
+    return Difference(Reason.RAISES, "the same as chatplex without this preference", str(why))
+
+
 def render(suite: str, rows: list[Kept], with_package: bool) -> str:
-    """The table: scripts sharing one reason on one row, in the suite's order."""
-    grouped: dict[str, list[Kept]] = {}
+    """The table: one row per difference (the providers it holds for, on the porting
+    page's compatible section), in the suite's order."""
+    grouped: dict[Difference, list[Kept]] = {}
     for row in rows:
-        grouped.setdefault(row.why, []).append(row)
+        grouped.setdefault(_shown(row.why), []).append(row)
+    head = ["| provider " if with_package and suite == "compatible" else ""]
     lines = [
         begin(suite),
         "",
-        f"Kept in the side-by-side suite (`tests/partners/{suite}/`, its `DIFFERENCES`):",
+        "Kept only where LangChain's own behaviour fails the user:",
         "",
-        "| scripts | difference kept, and why |",
-        "|---|---|",
+        f"{head[0]}| what chatplex does | what LangChain does | kept because |",
+        "|---" * (4 if head[0] else 3) + "|",
     ]
     for why, same in grouped.items():
-        names = [
-            f"{r.package} `{r.script}`" if with_package and r.package else f"`{r.script}`"
-            for r in same
-        ]
-        lines.append(f"| {', '.join(names)} | {why.replace('|', chr(92) + '|')} |")
+        known = any(isinstance(r.why, Difference) for r in same)
+        reason = why.reason.value if known else _NOT_A_REASON
+        cells = [_plain(why.chatplex), _plain(why.langchain), reason]
+        if head[0]:
+            names = dict.fromkeys(r.package or "" for r in same)
+            cells.insert(0, ", ".join(n for n in names if n))
+        lines.append("| " + " | ".join(cells) + " |")
     if not grouped:
-        lines.append("| -- | none: every script gives the same result |")
+        lines.append(
+            ("| -- " if head[0] else "") + "| none: every script gives the same result | -- | -- |"
+        )
     return "\n".join([*lines, "", END])
 
 
@@ -125,16 +155,6 @@ def block(text: str, suite: str) -> str | None:
     if start < 0:
         return None
     return text[start : text.index(END, start) + len(END)]
-
-
-def documented_scripts(text: str, suite: str) -> set[str]:
-    found = block(text, suite) or ""
-    return {
-        name
-        for row in found.splitlines()
-        if row.startswith("| ")
-        for name in re.findall(r"`([^`]+)`", row.split(" | ")[0])
-    }
 
 
 def _put(text: str, suite: str, table: str, before: str | None) -> str:
@@ -162,22 +182,34 @@ def _pages_of(rows: list[Kept]) -> Iterator[tuple[str, list[Kept]]]:
     yield from pages.items()
 
 
+def expected(suite: str) -> dict[Path, str]:
+    """Page -> the suite's table it must hold: its provider pages' and the porting
+    page's."""
+    rows = kept(suite)
+    pages = dict(_pages_of(rows))
+    if suite in SUITE_PAGES and SUITE_PAGES[suite] and not pages:
+        pages[str(SUITE_PAGES[suite])] = []
+    for path in sorted((DOCS / "providers").glob("*.md")):  # a page whose rows all went
+        if begin(suite) in path.read_text(encoding="utf-8"):
+            pages.setdefault(path.stem, [])
+    tables = {
+        DOCS / "providers" / f"{page}.md": render(suite, page_rows, with_package=False)
+        for page, page_rows in pages.items()
+    }
+    tables[PORTING] = render(suite, rows, with_package=True)
+    return tables
+
+
 def regenerate() -> None:
-    porting = PORTING.read_text(encoding="utf-8")
     for suite in suites():
-        rows = kept(suite)
-        pages = dict(_pages_of(rows))
-        if suite in SUITE_PAGES and SUITE_PAGES[suite] and not pages:
-            pages[str(SUITE_PAGES[suite])] = []
-        for page, page_rows in pages.items():
-            path = DOCS / "providers" / f"{page}.md"
+        for path, table in expected(suite).items():
             text = path.read_text(encoding="utf-8")
-            table = render(suite, page_rows, with_package=False)
-            path.write_text(_put(text, suite, table, "## Offline example"), encoding="utf-8")
-        heading = PORTING_SECTIONS[suite]
-        table = render(suite, rows, with_package=True)
-        porting = _put(porting, suite, table, _next_heading(porting, heading))
-    PORTING.write_text(porting, encoding="utf-8")
+            if path == PORTING:
+                heading = PORTING_SECTIONS[suite]
+                text = _put(text, suite, table, _next_heading(text, heading))
+            else:
+                text = _put(text, suite, table, "## Offline example")
+            path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -110,20 +110,15 @@ def test_every_kept_difference_is_on_its_provider_page_and_the_porting_page(suit
         "tests/_porting_tables.py (SUITE_PAGES, PORTING_SECTIONS)"
     )
     try:
-        rows = porting_tables.kept(suite)
+        tables = porting_tables.expected(suite)
     except pytest.skip.Exception as skipped:  # a partner package missing: fail, never skip
         pytest.fail(f"tests/partners/{suite}/ cannot be read ({skipped}): make test installs it")
-    pages: dict[Path, set[str]] = {porting_tables.PORTING: {row.script for row in rows}}
-    for row in rows:
-        if row.page is not None:
-            pages.setdefault(DOCS / "providers" / f"{row.page}.md", set()).add(row.script)
     problems = []
-    for page, scripts in pages.items():
+    for page, table in tables.items():
         assert page.is_file(), f"{suite}: no page {page.relative_to(ROOT)}"
-        shown = porting_tables.documented_scripts(page.read_text(encoding="utf-8"), suite)
-        name = page.relative_to(ROOT)
-        problems += [f"{name} lacks the kept difference `{s}`" for s in sorted(scripts - shown)]
-        problems += [f"{name} lists `{s}`, no longer a difference" for s in sorted(shown - scripts)]
+        shown = porting_tables.block(page.read_text(encoding="utf-8"), suite)
+        if shown != table:
+            problems.append(f"{page.relative_to(ROOT)} does not hold the suite's table")
     assert not problems, (
         f"tests/partners/{suite}/ DIFFERENCES and the docs disagree (regenerate the tables: "
         ".venv/bin/python -m tests._porting_tables):\n" + "\n".join(problems)

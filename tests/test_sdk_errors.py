@@ -112,7 +112,9 @@ def test_each_status_is_caught_by_the_sdk_class_and_by_chatplex(
     # The other provider's SDK does not claim it.
     assert not isinstance(err, (anthropic.APIError if provider == "openai" else openai.APIError))
     assert err.status_code == status
-    assert err.message == f"m{status}"
+    # The SDK's words (issue 47), the provider's kept as provider_message.
+    assert err.message == str(err) and err.message.startswith(f"Error code: {status} - ")
+    assert f"m{status}" in err.message and err.provider_message == f"m{status}"
     assert err.response.status_code == status
     assert err.request.url == _url(provider)
     assert "sk-" not in err.request.headers.get("authorization", "") + err.request.headers.get(
@@ -123,7 +125,7 @@ def test_each_status_is_caught_by_the_sdk_class_and_by_chatplex(
     else:
         assert err.type == f"t{status}"
         assert err.api_message == f"m{status}"
-    assert str(err).startswith(f"{provider} {status}")
+    assert str(err) == err.message  # the SDK's words, as its own errors print
 
 
 @pytest.mark.parametrize("mode", ["invoke", "stream"])
@@ -234,7 +236,7 @@ def test_pickle_round_trip_keeps_both_classes_and_the_fields(provider: str) -> N
     assert isinstance(copy, sdk.RateLimitError)
     assert isinstance(copy, errors.RateLimitError)
     assert str(copy) == str(caught.value)
-    assert (copy.status_code, copy.message, copy.type, copy.retryable) == (
+    assert (copy.status_code, copy.provider_message, copy.type, copy.retryable) == (
         429,
         "m429",
         caught.value.type,
@@ -264,11 +266,11 @@ def test_unpickled_where_the_sdk_is_missing_is_a_plain_chatplex_error() -> None:
         f"e = pickle.loads({data!r})\n"
         "from chatplex.errors import NotFoundError\n"
         "assert type(e) is NotFoundError, type(e).__mro__\n"
-        "print(e)\n"
+        "print(e, '|', e.provider_message)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
-    assert "openai 404: gone" in out.stdout
+    assert "Error code: 404 | gone" in out.stdout  # the same words on both sides
 
 
 def test_no_sdk_class_for_errors_no_sdk_has() -> None:
@@ -465,3 +467,64 @@ def test_transport_family_makes_timeouts_and_refused_connections_httpxs_own() ->
     assert isinstance(refused, httpx.ConnectError)
     assert refused.request is request  # httpx's property reads what chatplex holds
     assert not isinstance(status, httpx.HTTPError)  # an error status is the SDK's, not httpx's
+
+
+# ---- the SDK's words (issue 47): message and str() as the Stainless SDKs word them
+
+
+def _status_error(status: int | None, body: Any, message: str = "Invalid API Key") -> Any:
+    return errors.status_error(provider="groq", status=status, message=message, body=body)
+
+
+def test_stainless_text_words_a_status_error_as_the_sdk_does() -> None:
+    from chatplex.sdk_errors import stainless_text
+
+    body = {"error": {"message": "Invalid API Key", "code": "invalid_api_key"}}
+    whole = _status_error(401, body)
+    stainless_text(whole, "no_such_sdk")  # an SDK that shows the whole body
+    assert whole.message == str(whole) == f"Error code: 401 - {body}"
+    assert whole.provider_message == "Invalid API Key" and whole.status_code == 401
+    text = _status_error(502, "  bad gateway \n")
+    stainless_text(text, "no_such_sdk")
+    assert str(text) == "bad gateway"
+    empty = _status_error(500, None)
+    stainless_text(empty, "no_such_sdk")
+    assert str(empty) == "Error code: 500"
+    inner = _status_error(400, {"message": "bad"})
+    inner.whole_body = {"error": {"message": "bad"}}  # a wire keeping the error object
+    stainless_text(inner, "no_such_sdk")
+    assert str(inner) == "Error code: 400 - {'error': {'message': 'bad'}}"
+
+
+def test_stainless_text_reads_the_openai_sdks_own_wording() -> None:
+    """openai's recent releases show the body's `error.message` alone: the same words as
+    the installed SDK's own error, checked against it."""
+    from chatplex.sdk_errors import stainless_text
+
+    body = {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}
+    ours = _status_error(401, body)
+    stainless_text(ours, "openai")
+    response = httpx.Response(401, json=body, request=httpx.Request("POST", OPENAI_URL))
+    client = openai.OpenAI(api_key="sk-test", base_url="http://127.0.0.1:9/v1")
+    theirs = client._make_status_error_from_response(response)  # type: ignore[arg-type]
+    assert str(ours) == str(theirs) and ours.message == theirs.message
+
+
+def test_an_error_with_no_status_keeps_chatplex_words() -> None:
+    from chatplex.sdk_errors import stainless_text
+
+    event = errors.StreamError("overloaded", provider="openai", error_type="server_error")
+    stainless_text(event, "openai")
+    assert str(event) == "openai server_error: overloaded" and event.message == "overloaded"
+
+
+def test_a_timeout_is_the_sdks_timeout_class() -> None:
+    """The partner's class (issue 47): openai.APITimeoutError, as langchain-openai's
+    SDK raises; chatplex's words ("timed out after ...") stay, saying which bound."""
+    timeout = sdk_compatible(errors.APITimeoutError("read timed out", provider="openai"), OPENAI)
+    assert isinstance(timeout, openai.APITimeoutError) and "read timed out" in str(timeout)
+    failed = sdk_compatible(errors.APIConnectionError("refused", provider="openai"), OPENAI)
+    assert isinstance(failed, openai.APIConnectionError)
+    anthropic_family = (stainless_family("anthropic"),)
+    ours = sdk_compatible(errors.APITimeoutError("t", provider="anthropic"), anthropic_family)
+    assert isinstance(ours, anthropic.APITimeoutError)

@@ -825,6 +825,7 @@ def sent_key(provider: str, **settings: object) -> str | None:
 def test_the_environment_key_goes_where_the_environment_points_for_every_provider(
     provider: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     key_var, url_var, official = PROVIDERS[provider]
     monkeypatch.setenv(key_var, "sk-from-the-environment")
     monkeypatch.delenv(url_var, raising=False)
@@ -846,6 +847,7 @@ def test_the_environment_key_goes_where_the_environment_points_for_every_provide
 async def test_a_401_says_why_no_key_was_sent(
     provider: str, echo: EchoServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     key_var, url_var, _ = PROVIDERS[provider]
     monkeypatch.setenv(key_var, KEY)
     monkeypatch.delenv(url_var, raising=False)
@@ -1195,6 +1197,7 @@ def test_a_profiles_base_url_gets_the_environment_key_only_when_it_names_it(
 ) -> None:
     """Configuration counts as code: a profile's base_url for another host gets the
     environment key only through `api_key = "env:VAR"`."""
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     key_var, url_var, _ = PROVIDERS[provider]
     monkeypatch.setenv(key_var, "sk-from-the-environment")
     monkeypatch.delenv(url_var, raising=False)

@@ -60,6 +60,8 @@ __all__ = [
     "hold_secrets",
     "take_base_url",
     "withheld_key_note",
+    "holds_environment_key",
+    "HOLD_KEY_VARIABLE",
     "key_digest",
     "reveal",
     "secret_header_names",
@@ -189,12 +191,26 @@ def as_secret(key: str | Secret | None) -> Secret | None:
     return Secret(key)
 
 
+#: The environment variable that turns on chatplex's key policy (`holds_environment_key`).
+HOLD_KEY_VARIABLE = "CHATPLEX_HOLD_ENVIRONMENT_KEY"
+
+
+def holds_environment_key() -> bool:
+    """Whether chatplex keeps an environment key back from a base URL written in code
+    (`CHATPLEX_HOLD_ENVIRONMENT_KEY=1`; off by default, as every SDK and LangChain
+    partner package sends it)."""
+    return os.environ.get(HOLD_KEY_VARIABLE, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def environment_key(
     variable: str | Sequence[str], *, base_url_given: bool, host: str, official_host: str
 ) -> Secret | None:
     """The provider's environment key (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`; of several
-    variables, the first one set), if the policy lets it go where this adapter sends;
-    the same policy for every provider:
+    variables, the first one set), if the policy lets it go where this adapter sends.
+
+    By default it goes wherever the adapter sends, as the SDKs and LangChain's partner
+    packages send it (a LiteLLM or vLLM proxy given in code gets `OPENAI_API_KEY`). With
+    `CHATPLEX_HOLD_ENVIRONMENT_KEY=1` (`holds_environment_key`), chatplex's own policy:
 
     - an explicit `api_key=` is always sent (the caller does not ask for this then);
     - the environment key goes to the provider's own API host (`official_host`), and to
@@ -205,11 +221,8 @@ def environment_key(
       (a gateway, a local server, a mock) it is not sent: a real key never reaches a
       server it was not meant for. Pass `api_key=` there (a profile: `api_key =
       "env:OPENAI_API_KEY"`) to send one.
-
-    The openai and anthropic SDKs (and so LangChain) send the environment key to any
-    base URL; chatplex does not, for either provider.
     """
-    if base_url_given and host != official_host:
+    if base_url_given and host != official_host and holds_environment_key():
         return None
     for name in (variable,) if isinstance(variable, str) else variable:
         value = os.environ.get(name)
@@ -220,12 +233,14 @@ def environment_key(
 
 def withheld_key_note(variable: str, base_variable: str, official_host: str) -> str:
     """What a 401 adds when `environment_key` kept the environment's key back ("" when
-    there is no such key): why no key was sent, and what to do."""
-    if not os.environ.get(variable):
+    there is no such key, or the policy keeps none back): why no key was sent, and what
+    to do."""
+    if not os.environ.get(variable) or not holds_environment_key():
         return ""
     return (
         f" (no API key was sent: {variable} goes only to {official_host} or to a base URL "
-        f"from {base_variable}; pass api_key= to send a key to this base_url)"
+        f"from {base_variable} under {HOLD_KEY_VARIABLE}; pass api_key= to send a key to "
+        "this base_url)"
     )
 
 

@@ -67,7 +67,9 @@ class Connection:
 class ProviderHome:
     """A provider's own API: its host and default base URL, and the environment variables
     of its key (the first one set is read) and of its base URL. The environment's key
-    goes only there, or to a base URL from `base_variable` (`environment_key`).
+    goes wherever the connection sends, as the SDKs send it; under chatplex's option
+    (`CHATPLEX_HOLD_ENVIRONMENT_KEY=1`) only there, or to a base URL from `base_variable`
+    (`environment_key`).
 
     >>> home = ProviderHome("api.example", "https://api.example", ("EXAMPLE_KEY",), "EXAMPLE_URL")
     >>> link = home.connect(None, home.take_url("http://localhost:8000"), "/v1/chat")

@@ -115,6 +115,7 @@ def test_message_event_is_the_event_init_builds(
 def test_of_several_key_variables_the_first_set_goes_where_the_policy_allows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     monkeypatch.delenv("FIRST_KEY", raising=False)
     monkeypatch.setenv("SECOND_KEY", "k-2")
     names = ("FIRST_KEY", "SECOND_KEY")

@@ -89,9 +89,23 @@ _HOME = connection.ProviderHome(
 )
 
 
+def test_connect_sends_the_environment_key_anywhere_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As the SDKs and LangChain's partner packages do (issue 47); holding it back is
+    chatplex's option, CHATPLEX_HOLD_ENVIRONMENT_KEY=1."""
+    monkeypatch.delenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", raising=False)
+    monkeypatch.setenv("EXAMPLE_KEY", "k-env")
+    elsewhere = _HOME.connect(None, _HOME.take_url("https://gw.example"), "/chat")
+    assert elsewhere.key == Secret("k-env") and elsewhere.withheld == ""
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "0")
+    assert _HOME.connect(None, _HOME.take_url("https://gw.example"), "/chat").key == Secret("k-env")
+
+
 def test_connect_sends_the_environment_key_only_to_the_home_host(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     monkeypatch.setenv("EXAMPLE_OLD_KEY", "k-env")
     home = _HOME.connect(None, None, "/chat")
     assert home.where.url == "https://api.example/v1/chat"
@@ -109,6 +123,7 @@ def test_connect_sends_the_environment_key_only_to_the_home_host(
 def test_connect_sends_an_explicit_key_anywhere_and_an_empty_one_nowhere(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     monkeypatch.setenv("EXAMPLE_KEY", "k-env")
     given = _HOME.connect(Secret("k-1"), _HOME.take_url("https://gw.example"), "/chat")
     assert given.key == Secret("k-1") and given.withheld == ""

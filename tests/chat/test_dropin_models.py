@@ -174,6 +174,34 @@ async def test_stream_usage_false_drops_usage(server: MockServer, sync: bool) ->
 
 
 @pytest.mark.parametrize("sync", [True, False])
+async def test_stream_usage_false_keeps_the_usage_a_server_sends_unasked(sync: bool) -> None:
+    """Issue 47: on Chat Completions `stream_usage=False` only leaves `stream_options`
+    unasked; usage a server sends anyway (Groq, Together...) is kept, as LangChain keeps
+    it (cost and usage callbacks read it)."""
+    import json
+
+    import respx
+
+    usage = {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
+    events = [
+        {"id": "c1", "choices": [{"index": 0, "delta": {"content": "Hi"}}]},
+        {"id": "c1", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+        {"id": "c1", "choices": [], "usage": usage},
+    ]
+    sse = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
+    url = "https://gw.example/v1"
+    with respx.mock:
+        route = respx.post(f"{url}/chat/completions").respond(
+            200, text=sse, headers={"content-type": "text/event-stream"}
+        )
+        model = ChatOpenAI(model="m", base_url=url, api_key="k", stream_usage=False)
+        chunks = list(model.stream("x")) if sync else [c async for c in model.astream("x")]
+    assert "stream_options" not in json.loads(route.calls[0].request.content)
+    [kept] = [c.usage_metadata for c in chunks if c.usage_metadata is not None]
+    assert (kept["input_tokens"], kept["output_tokens"], kept["total_tokens"]) == (3, 2, 5)
+
+
+@pytest.mark.parametrize("sync", [True, False])
 async def test_generate_returns_every_candidate(server: MockServer, sync: bool) -> None:
     model = openai(server, n=2)
     prompts = [["first"], ["second"]]
@@ -435,15 +463,16 @@ async def test_a_stream_ends_on_one_chunk_marked_last(server: MockServer, sync: 
     assert all(c.chunk_position is None for c in chunks[:-1])
 
 
-def test_usage_asked_beyond_langchain_openai_ends_the_stream_itself(server: MockServer) -> None:
-    # langchain-openai asks no stream usage of a base URL; chatplex's default does: that
-    # usage chunk ends the stream marked last, in place of the empty closing chunk.
+def test_stream_usage_is_asked_only_where_langchain_openai_asks(server: MockServer) -> None:
+    # Issue 47: langchain-openai asks no stream usage of a base URL; nor does chatplex's
+    # ChatOpenAI by default (stream_usage=True asks). Its stream ends on the empty
+    # closing chunk, as LangChain's.
     defaulted, given = openai(server), openai(server, stream_usage=True)
-    assert defaulted.usage_closes_stream and not given.usage_closes_stream
+    assert not defaulted.usage_closes_stream and not given.usage_closes_stream
     ours, theirs = list(defaulted.stream("a b")), list(given.stream("a b"))
-    assert len(ours) == len(theirs) - 1
-    assert ours[-1].chunk_position == "last" and ours[-1].usage_metadata is not None
-    assert _positions(ours[:-1]) == _positions(theirs[:-2])
+    assert all(c.usage_metadata is None for c in ours)
+    assert any(c.usage_metadata is not None for c in theirs)
+    assert ours[-1].chunk_position == "last" and ours[-1].content == ""
 
 
 def test_an_anthropic_stream_ends_on_its_stop_chunk(server: MockServer) -> None:

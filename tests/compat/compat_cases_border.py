@@ -397,11 +397,6 @@ async def main():
     text = "".join([c.content async for c in chat.astream("one two", config)])
     return [text, store["s"].messages]
 """,
-        status="deliberate",
-        why=(
-            "the history keeps chatplex's chunk; it carries usage because chatplex asks "
-            "every server for stream usage (openai_stream_usage_default)"
-        ),
     ),
     Case(
         "border_history_output_messages_key",

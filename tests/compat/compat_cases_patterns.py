@@ -344,9 +344,6 @@ def main():
         full = chunk if full is None else full + chunk
     return full.usage_metadata
 """,
-        status="deliberate",
-        why="chatplex asks every server for stream usage (stream_usage=False for servers "
-        "that reject it); LangChain leaves it off when OPENAI_BASE_URL or base_url is set",
     ),
     Case(
         "anthropic_stream_usage_off",

@@ -4,16 +4,22 @@ so the partner package's run and chatplex's compare with `==`.
 
 A script is run twice, with the partner package's class and with chatplex's drop-in of
 the same name, against the same server and the same constructor call (only the class
-differs, as in a script whose import line changed). What may differ by design is taken
-out by the suite that runs it, each with its reason, never silently.
+differs, as in a script whose import line changed). What may differ is taken out by the
+suite that runs it (its `DIFFERENCES`: script -> (why, normaliser)), never silently, and
+only for a reason of the closed set `Reason`: LangChain's behaviour is itself a failure
+for the user. `why` is a `Difference` (or a tuple of them, one per difference the script
+shows) naming the reason and the LangChain outcome that shows it; `problems` says what
+makes one invalid, and tests/partners/test_reasons.py runs it over every suite.
 """
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import gc
 import http.server
 import json
+import re
 import threading
 import warnings
 from collections.abc import Callable
@@ -21,6 +27,70 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+
+
+class Reason(enum.Enum):
+    """Why a difference from LangChain is kept: the closed set. Under a LangChain name
+    chatplex behaves as LangChain does, cosmetics included; it differs only where
+    LangChain's behaviour is itself a failure for the user, of one of these kinds. A
+    difference of any other kind (chatplex's preference) is an option, off by default,
+    or chatplex's own name, never a kept difference."""
+
+    RAISES = "LangChain raises an error"
+    HANGS = "LangChain hangs"
+    LOSES_DATA = "LangChain loses or corrupts data"
+    REJECTED = "LangChain sends a request the provider rejects"
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One kept difference: its reason, what LangChain does that shows it (the
+    exception it raises, the field it drops, the request the provider refuses), and
+    what chatplex does instead. Both texts are read by users in the documentation:
+    plain words, no test names, no repository paths."""
+
+    reason: Reason
+    langchain: str
+    chatplex: str
+
+
+#: A kept row's `why`: one difference, or one per difference the script shows.
+Why = Difference | tuple[Difference, ...]
+
+#: What a user-facing text may not hold: a repository path or a Python file.
+_PATHY = re.compile(r"(?:\b(?:tests|chatplex|adapters|providers|chat)/|\w\.py\b)")
+
+
+def differences(why: object) -> tuple[object, ...]:
+    """The differences a row's `why` holds (anything else as it is, for `problems`)."""
+    return why if isinstance(why, tuple) else (why,)
+
+
+def problems(why: object, scripts: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """What makes a kept row's `why` invalid (empty: valid): not a `Difference` with a
+    reason of the closed set, no LangChain outcome, or texts that name a test (one of
+    `scripts`) or a repository path."""
+    found: list[str] = []
+    items = differences(why)
+    if not items:
+        found.append("no difference given")
+    for item in items:
+        if not isinstance(item, Difference):
+            found.append(f"not a Difference with a closed reason: {item!r:.80}")
+            continue
+        if not isinstance(item.reason, Reason):
+            found.append(f"reason {item.reason!r} is not one of {[r.name for r in Reason]}")
+        for name, text in (("langchain", item.langchain), ("chatplex", item.chatplex)):
+            if not isinstance(text, str) or not text.strip():
+                found.append(f"no {name} text")
+                continue
+            if _PATHY.search(text):
+                found.append(f"{name} text names a repository path: {text!r:.80}")
+            named = {s for s in scripts if "_" in s and re.search(rf"\b{re.escape(s)}\b", text)}
+            if named:
+                found.append(f"{name} text names tests {sorted(named)}: {text!r:.80}")
+    return found
+
 
 #: What a message field holds that is drawn at random per run (ids), shown as this.
 RANDOM = "<random>"
@@ -212,7 +282,8 @@ def raised(run: Callable[[], Any]) -> dict[str, Any]:
 def with_content_or_last(chunks: list[Any], *, by_text: bool = False) -> list[Any]:
     """The chunks with content, and LangChain's closing chunk (`chunk_position="last"`),
     which every wire's stream must end on. For the wires whose other empty chunks still
-    differ from their partner package's (Azure's prompt-filter chunk, a Responses
-    event's, Bedrock's `messageStart`/`contentBlockStop`): those alone are left out.
+    differ from their partner package's (a Responses event's, Bedrock's
+    `messageStart`/`contentBlockStop`: issue 47, not yet the partner's): those alone are
+    left out.
     `by_text`: content is judged by its text (Responses chunks carry textless blocks)."""
     return [c for c in chunks if (c.text if by_text else c.content) or c.chunk_position == "last"]

@@ -49,6 +49,7 @@ from ...adapters.base import HTTPRequest
 from ...adapters.base import SSEEvent
 from ...adapters.base import as_secret
 from ...adapters.base import header_value
+from ...adapters.base import holds_environment_key
 from ...adapters.base import withheld_key_note
 from ...adapters.connection import adapter_repr
 from ...errors import APIConnectionError
@@ -60,6 +61,7 @@ from ...messages import AIMessageChunk
 from ...messages import BaseMessage
 from ...sdk_errors import ErrorFamily
 from ...sdk_errors import sdk_class_for
+from ...sdk_errors import stainless_text
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import shown_url
@@ -68,6 +70,7 @@ from ..openai.adapter import OpenAIAdapter
 from ..openai.adapter import OpenAIStreamParser
 from ..openai.adapter import parse_reply
 from .blocks import register_parts_blocks
+from .missing_key import missing_key_error
 from .profile import Profile
 from .spec import PROFILES
 from .style import StyledStreamParser
@@ -118,13 +121,12 @@ class CompatibleAdapter(OpenAIAdapter):
         url = url_joined(chosen, profile.sdk_path) if chosen else profile.base_url
         host = (urlsplit(shown_url(url)).hostname or "").lower()
         official = profile.official_host
-        if api_key is None and official and not (given and host != official):
+        held = given and host != official and holds_environment_key()
+        if api_key is None and official and not held:
             api_key = _environment_key(profile.key_variables)
         if not api_key and official and host == official:
             variables = " or ".join(profile.key_variables)
-            raise ValueError(
-                f"{profile.title} API key missing: pass api_key=... or set {variables}"
-            )
+            raise missing_key_error(profile.name, profile.title, variables)
         # An empty Secret: the OpenAI adapter then reads no OPENAI_API_KEY for this server.
         super().__init__(
             api_key=api_key or Secret(""),
@@ -148,7 +150,7 @@ class CompatibleAdapter(OpenAIAdapter):
         if families is None:
             # The groq and fireworks SDKs' errors have no `type` / `param` (openai's):
             # their class by status, and the fields chatplex has (body, status_code).
-            families = _FAMILIES[sdk] = (ErrorFamily(sdk, sdk_class_for),)
+            families = _FAMILIES[sdk] = (ErrorFamily(sdk, sdk_class_for, stainless_text),)
         return families
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
@@ -157,6 +159,7 @@ class CompatibleAdapter(OpenAIAdapter):
         err = super().map_error(status, body, headers)
         inner = err.body.get("error") if isinstance(err.body, dict) else None
         if self.profile.error_body_inner and isinstance(inner, dict):
+            err.whole_body = err.body  # type: ignore[attr-defined] # the SDK's message shows it
             err.body = inner
         return err
 

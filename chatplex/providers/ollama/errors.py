@@ -32,6 +32,8 @@ def _fill_response_error(err: BaseException) -> None:
     body = fields.get("body")
     said = body.get("error") if isinstance(body, dict) else None
     fields.setdefault("error", said if isinstance(said, str) else fields.get("message"))
+    if fields.get("status") is None:  # an error line inside a stream: the SDK's -1
+        fields.setdefault("http_status", -1)  # `status_code` (issue 47); `status` stays None
 
 
 #: What the Ollama adapter declares (`OllamaAdapter.error_families`).

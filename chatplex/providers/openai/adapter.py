@@ -151,6 +151,9 @@ class OpenAIAdapter(Adapter):
 
     provider = _PROVIDER
     #: What its users catch: the openai SDK's classes (`except openai.RateLimitError`).
+    #: Stream usage is asked for in the request (`stream_options`): `stream_usage=False`
+    #: leaves it unasked, and usage a server sends anyway is kept, as LangChain's.
+    keeps_sent_usage = True
     error_families = (stainless_family("openai"),)
     #: A structured call's raw reply carries `additional_kwargs["parsed"]`, as the openai
     #: SDK's `parse()` gives it to langchain-openai (`chat.structured`).

@@ -22,11 +22,13 @@ reply:
   `azure_ad_async_token_provider`, awaited for every async call. Tokens are kept as
   `Secret`s or behind the provider, never in a repr, log or error. Giving two explicit
   credentials is a ValueError, as in the SDK.
-- The environment's credentials go only to Azure: to the endpoint from
+- The environment's credentials go to the endpoint, as the SDK sends them; under
+  chatplex's option `CHATPLEX_HOLD_ENVIRONMENT_KEY=1` only to Azure: to the endpoint from
   `AZURE_OPENAI_ENDPOINT`, and to `*.openai.azure.com`, `*.cognitiveservices.azure.com`
   and `*.services.ai.azure.com` hosts; an endpoint or base URL written in code for any
-  other host (a gateway, a mock) gets only an explicit credential (`base.environment_key`'s
-  policy). `OPENAI_API_KEY` is never sent to Azure (LangChain still falls back to it).
+  other host (a gateway, a mock) then gets only an explicit credential
+  (`base.environment_key`'s policy). `OPENAI_API_KEY` is never sent to Azure (LangChain
+  still falls back to it).
 - Content filters: `response_metadata["prompt_filter_results"]` and, per choice,
   `response_metadata["content_filter_results"]`, as langchain-openai keeps them (streams:
   the prompt results arrive with the first chunk, each chunk's results merge into the
@@ -67,6 +69,7 @@ from ...adapters.base import HTTPRequest
 from ...adapters.base import as_secret
 from ...adapters.base import header_value
 from ...adapters.base import hold_secrets
+from ...adapters.base import holds_environment_key
 from ...adapters.base import key_digest
 from ...adapters.bodies import loads
 from ...adapters.connection import set_header
@@ -200,7 +203,8 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         )
         host = urlsplit(self.base_url).hostname or ""
         azure_host = host.endswith(AZURE_HOST_SUFFIXES)
-        if not explicit and (from_env or azure_host):  # see the module docstring
+        env_allowed = from_env or azure_host or not holds_environment_key()
+        if not explicit and env_allowed:  # see the module docstring
             azure_ad_token = as_secret(os.environ.get("AZURE_OPENAI_AD_TOKEN") or None)
             if azure_ad_token is None:
                 api_key = as_secret(os.environ.get("AZURE_OPENAI_API_KEY") or None)
@@ -221,7 +225,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
             self._api_key or self._ad_token,
             BaseURL.parse(self.secret_base_url or self.base_url, "/chat/completions"),
         )
-        self._withheld = _withheld_note(explicit, from_env or azure_host)
+        self._withheld = _withheld_note(explicit, env_allowed)
         check_headers(default_headers, "default_headers")
         self._headers = hold_secrets(self._azure_headers(default_headers), self._secret_names)
         self._bases: dict[str, BaseURL] = {}
@@ -408,9 +412,10 @@ class AzureOpenAIAdapter(OpenAIAdapter):
 
 class AzureStreamParser(OpenAIStreamParser):
     """The OpenAI stream parser, keeping Azure's filter results: the first event (no
-    choices, empty id and model, `prompt_filter_results`) waits for the first chunk with
-    content; each chunk's `content_filter_results` of choice 0 go in its metadata. A
-    finish_reason `content_filter` raises `ContentFilterError`."""
+    choices, empty id and model, `prompt_filter_results`) is an empty chunk holding them,
+    as langchain-openai yields an empty chunk for it; each chunk's `content_filter_results`
+    of choice 0 go in its metadata. A finish_reason `content_filter` raises
+    `ContentFilterError`."""
 
     __slots__ = ("_filter_meta", "_prompt_results", "_version")
 
@@ -425,7 +430,13 @@ class AzureStreamParser(OpenAIStreamParser):
         if "prompt_filter_results" in obj:
             self._prompt_results = obj["prompt_filter_results"]
             if not choices and not obj.get("usage"):
-                return None  # Azure's filter-only first event: its id and model are empty
+                # Azure's filter-only first event (its id and model empty): an empty
+                # chunk, as langchain-openai yields one for it (issue 47), holding the
+                # prompt's filter results.
+                results, self._prompt_results = self._prompt_results, None
+                return AIMessageChunk(
+                    content="", response_metadata={"prompt_filter_results": results}
+                )
         first = next((c for c in choices if isinstance(c, dict) and not c.get("index")), None)
         chunk = super()._chunk(obj)
         if first is not None and "content_filter_results" in first:

@@ -87,9 +87,10 @@ class ChatOpenAI(ChatModel):
     `responses/v1` content blocks (reasoning items, built-in tool items, text with
     annotations); `output_version="v0"` with the Responses API is not supported.
 
-    Deliberate differences from langchain-openai: `stream_usage` defaults to True for
-    every server (LangChain turns it off for a custom base URL; pass False for servers
-    that reject `stream_options`); unknown keywords raise instead of being moved to
+    `stream_usage` defaults as langchain-openai's: asked for of OpenAI's own host only
+    (no base URL, none in OPENAI_BASE_URL, no HTTP client of the user's); pass True to
+    ask any server. Usage a server sends unasked is kept, as LangChain keeps it.
+    Deliberate differences from langchain-openai: unknown keywords raise instead of being moved to
     `model_kwargs` with a warning; LangChain settings chatplex has no equivalent for
     (`openai_proxy`, `include_response_headers`, ...) raise with the reason. `cache=`
     takes a chatplex or a LangChain cache, as in LangChain.
@@ -207,6 +208,12 @@ class ChatOpenAI(ChatModel):
             "store": store,
         }
         body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
+        # langchain-openai's default (issue 47): asked for of OpenAI's own host only.
+        asks_usage = (
+            stream_usage_default({"base_url": base_url, **tail.settings})
+            if stream_usage is None
+            else stream_usage
+        )
         #: The Responses adapter, for `bind_tools` with built-in tools (None: not allowed).
         self._responses_adapter: OpenAIResponsesAdapter | None
         adapter, self._responses_adapter = self._make_adapter(
@@ -217,7 +224,7 @@ class ChatOpenAI(ChatModel):
                 project=project,
                 default_headers=default_headers,
                 default_query=default_query,
-                include_usage=stream_usage is not False,
+                include_usage=asks_usage,
                 responses=responses,
                 use_previous_response_id=use_previous_response_id,
                 switchable=use_responses_api is None,  # built-in tools bound later switch
@@ -243,17 +250,9 @@ class ChatOpenAI(ChatModel):
             model_kwargs=model_kwargs,
             extra_body=extra_body,
             streaming=streaming,
-            stream_usage=stream_usage is not False,
+            stream_usage=asks_usage,
             **body,
             **api_params,
-        )
-        # Asked for where langchain-openai would not ask (a base URL): the usage chunk
-        # ends the stream in place of LangChain's empty closing chunk.
-        self.usage_closes_stream = stream_usage is None and not stream_usage_default(
-            {
-                "base_url": base_url,
-                **tail.settings,  # a client of the user's: langchain-openai does not ask
-            }
         )
         tail.settle(self)
 

@@ -118,6 +118,9 @@ class OpenAIResponsesAdapter(Adapter):
     base_url: str
 
     provider = PROVIDER
+    #: The usage of `response.completed` is kept whatever `stream_usage` says, as
+    #: langchain-openai's Responses path keeps it.
+    keeps_sent_usage = True
     #: What its users catch: the openai SDK's classes (`except openai.RateLimitError`);
     #: a failed response (in a 200 body or a stream event) is also the ValueError
     #: langchain-openai raises for it.

@@ -21,8 +21,11 @@ from typing import Any
 import pytest
 
 import chatplex
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
 from tests.partners.azure import test_azure_sidebyside as chat_completions
@@ -246,19 +249,23 @@ def _versioned_v1_path(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     f"responses_{name}": entry for name, entry in responses.DIFFERENCES.items()
 }
-DIFFERENCES["azure_error_404_deployment"] = responses.DIFFERENCES["error_400"]
 # The same on both of Azure's wires: AzureChatOpenAI drops parallel_tool_calls=False.
 DIFFERENCES["responses_structured_function_calling"] = chat_completions.DIFFERENCES[
     "structured_function_calling"
 ]
 DIFFERENCES["azure_endpoint_with_openai_v1"] = (
-    "an endpoint given as Azure's v1 API (`https://<resource>.openai.azure.com/openai/v1`) "
-    "is called at `.../openai/v1/responses`, as chatplex's Chat Completions calls it; the "
-    "openai SDK appends `/openai/responses` to it again (`.../openai/v1/openai/responses`, "
-    "a path Azure does not serve: every call fails)",
+    Difference(
+        Reason.REJECTED,
+        "with an endpoint given as Azure's v1 API "
+        "(`https://<resource>.openai.azure.com/openai/v1`), the openai SDK appends "
+        "`/openai/responses` to it again (`.../openai/v1/openai/responses`), a path Azure "
+        "does not serve: every call fails",
+        "the endpoint is called at `.../openai/v1/responses`, as chatplex's Chat "
+        "Completions calls it",
+    ),
     _versioned_v1_path,
 )
 

@@ -20,10 +20,13 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -509,13 +512,15 @@ def _bedrocks_total(outcome: Outcome) -> Outcome:
 
 
 #: Script → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     name: (
-        "usage_metadata's total_tokens is input_tokens + output_tokens. langchain-aws "
-        "counts cached tokens in input_tokens but copies Bedrock's totalTokens, which "
-        "leaves them out, so its total is less than its own input count (19 against "
-        "132 input tokens here): totals summed for budgets and cost undercount every "
-        "cached call.",
+        Difference(
+            Reason.LOSES_DATA,
+            "counts cached tokens in input_tokens but copies Bedrock's totalTokens, which "
+            "leaves them out: its total is less than its own input count, and totals "
+            "summed for budgets and cost undercount every cached call",
+            "usage_metadata's total_tokens is input_tokens + output_tokens",
+        ),
         _bedrocks_total,
     )
     for name in ("cache_usage", "cache_point_sent")

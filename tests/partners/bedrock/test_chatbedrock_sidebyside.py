@@ -22,10 +22,13 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
@@ -1032,12 +1035,13 @@ def _their_fields_sent(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-_BASE_URL_DROPPED = (
+_BASE_URL_DROPPED = Difference(
+    Reason.LOSES_DATA,
+    "ChatBedrock has no `base_url` field: it moves base_url into model_kwargs, sends it "
+    "inside the request body, and signs the request for the public AWS host instead of "
+    "the endpoint given: the VPC endpoint or proxy is bypassed, silently",
     "base_url= (langchain-aws's alias of endpoint_url on ChatBedrockConverse, and what "
-    "init_chat_model passes) is honoured. langchain-aws's ChatBedrock has no such field: "
-    "it moves base_url into model_kwargs, sends it inside the request body, and signs "
-    "the request for the public AWS host instead of the endpoint given (a loss: the VPC "
-    "endpoint or proxy is bypassed, silently)."
+    "init_chat_model passes) is honoured",
 )
 
 
@@ -1108,45 +1112,51 @@ def _their_refused_stop(outcome: Outcome) -> Outcome:
     return ours, ours, our_requests, our_requests
 
 
-_STOP_KEY_REFUSED = (
-    "A per-call stop is sent under the family's own key: none for Llama (its body has "
+_STOP_KEY_REFUSED = Difference(
+    Reason.REJECTED,
+    "sends `stop_sequences` in every model family's body, a key Bedrock refuses outside "
+    "Anthropic's (`Malformed input request: extraneous key [stop_sequences] is not "
+    "permitted`; langchain-aws issues 61 and 62)",
+    "a per-call stop is sent under the family's own key: none for Llama (its body has "
     "no stop sequences: the reply is cut at them, as langchain-aws also cuts it), `stop` "
     "for Mistral, DeepSeek, OpenAI and Qwen, `textGenerationConfig.stopSequences` for "
-    "Titan. langchain-aws sends `stop_sequences` in every family's body, a key Bedrock "
-    "refuses outside Anthropic's (`Malformed input request: extraneous key "
-    "[stop_sequences] is not permitted`, reported as langchain-ai/langchain-aws#62; "
-    "Mistral's key is `stop`: langchain-ai/langchain-aws#61)."
+    "Titan",
 )
-_STREAM_STOP_REFUSED = (
-    "A stream with stop sequences sends them under the family's own key (`stop`). "
-    "langchain-aws refuses it before any request (ValueError: its table of stop keys "
-    "has no entry for DeepSeek, OpenAI or Qwen), though their bodies take them."
+_STREAM_STOP_REFUSED = Difference(
+    Reason.RAISES,
+    "a stream with stop sequences raises ValueError before any request for DeepSeek, "
+    "OpenAI and Qwen models (its table of stop keys has no entry for them), though their "
+    "bodies take them",
+    "a stream with stop sequences sends them under the family's own key (`stop`)",
 )
-_OBJECT_JOINED = (
-    "A Chat Completions stream (OpenAI, Qwen) merges to one `object` field (every chunk "
-    "repeats it: chatplex merges a repeated string to itself); LangChain joins every "
-    "chunk's copy into one long string."
+_OBJECT_JOINED = Difference(
+    Reason.LOSES_DATA,
+    "a Chat Completions stream (OpenAI, Qwen) merges every chunk's copy of the `object` "
+    "field into one long string (`chat.completion.chunkchat.completion.chunk...`)",
+    "the merged stream's `object` field is the one every chunk repeats",
 )
-_STREAM_USAGE_LOST = (
-    "A stream ends with the invocation's usage (Bedrock's "
-    "amazon-bedrock-invocationMetrics on the last event) as a closing chunk, whatever "
-    "the stop reason. langchain-aws yields that chunk for Llama's and Mistral's "
-    '"stop" only: after "length", and on every Titan stream, the usage is lost '
-    "(usage_metadata None). Titan's running count totalOutputTextTokenCount merges to "
-    "its last value (chatplex merges every count in response_metadata so); LangChain "
-    "sums the running totals."
+_STREAM_USAGE_LOST = Difference(
+    Reason.LOSES_DATA,
+    "the stream's usage (Bedrock's amazon-bedrock-invocationMetrics) is yielded for "
+    'Llama\'s and Mistral\'s "stop" only: after "length", and on every Titan stream, the '
+    "usage is lost (usage_metadata None); Titan's running count "
+    "totalOutputTextTokenCount is summed over the chunks",
+    "a stream ends with the invocation's usage as a closing chunk, whatever the stop "
+    "reason; Titan's running count totalOutputTextTokenCount merges to its last value",
 )
 
 #: Script → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "base_url_alias": (_BASE_URL_DROPPED, _their_public_host),
     "converse_model_kwargs": (
-        "ChatBedrock(beta_use_converse_api=True, model_kwargs={...}) sends the keys that "
-        "are not inference settings (top_k, thinking...) as Converse's "
-        "additionalModelRequestFields, as ChatBedrockConverse(model_kwargs=...) does. "
-        "langchain-aws's switch to Converse keeps only its listed keys (max_tokens, "
-        "temperature, top_p, stop...) and drops the rest silently (a loss: the model "
-        "runs without them).",
+        Difference(
+            Reason.LOSES_DATA,
+            "with beta_use_converse_api=True, model_kwargs keeps only its listed keys "
+            "(max_tokens, temperature, top_p, stop...) and drops the rest (top_k, "
+            "thinking...) silently: the model runs without them",
+            "the keys that are not inference settings are sent as Converse's "
+            "additionalModelRequestFields, as ChatBedrockConverse(model_kwargs=...) does",
+        ),
         _their_fields_sent,
     ),
     "init_chat_model_base_url": (_BASE_URL_DROPPED, _their_public_host),
@@ -1161,10 +1171,14 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
     "qwen_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
     "deepseek_stream_with_stop": (_STREAM_STOP_REFUSED, _their_refused_stop),
     "meta_text_blocks": (
-        "A message whose content is a list of text blocks goes into a prompt as its "
-        "text. langchain-aws formats the content with an f-string: the prompt carries "
-        "the Python repr of the list (a loss: the model reads dict syntax). Blocks other "
-        "than text are refused before any request.",
+        Difference(
+            Reason.LOSES_DATA,
+            "formats a message whose content is a list of text blocks with an f-string: "
+            "the prompt carries the Python repr of the list, and the model reads dict "
+            "syntax",
+            "the text blocks go into the prompt as their text (blocks other than text "
+            "are refused before any request)",
+        ),
         _their_prompt_of_text,
     ),
     "gpt_oss_stream_with_stop": (_STREAM_STOP_REFUSED, _their_refused_stop),
@@ -1193,10 +1207,13 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
         )
     },
     "class_stop": (
-        "ChatBedrock(stop=[...]) is sent as the body's stop_sequences. langchain-aws "
-        "keeps the field but sends it only on the Converse path: on InvokeModel the "
-        "stop sequences the script set are silently dropped (a loss: the model runs past "
-        "them).",
+        Difference(
+            Reason.LOSES_DATA,
+            "keeps ChatBedrock(stop=[...]) but sends it only on the Converse path: on "
+            "InvokeModel the stop sequences are silently dropped, and the model runs past "
+            "them",
+            "ChatBedrock(stop=[...]) is sent as the body's stop_sequences",
+        ),
         _their_stop_sent,
     ),
 }

@@ -15,10 +15,13 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -452,46 +455,61 @@ def _all(*steps: Callable[[Outcome], Outcome]) -> Callable[[Outcome], Outcome]:
     return run
 
 
-STREAM_USAGE = (
+STREAM_USAGE = Difference(
+    Reason.LOSES_DATA,
+    "a sync stream has no usage_metadata: token tracking "
+    "(get_usage_metadata_callback, cost budgets) loses every streamed call",
     "a stream's last chunk carries usage_metadata (Cohere's `usage.tokens`, as the "
-    "non-stream reply has it); langchain-cohere's sync stream has none, so token tracking "
-    "(get_usage_metadata_callback, cost budgets) loses every streamed call"
+    "non-stream reply has it)",
 )
-ASTREAM_USAGE = (
-    "an async stream's usage_metadata counts `usage.tokens`, as the non-stream reply and "
-    "the sync stream do; langchain-cohere's astream counts `billed_units` instead, so "
-    "the same reply reports other token counts depending on how it was called"
+ASTREAM_USAGE = Difference(
+    Reason.LOSES_DATA,
+    "an async stream counts `billed_units` instead of `usage.tokens`: the same reply "
+    "reports other token counts depending on how it was called",
+    "an async stream's usage_metadata counts `usage.tokens`, as the non-stream reply "
+    "and the sync stream do",
 )
-FLAT_TOOLS = (
-    "tool parameters go as their whole JSON schema; langchain-cohere flattens each "
-    "property to its type and a description, dropping items, enums, nested objects and "
-    "formats, so the model never sees them (a list[str] argument loses its item type)"
+FLAT_TOOLS = Difference(
+    Reason.LOSES_DATA,
+    "flattens each tool property to its type and a description, dropping items, enums, "
+    "nested objects and formats: the model never sees them (a list[str] argument loses "
+    "its item type)",
+    "tool parameters go as their whole JSON schema",
 )
-STREAMED_CALLS = (
-    "streamed tool-call chunks keep Cohere's call id (on the start chunk only); "
-    "langchain-cohere gives every chunk a new random id, so its merged stream has three "
+STREAMED_CALLS = Difference(
+    Reason.LOSES_DATA,
+    "gives every streamed tool-call chunk a new random id: its merged stream has three "
     "calls (one nameless, one with no arguments) and an invalid call with the arguments "
-    "twice, and the call's id matches nothing the server issued"
+    "twice, and the call's id matches nothing the server issued",
+    "streamed tool-call chunks keep Cohere's call id (on the start chunk only)",
 )
-CITATIONS = (
-    "citations are the JSON Cohere sent (plain dicts); langchain-cohere keeps the SDK's "
-    "Citation objects in additional_kwargs, which json.dumps of a message (chat "
-    "histories, caches, logs) cannot write"
+CITATIONS = Difference(
+    Reason.RAISES,
+    "keeps the SDK's Citation objects in additional_kwargs: json.dumps of a message "
+    "(chat histories, caches, logs) raises a TypeError",
+    "citations are the JSON Cohere sent (plain dicts)",
 )
 
 #: Script → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "stream_chunks": (STREAM_USAGE, _stream_usage),
     "astream_chunks": (ASTREAM_USAGE, _astream_usage),
     "tool_call_stream": (
-        " / ".join((STREAM_USAGE, FLAT_TOOLS, STREAMED_CALLS)),
+        (STREAM_USAGE, FLAT_TOOLS, STREAMED_CALLS),
         _all(_stream_usage, _flat_tools, _streamed_calls),
     ),
     "citations_reply": (CITATIONS, _plain_citations),
     "structured_tool": (
-        "with_structured_output(method='function_calling') requires the tool call "
-        "(`tool_choice: REQUIRED`); langchain-cohere only offers the tool, so a reply in "
-        "text leaves nothing to parse / " + FLAT_TOOLS,
+        (
+            Difference(
+                Reason.LOSES_DATA,
+                "with_structured_output(method='function_calling') only offers the tool: "
+                "a reply in text leaves nothing to parse, and the script gets None",
+                "with_structured_output(method='function_calling') requires the tool "
+                "call (`tool_choice: REQUIRED`)",
+            ),
+            FLAT_TOOLS,
+        ),
         _all(_forced_tool, _flat_tools),
     ),
 }
@@ -499,21 +517,35 @@ for _name in ("tool_call_invoke", "tool_choice_required", "tool_round_trip"):
     DIFFERENCES[_name] = (FLAT_TOOLS, _flat_tools)
 DIFFERENCES["tool_round_trip_with_plan"] = (FLAT_TOOLS, _flat_tools)
 DIFFERENCES["invalid_tool_arguments"] = (
-    "a reply whose tool-call arguments are no JSON (cut short) is a reply with an invalid "
-    "tool call (the raw arguments and why), as on every wire and in LangChain's other "
-    "packages; langchain-cohere's invoke raises json's JSONDecodeError and the reply is "
-    "lost / " + FLAT_TOOLS,
+    (
+        Difference(
+            Reason.RAISES,
+            "invoke raises json's JSONDecodeError on a reply whose tool-call arguments are "
+            "no JSON (cut short): the reply is lost",
+            "such a reply has an invalid tool call (the raw arguments and why), as on "
+            "every wire and in LangChain's other packages",
+        ),
+        FLAT_TOOLS,
+    ),
     _all(_flat_tools, _reply_kept),
 )
 DIFFERENCES["structured_schema"] = (
-    "the schema goes as v2's `response_format.json_schema` (the cohere SDK's "
-    "JsonResponseFormatV2 field); langchain-cohere sends v1's `schema` key to /v2/chat, "
-    "which the v2 API does not read, so the schema is not enforced",
+    Difference(
+        Reason.LOSES_DATA,
+        "sends v1's `schema` key to /v2/chat, which the v2 API does not read: the schema "
+        "is not enforced",
+        "the schema goes as v2's `response_format.json_schema` (the cohere SDK's "
+        "JsonResponseFormatV2 field)",
+    ),
     _schema_field,
 )
 DIFFERENCES["constructor_max_tokens"] = (
-    "ChatCohere(max_tokens=5) is sent; langchain-cohere's ChatCohere has no such field "
-    "and drops it without a word (replies are not bounded as the script asked)",
+    Difference(
+        Reason.LOSES_DATA,
+        "ChatCohere has no `max_tokens` field and drops ChatCohere(max_tokens=5) without "
+        "a word: replies are not bounded as the script asked",
+        "ChatCohere(max_tokens=5) is sent",
+    ),
     _kept_max_tokens,
 )
 

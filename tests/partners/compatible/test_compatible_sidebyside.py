@@ -28,10 +28,13 @@ from tests.partners._invalid_arguments import WHY_CUT_SHORT
 from tests.partners._invalid_arguments import WHY_WORDING
 from tests.partners._invalid_arguments import cut_short_arguments
 from tests.partners._invalid_arguments import parser_wording
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -668,7 +671,12 @@ def missing_key(cls: Any, p: Package, url: str) -> Any:
         try:
             cls(model=p.model).invoke("Hi")
         except Exception as exc:  # noqa: BLE001 - the error is what is observed
-            return {"raised": True, "ValueError": isinstance(exc, ValueError)}
+            sdk = importlib.import_module(p.sdk) if p.sdk != "httpx" else None
+            errors = [n for n in dir(sdk) if n.endswith("Error")] if sdk else []
+            classes = {n for n in errors if isinstance(exc, getattr(sdk, n))}
+            words = None if isinstance(exc, ValueError) else str(exc)  # pydantic's: its own
+            found = {"ValueError": isinstance(exc, ValueError), "sdk": classes, "words": words}
+            return {"raised": True, **found}
     return {"raised": False}
 
 
@@ -765,18 +773,10 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
 ADDED_METADATA = ("raw_finish_reason", "provider", "attempts")
 
 
-def _error_message(outcome: Outcome) -> Outcome:
-    """Their `message` (the SDK's "Error code: 400 - {body}") read as ours, once ours is
-    seen to be the provider's message inside it."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert ours["message"] and ours["message"] in theirs["message"], (ours, theirs)
-    return {**theirs, "message": ours["message"]}, ours, their_requests, our_requests
-
-
 def _error_code(outcome: Outcome) -> Outcome:
     """Their `code` (None: the groq and fireworks SDKs have no such field) read as ours,
     the body's `error.code`."""
-    theirs, ours, their_requests, our_requests = _error_message(outcome)
+    theirs, ours, their_requests, our_requests = outcome
     assert theirs["code"] is None and ours["code"] == ours["body"]["error"]["code"]
     return {**theirs, "code": ours["code"]}, ours, their_requests, our_requests
 
@@ -787,21 +787,6 @@ def _groq_error(outcome: Outcome) -> Outcome:
     theirs, ours, their_requests, our_requests = _error_code(outcome)
     assert not any(theirs["langchain"].values()) and ours["langchain"]["ModelError"]
     return {**theirs, "langchain": ours["langchain"]}, ours, their_requests, our_requests
-
-
-def _environment_key(outcome: Outcome) -> Outcome:
-    """Their request's key from the environment taken out: chatplex sends none."""
-    theirs, ours, their_requests, our_requests = outcome
-    for request in their_requests:
-        assert request["headers"].pop("authorization") == "Bearer sk-from-env"
-    return theirs, ours, their_requests, our_requests
-
-
-def _missing_key_class(outcome: Outcome) -> Outcome:
-    """Theirs a groq.GroqError (the SDK's client refuses), ours a ValueError."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert theirs == {"raised": True, "ValueError": False} and ours["ValueError"]
-    return ours, ours, their_requests, our_requests
 
 
 def _keyless(outcome: Outcome) -> Outcome:
@@ -861,11 +846,6 @@ _ERRORS = (
     "error_in_stream_call",
     "error_async",
 )
-_WHY_MESSAGE = (
-    "an error's `message` is chatplex's typed field on every wire: the provider's own "
-    'message ("Invalid API Key"); the SDKs\' is "Error code: 401 - {the whole body}", '
-    "which says the same with the status and body chatplex has as `status_code`/`body`"
-)
 _WHY_CODE = (
     "chatplex's `code` is the body's `error.code` on every wire (\"invalid_api_key\"); "
     "the groq and fireworks SDKs have no `code` (None), so code reading it gets None there"
@@ -875,47 +855,23 @@ _WHY_GROQ = (
     "langchain-openai, -anthropic and -fireworks raise them); langchain-groq raises the "
     "groq SDK's classes only. Both are groq's classes, so every `except groq.X` is the same"
 )
-_WHY_ENV_KEY = (
-    "chatplex's one key policy (adapters/base.environment_key): the environment's key "
-    "goes to the provider's own host or to a base URL from the environment too, never "
-    "to a base_url= written in code for another host (LangChain sends GROQ_API_KEY... "
-    "to any server named in code: a key leak to a proxy or a typo'd host). Pass "
-    "api_key= to send one there"
-)
 
 #: (package, script) → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[tuple[str, str], tuple[str, Callable[[Outcome], Outcome]]] = {}
+DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {}
 for _package in PACKAGES:
     for _script in _ERRORS:
         if _package == "groq":
-            DIFFERENCES[_package, _script] = (
-                f"{_WHY_MESSAGE}; {_WHY_CODE}; {_WHY_GROQ}",
-                _groq_error,
-            )
+            DIFFERENCES[_package, _script] = (f"{_WHY_CODE}; {_WHY_GROQ}", _groq_error)
         elif _package == "fireworks":
-            DIFFERENCES[_package, _script] = (f"{_WHY_MESSAGE}; {_WHY_CODE}", _error_code)
+            DIFFERENCES[_package, _script] = (_WHY_CODE, _error_code)
         elif _package == "mistralai":
             DIFFERENCES[_package, _script] = (_WHY_HTTPX, _httpx_error)
-        else:
-            DIFFERENCES[_package, _script] = (_WHY_MESSAGE, _error_message)
-    DIFFERENCES[_package, "key_from_environment"] = (_WHY_ENV_KEY, _environment_key)
     if _package != "perplexity":  # (which runs no tool scripts)
         DIFFERENCES[_package, "invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
         DIFFERENCES[_package, "invalid_tool_arguments_stream"] = (
             WHY_CUT_SHORT,
             cut_short_arguments,
         )
-DIFFERENCES["groq", "missing_key"] = (
-    "without a key chatplex raises ValueError when the model is built, on every wire "
-    "(langchain-groq: the groq SDK's GroqError, from its client); chatplex never "
-    "imports the groq SDK",
-    _missing_key_class,
-)
-DIFFERENCES["together", "missing_key"] = (
-    "without a key chatplex raises ValueError when the model is built, on every wire "
-    "(langchain-together: the openai SDK's OpenAIError, from its client)",
-    _missing_key_class,
-)
 
 
 def _reasoning_kept(outcome: Outcome) -> Outcome:
@@ -928,9 +884,13 @@ def _reasoning_kept(outcome: Outcome) -> Outcome:
 
 for _script in ("reasoning_invoke", "reasoning_stream"):
     DIFFERENCES["together", _script] = (
-        "a reasoning model's thinking (`reasoning_content`, DeepSeek-R1 and the like on "
-        "Together) is kept in `additional_kwargs['reasoning_content']`, as ChatDeepSeek "
-        "keeps it; langchain-together (langchain-openai's reader) drops it: a loss",
+        Difference(
+            Reason.LOSES_DATA,
+            "drops a reasoning model's thinking (`reasoning_content`, DeepSeek-R1 and the "
+            "like on Together): langchain-openai's reader does not read the field",
+            "the thinking is kept in `additional_kwargs['reasoning_content']`, as "
+            "ChatDeepSeek keeps it",
+        ),
         _reasoning_kept,
     )
 DIFFERENCES["mistralai", "missing_key"] = (
@@ -954,32 +914,32 @@ def _reasoning_block_kept(outcome: Outcome) -> Outcome:
 
 for _script in ("reasoning_invoke", "reasoning_stream"):
     DIFFERENCES["mistralai", _script] = (
-        "a `reasoning_content` field beside the answer is kept, as a reasoning block "
-        "before the text; langchain-mistralai drops the field: a loss. (Magistral's own "
-        "`thinking` parts stay in the content list as Mistral sent them, in both: "
-        "thinking_invoke, thinking_chunks)",
+        Difference(
+            Reason.LOSES_DATA,
+            "drops a `reasoning_content` field beside the answer",
+            "the field is kept, as a reasoning block before the text (Magistral's own "
+            "`thinking` parts stay in the content list as Mistral sent them, in both)",
+        ),
         _reasoning_block_kept,
     )
 
 
 DIFFERENCES["mistralai", "model_kwargs_sent"] = (
-    "chatplex sends a `seed` as `random_seed`, Mistral's name for it; langchain-mistralai "
-    "sends model_kwargs' `seed` as given, a field Mistral's API refuses (422)",
+    Difference(
+        Reason.REJECTED,
+        "sends model_kwargs' `seed` as given, a field Mistral's API refuses (422)",
+        "a `seed` is sent as `random_seed`, Mistral's name for it",
+    ),
     _seed_renamed,
 )
 for _script in _ERRORS:
     DIFFERENCES["perplexity", _script] = (
-        f"{_WHY_MESSAGE}; {_WHY_CODE.replace('groq and fireworks', 'perplexity')}; "
+        f"{_WHY_CODE.replace('groq and fireworks', 'perplexity')}; "
         "chatplex's errors are also langchain_core's ModelError classes on every wire; "
         "langchain-perplexity raises the perplexity SDK's classes only (ours are those "
         "too, so every `except perplexity.X` is the same)",
         _groq_error,
     )
-DIFFERENCES["perplexity", "missing_key"] = (
-    "without a key chatplex raises ValueError when the model is built, on every wire "
-    "(langchain-perplexity: the perplexity SDK's PerplexityError, from its client)",
-    _missing_key_class,
-)
 
 
 def _sdk_objects(outcome: Outcome) -> Outcome:
@@ -999,6 +959,13 @@ def _sdk_objects(outcome: Outcome) -> Outcome:
     return plain(theirs), plain(ours), their_requests, our_requests
 
 
+_SEARCH_OBJECTS = Difference(
+    Reason.RAISES,
+    "puts its SDK's pydantic objects in an invoked reply's `search_results` (dicts in "
+    "streams): json.dumps of the message's fields raises a TypeError",
+    "a reply's `search_results` are the JSON Perplexity sent (dicts), in invoked "
+    "replies as in streams",
+)
 for _script in (
     "invoke_text",
     "invoke_messages",
@@ -1015,10 +982,7 @@ for _script in (
     DIFFERENCES.setdefault(
         ("perplexity", _script),
         (
-            "a reply's `search_results` are the JSON Perplexity sent (dicts), in invoked "
-            "replies as in streams; langchain-perplexity puts its SDK's pydantic objects "
-            "there in invoked replies (dicts in streams), which json.dumps of the "
-            "message's fields refuses: a failure",
+            _SEARCH_OBJECTS,
             _sdk_objects,
         ),
     )
@@ -1037,14 +1001,17 @@ def _reasoning_tokens_kept(outcome: Outcome) -> Outcome:
 
 for _script in ("usage_details", "usage_zero_and_audio_details"):
     DIFFERENCES["perplexity", _script] = (
-        "a reply's `completion_tokens_details.reasoning_tokens` (the OpenAI form) is "
-        "read as the reasoning detail; langchain-perplexity reads only its top-level "
-        "`reasoning_tokens` and drops this one: a loss. (Perplexity's own top-level "
-        "fields are read alike: usage_search_fields)",
+        Difference(
+            Reason.LOSES_DATA,
+            "reads only Perplexity's top-level `reasoning_tokens` and drops "
+            "`completion_tokens_details.reasoning_tokens` (the OpenAI form)",
+            "`completion_tokens_details.reasoning_tokens` is read as the reasoning detail "
+            "(Perplexity's own top-level fields are read alike)",
+        ),
         _reasoning_tokens_kept,
     )
 DIFFERENCES["perplexity", "structured_raw"] = (
-    "the raw reply's search results as in invoke_text",
+    _SEARCH_OBJECTS,
     _sdk_objects,
 )
 for _package in ("groq", "fireworks", "mistralai"):
@@ -1068,22 +1035,24 @@ def _required_choice(outcome: Outcome) -> Outcome:
 
 
 DIFFERENCES["fireworks", "tool_choice_required"] = (
-    "langchain-fireworks reads tool_choice='required' as the name of a tool and asks "
-    'for a function called "required" (which does not exist: Fireworks refuses it or '
-    "the model is forced to a tool nobody offered); chatplex sends Chat Completions' "
-    "`required` (any of the offered tools), as langchain-openai and -groq do",
+    Difference(
+        Reason.REJECTED,
+        "reads tool_choice='required' as the name of a tool and asks for a function "
+        'called "required", which does not exist: Fireworks refuses it, or the model is '
+        "forced to a tool nobody offered",
+        "Chat Completions' `required` (any of the offered tools) is sent, as "
+        "langchain-openai and -groq send it",
+    ),
     _required_choice,
 )
-DIFFERENCES["xai", "per_call_stop"] = (
-    "as options_sent: langchain-xai drops `stop` for grok-4 without a word",
-    _stop_sent,
+_STOP_DROPPED = Difference(
+    Reason.LOSES_DATA,
+    "drops `stop` without a word for models its profile marks as reasoning (grok-4): "
+    "an argument silently ignored",
+    "`stop` is sent as asked; xAI's answer (an error for a model that takes no stop) says so",
 )
-DIFFERENCES["xai", "options_sent"] = (
-    "langchain-xai drops `stop` without a word for models its profile marks as "
-    "reasoning (grok-4): an argument silently ignored. chatplex sends what was asked; "
-    "xAI's answer (an error for a model that takes no stop) says so",
-    _stop_sent,
-)
+DIFFERENCES["xai", "per_call_stop"] = (_STOP_DROPPED, _stop_sent)
+DIFFERENCES["xai", "options_sent"] = (_STOP_DROPPED, _stop_sent)
 
 #: Request headers a script's constructor decides, compared; the rest (user agents,
 #: SDK telemetry `x-stainless-*`) name the client that sent them.

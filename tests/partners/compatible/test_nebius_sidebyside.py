@@ -17,7 +17,10 @@ from tests.partners._invalid_arguments import WHY_CUT_SHORT
 from tests.partners._invalid_arguments import WHY_WORDING
 from tests.partners._invalid_arguments import cut_short_arguments
 from tests.partners._invalid_arguments import parser_wording
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import run_both as run_scripts
 from tests.partners.compatible import test_compatible_sidebyside as suite
 
@@ -48,26 +51,19 @@ def _reasoning_kept(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-_WHY_REASONING = (
-    "Nebius' reasoning models send `reasoning_content`; ChatNebius (a BaseChatOpenAI, "
-    "which reads no such field) drops it, so the reasoning is lost; chatplex keeps it, "
-    "as ChatDeepSeek and ChatXAI do"
+_WHY_REASONING = Difference(
+    Reason.LOSES_DATA,
+    "ChatNebius (a BaseChatOpenAI, which reads no such field) drops the "
+    "`reasoning_content` Nebius' reasoning models send: the reasoning is lost",
+    "the reasoning is kept, as ChatDeepSeek and ChatXAI keep it",
 )
 
 #: Script → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
-    "missing_key": (
-        "without a key chatplex raises ValueError when the model is built, on every wire "
-        "(langchain-nebius: the openai SDK's OpenAIError, from its client)",
-        suite._missing_key_class,
-    ),
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "reasoning_invoke": (_WHY_REASONING, _reasoning_kept),
     "reasoning_stream": (_WHY_REASONING, _reasoning_kept),
-    # As for every openai-SDK package of the main suite (ChatXAI, ChatDeepSeek).
-    "key_from_environment": (suite._WHY_ENV_KEY, suite._environment_key),
     "invalid_tool_arguments": (WHY_WORDING, parser_wording),
     "invalid_tool_arguments_stream": (WHY_CUT_SHORT, cut_short_arguments),
-    **{name: (suite._WHY_MESSAGE, suite._error_message) for name in suite._ERRORS},
 }
 
 #: Scripts whose partner run crashes, and why that is a failure of LangChain's.

@@ -16,7 +16,10 @@ from tests.partners._invalid_arguments import WHY_CUT_SHORT
 from tests.partners._invalid_arguments import WHY_WORDING
 from tests.partners._invalid_arguments import cut_short_arguments
 from tests.partners._invalid_arguments import parser_wording
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import run_both as run_scripts
 from tests.partners.compatible import test_compatible_sidebyside as suite
 
@@ -50,24 +53,26 @@ def _image_parts(outcome: Outcome) -> Outcome:
 
 
 _WHY_CODE = suite._WHY_CODE.replace("groq and fireworks SDKs have", "sambanova SDK has")
-_WHY_REASONING = (
-    "a `reasoning_content` field (the name DeepSeek-R1 and others use on other hosts) is "
-    "kept in additional_kwargs['reasoning_content'], where langchain-sambanova keeps "
-    "SambaNova's own `reasoning` field; langchain-sambanova reads only `reasoning` and "
-    "drops this one: a loss"
+_WHY_REASONING = Difference(
+    Reason.LOSES_DATA,
+    "reads only SambaNova's own `reasoning` field and drops a `reasoning_content` field "
+    "(the name DeepSeek-R1 and others use on other hosts)",
+    "`reasoning_content` is kept in additional_kwargs['reasoning_content'], where "
+    "langchain-sambanova keeps SambaNova's own `reasoning` field",
 )
-_WHY_IMAGES = (
-    "langchain-sambanova sends LangChain's standard image blocks unconverted "
-    "(`{'type': 'image', 'url' or 'base64'...}`), which Chat Completions servers do not "
-    "take (SambaNova documents only `image_url` parts): a failure. chatplex sends them as "
-    "`image_url` parts, as ChatOpenAI does"
+_WHY_IMAGES = Difference(
+    Reason.REJECTED,
+    "sends LangChain's standard image blocks unconverted (`{'type': 'image', 'url' or "
+    "'base64'...}`), which Chat Completions servers do not take (SambaNova documents "
+    "only `image_url` parts)",
+    "standard image blocks are sent as `image_url` parts, as ChatOpenAI sends them",
 )
 
 #: Script → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     **{
         name: (
-            f"{suite._WHY_MESSAGE}; {_WHY_CODE}"
+            f"{_WHY_CODE}"
             "; chatplex's errors are also langchain_core's ModelError classes on every "
             "wire; langchain-sambanova raises the sambanova SDK's classes only (ours are "
             "those too, so every `except sambanova.X` is the same)",
@@ -75,12 +80,6 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
         )
         for name in suite._ERRORS
     },
-    "missing_key": (
-        "without a key chatplex raises ValueError when the model is built, on every wire "
-        "(langchain-sambanova: the sambanova SDK's SambaNovaError, from its client)",
-        suite._missing_key_class,
-    ),
-    "key_from_environment": (suite._WHY_ENV_KEY, suite._environment_key),
     "invalid_tool_arguments": (WHY_WORDING, parser_wording),
     "invalid_tool_arguments_stream": (WHY_CUT_SHORT, cut_short_arguments),
     "reasoning_invoke": (_WHY_REASONING, suite._reasoning_kept),

@@ -19,10 +19,13 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -572,7 +575,7 @@ def _also_sdk_class(outcome: Outcome) -> Outcome:
 
 
 #: Script → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     name: (
         "a 4xx is langchain-google-genai's class (ChatGoogleGenerativeAIError, by status "
         "GoogleInvalidRequestError...) and also google-genai's ClientError, the class the "
@@ -632,13 +635,6 @@ def _usage_once(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-def _no_environment_key(outcome: Outcome) -> Outcome:
-    """Their request read without the environment's key chatplex keeps back."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert their_requests[0]["headers"].pop("x-goog-api-key") == "env-google-key"
-    return theirs, ours, their_requests, our_requests
-
-
 for _name in (
     "tool_call_invoke",
     "tool_call_stream",
@@ -649,37 +645,42 @@ for _name in (
     "signature_round_trip",
 ):
     DIFFERENCES[_name] = (
-        "function parameters go as `parametersJsonSchema` (the JSON Schema as given); "
-        "langchain-google-genai converts them to the OpenAPI subset of `parameters`, "
-        "dropping what that subset lacks (a dict's value type `additionalProperties`, "
-        "`minimum`/`maximum`, `minItems`, defaults): the model is never told them",
+        Difference(
+            Reason.LOSES_DATA,
+            "converts function parameters to the OpenAPI subset of `parameters`, dropping "
+            "what that subset lacks (a dict's value type `additionalProperties`, "
+            "`minimum`/`maximum`, `minItems`, defaults): the model is never told them",
+            "function parameters go as `parametersJsonSchema` (the JSON Schema as given)",
+        ),
         _full_json_schema,
     )
 DIFFERENCES["image_url"] = (
-    "an image URL goes to Gemini as `fileData.fileUri` (Gemini fetches it); "
-    "langchain-google-genai downloads it in the client, synchronously (also inside "
-    "`ainvoke`, blocking the event loop) and with no size bound, and sends the bytes",
+    Difference(
+        Reason.HANGS,
+        "downloads an image URL in the client, synchronously (inside `ainvoke` too, "
+        "blocking the event loop) and with no size bound, and sends the bytes",
+        "an image URL goes to Gemini as `fileData.fileUri` (Gemini fetches it)",
+    ),
     _image_by_uri,
 )
 DIFFERENCES["blocked_prompt"] = (
-    "a blocked prompt's reply keeps `usage_metadata` (the prompt tokens Gemini counted), "
-    "`model_name` and `model_provider`, as every reply; langchain-google-genai drops "
-    "them, so its token and cost accounting loses the call",
+    Difference(
+        Reason.LOSES_DATA,
+        "drops a blocked prompt's `usage_metadata`, `model_name` and `model_provider`: "
+        "its token and cost accounting loses the call",
+        "a blocked prompt's reply keeps `usage_metadata` (the prompt tokens Gemini "
+        "counted), `model_name` and `model_provider`, as every reply",
+    ),
     _blocked_reply_keeps_usage,
 )
 DIFFERENCES["two_candidates"] = (
-    "with n > 1 the usage is on the first candidate only; langchain-google-genai copies "
-    "the whole reply's usage onto every candidate, so adding up the generations' usage "
-    "(as callbacks and cost trackers do) counts the call n times",
+    Difference(
+        Reason.LOSES_DATA,
+        "copies the whole reply's usage onto every candidate when n > 1: adding up the "
+        "generations' usage (as callbacks and cost trackers do) counts the call n times",
+        "with n > 1 the usage is on the first candidate only",
+    ),
     _usage_once,
-)
-DIFFERENCES["environment_key_to_coded_url"] = (
-    "chatplex's one key policy (adapters/base.py `environment_key`, every wire): "
-    "the key read from GOOGLE_API_KEY / GEMINI_API_KEY goes to Google's host or to a "
-    "base URL that also comes from the environment (GOOGLE_GEMINI_BASE_URL), never to a "
-    "base_url written in code; the SDK sends it to any host (a typo or a proxy gets "
-    "the key). Pass google_api_key= to send one there",
-    _no_environment_key,
 )
 
 

@@ -21,6 +21,7 @@ from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
@@ -328,7 +329,7 @@ ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "request_id")
 
 
 #: Script → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {}
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
 
 #: Scripts that still differ, and how: not a choice, work not done (each fails if it
 #: starts to pass, so this list stays true).

@@ -15,10 +15,13 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -357,12 +360,6 @@ def _retried(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, once
 
 
-def _mid_stream_status(outcome: Outcome) -> Outcome:
-    """Their error's status_code -1 read as ours, None."""
-    theirs, ours, their_requests, our_requests = outcome
-    return {**theirs, "status_code": None}, ours, their_requests, our_requests
-
-
 def _named_tool_results(outcome: Outcome) -> Outcome:
     """Our tool results without the `tool_name` langchain-ollama does not send."""
     theirs, ours, their_requests, our_requests = outcome
@@ -373,26 +370,28 @@ def _named_tool_results(outcome: Outcome) -> Outcome:
 
 
 #: Script → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     name: (
-        "chatplex retries a transient failure (a 5xx, a refused connection) twice by "
-        "default, as the openai and anthropic SDKs do (max_retries=2; 0 gives "
-        "langchain-ollama's single attempt): on a server that is restarting or loading "
-        "a model, LangChain's one attempt loses the call. The same request is sent again, "
-        "and the error finally raised is the same.",
+        Difference(
+            Reason.RAISES,
+            "one attempt: a 5xx or a refused connection from a server that is restarting "
+            "or loading a model raises at once, and the call is lost",
+            "retries a transient failure (a 5xx, a refused connection) twice by default, "
+            "as the openai and anthropic SDKs do (max_retries=0 gives a single attempt); "
+            "the same request is sent again, and the error finally raised is the same",
+        ),
         _retried,
     )
     for name in ("error_server", "connection_refused")
 }
-DIFFERENCES["error_in_stream"] = (
-    "an error line inside a stream has no HTTP status: chatplex's status_code says so "
-    "(None, as `status`), the ollama SDK's ResponseError says -1",
-    _mid_stream_status,
-)
 DIFFERENCES["tool_round_trip"] = (
-    "a tool result names the tool it answers (`tool_name`), which Ollama reads to match "
-    "results to calls; langchain-ollama sends only `tool_call_id`, which Ollama ignores "
-    "(with two calls to different tools, their results can be matched wrongly)",
+    Difference(
+        Reason.LOSES_DATA,
+        "sends a tool result with only `tool_call_id`, which Ollama ignores: with two "
+        "calls to different tools, the model can match their results wrongly",
+        "a tool result names the tool it answers (`tool_name`), which Ollama reads to "
+        "match results to calls",
+    ),
     _named_tool_results,
 )
 

@@ -24,10 +24,13 @@ import chatplex
 from tests.adapters._responses_fixtures import events_of
 from tests.adapters._responses_fixtures import response
 from tests.adapters._responses_fixtures import sse_of
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -502,14 +505,6 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
 ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "finish_reason", "token_usage")
 
 
-def _error_message(outcome: Outcome) -> Outcome:
-    """Their `message` (the SDK's "Error code: 400 - {message}") read as ours, once ours
-    is seen to be the provider's message inside it."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert ours["message"] and ours["message"] in theirs["message"], (ours, theirs)
-    return {**theirs, "message": ours["message"]}, ours, their_requests, our_requests
-
-
 def _as_invoked(outcome: Outcome) -> Outcome:
     """Their merged stream read as ours, once each block difference is seen to be one of
     the three: `index` in summary parts (and in blocks of a `streaming=True` invoke),
@@ -544,29 +539,16 @@ def _json_error_words(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-_WHY_MESSAGE = (
-    "an error's `message` is chatplex's typed field on every wire: the provider's own "
-    'message ("Incorrect API key provided"); the openai SDK\'s is "Error code: 401 - '
-    '{message}", the same with the status chatplex has as `status_code`'
+_WHY_STREAM = Difference(
+    Reason.LOSES_DATA,
+    "a merged stream differs from its own invoked reply: a function call's `status` is "
+    "lost, its blocks keep the merge key `index` (in reasoning summary parts, and in "
+    "every block of a streaming=True invoke), and a text without annotations has no "
+    "`annotations` list",
+    "a merged stream is exactly the invoked reply: code that reads the invoked shape "
+    "reads the stream's",
 )
-_WHY_STREAM = (
-    "chatplex's merged stream is exactly the invoked reply (tested on every wire); "
-    "langchain-openai's differs from its own invoke: its blocks keep the merge key "
-    "`index` (in reasoning summary parts, and in every block of a streaming=True "
-    "invoke), a text without annotations has no `annotations` list, and a function "
-    "call's `status` is lost. Code that reads the invoked shape reads chatplex's stream"
-)
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {
-    name: (_WHY_MESSAGE, _error_message)
-    for name in (
-        "error_400",
-        "error_401",
-        "error_429",
-        "error_500",
-        "error_in_stream_call",
-        "error_async",
-    )
-}
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
 for _name in (
     "stream_chunks",
     "astream_chunks",

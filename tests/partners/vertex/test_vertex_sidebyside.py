@@ -28,10 +28,13 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -530,7 +533,7 @@ READ_HEADERS = ("authorization", "content-type", "x-team")
 
 
 #: Script → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[str, tuple[str, Callable[[Outcome], Outcome]]] = {}
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
 
 
 def _declarations(requests: list[Any], *keys: str) -> list[Any]:
@@ -576,6 +579,32 @@ def _message_pairs(theirs: Any, ours: Any) -> list[tuple[Any, Any]]:
     return []
 
 
+_SCHEMAS = Difference(
+    Reason.LOSES_DATA,
+    "converts schemas to the OpenAPI subset (`parameters`, `responseSchema`), dropping "
+    "what it lacks (`additionalProperties`, `minimum`, defaults...: the model is never "
+    "told them), and passes a call's arguments through a protobuf Struct, so every "
+    "integer becomes a float (`1` -> `1.0`; above 2**53 wrong digits)",
+    "function parameters and response schemas go as `parametersJsonSchema` / "
+    "`responseJsonSchema` (the JSON Schema as given), and a call's "
+    "`additional_kwargs['function_call']['arguments']` keeps the model's numbers",
+)
+_FINISH = Difference(
+    Reason.LOSES_DATA,
+    "puts `FINISH_REASON_UNSPECIFIED` on every stream chunk before the last, so adding "
+    'the chunks up gives `FINISH_REASON_UNSPECIFIEDSTOP`, which no `== "STOP"` check '
+    "matches",
+    "a merged stream's `finish_reason` is the reply's (`STOP`)",
+)
+_THOUGHT_TOKENS = Difference(
+    Reason.LOSES_DATA,
+    "leaves thinking tokens out of `output_tokens` while `total_tokens` keeps them: its "
+    "cost accounting undercounts thinking models",
+    "`usage_metadata['output_tokens']` counts the thinking tokens (billed as output; "
+    "`output_token_details['reasoning']` says how many), as langchain-google-genai does",
+)
+
+
 for _name in (
     "tool_call_invoke",
     "tool_call_stream",
@@ -590,14 +619,7 @@ for _name in (
     "tool_choice_none",
 ):
     DIFFERENCES[_name] = (
-        "function parameters and response schemas go as `parametersJsonSchema` / "
-        "`responseJsonSchema` (the JSON Schema as given), and a call's "
-        "`additional_kwargs['function_call']['arguments']` keeps the model's numbers; "
-        "langchain-google-vertexai converts schemas to the OpenAPI subset (`parameters`, "
-        "`responseSchema`), dropping what it lacks (`additionalProperties`, `minimum`, "
-        "defaults...: the model is never told them), and passes arguments through a "
-        "protobuf Struct, so every integer becomes a float (`1` → `1.0`; above 2**53 "
-        "wrong digits)",
+        _SCHEMAS,
         _full_json_schema,
     )
 
@@ -614,10 +636,17 @@ def _tool_output_as_sent(outcome: Outcome) -> Outcome:
 
 
 DIFFERENCES["tool_round_trip"] = (
-    "a tool's result goes as Gemini's `{\"output\": <the result>}` (as chatplex's "
-    'ChatGoogleGenerativeAI); langchain-google-vertexai sends the result "3" as the text '
-    '"3.0" (parsed as JSON, through a protobuf float, back to a string): the model '
-    "reads a value the tool never returned. Schemas as in the tool scripts",
+    (
+        _SCHEMAS,
+        Difference(
+            Reason.LOSES_DATA,
+            'sends a tool\'s result "3" as the text "3.0" (parsed as JSON, through a '
+            "protobuf float, back to a string): the model reads a value the tool never "
+            "returned",
+            "a tool's result goes as Gemini's `{\"output\": <the result>}`, as chatplex's "
+            "ChatGoogleGenerativeAI sends it",
+        ),
+    ),
     _tool_output_as_sent,
 )
 
@@ -642,10 +671,13 @@ def _run_their_async(script: Callable[[Any, str], Any]) -> Callable[[Any, str], 
 
 SCRIPTS["ainvoke_text"] = (vertex_replies(), _run_their_async(ainvoke_text))
 DIFFERENCES["ainvoke_text"] = (
-    "`ainvoke` / `astream` work over REST; langchain-google-vertexai's with "
-    '`api_transport="rest"` crash once the reply is in (TypeError: the aiplatform REST '
-    "client's result is not awaitable; the call is made and billed, its reply lost), "
-    "so an async script has to run over gRPC",
+    Difference(
+        Reason.RAISES,
+        'with `api_transport="rest"`, `ainvoke` and `astream` raise a TypeError once the '
+        "reply is in (the aiplatform REST client's result is not awaitable): the call is "
+        "made and billed, its reply lost",
+        "`ainvoke` and `astream` work over REST",
+    ),
     _async_works,
 )
 
@@ -666,10 +698,13 @@ def _without(*paths: tuple[str, ...]) -> Callable[[Outcome], Outcome]:
 
 
 DIFFERENCES["blocked_prompt"] = (
-    "a blocked prompt's reply says why in `response_metadata['prompt_feedback']` "
-    "(`block_reason`, as chatplex's ChatGoogleGenerativeAI); langchain-google-vertexai "
-    "returns an empty message with no reason, so a script cannot tell a blocked prompt "
-    "from an empty answer",
+    Difference(
+        Reason.LOSES_DATA,
+        "returns an empty message with no reason: a script cannot tell a blocked prompt "
+        "from an empty answer",
+        "a blocked prompt's reply says why in `response_metadata['prompt_feedback']` "
+        "(`block_reason`), as chatplex's ChatGoogleGenerativeAI",
+    ),
     _without(("response_metadata", "prompt_feedback")),
 )
 
@@ -689,8 +724,12 @@ def _sent_by_us(*keys: str) -> Callable[[Outcome], Outcome]:
 
 
 DIFFERENCES["sampling_settings"] = (
-    "`presence_penalty` and `frequency_penalty` are sent; langchain-google-vertexai "
-    "accepts both and silently leaves them out of the request",
+    Difference(
+        Reason.LOSES_DATA,
+        "accepts `presence_penalty` and `frequency_penalty` and silently leaves them out "
+        "of the request",
+        "`presence_penalty` and `frequency_penalty` are sent",
+    ),
     _sent_by_us("presencePenalty", "frequencyPenalty"),
 )
 
@@ -705,8 +744,11 @@ def _data_url_type(outcome: Outcome) -> Outcome:
 
 
 DIFFERENCES["image_data_url"] = (
-    "a data URL's image goes with the MIME type the URL names (`image/png`); "
-    "langchain-google-vertexai sends a PNG labelled `image/jpeg`",
+    Difference(
+        Reason.LOSES_DATA,
+        "sends a PNG data URL's image labelled `image/jpeg`",
+        "a data URL's image goes with the MIME type the URL names (`image/png`)",
+    ),
     _data_url_type,
 )
 
@@ -722,9 +764,7 @@ def _finish_word(outcome: Outcome) -> Outcome:
 
 
 DIFFERENCES["stream_text"] = (
-    "a merged stream's `finish_reason` is the reply's (`STOP`); langchain-google-vertexai "
-    "puts `FINISH_REASON_UNSPECIFIED` on every chunk before the last, so adding the chunks "
-    'up gives `FINISH_REASON_UNSPECIFIEDSTOP`, which no `== "STOP"` check matches',
+    _FINISH,
     _finish_word,
 )
 
@@ -739,10 +779,7 @@ def _thoughts_counted(outcome: Outcome) -> Outcome:
 
 
 DIFFERENCES["thinking_invoke"] = (
-    "`usage_metadata['output_tokens']` counts the thinking tokens (billed as output; "
-    "`output_token_details['reasoning']` says how many), as langchain-google-genai and "
-    "chatplex on every wire; langchain-google-vertexai leaves them out, while "
-    "`total_tokens` keeps them, so its cost accounting undercounts thinking models",
+    _THOUGHT_TOKENS,
     _thoughts_counted,
 )
 
@@ -754,7 +791,7 @@ def _invoked_stream_finish(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-DIFFERENCES["streaming_flag"] = (DIFFERENCES["stream_text"][0], _invoked_stream_finish)
+DIFFERENCES["streaming_flag"] = (_FINISH, _invoked_stream_finish)
 
 
 def _stream_finish_words(merged_message: Any) -> None:
@@ -774,9 +811,7 @@ def _thinking_stream(outcome: Outcome) -> Outcome:
 
 
 DIFFERENCES["thinking_stream"] = (
-    "a merged stream's `finish_reason` is `STOP` and its `output_tokens` count the thinking "
-    "tokens (both failures of langchain-google-vertexai's, as in stream_text and "
-    "thinking_invoke)",
+    (_FINISH, _THOUGHT_TOKENS),
     _thinking_stream,
 )
 
@@ -790,10 +825,12 @@ def _usage_once(outcome: Outcome) -> Outcome:
 
 
 DIFFERENCES["two_candidates"] = (
-    "with n > 1 the usage is on the first candidate only (as chatplex's "
-    "ChatGoogleGenerativeAI); langchain-google-vertexai copies the whole reply's usage onto "
-    "every candidate, so adding up the generations' usage (as callbacks and cost trackers "
-    "do) counts the call n times",
+    Difference(
+        Reason.LOSES_DATA,
+        "copies the whole reply's usage onto every candidate when n > 1: adding up the "
+        "generations' usage (as callbacks and cost trackers do) counts the call n times",
+        "with n > 1 the usage is on the first candidate only, as chatplex's ChatGoogleGenerativeAI",
+    ),
     _usage_once,
 )
 

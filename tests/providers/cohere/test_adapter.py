@@ -54,6 +54,7 @@ def _request(adapter: CohereAdapter) -> Any:
 
 
 def test_the_key_and_where_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     with pytest.raises(ValueError, match="Cohere API key missing"):
         CohereAdapter()
     monkeypatch.setenv("CO_API_KEY", "co-sdk-env")

@@ -22,12 +22,14 @@ from chatplex.adapters.base import CallSettings
 from chatplex.adapters.base import SSEEvent
 from chatplex.adapters.base import ToolSpec
 from chatplex.errors import AuthenticationError
+from chatplex.errors import MissingKeyError
 from chatplex.lean import init_chat_model
 from chatplex.messages import HumanMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.adapter import CompatibleAdapter
 from chatplex.providers.compatible.adapter import preset_adapter_class
+from chatplex.providers.compatible.missing_key import SDK_CLIENT_ERRORS
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
 
@@ -198,9 +200,23 @@ def test_structured_output(
 
 
 @pytest.mark.parametrize("name", KEYED)
+def test_the_environment_key_goes_to_a_base_url_written_in_code_as_the_partners_send_it(
+    name: str, served: tuple[MockServer, Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 47: every SDK and partner package sends its environment key to any base URL
+    (a LiteLLM or vLLM proxy given in code gets it); so does chatplex by default."""
+    monkeypatch.delenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", raising=False)
+    srv, recorder = served
+    monkeypatch.setenv(PROFILES[name].key_variables[0], SENTINEL)
+    _model(name, srv).invoke("hi")
+    assert recorder.requests[-1].headers["authorization"] == f"Bearer {SENTINEL}"
+
+
+@pytest.mark.parametrize("name", KEYED)
 def test_the_environment_key_never_goes_to_a_base_url_written_in_code(
     name: str, served: tuple[MockServer, Recorder], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     srv, recorder = served
     monkeypatch.setenv(PROFILES[name].key_variables[0], SENTINEL)
     monkeypatch.setenv("OPENAI_API_KEY", SENTINEL + "-openai")
@@ -242,12 +258,20 @@ def test_the_official_host_gets_the_environment_key(
     assert SENTINEL not in repr(adapter) and SENTINEL not in repr(request)
 
 
-@pytest.mark.parametrize("name", KEYED)
+@pytest.mark.parametrize("name", [n for n in KEYED if n not in SDK_CLIENT_ERRORS])
 def test_no_key_for_the_official_host_is_an_error_naming_the_variable(name: str) -> None:
     profile = PROFILES[name]
     with pytest.raises(ValueError, match=f"{profile.title} API key missing") as info:
         init_chat_model(f"{name}:m")
     assert profile.key_variables[0] in str(info.value)
+
+
+@pytest.mark.parametrize("name", [n for n in KEYED if n in SDK_CLIENT_ERRORS])
+def test_no_key_for_the_official_host_is_the_partners_error(name: str) -> None:
+    """Issue 47: the error its partner package's SDK client raises (tested with the SDK
+    in tests/providers/compatible/test_missing_key.py)."""
+    with pytest.raises(MissingKeyError, match="environment variable"):
+        init_chat_model(f"{name}:m")
 
 
 @pytest.mark.parametrize("name", LOCAL)
@@ -264,6 +288,7 @@ def test_local_servers_go_keyless_and_read_no_environment_key(
 def test_a_401_says_why_the_environment_key_was_kept_back(
     served: tuple[MockServer, Recorder], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     srv, _ = served
     monkeypatch.setenv("GROQ_API_KEY", SENTINEL)
     adapter = adapter_class("groq")(base_url=srv.openai_base_url)

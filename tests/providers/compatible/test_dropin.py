@@ -225,6 +225,7 @@ def test_init_chat_model_takes_the_same_body_fields() -> None:
 def test_the_environment_key_and_base_url_as_langchain_reads_them(
     monkeypatch: pytest.MonkeyPatch, served: tuple[MockServer, Recorder]
 ) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     srv, recorder = served
     monkeypatch.setenv("GROQ_API_KEY", "gsk-env")
     monkeypatch.setenv("GROQ_API_BASE", srv.openai_base_url)

@@ -63,6 +63,7 @@ def test_streams_ask_for_sse_and_models_prefix_is_dropped() -> None:
 
 
 def test_environment_keys_follow_the_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     monkeypatch.setenv("GEMINI_API_KEY", "from-gemini-env")
     assert GeminiAdapter()._api_key.get() == "from-gemini-env"  # type: ignore[union-attr]
     monkeypatch.setenv("GOOGLE_API_KEY", "from-google-env")

@@ -109,6 +109,7 @@ def test_an_api_key_is_a_bearer_never_shown() -> None:
 
 
 def test_the_environment_key_goes_only_to_ollama_com(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     monkeypatch.setenv("OLLAMA_API_KEY", "env-key-2")
     assert "Authorization" not in request(OllamaAdapter()).headers
     cloud = request(OllamaAdapter(base_url="https://ollama.com"))

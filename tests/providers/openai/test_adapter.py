@@ -976,6 +976,7 @@ def test_stream_parser_type() -> None:
 def test_env_key_is_not_sent_to_a_base_url_written_in_code(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     monkeypatch.setenv("OPENAI_API_KEY", "sk-real-openai-key")
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     local = OpenAIAdapter(base_url="http://localhost:11434/v1")

@@ -287,6 +287,7 @@ def test_an_explicit_key_wins_over_the_environment_token(monkeypatch: pytest.Mon
 def test_environment_credentials_never_reach_another_host_written_in_code(
     monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", KEY)
     monkeypatch.setenv("AZURE_OPENAI_AD_TOKEN", TOKEN)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
@@ -304,6 +305,7 @@ def test_openai_api_key_is_never_sent_to_azure(monkeypatch: pytest.MonkeyPatch) 
 def test_a_401_says_why_the_environment_key_was_kept_back(
     monkeypatch: pytest.MonkeyPatch, azure: respx.Router
 ) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", KEY)
     azure.post(url__startswith="https://gw.example/").respond(
         401, json={"error": {"code": "401", "message": "Access denied"}}

@@ -129,6 +129,7 @@ def test_no_credentials_for_an_azure_host_is_an_error_before_any_call() -> None:
 
 
 def test_environment_keys_go_only_to_azure_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", KEY)
     azure = AzureResponsesAdapter(azure_endpoint=ENDPOINT, api_version=VERSION)
     gateway = AzureResponsesAdapter(azure_endpoint="https://gw.example", api_version=VERSION)

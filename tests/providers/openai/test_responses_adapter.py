@@ -66,6 +66,7 @@ def test_a_given_connection_is_used_as_built() -> None:
 
 
 def test_key_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     with pytest.raises(ValueError, match="OpenAI API key missing"):

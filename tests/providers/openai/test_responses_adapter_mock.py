@@ -224,4 +224,5 @@ def test_the_same_error_status_is_the_same_error_kind(server: MockServer) -> Non
         client.responses.create(model="gpt-4.1", input="x", extra_headers=fault)
     assert ours_error.value.status == sdk_error.value.status_code == 429
     sdk_message = sdk_error.value.body["message"]  # type: ignore[index]
-    assert ours_error.value.message == sdk_message
+    assert ours_error.value.provider_message == sdk_message  # type: ignore[attr-defined]
+    assert ours_error.value.message == str(ours_error.value) == sdk_error.value.message

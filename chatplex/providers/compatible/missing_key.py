@@ -1,0 +1,59 @@
+"""A preset built without the key its provider needs: the error its LangChain partner
+package raises (issue 47: under LangChain's names, LangChain's behaviour). langchain-groq,
+-perplexity and -sambanova build their SDK's client when the model is built, and the
+client refuses with the SDK's own class and words (`groq.GroqError: The api_key client
+option must be set...`); langchain-together and -nebius build the openai SDK's client,
+which names OPENAI_API_KEY. The error is chatplex's `MissingKeyError` and, where that SDK
+is imported, the SDK's class too (`sdk_errors.sdk_compatible`: no SDK is imported for
+it). The presets whose partner package refuses with a ValueError of its own (ChatXAI,
+ChatDeepSeek, ChatFireworks), and those with no partner package, raise a ValueError."""
+
+from __future__ import annotations
+
+import sys
+
+from ...errors import MissingKeyError
+from ...sdk_errors import ErrorFamily
+from ...sdk_errors import sdk_compatible
+
+__all__ = ["SDK_CLIENT_ERRORS", "missing_key_error"]
+
+#: Preset -> (the SDK module whose client refuses, its error class, the variable its
+#: words name).
+SDK_CLIENT_ERRORS: dict[str, tuple[str, str, str]] = {
+    "groq": ("groq", "GroqError", "GROQ_API_KEY"),
+    "perplexity": ("perplexity", "PerplexityError", "PERPLEXITY_API_KEY"),
+    "sambanova": ("sambanova", "SambaNovaError", "SAMBANOVA_API_KEY"),
+    "together": ("openai", "OpenAIError", "OPENAI_API_KEY"),
+    "nebius": ("openai", "OpenAIError", "OPENAI_API_KEY"),
+}
+
+#: The openai SDK's words since its clients take other credentials (its
+#: `lib/_client_auth` module); a Stainless SDK's before.
+_OPENAI_CREDENTIALS = (
+    "Missing credentials. Please pass an `api_key`, `workload_identity`, `admin_api_key`, "
+    "or set the `OPENAI_API_KEY` or `OPENAI_ADMIN_KEY` environment variable."
+)
+
+
+def missing_key_error(preset: str, title: str, variables: str) -> BaseException:
+    """The error for `preset` built with no key: its partner package's (SDK_CLIENT_ERRORS),
+    else a ValueError naming `variables`."""
+    found = SDK_CLIENT_ERRORS.get(preset)
+    if found is None:
+        return ValueError(f"{title} API key missing: pass api_key=... or set {variables}")
+    module, name, variable = found
+    if module == "openai" and "openai.lib._client_auth" in sys.modules:
+        words = _OPENAI_CREDENTIALS
+    else:
+        words = (
+            "The api_key client option must be set either by passing api_key to the client "
+            f"or by setting the {variable} environment variable"
+        )
+    family = ErrorFamily(module, lambda err, sdk: _named(sdk, name))
+    return sdk_compatible(MissingKeyError(words), (family,))
+
+
+def _named(sdk: object, name: str) -> type[BaseException] | None:
+    found = getattr(sdk, name, None)
+    return found if isinstance(found, type) and issubclass(found, BaseException) else None
