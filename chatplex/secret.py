@@ -141,6 +141,17 @@ class MaskedHeaders(dict[str, str]):
         return repr(dict(mask_headers(self.items(), self.secret_names)))
 
 
+_SECRET_NAME = re.compile(r"(^|[_-])(key|token|secret|password)$|^authorization$", re.I)
+#: API parameters named like a credential that are none, sent in the body as given
+#: (OpenAI's `prompt_cache_key`: a cache routing hint).
+_NOT_SECRET = frozenset({"prompt_cache_key"})
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a setting of this name holds a credential (`api_key`, `*_token`, ...)."""
+    return name not in _NOT_SECRET and bool(_SECRET_NAME.search(name))
+
+
 def is_secret_header(name: str, extra: Collection[str] = ()) -> bool:
     """Whether a header may carry a credential: a known name, one named like a credential,
     or one of `extra` (lower-case names the user marked secret).

@@ -5,7 +5,6 @@ which setting names hold secrets.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -14,6 +13,7 @@ from typing import Any
 from typing import Literal
 
 from ..adapters.validate import check_headers
+from ..secret import is_secret_name as is_secret_name
 
 if TYPE_CHECKING:
     from ..http import RateLimit
@@ -57,16 +57,6 @@ SETTING_NAMES = (
     "streaming",
     "stream_usage",
 )
-
-_SECRET_NAME = re.compile(r"(^|[_-])(key|token|secret|password)$|^authorization$", re.I)
-#: API parameters named like a credential that are none, sent in the body as given
-#: (OpenAI's `prompt_cache_key`: a cache routing hint).
-_NOT_SECRET = frozenset({"prompt_cache_key"})
-
-
-def is_secret_name(name: str) -> bool:
-    """Whether a setting of this name holds a credential (`api_key`, `*_token`, ...)."""
-    return name not in _NOT_SECRET and bool(_SECRET_NAME.search(name))
 
 
 def _is_number(value: Any) -> bool:

@@ -43,11 +43,11 @@ from ...adapters.base import header_value
 from ...adapters.output_formats import anthropic_json_schema
 from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages
-from ...chat.settings import is_secret_name
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import hold_keys
+from ...secret import is_secret_name
 from ...secret import redact_url
 from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
 from ..anthropic.request import to_wire_messages
