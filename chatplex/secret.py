@@ -141,7 +141,7 @@ class MaskedHeaders(dict[str, str]):
         return repr(dict(mask_headers(self.items(), self.secret_names)))
 
 
-_SECRET_NAME = re.compile(r"(^|[_-])(key|token|secret|password)$|^authorization$", re.I)
+_SECRET_NAME = r"(^|[_-])(key|token|secret|password)$|^authorization$"
 #: API parameters named like a credential that are none, sent in the body as given
 #: (OpenAI's `prompt_cache_key`: a cache routing hint).
 _NOT_SECRET = frozenset({"prompt_cache_key"})
@@ -149,7 +149,7 @@ _NOT_SECRET = frozenset({"prompt_cache_key"})
 
 def is_secret_name(name: str) -> bool:
     """Whether a setting of this name holds a credential (`api_key`, `*_token`, ...)."""
-    return name not in _NOT_SECRET and bool(_SECRET_NAME.search(name))
+    return name not in _NOT_SECRET and bool(_pattern(_SECRET_NAME).search(name))
 
 
 def is_secret_header(name: str, extra: Collection[str] = ()) -> bool:
