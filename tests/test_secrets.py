@@ -1407,7 +1407,8 @@ FRAME_NEEDLES = (
 )
 #: The functions whose one job is to handle a credential in clear: take it into a
 #: `Secret` or a held URL apart (`secret.py`, `as_secret`, `take_url`, init_chat_model's
-#: `_hold_credentials`), digest it (`key_digest`: whose rate-limit budget), put it on
+#: `_hold_credentials`, the profile reader's `_held_toml` holding what the TOML file
+#: gave), digest it (`key_digest`: whose rate-limit budget), put it on
 #: the wire (the http layer's request headers as httpx is handed them) and know it to
 #: mask it (`http/_redaction.py`). Their own frames hold it by their nature, and only
 #: theirs (module: names; None: all of it).
@@ -1419,6 +1420,7 @@ VAULTS: dict[str, frozenset[str] | None] = {
     "chatplex/adapters/connection.py": frozenset({"take_url"}),
     "chatplex/providers/bedrock/adapter.py": frozenset({"_secret"}),  # its as_secret
     "chatplex/chat/configuration/factory.py": frozenset({"_hold_credentials"}),
+    "chatplex/chat/configuration/profiles.py": frozenset({"_held_toml"}),
     "chatplex/http/_request.py": frozenset(
         {"build_request", "_with_defaults", "_built_again", "_remember_headers"}
     ),
@@ -1782,12 +1784,6 @@ async def test_no_frame_holds_a_key_from_a_base_url_in_the_environment(
     assert hosts == {"gateway.invalid"} or provider in unpointed, hosts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 49, open: the profile path (chat/configuration/profiles.py) holds the "
-    "TOML data, the environment mapping and the profile's base URL in clear in its "
-    "frames while it reads them; init_chat_model holds them again before the registry",
-)
 @pytest.mark.parametrize("form", list(FRAME_FORMS))
 async def test_no_frame_holds_a_key_from_a_configuration_profile(
     form: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, no_env_keys: None

@@ -40,8 +40,8 @@ __all__ = ["init_chat_model"]
 def _build_spec(spec: ModelSpec) -> ChatModel:
     from .profiles import ConfigError
 
-    settings = spec.revealed_settings()
-    _hold_credentials(settings)  # held again before the registry's frames see them
+    settings = spec.held_settings()  # its keys and credential URLs never revealed here
+    _hold_credentials(settings)  # and what a table revealed held before the registry
     try:
         return build(spec.model, settings)
     except ConfigError:

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from ...secret import Secret
+from ...secret import hold_url
 from ..settings import check_settings
 from ..settings import is_secret_name
 from .registry import adapter_settings
@@ -124,8 +125,20 @@ def _raise_unset(value: Any) -> None:
         _raise_unset(item)
 
 
-def _getenv(environ: Mapping[str, str], name: str) -> str | None:
-    return environ.get(name, "").strip() or None  # an empty variable counts as unset
+def _getenv(environ: Mapping[str, str] | None, name: str) -> str | None:
+    """Variable `name` of `environ` (None: `os.environ`), None when unset or empty. The
+    one value asked is read: the whole environment, keys and all, is never bound to a
+    local of any frame (a traceback shown with locals would show it)."""
+    return (os.environ if environ is None else environ).get(name, "").strip() or None
+
+
+def _getenv_held(environ: Mapping[str, str] | None, name: str, secret: bool) -> Any:
+    """Like `_getenv`, the value held from this first frame on: a `Secret` when `secret`
+    (a key), else a URL carrying a credential as a `Secret` (`hold_url`), else the str."""
+    text = (os.environ if environ is None else environ).get(name, "").strip()
+    if not text:
+        return None
+    return Secret(text) if secret else hold_url(text)
 
 
 def _parse(kind: type, text: str, where: str) -> Any:
@@ -163,13 +176,16 @@ def env_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     >>> env_settings({"CHATPLEX_TEMPERATURE": "0.2", "CHATPLEX_MAX_TOKENS": "256"})
     {'temperature': 0.2, 'max_tokens': 256}
     """
-    env = os.environ if environ is None else environ
     out: dict[str, Any] = {}
     for var, name in ENV_SETTINGS.items():
-        if (text := _getenv(env, var)) is not None:
-            value = _parse(_TYPES[name], text, var)
+        kind = _TYPES[name]
+        if kind is str:  # a key or a base URL: held as it is read
+            if (held := _getenv_held(environ, var, is_secret_name(name))) is not None:
+                out[name] = held
+        elif (text := _getenv(environ, var)) is not None:
+            value = _parse(kind, text, var)
             _check(name, value, var)
-            out[name] = Secret(value) if is_secret_name(name) else value
+            out[name] = value
     return out
 
 
@@ -195,6 +211,12 @@ class ModelSpec:
         """The settings as a model's constructor takes them: every `Secret` as its str."""
         revealed: dict[str, Any] = _reveal(self.settings)
         return revealed
+
+    def held_settings(self) -> dict[str, Any]:
+        """The settings as `init_chat_model` builds them: a key or a URL carrying one
+        stays the `Secret` it was read as (adapters take one wherever they take a key or
+        a base URL); one nested in a table (a header) is revealed, as the model takes it."""
+        return {k: v if isinstance(v, Secret) else _reveal(v) for k, v in self.settings.items()}
 
 
 def _masked(value: Any, key: str) -> Any:
@@ -232,7 +254,9 @@ class FileConfig:
     def where(self, name: str) -> str:
         return f"{self.path.name} [{self.section}profiles.{name}]"
 
-    def profile(self, name: str, environ: Mapping[str, str]) -> tuple[ModelSpec, tuple[str, ...]]:
+    def profile(
+        self, name: str, environ: Mapping[str, str] | None = None
+    ) -> tuple[ModelSpec, tuple[str, ...]]:
         """Profile `name` (checked, `env:` resolved; `model` may be "") and its fallbacks."""
         raw, where = self.profiles.get(name), self.where(name)
         if raw is None:
@@ -242,9 +266,11 @@ class FileConfig:
         if not isinstance(model, str):
             raise ConfigError(f"{where} model must be a string, got {model!r}")
         if model:
-            model = _resolve_ref(model, f"{where} model", environ)
+            model = _resolve_ref(model, f"{where} model", environ, secret=False)
             if isinstance(model, _Unset):
                 raise ConfigError(model.error)
+            if not isinstance(model, str):  # a URL carrying a credential, held
+                raise ConfigError(f"{where} model must be 'provider:model', not a URL")
             model = _check_model(model, where)
         fallbacks = raw.get("fallbacks", [])
         if not isinstance(fallbacks, list) or not all(isinstance(f, str) for f in fallbacks):
@@ -262,41 +288,51 @@ class FileConfig:
         return ModelSpec(model, settings, origins, name), tuple(fallbacks)
 
 
-def _setting(key: str, raw: Any, where: str, environ: Mapping[str, str]) -> Any:
+def _setting(key: str, raw: Any, where: str, environ: Mapping[str, str] | None) -> Any:
     if key == "rate_limit":
         return _rate_limit(raw, where)
     value = _resolve_value(raw, key, where, environ)
     kind = _TYPES.get(key)
     if kind is None or isinstance(value, _Unset):
         return value
+    if isinstance(value, Secret):  # a key or a URL carrying one: a str, never revealed
+        if kind is not str:
+            raise ConfigError(f"{where} must be of type {kind.__name__}, got a credential")
+        return value
     if kind is not str and isinstance(raw, str) and _ENV_REF.match(raw):
         value = _parse(kind, value, where)  # "env:VAR" of a number: parsed as the env's are
-    _check(key, value.get() if isinstance(value, Secret) else value, where)
+    _check(key, value, where)
     return value
 
 
-def _resolve_ref(value: str, where: str, environ: Mapping[str, str]) -> str | _Unset:
+def _resolve_ref(value: str, where: str, environ: Mapping[str, str] | None, *, secret: bool) -> Any:
+    """`value`, or the variable its `env:VAR` names, held (`_getenv_held`); `_Unset`."""
     if (match := _ENV_REF.fullmatch(value)) is None:
         return value
     var = match.group(1)
     if not var.isidentifier():
         raise ConfigError(f"{where}: {value!r} is not a valid 'env:VAR' reference")
-    if (text := _getenv(environ, var)) is None:
+    if (held := _getenv_held(environ, var, secret)) is None:
         return _Unset(f"{where}: environment variable {var} (from 'env:{var}') is not set")
-    return text
+    return held
 
 
-def _resolve_value(value: Any, key: str, where: str, environ: Mapping[str, str]) -> Any:
-    """Resolve `env:VAR` in strings (also inside tables and lists); wrap secrets."""
+def _resolve_value(value: Any, key: str, where: str, environ: Mapping[str, str] | None) -> Any:
+    """Resolve `env:VAR` in strings (also inside tables and lists); wrap secrets. A value
+    the file held as it was read (`_held_toml`) is a literal secret or a URL carrying one."""
     if isinstance(value, dict):
         return {k: _resolve_value(v, str(k), f"{where}.{k}", environ) for k, v in value.items()}
     if isinstance(value, list):
         return [_resolve_value(v, key, where, environ) for v in value]
-    if not isinstance(value, str):
+    if not isinstance(value, (str, Secret)):
         return value
     if not is_secret_name(key):
-        return _resolve_ref(value, where, environ)
-    if _ENV_REF.fullmatch(value) is None:
+        return (
+            value
+            if isinstance(value, Secret)
+            else _resolve_ref(value, where, environ, secret=False)
+        )
+    if isinstance(value, Secret) or _ENV_REF.fullmatch(value) is None:
         # Say where the secret is, never any part of it.
         warnings.warn(
             f"{where} holds a literal secret; write it as 'env:VAR' and keep the value "
@@ -304,9 +340,8 @@ def _resolve_value(value: Any, key: str, where: str, environ: Mapping[str, str])
             LiteralSecretWarning,
             stacklevel=_caller_outside_package(),
         )
-        return Secret(value)
-    resolved = _resolve_ref(value, where, environ)
-    return resolved if isinstance(resolved, _Unset) else Secret(resolved)
+        return value if isinstance(value, Secret) else Secret(value)
+    return _resolve_ref(value, where, environ, secret=True)
 
 
 def _caller_outside_package() -> int:
@@ -336,14 +371,37 @@ def _rate_limit(value: Any, where: str) -> dict[str, Any]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The file's tables, credentials held (`_held_toml`) before any other frame sees them."""
     import tomllib  # only when a config file is read, not at `import chatplex`
 
     try:
         with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
+            data: dict[str, Any] = _held_toml(tomllib.load(fh), "")
     except (OSError, ValueError) as exc:  # ValueError: tomllib.TOMLDecodeError
         raise ConfigError(f"{path}: not a readable TOML file: {exc}") from None
     return data
+
+
+def _held_toml(value: Any, key: str) -> Any:
+    """A TOML value with every literal under a secret name (`api_key`, `authorization`...;
+    not an `env:VAR` reference) a `Secret`, and every URL carrying a credential held
+    (`hold_url`), inside tables and lists too. It calls nothing but itself and
+    `secret.py`: no other frame holds the file's credentials in clear."""
+    if isinstance(value, dict):
+        held = {}
+        for name in value:
+            held[name] = _held_toml(value[name], str(name))
+        return held
+    if isinstance(value, list):
+        items = []
+        for item in value:
+            items.append(_held_toml(item, key))
+        return items
+    if not isinstance(value, str):
+        return value
+    if is_secret_name(key) and _ENV_REF.fullmatch(value) is None:
+        return Secret(value)
+    return hold_url(value)
 
 
 def load_config(
@@ -351,9 +409,8 @@ def load_config(
 ) -> FileConfig | None:
     """The config file in force: `CHATPLEX_CONFIG`, else `./chatplex.toml`, else
     `[tool.chatplex]` of `./pyproject.toml`; None when there is none."""
-    env = os.environ if environ is None else environ
     base = Path.cwd() if cwd is None else Path(cwd)
-    named = _getenv(env, "CHATPLEX_CONFIG")
+    named = _getenv(environ, "CHATPLEX_CONFIG")
     if named is not None and not (base / named).is_file():
         raise ConfigError(f"CHATPLEX_CONFIG: no such file {str(base / named)!r}")
     candidates = [base / named] if named else [base / "chatplex.toml", base / "pyproject.toml"]
@@ -378,12 +435,11 @@ def has_configuration(
     >>> has_configuration({"CHATPLEX_MODEL": "fake:m"}), has_configuration({}, cwd="/")
     (True, False)
     """
-    env = os.environ if environ is None else environ
     if any(
-        _getenv(env, name) for name in ("CHATPLEX_MODEL", "CHATPLEX_PROFILE", "CHATPLEX_CONFIG")
+        _getenv(environ, name) for name in ("CHATPLEX_MODEL", "CHATPLEX_PROFILE", "CHATPLEX_CONFIG")
     ):
         return True
-    file = load_config(cwd, env)
+    file = load_config(cwd, environ)
     return file is not None and file.default_profile is not None
 
 
@@ -421,22 +477,21 @@ def resolve(
     >>> spec.model, spec.settings, spec.origins["max_tokens"]
     ('fake:m', {'max_tokens': 64, 'temperature': 0.5}, 'CHATPLEX_MAX_TOKENS')
     """
-    env = os.environ if environ is None else environ
-    file = load_config(cwd, env)
-    name = profile or _getenv(env, "CHATPLEX_PROFILE")
+    file = load_config(cwd, environ)
+    name = profile or _getenv(environ, "CHATPLEX_PROFILE")
     if name is not None and file is None:
         raise ConfigError(
             f"{'profile=' if profile else 'CHATPLEX_PROFILE'} asks for profile {name!r} but "
             "there is no config file (chatplex.toml or [tool.chatplex] in pyproject.toml)"
         )
     name = name or (file.default_profile if file else None)
-    base, fallback_names = file.profile(name, env) if file and name else (ModelSpec("", {}), ())
+    base, fallback_names = file.profile(name, environ) if file and name else (ModelSpec("", {}), ())
     merged, origins = dict(base.settings), {k: base.origins[k] for k in base.settings}
-    for key, value in env_settings(env).items():
+    for key, value in env_settings(environ).items():
         merged[key], origins[key] = value, f"CHATPLEX_{key.upper()}"
     for key, value in (settings or {}).items():
         merged[key], origins[key] = value, "call argument"
-    env_model = _getenv(env, "CHATPLEX_MODEL")
+    env_model = _getenv(environ, "CHATPLEX_MODEL")
     final, origins["model"] = next(
         ((m, o) for m, o in [(model, "call argument"), (env_model, "CHATPLEX_MODEL")] if m),
         (base.model, base.origins.get("model", "")),
@@ -452,12 +507,12 @@ def resolve(
             if origins[key] == base.origins.get(key):  # the profile's own, not env or call
                 del merged[key], origins[key]
     _raise_unset(merged)  # only now: an overridden or dropped `env:VAR` may stay unset
-    fallbacks = tuple(_fallback(file, other, env) for other in fallback_names) if file else ()
+    fallbacks = tuple(_fallback(file, other, environ) for other in fallback_names) if file else ()
     path = file.path if file else None
     return ResolvedConfig(ModelSpec(final, merged, origins, name), fallbacks, path)
 
 
-def _fallback(file: FileConfig, name: str, environ: Mapping[str, str]) -> ModelSpec:
+def _fallback(file: FileConfig, name: str, environ: Mapping[str, str] | None) -> ModelSpec:
     spec, _ = file.profile(name, environ)  # its own fallbacks are not followed
     if not spec.model:
         raise ConfigError(f"{file.where(name)} is used as a fallback but has no model")

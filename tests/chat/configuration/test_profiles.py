@@ -189,6 +189,43 @@ def test_env_api_key_is_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     assert SECRET not in repr(model) and SECRET not in repr(getattr(model, "adapter", None))
 
 
+def test_credential_urls_and_env_keys_are_held_as_they_are_read(
+    monkeypatch: pytest.MonkeyPatch, isolated: Path
+) -> None:
+    """Issue 49: a base URL carrying a key, from the file, `env:VAR` or CHATPLEX_BASE_URL,
+    and an `env:` key are `Secret`s from the first read on; a plain URL stays a str."""
+    from chatplex.secret import Secret
+
+    url = f"http://user:{SECRET}@gw.example/v1"
+    monkeypatch.setenv("GW_KEY", SECRET)
+    monkeypatch.setenv("GW_URL", url)
+    write(
+        isolated / "chatplex.toml",
+        '[profiles.file]\nmodel = "openai:gpt-4o-mini"\n'
+        f'base_url = "{url}"\napi_key = "env:GW_KEY"\n'
+        '[profiles.ref]\nmodel = "openai:gpt-4o-mini"\nbase_url = "env:GW_URL"\n'
+        '[profiles.plain]\nmodel = "openai:gpt-4o-mini"\nbase_url = "http://gw.example/v1"\n',
+    )
+    file = load_config()
+    assert file is not None and SECRET not in repr(file.profiles)
+    for name in ("file", "ref"):
+        settings = resolve(profile=name).primary.held_settings()
+        assert isinstance(settings["base_url"], Secret), name
+        assert settings["base_url"].get() == url and SECRET not in repr(settings)
+    assert resolve(profile="file").primary.held_settings()["api_key"] == Secret(SECRET)
+    assert resolve(profile="plain").primary.settings["base_url"] == "http://gw.example/v1"
+    monkeypatch.setenv("CHATPLEX_BASE_URL", url)
+    assert env_settings()["base_url"] == Secret(url)
+
+
+def test_a_credential_url_where_a_number_goes_is_refused_unshown(isolated: Path) -> None:
+    url = f"http://user:{SECRET}@gw.example/v1"
+    write(isolated / "chatplex.toml", f'[profiles.p]\nmodel = "fake:m"\ntimeout = "{url}"\n')
+    with pytest.raises(ConfigError, match="timeout must be of type float") as info:
+        resolve(profile="p")
+    assert SECRET not in str(info.value)
+
+
 # --- config files -----------------------------------------------------------------------
 
 BASIC = """
