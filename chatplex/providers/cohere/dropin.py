@@ -124,4 +124,6 @@ class ChatCohere(ChatModel):
     @property
     def base_url(self) -> str:
         """The server's URL (credentials masked)."""
-        return str(getattr(self.adapter, "base_url", ""))
+        from .adapter import CohereAdapter  # loaded already: the model was built on it
+
+        return str(self.adapter.base_url) if isinstance(self.adapter, CohereAdapter) else ""

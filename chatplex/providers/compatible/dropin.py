@@ -192,7 +192,10 @@ class PresetChatModel(ChatModel):
         """`bind_tools`: a tool_choice keyword its profile keeps (`kept_tool_choices`:
         Mistral's "any") is sent as given, as its LangChain class sends it, not as Chat
         Completions' "required"."""
-        kept = getattr(getattr(self.adapter, "profile", None), "kept_tool_choices", ())
+        from .adapter import CompatibleAdapter  # loaded already: the model was built on it
+
+        adapter = self.adapter
+        kept = adapter.profile.kept_tool_choices if isinstance(adapter, CompatibleAdapter) else ()
         if not kept:
             return clone
         # An earlier binding's kept keyword goes: this binding's choice decides.

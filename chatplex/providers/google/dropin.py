@@ -332,12 +332,16 @@ class ChatVertexAI(_GoogleDropin):
     @property
     def project(self) -> str | None:
         """The Google Cloud project the calls go to (None in express mode)."""
-        return getattr(self.adapter, "project", None)
+        from .adapter import VertexAIAdapter  # loaded already: the model was built on it
+
+        return self.adapter.project if isinstance(self.adapter, VertexAIAdapter) else None
 
     @property
     def location(self) -> str | None:
         """The Vertex AI region, or "global"."""
-        return getattr(self.adapter, "location", None)
+        from .adapter import VertexAIAdapter
+
+        return self.adapter.location if isinstance(self.adapter, VertexAIAdapter) else None
 
     @property
     def max_output_tokens(self) -> int | None:

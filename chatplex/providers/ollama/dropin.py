@@ -170,7 +170,9 @@ class ChatOllama(ChatModel):
     @property
     def base_url(self) -> str:
         """The server's URL (credentials masked)."""
-        return str(getattr(self.adapter, "base_url", ""))
+        from .adapter import OllamaAdapter  # loaded already: the model was built on it
+
+        return str(self.adapter.base_url) if isinstance(self.adapter, OllamaAdapter) else ""
 
     def _prepare(
         self, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]
