@@ -479,6 +479,10 @@ def tool_choice_required(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add], tool_choice="required").invoke("1+2?")
 
 
+def tool_choice_any(cls: Any, p: Package, url: str) -> Any:
+    return _model(cls, p, url).bind_tools([add], tool_choice="any").invoke("1+2?")
+
+
 def per_call_stop(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).invoke("Hi", stop=["END"])
 
@@ -717,6 +721,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
         structured_json_schema,
     ),
     "tool_choice_required": (TOOL, tool_choice_required),
+    "tool_choice_any": (TOOL, tool_choice_any),
     "per_call_stop": (Script(), per_call_stop),
     "error_400": (
         _err(400, "Invalid value for 'temperature'", "invalid_value", "invalid_request_error"),
@@ -1180,6 +1185,7 @@ NOT_RUN: dict[tuple[str, str], str] = {
             "tool_round_trip",
             "tool_choice_named",
             "tool_choice_required",
+            "tool_choice_any",
             "history_with_foreign_ids",
             "invalid_tool_arguments",
             "invalid_tool_arguments_stream",
