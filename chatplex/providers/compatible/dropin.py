@@ -216,11 +216,14 @@ def _report_asked_tier(adapter: Any, asked: Mapping[str, Any]) -> None:
     tier its constructor asked for. (A tier given per call is sent, but the reply names
     the constructor's when the server names none.)"""
     profile = getattr(adapter, "profile", None)
+    style = getattr(profile, "style", None)
     tier = asked.get("service_tier")
-    if profile is None or profile.style.service_tier is None or not isinstance(tier, str):
+    if profile is None or style is None or style.service_tier is None:
         return
-    if tier != profile.style.service_tier:
-        style = dataclasses.replace(profile.style, service_tier=tier)
+    if not isinstance(tier, str):
+        return
+    if tier != style.service_tier:
+        style = dataclasses.replace(style, service_tier=tier)
         adapter.profile = dataclasses.replace(profile, style=style)
 
 
