@@ -124,9 +124,16 @@ class DropInChatModel(ChatChatplex):
         """`ChatChatplex.bind_tools`, with the tool choice spelled as the partner class
         takes it (Cohere's `"REQUIRED"`...): the engine's own reading of it."""
         engine = self.chatplex_model
+        model = self
         if isinstance(engine, ChatModel) and not any(_is_builtin_tool(t) for t in tools):
             _, tool_choice = engine._tools_to_bind(tools, tool_choice)
-        return super().bind_tools(tools, tool_choice=tool_choice, **kwargs)
+            # A choice word the partner sends as given (Mistral's and Fireworks' "any"):
+            # the engine's binding puts it in the body, where the shared reading would
+            # send Chat Completions' "required".
+            pinned = engine._finish_binding(engine.bind(), tools, tool_choice)
+            if pinned.extra_body != engine.extra_body:
+                model = self.model_copy(update={"chatplex_model": pinned})
+        return ChatChatplex.bind_tools(model, tools, tool_choice=tool_choice, **kwargs)
 
     def with_structured_output(
         self,

@@ -278,13 +278,6 @@ SERDES_VERTEX = (
     "with a UserWarning, an error under the suite's warning filter), and the drop-in's "
     "`dumpd` is its keywords as given"
 )
-OLLAMA_MAX_TOKENS = (
-    "langchain-ollama's ChatOllama has no `max_tokens` (its limit is `num_predict`) and "
-    "silently ignores it; the drop-in refuses the keyword (TypeError) rather than drop "
-    "it: the suite's standard parameters leave it out for ChatOllama's other tests "
-    "(test_ollama_refuses_max_tokens checks the refusal); test_standard_params passes it "
-    "itself"
-)
 
 
 class TestChatOpenAIUnit(_Unit):
@@ -330,25 +323,9 @@ class TestChatAnthropicIntegration(_Integration):
 class TestChatOllamaUnit(_Unit):
     name = "ChatOllama"
 
-    @property
-    def standard_chat_model_params(self) -> dict[str, Any]:
-        params = dict(super().standard_chat_model_params)
-        del params["max_tokens"]  # OLLAMA_MAX_TOKENS
-        return params
-
-    @pytest.mark.xfail(strict=True, reason=OLLAMA_MAX_TOKENS)
-    def test_standard_params(self, model: BaseChatModel) -> None:
-        super().test_standard_params(model)
-
 
 class TestChatOllamaIntegration(_Integration):
     name = "ChatOllama"
-
-    @property
-    def standard_chat_model_params(self) -> dict[str, Any]:
-        params = dict(super().standard_chat_model_params)
-        params.pop("max_tokens", None)  # OLLAMA_MAX_TOKENS
-        return params
 
 
 class TestChatCohereUnit(_Unit):
@@ -559,9 +536,8 @@ class TestChatOpenRouterIntegration(_Integration):
     name = "ChatOpenRouter"
 
 
-def test_ollama_refuses_max_tokens() -> None:
-    """OLLAMA_MAX_TOKENS: the limit is `num_predict`; `max_tokens` is refused, not lost."""
-    with pytest.raises(TypeError, match="unexpected keyword argument 'max_tokens'"):
-        chatplex.ChatOllama(model="llama3.2", base_url=UNIT_BASE_URL, max_tokens=100)
-    limited = chatplex.ChatOllama(model="llama3.2", base_url=UNIT_BASE_URL, num_predict=100)
+def test_ollama_max_tokens_is_its_num_predict() -> None:
+    """langchain-ollama drops `max_tokens` (no such field); the drop-in takes it as the
+    limit Ollama calls `num_predict` rather than lose it."""
+    limited = chatplex.ChatOllama(model="llama3.2", base_url=UNIT_BASE_URL, max_tokens=100)
     assert limited.num_predict == 100

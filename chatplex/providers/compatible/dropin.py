@@ -21,6 +21,7 @@ parameter, else a TypeError naming the closest known name.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -155,6 +156,7 @@ class PresetChatModel(ChatModel):
             include_usage=include_usage,
             **adapter_settings,
         )
+        _report_asked_tier(adapter, {**body, **api_params, **(model_kwargs or {})})
         if n is not None and (n != 1 or "n" in spec.body_defaults):
             api_params["n"] = n
         named = {"top_p": top_p, "n": n}  # defaults a named parameter given replaces
@@ -209,6 +211,23 @@ class PresetChatModel(ChatModel):
     def model_name(self) -> str:
         """LangChain's name for `model`."""
         return self.model
+
+
+def _report_asked_tier(adapter: Any, asked: Mapping[str, Any]) -> None:
+    """langchain-groq reports the `service_tier` asked for (not its default) in
+    `response_metadata` when the reply names none: this model's adapter reports the
+    tier its constructor asked for. (A tier given per call is sent, but the reply names
+    the constructor's when the server names none.)"""
+    profile = getattr(adapter, "profile", None)
+    style = getattr(profile, "style", None)
+    tier = asked.get("service_tier")
+    if profile is None or style is None or style.service_tier is None:
+        return
+    if not isinstance(tier, str):
+        return
+    if tier != style.service_tier:
+        style = dataclasses.replace(style, service_tier=tier)
+        adapter.profile = dataclasses.replace(profile, style=style)
 
 
 _SHARED_NAMES = (

@@ -185,6 +185,9 @@ PROFILES: dict[str, Profile] = {
             official_host="api.fireworks.ai",
             sdk_path="/v1",
             json_schema_shape="json_object",  # langchain-fireworks' response_format
+            # Fireworks' API takes "any" as well as "required"; langchain-fireworks
+            # sends "any" as given.
+            kept_tool_choices=("any",),
             style=ReplyStyle(
                 "fireworks",
                 reply_keys=(

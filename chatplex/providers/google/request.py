@@ -232,12 +232,12 @@ def wire_contents(
         if isinstance(message, SystemMessage):
             system.extend(_parts(message.content, i))
         elif isinstance(message, ToolMessage):
-            part = _function_response(message, call_names, i)
+            answer = _function_response(message, call_names, i)
             last = contents[-1] if contents else None
             if last and last["role"] == "user" and "functionResponse" in last["parts"][-1]:
-                last["parts"].append(part)  # parallel calls: their answers in one turn
+                last["parts"].extend(answer)  # parallel calls: their answers in one turn
             else:
-                contents.append({"role": "user", "parts": [part]})
+                contents.append({"role": "user", "parts": answer})
         elif isinstance(message, AIMessage):
             for call in message.tool_calls:
                 call_id = call.get("id")
@@ -345,7 +345,17 @@ def _model_parts(message: AIMessage, i: int) -> list[dict[str, Any]]:
     return parts
 
 
-def _function_response(message: ToolMessage, names: Mapping[str, str], i: int) -> dict[str, Any]:
+#: The block types langchain-google-genai sends from a tool result as parts of their own
+#: (LangChain's data blocks and OpenAI's), not inside the functionResponse.
+_MEDIA_BLOCKS = frozenset({"image", "file", "audio", "video", "image_url", "input_audio"})
+
+
+def _function_response(
+    message: ToolMessage, names: Mapping[str, str], i: int
+) -> list[dict[str, Any]]:
+    """The parts answering one tool call: as langchain-google-genai sends them, a list
+    of blocks goes as it is in the functionResponse's `output`, its media blocks
+    (images, files...) before it as parts of their own."""
     name = message.name or names.get(message.tool_call_id)
     if not name:
         raise ValueError(
@@ -353,12 +363,17 @@ def _function_response(message: ToolMessage, names: Mapping[str, str], i: int) -
             "name=..., or keep the AIMessage whose tool call it answers before it"
         )
     content: Any = message.content
+    media: list[dict[str, Any]] = []
     if isinstance(content, str):
         with contextlib.suppress(ValueError):  # plain text stays text
             content = json.loads(content)
     elif isinstance(content, list):
-        content = [b.get("text", b) if isinstance(b, Mapping) else b for b in content]
-        if all(isinstance(b, str) for b in content):
-            content = "".join(content)
+        blocks = content
+        media = _parts(
+            [b for b in blocks if isinstance(b, Mapping) and b.get("type") in _MEDIA_BLOCKS], i
+        )
+        content = [
+            b for b in blocks if not (isinstance(b, Mapping) and b.get("type") in _MEDIA_BLOCKS)
+        ]
     response = content if isinstance(content, dict) else {"output": content}
-    return {"functionResponse": {"name": name, "response": response}}
+    return [*media, {"functionResponse": {"name": name, "response": response}}]

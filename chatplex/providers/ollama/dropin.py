@@ -63,7 +63,9 @@ class ChatOllama(ChatModel):
     kept even when `reasoning` is not on (LangChain drops it); tool calls without an id
     get a stable id derived from the call, not a random uuid; `response_metadata` also
     has chatplex's `finish_reason`, `raw_finish_reason`, `provider` and `attempts`;
-    `client_kwargs` takes only `headers` and `timeout`; `validate_model_on_init=True`
+    `client_kwargs` takes only `headers` and `timeout`; `max_tokens` (which
+    langchain-ollama has no field for and drops without a word, leaving the reply
+    unbounded) is sent as `num_predict`; `validate_model_on_init=True`
     is refused (no request is made at construction: a missing model is a
     `NotFoundError` on the first call).
     """
@@ -85,6 +87,7 @@ class ChatOllama(ChatModel):
         num_gpu: int | None = None,
         num_thread: int | None = None,
         num_predict: int | None = None,
+        max_tokens: int | None = None,
         repeat_last_n: int | None = None,
         repeat_penalty: float | None = None,
         temperature: float | None = None,
@@ -124,6 +127,11 @@ class ChatOllama(ChatModel):
             if given:
                 raise TypeError(f"{owner}({setting}=...) is not supported: {_OWN_CLIENT}")
         headers, client_timeout = _client_settings(owner, client_kwargs)
+        if max_tokens is not None and num_predict is not None and max_tokens != num_predict:
+            raise ValueError(
+                f"{owner} got max_tokens={max_tokens} and num_predict={num_predict}: they "
+                "are one limit (num_predict is Ollama's name); give one"
+            )
         if top_logprobs is not None and logprobs is None:
             logprobs = True  # as langchain-ollama: top_logprobs turns logprobs on
         if top_logprobs is not None and logprobs is False:
@@ -154,7 +162,7 @@ class ChatOllama(ChatModel):
             model,
             **tail.settings,
             temperature=temperature,
-            max_tokens=num_predict,
+            max_tokens=num_predict if num_predict is not None else max_tokens,
             top_p=top_p,
             stop=stop,
             **body,

@@ -96,7 +96,8 @@ class OllamaStreamParser:
         if obj.get("error"):
             raise payload_error(obj, StreamError)
         message = reply_dict(obj.get("message"), "message")
-        content, thinking, tool_chunks = _parts(message, start=self._calls)
+        # As langchain-ollama's stream: whole tool calls, chunks without an index.
+        content, thinking, tool_chunks = _parts(message, start=self._calls, indexed=False)
         self._calls += len(tool_chunks)
         meta: dict[str, Any] = {}
         if self._first:
@@ -144,9 +145,12 @@ def _reasoning(thinking: str) -> dict[str, Any]:
     return {"reasoning_content": thinking} if thinking else {}
 
 
-def _parts(message: Mapping[str, Any], *, start: int) -> tuple[str, str, list[ToolCallChunk]]:
+def _parts(
+    message: Mapping[str, Any], *, start: int, indexed: bool = True
+) -> tuple[str, str, list[ToolCallChunk]]:
     """(text, thinking, tool-call chunks) of one message object; tool calls numbered
-    from `start`."""
+    from `start` (their ids, and their chunks' `index` unless `indexed` is False: each
+    streamed call comes whole, and langchain-ollama's chunks carry index None)."""
     content = reply_text(message.get("content"), "message's content") or ""
     thinking = reply_text(message.get("thinking"), "message's thinking") or ""
     tool_chunks: list[ToolCallChunk] = []
@@ -161,7 +165,7 @@ def _parts(message: Mapping[str, Any], *, start: int) -> tuple[str, str, list[To
                 "name": name,
                 "args": args,
                 "id": call.get("id") or tool_call_id(index, name, args),
-                "index": index,
+                "index": index if indexed else None,
                 "type": "tool_call_chunk",
             }
         )

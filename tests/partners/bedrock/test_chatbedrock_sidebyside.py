@@ -269,6 +269,16 @@ def tool_round_trip(cls: Any, url: str) -> Any:
     return model.invoke([lc.HumanMessage("What is 1+2?"), first, result])
 
 
+def tool_error_round_trip(cls: Any, url: str) -> Any:
+    """A failed tool's ToolMessage(status="error"): langchain-aws sends its content and
+    no `is_error` (issue 47)."""
+    model = make(cls, url).bind_tools([add])
+    first = model.invoke("What is 1+2?")
+    call = first.tool_calls[0]
+    failed = lc.ToolMessage("Error: add is down", tool_call_id=call["id"], status="error")
+    return model.invoke([lc.HumanMessage("What is 1+2?"), first, failed])
+
+
 def text_and_tool_call(cls: Any, url: str) -> Any:
     return make(cls, url).bind_tools([add]).invoke("What is 1+2?")
 
@@ -929,6 +939,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_choice_forced": (invoke(ADD_CALL, stop="tool_use"), tool_choice_forced),
     "tool_choice_any": (invoke(ADD_CALL, stop="tool_use"), tool_choice_any),
     "tool_round_trip": (invoke(ADD_CALL, stop="tool_use"), tool_round_trip),
+    "tool_error_round_trip": (invoke(ADD_CALL, stop="tool_use"), tool_error_round_trip),
     "text_and_tool_call": (
         invoke(text("Let me add."), ADD_CALL, stop="tool_use"),
         text_and_tool_call,

@@ -479,6 +479,17 @@ def tool_choice_required(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add], tool_choice="required").invoke("1+2?")
 
 
+def tool_choice_any(cls: Any, p: Package, url: str) -> Any:
+    return _model(cls, p, url).bind_tools([add], tool_choice="any").invoke("1+2?")
+
+
+def service_tier_asked(cls: Any, p: Package, url: str) -> Any:
+    """The tier asked for, as the reply's metadata reports it (langchain-groq: the one
+    asked, when the server names none; issue 47)."""
+    model = _model(cls, p, url, service_tier="flex")
+    return [model.invoke("Hi"), merged(list(model.stream("Hi")))]
+
+
 def per_call_stop(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).invoke("Hi", stop=["END"])
 
@@ -717,6 +728,8 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
         structured_json_schema,
     ),
     "tool_choice_required": (TOOL, tool_choice_required),
+    "tool_choice_any": (TOOL, tool_choice_any),
+    "service_tier_asked": (Script(), service_tier_asked),
     "per_call_stop": (Script(), per_call_stop),
     "error_400": (
         _err(400, "Invalid value for 'temperature'", "invalid_value", "invalid_request_error"),
@@ -1160,6 +1173,10 @@ NOT_RUN: dict[tuple[str, str], str] = {
         for s in ("reasoning_invoke", "reasoning_stream", "key_from_environment")
     },
     ("perplexity", "base_url_with_path"): _BASE_IN_CODE,
+    ("perplexity", "service_tier_asked"): (
+        "langchain-perplexity passes service_tier to its SDK's create(), which refuses "
+        "it (TypeError, nothing sent: a failure); chatplex sends it"
+    ),
     ("perplexity", "model_kwargs_sent"): (
         "langchain-perplexity passes model_kwargs to its SDK's create(), which refuses "
         "`seed` (TypeError, nothing sent: a failure); chatplex sends them"
@@ -1180,6 +1197,7 @@ NOT_RUN: dict[tuple[str, str], str] = {
             "tool_round_trip",
             "tool_choice_named",
             "tool_choice_required",
+            "tool_choice_any",
             "history_with_foreign_ids",
             "invalid_tool_arguments",
             "invalid_tool_arguments_stream",

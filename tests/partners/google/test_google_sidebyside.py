@@ -217,6 +217,17 @@ def tool_round_trip(cls: Any, url: str) -> Any:
     return bound.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
 
 
+def tool_blocks_result(cls: Any, url: str) -> Any:
+    """A tool result given as a list of blocks (issue 47: sent as the blocks, not
+    flattened to one text)."""
+    bound = model(cls, url).bind_tools([add])
+    first = bound.invoke("What is 1+2?")
+    call = first.tool_calls[0]
+    blocks = [{"type": "text", "text": "3"}, {"type": "text", "text": " (exact)"}]
+    result = lc.ToolMessage(blocks, tool_call_id=call["id"], name="add")
+    return bound.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
+
+
 def tool_choice_any(cls: Any, url: str) -> Any:
     return model(cls, url).bind_tools([add], tool_choice="any").invoke("Add 1 and 2")
 
@@ -491,6 +502,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_call_invoke": (gemini_replies(ADD_CALL), tool_call_invoke),
     "tool_call_stream": (gemini_replies(ADD_CALL), tool_call_stream),
     "tool_round_trip": (gemini_replies(ADD_CALL), tool_round_trip),
+    "tool_blocks_result": (gemini_replies(ADD_CALL), tool_blocks_result),
     "tool_choice_any": (gemini_replies(ADD_CALL), tool_choice_any),
     "tool_choice_named": (gemini_replies(ADD_CALL), tool_choice_named),
     "structured_json_schema": (gemini_replies([{"text": '{"total": 3}'}]), structured_json_schema),
@@ -639,6 +651,7 @@ for _name in (
     "tool_call_invoke",
     "tool_call_stream",
     "tool_round_trip",
+    "tool_blocks_result",
     "tool_choice_any",
     "tool_choice_named",
     "structured_function_calling",

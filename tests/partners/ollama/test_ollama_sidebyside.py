@@ -201,6 +201,10 @@ def reasoning_sent_back(cls: Any, url: str) -> Any:
     return model.invoke([lc.HumanMessage("How many r?"), first, lc.HumanMessage("Sure?")])
 
 
+def max_tokens_given(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, base_url=url, max_tokens=5).invoke("Hi")
+
+
 def options_sent(cls: Any, url: str) -> Any:
     model = cls(
         model=MODEL,
@@ -326,6 +330,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         reasoning_sent_back,
     ),
     "options_sent": (ollama_replies(), options_sent),
+    "max_tokens_given": (ollama_replies(), max_tokens_given),
     "stop_sequences": (ollama_replies(), stop_sequences),
     "json_format": (ollama_replies('{"a": 1}'), json_format),
     "structured_pydantic": (ollama_replies('{"total": 3}'), structured_pydantic),
@@ -393,6 +398,27 @@ DIFFERENCES["tool_round_trip"] = (
         "match results to calls",
     ),
     _named_tool_results,
+)
+
+
+def _limit_sent(outcome: Outcome) -> Outcome:
+    """Theirs sent no limit; ours sent max_tokens as `options.num_predict`."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert "num_predict" not in their_requests[0]["body"].get("options", {})
+    assert our_requests[0]["body"]["options"].pop("num_predict") == 5
+    if not our_requests[0]["body"]["options"]:
+        our_requests[0]["body"]["options"] = their_requests[0]["body"].get("options")
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["max_tokens_given"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "ChatOllama has no `max_tokens` field and drops ChatOllama(max_tokens=5) without "
+        "a word: replies are not bounded as the script asked",
+        "ChatOllama(max_tokens=5) is sent as Ollama's `num_predict`",
+    ),
+    _limit_sent,
 )
 
 

@@ -126,6 +126,19 @@ def test_a_tool_round_trip_is_sent_as_anthropic_blocks() -> None:
     assert turns[2]["content"][0]["type"] == "tool_result"
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_failed_tool_result_carries_no_is_error_as_langchain_aws(stream: bool) -> None:
+    """langchain-aws's ChatBedrock sends a ToolMessage(status="error") as its content
+    alone (issue 47); the message given is not changed."""
+    first = AIMessage("", tool_calls=[{"name": "add", "args": {"a": 1}, "id": "toolu_1"}])
+    failed = ToolMessage("Error: down", tool_call_id="toolu_1", status="error")
+    _, request = call(keyed(), [HumanMessage("1?"), first, failed], tools=(ADD,), stream=stream)
+    assert request.json["messages"][2]["content"] == [
+        {"type": "tool_result", "tool_use_id": "toolu_1", "content": "Error: down"}
+    ]
+    assert failed.status == "error"
+
+
 def test_requests_are_signed_with_sigv4() -> None:
     _, request = call(keyed(), [HumanMessage("Hi")])
     assert request.headers["authorization"].startswith(

@@ -19,6 +19,7 @@ from chatplex.lean import init_chat_model
 from chatplex.messages import HumanMessage
 from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.adapter import CompatibleAdapter
+from chatplex.providers.compatible.dropin import ChatFireworks
 from chatplex.providers.compatible.dropin import ChatGroq
 from chatplex.providers.compatible.dropin import ChatMistralAI
 from chatplex.providers.compatible.dropin import ChatOpenRouter
@@ -339,3 +340,6 @@ def test_a_kept_tool_choice_keyword_is_sent_as_given() -> None:
     # Other presets send Chat Completions' keyword, as their packages do.
     groq = ChatGroq(model="m", api_key="k")
     assert _body(groq.bind_tools([tool], tool_choice="any"))["tool_choice"] == "required"
+    # Fireworks takes "any" too, and langchain-fireworks sends it as given (issue 47).
+    fireworks = ChatFireworks(model="m", api_key="k")
+    assert _body(fireworks.bind_tools([tool], tool_choice="any"))["tool_choice"] == "any"

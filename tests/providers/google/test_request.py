@@ -199,3 +199,26 @@ def test_a_generation_config_dict_merges_field_by_field() -> None:
 def test_camel() -> None:
     assert camel("max_output_tokens") == "maxOutputTokens"
     assert camel("maxOutputTokens") == "maxOutputTokens"
+
+
+def test_a_tool_result_of_blocks_goes_as_its_blocks_its_media_as_parts() -> None:
+    """As langchain-google-genai sends it (issue 47): the blocks as given in `output`,
+    not flattened to one text; an image block a part of its own, before the answer."""
+    call = AIMessage("", tool_calls=[{"name": "f", "args": {}, "id": "c1"}])
+    image = {"type": "image", "base64": "iVBORw0KGgo=", "mime_type": "image/png"}
+    blocks = [{"type": "text", "text": "a"}, image, {"type": "text", "text": "b"}]
+    _, contents = wire_contents([HumanMessage("x"), call, ToolMessage(blocks, tool_call_id="c1")])
+    assert contents[-1] == {
+        "role": "user",
+        "parts": [
+            {"inlineData": {"mimeType": "image/png", "data": "iVBORw0KGgo="}},
+            {
+                "functionResponse": {
+                    "name": "f",
+                    "response": {
+                        "output": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]
+                    },
+                }
+            },
+        ],
+    }

@@ -4,6 +4,7 @@ its own client on a mock transport) and the same reply reads the same."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -111,6 +112,29 @@ def test_the_constructor_sends_what_it_says() -> None:
         "mirostat_tau": 5.0,
     }
     assert sent["keep_alive"] == "10m" and sent["think"] is True and sent["format"] == "json"
+
+
+def test_max_tokens_is_sent_as_num_predict_where_langchain_ollama_drops_it() -> None:
+    """langchain-ollama's ChatOllama has no max_tokens and drops it without a word (the
+    reply is unbounded: LangChain loses data, issue 47); the drop-in sends it as
+    num_predict, sync and async."""
+    from langchain_ollama import ChatOllama as Partner
+
+    assert "max_tokens" not in Partner(model="m", max_tokens=5)._chat_params([])["options"]
+    server = Server()
+    model = ours(server, model="m", max_tokens=5)
+    assert model.num_predict == 5
+    model.invoke("Hi")
+    asyncio.run(model.ainvoke("Hi"))
+    assert [body["options"] for body in server.bodies] == [{"num_predict": 5}] * 2
+
+
+def test_max_tokens_and_a_different_num_predict_are_refused_before_any_request() -> None:
+    server = Server()
+    with pytest.raises(ValueError, match="max_tokens=5 and num_predict=9"):
+        ours(server, model="m", max_tokens=5, num_predict=9)
+    assert ours(server, model="m", max_tokens=5, num_predict=5).num_predict == 5
+    assert server.bodies == []
 
 
 def test_client_kwargs_headers_and_timeout_only() -> None:

@@ -176,6 +176,25 @@ def test_the_merged_stream_is_the_non_stream_reply(
     assert merged == whole
 
 
+def test_streamed_tool_call_chunks_have_no_index_as_langchain_ollamas() -> None:
+    """langchain-ollama streams each tool call whole, its chunk's index None (issue 47);
+    the merge still keeps the two calls apart (by their ids)."""
+    final = reply({})
+    pieces = [
+        {"tool_calls": [{"function": {"name": "a", "arguments": {"x": 1}}}]},
+        {"tool_calls": [{"function": {"name": "b", "arguments": {"y": 2}}}]},
+    ]
+    chunks = parse_stream(stream_of(final, pieces))
+    streamed = [tc for c in chunks for tc in c.tool_call_chunks]
+    assert [(tc["name"], tc["index"]) for tc in streamed] == [("a", None), ("b", None)]
+    assert streamed[0]["id"] != streamed[1]["id"]
+    merged = merge_chunks(chunks).to_message()
+    assert [(tc["name"], tc["args"]) for tc in merged.tool_calls] == [
+        ("a", {"x": 1}),
+        ("b", {"y": 2}),
+    ]
+
+
 def test_only_the_done_line_carries_usage() -> None:
     final = reply({"content": "ab"})
     chunks = parse_stream(stream_of(final, [{"content": "a"}, {"content": "b"}]))
