@@ -218,16 +218,19 @@ def _report_asked_tier(adapter: Any, asked: Mapping[str, Any]) -> None:
     `response_metadata` when the reply names none: this model's adapter reports the
     tier its constructor asked for. (A tier given per call is sent, but the reply names
     the constructor's when the server names none.)"""
-    profile = getattr(adapter, "profile", None)
-    style = getattr(profile, "style", None)
+    from .adapter import CompatibleAdapter  # loaded already: the model was built on it
+
+    if not isinstance(adapter, CompatibleAdapter):
+        return
+    style = adapter.profile.style
     tier = asked.get("service_tier")
-    if profile is None or style is None or style.service_tier is None:
+    if style is None or style.service_tier is None:
         return
     if not isinstance(tier, str):
         return
     if tier != style.service_tier:
         style = dataclasses.replace(style, service_tier=tier)
-        adapter.profile = dataclasses.replace(profile, style=style)
+        adapter.profile = dataclasses.replace(adapter.profile, style=style)
 
 
 _SHARED_NAMES = (
