@@ -622,7 +622,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         cache = reply_cache(self.cache)
         # Cached with its usage; `stream_usage=False` strips it from hits too.
         chunks = sending.open_stream(call) if cache is None else sending.cached_stream(call, cache)
-        if self.stream_usage or _keeps_sent_usage(self.adapter):
+        if self.stream_usage or (self.adapter is not None and self.adapter.keeps_sent_usage):
             return chunks
         from .streams import without_usage
 
@@ -638,7 +638,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         chunks = (
             sending.aopen_stream(call) if cache is None else sending.acached_stream(call, cache)
         )
-        if self.stream_usage or _keeps_sent_usage(self.adapter):
+        if self.stream_usage or (self.adapter is not None and self.adapter.keeps_sent_usage):
             return chunks
         from .streams import awithout_usage
 
@@ -802,11 +802,3 @@ def _load_sending() -> None:
     from . import sending as loaded
 
     sending = loaded
-
-
-def _keeps_sent_usage(adapter: object) -> bool:
-    """An adapter whose stream usage `stream_usage` does not strip (`keeps_sent_usage`:
-    Chat Completions, where it only leaves `stream_options` unasked, and the Responses
-    API): usage a server sends anyway is kept, as LangChain's packages keep it (issue
-    47)."""
-    return getattr(adapter, "keeps_sent_usage", False) is True
