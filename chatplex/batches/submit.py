@@ -216,7 +216,7 @@ def submit_batch(
 
     Examples:
         >>> import tempfile
-        >>> from chatplex import init_chat_model
+        >>> from chatplex.lean import init_chat_model
         >>> from chatplex.testing import MockServer
         >>> with MockServer() as server, tempfile.TemporaryDirectory() as handles:
         ...     model = init_chat_model(

@@ -120,7 +120,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         ValueError: an empty model name or a setting out of range.
 
     Examples:
-        >>> from chatplex import init_chat_model
+        >>> from chatplex.lean import init_chat_model
         >>> from chatplex.testing import MockServer
         >>> with MockServer() as server:
         ...     model = init_chat_model(
@@ -323,7 +323,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             TypeError: a name that is neither a setting nor an API parameter.
 
         Examples:
-            >>> from chatplex import init_chat_model
+            >>> from chatplex.lean import init_chat_model
             >>> model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test")
             >>> cold = model.bind(temperature=0, stop=["\\n"])
             >>> cold.temperature, model.temperature
@@ -355,7 +355,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             A new model; its replies' `tool_calls` name the tools called.
 
         Examples:
-            >>> from chatplex import init_chat_model
+            >>> from chatplex.lean import init_chat_model
             >>> from chatplex.testing import MockServer
             >>> def get_weather(city: str) -> str:
             ...     \"\"\"The weather in a city.\"\"\"
@@ -438,7 +438,7 @@ class ChatModel(Runnable[Any, AIMessage]):
 
         Examples:
             >>> from pydantic import BaseModel
-            >>> from chatplex import init_chat_model
+            >>> from chatplex.lean import init_chat_model
             >>> from chatplex.testing import MockServer
             >>> class Person(BaseModel):
             ...     name: str
