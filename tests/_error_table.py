@@ -74,6 +74,8 @@ ADVICE: dict[str, str] = {
     "LockTimeoutError": "Another process holds a shared rate-limit budget's lock "
     "(`holder`): let it run or end it.",
     "BudgetExceededError": "The `track_usage(max_cost=...)` budget is spent: raise it.",
+    "MissingKeyError": "Set the provider's key variable or pass `api_key=` when building "
+    "the model.",
 }
 
 

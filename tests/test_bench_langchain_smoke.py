@@ -32,7 +32,8 @@ def test_bench_langchain_quick_run(tmp_path: Path) -> None:
     assert "ChatChatplex ÷ langchain-openai's ChatOpenAI:" in out.stdout
     assert "chatplex.ChatOpenAI (the drop-in, a LangChain chat model)" in out.stdout
     results = json.loads(out_file.read_text())
-    assert set(results["summary"]["chatchatplex_vs_chatopenai"]) == {"abatch", "astream"}
-    assert set(results["summary"]["dropin_vs_chatopenai"]) == {"abatch", "astream"}
+    modes = {"abatch", "astream", "astream_model"}  # astream_model: the model alone, no chain
+    assert set(results["summary"]["chatchatplex_vs_chatopenai"]) == modes
+    assert set(results["summary"]["dropin_vs_chatopenai"]) == modes
     assert len(results["runs"]["chatchatplex/abatch"]) == 1
     assert len(results["runs"]["dropin/abatch"]) == 1

@@ -535,6 +535,11 @@ class Adapter(ABC):
     #: None: server-sent events (`chatplex.http.SSEDecoder`).
     stream_framing: Callable[[], FrameDecoder] | None = None
 
+    #: Whether usage a server sends in a stream unasked is kept when `stream_usage` is off
+    #: (its partner package keeps it: Chat Completions, the Responses API); False: the
+    #: model strips it.
+    keeps_sent_usage: bool = False
+
     @abstractmethod
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """Turn an error status and body into a typed error (see `errors.status_error`)."""

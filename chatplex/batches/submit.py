@@ -24,6 +24,7 @@ from ..chat import init_chat_model
 from ..core import Runnable
 from ..core import RunnableConfig
 from ..core import RunnableSequence
+from ..core.foreign import ForeignRunnable
 from ..core.retry import retry_policy
 from ..secret import redact_url
 from .job import BatchJob
@@ -48,15 +49,17 @@ def split_chain(
     runnable: Any,
 ) -> tuple[ChatModel, Runnable[Any, Any] | None, Runnable[Any, Any] | None]:
     """(model, steps before it, steps after it) of a chat model or a sequence holding
-    exactly one chat model."""
-    if isinstance(runnable, ChatModel):
-        return runnable, None, None
+    exactly one chat model. A LangChain chat model over a chatplex engine (`chatplex.ChatOpenAI`
+    where langchain-core is installed) counts as its engine, `chatplex_model`."""
+    engine = _engine_of(runnable)
+    if engine is not None:
+        return engine, None, None
     if isinstance(runnable, RunnableSequence):
         steps = list(runnable.steps)
-        at = [i for i, step in enumerate(steps) if isinstance(step, ChatModel)]
+        at = [i for i, step in enumerate(steps) if _engine_of(step) is not None]
         if len(at) == 1:
-            model = steps[at[0]]
-            assert isinstance(model, ChatModel)
+            model = _engine_of(steps[at[0]])
+            assert model is not None
             return model, _compose(steps[: at[0]]), _compose(steps[at[0] + 1 :])
         raise ValueError(
             f"submit_batch needs a chain with exactly one chat model step, found {len(at)}"
@@ -65,6 +68,17 @@ def split_chain(
         "submit_batch takes a chat model or a chain (`prompt | model | parser`) around one, "
         f"got {type(runnable).__name__}"
     )
+
+
+def _engine_of(step: Any) -> ChatModel | None:
+    """The chatplex chat model `step` is or runs on (chatplex.langchain's models hold
+    theirs as `chatplex_model`; this layer does not import them), or None."""
+    if isinstance(step, ChatModel):
+        return step
+    if isinstance(step, ForeignRunnable):  # such a model as a chatplex chain's step
+        step = step.foreign
+    inner = getattr(step, "chatplex_model", None)
+    return inner if isinstance(inner, ChatModel) else None
 
 
 def _compose(steps: list[Runnable[Any, Any]]) -> Runnable[Any, Any] | None:

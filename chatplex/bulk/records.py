@@ -84,13 +84,24 @@ def record_cost(metadata: dict[str, Any]) -> float | None:
     return float(cost) if isinstance(cost, (int, float)) and not isinstance(cost, bool) else None
 
 
+def _is_foreign_ai_message(output: Any) -> bool:
+    """A LangChain AI message (what chatplex.ChatOpenAI, a LangChain chat model where
+    langchain-core is installed, replies), read by its fields as chatplex's: its `text` a
+    property (langchain-core 1) or a method (0.3)."""
+    return getattr(output, "type", None) == "ai" and all(
+        hasattr(output, name)
+        for name in ("text", "response_metadata", "usage_metadata", "tool_calls")
+    )
+
+
 def success_record(row_id: str | int, output: Any, latency_s: float) -> dict[str, Any]:
     """The output row for a finished call's result."""
-    if isinstance(output, AIMessage):
+    if isinstance(output, AIMessage) or _is_foreign_ai_message(output):
         meta = output.response_metadata
+        text = output.text
         record: dict[str, Any] = {
             "id": row_id,
-            "text": output.text,
+            "text": str(text if isinstance(text, str) else text()),
             "usage": dict(output.usage_metadata) if output.usage_metadata else None,
             "cost": record_cost(meta),
             "attempts": meta.get("attempts", 1),

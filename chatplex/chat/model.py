@@ -120,7 +120,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         ValueError: an empty model name or a setting out of range.
 
     Examples:
-        >>> from chatplex import init_chat_model
+        >>> from chatplex.lean import init_chat_model
         >>> from chatplex.testing import MockServer
         >>> with MockServer() as server:
         ...     model = init_chat_model(
@@ -323,7 +323,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             TypeError: a name that is neither a setting nor an API parameter.
 
         Examples:
-            >>> from chatplex import init_chat_model
+            >>> from chatplex.lean import init_chat_model
             >>> model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test")
             >>> cold = model.bind(temperature=0, stop=["\\n"])
             >>> cold.temperature, model.temperature
@@ -355,7 +355,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             A new model; its replies' `tool_calls` name the tools called.
 
         Examples:
-            >>> from chatplex import init_chat_model
+            >>> from chatplex.lean import init_chat_model
             >>> from chatplex.testing import MockServer
             >>> def get_weather(city: str) -> str:
             ...     \"\"\"The weather in a city.\"\"\"
@@ -438,7 +438,7 @@ class ChatModel(Runnable[Any, AIMessage]):
 
         Examples:
             >>> from pydantic import BaseModel
-            >>> from chatplex import init_chat_model
+            >>> from chatplex.lean import init_chat_model
             >>> from chatplex.testing import MockServer
             >>> class Person(BaseModel):
             ...     name: str
@@ -622,7 +622,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         cache = reply_cache(self.cache)
         # Cached with its usage; `stream_usage=False` strips it from hits too.
         chunks = sending.open_stream(call) if cache is None else sending.cached_stream(call, cache)
-        if self.stream_usage or _keeps_sent_usage(self.adapter):
+        if self.stream_usage or (self.adapter is not None and self.adapter.keeps_sent_usage):
             return chunks
         from .streams import without_usage
 
@@ -638,7 +638,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         chunks = (
             sending.aopen_stream(call) if cache is None else sending.acached_stream(call, cache)
         )
-        if self.stream_usage or _keeps_sent_usage(self.adapter):
+        if self.stream_usage or (self.adapter is not None and self.adapter.keeps_sent_usage):
             return chunks
         from .streams import awithout_usage
 
@@ -802,11 +802,3 @@ def _load_sending() -> None:
     from . import sending as loaded
 
     sending = loaded
-
-
-def _keeps_sent_usage(adapter: object) -> bool:
-    """An adapter whose stream usage `stream_usage` does not strip (`keeps_sent_usage`:
-    Chat Completions, where it only leaves `stream_options` unasked, and the Responses
-    API): usage a server sends anyway is kept, as LangChain's packages keep it (issue
-    47)."""
-    return getattr(adapter, "keeps_sent_usage", False) is True

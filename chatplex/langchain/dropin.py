@@ -44,6 +44,7 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_core.utils.pydantic import is_pydantic_v1_subclass
 from pydantic import model_validator
 
+from ..chat import BaseCache
 from ..chat import ChatModel
 from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
@@ -86,8 +87,11 @@ class DropInChatModel(ChatChatplex):
         hold_keys(values, is_secret_name)
         if values.get("chatplex_model") is not None:
             return _rebound(values)
-        langchain_side = {k: v for k, v in values.items() if k in _LANGCHAIN_SIDE}
-        settings = {k: v for k, v in values.items() if k not in _LANGCHAIN_SIDE}
+        # A chatplex cache (`cache=SQLiteCache(...)`) is the engine's: LangChain's `cache`
+        # field takes only LangChain's caches, which stay LangChain's.
+        ours = {"cache"} if isinstance(values.get("cache"), BaseCache) else set()
+        langchain_side = {k: v for k, v in values.items() if k in _LANGCHAIN_SIDE - ours}
+        settings = {k: v for k, v in values.items() if k not in _LANGCHAIN_SIDE - ours}
         # LangChain's settings that also choose the request: the engine takes them too
         # (`output_version="responses/v1"` is langchain-openai's switch to the Responses API).
         # `output_version="v1"` (LangChain's standard blocks) stays LangChain's alone: its

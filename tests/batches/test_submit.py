@@ -61,6 +61,20 @@ def test_async_chain(make_model: Callable[..., Any], handle_dir: Path) -> None:
     assert asyncio.run(main()) == ["Echo: one", "Echo: two"]
 
 
+def test_a_langchain_model_over_an_engine_is_batched_as_its_engine() -> None:
+    # chatplex.ChatOpenAI where langchain-core is installed: a LangChain chat model whose
+    # engine (`chatplex_model`) is what the batch sends, alone or as a chain's step.
+    pytest.importorskip("langchain_core")
+    from chatplex.langchain import ChatOpenAI
+
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")
+    assert split_chain(model) == (model.chatplex_model, None, None)
+    prompt = ChatPromptTemplate.from_template("Say {x}")
+    engine, before, after = split_chain(prompt | model | StrOutputParser())
+    assert engine is model.chatplex_model
+    assert before is prompt and isinstance(after, StrOutputParser)
+
+
 def test_what_cannot_be_batched_is_refused(make_model: Callable[..., Any]) -> None:
     model = make_model("openai")
     with pytest.raises(ValueError, match="exactly one chat model"):

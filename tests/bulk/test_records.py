@@ -103,3 +103,21 @@ def test_an_error_row_says_whose_fault_it_was(error: BaseException, kind: str) -
     assert row_error_kind(written) == kind
     # Rows written before `kind` existed are classified from their type and status.
     assert row_error_kind({k: v for k, v in written.items() if k != "kind"}) == kind
+
+
+def test_a_langchain_ai_message_is_recorded_as_chatplexs() -> None:
+    # chatplex.ChatOpenAI is a LangChain chat model where langchain-core is installed.
+    messages = pytest.importorskip("langchain_core.messages")
+    usage = {"input_tokens": 4, "output_tokens": 2, "total_tokens": 6}
+    call = {"name": "add", "args": {"a": 1}, "id": "c1", "type": "tool_call"}
+    reply = messages.AIMessage(
+        content="Echo: tea",
+        response_metadata={"model_name": "gpt-4o-mini", "cost": {"total": 1.5}, "attempts": 2},
+        usage_metadata=usage,
+        tool_calls=[call],
+    )
+    record = success_record("a", reply, 0.25)
+    assert type(record["text"]) is str and record["text"] == "Echo: tea"
+    assert (record["usage"], record["cost"], record["attempts"]) == (usage, 1.5, 2)
+    assert record["model"] == "gpt-4o-mini"
+    assert record["tool_calls"] == [{"name": "add", "args": {"a": 1}}]

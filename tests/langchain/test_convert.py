@@ -61,9 +61,9 @@ def test_v1_ai_content_keeps_text_and_moves_calls_to_tool_calls() -> None:
     )
     (ai,) = to_chatplex_messages([message])
     assert isinstance(ai, AIMessage)
-    assert ai.content == [
-        {"type": "reasoning", "reasoning": "think"},
-        {"type": "text", "text": "Let me add."},
+    assert ai.content == [  # reasoning items and text ids are kept: the Responses API replays them
+        {"type": "reasoning", "reasoning": "think", "id": "r", "index": 0},
+        {"type": "text", "text": "Let me add.", "id": "lc_1", "annotations": []},
     ]
     assert ai.tool_calls == [CALL] and ai.id == "msg_1"
     assert ai.usage_metadata == {"input_tokens": 3, "output_tokens": 4, "total_tokens": 7}

@@ -337,3 +337,21 @@ def test_azure_chat_openai_is_a_langchain_model_over_the_azure_engine() -> None:
         AzureChatOpenAI(
             azure_endpoint="https://res.openai.azure.com", api_key="k", azure_deploymnt="x"
         )
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_chatplex_cache_is_the_engines(sync: bool) -> None:
+    # LangChain's `cache` field takes only LangChain's caches: chatplex's goes to the engine.
+    from chatplex import InMemoryCache
+    from chatplex.testing import MockServer
+
+    cache = InMemoryCache()
+    with MockServer() as server:
+        model = ChatOpenAI(
+            model="gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-test", cache=cache
+        )
+        assert model.chatplex_model.cache is cache and model.cache is None
+        for _ in range(2):
+            reply = model.invoke("hi") if sync else await model.ainvoke("hi")
+            assert reply.text == "Echo: hi"
+        assert server.stats.requests == 1 and len(cache) == 1

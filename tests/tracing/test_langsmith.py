@@ -138,6 +138,7 @@ def chatplex_chain(base_url: str, headers: dict[str, str] | None = None) -> Any:
         temperature=0,
         max_retries=0,
         default_headers=headers,
+        stream_usage=True,  # on a base_url, asked for only when told (as langchain-openai)
     )
     return prompt | model | StrOutputParser()
 

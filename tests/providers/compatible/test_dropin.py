@@ -14,6 +14,7 @@ import pytest
 import respx
 
 import chatplex
+import chatplex.lean
 from chatplex.adapters.base import CallSettings
 from chatplex.lean import init_chat_model
 from chatplex.messages import HumanMessage
@@ -110,7 +111,7 @@ def test_the_classes_are_langchains_and_exported() -> None:
         "ChatOpenRouter",
     }
     for cls in CLASSES:
-        assert getattr(chatplex, cls.__name__) is cls
+        assert getattr(chatplex.lean, cls.__name__) is cls  # the engine; chatplex's is LangChain's
         assert cls.dropin.provider in PROFILES
 
 
