@@ -96,6 +96,11 @@ class DropInChatModel(ChatChatplex):
         for name in _SHARED & values.keys() & _parameters(cls._engine):
             if values[name] != "v1":
                 settings[name] = values[name]
+        # `streaming` is LangChain's, but where it also shapes the partner's request (an
+        # engine that says so: langchain-google-vertexai sends no candidateCount when
+        # streaming=True) the engine is told too.
+        if values.get("streaming") and getattr(cls._engine, "streaming_shapes_request", False):
+            settings["streaming"] = values["streaming"]
         return {**langchain_side, "chatplex_model": cls._engine(**settings)}
 
     @model_validator(mode="after")

@@ -82,6 +82,17 @@ def test_langchains_own_settings_stay_langchains() -> None:
     assert handler_calls == ["start"]
 
 
+def test_streaming_reaches_an_engine_whose_request_it_shapes() -> None:
+    from chatplex.langchain import ChatVertexAI
+
+    def vertex(**options: Any) -> Any:
+        return ChatVertexAI(model="gemini-2.5-flash", api_key="k", **options)
+
+    assert vertex(streaming=True).chatplex_model.streaming is True
+    assert "candidate_count" not in vertex(streaming=True).chatplex_model.extra_body
+    assert vertex().chatplex_model.extra_body["candidate_count"] == 1
+
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_invoke_and_stream(provider: str, sync: bool) -> None:
