@@ -1090,12 +1090,23 @@ def _their_closing_usage(outcome: Outcome) -> Outcome:
 
 def _merged_once(outcome: Outcome) -> Outcome:
     """Their merged stream read as ours: Chat Completions' `object` (the same on every
-    chunk) once, not LangChain's join of every chunk's copy."""
+    chunk) once, not LangChain's join of every chunk's copy; and their chunks read as
+    ours, which carry the stream's `id` and `object` on the first chunk only (a string
+    an earlier chunk carried is not sent again: LangChain's merging would join it)."""
     theirs, ours, their_requests, our_requests = outcome
     meta = theirs.get("merged", theirs)["response_metadata"]
     once = "chat.completion.chunk"
     assert meta["object"] == once * 5  # five events
     meta["object"] = once
+    if "chunks" in theirs:
+        first, *later = theirs["chunks"]
+        for chunk in later:
+            repeated = chunk["response_metadata"]
+            for key in ("id", "object"):
+                if key in repeated:
+                    assert repeated[key] == first["response_metadata"][key]
+                    del repeated[key]
+        assert all("object" not in c["response_metadata"] for c in ours["chunks"][1:])
     return theirs, ours, their_requests, our_requests
 
 
@@ -1129,7 +1140,9 @@ _OBJECT_JOINED = Difference(
     Reason.LOSES_DATA,
     "a Chat Completions stream (OpenAI, Qwen) merges every chunk's copy of the `object` "
     "field into one long string (`chat.completion.chunkchat.completion.chunk...`)",
-    "the merged stream's `object` field is the one every chunk repeats",
+    "the merged stream's `object` field is the one every chunk repeats (the stream's "
+    "`id` and `object` ride on its first chunk only, so that LangChain's merging keeps "
+    "them whole)",
 )
 _STREAM_USAGE_LOST = Difference(
     Reason.LOSES_DATA,
