@@ -53,6 +53,7 @@ from ..secret import hold_keys
 from .model import _FIELD_SETTINGS
 from .model import ChatChatplex
 from .model import _is_builtin_tool
+from .model import _masked
 from .model import _with_model_name
 from .structured import default_method
 from .structured import parsed
@@ -99,12 +100,22 @@ class DropInChatModel(ChatChatplex):
         for name in _SHARED & values.keys() & _parameters(cls._engine):
             if values[name] != "v1":
                 settings[name] = values[name]
+        # `streaming` is LangChain's, but where it also shapes the partner's request (an
+        # engine that says so: langchain-google-vertexai sends no candidateCount when
+        # streaming=True) the engine is told too.
+        if values.get("streaming") and getattr(cls._engine, "streaming_shapes_request", False):
+            settings["streaming"] = values["streaming"]
         return {**langchain_side, "chatplex_model": cls._engine(**settings)}
 
     @model_validator(mode="after")
     def _show_settings(self) -> DropInChatModel:
         for name, value in _shown(self.chatplex_model).items():
             setattr(self, name, value)
+        # The partner class's `model_kwargs` (langchain-aws's, ...) are the engine's:
+        # shown as given, credentials masked (ChatChatplex's field would read `{}`).
+        extras = getattr(self.chatplex_model, "model_kwargs", None)
+        if isinstance(extras, dict) and extras:
+            self.__dict__["model_kwargs"] = _masked(extras)
         return self
 
     def __getattr__(self, name: str) -> Any:
@@ -254,6 +265,9 @@ def _rebound(values: dict[str, Any]) -> dict[str, Any]:
             changed[name] = value
     if "base_url" in changed:
         raise ValueError("base_url cannot change on a built model: build another one")
+    extras = values.pop("model_kwargs", None)  # the engine's, shown (_show_settings)
+    if extras and extras != _masked(getattr(engine, "model_kwargs", None) or {}):
+        raise ValueError("model_kwargs cannot change on a built model: build another one")
     name = changed.pop("model", None)
     if changed:
         engine = engine.bind(**changed)

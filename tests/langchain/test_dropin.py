@@ -82,6 +82,17 @@ def test_langchains_own_settings_stay_langchains() -> None:
     assert handler_calls == ["start"]
 
 
+def test_streaming_reaches_an_engine_whose_request_it_shapes() -> None:
+    from chatplex.langchain import ChatVertexAI
+
+    def vertex(**options: Any) -> Any:
+        return ChatVertexAI(model="gemini-2.5-flash", api_key="k", **options)
+
+    assert vertex(streaming=True).chatplex_model.streaming is True
+    assert "candidate_count" not in vertex(streaming=True).chatplex_model.extra_body
+    assert vertex().chatplex_model.extra_body["candidate_count"] == 1
+
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_invoke_and_stream(provider: str, sync: bool) -> None:
@@ -245,6 +256,32 @@ def test_the_base_url_of_a_built_model_does_not_change() -> None:
     )
     with pytest.raises(ValueError, match="base_url cannot change"):
         switch.invoke("x", {"configurable": {"url": "http://127.0.0.1:9/v1"}})
+
+
+def test_the_engines_model_kwargs_are_shown_masked_and_kept_on_copies() -> None:
+    from langchain_core.runnables import ConfigurableField
+
+    from chatplex.langchain import ChatBedrock
+    from chatplex.langchain.model import MASK
+
+    extras = {"top_k": 2, "x_api_key": "sk-hidden"}
+    model = ChatBedrock(
+        model_id="anthropic.claude-3-5-haiku-20241022-v1:0",
+        region_name="us-east-1",
+        aws_access_key_id="a",
+        aws_secret_access_key="b",
+        model_kwargs=extras,
+    )
+    assert model.chatplex_model.model_kwargs == extras  # the engine sends them
+    assert model.model_kwargs == {"top_k": 2, "x_api_key": MASK}
+    assert "sk-hidden" not in repr(model)
+    assert model.model_copy().model_kwargs == model.model_kwargs
+    switch = model.configurable_fields(
+        temperature=ConfigurableField(id="t"), model_kwargs=ConfigurableField(id="kw")
+    )
+    assert switch.with_config(configurable={"t": 0.5}).get_graph() is not None
+    with pytest.raises(ValueError, match="model_kwargs cannot change"):
+        switch.invoke("x", {"configurable": {"kw": {"top_k": 3}}})
 
 
 @pytest.mark.parametrize(

@@ -259,11 +259,6 @@ COHERE_MODEL_NAME = (
     "against this mock server), and the drop-in answers as it does; LangChain's suite "
     "asks for one"
 )
-USAGE_DROPPED = (
-    "the drop-in strips the stream usage the server sends unasked (stream_usage=False, "
-    "chatplex/chat/model.py), where the partner class keeps it (checked against this "
-    "mock server): issue 47, 'Usage the server sent is thrown away'"
-)
 SERDES = (
     "the drop-in's `dumpd` is not the partner class's: the snapshot is LangChain's own "
     "form, written by the partner class (langchain-openai's, -anthropic's, -aws', "
@@ -290,6 +285,12 @@ class TestChatOpenAIUnit(_Unit):
 
 class TestChatOpenAIIntegration(_Integration):
     name = "ChatOpenAI"
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        # As langchain-openai's own standard test class: on a base URL ChatOpenAI asks
+        # for stream usage only when told (stream_usage=True).
+        return {**super().chat_model_params, "stream_usage": True}
 
     @pytest.mark.xfail(strict=True, reason=OPENAI_THINKING)
     def test_anthropic_inputs(self, model: BaseChatModel) -> None:
@@ -427,10 +428,6 @@ class TestChatDeepSeekUnit(_Unit):
 class TestChatDeepSeekIntegration(_Integration):
     name = "ChatDeepSeek"
 
-    @pytest.mark.xfail(strict=True, reason=USAGE_DROPPED)
-    def test_usage_metadata_streaming(self, model: BaseChatModel) -> None:
-        super().test_usage_metadata_streaming(model)
-
 
 class TestChatXAIUnit(_Unit):
     name = "ChatXAI"
@@ -475,10 +472,6 @@ class TestChatTogetherUnit(_Unit):
 class TestChatTogetherIntegration(_Integration):
     name = "ChatTogether"
 
-    @pytest.mark.xfail(strict=True, reason=USAGE_DROPPED)
-    def test_usage_metadata_streaming(self, model: BaseChatModel) -> None:
-        super().test_usage_metadata_streaming(model)
-
 
 class TestChatPerplexityUnit(_Unit):
     name = "ChatPerplexity"
@@ -487,10 +480,6 @@ class TestChatPerplexityUnit(_Unit):
 class TestChatPerplexityIntegration(_Integration):
     name = "ChatPerplexity"
 
-    @pytest.mark.xfail(strict=True, reason=USAGE_DROPPED)
-    def test_usage_metadata_streaming(self, model: BaseChatModel) -> None:
-        super().test_usage_metadata_streaming(model)
-
 
 class TestChatNebiusUnit(_Unit):
     name = "ChatNebius"
@@ -498,10 +487,6 @@ class TestChatNebiusUnit(_Unit):
 
 class TestChatNebiusIntegration(_Integration):
     name = "ChatNebius"
-
-    @pytest.mark.xfail(strict=True, reason=USAGE_DROPPED)
-    def test_usage_metadata_streaming(self, model: BaseChatModel) -> None:
-        super().test_usage_metadata_streaming(model)
 
 
 class TestChatSambaNovaUnit(_Unit):
@@ -514,10 +499,6 @@ class TestChatSambaNovaUnit(_Unit):
 
 class TestChatSambaNovaIntegration(_Integration):
     name = "ChatSambaNova"
-
-    @pytest.mark.xfail(strict=True, reason=USAGE_DROPPED)
-    def test_usage_metadata_streaming(self, model: BaseChatModel) -> None:
-        super().test_usage_metadata_streaming(model)
 
 
 class TestChatCerebrasUnit(_Unit):

@@ -328,6 +328,9 @@ class ChatVertexAI(_GoogleDropin):
         return (re.sub(r"-\d{3}$", "", self.model.replace("models/", "")),)
 
     structured_output_method = "function_calling"  # langchain-google-vertexai's default
+    #: `streaming=True` changes the request (no candidateCount): the LangChain drop-in
+    #: tells the engine (chatplex/langchain/dropin.py).
+    streaming_shapes_request = True
 
     @property
     def project(self) -> str | None:

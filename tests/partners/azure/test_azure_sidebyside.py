@@ -20,9 +20,7 @@ from typing import Any
 import pytest
 
 import chatplex
-from tests.partners._invalid_arguments import WHY_CUT_SHORT
 from tests.partners._invalid_arguments import WHY_WORDING
-from tests.partners._invalid_arguments import cut_short_arguments
 from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
@@ -654,10 +652,7 @@ for _name in (
 ):
     DIFFERENCES[_name] = (_WHY_FILTERS, _filters_kept)
 DIFFERENCES["invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
-DIFFERENCES["invalid_tool_arguments_stream"] = (
-    (_WHY_FILTERS, WHY_CUT_SHORT),
-    lambda outcome: cut_short_arguments(_filters_kept(outcome)),
-)
+DIFFERENCES["invalid_tool_arguments_stream"] = (_WHY_FILTERS, _filters_kept)
 DIFFERENCES["structured_function_calling"] = (
     "chatplex's structured output (function calling) asks for a single call "
     "(`parallel_tool_calls: false`, as langchain-openai's ChatOpenAI does) so that exactly "

@@ -1086,16 +1086,12 @@ def _their_prompt_of_text(outcome: Outcome) -> Outcome:
 def _their_closing_usage(outcome: Outcome) -> Outcome:
     """Their stream read as ours: with the closing chunk of the invocation's usage,
     which langchain-aws yields only for Llama's and Mistral's "stop" (never for Titan,
-    nor after "length"), and Titan's running count of output tokens merged as chatplex
-    merges a count (the last one, not LangChain's sum of running totals)."""
+    nor after "length"). (Titan's running count totalOutputTextTokenCount is merged
+    alike on both sides now that the drop-in's chunks merge as LangChain's.)"""
     theirs, ours, their_requests, our_requests = outcome
     merged_theirs, merged_ours = theirs.get("merged", theirs), ours.get("merged", ours)
     assert merged_theirs["usage_metadata"] is None
     merged_theirs["usage_metadata"] = merged_ours["usage_metadata"]
-    running = "totalOutputTextTokenCount"
-    if running in merged_ours["response_metadata"]:
-        assert merged_ours["response_metadata"][running] == 4  # the last event's count
-        merged_theirs["response_metadata"][running] = 4
     if "chunks" in theirs:
         closing = [c for c in ours["chunks"] if c["usage_metadata"]]
         assert len(closing) == 1 and not any(c["usage_metadata"] for c in theirs["chunks"])
@@ -1105,12 +1101,23 @@ def _their_closing_usage(outcome: Outcome) -> Outcome:
 
 def _merged_once(outcome: Outcome) -> Outcome:
     """Their merged stream read as ours: Chat Completions' `object` (the same on every
-    chunk) once, not LangChain's join of every chunk's copy."""
+    chunk) once, not LangChain's join of every chunk's copy; and their chunks read as
+    ours, which carry the stream's `id` and `object` on the first chunk only (a string
+    an earlier chunk carried is not sent again: LangChain's merging would join it)."""
     theirs, ours, their_requests, our_requests = outcome
     meta = theirs.get("merged", theirs)["response_metadata"]
     once = "chat.completion.chunk"
     assert meta["object"] == once * 5  # five events
     meta["object"] = once
+    if "chunks" in theirs:
+        first, *later = theirs["chunks"]
+        for chunk in later:
+            repeated = chunk["response_metadata"]
+            for key in ("id", "object"):
+                if key in repeated:
+                    assert repeated[key] == first["response_metadata"][key]
+                    del repeated[key]
+        assert all("object" not in c["response_metadata"] for c in ours["chunks"][1:])
     return theirs, ours, their_requests, our_requests
 
 
@@ -1144,16 +1151,16 @@ _OBJECT_JOINED = Difference(
     Reason.LOSES_DATA,
     "a Chat Completions stream (OpenAI, Qwen) merges every chunk's copy of the `object` "
     "field into one long string (`chat.completion.chunkchat.completion.chunk...`)",
-    "the merged stream's `object` field is the one every chunk repeats",
+    "the merged stream's `object` field is the one every chunk repeats (the stream's "
+    "`id` and `object` ride on its first chunk only, so that LangChain's merging keeps "
+    "them whole)",
 )
 _STREAM_USAGE_LOST = Difference(
     Reason.LOSES_DATA,
     "the stream's usage (Bedrock's amazon-bedrock-invocationMetrics) is yielded for "
     'Llama\'s and Mistral\'s "stop" only: after "length", and on every Titan stream, the '
-    "usage is lost (usage_metadata None); Titan's running count "
-    "totalOutputTextTokenCount is summed over the chunks",
-    "a stream ends with the invocation's usage as a closing chunk, whatever the stop "
-    "reason; Titan's running count totalOutputTextTokenCount merges to its last value",
+    "usage is lost (usage_metadata None)",
+    "a stream ends with the invocation's usage as a closing chunk, whatever the stop reason",
 )
 
 #: Script → (why it may differ, how the outcome is read before comparing).

@@ -24,9 +24,7 @@ import pytest
 
 import chatplex
 from tests._merged_text import text_as_blocks
-from tests.partners._invalid_arguments import WHY_CUT_SHORT
 from tests.partners._invalid_arguments import WHY_WORDING
-from tests.partners._invalid_arguments import cut_short_arguments
 from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
@@ -881,10 +879,6 @@ for _package in PACKAGES:
             DIFFERENCES[_package, _script] = (_WHY_HTTPX, _httpx_error)
     if _package != "perplexity":  # (which runs no tool scripts)
         DIFFERENCES[_package, "invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
-        DIFFERENCES[_package, "invalid_tool_arguments_stream"] = (
-            WHY_CUT_SHORT,
-            cut_short_arguments,
-        )
 
 
 def _reasoning_kept(outcome: Outcome) -> Outcome:

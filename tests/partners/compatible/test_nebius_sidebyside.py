@@ -13,9 +13,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.partners._invalid_arguments import WHY_CUT_SHORT
 from tests.partners._invalid_arguments import WHY_WORDING
-from tests.partners._invalid_arguments import cut_short_arguments
 from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
@@ -63,7 +61,6 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "reasoning_invoke": (_WHY_REASONING, _reasoning_kept),
     "reasoning_stream": (_WHY_REASONING, _reasoning_kept),
     "invalid_tool_arguments": (WHY_WORDING, parser_wording),
-    "invalid_tool_arguments_stream": (WHY_CUT_SHORT, cut_short_arguments),
 }
 
 #: Scripts whose partner run crashes, and why that is a failure of LangChain's.
