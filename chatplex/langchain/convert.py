@@ -410,7 +410,10 @@ class StreamTranslator:
 
 
 def _lc_content(content: Content) -> str | list[str | dict[str, Any]]:
-    return content if isinstance(content, str) else [dict(b) for b in content]
+    # A list may hold bare strings beside blocks (LangChain's content type allows both).
+    if isinstance(content, str):
+        return content
+    return [b if isinstance(b, str) else dict(b) for b in content]
 
 
 def _lc_call(call: Any) -> ToolCall:

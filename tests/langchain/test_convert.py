@@ -141,6 +141,14 @@ def test_replies_to_langchain() -> None:
     assert [b["type"] for b in anthropic.content_blocks] == ["non_standard", "text"]
 
 
+def test_a_content_list_with_bare_strings_keeps_them() -> None:
+    # LangChain's content type allows strings beside blocks (a Vertex thinking reply
+    # had one); each string stays a string, each block a copy.
+    text = {"type": "text", "text": "b"}
+    out = to_langchain_message(AIMessage(content=["a", text]))  # type: ignore[list-item]
+    assert out.content == ["a", text] and out.content[1] is not text
+
+
 def test_stream_translator_sends_refusal_increments() -> None:
     translate = StreamTranslator()
     pieces = [
