@@ -84,13 +84,23 @@ def record_cost(metadata: dict[str, Any]) -> float | None:
     return float(cost) if isinstance(cost, (int, float)) and not isinstance(cost, bool) else None
 
 
+def _is_ai_message(output: Any) -> bool:
+    """chatplex's AIMessage, or LangChain's (what the drop-ins return where langchain-core
+    is installed): told by its shape, as LangChain is never imported here."""
+    if isinstance(output, AIMessage):
+        return True
+    return getattr(output, "type", None) in ("ai", "AIMessageChunk") and isinstance(
+        getattr(output, "response_metadata", None), dict
+    )
+
+
 def success_record(row_id: str | int, output: Any, latency_s: float) -> dict[str, Any]:
     """The output row for a finished call's result."""
-    if isinstance(output, AIMessage):
+    if _is_ai_message(output):
         meta = output.response_metadata
         record: dict[str, Any] = {
             "id": row_id,
-            "text": output.text,
+            "text": str(output.text),
             "usage": dict(output.usage_metadata) if output.usage_metadata else None,
             "cost": record_cost(meta),
             "attempts": meta.get("attempts", 1),

@@ -103,3 +103,22 @@ def test_an_error_row_says_whose_fault_it_was(error: BaseException, kind: str) -
     assert row_error_kind(written) == kind
     # Rows written before `kind` existed are classified from their type and status.
     assert row_error_kind({k: v for k, v in written.items() if k != "kind"}) == kind
+
+
+def test_a_langchain_reply_is_recorded_as_a_reply() -> None:
+    # The drop-ins return LangChain's AIMessage where langchain-core is installed: its
+    # text, usage, model and tool calls are the row's (they were lost: 0 tokens, no model).
+    from langchain_core.messages import AIMessage as LCAIMessage
+
+    reply = LCAIMessage(
+        content="hi",
+        response_metadata={"model_name": "gpt-4o"},
+        usage_metadata={"input_tokens": 1, "output_tokens": 2, "total_tokens": 3},
+        tool_calls=[{"name": "f", "args": {"a": 1}, "id": "c1", "type": "tool_call"}],
+    )
+    record = success_record("r1", reply, 0.5)
+    assert record["text"] == "hi" and type(record["text"]) is str
+    assert record["model"] == "gpt-4o"
+    assert record["usage"] == {"input_tokens": 1, "output_tokens": 2, "total_tokens": 3}
+    assert record["tool_calls"] == [{"name": "f", "args": {"a": 1}}]
+    json.dumps(record)
