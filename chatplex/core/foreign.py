@@ -43,7 +43,14 @@ from .run_config import POSITIONAL_PREFIXES
 from .run_config import RunnableConfig
 from .runs import split_callbacks
 
-__all__ = ["ForeignCall", "ForeignRunnable", "expose", "is_foreign_runnable", "run_type_of"]
+__all__ = [
+    "ForeignCall",
+    "ForeignModel",
+    "ForeignRunnable",
+    "expose",
+    "is_foreign_runnable",
+    "run_type_of",
+]
 
 #: The methods that make an object a runnable, whoever made it.
 PROTOCOL = ("invoke", "ainvoke", "stream", "astream", "batch", "abatch")
@@ -87,6 +94,8 @@ def is_foreign_runnable(thing: Any) -> bool:
 
 #: Run types whose LangChain objects return one value (no native stream, no stream events).
 _SINGLE_VALUE = frozenset({"tool", "retriever", "prompt"})
+#: Run types whose LangChain objects collect their input, then stream (their `transform`).
+_MODELS = frozenset({"chat_model", "llm"})
 
 
 def _innermost(thing: Any) -> Any:
@@ -214,8 +223,12 @@ class ForeignRunnable(BatchForwarding[Any, Any]):
 
     def __new__(cls, *args: Any, **kwargs: Any) -> ForeignRunnable:
         # copy.copy and pickle call __new__ without arguments: keep the class then.
-        if cls is ForeignRunnable and args and run_type_of(args[0]) in _SINGLE_VALUE:
-            cls = ForeignCall
+        if cls is ForeignRunnable and args:
+            run_type = run_type_of(args[0])
+            if run_type in _SINGLE_VALUE:
+                cls = ForeignCall
+            elif run_type in _MODELS:
+                cls = ForeignModel
         return super().__new__(cls)
 
     #: Tracing (`_traced.py`): the object reports its own run to the handlers.
@@ -294,5 +307,14 @@ class ForeignCall(ForeignRunnable):
 
     _stream = Runnable._stream
     _astream = Runnable._astream
+    _transform = Runnable._transform
+    _atransform = Runnable._atransform
+
+
+class ForeignModel(ForeignRunnable):
+    """A foreign chat model or LLM (a LangChain drop-in among them): as LangChain's models
+    do, it collects its input before it starts, so its start event carries that input
+    (`{"input": {"messages": [[...]]}}`, as LangChain reports it), then streams."""
+
     _transform = Runnable._transform
     _atransform = Runnable._atransform
