@@ -259,6 +259,21 @@ class ForeignRunnable(BatchForwarding[Any, Any]):
         except Exception:  # noqa: BLE001 - labels for tracing; a model without them runs
             return {}
 
+    def run_tags(self) -> list[str]:
+        """The tags the object's own bindings (`.with_config(tags=...)`) give its run, as
+        LangChain's events and filters see them (`include_tags`)."""
+        tags: list[str] = []
+        thing = self.foreign
+        for _ in range(32):  # bindings of bindings; bounded in case of a cycle
+            config = getattr(thing, "config", None)
+            if isinstance(config, dict):
+                tags += [t for t in config.get("tags") or () if isinstance(t, str)]
+            bound = getattr(thing, "bound", None)
+            if bound is None or not is_foreign_runnable(bound):
+                break
+            thing = bound
+        return tags
+
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         return self.foreign.invoke(input, foreign_config(config), **kwargs)
 

@@ -436,3 +436,22 @@ def test_a_foreign_chat_model_streams_in_a_sync_chain() -> None:
 
     chain = ChatPromptTemplate.from_messages([("human", "{q}")]) | _fake_langchain_model()
     assert "".join(str(c.content) for c in chain.stream({"q": "hi"})) == "one two"
+
+
+def test_a_foreign_binding_s_tags_are_its_run_s_for_include_tags() -> None:
+    from chatplex.core import ChatPromptTemplate
+
+    tagged = _fake_langchain_model().with_config(tags=["llm"])
+    chain = ChatPromptTemplate.from_template("{q}") | tagged | StrOutputParser()
+
+    async def kinds() -> list[str]:
+        events = chain.astream_events({"q": "a b"}, version="v2", include_tags=["llm"])
+        return [e["event"] async for e in events]
+
+    seen = asyncio.run(kinds())
+    assert seen[0] == "on_chat_model_start" and seen[-1] == "on_chat_model_end"
+    assert "on_chat_model_stream" in seen and set(seen) <= {
+        "on_chat_model_start",
+        "on_chat_model_stream",
+        "on_chat_model_end",
+    }
