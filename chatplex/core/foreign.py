@@ -186,11 +186,12 @@ def foreign_config(config: RunnableConfig) -> dict[str, Any]:
         handlers, _ = split_callbacks(callbacks)
         if handlers:
             parent = own.parent if own is not None else config.get("_parent_run")
-            out["callbacks"] = _under(handlers, parent)
+            positional = [t for t in config.get("tags", ()) if t.startswith(POSITIONAL_PREFIXES)]
+            out["callbacks"] = _under(handlers, parent, positional)
     return out
 
 
-def _under(handlers: list[Any], parent: Any) -> Any:
+def _under(handlers: list[Any], parent: Any, positional: list[str] | None = None) -> Any:
     """The handlers as LangChain's `CallbackManager` with `parent`'s run id (so the
     foreign object's run nests under the chatplex run around it), or as a plain list
     when there is no parent or LangChain's callbacks module is not loaded."""
@@ -200,7 +201,15 @@ def _under(handlers: list[Any], parent: Any) -> Any:
         handlers = [h.for_langchain(parent) if hasattr(h, "for_langchain") else h for h in handlers]
     if parent is None or manager is None:
         return handlers
-    return manager(handlers=handlers, inheritable_handlers=handlers, parent_run_id=parent.run_id)
+    # The step's own position (`seq:step:N`) is its run's tag, not its children's: as
+    # LangChain's sequence tags a step (a non-inheritable tag of the child manager).
+    return manager(
+        handlers=handlers,
+        inheritable_handlers=handlers,
+        parent_run_id=parent.run_id,
+        tags=list(positional or ()),
+        inheritable_tags=[],
+    )
 
 
 class ForeignRunnable(BatchForwarding[Any, Any]):

@@ -455,3 +455,22 @@ def test_a_foreign_binding_s_tags_are_its_run_s_for_include_tags() -> None:
         "on_chat_model_stream",
         "on_chat_model_end",
     }
+
+
+def test_a_foreign_step_s_handlers_see_its_position_tag() -> None:
+    # LangChain tags a sequence's step `seq:step:N` (its own run, not its children's).
+    from langchain_core.callbacks.base import BaseCallbackHandler
+
+    from chatplex.core import ChatPromptTemplate
+
+    class Starts(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.tags: list[Any] = []
+
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+            self.tags.append(kwargs.get("tags"))
+
+    handler = Starts()
+    chain = ChatPromptTemplate.from_template("{q}") | _fake_langchain_model()
+    chain.invoke({"q": "hi"}, config={"callbacks": [handler], "tags": ["t"]})
+    assert handler.tags == [["seq:step:2", "t"]]
