@@ -44,7 +44,6 @@ NOT_YET_MIRRORED: dict[str, str] = {
     "chatplex/http/_redaction.py": "tests/test_secrets.py",
     "chatplex/messages/_blocks.py": "tests/messages/test_messages_api.py",
     "chatplex/messages/_blocks_input.py": "tests/messages/test_messages_api.py",
-    "chatplex/messages/_dicts.py": "tests/messages/test_messages_api.py",
     "chatplex/messages/_langchain.py": "tests/messages/test_messages_api.py",
     "chatplex/messages/_pretty.py": "tests/messages/test_messages_api.py",
     "chatplex/testing/_script_reply.py": "tests/testing/test_script.py",

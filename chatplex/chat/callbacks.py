@@ -499,12 +499,30 @@ class UsageMetadataCallbackHandler:
         True
     """
 
+    # What LangChain's callback manager reads off a handler (its BaseCallbackHandler's
+    # flags), so a LangChain model (the drop-ins with langchain-core installed) can call
+    # this one: it hears the model's end only (and its tokens, ignored).
+    raise_error = False
+    run_inline = False
+    ignore_chat_model = ignore_chain = ignore_agent = ignore_retriever = True
+    ignore_retry = ignore_custom_event = True
+    ignore_llm = False
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.usage_metadata: dict[str, UsageMetadata] = {}
 
     def __repr__(self) -> str:
         return str(self.usage_metadata)
+
+    def on_llm_start(self, *args: Any, **kwargs: Any) -> None:
+        """Nothing to count at a start."""
+
+    def on_llm_new_token(self, *args: Any, **kwargs: Any) -> None:
+        """Usage comes with the end, not the tokens."""
+
+    def on_llm_error(self, *args: Any, **kwargs: Any) -> None:
+        """A failed call has no usage to count."""
 
     def on_llm_end(self, response: Any, **kwargs: Any) -> None:
         try:

@@ -82,6 +82,7 @@ def _new_run(runnable: Runnable[Any, Any], config: RunnableConfig) -> ChainRun |
     if reports_itself:
         config["_own_run"] = run
         run.metadata.update(runnable.run_metadata())  # type: ignore[attr-defined]
+        run.tags += [t for t in runnable.run_tags() if t not in run.tags]  # type: ignore[attr-defined]
     return run
 
 

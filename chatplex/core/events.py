@@ -140,6 +140,8 @@ class EventListener(RunListener):
 
     def on_start(self, run: RunNode, data: dict[str, Any]) -> None:
         if self.filter.keep(run.name, run.run_type, run.tags):
+            if run.run_type == "chat_model":
+                data = _model_start_data(data)
             parent_ids = list(run.parent_ids[self.depth :])
             names = _names(run.run_type)
             self.kept[run] = (parent_ids, names)
@@ -183,6 +185,15 @@ class EventListener(RunListener):
             event = self._event(run, "on_custom_event", data, parent_ids)
             event["name"] = name
             self.push(event)
+
+
+def _model_start_data(data: dict[str, Any]) -> dict[str, Any]:
+    """A chat model's start as LangChain reports it: the messages it was given, as one
+    list in a batch of one. (A foreign model's run is told its raw input: a prompt value.)"""
+    to_messages = getattr(data.get("input"), "to_messages", None)
+    if callable(to_messages):
+        return {**data, "input": {"messages": [to_messages()]}}
+    return data
 
 
 def _v1_output(run: RunNode, data: dict[str, Any]) -> dict[str, Any]:

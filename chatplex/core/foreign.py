@@ -43,7 +43,14 @@ from .run_config import POSITIONAL_PREFIXES
 from .run_config import RunnableConfig
 from .runs import split_callbacks
 
-__all__ = ["ForeignCall", "ForeignRunnable", "expose", "is_foreign_runnable", "run_type_of"]
+__all__ = [
+    "ForeignCall",
+    "ForeignModel",
+    "ForeignRunnable",
+    "expose",
+    "is_foreign_runnable",
+    "run_type_of",
+]
 
 #: The methods that make an object a runnable, whoever made it.
 PROTOCOL = ("invoke", "ainvoke", "stream", "astream", "batch", "abatch")
@@ -87,6 +94,8 @@ def is_foreign_runnable(thing: Any) -> bool:
 
 #: Run types whose LangChain objects return one value (no native stream, no stream events).
 _SINGLE_VALUE = frozenset({"tool", "retriever", "prompt"})
+#: Run types whose LangChain objects collect their input, then stream (their `transform`).
+_MODELS = frozenset({"chat_model", "llm"})
 
 
 def _innermost(thing: Any) -> Any:
@@ -177,11 +186,12 @@ def foreign_config(config: RunnableConfig) -> dict[str, Any]:
         handlers, _ = split_callbacks(callbacks)
         if handlers:
             parent = own.parent if own is not None else config.get("_parent_run")
-            out["callbacks"] = _under(handlers, parent)
+            positional = [t for t in config.get("tags", ()) if t.startswith(POSITIONAL_PREFIXES)]
+            out["callbacks"] = _under(handlers, parent, positional)
     return out
 
 
-def _under(handlers: list[Any], parent: Any) -> Any:
+def _under(handlers: list[Any], parent: Any, positional: list[str] | None = None) -> Any:
     """The handlers as LangChain's `CallbackManager` with `parent`'s run id (so the
     foreign object's run nests under the chatplex run around it), or as a plain list
     when there is no parent or LangChain's callbacks module is not loaded."""
@@ -191,7 +201,15 @@ def _under(handlers: list[Any], parent: Any) -> Any:
         handlers = [h.for_langchain(parent) if hasattr(h, "for_langchain") else h for h in handlers]
     if parent is None or manager is None:
         return handlers
-    return manager(handlers=handlers, inheritable_handlers=handlers, parent_run_id=parent.run_id)
+    # The step's own position (`seq:step:N`) is its run's tag, not its children's: as
+    # LangChain's sequence tags a step (a non-inheritable tag of the child manager).
+    return manager(
+        handlers=handlers,
+        inheritable_handlers=handlers,
+        parent_run_id=parent.run_id,
+        tags=list(positional or ()),
+        inheritable_tags=[],
+    )
 
 
 class ForeignRunnable(BatchForwarding[Any, Any]):
@@ -214,8 +232,12 @@ class ForeignRunnable(BatchForwarding[Any, Any]):
 
     def __new__(cls, *args: Any, **kwargs: Any) -> ForeignRunnable:
         # copy.copy and pickle call __new__ without arguments: keep the class then.
-        if cls is ForeignRunnable and args and run_type_of(args[0]) in _SINGLE_VALUE:
-            cls = ForeignCall
+        if cls is ForeignRunnable and args:
+            run_type = run_type_of(args[0])
+            if run_type in _SINGLE_VALUE:
+                cls = ForeignCall
+            elif run_type in _MODELS:
+                cls = ForeignModel
         return super().__new__(cls)
 
     #: Tracing (`_traced.py`): the object reports its own run to the handlers.
@@ -245,6 +267,21 @@ class ForeignRunnable(BatchForwarding[Any, Any]):
             return dict(get_ls_params())
         except Exception:  # noqa: BLE001 - labels for tracing; a model without them runs
             return {}
+
+    def run_tags(self) -> list[str]:
+        """The tags the object's own bindings (`.with_config(tags=...)`) give its run, as
+        LangChain's events and filters see them (`include_tags`)."""
+        tags: list[str] = []
+        thing = self.foreign
+        for _ in range(32):  # bindings of bindings; bounded in case of a cycle
+            config = getattr(thing, "config", None)
+            if isinstance(config, dict):
+                tags += [t for t in config.get("tags") or () if isinstance(t, str)]
+            bound = getattr(thing, "bound", None)
+            if bound is None or not is_foreign_runnable(bound):
+                break
+            thing = bound
+        return tags
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         return self.foreign.invoke(input, foreign_config(config), **kwargs)
@@ -294,5 +331,14 @@ class ForeignCall(ForeignRunnable):
 
     _stream = Runnable._stream
     _astream = Runnable._astream
+    _transform = Runnable._transform
+    _atransform = Runnable._atransform
+
+
+class ForeignModel(ForeignRunnable):
+    """A foreign chat model or LLM (a LangChain drop-in among them): as LangChain's models
+    do, it collects its input before it starts, so its start event carries that input
+    (`{"input": {"messages": [[...]]}}`, as LangChain reports it), then streams."""
+
     _transform = Runnable._transform
     _atransform = Runnable._atransform

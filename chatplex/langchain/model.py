@@ -273,7 +273,6 @@ class ChatChatplex(BaseChatModel):
         """Offer tools (LangChain tools, functions, pydantic/TypedDict classes, OpenAI or
         Anthropic tool dicts). `tool_choice`: "auto", "none", "any"/"required", True, a
         tool name or a provider's tool-choice dict. Checked now, as chatplex checks them."""
-        kwargs.pop("strict", None)  # chatplex sends plain schemas; strict mode is provider-only
         builtin = [t for t in tools if isinstance(t, dict) and _is_builtin_tool(t)]
         if builtin and str(getattr(self.chatplex_model, "provider", "")).startswith("openai"):
             # OpenAI's built-in tools (web_search, file_search...): the Responses API's.
@@ -287,8 +286,10 @@ class ChatChatplex(BaseChatModel):
     ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
         formatted: list[dict[str, Any]] = []
         seen: set[str] = set()
+        # `strict=True`: OpenAI's strict function schemas, made as langchain-openai makes them.
+        strict = kwargs.pop("strict", None)
         for tool in tools:
-            spec = convert_to_openai_tool(tool)
+            spec = convert_to_openai_tool(tool, strict=strict)
             key = json.dumps(_untitled(spec), sort_keys=True, default=str)
             if key not in seen:  # a class and its JSON schema are one tool, not two
                 seen.add(key)

@@ -70,7 +70,14 @@ _LC_DEVELOPER_KEY = "__openai_role__"
 
 
 def message_to_dict(message: BaseMessage) -> dict[str, Any]:
-    """`{"type": ..., "data": {...}}`, LangChain's shape (a deep copy, JSON-ready)."""
+    """`{"type": ..., "data": {...}}`, LangChain's shape (a deep copy, JSON-ready).
+
+    A LangChain message (what the drop-ins return with langchain-core installed) is
+    written as LangChain writes it: its `model_dump()`."""
+    if not hasattr(type(message), "_field_order"):
+        dump = getattr(message, "model_dump", None)
+        if callable(dump):
+            return {"type": message.type, "data": dump()}
     return {"type": message.type, "data": message_data(message)}
 
 

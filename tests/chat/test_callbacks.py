@@ -433,3 +433,20 @@ def test_chat_model_start_metadata_is_langchains(package: str, name: str, model:
     theirs = started(getattr(partner, name))
     assert started(getattr(chatplex, name)) == theirs
     assert theirs["ls_integration"] == "langchain_chat_model"
+
+
+def test_usage_metadata_handler_counts_a_langchain_model_s_usage() -> None:
+    # The drop-ins are LangChain models: LangChain's callback manager calls this handler
+    # and reads its flags (it raised AttributeError on `raise_error` before).
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage as LCAIMessage
+
+    from chatplex.chat.callbacks import UsageMetadataCallbackHandler as Handler
+
+    usage = {"input_tokens": 2, "output_tokens": 3, "total_tokens": 5}
+    reply = LCAIMessage(content="a b", response_metadata={"model_name": "m"}, usage_metadata=usage)
+    model = GenericFakeChatModel(messages=iter([reply, reply]))
+    handler = Handler()
+    model.invoke("hi", config={"callbacks": [handler]})
+    model.invoke("again", config={"callbacks": [handler]})
+    assert handler.usage_metadata["m"]["total_tokens"] == 10

@@ -488,6 +488,13 @@ def main():
     return [reply.response_metadata["model_name"], llm.invoke("hi").response_metadata["model_name"]]
 """,
         order=True,
+        status="different",
+        why=(
+            "chatplex's ConfigurableField (top-level export) on the drop-in, a LangChain "
+            "model: configurable_fields(model_name=...) raises ValueError 'Configuration key "
+            "model_name not found'; LangChain switches the model (issue 47 fix round: "
+            "chatplex's core runnables beside LangChain models)"
+        ),
     ),
     Case(
         "border_configurable_config_specs",
@@ -750,6 +757,12 @@ async def main():
     return [handler.seen, ahandler.seen, len(streamed) > 2, result.llm_output,
             reply.response_metadata.get("token_usage")]
 """,
+        status="different",
+        why=(
+            "a LangChain handler's on_llm_end through the drop-in in chatplex's chain: "
+            "generations carry no generation_info and llm_output lacks "
+            "token_usage/model_name; LangChain's carry them (issue 47 fix round)"
+        ),
     ),
     Case(
         "border_chat_model_start_kwargs",
@@ -813,6 +826,12 @@ def main():
         (chain | claude).output_schema.model_json_schema(),
     ]
 """,
+        status="different",
+        why=(
+            "a chain of chatplex's prompt and the drop-in: get_output_schema of a step gives "
+            "{'title': 'ChatOpenAIOutput'} with no schema; LangChain's gives the AIMessage "
+            "schema (issue 47 fix round)"
+        ),
     ),
     Case(
         "border_timeout_error_family",

@@ -811,7 +811,6 @@ def main():
     return model.with_retry(stop_after_attempt=2).invoke("retry me")
 """,
     ),
-    # ---- deliberate differences ---------------------------------------------------------------
     Case(
         "config_timeout_honoured",
         "pattern: RunnableConfig(timeout=...)",
@@ -826,10 +825,8 @@ def main():
     except TimeoutError:
         return "timed out"
 """,
-        status="deliberate",
-        why="chatplex honours RunnableConfig(timeout=...) as a deadline for the whole "
-        "call; LangChain accepts the key and ignores it",
     ),
+    # ---- deliberate differences ---------------------------------------------------------------
     Case(
         "module_model_repeated_asyncio_run",
         "pattern: a module-level model used by several asyncio.run calls",

@@ -400,3 +400,77 @@ def test_a_langchain_chat_model_reports_as_one_with_its_ls_metadata(sync: bool) 
     expected = {"user": "u1", **model._get_ls_params()}
     assert expected["ls_model_type"] == "chat"
     assert all(e["metadata"] == expected for e in events)
+
+
+def _fake_langchain_model() -> Any:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage as LCAIMessage
+
+    return GenericFakeChatModel(messages=iter([LCAIMessage(content="one two")]))
+
+
+def test_a_foreign_chat_model_starts_with_its_messages_as_langchain_reports() -> None:
+    # LangChain's models collect their input, then stream: the start event carries the
+    # messages (`{"input": {"messages": [[...]]}}`), which examples/watch_events.py reads.
+    from chatplex.core import ChatPromptTemplate
+    from chatplex.core.foreign import ForeignModel
+
+    model = _fake_langchain_model()
+    assert type(coerce_to_runnable(model)) is ForeignModel
+    chain = ChatPromptTemplate.from_messages([("system", "s"), ("human", "{q}")]) | model
+
+    async def starts() -> list[Any]:
+        return [
+            e["data"]
+            async for e in chain.astream_events({"q": "hi"}, version="v2")
+            if e["event"] == "on_chat_model_start"
+        ]
+
+    (data,) = asyncio.run(starts())
+    (messages,) = data["input"]["messages"]
+    assert [(m.type, m.content) for m in messages] == [("system", "s"), ("human", "hi")]
+
+
+def test_a_foreign_chat_model_streams_in_a_sync_chain() -> None:
+    from chatplex.core import ChatPromptTemplate
+
+    chain = ChatPromptTemplate.from_messages([("human", "{q}")]) | _fake_langchain_model()
+    assert "".join(str(c.content) for c in chain.stream({"q": "hi"})) == "one two"
+
+
+def test_a_foreign_binding_s_tags_are_its_run_s_for_include_tags() -> None:
+    from chatplex.core import ChatPromptTemplate
+
+    tagged = _fake_langchain_model().with_config(tags=["llm"])
+    chain = ChatPromptTemplate.from_template("{q}") | tagged | StrOutputParser()
+
+    async def kinds() -> list[str]:
+        events = chain.astream_events({"q": "a b"}, version="v2", include_tags=["llm"])
+        return [e["event"] async for e in events]
+
+    seen = asyncio.run(kinds())
+    assert seen[0] == "on_chat_model_start" and seen[-1] == "on_chat_model_end"
+    assert "on_chat_model_stream" in seen and set(seen) <= {
+        "on_chat_model_start",
+        "on_chat_model_stream",
+        "on_chat_model_end",
+    }
+
+
+def test_a_foreign_step_s_handlers_see_its_position_tag() -> None:
+    # LangChain tags a sequence's step `seq:step:N` (its own run, not its children's).
+    from langchain_core.callbacks.base import BaseCallbackHandler
+
+    from chatplex.core import ChatPromptTemplate
+
+    class Starts(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.tags: list[Any] = []
+
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+            self.tags.append(kwargs.get("tags"))
+
+    handler = Starts()
+    chain = ChatPromptTemplate.from_template("{q}") | _fake_langchain_model()
+    chain.invoke({"q": "hi"}, config={"callbacks": [handler], "tags": ["t"]})
+    assert handler.tags == [["seq:step:2", "t"]]
