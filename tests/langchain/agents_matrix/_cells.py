@@ -192,8 +192,6 @@ GAPS: dict[tuple[str, str], str] = {
             "agent_two_turns_async",
             "model_fallback",
             "tool_call_limit",
-            "model_call_limit_end",
-            "model_call_limit_error",
             "response_format_with_tools",
         )
     },
