@@ -55,6 +55,9 @@ SCRIPT = MockScript(
             call="get_weather",
             args={"location": r"\g<place>"},
         ),
+        # After the tool ran, the structured answer (a ToolStrategy's tool, when offered),
+        # not another weather call: a forced tool choice picks the first tool offered.
+        ScriptRule(after_tool_result=True, call="Forecast", args={"city": "Paris", "degrees": 21}),
     ]
 )
 
