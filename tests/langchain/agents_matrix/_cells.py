@@ -195,6 +195,11 @@ GAPS: dict[tuple[str, str], str] = {
             "response_format_with_tools",
         )
     },
+    ("response_format_with_tools", "vertex"): (
+        "a tool call's additional_kwargs['function_call']['arguments'] writes a number as "
+        "the reply's JSON has it ('\"degrees\": 21'); langchain-google-vertexai writes "
+        "it as protobuf's Struct holds it ('21.0')"
+    ),
 }
 
 _SERVICE_TIER_LOST = (
