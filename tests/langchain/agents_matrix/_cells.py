@@ -112,6 +112,38 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         )
         for scenario in ("model_retry", "model_retry_async")
     },
+    **{
+        (scenario, "perplexity"): _PERPLEXITY_NO_TOOLS
+        for scenario in ("tool_strategy", "auto_strategy", "auto_strategy_async")
+    },
+    **{
+        (scenario, "cohere"): Difference(
+            "raises",
+            "ValueError: langchain-cohere's agent with a ToolStrategy response format fails "
+            "on the forced tool call's reply",
+            raises("builtins.ValueError"),
+        )
+        for scenario in ("tool_strategy", "auto_strategy", "auto_strategy_async")
+    },
+    **{
+        key: Difference(
+            "raises",
+            "StructuredOutputValidationError: LangChain's ProviderStrategy cannot parse the "
+            "partner's reply into the schema",
+            raises("langchain.agents.structured_output.StructuredOutputValidationError"),
+        )
+        for key in (
+            ("provider_strategy", "vertex"),
+            ("provider_strategy", "cohere"),
+            ("auto_strategy", "vertex"),
+        )
+    },
+    ("provider_strategy", "nebius"): Difference(
+        "raises",
+        "AttributeError: langchain-nebius fails on ProviderStrategy's bind_tools(..., "
+        "response_format=...)",
+        raises("builtins.AttributeError"),
+    ),
     **{(scenario, "vertex"): _VERTEX_ASYNC_REST for scenario in ASYNC},
 }
 
@@ -195,6 +227,23 @@ GAPS: dict[tuple[str, str], str] = {
             "response_format_with_tools",
         )
     },
+    ("provider_strategy", "*"): (
+        "ProviderStrategy calls bind_tools(..., response_format=...): the drop-in's "
+        "bind_tools refuses it (TypeError: unexpected keyword argument 'response_format')"
+    ),
+    **{
+        (scenario, wire): (
+            "the automatic strategy picks ToolStrategy for the drop-in (it has no "
+            ".profile), where the partner class gets ProviderStrategy"
+        )
+        for scenario in ("auto_strategy", "auto_strategy_async")
+        for wire in ("openai", "responses", "azure", "anthropic", "gemini", "xai")
+    },
+    ("tool_strategy", "gemini"): (
+        "ToolStrategy on Gemini: the scripted server answers chatplex's request with the "
+        "example arguments (city 'x', degrees 1) and langchain-google-genai's with the "
+        "after-tool answer (Paris, 21): the requests differ (not yet isolated)"
+    ),
     ("response_format_with_tools", "vertex"): (
         "a tool call's additional_kwargs['function_call']['arguments'] writes a number as "
         "the reply's JSON has it ('\"degrees\": 21'); langchain-google-vertexai writes "
@@ -245,6 +294,11 @@ NOT_COMPARABLE: dict[tuple[str, str], str] = {
         "streams are compared in tests/partners/vertex/ on that suite's own server)"
     )
     for scenario in ("agent_stream_messages", "stream_messages")
+} | {
+    ("tool_strategy", "vertex"): (
+        "langchain-google-vertexai's run did not end within HANG_AFTER on a loaded machine; "
+        "not yet told apart from slowness, so not listed as 'hangs'"
+    )
 }
 
 
