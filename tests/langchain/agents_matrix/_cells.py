@@ -129,7 +129,6 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         )
         for key in (
             ("provider_strategy", "vertex"),
-            ("provider_strategy", "cohere"),
             ("auto_strategy", "vertex"),
         )
     },
@@ -139,7 +138,11 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "response_format=...)",
         raises("builtins.AttributeError"),
     ),
-    **{(scenario, "vertex"): _VERTEX_ASYNC_REST for scenario in ASYNC},
+    **{
+        (scenario, "vertex"): _VERTEX_ASYNC_REST
+        for scenario in ASYNC
+        if scenario != "auto_strategy_async"
+    },
 }
 
 # ---- the gaps (issue 47), each with its minimal reproduction in the words ----------------
@@ -174,15 +177,29 @@ _RESPONSES_REPLAY = (
 
 GAPS: dict[tuple[str, str], str] = {
     **{
-        (scenario, "*"): _STREAMING
-        for scenario in (
-            "agent_stream_messages",
-            "stream_messages",
-            "stream_messages_async",
-            "astream_events",
+        (scenario, wire): _STREAMING
+        for scenario, wires in (
+            (
+                "agent_stream_messages",
+                (
+                    "openai",
+                    "responses",
+                    "azure",
+                    "anthropic",
+                    "bedrock_converse",
+                    "ollama",
+                    "cohere",
+                    "mistralai",
+                ),
+            ),
+            ("stream_messages", ("responses", "bedrock_converse", "cohere")),
+            ("stream_messages_async", ("responses", "bedrock_converse")),
+            ("astream_events", ("openai", "responses", "azure", "anthropic", "bedrock_converse")),
         )
+        for wire in wires
     },
-    ("summarization", "*"): _SUMMARIZATION,
+    ("astream_events", "perplexity"): _STREAMING,
+    ("summarization", "responses"): _SUMMARIZATION,
     **{
         (scenario, wire): _ERROR_CLASS
         for scenario in ("model_retry", "model_retry_async")
@@ -226,17 +243,20 @@ GAPS: dict[tuple[str, str], str] = {
         "streaming, langchain-perplexity sends the agent's tool and the agent runs; "
         "chatplex's ChatPerplexity refuses `tools` (ValueError) before any request"
     ),
-    ("provider_strategy", "*"): (
-        "ProviderStrategy calls bind_tools(..., response_format=...): the drop-in's "
-        "bind_tools refuses it (TypeError: unexpected keyword argument 'response_format')"
-    ),
+    **{
+        ("provider_strategy", wire): (
+            "ProviderStrategy calls bind_tools(..., response_format=...): the drop-in's "
+            "bind_tools refuses it (TypeError: unexpected keyword argument 'response_format')"
+        )
+        for wire in ("openai", "azure", "anthropic", "gemini", "xai", "deepseek", "together")
+    },
     **{
         (scenario, wire): (
             "the automatic strategy picks ToolStrategy for the drop-in (it has no "
             ".profile), where the partner class gets ProviderStrategy"
         )
         for scenario in ("auto_strategy", "auto_strategy_async")
-        for wire in ("openai", "responses", "azure", "anthropic", "gemini", "xai")
+        for wire in ("openai", "azure", "anthropic", "gemini", "xai")
     },
     ("tool_strategy", "gemini"): (
         "ToolStrategy on Gemini: the scripted server answers chatplex's request with the "
