@@ -71,6 +71,11 @@ CROSS_CUTTING = {
     "langchain/test_standard_suites.py",  # LangChain's own suites over ChatChatplex
     "langchain/test_standard_suites_dropins.py",  # the same suites over every drop-in class
     "langchain/test_langgraph.py",  # ChatChatplex inside LangGraph
+    # LangChain v1 agents and LangGraph graphs, every wire beside its partner package
+    "langchain/agents_matrix/test_agents.py",
+    "langchain/agents_matrix/test_response_format.py",
+    "langchain/agents_matrix/test_middleware.py",
+    "langchain/agents_matrix/test_graphs.py",
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file
     "test_docs_site.py",  # the documentation site: a page per provider, its navigation

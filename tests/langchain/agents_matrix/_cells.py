@@ -1,0 +1,481 @@
+"""The matrix's two tables, and how a cell is judged.
+
+- `DIFFERENCES`: cells where chatplex differs from LangChain on purpose. Each carries one
+  reason from the closed set `REASONS` (LangChain raises, hangs, loses data, or sends a
+  request its provider rejects) and `shows`: a check, on LangChain's outcome, that it
+  really does what the reason says (its text says what it looks for). A cell that differs
+  and is not listed fails; a listed cell whose LangChain outcome no longer shows the
+  reason, or that no longer differs, fails too.
+- `GAPS`: cells where chatplex's drop-in (a LangChain `BaseChatModel` over chatplex's
+  engine) still differs from the partner class with no closed reason (issue 47), each
+  with the difference it shows today. Each is `xfail(strict=True)`: it fails the day
+  it passes, so it must then leave this table.
+
+A key is `(scenario, wire)`; `"*"` as the wire covers every wire (a cell that passes
+under a `"*"` key fails as strictly as any other).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from ._kit import WIRES
+from ._kit import Raised
+
+#: The closed set of reasons a kept difference may give.
+REASONS = frozenset({"raises", "hangs", "loses data", "rejected by provider"})
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A kept difference: its reason, what LangChain's outcome shows (in words) and the
+    check that it still shows it."""
+
+    reason: str
+    shows: str
+    check: Callable[[Any], bool]
+
+
+def raises(kind: str) -> Callable[[Any], bool]:
+    """LangChain's outcome is an exception of `kind` (module and class name)."""
+    return lambda outcome: isinstance(outcome, Raised) and outcome.kind == kind
+
+
+_PERPLEXITY_NO_TOOLS = Difference(
+    "raises",
+    "pydantic_core.ValidationError: langchain-perplexity builds an AIMessage with "
+    "content=None from a reply that calls a tool (Sonar takes no client-side tools on "
+    "Chat Completions); chatplex refuses `tools` before any request, a ValueError",
+    raises("pydantic_core._pydantic_core.ValidationError"),
+)
+_VERTEX_ASYNC_REST = Difference(
+    "raises",
+    "TypeError: langchain-google-vertexai's async calls over api_transport='rest' await "
+    "the aiplatform REST client's plain GenerateContentResponse ('object "
+    "GenerateContentResponse can't be used in 'await' expression'), whatever the server "
+    "answers",
+    raises("builtins.TypeError"),
+)
+
+#: Scenarios where the agent is given a tool (Perplexity takes none).
+WITH_TOOLS = (
+    "agent_two_turns",
+    "agent_two_turns_async",
+    "agent_stream_messages",
+    "summarization",
+    "model_retry",
+    "model_retry_async",
+    "model_fallback",
+    "tool_call_limit",
+    "model_call_limit_end",
+    "model_call_limit_error",
+    "response_format_with_tools",
+)
+#: Scenarios whose model is called through its async methods.
+ASYNC = (
+    "agent_two_turns_async",
+    "auto_strategy_async",
+    "stream_messages_async",
+    "astream_events",
+)
+
+
+def _retried_to_failure(outcome: Any) -> bool:
+    return isinstance(outcome, list) and any(
+        isinstance(m, dict) and "failed after 2 attempts with ValidationError" in str(m["content"])
+        for m in outcome
+    )
+
+
+DIFFERENCES: dict[tuple[str, str], Difference] = {
+    **{
+        (scenario, "perplexity"): _PERPLEXITY_NO_TOOLS
+        for scenario in WITH_TOOLS
+        if scenario != "agent_stream_messages"
+    },
+    **{
+        (scenario, "perplexity"): Difference(
+            "raises",
+            "each model call raises pydantic's ValidationError (see the other Perplexity "
+            "rows); ModelRetryMiddleware ends the run on an AIMessage 'Model call failed "
+            "after 2 attempts with ValidationError'",
+            _retried_to_failure,
+        )
+        for scenario in ("model_retry", "model_retry_async")
+    },
+    **{
+        (scenario, "perplexity"): _PERPLEXITY_NO_TOOLS
+        for scenario in ("tool_strategy", "auto_strategy", "auto_strategy_async")
+    },
+    **{
+        (scenario, "cohere"): Difference(
+            "raises",
+            "ValueError: langchain-cohere's agent with a ToolStrategy response format fails "
+            "on the forced tool call's reply",
+            raises("builtins.ValueError"),
+        )
+        for scenario in ("tool_strategy", "auto_strategy", "auto_strategy_async")
+    },
+    **{
+        key: Difference(
+            "raises",
+            "StructuredOutputValidationError: LangChain's ProviderStrategy cannot parse the "
+            "partner's reply into the schema",
+            raises("langchain.agents.structured_output.StructuredOutputValidationError"),
+        )
+        for key in (
+            ("provider_strategy", "vertex"),
+            ("auto_strategy", "vertex"),
+        )
+    },
+    ("provider_strategy", "nebius"): Difference(
+        "raises",
+        "AttributeError: langchain-nebius fails on ProviderStrategy's bind_tools(..., "
+        "response_format=...)",
+        raises("builtins.AttributeError"),
+    ),
+    **{
+        (scenario, "vertex"): _VERTEX_ASYNC_REST
+        for scenario in ASYNC
+        if scenario != "auto_strategy_async"
+    },
+}
+
+# ---- the gaps (issue 47), each with the difference the cell shows today -----------------
+
+_CHUNKS = (
+    "the drop-in streams its tokens, but as a different sequence of AIMessageChunks than "
+    "the partner's (a different number of chunks; the tool call's first chunk carries "
+    "its name where the partner sends an empty chunk first, or the reverse), so the "
+    "streamed tokens differ (not yet isolated chunk by chunk)"
+)
+_ERROR_CLASS = (
+    "a 400 raises the SDK's BadRequestError, not the partner's own ModelError subclass "
+    "that LangChain raises (langchain_openai's OpenAIInvalidRequestError, "
+    "langchain_anthropic's AnthropicInvalidRequestError, langchain_fireworks' "
+    "FireworksInvalidRequestError)"
+)
+_NOT_RETRIED = (
+    "a 400 is a langchain_core ModelError with is_retryable=False under chatplex, so "
+    "ModelRetryMiddleware re-raises it; the partner raises its SDK's class (no "
+    "ModelError), which the middleware retries, and the run answers"
+)
+_RESPONSES_REPLAY = (
+    "on the Responses API the history sent back re-serializes a function_call's "
+    'arguments (\'{"location": "Paris"}\', not the reply\'s own '
+    '\'{"location":"Paris"}\') and omits `stream: false`, so every follow-up request '
+    "differs (the server counts one more input token)"
+)
+
+GAPS: dict[tuple[str, str], str] = {
+    **{
+        (scenario, wire): _CHUNKS
+        for scenario, wires in (
+            ("agent_stream_messages", ("responses", "bedrock_converse", "cohere", "mistralai")),
+            ("stream_messages", ("responses", "bedrock_converse")),
+            ("stream_messages_async", ("responses", "bedrock_converse")),
+            ("astream_events", ("responses", "bedrock_converse")),
+        )
+        for wire in wires
+    },
+    **{
+        (scenario, "openai"): (
+            "a streamed reply's response_metadata carries the response id; "
+            "langchain-openai's streamed message has no response_metadata.id"
+        )
+        for scenario in ("agent_stream_messages", "astream_events")
+    },
+    **{
+        (scenario, "azure"): (
+            "a streamed reply's response_metadata keeps Azure's prompt_filter_results and "
+            "content_filter_results; langchain-openai's AzureChatOpenAI drops them when "
+            "streaming"
+        )
+        for scenario in ("agent_stream_messages", "astream_events")
+    },
+    ("agent_stream_messages", "anthropic"): (
+        "streaming, the tool call's argument text comes one chunk earlier than "
+        "langchain-anthropic's (its first input_json_delta chunk has args ''), and the "
+        "streamed message's response_metadata carries model, id and usage, which "
+        "langchain-anthropic's streamed message lacks"
+    ),
+    ("astream_events", "anthropic"): (
+        "the streamed message's response_metadata carries model, id and usage, which "
+        "langchain-anthropic's streamed message lacks"
+    ),
+    ("agent_stream_messages", "ollama"): (
+        "a streamed tool_call_chunk has index 0; langchain-ollama's has index None"
+    ),
+    ("astream_events", "perplexity"): (
+        "the streamed message's additional_kwargs lacks citations and search_results, "
+        "which langchain-perplexity sets to None"
+    ),
+    ("stream_messages", "cohere"): (
+        "the last streamed chunk carries usage_metadata (8 in, 6 out); "
+        "langchain-cohere's last chunk has usage_metadata None"
+    ),
+    ("summarization", "responses"): (
+        "the Responses history replay (see the agent_two_turns row): the follow-up "
+        "request differs and the server counts one more input token (119 vs 120)"
+    ),
+    **{
+        (scenario, wire): _ERROR_CLASS
+        for scenario in ("model_retry", "model_retry_async")
+        for wire in (
+            "openai",
+            "responses",
+            "azure",
+            "anthropic",
+            "xai",
+            "deepseek",
+            "fireworks",
+            "together",
+            "nebius",
+        )
+    },
+    **{
+        (scenario, wire): _NOT_RETRIED
+        for scenario in ("model_retry", "model_retry_async")
+        for wire in (
+            "vertex",
+            "bedrock_converse",
+            "bedrock",
+            "ollama",
+            "cohere",
+            "groq",
+            "mistralai",
+            "sambanova",
+        )
+    },
+    **{
+        (scenario, "responses"): _RESPONSES_REPLAY
+        for scenario in (
+            "agent_two_turns",
+            "agent_two_turns_async",
+            "model_fallback",
+            "tool_call_limit",
+            "response_format_with_tools",
+        )
+    },
+    ("agent_stream_messages", "perplexity"): (
+        "streaming, langchain-perplexity sends the agent's tool and the agent runs; "
+        "chatplex's ChatPerplexity refuses `tools` (ValueError) before any request"
+    ),
+    **{
+        (scenario, wire): (
+            "the structured reply's AIMessage has no additional_kwargs['parsed']; "
+            "langchain-openai's (and its subclasses') carries parsed=None"
+        )
+        for scenario, wires in (
+            ("provider_strategy", ("openai", "azure", "xai", "deepseek", "together")),
+            ("auto_strategy", ("openai", "azure", "xai")),
+            ("auto_strategy_async", ("openai", "azure", "xai")),
+        )
+        for wire in wires
+    },
+    **{
+        (scenario, wire): (
+            "the agent with a provider response format raises TypeError under chatplex "
+            "(not yet isolated; bind_tools(..., response_format=...) itself is accepted); "
+            "the partner answers with the structured response"
+        )
+        for scenario in ("provider_strategy", "auto_strategy", "auto_strategy_async")
+        for wire in ("anthropic", "gemini")
+    },
+    ("tool_strategy", "gemini"): (
+        "ToolStrategy on Gemini: the scripted server answers chatplex's request with the "
+        "example arguments (city 'x', degrees 1) and langchain-google-genai's with the "
+        "after-tool answer (Paris, 21): the requests differ (not yet isolated)"
+    ),
+    ("response_format_with_tools", "vertex"): (
+        "a tool call's additional_kwargs['function_call']['arguments'] writes a number as "
+        "the reply's JSON has it ('\"degrees\": 21'); langchain-google-vertexai writes "
+        "it as protobuf's Struct holds it ('21.0')"
+    ),
+}
+
+_SERVICE_TIER_LOST = (
+    "the reply's service_tier ('default') is dropped from response_metadata, where the "
+    "partner class (a BaseChatOpenAI) keeps it"
+)
+
+#: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`
+#: (a dotted path in a message's plain data, `[*]` for every element of a list) ->
+#: the gap. The scenarios compare without these fields (so that each cell judges its
+#: scenario); `test_graphs.py::test_field_gap` keeps each one checked, xfailed strictly,
+#: on one plain reply with the field left in.
+FIELD_GAPS: dict[tuple[str, str], str] = {
+    ("groq", "response_metadata.service_tier"): (
+        "service_tier is the preset's default ('default'), not the reply's ('on_demand') "
+        "that langchain-groq reads"
+    ),
+    **{
+        (wire, "response_metadata.service_tier"): _SERVICE_TIER_LOST
+        for wire in ("xai", "deepseek", "fireworks", "together", "nebius")
+    },
+    ("bedrock_converse", "response_metadata.ResponseMetadata.RetryAttempts"): (
+        "response_metadata.ResponseMetadata lacks botocore's RetryAttempts (0)"
+    ),
+    ("anthropic", "content[*].toolset_name"): (
+        "a tool_use content block lacks langchain-anthropic's toolset_name: None"
+    ),
+    ("responses", "response_metadata.token_usage"): (
+        "response_metadata carries a token_usage dict langchain-openai's Responses "
+        "path does not put there"
+    ),
+    ("perplexity", "usage_metadata.output_token_details"): (
+        "usage_metadata gains output_token_details {'reasoning': 0}, which "
+        "langchain-perplexity does not report for a reply without reasoning"
+    ),
+}
+
+#: Cells that cannot be compared here, and why (skipped, not passed).
+NOT_COMPARABLE: dict[tuple[str, str], str] = {
+    (scenario, "vertex"): (
+        "langchain-google-vertexai streams over api_transport='rest' without alt=sse and "
+        "reads a JSON array; the mock server answers Server-Sent Events (Vertex's "
+        "streams are compared in tests/partners/vertex/ on that suite's own server)"
+    )
+    for scenario in ("agent_stream_messages", "stream_messages")
+} | {
+    ("tool_strategy", "vertex"): (
+        "langchain-google-vertexai's run did not end within HANG_AFTER on a loaded machine; "
+        "not yet told apart from slowness, so not listed as 'hangs'"
+    )
+}
+
+
+def _gap(scenario: str, wire: str) -> str | None:
+    if (scenario, wire) in DIFFERENCES or (scenario, wire) in NOT_COMPARABLE:
+        return None
+    return GAPS.get((scenario, wire)) or GAPS.get((scenario, "*"))
+
+
+def cells(scenarios: Iterable[str]) -> list[Any]:
+    """The `(scenario, wire)` parameters of a family, each gap marked strict xfail."""
+    out = []
+    for scenario in scenarios:
+        for wire in WIRES:
+            gap = _gap(scenario, wire)
+            marks: list[Any] = []
+            if gap:
+                marks.append(pytest.mark.xfail(strict=True, reason=f"issue 47: {gap}"))
+            if (scenario, wire) in NOT_COMPARABLE:
+                marks.append(pytest.mark.skip(reason=NOT_COMPARABLE[(scenario, wire)]))
+            out.append(pytest.param(scenario, wire, marks=marks, id=f"{scenario}-{wire}"))
+    return out
+
+
+def field_gap_cells() -> list[Any]:
+    """One parameter per `FIELD_GAPS` row, xfailed strictly with its gap."""
+    return [
+        pytest.param(
+            wire,
+            path,
+            marks=[pytest.mark.xfail(strict=True, reason=f"issue 47: {gap}")],
+            id=f"{wire}-{path}",
+        )
+        for (wire, path), gap in FIELD_GAPS.items()
+    ]
+
+
+def without_field(value: Any, path: str) -> Any:
+    """`value` (plain data) without `path` in any message in it."""
+    if isinstance(value, list):
+        return [without_field(v, path) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: without_field(v, path) for k, v in value.items()}
+    if "type" in out and "content" in out:
+        out = _drop(out, path.split("."))
+    return out
+
+
+def _drop(value: Any, steps: list[str]) -> Any:
+    step, rest = steps[0], steps[1:]
+    if step.endswith("[*]"):
+        key = step[:-3]
+        if isinstance(value, dict) and isinstance(value.get(key), list):
+            items = value[key]
+            kept = [_drop(i, rest) if rest and isinstance(i, dict) else i for i in items]
+            return {**value, key: kept}
+        return value
+    if not isinstance(value, dict) or step not in value:
+        return value
+    if not rest:
+        return {k: v for k, v in value.items() if k != step}
+    return {**value, step: _drop(value[step], rest)}
+
+
+def field_gaps_out(wire: str, value: Any) -> Any:
+    for gap_wire, path in FIELD_GAPS:
+        if gap_wire == wire:
+            value = without_field(value, path)
+    return value
+
+
+def judge(scenario: str, wire: str, theirs: Any, ours: Any) -> None:
+    """Pass when the outcomes are the same, or differ as `DIFFERENCES` says they may."""
+    ours = without_added(theirs, ours)
+    theirs, ours = field_gaps_out(wire, theirs), field_gaps_out(wire, ours)
+    kept = DIFFERENCES.get((scenario, wire))
+    if kept is None:
+        assert ours == theirs, "differs:\n" + "\n".join(where_they_differ(theirs, ours))
+        return
+    assert kept.reason in REASONS, f"{kept.reason!r} is not a reason of the closed set"
+    assert kept.check(theirs), f"LangChain gave {theirs!r}, which no longer shows: {kept.shows}"
+    assert ours != theirs, "the difference is gone: the cell leaves DIFFERENCES"
+
+
+#: `response_metadata` keys chatplex adds on every wire (as the side-by-side suites take
+#: them out, tests/partners/): `raw_finish_reason` (the provider's own word),
+#: `provider`, `attempts` (HTTP attempts made), `request_id`, and `finish_reason` where
+#: the partner has its own key for it. Taken out of chatplex's outcome only where
+#: LangChain's has no such key: added, never changed.
+ADDED_METADATA = ("finish_reason", "raw_finish_reason", "provider", "attempts", "request_id")
+
+
+def without_added(theirs: Any, ours: Any) -> Any:
+    """`ours` without the `ADDED_METADATA` keys `theirs` lacks, wherever a message's
+    `response_metadata` is."""
+    if isinstance(theirs, dict) and isinstance(ours, dict):
+        out = {k: without_added(theirs.get(k), v) for k, v in ours.items()}
+        meta = out.get("response_metadata")
+        if isinstance(meta, dict) and "type" in out:
+            known = theirs.get("response_metadata")
+            known = known if isinstance(known, dict) else {}
+            out["response_metadata"] = {
+                k: v for k, v in meta.items() if k in known or k not in ADDED_METADATA
+            }
+        return out
+    if isinstance(theirs, list) and isinstance(ours, list):
+        return [without_added(t, o) for t, o in zip(theirs, ours, strict=False)] + ours[
+            len(theirs) :
+        ]
+    return ours
+
+
+def where_they_differ(theirs: Any, ours: Any, path: str = "") -> list[str]:
+    """Each place the two outcomes differ: its path, LangChain's value, chatplex's."""
+    if isinstance(theirs, dict) and isinstance(ours, dict):
+        out = []
+        for key in [*theirs, *(k for k in ours if k not in theirs)]:
+            if key not in ours or key not in theirs:
+                out.append(
+                    f"{path}.{key}: {theirs.get(key, '<absent>')!r} | {ours.get(key, '<absent>')!r}"
+                )
+            else:
+                out += where_they_differ(theirs[key], ours[key], f"{path}.{key}")
+        return out
+    if isinstance(theirs, list) and isinstance(ours, list) and len(theirs) == len(ours):
+        return [
+            d
+            for i, (a, b) in enumerate(zip(theirs, ours, strict=True))
+            for d in where_they_differ(a, b, f"{path}[{i}]")
+        ]
+    return [] if theirs == ours else [f"{path}: {theirs!r} | {ours!r}"]

@@ -1,0 +1,116 @@
+"""`create_agent` with LangChain's middleware over every wire: SummarizationMiddleware
+(the wire's model as the summarizer), ModelRetryMiddleware (the first reply a 400),
+ModelFallbackMiddleware (the primary's reply a 400), ToolCallLimitMiddleware and
+ModelCallLimitMiddleware (ending, and raising): the partner package's class and
+chatplex's, compared (`_kit.py`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from langchain_core.tools import tool
+
+from chatplex.testing import MockServer
+
+from ._cells import cells
+from ._cells import judge
+from ._kit import WIRES
+from ._kit import Run
+from ._kit import arun
+from ._kit import run_cell
+
+agents = pytest.importorskip("langchain.agents")
+middleware = pytest.importorskip("langchain.agents.middleware")
+memory = pytest.importorskip("langgraph.checkpoint.memory")
+
+
+pytestmark = pytest.mark.xdist_group("agents_matrix_middleware")
+
+
+@tool
+def get_weather(location: str) -> str:
+    """The weather at a location."""
+    return f"It is sunny in {location}."
+
+
+TURNS = ("What is the weather in Paris?", "And the weather in Rome?")
+THREAD = {"configurable": {"thread_id": "matrix"}}
+
+
+def _two_turns(agent: Any) -> Any:
+    agent.invoke({"messages": [("user", TURNS[0])]}, THREAD)
+    return agent.invoke({"messages": [("user", TURNS[1])]}, THREAD)["messages"]
+
+
+def summarization(run: Run) -> Any:
+    summarize = middleware.SummarizationMiddleware(
+        model=run.make(), trigger=("messages", 4), keep=("messages", 2)
+    )
+    agent = agents.create_agent(
+        run.make(),
+        tools=[get_weather],
+        middleware=[summarize],
+        checkpointer=memory.InMemorySaver(),
+    )
+    return _two_turns(agent)
+
+
+def _retry() -> Any:
+    return middleware.ModelRetryMiddleware(max_retries=1, initial_delay=0, jitter=False)
+
+
+def model_retry(run: Run) -> Any:
+    agent = agents.create_agent(run.make(), tools=[get_weather], middleware=[_retry()])
+    run.fail_first(1)
+    return agent.invoke({"messages": [("user", TURNS[0])]})["messages"]
+
+
+def model_retry_async(run: Run) -> Any:
+    async def body() -> Any:
+        agent = agents.create_agent(run.make(), tools=[get_weather], middleware=[_retry()])
+        run.fail_first(1)
+        return (await agent.ainvoke({"messages": [("user", TURNS[0])]}))["messages"]
+
+    return arun(body)
+
+
+def model_fallback(run: Run) -> Any:
+    fallback = middleware.ModelFallbackMiddleware(run.make())
+    agent = agents.create_agent(run.make(), tools=[get_weather], middleware=[fallback])
+    run.fail_first(1)
+    return agent.invoke({"messages": [("user", TURNS[0])]})["messages"]
+
+
+def tool_call_limit(run: Run) -> Any:
+    limit = middleware.ToolCallLimitMiddleware(thread_limit=1)
+    agent = agents.create_agent(
+        run.make(), tools=[get_weather], middleware=[limit], checkpointer=memory.InMemorySaver()
+    )
+    return _two_turns(agent)
+
+
+def _call_limit(exit_behavior: str) -> Any:
+    def scenario(run: Run) -> Any:
+        limit = middleware.ModelCallLimitMiddleware(run_limit=1, exit_behavior=exit_behavior)
+        agent = agents.create_agent(run.make(), tools=[get_weather], middleware=[limit])
+        return agent.invoke({"messages": [("user", TURNS[0])]})["messages"]
+
+    return scenario
+
+
+SCENARIOS = {
+    "summarization": summarization,
+    "model_retry": model_retry,
+    "model_retry_async": model_retry_async,
+    "model_fallback": model_fallback,
+    "tool_call_limit": tool_call_limit,
+    "model_call_limit_end": _call_limit("end"),
+    "model_call_limit_error": _call_limit("error"),
+}
+
+
+@pytest.mark.parametrize(("scenario", "wire"), cells(SCENARIOS))
+def test_middleware(server: MockServer, scenario: str, wire: str) -> None:
+    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
+    judge(scenario, wire, theirs, ours)
