@@ -593,12 +593,6 @@ def main():
     return [model.invoke("x").content, model.invoke("x").content]
 """,
         wire=("model",),
-        status="different",
-        why=(
-            "ChatOpenAI(cache=chatplex's InMemoryCache) fails pydantic validation "
-            "(LangChain's model wants its own BaseCache); LangChain caches the reply (issue "
-            "47 fix round: chatplex's caches beside LangChain models)"
-        ),
     ),
     Case(
         "script_cache_then_stream",
