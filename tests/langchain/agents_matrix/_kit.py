@@ -42,8 +42,9 @@ from chatplex.testing import ScriptRule
 RANDOM = "<random>"
 
 #: How long one side of one cell may run before it counts as hung (a real hang, not a
-#: slow machine: every scenario's replies come from the local server in milliseconds).
-HANG_AFTER = 60.0
+#: slow machine: every scenario's replies come from the local server in milliseconds;
+#: generous, as a loaded CI machine with a core pegged runs a cell for tens of seconds).
+HANG_AFTER = 300.0
 
 #: The lookup the chatplex side uses (see the module's docstring).
 LOOKUP = os.environ.get("CHATPLEX_AGENTS_MATRIX_LOOKUP", "chatplex")
