@@ -492,8 +492,8 @@ def main():
         why=(
             "chatplex's ConfigurableField (top-level export) on the drop-in, a LangChain "
             "model: configurable_fields(model_name=...) raises ValueError 'Configuration key "
-            "model_name not found'; LangChain switches the model (issue 47 fix round: "
-            "chatplex's core runnables beside LangChain models)"
+            "model_name not found'; LangChain switches the model (chatplex's core "
+            "runnables beside LangChain models)"
         ),
     ),
     Case(
@@ -761,7 +761,7 @@ async def main():
         why=(
             "a LangChain handler's on_llm_end through the drop-in in chatplex's chain: "
             "generations carry no generation_info and llm_output lacks "
-            "token_usage/model_name; LangChain's carry them (issue 47 fix round)"
+            "token_usage/model_name; LangChain's carry them"
         ),
     ),
     Case(
@@ -830,7 +830,7 @@ def main():
         why=(
             "a chain of chatplex's prompt and the drop-in: get_output_schema of a step gives "
             "{'title': 'ChatOpenAIOutput'} with no schema; LangChain's gives the AIMessage "
-            "schema (issue 47 fix round)"
+            "schema"
         ),
     ),
     Case(

@@ -478,7 +478,7 @@ def main():
         why=(
             "bind_tools(parallel_tool_calls=False) on the Anthropic drop-in raises TypeError "
             "(no provider-neutral form); langchain-anthropic sends tool_choice {'type': "
-            "'auto', 'disable_parallel_tool_use': true} (issue 47 fix round)"
+            "'auto', 'disable_parallel_tool_use': true}"
         ),
     ),
     _tools(
@@ -503,7 +503,7 @@ def main():
         status="different",
         why=(
             "an Anthropic tool dict's cache_control is dropped from the wire by the drop-in; "
-            "langchain-anthropic sends it (issue 47 fix round)"
+            "langchain-anthropic sends it"
         ),
     ),
     # ---- defaults LangChain sends --------------------------------------------------------
@@ -682,7 +682,7 @@ async def main():
         status="different",
         why=(
             "astream_events of a chatplex sequence [bound drop-in | RunnableLambda]: the "
-            "lambda's on_chain_stream is missing; LangChain yields it (issue 47 fix round)"
+            "lambda's on_chain_stream is missing; LangChain yields it"
         ),
     ),
     Case(

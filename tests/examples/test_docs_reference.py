@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+import chatplex
 from tests import _error_table as error_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,7 +167,14 @@ def test_a_docstring_example_runs(test: doctest.DocTest) -> None:
     # ChatMock), as a reader would, with no environment set up for it.
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     output: list[str] = []
-    result = runner.run(test, out=output.append, clear_globs=True)
+    # The shared pools closed before and after, as a reader's fresh interpreter has them:
+    # an example that calls a model opens them, and `configure_pool` (and this worker's
+    # later tests of the pool) must find them closed.
+    chatplex.close()
+    try:
+        result = runner.run(test, out=output.append, clear_globs=True)
+    finally:
+        chatplex.close()
     assert result.failed == 0, "".join(output)
     assert result.attempted > 0, f"{test.name}: every example is skipped; make one run"
 

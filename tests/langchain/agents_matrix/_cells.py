@@ -208,9 +208,6 @@ GAPS: dict[tuple[str, str], str] = {
         "the streamed message's response_metadata carries model, id and usage, which "
         "langchain-anthropic's streamed message lacks"
     ),
-    ("agent_stream_messages", "ollama"): (
-        "a streamed tool_call_chunk has index 0; langchain-ollama's has index None"
-    ),
     ("astream_events", "perplexity"): (
         "the streamed message's additional_kwargs lacks citations and search_results, "
         "which langchain-perplexity sets to None"

@@ -436,6 +436,19 @@ _LOOP: asyncio.AbstractEventLoop | None = None
 _LOOP_LOCK = threading.Lock()
 
 
+def close_pools() -> None:
+    """chatplex's shared clients closed, the async one on the worker's loop included: the
+    loop outlives a module, and a later module of this worker (the http tests configure
+    the pool) must find no client open."""
+    import chatplex
+
+    with _LOOP_LOCK:
+        loop = _LOOP
+    if loop is not None:
+        asyncio.run_coroutine_threadsafe(chatplex.aclose(), loop).result()
+    chatplex.close()
+
+
 def _loop() -> asyncio.AbstractEventLoop:
     """One event loop for the worker's async scenarios, in its own thread: a script runs
     on one loop, and clients a package caches across calls (langchain-openai's shared

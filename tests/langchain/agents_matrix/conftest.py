@@ -12,6 +12,7 @@ import pytest
 from chatplex.testing import MockServer
 
 from ._kit import SCRIPT
+from ._kit import close_pools
 
 _AWS = (
     "AWS_ACCESS_KEY_ID",
@@ -39,3 +40,4 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
             yield running
         finally:
             patch.undo()
+            close_pools()

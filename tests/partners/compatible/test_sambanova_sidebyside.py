@@ -97,6 +97,10 @@ NOT_RUN = {
         "langchain-sambanova refuses `top_p` inside model_kwargs (a ValueError when the "
         "model is built: it has a field of that name); chatplex sends model_kwargs as given"
     ),
+    "service_tier_asked": (
+        "langchain-sambanova passes service_tier to its SDK's create(), which refuses it "
+        "(TypeError, nothing sent: a failure); chatplex sends it"
+    ),
 }
 
 
