@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint typecheck docs clean bench examples packaging-cache compat-install
+.PHONY: demo test check lint typecheck docs clean bench examples packaging-cache compat-wheel compat-install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,18 +64,32 @@ packaging-cache: $(VENV)/.installed-dev
 # then at the newest; in each, a call through every dependency against the embedded mock
 # server (.ci/compat_call.py, run from outside the checkout); then each extra resolved
 # at its floors on both Pythons (not installed). 2-4 min on a warm uv cache.
-compat-install: $(VENV)/.installed-dev
+COMPAT_INSTALL = $(BIN)/python .ci/compat_install.py --uv $(BIN)/uv --wheel $(VENV)/compat-dist/chatplex-*.whl
+
+compat-wheel: $(VENV)/.installed-dev
 	rm -rf $(VENV)/compat-dist
 	$(BIN)/python -m build --quiet --wheel --no-isolation --outdir $(VENV)/compat-dist .
-	$(BIN)/python .ci/compat_install.py --uv $(BIN)/uv --wheel $(VENV)/compat-dist/chatplex-*.whl
+
+compat-install: compat-wheel
+	$(COMPAT_INSTALL)
 
 # -n auto: one pytest worker per core (pytest-xdist); loadgroup keeps the Ray tests on
 # one worker, so one local cluster is started. Bytecode is written for this run even where
 # PYTHONDONTWRITEBYTECODE is set: otherwise each worker, and each interpreter a test
 # starts (docs blocks, examples, benches, Ray workers), compiles chatplex and re-rewrites
 # the asserts of every module pytest rewrites (__pycache__/ is git-ignored).
-test: check docs packaging-cache compat-install
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n auto --dist loadgroup
+#
+# compat-install waits on the package index and on disk, pytest on the CPU: the installs
+# run beside pytest (their output kept in a log, shown whole after pytest), and `test`
+# fails if either failed. This cuts minutes off every run; neither can hide the other.
+test: check docs packaging-cache compat-wheel
+	@$(COMPAT_INSTALL) > $(VENV)/compat-install.log 2>&1 & installs=$$!; \
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n auto --dist loadgroup; \
+	tests=$$?; wait $$installs; compat=$$?; \
+	echo "== make compat-install (ran beside pytest): exit $$compat"; \
+	cat $(VENV)/compat-install.log; \
+	echo "== pytest: exit $$tests"; \
+	test $$tests -eq 0 && test $$compat -eq 0
 
 # Not part of `test`: ~8 minutes. The peers get their own venv (LiteLLM another: it needs
 # openai < 3); the chart is drawn beside the JSON. BENCH_ARGS=--quick for a smoke run.
