@@ -81,6 +81,7 @@ if TYPE_CHECKING:
     from .providers.compatible.dropin import ChatDeepSeek as ChatDeepSeek
     from .providers.compatible.dropin import ChatFireworks as ChatFireworks
     from .providers.compatible.dropin import ChatGroq as ChatGroq
+    from .providers.compatible.dropin import ChatHyperbolic as ChatHyperbolic
     from .providers.compatible.dropin import ChatMistralAI as ChatMistralAI
     from .providers.compatible.dropin import ChatNebius as ChatNebius
     from .providers.compatible.dropin import ChatOpenRouter as ChatOpenRouter

@@ -674,6 +674,20 @@ PRESETS: tuple[Preset, ...] = (
             stream_usage=False,
         ),
     ),
+    # Hyperbolic: no LangChain partner package, so its class is chatplex's own name.
+    Preset(
+        Profile(
+            "hyperbolic",
+            "Hyperbolic",
+            "https://api.hyperbolic.xyz/v1",
+            key_variables=("HYPERBOLIC_API_KEY",),
+            base_variables=("HYPERBOLIC_API_BASE",),
+            official_host="api.hyperbolic.xyz",
+        ),
+        langchain_class="ChatHyperbolic",
+        langchain_init=False,
+        dropin=DropIn(refused=_CLIENTS),
+    ),
 )
 
 #: LangChain provider name → its profile.
