@@ -17,82 +17,83 @@ from .postimport import when_imported
 from .version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from .chat import BaseCache
-    from .chat import ChatModel
-    from .chat import FakeChatModel
-    from .chat import InMemoryCache
-    from .chat import SQLiteCache
-    from .chat import UsageCallbackHandler
-    from .chat import UsageTracker
-    from .chat import get_llm_cache
-    from .chat import init_chat_model
-    from .chat import set_llm_cache
-    from .chat import track_usage
-    from .chat.callbacks import UsageMetadataCallbackHandler
-    from .chat.callbacks import get_usage_metadata_callback
-    from .core import ChatPromptTemplate
-    from .core import ChatPromptValue
-    from .core import ConfigurableField
-    from .core import ConfigurableFieldSpec
-    from .core import FewShotChatMessagePromptTemplate
-    from .core import JsonOutputParser
-    from .core import MessagesPlaceholder
-    from .core import OutputParserException
-    from .core import PromptTemplate
-    from .core import PydanticOutputParser
-    from .core import Runnable
-    from .core import RunnableBranch
-    from .core import RunnableConfig
-    from .core import RunnableGenerator
-    from .core import RunnableLambda
-    from .core import RunnableParallel
-    from .core import RunnablePassthrough
-    from .core import RunnableSequence
-    from .core import SimpleJsonOutputParser
-    from .core import StrOutputParser
-    from .core import adispatch_custom_event
-    from .core import chain
-    from .core import dispatch_custom_event
-    from .errors import BudgetExceededError
-    from .messages import AIMessage
-    from .messages import AIMessageChunk
-    from .messages import AnyMessage
-    from .messages import BaseMessage
-    from .messages import HumanMessage
-    from .messages import SystemMessage
-    from .messages import ToolCall
-    from .messages import ToolMessage
-    from .messages import convert_to_messages
-    from .messages import convert_to_openai_messages
-    from .messages import count_tokens_approximately
-    from .messages import filter_messages
-    from .messages import get_buffer_string
-    from .messages import merge_message_runs
-    from .messages import message_chunk_to_message
-    from .messages import message_to_dict
-    from .messages import messages_from_dict
-    from .messages import messages_to_dict
-    from .messages import trim_messages
-    from .providers.anthropic.dropin import ChatAnthropic
-    from .providers.bedrock.dropin import ChatBedrockConverse
-    from .providers.bedrock.invoke_dropin import ChatBedrock
-    from .providers.cohere.dropin import ChatCohere
-    from .providers.compatible.dropin import ChatCerebras
-    from .providers.compatible.dropin import ChatDeepSeek
-    from .providers.compatible.dropin import ChatFireworks
-    from .providers.compatible.dropin import ChatGroq
-    from .providers.compatible.dropin import ChatMistralAI
-    from .providers.compatible.dropin import ChatNebius
-    from .providers.compatible.dropin import ChatOpenRouter
-    from .providers.compatible.dropin import ChatPerplexity
-    from .providers.compatible.dropin import ChatSambaNova
-    from .providers.compatible.dropin import ChatTogether
-    from .providers.compatible.dropin import ChatXAI
-    from .providers.google.dropin import ChatGoogleGenerativeAI
-    from .providers.google.dropin import ChatVertexAI
-    from .providers.ollama.dropin import ChatOllama
-    from .providers.openai.azure_dropin import AzureChatOpenAI
-    from .providers.openai.dropin import ChatOpenAI
+    from .chat import BaseCache as BaseCache
+    from .chat import ChatModel as ChatModel
+    from .chat import FakeChatModel as FakeChatModel
+    from .chat import InMemoryCache as InMemoryCache
+    from .chat import SQLiteCache as SQLiteCache
+    from .chat import UsageCallbackHandler as UsageCallbackHandler
+    from .chat import UsageTracker as UsageTracker
+    from .chat import get_llm_cache as get_llm_cache
+    from .chat import init_chat_model as init_chat_model
+    from .chat import set_llm_cache as set_llm_cache
+    from .chat import track_usage as track_usage
+    from .chat.callbacks import UsageMetadataCallbackHandler as UsageMetadataCallbackHandler
+    from .chat.callbacks import get_usage_metadata_callback as get_usage_metadata_callback
+    from .core import ChatPromptTemplate as ChatPromptTemplate
+    from .core import ChatPromptValue as ChatPromptValue
+    from .core import ConfigurableField as ConfigurableField
+    from .core import ConfigurableFieldSpec as ConfigurableFieldSpec
+    from .core import FewShotChatMessagePromptTemplate as FewShotChatMessagePromptTemplate
+    from .core import JsonOutputParser as JsonOutputParser
+    from .core import MessagesPlaceholder as MessagesPlaceholder
+    from .core import OutputParserException as OutputParserException
+    from .core import PromptTemplate as PromptTemplate
+    from .core import PydanticOutputParser as PydanticOutputParser
+    from .core import Runnable as Runnable
+    from .core import RunnableBranch as RunnableBranch
+    from .core import RunnableConfig as RunnableConfig
+    from .core import RunnableGenerator as RunnableGenerator
+    from .core import RunnableLambda as RunnableLambda
+    from .core import RunnableParallel as RunnableParallel
+    from .core import RunnablePassthrough as RunnablePassthrough
+    from .core import RunnableSequence as RunnableSequence
+    from .core import SimpleJsonOutputParser as SimpleJsonOutputParser
+    from .core import StrOutputParser as StrOutputParser
+    from .core import adispatch_custom_event as adispatch_custom_event
+    from .core import chain as chain
+    from .core import dispatch_custom_event as dispatch_custom_event
+    from .errors import BudgetExceededError as BudgetExceededError
+    from .messages import AIMessage as AIMessage
+    from .messages import AIMessageChunk as AIMessageChunk
+    from .messages import AnyMessage as AnyMessage
+    from .messages import BaseMessage as BaseMessage
+    from .messages import HumanMessage as HumanMessage
+    from .messages import SystemMessage as SystemMessage
+    from .messages import ToolCall as ToolCall
+    from .messages import ToolMessage as ToolMessage
+    from .messages import convert_to_messages as convert_to_messages
+    from .messages import convert_to_openai_messages as convert_to_openai_messages
+    from .messages import count_tokens_approximately as count_tokens_approximately
+    from .messages import filter_messages as filter_messages
+    from .messages import get_buffer_string as get_buffer_string
+    from .messages import merge_message_runs as merge_message_runs
+    from .messages import message_chunk_to_message as message_chunk_to_message
+    from .messages import message_to_dict as message_to_dict
+    from .messages import messages_from_dict as messages_from_dict
+    from .messages import messages_to_dict as messages_to_dict
+    from .messages import trim_messages as trim_messages
+    from .providers.anthropic.dropin import ChatAnthropic as ChatAnthropic
+    from .providers.bedrock.dropin import ChatBedrockConverse as ChatBedrockConverse
+    from .providers.bedrock.invoke_dropin import ChatBedrock as ChatBedrock
+    from .providers.cohere.dropin import ChatCohere as ChatCohere
+    from .providers.compatible.dropin import ChatCerebras as ChatCerebras
+    from .providers.compatible.dropin import ChatDeepSeek as ChatDeepSeek
+    from .providers.compatible.dropin import ChatFireworks as ChatFireworks
+    from .providers.compatible.dropin import ChatGroq as ChatGroq
+    from .providers.compatible.dropin import ChatHyperbolic as ChatHyperbolic
+    from .providers.compatible.dropin import ChatMistralAI as ChatMistralAI
+    from .providers.compatible.dropin import ChatNebius as ChatNebius
+    from .providers.compatible.dropin import ChatOpenRouter as ChatOpenRouter
+    from .providers.compatible.dropin import ChatPerplexity as ChatPerplexity
+    from .providers.compatible.dropin import ChatSambaNova as ChatSambaNova
+    from .providers.compatible.dropin import ChatTogether as ChatTogether
+    from .providers.compatible.dropin import ChatXAI as ChatXAI
+    from .providers.google.dropin import ChatGoogleGenerativeAI as ChatGoogleGenerativeAI
+    from .providers.google.dropin import ChatVertexAI as ChatVertexAI
+    from .providers.ollama.dropin import ChatOllama as ChatOllama
+    from .providers.openai.azure_dropin import AzureChatOpenAI as AzureChatOpenAI
+    from .providers.openai.dropin import ChatOpenAI as ChatOpenAI
 
 
 #: Every public name loads on first use (module `__getattr__`, PEP 562), so that
@@ -262,86 +263,10 @@ async def aclose() -> None:
         await aclose_pools()
 
 
-__all__ = [
-    "AIMessage",
-    "AIMessageChunk",
-    "AnyMessage",
-    "AzureChatOpenAI",
-    "BaseCache",
-    "BaseMessage",
-    "BudgetExceededError",
-    "ChatAnthropic",
-    "ChatBedrock",
-    "ChatBedrockConverse",
-    "ChatGoogleGenerativeAI",
-    "ChatModel",
-    "ChatOllama",
-    "ChatOpenAI",
-    "ChatCerebras",
-    "ChatDeepSeek",
-    "ChatFireworks",
-    "ChatGroq",
-    "ChatMistralAI",
-    "ChatOpenRouter",
-    "ChatPerplexity",
-    "ChatTogether",
-    "ChatXAI",
-    "ChatSambaNova",
-    "ChatNebius",
-    "ChatCohere",
-    "ChatPromptTemplate",
-    "ChatVertexAI",
-    "ChatPromptValue",
-    "ConfigurableField",
-    "ConfigurableFieldSpec",
-    "FakeChatModel",
-    "FewShotChatMessagePromptTemplate",
-    "HumanMessage",
-    "InMemoryCache",
-    "JsonOutputParser",
-    "MessagesPlaceholder",
-    "OutputParserException",
-    "PromptTemplate",
-    "PydanticOutputParser",
-    "Runnable",
-    "RunnableBranch",
-    "RunnableConfig",
-    "RunnableGenerator",
-    "RunnableLambda",
-    "RunnableParallel",
-    "RunnablePassthrough",
-    "RunnableSequence",
-    "SQLiteCache",
-    "SimpleJsonOutputParser",
-    "StrOutputParser",
-    "SystemMessage",
-    "ToolCall",
-    "ToolMessage",
-    "UsageCallbackHandler",
-    "UsageMetadataCallbackHandler",
-    "UsageTracker",
-    "aclose",
-    "adispatch_custom_event",
-    "chain",
-    "close",
-    "convert_to_messages",
-    "convert_to_openai_messages",
-    "count_tokens_approximately",
-    "dispatch_custom_event",
-    "filter_messages",
-    "get_buffer_string",
-    "get_llm_cache",
-    "get_usage_metadata_callback",
-    "init_chat_model",
-    "merge_message_runs",
-    "message_chunk_to_message",
-    "message_to_dict",
-    "messages_from_dict",
-    "messages_to_dict",
-    "set_llm_cache",
-    "track_usage",
-    "trim_messages",
-]
+#: Every public name: those `_LAZY` loads on first use, and the functions defined here.
+#: (The `TYPE_CHECKING` imports above tell type checkers the same names' types;
+#: tests/test_public_api.py holds them to `_LAZY`.)
+__all__ = [*_LAZY, "aclose", "close"]
 
 
 def _tracing_switched_on() -> bool:

@@ -37,6 +37,7 @@ DROP_IN_MODULES: dict[str, str] = {
             "ChatDeepSeek",
             "ChatFireworks",
             "ChatGroq",
+            "ChatHyperbolic",
             "ChatMistralAI",
             "ChatNebius",
             "ChatOpenRouter",

@@ -199,6 +199,32 @@ def test_all_has_no_duplicates() -> None:
     assert len(chatplex.__all__) == len(set(chatplex.__all__))
 
 
+def test_type_checkers_see_every_lazy_name_and_only_those() -> None:
+    # `__all__` is built from `_LAZY`; the `TYPE_CHECKING` imports give type checkers the
+    # same names (each `X as X`, an explicit re-export), from the module that exports it.
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(chatplex))
+    block = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node)
+    )
+    typed = {
+        alias.asname: (node.module or "", alias.name)
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    lazy = chatplex._LAZY  # type: ignore[attr-defined]
+    assert {name: name for name in typed} == {name: alias for name, (_, alias) in typed.items()}
+    assert {name: f".{module}" for name, (module, _) in typed.items()} == {
+        name: lazy[name] for name in lazy if name in typed
+    }
+    assert set(typed) == set(lazy)
+
+
 #: LangChain's names that are LangChain chat models where langchain-core is installed (as
 #: in this suite): each drop-in name and init_chat_model (chatplex/dropins.py).
 LANGCHAIN_NATIVE = frozenset(DROP_IN_MODULES) | {"init_chat_model"}

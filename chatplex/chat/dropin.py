@@ -29,6 +29,20 @@ only its own names; a parameter typed `Secret` (a key) reaches the body as one.
 >>> list(inspect.signature(ChatSpelled).parameters)[:2], ChatSpelled(model_name="x").model
 (['model', 'model_name'], 'x')
 
+Its parameters can be data too (`dropin(fields=...)`, each a `field`): shown in its
+signature before `**params`, in the order given, and taken out of `**params` by
+`take_fields` (each one's default when not given), so classes sharing parameters
+declare them once.
+
+>>> SHARED = (field("top_k", "int | None"), field("streaming", "bool", False))
+>>> @dropin(fields=SHARED)
+... class ChatFielded(ChatModel):
+...     def __init__(self, model: str = "m", **params: Any):
+...         given = take_fields(params, SHARED)
+...         super().__init__(None, model, streaming=given["streaming"], top_k=given["top_k"])
+>>> list(inspect.signature(ChatFielded).parameters)[:3], ChatFielded(top_k=2).extra_body
+(['model', 'top_k', 'streaming'], {'top_k': 2})
+
 >>> pick("ChatOpenAI", model="gpt-4o", model_name=None)
 'gpt-4o'
 >>> pick("ChatOpenAI", model="a", model_name="b")
@@ -70,9 +84,11 @@ __all__ = [
     "Tail",
     "constructor_names",
     "dropin",
+    "field",
     "pick",
     "run_config",
     "spellings",
+    "take_fields",
     "take_tail",
     "tool_call_body",
     "with_query",
@@ -269,6 +285,29 @@ def _resolving(init: Callable[..., None], aliases: Mapping[str, str]) -> Callabl
     return __init__
 
 
+def field(name: str, annotation: str, default: Any = None) -> inspect.Parameter:
+    """A drop-in parameter declared as data (`dropin(fields=...)`): keyword-only, shown
+    as `annotation` (a string, as its `__init__`'s own annotations read), `default`
+    unless given."""
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+def take_fields(params: dict[str, Any], fields: Sequence[inspect.Parameter]) -> dict[str, Any]:
+    """The values of a drop-in's `fields` taken out of its `**params` (before
+    `take_tail`: a field may be a tail setting it declares itself), each one's default
+    when not given."""
+    return {f.name: params.pop(f.name, f.default) for f in fields}
+
+
+def _with_fields(own: inspect.Signature, fields: Sequence[inspect.Parameter]) -> inspect.Signature:
+    """`own` with the parameters declared as data before its `**params`."""
+    shown = list(own.parameters.values())
+    rest = [p for p in shown if p.kind is p.VAR_KEYWORD]
+    return own.replace(parameters=[*(p for p in shown if p not in rest), *fields, *rest])
+
+
 def _with_aliases(own: inspect.Signature, aliases: Mapping[str, str]) -> inspect.Signature:
     """`own` with each alias listed right after the parameter it stands for (keyword-only,
     of its type, None unless given), as LangChain's classes list them."""
@@ -287,29 +326,39 @@ def _with_aliases(own: inspect.Signature, aliases: Mapping[str, str]) -> inspect
 
 @overload
 def dropin(
-    cls: _Class, *, declared: Sequence[str] = (), aliases: Mapping[str, str] | None = None
+    cls: _Class,
+    *,
+    declared: Sequence[str] = (),
+    aliases: Mapping[str, str] | None = None,
+    fields: Sequence[inspect.Parameter] = (),
 ) -> _Class: ...
 @overload
 def dropin(
-    cls: None = None, *, declared: Sequence[str] = (), aliases: Mapping[str, str] | None = None
+    cls: None = None,
+    *,
+    declared: Sequence[str] = (),
+    aliases: Mapping[str, str] | None = None,
+    fields: Sequence[inspect.Parameter] = (),
 ) -> Callable[[_Class], _Class]: ...
 def dropin(
     cls: _Class | None = None,
     *,
     declared: Sequence[str] = (),
     aliases: Mapping[str, str] | None = None,
+    fields: Sequence[inspect.Parameter] = (),
 ) -> _Class | Callable[[_Class], _Class]:
     """Gives a drop-in class its whole signature, for `help()`, `inspect.signature`,
-    IDEs and `constructor_names`: its `__init__`'s own parameters (each followed by the
-    aliases it declares as data: `aliases`, resolved before its body runs, see
-    `spellings`), the ones it declares as data (`declared`: keyword-only, None unless
-    given), those of the drop-in it extends, then the tail's (those it does not declare
-    itself), then `**api_params`. The tail's types and defaults are its base's
-    (`ChatModel`, or the drop-in it extends), which it hands them to. A class sharing
-    its base's `__init__` (the presets) gets its own, calling that one. With only
+    IDEs and `constructor_names`: its `__init__`'s own parameters, then those it
+    declares as data with their types and defaults (`fields`, see `field`), each
+    followed by the aliases it declares as data (`aliases`, resolved before its body
+    runs, see `spellings`); the API parameters it declares (`declared`: keyword-only,
+    None unless given), those of the drop-in it extends, then the tail's (those it does
+    not declare itself), then `**api_params`. The tail's types and defaults are its
+    base's (`ChatModel`, or the drop-in it extends), which it hands them to. A class
+    sharing its base's `__init__` (the presets) gets its own, calling that one. With only
     keywords, the decorator that does this."""
     if cls is None:
-        return functools.partial(dropin, declared=declared, aliases=aliases)
+        return functools.partial(dropin, declared=declared, aliases=aliases, fields=fields)
     built: Any = cls  # its `__init__` is read and set here, whatever its base's type
     aliases = aliases or {}
     if "__init__" in vars(cls) and not hasattr(built.__init__, "_own_signature"):
@@ -328,7 +377,7 @@ def dropin(
     # an alias it declares is listed there, the others after what they stand for.
     shown_after = {alias: target for alias, target in aliases.items() if alias not in declared}
     own = getattr(init, "_own_signature", None) or _with_aliases(
-        inspect.signature(init), shown_after
+        _with_fields(inspect.signature(init), fields), shown_after
     )
     base_init = built.__mro__[1].__init__
     handed = inspect.signature(base_init).parameters

@@ -13,11 +13,11 @@ models, as `chatplex.chat.init_chat_model` builds them.
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING
 from typing import Any
 
 from ..chat import init_chat_model as chatplex_init_chat_model
+from ..chat.configuration.factory import warn_unused_prefix
 from ..chat.configuration.registry import qualified_model_name
 from ..chat.configuration.registry import split_model_name
 from ..dropins import DROP_IN_MODULES
@@ -59,13 +59,7 @@ def init_chat_model(
             and declared.langchain_init
             and declared.langchain_class in DROP_IN_MODULES
         ):
-            if config_prefix:
-                warnings.warn(
-                    f"config_prefix={config_prefix!r} has been set but no fields are "
-                    "configurable. Set `configurable_fields=(...)` to specify the model "
-                    "params that are configurable.",
-                    stacklevel=2,
-                )
+            warn_unused_prefix(config_prefix)
             return langchain_class(declared.langchain_class)(model=name, **settings)
     return chatplex_init_chat_model(
         model,

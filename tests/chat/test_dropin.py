@@ -14,7 +14,9 @@ import pytest
 
 from chatplex.chat.dropin import TAIL
 from chatplex.chat.dropin import dropin
+from chatplex.chat.dropin import field
 from chatplex.chat.dropin import spellings
+from chatplex.chat.dropin import take_fields
 from chatplex.chat.dropin import take_tail
 from chatplex.chat.model import ChatModel
 from chatplex.secret import Secret
@@ -128,6 +130,39 @@ def test_aliases_are_listed_after_what_they_stand_for() -> None:
     alias = params["openai_api_key"]
     assert alias.kind is alias.KEYWORD_ONLY and alias.default is None
     assert alias.annotation == params["api_key"].annotation
+
+
+#: Parameters declared as data, one of them a tail setting (`timeout`) with its own default.
+FIELDS = (field("top_k", "int | None"), field("timeout", "float | None", 9.0))
+
+
+@dropin(fields=FIELDS, aliases=spellings("request_timeout"), declared=("seed",))
+class ChatFielded(ChatModel):
+    """A drop-in declaring parameters as data; it keeps what it took."""
+
+    def __init__(self, model: str = "fielded", *, api_key: str | None = None, **params: Any):
+        self.given = take_fields(params, FIELDS)
+        tail = take_tail(params)
+        super().__init__(None, model, **tail.settings, timeout=self.given["timeout"], **params)
+        tail.settle(self)
+
+
+def test_fields_are_listed_in_their_order_before_the_declared_and_the_tail() -> None:
+    params = inspect.signature(ChatFielded).parameters
+    assert list(params)[:6] == ["model", "api_key", "top_k", "timeout", "request_timeout", "seed"]
+    assert str(params["top_k"]) == "top_k: 'int | None' = None"
+    assert params["timeout"].default == 9.0 and params["timeout"].kind is params["seed"].kind
+    assert list(params).count("timeout") == 1  # the field, not the tail's
+    assert list(params).index("rate_limiter") > list(params).index("seed")
+
+
+def test_fields_reach_the_body_with_their_defaults_and_aliases() -> None:
+    model = ChatFielded(top_k=2, seed=1, tags=["t"])
+    assert model.given == {"top_k": 2, "timeout": 9.0} and model.timeout == 9.0
+    assert model.extra_body == {"seed": 1} and model.run_defaults == {"tags": ["t"]}
+    assert ChatFielded(request_timeout=3.0).given["timeout"] == 3.0
+    with pytest.raises(TypeError, match="pass one of them"):
+        ChatFielded(timeout=1.0, request_timeout=2.0)
 
 
 def test_an_alias_reaches_the_body_as_what_it_stands_for() -> None:

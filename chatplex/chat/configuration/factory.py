@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .configurable_fields import Fields
     from .profiles import ModelSpec
 
-__all__ = ["init_chat_model"]
+__all__ = ["init_chat_model", "warn_unused_prefix"]
 
 
 def _build_spec(spec: ModelSpec) -> ChatModel:
@@ -157,12 +157,7 @@ def init_chat_model(
             return _fields_configurable(
                 model, model_provider, configurable_fields, config_prefix, settings
             )
-    if config_prefix:
-        warnings.warn(
-            f"config_prefix={config_prefix!r} has been set but no fields are configurable. "
-            "Set `configurable_fields=(...)` to specify the model params that are configurable.",
-            stacklevel=2,
-        )
+    warn_unused_prefix(config_prefix)
     if model is not None:
         model = qualified_model_name(model, model_provider)
     elif model_provider is not None:
@@ -235,3 +230,14 @@ def _fields_configurable(
     if model_provider:
         default["model_provider"] = model_provider
     return FieldsConfigurableModel(default, fields, prefix or "")
+
+
+def warn_unused_prefix(config_prefix: str | None) -> None:
+    """LangChain's warning for a `config_prefix` with nothing configurable (raised at
+    the caller of `init_chat_model`, which calls this)."""
+    if config_prefix:
+        warnings.warn(
+            f"config_prefix={config_prefix!r} has been set but no fields are configurable. "
+            "Set `configurable_fields=(...)` to specify the model params that are configurable.",
+            stacklevel=3,
+        )

@@ -2,7 +2,7 @@
 `ChatDeepSeek`, `ChatXAI`, `ChatMistralAI`, `ChatFireworks`, `ChatTogether`,
 `ChatPerplexity`, `ChatCerebras`, `ChatOpenRouter` (each a class of its
 langchain-<provider> package), over the presets of `adapter.py`, each declared as data
-in `spec.py` (`DROPINS`): a preset declared there without a class below gets one made
+in `spec.py` (its `PRESETS` row): a preset declared there without a class below gets one made
 from its row (`preset_dropin_class`, and this module's attribute of its class name).
 
 One constructor (`PresetChatModel`) takes the parameters they share (`model` /

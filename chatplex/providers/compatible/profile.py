@@ -1,6 +1,6 @@
 """What an OpenAI-compatible preset's profile is made of: `Profile` (how one provider
 differs from OpenAI on the Chat Completions wire) and `ReplyStyle` (how its partner
-package shapes replies). The rows themselves are `spec.py`'s `PROFILES`.
+package shapes replies). The rows themselves are in `spec.py`'s `PRESETS`.
 
 Pure data: this module imports nothing of chatplex."""
 

@@ -1,13 +1,14 @@
-"""The OpenAI-compatible providers, declared as data: per provider its spec (`SPECS`:
-its name, LangChain class, its class's names for settings, which `init_chat_model` reads
-too), its profile over the Chat Completions wire (`PROFILES`: base URL, key variables,
-refused and renamed parameters, the reply style of its partner package) and, for a
-LangChain class, what that class takes (`DROPINS`). A new preset is a row in each (the
-adapter class and the drop-in class are made from them) and its export in
-`chatplex/__init__.py`. A local server whose native API is a wire of its own folder
-declares its OpenAI-compatible endpoint there (`CHAT_COMPLETIONS_SERVERS` in that
-folder's `spec.py`, collected by `chatplex.specs.chat_completions_servers`), and is a
-preset here like the others.
+"""The OpenAI-compatible providers, declared as data: one row per preset (`PRESETS`,
+a `Preset`): its profile over the Chat Completions wire (base URL, key variables,
+refused and renamed parameters, the reply style of its partner package), its spec
+fields (name, LangChain class, its class's names for settings, which `init_chat_model`
+reads too) and, for a LangChain class, what that class takes (`DropIn`). `PROFILES`,
+`SPECS` and `DROPINS` are read from the rows; the adapter class and the drop-in class
+are made from them. A new preset is one row here and its export (`chatplex/dropins.py`,
+and its typed import in `chatplex/__init__.py`). A local server whose native API is a
+wire of its own folder declares its OpenAI-compatible endpoint there
+(`CHAT_COMPLETIONS_SERVERS` in that folder's `spec.py`, collected by
+`chatplex.specs.chat_completions_servers`), and is a row here like the others.
 
 Pure data: this module imports nothing of chatplex but `chatplex.specs` and the shapes of
 its rows (`profile.py`)."""
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from typing import Any
 
 from ...specs import ProviderSpec
@@ -30,19 +32,140 @@ _NO_TOOLS = (
     "(langchain-perplexity sends tools only to its Responses API)"
 )
 
+_PROXY = "pass http_client=httpx.Client(proxy=...) and http_async_client=... instead"
+_SDK = "chatplex sends its own requests (no SDK client); pass http_client= instead"
 
-def _local(name: str, title: str, base_url: str) -> Profile:
-    return Profile(name, title, base_url)
+_CLIENTS = {"client": _SDK, "async_client": _SDK}
+
+#: The Chat Completions parameters langchain-openai's BaseChatOpenAI names as fields
+#: (ChatDeepSeek, ChatXAI, ChatTogether, ChatCerebras and ChatNebius extend it).
+_BASE_CHAT_OPENAI = (
+    "frequency_penalty",
+    "presence_penalty",
+    "seed",
+    "logprobs",
+    "top_logprobs",
+    "logit_bias",
+    "reasoning_effort",
+    "verbosity",
+    "service_tier",
+    "store",
+    "prompt_cache_options",
+)
 
 
-_OTHER_SERVERS = chat_completions_servers()
+@dataclass(frozen=True)
+class DropIn:
+    """What one LangChain class takes beyond the shared parameters."""
+
+    #: The preset it speaks to (its `Preset` row fills it in); its spec says the
+    #: class's other names for shared parameters and the body fields it names.
+    provider: str = ""
+    #: Settings of the preset's adapter it takes (OpenRouter's attribution).
+    adapter_settings: tuple[str, ...] = ()
+    #: LangChain's defaults that change the request: the model, the temperature sent
+    #: when none is given, the retries and timeout.
+    default_model: str | None = None
+    temperature: float | None = None
+    #: The max_tokens sent when none is given (langchain-sambanova's 1024); None: none.
+    max_tokens: int | None = None
+    max_retries: int = 2
+    timeout: float | None = None
+    #: LangChain settings chatplex does not have, and why.
+    refused: Mapping[str, str] = field(default_factory=dict)
+    #: Body fields the class always sends (its defaults: langchain-groq's `n` and
+    #: `service_tier`), unless given otherwise.
+    body_defaults: Mapping[str, Any] = field(default_factory=dict)
+    #: `with_structured_output` methods the class answers with another (langchain-
+    #: deepseek: DeepSeek has no `json_schema` response format, so function calling).
+    structured_methods: Mapping[str, str] = field(default_factory=dict)
+    #: Whether a stream asks for usage unless `stream_usage=` says (langchain-openai's
+    #: subclasses: only ChatXAI turns it on).
+    stream_usage: bool = True
+    #: API parameters its LangChain class names as fields: listed in its signature,
+    #: sent as any Chat Completions parameter is.
+    api_fields: tuple[str, ...] = ()
+    #: Its LangChain class's `_llm_type` and serializer namespace (None: that class is
+    #: not serializable), which the class's LangChain chat model reports.
+    llm_type: str | None = None
+    lc_namespace: tuple[str, ...] | None = None
+    #: Its LangChain class's model profiles (`chatplex/langchain/profiles/<name>.json`);
+    #: None: that class has none.
+    profiles: str | None = None
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Its other names for shared parameters: LangChain name → shared name."""
+        return dict(_spec(self.provider).setting_aliases)
+
+    @property
+    def body(self) -> dict[str, str]:
+        """Parameters LangChain names as fields, sent in the body when set (not None,
+        not False): LangChain name → body name."""
+        return dict(_spec(self.provider).body_settings)
 
 
-#: LangChain provider name → profile. Sources: the langchain-<provider> packages
-#: (variables, defaults) and the providers' API references (rejected parameters).
-PROFILES: dict[str, Profile] = {
-    p.name: p
-    for p in (
+def _spec(provider: str) -> ProviderSpec:
+    found = next((s for s in SPECS if s.name == provider), None)
+    if found is None:  # a DropIn names a declared preset; say so if it does not
+        raise LookupError(f"no provider spec declares {provider!r}")
+    return found
+
+
+def _same(*names: str) -> tuple[tuple[str, str], ...]:
+    return tuple((name, name) for name in names)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One OpenAI-compatible preset, all of it in one row: its profile over the Chat
+    Completions wire (`profile`), the spec fields of its provider name (its LangChain
+    class, OpenTelemetry name, model prefixes, price id, its class's other names for
+    settings and the body fields it names), and, for a LangChain class, what that
+    class takes (`dropin`). `PROFILES`, `SPECS` and `DROPINS` are read from the rows."""
+
+    profile: Profile
+    langchain_class: str | None = None
+    otel_name: str | None = None
+    model_prefixes: tuple[str, ...] = ()
+    #: Its adapter class in `adapter.py`; None: the name's ("groq" -> `GroqAdapter`).
+    adapter: str | None = None
+    price_id: str | None = None
+    #: Its class's other names for settings (`setting_aliases`): (its name, ours).
+    aliases: tuple[tuple[str, str], ...] = ()
+    #: Body fields its class names (`body_settings`): (its name, the body's).
+    body: tuple[tuple[str, str], ...] = ()
+    ls_provider: str | None = None
+    #: Whether LangChain's `init_chat_model` knows its name (False: a preset only
+    #: chatplex names, whose class is chatplex's own).
+    langchain_init: bool = True
+    dropin: DropIn | None = None
+
+    @property
+    def spec(self) -> ProviderSpec:
+        """Its provider name's row in the registry (`chatplex.specs`)."""
+        name = self.profile.name
+        # "groq" -> chatplex.providers.compatible.adapter:GroqAdapter, the profile's class.
+        adapter = self.adapter or "".join(p.capitalize() for p in name.split("_")) + "Adapter"
+        return ProviderSpec(
+            name,
+            f"chatplex.providers.compatible.adapter:{adapter}",
+            langchain_class=self.langchain_class,
+            otel_name=self.otel_name,
+            model_prefixes=self.model_prefixes,
+            price_id=self.price_id,
+            setting_aliases=self.aliases,
+            body_settings=self.body,
+            ls_provider=self.ls_provider,
+            langchain_init=self.langchain_init,
+        )
+
+
+#: Every OpenAI-compatible preset, one row each (see `Preset`). Sources: the
+#: langchain-<provider> packages (variables, defaults) and the providers' API references
+#: (rejected parameters).
+PRESETS: tuple[Preset, ...] = (
+    Preset(
         Profile(
             "groq",
             "Groq",
@@ -99,6 +222,20 @@ PROFILES: dict[str, Profile] = {
             rate_limit_headers="openai",
             batch_api=True,
         ),
+        langchain_class="ChatGroq",
+        otel_name="groq",
+        aliases=(("groq_api_key", "api_key"), ("groq_api_base", "base_url")),
+        body=_same("reasoning_format", "reasoning_effort", "service_tier"),
+        dropin=DropIn(
+            profiles="groq",
+            llm_type="groq-chat",
+            lc_namespace=("langchain_groq", "chat_models"),
+            temperature=0.7,
+            body_defaults={"n": 1, "service_tier": "on_demand"},
+            refused={**_CLIENTS, "groq_proxy": _PROXY},
+        ),
+    ),
+    Preset(
         Profile(
             "deepseek",
             "DeepSeek",
@@ -110,6 +247,20 @@ PROFILES: dict[str, Profile] = {
             style=ReplyStyle("deepseek"),
             error_body_inner=True,
         ),
+        langchain_class="ChatDeepSeek",
+        otel_name="deepseek",
+        model_prefixes=("deepseek",),
+        aliases=(("api_base", "base_url"),),
+        dropin=DropIn(
+            profiles="deepseek",
+            llm_type="chat-deepseek",
+            api_fields=_BASE_CHAT_OPENAI,
+            refused=_CLIENTS,
+            stream_usage=False,
+            structured_methods={"json_schema": "function_calling"},
+        ),
+    ),
+    Preset(
         Profile(
             "xai",
             "xAI",
@@ -121,6 +272,26 @@ PROFILES: dict[str, Profile] = {
             style=ReplyStyle("xai", reasoning_in_output=True),
             error_body_inner=True,
         ),
+        langchain_class="ChatXAI",
+        otel_name="x_ai",
+        model_prefixes=("grok",),
+        price_id="x-ai",
+        aliases=(("xai_api_key", "api_key"), ("xai_api_base", "base_url")),
+        dropin=DropIn(
+            profiles="xai",
+            llm_type="xai-chat",
+            lc_namespace=("langchain_xai", "chat_models"),
+            api_fields=_BASE_CHAT_OPENAI,
+            default_model="grok-4",
+            refused={
+                **_CLIENTS,
+                "search_parameters": (
+                    "xAI retired Live Search (LangChain ignores it with a warning)"
+                ),
+            },
+        ),
+    ),
+    Preset(
         Profile(
             "mistralai",
             "Mistral AI",
@@ -175,6 +346,29 @@ PROFILES: dict[str, Profile] = {
             ),
             sdk="httpx",
         ),
+        langchain_class="ChatMistralAI",
+        otel_name="mistral_ai",
+        model_prefixes=("mistral", "mixtral"),
+        price_id="mistral",
+        aliases=(("mistral_api_key", "api_key"), ("endpoint", "base_url")),
+        ls_provider="mistral",
+        body=(("random_seed", "random_seed"), ("safe_mode", "safe_prompt")),
+        dropin=DropIn(
+            profiles="mistralai",
+            llm_type="mistralai-chat",
+            lc_namespace=("langchain", "chat_models", "mistralai"),
+            default_model="mistral-small",
+            temperature=0.7,
+            max_retries=5,
+            timeout=120.0,
+            refused={
+                **_CLIENTS,
+                "max_concurrent_requests": "pass rate_limit={'max_in_flight': ...} instead",
+            },
+            body_defaults={"top_p": 1},  # langchain-mistralai's default, always sent
+        ),
+    ),
+    Preset(
         Profile(
             "fireworks",
             "Fireworks AI",
@@ -218,6 +412,19 @@ PROFILES: dict[str, Profile] = {
             ),
             sdk="fireworks",
         ),
+        langchain_class="ChatFireworks",
+        model_prefixes=("accounts/fireworks",),
+        aliases=(("fireworks_api_key", "api_key"), ("fireworks_api_base", "base_url")),
+        dropin=DropIn(
+            profiles="fireworks",
+            llm_type="fireworks-chat",
+            lc_namespace=("langchain", "chat_models", "fireworks"),
+            api_fields=("reasoning_effort", "service_tier"),
+            refused=_CLIENTS,
+            body_defaults={"n": 1},
+        ),
+    ),
+    Preset(
         Profile(
             "together",
             "Together AI",
@@ -231,6 +438,17 @@ PROFILES: dict[str, Profile] = {
             style=ReplyStyle("openai"),  # langchain-together names no provider of its own
             error_body_inner=True,
         ),
+        langchain_class="ChatTogether",
+        aliases=(("together_api_key", "api_key"), ("together_api_base", "base_url")),
+        dropin=DropIn(
+            llm_type="together-chat",
+            api_fields=_BASE_CHAT_OPENAI,
+            default_model="Qwen/Qwen2.5-7B-Instruct-Turbo",
+            refused=_CLIENTS,
+            stream_usage=False,
+        ),
+    ),
+    Preset(
         Profile(
             "perplexity",
             "Perplexity",
@@ -262,6 +480,42 @@ PROFILES: dict[str, Profile] = {
             sdk="perplexity",
             kept_fields=("citations", "search_results", "images", "related_questions", "videos"),
         ),
+        langchain_class="ChatPerplexity",
+        otel_name="perplexity",
+        model_prefixes=("sonar",),
+        aliases=(("pplx_api_key", "api_key"),),
+        body=_same(
+            "search_mode",
+            "language_preference",
+            "search_domain_filter",
+            "return_images",
+            "return_related_questions",
+            "search_recency_filter",
+            "search_after_date_filter",
+            "search_before_date_filter",
+            "last_updated_after_filter",
+            "last_updated_before_filter",
+            "disable_search",
+            "enable_search_classifier",
+            "media_response",
+        ),
+        dropin=DropIn(
+            profiles="perplexity",
+            llm_type="perplexitychat",
+            api_fields=("reasoning_effort", "web_search_options"),
+            default_model="sonar",
+            temperature=0.7,
+            max_retries=6,
+            stream_usage=False,
+            # Perplexity has neither tools nor a JSON mode: its one structured output.
+            structured_methods={"json_mode": "json_schema", "function_calling": "json_schema"},
+            refused={
+                **_CLIENTS,
+                "use_responses_api": "chatplex speaks Perplexity's Chat Completions API only",
+            },
+        ),
+    ),
+    Preset(
         Profile(
             "cerebras",
             "Cerebras",
@@ -271,6 +525,14 @@ PROFILES: dict[str, Profile] = {
             official_host="api.cerebras.ai",
             reasoning_field="reasoning",
         ),
+        aliases=(("cerebras_api_key", "api_key"), ("cerebras_api_base", "base_url")),
+        body=_same("disable_reasoning"),
+        dropin=DropIn(
+            api_fields=_BASE_CHAT_OPENAI,
+            refused={**_CLIENTS, "cerebras_proxy": _PROXY},
+        ),
+    ),
+    Preset(
         Profile(
             "openrouter",
             "OpenRouter",
@@ -280,6 +542,22 @@ PROFILES: dict[str, Profile] = {
             official_host="openrouter.ai",
             reasoning_field="reasoning",
         ),
+        adapter="OpenRouterAdapter",
+        aliases=(("openrouter_api_key", "api_key"), ("openrouter_api_base", "base_url")),
+        body=(
+            ("reasoning", "reasoning"),
+            ("openrouter_provider", "provider"),
+            ("route", "route"),
+            ("plugins", "plugins"),
+            ("session_id", "session_id"),
+            ("trace", "trace"),
+        ),
+        dropin=DropIn(
+            adapter_settings=("app_url", "app_title", "app_categories"),
+            refused=_CLIENTS,
+        ),
+    ),
+    Preset(
         Profile(
             "huggingface",
             "Hugging Face",
@@ -287,9 +565,15 @@ PROFILES: dict[str, Profile] = {
             key_variables=("HF_TOKEN", "HUGGINGFACEHUB_API_TOKEN"),
             official_host="router.huggingface.co",
         ),
-        _local("vllm", "vLLM", "http://localhost:8000/v1"),
-        _local("lmstudio", "LM Studio", "http://localhost:1234/v1"),
-        *(_local(name, title, base_url) for name, title, base_url, _ in _OTHER_SERVERS),
+        langchain_class="ChatHuggingFace",
+    ),
+    Preset(Profile("vllm", "vLLM", "http://localhost:8000/v1")),
+    Preset(Profile("lmstudio", "LM Studio", "http://localhost:1234/v1")),
+    *(
+        Preset(Profile(name, title, base_url), price_id=price_id)
+        for name, title, base_url, price_id in chat_completions_servers()
+    ),
+    Preset(
         Profile(
             "sambanova",
             "SambaNova",
@@ -347,192 +631,11 @@ PROFILES: dict[str, Profile] = {
             sdk="sambanova",
             reasoning_field="reasoning",
         ),
-        Profile(
-            "nebius",
-            "Nebius AI Studio",
-            # langchain-nebius' default (Nebius also answers on api.studio.nebius.com).
-            "https://api.studio.nebius.ai/v1",
-            key_variables=("NEBIUS_API_KEY",),
-            base_variables=("NEBIUS_API_BASE",),
-            official_host="api.studio.nebius.ai",
-            # ChatNebius is a BaseChatOpenAI: its replies are shaped as langchain-openai's.
-            style=ReplyStyle("openai"),
-            error_body_inner=True,  # ChatNebius raises the openai SDK's errors
-        ),
-    )
-}
-
-
-_PROXY = "pass http_client=httpx.Client(proxy=...) and http_async_client=... instead"
-_SDK = "chatplex sends its own requests (no SDK client); pass http_client= instead"
-
-_CLIENTS = {"client": _SDK, "async_client": _SDK}
-
-#: The Chat Completions parameters langchain-openai's BaseChatOpenAI names as fields
-#: (ChatDeepSeek, ChatXAI, ChatTogether, ChatCerebras and ChatNebius extend it).
-_BASE_CHAT_OPENAI = (
-    "frequency_penalty",
-    "presence_penalty",
-    "seed",
-    "logprobs",
-    "top_logprobs",
-    "logit_bias",
-    "reasoning_effort",
-    "verbosity",
-    "service_tier",
-    "store",
-    "prompt_cache_options",
-)
-
-
-@dataclass(frozen=True)
-class DropIn:
-    """What one LangChain class takes beyond the shared parameters."""
-
-    #: The preset (`adapter.PROFILES`) it speaks to; its spec (`spec.py`) says the
-    #: class's other names for shared parameters and the body fields it names.
-    provider: str
-    #: Settings of the preset's adapter it takes (OpenRouter's attribution).
-    adapter_settings: tuple[str, ...] = ()
-    #: LangChain's defaults that change the request: the model, the temperature sent
-    #: when none is given, the retries and timeout.
-    default_model: str | None = None
-    temperature: float | None = None
-    #: The max_tokens sent when none is given (langchain-sambanova's 1024); None: none.
-    max_tokens: int | None = None
-    max_retries: int = 2
-    timeout: float | None = None
-    #: LangChain settings chatplex does not have, and why.
-    refused: Mapping[str, str] = field(default_factory=dict)
-    #: Body fields the class always sends (its defaults: langchain-groq's `n` and
-    #: `service_tier`), unless given otherwise.
-    body_defaults: Mapping[str, Any] = field(default_factory=dict)
-    #: `with_structured_output` methods the class answers with another (langchain-
-    #: deepseek: DeepSeek has no `json_schema` response format, so function calling).
-    structured_methods: Mapping[str, str] = field(default_factory=dict)
-    #: Whether a stream asks for usage unless `stream_usage=` says (langchain-openai's
-    #: subclasses: only ChatXAI turns it on).
-    stream_usage: bool = True
-    #: API parameters its LangChain class names as fields: listed in its signature,
-    #: sent as any Chat Completions parameter is.
-    api_fields: tuple[str, ...] = ()
-    #: Its LangChain class's `_llm_type` and serializer namespace (None: that class is
-    #: not serializable), which the class's LangChain chat model reports.
-    llm_type: str | None = None
-    lc_namespace: tuple[str, ...] | None = None
-    #: Its LangChain class's model profiles (`chatplex/langchain/profiles/<name>.json`);
-    #: None: that class has none.
-    profiles: str | None = None
-
-    @property
-    def aliases(self) -> dict[str, str]:
-        """Its other names for shared parameters: LangChain name → shared name."""
-        return dict(_spec(self.provider).setting_aliases)
-
-    @property
-    def body(self) -> dict[str, str]:
-        """Parameters LangChain names as fields, sent in the body when set (not None,
-        not False): LangChain name → body name."""
-        return dict(_spec(self.provider).body_settings)
-
-
-#: Provider name → what its LangChain class takes beyond the shared parameters.
-DROPINS: dict[str, DropIn] = {
-    d.provider: d
-    for d in (
-        DropIn(
-            "groq",
-            profiles="groq",
-            llm_type="groq-chat",
-            lc_namespace=("langchain_groq", "chat_models"),
-            temperature=0.7,
-            body_defaults={"n": 1, "service_tier": "on_demand"},
-            refused={**_CLIENTS, "groq_proxy": _PROXY},
-        ),
-        DropIn(
-            "deepseek",
-            profiles="deepseek",
-            llm_type="chat-deepseek",
-            api_fields=_BASE_CHAT_OPENAI,
-            refused=_CLIENTS,
-            stream_usage=False,
-            structured_methods={"json_schema": "function_calling"},
-        ),
-        DropIn(
-            "xai",
-            profiles="xai",
-            llm_type="xai-chat",
-            lc_namespace=("langchain_xai", "chat_models"),
-            api_fields=_BASE_CHAT_OPENAI,
-            default_model="grok-4",
-            refused={
-                **_CLIENTS,
-                "search_parameters": (
-                    "xAI retired Live Search (LangChain ignores it with a warning)"
-                ),
-            },
-        ),
-        DropIn(
-            "mistralai",
-            profiles="mistralai",
-            llm_type="mistralai-chat",
-            lc_namespace=("langchain", "chat_models", "mistralai"),
-            default_model="mistral-small",
-            temperature=0.7,
-            max_retries=5,
-            timeout=120.0,
-            refused={
-                **_CLIENTS,
-                "max_concurrent_requests": "pass rate_limit={'max_in_flight': ...} instead",
-            },
-            body_defaults={"top_p": 1},  # langchain-mistralai's default, always sent
-        ),
-        DropIn(
-            "fireworks",
-            profiles="fireworks",
-            llm_type="fireworks-chat",
-            lc_namespace=("langchain", "chat_models", "fireworks"),
-            api_fields=("reasoning_effort", "service_tier"),
-            refused=_CLIENTS,
-            body_defaults={"n": 1},
-        ),
-        DropIn(
-            "together",
-            llm_type="together-chat",
-            api_fields=_BASE_CHAT_OPENAI,
-            default_model="Qwen/Qwen2.5-7B-Instruct-Turbo",
-            refused=_CLIENTS,
-            stream_usage=False,
-        ),
-        DropIn(
-            "perplexity",
-            profiles="perplexity",
-            llm_type="perplexitychat",
-            api_fields=("reasoning_effort", "web_search_options"),
-            default_model="sonar",
-            temperature=0.7,
-            max_retries=6,
-            stream_usage=False,
-            # Perplexity has neither tools nor a JSON mode: its one structured output.
-            structured_methods={"json_mode": "json_schema", "function_calling": "json_schema"},
-            refused={
-                **_CLIENTS,
-                "use_responses_api": "chatplex speaks Perplexity's Chat Completions API only",
-            },
-        ),
-        DropIn(
-            "cerebras",
-            api_fields=_BASE_CHAT_OPENAI,
-            refused={**_CLIENTS, "cerebras_proxy": _PROXY},
-        ),
-        DropIn(
-            "openrouter",
-            adapter_settings=("app_url", "app_title", "app_categories"),
-            refused=_CLIENTS,
-        ),
+        langchain_class="ChatSambaNova",
+        aliases=(("sambanova_api_key", "api_key"), ("sambanova_api_base", "base_url")),
+        body=_same("top_k", "reasoning_effort", "stream_options"),
         # langchain-sambanova's ChatSambaNova (ChatSambaNovaCloud was removed in 1.0).
-        DropIn(
-            "sambanova",
+        dropin=DropIn(
             llm_type="sambanova-chat",
             lc_namespace=("langchain_sambanova", "chat_models"),
             default_model="Llama-4-Maverick-17B-128E-Instruct",
@@ -545,150 +648,54 @@ DROPINS: dict[str, DropIn] = {
             },
             stream_usage=False,
         ),
+    ),
+    Preset(
+        Profile(
+            "nebius",
+            "Nebius AI Studio",
+            # langchain-nebius' default (Nebius also answers on api.studio.nebius.com).
+            "https://api.studio.nebius.ai/v1",
+            key_variables=("NEBIUS_API_KEY",),
+            base_variables=("NEBIUS_API_BASE",),
+            official_host="api.studio.nebius.ai",
+            # ChatNebius is a BaseChatOpenAI: its replies are shaped as langchain-openai's.
+            style=ReplyStyle("openai"),
+            error_body_inner=True,  # ChatNebius raises the openai SDK's errors
+        ),
+        langchain_class="ChatNebius",
+        aliases=(("nebius_api_key", "api_key"), ("nebius_api_base", "base_url")),
         # langchain-nebius' ChatNebius (a BaseChatOpenAI whose own validator leaves
         # stream_usage off).
-        DropIn(
-            "nebius",
+        dropin=DropIn(
             llm_type="nebius-chat",
             api_fields=_BASE_CHAT_OPENAI,
             default_model="meta-llama/Llama-3.3-70B-Instruct-fast",
             refused=_CLIENTS,
             stream_usage=False,
         ),
-    )
-}
-
-
-def _spec(provider: str) -> ProviderSpec:
-    found = next((s for s in SPECS if s.name == provider), None)
-    if found is None:  # a DropIn names a declared preset; say so if it does not
-        raise LookupError(f"no provider spec declares {provider!r}")
-    return found
-
-
-def _same(*names: str) -> tuple[tuple[str, str], ...]:
-    return tuple((name, name) for name in names)
-
-
-def _preset(
-    name: str,
-    langchain_class: str | None = None,
-    otel_name: str | None = None,
-    model_prefixes: tuple[str, ...] = (),
-    adapter: str | None = None,
-    price_id: str | None = None,
-    aliases: tuple[tuple[str, str], ...] = (),
-    body: tuple[tuple[str, str], ...] = (),
-    ls_provider: str | None = None,
-) -> ProviderSpec:
-    # "groq" -> chatplex.providers.compatible.adapter:GroqAdapter, the profile's class.
-    adapter = adapter or "".join(part.capitalize() for part in name.split("_")) + "Adapter"
-    return ProviderSpec(
-        name,
-        f"chatplex.providers.compatible.adapter:{adapter}",
-        langchain_class=langchain_class,
-        otel_name=otel_name,
-        model_prefixes=model_prefixes,
-        price_id=price_id,
-        setting_aliases=aliases,
-        body_settings=body,
-        ls_provider=ls_provider,
-    )
-
-
-SPECS = (
-    _preset(
-        "groq",
-        "ChatGroq",
-        "groq",
-        aliases=(("groq_api_key", "api_key"), ("groq_api_base", "base_url")),
-        body=_same("reasoning_format", "reasoning_effort", "service_tier"),
     ),
-    _preset(
-        "deepseek", "ChatDeepSeek", "deepseek", ("deepseek",), aliases=(("api_base", "base_url"),)
-    ),
-    _preset(
-        "xai",
-        "ChatXAI",
-        "x_ai",
-        ("grok",),
-        price_id="x-ai",
-        aliases=(("xai_api_key", "api_key"), ("xai_api_base", "base_url")),
-    ),
-    _preset(
-        "mistralai",
-        "ChatMistralAI",
-        "mistral_ai",
-        ("mistral", "mixtral"),
-        price_id="mistral",
-        aliases=(("mistral_api_key", "api_key"), ("endpoint", "base_url")),
-        ls_provider="mistral",
-        body=(("random_seed", "random_seed"), ("safe_mode", "safe_prompt")),
-    ),
-    _preset(
-        "fireworks",
-        "ChatFireworks",
-        model_prefixes=("accounts/fireworks",),
-        aliases=(("fireworks_api_key", "api_key"), ("fireworks_api_base", "base_url")),
-    ),
-    _preset(
-        "together",
-        "ChatTogether",
-        aliases=(("together_api_key", "api_key"), ("together_api_base", "base_url")),
-    ),
-    _preset(
-        "perplexity",
-        "ChatPerplexity",
-        "perplexity",
-        ("sonar",),
-        aliases=(("pplx_api_key", "api_key"),),
-        body=_same(
-            "search_mode",
-            "language_preference",
-            "search_domain_filter",
-            "return_images",
-            "return_related_questions",
-            "search_recency_filter",
-            "search_after_date_filter",
-            "search_before_date_filter",
-            "last_updated_after_filter",
-            "last_updated_before_filter",
-            "disable_search",
-            "enable_search_classifier",
-            "media_response",
+    # Hyperbolic: no LangChain partner package, so its class is chatplex's own name.
+    Preset(
+        Profile(
+            "hyperbolic",
+            "Hyperbolic",
+            "https://api.hyperbolic.xyz/v1",
+            key_variables=("HYPERBOLIC_API_KEY",),
+            base_variables=("HYPERBOLIC_API_BASE",),
+            official_host="api.hyperbolic.xyz",
         ),
-    ),
-    _preset(
-        "cerebras",
-        aliases=(("cerebras_api_key", "api_key"), ("cerebras_api_base", "base_url")),
-        body=_same("disable_reasoning"),
-    ),
-    _preset(
-        "openrouter",
-        adapter="OpenRouterAdapter",
-        aliases=(("openrouter_api_key", "api_key"), ("openrouter_api_base", "base_url")),
-        body=(
-            ("reasoning", "reasoning"),
-            ("openrouter_provider", "provider"),
-            ("route", "route"),
-            ("plugins", "plugins"),
-            ("session_id", "session_id"),
-            ("trace", "trace"),
-        ),
-    ),
-    _preset("huggingface", "ChatHuggingFace"),
-    _preset("vllm"),
-    _preset("lmstudio"),
-    *(_preset(name, price_id=price_id) for name, _, _, price_id in _OTHER_SERVERS),
-    _preset(
-        "sambanova",
-        "ChatSambaNova",
-        aliases=(("sambanova_api_key", "api_key"), ("sambanova_api_base", "base_url")),
-        body=_same("top_k", "reasoning_effort", "stream_options"),
-    ),
-    _preset(
-        "nebius",
-        "ChatNebius",
-        aliases=(("nebius_api_key", "api_key"), ("nebius_api_base", "base_url")),
+        langchain_class="ChatHyperbolic",
+        langchain_init=False,
+        dropin=DropIn(refused=_CLIENTS),
     ),
 )
+
+#: LangChain provider name → its profile.
+PROFILES: dict[str, Profile] = {row.profile.name: row.profile for row in PRESETS}
+SPECS = tuple(row.spec for row in PRESETS)
+#: Provider name → what its LangChain class takes beyond the shared parameters.
+DROPINS: dict[str, DropIn] = {
+    row.profile.name: replace(row.dropin, provider=row.profile.name)
+    for row in PRESETS
+    if row.dropin is not None
+}

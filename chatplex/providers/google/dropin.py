@@ -19,21 +19,25 @@ import enum
 import re
 from collections.abc import Callable
 from collections.abc import Mapping
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
 from ...chat.dropin import UNSET
+from ...chat.dropin import Tail
 from ...chat.dropin import check_refused
 from ...chat.dropin import constructor_names
 from ...chat.dropin import dropin
+from ...chat.dropin import field
 from ...chat.dropin import pick
 from ...chat.dropin import spellings
+from ...chat.dropin import take_fields
 from ...chat.dropin import take_tail
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
 
 if TYPE_CHECKING:
+    import inspect
+
     from ...adapters.base import Adapter
     from ...secret import Secret
 
@@ -113,38 +117,125 @@ def _attempts_as_retries(max_retries: int | None) -> int:
     return max(attempts - 1, 0)
 
 
+def _fields(
+    *,
+    temperature: Any,
+    safety_settings: Any,
+    logprobs: str,
+    labels: bool = False,
+    audio_timestamp: bool = False,
+) -> tuple[inspect.Parameter, ...]:
+    """The LangChain parameters both classes take, declared once, in their classes'
+    order, with what differs between the two (a default, a type, a field only
+    langchain-google-vertexai has)."""
+    return (
+        field("temperature", "float | None", temperature),
+        field("max_output_tokens", "int | None"),
+        field("top_p", "float | None"),
+        field("top_k", "int | None"),
+        field("n", "int | None"),
+        field("stop", "str | Sequence[str] | None"),
+        field("safety_settings", "Any", safety_settings),
+        field("response_mime_type", "str | None"),
+        field("response_schema", "Mapping[str, Any] | None"),
+        field("response_modalities", "Sequence[str] | None"),
+        field("thinking_budget", "int | None"),
+        field("include_thoughts", "bool | None"),
+        field("thinking_level", "str | None"),
+        field("cached_content", "str | None"),
+        *((field("labels", "Mapping[str, str] | None"),) if labels else ()),
+        field("seed", "int | None"),
+        field("presence_penalty", "float | None"),
+        field("frequency_penalty", "float | None"),
+        field("response_logprobs", "bool | None"),
+        field("logprobs", logprobs),
+        *((field("audio_timestamp", "bool | None"),) if audio_timestamp else ()),
+        field("timeout", "float | None"),
+        field("max_retries", "int | None"),
+        field("streaming", "bool", False),
+        field("stream_usage", "bool", True),
+        field("model_kwargs", "Mapping[str, Any] | None"),
+    )
+
+
+_GENAI_FIELDS = _fields(temperature=UNSET, safety_settings=(), logprobs="int | None")
+_VERTEX_FIELDS = _fields(
+    temperature=None,
+    safety_settings=None,
+    logprobs="bool | int | None",
+    labels=True,
+    audio_timestamp=True,
+)
+#: Of the fields, LangChain's flat thinking settings (sent as `thinkingConfig`) and
+#: those `ChatModel` takes; the others are Gemini body fields, sent when set.
+_THINKING = ("thinking_budget", "include_thoughts", "thinking_level")
+_MODEL_SETTINGS = (
+    "temperature",
+    "max_output_tokens",
+    "top_p",
+    "stop",
+    "timeout",
+    "max_retries",
+    "streaming",
+    "stream_usage",
+    "model_kwargs",
+)
+
+
 def _google_settings(
     model: ChatModel,
-    owner: str,
     provider: str,
     adapter: Callable[[], Adapter],
     name: str,
-    *,
-    generation: Mapping[str, Any],
-    thinking: Mapping[str, Any],
-    common: dict[str, Any],
+    given: Mapping[str, Any],
+    tail: Tail,
     api_params: dict[str, Any],
+    *,
+    temperature: float | None,
+    **shaped: Any,
 ) -> None:
     """What both constructors do once they have an adapter: the Gemini body fields
-    (generation fields, `thinkingConfig` from LangChain's flat thinking settings), the
-    API-parameter check, and `ChatModel.__init__`. The adapter is built after the
-    checks: Vertex AI's may look up Application Default Credentials."""
+    (the fields given, as `shaped` by the class where it differs; `thinkingConfig` from
+    LangChain's flat thinking settings), the API-parameter check, and
+    `ChatModel.__init__`. The adapter is built after the checks: Vertex AI's may look up
+    Application Default Credentials."""
+    owner = type(model).__name__
     api_params = check_refused(owner, provider, api_params, own=_REFUSED[provider], own_off=_OFF)
     check_api_parameters(provider, api_params, settings=constructor_names(type(model)), owner=owner)
-    body: dict[str, Any] = {k: v for k, v in generation.items() if v is not None}
+    generation = {k: v for k, v in given.items() if k not in (*_THINKING, *_MODEL_SETTINGS)}
+    body: dict[str, Any] = {k: v for k, v in {**generation, **shaped}.items() if v is not None}
     n = body.pop("n", None)
     if n is not None:
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             raise ValueError(f"n must be an int >= 1, got {n!r}")
-        if n > 1 and common.get("streaming"):
+        if n > 1 and given["streaming"]:
             raise ValueError("n must be 1 when streaming (a stream carries one candidate)")
         body["candidate_count"] = n
-    config = {k: v for k, v in thinking.items() if v is not None}
+    config = {k: given[k] for k in _THINKING if given[k] is not None}
     if config:
         if "thinking_config" in api_params:
             raise TypeError(f"{owner}: pass thinking_config= or thinking_budget=/..., not both")
         body["thinking_config"] = config
-    ChatModel.__init__(model, adapter(), name, **common, **body, **api_params)
+    ChatModel.__init__(
+        model,
+        adapter(),
+        name,
+        temperature=temperature,
+        max_tokens=given["max_output_tokens"],
+        top_p=given["top_p"],
+        stop=given["stop"],
+        timeout=given["timeout"],
+        # Both LangChain classes count attempts (google-genai's `HttpRetryOptions`,
+        # langchain-google-vertexai's tenacity `stop_after_attempt`): 6 by default.
+        max_retries=_attempts_as_retries(given["max_retries"]),
+        **tail.settings,
+        model_kwargs=given["model_kwargs"],
+        streaming=given["streaming"],
+        stream_usage=given["stream_usage"],
+        **body,
+        **api_params,
+    )
+    tail.settle(model)
 
 
 class _GoogleDropin(ChatModel):
@@ -156,27 +247,6 @@ class _GoogleDropin(ChatModel):
     def model_name(self) -> str:
         """LangChain's name for `model`."""
         return self.model
-
-
-def _common(
-    *,
-    temperature: float | None,
-    max_tokens: int | None,
-    top_p: float | None,
-    stop: Any,
-    timeout: float | None,
-    max_retries: int | None,
-    transport_settings: dict[str, Any],
-) -> dict[str, Any]:
-    return {
-        "temperature": temperature,
-        "max_tokens": max_tokens,
-        "top_p": top_p,
-        "stop": stop,
-        "timeout": timeout,
-        "max_retries": 6 if max_retries is None else max_retries,  # LangChain's default
-        **transport_settings,
-    }
 
 
 class ChatGoogleGenerativeAI(_GoogleDropin):
@@ -220,41 +290,18 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         client_options: Mapping[str, Any] | None = None,
         api_version: str | None = None,
         additional_headers: Mapping[str, str] | None = None,
-        temperature: float | None = UNSET,
-        max_output_tokens: int | None = None,
-        top_p: float | None = None,
-        top_k: int | None = None,
-        n: int | None = None,
-        stop: str | Sequence[str] | None = None,
-        safety_settings: Any = (),
-        response_mime_type: str | None = None,
-        response_schema: Mapping[str, Any] | None = None,
-        response_modalities: Sequence[str] | None = None,
-        thinking_budget: int | None = None,
-        include_thoughts: bool | None = None,
-        thinking_level: str | None = None,
-        cached_content: str | None = None,
-        seed: int | None = None,
-        presence_penalty: float | None = None,
-        frequency_penalty: float | None = None,
-        response_logprobs: bool | None = None,
-        logprobs: int | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        streaming: bool = False,
-        stream_usage: bool = True,
-        model_kwargs: Mapping[str, Any] | None = None,
         **params: Any,
     ) -> None:
         from .adapter import GeminiAdapter
 
-        owner = type(self).__name__
+        given = take_fields(params, _GENAI_FIELDS)
         tail = take_tail(params)
         endpoint = (client_options or {}).get("api_endpoint")
         if endpoint and "://" not in endpoint:
             endpoint = f"https://{endpoint}"
-        url = pick(owner, base_url=base_url, api_endpoint=endpoint)
+        url = pick(type(self).__name__, base_url=base_url, api_endpoint=endpoint)
         name_given = model or DEFAULT_GENAI_MODEL
+        temperature = given["temperature"]
         if temperature is UNSET:
             temperature = _default_temperature(name_given)
 
@@ -268,48 +315,18 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
 
         _google_settings(
             self,
-            owner,
             "google_genai",
             adapter,
             name_given,
-            generation={
-                "top_k": top_k,
-                # Always sent (1 by default), as langchain-google-genai sends it.
-                "n": n or 1,
-                # Sent even when empty, as langchain-google-genai sends it.
-                "safety_settings": list(_safety_settings(safety_settings) or ()),
-                "response_mime_type": response_mime_type,
-                "response_schema": response_schema,
-                "response_modalities": response_modalities,
-                "cached_content": cached_content,
-                "seed": seed,
-                "presence_penalty": presence_penalty,
-                "frequency_penalty": frequency_penalty,
-                "response_logprobs": response_logprobs,
-                "logprobs": logprobs,
-            },
-            thinking={
-                "thinking_budget": thinking_budget,
-                "include_thoughts": include_thoughts,
-                "thinking_level": thinking_level,
-            },
-            common=_common(
-                temperature=temperature,
-                max_tokens=max_output_tokens,
-                top_p=top_p,
-                stop=stop,
-                timeout=timeout,
-                max_retries=_attempts_as_retries(max_retries),
-                transport_settings={
-                    **tail.settings,
-                    "model_kwargs": model_kwargs,
-                    "streaming": streaming,
-                    "stream_usage": stream_usage,
-                },
-            ),
-            api_params=params,
+            given,
+            tail,
+            params,
+            temperature=temperature,
+            # Always sent (1 by default), as langchain-google-genai sends it.
+            n=given["n"] or 1,
+            # Sent even when empty, as langchain-google-genai sends it.
+            safety_settings=list(_safety_settings(given["safety_settings"]) or ()),
         )
-        tail.settle(self)
 
 
 class ChatVertexAI(_GoogleDropin):
@@ -370,39 +387,13 @@ class ChatVertexAI(_GoogleDropin):
         base_url: str | None = None,
         endpoint_version: str = "v1beta1",
         additional_headers: Mapping[str, str] | None = None,
-        temperature: float | None = None,
-        max_output_tokens: int | None = None,
-        top_p: float | None = None,
-        top_k: int | None = None,
-        n: int | None = None,
-        stop: str | Sequence[str] | None = None,
-        safety_settings: Any = None,
-        response_mime_type: str | None = None,
-        response_schema: Mapping[str, Any] | None = None,
-        response_modalities: Sequence[str] | None = None,
-        thinking_budget: int | None = None,
-        include_thoughts: bool | None = None,
-        thinking_level: str | None = None,
-        cached_content: str | None = None,
-        labels: Mapping[str, str] | None = None,
-        seed: int | None = None,
-        presence_penalty: float | None = None,
-        frequency_penalty: float | None = None,
-        response_logprobs: bool | None = None,
-        logprobs: bool | int | None = None,
-        audio_timestamp: bool | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        streaming: bool = False,
-        stream_usage: bool = True,
-        model_kwargs: Mapping[str, Any] | None = None,
         **params: Any,
     ) -> None:
         from .adapter import VertexAIAdapter
 
-        owner = type(self).__name__
+        given = take_fields(params, _VERTEX_FIELDS)
         tail = take_tail(params)
-        endpoint = pick(owner, base_url=base_url, api_endpoint=api_endpoint)
+        endpoint = pick(type(self).__name__, base_url=base_url, api_endpoint=api_endpoint)
         if isinstance(endpoint, str) and endpoint and "://" not in endpoint:
             endpoint = f"https://{endpoint}"
 
@@ -418,61 +409,31 @@ class ChatVertexAI(_GoogleDropin):
                 default_headers=additional_headers,
             )
 
+        logprobs = given["logprobs"]
         _google_settings(
             self,
-            owner,
             "google_vertexai",
             adapter,
             model or DEFAULT_VERTEX_MODEL,
-            generation={
-                "top_k": top_k,
-                # langchain-google-vertexai sends candidateCount, except in streams
-                "n": n or (None if streaming else 1),
-                "safety_settings": _safety_settings(safety_settings),
-                "response_mime_type": response_mime_type,
-                "response_schema": response_schema,
-                "response_modalities": response_modalities,
-                "cached_content": cached_content,
-                "labels": labels,
-                "seed": seed,
-                "presence_penalty": presence_penalty,
-                "frequency_penalty": frequency_penalty,
-                # langchain-google-vertexai's: True asks for the chosen tokens' logprobs,
-                # a number also for that many top candidates per token
-                "response_logprobs": response_logprobs or (True if logprobs else None),
-                "logprobs": None if isinstance(logprobs, bool) else logprobs or None,
-                "audio_timestamp": audio_timestamp,
-            },
-            thinking={
-                "thinking_budget": thinking_budget,
-                "include_thoughts": include_thoughts,
-                "thinking_level": thinking_level,
-            },
-            common=_common(
-                temperature=temperature,
-                max_tokens=max_output_tokens,
-                top_p=top_p,
-                stop=stop,
-                timeout=timeout,
-                # langchain-google-vertexai's counts attempts too (tenacity's
-                # stop_after_attempt): 6 by default, 1 a single attempt
-                max_retries=_attempts_as_retries(max_retries),
-                transport_settings={
-                    **tail.settings,
-                    "model_kwargs": model_kwargs,
-                    "streaming": streaming,
-                    "stream_usage": stream_usage,
-                },
-            ),
-            api_params=params,
+            given,
+            tail,
+            params,
+            temperature=given["temperature"],
+            # langchain-google-vertexai sends candidateCount, except in streams
+            n=given["n"] or (None if given["streaming"] else 1),
+            safety_settings=_safety_settings(given["safety_settings"]),
+            # langchain-google-vertexai's: True asks for the chosen tokens' logprobs,
+            # a number also for that many top candidates per token
+            response_logprobs=given["response_logprobs"] or (True if logprobs else None),
+            logprobs=None if isinstance(logprobs, bool) else logprobs or None,
         )
-        tail.settle(self)
 
 
 # The request fields LangChain's classes name as fields, sent as any API parameter is
 # (listed in their signatures), and their other spellings of parameters.
 dropin(
     ChatGoogleGenerativeAI,
+    fields=_GENAI_FIELDS,
     declared=("image_config", "labels", "media_resolution", "stop_sequences", "thinking_config"),
     aliases=spellings(
         "model_name",
@@ -487,6 +448,7 @@ dropin(
 )
 dropin(
     ChatVertexAI,
+    fields=_VERTEX_FIELDS,
     declared=("stop_sequences",),
     aliases=spellings(
         "model_name", "request_timeout", google_api_key="api_key", max_tokens="max_output_tokens"

@@ -344,3 +344,28 @@ def test_a_kept_tool_choice_keyword_is_sent_as_given() -> None:
     # Fireworks takes "any" too, and langchain-fireworks sends it as given (issue 47).
     fireworks = ChatFireworks(model="m", api_key="k")
     assert _body(fireworks.bind_tools([tool], tool_choice="any"))["tool_choice"] == "any"
+
+
+@respx.mock(assert_all_called=True)
+def test_a_preset_only_chatplex_names_reaches_its_host_with_its_key(
+    respx_mock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ChatHyperbolic: a row in spec.PRESETS and its export, no LangChain partner class.
+    reply = {
+        "id": "hb-1",
+        "model": "meta-llama/Llama-3.3-70B-Instruct",
+        "choices": [{"index": 0, "message": {"content": "ok"}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+    route = respx_mock.post("https://api.hyperbolic.xyz/v1/chat/completions").mock(
+        return_value=httpx.Response(200, json=reply)
+    )
+    monkeypatch.setenv("HYPERBOLIC_API_KEY", "hb-env")
+    model = chatplex.lean.ChatHyperbolic(model="meta-llama/Llama-3.3-70B-Instruct")
+    assert model.get_name() == "ChatHyperbolic" and model.invoke("hi").text == "ok"
+    assert asyncio.run(model.ainvoke("hi")).text == "ok"
+    assert route.call_count == 2
+    assert all(call.request.headers["authorization"] == "Bearer hb-env" for call in route.calls)
+    assert spec("hyperbolic").langchain_init is False  # type: ignore[union-attr]
+    with pytest.raises(TypeError, match="model="):
+        chatplex.lean.ChatHyperbolic()
