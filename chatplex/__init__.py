@@ -93,6 +93,7 @@ if TYPE_CHECKING:
     from .providers.ollama.dropin import ChatOllama
     from .providers.openai.azure_dropin import AzureChatOpenAI
     from .providers.openai.dropin import ChatOpenAI
+    from .providers.watsonx.dropin import ChatWatsonx
 
 
 #: Every public name loads on first use (module `__getattr__`, PEP 562), so that
@@ -289,6 +290,7 @@ __all__ = [
     "ChatSambaNova",
     "ChatNebius",
     "ChatCohere",
+    "ChatWatsonx",
     "ChatPromptTemplate",
     "ChatVertexAI",
     "ChatPromptValue",
