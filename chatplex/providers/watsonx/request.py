@@ -38,6 +38,7 @@ from typing import Any
 
 from ...adapters.base import CallSettings
 from ...adapters.base import ToolSpec
+from ...adapters.validate import image_block_url
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...messages import SystemMessage
@@ -187,25 +188,10 @@ def _content(content: Any) -> Any:
         if isinstance(block, str):
             parts.append({"type": "text", "text": block})
         elif block.get("type") == "image":
-            parts.append({"type": "image_url", "image_url": {"url": _image_url(block)}})
+            parts.append(
+                {"type": "image_url", "image_url": {"url": image_block_url(block, "watsonx.ai")}}
+            )
         elif block.get("type") in ("text", "image_url"):
             parts.append(dict(block))
         # other blocks (reasoning, tool_use echoes) are not the chat API's: left out
     return parts
-
-
-def _image_url(block: Mapping[str, Any]) -> str:
-    """LangChain's standard image block (`url`, or `base64` + `mime_type`, or the 0.x
-    `source_type` form) as an `image_url` part's URL: a data URL for inline data."""
-    data = block.get("base64")
-    if data is None and block.get("source_type") == "base64":
-        data = block.get("data")
-    if data is not None:
-        mime = block.get("mime_type")
-        if not isinstance(mime, str) or not mime:
-            raise ValueError("an image block with base64 data needs its mime_type")
-        return f"data:{mime};base64,{data}"
-    url = block.get("url")
-    if not isinstance(url, str) or not url:
-        raise ValueError("watsonx.ai takes an image block by url or base64 data, not by file id")
-    return url
