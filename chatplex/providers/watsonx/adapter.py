@@ -43,6 +43,7 @@ from ...adapters.base import secret_header_names
 from ...adapters.base import take_base_url
 from ...adapters.bodies import loads
 from ...adapters.bodies import snippet
+from ...adapters.connection import ProviderHome
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import held_headers
 from ...adapters.connection import post_json
@@ -65,7 +66,7 @@ from .response import error_fields
 from .response import parse_reply
 from .stream import WatsonxStreamParser
 
-__all__ = ["API_VERSION", "BLOCK_TYPES", "KEY_VARIABLES", "URL_VARIABLE", "WatsonxAdapter"]
+__all__ = ["API_VERSION", "BASE_VARIABLE", "BLOCK_TYPES", "KEY_VARIABLES", "WatsonxAdapter"]
 
 #: The API's `version` query parameter: the date of the API behaviour asked for (IBM's
 #: API reference; any date since 2023-05-29 is accepted, this one has the chat API's
@@ -75,7 +76,7 @@ API_VERSION = "2026-10-14"
 #: `WATSONX_APIKEY`.
 KEY_VARIABLES = ("WATSONX_API_KEY", "WATSONX_APIKEY")
 #: langchain-ibm's variable of the service URL (`https://<region>.ml.cloud.ibm.com`).
-URL_VARIABLE = "WATSONX_URL"
+BASE_VARIABLE = "WATSONX_URL"
 #: Its variables of the project or space a call is billed to.
 PROJECT_VARIABLE = "WATSONX_PROJECT_ID"
 SPACE_VARIABLE = "WATSONX_SPACE_ID"
@@ -91,9 +92,10 @@ class WatsonxAdapter(Adapter):
     or `space_id` (else `WATSONX_PROJECT_ID` / `WATSONX_SPACE_ID`). Credentials: a bearer
     `token` given as it is (`WATSONX_TOKEN`), else an IBM Cloud API key (`api_key=`, else
     `WATSONX_API_KEY`, else `WATSONX_APIKEY`) exchanged at `iam_url` for a token, which
-    is cached until near its expiry. `default_headers=` are sent with every request
-    (`secret_headers=` names the ones to mask). `iam_post` / `clock` replace the IAM
-    exchange's POST and clock (tests).
+    is cached until near its expiry; else the URL's `user:password@` as Basic auth (a
+    gateway in front of the service), as every wire sends a URL's user info.
+    `default_headers=` are sent with every request (`secret_headers=` names the ones to
+    mask). `iam_post` / `clock` replace the IAM exchange's POST and clock (tests).
     """
 
     base_url: str
@@ -125,12 +127,13 @@ class WatsonxAdapter(Adapter):
     ) -> None:
         api_key = as_secret(api_key)  # rebound first: no local holds the key in clear
         token = as_secret(token)
-        url = take_base_url(base_url, URL_VARIABLE, "")
+        given = ProviderHome.take_url(base_url)  # rebound first, as the key
         del base_url
+        url = given if given is not None else take_base_url(None, BASE_VARIABLE, "")
         if not url.shown:
             raise ValueError(
                 "watsonx.ai needs its service URL: pass url=... (e.g. "
-                f"'https://us-south.ml.cloud.ibm.com') or set {URL_VARIABLE}"
+                f"'https://us-south.ml.cloud.ibm.com') or set {BASE_VARIABLE}"
             )
         where = BaseURL.parse(url, "/ml/v1/text/chat")
         stream_where = BaseURL.parse(url, "/ml/v1/text/chat_stream")
@@ -159,6 +162,8 @@ class WatsonxAdapter(Adapter):
             self._token = Secret(f"Bearer {token.get()}")
         elif api_key:
             self._iam = IAMToken(api_key, url=iam_url, post=iam_post, clock=clock)
+        elif where.basic_auth is not None:  # a gateway's user:password@ in the URL
+            self._token = where.basic_auth
         else:
             raise ValueError(
                 "watsonx.ai needs credentials: pass api_key=... (an IBM Cloud API key) or "

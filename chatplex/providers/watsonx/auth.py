@@ -26,6 +26,7 @@ from collections.abc import Callable
 from collections.abc import Mapping
 
 from ...adapters.bodies import loads
+from ...adapters.bodies import reply_object
 from ...adapters.bodies import snippet
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_text
@@ -124,13 +125,7 @@ class IAMToken:
         status, body = self._post(self.url, form.encode(), headers)
         if status != 200:
             raise self._failure(status, body)
-        data = loads(body)
-        if not isinstance(data, dict):
-            raise APIError(
-                f"IBM Cloud IAM's reply is not a JSON object: {self._quoted(body)}",
-                provider=_PROVIDER,
-                retryable=data is None,
-            )
+        data = reply_object(body, _PROVIDER)
         access = reply_text(data.get("access_token"), "IAM's access_token")
         if not access:
             raise APIError("IBM Cloud IAM's reply has no access_token", provider=_PROVIDER)

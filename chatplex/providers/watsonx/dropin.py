@@ -166,9 +166,8 @@ class ChatWatsonx(ChatModel):
     @property
     def url(self) -> str:
         """The service URL (credentials masked)."""
-        from .adapter import WatsonxAdapter  # loaded already: the model was built on it
-
-        return str(self.adapter.base_url) if isinstance(self.adapter, WatsonxAdapter) else ""
+        adapter = self.adapter
+        return str(adapter.base_url or "") if adapter is not None else ""
 
 
 def _given_params(params: Any) -> Mapping[str, Any]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.bodies import loads
+from ...adapters.bodies import reply_object
 from ...adapters.bodies import snippet
 from ...adapters.jsontext import loads_text
 from ...adapters.reading import reply_args
@@ -57,12 +57,12 @@ def parse_reply(body: bytes) -> AIMessage:
     """The reply of a non-stream call; `APIError` for a body that is not a chat reply
     (retryable only when it is not JSON at all) or that says `error`, `MalformedReply`
     for a field of the wrong type (`adapters/reading.py`: never read as empty)."""
-    data = loads(body)
-    if not isinstance(data, dict) or data.get("error"):
+    data = reply_object(body, PROVIDER)
+    if data.get("error"):
         raise APIError(
             f"response body is not a watsonx.ai chat reply: {snippet(body)}",
             provider=PROVIDER,
-            retryable=data is None,
+            body=data,
         )
     choices = reply_list(data.get("choices"), "choices")
     if not choices:
@@ -104,10 +104,10 @@ def call_arguments(raw: Any) -> tuple[dict[str, Any], str | None]:
     if isinstance(raw, dict):
         return raw, None
     args, error = reply_args(raw)
-    if error is not None and isinstance(raw, str):
+    if error is not None and isinstance(raw, str) and raw.lstrip().startswith('"'):
         try:
             inner = loads_text(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             return args, error
         if isinstance(inner, str):
             again, inner_error = reply_args(inner)
