@@ -94,6 +94,7 @@ if TYPE_CHECKING:
     from .providers.ollama.dropin import ChatOllama as ChatOllama
     from .providers.openai.azure_dropin import AzureChatOpenAI as AzureChatOpenAI
     from .providers.openai.dropin import ChatOpenAI as ChatOpenAI
+    from .providers.watsonx.dropin import ChatWatsonx as ChatWatsonx
 
 
 #: Every public name loads on first use (module `__getattr__`, PEP 562), so that

@@ -27,6 +27,7 @@ DROP_IN_MODULES: dict[str, str] = {
     "ChatAnthropic": "chatplex.providers.anthropic.dropin",
     "ChatOllama": "chatplex.providers.ollama.dropin",
     "ChatCohere": "chatplex.providers.cohere.dropin",
+    "ChatWatsonx": "chatplex.providers.watsonx.dropin",
     "ChatBedrock": "chatplex.providers.bedrock.invoke_dropin",
     "ChatBedrockConverse": "chatplex.providers.bedrock.dropin",
     "ChatGoogleGenerativeAI": "chatplex.providers.google.dropin",

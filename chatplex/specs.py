@@ -38,7 +38,7 @@ __all__ = [
 
 #: The provider folders under chatplex/providers/, each declaring its providers in
 #: `spec.py`. The one row a new wire adds here.
-WIRES = ("openai", "anthropic", "google", "bedrock", "ollama", "compatible", "cohere")
+WIRES = ("openai", "anthropic", "google", "bedrock", "ollama", "compatible", "cohere", "watsonx")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1545,6 +1545,10 @@ def _keys(provider: str, form: str) -> dict[str, Any]:
             "aws_access_key_id": "AKIAFRAME",
             "aws_secret_access_key": FRAME_KEY,
         }
+    if provider in ("ibm", "ChatWatsonx"):
+        # watsonx.ai bills a project; its API key goes only to IBM Cloud IAM (not a mock
+        # transport here), so the watched credential is the bearer token it would give.
+        return {"project_id": "p-frame", **({"token": FRAME_KEY} if FRAME_FORMS[form][1] else {})}
     if FRAME_FORMS[form][1]:
         return {"api_key": FRAME_KEY}
     # Vertex AI needs a credential: express mode's key (not the one watched) will do.

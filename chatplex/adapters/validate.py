@@ -55,6 +55,7 @@ __all__ = [
     "check_headers",
     "check_messages",
     "check_text",
+    "image_block_url",
     "not_sendable",
     "reply_field",
 ]
@@ -310,6 +311,29 @@ def base64_data_url(url: str, where: str, destination: str) -> tuple[str, str]:
             f"{destination}"
         )
     return params[0], data
+
+
+def image_block_url(block: Mapping[str, Any], provider: str) -> str:
+    """LangChain's standard image block (`url`, `base64` + `mime_type`, or the 0.x
+    `source_type` form) as the URL of an `image_url` part: a data URL for inline data, as
+    the wires that take `image_url` parts send it; a ValueError naming `provider` for one
+    it cannot send (no media type, or a file id).
+
+    >>> image_block_url({"type": "image", "base64": "iVBO", "mime_type": "image/png"}, "X")
+    'data:image/png;base64,iVBO'
+    """
+    data = block.get("base64")
+    if data is None and block.get("source_type") == "base64":
+        data = block.get("data")
+    if data is not None:
+        mime = block.get("mime_type")
+        if not isinstance(mime, str) or not mime:
+            raise ValueError("an image block with base64 data needs its mime_type")
+        return f"data:{mime};base64,{data}"
+    url = block.get("url")
+    if not isinstance(url, str) or not url:
+        raise ValueError(f"{provider} takes an image block by url or base64 data, not by file id")
+    return url
 
 
 def _check_base64(data: Any, where: str) -> None:

@@ -146,6 +146,10 @@ DROP_INS: dict[str, DropIn] = {
         url_param="openrouter_api_base",
         env=("OPENROUTER_API_KEY", "OPENROUTER_API_BASE"),
     ),
+    # A bearer token (`params` gives it): an API key would go to IBM Cloud IAM first.
+    "ChatWatsonx": DropIn(
+        "ibm", url_param="url", json_mode=True, extra={"project_id": "p-standard"}
+    ),
 }
 
 
@@ -207,6 +211,8 @@ class _Capabilities:
             url = url.removesuffix("/v1")  # the server's root: Azure's paths are its own
         if case.wire.startswith("bedrock"):
             return {**params, case.url_param: url}  # signed with BEDROCK_CREDENTIALS
+        if case.wire == "ibm":
+            return {**params, case.url_param: url, "token": key}
         return {**params, case.url_param: url, "api_key": key}
 
 
@@ -522,3 +528,11 @@ def test_ollama_max_tokens_is_its_num_predict() -> None:
     limit Ollama calls `num_predict` rather than lose it."""
     limited = chatplex.ChatOllama(model="llama3.2", base_url=UNIT_BASE_URL, max_tokens=100)
     assert limited.num_predict == 100
+
+
+class TestChatWatsonxUnit(_Unit):
+    name = "ChatWatsonx"
+
+
+class TestChatWatsonxIntegration(_Integration):
+    name = "ChatWatsonx"

@@ -51,6 +51,11 @@ WIRES: dict[str, tuple[str, dict[str, Any]]] = {
     "invoke": ("bedrock:anthropic.claude-3-haiku-20240307-v1:0", AWS),
     "ollama": ("ollama:llama3.2", {}),
     "cohere": ("cohere:command-a-03-2025", {"api_key": KEY}),
+    # A bearer token given (an API key would first go to IBM Cloud IAM, not to respx).
+    "watsonx": (
+        "ibm:ibm/granite-3-8b-instruct",
+        {"base_url": "https://us-south.ml.cloud.ibm.com", "token": KEY, "project_id": "p"},
+    ),
 }
 OPENAI_WIRES = ("openai", "responses", "azure", "compatible")
 EVERY = tuple(WIRES)

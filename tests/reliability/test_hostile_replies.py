@@ -106,30 +106,40 @@ def _openai_calls(v: Values) -> Any:
     return [{"id": "t1", "type": "function", "function": {"name": "f", "arguments": v.args}}]
 
 
-def openai_whole(v: Values) -> bytes:
+def _chat_reply(v: Values, **head: str) -> bytes:
+    """A whole reply of Chat Completions' shape (`head`: its id and model fields)."""
     message: dict[str, Any] = {"role": "assistant", "content": v.text}
     if (calls := _openai_calls(v)) is not None:
         message["tool_calls"] = calls
     usage = {"prompt_tokens": v.count, "completion_tokens": 1, "total_tokens": 2}
     return dumps(
         {
-            "id": "c",
-            "object": "chat.completion",
-            "model": "m",
+            **head,
             "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
             "usage": usage if v.usage is _MISSING else v.usage,
         }
     )
 
 
-def openai_stream(v: Values) -> bytes:
-    head = {"id": "c", "object": "chat.completion.chunk", "model": "m"}
+def openai_whole(v: Values) -> bytes:
+    return _chat_reply(v, id="c", object="chat.completion", model="m")
+
+
+def _openai_delta(v: Values) -> dict[str, Any]:
+    """A streamed delta with the text and the calls (each with its index), as Chat
+    Completions and watsonx.ai stream them."""
     delta: dict[str, Any] = {"content": v.text}
     calls = _openai_calls(v)
     if isinstance(calls, list):
         calls = [{"index": 0, **c} for c in calls if isinstance(c, dict)] or calls
     if calls is not None:
         delta["tool_calls"] = calls
+    return delta
+
+
+def openai_stream(v: Values) -> bytes:
+    head = {"id": "c", "object": "chat.completion.chunk", "model": "m"}
+    delta = _openai_delta(v)
     usage = {"prompt_tokens": v.count, "completion_tokens": 1, "total_tokens": 2}
     return sse(
         {**head, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]},
@@ -137,6 +147,24 @@ def openai_stream(v: Values) -> bytes:
         {**head, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
         {**head, "choices": [], "usage": usage if v.usage is _MISSING else v.usage},
     ) + (b"data: [DONE]\n\n")
+
+
+def watsonx_whole(v: Values) -> bytes:
+    """watsonx.ai's chat reply: Chat Completions' shape, with `model_id`."""
+    return _chat_reply(v, id="c", model_id="m")
+
+
+def watsonx_stream(v: Values) -> bytes:
+    """watsonx.ai's `event: message` chunks, the finish with its usage, no `[DONE]`."""
+    head = {"id": "c", "model_id": "m"}
+    delta = _openai_delta(v)
+    usage = {"prompt_tokens": v.count, "completion_tokens": 1, "total_tokens": 2}
+    last = {"index": 0, "delta": {}, "finish_reason": "stop"}
+    return sse(
+        {**head, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]},
+        {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]},
+        {**head, "choices": [last], "usage": usage if v.usage is _MISSING else v.usage},
+    )
 
 
 def _responses_output(v: Values) -> Any:
@@ -611,6 +639,16 @@ WIRES: dict[str, Wire] = {
         cohere_stream,
         SSE_TYPE,
     ),
+    "watsonx": Wire(
+        "ChatWatsonx",
+        ("langchain_ibm", "ChatWatsonx"),
+        {"model_id": "ibm/granite-3-8b-instruct", "token": "wx-hostile", "project_id": "p"},
+        watsonx_whole,
+        watsonx_stream,
+        SSE_TYPE,
+        url_key="url",
+        content_list=False,
+    ),
     "converse": Wire(
         "ChatBedrockConverse",
         ("langchain_aws", "ChatBedrockConverse"),
@@ -700,7 +738,7 @@ CASES: dict[str, Case] = {
     "calls-not-a-list": Case(  # where the calls are a list of their own, not blocks
         lambda wire: Values(calls={"id": "t1", "function": {"name": "f", "arguments": "{}"}}),
         lambda wire: (
-            wire.ours in ("ChatOpenAI", "ChatCohere", "ChatOllama")
+            wire.ours in ("ChatOpenAI", "ChatCohere", "ChatOllama", "ChatWatsonx")
             and "use_responses_api" not in wire.settings
         ),
     ),

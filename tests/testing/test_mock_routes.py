@@ -45,6 +45,7 @@ SAMPLE_PATHS = {
     "/v2/chat": "cohere",
     "/v1beta/models/gemini-2.5-flash:generateContent": "gemini",
     "/api/chat": "ollama",
+    "/ml/v1/text/chat": "watsonx",
     "/groq/openai/v1/chat/completions": "groq",
     "/mistral/v1/chat/completions": "mistralai",
 }

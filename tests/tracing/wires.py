@@ -137,6 +137,15 @@ WIRES = [
         "llama3.2", "ChatOllama", "ollama", "ollama",
         text_stop="stop", tool_stop="stop", has_response_id=False,
     ),
+    Wire(
+        "ibm",
+        lambda mock, headers, **s: init_chat_model(
+            "ibm:ibm/granite-3-8b-instruct", base_url=mock.url, token="t", project_id="p",
+            default_headers=headers, **s,
+        ),
+        "ibm/granite-3-8b-instruct", "ChatWatsonx", "ibm", "ibm.watsonx.ai",
+        text_stop="stop", tool_stop="tool_calls",
+    ),
 ]  # fmt: skip
 OPENAI = WIRES[0]
 

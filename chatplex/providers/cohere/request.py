@@ -36,6 +36,7 @@ from typing import Any
 
 from ...adapters.base import CallSettings
 from ...adapters.base import ToolSpec
+from ...adapters.validate import image_block_url
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...messages import HumanMessage
@@ -205,23 +206,7 @@ def _user_content(content: Any) -> Any:
                 {"type": "image_url", "image_url": url if isinstance(url, dict) else {"url": url}}
             )
         elif block.get("type") == "image":
-            parts.append({"type": "image_url", "image_url": {"url": _image_url(block)}})
+            parts.append(
+                {"type": "image_url", "image_url": {"url": image_block_url(block, "Cohere")}}
+            )
     return parts or ""
-
-
-def _image_url(block: Mapping[str, Any]) -> str:
-    """LangChain's standard image block (`url`, `base64` + `mime_type`, or the 0.x
-    `source_type` form) as the URL of Cohere's `image_url` part: a data URL for inline
-    data, as the other wires send it."""
-    data = block.get("base64")
-    if data is None and block.get("source_type") == "base64":
-        data = block.get("data")
-    if data is not None:
-        mime = block.get("mime_type")
-        if not isinstance(mime, str) or not mime:
-            raise ValueError("an image block with base64 data needs its mime_type")
-        return f"data:{mime};base64,{data}"
-    url = block.get("url")
-    if not isinstance(url, str) or not url:
-        raise ValueError("Cohere takes an image block by url or base64 data, not by file id")
-    return url

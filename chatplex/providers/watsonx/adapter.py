@@ -1,0 +1,290 @@
+"""IBM watsonx.ai's chat API (`POST {url}/ml/v1/text/chat?version=...`, streamed from
+`/ml/v1/text/chat_stream`), server-sent-event streaming, IBM Cloud IAM tokens.
+
+Pure translation (`request.py`, `response.py`, `stream.py`); the one I/O is the IAM
+exchange of the API key for a bearer token (`auth.py`), made when a request is sent
+(`authorize` / `aauthorize`) and cached until near its expiry. The key itself only
+ever goes to IAM; requests carry the token.
+
+>>> from chatplex.messages import HumanMessage
+>>> from chatplex.adapters.base import CallSettings
+>>> adapter = WatsonxAdapter(
+...     api_key="ibm-example", base_url="https://us-south.ml.cloud.ibm.com", project_id="p-1"
+... )
+>>> request = adapter.build_request(
+...     [HumanMessage("Hi")], CallSettings(model="ibm/granite-3-8b-instruct"), stream=False
+... )
+>>> request.url
+'https://us-south.ml.cloud.ibm.com/ml/v1/text/chat?version=2026-10-14'
+>>> request.json
+{'model_id': 'ibm/granite-3-8b-instruct', 'messages': [{'role': 'user', 'content': 'Hi'}], \
+'project_id': 'p-1'}
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import os
+import time
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+
+from ...adapters.base import Adapter
+from ...adapters.base import BaseURL
+from ...adapters.base import CallSettings
+from ...adapters.base import HTTPRequest
+from ...adapters.base import as_secret
+from ...adapters.base import header_value
+from ...adapters.base import key_digest
+from ...adapters.base import secret_header_names
+from ...adapters.base import take_base_url
+from ...adapters.bodies import loads
+from ...adapters.bodies import snippet
+from ...adapters.connection import ProviderHome
+from ...adapters.connection import adapter_repr
+from ...adapters.connection import held_headers
+from ...adapters.connection import post_json
+from ...adapters.validate import BlockTypes
+from ...adapters.validate import check_call
+from ...errors import APIError
+from ...errors import status_error
+from ...messages import AIMessage
+from ...messages import BaseMessage
+from ...secret import Secret
+from ...secret import url_with_query
+from .auth import IAM_URL
+from .auth import IAMToken
+from .auth import Post
+from .errors import ERROR_FAMILIES
+from .request import API_PARAMETERS
+from .request import wire_body
+from .response import PROVIDER
+from .response import error_fields
+from .response import parse_reply
+from .stream import WatsonxStreamParser
+
+__all__ = ["API_VERSION", "BASE_VARIABLE", "BLOCK_TYPES", "KEY_VARIABLES", "WatsonxAdapter"]
+
+#: The API's `version` query parameter: the date of the API behaviour asked for (IBM's
+#: API reference; any date since 2023-05-29 is accepted, this one has the chat API's
+#: tools, reasoning and `time_limit`).
+API_VERSION = "2026-10-14"
+#: langchain-ibm's key variables: `WATSONX_API_KEY`, then the deprecated
+#: `WATSONX_APIKEY`.
+KEY_VARIABLES = ("WATSONX_API_KEY", "WATSONX_APIKEY")
+#: langchain-ibm's variable of the service URL (`https://<region>.ml.cloud.ibm.com`).
+BASE_VARIABLE = "WATSONX_URL"
+#: Its variables of the project or space a call is billed to.
+PROJECT_VARIABLE = "WATSONX_PROJECT_ID"
+SPACE_VARIABLE = "WATSONX_SPACE_ID"
+#: Content blocks this adapter sends: text and images (by URL or data URL).
+BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image"}))
+
+
+class WatsonxAdapter(Adapter):
+    """IBM watsonx.ai's text chat wire.
+
+    `base_url` is the service URL (`url=` in langchain-ibm: `https://us-south.ml.cloud.
+    ibm.com` or another region), else `WATSONX_URL`. The call is billed to `project_id`
+    or `space_id` (else `WATSONX_PROJECT_ID` / `WATSONX_SPACE_ID`). Credentials: a bearer
+    `token` given as it is (`WATSONX_TOKEN`), else an IBM Cloud API key (`api_key=`, else
+    `WATSONX_API_KEY`, else `WATSONX_APIKEY`) exchanged at `iam_url` for a token, which
+    is cached until near its expiry; else the URL's `user:password@` as Basic auth (a
+    gateway in front of the service), as every wire sends a URL's user info.
+    `default_headers=` are sent with every request (`secret_headers=` names the ones to
+    mask). `iam_post` / `clock` replace the IAM exchange's POST and clock (tests).
+    """
+
+    base_url: str
+
+    provider = PROVIDER
+    #: What langchain-ibm's users catch: ibm-watsonx-ai's classes, httpx's transport
+    #: errors.
+    error_families = ERROR_FAMILIES
+    #: ibm-watsonx-ai's chat parameters and the tool fields.
+    api_parameters = API_PARAMETERS
+    #: langchain-ibm's `with_structured_output` default: a forced tool call.
+    structured_output_method = "function_calling"
+
+    def __init__(
+        self,
+        *,
+        api_key: str | Secret | None = None,
+        base_url: str | Secret | None = None,
+        project_id: str | None = None,
+        space_id: str | None = None,
+        token: str | Secret | None = None,
+        iam_url: str = IAM_URL,
+        version: str = API_VERSION,
+        default_headers: Mapping[str, str] | None = None,
+        secret_headers: Sequence[str] = (),
+        extra_block_types: Sequence[str] = (),
+        iam_post: Post | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        api_key = as_secret(api_key)  # rebound first: no local holds the key in clear
+        token = as_secret(token)
+        given = ProviderHome.take_url(base_url)  # rebound first, as the key
+        del base_url
+        url = given if given is not None else take_base_url(None, BASE_VARIABLE, "")
+        if not url.shown:
+            raise ValueError(
+                "watsonx.ai needs its service URL: pass url=... (e.g. "
+                f"'https://us-south.ml.cloud.ibm.com') or set {BASE_VARIABLE}"
+            )
+        where = BaseURL.parse(url, "/ml/v1/text/chat")
+        stream_where = BaseURL.parse(url, "/ml/v1/text/chat_stream")
+        #: The service URL, credentials in its query masked.
+        self.base_url = where.base_url
+        query = {"version": version}
+        self._urls = {
+            False: (url_with_query(where.url, query), _held_query(where.secret_url, query)),
+            True: (
+                url_with_query(stream_where.url, query),
+                _held_query(stream_where.secret_url, query),
+            ),
+        }
+        #: The project or space its calls are billed to (`{"project_id": ...}` or
+        #: `{"space_id": ...}`).
+        self.scope = _scope(project_id, space_id)
+        if token is None:
+            token = as_secret(os.environ.get("WATSONX_TOKEN"))
+        if api_key is None and not token:
+            api_key = next(
+                (Secret(os.environ[v]) for v in KEY_VARIABLES if os.environ.get(v)), None
+            )
+        self._iam: IAMToken | None = None
+        self._token: Secret | None = None
+        if token:
+            self._token = Secret(f"Bearer {token.get()}")
+        elif api_key:
+            self._iam = IAMToken(api_key, url=iam_url, post=iam_post, clock=clock)
+        elif where.basic_auth is not None:  # a gateway's user:password@ in the URL
+            self._token = where.basic_auth
+        else:
+            raise ValueError(
+                "watsonx.ai needs credentials: pass api_key=... (an IBM Cloud API key) or "
+                "token=..., or set " + " or ".join((*KEY_VARIABLES, "WATSONX_TOKEN"))
+            )
+        self._key_digest = key_digest(api_key or token, where)
+        self._secret_names = secret_header_names(secret_headers)
+        self.block_types = BLOCK_TYPES.plus(extra_block_types)
+        headers: dict[str, Any] = {"content-type": "application/json"}
+        self._headers = held_headers(headers, default_headers, self._secret_names)
+
+    def __repr__(self) -> str:
+        return adapter_repr(self, "WatsonxAdapter", scope="scope", iam="_iam")
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        """Validate and translate one call; raises ValueError/TypeError before any I/O.
+        The request has no credential yet: `authorize` adds the bearer token."""
+        check_call(messages, provider=PROVIDER, block_types=self.block_types)
+        body = wire_body(messages, settings, scope=self.scope)
+        url, secret_url = self._urls[stream]
+        return post_json(str(url), body, self._headers, self._secret_names, secret_url)
+
+    def authorize(self, request: HTTPRequest) -> HTTPRequest:
+        """`request` with the bearer token (from IAM when none is cached or it is near
+        expiry: the sync exchange)."""
+        token = self._token if self._iam is None else self._iam.authorization()
+        return _with_authorization(request, token)
+
+    async def aauthorize(self, request: HTTPRequest) -> HTTPRequest:
+        """`request` with the bearer token; an exchange runs in a worker thread."""
+        token = self._token if self._iam is None else await self._iam.aauthorization()
+        return _with_authorization(request, token)
+
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        """The reply of a non-stream call."""
+        return parse_reply(body)
+
+    def stream_parser(self, headers: Mapping[str, str]) -> WatsonxStreamParser:
+        """A fresh parser for one stream's events."""
+        return WatsonxStreamParser()
+
+    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+        """A typed error from an error response (`{"errors": [{"code", "message"}],
+        "trace", "status_code"}`); never raises."""
+        data = loads(body)
+        message, code, trace = error_fields(data)
+        request_id = (
+            header_value(headers, "x-global-transaction-id")
+            or header_value(headers, "x-request-id")
+            or trace
+        )
+        return status_error(
+            provider=PROVIDER,
+            status=status,
+            message=message or snippet(body) or f"HTTP {status}",
+            headers=headers,
+            code=code,
+            request_id=request_id,
+            body=data if data is not None else snippet(body),
+        )
+
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any]:
+        """What `with_structured_output` binds for "json_mode" / "json_schema": the chat
+        API's `response_format`, as langchain-ibm writes it: `{"type": "json_object"}`;
+        for a pydantic model `{"type": "json_schema", "json_schema": {"name",
+        "description": its docstring, "schema"}}`; for another schema its function's
+        name, description and parameters as `schema`, with `strict` (False unless asked)."""
+        if method == "json_mode":
+            if strict is not None:
+                raise ValueError("Argument `strict` is not supported with `method`='json_mode'")
+            return {"response_format": {"type": "json_object"}}
+        if spec.kind == "pydantic":
+            fmt: dict[str, Any] = {
+                "name": spec.target.__name__,
+                "description": spec.target.__doc__,
+                "schema": spec.target.model_json_schema(),
+            }
+        else:
+            fmt = {"name": spec.name}
+            if spec.description:
+                fmt["description"] = spec.description
+            fmt["schema"] = dict(spec.parameters)
+            fmt["strict"] = bool(strict)
+        return {"response_format": {"type": "json_schema", "json_schema": fmt}}
+
+    def budget_key(self, model: str) -> tuple[str, ...]:
+        """(provider, base_url, key digest or "", model): never the key itself."""
+        return (PROVIDER, self.base_url, self._key_digest, model)
+
+
+def _scope(project_id: str | None, space_id: str | None) -> dict[str, str]:
+    """The project or space the calls are billed to (a project first, as
+    ibm-watsonx-ai sends it), from the arguments, else the environment."""
+    project = project_id or (None if space_id else os.environ.get(PROJECT_VARIABLE))
+    space = space_id or os.environ.get(SPACE_VARIABLE)
+    if project:
+        return {"project_id": project}
+    if space:
+        return {"space_id": space}
+    raise ValueError(
+        "watsonx.ai bills a call to a project or a space: pass project_id=... or "
+        f"space_id=..., or set {PROJECT_VARIABLE} or {SPACE_VARIABLE}"
+    )
+
+
+def _held_query(url: Secret | None, query: Mapping[str, str]) -> Secret | None:
+    if url is None:
+        return None
+    held = url_with_query(url, query)
+    return held if isinstance(held, Secret) else Secret(held)
+
+
+def _with_authorization(request: HTTPRequest, token: Secret | None) -> HTTPRequest:
+    base = request.headers  # copied, not rebuilt: keeps the key-masking dict subclass
+    headers = copy.copy(base) if isinstance(base, dict) else dict(base)
+    for name in [k for k in headers if k.lower() == "authorization"]:
+        del headers[name]
+    if token is not None:
+        headers["Authorization"] = token.get()
+    return dataclasses.replace(request, headers=headers)

@@ -1,0 +1,43 @@
+"""The exceptions scripts written for langchain-ibm catch, as error families of the
+watsonx wire (`sdk_errors.ErrorFamily`): an error status is ibm-watsonx-ai's
+`ApiRequestFailure` (what its `ModelInference.chat` raises for a reply that is not 200),
+a failed stream its `WMLClientError` (what `chat_stream` raises for an `error` event or
+an error status), with the SDK's `error_msg` and `reason`; a failed connection is
+httpx's `ConnectError` and a timeout httpx's `TimeoutException`, which the SDK's httpx
+client lets through. Used only where ibm-watsonx-ai is already imported."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from ...errors import APIConnectionError
+from ...errors import APIError
+from ...errors import StreamError
+from ...sdk_errors import ErrorFamily
+from ...sdk_errors import transport_family
+
+__all__ = ["ERROR_FAMILIES"]
+
+
+def _sdk_error(err: BaseException, module: ModuleType) -> type[BaseException] | None:
+    if isinstance(err, APIConnectionError) or not isinstance(err, APIError):
+        return None
+    name = "WMLClientError" if isinstance(err, StreamError) else "ApiRequestFailure"
+    if err.status is None and not isinstance(err, StreamError):
+        return None  # a reply that could not be read: nothing the SDK raises for
+    found = getattr(module, name, None)
+    return found if isinstance(found, type) else None
+
+
+def _fill_sdk_error(err: BaseException) -> None:
+    # The fields WMLClientError has: error_msg (the message) and reason (the body).
+    fields = err.__dict__
+    fields.setdefault("error_msg", fields.get("message"))
+    fields.setdefault("reason", fields.get("body"))
+
+
+#: What the watsonx adapter declares (`WatsonxAdapter.error_families`).
+ERROR_FAMILIES = (
+    ErrorFamily("ibm_watsonx_ai.wml_client_error", _sdk_error, _fill_sdk_error),
+    transport_family(),
+)

@@ -1,0 +1,197 @@
+"""watsonx.ai request side: messages + settings → the body of `/ml/v1/text/chat` (and
+`/ml/v1/text/chat_stream`, the same body), as langchain-ibm shapes it (its
+`_convert_message_to_dict`) and ibm-watsonx-ai's `ModelInference` sends it
+(`_prepare_chat_payload`): `model_id`, `messages`, the chat parameters at the top
+level, `project_id` or `space_id`, `tools`, then `tool_choice` (a named function) or
+`tool_choice_option` (`auto`, `none`, `required`).
+
+- A `SystemMessage` is `{"role": "system", "content": ...}`, a `HumanMessage`
+  `{"role": "user", ...}`; a str as it is, a list of blocks as `text` / `image_url`
+  parts (LangChain's standard `image` block, by URL or base64 data, as an `image_url`
+  part, as langchain-ibm turns it). A message's `name` goes with it.
+- An `AIMessage` with tool calls has `"tool_calls": [{"id", "type": "function",
+  "function": {"name", "arguments": <JSON text>}}]` and its text, or None.
+- A `ToolMessage` is `{"role": "tool", "content": <its content as a str>,
+  "tool_call_id"}`.
+- Settings: `temperature`, `max_tokens`, `top_p`, `stop` (the chat API's name: a per
+  call `stop` is sent as `stop` too, where langchain-ibm sends `stop_sequences`, which
+  the chat API does not take). Every other chat parameter (`frequency_penalty`,
+  `presence_penalty`, `seed`, `n`, `logprobs`, `top_logprobs`, `logit_bias`,
+  `response_format`, `time_limit`, `max_completion_tokens`, `chat_template_kwargs`,
+  `reasoning_effort`, `include_reasoning`, `repetition_penalty`, `length_penalty`,
+  `guided_*`) goes through `extra_body` unchanged.
+
+>>> from chatplex.messages import HumanMessage, SystemMessage
+>>> wire_body([SystemMessage("Be brief."), HumanMessage("Hi")],
+...           CallSettings(model="ibm/granite-3-8b-instruct", temperature=0),
+...           scope={"project_id": "p-1"}) # doctest: +NORMALIZE_WHITESPACE
+{'model_id': 'ibm/granite-3-8b-instruct', 'messages': [{'role': 'system', 'content':
+ 'Be brief.'}, {'role': 'user', 'content': 'Hi'}], 'temperature': 0, 'project_id': 'p-1'}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+
+from ...adapters.base import CallSettings
+from ...adapters.base import ToolSpec
+from ...adapters.validate import image_block_url
+from ...messages import AIMessage
+from ...messages import BaseMessage
+from ...messages import SystemMessage
+from ...messages import ToolMessage
+
+__all__ = ["API_PARAMETERS", "wire_body"]
+
+#: The chat API's body fields a caller may set (besides what chatplex sets itself):
+#: ibm-watsonx-ai's `TextChatParameters`, and the tool fields.
+API_PARAMETERS = frozenset(
+    {
+        "frequency_penalty",
+        "logprobs",
+        "top_logprobs",
+        "presence_penalty",
+        "response_format",
+        "temperature",
+        "max_tokens",
+        "max_completion_tokens",
+        "time_limit",
+        "top_p",
+        "n",
+        "logit_bias",
+        "seed",
+        "stop",
+        "guided_choice",
+        "guided_regex",
+        "guided_grammar",
+        "guided_json",
+        "chat_template_kwargs",
+        "reasoning_effort",
+        "include_reasoning",
+        "repetition_penalty",
+        "length_penalty",
+        "tools",
+        "tool_choice",
+        "tool_choice_option",
+        "context",
+        "crypto",
+    }
+)
+
+#: chatplex's tool_choice words → the chat API's `tool_choice_option`.
+_OPTIONS = {"auto": "auto", "none": "none", "required": "required", "any": "required"}
+
+
+def wire_body(
+    messages: Sequence[BaseMessage], settings: CallSettings, *, scope: Mapping[str, str]
+) -> dict[str, Any]:
+    """The chat body, in the order ibm-watsonx-ai writes its fields; `scope` is the
+    project or space the call is billed to (`{"project_id": ...}` or `{"space_id": ...}`)."""
+    body: dict[str, Any] = {
+        "model_id": settings.model,
+        "messages": [_message(m) for m in messages],
+    }
+    body.update(settings.sampling(temperature="temperature", max_tokens="max_tokens"))
+    body.update(settings.sampling(top_p="top_p", stop="stop"))
+    extra = dict(settings.extra_body)
+    tools = extra.pop("tools", None)
+    choice: dict[str, Any] = {
+        k: extra.pop(k) for k in ("tool_choice", "tool_choice_option") if k in extra
+    }
+    body.update(extra)  # the caller's own fields win, as extra_body does on every wire
+    body.update(scope)
+    if settings.tools:
+        body["tools"] = [_tool(t) for t in settings.tools]
+        body.update(_choice(settings.tool_choice, settings.tools))
+    elif tools is not None:
+        body["tools"] = tools
+    body.update(choice)
+    return body
+
+
+def _tool(tool: ToolSpec) -> dict[str, Any]:
+    function: dict[str, Any] = {"name": tool.name, "description": tool.description}
+    function["parameters"] = tool.parameters
+    if tool.strict is not None:
+        function["strict"] = tool.strict
+    return {"type": "function", "function": function}
+
+
+def _choice(choice: str | None, tools: tuple[ToolSpec, ...]) -> dict[str, Any]:
+    """langchain-ibm's `bind_tools`: no choice is `tool_choice_option: "auto"`, a word
+    its option, a tool's name `tool_choice: {"type": "function", "function": {"name"}}`."""
+    if choice is None:
+        return {"tool_choice_option": "auto"}
+    if choice in _OPTIONS:
+        return {"tool_choice_option": _OPTIONS[choice]}
+    if choice not in {t.name for t in tools}:
+        raise ValueError(f"tool_choice names {choice!r}, which is not among the tools")
+    return {"tool_choice": {"type": "function", "function": {"name": choice}}}
+
+
+def _message(message: BaseMessage) -> dict[str, Any]:
+    if isinstance(message, ToolMessage):
+        return {
+            "role": "tool",
+            "content": _tool_content(message.content),
+            "tool_call_id": message.tool_call_id,
+        }
+    out: dict[str, Any] = {"role": _role(message), "content": _content(message.content)}
+    if message.name is not None:
+        out["name"] = message.name
+    if isinstance(message, AIMessage) and message.tool_calls:
+        out["tool_calls"] = [
+            {
+                "type": "function",
+                "id": call.get("id"),
+                "function": {
+                    "name": call["name"],
+                    "arguments": json.dumps(call["args"], ensure_ascii=False),
+                },
+            }
+            for call in message.tool_calls
+        ]
+        out["content"] = out["content"] or None  # langchain-ibm: no text is null, not ""
+    return out
+
+
+def _role(message: BaseMessage) -> str:
+    if isinstance(message, SystemMessage):
+        return "system"
+    if isinstance(message, AIMessage):
+        return "assistant"
+    return "user"
+
+
+def _tool_content(content: Any) -> str:
+    """A tool result as text (langchain-ibm sends `str(content)`; a list of text blocks
+    is their text, where `str()` would send the list's repr)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list) and all(_is_text(b) for b in content):
+        return "".join(b if isinstance(b, str) else str(b.get("text", "")) for b in content)
+    return json.dumps(content, ensure_ascii=False, default=str)
+
+
+def _is_text(block: Any) -> bool:
+    return isinstance(block, str) or (isinstance(block, Mapping) and block.get("type") == "text")
+
+
+def _content(content: Any) -> Any:
+    if isinstance(content, str):
+        return content
+    parts: list[Any] = []
+    for block in content or ():
+        if isinstance(block, str):
+            parts.append({"type": "text", "text": block})
+        elif block.get("type") == "image":
+            parts.append(
+                {"type": "image_url", "image_url": {"url": image_block_url(block, "watsonx.ai")}}
+            )
+        elif block.get("type") in ("text", "image_url"):
+            parts.append(dict(block))
+        # other blocks (reasoning, tool_use echoes) are not the chat API's: left out
+    return parts

@@ -1,0 +1,18 @@
+"""IBM watsonx.ai's chat API (LangChain's `ChatWatsonx`, langchain-ibm)."""
+
+from __future__ import annotations
+
+from ...specs import ProviderSpec
+
+SPECS = (
+    ProviderSpec(
+        # LangChain's init_chat_model name ("ibm:<model id>" builds ChatWatsonx).
+        "ibm",
+        "chatplex.providers.watsonx.adapter:WatsonxAdapter",
+        langchain_class="ChatWatsonx",
+        # OpenTelemetry's well-known `gen_ai.provider.name` for IBM watsonx.ai.
+        otel_name="ibm.watsonx.ai",
+        ls_provider="ibm",
+        setting_aliases=(("apikey", "api_key"), ("url", "base_url")),
+    ),
+)

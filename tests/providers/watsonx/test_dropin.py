@@ -1,0 +1,146 @@
+"""`ChatWatsonx` (`providers/watsonx/dropin.py`): langchain-ibm's constructor, its
+parameters and `params` on the wire, refused settings, sync and async calls over respx
+with the IAM exchange injected."""
+
+from __future__ import annotations
+
+import asyncio
+import doctest
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from chatplex.providers.watsonx import dropin as module
+from chatplex.providers.watsonx.dropin import ChatWatsonx
+
+BASE = "https://us-south.ml.cloud.ibm.com"
+CHAT = f"{BASE}/ml/v1/text/chat"
+REPLY = {
+    "id": "chat-1",
+    "model_id": "ibm/granite",
+    "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}
+    ],
+    "usage": {"completion_tokens": 1, "prompt_tokens": 2, "total_tokens": 3},
+}
+
+
+def _model(**given: Any) -> ChatWatsonx:
+    settings: dict[str, Any] = {
+        "model_id": "ibm/granite",
+        "url": BASE,
+        "token": "tok",
+        "project_id": "p-1",
+    }
+    return ChatWatsonx(**{**settings, **given})
+
+
+@respx.mock(assert_all_called=True)
+def test_langchain_ibms_parameters_on_the_wire_sync_and_async(respx_mock: Any) -> None:
+    route = respx_mock.post(url__startswith=CHAT).mock(return_value=httpx.Response(200, json=REPLY))
+    model = _model(
+        params={"temperature": 0.2, "max_completion_tokens": 50, "top_p": None},
+        stop=["END"],
+        seed=7,
+        time_limit=1000,
+    )
+    assert model.invoke("hi").content == "ok"
+    sent = json.loads(route.calls.last.request.content)
+    assert sent == {
+        "model_id": "ibm/granite",
+        "messages": [{"role": "user", "content": "hi"}],
+        "temperature": 0.2,
+        "stop": ["END"],
+        "max_completion_tokens": 50,
+        "seed": 7,
+        "time_limit": 1000,
+        "project_id": "p-1",
+    }
+    assert route.calls.last.request.headers["authorization"] == "Bearer tok"
+    assert asyncio.run(model.ainvoke("hi")).content == "ok"
+    # A per-call stop goes as the chat API's `stop` (langchain-ibm: `stop_sequences`).
+    model.invoke("hi", stop=["X"])
+    assert json.loads(route.calls.last.request.content)["stop"] == ["X"]
+
+
+@respx.mock(assert_all_called=True)
+def test_an_api_key_is_exchanged_at_the_iam_url_given(respx_mock: Any) -> None:
+    route = respx_mock.post(url__startswith=CHAT).mock(return_value=httpx.Response(200, json=REPLY))
+    model = _model(
+        token=None, apikey="ibm-key", iam_url="https://iam.test.cloud.ibm.com/identity/token"
+    )
+    exchanges: list[str] = []
+
+    def post(url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
+        exchanges.append(url)
+        return 200, b'{"access_token": "iam-tok", "expires_in": 3600}'
+
+    model.adapter._iam._post = post  # type: ignore[attr-defined,union-attr]
+    model.invoke("hi")
+    assert exchanges == ["https://iam.test.cloud.ibm.com/identity/token"]
+    assert route.calls.last.request.headers["authorization"] == "Bearer iam-tok"
+
+
+def test_names_and_defaults() -> None:
+    model = _model(temperature=0)
+    assert model.get_name() == "ChatWatsonx" and model.model_id == "ibm/granite"
+    assert model.url == BASE and model.project_id == "p-1" and model.space_id is None
+    assert model.max_retries == 2 and model.temperature == 0 and model.streaming is False
+    assert _model(model_id=None, model="ibm/other").model_id == "ibm/other"
+    assert "tok" not in repr(_model(token="tok-secret-1")).replace("tok-secret-1", "")
+    assert "tok-secret-1" not in repr(_model(token="tok-secret-1"))
+
+
+def test_params_may_be_an_object_with_to_dict() -> None:
+    class TextChatParameters:  # ibm-watsonx-ai's schema objects have to_dict()
+        def to_dict(self) -> dict[str, Any]:
+            return {"temperature": 0.4, "n": 2, "seed": None}
+
+    model = _model(params=TextChatParameters())
+    assert model.temperature == 0.4 and model.params == {"temperature": 0.4, "n": 2}
+    with pytest.raises(TypeError, match="params must be a dict"):
+        _model(params=3)
+
+
+def test_a_setting_in_params_and_as_a_field_is_an_error() -> None:
+    with pytest.raises(ValueError, match="temperature is given both"):
+        _model(temperature=0.1, params={"temperature": 0.2})
+    with pytest.raises(ValueError, match="seed given both"):
+        _model(seed=1, params={"seed": 2})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        ("deployment_id", "d-1", "deployed models"),
+        ("password", "pw", "Cloud Pak for Data"),
+        ("username", "u", "Cloud Pak for Data"),
+        ("instance_id", "i", "Cloud Pak for Data"),
+        ("version", "5.0", "Cloud Pak for Data"),
+        ("watsonx_client", object(), "its own requests"),
+        ("verify", False, "http_client"),
+    ],
+)
+def test_refused_settings_say_why(name: str, value: Any, reason: str) -> None:
+    with pytest.raises(TypeError, match=reason):
+        _model(**{name: value})
+    _model(**{name: None})  # the off value is accepted
+
+
+def test_unknown_keywords_name_the_closest_one() -> None:
+    with pytest.raises(TypeError, match=r"'temprature' \(did you mean 'temperature'\?\)"):
+        _model(temprature=0)
+    with pytest.raises(TypeError, match="needs model_id"):
+        _model(model_id=None)
+    assert _model(guided_json={"type": "object"}, validate_model=False).extra_body == {
+        "guided_json": {"type": "object"}
+    }
+
+
+def test_docstring_examples() -> None:
+    result = doctest.testmod(module)
+    assert result.attempted >= 1 and result.failed == 0
