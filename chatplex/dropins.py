@@ -20,18 +20,18 @@ import os
 
 __all__ = ["DROP_IN_MODULES", "LEAN_SWITCH", "langchain_wanted"]
 
-#: Drop-in name -> the module of its engine (the class of that name there).
+#: Drop-in name -> the module of its engine (the class of that name there). It is also the
+#: registry of provider folders: `chatplex.specs.WIRES` is the folders named here, in this
+#: order (so a new wire's drop-in row registers its folder, and its spec is found).
 DROP_IN_MODULES: dict[str, str] = {
     "ChatOpenAI": "chatplex.providers.openai.dropin",
     "AzureChatOpenAI": "chatplex.providers.openai.azure_dropin",
     "ChatAnthropic": "chatplex.providers.anthropic.dropin",
-    "ChatOllama": "chatplex.providers.ollama.dropin",
-    "ChatCohere": "chatplex.providers.cohere.dropin",
-    "ChatWatsonx": "chatplex.providers.watsonx.dropin",
-    "ChatBedrock": "chatplex.providers.bedrock.invoke_dropin",
-    "ChatBedrockConverse": "chatplex.providers.bedrock.dropin",
     "ChatGoogleGenerativeAI": "chatplex.providers.google.dropin",
     "ChatVertexAI": "chatplex.providers.google.dropin",
+    "ChatBedrock": "chatplex.providers.bedrock.invoke_dropin",
+    "ChatBedrockConverse": "chatplex.providers.bedrock.dropin",
+    "ChatOllama": "chatplex.providers.ollama.dropin",
     **dict.fromkeys(
         (
             "ChatCerebras",
@@ -49,6 +49,8 @@ DROP_IN_MODULES: dict[str, str] = {
         ),
         "chatplex.providers.compatible.dropin",
     ),
+    "ChatCohere": "chatplex.providers.cohere.dropin",
+    "ChatWatsonx": "chatplex.providers.watsonx.dropin",
 }
 
 #: The environment variable that keeps chatplex's own engines under LangChain's names

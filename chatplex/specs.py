@@ -6,7 +6,8 @@ as Google's does). Shared code never names a provider: it asks
 `spec(name)` for the fact it needs (the adapter class, LangChain's class name, the
 OpenTelemetry name, the model names LangChain infers as it).
 
-`WIRES` is the registry: the one row a new wire adds outside its own folder. The spec
+`WIRES` is the registry of folders, read off the drop-in table (`chatplex/dropins.py`):
+a new wire's drop-in row is the one row it adds outside its own folder. The spec
 modules are pure data (they import only this module), loaded together on the first
 question, never by `import chatplex`.
 
@@ -26,6 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .dropins import DROP_IN_MODULES
+
 __all__ = [
     "WIRES",
     "ProviderSpec",
@@ -37,8 +40,11 @@ __all__ = [
 ]
 
 #: The provider folders under chatplex/providers/, each declaring its providers in
-#: `spec.py`. The one row a new wire adds here.
-WIRES = ("openai", "anthropic", "google", "bedrock", "ollama", "compatible", "cohere", "watsonx")
+#: `spec.py`: the folders of the drop-ins' engines (`chatplex.providers.<wire>.<module>`),
+#: in the drop-in table's order. Every wire has a drop-in, so its row registers it.
+WIRES: tuple[str, ...] = tuple(
+    dict.fromkeys(module.split(".")[2] for module in DROP_IN_MODULES.values())
+)
 
 
 @dataclass(frozen=True, slots=True)
