@@ -42,6 +42,9 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from typing import NotRequired
+from typing import TypedDict
+from typing import Unpack
 
 from ..messages import AIMessage
 from ..messages import BaseMessage
@@ -85,26 +88,21 @@ class BlockTypes:
         return ", ".join(known)
 
 
-def check_call(
-    messages: Sequence[BaseMessage],
-    *,
-    provider: str,
-    block_types: BlockTypes,
-    results_need_calls: bool = True,
-    empty_text: bool = False,
-    empty_list: bool = False,
-) -> None:
+class CheckRules(TypedDict):
+    """`check_messages`'s keywords, as `check_call` hands them on."""
+
+    provider: str
+    block_types: BlockTypes
+    results_need_calls: NotRequired[bool]
+    empty_text: NotRequired[bool]
+    empty_list: NotRequired[bool]
+
+
+def check_call(messages: Sequence[BaseMessage], **rules: Unpack[CheckRules]) -> None:
     """`check_messages` for one call, which also needs at least one message."""
     if not messages:
         raise ValueError("cannot call a chat model with an empty list of messages")
-    check_messages(
-        messages,
-        provider=provider,
-        block_types=block_types,
-        results_need_calls=results_need_calls,
-        empty_text=empty_text,
-        empty_list=empty_list,
-    )
+    check_messages(messages, **rules)
 
 
 def check_messages(

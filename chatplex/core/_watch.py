@@ -25,6 +25,7 @@ from .runs import RunNode
 __all__ = [
     "DONE",
     "AsyncChannel",
+    "FILTER_NAMES",
     "EventFilter",
     "Failed",
     "Filters",
@@ -35,49 +36,47 @@ __all__ = [
 
 Listener = TypeVar("Listener", bound=RunListener)
 
-#: The six filters of `astream_events` / `astream_log`, in `EventFilter`'s order.
+#: The six filters of `astream_events` / `astream_log`, in the order their signatures
+#: list them (a `Filters` tuple holds their values in this order).
+FILTER_NAMES = (
+    "include_names",
+    "include_types",
+    "include_tags",
+    "exclude_names",
+    "exclude_types",
+    "exclude_tags",
+)
 Filters = tuple[Sequence[str] | None, ...]
 
 
 class EventFilter:
     """LangChain's rule: kept if no include filter is given or it matches any include
-    (name, type, or any tag); then dropped if it matches any exclude."""
+    (name, type, or any tag); then dropped if it matches any exclude. Built from a
+    `Filters` tuple (`FILTER_NAMES`' order; those left off are None)."""
 
-    __slots__ = ("exc_names", "exc_tags", "exc_types", "inc_names", "inc_tags", "inc_types")
+    __slots__ = ("exclude", "include")
 
-    def __init__(
-        self,
-        include_names: Sequence[str] | None = None,
-        include_types: Sequence[str] | None = None,
-        include_tags: Sequence[str] | None = None,
-        exclude_names: Sequence[str] | None = None,
-        exclude_types: Sequence[str] | None = None,
-        exclude_tags: Sequence[str] | None = None,
-    ) -> None:
-        self.inc_names = _as_set(include_names, "include_names")
-        self.inc_types = _as_set(include_types, "include_types")
-        self.inc_tags = _as_set(include_tags, "include_tags")
-        self.exc_names = _as_set(exclude_names, "exclude_names")
-        self.exc_types = _as_set(exclude_types, "exclude_types")
-        self.exc_tags = _as_set(exclude_tags, "exclude_tags")
+    def __init__(self, filters: Filters = ()) -> None:
+        given = dict(zip(FILTER_NAMES, filters, strict=False))
+        sets = tuple(_as_set(given.get(name), name) for name in FILTER_NAMES)
+        self.include, self.exclude = sets[:3], sets[3:]
 
     def keep(self, name: str, type_: str, tags: Sequence[str]) -> bool:
-        includes = (self.inc_names, self.inc_types, self.inc_tags)
-        if all(x is None for x in includes):
-            keep = True
-        else:
-            keep = (
-                (self.inc_names is not None and name in self.inc_names)
-                or (self.inc_types is not None and type_ in self.inc_types)
-                or (self.inc_tags is not None and any(t in self.inc_tags for t in tags))
-            )
-        if not keep:
-            return False
-        return not (
-            (self.exc_names is not None and name in self.exc_names)
-            or (self.exc_types is not None and type_ in self.exc_types)
-            or (self.exc_tags is not None and any(t in self.exc_tags for t in tags))
-        )
+        no_include = all(s is None for s in self.include)
+        included = no_include or _matches(self.include, name, type_, tags)
+        return included and not _matches(self.exclude, name, type_, tags)
+
+
+def _matches(
+    sets: tuple[frozenset[str] | None, ...], name: str, type_: str, tags: Sequence[str]
+) -> bool:
+    """Whether a run matches any of one side's (names, types, tags) sets."""
+    names, types, tag_set = sets
+    return (
+        (names is not None and name in names)
+        or (types is not None and type_ in types)
+        or (tag_set is not None and any(t in tag_set for t in tags))
+    )
 
 
 def _as_set(values: Sequence[str] | None, what: str) -> frozenset[str] | None:

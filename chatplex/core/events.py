@@ -233,7 +233,7 @@ def astream_events(
     call fails, the events so far are yielded, then its exception raised.
     """
     _check_version(version)
-    event_filter, v1 = EventFilter(*filters), version == "v1"
+    event_filter, v1 = EventFilter(filters), version == "v1"
     channel = AsyncChannel()
     cfg, listener = watch_config(
         config, lambda outer: EventListener(channel.push, event_filter, outer, v1=v1)
@@ -291,7 +291,7 @@ def stream_events(
     connection released -- and joins the thread before returning; handlers hear no
     error for it."""
     _check_version(version)
-    event_filter = EventFilter(*filters)
+    event_filter = EventFilter(filters)
     return _stream_events(runnable, input, config, event_filter, kwargs, version == "v1")
 
 

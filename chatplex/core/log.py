@@ -304,7 +304,7 @@ def astream_log(
     """`runnable.astream(input, config)`, logged: yields `RunLogPatch`es (or, with
     `diff=False`, the `RunLog` after each). If the call fails, the patches so far are
     yielded, then its exception raised."""
-    event_filter = EventFilter(*filters)
+    event_filter = EventFilter(filters)
     patches = _patches(runnable, input, config, with_streamed_output_list, event_filter, kwargs)
     return patches if diff else _accumulated(patches)
 

@@ -5,6 +5,7 @@ the watched call pushes into."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex import StrOutputParser
 from chatplex.core._watch import DONE
+from chatplex.core._watch import FILTER_NAMES
 from chatplex.core._watch import AsyncChannel
 from chatplex.core._watch import EventFilter
 from chatplex.core._watch import Failed
@@ -129,33 +131,35 @@ def test_a_bare_string_filter_is_rejected() -> None:
 # ---- the pieces themselves --------------------------------------------------------------
 
 
+def _filter(**named: Sequence[str]) -> EventFilter:
+    return EventFilter(tuple(named.get(name) for name in FILTER_NAMES))
+
+
 def test_event_filter_rules() -> None:
     assert EventFilter().keep("any", "chain", [])
-    names = EventFilter(include_names=["a"])
+    names = _filter(include_names=["a"])
     assert names.keep("a", "chain", []) and not names.keep("b", "chain", [])
-    either = EventFilter(include_types=["parser"], include_tags=["t"])
+    either = _filter(include_types=["parser"], include_tags=["t"])
     assert either.keep("x", "parser", []) and either.keep("x", "chain", ["u", "t"])
     assert not either.keep("x", "chain", ["u"])
-    exclude_wins = EventFilter(include_names=["a"], exclude_tags=["hidden"])
+    exclude_wins = _filter(include_names=["a"], exclude_tags=["hidden"])
     assert not exclude_wins.keep("a", "chain", ["hidden"])
-    assert not EventFilter(exclude_types=["prompt"]).keep("p", "prompt", [])
-    assert not EventFilter(include_names=[]).keep("a", "chain", [])  # empty: nothing
+    assert not _filter(exclude_types=["prompt"]).keep("p", "prompt", [])
+    assert not _filter(exclude_names=["p"]).keep("p", "chain", [])
+    assert not _filter(exclude_tags=["h"]).keep("p", "chain", ["x", "h"])
+    assert _filter(exclude_tags=["h"]).keep("p", "chain", ["x"])
+    assert not _filter(include_names=[]).keep("a", "chain", [])  # empty: nothing
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "include_names",
-        "include_types",
-        "include_tags",
-        "exclude_names",
-        "exclude_types",
-        "exclude_tags",
-    ],
-)
+def test_a_short_filters_tuple_leaves_the_rest_unset() -> None:
+    assert not EventFilter((["a"],)).keep("b", "chain", [])
+    assert EventFilter((["a"],)).keep("a", "chain", ["any"])
+
+
+@pytest.mark.parametrize("name", FILTER_NAMES)
 def test_every_filter_refuses_a_bare_string(name: str) -> None:
     with pytest.raises(TypeError, match=name):
-        EventFilter(**{name: "abc"})
+        _filter(**{name: "abc"})
 
 
 class Listener(RunListener):
