@@ -11,6 +11,10 @@ both models, on the OpenAI wire against one local mock server process
 content deltas per reply), so the server's CPU is never counted. chatplex's own chain
 (`chatplex.ChatPromptTemplate | init_chat_model(...) | chatplex.StrOutputParser()`) runs
 too, as the floor: the difference to `ChatChatplex` is what LangChain's layer costs.
+`langchain-floor` is LangChain's own floor: the same chain on a LangChain chat model with
+nothing to do (ready-made replies and chunks: no HTTP, no parsing), what LangChain's
+machinery costs around any model; its ratio to langchain-openai's is the lowest any
+LangChain chat model can reach on a row.
 
 - abatch: `chain.abatch` of `--requests` inputs with `max_concurrency=64`; CPU per request.
 - astream: `--streams` streams of the chain one after another; CPU per streamed chunk
@@ -50,7 +54,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 MODEL = "gpt-4o-mini"
 API_KEY = "sk-bench-not-real"
-CLIENTS = ("dropin", "chatchatplex", "langchain-openai", "chatplex")
+CLIENTS = ("dropin", "chatchatplex", "langchain-openai", "chatplex", "langchain-floor")
 MODES = ("abatch", "astream", "astream_model")
 CONCURRENCY = 64
 
@@ -63,7 +67,41 @@ def cpu_seconds() -> float:
 # ---- worker: one client, one mode, in this process --------------------------------------
 
 
-def build_chain(client: str, url: str) -> Any:
+def floor_model(chunks: int) -> Any:
+    """A LangChain chat model with nothing to do: a ready-made reply, or `chunks`
+    ready-made chunks (no HTTP, no parsing) -- LangChain's machinery alone."""
+    from langchain_core.language_models.chat_models import BaseChatModel
+    from langchain_core.messages import AIMessage
+    from langchain_core.messages import AIMessageChunk
+    from langchain_core.outputs import ChatGeneration
+    from langchain_core.outputs import ChatGenerationChunk
+    from langchain_core.outputs import ChatResult
+
+    class Ready(BaseChatModel):
+        @property
+        def _llm_type(self) -> str:
+            return "ready"
+
+        def _generate(
+            self, messages: Any, stop: Any = None, run_manager: Any = None, **kw: Any
+        ) -> Any:
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content="hi"))])
+
+        async def _agenerate(
+            self, messages: Any, stop: Any = None, run_manager: Any = None, **kw: Any
+        ) -> Any:
+            return self._generate(messages)
+
+        async def _astream(
+            self, messages: Any, stop: Any = None, run_manager: Any = None, **kw: Any
+        ) -> Any:
+            for _ in range(chunks):
+                yield ChatGenerationChunk(message=AIMessageChunk(content="tok "))
+
+    return Ready()
+
+
+def build_chain(client: str, url: str, chunks: int = 200) -> Any:
     if client == "chatplex":
         from chatplex import ChatPromptTemplate, StrOutputParser, init_chat_model
 
@@ -77,6 +115,8 @@ def build_chain(client: str, url: str) -> Any:
         from chatplex.langchain import ChatOpenAI as DropIn
 
         lc_model = DropIn(model=MODEL, base_url=f"{url}/v1", api_key=API_KEY, max_retries=0)
+    elif client == "langchain-floor":
+        lc_model = floor_model(chunks)
     elif client == "chatchatplex":
         from chatplex.langchain import ChatChatplex
 
@@ -108,9 +148,9 @@ async def one_model_stream(chain: Any) -> int:
 
 
 async def measure(
-    client: str, mode: str, url: str, count: int, warm_up: bool = True
+    client: str, mode: str, url: str, count: int, warm_up: bool = True, chunks: int = 200
 ) -> dict[str, Any]:
-    chain = build_chain(client, url)
+    chain = build_chain(client, url, chunks)
     config = {"max_concurrency": CONCURRENCY}
     if mode == "abatch":
         if warm_up:
@@ -154,9 +194,12 @@ def mock_server(chunks: int) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def run_worker(client: str, mode: str, url: str, count: int, warm_up: bool) -> dict[str, Any]:
+def run_worker(
+    client: str, mode: str, url: str, count: int, warm_up: bool, chunks: int
+) -> dict[str, Any]:
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", client, mode]
-    command += ["--url", url, "--count", str(count)] + ([] if warm_up else ["--no-warm-up"])
+    command += ["--url", url, "--count", str(count), "--chunks", str(chunks)]
+    command += [] if warm_up else ["--no-warm-up"]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}  # third-party deprecation chatter
     out = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
@@ -207,7 +250,19 @@ def report(results: dict[tuple[str, str], list[dict[str, Any]]], args: Any) -> d
         f"chain, {dropin['astream_model']:.2f}× per chunk of the model alone "
         "(issue 47's mark: at most 0.35×)"
     )
-    return {"us": table, "chatchatplex_vs_chatopenai": ratios, "dropin_vs_chatopenai": dropin}
+    floor = {mode: table["langchain-floor"][mode] / peer[mode] for mode in MODES}
+    print(
+        f"LangChain's own machinery (a chat model with nothing to do) ÷ langchain-openai's: "
+        f"{floor['abatch']:.2f}× per request, {floor['astream']:.2f}× per chunk of the chain, "
+        f"{floor['astream_model']:.2f}× per chunk of the model alone (no LangChain chat "
+        "model can go below these)"
+    )
+    return {
+        "us": table,
+        "chatchatplex_vs_chatopenai": ratios,
+        "dropin_vs_chatopenai": dropin,
+        "floor_vs_chatopenai": floor,
+    }
 
 
 def versions() -> dict[str, str]:
@@ -236,7 +291,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.worker:
         client, mode = args.worker
-        measured = measure(client, mode, args.url, args.count, warm_up=not args.no_warm_up)
+        measured = measure(
+            client, mode, args.url, args.count, warm_up=not args.no_warm_up, chunks=args.chunks
+        )
         print(json.dumps(asyncio.run(measured)))
         return 0
     if args.quick:  # the harness, not the numbers: every worker is mostly imports
@@ -249,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for client in CLIENTS:
                 for mode in MODES:
                     count = args.requests if mode == "abatch" else args.streams
-                    run = run_worker(client, mode, url, count, warm_up=not args.quick)
+                    run = run_worker(client, mode, url, count, not args.quick, args.chunks)
                     results.setdefault((client, mode), []).append(run)
             print(f"round {round_no + 1}/{args.repeat} done", file=sys.stderr)
     summary = report(results, args)

@@ -27,7 +27,7 @@ def test_bench_langchain_quick_run(tmp_path: Path) -> None:
         check=False,
     )
     assert out.returncode == 0, out.stderr
-    for client in ("dropin", "chatchatplex", "langchain-openai", "chatplex"):
+    for client in ("dropin", "chatchatplex", "langchain-openai", "chatplex", "langchain-floor"):
         assert f"| {client} |" in out.stdout
     assert "ChatChatplex ÷ langchain-openai's ChatOpenAI:" in out.stdout
     assert "chatplex.ChatOpenAI (the drop-in, a LangChain chat model)" in out.stdout
@@ -35,5 +35,6 @@ def test_bench_langchain_quick_run(tmp_path: Path) -> None:
     modes = {"abatch", "astream", "astream_model"}  # astream_model: the model alone, no chain
     assert set(results["summary"]["chatchatplex_vs_chatopenai"]) == modes
     assert set(results["summary"]["dropin_vs_chatopenai"]) == modes
+    assert set(results["summary"]["floor_vs_chatopenai"]) == modes  # LangChain's own floor
     assert len(results["runs"]["chatchatplex/abatch"]) == 1
     assert len(results["runs"]["dropin/abatch"]) == 1

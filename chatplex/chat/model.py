@@ -545,11 +545,9 @@ class ChatModel(Runnable[Any, AIMessage]):
             self.extra_body.update(values)
 
     def _settings(self, overrides: Mapping[str, Any]) -> CallSettings:
-        from ..adapters.base import CallSettings
-
         model = self.bind(**overrides) if overrides else self
         stop = model.stop
-        return CallSettings(
+        return (_CallSettings or _load_call_settings())(
             model=model.model,
             temperature=model.temperature,
             max_tokens=model.max_tokens,
@@ -802,3 +800,16 @@ def _load_sending() -> None:
     from . import sending as loaded
 
     sending = loaded
+
+
+#: `adapters.base.CallSettings` once a call has needed it (a per-call import costs more
+#: than building the settings; the module loads with the first call, not with this one).
+_CallSettings: type[CallSettings] | None = None
+
+
+def _load_call_settings() -> type[CallSettings]:
+    global _CallSettings
+    from ..adapters.base import CallSettings
+
+    _CallSettings = CallSettings
+    return CallSettings

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
 from functools import partial
+from types import ModuleType
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from ..core.run_config import RunnableConfig
     from ..http import Budget
     from ..http import CallOptions
-    from ..http import RateLimit
     from ..messages import AIMessage
     from ..messages import AIMessageChunk
     from ..messages import BaseMessage
@@ -154,22 +154,31 @@ def retry_policy_for(model: ChatModel) -> RetryPolicy:
     `max_retry_after` make."""
     if model.retry_policy is not None:
         return model.retry_policy
+    return (_retry_policy or _load_retry_policy())(model.max_retries, model.max_retry_after)
+
+
+# The http layer and the retry policies, bound by the first call that needs them (a
+# reply served from the cache needs neither): a per-call `from ..http import ...` costs
+# more than most of what the call then does with it.
+_http: ModuleType | None = None
+_retry_policy: Callable[[int, float], RetryPolicy] | None = None
+
+
+def _http_layer() -> ModuleType:
+    global _http
+    if _http is None:
+        from .. import http
+
+        _http = http
+    return _http
+
+
+def _load_retry_policy() -> Callable[[int, float], RetryPolicy]:
+    global _retry_policy
     from ..core.retry import retry_policy
 
-    return retry_policy(model.max_retries, model.max_retry_after)
-
-
-#: `chatplex.http.get_budget` once the http layer is loaded (every call asks for a budget:
-#: a per-call `from ..http import ...` would cost more than the lookup itself).
-_get_budget: Callable[[tuple[str, ...], RateLimit | None], Budget] | None = None
-
-
-def _load_get_budget() -> Callable[[tuple[str, ...], RateLimit | None], Budget]:
-    global _get_budget
-    from ..http import get_budget
-
-    _get_budget = get_budget
-    return get_budget
+    _retry_policy = retry_policy
+    return retry_policy
 
 
 def budget_for(model: ChatModel, adapter: Adapter, settings: CallSettings) -> Budget | None:
@@ -179,8 +188,7 @@ def budget_for(model: ChatModel, adapter: Adapter, settings: CallSettings) -> Bu
         return model.foreign_limiter.as_budget()
     if model.rate_limit is False:  # no limiter: no calls, no cost
         return None
-    get_budget = _get_budget or _load_get_budget()
-    budget = get_budget(adapter.budget_key(settings.model), model.rate_limit)
+    budget: Budget = _http_layer().get_budget(adapter.budget_key(settings.model), model.rate_limit)
     if model.retry_policy is None and model.max_retry_after < budget.max_pause:
         budget.max_pause = model.max_retry_after  # a pause never outlasts a caller's cap
     return budget
@@ -225,25 +233,23 @@ def priced_as(adapter: Adapter) -> str:
 def post(call: Outgoing) -> AIMessage:
     """The reply to the call's request over HTTP, with the model's retries and budget,
     priced."""
-    from ..http import send
-
     check_budget()
     model, adapter, request = call.model, call.adapter, call.request
     bounds = _bounds(call, retry_policy_for(model))
-    message = send(adapter, request, client=model.http_client, **bounds)
+    message: AIMessage = _http_layer().send(adapter, request, client=model.http_client, **bounds)
     charge(message, priced_as(adapter), call.settings.model, request.url)
     return message
 
 
 async def apost(call: Outgoing) -> AIMessage:
     """The async `post` (the request authorised now: see `aauthorized`)."""
-    from ..http import asend
-
     check_budget()
     model, adapter, request = call.model, call.adapter, call.request
     bounds = _bounds(call, retry_policy_for(model))
     authorized = await aauthorized(adapter, request)
-    message = await asend(adapter, authorized, client=model.http_async_client, **bounds)
+    message: AIMessage = await _http_layer().asend(
+        adapter, authorized, client=model.http_async_client, **bounds
+    )
     charge(message, priced_as(adapter), call.settings.model, request.url)
     return message
 
@@ -284,10 +290,7 @@ def _cache_key(call: Outgoing) -> str:
 def open_stream(call: Outgoing) -> Iterator[AIMessageChunk]:
     """The reply to the call's request as chunks over HTTP, with the model's retries,
     budget and bounds, priced when it ends."""
-    from ..http import get_sync_client
-    from ..http import interruptible_client
-    from ..http import stream
-
+    http = _http_layer()
     model, adapter, request, config = call.model, call.adapter, call.request, call.config
     client, retry = model.http_client, retry_policy_for(model)
     if config.get("callbacks"):
@@ -295,11 +298,11 @@ def open_stream(call: Outgoing) -> Iterator[AIMessageChunk]:
 
         interrupter = interrupter_of(config)
         if interrupter is not None:  # a sync event stream watches: let it cut us short
-            http = client if client is not None else get_sync_client()
-            client = interruptible_client(http, interrupter)
+            shared = client if client is not None else http.get_sync_client()
+            client = http.interruptible_client(shared, interrupter)
             retry = interrupter.retry_policy(retry)
     bounds = _bounds(call, retry)
-    chunks = stream(
+    chunks = http.stream(
         adapter, request, client=client, idle_timeout=model.stream_idle_timeout, **bounds
     )
     return priced_stream(chunks, priced_as(adapter), call.settings.model, request.url)
@@ -307,14 +310,13 @@ def open_stream(call: Outgoing) -> Iterator[AIMessageChunk]:
 
 def aopen_stream(call: Outgoing) -> AsyncIterator[AIMessageChunk]:
     """The async `open_stream` (the request authorised when the stream starts)."""
-    from ..http import astream
-
+    http = _http_layer()
     model, adapter = call.model, call.adapter
     bounds = _bounds(call, retry_policy_for(model))
     chunks = aauthorized_stream(
         adapter,
         call.request,
-        lambda request: astream(
+        lambda request: http.astream(
             adapter,
             request,
             client=model.http_async_client,

@@ -48,11 +48,10 @@ class ParseError(Exception):
     """The reply is not HTTP/1.x this parser reads (see the module docstring)."""
 
 
-def request_head(method: bytes, target: bytes, headers: list[tuple[str, str]]) -> bytes:
-    """The request line and header lines, as aiohttp writes them: names and values as
-    given (httpx's, already checked for CR/LF), UTF-8, in order."""
-    lines = "".join([f"{name}: {value}\r\n" for name, value in headers])
-    return b"%s %s HTTP/1.1\r\n%s\r\n" % (method, target, lines.encode("utf-8"))
+def request_head(method: bytes, target: bytes, lines: bytes) -> bytes:
+    """The request line, then the header `lines` (each `name: value` and its CRLF, as
+    aiohttp writes them: `_headers.wire_header_lines`) and the blank line."""
+    return b"%s %s HTTP/1.1\r\n%s\r\n" % (method, target, lines)
 
 
 class ResponseParser:

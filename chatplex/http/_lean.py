@@ -40,7 +40,7 @@ import httpx
 from ._h1 import ParseError
 from ._h1 import ResponseParser
 from ._h1 import request_head
-from ._headers import wire_headers
+from ._headers import wire_header_lines
 
 __all__ = ["LeanBody", "Pool", "connect_failure_text", "wire_bytes"]
 
@@ -425,9 +425,9 @@ def connect_failure_text(cause: OSError) -> str:
 
 def wire_bytes(request: httpx.Request) -> bytes:
     """The whole request as aiohttp writes it: the request line, httpx's headers
-    (`_headers.wire_headers`), the body."""
+    (`_headers.wire_header_lines`), the body."""
     head = request_head(
-        request.method.encode("ascii"), request.url.raw_path, wire_headers(request.headers)
+        request.method.encode("ascii"), request.url.raw_path, wire_header_lines(request.headers)
     )
     return head + request.content
 

@@ -43,12 +43,9 @@ def every_split(raw: bytes, *, eof: bool = False) -> list[ResponseParser]:
     return parsers
 
 
-def test_request_head_is_the_request_line_and_headers_as_given() -> None:
-    head = request_head(b"POST", b"/v1/chat?x=1", [("host", "h:1"), ("content-length", "2")])
+def test_request_head_is_the_request_line_and_header_lines_as_given() -> None:
+    head = request_head(b"POST", b"/v1/chat?x=1", b"host: h:1\r\ncontent-length: 2\r\n")
     assert head == b"POST /v1/chat?x=1 HTTP/1.1\r\nhost: h:1\r\ncontent-length: 2\r\n\r\n"
-    assert request_head(b"POST", b"/", [("x-name", "caf\u00e9")]).endswith(
-        b"x-name: caf\xc3\xa9\r\n\r\n"  # UTF-8, as aiohttp encodes header values
-    )
 
 
 def test_a_content_length_reply_in_any_reads() -> None:

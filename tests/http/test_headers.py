@@ -9,6 +9,7 @@ import pytest
 
 from chatplex.http._headers import ResponseHeaders
 from chatplex.http._headers import response_headers
+from chatplex.http._headers import wire_header_lines
 from chatplex.http._headers import wire_headers
 
 RAWS = [
@@ -26,6 +27,20 @@ def _made(raw: list[tuple[bytes, bytes]]) -> ResponseHeaders:
 @pytest.mark.parametrize("raw", RAWS)
 def test_wire_headers_are_multi_items(raw: list[tuple[bytes, bytes]]) -> None:
     assert wire_headers(httpx.Headers(raw)) == httpx.Headers(raw).multi_items()
+
+
+@pytest.mark.parametrize("raw", RAWS)
+@pytest.mark.parametrize("encoding", [None, "iso-8859-1"])
+def test_wire_header_lines_are_the_multi_items_in_utf8(
+    raw: list[tuple[bytes, bytes]], encoding: str | None
+) -> None:
+    """As aiohttp writes httpx's headers: each decoded in the headers' encoding (found,
+    or a caller's own), then UTF-8 -- Latin-1 bytes re-encoded, UTF-8 ones unchanged."""
+    headers = httpx.Headers(raw)
+    if encoding is not None:
+        headers.encoding = encoding
+    lines = "".join(f"{name}: {value}\r\n" for name, value in headers.multi_items())
+    assert wire_header_lines(headers) == lines.encode("utf-8")
 
 
 @pytest.mark.parametrize("raw", RAWS)
