@@ -8,8 +8,9 @@ catch, by the SDK that package raises through (`Profile.sdk`; `sdk_errors.ErrorF
   the ModelError family;
 - "groq", "perplexity", "sambanova": the SDK's class alone (their partner packages
   re-raise it: no ModelError, so LangChain's retry middleware retries it);
+  none of these SDKs' errors has a `code`: it reads None, as there;
 - "httpx" (langchain-mistralai calls the API with httpx itself): httpx's class alone
-  (`HTTPStatusError`, a timeout's or a failed connection's class)."""
+  (`HTTPStatusError`, a timeout's or a failed connection's class), no `code` either."""
 
 from __future__ import annotations
 
@@ -43,15 +44,25 @@ def _httpx_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
 
 
 def _fill_httpx(err: BaseException) -> None:
-    # httpx's `request` is a property over `_request`; `response` is set already.
+    # httpx's `request` is a property over `_request`; `response` is set already. Its
+    # errors have no `code`: a script reading one gets None, here too.
     fields = err.__dict__
     fields.setdefault("_request", fields.get("request"))
+    fields["code"] = None
+
+
+def _fill_sdk_error(err: BaseException) -> None:
+    # The groq, fireworks, perplexity and sambanova SDKs' errors have no `code` (nor
+    # openai's `type` / `param`): a script reading it there gets None, here too (the
+    # body still holds the provider's `error.code`).
+    stainless_text(err)
+    err.__dict__["code"] = None
 
 
 def _sdk_family(sdk: str) -> ErrorFamily:
-    # The groq and fireworks SDKs' errors have no `type` / `param` (openai's): their
-    # class by status, and the fields chatplex has (body, status_code).
-    return ErrorFamily(sdk, sdk_class_for, stainless_text)
+    """A Stainless SDK's family other than openai's: its class by status, its wording,
+    and the fields chatplex has (body, status_code)."""
+    return ErrorFamily(sdk, sdk_class_for, _fill_sdk_error)
 
 
 #: The only words langchain-fireworks reads as a context overflow in a 400's message.

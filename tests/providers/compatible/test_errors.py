@@ -23,7 +23,7 @@ lc_exceptions = pytest.importorskip("langchain_core.exceptions")
 
 def _error(preset: str, status: int, message: str = "nope") -> Any:
     cls = preset_adapter_class(preset)
-    body = b'{"error": {"message": "%s", "type": "invalid_request_error"}}' % message.encode()
+    body = b'{"error": {"message": "%s", "type": "x", "code": "bad"}}' % message.encode()
     err = cls.map_error(cls.__new__(cls), status, body, {})
     return sdk_compatible(err, error_families(cls.profile.sdk))
 
@@ -51,11 +51,14 @@ def test_sdk_only_presets_raise_no_model_error(preset: str, module: str) -> None
         err = _error(preset, status)
         assert isinstance(err, sdk.APIStatusError)
         assert not isinstance(err, lc_exceptions.ModelError)
+        # The SDK's errors have no `code`: None, as a script reading it there gets.
+        assert not hasattr(sdk.APIStatusError, "code") and err.code is None
 
 
 def test_mistralai_errors_are_httpx_alone() -> None:
     err = _error("mistralai", 400)
     assert isinstance(err, httpx.HTTPStatusError)
+    assert err.code is None and err.status_code == 400  # httpx's has no code
     assert not isinstance(err, lc_exceptions.ModelError)
     timeout = sdk_compatible(APITimeoutError("slow"), error_families("httpx"))
     assert isinstance(timeout, httpx.TimeoutException)
