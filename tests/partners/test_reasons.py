@@ -19,11 +19,6 @@ from tests.partners._sidebyside import problems
 #: Rows that are chatplex's preferences, not LangChain failures, still to become
 #: LangChain's behaviour (issue 47): (suite, provider page or None, script) -> what is
 #: left to do. This list only shrinks: an entry that is no longer a row fails.
-_ERROR = (
-    "an error's classes and fields as langchain-google-genai's: no `code` where the SDK "
-    "has none, no ModelError where it re-raises the SDK's or httpx's, not also "
-    "google-genai's ClientError where its own class is not one"
-)
 _WORDING = "an invalid call's error worded as LangChain's parser words it"
 _PARALLEL = "structured output without parallel_tool_calls=false, as the partner"
 _MISSING_KEY = "no key to a local server: langchain-mistralai's literal `Bearer None`"
@@ -48,11 +43,6 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "mistralai", "structured_raw"): _PARALLEL,
     ("compatible", "nebius", "invalid_tool_arguments"): _WORDING,
     ("compatible", "sambanova", "invalid_tool_arguments"): _WORDING,
-    ("google", None, "error_400"): _ERROR,
-    ("google", None, "error_403"): _ERROR,
-    ("google", None, "error_429"): _ERROR,
-    ("google", None, "error_async"): _ERROR,
-    ("google", None, "error_in_stream"): _ERROR,
     ("google", None, "client_args"): _CLIENT_ARGS,
     ("responses", None, "invalid_tool_arguments"): _WORDING,
 }

@@ -580,24 +580,8 @@ ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "other_candidates
 READ_HEADERS = ("x-goog-api-key", "content-type", "x-team")
 
 
-def _also_sdk_class(outcome: Outcome) -> Outcome:
-    """Our 4xx error read without its google-genai `ClientError` class."""
-    theirs, ours, their_requests, our_requests = outcome
-    return theirs, {**ours, "APIError": False, "ClientError": False}, their_requests, our_requests
-
-
 #: Script → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
-    name: (
-        "a 4xx is langchain-google-genai's class (ChatGoogleGenerativeAIError, by status "
-        "GoogleInvalidRequestError...) and also google-genai's ClientError, the class the "
-        "SDK raised and LangChain wraps (it is only the `__cause__` there): a script "
-        "catching either keeps catching it; `except ClientError` around LangChain's model "
-        "never fires, so its retry and fallback code is dead",
-        _also_sdk_class,
-    )
-    for name in ("error_400", "error_403", "error_429", "error_async", "error_in_stream")
-}
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
 
 
 def _declarations(requests: list[Any], key: str) -> list[Any]:
