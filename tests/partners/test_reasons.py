@@ -22,7 +22,6 @@ from tests.partners._sidebyside import problems
 _WORDING = "an invalid call's error worded as LangChain's parser words it"
 _PARALLEL = "structured output without parallel_tool_calls=false, as the partner"
 _MISSING_KEY = "no key to a local server: langchain-mistralai's literal `Bearer None`"
-_CLIENT_ARGS = "client_args honoured, not refused (a chatplex gap more than a preference)"
 PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("azure", None, "responses_invalid_tool_arguments"): _WORDING,
     ("azure", None, "responses_structured_function_calling"): _PARALLEL,
@@ -43,7 +42,6 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "mistralai", "structured_raw"): _PARALLEL,
     ("compatible", "nebius", "invalid_tool_arguments"): _WORDING,
     ("compatible", "sambanova", "invalid_tool_arguments"): _WORDING,
-    ("google", None, "client_args"): _CLIENT_ARGS,
     ("responses", None, "invalid_tool_arguments"): _WORDING,
 }
 
