@@ -21,7 +21,6 @@ from tests.partners._sidebyside import problems
 #: left to do. This list only shrinks: an entry that is no longer a row fails.
 _WORDING = "an invalid call's error worded as LangChain's parser words it"
 _PARALLEL = "structured output without parallel_tool_calls=false, as the partner"
-_MISSING_KEY = "no key to a local server: langchain-mistralai's literal `Bearer None`"
 PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("azure", None, "responses_invalid_tool_arguments"): _WORDING,
     ("azure", None, "responses_structured_function_calling"): _PARALLEL,
@@ -33,7 +32,6 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "fireworks", "invalid_tool_arguments"): _WORDING,
     ("compatible", "together", "invalid_tool_arguments"): _WORDING,
     ("compatible", "mistralai", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "mistralai", "missing_key"): _MISSING_KEY,
     ("compatible", "groq", "structured_pydantic"): _PARALLEL,
     ("compatible", "groq", "structured_raw"): _PARALLEL,
     ("compatible", "fireworks", "structured_pydantic"): _PARALLEL,

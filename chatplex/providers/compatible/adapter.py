@@ -66,6 +66,7 @@ from ..openai.adapter import OpenAIStreamParser
 from ..openai.adapter import parse_reply
 from .blocks import register_parts_blocks
 from .errors import error_families
+from .missing_key import keyless_key
 from .missing_key import missing_key_error
 from .profile import Profile
 from .spec import PROFILES
@@ -120,6 +121,8 @@ class CompatibleAdapter(OpenAIAdapter):
         held = given and host != official and holds_environment_key()
         if api_key is None and official and not held:
             api_key = _environment_key(profile.key_variables)
+        if not api_key and host != official:  # (to its own host: refused below)
+            api_key = keyless_key(profile.name)
         if not api_key and official and host == official:
             variables = " or ".join(profile.key_variables)
             raise missing_key_error(profile.name, profile.title, variables)

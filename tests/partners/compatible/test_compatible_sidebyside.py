@@ -784,14 +784,6 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
 ADDED_METADATA = ("raw_finish_reason", "provider", "attempts")
 
 
-def _keyless(outcome: Outcome) -> Outcome:
-    """Their request's `Authorization: Bearer None` taken out: ours has no such header."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert [r["headers"].pop("authorization") for r in their_requests] == ["Bearer None"]
-    assert all("authorization" not in r["headers"] for r in our_requests)
-    return theirs, ours, their_requests, our_requests
-
-
 def _seed_renamed(outcome: Outcome) -> Outcome:
     """Our request's `random_seed` read as their `seed`."""
     theirs, ours, their_requests, our_requests = outcome
@@ -841,14 +833,6 @@ for _script in ("reasoning_invoke", "reasoning_stream"):
         ),
         _reasoning_kept,
     )
-DIFFERENCES["mistralai", "missing_key"] = (
-    "without a key (here to a local server, where chatplex needs none) chatplex sends "
-    "no Authorization header; langchain-mistralai sends the literal "
-    "`Authorization: Bearer None`. To Mistral's own host chatplex refuses to build a "
-    "keyless model (ValueError), where langchain-mistralai sends `Bearer None` there too "
-    "and gets a 401 after its retries",
-    _keyless,
-)
 
 
 def _reasoning_block_kept(outcome: Outcome) -> Outcome:
