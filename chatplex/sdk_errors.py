@@ -12,9 +12,12 @@ imported `openai`, and `import chatplex` never imports an SDK.
 Which SDK: the wire the call spoke declares it (its adapter's `error_families`, one
 `ErrorFamily` per module whose classes its users catch: `openai` for the OpenAI wire,
 whatever the base URL, `anthropic` for Anthropic's, a partner package's own classes
-beside its SDK's), and langchain_core's `ModelError` family (`ModelRateLimitError`,
-`ModelTimeoutError`...) joins on every wire once `langchain_core.exceptions` is imported,
-as langchain-openai and langchain-anthropic raise them. Which class of the
+beside its SDK's). langchain_core's `ModelError` family (`ModelRateLimitError`,
+`ModelTimeoutError`...) is one more family, declared only by the wires whose partner
+package raises it (langchain-openai, langchain-anthropic, langchain-fireworks wrap their
+SDK's error in their own class of both, `partner_family`): where the partner re-raises
+its SDK's error, no ModelError, so LangChain's retry middleware retries it as it retries
+the partner's (it retries every error that is no ModelError). Which class of the
 Stainless-made SDKs (openai, anthropic and others): the one the SDK itself would raise for
 that status (its own table, ending in `InternalServerError` for 5xx and
 `APIStatusError` for the rest), `APITimeoutError` for timeouts and a passed deadline,
@@ -62,6 +65,8 @@ __all__ = [
     "ErrorFamily",
     "chatplex_class",
     "langchain_class_for",
+    "model_error_family",
+    "partner_family",
     "sdk_class_for",
     "sdk_compatible",
     "stainless_family",
@@ -149,13 +154,12 @@ def sdk_compatible(
     request: Callable[[], Any] | None = None,
 ) -> BaseException:
     """`err`, moved into a class that also subclasses the matching class of each family
-    whose module is imported (the wire's `families`, then langchain_core's ModelError
-    family); `err` unchanged when none is (or none has a class for it). `request` gives a
-    credential-free copy of the HTTP request, for the SDKs' `request` attribute when the
-    error holds no response. Never raises."""
+    of the wire's `families` whose module is imported; `err` unchanged when none is (or
+    none has a class for it). `request` gives a credential-free copy of the HTTP request,
+    for the SDKs' `request` attribute when the error holds no response. Never raises."""
     try:
         picked: list[tuple[str, type[BaseException], ErrorFamily]] = []
-        for family in (*families, LANGCHAIN_MODEL_ERRORS):
+        for family in families:
             module = sys.modules.get(family.module)
             if module is None:
                 continue
@@ -165,8 +169,16 @@ def sdk_compatible(
         if all(isinstance(err, cls) for _, cls, _ in picked):
             return err  # none to join, or joined already (an error raised again)
         base = chatplex_class(err)
-        extra = tuple((name, cls.__name__) for name, cls, _ in picked)
-        err.__class__ = _combined(base, tuple(cls for _, cls, _ in picked), extra)
+        # A class that another picked one subclasses (the SDK's BadRequestError under
+        # langchain-openai's OpenAIInvalidRequestError) is no extra base: the partner's
+        # class then comes first in the hierarchy, as in the partner's own error.
+        bases = [
+            (name, cls)
+            for name, cls, _ in picked
+            if not any(other is not cls and issubclass(other, cls) for _, other, _ in picked)
+        ]
+        extra = tuple((name, cls.__name__) for name, cls in bases)
+        err.__class__ = _combined(base, tuple(cls for _, cls in bases), extra)
         _fill_common_fields(err, request)
         for *_, family in picked:
             if family.fill is not None:
@@ -283,23 +295,68 @@ def langchain_class_for(err: BaseException, exceptions: Any) -> type[BaseExcepti
     langchain-openai picks it (400 → `ModelInvalidRequestError`, or `ContextOverflowError`
     when the message says the context is exceeded; 401, 403, 404, 429, 5xx, a timeout, a
     failed connection); None for the rest (LangChain re-raises those unchanged)."""
+    return _named(exceptions, _model_error_name(err, _CONTEXT_OVERFLOW))
+
+
+def _model_error_name(err: BaseException, overflow: Sequence[str]) -> str | None:
+    """The name of langchain_core's ModelError class for `err` (see `langchain_class_for`),
+    a 400 whose text holds one of `overflow` being a context overflow."""
     failure = _transport_failure(
         err, timeout="ModelTimeoutError", connection="ModelConnectionError"
     )
     if failure is not None:
-        return _named(exceptions, failure)
+        return failure
     if not isinstance(err, APIError):
         return None
     status = err.status_code  # the HTTP status, whatever an SDK's `status` says
     if status == 400:
         text = f"{err} {err.body}"
-        if any(words in text for words in _CONTEXT_OVERFLOW):
-            return _named(exceptions, "ContextOverflowError")
-        return _named(exceptions, "ModelInvalidRequestError")
+        if any(words in text for words in overflow):
+            return "ContextOverflowError"
+        return "ModelInvalidRequestError"
     name = _MODEL_ERROR_OF_STATUS.get(status or 0)
     if name is None and status is not None and status >= 500:
         name = "ModelAPIError"
-    return _named(exceptions, name)
+    return name
+
+
+def partner_family(module: str, prefix: str, overflow: Sequence[str] | None = None) -> ErrorFamily:
+    """The family of a partner package that wraps its SDK's error in a class of its own
+    subclassing both the SDK's class and langchain_core's ModelError class
+    (langchain-openai's `OpenAIInvalidRequestError(openai.BadRequestError,
+    ModelInvalidRequestError)`), named `prefix` + the ModelError class's word
+    (`InvalidRequestError`, `AuthenticationError`, `PermissionDeniedError`,
+    `ModelNotFoundError`, `RateLimitError`, `APIError`, `OverloadedError` for a 529
+    where it has one, `ConnectionError`, `TimeoutError`, `ContextOverflowError` for a 400
+    holding one of `overflow`, default langchain-openai's words). An error the partner
+    re-raises unchanged (a 409, a 422) is none of its classes."""
+    words = _CONTEXT_OVERFLOW if overflow is None else tuple(overflow)
+
+    def pick(err: BaseException, package: ModuleType) -> type[BaseException] | None:
+        name = _model_error_name(err, words)
+        if name is None:
+            return None
+        if name == "ModelAPIError" and getattr(err, "status_code", None) == 529:
+            found = _named(package, f"{prefix}OverloadedError")
+            if found is not None:
+                return found
+        return _named(package, prefix + _PARTNER_WORD[name])
+
+    return ErrorFamily(module, pick)
+
+
+#: langchain_core's ModelError class → the word a partner's own class ends in.
+_PARTNER_WORD = {
+    "ContextOverflowError": "ContextOverflowError",
+    "ModelInvalidRequestError": "InvalidRequestError",
+    "ModelAuthenticationError": "AuthenticationError",
+    "ModelPermissionDeniedError": "PermissionDeniedError",
+    "ModelNotFoundError": "ModelNotFoundError",
+    "ModelRateLimitError": "RateLimitError",
+    "ModelAPIError": "APIError",
+    "ModelConnectionError": "ConnectionError",
+    "ModelTimeoutError": "TimeoutError",
+}
 
 
 #: What langchain-openai reads as a context overflow in a 400's message.
@@ -316,7 +373,20 @@ _MODEL_ERROR_OF_STATUS = {
     429: "ModelRateLimitError",
 }
 
-#: langchain_core's ModelError family: joins every wire's own families.
+
+def model_error_family(overflow: Sequence[str]) -> ErrorFamily:
+    """langchain_core's ModelError family for a partner that reads a 400 holding one of
+    `overflow` as a context overflow (langchain-anthropic: only "prompt is too long")."""
+    words = tuple(overflow)
+
+    def pick(err: BaseException, exceptions: ModuleType) -> type[BaseException] | None:
+        return _named(exceptions, _model_error_name(err, words))
+
+    return ErrorFamily("langchain_core.exceptions", pick)
+
+
+#: langchain_core's ModelError family, for the wires whose partner package raises it,
+#: with langchain-openai's words for a context overflow.
 LANGCHAIN_MODEL_ERRORS = ErrorFamily("langchain_core.exceptions", langchain_class_for)
 
 

@@ -26,6 +26,8 @@ from chatplex.lean import ChatOpenAI
 from chatplex.sdk_errors import LANGCHAIN_MODEL_ERRORS
 from chatplex.sdk_errors import chatplex_class
 from chatplex.sdk_errors import langchain_class_for
+from chatplex.sdk_errors import model_error_family
+from chatplex.sdk_errors import partner_family
 from chatplex.sdk_errors import sdk_class_for
 from chatplex.sdk_errors import sdk_compatible
 from chatplex.sdk_errors import stainless_family
@@ -340,7 +342,7 @@ def test_unpickled_in_another_process_is_the_sdk_class_again() -> None:
     assert out.stdout.split() == ["529", "True"]
 
 
-# ---- langchain_core's ModelError family, on every wire -----------------------------------
+# ---- langchain_core's ModelError family, on the wires that declare it --------------------
 
 lc_exceptions = pytest.importorskip("langchain_core.exceptions")
 
@@ -433,13 +435,21 @@ def test_context_overflow_and_timeouts() -> None:
         body={"error": {"code": "context_length_exceeded", "message": "too long"}},
     )
     assert langchain_class_for(overflow, lc_exceptions) is lc_exceptions.ContextOverflowError
-    widened = sdk_compatible(overflow, OPENAI)
+    widened = sdk_compatible(overflow, (*OPENAI, LANGCHAIN_MODEL_ERRORS))
     assert isinstance(widened, lc_exceptions.ContextOverflowError)
     assert isinstance(widened, openai.BadRequestError)
     timeout = errors.APITimeoutError("slow", provider="openai")
-    assert isinstance(sdk_compatible(timeout, ()), lc_exceptions.ModelTimeoutError)
+    assert isinstance(
+        sdk_compatible(timeout, (LANGCHAIN_MODEL_ERRORS,)), lc_exceptions.ModelTimeoutError
+    )
+    # A wire that does not declare the family (its partner re-raises its SDK's errors)
+    # gives no ModelError: LangChain's retry middleware then retries it, as the partner's.
+    assert not isinstance(
+        sdk_compatible(errors.APITimeoutError("slow"), ()), lc_exceptions.ModelError
+    )
     refused = errors.APIConnectionError("refused", provider="anthropic")
-    assert isinstance(sdk_compatible(refused, ANTHROPIC), lc_exceptions.ModelConnectionError)
+    anthropic_wire = (*ANTHROPIC, LANGCHAIN_MODEL_ERRORS)
+    assert isinstance(sdk_compatible(refused, anthropic_wire), lc_exceptions.ModelConnectionError)
     assert isinstance(refused, anthropic.APIConnectionError)
     # A spent budget is no model error.
     budget = errors.BudgetExceededError("spent", spent=2.0, max_cost=1.0)
@@ -447,8 +457,71 @@ def test_context_overflow_and_timeouts() -> None:
     assert LANGCHAIN_MODEL_ERRORS.module == "langchain_core.exceptions"
 
 
+def _partner_module() -> Any:
+    """A partner package shaped like langchain-anthropic: its own classes, each its SDK's
+    class and langchain_core's ModelError class at once."""
+    import types
+
+    module = types.ModuleType("partner_under_test")
+    pairs = {
+        "InvalidRequestError": (anthropic.BadRequestError, lc_exceptions.ModelInvalidRequestError),
+        "ContextOverflowError": (anthropic.BadRequestError, lc_exceptions.ContextOverflowError),
+        "RateLimitError": (anthropic.RateLimitError, lc_exceptions.ModelRateLimitError),
+        "APIError": (anthropic.InternalServerError, lc_exceptions.ModelAPIError),
+        "OverloadedError": (anthropic.OverloadedError, lc_exceptions.ModelAPIError),
+        "TimeoutError": (anthropic.APITimeoutError, lc_exceptions.ModelTimeoutError),
+    }
+    for word, bases in pairs.items():
+        setattr(module, f"Partner{word}", type(f"Partner{word}", bases, {}))
+    return module
+
+
+def test_partner_family_leads_with_the_partners_own_class(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = _partner_module()
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    wire = (
+        partner_family(module.__name__, "Partner", ("prompt is too long",)),
+        *ANTHROPIC,
+        model_error_family(("prompt is too long",)),
+    )
+
+    def raised(status: int, message: str = "no") -> Any:
+        return sdk_compatible(
+            errors.status_error(provider="anthropic", status=status, message=message), wire
+        )
+
+    bad = raised(400)
+    # The partner's class first after chatplex's, as in the partner's own error's hierarchy
+    # (the SDK's and LangChain's classes, which it subclasses, are no extra bases).
+    outside = [c for c in type(bad).__mro__ if not c.__module__.startswith("chatplex")]
+    assert outside[0] is module.PartnerInvalidRequestError
+    assert isinstance(bad, anthropic.BadRequestError)
+    assert bad.is_retryable is False
+    assert bad.type is None  # the SDK family's fields are still filled
+    assert isinstance(raised(400, "prompt is too long"), module.PartnerContextOverflowError)
+    # context_length_exceeded is langchain-openai's word, not this partner's
+    assert not isinstance(
+        raised(400, "context_length_exceeded"), lc_exceptions.ContextOverflowError
+    )
+    assert isinstance(raised(429), module.PartnerRateLimitError)
+    assert isinstance(raised(529), module.PartnerOverloadedError)
+    assert isinstance(raised(500), module.PartnerAPIError)
+    timeout = sdk_compatible(errors.APITimeoutError("slow", provider="anthropic"), wire)
+    assert isinstance(timeout, module.PartnerTimeoutError)
+    # A status the partner re-raises unchanged, or one it has no class for, is the SDK's.
+    conflict = raised(409)
+    assert isinstance(conflict, anthropic.ConflictError)
+    assert not isinstance(conflict, lc_exceptions.ModelError)
+    missing = raised(404)  # no PartnerModelNotFoundError: LangChain's family stands for it
+    assert isinstance(missing, lc_exceptions.ModelNotFoundError)
+    assert isinstance(missing, anthropic.NotFoundError)
+
+
 def test_pickle_keeps_every_family() -> None:
-    err = sdk_compatible(errors.status_error(provider="openai", status=429, message="x"), OPENAI)
+    wire = (*OPENAI, LANGCHAIN_MODEL_ERRORS)
+    err = sdk_compatible(errors.status_error(provider="openai", status=429, message="x"), wire)
     copy = pickle.loads(pickle.dumps(err))
     assert isinstance(copy, openai.RateLimitError)
     assert isinstance(copy, lc_exceptions.ModelRateLimitError)

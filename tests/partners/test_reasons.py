@@ -19,52 +19,19 @@ from tests.partners._sidebyside import problems
 #: Rows that are chatplex's preferences, not LangChain failures, still to become
 #: LangChain's behaviour (issue 47): (suite, provider page or None, script) -> what is
 #: left to do. This list only shrinks: an entry that is no longer a row fails.
-_ERROR = (
-    "an error's classes and fields as the partner's: no `code` where the SDK has none "
-    "(groq, fireworks, perplexity, sambanova), no langchain_core ModelError where the "
-    "partner re-raises the SDK's (groq, perplexity, sambanova) or httpx's (mistralai), "
-    "not also google-genai's ClientError (google)"
-)
 _WORDING = "an invalid call's error worded as LangChain's parser words it"
 _PARALLEL = "structured output without parallel_tool_calls=false, as the partner"
-_MISSING_KEY = "no key to a local server: langchain-mistralai's literal `Bearer None`"
-_CLIENT_ARGS = "client_args honoured, not refused (a chatplex gap more than a preference)"
 PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("azure", None, "responses_invalid_tool_arguments"): _WORDING,
     ("azure", None, "responses_structured_function_calling"): _PARALLEL,
     ("azure", None, "invalid_tool_arguments"): _WORDING,
     ("azure", None, "structured_function_calling"): _PARALLEL,
-    ("compatible", "groq", "error_400"): _ERROR,
-    ("compatible", "groq", "error_401"): _ERROR,
-    ("compatible", "groq", "error_429"): _ERROR,
-    ("compatible", "groq", "error_500"): _ERROR,
-    ("compatible", "groq", "error_in_stream_call"): _ERROR,
-    ("compatible", "groq", "error_async"): _ERROR,
     ("compatible", "groq", "invalid_tool_arguments"): _WORDING,
     ("compatible", "xai", "invalid_tool_arguments"): _WORDING,
     ("compatible", "deepseek", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "fireworks", "error_400"): _ERROR,
-    ("compatible", "fireworks", "error_401"): _ERROR,
-    ("compatible", "fireworks", "error_429"): _ERROR,
-    ("compatible", "fireworks", "error_500"): _ERROR,
-    ("compatible", "fireworks", "error_in_stream_call"): _ERROR,
-    ("compatible", "fireworks", "error_async"): _ERROR,
     ("compatible", "fireworks", "invalid_tool_arguments"): _WORDING,
     ("compatible", "together", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "mistralai", "error_400"): _ERROR,
-    ("compatible", "mistralai", "error_401"): _ERROR,
-    ("compatible", "mistralai", "error_429"): _ERROR,
-    ("compatible", "mistralai", "error_500"): _ERROR,
-    ("compatible", "mistralai", "error_in_stream_call"): _ERROR,
-    ("compatible", "mistralai", "error_async"): _ERROR,
     ("compatible", "mistralai", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "perplexity", "error_400"): _ERROR,
-    ("compatible", "perplexity", "error_401"): _ERROR,
-    ("compatible", "perplexity", "error_429"): _ERROR,
-    ("compatible", "perplexity", "error_500"): _ERROR,
-    ("compatible", "perplexity", "error_in_stream_call"): _ERROR,
-    ("compatible", "perplexity", "error_async"): _ERROR,
-    ("compatible", "mistralai", "missing_key"): _MISSING_KEY,
     ("compatible", "groq", "structured_pydantic"): _PARALLEL,
     ("compatible", "groq", "structured_raw"): _PARALLEL,
     ("compatible", "fireworks", "structured_pydantic"): _PARALLEL,
@@ -72,19 +39,7 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "mistralai", "structured_pydantic"): _PARALLEL,
     ("compatible", "mistralai", "structured_raw"): _PARALLEL,
     ("compatible", "nebius", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "sambanova", "error_400"): _ERROR,
-    ("compatible", "sambanova", "error_401"): _ERROR,
-    ("compatible", "sambanova", "error_429"): _ERROR,
-    ("compatible", "sambanova", "error_500"): _ERROR,
-    ("compatible", "sambanova", "error_in_stream_call"): _ERROR,
-    ("compatible", "sambanova", "error_async"): _ERROR,
     ("compatible", "sambanova", "invalid_tool_arguments"): _WORDING,
-    ("google", None, "error_400"): _ERROR,
-    ("google", None, "error_403"): _ERROR,
-    ("google", None, "error_429"): _ERROR,
-    ("google", None, "error_async"): _ERROR,
-    ("google", None, "error_in_stream"): _ERROR,
-    ("google", None, "client_args"): _CLIENT_ARGS,
     ("responses", None, "invalid_tool_arguments"): _WORDING,
 }
 

@@ -66,8 +66,8 @@ from ...errors import APIError
 from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
-from ...sdk_errors import stainless_family
 from ...secret import Secret
+from .errors import ERROR_FAMILIES
 from .request import to_wire_messages
 from .request import tool_fields
 from .response import _PROVIDER
@@ -183,8 +183,9 @@ class AnthropicAdapter(Adapter):
     base_url: str
 
     provider: str = _PROVIDER
-    #: What its users catch: the anthropic SDK's classes (`except anthropic.RateLimitError`).
-    error_families = (stainless_family("anthropic"),)
+    #: What its users catch: langchain-anthropic's classes and the anthropic SDK's
+    #: (`except anthropic.RateLimitError`).
+    error_families = ERROR_FAMILIES
     #: Structured output as langchain-anthropic asks it: no JSON mode ("json_mode" is
     #: "json_schema"), no `strict=` (its schema outputs are constrained), partial values
     #: streamed.

@@ -52,16 +52,11 @@ from ...adapters.base import header_value
 from ...adapters.base import holds_environment_key
 from ...adapters.base import withheld_key_note
 from ...adapters.connection import adapter_repr
-from ...errors import APIConnectionError
 from ...errors import APIError
-from ...errors import APITimeoutError
-from ...errors import DeadlineExceededError
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import BaseMessage
 from ...sdk_errors import ErrorFamily
-from ...sdk_errors import sdk_class_for
-from ...sdk_errors import stainless_text
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import shown_url
@@ -70,6 +65,8 @@ from ..openai.adapter import OpenAIAdapter
 from ..openai.adapter import OpenAIStreamParser
 from ..openai.adapter import parse_reply
 from .blocks import register_parts_blocks
+from .errors import error_families
+from .missing_key import keyless_key
 from .missing_key import missing_key_error
 from .profile import Profile
 from .spec import PROFILES
@@ -124,6 +121,8 @@ class CompatibleAdapter(OpenAIAdapter):
         held = given and host != official and holds_environment_key()
         if api_key is None and official and not held:
             api_key = _environment_key(profile.key_variables)
+        if not api_key and host != official:  # (to its own host: refused below)
+            api_key = keyless_key(profile.name)
         if not api_key and official and host == official:
             variables = " or ".join(profile.key_variables)
             raise missing_key_error(profile.name, profile.title, variables)
@@ -143,15 +142,10 @@ class CompatibleAdapter(OpenAIAdapter):
 
     @property
     def error_families(self) -> tuple[ErrorFamily, ...]:  # type: ignore[override]
-        """What its users catch: the classes of the SDK its partner package raises
-        (`groq.RateLimitError` for ChatGroq; openai's for ChatXAI and ChatDeepSeek)."""
-        sdk = self.profile.sdk
-        families = _FAMILIES.get(sdk)
-        if families is None:
-            # The groq and fireworks SDKs' errors have no `type` / `param` (openai's):
-            # their class by status, and the fields chatplex has (body, status_code).
-            families = _FAMILIES[sdk] = (ErrorFamily(sdk, sdk_class_for, stainless_text),)
-        return families
+        """What its users catch: the classes its partner package raises (langchain-openai's
+        and openai's for ChatXAI and ChatDeepSeek, `groq.RateLimitError` for ChatGroq;
+        `errors.error_families`)."""
+        return error_families(self.profile.sdk)
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """The OpenAI adapter's error, its `body` the SDK's (the `error` object for the
@@ -418,33 +412,6 @@ def _json_object(body: bytes) -> dict[str, Any]:
     except ValueError:  # the OpenAI reader accepted it already; be safe anyway
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _httpx_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
-    """The httpx class a partner package that calls the API with httpx itself
-    (langchain-mistralai) lets through: `HTTPStatusError` for an error status, a
-    timeout's or a failed connection's class; None for the rest."""
-    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
-        return httpx.TimeoutException  # type: ignore[no-any-return]
-    if isinstance(err, APIConnectionError):
-        return httpx.TransportError  # type: ignore[no-any-return]
-    if isinstance(err, APIError) and err.status is not None and err.status >= 400:
-        return httpx.HTTPStatusError  # type: ignore[no-any-return]
-    return None
-
-
-def _fill_httpx(err: BaseException) -> None:
-    # httpx's `request` is a property over `_request`; `response` is set already.
-    fields = err.__dict__
-    fields.setdefault("_request", fields.get("request"))
-
-
-#: The openai family is OpenAIAdapter's own (made once); httpx's is that of a package
-#: calling the API itself (`Profile.sdk` "httpx").
-_FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {
-    "openai": OpenAIAdapter.error_families,
-    "httpx": (ErrorFamily("httpx", _httpx_class, _fill_httpx),),
-}
 
 
 def _first_set(variables: tuple[str, ...]) -> str | None:

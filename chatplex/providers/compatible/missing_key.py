@@ -6,7 +6,11 @@ option must be set...`); langchain-together and -nebius build the openai SDK's c
 which names OPENAI_API_KEY. The error is chatplex's `MissingKeyError` and, where that SDK
 is imported, the SDK's class too (`sdk_errors.sdk_compatible`: no SDK is imported for
 it). The presets whose partner package refuses with a ValueError of its own (ChatXAI,
-ChatDeepSeek, ChatFireworks), and those with no partner package, raise a ValueError."""
+ChatDeepSeek, ChatFireworks), and those with no partner package, raise a ValueError.
+langchain-mistralai refuses nothing: with no key it sends the literal
+`Authorization: Bearer None`; so does the preset to any server but Mistral's own
+(`keyless_key`), where it refuses before any request (Mistral answers that header with
+a 401)."""
 
 from __future__ import annotations
 
@@ -15,8 +19,12 @@ import sys
 from ...errors import MissingKeyError
 from ...sdk_errors import ErrorFamily
 from ...sdk_errors import sdk_compatible
+from ...secret import Secret
 
-__all__ = ["SDK_CLIENT_ERRORS", "missing_key_error"]
+__all__ = ["SDK_CLIENT_ERRORS", "keyless_key", "missing_key_error"]
+
+#: Presets whose partner package, given no key, sends the word Python prints for None.
+_NONE_SENT = frozenset({"mistralai"})
 
 #: Preset -> (the SDK module whose client refuses, its error class, the variable its
 #: words name).
@@ -52,6 +60,13 @@ def missing_key_error(preset: str, title: str, variables: str) -> BaseException:
         )
     family = ErrorFamily(module, lambda err, sdk: _named(sdk, name))
     return sdk_compatible(MissingKeyError(words), (family,))
+
+
+def keyless_key(preset: str) -> Secret | None:
+    """The key `preset` sends when it has none (langchain-mistralai's "None", as its
+    f-string writes it), or None: the preset refuses (`missing_key_error`) or sends no
+    key."""
+    return Secret("None") if preset in _NONE_SENT else None
 
 
 def _named(sdk: object, name: str) -> type[BaseException] | None:

@@ -64,8 +64,6 @@ _REFUSED: dict[str, dict[str, str]] = {
         "ChatVertexAI (provider google_vertexai)",
         "vertexai": "use ChatVertexAI (provider google_vertexai) for Vertex AI",
         "tuned_model_name": "tuned models are named by model=",
-        "client_args": "httpx client settings: pass http_client=httpx.Client(...) and "
-        "http_async_client=httpx.AsyncClient(...) instead",
     },
     "google_vertexai": {
         "client": _SDK_CLIENTS,
@@ -84,7 +82,6 @@ _OFF: dict[str, tuple[Any, ...]] = {
     "api_transport": (None, "rest"),
     "convert_system_message_to_human": (None, False),
     "vertexai": (None, False),
-    "client_args": (None, {}),
 }
 
 
@@ -107,6 +104,24 @@ def _safety_settings(given: Any) -> Any:
     if isinstance(given, Mapping):
         return [{"category": _enum_word(c), "threshold": _enum_word(t)} for c, t in given.items()]
     return given
+
+
+def _clients_of_client_args(owner: str, params: dict[str, Any]) -> None:
+    """langchain-google-genai's `client_args` (the keywords the google-genai SDK builds
+    its httpx clients with: `proxy`, `verify`, `trust_env`, `headers`...) honoured as the
+    SDK honours them: chatplex's `http_client` and `http_async_client`, built with them."""
+    args = params.pop("client_args", None)
+    if not args:
+        return
+    if "http_client" in params or "http_async_client" in params:
+        raise TypeError(
+            f"{owner}(client_args=...) builds the HTTP clients; with http_client= or "
+            "http_async_client= as well, give the clients those settings instead"
+        )
+    import httpx
+
+    params["http_client"] = httpx.Client(**args)
+    params["http_async_client"] = httpx.AsyncClient(**args)
 
 
 def _attempts_as_retries(max_retries: int | None) -> int:
@@ -295,6 +310,8 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         from .adapter import GeminiAdapter
 
         given = take_fields(params, _GENAI_FIELDS)
+        owner = type(self).__name__
+        _clients_of_client_args(owner, params)
         tail = take_tail(params)
         endpoint = (client_options or {}).get("api_endpoint")
         if endpoint and "://" not in endpoint:

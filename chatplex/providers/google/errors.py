@@ -7,9 +7,11 @@ the Gemini wire (`sdk_errors.ErrorFamily`):
   `GooglePermissionDeniedError` 403, `GoogleModelNotFoundError` 404,
   `GoogleRateLimitError` 429; a 400 saying the input is over the token limit
   `GoogleContextOverflowError`); a 5xx is `GoogleAPIError`, a google-genai `ServerError`;
-- the google-genai SDK's (`google.genai.errors`): `ClientError` for 4xx, `ServerError` for
-  5xx, `APIError` for an error event inside a stream, with its `details` (the decoded
-  error body) and `code`; chatplex's `message` is the SDK's (Google's own words).
+- the google-genai SDK's (`google.genai.errors`): `ClientError` for 4xx (only where
+  langchain-google-genai is not imported: its own 4xx classes are no ClientError),
+  `ServerError` for 5xx, `APIError` for an error event inside a stream, with its
+  `details` (the decoded error body) and `code`; chatplex's `message` is the SDK's
+  (Google's own words).
 
 Once the error is one of google-genai's classes, it reads as one: `status` is Google's
 word ("INVALID_ARGUMENT", also `error_type`; the HTTP status stays `status_code`), and
@@ -22,6 +24,7 @@ stand for)."""
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 from ...errors import APIConnectionError
@@ -31,6 +34,8 @@ from ...sdk_errors import ErrorFamily
 
 __all__ = ["ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES", "quota_failure"]
 
+#: langchain-google-genai's module of error classes.
+_PARTNER_MODULE = "langchain_google_genai.chat_models"
 #: langchain-google-genai's class by HTTP status (its `_CLIENT_ERROR_TYPES`).
 _PARTNER_CLASS = {
     400: "GoogleInvalidRequestError",
@@ -84,6 +89,12 @@ def _sdk_error(err: BaseException, errors: Any) -> type[BaseException] | None:
     if status is not None and status >= 500:
         return _class(errors, "ServerError")
     if status is not None and status >= 400:
+        # langchain-google-genai raises its own class in place of the SDK's ClientError
+        # (only its context-overflow class is also one): once a script imported it, the
+        # ClientError is not ours either (`except ClientError` around its model never
+        # fires, and must not start firing here).
+        if _PARTNER_MODULE in sys.modules:
+            return None
         return _class(errors, "ClientError")
     if isinstance(err, StreamError) and err.error_type:
         return _class(errors, "APIError")  # an error event inside a 200 stream
@@ -106,16 +117,26 @@ def _fill_sdk_error(err: BaseException) -> None:
 
 
 def _fill_partner_error(err: BaseException) -> None:
-    # langchain-google-genai wraps the SDK's 4xx error: "Error calling model '<model>'
-    # (<status>): <the SDK's text>"; its 5xx class is the SDK's ServerError, as it is.
+    # langchain-google-genai wraps the SDK's 4xx error in a plain exception of its own:
+    # "Error calling model '<model>' (<status>): <the SDK's text>", with none of the SDK's
+    # fields (no `code`, no `details`; `status` stays chatplex's HTTP status). Its
+    # context-overflow class and its 5xx class are the SDK's ClientError / ServerError,
+    # built from the SDK's error: the SDK's fields and text, as they are.
     _fill_sdk_error(err)
     fields = err.__dict__
     status = fields.get("http_status")
-    if isinstance(status, int) and status < 500 and fields.get("sdk_text"):
-        model = _model_of(fields.get("request"))
-        fields["sdk_text"] = f"Error calling model '{model}' ({fields['status']}): " + str(
-            fields["sdk_text"]
-        )
+    sdk = sys.modules.get("google.genai.errors")
+    sdk_class = getattr(sdk, "APIError", None)
+    if not isinstance(status, int) or status >= 500 or not fields.get("sdk_text"):
+        return
+    if isinstance(sdk_class, type) and isinstance(err, sdk_class):
+        return
+    model = _model_of(fields.get("request"))
+    text = f"Error calling model '{model}' ({fields['status']}): {fields['sdk_text']}"
+    fields["sdk_text"] = text
+    fields["status"] = status
+    fields["code"] = None
+    fields.pop("details", None)
 
 
 #: The model of a Gemini or Vertex AI request path (`.../models/{model}:generateContent`).
@@ -130,7 +151,7 @@ def _model_of(request: Any) -> str:
 #: What the Gemini adapters declare (`error_families`); the partner package's family
 #: comes first, so a class and its own base (`GoogleAPIError`, `ServerError`) line up.
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
-    ErrorFamily("langchain_google_genai.chat_models", _partner_error, _fill_partner_error),
+    ErrorFamily(_PARTNER_MODULE, _partner_error, _fill_partner_error),
     ErrorFamily("google.genai.errors", _sdk_error, _fill_sdk_error),
 )
 

@@ -65,8 +65,8 @@ from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...messages import SystemMessage
-from ...sdk_errors import stainless_family
 from ...secret import Secret
+from .errors import ERROR_FAMILIES
 from .request import OPENAI_ROLE_KEY
 from .request import wire_message
 from .request import wire_tool
@@ -150,11 +150,12 @@ class OpenAIAdapter(Adapter):
     base_url: str
 
     provider = _PROVIDER
-    #: What its users catch: the openai SDK's classes (`except openai.RateLimitError`).
+    #: What its users catch: langchain-openai's classes and the openai SDK's
+    #: (`except openai.RateLimitError`).
     #: Stream usage is asked for in the request (`stream_options`): `stream_usage=False`
     #: leaves it unasked, and usage a server sends anyway is kept, as LangChain's.
     keeps_sent_usage = True
-    error_families = (stainless_family("openai"),)
+    error_families = ERROR_FAMILIES
     #: A structured call's raw reply carries `additional_kwargs["parsed"]`, as the openai
     #: SDK's `parse()` gives it to langchain-openai (`chat.structured`).
     structured_parsed_key = True

@@ -80,7 +80,6 @@ from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import BaseMessage
 from ...sdk_errors import ErrorFamily
-from ...sdk_errors import stainless_family
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import joined_held
@@ -90,6 +89,7 @@ from ...secret import shown_url
 from ...secret import take_url_credentials
 from ...secret import with_userinfo
 from .adapter import OpenAIAdapter
+from .errors import ERROR_FAMILIES
 from .response import OTHER_CANDIDATES
 from .stream import OpenAIStreamParser
 
@@ -139,10 +139,10 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     #: The provider name `init_chat_model` knows it by (`provider` is the wire's, "openai":
     #: the OpenAI SDK's errors, structured-output method and metadata apply).
     registry_name = "azure_openai"
-    #: The openai SDK's classes, and a filtered reply is also the ValueError that
-    #: langchain-openai raises for it (its `except ValueError:` still catches it).
-    error_families: tuple[ErrorFamily, ...] = (  # type: ignore[assignment]
-        stainless_family("openai"),
+    #: langchain-openai's and the openai SDK's classes, and a filtered reply is also the
+    #: ValueError that langchain-openai raises for it (its `except ValueError:` catches it).
+    error_families: tuple[ErrorFamily, ...] = (
+        *ERROR_FAMILIES,
         ErrorFamily("builtins", _value_error),
     )
 

@@ -58,11 +58,11 @@ from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...sdk_errors import ErrorFamily
-from ...sdk_errors import stainless_family
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import take_url_credentials
 from .adapter import OpenAIAdapter
+from .errors import ERROR_FAMILIES
 from .responses_request import since_last_response
 from .responses_request import wire_body
 from .responses_response import PROVIDER
@@ -121,11 +121,11 @@ class OpenAIResponsesAdapter(Adapter):
     #: The usage of `response.completed` is kept whatever `stream_usage` says, as
     #: langchain-openai's Responses path keeps it.
     keeps_sent_usage = True
-    #: What its users catch: the openai SDK's classes (`except openai.RateLimitError`);
+    #: What its users catch: langchain-openai's classes and the openai SDK's;
     #: a failed response (in a 200 body or a stream event) is also the ValueError
     #: langchain-openai raises for it.
     error_families: tuple[ErrorFamily, ...] = (
-        stainless_family("openai"),
+        *ERROR_FAMILIES,
         ErrorFamily("builtins", _value_error),
     )
     #: A forced structured-output tool goes as langchain-openai binds it (`strict`,

@@ -784,30 +784,6 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
 ADDED_METADATA = ("raw_finish_reason", "provider", "attempts")
 
 
-def _error_code(outcome: Outcome) -> Outcome:
-    """Their `code` (None: the groq and fireworks SDKs have no such field) read as ours,
-    the body's `error.code`."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert theirs["code"] is None and ours["code"] == ours["body"]["error"]["code"]
-    return {**theirs, "code": ours["code"]}, ours, their_requests, our_requests
-
-
-def _groq_error(outcome: Outcome) -> Outcome:
-    """Also: their error is no langchain_core ModelError (langchain-groq re-raises the
-    SDK's); ours is the groq class too, and the ModelError of its status as well."""
-    theirs, ours, their_requests, our_requests = _error_code(outcome)
-    assert not any(theirs["langchain"].values()) and ours["langchain"]["ModelError"]
-    return {**theirs, "langchain": ours["langchain"]}, ours, their_requests, our_requests
-
-
-def _keyless(outcome: Outcome) -> Outcome:
-    """Their request's `Authorization: Bearer None` taken out: ours has no such header."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert [r["headers"].pop("authorization") for r in their_requests] == ["Bearer None"]
-    assert all("authorization" not in r["headers"] for r in our_requests)
-    return theirs, ours, their_requests, our_requests
-
-
 def _seed_renamed(outcome: Outcome) -> Outcome:
     """Our request's `random_seed` read as their `seed`."""
     theirs, ours, their_requests, our_requests = outcome
@@ -831,52 +807,9 @@ def _stop_sent(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-def _httpx_error(outcome: Outcome) -> Outcome:
-    """Theirs an httpx.HTTPStatusError and nothing else (no status_code, body, code,
-    message fields, no ModelError); ours the same httpx class and response status, with
-    chatplex's typed fields and ModelError class besides: those read as ours."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert theirs["sdk"] == ours["sdk"] and theirs["sdk"]["HTTPStatusError"]
-    assert theirs["response_status"] == ours["response_status"] == ours["status_code"]
-    assert not any(theirs["langchain"].values()) and ours["langchain"]["ModelError"]
-    return {**ours}, ours, their_requests, our_requests
-
-
-_WHY_HTTPX = (
-    "langchain-mistralai lets httpx's HTTPStatusError through (the status as "
-    "`err.response.status_code`, the body only inside its text); chatplex's error is "
-    "that httpx class too (same `response`), and also chatplex's typed error with "
-    "`status_code`, `body`, `code` and the provider's `message`, and langchain_core's "
-    "ModelError of its status, as on every wire"
-)
-_ERRORS = (
-    "error_400",
-    "error_401",
-    "error_429",
-    "error_500",
-    "error_in_stream_call",
-    "error_async",
-)
-_WHY_CODE = (
-    "chatplex's `code` is the body's `error.code` on every wire (\"invalid_api_key\"); "
-    "the groq and fireworks SDKs have no `code` (None), so code reading it gets None there"
-)
-_WHY_GROQ = (
-    "chatplex's errors are also langchain_core's ModelError classes on every wire (as "
-    "langchain-openai, -anthropic and -fireworks raise them); langchain-groq raises the "
-    "groq SDK's classes only. Both are groq's classes, so every `except groq.X` is the same"
-)
-
 #: (package, script) → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {}
 for _package in PACKAGES:
-    for _script in _ERRORS:
-        if _package == "groq":
-            DIFFERENCES[_package, _script] = (f"{_WHY_CODE}; {_WHY_GROQ}", _groq_error)
-        elif _package == "fireworks":
-            DIFFERENCES[_package, _script] = (_WHY_CODE, _error_code)
-        elif _package == "mistralai":
-            DIFFERENCES[_package, _script] = (_WHY_HTTPX, _httpx_error)
     if _package != "perplexity":  # (which runs no tool scripts)
         DIFFERENCES[_package, "invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
 
@@ -900,14 +833,6 @@ for _script in ("reasoning_invoke", "reasoning_stream"):
         ),
         _reasoning_kept,
     )
-DIFFERENCES["mistralai", "missing_key"] = (
-    "without a key (here to a local server, where chatplex needs none) chatplex sends "
-    "no Authorization header; langchain-mistralai sends the literal "
-    "`Authorization: Bearer None`. To Mistral's own host chatplex refuses to build a "
-    "keyless model (ValueError), where langchain-mistralai sends `Bearer None` there too "
-    "and gets a 401 after its retries",
-    _keyless,
-)
 
 
 def _reasoning_block_kept(outcome: Outcome) -> Outcome:
@@ -939,14 +864,6 @@ DIFFERENCES["mistralai", "model_kwargs_sent"] = (
     ),
     _seed_renamed,
 )
-for _script in _ERRORS:
-    DIFFERENCES["perplexity", _script] = (
-        f"{_WHY_CODE.replace('groq and fireworks', 'perplexity')}; "
-        "chatplex's errors are also langchain_core's ModelError classes on every wire; "
-        "langchain-perplexity raises the perplexity SDK's classes only (ours are those "
-        "too, so every `except perplexity.X` is the same)",
-        _groq_error,
-    )
 
 
 def _sdk_objects(outcome: Outcome) -> Outcome:
@@ -1098,14 +1015,29 @@ def _comparable_result(value: Any, package: Package) -> Any:
         return {
             "sdk": {n: isinstance(err, getattr(sdk, n)) for n in names if hasattr(sdk, n)},
             "langchain": {n: isinstance(err, getattr(exceptions, n)) for n in model_errors},
-            "status_code": getattr(err, "status_code", None),
-            "body": getattr(err, "body", None),
+            **{name: getattr(err, name, ABSENT) for name in CHATPLEX_ERROR_FIELDS},
             "code": getattr(err, "code", None),
-            "type": getattr(err, "type", None),
-            "message": getattr(err, "message", None),
             "response_status": getattr(getattr(err, "response", None), "status_code", None),
         }
     return _strip_chatplex_keys(observe(value))
+
+
+#: The fields of chatplex's typed error (its status, decoded body, the provider's words,
+#: the error's type), kept under every name: where the partner's error has no such
+#: attribute at all (langchain-mistralai's httpx.HTTPStatusError), ours is an addition,
+#: taken out before comparing (added, never changed). `code` is not one of them: where
+#: the partner's error has none, ours reads None too.
+CHATPLEX_ERROR_FIELDS = ("status_code", "body", "type", "message")
+ABSENT = "<no such attribute>"
+
+
+def without_added_fields(outcome: Outcome) -> Outcome:
+    """Our error's `CHATPLEX_ERROR_FIELDS` that their error lacks, taken out."""
+    theirs, ours, their_requests, our_requests = outcome
+    if isinstance(theirs, dict) and isinstance(ours, dict):
+        added = {n: ABSENT for n in CHATPLEX_ERROR_FIELDS if theirs.get(n) == ABSENT}
+        ours = {**ours, **added}
+    return theirs, ours, their_requests, our_requests
 
 
 def _strip_chatplex_keys(value: Any) -> Any:
@@ -1135,6 +1067,7 @@ def run_both(package: Package, name: str, server: ScriptedServer) -> Outcome:
             request=_comparable_request,
             collect=True,
         )
+    outcome = without_added_fields(outcome)
     if (package.name, name) in DIFFERENCES:
         outcome = DIFFERENCES[package.name, name][1](outcome)
     return outcome

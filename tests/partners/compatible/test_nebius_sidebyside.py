@@ -92,6 +92,7 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
         request=suite._comparable_request,
         collect=True,
     )
+    outcome = suite.without_added_fields(outcome)
     if name in DIFFERENCES:
         outcome = DIFFERENCES[name][1](outcome)
     return outcome

@@ -50,7 +50,6 @@ def _image_parts(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-_WHY_CODE = suite._WHY_CODE.replace("groq and fireworks SDKs have", "sambanova SDK has")
 _WHY_REASONING = Difference(
     Reason.LOSES_DATA,
     "reads only SambaNova's own `reasoning` field and drops a `reasoning_content` field "
@@ -68,16 +67,6 @@ _WHY_IMAGES = Difference(
 
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
-    **{
-        name: (
-            f"{_WHY_CODE}"
-            "; chatplex's errors are also langchain_core's ModelError classes on every "
-            "wire; langchain-sambanova raises the sambanova SDK's classes only (ours are "
-            "those too, so every `except sambanova.X` is the same)",
-            suite._groq_error,
-        )
-        for name in suite._ERRORS
-    },
     "invalid_tool_arguments": (WHY_WORDING, parser_wording),
     "reasoning_invoke": (_WHY_REASONING, suite._reasoning_kept),
     "reasoning_stream": (_WHY_REASONING, suite._reasoning_kept),
@@ -115,6 +104,7 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
         request=suite._comparable_request,
         collect=True,
     )
+    outcome = suite.without_added_fields(outcome)
     if name in DIFFERENCES:
         outcome = DIFFERENCES[name][1](outcome)
     return outcome

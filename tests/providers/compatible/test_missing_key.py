@@ -11,6 +11,7 @@ import pytest
 
 from chatplex.errors import MissingKeyError
 from chatplex.providers.compatible.missing_key import SDK_CLIENT_ERRORS
+from chatplex.providers.compatible.missing_key import keyless_key
 from chatplex.providers.compatible.missing_key import missing_key_error
 
 
@@ -50,3 +51,11 @@ def test_no_sdk_is_imported_for_it() -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("ChatplexError The api_key client option must be set")
     assert "GROQ_API_KEY environment variable" in out.stdout
+
+
+def test_only_mistralai_sends_a_word_for_no_key() -> None:
+    """langchain-mistralai writes `f"Bearer {None}"`; the other partners send nothing or
+    refuse (above)."""
+    sent = keyless_key("mistralai")
+    assert sent is not None and sent.get() == "None"
+    assert keyless_key("groq") is None and keyless_key("cerebras") is None

@@ -218,13 +218,29 @@ def test_unknown_and_refused_keywords_are_type_errors() -> None:
     with pytest.raises(TypeError, match="REST"):
         ChatGoogleGenerativeAI(model="m", api_key=KEY, transport="grpc")
     ChatGoogleGenerativeAI(model="m", api_key=KEY, transport="rest")  # the off value
-    # httpx settings for the SDK's client: an error, never ignored.
+    # client_args build the HTTP clients: not with clients given as well.
     with pytest.raises(TypeError, match="http_client"):
-        ChatGoogleGenerativeAI(model="m", api_key=KEY, client_args={"verify": False})
+        ChatGoogleGenerativeAI(
+            model="m", api_key=KEY, client_args={"verify": False}, http_client=httpx.Client()
+        )
     with pytest.raises(TypeError, match="pass one of them"):
         ChatGoogleGenerativeAI(model="m", api_key=KEY, google_api_key="other")
     with pytest.raises(ValueError, match="n must be 1 when streaming"):
         ChatGoogleGenerativeAI(model="m", api_key=KEY, n=2, streaming=True)
+
+
+def test_client_args_build_the_http_clients_sync_and_async() -> None:
+    """langchain-google-genai's `client_args` are the keywords of the SDK's httpx clients:
+    chatplex's own clients are built with them (here a transport and a header)."""
+    server = Gemini()
+    model = ChatGoogleGenerativeAI(
+        model="gemini-2.5-flash",
+        api_key=KEY,
+        client_args={"transport": httpx.MockTransport(server.handler), "headers": {"x-a": "1"}},
+    )
+    model.invoke("Hi")
+    asyncio.run(model.ainvoke("Hi"))
+    assert [r.headers.get("x-a") for r in server.requests] == ["1", "1"]
 
 
 def test_client_options_api_endpoint_is_the_base_url() -> None:

@@ -4,6 +4,7 @@ langchain-google-genai catch (its own, google-genai's), once those are imported.
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -37,20 +38,36 @@ def failed(status: int, google_status: str, message: str = "It failed.") -> Base
         (409, "ABORTED", "ChatGoogleGenerativeAIError"),
     ],
 )
-def test_a_4xx_is_the_partner_class_of_its_status_and_a_client_error(
+def test_a_4xx_is_the_partner_class_of_its_status_and_no_client_error(
     status: int, word: str, name: str
 ) -> None:
     err = failed(status, word)
     assert isinstance(err, getattr(partner, name))
     assert isinstance(err, partner.ChatGoogleGenerativeAIError)
+    # langchain-google-genai's own 4xx classes wrap the SDK's ClientError, are none:
+    # `except ClientError` around its model never fires, nor here.
+    assert not isinstance(err, genai_errors.ClientError)
+    # None of the SDK's fields either (no code, no details); chatplex's own stay.
+    assert err.code is None and not hasattr(err, "details")  # type: ignore[attr-defined]
+    assert err.status == status and err.message == "It failed."  # type: ignore[attr-defined]
+    assert str(err).startswith(f"Error calling model 'unknown' ({word}): {status} {word}.")
+
+
+def test_without_the_partner_imported_a_4xx_is_the_sdks_client_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delitem(sys.modules, "langchain_google_genai.chat_models")
+    err = failed(400, "INVALID_ARGUMENT")
     assert isinstance(err, genai_errors.ClientError)
-    assert err.code == status and err.message == "It failed."  # type: ignore[attr-defined]
-    assert err.details["error"]["status"] == word  # type: ignore[attr-defined]
+    assert err.code == 400 and err.details["error"]["status"] == "INVALID_ARGUMENT"  # type: ignore[attr-defined]
 
 
 def test_a_context_overflow_is_langchains_context_overflow_error() -> None:
     err = failed(400, "INVALID_ARGUMENT", "The input exceeds the maximum number of tokens allowed")
     assert isinstance(err, partner.GoogleContextOverflowError)
+    # that class is the SDK's ClientError, built from it: its fields and text
+    assert isinstance(err, genai_errors.ClientError) and err.code == 400  # type: ignore[attr-defined]
+    assert str(err).startswith("400 INVALID_ARGUMENT.")
 
 
 def test_a_5xx_is_googles_api_error_a_server_error() -> None:
@@ -138,22 +155,27 @@ def test_a_vertex_error_reads_as_api_cores_with_the_rest_url_and_no_query() -> N
 
 
 @pytest.mark.parametrize(
-    ("status", "word", "prefix"),
+    ("status", "word", "prefix", "fields"),
     [
-        (400, "INVALID_ARGUMENT", "Error calling model 'gemini-x' (INVALID_ARGUMENT): "),
-        (500, "INTERNAL", ""),
+        (400, "INVALID_ARGUMENT", "Error calling model 'gemini-x' (INVALID_ARGUMENT): ", None),
+        (500, "INTERNAL", "", "sdk"),
     ],
 )
-def test_a_gemini_error_reads_as_google_genais(status: int, word: str, prefix: str) -> None:
-    """`status` is Google's word and `str()` the SDK's text (langchain-google-genai's
-    around it for its 4xx classes); the HTTP status stays `status_code`."""
+def test_a_gemini_error_reads_as_google_genais(
+    status: int, word: str, prefix: str, fields: str | None
+) -> None:
+    """`str()` is the SDK's text (langchain-google-genai's around it for its 4xx
+    classes); as a google-genai class (a 5xx), `status` is Google's word and `code` the
+    status; as langchain-google-genai's own 4xx class, none of the SDK's fields. The HTTP
+    status stays `status_code`."""
     import httpx
 
     body = {"error": {"code": status, "message": "No.", "status": word}}
     err = ADAPTER.map_error(status, json.dumps(body).encode(), {})
     url = "http://127.0.0.1:9/v1beta/models/gemini-x:generateContent"
     err = sdk_compatible(err, ADAPTER.error_families, lambda: httpx.Request("POST", url))
-    assert (err.status, err.status_code, err.code) == (word, status, status)  # type: ignore[attr-defined]
+    expected = (word, status, status) if fields else (status, status, None)
+    assert (err.status, err.status_code, err.code) == expected  # type: ignore[attr-defined]
     assert str(err) == f"{prefix}{status} {word}. {body}"
 
 

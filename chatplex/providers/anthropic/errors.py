@@ -1,0 +1,25 @@
+"""The exceptions scripts written for langchain-anthropic catch, as error families of the
+Anthropic wire (`sdk_errors.ErrorFamily`): langchain-anthropic's own classes
+(`AnthropicInvalidRequestError` for a 400, `AnthropicOverloadedError` for a 529...: each
+the anthropic SDK's class and langchain_core's ModelError class at once), the anthropic
+SDK's, and langchain_core's ModelError family (for a script that has not imported
+langchain-anthropic)."""
+
+from __future__ import annotations
+
+from ...sdk_errors import ErrorFamily
+from ...sdk_errors import model_error_family
+from ...sdk_errors import partner_family
+from ...sdk_errors import stainless_family
+
+__all__ = ["ERROR_FAMILIES"]
+
+#: The only words langchain-anthropic reads as a context overflow in a 400's message.
+_OVERFLOW = ("prompt is too long",)
+
+#: What the Anthropic adapter declares (`error_families`), the partner package's first.
+ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
+    partner_family("langchain_anthropic.chat_models", "Anthropic", _OVERFLOW),
+    stainless_family("anthropic"),
+    model_error_family(_OVERFLOW),
+)

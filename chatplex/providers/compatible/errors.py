@@ -1,0 +1,88 @@
+"""The exceptions scripts written for an OpenAI-compatible preset's partner package
+catch, by the SDK that package raises through (`Profile.sdk`; `sdk_errors.ErrorFamily`):
+
+- "openai" (ChatXAI, ChatDeepSeek, ChatTogether, ChatNebius: langchain-openai's
+  `BaseChatOpenAI`): the OpenAI wire's own families, langchain-openai's classes first;
+- "fireworks": langchain-fireworks' classes (`FireworksInvalidRequestError`...: the
+  fireworks SDK's class and langchain_core's ModelError class at once), the SDK's, and
+  the ModelError family;
+- "groq", "perplexity", "sambanova": the SDK's class alone (their partner packages
+  re-raise it: no ModelError, so LangChain's retry middleware retries it);
+  none of these SDKs' errors has a `code`: it reads None, as there;
+- "httpx" (langchain-mistralai calls the API with httpx itself): httpx's class alone
+  (`HTTPStatusError`, a timeout's or a failed connection's class), no `code` either."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...errors import APIConnectionError
+from ...errors import APIError
+from ...errors import APITimeoutError
+from ...errors import DeadlineExceededError
+from ...sdk_errors import ErrorFamily
+from ...sdk_errors import model_error_family
+from ...sdk_errors import partner_family
+from ...sdk_errors import sdk_class_for
+from ...sdk_errors import stainless_text
+from ..openai.errors import ERROR_FAMILIES as OPENAI_FAMILIES
+
+__all__ = ["error_families"]
+
+
+def _httpx_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
+    """The httpx class a partner package that calls the API with httpx itself
+    (langchain-mistralai) lets through: `HTTPStatusError` for an error status, a
+    timeout's or a failed connection's class; None for the rest."""
+    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
+        return httpx.TimeoutException  # type: ignore[no-any-return]
+    if isinstance(err, APIConnectionError):
+        return httpx.TransportError  # type: ignore[no-any-return]
+    if isinstance(err, APIError) and err.status is not None and err.status >= 400:
+        return httpx.HTTPStatusError  # type: ignore[no-any-return]
+    return None
+
+
+def _fill_httpx(err: BaseException) -> None:
+    # httpx's `request` is a property over `_request`; `response` is set already. Its
+    # errors have no `code`: a script reading one gets None, here too.
+    fields = err.__dict__
+    fields.setdefault("_request", fields.get("request"))
+    fields["code"] = None
+
+
+def _fill_sdk_error(err: BaseException) -> None:
+    # The groq, fireworks, perplexity and sambanova SDKs' errors have no `code` (nor
+    # openai's `type` / `param`): a script reading it there gets None, here too (the
+    # body still holds the provider's `error.code`).
+    stainless_text(err)
+    err.__dict__["code"] = None
+
+
+def _sdk_family(sdk: str) -> ErrorFamily:
+    """A Stainless SDK's family other than openai's: its class by status, its wording,
+    and the fields chatplex has (body, status_code)."""
+    return ErrorFamily(sdk, sdk_class_for, _fill_sdk_error)
+
+
+#: The only words langchain-fireworks reads as a context overflow in a 400's message.
+_FIREWORKS_OVERFLOW = ("prompt is too long",)
+
+#: SDK → its families, where they are not the SDK's class alone.
+_FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {
+    "openai": OPENAI_FAMILIES,
+    "fireworks": (
+        partner_family("langchain_fireworks.chat_models", "Fireworks", _FIREWORKS_OVERFLOW),
+        _sdk_family("fireworks"),
+        model_error_family(_FIREWORKS_OVERFLOW),
+    ),
+    "httpx": (ErrorFamily("httpx", _httpx_class, _fill_httpx),),
+}
+
+
+def error_families(sdk: str) -> tuple[ErrorFamily, ...]:
+    """The families of a preset whose partner package raises through `sdk`."""
+    families = _FAMILIES.get(sdk)
+    if families is None:
+        families = _FAMILIES[sdk] = (_sdk_family(sdk),)
+    return families

@@ -1,0 +1,70 @@
+"""A preset's error is of the classes its partner package raises: langchain-fireworks'
+own (`FireworksInvalidRequestError`: the fireworks SDK's class and a ModelError);
+langchain-openai's for the presets built on it; the SDK's class alone for langchain-groq,
+-perplexity and -sambanova, httpx's for langchain-mistralai (no ModelError: LangChain's
+retry middleware retries those)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from chatplex.errors import APITimeoutError
+from chatplex.providers.compatible.adapter import preset_adapter_class
+from chatplex.providers.compatible.errors import error_families
+from chatplex.providers.openai.errors import ERROR_FAMILIES as OPENAI_FAMILIES
+from chatplex.sdk_errors import sdk_compatible
+from tests._status_calls import first_outside_chatplex
+
+lc_exceptions = pytest.importorskip("langchain_core.exceptions")
+
+
+def _error(preset: str, status: int, message: str = "nope") -> Any:
+    cls = preset_adapter_class(preset)
+    body = b'{"error": {"message": "%s", "type": "x", "code": "bad"}}' % message.encode()
+    err = cls.map_error(cls.__new__(cls), status, body, {})
+    return sdk_compatible(err, error_families(cls.profile.sdk))
+
+
+def test_fireworks_errors_are_langchain_fireworks_classes() -> None:
+    chat_models = pytest.importorskip("langchain_fireworks.chat_models")
+    bad = _error("fireworks", 400)
+    assert first_outside_chatplex(bad) is chat_models.FireworksInvalidRequestError
+    assert bad.is_retryable is False
+    assert first_outside_chatplex(_error("fireworks", 429)) is chat_models.FireworksRateLimitError
+    overflow = _error("fireworks", 400, "prompt is too long")
+    assert isinstance(overflow, chat_models.FireworksContextOverflowError)
+    assert not isinstance(
+        _error("fireworks", 400, "context_length_exceeded"), lc_exceptions.ContextOverflowError
+    )
+
+
+@pytest.mark.parametrize(
+    ("preset", "module"),
+    [("groq", "groq"), ("sambanova", "sambanova"), ("perplexity", "perplexity")],
+)
+def test_sdk_only_presets_raise_no_model_error(preset: str, module: str) -> None:
+    sdk = pytest.importorskip(module)
+    for status in (400, 429, 500):
+        err = _error(preset, status)
+        assert isinstance(err, sdk.APIStatusError)
+        assert not isinstance(err, lc_exceptions.ModelError)
+        # The SDK's errors have no `code`: None, as a script reading it there gets.
+        assert not hasattr(sdk.APIStatusError, "code") and err.code is None
+
+
+def test_mistralai_errors_are_httpx_alone() -> None:
+    err = _error("mistralai", 400)
+    assert isinstance(err, httpx.HTTPStatusError)
+    assert err.code is None and err.status_code == 400  # httpx's has no code
+    assert not isinstance(err, lc_exceptions.ModelError)
+    timeout = sdk_compatible(APITimeoutError("slow"), error_families("httpx"))
+    assert isinstance(timeout, httpx.TimeoutException)
+    assert not isinstance(timeout, lc_exceptions.ModelError)
+
+
+def test_openai_sdk_presets_share_the_openai_wires_families() -> None:
+    for preset in ("xai", "deepseek", "together", "nebius"):
+        assert error_families(preset_adapter_class(preset).profile.sdk) is OPENAI_FAMILIES

@@ -1,0 +1,69 @@
+"""A 400 (and the other statuses langchain-openai wraps) raised through chatplex's
+ChatOpenAI is langchain-openai's own class (`OpenAIInvalidRequestError`: the openai SDK's
+class and langchain_core's ModelError class), sync and async; a status langchain-openai
+re-raises unchanged is the SDK's class alone; the Responses and Azure wires declare the
+same families."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import openai
+import pytest
+
+from chatplex.lean import ChatOpenAI
+from chatplex.providers.openai.adapter import OpenAIAdapter
+from chatplex.providers.openai.azure import AzureOpenAIAdapter
+from chatplex.providers.openai.errors import ERROR_FAMILIES
+from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
+from tests._status_calls import first_outside_chatplex
+from tests._status_calls import raised_both_ways
+
+base = pytest.importorskip("langchain_openai.chat_models.base")
+lc_exceptions = pytest.importorskip("langchain_core.exceptions")
+
+URL = "https://api.openai.com/v1/chat/completions"
+
+#: status -> langchain-openai's class for it (None: the SDK's error, re-raised unchanged).
+PARTNER: dict[int, Any] = {
+    400: base.OpenAIInvalidRequestError,
+    401: base.OpenAIAuthenticationError,
+    403: base.OpenAIPermissionDeniedError,
+    404: base.OpenAIModelNotFoundError,
+    409: None,
+    429: base.OpenAIRateLimitError,
+    500: base.OpenAIAPIError,
+}
+
+
+def _raised(status: int, message: str = "nope") -> list[BaseException]:
+    """The error of a sync and of an async call answered with `status`."""
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test", max_retries=0)
+    body = {"error": {"message": message, "type": "invalid_request_error", "code": None}}
+    return raised_both_ways(model, URL, status, body)
+
+
+@pytest.mark.parametrize("status", sorted(PARTNER))
+def test_an_error_is_langchain_openais_class(status: int) -> None:
+    expected = PARTNER[status]
+    for err in _raised(status):
+        if expected is None:
+            assert first_outside_chatplex(err) is openai.ConflictError
+            assert not isinstance(err, lc_exceptions.ModelError)  # retried by LangChain
+        else:
+            assert first_outside_chatplex(err) is expected  # as langchain-openai's error
+        assert isinstance(err, openai.APIStatusError)
+        assert err.status_code == status
+
+
+def test_a_context_overflow_is_langchain_openais_overflow_class() -> None:
+    for err in _raised(400, "context_length_exceeded: too many tokens"):
+        assert isinstance(err, base.OpenAIContextOverflowError)
+        assert not isinstance(err, base.OpenAIInvalidRequestError)
+
+
+def test_every_openai_wire_declares_the_partner_family_first() -> None:
+    assert OpenAIAdapter.error_families is ERROR_FAMILIES
+    for adapter in (OpenAIResponsesAdapter, AzureOpenAIAdapter):
+        assert adapter.error_families[: len(ERROR_FAMILIES)] == ERROR_FAMILIES
+    assert ERROR_FAMILIES[0].module == "langchain_openai.chat_models.base"
