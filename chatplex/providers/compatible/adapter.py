@@ -60,6 +60,7 @@ from ...sdk_errors import ErrorFamily
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import shown_url
+from ...secret import take_url_credentials
 from ...secret import url_joined
 from ..openai.adapter import OpenAIAdapter
 from ..openai.adapter import OpenAIStreamParser
@@ -121,8 +122,10 @@ class CompatibleAdapter(OpenAIAdapter):
         held = given and host != official and holds_environment_key()
         if api_key is None and official and not held:
             api_key = _environment_key(profile.key_variables)
-        if not api_key and host != official:  # (to its own host: refused below)
-            api_key = keyless_key(profile.name)
+        # No key at all (the URL's user:password@ is one: httpx's Basic auth replaces the
+        # header, as under the partner's client): the partner's keyless header, if any.
+        if not api_key and host != official and take_url_credentials(url).userinfo is None:
+            api_key = keyless_key(profile.name)  # (to its own host: refused below)
         if not api_key and official and host == official:
             variables = " or ".join(profile.key_variables)
             raise missing_key_error(profile.name, profile.title, variables)
