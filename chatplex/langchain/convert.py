@@ -68,6 +68,10 @@ _TEXT_KEYS = frozenset({"type", "text", "cache_control", "citations", "id", "ann
 #: The keys of the piece chatplex's Anthropic parser sends at the end of a block with an
 #: `input` (tool_use, server_tool_use): the input parsed from the block's fragments.
 _END_KEYS = frozenset({"type", "input", "index"})
+#: What chatplex's Anthropic stream reports in response_metadata (as its non-stream reply
+#: does) and langchain-anthropic's stream does not: its message_start gives `model_name`
+#: alone, its message_delta the stop reason, and usage only as `usage_metadata`.
+_ANTHROPIC_UNSTREAMED = ("id", "model", "usage")
 #: Tool calls repeated inside content (LangChain v1 blocks); `tool_calls` has them.
 _CALL_BLOCKS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call"})
 
@@ -293,7 +297,9 @@ class StreamTranslator:
         self._input_blocks: set[Any] = set()  # ... and of all blocks with an `input`
         self._sent: dict[str, Any] = {}  # the metadata strings sent so far, by key
 
-    def chunk(self, chunk: AIMessageChunk) -> LCAIMessageChunk:
+    def chunk(self, chunk: AIMessageChunk) -> LCAIMessageChunk | None:
+        """`chunk` as LangChain's chat model for the wire streams it, or None where that
+        model streams nothing (the end of an Anthropic tool_use block)."""
         additional = chunk.additional_kwargs
         metadata = chunk.response_metadata
         if "refusal" in additional or "refusal" in metadata:
@@ -302,6 +308,8 @@ class StreamTranslator:
             self._provider = metadata["model_provider"]
         elif self._provider is not None and "model_provider" not in metadata:
             metadata = {**metadata, "model_provider": self._provider}
+        if self._provider == "anthropic" and any(k in metadata for k in _ANTHROPIC_UNSTREAMED):
+            metadata = {k: v for k, v in metadata.items() if k not in _ANTHROPIC_UNSTREAMED}
         if metadata:
             metadata = _unsent(metadata, self._sent)
         if "model_name" in metadata:
@@ -335,6 +343,8 @@ class StreamTranslator:
             ]
         if self._provider == "anthropic":
             content = self._anthropic_content(chunk.content, fragments)
+            if content is None:
+                return None
         else:
             content = _lc_content(chunk.content)
         additional = dict(additional)
@@ -355,8 +365,11 @@ class StreamTranslator:
 
     def _anthropic_content(
         self, content: Content, fragments: Sequence[Any]
-    ) -> str | list[str | dict[str, Any]]:
+    ) -> str | list[str | dict[str, Any]] | None:
+        """The chunk's content as ChatAnthropic streams it; None for a chunk that only
+        ends tool_use blocks (langchain-anthropic yields nothing at content_block_stop)."""
         out: list[str | dict[str, Any]] = []
+        ended = False
         started: set[Any] = set()
         if isinstance(content, str):
             if not self._blocks:
@@ -380,6 +393,7 @@ class StreamTranslator:
                         out.append(
                             {"partial_json": partial, "type": "input_json_delta", "index": index}
                         )
+                    ended = True
                     continue
                 if index is not None and "input" in block:
                     self._input_blocks.add(index)
@@ -389,11 +403,15 @@ class StreamTranslator:
                 out.append(dict(block))
         for fragment in fragments:
             index = fragment.get("index")
-            if index in self._tool_blocks and index not in started and fragment.get("args"):
+            if index in self._tool_blocks and index not in started:
                 out.append(
-                    {"partial_json": fragment["args"], "type": "input_json_delta", "index": index}
+                    {
+                        "partial_json": fragment.get("args") or "",
+                        "type": "input_json_delta",
+                        "index": index,
+                    }
                 )
-        return out
+        return None if ended and not out and not fragments else out
 
     def _refusal_delta(
         self, additional: dict[str, Any], metadata: dict[str, Any]

@@ -198,16 +198,6 @@ GAPS: dict[tuple[str, str], str] = {
         )
         for scenario in ("agent_stream_messages", "astream_events")
     },
-    ("agent_stream_messages", "anthropic"): (
-        "streaming, the tool call's argument text comes one chunk earlier than "
-        "langchain-anthropic's (its first input_json_delta chunk has args ''), and the "
-        "streamed message's response_metadata carries model, id and usage, which "
-        "langchain-anthropic's streamed message lacks"
-    ),
-    ("astream_events", "anthropic"): (
-        "the streamed message's response_metadata carries model, id and usage, which "
-        "langchain-anthropic's streamed message lacks"
-    ),
     ("astream_events", "perplexity"): (
         "the streamed message's additional_kwargs lacks citations and search_results, "
         "which langchain-perplexity sets to None"
@@ -317,9 +307,6 @@ FIELD_GAPS: dict[tuple[str, str], str] = {
     },
     ("bedrock_converse", "response_metadata.ResponseMetadata.RetryAttempts"): (
         "response_metadata.ResponseMetadata lacks botocore's RetryAttempts (0)"
-    ),
-    ("anthropic", "content[*].toolset_name"): (
-        "a tool_use content block lacks langchain-anthropic's toolset_name: None"
     ),
     ("responses", "response_metadata.token_usage"): (
         "response_metadata carries a token_usage dict langchain-openai's Responses "
