@@ -176,10 +176,10 @@ GAPS: dict[tuple[str, str], str] = {
     **{
         (scenario, wire): _CHUNKS
         for scenario, wires in (
-            ("agent_stream_messages", ("responses", "bedrock_converse", "cohere", "mistralai")),
-            ("stream_messages", ("responses", "bedrock_converse")),
-            ("stream_messages_async", ("responses", "bedrock_converse")),
-            ("astream_events", ("responses", "bedrock_converse")),
+            ("agent_stream_messages", ("responses", "cohere", "mistralai")),
+            ("stream_messages", ("responses",)),
+            ("stream_messages_async", ("responses",)),
+            ("astream_events", ("responses",)),
         )
         for wire in wires
     },
