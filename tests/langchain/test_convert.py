@@ -341,3 +341,23 @@ def test_an_anthropic_tool_stream_is_langchain_anthropics_chunk_by_chunk() -> No
             ours.append(_shown(piece))
     assert ours == theirs
     assert [c["tool_call_chunks"][0]["args"] for c in ours[2:5]] == ["", '{"q', '":"x"}']
+
+
+@pytest.mark.parametrize(("attempts", "retries"), [(1, 0), (3, 2), (0, 0)])
+def test_botocore_metadata_counts_chatplex_retries(attempts: int, retries: int) -> None:
+    # langchain-aws keeps botocore's ResponseMetadata, whose RetryAttempts counts the
+    # retries made; chatplex's retries stand in for botocore's (0 attempts: a cache hit).
+    record = {"RequestId": "r1", "HTTPStatusCode": 200, "HTTPHeaders": {}}
+    meta = {"model_provider": "bedrock_converse", "attempts": attempts}
+    reply = AIMessage(content="hi", response_metadata={**meta, "ResponseMetadata": record})
+    out = to_langchain_message(reply).response_metadata["ResponseMetadata"]
+    assert out == {**record, "RetryAttempts": retries}
+    assert "RetryAttempts" not in record  # the reply's own record is left as it was
+    translate = StreamTranslator()
+    first = translate.chunk(AIMessageChunk(content=[], response_metadata=meta))
+    last = translate.chunk(
+        AIMessageChunk(content="", response_metadata={"ResponseMetadata": record})
+    )
+    assert first is not None and "ResponseMetadata" not in first.response_metadata
+    assert last is not None
+    assert last.response_metadata["ResponseMetadata"]["RetryAttempts"] == retries

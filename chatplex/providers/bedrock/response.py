@@ -252,7 +252,8 @@ def _stop_metadata(reason: Any) -> dict[str, Any]:
 def response_metadata(headers: Mapping[str, str] | None, request_id: str | None) -> dict[str, Any]:
     """botocore's `ResponseMetadata` of a reply, which langchain-aws keeps in
     `response_metadata`: the request id, the status and the headers (names lower-cased).
-    botocore's `RetryAttempts` is not there: chatplex counts `attempts` (retries + 1)."""
+    botocore's `RetryAttempts` is not there: chatplex counts `attempts` (retries + 1),
+    from which the LangChain drop-in writes it (`chatplex.langchain.convert`)."""
     shown = {str(k).lower(): v for k, v in (headers or {}).items()}
     return {"RequestId": request_id, "HTTPStatusCode": 200, "HTTPHeaders": shown}
 

@@ -349,9 +349,6 @@ FIELD_GAPS: dict[tuple[str, str], str] = {
         (wire, "response_metadata.service_tier"): _SERVICE_TIER_LOST
         for wire in ("xai", "deepseek", "fireworks", "together", "nebius")
     },
-    ("bedrock_converse", "response_metadata.ResponseMetadata.RetryAttempts"): (
-        "response_metadata.ResponseMetadata lacks botocore's RetryAttempts (0)"
-    ),
     ("responses", "response_metadata.token_usage"): (
         "response_metadata carries a token_usage dict langchain-openai's Responses "
         "path does not put there"
