@@ -583,9 +583,8 @@ def _botocores_metadata(meta: dict[str, Any]) -> None:
     """`ResponseMetadata` without what differs by nature: the `date` header (the second
     each reply was sent)."""
     shown = meta.get("ResponseMetadata")
-    if isinstance(shown, dict):
-        if isinstance(shown.get("HTTPHeaders"), dict):
-            shown["HTTPHeaders"].pop("date", None)
+    if isinstance(shown, dict) and isinstance(shown.get("HTTPHeaders"), dict):
+        shown["HTTPHeaders"].pop("date", None)
 
 
 @pytest.fixture(autouse=True)
