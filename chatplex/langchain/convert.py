@@ -68,6 +68,14 @@ _TEXT_KEYS = frozenset({"type", "text", "cache_control", "citations", "id", "ann
 #: The keys of the piece chatplex's Anthropic parser sends at the end of a block with an
 #: `input` (tool_use, server_tool_use): the input parsed from the block's fragments.
 _END_KEYS = frozenset({"type", "input", "index"})
+#: What chatplex's Anthropic stream reports in response_metadata (as its non-stream reply
+#: does) and langchain-anthropic's stream does not: its message_start gives `model_name`
+#: alone, its message_delta the stop reason, and usage only as `usage_metadata`.
+_ANTHROPIC_UNSTREAMED = ("id", "model", "usage")
+#: botocore's record of an AWS reply, which langchain-aws keeps in response_metadata
+#: (chatplex's Bedrock adapters write it too). Its `RetryAttempts` counts the retries
+#: botocore made; chatplex's own retries take their place, counted as `attempts`.
+_BOTOCORE_METADATA = "ResponseMetadata"
 #: Tool calls repeated inside content (LangChain v1 blocks); `tool_calls` has them.
 _CALL_BLOCKS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call"})
 
@@ -209,6 +217,8 @@ def to_langchain_message(message: AIMessage, model_name: str | None = None) -> L
     metadata = dict(message.response_metadata)
     if model_name and "model_name" not in metadata:
         metadata["model_name"] = model_name
+    if _BOTOCORE_METADATA in metadata:
+        metadata = _with_retries(metadata, metadata.get("attempts"))
     return LCAIMessage(
         content=_lc_content(message.content),
         id=message.id,
@@ -219,6 +229,16 @@ def to_langchain_message(message: AIMessage, model_name: str | None = None) -> L
         invalid_tool_calls=[_lc_invalid(c) for c in message.invalid_tool_calls],
         usage_metadata=_lc_usage(message.usage_metadata),
     )
+
+
+def _with_retries(metadata: dict[str, Any], attempts: Any) -> dict[str, Any]:
+    """`metadata` with botocore's `RetryAttempts` in its `ResponseMetadata`: the retries
+    chatplex made (`attempts` - 1; 0 for a cached reply, which made no attempt)."""
+    record = metadata.get(_BOTOCORE_METADATA)
+    if not isinstance(record, dict) or "RetryAttempts" in record:
+        return metadata
+    retries = max(0, attempts - 1) if isinstance(attempts, int) else 0
+    return {**metadata, _BOTOCORE_METADATA: {**record, "RetryAttempts": retries}}
 
 
 def _unsent(metadata: dict[str, Any], sent: dict[str, Any]) -> dict[str, Any]:
@@ -258,6 +278,8 @@ class StreamTranslator:
       a partner package's last chunk may have it) is not read again as tool-call pieces, which
       LangChain does for a chunk without any: the calls come in `tool_call_chunks`, and
       merged with such a copy each would be counted twice;
+    - botocore's `ResponseMetadata` (on a Converse stream's usage chunk) gets its
+      `RetryAttempts`: the retries chatplex made (the first chunk's `attempts` - 1);
     - refusals: chatplex's OpenAI stream parser carries a refusal whole-so-far on every
       chunk, while LangChain's merging concatenates strings: the new part is sent;
     - Anthropic (`model_provider == "anthropic"`), as `langchain_anthropic.ChatAnthropic`:
@@ -273,6 +295,7 @@ class StreamTranslator:
     """
 
     __slots__ = (
+        "_attempts",
         "_blocks",
         "_input_blocks",
         "_last_index",
@@ -285,6 +308,7 @@ class StreamTranslator:
 
     def __init__(self, *, blocks: bool = False, model_name: str | None = None) -> None:
         self._model_name = model_name  # None once a chunk named the model
+        self._attempts: Any = None  # the HTTP attempts made (the first chunk says)
         self._refusal = ""
         self._provider: str | None = None
         self._blocks = blocks  # Anthropic: text as indexed blocks
@@ -293,7 +317,9 @@ class StreamTranslator:
         self._input_blocks: set[Any] = set()  # ... and of all blocks with an `input`
         self._sent: dict[str, Any] = {}  # the metadata strings sent so far, by key
 
-    def chunk(self, chunk: AIMessageChunk) -> LCAIMessageChunk:
+    def chunk(self, chunk: AIMessageChunk) -> LCAIMessageChunk | None:
+        """`chunk` as LangChain's chat model for the wire streams it, or None where that
+        model streams nothing (the end of an Anthropic tool_use block)."""
         additional = chunk.additional_kwargs
         metadata = chunk.response_metadata
         if "refusal" in additional or "refusal" in metadata:
@@ -302,7 +328,13 @@ class StreamTranslator:
             self._provider = metadata["model_provider"]
         elif self._provider is not None and "model_provider" not in metadata:
             metadata = {**metadata, "model_provider": self._provider}
+        if self._provider == "anthropic" and any(k in metadata for k in _ANTHROPIC_UNSTREAMED):
+            metadata = {k: v for k, v in metadata.items() if k not in _ANTHROPIC_UNSTREAMED}
         if metadata:
+            if "attempts" in metadata:
+                self._attempts = metadata["attempts"]
+            if _BOTOCORE_METADATA in metadata:
+                metadata = _with_retries(metadata, self._attempts)
             metadata = _unsent(metadata, self._sent)
         if "model_name" in metadata:
             self._model_name = None
@@ -335,6 +367,8 @@ class StreamTranslator:
             ]
         if self._provider == "anthropic":
             content = self._anthropic_content(chunk.content, fragments)
+            if content is None:
+                return None
         else:
             content = _lc_content(chunk.content)
         additional = dict(additional)
@@ -355,8 +389,11 @@ class StreamTranslator:
 
     def _anthropic_content(
         self, content: Content, fragments: Sequence[Any]
-    ) -> str | list[str | dict[str, Any]]:
+    ) -> str | list[str | dict[str, Any]] | None:
+        """The chunk's content as ChatAnthropic streams it; None for a chunk that only
+        ends tool_use blocks (langchain-anthropic yields nothing at content_block_stop)."""
         out: list[str | dict[str, Any]] = []
+        ended = False
         started: set[Any] = set()
         if isinstance(content, str):
             if not self._blocks:
@@ -380,6 +417,7 @@ class StreamTranslator:
                         out.append(
                             {"partial_json": partial, "type": "input_json_delta", "index": index}
                         )
+                    ended = True
                     continue
                 if index is not None and "input" in block:
                     self._input_blocks.add(index)
@@ -389,11 +427,15 @@ class StreamTranslator:
                 out.append(dict(block))
         for fragment in fragments:
             index = fragment.get("index")
-            if index in self._tool_blocks and index not in started and fragment.get("args"):
+            if index in self._tool_blocks and index not in started:
                 out.append(
-                    {"partial_json": fragment["args"], "type": "input_json_delta", "index": index}
+                    {
+                        "partial_json": fragment.get("args") or "",
+                        "type": "input_json_delta",
+                        "index": index,
+                    }
                 )
-        return out
+        return None if ended and not out and not fragments else out
 
     def _refusal_delta(
         self, additional: dict[str, Any], metadata: dict[str, Any]

@@ -84,9 +84,13 @@ class _Ending:
         self.held: ChatGenerationChunk | None = None
 
     def passed_on(self, chunk: Any) -> tuple[ChatGenerationChunk, ...]:
-        """The pieces to yield now that `chunk` came: the one held before it (it did not
-        end the stream), then `chunk`'s unless it is empty and held in turn."""
-        piece = ChatGenerationChunk(message=self.translate.chunk(_as_chunk(chunk)))
+        """The pieces to yield now that `chunk` came (none if it translates to nothing):
+        the one held before it (it did not end the stream), then `chunk`'s unless it is
+        empty and held in turn."""
+        message = self.translate.chunk(_as_chunk(chunk))
+        if message is None:  # a chunk the partner package streams nothing for
+            return ()
+        piece = ChatGenerationChunk(message=message)
         before = () if self.held is None else (self.held,)
         self.held = piece if self.hold and _is_empty(piece) else None
         return before if self.held is not None else (*before, piece)

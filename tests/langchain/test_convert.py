@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 from langchain_core.messages import AIMessage as LCAI
 from langchain_core.messages import AIMessageChunk as LCChunk
@@ -190,7 +193,8 @@ def test_a_translated_stream_merges_to_the_translated_reply(provider: str, quest
         ).bind_tools([tool])
         whole = to_langchain_message(model.invoke(question))
         translate = StreamTranslator()
-        merged = _merged([translate.chunk(c) for c in model.stream(question)])
+        pieces = [translate.chunk(c) for c in model.stream(question)]
+        merged = _merged([p for p in pieces if p is not None])
     assert merged.text == whole.text
     assert [(c["name"], c["args"]) for c in merged.tool_calls] == [
         (c["name"], c["args"]) for c in whole.tool_calls
@@ -249,3 +253,111 @@ def test_converse_replies_reach_langchain_with_their_mark() -> None:
     assert out.response_metadata == meta
     assert [b["type"] for b in out.content_blocks] == ["tool_call"]
     assert out.content_blocks == reply.content_blocks
+
+
+#: A tool call streamed by the Messages API, as Anthropic sends it (an empty fragment
+#: first, then the arguments in pieces).
+_ANTHROPIC_TOOL_STREAM = (
+    {
+        "type": "message_start",
+        "message": {
+            "id": "msg_1",
+            "type": "message",
+            "role": "assistant",
+            "model": "claude-haiku-4-5",
+            "content": [],
+            "stop_reason": None,
+            "stop_sequence": None,
+            "usage": {"input_tokens": 9, "output_tokens": 1},
+        },
+    },
+    {
+        "type": "content_block_start",
+        "index": 0,
+        "content_block": {"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {}},
+    },
+    {
+        "type": "content_block_delta",
+        "index": 0,
+        "delta": {"type": "input_json_delta", "partial_json": ""},
+    },
+    {
+        "type": "content_block_delta",
+        "index": 0,
+        "delta": {"type": "input_json_delta", "partial_json": '{"q'},
+    },
+    {
+        "type": "content_block_delta",
+        "index": 0,
+        "delta": {"type": "input_json_delta", "partial_json": '":"x"}'},
+    },
+    {"type": "content_block_stop", "index": 0},
+    {
+        "type": "message_delta",
+        "delta": {"stop_reason": "tool_use", "stop_sequence": None},
+        "usage": {"input_tokens": 9, "output_tokens": 5},
+    },
+    {"type": "message_stop"},
+)
+
+
+def _shown(chunk: LCChunk) -> dict[str, Any]:
+    """What a streamed chunk shows, without the keys chatplex adds to response_metadata."""
+    added = ("provider", "finish_reason", "raw_finish_reason")
+    return {
+        "content": chunk.content,
+        "tool_call_chunks": chunk.tool_call_chunks,
+        "response_metadata": {k: v for k, v in chunk.response_metadata.items() if k not in added},
+        "usage_metadata": chunk.usage_metadata,
+        "chunk_position": chunk.chunk_position,
+    }
+
+
+def test_an_anthropic_tool_stream_is_langchain_anthropics_chunk_by_chunk() -> None:
+    # The empty first fragment is a chunk; the end of the block is none; the metadata is
+    # the stream's (model_name, the stop), not the reply's (id, model, raw usage).
+    from anthropic.types import RawMessageStreamEvent
+    from langchain_anthropic import ChatAnthropic
+    from pydantic import TypeAdapter
+
+    from chatplex.adapters.base import SSEEvent
+    from chatplex.providers.anthropic.stream import AnthropicStreamParser
+
+    partner = ChatAnthropic(model="claude-haiku-4-5", api_key="k")  # type: ignore[call-arg]
+    read = TypeAdapter(RawMessageStreamEvent)
+    theirs, start = [], None
+    for raw in _ANTHROPIC_TOOL_STREAM:
+        piece, start = partner._make_message_chunk_from_anthropic_event(
+            read.validate_python(raw), coerce_content_to_string=False, block_start_event=start
+        )
+        if piece is not None:
+            theirs.append(_shown(piece))
+    parser, translate = AnthropicStreamParser(), StreamTranslator(blocks=True)
+    ours = []
+    for raw in _ANTHROPIC_TOOL_STREAM:
+        chunk = parser.feed(SSEEvent(event=str(raw["type"]), data=json.dumps(raw)))
+        piece = None if chunk is None else translate.chunk(chunk)
+        if piece is not None:
+            ours.append(_shown(piece))
+    assert ours == theirs
+    assert [c["tool_call_chunks"][0]["args"] for c in ours[2:5]] == ["", '{"q', '":"x"}']
+
+
+@pytest.mark.parametrize(("attempts", "retries"), [(1, 0), (3, 2), (0, 0)])
+def test_botocore_metadata_counts_chatplex_retries(attempts: int, retries: int) -> None:
+    # langchain-aws keeps botocore's ResponseMetadata, whose RetryAttempts counts the
+    # retries made; chatplex's retries stand in for botocore's (0 attempts: a cache hit).
+    record = {"RequestId": "r1", "HTTPStatusCode": 200, "HTTPHeaders": {}}
+    meta = {"model_provider": "bedrock_converse", "attempts": attempts}
+    reply = AIMessage(content="hi", response_metadata={**meta, "ResponseMetadata": record})
+    out = to_langchain_message(reply).response_metadata["ResponseMetadata"]
+    assert out == {**record, "RetryAttempts": retries}
+    assert "RetryAttempts" not in record  # the reply's own record is left as it was
+    translate = StreamTranslator()
+    first = translate.chunk(AIMessageChunk(content=[], response_metadata=meta))
+    last = translate.chunk(
+        AIMessageChunk(content="", response_metadata={"ResponseMetadata": record})
+    )
+    assert first is not None and "ResponseMetadata" not in first.response_metadata
+    assert last is not None
+    assert last.response_metadata["ResponseMetadata"]["RetryAttempts"] == retries

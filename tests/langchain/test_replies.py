@@ -90,3 +90,23 @@ def test_a_whole_reply_streams_as_one_piece_and_anything_else_is_refused() -> No
     assert [c["name"] for c in piece.message.tool_calls] == ["f"]  # type: ignore[attr-defined]
     with pytest.raises(TypeError, match="streamed str"):
         list(generation_chunks(iter(["text"]), StreamTranslator(), hold=False))
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_chunk_that_translates_to_nothing_is_not_passed_on(sync: bool) -> None:
+    # The end of an Anthropic tool_use block (its parsed input): langchain-anthropic
+    # yields nothing at content_block_stop.
+    start = {"type": "tool_use", "id": "t1", "name": "f", "input": {}, "index": 0}
+    call = {"name": "f", "args": "", "id": "t1", "index": 0, "type": "tool_call_chunk"}
+    chunks = [
+        AIMessageChunk(content="", response_metadata={"model_provider": "anthropic"}),
+        AIMessageChunk(content=[start], tool_call_chunks=[call]),  # type: ignore[list-item]
+        AIMessageChunk(content=[{"type": "tool_use", "input": {}, "index": 0}]),
+        AIMessageChunk(content="", response_metadata={"stop_reason": "tool_use"}),
+    ]
+    pieces = await _pieces(chunks, hold=False, sync=sync)
+    assert [p.message.response_metadata.get("stop_reason") for p in pieces] == [
+        None,
+        None,
+        "tool_use",
+    ]

@@ -120,12 +120,17 @@ def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
 def _tool_use_blocks(blocks: list[_Block], msg: AIMessage) -> list[_Block]:
     """tool_use blocks as the API takes them back: the input is the matching tool call's
     arguments (the calls are what a program reads and may have edited), and stream-only
-    keys (`index`, LangChain's `partial_json`) are dropped."""
+    keys (`index`, LangChain's `partial_json`) and an empty `toolset_name` are dropped
+    (langchain-anthropic sends a toolset name only when there is one)."""
     args = {c.get("id"): c["args"] for c in msg.tool_calls if c.get("id")}
     out = []
     for block in blocks:
         if block.get("type") == "tool_use":
-            block = {k: v for k, v in block.items() if k not in ("index", "partial_json")}
+            block = {
+                k: v
+                for k, v in block.items()
+                if k not in ("index", "partial_json") and (v is not None or k != "toolset_name")
+            }
             if block.get("id") in args:
                 block["input"] = args[block["id"]]
         out.append(block)

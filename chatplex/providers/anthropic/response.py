@@ -140,6 +140,12 @@ def _stop_metadata(reason: str | None, stop_sequence: str | None) -> dict[str, A
     }
 
 
+def _with_toolset(block: _Block) -> _Block:
+    """A tool_use block with its `toolset_name` (None unless an MCP toolset's), a field
+    the SDK's ToolUseBlock always has, so langchain-anthropic's content always shows it."""
+    return block if "toolset_name" in block else {**block, "toolset_name": None}
+
+
 def _thinking(block: Mapping[str, Any]) -> _Block:
     thinking = reply_text(block.get("thinking"), "thinking block's thinking") or ""
     signature = reply_text(block.get("signature"), "thinking block's signature") or ""
@@ -171,7 +177,7 @@ def _parse_content(raw: Any) -> tuple[Content, list[ToolCall]]:
         elif kind == "tool_use":
             # Kept in content too, where LangChain keeps it (with the text around it).
             only_text = False
-            blocks.append(block)
+            blocks.append(_with_toolset(block))
             name = reply_text(block.get("name"), "tool_use block's name") or ""
             args = reply_dict(block.get("input"), "tool_use block's input")
             tool_calls.append(

@@ -25,6 +25,7 @@ from .response import _str_or_none
 from .response import _thinking
 from .response import _usage
 from .response import _usage_diff
+from .response import _with_toolset
 
 __all__ = ["AnthropicStreamParser"]
 
@@ -107,13 +108,13 @@ class AnthropicStreamParser:
             return text_chunk(text)
         index = data.get("index")
         if kind == "input_json_delta":
-            part = reply_text(delta.get("partial_json"), "input_json_delta's partial_json")
-            if not part:
-                return None
+            part = reply_text(delta.get("partial_json"), "input_json_delta's partial_json") or ""
             pending = self._inputs.get(index)
-            if pending is not None:
+            if pending is not None and part:
                 pending[1].append(part)
             if index in self._tool_blocks:
+                # An empty fragment (Anthropic sends one first) is a chunk too, as in
+                # langchain-anthropic's stream: a tool call's pieces come as the wire's.
                 return _tool_chunk(None, part, None, index)
             return None
         if kind == "thinking_delta" or kind == "signature_delta":
@@ -151,7 +152,7 @@ class AnthropicStreamParser:
             # The block stays in content, as in the non-stream reply (and LangChain's);
             # its `input` is filled in at content_block_stop.
             return AIMessageChunk(
-                content=[{**block, "index": index}],
+                content=[{**_with_toolset(block), "index": index}],
                 tool_call_chunks=[
                     {
                         "name": block.get("name"),

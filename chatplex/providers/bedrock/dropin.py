@@ -118,7 +118,8 @@ class ChatBedrockConverse(ChatModel):
 
     Replies are langchain-aws's: content (a `str`, or its `text` / `reasoning_content` /
     `tool_use` blocks; a stream's as indexed blocks), `response_metadata` (`stopReason`,
-    `metrics`, botocore's `ResponseMetadata` without `RetryAttempts`, `model_name`),
+    `metrics`, botocore's `ResponseMetadata`, `model_name`; under LangChain its
+    `RetryAttempts` counts chatplex's retries),
     usage with its cache details; errors are botocore's `ClientError`s. Deliberate
     differences: `total_tokens` is input + output (langchain-aws copies Bedrock's total,
     which leaves cached tokens out); boto3's clients (`client`, `bedrock_client`; of a

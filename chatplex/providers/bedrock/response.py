@@ -252,7 +252,8 @@ def _stop_metadata(reason: Any) -> dict[str, Any]:
 def response_metadata(headers: Mapping[str, str] | None, request_id: str | None) -> dict[str, Any]:
     """botocore's `ResponseMetadata` of a reply, which langchain-aws keeps in
     `response_metadata`: the request id, the status and the headers (names lower-cased).
-    botocore's `RetryAttempts` is not there: chatplex counts `attempts` (retries + 1)."""
+    botocore's `RetryAttempts` is not there: chatplex counts `attempts` (retries + 1),
+    from which the LangChain drop-in writes it (`chatplex.langchain.convert`)."""
     shown = {str(k).lower(): v for k, v in (headers or {}).items()}
     return {"RequestId": request_id, "HTTPStatusCode": 200, "HTTPHeaders": shown}
 
@@ -450,7 +451,8 @@ class BedrockStreamParser:
             return self._start(data)
         if kind == "contentBlockStop":
             block = self._finish_block(data.get("contentBlockIndex", 0))
-            return AIMessageChunk(content=[block]) if block is not None else None
+            # An empty chunk when no server block closes, as langchain-aws streams one.
+            return AIMessageChunk(content=[block] if block is not None else [])
         if kind == "messageStop":
             self._stopped = True
             meta = _stop_metadata(data.get("stopReason"))
@@ -462,7 +464,9 @@ class BedrockStreamParser:
             return AIMessageChunk(content=closed or "", response_metadata=meta)
         if kind == "metadata":
             return self._metadata(data)
-        return None  # messageStart, and events newer than chatplex
+        if kind == "messageStart":
+            return AIMessageChunk(content=[])  # empty, as langchain-aws's first chunk
+        return None  # events newer than chatplex
 
     def finish(self) -> None:
         """Raise `StreamError` if the body ended before `messageStop`."""
@@ -479,9 +483,9 @@ class BedrockStreamParser:
             self._server_inputs[index] = []
             return AIMessageChunk(content=[{**server_tool_call(use, {}), "index": index}])
         if isinstance(use, dict):
-            chunk: ToolCallChunk = {
+            chunk: ToolCallChunk = {  # no args yet: None, as langchain-aws's start
                 "name": use.get("name"),
-                "args": "",
+                "args": None,
                 "id": use.get("toolUseId"),
                 "index": index,
                 "type": "tool_call_chunk",
@@ -536,7 +540,8 @@ class BedrockStreamParser:
                 "index": index,
                 "type": "tool_call_chunk",
             }
-            block = {"type": "tool_use", "input": fragment, "index": index}
+            # `id` None, as langchain-aws's delta block has it (merging keeps the start's).
+            block = {"type": "tool_use", "input": fragment, "id": None, "index": index}
             return AIMessageChunk(content=[block], tool_call_chunks=[piece])
         result = delta.get("toolResult")
         if isinstance(result, list):

@@ -755,7 +755,9 @@ def test_usage_input_grows_between_start_and_delta(adapter: AnthropicAdapter) ->
 
 def test_parse_response_shapes(adapter: AnthropicAdapter) -> None:
     msg = adapter.parse_response(json.dumps(REPLIES["thinking_text_tool_use"]).encode(), {})
-    assert msg.content == [THINK, {"type": "text", "text": "Let me check."}, USE]
+    # The tool_use block with its toolset_name, as the SDK's model (and LangChain) has it.
+    use = {**USE, "toolset_name": None}
+    assert msg.content == [THINK, {"type": "text", "text": "Let me check."}, use]
     assert msg.tool_calls == [
         {"name": "get_weather", "args": USE["input"], "id": "toolu_1", "type": "tool_call"}
     ]
@@ -786,7 +788,7 @@ def test_parse_response_shapes(adapter: AnthropicAdapter) -> None:
     text = adapter.parse_response(json.dumps(REPLIES["text_around_tool_use"]).encode(), {})
     assert text.content == [
         {"type": "text", "text": "Before. "},
-        USE,
+        use,
         {"type": "text", "text": "After."},
     ]
     assert text.text == "Before. After."

@@ -114,6 +114,15 @@ def test_a_merged_stream_is_sent_as_its_message() -> None:
     ]
 
 
+def test_a_tool_use_block_goes_back_with_its_toolset_name_only_if_it_has_one() -> None:
+    call = {"name": "weather", "args": {"city": "Rome"}, "id": "c9", "type": "tool_call"}
+    use = {"type": "tool_use", "id": "c9", "name": "weather", "input": {"city": "Rome"}}
+    for toolset, sent in ((None, use), ("maps", {**use, "toolset_name": "maps"})):
+        reply = AIMessage([{**use, "toolset_name": toolset}], tool_calls=[call])  # type: ignore[list-item]
+        _, turns = to_wire_messages([HumanMessage("q"), reply])
+        assert turns[1]["content"] == [sent]
+
+
 def test_images() -> None:
     data = {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}
     link = {"type": "image_url", "image_url": "https://img.example/cat.png"}

@@ -92,3 +92,23 @@ def test_an_event_field_of_the_wrong_type_is_refused(data: dict[str, Any]) -> No
 
     with pytest.raises(MalformedReply):
         AnthropicStreamParser().feed(ev(data))
+
+
+def test_a_tool_use_block_streams_every_fragment_and_its_toolset_name() -> None:
+    # Anthropic's first input_json_delta is empty: a chunk too, as langchain-anthropic
+    # yields one; the start block shows the SDK's toolset_name (None), as LangChain's.
+    parser = AnthropicStreamParser()
+    use = {"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {}}
+    start = parser.feed(ev({"type": "content_block_start", "index": 0, "content_block": use}))
+    assert start is not None and start.content == [{**use, "toolset_name": None, "index": 0}]
+    pieces = []
+    for part in ("", '{"q"', ': "x"}'):
+        delta = {"type": "input_json_delta", "partial_json": part}
+        chunk = parser.feed(ev({"type": "content_block_delta", "index": 0, "delta": delta}))
+        assert chunk is not None
+        pieces.append([c["args"] for c in chunk.tool_call_chunks])
+    assert pieces == [[""], ['{"q"'], [': "x"}']]
+    end = parser.feed(ev({"type": "content_block_stop", "index": 0}))
+    assert end is not None and end.content == [
+        {"type": "tool_use", "input": {"q": "x"}, "index": 0}
+    ]

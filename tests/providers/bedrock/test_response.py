@@ -161,6 +161,25 @@ def test_the_merged_stream_is_the_non_stream_reply() -> None:
     assert merged.response_metadata == {**reply.response_metadata, "metrics": {"latencyMs": 321}}
 
 
+def test_the_stream_is_langchain_aws_chunk_by_chunk() -> None:
+    # One chunk per event where langchain-aws yields one (the empty ones included), the
+    # same content and tool-call pieces (a call's start has args None, as langchain-aws's).
+    from langchain_aws.chat_models.bedrock_converse import _parse_stream_event
+
+    parser = BedrockStreamParser("rid-1", None, None)
+    ours, theirs = [], []
+    for message in STREAM:
+        chunk = parser.feed(message)
+        if chunk is not None:
+            ours.append((chunk.content, [dict(c) for c in chunk.tool_call_chunks]))
+        data = json.loads(message.payload)
+        their = _parse_stream_event({message.event_type: data})
+        if their is not None:
+            calls = [dict(c) for c in getattr(their, "tool_call_chunks", [])]
+            theirs.append((their.content, calls))
+    assert ours == theirs
+
+
 def test_plain_text_stays_a_str_in_both_forms() -> None:
     body = {
         "output": {"message": {"role": "assistant", "content": [{"text": "Hi there"}]}},
@@ -382,10 +401,14 @@ def test_server_sent_events_are_refused_with_the_reason() -> None:
         BedrockStreamParser().feed(SSEEvent(data="{}"))
 
 
-def test_unknown_events_and_bookkeeping_give_no_chunk() -> None:
+def test_unknown_events_give_no_chunk_and_bookkeeping_an_empty_one() -> None:
+    # langchain-aws yields an empty chunk for messageStart and for a contentBlockStop,
+    # so its stream has their places; chatplex's has them too.
     parser = BedrockStreamParser()
-    assert parser.feed(event("messageStart", {"role": "assistant"})) is None
-    assert parser.feed(event("contentBlockStop", {"contentBlockIndex": 0})) is None
+    for name, data in (("messageStart", {"role": "assistant"}), ("contentBlockStop", {})):
+        chunk = parser.feed(event(name, data))
+        assert chunk is not None and chunk.content == [] and not chunk.tool_call_chunks
+        assert chunk.response_metadata == {"model_provider": "bedrock_converse"}
     assert parser.feed(event("somethingNew", {})) is None
     assert parser.feed(event("contentBlockStart", {"contentBlockIndex": 0, "start": {}})) is None
 
