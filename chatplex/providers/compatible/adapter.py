@@ -276,11 +276,10 @@ class CompatibleAdapter(OpenAIAdapter):
         """A fresh parser for one stream; reads thinking parts when the profile declares
         them; keeps the profile's fields (from the first event that carries them) when it
         has any."""
-        if self.profile.thinking_parts:
-            request_id = header_value(headers, "x-request-id")
-            parser = OpenAIStreamParser(request_id, thinking_parts=True)
-        else:
-            parser = super().stream_parser(headers)
+        # With the reply's id and raw usage, which a style reads (unlike OpenAI's own).
+        parser = OpenAIStreamParser(
+            header_value(headers, "x-request-id"), thinking_parts=self.profile.thinking_parts
+        )
         if self.profile.style is not None:
             parser = StyledStreamParser(parser, self.profile.style)
         if not self.profile.kept_fields:

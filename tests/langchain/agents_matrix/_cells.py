@@ -184,13 +184,6 @@ GAPS: dict[tuple[str, str], str] = {
         for wire in wires
     },
     **{
-        (scenario, "openai"): (
-            "a streamed reply's response_metadata carries the response id; "
-            "langchain-openai's streamed message has no response_metadata.id"
-        )
-        for scenario in ("agent_stream_messages", "astream_events")
-    },
-    **{
         (scenario, "azure"): (
             "a streamed reply's response_metadata keeps Azure's prompt_filter_results and "
             "content_filter_results; langchain-openai's AzureChatOpenAI drops them when "
