@@ -183,14 +183,6 @@ GAPS: dict[tuple[str, str], str] = {
         )
         for wire in wires
     },
-    **{
-        (scenario, "azure"): (
-            "a streamed reply's response_metadata keeps Azure's prompt_filter_results and "
-            "content_filter_results; langchain-openai's AzureChatOpenAI drops them when "
-            "streaming"
-        )
-        for scenario in ("agent_stream_messages", "astream_events")
-    },
     ("agent_stream_messages", "anthropic"): (
         "streaming, the tool call's argument text comes one chunk earlier than "
         "langchain-anthropic's (its first input_json_delta chunk has args ''), and the "
