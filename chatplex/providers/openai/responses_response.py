@@ -109,6 +109,10 @@ def _items(response: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [reply_dict(item, "output item") for item in output]
 
 
+#: The fields of the openai SDK's `ResponseFunctionToolCall`, in its order.
+_SDK_CALL_ORDER = ("arguments", "call_id", "name", "type", "id", "status")
+
+
 def item_blocks(item: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The content blocks of one output item (several for a message with several parts)."""
     kind = item.get("type")
@@ -117,7 +121,9 @@ def item_blocks(item: Mapping[str, Any]) -> list[dict[str, Any]]:
     if kind == "function_call":
         block = without_none(dict(item))
         block.setdefault("arguments", "")
-        return [block]
+        # In the openai SDK's field order, as langchain-openai's block (its dump) and
+        # the history it sends back have them.
+        return [{k: block[k] for k in _SDK_CALL_ORDER if k in block} | block]
     return [without_none(dict(item))]
 
 

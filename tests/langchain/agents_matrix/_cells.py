@@ -165,12 +165,6 @@ _NOT_RETRIED = (
     "ModelRetryMiddleware re-raises it; the partner raises its SDK's class (no "
     "ModelError), which the middleware retries, and the run answers"
 )
-_RESPONSES_REPLAY = (
-    "on the Responses API the history sent back re-serializes a function_call's "
-    'arguments (\'{"location": "Paris"}\', not the reply\'s own '
-    '\'{"location":"Paris"}\') and omits `stream: false`, so every follow-up request '
-    "differs (the server counts one more input token)"
-)
 
 GAPS: dict[tuple[str, str], str] = {
     **{
@@ -201,10 +195,6 @@ GAPS: dict[tuple[str, str], str] = {
         "the last streamed chunk carries usage_metadata (8 in, 6 out); "
         "langchain-cohere's last chunk has usage_metadata None"
     ),
-    ("summarization", "responses"): (
-        "the Responses history replay (see the agent_two_turns row): the follow-up "
-        "request differs and the server counts one more input token (119 vs 120)"
-    ),
     **{
         (scenario, wire): _ERROR_CLASS
         for scenario in ("model_retry", "model_retry_async")
@@ -232,16 +222,6 @@ GAPS: dict[tuple[str, str], str] = {
             "groq",
             "mistralai",
             "sambanova",
-        )
-    },
-    **{
-        (scenario, "responses"): _RESPONSES_REPLAY
-        for scenario in (
-            "agent_two_turns",
-            "agent_two_turns_async",
-            "model_fallback",
-            "tool_call_limit",
-            "response_format_with_tools",
         )
     },
     ("agent_stream_messages", "perplexity"): (
