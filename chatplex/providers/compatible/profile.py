@@ -46,6 +46,7 @@ class ReplyStyle:
         "model_name",
         "system_fingerprint",
         "id",
+        "service_tier",  # the reply's, when it names one
         "finish_reason",
         "logprobs",
     )
@@ -102,8 +103,8 @@ class ReplyStyle:
     reasoning_in_output: bool = False
     #: Whether a stream's usage comes in the last chunk's `x_groq.usage` (Groq's SDK).
     usage_in_x_groq: bool = False
-    #: `response_metadata["service_tier"]` when the reply names none (langchain-groq
-    #: reports the tier asked for: "on_demand" by default); None: not reported.
+    #: `response_metadata["service_tier"]` whatever the reply names (langchain-groq
+    #: reports the tier asked for: "on_demand" by default); None: the reply's.
     service_tier: str | None = None
 
 

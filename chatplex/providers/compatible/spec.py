@@ -193,6 +193,7 @@ PROFILES: dict[str, Profile] = {
                 reply_keys=(
                     "token_usage",
                     "system_fingerprint",
+                    "service_tier",
                     "finish_reason",
                     "logprobs",
                     "model_provider",

@@ -261,25 +261,12 @@ GAPS: dict[tuple[str, str], str] = {
     ),
 }
 
-_SERVICE_TIER_LOST = (
-    "the reply's service_tier ('default') is dropped from response_metadata, where the "
-    "partner class (a BaseChatOpenAI) keeps it"
-)
-
 #: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`
 #: (a dotted path in a message's plain data, `[*]` for every element of a list) ->
 #: the gap. The scenarios compare without these fields (so that each cell judges its
 #: scenario); `test_graphs.py::test_field_gap` keeps each one checked, xfailed strictly,
 #: on one plain reply with the field left in.
 FIELD_GAPS: dict[tuple[str, str], str] = {
-    ("groq", "response_metadata.service_tier"): (
-        "service_tier is the preset's default ('default'), not the reply's ('on_demand') "
-        "that langchain-groq reads"
-    ),
-    **{
-        (wire, "response_metadata.service_tier"): _SERVICE_TIER_LOST
-        for wire in ("xai", "deepseek", "fireworks", "together", "nebius")
-    },
     ("bedrock_converse", "response_metadata.ResponseMetadata.RetryAttempts"): (
         "response_metadata.ResponseMetadata lacks botocore's RetryAttempts (0)"
     ),
