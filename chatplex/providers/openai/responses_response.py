@@ -16,8 +16,9 @@ shapes, one per output item (one per content part of a `message` item), in outpu
 `model_provider` "openai", `status`, `created_at`, `object`, `incomplete_details`,
 `service_tier`, `metadata`, `user`) plus chatplex's `provider`, `finish_reason` ("stop",
 "tool_calls", or "length" / "content_filter" for an incomplete reply),
-`raw_finish_reason` (the status, or the incomplete reason), `token_usage` (the raw usage)
-and `request_id`. A refusal is its block only, as langchain-openai has it (not also in
+`raw_finish_reason` (the status, or the incomplete reason) and `request_id`. The usage
+is `usage_metadata` only: no raw `token_usage`, as langchain-openai keeps none there.
+A refusal is its block only, as langchain-openai has it (not also in
 `additional_kwargs`, which LangChain would read as a second, v0.3-style refusal).
 """
 
@@ -201,9 +202,6 @@ def reply_metadata(
     else:
         meta["finish_reason"] = "tool_calls" if has_calls else "stop"
         meta["raw_finish_reason"] = status
-    usage = response.get("usage")
-    if isinstance(usage, dict):
-        meta["token_usage"] = usage
     if request_id:
         meta["request_id"] = request_id
     return meta

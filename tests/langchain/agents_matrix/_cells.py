@@ -273,10 +273,6 @@ FIELD_GAPS: dict[tuple[str, str], str] = {
     ("anthropic", "content[*].toolset_name"): (
         "a tool_use content block lacks langchain-anthropic's toolset_name: None"
     ),
-    ("responses", "response_metadata.token_usage"): (
-        "response_metadata carries a token_usage dict langchain-openai's Responses "
-        "path does not put there"
-    ),
     ("perplexity", "usage_metadata.output_token_details"): (
         "usage_metadata gains output_token_details {'reasoning': 0}, which "
         "langchain-perplexity does not report for a reply without reasoning"

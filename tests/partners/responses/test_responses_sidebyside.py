@@ -498,11 +498,9 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
 
 #: `response_metadata` keys chatplex adds on every wire, taken out before comparing:
 #: `raw_finish_reason` (the provider's own word), `provider`, `attempts` (HTTP attempts).
-#: Two more here, which langchain-openai's Responses replies do not carry: `finish_reason`,
-#: chatplex's common finish word on every wire (tracing reads it), and `token_usage`, the
-#: raw usage (`generate()`'s llm_output and the cost tables read it, as on Chat
-#: Completions, where langchain-openai keeps it too).
-ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "finish_reason", "token_usage")
+#: One more here, which langchain-openai's Responses replies do not carry: `finish_reason`,
+#: chatplex's common finish word on every wire (tracing reads it).
+ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "finish_reason")
 
 
 def _as_invoked(outcome: Outcome) -> Outcome:
