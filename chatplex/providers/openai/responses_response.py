@@ -141,7 +141,7 @@ def part_block(part: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, An
         block = {
             "type": "text",
             "text": reply_text(part.get("text"), "output_text's text") or "",
-            "annotations": [_annotation(a) for a in part.get("annotations") or ()],
+            "annotations": [annotation_block(a) for a in part.get("annotations") or ()],
         }
     elif kind == "refusal":
         block = {"type": "refusal", "refusal": reply_text(part.get("refusal"), "refusal") or ""}
@@ -154,7 +154,8 @@ def part_block(part: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, An
     return block
 
 
-def _annotation(annotation: Any) -> Any:
+def annotation_block(annotation: Any) -> Any:
+    """An annotation as langchain-openai's block holds it."""
     # `index` is the stream-merge key of blocks; langchain-openai renames a file
     # citation's `index` the same way.
     if not isinstance(annotation, dict):

@@ -170,10 +170,10 @@ GAPS: dict[tuple[str, str], str] = {
     **{
         (scenario, wire): _CHUNKS
         for scenario, wires in (
-            ("agent_stream_messages", ("responses", "bedrock_converse", "cohere", "mistralai")),
-            ("stream_messages", ("responses", "bedrock_converse")),
-            ("stream_messages_async", ("responses", "bedrock_converse")),
-            ("astream_events", ("responses", "bedrock_converse")),
+            ("agent_stream_messages", ("bedrock_converse", "cohere", "mistralai")),
+            ("stream_messages", ("bedrock_converse",)),
+            ("stream_messages_async", ("bedrock_converse",)),
+            ("astream_events", ("bedrock_converse",)),
         )
         for wire in wires
     },
