@@ -284,7 +284,9 @@ class CompatibleAdapter(OpenAIAdapter):
             parser = StyledStreamParser(parser, self.profile.style)
         if not self.profile.kept_fields:
             return parser
-        return _KeepingStreamParser(parser, self.profile.kept_fields)
+        return _KeepingStreamParser(
+            parser, self.profile.kept_fields, self.profile.stream_null_fields
+        )
 
 
 class OpenRouterAdapter(CompatibleAdapter):
@@ -330,29 +332,32 @@ class OpenRouterAdapter(CompatibleAdapter):
 
 
 class _KeepingStreamParser(OpenAIStreamParser):
-    """An OpenAI stream parser that also keeps top-level fields (once: Perplexity
-    repeats its citations on every chunk; metadata would concatenate the copies)."""
+    """An OpenAI stream parser that also keeps top-level fields, from the first event
+    with choices only, as langchain-perplexity reads them (Perplexity repeats its
+    citations on every chunk; metadata would concatenate the copies): `nulls` even when
+    the event has none."""
 
-    __slots__ = ("_inner", "_names", "_taken")
+    __slots__ = ("_inner", "_names", "_nulls", "_taken")
 
-    def __init__(self, inner: OpenAIStreamParser, names: tuple[str, ...]) -> None:
-        self._inner, self._names, self._taken = inner, names, False
+    def __init__(
+        self, inner: OpenAIStreamParser, names: tuple[str, ...], nulls: tuple[str, ...] = ()
+    ) -> None:
+        self._inner, self._names, self._nulls, self._taken = inner, names, nulls, False
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         chunk = self._inner.feed(event)
-        if self._taken or not event.data.startswith("{"):
+        if self._taken or chunk is None or '"choices"' not in event.data:
             return chunk
         try:
             data = json.loads(event.data)
         except ValueError:
             return chunk
-        kept = _kept(data, self._names)
-        if not kept:
+        if not isinstance(data, dict) or not data.get("choices"):
             return chunk
         self._taken = True
-        if chunk is None:
-            return AIMessageChunk(content="", additional_kwargs=kept)
-        chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
+        kept = {name: data.get(name) for name in self._nulls} | _kept(data, self._names)
+        if kept:
+            chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
         return chunk
 
     def finish(self) -> None:

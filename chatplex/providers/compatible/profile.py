@@ -179,6 +179,9 @@ class Profile:
     #: Top-level reply fields kept in `additional_kwargs` (Perplexity's citations, where
     #: langchain-perplexity keeps them).
     kept_fields: tuple[str, ...] = ()
+    #: Kept fields a stream's first chunk with choices carries even when the event has
+    #: none (None then): the partner SDK's chunk model declares them.
+    stream_null_fields: tuple[str, ...] = ()
     #: The reasoning text field its replies are known to use (for docs: the OpenAI adapter
     #: reads `reasoning` and `reasoning_content` from every server). None: not checked.
     reasoning_field: str | None = None

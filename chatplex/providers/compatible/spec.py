@@ -262,6 +262,7 @@ PROFILES: dict[str, Profile] = {
             ),
             sdk="perplexity",
             kept_fields=("citations", "search_results", "images", "related_questions", "videos"),
+            stream_null_fields=("citations", "search_results"),  # the SDK's StreamChunk's
         ),
         Profile(
             "cerebras",

@@ -187,10 +187,6 @@ GAPS: dict[tuple[str, str], str] = {
         "the streamed message's response_metadata carries model, id and usage, which "
         "langchain-anthropic's streamed message lacks"
     ),
-    ("astream_events", "perplexity"): (
-        "the streamed message's additional_kwargs lacks citations and search_results, "
-        "which langchain-perplexity sets to None"
-    ),
     ("stream_messages", "cohere"): (
         "the last streamed chunk carries usage_metadata (8 in, 6 out); "
         "langchain-cohere's last chunk has usage_metadata None"

@@ -367,6 +367,21 @@ def test_perplexity_keeps_its_citations_in_additional_kwargs() -> None:
     assert merged.additional_kwargs["citations"] == reply["citations"]  # once, not twice
 
 
+def test_perplexity_stream_without_citations_carries_them_as_none() -> None:
+    """langchain-perplexity reads its SDK's chunk model, whose `citations` and
+    `search_results` are None when the event has none, on the first chunk only."""
+    parser = adapter_class("perplexity")(api_key="k").stream_parser({})
+    events = [
+        {"id": "p1", "model": "sonar", "choices": [{"index": 0, "delta": {"content": p}}]}
+        for p in ("x", "y")
+    ]
+    chunks = [parser.feed(SSEEvent(data=json.dumps(e))) for e in events]
+    assert [c.additional_kwargs if c else None for c in chunks] == [
+        {"citations": None, "search_results": None},
+        {},
+    ]
+
+
 def test_deepseek_reasoning_content_is_in_additional_kwargs_as_langchain_deepseek() -> None:
     adapter = adapter_class("deepseek")(api_key="k")
     message = {"role": "assistant", "content": "4", "reasoning_content": "2+2 is 4"}
