@@ -170,9 +170,11 @@ class CompatibleAdapter(OpenAIAdapter):
 
     @property
     def tools_refused(self) -> str | None:
-        """The profile's refusal of tools, with its reason."""
-        reason = self.profile.rejects.get("tools")
-        return None if reason is None else f"{self.profile.title} takes no tools ({reason})"
+        """The profile's refusal of tools for structured output, with its reason."""
+        reason = self.profile.structured_tools_refused
+        if reason is None:
+            return None
+        return f"{self.profile.title} takes no tools for structured output ({reason})"
 
     @property
     def structured_tool_choice(self) -> str | None:

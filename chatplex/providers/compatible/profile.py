@@ -179,6 +179,8 @@ class Profile:
     #: Top-level reply fields kept in `additional_kwargs` (Perplexity's citations, where
     #: langchain-perplexity keeps them).
     kept_fields: tuple[str, ...] = ()
+    #: Why structured output refuses `method="function_calling"` (None: it takes it).
+    structured_tools_refused: str | None = None
     #: Kept fields a stream's first chunk with choices carries even when the event has
     #: none (None then): the partner SDK's chunk model declares them.
     stream_null_fields: tuple[str, ...] = ()

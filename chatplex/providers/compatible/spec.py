@@ -25,11 +25,6 @@ from .profile import Profile
 from .profile import ReplyStyle
 from .profile import TurnStyle
 
-_NO_TOOLS = (
-    "the Sonar models take no client-side function tools on Chat Completions "
-    "(langchain-perplexity sends tools only to its Responses API)"
-)
-
 
 def _local(name: str, title: str, base_url: str) -> Profile:
     return Profile(name, title, base_url)
@@ -239,8 +234,10 @@ PROFILES: dict[str, Profile] = {
             key_variables=("PPLX_API_KEY", "PERPLEXITY_API_KEY"),
             base_variables=("PERPLEXITY_BASE_URL",),
             official_host="api.perplexity.ai",
-            rejects={"tools": _NO_TOOLS, "tool_choice": _NO_TOOLS},
             structured_output_method="json_schema",
+            structured_tools_refused=(
+                "langchain-perplexity answers method='function_calling' with a JSON schema"
+            ),
             json_schema_shape="bare",  # langchain-perplexity's: the schema alone
             # langchain-perplexity builds its message itself from the SDK's reply: only
             # the model name as metadata, reasoning and citation tokens as the details.
@@ -259,6 +256,7 @@ PROFILES: dict[str, Profile] = {
                     ("citation_tokens", "citation_tokens"),
                 ),
                 usage_metadata_fields=("num_search_queries", "search_context_size"),
+                raw_tool_calls=True,  # a stream's deltas' calls, kept whole
             ),
             sdk="perplexity",
             kept_fields=("citations", "search_results", "images", "related_questions", "videos"),

@@ -49,8 +49,8 @@ def raises(kind: str) -> Callable[[Any], bool]:
 _PERPLEXITY_NO_TOOLS = Difference(
     "raises",
     "pydantic_core.ValidationError: langchain-perplexity builds an AIMessage with "
-    "content=None from a reply that calls a tool (Sonar takes no client-side tools on "
-    "Chat Completions); chatplex refuses `tools` before any request, a ValueError",
+    "content=None from a reply that calls a tool; chatplex sends the tools as it does "
+    "and reads the call",
     raises("pydantic_core._pydantic_core.ValidationError"),
 )
 _VERTEX_ASYNC_REST = Difference(
@@ -62,7 +62,7 @@ _VERTEX_ASYNC_REST = Difference(
     raises("builtins.TypeError"),
 )
 
-#: Scenarios where the agent is given a tool (Perplexity takes none).
+#: Scenarios where the agent is given a tool (langchain-perplexity fails on the call).
 WITH_TOOLS = (
     "agent_two_turns",
     "agent_two_turns_async",
@@ -220,10 +220,6 @@ GAPS: dict[tuple[str, str], str] = {
             "sambanova",
         )
     },
-    ("agent_stream_messages", "perplexity"): (
-        "streaming, langchain-perplexity sends the agent's tool and the agent runs; "
-        "chatplex's ChatPerplexity refuses `tools` (ValueError) before any request"
-    ),
     **{
         (scenario, wire): (
             "the structured reply's AIMessage has no additional_kwargs['parsed']; "

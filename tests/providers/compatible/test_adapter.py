@@ -162,10 +162,6 @@ def test_invoke_and_stream_async(name: str, served: tuple[MockServer, Recorder])
 def test_tool_call(name: str, sync: bool, served: tuple[MockServer, Recorder]) -> None:
     srv, _ = served
     bound = _model(name, srv, api_key="k-test").bind_tools([WEATHER], tool_choice="get_weather")
-    if name == "perplexity":  # declared: no function tools on Sonar's Chat Completions
-        with pytest.raises(ValueError, match=r"Perplexity \(perplexity\) does not accept 'tools'"):
-            bound.invoke("weather in Paris?") if sync else asyncio.run(bound.ainvoke("x"))
-        return
     reply = bound.invoke("weather in Paris?") if sync else asyncio.run(bound.ainvoke("x"))
     assert [call["name"] for call in reply.tool_calls] == ["get_weather"]
     assert isinstance(reply.tool_calls[0]["args"], dict)
