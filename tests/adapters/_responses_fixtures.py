@@ -7,7 +7,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["RESPONSES", "events_of", "response", "sse_of"]
+from chatplex.messages import AIMessage
+
+__all__ = [
+    "RESPONSES",
+    "as_streamed",
+    "assert_streams_into",
+    "events_of",
+    "response",
+    "sse_of",
+    "with_done_events",
+    "without_index",
+]
 
 
 def response(output: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
@@ -223,3 +234,75 @@ def sse_of(events: list[dict[str, Any]]) -> bytes:
 def _split(text: str, pieces: int) -> list[str]:
     size = max(1, -(-len(text) // pieces))
     return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+
+
+def with_done_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`events` with what the API also sends for each message part before it is done:
+    a text's annotations one by one and `response.output_text.done`, a refusal's
+    `response.refusal.done`."""
+    out: list[dict[str, Any]] = []
+    for event in events:
+        part = event.get("part") or {}
+        if event["type"] == "response.content_part.done":
+            where = {k: event[k] for k in ("output_index", "content_index", "item_id")}
+            if part.get("type") == "output_text":
+                for number, annotation in enumerate(part.get("annotations") or ()):
+                    out.append(
+                        {
+                            "type": "response.output_text.annotation.added",
+                            **where,
+                            "annotation_index": number,
+                            "annotation": annotation,
+                        }
+                    )
+                out.append({"type": "response.output_text.done", **where, "text": part["text"]})
+            elif part.get("type") == "refusal":
+                out.append({"type": "response.refusal.done", **where, "refusal": part["refusal"]})
+        out.append(event)
+    return out
+
+
+def as_streamed(block: Any) -> Any:
+    """A reply's block as langchain-openai's merged stream has it: a function call
+    without its `status`, a text without an empty `annotations` list, a refusal without
+    its message's id, a reasoning item's `encrypted_content` (encrypted anew in the final
+    response) only as there or not; a built-in item as it is (the stream's `index` keys
+    are taken out of the other side)."""
+    if not isinstance(block, dict):
+        return block
+    out = dict(block)
+    if out.get("type") == "function_call":
+        out.pop("status", None)
+    if out.get("type") == "text" and out.get("annotations") == []:
+        del out["annotations"]
+    if out.get("type") == "refusal":
+        out.pop("id", None)
+    if "encrypted_content" in out:
+        out["encrypted_content"] = ENCRYPTED
+    return out
+
+
+ENCRYPTED = "<encrypted>"
+
+
+def without_index(block: Any) -> Any:
+    if isinstance(block, dict):
+        return {
+            k: ENCRYPTED if k == "encrypted_content" else without_index(v)
+            for k, v in block.items()
+            if k != "index"
+        }
+    if isinstance(block, list):
+        return [without_index(v) for v in block]
+    return block
+
+
+def assert_streams_into(message: AIMessage, whole: AIMessage) -> None:
+    assert message.text == whole.text
+    assert message.tool_calls == whole.tool_calls
+    assert message.invalid_tool_calls == whole.invalid_tool_calls
+    assert message.usage_metadata == whole.usage_metadata
+    assert message.response_metadata == whole.response_metadata
+    assert message.id == whole.id
+    content = whole.content if isinstance(whole.content, list) else []
+    assert [without_index(b) for b in message.content] == [as_streamed(b) for b in content]

@@ -167,9 +167,11 @@ class CompatibleAdapter(OpenAIAdapter):
 
     @property
     def tools_refused(self) -> str | None:
-        """The profile's refusal of tools, with its reason."""
-        reason = self.profile.rejects.get("tools")
-        return None if reason is None else f"{self.profile.title} takes no tools ({reason})"
+        """The profile's refusal of tools for structured output, with its reason."""
+        reason = self.profile.structured_tools_refused
+        if reason is None:
+            return None
+        return f"{self.profile.title} takes no tools for structured output ({reason})"
 
     @property
     def structured_tool_choice(self) -> str | None:
@@ -273,16 +275,17 @@ class CompatibleAdapter(OpenAIAdapter):
         """A fresh parser for one stream; reads thinking parts when the profile declares
         them; keeps the profile's fields (from the first event that carries them) when it
         has any."""
-        if self.profile.thinking_parts:
-            request_id = header_value(headers, "x-request-id")
-            parser = OpenAIStreamParser(request_id, thinking_parts=True)
-        else:
-            parser = super().stream_parser(headers)
+        # With the reply's id and raw usage, which a style reads (unlike OpenAI's own).
+        parser = OpenAIStreamParser(
+            header_value(headers, "x-request-id"), thinking_parts=self.profile.thinking_parts
+        )
         if self.profile.style is not None:
             parser = StyledStreamParser(parser, self.profile.style)
         if not self.profile.kept_fields:
             return parser
-        return _KeepingStreamParser(parser, self.profile.kept_fields)
+        return _KeepingStreamParser(
+            parser, self.profile.kept_fields, self.profile.stream_null_fields
+        )
 
 
 class OpenRouterAdapter(CompatibleAdapter):
@@ -328,29 +331,32 @@ class OpenRouterAdapter(CompatibleAdapter):
 
 
 class _KeepingStreamParser(OpenAIStreamParser):
-    """An OpenAI stream parser that also keeps top-level fields (once: Perplexity
-    repeats its citations on every chunk; metadata would concatenate the copies)."""
+    """An OpenAI stream parser that also keeps top-level fields, from the first event
+    with choices only, as langchain-perplexity reads them (Perplexity repeats its
+    citations on every chunk; metadata would concatenate the copies): `nulls` even when
+    the event has none."""
 
-    __slots__ = ("_inner", "_names", "_taken")
+    __slots__ = ("_inner", "_names", "_nulls", "_taken")
 
-    def __init__(self, inner: OpenAIStreamParser, names: tuple[str, ...]) -> None:
-        self._inner, self._names, self._taken = inner, names, False
+    def __init__(
+        self, inner: OpenAIStreamParser, names: tuple[str, ...], nulls: tuple[str, ...] = ()
+    ) -> None:
+        self._inner, self._names, self._nulls, self._taken = inner, names, nulls, False
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         chunk = self._inner.feed(event)
-        if self._taken or not event.data.startswith("{"):
+        if self._taken or chunk is None or '"choices"' not in event.data:
             return chunk
         try:
             data = json.loads(event.data)
         except ValueError:
             return chunk
-        kept = _kept(data, self._names)
-        if not kept:
+        if not isinstance(data, dict) or not data.get("choices"):
             return chunk
         self._taken = True
-        if chunk is None:
-            return AIMessageChunk(content="", additional_kwargs=kept)
-        chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
+        kept = {name: data.get(name) for name in self._nulls} | _kept(data, self._names)
+        if kept:
+            chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
         return chunk
 
     def finish(self) -> None:

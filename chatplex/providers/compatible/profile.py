@@ -46,6 +46,7 @@ class ReplyStyle:
         "model_name",
         "system_fingerprint",
         "id",
+        "service_tier",  # the reply's, when it names one
         "finish_reason",
         "logprobs",
     )
@@ -102,8 +103,8 @@ class ReplyStyle:
     reasoning_in_output: bool = False
     #: Whether a stream's usage comes in the last chunk's `x_groq.usage` (Groq's SDK).
     usage_in_x_groq: bool = False
-    #: `response_metadata["service_tier"]` when the reply names none (langchain-groq
-    #: reports the tier asked for: "on_demand" by default); None: not reported.
+    #: `response_metadata["service_tier"]` whatever the reply names (langchain-groq
+    #: reports the tier asked for: "on_demand" by default); None: the reply's.
     service_tier: str | None = None
 
 
@@ -178,6 +179,11 @@ class Profile:
     #: Top-level reply fields kept in `additional_kwargs` (Perplexity's citations, where
     #: langchain-perplexity keeps them).
     kept_fields: tuple[str, ...] = ()
+    #: Why structured output refuses `method="function_calling"` (None: it takes it).
+    structured_tools_refused: str | None = None
+    #: Kept fields a stream's first chunk with choices carries even when the event has
+    #: none (None then): the partner SDK's chunk model declares them.
+    stream_null_fields: tuple[str, ...] = ()
     #: The reasoning text field its replies are known to use (for docs: the OpenAI adapter
     #: reads `reasoning` and `reasoning_content` from every server). None: not checked.
     reasoning_field: str | None = None

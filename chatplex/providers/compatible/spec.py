@@ -27,11 +27,6 @@ from .profile import Profile
 from .profile import ReplyStyle
 from .profile import TurnStyle
 
-_NO_TOOLS = (
-    "the Sonar models take no client-side function tools on Chat Completions "
-    "(langchain-perplexity sends tools only to its Responses API)"
-)
-
 _PROXY = "pass http_client=httpx.Client(proxy=...) and http_async_client=... instead"
 _SDK = "chatplex sends its own requests (no SDK client); pass http_client= instead"
 
@@ -387,6 +382,7 @@ PRESETS: tuple[Preset, ...] = (
                 reply_keys=(
                     "token_usage",
                     "system_fingerprint",
+                    "service_tier",
                     "finish_reason",
                     "logprobs",
                     "model_provider",
@@ -456,8 +452,10 @@ PRESETS: tuple[Preset, ...] = (
             key_variables=("PPLX_API_KEY", "PERPLEXITY_API_KEY"),
             base_variables=("PERPLEXITY_BASE_URL",),
             official_host="api.perplexity.ai",
-            rejects={"tools": _NO_TOOLS, "tool_choice": _NO_TOOLS},
             structured_output_method="json_schema",
+            structured_tools_refused=(
+                "langchain-perplexity answers method='function_calling' with a JSON schema"
+            ),
             json_schema_shape="bare",  # langchain-perplexity's: the schema alone
             # langchain-perplexity builds its message itself from the SDK's reply: only
             # the model name as metadata, reasoning and citation tokens as the details.
@@ -476,9 +474,11 @@ PRESETS: tuple[Preset, ...] = (
                     ("citation_tokens", "citation_tokens"),
                 ),
                 usage_metadata_fields=("num_search_queries", "search_context_size"),
+                raw_tool_calls=True,  # a stream's deltas' calls, kept whole
             ),
             sdk="perplexity",
             kept_fields=("citations", "search_results", "images", "related_questions", "videos"),
+            stream_null_fields=("citations", "search_results"),  # the SDK's StreamChunk's
         ),
         langchain_class="ChatPerplexity",
         otel_name="perplexity",

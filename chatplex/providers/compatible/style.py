@@ -83,9 +83,15 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         "id": data.get("id"),
         "finish_reason": meta.get("finish_reason"),
         "logprobs": choice.get("logprobs"),
-        "service_tier": data.get("service_tier") or style.service_tier,
+        # The tier asked for where the package reports that (langchain-groq), else the
+        # reply's, left out when it names none (BaseChatOpenAI, langchain-fireworks).
+        "service_tier": style.service_tier or data.get("service_tier"),
     }
-    shaped = {key: source[key] for key in style.reply_keys}
+    shaped = {
+        key: source[key]
+        for key in style.reply_keys
+        if key != "service_tier" or source["service_tier"]
+    }
     raw_usage = usage if isinstance(usage, dict) else {}
     shaped.update((k, raw_usage[k]) for k in style.usage_metadata_fields if raw_usage.get(k))
     shaped.update((k, v) for k, v in meta.items() if k not in _STYLED)
@@ -155,8 +161,10 @@ class StyledStreamParser(OpenAIStreamParser):
         shaped = {k: v for k, v in meta.items() if k not in _STYLED or k in style.stream_keys}
         if "model_provider" in shaped:
             shaped["model_provider"] = style.model_provider
-        if "finish_reason" in meta and style.service_tier is not None:
-            shaped["service_tier"] = self._tier or style.service_tier
+        if meta.get("finish_reason") is not None and "service_tier" in style.reply_keys:
+            tier = style.service_tier or self._tier  # as a reply's, on the finishing chunk
+            if tier:
+                shaped["service_tier"] = tier
         chunk.response_metadata = shaped
         if usage is not None:
             chunk.usage_metadata = usage

@@ -277,8 +277,9 @@ class OpenAIAdapter(Adapter):
         return parse_reply(body, headers)
 
     def stream_parser(self, headers: Mapping[str, str]) -> OpenAIStreamParser:
-        """A fresh parser for one stream's events."""
-        return OpenAIStreamParser(header_value(headers, "x-request-id"))
+        """A fresh parser for one stream's events, whose chunks carry the metadata
+        langchain-openai's do."""
+        return OpenAIStreamParser(header_value(headers, "x-request-id"), raw_keys=False)
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response; never raises, whatever the body."""

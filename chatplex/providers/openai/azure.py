@@ -30,12 +30,12 @@ reply:
   (`base.environment_key`'s policy). `OPENAI_API_KEY` is never sent to Azure (LangChain
   still falls back to it).
 - Content filters: `response_metadata["prompt_filter_results"]` and, per choice,
-  `response_metadata["content_filter_results"]`, as langchain-openai keeps them (streams:
-  the prompt results arrive with the first chunk, each chunk's results merge into the
-  latest per category). A refusal by the filter is a `ContentFilterError` carrying the
-  results: HTTP 400 with code `content_filter` (also an `openai.BadRequestError`), or a
-  reply whose finish_reason is `content_filter` (langchain-openai raises a ValueError
-  there; chatplex the typed error, `status` None, also an `openai.APIError`).
+  `response_metadata["content_filter_results"]`, as langchain-openai keeps them; a
+  stream's chunks keep neither, as langchain-openai's do not. A refusal by the filter is
+  a `ContentFilterError` carrying the results: HTTP 400 with code `content_filter` (also
+  an `openai.BadRequestError`), or a reply whose finish_reason is `content_filter`
+  (langchain-openai raises a ValueError there; chatplex the typed error, `status` None,
+  also an `openai.APIError`).
 
 >>> from chatplex.messages import HumanMessage
 >>> from chatplex.adapters.base import CallSettings
@@ -115,10 +115,6 @@ AZURE_HOST_SUFFIXES = (
 #: sent as `?api-version=`, as Azure's v1 preview features ask.
 _V1_VERSIONS = {"v1": None, "preview": "preview", "latest": "latest"}
 _FILTERED = "content_filter"
-#: `response_metadata` keys of the OpenAI stream parser that langchain-openai's
-#: stream chunks do not carry.
-_NOT_STREAMED = ("id", "token_usage")
-
 TokenProvider = Callable[[], str]
 AsyncTokenProvider = Callable[[], "str | Awaitable[str]"]
 
@@ -411,49 +407,29 @@ class AzureOpenAIAdapter(OpenAIAdapter):
 
 
 class AzureStreamParser(OpenAIStreamParser):
-    """The OpenAI stream parser, keeping Azure's filter results: the first event (no
-    choices, empty id and model, `prompt_filter_results`) is an empty chunk holding them,
-    as langchain-openai yields an empty chunk for it; each chunk's `content_filter_results`
-    of choice 0 go in its metadata. A finish_reason `content_filter` raises
-    `ContentFilterError`."""
+    """The OpenAI stream parser over Azure's events, whose filter results no chunk keeps,
+    as langchain-openai's stream keeps none: the first event (no choices, empty id and
+    model, `prompt_filter_results`) is an empty chunk, as langchain-openai yields one for
+    it; an event with only choice 0's `content_filter_results` is an empty chunk too.
+    A finish_reason `content_filter` raises `ContentFilterError` with the results seen."""
 
-    __slots__ = ("_filter_meta", "_prompt_results", "_version")
+    __slots__ = ("_filter_meta", "_version")
 
     def __init__(self, request_id: str | None = None, model_version: str = "") -> None:
-        super().__init__(request_id)
-        self._prompt_results: Any = None
+        super().__init__(request_id, raw_keys=False)
         self._filter_meta: dict[str, Any] = {}
         self._version = model_version
 
     def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
         choices = obj.get("choices") or []
-        if "prompt_filter_results" in obj:
-            self._prompt_results = obj["prompt_filter_results"]
-            if not choices and not obj.get("usage"):
-                # Azure's filter-only first event (its id and model empty): an empty
-                # chunk, as langchain-openai yields one for it (issue 47), holding the
-                # prompt's filter results.
-                results, self._prompt_results = self._prompt_results, None
-                return AIMessageChunk(
-                    content="", response_metadata={"prompt_filter_results": results}
-                )
+        if not choices and "prompt_filter_results" in obj and not obj.get("usage"):
+            return AIMessageChunk(content="")  # the filter-only first event (issue 47)
         first = next((c for c in choices if isinstance(c, dict) and not c.get("index")), None)
         chunk = super()._chunk(obj)
         if first is not None and "content_filter_results" in first:
-            results = first["content_filter_results"] or {}
+            self._filter_meta = {**self._filter_meta, **(first["content_filter_results"] or {})}
             if chunk is None:
                 chunk = AIMessageChunk(content="", id=self._id)
-            chunk.response_metadata["content_filter_results"] = results
-            self._filter_meta = {**self._filter_meta, **results}
-        if chunk is not None and self._prompt_results is not None:
-            chunk.response_metadata["prompt_filter_results"] = self._prompt_results
-            self._prompt_results = None
-        if chunk is not None:
-            # langchain-openai's chunks carry neither: the id is the chunk's own, the
-            # usage its usage_metadata.
-            meta = chunk.response_metadata
-            for name in [k for k in _NOT_STREAMED if k in meta]:
-                del meta[name]
         if chunk is not None and self._version and chunk.response_metadata.get("model_name"):
             name = chunk.response_metadata["model_name"]
             chunk.response_metadata["model_name"] = f"{name}-{self._version.lstrip('-')}"

@@ -108,8 +108,8 @@ def wire_body(
     reasoning = _reasoning(extra)
     if reasoning:
         body["reasoning"] = reasoning
-    if stream:
-        body["stream"] = True
+    # `stream: false` too, as langchain-openai sends it (the API's default is the same).
+    body["stream"] = stream
     body.update(extra)
     return body
 
@@ -143,8 +143,8 @@ def wire_input(messages: Sequence[BaseMessage], stored: bool = True) -> list[dic
             items.append(
                 {
                     "type": "function_call_output",
-                    "call_id": message.tool_call_id,
                     "output": _tool_output(message.content),
+                    "call_id": message.tool_call_id,
                 }
             )
         elif isinstance(message, SystemMessage):
@@ -157,8 +157,9 @@ def wire_input(messages: Sequence[BaseMessage], stored: bool = True) -> list[dic
 
 
 def _input_message(role: str, content: Any) -> dict[str, Any]:
-    # Typed as langchain-openai types it (the API reads an untyped item the same way).
-    return {"type": "message", "role": role, "content": _input_content(content)}
+    # Typed as langchain-openai types it (the API reads an untyped item the same way),
+    # its keys in langchain-openai's order.
+    return {"content": _input_content(content), "role": role, "type": "message"}
 
 
 def _input_content(content: Any) -> Any:
@@ -219,12 +220,15 @@ def _source(block: Mapping[str, Any], *, file: bool = False) -> dict[str, Any]:
 
 def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
     """An assistant turn as output items: its text in message items (one per message id),
-    its reasoning and built-in tool items as they came, its tool calls as function calls."""
+    its reasoning, built-in tool and function call items as they came (a call's
+    arguments as the reply wrote them), then the tool calls no item holds, as
+    langchain-openai sends them (arguments as `json.dumps(args, ensure_ascii=False)`)."""
     if isinstance(message, AIMessageChunk):
         message = message.to_message()
     content = message.content
     call_items = {
-        c["id"]: _call_item(c["id"], c["name"], json.dumps(c["args"])) for c in message.tool_calls
+        c["id"]: _call_item(c["id"], c["name"], json.dumps(c["args"], ensure_ascii=False))
+        for c in message.tool_calls
     }
     for bad in message.invalid_tool_calls:
         call_items[bad["id"]] = _call_item(bad["id"], bad["name"] or "", bad["args"] or "")
@@ -260,12 +264,8 @@ def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
             continue
         current = None
         if kind == "function_call":
-            item = call_items.pop(block.get("call_id"), None)
-            if item is not None:  # the call as tool_calls has it, with the item's id
-                for key in ("id", "status"):  # and status, as langchain-openai sends it
-                    if block.get(key):
-                        item[key] = block[key]
-                items.append(item)
+            call_items.pop(block.get("call_id"), None)
+            items.append(_item_of(block))
         elif kind == "reasoning" and not stored and not block.get("encrypted_content"):
             continue  # an id the server did not keep: not sent back
         elif kind in _ITEM_BLOCKS:

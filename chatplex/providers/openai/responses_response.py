@@ -16,8 +16,9 @@ shapes, one per output item (one per content part of a `message` item), in outpu
 `model_provider` "openai", `status`, `created_at`, `object`, `incomplete_details`,
 `service_tier`, `metadata`, `user`) plus chatplex's `provider`, `finish_reason` ("stop",
 "tool_calls", or "length" / "content_filter" for an incomplete reply),
-`raw_finish_reason` (the status, or the incomplete reason), `token_usage` (the raw usage)
-and `request_id`. A refusal is its block only, as langchain-openai has it (not also in
+`raw_finish_reason` (the status, or the incomplete reason) and `request_id`. The usage
+is `usage_metadata` only: no raw `token_usage`, as langchain-openai keeps none there.
+A refusal is its block only, as langchain-openai has it (not also in
 `additional_kwargs`, which LangChain would read as a second, v0.3-style refusal).
 """
 
@@ -109,6 +110,10 @@ def _items(response: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [reply_dict(item, "output item") for item in output]
 
 
+#: The fields of the openai SDK's `ResponseFunctionToolCall`, in its order.
+_SDK_CALL_ORDER = ("arguments", "call_id", "name", "type", "id", "status")
+
+
 def item_blocks(item: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The content blocks of one output item (several for a message with several parts)."""
     kind = item.get("type")
@@ -117,7 +122,9 @@ def item_blocks(item: Mapping[str, Any]) -> list[dict[str, Any]]:
     if kind == "function_call":
         block = without_none(dict(item))
         block.setdefault("arguments", "")
-        return [block]
+        # In the openai SDK's field order, as langchain-openai's block (its dump) and
+        # the history it sends back have them.
+        return [{k: block[k] for k in _SDK_CALL_ORDER if k in block} | block]
     return [without_none(dict(item))]
 
 
@@ -134,7 +141,7 @@ def part_block(part: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, An
         block = {
             "type": "text",
             "text": reply_text(part.get("text"), "output_text's text") or "",
-            "annotations": [_annotation(a) for a in part.get("annotations") or ()],
+            "annotations": [annotation_block(a) for a in part.get("annotations") or ()],
         }
     elif kind == "refusal":
         block = {"type": "refusal", "refusal": reply_text(part.get("refusal"), "refusal") or ""}
@@ -147,7 +154,8 @@ def part_block(part: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, An
     return block
 
 
-def _annotation(annotation: Any) -> Any:
+def annotation_block(annotation: Any) -> Any:
+    """An annotation as langchain-openai's block holds it."""
     # `index` is the stream-merge key of blocks; langchain-openai renames a file
     # citation's `index` the same way.
     if not isinstance(annotation, dict):
@@ -195,9 +203,6 @@ def reply_metadata(
     else:
         meta["finish_reason"] = "tool_calls" if has_calls else "stop"
         meta["raw_finish_reason"] = status
-    usage = response.get("usage")
-    if isinstance(usage, dict):
-        meta["token_usage"] = usage
     if request_id:
         meta["request_id"] = request_id
     return meta

@@ -1,21 +1,26 @@
-"""OpenAI Responses API stream side: typed server-sent events → `AIMessageChunk`s that
-merge into exactly the message of the non-stream reply.
+"""OpenAI Responses API stream side: typed server-sent events → the `AIMessageChunk`s
+langchain-openai yields for them (its default `output_version`, `responses/v1`), one
+chunk per event it reads:
 
-Each block of the final message has a fixed `index` (its position in the content), and
-every chunk's block carries it, so pieces merge into one block:
+- `response.created`: an empty chunk with the response id (the message's `id`, and
+  `response_metadata["id"]`, as langchain-openai keeps it there too);
+- `response.output_text.delta` / `.annotation.added` / `.done`: a text block's piece,
+  annotation, and its closing piece (empty text, the message item's id);
+- `response.output_item.added`: a function call's name, ids and first arguments (a
+  `function_call` block and a `tool_call_chunk`), a reasoning item (without its
+  `encrypted_content`), or, for a message item, an empty chunk (a `text` block
+  with its `phase` where the item has one);
+- `response.function_call_arguments.delta`: argument pieces, in both;
+- `response.reasoning_summary_part.added` / `_text.delta`: a summary part, its text;
+- `response.output_item.done`: built-in tool items whole, a reasoning item's
+  `encrypted_content`; `response.refusal.done`: the refusal;
+- `response.completed` / `response.incomplete`: the last chunk, with the usage and
+  the reply's metadata (no id), and no content.
 
-- `response.output_text.delta` / `response.refusal.delta`: text and refusal pieces;
-- `response.output_item.added` of a function call: the call's name, ids and first
-  arguments (a `function_call` block and a `tool_call_chunk`), then
-  `response.function_call_arguments.delta`: argument pieces, in both;
-- reasoning items: the item when added, then each summary part whole as it is done
-  (`response.reasoning_summary_part.done`; summaries are short, and a list field can
-  only grow by whole elements when chunks merge);
-- `response.output_item.done`: what the item has beyond what was streamed (its status,
-  annotations, encrypted reasoning, and built-in tool items, which come whole here);
-- `response.completed` / `response.incomplete`: the same for every item of the final
-  Response (so events a server left out still end up in the message), then usage and
-  metadata. The parser keeps the merged state of every block to send only the rest.
+Blocks carry langchain-openai's `index` (one per output item, or per content part of
+a message item), so pieces merge into one block. As langchain-openai's, the merged
+stream is not the invoked reply: a function call has no `status`, a text without
+annotations no `annotations` list.
 
 `response.failed` and `error` events raise `StreamError`; a stream that ends before
 `response.completed` (or `.incomplete`) is an error too (`finish`).
@@ -23,6 +28,7 @@ every chunk's block carries it, so pieces merge into one block:
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ...adapters.base import SSEEvent
@@ -31,31 +37,52 @@ from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import ToolCallChunk
 from .responses_response import PROVIDER
+from .responses_response import annotation_block
 from .responses_response import failure
-from .responses_response import item_blocks
 from .responses_response import message_of
-from .responses_response import part_block
 from .responses_response import without_none
 
 __all__ = ["ResponsesStreamParser"]
 
 _FINAL = ("response.completed", "response.incomplete")
-#: Fields of an added item sent at once: ids and names, which do not change.
-_STABLE = ("id", "call_id", "name")
+#: Items langchain-openai reads whole from their `response.output_item.done` event.
+_WHOLE_WHEN_DONE = frozenset(
+    {
+        "compaction",
+        "web_search_call",
+        "file_search_call",
+        "computer_call",
+        "code_interpreter_call",
+        "mcp_call",
+        "mcp_list_tools",
+        "mcp_approval_request",
+        "image_generation_call",
+        "tool_search_call",
+        "tool_search_output",
+        "apply_patch_call",
+        "apply_patch_call_output",
+        "custom_tool_call",
+    }
+)
+#: Events that yield an empty chunk (langchain-openai reads them and finds nothing).
+_EMPTY = frozenset({"response.image_generation_call.partial_image"})
 
 
 class ResponsesStreamParser:
     """Turns the events of one Responses API stream into `AIMessageChunk`s."""
 
-    __slots__ = ("_done", "_req_id", "_sent", "_slots")
+    __slots__ = ("_done", "_index", "_output", "_part", "_pinned", "_req_id")
 
     def __init__(self, request_id: str | None = None) -> None:
         self._req_id = request_id
         self._done = False
-        #: (output_index, content part index) → the block's index in the content.
-        self._slots: dict[tuple[int, int], int] = {}
-        #: block index → the block as the merged chunks so far hold it.
-        self._sent: dict[int, dict[str, Any]] = {}
+        # langchain-openai's cursor: the block index, the output item and content part
+        # it belongs to, and each item's first `output_index` (an item's later events
+        # may report another).
+        self._index = -1
+        self._output = -1
+        self._part = -1
+        self._pinned: dict[str, int] = {}
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         """The chunk one event contributes, or None; raises `StreamError` on error events."""
@@ -71,16 +98,12 @@ class ResponsesStreamParser:
             source = obj if obj.get("error") and not response.get("error") else response
             raise failure(source, StreamError, self._req_id)
         if kind == "response.created":
-            # Who made the stream, from its first chunk on (LangChain reads each chunk's
-            # blocks by `model_provider`); the same values as the reply's metadata.
-            return AIMessageChunk(
-                content=[],
-                id=_dict(obj.get("response")).get("id"),
-                response_metadata={"provider": PROVIDER, "model_provider": "openai"},
-            )
+            response_id = _dict(obj.get("response")).get("id")
+            meta = {"id": response_id, "provider": PROVIDER, "model_provider": "openai"}
+            return AIMessageChunk(content=[], id=response_id, response_metadata=meta)
         if kind in _FINAL:
             return self._final(_dict(obj.get("response")))
-        return self._delta(kind, obj)
+        return self._event(kind, obj)
 
     def finish(self) -> None:
         """Raise `StreamError` if the body ended before the response was complete."""
@@ -91,165 +114,133 @@ class ResponsesStreamParser:
 
     # -- events ------------------------------------------------------------------------
 
-    def _delta(self, kind: str, obj: dict[str, Any]) -> AIMessageChunk | None:
+    def _event(self, kind: str, obj: dict[str, Any]) -> AIMessageChunk | None:
+        item = _dict(obj.get("item"))
+        item_type = item.get("type")
+        item_id = item.get("id") or obj.get("item_id")
         position = obj.get("output_index")
-        if not isinstance(position, int):
-            return None
-        part = obj.get("content_index")
-        part = part if isinstance(part, int) else 0
-        block: dict[str, Any]
+        if isinstance(item_id, str) and isinstance(position, int):
+            self._pinned.setdefault(item_id, position)
+            position = self._pinned[item_id]
         if kind == "response.output_text.delta":
-            return self._chunk([self._emit(position, part, {"type": "text", "text": _str(obj)})])
-        if kind == "response.refusal.delta":
-            block = {"type": "refusal", "refusal": _str(obj)}
-            return self._chunk([self._emit(position, part, block)])
+            index = self._advance(position, obj.get("content_index"))
+            return _chunk([{"type": "text", "text": _str(obj, "delta"), "index": index}])
+        if kind == "response.output_text.annotation.added":
+            index = self._advance(position, obj.get("content_index"))
+            note = annotation_block(obj.get("annotation"))
+            return _chunk([{"type": "text", "annotations": [note], "index": index}])
+        if kind == "response.output_text.done":
+            index = self._advance(position, obj.get("content_index"))
+            return _chunk([{"type": "text", "text": "", "id": item_id, "index": index}])
+        if kind == "response.output_item.added" and item_type == "message":
+            phase = item.get("phase")
+            if phase is None:
+                return _chunk([])
+            index = self._advance(position, 0)
+            return _chunk([{"type": "text", "text": "", "phase": phase, "index": index}])
+        if kind == "response.output_item.added" and item_type == "function_call":
+            index = self._advance(position)
+            block = {
+                "type": "function_call",
+                "name": item.get("name"),
+                "arguments": item.get("arguments"),
+                "call_id": item.get("call_id"),
+                "id": item.get("id"),
+                "index": index,
+            }
+            block.update((k, item[k]) for k in ("namespace", "async") if item.get(k) is not None)
+            call = _call(item.get("name"), item.get("arguments"), item.get("call_id"), index)
+            return _chunk([block], [call])
+        if kind == "response.output_item.added" and item_type == "reasoning":
+            index = self._advance(position)
+            self._part = 0
+            added = without_none({k: v for k, v in item.items() if k != "encrypted_content"})
+            return _chunk([{**added, "index": index}])
         if kind == "response.function_call_arguments.delta":
-            block = {"type": "function_call", "arguments": _str(obj)}
-            return self._chunk([self._emit(position, 0, block)])
-        if kind == "response.output_item.added":
-            item = _dict(obj.get("item"))
-            if not isinstance(item.get("type"), str) or item["type"] == "message":
-                return None  # a message's blocks start with its content parts
-            # Only what cannot change: merging joins strings, so a field like `status`
-            # ("in_progress", later "completed") is sent once, from the final response.
-            block = {k: item[k] for k in _STABLE if isinstance(item.get(k), str)}
-            block["type"] = item["type"]
-            if block["type"] == "function_call":
-                block["arguments"] = item.get("arguments") or ""
-            return self._chunk([self._emit(position, 0, block)])
-        if kind == "response.content_part.added":
-            kept = part_block(_dict(obj.get("part")), {})
-            if kept is None:
-                return None
-            # The block takes its place in the content now; its text follows as deltas.
-            start = {"type": kept["type"], kept["type"]: ""}
-            return self._chunk([self._emit(position, part, start)])
-        if kind == "response.reasoning_summary_part.done":
-            summary = self._sent.get(self._slot(position, 0), {}).get("summary") or []
-            if obj.get("summary_index") != len(summary):
-                return None  # out of order or repeated: the item's done event settles it
-            part_done: dict[str, Any] = without_none(_dict(obj.get("part")))
-            block = {"type": "reasoning", "summary": [part_done]}
-            return self._chunk([self._emit(position, 0, block)])
+            index = self._advance(position)
+            piece = _str(obj, "delta")
+            block = {"type": "function_call", "arguments": piece, "index": index}
+            return _chunk([block], [_call(None, piece, None, index)])
         if kind == "response.output_item.done":
-            # The tails of what streamed (arguments a server sent only here); the rest
-            # of the item comes from the final response, which may differ in detail
-            # (a reasoning item's encrypted_content is encrypted anew there).
-            return self._chunk(self._rest(position, _dict(obj.get("item")), grow_only=True))
-        return None  # progress and bookkeeping events carry nothing new
+            return self._item_done(item, position)
+        if kind == "response.refusal.done":
+            return _chunk([{"type": "refusal", "refusal": _str(obj, "refusal")}])
+        if kind in (
+            "response.reasoning_summary_part.added",
+            "response.reasoning_summary_text.delta",
+        ):
+            index = self._advance(position)
+            text = "" if kind.endswith("added") else _str(obj, "delta")
+            part = {"index": obj.get("summary_index"), "type": "summary_text", "text": text}
+            block = {"summary": [part], "index": index, "type": "reasoning"}
+            if kind.endswith("added"):
+                block["id"] = item_id
+            return _chunk([block])
+        if kind in _EMPTY:
+            return _chunk([])
+        return None  # progress and bookkeeping events, which langchain-openai skips
+
+    def _item_done(self, item: dict[str, Any], position: Any) -> AIMessageChunk | None:
+        item_type = item.get("type")
+        if item_type in _WHOLE_WHEN_DONE:
+            index = self._advance(position)
+            block = {**without_none(item), "index": index}
+            calls = []
+            if item_type == "custom_tool_call":
+                args = json.dumps({"__arg1": item.get("input")})
+                calls.append(_call(item.get("name"), args, item.get("call_id"), index))
+            return _chunk([block], calls)
+        if item_type == "reasoning" and item.get("encrypted_content"):
+            index = self._advance(position)
+            block = {
+                "type": "reasoning",
+                "id": item.get("id"),
+                "summary": [],
+                "encrypted_content": item["encrypted_content"],
+                "index": index,
+            }
+            return _chunk([block])
+        return None
 
     def _final(self, response: dict[str, Any]) -> AIMessageChunk:
         self._done = True
-        blocks: list[dict[str, Any]] = []
-        for position, item in enumerate(response.get("output") or ()):
-            if isinstance(item, dict):
-                blocks.extend(self._rest(position, item))
         whole = message_of(response, self._req_id)
-        chunk = self._chunk(blocks) or AIMessageChunk(content=[])
-        chunk.response_metadata.update(whole.response_metadata)
-        chunk.usage_metadata = whole.usage_metadata
-        chunk.chunk_position = "last"
-        return chunk
+        meta = {k: v for k, v in whole.response_metadata.items() if k != "id"}
+        return AIMessageChunk(
+            content=[],
+            response_metadata=meta,
+            usage_metadata=whole.usage_metadata,
+            chunk_position="last",
+        )
 
-    # -- bookkeeping -------------------------------------------------------------------
-
-    def _slot(self, position: int, part: int) -> int:
-        key = (position, part)
-        if key not in self._slots:
-            self._slots[key] = len(self._slots)
-        return self._slots[key]
-
-    def _emit(self, position: int, part: int, block: dict[str, Any]) -> dict[str, Any]:
-        """`block` as the piece of block (position, part), recorded as sent."""
-        index = self._slot(position, part)
-        held = self._sent.setdefault(index, {"type": block["type"]})
-        for key, value in block.items():  # what merging the chunks will do
-            old = held.get(key)
-            if key == "type":
-                continue
-            if old.__class__ is _Text and type(value) is str:
-                old.append(value)  # a text's pieces, joined when read: linear, not quadratic
-            elif isinstance(old, str) and type(value) is str:
-                held[key] = _Text((old, value))
-            elif isinstance(old, list) and type(value) is list:
-                held[key] = old + value
-            elif value is not None:
-                held[key] = value
-        return {**block, "index": index}
-
-    def _held(self, index: int) -> dict[str, Any]:
-        """Block `index` as the merged chunks so far hold it (its texts joined)."""
-        held = self._sent.get(index, {})
-        for key, value in held.items():
-            if value.__class__ is _Text:
-                held[key] = "".join(value)
-        return held
-
-    def _rest(
-        self, position: int, item: dict[str, Any], *, grow_only: bool = False
-    ) -> list[dict[str, Any]]:
-        """The pieces that make the blocks sent for `item` equal its final blocks
-        (`grow_only`: only the missing tails of the fields already sent)."""
-        out = []
-        for part, final in enumerate(item_blocks(item)):
-            held = self._held(self._slots.get((position, part), -1))
-            if grow_only and not held:
-                continue
-            rest = _rest_of(held, final, grow_only)
-            if rest is not None:
-                out.append(self._emit(position, part, rest))
-        return out
-
-    def _chunk(self, blocks: list[dict[str, Any]]) -> AIMessageChunk | None:
-        if not blocks:
-            return None
-        calls: list[ToolCallChunk] = [
-            {
-                "name": b.get("name"),
-                "args": b.get("arguments") or "",
-                "id": b.get("call_id"),
-                "index": b["index"],
-                "type": "tool_call_chunk",
-            }
-            for b in blocks
-            if b["type"] == "function_call"
-        ]
-        return AIMessageChunk(content=blocks, tool_call_chunks=calls)
+    def _advance(self, position: Any, part: Any = None) -> int:
+        """The block index of an event at output item `position` (content part `part`
+        for a message's text): the next one whenever the item or part changes."""
+        if part is None:
+            if self._output != position:
+                self._index += 1
+        else:
+            if self._output != position or self._part != part:
+                self._index += 1
+            self._part = part
+        self._output = position
+        return self._index
 
 
-class _Text(list):  # type: ignore[type-arg]
-    """The pieces of a streamed text a block holds, in order (`ResponsesStreamParser._held`
-    joins them): `old + piece` on every delta copied the whole text each time, so a
-    long reply in small deltas cost time quadratic in its length."""
-
-    __slots__ = ()
+def _chunk(
+    blocks: list[dict[str, Any]], calls: list[ToolCallChunk] | None = None
+) -> AIMessageChunk:
+    return AIMessageChunk(content=blocks, tool_call_chunks=calls or [])
 
 
-def _rest_of(held: dict[str, Any], final: dict[str, Any], grow_only: bool) -> dict[str, Any] | None:
-    """What merged onto `held` gives `final` (None: nothing). Strings and lists grow by
-    their missing tail; other fields are replaced (`grow_only`: left for later)."""
-    rest: dict[str, Any] = {}
-    for key, value in final.items():
-        old = held.get(key)
-        if key == "type" or old == value or (grow_only and old is None):
-            continue
-        if isinstance(old, str) and isinstance(value, str):
-            if value.startswith(old):
-                rest[key] = value[len(old) :]
-        elif isinstance(old, list) and isinstance(value, list):
-            if value[: len(old)] == old:
-                rest[key] = value[len(old) :]
-        elif not grow_only:
-            rest[key] = value
-    if not rest and held:
-        return None
-    return {"type": final["type"], **rest}
+def _call(name: Any, args: Any, call_id: Any, index: int) -> ToolCallChunk:
+    return {"name": name, "args": args, "id": call_id, "index": index, "type": "tool_call_chunk"}
 
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _str(obj: dict[str, Any]) -> str:
-    delta = obj.get("delta")
-    return delta if isinstance(delta, str) else ""
+def _str(obj: dict[str, Any], key: str) -> str:
+    value = obj.get(key)
+    return value if isinstance(value, str) else ""

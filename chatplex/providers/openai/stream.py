@@ -30,7 +30,11 @@ from .response import head_metadata
 from .response import payload_error
 from .response import usage_metadata
 
-__all__ = ["OpenAIStreamParser"]
+__all__ = ["REPLY_ONLY_KEYS", "OpenAIStreamParser"]
+
+#: `response_metadata` keys of a non-stream reply that langchain-openai's stream chunks
+#: lack (the id is each chunk's own `id`, the usage its `usage_metadata`).
+REPLY_ONLY_KEYS = ("id", "token_usage")
 
 _MAX_TEXT = 500
 
@@ -50,6 +54,9 @@ class OpenAIStreamParser:
     win when merging: the last, cumulative one). A refusal's pieces are each chunk's
     `additional_kwargs["refusal"]` (merging joins them, as LangChain's does), and the
     whole-so-far refusal is `response_metadata["refusal"]` (the last one wins).
+    With `raw_keys=False` the chunks carry none of `REPLY_ONLY_KEYS` in
+    `response_metadata`, as langchain-openai's do not (a compatible style reads them,
+    then drops what its partner does not stream).
     """
 
     __slots__ = (
@@ -60,12 +67,16 @@ class OpenAIStreamParser:
         "_head",
         "_id",
         "_others",
+        "_raw_keys",
         "_req_id",
         "_usage",
     )
 
-    def __init__(self, request_id: str | None = None, *, thinking_parts: bool = False) -> None:
+    def __init__(
+        self, request_id: str | None = None, *, thinking_parts: bool = False, raw_keys: bool = True
+    ) -> None:
         self._req_id = request_id
+        self._raw_keys = raw_keys
         self._done = False
         self._first = True
         self._id: str | None = None
@@ -134,12 +145,15 @@ class OpenAIStreamParser:
         raw_usage = reply_field(obj.get("usage"), dict, "usage")
         if raw_usage:
             usage = self._usage.increase(usage_metadata(raw_usage))
-            meta["token_usage"] = raw_usage
+            if self._raw_keys:
+                meta["token_usage"] = raw_usage
         if not choices and self._others:
             meta.update(self._take_others())  # the usage chunk closes every choice
         if self._first:
             self._first = False
             meta = {**self._head, **meta}
+            if not self._raw_keys:
+                del meta["id"]  # (kept in the head: other candidates carry it)
         elif not (content or tool_chunks or usage or meta):
             return None  # role-only repeats, keep-alives, fields chatplex does not model
         return AIMessageChunk(

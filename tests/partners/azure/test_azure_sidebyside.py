@@ -22,9 +22,7 @@ import pytest
 import chatplex
 from tests.partners._invalid_arguments import WHY_WORDING
 from tests.partners._invalid_arguments import parser_wording
-from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
-from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
@@ -607,26 +605,6 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
 ADDED_METADATA = ("raw_finish_reason", "provider", "attempts")
 
 
-def _filters_kept(outcome: Outcome) -> Outcome:
-    """Our streamed reply's filter results taken out, once seen to be the server's."""
-    theirs, ours, their_requests, our_requests = outcome
-
-    def strip(value: Any) -> Any:
-        if isinstance(value, dict):
-            if "prompt_filter_results" in value:
-                assert value["prompt_filter_results"] == PROMPT_RESULTS
-                assert value["content_filter_results"] == SAFE
-                return {
-                    k: v
-                    for k, v in value.items()
-                    if k not in ("prompt_filter_results", "content_filter_results")
-                }
-            return {k: strip(v) for k, v in value.items()}
-        return value
-
-    return theirs, strip(ours), their_requests, our_requests
-
-
 def _one_call(outcome: Outcome) -> Outcome:
     """Our structured-output request without `parallel_tool_calls: false`."""
     theirs, ours, their_requests, our_requests = outcome
@@ -635,24 +613,8 @@ def _one_call(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-_WHY_FILTERS = Difference(
-    Reason.LOSES_DATA,
-    "drops Azure's `prompt_filter_results` and `content_filter_results` from stream "
-    "chunks: a streaming script cannot see what the filter found",
-    "a streamed reply keeps Azure's `prompt_filter_results` and `content_filter_results` "
-    "in its response_metadata, as an invoked one does in both libraries",
-)
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
-for _name in (
-    "stream_chunks",
-    "astream_chunks",
-    "content_filter_in_stream",
-    "streaming_invoke",
-    "tool_call_stream",
-):
-    DIFFERENCES[_name] = (_WHY_FILTERS, _filters_kept)
 DIFFERENCES["invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
-DIFFERENCES["invalid_tool_arguments_stream"] = (_WHY_FILTERS, _filters_kept)
 DIFFERENCES["structured_function_calling"] = (
     "chatplex's structured output (function calling) asks for a single call "
     "(`parallel_tool_calls: false`, as langchain-openai's ChatOpenAI does) so that exactly "

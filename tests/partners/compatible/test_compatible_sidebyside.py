@@ -810,7 +810,7 @@ def _stop_sent(outcome: Outcome) -> Outcome:
 #: (package, script) → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {}
 for _package in PACKAGES:
-    if _package != "perplexity":  # (which runs no tool scripts)
+    if _package != "perplexity":  # (its invalid_tool_arguments is not run)
         DIFFERENCES[_package, "invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
 
 
@@ -1079,10 +1079,10 @@ _BASE_IN_CODE = (
     "PERPLEXITY_BASE_URL only): LangChain would send it as a body field to "
     "api.perplexity.ai"
 )
-_PERPLEXITY_TOOLS = (
-    "chatplex speaks Perplexity's Chat Completions API, which takes no function tools "
-    "(a ValueError before any request); langchain-perplexity sends requests with tools "
-    "to its Responses (Agent) API, another wire"
+_PERPLEXITY_CALL_READ = (
+    "langchain-perplexity builds an AIMessage with content None from a reply that calls "
+    "a tool: pydantic's ValidationError, the reply lost (a failure); chatplex sends the "
+    "tools as it does and reads the call"
 )
 _MAGISTRAL = (
     "a reply whose content is a list of thinking and text parts is Magistral's "
@@ -1100,6 +1100,20 @@ NOT_RUN: dict[tuple[str, str], str] = {
         for s in ("reasoning_invoke", "reasoning_stream", "key_from_environment")
     },
     ("perplexity", "base_url_with_path"): _BASE_IN_CODE,
+    **{
+        ("perplexity", s): _PERPLEXITY_CALL_READ
+        for s in (
+            "tool_call_invoke",
+            "tool_round_trip",
+            "tool_choice_required",
+            "tool_choice_any",
+            "invalid_tool_arguments",
+        )
+    },
+    ("perplexity", "tool_choice_named"): (
+        "langchain-perplexity passes a named tool_choice (an object) to its SDK, which "
+        "refuses it (ValidationError, nothing sent: a failure); chatplex sends it"
+    ),
     ("perplexity", "service_tier_asked"): (
         "langchain-perplexity passes service_tier to its SDK's create(), which refuses "
         "it (TypeError, nothing sent: a failure); chatplex sends it"
@@ -1115,20 +1129,6 @@ NOT_RUN: dict[tuple[str, str], str] = {
             "sends them as image_url parts, which Perplexity's API takes"
         )
         for s in ("std_image_base64_block", "std_image_url_block", "std_image_source_type_block")
-    },
-    **{
-        ("perplexity", s): _PERPLEXITY_TOOLS
-        for s in (
-            "tool_call_invoke",
-            "tool_call_stream",
-            "tool_round_trip",
-            "tool_choice_named",
-            "tool_choice_required",
-            "tool_choice_any",
-            "history_with_foreign_ids",
-            "invalid_tool_arguments",
-            "invalid_tool_arguments_stream",
-        )
     },
 }
 

@@ -24,9 +24,8 @@ import chatplex
 from tests.adapters._responses_fixtures import events_of
 from tests.adapters._responses_fixtures import response
 from tests.adapters._responses_fixtures import sse_of
-from tests.partners._sidebyside import Difference
+from tests.adapters._responses_fixtures import with_done_events
 from tests.partners._sidebyside import Outcome
-from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
@@ -124,7 +123,7 @@ def answer(script: Script) -> Callable[[Seen], Reply]:
         resp["id"] = "resp_2" if previous else "resp_1"
         if not body.get("stream"):
             return Reply(200, [json.dumps(resp).encode()])
-        events = _with_text_done(events_of(resp))
+        events = with_done_events(events_of(resp))
         if script.fail_in_stream is not None:
             failed = {**resp, "status": "failed", "error": script.fail_in_stream, "output": []}
             events = [*events[:2], {"type": "response.failed", "response": failed}]
@@ -133,28 +132,6 @@ def answer(script: Script) -> Callable[[Seen], Reply]:
         return Reply(200, [sse_of([e]) for e in events], "text/event-stream")
 
     return reply
-
-
-def _with_text_done(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The events with what the API also sends for each text part before it is done:
-    its annotations one by one, and `response.output_text.done`."""
-    out: list[dict[str, Any]] = []
-    for event in events:
-        part = event.get("part") or {}
-        if event["type"] == "response.content_part.done" and part.get("type") == "output_text":
-            where = {k: event[k] for k in ("output_index", "content_index", "item_id")}
-            for number, annotation in enumerate(part.get("annotations") or ()):
-                out.append(
-                    {
-                        "type": "response.output_text.annotation.added",
-                        **where,
-                        "annotation_index": number,
-                        "annotation": annotation,
-                    }
-                )
-            out.append({"type": "response.output_text.done", **where, "text": part["text"]})
-        out.append(event)
-    return out
 
 
 def _tool_name(body: dict[str, Any]) -> str:
@@ -498,35 +475,9 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
 
 #: `response_metadata` keys chatplex adds on every wire, taken out before comparing:
 #: `raw_finish_reason` (the provider's own word), `provider`, `attempts` (HTTP attempts).
-#: Two more here, which langchain-openai's Responses replies do not carry: `finish_reason`,
-#: chatplex's common finish word on every wire (tracing reads it), and `token_usage`, the
-#: raw usage (`generate()`'s llm_output and the cost tables read it, as on Chat
-#: Completions, where langchain-openai keeps it too).
-ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "finish_reason", "token_usage")
-
-
-def _as_invoked(outcome: Outcome) -> Outcome:
-    """Their merged stream read as ours, once each block difference is seen to be one of
-    the three: `index` in summary parts (and in blocks of a `streaming=True` invoke),
-    no `annotations: []` on a text without annotations, no function call `status`."""
-    theirs, ours, their_requests, our_requests = outcome
-
-    def settle(mine: Any, other: Any) -> Any:
-        if isinstance(mine, dict) and isinstance(other, dict):
-            if "index" in mine and "index" not in other:
-                mine = {k: v for k, v in mine.items() if k != "index"}
-            if mine.get("type") == "text" and other.get("annotations") == []:
-                mine = {"annotations": [], **mine}
-            if mine.get("type") == "function_call" and other.get("status"):
-                mine = {**mine, "status": other["status"]}
-            return {k: settle(v, other.get(k)) for k, v in mine.items()}
-        if isinstance(mine, list) and isinstance(other, list) and len(mine) == len(other):
-            return [settle(a, b) for a, b in zip(mine, other, strict=True)]
-        return mine
-
-    settled = settle(theirs, ours)
-    assert settled != theirs  # a difference of those kinds was there
-    return settled, ours, their_requests, our_requests
+#: One more here, which langchain-openai's Responses replies do not carry: `finish_reason`,
+#: chatplex's common finish word on every wire (tracing reads it).
+ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "finish_reason")
 
 
 def _json_error_words(outcome: Outcome) -> Outcome:
@@ -539,24 +490,7 @@ def _json_error_words(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-_WHY_STREAM = Difference(
-    Reason.LOSES_DATA,
-    "a merged stream differs from its own invoked reply: a function call's `status` is "
-    "lost, its blocks keep the merge key `index` (in reasoning summary parts, and in "
-    "every block of a streaming=True invoke), and a text without annotations has no "
-    "`annotations` list",
-    "a merged stream is exactly the invoked reply: code that reads the invoked shape "
-    "reads the stream's",
-)
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
-for _name in (
-    "stream_chunks",
-    "astream_chunks",
-    "reasoning_stream",
-    "streaming_invoke",
-    "tool_call_stream",
-):
-    DIFFERENCES[_name] = (_WHY_STREAM, _as_invoked)
 DIFFERENCES["invalid_tool_arguments"] = (
     "cosmetic, kept: an invalid call's `error` is worded alike on every chatplex wire "
     "(\"arguments are not valid JSON: <the decoder's message>\"); langchain-openai's "

@@ -163,10 +163,6 @@ def test_invoke_and_stream_async(name: str, served: tuple[MockServer, Recorder])
 def test_tool_call(name: str, sync: bool, served: tuple[MockServer, Recorder]) -> None:
     srv, _ = served
     bound = _model(name, srv, api_key="k-test").bind_tools([WEATHER], tool_choice="get_weather")
-    if name == "perplexity":  # declared: no function tools on Sonar's Chat Completions
-        with pytest.raises(ValueError, match=r"Perplexity \(perplexity\) does not accept 'tools'"):
-            bound.invoke("weather in Paris?") if sync else asyncio.run(bound.ainvoke("x"))
-        return
     reply = bound.invoke("weather in Paris?") if sync else asyncio.run(bound.ainvoke("x"))
     assert [call["name"] for call in reply.tool_calls] == ["get_weather"]
     assert isinstance(reply.tool_calls[0]["args"], dict)
@@ -369,6 +365,21 @@ def test_perplexity_keeps_its_citations_in_additional_kwargs() -> None:
     merged = merge_chunks([c for c in chunks if c is not None])
     assert merged.text == "x [1]"
     assert merged.additional_kwargs["citations"] == reply["citations"]  # once, not twice
+
+
+def test_perplexity_stream_without_citations_carries_them_as_none() -> None:
+    """langchain-perplexity reads its SDK's chunk model, whose `citations` and
+    `search_results` are None when the event has none, on the first chunk only."""
+    parser = adapter_class("perplexity")(api_key="k").stream_parser({})
+    events = [
+        {"id": "p1", "model": "sonar", "choices": [{"index": 0, "delta": {"content": p}}]}
+        for p in ("x", "y")
+    ]
+    chunks = [parser.feed(SSEEvent(data=json.dumps(e))) for e in events]
+    assert [c.additional_kwargs if c else None for c in chunks] == [
+        {"citations": None, "search_results": None},
+        {},
+    ]
 
 
 def test_deepseek_reasoning_content_is_in_additional_kwargs_as_langchain_deepseek() -> None:

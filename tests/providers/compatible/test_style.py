@@ -183,3 +183,28 @@ def test_reference_parts_and_stream_indexes() -> None:
 def test_docstring_examples() -> None:
     failures, tried = doctest.testmod(module)
     assert failures == 0 and tried > 0
+
+
+def test_service_tier_is_the_replys_or_the_tier_asked() -> None:
+    plain = _reply({"role": "assistant", "content": "hi"})
+    flex = {**plain, "service_tier": "flex"}
+    # BaseChatOpenAI's packages keep the reply's tier, and none when it names none.
+    assert _shaped(flex, ReplyStyle("xai")).response_metadata["service_tier"] == "flex"
+    assert "service_tier" not in _shaped(plain, ReplyStyle("xai")).response_metadata
+    # langchain-groq reports the tier asked for, whatever the reply says.
+    groq = PROFILES["groq"].style
+    assert _shaped(flex, groq).response_metadata["service_tier"] == "on_demand"  # type: ignore[arg-type]
+
+
+def test_a_stream_keeps_the_replys_service_tier_on_its_finishing_chunk() -> None:
+    head = {"id": "r1", "model": "m", "service_tier": "flex"}
+    events = [
+        SSEEvent(None, json.dumps(e))
+        for e in (
+            {**head, "choices": [{"index": 0, "delta": {"role": "assistant", "content": "hi"}}]},
+            {**head, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+        )
+    ]
+    parser = StyledStreamParser(ADAPTER.stream_parser({}), ReplyStyle("xai"))
+    chunks = [c for e in events if (c := parser.feed(e)) is not None]
+    assert [c.response_metadata.get("service_tier") for c in chunks] == [None, "flex"]

@@ -28,6 +28,7 @@ from chatplex.messages import merge_chunks
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.adapter import OpenAIStreamParser
 from chatplex.providers.openai.adapter import developer_message
+from chatplex.providers.openai.stream import REPLY_ONLY_KEYS
 from chatplex.secret import Secret
 from tests._merged_text import langchain_merge
 from tests._merged_text import text_as_blocks
@@ -706,15 +707,13 @@ def test_non_stream_equals_merged_stream(reply: dict[str, Any]) -> None:
     assert text_as_blocks(streamed.content) == text_as_blocks(direct.content)
     theirs = langchain_merge(chunks)
     assert theirs is None or merge_chunks(chunks).content == theirs
-    for field in (
-        "id",
-        "tool_calls",
-        "invalid_tool_calls",
-        "usage_metadata",
-        "additional_kwargs",
-        "response_metadata",
-    ):
+    for field in ("id", "tool_calls", "invalid_tool_calls", "usage_metadata", "additional_kwargs"):
         assert getattr(streamed, field) == getattr(direct, field), field
+    # The metadata less what langchain-openai's chunks lack (the id is the message's own).
+    assert streamed.response_metadata == {
+        k: v for k, v in direct.response_metadata.items() if k not in REPLY_ONLY_KEYS
+    }
+    assert direct.response_metadata["id"] == streamed.id
     assert type(streamed) is type(direct)
 
 
@@ -722,7 +721,7 @@ def test_stream_chunks() -> None:
     _, sse = build_reply(text=["Hel", "lo"], usage=USAGE)
     chunks = run_stream(sse)
     assert [c.content for c in chunks] == ["", "Hel", "lo", "", ""]
-    assert chunks[0].response_metadata["id"] == "chatcmpl-1"
+    assert "id" not in chunks[0].response_metadata  # as langchain-openai: each chunk's id
     assert chunks[0].response_metadata["model_name"] == "gpt-4o-mini-2024-07-18"
     assert chunks[1].response_metadata == {}
     assert chunks[3].response_metadata == {"finish_reason": "stop", "raw_finish_reason": "stop"}

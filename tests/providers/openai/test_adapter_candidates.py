@@ -21,6 +21,7 @@ from chatplex.messages import merge_chunks
 from chatplex.providers.openai.adapter import OTHER_CANDIDATES
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.adapter import parse_candidates
+from chatplex.providers.openai.stream import REPLY_ONLY_KEYS
 from tests._sdk_nones import without_sdk_nones
 
 USAGE = {"prompt_tokens": 12, "completion_tokens": 21, "total_tokens": 33}
@@ -133,11 +134,14 @@ def sse(events: list[dict[str, Any]], done: bool = True) -> bytes:
     return (body + ("data: [DONE]\n\n" if done else "")).encode()
 
 
-def check_candidates(first: AIMessage) -> None:
+def check_candidates(first: AIMessage, *, streamed: bool = False) -> None:
     assert first.text == "Red apple"
     assert first.response_metadata["finish_reason"] == "stop"
     assert first.response_metadata["logprobs"] == logprobs("Red", " apple")
-    assert without_sdk_nones(first).response_metadata["token_usage"] == USAGE
+    if streamed:  # as langchain-openai's chunks: usage only as usage_metadata
+        assert "token_usage" not in first.response_metadata
+    else:
+        assert without_sdk_nones(first).response_metadata["token_usage"] == USAGE
     assert first.usage_metadata == {
         "input_tokens": 12,
         "output_tokens": 21,
@@ -196,9 +200,14 @@ def test_stream_merges_to_the_nonstream_reply(done: bool) -> None:
     others = expected.response_metadata[OTHER_CANDIDATES]
     expected.response_metadata[OTHER_CANDIDATES] = [without_sdk_nones(m) for m in others]
     assert merged.content == expected.content
-    assert merged.response_metadata == expected.response_metadata
+    # Choice 0's metadata as langchain-openai streams it; the others whole, as replied.
+    expected_meta = {
+        k: v for k, v in expected.response_metadata.items() if k not in REPLY_ONLY_KEYS
+    }
+    assert merged.response_metadata == expected_meta
+    assert merged.id == expected.id
     if done:
-        check_candidates(merged)
+        check_candidates(merged, streamed=True)
     # Chunks carry choice 0 only: the other candidates never leak into its text.
     assert "".join(c.text for c in chunks) == "Red apple"
 
@@ -232,4 +241,4 @@ async def test_through_a_model(sync: bool) -> None:
         reply = await model.ainvoke("a fruit")
         chunks = [c async for c in model.astream("a fruit")]
     check_candidates(reply)
-    check_candidates(merge_chunks(chunks).to_message())
+    check_candidates(merge_chunks(chunks).to_message(), streamed=True)

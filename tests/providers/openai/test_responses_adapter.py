@@ -12,8 +12,10 @@ import httpx
 import pytest
 from _corpus import load_cases
 from _responses_fixtures import RESPONSES
+from _responses_fixtures import assert_streams_into
 from _responses_fixtures import events_of
 from _responses_fixtures import sse_of
+from _responses_fixtures import with_done_events
 
 from chatplex.adapters.base import CallSettings
 from chatplex.chat import ChatModel
@@ -131,7 +133,9 @@ def serve(resp: dict[str, Any], seen: list[dict[str, Any]]) -> httpx.MockTranspo
         seen.append({"url": str(req.url), "body": body})
         if body.get("stream"):
             return httpx.Response(
-                200, content=sse_of(events_of(resp)), headers={"content-type": "text/event-stream"}
+                200,
+                content=sse_of(with_done_events(events_of(resp))),
+                headers={"content-type": "text/event-stream"},
             )
         return httpx.Response(200, json=resp)
 
@@ -158,7 +162,7 @@ def test_invoke_and_stream_sync(name: str) -> None:
     for chunk in chat.stream("Hi"):
         streamed = chunk if streamed is None else streamed + chunk
     assert streamed is not None
-    assert streamed.to_message() == reply
+    assert_streams_into(streamed.to_message(), reply)
     assert seen[0]["url"] == "http://mock.test/v1/responses"
     assert seen[1]["body"]["stream"] is True
     assert reply.response_metadata["provider"] == "openai_responses"
@@ -178,7 +182,7 @@ def test_invoke_and_stream_async(name: str) -> None:
         return reply, total.to_message()
 
     reply, streamed = asyncio.run(run())
-    assert streamed == reply
+    assert_streams_into(streamed, reply)
     assert reply.usage_metadata is not None and reply.usage_metadata["total_tokens"] == 50
 
 

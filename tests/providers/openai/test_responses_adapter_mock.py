@@ -151,7 +151,7 @@ def theirs(response: Any, text: str | None = None) -> dict[str, Any]:
 def _sdk_body(body: dict[str, Any], stream: bool) -> dict[str, Any]:
     """chatplex's body for the SDK: `stream` is the SDK's own argument."""
     sent = {k: v for k, v in body.items() if k not in ("stream", "stream_options")}
-    return {**sent, "stream": True} if stream else sent
+    return {**sent, "stream": stream}
 
 
 def _streamed_text(events: list[Any]) -> tuple[str, Any]:

@@ -3,6 +3,8 @@ format, reasoning, translated and refused Chat Completions parameters."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from chatplex.adapters.base import CallSettings
@@ -62,13 +64,28 @@ def test_given_back_items_lose_the_merge_keys_of_langchain_streams() -> None:
     }
 
 
-def test_a_function_call_keeps_its_status_when_given_back() -> None:
+def test_a_function_call_goes_back_as_the_reply_wrote_it() -> None:
     call = {"name": "add", "args": {"a": 1}, "id": "call_1", "type": "tool_call"}
     block = {"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "add"}
-    reply = AIMessage([{**block, "arguments": '{"a": 1}', "status": "completed"}],
-                      tool_calls=[call])  # fmt: skip
-    (item,) = wire_input([reply])
-    assert item["status"] == "completed" and item["id"] == "fc_1"
+    # The reply's own (compact) arguments, not json.dumps of the parsed ones, as
+    # langchain-openai sends the block back (its `index` left out).
+    written = {**block, "arguments": '{"a":1}', "status": "completed"}
+    (item,) = wire_input([AIMessage([{**written, "index": 0}], tool_calls=[call])])
+    assert json.dumps(item) == json.dumps(written)
+
+
+def test_a_tool_call_without_its_item_keeps_non_ascii_arguments() -> None:
+    call = {"name": "f", "args": {"city": "Zürich"}, "id": "c1", "type": "tool_call"}
+    (item,) = wire_input([AIMessage("", tool_calls=[call])])
+    assert item["arguments"] == '{"city": "Zürich"}'  # json.dumps(..., ensure_ascii=False)
+
+
+def test_items_keys_in_langchain_openai_order() -> None:
+    items = wire_input([HumanMessage("w?"), ToolMessage("sunny", tool_call_id="c1")])
+    assert [list(i) for i in items] == [
+        ["content", "role", "type"],
+        ["type", "output", "call_id"],
+    ]
 
 
 def test_user_parts_in_every_accepted_form() -> None:
@@ -187,7 +204,7 @@ def test_settings_and_function_tools() -> None:
         },
     ]
     assert out["tool_choice"] == {"type": "function", "name": "get_weather"}
-    assert "stream" not in out
+    assert out["stream"] is False  # sent, as langchain-openai sends it
     assert wire_body([HumanMessage("x")], CallSettings("m"), stream=True)["stream"] is True
 
 

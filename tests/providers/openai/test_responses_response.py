@@ -41,7 +41,8 @@ def test_text_reply() -> None:
         "completed",
     )
     assert meta["request_id"] == "req-7"
-    assert meta["token_usage"]["total_tokens"] == 50
+    assert "token_usage" not in meta  # as langchain-openai: the usage is usage_metadata
+    assert message.usage_metadata is not None and message.usage_metadata["total_tokens"] == 50
     assert "incomplete_details" not in meta  # null fields are left out, as langchain-openai
 
 

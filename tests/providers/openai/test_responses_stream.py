@@ -1,5 +1,7 @@
-"""The Responses API stream parser: every fixture and every recorded stream merges into
-exactly the message of the non-stream reply; errors and cut-off streams raise."""
+"""The Responses API stream parser: the chunks langchain-openai yields, event by event;
+every fixture and every recorded stream merges into the non-stream reply's text, calls,
+usage and metadata, its blocks as langchain-openai's merged stream has them; errors and
+cut-off streams raise."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ import pytest
 from _corpus import Case
 from _corpus import load_cases
 from _responses_fixtures import RESPONSES
+from _responses_fixtures import assert_streams_into
 from _responses_fixtures import events_of
 from _responses_fixtures import sse_of
+from _responses_fixtures import with_done_events
 
 from chatplex.adapters.base import SSEEvent
 from chatplex.errors import StreamError
@@ -37,10 +41,10 @@ def merged(body: bytes) -> AIMessage:
 
 @pytest.mark.parametrize("name", sorted(RESPONSES))
 @pytest.mark.parametrize("pieces", [1, 3, 7])
-def test_merged_stream_equals_the_reply(name: str, pieces: int) -> None:
+def test_merged_stream_reads_as_the_reply(name: str, pieces: int) -> None:
     resp = RESPONSES[name]
     whole = parse_reply(json.dumps(resp).encode(), {"x-request-id": "req-1"})
-    assert merged(sse_of(events_of(resp, pieces))) == whole
+    assert_streams_into(merged(sse_of(with_done_events(events_of(resp, pieces)))), whole)
 
 
 @pytest.mark.parametrize("case", STREAMS, ids=[c.name for c in STREAMS])
@@ -49,7 +53,7 @@ def test_recorded_stream_merges_into_its_completed_response(case: Case) -> None:
     final = next(e["response"] for e in events if e["type"] == "response.completed")
     whole = parse_reply(json.dumps(final).encode(), {"x-request-id": "req-1"})
     message = merged(case.body)
-    assert message == whole
+    assert_streams_into(message, whole)
     expected = case.expected
     assert message.text == expected["text"]
     assert [(c["id"], c["name"], c["args"]) for c in message.tool_calls] == [
@@ -60,9 +64,11 @@ def test_recorded_stream_merges_into_its_completed_response(case: Case) -> None:
 
 
 def test_text_arrives_in_pieces_at_its_block_index() -> None:
-    chunks = chunks_of(sse_of(events_of(RESPONSES["reasoning_then_text"], 3)))
-    texts = [b for c in chunks for b in c.content if isinstance(b, dict) and b.get("text")]
-    assert [b["text"] for b in texts] == ["The an", "swer i", "s 4."]
+    chunks = chunks_of(sse_of(with_done_events(events_of(RESPONSES["reasoning_then_text"], 3))))
+    texts = [b for c in chunks for b in c.content if isinstance(b, dict) and "text" in b]
+    # The pieces, then the done event's empty piece with the message item's id.
+    assert [b["text"] for b in texts] == ["The an", "swer i", "s 4.", ""]
+    assert texts[-1]["id"] == "msg_1"
     assert {b["index"] for b in texts} == {1}  # block 0 is the reasoning item
 
 
@@ -74,21 +80,27 @@ def test_tool_call_chunks_carry_their_index() -> None:
     assert (first["name"], first["id"]) == ("get_weather", "call_1")
 
 
-def test_reasoning_summary_parts_arrive_as_they_are_done() -> None:
+def test_one_chunk_per_event_langchain_openai_reads() -> None:
+    events = with_done_events(events_of(RESPONSES["text"], 2))
+    chunks = chunks_of(sse_of(events))
+    read = [e["type"] for e in events if not e["type"].startswith(_SKIPPED)]
+    assert len(chunks) == len(read)
+    assert chunks[0].id == chunks[0].response_metadata["id"]  # response.created
+    last = chunks[-1]
+    assert (last.chunk_position, last.content) == ("last", [])
+    assert "id" not in last.response_metadata and last.usage_metadata is not None
+
+
+#: Events langchain-openai yields no chunk for.
+_SKIPPED = ("response.in_progress", "response.content_part.", "response.output_item.done")
+
+
+def test_reasoning_summary_parts_arrive_as_added_then_their_text() -> None:
     chunks = chunks_of(sse_of(events_of(RESPONSES["reasoning_then_text"], 4)))
     summaries = [b["summary"] for c in chunks for b in c.content if b.get("summary")]
-    assert summaries == [
-        [{"type": "summary_text", "text": "**Planning** first part."}],
-        [{"type": "summary_text", "text": "Second part."}],
-    ]
-
-
-def test_an_item_missing_from_the_events_is_taken_from_the_final_response() -> None:
-    resp = RESPONSES["web_search"]
-    events = [e for e in events_of(resp) if e.get("output_index") != 0]  # no web_search events
-    message = merged(sse_of(events))
-    assert [b["type"] for b in message.content] == ["text", "web_search_call"]
-    assert message.text == "Sunny."
+    assert summaries[0] == [{"index": 0, "type": "summary_text", "text": ""}]
+    merged_summary = merge_chunks(chunks).to_message().content[0]["summary"]
+    assert [p["text"] for p in merged_summary] == ["**Planning** first part.", "Second part."]
 
 
 def test_failed_response_raises_stream_error() -> None:
@@ -171,23 +183,12 @@ def test_a_rate_limit_in_the_stream_is_retryable() -> None:
     assert info.value.retryable
 
 
-def test_a_long_text_in_many_deltas_is_held_as_its_pieces_and_completes_exactly() -> None:
-    """The parser keeps what it sent of a text as its pieces, joined only when the item's
-    done event or the final response is compared with it: adding each delta to the
-    whole text so far copied it every time (an 8 MB reply in 1 KB deltas took 150 s)."""
+def test_each_text_delta_is_a_chunk_of_its_own_piece() -> None:
+    """A chunk carries its delta only (no text so far is held or joined per event)."""
     parser = ResponsesStreamParser("req-1")
-    deltas = [f"{i:04d}" * 250 for i in range(2000)]  # 2000 deltas of 1000 characters
+    deltas = [f"{i:04d}" * 250 for i in range(200)]
     chunks = [parser.feed(SSEEvent(data=json.dumps(delta_event(d)))) for d in deltas]
-    held = parser._sent[0]["text"]  # noqa: SLF001 - the mechanism under test
-    assert isinstance(held, list) and len(held) == len(deltas)
-    text = "".join(deltas)
-    message = {"type": "message", "id": "m", "role": "assistant", "status": "completed"}
-    message["content"] = [{"type": "output_text", "text": text, "annotations": []}]
-    done = {"type": "response.completed", "response": {"id": "r", "output": [message]}}
-    last = parser.feed(SSEEvent(data=json.dumps(done)))
-    assert last is not None and parser._sent[0]["text"] == text  # noqa: SLF001
-    whole = merge_chunks([c for c in chunks if c is not None] + [last]).to_message()
-    assert whole.text == text  # the final response added no second copy of the text
+    assert [c.content[0]["text"] for c in chunks if c is not None] == deltas
 
 
 def delta_event(text: str) -> dict[str, object]:
