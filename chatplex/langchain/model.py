@@ -60,6 +60,8 @@ from .replies import ageneration_chunks
 from .replies import chat_result
 from .replies import generation_chunks
 from .replies import usage_closes
+from .structured import call_format
+from .structured import mark_parsed
 
 __all__ = ["ChatChatplex", "to_langchain"]
 
@@ -369,6 +371,7 @@ class ChatChatplex(BaseChatModel):
             kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
         if stop is not None:
             kwargs["stop"] = stop
+        call_format(_primary(target), kwargs)  # an agent's response_format, as the wire spells it
         return (name if isinstance(name, str) and name else self.model_name), target
 
     #: Whether a reply that names no model gets `response_metadata["model_name"]` (the
@@ -388,7 +391,7 @@ class ChatChatplex(BaseChatModel):
     ) -> ChatResult:
         called, target = self._target(stop, kwargs)
         reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        return chat_result(reply, self._named(called))
+        return mark_parsed(chat_result(reply, self._named(called)), _primary(target), kwargs)
 
     async def _agenerate(
         self,
@@ -399,7 +402,7 @@ class ChatChatplex(BaseChatModel):
     ) -> ChatResult:
         called, target = self._target(stop, kwargs)
         reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        return chat_result(reply, self._named(called))
+        return mark_parsed(chat_result(reply, self._named(called)), _primary(target), kwargs)
 
     def _stream(
         self,

@@ -263,31 +263,12 @@ GAPS: dict[tuple[str, str], str] = {
         "streaming, langchain-perplexity sends the agent's tool and the agent runs; "
         "chatplex's ChatPerplexity refuses `tools` (ValueError) before any request"
     ),
-    **{
-        (scenario, wire): (
-            "the structured reply's AIMessage has no additional_kwargs['parsed']; "
-            "langchain-openai's (and its subclasses') carries parsed=None"
-        )
-        for scenario, wires in (
-            ("provider_strategy", ("openai", "azure", "xai", "deepseek", "together")),
-            ("auto_strategy", ("openai", "azure", "xai")),
-            ("auto_strategy_async", ("openai", "azure", "xai")),
-        )
-        for wire in wires
-    },
-    **{
-        (scenario, wire): (
-            "the agent with a provider response format raises TypeError under chatplex "
-            "(not yet isolated; bind_tools(..., response_format=...) itself is accepted); "
-            "the partner answers with the structured response"
-        )
-        for scenario in ("provider_strategy", "auto_strategy", "auto_strategy_async")
-        for wire in ("anthropic", "gemini")
-    },
     ("tool_strategy", "gemini"): (
-        "ToolStrategy on Gemini: the scripted server answers chatplex's request with the "
-        "example arguments (city 'x', degrees 1) and langchain-google-genai's with the "
-        "after-tool answer (Paris, 21): the requests differ (not yet isolated)"
+        "ToolStrategy on Gemini: chatplex sends a function's parameters as "
+        "`parametersJsonSchema` (JSON Schema as given), langchain-google-genai as "
+        "`parameters` (its OpenAPI-subset form, types upper-cased: 'INTEGER'); the scripted "
+        "server reads only the former's types, so it answers the partner's first request "
+        "with degrees 'x' (a validation error, retried: Paris, 21) and chatplex's with 1"
     ),
     ("response_format_with_tools", "vertex"): (
         "a tool call's additional_kwargs['function_call']['arguments'] writes a number as "
