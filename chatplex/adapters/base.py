@@ -607,6 +607,12 @@ class Adapter(ABC):
         `parallel_tool_calls=False` (as langchain-openai binds it)."""
         return False
 
+    def structured_single_call(self, model: str) -> bool:
+        """Whether function-calling structured output on `model` asks for a single call
+        (`parallel_tool_calls=False`), as its partner package binds it; default: with
+        the other forced-tool settings (`forced_tool_settings`)."""
+        return self.forced_tool_settings
+
     @property
     def can_force_tool_call(self) -> bool:
         """Whether the wire can force a tool call (`tool_choice` naming a tool)."""

@@ -26,14 +26,11 @@ _ERROR = (
     "not also google-genai's ClientError (google)"
 )
 _WORDING = "an invalid call's error worded as LangChain's parser words it"
-_PARALLEL = "structured output without parallel_tool_calls=false, as the partner"
 _MISSING_KEY = "no key to a local server: langchain-mistralai's literal `Bearer None`"
 _CLIENT_ARGS = "client_args honoured, not refused (a chatplex gap more than a preference)"
 PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("azure", None, "responses_invalid_tool_arguments"): _WORDING,
-    ("azure", None, "responses_structured_function_calling"): _PARALLEL,
     ("azure", None, "invalid_tool_arguments"): _WORDING,
-    ("azure", None, "structured_function_calling"): _PARALLEL,
     ("compatible", "groq", "error_400"): _ERROR,
     ("compatible", "groq", "error_401"): _ERROR,
     ("compatible", "groq", "error_429"): _ERROR,
@@ -65,12 +62,6 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "perplexity", "error_in_stream_call"): _ERROR,
     ("compatible", "perplexity", "error_async"): _ERROR,
     ("compatible", "mistralai", "missing_key"): _MISSING_KEY,
-    ("compatible", "groq", "structured_pydantic"): _PARALLEL,
-    ("compatible", "groq", "structured_raw"): _PARALLEL,
-    ("compatible", "fireworks", "structured_pydantic"): _PARALLEL,
-    ("compatible", "fireworks", "structured_raw"): _PARALLEL,
-    ("compatible", "mistralai", "structured_pydantic"): _PARALLEL,
-    ("compatible", "mistralai", "structured_raw"): _PARALLEL,
     ("compatible", "nebius", "invalid_tool_arguments"): _WORDING,
     ("compatible", "sambanova", "error_400"): _ERROR,
     ("compatible", "sambanova", "error_401"): _ERROR,

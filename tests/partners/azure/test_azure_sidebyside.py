@@ -627,14 +627,6 @@ def _filters_kept(outcome: Outcome) -> Outcome:
     return theirs, strip(ours), their_requests, our_requests
 
 
-def _one_call(outcome: Outcome) -> Outcome:
-    """Our structured-output request without `parallel_tool_calls: false`."""
-    theirs, ours, their_requests, our_requests = outcome
-    for request in our_requests:
-        assert request["body"].pop("parallel_tool_calls") is False
-    return theirs, ours, their_requests, our_requests
-
-
 _WHY_FILTERS = Difference(
     Reason.LOSES_DATA,
     "drops Azure's `prompt_filter_results` and `content_filter_results` from stream "
@@ -653,14 +645,6 @@ for _name in (
     DIFFERENCES[_name] = (_WHY_FILTERS, _filters_kept)
 DIFFERENCES["invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
 DIFFERENCES["invalid_tool_arguments_stream"] = (_WHY_FILTERS, _filters_kept)
-DIFFERENCES["structured_function_calling"] = (
-    "chatplex's structured output (function calling) asks for a single call "
-    "(`parallel_tool_calls: false`, as langchain-openai's ChatOpenAI does) so that exactly "
-    "one object comes back; langchain-openai's AzureChatOpenAI disables the parameter for "
-    "every model not named exactly 'gpt-4o' (a model may then answer with two calls, and "
-    "LangChain parses only the first)",
-    _one_call,
-)
 
 #: Request headers a script's constructor decides, compared; the rest (user agents, SDK
 #: telemetry `x-stainless-*`) name the client that sent them.

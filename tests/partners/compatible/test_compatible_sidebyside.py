@@ -816,14 +816,6 @@ def _seed_renamed(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-def _one_call(outcome: Outcome) -> Outcome:
-    """Our structured-output request without `parallel_tool_calls: false`."""
-    theirs, ours, their_requests, our_requests = outcome
-    for request in our_requests:
-        assert request["body"].pop("parallel_tool_calls") is False
-    return theirs, ours, their_requests, our_requests
-
-
 def _stop_sent(outcome: Outcome) -> Outcome:
     """Our request's `stop` taken out (langchain-xai drops it for grok-4)."""
     theirs, ours, their_requests, our_requests = outcome
@@ -1021,16 +1013,6 @@ DIFFERENCES["perplexity", "structured_raw"] = (
     _SEARCH_OBJECTS,
     _sdk_objects,
 )
-for _package in ("groq", "fireworks", "mistralai"):
-    for _script in ("structured_pydantic", "structured_raw"):
-        DIFFERENCES[_package, _script] = (
-            "chatplex's structured output (function calling) asks for a single call "
-            "(`parallel_tool_calls: false`, as langchain-openai does on every "
-            "OpenAI-compatible server) so that exactly one object comes back; "
-            "langchain-groq, -fireworks and -mistralai leave it out (a model may then "
-            "answer with two calls, and LangChain parses only the first)",
-            _one_call,
-        )
 
 
 def _required_choice(outcome: Outcome) -> Outcome:
