@@ -194,8 +194,9 @@ def call_format(inner: Any, settings: dict[str, Any]) -> None:
     for key, value in own.items():
         held = settings.get(key)
         # Merged into a setting the call has too (Anthropic's output_config.effort).
-        both = isinstance(held, Mapping) and isinstance(value, Mapping)
-        settings[key] = {**held, **value} if both else value
+        if isinstance(held, Mapping) and isinstance(value, Mapping):
+            value = {**held, **value}
+        settings[key] = value
 
 
 def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> ChatResult:

@@ -25,36 +25,27 @@ _ERROR = (
     "partner re-raises the SDK's (groq, perplexity, sambanova) or httpx's (mistralai), "
     "not also google-genai's ClientError (google)"
 )
-_WORDING = "an invalid call's error worded as LangChain's parser words it"
 _MISSING_KEY = "no key to a local server: langchain-mistralai's literal `Bearer None`"
 _CLIENT_ARGS = "client_args honoured, not refused (a chatplex gap more than a preference)"
 PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
-    ("azure", None, "responses_invalid_tool_arguments"): _WORDING,
-    ("azure", None, "invalid_tool_arguments"): _WORDING,
     ("compatible", "groq", "error_400"): _ERROR,
     ("compatible", "groq", "error_401"): _ERROR,
     ("compatible", "groq", "error_429"): _ERROR,
     ("compatible", "groq", "error_500"): _ERROR,
     ("compatible", "groq", "error_in_stream_call"): _ERROR,
     ("compatible", "groq", "error_async"): _ERROR,
-    ("compatible", "groq", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "xai", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "deepseek", "invalid_tool_arguments"): _WORDING,
     ("compatible", "fireworks", "error_400"): _ERROR,
     ("compatible", "fireworks", "error_401"): _ERROR,
     ("compatible", "fireworks", "error_429"): _ERROR,
     ("compatible", "fireworks", "error_500"): _ERROR,
     ("compatible", "fireworks", "error_in_stream_call"): _ERROR,
     ("compatible", "fireworks", "error_async"): _ERROR,
-    ("compatible", "fireworks", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "together", "invalid_tool_arguments"): _WORDING,
     ("compatible", "mistralai", "error_400"): _ERROR,
     ("compatible", "mistralai", "error_401"): _ERROR,
     ("compatible", "mistralai", "error_429"): _ERROR,
     ("compatible", "mistralai", "error_500"): _ERROR,
     ("compatible", "mistralai", "error_in_stream_call"): _ERROR,
     ("compatible", "mistralai", "error_async"): _ERROR,
-    ("compatible", "mistralai", "invalid_tool_arguments"): _WORDING,
     ("compatible", "perplexity", "error_400"): _ERROR,
     ("compatible", "perplexity", "error_401"): _ERROR,
     ("compatible", "perplexity", "error_429"): _ERROR,
@@ -62,21 +53,18 @@ PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
     ("compatible", "perplexity", "error_in_stream_call"): _ERROR,
     ("compatible", "perplexity", "error_async"): _ERROR,
     ("compatible", "mistralai", "missing_key"): _MISSING_KEY,
-    ("compatible", "nebius", "invalid_tool_arguments"): _WORDING,
     ("compatible", "sambanova", "error_400"): _ERROR,
     ("compatible", "sambanova", "error_401"): _ERROR,
     ("compatible", "sambanova", "error_429"): _ERROR,
     ("compatible", "sambanova", "error_500"): _ERROR,
     ("compatible", "sambanova", "error_in_stream_call"): _ERROR,
     ("compatible", "sambanova", "error_async"): _ERROR,
-    ("compatible", "sambanova", "invalid_tool_arguments"): _WORDING,
     ("google", None, "error_400"): _ERROR,
     ("google", None, "error_403"): _ERROR,
     ("google", None, "error_429"): _ERROR,
     ("google", None, "error_async"): _ERROR,
     ("google", None, "error_in_stream"): _ERROR,
     ("google", None, "client_args"): _CLIENT_ARGS,
-    ("responses", None, "invalid_tool_arguments"): _WORDING,
 }
 
 

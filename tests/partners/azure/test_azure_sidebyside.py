@@ -20,8 +20,6 @@ from typing import Any
 import pytest
 
 import chatplex
-from tests.partners._invalid_arguments import WHY_WORDING
-from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -643,7 +641,6 @@ for _name in (
     "tool_call_stream",
 ):
     DIFFERENCES[_name] = (_WHY_FILTERS, _filters_kept)
-DIFFERENCES["invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
 DIFFERENCES["invalid_tool_arguments_stream"] = (_WHY_FILTERS, _filters_kept)
 
 #: Request headers a script's constructor decides, compared; the rest (user agents, SDK

@@ -24,8 +24,6 @@ import pytest
 
 import chatplex
 from tests._merged_text import text_as_blocks
-from tests.partners._invalid_arguments import WHY_WORDING
-from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -869,8 +867,6 @@ for _package in PACKAGES:
             DIFFERENCES[_package, _script] = (_WHY_CODE, _error_code)
         elif _package == "mistralai":
             DIFFERENCES[_package, _script] = (_WHY_HTTPX, _httpx_error)
-    if _package != "perplexity":  # (which runs no tool scripts)
-        DIFFERENCES[_package, "invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
 
 
 def _reasoning_kept(outcome: Outcome) -> Outcome:

@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.partners._invalid_arguments import WHY_WORDING
-from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
@@ -78,7 +76,6 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
         )
         for name in suite._ERRORS
     },
-    "invalid_tool_arguments": (WHY_WORDING, parser_wording),
     "reasoning_invoke": (_WHY_REASONING, suite._reasoning_kept),
     "reasoning_stream": (_WHY_REASONING, suite._reasoning_kept),
     **{

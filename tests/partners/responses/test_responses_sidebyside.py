@@ -529,16 +529,6 @@ def _as_invoked(outcome: Outcome) -> Outcome:
     return settled, ours, their_requests, our_requests
 
 
-def _json_error_words(outcome: Outcome) -> Outcome:
-    """Our invalid call's error read as theirs, once seen to be theirs with a prefix."""
-    theirs, ours, their_requests, our_requests = outcome
-    [mine] = ours["invalid_tool_calls"]
-    [other] = theirs["invalid_tool_calls"]
-    assert mine["error"] == "arguments are not valid JSON: " + other["error"]
-    ours["invalid_tool_calls"] = [{**mine, "error": other["error"]}]
-    return theirs, ours, their_requests, our_requests
-
-
 _WHY_STREAM = Difference(
     Reason.LOSES_DATA,
     "a merged stream differs from its own invoked reply: a function call's `status` is "
@@ -557,13 +547,6 @@ for _name in (
     "tool_call_stream",
 ):
     DIFFERENCES[_name] = (_WHY_STREAM, _as_invoked)
-DIFFERENCES["invalid_tool_arguments"] = (
-    "cosmetic, kept: an invalid call's `error` is worded alike on every chatplex wire "
-    "(\"arguments are not valid JSON: <the decoder's message>\"); langchain-openai's "
-    "Responses path gives the decoder's message alone (its Chat Completions path a third "
-    "wording)",
-    _json_error_words,
-)
 
 #: Request headers a script's constructor decides, compared; the rest (user agents, SDK
 #: telemetry `x-stainless-*`) name the client that sent them.
