@@ -263,13 +263,6 @@ GAPS: dict[tuple[str, str], str] = {
         "streaming, langchain-perplexity sends the agent's tool and the agent runs; "
         "chatplex's ChatPerplexity refuses `tools` (ValueError) before any request"
     ),
-    ("tool_strategy", "gemini"): (
-        "ToolStrategy on Gemini: chatplex sends a function's parameters as "
-        "`parametersJsonSchema` (JSON Schema as given), langchain-google-genai as "
-        "`parameters` (its OpenAPI-subset form, types upper-cased: 'INTEGER'); the scripted "
-        "server reads only the former's types, so it answers the partner's first request "
-        "with degrees 'x' (a validation error, retried: Paris, 21) and chatplex's with 1"
-    ),
     ("response_format_with_tools", "vertex"): (
         "a tool call's additional_kwargs['function_call']['arguments'] writes a number as "
         "the reply's JSON has it ('\"degrees\": 21'); langchain-google-vertexai writes "
