@@ -139,11 +139,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "response_format=...)",
         raises("builtins.AttributeError"),
     ),
-    **{
-        (scenario, "vertex"): _VERTEX_ASYNC_REST
-        for scenario in ASYNC
-        if scenario != "auto_strategy_async"
-    },
+    **{(scenario, "vertex"): _VERTEX_ASYNC_REST for scenario in ASYNC},
 }
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
